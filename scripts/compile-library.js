@@ -1,0 +1,47 @@
+// Build step: load every YAML under hardware/ and models/ through the spec layer (schema, units,
+// rules) and write dist/library.json with SI numbers. Fails the build on any invalid library file.
+import { writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSpecFile } from '../dist/spec/load.js';
+import { formatIssue } from '../dist/spec/errors.js';
+import { HARDWARE_DIR, MODELS_DIR, PACKAGE_ROOT, yamlFilesUnder } from '../dist/spec/paths.js';
+
+const out = { models: {}, hardware: {}, memory: {} };
+const problems = [];
+const files = [...yamlFilesUnder(HARDWARE_DIR), ...yamlFilesUnder(MODELS_DIR)];
+for (const f of files) {
+  const r = await loadSpecFile(f);
+  problems.push(...r.errors);
+  if (!r.value) continue;
+  const id = f.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
+  if (r.value.spec.id !== id) problems.push({ file: f, path: 'id', message: `id "${r.value.spec.id}" differs from the file name "${id}"` });
+  const table = r.value.kind === 'model' ? out.models : r.value.kind === 'hardware' ? out.hardware : out.memory;
+  if (table[id]) problems.push({ file: f, path: 'id', message: `duplicate id "${id}"` });
+  r.value.spec.file = f.slice(PACKAGE_ROOT.length + 1);
+  table[id] = r.value.spec;
+}
+// Cross-references: memory technologies and pipeline stages must exist.
+for (const h of Object.values(out.hardware)) {
+  if (h.memory.technology !== 'unknown' && !out.memory[h.memory.technology]) {
+    problems.push({ file: h.file, path: 'memory.technology', message: `unknown memory technology "${h.memory.technology}"` });
+  }
+  const tech = out.memory[h.memory.technology];
+  if (tech && h.memory.energyJPerBit === undefined && tech.energyJPerBit !== undefined) h.memory.energyJPerBit = tech.energyJPerBit;
+}
+for (const m of Object.values(out.models)) {
+  if (m.family !== 'pipeline') continue;
+  m.stages.forEach((s, i) => {
+    if (!out.models[s.model]) problems.push({ file: m.file, path: `stages.${i}.model`, message: `unknown model "${s.model}"` });
+  });
+}
+if (problems.length) {
+  for (const p of problems) console.error(formatIssue(p));
+  console.error(`compile-library: ${problems.length} problem(s) in the library`);
+  process.exit(1);
+}
+const target = join(PACKAGE_ROOT, 'dist', 'library.json');
+writeFileSync(target + '.tmp', JSON.stringify(out));
+renameSync(target + '.tmp', target);
+console.log(
+  `compiled library: ${Object.keys(out.models).length} models, ${Object.keys(out.hardware).length} hardware, ${Object.keys(out.memory).length} memory technologies`,
+);

@@ -1,0 +1,64 @@
+import { Args } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { resolveHardware } from '../../spec/library.js';
+import { fmtBandwidth, fmtFlopRate, fmtGB, fmtPercent, fmtSeconds, fmtWatts, renderTable } from '../../report/format.js';
+import type { NormalizedHardware } from '../../spec/types.js';
+
+export function hardwareJson(h: NormalizedHardware) {
+  return {
+    id: h.id,
+    name: h.name,
+    vendor: h.vendor,
+    class: h.class,
+    year: h.year ?? null,
+    matrix_flops_per_s: h.matrixFlopPerS,
+    vector_flops_per_s: h.vectorFlopPerS,
+    memory: {
+      technology: h.memory.technology,
+      capacity_bytes: h.memory.capacityBytes,
+      bandwidth_bytes_per_s: h.memory.bandwidthBytePerS,
+      stacks: h.memory.stacks ?? null,
+      bus_width_bits: h.memory.busWidthBits ?? null,
+      energy_j_per_bit: h.memory.energyJPerBit ?? null,
+    },
+    on_chip: { l2_bytes: h.onChip.l2Bytes ?? null, sram_bytes: h.onChip.sramBytes ?? null },
+    interconnect: {
+      scale_up: h.scaleUp ? { bandwidth_bytes_per_s: h.scaleUp.bandwidthBytePerS, latency_s: h.scaleUp.latencyS, domain: h.scaleUp.domain ?? null } : null,
+      scale_out: h.scaleOut ? { bandwidth_bytes_per_s: h.scaleOut.bandwidthBytePerS, latency_s: h.scaleOut.latencyS } : null,
+      host: h.host ? { bandwidth_bytes_per_s: h.host.bandwidthBytePerS } : null,
+    },
+    power: { tdp_w: h.power?.tdpW ?? null },
+    price: { purchase_usd: h.price?.purchaseUsd ?? null, hour_usd: h.price?.hourUsd ?? null },
+    efficiency: h.efficiency,
+    sources: h.sources,
+  };
+}
+
+export default class ShowHardware extends BaseCommand {
+  static summary = 'Show an accelerator: peaks per dtype, memory, interconnect, power, price and efficiency.';
+  static examples = ['<%= config.bin %> show hardware h100-sxm', '<%= config.bin %> show hardware mi300x --json', '<%= config.bin %> show hardware ./my-gpu.yaml'];
+  static args = { hardware: Args.string({ description: 'library id or path to a YAML file', required: true }) };
+
+  async run(): Promise<unknown> {
+    const { args } = await this.parse(ShowHardware);
+    const h = await resolveHardware(args.hardware);
+    if (!this.jsonEnabled()) {
+      this.log(`${h.name} (${h.id}) — ${h.vendor}, ${h.class}${h.year ? `, ${h.year}` : ''}`);
+      const rows: [string, string][] = [];
+      for (const [d, v] of Object.entries(h.matrixFlopPerS)) rows.push([`matrix ${d}`, fmtFlopRate(v)]);
+      for (const [d, v] of Object.entries(h.vectorFlopPerS)) rows.push([`vector ${d}`, fmtFlopRate(v)]);
+      rows.push(['memory', `${fmtGB(h.memory.capacityBytes)} ${h.memory.technology}${h.memory.stacks ? ` (${h.memory.stacks} stacks)` : ''}${h.memory.busWidthBits ? ` (${h.memory.busWidthBits}-bit bus)` : ''}`]);
+      rows.push(['memory bandwidth', `${fmtBandwidth(h.memory.bandwidthBytePerS)} (achievable ${fmtPercent(h.efficiency.memory, 0)})`]);
+      if (h.onChip.l2Bytes) rows.push(['L2', fmtGB(h.onChip.l2Bytes)]);
+      if (h.onChip.sramBytes) rows.push(['SRAM', fmtGB(h.onChip.sramBytes)]);
+      if (h.scaleUp) rows.push(['scale-up', `${fmtBandwidth(h.scaleUp.bandwidthBytePerS)} per direction, domain ${h.scaleUp.domain ?? '—'}, latency ${fmtSeconds(h.scaleUp.latencyS)}`]);
+      if (h.scaleOut) rows.push(['scale-out', `${fmtBandwidth(h.scaleOut.bandwidthBytePerS)} per direction`]);
+      if (h.power) rows.push(['TDP', fmtWatts(h.power.tdpW)]);
+      if (h.price?.hourUsd) rows.push(['price per hour', `$${h.price.hourUsd}`]);
+      if (h.price?.purchaseUsd) rows.push(['purchase price', `$${h.price.purchaseUsd.toLocaleString('en-US')}`]);
+      this.log(renderTable(['field', 'value'], rows));
+      this.log(`sources:\n${h.sources.map((s) => `  - ${s}`).join('\n')}`);
+    }
+    return hardwareJson(h);
+  }
+}

@@ -1,0 +1,46 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { resolveHardware, resolveModel } from '../spec/library.js';
+import { UserError } from '../spec/errors.js';
+
+// First version: accepts the contract's flags; the engine (src/sim/) answers in the next step.
+export default class Simulate extends BaseCommand {
+  static summary = 'Simulate a model on hardware: latency, throughput, memory, energy and cost.';
+  static examples = [
+    '<%= config.bin %> simulate --model llama-3.1-70b --hardware h100-sxm --tp 2',
+    '<%= config.bin %> simulate --model llama-3.1-8b --hardware h100-sxm --batch max --input-tokens 2048 --output-tokens 256 --json',
+  ];
+  static flags = {
+    model: Flags.string({ char: 'm', description: 'model id or YAML file', required: true }),
+    hardware: Flags.string({ char: 'H', description: 'hardware id or YAML file', required: true }),
+    devices: Flags.integer({ description: 'devices in total (default tp·pp; extra devices are data-parallel replicas)' }),
+    tp: Flags.integer({ description: 'tensor-parallel degree', default: 1 }),
+    pp: Flags.integer({ description: 'pipeline-parallel degree', default: 1 }),
+    ep: Flags.integer({ description: 'expert-parallel degree (≤ tp·pp)' }),
+    batch: Flags.string({ char: 'b', description: 'requests in flight per replica, or "max"', default: '1' }),
+    'input-tokens': Flags.integer({ description: 'prompt tokens per request', default: 512 }),
+    'output-tokens': Flags.integer({ description: 'generated tokens per request', default: 128 }),
+    dtype: Flags.string({ description: 'quantization scheme: fp32 bf16 fp16 fp8 fp4 int8 int4 q8_0 q4_0', default: 'bf16' }),
+    weights: Flags.string({ description: 'override the weight dtype' }),
+    activations: Flags.string({ description: 'override the activation (GEMM input) dtype' }),
+    'kv-cache': Flags.string({ description: 'override the KV-cache dtype' }),
+    resolution: Flags.integer({ description: 'image/video side in pixels (DiT, pipelines)' }),
+    frames: Flags.integer({ description: 'video frames (video DiT, pipelines)' }),
+    steps: Flags.integer({ description: 'denoising steps (DiT, pipelines)' }),
+    'audio-seconds': Flags.string({ description: 'audio length in seconds (Whisper, audio pipelines)' }),
+    memory: Flags.string({ description: 'what-if: swap the memory system, TECH:COUNT (e.g. hbm3e:1, lpddr5x:64)' }),
+    set: Flags.string({ description: 'what-if: override a spec field, PATH=VALUE (repeatable)', multiple: true }),
+    price: Flags.string({ description: 'USD per device-hour' }),
+    'max-tpot': Flags.string({ description: 'latency limit for --batch max: time per output token (s)' }),
+    'max-ttft': Flags.string({ description: 'latency limit for --batch max: time to first token (s)' }),
+    verbose: Flags.boolean({ char: 'v', description: 'per-op tables for prefill and decode' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(Simulate);
+    const model = await resolveModel(flags.model);
+    const hw = await resolveHardware(flags.hardware);
+    if (flags.tp < 1 || flags.pp < 1) throw new UserError('--tp and --pp must be ≥ 1');
+    throw new UserError(`simulate: the engine for ${model.family} on ${hw.id} is not implemented yet`);
+  }
+}

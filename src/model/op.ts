@@ -1,0 +1,50 @@
+// An op is one kernel's worth of work, hardware-free: FLOPs, bytes moved, weight bytes, shape.
+// Builders (src/model/*-graph.ts) emit ops; src/sim/roofline.ts prices them on a hardware.
+import type { Dtype } from '../spec/types.js';
+
+export type OpKind = 'gemm' | 'attention' | 'elementwise' | 'norm' | 'embedding' | 'conv' | 'collective';
+export type CollectiveKind = 'allreduce' | 'allgather' | 'reducescatter' | 'alltoall' | 'p2p';
+
+export interface Op {
+  name: string;
+  kind: OpKind;
+  flops: number; // FLOP, 2 per multiply-add
+  bytes: number; // bytes read + written in device memory (weights, activations, KV cache)
+  weightBytes: number; // the part of `bytes` that is weights
+  dtype: Dtype; // dtype of the compute (GEMM inputs)
+  count: number; // how many times it runs per pass (e.g. layers)
+  m?: number; // GEMM shape [m, k] × [k, n]
+  n?: number;
+  k?: number;
+  comm?: { kind: CollectiveKind; bytes: number; group: number; scope: 'scale_up' | 'scale_out' };
+}
+
+// linear({m, n, k}): y[m, n] = x[m, k] · W[k, n]; bytes = x + W + y (each read or written once).
+export function linear(
+  name: string,
+  m: number,
+  n: number,
+  k: number,
+  dtype: Dtype,
+  weightBytesPerElem: number,
+  actBytesPerElem: number,
+  count = 1,
+): Op {
+  const weightBytes = n * k * weightBytesPerElem;
+  return {
+    name,
+    kind: 'gemm',
+    flops: 2 * m * n * k,
+    bytes: weightBytes + (m * k + m * n) * actBytesPerElem,
+    weightBytes,
+    dtype,
+    count,
+    m,
+    n,
+    k,
+  };
+}
+
+export function elementwise(name: string, elems: number, flopsPerElem: number, bytesPerElem: number, dtype: Dtype, count = 1, kind: OpKind = 'elementwise'): Op {
+  return { name, kind, flops: elems * flopsPerElem, bytes: elems * bytesPerElem, weightBytes: 0, dtype, count };
+}

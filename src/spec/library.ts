@@ -1,0 +1,73 @@
+// The library of models, hardware and memory technologies. Library specs are compiled to SI JSON at build
+// time (scripts/compile-library.js → dist/library.json) so that commands on library ids start fast;
+// a user's own file (a path) goes through loadSpecFile, which loads mathjs lazily.
+import { readFileSync, existsSync } from 'node:fs';
+import { COMPILED_LIBRARY } from './paths.js';
+import { UserError, didYouMean } from './errors.js';
+import type { MemoryTechnology, NormalizedHardware, NormalizedModel } from './types.js';
+
+export interface CompiledLibrary {
+  models: Record<string, NormalizedModel>;
+  hardware: Record<string, NormalizedHardware>;
+  memory: Record<string, MemoryTechnology>;
+}
+
+let library: CompiledLibrary | undefined;
+
+export function getLibrary(): CompiledLibrary {
+  if (library) return library;
+  if (!existsSync(COMPILED_LIBRARY)) {
+    throw new UserError(`the compiled library ${COMPILED_LIBRARY} is missing (run \`npm run build\`)`);
+  }
+  library = JSON.parse(readFileSync(COMPILED_LIBRARY, 'utf8')) as CompiledLibrary;
+  return library;
+}
+
+export function looksLikePath(ref: string): boolean {
+  return /[\\/]/.test(ref) || /\.ya?ml$/i.test(ref);
+}
+
+async function loadUserFile<K extends 'model' | 'hardware' | 'memory'>(ref: string, kind: K) {
+  if (!existsSync(ref)) throw new UserError(`${ref}: no such file`);
+  const { loadSpecFile } = await import('./load.js');
+  const r = await loadSpecFile(ref);
+  if (r.errors.length || !r.value) throw UserError.fromIssues(r.errors);
+  if (r.value.kind !== kind) throw new UserError(`${ref}: is a ${r.value.kind} spec, expected a ${kind} spec`);
+  return r.value.spec;
+}
+
+export async function resolveModel(ref: string): Promise<NormalizedModel> {
+  if (looksLikePath(ref)) return (await loadUserFile(ref, 'model')) as NormalizedModel;
+  const lib = getLibrary();
+  const m = lib.models[ref];
+  if (m) return m;
+  throw new UserError(`unknown model "${ref}"${suggest(ref, Object.keys(lib.models))}`);
+}
+
+export async function resolveHardware(ref: string): Promise<NormalizedHardware> {
+  if (looksLikePath(ref)) return (await loadUserFile(ref, 'hardware')) as NormalizedHardware;
+  const lib = getLibrary();
+  const h = lib.hardware[ref];
+  if (h) return h;
+  throw new UserError(`unknown hardware "${ref}"${suggest(ref, Object.keys(lib.hardware))}`);
+}
+
+export async function resolveMemory(ref: string): Promise<MemoryTechnology> {
+  if (looksLikePath(ref)) return (await loadUserFile(ref, 'memory')) as MemoryTechnology;
+  const lib = getLibrary();
+  const m = lib.memory[ref];
+  if (m) return m;
+  throw new UserError(`unknown memory technology "${ref}"${suggest(ref, Object.keys(lib.memory))}`);
+}
+
+// Synchronous library lookup for engines that resolve sub-models (pipelines) by id.
+export function libraryModel(id: string): NormalizedModel {
+  const m = getLibrary().models[id];
+  if (!m) throw new UserError(`unknown model "${id}"${suggest(id, Object.keys(getLibrary().models))}`);
+  return m;
+}
+
+function suggest(ref: string, ids: string[]): string {
+  const s = didYouMean(ref, ids);
+  return s ? `: ${s}` : ' (see `hwperf list`)';
+}

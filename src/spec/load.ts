@@ -1,0 +1,248 @@
+// loadSpec: YAML file ──parse──▶ raw ──extends──▶ merged ──schema──▶ ──normalize (units, expressions)──▶
+// ──rules──▶ Normalized*. Returns {value, warnings, errors}; never prints or exits.
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve, dirname, relative } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parseYaml, type SourceDoc } from './yaml-doc.js';
+import { didYouMean, type LoadResult, type SpecIssue } from './errors.js';
+import { libraryFileIndex } from './paths.js';
+import { hardwareSchema, memorySchema, modelSchemas } from './schemas.js';
+import type { MemoryTechnology, NormalizedHardware, NormalizedModel } from './types.js';
+
+export type SpecKind = 'hardware' | 'model' | 'memory';
+export type LoadedSpec =
+  | { kind: 'hardware'; spec: NormalizedHardware }
+  | { kind: 'model'; spec: NormalizedModel }
+  | { kind: 'memory'; spec: MemoryTechnology };
+
+// The chain of documents a spec was merged from, child first: used to point at the right line.
+export interface SpecContext {
+  file: string; // display name of the file being loaded
+  docs: SourceDoc[];
+  errors: SpecIssue[];
+  warnings: SpecIssue[];
+}
+
+export function issueAt(ctx: SpecContext, path: (string | number)[], message: string, suggestion?: string): SpecIssue {
+  for (const d of ctx.docs) {
+    const pos = d.locate(path);
+    if (pos && (path.length === 0 || hasPath(d.data, path))) {
+      return { file: d.file, line: pos.line, col: pos.col, path: path.join('.'), message, suggestion };
+    }
+  }
+  const d = ctx.docs[0];
+  const pos = d?.locate(path);
+  return { file: d?.file ?? ctx.file, line: pos?.line, col: pos?.col, path: path.join('.'), message, suggestion };
+}
+
+function hasPath(data: unknown, path: (string | number)[]): boolean {
+  let cur: any = data;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object' || !(p in cur)) return false;
+    cur = cur[p];
+  }
+  return true;
+}
+
+function displayName(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// Objects merge key by key; lists and scalars replace.
+export function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? deepMerge(base[k], v) : v;
+  return out;
+}
+
+// Read a file and resolve its `extends:` chain (library id or path relative to the file).
+export function readWithExtends(
+  file: string,
+  ctx: SpecContext,
+  seen: string[] = [],
+): Record<string, unknown> | undefined {
+  const abs = resolve(file);
+  const name = displayName(abs);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    ctx.errors.push({ file: name, path: '', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    return undefined;
+  }
+  const { doc, errors } = parseYaml(text, name);
+  if (!doc) {
+    ctx.errors.push(...errors);
+    return undefined;
+  }
+  ctx.docs.push(doc);
+  if (!isPlainObject(doc.data)) {
+    ctx.errors.push({ file: name, line: 1, col: 1, path: '', message: 'expected a mapping of fields (key: value) at the top level' });
+    return undefined;
+  }
+  const data = doc.data;
+  const ext = data.extends;
+  if (ext === undefined) return data;
+  if (typeof ext !== 'string') {
+    ctx.errors.push(issueAtDoc(doc, ['extends'], 'must be a library id or a relative path'));
+    return undefined;
+  }
+  let parentFile: string | undefined;
+  const asPath = resolve(dirname(abs), ext);
+  if (/[\\/]|\.ya?ml$/.test(ext) && existsSync(asPath)) parentFile = asPath;
+  else if (libraryFileIndex().has(ext)) parentFile = libraryFileIndex().get(ext);
+  else if (existsSync(asPath)) parentFile = asPath;
+  if (!parentFile) {
+    ctx.errors.push(
+      issueAtDoc(doc, ['extends'], `"${ext}" is neither a library id nor a file relative to this one`, didYouMean(ext, libraryFileIndex().keys()) ?? 'run `hwperf list models` or `hwperf list hardware` for ids'),
+    );
+    return undefined;
+  }
+  const chain = [...seen, abs];
+  if (chain.includes(resolve(parentFile))) {
+    ctx.errors.push(
+      issueAtDoc(doc, ['extends'], `extends cycle: ${[...chain, resolve(parentFile)].map((f) => displayName(f)).join(' → ')}`, 'remove one of the extends links'),
+    );
+    return undefined;
+  }
+  const parent = readWithExtends(parentFile, ctx, chain);
+  if (!parent) return undefined;
+  const { extends: _drop, ...own } = data;
+  const merged = deepMerge(parent, own) as Record<string, unknown>;
+  // The child's id replaces the parent's; a child without its own id is its parent's what-if.
+  if (own.id === undefined) merged.id = `${String(parent.id)}-custom`;
+  return merged;
+}
+
+function issueAtDoc(doc: SourceDoc, path: (string | number)[], message: string, suggestion?: string): SpecIssue {
+  const pos = doc.locate(path);
+  return { file: doc.file, line: pos?.line, col: pos?.col, path: path.join('.'), message, suggestion };
+}
+
+export function kindOf(data: Record<string, unknown>): SpecKind | undefined {
+  if ('family' in data) return 'model';
+  if ('compute' in data || isPlainObject(data.memory)) return 'hardware';
+  if (data.kind === 'stack' || data.kind === 'bus') return 'memory';
+  return undefined;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = {
+  hardware: ajv.compile(hardwareSchema),
+  memory: ajv.compile(memorySchema),
+  models: Object.fromEntries(Object.entries(modelSchemas).map(([k, s]) => [k, ajv.compile(s)])),
+};
+
+export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | undefined, schema: any): void {
+  if (!errors) return;
+  // oneOf produces one error per branch; keep the most specific per path.
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    const path = e.instancePath.split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    let message: string;
+    let suggestion: string | undefined;
+    if (e.keyword === 'additionalProperties') {
+      const key = (e.params as any).additionalProperty as string;
+      path.push(key);
+      const allowed = Object.keys(subSchema(schema, path.slice(0, -1))?.properties ?? {});
+      message = `unknown field "${key}"`;
+      suggestion = didYouMean(key, allowed) ?? (allowed.length ? `allowed: ${allowed.join(', ')}` : undefined);
+    } else if (e.keyword === 'required') {
+      const key = (e.params as any).missingProperty as string;
+      message = `missing required field "${key}"`;
+      path.push(key);
+      suggestion = 'add it (see docs/spec-format.md)';
+    } else if (e.keyword === 'enum') {
+      message = `must be one of ${(e.params as any).allowedValues.join(', ')}`;
+      const found = valueAt(ctx.docs[0]?.data, path);
+      suggestion = typeof found === 'string' ? didYouMean(found, (e.params as any).allowedValues) : undefined;
+    } else if (e.keyword === 'propertyNames') {
+      continue; // reported by the nested enum error
+    } else {
+      message = `${e.message ?? 'is invalid'}`;
+    }
+    const key = `${path.join('.')}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    ctx.errors.push(issueAt(ctx, path, message, suggestion));
+  }
+}
+
+function valueAt(data: unknown, path: (string | number)[]): unknown {
+  let cur: any = data;
+  for (const p of path) cur = cur?.[p];
+  return cur;
+}
+
+function subSchema(schema: any, path: (string | number)[]): any {
+  let s = schema;
+  for (const p of path) {
+    if (!s) return undefined;
+    if (typeof p === 'number') s = s.items;
+    else s = s.properties?.[p] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+    if (s?.oneOf) s = s.oneOf.find((b: any) => b.type === 'object') ?? s;
+  }
+  return s;
+}
+
+export function validateStructure(ctx: SpecContext, data: Record<string, unknown>): SpecKind | undefined {
+  const kind = kindOf(data);
+  if (!kind) {
+    ctx.errors.push(issueAt(ctx, [], 'cannot tell what this spec is', 'a model has `family:`, hardware has `compute:` and `memory:`, a memory technology has `kind: stack|bus`'));
+    return undefined;
+  }
+  if (kind === 'model') {
+    const fam = String(data.family);
+    const v = validators.models[fam];
+    if (!v) {
+      ctx.errors.push(issueAt(ctx, ['family'], `unknown family "${fam}"`, didYouMean(fam, Object.keys(modelSchemas)) ?? `one of ${Object.keys(modelSchemas).join(', ')}`));
+      return undefined;
+    }
+    v(data);
+    schemaIssues(ctx, v.errors, modelSchemas[fam]);
+  } else if (kind === 'hardware') {
+    validators.hardware(data);
+    schemaIssues(ctx, validators.hardware.errors, hardwareSchema);
+  } else {
+    validators.memory(data);
+    schemaIssues(ctx, validators.memory.errors, memorySchema);
+  }
+  return kind;
+}
+
+export async function loadSpecFile(file: string): Promise<LoadResult<LoadedSpec>> {
+  const ctx: SpecContext = { file: displayName(resolve(file)), docs: [], errors: [], warnings: [] };
+  const data = readWithExtends(file, ctx);
+  if (!data || ctx.errors.length) return { errors: ctx.errors, warnings: ctx.warnings };
+  return loadSpecData(data, ctx);
+}
+
+export async function loadSpecData(data: Record<string, unknown>, ctx: SpecContext): Promise<LoadResult<LoadedSpec>> {
+  const kind = validateStructure(ctx, data);
+  if (!kind || ctx.errors.length) return { errors: ctx.errors, warnings: ctx.warnings };
+  // Normalizers are imported here, not at the top: they pull in the units module (mathjs) lazily.
+  let value: LoadedSpec | undefined;
+  if (kind === 'hardware') {
+    const { normalizeHardware } = await import('./normalize-hardware.js');
+    const spec = await normalizeHardware(data, ctx);
+    if (spec) value = { kind, spec };
+  } else if (kind === 'memory') {
+    const { normalizeMemory } = await import('./normalize-hardware.js');
+    const spec = await normalizeMemory(data, ctx);
+    if (spec) value = { kind, spec };
+  } else {
+    const { normalizeModel } = await import('./normalize-model.js');
+    const spec = await normalizeModel(data, ctx);
+    if (spec) value = { kind, spec };
+  }
+  if (ctx.errors.length) return { errors: ctx.errors, warnings: ctx.warnings };
+  if (value) value.spec.file = ctx.file;
+  return { value, errors: ctx.errors, warnings: ctx.warnings };
+}

@@ -1,0 +1,189 @@
+// Hardware and memory-technology specs → SI numbers (units via mathjs, only for user files) + rules.
+import { parseQuantity, type Dimension } from '../units/quantity.js';
+import { issueAt, type SpecContext } from './load.js';
+import { defaultEfficiency, gemmTable } from '../hardware/efficiency.js';
+import type { Dtype, EfficiencyTable, LinkSpec, MemoryTechnology, NormalizedHardware } from './types.js';
+
+type Raw = Record<string, any>;
+
+export async function quantityAt(
+  ctx: SpecContext,
+  raw: Raw,
+  path: (string | number)[],
+  dim: Dimension,
+  opts: { required?: boolean; positive?: boolean } = {},
+): Promise<number | undefined> {
+  let v: any = raw;
+  for (const p of path) v = v?.[p];
+  if (v === undefined || v === null) {
+    if (opts.required) ctx.errors.push(issueAt(ctx, path, `missing required quantity`, 'add it with its unit'));
+    return undefined;
+  }
+  const r = await parseQuantity(v, dim);
+  if ('error' in r) {
+    ctx.errors.push(issueAt(ctx, path, r.error));
+    return undefined;
+  }
+  if (opts.positive && r.value <= 0) {
+    ctx.errors.push(issueAt(ctx, path, `must be > 0, found "${v}"`));
+    return undefined;
+  }
+  return r.value;
+}
+
+async function dtypeMap(ctx: SpecContext, raw: Raw, path: string[]): Promise<Partial<Record<Dtype, number>>> {
+  const out: Partial<Record<Dtype, number>> = {};
+  let obj: any = raw;
+  for (const p of path) obj = obj?.[p];
+  for (const k of Object.keys(obj ?? {})) {
+    const v = await quantityAt(ctx, raw, [...path, k], 'flop_per_s', { positive: true });
+    if (v !== undefined) out[k as Dtype] = v;
+  }
+  return out;
+}
+
+async function link(ctx: SpecContext, raw: Raw, name: string): Promise<LinkSpec | undefined> {
+  const l = raw.interconnect?.[name];
+  if (!l) return undefined;
+  const bw = await quantityAt(ctx, raw, ['interconnect', name, 'bandwidth'], 'bytes_per_s', { required: true, positive: true });
+  const lat = await quantityAt(ctx, raw, ['interconnect', name, 'latency'], 'seconds');
+  if (bw === undefined) return undefined;
+  return {
+    bandwidthBytePerS: bw,
+    latencyS: lat ?? (name === 'scale_up' ? 3e-6 : 10e-6),
+    domain: l.domain,
+    technology: l.technology,
+  };
+}
+
+function fraction(ctx: SpecContext, path: (string | number)[], v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !(v > 0 && v <= 1)) {
+    ctx.errors.push(issueAt(ctx, path, `efficiency must be a fraction in (0, 1], found ${JSON.stringify(v)}`));
+    return undefined;
+  }
+  return v;
+}
+
+async function table(ctx: SpecContext, path: (string | number)[], v: any): Promise<EfficiencyTable | undefined> {
+  if (v === undefined) return undefined;
+  if (typeof v === 'number') {
+    const f = fraction(ctx, path, v);
+    return f === undefined ? undefined : gemmTable(f);
+  }
+  const sizes: number[] = v.sizes.map((s: unknown) => (typeof s === 'string' ? Number(s) : s));
+  const values: number[] = v.values;
+  if (sizes.length !== values.length || sizes.length < 1) {
+    ctx.errors.push(issueAt(ctx, path, 'sizes and values must be lists of the same length'));
+    return undefined;
+  }
+  for (let i = 0; i < values.length; i++) {
+    fraction(ctx, [...path, 'values', i], values[i]);
+    if (!Number.isFinite(sizes[i])) ctx.errors.push(issueAt(ctx, [...path, 'sizes', i], 'must be a number of FLOPs'));
+    if (i > 0 && sizes[i]! <= sizes[i - 1]!) ctx.errors.push(issueAt(ctx, [...path, 'sizes', i], 'sizes must increase'));
+    if (i > 0 && values[i]! < values[i - 1]!) {
+      ctx.errors.push(issueAt(ctx, [...path, 'values', i], `efficiency must not fall as ops grow (${values[i - 1]} → ${values[i]})`, 'make the table monotone'));
+    }
+  }
+  return { sizes, values };
+}
+
+export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<NormalizedHardware | undefined> {
+  // 1. compute peaks
+  const matrix = await dtypeMap(ctx, raw, ['compute', 'matrix']);
+  const vector = await dtypeMap(ctx, raw, ['compute', 'vector']);
+  if (Object.keys(matrix).length + Object.keys(vector).length === 0) {
+    ctx.errors.push(issueAt(ctx, ['compute'], 'needs at least one peak under compute.matrix or compute.vector', 'e.g. matrix: {bf16: 989 TFLOP/s}'));
+  }
+  // 2. memory
+  const capacity = await quantityAt(ctx, raw, ['memory', 'capacity'], 'bytes', { required: true, positive: true });
+  const bandwidth = await quantityAt(ctx, raw, ['memory', 'bandwidth'], 'bytes_per_s', { required: true, positive: true });
+  const memEnergy = await quantityAt(ctx, raw, ['memory', 'energy'], 'joules_per_bit');
+  const technology: string = raw.memory?.technology ?? 'unknown';
+  // 3. on-chip, links, power, price
+  const l2 = await quantityAt(ctx, raw, ['on_chip', 'l2'], 'bytes');
+  const sram = await quantityAt(ctx, raw, ['on_chip', 'sram'], 'bytes');
+  const tdp = await quantityAt(ctx, raw, ['power', 'tdp'], 'watts', { positive: true });
+  const computeEnergy = await quantityAt(ctx, raw, ['energy', 'compute'], 'joules_per_flop');
+  const purchase = await quantityAt(ctx, raw, ['price', 'purchase'], 'usd');
+  const hour = await quantityAt(ctx, raw, ['price', 'hour'], 'usd');
+  const clock = await quantityAt(ctx, raw, ['compute', 'clock'], 'hertz');
+  const [scaleUp, scaleOut, host] = [await link(ctx, raw, 'scale_up'), await link(ctx, raw, 'scale_out'), await link(ctx, raw, 'host')];
+  // 4. efficiency: spec values over defaults
+  const cls: string = raw.class ?? 'datacenter';
+  const eff = defaultEfficiency(technology, cls);
+  const e = raw.efficiency ?? {};
+  eff.memory = fraction(ctx, ['efficiency', 'memory'], e.memory) ?? eff.memory;
+  eff.gemm = (await table(ctx, ['efficiency', 'gemm'], e.gemm)) ?? eff.gemm;
+  if (e.gemm_by_dtype) {
+    eff.gemmByDtype = {};
+    for (const [k, v] of Object.entries(e.gemm_by_dtype)) {
+      const t = await table(ctx, ['efficiency', 'gemm_by_dtype', k], v);
+      if (t) eff.gemmByDtype[k as Dtype] = t;
+    }
+  }
+  eff.attention = fraction(ctx, ['efficiency', 'attention'], e.attention) ?? eff.attention;
+  eff.vector = fraction(ctx, ['efficiency', 'vector'], e.vector) ?? eff.vector;
+  eff.collective = fraction(ctx, ['efficiency', 'collective'], e.collective) ?? eff.collective;
+  eff.kernelOverheadS = (await quantityAt(ctx, raw, ['efficiency', 'kernel_overhead'], 'seconds')) ?? eff.kernelOverheadS;
+  if (e.source) eff.source = e.source;
+  // 5. rules
+  if (matrix.fp8 !== undefined && matrix.bf16 !== undefined && matrix.fp8 < matrix.bf16) {
+    ctx.errors.push(issueAt(ctx, ['compute', 'matrix', 'fp8'], 'fp8 peak is below the bf16 peak', 'check for a sparse/dense mix-up'));
+  }
+  if (matrix.fp4 !== undefined && matrix.fp8 !== undefined && matrix.fp4 < matrix.fp8) {
+    ctx.errors.push(issueAt(ctx, ['compute', 'matrix', 'fp4'], 'fp4 peak is below the fp8 peak', 'check for a sparse/dense mix-up'));
+  }
+  if (ctx.errors.length || capacity === undefined || bandwidth === undefined) return undefined;
+  return {
+    id: raw.id,
+    name: raw.name,
+    vendor: raw.vendor ?? 'other',
+    class: cls,
+    year: raw.year,
+    matrixFlopPerS: matrix,
+    vectorFlopPerS: vector,
+    units: raw.compute?.units,
+    clockHz: clock,
+    memory: {
+      technology,
+      capacityBytes: capacity,
+      bandwidthBytePerS: bandwidth,
+      stacks: raw.memory?.stacks,
+      busWidthBits: raw.memory?.bus_width,
+      energyJPerBit: memEnergy,
+    },
+    onChip: { l2Bytes: l2, sramBytes: sram },
+    scaleUp,
+    scaleOut,
+    host,
+    power: tdp !== undefined ? { tdpW: tdp } : undefined,
+    energy: computeEnergy !== undefined ? { computeJPerFlop: computeEnergy } : undefined,
+    price: purchase !== undefined || hour !== undefined ? { purchaseUsd: purchase, hourUsd: hour } : undefined,
+    efficiency: eff,
+    rumoured: raw.rumoured,
+    sources: raw.sources,
+  };
+}
+
+export async function normalizeMemory(raw: Raw, ctx: SpecContext): Promise<MemoryTechnology | undefined> {
+  const out: MemoryTechnology = {
+    id: raw.id,
+    name: raw.name,
+    kind: raw.kind,
+    perStackBandwidthBytePerS: await quantityAt(ctx, raw, ['per_stack_bandwidth'], 'bytes_per_s', { positive: true }),
+    perStackCapacityBytes: await quantityAt(ctx, raw, ['per_stack_capacity'], 'bytes', { positive: true }),
+    pinRateBitPerS: await quantityAt(ctx, raw, ['pin_rate'], 'bits_per_s', { positive: true }),
+    capacityPerChannelBytes: await quantityAt(ctx, raw, ['capacity_per_channel'], 'bytes', { positive: true }),
+    channelWidthBits: raw.channel_width,
+    energyJPerBit: await quantityAt(ctx, raw, ['energy'], 'joules_per_bit', { positive: true }),
+    sources: raw.sources,
+  };
+  if (out.kind === 'stack' && out.perStackBandwidthBytePerS === undefined) {
+    ctx.errors.push(issueAt(ctx, ['per_stack_bandwidth'], 'a stacked memory needs per_stack_bandwidth', 'e.g. per_stack_bandwidth: 819 GB/s'));
+  }
+  if (out.kind === 'bus' && out.pinRateBitPerS === undefined) {
+    ctx.errors.push(issueAt(ctx, ['pin_rate'], 'a bus memory needs pin_rate', 'e.g. pin_rate: 8.533 Gbit/s'));
+  }
+  return ctx.errors.length ? undefined : out;
+}

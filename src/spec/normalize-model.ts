@@ -1,0 +1,241 @@
+// Model specs: evaluate expressions over sibling fields, fill defaults, apply the semantic rules.
+import { evaluateExpression } from '../units/quantity.js';
+import { issueAt, type SpecContext } from './load.js';
+import type { NormalizedModel } from './types.js';
+
+type Raw = Record<string, any>;
+
+// Fields whose string values are names, not expressions.
+const TEXT_FIELDS = new Set([
+  'id', 'name', 'family', 'extends', 'norm', 'position', 'kind', 'activation', 'runs', 'model', 'role',
+  'modality', 'notes', 'source', 'attention', 'router',
+]);
+
+async function evaluateAll(raw: Raw, ctx: SpecContext): Promise<Raw> {
+  const out: Raw = structuredClone(raw);
+  const scope: Record<string, number> = {};
+  for (const [k, v] of Object.entries(out)) if (typeof v === 'number') scope[k] = v;
+  // Top-level expressions may use each other: evaluate until nothing changes.
+  let pending = Object.entries(out).filter(([k, v]) => typeof v === 'string' && !TEXT_FIELDS.has(k));
+  for (let pass = 0; pending.length && pass < 8; pass++) {
+    const next: [string, any][] = [];
+    for (const [k, v] of pending) {
+      const r = await evaluateExpression(v, scope);
+      if ('value' in r) {
+        out[k] = r.value;
+        scope[k] = r.value;
+      } else next.push([k, v]);
+    }
+    if (next.length === pending.length) break;
+    pending = next;
+  }
+  for (const [k, v] of pending) {
+    const r = await evaluateExpression(v, scope);
+    if ('error' in r) ctx.errors.push(issueAt(ctx, [k], r.error));
+  }
+  // Nested objects (ffn, moe, attention, …) see the top-level fields.
+  const walk = async (obj: any, path: (string | number)[]) => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (path.length === 0) continue;
+      if (typeof v === 'string' && !TEXT_FIELDS.has(k) && !(path[0] === 'sources' || path[0] === 'assumptions')) {
+        const r = await evaluateExpression(v, scope);
+        if ('value' in r) obj[k] = r.value;
+        else ctx.errors.push(issueAt(ctx, [...path, k], r.error));
+      }
+    }
+  };
+  for (const [k, v] of Object.entries(out)) {
+    if (k === 'sources' || k === 'assumptions' || k === 'stages') continue;
+    if (v && typeof v === 'object' && !Array.isArray(v)) await walk(v, [k]);
+  }
+  if (Array.isArray(out.stages)) for (let i = 0; i < out.stages.length; i++) await walk(out.stages[i], ['stages', i]);
+  return out;
+}
+
+function requireCount(ctx: SpecContext, m: Raw, path: (string | number)[], opts: { min?: number; integer?: boolean } = {}): void {
+  let v: any = m;
+  for (const p of path) v = v?.[p];
+  if (v === undefined) return;
+  const min = opts.min ?? 1;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    ctx.errors.push(issueAt(ctx, path, `must be a number, found ${JSON.stringify(v)}`));
+  } else if (v < min) {
+    ctx.errors.push(issueAt(ctx, path, `must be ≥ ${min}, found ${v}`));
+  } else if ((opts.integer ?? true) && !Number.isInteger(v)) {
+    ctx.errors.push(issueAt(ctx, path, `must be a whole number, found ${v}`));
+  }
+}
+
+export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<NormalizedModel | undefined> {
+  const m = await evaluateAll(raw, ctx);
+  if (ctx.errors.length) return undefined;
+  const base = {
+    id: m.id,
+    name: m.name ?? m.id,
+    family: m.family,
+    rumoured: m.rumoured ?? false,
+    reference_params: m.reference_params,
+    sources: m.sources,
+  };
+  const ffn = (f: any, hidden: number) =>
+    f ? { kind: f.kind ?? 'plain', intermediate: f.intermediate ?? 4 * hidden, activation: f.activation ?? (f.kind === 'gated' ? 'silu' : 'gelu') } : undefined;
+  let out: any;
+  switch (m.family) {
+    case 'decoder': {
+      for (const k of ['hidden', 'layers', 'heads', 'kv_heads', 'head_dim', 'vocab', 'context']) requireCount(ctx, m, [k]);
+      requireCount(ctx, m, ['ffn', 'intermediate']);
+      if (ctx.errors.length) return undefined;
+      const bias = typeof m.bias === 'object' ? { qkv: !!m.bias.qkv, out: !!m.bias.out, ffn: !!m.bias.ffn } : { qkv: !!m.bias, out: !!m.bias, ffn: !!m.bias };
+      out = {
+        ...base,
+        hidden: m.hidden,
+        layers: m.layers,
+        heads: m.heads,
+        kv_heads: m.kv_heads ?? m.heads,
+        head_dim: m.head_dim ?? m.hidden / m.heads,
+        ffn: ffn(m.ffn, m.hidden),
+        vocab: m.vocab,
+        context: m.context ?? 2048,
+        norm: m.norm ?? 'rmsnorm',
+        final_norm: m.final_norm ?? true,
+        bias,
+        tied_embeddings: m.tied_embeddings ?? false,
+        position: m.position ?? 'rope',
+        parallel_block: m.parallel_block ?? false,
+      };
+      if (m.moe) {
+        for (const k of ['experts', 'active']) requireCount(ctx, m, ['moe', k]);
+        for (const k of ['shared', 'dense_layers']) requireCount(ctx, m, ['moe', k], { min: 0 });
+        out.moe = {
+          experts: m.moe.experts,
+          active: m.moe.active,
+          shared: m.moe.shared ?? 0,
+          intermediate: m.moe.intermediate ?? out.ffn.intermediate,
+          dense_layers: m.moe.dense_layers ?? 0,
+          shared_intermediate: m.moe.shared_intermediate,
+        };
+        if (out.moe.active > out.moe.experts) {
+          ctx.errors.push(issueAt(ctx, ['moe', 'active'], `active experts (${out.moe.active}) exceed experts (${out.moe.experts})`));
+        }
+        if (out.moe.dense_layers > out.layers) ctx.errors.push(issueAt(ctx, ['moe', 'dense_layers'], `more dense layers than layers (${out.layers})`));
+      }
+      if (m.attention?.kind === 'mla') {
+        for (const k of ['kv_lora_rank', 'qk_rope_head_dim', 'qk_nope_head_dim', 'v_head_dim']) requireCount(ctx, m, ['attention', k]);
+        requireCount(ctx, m, ['attention', 'q_lora_rank'], { min: 0 });
+        out.attention = {
+          kind: 'mla',
+          q_lora_rank: m.attention.q_lora_rank ?? 0,
+          kv_lora_rank: m.attention.kv_lora_rank,
+          qk_rope_head_dim: m.attention.qk_rope_head_dim,
+          qk_nope_head_dim: m.attention.qk_nope_head_dim,
+          v_head_dim: m.attention.v_head_dim,
+        };
+      } else if (out.heads % out.kv_heads !== 0) {
+        ctx.errors.push(
+          issueAt(ctx, ['kv_heads'], `heads (${out.heads}) must be divisible by kv_heads (${out.kv_heads})`, `use a divisor of ${out.heads}, e.g. ${largestDivisorBelow(out.heads, out.kv_heads)}`),
+        );
+      }
+      if (!Number.isInteger(out.head_dim)) {
+        ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${out.hidden}) / heads (${out.heads}) is not a whole head_dim`, 'set head_dim explicitly'));
+      }
+      break;
+    }
+    case 'encoder-decoder': {
+      for (const k of ['hidden', 'encoder_layers', 'decoder_layers', 'heads', 'vocab', 'n_mels', 'audio_ctx', 'text_ctx']) requireCount(ctx, m, [k]);
+      if (m.hidden % m.heads !== 0) ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${m.hidden}) must be divisible by heads (${m.heads})`));
+      out = {
+        ...base,
+        hidden: m.hidden,
+        encoder_layers: m.encoder_layers,
+        decoder_layers: m.decoder_layers,
+        heads: m.heads,
+        ffn: ffn(m.ffn, m.hidden),
+        vocab: m.vocab,
+        n_mels: m.n_mels ?? 80,
+        audio_ctx: m.audio_ctx ?? 1500,
+        text_ctx: m.text_ctx ?? 448,
+        window_seconds: m.window_seconds ?? 30,
+      };
+      break;
+    }
+    case 'encoder': {
+      for (const k of ['hidden', 'layers', 'heads']) requireCount(ctx, m, [k]);
+      const text = m.modality === 'text';
+      out = {
+        ...base,
+        modality: m.modality ?? 'image',
+        hidden: m.hidden,
+        layers: m.layers,
+        heads: m.heads,
+        head_dim: m.head_dim ?? m.hidden / m.heads,
+        ffn: ffn(m.ffn, m.hidden),
+        norm: m.norm ?? 'layernorm',
+        image_size: m.image_size ?? (text ? 0 : 224),
+        patch: m.patch ?? (text ? 0 : 16),
+        channels: m.channels ?? 3,
+        class_token: m.class_token ?? !text,
+        classes: m.classes ?? 0,
+        vocab: m.vocab ?? 0,
+        context: m.context ?? 0,
+        causal: m.causal ?? false,
+        pre_norm: m.pre_norm ?? false,
+        projection: m.projection ?? 0,
+        relative_attention: m.relative_attention ?? false,
+        bias: m.bias ?? true,
+        final_norm: m.final_norm ?? true,
+        pooler: m.pooler ?? false,
+      };
+      if (text && !(out.vocab > 0 && out.context > 0)) ctx.errors.push(issueAt(ctx, ['vocab'], 'a text encoder needs vocab and context'));
+      if (!text && out.image_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `image_size (${out.image_size}) must be divisible by patch (${out.patch})`));
+      break;
+    }
+    case 'dit': {
+      for (const k of ['hidden', 'layers', 'heads', 'patch']) requireCount(ctx, m, [k]);
+      const image = m.image_size ?? 256;
+      const down = m.vae_downsample ?? 8;
+      out = {
+        ...base,
+        hidden: m.hidden,
+        layers: m.layers,
+        heads: m.heads,
+        patch: m.patch,
+        image_size: image,
+        vae_downsample: down,
+        latent_size: m.latent_size ?? image / down,
+        in_channels: m.in_channels ?? 4,
+        out_channels: m.out_channels ?? 8,
+        classes: m.classes ?? 0,
+        mlp_ratio: m.mlp_ratio ?? 4,
+        temporal: m.temporal ? { attention: m.temporal.attention ?? 'separate', patch: m.temporal.patch ?? 1, downsample: m.temporal.downsample ?? 4 } : undefined,
+        cross_attention: m.cross_attention,
+      };
+      if (out.latent_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `latent_size (${out.latent_size}) must be divisible by patch (${out.patch})`));
+      break;
+    }
+    case 'vae': {
+      out = {
+        ...base,
+        dims: m.dims ?? 2,
+        in_channels: m.in_channels ?? 3,
+        base_channels: m.base_channels,
+        channel_mult: m.channel_mult,
+        res_blocks: m.res_blocks ?? 2,
+        z_channels: m.z_channels ?? 4,
+        mid_attention: m.mid_attention ?? true,
+        temporal_downsample: m.temporal_downsample ?? 1,
+        components: m.components,
+      };
+      break;
+    }
+    case 'pipeline': {
+      out = { ...base, stages: m.stages.map((s: any) => ({ role: s.model, ...s })), defaults: m.defaults ?? {}, assumptions: m.assumptions };
+      break;
+    }
+  }
+  return ctx.errors.length ? undefined : (out as NormalizedModel);
+}
+
+function largestDivisorBelow(n: number, k: number): number {
+  for (let d = Math.min(k, n); d >= 1; d--) if (n % d === 0) return d;
+  return 1;
+}

@@ -1,0 +1,323 @@
+// JSON Schemas (ajv) for the structure of each spec kind. Units and expressions are checked after the
+// schema, in normalize: here a quantity is "a string or a number" so that a bare number gets the more
+// helpful "needs a unit" message there.
+const quantity = { type: ['string', 'number'] };
+const count = { type: ['number', 'string'] }; // model counts may be expressions over sibling fields
+const posInt = { type: 'integer', minimum: 1 };
+const dtypeMap = {
+  type: 'object',
+  propertyNames: { enum: ['fp64', 'fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6', 'fp4', 'int4'] },
+  additionalProperties: quantity,
+};
+const sources = { type: 'array', items: { type: 'string' }, minItems: 1 };
+const common = {
+  id: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' },
+  name: { type: 'string' },
+  extends: { type: 'string' },
+  sources,
+  notes: { type: ['string', 'array'] },
+  rumoured: { type: 'boolean' },
+};
+const link = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    bandwidth: quantity,
+    latency: quantity,
+    domain: posInt,
+    technology: { type: 'string' },
+    links: posInt,
+  },
+  required: ['bandwidth'],
+};
+const effTable = {
+  oneOf: [
+    { type: 'number' },
+    {
+      type: 'object',
+      additionalProperties: false,
+      properties: { sizes: { type: 'array', items: { type: ['number', 'string'] } }, values: { type: 'array', items: { type: 'number' } } },
+      required: ['sizes', 'values'],
+    },
+  ],
+};
+
+export const hardwareSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'compute', 'memory', 'sources'],
+  properties: {
+    ...common,
+    vendor: { type: 'string' },
+    class: { enum: ['datacenter', 'workstation', 'consumer', 'edge', 'mobile', 'laptop', 'desktop', 'host'] },
+    year: { type: 'integer' },
+    compute: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { matrix: dtypeMap, vector: dtypeMap, units: posInt, clock: quantity, npu: { type: 'string' } },
+    },
+    memory: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['capacity', 'bandwidth'],
+      properties: {
+        technology: { type: 'string' },
+        capacity: quantity,
+        bandwidth: quantity,
+        stacks: posInt,
+        bus_width: posInt,
+        energy: quantity,
+        usable: { type: 'number' },
+      },
+    },
+    on_chip: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { l1: quantity, l2: quantity, l3: quantity, sram: quantity, slc: quantity, infinity_cache: quantity },
+    },
+    interconnect: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { scale_up: link, scale_out: link, host: link },
+    },
+    power: { type: 'object', additionalProperties: false, properties: { tdp: quantity, idle: quantity } },
+    energy: { type: 'object', additionalProperties: false, properties: { compute: quantity } },
+    price: { type: 'object', additionalProperties: false, properties: { purchase: quantity, hour: quantity } },
+    efficiency: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        memory: { type: 'number' },
+        gemm: effTable,
+        gemm_by_dtype: { type: 'object', additionalProperties: effTable },
+        attention: { type: 'number' },
+        vector: { type: 'number' },
+        collective: { type: 'number' },
+        kernel_overhead: quantity,
+        source: { type: 'string' },
+      },
+    },
+  },
+};
+
+export const memorySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'kind', 'sources'],
+  properties: {
+    ...common,
+    kind: { enum: ['stack', 'bus'] },
+    per_stack_bandwidth: quantity,
+    per_stack_capacity: quantity,
+    pin_rate: quantity,
+    capacity_per_channel: quantity,
+    channel_width: posInt,
+    energy: quantity,
+    standard: { type: 'string' },
+  },
+};
+
+const ffn = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['intermediate'],
+  properties: { kind: { enum: ['gated', 'plain'] }, intermediate: count, activation: { type: 'string' } },
+};
+const referenceParams = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { total: { type: 'number' }, active: { type: 'number' }, source: { type: 'string' } },
+};
+const modelCommon = { ...common, family: { type: 'string' }, reference_params: referenceParams };
+
+const decoder = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'family', 'hidden', 'layers', 'heads', 'ffn', 'vocab', 'sources'],
+  properties: {
+    ...modelCommon,
+    hidden: count,
+    layers: count,
+    heads: count,
+    kv_heads: count,
+    head_dim: count,
+    ffn,
+    vocab: count,
+    context: count,
+    norm: { enum: ['rmsnorm', 'layernorm'] },
+    final_norm: { type: 'boolean' },
+    bias: {
+      oneOf: [
+        { type: 'boolean' },
+        { type: 'object', additionalProperties: false, properties: { qkv: { type: 'boolean' }, out: { type: 'boolean' }, ffn: { type: 'boolean' } } },
+      ],
+    },
+    tied_embeddings: { type: 'boolean' },
+    position: { enum: ['rope', 'learned', 'sinusoidal', 'alibi', 'none'] },
+    parallel_block: { type: 'boolean' },
+    moe: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['experts', 'active'],
+      properties: {
+        experts: count,
+        active: count,
+        shared: count,
+        intermediate: count,
+        dense_layers: count,
+        shared_intermediate: count,
+        router: { type: 'string' },
+      },
+    },
+    attention: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind'],
+      properties: {
+        kind: { enum: ['mla', 'gqa', 'mha', 'mqa'] },
+        q_lora_rank: count,
+        kv_lora_rank: count,
+        qk_rope_head_dim: count,
+        qk_nope_head_dim: count,
+        v_head_dim: count,
+      },
+    },
+    rope_theta: { type: 'number' },
+  },
+};
+
+const encoderDecoder = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'family', 'hidden', 'encoder_layers', 'decoder_layers', 'heads', 'ffn', 'vocab', 'sources'],
+  properties: {
+    ...modelCommon,
+    hidden: count,
+    encoder_layers: count,
+    decoder_layers: count,
+    heads: count,
+    ffn,
+    vocab: count,
+    n_mels: count,
+    audio_ctx: count,
+    text_ctx: count,
+    window_seconds: count,
+  },
+};
+
+const encoder = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'family', 'hidden', 'layers', 'heads', 'ffn', 'sources'],
+  properties: {
+    ...modelCommon,
+    modality: { enum: ['image', 'text'] },
+    hidden: count,
+    layers: count,
+    heads: count,
+    head_dim: count,
+    ffn,
+    norm: { enum: ['rmsnorm', 'layernorm'] },
+    image_size: count,
+    patch: count,
+    channels: count,
+    class_token: { type: 'boolean' },
+    classes: count,
+    vocab: count,
+    context: count,
+    causal: { type: 'boolean' },
+    pre_norm: { type: 'boolean' },
+    projection: count,
+    relative_attention: { type: 'boolean' },
+    bias: { type: 'boolean' },
+    final_norm: { type: 'boolean' },
+    pooler: { type: 'boolean' },
+  },
+};
+
+const dit = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'family', 'hidden', 'layers', 'heads', 'patch', 'sources'],
+  properties: {
+    ...modelCommon,
+    hidden: count,
+    layers: count,
+    heads: count,
+    patch: count,
+    latent_size: count,
+    image_size: count,
+    vae_downsample: count,
+    in_channels: count,
+    out_channels: count,
+    classes: count,
+    mlp_ratio: count,
+    temporal: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { attention: { enum: ['separate', 'full'] }, patch: count, downsample: count },
+    },
+    cross_attention: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { context: count, context_dim: count },
+    },
+  },
+};
+
+const vae = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'family', 'base_channels', 'channel_mult', 'sources'],
+  properties: {
+    ...modelCommon,
+    dims: { enum: [2, 3] },
+    in_channels: count,
+    base_channels: count,
+    channel_mult: { type: 'array', items: { type: 'number' } },
+    res_blocks: count,
+    z_channels: count,
+    mid_attention: { type: 'boolean' },
+    temporal_downsample: count,
+    spatial_downsample: count,
+    components: { type: 'array', items: { type: 'string' } },
+  },
+};
+
+const pipeline = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'family', 'stages', 'sources'],
+  properties: {
+    ...modelCommon,
+    stages: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['model', 'runs'],
+        properties: {
+          model: { type: 'string' },
+          runs: { enum: ['once', 'per_step', 'per_token', 'per_window', 'per_image'] },
+          role: { type: 'string' },
+          tokens: count,
+          tokens_per_second: count,
+          tokens_per_image: count,
+          count: count,
+        },
+      },
+    },
+    defaults: { type: 'object', additionalProperties: { type: 'number' } },
+    assumptions: { type: 'array', items: { type: 'string' } },
+  },
+};
+
+export const modelSchemas: Record<string, object> = {
+  decoder,
+  'encoder-decoder': encoderDecoder,
+  encoder,
+  dit,
+  vae,
+  pipeline,
+};

@@ -1,0 +1,221 @@
+// Normalized specs: what the engine sees after load → schema → extends → units → rules.
+// Hardware numbers are SI (bytes, B/s, FLOP/s, W, J, s); model fields keep their YAML names (snake_case)
+// with every default filled in, so `--set` paths and error paths read the same as the file.
+
+export type Dtype = 'fp64' | 'fp32' | 'tf32' | 'bf16' | 'fp16' | 'fp8' | 'int8' | 'fp6' | 'fp4' | 'int4';
+export const DTYPES: readonly Dtype[] = ['fp64', 'fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6', 'fp4', 'int4'];
+
+export interface LinkSpec {
+  bandwidthBytePerS: number; // per device, per direction
+  latencyS: number;
+  domain?: number; // devices reachable at this bandwidth (scale-up domain)
+  technology?: string;
+}
+
+export interface NormalizedHardware {
+  id: string;
+  name: string;
+  vendor: string;
+  class: string;
+  year?: number;
+  matrixFlopPerS: Partial<Record<Dtype, number>>; // dense peak of matrix units
+  vectorFlopPerS: Partial<Record<Dtype, number>>;
+  units?: number;
+  clockHz?: number;
+  memory: {
+    technology: string;
+    capacityBytes: number;
+    bandwidthBytePerS: number;
+    stacks?: number;
+    busWidthBits?: number;
+    energyJPerBit?: number; // from the memory technology unless the spec sets it
+  };
+  onChip: { l2Bytes?: number; sramBytes?: number };
+  scaleUp?: LinkSpec;
+  scaleOut?: LinkSpec;
+  host?: LinkSpec;
+  power?: { tdpW: number };
+  energy?: { computeJPerFlop?: number };
+  price?: { purchaseUsd?: number; hourUsd?: number };
+  efficiency: HardwareEfficiency;
+  rumoured?: boolean;
+  sources: string[];
+  file?: string; // where it was loaded from
+}
+
+// Efficiency: fractions of peak, each either a constant or a table by op size (monotone, checked at load).
+export interface EfficiencyTable {
+  // points sorted by size; efficiency is interpolated in log(size), clamped at the ends
+  sizes: number[];
+  values: number[];
+}
+export interface HardwareEfficiency {
+  memory: number; // achievable fraction of memory bandwidth (STREAM-like)
+  gemm: EfficiencyTable; // by GEMM FLOPs
+  gemmByDtype?: Partial<Record<Dtype, EfficiencyTable>>;
+  attention: number; // fused attention relative to gemm peak
+  vector: number; // elementwise / reductions relative to vector peak
+  collective: number; // achievable fraction of link bandwidth
+  kernelOverheadS: number; // fixed per-kernel launch/sync overhead
+  source?: string;
+}
+
+export interface MemoryTechnology {
+  id: string;
+  name: string;
+  kind: 'stack' | 'bus';
+  perStackBandwidthBytePerS?: number;
+  perStackCapacityBytes?: number;
+  pinRateBitPerS?: number;
+  capacityPerChannelBytes?: number;
+  channelWidthBits?: number;
+  energyJPerBit?: number;
+  sources: string[];
+  file?: string;
+}
+
+export type FfnKind = 'gated' | 'plain';
+export interface FfnSpec {
+  kind: FfnKind;
+  intermediate: number;
+  activation: string;
+}
+export interface BiasSpec {
+  qkv: boolean;
+  out: boolean;
+  ffn: boolean;
+}
+
+export interface MoeSpec {
+  experts: number;
+  active: number;
+  shared: number;
+  intermediate: number;
+  dense_layers: number;
+  shared_intermediate?: number;
+}
+
+export interface MlaSpec {
+  kind: 'mla';
+  q_lora_rank: number; // 0 = no q compression
+  kv_lora_rank: number;
+  qk_rope_head_dim: number;
+  qk_nope_head_dim: number;
+  v_head_dim: number;
+}
+
+export interface ModelBase {
+  id: string;
+  name: string;
+  family: string;
+  rumoured: boolean;
+  reference_params?: { total?: number; active?: number; source?: string };
+  sources: string[];
+  file?: string;
+}
+
+export interface DecoderModel extends ModelBase {
+  family: 'decoder';
+  hidden: number;
+  layers: number;
+  heads: number;
+  kv_heads: number;
+  head_dim: number;
+  ffn: FfnSpec;
+  vocab: number;
+  context: number;
+  norm: 'rmsnorm' | 'layernorm';
+  final_norm: boolean;
+  bias: BiasSpec;
+  tied_embeddings: boolean;
+  position: 'rope' | 'learned' | 'sinusoidal' | 'alibi' | 'none';
+  parallel_block: boolean;
+  moe?: MoeSpec;
+  attention?: MlaSpec;
+}
+
+export interface EncoderDecoderModel extends ModelBase {
+  family: 'encoder-decoder';
+  hidden: number;
+  encoder_layers: number;
+  decoder_layers: number;
+  heads: number;
+  ffn: FfnSpec;
+  vocab: number;
+  n_mels: number;
+  audio_ctx: number;
+  text_ctx: number;
+  window_seconds: number;
+}
+
+export interface EncoderModel extends ModelBase {
+  family: 'encoder';
+  modality: 'image' | 'text';
+  hidden: number;
+  layers: number;
+  heads: number;
+  ffn: FfnSpec;
+  norm: 'layernorm' | 'rmsnorm';
+  image_size: number;
+  patch: number;
+  channels: number;
+  class_token: boolean;
+  classes: number;
+  vocab: number;
+  context: number;
+  causal: boolean;
+  pre_norm: boolean; // CLIP vision has a LayerNorm before the blocks
+  projection: number; // output projection width (0 = none)
+}
+
+export interface DitModel extends ModelBase {
+  family: 'dit';
+  hidden: number;
+  layers: number;
+  heads: number;
+  patch: number;
+  latent_size: number;
+  image_size: number;
+  vae_downsample: number;
+  in_channels: number;
+  out_channels: number;
+  classes: number;
+  mlp_ratio: number;
+  temporal?: { attention: 'separate' | 'full'; patch: number; downsample: number };
+  cross_attention?: { context: number; context_dim: number };
+}
+
+export interface VaeModel extends ModelBase {
+  family: 'vae';
+  dims: 2 | 3;
+  in_channels: number;
+  base_channels: number;
+  channel_mult: number[];
+  res_blocks: number;
+  z_channels: number;
+  mid_attention: boolean;
+  temporal_downsample: number;
+}
+
+export interface PipelineStage {
+  model: string;
+  runs: 'once' | 'per_step' | 'per_token' | 'per_window';
+  role: string;
+  tokens?: number;
+  tokens_per_second?: number; // audio tokens per second of audio
+  tokens_per_image?: number;
+}
+export interface PipelineModel extends ModelBase {
+  family: 'pipeline';
+  stages: PipelineStage[];
+  defaults: Record<string, number>;
+  assumptions?: string[];
+}
+
+export type NormalizedModel =
+  | DecoderModel
+  | EncoderDecoderModel
+  | EncoderModel
+  | DitModel
+  | VaeModel
+  | PipelineModel;
