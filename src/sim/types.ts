@@ -1,0 +1,111 @@
+// The request and result of `simulate` (contract: ../shared/DESIGN.md "Command-line contract").
+// Requests are plain objects built from flags by a pure function; results are SI numbers, snake_case
+// keys as printed by --json. Keys that cannot be computed (does not fit) are null, never NaN.
+import type { Dtype, NormalizedHardware, NormalizedModel } from '../spec/types.js';
+
+export type QuantScheme = 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'fp4' | 'int8' | 'int4' | 'q8_0' | 'q4_0';
+
+export interface SimulateRequest {
+  model: NormalizedModel;
+  hardware: NormalizedHardware;
+  resolveModel: (id: string) => NormalizedModel; // pipelines resolve their stages
+  devices?: number;
+  tp: number;
+  pp: number;
+  ep?: number;
+  batch: number | 'max';
+  inputTokens: number;
+  outputTokens: number;
+  dtype: QuantScheme;
+  weights?: QuantScheme | Dtype;
+  activations?: QuantScheme | Dtype;
+  kvCache?: QuantScheme | Dtype;
+  resolution?: number;
+  frames?: number;
+  steps?: number;
+  audioSeconds?: number;
+  cfg?: boolean; // classifier-free guidance (DiT), default true
+  priceUsdPerHour?: number;
+  maxTpotS?: number;
+  maxTtftS?: number;
+  verbose?: boolean;
+}
+
+export interface MemoryResult {
+  per_device_bytes: number;
+  capacity_bytes: number;
+  usable_bytes: number;
+  fits: boolean;
+  reason: string | null;
+  weights_bytes: number;
+  kv_cache_bytes: number;
+  activations_bytes: number;
+}
+
+export interface PhaseSummary {
+  name: string; // prefill | decode | encode | step | …
+  seconds: number;
+  flops: number; // per device
+  bytes: number; // per device, DRAM traffic
+  bound: string; // compute | memory | network | overhead
+  compute_s: number;
+  memory_s: number;
+  comm_s: number;
+}
+
+export interface OpRow {
+  phase: string;
+  name: string;
+  kind: string;
+  count: number;
+  flops: number;
+  bytes: number;
+  seconds: number;
+  bound: string;
+}
+
+export interface SimulateResult {
+  model: string;
+  hardware: string;
+  family: string;
+  devices: number;
+  tp: number;
+  pp: number;
+  ep: number;
+  replicas: number;
+  batch: number | null;
+  input_tokens?: number;
+  output_tokens?: number;
+  dtype: string;
+  weights_dtype: string;
+  activations_dtype: string;
+  kv_cache_dtype: string;
+  // decoders (null when it does not fit)
+  ttft_s?: number | null;
+  tpot_s?: number | null;
+  e2e_s?: number | null;
+  throughput_tok_s?: number | null;
+  prefill_tok_s?: number | null;
+  // every family
+  latency_s: number | null;
+  // other families
+  images_per_s?: number | null;
+  step_s?: number | null;
+  encoder_s?: number | null;
+  decoder_s?: number | null;
+  rtf?: number | null;
+  stages?: { model: string; runs: number; latency_s: number | null; share: number | null }[];
+  memory: MemoryResult;
+  phases: PhaseSummary[];
+  energy_j_per_token?: number | null;
+  energy_source?: string | null; // 'pj-per-bit' | 'tdp' (how energy was estimated)
+  cost_usd_per_mtok?: number | null;
+  price_usd_per_hour?: number | null;
+  warnings: string[];
+  ops?: OpRow[]; // with verbose
+  // Work of one replica (all its devices) to produce `tokens` outputs (decoder: output tokens of the
+  // batch; other families: items = images, windows, videos). Energy and cost are derived from it.
+  work?: { flops: number; bytes: number; seconds: number; items: number; devices: number } | null;
+}
+
+export type FamilySimulator = (req: SimulateRequest) => SimulateResult;
