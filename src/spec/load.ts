@@ -158,7 +158,7 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
       const key = (e.params as any).missingProperty as string;
       message = `missing required field "${key}"`;
       path.push(key);
-      suggestion = 'add it (see docs/spec-format.md)';
+      suggestion = 'add it; see docs/spec-format.md';
     } else if (e.keyword === 'enum') {
       message = `must be one of ${(e.params as any).allowedValues.join(', ')}`;
       const found = valueAt(ctx.docs[0]?.data, path);
@@ -226,9 +226,13 @@ export async function loadSpecFile(file: string): Promise<LoadResult<LoadedSpec>
 
 export async function loadSpecData(data: Record<string, unknown>, ctx: SpecContext): Promise<LoadResult<LoadedSpec>> {
   const kind = validateStructure(ctx, data);
-  if (!kind || ctx.errors.length) return { errors: ctx.errors, warnings: ctx.warnings };
+  if (!kind) return { errors: ctx.errors, warnings: ctx.warnings };
+  // With structural errors, still check values (units, expressions, rules) so that one run reports
+  // every problem; a normalizer that trips over the missing structure adds nothing more.
+  const structural = ctx.errors.length;
   // Normalizers are imported here, not at the top: they pull in the units module (mathjs) lazily.
   let value: LoadedSpec | undefined;
+  try {
   if (kind === 'hardware') {
     const { normalizeHardware } = await import('./normalize-hardware.js');
     const spec = await normalizeHardware(data, ctx);
@@ -242,7 +246,20 @@ export async function loadSpecData(data: Record<string, unknown>, ctx: SpecConte
     const spec = await normalizeModel(data, ctx);
     if (spec) value = { kind, spec };
   }
-  if (ctx.errors.length) return { errors: ctx.errors, warnings: ctx.warnings };
+  } catch (e) {
+    if (!structural) throw e;
+  }
+  if (ctx.errors.length) return { errors: dedupe(ctx.errors), warnings: ctx.warnings };
   if (value) value.spec.file = ctx.file;
   return { value, errors: ctx.errors, warnings: ctx.warnings };
+}
+
+function dedupe(issues: SpecIssue[]): SpecIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${i.file}|${i.line}|${i.path}|${i.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }

@@ -31,7 +31,7 @@ async function evaluateAll(raw: Raw, ctx: SpecContext): Promise<Raw> {
   }
   for (const [k, v] of pending) {
     const r = await evaluateExpression(v, scope);
-    if ('error' in r) ctx.errors.push(issueAt(ctx, [k], r.error));
+    if ('error' in r) ctx.errors.push(issueAt(ctx, [k], notANumber(v, r.error)));
   }
   // Nested objects (ffn, moe, attention, …) see the top-level fields.
   const walk = async (obj: any, path: (string | number)[]) => {
@@ -40,7 +40,7 @@ async function evaluateAll(raw: Raw, ctx: SpecContext): Promise<Raw> {
       if (typeof v === 'string' && !TEXT_FIELDS.has(k) && !(path[0] === 'sources' || path[0] === 'assumptions')) {
         const r = await evaluateExpression(v, scope);
         if ('value' in r) obj[k] = r.value;
-        else ctx.errors.push(issueAt(ctx, [...path, k], r.error));
+        else ctx.errors.push(issueAt(ctx, [...path, k], notANumber(v as string, r.error)));
       }
     }
   };
@@ -50,6 +50,13 @@ async function evaluateAll(raw: Raw, ctx: SpecContext): Promise<Raw> {
   }
   if (Array.isArray(out.stages)) for (let i = 0; i < out.stages.length; i++) await walk(out.stages[i], ['stages', i]);
   return out;
+}
+
+// A string in a count field is an expression; say what was expected when it is not one.
+function notANumber(text: string, error: string): string {
+  return /^[A-Za-z_]\w*$/.test(text.trim()) && /unknown name/.test(error)
+    ? `expected a number or an expression over other fields (e.g. "4 * hidden"), found "${text}"`
+    : error;
 }
 
 function requireCount(ctx: SpecContext, m: Raw, path: (string | number)[], opts: { min?: number; integer?: boolean } = {}): void {
@@ -68,6 +75,10 @@ function requireCount(ctx: SpecContext, m: Raw, path: (string | number)[], opts:
 
 export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<NormalizedModel | undefined> {
   const m = await evaluateAll(raw, ctx);
+  // Range checks of top-level counts run even when an expression failed, to report every problem.
+  for (const k of ['hidden', 'layers', 'heads', 'kv_heads', 'head_dim', 'vocab', 'context', 'encoder_layers', 'decoder_layers']) {
+    if (typeof m[k] === 'number') requireCount(ctx, m, [k]);
+  }
   if (ctx.errors.length) return undefined;
   const base = {
     id: m.id,
