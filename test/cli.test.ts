@@ -22,8 +22,9 @@ describe('list', () => {
     expect(h100.memory_bandwidth_bytes_per_s).toBe(3.35e12);
   });
   it('rejects an unknown kind with a suggestion', async () => {
-    const { error } = await run(['list', 'modles']);
-    expect(error?.message ?? '').toMatch(/did you mean "models"/);
+    const { stderr, error } = await run(['list', 'modles']);
+    expect(error?.oclif?.exit).toBe(2);
+    expect(stderr).toMatch(/^hwperf: unknown list "modles": did you mean "models"\?$/m);
   });
 });
 

@@ -18,10 +18,10 @@ const BIN = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi'];
 
 export const fmtBytes = (b: number | null | undefined) => (b == null ? '—' : scaled(b, 'B', 1024, BIN));
 export const fmtGB = (b: number | null | undefined) => (b == null ? '—' : scaled(b, 'B', 1000, SI));
-export const fmtBandwidth = (b: number | null | undefined) => (b == null ? '—' : scaled(b, 'B/s', 1000, SI));
+export const fmtBandwidth = (b: number | null | undefined) => (b == null ? '—' : scaled(b, 'B/s', 1000, SI, 4));
 export const fmtFlops = (f: number | null | undefined) => (f == null ? '—' : scaled(f, 'FLOP', 1000, SI));
-export const fmtFlopRate = (f: number | null | undefined) => (f == null ? '—' : scaled(f, 'FLOP/s', 1000, SI));
-export const fmtCount = (n: number | null | undefined) => (n == null ? '—' : scaled(n, '', 1000, ['', 'K', 'M', 'B', 'T']).trim());
+export const fmtFlopRate = (f: number | null | undefined) => (f == null ? '—' : scaled(f, 'FLOP/s', 1000, SI, 4));
+export const fmtCount = (n: number | null | undefined) => (n == null ? '—' : scaled(n, '', 1000, ['', 'K', 'M', 'B', 'T']).replace(' ', ''));
 export const fmtWatts = (w: number | null | undefined) => (w == null ? '—' : scaled(w, 'W', 1000, SI));
 
 export function fmtSeconds(s: number | null | undefined): string {

@@ -77,7 +77,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
   const m = await evaluateAll(raw, ctx);
   // Range checks of top-level counts run even when an expression failed, to report every problem.
   for (const k of ['hidden', 'layers', 'heads', 'kv_heads', 'head_dim', 'vocab', 'context', 'encoder_layers', 'decoder_layers']) {
-    if (typeof m[k] === 'number') requireCount(ctx, m, [k]);
+    if (typeof m[k] === 'number') requireCount(ctx, m, [k], { min: k === 'vocab' && m.family === 'encoder' ? 0 : 1 });
   }
   if (ctx.errors.length) return undefined;
   const base = {
@@ -196,7 +196,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         final_norm: m.final_norm ?? true,
         pooler: m.pooler ?? false,
       };
-      if (text && !(out.vocab > 0 && out.context > 0)) ctx.errors.push(issueAt(ctx, ['vocab'], 'a text encoder needs vocab and context'));
+      if (text && !(out.context > 0)) ctx.errors.push(issueAt(ctx, ['context'], 'a text encoder needs a context length (tokens)'));
       if (!text && out.image_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `image_size (${out.image_size}) must be divisible by patch (${out.patch})`));
       break;
     }

@@ -166,6 +166,11 @@ export interface EncoderModel extends ModelBase {
   causal: boolean;
   pre_norm: boolean; // CLIP vision has a LayerNorm before the blocks
   projection: number; // output projection width (0 = none)
+  head_dim: number;
+  bias: boolean;
+  relative_attention: boolean; // T5-style relative position bias
+  final_norm: boolean;
+  pooler: boolean;
 }
 
 export interface DitModel extends ModelBase {
