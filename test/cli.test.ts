@@ -18,7 +18,7 @@ describe('list', () => {
   it('lists hardware as JSON with SI numbers', async () => {
     const { result } = await run(['list', 'hardware', '--json']);
     const h100 = (result as any[]).find((r) => r.id === 'h100-sxm');
-    expect(h100.memory_bytes).toBe(80e9);
+    expect(h100.memory_bytes).toBe(81559 * 2 ** 20); // nvidia-smi total, not the printed "80 GB"
     expect(h100.memory_bandwidth_bytes_per_s).toBe(3.35e12);
   });
   it('rejects an unknown kind with a suggestion', async () => {

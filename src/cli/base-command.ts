@@ -9,6 +9,7 @@ export abstract class BaseCommand extends Command {
   protected async catch(err: Error & { exitCode?: number; oclif?: unknown }): Promise<any> {
     if (err instanceof UserError || err.name === 'UserError') {
       if (this.jsonEnabled()) {
+        process.exitCode = 2; // oclif's JSON path takes the code from process.exitCode
         return super.catch(new Errors.CLIError(err.message, { exit: 2 }));
       }
       process.stderr.write(err.message.split('\n').map((l) => `hwperf: ${l}`).join('\n') + '\n');

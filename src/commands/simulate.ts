@@ -1,14 +1,17 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { resolveHardware, resolveModel } from '../spec/library.js';
-import { UserError } from '../spec/errors.js';
+import { getLibrary, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
+import { applyWhatIfs } from '../hardware/whatif.js';
+import { buildRequest } from '../sim/request.js';
+import { simulate } from '../sim/simulate.js';
+import { renderSimulate } from '../report/simulate-text.js';
 
-// First version: accepts the contract's flags; the engine (src/sim/) answers in the next step.
 export default class Simulate extends BaseCommand {
   static summary = 'Simulate a model on hardware: latency, throughput, memory, energy and cost.';
   static examples = [
     '<%= config.bin %> simulate --model llama-3.1-70b --hardware h100-sxm --tp 2',
     '<%= config.bin %> simulate --model llama-3.1-8b --hardware h100-sxm --batch max --input-tokens 2048 --output-tokens 256 --json',
+    '<%= config.bin %> simulate --model llama-3.2-3b --hardware snapdragon-8-elite --dtype int4 --memory lpddr5x:64',
   ];
   static flags = {
     model: Flags.string({ char: 'm', description: 'model id or YAML file', required: true }),
@@ -27,20 +30,24 @@ export default class Simulate extends BaseCommand {
     resolution: Flags.integer({ description: 'image/video side in pixels (DiT, pipelines)' }),
     frames: Flags.integer({ description: 'video frames (video DiT, pipelines)' }),
     steps: Flags.integer({ description: 'denoising steps (DiT, pipelines)' }),
+    cfg: Flags.boolean({ description: 'classifier-free guidance: 2 denoiser samples per image (DiT, pipelines; default on, --no-cfg)', allowNo: true }),
     'audio-seconds': Flags.string({ description: 'audio length in seconds (Whisper, audio pipelines)' }),
     memory: Flags.string({ description: 'what-if: swap the memory system, TECH:COUNT (e.g. hbm3e:1, lpddr5x:64)' }),
     set: Flags.string({ description: 'what-if: override a spec field, PATH=VALUE (repeatable)', multiple: true }),
     price: Flags.string({ description: 'USD per device-hour' }),
-    'max-tpot': Flags.string({ description: 'latency limit for --batch max: time per output token (s)' }),
-    'max-ttft': Flags.string({ description: 'latency limit for --batch max: time to first token (s)' }),
+    'max-tpot': Flags.string({ description: 'latency limit for --batch max: time per output token (s, or e.g. 30ms)' }),
+    'max-ttft': Flags.string({ description: 'latency limit for --batch max: time to first token (s, or e.g. 2s)' }),
     verbose: Flags.boolean({ char: 'v', description: 'per-op tables for prefill and decode' }),
   };
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Simulate);
     const model = await resolveModel(flags.model);
-    const hw = await resolveHardware(flags.hardware);
-    if (flags.tp < 1 || flags.pp < 1) throw new UserError('--tp and --pp must be ≥ 1');
-    throw new UserError(`simulate: the engine for ${model.family} on ${hw.id} is not implemented yet`);
+    const hw = await applyWhatIfs(await resolveHardware(flags.hardware), flags.memory, flags.set);
+    const resolve = (id: string) => (getLibrary().models[id] ? getLibrary().models[id]! : libraryModel(id));
+    const req = buildRequest(flags, model, hw, resolve);
+    const result = simulate(req);
+    if (!this.jsonEnabled()) this.log(renderSimulate(result, flags.verbose));
+    return result;
   }
 }

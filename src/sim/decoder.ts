@@ -1,6 +1,265 @@
-// TEMPORARY STUB: replaced by the family's engine.
-import type { SimulateRequest, SimulateResult } from './types.js';
+// Decoder-LLM inference: prefill, decode and in-flight-batching steady state on one replica, times replicas.
+//
+//   request ──layout & precision──▶ memory(batch) ──fits?──▶ passes: prefill(B·L) │ steady step(B, c∈[L, L+O])
+//                                                              │                    └─ closed-form mean over c
+//                                                              └─ no: memory answer, time keys null
+//
+// Steady state (in-flight batching, TensorRT-LLM/vLLM, Yu et al. "Orca", OSDI 2022): B requests in flight on
+// a replica, a finished request is replaced at once. Every request runs its prefill (L tokens) once and O
+// decode steps, so on average each step carries B decode tokens plus B·L/O prefill tokens of the
+// replacements (B/O new requests per step); context and generation tokens share one forward, so the weights
+// are read once per step. This is trtllm-bench's own sizing rule (max_num_tokens = B·(1 + L/O),
+// tensorrt_llm/bench/build/tuning.py). With a step of mean duration t (over the context growing from L to L+O):
+//   throughput = B / t per replica;   tpot = the same step with the other B−1 requests' prefills.
+// Pipeline parallelism keeps pp microbatches of B/pp in flight; a token crosses all pp stages.
+import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
+import type { OpRow, PhaseSummary, SimulateRequest, SimulateResult, MemoryResult } from './types.js';
 import { UserError } from '../spec/errors.js';
+import { buildDecoderPass, type GraphOp, type PassShape } from '../model/decoder-graph.js';
+import { resolvePrecision, type Precision } from '../model/quant.js';
+import { opCost } from './roofline.js';
+import { meanMaxLinear } from './decode-integral.js';
+import { buildLayout, commSeconds, type Layout } from './parallel.js';
+import { decoderMemory } from './memory.js';
+
+// trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
+// flight and 32768 tokens per forward; `--batch max` searches within them.
+export const RUNTIME_MAX_BATCH = 4096;
+export const RUNTIME_MAX_TOKENS = 32768;
+
+export interface PassCost {
+  seconds: number; // mean over the context range
+  computeS: number;
+  memoryS: number;
+  commS: number;
+  overheadS: number;
+  flops: number; // per device, at the mean context
+  bytes: number;
+  bound: string;
+  rows?: OpRow[];
+}
+
+/** Cost one pass on one device; decode attention is integrated exactly over c ∈ [c0, c1]. */
+export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>, rows = false): PassCost {
+  let seconds = 0, computeS = 0, memoryS = 0, commS = 0, overheadS = 0, flops = 0, bytes = 0;
+  let computeBoundS = 0, memoryBoundS = 0;
+  const cm = (c0 + c1) / 2;
+  const out: OpRow[] | undefined = rows ? [] : undefined;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.count <= 0) continue;
+    if (op.kind === 'collective') {
+      const t = op.comm ? commSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
+      seconds += t;
+      commS += t;
+      out?.push({ phase, name: op.name, kind: op.kind, count: op.count, flops: 0, bytes: (op.comm?.bytes ?? 0) * op.count, seconds: t, bound: 'network' });
+      continue;
+    }
+    const f0 = op.flops, b0 = op.bytes;
+    let t: number, tc: number, tm: number, ov: number;
+    if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
+      const k = opCost(op, hw);
+      if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
+        warnings.add(`${hw.id} has no native ${op.dtype} GEMMs: they run at ${k.dtype}`);
+      }
+      tc = k.computeS;
+      tm = k.memoryS;
+      ov = k.seconds - Math.max(tc, tm);
+      t = k.seconds;
+    } else {
+      // linear in c: cost at both ends gives the two lines (attention efficiency does not depend on size)
+      op.flops = f0 + op.flopsPerCtx * c0;
+      op.bytes = b0 + op.bytesPerCtx * c0;
+      const k0 = opCost(op, hw);
+      op.flops = f0 + op.flopsPerCtx * c1;
+      op.bytes = b0 + op.bytesPerCtx * c1;
+      const k1 = opCost(op, hw);
+      op.flops = f0;
+      op.bytes = b0;
+      const span = c1 - c0 || 1;
+      const bC = (k1.computeS - k0.computeS) / span, aC = k0.computeS - bC * c0;
+      const bM = (k1.memoryS - k0.memoryS) / span, aM = k0.memoryS - bM * c0;
+      ov = k0.seconds - Math.max(k0.computeS, k0.memoryS);
+      t = meanMaxLinear(aC, bC, aM, bM, c0, c1) + ov;
+      tc = aC + bC * cm;
+      tm = aM + bM * cm;
+    }
+    const n = op.count;
+    seconds += t * n;
+    computeS += tc * n;
+    memoryS += tm * n;
+    overheadS += ov * n;
+    if (tc >= tm) computeBoundS += (t - ov) * n;
+    else memoryBoundS += (t - ov) * n;
+    const fl = (f0 + op.flopsPerCtx * cm) * n;
+    const by = (b0 + op.bytesPerCtx * cm) * n;
+    flops += fl;
+    bytes += by;
+    out?.push({ phase, name: op.name, kind: op.kind, count: n, flops: fl, bytes: by, seconds: t * n, bound: ov > Math.max(tc, tm) ? 'overhead' : tc >= tm ? 'compute' : 'memory' });
+  }
+  const parts: [string, number][] = [['compute', computeBoundS], ['memory', memoryBoundS], ['network', commS], ['overhead', overheadS]];
+  let bound = 'compute', best = -1;
+  for (const [k, v] of parts) if (v > best) { best = v; bound = k; }
+  return { seconds, computeS, memoryS, commS, overheadS, flops, bytes, bound, rows: out };
+}
+
+interface Evaluation {
+  batch: number;
+  memory: MemoryResult;
+  ttft: number;
+  tpot: number | null;
+  throughput: number | null; // whole system
+  prefillTokS: number;
+  prefill: PassCost;
+  step: PassCost; // steady-state step (throughput)
+  decode: PassCost | null; // tpot step
+}
+
+function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lin: number, O: number, warnings: Set<string>, rows: boolean): Evaluation {
+  const memory = decoderMemory(m, hw, L, p, B, Lin, O);
+  const pp = L.pp;
+  const c0 = Lin, c1 = Lin + O;
+  // 1. prefill of the batch (time to first token), all pp stages in turn
+  const prefill = costPass(buildDecoderPass(m, L, p, { prefillSeqs: B, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }), hw, 0, 0, 'prefill', warnings, rows);
+  const ttft = prefill.seconds * pp;
+  const prefillTokS = ((B * Math.max(1, Lin)) / ttft) * L.replicas;
+  if (O <= 0) {
+    return { batch: B, memory, ttft, tpot: null, throughput: null, prefillTokS, prefill, step: prefill, decode: null };
+  }
+  // 2. steady-state step of one microbatch: mb decode tokens + the replacements' prefill share mb·L/O
+  const mb = B / pp;
+  const stepShape: PassShape = { prefillSeqs: mb / O, prefillLen: Math.max(1, Lin), decodeSeqs: mb };
+  const step = costPass(buildDecoderPass(m, L, p, stepShape), hw, c0, c1, 'decode', warnings, rows);
+  const throughput = (mb / step.seconds) * L.replicas;
+  // 3. inter-token latency of one request: the others' prefills interleave, its own does not
+  let decode = step;
+  if (B > 1 || Lin > 0) {
+    const others = Math.max(0, B - 1) / pp / O;
+    decode = others === stepShape.prefillSeqs ? step : costPass(buildDecoderPass(m, L, p, { prefillSeqs: others, prefillLen: Math.max(1, Lin), decodeSeqs: mb }), hw, c0, c1, 'decode', undefined, false);
+  }
+  const tpot = decode.seconds * pp;
+  return { batch: B, memory, ttft, tpot, throughput, prefillTokS, prefill, step, decode };
+}
+
+/** largest batch whose memory fits (memory grows with batch), within the runtime caps */
+function maxFittingBatch(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, Lin: number, O: number): number {
+  const cap = Math.max(1, Math.min(RUNTIME_MAX_BATCH, Math.floor(RUNTIME_MAX_TOKENS / (1 + Lin / Math.max(1, O)))));
+  if (!decoderMemory(m, hw, L, p, 1, Lin, O).fits) return 0;
+  let lo = 1, hi = cap;
+  if (decoderMemory(m, hw, L, p, hi, Lin, O).fits) return hi;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (decoderMemory(m, hw, L, p, mid, Lin, O).fits) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function simulateDecoder(req: SimulateRequest): SimulateResult {
-  throw new UserError(`simulate: family ${req.model.family} is not implemented yet`);
+  const m = req.model as DecoderModel;
+  const hw = req.hardware;
+  // 1. layout, precision and request checks
+  const L = buildLayout(m, req.tp, req.pp, req.ep, req.devices);
+  const p = resolvePrecision(req.dtype, req.weights as string | undefined, req.activations as string | undefined, req.kvCache as string | undefined);
+  const Lin = req.inputTokens;
+  const O = req.outputTokens;
+  if (!(Lin >= 0) || !(O >= 0) || !Number.isInteger(Lin) || !Number.isInteger(O)) throw new UserError('--input-tokens and --output-tokens must be non-negative integers');
+  if (Lin + O < 1) throw new UserError('--input-tokens plus --output-tokens must be at least 1');
+  if (Lin + O > m.context) throw new UserError(`context of ${Lin + O} tokens (input + output) is longer than ${m.id}'s ${m.context}`);
+  const warnings = new Set<string>();
+  const rows = !!req.verbose;
+
+  // 2. batch: given, or the best throughput that fits memory and the latency limits
+  let ev: Evaluation;
+  if (req.batch === 'max') {
+    const bmax = maxFittingBatch(m, hw, L, p, Lin, O);
+    if (bmax === 0) {
+      ev = evaluate(m, hw, L, p, 1, Lin, O, warnings, rows);
+    } else {
+      const cands: number[] = [];
+      for (let b = 1; b < bmax; b *= 2) cands.push(b);
+      cands.push(bmax);
+      let best: Evaluation | undefined;
+      let fallback: Evaluation | undefined;
+      for (const b of cands) {
+        const e = evaluate(m, hw, L, p, b, Lin, O, warnings, false);
+        fallback ??= e;
+        if (req.maxTpotS !== undefined && e.tpot !== null && e.tpot > req.maxTpotS) continue;
+        if (req.maxTtftS !== undefined && e.ttft > req.maxTtftS) continue;
+        const score = e.throughput ?? e.prefillTokS;
+        if (!best || score > (best.throughput ?? best.prefillTokS)) best = e;
+      }
+      // refine between the best power of two and its neighbours (throughput is unimodal in batch)
+      if (best) {
+        let lo = Math.max(1, Math.floor(best.batch / 2)), hi = Math.min(bmax, best.batch * 2);
+        for (let it = 0; it < 12 && hi - lo > 2; it++) {
+          const m1 = Math.floor(lo + (hi - lo) / 3), m2 = Math.ceil(hi - (hi - lo) / 3);
+          const e1 = evaluate(m, hw, L, p, m1, Lin, O, warnings, false);
+          const e2 = evaluate(m, hw, L, p, m2, Lin, O, warnings, false);
+          const ok = (e: Evaluation) => (req.maxTpotS === undefined || e.tpot === null || e.tpot <= req.maxTpotS) && (req.maxTtftS === undefined || e.ttft <= req.maxTtftS);
+          const s1 = ok(e1) ? (e1.throughput ?? e1.prefillTokS) : -1;
+          const s2 = ok(e2) ? (e2.throughput ?? e2.prefillTokS) : -1;
+          if (s1 > (best.throughput ?? best.prefillTokS)) best = e1;
+          if (s2 > (best.throughput ?? best.prefillTokS)) best = e2;
+          if (s1 < s2) lo = m1; else hi = m2;
+        }
+        ev = rows ? evaluate(m, hw, L, p, best.batch, Lin, O, warnings, true) : best;
+      } else {
+        ev = fallback!;
+        warnings.add(`no batch meets the latency limits (--max-tpot / --max-ttft); showing batch ${ev.batch}`);
+      }
+    }
+  } else {
+    const B = req.batch;
+    if (!Number.isInteger(B) || B < 1) throw new UserError(`--batch must be a positive integer or "max", found ${B}`);
+    ev = evaluate(m, hw, L, p, B, Lin, O, warnings, rows);
+  }
+
+  // 3. result: time keys null when memory does not fit
+  const fits = ev.memory.fits;
+  const phase = (name: string, c: PassCost, mult: number): PhaseSummary => ({
+    name,
+    seconds: c.seconds * mult,
+    flops: c.flops,
+    bytes: c.bytes,
+    bound: c.bound,
+    compute_s: c.computeS * mult,
+    memory_s: c.memoryS * mult,
+    comm_s: c.commS * mult,
+  });
+  const phases: PhaseSummary[] = [phase('prefill', ev.prefill, L.pp)];
+  if (ev.decode) phases.push(phase('decode', ev.decode, L.pp));
+  const e2e = ev.tpot !== null ? ev.ttft + Math.max(0, O - 1) * ev.tpot : ev.ttft;
+  const group = L.tp * L.pp;
+  const workStep = ev.decode ? ev.step : ev.prefill;
+  const items = ev.decode ? ev.batch / L.pp : ev.batch;
+  const result: SimulateResult = {
+    model: m.id,
+    hardware: hw.id,
+    family: 'decoder',
+    devices: L.devices,
+    tp: L.tp,
+    pp: L.pp,
+    ep: L.ep,
+    replicas: L.replicas,
+    batch: ev.batch,
+    input_tokens: Lin,
+    output_tokens: O,
+    dtype: req.dtype,
+    weights_dtype: p.weights,
+    activations_dtype: p.activations,
+    kv_cache_dtype: p.kvCache,
+    ttft_s: fits ? ev.ttft : null,
+    tpot_s: fits ? ev.tpot : null,
+    e2e_s: fits ? e2e : null,
+    throughput_tok_s: fits ? ev.throughput : null,
+    prefill_tok_s: fits ? ev.prefillTokS : null,
+    latency_s: fits ? e2e : null,
+    memory: ev.memory,
+    phases,
+    warnings: [...warnings],
+    work: fits ? { flops: workStep.flops * group, bytes: workStep.bytes * group, seconds: workStep.seconds, items, devices: group } : null,
+  };
+  if (rows) result.ops = [...(ev.prefill.rows ?? []), ...(ev.decode ? (ev.step.rows ?? []) : [])];
+  return result;
 }

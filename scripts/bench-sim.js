@@ -1,0 +1,86 @@
+// npm run bench — the performance budgets of DESIGN.md, measured (benchmarks, not timed tests):
+//   1. one in-process simulate() of a decoder request with 2,048 output tokens   budget ≤ 20 µs
+//   2. `hwperf simulate … --json` on library specs as a whole process (median of 5) budget ≤ 300 ms
+//   3. with --sweep: `hwperf sweep examples/sweep-90k.yaml` as a whole process      budget ≤ 15 s
+// Options: --sweep (also run 3), --strict (exit 1 when a budget is missed), --calls N.
+// Needs `npm run build` first. To see where simulate's time goes:
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/bench-sim.js   (then open the .cpuprofile)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const strict = args.includes('--strict');
+const calls = Number(args[args.indexOf('--calls') + 1]) || 20_000;
+const dist = (p) => pathToFileURL(join(root, 'dist', p)).href;
+if (!existsSync(join(root, 'dist', 'library.json'))) {
+  console.error('bench: dist/library.json is missing: run `npm run build` first');
+  process.exit(2);
+}
+
+const MODEL = 'llama-3.1-70b';
+const HARDWARE = 'h100-sxm';
+const FLAGS = { model: MODEL, hardware: HARDWARE, tp: 4, batch: 16, input_tokens: 2048, output_tokens: 2048, dtype: 'bf16' };
+const results = [];
+const report = (name, value, unit, budget) => {
+  const ok = value <= budget;
+  results.push(ok);
+  console.log(`${ok ? '✓' : '✗'} ${name.padEnd(58)} ${value.toFixed(unit === 'ms' ? 0 : 2).padStart(8)} ${unit}   (budget ≤ ${budget} ${unit})`);
+};
+
+// 1. in-process: the request is built once (as a sweep row is), then simulate() alone is timed.
+{
+  const { getLibrary } = await import(dist('spec/library.js'));
+  const { simulate } = await import(dist('sim/simulate.js'));
+  const lib = getLibrary();
+  const { sweepRequest } = await import(dist('sweep/request.js'));
+  const req = sweepRequest(FLAGS, lib.models[MODEL], lib.hardware[HARDWARE]);
+  let sink = 0;
+  for (let i = 0; i < 3000; i++) sink += simulate(req).tpot_s ?? 0; // warm up: let the JIT optimize
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) sink += simulate(req).tpot_s ?? 0;
+  const us = Number(process.hrtime.bigint() - t0) / 1e3 / calls;
+  if (!(sink > 0)) console.error('bench: simulate returned no tpot_s (does the request fit?)');
+  report(`simulate() ${MODEL} on ${HARDWARE} tp4 b16, 2048 in / 2048 out (${calls} calls)`, us, 'µs', 20);
+}
+
+// 2. whole process, as a user runs it
+{
+  const argv = [join(root, 'bin', 'run.js'), 'simulate', '--model', MODEL, '--hardware', HARDWARE, '--tp', '4',
+    '--batch', '16', '--input-tokens', '2048', '--output-tokens', '2048', '--json'];
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, argv, { encoding: 'utf8' });
+    times.push(performance.now() - t0);
+    if (r.status !== 0) {
+      console.error(`bench: hwperf simulate failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
+      break;
+    }
+  }
+  times.sort((a, b) => a - b);
+  report('hwperf simulate … --json, whole process (median of 5)', times[Math.floor(times.length / 2)], 'ms', 300);
+}
+
+// 3. the 90k sweep, whole process
+if (args.includes('--sweep')) {
+  const dir = mkdtempSync(join(tmpdir(), 'hwperf-bench-'));
+  try {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), 'sweep', join(root, 'examples', 'sweep-90k.yaml'),
+      '--out', join(dir, 'sweep.csv'), '--json'], { encoding: 'utf8' });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) console.error(`bench: hwperf sweep failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
+    else {
+      const s = JSON.parse(r.stdout);
+      console.log(`  sweep: ${s.configs} configurations, ${s.feasible} feasible, ${s.workers} workers, ${s.seconds.toFixed(2)} s inside`);
+    }
+    report('hwperf sweep examples/sweep-90k.yaml, whole process', ms / 1000, 's', 15);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+if (strict && results.includes(false)) process.exit(1);

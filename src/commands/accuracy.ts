@@ -1,0 +1,40 @@
+import { Flags } from '@oclif/core';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { BaseCommand } from '../cli/base-command.js';
+import { readValidationCsv, runAccuracy } from '../sim/accuracy.js';
+import { UserError } from '../spec/errors.js';
+import { fmtNumber, renderTable } from '../report/format.js';
+import { fileURLToPath } from 'node:url';
+
+const DEFAULT_CSV = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'validation', 'public-measurements.csv');
+
+export default class Accuracy extends BaseCommand {
+  static summary = 'Predictions vs the bundled public measurements: error per case, MAPE per category.';
+  static examples = ['<%= config.bin %> accuracy', '<%= config.bin %> accuracy --category A,B --json'];
+  static flags = {
+    category: Flags.string({ char: 'c', description: 'only these categories, comma-separated (A,B,…)' }),
+    file: Flags.string({ description: 'a measurements CSV with the same columns', default: DEFAULT_CSV }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(Accuracy);
+    if (!existsSync(flags.file)) throw new UserError(`${flags.file}: no such file`);
+    const report = runAccuracy(readValidationCsv(flags.file), flags.category?.split(','));
+    if (!this.jsonEnabled()) {
+      const rows = report.rows.map((r) => [
+        r.id,
+        r.category,
+        fmtNumber(r.measured, 4),
+        r.predicted == null ? '—' : fmtNumber(r.predicted, 4),
+        r.error == null ? (r.note ?? r.status) : `${r.error >= 0 ? '+' : ''}${(r.error * 100).toFixed(1)}%`,
+        r.command.replace(/^hwperf /, '').replace(/ --json$/, ''),
+      ]);
+      this.log(renderTable(['id', 'cat', 'measured', 'predicted', 'error', 'command'], rows));
+      this.log('');
+      const cats = Object.keys(report.mape);
+      this.log(renderTable(['category', 'MAPE', 'worst ratio'], cats.map((c) => [c, report.mape[c] == null ? '—' : `${(report.mape[c]! * 100).toFixed(1)}%`, report.max_ratio[c] == null ? '—' : `${report.max_ratio[c]!.toFixed(2)}×`])));
+    }
+    return report;
+  }
+}

@@ -1,0 +1,67 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { runSweep, type SweepSummary } from '../sweep/run.js';
+import { UserError } from '../spec/errors.js';
+
+export default class Sweep extends BaseCommand {
+  static summary = 'Simulate every combination of a grid of flags; write one CSV row per combination and the Pareto front.';
+  static description =
+    "The file's `sweep:` maps simulate's flags (snake_case: model, hardware, tp, batch, input_tokens, dtype, memory, set, …) " +
+    'to lists. Rows that do not fit or are invalid are kept, with feasible=false and a reason. Beside the CSV, ' +
+    '<out>.pareto.csv holds the rows on the throughput-vs-latency Pareto front of each model ' +
+    '(decoders: throughput_tok_s vs tpot_s).';
+  static examples = [
+    '<%= config.bin %> sweep examples/sweep-small.yaml --out small.csv',
+    '<%= config.bin %> sweep examples/sweep-90k.yaml --out big.csv --force --json',
+  ];
+  static args = {
+    file: Args.string({ description: 'sweep file (YAML)', required: true }),
+  };
+  static flags = {
+    out: Flags.string({ char: 'o', description: 'CSV to write (default: `out:` in the file, else <file>.csv here)' }),
+    force: Flags.boolean({ description: 'overwrite an existing CSV and Pareto file' }),
+    workers: Flags.integer({ description: 'worker threads (default: every core; 1 runs in the main thread)' }),
+  };
+
+  async run(): Promise<SweepSummary> {
+    const { args, flags } = await this.parse(Sweep);
+    if (flags.workers !== undefined && flags.workers < 1) throw new UserError('--workers must be ≥ 1');
+    const bar = process.stderr.isTTY ? progressBar() : undefined;
+    let summary: SweepSummary;
+    try {
+      summary = await runSweep(args.file, { out: flags.out, force: flags.force, workers: flags.workers, onProgress: bar?.update });
+    } finally {
+      bar?.done();
+    }
+    for (const e of summary.internal_errors) process.stderr.write(`hwperf: warning: ${e.split('\n')[0]}\n`);
+    if (!this.jsonEnabled()) {
+      this.log(
+        `${summary.configs} configurations, ${summary.feasible} feasible, in ${summary.seconds.toFixed(2)} s` +
+          `${summary.workers ? ` on ${summary.workers} workers` : ''}\n` +
+          `wrote ${summary.out}\nwrote ${summary.pareto} (${summary.pareto_rows} rows on the Pareto front)`,
+      );
+    }
+    return summary;
+  }
+}
+
+// A one-line bar on stderr, redrawn at most every 100 ms (redrawing per chunk would cost more than it shows).
+function progressBar() {
+  let last = 0;
+  let shown = false;
+  const width = 30;
+  return {
+    update: (done: number, total: number) => {
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      shown = true;
+      const f = total ? done / total : 1;
+      const full = Math.round(f * width);
+      process.stderr.write(`\r[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${done}/${total} ${(f * 100).toFixed(0)}%`);
+    },
+    done: () => {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
+}

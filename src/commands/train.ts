@@ -1,0 +1,56 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { runTrain, type TrainFlags } from '../sim/training/from-args.js';
+import { renderTrain, renderTrainSearch } from '../report/train-text.js';
+
+export default class Train extends BaseCommand {
+  static summary = 'Estimate a training run: step time, MFU, tokens/s, total time, device-hours, memory per device.';
+  static description = [
+    'FLOPs are model FLOPs (DESIGN.md): per token 6·N_active + 6·n_layer·n_ctx·d_attn (Kaplan et al. 2020, Table 1;',
+    'causal mask not halved), recomputation excluded. achieved_flops_per_device = model FLOPs per step / step_s / devices;',
+    'mfu = achieved / dense peak of the training dtype; total_flops = per-token FLOPs × --tokens.',
+    'Step model: forward + backward (2× forward) per layer on the roofline engine, TP (sequence-parallel all-gather /',
+    'reduce-scatter), CP ring KV exchange, EP all-to-all, 1F1B pipeline with bubble (p−1)/(v·m), DP gradient sync',
+    'overlapped with backward bucket by bucket (all but the last 40M-parameter bucket), Adam as a memory-bound pass.',
+    'Memory: 2 + 2 + 12 bytes per parameter (ZeRO paper) sharded by --zero over dp·cp, activations after Korthikanti',
+    'et al. 2022 under --recompute, p micro-batches in flight on stage 0; 90% of device memory is usable.',
+    'Defaults: dp = devices/(tp·pp·cp); ep (MoE) = gcd(dp·cp, experts); seq-len min(context, 4096); micro-batch 1;',
+    'global batch ≈ 4M tokens; bf16; selective recompute; ZeRO 1 (distributed optimizer).',
+  ].join('\n');
+  static examples = [
+    '<%= config.bin %> train --model llama-3.1-405b --hardware h100-sxm --devices 8192 --tp 8 --pp 16 --seq-len 8192 --global-batch 2048',
+    '<%= config.bin %> train --model gpt3-175b --hardware a100-sxm4-80gb --devices 1024 --tp 8 --pp 16 --global-batch 1536 --tokens 300e9 --json',
+    '<%= config.bin %> train --model gpt3-175b --hardware a100-sxm4-80gb --devices 1024 --global-batch 1536 --search',
+  ];
+  static flags = {
+    model: Flags.string({ char: 'm', description: 'model id or YAML file (decoder)', required: true }),
+    hardware: Flags.string({ char: 'H', description: 'hardware id or YAML file', required: true }),
+    devices: Flags.integer({ description: 'devices in total', required: true }),
+    tp: Flags.integer({ description: 'tensor-parallel degree (with sequence parallelism)' }),
+    pp: Flags.integer({ description: 'pipeline-parallel degree' }),
+    cp: Flags.integer({ description: 'context-parallel degree' }),
+    ep: Flags.integer({ description: 'expert-parallel degree (ranks taken from dp·cp)' }),
+    dp: Flags.integer({ description: 'data-parallel degree (default devices/(tp·pp·cp))' }),
+    interleave: Flags.integer({ description: 'virtual pipeline stages per device (interleaved 1F1B)' }),
+    'seq-len': Flags.integer({ description: 'tokens per sequence' }),
+    'global-batch': Flags.integer({ description: 'sequences per optimizer step' }),
+    'micro-batch': Flags.integer({ description: 'sequences per micro-batch' }),
+    tokens: Flags.string({ description: 'training tokens (for total_flops, total_s, gpu_hours, cost_usd), e.g. 300e9' }),
+    dtype: Flags.string({ description: 'training precision: bf16 or fp8', options: ['bf16', 'fp8'] }),
+    recompute: Flags.string({ description: 'activation recomputation', options: ['none', 'selective', 'full'] }),
+    zero: Flags.integer({ description: 'ZeRO stage 0–3 over the data-parallel group' }),
+    search: Flags.boolean({ description: 'try the valid splits and print the fastest that fit' }),
+    top: Flags.integer({ description: 'configurations to print with --search', default: 5 }),
+    price: Flags.string({ description: 'USD per device-hour' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(Train);
+    const result = await runTrain(flags as TrainFlags);
+    if (!this.jsonEnabled()) {
+      if ('configs' in result) this.log(renderTrainSearch(result.configs, result.tried));
+      else this.log(renderTrain(result));
+    }
+    return result;
+  }
+}

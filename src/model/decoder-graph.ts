@@ -1,0 +1,195 @@
+// The ops of one decoder forward pass on one device, hardware-free (DESIGN.md: buildGraph(phase, shape)).
+//
+// One pass mixes what an in-flight-batching step runs together (TensorRT-LLM / vLLM fuse context and
+// generation requests in one forward): `prefillSeqs` sequences of `prefillLen` new tokens from an empty cache,
+// and `decodeSeqs` sequences of one new token each over a cache of `c` tokens. Decode attention is the only
+// work that depends on c; it is given as a value at c = 0 plus a slope per context token (flopsPerCtx,
+// bytesPerCtx), so a caller can cost a whole generation in closed form (src/sim/decode-integral.ts).
+//
+// Shapes are per device: d = hidden, hq = heads/tp, hkv = KV heads on the device, hd = head_dim, I = FFN width.
+import type { DecoderModel, Dtype } from '../spec/types.js';
+import type { Op, OpKind, CollectiveKind } from './op.js';
+import type { Precision } from './quant.js';
+
+export interface GraphOp extends Op {
+  flopsPerCtx: number; // extra FLOPs per token of decode context (decode attention), else 0
+  bytesPerCtx: number;
+}
+
+export interface PassShape {
+  prefillSeqs: number;
+  prefillLen: number;
+  decodeSeqs: number;
+}
+
+export interface GraphLayout {
+  tp: number;
+  pp: number;
+  ep: number;
+  headsPerDevice: number;
+  kvHeadsPerDevice: number;
+  layersPerStage: number;
+  expertShards: number;
+}
+
+function op(name: string, kind: OpKind, flops: number, bytes: number, weightBytes: number, dtype: Dtype, count: number): GraphOp {
+  return { name, kind, flops, bytes, weightBytes, dtype, count, flopsPerCtx: 0, bytesPerCtx: 0 };
+}
+
+// y[m, n] = x[m, k] · W[k, n]: 2mnk FLOPs; reads W and x, writes y (each once).
+function gemm(name: string, m: number, n: number, k: number, p: Precision, wBits: number, count: number): GraphOp {
+  const w = (n * k * wBits) / 8;
+  const o = op(name, 'gemm', 2 * m * n * k, w + (m * k + m * n) * p.actBytes, w, p.gemmDtype, count);
+  o.m = m;
+  o.n = n;
+  o.k = k;
+  return o;
+}
+
+function comm(name: string, kind: CollectiveKind, bytes: number, group: number, count: number, dtype: Dtype): GraphOp {
+  const o = op(name, 'collective', 0, 0, 0, dtype, count);
+  o.comm = { kind, bytes, group, scope: 'scale_up' };
+  return o;
+}
+
+/** KV-cache bytes of one token in one layer on one device (MLA: the compressed latent + the rope key). */
+export function kvBytesPerTokenLayer(m: DecoderModel, kvHeadsPerDevice: number, kvBytes: number): number {
+  const a = m.attention;
+  if (a?.kind === 'mla') return (a.kv_lora_rank + a.qk_rope_head_dim) * kvBytes; // DeepSeek-V2 §2.1.2: (d_c + d_h^R) per token
+  return 2 * kvHeadsPerDevice * m.head_dim * kvBytes; // K and V: 2·kv_heads·head_dim (GQA, Ainslie et al. 2023)
+}
+
+/** expected distinct experts a batch of `tokens` touches when each picks k of E uniformly: E·(1 − (1 − k/E)^tokens) */
+export function expertsTouched(experts: number, active: number, tokens: number): number {
+  if (tokens <= 0) return 0;
+  return experts * (1 - Math.pow(1 - active / experts, tokens));
+}
+
+/**
+ * The ops of one pass on the critical pipeline stage of one device. Per-layer ops carry count = layers on the
+ * stage; the embedding, final norm and LM head run once (first/last stage; we charge them to the stage).
+ */
+export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, s: PassShape): GraphOp[] {
+  const ops: GraphOp[] = [];
+  const d = m.hidden;
+  const tp = L.tp;
+  const hq = L.headsPerDevice;
+  const hkv = L.kvHeadsPerDevice;
+  const hd = m.head_dim;
+  const wb = p.weightBits;
+  const act = p.actBytes;
+  const dt = p.gemmDtype;
+  const T = s.prefillSeqs * s.prefillLen + s.decodeSeqs; // tokens through the GEMMs
+  const seqs = s.prefillSeqs + s.decodeSeqs; // rows of the LM head
+  if (T <= 0) return ops;
+  const layers = L.layersPerStage;
+  const moe = m.moe;
+  const moeLayers = moe ? Math.max(0, m.layers - Math.min(moe.dense_layers, m.layers)) / L.pp : 0;
+  const denseLayers = layers - moeLayers;
+  const mla = m.attention?.kind === 'mla' ? m.attention : undefined;
+  const kvTok = kvBytesPerTokenLayer(m, hkv, p.kvBytes);
+  const normPasses = m.parallel_block ? 1 : 2;
+
+  // embedding lookup: gather T rows of the (vocab-parallel) table  // [T, d]
+  ops.push(op('embedding', 'embedding', 0, T * d * ((p.headBits / 8) + act), 0, dt, 1));
+
+  // --- attention block, every layer ---
+  ops.push(op('attn_norm', 'norm', 4 * T * d, 2 * T * d * act + d * 2, d * 2, dt, layers)); // [T, d]
+  let attnOutIn: number; // input width of the output projection
+  if (mla) {
+    const qk = mla.qk_nope_head_dim + mla.qk_rope_head_dim;
+    if (mla.q_lora_rank > 0) {
+      ops.push(gemm('q_a_proj', T, mla.q_lora_rank, d, p, wb, layers)); // [T, q_lora] (replicated on each tp rank)
+      ops.push(gemm('q_b_proj', T, hq * qk, mla.q_lora_rank, p, wb, layers)); // [T, hq·(nope+rope)]
+    } else {
+      ops.push(gemm('q_proj', T, hq * qk, d, p, wb, layers)); // [T, hq·(nope+rope)]
+    }
+    ops.push(gemm('kv_a_proj', T, mla.kv_lora_rank + mla.qk_rope_head_dim, d, p, wb, layers)); // [T, d_c + d_rope]
+    // K/V up-projection (prefill) or its absorbed form into q and o (decode): same weights, 2·T·d_c·hq·(nope+v)
+    ops.push(gemm('kv_b_proj', T, hq * (mla.qk_nope_head_dim + mla.v_head_dim), mla.kv_lora_rank, p, wb, layers));
+    attnOutIn = hq * mla.v_head_dim;
+  } else {
+    ops.push(gemm('qkv_proj', T, (hq + 2 * hkv) * hd, d, p, wb, layers)); // [T, (hq + 2·hkv)·hd]
+    attnOutIn = hq * hd;
+  }
+  // Fused attention (FlashAttention, Dao et al. 2022): scores and values never reach DRAM; K/V read once.
+  // Prefill, causal from an empty cache: L(L+1)/2 query·key pairs per sequence and head.
+  if (s.prefillSeqs > 0) {
+    const Lp = s.prefillLen;
+    const pairs = (s.prefillSeqs * Lp * (Lp + 1)) / 2;
+    const dqk = mla ? mla.qk_nope_head_dim + mla.qk_rope_head_dim : hd;
+    const dv = mla ? mla.v_head_dim : hd;
+    const tok = s.prefillSeqs * Lp;
+    const bytes = tok * hq * (dqk + dv) * act * 2 + tok * kvTok * 2; // q in, o out; K/V written then read
+    // A fractional share (steady state: B/O new requests per step) is one kernel on that share of the steps.
+    const share = Math.min(1, s.prefillSeqs);
+    ops.push(op('attention_prefill', 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, dt, layers * share)); // [b, hq, L, L]
+  }
+  // Decode: one query per sequence over c cached tokens. MLA decodes in the absorbed form over the latent
+  // (DeepSeek-V2 §2.1.2): score dim d_c + d_rope, value dim d_c, one latent shared by all heads.
+  if (s.decodeSeqs > 0) {
+    const dqk = mla ? mla.kv_lora_rank + mla.qk_rope_head_dim : hd;
+    const dv = mla ? mla.kv_lora_rank : hd;
+    const b = s.decodeSeqs;
+    const o = op('attention_decode', 'attention', 0, b * hq * (dqk + dv) * act + b * kvTok, 0, dt, layers); // [b, hq, 1, c]
+    o.flopsPerCtx = 2 * b * hq * (dqk + dv);
+    o.bytesPerCtx = b * kvTok;
+    ops.push(o);
+  }
+  ops.push(gemm('o_proj', T, d, attnOutIn, p, wb, layers)); // [T, d] partial sums on each tp rank
+  if (tp > 1) ops.push(comm('allreduce_attn', 'allreduce', T * d * act, tp, m.parallel_block ? 0 : layers, dt));
+  if (normPasses === 2) ops.push(op('ffn_norm', 'norm', 5 * T * d, 3 * T * d * act + d * 2, d * 2, dt, layers)); // residual + norm
+
+  // --- FFN: dense layers ---
+  const gated = m.ffn.kind === 'gated';
+  const mats = gated ? 2 : 1;
+  if (denseLayers > 0) {
+    const I = m.ffn.intermediate / tp;
+    ops.push(gemm('ffn_up', T, mats * I, d, p, wb, denseLayers)); // [T, (2)·I/tp]
+    ops.push(op('ffn_act', 'elementwise', 4 * T * I, (mats + 1) * T * I * act, 0, dt, denseLayers)); // [T, I/tp]
+    ops.push(gemm('ffn_down', T, d, I, p, wb, denseLayers)); // [T, d]
+  }
+  // --- FFN: MoE layers (router + routed experts as grouped GEMMs + shared experts) ---
+  if (moe && moeLayers > 0) {
+    const E = moe.experts;
+    const k = Math.min(moe.active, E);
+    const I = moe.intermediate;
+    const shards = L.expertShards;
+    ops.push(gemm('router', T, E, d, p, 16, moeLayers)); // [T, E], router weights kept 16-bit, replicated
+    // Weights read: the distinct experts the T tokens touch (Fedus et al. 2021 top-k routing, uniform load);
+    // FLOPs: T·k expert-token pairs. Experts split evenly over max(tp, ep) devices.
+    const touched = expertsTouched(E, k, T);
+    const pairs = T * k;
+    const wUp = (touched * mats * I * d * wb) / 8 / shards;
+    const wDown = (touched * I * d * wb) / 8 / shards;
+    const up = op('experts_up', 'gemm', (2 * pairs * mats * I * d) / shards, wUp + (pairs * (d + mats * I) * act) / shards, wUp, dt, moeLayers);
+    up.m = pairs / Math.max(1, touched);
+    up.n = mats * I;
+    up.k = d;
+    ops.push(up); // [T·k/shards, (2)·I]
+    ops.push(op('experts_act', 'elementwise', (4 * pairs * I) / shards, ((mats + 1) * pairs * I * act) / shards, 0, dt, moeLayers));
+    const down = op('experts_down', 'gemm', (2 * pairs * I * d) / shards, wDown + (pairs * (I + d) * act) / shards, wDown, dt, moeLayers);
+    down.m = up.m;
+    down.n = d;
+    down.k = I;
+    ops.push(down); // [T·k/shards, d]
+    if (moe.shared > 0) {
+      const Is = (moe.shared_intermediate ?? moe.shared * I) / tp;
+      ops.push(gemm('shared_up', T, mats * Is, d, p, wb, moeLayers));
+      ops.push(gemm('shared_down', T, d, Is, p, wb, moeLayers));
+    }
+    if (L.ep > 1) {
+      // dispatch and combine: each token's hidden state to k experts and back (GShard all-to-all)
+      ops.push(comm('alltoall_moe', 'alltoall', (2 * pairs * d * act) / tp, L.ep, moeLayers, dt));
+    }
+  }
+  if (tp > 1) ops.push(comm('allreduce_ffn', 'allreduce', T * d * act, tp, layers, dt));
+  ops.push(op('residual', 'elementwise', T * d, 3 * T * d * act, 0, dt, layers)); // [T, d]
+  if (L.pp > 1) ops.push(comm('pp_send', 'p2p', T * d * act, 2, L.pp - 1, dt)); // stage boundaries (GPipe)
+
+  // --- head: final norm, LM head on the sequences that sample, logits in fp32 written and read by the sampler ---
+  if (m.final_norm) ops.push(op('final_norm', 'norm', 4 * seqs * d, 2 * seqs * d * act, 0, dt, 1));
+  ops.push(gemm('lm_head', seqs, m.vocab / tp, d, p, p.headBits, 1)); // [seqs, vocab/tp]
+  ops.push(op('sampling', 'elementwise', 5 * seqs * (m.vocab / tp), 2 * seqs * (m.vocab / tp) * 4, 0, dt, 1));
+  return ops;
+}

@@ -1,0 +1,72 @@
+// Quantization schemes (DESIGN.md "Quantization" table): one `--dtype` sets the dtype of weights,
+// activations (GEMM inputs) and KV cache at once; `--weights`, `--activations`, `--kv-cache` override one.
+//
+// Bits per weight include the scales stored beside the weights:
+//   fp4  NVFP4: 4-bit e2m1 + one fp8 scale per 16 values → 4 + 8/16 = 4.5 (NVIDIA, "Introducing NVFP4", 2025)
+//   int4 AWQ/GPTQ w4a16, group 128 with an fp16 scale and a 4-bit zero → 4 + 20/128 ≈ 4.16; we use 4.25
+//        (group 64 or a 16-bit zero, as phone NPU toolchains ship) — Lin et al., AWQ, MLSys 2024
+//   q8_0 llama.cpp GGUF: blocks of 32 int8 + one fp16 scale → (32·8 + 16)/32 = 8.5 (ggml-common.h block_q8_0)
+//   q4_0 llama.cpp GGUF: blocks of 32 4-bit + one fp16 scale → (32·4 + 16)/32 = 4.5 (ggml-common.h block_q4_0)
+import type { Dtype } from '../spec/types.js';
+import type { QuantScheme } from '../sim/types.js';
+import { UserError } from '../spec/errors.js';
+
+export const QUANT_SCHEMES: readonly QuantScheme[] = ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0'];
+
+export interface Precision {
+  weightBits: number; // bits per weight of the transformer linears, scales included
+  headBits: number; // LM head (and embedding table) bits per weight
+  gemmDtype: Dtype; // dtype the GEMMs run in (activations)
+  actBytes: number; // bytes per element of activations kept in memory between kernels
+  kvBytes: number; // bytes per KV-cache element
+  weights: string; // labels for the result
+  activations: string;
+  kvCache: string;
+}
+
+// weight bits by scheme or plain dtype
+const WEIGHT_BITS: Record<string, number> = {
+  fp32: 32, tf32: 32, bf16: 16, fp16: 16, fp8: 8, int8: 8, fp6: 6, fp4: 4.5, int4: 4.25, q8_0: 8.5, q4_0: 4.5,
+};
+// GEMM dtype by scheme: weight-only schemes (int4, q8_0, q4_0) dequantize to fp16 and multiply in fp16
+const GEMM_DTYPE: Record<string, Dtype> = {
+  fp32: 'fp32', tf32: 'tf32', bf16: 'bf16', fp16: 'fp16', fp8: 'fp8', int8: 'int8', fp6: 'fp6', fp4: 'fp4',
+  int4: 'fp16', q8_0: 'fp16', q4_0: 'fp16',
+};
+// KV-cache dtype by scheme (DESIGN.md table): fp8 and fp4 keep an fp8 cache, the others 16-bit
+const KV_OF_SCHEME: Record<string, string> = {
+  fp32: 'fp32', tf32: 'fp32', bf16: 'bf16', fp16: 'fp16', fp8: 'fp8', fp4: 'fp8', int8: 'fp16', int4: 'fp16',
+  q8_0: 'fp16', q4_0: 'fp16', fp6: 'fp8',
+};
+const KV_BYTES: Record<string, number> = {
+  fp32: 4, tf32: 4, bf16: 2, fp16: 2, fp8: 1, int8: 1, fp6: 0.75, fp4: 0.5625, int4: 0.53125, q8_0: 1.0625, q4_0: 0.5625,
+};
+
+function check(flag: string, v: string): string {
+  if (WEIGHT_BITS[v] === undefined) {
+    throw new UserError(`${flag}: unknown dtype "${v}" (expected one of ${[...QUANT_SCHEMES, 'fp6', 'tf32'].join(', ')})`);
+  }
+  return v;
+}
+
+export function resolvePrecision(dtype: string, weights?: string, activations?: string, kvCache?: string): Precision {
+  check('--dtype', dtype);
+  const w = weights ? check('--weights', weights) : dtype;
+  const a = activations ? check('--activations', activations) : dtype;
+  const kv = kvCache ? check('--kv-cache', kvCache) : KV_OF_SCHEME[dtype]!;
+  const weightBits = WEIGHT_BITS[w]!;
+  // The LM head stays 16-bit under fp8/fp4/int8 GEMM quantization (TensorRT Model Optimizer excludes
+  // lm_head by default); llama.cpp and weight-only int4 quantize it with the rest.
+  const headBits = w === 'fp8' || w === 'fp4' || w === 'int8' || w === 'fp6' ? 16 : weightBits;
+  const gemmDtype = GEMM_DTYPE[a]!;
+  return {
+    weightBits,
+    headBits,
+    gemmDtype,
+    actBytes: gemmDtype === 'fp32' || gemmDtype === 'tf32' ? 4 : 2,
+    kvBytes: KV_BYTES[kv]!,
+    weights: w,
+    activations: a,
+    kvCache: kv,
+  };
+}

@@ -1,0 +1,58 @@
+// Human output of `simulate`: a short summary (latency, throughput, memory, the bound of each phase) and,
+// with --verbose, per-op tables for prefill and decode.
+import type { SimulateResult } from '../sim/types.js';
+import { fmtFlops, fmtGB, fmtNumber, fmtSeconds, renderTable } from './format.js';
+
+export function renderSimulate(r: SimulateResult, verbose = false): string {
+  const out: string[] = [];
+  const par = `tp ${r.tp} · pp ${r.pp}${r.ep > 1 ? ` · ep ${r.ep}` : ''} · ${r.devices} device${r.devices > 1 ? 's' : ''} (${r.replicas} replica${r.replicas > 1 ? 's' : ''})`;
+  out.push(`${r.model} on ${r.hardware} — ${par}`);
+  const shape = r.input_tokens !== undefined ? ` · ${r.input_tokens} in / ${r.output_tokens} out` : '';
+  out.push(`batch ${r.batch ?? '—'}${shape} · weights ${r.weights_dtype}, GEMMs ${r.activations_dtype}, KV ${r.kv_cache_dtype}`);
+  out.push('');
+  const m = r.memory;
+  const rows: [string, string][] = [];
+  if (!m.fits) rows.push(['DOES NOT FIT', m.reason ?? '']);
+  if (r.family === 'decoder') {
+    rows.push(['time to first token', fmtSeconds(r.ttft_s)]);
+    rows.push(['time per output token', fmtSeconds(r.tpot_s)]);
+    rows.push(['end to end (one request)', fmtSeconds(r.e2e_s)]);
+    rows.push(['throughput (output)', r.throughput_tok_s == null ? '—' : `${fmtNumber(r.throughput_tok_s)} tok/s`]);
+    rows.push(['prefill throughput', r.prefill_tok_s == null ? '—' : `${fmtNumber(r.prefill_tok_s)} tok/s`]);
+  } else {
+    rows.push(['latency', fmtSeconds(r.latency_s)]);
+  }
+  if (r.energy_j_per_token != null) rows.push(['energy per token', `${fmtNumber(r.energy_j_per_token)} J`]);
+  if (r.cost_usd_per_mtok != null) rows.push(['cost per million tokens', `$${fmtNumber(r.cost_usd_per_mtok)}`]);
+  rows.push(['memory per device', `${fmtGB(m.per_device_bytes)} of ${fmtGB(m.usable_bytes)} usable (${fmtGB(m.capacity_bytes)})`]);
+  rows.push(['  weights', fmtGB(m.weights_bytes)]);
+  rows.push(['  KV cache', fmtGB(m.kv_cache_bytes)]);
+  rows.push(['  activations', fmtGB(m.activations_bytes)]);
+  out.push(renderTable(['', ''], rows).split('\n').slice(2).join('\n'));
+  if (r.phases.length) {
+    out.push('');
+    out.push(
+      renderTable(
+        ['phase', 'time', 'bound', 'compute', 'memory', 'comm', 'FLOP/device'],
+        r.phases.map((p) => [p.name, fmtSeconds(p.seconds), p.bound, fmtSeconds(p.compute_s), fmtSeconds(p.memory_s), fmtSeconds(p.comm_s), fmtFlops(p.flops)]),
+      ),
+    );
+  }
+  for (const w of r.warnings) out.push(`warning: ${w}`);
+  if (verbose && r.ops?.length) {
+    for (const phase of ['prefill', 'decode']) {
+      const ops = r.ops.filter((o) => o.phase === phase);
+      if (!ops.length) continue;
+      const total = ops.reduce((s, o) => s + o.seconds, 0);
+      out.push('');
+      out.push(`${phase} ops (one device, one ${phase === 'prefill' ? 'batch prefill' : 'step at the mean context'})`);
+      out.push(
+        renderTable(
+          ['op', 'kind', 'count', 'FLOP', 'bytes', 'time', 'share', 'bound'],
+          ops.map((o) => [o.name, o.kind, fmtNumber(o.count), fmtFlops(o.flops), fmtGB(o.bytes), fmtSeconds(o.seconds), `${((o.seconds / total) * 100).toFixed(1)}%`, o.bound]),
+        ),
+      );
+    }
+  }
+  return out.join('\n');
+}

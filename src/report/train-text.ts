@@ -1,0 +1,48 @@
+// Text rendering of `hwperf train` results (the engine never formats).
+import type { TrainResult } from '../sim/training/types.js';
+import { fmtBytes, fmtCount, fmtFlopRate, fmtFlops, fmtNumber, fmtPercent, fmtSeconds, renderTable } from './format.js';
+
+export function renderTrain(r: TrainResult): string {
+  const rows: [string, string][] = [
+    ['split', `tp ${r.tp} · pp ${r.pp}${r.interleave > 1 ? ` (v ${r.interleave})` : ''} · cp ${r.cp} · dp ${r.dp}${r.ep > 1 ? ` (ep ${r.ep})` : ''} = ${r.devices} devices`],
+    ['batch', `${r.global_batch} × ${r.seq_len} tokens (${fmtCount(r.tokens_per_step)}), micro-batch ${r.micro_batch}, ${r.micro_batches} per pipeline`],
+    ['precision / recompute / ZeRO', `${r.dtype} (GEMMs ${r.gemm_dtype}) / ${r.recompute} / ${r.zero}`],
+    ['step time', fmtSeconds(r.step_s)],
+    ['tokens/s', fmtNumber(r.tokens_per_s)],
+    ['achieved per device (model FLOPs)', fmtFlopRate(r.achieved_flops_per_device)],
+    ['MFU', fmtPercent(r.mfu)],
+    ['model FLOPs per token', fmtFlops(r.flops_per_token)],
+  ];
+  if (r.total_flops !== null) rows.push(['total compute', `${fmtFlops(r.total_flops)} (${r.total_flops.toExponential(3)})`]);
+  if (r.total_s !== null) rows.push(['training time', fmtSeconds(r.total_s)]);
+  if (r.gpu_hours !== null) rows.push(['device-hours', fmtNumber(r.gpu_hours)]);
+  if (r.cost_usd !== null) rows.push(['cost', `$${fmtNumber(r.cost_usd)} at $${r.price_usd_per_hour}/device-hour`]);
+  const m = r.memory;
+  rows.push([
+    'memory per device',
+    `${fmtBytes(m.per_device_bytes)} of ${fmtBytes(m.usable_bytes)} usable — ${m.fits ? 'fits' : 'DOES NOT FIT'} ` +
+      `(weights ${fmtBytes(m.weights_bytes)}, grads ${fmtBytes(m.gradients_bytes)}, optimizer ${fmtBytes(m.optimizer_bytes)}, activations ${fmtBytes(m.activations_bytes)})`,
+  ]);
+  const b = r.breakdown;
+  const parts = Object.entries(b)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k.replace(/_s$/, '')} ${fmtPercent(v / r.step_s, 0)}`)
+    .join(', ');
+  rows.push(['step breakdown', parts]);
+  const out = [`${r.model} on ${r.devices} × ${r.hardware}`, renderTable(['', 'value'], rows)];
+  for (const w of r.warnings) out.push(`warning: ${w}`);
+  return out.join('\n');
+}
+
+export function renderTrainSearch(configs: TrainResult[], tried: number): string {
+  if (configs.length === 0) return `no configuration fits (${tried} tried)`;
+  const rows = configs.map((r) => [
+    r.tp, r.pp, r.cp, r.dp, r.ep, r.micro_batch, r.recompute,
+    fmtSeconds(r.step_s), fmtNumber(r.tokens_per_s), fmtPercent(r.mfu), fmtBytes(r.memory.per_device_bytes),
+    r.total_s !== null ? fmtSeconds(r.total_s) : '—',
+  ]);
+  return [
+    `best ${configs.length} of ${tried} valid splits that fit (global batch ${configs[0]!.global_batch} × ${configs[0]!.seq_len}):`,
+    renderTable(['tp', 'pp', 'cp', 'dp', 'ep', 'mb', 'recompute', 'step', 'tokens/s', 'MFU', 'memory', 'total'], rows),
+  ].join('\n');
+}

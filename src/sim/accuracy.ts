@@ -1,0 +1,168 @@
+// Accuracy against the bundled public measurements (validation/public-measurements.csv): each row names the
+// hwperf command whose --json output should reproduce it, the key and the expected SI value. A row runs the
+// same core as the command (no subprocess). Commands map to runners here; other engines plug in with
+// registerRunner('train', fn). A runner that is not there, or an engine that says "not implemented", makes the
+// row "skipped: not implemented", never a failure of the whole check.
+import { readFileSync } from 'node:fs';
+import { getLibrary, libraryModel } from '../spec/library.js';
+import { UserError } from '../spec/errors.js';
+import { buildRequest } from './request.js';
+import { simulate } from './simulate.js';
+import { checkDtype, opAllreduce, opGemm, opStream } from './ops.js';
+import { countParams, forwardFlops } from '../model/params.js';
+import { trainFromFlags } from './training/from-args.js';
+import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
+
+export interface ParsedCommand {
+  name: string; // e.g. "simulate", "op gemm", "show model"
+  args: string[]; // positional arguments
+  flags: Record<string, string | true>;
+}
+
+export type Runner = (cmd: ParsedCommand) => Record<string, unknown>;
+
+export interface AccuracyRow {
+  id: string;
+  category: string;
+  command: string;
+  key: string;
+  measured: number;
+  predicted: number | null;
+  error: number | null; // predicted / measured − 1
+  status: 'ok' | 'skipped' | 'error';
+  note?: string;
+  source?: string;
+}
+
+export interface AccuracyReport {
+  rows: AccuracyRow[];
+  mape: Record<string, number | null>;
+  max_ratio: Record<string, number | null>; // worst max(p/m, m/p) per category
+}
+
+const hw = (id: string): NormalizedHardware => {
+  const h = getLibrary().hardware[id];
+  if (!h) throw new UserError(`unknown hardware "${id}"`);
+  return h;
+};
+const model = (id: string): NormalizedModel => libraryModel(id);
+
+export const RUNNERS: Record<string, Runner> = {
+  simulate: (c) => {
+    const req = buildRequest(c.flags, model(String(c.flags.model)), hw(String(c.flags.hardware)), model);
+    return simulate(req) as unknown as Record<string, unknown>;
+  },
+  'op gemm': (c) => opGemm(hw(String(c.flags.hardware)), Number(c.flags.m), Number(c.flags.n), Number(c.flags.k), checkDtype(String(c.flags.dtype ?? 'bf16'))) as unknown as Record<string, unknown>,
+  'op stream': (c) => opStream(hw(String(c.flags.hardware)), Number(c.flags.bytes)) as unknown as Record<string, unknown>,
+  'op allreduce': (c) => opAllreduce(hw(String(c.flags.hardware)), Number(c.flags.bytes), Number(c.flags.devices)) as unknown as Record<string, unknown>,
+  train: (c) => trainFromFlags(c.flags) as unknown as Record<string, unknown>,
+  'show model': (c) => {
+    const m = model(c.args[0]!);
+    const lib = getLibrary();
+    const p = countParams(m, (id) => lib.models[id]!);
+    return { params_total: p.total, params_active: p.active, forward_flops: forwardFlops(m, (id) => lib.models[id]!) };
+  },
+};
+
+export function registerRunner(name: string, fn: Runner): void {
+  RUNNERS[name] = fn;
+}
+
+const SUBCOMMAND_TOPICS = new Set(['op', 'show', 'list']);
+
+export function parseCommand(line: string): ParsedCommand {
+  const toks = line.trim().split(/\s+/);
+  if (toks[0] === 'hwperf') toks.shift();
+  let name = toks.shift() ?? '';
+  if (SUBCOMMAND_TOPICS.has(name) && toks[0] && !toks[0].startsWith('-')) name = `${name} ${toks.shift()}`;
+  const flags: Record<string, string | true> = {};
+  const args: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.startsWith('--')) {
+      const eq = t.indexOf('=');
+      if (eq > 0) flags[t.slice(2, eq)] = t.slice(eq + 1);
+      else if (toks[i + 1] !== undefined && !toks[i + 1]!.startsWith('--')) flags[t.slice(2)] = toks[++i]!;
+      else flags[t.slice(2)] = true;
+    } else args.push(t);
+  }
+  delete flags.json;
+  return { name, args, flags };
+}
+
+// RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines.
+export function parseCsv(text: string): Record<string, string>[] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let q = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (q) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') { field += '"'; i++; } else q = false;
+      } else field += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') { row.push(field); field = ''; }
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); field = '';
+      if (row.length > 1 || row[0] !== '') rows.push(row);
+      row = [];
+    } else field += ch;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  const [head, ...body] = rows;
+  if (!head) return [];
+  return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i] ?? ''])));
+}
+
+function lookup(obj: Record<string, unknown>, key: string): unknown {
+  let v: unknown = obj;
+  for (const k of key.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
+}
+
+export function runRow(r: Record<string, string>): AccuracyRow {
+  const measured = Number(r.hwperf_expected);
+  const base = { id: r.id!, category: r.category!, command: r.hwperf_command!, key: r.hwperf_json_key!, measured, source: r.source };
+  const cmd = parseCommand(r.hwperf_command!);
+  const runner = RUNNERS[cmd.name];
+  if (!runner) return { ...base, predicted: null, error: null, status: 'skipped', note: 'skipped: not implemented' };
+  try {
+    const out = runner(cmd);
+    const v = lookup(out, r.hwperf_json_key!);
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      const fits = lookup(out, 'memory.fits');
+      return { ...base, predicted: null, error: null, status: 'error', note: fits === false ? `does not fit: ${lookup(out, 'memory.reason')}` : `no number at ${r.hwperf_json_key}` };
+    }
+    return { ...base, predicted: v, error: v / measured - 1, status: 'ok' };
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    if (/not implemented/i.test(msg)) return { ...base, predicted: null, error: null, status: 'skipped', note: 'skipped: not implemented' };
+    return { ...base, predicted: null, error: null, status: 'error', note: msg.split('\n')[0] };
+  }
+}
+
+export function runAccuracy(csvText: string, categories?: string[]): AccuracyReport {
+  const all = parseCsv(csvText);
+  const wanted = categories?.length ? new Set(categories.map((c) => c.trim().toUpperCase())) : undefined;
+  const rows = all.filter((r) => r.hwperf_command && (!wanted || wanted.has((r.category ?? '').toUpperCase()))).map(runRow);
+  const mape: Record<string, number | null> = {};
+  const maxRatio: Record<string, number | null> = {};
+  const cats = [...new Set(rows.map((r) => r.category))].sort();
+  const summarize = (rs: AccuracyRow[]) => {
+    const ok = rs.filter((r) => r.status === 'ok');
+    if (!ok.length) return [null, null] as const;
+    const m = ok.reduce((s, r) => s + Math.abs(r.error!), 0) / ok.length;
+    const worst = Math.max(...ok.map((r) => Math.max(r.predicted! / r.measured, r.measured / r.predicted!)));
+    return [m, worst] as const;
+  };
+  for (const c of cats) [mape[c], maxRatio[c]] = summarize(rows.filter((r) => r.category === c));
+  [mape.overall, maxRatio.overall] = summarize(rows);
+  return { rows, mape, max_ratio: maxRatio };
+}
+
+export function readValidationCsv(path: string): string {
+  return readFileSync(path, 'utf8');
+}

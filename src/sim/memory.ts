@@ -1,0 +1,128 @@
+// Memory footprint of a decoder on one device: weights (sharded, quantized, scales included), KV cache at the
+// peak (every in-flight request holding input + output tokens), activations/workspace, against usable capacity.
+import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
+import type { MemoryResult } from './types.js';
+import type { Precision } from '../model/quant.js';
+import { kvBytesPerTokenLayer } from '../model/decoder-graph.js';
+import type { Layout } from './parallel.js';
+
+// Tokens one forward pass holds activations for: chunked prefill / max_num_tokens. TensorRT-LLM's default
+// max_num_tokens is 8192 (docs "Tuning Max Batch Size and Max Num Tokens"); vLLM's chunked prefill uses a
+// similar token budget. The workspace is sized for that chunk, not for batch × input.
+export const ACTIVATION_CHUNK_TOKENS = 8192;
+
+// Runtime context (CUDA/ROCm context, cuBLAS/NCCL workspaces) on a discrete accelerator.
+export const RUNTIME_RESERVE_BYTES = 1e9;
+// Share of the memory left after weights and workspace that the runtime gives the KV cache: TensorRT-LLM's
+// kv_cache_free_gpu_mem_fraction defaults to 0.9 (docs "Useful Runtime Options"; trtllm-bench uses 0.95,
+// tensorrt_llm/bench/build/tuning.py); vLLM's gpu_memory_utilization is 0.9 of the whole device.
+export const KV_FREE_FRACTION = 0.9;
+
+/** Whether the device shares its memory with a host OS (Apple silicon, phones, Jetson, DGX Spark). */
+function unified(hw: NormalizedHardware): boolean {
+  return hw.class === 'mobile' || hw.class === 'laptop' || hw.class === 'edge' || hw.class === 'desktop';
+}
+
+/** Bytes a serving runtime can use on one device, given what weights and workspace take. */
+export function usableBytes(hw: NormalizedHardware, weights: number, acts: number): number {
+  const cap = hw.memory.capacityBytes;
+  // Unified memory: Metal's recommendedMaxWorkingSetSize is ~75% of RAM on Apple silicon (llama.cpp prints it
+  // at load); phones and Jetson leave a similar share to the OS and other apps.
+  if (unified(hw)) return cap * 0.75;
+  const free = Math.max(0, cap - RUNTIME_RESERVE_BYTES - weights - acts);
+  return weights + acts + KV_FREE_FRACTION * free;
+}
+
+export interface WeightBreakdown {
+  perDevice: number;
+  total: number; // one replica, all devices
+}
+
+/** Weight bytes per device: every linear sharded over tp (experts over max(tp, ep)), small latent/router
+ *  projections and norms replicated, vocabulary-parallel embedding and LM head (Megatron-LM). */
+export function weightBytes(m: DecoderModel, L: Layout, p: Precision): WeightBreakdown {
+  const d = m.hidden;
+  const tp = L.tp;
+  const wb = p.weightBits / 8;
+  const hb = p.headBits / 8;
+  const hq = L.headsPerDevice;
+  const mla = m.attention?.kind === 'mla' ? m.attention : undefined;
+  let attn: number; // one layer, one device
+  if (mla) {
+    const qk = mla.qk_nope_head_dim + mla.qk_rope_head_dim;
+    const q = mla.q_lora_rank > 0 ? d * mla.q_lora_rank + mla.q_lora_rank * hq * qk : d * hq * qk;
+    attn = (q + d * (mla.kv_lora_rank + mla.qk_rope_head_dim) + mla.kv_lora_rank * hq * (mla.qk_nope_head_dim + mla.v_head_dim) + hq * mla.v_head_dim * d) * wb;
+  } else {
+    attn = (d * hq * m.head_dim * 2 + 2 * d * L.kvHeadsPerDevice * m.head_dim) * wb;
+  }
+  const norms = (m.parallel_block ? 1 : 2) * d * 2;
+  const mats = m.ffn.kind === 'gated' ? 3 : 2;
+  const moe = m.moe;
+  const nDense = moe ? Math.min(moe.dense_layers, m.layers) : m.layers;
+  const nMoe = m.layers - nDense;
+  const dense = (mats * d * m.ffn.intermediate * wb) / tp;
+  let moeLayer = 0;
+  if (moe) {
+    moeLayer = (moe.experts * mats * d * moe.intermediate * wb) / L.expertShards + moe.experts * d * 2;
+    if (moe.shared > 0) moeLayer += (mats * d * (moe.shared_intermediate ?? moe.shared * moe.intermediate) * wb) / tp;
+  }
+  const layersBytes = m.layers * (attn + norms) + nDense * dense + nMoe * moeLayer;
+  const emb = (m.vocab * d * hb) / tp + (m.position === 'learned' ? (m.context * d * 2) / tp : 0);
+  const head = m.tied_embeddings ? 0 : (m.vocab * d * hb) / tp;
+  const ends = L.pp > 1 ? Math.max(emb, head + d * 2) : emb + head + d * 2;
+  const perDevice = layersBytes / L.pp + ends;
+  return { perDevice, total: (layersBytes + (emb + head + d * 2) * L.pp) * tp };
+}
+
+/** KV-cache bytes per token on one device (all its layers). */
+export function kvBytesPerToken(m: DecoderModel, L: Layout, p: Precision): number {
+  return kvBytesPerTokenLayer(m, L.kvHeadsPerDevice, p.kvBytes) * L.layersPerStage;
+}
+
+/** Activation workspace of the largest pass (a prefill chunk) plus fp32 logits of the batch. */
+export function activationBytes(m: DecoderModel, L: Layout, p: Precision, batch: number, inputTokens: number): number {
+  const tokens = Math.min(batch * Math.max(1, inputTokens), ACTIVATION_CHUNK_TOKENS);
+  const width = m.moe ? Math.max(m.ffn.intermediate, m.moe.active * m.moe.intermediate) : m.ffn.intermediate;
+  const perToken = (4 * m.hidden + ((L.headsPerDevice + 2 * L.kvHeadsPerDevice) * m.head_dim) + (3 * width) / L.tp) * p.actBytes;
+  return tokens * perToken + (batch * m.vocab * 4) / L.tp;
+}
+
+export function decoderMemory(
+  m: DecoderModel,
+  hw: NormalizedHardware,
+  L: Layout,
+  p: Precision,
+  batch: number,
+  inputTokens: number,
+  outputTokens: number,
+): MemoryResult {
+  const weights = weightBytes(m, L, p).perDevice;
+  const kv = kvBytesPerToken(m, L, p) * batch * (inputTokens + outputTokens);
+  const acts = activationBytes(m, L, p, batch, inputTokens);
+  const per = weights + kv + acts;
+  const cap = hw.memory.capacityBytes;
+  const usable = usableBytes(hw, weights, acts);
+  const fits = per <= usable;
+  const gb = (x: number) => `${(x / 1e9).toFixed(1)} GB`;
+  const reason = fits
+    ? null
+    : `needs ${gb(per)} per device (weights ${gb(weights)}, KV cache ${gb(kv)}, activations ${gb(acts)}) but ${hw.id} has ${gb(usable)} usable of ${gb(cap)}` +
+      (weights > usable ? '; the weights alone do not fit: raise --tp/--pp or use a smaller --dtype' : '; lower --batch or the token counts, or raise --tp');
+  return {
+    per_device_bytes: per,
+    capacity_bytes: cap,
+    usable_bytes: usable,
+    fits,
+    reason,
+    weights_bytes: weights,
+    kv_cache_bytes: kv,
+    activations_bytes: acts,
+  };
+}
+
+/** Usable share of capacity for engines without a KV cache (other families): unified memory 0.75, else the
+ *  runtime reserve and a 5% allocator margin. */
+export function usableFraction(hw: NormalizedHardware): number {
+  if (unified(hw)) return 0.75;
+  return Math.max(0.5, 0.95 - RUNTIME_RESERVE_BYTES / hw.memory.capacityBytes);
+}

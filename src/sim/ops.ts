@@ -1,0 +1,74 @@
+// Single-op costing for `hwperf op gemm|stream|allreduce`: the same opCost / commSeconds that simulate uses,
+// so a micro-benchmark row checks exactly the ceilings the model runs on.
+import type { Dtype, NormalizedHardware } from '../spec/types.js';
+import { DTYPES } from '../spec/types.js';
+import { linear, elementwise } from '../model/op.js';
+import { opCost } from './roofline.js';
+import { commSeconds } from './parallel.js';
+import { UserError } from '../spec/errors.js';
+
+export interface OpResult {
+  op: string;
+  hardware: string;
+  seconds: number;
+  flops: number;
+  bytes: number;
+  achieved_flops_per_s: number | null;
+  achieved_bytes_per_s: number | null;
+  bus_bandwidth_bytes_per_s: number | null;
+  bound: string;
+  dtype?: string;
+  devices?: number;
+  warnings: string[];
+}
+
+const BYTES: Partial<Record<Dtype, number>> = { fp64: 8, fp32: 4, tf32: 4, bf16: 2, fp16: 2, fp8: 1, int8: 1, fp6: 0.75, fp4: 0.5, int4: 0.5 };
+
+export function checkDtype(d: string): Dtype {
+  if (!(DTYPES as readonly string[]).includes(d)) throw new UserError(`--dtype: unknown dtype "${d}" (expected one of ${DTYPES.join(', ')})`);
+  return d as Dtype;
+}
+
+/** C[m, n] = A[m, k] · B[k, n] in `dtype`, output in the same dtype (cuBLASLt-style benchmark). */
+export function opGemm(hw: NormalizedHardware, m: number, n: number, k: number, dtype: Dtype): OpResult {
+  for (const [name, v] of [['m', m], ['n', n], ['k', k]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new UserError(`--${name} must be a positive integer, found ${v}`);
+  }
+  const b = BYTES[dtype] ?? 2;
+  const op = linear('gemm', m, n, k, dtype, b, b);
+  const c = opCost(op, hw);
+  const warnings = c.dtype !== dtype ? [`${hw.id} has no native ${dtype} GEMMs: it runs at ${c.dtype}`] : [];
+  return {
+    op: 'gemm', hardware: hw.id, dtype: c.dtype, seconds: c.seconds, flops: op.flops, bytes: op.bytes,
+    achieved_flops_per_s: op.flops / c.seconds, achieved_bytes_per_s: op.bytes / c.seconds, bus_bandwidth_bytes_per_s: null,
+    bound: c.bound, warnings,
+  };
+}
+
+/** STREAM triad a[i] = b[i] + s·c[i] moving `bytes` in total (2 reads + 1 write; 2 FLOP per 3 elements). */
+export function opStream(hw: NormalizedHardware, bytes: number): OpResult {
+  if (!(bytes > 0)) throw new UserError(`--bytes must be positive, found ${bytes}`);
+  const elems = bytes / 12; // fp32: 3 arrays × 4 bytes
+  const op = elementwise('triad', elems, 2, 12, 'fp32');
+  const c = opCost(op, hw);
+  return {
+    op: 'stream', hardware: hw.id, seconds: c.seconds, flops: op.flops, bytes: op.bytes,
+    achieved_flops_per_s: op.flops / c.seconds, achieved_bytes_per_s: op.bytes / c.seconds, bus_bandwidth_bytes_per_s: null,
+    bound: c.bound, warnings: [],
+  };
+}
+
+/** all-reduce of `bytes` over `devices`; busbw = algbw × 2(n−1)/n (nccl-tests doc/PERFORMANCE.md). */
+export function opAllreduce(hw: NormalizedHardware, bytes: number, devices: number): OpResult {
+  if (!(bytes > 0)) throw new UserError(`--bytes must be positive, found ${bytes}`);
+  if (!Number.isInteger(devices) || devices < 2) throw new UserError(`--devices must be an integer ≥ 2, found ${devices}`);
+  const seconds = commSeconds(hw, 'allreduce', bytes, devices);
+  const algbw = bytes / seconds;
+  const warnings = !hw.scaleUp && !hw.scaleOut ? [`${hw.id} has no device interconnect in its spec: a 16 GB/s host path is assumed`] : [];
+  if (hw.scaleUp?.domain !== undefined && devices > hw.scaleUp.domain) warnings.push(`${devices} devices exceed the scale-up domain of ${hw.scaleUp.domain}: the scale-out network is used`);
+  return {
+    op: 'allreduce', hardware: hw.id, devices, seconds, flops: 0, bytes,
+    achieved_flops_per_s: null, achieved_bytes_per_s: algbw, bus_bandwidth_bytes_per_s: (algbw * 2 * (devices - 1)) / devices,
+    bound: 'network', warnings,
+  };
+}

@@ -1,0 +1,83 @@
+// Parallel layout of one replica (tp × pp devices) and the checks that make a layout valid.
+// Megatron-LM tensor parallelism (Shoeybi et al. 2019): attention heads and FFN columns split over tp, two
+// all-reduces per layer; pipeline parallelism splits layers over pp stages (Huang et al., GPipe 2019); expert
+// parallelism places routed experts on ep devices with an all-to-all before and after (Lepikhin et al.,
+// GShard 2020). Devices beyond tp·pp serve as data-parallel replicas.
+import type { DecoderModel, LinkSpec, NormalizedHardware } from '../spec/types.js';
+import { UserError } from '../spec/errors.js';
+import { collectiveTime } from './collectives.js';
+import type { CollectiveKind } from '../model/op.js';
+
+export interface Layout {
+  tp: number;
+  pp: number;
+  ep: number;
+  devices: number; // all devices
+  replicas: number; // devices / (tp·pp)
+  headsPerDevice: number; // query heads on one device
+  kvHeadsPerDevice: number; // KV heads on one device (replicated when tp > kv_heads)
+  layersPerStage: number; // layers on one pipeline stage (average; the stage time uses it)
+  expertShards: number; // devices one MoE layer's routed experts are spread over: max(tp, ep)
+}
+
+export function buildLayout(m: DecoderModel, tp: number, pp: number, ep: number | undefined, devices: number | undefined): Layout {
+  const bad = (msg: string) => new UserError(msg);
+  if (!Number.isInteger(tp) || tp < 1) throw bad(`--tp must be a positive integer, found ${tp}`);
+  if (!Number.isInteger(pp) || pp < 1) throw bad(`--pp must be a positive integer, found ${pp}`);
+  const group = tp * pp;
+  const dev = devices ?? group;
+  if (!Number.isInteger(dev) || dev < 1) throw bad(`--devices must be a positive integer, found ${dev}`);
+  if (dev % group !== 0) throw bad(`--devices ${dev} is not a multiple of tp·pp = ${group} (extra devices are data-parallel replicas)`);
+  if (m.heads % tp !== 0) throw bad(`${m.id}: ${m.heads} attention heads are not divisible by --tp ${tp}`);
+  if (pp > m.layers) throw bad(`--pp ${pp} is more than the ${m.layers} layers of ${m.id}`);
+  const e = ep ?? 1;
+  if (!Number.isInteger(e) || e < 1) throw bad(`--ep must be a positive integer, found ${e}`);
+  if (e > group) throw bad(`--ep ${e} is more than tp·pp = ${group} devices of a replica`);
+  if (e > 1 && !m.moe) throw bad(`--ep ${e}: ${m.id} has no experts`);
+  if (m.moe && e > 1 && m.moe.experts % e !== 0) throw bad(`--ep ${e} does not divide the ${m.moe.experts} experts of ${m.id}`);
+  const mla = m.attention?.kind === 'mla';
+  return {
+    tp,
+    pp,
+    ep: e,
+    devices: dev,
+    replicas: dev / group,
+    headsPerDevice: m.heads / tp,
+    // Each device keeps at least one KV head: with tp > kv_heads the heads are replicated (Megatron/TRT-LLM).
+    // MLA's latent cache is shared by all heads and replicated on every tp rank.
+    kvHeadsPerDevice: mla ? 1 : Math.max(1, m.kv_heads / tp),
+    layersPerStage: m.layers / pp,
+    expertShards: Math.max(tp, e),
+  };
+}
+
+// The link a collective over `group` devices uses: the scale-up domain (NVLink, Infinity Fabric, HCCS, ICI)
+// when the group fits in it, else the scale-out network.
+export function linkFor(hw: NormalizedHardware, group: number): { link: LinkSpec; scope: 'scale_up' | 'scale_out' } | undefined {
+  const up = hw.scaleUp;
+  if (up && (up.domain === undefined || group <= up.domain)) return { link: up, scope: 'scale_up' };
+  if (hw.scaleOut) return { link: hw.scaleOut, scope: 'scale_out' };
+  if (up) return { link: up, scope: 'scale_up' };
+  if (hw.host) return { link: hw.host, scope: 'scale_out' };
+  return undefined;
+}
+
+// NVLink SHARP (NVLS): third-generation NVSwitch reduces in the switch, so an all-reduce sends each byte to
+// the switch once and receives the result once instead of the ring's 2(n−1)/n (NCCL 2.17+, NVIDIA blog
+// "Scaling Deep Learning Training with NCCL 2.17 / NVLink SHARP"). Hopper (nvlink4) and Blackwell (nvlink5)
+// behind an NVSwitch (domain ≥ 4) have it.
+export function hasInSwitchReduction(link: LinkSpec | undefined): boolean {
+  return !!link && (link.technology === 'nvlink4' || link.technology === 'nvlink5') && (link.domain ?? 0) >= 4;
+}
+
+// Seconds of one collective on this hardware; a device with no link at all pays a PCIe-class 16 GB/s host path.
+export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, group: number): number {
+  if (group <= 1 || bytes <= 0) return 0;
+  const l = linkFor(hw, group);
+  const link: LinkSpec = l?.link ?? { bandwidthBytePerS: 16e9, latencyS: 10e-6 };
+  if (kind === 'allreduce' && l?.scope === 'scale_up' && hasInSwitchReduction(link)) {
+    // push to the switch and pull the reduced buffer: one buffer each way (full duplex), two latency steps
+    return 2 * link.latencyS + collectiveTime('p2p', bytes, 2, link, hw.efficiency.collective) - link.latencyS;
+  }
+  return collectiveTime(kind, bytes, group, link, hw.efficiency.collective);
+}

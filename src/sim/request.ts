@@ -1,0 +1,95 @@
+// Flags → SimulateRequest, a pure function shared by `simulate`, `sweep` and `compare` (as
+// salesforcecli/plugin-org's scratchOrgRequest). Flag names may be written kebab-case (CLI), snake_case
+// (sweep files) or camelCase; values may be strings or numbers.
+import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
+import type { QuantScheme, SimulateRequest } from './types.js';
+import { UserError } from '../spec/errors.js';
+import { QUANT_SCHEMES } from '../model/quant.js';
+
+export type FlagsLike = Record<string, unknown>;
+
+function pick(f: FlagsLike, name: string): unknown {
+  const snake = name.replace(/-/g, '_');
+  const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return f[name] ?? f[snake] ?? f[camel];
+}
+
+function int(f: FlagsLike, name: string, dflt?: number): number | undefined {
+  const v = pick(f, name);
+  if (v === undefined || v === null || v === '') return dflt;
+  const n = typeof v === 'number' ? v : Number(String(v).trim());
+  if (!Number.isInteger(n) || n < 0) throw new UserError(`--${name}: expected a non-negative integer, found "${v}"`);
+  return n;
+}
+
+// seconds: "0.03", "30ms", "30 ms", "2s", "500us"
+export function parseSeconds(name: string, v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'number') return v;
+  const m = /^\s*([0-9.eE+-]+)\s*(s|ms|us|µs|ns)?\s*$/.exec(String(v));
+  const x = m ? Number(m[1]) : NaN;
+  if (!m || !Number.isFinite(x) || x < 0) throw new UserError(`--${name}: expected seconds (e.g. 0.03 or 30ms), found "${v}"`);
+  const scale = { s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 }[(m[2] ?? 's') as 's'];
+  return x * scale;
+}
+
+function num(name: string, v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = typeof v === 'number' ? v : Number(String(v).replace(/^\$/, '').trim());
+  if (!Number.isFinite(n) || n < 0) throw new UserError(`--${name}: expected a non-negative number, found "${v}"`);
+  return n;
+}
+
+function scheme(name: string, v: unknown): QuantScheme | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const s = String(v).toLowerCase();
+  return s as QuantScheme;
+}
+
+export function buildRequest(
+  flags: FlagsLike,
+  model: NormalizedModel,
+  hardware: NormalizedHardware,
+  resolveModel: (id: string) => NormalizedModel,
+): SimulateRequest {
+  const batchRaw = pick(flags, 'batch') ?? 1;
+  let batch: number | 'max';
+  if (String(batchRaw).toLowerCase() === 'max') batch = 'max';
+  else {
+    batch = Number(batchRaw);
+    if (!Number.isInteger(batch) || batch < 1) throw new UserError(`--batch: expected a positive integer or "max", found "${batchRaw}"`);
+  }
+  const dtype = scheme('dtype', pick(flags, 'dtype')) ?? 'bf16';
+  if (!QUANT_SCHEMES.includes(dtype)) throw new UserError(`--dtype: unknown scheme "${dtype}" (expected one of ${QUANT_SCHEMES.join(', ')})`);
+  const tp = int(flags, 'tp', 1)!;
+  const pp = int(flags, 'pp', 1)!;
+  if (tp < 1 || pp < 1) throw new UserError('--tp and --pp must be ≥ 1');
+  const req: SimulateRequest = {
+    model,
+    hardware,
+    resolveModel,
+    devices: int(flags, 'devices'),
+    tp,
+    pp,
+    ep: int(flags, 'ep'),
+    batch,
+    inputTokens: int(flags, 'input-tokens', 512)!,
+    outputTokens: int(flags, 'output-tokens', 128)!,
+    dtype,
+    weights: scheme('weights', pick(flags, 'weights')),
+    activations: scheme('activations', pick(flags, 'activations')),
+    kvCache: scheme('kv-cache', pick(flags, 'kv-cache')),
+    resolution: int(flags, 'resolution'),
+    frames: int(flags, 'frames'),
+    steps: int(flags, 'steps'),
+    cfg: pick(flags, 'cfg') === undefined ? undefined : pick(flags, 'cfg') !== false && String(pick(flags, 'cfg')) !== 'false',
+    audioSeconds: num('audio-seconds', pick(flags, 'audio-seconds')),
+    priceUsdPerHour: num('price', pick(flags, 'price')),
+    maxTpotS: parseSeconds('max-tpot', pick(flags, 'max-tpot')),
+    maxTtftS: parseSeconds('max-ttft', pick(flags, 'max-ttft')),
+    verbose: !!pick(flags, 'verbose'),
+  };
+  // drop undefined keys so results and snapshots stay small
+  for (const k of Object.keys(req) as (keyof SimulateRequest)[]) if (req[k] === undefined) delete req[k];
+  return req;
+}

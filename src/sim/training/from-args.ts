@@ -1,0 +1,142 @@
+// `hwperf train` as a function of its argument list, for runners that replay the validation commands
+// (src/sim/accuracy.ts): the same flags → options mapping as src/commands/train.ts, without oclif.
+import { getLibrary, resolveHardware, resolveModel } from '../../spec/library.js';
+import { UserError } from '../../spec/errors.js';
+import { buildTrainRequest, simulateTraining, type TrainOptions } from './train.js';
+import { searchTraining } from './search.js';
+import type { TrainResult, ZeroStage } from './types.js';
+
+export interface TrainFlags {
+  model: string;
+  hardware: string;
+  devices: number;
+  tp?: number;
+  pp?: number;
+  cp?: number;
+  ep?: number;
+  dp?: number;
+  interleave?: number;
+  'seq-len'?: number;
+  'global-batch'?: number;
+  'micro-batch'?: number;
+  tokens?: string | number;
+  dtype?: string;
+  recompute?: string;
+  zero?: number;
+  price?: string | number;
+  search?: boolean;
+  top?: number;
+}
+
+// Accepts "1e12", "300000000000", "300B"-free plain numbers; throws a one-line UserError otherwise.
+export function parsePositive(name: string, v: string | number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const x = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(x) || x <= 0) throw new UserError(`--${name} must be a positive number (got ${v})`);
+  return x;
+}
+
+export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
+  return {
+    devices: f.devices,
+    tp: f.tp,
+    pp: f.pp,
+    cp: f.cp,
+    dp: f.dp,
+    ep: f.ep,
+    interleave: f.interleave,
+    seqLen: f['seq-len'],
+    globalBatch: f['global-batch'],
+    microBatch: f['micro-batch'],
+    tokens: parsePositive('tokens', f.tokens),
+    dtype: f.dtype,
+    recompute: f.recompute,
+    zero: f.zero,
+    priceUsdPerHour: parsePositive('price', f.price),
+  };
+}
+
+export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: TrainResult[]; tried: number }> {
+  const model = await resolveModel(f.model);
+  const hw = await resolveHardware(f.hardware);
+  const o = trainOptionsFromFlags(f);
+  if (f.search) {
+    if (model.family !== 'decoder') throw new UserError(`train: only decoder models are supported (${model.id} is ${model.family})`);
+    return searchTraining(model, hw, {
+      devices: o.devices,
+      seqLen: o.seqLen ?? Math.min(model.context, 4096),
+      globalBatch: o.globalBatch,
+      dtype: (o.dtype ?? 'bf16') as 'bf16' | 'fp8',
+      zero: (o.zero ?? 1) as ZeroStage,
+      tokens: o.tokens,
+      priceUsdPerHour: o.priceUsdPerHour,
+      top: f.top,
+      tp: o.tp,
+      pp: o.pp,
+      cp: o.cp,
+      ep: o.ep,
+      microBatch: o.microBatch,
+      recompute: o.recompute as 'none' | 'selective' | 'full' | undefined,
+    });
+  }
+  return simulateTraining(buildTrainRequest(model, hw, o));
+}
+
+const INT_FLAGS = new Set(['devices', 'tp', 'pp', 'cp', 'ep', 'dp', 'interleave', 'seq-len', 'global-batch', 'micro-batch', 'zero', 'top']);
+const BOOL_FLAGS = new Set(['search', 'json']);
+
+// argv as written after `hwperf train` (e.g. the validation CSV's hwperf_command split on spaces).
+export async function trainFromArgs(argv: string[]): Promise<TrainResult | { configs: TrainResult[]; tried: number }> {
+  const f: Record<string, unknown> = {};
+  const args = argv[0] === 'train' ? argv.slice(1) : argv;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) throw new UserError(`train: unexpected argument "${a}"`);
+    let [name, value] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (BOOL_FLAGS.has(name)) {
+      f[name] = true;
+      continue;
+    }
+    if (value === undefined) value = args[++i];
+    if (value === undefined) throw new UserError(`train: --${name} needs a value`);
+    if (INT_FLAGS.has(name)) {
+      const n = Number(value);
+      if (!Number.isInteger(n)) throw new UserError(`train: --${name} expects an integer (got ${value})`);
+      f[name] = n;
+    } else f[name] = value;
+  }
+  if (!f.model || !f.hardware || !f.devices) throw new UserError('train: --model, --hardware and --devices are required');
+  return runTrain(f as unknown as TrainFlags);
+}
+
+// Synchronous runner for the accuracy check (src/sim/accuracy.ts RUNNERS.train): flags as parsed there
+// ({name: value | true}), library ids only.
+export function trainFromFlags(flags: Record<string, string | true>): TrainResult {
+  const lib = getLibrary();
+  const model = lib.models[String(flags.model)];
+  const hw = lib.hardware[String(flags.hardware)];
+  if (!model) throw new UserError(`unknown model "${String(flags.model)}"`);
+  if (!hw) throw new UserError(`unknown hardware "${String(flags.hardware)}"`);
+  const int = (k: string) => (flags[k] === undefined || flags[k] === true ? undefined : Number(flags[k]));
+  const str = (k: string) => (flags[k] === undefined || flags[k] === true ? undefined : String(flags[k]));
+  const f: TrainFlags = {
+    model: model.id,
+    hardware: hw.id,
+    devices: int('devices')!,
+    tp: int('tp'),
+    pp: int('pp'),
+    cp: int('cp'),
+    ep: int('ep'),
+    dp: int('dp'),
+    interleave: int('interleave'),
+    'seq-len': int('seq-len'),
+    'global-batch': int('global-batch'),
+    'micro-batch': int('micro-batch'),
+    tokens: str('tokens'),
+    dtype: str('dtype'),
+    recompute: str('recompute'),
+    zero: int('zero'),
+    price: str('price'),
+  };
+  return simulateTraining(buildTrainRequest(model, hw, trainOptionsFromFlags(f)));
+}

@@ -1,0 +1,105 @@
+// Work of one micro-batch through one transformer layer on one device, priced by the same roofline as inference
+// (src/sim/roofline.ts opCost): the forward ops, then backward and recompute as multiples of them.
+import type { Dtype, NormalizedHardware } from '../../spec/types.js';
+import { elementwise, linear, type Op } from '../../model/op.js';
+import { opCost } from '../roofline.js';
+import type { DecoderShape } from './shapes.js';
+import type { PlanShape } from './plan.js';
+import type { Recompute } from './types.js';
+
+// Forward ops of one layer for one micro-batch on one device. Rows m = micro-batch tokens on this device
+// (b·s/cp); with sequence parallelism the GEMMs see all of them after the all-gather, with n (or k) split by tp
+// (Shoeybi et al. 2019, Megatron-LM §3: column-parallel QKV/FC1, row-parallel out/FC2).
+export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype): Op[] {
+  const T = (p.microBatch * p.seqLen) / p.cp; // tokens of this device's sequence shard
+  const t = p.tp;
+  const h = s.hidden;
+  const eb = gemmDtype === 'fp8' ? 1 : 2; // GEMM operand bytes
+  const ops: Op[] = [];
+  // attention projections: QKV (or MLA down/up projections) column-parallel, output row-parallel
+  const outParams = s.vDim * h;
+  ops.push(linear('qkv', T, (s.attnParams - outParams) / h / t, h, gemmDtype, eb, eb));
+  // core attention, causal: each query sees s/2 keys on average → 2·(s/2)·(d_qk + d_v) FLOP per head per token
+  // (FlashAttention: Dao et al. 2022; reads Q, K, V, writes O once)
+  const vKv = s.kvDim === s.qDim ? s.vDim : s.kvDim;
+  ops.push({
+    name: 'attention',
+    kind: 'attention',
+    flops: (T * p.seqLen * (s.qDim + s.vDim)) / t,
+    bytes: (T * (s.qDim + s.kvDim + vKv + s.vDim) * 2) / t,
+    weightBytes: 0,
+    dtype: 'bf16', // attention stays bf16 in fp8 recipes (DeepSeek-V3 report §3.3.1; Transformer Engine default)
+    count: 1,
+  });
+  ops.push(linear('attn_out', T, h, s.vDim / t, gemmDtype, eb, eb));
+  const ffn = (name: string, rows: number, f: number, count: number) => {
+    ops.push(linear(`${name}_in`, rows, ((s.gated ? 2 : 1) * f) / t, h, gemmDtype, eb, eb, count));
+    ops.push(linear(`${name}_out`, rows, h, f / t, gemmDtype, eb, eb, count));
+  };
+  let actElems: number;
+  if (!moe) {
+    ffn('ffn', T, s.ffnWidth, 1);
+    actElems = T * s.ffnWidth;
+  } else {
+    // router (replicated), then experts: a device's experts/ep local experts receive T·active tokens in all
+    // (balanced routing), i.e. T·active·ep/experts rows each; expert weights also shard by tp.
+    ops.push(linear('router', T, s.experts, h, 'bf16', 2, 2));
+    const rows = (T * s.active * p.ep) / s.experts;
+    ffn('expert', rows, s.expertWidth, s.experts / p.ep);
+    actElems = T * s.active * s.expertWidth;
+    if (s.sharedWidth > 0) {
+      ffn('shared', T, s.sharedWidth, 1);
+      actElems += T * s.sharedWidth;
+    }
+  }
+  // memory-bound elementwise work, bf16 read + write: two norms (2h each), two residual adds (3h each),
+  // rotary on q and k, the FFN activation (gated: read 2f, write f; plain: read f, write f); sharded by tp (SP).
+  const elems = (T * (4 * h + 6 * h + 2 * (s.qDim + s.kvDim)) + actElems * (s.gated ? 3 : 2)) / t;
+  ops.push(elementwise('norms_residual_act', elems, 2, 2, 'bf16'));
+  return ops;
+}
+
+// LM head + cross-entropy for one micro-batch (vocab-parallel over tp: Megatron-LM §3).
+export function headForwardOps(s: DecoderShape, p: PlanShape, gemmDtype: Dtype): Op[] {
+  const T = (p.microBatch * p.seqLen) / p.cp;
+  const eb = gemmDtype === 'fp8' ? 1 : 2;
+  return [
+    linear('lm_head', T, s.vocab / p.tp, s.hidden, gemmDtype, eb, eb),
+    elementwise('cross_entropy', (T * s.vocab) / p.tp, 5, 8, 'fp32'), // fp32 logits: read + write
+  ];
+}
+
+export interface PassCost {
+  fwdS: number; // forward as run the first time
+  bwdS: number; // backward including any recomputation
+  attnFwdS: number; // the attention core's forward (CP overlaps its ring exchange with it)
+  fwdFlops: number;
+  bwdFlops: number; // executed, with recompute
+}
+
+// Backward = 2× forward for GEMMs (activation gradient + weight gradient) and elementwise ops. Attention: with
+// stored scores (recompute none) 2×; otherwise the scores/softmax are recomputed from Q, K (Korthikanti et al.
+// 2022 selective recompute; FlashAttention-2 backward: Dao 2023, 5 matmuls vs 2 → 2.5×). Full recompute reruns the
+// whole forward once more before the backward (Chen et al. 2016, "Training Deep Nets with Sublinear Memory Cost").
+export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute): PassCost {
+  let fwdS = 0;
+  let bwdS = 0;
+  let attnFwdS = 0;
+  let fwdFlops = 0;
+  let bwdFlops = 0;
+  for (const op of ops) {
+    const sec = opCost(op, hw).seconds * op.count;
+    const fl = op.flops * op.count;
+    const bwdFactor = op.kind === 'attention' && recompute !== 'none' ? 2.5 : 2;
+    fwdS += sec;
+    bwdS += bwdFactor * sec;
+    fwdFlops += fl;
+    bwdFlops += bwdFactor * fl;
+    if (op.kind === 'attention') attnFwdS += sec;
+  }
+  if (recompute === 'full') {
+    bwdS += fwdS;
+    bwdFlops += fwdFlops;
+  }
+  return { fwdS, bwdS, attnFwdS, fwdFlops, bwdFlops };
+}

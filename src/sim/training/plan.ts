@@ -1,0 +1,83 @@
+// The parallel plan: checks a TP × CP × DP × PP (+ EP inside DP×CP) split and places its groups on links.
+// Rank order follows Megatron-LM's default "tp-cp-ep-dp-pp" (megatron/core/parallel_state.py): TP ranks are
+// adjacent, then CP, then DP (EP ranks are taken from DP×CP, as Megatron does), and PP is outermost. A group whose
+// ranks span more devices than the scale-up domain (NVLink island) crosses the scale-out network.
+import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
+import type { DecoderShape } from './shapes.js';
+
+export interface PlanShape {
+  devices: number;
+  tp: number;
+  pp: number;
+  cp: number;
+  dp: number;
+  ep: number;
+  interleave: number;
+  seqLen: number;
+  globalBatch: number;
+  microBatch: number;
+}
+
+// Why a split is invalid, or null. Pure: used by the command (as an error) and by the search (to skip).
+export function planProblem(p: PlanShape, s: DecoderShape): string | null {
+  for (const [k, v] of Object.entries({ tp: p.tp, pp: p.pp, cp: p.cp, dp: p.dp, ep: p.ep, interleave: p.interleave, 'micro-batch': p.microBatch })) {
+    if (!Number.isInteger(v) || v < 1) return `--${k} must be a positive integer (got ${v})`;
+  }
+  if (p.tp * p.pp * p.cp * p.dp !== p.devices) {
+    return `tp·pp·cp·dp = ${p.tp}·${p.pp}·${p.cp}·${p.dp} = ${p.tp * p.pp * p.cp * p.dp} must equal --devices ${p.devices}`;
+  }
+  if (s.heads % p.tp !== 0) return `attention heads (${s.heads}) are not divisible by tp ${p.tp}`;
+  if (p.pp * p.interleave > s.layers) return `pp·interleave = ${p.pp * p.interleave} exceeds the ${s.layers} layers`;
+  if (p.seqLen % (2 * p.cp) !== 0 && p.cp > 1) return `seq-len ${p.seqLen} must be divisible by 2·cp = ${2 * p.cp} (load-balanced causal CP)`;
+  if (p.ep > 1) {
+    if (s.moeLayers === 0) return `--ep ${p.ep} needs a mixture-of-experts model`;
+    if ((p.dp * p.cp) % p.ep !== 0) return `ep ${p.ep} must divide dp·cp = ${p.dp * p.cp} (expert ranks come from the data-parallel group)`;
+    if (s.experts % p.ep !== 0) return `experts (${s.experts}) are not divisible by ep ${p.ep}`;
+  }
+  if (p.globalBatch % (p.dp * p.microBatch) !== 0) {
+    return `global batch ${p.globalBatch} must be a multiple of dp·micro-batch = ${p.dp * p.microBatch}`;
+  }
+  if (p.interleave > 1 && p.pp === 1) return '--interleave needs pp > 1';
+  return null;
+}
+
+export const microBatchesPerPipeline = (p: PlanShape) => p.globalBatch / (p.dp * p.microBatch);
+
+// Link used by a group whose ranks span `span` consecutive devices.
+export function linkForSpan(hw: NormalizedHardware, span: number): { link: LinkSpec; scope: 'scale_up' | 'scale_out' } {
+  const up = hw.scaleUp;
+  const domain = up?.domain ?? 1;
+  if (up && span <= domain) return { link: up, scope: 'scale_up' };
+  const out = hw.scaleOut ?? hw.host ?? up;
+  // No link data at all: assume a 25 GB/s NIC (one 200 Gb/s port), stated in warnings by the caller.
+  return { link: out ?? { bandwidthBytePerS: 25e9, latencyS: 10e-6 }, scope: 'scale_out' };
+}
+
+export interface GroupLinks {
+  tp: LinkSpec;
+  cp: LinkSpec;
+  dp: LinkSpec;
+  pp: LinkSpec;
+  epUp: LinkSpec; // the part of an all-to-all that stays inside the scale-up domain
+  epOut: LinkSpec;
+  epOffNodeFraction: number; // share of all-to-all peers outside the scale-up domain
+  tpCrossesNodes: boolean;
+}
+
+export function groupLinks(hw: NormalizedHardware, p: PlanShape): GroupLinks {
+  const domain = hw.scaleUp?.domain ?? 1;
+  const epSpan = p.tp * p.ep; // EP ranks step by tp through the DP×CP group
+  const perNode = Math.max(1, Math.floor(domain / p.tp));
+  const epOffNodeFraction = epSpan <= domain ? 0 : Math.max(0, (p.ep - perNode) / p.ep);
+  return {
+    tp: linkForSpan(hw, p.tp).link,
+    cp: linkForSpan(hw, p.tp * p.cp).link,
+    dp: linkForSpan(hw, p.tp * p.cp * p.dp).link,
+    // neighbours of a pipeline are tp·cp·dp ranks apart
+    pp: linkForSpan(hw, 2 * p.tp * p.cp * p.dp).link,
+    epUp: linkForSpan(hw, 1).link,
+    epOut: linkForSpan(hw, domain + 1).link,
+    epOffNodeFraction,
+    tpCrossesNodes: linkForSpan(hw, p.tp).scope === 'scale_out',
+  };
+}

@@ -1,0 +1,86 @@
+// `hwperf train --search`: try the valid (TP, PP, CP, DP, EP, micro-batch, recompute) splits of a device count and
+// keep the fastest ones that fit. Pure: every candidate goes through simulateTraining.
+import type { NormalizedHardware, DecoderModel } from '../../spec/types.js';
+import { decoderShape } from './shapes.js';
+import { planProblem } from './plan.js';
+import { planOf, simulateTraining, DEFAULT_TOKENS_PER_STEP } from './train.js';
+import type { Recompute, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
+
+export interface SearchOptions {
+  devices: number;
+  seqLen: number;
+  globalBatch?: number;
+  dtype: TrainDtype;
+  zero: ZeroStage;
+  tokens?: number;
+  priceUsdPerHour?: number;
+  top?: number;
+  // fixed by the user: only these values are tried
+  tp?: number;
+  pp?: number;
+  cp?: number;
+  ep?: number;
+  microBatch?: number;
+  recompute?: Recompute;
+}
+
+const divisors = (n: number) => {
+  const out: number[] = [];
+  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
+  return out;
+};
+
+export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: SearchOptions): { configs: TrainResult[]; tried: number } {
+  const s = decoderShape(model);
+  const domain = hw.scaleUp?.domain ?? 1;
+  // a power-of-two number of sequences near 4M tokens, so that most dp·micro-batch products divide it
+  const globalBatch = o.globalBatch ?? 2 ** Math.ceil(Math.log2(Math.max(1, DEFAULT_TOKENS_PER_STEP / o.seqLen)));
+  const devDivs = divisors(o.devices);
+  // TP inside the scale-up domain (Narayanan et al. 2021 §3.3 takeaway #1); it must divide the heads
+  const tps = o.tp ? [o.tp] : devDivs.filter((t) => t <= Math.max(1, domain) && s.heads % t === 0);
+  // PP: at least 2 layers per stage, and stages that split the layers evenly (or nearly: within one layer)
+  const pps = o.pp ? [o.pp] : devDivs.filter((p) => p <= s.layers / 2 || p === 1).filter((p) => s.layers % p === 0 || s.layers / p >= 4);
+  // CP only pays for long sequences (Llama 3 §3.3.2 uses it at 128K context)
+  const cps = o.cp ? [o.cp] : [1, 2, 4, 8, 16].filter((c) => c === 1 || o.seqLen >= 16384 * c / 2);
+  const mbs = o.microBatch ? [o.microBatch] : [1, 2, 4, 8];
+  const recomputes: Recompute[] = o.recompute ? [o.recompute] : ['none', 'selective', 'full'];
+  const results: TrainResult[] = [];
+  let tried = 0;
+  for (const tp of tps)
+    for (const pp of pps)
+      for (const cp of cps) {
+        const dp = o.devices / (tp * pp * cp);
+        if (!Number.isInteger(dp)) continue;
+        const eps = o.ep ? [o.ep] : s.moeLayers > 0 ? divisors(dp * cp).filter((e) => s.experts % e === 0) : [1];
+        for (const ep of eps)
+          for (const microBatch of mbs)
+            for (const recompute of recomputes) {
+              const req: TrainRequest = {
+                model,
+                hardware: hw,
+                devices: o.devices,
+                tp,
+                pp,
+                cp,
+                dp,
+                ep,
+                interleave: 1,
+                seqLen: o.seqLen,
+                globalBatch,
+                microBatch,
+                tokens: o.tokens,
+                dtype: o.dtype,
+                recompute,
+                zero: o.zero,
+                priceUsdPerHour: o.priceUsdPerHour,
+              };
+              if (planProblem(planOf(req), s)) continue;
+              tried++;
+              const r = simulateTraining(req);
+              if (r.memory.fits) results.push(r);
+            }
+      }
+  // fastest first; within 1% prefer the smaller memory footprint (more headroom)
+  results.sort((a, b) => (Math.abs(a.tokens_per_s / b.tokens_per_s - 1) < 0.01 ? a.memory.per_device_bytes - b.memory.per_device_bytes : b.tokens_per_s - a.tokens_per_s));
+  return { configs: results.slice(0, o.top ?? 5), tried };
+}

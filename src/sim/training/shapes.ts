@@ -1,0 +1,73 @@
+// Hardware-free facts about a decoder that training needs: layer widths, parameter groups (dense vs routed
+// experts, which shard differently) and the model-FLOP convention of DESIGN.md.
+import type { DecoderModel } from '../../spec/types.js';
+import { countParams, decoderAttentionParams } from '../../model/params.js';
+
+export interface DecoderShape {
+  hidden: number;
+  layers: number;
+  denseLayers: number; // layers with a dense FFN (all of them for a dense model)
+  moeLayers: number;
+  heads: number;
+  qDim: number; // heads × q/k head dim (MLA: nope + rope)
+  kvDim: number; // K (and V) width stored per token before attention (GQA: kv_heads × head_dim)
+  vDim: number; // heads × v head dim
+  attnParams: number; // per layer
+  ffnWidth: number; // dense FFN intermediate
+  gated: boolean;
+  expertWidth: number; // one routed expert's intermediate (0 = dense model)
+  experts: number;
+  active: number;
+  sharedWidth: number; // shared-expert intermediate (0 = none)
+  vocab: number;
+  dAttn: number; // Kaplan's d_attn = heads × head_dim
+  paramsTotal: number;
+  paramsActive: number;
+  paramsExpert: number; // routed-expert parameters (shard over ep)
+  paramsDense: number; // everything else (shard over tp·pp only)
+  paramsEmbedding: number; // input embedding (+ position) table
+  paramsHead: number; // untied LM head (0 when tied)
+}
+
+export function decoderShape(m: DecoderModel): DecoderShape {
+  const p = countParams(m);
+  const mla = m.attention?.kind === 'mla' ? m.attention : undefined;
+  const qDim = mla ? m.heads * (mla.qk_nope_head_dim + mla.qk_rope_head_dim) : m.heads * m.head_dim;
+  const vDim = mla ? m.heads * mla.v_head_dim : m.heads * m.head_dim;
+  const kvDim = mla ? qDim : m.kv_heads * m.head_dim; // MLA decompresses full K per head for training
+  const moe = m.moe;
+  const denseLayers = moe ? Math.min(moe.dense_layers, m.layers) : m.layers;
+  const paramsExpert = p.breakdown.moe_experts ?? 0;
+  return {
+    hidden: m.hidden,
+    layers: m.layers,
+    denseLayers,
+    moeLayers: m.layers - denseLayers,
+    heads: m.heads,
+    qDim,
+    kvDim,
+    vDim,
+    attnParams: decoderAttentionParams(m),
+    ffnWidth: m.ffn.intermediate,
+    gated: m.ffn.kind === 'gated',
+    expertWidth: moe ? moe.intermediate : 0,
+    experts: moe ? moe.experts : 1,
+    active: moe ? Math.min(moe.active, moe.experts) : 1,
+    sharedWidth: moe && moe.shared > 0 ? (moe.shared_intermediate ?? moe.shared * moe.intermediate) : 0,
+    vocab: m.vocab,
+    dAttn: m.heads * m.head_dim,
+    paramsTotal: p.total,
+    paramsActive: p.active,
+    paramsExpert,
+    paramsDense: p.total - paramsExpert,
+    paramsEmbedding: p.embedding,
+    paramsHead: p.breakdown.lm_head ?? 0,
+  };
+}
+
+// Model FLOPs per trained token (DESIGN.md): 6·N_active + 6·n_layer·n_ctx·d_attn.
+// Kaplan et al. 2020, "Scaling Laws for Neural Language Models", Table 1: forward C ≈ 2N + 2·n_layer·n_ctx·d_attn,
+// backward ≈ 2× forward. The attention term is not halved for the causal mask; recomputation is not counted.
+export function modelFlopsPerToken(s: DecoderShape, seqLen: number): number {
+  return 6 * s.paramsActive + 6 * s.layers * seqLen * s.dAttn;
+}

@@ -1,0 +1,163 @@
+// `hwperf train`: flags → TrainRequest (pure) → simulateTraining → TrainResult.
+//
+//   request ──decoderShape──▶ shape ──planProblem──▶ valid plan
+//     ├─ stepTime (./step.ts)          → step_s, breakdown
+//     ├─ trainingMemory (./memory.ts)  → memory{…}, fits
+//     └─ modelFlopsPerToken (Kaplan)   → achieved_flops_per_device, mfu, total_flops
+import type { Dtype, NormalizedHardware, NormalizedModel } from '../../spec/types.js';
+import { UserError } from '../../spec/errors.js';
+import { matrixPeak } from '../roofline.js';
+import { decoderShape, modelFlopsPerToken } from './shapes.js';
+import { microBatchesPerPipeline, planProblem, type PlanShape } from './plan.js';
+import { trainingMemory } from './memory.js';
+import { stepTime } from './step.js';
+import type { Recompute, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
+
+export const DEFAULT_TOKENS_PER_STEP = 4 * 1024 * 1024; // ~4M tokens: the GPT-3 / Llama 2 era batch size
+
+export interface TrainOptions {
+  devices: number;
+  tp?: number;
+  pp?: number;
+  cp?: number;
+  dp?: number;
+  ep?: number;
+  interleave?: number;
+  seqLen?: number;
+  globalBatch?: number;
+  microBatch?: number;
+  tokens?: number;
+  dtype?: string;
+  recompute?: string;
+  zero?: number;
+  priceUsdPerHour?: number;
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+// Flags → request, with the defaults of the help text. Throws UserError for what the user must fix.
+export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHardware, o: TrainOptions): TrainRequest {
+  if (model.family !== 'decoder') throw new UserError(`train: only decoder models are supported (${model.id} is ${model.family})`);
+  if (!Number.isInteger(o.devices) || o.devices < 1) throw new UserError('--devices must be a positive integer');
+  const tp = o.tp ?? 1;
+  const pp = o.pp ?? 1;
+  const cp = o.cp ?? 1;
+  const dp = o.dp ?? o.devices / (tp * pp * cp);
+  if (!Number.isInteger(dp) || dp < 1) throw new UserError(`--devices ${o.devices} is not a multiple of tp·pp·cp = ${tp * pp * cp}`);
+  const moe = model.moe && model.layers > model.moe.dense_layers;
+  const ep = o.ep ?? (moe ? gcd(dp * cp, model.moe!.experts) : 1);
+  const seqLen = o.seqLen ?? Math.min(model.context, 4096);
+  const microBatch = o.microBatch ?? 1;
+  const globalBatch = o.globalBatch ?? dp * microBatch * Math.max(1, Math.ceil(DEFAULT_TOKENS_PER_STEP / (seqLen * dp * microBatch)));
+  const dtype = (o.dtype ?? 'bf16') as TrainDtype;
+  if (dtype !== 'bf16' && dtype !== 'fp8') throw new UserError(`--dtype must be bf16 or fp8 (got ${o.dtype})`);
+  const recompute = (o.recompute ?? 'selective') as Recompute;
+  if (!['none', 'selective', 'full'].includes(recompute)) throw new UserError(`--recompute must be none, selective or full (got ${o.recompute})`);
+  const zero = (o.zero ?? 1) as ZeroStage;
+  if (![0, 1, 2, 3].includes(zero)) throw new UserError(`--zero must be 0, 1, 2 or 3 (got ${o.zero})`);
+  if (o.tokens !== undefined && !(o.tokens > 0)) throw new UserError('--tokens must be positive');
+  const req: TrainRequest = {
+    model,
+    hardware,
+    devices: o.devices,
+    tp,
+    pp,
+    cp,
+    dp,
+    ep,
+    interleave: o.interleave ?? 1,
+    seqLen,
+    globalBatch,
+    microBatch,
+    tokens: o.tokens,
+    dtype,
+    recompute,
+    zero,
+    priceUsdPerHour: o.priceUsdPerHour,
+  };
+  const problem = planProblem(planOf(req), decoderShape(model));
+  if (problem) throw new UserError(`train: ${problem}`);
+  return req;
+}
+
+export const planOf = (r: TrainRequest): PlanShape => ({
+  devices: r.devices,
+  tp: r.tp,
+  pp: r.pp,
+  cp: r.cp,
+  dp: r.dp,
+  ep: r.ep,
+  interleave: r.interleave,
+  seqLen: r.seqLen,
+  globalBatch: r.globalBatch,
+  microBatch: r.microBatch,
+});
+
+export function simulateTraining(r: TrainRequest): TrainResult {
+  const warnings: string[] = [];
+  // 1. shape and plan
+  const shape = decoderShape(r.model);
+  const plan = planOf(r);
+  if (r.seqLen > r.model.context) warnings.push(`seq-len ${r.seqLen} exceeds the model's context ${r.model.context}`);
+  // 2. GEMM dtype: fp8 only where the matrix units have it (not via the int8 fallback inference would use)
+  let gemmDtype: Dtype = r.dtype;
+  if (r.dtype === 'fp8' && !r.hardware.matrixFlopPerS.fp8) {
+    gemmDtype = 'bf16';
+    warnings.push(`${r.hardware.id} has no fp8 matrix units: training GEMMs run in bf16`);
+  }
+  const peak = matrixPeak(r.hardware, gemmDtype);
+  if (peak.dtype !== gemmDtype) warnings.push(`${r.hardware.id} has no ${gemmDtype} matrix peak: priced at ${peak.dtype}`);
+  if (!r.hardware.scaleUp && !r.hardware.scaleOut) warnings.push(`${r.hardware.id} lists no interconnect: assumed 25 GB/s per device`);
+  // 3. step time
+  const step = stepTime({ shape, plan, hw: r.hardware, gemmDtype, recompute: r.recompute, zero: r.zero });
+  // 4. memory
+  const memory = trainingMemory({ shape, plan, recompute: r.recompute, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes });
+  if (!memory.fits) warnings.push(`does not fit: ${memory.reason}`);
+  // 5. model FLOPs (DESIGN.md convention) and derived figures
+  const tokensPerStep = r.globalBatch * r.seqLen;
+  const flopsPerToken = modelFlopsPerToken(shape, r.seqLen);
+  const modelFlopsPerStep = flopsPerToken * tokensPerStep;
+  const achieved = modelFlopsPerStep / step.stepS / r.devices;
+  const tokensPerS = tokensPerStep / step.stepS;
+  const totalFlops = r.tokens !== undefined ? flopsPerToken * r.tokens : null;
+  const totalS = r.tokens !== undefined ? r.tokens / tokensPerS : null;
+  const gpuHours = totalS !== null ? (totalS * r.devices) / 3600 : null;
+  const price = r.priceUsdPerHour ?? r.hardware.price?.hourUsd ?? null;
+  return {
+    model: r.model.id,
+    hardware: r.hardware.id,
+    devices: r.devices,
+    tp: r.tp,
+    pp: r.pp,
+    cp: r.cp,
+    dp: r.dp,
+    ep: r.ep,
+    interleave: r.interleave,
+    seq_len: r.seqLen,
+    global_batch: r.globalBatch,
+    micro_batch: r.microBatch,
+    micro_batches: microBatchesPerPipeline(plan),
+    tokens_per_step: tokensPerStep,
+    dtype: r.dtype,
+    gemm_dtype: peak.dtype,
+    recompute: r.recompute,
+    zero: r.zero,
+    step_s: step.stepS,
+    mfu: achieved / peak.flopPerS,
+    achieved_flops_per_device: achieved,
+    peak_flops_per_device: peak.flopPerS,
+    tokens_per_s: tokensPerS,
+    flops_per_token: flopsPerToken,
+    model_flops_per_step: modelFlopsPerStep,
+    hardware_flops_per_step: step.hardwareFlopsPerDevice * r.devices,
+    tokens: r.tokens ?? null,
+    total_flops: totalFlops,
+    total_s: totalS,
+    gpu_hours: gpuHours,
+    price_usd_per_hour: price,
+    cost_usd: gpuHours !== null && price !== null ? gpuHours * price : null,
+    breakdown: step.breakdown,
+    memory,
+    warnings,
+  };
+}

@@ -1,0 +1,90 @@
+// The request and result of `hwperf train` (contract: DESIGN.md "Command-line contract", `hwperf train`).
+// Requests are plain objects built from flags by a pure function (./request.ts); results are SI numbers with
+// snake_case keys as printed by --json. Every key is present even when memory does not fit.
+import type { DecoderModel, NormalizedHardware } from '../../spec/types.js';
+
+export type Recompute = 'none' | 'selective' | 'full';
+export type TrainDtype = 'bf16' | 'fp8';
+export type ZeroStage = 0 | 1 | 2 | 3;
+
+export interface TrainRequest {
+  model: DecoderModel;
+  hardware: NormalizedHardware;
+  devices: number;
+  tp: number;
+  pp: number;
+  cp: number;
+  dp: number;
+  ep: number;
+  interleave: number; // virtual pipeline stages per device (Narayanan et al. 2021 §2.2.2); 1 = plain 1F1B
+  seqLen: number;
+  globalBatch: number; // sequences of seqLen tokens per optimizer step
+  microBatch: number; // sequences per micro-batch
+  tokens?: number; // training tokens for total_flops / total_s
+  dtype: TrainDtype;
+  recompute: Recompute;
+  zero: ZeroStage;
+  priceUsdPerHour?: number;
+}
+
+export interface TrainMemory {
+  per_device_bytes: number;
+  capacity_bytes: number;
+  usable_bytes: number;
+  fits: boolean;
+  reason: string | null;
+  weights_bytes: number;
+  gradients_bytes: number;
+  optimizer_bytes: number;
+  activations_bytes: number;
+}
+
+// Where one step's time goes on the critical path (seconds per optimizer step; they add up to step_s).
+export interface StepBreakdown {
+  compute_s: number; // GEMMs, attention, elementwise, forward + backward + recompute, all micro-batches
+  tp_comm_s: number;
+  cp_comm_s: number; // ring KV exchange not hidden behind attention
+  ep_comm_s: number;
+  pp_bubble_s: number;
+  pp_p2p_s: number;
+  dp_comm_s: number; // gradient reduce / parameter gather not hidden behind backward / forward
+  optimizer_s: number;
+}
+
+export interface TrainResult {
+  model: string;
+  hardware: string;
+  devices: number;
+  tp: number;
+  pp: number;
+  cp: number;
+  dp: number;
+  ep: number;
+  interleave: number;
+  seq_len: number;
+  global_batch: number;
+  micro_batch: number;
+  micro_batches: number; // per pipeline per step
+  tokens_per_step: number;
+  dtype: TrainDtype;
+  gemm_dtype: string; // what the matrix units actually ran
+  recompute: Recompute;
+  zero: ZeroStage;
+  step_s: number;
+  mfu: number;
+  achieved_flops_per_device: number;
+  peak_flops_per_device: number;
+  tokens_per_s: number;
+  flops_per_token: number; // model FLOPs (6·N_active + 6·n_layer·n_ctx·d_attn)
+  model_flops_per_step: number;
+  hardware_flops_per_step: number; // with recompute, as executed
+  tokens: number | null;
+  total_flops: number | null;
+  total_s: number | null;
+  gpu_hours: number | null;
+  price_usd_per_hour: number | null;
+  cost_usd: number | null;
+  breakdown: StepBreakdown;
+  memory: TrainMemory;
+  warnings: string[];
+}

@@ -1,0 +1,110 @@
+// Evaluate a range of combinations: decode each index → flags → request → simulate → one CSV line.
+// The same code runs inline (small sweeps, tests) and inside each worker. What comes back is compact:
+// the chunk's CSV text (lines joined once), a count, and the chunk's local Pareto front.
+import type { SimulateRequest, SimulateResult } from '../sim/types.js';
+import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
+import { axisValueText, decodeIndex, type SweepGrid } from './grid.js';
+import { csvCell, resultCells, type ColumnPlan } from './columns.js';
+import { paretoFront, paretoMetrics, type ParetoPoint } from './pareto.js';
+import type { SweepTables } from './resolve.js';
+
+// One combination as simulate's flags, snake_case as in the sweep file. `set` collects every set axis.
+export type SweepFlags = Record<string, string | number | string[] | undefined>;
+
+export type RequestBuilder = (flags: SweepFlags, model: NormalizedModel, hardware: NormalizedHardware) => SimulateRequest;
+export type Simulator = (req: SimulateRequest) => SimulateResult;
+
+export interface ChunkResult {
+  start: number;
+  end: number;
+  csv: string; // end − start lines, each ending in \n
+  feasible: number;
+  errors: string[]; // internal errors (bugs), a few, to report on stderr
+  front: ParetoPoint[];
+}
+
+export interface Evaluator {
+  run(start: number, end: number): ChunkResult;
+}
+
+export function makeEvaluator(
+  grid: SweepGrid,
+  tables: SweepTables,
+  plan: ColumnPlan,
+  simulate: Simulator,
+  buildRequest: RequestBuilder,
+): Evaluator {
+  const axes = grid.axes;
+  const n = axes.length;
+  // CSV cells of every axis value, escaped once
+  const cells = axes.map((a) => a.values.map((v) => csvCell(axisValueText(v))));
+  const modelAxis = axes.findIndex((a) => a.key === 'model');
+  const strides = tables.variantAxes.map((_, k) =>
+    tables.variantAxes.slice(k + 1).reduce((s, ai) => s * axes[ai]!.values.length, 1),
+  );
+  const setAxes = axes.flatMap((a, i) => (a.key === 'set' ? [i] : []));
+  const plainAxes = axes.flatMap((a, i) => (a.key === 'set' ? [] : [i]));
+  const digits = new Int32Array(n);
+
+  const run = (start: number, end: number): ChunkResult => {
+    const lines: string[] = [];
+    const points: ParetoPoint[] = [];
+    const errors: string[] = [];
+    let feasible = 0;
+    const row: string[] = [];
+    for (let index = start; index < end; index++) {
+      decodeIndex(grid, index, digits);
+      row.length = 0;
+      for (let a = 0; a < n; a++) row.push(cells[a]![digits[a]!]!);
+
+      const model = tables.models[digits[modelAxis]!]!;
+      let variant = 0;
+      for (let k = 0; k < strides.length; k++) variant += digits[tables.variantAxes[k]!]! * strides[k]!;
+      const hw = tables.hardware[variant]!;
+
+      let result: SimulateResult | null = null;
+      let reason: string | null = null;
+      if (typeof model === 'string') reason = model;
+      else if (typeof hw === 'string') reason = hw;
+      else {
+        const flags: SweepFlags = {};
+        for (const a of plainAxes) flags[axes[a]!.key] = axes[a]!.values[digits[a]!] as string | number;
+        if (setAxes.length) {
+          const set: string[] = [];
+          for (const a of setAxes) {
+            const axis = axes[a]!;
+            const v = axis.values[digits[a]!]!;
+            if (axis.setPath !== undefined) set.push(`${axis.setPath}=${v}`);
+            else set.push(...(v as string[]));
+          }
+          flags.set = set;
+        }
+        try {
+          result = simulate(buildRequest(flags, model, hw));
+          if (!result.memory?.fits) reason = result.memory?.reason || 'does not fit in memory';
+        } catch (e) {
+          const err = e as Error;
+          // A user-level answer (invalid parallelism, context too long) is a reason; anything else is a
+          // bug in an engine, still one row (the sweep goes on) but counted and reported.
+          reason = err?.message?.split('\n')[0] ?? String(e);
+          if (err?.name !== 'UserError') {
+            reason = `internal error: ${reason}`;
+            if (errors.length < 5) errors.push(`row ${index}: ${err?.stack ?? reason}`);
+          }
+        }
+      }
+      resultCells(plan, result, row);
+      const ok = reason === null;
+      row.push(ok ? 'true' : 'false', ok ? '' : csvCell(reason));
+      const line = row.join(',');
+      lines.push(line);
+      if (ok) {
+        feasible++;
+        const m = paretoMetrics(result!);
+        if (m) points.push({ group: cells[modelAxis]![digits[modelAxis]!]!, throughput: m[0], latency: m[1], index, line });
+      }
+    }
+    return { start, end, csv: lines.length ? lines.join('\n') + '\n' : '', feasible, errors, front: paretoFront(points) };
+  };
+  return { run };
+}

@@ -1,0 +1,205 @@
+// The sweep file → a grid of axes. A sweep file is
+//
+//   out: results.csv          # optional: where the CSV goes (the --out flag wins)
+//   sweep:
+//     model: [llama-3.1-8b, llama-3.1-70b]
+//     hardware: [h100-sxm, mi300x]
+//     tp: [1, 2, 4]
+//     batch: [1, 8, max]
+//     set: {memory.bandwidth: [3.35 TB/s, 4.8 TB/s]}   # each PATH is an axis of its own
+//
+// Each key is one of simulate's flags in snake_case; a scalar is a one-element list. The grid is never
+// expanded into objects: combination i is a mixed-radix number over the axes (the first axis varies
+// slowest), so workers are handed index ranges and decode their own combinations.
+import { readFileSync, existsSync } from 'node:fs';
+import { parseYaml } from '../spec/yaml-doc.js';
+import { UserError, didYouMean } from '../spec/errors.js';
+import { DTYPES } from '../spec/types.js';
+
+export type AxisValue = string | number | string[];
+
+// How a key's values are checked at load; what the engine rejects later (tp not dividing the heads,
+// unknown ids) becomes a row's `reason`, not a file error.
+type Kind = 'id' | 'int' | 'int0' | 'batch' | 'number' | 'scheme' | 'dtype' | 'memory' | 'set';
+
+export const SWEEP_KEYS: Record<string, Kind> = {
+  model: 'id',
+  hardware: 'id',
+  devices: 'int',
+  tp: 'int',
+  pp: 'int',
+  ep: 'int',
+  batch: 'batch',
+  input_tokens: 'int',
+  output_tokens: 'int0',
+  dtype: 'scheme',
+  weights: 'dtype',
+  activations: 'dtype',
+  kv_cache: 'dtype',
+  resolution: 'int',
+  frames: 'int',
+  steps: 'int',
+  audio_seconds: 'number',
+  memory: 'memory',
+  set: 'set',
+  price: 'number',
+  max_tpot: 'number',
+  max_ttft: 'number',
+};
+
+const TOP_KEYS = ['sweep', 'out', 'name', 'description'];
+export const SCHEMES = ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0'];
+
+export interface Axis {
+  key: string; // a SWEEP_KEYS name; `set` axes from a mapping have key 'set' and a path
+  setPath?: string; // set: {PATH: [values]} → one axis per PATH, values are the VALUE side
+  column: string; // CSV header: the key, or set.PATH
+  values: AxisValue[];
+}
+
+export interface SweepGrid {
+  file: string;
+  axes: Axis[];
+  size: number; // number of combinations (product of the axes' lengths)
+  out?: string; // `out:` from the file
+}
+
+// Where each digit of a combination lives: digits[i] indexes axes[i].values.
+export function decodeIndex(grid: SweepGrid, index: number, digits: Int32Array): void {
+  for (let a = grid.axes.length - 1; a >= 0; a--) {
+    const n = grid.axes[a]!.values.length;
+    digits[a] = index % n;
+    index = Math.floor(index / n);
+  }
+}
+
+export function loadSweepFile(file: string): SweepGrid {
+  if (!existsSync(file)) throw new UserError(`${file}: no such file`);
+  return parseSweep(readFileSync(file, 'utf8'), file);
+}
+
+export function parseSweep(text: string, file: string): SweepGrid {
+  const parsed = parseYaml(text, file);
+  if (!parsed.doc) throw UserError.fromIssues(parsed.errors);
+  const doc = parsed.doc;
+  const fail = (path: (string | number)[], message: string, suggestion?: string): never => {
+    const pos = doc.locate(path);
+    throw UserError.fromIssues([{ file, line: pos?.line, col: pos?.col, path: path.join('.'), message, suggestion }]);
+  };
+  // an unknown key is pointed at where the key is written, not at its value
+  const failKey = (path: string[], message: string, suggestion?: string): never => {
+    const pos = keyPosition(text, path) ?? doc.locate(path);
+    throw UserError.fromIssues([{ file, line: pos?.line, col: pos?.col, path: path.join('.'), message, suggestion }]);
+  };
+  const data = doc.data;
+  if (!isObject(data)) return fail([], 'a sweep file is a mapping with a `sweep:` key');
+  for (const k of Object.keys(data)) {
+    if (!TOP_KEYS.includes(k)) failKey([k], `unknown key "${k}"`, didYouMean(k, TOP_KEYS) ?? `expected one of ${TOP_KEYS.join(', ')}`);
+  }
+  if (data.out !== undefined && typeof data.out !== 'string') fail(['out'], 'expected a file name');
+  const sweep = data.sweep;
+  if (!isObject(sweep)) return fail(['sweep'], 'expected a mapping of simulate flags to lists, e.g. `sweep: {model: [llama-3.1-8b], hardware: [h100-sxm]}`');
+
+  const axes: Axis[] = [];
+  for (const [rawKey, raw] of Object.entries(sweep)) {
+    const key = rawKey.replace(/-/g, '_'); // --input-tokens reads as input_tokens too
+    const kind = SWEEP_KEYS[key];
+    if (!kind) {
+      failKey(['sweep', rawKey], `unknown key "${rawKey}"`, didYouMean(key, Object.keys(SWEEP_KEYS)) ?? `expected one of simulate's flags: ${Object.keys(SWEEP_KEYS).join(', ')}`);
+    }
+    if (axes.some((a) => a.key === key && key !== 'set')) fail(['sweep', rawKey], `"${rawKey}" is given twice`);
+    if (kind === 'set' && isObject(raw)) {
+      // set: {PATH: [VALUE, …]}: each path sweeps on its own
+      for (const [path, vals] of Object.entries(raw)) {
+        const values = asList(vals).map((v, i) => {
+          if (typeof v !== 'string' && typeof v !== 'number') fail(['sweep', rawKey, path, i], 'expected a value such as "4.8 TB/s"');
+          return String(v);
+        });
+        if (values.length === 0) fail(['sweep', rawKey, path], 'empty list: every axis needs at least one value');
+        axes.push({ key, setPath: path, column: `set.${path}`, values });
+      }
+      continue;
+    }
+    const list = asList(raw);
+    if (list.length === 0) fail(['sweep', rawKey], 'empty list: every axis needs at least one value');
+    const values = list.map((v, i) => checkValue(kind!, v, (msg, sugg) => fail(['sweep', rawKey, ...(Array.isArray(raw) ? [i] : [])], msg, sugg)));
+    axes.push({ key, column: key, values });
+  }
+  for (const required of ['model', 'hardware']) {
+    if (!axes.some((a) => a.key === required)) fail(['sweep'], `missing "${required}": a sweep needs at least one ${required}`);
+  }
+  const size = axes.reduce((n, a) => n * a.values.length, 1);
+  if (size > 50_000_000) fail(['sweep'], `${size} combinations: that is more than 50 million rows`, 'split the sweep');
+  return { file, axes, size, out: data.out as string | undefined };
+}
+
+function checkValue(kind: Kind, v: unknown, bad: (message: string, suggestion?: string) => never): AxisValue {
+  const isInt = (x: unknown, min: number) => typeof x === 'number' && Number.isInteger(x) && x >= min;
+  switch (kind) {
+    case 'id':
+      if (typeof v !== 'string' || v === '') return bad(`expected an id or a YAML file, found ${show(v)}`);
+      return v;
+    case 'int':
+    case 'int0':
+      if (!isInt(v, kind === 'int' ? 1 : 0)) return bad(`expected an integer ≥ ${kind === 'int' ? 1 : 0}, found ${show(v)}`);
+      return v as number;
+    case 'batch':
+      if (v === 'max' || isInt(v, 1)) return v as string | number;
+      return bad(`expected an integer ≥ 1 or "max", found ${show(v)}`);
+    case 'number':
+      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+      return bad(`expected a number ≥ 0 (SI units: seconds, USD), found ${show(v)}`);
+    case 'scheme':
+    case 'dtype': {
+      const allowed = kind === 'scheme' ? SCHEMES : [...new Set([...SCHEMES, ...DTYPES])];
+      if (typeof v === 'string' && allowed.includes(v)) return v;
+      return bad(`unknown dtype ${show(v)}`, (typeof v === 'string' && didYouMean(v, allowed)) || `expected one of ${allowed.join(' ')}`);
+    }
+    case 'memory':
+      if (typeof v === 'string' && /^[^:\s]+:\d+$/.test(v)) return v;
+      return bad(`expected TECH:COUNT (e.g. hbm3e:1, lpddr5x:64), found ${show(v)}`);
+    case 'set': {
+      // one alternative: "PATH=VALUE" or a list of them applied together
+      const items = Array.isArray(v) ? v : [v];
+      if (items.length === 0 || !items.every((s) => typeof s === 'string' && /^[^=]+=.+$/.test(s))) {
+        return bad(`expected PATH=VALUE (or a list of them applied together), found ${show(v)}`);
+      }
+      return items as string[];
+    }
+  }
+}
+
+// Line and column of a block-style key (`key:` at the top, or indented under `sweep:`); undefined for
+// flow style, where the YAML node position is used instead.
+function keyPosition(text: string, path: string[]): { line: number; col: number } | undefined {
+  const lines = text.split(/\r?\n/);
+  const esc = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (path.length === 1) {
+    const i = lines.findIndex((l) => new RegExp(`^${esc(path[0]!)}\\s*:`).test(l));
+    return i < 0 ? undefined : { line: i + 1, col: 1 };
+  }
+  const top = lines.findIndex((l) => /^sweep\s*:/.test(l));
+  if (top < 0 || path.length !== 2) return undefined;
+  for (let i = top + 1; i < lines.length && !/^[^\s#]/.test(lines[i]!); i++) {
+    const m = new RegExp(`^(\\s+)${esc(path[1]!)}\\s*:`).exec(lines[i]!);
+    if (m) return { line: i + 1, col: m[1]!.length + 1 };
+  }
+  return undefined;
+}
+
+function asList(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [v];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function show(v: unknown): string {
+  return v === undefined || v === null ? 'nothing' : JSON.stringify(v);
+}
+
+// The value as a CSV cell / flag string: a set alternative joins its PATH=VALUE items with ';'.
+export function axisValueText(v: AxisValue): string {
+  return Array.isArray(v) ? v.join(';') : String(v);
+}

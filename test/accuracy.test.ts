@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parseCommand, parseCsv, registerRunner, runAccuracy, RUNNERS } from '../src/sim/accuracy.js';
+
+const csv = readFileSync(new URL('../validation/public-measurements.csv', import.meta.url), 'utf8');
+
+describe('accuracy', () => {
+  it('parses quoted CSV fields with commas', () => {
+    const rows = parseCsv('a,b,c\n1,"x, y",3\n');
+    expect(rows).toEqual([{ a: '1', b: 'x, y', c: '3' }]);
+  });
+  it('parses hwperf commands into name, args and flags', () => {
+    expect(parseCommand('hwperf op gemm --m 8 --n 4 --k 2 --dtype fp8 --hardware h100-sxm --json')).toEqual({
+      name: 'op gemm', args: [], flags: { m: '8', n: '4', k: '2', dtype: 'fp8', hardware: 'h100-sxm' },
+    });
+    expect(parseCommand('hwperf show model dit-s-4 --json').name).toBe('show model');
+  });
+  it('every bundled row is runnable, skipped, or explained; E (micro-benchmarks) within 15% MAPE', () => {
+    const r = runAccuracy(csv, ['E']);
+    expect(r.rows.length).toBeGreaterThan(10);
+    expect(r.rows.every((x) => x.status === 'ok')).toBe(true);
+    expect(r.mape.E!).toBeLessThan(0.15);
+    expect(r.max_ratio.E!).toBeLessThan(1.6);
+  });
+  it('unknown commands are skipped, and runners can be registered', () => {
+    const text = 'id,category,hwperf_command,hwperf_json_key,hwperf_expected\nX1,Z,hwperf frobnicate --json,v,1\n';
+    expect(runAccuracy(text).rows[0]!.note).toBe('skipped: not implemented');
+    registerRunner('frobnicate', () => ({ v: 1.1 }));
+    const row = runAccuracy(text).rows[0]!;
+    expect(row.error!).toBeCloseTo(0.1, 10);
+    delete RUNNERS.frobnicate;
+  });
+  it('report shape: rows with id, category, command, key, measured, predicted, error; mape per category and overall', () => {
+    const r = runAccuracy(csv, ['B']);
+    expect(Object.keys(r.rows[0]!)).toEqual(expect.arrayContaining(['id', 'category', 'command', 'key', 'measured', 'predicted', 'error']));
+    expect(r.mape).toHaveProperty('B');
+    expect(r.mape).toHaveProperty('overall');
+  });
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { getLibrary } from '../src/spec/library.js';
+import { simulate } from '../src/sim/simulate.js';
+import { buildRequest } from '../src/sim/request.js';
+import { meanMaxLinear } from '../src/sim/decode-integral.js';
+import { expertsTouched, buildDecoderPass } from '../src/model/decoder-graph.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { resolvePrecision } from '../src/model/quant.js';
+import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+
+const lib = getLibrary();
+const run = (flags: Record<string, unknown>, hw?: NormalizedHardware) =>
+  simulate(buildRequest(flags, lib.models[String(flags.model)]!, hw ?? lib.hardware[String(flags.hardware)]!, (id) => lib.models[id]!));
+
+describe('closed-form decode integral', () => {
+  it('matches a fine numerical mean of max(a + b·c, d + e·c)', () => {
+    const cases: [number, number, number, number, number, number][] = [
+      [1, 0.01, 2, 0, 0, 300], // crosses at c = 100
+      [5, 0, 1, 0.001, 10, 20], // compute everywhere
+      [0, 1, 0, 2, 1, 9], // memory everywhere
+      [3, -0.01, 1, 0.02, 0, 200], // crossing, opposite slopes
+    ];
+    for (const [a, b, d, e, c0, c1] of cases) {
+      let s = 0;
+      const n = 200000;
+      for (let i = 0; i < n; i++) {
+        const c = c0 + ((i + 0.5) / n) * (c1 - c0);
+        s += Math.max(a + b * c, d + e * c);
+      }
+      expect(meanMaxLinear(a, b, d, e, c0, c1)).toBeCloseTo(s / n, 6);
+    }
+  });
+  it('hand case: max(1 + 0.01c, 2) over [0, 300] = (100·2 + 200·(2 + 4)/2)/300 = 8/3', () => {
+    expect(meanMaxLinear(1, 0.01, 2, 0, 0, 300)).toBeCloseTo(8 / 3, 12);
+  });
+});
+
+describe('op graph formulas', () => {
+  it('expected distinct experts: E·(1 − (1 − k/E)^T)', () => {
+    expect(expertsTouched(8, 2, 1)).toBeCloseTo(2, 12);
+    expect(expertsTouched(8, 2, 2)).toBeCloseTo(8 * (1 - 0.75 ** 2), 12);
+    expect(expertsTouched(256, 8, 10000)).toBeCloseTo(256, 6);
+  });
+  it('decode FLOPs of a dense model ≈ 2 × non-embedding parameters per token', () => {
+    const m = lib.models['llama-3.1-8b'] as DecoderModel;
+    const ops = buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1), resolvePrecision('bf16'), { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 1 });
+    const gemmFlops = ops.filter((o) => o.kind === 'gemm').reduce((s, o) => s + o.flops * o.count, 0);
+    expect(gemmFlops / (2 * (8.03e9 - 128256 * 4096))).toBeCloseTo(1, 2);
+    // qkv shape: [1, (32 + 2·8)·128] = [1, 6144] from [1, 4096]
+    const qkv = ops.find((o) => o.name === 'qkv_proj')!;
+    expect([qkv.m, qkv.n, qkv.k]).toEqual([1, 6144, 4096]);
+  });
+});
+
+describe('scenarios', () => {
+  it('llama.cpp-style batch-1 decode is bound by weight bytes / bandwidth', () => {
+    const r = run({ model: 'llama-2-7b', hardware: 'rtx-4090', dtype: 'fp16', 'input-tokens': 1, 'output-tokens': 128 });
+    const hw = lib.hardware['rtx-4090']!;
+    const floor = r.memory.weights_bytes / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
+    expect(r.tpot_s!).toBeGreaterThan(floor);
+    expect(r.tpot_s!).toBeLessThan(floor * 1.2);
+    expect(r.phases.find((p) => p.name === 'decode')!.bound).toBe('memory');
+  });
+  it('more memory bandwidth is never slower', () => {
+    const base = lib.hardware['h100-sxm']!;
+    let prev = Infinity;
+    for (const f of [0.5, 1, 2, 4]) {
+      const hw = { ...base, memory: { ...base.memory, bandwidthBytePerS: base.memory.bandwidthBytePerS * f } };
+      const r = run({ model: 'llama-3.1-8b', batch: 8 }, hw);
+      expect(r.tpot_s!).toBeLessThanOrEqual(prev);
+      prev = r.tpot_s!;
+    }
+  });
+  it('more batch never gives fewer tokens/s while memory fits', () => {
+    let prev = 0;
+    for (const b of [1, 2, 4, 8, 16, 32, 64, 128, 256]) {
+      const r = run({ model: 'llama-3.1-8b', hardware: 'h100-sxm', batch: b });
+      if (!r.memory.fits) break;
+      expect(r.throughput_tok_s!).toBeGreaterThanOrEqual(prev);
+      prev = r.throughput_tok_s!;
+    }
+  });
+  it('--batch max fits memory and beats batch 1', () => {
+    const r = run({ model: 'llama-3.1-8b', hardware: 'h100-sxm', batch: 'max', dtype: 'fp8' });
+    expect(r.memory.fits).toBe(true);
+    expect(r.batch!).toBeGreaterThan(64);
+    expect(r.throughput_tok_s!).toBeGreaterThan(run({ model: 'llama-3.1-8b', hardware: 'h100-sxm', dtype: 'fp8' }).throughput_tok_s!);
+  });
+  it('--max-tpot limits --batch max', () => {
+    const r = run({ model: 'llama-3.1-8b', hardware: 'h100-sxm', batch: 'max', 'max-tpot': '10ms' });
+    expect(r.tpot_s!).toBeLessThanOrEqual(0.01);
+  });
+  it('replicas multiply throughput; tp·pp must divide devices; heads must divide by tp', () => {
+    const one = run({ model: 'llama-3.1-8b', hardware: 'h100-sxm', batch: 8 });
+    const four = run({ model: 'llama-3.1-8b', hardware: 'h100-sxm', batch: 8, devices: 4 });
+    expect(four.replicas).toBe(4);
+    expect(four.throughput_tok_s! / one.throughput_tok_s!).toBeCloseTo(4, 6);
+    expect(() => run({ model: 'llama-3.1-8b', hardware: 'h100-sxm', tp: 2, devices: 3 })).toThrow(/multiple/);
+    expect(() => run({ model: 'llama-3.1-8b', hardware: 'h100-sxm', tp: 3 })).toThrow(/not divisible by --tp 3/);
+  });
+  it('a GEMM dtype the hardware lacks runs at the next one, with a warning', () => {
+    const r = run({ model: 'llama-3.1-8b', hardware: 'a100-sxm4-80gb', dtype: 'fp8' });
+    expect(r.warnings.join(' ')).toMatch(/no native fp8/);
+  });
+  it('work of a replica is reported for energy per token', () => {
+    const r = run({ model: 'llama-3.1-8b', hardware: 'h100-sxm', batch: 4 });
+    expect(r.work!.items).toBe(4);
+    expect(r.work!.flops).toBeGreaterThan(0);
+    expect(r.work!.seconds).toBeGreaterThan(0);
+  });
+  it('one simulate of a 2,048-token generation is fast (budget 20 µs; loose bound in tests)', () => {
+    const m = lib.models['llama-3.1-70b']!;
+    const hw = lib.hardware['h100-sxm']!;
+    const req = buildRequest({ tp: 4, batch: 32, 'input-tokens': 2048, 'output-tokens': 2048 }, m, hw, (id) => lib.models[id]!);
+    for (let i = 0; i < 2000; i++) simulate(req);
+    const n = 20000;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) simulate(req);
+    const us = ((performance.now() - t0) / n) * 1000;
+    expect(us).toBeLessThan(200);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { getLibrary } from '../src/spec/library.js';
+import { opAllreduce, opGemm, opStream } from '../src/sim/ops.js';
+
+const hw = (id: string) => getLibrary().hardware[id]!;
+
+describe('op gemm / stream / allreduce', () => {
+  it('gemm: 2mnk FLOPs, compute-bound when large, achieved = flops / seconds', () => {
+    const r = opGemm(hw('h100-sxm'), 8192, 8192, 8192, 'bf16');
+    expect(r.flops).toBe(2 * 8192 ** 3);
+    expect(r.bound).toBe('compute');
+    expect(r.achieved_flops_per_s!).toBeCloseTo(r.flops / r.seconds, 0);
+    expect(r.achieved_flops_per_s!).toBeLessThan(989.4e12);
+  });
+  it('gemm: a skinny GEMV is memory-bound', () => {
+    expect(opGemm(hw('h100-sxm'), 1, 8192, 8192, 'bf16').bound).toBe('memory');
+  });
+  it('gemm: missing dtype falls back with a warning', () => {
+    const r = opGemm(hw('a100-sxm4-80gb'), 4096, 4096, 4096, 'fp8');
+    expect(r.dtype).not.toBe('fp8');
+    expect(r.warnings[0]).toMatch(/no native fp8/);
+  });
+  it('stream: achieved bandwidth = spec × memory efficiency for large transfers', () => {
+    const h = hw('h100-sxm');
+    const r = opStream(h, 8e9);
+    expect(r.achieved_bytes_per_s! / (h.memory.bandwidthBytePerS * h.efficiency.memory)).toBeCloseTo(1, 2);
+  });
+  it('allreduce: busbw = algbw × 2(n−1)/n (nccl-tests convention)', () => {
+    const r = opAllreduce(hw('a100-sxm4-80gb'), 8e9, 8);
+    expect(r.bus_bandwidth_bytes_per_s!).toBeCloseTo((r.achieved_bytes_per_s! * 2 * 7) / 8, 0);
+    // ring: busbw ≈ link × collective efficiency
+    const h = hw('a100-sxm4-80gb');
+    expect(r.bus_bandwidth_bytes_per_s! / (h.scaleUp!.bandwidthBytePerS * h.efficiency.collective)).toBeCloseTo(1, 2);
+  });
+  it('rejects bad input', () => {
+    expect(() => opGemm(hw('h100-sxm'), 0, 1, 1, 'bf16')).toThrow(/--m/);
+    expect(() => opAllreduce(hw('h100-sxm'), 1e9, 1)).toThrow(/--devices/);
+  });
+});

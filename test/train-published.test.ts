@@ -1,0 +1,146 @@
+// `hwperf train` against published training runs (validation rows C009, C016 and held-out ones), with sources.
+// Nothing is fitted: efficiencies come from the hardware YAML (GEMM fraction, collective fraction) and each run uses
+// the configuration its source states (plain 1F1B where the source gives no interleaving factor).
+import { describe, expect, it } from 'vitest';
+import { getLibrary } from '../src/spec/library.js';
+import type { DecoderModel } from '../src/spec/types.js';
+import { buildTrainRequest, simulateTraining, type TrainOptions } from '../src/sim/training/train.js';
+import { trainFromArgs } from '../src/sim/training/from-args.js';
+import { searchTraining } from '../src/sim/training/search.js';
+import type { TrainResult } from '../src/sim/training/types.js';
+
+const lib = getLibrary();
+const run = (model: DecoderModel | string, hw: string, o: TrainOptions) =>
+  simulateTraining(buildTrainRequest(typeof model === 'string' ? (lib.models[model] as DecoderModel) : model, lib.hardware[hw]!, o));
+
+interface Row {
+  id: string;
+  source: string;
+  metric: string;
+  eval: () => { predicted: number; expected: number };
+}
+
+// Megatron-LM reports hardware FLOPs with full recomputation (Narayanan et al. 2021 eq. 3:
+// 96·B·s·l·h²·(1 + s/6h + V/16lh) per step); convert to DESIGN.md's model FLOPs per token before comparing.
+function megatron(id: string, m: DecoderModel, tp: number, pp: number, gpus: number, batch: number, tflops: number, source: string): Row {
+  const { hidden: h, layers: l } = m;
+  const s = 2048;
+  const V = 51200;
+  const theirsPerToken = 96 * l * h * h * (1 + s / (6 * h) + V / (16 * l * h));
+  return {
+    id,
+    source,
+    metric: 'achieved_flops_per_device',
+    eval: () => {
+      const r = run(m, 'a100-sxm4-80gb', { devices: gpus, tp, pp, seqLen: s, globalBatch: batch, recompute: 'full' });
+      return { predicted: r.achieved_flops_per_device, expected: (tflops * 1e12 * r.flops_per_token) / theirsPerToken };
+    },
+  };
+}
+// Narayanan et al. 2021 Table 1 GPT shapes: V = 51,200, s = 2,048, 4h FFN.
+function gpt(h: number, heads: number, layers: number): DecoderModel {
+  const base = lib.models['gpt3-175b'] as DecoderModel;
+  return { ...base, id: `gpt-${layers}x${h}`, hidden: h, heads, kv_heads: heads, layers, vocab: 51200, ffn: { ...base.ffn, intermediate: 4 * h } };
+}
+const T1 = 'Narayanan et al. 2021, "Efficient Large-Scale Language Model Training on GPU Clusters Using Megatron-LM", arXiv 2104.04473, Table 1 (A100, full recompute)';
+const T2 = 'Narayanan et al. 2021, arXiv 2104.04473, Table 2 (PTD-P, GPT-3 174.6B, model-parallel size 96 = TP 8 × PP 12, batch 1536)';
+const L3 = 'Dubey et al. 2024, "The Llama 3 Herd of Models", arXiv 2407.21783, Table 4 (BF16, H100)';
+
+const ROWS: Row[] = [
+  {
+    id: 'C009 Llama 3 405B, 8192 H100, TP8 PP16 DP64, seq 8192, 16M tokens',
+    source: L3,
+    metric: 'achieved_flops_per_device',
+    eval: () => ({ predicted: run('llama-3.1-405b', 'h100-sxm', { devices: 8192, tp: 8, pp: 16, dp: 64, seqLen: 8192, globalBatch: 2048 }).achieved_flops_per_device, expected: 430e12 }),
+  },
+  {
+    id: 'Llama 3 405B, 16384 H100, TP8 PP16 DP128, seq 8192 (held out)',
+    source: L3,
+    metric: 'achieved_flops_per_device',
+    eval: () => ({ predicted: run('llama-3.1-405b', 'h100-sxm', { devices: 16384, tp: 8, pp: 16, dp: 128, seqLen: 8192, globalBatch: 2048 }).achieved_flops_per_device, expected: 400e12 }),
+  },
+  {
+    id: 'Llama 3 405B, 16384 H100, TP8 CP16 PP16 DP8, seq 131072 (held out)',
+    source: L3,
+    metric: 'achieved_flops_per_device',
+    eval: () => ({ predicted: run('llama-3.1-405b', 'h100-sxm', { devices: 16384, tp: 8, pp: 16, cp: 16, dp: 8, seqLen: 131072, globalBatch: 128 }).achieved_flops_per_device, expected: 380e12 }),
+  },
+  {
+    // 2,048 H800, PP 16, EP 64 over 8 nodes, ZeRO-1, FP8 GEMMs, seq 4K, batch 15,360 (report §3.2, §3.3, §4.2)
+    id: 'DeepSeek-V3 pre-training, 14.8T tokens on 2048 H800 (held out)',
+    source: 'DeepSeek-AI 2024, "DeepSeek-V3 Technical Report", arXiv 2412.19437, Table 1: 2,664K H800 GPU-hours pre-training',
+    metric: 'gpu_hours',
+    eval: () => ({ predicted: run('deepseek-v3', 'h800-sxm', { devices: 2048, tp: 1, pp: 16, ep: 64, seqLen: 4096, globalBatch: 15360, dtype: 'fp8', tokens: 14.8e12 }).gpu_hours!, expected: 2.664e6 }),
+  },
+  {
+    // rumoured: ~25,000 A100 for 90–100 days on ~13T tokens, 8k context, ~60M-token batches, 15-way PP. The rumoured
+    // 84-head model takes TP 4 (not the rumoured 8); 4 × 15 × 416 = 24,960 devices, 7,488 × 8,192 ≈ 61M tokens.
+    id: 'GPT-4 (rumoured 1.8T MoE), 13T tokens on ~25k A100 (held out, estimate)',
+    source: 'SemiAnalysis, "GPT-4 Architecture, Infrastructure, Training Dataset, Costs…", Jul 2023 (RUMOUR): 90–100 days',
+    metric: 'total_s',
+    eval: () => ({ predicted: run('gpt4-moe-1.8t', 'a100-sxm4-80gb', { devices: 24960, tp: 4, pp: 15, ep: 16, seqLen: 8192, globalBatch: 7488, tokens: 13e12 }).total_s!, expected: 95 * 86400 }),
+  },
+  megatron('Megatron GPT 18B, 256 A100, TP8 (held out)', gpt(6144, 48, 40), 8, 1, 256, 1024, 135, T1),
+  megatron('Megatron GPT 39B, 512 A100, TP8 PP2 (held out)', gpt(8192, 64, 48), 8, 2, 512, 1536, 138, T1),
+  megatron('Megatron GPT 76B, 1024 A100, TP8 PP4 (held out)', gpt(10240, 80, 60), 8, 4, 1024, 1792, 140, T1),
+  megatron('Megatron GPT 145B, 1536 A100, TP8 PP8 (held out)', gpt(12288, 96, 80), 8, 8, 1536, 2304, 148, T1),
+  megatron('Megatron GPT 310B, 1920 A100, TP8 PP16 (held out)', gpt(16384, 128, 96), 8, 16, 1920, 2160, 155, T1),
+  megatron('Megatron GPT 530B, 2520 A100, TP8 PP35 (held out)', gpt(20480, 128, 105), 8, 35, 2520, 2520, 163, T1),
+  megatron('Megatron GPT 1T, 3072 A100, TP8 PP64 (held out)', gpt(25600, 160, 128), 8, 64, 3072, 3072, 163, T1),
+  megatron('Megatron GPT-3 175B, 384 A100 (held out)', lib.models['gpt3-175b'] as DecoderModel, 8, 12, 384, 1536, 153, T2),
+  megatron('Megatron GPT-3 175B, 1536 A100 (held out)', lib.models['gpt3-175b'] as DecoderModel, 8, 12, 1536, 1536, 141, T2),
+];
+
+describe('published training rows', () => {
+  const results = ROWS.map((r) => ({ row: r, ...r.eval() }));
+  const err = (x: { predicted: number; expected: number }) => x.predicted / x.expected - 1;
+
+  it('C009: Llama 3 405B on 8192 H100 ≈ 430 TFLOP/s per GPU within 15% (Llama 3 paper Table 4)', () => {
+    expect(Math.abs(err(results[0]!))).toBeLessThan(0.15);
+  });
+
+  it.each(results.map((x) => [x.row.id, x] as const))('%s: within 2×', (_id, x) => {
+    expect(x.predicted / x.expected).toBeGreaterThan(0.5);
+    expect(x.predicted / x.expected).toBeLessThan(2);
+  });
+
+  const mapeOf = (xs: typeof results) => xs.reduce((a, x) => a + Math.abs(err(x)), 0) / xs.length;
+  it('MAPE over all rows < 30% (regression guard)', () => {
+    const table = results.map((x) => `${x.row.id.padEnd(72)} ${x.row.metric.padEnd(26)} ${(err(x) * 100).toFixed(1).padStart(6)}%`);
+    if (process.env.HWPERF_SHOW) console.log(`${table.join('\n')}\nMAPE ${(mapeOf(results) * 100).toFixed(1)}%`);
+    expect(mapeOf(results)).toBeLessThan(0.3);
+  });
+  // KNOWN GAP (target from issue 5): measured 25.7% over all rows with the shared GEMM table of this tree (20.9% with the
+  // previous one). Megatron 2021 rows run 16–34% fast (the engine
+  // prices attention as FlashAttention with 2023 GEMM efficiencies); Llama 3 at 16k GPUs runs 25% slow (Meta's
+  // interleaving factor is not published, plain 1F1B assumed); DeepSeek-V3 +41% GPU-hours (DualPipe hides the EP
+  // all-to-all, which the engine does not overlap). Flip to `it` when the gap closes.
+  it.fails('MAPE over all rows ≤ 20% (target)', () => {
+    expect(mapeOf(results)).toBeLessThanOrEqual(0.2);
+  });
+});
+
+describe('C016: GPT-3 175B training compute (Brown et al. 2020, arXiv 2005.14165, Table D.1: 3.14e23 FLOPs)', () => {
+  // The paper's 3.14e23 is 6·N·D with N = 174.6B, D = 300B; the attention term 6·n_layer·n_ctx·d_attn adds ~1.4%.
+  it('is within 3% through the CSV command', async () => {
+    const r = (await trainFromArgs(
+      'train --model gpt3-175b --hardware a100-sxm4-80gb --devices 1024 --tp 8 --pp 16 --cp 1 --ep 1 --seq-len 2048 --global-batch 1536 --dtype bf16 --tokens 300000000000 --json'.split(' '),
+    )) as TrainResult;
+    expect(Math.abs(r.total_flops! / 3.14e23 - 1)).toBeLessThan(0.03);
+    const sixND = 6 * 174.6e9 * 300e9;
+    expect(sixND / 3.14e23).toBeCloseTo(1, 2);
+    expect(r.total_flops! / sixND - 1).toBeGreaterThan(0.01);
+    expect(r.total_flops! / sixND - 1).toBeLessThan(0.02);
+  });
+});
+
+describe('--search', () => {
+  it('finds a configuration that fits for GPT-3 175B on 1024 A100-80GB', () => {
+    const { configs } = searchTraining(lib.models['gpt3-175b'] as DecoderModel, lib.hardware['a100-sxm4-80gb']!, { devices: 1024, seqLen: 2048, globalBatch: 1536, dtype: 'bf16', zero: 1 });
+    expect(configs.length).toBeGreaterThan(0);
+    const best = configs[0]!;
+    expect(best.memory.fits).toBe(true);
+    expect(best.tp * best.pp * best.cp * best.dp).toBe(1024);
+    expect(best.tp).toBeLessThanOrEqual(8); // inside the NVLink domain
+  });
+});
