@@ -1,6 +1,54 @@
-// TEMPORARY STUB: replaced by the family's engine.
+// VAE decode (latent → pixels) of `--batch` images (or videos with `--frames`, dims 3) at `--resolution`.
+//   buildVaeDecoderGraph ──roofline──▶ decoder_s = latency_s; the encode of the same shape is priced too and
+//   reported as encoder_s (image-to-image and video-to-video pipelines need it).
+// Defaults follow forward_flops (src/model/params.ts): 256 px, dims 3: 17 frames.
+// Memory: video VAEs decode in temporal chunks of 17 frames (Open-Sora 1.2 VideoAutoencoderPipeline
+// micro_frame_size 17), so live activations are those of one chunk.
+import type { VaeModel } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
-import { UserError } from '../spec/errors.js';
+import type { Op } from '../model/op.js';
+import type { Precision } from '../model/transformer-block.js';
+import { type VaeRunShape, buildVaeDecoderGraph, buildVaeEncoderGraph } from '../model/vae-graph.js';
+import { countParams } from '../model/params.js';
+import { baseResult, fixedBatch, memoryResult, peakActivationBytes, placement, pricePhase, resolvePrecision } from './graph-cost.js';
+
+export const VAE_DEFAULT_RESOLUTION = 256;
+export const VIDEO_VAE_DEFAULT_FRAMES = 17;
+export const VIDEO_VAE_CHUNK_FRAMES = 17;
+
+/** live activation bytes of a VAE graph, per temporal chunk for video VAEs */
+export function vaeActivationBytes(m: VaeModel, s: VaeRunShape, ops: Op[]): number {
+  const chunk = m.dims === 3 ? Math.min(1, VIDEO_VAE_CHUNK_FRAMES / s.frames) : 1;
+  return peakActivationBytes(ops) * chunk;
+}
+
+export function vaeShape(m: VaeModel, batch: number, height: number, width: number, frames?: number): VaeRunShape {
+  return { batch, height, width, frames: m.dims === 3 ? (frames ?? VIDEO_VAE_DEFAULT_FRAMES) : 1 };
+}
+
+export function vaeGraphs(m: VaeModel, s: VaeRunShape, p: Precision): { decode: Op[]; encode: Op[] } {
+  return { decode: buildVaeDecoderGraph(m, s, p), encode: buildVaeEncoderGraph(m, s, p) };
+}
+
 export function simulateVae(req: SimulateRequest): SimulateResult {
-  throw new UserError(`simulate: family ${req.model.family} is not implemented yet`);
+  const m = req.model as VaeModel;
+  const hw = req.hardware;
+  const warnings: string[] = [];
+  const { replicas } = placement(req, warnings);
+  const batch = fixedBatch(req);
+  const p = resolvePrecision(req);
+  const side = req.resolution ?? VAE_DEFAULT_RESOLUTION;
+  const shape = vaeShape(m, batch, side, side, req.frames);
+  if (m.dims === 2 && req.frames && req.frames > 1) warnings.push(`${m.id} is an image VAE: --frames ignored (batch the frames instead)`);
+  const g = vaeGraphs(m, shape, p);
+  const decode = pricePhase('decode', g.decode, hw);
+  const encode = pricePhase('encode', g.encode, hw);
+  const act = Math.max(vaeActivationBytes(m, shape, g.decode), vaeActivationBytes(m, shape, g.encode));
+  const memory = memoryResult(hw, countParams(m).total * p.weightBytes, 0, act);
+  const res = baseResult(req, p, batch, memory, [decode], warnings, replicas, batch);
+  res.phases.push(encode.summary);
+  res.decoder_s = memory.fits ? decode.seconds : null;
+  res.encoder_s = memory.fits ? encode.seconds : null;
+  res.images_per_s = res.latency_s ? (batch * replicas) / res.latency_s : null;
+  return res;
 }

@@ -1,0 +1,112 @@
+// Diffusion transformers as ops for one denoiser forward of a batch (classifier-free guidance already folded into
+// the batch by the caller).
+//
+// Class-conditional DiT (Peebles & Xie 2023, arXiv:2212.09748 §3.2, Fig. 3; github facebookresearch/DiT models.py):
+//   latent [B, C, H/8, W/8] ─patchify (p×p conv)─▶ [B, N, d] + fixed sin-cos positions
+//   c = t_embedder(t) (256-d sinusoid → MLP) + y_embedder(class)
+//   block × L: adaLN-Zero: (shift, scale, gate)×2 = Linear(SiLU(c)) [B, 6d];
+//              x += gate₁ · Attn(modulate(LN(x))), x += gate₂ · MLP(modulate(LN(x)))
+//   final: adaLN Linear [B, 2d], modulate(LN(x)), Linear(d → p²·out) ─unpatchify─▶ [B, out, H/8, W/8]
+// Text-conditioned video DiT (Open-Sora 1.2 STDiT3, opensora/models/stdit/stdit3.py; PixArt-α adaLN-single):
+//   one t_block Linear(d, 6d) per forward; each block adds its 6×d scale_shift_table; a cross-attention to the
+//   caption after the self-attention; the caption MLP (y_embedder, context_dim → d → d) runs every forward.
+//   temporal.attention = separate: per depth a spatial block (attention within each latent frame, [B·F, S]) and a
+//   temporal block (attention across frames at each position, [B·S, F]); full: one attention over [B, S·F].
+import { type Op, elementwise, linear } from './op.js';
+import type { DitModel } from '../spec/types.js';
+import { type BlockOpts, type Precision, attentionCore, ffnOps } from './transformer-block.js';
+import { ditTokens } from './params.js';
+
+export interface DitRunShape {
+  batch: number; // samples in the forward (×2 under classifier-free guidance)
+  height: number; // pixels
+  width: number;
+  frames: number; // pixel frames (1 for images)
+}
+
+export function ditGeometry(m: DitModel, s: DitRunShape): { S: number; F: number; N: number; pv: number } {
+  const { spatial, frames } = ditTokens(m, { height: s.height, width: s.width, frames: s.frames });
+  return { S: spatial, F: frames, N: spatial * frames, pv: (m.temporal?.patch ?? 1) * m.patch * m.patch };
+}
+
+// modulate(x, shift, scale) = x·(1 + scale) + shift: a mul and an add kernel in eager PyTorch (DiT models.py)
+function modulate(name: string, elems: number, p: Precision, count: number): Op {
+  return elementwise(name, elems, 2, 4 * p.actBytes, p.compute, count);
+}
+// x + gate · y: a mul (reads y, writes) and an add (reads x and the product, writes)
+function gatedResidual(name: string, elems: number, p: Precision, count: number): Op {
+  return elementwise(name, elems, 2, 5 * p.actBytes, p.compute, count);
+}
+
+/** one DiT/STDiT block kind (`count` blocks) attending within sequences of `seq` tokens, `seqs` of them */
+function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: number, seq: number, p: Precision, fused: boolean, count: number): Op[] {
+  const d = m.hidden;
+  const hd = d / m.heads;
+  const tokens = B * N;
+  const o: BlockOpts = { d, heads: m.heads, headDim: hd, ffn: { kind: 'plain', intermediate: Math.round(m.mlp_ratio * d) }, fused };
+  const ops: Op[] = [];
+  if (m.cross_attention) ops.push(elementwise(`${prefix}.t_mod`, B * 6 * d, 1, 3 * p.actBytes, p.compute, count)); // table + t
+  else ops.push(linear(`${prefix}.adaLN`, B, 6 * d, d, p.compute, p.weightBytes, p.actBytes, count)); // [B, 6d]
+  ops.push(
+    elementwise(`${prefix}.norm1`, tokens * d, 5, 2 * p.actBytes, p.compute, count, 'norm'),
+    modulate(`${prefix}.modulate1`, tokens * d, p, count),
+    linear(`${prefix}.qkv`, tokens, 3 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, N, 3d]
+    attentionCore(`${prefix}.attn`, { batch: seqs, q: seq, kv: seq, heads: m.heads, headDim: hd }, p, fused, count),
+    linear(`${prefix}.proj`, tokens, d, d, p.compute, p.weightBytes, p.actBytes, count),
+    gatedResidual(`${prefix}.gate1`, tokens * d, p, count),
+  );
+  if (m.cross_attention) {
+    const L = m.cross_attention.context;
+    ops.push(
+      linear(`${prefix}.cross.q`, tokens, d, d, p.compute, p.weightBytes, p.actBytes, count),
+      linear(`${prefix}.cross.kv`, B * L, 2 * d, d, p.compute, p.weightBytes, p.actBytes, count), // caption [B, L, 2d]
+      attentionCore(`${prefix}.cross.attn`, { batch: B, q: N, kv: L, heads: m.heads, headDim: hd }, p, fused, count),
+      linear(`${prefix}.cross.proj`, tokens, d, d, p.compute, p.weightBytes, p.actBytes, count),
+      elementwise(`${prefix}.cross.residual`, tokens * d, 1, 3 * p.actBytes, p.compute, count),
+    );
+  }
+  // MLP: LN, modulate, fc1, GELU(tanh), fc2, gate — ffnOps' own residual is replaced by the gated one
+  const ffn = ffnOps(prefix, tokens, o, p, count).slice(0, 4);
+  ops.push(ffn[0]!, modulate(`${prefix}.modulate2`, tokens * d, p, count), ...ffn.slice(1), gatedResidual(`${prefix}.gate2`, tokens * d, p, count));
+  return ops;
+}
+
+export function buildDitGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolean): Op[] {
+  const d = m.hidden;
+  const B = s.batch;
+  const { S, F, N, pv } = ditGeometry(m, s);
+  const latentElems = B * N * pv * m.in_channels;
+  const ops: Op[] = [
+    { ...linear('patch_embed', B * N, d, m.in_channels * pv, p.compute, p.weightBytes, p.actBytes), kind: 'conv' }, // [B, N, d]
+    elementwise('pos_add', B * N * d, 1, 3 * p.actBytes, p.compute),
+    linear('t_embed.fc1', B, d, 256, p.compute, p.weightBytes, p.actBytes), // 256-d sinusoid → d
+    linear('t_embed.fc2', B, d, d, p.compute, p.weightBytes, p.actBytes),
+  ];
+  if (m.cross_attention) {
+    const ca = m.cross_attention;
+    ops.push(
+      linear('t_block', B, 6 * d, d, p.compute, p.weightBytes, p.actBytes), // adaLN-single [B, 6d]
+      linear('y_embed.fc1', B * ca.context, d, ca.context_dim, p.compute, p.weightBytes, p.actBytes), // [B, L, d]
+      elementwise('y_embed.gelu', B * ca.context * d, 8, 2 * p.actBytes, p.compute),
+      linear('y_embed.fc2', B * ca.context, d, d, p.compute, p.weightBytes, p.actBytes),
+    );
+  } else if (m.classes > 0) {
+    ops.push(elementwise('y_embed', B * d, 1, 2 * p.actBytes, p.compute, 1, 'embedding'));
+  }
+  if (m.temporal?.attention === 'separate') {
+    ops.push(...blockOps('spatial', m, B, N, B * F, S, p, fused, m.layers)); // attention within a frame [B·F, S]
+    ops.push(...blockOps('temporal', m, B, N, B * S, F, p, fused, m.layers)); // across frames [B·S, F]
+  } else {
+    ops.push(...blockOps('block', m, B, N, B, N, p, fused, m.layers));
+  }
+  if (!m.cross_attention) ops.push(linear('final.adaLN', B, 2 * d, d, p.compute, p.weightBytes, p.actBytes));
+  ops.push(
+    elementwise('final.norm', B * N * d, 5, 2 * p.actBytes, p.compute, 1, 'norm'),
+    modulate('final.modulate', B * N * d, p, 1),
+    linear('final.linear', B * N, pv * m.out_channels, d, p.compute, p.weightBytes, p.actBytes), // [B, N, p²·out]
+    elementwise('unpatchify', B * N * pv * m.out_channels, 0, 2 * p.actBytes, p.compute), // reshape + copy
+    // sampler update on the latent (eps/v combine, guidance mix, x_{t-1}): a few fused elementwise passes
+    elementwise('sampler_step', latentElems, 6, 4 * p.actBytes, p.compute),
+  );
+  return ops;
+}

@@ -1,0 +1,85 @@
+// Whisper (Radford et al. 2022, arXiv:2212.04356 §2.2; github openai/whisper whisper/model.py, audio.py) as ops.
+//
+//   audio ─log-mel (n_fft 400, hop 160: 3,000 frames / 30 s)─▶ conv1 (k3) GELU ─▶ conv2 (k3, stride 2) GELU
+//         ─▶ + sinusoidal positions ─▶ encoder blocks × L over audio_ctx = 1,500 frames ─▶ ln_post
+//         ─▶ cross-attention K/V of every decoder layer (projected once per window, cached)
+//   text  ─▶ decoder blocks × L: masked self-attention (KV cache) + cross-attention to the audio + MLP
+//         ─▶ ln ─▶ logits through the tied token embedding
+//
+// The cross-attention K/V projections are placed in the encoder graph, as exported encoders do
+// (whisper.cpp whisper_encode_internal "cross" graph; qai_hub_models WhisperEncoderInf returns the cross KV cache).
+import { type Op, elementwise, linear } from './op.js';
+import type { EncoderDecoderModel } from '../spec/types.js';
+import { type BlockOpts, type Precision, attentionCore, crossAttentionOps, encoderLayerOps, ffnOps } from './transformer-block.js';
+
+// whisper/audio.py: SAMPLE_RATE 16000, N_FFT 400, HOP_LENGTH 160 → N_FRAMES 3000 per 30 s chunk
+export const SAMPLE_RATE = 16000;
+export const N_FFT = 400;
+export const HOP = 160;
+// whisper/tokenizer.py sot_sequence: <|startoftranscript|><|lang|><|transcribe|> (+<|notimestamps|>)
+export const SOT_TOKENS = 4;
+
+export function whisperBlockOpts(m: EncoderDecoderModel, fused: boolean): BlockOpts {
+  return { d: m.hidden, heads: m.heads, headDim: m.hidden / m.heads, ffn: m.ffn, fused };
+}
+
+export interface WhisperEncoderOpts {
+  /** encoder frames per window (default audio_ctx: Whisper pads every window to 30 s) */
+  frames?: number;
+  /** project the decoder's cross-attention K/V (default true; false when only the encoder is used) */
+  crossKv?: boolean;
+}
+
+/** encoder over `windows` windows in one batch: front end, blocks, and the decoder's cross K/V */
+export function buildWhisperEncoderGraph(m: EncoderDecoderModel, windows: number, p: Precision, fused: boolean, opts: WhisperEncoderOpts = {}): Op[] {
+  const B = windows;
+  const d = m.hidden;
+  const T = opts.frames ?? m.audio_ctx; // frames after the stride-2 conv
+  const mel = 2 * T; // mel frames per window
+  const samples = ((m.window_seconds ?? 30) * SAMPLE_RATE * T) / m.audio_ctx;
+  const o = whisperBlockOpts(m, fused);
+  // STFT: (N_FFT/2+1)-bin FFT per frame ≈ 5·N·log2(N) flops; mel filterbank [201 → n_mels] matmul; log
+  const fftFlops = 5 * N_FFT * Math.log2(N_FFT) + 2 * (N_FFT / 2 + 1) * m.n_mels + 4 * m.n_mels;
+  const ops: Op[] = [
+    { ...elementwise('log_mel', B * mel, fftFlops, 0, p.compute), bytes: B * (samples * 4 + mel * m.n_mels * 4) }, // fp32 [B, n_mels, 3000]
+    { ...linear('conv1', B * mel, d, 3 * m.n_mels, p.compute, p.weightBytes, p.actBytes), kind: 'conv' }, // [B, 3000, d]
+    elementwise('gelu1', B * mel * d, 8, 2 * p.actBytes, p.compute),
+    { ...linear('conv2', B * T, d, 3 * d, p.compute, p.weightBytes, p.actBytes), kind: 'conv' }, // stride 2 → [B, 1500, d]
+    elementwise('gelu2', B * T * d, 8, 2 * p.actBytes, p.compute),
+    elementwise('pos_add', B * T * d, 1, 3 * p.actBytes, p.compute),
+    ...encoderLayerOps('enc', B, T, o, p, m.encoder_layers),
+    elementwise('ln_post', B * T * d, 5, 2 * p.actBytes, p.compute, 1, 'norm'),
+  ];
+  // cross K/V for every decoder layer: [B, 1500, d] × [d, 2d] (written once to the KV cache)
+  if (opts.crossKv !== false) ops.push(linear('cross_kv', B * T, 2 * d, d, p.compute, p.weightBytes, p.actBytes, m.decoder_layers));
+  return ops;
+}
+
+/**
+ * decoder forward over `q` new tokens for `B` sequences whose self-attention KV cache holds `ctx` tokens
+ * (including the new ones); the cross K/V of the audio are cached. q = SOT_TOKENS is the prompt (prefill),
+ * q = 1 a decode step. Logits only for the last position (greedy decoding).
+ */
+export function buildWhisperDecoderGraph(m: EncoderDecoderModel, B: number, q: number, ctx: number, p: Precision, fused: boolean): Op[] {
+  const d = m.hidden;
+  const L = m.decoder_layers;
+  const o = whisperBlockOpts(m, fused);
+  const t = B * q;
+  return [
+    elementwise('embed_pos', t * d, 1, 3 * p.actBytes, p.compute, 1, 'embedding'), // token rows + learned positions
+    elementwise('dec.norm1', t * d, 5, 2 * p.actBytes, p.compute, L, 'norm'),
+    linear('dec.qkv', t, 3 * d, d, p.compute, p.weightBytes, p.actBytes, L), // [B, q, 3d]; K, V appended to the cache
+    attentionCore('dec.self_attn', { batch: B, q, kv: ctx, heads: m.heads, headDim: d / m.heads }, p, fused, L, p.kvBytes),
+    linear('dec.out', t, d, d, p.compute, p.weightBytes, p.actBytes, L),
+    elementwise('dec.residual1', t * d, 1, 3 * p.actBytes, p.compute, L),
+    ...crossAttentionOps('dec.cross', B, q, m.audio_ctx, d, o, p, L, true),
+    ...ffnOps('dec', t, o, p, L),
+    elementwise('dec.ln', t * d, 5, 2 * p.actBytes, p.compute, 1, 'norm'),
+    linear('logits', B, m.vocab, d, p.compute, p.weightBytes, p.actBytes), // tied embedding [d, vocab]
+  ];
+}
+
+/** KV-cache bytes: self-attention over `textLen` tokens and cross-attention over the audio, every decoder layer */
+export function whisperKvBytes(m: EncoderDecoderModel, B: number, textLen: number, kvBytes: number): number {
+  return 2 * m.decoder_layers * B * (textLen + m.audio_ctx) * m.hidden * kvBytes;
+}

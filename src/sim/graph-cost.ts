@@ -1,0 +1,156 @@
+// Shared machinery of the non-decoder engines (encoder, Whisper, DiT, VAE, pipeline): precision from the
+// request's dtype scheme, pricing an op list with the same roofline as the LLM path (opCost), the memory answer,
+// and the common keys of a SimulateResult.
+import type { Op } from '../model/op.js';
+import type { Precision } from '../model/transformer-block.js';
+import type { NormalizedHardware } from '../spec/types.js';
+import { resolvePrecision as resolvePrecisionScheme } from '../model/quant.js';
+import { UserError } from '../spec/errors.js';
+import { opCost } from './roofline.js';
+import { usableFraction } from './memory.js';
+import type { MemoryResult, OpRow, PhaseSummary, SimulateRequest, SimulateResult } from './types.js';
+
+export interface ResolvedPrecision extends Precision {
+  names: { weights: string; activations: string; kv: string };
+}
+
+/** the request's dtype scheme (src/model/quant.ts, shared with the LLM path) as the element sizes the graphs use */
+export function resolvePrecision(req: SimulateRequest): ResolvedPrecision {
+  const q = resolvePrecisionScheme(req.dtype, req.weights, req.activations, req.kvCache);
+  return {
+    compute: q.gemmDtype,
+    weightBytes: q.weightBits / 8,
+    actBytes: q.actBytes,
+    kvBytes: q.kvBytes,
+    names: { weights: q.weights, activations: q.activations, kv: q.kvCache },
+  };
+}
+
+export interface PricedPhase {
+  summary: PhaseSummary;
+  rows: OpRow[];
+  seconds: number;
+}
+
+/** roofline time of an op list (each op × its count), summed; one PhaseSummary */
+export function pricePhase(name: string, ops: Op[], hw: NormalizedHardware): PricedPhase {
+  let seconds = 0;
+  let flops = 0;
+  let bytes = 0;
+  let computeS = 0;
+  let memoryS = 0;
+  const rows: OpRow[] = [];
+  for (const op of ops) {
+    if (op.count <= 0) continue;
+    const c = opCost(op, hw);
+    seconds += c.seconds * op.count;
+    flops += op.flops * op.count;
+    bytes += op.bytes * op.count;
+    computeS += c.computeS * op.count;
+    memoryS += c.memoryS * op.count;
+    rows.push({ phase: name, name: op.name, kind: op.kind, count: op.count, flops: op.flops, bytes: op.bytes, seconds: c.seconds, bound: c.bound });
+  }
+  const overheadS = rows.reduce((s, r) => s + r.count, 0) * hw.efficiency.kernelOverheadS;
+  const bound = overheadS > Math.max(computeS, memoryS) ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
+  return { summary: { name, seconds, flops, bytes, bound, compute_s: computeS, memory_s: memoryS, comm_s: 0 }, rows, seconds };
+}
+
+/** scale a priced phase by a number of runs (e.g. denoising steps), keeping per-op rows per run */
+export function repeatPhase(p: PricedPhase, runs: number, name = p.summary.name): PricedPhase {
+  const s = p.summary;
+  return {
+    summary: { ...s, name, seconds: s.seconds * runs, flops: s.flops * runs, bytes: s.bytes * runs, compute_s: s.compute_s * runs, memory_s: s.memory_s * runs },
+    rows: p.rows,
+    seconds: p.seconds * runs,
+  };
+}
+
+/** live activations of an inference pass: the largest kernel's inputs + outputs (nothing is kept for backward) */
+export function peakActivationBytes(ops: Op[]): number {
+  let peak = 0;
+  for (const op of ops) peak = Math.max(peak, op.bytes - op.weightBytes);
+  return peak;
+}
+
+export function memoryResult(hw: NormalizedHardware, weightsBytes: number, kvBytes: number, actBytes: number): MemoryResult {
+  const per = weightsBytes + kvBytes + actBytes;
+  const usable = hw.memory.capacityBytes * usableFraction(hw); // same runtime reserve as the LLM path
+  const fits = per <= usable;
+  return {
+    per_device_bytes: per,
+    capacity_bytes: hw.memory.capacityBytes,
+    usable_bytes: usable,
+    fits,
+    reason: fits ? null : `needs ${(per / 1e9).toFixed(2)} GB per device, ${(usable / 1e9).toFixed(2)} GB usable`,
+    weights_bytes: weightsBytes,
+    kv_cache_bytes: kvBytes,
+    activations_bytes: actBytes,
+  };
+}
+
+/** batch as a number: 'max' is answered by the decoder engine only; here it means the largest that fits */
+export function fixedBatch(req: SimulateRequest, fallback = 1): number {
+  if (req.batch === 'max') return fallback;
+  if (!Number.isInteger(req.batch) || req.batch < 1) throw new UserError(`--batch must be a positive integer or "max", found ${req.batch}`);
+  return req.batch;
+}
+
+/** devices and replicas: these families run one whole model per device (data parallel) */
+export function placement(req: SimulateRequest, warnings: string[]): { devices: number; replicas: number } {
+  const devices = req.devices ?? 1;
+  if (req.tp > 1 || req.pp > 1 || (req.ep ?? 1) > 1) {
+    warnings.push(`tensor/pipeline/expert parallelism is not modelled for family ${req.model.family}: each device runs the whole model (data parallel)`);
+  }
+  if (!Number.isInteger(devices) || devices < 1) throw new UserError(`--devices must be a positive integer, found ${devices}`);
+  return { devices, replicas: devices };
+}
+
+/** the keys every family reports, filled from a finished run */
+export function baseResult(
+  req: SimulateRequest,
+  p: ResolvedPrecision,
+  batch: number,
+  memory: MemoryResult,
+  phases: PricedPhase[],
+  warnings: string[],
+  replicas: number,
+  items: number,
+): SimulateResult {
+  const seconds = phases.reduce((s, ph) => s + ph.seconds, 0);
+  const flops = phases.reduce((s, ph) => s + ph.summary.flops, 0);
+  const bytes = phases.reduce((s, ph) => s + ph.summary.bytes, 0);
+  const res: SimulateResult = {
+    model: req.model.id,
+    hardware: req.hardware.id,
+    family: req.model.family,
+    devices: replicas,
+    tp: 1,
+    pp: 1,
+    ep: 1,
+    replicas,
+    batch,
+    dtype: req.dtype,
+    weights_dtype: p.names.weights,
+    activations_dtype: p.names.activations,
+    kv_cache_dtype: p.names.kv,
+    latency_s: memory.fits ? seconds : null,
+    memory,
+    phases: phases.map((ph) => ph.summary),
+    warnings,
+    work: memory.fits ? { flops, bytes, seconds, items, devices: 1 } : null,
+  };
+  if (req.verbose) res.ops = phases.flatMap((ph) => ph.rows);
+  return res;
+}
+
+/**
+ * Whether attention runs as one fused (FlashAttention-style) kernel with the scores kept on chip. GPU stacks do
+ * (PyTorch SDPA, timm's fused_attn, TensorRT MHA plugins), and so do phone NPU compilers: QNN/HTP tiles each
+ * head's QKᵀ-softmax-AV in VTCM (qai_hub_models exports split heads for this; a 1500×1500 fp16 score tile is
+ * 4.5 MB). Checked against the published Whisper encoder times on Snapdragon phones (validation row D016 and the
+ * same perf.yaml's other devices): materialising the scores in DRAM would predict 1.4–1.8× their times.
+ * Kept as a function so a hardware without fused kernels can say so.
+ */
+export function fusedAttention(_hw: NormalizedHardware): boolean {
+  return true;
+}
