@@ -1,0 +1,132 @@
+// calibrate: fit a hardware spec's efficiency tables to benchmark results, and price every measured point
+// with the same costing `simulate` uses (opCost, collectiveTime) before and after the fit.
+//   memory      ε_mem = triad / datasheet bandwidth (STREAM, McCalpin)
+//   gemm        ε(size) = FLOPs / (peak · measured time), per dtype, isotonic in size (efficiency tables
+//               must not fall as ops grow; the pool-adjacent-violators fit is the closest such curve)
+//   attention   best measured SDPA fraction of the matrix peak
+//   collective  all-reduce busbw / link bandwidth (nccl-tests PERFORMANCE.md), latency term kept
+import { elementwise, linear, type Op } from '../model/op.js';
+import { matrixPeak, opCost } from '../sim/roofline.js';
+import { collectiveTime } from '../sim/collectives.js';
+import { efficiencyTable, gemmFlops, round3 } from './profile.js';
+import type { BenchResult } from './types.js';
+import { UserError } from '../spec/errors.js';
+import type { Dtype, EfficiencyTable, HardwareEfficiency, NormalizedHardware } from '../spec/types.js';
+
+export interface CalibrationPoint {
+  what: string;
+  kind: 'memory' | 'gemm' | 'attention' | 'allreduce';
+  measured_s: number;
+  predicted_before_s: number;
+  predicted_after_s: number;
+  error_before: number; // (predicted − measured) / measured
+  error_after: number;
+}
+export interface CalibrationResult {
+  hardware: string;
+  efficiency: Record<string, unknown>; // as written in YAML (snake_case)
+  points: CalibrationPoint[];
+  mean_abs_error_before: number;
+  mean_abs_error_after: number;
+  warnings: string[];
+}
+
+const BYTES: Partial<Record<Dtype, number>> = { fp64: 8, fp32: 4, tf32: 4, bf16: 2, fp16: 2, fp8: 1, int8: 1 };
+const TRIAD_ELEMS = 2 ** 26; // a 1.5 GiB fp64 triad: big enough that the kernel overhead is noise
+
+interface Measured { what: string; kind: CalibrationPoint['kind']; seconds: number; price: (hw: NormalizedHardware) => number }
+
+function pointsOf(bench: BenchResult): Measured[] {
+  const out: Measured[] = [];
+  const triad = elementwise('triad', TRIAD_ELEMS, 2, 24, 'fp64');
+  out.push({ what: 'STREAM triad', kind: 'memory', seconds: triad.bytes / bench.memory_bandwidth_bytes_per_s, price: (hw) => opCost(triad, hw).seconds });
+  for (const g of bench.gemm) {
+    const b = BYTES[g.dtype] ?? 2;
+    const op = linear(`gemm ${g.m}×${g.n}×${g.k}`, g.m, g.n, g.k, g.dtype, b, b);
+    out.push({ what: `gemm ${g.dtype} ${g.m}×${g.n}×${g.k}`, kind: 'gemm', seconds: gemmFlops(g) / g.flops_per_s, price: (hw) => opCost(op, hw).seconds });
+  }
+  for (const a of bench.attention ?? []) {
+    const flops = 4 * a.batch * a.heads * a.seq * a.seq * a.head_dim;
+    const b = BYTES[a.dtype] ?? 2;
+    const op: Op = { name: 'sdpa', kind: 'attention', flops, bytes: 4 * a.batch * a.heads * a.seq * a.head_dim * b, weightBytes: 0, dtype: a.dtype, count: 1 };
+    out.push({ what: `attention ${a.dtype} b${a.batch} h${a.heads} s${a.seq} d${a.head_dim}`, kind: 'attention', seconds: flops / a.flops_per_s, price: (hw) => opCost(op, hw).seconds });
+  }
+  for (const r of bench.allreduce ?? []) {
+    out.push({
+      what: `all-reduce ${r.bytes} B × ${r.devices}`,
+      kind: 'allreduce',
+      seconds: r.seconds,
+      price: (hw) => (hw.scaleUp ? collectiveTime('allreduce', r.bytes, r.devices, hw.scaleUp, hw.efficiency.collective) : NaN),
+    });
+  }
+  return out;
+}
+
+export function fitEfficiency(bench: BenchResult, hw: NormalizedHardware): { efficiency: HardwareEfficiency; yaml: Record<string, unknown>; warnings: string[] } {
+  const warnings: string[] = [];
+  const eff: HardwareEfficiency = structuredClone(hw.efficiency);
+  const yaml: Record<string, unknown> = {};
+  // 1. memory
+  const mem = bench.memory_bandwidth_bytes_per_s / hw.memory.bandwidthBytePerS;
+  if (mem > 1) warnings.push(`measured triad ${bench.memory_bandwidth_bytes_per_s.toExponential(3)} B/s exceeds the spec's bandwidth: efficiency.memory clamped to 1`);
+  eff.memory = yaml.memory = round3(Math.min(1, Math.max(0.001, mem)));
+  // 2. gemm, per dtype the hardware runs it in; compute time is what remains after the fixed overhead
+  const byDtype = new Map<Dtype, { flops: number; efficiency: number }[]>();
+  for (const g of bench.gemm) {
+    const peak = matrixPeak(hw, g.dtype);
+    const t = gemmFlops(g) / g.flops_per_s;
+    const computeS = Math.max(t - eff.kernelOverheadS, t * 0.05);
+    const e = gemmFlops(g) / (peak.flopPerS * computeS);
+    if (e > 1) warnings.push(`gemm ${g.dtype} ${g.m}×${g.n}×${g.k} runs at ${(e * 100).toFixed(0)}% of the spec's ${peak.dtype} peak: clamped to 1`);
+    byDtype.set(peak.dtype, [...(byDtype.get(peak.dtype) ?? []), { flops: gemmFlops(g), efficiency: e }]);
+  }
+  if (byDtype.size) {
+    const tables: Partial<Record<Dtype, EfficiencyTable>> = {};
+    for (const [d, pts] of byDtype) tables[d] = efficiencyTable(pts);
+    eff.gemmByDtype = { ...eff.gemmByDtype, ...tables };
+    yaml.gemm_by_dtype = tables;
+    const main = tables.bf16 ?? tables.fp16 ?? tables.fp32 ?? Object.values(tables)[0]!;
+    eff.gemm = main;
+    yaml.gemm = main;
+  }
+  // 3. attention
+  if (bench.attention?.length) {
+    const best = Math.max(...bench.attention.map((a) => a.flops_per_s / matrixPeak(hw, a.dtype).flopPerS));
+    eff.attention = yaml.attention = round3(Math.min(1, best));
+  }
+  // 4. collectives: busbw / link bandwidth at the largest message (latency is negligible there)
+  if (bench.allreduce?.length) {
+    if (!hw.scaleUp) warnings.push('all-reduce data present but the spec has no interconnect.scale_up: collective efficiency not fitted');
+    else {
+      const big = [...bench.allreduce].sort((a, b) => b.bytes - a.bytes)[0]!;
+      eff.collective = yaml.collective = round3(Math.min(1, big.bus_bandwidth_bytes_per_s / hw.scaleUp.bandwidthBytePerS));
+    }
+  }
+  yaml.source = `hwperf calibrate: fitted to hwperf bench --backend ${bench.backend} on ${bench.device}`;
+  eff.source = yaml.source as string;
+  return { efficiency: eff, yaml, warnings };
+}
+
+export function calibrate(bench: BenchResult, hw: NormalizedHardware): CalibrationResult {
+  const { efficiency, yaml, warnings } = fitEfficiency(bench, hw);
+  const after: NormalizedHardware = { ...hw, efficiency };
+  const points = pointsOf(bench).map((m) => {
+    const b = m.price(hw);
+    const a = m.price(after);
+    return { what: m.what, kind: m.kind, measured_s: m.seconds, predicted_before_s: b, predicted_after_s: a, error_before: (b - m.seconds) / m.seconds, error_after: (a - m.seconds) / m.seconds };
+  });
+  const mae = (k: 'error_before' | 'error_after') => {
+    const v = points.map((p) => Math.abs(p[k])).filter(Number.isFinite);
+    return v.length ? v.reduce((s, x) => s + x, 0) / v.length : 0;
+  };
+  return { hardware: hw.id, efficiency: yaml, points, mean_abs_error_before: mae('error_before'), mean_abs_error_after: mae('error_after'), warnings };
+}
+
+// Normalize a bench JSON read from disk (exported for the command and tests).
+export function readBenchJson(data: unknown): BenchResult {
+  const d = data as Partial<BenchResult>;
+  if (!d || typeof d !== 'object' || typeof d.memory_bandwidth_bytes_per_s !== 'number' || !Array.isArray(d.gemm)) {
+    throw new UserError('not a hwperf bench result: expected memory_bandwidth_bytes_per_s and gemm[] (run `hwperf bench --json > bench.json`)');
+  }
+  return d as BenchResult;
+}

@@ -1,0 +1,54 @@
+// Pick a backend and run it: torch when python3 can import torch, else cc when a C compiler exists, else node.
+import { spawnSync } from 'node:child_process';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { UserError } from '../spec/errors.js';
+import type { BackendName, BenchOptions, BenchResult } from './types.js';
+
+export function torchAvailable(): boolean {
+  const r = spawnSync(process.env.HWPERF_PYTHON ?? 'python3', ['-c', 'import torch'], { encoding: 'utf8', timeout: 60_000 });
+  return r.status === 0;
+}
+
+export async function chooseBackend(): Promise<BackendName> {
+  if (torchAvailable()) return 'torch';
+  const { ccAvailable } = await import('./cc.js');
+  return ccAvailable() ? 'cc' : 'node';
+}
+
+export async function runBench(backend: BackendName, opts: BenchOptions): Promise<BenchResult> {
+  if (backend === 'cc') {
+    const { ccAvailable, runCc } = await import('./cc.js');
+    if (!ccAvailable()) throw new UserError('--backend cc: no C compiler found (set CC, or install gcc or clang)', );
+    return runCc(opts);
+  }
+  if (backend === 'torch') {
+    if (!torchAvailable()) throw new UserError('--backend torch: python3 cannot import torch (set HWPERF_PYTHON to a Python with PyTorch)');
+    const { runTorch } = await import('./torch.js');
+    return runTorch(opts);
+  }
+  const { runNode } = await import('./node.js');
+  return runNode(opts);
+}
+
+// Output files: temp file + rename, never overwriting without --force (DESIGN.md "Errors and bad input").
+export function writeAtomic(file: string, text: string, force: boolean): void {
+  if (existsSync(file) && !force) throw new UserError(`${file} exists: pass --force to overwrite it`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+// A one-line progress bar on stderr, only when stderr is a terminal.
+export function progressBar(stream: NodeJS.WriteStream = process.stderr): { update: (f: number, label: string) => void; done: () => void } {
+  if (!stream.isTTY) return { update: () => {}, done: () => {} };
+  const width = 30;
+  return {
+    update(f, label) {
+      const n = Math.round(Math.min(1, Math.max(0, f)) * width);
+      stream.write(`\r[${'#'.repeat(n)}${'.'.repeat(width - n)}] ${Math.round(f * 100)}% ${label}\x1b[K`);
+    },
+    done() {
+      stream.write('\r\x1b[K');
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// What `hwperf bench` measures, as the `--json` contract names it (DESIGN.md "Command-line contract"):
+// SI units throughout (B/s, FLOP/s, bytes, seconds), snake_case keys.
+import type { Dtype } from '../spec/types.js';
+
+export type BackendName = 'node' | 'cc' | 'torch';
+
+export interface GemmPoint {
+  m: number;
+  n: number;
+  k: number;
+  dtype: Dtype;
+  flops_per_s: number;
+}
+export interface CacheLevel {
+  level: number; // 1, 2, 3, …
+  bytes: number; // capacity of one instance (as lscpu prints it)
+  bandwidth_bytes_per_s: number; // aggregate read bandwidth, all threads, working set inside this level
+}
+export interface RooflinePoint {
+  intensity: number; // FLOP per byte of DRAM traffic
+  flops_per_s: number;
+}
+export interface SweepPoint {
+  bytes: number; // working set of all threads together
+  bandwidth_bytes_per_s: number;
+}
+export interface AttentionPoint {
+  batch: number;
+  heads: number;
+  seq: number;
+  head_dim: number;
+  dtype: Dtype;
+  flops_per_s: number;
+}
+export interface AllReducePoint {
+  bytes: number;
+  devices: number;
+  seconds: number;
+  bus_bandwidth_bytes_per_s: number; // NCCL busbw: algbw · 2(n−1)/n
+}
+
+export interface BenchResult {
+  backend: BackendName;
+  device: string; // CPU model or accelerator name
+  threads: number;
+  quick: boolean;
+  memory_bandwidth_bytes_per_s: number; // STREAM triad, all cores
+  memory_capacity_bytes: number;
+  stream: { copy: number; scale: number; add: number; triad: number }; // B/s
+  peak_flops_per_s: Partial<Record<Dtype, number>>;
+  gemm: GemmPoint[];
+  caches: CacheLevel[];
+  roofline: RooflinePoint[];
+  cache_sweep: SweepPoint[];
+  attention?: AttentionPoint[];
+  allreduce?: AllReducePoint[];
+  seconds: number; // wall time of the whole run
+  notes: string[];
+}
+
+export interface BenchOptions {
+  quick: boolean;
+  onProgress?: (fraction: number, label: string) => void;
+}
