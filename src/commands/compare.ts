@@ -1,0 +1,104 @@
+import { Flags } from '@oclif/core';
+import { resolve as resolvePath } from 'node:path';
+import { BaseCommand } from '../cli/base-command.js';
+import { libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
+import { UserError } from '../spec/errors.js';
+import { applyWhatIfs } from '../hardware/whatif.js';
+import { buildRequest } from '../sim/request.js';
+import { simulate } from '../sim/simulate.js';
+import { runComparison, writeComparison } from '../report/compare.js';
+import Simulate from './simulate.js';
+
+// simulate's flags, less the single model and hardware (compare takes lists) and the per-op tables.
+const { model: _m, hardware: _h, verbose: _v, ...simulateFlags } = Simulate.flags as Record<string, any>;
+
+export function splitList(flag: string, v: string): string[] {
+  const items = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!items.length) throw new UserError(`--${flag}: expected a comma-separated list`);
+  return [...new Set(items)];
+}
+
+// --price 2.5 (every device) or --price h100-sxm=2.49,mi300x=1.99 (per hardware; others keep the library's).
+export function priceMap(v: string | undefined): Map<string, number> | undefined {
+  if (!v || !v.includes('=')) return undefined;
+  const m = new Map<string, number>();
+  for (const part of splitList('price', v)) {
+    const [id, usd] = part.split('=').map((x) => x.trim());
+    const n = Number(String(usd).replace(/^\$/, ''));
+    if (!id || !Number.isFinite(n) || n < 0) throw new UserError(`--price "${part}": expected HARDWARE=USD_PER_DEVICE_HOUR, e.g. mi300x=1.99`);
+    m.set(id, n);
+  }
+  return m;
+}
+
+export default class Compare extends BaseCommand {
+  static summary = 'Compare models across hardware: Markdown + self-contained HTML report, PNG/SVG charts, CSV.';
+  static description =
+    'Simulates every model × hardware pair with simulate’s flags and writes DIR/report.md, DIR/report.html (opens offline, interactive charts, sortable tables), PNG charts (rooflines also as SVG) and DIR/results.csv (one row per pair). Pairs that do not fit or fail are rows with their reason.';
+  static examples = [
+    '<%= config.bin %> compare --models llama-3.1-70b,deepseek-v3,whisper-large-v3,dit-xl-2 --hardware h100-sxm,mi300x,ascend-910c,snapdragon-8-elite --out report/',
+    '<%= config.bin %> compare --models llama-3.1-70b --hardware h100-sxm,h200-sxm,mi300x --dtype fp8 --auto-tp --input-tokens 2048 --output-tokens 256 --out llama70b/',
+  ];
+  static flags = {
+    models: Flags.string({ description: 'model ids or YAML files, comma-separated', required: true }),
+    hardware: Flags.string({ char: 'H', description: 'hardware ids or YAML files, comma-separated', required: true }),
+    ...simulateFlags,
+    'auto-tp': Flags.boolean({ description: 'per pair, the smallest tensor-parallel degree (1, 2, 4, 8 within the scale-up domain), then pipeline stages, at which the model fits' }),
+    out: Flags.string({ char: 'o', description: 'report directory', required: true }),
+    force: Flags.boolean({ char: 'f', description: 'overwrite an existing report directory' }),
+    price: Flags.string({ description: 'USD per device-hour: one number for every device, or HARDWARE=USD,… per hardware' }),
+    title: Flags.string({ description: 'report title' }),
+    svg: Flags.boolean({ description: 'also write each roofline as SVG' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(Compare);
+    const models = splitList('models', flags.models);
+    const hardware = splitList('hardware', flags.hardware);
+    const f = flags as Record<string, any>;
+    const prices = priceMap(f.price);
+    const c = await runComparison({
+      models,
+      hardware,
+      request: async (m, h) => {
+        const model = await resolveModel(m);
+        const hw = await applyWhatIfs(await resolveHardware(h), f.memory, f.set);
+        if (!prices) return buildRequest(f, model, hw, libraryModel);
+        return { ...buildRequest({ ...f, price: undefined }, model, hw, libraryModel), priceUsdPerHour: prices.get(h) ?? hw.price?.hourUsd };
+      },
+      simulate,
+      autoTp: !!f['auto-tp'],
+    });
+    const title = flags.title ?? `${models.join(', ')} on ${hardware.join(', ')}`;
+    const argv = this.argv.map((a) => (/[\s"'$]/.test(a) ? `'${a.replace(/'/g, "'\\''")}'` : a)).join(' ');
+    const written = await writeComparison(resolvePath(flags.out), flags.force, {
+      svg: flags.svg,
+      title,
+      command: `hwperf compare ${argv}`,
+      parameters: {
+        dtype: f.dtype,
+        batch: f.batch,
+        'input tokens': f['input-tokens'],
+        'output tokens': f['output-tokens'],
+        tp: f['auto-tp'] ? 'auto' : f.tp,
+        memory: f.memory,
+        set: f.set?.join(' '),
+        price: f.price,
+      },
+    }, c);
+    if (!this.jsonEnabled()) {
+      this.log(`wrote ${written.files.length} files to ${written.dir}: ${written.ok} of ${written.pairs} pairs simulated`);
+      for (const r of c.rows.filter((x) => x.status !== 'ok')) this.log(`  ${r.model} on ${r.hardware}: ${r.status} — ${r.reason}`);
+    }
+    return {
+      out: written.dir,
+      files: written.files,
+      pairs: written.pairs,
+      ok: written.ok,
+      rows: c.rows.map((r) => ({ model: r.model, hardware: r.hardware, family: r.family, status: r.status, reason: r.reason, tp: r.result?.tp ?? null, pp: r.result?.pp ?? null })),
+    };
+  }
+}

@@ -1,0 +1,145 @@
+// `--set PATH=VALUE`: override one hardware field by its YAML path (docs/spec-format.md), with units
+// (`compute.matrix.int8="60 TOPS"`, `memory.bandwidth="4.8 TB/s"`, `power.tdp=350W`). Each path maps to
+// the normalized field it feeds; units go through parseQuantity (mathjs, loaded lazily, only here).
+// Library specs exist only as compiled SI JSON, so a table of paths is simpler and faster than
+// re-normalizing a raw spec.
+import type { Dtype, LinkSpec, NormalizedHardware } from '../spec/types.js';
+import { DTYPES } from '../spec/types.js';
+import { UserError, nearest } from '../spec/errors.js';
+import type { Dimension } from '../units/quantity.js';
+import { defaultMemoryEfficiency, gemmTable } from './efficiency.js';
+
+type Kind = Dimension | 'count' | 'fraction' | 'string';
+interface Field {
+  kind: Kind;
+  apply: (hw: NormalizedHardware, v: number | string) => void;
+}
+
+function linkFields(name: 'scale_up' | 'scale_out' | 'host', key: 'scaleUp' | 'scaleOut' | 'host'): Record<string, Field> {
+  const get = (hw: NormalizedHardware): LinkSpec => {
+    const l = { ...(hw[key] ?? { bandwidthBytePerS: 0, latencyS: name === 'scale_up' ? 3e-6 : 10e-6 }) };
+    hw[key] = l;
+    return l;
+  };
+  return {
+    [`interconnect.${name}.bandwidth`]: { kind: 'bytes_per_s', apply: (hw, v) => void (get(hw).bandwidthBytePerS = v as number) },
+    [`interconnect.${name}.latency`]: { kind: 'seconds', apply: (hw, v) => void (get(hw).latencyS = v as number) },
+    [`interconnect.${name}.domain`]: { kind: 'count', apply: (hw, v) => void (get(hw).domain = v as number) },
+    [`interconnect.${name}.technology`]: { kind: 'string', apply: (hw, v) => void (get(hw).technology = v as string) },
+  };
+}
+
+function buildFields(): Record<string, Field> {
+  const f: Record<string, Field> = {
+    name: { kind: 'string', apply: (hw, v) => void (hw.name = v as string) },
+    class: { kind: 'string', apply: (hw, v) => void (hw.class = v as string) },
+    'compute.units': { kind: 'count', apply: (hw, v) => void (hw.units = v as number) },
+    'compute.clock': { kind: 'hertz', apply: (hw, v) => void (hw.clockHz = v as number) },
+    'memory.capacity': { kind: 'bytes', apply: (hw, v) => void (hw.memory.capacityBytes = v as number) },
+    'memory.bandwidth': { kind: 'bytes_per_s', apply: (hw, v) => void (hw.memory.bandwidthBytePerS = v as number) },
+    'memory.energy': { kind: 'joules_per_bit', apply: (hw, v) => void (hw.memory.energyJPerBit = v as number) },
+    'memory.stacks': { kind: 'count', apply: (hw, v) => void (hw.memory.stacks = v as number) },
+    'memory.bus_width': { kind: 'count', apply: (hw, v) => void (hw.memory.busWidthBits = v as number) },
+    'memory.technology': {
+      kind: 'string',
+      apply: (hw, v) => {
+        hw.memory.technology = v as string;
+        hw.efficiency.memory = defaultMemoryEfficiency(v as string);
+      },
+    },
+    'on_chip.l2': { kind: 'bytes', apply: (hw, v) => void (hw.onChip.l2Bytes = v as number) },
+    'on_chip.sram': { kind: 'bytes', apply: (hw, v) => void (hw.onChip.sramBytes = v as number) },
+    'power.tdp': { kind: 'watts', apply: (hw, v) => void (hw.power = { ...hw.power, tdpW: v as number }) },
+    'energy.compute': { kind: 'joules_per_flop', apply: (hw, v) => void (hw.energy = { ...hw.energy, computeJPerFlop: v as number }) },
+    'price.hour': { kind: 'usd', apply: (hw, v) => void (hw.price = { ...hw.price, hourUsd: v as number }) },
+    'price.purchase': { kind: 'usd', apply: (hw, v) => void (hw.price = { ...hw.price, purchaseUsd: v as number }) },
+    'efficiency.memory': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.memory = v as number) },
+    'efficiency.gemm': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.gemm = gemmTable(v as number)) },
+    'efficiency.attention': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.attention = v as number) },
+    'efficiency.vector': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.vector = v as number) },
+    'efficiency.collective': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.collective = v as number) },
+    'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
+    ...linkFields('scale_up', 'scaleUp'),
+    ...linkFields('scale_out', 'scaleOut'),
+    ...linkFields('host', 'host'),
+  };
+  for (const d of DTYPES) {
+    f[`compute.matrix.${d}`] = { kind: 'flop_per_s', apply: (hw, v) => void (hw.matrixFlopPerS[d as Dtype] = v as number) };
+    f[`compute.vector.${d}`] = { kind: 'flop_per_s', apply: (hw, v) => void (hw.vectorFlopPerS[d as Dtype] = v as number) };
+    f[`efficiency.gemm_by_dtype.${d}`] = {
+      kind: 'fraction',
+      apply: (hw, v) => void (hw.efficiency.gemmByDtype = { ...hw.efficiency.gemmByDtype, [d]: gemmTable(v as number) }),
+    };
+  }
+  return f;
+}
+
+export const SET_FIELDS: Record<string, Field> = buildFields();
+
+// A deep enough copy that applying a field never touches the library's object.
+function cloneHardware(hw: NormalizedHardware): NormalizedHardware {
+  return {
+    ...hw,
+    matrixFlopPerS: { ...hw.matrixFlopPerS },
+    vectorFlopPerS: { ...hw.vectorFlopPerS },
+    memory: { ...hw.memory },
+    onChip: { ...hw.onChip },
+    scaleUp: hw.scaleUp && { ...hw.scaleUp },
+    scaleOut: hw.scaleOut && { ...hw.scaleOut },
+    host: hw.host && { ...hw.host },
+    power: hw.power && { ...hw.power },
+    energy: hw.energy && { ...hw.energy },
+    price: hw.price && { ...hw.price },
+    efficiency: { ...hw.efficiency, gemmByDtype: hw.efficiency.gemmByDtype && { ...hw.efficiency.gemmByDtype } },
+  };
+}
+
+function unquote(s: string): string {
+  const t = s.trim();
+  return /^(["']).*\1$/.test(t) ? t.slice(1, -1).trim() : t;
+}
+
+export async function parseSetValue(path: string, raw: string, kind: Kind): Promise<number | string> {
+  const where = `--set ${path}`;
+  if (kind === 'string') {
+    if (!raw) throw new UserError(`${where}: needs a value`);
+    return raw;
+  }
+  if (kind === 'count' || kind === 'fraction') {
+    const n = Number(raw);
+    if (raw === '' || !Number.isFinite(n)) throw new UserError(`${where}: expected a plain number, found "${raw}"`);
+    if (kind === 'count' && !(Number.isInteger(n) && n >= 1)) throw new UserError(`${where}: expected a whole number ≥ 1, found "${raw}"`);
+    if (kind === 'fraction' && !(n > 0 && n <= 1)) throw new UserError(`${where}: expected a fraction in (0, 1], found "${raw}"`);
+    return n;
+  }
+  const { parseQuantity, EXAMPLE } = await import('../units/quantity.js');
+  if (/^[-+]?[0-9.]+(e[-+]?[0-9]+)?$/i.test(raw)) throw new UserError(`${where}: needs a unit, e.g. "${EXAMPLE[kind]}" (a bare number is ambiguous)`);
+  const r = await parseQuantity(raw, kind);
+  if ('error' in r) throw new UserError(`${where}: ${r.error}`);
+  if (kind !== 'usd' && kind !== 'joules_per_flop' && kind !== 'joules_per_bit' && !(r.value > 0)) {
+    throw new UserError(`${where}: must be > 0, found "${raw}"`);
+  }
+  return r.value;
+}
+
+export async function applySet(hw: NormalizedHardware, assignment: string): Promise<NormalizedHardware> {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new UserError(`--set "${assignment}": expected PATH=VALUE, e.g. --set memory.bandwidth="4.8 TB/s"`);
+  const path = assignment.slice(0, eq).trim();
+  const raw = unquote(assignment.slice(eq + 1));
+  const field = SET_FIELDS[path];
+  if (!field) {
+    const near = nearest(path, Object.keys(SET_FIELDS));
+    const hint = near ? `did you mean "${near}"?` : `settable: ${settableSummary()}`;
+    throw new UserError(`--set ${path}: unknown hardware field (${hint})`);
+  }
+  const value = await parseSetValue(path, raw, field.kind);
+  const out = cloneHardware(hw);
+  field.apply(out, value);
+  return out;
+}
+
+function settableSummary(): string {
+  const groups = new Set(Object.keys(SET_FIELDS).map((p) => p.replace(/\.(fp64|fp32|tf32|bf16|fp16|fp8|int8|fp6|fp4|int4)$/, '.<dtype>')));
+  return [...groups].join(', ');
+}

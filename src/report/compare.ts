@@ -1,0 +1,144 @@
+// compare: every model × hardware pair ──simulate──▶ rows ──▶ charts (PNG, SVG for rooflines) + results.csv
+// + report.md + report.html in one directory. Pairs that do not fit or fail are rows with their reason.
+import { join } from 'node:path';
+import { looksLikePath } from '../spec/library.js';
+import type { NormalizedHardware } from '../spec/types.js';
+import type { SimulateRequest, SimulateResult } from '../sim/types.js';
+import { compareCharts, type NamedChart } from './charts/compare.js';
+import { renderChart } from './charts/common.js';
+import { rooflineConfig, type RooflineGroup } from './charts/roofline.js';
+import { renderCsv } from './csv.js';
+import { renderHtml } from './html.js';
+import { renderMarkdown, type ReportMeta } from './markdown.js';
+import { rowFromError, rowFromResult, type PairRow } from './rows.js';
+import { prepareOutDir, writeFileAtomic } from './write.js';
+
+export interface ComparisonInput {
+  models: string[];
+  hardware: string[];
+  // builds one pair's request (model and hardware resolved, what-ifs applied); may throw a UserError
+  request: (model: string, hardware: string) => Promise<SimulateRequest>;
+  simulate: (req: SimulateRequest) => SimulateResult;
+  // decoders that do not fit: retry at tp 2, 4, 8 (within the scale-up domain), then pp 2, 4, 8; keep the first that fits
+  autoTp?: boolean;
+}
+
+function simulateAutoTp(req: SimulateRequest, sim: (r: SimulateRequest) => SimulateResult): SimulateResult {
+  let r = sim(req);
+  if (req.model.family !== 'decoder' || r.memory?.fits !== false) return r;
+  const domain = Math.min(8, req.hardware.scaleUp?.domain ?? 1);
+  // tp within the scale-up domain first, then pipeline stages (2, 4, 8) at the widest tp that was valid
+  const attempt = (tp: number, pp: number): SimulateResult | undefined => {
+    try {
+      return sim({ ...req, tp, pp, devices: undefined });
+    } catch {
+      return undefined; // e.g. heads not divisible by tp, layers by pp
+    }
+  };
+  let bestTp = req.tp;
+  for (let tp = req.tp * 2; tp <= domain; tp *= 2) {
+    const next = attempt(tp, req.pp);
+    if (!next) continue;
+    bestTp = tp;
+    r = next;
+    if (r.memory?.fits !== false) return r;
+  }
+  for (let pp = req.pp * 2; pp <= 8; pp *= 2) {
+    const next = attempt(bestTp, pp);
+    if (!next) continue;
+    r = next;
+    if (r.memory?.fits !== false) return r;
+  }
+  return r;
+}
+
+export interface Comparison {
+  rows: PairRow[];
+  hardware: Map<string, NormalizedHardware>; // as simulated (after what-ifs)
+}
+
+export async function runComparison(input: ComparisonInput): Promise<Comparison> {
+  const rows: PairRow[] = [];
+  const hardware = new Map<string, NormalizedHardware>();
+  for (const m of input.models) {
+    for (const h of input.hardware) {
+      let req: SimulateRequest | undefined;
+      try {
+        req = await input.request(m, h);
+        // a spec file is shown by its id, a library id as given
+        const label = looksLikePath(h) ? req.hardware.id : h;
+        hardware.set(label, req.hardware);
+        const r = input.autoTp ? simulateAutoTp(req, input.simulate) : input.simulate(req);
+        rows.push(rowFromResult(looksLikePath(m) ? req.model.id : m, label, r, req.hardware.name));
+      } catch (e) {
+        // A user-level reason (bad parallelism, unknown id) as it is; anything else is an engine bug, kept
+        // as the row's reason so one pair cannot sink the whole report.
+        const user = e instanceof Error && e.name === 'UserError';
+        rows.push(rowFromError(m, h, user ? e : new Error(`internal error: ${(e as Error)?.message ?? String(e)}`), req?.model.family ?? null));
+      }
+    }
+  }
+  return { rows, hardware };
+}
+
+const PHASE_STYLE: Record<string, RooflineGroup['style']> = { prefill: 'circle', decode: 'triangle', encode: 'rect', step: 'rectRot', denoise: 'rectRot' };
+
+// One roofline per hardware, each model's phases placed at (intensity, achieved FLOP/s per device).
+export function comparisonRooflines(c: Comparison): NamedChart[] {
+  const models = [...new Set(c.rows.map((r) => r.model))];
+  const out: NamedChart[] = [];
+  for (const [id, hw] of c.hardware) {
+    const groups: RooflineGroup[] = [];
+    for (const row of c.rows.filter((r) => r.hardware === id && r.status === 'ok' && r.result)) {
+      const mi = models.indexOf(row.model);
+      const byPhase = new Map<string, RooflineGroup>();
+      for (const p of row.result!.phases ?? []) {
+        if (!(p.flops > 0 && p.bytes > 0 && p.seconds > 0)) continue;
+        const phase = p.name;
+        const key = `${row.model} ${phase}`;
+        if (!byPhase.has(key)) {
+          byPhase.set(key, { label: key, points: [], style: PHASE_STYLE[phase] ?? 'star', color: ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1', '#9c755f', '#76b7b2', '#edc948'][mi % 8] });
+        }
+        byPhase.get(key)!.points.push({ x: p.flops / p.bytes, y: p.flops / p.seconds, label: key });
+      }
+      groups.push(...byPhase.values());
+    }
+    out.push({
+      name: `roofline-${id}`,
+      title: `Roofline: ${hw.name}`,
+      caption: `Each model’s phases on ${hw.name} (per device): circle = prefill, triangle = decode, square = encoder, diamond = denoising step. Points below the slope are memory-bound, below a ceiling compute-bound; the gap to the roofline is efficiency and overhead.`,
+      config: rooflineConfig(hw, groups, `Roofline: ${hw.name} (${id})`),
+    });
+  }
+  return out;
+}
+
+export interface WrittenReport {
+  dir: string;
+  files: string[];
+  pairs: number;
+  ok: number;
+}
+
+export async function writeComparison(dir: string, force: boolean, meta: ReportMeta & { svg?: boolean }, c: Comparison): Promise<WrittenReport> {
+  prepareOutDir(dir, force);
+  const charts = [...compareCharts(c.rows), ...comparisonRooflines(c)];
+  const files: string[] = [];
+  const chartFiles: { chart: NamedChart; file: string }[] = [];
+  for (const chart of charts) {
+    const roof = chart.name.startsWith('roofline');
+    const r = await renderChart(chart.config, { width: roof ? 1100 : 960, height: roof ? 620 : 540, svg: roof && !!meta.svg });
+    writeFileAtomic(join(dir, `${chart.name}.png`), r.png);
+    files.push(`${chart.name}.png`);
+    if (r.svg) {
+      writeFileAtomic(join(dir, `${chart.name}.svg`), r.svg);
+      files.push(`${chart.name}.svg`);
+    }
+    chartFiles.push({ chart, file: `${chart.name}.png` });
+  }
+  writeFileAtomic(join(dir, 'results.csv'), renderCsv(c.rows));
+  writeFileAtomic(join(dir, 'report.md'), renderMarkdown(meta, c.rows, chartFiles));
+  writeFileAtomic(join(dir, 'report.html'), renderHtml(meta, c.rows, charts));
+  files.push('results.csv', 'report.md', 'report.html');
+  return { dir, files, pairs: c.rows.length, ok: c.rows.filter((r) => r.status === 'ok').length };
+}

@@ -1,0 +1,120 @@
+// What-ifs: --memory TECH:COUNT (stack and bus arithmetic from the memory-technology library) and
+// --set PATH=VALUE (units, unknown paths, the library copy left alone).
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { applyWhatIfs, memorySystem, parseMemoryFlag, swapMemory } from '../src/hardware/whatif.js';
+import { applySet, SET_FIELDS } from '../src/hardware/set-path.js';
+import { getLibrary, libraryModel } from '../src/spec/library.js';
+import { buildRequest } from '../src/sim/request.js';
+import { simulate } from '../src/sim/simulate.js';
+import type { MemoryTechnology } from '../src/spec/types.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const lib = getLibrary();
+const stack: MemoryTechnology = { id: 'hbmx', name: 'HBMX', kind: 'stack', perStackBandwidthBytePerS: 1e12, perStackCapacityBytes: 24e9, energyJPerBit: 4e-12, sources: ['t'] };
+const bus: MemoryTechnology = { id: 'lpddrx', name: 'LPDDRX', kind: 'bus', pinRateBitPerS: 8e9, capacityPerChannelBytes: 2e9, channelWidthBits: 16, sources: ['t'] };
+
+describe('memorySystem', () => {
+  it.each([
+    [stack, 1, 1e12, 24e9],
+    [stack, 6, 6e12, 144e9],
+    [bus, 64, 64e9, 8e9], // 8 Gbit/s × 64 bits / 8; 4 channels × 2 GB
+    [bus, 16, 16e9, 2e9],
+  ])('%s ×%i → %d B/s, %d B', (tech, count, bw, cap) => {
+    const m = memorySystem(tech, count);
+    expect(m.bandwidthBytePerS).toBeCloseTo(bw, -3);
+    expect(m.capacityBytes).toBeCloseTo(cap, -3);
+  });
+  it('parses TECH:COUNT and rejects the rest', () => {
+    expect(parseMemoryFlag('hbm3e:1')).toEqual({ tech: 'hbm3e', count: 1 });
+    expect(() => parseMemoryFlag('hbm3e')).toThrow(/TECH:COUNT/);
+    expect(() => parseMemoryFlag('hbm3e:x')).toThrow(/TECH:COUNT/);
+  });
+});
+
+describe('--memory on library hardware', () => {
+  const sd = lib.hardware['snapdragon-8-elite']!;
+  it('hbm3e:1 gives one stack of the library technology and its efficiency', async () => {
+    const hw = await applyWhatIfs(sd, 'hbm3e:1');
+    const t = lib.memory.hbm3e!;
+    expect(hw.memory.technology).toBe('hbm3e');
+    expect(hw.memory.bandwidthBytePerS).toBe(t.perStackBandwidthBytePerS);
+    expect(hw.memory.capacityBytes).toBe(t.perStackCapacityBytes);
+    expect(hw.memory.stacks).toBe(1);
+    expect(hw.memory.energyJPerBit).toBe(t.energyJPerBit);
+    expect(hw.efficiency.memory).toBe(0.85);
+    expect(hw.id).toBe(sd.id);
+    expect(sd.memory.technology).toBe('lpddr5x'); // library copy untouched
+  });
+  it('lpddr5x:64 is pin rate × 64 / 8', async () => {
+    const hw = await applyWhatIfs(sd, 'lpddr5x:64');
+    expect(hw.memory.bandwidthBytePerS).toBeCloseTo((lib.memory.lpddr5x!.pinRateBitPerS! * 64) / 8, 0);
+    expect(hw.memory.busWidthBits).toBe(64);
+  });
+  it('unknown technology: one line with a suggestion', async () => {
+    await expect(applyWhatIfs(sd, 'hbm3f:1')).rejects.toThrow(/^unknown memory technology "hbm3f": did you mean "hbm3e?"\?$/);
+  });
+  it('Llama-3.2-3B int4 on snapdragon-8-elite: one HBM3e stack decodes ≥ 3× faster than its LPDDR5X', async () => {
+    const model = libraryModel('llama-3.2-3b');
+    const base = simulate(buildRequest({ dtype: 'int4' }, model, sd, libraryModel));
+    const hbm = simulate(buildRequest({ dtype: 'int4' }, model, await applyWhatIfs(sd, 'hbm3e:1'), libraryModel));
+    expect(base.tpot_s! / hbm.tpot_s!).toBeGreaterThanOrEqual(3);
+    expect(base.energy_j_per_token).toBeGreaterThan(0);
+    expect(hbm.energy_j_per_token).toBeGreaterThan(0);
+    expect(hbm.energy_j_per_token!).toBeLessThan(base.energy_j_per_token!); // fewer pJ/bit, less static time
+  });
+});
+
+describe('--set PATH=VALUE', () => {
+  const h100 = lib.hardware['h100-sxm']!;
+  it.each([
+    ['compute.matrix.int8="60 TOPS"', (h: any) => h.matrixFlopPerS.int8, 60e12],
+    ['memory.bandwidth=4.8 TB/s', (h: any) => h.memory.bandwidthBytePerS, 4.8e12],
+    ['memory.capacity=141 GB', (h: any) => h.memory.capacityBytes, 141e9],
+    ['power.tdp=350W', (h: any) => h.power.tdpW, 350],
+    ['memory.energy=5 pJ/bit', (h: any) => h.memory.energyJPerBit, 5e-12],
+    ['price.hour=$3.5', (h: any) => h.price.hourUsd, 3.5],
+    ['interconnect.scale_up.bandwidth=900 GB/s', (h: any) => h.scaleUp.bandwidthBytePerS, 900e9],
+    ['efficiency.memory=0.9', (h: any) => h.efficiency.memory, 0.9],
+    ['compute.clock=2 GHz', (h: any) => h.clockHz, 2e9],
+  ])('%s', async (assignment, get, expected) => {
+    const hw = await applySet(h100, assignment);
+    expect(get(hw)).toBeCloseTo(expected as number, 6);
+  });
+  it('leaves the library object alone', async () => {
+    await applyWhatIfs(h100, undefined, ['memory.bandwidth=9 TB/s', 'compute.matrix.bf16=1 PFLOP/s']);
+    expect(h100.memory.bandwidthBytePerS).toBe(3.35e12);
+    expect(h100.matrixFlopPerS.bf16).toBeCloseTo(989.4e12, -9);
+  });
+  it.each([
+    ['memory.bandwith=4.8 TB/s', /^--set memory\.bandwith: unknown hardware field \(did you mean "memory\.bandwidth"\?\)$/],
+    ['compute.matrix.int8=60 GB', /^--set compute\.matrix\.int8: "60 GB" is not a flop per s quantity/],
+    ['memory.bandwidth=4.8', /^--set memory\.bandwidth: needs a unit/],
+    ['efficiency.memory=1.5', /fraction in \(0, 1\]/],
+    ['memory.bandwidth', /expected PATH=VALUE/],
+  ])('%s → one-line error', async (assignment, re) => {
+    const err = await applySet(h100, assignment).catch((e) => e);
+    expect(err.name).toBe('UserError');
+    expect(err.message).toMatch(re);
+    expect(err.message).not.toContain('\n');
+  });
+  it('every documented hardware path is settable', () => {
+    for (const p of ['compute.matrix.bf16', 'compute.vector.fp32', 'memory.bandwidth', 'memory.capacity', 'on_chip.l2', 'power.tdp', 'energy.compute', 'price.hour']) {
+      expect(SET_FIELDS).toHaveProperty([p]);
+    }
+  });
+  it('simulate takes --memory and --set from the command line', async () => {
+    // a real process: runCommand re-splits arguments on spaces ("60 TOPS")
+    const r = spawnSync('node', ['bin/run.js', 'simulate', '--model', 'llama-3.2-3b', '--hardware', 'snapdragon-8-elite', '--dtype', 'int4', '--memory', 'hbm3e:1', '--set', 'compute.matrix.int8=60 TOPS', '--json'], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).tpot_s).toBeGreaterThan(0);
+    const bad = spawnSync('node', ['bin/run.js', 'simulate', '--model', 'llama-3.2-3b', '--hardware', 'snapdragon-8-elite', '--set', 'memory.bandwith=5 TB/s'], { cwd: root, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('hwperf: --set memory.bandwith: unknown hardware field (did you mean "memory.bandwidth"?)\n');
+  });
+  it('swapMemory keeps compute and names the change', () => {
+    const hw = swapMemory(lib.hardware['snapdragon-8-elite']!, stack, 2);
+    expect(hw.matrixFlopPerS).toEqual(lib.hardware['snapdragon-8-elite']!.matrixFlopPerS);
+    expect(hw.name).toMatch(/HBMX ×2 stacks/);
+  });
+});
