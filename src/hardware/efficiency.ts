@@ -12,21 +12,19 @@ export function defaultMemoryEfficiency(technology: string): number {
   return 0.75;
 }
 
-// GEMM efficiency vs GEMM size (FLOPs), relative to the large-GEMM fraction `large`. The fixed launch/tail
-// time is charged separately (kernelOverheadS), so the table only holds what size does to throughput:
-//  - 2.1 GFLOP (1024³): 0.4 of large — Azure ND H100 v5 cuBLASLt FP8: 274.1 TFLOP/s at 1024³ (7.8 µs) vs
-//    1377.3 at 16384³ (Azure/AI-benchmarking-guide ND_H100_v5_results.md @f350e7e); after the ~4 µs kernel
-//    overhead the body runs at 0.4 of large — as its 64 output tiles of 128² fill 64 of 132 SMs (0.48);
-//  - ~1e11 FLOP: ≈ large — stas00/ml-engineering MAMF searches find the best shapes at 1-2·10¹¹ FLOP
-//    (H100 2048×2048×13312, B200 1792×16128×3072, H200 fp8 1280×4096×12032): GEMMs of that size already fill
-//    the chip; typical shapes of that size land a little below the best one (0.95);
-//  - below 1e9 FLOP the GEMMs an LLM runs are skinny (decode, M ≤ 64: GEMV / split-K kernels spread over all
-//    SMs) and memory-bound; the table falls slowly there (0.25 at 1e8) so that it never makes a GEMV
-//    compute-bound on parts with a low FLOP:byte ratio (Apple, phones).
+// GEMM efficiency vs GEMM size (FLOPs), relative to the large-GEMM fraction `large`. The shape is the
+// measured cuBLASLt FP8 square-GEMM sweep of an H100 SXM (Azure/AI-benchmarking-guide, Azure Results/
+// ND_H100_v5_results.md @f350e7e: 1024³ 274.1, 2048³ 1011.3, 4096³ 1216.9, 8192³ 1290.1, 16384³ 1377.3,
+// 32768³ 1382.2 TFLOP/s), each point with the ~2 µs per-kernel ramp a back-to-back benchmark loop still pays
+// taken out, as a fraction of the 16384³ value: 0.27 at 2.1 GFLOP, 0.83 at 17 GFLOP, 0.90 at 137 GFLOP,
+// 0.94 at 1.1 TFLOP, 1.0 at 8.8 TFLOP. Below 2 GFLOP the GEMMs an LLM runs are skinny (decode, M ≤ 64:
+// GEMV / split-K kernels) and memory-bound on every part in the library; the table keeps falling slowly there
+// so that it never makes a GEMV compute-bound on parts with a low FLOP:byte ratio (Apple, phones).
+// Specs with their own measured sweep give `efficiency.gemm` / `gemm_by_dtype` as a table instead.
 export function gemmTable(large: number): EfficiencyTable {
   return {
-    sizes: [1e6, 1e8, 2e9, 2e10, 1e11, 1e12],
-    values: [0.1, 0.25, 0.4, 0.75, 0.95, 1].map((f) => Math.round(f * large * 1000) / 1000),
+    sizes: [1e6, 1e8, 2.15e9, 1.72e10, 1.37e11, 1.1e12, 8.8e12],
+    values: [0.08, 0.18, 0.27, 0.83, 0.9, 0.94, 1].map((f) => Math.round(f * large * 1000) / 1000),
   };
 }
 
@@ -59,6 +57,23 @@ export function defaultEfficiency(technology: string, cls: string, vendor?: stri
     // mobile command-buffer dispatch.
     kernelOverheadS: mobile || vendor === 'apple' ? 10e-6 : 4e-6,
   };
+}
+
+// All-reduce efficiency vs message size (bytes), relative to the large-message value, where a spec gives no
+// sweep of its own: the mean shape of three measured nccl-tests/rccl-tests all-reduce sweeps (bus bandwidth
+// at each size / at 8 GiB) — 8× H100 NVLS, 8× A100 ring, 8× MI300X (Azure/AI-benchmarking-guide ND_H100_v5
+// @f350e7e and ND_A100_v4 @3bb66ca; yosoyjay/AI-benchmarking-guide ND_MI300X_v5 @a8263ef). Small messages are
+// latency-bound: 1 KiB all-reduces take ~15-25 µs, 1 MiB ones reach a tenth of the link.
+export const COLLECTIVE_SHAPE: EfficiencyTable = {
+  sizes: [1024, 16384, 262144, 1048576, 4194304, 16777216, 67108864, 268435456, 1073741824, 8589934592],
+  values: [0.00015, 0.0022, 0.03, 0.106, 0.279, 0.5, 0.772, 0.921, 0.983, 1],
+};
+
+// Achievable fraction of link bandwidth for one collective of `bytes`: the spec's measured sweep, or its
+// large-message fraction times the common shape.
+export function collectiveEfficiency(e: HardwareEfficiency, bytes: number): number {
+  if (e.collectiveBySize) return lookupEfficiency(e.collectiveBySize, bytes);
+  return e.collective * lookupEfficiency(COLLECTIVE_SHAPE, bytes);
 }
 
 // Interpolate an efficiency table in log(size), clamped at both ends.

@@ -5,7 +5,8 @@
 // GShard 2020). Devices beyond tp·pp serve as data-parallel replicas.
 import type { DecoderModel, LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { UserError } from '../spec/errors.js';
-import { collectiveTime } from './collectives.js';
+import { collectiveTime, trafficFactor } from './collectives.js';
+import { collectiveEfficiency } from '../hardware/efficiency.js';
 import type { CollectiveKind } from '../model/op.js';
 
 export interface Layout {
@@ -71,13 +72,18 @@ export function hasInSwitchReduction(link: LinkSpec | undefined): boolean {
 }
 
 // Seconds of one collective on this hardware; a device with no link at all pays a PCIe-class 16 GB/s host path.
+// The efficiency depends on the message size (measured all-reduce sweeps, src/hardware/efficiency.ts), which
+// already carries the start-up latency of small messages, so no separate latency term is added on the
+// scale-up domain; the scale-out network adds its per-step latency.
 export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, group: number): number {
   if (group <= 1 || bytes <= 0) return 0;
   const l = linkFor(hw, group);
   const link: LinkSpec = l?.link ?? { bandwidthBytePerS: 16e9, latencyS: 10e-6 };
+  const bw = link.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, bytes);
   if (kind === 'allreduce' && l?.scope === 'scale_up' && hasInSwitchReduction(link)) {
-    // push to the switch and pull the reduced buffer: one buffer each way (full duplex), two latency steps
-    return 2 * link.latencyS + collectiveTime('p2p', bytes, 2, link, hw.efficiency.collective) - link.latencyS;
+    // push to the switch and pull the reduced buffer: one buffer each way (full duplex)
+    return bytes / bw;
   }
-  return collectiveTime(kind, bytes, group, link, hw.efficiency.collective);
+  if (l?.scope === 'scale_out') return collectiveTime(kind, bytes, group, link, bw / link.bandwidthBytePerS);
+  return (trafficFactor(kind, group) * bytes) / bw;
 }

@@ -124,7 +124,16 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   }
   eff.attention = fraction(ctx, ['efficiency', 'attention'], e.attention) ?? eff.attention;
   eff.vector = fraction(ctx, ['efficiency', 'vector'], e.vector) ?? eff.vector;
-  eff.collective = fraction(ctx, ['efficiency', 'collective'], e.collective) ?? eff.collective;
+  if (typeof e.collective === 'object' && e.collective !== null) {
+    // measured all-reduce efficiency by message size (nccl-tests sweep): the largest size is the large-message value
+    const t = await table(ctx, ['efficiency', 'collective'], e.collective);
+    if (t) {
+      eff.collectiveBySize = t;
+      eff.collective = t.values[t.values.length - 1]!;
+    }
+  } else {
+    eff.collective = fraction(ctx, ['efficiency', 'collective'], e.collective) ?? eff.collective;
+  }
   eff.kernelOverheadS = (await quantityAt(ctx, raw, ['efficiency', 'kernel_overhead'], 'seconds')) ?? eff.kernelOverheadS;
   if (e.source) eff.source = e.source;
   // 5. rules

@@ -92,7 +92,7 @@ export const hardwareSchema = {
         gemm_by_dtype: { type: 'object', additionalProperties: effTable },
         attention: { type: 'number' },
         vector: { type: 'number' },
-        collective: { type: 'number' },
+        collective: effTable,
         kernel_overhead: quantity,
         source: { type: 'string' },
       },

@@ -55,7 +55,8 @@ export interface HardwareEfficiency {
   gemmByDtype?: Partial<Record<Dtype, EfficiencyTable>>;
   attention: number; // fused attention relative to gemm peak
   vector: number; // elementwise / reductions relative to vector peak
-  collective: number; // achievable fraction of link bandwidth
+  collective: number; // achievable fraction of link bandwidth for large messages
+  collectiveBySize?: EfficiencyTable; // measured fraction by message size (bytes), when the spec gives one
   kernelOverheadS: number; // fixed per-kernel launch/sync overhead
   source?: string;
 }
