@@ -66,7 +66,7 @@ export function resolvePrecision(dtype: string, weights?: string, activations?: 
     actBytes: gemmDtype === 'fp32' || gemmDtype === 'tf32' ? 4 : 2,
     kvBytes: KV_BYTES[kv]!,
     weights: w,
-    activations: a,
+    activations: gemmDtype, // weight-only schemes (int4, q4_0, q8_0) multiply in fp16: report what the GEMMs take
     kvCache: kv,
   };
 }

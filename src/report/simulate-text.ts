@@ -2,6 +2,7 @@
 // with --verbose, per-op tables for prefill and decode.
 import type { SimulateResult } from '../sim/types.js';
 import { fmtFlops, fmtGB, fmtNumber, fmtSeconds, renderTable } from './format.js';
+import { itemOf } from './rows.js';
 
 export function renderSimulate(r: SimulateResult, verbose = false): string {
   const out: string[] = [];
@@ -12,7 +13,7 @@ export function renderSimulate(r: SimulateResult, verbose = false): string {
   out.push('');
   const m = r.memory;
   const rows: [string, string][] = [];
-  if (!m.fits) rows.push(['DOES NOT FIT', m.reason ?? '']);
+  if (!m.fits) out.push(`does not fit: ${m.reason ?? ''}`, '');
   if (r.family === 'decoder') {
     rows.push(['time to first token', fmtSeconds(r.ttft_s)]);
     rows.push(['time per output token', fmtSeconds(r.tpot_s)]);
@@ -21,14 +22,32 @@ export function renderSimulate(r: SimulateResult, verbose = false): string {
     rows.push(['prefill throughput', r.prefill_tok_s == null ? '—' : `${fmtNumber(r.prefill_tok_s)} tok/s`]);
   } else {
     rows.push(['latency', fmtSeconds(r.latency_s)]);
+    if (r.ttft_s != null) rows.push(['time to first token', fmtSeconds(r.ttft_s)]);
+    if (r.step_s != null) rows.push(['denoising step', fmtSeconds(r.step_s)]);
+    if (r.images_per_s != null) rows.push(['images per second', fmtNumber(r.images_per_s)]);
+    if (r.encoder_s != null) rows.push(['encoder', fmtSeconds(r.encoder_s)]);
+    if (r.decoder_s != null) rows.push(['decoder', fmtSeconds(r.decoder_s)]);
+    if (r.rtf != null) rows.push(['real-time factor', fmtNumber(r.rtf)]);
   }
-  if (r.energy_j_per_token != null) rows.push(['energy per token', `${fmtNumber(r.energy_j_per_token)} J`]);
-  if (r.cost_usd_per_mtok != null) rows.push(['cost per million tokens', `$${fmtNumber(r.cost_usd_per_mtok)}`]);
+  // energy_j_per_token / cost_usd_per_mtok are per output item of the family (token, image, window, run)
+  const item = itemOf(r.family);
+  if (r.energy_j_per_token != null) rows.push([`energy per ${item}`, `${fmtNumber(r.energy_j_per_token)} J${r.energy_source ? ` (${r.energy_source})` : ''}`]);
+  if (r.cost_usd_per_mtok != null) rows.push([`cost per million ${item}s`, `$${fmtNumber(r.cost_usd_per_mtok)}`]);
   rows.push(['memory per device', `${fmtGB(m.per_device_bytes)} of ${fmtGB(m.usable_bytes)} usable (${fmtGB(m.capacity_bytes)})`]);
   rows.push(['  weights', fmtGB(m.weights_bytes)]);
   rows.push(['  KV cache', fmtGB(m.kv_cache_bytes)]);
   rows.push(['  activations', fmtGB(m.activations_bytes)]);
-  out.push(renderTable(['', ''], rows).split('\n').slice(2).join('\n'));
+  const keyWidth = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) out.push(`${k.padEnd(keyWidth)}  ${v}`);
+  if (r.stages?.length) {
+    out.push('');
+    out.push(
+      renderTable(
+        ['stage', 'runs', 'latency', 'share'],
+        r.stages.map((st) => [st.model, fmtNumber(st.runs), fmtSeconds(st.latency_s), st.share == null ? '—' : `${(st.share * 100).toFixed(1)}%`]),
+      ),
+    );
+  }
   if (r.phases.length) {
     out.push('');
     out.push(
