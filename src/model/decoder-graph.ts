@@ -163,12 +163,17 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const wUp = (touched * mats * I * d * wb) / 8 / shards;
     const wDown = (touched * I * d * wb) / 8 / shards;
     const up = op('experts_up', 'gemm', (2 * pairs * mats * I * d) / shards, wUp + (pairs * (d + mats * I) * act) / shards, wUp, dt, moeLayers);
+    // one GEMM per touched expert on this device (grouped GEMM): with expert parallelism a device holds E/ep
+    // experts, with tensor parallelism every device holds a slice of each
+    const groups = Math.max(1, L.ep > 1 ? touched / L.ep : touched);
+    up.groups = groups;
     up.m = pairs / Math.max(1, touched);
     up.n = mats * I;
     up.k = d;
     ops.push(up); // [T·k/shards, (2)·I]
     ops.push(op('experts_act', 'elementwise', (4 * pairs * I) / shards, ((mats + 1) * pairs * I * act) / shards, 0, dt, moeLayers));
     const down = op('experts_down', 'gemm', (2 * pairs * I * d) / shards, wDown + (pairs * (I + d) * act) / shards, wDown, dt, moeLayers);
+    down.groups = groups;
     down.m = up.m;
     down.n = d;
     down.k = I;

@@ -13,6 +13,7 @@ export interface Op {
   weightBytes: number; // the part of `bytes` that is weights
   dtype: Dtype; // dtype of the compute (GEMM inputs)
   count: number; // how many times it runs per pass (e.g. layers)
+  groups?: number; // a grouped GEMM (MoE experts): independent GEMMs of flops/groups each; efficiency is per group
   m?: number; // GEMM shape [m, k] × [k, n]
   n?: number;
   k?: number;

@@ -48,13 +48,19 @@ export function gemmEfficiency(hw: NormalizedHardware, dtype: Dtype, flops: numb
   return lookupEfficiency(t, flops);
 }
 
+const MMA_TILE_ROWS = 64;
+
 export function opCost(op: Op, hw: NormalizedHardware): OpCost {
   let computeS: number;
   let dtype = op.dtype;
   if (op.kind === 'gemm' || op.kind === 'conv' || op.kind === 'attention') {
     const peak = matrixPeak(hw, op.dtype);
     dtype = peak.dtype;
-    const eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops);
+    // A grouped GEMM (MoE experts) schedules the tiles of all its groups together, so it fills the chip like one
+    // GEMM of the total size; each group's rows are padded to the 64-row MMA tile (Hopper wgmma is m64nNk16,
+    // PTX ISA §9.7.14; CUTLASS grouped GEMMs use ≥ 64-row tiles), which wastes (⌈m/64⌉·64 − m) rows.
+    let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops);
+    if (op.groups && op.m) eff *= op.m / (Math.ceil(op.m / MMA_TILE_ROWS) * MMA_TILE_ROWS);
     computeS = op.flops / (peak.flopPerS * eff);
   } else {
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
