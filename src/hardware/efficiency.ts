@@ -8,7 +8,11 @@ import type { EfficiencyTable, HardwareEfficiency } from '../spec/types.js';
 export function defaultMemoryEfficiency(technology: string): number {
   if (technology.startsWith('hbm')) return 0.85;
   if (technology.startsWith('gddr')) return 0.88;
-  if (technology.startsWith('lpddr')) return 0.75;
+  // LPDDR: measured copy/read bandwidth over the bus peak on unified-memory SoCs — DGX Spark 0.85 (antirez/ds4
+  // #773), Apple M1 0.82 and M2 Ultra 0.795 (chsasank/device-benchmarks @02b8262), M1 Max 0.775
+  // (philipturner/metal-benchmarks via ggml-org/llama.cpp PR #1642), Snapdragon 8 Gen 2 Adreno 0.83
+  // (ekondis/mixbench #46): 0.80 in the middle
+  if (technology.startsWith('lpddr')) return 0.8;
   return 0.75;
 }
 
@@ -29,15 +33,16 @@ export function gemmTable(large: number): EfficiencyTable {
 }
 
 // Large-GEMM fraction by class, where a spec gives no measurement:
-//  - datacenter GPUs: 0.75, the middle of the MAMF table (stas00/ml-engineering: H100 0.80, B200 0.78,
-//    Gaudi 3 0.74, MI300X 0.51 with tuning) — specs with their own measurement override it;
-//  - Apple GPUs under Metal: 0.65 of the GPU FP32-rate peak — llama.cpp Metal pp512 of LLaMA-7B Q4_0 reaches
-//    1030 tok/s on M1 Ultra (64-core, 21 TFLOP/s) and 886 tok/s on M4 Max (40-core, ~18 TFLOP/s), i.e.
-//    1.35e10 FLOP/token × rate = 0.66 and 0.65 of peak (ggml-org/llama.cpp discussion #4167);
-//  - phone/edge NPUs and other mobile parts: 0.5 (vendor-profiled prompt processing on Snapdragon NPUs lands at
-//    a third to a half of the quoted TOPS; conservative).
+//  - datacenter GPUs: 0.75, the middle of the measured large-GEMM fractions (stas00/ml-engineering MAMF table:
+//    H100 0.80, B200 0.78, Gaudi 3 0.74, MI250X 0.77, L40S 0.74; V100S 0.68) — specs with their own
+//    measurement override it;
+//  - Apple GPUs under Metal/MLX: 0.735, the median of measured matmul fractions (M1 0.54, M1 Pro 0.81, M2 Ultra
+//    0.735, M3 Max 0.90, M4 0.68: chsasank/device-benchmarks @02b8262 and PyTorch MPS sweeps in
+//    zzc0721/torch-performance-test-data @0785868);
+//  - phone/edge NPUs and other mobile parts: 0.5 — no NPU matmul micro-benchmark was found (unsourced, kept
+//    conservative: NPU TOPS figures are marketing peaks).
 function largeGemmFraction(cls: string, vendor?: string): number {
-  if (vendor === 'apple') return 0.65;
+  if (vendor === 'apple') return 0.735;
   if (cls === 'mobile' || cls === 'edge' || cls === 'laptop') return 0.5;
   return 0.75;
 }

@@ -111,7 +111,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   const [scaleUp, scaleOut, host] = [await link(ctx, raw, 'scale_up'), await link(ctx, raw, 'scale_out'), await link(ctx, raw, 'host')];
   // 4. efficiency: spec values over defaults
   const cls: string = raw.class ?? 'datacenter';
-  const eff = defaultEfficiency(technology, cls);
+  const eff = defaultEfficiency(technology, cls, raw.vendor);
   const e = raw.efficiency ?? {};
   eff.memory = fraction(ctx, ['efficiency', 'memory'], e.memory) ?? eff.memory;
   eff.gemm = (await table(ctx, ['efficiency', 'gemm'], e.gemm)) ?? eff.gemm;
