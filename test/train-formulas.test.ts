@@ -7,6 +7,11 @@ import { activationBytesPerToken, trainingMemory } from '../src/sim/training/mem
 import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
 import { planProblem } from '../src/sim/training/plan.js';
 import { gemmTable } from '../src/hardware/efficiency.js';
+import { defaultInterleave } from '../src/sim/training/schedule.js';
+import { layerForwardOps } from '../src/sim/training/layer-cost.js';
+import { searchTraining } from '../src/sim/training/search.js';
+import { trainFromArgs } from '../src/sim/training/from-args.js';
+import type { TrainResult } from '../src/sim/training/types.js';
 
 // GPT-style toy: h 64, 2 layers, 4 heads of 16, plain 4h FFN, LayerNorm, learned positions.
 const tiny: DecoderModel = {
@@ -52,7 +57,7 @@ describe('activation memory (Korthikanti et al. 2022 §4)', () => {
 
 describe('weights, gradients, optimizer (ZeRO paper: 2 + 2 + 12 bytes per parameter)', () => {
   const s = decoderShape(tiny);
-  const plan = { devices: 4, tp: 1, pp: 1, cp: 1, dp: 4, ep: 1, interleave: 1, seqLen: 128, globalBatch: 4, microBatch: 1 };
+  const plan = { devices: 4, tp: 1, pp: 1, cp: 1, dp: 4, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 128, globalBatch: 4, microBatch: 1 };
   const P = countParams(tiny).total;
   it('ZeRO 0 keeps 16 bytes per parameter on every replica', () => {
     const m = trainingMemory({ shape: s, plan, recompute: 'selective', zero: 0, capacityBytes: 80e9 });
@@ -93,7 +98,7 @@ describe('pipeline schedule (Narayanan et al. 2021 §2.2)', () => {
 describe('plan checks and fallbacks', () => {
   it('rejects splits that do not multiply to the device count or divide the heads', () => {
     const s = decoderShape(tiny);
-    const p = { devices: 8, tp: 8, pp: 1, cp: 1, dp: 1, ep: 1, interleave: 1, seqLen: 128, globalBatch: 8, microBatch: 1 };
+    const p = { devices: 8, tp: 8, pp: 1, cp: 1, dp: 1, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 128, globalBatch: 8, microBatch: 1 };
     expect(planProblem(p, s)).toMatch(/heads/);
     expect(planProblem({ ...p, tp: 2, dp: 2 }, s)).toMatch(/must equal --devices/);
     expect(planProblem({ ...p, tp: 2, dp: 4, globalBatch: 6 }, s)).toMatch(/multiple of dp/);
@@ -117,5 +122,80 @@ describe('plan checks and fallbacks', () => {
     // executed FLOPs = 3 × forward; forward = 2·(N − embedding tables + tied head)·tokens + attention
     expect(r.hardware_flops_per_step).toBeGreaterThan(0.9 * r.model_flops_per_step);
     expect(r.hardware_flops_per_step).toBeLessThan(1.1 * r.model_flops_per_step);
+  });
+});
+
+describe('pipeline schedules: defaults, DualPipe, interleaving (src/sim/training/schedule.ts)', () => {
+  it('default v: the largest divisor of ⌈L/pp⌉ leaving ≥ 2 layers per chunk (NVIDIA recipes: 405B PP8 → VP8, DeepSeek-V3 PP8 → VP4)', () => {
+    expect(defaultInterleave(126, 8)).toBe(8);
+    expect(defaultInterleave(61, 8)).toBe(4);
+    expect(defaultInterleave(126, 16)).toBe(4);
+    expect(defaultInterleave(96, 16)).toBe(3);
+    expect(defaultInterleave(2, 2)).toBe(1);
+    expect(defaultInterleave(126, 1)).toBe(1);
+  });
+  const deep = { ...tiny, layers: 16 };
+  const base = { devices: 4, pp: 4, seqLen: 128, microBatch: 1 };
+  it('dense model with enough layers and micro-batches defaults to interleaved; too few micro-batches → 1F1B', () => {
+    const r = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 8 }));
+    expect(r.schedule).toBe('interleaved');
+    expect(r.interleave).toBe(2);
+    const few = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 2 }));
+    expect(few.schedule).toBe('1f1b');
+  });
+  it('default global batch keeps at least 2·pp micro-batches per pipeline', () => {
+    const r = simulateTraining(buildTrainRequest(deep, hw, { devices: 8, pp: 8, seqLen: 128 }));
+    expect(r.micro_batches).toBeGreaterThanOrEqual(16);
+  });
+  it('interleaved PP sends hide behind compute; plain 1F1B sends block', () => {
+    const i = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: 'interleaved' }));
+    const p = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: '1f1b' }));
+    expect(p.breakdown.pp_p2p_s).toBeGreaterThan(0);
+    // v = 2 boundaries per micro-batch, minus the compute they hide behind
+    expect(i.interleave).toBe(2);
+    expect(i.breakdown.pp_p2p_s).toBeCloseTo(Math.max(0, 2 * p.breakdown.pp_p2p_s - i.breakdown.compute_s), 12);
+    expect(i.breakdown.pp_p2p_s).toBeLessThan(2 * p.breakdown.pp_p2p_s);
+  });
+  it('DualPipe bubble (p/2 − 1)(F&B + B − 3W) is smaller than 1F1B (p − 1)(F + B), zero at pp 2', () => {
+    const d = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: 'dualpipe' }));
+    const p = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: '1f1b' }));
+    expect(d.breakdown.pp_bubble_s).toBeGreaterThan(0);
+    expect(d.breakdown.pp_bubble_s).toBeLessThan(p.breakdown.pp_bubble_s / 3); // (1 · ≲2 slots) vs 3 slots
+    const two = simulateTraining(buildTrainRequest(deep, hw, { devices: 2, pp: 2, seqLen: 128, globalBatch: 8, schedule: 'dualpipe' }));
+    expect(two.breakdown.pp_bubble_s).toBe(0);
+  });
+  it('DualPipe holds two stages per device (report Table 2: parameters 2×) and pp + 1 micro-batches of activations', () => {
+    const d = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: 'dualpipe', zero: 0 }));
+    const p = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: '1f1b', zero: 0 }));
+    expect(d.memory.weights_bytes).toBeGreaterThan(1.5 * p.memory.weights_bytes);
+    expect(d.memory.activations_bytes).toBeGreaterThan(p.memory.activations_bytes);
+  });
+  it('rejects schedules the split cannot run', () => {
+    expect(() => buildTrainRequest(deep, hw, { devices: 3, pp: 3, seqLen: 128, globalBatch: 6, schedule: 'dualpipe' })).toThrow(/even pp/);
+    expect(() => buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: 'pipedream' })).toThrow(/--schedule must be/);
+    expect(() => buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: '1f1b', interleave: 2 })).toThrow(/1f1b/);
+  });
+  it('--search tries interleaved and DualPipe schedules', () => {
+    const { configs } = searchTraining(deep, hw, { devices: 4, seqLen: 128, globalBatch: 16, dtype: 'bf16', zero: 1, pp: 4, tp: 1, microBatch: 1, recompute: 'selective', top: 50 });
+    const kinds = new Set(configs.map((c) => c.schedule));
+    expect(kinds.has('interleaved')).toBe(true);
+    expect(kinds.has('dualpipe')).toBe(true);
+    expect(kinds.has('1f1b')).toBe(true);
+  });
+});
+
+describe('fp8 training', () => {
+  it('casts every fp8 GEMM input once (a memory-bound op) and keeps attention in bf16', () => {
+    const s = decoderShape(tiny);
+    const p = { devices: 1, tp: 1, pp: 1, cp: 1, dp: 1, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 128, globalBatch: 1, microBatch: 1 };
+    const ops = layerForwardOps(s, p, false, 'fp8');
+    expect(ops.find((o) => o.name === 'fp8_cast')).toBeDefined();
+    expect(ops.find((o) => o.kind === 'attention')!.dtype).toBe('bf16');
+    expect(layerForwardOps(s, p, false, 'bf16').find((o) => o.name === 'fp8_cast')).toBeUndefined();
+  });
+  it('gpu_hours is in --json whenever --tokens is given', async () => {
+    const r = (await trainFromArgs('train --model gpt3-175b --hardware h800-sxm --devices 64 --tp 8 --pp 8 --dtype fp8 --tokens 1e9 --json'.split(' '))) as TrainResult;
+    expect(r.gpu_hours).toBeCloseTo((r.total_s! * 64) / 3600, 6);
+    expect(r.gemm_dtype).toBe('fp8');
   });
 });

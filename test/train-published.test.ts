@@ -1,6 +1,8 @@
 // `hwperf train` against published training runs (validation rows C009, C016 and held-out ones), with sources.
-// Nothing is fitted: efficiencies come from the hardware YAML (GEMM fraction, collective fraction) and each run uses
-// the configuration its source states (plain 1F1B where the source gives no interleaving factor).
+// Nothing is fitted: efficiencies come from the hardware YAML (GEMM table by size, collective table by message size)
+// and each run uses the configuration its source states, with the default schedule where the source names none
+// (src/sim/training/schedule.ts: interleaved with ≥ 2 layers per chunk for dense models — Llama 3 §3.3.2 says it
+// interleaves without giving V; DualPipe for an MoE with ep > 1 on an even pp — DeepSeek-V3 §3.2.1).
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import type { DecoderModel } from '../src/spec/types.js';
@@ -17,6 +19,7 @@ interface Row {
   id: string;
   source: string;
   metric: string;
+  target: boolean; // in the issue-5 target set (MAPE); the 2021 Megatron rows are documented only
   eval: () => { predicted: number; expected: number };
 }
 
@@ -31,6 +34,7 @@ function megatron(id: string, m: DecoderModel, tp: number, pp: number, gpus: num
     id,
     source,
     metric: 'achieved_flops_per_device',
+    target: false,
     eval: () => {
       const r = run(m, 'a100-sxm4-80gb', { devices: gpus, tp, pp, seqLen: s, globalBatch: batch, recompute: 'full' });
       return { predicted: r.achieved_flops_per_device, expected: (tflops * 1e12 * r.flops_per_token) / theirsPerToken };
@@ -51,18 +55,21 @@ const ROWS: Row[] = [
     id: 'C009 Llama 3 405B, 8192 H100, TP8 PP16 DP64, seq 8192, 16M tokens',
     source: L3,
     metric: 'achieved_flops_per_device',
+    target: true,
     eval: () => ({ predicted: run('llama-3.1-405b', 'h100-sxm', { devices: 8192, tp: 8, pp: 16, dp: 64, seqLen: 8192, globalBatch: 2048 }).achieved_flops_per_device, expected: 430e12 }),
   },
   {
     id: 'Llama 3 405B, 16384 H100, TP8 PP16 DP128, seq 8192 (held out)',
     source: L3,
     metric: 'achieved_flops_per_device',
+    target: true,
     eval: () => ({ predicted: run('llama-3.1-405b', 'h100-sxm', { devices: 16384, tp: 8, pp: 16, dp: 128, seqLen: 8192, globalBatch: 2048 }).achieved_flops_per_device, expected: 400e12 }),
   },
   {
     id: 'Llama 3 405B, 16384 H100, TP8 CP16 PP16 DP8, seq 131072 (held out)',
     source: L3,
     metric: 'achieved_flops_per_device',
+    target: true,
     eval: () => ({ predicted: run('llama-3.1-405b', 'h100-sxm', { devices: 16384, tp: 8, pp: 16, cp: 16, dp: 8, seqLen: 131072, globalBatch: 128 }).achieved_flops_per_device, expected: 380e12 }),
   },
   {
@@ -70,6 +77,7 @@ const ROWS: Row[] = [
     id: 'DeepSeek-V3 pre-training, 14.8T tokens on 2048 H800 (held out)',
     source: 'DeepSeek-AI 2024, "DeepSeek-V3 Technical Report", arXiv 2412.19437, Table 1: 2,664K H800 GPU-hours pre-training',
     metric: 'gpu_hours',
+    target: true,
     eval: () => ({ predicted: run('deepseek-v3', 'h800-sxm', { devices: 2048, tp: 1, pp: 16, ep: 64, seqLen: 4096, globalBatch: 15360, dtype: 'fp8', tokens: 14.8e12 }).gpu_hours!, expected: 2.664e6 }),
   },
   {
@@ -78,6 +86,7 @@ const ROWS: Row[] = [
     id: 'GPT-4 (rumoured 1.8T MoE), 13T tokens on ~25k A100 (held out, estimate)',
     source: 'SemiAnalysis, "GPT-4 Architecture, Infrastructure, Training Dataset, Costs…", Jul 2023 (RUMOUR): 90–100 days',
     metric: 'total_s',
+    target: true,
     eval: () => ({ predicted: run('gpt4-moe-1.8t', 'a100-sxm4-80gb', { devices: 24960, tp: 4, pp: 15, ep: 16, seqLen: 8192, globalBatch: 7488, tokens: 13e12 }).total_s!, expected: 95 * 86400 }),
   },
   megatron('Megatron GPT 18B, 256 A100, TP8 (held out)', gpt(6144, 48, 40), 8, 1, 256, 1024, 135, T1),
@@ -91,12 +100,41 @@ const ROWS: Row[] = [
   megatron('Megatron GPT-3 175B, 1536 A100 (held out)', lib.models['gpt3-175b'] as DecoderModel, 8, 12, 1536, 1536, 141, T2),
 ];
 
+// The table as of this revision (predicted / published − 1; + = predicted faster or more). Per-row tolerance: the
+// Llama 3 rows ±15% (C009 is the issue's ±15% row); the MoE rows and the 2021 Megatron rows only the ±2× bound.
+//
+// | row                                   | published            | predicted     | error  |
+// |---------------------------------------|----------------------|---------------|--------|
+// | C009 Llama 3 405B, 8,192 H100         | 430 TFLOP/s per GPU  | 488 TFLOP/s   | +13.4% |
+// | Llama 3 405B, 16,384 H100, DP128      | 400 TFLOP/s          | 432 TFLOP/s   |  +8.0% |
+// | Llama 3 405B, 16,384 H100, CP16 128K  | 380 TFLOP/s          | 413 TFLOP/s   |  +8.6% |
+// | DeepSeek-V3, 14.8T tokens, 2,048 H800 | 2.664M GPU-hours     | 1.72M         | −35.3% |
+// | GPT-4 (rumour), 13T tokens, ~25k A100 | ~95 days             | 60.5 days     | −36.3% |
+// | Megatron 2021 (9 rows, documented)    | 135–163 TFLOP/s      | —             | +0…+29%|
+//
+// Target set (C009 + the four held-out rows): MAPE 20.3%; the four held-out rows alone 22.0% — the issue's ≤ 20% is
+// NOT met. Both MoE rows come out too fast: DeepSeek-V3's step is bound by its all-to-all even with DualPipe (the
+// 4-node routing cap is not in the spec), and its multi-token-prediction module (an extra MoE layer + output head per
+// token, excluded from the 671B spec) is not priced; GPT-4's 90–100 days include failures and restarts (SemiAnalysis
+// blames much of its 32–36% MFU on them). The Megatron 2021 rows run fast because the GEMM tables are 2023 cuBLASLt
+// sweeps and attention is priced as FlashAttention.
+const TOLERANCE: Record<string, number> = { C009: 0.15, L16k: 0.15, L128k: 0.15 };
+
 describe('published training rows', () => {
   const results = ROWS.map((r) => ({ row: r, ...r.eval() }));
   const err = (x: { predicted: number; expected: number }) => x.predicted / x.expected - 1;
+  const byKey = (k: string) => results[{ C009: 0, L16k: 1, L128k: 2 }[k]!]!;
 
   it('C009: Llama 3 405B on 8192 H100 ≈ 430 TFLOP/s per GPU within 15% (Llama 3 paper Table 4)', () => {
     expect(Math.abs(err(results[0]!))).toBeLessThan(0.15);
+  });
+
+  it.each(Object.entries(TOLERANCE))('Llama 3 Table 4 row %s within its tolerance', (k, tol) => {
+    expect(Math.abs(err(byKey(k)))).toBeLessThan(tol);
+  });
+
+  it('Llama 3 throughput falls from 8,192 to 16,384 GPUs (fewer micro-batches per pipeline: larger bubble)', () => {
+    expect(results[1]!.predicted).toBeLessThan(results[0]!.predicted);
   });
 
   it.each(results.map((x) => [x.row.id, x] as const))('%s: within 2×', (_id, x) => {
@@ -105,18 +143,22 @@ describe('published training rows', () => {
   });
 
   const mapeOf = (xs: typeof results) => xs.reduce((a, x) => a + Math.abs(err(x)), 0) / xs.length;
-  it('MAPE over all rows < 30% (regression guard)', () => {
+  const target = results.filter((x) => x.row.target);
+  it('target set (C009 + held-out Llama 3, DeepSeek-V3, GPT-4): MAPE ≤ 22% (measured 20.3%; issue target 20% not met, see the table)', () => {
     const table = results.map((x) => `${x.row.id.padEnd(72)} ${x.row.metric.padEnd(26)} ${(err(x) * 100).toFixed(1).padStart(6)}%`);
-    if (process.env.HWPERF_SHOW) console.log(`${table.join('\n')}\nMAPE ${(mapeOf(results) * 100).toFixed(1)}%`);
-    expect(mapeOf(results)).toBeLessThan(0.3);
+    if (process.env.HWPERF_SHOW) console.log(`${table.join('\n')}\nMAPE all ${(mapeOf(results) * 100).toFixed(1)}%, target set ${(mapeOf(target) * 100).toFixed(1)}%`);
+    expect(target.length).toBe(5);
+    expect(mapeOf(target)).toBeLessThanOrEqual(0.22);
   });
-  // KNOWN GAP (target from issue 5): measured 25.7% over all rows with the shared GEMM table of this tree (20.9% with the
-  // previous one). Megatron 2021 rows run 16–34% fast (the engine
-  // prices attention as FlashAttention with 2023 GEMM efficiencies); Llama 3 at 16k GPUs runs 25% slow (Meta's
-  // interleaving factor is not published, plain 1F1B assumed); DeepSeek-V3 +41% GPU-hours (DualPipe hides the EP
-  // all-to-all, which the engine does not overlap). Flip to `it` when the gap closes.
-  it.fails('MAPE over all rows ≤ 20% (target)', () => {
-    expect(mapeOf(results)).toBeLessThanOrEqual(0.2);
+  it('all rows, Megatron 2021 included: MAPE ≤ 23% (measured 20.7%)', () => {
+    expect(mapeOf(results)).toBeLessThanOrEqual(0.23);
+  });
+  it('DeepSeek-V3 runs DualPipe by default, and DualPipe beats plain 1F1B on it', () => {
+    const o = { devices: 2048, tp: 1, pp: 16, ep: 64, seqLen: 4096, globalBatch: 15360, dtype: 'fp8', tokens: 14.8e12 };
+    const d = run('deepseek-v3', 'h800-sxm', o);
+    expect(d.schedule).toBe('dualpipe');
+    const plain = run('deepseek-v3', 'h800-sxm', { ...o, schedule: '1f1b' });
+    expect(plain.gpu_hours!).toBeGreaterThan(1.2 * d.gpu_hours!);
   });
 });
 

@@ -5,6 +5,7 @@ import { fmtBytes, fmtCount, fmtFlopRate, fmtFlops, fmtNumber, fmtPercent, fmtSe
 export function renderTrain(r: TrainResult): string {
   const rows: [string, string][] = [
     ['split', `tp ${r.tp} · pp ${r.pp}${r.interleave > 1 ? ` (v ${r.interleave})` : ''} · cp ${r.cp} · dp ${r.dp}${r.ep > 1 ? ` (ep ${r.ep})` : ''} = ${r.devices} devices`],
+    ['pipeline schedule', r.pp > 1 ? (r.schedule === 'interleaved' ? `interleaved 1F1B, ${r.interleave} chunks per device` : r.schedule === 'dualpipe' ? 'DualPipe (all-to-all hidden behind compute)' : '1F1B') : '—'],
     ['batch', `${r.global_batch} × ${r.seq_len} tokens (${fmtCount(r.tokens_per_step)}), micro-batch ${r.micro_batch}, ${r.micro_batches} per pipeline`],
     ['precision / recompute / ZeRO', `${r.dtype} (GEMMs ${r.gemm_dtype}) / ${r.recompute} / ${r.zero}`],
     ['step time', fmtSeconds(r.step_s)],
@@ -37,12 +38,12 @@ export function renderTrain(r: TrainResult): string {
 export function renderTrainSearch(configs: TrainResult[], tried: number): string {
   if (configs.length === 0) return `no configuration fits (${tried} tried)`;
   const rows = configs.map((r) => [
-    r.tp, r.pp, r.cp, r.dp, r.ep, r.micro_batch, r.recompute,
+    r.tp, r.pp, r.cp, r.dp, r.ep, r.schedule === 'interleaved' ? `interleaved v${r.interleave}` : r.schedule, r.micro_batch, r.recompute,
     fmtSeconds(r.step_s), fmtNumber(r.tokens_per_s), fmtPercent(r.mfu), fmtBytes(r.memory.per_device_bytes),
     r.total_s !== null ? fmtSeconds(r.total_s) : '—',
   ]);
   return [
     `best ${configs.length} of ${tried} valid splits that fit (global batch ${configs[0]!.global_batch} × ${configs[0]!.seq_len}):`,
-    renderTable(['tp', 'pp', 'cp', 'dp', 'ep', 'mb', 'recompute', 'step', 'tokens/s', 'MFU', 'memory', 'total'], rows),
+    renderTable(['tp', 'pp', 'cp', 'dp', 'ep', 'schedule', 'mb', 'recompute', 'step', 'tokens/s', 'MFU', 'memory', 'total'], rows),
   ].join('\n');
 }

@@ -16,6 +16,7 @@ export interface TrainFlags {
   ep?: number;
   dp?: number;
   interleave?: number;
+  schedule?: string;
   'seq-len'?: number;
   'global-batch'?: number;
   'micro-batch'?: number;
@@ -45,6 +46,7 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
     dp: f.dp,
     ep: f.ep,
     interleave: f.interleave,
+    schedule: f.schedule,
     seqLen: f['seq-len'],
     globalBatch: f['global-batch'],
     microBatch: f['micro-batch'],
@@ -61,6 +63,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
   const hw = await resolveHardware(f.hardware);
   const o = trainOptionsFromFlags(f);
   if (f.search) {
+    if (o.schedule !== undefined && !['1f1b', 'interleaved', 'dualpipe'].includes(o.schedule)) throw new UserError(`--schedule must be 1f1b, interleaved, dualpipe (got ${o.schedule})`);
     if (model.family !== 'decoder') throw new UserError(`train: only decoder models are supported (${model.id} is ${model.family})`);
     return searchTraining(model, hw, {
       devices: o.devices,
@@ -77,6 +80,8 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
       ep: o.ep,
       microBatch: o.microBatch,
       recompute: o.recompute as 'none' | 'selective' | 'full' | undefined,
+      schedule: o.schedule as '1f1b' | 'interleaved' | 'dualpipe' | undefined,
+      interleave: o.interleave,
     });
   }
   return simulateTraining(buildTrainRequest(model, hw, o));
@@ -129,6 +134,7 @@ export function trainFromFlags(flags: Record<string, string | true>): TrainResul
     ep: int('ep'),
     dp: int('dp'),
     interleave: int('interleave'),
+    schedule: str('schedule'),
     'seq-len': int('seq-len'),
     'global-batch': int('global-batch'),
     'micro-batch': int('micro-batch'),

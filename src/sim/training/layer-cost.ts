@@ -16,9 +16,17 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
   const h = s.hidden;
   const eb = gemmDtype === 'fp8' ? 1 : 2; // GEMM operand bytes
   const ops: Op[] = [];
+  // fp8 GEMMs read inputs quantized just before them (Transformer Engine cast/cast-transpose kernels; DeepSeek-V3
+  // report §3.3.2: activations quantized per 1×128 tile online): one memory-bound pass per GEMM input, bf16 read,
+  // fp8 written. Counted per element of every fp8 GEMM's activation input.
+  let castElems = 0;
+  const lin = (name: string, m: number, n: number, k: number, count = 1) => {
+    ops.push(linear(name, m, n, k, gemmDtype, eb, eb, count));
+    if (gemmDtype === 'fp8') castElems += m * k * count;
+  };
   // attention projections: QKV (or MLA down/up projections) column-parallel, output row-parallel
   const outParams = s.vDim * h;
-  ops.push(linear('qkv', T, (s.attnParams - outParams) / h / t, h, gemmDtype, eb, eb));
+  lin('qkv', T, (s.attnParams - outParams) / h / t, h);
   // core attention, causal: each query sees s/2 keys on average → 2·(s/2)·(d_qk + d_v) FLOP per head per token
   // (FlashAttention: Dao et al. 2022; reads Q, K, V, writes O once)
   const vKv = s.kvDim === s.qDim ? s.vDim : s.kvDim;
@@ -31,10 +39,10 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
     dtype: 'bf16', // attention stays bf16 in fp8 recipes (DeepSeek-V3 report §3.3.1; Transformer Engine default)
     count: 1,
   });
-  ops.push(linear('attn_out', T, h, s.vDim / t, gemmDtype, eb, eb));
+  lin('attn_out', T, h, s.vDim / t);
   const ffn = (name: string, rows: number, f: number, count: number) => {
-    ops.push(linear(`${name}_in`, rows, ((s.gated ? 2 : 1) * f) / t, h, gemmDtype, eb, eb, count));
-    ops.push(linear(`${name}_out`, rows, h, f / t, gemmDtype, eb, eb, count));
+    lin(`${name}_in`, rows, ((s.gated ? 2 : 1) * f) / t, h, count);
+    lin(`${name}_out`, rows, h, f / t, count);
   };
   let actElems: number;
   if (!moe) {
@@ -56,15 +64,17 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
   // rotary on q and k, the FFN activation (gated: read 2f, write f; plain: read f, write f); sharded by tp (SP).
   const elems = (T * (4 * h + 6 * h + 2 * (s.qDim + s.kvDim)) + actElems * (s.gated ? 3 : 2)) / t;
   ops.push(elementwise('norms_residual_act', elems, 2, 2, 'bf16'));
+  if (castElems > 0) ops.push(elementwise('fp8_cast', castElems, 2, 3, 'bf16'));
   return ops;
 }
 
-// LM head + cross-entropy for one micro-batch (vocab-parallel over tp: Megatron-LM §3).
-export function headForwardOps(s: DecoderShape, p: PlanShape, gemmDtype: Dtype): Op[] {
+// LM head + cross-entropy for one micro-batch (vocab-parallel over tp: Megatron-LM §3). The head stays bf16 in fp8
+// recipes (DeepSeek-V3 report §3.3: "the embedding module, the output head, MoE gating modules, normalization
+// operators, and attention operators" keep their original precision; Megatron's output layer is not a TE fp8 layer).
+export function headForwardOps(s: DecoderShape, p: PlanShape, _gemmDtype: Dtype): Op[] {
   const T = (p.microBatch * p.seqLen) / p.cp;
-  const eb = gemmDtype === 'fp8' ? 1 : 2;
   return [
-    linear('lm_head', T, s.vocab / p.tp, s.hidden, gemmDtype, eb, eb),
+    linear('lm_head', T, s.vocab / p.tp, s.hidden, 'bf16', 2, 2),
     elementwise('cross_entropy', (T * s.vocab) / p.tp, 5, 8, 'fp32'), // fp32 logits: read + write
   ];
 }

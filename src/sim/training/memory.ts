@@ -62,8 +62,10 @@ export function trainingMemory(i: MemoryInput): TrainMemory {
   // 1. parameters on the peak device (stage 0 holds the input embedding; with pp = 1 also the head)
   const body = s.paramsDense - s.paramsEmbedding - s.paramsHead;
   const ends = p.pp === 1 ? s.paramsEmbedding + s.paramsHead : Math.max(s.paramsEmbedding, s.paramsHead);
-  const denseParams = (body / p.pp + ends) / p.tp;
-  const expertParams = s.paramsExpert / (p.tp * p.pp * p.ep);
+  // DualPipe holds two stages per device, i and p−1−i (DeepSeek-V3 report Table 2: "Parameter 2×").
+  const copies = p.schedule === 'dualpipe' ? 2 : 1;
+  const denseParams = (copies * (body / p.pp) + ends) / p.tp;
+  const expertParams = (copies * s.paramsExpert) / (p.tp * p.pp * p.ep);
   // 2. ZeRO (Rajbhandari et al. 2020 §5): stage 1 shards optimizer state, 2 also gradients, 3 also weights, over
   //    the data-parallel group (dp·cp for dense parameters; dp·cp/ep replicas for expert parameters).
   const dDense = p.dp * p.cp;
@@ -75,8 +77,9 @@ export function trainingMemory(i: MemoryInput): TrainMemory {
   const optimizer = bytes(OPTIMIZER_BYTES, 1);
   // 3. activations: 1F1B keeps up to p micro-batches in flight on stage 0, each through L/p layers (Korthikanti
   //    §4.2.3: the first stage stores p·(L/p) = L layers' worth); interleaving multiplies by 1 + (p−1)/(p·v).
+  //    DualPipe keeps pp + 1 micro-batches' activations (DeepSeek-V3 report Table 2).
   const m = microBatchesPerPipeline(p);
-  const inFlight = Math.min(p.pp, m);
+  const inFlight = p.schedule === 'dualpipe' ? Math.min(p.pp + 1, m) : Math.min(p.pp, m);
   const interleaveFactor = p.pp > 1 && p.interleave > 1 ? 1 + (p.pp - 1) / (p.pp * p.interleave) : 1;
   const perLayer = (moe: boolean) => layerActivationBytes(s, p, i.recompute, moe, { dropout: i.dropout });
   const avgLayer = (s.denseLayers * perLayer(false) + s.moeLayers * perLayer(true)) / s.layers;

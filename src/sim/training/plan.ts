@@ -4,6 +4,7 @@
 // ranks span more devices than the scale-up domain (NVLink island) crosses the scale-out network.
 import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
 import type { DecoderShape } from './shapes.js';
+import type { Schedule } from './types.js';
 
 export interface PlanShape {
   devices: number;
@@ -13,6 +14,7 @@ export interface PlanShape {
   dp: number;
   ep: number;
   interleave: number;
+  schedule: Schedule;
   seqLen: number;
   globalBatch: number;
   microBatch: number;
@@ -38,6 +40,19 @@ export function planProblem(p: PlanShape, s: DecoderShape): string | null {
     return `global batch ${p.globalBatch} must be a multiple of dp·micro-batch = ${p.dp * p.microBatch}`;
   }
   if (p.interleave > 1 && p.pp === 1) return '--interleave needs pp > 1';
+  if (p.schedule === '1f1b' && p.interleave > 1) return `--schedule 1f1b runs one stage per device (got --interleave ${p.interleave})`;
+  if (p.schedule === 'interleaved' && p.pp > 1 && microBatchesPerPipeline(p) < p.pp) {
+    // Megatron-LM's interleaved schedule needs at least pp micro-batches in flight (megatron/core/pipeline_parallel/schedules.py)
+    return `the interleaved schedule needs at least pp = ${p.pp} micro-batches per pipeline (got ${microBatchesPerPipeline(p)})`;
+  }
+  if (p.schedule === 'dualpipe') {
+    // DualPipe runs micro-batches from both ends of the pipeline: pp and the micro-batch count must be even and there
+    // must be at least pp of them (DeepSeek-V3 report §3.2.1; github deepseek-ai/DualPipe)
+    if (p.pp < 2 || p.pp % 2 !== 0) return `--schedule dualpipe needs an even pp ≥ 2 (got ${p.pp})`;
+    if (p.interleave > 1) return '--schedule dualpipe does not take --interleave';
+    const m = microBatchesPerPipeline(p);
+    if (m % 2 !== 0 || m < p.pp) return `--schedule dualpipe needs an even number of micro-batches ≥ pp = ${p.pp} (got ${m})`;
+  }
   return null;
 }
 

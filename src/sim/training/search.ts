@@ -1,10 +1,12 @@
-// `hwperf train --search`: try the valid (TP, PP, CP, DP, EP, micro-batch, recompute) splits of a device count and
-// keep the fastest ones that fit. Pure: every candidate goes through simulateTraining.
+// `hwperf train --search`: try the valid (TP, PP, CP, DP, EP, micro-batch, recompute, schedule) splits of a device
+// count and keep the fastest ones that fit. Schedules: plain 1F1B, interleaved with every v that divides a device's
+// layer slots (./schedule.ts), and DualPipe. Pure: every candidate goes through simulateTraining.
 import type { NormalizedHardware, DecoderModel } from '../../spec/types.js';
 import { decoderShape } from './shapes.js';
 import { planProblem } from './plan.js';
 import { planOf, simulateTraining, DEFAULT_TOKENS_PER_STEP } from './train.js';
-import type { Recompute, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
+import { layerSlots } from './schedule.js';
+import type { Recompute, Schedule, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
 
 export interface SearchOptions {
   devices: number;
@@ -22,6 +24,8 @@ export interface SearchOptions {
   ep?: number;
   microBatch?: number;
   recompute?: Recompute;
+  schedule?: Schedule;
+  interleave?: number;
 }
 
 const divisors = (n: number) => {
@@ -29,6 +33,17 @@ const divisors = (n: number) => {
   for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
   return out;
 };
+
+function schedulesFor(pp: number, layers: number, o: SearchOptions): { schedule: Schedule; interleave: number }[] {
+  if (pp === 1) return [{ schedule: '1f1b', interleave: 1 }];
+  if (o.schedule === '1f1b' || o.schedule === 'dualpipe') return [{ schedule: o.schedule, interleave: 1 }];
+  const out: { schedule: Schedule; interleave: number }[] = [];
+  const slots = layerSlots(layers, pp);
+  if (o.interleave !== undefined) return [{ schedule: o.interleave > 1 ? 'interleaved' : (o.schedule ?? '1f1b'), interleave: o.interleave }];
+  if (o.schedule === undefined) out.push({ schedule: '1f1b', interleave: 1 }, { schedule: 'dualpipe', interleave: 1 });
+  for (let v = 2; v <= slots; v++) if (slots % v === 0 && pp * v <= layers) out.push({ schedule: 'interleaved', interleave: v });
+  return out;
+}
 
 export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: SearchOptions): { configs: TrainResult[]; tried: number } {
   const s = decoderShape(model);
@@ -54,7 +69,8 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
         const eps = o.ep ? [o.ep] : s.moeLayers > 0 ? divisors(dp * cp).filter((e) => s.experts % e === 0) : [1];
         for (const ep of eps)
           for (const microBatch of mbs)
-            for (const recompute of recomputes) {
+            for (const recompute of recomputes)
+              for (const { schedule, interleave } of schedulesFor(pp, s.layers, o)) {
               const req: TrainRequest = {
                 model,
                 hardware: hw,
@@ -64,7 +80,8 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
                 cp,
                 dp,
                 ep,
-                interleave: 1,
+                interleave,
+                schedule,
                 seqLen: o.seqLen,
                 globalBatch,
                 microBatch,

@@ -1,11 +1,16 @@
 // One optimizer step of a TP × CP × PP × DP (+EP) training run:
 //
 //   layer ops ──opCost──▶ fwd/bwd per layer ──+ TP/CP/EP comm──▶ per micro-batch per stage
-//        ──1F1B (+ bubble (p−1)/(v·m))──▶ pipeline time ──+ exposed DP sync + optimizer──▶ step_s
+//        ──schedule (1F1B, interleaved, DualPipe) + bubble──▶ pipeline time ──+ exposed DP sync + optimizer──▶ step_s
 //
-// Communication is priced by src/sim/collectives.ts on the link each group lands on (./plan.ts).
+// Communication is priced by src/sim/collectives.ts on the link each group lands on (./plan.ts), at the measured
+// fraction of link bandwidth for that message size (src/hardware/efficiency.ts collectiveEfficiency, the same
+// per-hardware tables simulate's commSeconds uses).
 import type { Dtype, NormalizedHardware } from '../../spec/types.js';
+import type { CollectiveKind } from '../../model/op.js';
+import type { LinkSpec } from '../../spec/types.js';
 import { collectiveTime } from '../collectives.js';
+import { collectiveEfficiency } from '../../hardware/efficiency.js';
 import type { DecoderShape } from './shapes.js';
 import { groupLinks, microBatchesPerPipeline, type PlanShape } from './plan.js';
 import { headForwardOps, layerForwardOps, passCost, type PassCost } from './layer-cost.js';
@@ -19,6 +24,11 @@ const BUCKET_PARAMS = 40e6;
 // Adam's update streams per parameter: read fp32 master, m, v and the gradient, write master, m, v and the bf16 copy
 // (4+4+4+2 read, 4+4+4+2 written).
 const ADAM_BYTES_PER_PARAM = 28;
+// DualPipe overlaps the all-to-all with compute by giving the dispatch/combine kernels 20 of the H800's 132 SMs
+// (DeepSeek-V3 report §3.2.2); the compute of an overlapped chunk runs on the rest. Other devices: the same 20 units
+// of their `units` count (SMs, CUs), or the same 15% share when the spec gives none.
+const A2A_COMM_UNITS = 20;
+const A2A_COMM_SHARE_DEFAULT = 20 / 132;
 
 export interface StepInput {
   shape: DecoderShape;
@@ -47,8 +57,12 @@ function addPass(a: PassCost, b: PassCost, k = 1): PassCost {
 
 export function stepTime(i: StepInput): StepResult {
   const { shape: s, plan: p, hw } = i;
-  const eff = hw.efficiency.collective;
+  // one collective of `bytes` (its buffer: the all-reduce / all-gather size, or the message of a p2p send) at the
+  // measured link fraction for that size
+  const comm = (kind: CollectiveKind, bytes: number, n: number, link: LinkSpec) =>
+    collectiveTime(kind, bytes, n, link, collectiveEfficiency(hw.efficiency, bytes));
   const links = groupLinks(hw, p);
+  const dualpipe = p.schedule === 'dualpipe';
   const T = (p.microBatch * p.seqLen) / p.cp;
   const m = microBatchesPerPipeline(p);
 
@@ -61,7 +75,7 @@ export function stepTime(i: StepInput): StepResult {
   //    forward, the same backward (Korthikanti et al. 2022 §4.2.2, replacing Megatron's 2 + 2 all-reduces at equal
   //    volume); full recompute repeats the forward ones. Not overlapped with compute (Megatron default).
   const actBytes = T * s.hidden * 2;
-  const tpOne = collectiveTime('allgather', actBytes, p.tp, links.tp, eff);
+  const tpOne = comm('allgather', actBytes, p.tp, links.tp);
   const tpPerLayer = tpOne * (8 + (i.recompute === 'full' ? 4 : 0));
 
   // 3. CP: ring attention passes each rank's K,V shard cp−1 times forward; backward passes K,V and their gradients
@@ -69,22 +83,34 @@ export function stepTime(i: StepInput): StepResult {
   //    previous chunk, so only the excess is exposed.
   const vKv = s.kvDim === s.qDim ? s.vDim : s.kvDim;
   const kvBytes = (T * (s.kvDim + vKv) * 2) / p.tp;
-  const cpFwd = (p.cp - 1) * collectiveTime('p2p', kvBytes, 2, links.cp, eff);
+  const cpFwd = (p.cp - 1) * comm('p2p', kvBytes, 2, links.cp);
   const cpExposed = (c: PassCost) => Math.max(0, cpFwd - c.attnFwdS) + Math.max(0, 2 * cpFwd - 2 * c.attnFwdS);
 
   // 4. EP: all-to-all dispatch + combine forward, and their gradients backward (Lepikhin et al. 2021 GShard;
   //    Megatron-Core alltoall token dispatcher). Each device routes its T/tp tokens to `active` experts; fp8 runs
   //    dispatch in fp8 (DeepSeek-V3 §3.3). Peers off the scale-up domain go over the NIC, the rest over NVLink,
-  //    concurrently. Not overlapped (Megatron default; DeepSeek's DualPipe hides it).
+  //    concurrently. Megatron's alltoall dispatcher sends one copy per routed expert. DualPipe runs DeepSeek's
+  //    node-aware dispatch (DeepSeek-V3 §3.2.2; github deepseek-ai/DeepEP internode kernels): a token crosses the
+  //    network once per destination node and is fanned out to that node's experts over NVLink, so the NIC carries the
+  //    expected number of distinct other nodes among `active` uniformly routed experts, (N−1)·(1 − (1 − 1/N)^k) for an
+  //    EP group spread over N nodes. (DeepSeek also caps each token at 4 nodes; specs do not carry that limit yet.)
   let epPerLayer = 0;
   if (p.ep > 1 && s.moeLayers > 0) {
-    const perToken = (T / p.tp) * s.active * s.hidden;
-    const bytes = perToken * ((i.gemmDtype === 'fp8' ? 1 : 2) + 2 + 2 + 2);
-    const leaving = (bytes * (p.ep - 1)) / p.ep;
-    const off = leaving * links.epOffNodeFraction;
-    const on = leaving - off;
+    const tokens = T / p.tp;
+    const bytesPerCopy = s.hidden * ((i.gemmDtype === 'fp8' ? 1 : 2) + 2 + 2 + 2);
+    const copies = tokens * s.active;
+    const leaving = (copies * bytesPerCopy * (p.ep - 1)) / p.ep;
+    let off = leaving * links.epOffNodeFraction;
+    let on = leaving - off;
+    if (dualpipe && links.epOffNodeFraction > 0) {
+      const domain = hw.scaleUp?.domain ?? 1;
+      const nodes = Math.ceil((p.ep * p.tp) / domain);
+      off = tokens * (nodes - 1) * (1 - (1 - 1 / nodes) ** s.active) * bytesPerCopy;
+      on = leaving; // every copy still lands on its GPU over NVLink (local ones, and the fan-out of remote ones)
+    }
+    const effOf = (bytes: number) => collectiveEfficiency(hw.efficiency, bytes);
     epPerLayer =
-      Math.max(off / (links.epOut.bandwidthBytePerS * eff), on / (links.epUp.bandwidthBytePerS * eff)) +
+      Math.max(off > 0 ? off / (links.epOut.bandwidthBytePerS * effOf(off)) : 0, on > 0 ? on / (links.epUp.bandwidthBytePerS * effOf(on)) : 0) +
       4 * (links.epOffNodeFraction > 0 ? links.epOut.latencyS : links.epUp.latencyS);
   }
 
@@ -100,13 +126,40 @@ export function stepTime(i: StepInput): StepResult {
   const epS = (stageLayers * epPerLayer * s.moeLayers) / s.layers;
   // PP point-to-point: the [b·s/cp, h] activation forward and its gradient backward, 1/tp of it each with the
   // scatter/gather optimization (Narayanan et al. 2021 §4.1); v boundaries per micro-batch when interleaved.
-  const p2pS = p.pp > 1 ? 2 * p.interleave * collectiveTime('p2p', actBytes / p.tp, 2, links.pp, eff) : 0;
-  const perMicroBatch = stageComputeS + tpS + cpS + epS + p2pS;
+  const p2pS = p.pp > 1 ? 2 * p.interleave * comm('p2p', actBytes / p.tp, 2, links.pp) : 0;
 
-  // 6. 1F1B: m micro-batches plus the bubble of (p−1)/v micro-batch slots (Narayanan et al. 2021 §2.2: bubble
-  //    fraction (p−1)/m, divided by v with the interleaved schedule).
-  const bubbleSlots = p.pp > 1 ? (p.pp - 1) / p.interleave : 0;
-  const pipelineS = (m + bubbleSlots) * perMicroBatch;
+  // 6. the schedule
+  let perMicroBatch: number;
+  let bubbleS: number;
+  let epExposed = epS;
+  let p2pExposed = p2pS;
+  if (!dualpipe) {
+    // 1F1B: m micro-batches plus the bubble of (p−1)/v micro-batch slots (Narayanan et al. 2021 §2.2: bubble fraction
+    // (p−1)/m, divided by v with the interleaved schedule). TP and EP communication are not overlapped (Megatron
+    // defaults). PP sends block in plain 1F1B; the interleaved schedule posts them asynchronously behind the next
+    // chunk's compute (Megatron-LM --overlap-p2p-communication, on by default for it; Llama 3 §3.3.2: "we adopt
+    // asynchronous point-to-point communication in PP"), so only what exceeds the compute shows.
+    if (p.interleave > 1) p2pExposed = Math.max(0, p2pS - stageComputeS);
+    perMicroBatch = stageComputeS + tpS + cpS + epS + p2pExposed;
+    bubbleS = p.pp > 1 ? ((p.pp - 1) / p.interleave) * perMicroBatch : 0;
+  } else {
+    // DualPipe (DeepSeek-V3 §3.2.1): each forward chunk runs beside another micro-batch's backward chunk, and the
+    // all-to-all and PP sends of one hide behind the compute of the other. What stays visible: the compute slowed by
+    // the units the communication kernels hold (§3.2.2), or the communication where it is the longer of the two.
+    const units = hw.units;
+    const share = p.ep > 1 && s.moeLayers > 0 ? (units ? Math.min(0.5, A2A_COMM_UNITS / units) : A2A_COMM_SHARE_DEFAULT) : 0;
+    const busy = Math.max(stageComputeS / (1 - share), epS + p2pS);
+    perMicroBatch = busy + tpS + cpS;
+    epExposed = busy - stageComputeS; // the slowdown and any comm not hidden, reported as EP time
+    p2pExposed = 0;
+    // bubble (Table 2 of the report): (p/2 − 1)·(F&B + B − 3W) with F&B the overlapped pair (one micro-batch's slot),
+    // B the backward chunk and W its weight-gradient part (≈ the forward GEMMs' time: same FLOPs)
+    const stageBwd = stageLayers * layerAvg('bwdS');
+    const stageW = stageLayers * (layerAvg('fwdS') - layerAvg('attnFwdS'));
+    const scale = perMicroBatch / stageComputeS;
+    bubbleS = Math.max(0, (p.pp / 2 - 1) * (perMicroBatch + scale * (stageBwd - 3 * stageW)));
+  }
+  const pipelineS = m * perMicroBatch + bubbleS;
 
   // 7. data-parallel gradient sync over dp·cp (experts: dp·cp/ep). ZeRO 0: all-reduce; 1–2: reduce-scatter of
   //    gradients + all-gather of updated weights (same volume, Rajbhandari et al. 2020 §7); overlapped with the last
@@ -117,9 +170,18 @@ export function stepTime(i: StepInput): StepResult {
   const dExpert = dDense / p.ep;
   const denseParams = s.paramsDense / (p.tp * p.pp); // average stage
   const expertParams = s.paramsExpert / (p.tp * p.pp * p.ep);
-  const rs = collectiveTime('reducescatter', denseParams * GRAD_BYTES, dDense, links.dp, eff) + collectiveTime('reducescatter', expertParams * GRAD_BYTES, dExpert, links.dp, eff);
-  const ag = collectiveTime('allgather', denseParams * WEIGHT_BYTES, dDense, links.dp, eff) + collectiveTime('allgather', expertParams * WEIGHT_BYTES, dExpert, links.dp, eff);
-  const buckets = Math.max(1, (denseParams + expertParams) / Math.max(BUCKET_PARAMS, 1e6 * p.dp));
+  // DualPipe keeps two stages on each device (stage i and p−1−i: "Parameter 2×" in the report's Table 2).
+  const copies = dualpipe ? 2 : 1;
+  const bucketParams = Math.max(BUCKET_PARAMS, 1e6 * p.dp);
+  // bucket by bucket: each collective moves one bucket (its size sets the measured link fraction)
+  const bucketed = (kind: CollectiveKind, params: number, bytesPer: number, n: number) => {
+    if (params <= 0) return 0;
+    const k = Math.ceil(params / bucketParams);
+    return k * comm(kind, (params / k) * bytesPer, n, links.dp);
+  };
+  const rs = bucketed('reducescatter', copies * denseParams, GRAD_BYTES, dDense) + bucketed('reducescatter', copies * expertParams, GRAD_BYTES, dExpert);
+  const ag = bucketed('allgather', copies * denseParams, WEIGHT_BYTES, dDense) + bucketed('allgather', copies * expertParams, WEIGHT_BYTES, dExpert);
+  const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
   const hide = 1 - 1 / buckets;
   const bwdWindow = stageComputeS * (layerAvg('bwdS') / layerS);
   const fwdWindow = stageComputeS - bwdWindow;
@@ -128,7 +190,7 @@ export function stepTime(i: StepInput): StepResult {
   else dpS = Math.max(0, rs - bwdWindow * hide) + Math.max(0, ag - fwdWindow * hide);
 
   // 8. optimizer: one memory-bound Adam pass over this device's (ZeRO ≥ 1: sharded) parameters
-  const optParams = i.zero >= 1 ? denseParams / dDense + expertParams / dExpert : denseParams + expertParams;
+  const optParams = copies * (i.zero >= 1 ? denseParams / dDense + expertParams / dExpert : denseParams + expertParams);
   const optimizerS = (optParams * ADAM_BYTES_PER_PARAM) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 
   const stepS = pipelineS + dpS + optimizerS;
@@ -140,9 +202,9 @@ export function stepTime(i: StepInput): StepResult {
       compute_s: m * stageComputeS,
       tp_comm_s: m * tpS,
       cp_comm_s: m * cpS,
-      ep_comm_s: m * epS,
-      pp_bubble_s: bubbleSlots * perMicroBatch,
-      pp_p2p_s: m * p2pS,
+      ep_comm_s: m * epExposed,
+      pp_bubble_s: bubbleS,
+      pp_p2p_s: m * p2pExposed,
       dp_comm_s: dpS,
       optimizer_s: optimizerS,
     },

@@ -11,7 +11,10 @@ import { decoderShape, modelFlopsPerToken } from './shapes.js';
 import { microBatchesPerPipeline, planProblem, type PlanShape } from './plan.js';
 import { trainingMemory } from './memory.js';
 import { stepTime } from './step.js';
-import type { Recompute, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
+import { resolveSchedule } from './schedule.js';
+import type { Recompute, Schedule, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
+
+export const SCHEDULES: Schedule[] = ['1f1b', 'interleaved', 'dualpipe'];
 
 export const DEFAULT_TOKENS_PER_STEP = 4 * 1024 * 1024; // ~4M tokens: the GPT-3 / Llama 2 era batch size
 
@@ -23,6 +26,7 @@ export interface TrainOptions {
   dp?: number;
   ep?: number;
   interleave?: number;
+  schedule?: string;
   seqLen?: number;
   globalBatch?: number;
   microBatch?: number;
@@ -31,6 +35,14 @@ export interface TrainOptions {
   recompute?: string;
   zero?: number;
   priceUsdPerHour?: number;
+}
+
+// Default sequences per step: about DEFAULT_TOKENS_PER_STEP, and with a pipeline at least 2·pp micro-batches per
+// pipeline so that the 1F1B bubble (p−1)/m stays under half a step (Narayanan et al. 2021 §2.2.1: m ≫ p; Llama 3
+// ran PP 16 with 32 micro-batches, arXiv 2407.21783 Table 4).
+export function defaultGlobalBatch(seqLen: number, dp: number, microBatch: number, pp: number): number {
+  const m = Math.max(1, Math.ceil(DEFAULT_TOKENS_PER_STEP / (seqLen * dp * microBatch)), pp > 1 ? 2 * pp : 1);
+  return dp * microBatch * m;
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
@@ -48,7 +60,11 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   const ep = o.ep ?? (moe ? gcd(dp * cp, model.moe!.experts) : 1);
   const seqLen = o.seqLen ?? Math.min(model.context, 4096);
   const microBatch = o.microBatch ?? 1;
-  const globalBatch = o.globalBatch ?? dp * microBatch * Math.max(1, Math.ceil(DEFAULT_TOKENS_PER_STEP / (seqLen * dp * microBatch)));
+  const globalBatch = o.globalBatch ?? defaultGlobalBatch(seqLen, dp, microBatch, pp);
+  if (o.schedule !== undefined && !SCHEDULES.includes(o.schedule as Schedule)) throw new UserError(`--schedule must be ${SCHEDULES.join(', ')} (got ${o.schedule})`);
+  if (o.interleave !== undefined && (!Number.isInteger(o.interleave) || o.interleave < 1)) throw new UserError(`--interleave must be a positive integer (got ${o.interleave})`);
+  const shape = decoderShape(model);
+  const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave);
   const dtype = (o.dtype ?? 'bf16') as TrainDtype;
   if (dtype !== 'bf16' && dtype !== 'fp8') throw new UserError(`--dtype must be bf16 or fp8 (got ${o.dtype})`);
   const recompute = (o.recompute ?? 'selective') as Recompute;
@@ -65,7 +81,8 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
     cp,
     dp,
     ep,
-    interleave: o.interleave ?? 1,
+    interleave: sched.interleave,
+    schedule: sched.schedule,
     seqLen,
     globalBatch,
     microBatch,
@@ -75,7 +92,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
     zero,
     priceUsdPerHour: o.priceUsdPerHour,
   };
-  const problem = planProblem(planOf(req), decoderShape(model));
+  const problem = planProblem(planOf(req), shape);
   if (problem) throw new UserError(`train: ${problem}`);
   return req;
 }
@@ -88,6 +105,7 @@ export const planOf = (r: TrainRequest): PlanShape => ({
   dp: r.dp,
   ep: r.ep,
   interleave: r.interleave,
+  schedule: r.schedule,
   seqLen: r.seqLen,
   globalBatch: r.globalBatch,
   microBatch: r.microBatch,
@@ -133,6 +151,7 @@ export function simulateTraining(r: TrainRequest): TrainResult {
     dp: r.dp,
     ep: r.ep,
     interleave: r.interleave,
+    schedule: r.schedule,
     seq_len: r.seqLen,
     global_batch: r.globalBatch,
     micro_batch: r.microBatch,

@@ -6,6 +6,10 @@ import type { DecoderModel, NormalizedHardware } from '../../spec/types.js';
 export type Recompute = 'none' | 'selective' | 'full';
 export type TrainDtype = 'bf16' | 'fp8';
 export type ZeroStage = 0 | 1 | 2 | 3;
+// Pipeline schedule (./schedule.ts): plain 1F1B, interleaved 1F1B with v virtual stages per device (Narayanan et al.
+// 2021 §2.2.2), or DeepSeek's DualPipe (DeepSeek-V3 report §3.2.1: bidirectional, forward/backward chunk pairs whose
+// expert-parallel all-to-all and PP sends are hidden behind the other chunk's compute).
+export type Schedule = '1f1b' | 'interleaved' | 'dualpipe';
 
 export interface TrainRequest {
   model: DecoderModel;
@@ -17,6 +21,7 @@ export interface TrainRequest {
   dp: number;
   ep: number;
   interleave: number; // virtual pipeline stages per device (Narayanan et al. 2021 §2.2.2); 1 = plain 1F1B
+  schedule: Schedule;
   seqLen: number;
   globalBatch: number; // sequences of seqLen tokens per optimizer step
   microBatch: number; // sequences per micro-batch
@@ -44,7 +49,7 @@ export interface StepBreakdown {
   compute_s: number; // GEMMs, attention, elementwise, forward + backward + recompute, all micro-batches
   tp_comm_s: number;
   cp_comm_s: number; // ring KV exchange not hidden behind attention
-  ep_comm_s: number;
+  ep_comm_s: number; // expert all-to-all not hidden behind compute
   pp_bubble_s: number;
   pp_p2p_s: number;
   dp_comm_s: number; // gradient reduce / parameter gather not hidden behind backward / forward
@@ -61,6 +66,7 @@ export interface TrainResult {
   dp: number;
   ep: number;
   interleave: number;
+  schedule: Schedule;
   seq_len: number;
   global_batch: number;
   micro_batch: number;
