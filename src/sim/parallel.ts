@@ -6,7 +6,9 @@
 import type { DecoderModel, LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { UserError } from '../spec/errors.js';
 import { collectiveTime, trafficFactor } from './collectives.js';
-import { collectiveEfficiency } from '../hardware/efficiency.js';
+import { COLLECTIVE_SHAPE, collectiveEfficiency, lookupEfficiency } from '../hardware/efficiency.js';
+
+const NVLINK_P2P_BUSBW = 370e9;
 import type { CollectiveKind } from '../model/op.js';
 
 export interface Layout {
@@ -79,11 +81,16 @@ export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes:
   if (group <= 1 || bytes <= 0) return 0;
   const l = linkFor(hw, group);
   const link: LinkSpec = l?.link ?? { bandwidthBytePerS: 16e9, latencyS: 10e-6 };
-  const bw = link.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, bytes);
-  if (kind === 'allreduce' && l?.scope === 'scale_up' && hasInSwitchReduction(link)) {
+  const nvls = l?.scope === 'scale_up' && hasInSwitchReduction(link);
+  if (kind === 'allreduce' && nvls) {
     // push to the switch and pull the reduced buffer: one buffer each way (full duplex)
-    return bytes / bw;
+    return bytes / (link.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, bytes));
   }
+  // On NVSwitch systems the measured sweep is of the in-switch all-reduce; the other collectives move data
+  // point to point, where NCCL's protocol overhead leaves ~370 of NVLink4's 450 GB/s (NCCL maintainer,
+  // NVIDIA/nccl-tests issue #212): that fraction times the common size shape.
+  const eff = nvls ? (NVLINK_P2P_BUSBW / 450e9) * lookupEfficiency(COLLECTIVE_SHAPE, bytes) : collectiveEfficiency(hw.efficiency, bytes);
+  const bw = link.bandwidthBytePerS * eff;
   if (l?.scope === 'scale_out') return collectiveTime(kind, bytes, group, link, bw / link.bandwidthBytePerS);
   return (trafficFactor(kind, group) * bytes) / bw;
 }
