@@ -75,7 +75,9 @@ describe('calibrate', () => {
     expect(Object.keys(byDtype).sort()).toEqual(['bf16', 'fp32', 'fp8']);
     const v = byDtype.bf16!.values;
     expect(v.every((x, i) => i === 0 || x >= v[i - 1]!)).toBe(true); // monotone in size
-    expect(c.efficiency.collective).toBeCloseTo(3.53e11 / 450e9, 3);
+    // all-reduce of 64 MiB on 2 GPUs (ring: 2(n−1)/n = 1) over 450 GB/s, where the common size shape is 0.772:
+    // ideal time 64 MiB / (450 GB/s × 0.772) = 193 µs against 190 µs measured → the large-message fraction caps at 1
+    expect(c.efficiency.collective).toBeCloseTo(Math.min(1, 67108864 / (450e9 * 0.772) / 1.9e-4), 3);
     expect(c.efficiency.attention).toBeCloseTo(4.1e14 / 989e12, 3);
     const out = join(dir, 'gpu-cal.yaml');
     writeAtomic(out, calibratedYaml(c, join(dir, 'test-gpu.yaml'), hw.name, out, 'torch.json'), false);

@@ -1,5 +1,5 @@
 // calibrate: fit a hardware spec's efficiency tables to benchmark results, and price every measured point
-// with the same costing `simulate` uses (opCost, collectiveTime) before and after the fit.
+// with the same costing `simulate` uses (opCost, commSeconds) before and after the fit.
 //   memory      ε_mem = triad / datasheet bandwidth (STREAM, McCalpin)
 //   gemm        ε(size) = FLOPs / (peak · measured time), per dtype, isotonic in size (efficiency tables
 //               must not fall as ops grow; the pool-adjacent-violators fit is the closest such curve)
@@ -7,7 +7,7 @@
 //   collective  all-reduce busbw / link bandwidth (nccl-tests PERFORMANCE.md), latency term kept
 import { elementwise, linear, type Op } from '../model/op.js';
 import { matrixPeak, opCost } from '../sim/roofline.js';
-import { collectiveTime } from '../sim/collectives.js';
+import { commSeconds } from '../sim/parallel.js';
 import { efficiencyTable, gemmFlops, round3 } from './profile.js';
 import type { BenchResult } from './types.js';
 import { UserError } from '../spec/errors.js';
@@ -17,10 +17,10 @@ export interface CalibrationPoint {
   what: string;
   kind: 'memory' | 'gemm' | 'attention' | 'allreduce';
   measured_s: number;
-  predicted_before_s: number;
-  predicted_after_s: number;
-  error_before: number; // (predicted − measured) / measured
-  error_after: number;
+  predicted_before_s: number | null; // null: the spec cannot price it (e.g. no interconnect for an all-reduce)
+  predicted_after_s: number | null;
+  error_before: number | null; // (predicted − measured) / measured
+  error_after: number | null;
 }
 export interface CalibrationResult {
   hardware: string;
@@ -34,7 +34,7 @@ export interface CalibrationResult {
 const BYTES: Partial<Record<Dtype, number>> = { fp64: 8, fp32: 4, tf32: 4, bf16: 2, fp16: 2, fp8: 1, int8: 1 };
 const TRIAD_ELEMS = 2 ** 26; // a 1.5 GiB fp64 triad: big enough that the kernel overhead is noise
 
-interface Measured { what: string; kind: CalibrationPoint['kind']; seconds: number; price: (hw: NormalizedHardware) => number }
+interface Measured { what: string; kind: CalibrationPoint['kind']; seconds: number; price: (hw: NormalizedHardware) => number | null }
 
 function pointsOf(bench: BenchResult): Measured[] {
   const out: Measured[] = [];
@@ -56,7 +56,7 @@ function pointsOf(bench: BenchResult): Measured[] {
       what: `all-reduce ${r.bytes} B × ${r.devices}`,
       kind: 'allreduce',
       seconds: r.seconds,
-      price: (hw) => (hw.scaleUp ? collectiveTime('allreduce', r.bytes, r.devices, hw.scaleUp, hw.efficiency.collective) : NaN),
+      price: (hw) => (hw.scaleUp ? commSeconds(hw, 'allreduce', r.bytes, r.devices) : null),
     });
   }
   return out;
@@ -98,8 +98,12 @@ export function fitEfficiency(bench: BenchResult, hw: NormalizedHardware): { eff
   if (bench.allreduce?.length) {
     if (!hw.scaleUp) warnings.push('all-reduce data present but the spec has no interconnect.scale_up: collective efficiency not fitted');
     else {
+      // invert the same costing simulate uses (commSeconds): its time at efficiency 1 over the measured time,
+      // at the largest message; the fitted value replaces any measured size table of the spec
       const big = [...bench.allreduce].sort((a, b) => b.bytes - a.bytes)[0]!;
-      eff.collective = yaml.collective = round3(Math.min(1, big.bus_bandwidth_bytes_per_s / hw.scaleUp.bandwidthBytePerS));
+      const ideal: NormalizedHardware = { ...hw, efficiency: { ...eff, collective: 1, collectiveBySize: undefined } };
+      eff.collective = yaml.collective = round3(Math.min(1, commSeconds(ideal, 'allreduce', big.bytes, big.devices) / big.seconds));
+      delete eff.collectiveBySize;
     }
   }
   yaml.source = `hwperf calibrate: fitted to hwperf bench --backend ${bench.backend} on ${bench.device}`;
@@ -113,10 +117,11 @@ export function calibrate(bench: BenchResult, hw: NormalizedHardware): Calibrati
   const points = pointsOf(bench).map((m) => {
     const b = m.price(hw);
     const a = m.price(after);
-    return { what: m.what, kind: m.kind, measured_s: m.seconds, predicted_before_s: b, predicted_after_s: a, error_before: (b - m.seconds) / m.seconds, error_after: (a - m.seconds) / m.seconds };
+    const err = (x: number | null) => (x === null ? null : (x - m.seconds) / m.seconds);
+    return { what: m.what, kind: m.kind, measured_s: m.seconds, predicted_before_s: b, predicted_after_s: a, error_before: err(b), error_after: err(a) };
   });
   const mae = (k: 'error_before' | 'error_after') => {
-    const v = points.map((p) => Math.abs(p[k])).filter(Number.isFinite);
+    const v = points.flatMap((p) => (p[k] === null ? [] : [Math.abs(p[k]!)]));
     return v.length ? v.reduce((s, x) => s + x, 0) / v.length : 0;
   };
   return { hardware: hw.id, efficiency: yaml, points, mean_abs_error_before: mae('error_before'), mean_abs_error_after: mae('error_after'), warnings };

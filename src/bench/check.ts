@@ -38,7 +38,7 @@ export function layerOps({ tokens: t, hidden: d, heads: h, ffn: f }: LayerShape)
 
 export const predictOps = (ops: Op[], hw: NormalizedHardware) => ops.reduce((s, op) => s + op.count * opCost(op, hw).seconds, 0);
 
-export interface CheckRow { what: string; measured_s: number; predicted_s: number; error: number }
+export interface CheckRow { what: string; measured_s: number; predicted_s: number | null; error: number | null }
 export interface CheckResult { rows: CheckRow[]; profile_valid: boolean }
 
 export async function realityCheck(bench: BenchResult): Promise<CheckResult> {

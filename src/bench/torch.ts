@@ -42,7 +42,7 @@ export function parseTorch(out: TorchBenchOutput, quick: boolean, seconds: numbe
     quick,
     memory_bandwidth_bytes_per_s: out.triad_bytes_per_s,
     memory_capacity_bytes: out.memory_capacity_bytes,
-    stream: { copy: out.copy_bytes_per_s, scale: NaN, add: NaN, triad: out.triad_bytes_per_s },
+    stream: { copy: out.copy_bytes_per_s, scale: null, add: null, triad: out.triad_bytes_per_s },
     peak_flops_per_s: peak, // best GEMM per dtype: torch exposes no separate FMA-peak kernel
     gemm,
     caches: [],

@@ -46,7 +46,7 @@ export interface BenchResult {
   quick: boolean;
   memory_bandwidth_bytes_per_s: number; // STREAM triad, all cores
   memory_capacity_bytes: number;
-  stream: { copy: number; scale: number; add: number; triad: number }; // B/s
+  stream: { copy: number; scale: number | null; add: number | null; triad: number }; // B/s; null: not measured by that backend
   peak_flops_per_s: Partial<Record<Dtype, number>>;
   gemm: GemmPoint[];
   caches: CacheLevel[];

@@ -8,7 +8,7 @@ import type { BackendName, BenchResult } from '../bench/types.js';
 export function renderBench(r: BenchResult): string {
   const rows: string[][] = [];
   rows.push(['memory bandwidth (STREAM triad, all cores)', fmtBandwidth(r.memory_bandwidth_bytes_per_s)]);
-  for (const k of ['copy', 'scale', 'add'] as const) if (Number.isFinite(r.stream[k])) rows.push([`  STREAM ${k}`, fmtBandwidth(r.stream[k])]);
+  for (const k of ['copy', 'scale', 'add'] as const) if (r.stream[k] != null && Number.isFinite(r.stream[k])) rows.push([`  STREAM ${k}`, fmtBandwidth(r.stream[k])]);
   for (const [d, v] of Object.entries(r.peak_flops_per_s)) rows.push([`peak ${d}`, fmtFlopRate(v)]);
   for (const g of r.gemm) rows.push([`GEMM ${g.dtype} ${g.m}×${g.n}×${g.k}`, fmtFlopRate(g.flops_per_s)]);
   for (const c of r.caches) rows.push([`L${c.level} cache ${fmtBytes(c.bytes)}`, fmtBandwidth(c.bandwidth_bytes_per_s)]);

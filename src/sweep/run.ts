@@ -52,6 +52,7 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
   for (const p of [paths.out, paths.pareto]) {
     if (existsSync(p) && !opts.force) throw new UserError(`${p} exists: pass --force to overwrite it, or choose another --out`);
   }
+  if (!existsSync(dirname(paths.out))) throw new UserError(`--out ${paths.out}: folder ${dirname(paths.out)} does not exist (create it first)`);
   // 2. specs, once
   const tables = await resolveTables(grid);
   // 3. columns

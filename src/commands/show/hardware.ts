@@ -29,7 +29,17 @@ export function hardwareJson(h: NormalizedHardware) {
     },
     power: { tdp_w: h.power?.tdpW ?? null },
     price: { purchase_usd: h.price?.purchaseUsd ?? null, hour_usd: h.price?.hourUsd ?? null },
-    efficiency: h.efficiency,
+    efficiency: {
+      memory: h.efficiency.memory,
+      gemm: h.efficiency.gemm,
+      gemm_by_dtype: h.efficiency.gemmByDtype ?? null,
+      attention: h.efficiency.attention,
+      vector: h.efficiency.vector,
+      collective: h.efficiency.collective,
+      collective_by_size: h.efficiency.collectiveBySize ?? null,
+      kernel_overhead_s: h.efficiency.kernelOverheadS,
+      source: h.efficiency.source ?? null,
+    },
     sources: h.sources,
   };
 }

@@ -1,0 +1,248 @@
+// A JSON Schema per --json result (STYLE.md 8, after salesforcecli/plugin-org's schemas/ and command-snapshot.json).
+// Each command runs in-process with representative arguments; its `result`, as --json prints it, must validate
+// against schemas/<command id, ':' → '-'>.json, and the object itself must hold no NaN/Infinity and no key
+// that is not snake_case (DESIGN.md, Command-line contract). The flags and args in oclif.manifest.json must
+// equal command-snapshot.json, so that a renamed, dropped or retyped flag is a reviewed change.
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCommand } from '@oclif/test';
+import { Ajv } from 'ajv';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sampleCc } from './fixtures/bench-sample.js';
+import { parseTorch, type TorchBenchOutput } from '../src/bench/torch.js';
+
+// a plain ESM script (no declarations): what `npm run snapshot` writes
+const { snapshotFromManifest } = (await import('../scripts/snapshot.js' as string)) as { snapshotFromManifest: (manifest: unknown, root: string) => unknown };
+
+const root = new URL('..', import.meta.url).pathname;
+const schemasDir = join(root, 'schemas');
+const tmp = mkdtempSync(join(tmpdir(), 'hwperf-schemas-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+// strictNumbers: NaN and Infinity are not numbers (ajv's default too; said here because it matters).
+const ajv = new Ajv({ allErrors: true, strictNumbers: true });
+for (const f of readdirSync(schemasDir).filter((f) => f.endsWith('.json'))) ajv.addSchema(JSON.parse(readFileSync(join(schemasDir, f), 'utf8')));
+
+const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
+const schemaFile = (id: string) => `${id.replace(/:/g, '-')}.json`;
+
+/** Schema violations as `/json/pointer message`, empty when valid. */
+function schemaErrors(ref: string, value: unknown): string[] {
+  const validate = ajv.getSchema(ref);
+  if (!validate) throw new Error(`no schema ${ref} in schemas/`);
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`);
+}
+
+// Objects whose keys are data (dtypes, category ids, stage model ids), not field names.
+const DATA_KEYED = new Set(['matrix_flops_per_s', 'vector_flops_per_s', 'peak_flops_per_s', 'params_breakdown', 'mape', 'max_ratio', 'gemm_by_dtype']);
+const SNAKE = /^[a-z0-9]+(_[a-z0-9]+)*$/;
+
+/** What the schema cannot see once JSON.stringify has run: NaN/Infinity (printed as null), and non-snake_case keys. */
+function contractProblems(v: unknown, path = ''): string[] {
+  if (typeof v === 'number') return Number.isFinite(v) ? [] : [`${path || '/'}: ${v}`];
+  if (Array.isArray(v)) return v.flatMap((x, i) => contractProblems(x, `${path}/${i}`));
+  if (!v || typeof v !== 'object') return [];
+  const parentKey = path.split('/').pop() ?? '';
+  return Object.entries(v).flatMap(([k, x]) => [
+    ...(DATA_KEYED.has(parentKey) || SNAKE.test(k) ? [] : [`${path}/${k}: key not snake_case`]),
+    ...contractProblems(x, `${path}/${k}`),
+  ]);
+}
+// Paths are generalized (array indices → *) so that a known problem is listed once per case.
+const general = (problems: string[]) => [...new Set(problems.map((p) => p.replace(/\/\d+(?=\/|:)/g, '/*')))].sort();
+
+// Contract violations found when these schemas were written, left for the owners of the commands to fix.
+// When one is fixed this test fails: delete its entry. A problem not listed here fails as well.
+const KNOWN_VIOLATIONS: Record<string, string[]> = {};
+
+interface Case {
+  name: string;
+  args: string[];
+  schema: string; // file in schemas/, optionally #/definitions/…
+  check?: (r: any) => void; // what makes this case the one it is meant to be
+}
+
+const sim = (model: string, hardware: string, ...rest: string[]) => ['simulate', '--model', model, '--hardware', hardware, ...rest];
+
+const CASES: Case[] = [
+  { name: 'list models', args: ['list', 'models'], schema: 'list.json#/definitions/models' },
+  { name: 'list hardware', args: ['list', 'hardware'], schema: 'list.json#/definitions/hardware' },
+  { name: 'list memory', args: ['list', 'memory'], schema: 'list.json#/definitions/memory' },
+  { name: 'show model llama-3.1-8b', args: ['show', 'model', 'llama-3.1-8b'], schema: 'show-model.json' },
+  { name: 'show model deepseek-v3', args: ['show', 'model', 'deepseek-v3'], schema: 'show-model.json' },
+  { name: 'show model whisper-large-v3', args: ['show', 'model', 'whisper-large-v3'], schema: 'show-model.json' },
+  { name: 'show model dit-xl-2', args: ['show', 'model', 'dit-xl-2'], schema: 'show-model.json' },
+  { name: 'show model open-sora-1.2', args: ['show', 'model', 'open-sora-1.2'], schema: 'show-model.json' },
+  { name: 'show hardware h100-sxm', args: ['show', 'hardware', 'h100-sxm'], schema: 'show-hardware.json' },
+  { name: 'show hardware snapdragon-8-elite', args: ['show', 'hardware', 'snapdragon-8-elite'], schema: 'show-hardware.json' },
+  { name: 'show memory hbm3e', args: ['show', 'memory', 'hbm3e'], schema: 'show-memory.json' },
+  { name: 'show memory lpddr5x', args: ['show', 'memory', 'lpddr5x'], schema: 'show-memory.json' },
+  {
+    name: 'validate',
+    args: ['validate', join(root, 'models/llama/llama-3.1-8b.yaml'), join(root, 'hardware/nvidia/h100-sxm.yaml')],
+    schema: 'validate.json',
+  },
+  { name: 'simulate llama-3.1-8b', args: sim('llama-3.1-8b', 'h100-sxm'), schema: 'simulate.json', check: (r) => expect(r.memory.fits).toBe(true) },
+  {
+    name: 'simulate llama-3.1-70b on one h100 (does not fit)',
+    args: sim('llama-3.1-70b', 'h100-sxm'),
+    schema: 'simulate.json',
+    check: (r) => expect([r.memory.fits, r.latency_s, r.tpot_s]).toEqual([false, null, null]),
+  },
+  { name: 'simulate llama-3.1-8b --batch max', args: sim('llama-3.1-8b', 'h100-sxm', '--batch', 'max', '--max-tpot', '30ms'), schema: 'simulate.json' },
+  { name: 'simulate mixtral-8x7b tp 2 fp8', args: sim('mixtral-8x7b', 'h100-sxm', '--tp', '2', '--dtype', 'fp8'), schema: 'simulate.json' },
+  { name: 'simulate gpt2 --verbose', args: sim('gpt2', 'l4', '--verbose'), schema: 'simulate.json', check: (r) => expect(r.ops.length).toBeGreaterThan(0) },
+  { name: 'simulate whisper-large-v3', args: sim('whisper-large-v3', 'h100-sxm'), schema: 'simulate.json', check: (r) => expect(r.family).toBe('encoder-decoder') },
+  { name: 'simulate dit-xl-2', args: sim('dit-xl-2', 'h100-sxm', '--steps', '50'), schema: 'simulate.json', check: (r) => expect(r.family).toBe('dit') },
+  { name: 'simulate vit-b-16', args: sim('vit-b-16', 'h100-sxm', '--batch', '8'), schema: 'simulate.json', check: (r) => expect([r.family, r.images_per_s > 0]).toEqual(['encoder', true]) },
+  { name: 'simulate sd-vae', args: sim('sd-vae', 'h100-sxm'), schema: 'simulate.json', check: (r) => expect(r.family).toBe('vae') },
+  { name: 'simulate open-sora-1.2', args: sim('open-sora-1.2', 'h100-sxm'), schema: 'simulate.json', check: (r) => expect(r.stages.length).toBeGreaterThan(1) },
+  {
+    name: 'simulate open-sora-1.2 on l4 (does not fit)',
+    args: sim('open-sora-1.2', 'l4'),
+    schema: 'simulate.json',
+    check: (r) => expect([r.family, r.memory.fits]).toEqual(['pipeline', false]),
+  },
+  {
+    name: 'train llama-3.2-1b',
+    args: ['train', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--devices', '8', '--tokens', '1e9', '--price', '2'],
+    schema: 'train.json',
+    check: (r) => expect(r.total_flops).toBeGreaterThan(0),
+  },
+  {
+    name: 'train llama-3.1-70b on one h100 (does not fit)',
+    args: ['train', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--devices', '1'],
+    schema: 'train.json',
+    check: (r) => expect(r.memory.fits).toBe(false),
+  },
+  {
+    name: 'train --search',
+    args: ['train', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--devices', '8', '--search', '--top', '2'],
+    schema: 'train.json',
+    check: (r) => expect(r.configs.length).toBeGreaterThan(0),
+  },
+  { name: 'op gemm', args: ['op', 'gemm', '--m', '4096', '--n', '4096', '--k', '4096', '--hardware', 'h100-sxm'], schema: 'op-gemm.json' },
+  { name: 'op gemm fp4 on h100 (no native fp4)', args: ['op', 'gemm', '--m', '1024', '--n', '1024', '--k', '1024', '--dtype', 'fp4', '--hardware', 'h100-sxm'], schema: 'op-gemm.json' },
+  { name: 'op stream', args: ['op', 'stream', '--bytes', '8e9', '--hardware', 'h100-sxm'], schema: 'op-stream.json' },
+  { name: 'op allreduce', args: ['op', 'allreduce', '--bytes', '1e9', '--devices', '8', '--hardware', 'h100-sxm'], schema: 'op-allreduce.json' },
+  {
+    name: 'size (ideal probe)',
+    args: ['size', '--model', 'llama-3.1-8b', '--target-tok-s', '50', '--dtype', 'int4', '--memory', 'lpddr5x,hbm3e'],
+    schema: 'size.json',
+  },
+  {
+    name: 'size on snapdragon-8-elite',
+    args: ['size', '--model', 'llama-3.2-3b', '--target-tpot', '30ms', '--dtype', 'int4', '--hardware', 'snapdragon-8-elite', '--memory', 'lpddr5x,hbm3e'],
+    schema: 'size.json',
+  },
+  {
+    name: 'sweep examples/sweep-small.yaml',
+    args: ['sweep', join(root, 'examples/sweep-small.yaml'), '--out', join(tmp, 'small.csv')],
+    schema: 'sweep.json',
+    check: (r) => expect(existsSync(r.out) && existsSync(r.pareto)).toBe(true),
+  },
+  {
+    name: 'compare',
+    args: ['compare', '--models', 'llama-3.2-1b,gpt2', '--hardware', 'h100-sxm', '--out', join(tmp, 'compare')],
+    schema: 'compare.json',
+  },
+  { name: 'roofline', args: ['roofline', '--model', 'gpt2', '--hardware', 'h100-sxm', '--out', join(tmp, 'roofline.svg')], schema: 'roofline.json' },
+  { name: 'calibrate h100-sxm', args: ['calibrate', join(tmp, 'bench-torch.json'), '--hardware', 'h100-sxm'], schema: 'calibrate.json' },
+  { name: 'calibrate snapdragon-8-elite', args: ['calibrate', join(tmp, 'bench-torch.json'), '--hardware', 'snapdragon-8-elite'], schema: 'calibrate.json' },
+  { name: 'accuracy', args: ['accuracy'], schema: 'accuracy.json' },
+];
+
+// `bench` measures the machine (tens of seconds): its schema is checked on the recorded fixtures' parse output.
+const torchFixture = JSON.parse(readFileSync(join(root, 'test/fixtures/torch-bench.handmade.json'), 'utf8')) as TorchBenchOutput;
+const BENCH_FIXTURES: { name: string; result: () => unknown }[] = [
+  { name: 'bench cc (fixture)', result: () => sampleCc() },
+  { name: 'bench torch (fixture)', result: () => parseTorch(torchFixture, true, 12) },
+];
+writeFileSync(join(tmp, 'bench-torch.json'), JSON.stringify(parseTorch(torchFixture, true, 12)));
+
+const results = new Map<string, any>();
+const asPrinted = (r: unknown) => JSON.parse(JSON.stringify(r)) as unknown;
+
+describe('--json results validate against schemas/', () => {
+  it.each(CASES)('$name', async ({ name, args, schema, check }) => {
+    const { result, error } = await runCommand([...args, '--json'], { root });
+    expect(error?.message).toBeUndefined();
+    results.set(name, result);
+    expect(schemaErrors(schema, asPrinted(result)), `${args.join(' ')} --json vs schemas/${schema}`).toEqual([]);
+    expect(general(contractProblems(result)), 'NaN/Infinity or a non-snake_case key (fixed a known one? delete it from KNOWN_VIOLATIONS)').toEqual(
+      KNOWN_VIOLATIONS[name] ?? [],
+    );
+    check?.(result);
+  });
+
+  it.each(BENCH_FIXTURES)('$name', ({ name, result }) => {
+    const r = result();
+    expect(schemaErrors('bench.json', asPrinted(r))).toEqual([]);
+    expect(general(contractProblems(r)), 'NaN/Infinity or a non-snake_case key (fixed a known one? delete it from KNOWN_VIOLATIONS)').toEqual(KNOWN_VIOLATIONS[name] ?? []);
+  });
+
+  it('every command has a schema, and every schema a command and a case above', () => {
+    const ids = Object.keys(manifest.commands).sort();
+    const files = readdirSync(schemasDir).filter((f) => f.endsWith('.json'));
+    expect(ids.map(schemaFile).filter((f) => !files.includes(f)), 'commands without a schema in schemas/').toEqual([]);
+    expect(files.filter((f) => !ids.map(schemaFile).includes(f)), 'schemas/ files without a command').toEqual([]);
+    const covered = new Set([...CASES.map((c) => c.schema.split('#')[0]), 'bench.json']);
+    expect(files.filter((f) => !covered.has(f)), 'schemas no case exercises').toEqual([]);
+  });
+
+  it('every known violation belongs to a case', () => {
+    const names = new Set([...CASES.map((c) => c.name), ...BENCH_FIXTURES.map((c) => c.name)]);
+    expect(Object.keys(KNOWN_VIOLATIONS).filter((k) => !names.has(k))).toEqual([]);
+  });
+});
+
+// The schemas must reject what the contract forbids, or the checks above prove nothing.
+describe('schemas reject contract breaks', () => {
+  const get = (name: string) => {
+    const r = results.get(name);
+    if (!r) throw new Error(`case "${name}" did not run`);
+    return structuredClone(asPrinted(r)) as any;
+  };
+  it('a decoder without ttft_s', () => {
+    const r = get('simulate llama-3.1-8b');
+    delete r.ttft_s;
+    expect(schemaErrors('simulate.json', r).join('\n')).toMatch(/must have required property 'ttft_s'/);
+  });
+  it('a number where memory does not fit', () => {
+    const r = get('simulate llama-3.1-70b on one h100 (does not fit)');
+    r.throughput_tok_s = 12;
+    expect(schemaErrors('simulate.json', r).join('\n')).toMatch(/\/throughput_tok_s must be null/);
+  });
+  it('a pipeline without stages, a DiT without step_s, Whisper without rtf', () => {
+    for (const [name, key] of [['simulate open-sora-1.2', 'stages'], ['simulate dit-xl-2', 'step_s'], ['simulate whisper-large-v3', 'rtf']] as const) {
+      const r = get(name);
+      delete r[key];
+      expect(schemaErrors('simulate.json', r).join('\n')).toMatch(new RegExp(`required property '${key}'`));
+    }
+  });
+  it('NaN, even before JSON.stringify turns it into null', () => {
+    const r = get('op stream');
+    r.seconds = Number.NaN;
+    expect(schemaErrors('op-stream.json', r).join('\n')).toMatch(/\/seconds must be number/);
+  });
+  it('train without mfu, and a memory that fits with a reason', () => {
+    const r = get('train llama-3.2-1b');
+    delete r.mfu;
+    r.memory.reason = 'because';
+    const errors = schemaErrors('train.json#/definitions/result', r).join('\n');
+    expect(errors).toMatch(/required property 'mfu'/);
+    expect(errors).toMatch(/\/memory\/reason must be null/);
+  });
+});
+
+describe('command-snapshot.json', () => {
+  it('equals the flags and args in oclif.manifest.json', () => {
+    const committed = JSON.parse(readFileSync(join(root, 'command-snapshot.json'), 'utf8'));
+    expect(
+      snapshotFromManifest(manifest, root),
+      'flags or args changed: review the diff, and after an intended change run `npm run build && npm run snapshot` and commit command-snapshot.json',
+    ).toEqual(committed);
+  });
+});
