@@ -50,7 +50,7 @@ describe('hwperf size', () => {
     expect(((lp.count - 16) * lib.memory.lpddr5x!.pinRateBitPerS!) / 8).toBeLessThan(lp.peak_bandwidth_bytes_per_s);
     expect(hbm).toMatchObject({ count: 1, count_unit: 'stacks' });
     expect(hbm.energy_j_per_token).toBeLessThan(lp.energy_j_per_token);
-    expect(r.required.compute_flop_per_s).toBeGreaterThan(50 * 2 * 7e9);
+    expect(r.required.compute_flops_per_s).toBeGreaterThan(50 * 2 * 7e9);
   });
   it('a TPOT target at a batch is batch / TPOT tokens/s, sized on a base accelerator', async () => {
     const { result, error } = await runCommand(

@@ -57,7 +57,7 @@ export function renderSize(r: SizeResult): string {
   const head = [
     `${r.model}, ${r.dtype}, batch ${r.batch}, ${r.input_tokens} in / ${r.output_tokens} out, target ${fmtNumber(r.target_tok_s)} tok/s${r.target_tpot_s ? ` (TPOT ${fmtSeconds(r.target_tpot_s)})` : ''}${r.hardware ? ` on ${r.hardware}` : ' (ideal compute)'}`,
     `per output token: ${fmtGB(r.bytes_per_token)} read, ${fmtFlopRate(r.flops_per_token).replace('/s', '')}`,
-    `needs per device: ${fmtBandwidth(r.required.bandwidth_bytes_per_s)} achieved bandwidth, ${fmtGB(r.required.capacity_bytes)} capacity, ${fmtFlopRate(r.required.compute_flop_per_s)} compute`,
+    `needs per device: ${fmtBandwidth(r.required.bandwidth_bytes_per_s)} achieved bandwidth, ${fmtGB(r.required.capacity_bytes)} capacity, ${fmtFlopRate(r.required.compute_flops_per_s)} compute`,
     '',
   ];
   const rows = r.options.map((o) => [

@@ -53,8 +53,8 @@ export interface SizeResult {
   target_tpot_s: number | null;
   bytes_per_token: number;
   flops_per_token: number;
-  required: { bandwidth_bytes_per_s: number; capacity_bytes: number; compute_flop_per_s: number };
-  base?: { compute_flop_per_s: number; compute_ok: boolean } | null;
+  required: { bandwidth_bytes_per_s: number; capacity_bytes: number; compute_flops_per_s: number };
+  base?: { compute_flops_per_s: number; compute_ok: boolean } | null;
   options: SizeOption[];
   warnings: string[];
 }
@@ -153,7 +153,7 @@ export function sizeMemory(
   let baseInfo: SizeResult['base'] = null;
   if (base) {
     const peak = Math.max(...Object.values(base.matrixFlopPerS).map((v) => v ?? 0), 0);
-    baseInfo = { compute_flop_per_s: peak, compute_ok: peak >= computeNeed };
+    baseInfo = { compute_flops_per_s: peak, compute_ok: peak >= computeNeed };
     if (peak < computeNeed) warnings.push(`${base.id}: compute ${peak.toExponential(2)} FLOP/s is below the ${computeNeed.toExponential(2)} FLOP/s the target needs; more bandwidth alone will not reach it`);
   }
   // 2. per technology: count from bandwidth, raised for capacity, then checked by simulating
@@ -211,7 +211,7 @@ export function sizeMemory(
     target_tpot_s: target.tpotS ?? null,
     bytes_per_token: bytesPerToken,
     flops_per_token: flopsPerToken,
-    required: { bandwidth_bytes_per_s: achievedBw, capacity_bytes: capacityNeed, compute_flop_per_s: computeNeed },
+    required: { bandwidth_bytes_per_s: achievedBw, capacity_bytes: capacityNeed, compute_flops_per_s: computeNeed },
     base: baseInfo,
     options,
     warnings,
