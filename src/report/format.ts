@@ -19,7 +19,8 @@ const BIN = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi'];
 export const fmtBytes = (b: number | null | undefined) => (b == null ? '—' : scaled(b, 'B', 1024, BIN));
 export const fmtGB = (b: number | null | undefined) => (b == null ? '—' : scaled(b, 'B', 1000, SI));
 export const fmtBandwidth = (b: number | null | undefined) => (b == null ? '—' : scaled(b, 'B/s', 1000, SI, 4));
-export const fmtFlops = (f: number | null | undefined) => (f == null ? '—' : scaled(f, 'FLOP', 1000, SI));
+// beyond exa-FLOP (training runs: 1e23–1e26) scientific notation reads better than "38000000 EFLOP"
+export const fmtFlops = (f: number | null | undefined) => (f == null ? '—' : Math.abs(f) >= 1e21 ? `${f.toExponential(2)} FLOP` : scaled(f, 'FLOP', 1000, SI));
 export const fmtFlopRate = (f: number | null | undefined) => (f == null ? '—' : scaled(f, 'FLOP/s', 1000, SI, 4));
 export const fmtCount = (n: number | null | undefined) => (n == null ? '—' : scaled(n, '', 1000, ['', 'K', 'M', 'B', 'T']).replace(' ', ''));
 export const fmtWatts = (w: number | null | undefined) => (w == null ? '—' : scaled(w, 'W', 1000, SI));

@@ -14,7 +14,7 @@ export function renderTrain(r: TrainResult): string {
     ['MFU', fmtPercent(r.mfu)],
     ['model FLOPs per token', fmtFlops(r.flops_per_token)],
   ];
-  if (r.total_flops !== null) rows.push(['total compute', `${fmtFlops(r.total_flops)} (${r.total_flops.toExponential(3)})`]);
+  if (r.total_flops !== null) rows.push(['total compute', fmtFlops(r.total_flops)]);
   if (r.total_s !== null) rows.push(['training time', fmtSeconds(r.total_s)]);
   if (r.gpu_hours !== null) rows.push(['device-hours', fmtNumber(r.gpu_hours)]);
   if (r.cost_usd !== null) rows.push(['cost', `$${fmtNumber(r.cost_usd)} at $${r.price_usd_per_hour}/device-hour`]);
