@@ -43,8 +43,8 @@ export function computeJPerFlop(hw: NormalizedHardware, dtype: Dtype): { jPerFlo
   return { jPerFlop: defaultComputeJPerFlop16(hw.class) * scale, source: 'class default (Horowitz 2014, scaled)' };
 }
 
-// Access energy per bit where the memory technology has no published figure (the library leaves LPDDR5/5X,
-// HBM3/3E/4 and DDR5 out: hardware-facts.md §8.4 found no primary source). ASSUMPTIONS, labelled as such
+// Access energy per bit where the memory technology has no figure in the library (HBM4, GDDR7 and DDR5 have
+// none; hardware-facts.md §8.4 found no primary source). ASSUMPTIONS, labelled as such
 // in energy_source ('pj-per-bit-assumed') and in a warning:
 //   stacked (HBM*): 3.9 pJ/bit, the HBM2 figure attributed to O'Connor et al., "Fine-Grained DRAM",
 //     MICRO-50 2017 (hardware/memory/hbm2.yaml); later generations are not worse per bit.
