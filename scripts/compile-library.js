@@ -29,6 +29,13 @@ for (const h of Object.values(out.hardware)) {
   if (tech && h.memory.energyJPerBit === undefined && tech.energyJPerBit !== undefined) h.memory.energyJPerBit = tech.energyJPerBit;
 }
 for (const m of Object.values(out.models)) {
+  if (m.family === 'vae') {
+    (m.components ?? []).forEach((id, i) => {
+      const c = out.models[id];
+      if (!c) problems.push({ file: m.file, path: `components.${i}`, message: `unknown model "${id}"` });
+      else if (c.family !== 'vae') problems.push({ file: m.file, path: `components.${i}`, message: `"${id}" is a ${c.family}, not a vae` });
+    });
+  }
   if (m.family !== 'pipeline') continue;
   m.stages.forEach((s, i) => {
     if (!out.models[s.model]) problems.push({ file: m.file, path: `stages.${i}.model`, message: `unknown model "${s.model}"` });

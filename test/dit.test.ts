@@ -40,11 +40,12 @@ describe('DiT graph', () => {
     expect(on.latency_s).toBeCloseTo(10 * on.step_s!, 12);
     expect(on.images_per_s).toBeCloseTo(1 / on.latency_s!, 12);
   });
-  it('video DiT tokens = frames / temporal compression × spatial patches; separate attention', () => {
+  it('video DiT tokens = latent frames × spatial patches; separate attention', () => {
     const m = loadModelRaw('stdit3-xl-2') as DitModel;
     const g = ditGeometry(m, { batch: 1, height: 720, width: 1280, frames: 51 });
     expect(g.S).toBe((720 / 16) * (1280 / 16));
-    expect(g.F).toBe(Math.ceil(51 / 4));
+    // the VAE compresses 17-frame chunks (padded to 20) to 5 latent frames each: 51 frames → 3 × 5 = 15
+    expect(g.F).toBe(15);
     // graph matrix work vs params.ts ditForwardFlops at the same shape (caption MLP and blocks)
     const ops = buildDitGraph(m, { batch: 1, height: 720, width: 1280, frames: 51 }, P, true);
     expect(matrixFlops(ops) / ditForwardFlops(m, { height: 720, width: 1280, frames: 51 })).toBeCloseTo(1, 2);

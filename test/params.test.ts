@@ -98,6 +98,8 @@ describe('parameter counts vs published exact counts (within 0.5%)', () => {
     ['vit-h-14', 630_764_800, null, 'KERAS-HUB vit_huge_patch14_224_imagenet21k'],
     // AutoencoderKL of SD v1: num_parameters() == 83653863 (model-facts §8)
     ['sd-vae', 83_653_863, null, 'SD v1 AutoencoderKL'],
+    // Open-Sora 1.2's 2-D VAE is the SDXL VAE: the SD v1 AutoencoderKL architecture (report_03: "83M 2D VAE")
+    ['opensora-vae-2d', 83_653_863, null, 'SDXL AutoencoderKL (Open-Sora 1.2 spatial VAE)'],
     // HF GPTJForCausalLM load (lm_head bias of 50,400 not expressible: −0.0008%)
     ['gpt-j-6b', 6_050_882_784, null, 'EleutherAI/gpt-j-6B (HF load)'],
   ];

@@ -17,7 +17,8 @@
 //     encoder-decoder  the encoder over one window (conv front end + encoder layers; Whisper: 30 s);
 //     dit              one denoiser pass of one sample at image_size (no classifier-free guidance, no VAE);
 //                      video DiTs at one frame unless a shape is given to ditForwardFlops;
-//     vae              one decode to 256×256 (dims 3: 17 frames);
+//     vae              one decode to 256×256 (dims 3: 17 frames); a composite VAE sums its components (resolved
+//                      through `all`) at the shapes they see;
 //     pipeline         each stage once, per_step stages × defaults.steps (one token for per_token stages).
 import type { NormalizedModel, PipelineModel, PipelineStage } from '../spec/types.js';
 import type { ParamCount } from './params/common.js';
@@ -77,7 +78,7 @@ export function countParams(model: NormalizedModel, all?: ModelResolver, depth =
     case 'dit':
       return ditParams(model);
     case 'vae':
-      return vaeParams(model);
+      return vaeParams(model, all);
     case 'pipeline': {
       if (depth > 8) throw new Error(`pipeline ${model.id}: stages nest too deeply (cycle?)`);
       const breakdown: Record<string, number> = {};
@@ -110,7 +111,7 @@ export function forwardFlops(model: NormalizedModel, all?: ModelResolver, depth 
     case 'dit':
       return ditForwardFlops(model);
     case 'vae':
-      return vaeDecodeFlops(model);
+      return vaeDecodeFlops(model, {}, all);
     case 'pipeline': {
       if (depth > 8) throw new Error(`pipeline ${model.id}: stages nest too deeply (cycle?)`);
       if (!all) throw new Error(`pipeline ${model.id}: counting needs a resolver for its stage models`);

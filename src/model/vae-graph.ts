@@ -6,8 +6,23 @@
 // Convolutions are implicit GEMMs [px, k·cin] × [k·cin, cout] (cuDNN/CUTLASS implicit GEMM: the input is read
 // once, not k times); dims 3 uses causal 3×3×3 convs (Open-Sora / Magvit-v2 style). The decoder's middle
 // attention is single-head over one frame's h·w positions.
+//
+// layout 'magvit' (Open-Sora 1.2 VAE_Temporal, opensora/models/vae/vae_temporal.py): causal 3×3×3 convs, no spatial
+// down-sampling and no attention. Encoder: conv_in; per level `res_blocks` ResBlocks, a stride-(2,1,1) conv at the
+// last log2(temporal_downsample) level transitions (identity elsewhere); `res_blocks` more ResBlocks; GroupNorm +
+// 1×1 conv to 2z; quant_conv. Decoder: post_quant_conv; conv z → c_top; `res_blocks` ResBlocks; per level
+// `res_blocks` ResBlocks and, at the first log2(td) transitions from the latent side, a 3×3×3 conv c → 2c + depth-to-
+// space (2× frames); GroupNorm + conv_out. Frames: Open-Sora runs it on micro-chunks of VIDEO_VAE_CHUNK_FRAMES frames
+// (VideoAutoencoderPipeline micro_frame_size 17), each padded at the front to a multiple of td: 17 → 20 → 5 latent.
+//
+// Composite VAEs (`components`, encode order): encode runs the components in order, decode in reverse, each at the
+// shape the previous one hands over; a 2-D component in a video runs frame by frame (frames fold into the batch).
+// Open-Sora 1.2: decode = temporal VAE on the latent video (T/4 → T frames at H/8×W/8, 4 channels), then the SDXL
+// 2-D VAE per frame at full resolution. Op names carry the component id (`opensora-vae-2d.conv_in`).
+import { UserError } from '../spec/errors.js';
+import { videoLatentFrames } from './params/common.js';
 import { type Op, elementwise } from './op.js';
-import type { VaeModel } from '../spec/types.js';
+import type { NormalizedModel, VaeModel } from '../spec/types.js';
 import type { Precision } from './transformer-block.js';
 import { attentionCore } from './transformer-block.js';
 
@@ -69,25 +84,109 @@ function midBlock(m: VaeModel, px: number, c: number, k: number, p: Precision, s
   return ops;
 }
 
-/** latent geometry: spatial side divided by 2^(levels−1), causal temporal compression 1 + (F−1)/td */
-function latentDims(m: VaeModel, s: VaeRunShape): { h: number; w: number; f: number } {
-  const down = 2 ** (m.channel_mult.length - 1);
-  const td = m.dims === 3 ? m.temporal_downsample : 1;
-  return { h: Math.ceil(s.height / down), w: Math.ceil(s.width / down), f: m.dims === 3 ? 1 + Math.ceil((s.frames - 1) / td) : s.frames };
+/** Open-Sora's VideoAutoencoderPipeline micro_frame_size: temporal VAEs work on chunks of this many frames */
+export const VIDEO_VAE_CHUNK_FRAMES = 17;
+
+export type VaeResolver = (id: string) => NormalizedModel;
+
+interface Dims {
+  h: number;
+  w: number;
+  f: number;
 }
 
-/** decode: latent [B, z, f, h, w] → pixels [B, 3, F, H, W] */
-export function buildVaeDecoderGraph(m: VaeModel, s: VaeRunShape, p: Precision): Op[] {
+/** the components of a composite VAE (encode order), checked against the composite's stated geometry */
+export function vaeParts(m: VaeModel, resolve?: VaeResolver): VaeModel[] {
+  if (!m.components?.length) return [m];
+  if (!resolve) throw new UserError(`VAE ${m.id}: a composite needs a resolver for its components`);
+  const parts = m.components.map((id) => {
+    const c = resolve(id);
+    if (c.family !== 'vae') throw new UserError(`VAE ${m.id}: component ${id} is a ${c.family}, not a vae`);
+    if (c.components?.length) throw new UserError(`VAE ${m.id}: component ${id} is itself a composite`);
+    return c;
+  });
+  const sd = parts.reduce((a, c) => a * spatialDownsample(c), 1);
+  const td = parts.reduce((a, c) => a * (c.dims === 3 ? c.temporal_downsample : 1), 1);
+  if (m.spatial_downsample !== undefined && m.spatial_downsample !== sd) throw new UserError(`VAE ${m.id}: spatial_downsample ${m.spatial_downsample} ≠ its components' ${sd}`);
+  if (m.dims === 3 && m.temporal_downsample !== td) throw new UserError(`VAE ${m.id}: temporal_downsample ${m.temporal_downsample} ≠ its components' ${td}`);
+  return parts;
+}
+
+/** spatial compression of one (non-composite) VAE */
+export function spatialDownsample(m: VaeModel): number {
+  return m.layout === 'magvit' ? 1 : 2 ** (m.channel_mult.length - 1);
+}
+
+/** latent frames of a magvit-layout VAE: per micro-chunk, padded at the front to a multiple of td */
+export function magvitLatentFrames(frames: number, td: number): number {
+  return videoLatentFrames(frames, td, VIDEO_VAE_CHUNK_FRAMES);
+}
+
+/** latent geometry of one VAE for a pixel-side input: spatial side / spatial_downsample; frames: causal
+ *  1 + (F−1)/td (ldm, dims 3), chunked F/td (magvit), unchanged for dims 2 (frames are a batch) */
+function latentDims(m: VaeModel, d: Dims): Dims {
+  const down = spatialDownsample(m);
+  const h = Math.ceil(d.h / down);
+  const w = Math.ceil(d.w / down);
+  if (m.dims !== 3) return { h, w, f: d.f };
+  if (m.layout === 'magvit') return { h, w, f: magvitLatentFrames(d.f, m.temporal_downsample) };
+  return { h, w, f: 1 + Math.ceil((d.f - 1) / m.temporal_downsample) };
+}
+
+/** the pixel-side input dims of each component, in encode order, and the final latent */
+function chain(parts: VaeModel[], s: VaeRunShape): { inputs: Dims[]; latent: Dims } {
+  const inputs: Dims[] = [];
+  let d: Dims = { h: s.height, w: s.width, f: s.frames };
+  for (const c of parts) {
+    inputs.push(d);
+    d = latentDims(c, d);
+  }
+  return { inputs, latent: d };
+}
+
+function prefixed(id: string, ops: Op[], composite: boolean): Op[] {
+  if (composite) for (const op of ops) op.name = `${id}.${op.name}`;
+  return ops;
+}
+
+/** decode: latent [B, z, f, h, w] → pixels [B, in_channels, F, H, W]; composites decode their components in reverse */
+export function buildVaeDecoderGraph(m: VaeModel, s: VaeRunShape, p: Precision, resolve?: VaeResolver): Op[] {
+  const parts = vaeParts(m, resolve);
+  const { inputs } = chain(parts, s);
+  const ops: Op[] = [];
+  for (let i = parts.length - 1; i >= 0; i--) ops.push(...prefixed(parts[i]!.id, decoderOf(parts[i]!, s.batch, inputs[i]!, p), parts.length > 1));
+  return ops;
+}
+
+/** encode: pixels → latent mean/log-variance; composites encode their components in order */
+export function buildVaeEncoderGraph(m: VaeModel, s: VaeRunShape, p: Precision, resolve?: VaeResolver): Op[] {
+  const parts = vaeParts(m, resolve);
+  const { inputs } = chain(parts, s);
+  return parts.flatMap((c, i) => prefixed(c.id, encoderOf(c, s.batch, inputs[i]!, p), parts.length > 1));
+}
+
+/** one VAE's decoder producing pixel-side dims `out` (a 2-D VAE folds frames into the batch) */
+function decoderOf(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
+  if (m.dims !== 3) return ldmDecoder(m, batch * out.f, { ...out, f: 1 }, p); // magvit is always dims 3 (normalize-model.ts)
+  return m.layout === 'magvit' ? magvitDecoder(m, batch, out, p) : ldmDecoder(m, batch, out, p);
+}
+
+function encoderOf(m: VaeModel, batch: number, input: Dims, p: Precision): Op[] {
+  if (m.dims !== 3) return ldmEncoder(m, batch * input.f, { ...input, f: 1 }, p);
+  return m.layout === 'magvit' ? magvitEncoder(m, batch, input, p) : ldmEncoder(m, batch, input, p);
+}
+
+function ldmDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
   const k = kernel(m);
   const ch = m.base_channels;
   const L = m.channel_mult.length;
-  let { h, w, f } = latentDims(m, s);
+  let { h, w, f } = latentDims(m, out);
   let temporalUps = m.dims === 3 ? Math.round(Math.log2(m.temporal_downsample)) : 0;
-  const px = (): number => s.batch * f * h * w;
+  const px = (): number => batch * f * h * w;
   const z = m.z_channels;
   let c = ch * m.channel_mult[L - 1]!;
   const ops: Op[] = [conv('post_quant_conv', px(), px(), z, z, 1, p), conv('conv_in', px(), px(), z, c, k, p)];
-  ops.push(...midBlock(m, px(), c, k, p, s.batch * f, h * w));
+  ops.push(...midBlock(m, px(), c, k, p, batch * f, h * w));
   for (let i = L - 1; i >= 0; i--) {
     const cout = ch * m.channel_mult[i]!;
     for (let j = 0; j <= m.res_blocks; j++) {
@@ -115,17 +214,14 @@ export function buildVaeDecoderGraph(m: VaeModel, s: VaeRunShape, p: Precision):
   return ops;
 }
 
-/** encode: pixels → latent mean/log-variance (the sample is one fused elementwise op) */
-export function buildVaeEncoderGraph(m: VaeModel, s: VaeRunShape, p: Precision): Op[] {
+function ldmEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): Op[] {
   const k = kernel(m);
   const ch = m.base_channels;
   const L = m.channel_mult.length;
-  const lat = latentDims(m, s);
-  let h = s.height;
-  let w = s.width;
-  let f = s.frames;
+  const lat = latentDims(m, input);
+  let { h, w, f } = input;
   let temporalDowns = m.dims === 3 ? Math.round(Math.log2(m.temporal_downsample)) : 0;
-  const px = (): number => s.batch * f * h * w;
+  const px = (): number => batch * f * h * w;
   let c = ch;
   const ops: Op[] = [conv('conv_in', px(), px(), m.in_channels, ch, k, p)];
   for (let i = 0; i < L; i++) {
@@ -145,11 +241,81 @@ export function buildVaeEncoderGraph(m: VaeModel, s: VaeRunShape, p: Precision):
       ops.push(conv(`down${i}.conv`, px(), before, c, c, k, p)); // stride-2 conv
     }
   }
-  ops.push(...midBlock(m, px(), c, k, p, s.batch * lat.f, h * w));
+  ops.push(...midBlock(m, px(), c, k, p, batch * lat.f, h * w));
   ops.push(
     elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'),
     elementwise('silu_out', px() * c, 4, 2 * p.actBytes, p.compute),
     conv('conv_out', px(), px(), c, 2 * m.z_channels, k, p),
+    conv('quant_conv', px(), px(), 2 * m.z_channels, 2 * m.z_channels, 1, p),
+  );
+  return ops;
+}
+
+/** magvit level transitions t (level t → t+1) that change the frame count: the last log2(td) of them */
+function temporalTransition(m: VaeModel, t: number): boolean {
+  const L = m.channel_mult.length;
+  return t >= L - 1 - Math.round(Math.log2(m.dims === 3 ? m.temporal_downsample : 1));
+}
+
+function magvitDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
+  const k = kernel(m);
+  const ch = m.base_channels;
+  const L = m.channel_mult.length;
+  const { h, w } = out;
+  let { f } = latentDims(m, out); // the decoder makes f·td frames; the front padding is cropped afterwards
+  const px = (): number => batch * f * h * w;
+  const z = m.z_channels;
+  let c = ch * m.channel_mult[L - 1]!;
+  const ops: Op[] = [conv('post_quant_conv', px(), px(), z, z, 1, p), conv('conv_in', px(), px(), z, c, k, p)];
+  for (let j = 0; j < m.res_blocks; j++) ops.push(...resBlock(`mid.res${j}`, px(), c, c, k, p));
+  for (let i = L - 1; i >= 0; i--) {
+    const cout = ch * m.channel_mult[i]!;
+    for (let j = 0; j < m.res_blocks; j++) {
+      ops.push(...resBlock(`up${i}.res${j}`, px(), c, cout, k, p));
+      c = cout;
+    }
+    if (i !== 0 && temporalTransition(m, i - 1)) {
+      ops.push(conv(`up${i}.conv`, px(), px(), c, 2 * c, k, p)); // c → 2c, then depth-to-space: 2× frames
+      f *= 2;
+      const op = elementwise(`up${i}.depth_to_space`, px() * c, 0, 0, p.compute);
+      op.bytes = 2 * px() * c * p.actBytes;
+      ops.push(op);
+    }
+  }
+  ops.push(
+    elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'),
+    elementwise('silu_out', px() * c, 4, 2 * p.actBytes, p.compute),
+    conv('conv_out', px(), px(), c, m.in_channels, k, p),
+  );
+  return ops;
+}
+
+function magvitEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): Op[] {
+  const k = kernel(m);
+  const ch = m.base_channels;
+  const L = m.channel_mult.length;
+  const { h, w } = input;
+  let f = latentDims(m, input).f * m.temporal_downsample; // frames after the front padding of each chunk
+  const px = (): number => batch * f * h * w;
+  let c = ch;
+  const ops: Op[] = [conv('conv_in', px(), px(), m.in_channels, ch, k, p)];
+  for (let i = 0; i < L; i++) {
+    const cout = ch * m.channel_mult[i]!;
+    for (let j = 0; j < m.res_blocks; j++) {
+      ops.push(...resBlock(`down${i}.res${j}`, px(), c, cout, k, p));
+      c = cout;
+    }
+    if (i !== L - 1 && temporalTransition(m, i)) {
+      const before = px();
+      f /= 2;
+      ops.push(conv(`down${i}.conv`, px(), before, c, c, k, p)); // stride-(2,1,1) causal conv
+    }
+  }
+  for (let j = 0; j < m.res_blocks; j++) ops.push(...resBlock(`mid.res${j}`, px(), c, c, k, p));
+  ops.push(
+    elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'),
+    elementwise('silu_out', px() * c, 4, 2 * p.actBytes, p.compute),
+    conv('conv_out', px(), px(), c, 2 * m.z_channels, 1, p),
     conv('quant_conv', px(), px(), 2 * m.z_channels, 2 * m.z_channels, 1, p),
   );
   return ops;

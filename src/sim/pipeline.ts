@@ -82,7 +82,7 @@ function mediaTokens(stages: PipelineStage[], s: PipelineShape): number {
 function priced(stage: PipelineStage, model: NormalizedModel, runs: number, ops: Op[], req: SimulateRequest, p: ResolvedPrecision, first: boolean): StageRun {
   const phase = pricePhase(stage.role ?? model.id, ops, req.hardware);
   const seconds = runs > 0 ? phase.seconds : 0;
-  return { stage, model, runs, seconds, beforeFirstToken: first ? seconds : 0, weightsBytes: countParams(model).total * p.weightBytes, activationBytes: peakActivationBytes(ops), phase };
+  return { stage, model, runs, seconds, beforeFirstToken: first ? seconds : 0, weightsBytes: countParams(model, req.resolveModel).total * p.weightBytes, activationBytes: peakActivationBytes(ops), phase };
 }
 
 /** Whisper-like audio encoder over the audio itself: full windows of audio_ctx frames, the last one unpadded */
@@ -142,7 +142,7 @@ function runStage(st: PipelineStage, model: NormalizedModel, s: PipelineShape, r
       const { height, width } = den ? ditFrame(den, s.resolution) : { height: s.resolution, width: s.resolution };
       const shape = vaeShape(m, s.batch, height, width, m.dims === 3 ? s.frames : undefined);
       if (m.dims === 2) shape.batch = s.batch * Math.max(1, s.frames); // a 2-D VAE decodes frame by frame
-      const g = vaeGraphs(m, shape, p);
+      const g = vaeGraphs(m, shape, p, req.resolveModel); // a composite VAE resolves its components
       const ops = st.role === 'vae-encoder' ? g.encode : g.decode;
       const r = priced(st, model, 1, ops, req, p, false);
       r.activationBytes = vaeActivationBytes(m, shape, ops);

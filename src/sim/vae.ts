@@ -4,17 +4,19 @@
 // Defaults follow forward_flops (src/model/params.ts): 256 px, dims 3: 17 frames.
 // Memory: video VAEs decode in temporal chunks of 17 frames (Open-Sora 1.2 VideoAutoencoderPipeline
 // micro_frame_size 17), so live activations are those of one chunk.
+// Composite VAEs (Open-Sora 1.2: SDXL 2-D VAE per frame + temporal VAE) resolve their components through
+// req.resolveModel; their graphs are the components' graphs in order (see src/model/vae-graph.ts).
 import type { VaeModel } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import type { Op } from '../model/op.js';
 import type { Precision } from '../model/transformer-block.js';
-import { type VaeRunShape, buildVaeDecoderGraph, buildVaeEncoderGraph } from '../model/vae-graph.js';
+import { VIDEO_VAE_CHUNK_FRAMES, type VaeResolver, type VaeRunShape, buildVaeDecoderGraph, buildVaeEncoderGraph } from '../model/vae-graph.js';
 import { countParams } from '../model/params.js';
 import { baseResult, fixedBatch, memoryResult, peakActivationBytes, placement, pricePhase, resolvePrecision } from './graph-cost.js';
 
 export const VAE_DEFAULT_RESOLUTION = 256;
 export const VIDEO_VAE_DEFAULT_FRAMES = 17;
-export const VIDEO_VAE_CHUNK_FRAMES = 17;
+export { VIDEO_VAE_CHUNK_FRAMES };
 
 /** live activation bytes of a VAE graph, per temporal chunk for video VAEs */
 export function vaeActivationBytes(m: VaeModel, s: VaeRunShape, ops: Op[]): number {
@@ -26,8 +28,8 @@ export function vaeShape(m: VaeModel, batch: number, height: number, width: numb
   return { batch, height, width, frames: m.dims === 3 ? (frames ?? VIDEO_VAE_DEFAULT_FRAMES) : 1 };
 }
 
-export function vaeGraphs(m: VaeModel, s: VaeRunShape, p: Precision): { decode: Op[]; encode: Op[] } {
-  return { decode: buildVaeDecoderGraph(m, s, p), encode: buildVaeEncoderGraph(m, s, p) };
+export function vaeGraphs(m: VaeModel, s: VaeRunShape, p: Precision, resolve?: VaeResolver): { decode: Op[]; encode: Op[] } {
+  return { decode: buildVaeDecoderGraph(m, s, p, resolve), encode: buildVaeEncoderGraph(m, s, p, resolve) };
 }
 
 export function simulateVae(req: SimulateRequest): SimulateResult {
@@ -40,11 +42,11 @@ export function simulateVae(req: SimulateRequest): SimulateResult {
   const side = req.resolution ?? VAE_DEFAULT_RESOLUTION;
   const shape = vaeShape(m, batch, side, side, req.frames);
   if (m.dims === 2 && req.frames && req.frames > 1) warnings.push(`${m.id} is an image VAE: --frames ignored (batch the frames instead)`);
-  const g = vaeGraphs(m, shape, p);
+  const g = vaeGraphs(m, shape, p, req.resolveModel);
   const decode = pricePhase('decode', g.decode, hw);
   const encode = pricePhase('encode', g.encode, hw);
   const act = Math.max(vaeActivationBytes(m, shape, g.decode), vaeActivationBytes(m, shape, g.encode));
-  const memory = memoryResult(hw, countParams(m).total * p.weightBytes, 0, act);
+  const memory = memoryResult(hw, countParams(m, req.resolveModel).total * p.weightBytes, 0, act);
   const res = baseResult(req, p, batch, memory, [decode], warnings, replicas, batch);
   res.phases.push(encode.summary);
   res.decoder_s = memory.fits ? decode.seconds : null;

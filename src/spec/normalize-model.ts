@@ -8,7 +8,7 @@ type Raw = Record<string, any>;
 // Fields whose string values are names, not expressions.
 const TEXT_FIELDS = new Set([
   'id', 'name', 'family', 'extends', 'norm', 'position', 'kind', 'activation', 'runs', 'model', 'role',
-  'modality', 'notes', 'source', 'attention', 'router',
+  'modality', 'notes', 'source', 'attention', 'router', 'layout',
 ]);
 
 async function evaluateAll(raw: Raw, ctx: SpecContext): Promise<Raw> {
@@ -217,13 +217,42 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         out_channels: m.out_channels ?? 8,
         classes: m.classes ?? 0,
         mlp_ratio: m.mlp_ratio ?? 4,
-        temporal: m.temporal ? { attention: m.temporal.attention ?? 'separate', patch: m.temporal.patch ?? 1, downsample: m.temporal.downsample ?? 4 } : undefined,
+        temporal: m.temporal ? { attention: m.temporal.attention ?? 'separate', patch: m.temporal.patch ?? 1, downsample: m.temporal.downsample ?? 4, chunk: m.temporal.chunk } : undefined,
         cross_attention: m.cross_attention,
       };
       if (out.latent_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `latent_size (${out.latent_size}) must be divisible by patch (${out.patch})`));
       break;
     }
     case 'vae': {
+      if (m.components) {
+        // a composite (e.g. Open-Sora 1.2: SDXL 2-D VAE per frame + temporal VAE): its architecture is its components'
+        for (const k of ['base_channels', 'channel_mult', 'res_blocks', 'mid_attention', 'layout']) {
+          if (m[k] !== undefined) ctx.errors.push(issueAt(ctx, [k], 'a composite VAE (components) takes its architecture from its components; remove this field'));
+        }
+        out = {
+          ...base,
+          dims: m.dims ?? 2,
+          in_channels: m.in_channels ?? 3,
+          base_channels: 0,
+          channel_mult: [],
+          res_blocks: 0,
+          z_channels: m.z_channels ?? 4,
+          mid_attention: false,
+          temporal_downsample: m.temporal_downsample ?? 1,
+          spatial_downsample: m.spatial_downsample,
+          components: m.components,
+        };
+        break;
+      }
+      for (const k of ['base_channels', 'channel_mult']) {
+        if (m[k] === undefined) ctx.errors.push(issueAt(ctx, [k], `a VAE needs ${k} (or components: [ids] for a composite)`));
+      }
+      const layout = m.layout ?? 'ldm';
+      const levels = Array.isArray(m.channel_mult) ? m.channel_mult.length : 1;
+      const spatial = layout === 'magvit' ? 1 : 2 ** (levels - 1);
+      if (m.spatial_downsample !== undefined && m.spatial_downsample !== spatial) {
+        ctx.errors.push(issueAt(ctx, ['spatial_downsample'], `the ${layout} layout with ${levels} levels down-samples ${spatial}× spatially, not ${m.spatial_downsample}×`));
+      }
       out = {
         ...base,
         dims: m.dims ?? 2,
@@ -234,8 +263,12 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         z_channels: m.z_channels ?? 4,
         mid_attention: m.mid_attention ?? true,
         temporal_downsample: m.temporal_downsample ?? 1,
-        components: m.components,
+        layout,
+        spatial_downsample: spatial,
       };
+      if (layout === 'magvit' && (out.dims !== 3 || out.mid_attention)) {
+        ctx.errors.push(issueAt(ctx, ['layout'], 'the magvit layout is a causal 3-D VAE without attention: needs dims 3 and mid_attention false'));
+      }
       break;
     }
     case 'pipeline': {

@@ -255,7 +255,7 @@ const dit = {
     temporal: {
       type: 'object',
       additionalProperties: false,
-      properties: { attention: { enum: ['separate', 'full'] }, patch: count, downsample: count },
+      properties: { attention: { enum: ['separate', 'full'] }, patch: count, downsample: count, chunk: count },
     },
     cross_attention: {
       type: 'object',
@@ -268,7 +268,8 @@ const dit = {
 const vae = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'family', 'base_channels', 'channel_mult', 'sources'],
+  // base_channels and channel_mult are required unless the VAE is a composite of `components` (normalize-model.ts)
+  required: ['id', 'family', 'sources'],
   properties: {
     ...modelCommon,
     dims: { enum: [2, 3] },
@@ -280,7 +281,8 @@ const vae = {
     mid_attention: { type: 'boolean' },
     temporal_downsample: count,
     spatial_downsample: count,
-    components: { type: 'array', items: { type: 'string' } },
+    layout: { enum: ['ldm', 'magvit'] },
+    components: { type: 'array', minItems: 1, items: { type: 'string' } },
   },
 };
 

@@ -187,7 +187,7 @@ export interface DitModel extends ModelBase {
   out_channels: number;
   classes: number;
   mlp_ratio: number;
-  temporal?: { attention: 'separate' | 'full'; patch: number; downsample: number };
+  temporal?: { attention: 'separate' | 'full'; patch: number; downsample: number; chunk?: number };
   cross_attention?: { context: number; context_dim: number };
 }
 
@@ -201,6 +201,14 @@ export interface VaeModel extends ModelBase {
   z_channels: number;
   mid_attention: boolean;
   temporal_downsample: number;
+  /** block layout: 'ldm' (AutoencoderKL; default) or 'magvit' (Open-Sora VAE_Temporal: temporal-only down-sampling) */
+  layout?: 'ldm' | 'magvit';
+  /** pixels per latent pixel along each side (ldm: 2^(levels−1), magvit: 1; a composite states its product) */
+  spatial_downsample?: number;
+  /** a composite VAE: component model ids in encode order (pixels → latent); decode runs them in reverse. The
+   *  architecture fields above are then unused (neutral values); dims, in_channels, z_channels and the
+   *  down-sampling factors describe the whole. */
+  components?: string[];
 }
 
 export interface PipelineStage {

@@ -46,3 +46,13 @@ export function compact(r: Record<string, number>): Record<string, number> {
   for (const [k, v] of Object.entries(r)) if (v !== 0) out[k] = v;
   return out;
 }
+
+/** Latent frames of a causal video VAE that encodes micro-chunks of `chunk` frames, each padded to a multiple of
+ *  the temporal compression `td` (Open-Sora 1.2 VideoAutoencoderPipeline, micro_frame_size 17: 17 → 20 → 5
+ *  latent frames; hpcaitech/Open-Sora opensora/models/vae/vae.py). Without chunking: ⌈frames / td⌉. */
+export function videoLatentFrames(frames: number, td: number, chunk?: number): number {
+  if (!chunk) return Math.ceil(frames / td);
+  const full = Math.floor(frames / chunk);
+  const rest = frames - full * chunk;
+  return full * Math.ceil(chunk / td) + Math.ceil(rest / td);
+}

@@ -10,6 +10,7 @@
 // caption projection MLP (context_dim → d → d); no class table; positions computed on the fly (not stored).
 // `temporal.attention: separate` doubles the blocks (a spatial and a temporal block per depth, as STDiT);
 // `full` attends over all spacetime tokens in each block.
+import { videoLatentFrames } from './common.js';
 import type { DitModel } from '../../spec/types.js';
 import { type ParamCount, compact, sumValues } from './common.js';
 
@@ -74,7 +75,8 @@ export function ditTokens(m: DitModel, shape: DitShape = {}): { spatial: number;
   const ws = Math.ceil(w / m.vae_downsample / m.patch);
   const f = shape.frames ?? 1;
   const tds = m.temporal?.downsample ?? 1;
-  const latentFrames = m.temporal ? Math.ceil(Math.ceil(f / tds) / (m.temporal.patch ?? 1)) : 1;
+  // latent frames as the video VAE makes them (chunked like Open-Sora's when the spec says so), then patched
+  const latentFrames = m.temporal ? Math.ceil(videoLatentFrames(f, tds, m.temporal.chunk) / (m.temporal.patch ?? 1)) : 1;
   return { spatial: hs * ws, frames: Math.max(1, latentFrames) };
 }
 
