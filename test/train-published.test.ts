@@ -87,7 +87,7 @@ const ROWS: Row[] = [
     source: 'SemiAnalysis, "GPT-4 Architecture, Infrastructure, Training Dataset, Costs…", Jul 2023 (RUMOUR): 90–100 days',
     metric: 'total_s',
     target: true,
-    eval: () => ({ predicted: run('gpt4-moe-1.8t', 'a100-sxm4-80gb', { devices: 24960, tp: 4, pp: 15, ep: 16, seqLen: 8192, globalBatch: 7488, tokens: 13e12 }).total_s!, expected: 95 * 86400 }),
+    eval: () => ({ predicted: run('gpt4-moe-1.8t', 'a100-sxm4-80gb', { devices: 24960, tp: 8, pp: 15, ep: 16, seqLen: 8192, globalBatch: 7488, tokens: 13e12 }).total_s!, expected: 95 * 86400 }),
   },
   megatron('Megatron GPT 18B, 256 A100, TP8 (held out)', gpt(6144, 48, 40), 8, 1, 256, 1024, 135, T1),
   megatron('Megatron GPT 39B, 512 A100, TP8 PP2 (held out)', gpt(8192, 64, 48), 8, 2, 512, 1536, 138, T1),
