@@ -260,3 +260,19 @@ describe('hwperf sweep (built CLI)', () => {
   });
 });
 
+
+describe('memory what-ifs in a sweep', () => {
+  it('"none" keeps the hardware as specified beside its what-ifs', () => {
+    const f = join(dir, 'memory.yaml');
+    writeFileSync(f, 'sweep:\n  model: llama-3.2-3b\n  hardware: snapdragon-8-elite\n  dtype: int4\n  memory: [none, "hbm3e:1"]\n');
+    const out = join(dir, 'memory.csv');
+    const r = spawnSync(process.execPath, [BIN, 'sweep', f, '--out', out, '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map(parseCsvLine);
+    const header = rows[0]!;
+    const col = (name: string) => header.indexOf(name);
+    expect(rows.slice(1).map((x) => x[col('memory')])).toEqual(['none', 'hbm3e:1']);
+    const tpot = rows.slice(1).map((x) => Number(x[col('tpot_s')]));
+    expect(tpot[1]!).toBeLessThan(tpot[0]! / 3); // one HBM3e stack vs the phone's LPDDR5X
+  });
+});

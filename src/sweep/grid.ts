@@ -156,8 +156,10 @@ function checkValue(kind: Kind, v: unknown, bad: (message: string, suggestion?: 
       return bad(`unknown dtype ${show(v)}`, (typeof v === 'string' && didYouMean(v, allowed)) || `expected one of ${allowed.join(' ')}`);
     }
     case 'memory':
+      // null / "none": the hardware's own memory, so a sweep can compare the spec with its what-ifs
+      if (v === null || v === 'none') return 'none';
       if (typeof v === 'string' && /^[^:\s]+:\d+$/.test(v)) return v;
-      return bad(`expected TECH:COUNT (e.g. hbm3e:1, lpddr5x:64), found ${show(v)}`);
+      return bad(`expected TECH:COUNT (e.g. hbm3e:1, lpddr5x:64) or none, found ${show(v)}`);
     case 'set': {
       // one alternative: "PATH=VALUE" or a list of them applied together
       const items = Array.isArray(v) ? v : [v];

@@ -54,7 +54,7 @@ export async function resolveTables(grid: SweepGrid): Promise<SweepTables> {
       const axis = grid.axes[ai]!;
       const val = picked[k];
       if (axis.key === 'hardware') hwRef = String(val);
-      else if (axis.key === 'memory') memory = String(val);
+      else if (axis.key === 'memory') memory = val === 'none' ? undefined : String(val);
       else if (axis.setPath !== undefined) set.push(`${axis.setPath}=${val}`);
       else set.push(...(val as string[]));
     });
