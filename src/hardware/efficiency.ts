@@ -16,6 +16,21 @@ export function defaultMemoryEfficiency(technology: string): number {
   return 0.75;
 }
 
+// Decode (paged, GQA) attention bandwidth, from kernel timings:
+//  - over a 16-bit KV cache it streams at STREAM speed, so it is costed at efficiency.memory: vLLM FA2
+//    flash_fwd_splitkv_kernel on an H100, Llama-3.1-8B, 64 sequences at context 1024→2048 (bf16 KV, 4096 B per
+//    token and layer): 138.8 µs per call = 64·1536·4096 B / 138.8 µs = 2.90 TB/s = 0.866 of 3.35 TB/s, 0.98 of the
+//    2.97 TB/s triad (vllm-project/vllm issue #9471, torch-profiler table, 32768 calls); FlashInfer batch decode
+//    on an H20, 128 sequences × 2048 tokens × 16 KV heads, bf16: 2.15 GB in 0.633 ms = 3.39 TB/s = 0.85 of 4.0 TB/s
+//    (flashinfer-ai/flashinfer issue #1753);
+//  - over an 8-bit cache (fp8/int8) the kernel does not get twice as fast: TensorRT-LLM XQA on one H100 SXM,
+//    Llama-3.1-8B, batch 64, same contexts: ~60 µs per call with an fp16 cache, ~40 µs with fp8 (NVIDIA/
+//    TensorRT-LLM issue #2372) — half the bytes in 2/3 of the time, i.e. 60 / (2·40) = 0.75 of the 16-bit
+//    bandwidth. Same direction elsewhere: FlashInfer XQA fp8 93.1 µs vs FA3 bf16 132.7 µs at 8 × 16k tokens →
+//    0.71 (vllm-project/vllm PR #43232), FlashInfer fp8 on the compute-poor H20 0.42 (issue #1753, not used).
+// attentionKv8 is that ratio (× efficiency.memory); specs with their own measurement give `attention_kv8`.
+export const KV8_ATTENTION_RATIO = 0.75;
+
 // GEMM efficiency vs GEMM size (FLOPs), relative to the large-GEMM fraction `large`. The shape is the
 // measured cuBLASLt FP8 square-GEMM sweep of an H100 SXM (Azure/AI-benchmarking-guide, Azure Results/
 // ND_H100_v5_results.md @f350e7e: 1024³ 274.1, 2048³ 1011.3, 4096³ 1216.9, 8192³ 1290.1, 16384³ 1377.3,
@@ -53,6 +68,7 @@ export function defaultEfficiency(technology: string, cls: string, vendor?: stri
     memory: defaultMemoryEfficiency(technology),
     gemm: gemmTable(largeGemmFraction(cls, vendor)),
     attention: 0.6,
+    attentionKv8: KV8_ATTENTION_RATIO,
     vector: 0.5,
     // Ring all-reduce bus bandwidth / link bandwidth, NCCL 8 GB on 8× A100 NVLink3: 231.58 of 300 GB/s = 0.77
     // (Azure ND A100 v4 results @3bb66ca).

@@ -14,6 +14,7 @@ import type { Precision } from './quant.js';
 export interface GraphOp extends Op {
   flopsPerCtx: number; // extra FLOPs per token of decode context (decode attention), else 0
   bytesPerCtx: number;
+  kvElemBytes?: number; // decode attention: bytes per KV-cache element it streams (its bandwidth depends on it)
 }
 
 export interface PassShape {
@@ -134,6 +135,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const o = op('attention_decode', 'attention', 0, b * hq * (dqk + dv) * act + b * kvTok, 0, dt, layers); // [b, hq, 1, c]
     o.flopsPerCtx = 2 * b * hq * (dqk + dv);
     o.bytesPerCtx = b * kvTok;
+    o.kvElemBytes = p.kvBytes;
     ops.push(o);
   }
   ops.push(gemm('o_proj', T, d, attnOutIn, p, wb, layers)); // [T, d] partial sums on each tp rank

@@ -50,7 +50,15 @@ export function gemmEfficiency(hw: NormalizedHardware, dtype: Dtype, flops: numb
 
 const MMA_TILE_ROWS = 64;
 
-export function opCost(op: Op, hw: NormalizedHardware): OpCost {
+// Achievable fraction of peak DRAM bandwidth for an op's bytes. Decode attention over a 16-bit KV cache streams
+// at STREAM speed (efficiency.memory); over an 8-bit or narrower cache it reaches less (× attentionKv8:
+// the kernels convert K/V back to 16-bit or run a narrower MMA path, see src/hardware/efficiency.ts).
+export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware): number {
+  if (op.kind === 'attention' && op.kvElemBytes !== undefined && op.kvElemBytes < 2) return hw.efficiency.memory * hw.efficiency.attentionKv8;
+  return hw.efficiency.memory;
+}
+
+export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware): OpCost {
   let computeS: number;
   let dtype = op.dtype;
   if (op.kind === 'gemm' || op.kind === 'conv' || op.kind === 'attention') {
@@ -65,7 +73,7 @@ export function opCost(op: Op, hw: NormalizedHardware): OpCost {
   } else {
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
   }
-  const memoryS = op.bytes / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
+  const memoryS = op.bytes / (hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw));
   const overhead = hw.efficiency.kernelOverheadS;
   const body = Math.max(computeS, memoryS);
   const bound: Bound = overhead > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';

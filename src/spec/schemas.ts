@@ -91,6 +91,7 @@ export const hardwareSchema = {
         gemm: effTable,
         gemm_by_dtype: { type: 'object', additionalProperties: effTable },
         attention: { type: 'number' },
+        attention_kv8: { type: 'number' },
         vector: { type: 'number' },
         collective: effTable,
         kernel_overhead: quantity,

@@ -54,6 +54,7 @@ export interface HardwareEfficiency {
   gemm: EfficiencyTable; // by GEMM FLOPs
   gemmByDtype?: Partial<Record<Dtype, EfficiencyTable>>;
   attention: number; // fused attention relative to gemm peak
+  attentionKv8: number; // decode attention over an 8-bit (or narrower) KV cache: achieved bandwidth / STREAM (memory)
   vector: number; // elementwise / reductions relative to vector peak
   collective: number; // achievable fraction of link bandwidth for large messages
   collectiveBySize?: EfficiencyTable; // measured fraction by message size (bytes), when the spec gives one

@@ -34,6 +34,7 @@ export function hardwareJson(h: NormalizedHardware) {
       gemm: h.efficiency.gemm,
       gemm_by_dtype: h.efficiency.gemmByDtype ?? null,
       attention: h.efficiency.attention,
+      attention_kv8: h.efficiency.attentionKv8,
       vector: h.efficiency.vector,
       collective: h.efficiency.collective,
       collective_by_size: h.efficiency.collectiveBySize ?? null,
