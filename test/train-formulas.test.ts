@@ -4,7 +4,7 @@ import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 import { countParams } from '../src/model/params.js';
 import { decoderShape, modelFlopsPerToken } from '../src/sim/training/shapes.js';
 import { activationBytesPerToken, trainingMemory } from '../src/sim/training/memory.js';
-import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
+import { buildTrainRequest, simulateTraining, type TrainOptions } from '../src/sim/training/train.js';
 import { planProblem } from '../src/sim/training/plan.js';
 import { gemmTable } from '../src/hardware/efficiency.js';
 import { defaultInterleave } from '../src/sim/training/schedule.js';
@@ -197,5 +197,139 @@ describe('fp8 training', () => {
     const r = (await trainFromArgs('train --model gpt3-175b --hardware h800-sxm --devices 64 --tp 8 --pp 8 --dtype fp8 --tokens 1e9 --json'.split(' '))) as TrainResult;
     expect(r.gpu_hours).toBeCloseTo((r.total_s! * 64) / 3600, 6);
     expect(r.gemm_dtype).toBe('fp8');
+  });
+});
+
+// ---- activation memory per recompute policy and pipeline schedule (src/sim/training/memory.ts, recompute.ts) ----
+import { inFlightPeak, pipelineLayout } from '../src/sim/training/memory.js';
+
+describe('activation memory per policy: GQA, SwiGLU, fp8, MoE, MLA (hand-computed)', () => {
+  // h 64, 4 query heads and 2 KV heads of 16 (GQA), SwiGLU f 128
+  const gqa: DecoderModel = { ...tiny, kv_heads: 2, ffn: { kind: 'gated', intermediate: 128, activation: 'silu' }, norm: 'rmsnorm', bias: { qkv: false, out: false, ffn: false } };
+  const s = decoderShape(gqa);
+  const h = 64, q = 64, kv = 32, v = 64, f = 128, a = 4, seq = 128;
+  // two norm inputs 4h + QKV input 2h + Q 2q + K, V 2kv each + O 2v + FC1 input 2h + gate, up 4f + FC2 input 2f
+  const selective = 4 * h + 2 * h + 2 * q + 4 * kv + 2 * v + 2 * h + 4 * f + 2 * f;
+  it('selective (core_attn): 8h + 2q + 4kv + 2v + 6f — K and V at kv width, SwiGLU keeps gate, up and product', () => {
+    expect(activationBytesPerToken(s, seq, 'selective', false)).toBe(selective);
+    expect(selective).toBe(1664); // 26h, vs 34h for MHA + 4h GeLU with dropout
+  });
+  it('none adds the softmax output 2as (no dropout)', () => {
+    expect(activationBytesPerToken(s, seq, 'none', false)).toBe(selective + 2 * a * seq);
+  });
+  it('+ layernorm drops the two norm outputs (QKV and FC1 inputs)', () => {
+    expect(activationBytesPerToken(s, seq, { granularity: 'selective', modules: ['core_attn', 'layernorm'], numLayers: null }, false)).toBe(selective - 4 * h);
+  });
+  it('fp8 caches the GEMM inputs (QKV, FC1, FC2) in 1 byte (DeepSeek-V3 §3.3.3)', () => {
+    expect(activationBytesPerToken(s, seq, 'selective', false, { fp8: true })).toBe(selective - h - h - f);
+  });
+  it('full keeps the layer input: 2h', () => {
+    expect(activationBytesPerToken(s, seq, 'full', false)).toBe(2 * h);
+  });
+  // MoE: 4 experts of 32, 2 active, one shared expert of 32; MLA: q_lora 32, kv_lora 16, rope 8, nope 16, v 16
+  const moeMla: DecoderModel = {
+    ...gqa, kv_heads: 4,
+    moe: { experts: 4, active: 2, shared: 1, intermediate: 32, dense_layers: 0 },
+    attention: { kind: 'mla', q_lora_rank: 32, kv_lora_rank: 16, qk_rope_head_dim: 8, qk_nope_head_dim: 16, v_head_dim: 16 },
+  };
+  const m = decoderShape(moeMla);
+  const qd = 4 * (16 + 8), kd = qd, vd = 4 * 16, e = 32;
+  const latents = (2 + 2) * (32 + 16) + 2 * 8; // latent norms' inputs + up-projection inputs, RoPE key
+  const attn = 2 * h + latents + 2 * (qd + kd + vd) + 2 * vd;
+  const expert = (fc1In: number, actIn: number, fc2In: number) => fc1In + actIn + fc2In;
+  it('MoE + MLA, selective: each routed copy keeps its dispatched input and expert activations, plus the shared expert', () => {
+    const ffn = 2 * expert(2 * h, 4 * e, 2 * e) + expert(2 * h, 4 * e, 2 * e);
+    expect(activationBytesPerToken(m, seq, 'selective', true)).toBe(4 * h + attn + ffn);
+  });
+  it('DeepSeek-V3 set in fp8: norms, MLA up-projections, SwiGLU output recomputed; SwiGLU input cached in fp8', () => {
+    const pol = { granularity: 'selective' as const, modules: ['core_attn', 'layernorm', 'moe_act', 'mla_up_proj'] as const };
+    const attnDs = 0 + (2 + 1) * (32 + 16) + 2 * 8 + 0 + 2 * vd; // no QKV input, latents in fp8, no Q/K/V, O in bf16
+    const ffn = 2 * expert(h, 2 * e, 0) + expert(0, 2 * e, 0); // dispatched copies in fp8; the shared expert reads the (recomputed) norm output
+    expect(activationBytesPerToken(m, seq, { ...pol, modules: [...pol.modules], numLayers: null }, true, { fp8: true })).toBe(4 * h + attnDs + ffn);
+  });
+});
+
+describe('in-flight micro-batches per schedule (Megatron schedules.py; DeepSeek-V3 Table 2)', () => {
+  it('layouts: a layer slot each for embedding and loss when two are free (Llama 3 §3.3.2)', () => {
+    expect(pipelineLayout(126, 16)).toEqual([7, ...new Array(14).fill(8), 7]);
+    expect(pipelineLayout(126, 128)).toEqual([0, ...new Array(126).fill(1), 0]); // v = 8: first chunk embedding only
+    expect(pipelineLayout(61, 16)).toEqual([3, ...new Array(13).fill(4), 3, 3]);
+    expect(pipelineLayout(120, 60)).toEqual(new Array(60).fill(2));
+    expect(pipelineLayout(7, 1)).toEqual([7]);
+  });
+  it('1F1B: rank r holds min(p − r, m) micro-batches of its stage (rank 0 ≈ the whole model)', () => {
+    expect(inFlightPeak(4, 1, 8, 0, [1])).toBe(4);
+    expect(inFlightPeak(4, 1, 8, 3, [1])).toBe(1);
+    expect(inFlightPeak(4, 1, 2, 0, [1])).toBe(2);
+  });
+  it('interleaved: 2(p − r − 1) + (v − 1)·p warm-up chunks + 1 (rank 0, p 4, v 2: 7 of chunk 0, 4 of chunk 1)', () => {
+    // chunk 0 alone peaks at 8: its first backward waits for chunk 1's backward of micro-batches 0–3, by when chunk 0
+    // has run forward for micro-batches 0–7
+    expect(inFlightPeak(4, 2, 8, 0, [1, 0])).toBe(8);
+    expect(inFlightPeak(4, 2, 8, 0, [1, 1])).toBe(11); // = v·(p + (p − 1)/v) chunks: L(1 + (p−1)/(pv)) layers
+    expect(inFlightPeak(4, 2, 8, 3, [1, 1])).toBe(5);
+    expect(inFlightPeak(4, 2, 4, 0, [1, 1])).toBe(8); // m = p: every forward first
+  });
+  const deep = { ...tiny, layers: 16 };
+  const sd = decoderShape(deep);
+  const A = 128 * activationBytesPerToken(sd, 128, 'selective', false); // one layer, one micro-batch, tp 1
+  const plan = { devices: 4, tp: 1, pp: 4, cp: 1, dp: 1, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 128, globalBatch: 8, microBatch: 1 };
+  const act = (o: Partial<typeof plan> | { schedule: 'interleaved' | 'dualpipe'; interleave: number }) =>
+    trainingMemory({ shape: sd, plan: { ...plan, ...o } as typeof plan, recompute: 'selective', zero: 0, capacityBytes: 80e9 });
+  it('16 layers, pp 4: 1F1B rank 0 holds 4 × 4 layers; interleaved v 2: 11 chunks × 2; DualPipe: (p + 1) × 4 (+ logits)', () => {
+    expect(act({}).activations_bytes).toBeCloseTo(16 * A, 6);
+    expect(act({ schedule: 'interleaved', interleave: 2 }).activations_bytes).toBeCloseTo(22 * A, 6);
+    // DualPipe rank 0 also holds the last stage, hence the head's fp32 logits of one micro-batch (4·s·V)
+    expect(act({ schedule: 'dualpipe', interleave: 1 }).activations_bytes).toBeCloseTo(20 * A + 4 * 128 * 100, 6);
+  });
+  it('block-wise full recompute of k layers per chunk: those keep 2h per token, the rest the selective set', () => {
+    const k1 = trainingMemory({ shape: sd, plan, recompute: { granularity: 'full', modules: [], numLayers: 1 }, zero: 0, capacityBytes: 80e9 });
+    const F = 128 * 2 * 64;
+    expect(k1.activations_bytes).toBeCloseTo(4 * (F + 3 * A), 6);
+    const all = trainingMemory({ shape: sd, plan, recompute: 'full', zero: 0, capacityBytes: 80e9 });
+    expect(all.activations_bytes).toBeCloseTo(16 * F, 6);
+  });
+});
+
+describe('--recompute auto: the cheapest policy that fits, its cost in step_s', () => {
+  const deep = { ...tiny, layers: 16 };
+  const base = { devices: 1, seqLen: 128, globalBatch: 4 };
+  const at = (cap: number, o: Partial<TrainOptions> = {}) =>
+    simulateTraining(buildTrainRequest(deep, { ...hw, memory: { ...hw.memory, capacityBytes: cap } }, { ...base, ...o }));
+  const need = (o: Partial<TrainOptions>) => at(80e9, o).memory.per_device_bytes / 0.9;
+  it('walks none → selective → + layernorm → full k layers → full as memory shrinks', () => {
+    const none = need({ recompute: 'none' });
+    const sel = need({ recompute: 'selective' });
+    const ln = need({ recompute: 'selective', recomputeModules: ['core_attn', 'layernorm'] });
+    const full = need({ recompute: 'full' });
+    expect(at(none * 1.001).recompute).toBe('none');
+    expect([at(sel * 1.001).recompute, at(sel * 1.001).recompute_modules]).toEqual(['selective', ['core_attn']]);
+    expect(at(ln * 1.001).recompute_modules).toEqual(['core_attn', 'layernorm']);
+    const partial = at((ln + full) / 2);
+    expect(partial.recompute).toBe('full');
+    expect(partial.recompute_num_layers).toBeGreaterThanOrEqual(1);
+    expect(partial.recompute_num_layers).toBeLessThan(16);
+    expect(partial.memory.fits).toBe(true);
+    expect(at(full * 1.001).recompute_num_layers).toBe(16);
+  });
+  it('recomputation costs step time but not model FLOPs (MFU stays on model FLOPs)', () => {
+    const sel = at(80e9, { recompute: 'selective' });
+    const full = at(80e9, { recompute: 'full' });
+    expect(full.step_s).toBeGreaterThan(sel.step_s);
+    expect(full.model_flops_per_step).toBe(sel.model_flops_per_step);
+    expect(full.hardware_flops_per_step).toBeGreaterThan(sel.hardware_flops_per_step);
+    expect(full.mfu).toBeCloseTo(full.achieved_flops_per_device / full.peak_flops_per_device, 12);
+  });
+  it('a model that does not fit even with full recompute: fits false, a reason, every key', async () => {
+    const r = (await trainFromArgs('train --model llama-3.1-70b --hardware h100-sxm --devices 1 --json'.split(' '))) as TrainResult;
+    expect(r.memory.fits).toBe(false);
+    expect(r.memory.reason).toMatch(/even with full recomputation/);
+    expect(r.recompute).toBe('full');
+    expect(typeof r.step_s).toBe('number');
+  });
+  it('rejects modules without selective and layers without full', () => {
+    expect(() => buildTrainRequest(deep, hw, { ...base, recompute: 'full', recomputeModules: ['layernorm'] })).toThrow(/goes with --recompute selective/);
+    expect(() => buildTrainRequest(deep, hw, { ...base, recompute: 'selective', recomputeModules: ['bogus'] })).toThrow(/unknown module/);
+    expect(() => buildTrainRequest(deep, hw, { ...base, recomputeNumLayers: 2 })).toThrow(/goes with --recompute full/);
   });
 });

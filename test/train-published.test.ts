@@ -102,28 +102,39 @@ const ROWS: Row[] = [
 
 // The table as of this revision (predicted / published − 1; + = predicted faster or more). Per-row tolerance: the
 // Llama 3 rows ±15% (C009 is the issue's ±15% row); the MoE rows and the 2021 Megatron rows only the ±2× bound.
+// "before" = the revision before --recompute auto (every row ran selective recompute whether or not it fit).
 //
-// | row                                   | published            | predicted     | error  |
-// |---------------------------------------|----------------------|---------------|--------|
-// | C009 Llama 3 405B, 8,192 H100         | 430 TFLOP/s per GPU  | 488 TFLOP/s   | +13.4% |
-// | Llama 3 405B, 16,384 H100, DP128      | 400 TFLOP/s          | 432 TFLOP/s   |  +8.0% |
-// | Llama 3 405B, 16,384 H100, CP16 128K  | 380 TFLOP/s          | 413 TFLOP/s   |  +8.6% |
-// | DeepSeek-V3, 14.8T tokens, 2,048 H800 | 2.664M GPU-hours     | 1.72M         | −35.3% |
-// | GPT-4 (rumour), 13T tokens, ~25k A100 | ~95 days             | 60.5 days     | −36.3% |
-// | Megatron 2021 (9 rows, documented)    | 135–163 TFLOP/s      | —             | +0…+29%|
+// | row                                   | published            | predicted     | error  | before | recompute (auto)           |
+// |---------------------------------------|----------------------|---------------|--------|--------|----------------------------|
+// | C009 Llama 3 405B, 8,192 H100         | 430 TFLOP/s per GPU  | 415 TFLOP/s   |  −3.5% | +13.4% | full, 1 layer per chunk    |
+// | Llama 3 405B, 16,384 H100, DP128      | 400 TFLOP/s          | 431 TFLOP/s   |  +7.8% |  +8.0% | selective + layernorm      |
+// | Llama 3 405B, 16,384 H100, CP16 128K  | 380 TFLOP/s          | 412 TFLOP/s   |  +8.5% |  +8.6% | selective + layernorm      |
+// | DeepSeek-V3, 14.8T tokens, 2,048 H800 | 2.664M GPU-hours     | 1.73M         | −35.2% | −35.3% | selective + layernorm,     |
+// |                                       |                      |               |        |        |   moe_act, mla_up_proj     |
+// | GPT-4 (rumour), 13T tokens, ~25k A100 | ~95 days             | 60.2 days     | −36.6% | −36.8% | selective + layernorm,     |
+// |                                       |                      |               |        |        |   moe_act                  |
+// | Megatron 2021 (9 rows, documented)    | 135–163 TFLOP/s      | —             | 0…+29% | 0…+29% | full (as published)        |
 //
-// Target set (C009 + the four held-out rows): MAPE 20.3%; the four held-out rows alone 22.0% — the issue's ≤ 20% is
-// NOT met. Both MoE rows come out too fast: DeepSeek-V3's step is bound by its all-to-all even with DualPipe (the
-// 4-node routing cap is not in the spec), and its multi-token-prediction module (an extra MoE layer + output head per
-// token, excluded from the 671B spec) is not priced; GPT-4's 90–100 days include failures and restarts (SemiAnalysis
-// blames much of its 32–36% MFU on them). The Megatron 2021 rows run fast because the GEMM tables are 2023 cuBLASLt
-// sweeps and attention is priced as FlashAttention.
+// Target set (C009 + the four held-out rows): MAPE 18.3% (before 20.4%); the four held-out rows alone 22.0% (before
+// 22.2%) — the issue's ≤ 20% on the held-out rows is NOT met. Under the default policy the memory model (Megatron-LM
+// accounting, ./memory.ts) needs block recompute for C009, where Llama 3 §3.3.2 says it trained at 8K "without
+// activation checkpointing": with the paper's own layout (v = 8, gradients sharded) it fits with only RMSNorm
+// recomputed (test below), so C009's −3.5% partly reflects recompute Meta did not run. Both MoE rows come out too
+// fast: DeepSeek-V3's step is bound by its all-to-all even with DualPipe (the 4-node routing cap is not in the spec),
+// and its multi-token-prediction module (an extra MoE layer + output head per token, excluded from the 671B spec) is
+// not priced; GPT-4's 90–100 days include failures and restarts (SemiAnalysis blames much of its 32–36% MFU on them).
+// The Megatron 2021 rows run fast because the GEMM tables are 2023 cuBLASLt sweeps and attention is priced as
+// FlashAttention.
 const TOLERANCE: Record<string, number> = { C009: 0.15, L16k: 0.15, L128k: 0.15 };
 
 describe('published training rows', () => {
   const results = ROWS.map((r) => ({ row: r, ...r.eval() }));
   const err = (x: { predicted: number; expected: number }) => x.predicted / x.expected - 1;
   const byKey = (k: string) => results[{ C009: 0, L16k: 1, L128k: 2 }[k]!]!;
+  const byKeyResult = (k: 'L16k' | 'L128k') =>
+    k === 'L16k'
+      ? run('llama-3.1-405b', 'h100-sxm', { devices: 16384, tp: 8, pp: 16, dp: 128, seqLen: 8192, globalBatch: 2048 })
+      : run('llama-3.1-405b', 'h100-sxm', { devices: 16384, tp: 8, pp: 16, cp: 16, dp: 8, seqLen: 131072, globalBatch: 128 });
 
   it('C009: Llama 3 405B on 8192 H100 ≈ 430 TFLOP/s per GPU within 15% (Llama 3 paper Table 4)', () => {
     expect(Math.abs(err(results[0]!))).toBeLessThan(0.15);
@@ -133,8 +144,39 @@ describe('published training rows', () => {
     expect(Math.abs(err(byKey(k)))).toBeLessThan(tol);
   });
 
-  it('Llama 3 throughput falls from 8,192 to 16,384 GPUs (fewer micro-batches per pipeline: larger bubble)', () => {
-    expect(results[1]!.predicted).toBeLessThan(results[0]!.predicted);
+  it('Llama 3 throughput falls from 8,192 to 16,384 GPUs under the same recompute policy (fewer micro-batches per pipeline: larger bubble)', () => {
+    // With --recompute auto the two differ in policy: at DP64 (32 micro-batches) rank 1 holds 77 chunks in flight and
+    // needs block recompute, at DP128 (16 = pp micro-batches: all forwards first, 64 chunks) RMSNorm recompute is
+    // enough — so compare them at one policy to isolate the bubble.
+    const o = { tp: 8, pp: 16, seqLen: 8192, globalBatch: 2048, recompute: 'full', recomputeNumLayers: 1 };
+    const a = run('llama-3.1-405b', 'h100-sxm', { ...o, devices: 8192 });
+    const b = run('llama-3.1-405b', 'h100-sxm', { ...o, devices: 16384 });
+    expect(b.achieved_flops_per_device).toBeLessThan(a.achieved_flops_per_device);
+  });
+  it('the published Llama 3 / DeepSeek-V3 / GPT-4 configurations fit under the default --recompute auto', () => {
+    const c009 = run('llama-3.1-405b', 'h100-sxm', { devices: 8192, tp: 8, pp: 16, seqLen: 8192, globalBatch: 2048 });
+    expect(c009.memory.fits).toBe(true);
+    expect(c009.recompute_auto).toBe(true);
+    expect([c009.recompute, c009.recompute_num_layers]).toEqual(['full', 1]); // 1 of each 2-layer chunk
+    const ds = run('deepseek-v3', 'h800-sxm', { devices: 2048, tp: 1, pp: 16, ep: 64, seqLen: 4096, globalBatch: 15360, dtype: 'fp8' });
+    expect(ds.memory.fits).toBe(true);
+    // DeepSeek-V3 report §3.2.3: RMSNorm and MLA up-projections recomputed; §3.3.3: SwiGLU output recomputed
+    expect([ds.recompute, ds.recompute_modules]).toEqual(['selective', ['core_attn', 'layernorm', 'moe_act', 'mla_up_proj']]);
+    const g4 = run('gpt4-moe-1.8t', 'a100-sxm4-80gb', { devices: 24960, tp: 8, pp: 15, ep: 16, seqLen: 8192, globalBatch: 7488 });
+    expect(g4.memory.fits).toBe(true);
+    for (const k of ['L16k', 'L128k'] as const) expect(byKeyResult(k).memory.fits, k).toBe(true);
+  });
+  it("Llama 3's own layout fits with only the norms recomputed (§3.3.2: no activation checkpointing at 8K)", () => {
+    // v = 8 (one layer slot per chunk: "the first model chunk of the first stage has only the embedding") and FSDP
+    // sharding gradients and optimizer state (§3.3.1, ZeRO 2 here)
+    const r = run('llama-3.1-405b', 'h100-sxm', { devices: 8192, tp: 8, pp: 16, seqLen: 8192, globalBatch: 2048, interleave: 8, zero: 2 });
+    expect(r.memory.fits).toBe(true);
+    expect([r.recompute, r.recompute_modules]).toEqual(['selective', ['core_attn', 'layernorm']]);
+  });
+  it('an explicit --recompute is kept even when it does not fit', () => {
+    const r = run('llama-3.1-405b', 'h100-sxm', { devices: 8192, tp: 8, pp: 16, seqLen: 8192, globalBatch: 2048, recompute: 'selective' });
+    expect([r.recompute, r.recompute_auto, r.memory.fits]).toEqual(['selective', false, false]);
+    expect(r.memory.reason).toMatch(/pipeline rank 1/);
   });
 
   it.each(results.map((x) => [x.row.id, x] as const))('%s: within 2×', (_id, x) => {
@@ -144,13 +186,13 @@ describe('published training rows', () => {
 
   const mapeOf = (xs: typeof results) => xs.reduce((a, x) => a + Math.abs(err(x)), 0) / xs.length;
   const target = results.filter((x) => x.row.target);
-  it('target set (C009 + held-out Llama 3, DeepSeek-V3, GPT-4): MAPE ≤ 22% (measured 20.3%; issue target 20% not met, see the table)', () => {
+  it('target set (C009 + held-out Llama 3, DeepSeek-V3, GPT-4): MAPE ≤ 22% (measured 18.3%; the held-out rows alone 22.0%, see the table)', () => {
     const table = results.map((x) => `${x.row.id.padEnd(72)} ${x.row.metric.padEnd(26)} ${(err(x) * 100).toFixed(1).padStart(6)}%`);
     if (process.env.HWPERF_SHOW) console.log(`${table.join('\n')}\nMAPE all ${(mapeOf(results) * 100).toFixed(1)}%, target set ${(mapeOf(target) * 100).toFixed(1)}%`);
     expect(target.length).toBe(5);
     expect(mapeOf(target)).toBeLessThanOrEqual(0.22);
   });
-  it('all rows, Megatron 2021 included: MAPE ≤ 23% (measured 20.7%)', () => {
+  it('all rows, Megatron 2021 included: MAPE ≤ 23% (measured 19.9%)', () => {
     expect(mapeOf(results)).toBeLessThanOrEqual(0.23);
   });
   it('DeepSeek-V3 runs DualPipe by default, and DualPipe beats plain 1F1B on it', () => {

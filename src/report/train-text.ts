@@ -2,12 +2,20 @@
 import type { TrainResult } from '../sim/training/types.js';
 import { fmtBytes, fmtCount, fmtFlopRate, fmtFlops, fmtNumber, fmtPercent, fmtSeconds, renderTable } from './format.js';
 
+// "selective (core_attn, layernorm), auto", "full, 1 layer per chunk"
+export function recomputeText(r: TrainResult): string {
+  let t: string = r.recompute;
+  if (r.recompute === 'selective') t += ` (${r.recompute_modules.join(', ')})`;
+  if (r.recompute === 'full' && r.recompute_num_layers !== null) t += `, ${r.recompute_num_layers} layer${r.recompute_num_layers === 1 ? '' : 's'} per ${r.pp > 1 ? 'chunk' : 'model'}`;
+  return r.recompute_auto ? `${t}, auto` : t;
+}
+
 export function renderTrain(r: TrainResult): string {
   const rows: [string, string][] = [
     ['split', `tp ${r.tp} · pp ${r.pp}${r.interleave > 1 ? ` (v ${r.interleave})` : ''} · cp ${r.cp} · dp ${r.dp}${r.ep > 1 ? ` (ep ${r.ep})` : ''} = ${r.devices} devices`],
     ['pipeline schedule', r.pp > 1 ? (r.schedule === 'interleaved' ? `interleaved 1F1B, ${r.interleave} chunks per device` : r.schedule === 'dualpipe' ? 'DualPipe (all-to-all hidden behind compute)' : '1F1B') : '—'],
     ['batch', `${r.global_batch} × ${r.seq_len} tokens (${fmtCount(r.tokens_per_step)}), micro-batch ${r.micro_batch}, ${r.micro_batches} per pipeline`],
-    ['precision / recompute / ZeRO', `${r.dtype} (GEMMs ${r.gemm_dtype}) / ${r.recompute} / ${r.zero}`],
+    ['precision / recompute / ZeRO', `${r.dtype} (GEMMs ${r.gemm_dtype}) / ${recomputeText(r)} / ${r.zero}`],
     ['step time', fmtSeconds(r.step_s)],
     ['tokens/s', fmtNumber(r.tokens_per_s)],
     ['achieved per device (model FLOPs)', fmtFlopRate(r.achieved_flops_per_device)],
@@ -21,7 +29,7 @@ export function renderTrain(r: TrainResult): string {
   const m = r.memory;
   rows.push([
     'memory per device',
-    `${fmtBytes(m.per_device_bytes)} of ${fmtBytes(m.usable_bytes)} usable — ${m.fits ? 'fits' : 'DOES NOT FIT'} ` +
+    `${fmtBytes(m.per_device_bytes)} of ${fmtBytes(m.usable_bytes)} usable${r.pp > 1 ? ` (pipeline rank ${m.peak_pp_rank})` : ''} — ${m.fits ? 'fits' : 'DOES NOT FIT'} ` +
       `(weights ${fmtBytes(m.weights_bytes)}, grads ${fmtBytes(m.gradients_bytes)}, optimizer ${fmtBytes(m.optimizer_bytes)}, activations ${fmtBytes(m.activations_bytes)})`,
   ]);
   const b = r.breakdown;
@@ -38,7 +46,7 @@ export function renderTrain(r: TrainResult): string {
 export function renderTrainSearch(configs: TrainResult[], tried: number): string {
   if (configs.length === 0) return `no configuration fits (${tried} tried)`;
   const rows = configs.map((r) => [
-    r.tp, r.pp, r.cp, r.dp, r.ep, r.schedule === 'interleaved' ? `interleaved v${r.interleave}` : r.schedule, r.micro_batch, r.recompute,
+    r.tp, r.pp, r.cp, r.dp, r.ep, r.schedule === 'interleaved' ? `interleaved v${r.interleave}` : r.schedule, r.micro_batch, recomputeText(r).replace(/, auto$/, ''),
     fmtSeconds(r.step_s), fmtNumber(r.tokens_per_s), fmtPercent(r.mfu), fmtBytes(r.memory.per_device_bytes),
     r.total_s !== null ? fmtSeconds(r.total_s) : '—',
   ]);

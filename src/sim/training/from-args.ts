@@ -2,7 +2,7 @@
 // (src/sim/accuracy.ts): the same flags → options mapping as src/commands/train.ts, without oclif.
 import { getLibrary, resolveHardware, resolveModel } from '../../spec/library.js';
 import { UserError } from '../../spec/errors.js';
-import { buildTrainRequest, simulateTraining, type TrainOptions } from './train.js';
+import { buildTrainRequest, parseRecomputeModules, simulateTraining, type TrainOptions } from './train.js';
 import { searchTraining } from './search.js';
 import type { TrainResult, ZeroStage } from './types.js';
 
@@ -23,6 +23,8 @@ export interface TrainFlags {
   tokens?: string | number;
   dtype?: string;
   recompute?: string;
+  'recompute-modules'?: string;
+  'recompute-num-layers'?: number;
   zero?: number;
   price?: string | number;
   search?: boolean;
@@ -53,6 +55,8 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
     tokens: parsePositive('tokens', f.tokens),
     dtype: f.dtype,
     recompute: f.recompute,
+    recomputeModules: f['recompute-modules'] === undefined ? undefined : f['recompute-modules'].split(',').map((x) => x.trim()).filter((x) => x.length > 0),
+    recomputeNumLayers: f['recompute-num-layers'],
     zero: f.zero,
     priceUsdPerHour: parsePositive('price', f.price),
   };
@@ -79,7 +83,9 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
       cp: o.cp,
       ep: o.ep,
       microBatch: o.microBatch,
-      recompute: o.recompute as 'none' | 'selective' | 'full' | undefined,
+      recompute: o.recompute as 'auto' | 'none' | 'selective' | 'full' | undefined,
+      recomputeModules: parseRecomputeModules(o.recomputeModules, o.recompute ?? 'auto'),
+      recomputeNumLayers: o.recomputeNumLayers,
       schedule: o.schedule as '1f1b' | 'interleaved' | 'dualpipe' | undefined,
       interleave: o.interleave,
     });
@@ -87,7 +93,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
   return simulateTraining(buildTrainRequest(model, hw, o));
 }
 
-const INT_FLAGS = new Set(['devices', 'tp', 'pp', 'cp', 'ep', 'dp', 'interleave', 'seq-len', 'global-batch', 'micro-batch', 'zero', 'top']);
+const INT_FLAGS = new Set(['devices', 'tp', 'pp', 'cp', 'ep', 'dp', 'interleave', 'seq-len', 'global-batch', 'micro-batch', 'zero', 'top', 'recompute-num-layers']);
 const BOOL_FLAGS = new Set(['search', 'json']);
 
 // argv as written after `hwperf train` (e.g. the validation CSV's hwperf_command split on spaces).
@@ -141,6 +147,8 @@ export function trainFromFlags(flags: Record<string, string | true>): TrainResul
     tokens: str('tokens'),
     dtype: str('dtype'),
     recompute: str('recompute'),
+    'recompute-modules': str('recompute-modules'),
+    'recompute-num-layers': int('recompute-num-layers'),
     zero: int('zero'),
     price: str('price'),
   };

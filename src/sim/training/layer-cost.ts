@@ -5,7 +5,8 @@ import { elementwise, linear, type Op } from '../../model/op.js';
 import { opCost } from '../roofline.js';
 import type { DecoderShape } from './shapes.js';
 import type { PlanShape } from './plan.js';
-import type { Recompute } from './types.js';
+import type { Recompute, RecomputeModule, RecomputePolicy } from './types.js';
+import { policyOf } from './memory.js';
 
 // Forward ops of one layer for one micro-batch on one device. Rows m = micro-batch tokens on this device
 // (b·s/cp); with sequence parallelism the GEMMs see all of them after the all-gather, with n (or k) split by tp
@@ -26,7 +27,12 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
   };
   // attention projections: QKV (or MLA down/up projections) column-parallel, output row-parallel
   const outParams = s.vDim * h;
-  lin('qkv', T, (s.attnParams - outParams) / h / t, h);
+  if (s.mla) {
+    // MLA: down-projections from h, then the up-projections from the latents (recomputed by "mla_up_proj")
+    lin('qkv', T, (s.attnParams - outParams - s.mla.upParams) / h / t, h);
+    ops.push(linear('mla_up', T, s.mla.upParams / t / Math.max(1, s.mla.qLora + s.mla.kvLora), s.mla.qLora + s.mla.kvLora, gemmDtype, eb, eb));
+    if (gemmDtype === 'fp8') castElems += T * (s.mla.qLora + s.mla.kvLora);
+  } else lin('qkv', T, (s.attnParams - outParams) / h / t, h);
   // core attention, causal: each query sees s/2 keys on average → 2·(s/2)·(d_qk + d_v) FLOP per head per token
   // (FlashAttention: Dao et al. 2022; reads Q, K, V, writes O once)
   const vKv = s.kvDim === s.qDim ? s.vDim : s.kvDim;
@@ -45,6 +51,7 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
     lin(`${name}_out`, rows, h, f / t, count);
   };
   let actElems: number;
+  let moeActElems = 0;
   if (!moe) {
     ffn('ffn', T, s.ffnWidth, 1);
     actElems = T * s.ffnWidth;
@@ -54,16 +61,18 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
     ops.push(linear('router', T, s.experts, h, 'bf16', 2, 2));
     const rows = (T * s.active * p.ep) / s.experts;
     ffn('expert', rows, s.expertWidth, s.experts / p.ep);
-    actElems = T * s.active * s.expertWidth;
-    if (s.sharedWidth > 0) {
-      ffn('shared', T, s.sharedWidth, 1);
-      actElems += T * s.sharedWidth;
-    }
+    actElems = 0;
+    moeActElems = T * s.active * s.expertWidth + T * s.sharedWidth;
+    if (s.sharedWidth > 0) ffn('shared', T, s.sharedWidth, 1);
   }
-  // memory-bound elementwise work, bf16 read + write: two norms (2h each), two residual adds (3h each),
-  // rotary on q and k, the FFN activation (gated: read 2f, write f; plain: read f, write f); sharded by tp (SP).
-  const elems = (T * (4 * h + 6 * h + 2 * (s.qDim + s.kvDim)) + actElems * (s.gated ? 3 : 2)) / t;
-  ops.push(elementwise('norms_residual_act', elems, 2, 2, 'bf16'));
+  // memory-bound elementwise work, bf16 read + write, sharded by tp (SP), as separate ops because recompute modules
+  // rerun some of them: the two norms (2h each: "layernorm"), two residual adds (3h each) and rotary on q and k, the
+  // FFN activation (gated: read 2f, write f; plain: read f, write f; in MoE layers "moe_act").
+  const actFactor = s.gated ? 3 : 2;
+  ops.push(elementwise('norms', (T * 4 * h) / t, 2, 2, 'bf16'));
+  ops.push(elementwise('residual_rope', (T * (6 * h + 2 * (s.qDim + s.kvDim))) / t, 2, 2, 'bf16'));
+  if (actElems > 0) ops.push(elementwise('ffn_act', (actElems * actFactor) / t, 2, 2, 'bf16'));
+  if (moeActElems > 0) ops.push(elementwise('moe_act', (moeActElems * actFactor) / t, 2, 2, 'bf16'));
   if (castElems > 0) ops.push(elementwise('fp8_cast', castElems, 2, 3, 'bf16'));
   return ops;
 }
@@ -87,11 +96,19 @@ export interface PassCost {
   bwdFlops: number; // executed, with recompute
 }
 
+// Ops that a selective recompute module runs again before the backward (Megatron-Core recompute_modules).
+const MODULE_OPS: Record<string, RecomputeModule> = { norms: 'layernorm', moe_act: 'moe_act', mla_up: 'mla_up_proj' };
+
 // Backward = 2× forward for GEMMs (activation gradient + weight gradient) and elementwise ops. Attention: with
 // stored scores (recompute none) 2×; otherwise the scores/softmax are recomputed from Q, K (Korthikanti et al.
-// 2022 selective recompute; FlashAttention-2 backward: Dao 2023, 5 matmuls vs 2 → 2.5×). Full recompute reruns the
-// whole forward once more before the backward (Chen et al. 2016, "Training Deep Nets with Sublinear Memory Cost").
-export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute): PassCost {
+// 2022 selective recompute; FlashAttention-2 backward: Dao 2023, 5 matmuls vs 2 → 2.5×). Selective modules rerun their
+// ops' forward once ("layernorm": the norms, "moe_act": the MoE activation, "mla_up_proj": the MLA up-projections).
+// Full recompute reruns the whole forward once more before the backward (Chen et al. 2016, "Training Deep Nets with
+// Sublinear Memory Cost") for the share `fullShare` of the layers (block-wise: k of a chunk's layers; 1 = all).
+export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute | RecomputePolicy, fullShare?: number): PassCost {
+  const pol = policyOf(recompute);
+  const share = pol.granularity === 'full' ? (fullShare ?? 1) : 0;
+  const mods = new Set(pol.granularity === 'selective' ? pol.modules : []);
   let fwdS = 0;
   let bwdS = 0;
   let attnFwdS = 0;
@@ -100,16 +117,16 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
   for (const op of ops) {
     const sec = opCost(op, hw).seconds * op.count;
     const fl = op.flops * op.count;
-    const bwdFactor = op.kind === 'attention' && recompute !== 'none' ? 2.5 : 2;
+    let bwdFactor = op.kind === 'attention' && pol.granularity !== 'none' ? 2.5 : 2;
+    const mod = MODULE_OPS[op.name];
+    if (mod && mods.has(mod)) bwdFactor += 1;
     fwdS += sec;
     bwdS += bwdFactor * sec;
     fwdFlops += fl;
     bwdFlops += bwdFactor * fl;
     if (op.kind === 'attention') attnFwdS += sec;
   }
-  if (recompute === 'full') {
-    bwdS += fwdS;
-    bwdFlops += fwdFlops;
-  }
+  bwdS += share * fwdS;
+  bwdFlops += share * fwdFlops;
   return { fwdS, bwdS, attnFwdS, fwdFlops, bwdFlops };
 }

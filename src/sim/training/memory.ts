@@ -1,6 +1,6 @@
 // Training memory per device: weights, gradients, optimizer state (ZeRO stages), activations (recompute policies,
 // pipeline in-flight micro-batches). Pure arithmetic on a DecoderShape and a plan; bytes are SI bytes.
-import type { Recompute, TrainMemory, ZeroStage } from './types.js';
+import type { Recompute, RecomputePolicy, TrainMemory, ZeroStage } from './types.js';
 import type { DecoderShape } from './shapes.js';
 import type { PlanShape } from './plan.js';
 import { microBatchesPerPipeline } from './plan.js';
@@ -19,92 +19,208 @@ export const USABLE_FRACTION = 0.9;
 
 export interface ActivationOptions {
   dropout?: boolean; // GPT-2/3-era models train with dropout; Llama-style models do not
+  fp8?: boolean; // fp8 GEMMs: their inputs are cached for the weight gradient in fp8 (below)
+}
+
+// A recompute flag value or a full policy → the policy (flags' defaults: selective = ["core_attn"], full = every layer).
+export function policyOf(r: Recompute | RecomputePolicy): RecomputePolicy {
+  if (typeof r !== 'string') return r;
+  if (r === 'selective') return { granularity: 'selective', modules: ['core_attn'], numLayers: null };
+  return { granularity: r, modules: [], numLayers: null };
 }
 
 // Activation bytes stored for backward, per layer, per sequence token, before dividing by tp.
 // Korthikanti et al. 2022, "Reducing Activation Recomputation in Large Transformer Models", §4.1 (fp16, a heads,
 // MHA, 4h FFN, with dropout): attention 11sbh + 5as²b, MLP 19sbh, two LayerNorms 4sbh → sbh(34 + 5as/h).
-// Generalized here term by term to GQA/MLA widths, gated FFNs and MoE (each token's copy at `active` experts).
-export function activationBytesPerToken(s: DecoderShape, seq: number, recompute: Recompute, moe: boolean, opt: ActivationOptions = {}): number {
+// Generalized term by term:
+//  - GQA/MQA: K and V are kv_heads·head_dim wide (the QK^T and softmax·V inputs shrink, Q does not);
+//  - gated FFN (SwiGLU): FC1 writes gate and up (2f) that the activation keeps, and FC2 reads their product (f)
+//    → 2h + 4f + 2f where a plain 4h FFN keeps 2h + 2f + 2f (+ h dropout mask);
+//  - MLA: the latents feeding the up-projections (q_lora, kv_lora + RoPE key) and their norms' inputs, besides the
+//    up-projected Q, K, V that attention reads; "mla_up_proj" recomputes the latter (DeepSeek-V3 report §3.2.3);
+//  - MoE: every routed copy of a token keeps its dispatched input and its expert's FFN activations (`active` copies)
+//    plus the shared expert; "moe_act" drops the SwiGLU output (recomputed from its input);
+//  - "layernorm" drops the two norms' outputs (the first projections' inputs), recomputed from the norms' inputs;
+//  - fp8: the inputs of fp8 GEMMs are cached in fp8 for the weight gradient (Transformer Engine saves the quantized
+//    input; DeepSeek-V3 report §3.3.3 "we cache the activations in FP8 format for the backward pass of the Linear
+//    operator", and with "moe_act" the SwiGLU input in fp8 too). Norm inputs (the residual stream) and attention's
+//    Q, K, V, O stay bf16.
+export function activationBytesPerToken(s: DecoderShape, seq: number, recompute: Recompute | RecomputePolicy, moe: boolean, opt: ActivationOptions = {}): number {
+  const pol = policyOf(recompute);
   const h = s.hidden;
-  if (recompute === 'full') return 2 * h; // only each layer's input is kept (Korthikanti §4.3: 2sbh per layer)
+  if (pol.granularity === 'full') return 2 * h; // only the layer's input is kept (Korthikanti §4.3: 2sbh per layer)
+  const mods = new Set(pol.granularity === 'selective' ? pol.modules : []);
   const drop = opt.dropout ? 1 : 0;
-  // attention: QKV input 2h, Q and K 2(q + k), V 2v_kv, output-projection input 2v, dropout mask h
+  const g = opt.fp8 ? 1 : 2; // bytes of a cached GEMM input
+  const ln = mods.has('layernorm');
+  // attention: first projection's input (the norm's output), latents (MLA), Q, K, V, output-projection input, dropout
   const vKv = s.kvDim === s.qDim ? s.vDim : s.kvDim;
-  const attn = 2 * h + 2 * (s.qDim + s.kvDim) + 2 * vKv + 2 * s.vDim + drop * h;
-  // scores: softmax output 2as (+ dropout mask as + dropout output 2as); selective recompute drops them (§4.2)
-  const scores = recompute === 'none' ? (2 + 3 * drop) * s.heads * seq : 0;
-  // MLP: FC1 input 2h, plain: activation input 2f + output 2f (+ dropout mask h); gated: gate 2f, up 2f, product 2f
-  const mlp = (f: number) => 2 * h + (s.gated ? 6 * f : 4 * f + drop * h);
-  const ffn = moe ? s.active * mlp(s.expertWidth) + (s.sharedWidth > 0 ? mlp(s.sharedWidth) : 0) : mlp(s.ffnWidth);
-  const norms = 4 * h; // the two norms' inputs
+  const qkv = s.mla && mods.has('mla_up_proj') ? 0 : 2 * (s.qDim + s.kvDim + vKv);
+  const latents = s.mla ? (2 + g) * ((s.mla.qLora > 0 ? s.mla.qLora : 0) + s.mla.kvLora) + 2 * s.mla.rope : 0;
+  const attn = (ln ? 0 : g * h) + latents + qkv + 2 * s.vDim + drop * h;
+  // scores: softmax output 2as (+ dropout mask as + dropout output 2as); core_attn recompute drops them (§4.2)
+  const scores = pol.granularity === 'none' ? (2 + 3 * drop) * s.heads * seq : 0;
+  // FFN of width f: input (cached by FC1), the activation's input, FC2's input, dropout mask
+  const act = (f: number, inMoe: boolean) => {
+    const moeAct = inMoe && mods.has('moe_act');
+    const actIn = (s.gated ? 2 : 1) * f * (moeAct && opt.fp8 ? 1 : 2);
+    return actIn + (moeAct ? 0 : g * f) + (inMoe ? 0 : drop * h);
+  };
+  const normOut = ln ? 0 : g * h;
+  const ffn = moe
+    ? s.active * (g * h + act(s.expertWidth, true)) + (s.sharedWidth > 0 ? normOut + act(s.sharedWidth, true) : 0)
+    : normOut + act(s.ffnWidth, false);
+  const norms = 4 * h; // the two norms' inputs (residual stream, bf16)
   return attn + scores + ffn + norms;
 }
 
 // Activation bytes of one micro-batch through one layer on one device. Sequence parallelism is assumed whenever
 // tp > 1 (Korthikanti §4.2.2: the whole sbh(34 + 5as/h) divides by t); context parallelism splits the sequence.
-export function layerActivationBytes(s: DecoderShape, p: PlanShape, recompute: Recompute, moe: boolean, opt: ActivationOptions = {}): number {
+export function layerActivationBytes(s: DecoderShape, p: PlanShape, recompute: Recompute | RecomputePolicy, moe: boolean, opt: ActivationOptions = {}): number {
   const tokens = (p.microBatch * p.seqLen) / p.cp;
   return (tokens * activationBytesPerToken(s, p.seqLen, recompute, moe, opt)) / p.tp;
+}
+
+// Layers of each of S virtual pipeline stages (S = pp·v; stage j runs on rank j mod pp as its chunk ⌊j/pp⌋).
+// ⌈L/S⌉ slots per stage; when at least two slots are left over, the embedding and the loss each take one, so the first
+// and the last stage hold a layer less — Llama 3 §3.3.2 ("we reduce one Transformer layer each from the first and
+// the last stages"), Megatron-LM --account-for-embedding-in-pipeline-split / --account-for-loss-in-pipeline-split
+// (on in Megatron-Bridge's Llama 3.1 405B recipe). Remaining slots are left empty from the end backwards.
+export function pipelineLayout(layers: number, stages: number): number[] {
+  const n = Math.ceil(layers / stages);
+  const counts = new Array<number>(stages).fill(n);
+  let deficit = stages * n - layers;
+  let j = stages - 1;
+  if (stages > 1 && deficit >= 2) {
+    counts[0]!--;
+    counts[stages - 1]!--;
+    deficit -= 2;
+    j = stages - 2;
+  }
+  for (; deficit > 0 && j >= 0; j--, deficit--) counts[j]!--;
+  return counts;
+}
+
+// Peak activation bytes in flight on pipeline rank r of Megatron-LM's schedules (megatron/core/pipeline_parallel/
+// schedules.py): 1F1B runs min(p − r − 1, m) warm-up forwards; the interleaved schedule 2(p − r − 1) + (v − 1)·p
+// chunk forwards (get_num_warmup_microbatches; all m·v when m = p), chunk ⌊(k mod pv)/p⌋ for the k-th forward and
+// v − 1 − that for the k-th backward; then one forward before each backward. `chunk[c]` = one micro-batch's
+// activations in chunk c on this rank. The pattern repeats every p·v steps, so one period after warm-up suffices.
+export function inFlightPeak(pp: number, v: number, m: number, rank: number, chunk: number[]): number {
+  const total = m * v;
+  const warm = v === 1 ? Math.min(pp - rank - 1, m) : m === pp ? total : Math.min(2 * (pp - rank - 1) + (v - 1) * pp, total);
+  const fwd = (k: number) => Math.floor((k % (pp * v)) / pp);
+  let cur = 0;
+  for (let k = 0; k < warm; k++) cur += chunk[fwd(k)]!;
+  let peak = cur;
+  const steady = Math.min(total - warm, pp * v);
+  for (let k = 0; k < steady; k++) {
+    cur += chunk[fwd(warm + k)]!;
+    peak = Math.max(peak, cur);
+    cur -= chunk[v - 1 - fwd(k)]!;
+  }
+  return peak;
 }
 
 export interface MemoryInput {
   shape: DecoderShape;
   plan: PlanShape;
-  recompute: Recompute;
+  recompute: Recompute | RecomputePolicy;
   zero: ZeroStage;
   capacityBytes: number;
   dropout?: boolean;
+  fp8?: boolean; // fp8 GEMMs: cached GEMM inputs take 1 byte
 }
 
 export function trainingMemory(i: MemoryInput): TrainMemory {
   const { shape: s, plan: p } = i;
-  // 1. parameters on the peak device (stage 0 holds the input embedding; with pp = 1 also the head)
+  const pol = policyOf(i.recompute);
+  const dualpipe = p.schedule === 'dualpipe';
+  const v = dualpipe ? 1 : Math.max(1, p.interleave);
+  const S = p.pp * v;
+  const layout = pipelineLayout(s.layers, S);
+  const starts = layout.map((_, j) => layout.slice(0, j).reduce((a, b) => a + b, 0));
+  // 1. activations of one micro-batch through each virtual stage: layer by layer (dense layers come first), the first
+  //    numLayers of each under block-wise full recompute keep only their input, the rest the core_attn set
+  const opt = { dropout: i.dropout, fp8: i.fp8 };
+  const kept = pol.granularity === 'full' && pol.numLayers !== null ? policyOf('selective') : pol;
+  const full = pol.granularity === 'full' ? (pol.numLayers ?? Infinity) : 0;
+  const perLayer = (moe: boolean, recomputed: boolean) => layerActivationBytes(s, p, recomputed ? 'full' : kept, moe, opt);
+  const byKind = { dense: [perLayer(false, false), perLayer(false, true)], moe: [perLayer(true, false), perLayer(true, true)] };
+  const stageAct = layout.map((n, j) => {
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += byKind[starts[j]! + k < s.denseLayers ? 'dense' : 'moe'][k < full ? 1 : 0]!;
+    return sum;
+  });
+  // 2. parameters per layer: dense (attention, norms, dense or shared FFN, router; averaged over layers) and routed
+  //    experts (MoE layers only)
   const body = s.paramsDense - s.paramsEmbedding - s.paramsHead;
-  const ends = p.pp === 1 ? s.paramsEmbedding + s.paramsHead : Math.max(s.paramsEmbedding, s.paramsHead);
-  // DualPipe holds two stages per device, i and p−1−i (DeepSeek-V3 report Table 2: "Parameter 2×").
-  const copies = p.schedule === 'dualpipe' ? 2 : 1;
-  const denseParams = (copies * (body / p.pp) + ends) / p.tp;
-  const expertParams = (copies * s.paramsExpert) / (p.tp * p.pp * p.ep);
-  // 2. ZeRO (Rajbhandari et al. 2020 §5): stage 1 shards optimizer state, 2 also gradients, 3 also weights, over
+  const stageParams = layout.map((n, j) => {
+    const moeLayers = Math.max(0, starts[j]! + n - Math.max(starts[j]!, s.denseLayers));
+    return { dense: (n * body) / s.layers, expert: s.moeLayers > 0 ? (moeLayers * s.paramsExpert) / s.moeLayers : 0 };
+  });
+  // 3. ZeRO (Rajbhandari et al. 2020 §5): stage 1 shards optimizer state, 2 also gradients, 3 also weights, over
   //    the data-parallel group (dp·cp for dense parameters; dp·cp/ep replicas for expert parameters).
   const dDense = p.dp * p.cp;
   const dExpert = Math.max(1, (p.dp * p.cp) / p.ep);
-  const shard = (stage: number) => (stage <= i.zero ? { dense: dDense, expert: dExpert } : { dense: 1, expert: 1 });
-  const bytes = (per: number, stage: number) => per * (denseParams / shard(stage).dense + expertParams / shard(stage).expert);
-  const weights = bytes(WEIGHT_BYTES, 3);
-  const gradients = bytes(GRAD_BYTES, 2);
-  const optimizer = bytes(OPTIMIZER_BYTES, 1);
-  // 3. activations: 1F1B keeps up to p micro-batches in flight on stage 0, each through L/p layers (Korthikanti
-  //    §4.2.3: the first stage stores p·(L/p) = L layers' worth); interleaving multiplies by 1 + (p−1)/(p·v).
-  //    DualPipe keeps pp + 1 micro-batches' activations (DeepSeek-V3 report Table 2).
   const m = microBatchesPerPipeline(p);
-  const inFlight = p.schedule === 'dualpipe' ? Math.min(p.pp + 1, m) : Math.min(p.pp, m);
-  const interleaveFactor = p.pp > 1 && p.interleave > 1 ? 1 + (p.pp - 1) / (p.pp * p.interleave) : 1;
-  const perLayer = (moe: boolean) => layerActivationBytes(s, p, i.recompute, moe, { dropout: i.dropout });
-  const avgLayer = (s.denseLayers * perLayer(false) + s.moeLayers * perLayer(true)) / s.layers;
-  const stageLayers = Math.ceil(s.layers / p.pp);
-  const stage0 = stageLayers * avgLayer * inFlight * interleaveFactor;
-  // last stage: one micro-batch in flight plus fp32 logits for the loss (Korthikanti §4.1: 4sbv/t)
+  // fp32 logits of one micro-batch for the loss (Korthikanti §4.1: 4sbv/t) on the rank that holds the head
   const logits = (4 * p.microBatch * (p.seqLen / p.cp) * s.vocab) / p.tp;
-  const stageLast = p.pp === 1 ? 0 : stageLayers * avgLayer + logits;
-  const activations = Math.max(stage0 + (p.pp === 1 ? logits : 0), stageLast);
-  // 4. capacity check
-  const perDevice = weights + gradients + optimizer + activations;
-  const usable = i.capacityBytes * USABLE_FRACTION;
-  const fits = perDevice <= usable;
+  let best: TrainMemory | null = null;
+  for (let r = 0; r < p.pp; r++) {
+    // the virtual stages this rank holds: chunk c = stage c·pp + r; DualPipe: stages r and pp−1−r (both directions,
+    // DeepSeek-V3 report Table 2: "Parameter 2×"), so rank 0 holds the embedding and the head (§3.2.3)
+    const mine = dualpipe ? (p.pp === 1 ? [0] : [r, p.pp - 1 - r]) : Array.from({ length: v }, (_, c) => c * p.pp + r);
+    let dense = 0;
+    let expert = 0;
+    for (const j of mine) {
+      dense += stageParams[j]!.dense;
+      expert += stageParams[j]!.expert;
+    }
+    const hasEmbedding = mine.includes(0);
+    const hasHead = mine.includes(S - 1);
+    dense += (hasEmbedding ? s.paramsEmbedding : 0) + (hasHead ? s.paramsHead : 0);
+    dense /= p.tp;
+    expert /= p.tp * p.ep;
+    const shard = (stage: number) => (stage <= i.zero ? { dense: dDense, expert: dExpert } : { dense: 1, expert: 1 });
+    const bytes = (per: number, stage: number) => per * (dense / shard(stage).dense + expert / shard(stage).expert);
+    const weights = bytes(WEIGHT_BYTES, 3);
+    const gradients = bytes(GRAD_BYTES, 2);
+    const optimizer = bytes(OPTIMIZER_BYTES, 1);
+    // 4. activations in flight: Megatron's 1F1B / interleaved warm-up (inFlightPeak); DualPipe: pp − r micro-batches
+    //    of the forward direction's stage r and r + 1 of the reverse direction's stage pp−1−r, pp + 1 stage-loads
+    //    in all (DeepSeek-V3 report Table 2: activation "PP+1"), each direction running m/2 micro-batches
+    let activations: number;
+    if (dualpipe && p.pp > 1) {
+      activations = Math.min(p.pp - r, m / 2) * stageAct[r]! + Math.min(r + 1, m / 2) * stageAct[p.pp - 1 - r]!;
+    } else {
+      activations = inFlightPeak(p.pp, v, m, r, mine.map((j) => stageAct[j]!));
+    }
+    if (hasHead) activations += logits;
+    const perDevice = weights + gradients + optimizer + activations;
+    if (!best || perDevice > best.per_device_bytes) {
+      best = {
+        per_device_bytes: perDevice,
+        capacity_bytes: i.capacityBytes,
+        usable_bytes: i.capacityBytes * USABLE_FRACTION,
+        fits: true,
+        reason: null,
+        weights_bytes: weights,
+        gradients_bytes: gradients,
+        optimizer_bytes: optimizer,
+        activations_bytes: activations,
+        peak_pp_rank: r,
+      };
+    }
+  }
+  // 5. capacity check on the fullest rank
+  const out = best!;
+  out.fits = out.per_device_bytes <= out.usable_bytes;
   const gb = (x: number) => `${(x / 1e9).toFixed(1)} GB`;
-  return {
-    per_device_bytes: perDevice,
-    capacity_bytes: i.capacityBytes,
-    usable_bytes: usable,
-    fits,
-    reason: fits
-      ? null
-      : `needs ${gb(perDevice)} per device (weights ${gb(weights)}, gradients ${gb(gradients)}, optimizer ${gb(optimizer)}, activations ${gb(activations)}) but ${gb(usable)} is usable`,
-    weights_bytes: weights,
-    gradients_bytes: gradients,
-    optimizer_bytes: optimizer,
-    activations_bytes: activations,
-  };
+  if (!out.fits) {
+    out.reason =
+      `needs ${gb(out.per_device_bytes)} per device${p.pp > 1 ? ` on pipeline rank ${out.peak_pp_rank}` : ''} (weights ${gb(out.weights_bytes)}, gradients ${gb(out.gradients_bytes)}, ` +
+      `optimizer ${gb(out.optimizer_bytes)}, activations ${gb(out.activations_bytes)}) but ${gb(out.usable_bytes)} is usable`;
+  }
+  return out;
 }

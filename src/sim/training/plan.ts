@@ -29,7 +29,9 @@ export function planProblem(p: PlanShape, s: DecoderShape): string | null {
     return `tp·pp·cp·dp = ${p.tp}·${p.pp}·${p.cp}·${p.dp} = ${p.tp * p.pp * p.cp * p.dp} must equal --devices ${p.devices}`;
   }
   if (s.heads % p.tp !== 0) return `attention heads (${s.heads}) are not divisible by tp ${p.tp}`;
-  if (p.pp * p.interleave > s.layers) return `pp·interleave = ${p.pp * p.interleave} exceeds the ${s.layers} layers`;
+  // every virtual stage holds a layer, except that the embedding and the loss may each fill the first / last one
+  // (Llama 3 §3.3.2: "the first model chunk of the first stage has only the embedding")
+  if (p.pp * p.interleave > s.layers + (p.pp > 1 ? 2 : 0)) return `pp·interleave = ${p.pp * p.interleave} exceeds the ${s.layers} layers (+ embedding and loss stages)`;
   if (p.seqLen % (2 * p.cp) !== 0 && p.cp > 1) return `seq-len ${p.seqLen} must be divisible by 2·cp = ${2 * p.cp} (load-balanced causal CP)`;
   if (p.ep > 1) {
     if (s.moeLayers === 0) return `--ep ${p.ep} needs a mixture-of-experts model`;

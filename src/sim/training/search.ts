@@ -6,7 +6,7 @@ import { decoderShape } from './shapes.js';
 import { planProblem } from './plan.js';
 import { planOf, simulateTraining, DEFAULT_TOKENS_PER_STEP } from './train.js';
 import { layerSlots } from './schedule.js';
-import type { Recompute, Schedule, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
+import type { Recompute, RecomputeModule, Schedule, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
 
 export interface SearchOptions {
   devices: number;
@@ -23,7 +23,9 @@ export interface SearchOptions {
   cp?: number;
   ep?: number;
   microBatch?: number;
-  recompute?: Recompute;
+  recompute?: Recompute | 'auto';
+  recomputeModules?: RecomputeModule[];
+  recomputeNumLayers?: number;
   schedule?: Schedule;
   interleave?: number;
 }
@@ -58,7 +60,8 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
   // CP only pays for long sequences (Llama 3 §3.3.2 uses it at 128K context)
   const cps = o.cp ? [o.cp] : [1, 2, 4, 8, 16].filter((c) => c === 1 || o.seqLen >= 16384 * c / 2);
   const mbs = o.microBatch ? [o.microBatch] : [1, 2, 4, 8];
-  const recomputes: Recompute[] = o.recompute ? [o.recompute] : ['none', 'selective', 'full'];
+  // recomputation: the user's, else per split the cheapest policy that fits (--recompute auto, ./recompute.ts)
+  const recomputes: (Recompute | 'auto')[] = [o.recompute ?? 'auto'];
   const results: TrainResult[] = [];
   let tried = 0;
   for (const tp of tps)
@@ -88,6 +91,8 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
                 tokens: o.tokens,
                 dtype: o.dtype,
                 recompute,
+                recomputeModules: o.recomputeModules,
+                recomputeNumLayers: o.recomputeNumLayers,
                 zero: o.zero,
                 priceUsdPerHour: o.priceUsdPerHour,
               };

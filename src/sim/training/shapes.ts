@@ -12,6 +12,9 @@ export interface DecoderShape {
   qDim: number; // heads × q/k head dim (MLA: nope + rope)
   kvDim: number; // K (and V) width stored per token before attention (GQA: kv_heads × head_dim)
   vDim: number; // heads × v head dim
+  // MLA (DeepSeek-V2/V3): compressed latents that feed the up-projections (q: q_lora_rank, kv: kv_lora_rank + the
+  // decoupled RoPE key); null for MHA/GQA/MQA
+  mla: { qLora: number; kvLora: number; rope: number; upParams: number } | null;
   attnParams: number; // per layer
   ffnWidth: number; // dense FFN intermediate
   gated: boolean;
@@ -47,6 +50,15 @@ export function decoderShape(m: DecoderModel): DecoderShape {
     qDim,
     kvDim,
     vDim,
+    mla: mla
+      ? {
+          qLora: mla.q_lora_rank,
+          kvLora: mla.kv_lora_rank,
+          rope: mla.qk_rope_head_dim,
+          // up-projections: q_lora → heads·(nope + rope) (when q is compressed), kv_lora → heads·(nope + v)
+          upParams: (mla.q_lora_rank > 0 ? mla.q_lora_rank * qDim : 0) + mla.kv_lora_rank * m.heads * (mla.qk_nope_head_dim + mla.v_head_dim),
+        }
+      : null,
     attnParams: decoderAttentionParams(m),
     ffnWidth: m.ffn.intermediate,
     gated: m.ffn.kind === 'gated',

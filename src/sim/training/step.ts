@@ -15,7 +15,8 @@ import type { DecoderShape } from './shapes.js';
 import { groupLinks, microBatchesPerPipeline, type PlanShape } from './plan.js';
 import { headForwardOps, layerForwardOps, passCost, type PassCost } from './layer-cost.js';
 import { GRAD_BYTES, WEIGHT_BYTES } from './memory.js';
-import type { Recompute, StepBreakdown, ZeroStage } from './types.js';
+import type { Recompute, RecomputePolicy, StepBreakdown, ZeroStage } from './types.js';
+import { policyOf } from './memory.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -35,7 +36,7 @@ export interface StepInput {
   plan: PlanShape;
   hw: NormalizedHardware;
   gemmDtype: Dtype;
-  recompute: Recompute;
+  recompute: Recompute | RecomputePolicy;
   zero: ZeroStage;
 }
 
@@ -66,17 +67,21 @@ export function stepTime(i: StepInput): StepResult {
   const T = (p.microBatch * p.seqLen) / p.cp;
   const m = microBatchesPerPipeline(p);
 
-  // 1. compute of one micro-batch through one dense / MoE layer and the head
-  const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype), hw, i.recompute);
-  const moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype), hw, i.recompute) : dense;
-  const head = passCost(headForwardOps(s, p, i.gemmDtype), hw, i.recompute);
+  // 1. compute of one micro-batch through one dense / MoE layer and the head. Block-wise full recompute reruns the
+  //    forward of k of each model chunk's ⌈L/(pp·v)⌉ layers (Megatron --recompute-method block), the head never.
+  const pol = policyOf(i.recompute);
+  const chunkSlots = Math.ceil(s.layers / (p.pp * (dualpipe ? 1 : p.interleave)));
+  const fullShare = pol.granularity !== 'full' ? 0 : pol.numLayers === null ? 1 : Math.min(1, pol.numLayers / chunkSlots);
+  const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype), hw, pol, fullShare);
+  const moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype), hw, pol, fullShare) : dense;
+  const head = passCost(headForwardOps(s, p, i.gemmDtype), hw, pol.granularity === 'full' ? 'selective' : pol);
 
   // 2. TP with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of the [b·s/cp, h] bf16 activation
   //    forward, the same backward (Korthikanti et al. 2022 §4.2.2, replacing Megatron's 2 + 2 all-reduces at equal
   //    volume); full recompute repeats the forward ones. Not overlapped with compute (Megatron default).
   const actBytes = T * s.hidden * 2;
   const tpOne = comm('allgather', actBytes, p.tp, links.tp);
-  const tpPerLayer = tpOne * (8 + (i.recompute === 'full' ? 4 : 0));
+  const tpPerLayer = tpOne * (8 + 4 * fullShare);
 
   // 3. CP: ring attention passes each rank's K,V shard cp−1 times forward; backward passes K,V and their gradients
   //    (Liu et al. 2023, "Ring Attention"; Megatron-Core context parallelism). Each hop overlaps the attention of the

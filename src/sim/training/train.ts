@@ -2,7 +2,7 @@
 //
 //   request ──decoderShape──▶ shape ──planProblem──▶ valid plan
 //     ├─ stepTime (./step.ts)          → step_s, breakdown
-//     ├─ trainingMemory (./memory.ts)  → memory{…}, fits
+//     ├─ trainingMemory (./memory.ts)  → memory{…}, fits (with --recompute auto: the cheapest policy that fits)
 //     └─ modelFlopsPerToken (Kaplan)   → achieved_flops_per_device, mfu, total_flops
 import type { Dtype, NormalizedHardware, NormalizedModel } from '../../spec/types.js';
 import { UserError } from '../../spec/errors.js';
@@ -12,7 +12,8 @@ import { microBatchesPerPipeline, planProblem, type PlanShape } from './plan.js'
 import { trainingMemory } from './memory.js';
 import { stepTime } from './step.js';
 import { resolveSchedule } from './schedule.js';
-import type { Recompute, Schedule, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
+import { RECOMPUTE_MODULES, type Recompute, type RecomputeModule, type RecomputePolicy, type Schedule, type TrainDtype, type TrainRequest, type TrainResult, type ZeroStage } from './types.js';
+import { recomputeLadder } from './recompute.js';
 
 export const SCHEDULES: Schedule[] = ['1f1b', 'interleaved', 'dualpipe'];
 
@@ -33,8 +34,25 @@ export interface TrainOptions {
   tokens?: number;
   dtype?: string;
   recompute?: string;
+  recomputeModules?: string[];
+  recomputeNumLayers?: number;
   zero?: number;
   priceUsdPerHour?: number;
+}
+
+// --recompute-modules a,b,… (Megatron-Core names) → checked list; only with --recompute selective.
+export function parseRecomputeModules(mods: string[] | undefined, recompute: string): RecomputeModule[] | undefined {
+  if (mods === undefined) return undefined;
+  if (recompute !== 'selective') throw new UserError('--recompute-modules goes with --recompute selective');
+  for (const x of mods) if (!RECOMPUTE_MODULES.includes(x as RecomputeModule)) throw new UserError(`--recompute-modules: unknown module "${x}" (one of ${RECOMPUTE_MODULES.join(', ')})`);
+  return [...new Set(mods)] as RecomputeModule[];
+}
+
+// The policy a request asks for (auto excluded).
+export function requestedPolicy(r: TrainRequest): RecomputePolicy {
+  if (r.recompute === 'selective') return { granularity: 'selective', modules: r.recomputeModules ?? ['core_attn'], numLayers: null };
+  if (r.recompute === 'full') return { granularity: 'full', modules: [], numLayers: r.recomputeNumLayers ?? null };
+  return { granularity: 'none', modules: [], numLayers: null };
 }
 
 // Default sequences per step: about DEFAULT_TOKENS_PER_STEP, and with a pipeline at least 2·pp micro-batches per
@@ -67,8 +85,13 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave);
   const dtype = (o.dtype ?? 'bf16') as TrainDtype;
   if (dtype !== 'bf16' && dtype !== 'fp8') throw new UserError(`--dtype must be bf16 or fp8 (got ${o.dtype})`);
-  const recompute = (o.recompute ?? 'selective') as Recompute;
-  if (!['none', 'selective', 'full'].includes(recompute)) throw new UserError(`--recompute must be none, selective or full (got ${o.recompute})`);
+  const recompute = (o.recompute ?? 'auto') as Recompute | 'auto';
+  if (!['auto', 'none', 'selective', 'full'].includes(recompute)) throw new UserError(`--recompute must be auto, none, selective or full (got ${o.recompute})`);
+  const recomputeModules = parseRecomputeModules(o.recomputeModules, recompute);
+  if (o.recomputeNumLayers !== undefined) {
+    if (!Number.isInteger(o.recomputeNumLayers) || o.recomputeNumLayers < 1) throw new UserError(`--recompute-num-layers must be a positive integer (got ${o.recomputeNumLayers})`);
+    if (recompute !== 'full') throw new UserError('--recompute-num-layers goes with --recompute full (layers recomputed per model chunk, as Megatron-LM --recompute-method block)');
+  }
   const zero = (o.zero ?? 1) as ZeroStage;
   if (![0, 1, 2, 3].includes(zero)) throw new UserError(`--zero must be 0, 1, 2 or 3 (got ${o.zero})`);
   if (o.tokens !== undefined && !(o.tokens > 0)) throw new UserError('--tokens must be positive');
@@ -89,6 +112,8 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
     tokens: o.tokens,
     dtype,
     recompute,
+    recomputeModules,
+    recomputeNumLayers: o.recomputeNumLayers,
     zero,
     priceUsdPerHour: o.priceUsdPerHour,
   };
@@ -126,11 +151,31 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   const peak = matrixPeak(r.hardware, gemmDtype);
   if (peak.dtype !== gemmDtype) warnings.push(`${r.hardware.id} has no ${gemmDtype} matrix peak: priced at ${peak.dtype}`);
   if (!r.hardware.scaleUp && !r.hardware.scaleOut) warnings.push(`${r.hardware.id} lists no interconnect: assumed 25 GB/s per device`);
-  // 3. step time
-  const step = stepTime({ shape, plan, hw: r.hardware, gemmDtype, recompute: r.recompute, zero: r.zero });
-  // 4. memory
-  const memory = trainingMemory({ shape, plan, recompute: r.recompute, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes });
+  // 3. memory under the requested policy, or with --recompute auto the cheapest that fits (./recompute.ts)
+  const memOf = (pol: RecomputePolicy) =>
+    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, fp8: gemmDtype === 'fp8' });
+  let policy: RecomputePolicy;
+  let memory: ReturnType<typeof trainingMemory>;
+  if (r.recompute === 'auto') {
+    const ladder = recomputeLadder(shape, plan);
+    policy = ladder[ladder.length - 1]!;
+    memory = memOf(policy);
+    for (const pol of ladder.slice(0, -1)) {
+      const mem = memOf(pol);
+      if (mem.fits) {
+        policy = pol;
+        memory = mem;
+        break;
+      }
+    }
+    if (!memory.fits) memory.reason = `${memory.reason} even with full recomputation of every layer`;
+  } else {
+    policy = requestedPolicy(r);
+    memory = memOf(policy);
+  }
   if (!memory.fits) warnings.push(`does not fit: ${memory.reason}`);
+  // 4. step time, with the recomputation the policy costs
+  const step = stepTime({ shape, plan, hw: r.hardware, gemmDtype, recompute: policy, zero: r.zero });
   // 5. model FLOPs (DESIGN.md convention) and derived figures
   const tokensPerStep = r.globalBatch * r.seqLen;
   const flopsPerToken = modelFlopsPerToken(shape, r.seqLen);
@@ -159,7 +204,10 @@ export function simulateTraining(r: TrainRequest): TrainResult {
     tokens_per_step: tokensPerStep,
     dtype: r.dtype,
     gemm_dtype: peak.dtype,
-    recompute: r.recompute,
+    recompute: policy.granularity,
+    recompute_modules: policy.modules,
+    recompute_num_layers: policy.granularity === 'full' ? (policy.numLayers ?? Math.ceil(r.model.layers / (r.pp * (r.schedule === 'dualpipe' ? 1 : r.interleave)))) : null,
+    recompute_auto: r.recompute === 'auto',
     zero: r.zero,
     step_s: step.stepS,
     mfu: achieved / peak.flopPerS,

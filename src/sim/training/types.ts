@@ -3,7 +3,23 @@
 // snake_case keys as printed by --json. Every key is present even when memory does not fit.
 import type { DecoderModel, NormalizedHardware } from '../../spec/types.js';
 
+// Activation recomputation, as Megatron-LM names it (megatron/core/transformer/transformer_config.py):
+//  - granularity 'none': every activation is kept, attention scores included (Korthikanti et al. 2022 §4.1);
+//  - 'selective' with recompute_modules (default ["core_attn"]: the attention scores, Korthikanti §4.2 — what
+//    FlashAttention does by construction), optionally "layernorm" (the two norms' outputs), "moe_act" (the MoE
+//    SwiGLU output) and "mla_up_proj" (MLA's up-projected Q, K, V: DeepSeek-V3 report §3.2.3 recomputes "all RMSNorm
+//    operations and MLA up-projections");
+//  - 'full' with recompute_method block and recompute_num_layers k: the first k layers of every model chunk keep
+//    only their input (Korthikanti §4.3: 2sbh) and run their forward again in backward; the others keep the
+//    selective (core_attn) set. k = the chunk's layers is plain full recomputation.
 export type Recompute = 'none' | 'selective' | 'full';
+export type RecomputeModule = 'core_attn' | 'layernorm' | 'moe_act' | 'mla_up_proj';
+export const RECOMPUTE_MODULES: RecomputeModule[] = ['core_attn', 'layernorm', 'moe_act', 'mla_up_proj'];
+export interface RecomputePolicy {
+  granularity: Recompute;
+  modules: RecomputeModule[]; // selective only ([] otherwise)
+  numLayers: number | null; // full only: layers per model chunk (null = all of them)
+}
 export type TrainDtype = 'bf16' | 'fp8';
 export type ZeroStage = 0 | 1 | 2 | 3;
 // Pipeline schedule (./schedule.ts): plain 1F1B, interleaved 1F1B with v virtual stages per device (Narayanan et al.
@@ -27,7 +43,10 @@ export interface TrainRequest {
   microBatch: number; // sequences per micro-batch
   tokens?: number; // training tokens for total_flops / total_s
   dtype: TrainDtype;
-  recompute: Recompute;
+  // 'auto': the cheapest policy that fits (./recompute.ts); otherwise the user's policy
+  recompute: Recompute | 'auto';
+  recomputeModules?: RecomputeModule[]; // with 'selective' (default ['core_attn'])
+  recomputeNumLayers?: number; // with 'full' (default: every layer)
   zero: ZeroStage;
   priceUsdPerHour?: number;
 }
@@ -42,6 +61,7 @@ export interface TrainMemory {
   gradients_bytes: number;
   optimizer_bytes: number;
   activations_bytes: number;
+  peak_pp_rank: number; // the pipeline rank whose memory is reported (the largest)
 }
 
 // Where one step's time goes on the critical path (seconds per optimizer step; they add up to step_s).
@@ -74,7 +94,10 @@ export interface TrainResult {
   tokens_per_step: number;
   dtype: TrainDtype;
   gemm_dtype: string; // what the matrix units actually ran
-  recompute: Recompute;
+  recompute: Recompute; // the policy used (with --recompute auto: the one chosen)
+  recompute_modules: RecomputeModule[]; // selective: what is recomputed ([] otherwise)
+  recompute_num_layers: number | null; // full: layers recomputed per model chunk (Megatron --recompute-num-layers)
+  recompute_auto: boolean; // chosen by --recompute auto
   zero: ZeroStage;
   step_s: number;
   mfu: number;
