@@ -60,10 +60,38 @@ export function kvBytesPerTokenLayer(m: DecoderModel, kvHeadsPerDevice: number, 
   return 2 * kvHeadsPerDevice * m.head_dim * kvBytes; // K and V: 2·kv_heads·head_dim (GQA, Ainslie et al. 2023)
 }
 
+/** bytes per element of a GEMM input in `p`'s GEMM dtype (8-bit and narrower inputs are stored quantized) */
+export function gemmInputBytes(p: Precision): number {
+  const b: Partial<Record<Dtype, number>> = { fp8: 1, int8: 1, fp6: 0.75, fp4: 0.5625 };
+  return b[p.gemmDtype] ?? p.actBytes;
+}
+
 /** expected distinct experts a batch of `tokens` touches when each picks k of E uniformly: E·(1 − (1 − k/E)^tokens) */
 export function expertsTouched(experts: number, active: number, tokens: number): number {
   if (tokens <= 0) return 0;
   return experts * (1 - Math.pow(1 - active / experts, tokens));
+}
+
+/**
+ * Bytes (and FLOPs) of the MoE routing and data-movement kernels of one layer on one device: T tokens, `rows`
+ * expanded (token, expert) rows on the device (T·k, or T·k/ep with expert parallelism), E experts, top-k, hidden d,
+ * `act` bytes per 16-bit activation element, `inB` bytes per element of the GEMM input type. Physics only, no
+ * fitted factor:
+ *  - top-k softmax: reads the fp32 router logits [T, E], writes k expert ids (int32) and k scales (fp32) per token;
+ *  - sort/scan: reads the T·k ids, writes the permuted row map and its inverse (int32 each) and reads them back;
+ *  - permute (expandInputRows): reads each token's d-wide row once, writes it (GEMM input type) to each of its
+ *    `rows` destinations;
+ *  - finalize (unpermute + weighted sum): reads the `rows` FC2 outputs, writes [T, d]; k multiply-adds per element.
+ */
+export function moeDataMovement(T: number, rows: number, E: number, k: number, d: number, act: number, inB = act) {
+  return {
+    topkFlops: 5 * T * E,
+    topkBytes: T * E * 4 + T * k * 8,
+    sortBytes: T * k * 4 + 4 * T * k * 4,
+    permuteBytes: T * d * act + rows * d * inB,
+    finalizeFlops: 2 * rows * d,
+    finalizeBytes: rows * d * act + T * d * act,
+  };
 }
 
 /**
@@ -162,9 +190,25 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     // FLOPs: T·k expert-token pairs. Experts split evenly over max(tp, ep) devices.
     const touched = expertsTouched(E, k, T);
     const pairs = T * k;
+    // Rows a device's grouped GEMMs see: with tensor parallelism every device runs all T·k rows on its slice of I;
+    // with expert parallelism a device gets the T·k/ep rows routed to its experts.
+    const rows = pairs / L.ep;
+    // The permuted rows are stored in the GEMM input type (TensorRT-LLM: ExpandedActivationsType = T, fp8 rows in
+    // fp8 mode); FC2 writes its output type (16-bit), which finalize reads.
+    const inB = gemmInputBytes(p);
+    const mv = moeDataMovement(T, rows, E, k, d, act, inB);
+    // TensorRT-LLM CutlassMoeFCRunner::runMoe (cpp/tensorrt_llm/kernels/mixtureOfExperts/moe_kernels.cu, v0.1x):
+    // top-k softmax over the router logits, a sort/scan of the T·k (expert, row) pairs into per-expert offsets,
+    // expandInputRowsKernel (permuted_data_ [T·k, d]), FC1, activation, FC2, finalizeMoeRoutingKernel (weighted
+    // sum of the k rows back to [T, d]). vLLM fused_moe runs the same steps (topk_softmax, moe_align_block_size,
+    // two grouped GEMMs, silu_and_mul, moe_sum).
+    ops.push(op('moe_topk', 'elementwise', mv.topkFlops, mv.topkBytes, 0, dt, moeLayers)); // [T, E] → [T, k]
+    ops.push(op('moe_sort', 'elementwise', 0, mv.sortBytes, 0, dt, moeLayers)); // [T·k] → per-expert offsets
+    ops.push(op('moe_permute', 'elementwise', 0, mv.permuteBytes, 0, dt, moeLayers)); // [T, d] → [T·k, d]
     const wUp = (touched * mats * I * d * wb) / 8 / shards;
     const wDown = (touched * I * d * wb) / 8 / shards;
-    const up = op('experts_up', 'gemm', (2 * pairs * mats * I * d) / shards, wUp + (pairs * (d + mats * I) * act) / shards, wUp, dt, moeLayers);
+    // each row reads its full d-wide input and writes its slice of (2)·I; FC2 reads the I slice, writes d-wide partials
+    const up = op('experts_up', 'gemm', (2 * pairs * mats * I * d) / shards, wUp + rows * d * inB + (pairs * mats * I * act) / shards, wUp, dt, moeLayers);
     // one GEMM per touched expert on this device (grouped GEMM): with expert parallelism a device holds E/ep
     // experts, with tensor parallelism every device holds a slice of each
     const groups = Math.max(1, L.ep > 1 ? touched / L.ep : touched);
@@ -174,12 +218,13 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     up.k = d;
     ops.push(up); // [T·k/shards, (2)·I]
     ops.push(op('experts_act', 'elementwise', (4 * pairs * I) / shards, ((mats + 1) * pairs * I * act) / shards, 0, dt, moeLayers));
-    const down = op('experts_down', 'gemm', (2 * pairs * I * d) / shards, wDown + (pairs * (I + d) * act) / shards, wDown, dt, moeLayers);
+    const down = op('experts_down', 'gemm', (2 * pairs * I * d) / shards, wDown + (pairs * I * act) / shards + rows * d * act, wDown, dt, moeLayers);
     down.groups = groups;
     down.m = up.m;
     down.n = d;
     down.k = I;
     ops.push(down); // [T·k/shards, d]
+    ops.push(op('moe_finalize', 'elementwise', mv.finalizeFlops, mv.finalizeBytes, 0, dt, moeLayers)); // [T·k, d] → [T, d]
     if (moe.shared > 0) {
       const Is = (moe.shared_intermediate ?? moe.shared * I) / tp;
       ops.push(gemm('shared_up', T, mats * Is, d, p, wb, moeLayers));
