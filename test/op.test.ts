@@ -37,3 +37,13 @@ describe('op gemm / stream / allreduce', () => {
     expect(() => opAllreduce(hw('h100-sxm'), 1e9, 1)).toThrow(/--devices/);
   });
 });
+
+describe('op --bytes takes units', () => {
+  it('parses numbers and byte units, and rejects the rest in one line', async () => {
+    const { bytesFlag } = await import('../src/cli/parse.js');
+    expect(bytesFlag('--bytes', '8e9')).toBe(8e9);
+    expect(bytesFlag('--bytes', '64MB')).toBe(64e6);
+    expect(bytesFlag('--bytes', '256 MiB')).toBe(256 * 2 ** 20);
+    expect(() => bytesFlag('--bytes', '64XB')).toThrow(/--bytes: expected a byte count such as 8e9, 64MB or 256MiB, found "64XB"/);
+  });
+});

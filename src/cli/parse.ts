@@ -1,0 +1,15 @@
+// Flag values typed by people: parsed here once, one clear error each.
+import { UserError } from '../spec/errors.js';
+
+const BYTE_UNITS: Record<string, number> = {
+  B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, PB: 1e15,
+  KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40, PiB: 2 ** 50,
+};
+
+/** A byte count: a number (8e9) or a number with a unit (64MB, 8 GB, 256 MiB); GB is 1e9 and GiB 2^30. */
+export function bytesFlag(flag: string, text: string): number {
+  const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*([kKMGTP]i?B|B)?\s*$/.exec(text);
+  const scale = m ? BYTE_UNITS[m[2] ?? 'B'] : undefined;
+  if (!m || scale === undefined) throw new UserError(`${flag}: expected a byte count such as 8e9, 64MB or 256MiB, found "${text}"`);
+  return Number(m[1]) * scale;
+}
