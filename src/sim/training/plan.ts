@@ -13,11 +13,11 @@ export interface PlanShape {
   cp: number;
   dp: number;
   ep: number;
-  interleave: number;
+  interleave: number; // virtual pipeline stages per device (Narayanan et al. 2021 §2.2.2); 1 = plain 1F1B
   schedule: Schedule;
   seqLen: number;
-  globalBatch: number;
-  microBatch: number;
+  globalBatch: number; // sequences of seqLen tokens per optimizer step
+  microBatch: number; // sequences per micro-batch
 }
 
 // Why a split is invalid, or null. Pure: used by the command (as an error) and by the search (to skip).

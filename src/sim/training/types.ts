@@ -1,6 +1,7 @@
 // The request and result of `hwperf train` (contract: DESIGN.md "Command-line contract", `hwperf train`).
 // Requests are plain objects built from flags by a pure function (./request.ts); results are SI numbers with
 // snake_case keys as printed by --json. Every key is present even when memory does not fit.
+import type { PlanShape } from './plan.js';
 import type { DecoderModel, NormalizedHardware } from '../../spec/types.js';
 
 // Activation recomputation, as Megatron-LM names it (megatron/core/transformer/transformer_config.py):
@@ -27,20 +28,11 @@ export type ZeroStage = 0 | 1 | 2 | 3;
 // expert-parallel all-to-all and PP sends are hidden behind the other chunk's compute).
 export type Schedule = '1f1b' | 'interleaved' | 'dualpipe';
 
-export interface TrainRequest {
+// The split (devices, tp, pp, cp, dp, ep, interleave, schedule, seqLen, globalBatch, microBatch) is the plan's
+// shape (./plan.ts PlanShape); a request adds what and where to train.
+export interface TrainRequest extends PlanShape {
   model: DecoderModel;
   hardware: NormalizedHardware;
-  devices: number;
-  tp: number;
-  pp: number;
-  cp: number;
-  dp: number;
-  ep: number;
-  interleave: number; // virtual pipeline stages per device (Narayanan et al. 2021 §2.2.2); 1 = plain 1F1B
-  schedule: Schedule;
-  seqLen: number;
-  globalBatch: number; // sequences of seqLen tokens per optimizer step
-  microBatch: number; // sequences per micro-batch
   tokens?: number; // training tokens for total_flops / total_s
   dtype: TrainDtype;
   // 'auto': the cheapest policy that fits (./recompute.ts); otherwise the user's policy
