@@ -3,7 +3,7 @@
 // (sweep files) or camelCase; values may be strings or numbers.
 import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import type { QuantScheme, SimulateRequest } from './types.js';
-import { UserError } from '../spec/errors.js';
+import { UserError, didYouMean } from '../spec/errors.js';
 import { QUANT_SCHEMES } from '../model/quant.js';
 
 export type FlagsLike = Record<string, unknown>;
@@ -60,7 +60,10 @@ export function buildRequest(
     if (!Number.isInteger(batch) || batch < 1) throw new UserError(`--batch: expected a positive integer or "max", found "${batchRaw}"`);
   }
   const dtype = scheme('dtype', pick(flags, 'dtype')) ?? 'bf16';
-  if (!QUANT_SCHEMES.includes(dtype)) throw new UserError(`--dtype: unknown scheme "${dtype}" (expected one of ${QUANT_SCHEMES.join(', ')})`);
+  if (!QUANT_SCHEMES.includes(dtype)) {
+    const hint = didYouMean(dtype, QUANT_SCHEMES);
+    throw new UserError(`--dtype: unknown scheme "${dtype}" (${hint ? `${hint} ` : ''}expected one of ${QUANT_SCHEMES.join(', ')})`);
+  }
   const tp = int(flags, 'tp', 1)!;
   const pp = int(flags, 'pp', 1)!;
   if (tp < 1 || pp < 1) throw new UserError('--tp and --pp must be ≥ 1');
