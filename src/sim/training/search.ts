@@ -4,7 +4,7 @@
 import type { NormalizedHardware, DecoderModel } from '../../spec/types.js';
 import { decoderShape } from './shapes.js';
 import { planProblem } from './plan.js';
-import { planOf, simulateTraining, DEFAULT_TOKENS_PER_STEP } from './train.js';
+import { simulateTraining, DEFAULT_TOKENS_PER_STEP } from './train.js';
 import { layerSlots } from './schedule.js';
 import type { Recompute, RecomputeModule, Schedule, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
 
@@ -96,7 +96,7 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
                 zero: o.zero,
                 priceUsdPerHour: o.priceUsdPerHour,
               };
-              if (planProblem(planOf(req), s)) continue;
+              if (planProblem(req, s)) continue;
               tried++;
               const r = simulateTraining(req);
               if (r.memory.fits) results.push(r);

@@ -117,30 +117,16 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
     zero,
     priceUsdPerHour: o.priceUsdPerHour,
   };
-  const problem = planProblem(planOf(req), shape);
+  const problem = planProblem(req, shape);
   if (problem) throw new UserError(`train: ${problem}`);
   return req;
 }
-
-export const planOf = (r: TrainRequest): PlanShape => ({
-  devices: r.devices,
-  tp: r.tp,
-  pp: r.pp,
-  cp: r.cp,
-  dp: r.dp,
-  ep: r.ep,
-  interleave: r.interleave,
-  schedule: r.schedule,
-  seqLen: r.seqLen,
-  globalBatch: r.globalBatch,
-  microBatch: r.microBatch,
-});
 
 export function simulateTraining(r: TrainRequest): TrainResult {
   const warnings: string[] = [];
   // 1. shape and plan
   const shape = decoderShape(r.model);
-  const plan = planOf(r);
+  const plan: PlanShape = r; // a request is its plan plus what and where to train
   if (r.seqLen > r.model.context) warnings.push(`seq-len ${r.seqLen} exceeds the model's context ${r.model.context}`);
   // 2. GEMM dtype: fp8 only where the matrix units have it (not via the int8 fallback inference would use)
   let gemmDtype: Dtype = r.dtype;
