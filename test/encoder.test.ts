@@ -3,14 +3,14 @@ import { buildEncoderGraph } from '../src/model/encoder-graph.js';
 import { encoderForwardFlops } from '../src/model/params.js';
 import { simulate } from '../src/sim/simulate.js';
 import type { EncoderModel } from '../src/spec/types.js';
-import { loadModelRaw } from './helpers/load-model-raw.js';
+import { libraryModel } from './helpers/library-models.js';
 import { loadHardware, matrixFlops, request, toyHardware } from './helpers/nondecoder-fixtures.js';
 
 const P = { compute: 'bf16' as const, weightBytes: 2, actBytes: 2, kvBytes: 2 };
 
 // 32 px image, 16 px patches → 4 patches + class token = 5 tokens; d 8, 2 heads, FFN 32, 2 layers
 const tiny = {
-  ...loadModelRaw('vit-b-16'),
+  ...libraryModel('vit-b-16'),
   id: 'tiny-vit', hidden: 8, layers: 2, heads: 2, head_dim: 4, image_size: 32, patch: 16,
   ffn: { kind: 'plain', intermediate: 32, activation: 'gelu' },
 } as EncoderModel;
@@ -24,7 +24,7 @@ describe('encoder graph (ViT)', () => {
   });
   it('matches forward_flops for the library towers and scales with batch', () => {
     for (const id of ['vit-b-16', 'vit-h-14', 'clip-vit-l-14-text', 't5-xxl-encoder']) {
-      const m = loadModelRaw(id) as EncoderModel;
+      const m = libraryModel(id) as EncoderModel;
       expect(matrixFlops(buildEncoderGraph(m, { batch: 1 }, P, true)) / encoderForwardFlops(m)).toBeCloseTo(1, 6);
       expect(matrixFlops(buildEncoderGraph(m, { batch: 4 }, P, true)) / encoderForwardFlops(m)).toBeCloseTo(4, 6);
     }

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { countParams, forwardFlops, ditForwardMacs } from '../src/model/params.js';
 import type { DitModel, NormalizedModel, PipelineModel } from '../src/spec/types.js';
-import { listModelFiles, loadModelRaw } from './helpers/load-model-raw.js';
+import { listModelFiles, libraryModel } from './helpers/library-models.js';
 
-const load = (id: string): NormalizedModel => loadModelRaw(id);
+const load = (id: string): NormalizedModel => libraryModel(id);
 const params = (id: string) => countParams(load(id), load);
 const rel = (a: number, b: number) => Math.abs(a / b - 1);
 

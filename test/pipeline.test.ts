@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../src/sim/simulate.js';
 import type { SimulateResult } from '../src/sim/types.js';
 import { loadHardware, request } from './helpers/nondecoder-fixtures.js';
-import { loadModelRaw } from './helpers/load-model-raw.js';
+import { libraryModel } from './helpers/library-models.js';
 import { buildVaeDecoderGraph } from '../src/model/vae-graph.js';
 import type { VaeModel } from '../src/spec/types.js';
 
@@ -21,7 +21,7 @@ describe('pipelines', () => {
     expect(r.stages![1]!.latency_s).toBeCloseTo(30 * r.step_s!, 9);
     // the video VAE stage is the composite (SDXL 2-D VAE per frame + temporal VAE): at 720p (1280×720) × 51 frames its
     // decode is the temporal decoder on the 90×160 latent video, then 51 2-D decodes (before: one 3-D VAE, ~2.8× the FLOPs)
-    const vaeOps = buildVaeDecoderGraph(loadModelRaw('opensora-vae') as VaeModel, { batch: 1, height: 720, width: 1280, frames: 51 }, { compute: 'bf16', weightBytes: 2, actBytes: 2, kvBytes: 2 }, loadModelRaw);
+    const vaeOps = buildVaeDecoderGraph(libraryModel('opensora-vae') as VaeModel, { batch: 1, height: 720, width: 1280, frames: 51 }, { compute: 'bf16', weightBytes: 2, actBytes: 2, kvBytes: 2 }, libraryModel);
     const vaePhase = r.phases.find((ph) => ph.name === 'vae-decoder')!;
     expect(vaePhase.flops / vaeOps.reduce((a, o) => a + o.flops * o.count, 0)).toBeCloseTo(1, 9);
     expect(vaeOps.some((o) => o.name.startsWith('opensora-vae-temporal.')) && vaeOps.some((o) => o.name.startsWith('opensora-vae-2d.'))).toBe(true);

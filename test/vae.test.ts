@@ -7,7 +7,7 @@ import { countParams, forwardFlops, vaeDecodeFlops } from '../src/model/params.j
 import { simulate } from '../src/sim/simulate.js';
 import { loadSpecFile } from '../src/spec/load.js';
 import type { VaeModel } from '../src/spec/types.js';
-import { loadModelRaw } from './helpers/load-model-raw.js';
+import { libraryModel } from './helpers/library-models.js';
 import { loadHardware, matrixFlops, request, toyHardware } from './helpers/nondecoder-fixtures.js';
 
 const P = { compute: 'fp16' as const, weightBytes: 2, actBytes: 2, kvBytes: 2 };
@@ -19,7 +19,7 @@ describe('VAE graph', () => {
     expect(op.bytes).toBe(9 * 128 * 256 * 2 + 4096 * (128 + 256) * 2);
   });
   it('hand-checked decoder of a one-level VAE (no up-sampling, no attention), 8×8 latent', () => {
-    const m = { ...loadModelRaw('sd-vae'), base_channels: 4, channel_mult: [1], res_blocks: 0, z_channels: 2, mid_attention: false } as VaeModel;
+    const m = { ...libraryModel('sd-vae'), base_channels: 4, channel_mult: [1], res_blocks: 0, z_channels: 2, mid_attention: false } as VaeModel;
     // px 64: post_quant 2·2, conv_in 9·2·4, mid 2 res blocks of 2·9·4·4, up level: 1 res block 2·9·4·4, conv_out 9·4·3
     const macs = 64 * (4 + 72 + 3 * 288 + 108);
     expect(matrixFlops(buildVaeDecoderGraph(m, { batch: 1, height: 8, width: 8, frames: 1 }, P))).toBe(2 * macs);
@@ -32,15 +32,15 @@ describe('VAE graph', () => {
       ['opensora-vae', { height: 720, width: 1280, frames: 51 }],
     ] as const;
     for (const [id, shape] of cases) {
-      const m = loadModelRaw(id) as VaeModel;
-      const g = matrixFlops(buildVaeDecoderGraph(m, { batch: 1, ...shape }, P, loadModelRaw));
-      expect(g / vaeDecodeFlops(m, shape, loadModelRaw), `${id} ${shape.height}`).toBeCloseTo(1, 2);
+      const m = libraryModel(id) as VaeModel;
+      const g = matrixFlops(buildVaeDecoderGraph(m, { batch: 1, ...shape }, P, libraryModel));
+      expect(g / vaeDecodeFlops(m, shape, libraryModel), `${id} ${shape.height}`).toBeCloseTo(1, 2);
     }
     // forward_flops of the composite: one decode to 256×256, 17 frames
-    expect(forwardFlops(loadModelRaw('opensora-vae'), loadModelRaw)).toBe(vaeDecodeFlops(loadModelRaw('opensora-vae') as VaeModel, { height: 256, width: 256, frames: 17 }, loadModelRaw));
+    expect(forwardFlops(libraryModel('opensora-vae'), libraryModel)).toBe(vaeDecodeFlops(libraryModel('opensora-vae') as VaeModel, { height: 256, width: 256, frames: 17 }, libraryModel));
   });
   it('the encoder of the SD VAE compresses 8× and costs less than the decoder', () => {
-    const m = loadModelRaw('sd-vae') as VaeModel;
+    const m = libraryModel('sd-vae') as VaeModel;
     const s = { batch: 1, height: 512, width: 512, frames: 1 };
     expect(matrixFlops(buildVaeEncoderGraph(m, s, P))).toBeLessThan(matrixFlops(buildVaeDecoderGraph(m, s, P)));
   });
@@ -59,15 +59,15 @@ describe('VAE graph', () => {
 // Open-Sora 1.2's video VAE (OpenSoraVAE_V1_2): the SDXL 2-D VAE per frame + the temporal VAE (VAE_Temporal_SD) on its
 // 4-channel latents. Decode: temporal decoder first (T/4 → T latent frames at H/8×W/8), then the 2-D decoder per frame.
 describe('Open-Sora 1.2 composite video VAE', () => {
-  const vae = loadModelRaw('opensora-vae') as VaeModel;
-  const temporal = loadModelRaw('opensora-vae-temporal') as VaeModel;
-  const sd = loadModelRaw('sd-vae') as VaeModel;
+  const vae = libraryModel('opensora-vae') as VaeModel;
+  const temporal = libraryModel('opensora-vae-temporal') as VaeModel;
+  const sd = libraryModel('sd-vae') as VaeModel;
   const s = { batch: 1, height: 720, width: 1280, frames: 51 };
   const strip = (id: string, ops: ReturnType<typeof buildVaeDecoderGraph>) =>
     ops.filter((o) => o.name.startsWith(`${id}.`)).map((o) => ({ ...o, name: o.name.slice(id.length + 1) }));
 
   it('decodes as the temporal decoder at H/8×W/8, then the 2-D decoder per frame; FLOPs are the sum', () => {
-    const ops = buildVaeDecoderGraph(vae, s, P, loadModelRaw);
+    const ops = buildVaeDecoderGraph(vae, s, P, libraryModel);
     // order: every temporal op, then every 2-D op
     const firstSpatial = ops.findIndex((o) => o.name.startsWith('opensora-vae-2d.'));
     expect(ops.slice(0, firstSpatial).every((o) => o.name.startsWith('opensora-vae-temporal.'))).toBe(true);
@@ -78,7 +78,7 @@ describe('Open-Sora 1.2 composite video VAE', () => {
     expect(strip('opensora-vae-temporal', ops)).toEqual(buildVaeDecoderGraph(temporal, { batch: 1, height: 90, width: 160, frames: 51 }, P));
     const sum = matrixFlops(buildVaeDecoderGraph(sd, { batch: 51, height: 720, width: 1280, frames: 1 }, P)) + matrixFlops(buildVaeDecoderGraph(temporal, { batch: 1, height: 90, width: 160, frames: 51 }, P));
     expect(matrixFlops(ops)).toBe(sum);
-    expect(vaeDecodeFlops(vae, s, loadModelRaw)).toBe(51 * vaeDecodeFlops(sd, { height: 720, width: 1280 }) + vaeDecodeFlops(temporal, { height: 90, width: 160, frames: 51 }));
+    expect(vaeDecodeFlops(vae, s, libraryModel)).toBe(51 * vaeDecodeFlops(sd, { height: 720, width: 1280 }) + vaeDecodeFlops(temporal, { height: 90, width: 160, frames: 51 }));
   });
 
   it('temporal VAE frames: 17-frame micro-chunks, each front-padded to 20 → 5 latent frames; decode makes 4× as many', () => {
@@ -105,9 +105,9 @@ describe('Open-Sora 1.2 composite video VAE', () => {
   it('counts 83,653,863 (SDXL VAE) + 309,687,144 (temporal VAE) parameters, near the report\'s 83M + 300M = 384M', () => {
     // 309,687,144: counted by hand from the modules of vae_temporal.py (VAE_Temporal_SD); see the spec's comment
     expect(countParams(temporal).total).toBe(309_687_144);
-    expect(countParams(loadModelRaw('opensora-vae-2d')).total).toBe(83_653_863);
+    expect(countParams(libraryModel('opensora-vae-2d')).total).toBe(83_653_863);
     expect(countParams(sd).total).toBe(83_653_863);
-    const c = countParams(vae, loadModelRaw);
+    const c = countParams(vae, libraryModel);
     expect(c.total).toBe(83_653_863 + 309_687_144);
     expect(Math.abs(c.total / 384e6 - 1)).toBeLessThan(0.025); // the report's figures are rounded
     expect(c.breakdown['opensora-vae-temporal.decoder']).toBeGreaterThan(0);
@@ -117,7 +117,7 @@ describe('Open-Sora 1.2 composite video VAE', () => {
   it('decodes 720p × 51 frames at about a third of the FLOPs of the former one-VAE approximation', () => {
     // the former spec: an LDM-style VAE with causal 3×3×3 convs at full resolution, 4 res blocks, 4×8×8
     const former = { ...sd, id: 'former', dims: 3, res_blocks: 4, temporal_downsample: 4 } as VaeModel;
-    const ratio = vaeDecodeFlops(vae, s, loadModelRaw) / vaeDecodeFlops(former, s);
+    const ratio = vaeDecodeFlops(vae, s, libraryModel) / vaeDecodeFlops(former, s);
     expect(ratio).toBeGreaterThan(0.3);
     expect(ratio).toBeLessThan(0.4);
   });

@@ -3,16 +3,16 @@ import { buildWhisperDecoderGraph, buildWhisperEncoderGraph } from '../src/model
 import { whisperEncoderFlops } from '../src/model/params.js';
 import { simulate } from '../src/sim/simulate.js';
 import type { EncoderDecoderModel } from '../src/spec/types.js';
-import { loadModelRaw } from './helpers/load-model-raw.js';
+import { libraryModel } from './helpers/library-models.js';
 import { loadHardware, matrixFlops, request, toyHardware } from './helpers/nondecoder-fixtures.js';
 
 const P = { compute: 'fp16' as const, weightBytes: 2, actBytes: 2, kvBytes: 2 };
-const tiny = loadModelRaw('whisper-tiny') as EncoderDecoderModel;
+const tiny = libraryModel('whisper-tiny') as EncoderDecoderModel;
 
 describe('Whisper graph', () => {
   it('encoder FLOPs = forward_flops (conv front end + blocks) + the cross K/V projections', () => {
     for (const id of ['whisper-tiny', 'whisper-small', 'whisper-large-v3']) {
-      const m = loadModelRaw(id) as EncoderDecoderModel;
+      const m = libraryModel(id) as EncoderDecoderModel;
       const ops = buildWhisperEncoderGraph(m, 1, P, true);
       const crossKv = 2 * m.audio_ctx * 2 * m.hidden * m.hidden * m.decoder_layers; // [1500, d] × [d, 2d] per layer
       expect(matrixFlops(ops)).toBe(whisperEncoderFlops(m) + crossKv);

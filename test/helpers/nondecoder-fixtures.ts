@@ -1,11 +1,11 @@
-// Fixtures for the non-decoder engine tests: library models through the minimal raw loader, library hardware
+// Fixtures for the non-decoder engine tests: library models from the compiled library, library hardware
 // through the real spec loader (src/spec/load.ts), and the request defaults of the simulate command.
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { loadSpecFile } from '../../src/spec/load.js';
 import type { NormalizedHardware, NormalizedModel } from '../../src/spec/types.js';
 import type { SimulateRequest } from '../../src/sim/types.js';
-import { MODELS_DIR, loadModelRaw } from './load-model-raw.js';
+import { MODELS_DIR, libraryModel } from './library-models.js';
 
 const HW_DIR = join(MODELS_DIR, '..', 'hardware');
 
@@ -23,9 +23,9 @@ export async function loadHardware(id: string): Promise<NormalizedHardware> {
 
 export function request(model: NormalizedModel | string, hardware: NormalizedHardware, over: Partial<SimulateRequest> = {}): SimulateRequest {
   return {
-    model: typeof model === 'string' ? loadModelRaw(model) : model,
+    model: typeof model === 'string' ? libraryModel(model) : model,
     hardware,
-    resolveModel: loadModelRaw,
+    resolveModel: libraryModel,
     tp: 1,
     pp: 1,
     batch: 1,
