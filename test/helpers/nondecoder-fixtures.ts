@@ -1,24 +1,12 @@
-// Fixtures for the non-decoder engine tests: library models from the compiled library, library hardware
-// through the real spec loader (src/spec/load.ts), and the request defaults of the simulate command.
-import { join } from 'node:path';
-import { readdirSync } from 'node:fs';
-import { loadSpecFile } from '../../src/spec/load.js';
+// Fixtures for the non-decoder engine tests: library models and hardware from the compiled library
+// (loaded by the real spec layer), and the request defaults of the simulate command.
+import { resolveHardware } from '../../src/spec/library.js';
 import type { NormalizedHardware, NormalizedModel } from '../../src/spec/types.js';
 import type { SimulateRequest } from '../../src/sim/types.js';
-import { MODELS_DIR, libraryModel } from './library-models.js';
-
-const HW_DIR = join(MODELS_DIR, '..', 'hardware');
+import { libraryModel } from './library-models.js';
 
 export async function loadHardware(id: string): Promise<NormalizedHardware> {
-  for (const vendor of readdirSync(HW_DIR)) {
-    if (vendor === 'memory') continue;
-    const files = readdirSync(join(HW_DIR, vendor));
-    if (!files.includes(`${id}.yaml`)) continue;
-    const r = await loadSpecFile(join(HW_DIR, vendor, `${id}.yaml`));
-    if (!r.value) throw new Error(`${id}: ${r.errors.map((e) => e.message).join('; ')}`);
-    return r.value.spec as NormalizedHardware;
-  }
-  throw new Error(`no hardware ${id}`);
+  return resolveHardware(id); // the compiled library, loaded by the real spec layer
 }
 
 export function request(model: NormalizedModel | string, hardware: NormalizedHardware, over: Partial<SimulateRequest> = {}): SimulateRequest {
