@@ -8,10 +8,15 @@ import { QUANT_SCHEMES } from '../model/quant.js';
 
 export type FlagsLike = Record<string, unknown>;
 
+// The three spellings of each flag name, computed once (sweeps build tens of thousands of requests).
+const SPELLINGS = new Map<string, [string, string]>();
 function pick(f: FlagsLike, name: string): unknown {
-  const snake = name.replace(/-/g, '_');
-  const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  return f[name] ?? f[snake] ?? f[camel];
+  let s = SPELLINGS.get(name);
+  if (!s) {
+    s = [name.replace(/-/g, '_'), name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+    SPELLINGS.set(name, s);
+  }
+  return f[name] ?? f[s[0]] ?? f[s[1]];
 }
 
 function int(f: FlagsLike, name: string, dflt?: number): number | undefined {
