@@ -120,3 +120,36 @@ describe('scenarios', () => {
     expect(us).toBeLessThan(200);
   });
 });
+
+describe('runtime: static-shape graphs and per-iteration host work', () => {
+  const base = { model: 'llama-3.2-3b', hardware: 'snapdragon-8-elite', dtype: 'int4', 'input-tokens': 128, 'output-tokens': 128, batch: 1 };
+  const phone = lib.hardware['snapdragon-8-elite']!;
+  const dynamic = { ...phone, runtime: { ...phone.runtime, staticContext: undefined } };
+  it('a graph compiled for a 4096-token context reads the whole KV cache every step and holds it', () => {
+    const s = run(base);
+    const d = run(base, dynamic);
+    // KV bytes per token: 28 layers × 8 KV heads × 128 × 2 (K, V) × 2 bytes (int4 keeps a 16-bit cache)
+    const perToken = 28 * 8 * 128 * 2 * 2;
+    expect(s.memory.kv_cache_bytes).toBe(perToken * 4096);
+    expect(d.memory.kv_cache_bytes).toBe(perToken * 256);
+    // the extra decode time is the extra KV read (mean context 192 → 4096) at the attention bandwidth
+    const bw = phone.memory.bandwidthBytePerS * phone.efficiency.memory;
+    expect(s.tpot_s! - d.tpot_s!).toBeCloseTo((perToken * (4096 - 192)) / bw, 4);
+    expect(s.warnings.some((w) => w.includes('4096-token context'))).toBe(true);
+  });
+  it('a longer request than the compiled context is still costed, with a warning', () => {
+    const s = run({ ...base, 'input-tokens': 4000, 'output-tokens': 200 });
+    expect(s.tpot_s).toBeGreaterThan(0);
+    expect(s.warnings.some((w) => w.includes('exceed the 4096-token context'))).toBe(true);
+  });
+  it('datacenter engines pay the host time of each iteration once per decode step and per prefill', () => {
+    const h100 = lib.hardware['h100-sxm']!;
+    const flags = { model: 'llama-3.1-8b', hardware: 'h100-sxm', dtype: 'bf16', 'input-tokens': 467, 'output-tokens': 256, batch: 4 };
+    const a = run(flags);
+    const b = run(flags, { ...h100, runtime: { ...h100.runtime, stepOverheadS: 0 } });
+    expect(h100.runtime?.stepOverheadS).toBe(580e-6);
+    expect(a.tpot_s! - b.tpot_s!).toBeCloseTo(580e-6, 9);
+    expect(a.ttft_s! - b.ttft_s!).toBeCloseTo(580e-6, 9);
+    expect(lib.hardware['rtx-4090']!.runtime?.stepOverheadS).toBe(0);
+  });
+});

@@ -58,6 +58,8 @@ function buildFields(): Record<string, Field> {
     'efficiency.attention': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.attention = v as number) },
     'efficiency.vector': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.vector = v as number) },
     'efficiency.collective': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.collective = v as number) },
+    'runtime.step_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.runtime = { ...hw.runtime, stepOverheadS: v as number }) },
+    'runtime.static_context': { kind: 'count', apply: (hw, v) => void (hw.runtime = { ...hw.runtime, staticContext: v as number }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
     ...linkFields('scale_up', 'scaleUp'),
     ...linkFields('scale_out', 'scaleOut'),
@@ -116,7 +118,8 @@ export async function parseSetValue(path: string, raw: string, kind: Kind): Prom
   if (/^[-+]?[0-9.]+(e[-+]?[0-9]+)?$/i.test(raw)) throw new UserError(`${where}: needs a unit, e.g. "${EXAMPLE[kind]}" (a bare number is ambiguous)`);
   const r = await parseQuantity(raw, kind);
   if ('error' in r) throw new UserError(`${where}: ${r.error}`);
-  if (kind !== 'usd' && kind !== 'joules_per_flop' && kind !== 'joules_per_bit' && !(r.value > 0)) {
+  const zeroOk = kind === 'usd' || kind === 'joules_per_flop' || kind === 'joules_per_bit' || path === 'runtime.step_overhead';
+  if (!zeroOk && !(r.value > 0)) {
     throw new UserError(`${where}: must be > 0, found "${raw}"`);
   }
   return r.value;

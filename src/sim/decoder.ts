@@ -20,7 +20,7 @@ import { resolvePrecision, type Precision } from '../model/quant.js';
 import { opCost } from './roofline.js';
 import { meanMaxLinear } from './decode-integral.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
-import { decoderMemory } from './memory.js';
+import { decoderMemory, kvTokens } from './memory.js';
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
 // flight and 32768 tokens per forward; `--batch max` searches within them.
@@ -103,6 +103,13 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
   return { seconds, computeS, memoryS, commS, overheadS, flops, bytes, bound, rows: out };
 }
 
+// One engine iteration's host work the device waits for (scheduling, sampling, input preparation) — see
+// `runtime.step_overhead` in src/hardware/efficiency.ts; booked as overhead of each pass.
+function addHost(c: PassCost, s: number): PassCost {
+  if (s > 0) { c.seconds += s; c.overheadS += s; }
+  return c;
+}
+
 interface Evaluation {
   batch: number;
   memory: MemoryResult;
@@ -118,9 +125,12 @@ interface Evaluation {
 function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lin: number, O: number, warnings: Set<string>, rows: boolean): Evaluation {
   const memory = decoderMemory(m, hw, L, p, B, Lin, O);
   const pp = L.pp;
-  const c0 = Lin, c1 = Lin + O;
+  // Decode attends over the context so far; a static-shape runtime (NPU graphs compiled for a fixed context,
+  // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
+  const c0 = kvTokens(hw, Lin), c1 = kvTokens(hw, Lin + O);
   // 1. prefill of the batch (time to first token), all pp stages in turn
-  const prefill = costPass(buildDecoderPass(m, L, p, { prefillSeqs: B, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }), hw, 0, 0, 'prefill', warnings, rows);
+  const host = hw.runtime?.stepOverheadS ?? 0;
+  const prefill = addHost(costPass(buildDecoderPass(m, L, p, { prefillSeqs: B, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }), hw, 0, 0, 'prefill', warnings, rows), host);
   const ttft = prefill.seconds * pp;
   const prefillTokS = ((B * Math.max(1, Lin)) / ttft) * L.replicas;
   if (O <= 0) {
@@ -129,13 +139,13 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // 2. steady-state step of one microbatch: mb decode tokens + the replacements' prefill share mb·L/O
   const mb = B / pp;
   const stepShape: PassShape = { prefillSeqs: mb / O, prefillLen: Math.max(1, Lin), decodeSeqs: mb };
-  const step = costPass(buildDecoderPass(m, L, p, stepShape), hw, c0, c1, 'decode', warnings, rows);
+  const step = addHost(costPass(buildDecoderPass(m, L, p, stepShape), hw, c0, c1, 'decode', warnings, rows), host);
   const throughput = (mb / step.seconds) * L.replicas;
   // 3. inter-token latency of one request: the others' prefills interleave, its own does not
   let decode = step;
   if (B > 1 || Lin > 0) {
     const others = Math.max(0, B - 1) / pp / O;
-    decode = others === stepShape.prefillSeqs ? step : costPass(buildDecoderPass(m, L, p, { prefillSeqs: others, prefillLen: Math.max(1, Lin), decodeSeqs: mb }), hw, c0, c1, 'decode', undefined, false);
+    decode = others === stepShape.prefillSeqs ? step : addHost(costPass(buildDecoderPass(m, L, p, { prefillSeqs: others, prefillLen: Math.max(1, Lin), decodeSeqs: mb }), hw, c0, c1, 'decode', undefined, false), host);
   }
   const tpot = decode.seconds * pp;
   return { batch: B, memory, ttft, tpot, throughput, prefillTokS, prefill, step, decode };
@@ -168,6 +178,12 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
   if (Lin + O > m.context) throw new UserError(`context of ${Lin + O} tokens (input + output) is longer than ${m.id}'s ${m.context}`);
   const warnings = new Set<string>();
   const rows = !!req.verbose;
+  const S = hw.runtime?.staticContext;
+  if (S !== undefined && S > 1) {
+    warnings.add(Lin + O > S
+      ? `${Lin + O} tokens exceed the ${S}-token context ${hw.runtime?.name ?? hw.id} compiles its graphs for`
+      : `${hw.runtime?.name ?? hw.id} runs graphs compiled for a ${S}-token context: each decode step reads the whole KV cache (--set runtime.static_context=1 to model a dynamic runtime)`);
+  }
 
   // 2. batch: given, or the best throughput that fits memory and the latency limits
   let ev: Evaluation;

@@ -87,6 +87,11 @@ export function activationBytes(m: DecoderModel, L: Layout, p: Precision, batch:
   return tokens * perToken + (batch * m.vocab * 4) / L.tp;
 }
 
+/** Tokens of KV cache a request holds: its context, or the whole compiled context of a static-shape runtime. */
+export function kvTokens(hw: NormalizedHardware, context: number): number {
+  return Math.max(context, hw.runtime?.staticContext ?? 0);
+}
+
 export function decoderMemory(
   m: DecoderModel,
   hw: NormalizedHardware,
@@ -97,7 +102,7 @@ export function decoderMemory(
   outputTokens: number,
 ): MemoryResult {
   const weights = weightBytes(m, L, p).perDevice;
-  const kv = kvBytesPerToken(m, L, p) * batch * (inputTokens + outputTokens);
+  const kv = kvBytesPerToken(m, L, p) * batch * kvTokens(hw, inputTokens + outputTokens);
   const acts = activationBytes(m, L, p, batch, inputTokens);
   const per = weights + kv + acts;
   const cap = hw.memory.capacityBytes;

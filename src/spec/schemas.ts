@@ -83,6 +83,11 @@ export const hardwareSchema = {
     power: { type: 'object', additionalProperties: false, properties: { tdp: quantity, idle: quantity } },
     energy: { type: 'object', additionalProperties: false, properties: { compute: quantity } },
     price: { type: 'object', additionalProperties: false, properties: { purchase: quantity, hour: quantity } },
+    runtime: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { name: { type: 'string' }, static_context: posInt, step_overhead: quantity, source: { type: 'string' } },
+    },
     efficiency: {
       type: 'object',
       additionalProperties: false,

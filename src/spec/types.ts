@@ -38,6 +38,10 @@ export interface NormalizedHardware {
   energy?: { computeJPerFlop?: number };
   price?: { purchaseUsd?: number; hourUsd?: number };
   efficiency: HardwareEfficiency;
+  // The vendor LLM runtime the spec describes. staticContext: graphs compiled for a fixed context (NPU
+  // runtimes need static shapes), so every decode step attends over — and the KV cache holds — that many tokens.
+  // stepOverheadS: host time per engine iteration that the device waits for.
+  runtime?: { name?: string; staticContext?: number; stepOverheadS?: number };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from

@@ -29,6 +29,7 @@ export function hardwareJson(h: NormalizedHardware) {
     },
     power: { tdp_w: h.power?.tdpW ?? null },
     price: { purchase_usd: h.price?.purchaseUsd ?? null, hour_usd: h.price?.hourUsd ?? null },
+    runtime: { name: h.runtime?.name ?? null, step_overhead_s: h.runtime?.stepOverheadS ?? 0, static_context: h.runtime?.staticContext ?? null },
     efficiency: {
       memory: h.efficiency.memory,
       gemm: h.efficiency.gemm,
@@ -64,6 +65,8 @@ export default class ShowHardware extends BaseCommand {
       if (h.onChip.sramBytes) rows.push(['SRAM', fmtGB(h.onChip.sramBytes)]);
       if (h.scaleUp) rows.push(['scale-up', `${fmtBandwidth(h.scaleUp.bandwidthBytePerS)} per direction, domain ${h.scaleUp.domain ?? '—'}, latency ${fmtSeconds(h.scaleUp.latencyS)}`]);
       if (h.scaleOut) rows.push(['scale-out', `${fmtBandwidth(h.scaleOut.bandwidthBytePerS)} per direction`]);
+      if (h.runtime?.stepOverheadS) rows.push(['host time per step', `${fmtSeconds(h.runtime.stepOverheadS)} (serving engine)`]);
+      if (h.runtime?.staticContext) rows.push(['static context', `${h.runtime.staticContext} tokens (${h.runtime.name ?? 'runtime'} graphs)`]);
       if (h.power) rows.push(['TDP', fmtWatts(h.power.tdpW)]);
       if (h.price?.hourUsd) rows.push(['price per hour', `$${h.price.hourUsd}`]);
       if (h.price?.purchaseUsd) rows.push(['purchase price', `$${h.price.purchaseUsd.toLocaleString('en-US')}`]);
