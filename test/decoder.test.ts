@@ -153,3 +153,21 @@ describe('runtime: static-shape graphs and per-iteration host work', () => {
     expect(lib.hardware['rtx-4090']!.runtime?.stepOverheadS).toBe(0);
   });
 });
+
+describe('tensor-parallel all-reduce on an NVSwitch system', () => {
+  it('nccl-tests (op allreduce) gets the measured in-switch curve; an engine runs NCCL ring at the p2p NVLink rate', async () => {
+    const { commSeconds } = await import('../src/sim/parallel.js');
+    const { lookupEfficiency, COLLECTIVE_SHAPE } = await import('../src/hardware/efficiency.js');
+    const h100 = lib.hardware['h100-sxm']!;
+    const bytes = 21.5e6; // decode all-reduce of 1311 tokens × 8192 × bf16
+    // nccl-tests: algbw = 450 GB/s × the spec's measured fraction at that size
+    const measured = lookupEfficiency(h100.efficiency.collectiveBySize!, bytes);
+    expect(commSeconds(h100, 'allreduce', bytes, 8, true)).toBeCloseTo(bytes / (450e9 * measured), 12);
+    // engine: ring, 2(n−1)/n of the buffer over 370 GB/s × the common size shape
+    const ring = (1.75 * bytes) / (370e9 * lookupEfficiency(COLLECTIVE_SHAPE, bytes));
+    expect(commSeconds(h100, 'allreduce', bytes, 8)).toBeCloseTo(ring, 12);
+    expect(commSeconds(h100, 'allreduce', bytes, 8)).toBeGreaterThan(commSeconds(h100, 'allreduce', bytes, 8, true));
+    // the ring's share grows with the group: 1.5 of the buffer at TP4, 1.75 at TP8
+    expect(commSeconds(h100, 'allreduce', bytes, 8) / commSeconds(h100, 'allreduce', bytes, 4)).toBeCloseTo(1.75 / 1.5, 12);
+  });
+});

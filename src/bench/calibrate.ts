@@ -56,7 +56,7 @@ function pointsOf(bench: BenchResult): Measured[] {
       what: `all-reduce ${r.bytes} B × ${r.devices}`,
       kind: 'allreduce',
       seconds: r.seconds,
-      price: (hw) => (hw.scaleUp ? commSeconds(hw, 'allreduce', r.bytes, r.devices) : null),
+      price: (hw) => (hw.scaleUp ? commSeconds(hw, 'allreduce', r.bytes, r.devices, true) : null),
     });
   }
   return out;
@@ -102,7 +102,7 @@ export function fitEfficiency(bench: BenchResult, hw: NormalizedHardware): { eff
       // at the largest message; the fitted value replaces any measured size table of the spec
       const big = [...bench.allreduce].sort((a, b) => b.bytes - a.bytes)[0]!;
       const ideal: NormalizedHardware = { ...hw, efficiency: { ...eff, collective: 1, collectiveBySize: undefined } };
-      eff.collective = yaml.collective = round3(Math.min(1, commSeconds(ideal, 'allreduce', big.bytes, big.devices) / big.seconds));
+      eff.collective = yaml.collective = round3(Math.min(1, commSeconds(ideal, 'allreduce', big.bytes, big.devices, true) / big.seconds));
       delete eff.collectiveBySize;
     }
   }

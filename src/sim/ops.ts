@@ -62,7 +62,7 @@ export function opStream(hw: NormalizedHardware, bytes: number): OpResult {
 export function opAllreduce(hw: NormalizedHardware, bytes: number, devices: number): OpResult {
   if (!(bytes > 0)) throw new UserError(`--bytes must be positive, found ${bytes}`);
   if (!Number.isInteger(devices) || devices < 2) throw new UserError(`--devices must be an integer ≥ 2, found ${devices}`);
-  const seconds = commSeconds(hw, 'allreduce', bytes, devices);
+  const seconds = commSeconds(hw, 'allreduce', bytes, devices, true);
   const algbw = bytes / seconds;
   const warnings = !hw.scaleUp && !hw.scaleOut ? [`${hw.id} has no device interconnect in its spec: a 16 GB/s host path is assumed`] : [];
   if (hw.scaleUp?.domain !== undefined && devices > hw.scaleUp.domain) warnings.push(`${devices} devices exceed the scale-up domain of ${hw.scaleUp.domain}: the scale-out network is used`);
