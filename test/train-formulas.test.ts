@@ -333,3 +333,17 @@ describe('--recompute auto: the cheapest policy that fits, its cost in step_s', 
     expect(() => buildTrainRequest(deep, hw, { ...base, recomputeNumLayers: 2 })).toThrow(/goes with --recompute full/);
   });
 });
+
+describe('--goodput', () => {
+  it('total_s and gpu_hours divide the stepping time by the goodput (default 0.9); 1 gives stepping time alone', async () => {
+    const { trainFromArgs } = await import('../src/sim/training/from-args.js');
+    const base = 'train --model llama-3.1-8b --hardware h100-sxm --devices 64 --tp 1 --seq-len 4096 --global-batch 512 --tokens 1e12'.split(' ');
+    const d = (await trainFromArgs(base)) as any;
+    const one = (await trainFromArgs([...base, '--goodput', '1'])) as any;
+    expect(d.goodput).toBe(0.9);
+    expect(one.total_s).toBeCloseTo(1e12 / one.tokens_per_s, 6);
+    expect(d.total_s).toBeCloseTo(one.total_s / 0.9, 6);
+    expect(d.gpu_hours).toBeCloseTo(one.gpu_hours / 0.9, 6);
+    await expect(trainFromArgs([...base, '--goodput', '1.5'])).rejects.toThrow(/--goodput is a share of wall time in \(0, 1\]/);
+  });
+});

@@ -109,14 +109,16 @@ const ROWS: Row[] = [
 // | C009 Llama 3 405B, 8,192 H100         | 430 TFLOP/s per GPU  | 415 TFLOP/s   |  −3.5% | +13.4% | full, 1 layer per chunk    |
 // | Llama 3 405B, 16,384 H100, DP128      | 400 TFLOP/s          | 431 TFLOP/s   |  +7.8% |  +8.0% | selective + layernorm      |
 // | Llama 3 405B, 16,384 H100, CP16 128K  | 380 TFLOP/s          | 412 TFLOP/s   |  +8.5% |  +8.6% | selective + layernorm      |
-// | DeepSeek-V3, 14.8T tokens, 2,048 H800 | 2.664M GPU-hours     | 1.73M         | −35.2% | −35.3% | selective + layernorm,     |
+// | DeepSeek-V3, 14.8T tokens, 2,048 H800 | 2.664M GPU-hours     | 1.92M         | −28.0% | −35.3% | selective + layernorm,     |
 // |                                       |                      |               |        |        |   moe_act, mla_up_proj     |
-// | GPT-4 (rumour), 13T tokens, ~25k A100 | ~95 days             | 60.2 days     | −36.6% | −36.8% | selective + layernorm,     |
+// | GPT-4 (rumour), 13T tokens, ~25k A100 | ~95 days             | 66.9 days     | −29.6% | −36.8% | selective + layernorm,     |
 // |                                       |                      |               |        |        |   moe_act                  |
 // | Megatron 2021 (9 rows, documented)    | 135–163 TFLOP/s      | —             | 0…+29% | 0…+29% | full (as published)        |
 //
-// Target set (C009 + the four held-out rows): MAPE 18.3% (before 20.4%); the four held-out rows alone 22.0% (before
-// 22.2%) — the issue's ≤ 20% on the held-out rows is NOT met. Under the default policy the memory model (Megatron-LM
+// The two time-to-train rows include the run's lost time: total_s and gpu_hours divide the stepping time by the
+// default 90% goodput (Llama 3 §3.3.4: "higher than 90% effective training time"; ./types.ts GOODPUT); before that
+// they were −35.2% / −36.6%. Target set (C009 + the four held-out rows): MAPE 15.5%; the four held-out rows alone
+// 18.5% (the issue's bound is 20%). Under the default policy the memory model (Megatron-LM
 // accounting, ./memory.ts) needs block recompute for C009, where Llama 3 §3.3.2 says it trained at 8K "without
 // activation checkpointing": with the paper's own layout (v = 8, gradients sharded) it fits with only RMSNorm
 // recomputed (test below), so C009's −3.5% partly reflects recompute Meta did not run. Both MoE rows come out too
@@ -186,14 +188,15 @@ describe('published training rows', () => {
 
   const mapeOf = (xs: typeof results) => xs.reduce((a, x) => a + Math.abs(err(x)), 0) / xs.length;
   const target = results.filter((x) => x.row.target);
-  it('target set (C009 + held-out Llama 3, DeepSeek-V3, GPT-4): MAPE ≤ 22% (measured 18.3%; the held-out rows alone 22.0%, see the table)', () => {
+  it('target set (C009 + held-out Llama 3, DeepSeek-V3, GPT-4): MAPE ≤ 18% (measured 15.5%), the held-out rows alone ≤ 20% (18.5%)', () => {
     const table = results.map((x) => `${x.row.id.padEnd(72)} ${x.row.metric.padEnd(26)} ${(err(x) * 100).toFixed(1).padStart(6)}%`);
     if (process.env.HWPERF_SHOW) console.log(`${table.join('\n')}\nMAPE all ${(mapeOf(results) * 100).toFixed(1)}%, target set ${(mapeOf(target) * 100).toFixed(1)}%`);
     expect(target.length).toBe(5);
-    expect(mapeOf(target)).toBeLessThanOrEqual(0.22);
+    expect(mapeOf(target)).toBeLessThanOrEqual(0.18);
+    expect(mapeOf(target.slice(1))).toBeLessThanOrEqual(0.2);
   });
-  it('all rows, Megatron 2021 included: MAPE ≤ 23% (measured 19.9%)', () => {
-    expect(mapeOf(results)).toBeLessThanOrEqual(0.23);
+  it('all rows, Megatron 2021 included: MAPE ≤ 21% (measured 18.9%)', () => {
+    expect(mapeOf(results)).toBeLessThanOrEqual(0.21);
   });
   it('DeepSeek-V3 runs DualPipe by default, and DualPipe beats plain 1F1B on it', () => {
     const o = { devices: 2048, tp: 1, pp: 16, ep: 64, seqLen: 4096, globalBatch: 15360, dtype: 'fp8', tokens: 14.8e12 };

@@ -60,6 +60,7 @@ export default class Train extends BaseCommand {
     search: Flags.boolean({ description: 'try the valid splits and print the fastest that fit' }),
     top: Flags.integer({ description: 'configurations to print with --search', default: 5 }),
     price: Flags.string({ description: 'USD per device-hour' }),
+    goodput: Flags.string({ description: 'share of wall time spent training, for total_s / gpu_hours (default 0.9: Llama 3 405B kept >90% effective training time, arXiv 2407.21783 §3.3.4); 1 = stepping time only' }),
   };
 
   async run(): Promise<unknown> {

@@ -23,7 +23,7 @@ export function renderTrain(r: TrainResult): string {
     ['model FLOPs per token', fmtFlops(r.flops_per_token)],
   ];
   if (r.total_flops !== null) rows.push(['total compute', fmtFlops(r.total_flops)]);
-  if (r.total_s !== null) rows.push(['training time', fmtSeconds(r.total_s)]);
+  if (r.total_s !== null) rows.push(['training time', `${fmtSeconds(r.total_s)} (at ${Math.round(r.goodput * 100)}% goodput)`]);
   if (r.gpu_hours !== null) rows.push(['device-hours', fmtNumber(r.gpu_hours)]);
   if (r.cost_usd !== null) rows.push(['cost', `$${fmtNumber(r.cost_usd)} at $${r.price_usd_per_hour}/device-hour`]);
   const m = r.memory;

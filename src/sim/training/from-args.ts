@@ -27,6 +27,7 @@ export interface TrainFlags {
   'recompute-num-layers'?: number;
   zero?: number;
   price?: string | number;
+  goodput?: string | number;
   search?: boolean;
   top?: number;
 }
@@ -36,6 +37,12 @@ export function parsePositive(name: string, v: string | number | undefined): num
   if (v === undefined) return undefined;
   const x = typeof v === 'number' ? v : Number(v);
   if (!Number.isFinite(x) || x <= 0) throw new UserError(`--${name} must be a positive number (got ${v})`);
+  return x;
+}
+
+function parseGoodput(v: string | number | undefined): number | undefined {
+  const x = parsePositive('goodput', v);
+  if (x !== undefined && x > 1) throw new UserError(`--goodput is a share of wall time in (0, 1], e.g. 0.9 (got ${v})`);
   return x;
 }
 
@@ -59,6 +66,7 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
     recomputeNumLayers: f['recompute-num-layers'],
     zero: f.zero,
     priceUsdPerHour: parsePositive('price', f.price),
+    goodput: parseGoodput(f.goodput),
   };
 }
 
@@ -77,6 +85,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
       zero: (o.zero ?? 1) as ZeroStage,
       tokens: o.tokens,
       priceUsdPerHour: o.priceUsdPerHour,
+      goodput: o.goodput,
       top: f.top,
       tp: o.tp,
       pp: o.pp,
@@ -151,6 +160,7 @@ export function trainFromFlags(flags: Record<string, string | true>): TrainResul
     'recompute-num-layers': int('recompute-num-layers'),
     zero: int('zero'),
     price: str('price'),
+    goodput: str('goodput'),
   };
   return simulateTraining(buildTrainRequest(model, hw, trainOptionsFromFlags(f)));
 }

@@ -16,6 +16,7 @@ export interface SearchOptions {
   zero: ZeroStage;
   tokens?: number;
   priceUsdPerHour?: number;
+  goodput?: number;
   top?: number;
   // fixed by the user: only these values are tried
   tp?: number;
@@ -95,6 +96,7 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
                 recomputeNumLayers: o.recomputeNumLayers,
                 zero: o.zero,
                 priceUsdPerHour: o.priceUsdPerHour,
+                goodput: o.goodput,
               };
               if (planProblem(req, s)) continue;
               tried++;

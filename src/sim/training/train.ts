@@ -12,7 +12,7 @@ import { microBatchesPerPipeline, planProblem, type PlanShape } from './plan.js'
 import { trainingMemory } from './memory.js';
 import { stepTime } from './step.js';
 import { resolveSchedule } from './schedule.js';
-import { RECOMPUTE_MODULES, type Recompute, type RecomputeModule, type RecomputePolicy, type Schedule, type TrainDtype, type TrainRequest, type TrainResult, type ZeroStage } from './types.js';
+import { GOODPUT, RECOMPUTE_MODULES, type Recompute, type RecomputeModule, type RecomputePolicy, type Schedule, type TrainDtype, type TrainRequest, type TrainResult, type ZeroStage } from './types.js';
 import { recomputeLadder } from './recompute.js';
 
 export const SCHEDULES: Schedule[] = ['1f1b', 'interleaved', 'dualpipe'];
@@ -38,6 +38,7 @@ export interface TrainOptions {
   recomputeNumLayers?: number;
   zero?: number;
   priceUsdPerHour?: number;
+  goodput?: number;
 }
 
 // --recompute-modules a,b,… (Megatron-Core names) → checked list; only with --recompute selective.
@@ -116,6 +117,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
     recomputeNumLayers: o.recomputeNumLayers,
     zero,
     priceUsdPerHour: o.priceUsdPerHour,
+    goodput: o.goodput,
   };
   const problem = planProblem(req, shape);
   if (problem) throw new UserError(`train: ${problem}`);
@@ -169,7 +171,9 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   const achieved = modelFlopsPerStep / step.stepS / r.devices;
   const tokensPerS = tokensPerStep / step.stepS;
   const totalFlops = r.tokens !== undefined ? flopsPerToken * r.tokens : null;
-  const totalS = r.tokens !== undefined ? r.tokens / tokensPerS : null;
+  // wall time: the time spent stepping over the share of wall time a large run spends training (GOODPUT)
+  const goodput = r.goodput ?? GOODPUT;
+  const totalS = r.tokens !== undefined ? r.tokens / tokensPerS / goodput : null;
   const gpuHours = totalS !== null ? (totalS * r.devices) / 3600 : null;
   const price = r.priceUsdPerHour ?? r.hardware.price?.hourUsd ?? null;
   return {
@@ -205,6 +209,7 @@ export function simulateTraining(r: TrainRequest): TrainResult {
     hardware_flops_per_step: step.hardwareFlopsPerDevice * r.devices,
     tokens: r.tokens ?? null,
     total_flops: totalFlops,
+    goodput,
     total_s: totalS,
     gpu_hours: gpuHours,
     price_usd_per_hour: price,
