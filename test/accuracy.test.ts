@@ -22,6 +22,13 @@ describe('accuracy', () => {
     expect(r.mape.E!).toBeLessThan(0.15);
     expect(r.max_ratio.E!).toBeLessThan(1.6);
   });
+  it('LLM rows (A and B together): MAPE ≤ 15% and no row off by more than 2× (issue 3)', () => {
+    const r = runAccuracy(csv, ['A', 'B']);
+    expect(r.rows.length).toBeGreaterThan(30);
+    expect(r.rows.every((x) => x.status === 'ok')).toBe(true);
+    expect(r.mape.overall!).toBeLessThanOrEqual(0.15);
+    expect(r.max_ratio.overall!).toBeLessThan(2);
+  });
   it('unknown commands are skipped, and runners can be registered', () => {
     const text = 'id,category,hwperf_command,hwperf_json_key,hwperf_expected\nX1,Z,hwperf frobnicate --json,v,1\n';
     expect(runAccuracy(text).rows[0]!.note).toBe('skipped: not implemented');
