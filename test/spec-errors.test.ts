@@ -132,3 +132,16 @@ describe('bad input: one line each, with file and line', () => {
     expect(p[0]).toMatch(/compute\.matrix\.fp8 {2}fp8 peak is below the bf16 peak/);
   });
 });
+
+describe('did-you-mean', () => {
+  it('an id typed without its suffix, or with other separators, finds the library id', async () => {
+    const { nearest } = await import('../src/spec/errors.js');
+    const ids = ['b200', 'h800-sxm', 'h100-sxm', 'mi300x', 'llama-2-7b', 'llama-2-70b', 'llama-3.1-8b', 'llama-3.1-70b', 'mixtral-8x7b'];
+    expect(nearest('h800', ids)).toBe('h800-sxm');
+    expect(nearest('mi300', ids)).toBe('mi300x');
+    expect(nearest('llama3-8b', ids)).toBe('llama-3.1-8b');
+    expect(nearest('llama-3-70b', ids)).toBe('llama-3.1-70b');
+    expect(nearest('mixtral8x7b', ids)).toBe('mixtral-8x7b');
+    expect(nearest('tpu-v9', ids)).toBeUndefined();
+  });
+});

@@ -54,13 +54,29 @@ export function editDistance(a: string, b: string): number {
 }
 
 export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  const list = [...candidates];
+  // separators do not count ("llama3-8b" is one digit from "llama-3.1-8b", not near "llama-2-7b")
+  const bare = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const w = word.toLowerCase();
+  const wb = bare(word);
+  // an id typed without its suffix ("h800" for "h800-sxm", "gpt-3" for "gpt3-175b"): the shortest id it begins
+  let prefix: string | undefined;
+  if (wb.length >= 3) for (const c of list) if (bare(c).startsWith(wb) && (prefix === undefined || c.length < prefix.length)) prefix = c;
+  if (prefix !== undefined) return prefix;
+  const common = (a: string, b: string) => {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
+  };
   let best: string | undefined;
   let bestD = Infinity;
-  const w = word.toLowerCase();
-  for (const c of candidates) {
-    const d = editDistance(w, c.toLowerCase());
-    if (d < bestD) {
+  let bestP = -1;
+  for (const c of list) {
+    const d = Math.min(editDistance(w, c.toLowerCase()), editDistance(wb, bare(c)));
+    const p = common(wb, bare(c)); // ties go to the longer shared start ("llama-3-70b" → "llama-3.1-70b")
+    if (d < bestD || (d === bestD && p > bestP)) {
       bestD = d;
+      bestP = p;
       best = c;
     }
   }
