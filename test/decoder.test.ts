@@ -171,3 +171,15 @@ describe('tensor-parallel all-reduce on an NVSwitch system', () => {
     expect(commSeconds(h100, 'allreduce', bytes, 8) / commSeconds(h100, 'allreduce', bytes, 4)).toBeCloseTo(1.75 / 1.5, 12);
   });
 });
+
+describe('a ring sweep of the spec’s own (GB200, Azure "NCCL AllReduce (Ring algorithm)")', () => {
+  it('prices engine and nccl-tests all-reduces alike: 2(n−1)/n of the buffer at the measured busbw', async () => {
+    const { commSeconds } = await import('../src/sim/parallel.js');
+    const { lookupEfficiency } = await import('../src/hardware/efficiency.js');
+    const gb200 = lib.hardware['gb200']!;
+    const bytes = 16e6;
+    const busbw = 900e9 * lookupEfficiency(gb200.efficiency.collectiveBySize!, bytes);
+    expect(commSeconds(gb200, 'allreduce', bytes, 4)).toBeCloseTo((1.5 * bytes) / busbw, 12);
+    expect(commSeconds(gb200, 'allreduce', bytes, 4, true)).toBeCloseTo((1.5 * bytes) / busbw, 12);
+  });
+});

@@ -78,28 +78,31 @@ export function hasInSwitchReduction(link: LinkSpec | undefined): boolean {
 // already carries the start-up latency of small messages, so no separate latency term is added on the
 // scale-up domain; the scale-out network adds its per-step latency.
 //
-// `inSwitch`: whether an all-reduce may use the NVSwitch's in-switch reduction (NVLS). The spec's measured sweep on
-// NVSwitch systems is nccl-tests, which gets it, so `op allreduce` and calibration (which reproduce nccl-tests)
-// pass true. Engines do not: NVLS on a framework's own tensors needs them allocated from NCCL's memory pool
-// (PyTorch distributed maintainer, pytorch/pytorch issue #148837, 2025-03; torch.cuda.MemPool docs, PR #148374:
-// "NCCL can use a fallback algorithm instead of NVLS"); TensorRT-LLM's AllReduce plugin hands messages above
-// 0.5 MB (TP8) / 1 MB (TP4) to plain ncclAllReduce on its own buffers (allreducePlugin.cpp selectImplementation,
-// v0.15–0.17 era) and traces show nccl_allreduce_ring kernels (NVIDIA/TensorRT-LLM issue #2521, 2025-02); SGLang
-// and NeMo turn NVLS off by default (sgl-project/sglang PR #631; NVIDIA/NeMo-Framework-Launcher PR #127). So an
-// engine's all-reduce is NCCL's ring on the point-to-point NVLink rate below.
+// `inSwitch`: whether an all-reduce may use the NVSwitch's in-switch reduction (NVLS). Where a spec's sweep is
+// of NVLS (`collective_algorithm: nvls`: nccl-tests on 8× H100 / H200, which gets it), `op allreduce` and
+// calibration (which reproduce nccl-tests) pass true. Engines do not get it: NVLS on a framework's own tensors
+// needs them allocated from NCCL's memory pool (PyTorch distributed maintainer, pytorch/pytorch issue #148837,
+// 2025-03; torch.cuda.MemPool docs, PR #148374: "NCCL can use a fallback algorithm instead of NVLS");
+// TensorRT-LLM's AllReduce plugin hands messages above 0.5 MB (TP8) / 1 MB (TP4) to plain ncclAllReduce on its own
+// buffers (allreducePlugin.cpp selectImplementation, v0.15–0.17 era) and traces show nccl_allreduce_ring kernels
+// (NVIDIA/TensorRT-LLM issue #2521, 2025-02); SGLang and NeMo turn NVLS off by default (sgl-project/sglang PR
+// #631; NVIDIA/NeMo-Framework-Launcher PR #127). So an engine's all-reduce is a ring: on the spec's own ring sweep
+// where it has one (GB200: Azure's "NCCL AllReduce (Ring algorithm)"), else on the point-to-point NVLink rate.
 export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, group: number, inSwitch = false): number {
   if (group <= 1 || bytes <= 0) return 0;
   const l = linkFor(hw, group);
   const link: LinkSpec = l?.link ?? { bandwidthBytePerS: 16e9, latencyS: 10e-6 };
   const nvswitch = l?.scope === 'scale_up' && hasInSwitchReduction(link);
-  if (kind === 'allreduce' && nvswitch && inSwitch) {
+  const nvlsSweep = nvswitch && hw.efficiency.collectiveAlgorithm === 'nvls';
+  if (kind === 'allreduce' && nvlsSweep && inSwitch) {
     // push to the switch and pull the reduced buffer: one buffer each way (full duplex)
     return bytes / (link.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, bytes));
   }
-  // On NVSwitch systems the measured sweep is of the in-switch all-reduce; ring collectives move data point to
-  // point, where NCCL's protocol overhead leaves ~370 of NVLink4's 450 GB/s (NCCL maintainer, NVIDIA/nccl-tests
-  // issue #212): that fraction times the common size shape.
-  const eff = nvswitch ? (NVLINK_P2P_BUSBW / 450e9) * lookupEfficiency(COLLECTIVE_SHAPE, bytes) : collectiveEfficiency(hw.efficiency, bytes);
+  // A ring (and every other collective) moves data point to point. On an NVSwitch system without a ring sweep of
+  // its own, NCCL's protocol overhead leaves ~370 of NVLink4's 450 GB/s (NCCL maintainer, NVIDIA/nccl-tests issue
+  // #212): that fraction times the common size shape.
+  const ringSweep = !!hw.efficiency.collectiveBySize && !nvlsSweep;
+  const eff = nvswitch && !ringSweep ? (NVLINK_P2P_BUSBW / 450e9) * lookupEfficiency(COLLECTIVE_SHAPE, bytes) : collectiveEfficiency(hw.efficiency, bytes);
   const bw = link.bandwidthBytePerS * eff;
   if (l?.scope === 'scale_out') return collectiveTime(kind, bytes, group, link, bw / link.bandwidthBytePerS);
   return (trafficFactor(kind, group) * bytes) / bw;

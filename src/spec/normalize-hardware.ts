@@ -140,6 +140,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   } else {
     eff.collective = fraction(ctx, ['efficiency', 'collective'], e.collective) ?? eff.collective;
   }
+  if (e.collective_algorithm !== undefined) eff.collectiveAlgorithm = e.collective_algorithm;
   eff.kernelOverheadS = (await quantityAt(ctx, raw, ['efficiency', 'kernel_overhead'], 'seconds')) ?? eff.kernelOverheadS;
   if (e.source) eff.source = e.source;
   // 5. rules

@@ -99,6 +99,7 @@ export const hardwareSchema = {
         attention_kv8: { type: 'number' },
         vector: { type: 'number' },
         collective: effTable,
+        collective_algorithm: { enum: ['ring', 'nvls'] },
         kernel_overhead: quantity,
         source: { type: 'string' },
       },

@@ -62,6 +62,9 @@ export interface HardwareEfficiency {
   vector: number; // elementwise / reductions relative to vector peak
   collective: number; // achievable fraction of link bandwidth for large messages
   collectiveBySize?: EfficiencyTable; // measured fraction by message size (bytes), when the spec gives one
+  // what that sweep measured: 'ring' (busbw / link, the default) or 'nvls' (an NVSwitch in-switch reduction,
+  // algbw / link) — see src/sim/parallel.ts commSeconds
+  collectiveAlgorithm?: 'ring' | 'nvls';
   kernelOverheadS: number; // fixed per-kernel launch/sync overhead
   source?: string;
 }

@@ -39,6 +39,7 @@ export function hardwareJson(h: NormalizedHardware) {
       vector: h.efficiency.vector,
       collective: h.efficiency.collective,
       collective_by_size: h.efficiency.collectiveBySize ?? null,
+      collective_algorithm: h.efficiency.collectiveAlgorithm ?? 'ring',
       kernel_overhead_s: h.efficiency.kernelOverheadS,
       source: h.efficiency.source ?? null,
     },
