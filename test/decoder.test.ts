@@ -183,3 +183,27 @@ describe('a ring sweep of the spec’s own (GB200, Azure "NCCL AllReduce (Ring a
     expect(commSeconds(gb200, 'allreduce', bytes, 4, true)).toBeCloseTo((1.5 * bytes) / busbw, 12);
   });
 });
+
+describe('GGUF weights (q4_0, q8_0) on NVIDIA GPUs run llama.cpp MMQ kernels', () => {
+  it('price a GEMM at 524 FLOP per SM per clock at the measured size, whatever the tensor peak', async () => {
+    const { opCost } = await import('../src/sim/roofline.js');
+    const { MMQ_FLOP_PER_SM_CLOCK, MMQ_REFERENCE_FLOP } = await import('../src/hardware/efficiency.js');
+    const h100 = lib.hardware['h100-sxm']!;
+    const flops = MMQ_REFERENCE_FLOP;
+    const op = { name: 'ffn_up', kind: 'gemm' as const, flops, bytes: 1e6, weightBytes: 1e6, dtype: 'fp16' as const, count: 1, gguf: true };
+    const c = opCost(op, h100);
+    expect(c.computeS).toBeCloseTo(flops / (MMQ_FLOP_PER_SM_CLOCK * 132 * 1.83e9), 12);
+    // the same GEMM with fp16 weights uses cuBLAS at the H100's fp16 tensor peak: several times faster
+    expect(opCost({ ...op, gguf: false }, h100).computeS).toBeLessThan(c.computeS / 3);
+    // no int8 matrix unit (V100: llama.cpp uses FP16 cuBLAS) or not NVIDIA (Apple Metal): the FP16 tables stand
+    for (const id of ['v100-sxm2', 'apple-m2-ultra']) {
+      const hw = lib.hardware[id]!;
+      expect(opCost(op, hw).computeS, id).toBeCloseTo(opCost({ ...op, gguf: false }, hw).computeS, 15);
+    }
+  });
+  it('llama-2-7b q4_0 prompt processing on an H100 is MMQ-bound, not at the fp16 tensor peak', () => {
+    const q4 = run({ model: 'llama-2-7b', hardware: 'h100-sxm', dtype: 'q4_0', 'input-tokens': 512, 'output-tokens': 1, batch: 1 });
+    const f16 = run({ model: 'llama-2-7b', hardware: 'h100-sxm', dtype: 'fp16', 'input-tokens': 512, 'output-tokens': 1, batch: 1 });
+    expect(q4.prefill_tok_s!).toBeLessThan(f16.prefill_tok_s! / 2);
+  });
+});

@@ -80,6 +80,25 @@ export function defaultEfficiency(technology: string, cls: string, vendor?: stri
   };
 }
 
+// llama.cpp multiplies GGUF block-quantized weights (q4_0, q8_0, k-quants) with its own kernels (MMQ): on NVIDIA GPUs
+// with int8 tensor cores they are the default over FP16 cuBLAS (ggml-org/llama.cpp PR #8075, JohannesGaessler,
+// 2024-06) and issue the legacy warp-level int8 MMA (PR #7676 "CUDA: use tensor cores for MMQ", mma.sync), not
+// Hopper's wgmma (a wgmma path exists only as an opt-in experiment, PR #24777). Their rate therefore follows the SM
+// count and clock rather than each generation's tensor peak: measured per SM and clock on the RTX 4090 in the kernel
+// author's PR #7676 table — Llama-3-8B Q4_0, microbatch 512, pp512 10,358.75 tokens/s with tensor-core MMQ, at
+// 16.3 GFLOP per token (2·8.03B + attention at 512) = 169 TFLOP/s over 128 SMs × 2.52 GHz = 524 FLOP per SM per clock
+// (the whole prompt pass, so attention and norms are inside it). Parts without an int8 matrix unit (V100: cuBLAS,
+// PR #8075) or without SM count and clock in their spec keep the FP16 GEMM tables.
+export const MMQ_FLOP_PER_SM_CLOCK = 524;
+// the size of the measured GEMMs: Llama-3-8B's FFN at microbatch 512, 2 · 512 · 4096 · 14336 FLOP
+export const MMQ_REFERENCE_FLOP = 6.01e10;
+
+/** FLOP/s of llama.cpp's GGUF matmul kernels on this part, where the MMQ model above applies. */
+export function ggufGemmPeak(hw: { vendor: string; matrixFlopPerS: Partial<Record<string, number>>; units?: number; clockHz?: number }): number | undefined {
+  if (hw.vendor !== 'nvidia' || !hw.matrixFlopPerS.int8 || !hw.units || !hw.clockHz) return undefined;
+  return MMQ_FLOP_PER_SM_CLOCK * hw.units * hw.clockHz;
+}
+
 // Host time per engine iteration that the device sits idle for (scheduling the next batch, sampling, preparing
 // inputs), as serving engines on datacenter accelerators run: ~580 µs per iteration exposed as GPU idle in TensorRT-LLM's
 // PyTorch executor at steady-state decode, Llama-3.1-8B FP8 on a B200, concurrency 64, with its one-step overlap

@@ -44,6 +44,7 @@ function gemm(name: string, m: number, n: number, k: number, p: Precision, wBits
   o.m = m;
   o.n = n;
   o.k = k;
+  if (wBits === p.weightBits || wBits === p.headBits) o.gguf = p.gguf;
   return o;
 }
 

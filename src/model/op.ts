@@ -14,6 +14,7 @@ export interface Op {
   dtype: Dtype; // dtype of the compute (GEMM inputs)
   count: number; // how many times it runs per pass (e.g. layers)
   groups?: number; // a grouped GEMM (MoE experts): independent GEMMs of flops/groups each; efficiency is per group
+  gguf?: boolean; // weights in a llama.cpp GGUF block format (q4_0, q8_0): llama.cpp's own quantized-matmul kernels run it
   m?: number; // GEMM shape [m, k] × [k, n]
   n?: number;
   k?: number;

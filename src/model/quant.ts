@@ -22,6 +22,7 @@ export interface Precision {
   weights: string; // labels for the result
   activations: string;
   kvCache: string;
+  gguf?: boolean; // GGUF block-quantized weights (q4_0, q8_0): llama.cpp's kernels
 }
 
 // weight bits by scheme or plain dtype
@@ -68,5 +69,6 @@ export function resolvePrecision(dtype: string, weights?: string, activations?: 
     weights: w,
     activations: gemmDtype, // weight-only schemes (int4, q4_0, q8_0) multiply in fp16: report what the GEMMs take
     kvCache: kv,
+    gguf: w === 'q4_0' || w === 'q8_0' ? true : undefined,
   };
 }

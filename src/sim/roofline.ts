@@ -4,7 +4,7 @@
 // LLMCompass (matmul roofline_model), with efficiency by op size as in Calculon's processor tables.
 import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
-import { lookupEfficiency } from '../hardware/efficiency.js';
+import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -86,6 +86,13 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops);
     if (op.groups && op.m) eff *= op.m / (Math.ceil(op.m / MMA_TILE_ROWS) * MMA_TILE_ROWS);
     computeS = op.flops / (peak.flopPerS * eff);
+    const mmq = op.gguf && op.kind === 'gemm' ? ggufGemmPeak(hw) : undefined;
+    if (mmq) {
+      // llama.cpp's MMQ kernels (src/hardware/efficiency.ts): their rate as measured at microbatch 512, falling
+      // below it for smaller GEMMs as the GEMM table does (never above it)
+      computeS = op.flops / (mmq * Math.min(1, eff / gemmEfficiency(hw, dtype, MMQ_REFERENCE_FLOP)));
+      dtype = 'int8';
+    }
   } else {
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
   }
