@@ -214,6 +214,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     // experts, with tensor parallelism every device holds a slice of each
     const groups = Math.max(1, L.ep > 1 ? touched / L.ep : touched);
     up.groups = groups;
+    up.gguf = p.gguf; // llama.cpp MUL_MAT_ID runs the same quantized kernels
     up.m = pairs / Math.max(1, touched);
     up.n = mats * I;
     up.k = d;
@@ -221,6 +222,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     ops.push(op('experts_act', 'elementwise', (4 * pairs * I) / shards, ((mats + 1) * pairs * I * act) / shards, 0, dt, moeLayers));
     const down = op('experts_down', 'gemm', (2 * pairs * I * d) / shards, wDown + (pairs * I * act) / shards + rows * d * act, wDown, dt, moeLayers);
     down.groups = groups;
+    down.gguf = p.gguf;
     down.m = up.m;
     down.n = d;
     down.k = I;
