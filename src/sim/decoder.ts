@@ -129,7 +129,8 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
   const c0 = kvTokens(hw, Lin), c1 = kvTokens(hw, Lin + O);
   // 1. prefill of the batch (time to first token), all pp stages in turn
-  const host = hw.runtime?.stepOverheadS ?? 0;
+  // host time per engine iteration, spread over the pp stages a step's time is multiplied by
+  const host = (hw.runtime?.stepOverheadS ?? 0) / pp;
   const prefill = addHost(costPass(buildDecoderPass(m, L, p, { prefillSeqs: B, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }), hw, 0, 0, 'prefill', warnings, rows), host);
   const ttft = prefill.seconds * pp;
   const prefillTokS = ((B * Math.max(1, Lin)) / ttft) * L.replicas;
