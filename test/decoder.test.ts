@@ -207,3 +207,27 @@ describe('GGUF weights (q4_0, q8_0) on NVIDIA GPUs run llama.cpp MMQ kernels', (
     expect(q4.prefill_tok_s!).toBeLessThan(f16.prefill_tok_s! / 2);
   });
 });
+
+describe('--attention-dp (MoE serving with data-parallel attention and expert-parallel experts)', () => {
+  const flags = { model: 'qwen3-235b-a22b', hardware: 'h200-sxm', tp: 8, dtype: 'fp8', 'input-tokens': 1000, 'output-tokens': 1000, batch: 256 };
+  it('each device holds its own requests with all KV heads; no all-reduce, an all-to-all instead', () => {
+    const tpOnly = run({ ...flags, verbose: true });
+    const adp = run({ ...flags, 'attention-dp': true, verbose: true });
+    expect(adp.attention_dp).toBe(true);
+    expect(adp.ep).toBe(8);
+    // KV per device: TP replicates Qwen3's 4 KV heads to 1 per device for all 256 requests; attention DP keeps all
+    // 4 heads for 256/8 requests: half the bytes (no replication)
+    expect(adp.memory.kv_cache_bytes / tpOnly.memory.kv_cache_bytes).toBeCloseTo(0.5, 10);
+    const names = (r: typeof adp) => new Set((r.ops ?? []).map((o) => o.name));
+    expect(names(adp).has('allreduce_attn')).toBe(false);
+    expect(names(adp).has('allreduce_ffn')).toBe(false);
+    expect(names(adp).has('alltoall_moe')).toBe(true);
+    expect(names(tpOnly).has('allreduce_attn')).toBe(true);
+    // whole attention weights on every device: more weight bytes per device than with tensor parallelism
+    expect(adp.memory.weights_bytes).toBeGreaterThan(tpOnly.memory.weights_bytes);
+  });
+  it('is refused for a dense model, and with an --ep other than --tp', () => {
+    expect(() => run({ model: 'llama-3.1-70b', hardware: 'h100-sxm', tp: 8, 'attention-dp': true })).toThrow(/has no experts/);
+    expect(() => run({ ...flags, ep: 4, 'attention-dp': true })).toThrow(/--ep must equal --tp 8/);
+  });
+});

@@ -12,6 +12,7 @@ export default class Simulate extends BaseCommand {
     '<%= config.bin %> simulate --model llama-3.1-70b --hardware h100-sxm --tp 2',
     '<%= config.bin %> simulate --model llama-3.1-8b --hardware h100-sxm --batch max --input-tokens 2048 --output-tokens 256 --json',
     '<%= config.bin %> simulate --model llama-3.2-3b --hardware snapdragon-8-elite --dtype int4 --memory lpddr5x:64',
+    '<%= config.bin %> simulate --model deepseek-v3 --hardware h200-sxm --tp 8 --attention-dp --dtype fp8 --batch max',
   ];
   static flags = {
     model: Flags.string({ char: 'm', description: 'model id or YAML file', required: true }),
@@ -20,6 +21,7 @@ export default class Simulate extends BaseCommand {
     tp: Flags.integer({ description: 'tensor-parallel degree', default: 1 }),
     pp: Flags.integer({ description: 'pipeline-parallel degree', default: 1 }),
     ep: Flags.integer({ description: 'expert-parallel degree (≤ tp·pp)' }),
+    'attention-dp': Flags.boolean({ description: 'MoE serving as TensorRT-LLM / SGLang run DeepSeek and Qwen3: attention data-parallel over the tp devices (each serves batch/tp requests with all heads), experts expert-parallel (ep = tp), all-to-all instead of all-reduces' }),
     batch: Flags.string({ char: 'b', description: 'requests in flight per replica, or "max"', default: '1' }),
     'input-tokens': Flags.integer({ description: 'prompt tokens per request', default: 512 }),
     'output-tokens': Flags.integer({ description: 'generated tokens per request', default: 128 }),

@@ -31,6 +31,7 @@ export interface GraphLayout {
   kvHeadsPerDevice: number;
   layersPerStage: number;
   expertShards: number;
+  attentionDp?: boolean; // attention, dense FFN and LM head data-parallel over tp (src/sim/parallel.ts)
 }
 
 function op(name: string, kind: OpKind, flops: number, bytes: number, weightBytes: number, dtype: Dtype, count: number): GraphOp {
@@ -112,6 +113,12 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   const T = s.prefillSeqs * s.prefillLen + s.decodeSeqs; // tokens through the GEMMs
   const seqs = s.prefillSeqs + s.decodeSeqs; // rows of the LM head
   if (T <= 0) return ops;
+  // Attention data parallelism: each device runs the attention side (and dense FFN, LM head) on its 1/tp share of
+  // the requests with whole weights (tw = 1); otherwise every device sees all T tokens on a 1/tp slice of the weights.
+  const dpA = L.attentionDp ? tp : 1;
+  const tw = L.attentionDp ? 1 : tp;
+  const Ta = T / dpA; // tokens through this device's attention side
+  const seqsA = seqs / dpA;
   const layers = L.layersPerStage;
   const moe = m.moe;
   const moeLayers = moe ? Math.max(0, m.layers - Math.min(moe.dense_layers, m.layers)) / L.pp : 0;
@@ -121,38 +128,39 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   const normPasses = m.parallel_block ? 1 : 2;
 
   // embedding lookup: gather T rows of the (vocab-parallel) table  // [T, d]
-  ops.push(op('embedding', 'embedding', 0, T * d * ((p.headBits / 8) + act), 0, dt, 1));
+  ops.push(op('embedding', 'embedding', 0, Ta * d * ((p.headBits / 8) + act), 0, dt, 1));
 
   // --- attention block, every layer ---
-  ops.push(op('attn_norm', 'norm', 4 * T * d, 2 * T * d * act + d * 2, d * 2, dt, layers)); // [T, d]
+  ops.push(op('attn_norm', 'norm', 4 * Ta * d, 2 * Ta * d * act + d * 2, d * 2, dt, layers)); // [T, d]
   let attnOutIn: number; // input width of the output projection
   if (mla) {
     const qk = mla.qk_nope_head_dim + mla.qk_rope_head_dim;
     if (mla.q_lora_rank > 0) {
-      ops.push(gemm('q_a_proj', T, mla.q_lora_rank, d, p, wb, layers)); // [T, q_lora] (replicated on each tp rank)
-      ops.push(gemm('q_b_proj', T, hq * qk, mla.q_lora_rank, p, wb, layers)); // [T, hq·(nope+rope)]
+      ops.push(gemm('q_a_proj', Ta, mla.q_lora_rank, d, p, wb, layers)); // [T, q_lora] (replicated on each tp rank)
+      ops.push(gemm('q_b_proj', Ta, hq * qk, mla.q_lora_rank, p, wb, layers)); // [T, hq·(nope+rope)]
     } else {
-      ops.push(gemm('q_proj', T, hq * qk, d, p, wb, layers)); // [T, hq·(nope+rope)]
+      ops.push(gemm('q_proj', Ta, hq * qk, d, p, wb, layers)); // [T, hq·(nope+rope)]
     }
-    ops.push(gemm('kv_a_proj', T, mla.kv_lora_rank + mla.qk_rope_head_dim, d, p, wb, layers)); // [T, d_c + d_rope]
+    ops.push(gemm('kv_a_proj', Ta, mla.kv_lora_rank + mla.qk_rope_head_dim, d, p, wb, layers)); // [T, d_c + d_rope]
     // K/V up-projection (prefill) or its absorbed form into q and o (decode): same weights, 2·T·d_c·hq·(nope+v)
-    ops.push(gemm('kv_b_proj', T, hq * (mla.qk_nope_head_dim + mla.v_head_dim), mla.kv_lora_rank, p, wb, layers));
+    ops.push(gemm('kv_b_proj', Ta, hq * (mla.qk_nope_head_dim + mla.v_head_dim), mla.kv_lora_rank, p, wb, layers));
     attnOutIn = hq * mla.v_head_dim;
   } else {
-    ops.push(gemm('qkv_proj', T, (hq + 2 * hkv) * hd, d, p, wb, layers)); // [T, (hq + 2·hkv)·hd]
+    ops.push(gemm('qkv_proj', Ta, (hq + 2 * hkv) * hd, d, p, wb, layers)); // [T, (hq + 2·hkv)·hd]
     attnOutIn = hq * hd;
   }
   // Fused attention (FlashAttention, Dao et al. 2022): scores and values never reach DRAM; K/V read once.
   // Prefill, causal from an empty cache: L(L+1)/2 query·key pairs per sequence and head.
   if (s.prefillSeqs > 0) {
     const Lp = s.prefillLen;
-    const pairs = (s.prefillSeqs * Lp * (Lp + 1)) / 2;
+    const pSeqs = s.prefillSeqs / dpA;
+    const pairs = (pSeqs * Lp * (Lp + 1)) / 2;
     const dqk = mla ? mla.qk_nope_head_dim + mla.qk_rope_head_dim : hd;
     const dv = mla ? mla.v_head_dim : hd;
-    const tok = s.prefillSeqs * Lp;
+    const tok = pSeqs * Lp;
     const bytes = tok * hq * (dqk + dv) * act * 2 + tok * kvTok * 2; // q in, o out; K/V written then read
     // A fractional share (steady state: B/O new requests per step) is one kernel on that share of the steps.
-    const share = Math.min(1, s.prefillSeqs);
+    const share = Math.min(1, pSeqs);
     ops.push(op('attention_prefill', 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, dt, layers * share)); // [b, hq, L, L]
   }
   // Decode: one query per sequence over c cached tokens. MLA decodes in the absorbed form over the latent
@@ -160,25 +168,25 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   if (s.decodeSeqs > 0) {
     const dqk = mla ? mla.kv_lora_rank + mla.qk_rope_head_dim : hd;
     const dv = mla ? mla.kv_lora_rank : hd;
-    const b = s.decodeSeqs;
+    const b = s.decodeSeqs / dpA;
     const o = op('attention_decode', 'attention', 0, b * hq * (dqk + dv) * act + b * kvTok, 0, dt, layers); // [b, hq, 1, c]
     o.flopsPerCtx = 2 * b * hq * (dqk + dv);
     o.bytesPerCtx = b * kvTok;
     o.kvElemBytes = p.kvBytes;
     ops.push(o);
   }
-  ops.push(gemm('o_proj', T, d, attnOutIn, p, wb, layers)); // [T, d] partial sums on each tp rank
-  if (tp > 1) ops.push(comm('allreduce_attn', 'allreduce', T * d * act, tp, m.parallel_block ? 0 : layers, dt));
-  if (normPasses === 2) ops.push(op('ffn_norm', 'norm', 5 * T * d, 3 * T * d * act + d * 2, d * 2, dt, layers)); // residual + norm
+  ops.push(gemm('o_proj', Ta, d, attnOutIn, p, wb, layers)); // [T, d] partial sums on each tp rank
+  if (tp > 1 && !L.attentionDp) ops.push(comm('allreduce_attn', 'allreduce', T * d * act, tp, m.parallel_block ? 0 : layers, dt));
+  if (normPasses === 2) ops.push(op('ffn_norm', 'norm', 5 * Ta * d, 3 * Ta * d * act + d * 2, d * 2, dt, layers)); // residual + norm
 
   // --- FFN: dense layers ---
   const gated = m.ffn.kind === 'gated';
   const mats = gated ? 2 : 1;
   if (denseLayers > 0) {
-    const I = m.ffn.intermediate / tp;
-    ops.push(gemm('ffn_up', T, mats * I, d, p, wb, denseLayers)); // [T, (2)·I/tp]
-    ops.push(op('ffn_act', 'elementwise', 4 * T * I, (mats + 1) * T * I * act, 0, dt, denseLayers)); // [T, I/tp]
-    ops.push(gemm('ffn_down', T, d, I, p, wb, denseLayers)); // [T, d]
+    const I = m.ffn.intermediate / tw;
+    ops.push(gemm('ffn_up', Ta, mats * I, d, p, wb, denseLayers)); // [T, (2)·I/tp]
+    ops.push(op('ffn_act', 'elementwise', 4 * Ta * I, (mats + 1) * Ta * I * act, 0, dt, denseLayers)); // [T, I/tp]
+    ops.push(gemm('ffn_down', Ta, d, I, p, wb, denseLayers)); // [T, d]
   }
   // --- FFN: MoE layers (router + routed experts as grouped GEMMs + shared experts) ---
   if (moe && moeLayers > 0) {
@@ -186,7 +194,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const k = Math.min(moe.active, E);
     const I = moe.intermediate;
     const shards = L.expertShards;
-    ops.push(gemm('router', T, E, d, p, 16, moeLayers)); // [T, E], router weights kept 16-bit, replicated
+    ops.push(gemm('router', Ta, E, d, p, 16, moeLayers)); // [T, E], router weights kept 16-bit, replicated
     // Weights read: the distinct experts the T tokens touch (Fedus et al. 2021 top-k routing, uniform load);
     // FLOPs: T·k expert-token pairs. Experts split evenly over max(tp, ep) devices.
     const touched = expertsTouched(E, k, T);
@@ -197,7 +205,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     // The permuted rows are stored in the GEMM input type (TensorRT-LLM: ExpandedActivationsType = T, fp8 rows in
     // fp8 mode); FC2 writes its output type (16-bit), which finalize reads.
     const inB = gemmInputBytes(p);
-    const mv = moeDataMovement(T, rows, E, k, d, act, inB);
+    const mv = moeDataMovement(Ta, rows, E, k, d, act, inB);
     // TensorRT-LLM CutlassMoeFCRunner::runMoe (cpp/tensorrt_llm/kernels/mixtureOfExperts/moe_kernels.cu, v0.1x):
     // top-k softmax over the router logits, a sort/scan of the T·k (expert, row) pairs into per-expert offsets,
     // expandInputRowsKernel (permuted_data_ [T·k, d]), FC1, activation, FC2, finalizeMoeRoutingKernel (weighted
@@ -229,22 +237,22 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     ops.push(down); // [T·k/shards, d]
     ops.push(op('moe_finalize', 'elementwise', mv.finalizeFlops, mv.finalizeBytes, 0, dt, moeLayers)); // [T·k, d] → [T, d]
     if (moe.shared > 0) {
-      const Is = (moe.shared_intermediate ?? moe.shared * I) / tp;
-      ops.push(gemm('shared_up', T, mats * Is, d, p, wb, moeLayers));
-      ops.push(gemm('shared_down', T, d, Is, p, wb, moeLayers));
+      const Is = (moe.shared_intermediate ?? moe.shared * I) / tw;
+      ops.push(gemm('shared_up', Ta, mats * Is, d, p, wb, moeLayers));
+      ops.push(gemm('shared_down', Ta, d, Is, p, wb, moeLayers));
     }
     if (L.ep > 1) {
       // dispatch and combine: each token's hidden state to k experts and back (GShard all-to-all)
       ops.push(comm('alltoall_moe', 'alltoall', (2 * pairs * d * act) / tp, L.ep, moeLayers, dt));
     }
   }
-  if (tp > 1) ops.push(comm('allreduce_ffn', 'allreduce', T * d * act, tp, layers, dt));
-  ops.push(op('residual', 'elementwise', T * d, 3 * T * d * act, 0, dt, layers)); // [T, d]
-  if (L.pp > 1) ops.push(comm('pp_send', 'p2p', T * d * act, 2, L.pp - 1, dt)); // stage boundaries (GPipe)
+  if (tp > 1 && !L.attentionDp) ops.push(comm('allreduce_ffn', 'allreduce', T * d * act, tp, layers, dt));
+  ops.push(op('residual', 'elementwise', Ta * d, 3 * Ta * d * act, 0, dt, layers)); // [T, d]
+  if (L.pp > 1) ops.push(comm('pp_send', 'p2p', Ta * d * act, 2, L.pp - 1, dt)); // stage boundaries (GPipe)
 
   // --- head: final norm, LM head on the sequences that sample, logits in fp32 written and read by the sampler ---
-  if (m.final_norm) ops.push(op('final_norm', 'norm', 4 * seqs * d, 2 * seqs * d * act, 0, dt, 1));
-  ops.push(gemm('lm_head', seqs, m.vocab / tp, d, p, p.headBits, 1)); // [seqs, vocab/tp]
-  ops.push(op('sampling', 'elementwise', 5 * seqs * (m.vocab / tp), 2 * seqs * (m.vocab / tp) * 4, 0, dt, 1));
+  if (m.final_norm) ops.push(op('final_norm', 'norm', 4 * seqsA * d, 2 * seqsA * d * act, 0, dt, 1));
+  ops.push(gemm('lm_head', seqsA, m.vocab / tw, d, p, p.headBits, 1)); // [seqs, vocab/tp]
+  ops.push(op('sampling', 'elementwise', 5 * seqsA * (m.vocab / tw), 2 * seqsA * (m.vocab / tw) * 4, 0, dt, 1));
   return ops;
 }

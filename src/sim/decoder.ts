@@ -170,7 +170,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
   const m = req.model as DecoderModel;
   const hw = req.hardware;
   // 1. layout, precision and request checks
-  const L = buildLayout(m, req.tp, req.pp, req.ep, req.devices);
+  const L = buildLayout(m, req.tp, req.pp, req.ep, req.devices, !!req.attentionDp);
   const p = resolvePrecision(req.dtype, req.weights as string | undefined, req.activations as string | undefined, req.kvCache as string | undefined);
   const Lin = req.inputTokens;
   const O = req.outputTokens;
@@ -258,6 +258,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
     tp: L.tp,
     pp: L.pp,
     ep: L.ep,
+    attention_dp: L.attentionDp,
     replicas: L.replicas,
     batch: ev.batch,
     input_tokens: Lin,

@@ -42,7 +42,7 @@ export interface WeightBreakdown {
  *  projections and norms replicated, vocabulary-parallel embedding and LM head (Megatron-LM). */
 export function weightBytes(m: DecoderModel, L: Layout, p: Precision): WeightBreakdown {
   const d = m.hidden;
-  const tp = L.tp;
+  const tp = L.attentionDp ? 1 : L.tp; // attention data parallelism keeps whole dense weights on every device
   const wb = p.weightBits / 8;
   const hb = p.headBits / 8;
   const hq = L.headsPerDevice;
@@ -71,7 +71,7 @@ export function weightBytes(m: DecoderModel, L: Layout, p: Precision): WeightBre
   const head = m.tied_embeddings ? 0 : (m.vocab * d * hb) / tp;
   const ends = L.pp > 1 ? Math.max(emb, head + d * 2) : emb + head + d * 2;
   const perDevice = layersBytes / L.pp + ends;
-  return { perDevice, total: (layersBytes + (emb + head + d * 2) * L.pp) * tp };
+  return { perDevice, total: (layersBytes + (emb + head + d * 2) * L.pp) * L.tp };
 }
 
 /** KV-cache bytes per token on one device (all its layers). */
@@ -83,8 +83,9 @@ export function kvBytesPerToken(m: DecoderModel, L: Layout, p: Precision): numbe
 export function activationBytes(m: DecoderModel, L: Layout, p: Precision, batch: number, inputTokens: number): number {
   const tokens = Math.min(batch * Math.max(1, inputTokens), ACTIVATION_CHUNK_TOKENS);
   const width = m.moe ? Math.max(m.ffn.intermediate, m.moe.active * m.moe.intermediate) : m.ffn.intermediate;
-  const perToken = (4 * m.hidden + ((L.headsPerDevice + 2 * L.kvHeadsPerDevice) * m.head_dim) + (3 * width) / L.tp) * p.actBytes;
-  return tokens * perToken + (batch * m.vocab * 4) / L.tp;
+  const tw = L.attentionDp ? 1 : L.tp;
+  const perToken = (4 * m.hidden + ((L.headsPerDevice + 2 * L.kvHeadsPerDevice) * m.head_dim) + (3 * width) / tw) * p.actBytes;
+  return tokens * perToken + (batch * m.vocab * 4) / tw;
 }
 
 /** Tokens of KV cache a request holds: its context, or the whole compiled context of a static-shape runtime. */
@@ -102,8 +103,9 @@ export function decoderMemory(
   outputTokens: number,
 ): MemoryResult {
   const weights = weightBytes(m, L, p).perDevice;
-  const kv = kvBytesPerToken(m, L, p) * batch * kvTokens(hw, inputTokens + outputTokens);
-  const acts = activationBytes(m, L, p, batch, inputTokens);
+  const local = L.attentionDp ? batch / L.tp : batch; // requests whose KV cache this device holds
+  const kv = kvBytesPerToken(m, L, p) * local * kvTokens(hw, inputTokens + outputTokens);
+  const acts = activationBytes(m, L, p, local, inputTokens);
   const per = weights + kv + acts;
   const cap = hw.memory.capacityBytes;
   const usable = usableBytes(hw, weights, acts);

@@ -21,9 +21,15 @@ export interface Layout {
   kvHeadsPerDevice: number; // KV heads on one device (replicated when tp > kv_heads)
   layersPerStage: number; // layers on one pipeline stage (average; the stage time uses it)
   expertShards: number; // devices one MoE layer's routed experts are spread over: max(tp, ep)
+  attentionDp: boolean; // attention (and dense FFN, embedding, LM head) data-parallel over the tp devices
 }
 
-export function buildLayout(m: DecoderModel, tp: number, pp: number, ep: number | undefined, devices: number | undefined): Layout {
+// Attention data parallelism (`attentionDp`), as TensorRT-LLM (`enable_attention_dp`, its MoE recipe in
+// docs/source/performance/perf-overview.md) and SGLang (`--enable-dp-attention`) serve DeepSeek-V3 and Qwen3: each of
+// the tp devices runs attention, the dense layers and the LM head on its own batch/tp requests with whole weights and
+// its own KV cache (no KV-head replication, no all-reduce); the routed experts are spread over ep = tp devices and
+// reached by an all-to-all dispatch and combine.
+export function buildLayout(m: DecoderModel, tp: number, pp: number, ep: number | undefined, devices: number | undefined, attentionDp = false): Layout {
   const bad = (msg: string) => new UserError(msg);
   if (!Number.isInteger(tp) || tp < 1) throw bad(`--tp must be a positive integer, found ${tp}`);
   if (!Number.isInteger(pp) || pp < 1) throw bad(`--pp must be a positive integer, found ${pp}`);
@@ -31,9 +37,11 @@ export function buildLayout(m: DecoderModel, tp: number, pp: number, ep: number 
   const dev = devices ?? group;
   if (!Number.isInteger(dev) || dev < 1) throw bad(`--devices must be a positive integer, found ${dev}`);
   if (dev % group !== 0) throw bad(`--devices ${dev} is not a multiple of tp·pp = ${group} (extra devices are data-parallel replicas)`);
-  if (m.heads % tp !== 0) throw bad(`${m.id}: ${m.heads} attention heads are not divisible by --tp ${tp}`);
+  if (attentionDp && !m.moe) throw bad(`--attention-dp: ${m.id} has no experts (for a dense model, serve data-parallel replicas with --devices)`);
+  if (attentionDp && ep !== undefined && ep !== tp) throw bad(`--attention-dp spreads the experts over the tp devices: --ep must equal --tp ${tp} (or be left out)`);
+  if (!attentionDp && m.heads % tp !== 0) throw bad(`${m.id}: ${m.heads} attention heads are not divisible by --tp ${tp}`);
   if (pp > m.layers) throw bad(`--pp ${pp} is more than the ${m.layers} layers of ${m.id}`);
-  const e = ep ?? 1;
+  const e = ep ?? (attentionDp ? tp : 1);
   if (!Number.isInteger(e) || e < 1) throw bad(`--ep must be a positive integer, found ${e}`);
   if (e > group) throw bad(`--ep ${e} is more than tp·pp = ${group} devices of a replica`);
   if (e > 1 && !m.moe) throw bad(`--ep ${e}: ${m.id} has no experts`);
@@ -45,12 +53,13 @@ export function buildLayout(m: DecoderModel, tp: number, pp: number, ep: number 
     ep: e,
     devices: dev,
     replicas: dev / group,
-    headsPerDevice: m.heads / tp,
+    headsPerDevice: attentionDp ? m.heads : m.heads / tp,
     // Each device keeps at least one KV head: with tp > kv_heads the heads are replicated (Megatron/TRT-LLM).
     // MLA's latent cache is shared by all heads and replicated on every tp rank.
-    kvHeadsPerDevice: mla ? 1 : Math.max(1, m.kv_heads / tp),
+    kvHeadsPerDevice: mla ? 1 : attentionDp ? m.kv_heads : Math.max(1, m.kv_heads / tp),
     layersPerStage: m.layers / pp,
-    expertShards: Math.max(tp, e),
+    expertShards: attentionDp ? e : Math.max(tp, e),
+    attentionDp,
   };
 }
 

@@ -38,6 +38,11 @@ export function parseSeconds(name: string, v: unknown): number | undefined {
   return x * scale;
 }
 
+function bool(v: unknown): boolean | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  return v !== false && !/^(false|0|no)$/i.test(String(v).trim());
+}
+
 function num(name: string, v: unknown): number | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   const n = typeof v === 'number' ? v : Number(String(v).replace(/^\$/, '').trim());
@@ -80,6 +85,7 @@ export function buildRequest(
     tp,
     pp,
     ep: int(flags, 'ep'),
+    attentionDp: bool(pick(flags, 'attention-dp')),
     batch,
     inputTokens: int(flags, 'input-tokens', 512)!,
     outputTokens: int(flags, 'output-tokens', 128)!,

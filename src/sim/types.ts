@@ -13,6 +13,7 @@ export interface SimulateRequest {
   tp: number;
   pp: number;
   ep?: number;
+  attentionDp?: boolean; // MoE serving: attention data-parallel over the tp devices, experts expert-parallel
   batch: number | 'max';
   inputTokens: number;
   outputTokens: number;
@@ -72,6 +73,7 @@ export interface SimulateResult {
   tp: number;
   pp: number;
   ep: number;
+  attention_dp?: boolean;
   replicas: number;
   batch: number | null;
   input_tokens?: number;
