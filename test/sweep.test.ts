@@ -44,6 +44,12 @@ describe('sweep file → grid', () => {
     expect(g.size).toBe(12);
   });
 
+  it('attention_dp is a true/false axis; anything else is a one-line error', () => {
+    const g = parseSweep('sweep:\n  model: m\n  hardware: h\n  attention_dp: [false, true]\n', 'f.yaml');
+    expect(g.axes[2]!.values).toEqual(['false', 'true']);
+    expect(sweepError('sweep:\n  model: m\n  hardware: h\n  attention_dp: [yes please]\n')).toMatch(/attention_dp.*expected true or false/);
+  });
+
   it('set: a mapping sweeps each PATH on its own axis; a list sweeps alternatives', () => {
     const g = parseSweep(
       'sweep:\n  model: m\n  hardware: h\n  set: {memory.bandwidth: [1 TB/s, 2 TB/s], memory.capacity: 80 GB}\n',

@@ -20,7 +20,7 @@ export type AxisValue = string | number | string[];
 
 // How a key's values are checked at load; what the engine rejects later (tp not dividing the heads,
 // unknown ids) becomes a row's `reason`, not a file error.
-type Kind = 'id' | 'int' | 'int0' | 'batch' | 'number' | 'scheme' | 'dtype' | 'memory' | 'set';
+type Kind = 'id' | 'int' | 'int0' | 'batch' | 'number' | 'bool' | 'scheme' | 'dtype' | 'memory' | 'set';
 
 export const SWEEP_KEYS: Record<string, Kind> = {
   model: 'id',
@@ -29,6 +29,7 @@ export const SWEEP_KEYS: Record<string, Kind> = {
   tp: 'int',
   pp: 'int',
   ep: 'int',
+  attention_dp: 'bool',
   batch: 'batch',
   input_tokens: 'int',
   output_tokens: 'int0',
@@ -146,6 +147,9 @@ function checkValue(kind: Kind, v: unknown, bad: (message: string, suggestion?: 
     case 'batch':
       if (v === 'max' || isInt(v, 1)) return v as string | number;
       return bad(`expected an integer ≥ 1 or "max", found ${show(v)}`);
+    case 'bool':
+      if (typeof v === 'boolean') return String(v);
+      return bad(`expected true or false, found ${show(v)}`);
     case 'number':
       if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
       return bad(`expected a number ≥ 0 (SI units: seconds, USD), found ${show(v)}`);
