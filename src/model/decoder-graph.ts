@@ -38,14 +38,15 @@ function op(name: string, kind: OpKind, flops: number, bytes: number, weightByte
   return { name, kind, flops, bytes, weightBytes, dtype, count, flopsPerCtx: 0, bytesPerCtx: 0 };
 }
 
-// y[m, n] = x[m, k] · W[k, n]: 2mnk FLOPs; reads W and x, writes y (each once).
-function gemm(name: string, m: number, n: number, k: number, p: Precision, wBits: number, count: number): GraphOp {
+// y[m, n] = x[m, k] · W[k, n]: 2mnk FLOPs; reads W and x, writes y (each once). `quantized`: W is in the
+// checkpoint's weight format (false for the 16-bit router), so GGUF weights run llama.cpp's kernels.
+function gemm(name: string, m: number, n: number, k: number, p: Precision, wBits: number, count: number, quantized = true): GraphOp {
   const w = (n * k * wBits) / 8;
   const o = op(name, 'gemm', 2 * m * n * k, w + (m * k + m * n) * p.actBytes, w, p.gemmDtype, count);
   o.m = m;
   o.n = n;
   o.k = k;
-  if (wBits === p.weightBits || wBits === p.headBits) o.gguf = p.gguf;
+  if (quantized && p.gguf) o.gguf = true;
   return o;
 }
 
@@ -194,7 +195,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const k = Math.min(moe.active, E);
     const I = moe.intermediate;
     const shards = L.expertShards;
-    ops.push(gemm('router', Ta, E, d, p, 16, moeLayers)); // [T, E], router weights kept 16-bit, replicated
+    ops.push(gemm('router', Ta, E, d, p, 16, moeLayers, false)); // [T, E], router weights kept 16-bit, replicated
     // Weights read: the distinct experts the T tokens touch (Fedus et al. 2021 top-k routing, uniform load);
     // FLOPs: T·k expert-token pairs. Experts split evenly over max(tp, ep) devices.
     const touched = expertsTouched(E, k, T);
@@ -222,7 +223,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     // experts, with tensor parallelism every device holds a slice of each
     const groups = Math.max(1, L.ep > 1 ? touched / L.ep : touched);
     up.groups = groups;
-    up.gguf = p.gguf; // llama.cpp MUL_MAT_ID runs the same quantized kernels
+    if (p.gguf) up.gguf = true; // llama.cpp MUL_MAT_ID runs the same quantized kernels
     up.m = pairs / Math.max(1, touched);
     up.n = mats * I;
     up.k = d;
@@ -230,7 +231,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     ops.push(op('experts_act', 'elementwise', (4 * pairs * I) / shards, ((mats + 1) * pairs * I * act) / shards, 0, dt, moeLayers));
     const down = op('experts_down', 'gemm', (2 * pairs * I * d) / shards, wDown + (pairs * I * act) / shards + rows * d * act, wDown, dt, moeLayers);
     down.groups = groups;
-    down.gguf = p.gguf;
+    if (p.gguf) down.gguf = true;
     down.m = up.m;
     down.n = d;
     down.k = I;
