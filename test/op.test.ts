@@ -25,6 +25,12 @@ describe('op gemm / stream / allreduce', () => {
     const r = opStream(h, 8e9);
     expect(r.achieved_bytes_per_s! / (h.memory.bandwidthBytePerS * h.efficiency.memory)).toBeCloseTo(1, 2);
   });
+  it('allreduce reproduces each spec\'s own nccl-tests sweep at 8 GiB, whether it measured NVLS or a ring', () => {
+    // Azure ND H100 v5: NVLS, 8 GPUs, 478.87 GB/s busbw (row E014); ND GB200 v6: "NCCL AllReduce (Ring algorithm)",
+    // 4 GPUs, 679.61 GB/s (Azure_Results/ND_GB200_v6_results.md @2a370be)
+    expect(opAllreduce(hw('h100-sxm'), 2 ** 33, 8).bus_bandwidth_bytes_per_s! / 478.87e9).toBeCloseTo(1, 2);
+    expect(opAllreduce(hw('gb200'), 2 ** 33, 4).bus_bandwidth_bytes_per_s! / 679.61e9).toBeCloseTo(1, 2);
+  });
   it('allreduce: busbw = algbw × 2(n−1)/n (nccl-tests convention)', () => {
     const r = opAllreduce(hw('a100-sxm4-80gb'), 8e9, 8);
     expect(r.bus_bandwidth_bytes_per_s!).toBeCloseTo((r.achieved_bytes_per_s! * 2 * 7) / 8, 0);
