@@ -231,3 +231,24 @@ describe('--attention-dp (MoE serving with data-parallel attention and expert-pa
     expect(() => run({ ...flags, ep: 4, 'attention-dp': true })).toThrow(/--ep must equal --tp 8/);
   });
 });
+
+describe('attention-DP stragglers', () => {
+  it('E[max of n Poisson(λ)]: λ for n = 1; the exact sum for small cases', async () => {
+    const { expectedMaxPoisson } = await import('../src/sim/decoder.js');
+    expect(expectedMaxPoisson(0.7, 1)).toBeCloseTo(0.7, 9);
+    // n = 2, λ = 0.5: Σ_k 1 − F(k−1)²  with F from the Poisson pmf, summed by hand over k = 1..30
+    let e = 0, cdf = 0, pmf = Math.exp(-0.5);
+    for (let k = 1; k < 30; k++) { cdf += pmf; e += 1 - cdf * cdf; pmf *= 0.5 / k; }
+    expect(expectedMaxPoisson(0.5, 2)).toBeCloseTo(e, 9);
+    // more ranks: the busiest one draws more
+    expect(expectedMaxPoisson(0.2, 8)).toBeGreaterThan(expectedMaxPoisson(0.2, 2));
+    expect(expectedMaxPoisson(0, 8)).toBe(0);
+  });
+  it('a step waits for the rank with the most prefills; tensor parallelism has no such wait', () => {
+    const flags = { model: 'deepseek-v3', hardware: 'h200-sxm', tp: 8, dtype: 'fp8', 'input-tokens': 1024, 'output-tokens': 2048, batch: 1024 };
+    const adp = run({ ...flags, 'attention-dp': true, verbose: true });
+    expect((adp.ops ?? []).some((o) => o.name === 'attention_dp_wait' && o.seconds > 0)).toBe(true);
+    const tpOnly = run({ ...flags, verbose: true });
+    expect((tpOnly.ops ?? []).some((o) => o.name === 'attention_dp_wait')).toBe(false);
+  });
+});

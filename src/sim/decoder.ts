@@ -110,6 +110,46 @@ function addHost(c: PassCost, s: number): PassCost {
   return c;
 }
 
+// The routed-expert side of a pass (it spans all ranks of an attention-DP group); the rest is each rank's own.
+const EXPERT_SIDE = new Set(['router', 'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'alltoall_moe']);
+
+/** E[max of n independent Poisson(λ) counts] = Σ_{k≥1} (1 − P(N ≤ k−1)^n): order statistics, closed loop over k. */
+export function expectedMaxPoisson(lambda: number, n: number): number {
+  if (!(lambda > 0) || n < 1) return 0;
+  let e = 0, cdf = 0, pmf = Math.exp(-lambda);
+  for (let k = 1; k < 10000; k++) {
+    cdf += pmf; // P(N ≤ k − 1)
+    const tail = 1 - Math.pow(Math.min(1, cdf), n);
+    e += tail;
+    if (tail < 1e-9 && k > lambda) break;
+    pmf *= lambda / k;
+  }
+  return e;
+}
+
+// Attention data parallelism synchronizes the ranks at every MoE layer (the all-to-all), so a step lasts as long as the
+// busiest rank's attention side: requests arrive on each rank at random (Poisson, λ = requests per rank / output
+// length per step) and the rank that drew the most prefills sets the pace — the mean wait is (E[max of tp
+// Poisson(λ)] − λ) prefills of one request on one rank beyond the average the step already carries. TensorRT-LLM added
+// attention-DP batch balancing and batch waiting for this reason (`attention_dp_config`, NVIDIA/TensorRT-LLM PR #7416).
+function attentionDpWait(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, perRank: number, Lin: number, O: number): number {
+  if (!L.attentionDp || L.tp < 2 || O <= 0) return 0;
+  const lambda = perRank / O;
+  const excess = expectedMaxPoisson(lambda, L.tp) - lambda;
+  if (!(excess > 0)) return 0;
+  const ops = buildDecoderPass(m, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name));
+  return excess * costPass(ops, hw, 0, 0, 'prefill').seconds;
+}
+
+function addWait(c: PassCost, s: number): PassCost {
+  if (s > 0) {
+    c.seconds += s;
+    c.computeS += s;
+    c.rows?.push({ phase: 'decode', name: 'attention_dp_wait', kind: 'wait', count: 1, flops: 0, bytes: 0, seconds: s, bound: 'compute' });
+  }
+  return c;
+}
+
 interface Evaluation {
   batch: number;
   memory: MemoryResult;
@@ -140,13 +180,14 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // 2. steady-state step of one microbatch: mb decode tokens + the replacements' prefill share mb·L/O
   const mb = B / pp;
   const stepShape: PassShape = { prefillSeqs: mb / O, prefillLen: Math.max(1, Lin), decodeSeqs: mb };
-  const step = addHost(costPass(buildDecoderPass(m, L, p, stepShape), hw, c0, c1, 'decode', warnings, rows), host);
+  const wait = attentionDpWait(m, hw, L, p, mb / L.tp, Lin, O);
+  const step = addWait(addHost(costPass(buildDecoderPass(m, L, p, stepShape), hw, c0, c1, 'decode', warnings, rows), host), wait);
   const throughput = (mb / step.seconds) * L.replicas;
   // 3. inter-token latency of one request: the others' prefills interleave, its own does not
   let decode = step;
   if (B > 1 || Lin > 0) {
     const others = Math.max(0, B - 1) / pp / O;
-    decode = others === stepShape.prefillSeqs ? step : addHost(costPass(buildDecoderPass(m, L, p, { prefillSeqs: others, prefillLen: Math.max(1, Lin), decodeSeqs: mb }), hw, c0, c1, 'decode', undefined, false), host);
+    decode = others === stepShape.prefillSeqs ? step : addWait(addHost(costPass(buildDecoderPass(m, L, p, { prefillSeqs: others, prefillLen: Math.max(1, Lin), decodeSeqs: mb }), hw, c0, c1, 'decode', undefined, false), host), wait);
   }
   const tpot = decode.seconds * pp;
   return { batch: B, memory, ttft, tpot, throughput, prefillTokS, prefill, step, decode };
