@@ -1,6 +1,6 @@
 // Default efficiency (achievable fraction of peak) when a hardware spec gives none, by memory technology
 // and class. Specs override with measured fractions (and `hwperf calibrate` fits them from benchmarks).
-import type { EfficiencyTable, HardwareEfficiency } from '../spec/types.js';
+import type { EfficiencyTable, HardwareEfficiency, NormalizedHardware } from '../spec/types.js';
 
 // Achievable fraction of DRAM bandwidth by technology family. Sources: STREAM-like triad measurements,
 // e.g. H100 HBM3 2.97 of 3.35 TB/s = 0.89 and A100 HBM2e 1.70 of 2.04 TB/s = 0.83 (Azure
@@ -94,7 +94,7 @@ export const MMQ_FLOP_PER_SM_CLOCK = 524;
 export const MMQ_REFERENCE_FLOP = 6.01e10;
 
 /** FLOP/s of llama.cpp's GGUF matmul kernels on this part, where the MMQ model above applies. */
-export function ggufGemmPeak(hw: { vendor: string; matrixFlopPerS: Partial<Record<string, number>>; units?: number; clockHz?: number }): number | undefined {
+export function ggufGemmPeak(hw: Pick<NormalizedHardware, 'vendor' | 'matrixFlopPerS' | 'units' | 'clockHz'>): number | undefined {
   if (hw.vendor !== 'nvidia' || !hw.matrixFlopPerS.int8 || !hw.units || !hw.clockHz) return undefined;
   return MMQ_FLOP_PER_SM_CLOCK * hw.units * hw.clockHz;
 }

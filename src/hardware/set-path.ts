@@ -13,6 +13,7 @@ type Kind = Dimension | 'count' | 'fraction' | 'string';
 interface Field {
   kind: Kind;
   apply: (hw: NormalizedHardware, v: number | string) => void;
+  zero?: boolean; // a quantity that may be 0 (prices, energies, a runtime without host time)
 }
 
 function linkFields(name: 'scale_up' | 'scale_out' | 'host', key: 'scaleUp' | 'scaleOut' | 'host'): Record<string, Field> {
@@ -58,7 +59,7 @@ function buildFields(): Record<string, Field> {
     'efficiency.attention': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.attention = v as number) },
     'efficiency.vector': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.vector = v as number) },
     'efficiency.collective': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.collective = v as number) },
-    'runtime.step_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.runtime = { ...hw.runtime, stepOverheadS: v as number }) },
+    'runtime.step_overhead': { kind: 'seconds', zero: true, apply: (hw, v) => void (hw.runtime = { ...hw.runtime, stepOverheadS: v as number }) },
     'runtime.static_context': { kind: 'count', apply: (hw, v) => void (hw.runtime = { ...hw.runtime, staticContext: v as number }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
     ...linkFields('scale_up', 'scaleUp'),
@@ -101,7 +102,7 @@ function unquote(s: string): string {
   return /^(["']).*\1$/.test(t) ? t.slice(1, -1).trim() : t;
 }
 
-export async function parseSetValue(path: string, raw: string, kind: Kind): Promise<number | string> {
+export async function parseSetValue(path: string, raw: string, kind: Kind, zero = false): Promise<number | string> {
   const where = `--set ${path}`;
   if (kind === 'string') {
     if (!raw) throw new UserError(`${where}: needs a value`);
@@ -118,7 +119,7 @@ export async function parseSetValue(path: string, raw: string, kind: Kind): Prom
   if (/^[-+]?[0-9.]+(e[-+]?[0-9]+)?$/i.test(raw)) throw new UserError(`${where}: needs a unit, e.g. "${EXAMPLE[kind]}" (a bare number is ambiguous)`);
   const r = await parseQuantity(raw, kind);
   if ('error' in r) throw new UserError(`${where}: ${r.error}`);
-  const zeroOk = kind === 'usd' || kind === 'joules_per_flop' || kind === 'joules_per_bit' || path === 'runtime.step_overhead';
+  const zeroOk = zero || kind === 'usd' || kind === 'joules_per_flop' || kind === 'joules_per_bit';
   if (!zeroOk && !(r.value > 0)) {
     throw new UserError(`${where}: must be > 0, found "${raw}"`);
   }
@@ -136,7 +137,7 @@ export async function applySet(hw: NormalizedHardware, assignment: string): Prom
     const hint = near ? `did you mean "${near}"?` : `settable: ${settableSummary()}`;
     throw new UserError(`--set ${path}: unknown hardware field (${hint})`);
   }
-  const value = await parseSetValue(path, raw, field.kind);
+  const value = await parseSetValue(path, raw, field.kind, field.zero);
   const out = cloneHardware(hw);
   field.apply(out, value);
   return out;

@@ -96,7 +96,7 @@ export function buildRequest(
     resolution: int(flags, 'resolution'),
     frames: int(flags, 'frames'),
     steps: int(flags, 'steps'),
-    cfg: pick(flags, 'cfg') === undefined ? undefined : pick(flags, 'cfg') !== false && String(pick(flags, 'cfg')) !== 'false',
+    cfg: bool(pick(flags, 'cfg')),
     audioSeconds: num('audio-seconds', pick(flags, 'audio-seconds')),
     priceUsdPerHour: num('price', pick(flags, 'price')),
     maxTpotS: parseSeconds('max-tpot', pick(flags, 'max-tpot')),

@@ -65,6 +65,21 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
   const recomputes: (Recompute | 'auto')[] = [o.recompute ?? 'auto'];
   const results: TrainResult[] = [];
   let tried = 0;
+  // what every tried split shares
+  const fixed = {
+    model,
+    hardware: hw,
+    devices: o.devices,
+    seqLen: o.seqLen,
+    globalBatch,
+    tokens: o.tokens,
+    dtype: o.dtype,
+    recomputeModules: o.recomputeModules,
+    recomputeNumLayers: o.recomputeNumLayers,
+    zero: o.zero,
+    priceUsdPerHour: o.priceUsdPerHour,
+    goodput: o.goodput,
+  };
   for (const tp of tps)
     for (const pp of pps)
       for (const cp of cps) {
@@ -75,29 +90,7 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
           for (const microBatch of mbs)
             for (const recompute of recomputes)
               for (const { schedule, interleave } of schedulesFor(pp, s.layers, o)) {
-              const req: TrainRequest = {
-                model,
-                hardware: hw,
-                devices: o.devices,
-                tp,
-                pp,
-                cp,
-                dp,
-                ep,
-                interleave,
-                schedule,
-                seqLen: o.seqLen,
-                globalBatch,
-                microBatch,
-                tokens: o.tokens,
-                dtype: o.dtype,
-                recompute,
-                recomputeModules: o.recomputeModules,
-                recomputeNumLayers: o.recomputeNumLayers,
-                zero: o.zero,
-                priceUsdPerHour: o.priceUsdPerHour,
-                goodput: o.goodput,
-              };
+              const req: TrainRequest = { ...fixed, tp, pp, cp, dp, ep, interleave, schedule, microBatch, recompute };
               if (planProblem(req, s)) continue;
               tried++;
               const r = simulateTraining(req);
