@@ -1,6 +1,6 @@
 // `hwperf bench --backend cc --quick` against references built here, in the same check: a McCalpin STREAM
 // triad (gcc -O3 -march=native -fopenmp, arrays ≥ 4× the last-level cache) and an FMA-chain kernel.
-// Budgets (DESIGN.md "Performance budgets"): triad within 10%, fp32 peak within 20%, ≥ 2 cache levels,
+// Budgets (docs/design.md "Performance budgets"): triad within 10%, fp32 peak within 20%, ≥ 2 cache levels,
 // an empirical roofline; the node backend reaches at least half the reference bandwidth.
 // On a shared machine single measurements drift, so each side is summarized by the median of interleaved runs.
 import { describe, expect, it } from 'vitest';

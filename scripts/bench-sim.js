@@ -1,4 +1,4 @@
-// npm run bench — the performance budgets of DESIGN.md, measured (benchmarks, not timed tests):
+// npm run bench — the performance budgets of docs/design.md, measured (benchmarks, not timed tests):
 //   1. one in-process simulate() of a decoder request with 2,048 output tokens   budget ≤ 20 µs
 //   2. `hwperf simulate … --json` on library specs as a whole process (median of 5) budget ≤ 300 ms
 //   3. with --sweep: `hwperf sweep examples/sweep-90k.yaml` as a whole process      budget ≤ 15 s

@@ -38,7 +38,7 @@ describe('encoder graph (ViT)', () => {
   });
 });
 
-// validation rows (shared/validation/public-measurements.csv): timm benchmark-infer-amp, batch 1024, fp16
+// validation rows (validation/public-measurements.csv): timm benchmark-infer-amp, batch 1024, fp16
 describe('ViT throughput against public measurements', () => {
   it.each([
     ['D022', 'vit-b-16', 'rtx-4090', 2787.15],

@@ -1,7 +1,7 @@
 // A JSON Schema per --json result (STYLE.md 8, after salesforcecli/plugin-org's schemas/ and command-snapshot.json).
 // Each command runs in-process with representative arguments; its `result`, as --json prints it, must validate
 // against schemas/<command id, ':' → '-'>.json, and the object itself must hold no NaN/Infinity and no key
-// that is not snake_case (DESIGN.md, Command-line contract). The flags and args in oclif.manifest.json must
+// that is not snake_case (docs/design.md, Command-line contract). The flags and args in oclif.manifest.json must
 // equal command-snapshot.json, so that a renamed, dropped or retyped flag is a reviewed change.
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCommand } from '@oclif/test';

@@ -1,4 +1,4 @@
-// Corpus test: every library file compiles (npm run build fails otherwise), every id DESIGN.md names
+// Corpus test: every library file compiles (npm run build fails otherwise), every id docs/design.md names
 // exists, and every spec carries sources.
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';

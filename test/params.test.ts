@@ -9,7 +9,7 @@ const load = (id: string): NormalizedModel => libraryModel(id);
 const params = (id: string) => countParams(load(id), load);
 const rel = (a: number, b: number) => Math.abs(a / b - 1);
 
-// Library ids that DESIGN.md requires, plus the stage models the pipelines reference.
+// Library ids that docs/design.md requires, plus the stage models the pipelines reference.
 const REQUIRED = [
   'gpt-1', 'gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl', 'gpt3-125m', 'gpt3-350m', 'gpt3-760m', 'gpt3-1.3b',
   'gpt3-2.7b', 'gpt3-6.7b', 'gpt3-13b', 'gpt3-175b', 'gpt4-moe-1.8t', 'gpt-j-6b', 'llama-2-7b', 'llama-2-13b',
@@ -88,7 +88,7 @@ describe('parameter counts vs published exact counts (within 0.5%)', () => {
     ['whisper-base', 72_593_920, null, 'KERAS-HUB whisper_base_multi'],
     ['whisper-small', 241_734_912, null, 'KERAS-HUB whisper_small_multi'],
     ['whisper-medium', 763_857_920, null, 'KERAS-HUB whisper_medium_multi'],
-    // DiT models.py trainable 674,834,720 (paper "675M") + 256×1152 frozen position table (DESIGN.md convention)
+    // DiT models.py trainable 674,834,720 (paper "675M") + 256×1152 frozen position table (docs/design.md convention)
     ['dit-xl-2', 674_834_720 + 294_912, null, 'facebookresearch/DiT models.py + pos_embed'],
     // CLIPTextModel openai/clip-vit-large-patch14 (model-facts §8; CompVis README "123M")
     ['clip-vit-l-14-text', 123_060_480, null, 'CLIPTextModel clip-vit-large-patch14'],

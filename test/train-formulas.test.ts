@@ -33,7 +33,7 @@ const hw: NormalizedHardware = {
   sources: ['test'],
 };
 
-describe('model FLOPs (Kaplan et al. 2020 Table 1, DESIGN.md convention)', () => {
+describe('model FLOPs (Kaplan et al. 2020 Table 1, docs/design.md convention)', () => {
   it('is 6·N_active + 6·n_layer·n_ctx·d_attn', () => {
     const N = countParams(tiny).active;
     // 6N + 6 · 2 layers · 128 ctx · (4 · 16)

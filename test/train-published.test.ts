@@ -24,7 +24,7 @@ interface Row {
 }
 
 // Megatron-LM reports hardware FLOPs with full recomputation (Narayanan et al. 2021 eq. 3:
-// 96·B·s·l·h²·(1 + s/6h + V/16lh) per step); convert to DESIGN.md's model FLOPs per token before comparing.
+// 96·B·s·l·h²·(1 + s/6h + V/16lh) per step); convert to docs/design.md's model FLOPs per token before comparing.
 function megatron(id: string, m: DecoderModel, tp: number, pp: number, gpus: number, batch: number, tflops: number, source: string): Row {
   const { hidden: h, layers: l } = m;
   const s = 2048;

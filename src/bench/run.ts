@@ -30,7 +30,7 @@ export async function runBench(backend: BackendName, opts: BenchOptions): Promis
   return runNode(opts);
 }
 
-// Output files: temp file + rename, never overwriting without --force (DESIGN.md "Errors and bad input").
+// Output files: temp file + rename, never overwriting without --force (docs/design.md "Errors and bad input").
 export function writeAtomic(file: string, text: string, force: boolean): void {
   if (existsSync(file) && !force) throw new UserError(`${file} exists: pass --force to overwrite it`);
   const tmp = `${file}.${process.pid}.tmp`;

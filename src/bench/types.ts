@@ -1,4 +1,4 @@
-// What `hwperf bench` measures, as the `--json` contract names it (DESIGN.md "Command-line contract"):
+// What `hwperf bench` measures, as the `--json` contract names it (docs/design.md "Command-line contract"):
 // SI units throughout (B/s, FLOP/s, bytes, seconds), snake_case keys.
 import type { Dtype } from '../spec/types.js';
 

@@ -6,7 +6,7 @@ import { renderTrain, renderTrainSearch } from '../report/train-text.js';
 export default class Train extends BaseCommand {
   static summary = 'Estimate a training run: step time, MFU, tokens/s, total time, device-hours, memory per device.';
   static description = [
-    'FLOPs are model FLOPs (DESIGN.md): per token 6·N_active + 6·n_layer·n_ctx·d_attn (Kaplan et al. 2020, Table 1;',
+    'FLOPs are model FLOPs (docs/design.md): per token 6·N_active + 6·n_layer·n_ctx·d_attn (Kaplan et al. 2020, Table 1;',
     'causal mask not halved), recomputation excluded. achieved_flops_per_device = model FLOPs per step / step_s / devices;',
     'mfu = achieved / dense peak of the training dtype; total_flops = per-token FLOPs × --tokens.',
     'Step model: forward + backward (2× forward) per layer on the roofline engine, TP (sequence-parallel all-gather /',

@@ -1,4 +1,4 @@
-// The ops of one decoder forward pass on one device, hardware-free (DESIGN.md: buildGraph(phase, shape)).
+// The ops of one decoder forward pass on one device, hardware-free (docs/design.md: buildGraph(phase, shape)).
 //
 // One pass mixes what an in-flight-batching step runs together (TensorRT-LLM / vLLM fuse context and
 // generation requests in one forward): `prefillSeqs` sequences of `prefillLen` new tokens from an empty cache,

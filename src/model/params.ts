@@ -1,6 +1,6 @@
 // Parameter counts and forward FLOPs, computed from a normalized model's fields (never from a stored total).
 //
-// Conventions (DESIGN.md, docs/spec-format.md):
+// Conventions (docs/design.md, docs/spec-format.md):
 // - Counts follow the released checkpoints: every stored weight, bias and norm parameter; Whisper's 1500×d encoder
 //   position table counts (HF/Keras); DiT counts its trainable parameters plus the fixed position table; CLIP text =
 //   token + position embeddings + layers + final LN; an untied LM head adds vocab×hidden, a tied one nothing.

@@ -1,4 +1,4 @@
-// Quantization schemes (DESIGN.md "Quantization" table): one `--dtype` sets the dtype of weights,
+// Quantization schemes (docs/design.md "Quantization" table): one `--dtype` sets the dtype of weights,
 // activations (GEMM inputs) and KV cache at once; `--weights`, `--activations`, `--kv-cache` override one.
 //
 // Bits per weight include the scales stored beside the weights:
@@ -34,7 +34,7 @@ const GEMM_DTYPE: Record<string, Dtype> = {
   fp32: 'fp32', tf32: 'tf32', bf16: 'bf16', fp16: 'fp16', fp8: 'fp8', int8: 'int8', fp6: 'fp6', fp4: 'fp4',
   int4: 'fp16', q8_0: 'fp16', q4_0: 'fp16',
 };
-// KV-cache dtype by scheme (DESIGN.md table): fp8 and fp4 keep an fp8 cache, the others 16-bit
+// KV-cache dtype by scheme (docs/design.md table): fp8 and fp4 keep an fp8 cache, the others 16-bit
 const KV_OF_SCHEME: Record<string, string> = {
   fp32: 'fp32', tf32: 'fp32', bf16: 'bf16', fp16: 'fp16', fp8: 'fp8', fp4: 'fp8', int8: 'fp16', int4: 'fp16',
   q8_0: 'fp16', q4_0: 'fp16', fp6: 'fp8',

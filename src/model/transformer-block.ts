@@ -2,7 +2,7 @@
 // Perceiver/Flamingo connectors). Hardware-free: each builder returns ops for ONE layer with `count` = how many
 // layers share the shape. The LLM path has its own graph (src/model/decoder-graph.ts).
 //
-// Conventions (same as src/model/op.ts and DESIGN.md):
+// Conventions (same as src/model/op.ts and docs/design.md):
 // - 2 FLOP per multiply-add; biases are fused into the GEMM epilogue (cuBLASLt / PyTorch addmm), so a bias adds
 //   no kernel and no traffic beyond its (negligible) vector.
 // - Attention runs as one fused kernel (FlashAttention, Dao et al. 2022, arXiv:2205.14135 §3: Q, K, V read once,

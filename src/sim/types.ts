@@ -1,4 +1,4 @@
-// The request and result of `simulate` (contract: ../shared/DESIGN.md "Command-line contract").
+// The request and result of `simulate` (contract: docs/design.md "Command-line contract").
 // Requests are plain objects built from flags by a pure function; results are SI numbers, snake_case
 // keys as printed by --json. Keys that cannot be computed (does not fit) are null, never NaN.
 import type { Dtype, NormalizedHardware, NormalizedModel } from '../spec/types.js';

@@ -1,4 +1,4 @@
-// The library ids that ../shared/DESIGN.md says must exist.
+// The library ids that docs/design.md says must exist.
 export const HARDWARE_IDS = `v100-sxm2 a100-sxm4-40gb a100-sxm4-80gb h100-sxm h100-pcie h800-sxm h200-sxm gh200 b200 gb200 l40s l4
 rtx-3090 rtx-4090 rtx-5090 dgx-spark jetson-agx-orin-64gb mi250x mi300x mi325x mi355x ascend-910b ascend-910c
 ascend-310p tpu-v4 tpu-v5e tpu-v5p tpu-v6e gaudi2 gaudi3 apple-m1 apple-m1-ultra apple-m2-ultra apple-m3-ultra

@@ -3,7 +3,7 @@
 // Class-conditional DiT (facebookresearch/DiT models.py): patch-embedding conv, timestep MLP (256 → d → d),
 // class table (classes + 1 null class for classifier-free guidance), adaLN-Zero blocks (qkv + proj, MLP,
 // Linear(d, 6d) modulation; LayerNorms without affine), final layer (Linear(d, 2d) modulation + Linear(d, p²·out)).
-// Convention (DESIGN.md): trainable parameters PLUS the fixed 2-D sin-cos position table (tokens × d).
+// Convention (docs/design.md): trainable parameters PLUS the fixed 2-D sin-cos position table (tokens × d).
 //
 // With `cross_attention` (PixArt-α / Open-Sora STDiT3 style): adaLN-single — one shared t_block Linear(d, 6d) and a
 // 6×d scale_shift_table per block — a cross-attention (q, kv, proj with biases) to the caption after the

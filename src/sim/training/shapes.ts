@@ -1,5 +1,5 @@
 // Hardware-free facts about a decoder that training needs: layer widths, parameter groups (dense vs routed
-// experts, which shard differently) and the model-FLOP convention of DESIGN.md.
+// experts, which shard differently) and the model-FLOP convention of docs/design.md.
 import type { DecoderModel } from '../../spec/types.js';
 import { countParams, decoderAttentionParams } from '../../model/params.js';
 
@@ -77,7 +77,7 @@ export function decoderShape(m: DecoderModel): DecoderShape {
   };
 }
 
-// Model FLOPs per trained token (DESIGN.md): 6·N_active + 6·n_layer·n_ctx·d_attn.
+// Model FLOPs per trained token (docs/design.md): 6·N_active + 6·n_layer·n_ctx·d_attn.
 // Kaplan et al. 2020, "Scaling Laws for Neural Language Models", Table 1: forward C ≈ 2N + 2·n_layer·n_ctx·d_attn,
 // backward ≈ 2× forward. The attention term is not halved for the causal mask; recomputation is not counted.
 export function modelFlopsPerToken(s: DecoderShape, seqLen: number): number {

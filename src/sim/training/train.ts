@@ -164,7 +164,7 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   if (!memory.fits) warnings.push(`does not fit: ${memory.reason}`);
   // 4. step time, with the recomputation the policy costs
   const step = stepTime({ shape, plan, hw: r.hardware, gemmDtype, recompute: policy, zero: r.zero });
-  // 5. model FLOPs (DESIGN.md convention) and derived figures
+  // 5. model FLOPs (docs/design.md convention) and derived figures
   const tokensPerStep = r.globalBatch * r.seqLen;
   const flopsPerToken = modelFlopsPerToken(shape, r.seqLen);
   const modelFlopsPerStep = flopsPerToken * tokensPerStep;

@@ -1,4 +1,4 @@
-// The request and result of `hwperf train` (contract: DESIGN.md "Command-line contract", `hwperf train`).
+// The request and result of `hwperf train` (contract: docs/design.md "Command-line contract", `hwperf train`).
 // Requests are plain objects built from flags by a pure function (./request.ts); results are SI numbers with
 // snake_case keys as printed by --json. Every key is present even when memory does not fit.
 import type { PlanShape } from './plan.js';
