@@ -3,6 +3,7 @@ import { resolve as resolvePath } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { UserError } from '../spec/errors.js';
+import { checkOutDir } from '../report/write.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
 import { buildRequest } from '../sim/request.js';
 import { simulate } from '../sim/simulate.js';
@@ -56,6 +57,7 @@ export default class Compare extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Compare);
+    checkOutDir(flags.out, flags.force); // before any work: one line for a bad --out
     const models = splitList('models', flags.models);
     const hardware = splitList('hardware', flags.hardware);
     const f = flags as Record<string, any>;

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { getLibrary, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
+import { libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
 import { buildRequest } from '../sim/request.js';
 import { simulate } from '../sim/simulate.js';
@@ -46,7 +46,7 @@ export default class Simulate extends BaseCommand {
     const { flags } = await this.parse(Simulate);
     const model = await resolveModel(flags.model);
     const hw = await applyWhatIfs(await resolveHardware(flags.hardware), flags.memory, flags.set);
-    const resolve = (id: string) => (getLibrary().models[id] ? getLibrary().models[id]! : libraryModel(id));
+    const resolve = (id: string) => libraryModel(id);
     const req = buildRequest(flags, model, hw, resolve);
     const result = simulate(req);
     if (!this.jsonEnabled()) this.log(renderSimulate(result, flags.verbose));

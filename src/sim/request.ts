@@ -50,9 +50,14 @@ function num(name: string, v: unknown): number | undefined {
   return n;
 }
 
+const DTYPE_NAMES: readonly string[] = [...QUANT_SCHEMES, 'fp6', 'tf32'];
 function scheme(name: string, v: unknown): QuantScheme | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  const s = String(v).toLowerCase();
+  const s = String(v).trim().toLowerCase();
+  if (!DTYPE_NAMES.includes(s)) {
+    const hint = didYouMean(s, DTYPE_NAMES);
+    throw new UserError(`--${name}: unknown dtype "${String(v).slice(0, 40)}" (${hint ? `${hint} ` : ''}expected one of ${DTYPE_NAMES.join(', ')})`);
+  }
   return s as QuantScheme;
 }
 
@@ -69,7 +74,8 @@ export function buildRequest(
     batch = Number(batchRaw);
     if (!Number.isInteger(batch) || batch < 1) throw new UserError(`--batch: expected a positive integer or "max", found "${batchRaw}"`);
   }
-  const dtype = scheme('dtype', pick(flags, 'dtype')) ?? 'bf16';
+  const dtypeRaw = pick(flags, 'dtype');
+  const dtype = (dtypeRaw === undefined || dtypeRaw === null || dtypeRaw === '' ? 'bf16' : String(dtypeRaw).trim().toLowerCase()) as QuantScheme;
   if (!QUANT_SCHEMES.includes(dtype)) {
     const hint = didYouMean(dtype, QUANT_SCHEMES);
     throw new UserError(`--dtype: unknown scheme "${dtype}" (${hint ? `${hint} ` : ''}expected one of ${QUANT_SCHEMES.join(', ')})`);

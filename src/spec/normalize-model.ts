@@ -126,9 +126,9 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
           shared_intermediate: m.moe.shared_intermediate,
         };
         if (out.moe.active > out.moe.experts) {
-          ctx.errors.push(issueAt(ctx, ['moe', 'active'], `active experts (${out.moe.active}) exceed experts (${out.moe.experts})`));
+          ctx.errors.push(issueAt(ctx, ['moe', 'active'], `active experts (${out.moe.active}) exceed experts (${out.moe.experts})`, undefined, [['moe', 'experts']]));
         }
-        if (out.moe.dense_layers > out.layers) ctx.errors.push(issueAt(ctx, ['moe', 'dense_layers'], `more dense layers than layers (${out.layers})`));
+        if (out.moe.dense_layers > out.layers) ctx.errors.push(issueAt(ctx, ['moe', 'dense_layers'], `more dense layers than layers (${out.layers})`, undefined, [['layers']]));
       }
       if (m.attention?.kind === 'mla') {
         for (const k of ['kv_lora_rank', 'qk_rope_head_dim', 'qk_nope_head_dim', 'v_head_dim']) requireCount(ctx, m, ['attention', k]);
@@ -143,17 +143,17 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         };
       } else if (out.heads % out.kv_heads !== 0) {
         ctx.errors.push(
-          issueAt(ctx, ['kv_heads'], `heads (${out.heads}) must be divisible by kv_heads (${out.kv_heads})`, `use a divisor of ${out.heads}, e.g. ${largestDivisorBelow(out.heads, out.kv_heads)}`),
+          issueAt(ctx, ['kv_heads'], `heads (${out.heads}) must be divisible by kv_heads (${out.kv_heads})`, `use a divisor of ${out.heads}, e.g. ${largestDivisorBelow(out.heads, out.kv_heads)}`, [['heads']]),
         );
       }
       if (!Number.isInteger(out.head_dim)) {
-        ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${out.hidden}) / heads (${out.heads}) is not a whole head_dim`, 'set head_dim explicitly'));
+        ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${out.hidden}) / heads (${out.heads}) is not a whole head_dim`, 'set head_dim explicitly', [['hidden']]));
       }
       break;
     }
     case 'encoder-decoder': {
       for (const k of ['hidden', 'encoder_layers', 'decoder_layers', 'heads', 'vocab', 'n_mels', 'audio_ctx', 'text_ctx']) requireCount(ctx, m, [k]);
-      if (m.hidden % m.heads !== 0) ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${m.hidden}) must be divisible by heads (${m.heads})`));
+      if (m.hidden % m.heads !== 0) ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${m.hidden}) must be divisible by heads (${m.heads})`, undefined, [['hidden']]));
       out = {
         ...base,
         hidden: m.hidden,
@@ -197,7 +197,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         pooler: m.pooler ?? false,
       };
       if (text && !(out.context > 0)) ctx.errors.push(issueAt(ctx, ['context'], 'a text encoder needs a context length (tokens)'));
-      if (!text && out.image_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `image_size (${out.image_size}) must be divisible by patch (${out.patch})`));
+      if (!text && out.image_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `image_size (${out.image_size}) must be divisible by patch (${out.patch})`, undefined, [['image_size']]));
       break;
     }
     case 'dit': {
@@ -220,7 +220,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         temporal: m.temporal ? { attention: m.temporal.attention ?? 'separate', patch: m.temporal.patch ?? 1, downsample: m.temporal.downsample ?? 4, chunk: m.temporal.chunk } : undefined,
         cross_attention: m.cross_attention,
       };
-      if (out.latent_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `latent_size (${out.latent_size}) must be divisible by patch (${out.patch})`));
+      if (out.latent_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `latent_size (${out.latent_size}) must be divisible by patch (${out.patch})`, undefined, [['latent_size'], ['image_size'], ['vae_downsample']]));
       break;
     }
     case 'vae': {
