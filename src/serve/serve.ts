@@ -88,6 +88,7 @@ export interface ServeRun {
   result: ServeResult;
   timeline: TimelineRow[];
   engine: EngineResult;
+  kvTokens: number; // KV capacity of one replica of the entry pool (tokens)
 }
 
 interface Pool {
@@ -223,5 +224,5 @@ export function serve(o: ServeOptions): ServeRun {
     cost_usd_per_mtok: cost,
     warnings,
   };
-  return { result, timeline: eng.timeline, engine: eng };
+  return { result, timeline: eng.timeline, engine: eng, kvTokens: entry.setup.sched.kvTokens };
 }
