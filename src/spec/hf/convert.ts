@@ -348,8 +348,10 @@ function moeFields(r: Reader, moe: Moe, layers: number, out: HfSpec): MoeOut {
       if (r.has('num_nextn_predict_layers') && r.int('num_nextn_predict_layers') > 0) {
         out.header.push('The multi-token-prediction module (num_nextn_predict_layers) is not counted: main model only.');
       }
+      // noaux_tc routing keeps a per-expert score bias (e_score_correction_bias) in every MoE layer
       if (r.raw('topk_method') === 'noaux_tc') {
-        out.header.push('The per-expert routing bias (e_score_correction_bias, experts per MoE layer) is not counted.');
+        if (decoderSupports(['moe', 'router_bias'])) spec.router_bias = true;
+        else unsupported(out, 'moe.router_bias: true (e_score_correction_bias)');
       }
       break;
     }
