@@ -75,6 +75,7 @@ const CASES: Case[] = [
   { name: 'show model whisper-large-v3', args: ['show', 'model', 'whisper-large-v3'], schema: 'show-model.json' },
   { name: 'show model dit-xl-2', args: ['show', 'model', 'dit-xl-2'], schema: 'show-model.json' },
   { name: 'show model open-sora-1.2', args: ['show', 'model', 'open-sora-1.2'], schema: 'show-model.json' },
+  { name: 'import hf deepseek-v3', args: ['import', 'hf', join(root, 'test/fixtures/hf/deepseek-v3')], schema: 'import-hf.json', check: (r) => expect(r.dtype).toBe('fp8') },
   { name: 'show hardware h100-sxm', args: ['show', 'hardware', 'h100-sxm'], schema: 'show-hardware.json' },
   { name: 'show hardware snapdragon-8-elite', args: ['show', 'hardware', 'snapdragon-8-elite'], schema: 'show-hardware.json' },
   { name: 'show memory hbm3e', args: ['show', 'memory', 'hbm3e'], schema: 'show-memory.json' },
