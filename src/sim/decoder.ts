@@ -18,6 +18,7 @@ import { UserError } from '../spec/errors.js';
 import { buildDecoderPass, type GraphOp } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { opCost } from './roofline.js';
+import { fallbackWarning } from './kernel-physics.js';
 import { meanMaxLinear } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
@@ -62,7 +63,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw);
       if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
-        warnings.add(`${hw.id} has no native ${op.dtype} GEMMs: they run at ${k.dtype}`);
+        warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype));
       }
       tc = k.computeS;
       tm = k.memoryS;
