@@ -75,7 +75,8 @@ export function buildRequest(
     if (!Number.isInteger(batch) || batch < 1) throw new UserError(`--batch: expected a positive integer or "max", found "${batchRaw}"`);
   }
   const dtypeRaw = pick(flags, 'dtype');
-  const dtype = (dtypeRaw === undefined || dtypeRaw === null || dtypeRaw === '' ? 'bf16' : String(dtypeRaw).trim().toLowerCase()) as QuantScheme;
+  // a checkpoint's own precision (quantization_config) by default
+  const dtype = (dtypeRaw === undefined || dtypeRaw === null || dtypeRaw === '' ? model.dtype ?? 'bf16' : String(dtypeRaw).trim().toLowerCase()) as QuantScheme;
   if (!QUANT_SCHEMES.includes(dtype)) {
     const hint = didYouMean(dtype, QUANT_SCHEMES);
     throw new UserError(`--dtype: unknown scheme "${dtype}" (${hint ? `${hint} ` : ''}expected one of ${QUANT_SCHEMES.join(', ')})`);
