@@ -2,8 +2,7 @@
 // and each hardware variant (hardware × memory × set what-ifs). A user's own YAML file loads mathjs
 // (~0.5 s) once here instead of once per worker; the workers get plain, already-normalized objects.
 // An unknown id or a bad what-if is not an error of the sweep: it becomes the `reason` of its rows.
-import { resolve } from 'node:path';
-import { checkExtendsPath, treeRoots } from '../spec/safe-read.js';
+import { dirname, resolve } from 'node:path';
 import { looksLikePath, resolveHardware, resolveModel } from '../spec/library.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
 import { UserError } from '../spec/errors.js';
@@ -30,14 +29,7 @@ async function orReason<T>(f: () => Promise<T>): Promise<T | string> {
 
 export async function resolveTables(grid: SweepGrid): Promise<SweepTables> {
   // a spec file named in the sweep is relative to the sweep file, as `extends:` is to its spec
-  // and, like it, stays inside the sweep file's folder (or --spec-root)
-  const roots = treeRoots(grid.file);
-  const ref = (v: unknown) => {
-    if (!looksLikePath(String(v))) return String(v);
-    const r = checkExtendsPath(String(v), resolve(grid.file), roots);
-    if ('error' in r) throw new UserError(`${String(v)}: ${r.error}${r.suggestion ? ` (${r.suggestion})` : ''}`);
-    return r.path;
-  };
+  const ref = (v: unknown) => (looksLikePath(String(v)) ? resolve(dirname(grid.file), String(v)) : String(v));
   const modelAxis = grid.axes.find((a) => a.key === 'model')!;
   const models: (NormalizedModel | string)[] = [];
   for (const v of modelAxis.values) models.push(await orReason(() => resolveModel(ref(v))));
