@@ -18,7 +18,9 @@ import { UserError } from '../spec/errors.js';
 import { buildDecoderPass, type GraphOp } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { opCost } from './roofline.js';
+import { fallbackWarning } from './kernel-physics.js';
 import { meanMaxLinear } from './decode-integral.js';
+import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
 
@@ -57,32 +59,45 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     }
     const f0 = op.flops, b0 = op.bytes;
     let t: number, tc: number, tm: number, ov: number;
+    let cx = cm; // mean attended context of this op
     if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw);
       if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
-        warnings.add(`${hw.id} has no native ${op.dtype} GEMMs: they run at ${k.dtype}`);
+        warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype));
       }
       tc = k.computeS;
       tm = k.memoryS;
       ov = k.seconds - Math.max(tc, tm);
       t = k.seconds;
     } else {
-      // linear in c: cost at both ends gives the two lines (attention efficiency does not depend on size)
-      op.flops = f0 + op.flopsPerCtx * c0;
-      op.bytes = b0 + op.bytesPerCtx * c0;
+      // linear in the attended context x: cost at both ends of its range gives the two lines (attention
+      // efficiency does not depend on size). Full attention attends over x = c; a local layer (sliding window,
+      // chunked) over x = e(c), piecewise linear in c — the mean over c is the weighted mean over its pieces.
+      const pieces = contextPieces(op.window, c0, c1);
+      let xlo = Infinity, xhi = -Infinity, xm = 0;
+      for (const q of pieces) {
+        const xb = q.e0 + q.slope * (q.b - q.a);
+        xlo = Math.min(xlo, q.e0);
+        xhi = Math.max(xhi, xb);
+        xm += (q.weight * (q.e0 + xb)) / 2;
+      }
+      op.flops = f0 + op.flopsPerCtx * xlo;
+      op.bytes = b0 + op.bytesPerCtx * xlo;
       const k0 = opCost(op, hw);
-      op.flops = f0 + op.flopsPerCtx * c1;
-      op.bytes = b0 + op.bytesPerCtx * c1;
+      op.flops = f0 + op.flopsPerCtx * xhi;
+      op.bytes = b0 + op.bytesPerCtx * xhi;
       const k1 = opCost(op, hw);
       op.flops = f0;
       op.bytes = b0;
-      const span = c1 - c0 || 1;
-      const bC = (k1.computeS - k0.computeS) / span, aC = k0.computeS - bC * c0;
-      const bM = (k1.memoryS - k0.memoryS) / span, aM = k0.memoryS - bM * c0;
+      const span = xhi - xlo || 1;
+      const bC = (k1.computeS - k0.computeS) / span, aC = k0.computeS - bC * xlo;
+      const bM = (k1.memoryS - k0.memoryS) / span, aM = k0.memoryS - bM * xlo;
       ov = k0.seconds - Math.max(k0.computeS, k0.memoryS);
-      t = meanMaxLinear(aC, bC, aM, bM, c0, c1) + ov;
-      tc = aC + bC * cm;
-      tm = aM + bM * cm;
+      t = ov;
+      for (const q of pieces) t += q.weight * meanMaxLinear(aC, bC, aM, bM, q.e0, q.e0 + q.slope * (q.b - q.a));
+      tc = aC + bC * xm;
+      tm = aM + bM * xm;
+      cx = xm;
     }
     const n = op.count;
     seconds += t * n;
@@ -91,8 +106,8 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     overheadS += ov * n;
     if (tc >= tm) computeBoundS += (t - ov) * n;
     else memoryBoundS += (t - ov) * n;
-    const fl = (f0 + op.flopsPerCtx * cm) * n;
-    const by = (b0 + op.bytesPerCtx * cm) * n;
+    const fl = (f0 + op.flopsPerCtx * cx) * n;
+    const by = (b0 + op.bytesPerCtx * cx) * n;
     flops += fl;
     bytes += by;
     out?.push({ phase, name: op.name, kind: op.kind, count: n, flops: fl, bytes: by, seconds: t * n, bound: ov > Math.max(tc, tm) ? 'overhead' : tc >= tm ? 'compute' : 'memory' });
