@@ -1,9 +1,6 @@
 import { Flags } from '@oclif/core';
+import { simulateFromFlags } from '../sim/from-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { getLibrary, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
-import { applyWhatIfs } from '../hardware/whatif.js';
-import { buildRequest } from '../sim/request.js';
-import { simulate } from '../sim/simulate.js';
 import { renderSimulate } from '../report/simulate-text.js';
 
 export default class Simulate extends BaseCommand {
@@ -44,14 +41,7 @@ export default class Simulate extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Simulate);
-    const model = await resolveModel(flags.model);
-    const hw = await applyWhatIfs(await resolveHardware(flags.hardware), flags.memory, flags.set);
-    const resolve = (id: string) => (getLibrary().models[id] ? getLibrary().models[id]! : libraryModel(id));
-    const req = buildRequest(flags, model, hw, resolve);
-    const result = simulate(req);
-    // what an imported Hugging Face config could not express travels with the result
-    const importWarnings = (model as { import_warnings?: string[] }).import_warnings;
-    if (importWarnings) result.warnings = [...importWarnings, ...result.warnings];
+    const { model, result } = await simulateFromFlags(flags);
     if (!this.jsonEnabled()) {
       if (!flags.dtype && model.dtype) this.log(`precision ${model.dtype}: the model's own (its quantization_config); --dtype overrides it`);
       this.log(renderSimulate(result, flags.verbose));
