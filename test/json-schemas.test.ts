@@ -153,6 +153,8 @@ const CASES: Case[] = [
   { name: 'calibrate h100-sxm', args: ['calibrate', join(tmp, 'bench-torch.json'), '--hardware', 'h100-sxm'], schema: 'calibrate.json' },
   { name: 'calibrate snapdragon-8-elite', args: ['calibrate', join(tmp, 'bench-torch.json'), '--hardware', 'snapdragon-8-elite'], schema: 'calibrate.json' },
   { name: 'accuracy', args: ['accuracy'], schema: 'accuracy.json' },
+  { name: 'serve', args: ['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--rate', '5', '--requests', '200', '--slo-ttft', '1s'], schema: 'serve.json' },
+  { name: 'serve disaggregated', args: ['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--prefill-devices', '1', '--decode-devices', '1', '--concurrency', '16', '--requests', '100'], schema: 'serve.json' },
 ];
 
 // `bench` measures the machine (tens of seconds): its schema is checked on the recorded fixtures' parse output.
