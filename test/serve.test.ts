@@ -161,3 +161,29 @@ describe('mechanisms', () => {
     expect(b.ttft_s.p50).toBeLessThan(0.5 * a.ttft_s.p50);
   });
 });
+
+describe('plan', () => {
+  it('options meet the SLOs, cheapest first; more load never needs fewer devices', async () => {
+    const { plan } = await import('../src/serve/plan.js');
+    const base = { model: M, hardware: [H100, lib.hardware['h200-sxm']!], resolveModel: libraryModel, sloTtftS: 2, sloTpotS: 0.05, inputTokens: 1024, outputTokens: 256, maxDevices: 16, requests: 400, prices: new Map(), priceAll: 3 };
+    const a = plan({ ...base, rate: 5 });
+    const b = plan({ ...base, rate: 40 });
+    for (const r of [a, b]) {
+      expect(r.options.length).toBeGreaterThan(0);
+      for (const o of r.options) {
+        expect(o.ttft_s).toBeLessThanOrEqual(2);
+        expect(o.tpot_s).toBeLessThanOrEqual(0.05);
+        expect(o.usd_per_hour).toBeCloseTo(o.devices * 3, 9);
+      }
+      const cost = r.options.map((o) => o.usd_per_hour);
+      expect([...cost].sort((x, y) => x - y)).toEqual(cost);
+    }
+    expect(b.options[0]!.devices).toBeGreaterThanOrEqual(a.options[0]!.devices);
+  });
+  it('none: one error naming the closest and the limit it misses', async () => {
+    const { plan } = await import('../src/serve/plan.js');
+    expect(() => plan({ model: M, hardware: [H100], resolveModel: libraryModel, rate: 5, sloTpotS: 0.001, maxDevices: 8, prices: new Map(), inputTokens: 512, outputTokens: 64 })).toThrow(
+      /^no configuration of at most 8 devices on h100-sxm meets p99 TPOT ≤ 1 ms at 5 req\/s; closest: .*TPOT .* misses 1 ms by /,
+    );
+  });
+});
