@@ -36,6 +36,10 @@ export default class Simulate extends BaseCommand {
     price: Flags.string({ description: 'USD per device-hour' }),
     'max-tpot': Flags.string({ description: 'latency limit for --batch max: time per output token (s, or e.g. 30ms)' }),
     'max-ttft': Flags.string({ description: 'latency limit for --batch max: time to first token (s, or e.g. 2s)' }),
+    'spec-model': Flags.string({ description: 'speculative decoding with this draft model' }),
+    'spec-tokens': Flags.integer({ description: 'draft tokens per step (with --spec-model)' }),
+    mtp: Flags.integer({ description: 'speculative decoding with K multi-token-prediction heads' }),
+    acceptance: Flags.string({ description: 'probability each draft token is accepted given the previous one was (tokens per step (1 − A^(K+1))/(1 − A))' }),
     'auto-tp': Flags.boolean({ description: 'the smallest tensor-parallel degree (2, 4, 8 within the scale-up domain), then pipeline stages, at which a decoder fits' }),
     verbose: Flags.boolean({ char: 'v', description: 'per-op tables for prefill and decode' }),
   };
