@@ -186,6 +186,8 @@ const decoder = {
         dense_layers: count,
         shared_intermediate: count,
         router: { type: 'string' },
+        every: count,
+        router_bias: { type: 'boolean' },
       },
     },
     attention: {
@@ -199,8 +201,14 @@ const decoder = {
         qk_rope_head_dim: count,
         qk_nope_head_dim: count,
         v_head_dim: count,
+        sliding_window: count,
+        chunk: count,
+        layer_types: { type: 'array', minItems: 1, items: { enum: ['full', 'sliding', 'chunked'] } },
+        sinks: { type: 'boolean' },
+        qk_norm: { enum: ['rmsnorm', 'l2', 'none'] },
       },
     },
+    post_norms: { type: 'boolean' },
     rope_theta: { type: 'number' },
   },
 };

@@ -13,3 +13,8 @@ llama-3.1-405b llama-3.2-1b llama-3.2-3b llama-3.3-70b mistral-7b mixtral-8x7b m
 qwen3-235b-a22b deepseek-v3 grok-1 whisper-tiny whisper-base whisper-small whisper-medium whisper-large-v3 dit-s-2
 dit-s-4 dit-b-2 dit-b-4 dit-l-2 dit-l-4 dit-xl-2 dit-xl-4 vit-b-16 vit-l-16 vit-h-14 clip-vit-l-14-text sd-vae
 open-sora-1.2 flamingo-3b gpt4o-omni`.split(/\s+/);
+
+// Second round (docs/design.md "second round"): the decoders; the diffusion ids join as their families land.
+export const MODEL_IDS_2 = `gpt-oss-20b gpt-oss-120b qwen2.5-7b qwen2.5-32b qwen3-8b qwen3-32b qwen3-30b-a3b gemma-3-27b
+llama-4-scout llama-4-maverick kimi-k2 deepseek-r1-distill-qwen-14b`.split(/\s+/);
+MODEL_IDS.push(...MODEL_IDS_2);
