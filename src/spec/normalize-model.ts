@@ -8,7 +8,7 @@ type Raw = Record<string, any>;
 // Fields whose string values are names, not expressions.
 const TEXT_FIELDS = new Set([
   'id', 'name', 'family', 'extends', 'norm', 'position', 'kind', 'activation', 'runs', 'model', 'role',
-  'modality', 'notes', 'source', 'attention', 'router', 'layout', 'qk_norm',
+  'modality', 'notes', 'source', 'attention', 'router', 'layout', 'qk_norm', 'dtype',
 ]);
 
 async function evaluateAll(raw: Raw, ctx: SpecContext): Promise<Raw> {
@@ -87,6 +87,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
     rumoured: m.rumoured ?? false,
     reference_params: m.reference_params,
     sources: m.sources,
+    ...(m.dtype ? { dtype: m.dtype } : {}),
   };
   const ffn = (f: any, hidden: number) =>
     f ? { kind: f.kind ?? 'plain', intermediate: f.intermediate ?? 4 * hidden, activation: f.activation ?? (f.kind === 'gated' ? 'silu' : 'gelu') } : undefined;

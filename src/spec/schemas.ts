@@ -147,7 +147,8 @@ const referenceParams = {
   additionalProperties: false,
   properties: { total: { type: 'number' }, active: { type: 'number' }, source: { type: 'string' } },
 };
-const modelCommon = { ...common, family: { type: 'string' }, reference_params: referenceParams };
+// dtype: the scheme the checkpoint ships in (a Hugging Face quantization_config), the default --dtype for this model
+const modelCommon = { ...common, family: { type: 'string' }, reference_params: referenceParams, dtype: { enum: ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0'] } };
 
 const decoder = {
   type: 'object',

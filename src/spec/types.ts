@@ -136,6 +136,7 @@ export interface ModelBase {
   family: string;
   rumoured: boolean;
   reference_params?: { total?: number; active?: number; source?: string };
+  dtype?: 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'fp4' | 'int8' | 'int4' | 'q8_0' | 'q4_0'; // the checkpoint's precision: default --dtype
   sources: string[];
   file?: string;
 }

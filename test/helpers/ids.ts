@@ -5,6 +5,11 @@ ascend-310p tpu-v4 tpu-v5e tpu-v5p tpu-v6e gaudi2 gaudi3 apple-m1 apple-m1-ultra
 apple-m4-pro apple-m4-max apple-a17-pro apple-a18-pro snapdragon-8-gen2 snapdragon-8-gen3 snapdragon-8-elite
 snapdragon-8-elite-gen5 snapdragon-x-elite dimensity-9300 dimensity-9400`.split(/\s+/);
 
+// Second round (docs/design.md "second round")
+export const HARDWARE_IDS_2 = `gb300 h200-nvl rtx-pro-6000 radeon-ai-pro-r9700 ryzen-ai-max-plus-395 apple-m4 apple-m3-max
+apple-m1-max xeon-6980p dimensity-9300-plus tpu-v7`.split(/\s+/);
+HARDWARE_IDS.push(...HARDWARE_IDS_2);
+
 export const MEMORY_IDS = 'hbm2e hbm3 hbm3e hbm4 lpddr5 lpddr5x gddr6 gddr6x gddr7 ddr5'.split(' ');
 
 export const MODEL_IDS = `gpt-1 gpt2 gpt2-medium gpt2-large gpt2-xl gpt3-125m gpt3-350m gpt3-760m gpt3-1.3b gpt3-2.7b
