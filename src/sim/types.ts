@@ -104,6 +104,7 @@ export interface SimulateResult {
   memory: MemoryResult;
   phases: PhaseSummary[];
   energy_j_per_token?: number | null;
+  energy_j_per_run?: number | null; // pipelines: one request through every stage
   energy_source?: string | null; // the values used: "hbm3 7 pJ/bit + 0.53 pJ/FLOP (…) + static 70 W/device (…)"
   power_w?: number | null; // mean power per device while busy (idle ≤ power_w ≤ TDP)
   cost_usd_per_mtok?: number | null; // on-demand: device-hour price
