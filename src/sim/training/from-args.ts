@@ -6,10 +6,11 @@ import { UserError } from '../../spec/errors.js';
 import { buildTrainRequest, parseRecomputeModules, simulateTraining, type TrainOptions } from './train.js';
 import { searchTraining } from './search.js';
 import type { TrainResult, ZeroStage } from './types.js';
+import type { NormalizedHardware, NormalizedModel } from '../../spec/types.js';
 
 export interface TrainFlags {
-  model: string;
-  hardware: string;
+  model: string | NormalizedModel; // an id or file, or a loaded spec (library API)
+  hardware: string | NormalizedHardware;
   devices: number;
   tp?: number;
   pp?: number;
@@ -43,6 +44,9 @@ export function parsePositive(name: string, v: string | number | undefined): num
   if (!Number.isFinite(x) || x <= 0) throw new UserError(`--${name} must be a positive number (got ${v})`);
   return x;
 }
+
+// the hardware named on the command line, or a loaded spec's id (library API)
+const hwId = (h: unknown): string => (typeof h === 'string' ? h : ((h as { id?: string } | undefined)?.id ?? ''));
 
 function parseNonNegative(name: string, v: string | number | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -82,15 +86,15 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
     recomputeModules: f['recompute-modules'] === undefined ? undefined : f['recompute-modules'].split(',').map((x) => x.trim()).filter((x) => x.length > 0),
     recomputeNumLayers: f['recompute-num-layers'],
     zero: f.zero,
-    priceUsdPerHour: priceFor(parsePriceFlag(f.price, [f.hardware ?? '']), f.hardware),
+    priceUsdPerHour: priceFor(parsePriceFlag(f.price, [hwId(f.hardware)]), hwId(f.hardware)),
     tcoOptions: { years: parsePositive('years', f.years), pue: parsePue(f.pue), usdPerKwh: parseNonNegative('usd-per-kwh', f['usd-per-kwh']) },
     goodput: parseGoodput(f.goodput),
   };
 }
 
 export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: TrainResult[]; tried: number }> {
-  const model = await resolveModel(f.model);
-  const hw = await resolveHardware(f.hardware);
+  const model = typeof f.model === 'string' ? await resolveModel(f.model) : f.model;
+  const hw = typeof f.hardware === 'string' ? await resolveHardware(f.hardware) : f.hardware;
   const o = trainOptionsFromFlags(f);
   if (f.search) {
     if (o.schedule !== undefined && !['1f1b', 'interleaved', 'dualpipe'].includes(o.schedule)) throw new UserError(`--schedule must be 1f1b, interleaved, dualpipe (got ${o.schedule})`);
