@@ -5,10 +5,11 @@ import { UserError } from '../../spec/errors.js';
 import { buildTrainRequest, parseRecomputeModules, simulateTraining, type TrainOptions } from './train.js';
 import { searchTraining } from './search.js';
 import type { TrainResult, ZeroStage } from './types.js';
+import type { NormalizedHardware, NormalizedModel } from '../../spec/types.js';
 
 export interface TrainFlags {
-  model: string;
-  hardware: string;
+  model: string | NormalizedModel; // an id or file, or a loaded spec (library API)
+  hardware: string | NormalizedHardware;
   devices: number;
   tp?: number;
   pp?: number;
@@ -71,8 +72,8 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
 }
 
 export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: TrainResult[]; tried: number }> {
-  const model = await resolveModel(f.model);
-  const hw = await resolveHardware(f.hardware);
+  const model = typeof f.model === 'string' ? await resolveModel(f.model) : f.model;
+  const hw = typeof f.hardware === 'string' ? await resolveHardware(f.hardware) : f.hardware;
   const o = trainOptionsFromFlags(f);
   if (f.search) {
     if (o.schedule !== undefined && !['1f1b', 'interleaved', 'dualpipe'].includes(o.schedule)) throw new UserError(`--schedule must be 1f1b, interleaved, dualpipe (got ${o.schedule})`);
