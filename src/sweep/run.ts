@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkOutFile, clearStale, registerTemp, releaseTemp } from '../report/write.js';
 import { isInside } from '../spec/safe-read.js';
+import { createHash } from 'node:crypto';
 import { UserError } from '../spec/errors.js';
 import { loadSweepFile, type SweepGrid } from './grid.js';
 import { resolveTables } from './resolve.js';
@@ -16,12 +17,14 @@ import { makeEvaluator, type ChunkResult, type Simulator } from './evaluate.js';
 import { paretoFront, type ParetoPoint } from './pareto.js';
 import { runPool } from './pool.js';
 import { sweepRequest } from './request.js';
+import { shardRange, shardTrailer, type Shard } from './shard.js';
 
 export interface SweepOptions {
   out?: string;
   force?: boolean;
   workers?: number; // default: every core; 1 runs in this thread
   onProgress?: (done: number, total: number) => void;
+  shard?: Shard; // run rows of shard index/of only; the CSV ends in a trailer line for `hwperf merge`, no Pareto file
   simulatorModule?: string; // tests: a module URL whose simulate() replaces the engine (workers too)
   simulate?: Simulator; // tests: the same, for the inline path
 }
@@ -31,8 +34,9 @@ export interface SweepSummary {
   feasible: number;
   seconds: number;
   out: string;
-  pareto: string;
-  pareto_rows: number;
+  pareto: string | null; // null for a shard: `hwperf merge` writes the front of the whole sweep
+  pareto_rows: number; // a shard: rows of its local front (carried in its trailer)
+  shard: { index: number; of: number; start: number; end: number } | null; // rows [start, end) of the grid
   workers: number; // 0: ran in the main thread
   internal_errors: string[];
 }
@@ -41,7 +45,7 @@ export interface SweepSummary {
 const INLINE_BELOW = 4000;
 
 // `out:` in a grid is relative to the grid file and stays inside its folder; only --out may write elsewhere.
-export function outputPaths(file: string, grid: SweepGrid, out?: string): { out: string; pareto: string } {
+export function outputPaths(file: string, grid: SweepGrid, out?: string, shard?: Shard): { out: string; pareto: string } {
   let csv: string;
   if (out !== undefined) csv = out;
   else if (grid.outIssue) throw UserError.fromIssues([grid.outIssue]);
@@ -52,6 +56,7 @@ export function outputPaths(file: string, grid: SweepGrid, out?: string): { out:
     const parent = existsSync(dirname(csv)) ? realpathSync(dirname(csv)) : dirname(csv);
     if (!isInside(join(parent, basename(csv)), folder)) throw new UserError(`${file}  out  "${grid.out}" leaves the sweep file's folder through a link (pass --out to write elsewhere)`);
   } else csv = `${basename(file).replace(/\.ya?ml$/i, '')}.csv`;
+  if (shard && !out) csv = csv.replace(/(\.csv)?$/i, `.shard-${shard.index}-of-${shard.of}$1`);
   const pareto = /\.csv$/i.test(csv) ? csv.replace(/\.csv$/i, '.pareto.csv') : `${csv}.pareto.csv`;
   return { out: csv, pareto };
 }
@@ -60,8 +65,10 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
   const t0 = performance.now();
   // 1. the grid (file errors throw here, before anything is written)
   const grid = loadSweepFile(file);
-  const paths = outputPaths(file, grid, opts.out);
-  for (const p of [paths.out, paths.pareto]) checkOutFile(p, !!opts.force);
+  const shard = opts.shard;
+  const [start, end] = shard ? shardRange(grid.size, shard) : [0, grid.size];
+  const paths = outputPaths(file, grid, opts.out, shard);
+  for (const p of shard ? [paths.out] : [paths.out, paths.pareto]) checkOutFile(p, !!opts.force);
   clearStale(paths.out);
   clearStale(paths.pareto);
   // 2. specs, once
@@ -79,7 +86,7 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     writeSync(fd, header);
     // 4. chunks: written strictly in sweep order, whatever order they finish in
     const done = new Map<number, ChunkResult>();
-    let nextStart = 0;
+    let nextStart = start;
     let rows = 0;
     let feasible = 0;
     const fronts: ParetoPoint[] = [];
@@ -95,21 +102,32 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
       feasible += c.feasible;
       for (const p of c.front) fronts.push(p);
       if (errors.length < 5) errors.push(...c.errors.slice(0, 5 - errors.length));
-      opts.onProgress?.(rows, grid.size);
+      opts.onProgress?.(rows, end - start);
     };
     const cores = availableParallelism();
-    let workers = opts.workers ?? (grid.size < INLINE_BELOW ? 1 : cores);
+    const size = end - start;
+    let workers = opts.workers ?? (size < INLINE_BELOW ? 1 : cores);
     if (workers <= 1) {
       const ev = makeEvaluator(grid, tables, plan, opts.simulate ?? (await import('../sim/simulate.js')).simulate, sweepRequest);
       const step = 2000;
-      for (let s = 0; s < grid.size; s += step) accept(ev.run(s, Math.min(grid.size, s + step)));
+      for (let s = start; s < end; s += step) accept(ev.run(s, Math.min(end, s + step)));
     } else {
       // ~8 chunks per worker evens out the load; a chunk is big enough that messaging is negligible
-      const chunkSize = Math.max(250, Math.min(5000, Math.ceil(grid.size / (workers * 8))));
-      workers = Math.min(workers, Math.ceil(grid.size / chunkSize)); // no idle threads on a small grid
-      await runPool({ grid, tables, plan, workers, chunkSize, simulatorModule: opts.simulatorModule, onChunk: accept });
+      const chunkSize = Math.max(250, Math.min(5000, Math.ceil(size / (workers * 8))));
+      workers = Math.min(workers, Math.ceil(size / chunkSize)); // no idle threads on a small grid
+      await runPool({ grid, tables, plan, workers, chunkSize, start, end, simulatorModule: opts.simulatorModule, onChunk: accept });
     }
-    if (nextStart !== grid.size) throw new Error(`sweep: wrote ${nextStart} of ${grid.size} rows`);
+    if (nextStart !== end) throw new Error(`sweep: wrote ${nextStart - start} of ${size} rows`);
+    const summary = { feasible, seconds: 0, out: paths.out, workers: workers <= 1 ? 0 : workers, internal_errors: errors };
+    if (shard) {
+      // a shard: its local Pareto front travels in a trailer line; `hwperf merge` takes the front of the union
+      const local = paretoFront(fronts);
+      writeSync(fd, shardTrailer({ shard: shard.index, of: shard.of, start, end, configs: grid.size, feasible, grid: gridDigest(grid, header), front: local }));
+      closeSync(fd);
+      closed = true;
+      renameSync(tmpOut, paths.out);
+      return { ...summary, configs: size, seconds: (performance.now() - t0) / 1000, pareto: null, pareto_rows: local.length, shard: { index: shard.index, of: shard.of, start, end } };
+    }
     closeSync(fd);
     closed = true;
 
@@ -132,6 +150,7 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
       pareto_rows: front.length,
       workers: workers <= 1 ? 0 : workers,
       internal_errors: errors,
+      shard: null,
     };
   } finally {
     if (!closed) closeSync(fd);
@@ -140,4 +159,9 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
       releaseTemp(t);
     }
   }
+}
+
+// What identifies a sweep across machines: its axes and columns (not where the file lies).
+function gridDigest(grid: SweepGrid, header: string): string {
+  return createHash('sha256').update(JSON.stringify(grid.axes.map((a) => [a.key, a.column, a.values]))).update(header).digest('hex').slice(0, 16);
 }
