@@ -82,7 +82,19 @@ export const hardwareSchema = {
     },
     power: { type: 'object', additionalProperties: false, properties: { tdp: quantity, idle: quantity } },
     energy: { type: 'object', additionalProperties: false, properties: { compute: quantity } },
-    price: { type: 'object', additionalProperties: false, properties: { purchase: quantity, hour: quantity } },
+    price: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        purchase: quantity,
+        hour: quantity,
+        // when the price was seen (YYYY-MM or YYYY-MM-DD) and where
+        hour_date: { type: 'string' },
+        purchase_date: { type: 'string' },
+        hour_source: { type: 'string' },
+        purchase_source: { type: 'string' },
+      },
+    },
     runtime: {
       type: 'object',
       additionalProperties: false,

@@ -34,9 +34,10 @@ export interface NormalizedHardware {
   scaleUp?: LinkSpec;
   scaleOut?: LinkSpec;
   host?: LinkSpec;
-  power?: { tdpW: number };
+  power?: { tdpW: number; idleW?: number }; // idleW: a cited measured idle draw (static power)
   energy?: { computeJPerFlop?: number };
-  price?: { purchaseUsd?: number; hourUsd?: number };
+  // hourUsd: cloud on-demand per device-hour; purchaseUsd: list/street price per device; dates YYYY-MM
+  price?: { purchaseUsd?: number; hourUsd?: number; hourDate?: string; purchaseDate?: string; hourSource?: string; purchaseSource?: string };
   efficiency: HardwareEfficiency;
   // The vendor LLM runtime the spec describes. staticContext: graphs compiled for a fixed context (NPU
   // runtimes need static shapes), so every decode step attends over — and the KV cache holds — that many tokens.
