@@ -31,7 +31,8 @@ export function usableBytes(hw: NormalizedHardware, weights: number, acts: numbe
   // at load); phones and Jetson leave a similar share to the OS and other apps.
   if (unified(hw)) return cap * 0.75;
   const free = Math.max(0, cap - RUNTIME_RESERVE_BYTES - weights - acts);
-  return Math.min(cap - RUNTIME_RESERVE_BYTES, weights + acts + KV_FREE_FRACTION * free);
+  // never negative: a device smaller than the runtime's reserve has nothing usable (validate flags it)
+  return Math.max(0, Math.min(cap - RUNTIME_RESERVE_BYTES, weights + acts + KV_FREE_FRACTION * free));
 }
 
 export interface WeightBreakdown {

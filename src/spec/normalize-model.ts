@@ -1,6 +1,6 @@
 // Model specs: evaluate expressions over sibling fields, fill defaults, apply the semantic rules.
 import { evaluateExpression } from '../units/quantity.js';
-import { issueAt, type SpecContext } from './load.js';
+import { issueAt, modelRangeIssues, type SpecContext } from './load.js';
 import type { NormalizedModel } from './types.js';
 
 type Raw = Record<string, any>;
@@ -75,6 +75,7 @@ function requireCount(ctx: SpecContext, m: Raw, path: (string | number)[], opts:
 
 export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<NormalizedModel | undefined> {
   const m = await evaluateAll(raw, ctx);
+  modelRangeIssues(ctx, m); // expressions' values against the schema's ranges (literals were checked already)
   // Range checks of top-level counts run even when an expression failed, to report every problem.
   for (const k of ['hidden', 'layers', 'heads', 'kv_heads', 'head_dim', 'vocab', 'context', 'encoder_layers', 'decoder_layers']) {
     if (typeof m[k] === 'number') requireCount(ctx, m, [k], { min: k === 'vocab' && m.family === 'encoder' ? 0 : 1 });
