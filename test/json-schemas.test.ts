@@ -145,6 +145,23 @@ const CASES: Case[] = [
     check: (r) => expect(existsSync(r.out) && existsSync(r.pareto)).toBe(true),
   },
   {
+    name: 'sweep --shard 1/2',
+    args: ['sweep', join(root, 'examples/sweep-small.yaml'), '--shard', '1/2', '--out', join(tmp, 'small-1.csv')],
+    schema: 'sweep.json',
+  },
+  {
+    name: 'sweep --shard 2/2',
+    args: ['sweep', join(root, 'examples/sweep-small.yaml'), '--shard', '2/2', '--out', join(tmp, 'small-2.csv')],
+    schema: 'sweep.json',
+    check: (r) => expect([r.pareto, r.shard]).toEqual([null, { index: 2, of: 2, start: 108, end: 216 }]),
+  },
+  {
+    name: 'merge',
+    args: ['merge', join(tmp, 'small-2.csv'), join(tmp, 'small-1.csv'), '--out', join(tmp, 'merged.csv')],
+    schema: 'merge.json',
+    check: (r) => expect(readFileSync(r.out, 'utf8')).toBe(readFileSync(join(tmp, 'small.csv'), 'utf8')),
+  },
+  {
     name: 'compare',
     args: ['compare', '--models', 'llama-3.2-1b,gpt2', '--hardware', 'h100-sxm', '--out', join(tmp, 'compare')],
     schema: 'compare.json',
@@ -154,6 +171,7 @@ const CASES: Case[] = [
   { name: 'calibrate snapdragon-8-elite', args: ['calibrate', join(tmp, 'bench-torch.json'), '--hardware', 'snapdragon-8-elite'], schema: 'calibrate.json' },
   { name: 'accuracy', args: ['accuracy'], schema: 'accuracy.json' },
   { name: 'serve', args: ['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--rate', '5', '--requests', '200', '--slo-ttft', '1s'], schema: 'serve.json' },
+  { name: 'plan', args: ['plan', '--model', 'llama-3.1-8b', '--rate', '10', '--slo-ttft', '2s', '--slo-tpot', '50ms', '--hardware', 'h100-sxm', '--max-devices', '4', '--requests', '300'], schema: 'plan.json' },
   { name: 'serve disaggregated', args: ['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--prefill-devices', '1', '--decode-devices', '1', '--concurrency', '16', '--requests', '100'], schema: 'serve.json' },
 ];
 

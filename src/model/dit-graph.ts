@@ -31,11 +31,11 @@ export function ditGeometry(m: DitModel, s: DitRunShape): { S: number; F: number
 
 // modulate(x, shift, scale) = x·(1 + scale) + shift: a mul and an add kernel in eager PyTorch (DiT models.py)
 function modulate(name: string, elems: number, p: Precision, count: number): Op {
-  return elementwise(name, elems, 2, 4 * p.actBytes, p.compute, count);
+  return { ...elementwise(name, elems, 2, 4 * p.actBytes, p.compute, count), kernels: 2 };
 }
 // x + gate · y: a mul (reads y, writes) and an add (reads x and the product, writes)
 function gatedResidual(name: string, elems: number, p: Precision, count: number): Op {
-  return elementwise(name, elems, 2, 5 * p.actBytes, p.compute, count);
+  return { ...elementwise(name, elems, 2, 5 * p.actBytes, p.compute, count), kernels: 2 };
 }
 
 /** one DiT/STDiT block kind (`count` blocks) attending within sequences of `seq` tokens, `seqs` of them */
@@ -51,12 +51,15 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
     elementwise(`${prefix}.norm1`, tokens * d, 5, 2 * p.actBytes, p.compute, count, 'norm'),
     modulate(`${prefix}.modulate1`, tokens * d, p, count),
     linear(`${prefix}.qkv`, tokens, 3 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, N, 3d]
+    ...(m.qk_norm !== 'none' ? [elementwise(`${prefix}.qk_norm`, tokens * 2 * d, 4, 2 * p.actBytes, p.compute, count, 'norm')] : []),
     attentionCore(`${prefix}.attn`, { batch: seqs, q: seq, kv: seq, heads: m.heads, headDim: hd }, p, fused, count),
     linear(`${prefix}.proj`, tokens, d, d, p.compute, p.weightBytes, p.actBytes, count),
     gatedResidual(`${prefix}.gate1`, tokens * d, p, count),
   );
   if (m.cross_attention) {
     const L = m.cross_attention.context;
+    if (m.cross_norm) ops.push(elementwise(`${prefix}.cross.norm`, tokens * d, 5, 2 * p.actBytes, p.compute, count, 'norm')); // Wan norm3
+    if (m.qk_norm !== 'none') ops.push(elementwise(`${prefix}.cross.qk_norm`, (tokens + B * L) * d, 4, 2 * p.actBytes, p.compute, count, 'norm'));
     ops.push(
       linear(`${prefix}.cross.q`, tokens, d, d, p.compute, p.weightBytes, p.actBytes, count),
       linear(`${prefix}.cross.kv`, B * L, 2 * d, d, p.compute, p.weightBytes, p.actBytes, count), // caption [B, L, 2d]

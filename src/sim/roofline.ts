@@ -5,7 +5,7 @@
 import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
-import { kernelPhysics, paddedGroupRows } from './kernel-physics.js';
+import { attentionTileShare, kernelPhysics, paddedGroupRows } from './kernel-physics.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -109,6 +109,8 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     // FLOPs, more rows in the same tiles would read a higher efficiency and finish sooner.
     const pad = op.groups && op.m ? op.m / paddedGroupRows(op.m, kernelPhysics(hw)) : 1;
     let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops / pad);
+    // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
+    if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     eff *= pad;
     computeS = op.flops / (peak.flopPerS * eff);
     const mmq = op.gguf && op.kind === 'gemm' ? ggufGemmPeak(hw) : undefined;
@@ -122,7 +124,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
   }
   let memoryS = op.bytes / (hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw));
-  const overhead = hw.efficiency.kernelOverheadS;
+  const overhead = hw.efficiency.kernelOverheadS * (op.kernels ?? 1);
   let body = Math.max(computeS, memoryS);
   if (op.kind === 'gemm' && op.groups && !gemv) {
     // Grouped (MoE) GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the side that bounds.

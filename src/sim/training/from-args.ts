@@ -1,14 +1,16 @@
 // `hwperf train` as a function of its argument list, for runners that replay the validation commands
 // (src/sim/accuracy.ts): the same flags → options mapping as src/commands/train.ts, without oclif.
 import { getLibrary, resolveHardware, resolveModel } from '../../spec/library.js';
+import { parsePriceFlag, priceFor } from '../price.js';
 import { UserError } from '../../spec/errors.js';
 import { buildTrainRequest, parseRecomputeModules, simulateTraining, type TrainOptions } from './train.js';
 import { searchTraining } from './search.js';
 import type { TrainResult, ZeroStage } from './types.js';
+import type { NormalizedHardware, NormalizedModel } from '../../spec/types.js';
 
 export interface TrainFlags {
-  model: string;
-  hardware: string;
+  model: string | NormalizedModel; // an id or file, or a loaded spec (library API)
+  hardware: string | NormalizedHardware;
   devices: number;
   tp?: number;
   pp?: number;
@@ -27,6 +29,9 @@ export interface TrainFlags {
   'recompute-num-layers'?: number;
   zero?: number;
   price?: string | number;
+  years?: string | number;
+  pue?: string | number;
+  'usd-per-kwh'?: string | number;
   goodput?: string | number;
   search?: boolean;
   top?: number;
@@ -37,6 +42,22 @@ export function parsePositive(name: string, v: string | number | undefined): num
   if (v === undefined) return undefined;
   const x = typeof v === 'number' ? v : Number(v);
   if (!Number.isFinite(x) || x <= 0) throw new UserError(`--${name} must be a positive number (got ${v})`);
+  return x;
+}
+
+// the hardware named on the command line, or a loaded spec's id (library API)
+const hwId = (h: unknown): string => (typeof h === 'string' ? h : ((h as { id?: string } | undefined)?.id ?? ''));
+
+function parseNonNegative(name: string, v: string | number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const x = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(x) || x < 0) throw new UserError(`--${name} must be a number ≥ 0 (got ${v})`);
+  return x;
+}
+
+function parsePue(v: string | number | undefined): number | undefined {
+  const x = parsePositive('pue', v);
+  if (x !== undefined && x < 1) throw new UserError(`--pue is facility power / IT power, ≥ 1 (got ${v})`);
   return x;
 }
 
@@ -65,14 +86,15 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
     recomputeModules: f['recompute-modules'] === undefined ? undefined : f['recompute-modules'].split(',').map((x) => x.trim()).filter((x) => x.length > 0),
     recomputeNumLayers: f['recompute-num-layers'],
     zero: f.zero,
-    priceUsdPerHour: parsePositive('price', f.price),
+    priceUsdPerHour: priceFor(parsePriceFlag(f.price, [hwId(f.hardware)]), hwId(f.hardware)),
+    tcoOptions: { years: parsePositive('years', f.years), pue: parsePue(f.pue), usdPerKwh: parseNonNegative('usd-per-kwh', f['usd-per-kwh']) },
     goodput: parseGoodput(f.goodput),
   };
 }
 
 export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: TrainResult[]; tried: number }> {
-  const model = await resolveModel(f.model);
-  const hw = await resolveHardware(f.hardware);
+  const model = typeof f.model === 'string' ? await resolveModel(f.model) : f.model;
+  const hw = typeof f.hardware === 'string' ? await resolveHardware(f.hardware) : f.hardware;
   const o = trainOptionsFromFlags(f);
   if (f.search) {
     if (o.schedule !== undefined && !['1f1b', 'interleaved', 'dualpipe'].includes(o.schedule)) throw new UserError(`--schedule must be 1f1b, interleaved, dualpipe (got ${o.schedule})`);
@@ -85,6 +107,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
       zero: (o.zero ?? 1) as ZeroStage,
       tokens: o.tokens,
       priceUsdPerHour: o.priceUsdPerHour,
+      tcoOptions: o.tcoOptions,
       goodput: o.goodput,
       top: f.top,
       tp: o.tp,
@@ -160,6 +183,9 @@ export function trainFromFlags(flags: Record<string, string | true>): TrainResul
     'recompute-num-layers': int('recompute-num-layers'),
     zero: int('zero'),
     price: str('price'),
+    years: str('years'),
+    pue: str('pue'),
+    'usd-per-kwh': str('usd-per-kwh'),
     goodput: str('goodput'),
   };
   return simulateTraining(buildTrainRequest(model, hw, trainOptionsFromFlags(f)));
