@@ -145,7 +145,7 @@ export function buildRequest(
       resolveModel,
     ),
   };
-  // drop undefined keys so results and snapshots stay small
-  for (const k of Object.keys(req) as (keyof SimulateRequest)[]) if (req[k] === undefined) delete req[k];
+  // undefined keys stay: deleting them would put every request in V8's slow dictionary mode (3.2 → 1.3 µs per
+  // request in a sweep, issue 15); JSON output drops them anyway
   return req;
 }

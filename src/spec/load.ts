@@ -152,7 +152,7 @@ export function readWithExtends(
   const { extends: _drop, ...own } = data;
   const merged = deepMerge(parent, own) as Record<string, unknown>;
   // The child's id replaces the parent's; a child without its own id is its parent's what-if.
-  if (own.id === undefined) merged.id = `${String(parent.id)}-custom`;
+  if (own.id === undefined && typeof parent.id === 'string') merged.id = `${parent.id}-custom`;
   return merged;
 }
 
@@ -318,6 +318,11 @@ export async function loadSpecData(data: Record<string, unknown>, ctx: SpecConte
   } catch (e) {
     if (!structural) throw e;
   }
+  // a rule that read a missing or mistyped field says "undefined" or "NaN": noise beside the error that names the
+  // field, and never printed as such
+  const noisy = (e: SpecIssue) => /\b(undefined|NaN)\b/.test(e.message.replace(/"[^"]*"/g, ''));
+  if (ctx.errors.some((e) => !noisy(e))) ctx.errors = ctx.errors.filter((e) => !noisy(e));
+  else ctx.errors = ctx.errors.map((e) => ({ ...e, message: e.message.replace(/\bundefined\b/g, 'missing').replace(/\bNaN\b/g, 'not a number') }));
   if (ctx.errors.length) return { errors: dedupe(ctx.errors), warnings: ctx.warnings };
   if (value) value.spec.file = ctx.file;
   return { value, errors: ctx.errors, warnings: ctx.warnings };
