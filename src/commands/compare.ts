@@ -4,6 +4,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { UserError } from '../spec/errors.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
+import { runtimeForRequest } from '../runtime/resolve.js';
 import { buildRequest } from '../sim/request.js';
 import { simulate } from '../sim/simulate.js';
 import { runComparison, writeComparison } from '../report/compare.js';
@@ -65,7 +66,7 @@ export default class Compare extends BaseCommand {
       hardware,
       request: async (m, h) => {
         const model = await resolveModel(m);
-        const hw = await applyWhatIfs(await resolveHardware(h), f.memory, f.set);
+        const hw = await applyWhatIfs(await runtimeForRequest(await resolveHardware(h), model, f.runtime), f.memory, f.set);
         if (!prices) return buildRequest(f, model, hw, libraryModel);
         return { ...buildRequest({ ...f, price: undefined }, model, hw, libraryModel), priceUsdPerHour: prices.get(h) ?? hw.price?.hourUsd };
       },
@@ -87,6 +88,7 @@ export default class Compare extends BaseCommand {
         memory: f.memory,
         set: f.set?.join(' '),
         price: f.price,
+        runtime: f.runtime ?? 'default per hardware and model (docs/runtimes.md)',
       },
     }, c);
     if (!this.jsonEnabled()) {
@@ -98,7 +100,7 @@ export default class Compare extends BaseCommand {
       files: written.files,
       pairs: written.pairs,
       ok: written.ok,
-      rows: c.rows.map((r) => ({ model: r.model, hardware: r.hardware, family: r.family, status: r.status, reason: r.reason, tp: r.result?.tp ?? null, pp: r.result?.pp ?? null })),
+      rows: c.rows.map((r) => ({ model: r.model, hardware: r.hardware, runtime: r.result?.runtime ?? null, family: r.family, status: r.status, reason: r.reason, tp: r.result?.tp ?? null, pp: r.result?.pp ?? null })),
     };
   }
 }

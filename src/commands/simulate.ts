@@ -2,6 +2,8 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { getLibrary, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
+import { runtimeForRequest } from '../runtime/resolve.js';
+import { runtimeFlag } from '../cli/runtime-flag.js';
 import { buildRequest } from '../sim/request.js';
 import { simulate } from '../sim/simulate.js';
 import { renderSimulate } from '../report/simulate-text.js';
@@ -17,6 +19,7 @@ export default class Simulate extends BaseCommand {
   static flags = {
     model: Flags.string({ char: 'm', description: 'model id or YAML file', required: true }),
     hardware: Flags.string({ char: 'H', description: 'hardware id or YAML file', required: true }),
+    runtime: runtimeFlag,
     devices: Flags.integer({ description: 'devices in total (default tp·pp; extra devices are data-parallel replicas)' }),
     tp: Flags.integer({ description: 'tensor-parallel degree', default: 1 }),
     pp: Flags.integer({ description: 'pipeline-parallel degree', default: 1 }),
@@ -45,7 +48,7 @@ export default class Simulate extends BaseCommand {
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Simulate);
     const model = await resolveModel(flags.model);
-    const hw = await applyWhatIfs(await resolveHardware(flags.hardware), flags.memory, flags.set);
+    const hw = await applyWhatIfs(await runtimeForRequest(await resolveHardware(flags.hardware), model, flags.runtime), flags.memory, flags.set);
     const resolve = (id: string) => (getLibrary().models[id] ? getLibrary().models[id]! : libraryModel(id));
     const req = buildRequest(flags, model, hw, resolve);
     const result = simulate(req);

@@ -37,6 +37,8 @@ export const CSV_COLUMNS: Col[] = [
   ['energy_source', res((x) => x.energy_source)],
   ['cost_usd_per_mtok', res((x) => x.cost_usd_per_mtok)],
   ['price_usd_per_hour', res((x) => x.price_usd_per_hour)],
+  // last, so that the columns scripts already read by position stay where they were
+  ['runtime', res((x) => x.runtime)],
 ];
 
 export function csvCell(v: unknown): string {

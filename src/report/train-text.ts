@@ -38,7 +38,7 @@ export function renderTrain(r: TrainResult): string {
     .map(([k, v]) => `${k.replace(/_s$/, '')} ${fmtPercent(v / r.step_s, 0)}`)
     .join(', ');
   rows.push(['step breakdown', parts]);
-  const out = [`${r.model} on ${r.devices} × ${r.hardware}`, renderTable(['', 'value'], rows)];
+  const out = [`${r.model} on ${r.devices} × ${r.hardware} (runtime ${r.runtime})`, renderTable(['', 'value'], rows)];
   for (const w of r.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
 }

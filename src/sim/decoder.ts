@@ -45,6 +45,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
   let computeBoundS = 0, memoryBoundS = 0;
   const cm = (c0 + c1) / 2;
   const out: OpRow[] | undefined = rows ? [] : undefined;
+  const lp = phase === 'decode' ? 'decode' : 'other';
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.count <= 0) continue;
@@ -58,7 +59,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     const f0 = op.flops, b0 = op.bytes;
     let t: number, tc: number, tm: number, ov: number;
     if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
-      const k = opCost(op, hw);
+      const k = opCost(op, hw, lp);
       if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
         warnings.add(`${hw.id} has no native ${op.dtype} GEMMs: they run at ${k.dtype}`);
       }
@@ -70,10 +71,10 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       // linear in c: cost at both ends gives the two lines (attention efficiency does not depend on size)
       op.flops = f0 + op.flopsPerCtx * c0;
       op.bytes = b0 + op.bytesPerCtx * c0;
-      const k0 = opCost(op, hw);
+      const k0 = opCost(op, hw, lp);
       op.flops = f0 + op.flopsPerCtx * c1;
       op.bytes = b0 + op.bytesPerCtx * c1;
-      const k1 = opCost(op, hw);
+      const k1 = opCost(op, hw, lp);
       op.flops = f0;
       op.bytes = b0;
       const span = c1 - c0 || 1;

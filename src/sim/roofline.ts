@@ -5,6 +5,7 @@
 import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
+import { launchFloorS, type LaunchPhase } from '../runtime/launch.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -74,7 +75,7 @@ export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: Normaliz
   return hw.efficiency.memory;
 }
 
-export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware): OpCost {
+export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware, phase: LaunchPhase = 'other'): OpCost {
   let computeS: number;
   let dtype = op.dtype;
   if (op.kind === 'gemm' || op.kind === 'conv' || op.kind === 'attention') {
@@ -86,7 +87,8 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops);
     if (op.groups && op.m) eff *= op.m / (Math.ceil(op.m / MMA_TILE_ROWS) * MMA_TILE_ROWS);
     computeS = op.flops / (peak.flopPerS * eff);
-    const mmq = op.gguf && op.kind === 'gemm' ? ggufGemmPeak(hw) : undefined;
+    // the runtime decides whether GGUF weights run llama.cpp's MMQ kernels or are dequantized to 16-bit GEMMs
+    const mmq = op.gguf && op.kind === 'gemm' && hw.runtime?.kernels.gguf !== 'dequant' ? ggufGemmPeak(hw) : undefined;
     if (mmq) {
       // llama.cpp's MMQ kernels (src/hardware/efficiency.ts): their rate as measured at microbatch 512, falling
       // below it for smaller GEMMs as the GEMM table does (never above it)
@@ -105,6 +107,8 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     if (computeS >= memoryS) computeS = body;
     else memoryS = body;
   }
-  const bound: Bound = overhead > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
-  return { seconds: body + overhead, computeS, memoryS, bound, dtype };
+  // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts)
+  const seconds = Math.max(body + overhead, launchFloorS(hw, phase));
+  const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
+  return { seconds, computeS, memoryS, bound, dtype };
 }

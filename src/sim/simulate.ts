@@ -1,15 +1,23 @@
-// simulate(request) ──family engine──▶ SimulateResult ──energy & cost──▶ SimulateResult
+// simulate(request) ──runtime (given, or the default for this hardware and family)──▶ family engine ──▶
+// SimulateResult ──energy & cost──▶ SimulateResult
 import { FAMILY_SIMULATORS } from './families.js';
 import { energyAndCost } from './energy-cost.js';
 import { UserError } from '../spec/errors.js';
+import { withDefaultRuntime } from '../runtime/resolve.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 
 export function simulate(req: SimulateRequest): SimulateResult {
-  // 1. the family's engine (pure arithmetic on plain numbers)
+  // 1. the runtime that drives the hardware: bound by the command (--runtime), else the default one
+  const hardware = withDefaultRuntime(req.hardware, req.model);
+  if (hardware !== req.hardware) req = { ...req, hardware };
+  // 2. the family's engine (pure arithmetic on plain numbers)
   const engine = FAMILY_SIMULATORS[req.model.family];
   if (!engine) throw new UserError(`simulate: no engine for family "${req.model.family}"`);
-  const result = engine(req);
-  // 2. energy per token and cost per million tokens from the work done
+  const r = engine(req);
+  // the runtime follows the hardware in the result, so that a number never hides its assumption
+  const { model, hardware: hardwareId, ...rest } = r;
+  const result: SimulateResult = { model, hardware: hardwareId, runtime: hardware.runtime!.id, ...rest };
+  // 3. energy per token and cost per million tokens from the work done
   Object.assign(result, energyAndCost(result, req.hardware, req));
   return result;
 }
