@@ -106,7 +106,9 @@ describe('scenarios', () => {
   });
   it('work of a replica is reported for energy per token', () => {
     const r = run({ model: 'llama-3.1-8b', hardware: 'h100-sxm', batch: 4 });
-    expect(r.work!.items).toBe(4);
+    // one steady-state cycle of the replica: 4 requests × 128 tokens, at the throughput it reports
+    expect(r.work!.items).toBe(4 * 128);
+    expect((r.work!.items / r.work!.seconds) * r.replicas).toBeCloseTo(r.throughput_tok_s!, 6);
     expect(r.work!.flops).toBeGreaterThan(0);
     expect(r.work!.seconds).toBeGreaterThan(0);
   });

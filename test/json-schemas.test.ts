@@ -78,6 +78,7 @@ const CASES: Case[] = [
   { name: 'show model whisper-large-v3', args: ['show', 'model', 'whisper-large-v3'], schema: 'show-model.json' },
   { name: 'show model dit-xl-2', args: ['show', 'model', 'dit-xl-2'], schema: 'show-model.json' },
   { name: 'show model open-sora-1.2', args: ['show', 'model', 'open-sora-1.2'], schema: 'show-model.json' },
+  { name: 'import hf deepseek-v3', args: ['import', 'hf', join(root, 'test/fixtures/hf/deepseek-v3')], schema: 'import-hf.json', check: (r) => expect(r.dtype).toBe('fp8') },
   { name: 'show hardware h100-sxm', args: ['show', 'hardware', 'h100-sxm'], schema: 'show-hardware.json' },
   { name: 'show hardware snapdragon-8-elite', args: ['show', 'hardware', 'snapdragon-8-elite'], schema: 'show-hardware.json' },
   { name: 'show memory hbm3e', args: ['show', 'memory', 'hbm3e'], schema: 'show-memory.json' },
@@ -155,6 +156,8 @@ const CASES: Case[] = [
   { name: 'calibrate h100-sxm', args: ['calibrate', join(tmp, 'bench-torch.json'), '--hardware', 'h100-sxm'], schema: 'calibrate.json' },
   { name: 'calibrate snapdragon-8-elite', args: ['calibrate', join(tmp, 'bench-torch.json'), '--hardware', 'snapdragon-8-elite'], schema: 'calibrate.json' },
   { name: 'accuracy', args: ['accuracy'], schema: 'accuracy.json' },
+  { name: 'serve', args: ['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--rate', '5', '--requests', '200', '--slo-ttft', '1s'], schema: 'serve.json' },
+  { name: 'serve disaggregated', args: ['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--prefill-devices', '1', '--decode-devices', '1', '--concurrency', '16', '--requests', '100'], schema: 'serve.json' },
 ];
 
 // `bench` measures the machine (tens of seconds): its schema is checked on the recorded fixtures' parse output.

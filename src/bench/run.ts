@@ -38,17 +38,3 @@ export function writeAtomic(file: string, text: string, force: boolean): void {
   renameSync(tmp, file);
 }
 
-// A one-line progress bar on stderr, only when stderr is a terminal.
-export function progressBar(stream: NodeJS.WriteStream = process.stderr): { update: (f: number, label: string) => void; done: () => void } {
-  if (!stream.isTTY) return { update: () => {}, done: () => {} };
-  const width = 30;
-  return {
-    update(f, label) {
-      const n = Math.round(Math.min(1, Math.max(0, f)) * width);
-      stream.write(`\r[${'#'.repeat(n)}${'.'.repeat(width - n)}] ${Math.round(f * 100)}% ${label}\x1b[K`);
-    },
-    done() {
-      stream.write('\r\x1b[K');
-    },
-  };
-}

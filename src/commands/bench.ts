@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { chooseBackend, progressBar, runBench, writeAtomic } from '../bench/run.js';
+import { chooseBackend, runBench, writeAtomic } from '../bench/run.js';
+import { startProgress } from '../cli/progress.js';
 import { profileYaml } from '../bench/profile.js';
 import { fmtBandwidth, fmtBytes, fmtFlopRate, fmtNumber, fmtSeconds, renderTable } from '../report/format.js';
 import type { BackendName, BenchResult } from '../bench/types.js';
@@ -45,10 +46,10 @@ export default class Bench extends BaseCommand {
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Bench);
     const backend = (flags.backend as BackendName | undefined) ?? (await chooseBackend());
-    const bar = progressBar();
+    const bar = startProgress({ label: 'bench', total: 100, json: this.jsonEnabled(), delayMs: 0 });
     let result: BenchResult & { check?: unknown };
     try {
-      result = await runBench(backend, { quick: flags.quick, onProgress: bar.update });
+      result = await runBench(backend, { quick: flags.quick, onProgress: (f, label) => bar.update(Math.round(f * 100), 100, label) });
     } finally {
       bar.done();
     }

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { resolve as resolvePath } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
+import { startProgress } from '../cli/progress.js';
 import { libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { UserError } from '../spec/errors.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
@@ -61,6 +62,7 @@ export default class Compare extends BaseCommand {
     const hardware = splitList('hardware', flags.hardware);
     const f = flags as Record<string, any>;
     const prices = priceMap(f.price);
+    const bar = startProgress({ label: 'compare', total: models.length * hardware.length, json: this.jsonEnabled() });
     const c = await runComparison({
       models,
       hardware,
@@ -72,7 +74,8 @@ export default class Compare extends BaseCommand {
       },
       simulate,
       autoTp: !!f['auto-tp'],
-    });
+      onProgress: (done, total) => bar.update(done, total),
+    }).finally(() => bar.done());
     const title = flags.title ?? `${models.join(', ')} on ${hardware.join(', ')}`;
     const argv = this.argv.map((a) => (/[\s"'$]/.test(a) ? `'${a.replace(/'/g, "'\\''")}'` : a)).join(' ');
     const written = await writeComparison(resolvePath(flags.out), flags.force, {

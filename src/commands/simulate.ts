@@ -28,7 +28,7 @@ export default class Simulate extends BaseCommand {
     batch: Flags.string({ char: 'b', description: 'requests in flight per replica, or "max"', default: '1' }),
     'input-tokens': Flags.integer({ description: 'prompt tokens per request', default: 512 }),
     'output-tokens': Flags.integer({ description: 'generated tokens per request', default: 128 }),
-    dtype: Flags.string({ description: 'quantization scheme: fp32 bf16 fp16 fp8 fp4 int8 int4 q8_0 q4_0', default: 'bf16' }),
+    dtype: Flags.string({ description: 'quantization scheme: fp32 bf16 fp16 fp8 fp4 int8 int4 q8_0 q4_0 (default bf16, or the precision the model ships in)' }),
     weights: Flags.string({ description: 'override the weight dtype' }),
     activations: Flags.string({ description: 'override the activation (GEMM input) dtype' }),
     'kv-cache': Flags.string({ description: 'override the KV-cache dtype' }),
@@ -52,7 +52,13 @@ export default class Simulate extends BaseCommand {
     const resolve = (id: string) => (getLibrary().models[id] ? getLibrary().models[id]! : libraryModel(id));
     const req = buildRequest(flags, model, hw, resolve);
     const result = simulate(req);
-    if (!this.jsonEnabled()) this.log(renderSimulate(result, flags.verbose));
+    // what an imported Hugging Face config could not express travels with the result
+    const importWarnings = (model as { import_warnings?: string[] }).import_warnings;
+    if (importWarnings) result.warnings = [...importWarnings, ...result.warnings];
+    if (!this.jsonEnabled()) {
+      if (!flags.dtype && model.dtype) this.log(`precision ${model.dtype}: the model's own (its quantization_config); --dtype overrides it`);
+      this.log(renderSimulate(result, flags.verbose));
+    }
     return result;
   }
 }

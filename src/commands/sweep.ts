@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { startProgress } from '../cli/progress.js';
 import { runSweep, type SweepSummary } from '../sweep/run.js';
 import { UserError } from '../spec/errors.js';
 
@@ -26,12 +27,12 @@ export default class Sweep extends BaseCommand {
   async run(): Promise<SweepSummary> {
     const { args, flags } = await this.parse(Sweep);
     if (flags.workers !== undefined && flags.workers < 1) throw new UserError('--workers must be ≥ 1');
-    const bar = process.stderr.isTTY ? progressBar() : undefined;
+    const bar = startProgress({ label: 'sweep', json: this.jsonEnabled() });
     let summary: SweepSummary;
     try {
-      summary = await runSweep(args.file, { out: flags.out, force: flags.force, workers: flags.workers, onProgress: bar?.update });
+      summary = await runSweep(args.file, { out: flags.out, force: flags.force, workers: flags.workers, onProgress: (done, total) => bar.update(done, total) });
     } finally {
-      bar?.done();
+      bar.done();
     }
     for (const e of summary.internal_errors) process.stderr.write(`hwperf: warning: ${e.split('\n')[0]}\n`);
     if (!this.jsonEnabled()) {
@@ -43,25 +44,4 @@ export default class Sweep extends BaseCommand {
     }
     return summary;
   }
-}
-
-// A one-line bar on stderr, redrawn at most every 100 ms (redrawing per chunk would cost more than it shows).
-function progressBar() {
-  let last = 0;
-  let shown = false;
-  const width = 30;
-  return {
-    update: (done: number, total: number) => {
-      const now = Date.now();
-      if (now - last < 100 && done < total) return;
-      last = now;
-      shown = true;
-      const f = total ? done / total : 1;
-      const full = Math.round(f * width);
-      process.stderr.write(`\r[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${done}/${total} ${(f * 100).toFixed(0)}%`);
-    },
-    done: () => {
-      if (shown) process.stderr.write('\r\x1b[K');
-    },
-  };
 }

@@ -130,5 +130,9 @@ export function lookupEfficiency(t: EfficiencyTable, size: number): number {
   const x0 = Math.log(s[i - 1]!);
   const x1 = Math.log(s[i]!);
   const f = (Math.log(size) - x0) / (x1 - x0);
-  return v[i - 1]! + f * (v[i]! - v[i - 1]!);
+  const e = v[i - 1]! + f * (v[i]! - v[i - 1]!);
+  // Time is size / efficiency: more work never finishes sooner than the table point below it. Where efficiency
+  // climbs steeply (the latency-bound end of an all-reduce sweep: ×15 from 1 KiB to 16 KiB) the straight line in
+  // log(size) would make a 2 KiB all-reduce twice as fast as a 1 KiB one; cap it at the left point's time.
+  return Math.min(e, (v[i - 1]! * size) / s[i - 1]!);
 }

@@ -10,11 +10,13 @@
 import type { DecoderModel, Dtype } from '../spec/types.js';
 import type { Op, OpKind, CollectiveKind } from './op.js';
 import type { Precision } from './quant.js';
+import { layerAttentionCounts, localWindow, moeLayerCount, prefillPairs, type LocalWindow } from './layer-kinds.js';
 
 export interface GraphOp extends Op {
   flopsPerCtx: number; // extra FLOPs per token of decode context (decode attention), else 0
   bytesPerCtx: number;
   kvElemBytes?: number; // decode attention: bytes per KV-cache element it streams (its bandwidth depends on it)
+  window?: LocalWindow; // decode attention of local layers: attends over e(c) (sliding min(c, W), chunked c mod C)
 }
 
 export interface PassShape {
@@ -122,7 +124,11 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   const seqsA = seqs / dpA;
   const layers = L.layersPerStage;
   const moe = m.moe;
-  const moeLayers = moe ? Math.max(0, m.layers - Math.min(moe.dense_layers, m.layers)) / L.pp : 0;
+  const moeLayers = moeLayerCount(m) / L.pp;
+  // attention kinds of the layers on this stage (average share, as for MoE layers)
+  const kinds = Object.entries(layerAttentionCounts(m))
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => ({ kind, n: n / L.pp, w: localWindow(m, kind as 'full' | 'sliding' | 'chunked') }));
   const denseLayers = layers - moeLayers;
   const mla = m.attention?.kind === 'mla' ? m.attention : undefined;
   const kvTok = kvBytesPerTokenLayer(m, hkv, p.kvBytes);
@@ -150,19 +156,28 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     ops.push(gemm('qkv_proj', Ta, (hq + 2 * hkv) * hd, d, p, wb, layers)); // [T, (hq + 2·hkv)·hd]
     attnOutIn = hq * hd;
   }
+  // per-head RMS/L2 norm of q and k (Qwen3, Gemma 3, Llama 4): one read and write of q and k
+  if (m.attention && m.attention.qk_norm !== 'none') {
+    const w = m.attention.qk_norm === 'rmsnorm' ? 2 * hd * 2 : 0;
+    ops.push(op('qk_norm', 'norm', 4 * Ta * (hq + hkv) * hd, 2 * Ta * (hq + hkv) * hd * act + w, w, dt, layers)); // [T, (hq + hkv)·hd]
+  }
   // Fused attention (FlashAttention, Dao et al. 2022): scores and values never reach DRAM; K/V read once.
   // Prefill, causal from an empty cache: L(L+1)/2 query·key pairs per sequence and head.
+  // Local layers (sliding window, chunked) see fewer keys: one op per attention kind.
+  const suffix = (kind: string) => (kind === 'full' ? '' : `_${kind}`);
   if (s.prefillSeqs > 0) {
     const Lp = s.prefillLen;
     const pSeqs = s.prefillSeqs / dpA;
-    const pairs = (pSeqs * Lp * (Lp + 1)) / 2;
     const dqk = mla ? mla.qk_nope_head_dim + mla.qk_rope_head_dim : hd;
     const dv = mla ? mla.v_head_dim : hd;
     const tok = pSeqs * Lp;
     const bytes = tok * hq * (dqk + dv) * act * 2 + tok * kvTok * 2; // q in, o out; K/V written then read
     // A fractional share (steady state: B/O new requests per step) is one kernel on that share of the steps.
     const share = Math.min(1, pSeqs);
-    ops.push(op('attention_prefill', 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, dt, layers * share)); // [b, hq, L, L]
+    for (const k of kinds) {
+      const pairs = pSeqs * prefillPairs(k.w, Lp);
+      ops.push(op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, dt, k.n * share)); // [b, hq, L, L]
+    }
   }
   // Decode: one query per sequence over c cached tokens. MLA decodes in the absorbed form over the latent
   // (DeepSeek-V2 §2.1.2): score dim d_c + d_rope, value dim d_c, one latent shared by all heads.
@@ -170,15 +185,20 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const dqk = mla ? mla.kv_lora_rank + mla.qk_rope_head_dim : hd;
     const dv = mla ? mla.kv_lora_rank : hd;
     const b = s.decodeSeqs / dpA;
-    const o = op('attention_decode', 'attention', 0, b * hq * (dqk + dv) * act + b * kvTok, 0, dt, layers); // [b, hq, 1, c]
-    o.flopsPerCtx = 2 * b * hq * (dqk + dv);
-    o.bytesPerCtx = b * kvTok;
-    o.kvElemBytes = p.kvBytes;
-    ops.push(o);
+    for (const k of kinds) {
+      const o = op(`attention_decode${suffix(k.kind)}`, 'attention', 0, b * hq * (dqk + dv) * act + b * kvTok, 0, dt, k.n); // [b, hq, 1, c]
+      o.flopsPerCtx = 2 * b * hq * (dqk + dv);
+      o.bytesPerCtx = b * kvTok;
+      o.kvElemBytes = p.kvBytes;
+      if (k.w) o.window = k.w;
+      ops.push(o);
+    }
   }
   ops.push(gemm('o_proj', Ta, d, attnOutIn, p, wb, layers)); // [T, d] partial sums on each tp rank
   if (tp > 1 && !L.attentionDp) ops.push(comm('allreduce_attn', 'allreduce', T * d * act, tp, m.parallel_block ? 0 : layers, dt));
   if (normPasses === 2) ops.push(op('ffn_norm', 'norm', 5 * Ta * d, 3 * Ta * d * act + d * 2, d * 2, dt, layers)); // residual + norm
+  // Gemma 2/3 sandwich norms: the attention output and the FFN output are normalised before the residual add
+  if (m.post_norms) ops.push(op('post_norms', 'norm', 2 * 4 * Ta * d, 2 * (2 * Ta * d * act + d * 2), 2 * d * 2, dt, layers)); // 2 × [T, d]
 
   // --- FFN: dense layers ---
   const gated = m.ffn.kind === 'gated';

@@ -21,6 +21,7 @@ export interface ComparisonInput {
   simulate: (req: SimulateRequest) => SimulateResult;
   // decoders that do not fit: retry at tp 2, 4, 8 (within the scale-up domain), then pp 2, 4, 8; keep the first that fits
   autoTp?: boolean;
+  onProgress?: (done: number, total: number) => void;
 }
 
 function simulateAutoTp(req: SimulateRequest, sim: (r: SimulateRequest) => SimulateResult): SimulateResult {
@@ -76,6 +77,7 @@ export async function runComparison(input: ComparisonInput): Promise<Comparison>
         const user = e instanceof Error && e.name === 'UserError';
         rows.push(rowFromError(m, h, user ? e : new Error(`internal error: ${(e as Error)?.message ?? String(e)}`), req?.model.family ?? null));
       }
+      input.onProgress?.(rows.length, input.models.length * input.hardware.length);
     }
   }
   return { rows, hardware };

@@ -25,6 +25,7 @@ export const CSV_COLUMNS: Col[] = [
   ['rtf', res((x) => x.rtf)],
   ['latency_s', res((x) => x.latency_s)],
   ['ttft_s', res((x) => x.ttft_s)],
+  ['ttft_cold_s', res((x) => x.ttft_cold_s)],
   ['tpot_s', res((x) => x.tpot_s)],
   ['e2e_s', res((x) => x.e2e_s)],
   ['memory_per_device_bytes', res((x) => x.memory?.per_device_bytes)],

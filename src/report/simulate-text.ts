@@ -16,6 +16,7 @@ export function renderSimulate(r: SimulateResult, verbose = false): string {
   if (!m.fits) out.push(`does not fit: ${m.reason ?? ''}`, '');
   if (r.family === 'decoder') {
     rows.push(['time to first token', fmtSeconds(r.ttft_s)]);
+    if (r.batch !== null && r.batch > 1) rows.push(['  whole batch from cold', fmtSeconds(r.ttft_cold_s)]);
     rows.push(['time per output token', fmtSeconds(r.tpot_s)]);
     rows.push(['end to end (one request)', fmtSeconds(r.e2e_s)]);
     rows.push(['throughput (output)', r.throughput_tok_s == null ? '—' : `${fmtNumber(r.throughput_tok_s)} tok/s`]);

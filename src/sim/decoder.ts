@@ -5,20 +5,22 @@
 //                                                              └─ no: memory answer, time keys null
 //
 // Steady state (in-flight batching, TensorRT-LLM/vLLM, Yu et al. "Orca", OSDI 2022): B requests in flight on
-// a replica, a finished request is replaced at once. Every request runs its prefill (L tokens) once and O
-// decode steps, so on average each step carries B decode tokens plus B·L/O prefill tokens of the
-// replacements (B/O new requests per step); context and generation tokens share one forward, so the weights
-// are read once per step. This is trtllm-bench's own sizing rule (max_num_tokens = B·(1 + L/O),
-// tensorrt_llm/bench/build/tuning.py). With a step of mean duration t (over the context growing from L to L+O):
-//   throughput = B / t per replica;   tpot = the same step with the other B−1 requests' prefills.
-// Pipeline parallelism keeps pp microbatches of B/pp in flight; a token crosses all pp stages.
+// a replica, a finished request is replaced at once and its whole prefill joins the next step beside the other
+// requests' decodes (context and generation tokens share one forward, so the weights are read once per step).
+// Costed as a cycle of O steps (cycleSteps below), each at the mean over the context growing from L to L+O:
+//   throughput = B·O / cycle;  ttft = the step carrying the request's prefill;  tpot = the rest over O − 1.
+// At batch 1 this is the single stream (throughput = O / e2e), and throughput ≤ batch / tpot always.
+// `ttft_cold_s` is the whole batch prefilled at once from cold (and `prefill_tok_s` its rate).
+// Pipeline parallelism keeps min(pp, B) microbatches of B / min(pp, B) in flight; a token crosses all pp stages.
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { OpRow, PhaseSummary, SimulateRequest, SimulateResult, MemoryResult } from './types.js';
 import { UserError } from '../spec/errors.js';
-import { buildDecoderPass, type GraphOp, type PassShape } from '../model/decoder-graph.js';
+import { buildDecoderPass, type GraphOp } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { opCost } from './roofline.js';
+import { fallbackWarning } from './kernel-physics.js';
 import { meanMaxLinear } from './decode-integral.js';
+import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
 
@@ -58,32 +60,45 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     }
     const f0 = op.flops, b0 = op.bytes;
     let t: number, tc: number, tm: number, ov: number;
+    let cx = cm; // mean attended context of this op
     if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp);
       if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
-        warnings.add(`${hw.id} has no native ${op.dtype} GEMMs: they run at ${k.dtype}`);
+        warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype));
       }
       tc = k.computeS;
       tm = k.memoryS;
       ov = k.seconds - Math.max(tc, tm);
       t = k.seconds;
     } else {
-      // linear in c: cost at both ends gives the two lines (attention efficiency does not depend on size)
-      op.flops = f0 + op.flopsPerCtx * c0;
-      op.bytes = b0 + op.bytesPerCtx * c0;
+      // linear in the attended context x: cost at both ends of its range gives the two lines (attention
+      // efficiency does not depend on size). Full attention attends over x = c; a local layer (sliding window,
+      // chunked) over x = e(c), piecewise linear in c — the mean over c is the weighted mean over its pieces.
+      const pieces = contextPieces(op.window, c0, c1);
+      let xlo = Infinity, xhi = -Infinity, xm = 0;
+      for (const q of pieces) {
+        const xb = q.e0 + q.slope * (q.b - q.a);
+        xlo = Math.min(xlo, q.e0);
+        xhi = Math.max(xhi, xb);
+        xm += (q.weight * (q.e0 + xb)) / 2;
+      }
+      op.flops = f0 + op.flopsPerCtx * xlo;
+      op.bytes = b0 + op.bytesPerCtx * xlo;
       const k0 = opCost(op, hw, lp);
-      op.flops = f0 + op.flopsPerCtx * c1;
-      op.bytes = b0 + op.bytesPerCtx * c1;
+      op.flops = f0 + op.flopsPerCtx * xhi;
+      op.bytes = b0 + op.bytesPerCtx * xhi;
       const k1 = opCost(op, hw, lp);
       op.flops = f0;
       op.bytes = b0;
-      const span = c1 - c0 || 1;
-      const bC = (k1.computeS - k0.computeS) / span, aC = k0.computeS - bC * c0;
-      const bM = (k1.memoryS - k0.memoryS) / span, aM = k0.memoryS - bM * c0;
+      const span = xhi - xlo || 1;
+      const bC = (k1.computeS - k0.computeS) / span, aC = k0.computeS - bC * xlo;
+      const bM = (k1.memoryS - k0.memoryS) / span, aM = k0.memoryS - bM * xlo;
       ov = k0.seconds - Math.max(k0.computeS, k0.memoryS);
-      t = meanMaxLinear(aC, bC, aM, bM, c0, c1) + ov;
-      tc = aC + bC * cm;
-      tm = aM + bM * cm;
+      t = ov;
+      for (const q of pieces) t += q.weight * meanMaxLinear(aC, bC, aM, bM, q.e0, q.e0 + q.slope * (q.b - q.a));
+      tc = aC + bC * xm;
+      tm = aM + bM * xm;
+      cx = xm;
     }
     const n = op.count;
     seconds += t * n;
@@ -92,8 +107,8 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     overheadS += ov * n;
     if (tc >= tm) computeBoundS += (t - ov) * n;
     else memoryBoundS += (t - ov) * n;
-    const fl = (f0 + op.flopsPerCtx * cm) * n;
-    const by = (b0 + op.bytesPerCtx * cm) * n;
+    const fl = (f0 + op.flopsPerCtx * cx) * n;
+    const by = (b0 + op.bytesPerCtx * cx) * n;
     flops += fl;
     bytes += by;
     out?.push({ phase, name: op.name, kind: op.kind, count: n, flops: fl, bytes: by, seconds: t * n, bound: ov > Math.max(tc, tm) ? 'overhead' : tc >= tm ? 'compute' : 'memory' });
@@ -154,44 +169,80 @@ function addWait(c: PassCost, s: number): PassCost {
 interface Evaluation {
   batch: number;
   memory: MemoryResult;
-  ttft: number;
+  ttft: number; // steady state: the step that carries this request's prefill
+  ttftCold: number; // the whole batch prefilled at once from cold
   tpot: number | null;
   throughput: number | null; // whole system
   prefillTokS: number;
-  prefill: PassCost;
-  step: PassCost; // steady-state step (throughput)
-  decode: PassCost | null; // tpot step
+  prefill: PassCost; // cold prefill of the whole batch
+  decode: PassCost | null; // the decode step shown as the decode phase (the cycle's commonest step)
+  work: { flops: number; bytes: number; seconds: number; items: number } | null; // one microbatch's cycle, per device
+}
+
+// Steady state as a cycle (in-flight batching: a finished request is replaced at once and its replacement's whole
+// prefill joins the next step, as TensorRT-LLM's and vLLM's schedulers run a prompt that fits the token budget).
+// One microbatch of mb requests makes O steps per cycle (every request produces O tokens: its first from its
+// prefill step, then O − 1 decodes); mb prefills happen in those O steps:
+//   mb ≤ O: mb steps carry one prefill beside mb − 1 decodes, O − mb steps are pure decode;
+//   mb > O: steps carry ⌊mb/O⌋ or ⌈mb/O⌉ prefills (r = mb − O·⌊mb/O⌋ of them the larger).
+// throughput = mb·O / cycle per stage-time; a request's first token waits for the step carrying its prefill (the
+// k-weighted mean step, ttft), its other O − 1 tokens take the rest of the cycle (tpot). At mb = 1 this is the
+// single stream: ttft = prefill, tpot = decode step, throughput = O / e2e. Since steps with more prefills cost
+// more, the k-weighted mean step ≥ the plain mean, so throughput ≤ batch / tpot always holds.
+export interface CycleStep { prefills: number; decodes: number; count: number }
+
+export function cycleSteps(mb: number, O: number): CycleStep[] {
+  if (mb <= O) {
+    return [{ prefills: 1, decodes: mb - 1, count: mb }, { prefills: 0, decodes: mb, count: O - mb }].filter((s) => s.count > 0);
+  }
+  const f = Math.floor(mb / O);
+  const r = mb - O * f;
+  return [{ prefills: f + 1, decodes: mb - f - 1, count: r }, { prefills: f, decodes: mb - f, count: O - r }].filter((s) => s.count > 1e-12);
 }
 
 function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lin: number, O: number, warnings: Set<string>, rows: boolean): Evaluation {
   const memory = decoderMemory(m, hw, L, p, B, Lin, O);
   const pp = L.pp;
+  const Lp = Math.max(1, Lin);
   // Decode attends over the context so far; a static-shape runtime (NPU graphs compiled for a fixed context,
   // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
   const c0 = kvTokens(hw, Lin), c1 = kvTokens(hw, Lin + O);
-  // 1. prefill of the batch (time to first token), all pp stages in turn
   // host time per engine iteration, spread over the pp stages a step's time is multiplied by
   const host = (hw.runtime?.stepOverheadS ?? 0) / pp;
-  const prefill = addHost(costPass(buildDecoderPass(m, L, p, { prefillSeqs: B, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }), hw, 0, 0, 'prefill', warnings, rows), host);
-  const ttft = prefill.seconds * pp;
-  const prefillTokS = ((B * Math.max(1, Lin)) / ttft) * L.replicas;
+  // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn
+  const prefill = addHost(costPass(buildDecoderPass(m, L, p, { prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 }), hw, 0, 0, 'prefill', warnings, rows), host);
+  const ttftCold = prefill.seconds * pp;
+  const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {
-    return { batch: B, memory, ttft, tpot: null, throughput: null, prefillTokS, prefill, step: prefill, decode: null };
+    return { batch: B, memory, ttft: ttftCold, ttftCold, tpot: null, throughput: null, prefillTokS, prefill, decode: null, work: { flops: prefill.flops, bytes: prefill.bytes, seconds: ttftCold, items: B } };
   }
-  // 2. steady-state step of one microbatch: mb decode tokens + the replacements' prefill share mb·L/O
-  const mb = B / pp;
-  const stepShape: PassShape = { prefillSeqs: mb / O, prefillLen: Math.max(1, Lin), decodeSeqs: mb };
+  // 2. the steady-state cycle of one microbatch (pp microbatches keep the stages busy; fewer when B < pp)
+  const mb = B / Math.min(pp, B);
   const wait = attentionDpWait(m, hw, L, p, mb / L.tp, Lin, O);
-  const step = addWait(addHost(costPass(buildDecoderPass(m, L, p, stepShape), hw, c0, c1, 'decode', warnings, rows), host), wait);
-  const throughput = (mb / step.seconds) * L.replicas;
-  // 3. inter-token latency of one request: the others' prefills interleave, its own does not
-  let decode = step;
-  if (B > 1 || Lin > 0) {
-    const others = Math.max(0, B - 1) / pp / O;
-    decode = others === stepShape.prefillSeqs ? step : addWait(addHost(costPass(buildDecoderPass(m, L, p, { prefillSeqs: others, prefillLen: Math.max(1, Lin), decodeSeqs: mb }), hw, c0, c1, 'decode', undefined, false), host), wait);
+  const stepCost = (s: CycleStep, name: string, w?: Set<string>, r = false): PassCost => {
+    if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
+    return addWait(addHost(costPass(buildDecoderPass(m, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }), hw, c0, c1, name, w, r), host), s.decodes > 0 ? wait : 0);
+  };
+  const steps = cycleSteps(mb, O);
+  let cycle = 0, firstTok = 0, flops = 0, bytes = 0;
+  let shown: PassCost | null = null, shownCount = -1;
+  for (const s of steps) {
+    const c = stepCost(s, 'decode', warnings, false);
+    cycle += c.seconds * s.count;
+    firstTok += c.seconds * s.count * s.prefills;
+    flops += c.flops * s.count;
+    bytes += c.bytes * s.count;
+    if (s.count > shownCount) { shown = c; shownCount = s.count; }
   }
-  const tpot = decode.seconds * pp;
-  return { batch: B, memory, ttft, tpot, throughput, prefillTokS, prefill, step, decode };
+  if (rows) {
+    const s = steps.reduce((a, b) => (b.count > a.count ? b : a));
+    shown = stepCost(s, 'decode', undefined, true);
+  }
+  const ownStep = firstTok / mb; // mean over requests of the step that carries their prefill
+  const throughput = ((mb * O) / (cycle * pp)) * Math.min(pp, B) * L.replicas;
+  // O = 1: no second token; tpot is then the decode step of that batch (it enters no other number)
+  const tpot = O > 1 ? ((cycle - ownStep) / (O - 1)) * pp : stepCost({ prefills: 0, decodes: mb, count: 1 }, 'decode').seconds * pp;
+  return { batch: B, memory, ttft: ownStep * pp, ttftCold, tpot, throughput, prefillTokS, prefill, decode: shown, work: { flops, bytes, seconds: (cycle * pp) / Math.min(pp, B), items: mb * O } };
 }
 
 /** largest batch whose memory fits (memory grows with batch), within the runtime caps */
@@ -290,8 +341,6 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
   if (ev.decode) phases.push(phase('decode', ev.decode, L.pp));
   const e2e = ev.tpot !== null ? ev.ttft + Math.max(0, O - 1) * ev.tpot : ev.ttft;
   const group = L.tp * L.pp;
-  const workStep = ev.decode ? ev.step : ev.prefill;
-  const items = ev.decode ? ev.batch / L.pp : ev.batch;
   const result: SimulateResult = {
     model: m.id,
     hardware: hw.id,
@@ -310,6 +359,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
     activations_dtype: p.activations,
     kv_cache_dtype: p.kvCache,
     ttft_s: fits ? ev.ttft : null,
+    ttft_cold_s: fits ? ev.ttftCold : null,
     tpot_s: fits ? ev.tpot : null,
     e2e_s: fits ? e2e : null,
     throughput_tok_s: fits ? ev.throughput : null,
@@ -318,8 +368,8 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
     memory: ev.memory,
     phases,
     warnings: [...warnings],
-    work: fits ? { flops: workStep.flops * group, bytes: workStep.bytes * group, seconds: workStep.seconds, items, devices: group } : null,
+    work: fits && ev.work ? { flops: ev.work.flops * group, bytes: ev.work.bytes * group, seconds: ev.work.seconds, items: ev.work.items, devices: group } : null,
   };
-  if (rows) result.ops = [...(ev.prefill.rows ?? []), ...(ev.decode ? (ev.step.rows ?? []) : [])];
+  if (rows) result.ops = [...(ev.prefill.rows ?? []), ...(ev.decode?.rows ?? [])];
   return result;
 }

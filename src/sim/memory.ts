@@ -4,6 +4,7 @@ import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { MemoryResult } from './types.js';
 import type { Precision } from '../model/quant.js';
 import { kvBytesPerTokenLayer } from '../model/decoder-graph.js';
+import { cachedTokens, layerAttentionCounts, localWindow, moeLayerCount } from '../model/layer-kinds.js';
 import type { Layout } from './parallel.js';
 
 // Tokens one forward pass holds activations for: chunked prefill / max_num_tokens. TensorRT-LLM's default
@@ -62,8 +63,8 @@ export function weightBytes(m: DecoderModel, L: Layout, p: Precision): WeightBre
   const norms = (m.parallel_block ? 1 : 2) * d * 2;
   const mats = m.ffn.kind === 'gated' ? 3 : 2;
   const moe = m.moe;
-  const nDense = moe ? Math.min(moe.dense_layers, m.layers) : m.layers;
-  const nMoe = m.layers - nDense;
+  const nMoe = moeLayerCount(m);
+  const nDense = m.layers - nMoe;
   const dense = (mats * d * m.ffn.intermediate * wb) / tp;
   let moeLayer = 0;
   if (moe) {
@@ -81,6 +82,19 @@ export function weightBytes(m: DecoderModel, L: Layout, p: Precision): WeightBre
 /** KV-cache bytes per token on one device (all its layers). */
 export function kvBytesPerToken(m: DecoderModel, L: Layout, p: Precision): number {
   return kvBytesPerTokenLayer(m, L.kvHeadsPerDevice, p.kvBytes) * L.layersPerStage;
+}
+
+/** KV-cache bytes one sequence of `tokens` tokens holds on one device: full layers keep every token, sliding
+ *  layers the last W, chunked layers at most one block (vLLM's hybrid KV cache manager and llama.cpp's SWA cache
+ *  free the rest). Equals kvBytesPerToken × tokens when every layer attends fully. */
+export function kvBytesForContext(m: DecoderModel, L: Layout, p: Precision, tokens: number): number {
+  const perLayer = kvBytesPerTokenLayer(m, L.kvHeadsPerDevice, p.kvBytes);
+  const n = layerAttentionCounts(m);
+  let held = 0;
+  for (const kind of ['full', 'sliding', 'chunked'] as const) {
+    if (n[kind] > 0) held += n[kind] * cachedTokens(localWindow(m, kind), tokens);
+  }
+  return (perLayer * held * L.layersPerStage) / m.layers;
 }
 
 /** Activation workspace of the largest pass (a prefill chunk) plus fp32 logits of the batch. */
@@ -108,7 +122,7 @@ export function decoderMemory(
 ): MemoryResult {
   const weights = weightBytes(m, L, p).perDevice;
   const local = L.attentionDp ? batch / L.tp : batch; // requests whose KV cache this device holds
-  const kv = kvBytesPerToken(m, L, p) * local * kvTokens(hw, inputTokens + outputTokens);
+  const kv = kvBytesForContext(m, L, p, kvTokens(hw, inputTokens + outputTokens)) * local;
   const acts = activationBytes(m, L, p, local, inputTokens);
   const per = weights + kv + acts;
   const cap = hw.memory.capacityBytes;

@@ -69,7 +69,7 @@ export function buildRequest(
     batch = Number(batchRaw);
     if (!Number.isInteger(batch) || batch < 1) throw new UserError(`--batch: expected a positive integer or "max", found "${batchRaw}"`);
   }
-  const dtype = scheme('dtype', pick(flags, 'dtype')) ?? 'bf16';
+  const dtype = scheme('dtype', pick(flags, 'dtype')) ?? model.dtype ?? 'bf16'; // a checkpoint's own precision (quantization_config) by default
   if (!QUANT_SCHEMES.includes(dtype)) {
     const hint = didYouMean(dtype, QUANT_SCHEMES);
     throw new UserError(`--dtype: unknown scheme "${dtype}" (${hint ? `${hint} ` : ''}expected one of ${QUANT_SCHEMES.join(', ')})`);

@@ -6,6 +6,7 @@ import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { launchFloorS, type LaunchPhase } from '../runtime/launch.js';
+import { kernelPhysics, paddedGroupRows } from './kernel-physics.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -17,12 +18,14 @@ export interface OpCost {
   dtype: Dtype; // the dtype the hardware actually ran it in
 }
 
-// A GEMM dtype without native support runs at the next wider supported one (fp4 → fp8 → bf16/fp16 → …).
+// A GEMM dtype without native support runs at the next wider supported one (fp4 → fp8 → bf16/fp16 → …). Narrow
+// floats never fall back to int8 tensor cores (their numerics are not integers: no runtime does that); without fp8
+// tensor cores they run weight-only at the 16-bit rate (vLLM Marlin W8A16 on Ampere, src/sim/kernel-physics.ts).
 const FALLBACK: Record<Dtype, Dtype[]> = {
   int4: ['int4', 'int8', 'fp8', 'fp16', 'bf16', 'fp32'],
-  fp4: ['fp4', 'fp6', 'fp8', 'int8', 'fp16', 'bf16', 'fp32'],
+  fp4: ['fp4', 'fp6', 'fp8', 'fp16', 'bf16', 'fp32'],
   fp6: ['fp6', 'fp8', 'fp16', 'bf16', 'fp32'],
-  fp8: ['fp8', 'int8', 'fp16', 'bf16', 'fp32'],
+  fp8: ['fp8', 'fp16', 'bf16', 'fp32'],
   int8: ['int8', 'fp8', 'fp16', 'bf16', 'fp32'],
   bf16: ['bf16', 'fp16', 'fp32', 'tf32'],
   fp16: ['fp16', 'bf16', 'fp32'],
@@ -49,7 +52,11 @@ export function gemmEfficiency(hw: NormalizedHardware, dtype: Dtype, flops: numb
   return lookupEfficiency(t, flops);
 }
 
-const MMA_TILE_ROWS = 64;
+/** the large-GEMM fraction of peak: the table's value at its largest size (what a kernel reaches once the chip is full) */
+export function largeGemmEfficiency(hw: NormalizedHardware, dtype: Dtype): number {
+  const t = hw.efficiency.gemmByDtype?.[dtype] ?? hw.efficiency.gemm;
+  return t.values[t.values.length - 1]!;
+}
 
 // Time of a grouped (MoE expert) GEMM from its compute time c and memory time m: sqrt(c² + m²) instead of the
 // ideal-overlap max(c, m). MoE expert GEMMs in serving sit near the ridge point (rows per expert = tokens·k/E, so a
@@ -75,17 +82,32 @@ export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: Normaliz
   return hw.efficiency.memory;
 }
 
+// A GEMM with at most gemvMaxRows rows (per group) runs as a matrix-vector kernel (llama.cpp MMVQ / mul_mat_vec_id,
+// TensorRT-LLM's CUDA-core small-M GEMMs): it streams each weight once and does only the useful multiply-adds while
+// the next weights arrive, so its arithmetic is priced at the large-GEMM rate and no tile padding, size fall-off
+// or grouped-GEMM knee applies (those are properties of MMA tile grids). Below the ridge point
+// (flops/bytes < peak·ε_large / (bw·ε_mem)) it is therefore memory-bound: bytes at the achieved bandwidth plus
+// the launch cost, never slower. This is what makes batch-1 MoE decode stream the touched experts' weights.
+export function isGemvShape(op: Op, hw: NormalizedHardware): boolean {
+  return op.kind === 'gemm' && op.m !== undefined && op.m > 0 && op.m <= kernelPhysics(hw).gemvMaxRows;
+}
+
 export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware, phase: LaunchPhase = 'other'): OpCost {
   let computeS: number;
   let dtype = op.dtype;
-  if (op.kind === 'gemm' || op.kind === 'conv' || op.kind === 'attention') {
+  const gemv = isGemvShape(op, hw);
+  if (gemv) {
+    const peak = matrixPeak(hw, op.dtype);
+    dtype = peak.dtype;
+    computeS = op.flops / (peak.flopPerS * largeGemmEfficiency(hw, dtype));
+  } else if (op.kind === 'gemm' || op.kind === 'conv' || op.kind === 'attention') {
     const peak = matrixPeak(hw, op.dtype);
     dtype = peak.dtype;
     // A grouped GEMM (MoE experts) schedules the tiles of all its groups together, so it fills the chip like one
-    // GEMM of the total size; each group's rows are padded to the 64-row MMA tile (Hopper wgmma is m64nNk16,
-    // PTX ISA §9.7.14; CUTLASS grouped GEMMs use ≥ 64-row tiles), which wastes (⌈m/64⌉·64 − m) rows.
+    // GEMM of the total size; each group's rows are padded to the M tile the kernel picks for them (the smallest
+    // power of two from 16 to 64 that holds them, src/sim/kernel-physics.ts), which wastes (padded − m) rows.
     let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops);
-    if (op.groups && op.m) eff *= op.m / (Math.ceil(op.m / MMA_TILE_ROWS) * MMA_TILE_ROWS);
+    if (op.groups && op.m) eff *= op.m / paddedGroupRows(op.m, kernelPhysics(hw));
     computeS = op.flops / (peak.flopPerS * eff);
     // the runtime decides whether GGUF weights run llama.cpp's MMQ kernels or are dequantized to 16-bit GEMMs
     const mmq = op.gguf && op.kind === 'gemm' && hw.runtime?.kernels.gguf !== 'dequant' ? ggufGemmPeak(hw) : undefined;
@@ -101,7 +123,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   let memoryS = op.bytes / (hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw));
   const overhead = hw.efficiency.kernelOverheadS;
   let body = Math.max(computeS, memoryS);
-  if (op.kind === 'gemm' && op.groups) {
+  if (op.kind === 'gemm' && op.groups && !gemv) {
     // Grouped (MoE) GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the side that bounds.
     body = groupedGemmBody(computeS, memoryS);
     if (computeS >= memoryS) computeS = body;

@@ -84,7 +84,8 @@ export interface SimulateResult {
   activations_dtype: string;
   kv_cache_dtype: string;
   // decoders (null when it does not fit)
-  ttft_s?: number | null;
+  ttft_s?: number | null; // steady state (the step carrying the prefill)
+  ttft_cold_s?: number | null; // the whole batch prefilled at once
   tpot_s?: number | null;
   e2e_s?: number | null;
   throughput_tok_s?: number | null;

@@ -25,7 +25,7 @@ export function getLibrary(): CompiledLibrary {
 }
 
 export function looksLikePath(ref: string): boolean {
-  return /[\\/]/.test(ref) || /\.ya?ml$/i.test(ref);
+  return /[\\/]/.test(ref) || /\.(ya?ml|json)$/i.test(ref);
 }
 
 async function loadUserFile<K extends 'model' | 'hardware' | 'memory' | 'runtime'>(ref: string, kind: K) {
@@ -38,10 +38,16 @@ async function loadUserFile<K extends 'model' | 'hardware' | 'memory' | 'runtime
 }
 
 export async function resolveModel(ref: string): Promise<NormalizedModel> {
-  if (looksLikePath(ref)) return (await loadUserFile(ref, 'model')) as NormalizedModel;
   const lib = getLibrary();
   const m = lib.models[ref];
   if (m) return m;
+  if (looksLikePath(ref) || existsSync(ref)) {
+    // a Hugging Face config.json (or a folder holding one), recognised by its content, else a YAML spec
+    const { loadHfModel } = await import('./hf/load.js');
+    const hf = await loadHfModel(ref);
+    if (hf) return hf;
+    return (await loadUserFile(ref, 'model')) as NormalizedModel;
+  }
   throw new UserError(`unknown model "${ref}"${suggest(ref, Object.keys(lib.models))}`);
 }
 

@@ -8,7 +8,7 @@ type Raw = Record<string, any>;
 // Fields whose string values are names, not expressions.
 const TEXT_FIELDS = new Set([
   'id', 'name', 'family', 'extends', 'norm', 'position', 'kind', 'activation', 'runs', 'model', 'role',
-  'modality', 'notes', 'source', 'attention', 'router', 'layout',
+  'modality', 'notes', 'source', 'attention', 'router', 'layout', 'qk_norm', 'dtype',
 ]);
 
 async function evaluateAll(raw: Raw, ctx: SpecContext): Promise<Raw> {
@@ -87,6 +87,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
     rumoured: m.rumoured ?? false,
     reference_params: m.reference_params,
     sources: m.sources,
+    ...(m.dtype ? { dtype: m.dtype } : {}),
   };
   const ffn = (f: any, hidden: number) =>
     f ? { kind: f.kind ?? 'plain', intermediate: f.intermediate ?? 4 * hidden, activation: f.activation ?? (f.kind === 'gated' ? 'silu' : 'gelu') } : undefined;
@@ -113,10 +114,12 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         tied_embeddings: m.tied_embeddings ?? false,
         position: m.position ?? 'rope',
         parallel_block: m.parallel_block ?? false,
+        post_norms: m.post_norms ?? false,
       };
       if (m.moe) {
         for (const k of ['experts', 'active']) requireCount(ctx, m, ['moe', k]);
         for (const k of ['shared', 'dense_layers']) requireCount(ctx, m, ['moe', k], { min: 0 });
+        requireCount(ctx, m, ['moe', 'every']);
         out.moe = {
           experts: m.moe.experts,
           active: m.moe.active,
@@ -124,12 +127,15 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
           intermediate: m.moe.intermediate ?? out.ffn.intermediate,
           dense_layers: m.moe.dense_layers ?? 0,
           shared_intermediate: m.moe.shared_intermediate,
+          every: m.moe.every ?? 1,
+          router_bias: m.moe.router_bias ?? false,
         };
         if (out.moe.active > out.moe.experts) {
           ctx.errors.push(issueAt(ctx, ['moe', 'active'], `active experts (${out.moe.active}) exceed experts (${out.moe.experts})`));
         }
         if (out.moe.dense_layers > out.layers) ctx.errors.push(issueAt(ctx, ['moe', 'dense_layers'], `more dense layers than layers (${out.layers})`));
       }
+      const features = m.attention ? attentionFeatures(ctx, m.attention) : undefined;
       if (m.attention?.kind === 'mla') {
         for (const k of ['kv_lora_rank', 'qk_rope_head_dim', 'qk_nope_head_dim', 'v_head_dim']) requireCount(ctx, m, ['attention', k]);
         requireCount(ctx, m, ['attention', 'q_lora_rank'], { min: 0 });
@@ -140,8 +146,12 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
           qk_rope_head_dim: m.attention.qk_rope_head_dim,
           qk_nope_head_dim: m.attention.qk_nope_head_dim,
           v_head_dim: m.attention.v_head_dim,
+          ...features,
         };
-      } else if (out.heads % out.kv_heads !== 0) {
+      } else if (features) {
+        out.attention = { kind: 'gqa', ...features };
+      }
+      if (m.attention?.kind !== 'mla' && out.heads % out.kv_heads !== 0) {
         ctx.errors.push(
           issueAt(ctx, ['kv_heads'], `heads (${out.heads}) must be divisible by kv_heads (${out.kv_heads})`, `use a divisor of ${out.heads}, e.g. ${largestDivisorBelow(out.heads, out.kv_heads)}`),
         );
@@ -277,6 +287,26 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
     }
   }
   return ctx.errors.length ? undefined : (out as NormalizedModel);
+}
+
+// Sliding-window / chunked / sink / QK-norm fields of `attention` (docs/spec-format.md). A window without
+// layer_types applies to every layer (Mistral 7B v0.1); layer_types naming a kind needs its size.
+function attentionFeatures(ctx: SpecContext, a: Raw) {
+  for (const k of ['sliding_window', 'chunk']) requireCount(ctx, { attention: a }, ['attention', k]);
+  const types: string[] | undefined = a.layer_types ?? (a.sliding_window ? ['sliding'] : a.chunk ? ['chunked'] : undefined);
+  if (types?.includes('sliding') && !a.sliding_window) {
+    ctx.errors.push(issueAt(ctx, ['attention', 'layer_types'], 'sliding layers need attention.sliding_window (tokens)'));
+  }
+  if (types?.includes('chunked') && !a.chunk) {
+    ctx.errors.push(issueAt(ctx, ['attention', 'layer_types'], 'chunked layers need attention.chunk (tokens)'));
+  }
+  return {
+    sliding_window: a.sliding_window,
+    chunk: a.chunk,
+    layer_types: types,
+    sinks: a.sinks ?? false,
+    qk_norm: a.qk_norm ?? 'none',
+  };
 }
 
 function largestDivisorBelow(n: number, k: number): number {

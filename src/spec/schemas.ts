@@ -135,7 +135,8 @@ const referenceParams = {
   additionalProperties: false,
   properties: { total: { type: 'number' }, active: { type: 'number' }, source: { type: 'string' } },
 };
-const modelCommon = { ...common, family: { type: 'string' }, reference_params: referenceParams };
+// dtype: the scheme the checkpoint ships in (a Hugging Face quantization_config), the default --dtype for this model
+const modelCommon = { ...common, family: { type: 'string' }, reference_params: referenceParams, dtype: { enum: ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0'] } };
 
 const decoder = {
   type: 'object',
@@ -174,6 +175,8 @@ const decoder = {
         dense_layers: count,
         shared_intermediate: count,
         router: { type: 'string' },
+        every: count,
+        router_bias: { type: 'boolean' },
       },
     },
     attention: {
@@ -187,8 +190,14 @@ const decoder = {
         qk_rope_head_dim: count,
         qk_nope_head_dim: count,
         v_head_dim: count,
+        sliding_window: count,
+        chunk: count,
+        layer_types: { type: 'array', minItems: 1, items: { enum: ['full', 'sliding', 'chunked'] } },
+        sinks: { type: 'boolean' },
+        qk_norm: { enum: ['rmsnorm', 'l2', 'none'] },
       },
     },
+    post_norms: { type: 'boolean' },
     rope_theta: { type: 'number' },
   },
 };

@@ -103,9 +103,25 @@ export interface MoeSpec {
   intermediate: number;
   dense_layers: number;
   shared_intermediate?: number;
+  every: number; // MoE every N-th layer (layers N−1, 2N−1, …; Llama 4 Maverick: 2), the others dense; default 1
+  router_bias: boolean; // the router Linear has a bias (gpt-oss)
 }
 
-export interface MlaSpec {
+export type LayerAttention = 'full' | 'sliding' | 'chunked';
+// Attention features beyond the projections (all optional; defaults reproduce plain full attention).
+export interface AttentionFeatures {
+  sliding_window?: number; // tokens a 'sliding' layer attends to (its KV cache holds at most this many)
+  chunk?: number; // 'chunked' layers attend within aligned blocks of this many tokens (Llama 4)
+  layer_types?: LayerAttention[]; // per layer from layer 0; a shorter list repeats
+  sinks: boolean; // a learned per-head sink logit in the softmax denominator (gpt-oss): heads params per layer
+  qk_norm: 'rmsnorm' | 'l2' | 'none'; // per-head norm of q and k (rmsnorm: head_dim weights each, shared by heads)
+}
+
+export interface GqaSpec extends AttentionFeatures {
+  kind: 'gqa';
+}
+
+export interface MlaSpec extends AttentionFeatures {
   kind: 'mla';
   q_lora_rank: number; // 0 = no q compression
   kv_lora_rank: number;
@@ -120,6 +136,7 @@ export interface ModelBase {
   family: string;
   rumoured: boolean;
   reference_params?: { total?: number; active?: number; source?: string };
+  dtype?: 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'fp4' | 'int8' | 'int4' | 'q8_0' | 'q4_0'; // the checkpoint's precision: default --dtype
   sources: string[];
   file?: string;
 }
@@ -141,7 +158,8 @@ export interface DecoderModel extends ModelBase {
   position: 'rope' | 'learned' | 'sinusoidal' | 'alibi' | 'none';
   parallel_block: boolean;
   moe?: MoeSpec;
-  attention?: MlaSpec;
+  attention?: MlaSpec | GqaSpec;
+  post_norms: boolean; // Gemma 2/3: extra RMSNorms after attention and after the FFN (4 per layer)
 }
 
 export interface EncoderDecoderModel extends ModelBase {

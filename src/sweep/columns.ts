@@ -27,6 +27,7 @@ const RESULT_COLUMNS: [string, Getter, string[]?][] = [
   ['activations_dtype', (r) => r.activations_dtype],
   ['kv_cache_dtype', (r) => r.kv_cache_dtype, ['decoder', 'encoder-decoder', 'pipeline']],
   ['ttft_s', (r) => r.ttft_s, ['decoder', 'pipeline']],
+  ['ttft_cold_s', (r) => r.ttft_cold_s, ['decoder']],
   ['tpot_s', (r) => r.tpot_s, ['decoder', 'pipeline']],
   ['e2e_s', (r) => r.e2e_s, ['decoder', 'pipeline']],
   ['throughput_tok_s', (r) => r.throughput_tok_s, ['decoder', 'pipeline']],

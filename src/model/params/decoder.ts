@@ -1,5 +1,6 @@
 // Decoder-only LMs: dense, MoE (routed + shared experts, leading dense layers), MHA/GQA/MQA and MLA.
 import type { DecoderModel } from '../../spec/types.js';
+import { moeLayerCount } from '../layer-kinds.js';
 import { type ParamCount, compact, ffnParams, normalizeBias, normParams, sumValues } from './common.js';
 
 /** parameters of one attention block (projections + biases, + MLA latent norms) */
@@ -19,25 +20,34 @@ export function decoderAttentionParams(m: DecoderModel): number {
       normParams(m.norm, a.kv_lora_rank) + // kv_norm
       a.kv_lora_rank * H * (a.qk_nope_head_dim + a.v_head_dim); // wkv_b
     const o = H * a.v_head_dim * d;
-    return q + kv + o + (bias.out ? d : 0);
+    return q + kv + o + (bias.out ? d : 0) + attentionExtras(m);
   }
   const qDim = m.heads * m.head_dim;
   const kvDim = m.kv_heads * m.head_dim;
-  return d * qDim + 2 * d * kvDim + qDim * d + (bias.qkv ? qDim + 2 * kvDim : 0) + (bias.out ? d : 0);
+  return d * qDim + 2 * d * kvDim + qDim * d + (bias.qkv ? qDim + 2 * kvDim : 0) + (bias.out ? d : 0) + attentionExtras(m);
+}
+
+/** per-layer extras of the attention features: sink logits (one per head, gpt-oss `self_attn.sinks`) and the
+ *  q/k RMSNorm weights (head_dim each, shared by the heads: Qwen3 `q_norm`/`k_norm`, Gemma 3); an L2 qk-norm
+ *  (Llama 4) has no weights */
+function attentionExtras(m: DecoderModel): number {
+  const a = m.attention;
+  if (!a) return 0;
+  return (a.sinks ? m.heads : 0) + (a.qk_norm === 'rmsnorm' ? 2 * m.head_dim : 0);
 }
 
 export function decoderParams(m: DecoderModel): ParamCount {
   const d = m.hidden;
   const bias = normalizeBias(m.bias as DecoderModel['bias'] | boolean);
   const moe = m.moe;
-  const denseLayers = moe ? Math.min(moe.dense_layers, m.layers) : m.layers;
-  const moeLayers = m.layers - denseLayers;
+  const moeLayers = moeLayerCount(m);
+  const denseLayers = m.layers - moeLayers;
 
   const tokenEmb = m.vocab * d;
   const posEmb = m.position === 'learned' ? m.context * d : 0;
   const attention = m.layers * decoderAttentionParams(m);
   const norms =
-    m.layers * (m.parallel_block ? 1 : 2) * normParams(m.norm, d) + (m.final_norm ? normParams(m.norm, d) : 0);
+    m.layers * (m.parallel_block ? 1 : 2 + (m.post_norms ? 2 : 0)) * normParams(m.norm, d) + (m.final_norm ? normParams(m.norm, d) : 0);
   const denseFfn = denseLayers * ffnParams(m.ffn.kind, d, m.ffn.intermediate, bias.ffn);
 
   let routed = 0;
@@ -52,7 +62,7 @@ export function decoderParams(m: DecoderModel): ParamCount {
       const sharedWidth = moe.shared_intermediate ?? moe.shared * moe.intermediate;
       shared = moeLayers * ffnParams(m.ffn.kind, d, sharedWidth, bias.ffn);
     }
-    router = moeLayers * moe.experts * d; // gate: hidden → expert logits, no bias
+    router = moeLayers * moe.experts * (d + (moe.router_bias ? 1 : 0)); // gate: hidden → expert logits
   }
   const lmHead = m.tied_embeddings ? 0 : m.vocab * d;
 

@@ -1,6 +1,7 @@
 // Hardware-free facts about a decoder that training needs: layer widths, parameter groups (dense vs routed
 // experts, which shard differently) and the model-FLOP convention of docs/design.md.
 import type { DecoderModel } from '../../spec/types.js';
+import { moeLayerCount } from '../../model/layer-kinds.js';
 import { countParams, decoderAttentionParams } from '../../model/params.js';
 
 export interface DecoderShape {
@@ -39,7 +40,7 @@ export function decoderShape(m: DecoderModel): DecoderShape {
   const vDim = mla ? m.heads * mla.v_head_dim : m.heads * m.head_dim;
   const kvDim = mla ? qDim : m.kv_heads * m.head_dim; // MLA decompresses full K per head for training
   const moe = m.moe;
-  const denseLayers = moe ? Math.min(moe.dense_layers, m.layers) : m.layers;
+  const denseLayers = m.layers - moeLayerCount(m);
   const paramsExpert = p.breakdown.moe_experts ?? 0;
   return {
     hidden: m.hidden,

@@ -1,0 +1,62 @@
+import { Args, Flags } from '@oclif/core';
+import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import { BaseCommand } from '../../cli/base-command.js';
+import { UserError } from '../../spec/errors.js';
+import { hfConfigPath, hfToYaml, loadHfModel, readHfConfig } from '../../spec/hf/load.js';
+import { countParams } from '../../model/params.js';
+
+export default class ImportHf extends BaseCommand {
+  static summary = 'Write a hwperf model spec (commented YAML, with its source) from a Hugging Face config.json, offline.';
+  static description =
+    'The file is recognised by its content (`architectures` or `model_type`), whatever its name; a folder holding config.json works too. ' +
+    'Architectures: Llama, Mistral, Mixtral, Qwen2/Qwen3 (dense and MoE), DeepSeek-V2/V3 (MLA), gpt-oss, Gemma 2/3, Phi-3/4, Llama 4, Whisper. ' +
+    "quantization_config becomes the model's `dtype:` (the default --dtype). Anything passing the same path to --model gets the same spec.";
+  static examples = [
+    '<%= config.bin %> import hf test/fixtures/hf/qwen3/config.json',
+    '<%= config.bin %> import hf ~/models/Llama-3.1-8B --out models/mine/llama-3.1-8b.yaml',
+  ];
+  static args = { config: Args.string({ description: 'config.json, or a folder holding one', required: true }) };
+  static flags = {
+    out: Flags.string({ char: 'o', description: 'YAML file to write (default: print to stdout)' }),
+    force: Flags.boolean({ description: 'overwrite an existing --out file' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { args, flags } = await this.parse(ImportHf);
+    const file = hfConfigPath(args.config);
+    if (!file) throw new UserError(`${args.config}: no such file${existsSync(args.config) ? ' (a folder without config.json)' : ''}`);
+    const cfg = readHfConfig(file);
+    if (!cfg) throw new UserError(`${file}: not a Hugging Face config (a JSON object with "architectures" or "model_type")`);
+    const y = hfToYaml(cfg, file);
+    const model = (await loadHfModel(file))!; // checks the spec as --model would load it
+    const p = countParams(model);
+    if (flags.out) {
+      if (existsSync(flags.out) && !flags.force) throw new UserError(`${flags.out} exists: pass --force to overwrite it`);
+      if (!existsSync(dirname(flags.out))) throw new UserError(`--out ${flags.out}: folder ${dirname(flags.out)} does not exist`);
+      const tmp = join(dirname(flags.out), `.${basename(flags.out)}.${process.pid}.tmp`);
+      try {
+        writeFileSync(tmp, y.text);
+        renameSync(tmp, flags.out);
+      } finally {
+        if (existsSync(tmp)) unlinkSync(tmp);
+      }
+    }
+    if (!this.jsonEnabled()) {
+      if (flags.out) this.log(`wrote ${flags.out}: ${y.id} (${y.spec.arch}), ${p.total.toLocaleString('en-US')} parameters`);
+      else process.stdout.write(y.text);
+      for (const w of y.spec.warnings) process.stderr.write(`hwperf: warning: ${w}\n`);
+    }
+    return {
+      id: y.id,
+      architecture: y.spec.arch,
+      family: model.family,
+      dtype: model.dtype ?? null,
+      params_total: p.total,
+      params_active: p.active,
+      out: flags.out ?? null,
+      yaml: y.text,
+      warnings: y.spec.warnings,
+    };
+  }
+}

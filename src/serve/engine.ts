@@ -1,0 +1,219 @@
+// The discrete-event loop of `hwperf serve`: requests arrive (open loop, trace, or closed loop), a router sends each
+// to a replica, replicas run iterations (src/serve/scheduler.ts), and with disaggregation a request's KV cache
+// crosses from a prefill replica to a decode replica. Three kinds of event, earliest first: an arrival, the end
+// of a replica's iteration, the end of a KV transfer.
+//
+//   arrival ──router──▶ replica.waiting ──begin(t)──▶ iteration ──end(t+step)──▶ tokens out, finished requests
+//                         ▲                                            │ (prefill pool)
+//                         └──────── decode replica ◀── KV transfer ◀───┘
+//
+// Metrics as vLLM's benchmark reports them (benchmarks/benchmark_serving.py): TTFT from sending to the first
+// token, TPOT = (e2e − ttft)/(output − 1) per request, ITL per decode iteration a request takes part in, E2E,
+// and the queue time from sending to the first iteration that schedules the request. Percentiles come from
+// sketches of fixed size (src/serve/sketch.ts); nothing else is kept per finished request.
+import type { Arrival, Source } from './arrivals.js';
+import { Replica, type Job, type SchedulerConfig, type StepRecord } from './scheduler.js';
+import { MinHeap } from './heap.js';
+import { Router, type RouterKind } from './router.js';
+import { QuantileSketch } from './sketch.js';
+import { CapacityError } from './errors.js';
+
+export interface PoolSetup {
+  name: 'mixed' | 'prefill' | 'decode';
+  replicas: number;
+  devicesPerReplica: number;
+  sched: SchedulerConfig;
+}
+
+export interface Slo {
+  ttftS?: number;
+  tpotS?: number;
+  e2eS?: number;
+}
+
+export interface EngineSetup {
+  source: Source;
+  maxConcurrency?: number; // outstanding requests at most (vLLM's --max-concurrency; closed loop with no rate)
+  entry: PoolSetup; // where requests arrive (mixed, or the prefill pool)
+  decode?: PoolSetup; // disaggregated decode pool
+  transferS?: (tokens: number) => number; // KV transfer time of a prompt from prefill to decode pool
+  router: RouterKind;
+  slo: Slo;
+  timeline?: boolean;
+  onProgress?: (finished: number, total: number) => void;
+}
+
+export interface TimelineRow {
+  t_s: number;
+  pool: string;
+  replica: number;
+  step_s: number;
+  decode_seqs: number;
+  prefill_tokens: number;
+  waiting: number;
+  running: number;
+  kv_used_tokens: number;
+}
+
+export interface EngineResult {
+  finished: number;
+  duration: number;
+  outputTokens: number;
+  inputTokens: number;
+  ttft: QuantileSketch;
+  tpot: QuantileSketch;
+  itl: QuantileSketch;
+  e2e: QuantileSketch;
+  queue: QuantileSketch;
+  sloMet: number;
+  meanInSystem: number;
+  meanRunning: number;
+  kvPeakTokens: { pool: string; tokens: number }[];
+  preemptions: number;
+  work: { flops: number; bytes: number }; // all devices, all iterations
+  timeline: TimelineRow[];
+}
+
+export function runEngine(s: EngineSetup): EngineResult {
+  const ttft = new QuantileSketch(), tpot = new QuantileSketch(), itl = new QuantileSketch(), e2e = new QuantileSketch(), queue = new QuantileSketch();
+  let finished = 0, outTok = 0, inTok = 0, sloMet = 0, preemptions = 0, duration = 0;
+  let inSystem = 0, running = 0, areaSys = 0, areaRun = 0, tLast = 0;
+  let flops = 0, bytes = 0;
+  const timeline: TimelineRow[] = [];
+  const transfers = new MinHeap<Job>();
+  const total = s.source.total;
+  const cap = s.maxConcurrency ?? Infinity;
+
+  const events = {
+    finish(j: Job, t: number) {
+      finished++;
+      inSystem--;
+      outTok += j.output;
+      inTok += j.input;
+      const tt = j.firstToken - j.sent, ee = t - j.sent;
+      ttft.add(tt);
+      e2e.add(ee);
+      queue.add(Math.max(0, j.firstSched - j.sent));
+      const tp = j.output > 1 ? (ee - tt) / (j.output - 1) : 0;
+      if (j.output > 1) tpot.add(tp);
+      if ((s.slo.ttftS === undefined || tt <= s.slo.ttftS) && (s.slo.tpotS === undefined || j.output <= 1 || tp <= s.slo.tpotS) && (s.slo.e2eS === undefined || ee <= s.slo.e2eS)) sloMet++;
+      if (t > duration) duration = t;
+      if (s.onProgress && (finished & 4095) === 0) s.onProgress(finished, total);
+    },
+    firstToken() {},
+    prefilled(j: Job, t: number) {
+      j.ready = true;
+      transfers.push(t + (s.transferS ? s.transferS(j.input) : 0), j);
+    },
+    preempted() {
+      preemptions++;
+    },
+  };
+  // disaggregated: the first token reaches the user once the KV cache (and the token) are on the decode side
+  const entryEvents = s.decode ? { ...events, firstToken() {} } : events;
+
+  const mk = (p: PoolSetup) => Array.from({ length: p.replicas }, () => new Replica(p.sched, p.name === 'prefill' ? entryEvents : events));
+  const entry = mk(s.entry);
+  const dec = s.decode ? mk(s.decode) : [];
+  const all = [...entry, ...dec];
+  const poolOf = (i: number) => (i < entry.length ? s.entry.name : 'decode');
+  const router = new Router(s.router, entry.length);
+  const decRouter = new Router(s.router, Math.max(1, dec.length));
+  const entryCap = s.entry.sched.kvTokens;
+  const maxCtx = Math.min(entryCap, s.decode ? s.decode.sched.kvTokens : Infinity);
+
+  const countRunning = () => {
+    let r = 0;
+    for (const x of all) r += x.runningCount;
+    return r;
+  };
+  const countWaiting = () => {
+    let w = 0;
+    for (const x of all) w += x.waitingCount;
+    return w;
+  };
+  const advance = (t: number) => {
+    if (t > tLast) {
+      areaSys += (t - tLast) * inSystem;
+      areaRun += (t - tLast) * running;
+      tLast = t;
+    }
+  };
+  const kick = (r: Replica, i: number, t: number) => {
+    if (!r.idle) return;
+    const rec: StepRecord | null = r.begin(t);
+    if (!rec) return;
+    const pool = i < entry.length ? s.entry : s.decode!;
+    flops += rec.flops * pool.devicesPerReplica;
+    bytes += rec.bytes * pool.devicesPerReplica;
+    if (rec.decode > 0) itl.add(rec.seconds, rec.decode);
+    if (s.timeline) {
+      timeline.push({ t_s: t, pool: poolOf(i), replica: i < entry.length ? i : i - entry.length, step_s: rec.seconds, decode_seqs: rec.decode, prefill_tokens: rec.prefill, waiting: countWaiting(), running: countRunning(), kv_used_tokens: r.kvUsed });
+    }
+  };
+
+  let pending: Arrival | null = s.source.next();
+  let sent = 0, outstanding = 0, now = 0;
+  for (;;) {
+    const tA = pending && outstanding < cap ? Math.max(pending.arrival, now) : Infinity;
+    const tX = transfers.peekKey();
+    let ri = -1, tR = Infinity;
+    for (let i = 0; i < all.length; i++) {
+      const b = all[i]!.busyUntil;
+      if (b < tR) { tR = b; ri = i; }
+    }
+    const t = Math.min(tA, tX, tR);
+    if (t === Infinity) break;
+    advance(t);
+    now = t;
+    if (t === tR) {
+      const r = all[ri]!;
+      const before = finished;
+      r.end(t);
+      outstanding -= finished - before;
+      running = countRunning();
+      kick(r, ri, t);
+    } else if (t === tX) {
+      const j = transfers.pop()!;
+      const k = decRouter.pick((i) => dec[i]!.load);
+      j.firstToken = t;
+      dec[k]!.enqueue(j);
+      kick(dec[k]!, entry.length + k, t);
+    } else {
+      const a = pending!;
+      pending = s.source.next();
+      if (a.input + a.output > maxCtx) {
+        throw new CapacityError(`a request of ${a.input} + ${a.output} tokens does not fit the KV cache of one replica (${maxCtx} tokens): raise --tp, lower the lengths or use a smaller --kv-cache dtype`);
+      }
+      const j: Job = {
+        id: sent++, sent: t, input: a.input, output: a.output, prefixId: a.prefixId, prefixTokens: a.prefixTokens,
+        prompt: a.input, computed: 0, done: 0, firstToken: -1, firstSched: -1, decStart: 0, decDone0: 0, gen: 0,
+        state: 0, ready: false, chunk: 0, runPos: -1,
+      };
+      outstanding++;
+      inSystem++;
+      const k = router.pick((i) => entry[i]!.load);
+      entry[k]!.enqueue(j);
+      kick(entry[k]!, k, t);
+    }
+    running = countRunning();
+  }
+  const kvPeakTokens = [
+    { pool: s.entry.name, tokens: Math.max(0, ...entry.map((r) => r.kvPeak)) },
+    ...(dec.length ? [{ pool: 'decode', tokens: Math.max(0, ...dec.map((r) => r.kvPeak)) }] : []),
+  ];
+  return {
+    finished,
+    duration,
+    outputTokens: outTok,
+    inputTokens: inTok,
+    ttft, tpot, itl, e2e, queue,
+    sloMet,
+    meanInSystem: duration > 0 ? areaSys / duration : 0,
+    meanRunning: duration > 0 ? areaRun / duration : 0,
+    kvPeakTokens,
+    preemptions,
+    work: { flops, bytes },
+    timeline,
+  };
+}

@@ -1,0 +1,303 @@
+// One replica's engine loop: continuous batching with chunked prefill, as vLLM's v1 scheduler
+// (vllm/v1/core/sched/scheduler.py) and TensorRT-LLM's in-flight batching run it. Each iteration:
+//   1. running decodes take one token each (K+1 with speculative decoding) of the --max-num-batched-tokens budget;
+//      under the `preempt` policy (vLLM, SGLang) when the KV cache cannot hold their next tokens the most recently
+//      admitted request is preempted, its KV freed and its tokens recomputed later (vLLM v1 default: recompute);
+//   2. requests part-way through their prompt continue with the next chunk (chunked prefill);
+//   3. waiting requests are admitted in arrival order while the budget, --max-num-seqs and the KV cache allow:
+//      `preempt` admits when the chunk fits now; `reserve` (TensorRT-LLM's default GUARANTEED_NO_EVICT capacity
+//      scheduler, tensorrt_llm/_torch/pyexecutor/scheduler.py) only when input + output of every running request
+//      fit, so it never evicts. vLLM admits nothing new in an iteration that preempted.
+// The iteration is priced by the step-cost function (src/serve/step-cost.ts) from its shape alone: the scheduler
+// knows nothing of hardware and the pricing nothing of queues (Vidur's split, microsoft/vidur).
+// Decode progress is kept per replica in closed form (a request that started decoding at iteration s0 with n0
+// tokens has n0 + (s − s0)·E at iteration s), so an iteration costs O(changes), not O(batch).
+import { MinHeap } from './heap.js';
+import type { StepPrice } from './step-cost.js';
+
+export type Policy = 'preempt' | 'reserve';
+
+export interface Job {
+  id: number;
+  sent: number; // s, when the request reached the server
+  input: number;
+  output: number;
+  prefixId?: string;
+  prefixTokens?: number;
+  prompt: number; // tokens to prefill (input; input + generated after a preemption)
+  computed: number; // prompt tokens in the KV cache
+  done: number; // output tokens produced
+  firstToken: number; // s, −1 before
+  firstSched: number; // s, −1 before
+  decStart: number; // iteration index the current decode run began
+  decDone0: number;
+  gen: number; // bumped on preemption: stale heap entries are skipped
+  state: number; // 0 waiting, 1 prefilling, 2 decoding, 3 done
+  ready: boolean; // prompt computed elsewhere (disaggregated prefill): admit straight to decode
+  chunk: number; // prompt tokens scheduled in the current iteration
+  runPos: number; // position in `running` (preemption order)
+}
+
+export interface SchedulerConfig {
+  policy: Policy;
+  maxBatchedTokens: number;
+  maxSeqs: number;
+  kvTokens: number; // KV capacity of the replica
+  perStep: number; // E, output tokens a decode iteration yields per sequence (1, or the speculative mean)
+  queryTokens: number; // tokens a decode sequence puts through the model per iteration (1, or K + 1)
+  prefixHit: number; // share of each prompt found in the prefix cache
+  role: 'mixed' | 'prefill' | 'decode';
+  price: (decode: number, ctx: number, prefill: number, pairs: number) => StepPrice;
+}
+
+export interface StepRecord {
+  seconds: number;
+  decode: number;
+  prefill: number;
+  flops: number;
+  bytes: number;
+}
+
+export interface ReplicaEvents {
+  finish(job: Job, t: number): void;
+  firstToken(job: Job, t: number): void;
+  prefilled(job: Job, t: number): void; // prefill role: the prompt is done, its KV leaves
+  preempted(job: Job): void;
+}
+
+export class Replica {
+  private fifo: Job[] = [];
+  private head = 0;
+  private front: Job[] = []; // preempted requests, served first (vLLM prepends them)
+  private prefilling: Job[] = [];
+  private running: (Job | null)[] = [];
+  private runningLive = 0;
+  private heap = new MinHeap<{ j: Job; g: number }>();
+  decoding = 0;
+  private ctxBase = 0; // Σ (input + n0 − s0·E) over decoding requests
+  private prefillKv = 0; // KV tokens of requests still in prefill
+  reserved = 0; // `reserve` policy: Σ (input + output) of admitted requests
+  steps = 0;
+  busyUntil = Infinity; // end of the iteration in flight
+  kvPeak = 0;
+  private doneThisStep: Job[] = [];
+  readonly prefixSeen = new Set<string>();
+
+  constructor(readonly cfg: SchedulerConfig, private ev: ReplicaEvents) {}
+
+  get waitingCount(): number {
+    return this.fifo.length - this.head + this.front.length;
+  }
+  get runningCount(): number {
+    return this.runningLive;
+  }
+  get load(): number {
+    return this.waitingCount + this.runningLive;
+  }
+  get kvUsed(): number {
+    return this.prefillKv + this.ctxSum(this.steps);
+  }
+  get idle(): boolean {
+    return this.busyUntil === Infinity;
+  }
+
+  enqueue(j: Job): void {
+    this.fifo.push(j);
+  }
+
+  private ctxSum(s: number): number {
+    return this.ctxBase + this.decoding * s * this.cfg.perStep;
+  }
+
+  private peekWaiting(): Job | undefined {
+    return this.front.length ? this.front[this.front.length - 1] : this.fifo[this.head];
+  }
+  private shiftWaiting(): void {
+    if (this.front.length) this.front.pop();
+    else {
+      this.fifo[this.head++] = undefined as unknown as Job;
+      if (this.head > 1024 && this.head * 2 > this.fifo.length) {
+        this.fifo = this.fifo.slice(this.head);
+        this.head = 0;
+      }
+    }
+  }
+
+  private addRunning(j: Job): void {
+    j.runPos = this.running.length;
+    this.running.push(j);
+    this.runningLive++;
+  }
+  private dropRunning(j: Job): void {
+    this.running[j.runPos] = null;
+    this.runningLive--;
+    while (this.running.length && this.running[this.running.length - 1] === null) this.running.pop();
+  }
+
+  private startDecode(j: Job): void {
+    const E = this.cfg.perStep;
+    j.state = 2;
+    j.decStart = this.steps;
+    j.decDone0 = j.done;
+    this.decoding++;
+    this.ctxBase += j.input + j.done - this.steps * E;
+    const fin = this.steps + Math.max(1, Math.ceil((j.output - j.done) / E - 1e-9));
+    this.heap.push(fin, { j, g: j.gen });
+  }
+
+  private stopDecode(j: Job, s: number): void {
+    const E = this.cfg.perStep;
+    this.decoding--;
+    this.ctxBase -= j.input + j.decDone0 - j.decStart * E;
+    j.done = Math.min(j.output, j.decDone0 + (s - j.decStart) * E);
+  }
+
+  private preemptOne(): boolean {
+    while (this.running.length) {
+      const j = this.running.pop();
+      if (!j) continue;
+      this.runningLive--;
+      if (j.state === 2) this.stopDecode(j, this.steps);
+      else if (j.state === 1) {
+        this.prefillKv -= j.computed;
+        this.prefilling.splice(this.prefilling.indexOf(j), 1);
+      }
+      j.gen++;
+      j.state = 0;
+      j.ready = false;
+      j.prompt = j.input + Math.floor(j.done);
+      j.computed = 0;
+      this.front.push(j);
+      this.ev.preempted(j);
+      return true;
+    }
+    return false;
+  }
+
+  private hitFor(j: Job): number {
+    let hit = 0;
+    if (j.prefixId !== undefined && j.prefixTokens) {
+      if (this.prefixSeen.has(j.prefixId)) hit = j.prefixTokens;
+      else this.prefixSeen.add(j.prefixId);
+    } else if (this.cfg.prefixHit > 0) hit = Math.floor(this.cfg.prefixHit * j.input);
+    // at least the last prompt token is computed (it produces the first output token)
+    return Math.min(hit, j.prompt - 1);
+  }
+
+  /** Compose and price the next iteration at time t; returns its record, or null when there is nothing to run. */
+  begin(t: number): StepRecord | null {
+    const c = this.cfg;
+    const q = c.queryTokens;
+    let preempted = false;
+    // 1. room for the decodes' next tokens
+    if (c.policy === 'preempt') {
+      while (this.decoding > 0 && this.kvUsed + this.decoding * q > c.kvTokens) {
+        if (!this.preemptOne()) break;
+        preempted = true;
+      }
+    }
+    // prefilled elsewhere: straight to decode
+    while (!preempted) {
+      const j = this.peekWaiting();
+      if (!j || !j.ready || this.runningLive >= c.maxSeqs) break;
+      const need = j.input + j.done;
+      if (c.policy === 'preempt' ? this.kvUsed + need + q > c.kvTokens : this.reserved + j.input + j.output > c.kvTokens) break;
+      this.shiftWaiting();
+      if (j.firstSched < 0) j.firstSched = t;
+      if (c.policy === 'reserve') this.reserved += j.input + j.output;
+      this.addRunning(j);
+      this.startDecode(j);
+    }
+    const d = this.decoding;
+    let budget = c.maxBatchedTokens - d * q;
+    let P = 0, pairs = 0;
+    // 2. continue chunked prefills
+    for (let i = 0; i < this.prefilling.length && budget > 0; i++) {
+      const j = this.prefilling[i]!;
+      const n = Math.min(j.prompt - j.computed, budget);
+      if (c.policy === 'preempt' && this.kvUsed + n > c.kvTokens) break;
+      pairs += n * j.computed + (n * (n + 1)) / 2;
+      P += n;
+      budget -= n;
+      j.chunk = n;
+      j.computed += n;
+      this.prefillKv += n;
+    }
+    // 3. admit waiting requests
+    while (!preempted && budget > 0 && this.runningLive < c.maxSeqs) {
+      const j = this.peekWaiting();
+      if (!j || j.ready) break;
+      const hit = this.hitFor(j);
+      const n = Math.min(j.prompt - hit, budget);
+      if (c.policy === 'preempt' ? this.kvUsed + hit + n > c.kvTokens : this.reserved + j.input + j.output > c.kvTokens) break;
+      this.shiftWaiting();
+      if (c.policy === 'reserve') this.reserved += j.input + j.output;
+      if (j.firstSched < 0) j.firstSched = t;
+      j.state = 1;
+      j.computed = hit + n;
+      j.chunk = n;
+      this.prefillKv += hit + n;
+      pairs += n * hit + (n * (n + 1)) / 2;
+      P += n;
+      budget -= n;
+      this.prefilling.push(j);
+      this.addRunning(j);
+    }
+    if (d === 0 && P === 0) return null;
+    const used = this.kvUsed + d * q;
+    if (used > this.kvPeak) this.kvPeak = used;
+    const price = c.price(d, d > 0 ? this.ctxSum(this.steps) / d : 0, P, pairs);
+    this.busyUntil = t + price.seconds;
+    return { seconds: price.seconds, decode: d, prefill: P, flops: price.flops, bytes: price.bytes };
+  }
+
+  /** The iteration in flight ends at t: tokens out, finished requests leave. */
+  end(t: number): void {
+    this.busyUntil = Infinity;
+    this.steps++;
+    const s = this.steps;
+    // decodes whose last token came out
+    while (this.heap.size && this.heap.peekKey() <= s) {
+      const { j, g } = this.heap.pop()!;
+      if (g !== j.gen || j.state !== 2) continue;
+      this.stopDecode(j, s);
+      j.done = j.output;
+      this.finishJob(j, t);
+    }
+    // prompts that completed in this iteration produce their next token
+    const done = this.doneThisStep;
+    done.length = 0;
+    let w = 0;
+    for (let i = 0; i < this.prefilling.length; i++) {
+      const j = this.prefilling[i]!;
+      if (j.computed >= j.prompt) done.push(j);
+      else this.prefilling[w++] = j;
+    }
+    this.prefilling.length = w;
+    for (const j of done) {
+      this.prefillKv -= j.computed;
+      j.done += 1;
+      if (j.firstToken < 0) {
+        j.firstToken = t;
+        this.ev.firstToken(j, t);
+      }
+      if (this.cfg.role === 'prefill') {
+        this.dropRunning(j);
+        if (this.cfg.policy === 'reserve') this.reserved -= j.input + j.output;
+        j.state = 0;
+        this.ev.prefilled(j, t);
+      } else if (j.done >= j.output) {
+        this.finishJob(j, t);
+      } else {
+        this.startDecode(j);
+      }
+    }
+  }
+
+  private finishJob(j: Job, t: number): void {
+    j.state = 3;
+    this.dropRunning(j);
+    if (this.cfg.policy === 'reserve') this.reserved -= j.input + j.output;
+    this.ev.finish(j, t);
+  }
+}

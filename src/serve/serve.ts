@@ -1,0 +1,233 @@
+// serve(options) ──layout, precision, runtime──▶ pools (KV capacity, step pricing, scheduler) ──▶ engine ──▶ ServeResult
+//
+//   1. lengths, arrivals (rate / closed loop / trace) and SLOs
+//   2. pools: one aggregated pool of replicas, or a prefill pool and a decode pool (disaggregated)
+//   3. per pool: KV capacity (src/serve/kv.ts), step price (src/serve/step-cost.ts, speculative decoding on top)
+//   4. the discrete-event run (src/serve/engine.ts)
+//   5. the result: SI numbers, percentiles as {mean, p50, p90, p99, max}, energy and cost over the whole run
+import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
+import { getLibrary } from '../spec/library.js';
+import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
+import { UserError } from '../spec/errors.js';
+import { resolvePrecision, type Precision } from '../model/quant.js';
+import { buildLayout, type Layout } from '../sim/parallel.js';
+import { workEnergy } from '../sim/energy-cost.js';
+import { parseLength, type LengthDist } from './lengths.js';
+import { makeSource } from './arrivals.js';
+import { loadTrace, type TraceRow } from './trace.js';
+import { StepCoster } from './step-cost.js';
+import { kvCapacity } from './kv.js';
+import { runEngine, type EngineResult, type PoolSetup, type Slo, type TimelineRow } from './engine.js';
+import { parseRouter } from './router.js';
+import { serveRuntime, type ServeRuntime } from './runtime-defaults.js';
+import { makeDrafter, specPrice, tokensPerStep, type SpecConfig } from './spec-decode.js';
+import { kvTransfer } from './disagg.js';
+import type { Summary } from './sketch.js';
+
+export interface ServeOptions {
+  model: NormalizedModel;
+  hardware: NormalizedHardware;
+  tp?: number;
+  pp?: number;
+  ep?: number;
+  devices?: number;
+  attentionDp?: boolean;
+  dtype?: string;
+  weights?: string;
+  activations?: string;
+  kvCache?: string;
+  rate?: number;
+  burstiness?: number;
+  maxConcurrency?: number;
+  concurrency?: number;
+  trace?: string;
+  traceRows?: TraceRow[];
+  requests?: number;
+  seed?: number;
+  inputTokens?: string | number;
+  outputTokens?: string | number;
+  maxNumBatchedTokens?: number;
+  maxNumSeqs?: number;
+  prefixHit?: number;
+  prefillDevices?: number;
+  decodeDevices?: number;
+  prefillTp?: number;
+  decodeTp?: number;
+  router?: string;
+  spec?: SpecConfig;
+  slo?: Slo;
+  timeline?: boolean;
+  runtime?: string;
+  priceUsdPerHour?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ServeResult {
+  requests: number;
+  duration_s: number;
+  request_throughput_per_s: number;
+  throughput_tok_s: number;
+  input_tok_s: number;
+  ttft_s: Summary;
+  tpot_s: Summary;
+  itl_s: Summary;
+  e2e_s: Summary;
+  queue_s: Summary;
+  goodput_req_per_s: number;
+  slo_attainment: number;
+  mean_in_system: number;
+  mean_running: number;
+  kv_peak_bytes: number;
+  preemptions: number;
+  devices: number;
+  runtime: string;
+  energy_j_per_token: number | null;
+  cost_usd_per_mtok: number | null;
+  warnings: string[];
+}
+
+export interface ServeRun {
+  result: ServeResult;
+  timeline: TimelineRow[];
+  engine: EngineResult;
+  kvTokens: number; // KV capacity of one replica of the entry pool (tokens)
+}
+
+interface Pool {
+  setup: PoolSetup;
+  layout: Layout;
+  kvBytesPerTokenDevice: number;
+}
+
+function positive(name: string, v: number | undefined, integer: boolean): void {
+  if (v === undefined) return;
+  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new UserError(`--${name}: expected a positive ${integer ? 'integer' : 'number'}, found ${v}`);
+}
+
+export function serve(o: ServeOptions): ServeRun {
+  // 1. model, lengths, arrivals, SLOs
+  const m = o.model as DecoderModel;
+  if (m.family !== 'decoder') throw new UserError(`serve: ${m.id} is a ${m.family} model; serving simulates decoder LLMs`);
+  // the runtime that drives the hardware (runtimes/*.yaml): bound by the caller, else --runtime when it is a library
+  // runtime, else the default for this hardware (host time per step, usable memory, scheduler defaults come from it)
+  const named = o.runtime !== undefined ? getLibrary().runtimes?.[o.runtime.toLowerCase()] : undefined;
+  const hw = o.hardware.runtime ? o.hardware : named ? bindRuntime(o.hardware, named) : withDefaultRuntime(o.hardware, m);
+  for (const [k, v, i] of [['rate', o.rate, false], ['burstiness', o.burstiness, false], ['max-concurrency', o.maxConcurrency, true], ['concurrency', o.concurrency, true], ['requests', o.requests, true], ['max-num-batched-tokens', o.maxNumBatchedTokens, true], ['max-num-seqs', o.maxNumSeqs, true]] as const) positive(k, v, i);
+  const modes = [o.rate !== undefined, o.concurrency !== undefined, o.trace !== undefined || o.traceRows !== undefined].filter(Boolean).length;
+  if (o.concurrency !== undefined && (o.rate !== undefined || o.maxConcurrency !== undefined)) throw new UserError('--concurrency is a closed loop: leave out --rate and --max-concurrency (or use --rate R --max-concurrency C)');
+  if (modes === 0) throw new UserError('serve needs a load: --rate R (requests/s), --concurrency C (closed loop) or --trace FILE');
+  if (o.prefixHit !== undefined && !(o.prefixHit >= 0 && o.prefixHit < 1)) throw new UserError(`--prefix-hit: expected a fraction in [0, 1), found ${o.prefixHit}`);
+  const input: LengthDist = parseLength('input-tokens', o.inputTokens, 512, 1);
+  const output: LengthDist = parseLength('output-tokens', o.outputTokens, 128, 1);
+  if (input.kind === 'fixed' && output.kind === 'fixed' && input.n + output.n > m.context) throw new UserError(`context of ${input.n + output.n} tokens (input + output) is longer than ${m.id}'s ${m.context}`);
+  const trace = o.traceRows ?? (o.trace !== undefined ? loadTrace(o.trace, m.context) : undefined);
+  const requests = o.requests ?? (trace ? trace.length : 1000);
+  const source = makeSource({ requests, seed: o.seed ?? 0, rate: o.rate, burstiness: o.burstiness ?? 1, input, output, maxContext: m.context, trace });
+  const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, o.kvCache);
+  const rt: ServeRuntime = serveRuntime(hw, o.runtime);
+  const maxTokens = o.maxNumBatchedTokens ?? rt.maxNumBatchedTokens;
+  const maxSeqs = o.maxNumSeqs ?? rt.maxNumSeqs;
+  const warnings: string[] = [];
+  const E = o.spec ? tokensPerStep(o.spec.k, o.spec.acceptance) : 1;
+
+  // 2–3. pools
+  const tp = o.tp ?? 1, pp = o.pp ?? 1;
+  const disagg = o.prefillDevices !== undefined || o.decodeDevices !== undefined;
+  const makePool = (name: PoolSetup['name'], ptp: number, devices: number | undefined): Pool => {
+    const L = buildLayout(m, ptp, pp, o.ep, devices, !!o.attentionDp);
+    const coster = new StepCoster(m, hw, L, p);
+    let extraW = 0, extraKv = 0;
+    let price = (d: number, c: number, P: number, pairs: number) => coster.price(d, c, P, pairs);
+    if (o.spec && name !== 'prefill') {
+      const dr = makeDrafter(o.spec, m, hw, L, p);
+      extraW = dr.weightsBytes;
+      extraKv = dr.kvBytesPerToken;
+      price = specPrice(coster, dr, o.spec.k);
+    }
+    const kv = kvCapacity(m, hw, L, p, maxTokens, maxSeqs, extraW, extraKv);
+    const spec = !!o.spec && name !== 'prefill';
+    return {
+      layout: L,
+      kvBytesPerTokenDevice: kv.bytesPerTokenDevice,
+      setup: {
+        name,
+        replicas: L.replicas,
+        devicesPerReplica: L.tp * L.pp,
+        sched: {
+          policy: rt.policy,
+          maxBatchedTokens: maxTokens,
+          maxSeqs,
+          kvTokens: kv.tokens,
+          perStep: spec ? E : 1,
+          queryTokens: spec ? o.spec!.k + 1 : 1,
+          prefixHit: o.prefixHit ?? 0,
+          role: name,
+          price,
+        },
+      },
+    };
+  };
+  let entry: Pool, decode: Pool | undefined, transferS: ((n: number) => number) | undefined, devices: number;
+  if (disagg) {
+    if (o.prefillDevices === undefined || o.decodeDevices === undefined) throw new UserError('disaggregation needs both --prefill-devices N and --decode-devices M');
+    if (o.devices !== undefined) throw new UserError('--devices is the aggregated layout: with --prefill-devices/--decode-devices leave it out');
+    entry = makePool('prefill', o.prefillTp ?? tp, o.prefillDevices);
+    decode = makePool('decode', o.decodeTp ?? tp, o.decodeDevices);
+    devices = o.prefillDevices + o.decodeDevices;
+    const x = kvTransfer(m, hw, entry.layout, p, devices);
+    transferS = x.seconds;
+  } else {
+    if (o.prefillTp !== undefined || o.decodeTp !== undefined) throw new UserError('--prefill-tp/--decode-tp apply with --prefill-devices and --decode-devices');
+    entry = makePool('mixed', tp, o.devices);
+    devices = entry.layout.devices;
+  }
+
+  // 4. run
+  const eng = runEngine({
+    source,
+    maxConcurrency: o.concurrency ?? o.maxConcurrency,
+    entry: entry.setup,
+    decode: decode?.setup,
+    transferS,
+    router: parseRouter(o.router),
+    slo: o.slo ?? {},
+    timeline: o.timeline,
+    onProgress: o.onProgress,
+  });
+
+  // 5. result
+  const dur = eng.duration;
+  const per = (x: number) => (dur > 0 ? x / dur : 0);
+  const perDevice = (pool: Pool, tokens: number) => (tokens * pool.kvBytesPerTokenDevice) / (pool.layout.attentionDp ? pool.layout.tp : 1);
+  const kvPeak = Math.max(perDevice(entry, eng.kvPeakTokens[0]!.tokens), decode ? perDevice(decode, eng.kvPeakTokens[1]!.tokens) : 0);
+  let energy: number | null = null;
+  const e = dur > 0 && eng.outputTokens > 0 ? workEnergy({ flops: eng.work.flops, bytes: eng.work.bytes, seconds: dur, devices }, hw, p.gemmDtype) : null;
+  if (e && Number.isFinite(e.joules)) energy = e.joules / eng.outputTokens;
+  const price = o.priceUsdPerHour ?? hw.price?.hourUsd;
+  const cost = price !== undefined && dur > 0 && eng.outputTokens > 0 ? ((devices * price * dur) / 3600 / eng.outputTokens) * 1e6 : null;
+  if (eng.preemptions > 0) warnings.push(`${eng.preemptions} preemptions: the KV cache ran out and ${rt.id} recomputed the preempted requests`);
+  const result: ServeResult = {
+    requests: eng.finished,
+    duration_s: dur,
+    request_throughput_per_s: per(eng.finished),
+    throughput_tok_s: per(eng.outputTokens),
+    input_tok_s: per(eng.inputTokens),
+    ttft_s: eng.ttft.summary(),
+    tpot_s: eng.tpot.summary(),
+    itl_s: eng.itl.summary(),
+    e2e_s: eng.e2e.summary(),
+    queue_s: eng.queue.summary(),
+    goodput_req_per_s: per(eng.sloMet),
+    slo_attainment: eng.finished > 0 ? eng.sloMet / eng.finished : 0,
+    mean_in_system: eng.meanInSystem,
+    mean_running: eng.meanRunning,
+    kv_peak_bytes: kvPeak,
+    preemptions: eng.preemptions,
+    devices,
+    runtime: rt.id,
+    energy_j_per_token: energy,
+    cost_usd_per_mtok: cost,
+    warnings,
+  };
+  return { result, timeline: eng.timeline, engine: eng, kvTokens: entry.setup.sched.kvTokens };
+}

@@ -1,0 +1,74 @@
+// Speculative decoding: a cheap drafter proposes K tokens, the target model checks all K + 1 positions in one
+// pass and keeps the accepted prefix plus one token of its own. With each draft token accepted with probability A
+// given the previous one was, a step yields E = (1 − A^(K+1))/(1 − A) tokens per sequence on average (Leviathan,
+// Kalman & Matias, "Fast Inference from Transformers via Speculative Decoding", ICML 2023, eq. 1).
+//   drafter: a small model (--spec-model: K decode passes of it per step, plus its own prefill of the prompt), or
+//   multi-token-prediction heads (--mtp K: DeepSeek-V3 §2.2, one transformer block and the shared head per draft
+//   token, priced as the target model cut to one layer).
+//   verify pass: the target's decode of d sequences, each with K extra query tokens that attend to the whole
+//   context (K·c + K(K+1)/2 query·key pairs) while the KV cache is read once per sequence (the decode kernels
+//   handle several queries per sequence, FlashInfer/FlashAttention varlen).
+import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
+import type { Precision } from '../model/quant.js';
+import { UserError } from '../spec/errors.js';
+import { buildLayout, type Layout } from '../sim/parallel.js';
+import { StepCoster, type StepPrice } from './step-cost.js';
+import { weightBytes, kvBytesPerToken } from '../sim/memory.js';
+
+export interface SpecConfig {
+  kind: 'draft' | 'mtp';
+  k: number;
+  acceptance: number;
+  draftModel?: DecoderModel;
+}
+
+export function tokensPerStep(k: number, a: number): number {
+  if (a >= 1) return k + 1;
+  return (1 - Math.pow(a, k + 1)) / (1 - a);
+}
+
+/** flags → SpecConfig (undefined when none given) */
+export function parseSpec(f: { specModel?: string; specTokens?: number; mtp?: number; acceptance?: number }, resolve: (id: string) => unknown): SpecConfig | undefined {
+  const { specModel, specTokens, mtp, acceptance } = f;
+  if (specModel === undefined && mtp === undefined) {
+    if (specTokens !== undefined || acceptance !== undefined) throw new UserError('--spec-tokens and --acceptance need --spec-model ID or --mtp K');
+    return undefined;
+  }
+  if (specModel !== undefined && mtp !== undefined) throw new UserError('--spec-model and --mtp are two kinds of drafter: give one');
+  if (acceptance === undefined || !(acceptance >= 0 && acceptance <= 1)) throw new UserError(`--acceptance: expected a probability between 0 and 1, found ${acceptance ?? 'nothing'} (the chance each draft token is accepted, e.g. 0.7)`);
+  const k = mtp ?? specTokens;
+  if (k === undefined || !Number.isInteger(k) || k < 1 || k > 16) throw new UserError(`${mtp !== undefined ? '--mtp' : '--spec-tokens'}: expected draft tokens per step between 1 and 16, found ${k ?? 'nothing'}`);
+  if (mtp !== undefined) return { kind: 'mtp', k, acceptance };
+  const dm = resolve(specModel!) as DecoderModel;
+  if (!dm || dm.family !== 'decoder') throw new UserError(`--spec-model ${specModel}: the drafter must be a decoder model`);
+  return { kind: 'draft', k, acceptance, draftModel: dm };
+}
+
+export interface Drafter {
+  coster: StepCoster;
+  weightsBytes: number; // per device
+  kvBytesPerToken: number; // per device
+}
+
+/** the drafter's step coster: a draft model on the target's tp where its heads allow, else on one device per rank */
+export function makeDrafter(spec: SpecConfig, target: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision): Drafter {
+  if (spec.kind === 'mtp') {
+    const m: DecoderModel = { ...target, id: `${target.id}-mtp`, layers: 1, moe: target.moe ? { ...target.moe, dense_layers: 0 } : undefined };
+    const lay = buildLayout(m, L.tp, 1, L.attentionDp ? L.tp : undefined, undefined, L.attentionDp);
+    return { coster: new StepCoster(m, hw, lay, p, 0), weightsBytes: weightBytes(m, lay, p).perDevice, kvBytesPerToken: kvBytesPerToken(m, lay, p) };
+  }
+  const dm = spec.draftModel!;
+  const tp = dm.heads % L.tp === 0 ? L.tp : 1;
+  const lay = buildLayout(dm, tp, 1, undefined, undefined, false);
+  return { coster: new StepCoster(dm, hw, lay, p, 0), weightsBytes: weightBytes(dm, lay, p).perDevice, kvBytesPerToken: kvBytesPerToken(dm, lay, p) };
+}
+
+/** price of one speculative iteration: verify pass of the target + K drafter passes + the drafter's prefill */
+export function specPrice(target: StepCoster, drafter: Drafter, k: number): (d: number, ctx: number, P: number, pairs: number) => StepPrice {
+  return (d, ctx, P, pairs) => {
+    const v = target.price(d, ctx, P + d * k, pairs + d * (k * ctx + (k * (k + 1)) / 2));
+    const dr = d > 0 ? drafter.coster.price(d, ctx, 0, 0) : { seconds: 0, flops: 0, bytes: 0 };
+    const dp = P > 0 ? drafter.coster.price(0, 0, P, pairs) : { seconds: 0, flops: 0, bytes: 0 };
+    return { seconds: v.seconds + k * dr.seconds + dp.seconds, flops: v.flops + k * dr.flops + dp.flops, bytes: v.bytes + k * dr.bytes + dp.bytes };
+  };
+}

@@ -1,0 +1,79 @@
+// The price of one engine iteration, from the same graph and roofline `simulate` uses (src/model/decoder-graph.ts,
+// src/sim/decoder.ts costPass): `decode` sequences of one new token each at a mean context of `ctx` tokens, and
+// `prefill` new prompt tokens that attend to `pairs` query·key pairs in all (a chunk of n tokens starting at
+// offset k has n·k + n(n+1)/2). The graph takes prefill as s sequences of length ℓ with s·ℓ(ℓ+1)/2 pairs, so
+// ℓ = 2·pairs/prefill − 1 and s = prefill/ℓ reproduce both the tokens and the attention work exactly.
+// Decode attention is linear in the context per sequence, so the mean context prices the whole batch.
+//
+// Pipeline parallelism: pp microbatches of 1/pp of the batch are in flight, a token crosses every stage, so an
+// iteration of the whole batch lasts pp stage-times of a 1/pp microbatch (as simulate's tpot = pp·step).
+// The runtime's host time per iteration (`runtime.step_overhead`) is added once per iteration, as simulate does.
+//
+// Memoised: counts below 128 are exact, larger ones fall in geometric buckets 0.4% wide (the roofline is smooth
+// in them), so a million-request run prices a few thousand distinct shapes.
+import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
+import type { Precision } from '../model/quant.js';
+import { buildDecoderPass } from '../model/decoder-graph.js';
+import { costPass } from '../sim/decoder.js';
+import type { Layout } from '../sim/parallel.js';
+
+export interface StepPrice {
+  seconds: number;
+  flops: number; // per device, one iteration
+  bytes: number; // per device DRAM traffic, one iteration
+}
+
+const EXACT = 128;
+const LN_R = Math.log(1 + 1 / 256);
+const LN_EXACT = Math.log(EXACT);
+
+function bucket(x: number): number {
+  if (x < EXACT) return Math.round(x);
+  return EXACT + Math.round((Math.log(x) - LN_EXACT) / LN_R);
+}
+function unbucket(b: number): number {
+  return b < EXACT ? b : Math.exp(LN_EXACT + (b - EXACT) * LN_R);
+}
+
+export class StepCoster {
+  private memo = new Map<number, StepPrice>();
+  readonly hostS: number;
+  constructor(
+    readonly model: DecoderModel,
+    readonly hw: NormalizedHardware,
+    readonly layout: Layout,
+    readonly precision: Precision,
+    hostS?: number,
+  ) {
+    this.hostS = hostS ?? hw.runtime?.stepOverheadS ?? 0;
+  }
+
+  get distinctShapes(): number {
+    return this.memo.size;
+  }
+
+  price(decode: number, ctx: number, prefill: number, pairs: number): StepPrice {
+    const db = Math.round(decode);
+    const cb = db > 0 ? bucket(ctx) : 0;
+    const pb = prefill > 0 ? bucket(prefill) : 0;
+    const ell = prefill > 0 ? Math.max(1, (2 * pairs) / prefill - 1) : 0;
+    const lb = prefill > 0 ? bucket(ell) : 0;
+    const key = ((db * 4096 + cb) * 4096 + pb) * 4096 + lb;
+    let v = this.memo.get(key);
+    if (!v) {
+      v = this.compute(db, unbucket(cb), unbucket(pb), unbucket(lb));
+      this.memo.set(key, v);
+    }
+    return v;
+  }
+
+  /** unmemoised: one iteration of `decode` sequences at context `ctx` and `prefill` tokens as sequences of `ell` */
+  compute(decode: number, ctx: number, prefill: number, ell: number): StepPrice {
+    if (decode <= 0 && prefill <= 0) return { seconds: 0, flops: 0, bytes: 0 };
+    const pp = this.layout.pp;
+    const len = prefill > 0 ? ell : 1;
+    const ops = buildDecoderPass(this.model, this.layout, this.precision, { prefillSeqs: prefill > 0 ? prefill / len / pp : 0, prefillLen: len, decodeSeqs: decode / pp });
+    const c = costPass(ops, this.hw, ctx, ctx, decode > 0 ? 'decode' : 'prefill');
+    return { seconds: c.seconds * pp + this.hostS, flops: c.flops * pp, bytes: c.bytes * pp };
+  }
+}

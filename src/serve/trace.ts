@@ -1,0 +1,103 @@
+// A request trace: JSONL (one object per line) or CSV (a header line naming the columns), with input_tokens and
+// output_tokens, and optional arrival_s (seconds from the start, non-decreasing), prefix_id and prefix_tokens
+// (a shared prompt prefix, e.g. a system prompt; the first request that brings it computes it, later ones
+// on the same replica find it cached). A bad row is one error naming the file, the line and the field.
+import { readFileSync } from 'node:fs';
+import { UserError } from '../spec/errors.js';
+
+export interface TraceRow {
+  arrival?: number;
+  input: number;
+  output: number;
+  prefixId?: string;
+  prefixTokens?: number;
+}
+
+const FIELDS = ['arrival_s', 'input_tokens', 'output_tokens', 'prefix_id', 'prefix_tokens'];
+
+function splitCsv(line: string): string[] {
+  const out: string[] = [];
+  let cur = '', q = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (q) {
+      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
+      else if (ch === '"') q = false;
+      else cur += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') { out.push(cur.trim()); cur = ''; }
+    else cur += ch;
+  }
+  out.push(cur.trim());
+  return out;
+}
+
+export function parseTrace(text: string, file: string, maxContext: number): TraceRow[] {
+  const lines = text.split(/\r?\n/);
+  const rows: TraceRow[] = [];
+  const first = lines.findIndex((l) => l.trim() !== '');
+  if (first < 0) throw new UserError(`${file}: the trace is empty (expected JSONL objects or a CSV header with input_tokens,output_tokens)`);
+  const jsonl = lines[first]!.trim().startsWith('{');
+  let header: string[] = [];
+  if (!jsonl) {
+    header = splitCsv(lines[first]!).map((h) => h.toLowerCase());
+    for (const need of ['input_tokens', 'output_tokens']) {
+      if (!header.includes(need)) throw new UserError(`${file}:${first + 1}: the CSV header has no ${need} column (columns: ${FIELDS.join(', ')})`);
+    }
+  }
+  let lastArrival = -Infinity;
+  for (let i = jsonl ? first : first + 1; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const at = `${file}:${i + 1}`;
+    let rec: Record<string, unknown>;
+    if (jsonl) {
+      try {
+        rec = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new UserError(`${at}: not a JSON object (each line of a JSONL trace is one {"input_tokens": …, "output_tokens": …})`);
+      }
+      if (!rec || typeof rec !== 'object' || Array.isArray(rec)) throw new UserError(`${at}: not a JSON object`);
+    } else {
+      const cells = splitCsv(line);
+      if (cells.length !== header.length) throw new UserError(`${at}: ${cells.length} cells but the header has ${header.length} columns`);
+      rec = Object.fromEntries(header.map((h, j) => [h, cells[j] === '' ? undefined : cells[j]]));
+    }
+    const int = (k: string, required: boolean, min: number): number | undefined => {
+      const v = rec[k];
+      if (v === undefined || v === null || v === '') {
+        if (required) throw new UserError(`${at}: ${k} is missing (every row needs input_tokens and output_tokens)`);
+        return undefined;
+      }
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) throw new UserError(`${at}: ${k} must be an integer ≥ ${min}, found ${JSON.stringify(v)}`);
+      return n;
+    };
+    const input = int('input_tokens', true, 1)!;
+    const output = int('output_tokens', true, 1)!;
+    let arrival: number | undefined;
+    if (rec.arrival_s !== undefined && rec.arrival_s !== null && rec.arrival_s !== '') {
+      arrival = Number(rec.arrival_s);
+      if (!Number.isFinite(arrival) || arrival < 0) throw new UserError(`${at}: arrival_s must be a non-negative number of seconds, found ${JSON.stringify(rec.arrival_s)}`);
+      if (arrival < lastArrival) throw new UserError(`${at}: arrival_s ${arrival} is earlier than the row before (${lastArrival}); sort the trace by arrival_s`);
+      lastArrival = arrival;
+    }
+    const prefixTokens = int('prefix_tokens', false, 0);
+    if (prefixTokens !== undefined && prefixTokens > input) throw new UserError(`${at}: prefix_tokens ${prefixTokens} is more than input_tokens ${input}`);
+    if (input + output > maxContext) throw new UserError(`${at}: input_tokens + output_tokens = ${input + output} is longer than the model's context of ${maxContext}`);
+    const pid = rec.prefix_id;
+    rows.push({ arrival, input, output, prefixId: pid === undefined || pid === null || pid === '' ? undefined : String(pid), prefixTokens });
+  }
+  if (rows.length === 0) throw new UserError(`${file}: the trace has no rows`);
+  return rows;
+}
+
+export function loadTrace(file: string, maxContext: number): TraceRow[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`--trace ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parseTrace(text, file, maxContext);
+}

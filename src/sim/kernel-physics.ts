@@ -1,0 +1,63 @@
+// Which kernels a runtime dispatches for a GEMM of a given shape, as plain numbers the roofline reads. The runtime
+// spec (runtimes/*.yaml, bound to the hardware as hw.runtime) may give each; otherwise the cited defaults below hold.
+import type { Dtype, NormalizedHardware } from '../spec/types.js';
+
+export interface KernelPhysics {
+  // Rows (tokens, or tokens routed to one expert) up to which the runtime multiplies with matrix-vector kernels that
+  // stream the weights once and do only the useful multiply-adds (no MMA tile padding): llama.cpp MMVQ/MMVF and
+  // mul_mat_vec_id for ne11 ≤ MMVQ_MAX_BATCH_SIZE = 8 (ggml/src/ggml-cuda/mmvq.cuh; Metal mul_mv(_id) likewise).
+  gemvMaxRows: number;
+  // Smallest M tile of an MMA-tiled grouped (MoE) GEMM: vLLM fused_moe get_default_config uses BLOCK_SIZE_M 16 when
+  // M ≤ E, and its tuned tables pick 16/32/64 as the rows per expert grow (fused_moe/configs/E=128,N=384,
+  // device_name=NVIDIA_H100_80GB_HBM3.json: BLOCK_SIZE_M 16 up to 128 tokens = 8 rows per expert, 32 at 16 rows,
+  // 64 at 32 rows).
+  moeMinTileRows: number;
+  // Largest M tile counted as padding: Hopper wgmma is m64nNk16 (PTX ISA §9.7.14); CUTLASS grouped GEMMs use ≥ 64.
+  mmaTileRows: number;
+  // What a runtime does with fp8/fp6/fp4 GEMMs on a part without those tensor cores: 'weight-only' (vLLM Marlin W8A16 /
+  // FP4 Marlin: low-precision weights dequantized in the kernel, 16-bit math), or 'none' (no support: next wider dtype).
+  fp8Fallback: 'weight-only' | 'none';
+}
+
+export const DEFAULT_KERNEL_PHYSICS: KernelPhysics = { gemvMaxRows: 8, moeMinTileRows: 16, mmaTileRows: 64, fp8Fallback: 'weight-only' };
+
+interface RuntimeKernels {
+  kernels?: { gemvMaxRows?: number; moeMinTileRows?: number; mmaTileRows?: number; fp8Fallback?: string };
+}
+
+/** the runtime's kernel choices where its spec gives them, else the defaults above */
+export function kernelPhysics(hw: Pick<NormalizedHardware, 'runtime'>): KernelPhysics {
+  const k = (hw.runtime as RuntimeKernels | undefined)?.kernels;
+  if (!k) return DEFAULT_KERNEL_PHYSICS;
+  return {
+    gemvMaxRows: k.gemvMaxRows ?? DEFAULT_KERNEL_PHYSICS.gemvMaxRows,
+    moeMinTileRows: k.moeMinTileRows ?? DEFAULT_KERNEL_PHYSICS.moeMinTileRows,
+    mmaTileRows: k.mmaTileRows ?? DEFAULT_KERNEL_PHYSICS.mmaTileRows,
+    fp8Fallback: k.fp8Fallback === 'none' ? 'none' : 'weight-only',
+  };
+}
+
+/**
+ * Rows an MMA-tiled grouped GEMM computes for `m` mean rows per group: the M tile is the smallest power of two above m,
+ * from moeMinTileRows to mmaTileRows, as vLLM's tuned fused_moe tables pick it (E=128, N=384 on H100: 8 rows per expert
+ * → BLOCK_SIZE_M 16, 16 → 32, 32 → 64, 64 → 64; above the mean because routed rows per expert scatter around it).
+ */
+export function paddedGroupRows(m: number, k: KernelPhysics): number {
+  const tile = Math.min(k.mmaTileRows, Math.max(k.moeMinTileRows, 2 ** (Math.floor(Math.log2(Math.max(1, m))) + 1)));
+  return Math.ceil(m / tile) * tile;
+}
+
+const NARROW_FLOAT: ReadonlySet<Dtype> = new Set<Dtype>(['fp8', 'fp6', 'fp4']);
+
+/** whether a GEMM requested in `requested` and run in `ran` runs weight-only (narrow-float weights, wider math) */
+export function weightOnlyFallback(requested: Dtype, ran: Dtype): boolean {
+  return NARROW_FLOAT.has(requested) && requested !== ran && !NARROW_FLOAT.has(ran);
+}
+
+/** the warning a fallback GEMM dtype gives: weight-only for narrow floats, else the next supported dtype */
+export function fallbackWarning(hwId: string, requested: Dtype, ran: Dtype): string {
+  if (weightOnlyFallback(requested, ran)) {
+    return `${hwId} has no native ${requested} tensor cores: ${requested} GEMMs run weight-only at the ${ran} rate (${requested} weights dequantized to ${ran} math, as vLLM's Marlin W8A16 / FP4 Marlin kernels do; TensorRT-LLM has no ${requested} there)`;
+  }
+  return `${hwId} has no native ${requested} GEMMs: they run at ${ran}`;
+}

@@ -1,0 +1,108 @@
+// A Hugging Face config.json (or a folder holding one) as a model: converted to the YAML a user would
+// write (`hwperf import hf` prints exactly this text), then loaded through the same spec layer as any file.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { UserError } from '../errors.js';
+import { convertHfConfig, isHfConfig, type HfSpec } from './convert.js';
+import type { NormalizedModel } from '../types.js';
+
+export interface HfYaml {
+  id: string;
+  text: string; // the commented YAML spec
+  spec: HfSpec;
+  file: string; // the config.json that was read
+}
+
+/** the config.json a path names: the file itself, or config.json inside a folder */
+export function hfConfigPath(ref: string): string | undefined {
+  if (!existsSync(ref)) return undefined;
+  if (statSync(ref).isDirectory()) {
+    const f = join(ref, 'config.json');
+    return existsSync(f) ? f : undefined;
+  }
+  return ref;
+}
+
+/** the parsed config when the file is a Hugging Face config (by content: `architectures` or `model_type`) */
+export function readHfConfig(file: string): Record<string, unknown> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (!/^\s*\{/.test(text)) return undefined;
+  try {
+    const v = JSON.parse(text);
+    return isHfConfig(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function displayName(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+// An id from _name_or_path ("meta-llama/Llama-3.1-8B" → llama-3.1-8b), else the folder's name.
+function idFor(cfg: Record<string, unknown>, file: string): string {
+  const named = typeof cfg._name_or_path === 'string' && cfg._name_or_path ? cfg._name_or_path.split('/').pop()! : '';
+  const folder = basename(dirname(resolve(file)));
+  const base = named || (basename(file) === 'config.json' ? folder : basename(file).replace(/\.json$/i, ''));
+  const id = base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  return id || 'hf-model';
+}
+
+function scalar(v: unknown): string {
+  if (typeof v === 'string') return /^[A-Za-z][A-Za-z0-9_.-]*$/.test(v) && !/^(true|false|null|yes|no|on|off|y|n)$/i.test(v) ? v : JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(scalar).join(', ')}]`;
+  if (typeof v === 'object' && v !== null) return `{${Object.entries(v).map(([k, x]) => `${k}: ${scalar(x)}`).join(', ')}}`;
+  return String(v);
+}
+
+export function hfToYaml(cfg: Record<string, unknown>, file: string): HfYaml {
+  const where = displayName(file);
+  const spec = convertHfConfig(cfg, where);
+  const id = idFor(cfg, file);
+  const sha = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+  const origin = typeof cfg._name_or_path === 'string' && cfg._name_or_path ? ` (${cfg._name_or_path})` : '';
+  const lines = [
+    `# Imported by \`hwperf import hf\` from ${where}${origin}: ${spec.arch}.`,
+    ...spec.header.map((h) => `# ${h}`),
+    `id: ${scalar(id)}`,
+    `name: ${scalar(`${id} (${spec.arch}, from config.json)`)}`,
+  ];
+  for (const [k, v, comment] of spec.fields) {
+    const line = `${k}: ${scalar(v)}`;
+    lines.push(comment ? `${line.padEnd(28)} # ${comment}` : line);
+  }
+  lines.push('sources:');
+  lines.push(`  - ${JSON.stringify(`Hugging Face config.json ${where}${origin}, sha256 ${sha}…, transformers ${String(cfg.transformers_version ?? 'unknown')}`)}`);
+  return { id, text: lines.join('\n') + '\n', spec, file };
+}
+
+/** load a config.json (or folder) as a normalized model; undefined when the path is not a Hugging Face config */
+export async function loadHfModel(ref: string): Promise<NormalizedModel | undefined> {
+  const file = hfConfigPath(ref);
+  if (!file) {
+    if (existsSync(ref) && statSync(ref).isDirectory()) throw new UserError(`${ref}: a folder without config.json (give the config file or a Hugging Face model folder)`);
+    return undefined;
+  }
+  const cfg = readHfConfig(file);
+  if (!cfg) return undefined;
+  const y = hfToYaml(cfg, file);
+  const { parseYaml } = await import('../yaml-doc.js');
+  const { loadSpecData } = await import('../load.js');
+  const name = displayName(file);
+  const { doc, errors } = parseYaml(y.text, name);
+  if (!doc) throw UserError.fromIssues(errors);
+  const r = await loadSpecData(doc.data as Record<string, unknown>, { file: name, docs: [doc], errors: [], warnings: [] });
+  if (r.errors.length || !r.value) throw UserError.fromIssues(r.errors);
+  if (r.value.kind !== 'model') throw new UserError(`${name}: not a model`);
+  const model = r.value.spec as NormalizedModel & { import_warnings?: string[] };
+  model.file = name;
+  if (y.spec.warnings.length) model.import_warnings = y.spec.warnings;
+  return model;
+}

@@ -1,0 +1,63 @@
+// quantization_config → the scheme hwperf simulates by default for that checkpoint (docs/design.md, the
+// --dtype table). The schemes are hwperf's, so some mappings are the nearest one, and the note says so.
+import { UserError } from '../errors.js';
+import type { QuantScheme } from '../../sim/types.js';
+
+export interface QuantDefault {
+  dtype: QuantScheme;
+  note: string; // what the config said, for the header and the YAML comment
+}
+
+type Json = Record<string, any>;
+
+export function quantizationDtype(q: unknown, where: string): QuantDefault {
+  if (typeof q !== 'object' || q === null) throw new UserError(`${where}: expected an object`);
+  const c = q as Json;
+  const method = String(c.quant_method ?? c.quant_algo ?? '').toLowerCase();
+  const bits = Number(c.bits ?? c.w_bit ?? c.weight_bits);
+  switch (method) {
+    case 'fp8':
+    case 'fbgemm_fp8':
+      return { dtype: 'fp8', note: `quant_method ${method}${c.weight_block_size ? `, ${JSON.stringify(c.weight_block_size)} blocks` : ''}` };
+    case 'awq':
+    case 'gptq':
+    case 'auto-round':
+      if (bits === 4) return { dtype: 'int4', note: `${method} ${bits}-bit weights (w4a16)` };
+      if (bits === 8) return { dtype: 'int8', note: `${method} ${bits}-bit weights, nearest scheme int8` };
+      throw new UserError(`${where}: ${method} with ${c.bits ?? 'no'} bits: hwperf imports 4 or 8`);
+    case 'mxfp4':
+      return { dtype: 'fp4', note: 'MXFP4 (e2m1, one e8m0 scale per 32: 4.25 bits/weight), nearest scheme fp4 (4.5)' };
+    case 'bitsandbytes':
+      if (c.load_in_4bit) return { dtype: 'int4', note: `bitsandbytes ${c.bnb_4bit_quant_type ?? '4-bit'}, nearest scheme int4` };
+      if (c.load_in_8bit) return { dtype: 'int8', note: 'bitsandbytes LLM.int8(), nearest scheme int8' };
+      break;
+    case 'modelopt':
+    case 'nvfp4': {
+      const algo = String(c.quant_algo ?? c.quantization?.quant_algo ?? method).toUpperCase();
+      if (algo.includes('FP8')) return { dtype: 'fp8', note: `ModelOpt ${algo}` };
+      if (algo.includes('FP4')) return { dtype: 'fp4', note: `ModelOpt ${algo}` };
+      break;
+    }
+    case 'compressed-tensors':
+      return compressedTensors(c, where);
+  }
+  throw new UserError(`${where}: unknown quant_method "${method || JSON.stringify(c)}" (hwperf reads fp8, awq, gptq, mxfp4, bitsandbytes, modelopt, compressed-tensors)`);
+}
+
+// compressed-tensors (llm-compressor): config_groups.<g>.weights {num_bits, type: int|float} and
+// input_activations; the format string names NVFP4 packing.
+function compressedTensors(c: Json, where: string): QuantDefault {
+  const groups = Object.values((c.config_groups ?? {}) as Json) as Json[];
+  const g = groups[0];
+  const format = String(c.format ?? '');
+  if (/nvfp4/.test(format)) return { dtype: 'fp4', note: `compressed-tensors ${format}` };
+  if (!g?.weights) throw new UserError(`${where}: compressed-tensors without config_groups.*.weights`);
+  const w = g.weights as Json;
+  const a = g.input_activations as Json | null | undefined;
+  const note = `compressed-tensors ${format || 'weights'} ${w.type}${w.num_bits}${a ? ` / activations ${a.type}${a.num_bits}` : ' weight-only'}`;
+  if (w.type === 'float' && w.num_bits === 8) return { dtype: 'fp8', note };
+  if (w.type === 'float' && w.num_bits === 4) return { dtype: 'fp4', note };
+  if (w.type === 'int' && w.num_bits === 8) return { dtype: 'int8', note };
+  if (w.type === 'int' && w.num_bits === 4) return { dtype: 'int4', note };
+  throw new UserError(`${where}: compressed-tensors weights ${w.type}${w.num_bits}: no matching hwperf scheme`);
+}

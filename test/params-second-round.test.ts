@@ -1,0 +1,55 @@
+// Second-round library models: parameter counts computed from the spec equal the released checkpoints' counts
+// exactly (safetensors / GGUF metadata, KERAS-HUB presets), or the text model of a multimodal checkpoint derived
+// from it (the vision tower arithmetic is in the model's YAML).
+import { describe, expect, it } from 'vitest';
+import { countParams } from '../src/model/params.js';
+import { libraryModel } from '../src/spec/library.js';
+
+const params = (id: string) => countParams(libraryModel(id), libraryModel);
+
+describe('second-round decoders: exact released counts', () => {
+  // [id, exact total, citation]
+  const rows: [string, number, string][] = [
+    ['gpt-oss-120b', 116_829_156_672, 'KERAS-HUB gpt_oss_120b_en'],
+    ['gpt-oss-20b', 20_914_757_184, 'KERAS-HUB gpt_oss_20b_en'],
+    ['qwen2.5-7b', 7_615_616_512, 'HF safetensors Qwen/Qwen2.5-7B-Instruct'],
+    ['qwen2.5-32b', 32_763_876_352, 'KERAS-HUB qwen2.5_instruct_32b_en'],
+    ['qwen3-8b', 8_190_735_360, 'KERAS-HUB qwen3_8b_en'],
+    ['qwen3-32b', 32_762_123_264, 'KERAS-HUB qwen3_32b_en'],
+    ['qwen3-30b-a3b', 30_532_122_624, 'KERAS-HUB qwen3_moe_30b_a3b_en'],
+    ['qwen3-235b-a22b', 235_093_634_560, 'KERAS-HUB qwen3_moe_235b_a22b_en'],
+    ['deepseek-r1-distill-qwen-14b', 14_770_033_664, 'GGUF general.parameter_count (Qwen2.5-14B architecture)'],
+    ['kimi-k2', 1_026_408_232_448, 'HF safetensors moonshotai/Kimi-K2-Instruct'],
+    ['deepseek-v3', 671_026_419_200, 'model-facts §5 (with e_score_correction_bias)'],
+    // multimodal checkpoints: HF total − the vision encoder and projector computed from their configs
+    ['gemma-3-27b', 27_432_406_640 - (27 * 15_239_504 + 678_528 + 4096 * 1152 + 2304) - (1152 + 1152 * 5376), 'HF google/gemma-3-27b-it − SigLIP'],
+    ['llama-4-scout', 108_641_793_536 - 871_932_416, 'HF Llama-4-Scout-17B-16E-Instruct − vision'],
+    ['llama-4-maverick', 401_583_781_376 - 871_932_416, 'HF Llama-4-Maverick-17B-128E-Instruct − vision'],
+  ];
+  for (const [id, total, cite] of rows) {
+    it(`${id}: ${total.toLocaleString('en-US')} (${cite})`, () => {
+      expect(params(id).total).toBe(total);
+    });
+  }
+
+  it('the Llama 4 vision encoder + projector is the same 871,932,416 in both checkpoints (34 ViT layers, pixel-shuffle MLP, projector)', () => {
+    const layer = 4 * (1408 * 1408 + 1408) + (1408 * 5632 + 5632) + (5632 * 1408 + 1408) + 2 * 2 * 1408;
+    const vision = 34 * layer + 3 * 14 * 14 * 1408 + 1408 + 577 * 1408 + 2 * 2 * 1408 + 5632 * 4096 + 4096 * 4096 + 4096 * 5120;
+    expect(vision).toBe(871_932_416);
+  });
+
+  it('the SigLIP layer of Gemma 3: 4 biased 1152² projections, a biased 1152→4304→1152 MLP, 2 LayerNorms', () => {
+    expect(4 * (1152 * 1152 + 1152) + (1152 * 4304 + 4304) + (4304 * 1152 + 1152) + 2 * 2 * 1152).toBe(15_239_504);
+  });
+
+  it('active parameters: published per-token counts', () => {
+    // OpenAI model card 5.13B / 3.61B exclude the 579,133,440-entry input embedding
+    expect(Math.round((params('gpt-oss-120b').active - 579_133_440) / 1e7) / 100).toBe(5.13);
+    expect(Math.round((params('gpt-oss-20b').active - 579_133_440) / 1e7) / 100).toBe(3.61);
+    // Meta: 17B active for both Llama 4 models; Qwen: 3.3B for 30B-A3B; Moonshot 32.6B for K2 (within 1%)
+    expect(Math.round(params('llama-4-scout').active / 1e9)).toBe(17);
+    expect(Math.round(params('llama-4-maverick').active / 1e9)).toBe(17);
+    expect(Math.round(params('qwen3-30b-a3b').active / 1e8) / 10).toBe(3.4); // 3.35B; the report rounds to 3.3B
+    expect(Math.abs(params('kimi-k2').active / 32.6e9 - 1)).toBeLessThan(0.01);
+  });
+});
