@@ -1,6 +1,8 @@
 // Issue 12's examples, one named case each: every one failed on main before the fix (numbers in the comments are
 // what main printed) and holds now.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { getLibrary } from '../src/spec/library.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
@@ -53,5 +55,98 @@ describe('issue 12: decoder numbers agree with each other', () => {
     expect(capped.ttft_s!).toBeLessThanOrEqual(2);
     expect(capped.batch!).toBeGreaterThan(9);
     expect(capped.throughput_tok_s!).toBeGreaterThan(0.9 * free.throughput_tok_s!);
+  });
+});
+
+describe('issue 12: Whisper, pipelines, flags, train (via the built CLI)', () => {
+  const cli = (args: string[]) => spawnSync('node', ['bin/run.js', ...args], { encoding: 'utf8' });
+  const json = (args: string[]) => {
+    const r = cli([...args, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  beforeAll(() => {
+    if (!existsSync('dist/commands/simulate.js')) execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
+  });
+  it('Whisper is never faster on longer audio: the transcript grows with it (large-v3 h100: 334 ms at 30 s, 119 ms at 600 s)', () => {
+    let prev = 0, prevTokens = 0;
+    for (const s of [5, 30, 60, 600]) {
+      const r = run({ model: 'whisper-large-v3', hardware: 'h100-sxm', 'audio-seconds': s });
+      expect(r.latency_s!).toBeGreaterThan(prev);
+      expect(r.output_tokens!).toBeGreaterThan(prevTokens);
+      prev = r.latency_s!;
+      prevTokens = r.output_tokens!;
+    }
+    // --output-tokens is per 30 s window, so an explicit value keeps the same monotony
+    const a = run({ model: 'whisper-large-v3', hardware: 'h100-sxm', 'audio-seconds': 30, 'output-tokens': 128 });
+    const b = run({ model: 'whisper-large-v3', hardware: 'h100-sxm', 'audio-seconds': 600, 'output-tokens': 128 });
+    expect(b.latency_s!).toBeGreaterThan(a.latency_s!);
+  });
+  it('a pipeline sharded over devices reports them (gpt4o-omni --tp 4 --pp 4 said "tp 1 · pp 1 · 1 device")', () => {
+    const j = json(['simulate', '--model', 'gpt4o-omni', '--hardware', 'h100-sxm', '--tp', '4', '--pp', '4']);
+    expect([j.tp, j.pp, j.devices]).toEqual([4, 4, 16]);
+    expect(j.devices).toBe(j.tp * j.pp * j.replicas);
+    const text = cli(['simulate', '--model', 'gpt4o-omni', '--hardware', 'h100-sxm', '--tp', '4', '--pp', '4']).stdout;
+    expect(text).toMatch(/tp 4 · pp 4 · 16 devices/);
+  });
+  it('a stage with 0 runs has no phase (gpt4o-omni showed its vision stage at 1 ms with 0 images)', () => {
+    const j = json(['simulate', '--model', 'gpt4o-omni', '--hardware', 'h200-sxm', '--tp', '8', '--pp', '2']);
+    const vision = j.stages.find((s: { runs: number }) => s.runs === 0);
+    expect(vision).toBeTruthy();
+    expect(vision.latency_s ?? 0).toBe(0);
+    expect(j.phases.map((p: { name: string }) => p.name).some((n: string) => /vision/.test(n))).toBe(false);
+  });
+  it('energy per run and per token under their own keys (a pipeline printed a per-token value as "energy per run")', () => {
+    const sora = run({ model: 'open-sora-1.2', hardware: 'h100-sxm' });
+    expect(sora.energy_j_per_run!).toBeGreaterThan(0);
+    expect(sora.energy_j_per_token).toBeNull();
+    const omni = run({ model: 'gpt4o-omni', hardware: 'h200-sxm', tp: 8, pp: 4 });
+    expect(omni.memory.fits).toBe(true);
+    expect(omni.energy_j_per_run!).toBeCloseTo(omni.energy_j_per_token! * omni.output_tokens!, 6);
+    const text = cli(['simulate', '--model', 'gpt4o-omni', '--hardware', 'h200-sxm', '--tp', '8', '--pp', '4']).stdout;
+    expect(text).toMatch(/energy per token/);
+    expect(text).toMatch(/energy per run/);
+  });
+  it('flags that do not apply are an error: --resolution on an LLM, --input-tokens on a DiT', () => {
+    const llm = cli(['simulate', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--resolution', '512']);
+    expect(llm.status).not.toBe(0);
+    expect(llm.stderr).toMatch(/--resolution does not apply to llama-3.1-8b/);
+    expect(llm.stderr.trim().split('\n')).toHaveLength(1);
+    const dit = cli(['simulate', '--model', 'dit-xl-2', '--hardware', 'h100-sxm', '--input-tokens', '100']);
+    expect(dit.status).not.toBe(0);
+    expect(cli(['simulate', '--model', 'whisper-tiny', '--hardware', 'h100-sxm', '--steps', '10']).status).not.toBe(0);
+    // pipelines take their stages' flags
+    expect(cli(['simulate', '--model', 'open-sora-1.2', '--hardware', 'h100-sxm', '--steps', '10', '--json']).status).toBe(0);
+  });
+  it('--batch max on DiT and Whisper runs batch 1 and says so (it silently meant 1)', () => {
+    for (const model of ['dit-xl-2', 'whisper-large-v3']) {
+      const j = json(['simulate', '--model', model, '--hardware', 'h100-sxm', '--batch', 'max']);
+      expect(j.batch).toBe(1);
+      expect(j.warnings.join(' ')).toMatch(/--batch max is searched for decoder models only/);
+    }
+    const j = json(['simulate', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--max-tpot', '30ms']);
+    expect(j.warnings.join(' ')).toMatch(/--max-tpot limits the batch that --batch max picks/);
+  });
+  it('simulate --auto-tp: the smallest tp, then pp, that fits (llama-3.1-405b on h100: tp 8 · pp 2)', () => {
+    const j = json(['simulate', '--model', 'llama-3.1-405b', '--hardware', 'h100-sxm', '--auto-tp']);
+    expect(j.memory.fits).toBe(true);
+    expect([j.tp, j.pp]).toEqual([8, 2]);
+    const fits = json(['simulate', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--auto-tp']);
+    expect(fits.tp).toBe(1);
+  });
+  it('train that does not fit says so and does not present MFU as an achievement (printed "MFU 57.7%")', () => {
+    const r = cli(['train', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--devices', '8']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^DOES NOT FIT/m);
+    expect(r.stdout).toMatch(/MFU \(if it fit\)/);
+    const j = json(['train', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--devices', '8']);
+    expect(j.memory.fits).toBe(false);
+    expect(j).toHaveProperty('mfu');
+  });
+  it('one byte convention in human output: decimal GB (train printed GiB beside the engine\'s GB)', () => {
+    const r = cli(['train', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--devices', '8']);
+    expect(r.stdout).not.toMatch(/GiB|MiB/);
+    const s = cli(['simulate', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm']);
+    expect(s.stdout).not.toMatch(/GiB|MiB/);
   });
 });

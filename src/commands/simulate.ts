@@ -5,6 +5,8 @@ import { applyWhatIfs } from '../hardware/whatif.js';
 import { runtimeForRequest } from '../runtime/resolve.js';
 import { runtimeFlag } from '../cli/runtime-flag.js';
 import { buildRequest } from '../sim/request.js';
+import { checkFlagsApply } from '../sim/applicable.js';
+import { simulateAutoTp } from '../sim/auto-tp.js';
 import { simulate } from '../sim/simulate.js';
 import { renderSimulate } from '../report/simulate-text.js';
 
@@ -27,7 +29,7 @@ export default class Simulate extends BaseCommand {
     'attention-dp': Flags.boolean({ description: 'MoE serving as TensorRT-LLM / SGLang run DeepSeek and Qwen3: attention data-parallel over the tp devices (each serves batch/tp requests with all heads), experts expert-parallel (ep = tp), all-to-all instead of all-reduces' }),
     batch: Flags.string({ char: 'b', description: 'requests in flight per replica, or "max"', default: '1' }),
     'input-tokens': Flags.integer({ description: 'prompt tokens per request', default: 512 }),
-    'output-tokens': Flags.integer({ description: 'generated tokens per request', default: 128 }),
+    'output-tokens': Flags.integer({ description: 'generated tokens per request (Whisper: per 30 s window, default the transcript of speech at 150 words/min)', default: 128 }),
     dtype: Flags.string({ description: 'quantization scheme: fp32 bf16 fp16 fp8 fp4 int8 int4 q8_0 q4_0 (default bf16, or the precision the model ships in)' }),
     weights: Flags.string({ description: 'override the weight dtype' }),
     activations: Flags.string({ description: 'override the activation (GEMM input) dtype' }),
@@ -42,16 +44,22 @@ export default class Simulate extends BaseCommand {
     price: Flags.string({ description: 'USD per device-hour' }),
     'max-tpot': Flags.string({ description: 'latency limit for --batch max: time per output token (s, or e.g. 30ms)' }),
     'max-ttft': Flags.string({ description: 'latency limit for --batch max: time to first token (s, or e.g. 2s)' }),
+    'auto-tp': Flags.boolean({ description: 'the smallest tensor-parallel degree (2, 4, 8 within the scale-up domain), then pipeline stages, at which a decoder fits' }),
     verbose: Flags.boolean({ char: 'v', description: 'per-op tables for prefill and decode' }),
   };
 
   async run(): Promise<unknown> {
-    const { flags } = await this.parse(Simulate);
+    const { flags, metadata } = await this.parse(Simulate);
+    // the flags the user typed (defaults are the engine's to apply: Whisper's transcript length depends on the audio)
+    const given = Object.keys(flags).filter((k) => !metadata.flags[k]?.setFromDefault);
+    const typed = Object.fromEntries(given.map((k) => [k, flags[k as keyof typeof flags]]));
     const model = await resolveModel(flags.model);
     const hw = await applyWhatIfs(await runtimeForRequest(await resolveHardware(flags.hardware), model, flags.runtime), flags.memory, flags.set);
     const resolve = (id: string) => (getLibrary().models[id] ? getLibrary().models[id]! : libraryModel(id));
-    const req = buildRequest(flags, model, hw, resolve);
-    const result = simulate(req);
+    const notes = checkFlagsApply(given, model, resolve, flags.batch);
+    const req = buildRequest(typed, model, hw, resolve);
+    const result = flags['auto-tp'] ? simulateAutoTp(req) : simulate(req);
+    result.warnings.push(...notes);
     // what an imported Hugging Face config could not express travels with the result
     const importWarnings = (model as { import_warnings?: string[] }).import_warnings;
     if (importWarnings) result.warnings = [...importWarnings, ...result.warnings];

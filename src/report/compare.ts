@@ -12,6 +12,7 @@ import { renderHtml } from './html.js';
 import { renderMarkdown, type ReportMeta } from './markdown.js';
 import { rowFromError, rowFromResult, type PairRow } from './rows.js';
 import { prepareOutDir, writeFileAtomic } from './write.js';
+import { simulateAutoTp } from '../sim/auto-tp.js';
 
 export interface ComparisonInput {
   models: string[];
@@ -22,35 +23,6 @@ export interface ComparisonInput {
   // decoders that do not fit: retry at tp 2, 4, 8 (within the scale-up domain), then pp 2, 4, 8; keep the first that fits
   autoTp?: boolean;
   onProgress?: (done: number, total: number) => void;
-}
-
-function simulateAutoTp(req: SimulateRequest, sim: (r: SimulateRequest) => SimulateResult): SimulateResult {
-  let r = sim(req);
-  if (req.model.family !== 'decoder' || r.memory?.fits !== false) return r;
-  const domain = Math.min(8, req.hardware.scaleUp?.domain ?? 1);
-  // tp within the scale-up domain first, then pipeline stages (2, 4, 8) at the widest tp that was valid
-  const attempt = (tp: number, pp: number): SimulateResult | undefined => {
-    try {
-      return sim({ ...req, tp, pp, devices: undefined });
-    } catch {
-      return undefined; // e.g. heads not divisible by tp, layers by pp
-    }
-  };
-  let bestTp = req.tp;
-  for (let tp = req.tp * 2; tp <= domain; tp *= 2) {
-    const next = attempt(tp, req.pp);
-    if (!next) continue;
-    bestTp = tp;
-    r = next;
-    if (r.memory?.fits !== false) return r;
-  }
-  for (let pp = req.pp * 2; pp <= 8; pp *= 2) {
-    const next = attempt(bestTp, pp);
-    if (!next) continue;
-    r = next;
-    if (r.memory?.fits !== false) return r;
-  }
-  return r;
 }
 
 export interface Comparison {

@@ -31,8 +31,10 @@ export function renderSimulate(r: SimulateResult, verbose = false): string {
     if (r.rtf != null) rows.push(['real-time factor', fmtNumber(r.rtf)]);
   }
   // energy_j_per_token / cost_usd_per_mtok are per output item of the family (token, image, window, run)
-  const item = itemOf(r.family);
-  if (r.energy_j_per_token != null) rows.push([`energy per ${item}`, `${fmtNumber(r.energy_j_per_token)} J${r.energy_source ? ` (${r.energy_source})` : ''}`]);
+  const item = r.family === 'pipeline' && r.output_tokens !== undefined ? 'token' : itemOf(r.family);
+  const src = r.energy_source ? ` (${r.energy_source})` : '';
+  if (r.energy_j_per_token != null) rows.push([`energy per ${item}`, `${fmtNumber(r.energy_j_per_token)} J${src}`]);
+  if (r.energy_j_per_run != null) rows.push(['energy per run', `${fmtNumber(r.energy_j_per_run)} J${r.energy_j_per_token != null ? '' : src}`]);
   if (r.cost_usd_per_mtok != null) rows.push([`cost per million ${item}s`, `$${fmtNumber(r.cost_usd_per_mtok)}`]);
   rows.push(['memory per device', `${fmtGB(m.per_device_bytes)} of ${fmtGB(m.usable_bytes)} usable (${fmtGB(m.capacity_bytes)})`]);
   rows.push(['  weights', fmtGB(m.weights_bytes)]);

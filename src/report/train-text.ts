@@ -1,6 +1,6 @@
 // Text rendering of `hwperf train` results (the engine never formats).
 import type { TrainResult } from '../sim/training/types.js';
-import { fmtBytes, fmtCount, fmtFlopRate, fmtFlops, fmtNumber, fmtPercent, fmtSeconds, renderTable } from './format.js';
+import { fmtGB, fmtCount, fmtFlopRate, fmtFlops, fmtNumber, fmtPercent, fmtSeconds, renderTable } from './format.js';
 
 // "selective (core_attn, layernorm), auto", "full, 1 layer per chunk"
 export function recomputeText(r: TrainResult): string {
@@ -11,26 +11,29 @@ export function recomputeText(r: TrainResult): string {
 }
 
 export function renderTrain(r: TrainResult): string {
+  const m = r.memory;
+  // A split that does not fit has no step to run: its times and MFU are what it would reach with the memory it
+  // lacks, labelled so, never an achievement (the JSON keeps every key; memory.fits says it does not fit).
+  const would = m.fits ? '' : ' (if it fit)';
   const rows: [string, string][] = [
     ['split', `tp ${r.tp} · pp ${r.pp}${r.interleave > 1 ? ` (v ${r.interleave})` : ''} · cp ${r.cp} · dp ${r.dp}${r.ep > 1 ? ` (ep ${r.ep})` : ''} = ${r.devices} devices`],
     ['pipeline schedule', r.pp > 1 ? (r.schedule === 'interleaved' ? `interleaved 1F1B, ${r.interleave} chunks per device` : r.schedule === 'dualpipe' ? 'DualPipe (all-to-all hidden behind compute)' : '1F1B') : '—'],
     ['batch', `${r.global_batch} × ${r.seq_len} tokens (${fmtCount(r.tokens_per_step)}), micro-batch ${r.micro_batch}, ${r.micro_batches} per pipeline`],
     ['precision / recompute / ZeRO', `${r.dtype} (GEMMs ${r.gemm_dtype}) / ${recomputeText(r)} / ${r.zero}`],
-    ['step time', fmtSeconds(r.step_s)],
-    ['tokens/s', fmtNumber(r.tokens_per_s)],
-    ['achieved per device (model FLOPs)', fmtFlopRate(r.achieved_flops_per_device)],
-    ['MFU', fmtPercent(r.mfu)],
+    ['step time' + would, fmtSeconds(r.step_s)],
+    ['tokens/s' + would, fmtNumber(r.tokens_per_s)],
+    ['achieved per device (model FLOPs)' + would, fmtFlopRate(r.achieved_flops_per_device)],
+    ['MFU' + would, fmtPercent(r.mfu)],
     ['model FLOPs per token', fmtFlops(r.flops_per_token)],
   ];
   if (r.total_flops !== null) rows.push(['total compute', fmtFlops(r.total_flops)]);
   if (r.total_s !== null) rows.push(['training time', `${fmtSeconds(r.total_s)} (at ${Math.round(r.goodput * 100)}% goodput)`]);
   if (r.gpu_hours !== null) rows.push(['device-hours', fmtNumber(r.gpu_hours)]);
   if (r.cost_usd !== null) rows.push(['cost', `$${fmtNumber(r.cost_usd)} at $${r.price_usd_per_hour}/device-hour`]);
-  const m = r.memory;
   rows.push([
     'memory per device',
-    `${fmtBytes(m.per_device_bytes)} of ${fmtBytes(m.usable_bytes)} usable${r.pp > 1 ? ` (pipeline rank ${m.peak_pp_rank})` : ''} — ${m.fits ? 'fits' : 'DOES NOT FIT'} ` +
-      `(weights ${fmtBytes(m.weights_bytes)}, grads ${fmtBytes(m.gradients_bytes)}, optimizer ${fmtBytes(m.optimizer_bytes)}, activations ${fmtBytes(m.activations_bytes)})`,
+    `${fmtGB(m.per_device_bytes)} of ${fmtGB(m.usable_bytes)} usable${r.pp > 1 ? ` (pipeline rank ${m.peak_pp_rank})` : ''} — ${m.fits ? 'fits' : 'DOES NOT FIT'} ` +
+      `(weights ${fmtGB(m.weights_bytes)}, grads ${fmtGB(m.gradients_bytes)}, optimizer ${fmtGB(m.optimizer_bytes)}, activations ${fmtGB(m.activations_bytes)})`,
   ]);
   const b = r.breakdown;
   const parts = Object.entries(b)
@@ -38,7 +41,10 @@ export function renderTrain(r: TrainResult): string {
     .map(([k, v]) => `${k.replace(/_s$/, '')} ${fmtPercent(v / r.step_s, 0)}`)
     .join(', ');
   rows.push(['step breakdown', parts]);
-  const out = [`${r.model} on ${r.devices} × ${r.hardware} (runtime ${r.runtime})`, renderTable(['', 'value'], rows)];
+  const head = `${r.model} on ${r.devices} × ${r.hardware} (runtime ${r.runtime})`;
+  const out = m.fits
+    ? [head, renderTable(['', 'value'], rows)]
+    : [head, `DOES NOT FIT: ${fmtGB(m.per_device_bytes)} per device, ${fmtGB(m.usable_bytes)} usable — more devices, tp/pp, ZeRO or recompute; the figures below are what it would reach if it fit`, renderTable(['', 'value'], rows)];
   for (const w of r.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
 }
@@ -47,7 +53,7 @@ export function renderTrainSearch(configs: TrainResult[], tried: number): string
   if (configs.length === 0) return `no configuration fits (${tried} tried)`;
   const rows = configs.map((r) => [
     r.tp, r.pp, r.cp, r.dp, r.ep, r.schedule === 'interleaved' ? `interleaved v${r.interleave}` : r.schedule, r.micro_batch, recomputeText(r).replace(/, auto$/, ''),
-    fmtSeconds(r.step_s), fmtNumber(r.tokens_per_s), fmtPercent(r.mfu), fmtBytes(r.memory.per_device_bytes),
+    fmtSeconds(r.step_s), fmtNumber(r.tokens_per_s), fmtPercent(r.mfu), fmtGB(r.memory.per_device_bytes),
     r.total_s !== null ? fmtSeconds(r.total_s) : '—',
   ]);
   return [

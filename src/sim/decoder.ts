@@ -18,6 +18,7 @@ import { UserError } from '../spec/errors.js';
 import { buildDecoderPass, type GraphOp } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { opCost } from './roofline.js';
+import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning } from './kernel-physics.js';
 import { meanMaxLinear } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
@@ -45,6 +46,7 @@ export interface PassCost {
 export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>, rows = false): PassCost {
   let seconds = 0, computeS = 0, memoryS = 0, commS = 0, overheadS = 0, flops = 0, bytes = 0;
   let computeBoundS = 0, memoryBoundS = 0;
+  let epComm = 0, tpComm = 0;
   const cm = (c0 + c1) / 2;
   const out: OpRow[] | undefined = rows ? [] : undefined;
   const lp = phase === 'decode' ? 'decode' : 'other';
@@ -55,6 +57,8 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       const t = op.comm ? commSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
       seconds += t;
       commS += t;
+      if (op.comm?.kind === 'alltoall') epComm += t;
+      else if (op.comm?.kind === 'allreduce') tpComm += t;
       out?.push({ phase, name: op.name, kind: op.kind, count: op.count, flops: 0, bytes: (op.comm?.bytes ?? 0) * op.count, seconds: t, bound: 'network' });
       continue;
     }
@@ -112,6 +116,24 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     flops += fl;
     bytes += by;
     out?.push({ phase, name: op.name, kind: op.kind, count: n, flops: fl, bytes: by, seconds: t * n, bound: ov > Math.max(tc, tm) ? 'overhead' : tc >= tm ? 'compute' : 'memory' });
+  }
+  // communication the runtime overlaps with the pass's other work (src/sim/overlap.ts): expert-parallel
+  // dispatch/combine behind the other micro-batch (two-batch overlap), TP all-reduces behind the GEMMs
+  if (epComm + tpComm > 0) {
+    const ov = overlapShares(hw);
+    const work = seconds - commS;
+    const epHidden = epComm - exposedComm(epComm, work, ov.epTwoBatch);
+    const tpHidden = tpComm - exposedComm(tpComm, work - epHidden, ov.tpComm);
+    if (epHidden + tpHidden > 0) {
+      seconds -= epHidden + tpHidden;
+      commS -= epHidden + tpHidden;
+      for (const r of out ?? []) {
+        if (r.kind !== 'collective') continue;
+        const all = r.name.startsWith('alltoall') ? epComm : tpComm;
+        const hid = r.name.startsWith('alltoall') ? epHidden : tpHidden;
+        if (all > 0) r.seconds *= 1 - hid / all;
+      }
+    }
   }
   const parts: [string, number][] = [['compute', computeBoundS], ['memory', memoryBoundS], ['network', commS], ['overhead', overheadS]];
   let bound = 'compute', best = -1;

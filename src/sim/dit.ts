@@ -30,7 +30,7 @@ export function simulateDit(req: SimulateRequest): SimulateResult {
   const hw = req.hardware;
   const warnings: string[] = [];
   const { replicas } = placement(req, warnings);
-  const batch = fixedBatch(req);
+  const batch = fixedBatch(req, warnings);
   const p = resolvePrecision(req);
   // 1. shape
   const cfg = req.cfg ?? true;

@@ -12,7 +12,7 @@ export function simulateEncoder(req: SimulateRequest): SimulateResult {
   const warnings: string[] = [];
   // 1. shape and precision
   const { replicas } = placement(req, warnings);
-  const batch = fixedBatch(req);
+  const batch = fixedBatch(req, warnings);
   if (req.batch === 'max') warnings.push('--batch max is answered by the decoder engine; batch 1 used');
   const p = resolvePrecision(req);
   const imageSize = m.modality === 'image' ? (req.resolution ?? m.image_size) : undefined;

@@ -90,9 +90,12 @@ export function memoryResult(hw: NormalizedHardware, weightsBytes: number, kvByt
   };
 }
 
-/** batch as a number: 'max' is answered by the decoder engine only; here it means the largest that fits */
-export function fixedBatch(req: SimulateRequest, fallback = 1): number {
-  if (req.batch === 'max') return fallback;
+/** batch as a number: 'max' is answered by the decoder engine only; other families run batch 1 and say so */
+export function fixedBatch(req: SimulateRequest, warnings?: string[], fallback = 1): number {
+  if (req.batch === 'max') {
+    warnings?.push(`--batch max is searched for decoder models only; ${req.model.family} ${req.model.id} runs batch ${fallback} (give --batch N)`);
+    return fallback;
+  }
   if (!Number.isInteger(req.batch) || req.batch < 1) throw new UserError(`--batch must be a positive integer or "max", found ${req.batch}`);
   return req.batch;
 }

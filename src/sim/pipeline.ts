@@ -53,10 +53,10 @@ interface PipelineShape {
   cfg: boolean;
 }
 
-function shapeOf(req: SimulateRequest, m: PipelineModel): PipelineShape {
+function shapeOf(req: SimulateRequest, m: PipelineModel, warnings: string[]): PipelineShape {
   const d = m.defaults ?? {};
   return {
-    batch: fixedBatch(req),
+    batch: fixedBatch(req, warnings),
     steps: req.steps ?? d.steps ?? 30,
     resolution: req.resolution ?? d.resolution ?? 256,
     frames: req.frames ?? d.frames ?? 1,
@@ -82,7 +82,8 @@ function mediaTokens(stages: PipelineStage[], s: PipelineShape): number {
 function priced(stage: PipelineStage, model: NormalizedModel, runs: number, ops: Op[], req: SimulateRequest, p: ResolvedPrecision, first: boolean): StageRun {
   const phase = pricePhase(stage.role ?? model.id, ops, req.hardware);
   const seconds = runs > 0 ? phase.seconds : 0;
-  return { stage, model, runs, seconds, beforeFirstToken: first ? seconds : 0, weightsBytes: countParams(model, req.resolveModel).total * p.weightBytes, activationBytes: peakActivationBytes(ops), phase };
+  // a stage that does not run (no images, no audio) keeps its weights in memory but has no phase to show
+  return { stage, model, runs, seconds, beforeFirstToken: first ? seconds : 0, weightsBytes: countParams(model, req.resolveModel).total * p.weightBytes, activationBytes: runs > 0 ? peakActivationBytes(ops) : 0, phase: runs > 0 ? phase : undefined };
 }
 
 /** Whisper-like audio encoder over the audio itself: full windows of audio_ctx frames, the last one unpadded */
@@ -109,9 +110,9 @@ function runStage(st: PipelineStage, model: NormalizedModel, s: PipelineShape, r
         const prefillOps = buildGatedXattnGraph(m, s.batch, s.textTokens, visual, p, fused, false);
         const step = pricePhase(`${st.role}.decode`, buildGatedXattnGraph(m, s.batch, 1, visual, p, fused, true), req.hardware, 'decode');
         const r = priced(st, model, s.outputTokens, prefillOps, req, p, true);
-        r.phase!.summary.name = `${st.role}.prefill`;
+        if (r.phase) r.phase.summary.name = `${st.role}.prefill`;
         r.extra = repeatPhase(step, Math.max(0, s.outputTokens - 1));
-        r.seconds = r.phase!.seconds + r.extra.seconds;
+        r.seconds = (r.phase?.seconds ?? 0) + r.extra.seconds;
         return r;
       }
       if (st.role === 'resampler') {
@@ -133,7 +134,7 @@ function runStage(st: PipelineStage, model: NormalizedModel, s: PipelineShape, r
       return r;
     }
     case 'dit': {
-      const r = sub({ steps: s.steps, resolution: s.resolution, frames: s.frames, cfg: s.cfg, verbose: false });
+      const r = sub({ steps: s.steps, resolution: s.resolution, frames: s.frames, cfg: s.cfg, batch: s.batch, verbose: false });
       return { stage: st, model, runs: s.steps, seconds: r.latency_s, beforeFirstToken: 0, weightsBytes: r.memory.weights_bytes, activationBytes: r.memory.activations_bytes, sub: r };
     }
     case 'vae': {
@@ -161,7 +162,7 @@ export function simulatePipeline(req: SimulateRequest): SimulateResult {
   const pipe = req.model as PipelineModel;
   const warnings: string[] = [];
   const p = resolvePrecision(req);
-  const s = shapeOf(req, pipe);
+  const s = shapeOf(req, pipe, warnings);
   const media = mediaTokens(pipe.stages, s);
   // 1. every stage
   const runs = pipe.stages.map((st) => runStage(st, req.resolveModel(st.model), s, req, p, pipe, media));
@@ -175,6 +176,9 @@ export function simulatePipeline(req: SimulateRequest): SimulateResult {
   if (dec?.sub) {
     const dm = dec.sub.memory;
     memory = memoryResult(req.hardware, dm.weights_bytes + otherWeights, dm.kv_cache_bytes, Math.max(dm.activations_bytes, act));
+    // the decoder's runtime decides what is usable (one figure in the whole answer)
+    const fits = memory.per_device_bytes <= dm.usable_bytes;
+    memory = { ...memory, usable_bytes: dm.usable_bytes, fits, reason: fits ? null : `needs ${(memory.per_device_bytes / 1e9).toFixed(2)} GB per device, ${(dm.usable_bytes / 1e9).toFixed(2)} GB usable` };
     if (!dm.fits) memory = { ...memory, fits: false, reason: `decoder ${dec.model.id}: ${dm.reason}` };
   } else {
     memory = memoryResult(req.hardware, otherWeights, 0, act);
@@ -183,7 +187,13 @@ export function simulatePipeline(req: SimulateRequest): SimulateResult {
   const known = runs.every((r) => r.seconds !== null) && memory.fits;
   const total = known ? runs.reduce((a, r) => a + (r.seconds ?? 0), 0) : null;
   const phases = runs.flatMap((r) => [r.phase, r.extra]).filter((x): x is PricedPhase => !!x);
-  const res = baseResult(req, p, s.batch, memory, phases, warnings, req.devices ?? 1, s.batch);
+  // a decoder stage is placed as simulate places it (tp · pp devices per replica); the other stages run on its devices
+  const ds = dec?.sub;
+  const res = baseResult(req, p, s.batch, memory, phases, warnings, ds ? ds.replicas : (req.devices ?? 1), s.batch);
+  if (ds) {
+    Object.assign(res, { devices: ds.devices, tp: ds.tp, pp: ds.pp, ep: ds.ep, replicas: ds.replicas });
+    if (res.work) res.work.devices = ds.tp * ds.pp;
+  }
   for (const r of runs) if (r.sub) res.phases.push(...r.sub.phases.map((ph) => ({ ...ph, name: `${r.model.id}.${ph.name}` })));
   res.latency_s = total;
   if (res.work && total !== null) {

@@ -5,6 +5,8 @@ import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import type { QuantScheme, SimulateRequest } from './types.js';
 import { UserError, didYouMean } from '../spec/errors.js';
 import { QUANT_SCHEMES } from '../model/quant.js';
+import type { EncoderDecoderModel } from '../spec/types.js';
+import { speechTokensPerWindow } from './whisper.js';
 
 export type FlagsLike = Record<string, unknown>;
 
@@ -77,6 +79,9 @@ export function buildRequest(
   const tp = int(flags, 'tp', 1)!;
   const pp = int(flags, 'pp', 1)!;
   if (tp < 1 || pp < 1) throw new UserError('--tp and --pp must be ≥ 1');
+  const audioSeconds = num('audio-seconds', pick(flags, 'audio-seconds'));
+  // Whisper: tokens per 30 s window, by default the transcript of that much speech (src/sim/whisper.ts)
+  const outputDefault = model.family === 'encoder-decoder' ? speechTokensPerWindow(model as EncoderDecoderModel, audioSeconds) : 128;
   const req: SimulateRequest = {
     model,
     hardware,
@@ -88,7 +93,7 @@ export function buildRequest(
     attentionDp: bool(pick(flags, 'attention-dp')),
     batch,
     inputTokens: int(flags, 'input-tokens', 512)!,
-    outputTokens: int(flags, 'output-tokens', 128)!,
+    outputTokens: int(flags, 'output-tokens', outputDefault)!,
     dtype,
     weights: scheme('weights', pick(flags, 'weights')),
     activations: scheme('activations', pick(flags, 'activations')),
@@ -97,7 +102,7 @@ export function buildRequest(
     frames: int(flags, 'frames'),
     steps: int(flags, 'steps'),
     cfg: bool(pick(flags, 'cfg')),
-    audioSeconds: num('audio-seconds', pick(flags, 'audio-seconds')),
+    audioSeconds,
     priceUsdPerHour: num('price', pick(flags, 'price')),
     maxTpotS: parseSeconds('max-tpot', pick(flags, 'max-tpot')),
     maxTtftS: parseSeconds('max-ttft', pick(flags, 'max-ttft')),

@@ -19,5 +19,13 @@ export function simulate(req: SimulateRequest): SimulateResult {
   const result: SimulateResult = { model, hardware: hardwareId, runtime: hardware.runtime!.id, ...rest };
   // 3. energy per token and cost per million tokens from the work done
   Object.assign(result, energyAndCost(result, req.hardware, req));
+  // 3. pipelines: energy of one run (one request through every stage) under its own key; per token only where a
+  //    decoder makes tokens
+  if (result.family === 'pipeline') {
+    const w = result.work;
+    const perItem = result.energy_j_per_token ?? null;
+    result.energy_j_per_run = perItem !== null && w ? (perItem * w.items) / Math.max(1, result.batch ?? 1) : null;
+    if (result.output_tokens === undefined) result.energy_j_per_token = null;
+  }
   return result;
 }

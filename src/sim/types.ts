@@ -102,6 +102,7 @@ export interface SimulateResult {
   memory: MemoryResult;
   phases: PhaseSummary[];
   energy_j_per_token?: number | null;
+  energy_j_per_run?: number | null; // pipelines: one request through every stage
   energy_source?: string | null; // 'pj-per-bit' | 'tdp' (how energy was estimated)
   cost_usd_per_mtok?: number | null;
   price_usd_per_hour?: number | null;

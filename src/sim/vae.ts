@@ -37,7 +37,7 @@ export function simulateVae(req: SimulateRequest): SimulateResult {
   const hw = req.hardware;
   const warnings: string[] = [];
   const { replicas } = placement(req, warnings);
-  const batch = fixedBatch(req);
+  const batch = fixedBatch(req, warnings);
   const p = resolvePrecision(req);
   const side = req.resolution ?? VAE_DEFAULT_RESOLUTION;
   const shape = vaeShape(m, batch, side, side, req.frames);

@@ -2,7 +2,8 @@
 //   1. windows = ceil(S / 30): Whisper pads every window to 30 s (whisper/audio.py pad_or_trim); batch × windows
 //      windows are encoded as one batch (chunked long-form, as the HF ASR pipeline with chunk_length_s=30)
 //   2. encoder graph (front end + blocks + cross K/V) ──roofline──▶ encoder_s
-//   3. decoder: the SOT prompt (prefill) then N/windows − 1 greedy steps per window, all windows in one batch;
+//   3. decoder: the SOT prompt (prefill) then N − 1 greedy steps per window (N = --output-tokens, tokens per 30 s
+//      window; default: the transcript of speech at SPEECH_TOKENS_PER_S), all windows in one batch;
 //      the step time is integrated over the growing self-attention context with Simpson's rule (it is linear
 //      in the context, so three samples are exact up to the roofline's max()) ──▶ decoder_s
 //   4. latency = encoder_s + decoder_s; rtf = latency / S; memory = weights + KV caches + live activations
@@ -24,12 +25,25 @@ import {
   resolvePrecision,
 } from './graph-cost.js';
 
+// Transcript length of speech: ~150 words per minute in conversational English (National Center for Voice and
+// Speech, as quoted by e.g. L. B. Marshall, "How fast do I speak?", 2014) at ~4/3 tokens per English word for
+// Whisper's GPT-2 byte-pair vocabulary (OpenAI's tokenizer guide: "1 token ≈ ¾ of a word") = 3.33 tokens per second,
+// i.e. 100 tokens per 30 s window (Whisper's sample_len cap is 224). A transcript grows with the audio.
+export const SPEECH_TOKENS_PER_S = (150 / 60) * (4 / 3);
+
+/** default --output-tokens of a Whisper model: tokens per window of speech (a short clip: its own length) */
+export function speechTokensPerWindow(m: EncoderDecoderModel, audioSeconds: number | undefined): number {
+  const windowS = m.window_seconds ?? 30;
+  const s = audioSeconds !== undefined && audioSeconds > 0 ? Math.min(audioSeconds, windowS) : windowS;
+  return Math.max(1, Math.ceil(SPEECH_TOKENS_PER_S * s - 1e-9));
+}
+
 export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const m = req.model as EncoderDecoderModel;
   const hw = req.hardware;
   const warnings: string[] = [];
   const { replicas } = placement(req, warnings);
-  const batch = fixedBatch(req);
+  const batch = fixedBatch(req, warnings);
   const p = resolvePrecision(req);
   const fused = fusedAttention(hw);
   // 1. windows
@@ -38,8 +52,8 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   if (!(seconds > 0)) throw new UserError(`--audio-seconds must be > 0, found ${seconds}`);
   const windows = Math.ceil(seconds / windowS - 1e-9);
   const B = batch * windows;
-  const outTokens = Math.max(0, req.outputTokens);
-  const perWindow = Math.ceil(outTokens / windows);
+  const perWindow = Math.max(0, req.outputTokens); // tokens per window: each window is transcribed on its own
+  const outTokens = perWindow * windows;
   const maxPerWindow = Math.floor(m.text_ctx / 2); // whisper/decoding.py: sample_len = n_text_ctx // 2
   if (perWindow > maxPerWindow) warnings.push(`${perWindow} tokens per 30 s window exceed Whisper's ${maxPerWindow}-token sample length`);
   // 2. encoder

@@ -16,7 +16,7 @@ export const RUNTIME_DEFAULTS: RuntimeSettings = {
   // (src/sim/memory.ts cites both)
   memory: { share: 0.9, basis: 'free', reserveBytes: 1e9, unifiedShare: 0.75 },
   scheduler: { chunkedPrefill: false },
-  overlap: { tpComm: 0, fsdpPrefetch: 0, dpGrad: 0, epTwoBatch: 0 },
+  overlap: { tpComm: 0, epTwoBatch: 0 },
   kernels: { gguf: 'mmq' },
 };
 

@@ -278,8 +278,9 @@ export interface RuntimeSettings {
     unifiedShare: number; // share of RAM usable on unified-memory parts (Metal recommendedMaxWorkingSetSize)
   };
   scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; chunkedPrefill: boolean };
-  // share of each communication hidden behind compute (0 = fully exposed)
-  overlap: { tpComm: number; fsdpPrefetch: number; dpGrad: number; epTwoBatch: number };
+  // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
+  // fsdpPrefetch / dpGrad undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets)
+  overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
   staticContext?: number; // graphs compiled for a fixed context: every decode step attends over that many tokens
   kernels: { gguf?: 'mmq' | 'dequant'; fp8Fallback?: 'weight-only' | 'none'; moe?: string; attention?: string; gemm?: string };
 }

@@ -16,7 +16,7 @@ function settingsJson(s: RuntimeSettings) {
       max_num_batched_tokens: s.scheduler.maxNumBatchedTokens ?? null,
       chunked_prefill: s.scheduler.chunkedPrefill,
     },
-    overlap: { tp_comm: s.overlap.tpComm, fsdp_prefetch: s.overlap.fsdpPrefetch, dp_grad: s.overlap.dpGrad, ep_two_batch: s.overlap.epTwoBatch },
+    overlap: { tp_comm: s.overlap.tpComm, fsdp_prefetch: s.overlap.fsdpPrefetch ?? null, dp_grad: s.overlap.dpGrad ?? null, ep_two_batch: s.overlap.epTwoBatch },
     static_context: s.staticContext ?? null,
     kernels: {
       gguf: s.kernels.gguf ?? null,
@@ -89,7 +89,7 @@ export default class ShowRuntime extends BaseCommand {
         ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'})`],
         ['usable memory', `${s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}; unified memory ${s.memory.unifiedShare}`],
         ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}`],
-        ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch}, dp grad ${s.overlap.dpGrad}, ep two-batch ${s.overlap.epTwoBatch}`],
+        ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
         ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('; ') || '—'],
       ];

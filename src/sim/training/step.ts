@@ -17,6 +17,7 @@ import { headForwardOps, layerForwardOps, passCost, type PassCost } from './laye
 import { GRAD_BYTES, WEIGHT_BYTES } from './memory.js';
 import type { Recompute, RecomputePolicy, StepBreakdown, ZeroStage } from './types.js';
 import { policyOf } from './memory.js';
+import { exposedComm, overlapShares } from '../overlap.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -126,7 +127,10 @@ export function stepTime(i: StepInput): StepResult {
   const layerS = layerAvg('fwdS') + layerAvg('bwdS');
   const stageLayers = Math.max(Math.ceil(s.layers / p.pp), s.layers / p.pp + (head.fwdS + head.bwdS) / layerS / p.pp);
   const stageComputeS = (p.pp === 1 ? s.layers : stageLayers) * layerS + (p.pp === 1 ? head.fwdS + head.bwdS : 0);
-  const tpS = stageLayers * tpPerLayer;
+  // TP collectives the runtime overlaps with the GEMMs they feed (Megatron --tp-comm-overlap, torchtitan AsyncTP):
+  // only the share it cannot hide, and never less than what exceeds the stage's compute (src/sim/overlap.ts)
+  const ov = overlapShares(hw);
+  const tpS = exposedComm(stageLayers * tpPerLayer, stageComputeS, ov.tpComm);
   const cpS = (stageLayers * (s.denseLayers * cpExposed(dense) + s.moeLayers * cpExposed(moe))) / s.layers;
   const epS = (stageLayers * epPerLayer * s.moeLayers) / s.layers;
   // PP point-to-point: the [b·s/cp, h] activation forward and its gradient backward, 1/tp of it each with the
@@ -145,7 +149,10 @@ export function stepTime(i: StepInput): StepResult {
     // chunk's compute (Megatron-LM --overlap-p2p-communication, on by default for it; Llama 3 §3.3.2: "we adopt
     // asynchronous point-to-point communication in PP"), so only what exceeds the compute shows.
     if (p.interleave > 1) p2pExposed = Math.max(0, p2pS - stageComputeS);
-    perMicroBatch = stageComputeS + tpS + cpS + epS + p2pExposed;
+    // EP all-to-all behind another micro-batch's compute where the runtime overlaps it (Megatron-Core
+    // --overlap-moe-expert-parallel-comm, the 1F1B A2A overlap); 0 by default
+    epExposed = exposedComm(epS, stageComputeS, ov.epTwoBatch);
+    perMicroBatch = stageComputeS + tpS + cpS + epExposed + p2pExposed;
     bubbleS = p.pp > 1 ? ((p.pp - 1) / p.interleave) * perMicroBatch : 0;
   } else {
     // DualPipe (DeepSeek-V3 §3.2.1): each forward chunk runs beside another micro-batch's backward chunk, and the
@@ -187,7 +194,10 @@ export function stepTime(i: StepInput): StepResult {
   const rs = bucketed('reducescatter', copies * denseParams, GRAD_BYTES, dDense) + bucketed('reducescatter', copies * expertParams, GRAD_BYTES, dExpert);
   const ag = bucketed('allgather', copies * denseParams, WEIGHT_BYTES, dDense) + bucketed('allgather', copies * expertParams, WEIGHT_BYTES, dExpert);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
-  const hide = 1 - 1 / buckets;
+  // share of the DP traffic hidden behind compute: the runtime's (FSDP2 / DeepSpeed prefetch, DDP buckets), else all
+  // but one bucket's worth (the first all-gather before any compute, the last reduce-scatter after it)
+  const hideBuckets = 1 - 1 / buckets;
+  const hide = (i.zero === 3 ? ov.fsdpPrefetch : ov.dpGrad) ?? hideBuckets;
   const bwdWindow = stageComputeS * (layerAvg('bwdS') / layerS);
   const fwdWindow = stageComputeS - bwdWindow;
   let dpS: number;
