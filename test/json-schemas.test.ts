@@ -157,6 +157,7 @@ const CASES: Case[] = [
   { name: 'calibrate snapdragon-8-elite', args: ['calibrate', join(tmp, 'bench-torch.json'), '--hardware', 'snapdragon-8-elite'], schema: 'calibrate.json' },
   { name: 'accuracy', args: ['accuracy'], schema: 'accuracy.json' },
   { name: 'serve', args: ['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--rate', '5', '--requests', '200', '--slo-ttft', '1s'], schema: 'serve.json' },
+  { name: 'plan', args: ['plan', '--model', 'llama-3.1-8b', '--rate', '10', '--slo-ttft', '2s', '--slo-tpot', '50ms', '--hardware', 'h100-sxm', '--max-devices', '4', '--requests', '300'], schema: 'plan.json' },
   { name: 'serve disaggregated', args: ['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--prefill-devices', '1', '--decode-devices', '1', '--concurrency', '16', '--requests', '100'], schema: 'serve.json' },
 ];
 

@@ -53,3 +53,20 @@ describe('second-round decoders: exact released counts', () => {
     expect(Math.abs(params('kimi-k2').active / 32.6e9 - 1)).toBeLessThan(0.01);
   });
 });
+
+describe('second-round diffusion models: exact released counts', () => {
+  it('FLUX.1-dev transformer: 11,901,408,320 (HF safetensors)', () => {
+    expect(params('flux.1-dev-transformer').total).toBe(11_901_408_320);
+  });
+  it('SD 3.5 Large: the pipeline without T5 equals KERAS-HUB stable_diffusion_3.5_large (9,048,410,595)', () => {
+    expect(params('sd-3.5-large').total - params('t5-xxl-encoder').total).toBe(9_048_410_595);
+    // the MMDiT: trainable weights plus the stored 192 × 192 position table
+    expect(params('sd-3.5-large-mmdit').total).toBe(8_056_627_520 + 192 * 192 * 2432);
+  });
+  it('SDXL / SD3 text encoders: CLIP-L 123,060,480 + OpenCLIP bigG with projection = SDXL conditioning 817,720,320', () => {
+    expect(params('clip-vit-l-14-text').total + params('clip-vit-bigg-14-text').total).toBe(817_720_320);
+  });
+  it('16-channel VAE without quant convs (SD3, FLUX.1): 83,819,683', () => {
+    expect(params('sd3-vae').total).toBe(83_819_683);
+  });
+});

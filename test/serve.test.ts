@@ -139,6 +139,17 @@ describe('mechanisms', () => {
     expect(rel(plain.tpot_s.mean / fast.tpot_s.mean, expected)).toBeLessThan(0.05);
     expect(expected).toBeGreaterThan(1);
   });
+  it('speculative decoding on simulate: tpot falls by E over the step-cost ratio; acceptance 0 only costs', () => {
+    const base = sim(8, 1024, 512);
+    const mtp = sim(8, 1024, 512, { mtp: 2, acceptance: 0.8 });
+    const none = sim(8, 1024, 512, { mtp: 2, acceptance: 0 });
+    const E = tokensPerStep(2, 0.8);
+    expect(mtp.tpot_s!).toBeLessThan(base.tpot_s!);
+    expect(none.tpot_s!).toBeGreaterThan(base.tpot_s!); // E = 1, the verify and draft passes cost more
+    // the step barely depends on A (only the replacements' prefill share grows with E), so tpot·E is nearly constant
+    expect(rel(mtp.tpot_s! * E, none.tpot_s! * 1)).toBeLessThan(0.03);
+    expect(rel(mtp.throughput_tok_s! / none.throughput_tok_s!, E)).toBeLessThan(0.03);
+  });
   it('replicas behind a router share the load; least-loaded is never worse at the tail', () => {
     const one = run({ rate: 20, requests: 1500 });
     const rr = run({ rate: 20, requests: 1500, devices: 2 });
@@ -150,5 +161,31 @@ describe('mechanisms', () => {
     const a = run({ rate: 0.05, requests: 30, inputTokens: 4096, outputTokens: 16 });
     const b = run({ rate: 0.05, requests: 30, inputTokens: 4096, outputTokens: 16, prefixHit: 0.75 });
     expect(b.ttft_s.p50).toBeLessThan(0.5 * a.ttft_s.p50);
+  });
+});
+
+describe('plan', () => {
+  it('options meet the SLOs, cheapest first; more load never needs fewer devices', async () => {
+    const { plan } = await import('../src/serve/plan.js');
+    const base = { model: M, hardware: [H100, lib.hardware['h200-sxm']!], resolveModel: libraryModel, sloTtftS: 2, sloTpotS: 0.05, inputTokens: 1024, outputTokens: 256, maxDevices: 16, requests: 400, prices: new Map(), priceAll: 3 };
+    const a = plan({ ...base, rate: 5 });
+    const b = plan({ ...base, rate: 40 });
+    for (const r of [a, b]) {
+      expect(r.options.length).toBeGreaterThan(0);
+      for (const o of r.options) {
+        expect(o.ttft_s).toBeLessThanOrEqual(2);
+        expect(o.tpot_s).toBeLessThanOrEqual(0.05);
+        expect(o.usd_per_hour).toBeCloseTo(o.devices * 3, 9);
+      }
+      const cost = r.options.map((o) => o.usd_per_hour);
+      expect([...cost].sort((x, y) => x - y)).toEqual(cost);
+    }
+    expect(b.options[0]!.devices).toBeGreaterThanOrEqual(a.options[0]!.devices);
+  });
+  it('none: one error naming the closest and the limit it misses', async () => {
+    const { plan } = await import('../src/serve/plan.js');
+    expect(() => plan({ model: M, hardware: [H100], resolveModel: libraryModel, rate: 5, sloTpotS: 0.001, maxDevices: 8, prices: new Map(), inputTokens: 512, outputTokens: 64 })).toThrow(
+      /^no configuration of at most 8 devices on h100-sxm meets p99 TPOT ≤ 1 ms at 5 req\/s; closest: .*TPOT .* misses 1 ms by /,
+    );
   });
 });

@@ -1,13 +1,7 @@
 import { Flags } from '@oclif/core';
+import { simulateFromFlags } from '../sim/from-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { getLibrary, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
-import { applyWhatIfs } from '../hardware/whatif.js';
-import { runtimeForRequest } from '../runtime/resolve.js';
 import { runtimeFlag } from '../cli/runtime-flag.js';
-import { buildRequest } from '../sim/request.js';
-import { checkFlagsApply } from '../sim/applicable.js';
-import { simulateAutoTp } from '../sim/auto-tp.js';
-import { simulate } from '../sim/simulate.js';
 import { renderSimulate } from '../report/simulate-text.js';
 
 export default class Simulate extends BaseCommand {
@@ -44,6 +38,10 @@ export default class Simulate extends BaseCommand {
     price: Flags.string({ description: 'USD per device-hour' }),
     'max-tpot': Flags.string({ description: 'latency limit for --batch max: time per output token (s, or e.g. 30ms)' }),
     'max-ttft': Flags.string({ description: 'latency limit for --batch max: time to first token (s, or e.g. 2s)' }),
+    'spec-model': Flags.string({ description: 'speculative decoding with this draft model' }),
+    'spec-tokens': Flags.integer({ description: 'draft tokens per step (with --spec-model)' }),
+    mtp: Flags.integer({ description: 'speculative decoding with K multi-token-prediction heads' }),
+    acceptance: Flags.string({ description: 'probability each draft token is accepted given the previous one was (tokens per step (1 − A^(K+1))/(1 − A))' }),
     'auto-tp': Flags.boolean({ description: 'the smallest tensor-parallel degree (2, 4, 8 within the scale-up domain), then pipeline stages, at which a decoder fits' }),
     verbose: Flags.boolean({ char: 'v', description: 'per-op tables for prefill and decode' }),
   };
@@ -53,16 +51,7 @@ export default class Simulate extends BaseCommand {
     // the flags the user typed (defaults are the engine's to apply: Whisper's transcript length depends on the audio)
     const given = Object.keys(flags).filter((k) => !metadata.flags[k]?.setFromDefault);
     const typed = Object.fromEntries(given.map((k) => [k, flags[k as keyof typeof flags]]));
-    const model = await resolveModel(flags.model);
-    const hw = await applyWhatIfs(await runtimeForRequest(await resolveHardware(flags.hardware), model, flags.runtime), flags.memory, flags.set);
-    const resolve = (id: string) => (getLibrary().models[id] ? getLibrary().models[id]! : libraryModel(id));
-    const notes = checkFlagsApply(given, model, resolve, flags.batch);
-    const req = buildRequest(typed, model, hw, resolve);
-    const result = flags['auto-tp'] ? simulateAutoTp(req) : simulate(req);
-    result.warnings.push(...notes);
-    // what an imported Hugging Face config could not express travels with the result
-    const importWarnings = (model as { import_warnings?: string[] }).import_warnings;
-    if (importWarnings) result.warnings = [...importWarnings, ...result.warnings];
+    const { model, result } = await simulateFromFlags(typed as typeof flags);
     if (!this.jsonEnabled()) {
       if (!flags.dtype && model.dtype) this.log(`precision ${model.dtype}: the model's own (its quantization_config); --dtype overrides it`);
       this.log(renderSimulate(result, flags.verbose));

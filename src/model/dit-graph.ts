@@ -71,7 +71,83 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
   return ops;
 }
 
+// MMDiT (SD3, Flux; src/model/params/mmdit.ts): the image stream [B, N, d] and the text stream [B, L, d] have their own
+// weights but attend jointly over N + L tokens; Flux's single-stream blocks run one weight set over the N + L tokens.
+function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precision, fused: boolean): Op[] {
+  const d = m.hidden;
+  const hd = d / m.heads;
+  const I = Math.round(m.mlp_ratio * d);
+  const J = N + L;
+  const ops: Op[] = [];
+  const n = m.layers;
+  const lastPre = m.context_pre_only_last ? 1 : 0;
+  const stream = (prefix: string, T: number, count: number, ffn: boolean, out = true) => {
+    ops.push(
+      linear(`${prefix}.adaLN`, B, 6 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, 6d]
+      elementwise(`${prefix}.norm1`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'), // LN + modulate
+      linear(`${prefix}.qkv`, B * T, 3 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, T, 3d]
+    );
+    if (m.qk_norm !== 'none') ops.push(elementwise(`${prefix}.qk_norm`, B * T * 2 * d, 4, 2 * p.actBytes, p.compute, count, 'norm'));
+    if (out) ops.push(linear(`${prefix}.out`, B * T, d, d, p.compute, p.weightBytes, p.actBytes, count), gatedResidual(`${prefix}.gate1`, B * T * d, p, count));
+    if (ffn) {
+      ops.push(
+        elementwise(`${prefix}.norm2`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'),
+        linear(`${prefix}.ff_up`, B * T, I, d, p.compute, p.weightBytes, p.actBytes, count), // [B, T, r·d]
+        elementwise(`${prefix}.gelu`, B * T * I, 8, 2 * p.actBytes, p.compute, count),
+        linear(`${prefix}.ff_down`, B * T, d, I, p.compute, p.weightBytes, p.actBytes, count),
+        gatedResidual(`${prefix}.gate2`, B * T * d, p, count),
+      );
+    }
+  };
+  stream('joint.img', N, n, true);
+  stream('joint.txt', L, n - lastPre, true);
+  if (lastPre) stream('joint.txt_last', L, 1, false, false);
+  ops.push(attentionCore('joint.attn', { batch: B, q: J, kv: J, heads: m.heads, headDim: hd }, p, fused, n)); // [B, h, N+L, N+L]
+  if (m.single_blocks > 0) {
+    const c = m.single_blocks;
+    ops.push(
+      linear('single.adaLN', B, 3 * d, d, p.compute, p.weightBytes, p.actBytes, c),
+      elementwise('single.norm', B * J * d, 7, 6 * p.actBytes, p.compute, c, 'norm'),
+      linear('single.qkv_mlp', B * J, 3 * d + I, d, p.compute, p.weightBytes, p.actBytes, c), // qkv and proj_mlp: [B, J, 3d + r·d]
+    );
+    if (m.qk_norm !== 'none') ops.push(elementwise('single.qk_norm', B * J * 2 * d, 4, 2 * p.actBytes, p.compute, c, 'norm'));
+    ops.push(
+      attentionCore('single.attn', { batch: B, q: J, kv: J, heads: m.heads, headDim: hd }, p, fused, c),
+      elementwise('single.gelu', B * J * I, 8, 2 * p.actBytes, p.compute, c),
+      linear('single.proj_out', B * J, d, d + I, p.compute, p.weightBytes, p.actBytes, c), // [B, J, d]
+      gatedResidual('single.gate', B * J * d, p, c),
+    );
+  }
+  return ops;
+}
+
+function buildMmditGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolean): Op[] {
+  const d = m.hidden;
+  const B = s.batch;
+  const { N, pv } = ditGeometry(m, s);
+  const ca = m.cross_attention!;
+  const L = ca.context;
+  const ops: Op[] = [
+    { ...linear('patch_embed', B * N, d, m.in_channels * pv, p.compute, p.weightBytes, p.actBytes), kind: 'conv' }, // [B, N, d]
+    linear('context_embed', B * L, d, ca.context_dim, p.compute, p.weightBytes, p.actBytes), // [B, L, d]
+    linear('t_embed.fc1', B, d, 256, p.compute, p.weightBytes, p.actBytes, m.guidance_embed ? 2 : 1),
+    linear('t_embed.fc2', B, d, d, p.compute, p.weightBytes, p.actBytes, m.guidance_embed ? 2 : 1),
+  ];
+  if (m.position_table > 0) ops.push(elementwise('pos_add', B * N * d, 1, 3 * p.actBytes, p.compute));
+  if (m.pooled_dim > 0) ops.push(linear('pooled_embed', B, d, m.pooled_dim, p.compute, p.weightBytes, p.actBytes), linear('pooled_embed.fc2', B, d, d, p.compute, p.weightBytes, p.actBytes));
+  ops.push(...mmditBlockOps(m, B, N, L, p, fused));
+  ops.push(
+    linear('final.adaLN', B, 2 * d, d, p.compute, p.weightBytes, p.actBytes),
+    elementwise('final.norm', B * N * d, 7, 6 * p.actBytes, p.compute, 1, 'norm'),
+    linear('final.linear', B * N, pv * m.out_channels, d, p.compute, p.weightBytes, p.actBytes), // [B, N, p²·out]
+    elementwise('unpatchify', B * N * pv * m.out_channels, 0, 2 * p.actBytes, p.compute),
+    elementwise('sampler_step', B * N * pv * m.in_channels, 6, 4 * p.actBytes, p.compute),
+  );
+  return ops;
+}
+
 export function buildDitGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolean): Op[] {
+  if (m.architecture === 'mmdit') return buildMmditGraph(m, s, p, fused);
   const d = m.hidden;
   const B = s.batch;
   const { S, F, N, pv } = ditGeometry(m, s);

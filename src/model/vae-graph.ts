@@ -185,7 +185,7 @@ function ldmDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
   const px = (): number => batch * f * h * w;
   const z = m.z_channels;
   let c = ch * m.channel_mult[L - 1]!;
-  const ops: Op[] = [conv('post_quant_conv', px(), px(), z, z, 1, p), conv('conv_in', px(), px(), z, c, k, p)];
+  const ops: Op[] = [...(m.quant_conv === false ? [] : [conv('post_quant_conv', px(), px(), z, z, 1, p)]), conv('conv_in', px(), px(), z, c, k, p)];
   ops.push(...midBlock(m, px(), c, k, p, batch * f, h * w));
   for (let i = L - 1; i >= 0; i--) {
     const cout = ch * m.channel_mult[i]!;
@@ -246,7 +246,7 @@ function ldmEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): Op[]
     elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'),
     elementwise('silu_out', px() * c, 4, 2 * p.actBytes, p.compute),
     conv('conv_out', px(), px(), c, 2 * m.z_channels, k, p),
-    conv('quant_conv', px(), px(), 2 * m.z_channels, 2 * m.z_channels, 1, p),
+    ...(m.quant_conv === false ? [] : [conv('quant_conv', px(), px(), 2 * m.z_channels, 2 * m.z_channels, 1, p)]),
   );
   return ops;
 }
@@ -266,7 +266,7 @@ function magvitDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[
   const px = (): number => batch * f * h * w;
   const z = m.z_channels;
   let c = ch * m.channel_mult[L - 1]!;
-  const ops: Op[] = [conv('post_quant_conv', px(), px(), z, z, 1, p), conv('conv_in', px(), px(), z, c, k, p)];
+  const ops: Op[] = [...(m.quant_conv === false ? [] : [conv('post_quant_conv', px(), px(), z, z, 1, p)]), conv('conv_in', px(), px(), z, c, k, p)];
   for (let j = 0; j < m.res_blocks; j++) ops.push(...resBlock(`mid.res${j}`, px(), c, c, k, p));
   for (let i = L - 1; i >= 0; i--) {
     const cout = ch * m.channel_mult[i]!;
@@ -316,7 +316,7 @@ function magvitEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): O
     elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'),
     elementwise('silu_out', px() * c, 4, 2 * p.actBytes, p.compute),
     conv('conv_out', px(), px(), c, 2 * m.z_channels, 1, p),
-    conv('quant_conv', px(), px(), 2 * m.z_channels, 2 * m.z_channels, 1, p),
+    ...(m.quant_conv === false ? [] : [conv('quant_conv', px(), px(), 2 * m.z_channels, 2 * m.z_channels, 1, p)]),
   );
   return ops;
 }

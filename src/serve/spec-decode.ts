@@ -72,3 +72,54 @@ export function specPrice(target: StepCoster, drafter: Drafter, k: number): (d: 
     return { seconds: v.seconds + k * dr.seconds + dp.seconds, flops: v.flops + k * dr.flops + dp.flops, bytes: v.bytes + k * dr.bytes + dp.bytes };
   };
 }
+
+/**
+ * Speculative decoding on `simulate`'s steady state, applied after the family engine: the step that serves the
+ * batch becomes a verify pass plus K drafter passes, and yields E tokens per sequence instead of one. The change is
+ * a ratio of two step prices from the same step-cost function (plain and speculative, at the batch, the mean
+ * context L + O/2 and the replacements' prefill, which arrives E times as often), so everything else simulate
+ * prices (attention-DP waits, the context integral, pp) is kept:
+ *   tpot' = tpot · (spec step / plain step) / E        throughput' = throughput · E / (spec step / plain step)
+ */
+export function applySpecDecode(
+  spec: SpecConfig,
+  m: DecoderModel,
+  hw: NormalizedHardware,
+  L: Layout,
+  p: Precision,
+  r: { batch: number | null; input_tokens?: number; output_tokens?: number; ttft_s?: number | null; tpot_s?: number | null; e2e_s?: number | null; latency_s: number | null; throughput_tok_s?: number | null; warnings: string[]; work?: { flops: number; bytes: number; seconds: number; items: number; devices: number } | null },
+): void {
+  const E = tokensPerStep(spec.k, spec.acceptance);
+  const B = r.batch ?? 1, Lin = Math.max(1, r.input_tokens ?? 1), O = r.output_tokens ?? 0;
+  if (!(O > 1) || r.tpot_s == null || r.throughput_tok_s == null) {
+    r.warnings.push('speculative decoding applies to generation: no decode steps here, nothing changed');
+    return;
+  }
+  const coster = new StepCoster(m, hw, L, p);
+  const drafter = makeDrafter(spec, m, hw, L, p);
+  const ctx = Lin + O / 2;
+  const P = (B * Lin) / O; // replacements' prompt tokens per step (steady state)
+  const plain = coster.compute(B, ctx, P, Lin);
+  const k = spec.k;
+  const Ps = E * P;
+  const pairs = (Ps * (Lin + 1)) / 2 + B * (k * ctx + (k * (k + 1)) / 2);
+  const verify = coster.compute(B, ctx, Ps + B * k, Math.max(1, (2 * pairs) / (Ps + B * k) - 1));
+  const draftDecode = drafter.coster.compute(B, ctx, 0, 0);
+  const draftPrefill = drafter.coster.compute(0, 0, Ps, Lin);
+  const step = { seconds: verify.seconds + k * draftDecode.seconds + draftPrefill.seconds, flops: verify.flops + k * draftDecode.flops + draftPrefill.flops, bytes: verify.bytes + k * draftDecode.bytes + draftPrefill.bytes };
+  const ratio = step.seconds / plain.seconds;
+  r.tpot_s = (r.tpot_s * ratio) / E;
+  r.throughput_tok_s = (r.throughput_tok_s * E) / ratio;
+  if (r.ttft_s != null) {
+    r.e2e_s = r.ttft_s + (O - 1) * r.tpot_s;
+    r.latency_s = r.e2e_s;
+  }
+  if (r.work) {
+    r.work.flops *= step.flops / plain.flops;
+    r.work.bytes *= step.bytes / plain.bytes;
+    r.work.seconds *= ratio;
+    r.work.items *= E;
+  }
+  const name = spec.kind === 'mtp' ? `${k} MTP head${k > 1 ? 's' : ''}` : `draft ${spec.draftModel!.id}, ${k} tokens`;
+  r.warnings.push(`speculative decoding (${name}, acceptance ${spec.acceptance}): ${E.toFixed(2)} tokens per step at ${ratio.toFixed(2)}× the step time; the drafter's weights (${(drafter.weightsBytes / 1e9).toFixed(2)} GB per device) are not in memory`);
+}

@@ -33,7 +33,7 @@ export function simulateDit(req: SimulateRequest): SimulateResult {
   const batch = fixedBatch(req, warnings);
   const p = resolvePrecision(req);
   // 1. shape
-  const cfg = req.cfg ?? true;
+  const cfg = req.cfg ?? !m.guidance_embed; // a guidance-distilled model (Flux.1-dev) takes the scale as an input: one sample
   const steps = req.steps ?? (m.temporal ? VIDEO_DIT_DEFAULT_STEPS : DIT_DEFAULT_STEPS);
   if (!(steps >= 1)) throw new UserError(`--steps must be ≥ 1, found ${steps}`);
   const frames = m.temporal ? (req.frames ?? VIDEO_DIT_DEFAULT_FRAMES) : 1;

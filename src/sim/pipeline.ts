@@ -64,7 +64,7 @@ function shapeOf(req: SimulateRequest, m: PipelineModel, warnings: string[]): Pi
     images: d.images ?? 0,
     textTokens: req.inputTokens,
     outputTokens: req.outputTokens,
-    cfg: req.cfg ?? true,
+    cfg: req.cfg ?? (d.cfg !== undefined ? d.cfg !== 0 : true), // defaults.cfg: 0 for guidance-distilled denoisers
   };
 }
 

@@ -5,6 +5,7 @@ import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import type { QuantScheme, SimulateRequest } from './types.js';
 import { UserError, didYouMean } from '../spec/errors.js';
 import { QUANT_SCHEMES } from '../model/quant.js';
+import { parseSpec } from '../serve/spec-decode.js';
 import type { EncoderDecoderModel } from '../spec/types.js';
 import { speechTokensPerWindow } from './whisper.js';
 
@@ -107,6 +108,10 @@ export function buildRequest(
     maxTpotS: parseSeconds('max-tpot', pick(flags, 'max-tpot')),
     maxTtftS: parseSeconds('max-ttft', pick(flags, 'max-ttft')),
     verbose: !!pick(flags, 'verbose'),
+    spec: parseSpec(
+      { specModel: pick(flags, 'spec-model') as string | undefined, specTokens: int(flags, 'spec-tokens'), mtp: int(flags, 'mtp'), acceptance: num('acceptance', pick(flags, 'acceptance')) },
+      resolveModel,
+    ),
   };
   // drop undefined keys so results and snapshots stay small
   for (const k of Object.keys(req) as (keyof SimulateRequest)[]) if (req[k] === undefined) delete req[k];

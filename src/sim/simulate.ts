@@ -5,6 +5,10 @@ import { energyAndCost } from './energy-cost.js';
 import { UserError } from '../spec/errors.js';
 import { withDefaultRuntime } from '../runtime/resolve.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
+import type { DecoderModel } from '../spec/types.js';
+import { applySpecDecode, type SpecConfig } from '../serve/spec-decode.js';
+import { buildLayout } from './parallel.js';
+import { resolvePrecision } from '../model/quant.js';
 
 export function simulate(req: SimulateRequest): SimulateResult {
   // 1. the runtime that drives the hardware: bound by the command (--runtime), else the default one
@@ -17,7 +21,17 @@ export function simulate(req: SimulateRequest): SimulateResult {
   // the runtime follows the hardware in the result, so that a number never hides its assumption
   const { model, hardware: hardwareId, ...rest } = r;
   const result: SimulateResult = { model, hardware: hardwareId, runtime: hardware.runtime!.id, ...rest };
-  // 3. energy per token and cost per million tokens from the work done
+  // 1b. speculative decoding on a decoder's steady state (a ratio of step prices, after the engine)
+  if (req.spec) {
+    if (req.model.family !== 'decoder') throw new UserError(`--spec-model/--mtp: speculative decoding applies to decoder LLMs, not ${req.model.family}`);
+    if (result.memory.fits) {
+      const m = req.model as DecoderModel;
+      const L = buildLayout(m, req.tp, req.pp, req.ep, req.devices, !!req.attentionDp);
+      const p = resolvePrecision(req.dtype, req.weights as string | undefined, req.activations as string | undefined, req.kvCache as string | undefined);
+      applySpecDecode(req.spec as SpecConfig, m, req.hardware, L, p, result);
+    }
+  }
+  // 2. energy per token and cost per million tokens from the work done
   Object.assign(result, energyAndCost(result, req.hardware, req));
   // 3. pipelines: energy of one run (one request through every stage) under its own key; per token only where a
   //    decoder makes tokens

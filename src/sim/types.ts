@@ -30,6 +30,8 @@ export interface SimulateRequest {
   maxTpotS?: number;
   maxTtftS?: number;
   verbose?: boolean;
+  // speculative decoding (src/serve/spec-decode.ts): drafter kind, draft tokens K, acceptance A, draft model
+  spec?: { kind: 'draft' | 'mtp'; k: number; acceptance: number; draftModel?: NormalizedModel };
 }
 
 export interface MemoryResult {

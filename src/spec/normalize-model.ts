@@ -8,7 +8,7 @@ type Raw = Record<string, any>;
 // Fields whose string values are names, not expressions.
 const TEXT_FIELDS = new Set([
   'id', 'name', 'family', 'extends', 'norm', 'position', 'kind', 'activation', 'runs', 'model', 'role',
-  'modality', 'notes', 'source', 'attention', 'router', 'layout', 'qk_norm', 'dtype',
+  'modality', 'notes', 'source', 'attention', 'router', 'layout', 'qk_norm', 'architecture', 'dtype',
 ]);
 
 async function evaluateAll(raw: Raw, ctx: SpecContext): Promise<Raw> {
@@ -229,7 +229,19 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         mlp_ratio: m.mlp_ratio ?? 4,
         temporal: m.temporal ? { attention: m.temporal.attention ?? 'separate', patch: m.temporal.patch ?? 1, downsample: m.temporal.downsample ?? 4, chunk: m.temporal.chunk } : undefined,
         cross_attention: m.cross_attention,
+        architecture: m.architecture ?? 'dit',
+        single_blocks: m.single_blocks ?? 0,
+        pooled_dim: m.pooled_dim ?? 0,
+        guidance_embed: m.guidance_embed ?? false,
+        context_pre_only_last: m.context_pre_only_last ?? false,
+        position_table: m.position_table ?? 0,
+        qk_norm: m.qk_norm ?? 'none',
+        cross_norm: m.cross_norm ?? false,
       };
+      for (const k of ['single_blocks', 'pooled_dim', 'position_table']) requireCount(ctx, m, [k], { min: 0 });
+      if (out.architecture === 'mmdit' && !out.cross_attention) {
+        ctx.errors.push(issueAt(ctx, ['cross_attention'], 'an mmdit denoiser needs its text tokens: cross_attention: {context: N, context_dim: D}'));
+      }
       if (out.latent_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `latent_size (${out.latent_size}) must be divisible by patch (${out.patch})`));
       break;
     }
@@ -275,6 +287,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         temporal_downsample: m.temporal_downsample ?? 1,
         layout,
         spatial_downsample: spatial,
+        quant_conv: m.quant_conv ?? true,
       };
       if (layout === 'magvit' && (out.dims !== 3 || out.mid_attention)) {
         ctx.errors.push(issueAt(ctx, ['layout'], 'the magvit layout is a causal 3-D VAE without attention: needs dims 3 and mid_attention false'));

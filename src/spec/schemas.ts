@@ -278,6 +278,14 @@ const dit = {
       additionalProperties: false,
       properties: { context: count, context_dim: count },
     },
+    architecture: { enum: ['dit', 'mmdit'] },
+    single_blocks: count,
+    pooled_dim: count,
+    guidance_embed: { type: 'boolean' },
+    context_pre_only_last: { type: 'boolean' },
+    position_table: count,
+    qk_norm: { enum: ['none', 'rmsnorm', 'rmsnorm_across_heads'] },
+    cross_norm: { type: 'boolean' },
   },
 };
 
@@ -298,6 +306,7 @@ const vae = {
     temporal_downsample: count,
     spatial_downsample: count,
     layout: { enum: ['ldm', 'magvit'] },
+    quant_conv: { type: 'boolean' },
     components: { type: 'array', minItems: 1, items: { type: 'string' } },
   },
 };

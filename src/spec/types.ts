@@ -216,6 +216,19 @@ export interface DitModel extends ModelBase {
   mlp_ratio: number;
   temporal?: { attention: 'separate' | 'full'; patch: number; downsample: number; chunk?: number };
   cross_attention?: { context: number; context_dim: number };
+  /** block design: 'dit' (adaLN-Zero / adaLN-single blocks, the default) or 'mmdit' (SD3 / Flux joint text-image
+   *  blocks: `layers` double-stream blocks, then `single_blocks` single-stream ones; the text tokens are
+   *  cross_attention.context of width cross_attention.context_dim) */
+  architecture: 'dit' | 'mmdit';
+  single_blocks: number; // mmdit: Flux single-stream blocks after the double-stream ones
+  pooled_dim: number; // mmdit: pooled text vector (CLIP) embedded with the timestep
+  guidance_embed: boolean; // mmdit: distilled guidance scale embedded like the timestep (Flux.1-dev)
+  context_pre_only_last: boolean; // mmdit: the last joint block drops the text stream's output (SD3)
+  position_table: number; // a fixed sin-cos position table of side × side patches stored in the checkpoint (SD3: 192)
+  /** per-attention q/k norms: 'rmsnorm' over each head (head_dim weights; SD3.5, Flux), 'rmsnorm_across_heads'
+   *  over the whole projection (hidden weights; Wan 2.1), or none */
+  qk_norm: 'none' | 'rmsnorm' | 'rmsnorm_across_heads';
+  cross_norm: boolean; // an affine LayerNorm before the cross-attention (Wan 2.1 cross_attn_norm)
 }
 
 export interface VaeModel extends ModelBase {
@@ -230,6 +243,8 @@ export interface VaeModel extends ModelBase {
   temporal_downsample: number;
   /** block layout: 'ldm' (AutoencoderKL; default) or 'magvit' (Open-Sora VAE_Temporal: temporal-only down-sampling) */
   layout?: 'ldm' | 'magvit';
+  /** the 1×1 quant_conv / post_quant_conv around the latent (AutoencoderKL default true; SD3 and Flux VAEs: false) */
+  quant_conv?: boolean;
   /** pixels per latent pixel along each side (ldm: 2^(levels−1), magvit: 1; a composite states its product) */
   spatial_downsample?: number;
   /** a composite VAE: component model ids in encode order (pixels → latent); decode runs them in reverse. The

@@ -13,6 +13,7 @@
 import { videoLatentFrames } from './common.js';
 import type { DitModel } from '../../spec/types.js';
 import { type ParamCount, compact, sumValues } from './common.js';
+import { mmditForwardMacs, mmditParams } from './mmdit.js';
 
 function patchVolume(m: DitModel): number {
   return (m.temporal?.patch ?? 1) * m.patch * m.patch;
@@ -22,7 +23,13 @@ function blockCount(m: DitModel): number {
   return m.temporal?.attention === 'separate' ? 2 * m.layers : m.layers;
 }
 
+/** weights of one q (or k) norm: head_dim (per-head RMSNorm) or hidden (Wan's RMSNorm over all heads) */
+function qkNormWeights(m: DitModel): number {
+  return m.qk_norm === 'rmsnorm' ? m.hidden / m.heads : m.qk_norm === 'rmsnorm_across_heads' ? m.hidden : 0;
+}
+
 export function ditParams(m: DitModel): ParamCount {
+  if (m.architecture === 'mmdit') return mmditParams(m);
   const d = m.hidden;
   const mlp = Math.round(m.mlp_ratio * d);
   const pv = patchVolume(m);
@@ -41,7 +48,8 @@ export function ditParams(m: DitModel): ParamCount {
       timestep_embedding: timestep,
       t_block: 6 * d * d + 6 * d,
       caption_projection: ca.context_dim * d + d + d * d + d,
-      blocks: blocks * (attn + (4 * d * d + 4 * d) + ffn + 6 * d),
+      // + q/k norms of the self- and cross-attention and Wan's affine LayerNorm before the cross-attention
+      blocks: blocks * (attn + (4 * d * d + 4 * d) + ffn + 6 * d + 4 * qkNormWeights(m) + (m.cross_norm ? 2 * d : 0)),
       final_layer: finalLinear + 2 * d,
     };
   } else {
@@ -50,7 +58,7 @@ export function ditParams(m: DitModel): ParamCount {
       timestep_embedding: timestep,
       class_embedding: m.classes > 0 ? (m.classes + 1) * d : 0,
       position: tokens * d,
-      blocks: blocks * (attn + ffn + 6 * d * d + 6 * d),
+      blocks: blocks * (attn + ffn + 6 * d * d + 6 * d + 2 * qkNormWeights(m)),
       final_layer: finalLinear + 2 * d * d + 2 * d,
     };
   }
@@ -86,6 +94,7 @@ export function ditTokens(m: DitModel, shape: DitShape = {}): { spatial: number;
  * layers·[T·(4d² + 2·r·d²) + 2·T²·d + 6d²] + T·p²·in·d + (256d + d²) + 2d² + T·d·p²·out.
  */
 export function ditForwardMacs(m: DitModel, shape: DitShape = {}): number {
+  if (m.architecture === 'mmdit') return mmditForwardMacs(m, shape);
   const d = m.hidden;
   const mlp = Math.round(m.mlp_ratio * d);
   const { spatial: S, frames: F } = ditTokens(m, shape);

@@ -60,7 +60,8 @@ function magvitParams(m: VaeModel): ParamCount {
   }
   dec += 2 * c + k * c * m.in_channels + m.in_channels;
 
-  const breakdown = compact({ encoder: enc, quant_conv: 2 * z * 2 * z + 2 * z, post_quant_conv: z * z + z, decoder: dec });
+  const q = m.quant_conv === false ? 0 : 1;
+  const breakdown = compact({ encoder: enc, quant_conv: q * (2 * z * 2 * z + 2 * z), post_quant_conv: q * (z * z + z), decoder: dec });
   const total = sumValues(breakdown);
   return { total, active: total, embedding: 0, breakdown };
 }
@@ -122,8 +123,8 @@ export function vaeParams(m: VaeModel, resolve?: Resolver): ParamCount {
 
   const breakdown = compact({
     encoder: enc,
-    quant_conv: 2 * z * 2 * z + 2 * z,
-    post_quant_conv: z * z + z,
+    quant_conv: m.quant_conv === false ? 0 : 2 * z * 2 * z + 2 * z,
+    post_quant_conv: m.quant_conv === false ? 0 : z * z + z,
     decoder: dec,
   });
   const total = sumValues(breakdown);

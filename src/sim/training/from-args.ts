@@ -6,11 +6,12 @@ import { UserError } from '../../spec/errors.js';
 import { buildTrainRequest, parseRecomputeModules, simulateTraining, type TrainOptions } from './train.js';
 import { searchTraining } from './search.js';
 import type { TrainResult, ZeroStage } from './types.js';
+import type { NormalizedHardware, NormalizedModel, NormalizedRuntime } from '../../spec/types.js';
 
 export interface TrainFlags {
-  model: string;
-  hardware: string;
-  runtime?: string;
+  model: string | NormalizedModel; // an id or file, or a loaded spec (library API)
+  hardware: string | NormalizedHardware;
+  runtime?: string | NormalizedRuntime; // an id or file, or a loaded spec (library API)
   devices: number;
   tp?: number;
   pp?: number;
@@ -73,8 +74,9 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
 }
 
 export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: TrainResult[]; tried: number }> {
-  const model = await resolveModel(f.model);
-  const hw = await runtimeForRequest(await resolveHardware(f.hardware), model, f.runtime, 'training');
+  const model = typeof f.model === 'string' ? await resolveModel(f.model) : f.model;
+  const base = typeof f.hardware === 'string' ? await resolveHardware(f.hardware) : f.hardware;
+  const hw = typeof f.runtime === 'object' ? bindRuntime(base, f.runtime) : await runtimeForRequest(base, model, f.runtime, 'training');
   const o = trainOptionsFromFlags(f);
   if (f.search) {
     if (o.schedule !== undefined && !['1f1b', 'interleaved', 'dualpipe'].includes(o.schedule)) throw new UserError(`--schedule must be 1f1b, interleaved, dualpipe (got ${o.schedule})`);

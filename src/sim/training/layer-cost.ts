@@ -59,6 +59,14 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
     // router (replicated), then experts: a device's experts/ep local experts receive T·active tokens in all
     // (balanced routing), i.e. T·active·ep/experts rows each; expert weights also shard by tp.
     ops.push(linear('router', T, s.experts, h, 'bf16', 2, 2));
+    // routing and token movement around the expert GEMMs (Megatron-Core moe_utils: topk_softmax_with_capacity,
+    // permute / unpermute of the alltoall token dispatcher; TensorRT-LLM and vLLM run the same steps in inference,
+    // src/model/decoder-graph.ts moeDataMovement): top-k softmax over the fp32 router logits [T, E]; permute reads
+    // each token's h-wide bf16 row once and writes its k copies; unpermute reads the k expert outputs and writes the
+    // probability-weighted sum (k multiply-adds per element). Sharded by tp like the other elementwise work (SP).
+    ops.push(elementwise('moe_topk', (T * s.experts) / t, 5, 8, 'fp32'));
+    ops.push(elementwise('moe_permute', (T * s.active * h) / t, 0, 2 + 2 / s.active, 'bf16'));
+    ops.push(elementwise('moe_unpermute', (T * s.active * h) / t, 2, 2 + 2 / s.active, 'bf16'));
     const rows = (T * s.active * p.ep) / s.experts;
     ffn('expert', rows, s.expertWidth, s.experts / p.ep);
     actElems = 0;
@@ -99,6 +107,10 @@ export interface PassCost {
 // Ops that a selective recompute module runs again before the backward (Megatron-Core recompute_modules).
 const MODULE_OPS: Record<string, RecomputeModule> = { norms: 'layernorm', moe_act: 'moe_act', mla_up: 'mla_up_proj' };
 
+// The backward of a permutation is the inverse permutation of its gradient: one pass of the same volume (Megatron-Core
+// moe_utils permute/unpermute autograd functions), not the 2× of a GEMM.
+const BWD_FACTOR: Record<string, number> = { moe_permute: 1, moe_unpermute: 1 };
+
 // Backward = 2× forward for GEMMs (activation gradient + weight gradient) and elementwise ops. Attention: with
 // stored scores (recompute none) 2×; otherwise the scores/softmax are recomputed from Q, K (Korthikanti et al.
 // 2022 selective recompute; FlashAttention-2 backward: Dao 2023, 5 matmuls vs 2 → 2.5×). Selective modules rerun their
@@ -117,7 +129,7 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
   for (const op of ops) {
     const sec = opCost(op, hw).seconds * op.count;
     const fl = op.flops * op.count;
-    let bwdFactor = op.kind === 'attention' && pol.granularity !== 'none' ? 2.5 : 2;
+    let bwdFactor = BWD_FACTOR[op.name] ?? (op.kind === 'attention' && pol.granularity !== 'none' ? 2.5 : 2);
     const mod = MODULE_OPS[op.name];
     if (mod && mods.has(mod)) bwdFactor += 1;
     fwdS += sec;

@@ -1,0 +1,34 @@
+// MoE training costs beyond the expert GEMMs (issue 11 item 3): routing softmax, permute and unpermute passes, each
+// with its backward; the EP all-to-all is priced in src/sim/training/step.ts.
+import { describe, expect, it } from 'vitest';
+import { libraryModel, getLibrary } from '../src/spec/library.js';
+import { decoderShape } from '../src/sim/training/shapes.js';
+import { layerForwardOps, passCost } from '../src/sim/training/layer-cost.js';
+import { opCost } from '../src/sim/roofline.js';
+import type { DecoderModel } from '../src/spec/types.js';
+
+const s = decoderShape(libraryModel('mixtral-8x7b') as DecoderModel);
+const h100 = getLibrary().hardware['h100-sxm']!;
+const p = { devices: 8, tp: 2, pp: 1, cp: 1, dp: 4, ep: 4, interleave: 1, schedule: '1f1b' as const, seqLen: 4096, globalBatch: 8, microBatch: 1 };
+
+describe('MoE training: routing and token movement', () => {
+  it('a MoE layer carries top-k softmax, permute and unpermute with hand-checked bytes; a dense layer none', () => {
+    const ops = layerForwardOps(s, p, true, 'bf16');
+    const T = 4096, h = s.hidden, k = s.active, t = 2;
+    const perm = ops.find((o) => o.name === 'moe_permute')!;
+    const unperm = ops.find((o) => o.name === 'moe_unpermute')!;
+    const topk = ops.find((o) => o.name === 'moe_topk')!;
+    expect(perm.bytes).toBeCloseTo(((T * h * 2) + (T * k * h * 2)) / t, 3); // read each row once, write k copies
+    expect(unperm.bytes).toBeCloseTo(((T * k * h * 2) + (T * h * 2)) / t, 3); // read k rows, write the weighted sum
+    expect(unperm.flops).toBeCloseTo((2 * T * k * h) / t, 3);
+    expect(topk.bytes).toBe((T * s.experts * 8) / t);
+    const dense = layerForwardOps(s, p, false, 'bf16');
+    expect(dense.some((o) => o.name.startsWith('moe_'))).toBe(false);
+  });
+  it('a permutation backward is one pass of the same volume (not a GEMM’s 2×)', () => {
+    const ops = layerForwardOps(s, p, true, 'bf16').filter((o) => o.name === 'moe_permute');
+    const c = passCost(ops, h100, 'selective');
+    expect(c.bwdS).toBeCloseTo(c.fwdS, 15);
+    expect(c.fwdS).toBeCloseTo(opCost(ops[0]!, h100).seconds, 15);
+  });
+});
