@@ -70,3 +70,18 @@ describe('second-round diffusion models: exact released counts', () => {
     expect(params('sd3-vae').total).toBe(83_819_683);
   });
 });
+
+describe('Wan 2.1 T2V 14B: exact released counts', () => {
+  it('DiT 14,288,491,584; umT5-XXL encoder 5,680,910,336; causal 3-D VAE 126,892,531', () => {
+    expect(params('wan-2.1-t2v-14b-dit').total).toBe(14_288_491_584);
+    expect(params('umt5-xxl-encoder').total).toBe(5_680_910_336);
+    expect(params('wan-2.1-vae').total).toBe(126_892_531);
+    // the decoder side a decode runs: decoder + conv2 = 73,295,603 (public Wan VAE decode audits)
+    const b = params('wan-2.1-vae').breakdown;
+    expect(b.decoder! + b.post_quant_conv!).toBe(73_295_603);
+    expect(params('wan-2.1-t2v-14b').total).toBe(14_288_491_584 + 5_680_910_336 + 126_892_531);
+  });
+  it('umT5 differs from T5 v1.1 XXL only by its vocabulary and a relative bias in every layer', () => {
+    expect(params('umt5-xxl-encoder').total - params('t5-xxl-encoder').total).toBe((256384 - 32128) * 4096 + 23 * 32 * 64);
+  });
+});

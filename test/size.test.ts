@@ -15,9 +15,9 @@ describe('counts', () => {
     expect(countFor(hbm3e, 1)).toBe(1);
     expect(countFor(hbm3e, hbm3e.perStackBandwidthBytePerS! * 1.01)).toBe(2);
     expect(countFor(hbm3e, hbm3e.perStackBandwidthBytePerS!)).toBe(2 - 1);
-    const bits = countFor(lp, 100e9); // 100 GB/s at 8.533 Gbit/s per pin = 93.8 bits → 96
+    const bits = countFor(lp, 100e9); // 100 GB/s at 10.667 Gbit/s per pin = 75 bits → 80
     expect(bits % 16).toBe(0);
-    expect(bits).toBe(96);
+    expect(bits).toBe(80);
     expect(countFor(g7, 100e9) % 32).toBe(0);
     expect(countForCapacity(hbm3e, 100e9)).toBe(Math.ceil(100e9 / hbm3e.perStackCapacityBytes!));
   });

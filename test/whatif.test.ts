@@ -122,3 +122,39 @@ describe('--set PATH=VALUE', () => {
     expect(hw.name).toMatch(/HBMX ×2 stacks/);
   });
 });
+
+// issue 12: `--memory TECH:COUNT` could not restate the hardware it replaces (hbm3:5 on h100-sxm gave 4.1 TB/s;
+// lpddr5x:64 on snapdragon-8-elite gave 68 GB/s, not 84.8)
+describe('--memory TECH:COUNT[@GBPS] restates the stock part', () => {
+  const sim = (hw: any, f: Record<string, unknown> = {}) => simulate(buildRequest(f, libraryModel('llama-3.1-8b'), hw, libraryModel));
+  it('parses @GBPS as Gb/s per pin', () => {
+    expect(parseMemoryFlag('hbm3:5@5.24')).toEqual({ tech: 'hbm3', count: 5, pinRateBitPerS: 5.24e9 });
+    expect(parseMemoryFlag('lpddr5x:64@9.6Gbps')).toEqual({ tech: 'lpddr5x', count: 64, pinRateBitPerS: 9.6e9 });
+    expect(parseMemoryFlag('hbm3e:8')).toEqual({ tech: 'hbm3e', count: 8 });
+    expect(() => parseMemoryFlag('hbm3:5@')).toThrow(/TECH:COUNT\[@GBPS\]/);
+    expect(() => parseMemoryFlag('hbm3:5@0')).toThrow(/positive number of Gb\/s/);
+  });
+  it('h100-sxm --memory hbm3:5@5.24 gives the stock answer within 3%', async () => {
+    const h100 = lib.hardware['h100-sxm']!;
+    const what = await applyWhatIfs(h100, 'hbm3:5@5.24');
+    expect(what.memory.bandwidthBytePerS / h100.memory.bandwidthBytePerS).toBeCloseTo(1, 1);
+    for (const f of [{}, { batch: 32, 'input-tokens': 2048 }]) {
+      const a = sim(h100, f);
+      const b = sim(what, f);
+      for (const k of ['tpot_s', 'ttft_s', 'throughput_tok_s', 'energy_j_per_token'] as const) {
+        expect(Math.abs(b[k]! / a[k]! - 1), `${k} ${JSON.stringify(f)}`).toBeLessThan(0.03);
+      }
+    }
+  });
+  it('--set memory.capacity overrides COUNT × the stack capacity', async () => {
+    const what = await applyWhatIfs(lib.hardware['h100-sxm']!, 'hbm3:5@5.24', ['memory.capacity=80 GB']);
+    expect(what.memory.capacityBytes).toBe(80e9);
+  });
+  it('snapdragon-8-elite --memory lpddr5x:64 restates its 84.8 GB/s (top bin 10.667 Gb/s per pin)', async () => {
+    const sd = lib.hardware['snapdragon-8-elite']!;
+    const what = await applyWhatIfs(sd, 'lpddr5x:64');
+    expect(Math.abs(what.memory.bandwidthBytePerS / 84.8e9 - 1)).toBeLessThan(0.01);
+    expect(Math.abs(sim(what, { dtype: 'int4' }).tpot_s! / sim(sd, { dtype: 'int4' }).tpot_s! - 1)).toBeLessThan(0.03);
+    expect((await applyWhatIfs(sd, 'lpddr5x:64@8.533')).memory.bandwidthBytePerS).toBeCloseTo((8.533e9 * 64) / 8, -3);
+  });
+});

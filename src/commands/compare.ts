@@ -4,6 +4,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { startProgress } from '../cli/progress.js';
 import { libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { UserError } from '../spec/errors.js';
+import { parsePriceFlag, priceFor } from '../sim/price.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
 import { runtimeForRequest } from '../runtime/resolve.js';
 import { buildRequest } from '../sim/request.js';
@@ -23,18 +24,6 @@ export function splitList(flag: string, v: string): string[] {
   return [...new Set(items)];
 }
 
-// --price 2.5 (every device) or --price h100-sxm=2.49,mi300x=1.99 (per hardware; others keep the library's).
-export function priceMap(v: string | undefined): Map<string, number> | undefined {
-  if (!v || !v.includes('=')) return undefined;
-  const m = new Map<string, number>();
-  for (const part of splitList('price', v)) {
-    const [id, usd] = part.split('=').map((x) => x.trim());
-    const n = Number(String(usd).replace(/^\$/, ''));
-    if (!id || !Number.isFinite(n) || n < 0) throw new UserError(`--price "${part}": expected HARDWARE=USD_PER_DEVICE_HOUR, e.g. mi300x=1.99`);
-    m.set(id, n);
-  }
-  return m;
-}
 
 export default class Compare extends BaseCommand {
   static summary = 'Compare models across hardware: Markdown + self-contained HTML report, PNG/SVG charts, CSV.';
@@ -51,7 +40,6 @@ export default class Compare extends BaseCommand {
     'auto-tp': Flags.boolean({ description: 'per pair, the smallest tensor-parallel degree (1, 2, 4, 8 within the scale-up domain), then pipeline stages, at which the model fits' }),
     out: Flags.string({ char: 'o', description: 'report directory', required: true }),
     force: Flags.boolean({ char: 'f', description: 'overwrite an existing report directory' }),
-    price: Flags.string({ description: 'USD per device-hour: one number for every device, or HARDWARE=USD,… per hardware' }),
     title: Flags.string({ description: 'report title' }),
     svg: Flags.boolean({ description: 'also write each roofline as SVG' }),
   };
@@ -61,7 +49,8 @@ export default class Compare extends BaseCommand {
     const models = splitList('models', flags.models);
     const hardware = splitList('hardware', flags.hardware);
     const f = flags as Record<string, any>;
-    const prices = priceMap(f.price);
+    // --price is checked before anything runs: a malformed value or an id not in --hardware is an error
+    const prices = parsePriceFlag(f.price, hardware);
     const bar = startProgress({ label: 'compare', total: models.length * hardware.length, json: this.jsonEnabled() });
     const c = await runComparison({
       models,
@@ -69,8 +58,9 @@ export default class Compare extends BaseCommand {
       request: async (m, h) => {
         const model = await resolveModel(m);
         const hw = await applyWhatIfs(await runtimeForRequest(await resolveHardware(h), model, f.runtime), f.memory, f.set);
-        if (!prices) return buildRequest(f, model, hw, libraryModel);
-        return { ...buildRequest({ ...f, price: undefined }, model, hw, libraryModel), priceUsdPerHour: prices.get(h) ?? hw.price?.hourUsd };
+        const req = buildRequest({ ...f, price: undefined }, model, hw, libraryModel);
+        const price = priceFor(prices, h, hw.id);
+        return price === undefined ? req : { ...req, priceUsdPerHour: price };
       },
       simulate,
       autoTp: !!f['auto-tp'],
@@ -103,7 +93,7 @@ export default class Compare extends BaseCommand {
       files: written.files,
       pairs: written.pairs,
       ok: written.ok,
-      rows: c.rows.map((r) => ({ model: r.model, hardware: r.hardware, runtime: r.result?.runtime ?? null, family: r.family, status: r.status, reason: r.reason, tp: r.result?.tp ?? null, pp: r.result?.pp ?? null })),
+      rows: c.rows.map((r) => ({ model: r.model, hardware: r.hardware, runtime: r.result?.runtime ?? null, family: r.family, status: r.status, reason: r.reason, tp: r.result?.tp ?? null, pp: r.result?.pp ?? null, warnings: r.result?.warnings ?? [] })),
     };
   }
 }

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { simulateFromFlags } from '../sim/from-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { runtimeFlag } from '../cli/runtime-flag.js';
+import { costFlags } from '../cli/cost-flags.js';
 import { renderSimulate } from '../report/simulate-text.js';
 
 export default class Simulate extends BaseCommand {
@@ -33,9 +34,9 @@ export default class Simulate extends BaseCommand {
     steps: Flags.integer({ description: 'denoising steps (DiT, pipelines)' }),
     cfg: Flags.boolean({ description: 'classifier-free guidance: 2 denoiser samples per image (DiT, pipelines; default on, --no-cfg)', allowNo: true }),
     'audio-seconds': Flags.string({ description: 'audio length in seconds (Whisper, audio pipelines)' }),
-    memory: Flags.string({ description: 'what-if: swap the memory system, TECH:COUNT (e.g. hbm3e:1, lpddr5x:64)' }),
+    memory: Flags.string({ description: 'what-if: swap the memory system, TECH:COUNT[@GBPS] (COUNT = HBM stacks or bus bits; GBPS = Gb/s per pin, default the top bin), e.g. hbm3:5@5.24, lpddr5x:64' }),
     set: Flags.string({ description: 'what-if: override a spec field, PATH=VALUE (repeatable)', multiple: true }),
-    price: Flags.string({ description: 'USD per device-hour' }),
+    ...costFlags,
     'max-tpot': Flags.string({ description: 'latency limit for --batch max: time per output token (s, or e.g. 30ms)' }),
     'max-ttft': Flags.string({ description: 'latency limit for --batch max: time to first token (s, or e.g. 2s)' }),
     'spec-model': Flags.string({ description: 'speculative decoding with this draft model' }),

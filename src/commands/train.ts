@@ -1,3 +1,4 @@
+import { costFlags } from '../cli/cost-flags.js';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { runTrain, type TrainFlags } from '../sim/training/from-args.js';
@@ -61,7 +62,7 @@ export default class Train extends BaseCommand {
     zero: Flags.integer({ description: 'ZeRO stage 0–3 over the data-parallel group' }),
     search: Flags.boolean({ description: 'try the valid splits and print the fastest that fit' }),
     top: Flags.integer({ description: 'configurations to print with --search', default: 5 }),
-    price: Flags.string({ description: 'USD per device-hour' }),
+    ...costFlags,
     goodput: Flags.string({ description: 'share of wall time spent training, for total_s / gpu_hours (default 0.9: Llama 3 405B kept >90% effective training time, arXiv 2407.21783 §3.3.4); 1 = stepping time only' }),
   };
 

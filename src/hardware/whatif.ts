@@ -1,5 +1,6 @@
-// What-ifs on a normalized hardware: `--memory TECH:COUNT` swaps the memory system for COUNT stacks
-// (HBM) or COUNT bits of bus (LPDDR/GDDR/DDR) of a library memory technology; `--set PATH=VALUE`
+// What-ifs on a normalized hardware: `--memory TECH:COUNT[@GBPS]` swaps the memory system for COUNT stacks
+// (HBM) or COUNT bits of bus (LPDDR/GDDR/DDR) of a library memory technology, its pins at GBPS Gbit/s
+// (default the technology's top bin), so that a stock part can be restated (h100-sxm: hbm3:5@5.24); `--set PATH=VALUE`
 // overrides one field by its YAML path (src/hardware/set-path.ts). Both return a new object; the
 // library's copy is never mutated. The id stays (results and CSV rows name the hardware as asked); the
 // name says what changed.
@@ -12,6 +13,7 @@ import { applySet } from './set-path.js';
 export interface MemorySystem {
   technology: string;
   count: number; // stacks, or bus width in bits
+  pinRateBitPerS?: number;
   bandwidthBytePerS: number;
   capacityBytes: number;
   energyJPerBit?: number;
@@ -25,18 +27,23 @@ export function busGranularityBits(tech: MemoryTechnology): number {
   return 32;
 }
 
-// The memory system COUNT units of a technology give.
-//   stack: bandwidth = COUNT × per-stack bandwidth, capacity = COUNT × per-stack capacity
+// The memory system COUNT units of a technology give, pins at `pinRate` bit/s (default: the top bin).
+//   stack: bandwidth = COUNT × per-stack bandwidth × pinRate / top bin (the interface width is fixed:
+//          1024 bits for HBM2–HBM3E, 2048 for HBM4), capacity = COUNT × per-stack capacity
 //   bus:   bandwidth = pin rate × COUNT bits / 8, capacity = channels × capacity per channel
-export function memorySystem(tech: MemoryTechnology, count: number): MemorySystem {
+export function memorySystem(tech: MemoryTechnology, count: number, pinRate?: number): MemorySystem {
   if (!(count > 0) || !Number.isFinite(count)) throw new UserError(`--memory ${tech.id}:${count}: COUNT must be a positive number`);
+  if (pinRate !== undefined && !(pinRate > 0 && Number.isFinite(pinRate))) throw new UserError(`--memory ${tech.id}:${count}@…: the pin rate must be a positive number of Gb/s`);
   if (tech.kind === 'stack') {
     if (tech.perStackBandwidthBytePerS === undefined) throw new UserError(`memory technology ${tech.id} has no per_stack_bandwidth`);
     if (tech.perStackCapacityBytes === undefined) throw new UserError(`memory technology ${tech.id} has no per_stack_capacity`);
+    if (pinRate !== undefined && tech.pinRateBitPerS === undefined) throw new UserError(`memory technology ${tech.id} has no pin_rate to scale by; drop @GBPS`);
+    const scale = pinRate !== undefined ? pinRate / tech.pinRateBitPerS! : 1;
     return {
       technology: tech.id,
       count,
-      bandwidthBytePerS: count * tech.perStackBandwidthBytePerS,
+      pinRateBitPerS: pinRate ?? tech.pinRateBitPerS,
+      bandwidthBytePerS: count * tech.perStackBandwidthBytePerS * scale,
       capacityBytes: count * tech.perStackCapacityBytes,
       energyJPerBit: tech.energyJPerBit,
     };
@@ -47,22 +54,26 @@ export function memorySystem(tech: MemoryTechnology, count: number): MemorySyste
   // A bus without a stated capacity per channel: assume 2 GB per 16 bits (a 16 Gbit x16 die), typical of
   // LPDDR5/5X packages and GDDR6 parts; the spec's figure replaces it.
   const perChannel = tech.capacityPerChannelBytes ?? 2e9 * (channel / 16);
+  const pin = pinRate ?? tech.pinRateBitPerS;
   return {
     technology: tech.id,
     count,
-    bandwidthBytePerS: (tech.pinRateBitPerS * count) / 8,
+    pinRateBitPerS: pin,
+    bandwidthBytePerS: (pin * count) / 8,
     capacityBytes: channels * perChannel,
     energyJPerBit: tech.energyJPerBit,
   };
 }
 
-// A copy of hw with its memory replaced; the memory efficiency becomes the technology family's default
-// (a measured efficiency belongs to the old memory system).
-export function swapMemory(hw: NormalizedHardware, tech: MemoryTechnology, count: number): NormalizedHardware {
-  const m = memorySystem(tech, count);
+// A copy of hw with its memory replaced. The memory efficiency becomes the technology family's default (a
+// measured efficiency belongs to the old memory system) unless the technology is the one the part already
+// has: the same DRAM behind the same controllers keeps the measured share of its peak.
+export function swapMemory(hw: NormalizedHardware, tech: MemoryTechnology, count: number, pinRate?: number): NormalizedHardware {
+  const m = memorySystem(tech, count, pinRate);
+  const gbps = pinRate !== undefined ? ` @${pinRate / 1e9} Gb/s` : '';
   return {
     ...hw,
-    name: `${hw.name} with ${tech.name ?? tech.id} ×${count}${tech.kind === 'stack' ? ' stacks' : '-bit bus'}`,
+    name: `${hw.name} with ${tech.name ?? tech.id} ×${count}${tech.kind === 'stack' ? ' stacks' : '-bit bus'}${gbps}`,
     memory: {
       technology: tech.id,
       capacityBytes: m.capacityBytes,
@@ -71,23 +82,26 @@ export function swapMemory(hw: NormalizedHardware, tech: MemoryTechnology, count
       busWidthBits: tech.kind === 'bus' ? count : undefined,
       energyJPerBit: m.energyJPerBit,
     },
-    efficiency: { ...hw.efficiency, memory: defaultMemoryEfficiency(tech.id) },
+    efficiency: { ...hw.efficiency, memory: tech.id === hw.memory.technology ? hw.efficiency.memory : defaultMemoryEfficiency(tech.id) },
   };
 }
 
-export function parseMemoryFlag(flag: string): { tech: string; count: number } {
-  const m = /^\s*([^:\s]+)\s*:\s*([0-9]+(?:\.[0-9]+)?)\s*$/.exec(flag);
-  if (!m) throw new UserError(`--memory "${flag}": expected TECH:COUNT, e.g. hbm3e:1 (stacks) or lpddr5x:64 (bus bits)`);
-  return { tech: m[1]!, count: Number(m[2]) };
+// TECH:COUNT[@GBPS]: GBPS in Gbit/s per pin (a number; "Gbps" or "Gb/s" may follow)
+export function parseMemoryFlag(flag: string): { tech: string; count: number; pinRateBitPerS?: number } {
+  const m = /^\s*([^:\s@]+)\s*:\s*([0-9]+(?:\.[0-9]+)?)\s*(?:@\s*([0-9]*\.?[0-9]+)\s*(?:gbps|gb\/s|gbit\/s)?)?\s*$/i.exec(flag);
+  if (!m) throw new UserError(`--memory "${flag}": expected TECH:COUNT[@GBPS], e.g. hbm3e:1 (stacks), lpddr5x:64 (bus bits) or hbm3:5@5.24 (Gb/s per pin)`);
+  const gbps = m[3] !== undefined ? Number(m[3]) : undefined;
+  if (gbps !== undefined && !(gbps > 0)) throw new UserError(`--memory "${flag}": the pin rate after @ must be a positive number of Gb/s`);
+  return { tech: m[1]!, count: Number(m[2]), ...(gbps !== undefined ? { pinRateBitPerS: gbps * 1e9 } : {}) };
 }
 
 export async function applyWhatIfs(hw: NormalizedHardware, memory?: string, set?: string[]): Promise<NormalizedHardware> {
   let out = hw;
   if (memory) {
-    const { tech, count } = parseMemoryFlag(memory);
+    const { tech, count, pinRateBitPerS } = parseMemoryFlag(memory);
     const t = await resolveMemory(tech);
     if (t.kind === 'bus' && !Number.isInteger(count)) throw new UserError(`--memory ${memory}: a bus width is a whole number of bits`);
-    out = swapMemory(out, t, count);
+    out = swapMemory(out, t, count, pinRateBitPerS);
   }
   for (const s of set ?? []) out = await applySet(out, s);
   return withTechnologyEnergy(out);

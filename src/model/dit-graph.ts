@@ -51,12 +51,15 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
     elementwise(`${prefix}.norm1`, tokens * d, 5, 2 * p.actBytes, p.compute, count, 'norm'),
     modulate(`${prefix}.modulate1`, tokens * d, p, count),
     linear(`${prefix}.qkv`, tokens, 3 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, N, 3d]
+    ...(m.qk_norm !== 'none' ? [elementwise(`${prefix}.qk_norm`, tokens * 2 * d, 4, 2 * p.actBytes, p.compute, count, 'norm')] : []),
     attentionCore(`${prefix}.attn`, { batch: seqs, q: seq, kv: seq, heads: m.heads, headDim: hd }, p, fused, count),
     linear(`${prefix}.proj`, tokens, d, d, p.compute, p.weightBytes, p.actBytes, count),
     gatedResidual(`${prefix}.gate1`, tokens * d, p, count),
   );
   if (m.cross_attention) {
     const L = m.cross_attention.context;
+    if (m.cross_norm) ops.push(elementwise(`${prefix}.cross.norm`, tokens * d, 5, 2 * p.actBytes, p.compute, count, 'norm')); // Wan norm3
+    if (m.qk_norm !== 'none') ops.push(elementwise(`${prefix}.cross.qk_norm`, (tokens + B * L) * d, 4, 2 * p.actBytes, p.compute, count, 'norm'));
     ops.push(
       linear(`${prefix}.cross.q`, tokens, d, d, p.compute, p.weightBytes, p.actBytes, count),
       linear(`${prefix}.cross.kv`, B * L, 2 * d, d, p.compute, p.weightBytes, p.actBytes, count), // caption [B, L, 2d]

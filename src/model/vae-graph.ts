@@ -168,11 +168,13 @@ export function buildVaeEncoderGraph(m: VaeModel, s: VaeRunShape, p: Precision, 
 /** one VAE's decoder producing pixel-side dims `out` (a 2-D VAE folds frames into the batch) */
 function decoderOf(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
   if (m.dims !== 3) return ldmDecoder(m, batch * out.f, { ...out, f: 1 }, p); // magvit is always dims 3 (normalize-model.ts)
+  if (m.layout === 'wan') return wanDecoder(m, batch, out, p);
   return m.layout === 'magvit' ? magvitDecoder(m, batch, out, p) : ldmDecoder(m, batch, out, p);
 }
 
 function encoderOf(m: VaeModel, batch: number, input: Dims, p: Precision): Op[] {
   if (m.dims !== 3) return ldmEncoder(m, batch * input.f, { ...input, f: 1 }, p);
+  if (m.layout === 'wan') return wanEncoder(m, batch, input, p);
   return m.layout === 'magvit' ? magvitEncoder(m, batch, input, p) : ldmEncoder(m, batch, input, p);
 }
 
@@ -318,5 +320,90 @@ function magvitEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): O
     conv('conv_out', px(), px(), c, 2 * m.z_channels, 1, p),
     ...(m.quant_conv === false ? [] : [conv('quant_conv', px(), px(), 2 * m.z_channels, 2 * m.z_channels, 1, p)]),
   );
+  return ops;
+}
+
+// Wan 2.1 VAE (./params/wan-vae.ts): causal 3×3×3 ResidualBlocks, per-frame 3×3 Conv2d resampling, (3,1,1) causal
+// time convs where the frame count changes; the upsampling conv halves the channels. RMS_norm is priced as the
+// GroupNorm kernels of resBlock (one statistics pass and one normalising pass).
+function wanAttention(prefix: string, px: number, c: number, frames: number, n: number, p: Precision): Op[] {
+  return [
+    elementwise(`${prefix}.norm`, px * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'),
+    conv(`${prefix}.qkv`, px, px, c, 3 * c, 1, p),
+    attentionCore(`${prefix}.attn`, { batch: frames, q: n, kv: n, heads: 1, headDim: c }, p, true), // per frame
+    conv(`${prefix}.proj`, px, px, c, c, 1, p),
+    elementwise(`${prefix}.residual`, px * c, 1, 3 * p.actBytes, p.compute),
+  ];
+}
+
+function wanDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
+  const mult = m.channel_mult;
+  const L = mult.length;
+  const nT = Math.round(Math.log2(m.temporal_downsample));
+  const z = m.z_channels;
+  let f = 1 + Math.ceil((out.f - 1) / m.temporal_downsample);
+  let h = Math.ceil(out.h / 2 ** (L - 1));
+  let w = Math.ceil(out.w / 2 ** (L - 1));
+  const px = () => batch * h * w * f;
+  const ddims = [m.base_channels * mult[L - 1]!, ...[...mult].reverse().map((x) => x * m.base_channels)];
+  let c = ddims[0]!;
+  const ops: Op[] = [conv('conv2', px(), px(), z, z, 1, p), conv('conv_in', px(), px(), z, c, 27, p)];
+  ops.push(...resBlock('mid.res1', px(), c, c, 27, p), ...wanAttention('mid.attn', px(), c, batch * f, h * w, p), ...resBlock('mid.res2', px(), c, c, 27, p));
+  for (let i = 0; i < L; i++) {
+    let cin = i >= 1 ? ddims[i]! / 2 : ddims[i]!;
+    const cout = ddims[i + 1]!;
+    for (let j = 0; j <= m.res_blocks; j++) {
+      ops.push(...resBlock(`up${i}.res${j}`, px(), cin, cout, 27, p));
+      cin = cout;
+    }
+    c = cout;
+    if (i !== L - 1) {
+      if (i < nT) {
+        ops.push(conv(`up${i}.time_conv`, px(), px(), c, 2 * c, 3, p)); // [px, 2c] → frames 1 + 2(f − 1)
+        f = 1 + 2 * (f - 1);
+      }
+      const pin = px();
+      h *= 2;
+      w *= 2;
+      ops.push(conv(`up${i}.conv`, px(), pin, c, c / 2, 9, p)); // nearest ×2, 3×3 Conv2d c → c/2
+    }
+  }
+  ops.push(elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'), conv('conv_out', px(), px(), c, m.in_channels, 27, p));
+  return ops;
+}
+
+function wanEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): Op[] {
+  const mult = m.channel_mult;
+  const L = mult.length;
+  const nT = Math.round(Math.log2(m.temporal_downsample));
+  const z = m.z_channels;
+  let f = input.f;
+  let h = input.h;
+  let w = input.w;
+  const px = () => batch * h * w * f;
+  const dims = [m.base_channels, ...mult.map((x) => x * m.base_channels)];
+  const ops: Op[] = [conv('conv_in', px(), px(), m.in_channels, dims[0]!, 27, p)];
+  for (let i = 0; i < L; i++) {
+    let cin = dims[i]!;
+    const cout = dims[i + 1]!;
+    for (let j = 0; j < m.res_blocks; j++) {
+      ops.push(...resBlock(`down${i}.res${j}`, px(), cin, cout, 27, p));
+      cin = cout;
+    }
+    if (i !== L - 1) {
+      const pin = px();
+      h = Math.ceil(h / 2);
+      w = Math.ceil(w / 2);
+      ops.push(conv(`down${i}.conv`, px(), pin, cout, cout, 9, p)); // stride-2 3×3 Conv2d per frame
+      if (i >= L - 1 - nT) {
+        const fin = px();
+        f = 1 + Math.ceil((f - 1) / 2);
+        ops.push(conv(`down${i}.time_conv`, px(), fin, cout, cout, 3, p)); // (3,1,1) stride 2 in time
+      }
+    }
+  }
+  const c = dims[L]!;
+  ops.push(...resBlock('mid.res1', px(), c, c, 27, p), ...wanAttention('mid.attn', px(), c, batch * f, h * w, p), ...resBlock('mid.res2', px(), c, c, 27, p));
+  ops.push(elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'), conv('conv_out', px(), px(), c, 2 * z, 27, p), conv('conv1', px(), px(), 2 * z, 2 * z, 1, p));
   return ops;
 }

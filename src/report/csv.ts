@@ -38,6 +38,12 @@ export const CSV_COLUMNS: Col[] = [
   ['energy_source', res((x) => x.energy_source)],
   ['cost_usd_per_mtok', res((x) => x.cost_usd_per_mtok)],
   ['price_usd_per_hour', res((x) => x.price_usd_per_hour)],
+  ['power_w', res((x) => x.power_w)],
+  ['tco_usd_per_hour', res((x) => x.tco_usd_per_hour)],
+  ['tco_usd_per_mtok', res((x) => x.tco_usd_per_mtok)],
+  ['tokens_per_s_per_mw', res((x) => x.tokens_per_s_per_mw)],
+  // what simulate would print for this pair (a precision fallback, an assumed pJ/bit), joined with '; '
+  ['warnings', (r) => (r.result?.warnings?.length ? r.result.warnings.join('; ') : null)],
   // last, so that the columns scripts already read by position stay where they were
   ['runtime', res((x) => x.runtime)],
 ];

@@ -129,6 +129,7 @@ ${tableHtml(t)}
 <p class="meta">Raw numbers (SI units): <a href="${escHtml(csvFile)}">${escHtml(csvFile)}</a>. Click a column header to sort.</p>
 ${chartsHtml}
 ${failed.length ? `<h2>Pairs without a result</h2><ul>${failed.map((r) => `<li><b>${escHtml(r.model)}</b> on <b>${escHtml(r.hardware)}</b>: ${escHtml(r.status)} — ${escHtml(r.reason ?? '')}</li>`).join('')}</ul>` : ''}
+${warnedHtml(rows)}
 ${meta.notes?.length ? `<h2>Notes</h2><ul>${meta.notes.map((n) => `<li>${escHtml(n)}</li>`).join('')}</ul>` : ''}
 <script>${chartJsBundle()}</script>
 <script>
@@ -139,4 +140,10 @@ pageMain(${scriptJson(charts.map((c) => c.config))}, hydrate);
 </script>
 </body></html>
 `;
+}
+
+// What simulate would print for each pair (a precision fallback, an assumed pJ/bit), carried into the report.
+function warnedHtml(rows: PairRow[]): string {
+  const items = rows.flatMap((r) => (r.result?.warnings ?? []).map((w) => `<li><b>${escHtml(r.model)}</b> on <b>${escHtml(r.hardware)}</b>: ${escHtml(w)}</li>`));
+  return items.length ? `<h2>Warnings</h2><ul>${items.join('')}</ul>` : '';
 }

@@ -30,10 +30,17 @@ export function renderMarkdown(meta: ReportMeta, rows: PairRow[], charts: { char
     for (const r of failed) out.push(`- **${r.model}** on **${r.hardware}**: ${r.status} — ${esc(r.reason ?? '')}`);
     out.push('');
   }
+  const warned = rows.filter((r) => r.result?.warnings?.length);
+  if (warned.length) {
+    out.push('## Warnings', '');
+    for (const r of warned) for (const w of r.result!.warnings) out.push(`- **${r.model}** on **${r.hardware}**: ${esc(w)}`);
+    out.push('');
+  }
   out.push('## Method and assumptions', '');
   out.push(
     '- Times are roofline estimates per operation (max of compute and memory time at achievable efficiency, plus a per-kernel overhead), summed over the model’s graph; see docs and `hwperf simulate --verbose`.',
-    '- Energy: `pj-per-bit` = DRAM bytes × the memory technology’s pJ/bit + FLOPs × pJ/FLOP (spec value, or 75% of TDP ÷ peak) + 10% of TDP as static power; `tdp` = TDP × busy time (no pJ/bit known); `pj-per-bit-assumed` = as `pj-per-bit` with an assumed pJ/bit for the technology family (no published figure).',
+    '- Energy, one method for every part: DRAM bytes × the memory technology’s pJ/bit (an ASSUMED family figure where none is published) + FLOPs × pJ/FLOP (spec value, or 75% of TDP ÷ peak) + static power (a cited idle figure, or 10% of TDP) × busy time, capped at the TDP; the energy_source column names the values used.',
+    '- TCO: purchase price amortised over the years given (default 5) + facility energy at the modelled power × PUE (default 1.56) × $/kWh (default 0.08); tco_usd_per_mtok beside the on-demand cost_usd_per_mtok.',
     '- Throughput, energy and cost are of the whole system of `devices` accelerators (tp × pp per replica; with --auto-tp the smallest layout that fits, chosen per pair), not per device.',
     '- Cost: devices × price per device-hour × busy time, per million output items, at 100% utilisation.',
   );

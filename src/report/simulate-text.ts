@@ -35,7 +35,10 @@ export function renderSimulate(r: SimulateResult, verbose = false): string {
   const src = r.energy_source ? ` (${r.energy_source})` : '';
   if (r.energy_j_per_token != null) rows.push([`energy per ${item}`, `${fmtNumber(r.energy_j_per_token)} J${src}`]);
   if (r.energy_j_per_run != null) rows.push(['energy per run', `${fmtNumber(r.energy_j_per_run)} J${r.energy_j_per_token != null ? '' : src}`]);
-  if (r.cost_usd_per_mtok != null) rows.push([`cost per million ${item}s`, `$${fmtNumber(r.cost_usd_per_mtok)}`]);
+  if (r.power_w != null) rows.push(['mean power per device', `${fmtNumber(r.power_w)} W`]);
+  if (r.cost_usd_per_mtok != null) rows.push([`cost per million ${item}s`, `$${fmtNumber(r.cost_usd_per_mtok)} on demand at $${r.price_usd_per_hour}/device-hour`]);
+  if (r.tco_usd_per_mtok != null) rows.push([`TCO per million ${item}s`, `$${fmtNumber(r.tco_usd_per_mtok)} ($${fmtNumber(r.tco_usd_per_hour!)}/h: purchase amortised + energy)`]);
+  if (r.tokens_per_s_per_mw != null) rows.push([`${item}s per second per MW`, `${fmtNumber(r.tokens_per_s_per_mw)} (facility power, PUE included)`]);
   rows.push(['memory per device', `${fmtGB(m.per_device_bytes)} of ${fmtGB(m.usable_bytes)} usable (${fmtGB(m.capacity_bytes)})`]);
   rows.push(['  weights', fmtGB(m.weights_bytes)]);
   rows.push(['  KV cache', fmtGB(m.kv_cache_bytes)]);

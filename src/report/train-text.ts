@@ -29,7 +29,9 @@ export function renderTrain(r: TrainResult): string {
   if (r.total_flops !== null) rows.push(['total compute', fmtFlops(r.total_flops)]);
   if (r.total_s !== null) rows.push(['training time', `${fmtSeconds(r.total_s)} (at ${Math.round(r.goodput * 100)}% goodput)`]);
   if (r.gpu_hours !== null) rows.push(['device-hours', fmtNumber(r.gpu_hours)]);
-  if (r.cost_usd !== null) rows.push(['cost', `$${fmtNumber(r.cost_usd)} at $${r.price_usd_per_hour}/device-hour`]);
+  if (r.cost_usd !== null) rows.push(['cost', `$${fmtNumber(r.cost_usd)} on demand at $${r.price_usd_per_hour}/device-hour`]);
+  if (r.tco_usd !== null) rows.push(['cost (TCO)', `$${fmtNumber(r.tco_usd)} at $${fmtNumber(r.tco_usd_per_hour!)}/h for all devices (purchase amortised + energy)`]);
+  rows.push(['mean power per device', `${fmtNumber(r.power_w)} W (${r.energy_source})`]);
   rows.push([
     'memory per device',
     `${fmtGB(m.per_device_bytes)} of ${fmtGB(m.usable_bytes)} usable${r.pp > 1 ? ` (pipeline rank ${m.peak_pp_rank})` : ''} — ${m.fits ? 'fits' : 'DOES NOT FIT'} ` +

@@ -1,22 +1,25 @@
 // Energy per output item (token, image, window) and cost per million items, from the work one replica
-// does (result.work: {flops, bytes, seconds, items, devices}).
+// does (result.work: {flops, bytes, seconds, items, devices}). ONE method for every part and memory:
 //
-//   energy (pj-per-bit) = bytes · 8 · E_bit(memory technology)            DRAM traffic
-//                       + flops · E_flop(dtype)                            arithmetic + on-chip movement
-//                       + devices · P_static · seconds                     leakage, clocks, fabric
-//   energy (tdp)        = devices · TDP · seconds                          when no pJ/bit is known
-//   with neither, pj-per-bit with the technology family's assumed pJ/bit ('pj-per-bit-assumed')
-//   cost                = devices · price per device-hour · seconds / 3600 / items · 1e6
+//   energy = bytes · 8 · E_bit(memory technology)        DRAM traffic (cited pJ/bit, or a labelled assumption)
+//          + flops · E_flop(dtype)                       arithmetic + on-chip movement
+//          + devices · P_static · seconds                leakage, clocks, fabric (cited idle, or 10% of TDP)
+//   mean power per device = energy / (devices · seconds), capped at the TDP: a chip at its power limit
+//   throttles, so the dynamic part is scaled down until the total is the TDP (said in energy_source).
+//   cost   = devices · price per device-hour · seconds / 3600 / items · 1e6      (on-demand $ per M items)
+//   TCO    = src/sim/tco.ts (purchase amortised + facility energy at this power)
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import { matrixPeak } from './roofline.js';
+import { DEFAULT_TCO, tco, type TcoOptions } from './tco.js';
 
 // Share of TDP a chip spends on arithmetic and on-chip data movement when it runs dense GEMMs at peak.
 // The rest is DRAM I/O (counted by pJ/bit) and static power. H100 SXM: 700 W at 989 TFLOP/s bf16 is
 // 0.71 pJ/FLOP for the whole board; its HBM3 at 3.35 TB/s × 8 × ≈4 pJ/bit is ≈110 W (≈15%) and idle ≈70 W
 // (≈10%, nvidia-smi idle draw of SXM boards), leaving ≈75% for compute.
 export const COMPUTE_SHARE_OF_TDP = 0.75;
-// Static (idle) power as a share of TDP, charged for the whole busy time.
+// Static (idle) power as a share of TDP, charged for the whole busy time, where the spec gives no measured
+// `power.idle`: the ≈70 W nvidia-smi idle draw of a 700 W H100 SXM board (see above).
 export const STATIC_SHARE_OF_TDP = 0.1;
 
 // Energy per 16-bit FLOP where a hardware has neither energy.compute nor a TDP. Horowitz (ISSCC 2014,
@@ -39,13 +42,13 @@ export function computeJPerFlop(hw: NormalizedHardware, dtype: Dtype): { jPerFlo
   const peak16 = matrixPeak(hw, 'bf16').flopPerS;
   const scale = peak > 0 && peak16 > 0 ? Math.min(1, peak16 / peak) : 1;
   if (hw.energy?.computeJPerFlop !== undefined) return { jPerFlop: hw.energy.computeJPerFlop * scale, source: 'spec energy.compute' };
-  if (hw.power?.tdpW && peak > 0) return { jPerFlop: (COMPUTE_SHARE_OF_TDP * hw.power.tdpW) / peak, source: 'TDP share / peak' };
-  return { jPerFlop: defaultComputeJPerFlop16(hw.class) * scale, source: 'class default (Horowitz 2014, scaled)' };
+  if (hw.power?.tdpW && peak > 0) return { jPerFlop: (COMPUTE_SHARE_OF_TDP * hw.power.tdpW) / peak, source: `${COMPUTE_SHARE_OF_TDP * 100}% of ${hw.power.tdpW} W TDP / ${dtype} peak` };
+  return { jPerFlop: defaultComputeJPerFlop16(hw.class) * scale, source: 'class default, Horowitz 2014 scaled' };
 }
 
 // Access energy per bit where the memory technology has no figure in the library (HBM4, GDDR7 and DDR5 have
-// none; hardware-facts.md §8.4 found no primary source). ASSUMPTIONS, labelled as such
-// in energy_source ('pj-per-bit-assumed') and in a warning:
+// none; hardware-facts.md §8.4 found no primary source). ASSUMPTIONS, labelled as such in energy_source
+// ('ASSUMED') and in a warning:
 //   stacked (HBM*): 3.9 pJ/bit, the HBM2 figure attributed to O'Connor et al., "Fine-Grained DRAM",
 //     MICRO-50 2017 (hardware/memory/hbm2.yaml); later generations are not worse per bit.
 //   LPDDR*: 5 pJ/bit, between HBM2 (3.9, short on-package wires) and GDDR6 (7.5, Micron average device
@@ -60,69 +63,116 @@ export function assumedMemoryJPerBit(technology: string): number {
   return 5e-12;
 }
 
+// Static power per device: a cited measured idle figure, else a share of the TDP, else none (said so).
+export function staticPowerW(hw: NormalizedHardware): { watts: number; source: string } {
+  if (hw.power?.idleW !== undefined) return { watts: hw.power.idleW, source: 'spec power.idle' };
+  if (hw.power?.tdpW) return { watts: STATIC_SHARE_OF_TDP * hw.power.tdpW, source: `${STATIC_SHARE_OF_TDP * 100}% of ${hw.power.tdpW} W TDP` };
+  return { watts: 0, source: 'none: no TDP or idle figure' };
+}
+
+export function memoryJPerBit(hw: NormalizedHardware): { jPerBit: number; assumed: boolean; source: string } {
+  const e = hw.memory.energyJPerBit;
+  if (e !== undefined && e > 0) return { jPerBit: e, assumed: false, source: hw.memory.technology };
+  return { jPerBit: assumedMemoryJPerBit(hw.memory.technology), assumed: true, source: `${hw.memory.technology} ASSUMED, no published figure` };
+}
+
 export interface EnergyBreakdown {
   joules: number;
   memoryJ: number;
   computeJ: number;
   staticJ: number;
-  source: 'pj-per-bit' | 'pj-per-bit-assumed' | 'tdp';
-  jPerBit?: number;
+  /** mean power per device while busy, W */
+  powerW: number;
+  /** true where the sum exceeded the TDP and the dynamic part was scaled down to it */
+  capped: boolean;
+  assumedJPerBit: boolean;
+  jPerBit: number;
+  jPerFlop: number;
+  staticW: number;
+  /** the values used, for humans: "hbm3 7 pJ/bit + 0.53 pJ/FLOP (…) + static 70 W (…)" */
+  source: string;
 }
 
-// Energy of a piece of work on a hardware, or null where nothing is known (no pJ/bit and no TDP).
+const fmt = (x: number) => Number(x.toPrecision(3)).toString();
+
+// Energy of a piece of work on a hardware (same method for every part).
 export function workEnergy(
   work: { flops: number; bytes: number; seconds: number; devices: number },
   hw: NormalizedHardware,
   dtype: Dtype,
-): EnergyBreakdown | null {
-  let eBit = hw.memory.energyJPerBit;
-  let source: EnergyBreakdown['source'] = 'pj-per-bit';
-  // A TDP-only estimate beats an assumed pJ/bit; with neither, assume the technology family's pJ/bit.
-  if (!(eBit !== undefined && eBit > 0) && !hw.power?.tdpW && hw.memory.technology !== 'unknown') {
-    eBit = assumedMemoryJPerBit(hw.memory.technology);
-    source = 'pj-per-bit-assumed';
+): EnergyBreakdown {
+  const mem = memoryJPerBit(hw);
+  const comp = computeJPerFlop(hw, dtype);
+  const stat = staticPowerW(hw);
+  let memoryJ = work.bytes * 8 * mem.jPerBit;
+  let computeJ = work.flops * comp.jPerFlop;
+  const staticJ = work.devices * stat.watts * work.seconds;
+  const busy = work.devices * work.seconds;
+  const tdp = hw.power?.tdpW;
+  let capped = false;
+  if (tdp && busy > 0 && memoryJ + computeJ + staticJ > tdp * busy) {
+    // throttled at the power limit: dynamic energy scaled so that mean power = TDP
+    const room = Math.max(0, tdp * busy - staticJ);
+    const k = room / (memoryJ + computeJ);
+    memoryJ *= k;
+    computeJ *= k;
+    capped = true;
   }
-  if (eBit !== undefined && eBit > 0) {
-    const memoryJ = work.bytes * 8 * eBit;
-    const computeJ = work.flops * computeJPerFlop(hw, dtype).jPerFlop;
-    const staticJ = hw.power?.tdpW ? work.devices * STATIC_SHARE_OF_TDP * hw.power.tdpW * work.seconds : 0;
-    return { joules: memoryJ + computeJ + staticJ, memoryJ, computeJ, staticJ, source, jPerBit: eBit };
-  }
-  if (hw.power?.tdpW) {
-    const joules = work.devices * hw.power.tdpW * work.seconds;
-    return { joules, memoryJ: 0, computeJ: 0, staticJ: joules, source: 'tdp' };
-  }
-  return null;
+  const joules = memoryJ + computeJ + staticJ;
+  const source =
+    `${mem.source} ${fmt(mem.jPerBit * 1e12)} pJ/bit + ${fmt(comp.jPerFlop * 1e12)} pJ/FLOP (${comp.source})` +
+    ` + static ${fmt(stat.watts)} W/device (${stat.source})${capped ? `, capped at ${tdp} W TDP` : ''}`;
+  return { joules, memoryJ, computeJ, staticJ, powerW: busy > 0 ? joules / busy : 0, capped, assumedJPerBit: mem.assumed, jPerBit: mem.jPerBit, jPerFlop: comp.jPerFlop, staticW: stat.watts, source };
 }
 
 export function usablePositive(x: number | null | undefined): x is number {
   return typeof x === 'number' && Number.isFinite(x) && x > 0;
 }
 
-export function energyAndCost(
-  result: SimulateResult,
-  hw: NormalizedHardware,
-  req: SimulateRequest,
-): Pick<SimulateResult, 'energy_j_per_token' | 'energy_source' | 'cost_usd_per_mtok' | 'price_usd_per_hour'> {
+export type EnergyCostKeys = Pick<
+  SimulateResult,
+  'energy_j_per_token' | 'energy_source' | 'power_w' | 'cost_usd_per_mtok' | 'price_usd_per_hour' | 'tco_usd_per_hour' | 'tco_usd_per_mtok' | 'tokens_per_s_per_mw'
+>;
+
+export function energyAndCost(result: SimulateResult, hw: NormalizedHardware, req: SimulateRequest): EnergyCostKeys {
   const price = req.priceUsdPerHour ?? hw.price?.hourUsd ?? null;
-  const out = { energy_j_per_token: null, energy_source: null, cost_usd_per_mtok: null, price_usd_per_hour: price } as Pick<
-    SimulateResult,
-    'energy_j_per_token' | 'energy_source' | 'cost_usd_per_mtok' | 'price_usd_per_hour'
-  >;
+  const out: EnergyCostKeys = {
+    energy_j_per_token: null,
+    energy_source: null,
+    power_w: null,
+    cost_usd_per_mtok: null,
+    price_usd_per_hour: price,
+    tco_usd_per_hour: null,
+    tco_usd_per_mtok: null,
+    tokens_per_s_per_mw: null,
+  };
   const w = result.work;
   if (!w || result.memory?.fits === false || !usablePositive(w.items) || !usablePositive(w.seconds) || !usablePositive(w.devices)) return out;
   const e = workEnergy(w, hw, asDtype(result.activations_dtype));
-  if (e && Number.isFinite(e.joules)) {
+  const warn = (s: string) => Array.isArray(result.warnings) && !result.warnings.includes(s) && result.warnings.push(s);
+  if (Number.isFinite(e.joules)) {
     out.energy_j_per_token = e.joules / w.items;
     out.energy_source = e.source;
-    if (e.source === 'pj-per-bit-assumed' && Array.isArray(result.warnings)) {
-      result.warnings.push(
-        `energy: ${hw.memory.technology} has no published pJ/bit and ${hw.id} no TDP; assumed ${(e.jPerBit! * 1e12).toFixed(1)} pJ/bit (src/sim/energy-cost.ts)`,
-      );
-    }
+    out.power_w = e.powerW;
+    if (e.assumedJPerBit) warn(`energy: ${hw.memory.technology} has no published pJ/bit; assumed ${fmt(e.jPerBit * 1e12)} pJ/bit (src/sim/energy-cost.ts)`);
+    if (!hw.power?.tdpW) warn(`energy: ${hw.id} has no TDP; static power is not counted and energy is a lower bound (set power.tdp)`);
   }
-  if (price !== null && Number.isFinite(price) && price >= 0) {
-    out.cost_usd_per_mtok = ((w.devices * price * w.seconds) / 3600 / w.items) * 1e6;
-  }
+  // the whole system runs replicas × this work; per-item ratios are the same for one replica
+  const t = tco({
+    devices: w.devices,
+    purchaseUsd: hw.price?.purchaseUsd ?? null,
+    hourUsd: price,
+    powerW: out.power_w,
+    itemsPerS: w.items / w.seconds,
+    ...tcoOptions(req),
+  });
+  out.cost_usd_per_mtok = t.cost_usd_per_mtok;
+  out.tco_usd_per_hour = t.tco_usd_per_hour === null ? null : t.tco_usd_per_hour * ((result.replicas ?? 1) || 1);
+  out.tco_usd_per_mtok = t.tco_usd_per_mtok;
+  out.tokens_per_s_per_mw = t.tokens_per_s_per_mw;
   return out;
+}
+
+function tcoOptions(req: SimulateRequest): Partial<TcoOptions> {
+  return { years: req.years ?? DEFAULT_TCO.years, pue: req.pue ?? DEFAULT_TCO.pue, usdPerKwh: req.usdPerKwh ?? DEFAULT_TCO.usdPerKwh };
 }

@@ -5,6 +5,7 @@ import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import type { QuantScheme, SimulateRequest } from './types.js';
 import { UserError, didYouMean } from '../spec/errors.js';
 import { QUANT_SCHEMES } from '../model/quant.js';
+import { parsePriceFlag, priceFor } from './price.js';
 import { parseSpec } from '../serve/spec-decode.js';
 import type { EncoderDecoderModel } from '../spec/types.js';
 import { speechTokensPerWindow } from './whisper.js';
@@ -50,6 +51,19 @@ function num(name: string, v: unknown): number | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   const n = typeof v === 'number' ? v : Number(String(v).replace(/^\$/, '').trim());
   if (!Number.isFinite(n) || n < 0) throw new UserError(`--${name}: expected a non-negative number, found "${v}"`);
+  return n;
+}
+
+function positive(name: string, v: unknown): number | undefined {
+  const n = num(name, v);
+  if (n === 0) throw new UserError(`--${name}: expected a positive number, found "${v}"`);
+  return n;
+}
+
+// PUE = facility power / IT power, so ≥ 1
+function pueOf(v: unknown): number | undefined {
+  const n = num('pue', v);
+  if (n !== undefined && n < 1) throw new UserError(`--pue: expected a ratio ≥ 1 (facility power / IT power, e.g. 1.2), found "${v}"`);
   return n;
 }
 
@@ -104,7 +118,10 @@ export function buildRequest(
     steps: int(flags, 'steps'),
     cfg: bool(pick(flags, 'cfg')),
     audioSeconds,
-    priceUsdPerHour: num('price', pick(flags, 'price')),
+    priceUsdPerHour: priceFor(parsePriceFlag(pick(flags, 'price'), [hardware.id]), hardware.id),
+    years: positive('years', pick(flags, 'years')),
+    pue: pueOf(pick(flags, 'pue')),
+    usdPerKwh: num('usd-per-kwh', pick(flags, 'usd-per-kwh')),
     maxTpotS: parseSeconds('max-tpot', pick(flags, 'max-tpot')),
     maxTtftS: parseSeconds('max-ttft', pick(flags, 'max-ttft')),
     verbose: !!pick(flags, 'verbose'),

@@ -14,7 +14,6 @@
 import { bindRuntime } from '../runtime/resolve.js';
 import { libraryRuntime } from '../spec/library.js';
 import { DTYPES, type Dtype, type MemoryTechnology, type NormalizedHardware } from '../spec/types.js';
-import { assumedMemoryJPerBit, workEnergy } from './energy-cost.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import { UserError } from '../spec/errors.js';
 import { busGranularityBits, memorySystem, swapMemory } from '../hardware/whatif.js';
@@ -104,16 +103,10 @@ function nextCount(tech: MemoryTechnology, count: number): number {
 
 const MAX_STEPS = 256;
 
-// Energy per token of an option. Options must be comparable, so a technology without a published pJ/bit
-// gets its family's assumed figure rather than falling back to the base hardware's TDP × time.
-function optionEnergy(r: SimulateResult, hw: NormalizedHardware, tech: MemoryTechnology): { joules: number | null; source: string | null } {
-  if (tech.energyJPerBit !== undefined || !r.work || !(r.work.items > 0)) {
-    return { joules: r.energy_j_per_token ?? null, source: r.energy_source ?? null };
-  }
-  const assumed = { ...hw, memory: { ...hw.memory, energyJPerBit: assumedMemoryJPerBit(tech.id) } };
-  const dtype = (DTYPES as readonly string[]).includes(r.activations_dtype) ? (r.activations_dtype as Dtype) : 'bf16';
-  const e = workEnergy(r.work, assumed, dtype);
-  return e ? { joules: e.joules / r.work.items, source: 'pj-per-bit-assumed' } : { joules: null, source: null };
+// Energy per token of an option: simulate's one method (src/sim/energy-cost.ts); a technology without a
+// published pJ/bit uses its family's assumed figure, and energy_source says "ASSUMED".
+function optionEnergy(r: SimulateResult): { joules: number | null; source: string | null } {
+  return { joules: r.energy_j_per_token ?? null, source: r.energy_source ?? null };
 }
 
 // Decode rate of the system: batch / TPOT per replica.
@@ -184,7 +177,8 @@ export function sizeMemory(
       limited = 'simulated';
     }
     const sys = memorySystem(tech, count);
-    const energy = optionEnergy(r, hw, tech);
+    const energy = optionEnergy(r);
+    if (tech.energyJPerBit === undefined) warnings.push(`${tech.id}: no published pJ/bit; its energy uses an ASSUMED figure (see energy_source)`);
     return {
       memory: tech.id,
       kind: tech.kind,

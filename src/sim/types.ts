@@ -27,6 +27,9 @@ export interface SimulateRequest {
   audioSeconds?: number;
   cfg?: boolean; // classifier-free guidance (DiT), default true
   priceUsdPerHour?: number;
+  years?: number; // TCO: amortisation period (src/sim/tco.ts DEFAULT_TCO)
+  pue?: number;
+  usdPerKwh?: number;
   maxTpotS?: number;
   maxTtftS?: number;
   verbose?: boolean;
@@ -105,9 +108,13 @@ export interface SimulateResult {
   phases: PhaseSummary[];
   energy_j_per_token?: number | null;
   energy_j_per_run?: number | null; // pipelines: one request through every stage
-  energy_source?: string | null; // 'pj-per-bit' | 'tdp' (how energy was estimated)
-  cost_usd_per_mtok?: number | null;
+  energy_source?: string | null; // the values used: "hbm3 7 pJ/bit + 0.53 pJ/FLOP (…) + static 70 W/device (…)"
+  power_w?: number | null; // mean power per device while busy (idle ≤ power_w ≤ TDP)
+  cost_usd_per_mtok?: number | null; // on-demand: device-hour price
   price_usd_per_hour?: number | null;
+  tco_usd_per_hour?: number | null; // whole system: purchase amortised + facility energy (src/sim/tco.ts)
+  tco_usd_per_mtok?: number | null;
+  tokens_per_s_per_mw?: number | null; // output items per second per MW of facility power (PUE included)
   warnings: string[];
   ops?: OpRow[]; // with verbose
   // Work of one replica (all its devices) to produce `tokens` outputs (decoder: output tokens of the

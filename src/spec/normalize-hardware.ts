@@ -109,6 +109,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   const l2 = await quantityAt(ctx, raw, ['on_chip', 'l2'], 'bytes');
   const sram = await quantityAt(ctx, raw, ['on_chip', 'sram'], 'bytes');
   const tdp = await quantityAt(ctx, raw, ['power', 'tdp'], 'watts', { positive: true });
+  const idle = await quantityAt(ctx, raw, ['power', 'idle'], 'watts');
   const computeEnergy = await quantityAt(ctx, raw, ['energy', 'compute'], 'joules_per_flop');
   const purchase = await quantityAt(ctx, raw, ['price', 'purchase'], 'usd');
   const hour = await quantityAt(ctx, raw, ['price', 'hour'], 'usd');
@@ -173,9 +174,9 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
     scaleUp,
     scaleOut,
     host,
-    power: tdp !== undefined ? { tdpW: tdp } : undefined,
+    power: tdp !== undefined ? { tdpW: tdp, ...(idle !== undefined ? { idleW: idle } : {}) } : undefined,
     energy: computeEnergy !== undefined ? { computeJPerFlop: computeEnergy } : undefined,
-    price: purchase !== undefined || hour !== undefined ? { purchaseUsd: purchase, hourUsd: hour } : undefined,
+    price: purchase !== undefined || hour !== undefined ? priceOf(raw.price, purchase, hour) : undefined,
     efficiency: eff,
     runtimeOverride: raw.runtime
       ? {
@@ -209,4 +210,15 @@ export async function normalizeMemory(raw: Raw, ctx: SpecContext): Promise<Memor
     ctx.errors.push(issueAt(ctx, ['pin_rate'], 'a bus memory needs pin_rate', 'e.g. pin_rate: 8.533 Gbit/s'));
   }
   return ctx.errors.length ? undefined : out;
+}
+
+// Prices with their dates and sources as written (strings); undefined fields dropped.
+function priceOf(p: Raw, purchase: number | undefined, hour: number | undefined): NonNullable<NormalizedHardware['price']> {
+  const out: NonNullable<NormalizedHardware['price']> = {};
+  if (purchase !== undefined) out.purchaseUsd = purchase;
+  if (hour !== undefined) out.hourUsd = hour;
+  for (const [k, f] of [['hour_date', 'hourDate'], ['purchase_date', 'purchaseDate'], ['hour_source', 'hourSource'], ['purchase_source', 'purchaseSource']] as const) {
+    if (p?.[k] !== undefined && p[k] !== null) out[f] = String(p[k]);
+  }
+  return out;
 }

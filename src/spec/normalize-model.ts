@@ -8,7 +8,7 @@ type Raw = Record<string, any>;
 // Fields whose string values are names, not expressions.
 const TEXT_FIELDS = new Set([
   'id', 'name', 'family', 'extends', 'norm', 'position', 'kind', 'activation', 'runs', 'model', 'role',
-  'modality', 'notes', 'source', 'attention', 'router', 'layout', 'qk_norm', 'architecture', 'dtype',
+  'modality', 'notes', 'source', 'attention', 'router', 'layout', 'qk_norm', 'architecture', 'relative_attention', 'dtype',
 ]);
 
 async function evaluateAll(raw: Raw, ctx: SpecContext): Promise<Raw> {

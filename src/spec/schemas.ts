@@ -82,7 +82,19 @@ export const hardwareSchema = {
     },
     power: { type: 'object', additionalProperties: false, properties: { tdp: quantity, idle: quantity } },
     energy: { type: 'object', additionalProperties: false, properties: { compute: quantity } },
-    price: { type: 'object', additionalProperties: false, properties: { purchase: quantity, hour: quantity } },
+    price: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        purchase: quantity,
+        hour: quantity,
+        // when the price was seen (YYYY-MM or YYYY-MM-DD) and where
+        hour_date: { type: 'string' },
+        purchase_date: { type: 'string' },
+        hour_source: { type: 'string' },
+        purchase_source: { type: 'string' },
+      },
+    },
     runtime: {
       type: 'object',
       additionalProperties: false,
@@ -244,7 +256,7 @@ const encoder = {
     causal: { type: 'boolean' },
     pre_norm: { type: 'boolean' },
     projection: count,
-    relative_attention: { type: 'boolean' },
+    relative_attention: { oneOf: [{ type: 'boolean' }, { enum: ['per_layer'] }] },
     bias: { type: 'boolean' },
     final_norm: { type: 'boolean' },
     pooler: { type: 'boolean' },
@@ -305,7 +317,7 @@ const vae = {
     mid_attention: { type: 'boolean' },
     temporal_downsample: count,
     spatial_downsample: count,
-    layout: { enum: ['ldm', 'magvit'] },
+    layout: { enum: ['ldm', 'magvit', 'wan'] },
     quant_conv: { type: 'boolean' },
     components: { type: 'array', minItems: 1, items: { type: 'string' } },
   },

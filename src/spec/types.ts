@@ -34,9 +34,10 @@ export interface NormalizedHardware {
   scaleUp?: LinkSpec;
   scaleOut?: LinkSpec;
   host?: LinkSpec;
-  power?: { tdpW: number };
+  power?: { tdpW: number; idleW?: number }; // idleW: a cited measured idle draw (static power)
   energy?: { computeJPerFlop?: number };
-  price?: { purchaseUsd?: number; hourUsd?: number };
+  // hourUsd: cloud on-demand per device-hour; purchaseUsd: list/street price per device; dates YYYY-MM
+  price?: { purchaseUsd?: number; hourUsd?: number; hourDate?: string; purchaseDate?: string; hourSource?: string; purchaseSource?: string };
   efficiency: HardwareEfficiency;
   // The software stack that drives the chip (runtimes/*.yaml), bound to this hardware by the command
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
@@ -196,7 +197,7 @@ export interface EncoderModel extends ModelBase {
   projection: number; // output projection width (0 = none)
   head_dim: number;
   bias: boolean;
-  relative_attention: boolean; // T5-style relative position bias
+  relative_attention: boolean | 'per_layer'; // T5-style relative position bias (first layer; umT5: every layer its own)
   final_norm: boolean;
   pooler: boolean;
 }
@@ -242,7 +243,7 @@ export interface VaeModel extends ModelBase {
   mid_attention: boolean;
   temporal_downsample: number;
   /** block layout: 'ldm' (AutoencoderKL; default) or 'magvit' (Open-Sora VAE_Temporal: temporal-only down-sampling) */
-  layout?: 'ldm' | 'magvit';
+  layout?: 'ldm' | 'magvit' | 'wan';
   /** the 1×1 quant_conv / post_quant_conv around the latent (AutoencoderKL default true; SD3 and Flux VAEs: false) */
   quant_conv?: boolean;
   /** pixels per latent pixel along each side (ldm: 2^(levels−1), magvit: 1; a composite states its product) */

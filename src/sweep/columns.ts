@@ -49,6 +49,10 @@ const RESULT_COLUMNS: [string, Getter, string[]?][] = [
   ['energy_source', (r) => r.energy_source],
   ['cost_usd_per_mtok', (r) => r.cost_usd_per_mtok],
   ['price_usd_per_hour', (r) => r.price_usd_per_hour],
+  ['power_w', (r) => r.power_w],
+  ['tco_usd_per_hour', (r) => r.tco_usd_per_hour],
+  ['tco_usd_per_mtok', (r) => r.tco_usd_per_mtok],
+  ['tokens_per_s_per_mw', (r) => r.tokens_per_s_per_mw],
   ['warnings', (r) => (r.warnings && r.warnings.length ? r.warnings.join('; ') : null)],
 ];
 

@@ -27,8 +27,15 @@ export function hardwareJson(h: NormalizedHardware) {
       scale_out: h.scaleOut ? { bandwidth_bytes_per_s: h.scaleOut.bandwidthBytePerS, latency_s: h.scaleOut.latencyS } : null,
       host: h.host ? { bandwidth_bytes_per_s: h.host.bandwidthBytePerS } : null,
     },
-    power: { tdp_w: h.power?.tdpW ?? null },
-    price: { purchase_usd: h.price?.purchaseUsd ?? null, hour_usd: h.price?.hourUsd ?? null },
+    power: { tdp_w: h.power?.tdpW ?? null, idle_w: h.power?.idleW ?? null },
+    price: {
+      purchase_usd: h.price?.purchaseUsd ?? null,
+      hour_usd: h.price?.hourUsd ?? null,
+      hour_date: h.price?.hourDate ?? null,
+      hour_source: h.price?.hourSource ?? null,
+      purchase_date: h.price?.purchaseDate ?? null,
+      purchase_source: h.price?.purchaseSource ?? null,
+    },
     runtime: { name: h.runtime?.name ?? null, step_overhead_s: h.runtime?.stepOverheadS ?? 0, static_context: h.runtime?.staticContext ?? null },
     efficiency: {
       memory: h.efficiency.memory,
@@ -69,8 +76,10 @@ export default class ShowHardware extends BaseCommand {
       if (h.runtime?.stepOverheadS) rows.push(['host time per step', `${fmtSeconds(h.runtime.stepOverheadS)} (serving engine)`]);
       if (h.runtime?.staticContext) rows.push(['static context', `${h.runtime.staticContext} tokens (${h.runtime.name ?? 'runtime'} graphs)`]);
       if (h.power) rows.push(['TDP', fmtWatts(h.power.tdpW)]);
-      if (h.price?.hourUsd) rows.push(['price per hour', `$${h.price.hourUsd}`]);
-      if (h.price?.purchaseUsd) rows.push(['purchase price', `$${h.price.purchaseUsd.toLocaleString('en-US')}`]);
+      if (h.power?.idleW !== undefined) rows.push(['idle power', fmtWatts(h.power.idleW)]);
+      const when = (d?: string, src?: string) => (d || src ? ` (${[d, src].filter(Boolean).join(', ')})` : '');
+      if (h.price?.hourUsd !== undefined) rows.push(['price per device-hour', `$${h.price.hourUsd}${when(h.price.hourDate, h.price.hourSource)}`]);
+      if (h.price?.purchaseUsd !== undefined) rows.push(['purchase price', `$${h.price.purchaseUsd.toLocaleString('en-US')}${when(h.price.purchaseDate, h.price.purchaseSource)}`]);
       this.log(renderTable(['field', 'value'], rows));
       this.log(`sources:\n${h.sources.map((s) => `  - ${s}`).join('\n')}`);
     }

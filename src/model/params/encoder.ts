@@ -14,7 +14,7 @@ import { type ParamCount, compact, ffnMacs, ffnParams, normParams, sumValues } f
 interface EncoderExtras {
   head_dim?: number;
   bias?: boolean;
-  relative_attention?: boolean;
+  relative_attention?: boolean | 'per_layer';
   final_norm?: boolean;
   pooler?: boolean;
 }
@@ -59,7 +59,8 @@ export function encoderParams(m: EncoderModel): ParamCount {
   } else {
     tokenEmb = m.vocab * d;
   }
-  const pos = x.relative_attention ? RELATIVE_BUCKETS * m.heads : tokens * d;
+  // umT5 (relative_attention: per_layer) gives every layer its own bias table
+  const pos = x.relative_attention ? RELATIVE_BUCKETS * m.heads * (x.relative_attention === 'per_layer' ? m.layers : 1) : tokens * d;
 
   const breakdown = compact({
     embedding: tokenEmb,

@@ -10,6 +10,7 @@
 // before depth-to-space); no attention; encoder conv_out is 1×1. Composite VAEs (`components`) sum their components.
 import type { NormalizedModel, VaeModel } from '../../spec/types.js';
 import { type ParamCount, compact, sumValues } from './common.js';
+import { wanVaeDecodeMacs, wanVaeParams } from './wan-vae.js';
 
 type Resolver = (id: string) => NormalizedModel;
 
@@ -87,6 +88,7 @@ export function vaeParams(m: VaeModel, resolve?: Resolver): ParamCount {
     return { total, active: total, embedding: 0, breakdown };
   }
   if (m.layout === 'magvit') return magvitParams(m);
+  if (m.layout === 'wan') return wanVaeParams(m);
   const k = kernel(m);
   const ch = m.base_channels;
   const mult = m.channel_mult;
@@ -165,6 +167,7 @@ export function vaeDecodeMacs(m: VaeModel, shape: VaeShape = {}, resolve?: Resol
     return macs;
   }
   if (m.layout === 'magvit') return magvitDecodeMacs(m, H, W, F);
+  if (m.layout === 'wan') return wanVaeDecodeMacs(m, H, W, F);
   const k = kernel(m);
   const ch = m.base_channels;
   const mult = m.channel_mult;

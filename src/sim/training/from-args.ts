@@ -2,6 +2,7 @@
 // (src/sim/accuracy.ts): the same flags → options mapping as src/commands/train.ts, without oclif.
 import { getLibrary, libraryRuntime, resolveHardware, resolveModel } from '../../spec/library.js';
 import { bindRuntime, runtimeForRequest } from '../../runtime/resolve.js';
+import { parsePriceFlag, priceFor } from '../price.js';
 import { UserError } from '../../spec/errors.js';
 import { buildTrainRequest, parseRecomputeModules, simulateTraining, type TrainOptions } from './train.js';
 import { searchTraining } from './search.js';
@@ -30,6 +31,9 @@ export interface TrainFlags {
   'recompute-num-layers'?: number;
   zero?: number;
   price?: string | number;
+  years?: string | number;
+  pue?: string | number;
+  'usd-per-kwh'?: string | number;
   goodput?: string | number;
   search?: boolean;
   top?: number;
@@ -40,6 +44,22 @@ export function parsePositive(name: string, v: string | number | undefined): num
   if (v === undefined) return undefined;
   const x = typeof v === 'number' ? v : Number(v);
   if (!Number.isFinite(x) || x <= 0) throw new UserError(`--${name} must be a positive number (got ${v})`);
+  return x;
+}
+
+// the hardware named on the command line, or a loaded spec's id (library API)
+const hwId = (h: unknown): string => (typeof h === 'string' ? h : ((h as { id?: string } | undefined)?.id ?? ''));
+
+function parseNonNegative(name: string, v: string | number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const x = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(x) || x < 0) throw new UserError(`--${name} must be a number ≥ 0 (got ${v})`);
+  return x;
+}
+
+function parsePue(v: string | number | undefined): number | undefined {
+  const x = parsePositive('pue', v);
+  if (x !== undefined && x < 1) throw new UserError(`--pue is facility power / IT power, ≥ 1 (got ${v})`);
   return x;
 }
 
@@ -68,7 +88,8 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
     recomputeModules: f['recompute-modules'] === undefined ? undefined : f['recompute-modules'].split(',').map((x) => x.trim()).filter((x) => x.length > 0),
     recomputeNumLayers: f['recompute-num-layers'],
     zero: f.zero,
-    priceUsdPerHour: parsePositive('price', f.price),
+    priceUsdPerHour: priceFor(parsePriceFlag(f.price, [hwId(f.hardware)]), hwId(f.hardware)),
+    tcoOptions: { years: parsePositive('years', f.years), pue: parsePue(f.pue), usdPerKwh: parseNonNegative('usd-per-kwh', f['usd-per-kwh']) },
     goodput: parseGoodput(f.goodput),
   };
 }
@@ -89,6 +110,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
       zero: (o.zero ?? 1) as ZeroStage,
       tokens: o.tokens,
       priceUsdPerHour: o.priceUsdPerHour,
+      tcoOptions: o.tcoOptions,
       goodput: o.goodput,
       top: f.top,
       tp: o.tp,
@@ -165,6 +187,9 @@ export function trainFromFlags(flags: Record<string, string | true>): TrainResul
     'recompute-num-layers': int('recompute-num-layers'),
     zero: int('zero'),
     price: str('price'),
+    years: str('years'),
+    pue: str('pue'),
+    'usd-per-kwh': str('usd-per-kwh'),
     goodput: str('goodput'),
   };
   return simulateTraining(buildTrainRequest(model, hw, trainOptionsFromFlags(f)));

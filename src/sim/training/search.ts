@@ -16,6 +16,7 @@ export interface SearchOptions {
   zero: ZeroStage;
   tokens?: number;
   priceUsdPerHour?: number;
+  tcoOptions?: Partial<import('../tco.js').TcoOptions>; // --years, --pue, --usd-per-kwh
   goodput?: number;
   top?: number;
   // fixed by the user: only these values are tried
@@ -78,6 +79,7 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
     recomputeNumLayers: o.recomputeNumLayers,
     zero: o.zero,
     priceUsdPerHour: o.priceUsdPerHour,
+    tcoOptions: o.tcoOptions,
     goodput: o.goodput,
   };
   for (const tp of tps)

@@ -6,6 +6,8 @@
 //     └─ modelFlopsPerToken (Kaplan)   → achieved_flops_per_device, mfu, total_flops
 import { withDefaultRuntime } from '../../runtime/resolve.js';
 import type { BoundRuntime } from '../../spec/types.js';
+import { workEnergy } from '../energy-cost.js';
+import { tco } from '../tco.js';
 import type { Dtype, NormalizedHardware, NormalizedModel } from '../../spec/types.js';
 import { UserError } from '../../spec/errors.js';
 import { matrixPeak } from '../roofline.js';
@@ -40,6 +42,7 @@ export interface TrainOptions {
   recomputeNumLayers?: number;
   zero?: number;
   priceUsdPerHour?: number;
+  tcoOptions?: Partial<import('../tco.js').TcoOptions>; // --years, --pue, --usd-per-kwh
   goodput?: number;
 }
 
@@ -119,6 +122,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
     recomputeNumLayers: o.recomputeNumLayers,
     zero,
     priceUsdPerHour: o.priceUsdPerHour,
+    tcoOptions: o.tcoOptions,
     goodput: o.goodput,
   };
   const problem = planProblem(req, shape);
@@ -187,6 +191,11 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   const totalS = r.tokens !== undefined ? r.tokens / tokensPerS / goodput : null;
   const gpuHours = totalS !== null ? (totalS * r.devices) / 3600 : null;
   const price = r.priceUsdPerHour ?? r.hardware.price?.hourUsd ?? null;
+  // power and TCO (src/sim/tco.ts): the step's executed FLOPs at the dtype's pJ/FLOP plus static power; the
+  // training step has no DRAM byte count, so memory energy is left out (said in energy_source)
+  const e = workEnergy({ flops: step.hardwareFlopsPerDevice * r.devices, bytes: 0, seconds: step.stepS, devices: r.devices }, r.hardware, peak.dtype);
+  const cost = tco({ devices: r.devices, purchaseUsd: r.hardware.price?.purchaseUsd, hourUsd: price, powerW: e.powerW, itemsPerS: tokensPerS, ...r.tcoOptions });
+  const wallH = totalS !== null ? totalS / 3600 : null;
   return {
     model: r.model.id,
     hardware: r.hardware.id,
@@ -226,6 +235,13 @@ export function simulateTraining(r: TrainRequest): TrainResult {
     gpu_hours: gpuHours,
     price_usd_per_hour: price,
     cost_usd: gpuHours !== null && price !== null ? gpuHours * price : null,
+    power_w: e.powerW,
+    energy_source: `${e.source}; DRAM traffic not counted`,
+    energy_j: totalS !== null ? e.powerW * r.devices * totalS * goodput : null,
+    tco_usd_per_hour: cost.tco_usd_per_hour,
+    tco_usd: wallH !== null && cost.tco_usd_per_hour !== null ? wallH * cost.tco_usd_per_hour : null,
+    tco_usd_per_mtok: cost.tco_usd_per_mtok,
+    tokens_per_s_per_mw: cost.tokens_per_s_per_mw,
     breakdown: step.breakdown,
     memory,
     warnings,

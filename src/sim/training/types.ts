@@ -41,6 +41,7 @@ export interface TrainRequest extends PlanShape {
   recomputeNumLayers?: number; // with 'full' (default: every layer)
   zero: ZeroStage;
   priceUsdPerHour?: number;
+  tcoOptions?: Partial<import('../tco.js').TcoOptions>; // --years, --pue, --usd-per-kwh
   goodput?: number; // share of wall time spent training (default GOODPUT)
 }
 
@@ -113,7 +114,14 @@ export interface TrainResult {
   total_s: number | null;
   gpu_hours: number | null;
   price_usd_per_hour: number | null;
-  cost_usd: number | null;
+  cost_usd: number | null; // on-demand: gpu_hours × price_usd_per_hour
+  power_w: number; // mean power per device while stepping (executed FLOPs × pJ/FLOP + static)
+  energy_source: string;
+  energy_j: number | null; // whole run with --tokens (stepping time)
+  tco_usd_per_hour: number | null; // all devices: purchase amortised + facility energy (src/sim/tco.ts)
+  tco_usd: number | null; // cost to train under TCO, with --tokens (wall time incl. goodput)
+  tco_usd_per_mtok: number | null; // per million training tokens
+  tokens_per_s_per_mw: number | null; // training tokens per second per MW of facility power
   breakdown: StepBreakdown;
   memory: TrainMemory;
   warnings: string[];
