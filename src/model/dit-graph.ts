@@ -31,11 +31,11 @@ export function ditGeometry(m: DitModel, s: DitRunShape): { S: number; F: number
 
 // modulate(x, shift, scale) = x·(1 + scale) + shift: a mul and an add kernel in eager PyTorch (DiT models.py)
 function modulate(name: string, elems: number, p: Precision, count: number): Op {
-  return elementwise(name, elems, 2, 4 * p.actBytes, p.compute, count);
+  return { ...elementwise(name, elems, 2, 4 * p.actBytes, p.compute, count), kernels: 2 };
 }
 // x + gate · y: a mul (reads y, writes) and an add (reads x and the product, writes)
 function gatedResidual(name: string, elems: number, p: Precision, count: number): Op {
-  return elementwise(name, elems, 2, 5 * p.actBytes, p.compute, count);
+  return { ...elementwise(name, elems, 2, 5 * p.actBytes, p.compute, count), kernels: 2 };
 }
 
 /** one DiT/STDiT block kind (`count` blocks) attending within sequences of `seq` tokens, `seqs` of them */

@@ -15,6 +15,8 @@ import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { bindRuntime } from '../runtime/resolve.js';
 import { runtimeOfSoftware } from '../runtime/software.js';
 import { libraryRuntime } from '../spec/library.js';
+import { serve } from '../serve/serve.js';
+import { serveOptions } from '../serve/flags.js';
 
 export interface ParsedCommand {
   name: string; // e.g. "simulate", "op gemm", "show model"
@@ -66,7 +68,7 @@ const withRuntime = (h: NormalizedHardware, id: string | true | undefined): Norm
   typeof id === 'string' ? bindRuntime(h, libraryRuntime(id)) : h;
 
 // commands whose results depend on a runtime (the others price single kernels or count parameters)
-const RUNTIME_COMMANDS = new Set(['simulate', 'train']);
+const RUNTIME_COMMANDS = new Set(['simulate', 'train', 'serve']);
 
 export const RUNNERS: Record<string, Runner> = {
   simulate: (c) => {
@@ -77,6 +79,7 @@ export const RUNNERS: Record<string, Runner> = {
   'op stream': (c) => opStream(hw(String(c.flags.hardware)), Number(c.flags.bytes)) as unknown as Record<string, unknown>,
   'op allreduce': (c) => opAllreduce(hw(String(c.flags.hardware)), Number(c.flags.bytes), Number(c.flags.devices)) as unknown as Record<string, unknown>,
   train: (c) => trainFromFlags(c.flags) as unknown as Record<string, unknown>,
+  serve: (c) => serve(serveOptions(c.flags, model(String(c.flags.model)), hw(String(c.flags.hardware)), model)).result as unknown as Record<string, unknown>,
   'show model': (c) => {
     const m = model(c.args[0]!);
     const lib = getLibrary();
