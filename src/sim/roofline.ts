@@ -115,7 +115,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     eff *= pad;
     computeS = op.flops / (peak.flopPerS * eff);
     // the runtime decides whether GGUF weights run llama.cpp's MMQ kernels or are dequantized to 16-bit GEMMs
-    const mmq = op.gguf && op.kind === 'gemm' && hw.runtime?.kernels.gguf !== 'dequant' ? ggufGemmPeak(hw) : undefined;
+    const mmq = op.gguf && op.kind === 'gemm' && hw.runtime?.kernels?.gguf !== 'dequant' ? ggufGemmPeak(hw) : undefined;
     if (mmq) {
       // llama.cpp's MMQ kernels (src/hardware/efficiency.ts): their rate as measured at microbatch 512, falling
       // below it for smaller GEMMs as the GEMM table does (never above it)

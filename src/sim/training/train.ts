@@ -132,7 +132,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
 
 /** share of device memory a training runtime leaves usable: its share of the whole device less its reserve */
 function trainingShare(rt: BoundRuntime, capacityBytes: number): number | undefined {
-  if (rt.memory.basis !== 'device') return undefined;
+  if (rt.memory?.basis !== 'device') return undefined;
   return Math.max(0, rt.memory.share - rt.memory.reserveBytes / capacityBytes);
 }
 
