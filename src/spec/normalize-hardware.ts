@@ -7,7 +7,8 @@ export const SI_UNIT: Record<Dimension, string> = {
   bytes: 'B', bytes_per_s: 'B/s', flop_per_s: 'FLOP/s', watts: 'W', joules: 'J', joules_per_bit: 'J/bit',
   joules_per_flop: 'J/FLOP', seconds: 's', hertz: 'Hz', bits_per_s: 'bit/s', usd: 'USD',
 };
-import { defaultEfficiency, defaultStepOverhead, gemmTable } from '../hardware/efficiency.js';
+import { defaultEfficiency, gemmTable } from '../hardware/efficiency.js';
+
 import type { Dtype, EfficiencyTable, LinkSpec, MemoryTechnology, NormalizedHardware } from './types.js';
 
 type Raw = Record<string, any>;
@@ -190,11 +191,13 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
     energy: computeEnergy !== undefined ? { computeJPerFlop: computeEnergy } : undefined,
     price: purchase !== undefined || hour !== undefined ? priceOf(raw.price, purchase, hour) : undefined,
     efficiency: eff,
-    runtime: {
-      name: raw.runtime?.name,
-      staticContext: raw.runtime?.static_context,
-      stepOverheadS: (await quantityAt(ctx, raw, ['runtime', 'step_overhead'], 'seconds')) ?? defaultStepOverhead(cls),
-    },
+    runtimeOverride: raw.runtime
+      ? {
+          name: raw.runtime.name,
+          staticContext: raw.runtime.static_context,
+          stepOverheadS: await quantityAt(ctx, raw, ['runtime', 'step_overhead'], 'seconds'),
+        }
+      : undefined,
     rumoured: raw.rumoured,
     sources: raw.sources,
   };
