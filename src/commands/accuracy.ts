@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { BaseCommand } from '../cli/base-command.js';
+import { startProgress } from '../cli/progress.js';
 import { readValidationCsv, runAccuracy } from '../sim/accuracy.js';
 import { UserError } from '../spec/errors.js';
 import { fmtNumber, renderTable } from '../report/format.js';
@@ -20,7 +21,13 @@ export default class Accuracy extends BaseCommand {
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Accuracy);
     if (!existsSync(flags.file)) throw new UserError(`${flags.file}: no such file`);
-    const report = runAccuracy(readValidationCsv(flags.file), flags.category?.split(','));
+    const bar = startProgress({ label: 'accuracy', json: this.jsonEnabled() });
+    let report;
+    try {
+      report = runAccuracy(readValidationCsv(flags.file), flags.category?.split(','), (done, total) => bar.update(done, total));
+    } finally {
+      bar.done();
+    }
     if (!this.jsonEnabled()) {
       const rows = report.rows.map((r) => [
         r.id,

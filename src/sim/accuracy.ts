@@ -181,10 +181,15 @@ export function runRow(r: Record<string, string>): AccuracyRow {
   }
 }
 
-export function runAccuracy(csvText: string, categories?: string[]): AccuracyReport {
+export function runAccuracy(csvText: string, categories?: string[], onProgress?: (done: number, total: number) => void): AccuracyReport {
   const all = parseCsv(csvText);
   const wanted = categories?.length ? new Set(categories.map((c) => c.trim().toUpperCase())) : undefined;
-  const rows = all.filter((r) => r.hwperf_command && (!wanted || wanted.has((r.category ?? '').toUpperCase()))).map(runRow);
+  const todo = all.filter((r) => r.hwperf_command && (!wanted || wanted.has((r.category ?? '').toUpperCase())));
+  const rows = todo.map((r, i) => {
+    const row = runRow(r);
+    onProgress?.(i + 1, todo.length);
+    return row;
+  });
   const mape: Record<string, number | null> = {};
   const maxRatio: Record<string, number | null> = {};
   const cats = [...new Set(rows.map((r) => r.category))].sort();
