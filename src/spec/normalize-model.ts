@@ -131,9 +131,9 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
           router_bias: m.moe.router_bias ?? false,
         };
         if (out.moe.active > out.moe.experts) {
-          ctx.errors.push(issueAt(ctx, ['moe', 'active'], `active experts (${out.moe.active}) exceed experts (${out.moe.experts})`));
+          ctx.errors.push(issueAt(ctx, ['moe', 'active'], `active experts (${out.moe.active}) exceed experts (${out.moe.experts})`, undefined, [['moe', 'experts']]));
         }
-        if (out.moe.dense_layers > out.layers) ctx.errors.push(issueAt(ctx, ['moe', 'dense_layers'], `more dense layers than layers (${out.layers})`));
+        if (out.moe.dense_layers > out.layers) ctx.errors.push(issueAt(ctx, ['moe', 'dense_layers'], `more dense layers than layers (${out.layers})`, undefined, [['layers']]));
       }
       const features = m.attention ? attentionFeatures(ctx, m.attention) : undefined;
       if (m.attention?.kind === 'mla') {
@@ -153,17 +153,17 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
       }
       if (m.attention?.kind !== 'mla' && out.heads % out.kv_heads !== 0) {
         ctx.errors.push(
-          issueAt(ctx, ['kv_heads'], `heads (${out.heads}) must be divisible by kv_heads (${out.kv_heads})`, `use a divisor of ${out.heads}, e.g. ${largestDivisorBelow(out.heads, out.kv_heads)}`),
+          issueAt(ctx, ['kv_heads'], `heads (${out.heads}) must be divisible by kv_heads (${out.kv_heads})`, `use a divisor of ${out.heads}, e.g. ${largestDivisorBelow(out.heads, out.kv_heads)}`, [['heads']]),
         );
       }
       if (!Number.isInteger(out.head_dim)) {
-        ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${out.hidden}) / heads (${out.heads}) is not a whole head_dim`, 'set head_dim explicitly'));
+        ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${out.hidden}) / heads (${out.heads}) is not a whole head_dim`, 'set head_dim explicitly', [['hidden']]));
       }
       break;
     }
     case 'encoder-decoder': {
       for (const k of ['hidden', 'encoder_layers', 'decoder_layers', 'heads', 'vocab', 'n_mels', 'audio_ctx', 'text_ctx']) requireCount(ctx, m, [k]);
-      if (m.hidden % m.heads !== 0) ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${m.hidden}) must be divisible by heads (${m.heads})`));
+      if (m.hidden % m.heads !== 0) ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${m.hidden}) must be divisible by heads (${m.heads})`, undefined, [['hidden']]));
       out = {
         ...base,
         hidden: m.hidden,
@@ -207,10 +207,27 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         pooler: m.pooler ?? false,
       };
       if (text && !(out.context > 0)) ctx.errors.push(issueAt(ctx, ['context'], 'a text encoder needs a context length (tokens)'));
-      if (!text && out.image_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `image_size (${out.image_size}) must be divisible by patch (${out.patch})`));
+      if (!text && out.image_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `image_size (${out.image_size}) must be divisible by patch (${out.patch})`, undefined, [['image_size']]));
       break;
     }
     case 'dit': {
+      if (m.architecture === 'unet') {
+        // a UNet's widths are its channel list: hidden = channels[0], heads of head_dim, layers = its transformer blocks
+        const u = m.unet ?? {};
+        const C: number[] = u.channels ?? [];
+        const D: number[] = u.transformer_depth ?? [];
+        const R = u.res_blocks ?? 2;
+        if (!C.length || C.length !== D.length) ctx.errors.push(issueAt(ctx, ['unet', 'transformer_depth'], `needs one depth per level of unet.channels (${C.length})`));
+        m.unet = { channels: C, res_blocks: R, transformer_depth: D, head_dim: u.head_dim ?? 64, time_embed_dim: u.time_embed_dim ?? 4 * (C[0] ?? 0), add_embed_dim: u.add_embed_dim ?? 0 };
+        m.hidden ??= C[0];
+        m.heads ??= Math.max(1, Math.round((C[0] ?? 64) / m.unet.head_dim));
+        m.layers ??= D.reduce((a: number, d: number) => a + R * d, 0) + (D[D.length - 1] ?? 0) + D.reduce((a: number, d: number) => a + (R + 1) * d, 0);
+        m.patch ??= 1;
+      } else {
+        for (const k of ['hidden', 'layers', 'heads', 'patch']) {
+          if (m[k] === undefined) ctx.errors.push(issueAt(ctx, [k], `a ${m.architecture ?? 'dit'} denoiser needs ${k}`));
+        }
+      }
       for (const k of ['hidden', 'layers', 'heads', 'patch']) requireCount(ctx, m, [k]);
       const image = m.image_size ?? 256;
       const down = m.vae_downsample ?? 8;
@@ -237,12 +254,13 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         position_table: m.position_table ?? 0,
         qk_norm: m.qk_norm ?? 'none',
         cross_norm: m.cross_norm ?? false,
+        unet: m.unet,
       };
       for (const k of ['single_blocks', 'pooled_dim', 'position_table']) requireCount(ctx, m, [k], { min: 0 });
       if (out.architecture === 'mmdit' && !out.cross_attention) {
         ctx.errors.push(issueAt(ctx, ['cross_attention'], 'an mmdit denoiser needs its text tokens: cross_attention: {context: N, context_dim: D}'));
       }
-      if (out.latent_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `latent_size (${out.latent_size}) must be divisible by patch (${out.patch})`));
+      if (out.latent_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `latent_size (${out.latent_size}) must be divisible by patch (${out.patch})`, undefined, [['latent_size'], ['image_size'], ['vae_downsample']]));
       break;
     }
     case 'vae': {
