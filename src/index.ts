@@ -105,9 +105,6 @@ export function modelStats(model: NormalizedModel): ParamCount & { forward_flops
   return { ...countParams(model, libraryModel), forward_flops: forwardFlops(model, libraryModel) };
 }
 
-export type { ServeResult } from './serve/serve.js';
 export type { PlanResult, PlanOption } from './serve/plan.js';
-/** `hwperf serve --json`: `{model, hardware, rate | concurrency | trace, inputTokens: 'lognormal:2048,512', …}` */
-export { serveFromFlags as serve } from './serve/api.js';
 /** `hwperf plan --json`: `{model, hardware: ['h100-sxm', 'mi300x'], rate, sloTtft: '2s', sloTpot: '50ms', …}` */
 export { planFromFlags as plan } from './serve/api.js';

@@ -1,11 +1,9 @@
-// serve and plan as library functions: the command's flags as an object (kebab-case, snake_case or camelCase),
+// plan as a library function (serve's is in src/index.ts): the command's flags as an object (kebab-case, snake_case or camelCase),
 // models and hardware as ids, files or loaded specs; returns what --json prints.
 import { getLibrary, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { UserError } from '../spec/errors.js';
 import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { parseSeconds } from '../sim/request.js';
-import { serve, type ServeResult } from './serve.js';
-import { serveOptions } from './flags.js';
 import { plan, type PlanResult } from './plan.js';
 import { number } from './flags.js';
 
@@ -16,14 +14,6 @@ function normalizeKeys(f: Record<string, unknown>): Record<string, unknown> {
 const resolveDep = (id: string) => (getLibrary().models[id] ? getLibrary().models[id]! : libraryModel(id));
 const asModel = async (m: unknown) => (typeof m === 'string' ? resolveModel(m) : (m as NormalizedModel));
 const asHw = async (h: unknown) => (typeof h === 'string' ? resolveHardware(h) : (h as NormalizedHardware));
-
-export type ServeApiOptions = Record<string, unknown> & { model: string | NormalizedModel; hardware: string | NormalizedHardware };
-
-export async function serveFromFlags(options: ServeApiOptions): Promise<ServeResult> {
-  const f = normalizeKeys(options);
-  if (f.model === undefined || f.hardware === undefined) throw new UserError('serve: model and hardware are required');
-  return serve(serveOptions(f, await asModel(f.model), await asHw(f.hardware), resolveDep)).result;
-}
 
 export type PlanApiOptions = Record<string, unknown> & { model: string | NormalizedModel; hardware: string | (string | NormalizedHardware)[]; rate: number };
 
