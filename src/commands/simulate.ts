@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { simulateFromFlags } from '../sim/from-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
+import { runtimeFlag } from '../cli/runtime-flag.js';
 import { costFlags } from '../cli/cost-flags.js';
 import { renderSimulate } from '../report/simulate-text.js';
 import { emitLaunch, parseEngine, renderLaunch } from '../emit/launch.js';
@@ -17,6 +18,7 @@ export default class Simulate extends BaseCommand {
   static flags = {
     model: Flags.string({ char: 'm', description: 'model id or YAML file', required: true }),
     hardware: Flags.string({ char: 'H', description: 'hardware id or YAML file', required: true }),
+    runtime: runtimeFlag,
     devices: Flags.integer({ description: 'devices in total (default tp·pp; extra devices are data-parallel replicas)' }),
     tp: Flags.integer({ description: 'tensor-parallel degree', default: 1 }),
     pp: Flags.integer({ description: 'pipeline-parallel degree', default: 1 }),

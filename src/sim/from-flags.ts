@@ -9,12 +9,14 @@ import { buildRequest, type FlagsLike } from './request.js';
 import { checkFlagsApply } from './applicable.js';
 import { simulateAutoTp } from './auto-tp.js';
 import { simulate } from './simulate.js';
-import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
+import type { NormalizedHardware, NormalizedModel, NormalizedRuntime } from '../spec/types.js';
+import { bindRuntime, runtimeForRequest } from '../runtime/resolve.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 
 export interface SimulateFlags extends FlagsLike {
   model: string | NormalizedModel;
   hardware: string | NormalizedHardware;
+  runtime?: string | NormalizedRuntime; // an id or file, or a loaded spec; default by hardware and family
   memory?: string;
   set?: string[];
 }
@@ -34,7 +36,9 @@ export async function simulateFromFlags(flags: SimulateFlags): Promise<SimulateR
   const given = Object.keys(flags).filter((k) => flags[k] !== undefined).map(kebab);
   const model = typeof flags.model === 'string' ? await resolveModel(flags.model) : flags.model;
   const base = typeof flags.hardware === 'string' ? await resolveHardware(flags.hardware) : flags.hardware;
-  const hardware = await applyWhatIfs(base, flags.memory, flags.set);
+  // the runtime binds before the what-ifs, so that --set runtime.… edits the bound runtime (docs/runtimes.md)
+  const driven = typeof flags.runtime === 'object' ? bindRuntime(base, flags.runtime) : await runtimeForRequest(base, model, flags.runtime);
+  const hardware = await applyWhatIfs(driven, flags.memory, flags.set);
   const resolve = (id: string) => getLibrary().models[id] ?? libraryModel(id);
   const notes = checkFlagsApply(given, model, resolve, flags.batch as string | number | undefined);
   const request = buildRequest(flags, model, hardware, resolve);

@@ -27,6 +27,7 @@ type Kind = 'id' | 'int' | 'int0' | 'batch' | 'number' | 'bool' | 'scheme' | 'dt
 export const SWEEP_KEYS: Record<string, Kind> = {
   model: 'id',
   hardware: 'id',
+  runtime: 'id',
   devices: 'int',
   tp: 'int',
   pp: 'int',
