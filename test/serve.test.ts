@@ -190,3 +190,15 @@ describe('plan', () => {
     );
   });
 });
+
+describe('library API', () => {
+  it('serve and plan take the flags as an object (camelCase) and return the --json result', async () => {
+    const api = await import('../src/index.js');
+    const r = await api.serve({ model: 'llama-3.1-8b', hardware: 'h100-sxm', rate: 2, requests: 50, inputTokens: 'uniform:100,300', outputTokens: 32, sloTtft: '1s' });
+    expect(r.requests).toBe(50);
+    expect(r.slo_attainment).toBeGreaterThan(0.9);
+    expect(r.tco_usd_per_mtok === null || r.tco_usd_per_mtok > 0).toBe(true);
+    const p = await api.plan({ model: 'llama-3.1-8b', hardware: ['h100-sxm'], rate: 2, sloTpot: '50ms', maxDevices: 2, requests: 100 });
+    expect(p.options[0]!.hardware).toBe('h100-sxm');
+  });
+});
