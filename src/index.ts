@@ -10,7 +10,7 @@ import { libraryModel, resolveHardware, resolveModel } from './spec/library.js';
 import { applyWhatIfs } from './hardware/whatif.js';
 import { serve as runServe, type ServeResult } from './serve/serve.js';
 import { serveOptions } from './serve/flags.js';
-import { emitLaunch, parseEngine, type Launch } from './emit/launch.js';
+import type { Launch } from './emit/launch.js';
 import { simulateFromFlags, type SimulateFlags } from './sim/from-flags.js';
 import { runTrain, type TrainFlags } from './sim/training/from-args.js';
 import { runSweep, type SweepOptions, type SweepSummary } from './sweep/run.js';
@@ -59,9 +59,7 @@ export type SimulateOptions = SimulateFlags & {
 
 /** `hwperf simulate --json` */
 export async function simulate(options: SimulateOptions): Promise<SimulateResult & { launch?: Launch }> {
-  const { emit, ...flags } = options;
-  const { result, model } = await simulateFromFlags(flags as SimulateOptions);
-  return emit === undefined ? result : { ...result, launch: emitLaunch(parseEngine(emit), result, model) };
+  return (await simulateFromFlags(options)).result;
 }
 
 /** serve's flags (`hwperf serve`): model, hardware and a load (rate, concurrency or trace); the rest as on the command line */
@@ -113,3 +111,7 @@ export { defaultRuntime } from './runtime/resolve.js';
 export function modelStats(model: NormalizedModel): ParamCount & { forward_flops: number } {
   return { ...countParams(model, libraryModel), forward_flops: forwardFlops(model, libraryModel) };
 }
+
+export type { PlanResult, PlanOption } from './serve/plan.js';
+/** `hwperf plan --json`: `{model, hardware: ['h100-sxm', 'mi300x'], rate, sloTtft: '2s', sloTpot: '50ms', …}` */
+export { planFromFlags as plan } from './serve/api.js';
