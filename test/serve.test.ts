@@ -100,8 +100,9 @@ describe('mechanisms', () => {
     expect(under.queue_s.p99).toBeLessThan(1);
   });
   it('a full KV cache makes vLLM preempt and TensorRT-LLM hold requests back', () => {
-    // the same usable memory for both (vLLM's share, bound first), so that only the scheduler policy differs
-    const small: NormalizedHardware = bindRuntime({ ...H100, memory: { ...H100.memory, capacityBytes: 20e9 } }, libraryRuntime('vllm'));
+    // the same usable memory for both (TensorRT-LLM's share of what is free, bound first), so that only the
+    // scheduler policy differs
+    const small: NormalizedHardware = bindRuntime({ ...H100, memory: { ...H100.memory, capacityBytes: 20e9 } }, libraryRuntime('tensorrt-llm'));
     const o: Partial<ServeOptions> = { hardware: small, concurrency: 256, requests: 600, inputTokens: 512, outputTokens: 2048 };
     const v = run({ ...o, runtime: 'vllm' });
     const t = run({ ...o, runtime: 'tensorrt-llm' });
