@@ -18,6 +18,7 @@ import { serve, type ServeOptions, type ServeResult } from './serve.js';
 import { kvCapacity } from './kv.js';
 import { meanLength, parseLength } from './lengths.js';
 import { serveRuntime } from './runtime-defaults.js';
+import { withDefaultRuntime } from '../runtime/resolve.js';
 import type { TraceRow } from './trace.js';
 
 export const PRUNE_FACTOR = 3;
@@ -234,7 +235,8 @@ export function plan(o: PlanOptions): PlanResult {
     slo_ttft_s: o.sloTtftS ?? null,
     slo_tpot_s: o.sloTpotS ?? null,
     max_devices: o.maxDevices,
-    runtime: serveRuntime(o.hardware[0]!, o.runtime).id,
+    // what serve() ran on each part: --runtime, else that hardware's default (tensorrt-llm on NVIDIA, vllm on AMD, …)
+    runtime: [...new Set(o.hardware.map((h) => serveRuntime(h.runtime ? h : withDefaultRuntime(h, m), o.runtime).id))].join(', '),
     options,
     evaluated,
     warnings,
