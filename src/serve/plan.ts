@@ -18,7 +18,6 @@ import { serve, type ServeOptions, type ServeResult } from './serve.js';
 import { kvCapacity } from './kv.js';
 import { meanLength, parseLength } from './lengths.js';
 import { serveRuntime } from './runtime-defaults.js';
-import { withDefaultRuntime } from '../runtime/resolve.js';
 import type { TraceRow } from './trace.js';
 
 export const PRUNE_FACTOR = 3;
@@ -47,6 +46,7 @@ export interface PlanOptions {
 
 export interface PlanOption {
   hardware: string;
+  runtime: string;
   devices: number;
   tp: number;
   pp: number;
@@ -103,7 +103,7 @@ const fmtS = (s: number) => (s < 1 ? `${Number((s * 1e3).toPrecision(3))} ms` : 
 
 export function plan(o: PlanOptions): PlanResult {
   const m = o.model as DecoderModel;
-  if (m.family !== 'decoder') throw new UserError(`plan: ${m.id} is ${/^[aeiou]/.test(m.family) ? 'an' : 'a'} ${m.family} model; plan sizes decoder LLM serving`);
+  if (m.family !== 'decoder') throw new UserError(`plan: ${m.id} is a ${m.family} model; plan sizes decoder LLM serving`);
   if (!(o.rate > 0)) throw new UserError('plan needs --rate R (requests/s) above 0');
   if (o.sloTtftS === undefined && o.sloTpotS === undefined) throw new UserError('plan needs an SLO: --slo-ttft and/or --slo-tpot');
   if (!(o.maxDevices >= 1)) throw new UserError('--max-devices must be at least 1');
@@ -207,7 +207,7 @@ export function plan(o: PlanOptions): PlanResult {
       metLayouts.add(key);
       cheapest = Math.min(cheapest, c.usdPerHour);
       options.push({
-        hardware: c.l.hw.id, devices: c.devices, tp: c.l.tp, pp: c.l.pp, ep: c.l.ep ?? 1, attention_dp: c.l.attentionDp, replicas: c.replicas,
+        hardware: c.l.hw.id, runtime: r.runtime, devices: c.devices, tp: c.l.tp, pp: c.l.pp, ep: c.l.ep ?? 1, attention_dp: c.l.attentionDp, replicas: c.replicas,
         disaggregated: c.prefill !== undefined, prefill_devices: c.prefill !== undefined ? c.prefill * group : null, decode_devices: c.decode !== undefined ? c.decode * group : null,
         usd_per_hour: c.usdPerHour, cost_usd_per_mtok: r.throughput_tok_s > 0 ? (c.usdPerHour / 3600 / r.throughput_tok_s) * 1e6 : 0,
         ttft_s: r.ttft_s.p99, tpot_s: r.tpot_s.p99, throughput_tok_s: r.throughput_tok_s, slo_attainment: r.slo_attainment,
@@ -235,8 +235,7 @@ export function plan(o: PlanOptions): PlanResult {
     slo_ttft_s: o.sloTtftS ?? null,
     slo_tpot_s: o.sloTpotS ?? null,
     max_devices: o.maxDevices,
-    // what serve() ran on each part: --runtime, else that hardware's default (tensorrt-llm on NVIDIA, vllm on AMD, …)
-    runtime: [...new Set(o.hardware.map((h) => serveRuntime(h.runtime ? h : withDefaultRuntime(h, m), o.runtime).id))].join(', '),
+    runtime: o.runtime ?? 'each hardware\'s default',
     options,
     evaluated,
     warnings,

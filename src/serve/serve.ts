@@ -161,6 +161,7 @@ export function serve(o: ServeOptions): ServeRun {
           policy: rt.policy,
           maxBatchedTokens: maxTokens,
           maxSeqs,
+          chunked: rt.chunkedPrefill,
           kvTokens: kv.tokens,
           perStep: spec ? E : 1,
           queryTokens: spec ? o.spec!.k + 1 : 1,
