@@ -10,7 +10,7 @@ export default class Sweep extends BaseCommand {
   static description =
     "The file's `sweep:` maps simulate's flags (snake_case: model, hardware, tp, batch, input_tokens, dtype, memory, set, …) " +
     'to lists. Rows that do not fit or are invalid are kept, with feasible=false and a reason. Beside the CSV, ' +
-    '<out>.pareto.csv holds the rows on the throughput-vs-latency Pareto front of each model ' +
+    'a Pareto file (small.csv → small.pareto.csv) holds the rows on the throughput-vs-latency Pareto front of each model ' +
     '(decoders: throughput_tok_s vs tpot_s).';
   static examples = [
     '<%= config.bin %> sweep examples/sweep-small.yaml --out small.csv',

@@ -17,7 +17,7 @@ import { makeEvaluator, type ChunkResult, type Simulator } from './evaluate.js';
 import { paretoFront, type ParetoPoint } from './pareto.js';
 import { runPool } from './pool.js';
 import { sweepRequest } from './request.js';
-import { shardRange, shardTrailer, type Shard } from './shard.js';
+import { paretoPathFor, shardRange, shardTrailer, type Shard } from './shard.js';
 
 export interface SweepOptions {
   out?: string;
@@ -57,8 +57,7 @@ export function outputPaths(file: string, grid: SweepGrid, out?: string, shard?:
     if (!isInside(join(parent, basename(csv)), folder)) throw new UserError(`${file}  out  "${grid.out}" leaves the sweep file's folder through a link (pass --out to write elsewhere)`);
   } else csv = `${basename(file).replace(/\.ya?ml$/i, '')}.csv`;
   if (shard && !out) csv = csv.replace(/(\.csv)?$/i, `.shard-${shard.index}-of-${shard.of}$1`);
-  const pareto = /\.csv$/i.test(csv) ? csv.replace(/\.csv$/i, '.pareto.csv') : `${csv}.pareto.csv`;
-  return { out: csv, pareto };
+  return { out: csv, pareto: paretoPathFor(csv) };
 }
 
 export async function runSweep(file: string, opts: SweepOptions = {}): Promise<SweepSummary> {
