@@ -1,6 +1,7 @@
 // sweep: file ──loadSweepFile──▶ grid ──resolveTables──▶ specs ──planColumns──▶ header
 //   ──evaluate chunks (inline, or workers on every core)──▶ CSV lines in order ──▶ temp file ──rename──▶ out
-//   └─ local Pareto fronts ──paretoFront──▶ out.pareto.csv
+//   └─ local Pareto fronts ──paretoFront──▶ out.pareto.csv (whole system), out.pareto-per-device.csv,
+//                                          out.pareto-per-dollar.csv (src/sweep/pareto.ts)
 // Output files are written to a temporary name and renamed at the end, so a reader never sees half a
 // CSV and an interrupted sweep leaves the previous file as it was; an existing file is kept unless force.
 import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { loadSweepFile, type SweepGrid } from './grid.js';
 import { resolveTables } from './resolve.js';
 import { planColumns } from './columns.js';
 import { makeEvaluator, type ChunkResult, type Simulator } from './evaluate.js';
-import { paretoFront, type ParetoPoint } from './pareto.js';
+import { paretoFront, type ParetoBasis, type ParetoPoint } from './pareto.js';
 import { runPool } from './pool.js';
 import { sweepRequest } from './request.js';
 
@@ -31,6 +32,10 @@ export interface SweepSummary {
   out: string;
   pareto: string;
   pareto_rows: number;
+  pareto_per_device: string;
+  pareto_per_device_rows: number;
+  pareto_per_dollar: string;
+  pareto_per_dollar_rows: number;
   workers: number; // 0: ran in the main thread
   internal_errors: string[];
 }
@@ -38,10 +43,10 @@ export interface SweepSummary {
 // Below this many rows, starting workers (≈ 60 ms each, loading the engine) costs more than it saves.
 const INLINE_BELOW = 4000;
 
-export function outputPaths(file: string, grid: SweepGrid, out?: string): { out: string; pareto: string } {
+export function outputPaths(file: string, grid: SweepGrid, out?: string): { out: string; pareto: string; perDevice: string; perDollar: string } {
   const csv = out ?? (grid.out ? resolve(dirname(file), grid.out) : `${basename(file).replace(/\.ya?ml$/i, '')}.csv`);
-  const pareto = /\.csv$/i.test(csv) ? csv.replace(/\.csv$/i, '.pareto.csv') : `${csv}.pareto.csv`;
-  return { out: csv, pareto };
+  const beside = (suffix: string) => (/\.csv$/i.test(csv) ? csv.replace(/\.csv$/i, `.${suffix}.csv`) : `${csv}.${suffix}.csv`);
+  return { out: csv, pareto: beside('pareto'), perDevice: beside('pareto-per-device'), perDollar: beside('pareto-per-dollar') };
 }
 
 export async function runSweep(file: string, opts: SweepOptions = {}): Promise<SweepSummary> {
@@ -49,7 +54,7 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
   // 1. the grid (file errors throw here, before anything is written)
   const grid = loadSweepFile(file);
   const paths = outputPaths(file, grid, opts.out);
-  for (const p of [paths.out, paths.pareto]) {
+  for (const p of [paths.out, paths.pareto, paths.perDevice, paths.perDollar]) {
     if (existsSync(p) && !opts.force) throw new UserError(`${p} exists: pass --force to overwrite it, or choose another --out`);
   }
   if (!existsSync(dirname(paths.out))) throw new UserError(`--out ${paths.out}: folder ${dirname(paths.out)} does not exist (create it first)`);
@@ -61,6 +66,10 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
   const tmp = (p: string) => join(dirname(p), `.${basename(p)}.${process.pid}.tmp`);
   const tmpOut = tmp(paths.out);
   const tmpPareto = tmp(paths.pareto);
+  const tmpFronts: [ParetoBasis, string, string][] = [
+    ['per_device', tmp(paths.perDevice), paths.perDevice],
+    ['per_dollar', tmp(paths.perDollar), paths.perDollar],
+  ];
   const fd = openSync(tmpOut, 'w');
   let closed = false;
   try {
@@ -110,8 +119,20 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     } finally {
       closeSync(pfd);
     }
+    const counts: number[] = [];
+    for (const [basis, t] of tmpFronts) {
+      const f = paretoFront(fronts, basis);
+      counts.push(f.length);
+      const bfd = openSync(t, 'w');
+      try {
+        writeSync(bfd, header + f.map((p) => p.line + '\n').join(''));
+      } finally {
+        closeSync(bfd);
+      }
+    }
     renameSync(tmpOut, paths.out);
     renameSync(tmpPareto, paths.pareto);
+    for (const [, t, final] of tmpFronts) renameSync(t, final);
     return {
       configs: grid.size,
       feasible,
@@ -119,11 +140,15 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
       out: paths.out,
       pareto: paths.pareto,
       pareto_rows: front.length,
+      pareto_per_device: paths.perDevice,
+      pareto_per_device_rows: counts[0]!,
+      pareto_per_dollar: paths.perDollar,
+      pareto_per_dollar_rows: counts[1]!,
       workers: workers <= 1 ? 0 : workers,
       internal_errors: errors,
     };
   } finally {
     if (!closed) closeSync(fd);
-    for (const t of [tmpOut, tmpPareto]) if (existsSync(t)) unlinkSync(t);
+    for (const t of [tmpOut, tmpPareto, ...tmpFronts.map(([, x]) => x)]) if (existsSync(t)) unlinkSync(t);
   }
 }
