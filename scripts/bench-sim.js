@@ -2,6 +2,9 @@
 //   1. one in-process simulate() of a decoder request with 2,048 output tokens   budget ≤ 20 µs
 //   2. `hwperf simulate … --json` on library specs as a whole process (median of 5) budget ≤ 300 ms
 //   3. with --sweep: `hwperf sweep examples/sweep-90k.yaml` as a whole process      budget ≤ 15 s
+//   4. serve(): 10,000 requests in-process (beyond start-up)                          budget ≤ 1 s
+//   5. serve(): 1,000,000 requests on one core, heap after it vs after 10,000         budget ≤ 60 s (--serve-1m, or --all)
+//   6. plan over 5 accelerators, in-process                                           budget ≤ 10 s
 // Options: --sweep (also run 3), --strict (exit 1 when a budget is missed), --calls N.
 // Needs `npm run build` first. To see where simulate's time goes:
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/bench-sim.js   (then open the .cpuprofile)
@@ -82,5 +85,34 @@ if (args.includes('--sweep')) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+// 4–6. serving: the discrete-event simulator and the planner (issue 13), in-process after the library is loaded
+{
+  const { getLibrary, libraryModel } = await import(dist('spec/library.js'));
+  const { serve } = await import(dist('serve/serve.js'));
+  const { plan } = await import(dist('serve/plan.js'));
+  const lib = getLibrary();
+  const m = lib.models['llama-3.1-8b'];
+  const hw = lib.hardware['h100-sxm'];
+  const load = { model: m, hardware: hw, rate: 18, inputTokens: 'lognormal:1024,512', outputTokens: 'lognormal:256,128' };
+  const heap = () => { globalThis.gc?.(); return process.memoryUsage().heapUsed; };
+  let t0 = performance.now();
+  serve({ ...load, requests: 10_000 });
+  report('serve() llama-3.1-8b on h100-sxm, 18 req/s, 10,000 requests', (performance.now() - t0) / 1000, 's', 1);
+  const h10k = heap();
+  if (args.includes('--serve-1m') || args.includes('--all')) {
+    t0 = performance.now();
+    const r = serve({ ...load, requests: 1_000_000 });
+    const s = (performance.now() - t0) / 1000;
+    const h1m = heap();
+    console.log(`  1M run: ${r.engine.finished} requests, ${r.result.duration_s.toFixed(0)} s simulated; heap ${(h10k / 1e6).toFixed(1)} MB after 10k, ${(h1m / 1e6).toFixed(1)} MB after 1M${globalThis.gc ? '' : ' (run node --expose-gc for exact heap figures)'}`);
+    report('serve() 1,000,000 requests, one core', s, 's', 60);
+  } else console.log('  (serve 1,000,000 requests: npm run bench -- --serve-1m)');
+  const H = ['h100-sxm', 'h200-sxm', 'mi300x', 'b200', 'gaudi3'].map((id) => lib.hardware[id]);
+  t0 = performance.now();
+  const p = plan({ model: lib.models['llama-3.1-70b'], hardware: H, resolveModel: libraryModel, rate: 20, sloTtftS: 2, sloTpotS: 0.05, inputTokens: 2048, outputTokens: 256, maxDevices: 64, prices: new Map(), priceAll: 2.5 });
+  const ps = (performance.now() - t0) / 1000;
+  console.log(`  plan: ${p.evaluated} discrete-event runs, cheapest ${p.options[0]?.devices}× ${p.options[0]?.hardware}`);
+  report('plan llama-3.1-70b, 20 req/s, 5 accelerators', ps, 's', 10);
 }
 if (strict && results.includes(false)) process.exit(1);

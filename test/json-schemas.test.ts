@@ -145,6 +145,23 @@ const CASES: Case[] = [
     check: (r) => expect(existsSync(r.out) && existsSync(r.pareto)).toBe(true),
   },
   {
+    name: 'sweep --shard 1/2',
+    args: ['sweep', join(root, 'examples/sweep-small.yaml'), '--shard', '1/2', '--out', join(tmp, 'small-1.csv')],
+    schema: 'sweep.json',
+  },
+  {
+    name: 'sweep --shard 2/2',
+    args: ['sweep', join(root, 'examples/sweep-small.yaml'), '--shard', '2/2', '--out', join(tmp, 'small-2.csv')],
+    schema: 'sweep.json',
+    check: (r) => expect([r.pareto, r.shard]).toEqual([null, { index: 2, of: 2, start: 108, end: 216 }]),
+  },
+  {
+    name: 'merge',
+    args: ['merge', join(tmp, 'small-2.csv'), join(tmp, 'small-1.csv'), '--out', join(tmp, 'merged.csv')],
+    schema: 'merge.json',
+    check: (r) => expect(readFileSync(r.out, 'utf8')).toBe(readFileSync(join(tmp, 'small.csv'), 'utf8')),
+  },
+  {
     name: 'compare',
     args: ['compare', '--models', 'llama-3.2-1b,gpt2', '--hardware', 'h100-sxm', '--out', join(tmp, 'compare')],
     schema: 'compare.json',

@@ -6,7 +6,7 @@ import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { linear, type Op } from '../src/model/op.js';
 import { opCost, gemmEfficiency, matrixPeak, largeGemmEfficiency, memoryEfficiency } from '../src/sim/roofline.js';
-import { DEFAULT_KERNEL_PHYSICS, paddedGroupRows, weightOnlyFallback } from '../src/sim/kernel-physics.js';
+import { DEFAULT_KERNEL_PHYSICS, attentionTileShare, paddedGroupRows, weightOnlyFallback } from '../src/sim/kernel-physics.js';
 import type { Dtype, NormalizedHardware } from '../src/spec/types.js';
 
 const lib = getLibrary();
@@ -103,5 +103,27 @@ describe('fp8 and fp4 without fp8 tensor cores run weight-only at the 16-bit rat
     expect(weightOnlyFallback('fp8', 'bf16')).toBe(true);
     expect(weightOnlyFallback('fp4', 'fp8')).toBe(false);
     expect(weightOnlyFallback('int4', 'int8')).toBe(false);
+  });
+});
+
+describe('small attention calls pay whole FlashAttention tiles; eager ops pay a launch per kernel', () => {
+  it('tile share: 128 query rows × 64 keys, head dims rounded up to a compiled kernel', () => {
+    expect(attentionTileShare(1536, 1536, 64)).toBe(1);
+    expect(attentionTileShare(197, 197, 64)).toBeCloseTo((197 * 197) / (256 * 256), 12); // ViT-B/16 at 224 px
+    expect(attentionTileShare(16, 16, 72)).toBeCloseTo((16 * 16 * 72) / (128 * 64 * 96), 12); // STDiT temporal
+  });
+  it('opCost: a fused attention over 16 frames costs its padded tiles; decode-sized queries do not', () => {
+    const hw = lib.hardware['h100-sxm']!;
+    const base: Op = { name: 'a', kind: 'attention', flops: 4 * 7200 * 16 * 16 * 16 * 72, bytes: 1e3, weightBytes: 0, dtype: 'bf16', count: 1 };
+    const plain = opCost(base, hw);
+    const tiled = opCost({ ...base, attn: { q: 16, kv: 16, headDim: 72 } }, hw);
+    expect(tiled.computeS).toBeCloseTo(plain.computeS / attentionTileShare(16, 16, 72), 15);
+    const decode = opCost({ ...base, attn: { q: 1, kv: 4096, headDim: 128 } }, hw);
+    expect(decode.computeS).toBeCloseTo(plain.computeS, 15);
+  });
+  it('an op of k kernels pays k launches', () => {
+    const hw = lib.hardware['h100-sxm']!;
+    const op: Op = { name: 'mod', kind: 'elementwise', flops: 10, bytes: 10, weightBytes: 0, dtype: 'bf16', count: 1 };
+    expect(opCost({ ...op, kernels: 2 }, hw).seconds - opCost(op, hw).seconds).toBeCloseTo(hw.efficiency.kernelOverheadS, 15);
   });
 });

@@ -3,6 +3,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { startProgress } from '../cli/progress.js';
 import { runSweep, type SweepSummary } from '../sweep/run.js';
 import { UserError } from '../spec/errors.js';
+import { parseShard } from '../sweep/shard.js';
 
 export default class Sweep extends BaseCommand {
   static summary = 'Simulate every combination of a grid of flags; write one CSV row per combination and the Pareto front.';
@@ -16,6 +17,7 @@ export default class Sweep extends BaseCommand {
   static examples = [
     '<%= config.bin %> sweep examples/sweep-small.yaml --out small.csv',
     '<%= config.bin %> sweep examples/sweep-90k.yaml --out big.csv --force --json',
+    '<%= config.bin %> sweep examples/sweep-90k.yaml --shard 3/8 --out shards/big-3.csv   # then: hwperf merge shards/*.csv --out big.csv',
   ];
   static args = {
     file: Args.string({ description: 'sweep file (YAML)', required: true }),
@@ -23,6 +25,7 @@ export default class Sweep extends BaseCommand {
   static flags = {
     out: Flags.string({ char: 'o', description: 'CSV to write (default: `out:` in the file, else <file>.csv here)' }),
     force: Flags.boolean({ description: 'overwrite an existing CSV and Pareto file' }),
+    shard: Flags.string({ description: 'I/N: write only shard I of N (1 ≤ I ≤ N, contiguous rows) for `hwperf merge`; default out <file>.shard-I-of-N.csv' }),
     workers: Flags.integer({ description: 'worker threads (default: every core; 1 runs in the main thread)' }),
   };
 
@@ -32,7 +35,7 @@ export default class Sweep extends BaseCommand {
     const bar = startProgress({ label: 'sweep', json: this.jsonEnabled() });
     let summary: SweepSummary;
     try {
-      summary = await runSweep(args.file, { out: flags.out, force: flags.force, workers: flags.workers, onProgress: (done, total) => bar.update(done, total) });
+      summary = await runSweep(args.file, { out: flags.out, force: flags.force, workers: flags.workers, shard: flags.shard === undefined ? undefined : parseShard(flags.shard), onProgress: (done, total) => bar.update(done, total) });
     } finally {
       bar.done();
     }
@@ -41,9 +44,12 @@ export default class Sweep extends BaseCommand {
       this.log(
         `${summary.configs} configurations, ${summary.feasible} feasible, in ${summary.seconds.toFixed(2)} s` +
           `${summary.workers ? ` on ${summary.workers} workers` : ''}\n` +
-          `wrote ${summary.out}\nwrote ${summary.pareto} (${summary.pareto_rows} rows on the Pareto front)\n` +
-          `wrote ${summary.pareto_per_device} (${summary.pareto_per_device_rows} rows, per device)\n` +
-          `wrote ${summary.pareto_per_dollar} (${summary.pareto_per_dollar_rows} rows, per dollar)`,
+          `wrote ${summary.out}` +
+          (summary.shard
+            ? ` (shard ${summary.shard.index}/${summary.shard.of}: rows ${summary.shard.start}–${summary.shard.end - 1}; join the shards with hwperf merge)`
+            : `\nwrote ${summary.pareto} (${summary.pareto_rows} rows on the Pareto front)\n` +
+              `wrote ${summary.pareto_per_device} (${summary.pareto_per_device_rows} rows, per device)\n` +
+              `wrote ${summary.pareto_per_dollar} (${summary.pareto_per_dollar_rows} rows, per dollar)`),
       );
     }
     return summary;

@@ -16,6 +16,8 @@ import { type Op, elementwise, linear } from './op.js';
 import type { DitModel } from '../spec/types.js';
 import { type BlockOpts, type Precision, attentionCore, ffnOps } from './transformer-block.js';
 import { ditTokens } from './params.js';
+import { unetSkips } from './params/unet.js';
+import { conv } from './vae-graph.js';
 
 export interface DitRunShape {
   batch: number; // samples in the forward (×2 under classifier-free guidance)
@@ -31,11 +33,11 @@ export function ditGeometry(m: DitModel, s: DitRunShape): { S: number; F: number
 
 // modulate(x, shift, scale) = x·(1 + scale) + shift: a mul and an add kernel in eager PyTorch (DiT models.py)
 function modulate(name: string, elems: number, p: Precision, count: number): Op {
-  return elementwise(name, elems, 2, 4 * p.actBytes, p.compute, count);
+  return { ...elementwise(name, elems, 2, 4 * p.actBytes, p.compute, count), kernels: 2 };
 }
 // x + gate · y: a mul (reads y, writes) and an add (reads x and the product, writes)
 function gatedResidual(name: string, elems: number, p: Precision, count: number): Op {
-  return elementwise(name, elems, 2, 5 * p.actBytes, p.compute, count);
+  return { ...elementwise(name, elems, 2, 5 * p.actBytes, p.compute, count), kernels: 2 };
 }
 
 /** one DiT/STDiT block kind (`count` blocks) attending within sequences of `seq` tokens, `seqs` of them */
@@ -149,8 +151,94 @@ function buildMmditGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boole
   return ops;
 }
 
+// Latent-diffusion UNet (SDXL; src/model/params/unet.ts): convs as implicit GEMMs at each level's resolution, the
+// Transformer2DModels over that level's h·w tokens with cross-attention to the text tokens.
+function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolean): Op[] {
+  const u = m.unet!;
+  const B = s.batch;
+  const C = u.channels;
+  const T = u.time_embed_dim;
+  const X = m.cross_attention?.context_dim ?? 0;
+  const Lc = m.cross_attention?.context ?? 0;
+  const a = p.actBytes;
+  const h0 = Math.ceil(s.height / m.vae_downsample), w0 = Math.ceil(s.width / m.vae_downsample);
+  const tok = (i: number) => Math.ceil(h0 / 2 ** i) * Math.ceil(w0 / 2 ** i); // positions at level i
+  const ops: Op[] = [
+    conv('conv_in', B * tok(0), B * tok(0), m.in_channels, C[0]!, 9, p),
+    linear('time_embed', B, T, C[0]!, p.compute, p.weightBytes, a),
+    linear('time_embed.fc2', B, T, T, p.compute, p.weightBytes, a),
+  ];
+  if (u.add_embed_dim > 0) ops.push(linear('add_embed', B, T, u.add_embed_dim, p.compute, p.weightBytes, a), linear('add_embed.fc2', B, T, T, p.compute, p.weightBytes, a));
+  const res = (name: string, P: number, i: number, o: number) => {
+    const n = B * P;
+    ops.push(
+      elementwise(`${name}.norm1`, n * i, 6, 3 * a, p.compute, 1, 'norm'), // GroupNorm + SiLU
+      conv(`${name}.conv1`, n, n, i, o, 9, p),
+      linear(`${name}.temb`, B, o, T, p.compute, p.weightBytes, a),
+      elementwise(`${name}.norm2`, n * o, 7, 3 * a, p.compute, 1, 'norm'), // + temb broadcast add
+      conv(`${name}.conv2`, n, n, o, o, 9, p),
+    );
+    if (i !== o) ops.push(conv(`${name}.shortcut`, n, n, i, o, 1, p));
+    ops.push(elementwise(`${name}.residual`, n * o, 1, 3 * a, p.compute));
+  };
+  const tr = (name: string, P: number, c: number, d: number) => {
+    if (d <= 0) return;
+    const n = B * P;
+    const heads = Math.max(1, Math.round(c / u.head_dim));
+    ops.push(elementwise(`${name}.norm`, n * c, 6, 3 * a, p.compute, 1, 'norm'), linear(`${name}.proj_in`, n, c, c, p.compute, p.weightBytes, a));
+    ops.push(
+      elementwise(`${name}.ln1`, n * c, 5, 2 * a, p.compute, d, 'norm'),
+      linear(`${name}.attn1.qkv`, n, 3 * c, c, p.compute, p.weightBytes, a, d), // [B·P, 3c]
+      attentionCore(`${name}.attn1`, { batch: B, q: P, kv: P, heads, headDim: c / heads }, p, fused, d),
+      linear(`${name}.attn1.out`, n, c, c, p.compute, p.weightBytes, a, d),
+      elementwise(`${name}.ln2`, n * c, 6, 4 * a, p.compute, d, 'norm'), // + residual
+      linear(`${name}.attn2.q`, n, c, c, p.compute, p.weightBytes, a, d),
+      linear(`${name}.attn2.kv`, B * Lc, 2 * c, X, p.compute, p.weightBytes, a, d), // text [B, Lc, 2c]
+      attentionCore(`${name}.attn2`, { batch: B, q: P, kv: Lc, heads, headDim: c / heads }, p, fused, d),
+      linear(`${name}.attn2.out`, n, c, c, p.compute, p.weightBytes, a, d),
+      elementwise(`${name}.ln3`, n * c, 6, 4 * a, p.compute, d, 'norm'),
+      linear(`${name}.ff_up`, n, 8 * c, c, p.compute, p.weightBytes, a, d), // GEGLU [B·P, 8c]
+      elementwise(`${name}.geglu`, n * 4 * c, 9, 3 * a, p.compute, d),
+      linear(`${name}.ff_down`, n, c, 4 * c, p.compute, p.weightBytes, a, d),
+      elementwise(`${name}.residual`, n * c, 1, 3 * a, p.compute, d),
+    );
+    ops.push(linear(`${name}.proj_out`, n, c, c, p.compute, p.weightBytes, a), elementwise(`${name}.out_residual`, n * c, 1, 3 * a, p.compute));
+  };
+  let prev = C[0]!;
+  C.forEach((c, i) => {
+    for (let j = 0; j < u.res_blocks; j++) {
+      res(`down${i}.res${j}`, tok(i), prev, c);
+      tr(`down${i}.attn${j}`, tok(i), c, u.transformer_depth[i]!);
+      prev = c;
+    }
+    if (i !== C.length - 1) ops.push(conv(`down${i}.downsample`, B * tok(i + 1), B * tok(i), c, c, 9, p));
+  });
+  const L = C.length - 1;
+  res('mid.res1', tok(L), C[L]!, C[L]!);
+  tr('mid.attn', tok(L), C[L]!, u.transformer_depth[L]!);
+  res('mid.res2', tok(L), C[L]!, C[L]!);
+  const skips = unetSkips(u);
+  prev = C[L]!;
+  for (let j = L; j >= 0; j--) {
+    const c = C[j]!;
+    for (let i = 0; i <= u.res_blocks; i++) {
+      res(`up${j}.res${i}`, tok(j), prev + skips.pop()!, c);
+      tr(`up${j}.attn${i}`, tok(j), c, u.transformer_depth[j]!);
+      prev = c;
+    }
+    if (j !== 0) ops.push(conv(`up${j}.upsample`, B * tok(j - 1), B * tok(j), c, c, 9, p)); // nearest ×2 + 3×3 conv
+  }
+  ops.push(
+    elementwise('norm_out', B * tok(0) * C[0]!, 6, 3 * a, p.compute, 1, 'norm'),
+    conv('conv_out', B * tok(0), B * tok(0), C[0]!, m.out_channels, 9, p),
+    elementwise('sampler_step', B * tok(0) * m.in_channels, 6, 4 * a, p.compute),
+  );
+  return ops;
+}
+
 export function buildDitGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolean): Op[] {
   if (m.architecture === 'mmdit') return buildMmditGraph(m, s, p, fused);
+  if (m.architecture === 'unet') return buildUnetGraph(m, s, p, fused);
   const d = m.hidden;
   const B = s.batch;
   const { S, F, N, pv } = ditGeometry(m, s);

@@ -19,6 +19,11 @@ export interface Op {
   n?: number;
   k?: number;
   comm?: { kind: CollectiveKind; bytes: number; group: number; scope: 'scale_up' | 'scale_out' };
+  // attention core: query and key tokens per sequence and head width, so the kernel's tiles can be priced
+  attn?: { q: number; kv: number; headDim: number };
+  // kernel launches one instance of the op takes where it is not one kernel (eager PyTorch: modulate = mul + add);
+  // a runtime's per-kernel launch cost applies to each. Default 1.
+  kernels?: number;
 }
 
 // linear({m, n, k}): y[m, n] = x[m, k] · W[k, n]; bytes = x + W + y (each read or written once).

@@ -38,7 +38,10 @@ export function attentionCore(name: string, s: AttentionShape, p: Precision, fus
   const qo = 2 * s.batch * s.q * inner * p.actBytes; // Q read, O written   // [b, q, h·dh]
   const kvRead = 2 * s.batch * s.kv * inner * kvBytes; // K and V read        // [b, kv, h·dh]
   const scores = fused ? 0 : 4 * s.batch * s.heads * s.q * s.kv * p.actBytes; // QKᵀ write, softmax r+w, AV read
-  return { name, kind: 'attention', flops, bytes: qo + kvRead + scores, weightBytes: 0, dtype: p.compute, count };
+  // unfused: QKᵀ, scale, softmax and AV as separate kernels (the "standard attention" above)
+  const op: Op = { name, kind: 'attention', flops, bytes: qo + kvRead + scores, weightBytes: 0, dtype: p.compute, count, kernels: fused ? 1 : 4 };
+  if (fused) op.attn = { q: s.q, kv: s.kv, headDim: s.headDim };
+  return op;
 }
 
 export interface BlockOpts {

@@ -12,6 +12,8 @@ import { checkDtype, opAllreduce, opGemm, opStream } from './ops.js';
 import { countParams, forwardFlops } from '../model/params.js';
 import { trainFromFlags } from './training/from-args.js';
 import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
+import { serve } from '../serve/serve.js';
+import { serveOptions } from '../serve/flags.js';
 
 export interface ParsedCommand {
   name: string; // e.g. "simulate", "op gemm", "show model"
@@ -56,6 +58,7 @@ export const RUNNERS: Record<string, Runner> = {
   'op stream': (c) => opStream(hw(String(c.flags.hardware)), Number(c.flags.bytes)) as unknown as Record<string, unknown>,
   'op allreduce': (c) => opAllreduce(hw(String(c.flags.hardware)), Number(c.flags.bytes), Number(c.flags.devices)) as unknown as Record<string, unknown>,
   train: (c) => trainFromFlags(c.flags) as unknown as Record<string, unknown>,
+  serve: (c) => serve(serveOptions(c.flags, model(String(c.flags.model)), hw(String(c.flags.hardware)), model)).result as unknown as Record<string, unknown>,
   'show model': (c) => {
     const m = model(c.args[0]!);
     const lib = getLibrary();

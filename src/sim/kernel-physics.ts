@@ -61,3 +61,19 @@ export function fallbackWarning(hwId: string, requested: Dtype, ran: Dtype): str
   }
   return `${hwId} has no native ${requested} GEMMs: they run at ${ran}`;
 }
+
+// FlashAttention forward tiles: 128 query rows × 64 key columns (FlashAttention-2 flash_fwd_launch_template.h:
+// Flash_fwd_kernel_traits<96 or 128, 128, 64, …> on sm80/sm90; hdim 64 uses 128 × 128 and FlashAttention-3 on Hopper
+// 128 × 128-176, so 64 is the smallest key tile and the least padding), and kernels compiled for head dims 32, 64,
+// 96, 128, 160, 192, 224, 256 (a 72- or 80-wide head runs the 96 kernel). Short sequences — a video DiT's temporal
+// attention over a dozen latent frames, a ViT's 197 tokens — pay the padded tile's multiply-adds.
+export const ATTENTION_TILE_Q = 128;
+export const ATTENTION_TILE_KV = 64;
+const ATTENTION_HEAD_DIMS = [32, 64, 96, 128, 160, 192, 224, 256];
+
+/** useful / executed multiply-adds of a fused attention kernel over q queries and kv keys of width headDim */
+export function attentionTileShare(q: number, kv: number, headDim: number): number {
+  const pad = (x: number, t: number) => Math.ceil(x / t) * t;
+  const hd = ATTENTION_HEAD_DIMS.find((d) => d >= headDim) ?? pad(headDim, 32);
+  return (q * kv * headDim) / (pad(q, ATTENTION_TILE_Q) * pad(kv, ATTENTION_TILE_KV) * hd);
+}

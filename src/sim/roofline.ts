@@ -5,7 +5,7 @@
 import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
-import { kernelPhysics, paddedGroupRows } from './kernel-physics.js';
+import { attentionTileShare, kernelPhysics, paddedGroupRows } from './kernel-physics.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -106,6 +106,8 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     // GEMM of the total size; each group's rows are padded to the M tile the kernel picks for them (the smallest
     // power of two from 16 to 64 that holds them, src/sim/kernel-physics.ts), which wastes (padded − m) rows.
     let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops);
+    // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
+    if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     if (op.groups && op.m) eff *= op.m / paddedGroupRows(op.m, kernelPhysics(hw));
     computeS = op.flops / (peak.flopPerS * eff);
     const mmq = op.gguf && op.kind === 'gemm' ? ggufGemmPeak(hw) : undefined;
@@ -119,7 +121,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
   }
   let memoryS = op.bytes / (hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw));
-  const overhead = hw.efficiency.kernelOverheadS;
+  const overhead = hw.efficiency.kernelOverheadS * (op.kernels ?? 1);
   let body = Math.max(computeS, memoryS);
   if (op.kind === 'gemm' && op.groups && !gemv) {
     // Grouped (MoE) GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the side that bounds.

@@ -211,6 +211,23 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
       break;
     }
     case 'dit': {
+      if (m.architecture === 'unet') {
+        // a UNet's widths are its channel list: hidden = channels[0], heads of head_dim, layers = its transformer blocks
+        const u = m.unet ?? {};
+        const C: number[] = u.channels ?? [];
+        const D: number[] = u.transformer_depth ?? [];
+        const R = u.res_blocks ?? 2;
+        if (!C.length || C.length !== D.length) ctx.errors.push(issueAt(ctx, ['unet', 'transformer_depth'], `needs one depth per level of unet.channels (${C.length})`));
+        m.unet = { channels: C, res_blocks: R, transformer_depth: D, head_dim: u.head_dim ?? 64, time_embed_dim: u.time_embed_dim ?? 4 * (C[0] ?? 0), add_embed_dim: u.add_embed_dim ?? 0 };
+        m.hidden ??= C[0];
+        m.heads ??= Math.max(1, Math.round((C[0] ?? 64) / m.unet.head_dim));
+        m.layers ??= D.reduce((a: number, d: number) => a + R * d, 0) + (D[D.length - 1] ?? 0) + D.reduce((a: number, d: number) => a + (R + 1) * d, 0);
+        m.patch ??= 1;
+      } else {
+        for (const k of ['hidden', 'layers', 'heads', 'patch']) {
+          if (m[k] === undefined) ctx.errors.push(issueAt(ctx, [k], `a ${m.architecture ?? 'dit'} denoiser needs ${k}`));
+        }
+      }
       for (const k of ['hidden', 'layers', 'heads', 'patch']) requireCount(ctx, m, [k]);
       const image = m.image_size ?? 256;
       const down = m.vae_downsample ?? 8;
@@ -237,6 +254,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         position_table: m.position_table ?? 0,
         qk_norm: m.qk_norm ?? 'none',
         cross_norm: m.cross_norm ?? false,
+        unet: m.unet,
       };
       for (const k of ['single_blocks', 'pooled_dim', 'position_table']) requireCount(ctx, m, [k], { min: 0 });
       if (out.architecture === 'mmdit' && !out.cross_attention) {

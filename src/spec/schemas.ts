@@ -266,7 +266,8 @@ const encoder = {
 const dit = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'family', 'hidden', 'layers', 'heads', 'patch', 'sources'],
+  // hidden, layers, heads and patch are required unless architecture is unet (normalize-model.ts)
+  required: ['id', 'family', 'sources'],
   properties: {
     ...modelCommon,
     hidden: count,
@@ -290,7 +291,20 @@ const dit = {
       additionalProperties: false,
       properties: { context: count, context_dim: count },
     },
-    architecture: { enum: ['dit', 'mmdit'] },
+    architecture: { enum: ['dit', 'mmdit', 'unet'] },
+    unet: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['channels', 'transformer_depth'],
+      properties: {
+        channels: { type: 'array', minItems: 1, items: { type: 'number' } },
+        res_blocks: count,
+        transformer_depth: { type: 'array', minItems: 1, items: { type: 'number' } },
+        head_dim: count,
+        time_embed_dim: count,
+        add_embed_dim: count,
+      },
+    },
     single_blocks: count,
     pooled_dim: count,
     guidance_embed: { type: 'boolean' },

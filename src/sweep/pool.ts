@@ -13,13 +13,16 @@ export interface PoolOptions {
   plan: ColumnPlan;
   workers: number;
   chunkSize: number;
+  start?: number; // the rows to run: [start, end) of the grid (a shard), default all
+  end?: number;
   simulatorModule?: string; // a module URL exporting simulate(); tests pass a fake
   onChunk: (c: ChunkResult) => void;
 }
 
 export function runPool(o: PoolOptions): Promise<void> {
   const chunks: [number, number][] = [];
-  for (let s = 0; s < o.grid.size; s += o.chunkSize) chunks.push([s, Math.min(o.grid.size, s + o.chunkSize)]);
+  const end = o.end ?? o.grid.size;
+  for (let s = o.start ?? 0; s < end; s += o.chunkSize) chunks.push([s, Math.min(end, s + o.chunkSize)]);
   let next = 0;
   let pending = chunks.length;
   const workers: Worker[] = [];

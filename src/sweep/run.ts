@@ -7,20 +7,23 @@
 import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { UserError } from '../spec/errors.js';
 import { loadSweepFile, type SweepGrid } from './grid.js';
 import { resolveTables } from './resolve.js';
 import { planColumns } from './columns.js';
 import { makeEvaluator, type ChunkResult, type Simulator } from './evaluate.js';
-import { paretoFront, type ParetoBasis, type ParetoPoint } from './pareto.js';
+import { paretoFront, paretoFronts, type ParetoBasis, type ParetoPoint } from './pareto.js';
 import { runPool } from './pool.js';
 import { sweepRequest } from './request.js';
+import { paretoPaths, shardRange, shardTrailer, type Shard } from './shard.js';
 
 export interface SweepOptions {
   out?: string;
   force?: boolean;
   workers?: number; // default: every core; 1 runs in this thread
   onProgress?: (done: number, total: number) => void;
+  shard?: Shard; // run rows of shard index/of only; the CSV ends in a trailer line for `hwperf merge`, no Pareto file
   simulatorModule?: string; // tests: a module URL whose simulate() replaces the engine (workers too)
   simulate?: Simulator; // tests: the same, for the inline path
 }
@@ -30,12 +33,13 @@ export interface SweepSummary {
   feasible: number;
   seconds: number;
   out: string;
-  pareto: string;
-  pareto_rows: number;
-  pareto_per_device: string;
+  pareto: string | null; // null for a shard: `hwperf merge` writes the front of the whole sweep
+  pareto_rows: number; // a shard: rows of its local front (carried in its trailer)
+  pareto_per_device: string | null;
   pareto_per_device_rows: number;
-  pareto_per_dollar: string;
+  pareto_per_dollar: string | null;
   pareto_per_dollar_rows: number;
+  shard: { index: number; of: number; start: number; end: number } | null; // rows [start, end) of the grid
   workers: number; // 0: ran in the main thread
   internal_errors: string[];
 }
@@ -43,18 +47,20 @@ export interface SweepSummary {
 // Below this many rows, starting workers (≈ 60 ms each, loading the engine) costs more than it saves.
 const INLINE_BELOW = 4000;
 
-export function outputPaths(file: string, grid: SweepGrid, out?: string): { out: string; pareto: string; perDevice: string; perDollar: string } {
-  const csv = out ?? (grid.out ? resolve(dirname(file), grid.out) : `${basename(file).replace(/\.ya?ml$/i, '')}.csv`);
-  const beside = (suffix: string) => (/\.csv$/i.test(csv) ? csv.replace(/\.csv$/i, `.${suffix}.csv`) : `${csv}.${suffix}.csv`);
-  return { out: csv, pareto: beside('pareto'), perDevice: beside('pareto-per-device'), perDollar: beside('pareto-per-dollar') };
+export function outputPaths(file: string, grid: SweepGrid, out?: string, shard?: Shard): { out: string; pareto: string; perDevice: string; perDollar: string } {
+  let csv = out ?? (grid.out ? resolve(dirname(file), grid.out) : `${basename(file).replace(/\.ya?ml$/i, '')}.csv`);
+  if (shard && !out) csv = csv.replace(/(\.csv)?$/i, `.shard-${shard.index}-of-${shard.of}$1`);
+  return { out: csv, ...paretoPaths(csv) };
 }
 
 export async function runSweep(file: string, opts: SweepOptions = {}): Promise<SweepSummary> {
   const t0 = performance.now();
   // 1. the grid (file errors throw here, before anything is written)
   const grid = loadSweepFile(file);
-  const paths = outputPaths(file, grid, opts.out);
-  for (const p of [paths.out, paths.pareto, paths.perDevice, paths.perDollar]) {
+  const shard = opts.shard;
+  const [start, end] = shard ? shardRange(grid.size, shard) : [0, grid.size];
+  const paths = outputPaths(file, grid, opts.out, shard);
+  for (const p of shard ? [paths.out] : [paths.out, paths.pareto, paths.perDevice, paths.perDollar]) {
     if (existsSync(p) && !opts.force) throw new UserError(`${p} exists: pass --force to overwrite it, or choose another --out`);
   }
   if (!existsSync(dirname(paths.out))) throw new UserError(`--out ${paths.out}: folder ${dirname(paths.out)} does not exist (create it first)`);
@@ -77,7 +83,7 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     writeSync(fd, header);
     // 4. chunks: written strictly in sweep order, whatever order they finish in
     const done = new Map<number, ChunkResult>();
-    let nextStart = 0;
+    let nextStart = start;
     let rows = 0;
     let feasible = 0;
     const fronts: ParetoPoint[] = [];
@@ -93,21 +99,32 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
       feasible += c.feasible;
       for (const p of c.front) fronts.push(p);
       if (errors.length < 5) errors.push(...c.errors.slice(0, 5 - errors.length));
-      opts.onProgress?.(rows, grid.size);
+      opts.onProgress?.(rows, end - start);
     };
     const cores = availableParallelism();
-    let workers = opts.workers ?? (grid.size < INLINE_BELOW ? 1 : cores);
+    const size = end - start;
+    let workers = opts.workers ?? (size < INLINE_BELOW ? 1 : cores);
     if (workers <= 1) {
       const ev = makeEvaluator(grid, tables, plan, opts.simulate ?? (await import('../sim/simulate.js')).simulate, sweepRequest);
       const step = 2000;
-      for (let s = 0; s < grid.size; s += step) accept(ev.run(s, Math.min(grid.size, s + step)));
+      for (let s = start; s < end; s += step) accept(ev.run(s, Math.min(end, s + step)));
     } else {
       // ~8 chunks per worker evens out the load; a chunk is big enough that messaging is negligible
-      const chunkSize = Math.max(250, Math.min(5000, Math.ceil(grid.size / (workers * 8))));
-      workers = Math.min(workers, Math.ceil(grid.size / chunkSize)); // no idle threads on a small grid
-      await runPool({ grid, tables, plan, workers, chunkSize, simulatorModule: opts.simulatorModule, onChunk: accept });
+      const chunkSize = Math.max(250, Math.min(5000, Math.ceil(size / (workers * 8))));
+      workers = Math.min(workers, Math.ceil(size / chunkSize)); // no idle threads on a small grid
+      await runPool({ grid, tables, plan, workers, chunkSize, start, end, simulatorModule: opts.simulatorModule, onChunk: accept });
     }
-    if (nextStart !== grid.size) throw new Error(`sweep: wrote ${nextStart} of ${grid.size} rows`);
+    if (nextStart !== end) throw new Error(`sweep: wrote ${nextStart - start} of ${size} rows`);
+    const summary = { feasible, seconds: 0, out: paths.out, workers: workers <= 1 ? 0 : workers, internal_errors: errors };
+    if (shard) {
+      // a shard: its local Pareto front travels in a trailer line; `hwperf merge` takes the front of the union
+      const local = paretoFronts(fronts); // the rows on any of the three local fronts
+      writeSync(fd, shardTrailer({ shard: shard.index, of: shard.of, start, end, configs: grid.size, feasible, grid: gridDigest(grid, header), front: local }));
+      closeSync(fd);
+      closed = true;
+      renameSync(tmpOut, paths.out);
+      return { ...summary, configs: size, seconds: (performance.now() - t0) / 1000, pareto: null, pareto_rows: local.length, pareto_per_device: null, pareto_per_device_rows: 0, pareto_per_dollar: null, pareto_per_dollar_rows: 0, shard: { index: shard.index, of: shard.of, start, end } };
+    }
     closeSync(fd);
     closed = true;
 
@@ -146,9 +163,15 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
       pareto_per_dollar_rows: counts[1]!,
       workers: workers <= 1 ? 0 : workers,
       internal_errors: errors,
+      shard: null,
     };
   } finally {
     if (!closed) closeSync(fd);
     for (const t of [tmpOut, tmpPareto, ...tmpFronts.map(([, x]) => x)]) if (existsSync(t)) unlinkSync(t);
   }
+}
+
+// What identifies a sweep across machines: its axes and columns (not where the file lies).
+function gridDigest(grid: SweepGrid, header: string): string {
+  return createHash('sha256').update(JSON.stringify(grid.axes.map((a) => [a.key, a.column, a.values]))).update(header).digest('hex').slice(0, 16);
 }

@@ -21,5 +21,5 @@ open-sora-1.2 flamingo-3b gpt4o-omni`.split(/\s+/);
 
 // Second round (docs/design.md "second round"): the decoders; the diffusion ids join as their families land.
 export const MODEL_IDS_2 = `gpt-oss-20b gpt-oss-120b qwen2.5-7b qwen2.5-32b qwen3-8b qwen3-32b qwen3-30b-a3b gemma-3-27b
-llama-4-scout llama-4-maverick kimi-k2 deepseek-r1-distill-qwen-14b sd-3.5-large flux.1-dev wan-2.1-t2v-14b`.split(/\s+/);
+llama-4-scout llama-4-maverick kimi-k2 deepseek-r1-distill-qwen-14b sd-3.5-large flux.1-dev wan-2.1-t2v-14b sdxl`.split(/\s+/);
 MODEL_IDS.push(...MODEL_IDS_2);

@@ -14,6 +14,7 @@ import { videoLatentFrames } from './common.js';
 import type { DitModel } from '../../spec/types.js';
 import { type ParamCount, compact, sumValues } from './common.js';
 import { mmditForwardMacs, mmditParams } from './mmdit.js';
+import { unetForwardMacs, unetParams } from './unet.js';
 
 function patchVolume(m: DitModel): number {
   return (m.temporal?.patch ?? 1) * m.patch * m.patch;
@@ -30,6 +31,7 @@ function qkNormWeights(m: DitModel): number {
 
 export function ditParams(m: DitModel): ParamCount {
   if (m.architecture === 'mmdit') return mmditParams(m);
+  if (m.architecture === 'unet') return unetParams(m);
   const d = m.hidden;
   const mlp = Math.round(m.mlp_ratio * d);
   const pv = patchVolume(m);
@@ -95,6 +97,10 @@ export function ditTokens(m: DitModel, shape: DitShape = {}): { spatial: number;
  */
 export function ditForwardMacs(m: DitModel, shape: DitShape = {}): number {
   if (m.architecture === 'mmdit') return mmditForwardMacs(m, shape);
+  if (m.architecture === 'unet') {
+    const h = shape.height ?? m.image_size;
+    return unetForwardMacs(m, Math.ceil(h / m.vae_downsample), Math.ceil((shape.width ?? h) / m.vae_downsample));
+  }
   const d = m.hidden;
   const mlp = Math.round(m.mlp_ratio * d);
   const { spatial: S, frames: F } = ditTokens(m, shape);
