@@ -3,10 +3,14 @@
 // paths or specs already loaded) and returns what `--json` prints. Nothing is printed; a user mistake throws
 // a UserError (one line per problem in `message`, the problems as data in `issues`), a bug a plain Error.
 //
-//   import { simulate, loadModel } from 'hwperf';
+//   import { simulate, serve, train, sweep, loadModel, loadHardware } from 'hwperf';
 //   const r = await simulate({ model: 'llama-3.1-70b', hardware: 'h100-sxm', tp: 4, batch: 16 });
 //   r.tpot_s, r.throughput_tok_s, r.memory.fits
 import { libraryModel, resolveHardware, resolveModel } from './spec/library.js';
+import { applyWhatIfs } from './hardware/whatif.js';
+import { serve as runServe, type ServeResult } from './serve/serve.js';
+import { serveOptions } from './serve/flags.js';
+import { emitLaunch, parseEngine, type Launch } from './emit/launch.js';
 import { simulateFromFlags, type SimulateFlags } from './sim/from-flags.js';
 import { runTrain, type TrainFlags } from './sim/training/from-args.js';
 import { runSweep, type SweepOptions, type SweepSummary } from './sweep/run.js';
@@ -19,7 +23,7 @@ export { UserError, type SpecIssue } from './spec/errors.js';
 export type { NormalizedHardware, NormalizedModel, DecoderModel, EncoderDecoderModel, Dtype } from './spec/types.js';
 export type { SimulateResult, QuantScheme } from './sim/types.js';
 export type { TrainResult } from './sim/training/types.js';
-export type { SweepSummary, ParamCount };
+export type { SweepSummary, ParamCount, ServeResult, Launch };
 
 /** simulate's flags: `model` and `hardware` are required, the rest default as on the command line */
 export type SimulateOptions = SimulateFlags & {
@@ -48,11 +52,29 @@ export type SimulateOptions = SimulateFlags & {
   /** what-if spec overrides, e.g. ['compute.matrix.bf16=1200 TFLOP/s'] */
   set?: string[];
   verbose?: boolean;
+  /** also the launch command for an engine: vllm, sglang or tensorrt-llm (`result.launch`) */
+  emit?: string;
 };
 
 /** `hwperf simulate --json` */
-export async function simulate(options: SimulateOptions): Promise<SimulateResult> {
-  return (await simulateFromFlags(options)).result;
+export async function simulate(options: SimulateOptions): Promise<SimulateResult & { launch?: Launch }> {
+  const { emit, ...flags } = options;
+  const { result, model } = await simulateFromFlags(flags as SimulateOptions);
+  return emit === undefined ? result : { ...result, launch: emitLaunch(parseEngine(emit), result, model) };
+}
+
+/** serve's flags (`hwperf serve`): model, hardware and a load (rate, concurrency or trace); the rest as on the command line */
+export type ServeApiOptions = Record<string, unknown> & { model: string | NormalizedModel; hardware: string | NormalizedHardware; memory?: string; set?: string[] };
+
+const kebab = (k: string) => k.replace(/_/g, '-').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** `hwperf serve --json`: a discrete-event serving simulation (no --timeline file) */
+export async function serve(options: ServeApiOptions): Promise<ServeResult> {
+  const f = Object.fromEntries(Object.entries(options).map(([k, v]) => [kebab(k), v]));
+  const model = typeof options.model === 'string' ? await resolveModel(options.model) : options.model;
+  const base = typeof options.hardware === 'string' ? await resolveHardware(options.hardware) : options.hardware;
+  const hardware = await applyWhatIfs(base, options.memory, options.set);
+  return runServe(serveOptions(f, model, hardware, libraryModel)).result;
 }
 
 /** train's flags (`hwperf train --json`): model, hardware, devices required; seqLen, globalBatch, zero, … */

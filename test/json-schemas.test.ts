@@ -93,6 +93,7 @@ const CASES: Case[] = [
     check: (r) => expect([r.memory.fits, r.latency_s, r.tpot_s]).toEqual([false, null, null]),
   },
   { name: 'simulate llama-3.1-8b --batch max', args: sim('llama-3.1-8b', 'h100-sxm', '--batch', 'max', '--max-tpot', '30ms'), schema: 'simulate.json' },
+  { name: 'simulate --emit tensorrt-llm', args: sim('llama-3.1-8b', 'h100-sxm', '--batch', '16', '--emit', 'tensorrt-llm'), schema: 'simulate.json', check: (r) => expect(r.launch.config_file.name).toBe('extra_llm_api_options.yaml') },
   { name: 'simulate mixtral-8x7b tp 2 fp8', args: sim('mixtral-8x7b', 'h100-sxm', '--tp', '2', '--dtype', 'fp8'), schema: 'simulate.json' },
   { name: 'simulate gpt2 --verbose', args: sim('gpt2', 'l4', '--verbose'), schema: 'simulate.json', check: (r) => expect(r.ops.length).toBeGreaterThan(0) },
   { name: 'simulate whisper-large-v3', args: sim('whisper-large-v3', 'h100-sxm'), schema: 'simulate.json', check: (r) => expect(r.family).toBe('encoder-decoder') },

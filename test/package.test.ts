@@ -48,15 +48,17 @@ describe('npm pack → install → import', () => {
   it('runs simulate, loadModel, loadHardware and throws typed errors from the installed package', () => {
     writeFileSync(
       join(app, 'use.mjs'),
-      `import { simulate, train, loadModel, loadHardware, modelStats, UserError } from 'hwperf';
+      `import { simulate, train, serve, loadModel, loadHardware, modelStats, UserError } from 'hwperf';
 const model = await loadModel('llama-3.1-8b');
 const hw = await loadHardware('h100-sxm');
 const byId = await simulate({ model: 'llama-3.1-8b', hardware: 'h100-sxm', batch: 8, inputTokens: 1024 });
 const bySpec = await simulate({ model, hardware: hw, batch: 8, input_tokens: 1024 });
 const t = await train({ model: 'llama-3.2-1b', hardware: 'h100-sxm', devices: 8 });
+const s = await serve({ model: 'llama-3.2-1b', hardware: 'l4', rate: 2, requests: 50 });
+const e = await simulate({ model: 'llama-3.1-8b', hardware: 'h100-sxm', batch: 8, emit: 'vllm' });
 let error;
 try { await simulate({ model: 'llama-3.1-8b', hardware: 'h100-sxm', tp: 3 }); } catch (e) { error = { typed: e instanceof UserError, name: e.name, message: e.message }; }
-console.log(JSON.stringify({ same: JSON.stringify(byId) === JSON.stringify(bySpec), tpot: byId.tpot_s, fits: byId.memory.fits, params: modelStats(model).total, mfu: t.mfu, error }));
+console.log(JSON.stringify({ same: JSON.stringify(byId) === JSON.stringify(bySpec), tpot: byId.tpot_s, fits: byId.memory.fits, params: modelStats(model).total, mfu: t.mfu, served: s.requests, launch: e.launch.command.split(' ')[0], error }));
 `,
     );
     const r = JSON.parse(execFileSync('node', ['use.mjs'], { cwd: app, encoding: 'utf8' }));
@@ -65,6 +67,7 @@ console.log(JSON.stringify({ same: JSON.stringify(byId) === JSON.stringify(bySpe
     expect(r.fits).toBe(true);
     expect(r.params).toBe(8030261248);
     expect(r.mfu).toBeGreaterThan(0);
+    expect([r.served, r.launch]).toEqual([50, 'vllm']);
     expect(r.error).toMatchObject({ typed: true, name: 'UserError' });
     expect(r.error.message).toMatch(/tp/);
   });

@@ -6,7 +6,7 @@ import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { linear, type Op } from '../src/model/op.js';
 import { opCost, gemmEfficiency, matrixPeak, largeGemmEfficiency, memoryEfficiency } from '../src/sim/roofline.js';
-import { DEFAULT_KERNEL_PHYSICS, attentionTileShare, paddedGroupRows, weightOnlyFallback } from '../src/sim/kernel-physics.js';
+import { DEFAULT_KERNEL_PHYSICS, attentionTileShare, fallbackWarning, paddedGroupRows, weightOnlyFallback } from '../src/sim/kernel-physics.js';
 import type { Dtype, NormalizedHardware } from '../src/spec/types.js';
 
 const lib = getLibrary();
@@ -97,6 +97,12 @@ describe('fp8 and fp4 without fp8 tensor cores run weight-only at the 16-bit rat
       });
     }
   }
+  it('a runtime without an fp8 path there says so (kernels.fp8Fallback none)', () => {
+    const a100 = lib.hardware['a100-sxm4-80gb']!;
+    const trt = { ...a100, runtime: { ...(a100.runtime ?? {}), id: 'tensorrt-llm', kernels: { fp8Fallback: 'none' } } } as NormalizedHardware;
+    expect(fallbackWarning(a100.id, 'fp8', 'fp16', trt)).toMatch(/tensorrt-llm has no fp8 path/);
+    expect(fallbackWarning(a100.id, 'fp8', 'fp16', a100)).not.toMatch(/no fp8 path/);
+  });
   it('fp8 on a part with fp8 tensor cores runs at fp8; int8 never stands in for a narrow float', () => {
     expect(matrixPeak(lib.hardware['h100-sxm']!, 'fp8').dtype).toBe('fp8');
     expect(matrixPeak(lib.hardware['a100-sxm4-80gb']!, 'fp8').dtype).not.toBe('int8');

@@ -242,7 +242,7 @@ describe('hwperf sweep (built CLI)', () => {
     // never overwritten silently
     const again = run(['sweep', file, '--out', 'small.csv']);
     expect(again.status).not.toBe(0);
-    expect(again.stderr).toMatch(/small\.csv exists: pass --force/);
+    expect(again.stderr).toMatch(/--out small\.csv: exists; pass --force/);
     expect(run(['sweep', file, '--out', 'small.csv', '--force']).status).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 // Pick a backend and run it: torch when python3 can import torch, else cc when a C compiler exists, else node.
 import { spawnSync } from 'node:child_process';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { checkOutFile, writeFileAtomic } from '../report/write.js';
 import { UserError } from '../spec/errors.js';
 import type { BackendName, BenchOptions, BenchResult } from './types.js';
 
@@ -32,9 +32,6 @@ export async function runBench(backend: BackendName, opts: BenchOptions): Promis
 
 // Output files: temp file + rename, never overwriting without --force (docs/design.md "Errors and bad input").
 export function writeAtomic(file: string, text: string, force: boolean): void {
-  if (existsSync(file) && !force) throw new UserError(`${file} exists: pass --force to overwrite it`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  writeFileAtomic(checkOutFile(file, force), text);
 }
 

@@ -1,10 +1,38 @@
 // Shared behaviour of every command: user mistakes print one line per problem and exit non-zero
-// (never a stack trace); with --json oclif prints {"error": {"message": …}}.
-import { Command, Errors } from '@oclif/core';
+// (never a stack trace); with --json oclif prints {"error": {"message": …}}. The global --spec-root flag
+// widens the folders that a spec file's `extends:` paths may reach (src/spec/safe-read.ts).
+import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
+import { statSync } from 'node:fs';
 import { UserError } from '../spec/errors.js';
+import { setSpecRoots } from '../spec/safe-read.js';
 
 export abstract class BaseCommand extends Command {
   static enableJsonFlag = true;
+  static baseFlags = {
+    'spec-root': Flags.string({
+      description: 'a folder that `extends:` paths in spec files may reach (default: the folder of each spec file named)',
+      helpGroup: 'GLOBAL',
+    }),
+  };
+
+  protected async parse<F extends Interfaces.OutputFlags<any>, B extends Interfaces.OutputFlags<any>, A extends Interfaces.OutputArgs<any>>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const r = await super.parse(options, argv);
+    const root = (r.flags as Record<string, unknown>)['spec-root'];
+    if (typeof root === 'string') {
+      let dir = false;
+      try {
+        dir = statSync(root).isDirectory();
+      } catch {
+        dir = false;
+      }
+      if (!dir) throw new UserError(`--spec-root: ${root} is not a folder`);
+      setSpecRoots([root]);
+    }
+    return r;
+  }
 
   protected async catch(err: Error & { exitCode?: number; oclif?: unknown }): Promise<any> {
     if (err instanceof UserError || err.name === 'UserError') {

@@ -1,3 +1,4 @@
+import { checkOutFile } from '../report/write.js';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { chooseBackend, runBench, writeAtomic } from '../bench/run.js';
@@ -45,6 +46,7 @@ export default class Bench extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Bench);
+    if (flags.out) checkOutFile(flags.out, !!flags.force); // before minutes of benchmarks
     const backend = (flags.backend as BackendName | undefined) ?? (await chooseBackend());
     const bar = startProgress({ label: 'bench', total: 100, json: this.jsonEnabled(), delayMs: 0 });
     let result: BenchResult & { check?: unknown };

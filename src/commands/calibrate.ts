@@ -1,5 +1,6 @@
+import { readSpecFile } from '../spec/safe-read.js';
+import { checkOutFile } from '../report/write.js';
 import { Args, Flags } from '@oclif/core';
-import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { BaseCommand } from '../cli/base-command.js';
@@ -46,11 +47,14 @@ export default class Calibrate extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(Calibrate);
+    if (flags.out) checkOutFile(flags.out, !!flags.force);
+    const read = readSpecFile(args.bench);
+    if ('error' in read) throw new UserError(`${args.bench}: ${read.error}`);
     let data: unknown;
     try {
-      data = JSON.parse(readFileSync(args.bench, 'utf8'));
-    } catch (e) {
-      throw new UserError(`${args.bench}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(e as Error).message})`}`);
+      data = JSON.parse(read.text);
+    } catch {
+      throw new UserError(`${args.bench}: not a JSON file (the output of \`hwperf bench --json\`)`); // its content is not quoted back
     }
     const bench = readBenchJson(data);
     const hw = await resolveHardware(flags.hardware);

@@ -4,6 +4,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { startProgress } from '../cli/progress.js';
 import { libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { UserError } from '../spec/errors.js';
+import { checkOutDir } from '../report/write.js';
 import { parsePriceFlag, priceFor } from '../sim/price.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
 import { buildRequest } from '../sim/request.js';
@@ -45,6 +46,7 @@ export default class Compare extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Compare);
+    checkOutDir(flags.out, flags.force); // before any work: one line for a bad --out
     const models = splitList('models', flags.models);
     const hardware = splitList('hardware', flags.hardware);
     const f = flags as Record<string, any>;

@@ -3,6 +3,7 @@ import { simulateFromFlags } from '../sim/from-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { costFlags } from '../cli/cost-flags.js';
 import { renderSimulate } from '../report/simulate-text.js';
+import { emitLaunch, parseEngine, renderLaunch } from '../emit/launch.js';
 
 export default class Simulate extends BaseCommand {
   static summary = 'Simulate a model on hardware: latency, throughput, memory, energy and cost.';
@@ -11,6 +12,7 @@ export default class Simulate extends BaseCommand {
     '<%= config.bin %> simulate --model llama-3.1-8b --hardware h100-sxm --batch max --input-tokens 2048 --output-tokens 256 --json',
     '<%= config.bin %> simulate --model llama-3.2-3b --hardware snapdragon-8-elite --dtype int4 --memory lpddr5x:64',
     '<%= config.bin %> simulate --model deepseek-v3 --hardware h200-sxm --tp 8 --attention-dp --dtype fp8 --batch max',
+    '<%= config.bin %> simulate --model llama-3.1-70b --hardware h100-sxm --tp 4 --dtype fp8 --batch 64 --input-tokens 2048 --output-tokens 512 --emit vllm',
   ];
   static flags = {
     model: Flags.string({ char: 'm', description: 'model id or YAML file', required: true }),
@@ -43,6 +45,7 @@ export default class Simulate extends BaseCommand {
     acceptance: Flags.string({ description: 'probability each draft token is accepted given the previous one was (tokens per step (1 − A^(K+1))/(1 − A))' }),
     'auto-tp': Flags.boolean({ description: 'the smallest tensor-parallel degree (2, 4, 8 within the scale-up domain), then pipeline stages, at which a decoder fits' }),
     verbose: Flags.boolean({ char: 'v', description: 'per-op tables for prefill and decode' }),
+    emit: Flags.string({ description: 'print the launch command that deploys this configuration instead of the report: vllm, sglang or tensorrt-llm (with --json: the `launch` key)' }),
   };
 
   async run(): Promise<unknown> {
@@ -50,7 +53,13 @@ export default class Simulate extends BaseCommand {
     // the flags the user typed (defaults are the engine's to apply: Whisper's transcript length depends on the audio)
     const given = Object.keys(flags).filter((k) => !metadata.flags[k]?.setFromDefault);
     const typed = Object.fromEntries(given.map((k) => [k, flags[k as keyof typeof flags]]));
-    const { model, result } = await simulateFromFlags(typed as typeof flags);
+    const { emit, ...simFlags } = typed as typeof flags;
+    const { model, result } = await simulateFromFlags(simFlags as typeof flags);
+    if (emit !== undefined) {
+      const launch = emitLaunch(parseEngine(emit), result, model);
+      if (!this.jsonEnabled()) this.log(renderLaunch(launch, result));
+      return { ...result, launch };
+    }
     if (!this.jsonEnabled()) {
       if (!flags.dtype && model.dtype) this.log(`precision ${model.dtype}: the model's own (its quantization_config); --dtype overrides it`);
       this.log(renderSimulate(result, flags.verbose));

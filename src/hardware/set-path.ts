@@ -132,7 +132,7 @@ export async function applySet(hw: NormalizedHardware, assignment: string): Prom
   if (eq <= 0) throw new UserError(`--set "${assignment}": expected PATH=VALUE, e.g. --set memory.bandwidth="4.8 TB/s"`);
   const path = assignment.slice(0, eq).trim();
   const raw = unquote(assignment.slice(eq + 1));
-  const field = SET_FIELDS[path];
+  const field = Object.hasOwn(SET_FIELDS, path) ? SET_FIELDS[path] : undefined;
   if (!field) {
     const near = nearest(path, Object.keys(SET_FIELDS));
     const hint = near ? `did you mean "${near}"?` : `settable: ${settableSummary()}`;

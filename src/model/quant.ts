@@ -44,7 +44,7 @@ const KV_BYTES: Record<string, number> = {
 };
 
 function check(flag: string, v: string): string {
-  if (WEIGHT_BITS[v] === undefined) {
+  if (!Object.hasOwn(WEIGHT_BITS, v)) {
     throw new UserError(`${flag}: unknown dtype "${v}" (expected one of ${[...QUANT_SCHEMES, 'fp6', 'tf32'].join(', ')})`);
   }
   return v;

@@ -11,7 +11,8 @@ import { renderCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, type ReportMeta } from './markdown.js';
 import { rowFromError, rowFromResult, type PairRow } from './rows.js';
-import { prepareOutDir, writeFileAtomic } from './write.js';
+import { writeDirAtomic } from './write.js';
+import { writeFileSync } from 'node:fs';
 import { simulateAutoTp } from '../sim/auto-tp.js';
 
 export interface ComparisonInput {
@@ -95,24 +96,26 @@ export interface WrittenReport {
 }
 
 export async function writeComparison(dir: string, force: boolean, meta: ReportMeta & { svg?: boolean }, c: Comparison): Promise<WrittenReport> {
-  prepareOutDir(dir, force);
   const charts = [...compareCharts(c.rows), ...comparisonRooflines(c)];
   const files: string[] = [];
-  const chartFiles: { chart: NamedChart; file: string }[] = [];
-  for (const chart of charts) {
-    const roof = chart.name.startsWith('roofline');
-    const r = await renderChart(chart.config, { width: roof ? 1100 : 960, height: roof ? 620 : 540, svg: roof && !!meta.svg });
-    writeFileAtomic(join(dir, `${chart.name}.png`), r.png);
-    files.push(`${chart.name}.png`);
-    if (r.svg) {
-      writeFileAtomic(join(dir, `${chart.name}.svg`), r.svg);
-      files.push(`${chart.name}.svg`);
+  // rendered first, then written into a hidden sibling folder that is renamed into place (report/write.ts)
+  await writeDirAtomic(dir, force, async (tmp) => {
+    const chartFiles: { chart: NamedChart; file: string }[] = [];
+    for (const chart of charts) {
+      const roof = chart.name.startsWith('roofline');
+      const r = await renderChart(chart.config, { width: roof ? 1100 : 960, height: roof ? 620 : 540, svg: roof && !!meta.svg });
+      writeFileSync(join(tmp, `${chart.name}.png`), r.png);
+      files.push(`${chart.name}.png`);
+      if (r.svg) {
+        writeFileSync(join(tmp, `${chart.name}.svg`), r.svg);
+        files.push(`${chart.name}.svg`);
+      }
+      chartFiles.push({ chart, file: `${chart.name}.png` });
     }
-    chartFiles.push({ chart, file: `${chart.name}.png` });
-  }
-  writeFileAtomic(join(dir, 'results.csv'), renderCsv(c.rows));
-  writeFileAtomic(join(dir, 'report.md'), renderMarkdown(meta, c.rows, chartFiles));
-  writeFileAtomic(join(dir, 'report.html'), renderHtml(meta, c.rows, charts));
-  files.push('results.csv', 'report.md', 'report.html');
+    writeFileSync(join(tmp, 'results.csv'), renderCsv(c.rows));
+    writeFileSync(join(tmp, 'report.md'), renderMarkdown(meta, c.rows, chartFiles));
+    writeFileSync(join(tmp, 'report.html'), renderHtml(meta, c.rows, charts));
+    files.push('results.csv', 'report.md', 'report.html');
+  });
   return { dir, files, pairs: c.rows.length, ok: c.rows.filter((r) => r.status === 'ok').length };
 }

@@ -1,31 +1,215 @@
-// Output files are written atomically (a temp file beside the target, then rename) and an existing
-// report directory is never overwritten without --force.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+// Output files are all-or-nothing. A file is written to a hidden temporary sibling and renamed into place; a
+// report folder is filled as a hidden sibling folder and renamed into place (with --force the old folder is
+// moved aside first and removed after), so a reader never sees half a report or a mix of old and new files.
+// Temporary paths are removed on every exit the process controls (normal exit, errors, SIGINT/SIGTERM/SIGHUP);
+// what a SIGKILL leaves behind is recognised by its dead process id and cleared by the next run.
+// Output paths are checked before any work starts: one line `--out PATH: …`, never a raw ENOTDIR/EISDIR.
+import {
+  accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../spec/errors.js';
+
+const temps = new Set<string>();
+let hooked = false;
+
+function cleanup(): void {
+  for (const t of temps) {
+    try {
+      rmSync(t, { recursive: true, force: true });
+    } catch {
+      // best effort: the next run clears what is left
+    }
+  }
+  temps.clear();
+}
+
+function hook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', cleanup);
+  for (const [sig, n] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
+    process.once(sig, () => {
+      cleanup();
+      process.exit(128 + n);
+    });
+  }
+}
+
+/** A temporary path that is removed when the process ends, whatever way it ends (short of SIGKILL). */
+export function registerTemp(path: string): string {
+  hook();
+  temps.add(path);
+  return path;
+}
+export function releaseTemp(path: string): void {
+  temps.delete(path);
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Temporary siblings of `target` left by a process that no longer runs: removed (a folder moved aside is restored). */
+export function clearStale(target: string): void {
+  const dir = dirname(target);
+  const base = basename(target);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${base}.`;
+  for (const n of names) {
+    if (!n.startsWith(prefix)) continue;
+    const m = /^(\d+)(?:\.\d+)?\.(tmp|partial|old)$/.exec(n.slice(prefix.length));
+    if (!m || alive(Number(m[1]))) continue;
+    const p = join(dir, n);
+    try {
+      if (m[2] === 'old' && !existsSync(target)) renameSync(p, target); // crashed between the two renames
+      else rmSync(p, { recursive: true, force: true });
+    } catch {
+      // another run got there first
+    }
+  }
+}
+
+const SYSTEM = ['/proc', '/sys', '/dev'];
+function nearestExisting(p: string): string {
+  let cur = p;
+  while (!existsSync(cur)) {
+    const up = dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  return cur;
+}
+
+function checkWritableFolder(flag: string, target: string, folder: string): void {
+  let real = folder;
+  try {
+    real = realpathSync(folder);
+  } catch {
+    // checked below
+  }
+  if (SYSTEM.some((s) => real === s || real.startsWith(s + sep))) throw new UserError(`${flag} ${target}: cannot write under ${real} (a system folder)`);
+  let st;
+  try {
+    st = statSync(folder);
+  } catch {
+    throw new UserError(`${flag} ${target}: cannot reach ${folder}`);
+  }
+  if (!st.isDirectory()) throw new UserError(`${flag} ${target}: ${folder} is a file, not a folder`);
+  try {
+    accessSync(folder, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UserError(`${flag} ${target}: folder ${folder} is not writable`);
+  }
+}
+
+/** An output file: its folder must exist and be writable; an existing file needs --force; a folder or device is refused. */
+export function checkOutFile(path: string, force: boolean, flag = '--out'): string {
+  const abs = resolve(path);
+  if (path === '' || /[\\/]$/.test(path)) throw new UserError(`${flag} ${path}: expected a file name, not a folder`);
+  const parent = dirname(abs);
+  if (!existsSync(parent)) {
+    const near = nearestExisting(parent);
+    if (existsSync(near) && !statSync(near).isDirectory()) throw new UserError(`${flag} ${path}: ${near} is a file, not a folder`);
+    throw new UserError(`${flag} ${path}: folder ${parent} does not exist (create it first)`);
+  }
+  checkWritableFolder(flag, path, parent);
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch {
+    st = undefined;
+  }
+  if (st) {
+    if (st.isDirectory()) throw new UserError(`${flag} ${path}: is a folder; give a file name`);
+    if (!st.isFile()) throw new UserError(`${flag} ${path}: exists and is not a regular file`);
+    if (!force) throw new UserError(`${flag} ${path}: exists; pass --force to overwrite it`);
+  }
+  return abs;
+}
+
+/** An output folder: created by the write; an existing one must be a folder, and a non-empty one needs --force. */
+export function checkOutDir(dir: string, force: boolean, flag = '--out'): string {
+  const abs = resolve(dir);
+  if (existsSync(abs)) {
+    const st = lstatSync(abs);
+    if (!st.isDirectory()) throw new UserError(`${flag} ${dir}: exists and is not a folder`);
+    clearStale(abs);
+    if (readdirSync(abs).length > 0 && !force) throw new UserError(`${flag} ${dir}: folder exists and is not empty; pass --force to overwrite its report`);
+    checkWritableFolder(flag, dir, dirname(abs));
+    return abs;
+  }
+  const near = nearestExisting(dirname(abs));
+  checkWritableFolder(flag, dir, near);
+  return abs;
+}
 
 export function writeFileAtomic(path: string, data: string | Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  clearStale(path);
+  const tmp = registerTemp(join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`));
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
-  } catch (e) {
+  } finally {
     rmSync(tmp, { force: true });
-    throw e;
+    releaseTemp(tmp);
   }
 }
 
 // A file that must not be replaced silently.
 export function checkWritable(path: string, force: boolean, flag = '--force'): void {
-  if (existsSync(path) && !force) throw new UserError(`${path} exists; pass ${flag} to overwrite it`);
+  checkOutFile(path, force, flag === '--force' ? '--out' : flag);
 }
 
-// A report directory: created when missing; an existing non-empty one needs --force.
-export function prepareOutDir(dir: string, force: boolean): void {
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new UserError(`--out ${dir}: exists and is not a directory`);
-    if (readdirSync(dir).length > 0 && !force) throw new UserError(`--out ${dir}: directory exists and is not empty; pass --force to overwrite its report`);
+/**
+ * Fill a report folder all at once: `fill` writes into a hidden sibling, which is renamed to `dir` when it is
+ * complete. An existing `dir` (allowed by force) is moved aside and removed only after the new one is in place.
+ */
+export async function writeDirAtomic<T>(dir: string, force: boolean, fill: (tmpDir: string) => Promise<T>): Promise<T> {
+  const abs = checkOutDir(dir, force);
+  const parent = dirname(abs);
+  mkdirSync(parent, { recursive: true });
+  clearStale(abs);
+  const tmp = registerTemp(join(parent, `.${basename(abs)}.${process.pid}.partial`));
+  const old = join(parent, `.${basename(abs)}.${process.pid}.old`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  try {
+    const r = await fill(tmp);
+    if (existsSync(abs)) {
+      renameSync(abs, old);
+      try {
+        renameSync(tmp, abs);
+      } catch (e) {
+        renameSync(old, abs);
+        throw e;
+      }
+      registerTemp(old);
+      rmSync(old, { recursive: true, force: true });
+      releaseTemp(old);
+    } else {
+      renameSync(tmp, abs);
+    }
+    return r;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    releaseTemp(tmp);
   }
-  mkdirSync(dir, { recursive: true });
+}
+
+// Kept for callers that only validate: an existing non-empty report folder needs --force.
+export function prepareOutDir(dir: string, force: boolean): void {
+  checkOutDir(dir, force);
 }

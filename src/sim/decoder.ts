@@ -67,7 +67,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw);
       if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
-        warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype));
+        warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
       }
       tc = k.computeS;
       tm = k.memoryS;

@@ -54,10 +54,18 @@ export function weightOnlyFallback(requested: Dtype, ran: Dtype): boolean {
   return NARROW_FLOAT.has(requested) && requested !== ran && !NARROW_FLOAT.has(ran);
 }
 
-/** the warning a fallback GEMM dtype gives: weight-only for narrow floats, else the next supported dtype */
-export function fallbackWarning(hwId: string, requested: Dtype, ran: Dtype): string {
+/**
+ * The warning a fallback GEMM dtype gives: weight-only for narrow floats, else the next supported dtype. `hw` names the
+ * bound runtime where one says it has no such path (kernels.fp8Fallback 'none', e.g. TensorRT-LLM on Ampere).
+ */
+export function fallbackWarning(hwId: string, requested: Dtype, ran: Dtype, hw?: Pick<NormalizedHardware, 'runtime'>): string {
   if (weightOnlyFallback(requested, ran)) {
-    return `${hwId} has no native ${requested} tensor cores: ${requested} GEMMs run weight-only at the ${ran} rate (${requested} weights dequantized to ${ran} math, as vLLM's Marlin W8A16 / FP4 Marlin kernels do; TensorRT-LLM has no ${requested} there)`;
+    const base = `${hwId} has no native ${requested} tensor cores: ${requested} GEMMs run weight-only at the ${ran} rate (${requested} weights dequantized to ${ran} math, as vLLM's Marlin W8A16 / FP4 Marlin kernels do)`;
+    if (hw && kernelPhysics(hw).fp8Fallback === 'none') {
+      const name = (hw.runtime as { name?: string; id?: string } | undefined)?.id ?? (hw.runtime as { name?: string } | undefined)?.name ?? 'this runtime';
+      return `${base}; ${name} has no ${requested} path on this part (TensorRT-LLM has no fp8 before Ada/Hopper): the estimate is what a weight-only runtime reaches`;
+    }
+    return base;
   }
   return `${hwId} has no native ${requested} GEMMs: they run at ${ran}`;
 }

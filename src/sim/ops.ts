@@ -38,7 +38,7 @@ export function opGemm(hw: NormalizedHardware, m: number, n: number, k: number, 
   const b = BYTES[dtype] ?? 2;
   const op = linear('gemm', m, n, k, dtype, b, b);
   const c = opCost(op, hw);
-  const warnings = c.dtype !== dtype ? [fallbackWarning(hw.id, dtype, c.dtype)] : [];
+  const warnings = c.dtype !== dtype ? [fallbackWarning(hw.id, dtype, c.dtype, hw)] : [];
   return {
     op: 'gemm', hardware: hw.id, dtype: c.dtype, seconds: c.seconds, flops: op.flops, bytes: op.bytes,
     achieved_flops_per_s: op.flops / c.seconds, achieved_bytes_per_s: op.bytes / c.seconds, bus_bandwidth_bytes_per_s: null,

@@ -67,9 +67,14 @@ function pueOf(v: unknown): number | undefined {
   return n;
 }
 
+const DTYPE_NAMES: readonly string[] = [...QUANT_SCHEMES, 'fp6', 'tf32'];
 function scheme(name: string, v: unknown): QuantScheme | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  const s = String(v).toLowerCase();
+  const s = String(v).trim().toLowerCase();
+  if (!DTYPE_NAMES.includes(s)) {
+    const hint = didYouMean(s, DTYPE_NAMES);
+    throw new UserError(`--${name}: unknown dtype "${String(v).slice(0, 40)}" (${hint ? `${hint} ` : ''}expected one of ${DTYPE_NAMES.join(', ')})`);
+  }
   return s as QuantScheme;
 }
 
@@ -86,7 +91,9 @@ export function buildRequest(
     batch = Number(batchRaw);
     if (!Number.isInteger(batch) || batch < 1) throw new UserError(`--batch: expected a positive integer or "max", found "${batchRaw}"`);
   }
-  const dtype = scheme('dtype', pick(flags, 'dtype')) ?? model.dtype ?? 'bf16'; // a checkpoint's own precision (quantization_config) by default
+  const dtypeRaw = pick(flags, 'dtype');
+  // a checkpoint's own precision (quantization_config) by default
+  const dtype = (dtypeRaw === undefined || dtypeRaw === null || dtypeRaw === '' ? model.dtype ?? 'bf16' : String(dtypeRaw).trim().toLowerCase()) as QuantScheme;
   if (!QUANT_SCHEMES.includes(dtype)) {
     const hint = didYouMean(dtype, QUANT_SCHEMES);
     throw new UserError(`--dtype: unknown scheme "${dtype}" (${hint ? `${hint} ` : ''}expected one of ${QUANT_SCHEMES.join(', ')})`);

@@ -29,6 +29,11 @@ export class UserError extends Error {
   }
 }
 
+/** rec[key] when key is the record's own (never Object.prototype's `constructor`, `__proto__`, …). */
+export function own<T>(rec: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(rec, key) ? rec[key] : undefined;
+}
+
 export interface LoadResult<T> {
   value?: T;
   warnings: SpecIssue[];
@@ -53,8 +58,9 @@ export function editDistance(a: string, b: string): number {
   return prev[n]!;
 }
 
-export function nearest(word: string, candidates: Iterable<string>): string | undefined {
-  const list = [...candidates];
+export function nearest(word: string, candidates: Iterable<unknown>): string | undefined {
+  if (typeof word !== 'string') return undefined;
+  const list = [...candidates].map(String);
   // separators do not count ("llama3-8b" is one digit from "llama-3.1-8b", not near "llama-2-7b")
   const bare = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, '');
   const w = word.toLowerCase();
@@ -84,7 +90,7 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
-export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+export function didYouMean(word: string, candidates: Iterable<unknown>): string | undefined {
   const n = nearest(word, candidates);
   return n ? `did you mean "${n}"?` : undefined;
 }

@@ -3,7 +3,7 @@
 // a user's own file (a path) goes through loadSpecFile, which loads mathjs lazily.
 import { readFileSync, existsSync } from 'node:fs';
 import { COMPILED_LIBRARY } from './paths.js';
-import { UserError, didYouMean } from './errors.js';
+import { UserError, didYouMean, own } from './errors.js';
 import type { MemoryTechnology, NormalizedHardware, NormalizedModel } from './types.js';
 
 export interface CompiledLibrary {
@@ -20,6 +20,8 @@ export function getLibrary(): CompiledLibrary {
     throw new UserError(`the compiled library ${COMPILED_LIBRARY} is missing (run \`npm run build\`)`);
   }
   library = JSON.parse(readFileSync(COMPILED_LIBRARY, 'utf8')) as CompiledLibrary;
+  // ids typed by users index these maps: no prototype, so `constructor` or `__proto__` is just an unknown id
+  for (const k of ['models', 'hardware', 'memory'] as const) Object.setPrototypeOf(library[k], null);
   return library;
 }
 
@@ -38,7 +40,7 @@ async function loadUserFile<K extends 'model' | 'hardware' | 'memory'>(ref: stri
 
 export async function resolveModel(ref: string): Promise<NormalizedModel> {
   const lib = getLibrary();
-  const m = lib.models[ref];
+  const m = own(lib.models, ref);
   if (m) return m;
   if (looksLikePath(ref) || existsSync(ref)) {
     // a Hugging Face config.json (or a folder holding one), recognised by its content, else a YAML spec
@@ -53,7 +55,7 @@ export async function resolveModel(ref: string): Promise<NormalizedModel> {
 export async function resolveHardware(ref: string): Promise<NormalizedHardware> {
   if (looksLikePath(ref)) return (await loadUserFile(ref, 'hardware')) as NormalizedHardware;
   const lib = getLibrary();
-  const h = lib.hardware[ref];
+  const h = own(lib.hardware, ref);
   if (h) return h;
   throw new UserError(`unknown hardware "${ref}"${suggest(ref, Object.keys(lib.hardware))}`);
 }
@@ -61,14 +63,14 @@ export async function resolveHardware(ref: string): Promise<NormalizedHardware> 
 export async function resolveMemory(ref: string): Promise<MemoryTechnology> {
   if (looksLikePath(ref)) return (await loadUserFile(ref, 'memory')) as MemoryTechnology;
   const lib = getLibrary();
-  const m = lib.memory[ref];
+  const m = own(lib.memory, ref);
   if (m) return m;
   throw new UserError(`unknown memory technology "${ref}"${suggest(ref, Object.keys(lib.memory))}`);
 }
 
 // Synchronous library lookup for engines that resolve sub-models (pipelines) by id.
 export function libraryModel(id: string): NormalizedModel {
-  const m = getLibrary().models[id];
+  const m = own(getLibrary().models, id);
   if (!m) throw new UserError(`unknown model "${id}"${suggest(id, Object.keys(getLibrary().models))}`);
   return m;
 }

@@ -1,11 +1,11 @@
 // loadSpec: YAML file ──parse──▶ raw ──extends──▶ merged ──schema──▶ ──normalize (units, expressions)──▶
 // ──rules──▶ Normalized*. Returns {value, warnings, errors}; never prints or exits.
-import { readFileSync, existsSync } from 'node:fs';
 import { resolve, dirname, relative } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { parseYaml, type SourceDoc } from './yaml-doc.js';
+import { isPrototypeKey, parseYaml, type SourceDoc } from './yaml-doc.js';
 import { didYouMean, type LoadResult, type SpecIssue } from './errors.js';
 import { libraryFileIndex } from './paths.js';
+import { checkExtendsPath, readSpecFile, treeRoots } from './safe-read.js';
 import { hardwareSchema, memorySchema, modelSchemas } from './schemas.js';
 import type { MemoryTechnology, NormalizedHardware, NormalizedModel } from './types.js';
 
@@ -23,14 +23,30 @@ export interface SpecContext {
   warnings: SpecIssue[];
 }
 
-export function issueAt(ctx: SpecContext, path: (string | number)[], message: string, suggestion?: string): SpecIssue {
+// Where a problem is reported: the most-derived file that sets the field (or, for a rule over several fields,
+// any of `related`). A problem that lies only in a library file the user extends is reported at the user's
+// `extends:` line (their file caused it), naming the library line it came from.
+export function issueAt(
+  ctx: SpecContext,
+  path: (string | number)[],
+  message: string,
+  suggestion?: string,
+  related: (string | number)[][] = [],
+): SpecIssue {
+  const userDocs = ctx.docs.filter((d) => !d.library);
   for (const d of ctx.docs) {
-    const pos = d.locate(path);
-    if (pos && (path.length === 0 || hasPath(d.data, path))) {
-      return { file: d.file, line: pos.line, col: pos.col, path: path.join('.'), message, suggestion };
+    for (const p of [path, ...related]) {
+      const pos = d.locate(p);
+      if (!pos || !(p.length === 0 || hasPath(d.data, p))) continue;
+      if (d.library && userDocs.length) {
+        const u = userDocs[userDocs.length - 1]!;
+        const at = u.locate(['extends']) ?? { line: 1, col: 1 };
+        return { file: u.file, line: at.line, col: at.col, path: p.join('.'), message: `${message} (inherited from ${d.file}:${pos.line})`, suggestion };
+      }
+      return { file: d.file, line: pos.line, col: pos.col, path: p.join('.'), message, suggestion };
     }
   }
-  const d = ctx.docs[0];
+  const d = userDocs[0] ?? ctx.docs[0];
   const pos = d?.locate(path);
   return { file: d?.file ?? ctx.file, line: pos?.line, col: pos?.col, path: path.join('.'), message, suggestion };
 }
@@ -57,67 +73,91 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k in base ? deepMerge(base[k], v) : v;
+  for (const [k, v] of Object.entries(over)) {
+    if (isPrototypeKey(k)) continue; // rejected when parsed; never merged
+    out[k] = Object.hasOwn(base, k) ? deepMerge(base[k], v) : v;
+  }
   return out;
 }
 
-// Read a file and resolve its `extends:` chain (library id or path relative to the file).
+// Read a file and resolve its `extends:` chain (library id, or a relative path inside the spec tree; see
+// safe-read.ts). `roots` are the real folders the tree may read; library files may extend only library ids.
 export function readWithExtends(
   file: string,
   ctx: SpecContext,
   seen: string[] = [],
+  roots: string[] = treeRoots(file),
+  library = false,
 ): Record<string, unknown> | undefined {
   const abs = resolve(file);
   const name = displayName(abs);
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch (e) {
-    ctx.errors.push({ file: name, path: '', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+  const top = seen.length === 0;
+  const read = readSpecFile(abs);
+  if ('error' in read) {
+    ctx.errors.push({ file: name, path: '', message: read.error, suggestion: read.suggestion });
     return undefined;
   }
-  const { doc, errors } = parseYaml(text, name);
+  const { doc, errors } = parseYaml(read.text, name);
   if (!doc) {
-    ctx.errors.push(...errors);
+    // an extended file that is not YAML is not quoted back: its content may be anything
+    if (top) ctx.errors.push(...errors);
+    else ctx.errors.push({ ...errors[0]!, message: 'is not a valid spec file (not YAML)', suggestion: undefined });
     return undefined;
   }
+  doc.library = library;
   ctx.docs.push(doc);
   if (!isPlainObject(doc.data)) {
-    ctx.errors.push({ file: name, line: 1, col: 1, path: '', message: 'expected a mapping of fields (key: value) at the top level' });
+    ctx.errors.push({ file: name, line: 1, col: 1, path: '', message: top ? 'expected a mapping of fields (key: value) at the top level' : 'is not a valid spec file (not a mapping of fields)' });
     return undefined;
   }
   const data = doc.data;
   const ext = data.extends;
   if (ext === undefined) return data;
-  if (typeof ext !== 'string') {
+  if (typeof ext !== 'string' || ext === '') {
     ctx.errors.push(issueAtDoc(doc, ['extends'], 'must be a library id or a relative path'));
     return undefined;
   }
   let parentFile: string | undefined;
-  const asPath = resolve(dirname(abs), ext);
-  if (/[\\/]|\.ya?ml$/.test(ext) && existsSync(asPath)) parentFile = asPath;
-  else if (libraryFileIndex().has(ext)) parentFile = libraryFileIndex().get(ext);
-  else if (existsSync(asPath)) parentFile = asPath;
+  let parentIsLibrary = false;
+  const index = libraryFileIndex();
+  if (!looksLikeFile(ext) && index.has(ext)) {
+    parentFile = index.get(ext);
+    parentIsLibrary = true;
+  } else if (library) {
+    ctx.errors.push(issueAtDoc(doc, ['extends'], `"${ext}" is not a library id`));
+    return undefined;
+  } else if (looksLikeFile(ext)) {
+    const r = checkExtendsPath(ext, abs, roots);
+    if ('error' in r) {
+      ctx.errors.push(issueAtDoc(doc, ['extends'], r.error, r.suggestion));
+      return undefined;
+    }
+    parentFile = r.path;
+  }
   if (!parentFile) {
     ctx.errors.push(
-      issueAtDoc(doc, ['extends'], `"${ext}" is neither a library id nor a file relative to this one`, didYouMean(ext, libraryFileIndex().keys()) ?? 'run `hwperf list models` or `hwperf list hardware` for ids'),
+      issueAtDoc(doc, ['extends'], `"${ext}" is neither a library id nor a .yaml file relative to this one`, didYouMean(ext, index.keys()) ?? 'run `hwperf list models` or `hwperf list hardware` for ids'),
     );
     return undefined;
   }
   const chain = [...seen, abs];
-  if (chain.includes(resolve(parentFile))) {
+  if (chain.includes(resolve(parentFile)) || chain.length > 16) {
     ctx.errors.push(
-      issueAtDoc(doc, ['extends'], `extends cycle: ${[...chain, resolve(parentFile)].map((f) => displayName(f)).join(' → ')}`, 'remove one of the extends links'),
+      issueAtDoc(doc, ['extends'], chain.length > 16 ? 'extends chain longer than 16 files' : `extends cycle: ${[...chain, resolve(parentFile)].map((f) => displayName(f)).join(' → ')}`, 'remove one of the extends links'),
     );
     return undefined;
   }
-  const parent = readWithExtends(parentFile, ctx, chain);
+  const parent = readWithExtends(parentFile, ctx, chain, roots, parentIsLibrary);
   if (!parent) return undefined;
   const { extends: _drop, ...own } = data;
   const merged = deepMerge(parent, own) as Record<string, unknown>;
   // The child's id replaces the parent's; a child without its own id is its parent's what-if.
   if (own.id === undefined) merged.id = `${String(parent.id)}-custom`;
   return merged;
+}
+
+function looksLikeFile(ref: string): boolean {
+  return /[\\/]/.test(ref) || /\.ya?ml$/i.test(ref) || ref.startsWith('.');
 }
 
 function issueAtDoc(doc: SourceDoc, path: (string | number)[], message: string, suggestion?: string): SpecIssue {
@@ -162,7 +202,13 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
     } else if (e.keyword === 'enum') {
       message = `must be one of ${(e.params as any).allowedValues.join(', ')}`;
       const found = valueAt(ctx.docs[0]?.data, path);
-      suggestion = typeof found === 'string' ? didYouMean(found, (e.params as any).allowedValues) : undefined;
+      const allowed = (e.params as any).allowedValues as unknown[];
+      suggestion =
+        typeof found === 'string' && allowed.includes(Number(found))
+          ? `write ${found} without quotes`
+          : typeof found === 'string'
+            ? didYouMean(found, allowed)
+            : undefined;
     } else if (e.keyword === 'propertyNames') {
       continue; // reported by the nested enum error
     } else {

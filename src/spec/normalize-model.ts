@@ -131,9 +131,9 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
           router_bias: m.moe.router_bias ?? false,
         };
         if (out.moe.active > out.moe.experts) {
-          ctx.errors.push(issueAt(ctx, ['moe', 'active'], `active experts (${out.moe.active}) exceed experts (${out.moe.experts})`));
+          ctx.errors.push(issueAt(ctx, ['moe', 'active'], `active experts (${out.moe.active}) exceed experts (${out.moe.experts})`, undefined, [['moe', 'experts']]));
         }
-        if (out.moe.dense_layers > out.layers) ctx.errors.push(issueAt(ctx, ['moe', 'dense_layers'], `more dense layers than layers (${out.layers})`));
+        if (out.moe.dense_layers > out.layers) ctx.errors.push(issueAt(ctx, ['moe', 'dense_layers'], `more dense layers than layers (${out.layers})`, undefined, [['layers']]));
       }
       const features = m.attention ? attentionFeatures(ctx, m.attention) : undefined;
       if (m.attention?.kind === 'mla') {
@@ -153,17 +153,17 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
       }
       if (m.attention?.kind !== 'mla' && out.heads % out.kv_heads !== 0) {
         ctx.errors.push(
-          issueAt(ctx, ['kv_heads'], `heads (${out.heads}) must be divisible by kv_heads (${out.kv_heads})`, `use a divisor of ${out.heads}, e.g. ${largestDivisorBelow(out.heads, out.kv_heads)}`),
+          issueAt(ctx, ['kv_heads'], `heads (${out.heads}) must be divisible by kv_heads (${out.kv_heads})`, `use a divisor of ${out.heads}, e.g. ${largestDivisorBelow(out.heads, out.kv_heads)}`, [['heads']]),
         );
       }
       if (!Number.isInteger(out.head_dim)) {
-        ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${out.hidden}) / heads (${out.heads}) is not a whole head_dim`, 'set head_dim explicitly'));
+        ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${out.hidden}) / heads (${out.heads}) is not a whole head_dim`, 'set head_dim explicitly', [['hidden']]));
       }
       break;
     }
     case 'encoder-decoder': {
       for (const k of ['hidden', 'encoder_layers', 'decoder_layers', 'heads', 'vocab', 'n_mels', 'audio_ctx', 'text_ctx']) requireCount(ctx, m, [k]);
-      if (m.hidden % m.heads !== 0) ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${m.hidden}) must be divisible by heads (${m.heads})`));
+      if (m.hidden % m.heads !== 0) ctx.errors.push(issueAt(ctx, ['heads'], `hidden (${m.hidden}) must be divisible by heads (${m.heads})`, undefined, [['hidden']]));
       out = {
         ...base,
         hidden: m.hidden,
@@ -207,7 +207,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         pooler: m.pooler ?? false,
       };
       if (text && !(out.context > 0)) ctx.errors.push(issueAt(ctx, ['context'], 'a text encoder needs a context length (tokens)'));
-      if (!text && out.image_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `image_size (${out.image_size}) must be divisible by patch (${out.patch})`));
+      if (!text && out.image_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `image_size (${out.image_size}) must be divisible by patch (${out.patch})`, undefined, [['image_size']]));
       break;
     }
     case 'dit': {
@@ -260,7 +260,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
       if (out.architecture === 'mmdit' && !out.cross_attention) {
         ctx.errors.push(issueAt(ctx, ['cross_attention'], 'an mmdit denoiser needs its text tokens: cross_attention: {context: N, context_dim: D}'));
       }
-      if (out.latent_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `latent_size (${out.latent_size}) must be divisible by patch (${out.patch})`));
+      if (out.latent_size % out.patch !== 0) ctx.errors.push(issueAt(ctx, ['patch'], `latent_size (${out.latent_size}) must be divisible by patch (${out.patch})`, undefined, [['latent_size'], ['image_size'], ['vae_downsample']]));
       break;
     }
     case 'vae': {

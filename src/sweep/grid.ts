@@ -13,7 +13,9 @@
 // Each key is one of simulate's flags in snake_case; a scalar is a one-element list. The grid is never
 // expanded into objects: combination i is a mixed-radix number over the axes (the first axis varies
 // slowest), so workers are handed index ranges and decode their own combinations.
-import { readFileSync, existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { SpecIssue } from '../spec/errors.js';
+import { isInside, readSpecFile } from '../spec/safe-read.js';
 import { parseYaml } from '../spec/yaml-doc.js';
 import { UserError, didYouMean } from '../spec/errors.js';
 import { DTYPES } from '../spec/types.js';
@@ -68,6 +70,7 @@ export interface SweepGrid {
   size: number; // number of combinations (product of the axes' lengths)
   out?: string; // `out:` from the file
   prices?: Record<string, number>; // `price: {HARDWARE: USD}`: per hardware id as written in the hardware axis
+  outIssue?: SpecIssue; // why `out:` may not be used (outside the file's folder)
 }
 
 // Where each digit of a combination lives: digits[i] indexes axes[i].values.
@@ -80,8 +83,9 @@ export function decodeIndex(grid: SweepGrid, index: number, digits: Int32Array):
 }
 
 export function loadSweepFile(file: string): SweepGrid {
-  if (!existsSync(file)) throw new UserError(`${file}: no such file`);
-  return parseSweep(readFileSync(file, 'utf8'), file);
+  const r = readSpecFile(file);
+  if ('error' in r) throw new UserError(`${file}: ${r.error}`);
+  return parseSweep(r.text, file);
 }
 
 export function parseSweep(text: string, file: string): SweepGrid {
@@ -103,6 +107,18 @@ export function parseSweep(text: string, file: string): SweepGrid {
     if (!TOP_KEYS.includes(k)) failKey([k], `unknown key "${k}"`, didYouMean(k, TOP_KEYS) ?? `expected one of ${TOP_KEYS.join(', ')}`);
   }
   if (data.out !== undefined && typeof data.out !== 'string') fail(['out'], 'expected a file name');
+  // `out:` is relative to the sweep file and inside its folder; only --out may write elsewhere (runSweep
+  // reports outIssue when no --out replaces it)
+  let outIssue: SpecIssue | undefined;
+  if (typeof data.out === 'string') {
+    const folder = dirname(resolve(file));
+    const pos = doc.locate(['out']);
+    const at = (message: string, suggestion: string) => ({ file, line: pos?.line, col: pos?.col, path: 'out', message, suggestion });
+    if (isAbsolute(data.out) || /^~/.test(data.out)) outIssue = at('must be a path relative to the sweep file, not an absolute path', 'or pass --out');
+    else if (!isInside(resolve(folder, data.out), folder) || data.out === '' || /[\\/]$/.test(data.out)) {
+      outIssue = at(`"${data.out}" is not a file inside the sweep file's folder`, 'pass --out to write elsewhere');
+    }
+  }
   const sweep = data.sweep;
   if (!isObject(sweep)) return fail(['sweep'], 'expected a mapping of simulate flags to lists, e.g. `sweep: {model: [llama-3.1-8b], hardware: [h100-sxm]}`');
 
@@ -110,7 +126,7 @@ export function parseSweep(text: string, file: string): SweepGrid {
   let prices: Record<string, number> | undefined;
   for (const [rawKey, raw] of Object.entries(sweep)) {
     const key = rawKey.replace(/-/g, '_'); // --input-tokens reads as input_tokens too
-    const kind = SWEEP_KEYS[key];
+    const kind = Object.hasOwn(SWEEP_KEYS, key) ? SWEEP_KEYS[key] : undefined;
     if (!kind) {
       failKey(['sweep', rawKey], `unknown key "${rawKey}"`, didYouMean(key, Object.keys(SWEEP_KEYS)) ?? `expected one of simulate's flags: ${Object.keys(SWEEP_KEYS).join(', ')}`);
     }
@@ -154,7 +170,7 @@ export function parseSweep(text: string, file: string): SweepGrid {
   }
   const size = axes.reduce((n, a) => n * a.values.length, 1);
   if (size > 50_000_000) fail(['sweep'], `${size} combinations: that is more than 50 million rows`, 'split the sweep');
-  return { file, axes, size, out: data.out as string | undefined, ...(prices ? { prices } : {}) };
+  return { file, axes, size, out: data.out as string | undefined, outIssue, ...(prices ? { prices } : {}) };
 }
 
 function checkValue(kind: Kind, v: unknown, bad: (message: string, suggestion?: string) => never): AxisValue {

@@ -4,9 +4,11 @@
 //                                          out.pareto-per-dollar.csv (src/sweep/pareto.ts)
 // Output files are written to a temporary name and renamed at the end, so a reader never sees half a
 // CSV and an interrupted sweep leaves the previous file as it was; an existing file is kept unless force.
-import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { checkOutFile, clearStale, registerTemp, releaseTemp } from '../report/write.js';
+import { isInside } from '../spec/safe-read.js';
 import { createHash } from 'node:crypto';
 import { UserError } from '../spec/errors.js';
 import { loadSweepFile, type SweepGrid } from './grid.js';
@@ -47,8 +49,18 @@ export interface SweepSummary {
 // Below this many rows, starting workers (≈ 60 ms each, loading the engine) costs more than it saves.
 const INLINE_BELOW = 4000;
 
+// `out:` in a grid is relative to the grid file and stays inside its folder; only --out may write elsewhere.
 export function outputPaths(file: string, grid: SweepGrid, out?: string, shard?: Shard): { out: string; pareto: string; perDevice: string; perDollar: string } {
-  let csv = out ?? (grid.out ? resolve(dirname(file), grid.out) : `${basename(file).replace(/\.ya?ml$/i, '')}.csv`);
+  let csv: string;
+  if (out !== undefined) csv = out;
+  else if (grid.outIssue) throw UserError.fromIssues([grid.outIssue]);
+  else if (grid.out !== undefined) {
+    // parseSweep checked that `out:` is relative and stays in the folder; here symlinks are resolved too
+    csv = resolve(dirname(resolve(file)), grid.out);
+    const folder = realpathSync(dirname(resolve(file)));
+    const parent = existsSync(dirname(csv)) ? realpathSync(dirname(csv)) : dirname(csv);
+    if (!isInside(join(parent, basename(csv)), folder)) throw new UserError(`${file}  out  "${grid.out}" leaves the sweep file's folder through a link (pass --out to write elsewhere)`);
+  } else csv = `${basename(file).replace(/\.ya?ml$/i, '')}.csv`;
   if (shard && !out) csv = csv.replace(/(\.csv)?$/i, `.shard-${shard.index}-of-${shard.of}$1`);
   return { out: csv, ...paretoPaths(csv) };
 }
@@ -60,16 +72,17 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
   const shard = opts.shard;
   const [start, end] = shard ? shardRange(grid.size, shard) : [0, grid.size];
   const paths = outputPaths(file, grid, opts.out, shard);
-  for (const p of shard ? [paths.out] : [paths.out, paths.pareto, paths.perDevice, paths.perDollar]) {
-    if (existsSync(p) && !opts.force) throw new UserError(`${p} exists: pass --force to overwrite it, or choose another --out`);
-  }
-  if (!existsSync(dirname(paths.out))) throw new UserError(`--out ${paths.out}: folder ${dirname(paths.out)} does not exist (create it first)`);
+  for (const p of shard ? [paths.out] : [paths.out, paths.pareto, paths.perDevice, paths.perDollar]) checkOutFile(p, !!opts.force);
+  clearStale(paths.out);
+  clearStale(paths.pareto);
+  clearStale(paths.perDevice);
+  clearStale(paths.perDollar);
   // 2. specs, once
   const tables = await resolveTables(grid);
   // 3. columns
   const plan = planColumns(grid, tables.families);
 
-  const tmp = (p: string) => join(dirname(p), `.${basename(p)}.${process.pid}.tmp`);
+  const tmp = (p: string) => registerTemp(join(dirname(p), `.${basename(p)}.${process.pid}.tmp`));
   const tmpOut = tmp(paths.out);
   const tmpPareto = tmp(paths.pareto);
   const tmpFronts: [ParetoBasis, string, string][] = [
@@ -167,7 +180,10 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     };
   } finally {
     if (!closed) closeSync(fd);
-    for (const t of [tmpOut, tmpPareto, ...tmpFronts.map(([, x]) => x)]) if (existsSync(t)) unlinkSync(t);
+    for (const t of [tmpOut, tmpPareto, ...tmpFronts.map(([, x]) => x)]) {
+      if (existsSync(t)) unlinkSync(t);
+      releaseTemp(t);
+    }
   }
 }
 

@@ -71,13 +71,17 @@ function canonical(text: string): string {
     .replace(/\$\s*([0-9.]+)/g, '$1 USD');
 }
 
+const MAX_TEXT = 256; // characters in one quantity or expression
+const MAX_NESTING = 16; // parentheses
+
 export type QuantityResult = { value: number } | { error: string };
 
 export async function parseQuantity(raw: unknown, dim: Dimension): Promise<QuantityResult> {
   if (typeof raw === 'number') {
     return { error: `needs a unit, e.g. "${EXAMPLE[dim]}" (a bare number is ambiguous)` };
   }
-  if (typeof raw !== 'string') return { error: `expected a quantity such as "${EXAMPLE[dim]}", found ${typeof raw}` };
+  if (typeof raw !== 'string') return { error: `expected a quantity such as "${EXAMPLE[dim]}", found ${Array.isArray(raw) ? 'a list' : raw === null ? 'nothing' : typeof raw}` };
+  if (raw.length > MAX_TEXT) return { error: `a quantity longer than ${MAX_TEXT} characters (e.g. "${EXAMPLE[dim]}")` };
   const m = await mathjs();
   let unit;
   try {
@@ -103,12 +107,20 @@ export async function evaluateExpression(
   expr: string,
   scope: Record<string, number>,
 ): Promise<{ value: number } | { error: string }> {
+  // a long expression is a deep tree: bounded here so that parsing and evaluation cannot overflow the stack
+  if (expr.length > MAX_TEXT) return { error: `an expression longer than ${MAX_TEXT} characters; write the number` };
+  let depth = 0;
+  for (const ch of expr) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    if (depth > MAX_NESTING) return { error: `an expression nested more than ${MAX_NESTING} parentheses deep` };
+  }
   const m = await mathjs();
   let node;
   try {
     node = m.parse(expr);
   } catch (e) {
-    return { error: `cannot parse expression "${expr}": ${(e as Error).message}` };
+    return { error: `cannot parse expression "${expr}": ${(e as Error).message.slice(0, 120)}` };
   }
   let bad: string | undefined;
   node.traverse((n: any) => {
@@ -125,7 +137,7 @@ export async function evaluateExpression(
         }
         break;
       case 'SymbolNode':
-        if (!(n.name in scope)) bad = `unknown name "${n.name}" (known: ${Object.keys(scope).join(', ') || 'none'})`;
+        if (!Object.hasOwn(scope, n.name)) bad = `unknown name "${n.name}" (known: ${Object.keys(scope).join(', ') || 'none'})`;
         break;
       case 'FunctionNode':
         bad = `function calls are not allowed ("${n.fn?.name ?? '?'}(…)")`;
@@ -160,7 +172,12 @@ export async function evaluateExpression(
     }
     return NaN;
   };
-  const value = ev(node);
+  let value: number;
+  try {
+    value = ev(node);
+  } catch {
+    return { error: 'expression too complex; write the number' };
+  }
   if (!Number.isFinite(value)) return { error: `expression "${expr}" does not give a finite number` };
   return { value };
 }

@@ -125,6 +125,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
   return simulateTraining(buildTrainRequest(model, hw, o));
 }
 
+const PROTO_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const INT_FLAGS = new Set(['devices', 'tp', 'pp', 'cp', 'ep', 'dp', 'interleave', 'seq-len', 'global-batch', 'micro-batch', 'zero', 'top', 'recompute-num-layers']);
 const BOOL_FLAGS = new Set(['search', 'json']);
 
@@ -136,6 +137,7 @@ export async function trainFromArgs(argv: string[]): Promise<TrainResult | { con
     const a = args[i]!;
     if (!a.startsWith('--')) throw new UserError(`train: unexpected argument "${a}"`);
     let [name, value] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (PROTO_KEYS.has(name)) throw new UserError(`train: unknown flag --${name}`);
     if (BOOL_FLAGS.has(name)) {
       f[name] = true;
       continue;

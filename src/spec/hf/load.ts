@@ -4,6 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
+import { readSpecFile } from '../safe-read.js';
 import { convertHfConfig, isHfConfig, type HfSpec } from './convert.js';
 import type { NormalizedModel } from '../types.js';
 
@@ -26,12 +27,10 @@ export function hfConfigPath(ref: string): string | undefined {
 
 /** the parsed config when the file is a Hugging Face config (by content: `architectures` or `model_type`) */
 export function readHfConfig(file: string): Record<string, unknown> | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  // a regular file under the spec size cap, never a FIFO or device (src/spec/safe-read.ts)
+  const read = readSpecFile(file);
+  if ('error' in read) return undefined;
+  const text = read.text;
   if (!/^\s*\{/.test(text)) return undefined;
   try {
     const v = JSON.parse(text);

@@ -1,0 +1,96 @@
+// Reading spec files that strangers wrote. A spec named on the command line must be a regular file under a size
+// cap; a file it names through `extends:` must also be a relative path to a .yaml/.yml file whose real location
+// (symlinks resolved) lies inside the spec tree: the folder of the file named on the command line, or the folders
+// given with --spec-root. Devices, FIFOs, sockets, /proc files and absolute paths are refused before a byte is read,
+// and a file is opened non-blocking and read only up to the cap, so nothing can hang or fill memory.
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+
+/** Largest spec file read, in bytes (the biggest library file is ~10 kB). */
+export const SPEC_SIZE_CAP = 1 << 20;
+
+let specRoots: string[] = [];
+/** Extra folders that `extends:` paths may reach (the global --spec-root flag). */
+export function setSpecRoots(dirs: string[]): void {
+  specRoots = dirs.map((d) => resolve(d));
+}
+export function getSpecRoots(): string[] {
+  return specRoots;
+}
+
+export type ReadResult = { text: string; real: string } | { error: string; suggestion?: string };
+
+/** Is `file` (a real path) inside `dir` (a real path)? */
+export function isInside(file: string, dir: string): boolean {
+  const rel = relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(`..${sep}`));
+}
+
+function real(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The real folders an `extends:` path from a spec tree rooted at `topFile` may reach. */
+export function treeRoots(topFile: string): string[] {
+  const roots = [dirname(resolve(topFile)), ...specRoots].map((d) => real(d)).filter((d): d is string => !!d);
+  return [...new Set(roots)];
+}
+
+/**
+ * Check that `ref` (as written after `extends:`, relative to `fromFile`) names a spec file this tree may read.
+ * Returns the absolute path, or why not. Nothing is opened.
+ */
+export function checkExtendsPath(ref: string, fromFile: string, roots: string[]): { path: string } | { error: string; suggestion?: string } {
+  if (isAbsolute(ref) || /^~/.test(ref) || /^[A-Za-z]:[\\/]/.test(ref)) {
+    return { error: 'takes a library id or a path relative to this file, not an absolute path', suggestion: 'copy the file next to yours, or pass --spec-root DIR' };
+  }
+  if (!/\.ya?ml$/i.test(ref)) return { error: 'a file path must end in .yaml or .yml' };
+  const abs = resolve(dirname(fromFile), ref);
+  const r = real(abs);
+  if (!r) return { error: 'no such file', suggestion: 'paths are relative to the file that extends' };
+  if (!roots.some((root) => isInside(r, root))) {
+    return { error: 'the file is outside the spec folder', suggestion: 'keep extended files in the folder of the spec you name, or widen it with --spec-root DIR' };
+  }
+  return { path: r };
+}
+
+/** Read a spec file: a regular file, at most SPEC_SIZE_CAP bytes, opened non-blocking (a FIFO never hangs). */
+export function readSpecFile(path: string): ReadResult {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { error: code === 'ENOENT' ? 'no such file' : `cannot read file (${code ?? 'error'})` };
+  }
+  if (st.isDirectory()) return { error: 'is a folder, not a spec file' };
+  if (!st.isFile()) return { error: 'is not a regular file (a device, FIFO or socket)', suggestion: 'save the spec to a file first' };
+  if (st.size > SPEC_SIZE_CAP) return { error: `is larger than ${SPEC_SIZE_CAP / 1024} KiB, too large for a spec file` };
+  const r = real(path) ?? path;
+  let fd: number | undefined;
+  try {
+    fd = openSync(r, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
+    const fst = fstatSync(fd);
+    if (!fst.isFile()) return { error: 'is not a regular file (a device, FIFO or socket)' };
+    // /proc-style files report size 0 and grow: read at most cap + 1 bytes whatever stat said
+    const buf = Buffer.alloc(Math.min(SPEC_SIZE_CAP + 1, Math.max(fst.size, 0) + 1));
+    let n = 0;
+    while (n < buf.length) {
+      const k = readSync(fd, buf, n, buf.length - n, null);
+      if (k === 0) break;
+      n += k;
+    }
+    if (n > SPEC_SIZE_CAP || (n === buf.length && fst.size === 0)) return { error: `is larger than ${SPEC_SIZE_CAP / 1024} KiB or not a regular file` };
+    if (buf[0] === 0xff && buf[1] === 0xfe) return { error: 'is UTF-16 text; save it as UTF-8' };
+    if (buf[0] === 0xfe && buf[1] === 0xff) return { error: 'is UTF-16 text; save it as UTF-8' };
+    return { text: buf.subarray(0, n).toString('utf8'), real: r };
+  } catch (e) {
+    return { error: `cannot read file (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
