@@ -150,3 +150,25 @@ describe('issue 12: Whisper, pipelines, flags, train (via the built CLI)', () =>
     expect(s.stdout).not.toMatch(/GiB|MiB/);
   });
 });
+
+describe('issue 12: cases the property suite found (test/invariants.property.test.ts)', () => {
+  const thr = (f: Record<string, unknown>) => run(f).throughput_tok_s!;
+  it('Little holds with one output token and a batch that does not split evenly over pp (gpt3-1.3b gh200 tp 2 pp 2, batch 235)', () => {
+    const r = run({ model: 'gpt3-1.3b', hardware: 'gh200', tp: 2, pp: 2, batch: 235, 'input-tokens': 1592, 'output-tokens': 1, dtype: 'int8' });
+    expect(r.throughput_tok_s! / ((r.replicas * r.batch! * r.output_tokens!) / r.e2e_s!)).toBeCloseTo(1, 9);
+  });
+  it('one more request never lowers throughput where MoE rows per expert cross a tile edge (qwen3-30b-a3b q4_0: 304 → 285 tok/s at batch 258)', () => {
+    const f = { model: 'qwen3-30b-a3b', hardware: 'ryzen-ai-max-plus-395', 'input-tokens': 2816, 'output-tokens': 417, dtype: 'q4_0' };
+    expect(thr({ ...f, batch: 258 })).toBeGreaterThanOrEqual(thr({ ...f, batch: 256 }));
+  });
+  it('nor past the matrix-vector kernel limit (gpt2-medium int4 on apple-m1: 511 tok/s at batch 5, 310 at 30; gpt-oss-120b at 8 rows per expert)', () => {
+    const f = { model: 'gpt2-medium', hardware: 'apple-m1', 'input-tokens': 5, 'output-tokens': 882, dtype: 'int4' };
+    expect(thr({ ...f, batch: 30 })).toBeGreaterThanOrEqual(thr({ ...f, batch: 5 }));
+    const g = { model: 'gpt-oss-120b', hardware: 'ascend-910b', tp: 2, 'input-tokens': 3457, 'output-tokens': 857, dtype: 'q4_0' };
+    expect(thr({ ...g, batch: 257 })).toBeGreaterThanOrEqual(thr({ ...g, batch: 255 }));
+  });
+  it('tpot never falls with a longer prompt where expert GEMMs are sized by their padded work (gpt-oss-20b q4_0 on apple-m2-ultra pp 2)', () => {
+    const f = { model: 'gpt-oss-20b', hardware: 'apple-m2-ultra', pp: 2, batch: 252, 'output-tokens': 407, dtype: 'q4_0' };
+    expect(run({ ...f, 'input-tokens': 43 }).tpot_s!).toBeGreaterThanOrEqual(run({ ...f, 'input-tokens': 8 }).tpot_s!);
+  });
+});

@@ -70,15 +70,24 @@ describe('batch-1 MoE decode streams the touched experts (memory-bound where its
 });
 
 describe('grouped GEMM tiles follow the rows per expert (vLLM fused_moe BLOCK_SIZE_M)', () => {
-  it('pads to the smallest power-of-two tile above the rows, from 16 to 64', () => {
+  it('tile = 2·rows from 16 to 64 (vLLM: 8 rows → 16, 16 → 32, 32 → 64), the last tile half full on average', () => {
     const k = DEFAULT_KERNEL_PHYSICS;
-    expect([1, 8, 9, 16, 17, 32, 33, 64, 100].map((m) => paddedGroupRows(m, k))).toEqual([16, 16, 16, 32, 32, 64, 64, 64, 128]);
+    expect([1, 8, 9, 16, 17, 32, 33, 64, 100].map((m) => paddedGroupRows(m, k))).toEqual([16, 16, 18, 32, 34, 64, 65, 96, 132]);
+    // continuous, and never less padded work per row as the rows grow (issue 12: throughput fell as batch grew)
+    let prev = 0, prevPerRow = Infinity;
+    for (let m = 0.5; m < 300; m += 0.25) {
+      const p = paddedGroupRows(m, k);
+      expect(p).toBeGreaterThanOrEqual(prev);
+      expect(p / m).toBeLessThanOrEqual(prevPerRow + 1e-12);
+      prev = p;
+      prevPerRow = p / m;
+    }
   });
   it('above the matrix-vector limit a grouped GEMM pays its tile padding and the knee', () => {
     const hw = lib.hardware['h100-sxm']!;
     const op: Op = linear('g', 12, 4096, 4096, 'bf16', 2, 2);
     op.groups = 8; op.flops *= 8; op.bytes *= 8;
-    const c = op.flops / (matrixPeak(hw, 'bf16').flopPerS * gemmEfficiency(hw, 'bf16', op.flops) * (12 / 16)); // 12 rows cost what 16 do
+    const c = op.flops / (matrixPeak(hw, 'bf16').flopPerS * gemmEfficiency(hw, 'bf16', op.flops * 2) * (12 / 24)); // 12 rows cost what 24 do (tile 24, half-full last tile)
     const mem = op.bytes / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
     expect(opCost(op, hw).seconds).toBeCloseTo(Math.hypot(c, mem) + hw.efficiency.kernelOverheadS, 15);
   });

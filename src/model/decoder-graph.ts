@@ -48,6 +48,7 @@ function gemm(name: string, m: number, n: number, k: number, p: Precision, wBits
   o.m = m;
   o.n = n;
   o.k = k;
+  o.batchRows = true;
   if (quantized && p.gguf) o.gguf = true;
   return o;
 }
@@ -243,6 +244,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     // experts, with tensor parallelism every device holds a slice of each
     const groups = Math.max(1, L.ep > 1 ? touched / L.ep : touched);
     up.groups = groups;
+    up.batchRows = true;
     if (p.gguf) up.gguf = true; // llama.cpp MUL_MAT_ID runs the same quantized kernels
     up.m = pairs / Math.max(1, touched);
     up.n = mats * I;
@@ -251,6 +253,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     ops.push(op('experts_act', 'elementwise', (4 * pairs * I) / shards, ((mats + 1) * pairs * I * act) / shards, 0, dt, moeLayers));
     const down = op('experts_down', 'gemm', (2 * pairs * I * d) / shards, wDown + (pairs * I * act) / shards + rows * d * act, wDown, dt, moeLayers);
     down.groups = groups;
+    down.batchRows = true;
     if (p.gguf) down.gguf = true;
     down.m = up.m;
     down.n = d;

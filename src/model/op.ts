@@ -14,6 +14,9 @@ export interface Op {
   dtype: Dtype; // dtype of the compute (GEMM inputs)
   count: number; // how many times it runs per pass (e.g. layers)
   groups?: number; // a grouped GEMM (MoE experts): independent GEMMs of flops/groups each; efficiency is per group
+  // rows are the tokens of a serving batch: the runtime picks its kernel by their count (matrix-vector up to
+  // gemvMaxRows, tiled above) and may take them gemvMaxRows at a time (src/sim/roofline.ts)
+  batchRows?: boolean;
   gguf?: boolean; // weights in a llama.cpp GGUF block format (q4_0, q8_0): llama.cpp's own quantized-matmul kernels run it
   m?: number; // GEMM shape [m, k] × [k, n]
   n?: number;

@@ -205,7 +205,7 @@ interface Evaluation {
 // One microbatch of mb requests makes O steps per cycle (every request produces O tokens: its first from its
 // prefill step, then O − 1 decodes); mb prefills happen in those O steps:
 //   mb ≤ O: mb steps carry one prefill beside mb − 1 decodes, O − mb steps are pure decode;
-//   mb > O: steps carry ⌊mb/O⌋ or ⌈mb/O⌉ prefills (r = mb − O·⌊mb/O⌋ of them the larger).
+//   mb > O: every step carries mb/O prefills beside mb − mb/O decodes.
 // throughput = mb·O / cycle per stage-time; a request's first token waits for the step carrying its prefill (the
 // k-weighted mean step, ttft), its other O − 1 tokens take the rest of the cycle (tpot). At mb = 1 this is the
 // single stream: ttft = prefill, tpot = decode step, throughput = O / e2e. Since steps with more prefills cost
@@ -216,9 +216,9 @@ export function cycleSteps(mb: number, O: number): CycleStep[] {
   if (mb <= O) {
     return [{ prefills: 1, decodes: mb - 1, count: mb }, { prefills: 0, decodes: mb, count: O - mb }].filter((s) => s.count > 0);
   }
-  const f = Math.floor(mb / O);
-  const r = mb - O * f;
-  return [{ prefills: f + 1, decodes: mb - f - 1, count: r }, { prefills: f, decodes: mb - f, count: O - r }].filter((s) => s.count > 1e-12);
+  // more prefills than steps: every step carries mb/O of them (their integer split costs the same to first order,
+  // as a step is then prefill-dominated and linear in its prefills)
+  return [{ prefills: mb / O, decodes: mb - mb / O, count: O }];
 }
 
 function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lin: number, O: number, warnings: Set<string>, rows: boolean): Evaluation {

@@ -105,10 +105,13 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     // A grouped GEMM (MoE experts) schedules the tiles of all its groups together, so it fills the chip like one
     // GEMM of the total size; each group's rows are padded to the M tile the kernel picks for them (the smallest
     // power of two from 16 to 64 that holds them, src/sim/kernel-physics.ts), which wastes (padded − m) rows.
-    let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops);
+    // The size that sets the efficiency is the work the tiles execute (padded rows included): looked up at the useful
+    // FLOPs, more rows in the same tiles would read a higher efficiency and finish sooner.
+    const pad = op.groups && op.m ? op.m / paddedGroupRows(op.m, kernelPhysics(hw)) : 1;
+    let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops / pad);
     // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
-    if (op.groups && op.m) eff *= op.m / paddedGroupRows(op.m, kernelPhysics(hw));
+    eff *= pad;
     computeS = op.flops / (peak.flopPerS * eff);
     const mmq = op.gguf && op.kind === 'gemm' ? ggufGemmPeak(hw) : undefined;
     if (mmq) {
@@ -128,6 +131,25 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     body = groupedGemmBody(computeS, memoryS);
     if (computeS >= memoryS) computeS = body;
     else memoryS = body;
+  }
+  // Above gemvMaxRows a serving runtime switches to the tiled kernel because it is faster there (llama.cpp's
+  // MMVQ_MAX_BATCH_SIZE marks where the two meet), so a batch's tiled GEMM never costs more than the matrix-vector
+  // kernel taking the rows gemvMaxRows at a time (each pass streams the weights again). Without this floor a batch one
+  // request past the limit ran up to 40% fewer tokens per second where the small-GEMM table is far below the large
+  // rate. A bare GEMM (`op gemm`, calibration points) is one kernel as measured: no floor.
+  if (op.kind === 'gemm' && op.batchRows && !gemv && op.m !== undefined && op.m > 0 && op.weightBytes > 0) {
+    const g = kernelPhysics(hw).gemvMaxRows;
+    if (g > 0 && op.m > g) {
+      const peak = matrixPeak(hw, op.dtype);
+      const cG = op.flops / (peak.flopPerS * largeGemmEfficiency(hw, peak.dtype));
+      const mG = (op.weightBytes * (op.m / g) + (op.bytes - op.weightBytes)) / (hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw));
+      if (Math.max(cG, mG) < body) {
+        body = Math.max(cG, mG);
+        computeS = cG;
+        memoryS = mG;
+        dtype = peak.dtype;
+      }
+    }
   }
   const bound: Bound = overhead > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
   return { seconds: body + overhead, computeS, memoryS, bound, dtype };

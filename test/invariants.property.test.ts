@@ -1,0 +1,277 @@
+// Invariants every simulate result keeps, as property tests over the whole library (issue 12). fast-check draws
+// models, hardware and flags; each property states a relation between numbers of one answer, or between two answers
+// that differ in one input. Seeded (same draws every run); sized to a few seconds on 2 cores.
+//
+//   accounting   throughput = replicas·batch·O/e2e (Little; the single stream at batch 1), ≤ replicas·batch/tpot
+//                when ttft ≥ tpot; e2e = ttft + (O−1)·tpot;
+//                devices = tp·pp·replicas; finite, non-negative numbers when it fits; null time keys when not
+//   monotone     tpot, ttft, e2e non-decreasing in batch and input tokens, e2e in output tokens; throughput in
+//                batch; Whisper latency in audio length; DiT latency in steps, resolution and frames
+//   hardware     more memory bandwidth, FLOP/s or link bandwidth is never slower; no op faster than its peak
+//   energy       implied power per device between the static floor and the TDP
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { getLibrary } from '../src/spec/library.js';
+import { simulate } from '../src/sim/simulate.js';
+import { buildRequest } from '../src/sim/request.js';
+import { STATIC_SHARE_OF_TDP } from '../src/sim/energy-cost.js';
+import type { SimulateResult } from '../src/sim/types.js';
+import type { NormalizedHardware } from '../src/spec/types.js';
+
+const lib = getLibrary();
+// deterministic in npm test; explore with e.g. HWPERF_PROPERTY_SEED=7 HWPERF_PROPERTY_SCALE=20 npx vitest run test/invariants.property.test.ts
+const SEED = Number(process.env.HWPERF_PROPERTY_SEED ?? 12012);
+const SCALE = Number(process.env.HWPERF_PROPERTY_SCALE ?? 1);
+const RUNS = 150;
+const opts = (numRuns = RUNS) => ({ seed: SEED, numRuns: Math.round(numRuns * SCALE), endOnFailure: true });
+
+const models = Object.values(lib.models);
+const ids = (family: string) => models.filter((m) => m.family === family).map((m) => m.id).sort();
+const DECODERS = ids('decoder');
+const HARDWARE = Object.keys(lib.hardware).sort();
+const DTYPES = ['bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0'];
+const REL = 1e-9; // relative slack for floating-point round-off
+
+type Flags = Record<string, unknown>;
+
+/** a result, or null where the input is a user error (invalid parallelism, context too long); anything else throws */
+function attempt(flags: Flags, hw?: NormalizedHardware): SimulateResult | null {
+  try {
+    const m = lib.models[String(flags.model)]!;
+    return simulate(buildRequest(flags, m, hw ?? lib.hardware[String(flags.hardware)]!, (id) => lib.models[id]!));
+  } catch (e) {
+    if ((e as Error).name === 'UserError') return null;
+    throw e;
+  }
+}
+
+const fitted = (r: SimulateResult | null): r is SimulateResult => !!r && r.memory.fits;
+
+// decoder flags: small models on big parts fit, so draw the model among those that fit one device or a node often
+const decoderFlags = fc.record({
+  model: fc.constantFrom(...DECODERS),
+  hardware: fc.constantFrom(...HARDWARE),
+  tp: fc.constantFrom(1, 1, 2, 4, 8),
+  pp: fc.constantFrom(1, 1, 1, 2),
+  batch: fc.integer({ min: 1, max: 256 }),
+  'input-tokens': fc.integer({ min: 0, max: 4096 }),
+  'output-tokens': fc.integer({ min: 1, max: 1024 }),
+  dtype: fc.constantFrom(...DTYPES),
+});
+
+const TIME_KEYS = ['ttft_s', 'ttft_cold_s', 'tpot_s', 'e2e_s', 'throughput_tok_s', 'prefill_tok_s', 'latency_s', 'images_per_s', 'step_s', 'encoder_s', 'decoder_s', 'rtf'] as const;
+
+/** every number in the answer is finite and ≥ 0 (nested objects and arrays too); NaN never appears */
+function allNumbersSane(x: unknown, path = 'result'): string | null {
+  if (typeof x === 'number') return Number.isFinite(x) && x >= 0 ? null : `${path} = ${x}`;
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      const e = allNumbersSane(x[i], `${path}[${i}]`);
+      if (e) return e;
+    }
+  } else if (x && typeof x === 'object') {
+    for (const [k, v] of Object.entries(x)) {
+      const e = allNumbersSane(v, `${path}.${k}`);
+      if (e) return e;
+    }
+  }
+  return null;
+}
+
+function checkShape(r: SimulateResult): void {
+  expect(allNumbersSane(r)).toBeNull();
+  expect(Array.isArray(r.warnings)).toBe(true);
+  expect(r.devices).toBe(r.tp * r.pp * r.replicas);
+  if (r.memory.fits) {
+    expect(r.latency_s).not.toBeNull();
+    if (r.family === 'decoder') for (const k of ['ttft_s', 'ttft_cold_s', 'tpot_s', 'e2e_s', 'throughput_tok_s', 'prefill_tok_s'] as const) expect(r[k], k).not.toBeNull();
+  } else {
+    for (const k of TIME_KEYS) if (k in r) expect(r[k], k).toBeNull();
+  }
+}
+
+describe('invariants: decoder accounting', () => {
+  it('finite numbers when it fits, null time keys when not; devices = tp·pp·replicas; only user errors throw', () => {
+    fc.assert(
+      fc.property(decoderFlags, (f) => {
+        const r = attempt(f);
+        if (r) checkShape(r);
+      }),
+      opts(400),
+    );
+  });
+  // Little's law: batch requests in flight per replica, each living e2e and yielding O tokens → throughput =
+  // replicas·batch·O/e2e at every batch (at batch 1 that is the single stream). It stays ≤ replicas·batch/tpot
+  // whenever the first token costs at least a later one (ttft ≥ tpot); a 1-token prompt before a long generation
+  // legitimately yields its first token sooner than the mean of the later ones, which read a longer KV cache.
+  it('throughput = replicas·batch·O/e2e (Little), ≤ replicas·batch/tpot when ttft ≥ tpot; e2e = ttft + (O−1)·tpot', () => {
+    fc.assert(
+      fc.property(decoderFlags, fc.boolean(), (f, single) => {
+        const flags = single ? { ...f, batch: 1 } : f;
+        const r = attempt(flags);
+        if (!fitted(r)) return;
+        const O = r.output_tokens!;
+        expect(r.e2e_s!).toBeCloseTo(r.ttft_s! + (O - 1) * r.tpot_s!, 9);
+        expect(r.throughput_tok_s! / ((r.replicas * r.batch! * O) / r.e2e_s!)).toBeCloseTo(1, 9);
+        if (r.ttft_s! >= r.tpot_s!) expect(r.throughput_tok_s!).toBeLessThanOrEqual(((r.replicas * r.batch!) / r.tpot_s!) * (1 + REL));
+      }),
+      opts(),
+    );
+  });
+});
+
+describe('invariants: monotone in work', () => {
+  const grow = (key: string, f: Flags, by: number) => ({ ...f, [key]: Number(f[key]) + by });
+  for (const key of ['batch', 'input-tokens']) {
+    it(`tpot, ttft and e2e never fall as ${key} grows`, () => {
+      fc.assert(
+        fc.property(decoderFlags, fc.integer({ min: 1, max: 512 }), (f, by) => {
+          const a = attempt(f);
+          const b = attempt(grow(key, f, by));
+          if (!fitted(a) || !fitted(b)) return;
+          expect(b.tpot_s!).toBeGreaterThanOrEqual(a.tpot_s! * (1 - REL));
+          expect(b.ttft_s!).toBeGreaterThanOrEqual(a.ttft_s! * (1 - REL));
+          expect(b.e2e_s!).toBeGreaterThanOrEqual(a.e2e_s! * (1 - REL));
+          expect(b.ttft_cold_s!).toBeGreaterThanOrEqual(a.ttft_cold_s! * (1 - REL));
+        }),
+        opts(),
+      );
+    });
+  }
+  // Longer generations spread the other requests' prefills over more tokens, so the mean tpot of a busy replica may
+  // fall with O (fewer prefill stalls per token); a request's e2e never does, nor does tpot of a single stream.
+  it('e2e never falls as output-tokens grows; nor does tpot at batch 1', () => {
+    fc.assert(
+      fc.property(decoderFlags, fc.integer({ min: 1, max: 512 }), fc.boolean(), (f, by, single) => {
+        const flags = single ? { ...f, batch: 1 } : f;
+        const a = attempt(flags);
+        const b = attempt(grow('output-tokens', flags, by));
+        if (!fitted(a) || !fitted(b)) return;
+        expect(b.e2e_s!).toBeGreaterThanOrEqual(a.e2e_s! * (1 - REL));
+        if (single) expect(b.tpot_s!).toBeGreaterThanOrEqual(a.tpot_s! * (1 - REL));
+      }),
+      opts(),
+    );
+  });
+  it('throughput never falls as the batch grows while it fits', () => {
+    fc.assert(
+      fc.property(decoderFlags, fc.integer({ min: 1, max: 512 }), (f, by) => {
+        const a = attempt(f);
+        const b = attempt({ ...f, batch: f.batch + by });
+        if (!fitted(a) || !fitted(b)) return;
+        expect(b.throughput_tok_s!).toBeGreaterThanOrEqual(a.throughput_tok_s! * (1 - REL));
+      }),
+      opts(),
+    );
+  });
+  it('Whisper: latency never falls as the audio grows, at the default transcript and at a fixed --output-tokens', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ids('encoder-decoder')),
+        fc.constantFrom(...HARDWARE),
+        fc.double({ min: 1, max: 900, noNaN: true }),
+        fc.double({ min: 0.5, max: 600, noNaN: true }),
+        fc.option(fc.integer({ min: 0, max: 224 })),
+        (model, hardware, s, more, out) => {
+          const base: Flags = { model, hardware, 'audio-seconds': s, ...(out === null ? {} : { 'output-tokens': out }) };
+          const a = attempt(base);
+          const b = attempt({ ...base, 'audio-seconds': s + more });
+          if (a) checkShape(a);
+          if (!fitted(a) || !fitted(b)) return;
+          expect(b.latency_s!).toBeGreaterThanOrEqual(a.latency_s! * (1 - REL));
+          expect(b.output_tokens!).toBeGreaterThanOrEqual(a.output_tokens!);
+        },
+      ),
+      opts(100),
+    );
+  });
+  it('DiT: latency never falls with more steps, pixels, frames or batch', () => {
+    const dits = ids('dit');
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...dits),
+        fc.constantFrom(...HARDWARE),
+        fc.record({ steps: fc.integer({ min: 1, max: 60 }), resolution: fc.constantFrom(128, 256, 512, 768), frames: fc.integer({ min: 1, max: 64 }), batch: fc.integer({ min: 1, max: 8 }) }),
+        fc.constantFrom('steps', 'resolution', 'frames', 'batch'),
+        (model, hardware, shape, key) => {
+          const temporal = !!(lib.models[model] as { temporal?: unknown }).temporal;
+          const base: Flags = { model, hardware, ...shape, ...(temporal ? {} : { frames: undefined }) };
+          if (key === 'frames' && !temporal) return;
+          const a = attempt(base);
+          const more = key === 'resolution' ? Number(base.resolution) * 2 : Number(base[key]) + 1;
+          const b = attempt({ ...base, [key]: more });
+          if (a) checkShape(a);
+          if (!fitted(a) || !fitted(b)) return;
+          expect(b.latency_s!).toBeGreaterThanOrEqual(a.latency_s! * (1 - REL));
+        },
+      ),
+      opts(100),
+    );
+  });
+  it('every family and pipeline answers with sane numbers and devices = tp·pp·replicas', () => {
+    const others = models.filter((m) => m.family !== 'decoder').map((m) => m.id).sort();
+    fc.assert(
+      fc.property(fc.constantFrom(...others), fc.constantFrom(...HARDWARE), fc.integer({ min: 1, max: 4 }), fc.constantFrom('bf16', 'fp16', 'fp8', 'int8'), (model, hardware, batch, dtype) => {
+        const r = attempt({ model, hardware, batch, dtype });
+        if (r) checkShape(r);
+      }),
+      opts(120),
+    );
+  });
+});
+
+// a hardware with k× the memory bandwidth, FLOP/s (matrix, vector and the SM clock the GGUF kernels run at) or links
+function faster(hw: NormalizedHardware, what: 'memory' | 'compute' | 'links', k: number): NormalizedHardware {
+  const scale = <T extends Partial<Record<string, number>>>(o: T) => Object.fromEntries(Object.entries(o).map(([d, v]) => [d, (v as number) * k])) as T;
+  if (what === 'memory') return { ...hw, memory: { ...hw.memory, bandwidthBytePerS: hw.memory.bandwidthBytePerS * k } };
+  if (what === 'compute') return { ...hw, matrixFlopPerS: scale(hw.matrixFlopPerS), vectorFlopPerS: scale(hw.vectorFlopPerS), clockHz: hw.clockHz ? hw.clockHz * k : hw.clockHz };
+  const link = (l: NormalizedHardware['scaleUp']) => (l ? { ...l, bandwidthBytePerS: l.bandwidthBytePerS * k } : l);
+  return { ...hw, scaleUp: link(hw.scaleUp), scaleOut: link(hw.scaleOut) };
+}
+
+describe('invariants: hardware', () => {
+  it('more memory bandwidth, FLOP/s or link bandwidth is never slower', () => {
+    fc.assert(
+      fc.property(decoderFlags, fc.constantFrom('memory', 'compute', 'links'), fc.double({ min: 1, max: 8, noNaN: true }), (f, what, k) => {
+        const hw = lib.hardware[f.hardware]!;
+        const a = attempt(f, hw);
+        const b = attempt(f, faster(hw, what as 'memory', k));
+        if (!fitted(a) || !fitted(b)) return;
+        for (const key of ['ttft_s', 'ttft_cold_s', 'tpot_s', 'e2e_s'] as const) expect(b[key]!, key).toBeLessThanOrEqual(a[key]! * (1 + REL));
+        expect(b.throughput_tok_s!).toBeGreaterThanOrEqual(a.throughput_tok_s! * (1 - REL));
+      }),
+      opts(),
+    );
+  });
+  it('no op runs faster than the peak it runs on (FLOP/s under the best matrix or vector peak, bytes under the bandwidth)', () => {
+    fc.assert(
+      fc.property(decoderFlags, (f) => {
+        const r = attempt({ ...f, verbose: true });
+        if (!fitted(r)) return;
+        const hw = lib.hardware[f.hardware]!;
+        const peak = Math.max(...Object.values(hw.matrixFlopPerS).map(Number), ...Object.values(hw.vectorFlopPerS).map(Number));
+        for (const op of r.ops ?? []) {
+          if (op.kind === 'collective' || op.kind === 'wait' || !(op.seconds > 0)) continue;
+          const per = op.seconds / op.count; // rows carry count × per-op time
+          expect((op.flops / op.count) / per, `${op.phase} ${op.name} FLOP/s`).toBeLessThanOrEqual(peak * (1 + REL));
+          expect((op.bytes / op.count) / per, `${op.phase} ${op.name} B/s`).toBeLessThanOrEqual(hw.memory.bandwidthBytePerS * (1 + REL));
+        }
+      }),
+      opts(100),
+    );
+  });
+  it('implied power per device lies between the static floor and the TDP', () => {
+    fc.assert(
+      fc.property(decoderFlags, (f) => {
+        const r = attempt(f);
+        const hw = lib.hardware[f.hardware]!;
+        if (!fitted(r) || r.energy_j_per_token == null || !hw.power?.tdpW) return;
+        const w = (r as { power_w?: number | null }).power_w ?? (r.energy_j_per_token * r.throughput_tok_s!) / r.devices;
+        const idle = (hw.power as { idleW?: number }).idleW ?? STATIC_SHARE_OF_TDP * hw.power.tdpW;
+        expect(w).toBeGreaterThanOrEqual(idle * (1 - 1e-6));
+        expect(w, `${f.model} on ${f.hardware}`).toBeLessThanOrEqual(hw.power.tdpW * (1 + 1e-6));
+      }),
+      opts(),
+    );
+  });
+});
