@@ -4,18 +4,18 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSpecFile } from '../dist/spec/load.js';
 import { formatIssue } from '../dist/spec/errors.js';
-import { HARDWARE_DIR, MODELS_DIR, PACKAGE_ROOT, yamlFilesUnder } from '../dist/spec/paths.js';
+import { HARDWARE_DIR, MODELS_DIR, RUNTIMES_DIR, PACKAGE_ROOT, yamlFilesUnder } from '../dist/spec/paths.js';
 
-const out = { models: {}, hardware: {}, memory: {} };
+const out = { models: {}, hardware: {}, memory: {}, runtimes: {} };
 const problems = [];
-const files = [...yamlFilesUnder(HARDWARE_DIR), ...yamlFilesUnder(MODELS_DIR)];
+const files = [...yamlFilesUnder(HARDWARE_DIR), ...yamlFilesUnder(MODELS_DIR), ...yamlFilesUnder(RUNTIMES_DIR)];
 for (const f of files) {
   const r = await loadSpecFile(f);
   problems.push(...r.errors);
   if (!r.value) continue;
   const id = f.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
   if (r.value.spec.id !== id) problems.push({ file: f, path: 'id', message: `id "${r.value.spec.id}" differs from the file name "${id}"` });
-  const table = r.value.kind === 'model' ? out.models : r.value.kind === 'hardware' ? out.hardware : out.memory;
+  const table = { model: out.models, hardware: out.hardware, memory: out.memory, runtime: out.runtimes }[r.value.kind];
   if (table[id]) problems.push({ file: f, path: 'id', message: `duplicate id "${id}"` });
   r.value.spec.file = f.slice(PACKAGE_ROOT.length + 1);
   table[id] = r.value.spec;
@@ -41,6 +41,12 @@ for (const m of Object.values(out.models)) {
     if (!out.models[s.model]) problems.push({ file: m.file, path: `stages.${i}.model`, message: `unknown model "${s.model}"` });
   });
 }
+// Runtimes: per-hardware overrides name library hardware.
+for (const r of Object.values(out.runtimes)) {
+  for (const h of Object.keys(r.byHardware)) {
+    if (!out.hardware[h]) problems.push({ file: r.file, path: `by_hardware.${h}`, message: `unknown hardware "${h}"` });
+  }
+}
 if (problems.length) {
   for (const p of problems) console.error(formatIssue(p));
   console.error(`compile-library: ${problems.length} problem(s) in the library`);
@@ -50,5 +56,5 @@ const target = join(PACKAGE_ROOT, 'dist', 'library.json');
 writeFileSync(target + '.tmp', JSON.stringify(out));
 renameSync(target + '.tmp', target);
 console.log(
-  `compiled library: ${Object.keys(out.models).length} models, ${Object.keys(out.hardware).length} hardware, ${Object.keys(out.memory).length} memory technologies`,
+  `compiled library: ${Object.keys(out.models).length} models, ${Object.keys(out.hardware).length} hardware, ${Object.keys(out.memory).length} memory technologies, ${Object.keys(out.runtimes).length} runtimes`,
 );

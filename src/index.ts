@@ -5,22 +5,23 @@
 //
 //   import { simulate, serve, train, sweep, loadModel, loadHardware } from 'hwperf';
 //   const r = await simulate({ model: 'llama-3.1-70b', hardware: 'h100-sxm', tp: 4, batch: 16 });
-//   r.tpot_s, r.throughput_tok_s, r.memory.fits
+//   r.tpot_s, r.throughput_tok_s, r.memory.fits, r.runtime
 import { libraryModel, resolveHardware, resolveModel } from './spec/library.js';
 import { applyWhatIfs } from './hardware/whatif.js';
 import { serve as runServe, type ServeResult } from './serve/serve.js';
 import { serveOptions } from './serve/flags.js';
-import { emitLaunch, parseEngine, type Launch } from './emit/launch.js';
+import type { Launch } from './emit/launch.js';
 import { simulateFromFlags, type SimulateFlags } from './sim/from-flags.js';
 import { runTrain, type TrainFlags } from './sim/training/from-args.js';
 import { runSweep, type SweepOptions, type SweepSummary } from './sweep/run.js';
 import { countParams, forwardFlops, type ParamCount } from './model/params.js';
-import type { NormalizedHardware, NormalizedModel } from './spec/types.js';
+import type { NormalizedHardware, NormalizedModel, NormalizedRuntime } from './spec/types.js';
+import { resolveRuntime } from './runtime/resolve.js';
 import type { SimulateResult } from './sim/types.js';
 import type { TrainResult } from './sim/training/types.js';
 
 export { UserError, type SpecIssue } from './spec/errors.js';
-export type { NormalizedHardware, NormalizedModel, DecoderModel, EncoderDecoderModel, Dtype } from './spec/types.js';
+export type { NormalizedHardware, NormalizedModel, NormalizedRuntime, DecoderModel, EncoderDecoderModel, Dtype } from './spec/types.js';
 export type { SimulateResult, QuantScheme } from './sim/types.js';
 export type { TrainResult } from './sim/training/types.js';
 export type { SweepSummary, ParamCount, ServeResult, Launch };
@@ -58,9 +59,7 @@ export type SimulateOptions = SimulateFlags & {
 
 /** `hwperf simulate --json` */
 export async function simulate(options: SimulateOptions): Promise<SimulateResult & { launch?: Launch }> {
-  const { emit, ...flags } = options;
-  const { result, model } = await simulateFromFlags(flags as SimulateOptions);
-  return emit === undefined ? result : { ...result, launch: emitLaunch(parseEngine(emit), result, model) };
+  return (await simulateFromFlags(options)).result;
 }
 
 /** serve's flags (`hwperf serve`): model, hardware and a load (rate, concurrency or trace); the rest as on the command line */
@@ -99,6 +98,14 @@ export async function loadModel(ref: string): Promise<NormalizedModel> {
 export async function loadHardware(ref: string): Promise<NormalizedHardware> {
   return resolveHardware(ref);
 }
+
+/** a runtime by library id or spec file (YAML): pass it as `runtime` to simulate() or train() */
+export async function loadRuntime(ref: string): Promise<NormalizedRuntime> {
+  return resolveRuntime(ref);
+}
+
+/** the runtime id a result assumes when none is named, for this hardware and model family (docs/runtimes.md) */
+export { defaultRuntime } from './runtime/resolve.js';
 
 /** parameter counts (total, active, embedding, breakdown) and one forward pass's FLOPs, as `show model` */
 export function modelStats(model: NormalizedModel): ParamCount & { forward_flops: number } {

@@ -171,3 +171,31 @@ describe('small parameter groups of the new features', () => {
     expect(p('gpt-oss-20b').total - countParams({ ...m, moe: { ...m.moe!, router_bias: false } }).total).toBe(24 * 32);
   });
 });
+
+describe('bad feature input is one line naming the field', () => {
+  it('sliding layers without a window, chunked layers without a chunk, an mmdit without text tokens, a unet without depths', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadSpecFile } = await import('../src/spec/load.js');
+    const { formatIssue } = await import('../src/spec/errors.js');
+    const dir = mkdtempSync(join(tmpdir(), 'hwperf-features-'));
+    const base = 'id: t\nname: T\nfamily: decoder\nhidden: 256\nlayers: 4\nheads: 8\nkv_heads: 2\nffn: {kind: gated, intermediate: 1024}\nvocab: 1000\nsources: [test]\n';
+    const cases: [string, string, RegExp][] = [
+      ['a.yaml', base + 'attention: {kind: gqa, layer_types: [sliding, full]}\n', /attention\.layer_types.*sliding_window/],
+      ['b.yaml', base + 'attention: {kind: gqa, layer_types: [chunked, full]}\n', /attention\.layer_types.*attention\.chunk/],
+      ['c.yaml', base + 'attention: {kind: gqa, layer_types: [local]}\n', /attention\.layer_types/],
+      ['d.yaml', base + 'moe: {experts: 4, active: 1, every: 0}\n', /moe\.every.*≥ 1/],
+      ['e.yaml', 'id: e\nname: E\nfamily: dit\narchitecture: mmdit\nhidden: 64\nlayers: 2\nheads: 4\npatch: 2\nsources: [test]\n', /cross_attention/],
+      ['f.yaml', 'id: f\nname: F\nfamily: dit\narchitecture: unet\nunet: {channels: [32, 64], transformer_depth: [1]}\nsources: [test]\n', /unet\.transformer_depth/],
+    ];
+    for (const [name, text, re] of cases) {
+      const p = join(dir, name);
+      writeFileSync(p, text);
+      const lines = (await loadSpecFile(p)).errors.map(formatIssue);
+      expect(lines.length, `${name}: ${lines.join(' | ')}`).toBeGreaterThan(0);
+      expect(lines.join('\n'), name).toMatch(re);
+      for (const l of lines) expect(l, name).not.toMatch(/\n|NaN|undefined/);
+    }
+  });
+});

@@ -7,6 +7,8 @@ import { expertsTouched, buildDecoderPass } from '../src/model/decoder-graph.js'
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+import { bindRuntime, withDefaultRuntime } from '../src/runtime/resolve.js';
+import { libraryRuntime } from '../src/spec/library.js';
 
 const lib = getLibrary();
 const run = (flags: Record<string, unknown>, hw?: NormalizedHardware) =>
@@ -125,8 +127,8 @@ describe('scenarios', () => {
 
 describe('runtime: static-shape graphs and per-iteration host work', () => {
   const base = { model: 'llama-3.2-3b', hardware: 'snapdragon-8-elite', dtype: 'int4', 'input-tokens': 128, 'output-tokens': 128, batch: 1 };
-  const phone = lib.hardware['snapdragon-8-elite']!;
-  const dynamic = { ...phone, runtime: { ...phone.runtime, staticContext: undefined } };
+  const phone = bindRuntime(lib.hardware['snapdragon-8-elite']!, libraryRuntime('genie'));
+  const dynamic = { ...phone, runtime: { ...phone.runtime!, staticContext: undefined } };
   it('a graph compiled for a 4096-token context reads the whole KV cache every step and holds it', () => {
     const s = run(base);
     const d = run(base, dynamic);
@@ -145,14 +147,14 @@ describe('runtime: static-shape graphs and per-iteration host work', () => {
     expect(s.warnings.some((w) => w.includes('exceed the 4096-token context'))).toBe(true);
   });
   it('datacenter engines pay the host time of each iteration once per decode step and per prefill', () => {
-    const h100 = lib.hardware['h100-sxm']!;
+    const h100 = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('tensorrt-llm'));
     const flags = { model: 'llama-3.1-8b', hardware: 'h100-sxm', dtype: 'bf16', 'input-tokens': 467, 'output-tokens': 256, batch: 4 };
     const a = run(flags);
-    const b = run(flags, { ...h100, runtime: { ...h100.runtime, stepOverheadS: 0 } });
+    const b = run(flags, { ...h100, runtime: { ...h100.runtime!, stepOverheadS: 0 } });
     expect(h100.runtime?.stepOverheadS).toBe(580e-6);
     expect(a.tpot_s! - b.tpot_s!).toBeCloseTo(580e-6, 9);
     expect(a.ttft_s! - b.ttft_s!).toBeCloseTo(580e-6, 9);
-    expect(lib.hardware['rtx-4090']!.runtime?.stepOverheadS).toBe(0);
+    expect(withDefaultRuntime(lib.hardware['rtx-4090']!, { family: 'decoder' }).runtime?.stepOverheadS).toBe(0);
   });
 });
 

@@ -23,6 +23,12 @@ describe('--emit on a dense model: tp 4, 2 replicas, fp8, 64 sequences of 2,560 
     );
     expect(r.launch.config_file).toBeNull();
   });
+  it('simulates the engine it emits for (its memory share, host time), unless --runtime names another', async () => {
+    const v = await launch(sim('--emit', 'vllm'));
+    expect(v.runtime).toBe('vllm');
+    expect(v.launch.command).toMatch(/--gpu-memory-utilization 0\.9$/); // vLLM's own default share of the device
+    expect((await launch(sim('--emit', 'vllm', '--runtime', 'sglang'))).runtime).toBe('sglang');
+  });
   it('sglang', async () => {
     const r = await launch(sim('--emit', 'sglang'));
     expect(r.launch.command).toMatch(/^python -m sglang\.launch_server --model-path "\$MODEL"/);

@@ -127,6 +127,20 @@ describe('issue 12: Whisper, pipelines, flags, train (via the built CLI)', () =>
     const j = json(['simulate', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--max-tpot', '30ms']);
     expect(j.warnings.join(' ')).toMatch(/--max-tpot limits the batch that --batch max picks/);
   });
+  it('every --json result object carries warnings (an array of strings)', () => {
+    for (const args of [
+      ['show', 'model', 'llama-3.1-8b'],
+      ['show', 'hardware', 'h100-sxm'],
+      ['show', 'memory', 'hbm3'],
+      ['validate', 'hardware/nvidia/h100-sxm.yaml'],
+      ['op', 'gemm', '--m', '8', '--n', '8', '--k', '8', '--dtype', 'bf16', '--hardware', 'h100-sxm'],
+      ['simulate', '--model', 'dit-xl-2', '--hardware', 'h100-sxm'],
+    ]) {
+      const j = json(args);
+      expect(Array.isArray(j.warnings), args.join(' ')).toBe(true);
+      expect(j.warnings.every((w: unknown) => typeof w === 'string')).toBe(true);
+    }
+  });
   it('simulate --auto-tp: the smallest tp, then pp, that fits (llama-3.1-405b on h100: tp 8 · pp 2)', () => {
     const j = json(['simulate', '--model', 'llama-3.1-405b', '--hardware', 'h100-sxm', '--auto-tp']);
     expect(j.memory.fits).toBe(true);

@@ -2,7 +2,8 @@
 // "Contract, second round"), and one test per mechanism (queue growth, preemption, disaggregation, speculative
 // decoding). Expected numbers come from simulate or from the step-cost function itself, never from constants.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel } from '../src/spec/library.js';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
 import { serve, type ServeOptions } from '../src/serve/serve.js';
@@ -99,7 +100,8 @@ describe('mechanisms', () => {
     expect(under.queue_s.p99).toBeLessThan(1);
   });
   it('a full KV cache makes vLLM preempt and TensorRT-LLM hold requests back', () => {
-    const small: NormalizedHardware = { ...H100, memory: { ...H100.memory, capacityBytes: 20e9 } };
+    // the same usable memory for both (vLLM's share, bound first), so that only the scheduler policy differs
+    const small: NormalizedHardware = bindRuntime({ ...H100, memory: { ...H100.memory, capacityBytes: 20e9 } }, libraryRuntime('vllm'));
     const o: Partial<ServeOptions> = { hardware: small, concurrency: 256, requests: 600, inputTokens: 512, outputTokens: 2048 };
     const v = run({ ...o, runtime: 'vllm' });
     const t = run({ ...o, runtime: 'tensorrt-llm' });

@@ -34,6 +34,13 @@ export abstract class BaseCommand extends Command {
     return r;
   }
 
+  // Every --json result object carries `warnings` (docs/design.md, contract second round): commands with nothing to
+  // warn about get an empty list rather than no key.
+  protected toSuccessJson(result: unknown): any {
+    if (result && typeof result === 'object' && !Array.isArray(result) && !('warnings' in result)) return { ...result, warnings: [] };
+    return result;
+  }
+
   protected async catch(err: Error & { exitCode?: number; oclif?: unknown }): Promise<any> {
     if (err instanceof UserError || err.name === 'UserError') {
       if (this.jsonEnabled()) {

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { BaseCommand } from '../cli/base-command.js';
+import { startProgress } from '../cli/progress.js';
 import { readValidationCsv, runAccuracy } from '../sim/accuracy.js';
 import { UserError } from '../spec/errors.js';
 import { fmtNumber, renderTable } from '../report/format.js';
@@ -20,20 +21,31 @@ export default class Accuracy extends BaseCommand {
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Accuracy);
     if (!existsSync(flags.file)) throw new UserError(`${flags.file}: no such file`);
-    const report = runAccuracy(readValidationCsv(flags.file), flags.category?.split(','));
+    const bar = startProgress({ label: 'accuracy', json: this.jsonEnabled() });
+    let report;
+    try {
+      report = runAccuracy(readValidationCsv(flags.file), flags.category?.split(','), (done, total) => bar.update(done, total));
+    } finally {
+      bar.done();
+    }
     if (!this.jsonEnabled()) {
       const rows = report.rows.map((r) => [
         r.id,
         r.category,
+        r.runtime ?? '—',
         fmtNumber(r.measured, 4),
         r.predicted == null ? '—' : fmtNumber(r.predicted, 4),
         r.error == null ? (r.note ?? r.status) : `${r.error >= 0 ? '+' : ''}${(r.error * 100).toFixed(1)}%`,
         r.command.replace(/^hwperf /, '').replace(/ --json$/, ''),
       ]);
-      this.log(renderTable(['id', 'cat', 'measured', 'predicted', 'error', 'command'], rows));
+      this.log(renderTable(['id', 'cat', 'runtime', 'measured', 'predicted', 'error', 'command'], rows));
       this.log('');
       const cats = Object.keys(report.mape);
-      this.log(renderTable(['category', 'MAPE', 'worst ratio'], cats.map((c) => [c, report.mape[c] == null ? '—' : `${(report.mape[c]! * 100).toFixed(1)}%`, report.max_ratio[c] == null ? '—' : `${report.max_ratio[c]!.toFixed(2)}×`])));
+      const pct = (x: number | null | undefined) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
+      const ratio = (x: number | null | undefined) => (x == null ? '—' : `${x.toFixed(2)}×`);
+      this.log(renderTable(['category', 'MAPE', 'worst ratio'], cats.map((c) => [c, pct(report.mape[c]), ratio(report.max_ratio[c])])));
+      this.log('');
+      this.log(renderTable(['runtime', 'rows', 'MAPE', 'worst ratio'], report.by_runtime.map((g) => [g.runtime === 'none' ? 'none (kernels, counts)' : g.runtime, String(g.ok === g.rows ? g.rows : `${g.ok}/${g.rows}`), pct(g.mape), ratio(g.max_ratio)])));
     }
     return report;
   }

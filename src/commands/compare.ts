@@ -7,6 +7,7 @@ import { UserError } from '../spec/errors.js';
 import { checkOutDir } from '../report/write.js';
 import { parsePriceFlag, priceFor } from '../sim/price.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
+import { runtimeForRequest } from '../runtime/resolve.js';
 import { buildRequest } from '../sim/request.js';
 import { simulate } from '../sim/simulate.js';
 import { runComparison, writeComparison } from '../report/compare.js';
@@ -58,7 +59,7 @@ export default class Compare extends BaseCommand {
       hardware,
       request: async (m, h) => {
         const model = await resolveModel(m);
-        const hw = await applyWhatIfs(await resolveHardware(h), f.memory, f.set);
+        const hw = await applyWhatIfs(await runtimeForRequest(await resolveHardware(h), model, f.runtime), f.memory, f.set);
         const req = buildRequest({ ...f, price: undefined }, model, hw, libraryModel);
         const price = priceFor(prices, h, hw.id);
         return price === undefined ? req : { ...req, priceUsdPerHour: price };
@@ -82,6 +83,7 @@ export default class Compare extends BaseCommand {
         memory: f.memory,
         set: f.set?.join(' '),
         price: f.price,
+        runtime: f.runtime ?? 'default per hardware and model (docs/runtimes.md)',
       },
     }, c);
     if (!this.jsonEnabled()) {
@@ -93,7 +95,7 @@ export default class Compare extends BaseCommand {
       files: written.files,
       pairs: written.pairs,
       ok: written.ok,
-      rows: c.rows.map((r) => ({ model: r.model, hardware: r.hardware, family: r.family, status: r.status, reason: r.reason, tp: r.result?.tp ?? null, pp: r.result?.pp ?? null, warnings: r.result?.warnings ?? [] })),
+      rows: c.rows.map((r) => ({ model: r.model, hardware: r.hardware, runtime: r.result?.runtime ?? null, family: r.family, status: r.status, reason: r.reason, tp: r.result?.tp ?? null, pp: r.result?.pp ?? null, warnings: r.result?.warnings ?? [] })),
     };
   }
 }

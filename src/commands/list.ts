@@ -1,22 +1,23 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { getLibrary } from '../spec/library.js';
-import { fmtBandwidth, fmtCount, fmtFlopRate, fmtGB, renderTable } from '../report/format.js';
+import { fmtBandwidth, fmtCount, fmtFlopRate, fmtGB, fmtSeconds, renderTable } from '../report/format.js';
+import { runtimeRow } from './show/runtime.js';
 import { countParams } from '../model/params.js';
 import { UserError, didYouMean } from '../spec/errors.js';
 
-const KINDS = ['models', 'hardware', 'memory'] as const;
+const KINDS = ['models', 'hardware', 'memory', 'runtimes'] as const;
 
 export default class List extends BaseCommand {
-  static summary = 'List the library: models, hardware or memory technologies.';
-  static examples = ['<%= config.bin %> list models', '<%= config.bin %> list hardware --json', '<%= config.bin %> list memory'];
-  static args = { kind: Args.string({ description: 'models | hardware | memory', required: true }) };
+  static summary = 'List the library: models, hardware, memory technologies or runtimes.';
+  static examples = ['<%= config.bin %> list models', '<%= config.bin %> list hardware --json', '<%= config.bin %> list memory', '<%= config.bin %> list runtimes'];
+  static args = { kind: Args.string({ description: 'models | hardware | memory | runtimes', required: true }) };
 
   async run(): Promise<unknown> {
     const { args } = await this.parse(List);
-    const kind = args.kind === 'model' ? 'models' : args.kind;
+    const kind = args.kind === 'model' ? 'models' : args.kind === 'runtime' ? 'runtimes' : args.kind;
     if (!(KINDS as readonly string[]).includes(kind)) {
-      throw new UserError(`unknown list "${args.kind}": ${didYouMean(args.kind, KINDS) ?? 'use models, hardware or memory'}`);
+      throw new UserError(`unknown list "${args.kind}": ${didYouMean(args.kind, KINDS) ?? 'use models, hardware, memory or runtimes'}`);
     }
     const lib = getLibrary();
     const resolve = (id: string) => lib.models[id]!;
@@ -46,6 +47,18 @@ export default class List extends BaseCommand {
           renderTable(
             ['id', 'vendor', 'class', '16-bit matrix', 'memory', 'bandwidth', 'tech', 'name'],
             rows.map((r) => [r.id, r.vendor, r.class, fmtFlopRate(r.bf16_flops_per_s), fmtGB(r.memory_bytes), fmtBandwidth(r.memory_bandwidth_bytes_per_s), r.memory_technology, r.name]),
+          ),
+        );
+      }
+      return rows;
+    }
+    if (kind === 'runtimes') {
+      const rows = Object.values(lib.runtimes ?? {}).map(runtimeRow);
+      if (!this.jsonEnabled()) {
+        this.log(
+          renderTable(
+            ['id', 'role', 'host / step', 'launch / kernel', 'graphs', 'memory', 'name'],
+            rows.map((r) => [r.id, r.role, fmtSeconds(r.step_overhead_s), fmtSeconds(r.launch_per_kernel_s), r.graphs, `${r.memory_share} of ${r.memory_basis}`, r.name]),
           ),
         );
       }

@@ -4,6 +4,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { UserError } from '../spec/errors.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
+import { runtimeForRequest } from '../runtime/resolve.js';
 import { buildRequest } from '../sim/request.js';
 import { simulate } from '../sim/simulate.js';
 import { renderChart } from '../report/charts/common.js';
@@ -37,17 +38,17 @@ export default class Roofline extends BaseCommand {
     const out = resolvePath(flags.out);
     checkWritable(out, flags.force);
     const model = await resolveModel(flags.model);
-    const hw = await applyWhatIfs(await resolveHardware(flags.hardware), f.memory, f.set);
+    const hw = await applyWhatIfs(await runtimeForRequest(await resolveHardware(flags.hardware), model, f.runtime), f.memory, f.set);
     const req = { ...buildRequest(f, model, hw, libraryModel), verbose: true };
     const r = simulate(req);
     if (r.memory && !r.memory.fits) throw new UserError(`${model.id} does not fit on ${hw.id}: ${r.memory.reason ?? 'out of memory'} (try --tp, --dtype or a smaller --batch)`);
     const groups = opGroups(r.ops ?? [], r.phases ?? []);
     if (!groups.some((g) => g.points.length)) throw new UserError(`${model.id} on ${hw.id}: the simulation returned no operations to place`);
-    const title = `Roofline: ${model.id} on ${hw.name} (${r.dtype}, batch ${r.batch ?? '—'})`;
+    const title = `Roofline: ${model.id} on ${hw.name} under ${hw.runtime!.name} (${r.dtype}, batch ${r.batch ?? '—'})`;
     const chart = await renderChart(rooflineConfig(hw, groups, title), { width: 1100, height: 620, svg: ext === '.svg' });
     writeFileAtomic(out, ext === '.svg' ? chart.svg! : chart.png);
     const points = groups.reduce((n, g) => n + g.points.length, 0);
-    if (!this.jsonEnabled()) this.log(`wrote ${out}: ${points} operations of ${model.id} on ${hw.id}`);
-    return { out, model: model.id, hardware: hw.id, points, groups: groups.map((g) => ({ label: g.label, points: g.points.length })) };
+    if (!this.jsonEnabled()) this.log(`wrote ${out}: ${points} operations of ${model.id} on ${hw.id} (runtime ${hw.runtime!.id})`);
+    return { out, model: model.id, hardware: hw.id, runtime: hw.runtime!.id, points, groups: groups.map((g) => ({ label: g.label, points: g.points.length })) };
   }
 }

@@ -1,9 +1,10 @@
 import { Flags } from '@oclif/core';
 import { simulateFromFlags } from '../sim/from-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
+import { runtimeFlag } from '../cli/runtime-flag.js';
 import { costFlags } from '../cli/cost-flags.js';
 import { renderSimulate } from '../report/simulate-text.js';
-import { emitLaunch, parseEngine, renderLaunch } from '../emit/launch.js';
+import { renderLaunch } from '../emit/launch.js';
 
 export default class Simulate extends BaseCommand {
   static summary = 'Simulate a model on hardware: latency, throughput, memory, energy and cost.';
@@ -17,6 +18,7 @@ export default class Simulate extends BaseCommand {
   static flags = {
     model: Flags.string({ char: 'm', description: 'model id or YAML file', required: true }),
     hardware: Flags.string({ char: 'H', description: 'hardware id or YAML file', required: true }),
+    runtime: runtimeFlag,
     devices: Flags.integer({ description: 'devices in total (default tp·pp; extra devices are data-parallel replicas)' }),
     tp: Flags.integer({ description: 'tensor-parallel degree', default: 1 }),
     pp: Flags.integer({ description: 'pipeline-parallel degree', default: 1 }),
@@ -45,7 +47,7 @@ export default class Simulate extends BaseCommand {
     acceptance: Flags.string({ description: 'probability each draft token is accepted given the previous one was (tokens per step (1 − A^(K+1))/(1 − A))' }),
     'auto-tp': Flags.boolean({ description: 'the smallest tensor-parallel degree (2, 4, 8 within the scale-up domain), then pipeline stages, at which a decoder fits' }),
     verbose: Flags.boolean({ char: 'v', description: 'per-op tables for prefill and decode' }),
-    emit: Flags.string({ description: 'print the launch command that deploys this configuration instead of the report: vllm, sglang or tensorrt-llm (with --json: the `launch` key)' }),
+    emit: Flags.string({ description: 'print the launch command that deploys this configuration instead of the report: vllm, sglang or tensorrt-llm, simulated with that runtime unless --runtime names another (with --json: the `launch` key)' }),
   };
 
   async run(): Promise<unknown> {
@@ -53,12 +55,10 @@ export default class Simulate extends BaseCommand {
     // the flags the user typed (defaults are the engine's to apply: Whisper's transcript length depends on the audio)
     const given = Object.keys(flags).filter((k) => !metadata.flags[k]?.setFromDefault);
     const typed = Object.fromEntries(given.map((k) => [k, flags[k as keyof typeof flags]]));
-    const { emit, ...simFlags } = typed as typeof flags;
-    const { model, result } = await simulateFromFlags(simFlags as typeof flags);
-    if (emit !== undefined) {
-      const launch = emitLaunch(parseEngine(emit), result, model);
-      if (!this.jsonEnabled()) this.log(renderLaunch(launch, result));
-      return { ...result, launch };
+    const { model, result } = await simulateFromFlags(typed as typeof flags);
+    if (result.launch) {
+      if (!this.jsonEnabled()) this.log(renderLaunch(result.launch, result));
+      return result;
     }
     if (!this.jsonEnabled()) {
       if (!flags.dtype && model.dtype) this.log(`precision ${model.dtype}: the model's own (its quantization_config); --dtype overrides it`);

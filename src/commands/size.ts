@@ -3,6 +3,8 @@ import { BaseCommand } from '../cli/base-command.js';
 import { getLibrary, libraryModel, resolveHardware, resolveMemory, resolveModel } from '../spec/library.js';
 import { UserError } from '../spec/errors.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
+import { bindRuntime, resolveRuntime, runtimeForRequest } from '../runtime/resolve.js';
+import { runtimeFlag } from '../cli/runtime-flag.js';
 import { buildRequest, parseSeconds } from '../sim/request.js';
 import { simulate } from '../sim/simulate.js';
 import { probeHardware, sizeMemory, type SizeResult } from '../sim/size.js';
@@ -29,6 +31,7 @@ export default class Size extends BaseCommand {
     tp: Flags.integer({ description: 'tensor-parallel degree (bandwidth and capacity are then per device)', default: 1 }),
     memory: Flags.string({ description: 'memory technologies to size, comma-separated (default: every library technology)' }),
     hardware: Flags.string({ char: 'H', description: 'base accelerator whose memory is swapped (default: an ideal compute-unbound probe)' }),
+    runtime: Flags.string({ description: `${runtimeFlag.description} — without --hardware: ideal` }),
     set: Flags.string({ description: 'what-if on the base hardware, PATH=VALUE (repeatable)', multiple: true }),
   };
 
@@ -41,12 +44,14 @@ export default class Size extends BaseCommand {
     if (tpotS !== undefined && !(tpotS > 0)) throw new UserError(`--target-tpot: expected a positive time, found "${flags['target-tpot']}"`);
     if (String(flags.batch).toLowerCase() === 'max') throw new UserError('size: --batch must be a number (the batch the target is for)');
     const model = await resolveModel(flags.model);
-    const base = flags.hardware ? await applyWhatIfs(await resolveHardware(flags.hardware), undefined, flags.set) : null;
+    const base = flags.hardware ? await applyWhatIfs(await runtimeForRequest(await resolveHardware(flags.hardware), model, flags.runtime), undefined, flags.set) : null;
+    // without a base accelerator the options are ideal probes, under the ideal runtime unless one is named
+    const probe = base ? null : bindRuntime(probeHardware(), await resolveRuntime(flags.runtime ?? 'ideal'));
     const ids = flags.memory
       ? flags.memory.split(',').map((s) => s.trim()).filter(Boolean)
       : Object.keys(getLibrary().memory).sort();
     const techs = await Promise.all(ids.map((id) => resolveMemory(id)));
-    const req = buildRequest(flags as Record<string, unknown>, model, base ?? probeHardware(), libraryModel);
+    const req = buildRequest(flags as Record<string, unknown>, model, base ?? probe!, libraryModel);
     const result = sizeMemory(req, { tokS, tpotS }, techs, simulate, base);
     if (!this.jsonEnabled()) this.log(renderSize(result));
     return result;
@@ -55,7 +60,7 @@ export default class Size extends BaseCommand {
 
 export function renderSize(r: SizeResult): string {
   const head = [
-    `${r.model}, ${r.dtype}, batch ${r.batch}, ${r.input_tokens} in / ${r.output_tokens} out, target ${fmtNumber(r.target_tok_s)} tok/s${r.target_tpot_s ? ` (TPOT ${fmtSeconds(r.target_tpot_s)})` : ''}${r.hardware ? ` on ${r.hardware}` : ' (ideal compute)'}`,
+    `${r.model}, ${r.dtype}, batch ${r.batch}, ${r.input_tokens} in / ${r.output_tokens} out, target ${fmtNumber(r.target_tok_s)} tok/s${r.target_tpot_s ? ` (TPOT ${fmtSeconds(r.target_tpot_s)})` : ''}${r.hardware ? ` on ${r.hardware}` : ' (ideal compute)'}, runtime ${r.runtime}`,
     `per output token: ${fmtGB(r.bytes_per_token)} read, ${fmtFlopRate(r.flops_per_token).replace('/s', '')}`,
     `needs per device: ${fmtBandwidth(r.required.bandwidth_bytes_per_s)} achieved bandwidth, ${fmtGB(r.required.capacity_bytes)} capacity, ${fmtFlopRate(r.required.compute_flops_per_s)} compute`,
     '',

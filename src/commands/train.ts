@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { runTrain, type TrainFlags } from '../sim/training/from-args.js';
 import { renderTrain, renderTrainSearch } from '../report/train-text.js';
+import { runtimeFlag } from '../cli/runtime-flag.js';
 
 export default class Train extends BaseCommand {
   static summary = 'Estimate a training run: step time, MFU, tokens/s, total time, device-hours, memory per device.';
@@ -35,6 +36,7 @@ export default class Train extends BaseCommand {
   static flags = {
     model: Flags.string({ char: 'm', description: 'model id or YAML file (decoder)', required: true }),
     hardware: Flags.string({ char: 'H', description: 'hardware id or YAML file', required: true }),
+    runtime: runtimeFlag,
     devices: Flags.integer({ description: 'devices in total', required: true }),
     tp: Flags.integer({ description: 'tensor-parallel degree (with sequence parallelism)' }),
     pp: Flags.integer({ description: 'pipeline-parallel degree' }),

@@ -99,15 +99,7 @@ export function ggufGemmPeak(hw: Pick<NormalizedHardware, 'vendor' | 'matrixFlop
   return MMQ_FLOP_PER_SM_CLOCK * hw.units * hw.clockHz;
 }
 
-// Host time per engine iteration that the device sits idle for (scheduling the next batch, sampling, preparing
-// inputs), as serving engines on datacenter accelerators run: ~580 µs per iteration exposed as GPU idle in TensorRT-LLM's
-// PyTorch executor at steady-state decode, Llama-3.1-8B FP8 on a B200, concurrency 64, with its one-step overlap
-// scheduler (nsys traces, NVIDIA/TensorRT-LLM issue #13957); Vidur (Agrawal et al., MLSys'24) models the same
-// per-iteration CPU overheads from profiles. Other classes run single-stream runtimes (llama.cpp, Metal, NPU
-// graphs) whose per-token host work is in their per-kernel overhead: 0.
-export function defaultStepOverhead(cls: string): number {
-  return cls === 'datacenter' ? 580e-6 : 0;
-}
+// Host time per engine iteration moved to the runtimes (runtimes/*.yaml `host.step_overhead`, docs/runtimes.md).
 
 // All-reduce efficiency vs message size (bytes), relative to the large-message value, where a spec gives no
 // sweep of its own: the mean shape of three measured nccl-tests/rccl-tests all-reduce sweeps (bus bandwidth

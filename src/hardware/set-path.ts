@@ -60,8 +60,9 @@ function buildFields(): Record<string, Field> {
     'efficiency.attention': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.attention = v as number) },
     'efficiency.vector': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.vector = v as number) },
     'efficiency.collective': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.collective = v as number) },
-    'runtime.step_overhead': { kind: 'seconds', zero: true, apply: (hw, v) => void (hw.runtime = { ...hw.runtime, stepOverheadS: v as number }) },
-    'runtime.static_context': { kind: 'count', apply: (hw, v) => void (hw.runtime = { ...hw.runtime, staticContext: v as number }) },
+    // the runtime as bound to this hardware (src/runtime/resolve.ts), and kept as an override should it be bound later
+    'runtime.step_overhead': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { stepOverheadS: v as number }) },
+    'runtime.static_context': { kind: 'count', apply: (hw, v) => setRuntime(hw, { staticContext: v as number }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
     ...linkFields('scale_up', 'scaleUp'),
     ...linkFields('scale_out', 'scaleOut'),
@@ -76,6 +77,11 @@ function buildFields(): Record<string, Field> {
     };
   }
   return f;
+}
+
+function setRuntime(hw: NormalizedHardware, o: { stepOverheadS?: number; staticContext?: number }): void {
+  hw.runtimeOverride = { ...hw.runtimeOverride, ...o };
+  if (hw.runtime) hw.runtime = { ...hw.runtime, ...o };
 }
 
 export const SET_FIELDS: Record<string, Field> = buildFields();

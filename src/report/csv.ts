@@ -44,6 +44,8 @@ export const CSV_COLUMNS: Col[] = [
   ['tokens_per_s_per_mw', res((x) => x.tokens_per_s_per_mw)],
   // what simulate would print for this pair (a precision fallback, an assumed pJ/bit), joined with '; '
   ['warnings', (r) => (r.result?.warnings?.length ? r.result.warnings.join('; ') : null)],
+  // last, so that the columns scripts already read by position stay where they were
+  ['runtime', res((x) => x.runtime)],
 ];
 
 export function csvCell(v: unknown): string {

@@ -29,8 +29,8 @@ function joules(v: number | null | undefined): string {
 }
 
 export function summaryTable(rows: PairRow[]): SummaryTable {
-  const headers = ['model', 'hardware', 'status', 'devices', 'throughput', 'latency', 'TTFT', 'TPOT', 'memory / device', 'capacity', 'energy / item', 'USD / 1M items', 'note'];
-  const numeric = [false, false, false, true, true, true, true, true, true, true, true, true, false];
+  const headers = ['model', 'hardware', 'runtime', 'status', 'devices', 'throughput', 'latency', 'TTFT', 'TPOT', 'memory / device', 'capacity', 'energy / item', 'USD / 1M items', 'note'];
+  const numeric = [false, false, false, false, true, true, true, true, true, true, true, true, true, false];
   const out = rows.map((row) => {
     const r = row.result;
     const t = r ? throughputOf(r) : null;
@@ -38,6 +38,7 @@ export function summaryTable(rows: PairRow[]): SummaryTable {
     return [
       str(row.model),
       str(row.hardware),
+      str(r?.runtime ?? '—'),
       str(row.status),
       num(r?.devices, r ? (r.tp * r.pp > 1 ? `${r.devices} (tp ${r.tp}${r.pp > 1 ? ` pp ${r.pp}` : ''})` : String(r.devices)) : '—'),
       num(t?.value, t?.value != null ? `${fmtNumber(t.value)} ${t.unit}` : '—'),

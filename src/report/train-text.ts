@@ -43,7 +43,7 @@ export function renderTrain(r: TrainResult): string {
     .map(([k, v]) => `${k.replace(/_s$/, '')} ${fmtPercent(v / r.step_s, 0)}`)
     .join(', ');
   rows.push(['step breakdown', parts]);
-  const head = `${r.model} on ${r.devices} × ${r.hardware}`;
+  const head = `${r.model} on ${r.devices} × ${r.hardware} (runtime ${r.runtime})`;
   const out = m.fits
     ? [head, renderTable(['', 'value'], rows)]
     : [head, `DOES NOT FIT: ${fmtGB(m.per_device_bytes)} per device, ${fmtGB(m.usable_bytes)} usable — more devices, tp/pp, ZeRO or recompute; the figures below are what it would reach if it fit`, renderTable(['', 'value'], rows)];

@@ -5,6 +5,8 @@
 //   3. per pool: KV capacity (src/serve/kv.ts), step price (src/serve/step-cost.ts, speculative decoding on top)
 //   4. the discrete-event run (src/serve/engine.ts)
 //   5. the result: SI numbers, percentiles as {mean, p50, p90, p99, max}, energy and cost over the whole run
+import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
+import { getLibrary } from '../spec/library.js';
 import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { UserError } from '../spec/errors.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
@@ -106,7 +108,10 @@ export function serve(o: ServeOptions): ServeRun {
   // 1. model, lengths, arrivals, SLOs
   const m = o.model as DecoderModel;
   if (m.family !== 'decoder') throw new UserError(`serve: ${m.id} is a ${m.family} model; serving simulates decoder LLMs`);
-  const hw = o.hardware;
+  // the runtime that drives the hardware (runtimes/*.yaml): bound by the caller, else --runtime when it is a library
+  // runtime, else the default for this hardware (host time per step, usable memory, scheduler defaults come from it)
+  const named = o.runtime !== undefined ? getLibrary().runtimes?.[o.runtime.toLowerCase()] : undefined;
+  const hw = o.hardware.runtime ? o.hardware : named ? bindRuntime(o.hardware, named) : withDefaultRuntime(o.hardware, m);
   for (const [k, v, i] of [['rate', o.rate, false], ['burstiness', o.burstiness, false], ['max-concurrency', o.maxConcurrency, true], ['concurrency', o.concurrency, true], ['requests', o.requests, true], ['max-num-batched-tokens', o.maxNumBatchedTokens, true], ['max-num-seqs', o.maxNumSeqs, true]] as const) positive(k, v, i);
   const modes = [o.rate !== undefined, o.concurrency !== undefined, o.trace !== undefined || o.traceRows !== undefined].filter(Boolean).length;
   if (o.concurrency !== undefined && (o.rate !== undefined || o.maxConcurrency !== undefined)) throw new UserError('--concurrency is a closed loop: leave out --rate and --max-concurrency (or use --rate R --max-concurrency C)');

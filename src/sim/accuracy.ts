@@ -12,6 +12,9 @@ import { checkDtype, opAllreduce, opGemm, opStream } from './ops.js';
 import { countParams, forwardFlops } from '../model/params.js';
 import { trainFromFlags } from './training/from-args.js';
 import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
+import { bindRuntime } from '../runtime/resolve.js';
+import { runtimeOfSoftware } from '../runtime/software.js';
+import { libraryRuntime } from '../spec/library.js';
 import { serve } from '../serve/serve.js';
 import { serveOptions } from '../serve/flags.js';
 
@@ -32,14 +35,26 @@ export interface AccuracyRow {
   predicted: number | null;
   error: number | null; // predicted / measured − 1
   status: 'ok' | 'skipped' | 'error';
+  // the runtime the row is simulated under: --runtime in its command, else its `runtime` column, else the one its
+  // `software` column names, else the command's default; null for kernel micro-benchmarks and analytic rows
+  runtime: string | null;
   note?: string;
   source?: string;
+}
+
+export interface RuntimeGroup {
+  runtime: string; // a runtime id, or "none" (kernel micro-benchmarks, analytic counts)
+  rows: number;
+  ok: number;
+  mape: number | null;
+  max_ratio: number | null;
 }
 
 export interface AccuracyReport {
   rows: AccuracyRow[];
   mape: Record<string, number | null>;
   max_ratio: Record<string, number | null>; // worst max(p/m, m/p) per category
+  by_runtime: RuntimeGroup[]; // the same per runtime, most rows first
 }
 
 const hw = (id: string): NormalizedHardware => {
@@ -48,10 +63,16 @@ const hw = (id: string): NormalizedHardware => {
   return h;
 };
 const model = (id: string): NormalizedModel => libraryModel(id);
+// --runtime ID (library ids only here); without it simulate() binds the default
+const withRuntime = (h: NormalizedHardware, id: string | true | undefined): NormalizedHardware =>
+  typeof id === 'string' ? bindRuntime(h, libraryRuntime(id)) : h;
+
+// commands whose results depend on a runtime (the others price single kernels or count parameters)
+const RUNTIME_COMMANDS = new Set(['simulate', 'train', 'serve']);
 
 export const RUNNERS: Record<string, Runner> = {
   simulate: (c) => {
-    const req = buildRequest(c.flags, model(String(c.flags.model)), hw(String(c.flags.hardware)), model);
+    const req = buildRequest(c.flags, model(String(c.flags.model)), withRuntime(hw(String(c.flags.hardware)), c.flags.runtime), model);
     return simulate(req) as unknown as Record<string, unknown>;
   },
   'op gemm': (c) => opGemm(hw(String(c.flags.hardware)), Number(c.flags.m), Number(c.flags.n), Number(c.flags.k), checkDtype(String(c.flags.dtype ?? 'bf16'))) as unknown as Record<string, unknown>,
@@ -128,8 +149,19 @@ function lookup(obj: Record<string, unknown>, key: string): unknown {
 
 export function runRow(r: Record<string, string>): AccuracyRow {
   const measured = Number(r.hwperf_expected);
-  const base = { id: r.id!, category: r.category!, command: r.hwperf_command!, key: r.hwperf_json_key!, measured, source: r.source };
   const cmd = parseCommand(r.hwperf_command!);
+  // the row's runtime: its command's --runtime, else its runtime column, else what its software column names
+  const named = typeof cmd.flags.runtime === 'string' ? cmd.flags.runtime : r.runtime || runtimeOfSoftware(r.software);
+  if (RUNTIME_COMMANDS.has(cmd.name) && named && cmd.flags.runtime === undefined) cmd.flags.runtime = named;
+  const base = {
+    id: r.id!,
+    category: r.category!,
+    command: r.hwperf_command!,
+    key: r.hwperf_json_key!,
+    measured,
+    runtime: RUNTIME_COMMANDS.has(cmd.name) ? (named ?? null) : null,
+    source: r.source,
+  };
   const runner = RUNNERS[cmd.name];
   if (!runner) return { ...base, predicted: null, error: null, status: 'skipped', note: 'skipped: not implemented' };
   try {
@@ -139,7 +171,9 @@ export function runRow(r: Record<string, string>): AccuracyRow {
       const fits = lookup(out, 'memory.fits');
       return { ...base, predicted: null, error: null, status: 'error', note: fits === false ? `does not fit: ${lookup(out, 'memory.reason')}` : `no number at ${r.hwperf_json_key}` };
     }
-    return { ...base, predicted: v, error: v / measured - 1, status: 'ok' };
+    // without a named runtime the command ran under its default: name that one
+    const runtime = base.runtime ?? (typeof out.runtime === 'string' ? out.runtime : null);
+    return { ...base, runtime, predicted: v, error: v / measured - 1, status: 'ok' };
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     if (/not implemented/i.test(msg)) return { ...base, predicted: null, error: null, status: 'skipped', note: 'skipped: not implemented' };
@@ -147,10 +181,15 @@ export function runRow(r: Record<string, string>): AccuracyRow {
   }
 }
 
-export function runAccuracy(csvText: string, categories?: string[]): AccuracyReport {
+export function runAccuracy(csvText: string, categories?: string[], onProgress?: (done: number, total: number) => void): AccuracyReport {
   const all = parseCsv(csvText);
   const wanted = categories?.length ? new Set(categories.map((c) => c.trim().toUpperCase())) : undefined;
-  const rows = all.filter((r) => r.hwperf_command && (!wanted || wanted.has((r.category ?? '').toUpperCase()))).map(runRow);
+  const todo = all.filter((r) => r.hwperf_command && (!wanted || wanted.has((r.category ?? '').toUpperCase())));
+  const rows = todo.map((r, i) => {
+    const row = runRow(r);
+    onProgress?.(i + 1, todo.length);
+    return row;
+  });
   const mape: Record<string, number | null> = {};
   const maxRatio: Record<string, number | null> = {};
   const cats = [...new Set(rows.map((r) => r.category))].sort();
@@ -163,7 +202,14 @@ export function runAccuracy(csvText: string, categories?: string[]): AccuracyRep
   };
   for (const c of cats) [mape[c], maxRatio[c]] = summarize(rows.filter((r) => r.category === c));
   [mape.overall, maxRatio.overall] = summarize(rows);
-  return { rows, mape, max_ratio: maxRatio };
+  const runtimes = [...new Set(rows.map((r) => r.runtime ?? 'none'))];
+  const byRuntime = runtimes.map((id) => {
+    const rs = rows.filter((r) => (r.runtime ?? 'none') === id);
+    const [m, worst] = summarize(rs);
+    return { runtime: id, rows: rs.length, ok: rs.filter((r) => r.status === 'ok').length, mape: m, max_ratio: worst };
+  });
+  byRuntime.sort((a, b) => b.rows - a.rows || a.runtime.localeCompare(b.runtime));
+  return { rows, mape, max_ratio: maxRatio, by_runtime: byRuntime };
 }
 
 export function readValidationCsv(path: string): string {

@@ -49,6 +49,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
   let epComm = 0, tpComm = 0;
   const cm = (c0 + c1) / 2;
   const out: OpRow[] | undefined = rows ? [] : undefined;
+  const lp = phase === 'decode' ? 'decode' : 'other';
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.count <= 0) continue;
@@ -65,7 +66,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     let t: number, tc: number, tm: number, ov: number;
     let cx = cm; // mean attended context of this op
     if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
-      const k = opCost(op, hw);
+      const k = opCost(op, hw, lp);
       if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
         warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
       }
@@ -87,10 +88,10 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       }
       op.flops = f0 + op.flopsPerCtx * xlo;
       op.bytes = b0 + op.bytesPerCtx * xlo;
-      const k0 = opCost(op, hw);
+      const k0 = opCost(op, hw, lp);
       op.flops = f0 + op.flopsPerCtx * xhi;
       op.bytes = b0 + op.bytesPerCtx * xhi;
-      const k1 = opCost(op, hw);
+      const k1 = opCost(op, hw, lp);
       op.flops = f0;
       op.bytes = b0;
       const span = xhi - xlo || 1;

@@ -7,6 +7,7 @@ import type { NormalizedHardware } from '../spec/types.js';
 import { resolvePrecision as resolvePrecisionScheme } from '../model/quant.js';
 import { UserError } from '../spec/errors.js';
 import { opCost } from './roofline.js';
+import type { LaunchPhase } from '../runtime/launch.js';
 import { usableFraction } from './memory.js';
 import type { MemoryResult, OpRow, PhaseSummary, SimulateRequest, SimulateResult } from './types.js';
 
@@ -33,16 +34,18 @@ export interface PricedPhase {
 }
 
 /** roofline time of an op list (each op × its count), summed; one PhaseSummary */
-export function pricePhase(name: string, ops: Op[], hw: NormalizedHardware): PricedPhase {
+export function pricePhase(name: string, ops: Op[], hw: NormalizedHardware, launch: LaunchPhase = 'other'): PricedPhase {
   let seconds = 0;
   let flops = 0;
   let bytes = 0;
   let computeS = 0;
   let memoryS = 0;
+  let overheadS = 0; // per-kernel gap and host launch floor, over every kernel
   const rows: OpRow[] = [];
   for (const op of ops) {
     if (op.count <= 0) continue;
-    const c = opCost(op, hw);
+    const c = opCost(op, hw, launch);
+    overheadS += op.count * Math.max(0, c.seconds - Math.max(c.computeS, c.memoryS));
     seconds += c.seconds * op.count;
     flops += op.flops * op.count;
     bytes += op.bytes * op.count;
@@ -50,7 +53,6 @@ export function pricePhase(name: string, ops: Op[], hw: NormalizedHardware): Pri
     memoryS += c.memoryS * op.count;
     rows.push({ phase: name, name: op.name, kind: op.kind, count: op.count, flops: op.flops, bytes: op.bytes, seconds: c.seconds, bound: c.bound });
   }
-  const overheadS = rows.reduce((s, r) => s + r.count, 0) * hw.efficiency.kernelOverheadS;
   const bound = overheadS > Math.max(computeS, memoryS) ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
   return { summary: { name, seconds, flops, bytes, bound, compute_s: computeS, memory_s: memoryS, comm_s: 0 }, rows, seconds };
 }

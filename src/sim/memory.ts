@@ -12,11 +12,10 @@ import type { Layout } from './parallel.js';
 // similar token budget. The workspace is sized for that chunk, not for batch × input.
 export const ACTIVATION_CHUNK_TOKENS = 8192;
 
-// Runtime context (CUDA/ROCm context, cuBLAS/NCCL workspaces) on a discrete accelerator.
+// Runtime context (CUDA/ROCm context, cuBLAS/NCCL workspaces) on a discrete accelerator, when no runtime is bound.
 export const RUNTIME_RESERVE_BYTES = 1e9;
-// Share of the memory left after weights and workspace that the runtime gives the KV cache: TensorRT-LLM's
-// kv_cache_free_gpu_mem_fraction defaults to 0.9 (docs "Useful Runtime Options"; trtllm-bench uses 0.95,
-// tensorrt_llm/bench/build/tuning.py); vLLM's gpu_memory_utilization is 0.9 of the whole device.
+// Share of the memory left after weights and workspace that the runtime gives the KV cache, when no runtime is bound:
+// TensorRT-LLM's kv_cache_free_gpu_mem_fraction default (runtimes/tensorrt-llm.yaml cites it).
 export const KV_FREE_FRACTION = 0.9;
 
 /** Whether the device shares its memory with a host OS (Apple silicon, phones, Jetson, DGX Spark). */
@@ -24,14 +23,19 @@ function unified(hw: NormalizedHardware): boolean {
   return hw.class === 'mobile' || hw.class === 'laptop' || hw.class === 'edge' || hw.class === 'desktop';
 }
 
-/** Bytes a serving runtime can use on one device, given what weights and workspace take. */
+/** Bytes a serving runtime can use on one device, given what weights and workspace take. The runtime says how
+ *  (runtimes/*.yaml memory): a share of what is free after weights and workspace (TensorRT-LLM's KV fraction),
+ *  or a share of the whole device (vLLM's gpu_memory_utilization, SGLang's mem_fraction_static). */
 export function usableBytes(hw: NormalizedHardware, weights: number, acts: number): number {
   const cap = hw.memory.capacityBytes;
+  const m = hw.runtime?.memory;
   // Unified memory: Metal's recommendedMaxWorkingSetSize is ~75% of RAM on Apple silicon (llama.cpp prints it
   // at load); phones and Jetson leave a similar share to the OS and other apps.
-  if (unified(hw)) return cap * 0.75;
-  const free = Math.max(0, cap - RUNTIME_RESERVE_BYTES - weights - acts);
-  return Math.min(cap - RUNTIME_RESERVE_BYTES, weights + acts + KV_FREE_FRACTION * free);
+  if (unified(hw)) return cap * (m?.unifiedShare ?? 0.75);
+  const reserve = m?.reserveBytes ?? RUNTIME_RESERVE_BYTES;
+  if (m?.basis === 'device') return Math.max(0, m.share * cap - reserve);
+  const free = Math.max(0, cap - reserve - weights - acts);
+  return Math.min(cap - reserve, weights + acts + (m?.share ?? KV_FREE_FRACTION) * free);
 }
 
 export interface WeightBreakdown {
@@ -141,9 +145,12 @@ export function decoderMemory(
   };
 }
 
-/** Usable share of capacity for engines without a KV cache (other families): unified memory 0.75, else the
- *  runtime reserve and a 5% allocator margin. */
+/** Usable share of capacity for engines without a KV cache (other families): the runtime's share of the device
+ *  when it states one, else (unified memory) its working-set share, else the runtime reserve and a 5% allocator margin. */
 export function usableFraction(hw: NormalizedHardware): number {
-  if (unified(hw)) return 0.75;
-  return Math.max(0.5, 0.95 - RUNTIME_RESERVE_BYTES / hw.memory.capacityBytes);
+  const m = hw.runtime?.memory;
+  if (unified(hw)) return m?.unifiedShare ?? 0.75;
+  const reserve = m?.reserveBytes ?? RUNTIME_RESERVE_BYTES;
+  if (m?.basis === 'device') return Math.max(0.5, m.share - reserve / hw.memory.capacityBytes);
+  return Math.max(0.5, 0.95 - reserve / hw.memory.capacityBytes);
 }

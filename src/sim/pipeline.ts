@@ -108,7 +108,7 @@ function runStage(st: PipelineStage, model: NormalizedModel, s: PipelineShape, r
         // prompt (text + media placeholders) once with the media K/V projection, then one token per decode step
         const visual = s.images * (pipe.stages.find((x) => x.role === 'resampler')?.tokens ?? 64);
         const prefillOps = buildGatedXattnGraph(m, s.batch, s.textTokens, visual, p, fused, false);
-        const step = pricePhase(`${st.role}.decode`, buildGatedXattnGraph(m, s.batch, 1, visual, p, fused, true), req.hardware);
+        const step = pricePhase(`${st.role}.decode`, buildGatedXattnGraph(m, s.batch, 1, visual, p, fused, true), req.hardware, 'decode');
         const r = priced(st, model, s.outputTokens, prefillOps, req, p, true);
         if (r.phase) r.phase.summary.name = `${st.role}.prefill`;
         r.extra = repeatPhase(step, Math.max(0, s.outputTokens - 1));

@@ -5,6 +5,7 @@
 import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
+import { launchFloorS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRows } from './kernel-physics.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
@@ -91,7 +92,7 @@ export function isGemvShape(op: Op, hw: NormalizedHardware): boolean {
   return op.kind === 'gemm' && op.m !== undefined && op.m > 0 && op.m <= kernelPhysics(hw).gemvMaxRows;
 }
 
-export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware): OpCost {
+export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware, phase: LaunchPhase = 'other'): OpCost {
   let computeS: number;
   let dtype = op.dtype;
   const gemv = isGemvShape(op, hw);
@@ -113,7 +114,8 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     eff *= pad;
     computeS = op.flops / (peak.flopPerS * eff);
-    const mmq = op.gguf && op.kind === 'gemm' ? ggufGemmPeak(hw) : undefined;
+    // the runtime decides whether GGUF weights run llama.cpp's MMQ kernels or are dequantized to 16-bit GEMMs
+    const mmq = op.gguf && op.kind === 'gemm' && hw.runtime?.kernels?.gguf !== 'dequant' ? ggufGemmPeak(hw) : undefined;
     if (mmq) {
       // llama.cpp's MMQ kernels (src/hardware/efficiency.ts): their rate as measured at microbatch 512, falling
       // below it for smaller GEMMs as the GEMM table does (never above it)
@@ -151,6 +153,8 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
       }
     }
   }
-  const bound: Bound = overhead > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
-  return { seconds: body + overhead, computeS, memoryS, bound, dtype };
+  // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts)
+  const seconds = Math.max(body + overhead, launchFloorS(hw, phase));
+  const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
+  return { seconds, computeS, memoryS, bound, dtype };
 }

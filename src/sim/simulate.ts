@@ -1,7 +1,9 @@
-// simulate(request) ──family engine──▶ SimulateResult ──energy & cost──▶ SimulateResult
+// simulate(request) ──runtime (given, or the default for this hardware and family)──▶ family engine ──▶
+// SimulateResult ──energy & cost──▶ SimulateResult
 import { FAMILY_SIMULATORS } from './families.js';
 import { energyAndCost } from './energy-cost.js';
 import { UserError } from '../spec/errors.js';
+import { withDefaultRuntime } from '../runtime/resolve.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import type { DecoderModel } from '../spec/types.js';
 import { applySpecDecode, type SpecConfig } from '../serve/spec-decode.js';
@@ -9,10 +11,16 @@ import { buildLayout } from './parallel.js';
 import { resolvePrecision } from '../model/quant.js';
 
 export function simulate(req: SimulateRequest): SimulateResult {
-  // 1. the family's engine (pure arithmetic on plain numbers)
+  // 1. the runtime that drives the hardware: bound by the command (--runtime), else the default one
+  const hardware = withDefaultRuntime(req.hardware, req.model);
+  if (hardware !== req.hardware) req = { ...req, hardware };
+  // 2. the family's engine (pure arithmetic on plain numbers)
   const engine = FAMILY_SIMULATORS[req.model.family];
   if (!engine) throw new UserError(`simulate: no engine for family "${req.model.family}"`);
-  const result = engine(req);
+  const r = engine(req);
+  // the runtime follows the hardware in the result, so that a number never hides its assumption
+  const { model, hardware: hardwareId, ...rest } = r;
+  const result: SimulateResult = { model, hardware: hardwareId, runtime: hardware.runtime!.id, ...rest };
   // 1b. speculative decoding on a decoder's steady state (a ratio of step prices, after the engine)
   if (req.spec) {
     if (req.model.family !== 'decoder') throw new UserError(`--spec-model/--mtp: speculative decoding applies to decoder LLMs, not ${req.model.family}`);

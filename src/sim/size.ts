@@ -11,6 +11,8 @@
 //           whole channels (16 bits LPDDR, 32 GDDR/DDR), raised until the capacity holds the model and KV
 //           cache; then simulate on the base hardware with that memory and raise COUNT while the target is
 //           not met (kernel overheads, attention reads, prefill share) and more bandwidth still helps.
+import { bindRuntime } from '../runtime/resolve.js';
+import { libraryRuntime } from '../spec/library.js';
 import { DTYPES, type Dtype, type MemoryTechnology, type NormalizedHardware } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import { UserError } from '../spec/errors.js';
@@ -44,6 +46,7 @@ export interface SizeOption {
 export interface SizeResult {
   model: string;
   hardware: string | null; // the base hardware, null for an ideal (memory-only) probe
+  runtime: string; // the runtime the options are simulated under (ideal for the probe unless --runtime)
   batch: number;
   input_tokens: number;
   output_tokens: number;
@@ -128,7 +131,8 @@ export function sizeMemory(
   // 1. probe: bytes and FLOPs per output token of a decode step (hardware-free), memory footprint.
   // "X tok/s at batch B" is the decode rate B / TPOT, the figure people quote for a phone or a chat
   // endpoint; the prefill share of steady-state throughput is reported beside it (achieved_throughput_tok_s).
-  const probeHw = probeHardware(base?.class ?? 'datacenter');
+  // the bytes probe runs under the ideal runtime: no host or launch time, every byte usable
+  const probeHw = bindRuntime(probeHardware(base?.class ?? 'datacenter'), libraryRuntime('ideal'));
   const probe = simulate({ ...req, hardware: probeHw, verbose: false });
   const decode = probe.phases.find((p) => p.name === 'decode');
   const devicesPerReplica = Math.max(1, probe.tp * probe.pp);
@@ -160,7 +164,7 @@ export function sizeMemory(
       count = forCapacity;
       limited = 'capacity';
     }
-    const hwBase = base ?? probeHw;
+    const hwBase = base ?? (req.hardware.runtime ? req.hardware : probeHw);
     let hw = swapMemory(hwBase, tech, count);
     let r = simulate({ ...req, hardware: hw });
     for (let i = 0; i < MAX_STEPS && !meets(r, tokS); i++) {
@@ -197,6 +201,7 @@ export function sizeMemory(
   return {
     model: req.model.id,
     hardware: base?.id ?? null,
+    runtime: (base ?? (req.hardware.runtime ? req.hardware : probeHw)).runtime!.id,
     batch: req.batch,
     input_tokens: req.inputTokens,
     output_tokens: req.outputTokens,

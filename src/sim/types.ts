@@ -73,6 +73,7 @@ export interface OpRow {
 export interface SimulateResult {
   model: string;
   hardware: string;
+  runtime?: string; // the runtime id (runtimes/*.yaml) the numbers assume; set by simulate()
   family: string;
   devices: number;
   tp: number;

@@ -71,7 +71,7 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
     if (steps > 0) {
       const c0 = SOT_TOKENS + 1;
       const c1 = SOT_TOKENS + steps;
-      const at = (c: number) => pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused), hw);
+      const at = (c: number) => pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused), hw, 'decode');
       const [a, mid, b] = [at(c0), at((c0 + c1) / 2), at(c1)];
       const mean = (a.seconds + 4 * mid.seconds + b.seconds) / 6;
       const decode = repeatPhase(mid, steps);

@@ -4,12 +4,13 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { COMPILED_LIBRARY } from './paths.js';
 import { UserError, didYouMean, own } from './errors.js';
-import type { MemoryTechnology, NormalizedHardware, NormalizedModel } from './types.js';
+import type { MemoryTechnology, NormalizedHardware, NormalizedModel, NormalizedRuntime } from './types.js';
 
 export interface CompiledLibrary {
   models: Record<string, NormalizedModel>;
   hardware: Record<string, NormalizedHardware>;
   memory: Record<string, MemoryTechnology>;
+  runtimes: Record<string, NormalizedRuntime>;
 }
 
 let library: CompiledLibrary | undefined;
@@ -29,7 +30,7 @@ export function looksLikePath(ref: string): boolean {
   return /[\\/]/.test(ref) || /\.(ya?ml|json)$/i.test(ref);
 }
 
-async function loadUserFile<K extends 'model' | 'hardware' | 'memory'>(ref: string, kind: K) {
+async function loadUserFile<K extends 'model' | 'hardware' | 'memory' | 'runtime'>(ref: string, kind: K) {
   if (!existsSync(ref)) throw new UserError(`${ref}: no such file`);
   const { loadSpecFile } = await import('./load.js');
   const r = await loadSpecFile(ref);
@@ -66,6 +67,19 @@ export async function resolveMemory(ref: string): Promise<MemoryTechnology> {
   const m = own(lib.memory, ref);
   if (m) return m;
   throw new UserError(`unknown memory technology "${ref}"${suggest(ref, Object.keys(lib.memory))}`);
+}
+
+export async function resolveRuntimeSpec(ref: string): Promise<NormalizedRuntime> {
+  if (looksLikePath(ref)) return (await loadUserFile(ref, 'runtime')) as NormalizedRuntime;
+  return libraryRuntime(ref);
+}
+
+/** a library runtime by id (synchronous: engines pick the default runtime of a request without I/O) */
+export function libraryRuntime(id: string): NormalizedRuntime {
+  const lib = getLibrary();
+  const r = own(lib.runtimes ?? {}, id);
+  if (r) return r;
+  throw new UserError(`unknown runtime "${id}"${suggest(id, Object.keys(lib.runtimes ?? {}))}`);
 }
 
 // Synchronous library lookup for engines that resolve sub-models (pipelines) by id.

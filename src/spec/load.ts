@@ -6,14 +6,15 @@ import { isPrototypeKey, parseYaml, type SourceDoc } from './yaml-doc.js';
 import { didYouMean, type LoadResult, type SpecIssue } from './errors.js';
 import { libraryFileIndex } from './paths.js';
 import { checkExtendsPath, readSpecFile, treeRoots } from './safe-read.js';
-import { hardwareSchema, memorySchema, modelSchemas } from './schemas.js';
-import type { MemoryTechnology, NormalizedHardware, NormalizedModel } from './types.js';
+import { hardwareSchema, memorySchema, modelSchemas, runtimeSchema } from './schemas.js';
+import type { MemoryTechnology, NormalizedHardware, NormalizedModel, NormalizedRuntime } from './types.js';
 
-export type SpecKind = 'hardware' | 'model' | 'memory';
+export type SpecKind = 'hardware' | 'model' | 'memory' | 'runtime';
 export type LoadedSpec =
   | { kind: 'hardware'; spec: NormalizedHardware }
   | { kind: 'model'; spec: NormalizedModel }
-  | { kind: 'memory'; spec: MemoryTechnology };
+  | { kind: 'memory'; spec: MemoryTechnology }
+  | { kind: 'runtime'; spec: NormalizedRuntime };
 
 // The chain of documents a spec was merged from, child first: used to point at the right line.
 export interface SpecContext {
@@ -136,7 +137,7 @@ export function readWithExtends(
   }
   if (!parentFile) {
     ctx.errors.push(
-      issueAtDoc(doc, ['extends'], `"${ext}" is neither a library id nor a .yaml file relative to this one`, didYouMean(ext, index.keys()) ?? 'run `hwperf list models` or `hwperf list hardware` for ids'),
+      issueAtDoc(doc, ['extends'], `"${ext}" is neither a library id nor a .yaml file relative to this one`, didYouMean(ext, index.keys()) ?? 'run `hwperf list models`, `hwperf list hardware` or `hwperf list runtimes` for ids'),
     );
     return undefined;
   }
@@ -166,6 +167,7 @@ function issueAtDoc(doc: SourceDoc, path: (string | number)[], message: string, 
 }
 
 export function kindOf(data: Record<string, unknown>): SpecKind | undefined {
+  if (data.kind === 'runtime') return 'runtime';
   if ('family' in data) return 'model';
   if ('compute' in data || isPlainObject(data.memory)) return 'hardware';
   if (data.kind === 'stack' || data.kind === 'bus') return 'memory';
@@ -176,6 +178,7 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 const validators = {
   hardware: ajv.compile(hardwareSchema),
   memory: ajv.compile(memorySchema),
+  runtime: ajv.compile(runtimeSchema),
   models: Object.fromEntries(Object.entries(modelSchemas).map(([k, s]) => [k, ajv.compile(s)])),
 };
 
@@ -241,7 +244,7 @@ function subSchema(schema: any, path: (string | number)[]): any {
 export function validateStructure(ctx: SpecContext, data: Record<string, unknown>): SpecKind | undefined {
   const kind = kindOf(data);
   if (!kind) {
-    ctx.errors.push(issueAt(ctx, [], 'cannot tell what this spec is', 'a model has `family:`, hardware has `compute:` and `memory:`, a memory technology has `kind: stack|bus`'));
+    ctx.errors.push(issueAt(ctx, [], 'cannot tell what this spec is', 'a model has `family:`, hardware has `compute:` and `memory:`, a memory technology has `kind: stack|bus`, a runtime has `kind: runtime`'));
     return undefined;
   }
   if (kind === 'model') {
@@ -253,6 +256,9 @@ export function validateStructure(ctx: SpecContext, data: Record<string, unknown
     }
     v(data);
     schemaIssues(ctx, v.errors, modelSchemas[fam]);
+  } else if (kind === 'runtime') {
+    validators.runtime(data);
+    schemaIssues(ctx, validators.runtime.errors, runtimeSchema);
   } else if (kind === 'hardware') {
     validators.hardware(data);
     schemaIssues(ctx, validators.hardware.errors, hardwareSchema);
@@ -282,6 +288,10 @@ export async function loadSpecData(data: Record<string, unknown>, ctx: SpecConte
   if (kind === 'hardware') {
     const { normalizeHardware } = await import('./normalize-hardware.js');
     const spec = await normalizeHardware(data, ctx);
+    if (spec) value = { kind, spec };
+  } else if (kind === 'runtime') {
+    const { normalizeRuntime } = await import('./normalize-runtime.js');
+    const spec = await normalizeRuntime(data, ctx);
     if (spec) value = { kind, spec };
   } else if (kind === 'memory') {
     const { normalizeMemory } = await import('./normalize-hardware.js');

@@ -1,7 +1,7 @@
 // Hardware and memory-technology specs → SI numbers (units via mathjs, only for user files) + rules.
 import { parseQuantity, type Dimension } from '../units/quantity.js';
 import { issueAt, type SpecContext } from './load.js';
-import { defaultEfficiency, defaultStepOverhead, gemmTable } from '../hardware/efficiency.js';
+import { defaultEfficiency, gemmTable } from '../hardware/efficiency.js';
 import type { Dtype, EfficiencyTable, LinkSpec, MemoryTechnology, NormalizedHardware } from './types.js';
 
 type Raw = Record<string, any>;
@@ -178,11 +178,13 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
     energy: computeEnergy !== undefined ? { computeJPerFlop: computeEnergy } : undefined,
     price: purchase !== undefined || hour !== undefined ? priceOf(raw.price, purchase, hour) : undefined,
     efficiency: eff,
-    runtime: {
-      name: raw.runtime?.name,
-      staticContext: raw.runtime?.static_context,
-      stepOverheadS: (await quantityAt(ctx, raw, ['runtime', 'step_overhead'], 'seconds')) ?? defaultStepOverhead(cls),
-    },
+    runtimeOverride: raw.runtime
+      ? {
+          name: raw.runtime.name,
+          staticContext: raw.runtime.static_context,
+          stepOverheadS: await quantityAt(ctx, raw, ['runtime', 'step_overhead'], 'seconds'),
+        }
+      : undefined,
     rumoured: raw.rumoured,
     sources: raw.sources,
   };

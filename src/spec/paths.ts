@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const HARDWARE_DIR = join(PACKAGE_ROOT, 'hardware');
 export const MODELS_DIR = join(PACKAGE_ROOT, 'models');
+export const RUNTIMES_DIR = join(PACKAGE_ROOT, 'runtimes');
 export const COMPILED_LIBRARY = join(PACKAGE_ROOT, 'dist', 'library.json');
 
 export function yamlFilesUnder(dir: string): string[] {
@@ -32,7 +33,7 @@ let libraryFiles: Map<string, string> | undefined;
 export function libraryFileIndex(): Map<string, string> {
   if (libraryFiles) return libraryFiles;
   libraryFiles = new Map();
-  for (const f of [...yamlFilesUnder(HARDWARE_DIR), ...yamlFilesUnder(MODELS_DIR)]) {
+  for (const f of [...yamlFilesUnder(HARDWARE_DIR), ...yamlFilesUnder(MODELS_DIR), ...yamlFilesUnder(RUNTIMES_DIR)]) {
     const id = f.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
     libraryFiles.set(id, f);
   }

@@ -374,3 +374,60 @@ export const modelSchemas: Record<string, object> = {
   vae,
   pipeline,
 };
+
+// A runtime (runtimes/*.yaml): how the software drives the chip. Every block that sets a number carries its own
+// `source:` (checked in normalize-runtime.ts); `by_vendor:` / `by_hardware:` hold the same blocks, overriding.
+const fraction01 = { type: 'number', minimum: 0, maximum: 1 };
+const src = { type: 'string' };
+const runtimeBlocks = {
+  host: { type: 'object', additionalProperties: false, properties: { step_overhead: quantity, source: src } },
+  launch: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { per_kernel: quantity, graphs: { enum: ['all', 'decode', 'none'] }, device_gap: { type: 'boolean' }, source: src },
+  },
+  memory: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { share: fraction01, basis: { enum: ['free', 'device'] }, reserve: quantity, unified_share: fraction01, source: src },
+  },
+  scheduler: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { max_num_seqs: posInt, max_num_batched_tokens: posInt, chunked_prefill: { type: 'boolean' }, source: src },
+  },
+  overlap: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { tp_comm: fraction01, fsdp_prefetch: fraction01, dp_grad: fraction01, ep_two_batch: fraction01, source: src },
+  },
+  shapes: { type: 'object', additionalProperties: false, properties: { static_context: posInt, source: src } },
+  kernels: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      gguf: { enum: ['mmq', 'dequant'] },
+      fp8_fallback: { enum: ['weight-only', 'none'] },
+      moe: src,
+      attention: src,
+      gemm: src,
+      source: src,
+    },
+  },
+};
+const runtimeOverride = { type: 'object', additionalProperties: false, properties: runtimeBlocks };
+export const runtimeSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'kind', 'role', 'sources'],
+  properties: {
+    ...common,
+    kind: { enum: ['runtime'] },
+    role: { enum: ['serving', 'local', 'reference', 'training', 'npu', 'ideal'] },
+    version: { type: 'string' },
+    vendors: { type: 'array', items: { type: 'string' } },
+    ...runtimeBlocks,
+    by_vendor: { type: 'object', additionalProperties: runtimeOverride },
+    by_hardware: { type: 'object', additionalProperties: runtimeOverride },
+  },
+};

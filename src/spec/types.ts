@@ -39,10 +39,11 @@ export interface NormalizedHardware {
   // hourUsd: cloud on-demand per device-hour; purchaseUsd: list/street price per device; dates YYYY-MM
   price?: { purchaseUsd?: number; hourUsd?: number; hourDate?: string; purchaseDate?: string; hourSource?: string; purchaseSource?: string };
   efficiency: HardwareEfficiency;
-  // The vendor LLM runtime the spec describes. staticContext: graphs compiled for a fixed context (NPU
-  // runtimes need static shapes), so every decode step attends over — and the KV cache holds — that many tokens.
-  // stepOverheadS: host time per engine iteration that the device waits for.
-  runtime?: { name?: string; staticContext?: number; stepOverheadS?: number };
+  // The software stack that drives the chip (runtimes/*.yaml), bound to this hardware by the command
+  // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
+  runtime?: BoundRuntime;
+  // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -277,3 +278,53 @@ export type NormalizedModel =
   | DitModel
   | VaeModel
   | PipelineModel;
+
+// A runtime: how the software drives the chip (runtimes/*.yaml). Hardware says what the chip is; a runtime
+// says what the software does on it. Fractions are 0–1; times SI seconds; bytes SI bytes.
+export type GraphCapture = 'all' | 'decode' | 'none';
+export interface RuntimeSettings {
+  stepOverheadS: number; // host time per engine iteration the device sits idle for
+  launch: {
+    perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
+    graphs: GraphCapture; // which phases replay captured graphs (CUDA/HIP graphs, static NPU graphs)
+    deviceGap: boolean; // whether the hardware's per-kernel gap (efficiency.kernel_overhead) applies; false: ideal
+  };
+  memory: {
+    share: number; // usable share (see basis)
+    basis: 'free' | 'device'; // free: of what weights and workspace leave (TensorRT-LLM); device: of the whole device (vLLM)
+    reserveBytes: number; // runtime context (CUDA context, library workspaces) on a discrete device
+    unifiedShare: number; // share of RAM usable on unified-memory parts (Metal recommendedMaxWorkingSetSize)
+  };
+  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; chunkedPrefill: boolean };
+  // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
+  // fsdpPrefetch / dpGrad undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets)
+  overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
+  staticContext?: number; // graphs compiled for a fixed context: every decode step attends over that many tokens
+  kernels: { gguf?: 'mmq' | 'dequant'; fp8Fallback?: 'weight-only' | 'none'; moe?: string; attention?: string; gemm?: string };
+}
+export interface NormalizedRuntime extends RuntimeSettings {
+  id: string;
+  name: string;
+  kind: string; // role: serving | local | reference | training | npu | ideal
+  version?: string;
+  // per-vendor and per-hardware differences, already normalized; applied by bindRuntime
+  byVendor: Record<string, Partial<RuntimeOverride>>;
+  byHardware: Record<string, Partial<RuntimeOverride>>;
+  sources: string[];
+  file?: string;
+}
+export interface RuntimeOverride {
+  stepOverheadS: number;
+  launch: Partial<RuntimeSettings['launch']>;
+  memory: Partial<RuntimeSettings['memory']>;
+  scheduler: Partial<RuntimeSettings['scheduler']>;
+  overlap: Partial<RuntimeSettings['overlap']>;
+  staticContext: number;
+  kernels: Partial<RuntimeSettings['kernels']>;
+}
+/** A runtime as it drives one hardware: overrides applied. `name` keeps the old hardware-block spelling. */
+export interface BoundRuntime extends RuntimeSettings {
+  id: string;
+  name: string;
+  kind: string;
+}

@@ -13,6 +13,7 @@ export { csvCell };
 type Getter = (r: SimulateResult) => unknown;
 const RESULT_COLUMNS: [string, Getter, string[]?][] = [
   ['family', (r) => r.family],
+  ['runtime', (r) => r.runtime],
   ['devices', (r) => r.devices],
   ['tp', (r) => r.tp],
   ['pp', (r) => r.pp],

@@ -31,6 +31,7 @@ type Kind = 'id' | 'int' | 'int0' | 'batch' | 'number' | 'seconds' | 'bool' | 's
 export const SWEEP_KEYS: Record<string, Kind> = {
   model: 'id',
   hardware: 'id',
+  runtime: 'id',
   devices: 'int',
   tp: 'int',
   pp: 'int',

@@ -1,6 +1,7 @@
 // Fixtures for the non-decoder engine tests: library models and hardware from the compiled library
 // (loaded by the real spec layer), and the request defaults of the simulate command.
-import { resolveHardware } from '../../src/spec/library.js';
+import { libraryRuntime, resolveHardware } from '../../src/spec/library.js';
+import { bindRuntime } from '../../src/runtime/resolve.js';
 import type { NormalizedHardware, NormalizedModel } from '../../src/spec/types.js';
 import type { SimulateRequest } from '../../src/sim/types.js';
 import { libraryModel } from './library-models.js';
@@ -25,8 +26,9 @@ export function request(model: NormalizedModel | string, hardware: NormalizedHar
 }
 
 /** an idealised device for hand-checked numbers: 1 TFLOP/s matrix, 0.1 TFLOP/s vector, 100 GB/s, no losses */
+// an ideal device, driven by the ideal runtime (no host or launch time): its numbers are the roofline alone
 export function toyHardware(over: Partial<NormalizedHardware> = {}): NormalizedHardware {
-  return {
+  return bindRuntime({
     id: 'toy',
     name: 'toy device',
     vendor: 'other',
@@ -38,7 +40,7 @@ export function toyHardware(over: Partial<NormalizedHardware> = {}): NormalizedH
     efficiency: { memory: 1, gemm: { sizes: [1], values: [1] }, attention: 1, vector: 1, collective: 1, kernelOverheadS: 0 },
     sources: [],
     ...over,
-  };
+  }, libraryRuntime('ideal'));
 }
 
 /** FLOPs of the matrix ops (GEMM, conv, attention) of a graph: what forward_flops counts */

@@ -1,16 +1,18 @@
 // `hwperf train` as a function of its argument list, for runners that replay the validation commands
 // (src/sim/accuracy.ts): the same flags → options mapping as src/commands/train.ts, without oclif.
-import { getLibrary, resolveHardware, resolveModel } from '../../spec/library.js';
+import { getLibrary, libraryRuntime, resolveHardware, resolveModel } from '../../spec/library.js';
+import { bindRuntime, runtimeForRequest } from '../../runtime/resolve.js';
 import { parsePriceFlag, priceFor } from '../price.js';
 import { UserError } from '../../spec/errors.js';
 import { buildTrainRequest, parseRecomputeModules, simulateTraining, type TrainOptions } from './train.js';
 import { searchTraining } from './search.js';
 import type { TrainResult, ZeroStage } from './types.js';
-import type { NormalizedHardware, NormalizedModel } from '../../spec/types.js';
+import type { NormalizedHardware, NormalizedModel, NormalizedRuntime } from '../../spec/types.js';
 
 export interface TrainFlags {
   model: string | NormalizedModel; // an id or file, or a loaded spec (library API)
   hardware: string | NormalizedHardware;
+  runtime?: string | NormalizedRuntime; // an id or file, or a loaded spec (library API)
   devices: number;
   tp?: number;
   pp?: number;
@@ -94,7 +96,8 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
 
 export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: TrainResult[]; tried: number }> {
   const model = typeof f.model === 'string' ? await resolveModel(f.model) : f.model;
-  const hw = typeof f.hardware === 'string' ? await resolveHardware(f.hardware) : f.hardware;
+  const base = typeof f.hardware === 'string' ? await resolveHardware(f.hardware) : f.hardware;
+  const hw = typeof f.runtime === 'object' ? bindRuntime(base, f.runtime) : await runtimeForRequest(base, model, f.runtime, 'training');
   const o = trainOptionsFromFlags(f);
   if (f.search) {
     if (o.schedule !== undefined && !['1f1b', 'interleaved', 'dualpipe'].includes(o.schedule)) throw new UserError(`--schedule must be 1f1b, interleaved, dualpipe (got ${o.schedule})`);
@@ -159,9 +162,10 @@ export async function trainFromArgs(argv: string[]): Promise<TrainResult | { con
 export function trainFromFlags(flags: Record<string, string | true>): TrainResult {
   const lib = getLibrary();
   const model = lib.models[String(flags.model)];
-  const hw = lib.hardware[String(flags.hardware)];
+  const base = lib.hardware[String(flags.hardware)];
   if (!model) throw new UserError(`unknown model "${String(flags.model)}"`);
-  if (!hw) throw new UserError(`unknown hardware "${String(flags.hardware)}"`);
+  if (!base) throw new UserError(`unknown hardware "${String(flags.hardware)}"`);
+  const hw = typeof flags.runtime === 'string' ? bindRuntime(base, libraryRuntime(flags.runtime)) : base;
   const int = (k: string) => (flags[k] === undefined || flags[k] === true ? undefined : Number(flags[k]));
   const str = (k: string) => (flags[k] === undefined || flags[k] === true ? undefined : String(flags[k]));
   const f: TrainFlags = {

@@ -13,8 +13,9 @@ export const WEIGHT_BYTES = 2;
 export const GRAD_BYTES = 2;
 export const OPTIMIZER_BYTES = 12;
 
-// Usable share of device memory: the CUDA/ROCm context, NCCL buffers and caching-allocator fragmentation
-// take the rest (a few GB on an 80 GB part). Assumption, stated in the help text.
+// Usable share of device memory when no runtime says otherwise: the CUDA/ROCm context, NCCL buffers and
+// caching-allocator fragmentation take the rest (a few GB on an 80 GB part). Assumption, stated in the help text;
+// a training runtime's `memory.share` (runtimes/megatron.yaml …) replaces it.
 export const USABLE_FRACTION = 0.9;
 
 export interface ActivationOptions {
@@ -128,6 +129,7 @@ export interface MemoryInput {
   recompute: Recompute | RecomputePolicy;
   zero: ZeroStage;
   capacityBytes: number;
+  usableShare?: number; // of capacity, from the runtime (default USABLE_FRACTION)
   dropout?: boolean;
   fp8?: boolean; // fp8 GEMMs: cached GEMM inputs take 1 byte
 }
@@ -202,7 +204,7 @@ export function trainingMemory(i: MemoryInput): TrainMemory {
       best = {
         per_device_bytes: perDevice,
         capacity_bytes: i.capacityBytes,
-        usable_bytes: i.capacityBytes * USABLE_FRACTION,
+        usable_bytes: i.capacityBytes * (i.usableShare ?? USABLE_FRACTION),
         fits: true,
         reason: null,
         weights_bytes: weights,

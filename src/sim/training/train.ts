@@ -4,6 +4,8 @@
 //     ├─ stepTime (./step.ts)          → step_s, breakdown
 //     ├─ trainingMemory (./memory.ts)  → memory{…}, fits (with --recompute auto: the cheapest policy that fits)
 //     └─ modelFlopsPerToken (Kaplan)   → achieved_flops_per_device, mfu, total_flops
+import { withDefaultRuntime } from '../../runtime/resolve.js';
+import type { BoundRuntime } from '../../spec/types.js';
 import { workEnergy } from '../energy-cost.js';
 import { tco } from '../tco.js';
 import type { Dtype, NormalizedHardware, NormalizedModel } from '../../spec/types.js';
@@ -128,7 +130,16 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   return req;
 }
 
+/** share of device memory a training runtime leaves usable: its share of the whole device less its reserve */
+function trainingShare(rt: BoundRuntime, capacityBytes: number): number | undefined {
+  if (rt.memory?.basis !== 'device') return undefined;
+  return Math.max(0, rt.memory.share - rt.memory.reserveBytes / capacityBytes);
+}
+
 export function simulateTraining(r: TrainRequest): TrainResult {
+  // 0. the runtime that drives the hardware: bound by the command (--runtime), else the training default
+  if (!r.hardware.runtime) r = { ...r, hardware: withDefaultRuntime(r.hardware, r.model, 'training') };
+  const rt = r.hardware.runtime!;
   const warnings: string[] = [];
   // 1. shape and plan
   const shape = decoderShape(r.model);
@@ -145,7 +156,7 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   if (!r.hardware.scaleUp && !r.hardware.scaleOut) warnings.push(`${r.hardware.id} lists no interconnect: assumed 25 GB/s per device`);
   // 3. memory under the requested policy, or with --recompute auto the cheapest that fits (./recompute.ts)
   const memOf = (pol: RecomputePolicy) =>
-    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, fp8: gemmDtype === 'fp8' });
+    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, usableShare: trainingShare(rt, r.hardware.memory.capacityBytes), fp8: gemmDtype === 'fp8' });
   let policy: RecomputePolicy;
   let memory: ReturnType<typeof trainingMemory>;
   if (r.recompute === 'auto') {
@@ -188,6 +199,7 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   return {
     model: r.model.id,
     hardware: r.hardware.id,
+    runtime: rt.id,
     devices: r.devices,
     tp: r.tp,
     pp: r.pp,

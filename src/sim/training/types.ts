@@ -79,6 +79,7 @@ export interface StepBreakdown {
 export interface TrainResult {
   model: string;
   hardware: string;
+  runtime: string; // the runtime id (runtimes/*.yaml) the numbers assume
   devices: number;
   tp: number;
   pp: number;

@@ -1,0 +1,103 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { resolveHardware } from '../../spec/library.js';
+import { boundRuntime, resolveRuntime } from '../../runtime/resolve.js';
+import { fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
+import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
+
+/** settings as --json prints them (SI, snake_case) */
+function settingsJson(s: RuntimeSettings) {
+  return {
+    step_overhead_s: s.stepOverheadS,
+    launch: { per_kernel_s: s.launch.perKernelS, graphs: s.launch.graphs, device_gap: s.launch.deviceGap },
+    memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare },
+    scheduler: {
+      max_num_seqs: s.scheduler.maxNumSeqs ?? null,
+      max_num_batched_tokens: s.scheduler.maxNumBatchedTokens ?? null,
+      chunked_prefill: s.scheduler.chunkedPrefill,
+    },
+    overlap: { tp_comm: s.overlap.tpComm, fsdp_prefetch: s.overlap.fsdpPrefetch ?? null, dp_grad: s.overlap.dpGrad ?? null, ep_two_batch: s.overlap.epTwoBatch },
+    static_context: s.staticContext ?? null,
+    kernels: {
+      gguf: s.kernels.gguf ?? null,
+      fp8_fallback: s.kernels.fp8Fallback ?? null,
+      attention: s.kernels.attention ?? null,
+      gemm: s.kernels.gemm ?? null,
+      moe: s.kernels.moe ?? null,
+    },
+  };
+}
+
+/** an override as the list of fields it changes (dotted YAML paths → values) */
+function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (o.stepOverheadS !== undefined) out.step_overhead_s = o.stepOverheadS;
+  if (o.staticContext !== undefined) out.static_context = o.staticContext;
+  const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/_s$/, '_s');
+  for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels'] as const) {
+    for (const [k, v] of Object.entries(o[block] ?? {})) out[`${block}_${snake(k)}`] = v;
+  }
+  return out;
+}
+
+export function runtimeRow(r: NormalizedRuntime) {
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.kind,
+    version: r.version ?? null,
+    step_overhead_s: r.stepOverheadS,
+    launch_per_kernel_s: r.launch.perKernelS,
+    graphs: r.launch.graphs,
+    memory_share: r.memory.share,
+    memory_basis: r.memory.basis,
+    static_context: r.staticContext ?? null,
+  };
+}
+
+export default class ShowRuntime extends BaseCommand {
+  static summary = 'Show a runtime: host time per step, kernel launch, usable memory, scheduler defaults, overlap, kernels.';
+  static description =
+    'A runtime (runtimes/*.yaml) says how the software drives the chip. With --hardware, the settings as that runtime drives that hardware (its by_vendor and by_hardware overrides applied).';
+  static examples = ['<%= config.bin %> show runtime vllm', '<%= config.bin %> show runtime genie --hardware snapdragon-8-gen2 --json', '<%= config.bin %> show runtime my-engine.yaml'];
+  static args = { runtime: Args.string({ description: 'runtime id or YAML file (hwperf list runtimes)', required: true }) };
+  static flags = { hardware: Flags.string({ char: 'H', description: 'show the settings bound to this hardware id or file' }) };
+
+  async run(): Promise<unknown> {
+    const { args, flags } = await this.parse(ShowRuntime);
+    const r = await resolveRuntime(args.runtime);
+    const hw = flags.hardware ? await resolveHardware(flags.hardware) : undefined;
+    const s: RuntimeSettings = hw ? boundRuntime(hw, r) : r;
+    const result = {
+      id: r.id,
+      name: r.name,
+      role: r.kind,
+      version: r.version ?? null,
+      hardware: hw?.id ?? null,
+      ...settingsJson(s),
+      overrides: [
+        ...Object.entries(r.byVendor).map(([vendor, o]) => ({ vendor, hardware: null, fields: overrideJson(o) })),
+        ...Object.entries(r.byHardware).map(([hardware, o]) => ({ vendor: null, hardware, fields: overrideJson(o) })),
+      ],
+      sources: r.sources,
+      file: r.file ?? null,
+    };
+    if (!this.jsonEnabled()) {
+      const rows: [string, string][] = [
+        ['role', r.kind],
+        ['host time per step', fmtSeconds(s.stepOverheadS)],
+        ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'})`],
+        ['usable memory', `${s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}; unified memory ${s.memory.unifiedShare}`],
+        ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}`],
+        ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
+        ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
+        ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('; ') || '—'],
+      ];
+      for (const o of result.overrides) rows.push([`on ${o.vendor ?? o.hardware}`, Object.entries(o.fields).map(([k, v]) => `${k}=${v}`).join(', ')]);
+      this.log(`${r.name} (${r.id})${hw ? ` on ${hw.id}` : ''}`);
+      this.log(renderTable(['', 'value'], rows));
+      for (const src of r.sources) this.log(`source: ${src}`);
+    }
+    return result;
+  }
+}

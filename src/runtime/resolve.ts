@@ -1,0 +1,97 @@
+// Which runtime drives a hardware for a model, and the hardware as that runtime drives it.
+//
+//   --runtime ID|file ──resolveRuntime──▶ NormalizedRuntime ─┐
+//   (none) ──defaultRuntime(hw, model, mode)──▶ id ──────────┤
+//                                                            ▼
+//   NormalizedHardware ──bindRuntime (by_vendor, by_hardware, the hardware's own runtime: block)──▶ hw.runtime
+import { libraryRuntime, resolveRuntimeSpec } from '../spec/library.js';
+import { applyOverride } from '../spec/normalize-runtime.js';
+import type { BoundRuntime, NormalizedHardware, NormalizedModel, NormalizedRuntime } from '../spec/types.js';
+
+export type RuntimeMode = 'inference' | 'training';
+
+/** a runtime by library id or YAML file */
+export function resolveRuntime(ref: string): Promise<NormalizedRuntime> {
+  return resolveRuntimeSpec(ref);
+}
+
+const PHONE_RUNTIME: Record<string, string> = { qualcomm: 'genie', mediatek: 'neuropilot', apple: 'coreml' };
+const DATACENTER_RUNTIME: Record<string, string> = { nvidia: 'tensorrt-llm', amd: 'vllm' };
+
+/** a general-purpose CPU (host class, or a server CPU such as the Xeon 6980P) */
+function cpu(hw: Pick<NormalizedHardware, 'id' | 'name' | 'class'>): boolean {
+  return hw.class === 'host' || /xeon|epyc/i.test(`${hw.id} ${hw.name}`);
+}
+
+function unifiedClass(cls: string): boolean {
+  return cls === 'mobile' || cls === 'laptop' || cls === 'edge' || cls === 'desktop';
+}
+
+/**
+ * The runtime a number assumes when none is named (docs/runtimes.md "Defaults"): what the vendor ships or what
+ * most published measurements on that class of part use.
+ *  - training: Megatron-LM (Megatron-Core / NeMo), JAX on TPUs;
+ *  - phones and the Qualcomm/MediaTek laptop NPUs: the vendor runtime (Genie/QNN, NeuroPilot, Core ML);
+ *  - TPUs, Gaudi and datacenter Ascend: the vendor's stack for every family (JAX, Optimum Habana, MindIE);
+ *  - NVIDIA and AMD datacenter GPUs: TensorRT-LLM / vLLM for decoders (TensorRT-LLM also for Whisper);
+ *    PyTorch / Diffusers for encoders, DiT, VAE and pipelines (the reference implementations they are
+ *    published with);
+ *  - Apple Macs, consumer and edge GPUs, CPUs (Xeon included): llama.cpp for decoders, whisper.cpp for Whisper
+ *    on Macs and CPUs, PyTorch / Diffusers for the rest.
+ */
+export function defaultRuntime(hw: Pick<NormalizedHardware, 'id' | 'name' | 'vendor' | 'class'>, model: Pick<NormalizedModel, 'family'>, mode: RuntimeMode = 'inference'): string {
+  const v = hw.vendor;
+  if (mode === 'training') return v === 'google' ? 'jax' : 'megatron';
+  const phone = hw.class === 'mobile' || ((v === 'qualcomm' || v === 'mediatek') && unifiedClass(hw.class));
+  if (phone && PHONE_RUNTIME[v]) return PHONE_RUNTIME[v]!;
+  const f = model.family;
+  const datacenter = hw.class === 'datacenter';
+  if (v === 'google') return 'jax';
+  if (v === 'huawei' && datacenter) return 'mindie';
+  if (v === 'intel' && /gaudi/i.test(`${hw.id} ${hw.name}`)) return 'optimum-habana';
+  if (f === 'decoder') {
+    if (datacenter && DATACENTER_RUNTIME[v] && !cpu(hw)) return DATACENTER_RUNTIME[v]!;
+    return 'llama.cpp';
+  }
+  if (f === 'encoder-decoder') {
+    if (datacenter && v === 'nvidia') return 'tensorrt-llm';
+    if (v === 'apple' || cpu(hw)) return 'whisper.cpp';
+    return 'pytorch';
+  }
+  if (f === 'encoder') return 'pytorch';
+  return 'diffusers'; // dit, vae, pipeline
+}
+
+/** the runtime's settings for this hardware: by_vendor, then by_hardware, then the hardware's own runtime: block */
+export function boundRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): BoundRuntime {
+  let s = applyOverride(rt, rt.byVendor[hw.vendor]);
+  s = applyOverride(s, rt.byHardware[hw.id]);
+  const own = hw.runtimeOverride;
+  if (own) s = applyOverride(s, { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext });
+  return { id: rt.id, name: own?.name ?? rt.name, kind: rt.kind, ...s };
+}
+
+/** a copy of the hardware driven by this runtime (engines read hw.runtime) */
+export function bindRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): NormalizedHardware {
+  const runtime = boundRuntime(hw, rt);
+  const efficiency = runtime.launch.deviceGap ? hw.efficiency : { ...hw.efficiency, kernelOverheadS: 0 };
+  return { ...hw, efficiency, runtime };
+}
+
+/** resolve (flag or default) and bind in one call: what every command does before its what-ifs */
+export async function runtimeForRequest(hw: NormalizedHardware, model: Pick<NormalizedModel, 'family'>, ref: string | undefined, mode: RuntimeMode = 'inference'): Promise<NormalizedHardware> {
+  return bindRuntime(hw, await resolveRuntime(ref ?? defaultRuntime(hw, model, mode)));
+}
+
+/** the hardware with its default library runtime bound, when none is yet (library callers, sweeps) */
+export function withDefaultRuntime(hw: NormalizedHardware, model: Pick<NormalizedModel, 'family'>, mode: RuntimeMode = 'inference'): NormalizedHardware {
+  if (hw.runtime) return hw;
+  // sweeps bind the same hardware object for many rows: bind each (hardware, runtime) pair once
+  const id = defaultRuntime(hw, model, mode);
+  let byId = BOUND.get(hw);
+  if (!byId) BOUND.set(hw, (byId = new Map()));
+  let bound = byId.get(id);
+  if (!bound) byId.set(id, (bound = bindRuntime(hw, libraryRuntime(id))));
+  return bound;
+}
+const BOUND = new WeakMap<NormalizedHardware, Map<string, NormalizedHardware>>();

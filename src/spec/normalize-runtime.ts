@@ -1,0 +1,116 @@
+// Runtime specs (runtimes/*.yaml) → NormalizedRuntime: units to SI, defaults filled, and the rule that every
+// block setting a value names its source. Defaults are the engine's behaviour before runtimes existed
+// (docs/runtimes.md), so a runtime that says nothing about a block changes nothing there.
+import { issueAt, type SpecContext } from './load.js';
+import { quantityAt } from './normalize-hardware.js';
+import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
+
+type Raw = Record<string, any>;
+
+const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels'] as const;
+
+export const RUNTIME_DEFAULTS: RuntimeSettings = {
+  stepOverheadS: 0,
+  launch: { perKernelS: 0, graphs: 'all', deviceGap: true },
+  // TensorRT-LLM's KV share of free memory and a 1 GB runtime context; Metal's working-set share on unified memory
+  // (src/sim/memory.ts cites both)
+  memory: { share: 0.9, basis: 'free', reserveBytes: 1e9, unifiedShare: 0.75 },
+  scheduler: { chunkedPrefill: false },
+  overlap: { tpComm: 0, epTwoBatch: 0 },
+  kernels: { gguf: 'mmq' },
+};
+
+// One set of blocks (the top level, or one by_vendor / by_hardware entry) → a partial override, checking sources.
+async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Promise<Partial<RuntimeOverride>> {
+  const own: Raw = at.reduce((o: any, k) => o?.[k], raw) ?? {};
+  for (const b of BLOCKS) {
+    const blk = own[b];
+    if (blk && typeof blk === 'object' && Object.keys(blk).some((k) => k !== 'source') && typeof blk.source !== 'string') {
+      ctx.errors.push(issueAt(ctx, [...at, b], 'values without a source', `add \`source: "…"\` to the ${b} block naming the runtime source code, profiler trace or documented default`));
+    }
+  }
+  const out: Partial<RuntimeOverride> = {};
+  const q = (path: string[], dim: 'seconds' | 'bytes') => quantityAt(ctx, raw, [...at, ...path], dim);
+  const step = await q(['host', 'step_overhead'], 'seconds');
+  if (step !== undefined) out.stepOverheadS = nonNegative(ctx, [...at, 'host', 'step_overhead'], step);
+  const l = own.launch;
+  if (l) {
+    const per = await q(['launch', 'per_kernel'], 'seconds');
+    out.launch = {};
+    if (per !== undefined) out.launch.perKernelS = nonNegative(ctx, [...at, 'launch', 'per_kernel'], per);
+    if (l.graphs !== undefined) out.launch.graphs = l.graphs;
+    if (l.device_gap !== undefined) out.launch.deviceGap = l.device_gap;
+  }
+  const m = own.memory;
+  if (m) {
+    out.memory = {};
+    if (m.share !== undefined) out.memory.share = m.share;
+    if (m.basis !== undefined) out.memory.basis = m.basis;
+    if (m.unified_share !== undefined) out.memory.unifiedShare = m.unified_share;
+    const r = await q(['memory', 'reserve'], 'bytes');
+    if (r !== undefined) out.memory.reserveBytes = nonNegative(ctx, [...at, 'memory', 'reserve'], r);
+  }
+  const s = own.scheduler;
+  if (s) {
+    out.scheduler = {};
+    if (s.max_num_seqs !== undefined) out.scheduler.maxNumSeqs = s.max_num_seqs;
+    if (s.max_num_batched_tokens !== undefined) out.scheduler.maxNumBatchedTokens = s.max_num_batched_tokens;
+    if (s.chunked_prefill !== undefined) out.scheduler.chunkedPrefill = s.chunked_prefill;
+  }
+  const o = own.overlap;
+  if (o) {
+    out.overlap = {};
+    if (o.tp_comm !== undefined) out.overlap.tpComm = o.tp_comm;
+    if (o.fsdp_prefetch !== undefined) out.overlap.fsdpPrefetch = o.fsdp_prefetch;
+    if (o.dp_grad !== undefined) out.overlap.dpGrad = o.dp_grad;
+    if (o.ep_two_batch !== undefined) out.overlap.epTwoBatch = o.ep_two_batch;
+  }
+  if (own.shapes?.static_context !== undefined) out.staticContext = own.shapes.static_context;
+  const k = own.kernels;
+  if (k) {
+    out.kernels = {};
+    if (k.gguf !== undefined) out.kernels.gguf = k.gguf;
+    if (k.fp8_fallback !== undefined) out.kernels.fp8Fallback = k.fp8_fallback;
+    for (const f of ['moe', 'attention', 'gemm'] as const) if (k[f] !== undefined) out.kernels[f] = k[f];
+  }
+  return out;
+}
+
+function nonNegative(ctx: SpecContext, path: (string | number)[], v: number): number {
+  if (!(v >= 0) || !Number.isFinite(v)) ctx.errors.push(issueAt(ctx, path, `must be ≥ 0, found ${v}`));
+  return v;
+}
+
+/** settings + a partial override → settings (objects merge field by field) */
+export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride> | undefined): RuntimeSettings {
+  if (!o) return base;
+  return {
+    stepOverheadS: o.stepOverheadS ?? base.stepOverheadS,
+    launch: { ...base.launch, ...o.launch },
+    memory: { ...base.memory, ...o.memory },
+    scheduler: { ...base.scheduler, ...o.scheduler },
+    overlap: { ...base.overlap, ...o.overlap },
+    staticContext: o.staticContext ?? base.staticContext,
+    kernels: { ...base.kernels, ...o.kernels },
+  };
+}
+
+export async function normalizeRuntime(raw: Raw, ctx: SpecContext): Promise<NormalizedRuntime | undefined> {
+  const top = await blocks(ctx, raw, []);
+  const byVendor: Record<string, Partial<RuntimeOverride>> = {};
+  for (const v of Object.keys(raw.by_vendor ?? {})) byVendor[v] = await blocks(ctx, raw, ['by_vendor', v]);
+  const byHardware: Record<string, Partial<RuntimeOverride>> = {};
+  for (const h of Object.keys(raw.by_hardware ?? {})) byHardware[h] = await blocks(ctx, raw, ['by_hardware', h]);
+  if (ctx.errors.length) return undefined;
+  const settings = applyOverride(RUNTIME_DEFAULTS, top);
+  return {
+    id: raw.id,
+    name: raw.name,
+    kind: raw.role,
+    version: raw.version,
+    ...settings,
+    byVendor,
+    byHardware,
+    sources: raw.sources,
+  };
+}
