@@ -111,3 +111,7 @@ export { defaultRuntime } from './runtime/resolve.js';
 export function modelStats(model: NormalizedModel): ParamCount & { forward_flops: number } {
   return { ...countParams(model, libraryModel), forward_flops: forwardFlops(model, libraryModel) };
 }
+
+export type { PlanResult, PlanOption } from './serve/plan.js';
+/** `hwperf plan --json`: `{model, hardware: ['h100-sxm', 'mi300x'], rate, sloTtft: '2s', sloTpot: '50ms', …}` */
+export { planFromFlags as plan } from './serve/api.js';

@@ -85,6 +85,15 @@ describe('calibrate', () => {
     expect(after.efficiency.gemmByDtype?.bf16?.values).toEqual(v);
   });
 
+  it('warns when the bench was run on another machine than the spec it calibrates', async () => {
+    writeFileSync(join(dir, 'test-gpu.yaml'), GPU_YAML);
+    const gpu = await load(join(dir, 'test-gpu.yaml'));
+    const bench = readBenchJson(JSON.parse(JSON.stringify(sampleCc()))); // a CPU's 27 GB/s against 3.35 TB/s
+    expect(calibrate(bench, gpu).warnings.join('\n')).toMatch(/triad is 0\.81% of test-gpu's bandwidth: was the bench run on test-gpu\?/);
+    writeFileSync(join(dir, 'test-cpu.yaml'), HOST_YAML);
+    expect(calibrate(bench, await load(join(dir, 'test-cpu.yaml'))).warnings.join('\n')).not.toMatch(/was the bench run on/);
+  });
+
   it('rejects a file that is not a bench result', () => {
     expect(() => readBenchJson({ hello: 1 })).toThrow(/bench result/);
   });

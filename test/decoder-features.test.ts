@@ -185,7 +185,7 @@ describe('bad feature input is one line naming the field', () => {
       ['a.yaml', base + 'attention: {kind: gqa, layer_types: [sliding, full]}\n', /attention\.layer_types.*sliding_window/],
       ['b.yaml', base + 'attention: {kind: gqa, layer_types: [chunked, full]}\n', /attention\.layer_types.*attention\.chunk/],
       ['c.yaml', base + 'attention: {kind: gqa, layer_types: [local]}\n', /attention\.layer_types/],
-      ['d.yaml', base + 'moe: {experts: 4, active: 1, every: 0}\n', /moe\.every.*≥ 1/],
+      ['d.yaml', base + 'moe: {experts: 4, active: 1, every: 0}\n', /moe\.every.*(≥ 1|between 1 and)/],
       ['e.yaml', 'id: e\nname: E\nfamily: dit\narchitecture: mmdit\nhidden: 64\nlayers: 2\nheads: 4\npatch: 2\nsources: [test]\n', /cross_attention/],
       ['f.yaml', 'id: f\nname: F\nfamily: dit\narchitecture: unet\nunet: {channels: [32, 64], transformer_depth: [1]}\nsources: [test]\n', /unet\.transformer_depth/],
     ];

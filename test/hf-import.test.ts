@@ -33,6 +33,9 @@ const LIBRARY_TWIN: Record<string, string> = {
   gemma3: 'gemma-3-27b',
   llama4: 'llama-4-scout',
   whisper: 'whisper-large-v3',
+  'llama4-interleaved': 'llama-4-maverick',
+  'kimi-k2': 'kimi-k2',
+  'qwen2-small': 'qwen2.5-7b',
 };
 
 describe('every architecture imports', () => {

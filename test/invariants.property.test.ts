@@ -1,5 +1,5 @@
 // Invariants every simulate result keeps, as property tests over the whole library (issue 12). fast-check draws
-// models, hardware and flags; each property states a relation between numbers of one answer, or between two answers
+// models, hardware, serving runtimes and flags; each property states a relation between numbers of one answer, or between two answers
 // that differ in one input. Seeded (same draws every run); sized to a few seconds on 2 cores.
 //
 //   accounting   throughput = replicas·batch·O/e2e (Little; the single stream at batch 1), ≤ replicas·batch/tpot
@@ -11,7 +11,8 @@
 //   energy       implied power per device between the static floor and the TDP
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { getLibrary } from '../src/spec/library.js';
+import { getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime, defaultRuntime } from '../src/runtime/resolve.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
 import { STATIC_SHARE_OF_TDP } from '../src/sim/energy-cost.js';
@@ -29,16 +30,22 @@ const models = Object.values(lib.models);
 const ids = (family: string) => models.filter((m) => m.family === family).map((m) => m.id).sort();
 const DECODERS = ids('decoder');
 const HARDWARE = Object.keys(lib.hardware).sort();
+// runtimes that serve (training-only engines are drawn by train's suites); null = the default for the part and family
+const RUNTIMES = [null, ...Object.entries(lib.runtimes ?? {}).filter(([, r]) => (r as { role?: string }).role !== 'training').map(([id]) => id).sort()];
 const DTYPES = ['bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0'];
 const REL = 1e-9; // relative slack for floating-point round-off
 
 type Flags = Record<string, unknown>;
 
-/** a result, or null where the input is a user error (invalid parallelism, context too long); anything else throws */
+/** a result, or null where the input is a user error (invalid parallelism, context too long); anything else throws.
+ *  The hardware (the library's, or `hw`) is driven by flags.runtime, or by the default runtime for it and the model. */
 function attempt(flags: Flags, hw?: NormalizedHardware): SimulateResult | null {
   try {
     const m = lib.models[String(flags.model)]!;
-    return simulate(buildRequest(flags, m, hw ?? lib.hardware[String(flags.hardware)]!, (id) => lib.models[id]!));
+    const base = hw ?? lib.hardware[String(flags.hardware)]!;
+    const rt = typeof flags.runtime === 'string' ? flags.runtime : defaultRuntime(base, m);
+    const { runtime: _r, ...rest } = flags;
+    return simulate(buildRequest(rest, m, bindRuntime(base, libraryRuntime(rt)), (id) => lib.models[id]!));
   } catch (e) {
     if ((e as Error).name === 'UserError') return null;
     throw e;
@@ -57,6 +64,7 @@ const decoderFlags = fc.record({
   'input-tokens': fc.integer({ min: 0, max: 4096 }),
   'output-tokens': fc.integer({ min: 1, max: 1024 }),
   dtype: fc.constantFrom(...DTYPES),
+  runtime: fc.constantFrom(...RUNTIMES),
 });
 
 const TIME_KEYS = ['ttft_s', 'ttft_cold_s', 'tpot_s', 'e2e_s', 'throughput_tok_s', 'prefill_tok_s', 'latency_s', 'images_per_s', 'step_s', 'encoder_s', 'decoder_s', 'rtf'] as const;

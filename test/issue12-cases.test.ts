@@ -3,7 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { getLibrary } from '../src/spec/library.js';
+import { getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { meanMaxLinearFloor } from '../src/sim/decode-integral.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
 import { lookupEfficiency, COLLECTIVE_SHAPE } from '../src/hardware/efficiency.js';
@@ -184,5 +186,25 @@ describe('issue 12: cases the property suite found (test/invariants.property.tes
   it('tpot never falls with a longer prompt where expert GEMMs are sized by their padded work (gpt-oss-20b q4_0 on apple-m2-ultra pp 2)', () => {
     const f = { model: 'gpt-oss-20b', hardware: 'apple-m2-ultra', pp: 2, batch: 252, 'output-tokens': 407, dtype: 'q4_0' };
     expect(run({ ...f, 'input-tokens': 43 }).tpot_s!).toBeGreaterThanOrEqual(run({ ...f, 'input-tokens': 8 }).tpot_s!);
+  });
+});
+
+describe('issue 12: the launch floor integrated over the context', () => {
+  it('meanMaxLinearFloor matches a fine numerical mean of max(a + b·c, d + e·c, f)', () => {
+    for (const [a, b, d, e, f, c0, c1] of [[1, 0.01, 2, 0, 2.5, 0, 300], [0, 1, 5, 0, 3, 0, 10], [3, -0.01, 1, 0.02, 2, 0, 200], [1, 0, 1, 0, 0, 5, 5]] as const) {
+      let s = 0;
+      const n = 100000;
+      for (let i = 0; i < n; i++) {
+        const c = c0 + ((i + 0.5) / n) * (c1 - c0);
+        s += Math.max(a + b * c, d + e * c, f);
+      }
+      expect(meanMaxLinearFloor(a, b, d, e, f, c0, c1)).toBeCloseTo(c1 > c0 ? s / n : Math.max(a + b * c0, d + e * c0, f), 6);
+    }
+  });
+  it('a longer prompt never makes decode faster where kernels are launch-bound (gemma-3-27b fp4 on a100 under pytorch)', () => {
+    const hw = bindRuntime(lib.hardware['a100-sxm4-80gb']!, libraryRuntime('pytorch'));
+    const tpot = (L: number) =>
+      simulate(buildRequest({ model: 'gemma-3-27b', batch: 1, 'input-tokens': L, 'output-tokens': 248, dtype: 'fp4' }, lib.models['gemma-3-27b']!, hw, (id) => lib.models[id]!)).tpot_s!;
+    expect(tpot(1326)).toBeGreaterThanOrEqual(tpot(817));
   });
 });

@@ -100,8 +100,9 @@ describe('mechanisms', () => {
     expect(under.queue_s.p99).toBeLessThan(1);
   });
   it('a full KV cache makes vLLM preempt and TensorRT-LLM hold requests back', () => {
-    // the same usable memory for both (vLLM's share, bound first), so that only the scheduler policy differs
-    const small: NormalizedHardware = bindRuntime({ ...H100, memory: { ...H100.memory, capacityBytes: 20e9 } }, libraryRuntime('vllm'));
+    // the same usable memory for both (TensorRT-LLM's share of what is free, bound first), so that only the
+    // scheduler policy differs
+    const small: NormalizedHardware = bindRuntime({ ...H100, memory: { ...H100.memory, capacityBytes: 20e9 } }, libraryRuntime('tensorrt-llm'));
     const o: Partial<ServeOptions> = { hardware: small, concurrency: 256, requests: 600, inputTokens: 512, outputTokens: 2048 };
     const v = run({ ...o, runtime: 'vllm' });
     const t = run({ ...o, runtime: 'tensorrt-llm' });
@@ -187,5 +188,17 @@ describe('plan', () => {
     expect(() => plan({ model: M, hardware: [H100], resolveModel: libraryModel, rate: 5, sloTpotS: 0.001, maxDevices: 8, prices: new Map(), inputTokens: 512, outputTokens: 64 })).toThrow(
       /^no configuration of at most 8 devices on h100-sxm meets p99 TPOT ≤ 1 ms at 5 req\/s; closest: .*TPOT .* misses 1 ms by /,
     );
+  });
+});
+
+describe('library API', () => {
+  it('serve and plan take the flags as an object (camelCase) and return the --json result', async () => {
+    const api = await import('../src/index.js');
+    const r = await api.serve({ model: 'llama-3.1-8b', hardware: 'h100-sxm', rate: 2, requests: 50, inputTokens: 'uniform:100,300', outputTokens: 32, sloTtft: '1s' });
+    expect(r.requests).toBe(50);
+    expect(r.slo_attainment).toBeGreaterThan(0.9);
+    expect(r.tco_usd_per_mtok === null || r.tco_usd_per_mtok > 0).toBe(true);
+    const p = await api.plan({ model: 'llama-3.1-8b', hardware: ['h100-sxm'], rate: 2, sloTpot: '50ms', maxDevices: 2, requests: 100 });
+    expect(p.options[0]!.hardware).toBe('h100-sxm');
   });
 });

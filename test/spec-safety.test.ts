@@ -194,3 +194,44 @@ describe('errors in a user file over a library file point at the user file', () 
     expect(formatIssue(issueAt(ctx, ['kv_heads'], 'must divide heads'))).toBe('mine.yaml:2:10  kv_heads  must divide heads (inherited from models/llama.yaml:2)');
   });
 });
+
+describe('every field has a range (stated in the schema, shown in the error)', () => {
+  const over = async (base: string, text: string) => problems(write('range.yaml', `extends: ${base}\nid: r\n${text}`));
+  it('channels: -100000 over vit-b-16', async () => {
+    expect(await over('vit-b-16', 'channels: -100000\n')).toEqual([expect.stringMatching(/range\.yaml:3:11 {2}channels {2}must be between 1 and 100000, found -100000$/)]);
+  });
+  it('res_blocks: 1e9 over sd-vae is rejected at validation (it hung simulate)', async () => {
+    expect(await over('sd-vae', 'res_blocks: 1e9\n')).toEqual([expect.stringMatching(/res_blocks {2}must be between 1 and 64, found 1000000000$/)]);
+  });
+  it('1e300 in any count, and an expression whose value is out of range', async () => {
+    const p = await over('llama-3.1-8b', 'vocab: 1e300\nlayers: "hidden * 1000"\n');
+    expect(p).toHaveLength(2);
+    expect(p.join('\n')).toMatch(/vocab {2}must be between 0 and 100000000, found 1e\+300/);
+    expect(p.join('\n')).toMatch(/range\.yaml:4:\d+ {2}layers {2}must be between 1 and 10000, found 4096000/);
+  });
+  it('hardware quantities: 80 kB of memory, 700 GW TDP', async () => {
+    const p = await over('h100-sxm', 'memory: {capacity: 80 kB, bandwidth: 3350 TB/s}\npower: {tdp: 700 GW}\n');
+    expect(p).toHaveLength(2);
+    expect(p[0]).toMatch(/memory\.capacity {2}must be between 1 MB and 10 PB, found "80 kB"/);
+    expect(p[1]).toMatch(/power\.tdp {2}must be between 10 mW and 1 MW, found "700 GW"/);
+  });
+  it('plausibility: usable memory ≤ 0 is an error, values outside every shipped part are warnings', async () => {
+    const r = await loadSpecFile(write('tiny.yaml', 'extends: h100-sxm\nid: tiny\nmemory: {capacity: 80 MB, bandwidth: 3350 TB/s}\npower: {tdp: 700 kW}\n'));
+    expect(r.errors.map(formatIssue)).toEqual([expect.stringMatching(/tiny\.yaml:3:\d+ {2}memory\.capacity {2}usable memory would be ≤ 0/)]);
+    expect(r.warnings.map(formatIssue).join('\n')).toMatch(/memory\.bandwidth {2}3\.35 PB\/s is outside every shipped part's range[\s\S]*power\.tdp {2}700 kW is outside/);
+  });
+  it('--set takes the same ranges: 1e-300 FLOP/s and 1 B are one-line errors', () => {
+    for (const set of ['compute.matrix.bf16=1e-300 FLOP/s', 'memory.capacity=1 B']) {
+      const r = cli(['simulate', '-m', 'llama-3.1-8b', '-H', 'h100-sxm', '--set', set, '--json']);
+      expect(r.status, set).toBe(2);
+      expect(JSON.parse(r.stdout).error.message, set).toMatch(/must be between/);
+    }
+  });
+  it('flags have ranges too', () => {
+    for (const extra of [['--input-tokens', '1e12'], ['--batch', '100000000000'], ['--audio-seconds', '1e300'], ['--tp', '99999999']]) {
+      const r = cli(['simulate', '-m', 'llama-3.1-8b', '-H', 'h100-sxm', ...extra]);
+      expect(r.status, extra.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), extra.join(' ')).toHaveLength(1);
+    }
+  });
+});

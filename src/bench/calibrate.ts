@@ -69,6 +69,9 @@ export function fitEfficiency(bench: BenchResult, hw: NormalizedHardware): { eff
   // 1. memory
   const mem = bench.memory_bandwidth_bytes_per_s / hw.memory.bandwidthBytePerS;
   if (mem > 1) warnings.push(`measured triad ${bench.memory_bandwidth_bytes_per_s.toExponential(3)} B/s exceeds the spec's bandwidth: efficiency.memory clamped to 1`);
+  // STREAM reaches well over half the datasheet bandwidth on every part in the library; a few percent means the
+  // bench ran on another machine (a laptop's bench.json calibrating h100-sxm), which would fit nonsense tables
+  if (mem < 0.2) warnings.push(`measured triad is ${(mem * 100).toPrecision(2)}% of ${hw.id}'s bandwidth: was the bench run on ${hw.id}? (bench device: ${JSON.stringify(bench.device ?? 'unknown')})`);
   eff.memory = yaml.memory = round3(Math.min(1, Math.max(0.001, mem)));
   // 2. gemm, per dtype the hardware runs it in; compute time is what remains after the fixed overhead
   const byDtype = new Map<Dtype, { flops: number; efficiency: number }[]>();

@@ -51,6 +51,19 @@ export abstract class BaseCommand extends Command {
       process.exitCode = 2;
       return this.exit(2);
     }
-    return super.catch(err);
+    if (this.jsonEnabled()) return super.catch(err);
+    // every other failure is one line too: oclif's flag-parsing messages (several lines with "›" marks), and
+    // — never expected — an internal error, named as such, without a stack
+    const isOclif = err.oclif !== undefined || err.name === 'CLIError' || /Error$/.test(err.constructor?.name ?? '') && 'parse' in err;
+    const exit = typeof err.exitCode === 'number' ? err.exitCode : (err.oclif as { exit?: number } | undefined)?.exit;
+    if (exit === 0 || /^EEXIT/.test(String(err.message)) || (err as { code?: string }).code === 'EEXIT') return super.catch(err); // this.exit(n)
+    const text = String(err.message ?? err)
+      .split('\n')
+      .map((l) => l.replace(/^[\s›]+/, '').trim())
+      .filter((l) => l && !/^See more help with/.test(l))
+      .join(' — ');
+    process.stderr.write(`hwperf: ${isOclif ? '' : 'internal error: '}${text}${isOclif ? '' : ' (please report this)'}\n`);
+    process.exitCode = isOclif ? (exit ?? 2) : 1;
+    return this.exit(process.exitCode as number);
   }
 }

@@ -5,6 +5,7 @@
 // re-normalizing a raw spec.
 import type { Dtype, LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { DTYPES } from '../spec/types.js';
+import { hardwareSchema, rangeAt, siText } from '../spec/schemas.js';
 import { UserError, nearest } from '../spec/errors.js';
 import type { Dimension } from '../units/quantity.js';
 import { defaultMemoryEfficiency, gemmTable } from './efficiency.js';
@@ -118,7 +119,7 @@ export async function parseSetValue(path: string, raw: string, kind: Kind, zero 
   if (kind === 'count' || kind === 'fraction') {
     const n = Number(raw);
     if (raw === '' || !Number.isFinite(n)) throw new UserError(`${where}: expected a plain number, found "${raw}"`);
-    if (kind === 'count' && !(Number.isInteger(n) && n >= 1)) throw new UserError(`${where}: expected a whole number ≥ 1, found "${raw}"`);
+    if (kind === 'count' && !(Number.isInteger(n) && n >= 1 && n <= 1e8)) throw new UserError(`${where}: expected a whole number from 1 to 100000000, found "${raw}"`);
     if (kind === 'fraction' && !(n > 0 && n <= 1)) throw new UserError(`${where}: expected a fraction in (0, 1], found "${raw}"`);
     return n;
   }
@@ -129,6 +130,12 @@ export async function parseSetValue(path: string, raw: string, kind: Kind, zero 
   const zeroOk = zero || kind === 'usd' || kind === 'joules_per_flop' || kind === 'joules_per_bit';
   if (!zeroOk && !(r.value > 0)) {
     throw new UserError(`${where}: must be > 0, found "${raw}"`);
+  }
+  // the same range as in a spec file (schemas.ts x-range)
+  const range = rangeAt(hardwareSchema, path.split('.'));
+  if (range && !(r.value >= range[0] && r.value <= range[1])) {
+    const { SI_UNIT } = await import('../spec/normalize-hardware.js');
+    throw new UserError(`${where}: must be between ${siText(range[0], SI_UNIT[kind])} and ${siText(range[1], SI_UNIT[kind])}, found "${raw}"`);
   }
   return r.value;
 }

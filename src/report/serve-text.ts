@@ -16,6 +16,7 @@ export function renderServe(r: ServeResult, title: string): string {
     `KV cache peak       ${fmtBytes(r.kv_peak_bytes)} per device, ${r.preemptions} preemptions`,
     `devices, runtime    ${r.devices}, ${r.runtime}`,
     `energy, cost        ${r.energy_j_per_token === null ? '—' : `${fmtNumber(r.energy_j_per_token)} J/token`}, ${r.cost_usd_per_mtok === null ? '—' : `$${fmtNumber(r.cost_usd_per_mtok)} per million output tokens`}`,
+    `TCO                 ${r.tco_usd_per_hour === null ? '—' : `$${fmtNumber(r.tco_usd_per_hour)}/h, $${fmtNumber(r.tco_usd_per_mtok)} per million output tokens`}`,
   ];
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');

@@ -86,12 +86,12 @@ export async function runtimeForRequest(hw: NormalizedHardware, model: Pick<Norm
 /** the hardware with its default library runtime bound, when none is yet (library callers, sweeps) */
 export function withDefaultRuntime(hw: NormalizedHardware, model: Pick<NormalizedModel, 'family'>, mode: RuntimeMode = 'inference'): NormalizedHardware {
   if (hw.runtime) return hw;
-  // sweeps bind the same hardware object for many rows: bind each (hardware, runtime) pair once
-  const id = defaultRuntime(hw, model, mode);
-  let byId = BOUND.get(hw);
-  if (!byId) BOUND.set(hw, (byId = new Map()));
-  let bound = byId.get(id);
-  if (!bound) byId.set(id, (bound = bindRuntime(hw, libraryRuntime(id))));
+  // sweeps and searches bind the same hardware object for many calls: bind each (hardware, family, mode) once
+  let byKey = BOUND.get(hw);
+  if (!byKey) BOUND.set(hw, (byKey = new Map()));
+  const key = mode === 'training' ? 'training' : model.family;
+  let bound = byKey.get(key);
+  if (!bound) byKey.set(key, (bound = bindRuntime(hw, libraryRuntime(defaultRuntime(hw, model, mode)))));
   return bound;
 }
 const BOUND = new WeakMap<NormalizedHardware, Map<string, NormalizedHardware>>();

@@ -46,6 +46,7 @@ export interface PlanOptions {
 
 export interface PlanOption {
   hardware: string;
+  runtime: string;
   devices: number;
   tp: number;
   pp: number;
@@ -206,7 +207,7 @@ export function plan(o: PlanOptions): PlanResult {
       metLayouts.add(key);
       cheapest = Math.min(cheapest, c.usdPerHour);
       options.push({
-        hardware: c.l.hw.id, devices: c.devices, tp: c.l.tp, pp: c.l.pp, ep: c.l.ep ?? 1, attention_dp: c.l.attentionDp, replicas: c.replicas,
+        hardware: c.l.hw.id, runtime: r.runtime, devices: c.devices, tp: c.l.tp, pp: c.l.pp, ep: c.l.ep ?? 1, attention_dp: c.l.attentionDp, replicas: c.replicas,
         disaggregated: c.prefill !== undefined, prefill_devices: c.prefill !== undefined ? c.prefill * group : null, decode_devices: c.decode !== undefined ? c.decode * group : null,
         usd_per_hour: c.usdPerHour, cost_usd_per_mtok: r.throughput_tok_s > 0 ? (c.usdPerHour / 3600 / r.throughput_tok_s) * 1e6 : 0,
         ttft_s: r.ttft_s.p99, tpot_s: r.tpot_s.p99, throughput_tok_s: r.throughput_tok_s, slo_attainment: r.slo_attainment,
@@ -234,7 +235,7 @@ export function plan(o: PlanOptions): PlanResult {
     slo_ttft_s: o.sloTtftS ?? null,
     slo_tpot_s: o.sloTpotS ?? null,
     max_devices: o.maxDevices,
-    runtime: serveRuntime(o.hardware[0]!, o.runtime).id,
+    runtime: o.runtime ?? 'each hardware\'s default',
     options,
     evaluated,
     warnings,

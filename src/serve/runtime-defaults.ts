@@ -7,7 +7,8 @@
 //     retract_decode) — a preemption with recompute; chunked_prefill_size 8192 on ≥ 60 GB devices, 2048 below
 //     (python/sglang/srt/server_args.py); max_running_requests defaults to what memory holds (capped here at 1024).
 //   TensorRT-LLM: the GUARANTEED_NO_EVICT capacity scheduler (the default CapacitySchedulerPolicy) admits a request
-//     only when the KV blocks for its whole input + output are free; trtllm-serve's defaults max_batch_size 2048
+//     only when the KV blocks for its whole input + output are free; chunked prefill off by default
+//     (BaseLlmArgs.enable_chunked_prefill = False, tensorrt_llm/llmapi/llm_args.py); trtllm-serve's defaults max_batch_size 2048
 //     and max_num_tokens 8192 (tensorrt_llm/commands/serve.py).
 import type { NormalizedHardware } from '../spec/types.js';
 import type { Policy } from './scheduler.js';
@@ -17,21 +18,23 @@ export interface ServeRuntime {
   policy: Policy;
   maxNumSeqs: number;
   maxNumBatchedTokens: number;
+  chunkedPrefill: boolean;
 }
 
 const GIB = 2 ** 30;
 
 export function serveRuntime(hw: NormalizedHardware, id: string | undefined): ServeRuntime {
-  const rt = (hw.runtime ?? {}) as { id?: string; scheduler?: { maxNumSeqs?: number; maxNumBatchedTokens?: number } };
+  const rt = (hw.runtime ?? {}) as { id?: string; scheduler?: { maxNumSeqs?: number; maxNumBatchedTokens?: number; chunkedPrefill?: boolean } };
   const name = (id ?? rt.id ?? 'vllm').toLowerCase();
   const big = hw.memory.capacityBytes >= 70 * GIB;
   let d: ServeRuntime;
-  if (name === 'tensorrt-llm' || name === 'trtllm' || name === 'tensorrt_llm') d = { id: 'tensorrt-llm', policy: 'reserve', maxNumSeqs: 2048, maxNumBatchedTokens: 8192 };
-  else if (name === 'sglang') d = { id: 'sglang', policy: 'preempt', maxNumSeqs: 1024, maxNumBatchedTokens: hw.memory.capacityBytes >= 60e9 ? 8192 : 2048 };
-  else d = { id: name, policy: 'preempt', maxNumSeqs: big ? 1024 : 256, maxNumBatchedTokens: big ? 8192 : 2048 };
+  if (name === 'tensorrt-llm' || name === 'trtllm' || name === 'tensorrt_llm') d = { id: 'tensorrt-llm', policy: 'reserve', maxNumSeqs: 2048, maxNumBatchedTokens: 8192, chunkedPrefill: false };
+  else if (name === 'sglang') d = { id: 'sglang', policy: 'preempt', maxNumSeqs: 1024, maxNumBatchedTokens: hw.memory.capacityBytes >= 60e9 ? 8192 : 2048, chunkedPrefill: true };
+  else d = { id: name, policy: 'preempt', maxNumSeqs: big ? 1024 : 256, maxNumBatchedTokens: big ? 8192 : 2048, chunkedPrefill: true };
   return {
     ...d,
     maxNumSeqs: rt.scheduler?.maxNumSeqs ?? d.maxNumSeqs,
     maxNumBatchedTokens: rt.scheduler?.maxNumBatchedTokens ?? d.maxNumBatchedTokens,
+    chunkedPrefill: rt.scheduler?.chunkedPrefill ?? d.chunkedPrefill,
   };
 }

@@ -42,6 +42,7 @@ export interface SchedulerConfig {
   policy: Policy;
   maxBatchedTokens: number;
   maxSeqs: number;
+  chunked: boolean; // chunked prefill; without it a prompt runs whole in one iteration (TensorRT-LLM's default)
   kvTokens: number; // KV capacity of the replica
   perStep: number; // E, output tokens a decode iteration yields per sequence (1, or the speculative mean)
   queryTokens: number; // tokens a decode sequence puts through the model per iteration (1, or K + 1)
@@ -228,7 +229,10 @@ export class Replica {
       const j = this.peekWaiting();
       if (!j || j.ready) break;
       const hit = this.hitFor(j);
-      const n = Math.min(j.prompt - hit, budget);
+      // without chunked prefill the whole prompt goes in one iteration: it waits for one with room, unless it is
+      // the only prompt of the iteration (a prompt longer than the budget runs alone, as max_num_tokens allows)
+      if (!c.chunked && j.prompt - hit > budget && P > 0) break;
+      const n = c.chunked ? Math.min(j.prompt - hit, budget) : j.prompt - hit;
       if (c.policy === 'preempt' ? this.kvUsed + hit + n > c.kvTokens : this.reserved + j.input + j.output > c.kvTokens) break;
       this.shiftWaiting();
       if (c.policy === 'reserve') this.reserved += j.input + j.output;

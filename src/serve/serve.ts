@@ -12,6 +12,7 @@ import { UserError } from '../spec/errors.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { buildLayout, type Layout } from '../sim/parallel.js';
 import { workEnergy } from '../sim/energy-cost.js';
+import { tco } from '../sim/tco.js';
 import { parseLength, type LengthDist } from './lengths.js';
 import { makeSource } from './arrivals.js';
 import { loadTrace, type TraceRow } from './trace.js';
@@ -83,6 +84,9 @@ export interface ServeResult {
   runtime: string;
   energy_j_per_token: number | null;
   cost_usd_per_mtok: number | null;
+  tco_usd_per_hour: number | null;
+  tco_usd_per_mtok: number | null;
+  tokens_per_s_per_mw: number | null;
   warnings: string[];
 }
 
@@ -157,6 +161,7 @@ export function serve(o: ServeOptions): ServeRun {
           policy: rt.policy,
           maxBatchedTokens: maxTokens,
           maxSeqs,
+          chunked: rt.chunkedPrefill,
           kvTokens: kv.tokens,
           perStep: spec ? E : 1,
           queryTokens: spec ? o.spec!.k + 1 : 1,
@@ -205,6 +210,9 @@ export function serve(o: ServeOptions): ServeRun {
   if (e && Number.isFinite(e.joules)) energy = e.joules / eng.outputTokens;
   const price = o.priceUsdPerHour ?? hw.price?.hourUsd;
   const cost = price !== undefined && dur > 0 && eng.outputTokens > 0 ? ((devices * price * dur) / 3600 / eng.outputTokens) * 1e6 : null;
+  // total cost of ownership over the run (src/sim/tco.ts): mean power per device over the whole duration
+  const powerW = e && Number.isFinite(e.joules) && dur > 0 ? e.joules / dur / devices : null;
+  const t = tco({ devices, purchaseUsd: hw.price?.purchaseUsd, hourUsd: price, powerW, itemsPerS: per(eng.outputTokens) });
   if (eng.preemptions > 0) warnings.push(`${eng.preemptions} preemptions: the KV cache ran out and ${rt.id} recomputed the preempted requests`);
   const result: ServeResult = {
     requests: eng.finished,
@@ -227,6 +235,9 @@ export function serve(o: ServeOptions): ServeRun {
     runtime: rt.id,
     energy_j_per_token: energy,
     cost_usd_per_mtok: cost,
+    tco_usd_per_hour: t.tco_usd_per_hour,
+    tco_usd_per_mtok: t.tco_usd_per_mtok,
+    tokens_per_s_per_mw: t.tokens_per_s_per_mw,
     warnings,
   };
   return { result, timeline: eng.timeline, engine: eng, kvTokens: entry.setup.sched.kvTokens };

@@ -19,3 +19,23 @@ export function meanMaxLinear(a: number, b: number, d: number, e: number, c0: nu
   const right = f1 > 0 ? (a + b * c1 + yx) / 2 : (d + e * c1 + yx) / 2;
   return w0 * left + (1 - w0) * right;
 }
+
+/** mean of max(a + b·c, d + e·c, f) over [c0, c1]: exact, by the trapezoid rule between the points where any two
+ *  of the three cross (the max is linear between them). f is a floor such as a kernel's launch time. */
+export function meanMaxLinearFloor(a: number, b: number, d: number, e: number, f: number, c0: number, c1: number): number {
+  const top = (c: number) => Math.max(a + b * c, d + e * c, f);
+  if (c1 <= c0) return top(c0);
+  const xs = [c0, c1];
+  const cross = (p: number, q: number, r: number, s: number) => {
+    if (q === s) return;
+    const x = (r - p) / (q - s);
+    if (x > c0 && x < c1) xs.push(x);
+  };
+  cross(a, b, d, e);
+  cross(a, b, f, 0);
+  cross(d, e, f, 0);
+  xs.sort((x, y) => x - y);
+  let area = 0;
+  for (let i = 1; i < xs.length; i++) area += ((top(xs[i - 1]!) + top(xs[i]!)) / 2) * (xs[i]! - xs[i - 1]!);
+  return area / (c1 - c0);
+}

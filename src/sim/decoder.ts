@@ -20,7 +20,7 @@ import { resolvePrecision, type Precision } from '../model/quant.js';
 import { opCost } from './roofline.js';
 import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning } from './kernel-physics.js';
-import { meanMaxLinear } from './decode-integral.js';
+import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
@@ -97,9 +97,17 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       const span = xhi - xlo || 1;
       const bC = (k1.computeS - k0.computeS) / span, aC = k0.computeS - bC * xlo;
       const bM = (k1.memoryS - k0.memoryS) / span, aM = k0.memoryS - bM * xlo;
-      ov = k0.seconds - Math.max(k0.computeS, k0.memoryS);
-      t = ov;
-      for (const q of pieces) t += q.weight * meanMaxLinear(aC, bC, aM, bM, q.e0, q.e0 + q.slope * (q.b - q.a));
+      // seconds = max(body + kernel overhead, launch floor) at every x: integrated with the floor (taking the
+      // overhead at one end made a longer context cost less where the launch floor binds at the short end)
+      const ov0 = k0.overheadS ?? 0, floor = (k0.floorS ?? 0) - ov0;
+      let body = 0;
+      t = ov0;
+      for (const q of pieces) {
+        const e1 = q.e0 + q.slope * (q.b - q.a);
+        t += q.weight * meanMaxLinearFloor(aC, bC, aM, bM, floor, q.e0, e1);
+        body += q.weight * meanMaxLinear(aC, bC, aM, bM, q.e0, e1);
+      }
+      ov = t - body;
       tc = aC + bC * xm;
       tm = aM + bM * xm;
       cx = xm;

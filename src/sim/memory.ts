@@ -35,7 +35,8 @@ export function usableBytes(hw: NormalizedHardware, weights: number, acts: numbe
   const reserve = m?.reserveBytes ?? RUNTIME_RESERVE_BYTES;
   if (m?.basis === 'device') return Math.max(0, m.share * cap - reserve);
   const free = Math.max(0, cap - reserve - weights - acts);
-  return Math.min(cap - reserve, weights + acts + (m?.share ?? KV_FREE_FRACTION) * free);
+  // never negative: a device smaller than the runtime's reserve has nothing usable (validate flags it)
+  return Math.max(0, Math.min(cap - reserve, weights + acts + (m?.share ?? KV_FREE_FRACTION) * free));
 }
 
 export interface WeightBreakdown {

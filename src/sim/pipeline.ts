@@ -166,7 +166,8 @@ export function simulatePipeline(req: SimulateRequest): SimulateResult {
   const media = mediaTokens(pipe.stages, s);
   // 1. every stage
   const runs = pipe.stages.map((st) => runStage(st, req.resolveModel(st.model), s, req, p, pipe, media));
-  for (const r of runs) for (const w of r.sub?.warnings ?? []) warnings.push(`${r.model.id}: ${w}`);
+  // energy warnings name the hardware, which every stage shares: the pipeline's own energy pass says them once
+  for (const r of runs) for (const w of r.sub?.warnings ?? []) if (!w.startsWith('energy: ')) warnings.push(`${r.model.id}: ${w}`);
   // 4. memory (before timing: a pipeline that does not fit has no times)
   const dec = runs.find((r) => r.model.family === 'decoder');
   const others = runs.filter((r) => r !== dec);

@@ -16,6 +16,8 @@ export interface OpCost {
   memoryS: number;
   bound: Bound;
   dtype: Dtype; // the dtype the hardware actually ran it in
+  overheadS?: number; // per-kernel overhead added to the body
+  floorS?: number; // the launch time the op lasts at least (seconds = max(body + overheadS, floorS))
 }
 
 // A GEMM dtype without native support runs at the next wider supported one (fp4 → fp8 → bf16/fp16 → …). Narrow
@@ -154,7 +156,8 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     }
   }
   // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts)
-  const seconds = Math.max(body + overhead, launchFloorS(hw, phase));
+  const floorS = launchFloorS(hw, phase);
+  const seconds = Math.max(body + overhead, floorS);
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
-  return { seconds, computeS, memoryS, bound, dtype };
+  return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };
 }

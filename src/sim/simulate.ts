@@ -17,10 +17,9 @@ export function simulate(req: SimulateRequest): SimulateResult {
   // 2. the family's engine (pure arithmetic on plain numbers)
   const engine = FAMILY_SIMULATORS[req.model.family];
   if (!engine) throw new UserError(`simulate: no engine for family "${req.model.family}"`);
-  const r = engine(req);
-  // the runtime follows the hardware in the result, so that a number never hides its assumption
-  const { model, hardware: hardwareId, ...rest } = r;
-  const result: SimulateResult = { model, hardware: hardwareId, runtime: hardware.runtime!.id, ...rest };
+  const result = engine(req);
+  // the runtime the numbers assume, so that a number never hides its assumption
+  result.runtime = hardware.runtime!.id;
   // 1b. speculative decoding on a decoder's steady state (a ratio of step prices, after the engine)
   if (req.spec) {
     if (req.model.family !== 'decoder') throw new UserError(`--spec-model/--mtp: speculative decoding applies to decoder LLMs, not ${req.model.family}`);

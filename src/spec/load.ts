@@ -153,7 +153,7 @@ export function readWithExtends(
   const { extends: _drop, ...own } = data;
   const merged = deepMerge(parent, own) as Record<string, unknown>;
   // The child's id replaces the parent's; a child without its own id is its parent's what-if.
-  if (own.id === undefined) merged.id = `${String(parent.id)}-custom`;
+  if (own.id === undefined && typeof parent.id === 'string') merged.id = `${parent.id}-custom`;
   return merged;
 }
 
@@ -174,7 +174,7 @@ export function kindOf(data: Record<string, unknown>): SpecKind | undefined {
   return undefined;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validators = {
   hardware: ajv.compile(hardwareSchema),
   memory: ajv.compile(memorySchema),
@@ -182,7 +182,7 @@ const validators = {
   models: Object.fromEntries(Object.entries(modelSchemas).map(([k, s]) => [k, ajv.compile(s)])),
 };
 
-export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | undefined, schema: any): void {
+export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | undefined, schema: any, evaluated?: unknown): void {
   if (!errors) return;
   // oneOf produces one error per branch; keep the most specific per path.
   const seen = new Set<string>();
@@ -214,6 +214,16 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
             : undefined;
     } else if (e.keyword === 'propertyNames') {
       continue; // reported by the nested enum error
+    } else if (e.keyword === 'minimum' || e.keyword === 'maximum' || e.keyword === 'exclusiveMinimum') {
+      const range = subSchema(schema, path);
+      const lo = range?.minimum ?? (range?.exclusiveMinimum !== undefined ? `> ${range.exclusiveMinimum}` : undefined);
+      const found = e.data ?? valueAt(evaluated ?? ctx.docs[0]?.data, path);
+      message = range?.maximum !== undefined && lo !== undefined
+        ? `must be between ${typeof lo === 'number' ? lo : lo.slice(2)} and ${range.maximum}${typeof lo === 'string' ? ' (exclusive of the minimum)' : ''}, found ${JSON.stringify(found)}`
+        : `${e.message ?? 'is out of range'}, found ${JSON.stringify(found)}`;
+    } else if (e.keyword === 'multipleOf') {
+      if (errors.some((o) => o.instancePath === e.instancePath && (o.keyword === 'maximum' || o.keyword === 'minimum'))) continue;
+      message = `must be a whole number, found ${JSON.stringify(e.data)}`;
     } else {
       message = `${e.message ?? 'is invalid'}`;
     }
@@ -249,7 +259,7 @@ export function validateStructure(ctx: SpecContext, data: Record<string, unknown
   }
   if (kind === 'model') {
     const fam = String(data.family);
-    const v = validators.models[fam];
+    const v = Object.hasOwn(validators.models, fam) ? validators.models[fam] : undefined;
     if (!v) {
       ctx.errors.push(issueAt(ctx, ['family'], `unknown family "${fam}"`, didYouMean(fam, Object.keys(modelSchemas)) ?? `one of ${Object.keys(modelSchemas).join(', ')}`));
       return undefined;
@@ -267,6 +277,15 @@ export function validateStructure(ctx: SpecContext, data: Record<string, unknown
     schemaIssues(ctx, validators.memory.errors, memorySchema);
   }
   return kind;
+}
+
+/** Range checks of a model after its expressions are evaluated: the schema's minimum/maximum on every count. */
+export function modelRangeIssues(ctx: SpecContext, evaluated: Record<string, unknown>): void {
+  const fam = String(evaluated.family);
+  const v = Object.hasOwn(validators.models, fam) ? validators.models[fam] : undefined;
+  if (!v || v(evaluated)) return;
+  const keep = (v.errors ?? []).filter((e) => ['minimum', 'maximum', 'exclusiveMinimum', 'multipleOf', 'maxItems'].includes(e.keyword));
+  schemaIssues(ctx, keep, modelSchemas[fam], evaluated);
 }
 
 export async function loadSpecFile(file: string): Promise<LoadResult<LoadedSpec>> {
@@ -288,7 +307,11 @@ export async function loadSpecData(data: Record<string, unknown>, ctx: SpecConte
   if (kind === 'hardware') {
     const { normalizeHardware } = await import('./normalize-hardware.js');
     const spec = await normalizeHardware(data, ctx);
-    if (spec) value = { kind, spec };
+    if (spec) {
+      const { checkHardwarePlausibility } = await import('./plausibility.js');
+      checkHardwarePlausibility(spec, ctx);
+      value = { kind, spec };
+    }
   } else if (kind === 'runtime') {
     const { normalizeRuntime } = await import('./normalize-runtime.js');
     const spec = await normalizeRuntime(data, ctx);
@@ -305,6 +328,11 @@ export async function loadSpecData(data: Record<string, unknown>, ctx: SpecConte
   } catch (e) {
     if (!structural) throw e;
   }
+  // a rule that read a missing or mistyped field says "undefined" or "NaN": noise beside the error that names the
+  // field, and never printed as such
+  const noisy = (e: SpecIssue) => /\b(undefined|NaN)\b/.test(e.message.replace(/"[^"]*"/g, ''));
+  if (ctx.errors.some((e) => !noisy(e))) ctx.errors = ctx.errors.filter((e) => !noisy(e));
+  else ctx.errors = ctx.errors.map((e) => ({ ...e, message: e.message.replace(/\bundefined\b/g, 'missing').replace(/\bNaN\b/g, 'not a number') }));
   if (ctx.errors.length) return { errors: dedupe(ctx.errors), warnings: ctx.warnings };
   if (value) value.spec.file = ctx.file;
   return { value, errors: ctx.errors, warnings: ctx.warnings };

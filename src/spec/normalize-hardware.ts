@@ -1,7 +1,14 @@
 // Hardware and memory-technology specs → SI numbers (units via mathjs, only for user files) + rules.
 import { parseQuantity, type Dimension } from '../units/quantity.js';
 import { issueAt, type SpecContext } from './load.js';
+import { hardwareSchema, memorySchema, rangeAt, siText } from './schemas.js';
+
+export const SI_UNIT: Record<Dimension, string> = {
+  bytes: 'B', bytes_per_s: 'B/s', flop_per_s: 'FLOP/s', watts: 'W', joules: 'J', joules_per_bit: 'J/bit',
+  joules_per_flop: 'J/FLOP', seconds: 's', hertz: 'Hz', bits_per_s: 'bit/s', usd: 'USD',
+};
 import { defaultEfficiency, gemmTable } from '../hardware/efficiency.js';
+
 import type { Dtype, EfficiencyTable, LinkSpec, MemoryTechnology, NormalizedHardware } from './types.js';
 
 type Raw = Record<string, any>;
@@ -26,6 +33,12 @@ export async function quantityAt(
   }
   if (opts.positive && r.value <= 0) {
     ctx.errors.push(issueAt(ctx, path, `must be > 0, found "${v}"`));
+    return undefined;
+  }
+  const range = rangeAt(raw.kind === 'stack' || raw.kind === 'bus' ? memorySchema : hardwareSchema, path);
+  if (range && !(r.value >= range[0] && r.value <= range[1])) {
+    const unit = SI_UNIT[dim];
+    ctx.errors.push(issueAt(ctx, path, `must be between ${siText(range[0], unit)} and ${siText(range[1], unit)}, found "${v}"`));
     return undefined;
   }
   return r.value;

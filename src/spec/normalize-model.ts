@@ -1,6 +1,6 @@
 // Model specs: evaluate expressions over sibling fields, fill defaults, apply the semantic rules.
 import { evaluateExpression } from '../units/quantity.js';
-import { issueAt, type SpecContext } from './load.js';
+import { issueAt, modelRangeIssues, type SpecContext } from './load.js';
 import type { NormalizedModel } from './types.js';
 
 type Raw = Record<string, any>;
@@ -59,10 +59,13 @@ function notANumber(text: string, error: string): string {
     : error;
 }
 
-function requireCount(ctx: SpecContext, m: Raw, path: (string | number)[], opts: { min?: number; integer?: boolean } = {}): void {
+function requireCount(ctx: SpecContext, m: Raw, path: (string | number)[], opts: { min?: number; integer?: boolean; required?: string } = {}): void {
   let v: any = m;
   for (const p of path) v = v?.[p];
-  if (v === undefined) return;
+  if (v === undefined) {
+    if (opts.required) ctx.errors.push(issueAt(ctx, path, `missing: ${opts.required}`, 'add it; see docs/spec-format.md'));
+    return;
+  }
   const min = opts.min ?? 1;
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     ctx.errors.push(issueAt(ctx, path, `must be a number, found ${JSON.stringify(v)}`));
@@ -75,6 +78,7 @@ function requireCount(ctx: SpecContext, m: Raw, path: (string | number)[], opts:
 
 export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<NormalizedModel | undefined> {
   const m = await evaluateAll(raw, ctx);
+  modelRangeIssues(ctx, m); // expressions' values against the schema's ranges (literals were checked already)
   // Range checks of top-level counts run even when an expression failed, to report every problem.
   for (const k of ['hidden', 'layers', 'heads', 'kv_heads', 'head_dim', 'vocab', 'context', 'encoder_layers', 'decoder_layers']) {
     if (typeof m[k] === 'number') requireCount(ctx, m, [k], { min: k === 'vocab' && m.family === 'encoder' ? 0 : 1 });
@@ -137,7 +141,8 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
       }
       const features = m.attention ? attentionFeatures(ctx, m.attention) : undefined;
       if (m.attention?.kind === 'mla') {
-        for (const k of ['kv_lora_rank', 'qk_rope_head_dim', 'qk_nope_head_dim', 'v_head_dim']) requireCount(ctx, m, ['attention', k]);
+        for (const k of ['kv_lora_rank', 'qk_rope_head_dim', 'qk_nope_head_dim', 'v_head_dim']) requireCount(ctx, m, ['attention', k], { required: `MLA attention needs ${k}` });
+        if (ctx.errors.length) return undefined;
         requireCount(ctx, m, ['attention', 'q_lora_rank'], { min: 0 });
         out.attention = {
           kind: 'mla',

@@ -1,13 +1,30 @@
 // JSON Schemas (ajv) for the structure of each spec kind. Units and expressions are checked after the
 // schema, in normalize: here a quantity is "a string or a number" so that a bare number gets the more
 // helpful "needs a unit" message there.
-const quantity = { type: ['string', 'number'] };
-const count = { type: ['number', 'string'] }; // model counts may be expressions over sibling fields
+// `x-range` is the quantity's sane range in SI units (bytes, B/s, FLOP/s, W, J/bit, s, Hz, USD), checked after
+// unit conversion (normalize-hardware.ts, --set): far beyond any real part, it keeps results finite and meaningful.
+const qty = (min: number, max: number) => ({ type: ['string', 'number'], 'x-range': [min, max] });
+const quantity = qty(0, 1e21);
+const BYTES = qty(1e6, 1e16); // 1 MB … 10 PB of device memory
+const CACHE = qty(0, 1e11);
+const BW = qty(1e6, 1e16); // 1 MB/s … 10 PB/s
+const PEAK = qty(1e6, 1e19); // 1 MFLOP/s … 10 EFLOP/s per device
+const LATENCY = qty(0, 1);
+const WATTS = qty(0.01, 1e6);
+const ENERGY_BIT = qty(0, 1e-9); // ≤ 1 nJ/bit
+const ENERGY_FLOP = qty(0, 1e-9);
+const USD = qty(0, 1e9);
+const HZ = qty(1e6, 1e11);
+const OVERHEAD = qty(0, 10);
+// Model counts may be expressions over sibling fields (strings); a number is checked here against its range,
+// an expression's value after evaluation (normalize-model.ts runs these schemas again on the evaluated spec).
+// The maxima are far above any real model (10^4 layers, 10^6 hidden) and keep graphs and loops small.
+const count = (minimum: number, maximum: number, integer = true) => ({ type: ['number', 'string'], minimum, maximum, ...(integer ? { multipleOf: 1 } : {}) });
 const posInt = { type: 'integer', minimum: 1 };
 const dtypeMap = {
   type: 'object',
   propertyNames: { enum: ['fp64', 'fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6', 'fp4', 'int4'] },
-  additionalProperties: quantity,
+  additionalProperties: PEAK,
 };
 const sources = { type: 'array', items: { type: 'string' }, minItems: 1 };
 const common = {
@@ -22,9 +39,9 @@ const link = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    bandwidth: quantity,
-    latency: quantity,
-    domain: posInt,
+    bandwidth: BW,
+    latency: LATENCY,
+    domain: { type: 'integer', minimum: 1, maximum: 1e6 },
     technology: { type: 'string' },
     links: posInt,
   },
@@ -54,7 +71,7 @@ export const hardwareSchema = {
     compute: {
       type: 'object',
       additionalProperties: false,
-      properties: { matrix: dtypeMap, vector: dtypeMap, units: posInt, clock: quantity, npu: { type: 'string' } },
+      properties: { matrix: dtypeMap, vector: dtypeMap, units: { type: 'integer', minimum: 1, maximum: 1e7 }, clock: HZ, npu: { type: 'string' } },
     },
     memory: {
       type: 'object',
@@ -62,32 +79,32 @@ export const hardwareSchema = {
       required: ['capacity', 'bandwidth'],
       properties: {
         technology: { type: 'string' },
-        capacity: quantity,
-        bandwidth: quantity,
-        stacks: posInt,
-        bus_width: posInt,
-        energy: quantity,
-        usable: { type: 'number' },
+        capacity: BYTES,
+        bandwidth: BW,
+        stacks: { type: 'integer', minimum: 1, maximum: 1024 },
+        bus_width: { type: 'integer', minimum: 1, maximum: 1e6 },
+        energy: ENERGY_BIT,
+        usable: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
       },
     },
     on_chip: {
       type: 'object',
       additionalProperties: false,
-      properties: { l1: quantity, l2: quantity, l3: quantity, sram: quantity, slc: quantity, infinity_cache: quantity },
+      properties: { l1: CACHE, l2: CACHE, l3: CACHE, sram: CACHE, slc: CACHE, infinity_cache: CACHE },
     },
     interconnect: {
       type: 'object',
       additionalProperties: false,
       properties: { scale_up: link, scale_out: link, host: link },
     },
-    power: { type: 'object', additionalProperties: false, properties: { tdp: quantity, idle: quantity } },
-    energy: { type: 'object', additionalProperties: false, properties: { compute: quantity } },
+    power: { type: 'object', additionalProperties: false, properties: { tdp: WATTS, idle: WATTS } },
+    energy: { type: 'object', additionalProperties: false, properties: { compute: ENERGY_FLOP } },
     price: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        purchase: quantity,
-        hour: quantity,
+        purchase: USD,
+        hour: USD,
         // when the price was seen (YYYY-MM or YYYY-MM-DD) and where
         hour_date: { type: 'string' },
         purchase_date: { type: 'string' },
@@ -98,7 +115,7 @@ export const hardwareSchema = {
     runtime: {
       type: 'object',
       additionalProperties: false,
-      properties: { name: { type: 'string' }, static_context: posInt, step_overhead: quantity, source: { type: 'string' } },
+      properties: { name: { type: 'string' }, static_context: { type: 'integer', minimum: 1, maximum: 1e8 }, step_overhead: OVERHEAD, source: { type: 'string' } },
     },
     efficiency: {
       type: 'object',
@@ -112,7 +129,7 @@ export const hardwareSchema = {
         vector: { type: 'number' },
         collective: effTable,
         collective_algorithm: { enum: ['ring', 'nvls'] },
-        kernel_overhead: quantity,
+        kernel_overhead: OVERHEAD,
         source: { type: 'string' },
       },
     },
@@ -126,12 +143,12 @@ export const memorySchema = {
   properties: {
     ...common,
     kind: { enum: ['stack', 'bus'] },
-    per_stack_bandwidth: quantity,
-    per_stack_capacity: quantity,
-    pin_rate: quantity,
-    capacity_per_channel: quantity,
+    per_stack_bandwidth: BW,
+    per_stack_capacity: BYTES,
+    pin_rate: qty(1e6, 1e12),
+    capacity_per_channel: BYTES,
     channel_width: posInt,
-    energy: quantity,
+    energy: ENERGY_BIT,
     standard: { type: 'string' },
   },
 };
@@ -140,7 +157,7 @@ const ffn = {
   type: 'object',
   additionalProperties: false,
   required: ['intermediate'],
-  properties: { kind: { enum: ['gated', 'plain'] }, intermediate: count, activation: { type: 'string' } },
+  properties: { kind: { enum: ['gated', 'plain'] }, intermediate: count(1, 1e7), activation: { type: 'string' } },
 };
 const referenceParams = {
   type: 'object',
@@ -156,14 +173,14 @@ const decoder = {
   required: ['id', 'family', 'hidden', 'layers', 'heads', 'ffn', 'vocab', 'sources'],
   properties: {
     ...modelCommon,
-    hidden: count,
-    layers: count,
-    heads: count,
-    kv_heads: count,
-    head_dim: count,
+    hidden: count(1, 1e6),
+    layers: count(1, 10000),
+    heads: count(1, 10000),
+    kv_heads: count(1, 10000),
+    head_dim: count(1, 65536),
     ffn,
-    vocab: count,
-    context: count,
+    vocab: count(0, 1e8),
+    context: count(0, 1e8),
     norm: { enum: ['rmsnorm', 'layernorm'] },
     final_norm: { type: 'boolean' },
     bias: {
@@ -180,14 +197,14 @@ const decoder = {
       additionalProperties: false,
       required: ['experts', 'active'],
       properties: {
-        experts: count,
-        active: count,
-        shared: count,
-        intermediate: count,
-        dense_layers: count,
-        shared_intermediate: count,
+        experts: count(1, 100000),
+        active: count(1, 100000),
+        shared: count(0, 10000),
+        intermediate: count(1, 1e7),
+        dense_layers: count(0, 10000),
+        shared_intermediate: count(0, 1e7),
         router: { type: 'string' },
-        every: count,
+        every: count(1, 10000),
         router_bias: { type: 'boolean' },
       },
     },
@@ -197,13 +214,13 @@ const decoder = {
       required: ['kind'],
       properties: {
         kind: { enum: ['mla', 'gqa', 'mha', 'mqa'] },
-        q_lora_rank: count,
-        kv_lora_rank: count,
-        qk_rope_head_dim: count,
-        qk_nope_head_dim: count,
-        v_head_dim: count,
-        sliding_window: count,
-        chunk: count,
+        q_lora_rank: count(0, 1e6),
+        kv_lora_rank: count(1, 1e6),
+        qk_rope_head_dim: count(1, 65536),
+        qk_nope_head_dim: count(0, 65536),
+        v_head_dim: count(1, 65536),
+        sliding_window: count(1, 1e8),
+        chunk: count(1, 1e8),
         layer_types: { type: 'array', minItems: 1, items: { enum: ['full', 'sliding', 'chunked'] } },
         sinks: { type: 'boolean' },
         qk_norm: { enum: ['rmsnorm', 'l2', 'none'] },
@@ -220,16 +237,16 @@ const encoderDecoder = {
   required: ['id', 'family', 'hidden', 'encoder_layers', 'decoder_layers', 'heads', 'ffn', 'vocab', 'sources'],
   properties: {
     ...modelCommon,
-    hidden: count,
-    encoder_layers: count,
-    decoder_layers: count,
-    heads: count,
+    hidden: count(1, 1e6),
+    encoder_layers: count(1, 10000),
+    decoder_layers: count(1, 10000),
+    heads: count(1, 10000),
     ffn,
-    vocab: count,
-    n_mels: count,
-    audio_ctx: count,
-    text_ctx: count,
-    window_seconds: count,
+    vocab: count(0, 1e8),
+    n_mels: count(1, 10000),
+    audio_ctx: count(1, 1e6),
+    text_ctx: count(1, 1e6),
+    window_seconds: count(0.001, 3600, false),
   },
 };
 
@@ -240,22 +257,22 @@ const encoder = {
   properties: {
     ...modelCommon,
     modality: { enum: ['image', 'text'] },
-    hidden: count,
-    layers: count,
-    heads: count,
-    head_dim: count,
+    hidden: count(1, 1e6),
+    layers: count(1, 10000),
+    heads: count(1, 10000),
+    head_dim: count(1, 65536),
     ffn,
     norm: { enum: ['rmsnorm', 'layernorm'] },
-    image_size: count,
-    patch: count,
-    channels: count,
+    image_size: count(0, 100000),
+    patch: count(0, 4096),
+    channels: count(1, 100000),
     class_token: { type: 'boolean' },
-    classes: count,
-    vocab: count,
-    context: count,
+    classes: count(0, 1e7),
+    vocab: count(0, 1e8),
+    context: count(0, 1e8),
     causal: { type: 'boolean' },
     pre_norm: { type: 'boolean' },
-    projection: count,
+    projection: count(0, 1e6),
     relative_attention: { oneOf: [{ type: 'boolean' }, { enum: ['per_layer'] }] },
     bias: { type: 'boolean' },
     final_norm: { type: 'boolean' },
@@ -270,26 +287,26 @@ const dit = {
   required: ['id', 'family', 'sources'],
   properties: {
     ...modelCommon,
-    hidden: count,
-    layers: count,
-    heads: count,
-    patch: count,
-    latent_size: count,
-    image_size: count,
-    vae_downsample: count,
-    in_channels: count,
-    out_channels: count,
-    classes: count,
-    mlp_ratio: count,
+    hidden: count(1, 1e6),
+    layers: count(1, 10000),
+    heads: count(1, 10000),
+    patch: count(0, 4096),
+    latent_size: count(1, 100000),
+    image_size: count(0, 100000),
+    vae_downsample: count(1, 1024),
+    in_channels: count(1, 100000),
+    out_channels: count(1, 100000),
+    classes: count(0, 1e7),
+    mlp_ratio: count(0.01, 64, false),
     temporal: {
       type: 'object',
       additionalProperties: false,
-      properties: { attention: { enum: ['separate', 'full'] }, patch: count, downsample: count, chunk: count },
+      properties: { attention: { enum: ['separate', 'full'] }, patch: count(1, 4096), downsample: count(1, 1024), chunk: count(1, 1e8) },
     },
     cross_attention: {
       type: 'object',
       additionalProperties: false,
-      properties: { context: count, context_dim: count },
+      properties: { context: count(0, 1e8), context_dim: count(1, 1e6) },
     },
     architecture: { enum: ['dit', 'mmdit', 'unet'] },
     unet: {
@@ -298,18 +315,18 @@ const dit = {
       required: ['channels', 'transformer_depth'],
       properties: {
         channels: { type: 'array', minItems: 1, items: { type: 'number' } },
-        res_blocks: count,
+        res_blocks: count(1, 64),
         transformer_depth: { type: 'array', minItems: 1, items: { type: 'number' } },
-        head_dim: count,
-        time_embed_dim: count,
-        add_embed_dim: count,
+        head_dim: count(1, 65536),
+        time_embed_dim: count(1, 1e6),
+        add_embed_dim: count(0, 1e6),
       },
     },
-    single_blocks: count,
-    pooled_dim: count,
+    single_blocks: count(0, 10000),
+    pooled_dim: count(0, 1e6),
     guidance_embed: { type: 'boolean' },
     context_pre_only_last: { type: 'boolean' },
-    position_table: count,
+    position_table: count(0, 1e8),
     qk_norm: { enum: ['none', 'rmsnorm', 'rmsnorm_across_heads'] },
     cross_norm: { type: 'boolean' },
   },
@@ -323,14 +340,14 @@ const vae = {
   properties: {
     ...modelCommon,
     dims: { enum: [2, 3] },
-    in_channels: count,
-    base_channels: count,
-    channel_mult: { type: 'array', items: { type: 'number' } },
-    res_blocks: count,
-    z_channels: count,
+    in_channels: count(1, 100000),
+    base_channels: count(1, 100000),
+    channel_mult: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'number', minimum: 1, maximum: 64, multipleOf: 1 } },
+    res_blocks: count(1, 64),
+    z_channels: count(1, 100000),
     mid_attention: { type: 'boolean' },
-    temporal_downsample: count,
-    spatial_downsample: count,
+    temporal_downsample: count(1, 1024),
+    spatial_downsample: count(1, 1024),
     layout: { enum: ['ldm', 'magvit', 'wan'] },
     quant_conv: { type: 'boolean' },
     components: { type: 'array', minItems: 1, items: { type: 'string' } },
@@ -354,10 +371,10 @@ const pipeline = {
           model: { type: 'string' },
           runs: { enum: ['once', 'per_step', 'per_token', 'per_window', 'per_image'] },
           role: { type: 'string' },
-          tokens: count,
-          tokens_per_second: count,
-          tokens_per_image: count,
-          count: count,
+          tokens: count(0, 1e8),
+          tokens_per_second: count(0, 1e6, false),
+          tokens_per_image: count(0, 1e7),
+          count: count(0, 1e6),
         },
       },
     },
@@ -374,6 +391,24 @@ export const modelSchemas: Record<string, object> = {
   vae,
   pipeline,
 };
+
+/** The `x-range` [min, max] (SI) of the quantity at `path` in a schema, if it states one. */
+export function rangeAt(schema: any, path: (string | number)[]): [number, number] | undefined {
+  let s = schema;
+  for (const p of path) {
+    if (!s) return undefined;
+    s = s.properties?.[p] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+  }
+  return s?.['x-range'];
+}
+
+/** A quantity in SI units, for messages: 1e6 B/s → "1 MB/s". */
+export function siText(v: number, unit: string): string {
+  if (v === 0) return `0 ${unit}`;
+  const prefixes: [number, string][] = [[1e18, 'E'], [1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k'], [1, ''], [1e-3, 'm'], [1e-6, 'µ'], [1e-9, 'n'], [1e-12, 'p'], [1e-15, 'f']];
+  const [f, p] = prefixes.find(([f]) => Math.abs(v) >= f) ?? prefixes[prefixes.length - 1]!;
+  return `${Number((v / f).toPrecision(3))} ${p}${unit}`;
+}
 
 // A runtime (runtimes/*.yaml): how the software drives the chip. Every block that sets a number carries its own
 // `source:` (checked in normalize-runtime.ts); `by_vendor:` / `by_hardware:` hold the same blocks, overriding.

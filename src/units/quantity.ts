@@ -127,7 +127,7 @@ export async function evaluateExpression(
     if (bad) return;
     switch (n.type) {
       case 'ConstantNode':
-        if (typeof n.value !== 'number') bad = `only numbers are allowed, found ${JSON.stringify(n.value)}`;
+        if (typeof n.value !== 'number') bad = `only numbers are allowed, found ${typeof n.value === 'string' ? JSON.stringify(n.value) : 'a name or constant'}`;
         break;
       case 'ParenthesisNode':
         break;

@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { resolveHardware } from '../../spec/library.js';
+import { withDefaultRuntime } from '../../runtime/resolve.js';
 import { fmtBandwidth, fmtFlopRate, fmtGB, fmtPercent, fmtSeconds, fmtWatts, renderTable } from '../../report/format.js';
 import type { NormalizedHardware } from '../../spec/types.js';
 
@@ -36,7 +37,7 @@ export function hardwareJson(h: NormalizedHardware) {
       purchase_date: h.price?.purchaseDate ?? null,
       purchase_source: h.price?.purchaseSource ?? null,
     },
-    runtime: { name: h.runtime?.name ?? null, step_overhead_s: h.runtime?.stepOverheadS ?? 0, static_context: h.runtime?.staticContext ?? null },
+    runtime: { id: h.runtime?.id ?? null, name: h.runtime?.name ?? null, step_overhead_s: h.runtime?.stepOverheadS ?? 0, static_context: h.runtime?.staticContext ?? null },
     efficiency: {
       memory: h.efficiency.memory,
       gemm: h.efficiency.gemm,
@@ -61,7 +62,8 @@ export default class ShowHardware extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { args } = await this.parse(ShowHardware);
-    const h = await resolveHardware(args.hardware);
+    // shown as its default runtime drives it for an LLM (docs/runtimes.md): host time per step, static context
+    const h = withDefaultRuntime(await resolveHardware(args.hardware), { family: 'decoder' });
     if (!this.jsonEnabled()) {
       this.log(`${h.name} (${h.id}) — ${h.vendor}, ${h.class}${h.year ? `, ${h.year}` : ''}`);
       const rows: [string, string][] = [];
@@ -73,7 +75,8 @@ export default class ShowHardware extends BaseCommand {
       if (h.onChip.sramBytes) rows.push(['SRAM', fmtGB(h.onChip.sramBytes)]);
       if (h.scaleUp) rows.push(['scale-up', `${fmtBandwidth(h.scaleUp.bandwidthBytePerS)} per direction, domain ${h.scaleUp.domain ?? '—'}, latency ${fmtSeconds(h.scaleUp.latencyS)}`]);
       if (h.scaleOut) rows.push(['scale-out', `${fmtBandwidth(h.scaleOut.bandwidthBytePerS)} per direction`]);
-      if (h.runtime?.stepOverheadS) rows.push(['host time per step', `${fmtSeconds(h.runtime.stepOverheadS)} (serving engine)`]);
+      if (h.runtime) rows.push(['default runtime (LLMs)', `${h.runtime.name} (${h.runtime.id}); hwperf show runtime ${h.runtime.id}`]);
+      if (h.runtime?.stepOverheadS) rows.push(['host time per step', `${fmtSeconds(h.runtime.stepOverheadS)} (${h.runtime.id})`]);
       if (h.runtime?.staticContext) rows.push(['static context', `${h.runtime.staticContext} tokens (${h.runtime.name ?? 'runtime'} graphs)`]);
       if (h.power) rows.push(['TDP', fmtWatts(h.power.tdpW)]);
       if (h.power?.idleW !== undefined) rows.push(['idle power', fmtWatts(h.power.idleW)]);
