@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core';
+// oclif checks its own package's engines field with semver on every start (semver is ~30 CommonJS modules);
+// hwperf's package.json states Node ≥ 20 and npm enforces it at install, so the check is skipped (issue 15).
+process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
+const { execute } = await import('@oclif/core');
 
 await execute({ dir: import.meta.url });

@@ -255,7 +255,7 @@ describe('hwperf sweep (built CLI)', () => {
     expect(rows).toHaveLength(2);
     const cells = parseCsvLine(rows[1]!);
     expect(cells.slice(0, 2)).toEqual(['llama-9', 'h100-sxm']);
-    expect(cells.slice(-2)).toEqual(['false', 'unknown model "llama-9" (see `hwperf list`)']);
+    expect(cells.slice(-2)).toEqual(['false', 'unknown model "llama-9" (see `hwperf list models`)']);
 
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'sweep:\n  model: llama-3.1-8b\n  hardware: h100-sxm\n  input_tokes: [128]\n');

@@ -10,9 +10,9 @@ export default class Sweep extends BaseCommand {
   static description =
     "The file's `sweep:` maps simulate's flags (snake_case: model, hardware, tp, batch, input_tokens, dtype, memory, set, …) " +
     'to lists. Rows that do not fit or are invalid are kept, with feasible=false and a reason. Beside the CSV, ' +
-    '<out>.pareto.csv holds the rows on the throughput-vs-latency Pareto front of each model ' +
-    '(decoders: throughput_tok_s vs tpot_s) for the whole system, <out>.pareto-per-device.csv the front of throughput per device, ' +
-    'and <out>.pareto-per-dollar.csv the front of throughput per USD per hour (rows with a price). A grid may price each hardware: ' +
+    'a Pareto file (small.csv → small.pareto.csv) holds the rows on the throughput-vs-latency Pareto front of each model ' +
+    '(decoders: throughput_tok_s vs tpot_s) for the whole system, small.pareto-per-device.csv the front of throughput per device, ' +
+    'and small.pareto-per-dollar.csv the front of throughput per USD per hour (rows with a price). A grid may price each hardware: ' +
     '`price: {h100-sxm: 2.49, mi300x: 1.99}`; max_tpot / max_ttft (seconds or "50ms") cap `batch: max` and mark fixed-batch rows over the limit infeasible.';
   static examples = [
     '<%= config.bin %> sweep examples/sweep-small.yaml --out small.csv',

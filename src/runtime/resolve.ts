@@ -5,7 +5,7 @@
 //                                                            ▼
 //   NormalizedHardware ──bindRuntime (by_vendor, by_hardware, the hardware's own runtime: block)──▶ hw.runtime
 import { libraryRuntime, resolveRuntimeSpec } from '../spec/library.js';
-import { applyOverride } from '../spec/normalize-runtime.js';
+import { applyOverride } from './override.js';
 import type { BoundRuntime, NormalizedHardware, NormalizedModel, NormalizedRuntime } from '../spec/types.js';
 
 export type RuntimeMode = 'inference' | 'training';

@@ -103,7 +103,7 @@ const fmtS = (s: number) => (s < 1 ? `${Number((s * 1e3).toPrecision(3))} ms` : 
 
 export function plan(o: PlanOptions): PlanResult {
   const m = o.model as DecoderModel;
-  if (m.family !== 'decoder') throw new UserError(`plan: ${m.id} is a ${m.family} model; plan sizes decoder LLM serving`);
+  if (m.family !== 'decoder') throw new UserError(`plan: ${m.id} is ${/^[aeiou]/.test(m.family) ? 'an' : 'a'} ${m.family} model; plan sizes decoder LLM serving`);
   if (!(o.rate > 0)) throw new UserError('plan needs --rate R (requests/s) above 0');
   if (o.sloTtftS === undefined && o.sloTpotS === undefined) throw new UserError('plan needs an SLO: --slo-ttft and/or --slo-tpot');
   if (!(o.maxDevices >= 1)) throw new UserError('--max-devices must be at least 1');

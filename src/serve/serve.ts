@@ -111,7 +111,7 @@ function positive(name: string, v: number | undefined, integer: boolean): void {
 export function serve(o: ServeOptions): ServeRun {
   // 1. model, lengths, arrivals, SLOs
   const m = o.model as DecoderModel;
-  if (m.family !== 'decoder') throw new UserError(`serve: ${m.id} is a ${m.family} model; serving simulates decoder LLMs`);
+  if (m.family !== 'decoder') throw new UserError(`serve: ${m.id} is ${/^[aeiou]/.test(m.family) ? 'an' : 'a'} ${m.family} model; serving simulates decoder LLMs`);
   // the runtime that drives the hardware (runtimes/*.yaml): bound by the caller, else --runtime when it is a library
   // runtime, else the default for this hardware (host time per step, usable memory, scheduler defaults come from it)
   const named = o.runtime !== undefined ? getLibrary().runtimes?.[o.runtime.toLowerCase()] : undefined;

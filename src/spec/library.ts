@@ -50,7 +50,7 @@ export async function resolveModel(ref: string): Promise<NormalizedModel> {
     if (hf) return hf;
     return (await loadUserFile(ref, 'model')) as NormalizedModel;
   }
-  throw new UserError(`unknown model "${ref}"${suggest(ref, Object.keys(lib.models))}`);
+  throw new UserError(`unknown model "${ref}"${suggest(ref, Object.keys(lib.models), 'models')}`);
 }
 
 export async function resolveHardware(ref: string): Promise<NormalizedHardware> {
@@ -58,7 +58,7 @@ export async function resolveHardware(ref: string): Promise<NormalizedHardware> 
   const lib = getLibrary();
   const h = own(lib.hardware, ref);
   if (h) return h;
-  throw new UserError(`unknown hardware "${ref}"${suggest(ref, Object.keys(lib.hardware))}`);
+  throw new UserError(`unknown hardware "${ref}"${suggest(ref, Object.keys(lib.hardware), 'hardware')}`);
 }
 
 export async function resolveMemory(ref: string): Promise<MemoryTechnology> {
@@ -66,7 +66,7 @@ export async function resolveMemory(ref: string): Promise<MemoryTechnology> {
   const lib = getLibrary();
   const m = own(lib.memory, ref);
   if (m) return m;
-  throw new UserError(`unknown memory technology "${ref}"${suggest(ref, Object.keys(lib.memory))}`);
+  throw new UserError(`unknown memory technology "${ref}"${suggest(ref, Object.keys(lib.memory), 'memory')}`);
 }
 
 export async function resolveRuntimeSpec(ref: string): Promise<NormalizedRuntime> {
@@ -79,17 +79,17 @@ export function libraryRuntime(id: string): NormalizedRuntime {
   const lib = getLibrary();
   const r = own(lib.runtimes ?? {}, id);
   if (r) return r;
-  throw new UserError(`unknown runtime "${id}"${suggest(id, Object.keys(lib.runtimes ?? {}))}`);
+  throw new UserError(`unknown runtime "${id}"${suggest(id, Object.keys(lib.runtimes ?? {}), 'runtimes')}`);
 }
 
 // Synchronous library lookup for engines that resolve sub-models (pipelines) by id.
 export function libraryModel(id: string): NormalizedModel {
   const m = own(getLibrary().models, id);
-  if (!m) throw new UserError(`unknown model "${id}"${suggest(id, Object.keys(getLibrary().models))}`);
+  if (!m) throw new UserError(`unknown model "${id}"${suggest(id, Object.keys(getLibrary().models), 'models')}`);
   return m;
 }
 
-function suggest(ref: string, ids: string[]): string {
+function suggest(ref: string, ids: string[], kind: 'models' | 'hardware' | 'memory' | 'runtimes'): string {
   const s = didYouMean(ref, ids);
-  return s ? `: ${s}` : ' (see `hwperf list`)';
+  return s ? `: ${s}` : ` (see \`hwperf list ${kind}\`)`;
 }

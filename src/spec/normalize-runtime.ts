@@ -82,18 +82,9 @@ function nonNegative(ctx: SpecContext, path: (string | number)[], v: number): nu
 }
 
 /** settings + a partial override → settings (objects merge field by field) */
-export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride> | undefined): RuntimeSettings {
-  if (!o) return base;
-  return {
-    stepOverheadS: o.stepOverheadS ?? base.stepOverheadS,
-    launch: { ...base.launch, ...o.launch },
-    memory: { ...base.memory, ...o.memory },
-    scheduler: { ...base.scheduler, ...o.scheduler },
-    overlap: { ...base.overlap, ...o.overlap },
-    staticContext: o.staticContext ?? base.staticContext,
-    kernels: { ...base.kernels, ...o.kernels },
-  };
-}
+// applyOverride lives in src/runtime/override.ts: simulate needs it without loading the spec layer (ajv, yaml)
+import { applyOverride } from '../runtime/override.js';
+export { applyOverride };
 
 export async function normalizeRuntime(raw: Raw, ctx: SpecContext): Promise<NormalizedRuntime | undefined> {
   const top = await blocks(ctx, raw, []);

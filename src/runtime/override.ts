@@ -1,0 +1,16 @@
+// A runtime's settings with a vendor's or a part's override on top. Pure, and apart from the spec layer so that
+// `simulate` on library ids starts without loading ajv and yaml (issue 15: start-up).
+import type { RuntimeOverride, RuntimeSettings } from '../spec/types.js';
+
+export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride> | undefined): RuntimeSettings {
+  if (!o) return base;
+  return {
+    stepOverheadS: o.stepOverheadS ?? base.stepOverheadS,
+    launch: { ...base.launch, ...o.launch },
+    memory: { ...base.memory, ...o.memory },
+    scheduler: { ...base.scheduler, ...o.scheduler },
+    overlap: { ...base.overlap, ...o.overlap },
+    staticContext: o.staticContext ?? base.staticContext,
+    kernels: { ...base.kernels, ...o.kernels },
+  };
+}
