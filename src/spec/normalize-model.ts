@@ -262,6 +262,11 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         unet: m.unet,
       };
       for (const k of ['single_blocks', 'pooled_dim', 'position_table']) requireCount(ctx, m, [k], { min: 0 });
+      if (out.cross_attention) {
+        // the text tokens a cross-attending (or joint-attending) denoiser sees: both numbers, or every cost is NaN
+        requireCount(ctx, m, ['cross_attention', 'context'], { required: 'cross_attention needs context (text tokens)' });
+        requireCount(ctx, m, ['cross_attention', 'context_dim'], { required: 'cross_attention needs context_dim (text width)' });
+      }
       if (out.architecture === 'mmdit' && !out.cross_attention) {
         ctx.errors.push(issueAt(ctx, ['cross_attention'], 'an mmdit denoiser needs its text tokens: cross_attention: {context: N, context_dim: D}'));
       }
