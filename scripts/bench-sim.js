@@ -5,11 +5,13 @@
 //   4. serve(): 10,000 requests in-process (beyond start-up)                          budget ≤ 1 s
 //   5. serve(): 1,000,000 requests on one core, heap after it vs after 10,000         budget ≤ 60 s (--serve-1m, or --all)
 //   6. plan over 5 accelerators, in-process                                           budget ≤ 10 s
-// Options: --sweep (also run 3), --strict (exit 1 when a budget is missed), --calls N.
+//   7. with --sweep-1m: a generated 1,000,000-row sweep as a whole process            budget ≤ 10 s
+//      and its peak RSS at 500k rows against 50k (flat memory: within 25%) (/usr/bin/time -f %M where present)
+// Options: --sweep (also run 3), --sweep-1m (also run 7), --strict (exit 1 when a budget is missed), --calls N.
 // Needs `npm run build` first. To see where simulate's time goes:
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/bench-sim.js   (then open the .cpuprofile)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -103,6 +105,48 @@ if (args.includes('--sweep')) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+// 7. a million rows, and memory that does not grow with the row count (issue 15)
+if (args.includes('--sweep-1m') || args.includes('--all')) {
+  const dir = mkdtempSync(join(tmpdir(), 'hwperf-bench-1m-'));
+  // 5 models × 8 accelerators × 10 batches × 10 input lengths × 5 tp × {50k: 5 output × 1 dtype,
+  // 500k: 5 × 5 dtypes, 1M: 10 × 5 dtypes}
+  const grid = (outputs, dtypes) => `sweep:
+  model: [llama-3.1-8b, mistral-7b, mixtral-8x7b, llama-3.1-70b, qwen2.5-72b]
+  hardware: [h100-sxm, h200-sxm, b200, mi300x, mi325x, gaudi3, ascend-910c, l40s]
+  batch: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+  input_tokens: [128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]
+  output_tokens: [${outputs}]
+  tp: [1, 2, 4, 8, 16]
+  dtype: [${dtypes}]
+`;
+  const five = '64, 128, 256, 512, 1024';
+  const dtypes = 'bf16, fp8, int4, fp16, int8';
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  // whole process: wall seconds and peak RSS (KB, from /usr/bin/time; null without it)
+  const runGrid = (name, text) => {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(file, text);
+    const argv = [join(root, 'bin', 'run.js'), 'sweep', file, '--out', join(dir, `${name}.csv`), '--force', '--json'];
+    const t0 = performance.now();
+    const r = timeBin ? spawnSync(timeBin, ['-f', '%M', process.execPath, ...argv], { encoding: 'utf8' }) : spawnSync(process.execPath, argv, { encoding: 'utf8' });
+    const s = (performance.now() - t0) / 1000;
+    if (r.status !== 0) console.error(`bench: sweep ${name} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
+    const kb = timeBin ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+    rmSync(join(dir, `${name}.csv`), { force: true });
+    return { s, mb: Number.isFinite(kb) ? kb / 1024 : null };
+  };
+  try {
+    const m50 = runGrid('50k', grid(five, 'bf16'));
+    const m500 = runGrid('500k', grid(five, dtypes));
+    const m1 = runGrid('1m', grid(`${five}, 2048, 4096, 8192, 16384, 32768`, dtypes));
+    console.log(`  sweep rows: 50k ${m50.s.toFixed(1)} s, 500k ${m500.s.toFixed(1)} s; peak RSS 50k ${m50.mb?.toFixed(0) ?? '?'} MB, 500k ${m500.mb?.toFixed(0) ?? '?'} MB, 1M ${m1.mb?.toFixed(0) ?? '?'} MB`);
+    report('hwperf sweep, 1,000,000 generated rows, whole process', m1.s, 's', 10);
+    if (m50.mb && m500.mb) report('sweep peak RSS at 500k rows ÷ at 50k rows', m500.mb / m50.mb, 'x', 1.25);
+    else console.log('  (peak RSS needs /usr/bin/time)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else console.log('  (a 1,000,000-row sweep and its memory: npm run bench -- --sweep-1m)');
 // 4–6. serving: the discrete-event simulator and the planner (issue 13), in-process after the library is loaded
 {
   const { getLibrary, libraryModel } = await import(dist('spec/library.js'));

@@ -85,6 +85,33 @@ export function resultCells(plan: ColumnPlan, r: SimulateResult | null, out: str
   for (const i of plan.resultIndex) out.push(r ? csvCell(RESULT_COLUMNS[i]![1](r)) : '');
 }
 
+/**
+ * resultCells for the hot loop: the plan's getters picked once, and each column remembers its last value and
+ * cell. Neighbouring rows differ in one axis, so most cells (hardware capacity, tp, dtype, runtime, …) repeat
+ * and skip number → shortest-round-trip text, which was ~11% of a sweep's CPU (issue 15). Same bytes as csvCell:
+ * a cell is reused only for the identical value (Object.is: -0 and 0 differ in neither text, NaN is '').
+ */
+export function resultFormatter(plan: ColumnPlan): (r: SimulateResult | null, out: string[]) => void {
+  const getters = plan.resultIndex.map((i) => RESULT_COLUMNS[i]![1]);
+  const n = getters.length;
+  const lastValue: unknown[] = new Array(n).fill(undefined);
+  const lastCell: string[] = new Array(n).fill('');
+  return (r, out) => {
+    if (!r) {
+      for (let c = 0; c < n; c++) out.push('');
+      return;
+    }
+    for (let c = 0; c < n; c++) {
+      const v = getters[c]!(r);
+      if (v !== lastValue[c] || typeof v === 'object') {
+        lastValue[c] = v;
+        lastCell[c] = csvCell(v);
+      }
+      out.push(lastCell[c]!);
+    }
+  };
+}
+
 // Reads one CSV line back (for the Pareto merge and tests); the inverse of csvCell/csvLine.
 export function parseCsvLine(line: string): string[] {
   const out: string[] = [];

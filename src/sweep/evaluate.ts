@@ -4,7 +4,7 @@
 import type { SimulateRequest, SimulateResult } from '../sim/types.js';
 import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { axisValueText, decodeIndex, type SweepGrid } from './grid.js';
-import { csvCell, resultCells, type ColumnPlan } from './columns.js';
+import { csvCell, resultFormatter, type ColumnPlan } from './columns.js';
 import { paretoFronts, paretoMetrics, perUnit, type ParetoPoint } from './pareto.js';
 import type { SweepTables } from './resolve.js';
 
@@ -47,6 +47,7 @@ export function makeEvaluator(
   const hardwareAxis = axes.findIndex((a) => a.key === 'hardware');
   const prices = grid.prices;
   const digits = new Int32Array(n);
+  const resultCells = resultFormatter(plan);
 
   const run = (start: number, end: number): ChunkResult => {
     const lines: string[] = [];
@@ -100,7 +101,7 @@ export function makeEvaluator(
           }
         }
       }
-      resultCells(plan, result, row);
+      resultCells(result, row);
       const ok = reason === null;
       row.push(ok ? 'true' : 'false', ok ? '' : csvCell(reason));
       const line = row.join(',');

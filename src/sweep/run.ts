@@ -99,7 +99,8 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     let nextStart = start;
     let rows = 0;
     let feasible = 0;
-    const fronts: ParetoPoint[] = [];
+    let fronts: ParetoPoint[] = [];
+    let frontCap = 4096; // fronts are reduced as they come so that memory stays flat in the row count
     const errors: string[] = [];
     const accept = (c: ChunkResult) => {
       done.set(c.start, c);
@@ -111,6 +112,12 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
       rows += c.end - c.start;
       feasible += c.feasible;
       for (const p of c.front) fronts.push(p);
+      if (fronts.length > frontCap) {
+        // on each basis the front of (fronts so far ∪ new points) is the front of everything so far: a point on
+        // none of the three fronts is strictly dominated, on each basis, by one that stays
+        fronts = paretoFronts(fronts);
+        frontCap = Math.max(4096, 2 * fronts.length);
+      }
       if (errors.length < 5) errors.push(...c.errors.slice(0, 5 - errors.length));
       opts.onProgress?.(rows, end - start);
     };
