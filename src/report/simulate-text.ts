@@ -1,10 +1,19 @@
 // Human output of `simulate`: a short summary (latency, throughput, memory, the bound of each phase) and,
 // with --verbose, per-op tables for prefill and decode.
 import type { SimulateResult } from '../sim/types.js';
+import type { NormalizedModel } from '../spec/types.js';
 import { fmtFlops, fmtGB, fmtNumber, fmtSeconds, renderTable } from './format.js';
 import { itemOf } from './rows.js';
 
-export function renderSimulate(r: SimulateResult, verbose = false): string {
+/** what one `images_per_s` item is, for the label only (the JSON key stays `images_per_s`, docs/design.md):
+ *  a clip for video pipelines and video DiTs at more than one frame, else an image */
+export function mediaItem(model: Pick<NormalizedModel, 'family'> & { defaults?: Record<string, number>; temporal?: unknown }, frames?: number): 'image' | 'video' {
+  if (model.family === 'pipeline') return (frames ?? model.defaults?.frames ?? 1) > 1 ? 'video' : 'image';
+  if (model.family === 'dit' && model.temporal) return (frames ?? 2) > 1 ? 'video' : 'image';
+  return 'image';
+}
+
+export function renderSimulate(r: SimulateResult, verbose = false, media: 'image' | 'video' = 'image'): string {
   const out: string[] = [];
   const par = `tp ${r.tp} · pp ${r.pp}${r.ep > 1 ? ` · ep ${r.ep}` : ''}${r.attention_dp ? ' (attention data-parallel)' : ''} · ${r.devices} device${r.devices > 1 ? 's' : ''} (${r.replicas} replica${r.replicas > 1 ? 's' : ''})`;
   out.push(`${r.model} on ${r.hardware}${r.runtime ? ` (runtime ${r.runtime})` : ''} — ${par}`);
@@ -25,7 +34,7 @@ export function renderSimulate(r: SimulateResult, verbose = false): string {
     rows.push(['latency', fmtSeconds(r.latency_s)]);
     if (r.ttft_s != null) rows.push(['time to first token', fmtSeconds(r.ttft_s)]);
     if (r.step_s != null) rows.push(['denoising step', fmtSeconds(r.step_s)]);
-    if (r.images_per_s != null) rows.push(['images per second', fmtNumber(r.images_per_s)]);
+    if (r.images_per_s != null) rows.push([`${media}s per second`, fmtNumber(r.images_per_s)]);
     if (r.encoder_s != null) rows.push(['encoder', fmtSeconds(r.encoder_s)]);
     if (r.decoder_s != null) rows.push(['decoder', fmtSeconds(r.decoder_s)]);
     if (r.rtf != null) rows.push(['real-time factor', fmtNumber(r.rtf)]);

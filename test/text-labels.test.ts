@@ -1,0 +1,16 @@
+// Human output labels: what each row says must match what it measures (QA findings). JSON keys are unchanged.
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '@oclif/test';
+
+const root = new URL('..', import.meta.url).pathname;
+const sim = async (...args: string[]) => (await runCommand(['simulate', ...args], { root })).stdout;
+
+describe('simulate text labels', () => {
+  it('a video pipeline reports videos per second, an image pipeline images per second', async () => {
+    const wan = await sim('--model', 'wan-2.1-t2v-14b', '--hardware', 'h100-sxm', '--steps', '2');
+    expect(wan).toMatch(/^videos per second/m);
+    expect(wan).not.toMatch(/images per second/);
+    expect(await sim('--model', 'wan-2.1-t2v-14b', '--hardware', 'h100-sxm', '--steps', '2', '--frames', '1')).toMatch(/^images per second/m);
+    expect(await sim('--model', 'flux.1-dev', '--hardware', 'h100-sxm', '--steps', '2')).toMatch(/^images per second/m);
+  });
+});
