@@ -14,3 +14,14 @@ describe('simulate text labels', () => {
     expect(await sim('--model', 'flux.1-dev', '--hardware', 'h100-sxm', '--steps', '2')).toMatch(/^images per second/m);
   });
 });
+
+describe('pipeline phase names', () => {
+  it('are unique and name the encoder when two stages share a role (flux: CLIP and T5)', async () => {
+    const r = JSON.parse(await sim('--model', 'flux.1-dev', '--hardware', 'h100-sxm', '--steps', '2', '--json'));
+    const names: string[] = r.phases.map((p: { name: string }) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain('text-encoder (clip-vit-l-14-text)');
+    expect(names).toContain('text-encoder (t5-xxl-encoder)');
+    expect(names).toContain('vae-decoder'); // a role held by one stage keeps its plain name
+  });
+});
