@@ -25,3 +25,15 @@ describe('pipeline phase names', () => {
     expect(names).toContain('vae-decoder'); // a role held by one stage keeps its plain name
   });
 });
+
+describe('train --search table', () => {
+  const search = ['train', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--devices', '8', '--search', '--top', '2'];
+  it('has no total column without --tokens (it would be all "—"), and has one with it', async () => {
+    const head = (out: string) => out.split('\n').find((l) => /^\s*tp\s/.test(l)) ?? '';
+    const without = (await runCommand(search, { root })).stdout;
+    expect(head(without)).toMatch(/memory\s*$/);
+    expect(head(without)).not.toMatch(/total/);
+    const withTokens = (await runCommand([...search, '--tokens', '1e9'], { root })).stdout;
+    expect(head(withTokens)).toMatch(/total\s*$/);
+  });
+});
