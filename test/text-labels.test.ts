@@ -37,3 +37,20 @@ describe('train --search table', () => {
     expect(head(withTokens)).toMatch(/total\s*$/);
   });
 });
+
+describe('decoder phase rows say what the step holds', () => {
+  const phaseRows = (out: string) => out.split('\n').filter((l) => /^(prefill|decode)/.test(l));
+  it('a step that carries a prefill is not labelled plain "decode"; a pure decode step is', async () => {
+    // batch 100 of 128 output tokens: the most frequent cycle step carries one request's prefill (its time is ttft_s)
+    const busy = await sim('--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--batch', '100');
+    const rows = phaseRows(busy);
+    expect(rows.some((l) => /^decode step \+ 1 prefill\s/.test(l))).toBe(true);
+    expect(rows.some((l) => /^decode\s{2}/.test(l))).toBe(false);
+    expect(rows.some((l) => /^prefill, whole batch cold\s/.test(l))).toBe(true);
+    const json = JSON.parse(await sim('--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--batch', '100', '--json'));
+    expect(json.phases.map((p: { name: string }) => p.name)).toEqual(['prefill', 'decode']); // JSON names unchanged
+    // batch 8: most steps are pure decode
+    const light = phaseRows(await sim('--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--batch', '8'));
+    expect(light.some((l) => /^decode\s{2}/.test(l))).toBe(true);
+  });
+});
