@@ -86,7 +86,7 @@ describe('all-or-nothing writes', () => {
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     const left = readdirSync(sub).filter((n) => n !== 'big.yaml');
-    if (code === 0) expect(left.sort()).toEqual(['big.csv', 'big.pareto.csv']); // finished before the signal
+    if (code === 0) expect(left.sort()).toEqual(['big.csv', 'big.pareto-per-device.csv', 'big.pareto-per-dollar.csv', 'big.pareto.csv']); // finished before the signal
     else expect(left).toEqual([]);
   });
 });

@@ -114,8 +114,26 @@ export function fitEfficiency(bench: BenchResult, hw: NormalizedHardware): { eff
   return { efficiency: eff, yaml, warnings };
 }
 
+// Measurements of one class of device fitted to another (CPU numbers onto an H100) give efficiencies that
+// describe neither. Told by the peaks: the spec's and the measured differ by more than MISMATCH×, or a CPU
+// backend (node, cc) measured a spec of an accelerator class.
+const MISMATCH = 10;
+const ACCELERATOR_CLASSES = new Set(['datacenter', 'consumer', 'workstation', 'edge', 'mobile']);
+export function deviceMismatch(bench: BenchResult, hw: NormalizedHardware): string | null {
+  const measured = Math.max(0, ...Object.values(bench.peak_flops_per_s).filter((x): x is number => typeof x === 'number'));
+  const spec = Math.max(0, ...Object.values(hw.matrixFlopPerS).filter((x): x is number => typeof x === 'number'), ...Object.values(hw.vectorFlopPerS).filter((x): x is number => typeof x === 'number'));
+  const cpu = bench.backend !== 'torch';
+  const ratio = measured > 0 && spec > 0 ? spec / measured : 1;
+  if (ratio > MISMATCH || ratio < 1 / MISMATCH || (cpu && ACCELERATOR_CLASSES.has(hw.class))) {
+    return `device-class mismatch: the bench ran on ${bench.device} (backend ${bench.backend}, peak ${(measured / 1e12).toPrecision(3)} TFLOP/s) but ${hw.id} is a ${hw.class} part (peak ${(spec / 1e12).toPrecision(3)} TFLOP/s, ${ratio >= 1 ? ratio.toPrecision(3) : (1 / ratio).toPrecision(3)}× apart): the fitted efficiencies describe neither; calibrate the spec with a bench run on that device (bench --backend torch there), or calibrate the host profile written by bench --out`;
+  }
+  return null;
+}
+
 export function calibrate(bench: BenchResult, hw: NormalizedHardware): CalibrationResult {
-  const { efficiency, yaml, warnings } = fitEfficiency(bench, hw);
+  const { efficiency, yaml, warnings: fitWarnings } = fitEfficiency(bench, hw);
+  const mismatch = deviceMismatch(bench, hw);
+  const warnings = mismatch ? [mismatch, ...fitWarnings] : fitWarnings;
   const after: NormalizedHardware = { ...hw, efficiency };
   const points = pointsOf(bench).map((m) => {
     const b = m.price(hw);

@@ -15,7 +15,20 @@ export async function chooseBackend(): Promise<BackendName> {
   return ccAvailable() ? 'cc' : 'node';
 }
 
+// --repeats runs of the backend, combined: medians with min/max beside them, then the plausibility warnings.
 export async function runBench(backend: BackendName, opts: BenchOptions): Promise<BenchResult> {
+  const { combineRuns, benchWarnings } = await import('./plausibility.js');
+  const n = Math.max(1, Math.floor(opts.repeats ?? 3));
+  const runs: BenchResult[] = [];
+  for (let i = 0; i < n; i++) {
+    const progress = opts.onProgress;
+    runs.push(await runBackend(backend, { ...opts, onProgress: progress && ((f, label) => progress((i + f) / n, n > 1 ? `${label} (run ${i + 1}/${n})` : label)) }));
+  }
+  const r = combineRuns(runs);
+  return { ...r, warnings: benchWarnings(r) };
+}
+
+async function runBackend(backend: BackendName, opts: BenchOptions): Promise<BenchResult> {
   if (backend === 'cc') {
     const { ccAvailable, runCc } = await import('./cc.js');
     if (!ccAvailable()) throw new UserError('--backend cc: no C compiler found (set CC, or install gcc or clang)', );

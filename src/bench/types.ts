@@ -54,11 +54,19 @@ export interface BenchResult {
   cache_sweep: SweepPoint[];
   attention?: AttentionPoint[];
   allreduce?: AllReducePoint[];
-  seconds: number; // wall time of the whole run
+  seconds: number; // wall time of the whole run (all repeats)
   notes: string[];
+  repeats?: number; // runs combined (headline numbers are their medians)
+  spread?: {
+    memory_bandwidth_bytes_per_s: { median: number; min: number; max: number };
+    peak_flops_per_s: Record<string, { median: number; min: number; max: number }>;
+    stream: Record<string, { median: number; min: number; max: number }>;
+  };
+  warnings?: string[]; // impossible or unsteady results (src/bench/plausibility.ts)
 }
 
 export interface BenchOptions {
   quick: boolean;
+  repeats?: number; // whole runs; the median is reported with min and max (default 3)
   onProgress?: (fraction: number, label: string) => void;
 }

@@ -19,7 +19,7 @@ export default class Merge extends BaseCommand {
   async run(): Promise<MergeSummary> {
     const { argv, flags } = await this.parse(Merge);
     const r = mergeShards(argv as string[], flags.out, flags.force);
-    if (!this.jsonEnabled()) this.log(`${r.shards} shards, ${r.configs} configurations, ${r.feasible} feasible\nwrote ${r.out}\nwrote ${r.pareto} (${r.pareto_rows} rows on the Pareto front)`);
+    if (!this.jsonEnabled()) this.log(`${r.shards} shards, ${r.configs} configurations, ${r.feasible} feasible\nwrote ${r.out}\nwrote ${r.pareto} (${r.pareto_rows} rows on the Pareto front)\nwrote ${r.pareto_per_device} (${r.pareto_per_device_rows} rows, per device)\nwrote ${r.pareto_per_dollar} (${r.pareto_per_dollar_rows} rows, per dollar)`);
     return r;
   }
 }

@@ -11,7 +11,9 @@ export default class Sweep extends BaseCommand {
     "The file's `sweep:` maps simulate's flags (snake_case: model, hardware, tp, batch, input_tokens, dtype, memory, set, …) " +
     'to lists. Rows that do not fit or are invalid are kept, with feasible=false and a reason. Beside the CSV, ' +
     'a Pareto file (small.csv → small.pareto.csv) holds the rows on the throughput-vs-latency Pareto front of each model ' +
-    '(decoders: throughput_tok_s vs tpot_s).';
+    '(decoders: throughput_tok_s vs tpot_s) for the whole system, small.pareto-per-device.csv the front of throughput per device, ' +
+    'and small.pareto-per-dollar.csv the front of throughput per USD per hour (rows with a price). A grid may price each hardware: ' +
+    '`price: {h100-sxm: 2.49, mi300x: 1.99}`; max_tpot / max_ttft (seconds or "50ms") cap `batch: max` and mark fixed-batch rows over the limit infeasible.';
   static examples = [
     '<%= config.bin %> sweep examples/sweep-small.yaml --out small.csv',
     '<%= config.bin %> sweep examples/sweep-90k.yaml --out big.csv --force --json',
@@ -43,7 +45,11 @@ export default class Sweep extends BaseCommand {
         `${summary.configs} configurations, ${summary.feasible} feasible, in ${summary.seconds.toFixed(2)} s` +
           `${summary.workers ? ` on ${summary.workers} workers` : ''}\n` +
           `wrote ${summary.out}` +
-          (summary.shard ? ` (shard ${summary.shard.index}/${summary.shard.of}: rows ${summary.shard.start}–${summary.shard.end - 1}; join the shards with hwperf merge)` : `\nwrote ${summary.pareto} (${summary.pareto_rows} rows on the Pareto front)`),
+          (summary.shard
+            ? ` (shard ${summary.shard.index}/${summary.shard.of}: rows ${summary.shard.start}–${summary.shard.end - 1}; join the shards with hwperf merge)`
+            : `\nwrote ${summary.pareto} (${summary.pareto_rows} rows on the Pareto front)\n` +
+              `wrote ${summary.pareto_per_device} (${summary.pareto_per_device_rows} rows, per device)\n` +
+              `wrote ${summary.pareto_per_dollar} (${summary.pareto_per_dollar_rows} rows, per dollar)`),
       );
     }
     return summary;

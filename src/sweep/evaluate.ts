@@ -5,7 +5,7 @@ import type { SimulateRequest, SimulateResult } from '../sim/types.js';
 import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { axisValueText, decodeIndex, type SweepGrid } from './grid.js';
 import { csvCell, resultCells, type ColumnPlan } from './columns.js';
-import { paretoFront, paretoMetrics, type ParetoPoint } from './pareto.js';
+import { paretoFronts, paretoMetrics, perUnit, type ParetoPoint } from './pareto.js';
 import type { SweepTables } from './resolve.js';
 
 // One combination as simulate's flags, snake_case as in the sweep file. `set` collects every set axis.
@@ -44,6 +44,8 @@ export function makeEvaluator(
   );
   const setAxes = axes.flatMap((a, i) => (a.key === 'set' ? [i] : []));
   const plainAxes = axes.flatMap((a, i) => (a.key === 'set' ? [] : [i]));
+  const hardwareAxis = axes.findIndex((a) => a.key === 'hardware');
+  const prices = grid.prices;
   const digits = new Int32Array(n);
 
   const run = (start: number, end: number): ChunkResult => {
@@ -69,6 +71,10 @@ export function makeEvaluator(
       else {
         const flags: SweepFlags = {};
         for (const a of plainAxes) flags[axes[a]!.key] = axes[a]!.values[digits[a]!] as string | number;
+        if (prices) {
+          const p = prices[String(axes[hardwareAxis]!.values[digits[hardwareAxis]!])];
+          if (p !== undefined) flags.price = p;
+        }
         if (setAxes.length) {
           const set: string[] = [];
           for (const a of setAxes) {
@@ -82,6 +88,7 @@ export function makeEvaluator(
         try {
           result = simulate(buildRequest(flags, model, hw));
           if (!result.memory?.fits) reason = result.memory?.reason || 'does not fit in memory';
+          else reason = overLimit(result, flags);
         } catch (e) {
           const err = e as Error;
           // A user-level answer (invalid parallelism, context too long) is a reason; anything else is a
@@ -101,10 +108,22 @@ export function makeEvaluator(
       if (ok) {
         feasible++;
         const m = paretoMetrics(result!);
-        if (m) points.push({ group: cells[modelAxis]![digits[modelAxis]!]!, throughput: m[0], latency: m[1], index, line });
+        if (m) points.push({ group: cells[modelAxis]![digits[modelAxis]!]!, throughput: m[0], ...perUnit(result!, m[0]), latency: m[1], index, line });
       }
     }
-    return { start, end, csv: lines.length ? lines.join('\n') + '\n' : '', feasible, errors, front: paretoFront(points) };
+    return { start, end, csv: lines.length ? lines.join('\n') + '\n' : '', feasible, errors, front: paretoFronts(points) };
   };
   return { run };
+}
+
+// max_tpot / max_ttft hold on every row, not only where `batch: max` chose the batch: a fixed batch over the
+// limit is infeasible, with the reason. (With `batch: max` the engine already picked a batch within them.)
+export function overLimit(r: SimulateResult, flags: SweepFlags): string | null {
+  const ms = (s: number) => `${Number((s * 1e3).toPrecision(3))} ms`;
+  const lim = (k: string) => (typeof flags[k] === 'number' ? (flags[k] as number) : undefined);
+  const tpot = lim('max_tpot');
+  const ttft = lim('max_ttft');
+  if (tpot !== undefined && typeof r.tpot_s === 'number' && r.tpot_s > tpot * (1 + 1e-9)) return `tpot ${ms(r.tpot_s)} is over max_tpot ${ms(tpot)}`;
+  if (ttft !== undefined && typeof r.ttft_s === 'number' && r.ttft_s > ttft * (1 + 1e-9)) return `ttft ${ms(r.ttft_s)} is over max_ttft ${ms(ttft)}`;
+  return null;
 }

@@ -7,6 +7,8 @@
 //     tp: [1, 2, 4]
 //     batch: [1, 8, max]
 //     set: {memory.bandwidth: [3.35 TB/s, 4.8 TB/s]}   # each PATH is an axis of its own
+//     price: {h100-sxm: 2.49, mi300x: 1.99}   # USD per device-hour per hardware (not an axis); or a list: an axis
+//     max_tpot: 50ms                           # parsed as the --max-tpot flag is (seconds, or 30ms / 2s)
 //
 // Each key is one of simulate's flags in snake_case; a scalar is a one-element list. The grid is never
 // expanded into objects: combination i is a mixed-radix number over the axes (the first axis varies
@@ -17,12 +19,14 @@ import { isInside, readSpecFile } from '../spec/safe-read.js';
 import { parseYaml } from '../spec/yaml-doc.js';
 import { UserError, didYouMean } from '../spec/errors.js';
 import { DTYPES } from '../spec/types.js';
+import { parseSeconds } from '../sim/request.js';
+import { parseMemoryFlag } from '../hardware/whatif.js';
 
 export type AxisValue = string | number | string[];
 
 // How a key's values are checked at load; what the engine rejects later (tp not dividing the heads,
 // unknown ids) becomes a row's `reason`, not a file error.
-type Kind = 'id' | 'int' | 'int0' | 'batch' | 'number' | 'bool' | 'scheme' | 'dtype' | 'memory' | 'set';
+type Kind = 'id' | 'int' | 'int0' | 'batch' | 'number' | 'seconds' | 'bool' | 'scheme' | 'dtype' | 'memory' | 'set';
 
 export const SWEEP_KEYS: Record<string, Kind> = {
   model: 'id',
@@ -47,8 +51,8 @@ export const SWEEP_KEYS: Record<string, Kind> = {
   memory: 'memory',
   set: 'set',
   price: 'number',
-  max_tpot: 'number',
-  max_ttft: 'number',
+  max_tpot: 'seconds',
+  max_ttft: 'seconds',
 };
 
 const TOP_KEYS = ['sweep', 'out', 'name', 'description'];
@@ -66,6 +70,7 @@ export interface SweepGrid {
   axes: Axis[];
   size: number; // number of combinations (product of the axes' lengths)
   out?: string; // `out:` from the file
+  prices?: Record<string, number>; // `price: {HARDWARE: USD}`: per hardware id as written in the hardware axis
   outIssue?: SpecIssue; // why `out:` may not be used (outside the file's folder)
 }
 
@@ -119,6 +124,7 @@ export function parseSweep(text: string, file: string): SweepGrid {
   if (!isObject(sweep)) return fail(['sweep'], 'expected a mapping of simulate flags to lists, e.g. `sweep: {model: [llama-3.1-8b], hardware: [h100-sxm]}`');
 
   const axes: Axis[] = [];
+  let prices: Record<string, number> | undefined;
   for (const [rawKey, raw] of Object.entries(sweep)) {
     const key = rawKey.replace(/-/g, '_'); // --input-tokens reads as input_tokens too
     const kind = Object.hasOwn(SWEEP_KEYS, key) ? SWEEP_KEYS[key] : undefined;
@@ -126,6 +132,15 @@ export function parseSweep(text: string, file: string): SweepGrid {
       failKey(['sweep', rawKey], `unknown key "${rawKey}"`, didYouMean(key, Object.keys(SWEEP_KEYS)) ?? `expected one of simulate's flags: ${Object.keys(SWEEP_KEYS).join(', ')}`);
     }
     if (axes.some((a) => a.key === key && key !== 'set')) fail(['sweep', rawKey], `"${rawKey}" is given twice`);
+    if (key === 'price' && isObject(raw)) {
+      // price: {HARDWARE: USD}: a lookup by hardware, not an axis
+      prices = {};
+      for (const [id, v] of Object.entries(raw)) {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(['sweep', rawKey, id], `expected USD per device-hour (a number ≥ 0), found ${show(v)}`);
+        prices[id] = v as number;
+      }
+      continue;
+    }
     if (kind === 'set' && isObject(raw)) {
       // set: {PATH: [VALUE, …]}: each path sweeps on its own
       for (const [path, vals] of Object.entries(raw)) {
@@ -146,9 +161,17 @@ export function parseSweep(text: string, file: string): SweepGrid {
   for (const required of ['model', 'hardware']) {
     if (!axes.some((a) => a.key === required)) fail(['sweep'], `missing "${required}": a sweep needs at least one ${required}`);
   }
+  if (prices) {
+    // every priced id must be one of the grid's hardware (the --price flag's rule)
+    const hw = axes.find((a) => a.key === 'hardware')!.values.map(String);
+    const priceKey = Object.keys(sweep).find((k) => k.replace(/-/g, '_') === 'price')!;
+    for (const id of Object.keys(prices)) {
+      if (!hw.includes(id)) failKey(['sweep', priceKey], `price for "${id}", which is not in the hardware list`, didYouMean(id, hw) ?? `expected one of ${hw.join(', ')}`);
+    }
+  }
   const size = axes.reduce((n, a) => n * a.values.length, 1);
   if (size > 50_000_000) fail(['sweep'], `${size} combinations: that is more than 50 million rows`, 'split the sweep');
-  return { file, axes, size, out: data.out as string | undefined, outIssue };
+  return { file, axes, size, out: data.out as string | undefined, outIssue, ...(prices ? { prices } : {}) };
 }
 
 function checkValue(kind: Kind, v: unknown, bad: (message: string, suggestion?: string) => never): AxisValue {
@@ -176,11 +199,27 @@ function checkValue(kind: Kind, v: unknown, bad: (message: string, suggestion?: 
       if (typeof v === 'string' && allowed.includes(v)) return v;
       return bad(`unknown dtype ${show(v)}`, (typeof v === 'string' && didYouMean(v, allowed)) || `expected one of ${allowed.join(' ')}`);
     }
+    case 'seconds':
+      // the flag's own parser: 0.05, "50ms", "2s"
+      try {
+        const s = parseSeconds('max', v);
+        if (s !== undefined) return s;
+      } catch {
+        /* below */
+      }
+      return bad(`expected seconds (e.g. 0.05, 50ms or 2s), found ${show(v)}`);
     case 'memory':
       // null / "none": the hardware's own memory, so a sweep can compare the spec with its what-ifs
       if (v === null || v === 'none') return 'none';
-      if (typeof v === 'string' && /^[^:\s]+:\d+$/.test(v)) return v;
-      return bad(`expected TECH:COUNT (e.g. hbm3e:1, lpddr5x:64) or none, found ${show(v)}`);
+      if (typeof v === 'string') {
+        try {
+          parseMemoryFlag(v);
+          return v;
+        } catch {
+          /* below */
+        }
+      }
+      return bad(`expected TECH:COUNT[@GBPS] (e.g. hbm3e:1, lpddr5x:64, hbm3:5@5.24) or none, found ${show(v)}`);
     case 'set': {
       // one alternative: "PATH=VALUE" or a list of them applied together
       const items = Array.isArray(v) ? v : [v];

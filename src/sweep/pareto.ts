@@ -1,6 +1,8 @@
 // The Pareto front of throughput (higher is better) against latency (lower is better), per model.
 // For decoders that is throughput_tok_s vs tpot_s: what a serving planner trades when raising the batch
 // or the parallelism. Other families have no per-token latency: images/s (or items/s) vs latency_s.
+// Three throughputs, three fronts: of the whole system (the biggest system wins it), per device, and per
+// dollar (items per second per USD per hour of on-demand price: the cheapest way to each latency).
 //
 // A row is on the front when no other row of its model has latency ≤ and throughput ≥ with one of them
 // strictly better. Equal points do not dominate each other, so ties are all kept. Workers reduce their
@@ -9,9 +11,14 @@
 import type { SimulateResult } from '../sim/types.js';
 import { throughputOf } from '../report/rows.js';
 
+export type ParetoBasis = 'system' | 'per_device' | 'per_dollar';
+export const PARETO_BASES: readonly ParetoBasis[] = ['system', 'per_device', 'per_dollar'];
+
 export interface ParetoPoint {
   group: string; // the model (the row's model cell)
-  throughput: number;
+  throughput: number; // whole system
+  perDevice: number; // throughput / devices
+  perDollar: number | null; // throughput / (devices × USD per device-hour); null without a price
   latency: number;
   index: number; // the combination, to keep rows in sweep order
   line: string; // the row as written to the CSV
@@ -26,25 +33,46 @@ export function paretoMetrics(r: SimulateResult): [number, number] | null {
   return [thr, lat];
 }
 
-export function paretoFront(points: ParetoPoint[]): ParetoPoint[] {
-  const groups = new Map<string, ParetoPoint[]>();
-  for (const p of points) {
+// The per-device and per-dollar throughputs of a result whose system throughput is `thr`.
+export function perUnit(r: SimulateResult, thr: number): { perDevice: number; perDollar: number | null } {
+  const devices = r.devices > 0 ? r.devices : 1;
+  const price = r.price_usd_per_hour;
+  return { perDevice: thr / devices, perDollar: typeof price === 'number' && price > 0 ? thr / (devices * price) : null };
+}
+
+const basisValue = (p: ParetoPoint, basis: ParetoBasis): number | null =>
+  basis === 'system' ? p.throughput : basis === 'per_device' ? p.perDevice : p.perDollar;
+
+// The union of the three fronts (what a worker keeps of its chunk: every row that may be on any global front).
+export function paretoFronts(points: ParetoPoint[]): ParetoPoint[] {
+  const seen = new Set<number>();
+  const out: ParetoPoint[] = [];
+  for (const b of PARETO_BASES) for (const p of paretoFront(points, b)) if (!seen.has(p.index)) (seen.add(p.index), out.push(p));
+  return out.sort((a, b) => a.index - b.index);
+}
+
+export function paretoFront(all: ParetoPoint[], basis: ParetoBasis = 'system'): ParetoPoint[] {
+  const groups = new Map<string, { p: ParetoPoint; thr: number }[]>();
+  for (const p of all) {
+    const thr = basisValue(p, basis);
+    if (thr === null || !Number.isFinite(thr)) continue;
+    const e = { p, thr };
     const g = groups.get(p.group);
-    if (g) g.push(p);
-    else groups.set(p.group, [p]);
+    if (g) g.push(e);
+    else groups.set(p.group, [e]);
   }
   const front: ParetoPoint[] = [];
   for (const g of groups.values()) {
     // latency ascending, throughput descending within equal latency
-    g.sort((a, b) => a.latency - b.latency || b.throughput - a.throughput);
+    g.sort((a, b) => a.p.latency - b.p.latency || b.thr - a.thr);
     let bestBefore = -Infinity; // best throughput at strictly lower latency
     for (let i = 0; i < g.length; ) {
-      const lat = g[i]!.latency;
-      const groupMax = g[i]!.throughput;
+      const lat = g[i]!.p.latency;
+      const groupMax = g[i]!.thr;
       let j = i;
-      for (; j < g.length && g[j]!.latency === lat; j++) {
-        const p = g[j]!;
-        if (p.throughput === groupMax && groupMax > bestBefore) front.push(p);
+      for (; j < g.length && g[j]!.p.latency === lat; j++) {
+        const e = g[j]!;
+        if (e.thr === groupMax && groupMax > bestBefore) front.push(e.p);
       }
       if (groupMax > bestBefore) bestBefore = groupMax;
       i = j;

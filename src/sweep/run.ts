@@ -1,6 +1,7 @@
 // sweep: file ──loadSweepFile──▶ grid ──resolveTables──▶ specs ──planColumns──▶ header
 //   ──evaluate chunks (inline, or workers on every core)──▶ CSV lines in order ──▶ temp file ──rename──▶ out
-//   └─ local Pareto fronts ──paretoFront──▶ out.pareto.csv
+//   └─ local Pareto fronts ──paretoFront──▶ out.pareto.csv (whole system), out.pareto-per-device.csv,
+//                                          out.pareto-per-dollar.csv (src/sweep/pareto.ts)
 // Output files are written to a temporary name and renamed at the end, so a reader never sees half a
 // CSV and an interrupted sweep leaves the previous file as it was; an existing file is kept unless force.
 import { closeSync, existsSync, openSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
@@ -14,10 +15,10 @@ import { loadSweepFile, type SweepGrid } from './grid.js';
 import { resolveTables } from './resolve.js';
 import { planColumns } from './columns.js';
 import { makeEvaluator, type ChunkResult, type Simulator } from './evaluate.js';
-import { paretoFront, type ParetoPoint } from './pareto.js';
+import { paretoFront, paretoFronts, type ParetoBasis, type ParetoPoint } from './pareto.js';
 import { runPool } from './pool.js';
 import { sweepRequest } from './request.js';
-import { paretoPathFor, shardRange, shardTrailer, type Shard } from './shard.js';
+import { paretoPaths, shardRange, shardTrailer, type Shard } from './shard.js';
 
 export interface SweepOptions {
   out?: string;
@@ -36,6 +37,10 @@ export interface SweepSummary {
   out: string;
   pareto: string | null; // null for a shard: `hwperf merge` writes the front of the whole sweep
   pareto_rows: number; // a shard: rows of its local front (carried in its trailer)
+  pareto_per_device: string | null;
+  pareto_per_device_rows: number;
+  pareto_per_dollar: string | null;
+  pareto_per_dollar_rows: number;
   shard: { index: number; of: number; start: number; end: number } | null; // rows [start, end) of the grid
   workers: number; // 0: ran in the main thread
   internal_errors: string[];
@@ -45,7 +50,7 @@ export interface SweepSummary {
 const INLINE_BELOW = 4000;
 
 // `out:` in a grid is relative to the grid file and stays inside its folder; only --out may write elsewhere.
-export function outputPaths(file: string, grid: SweepGrid, out?: string, shard?: Shard): { out: string; pareto: string } {
+export function outputPaths(file: string, grid: SweepGrid, out?: string, shard?: Shard): { out: string; pareto: string; perDevice: string; perDollar: string } {
   let csv: string;
   if (out !== undefined) csv = out;
   else if (grid.outIssue) throw UserError.fromIssues([grid.outIssue]);
@@ -57,7 +62,7 @@ export function outputPaths(file: string, grid: SweepGrid, out?: string, shard?:
     if (!isInside(join(parent, basename(csv)), folder)) throw new UserError(`${file}  out  "${grid.out}" leaves the sweep file's folder through a link (pass --out to write elsewhere)`);
   } else csv = `${basename(file).replace(/\.ya?ml$/i, '')}.csv`;
   if (shard && !out) csv = csv.replace(/(\.csv)?$/i, `.shard-${shard.index}-of-${shard.of}$1`);
-  return { out: csv, pareto: paretoPathFor(csv) };
+  return { out: csv, ...paretoPaths(csv) };
 }
 
 export async function runSweep(file: string, opts: SweepOptions = {}): Promise<SweepSummary> {
@@ -67,9 +72,11 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
   const shard = opts.shard;
   const [start, end] = shard ? shardRange(grid.size, shard) : [0, grid.size];
   const paths = outputPaths(file, grid, opts.out, shard);
-  for (const p of shard ? [paths.out] : [paths.out, paths.pareto]) checkOutFile(p, !!opts.force);
+  for (const p of shard ? [paths.out] : [paths.out, paths.pareto, paths.perDevice, paths.perDollar]) checkOutFile(p, !!opts.force);
   clearStale(paths.out);
   clearStale(paths.pareto);
+  clearStale(paths.perDevice);
+  clearStale(paths.perDollar);
   // 2. specs, once
   const tables = await resolveTables(grid);
   // 3. columns
@@ -78,6 +85,10 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
   const tmp = (p: string) => registerTemp(join(dirname(p), `.${basename(p)}.${process.pid}.tmp`));
   const tmpOut = tmp(paths.out);
   const tmpPareto = tmp(paths.pareto);
+  const tmpFronts: [ParetoBasis, string, string][] = [
+    ['per_device', tmp(paths.perDevice), paths.perDevice],
+    ['per_dollar', tmp(paths.perDollar), paths.perDollar],
+  ];
   const fd = openSync(tmpOut, 'w');
   let closed = false;
   try {
@@ -123,12 +134,12 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     const summary = { feasible, seconds: 0, out: paths.out, workers: workers <= 1 ? 0 : workers, internal_errors: errors };
     if (shard) {
       // a shard: its local Pareto front travels in a trailer line; `hwperf merge` takes the front of the union
-      const local = paretoFront(fronts);
+      const local = paretoFronts(fronts); // the rows on any of the three local fronts
       writeSync(fd, shardTrailer({ shard: shard.index, of: shard.of, start, end, configs: grid.size, feasible, grid: gridDigest(grid, header), front: local }));
       closeSync(fd);
       closed = true;
       renameSync(tmpOut, paths.out);
-      return { ...summary, configs: size, seconds: (performance.now() - t0) / 1000, pareto: null, pareto_rows: local.length, shard: { index: shard.index, of: shard.of, start, end } };
+      return { ...summary, configs: size, seconds: (performance.now() - t0) / 1000, pareto: null, pareto_rows: local.length, pareto_per_device: null, pareto_per_device_rows: 0, pareto_per_dollar: null, pareto_per_dollar_rows: 0, shard: { index: shard.index, of: shard.of, start, end } };
     }
     closeSync(fd);
     closed = true;
@@ -141,8 +152,20 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     } finally {
       closeSync(pfd);
     }
+    const counts: number[] = [];
+    for (const [basis, t] of tmpFronts) {
+      const f = paretoFront(fronts, basis);
+      counts.push(f.length);
+      const bfd = openSync(t, 'w');
+      try {
+        writeSync(bfd, header + f.map((p) => p.line + '\n').join(''));
+      } finally {
+        closeSync(bfd);
+      }
+    }
     renameSync(tmpOut, paths.out);
     renameSync(tmpPareto, paths.pareto);
+    for (const [, t, final] of tmpFronts) renameSync(t, final);
     return {
       configs: grid.size,
       feasible,
@@ -150,13 +173,17 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
       out: paths.out,
       pareto: paths.pareto,
       pareto_rows: front.length,
+      pareto_per_device: paths.perDevice,
+      pareto_per_device_rows: counts[0]!,
+      pareto_per_dollar: paths.perDollar,
+      pareto_per_dollar_rows: counts[1]!,
       workers: workers <= 1 ? 0 : workers,
       internal_errors: errors,
       shard: null,
     };
   } finally {
     if (!closed) closeSync(fd);
-    for (const t of [tmpOut, tmpPareto]) {
+    for (const t of [tmpOut, tmpPareto, ...tmpFronts.map(([, x]) => x)]) {
       if (existsSync(t)) unlinkSync(t);
       releaseTemp(t);
     }

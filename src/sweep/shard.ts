@@ -6,12 +6,13 @@
 //                            └─ local fronts in the trailers ──paretoFront──▶ the lines at those rows ──▶ out.pareto.csv
 //
 // The trailer is one comment line, `# hwperf-shard {json}`: which rows, of which sweep (a digest of its axes and
-// columns), how many feasible, and the shard's local Pareto front as [row, model, throughput, latency] at full
-// precision — the CSV alone cannot give the front (a pipeline's throughput is not one of its columns).
+// columns), how many feasible, and the shard's local Pareto fronts (whole system, per device, per dollar: the union)
+// as [row, model, throughput, latency, per device, per dollar] at full precision — the CSV alone cannot give the
+// front (a pipeline's throughput is not one of its columns).
 import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../spec/errors.js';
-import { paretoFront, type ParetoPoint } from './pareto.js';
+import { paretoFront, type ParetoBasis, type ParetoPoint } from './pareto.js';
 
 export interface Shard {
   index: number; // 1-based
@@ -40,13 +41,13 @@ interface Trailer {
   configs: number; // rows of the whole sweep
   feasible: number;
   grid: string;
-  front: [number, string, number, number][];
+  front: [number, string, number, number, number?, (number | null)?][];
 }
 
 const MARK = '# hwperf-shard ';
 
 export function shardTrailer(t: Omit<Trailer, 'front'> & { front: ParetoPoint[] }): string {
-  const front = t.front.map((p) => [p.index, p.group, p.throughput, p.latency]);
+  const front = t.front.map((p) => [p.index, p.group, p.throughput, p.latency, p.perDevice, p.perDollar]);
   return `${MARK}${JSON.stringify({ ...t, front })}\n`;
 }
 
@@ -91,6 +92,10 @@ export interface MergeSummary {
   out: string;
   pareto: string;
   pareto_rows: number;
+  pareto_per_device: string;
+  pareto_per_device_rows: number;
+  pareto_per_dollar: string;
+  pareto_per_dollar_rows: number;
 }
 
 function writeAtomic(path: string, write: (fd: number) => void): string {
@@ -108,13 +113,20 @@ function writeAtomic(path: string, write: (fd: number) => void): string {
 }
 
 export function paretoPathFor(csv: string): string {
-  return /\.csv$/i.test(csv) ? csv.replace(/\.csv$/i, '.pareto.csv') : `${csv}.pareto.csv`;
+  return paretoPaths(csv).pareto;
+}
+
+// The three Pareto files beside a sweep CSV: whole system, per device, per dollar.
+export function paretoPaths(csv: string): { pareto: string; perDevice: string; perDollar: string } {
+  const beside = (suffix: string) => (/\.csv$/i.test(csv) ? csv.replace(/\.csv$/i, `.${suffix}.csv`) : `${csv}.${suffix}.csv`);
+  return { pareto: beside('pareto'), perDevice: beside('pareto-per-device'), perDollar: beside('pareto-per-dollar') };
 }
 
 export function mergeShards(files: string[], out: string, force = false): MergeSummary {
   if (!files.length) throw new UserError('merge: name the shard CSVs to join, e.g. hwperf merge results/shard-*.csv --out results.csv');
-  const pareto = paretoPathFor(out);
-  for (const p of [out, pareto]) if (existsSync(p) && !force) throw new UserError(`${p} exists: pass --force to overwrite it, or choose another --out`);
+  const paths = paretoPaths(out);
+  const pareto = paths.pareto;
+  for (const p of [out, pareto, paths.perDevice, paths.perDollar]) if (existsSync(p) && !force) throw new UserError(`${p} exists: pass --force to overwrite it, or choose another --out`);
   if (!existsSync(dirname(out))) throw new UserError(`--out ${out}: folder ${dirname(out)} does not exist (create it first)`);
   const shards = files.map(readShardFile);
   const first = shards[0]!;
@@ -133,9 +145,15 @@ export function mergeShards(files: string[], out: string, force = false): MergeS
   const ordered = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
 
   // the global front is the front of the local fronts (src/sweep/pareto.ts); its lines come from the rows
-  const points: ParetoPoint[] = ordered.flatMap((s) => s.t.front.map(([index, group, throughput, latency]) => ({ index, group, throughput, latency, line: '' })));
+  const points: ParetoPoint[] = ordered.flatMap((s) =>
+    s.t.front.map(([index, group, throughput, latency, perDevice, perDollar]) => ({ index, group, throughput, latency, perDevice: perDevice ?? NaN, perDollar: perDollar ?? null, line: '' })),
+  );
   const front = paretoFront(points);
-  const wanted = new Map(front.map((p) => [p.index, p]));
+  const others: [ParetoBasis, string, ParetoPoint[]][] = [
+    ['per_device', paths.perDevice, paretoFront(points, 'per_device')],
+    ['per_dollar', paths.perDollar, paretoFront(points, 'per_dollar')],
+  ];
+  const wanted = new Map([...front, ...others.flatMap(([, , f]) => f)].map((p) => [p.index, p]));
   const tmpOut = writeAtomic(out, (fd) => {
     writeSync(fd, first.header);
     for (const s of ordered) {
@@ -150,15 +168,18 @@ export function mergeShards(files: string[], out: string, force = false): MergeS
       }
     }
   });
-  let tmpPareto: string;
+  const tmps: [string, string][] = [];
   try {
-    tmpPareto = writeAtomic(pareto, (fd) => writeSync(fd, first.header + front.map((p) => p.line + '\n').join('')));
+    for (const [file, f] of [[pareto, front], ...others.map(([, file, f]) => [file, f])] as [string, ParetoPoint[]][]) {
+      tmps.push([writeAtomic(file, (fd) => writeSync(fd, first.header + f.map((p) => p.line + '\n').join(''))), file]);
+    }
   } catch (e) {
     unlinkSync(tmpOut);
+    for (const [t] of tmps) unlinkSync(t);
     throw e;
   }
   renameSync(tmpOut, out);
-  renameSync(tmpPareto, pareto);
+  for (const [t, file] of tmps) renameSync(t, file);
   return {
     configs: ordered.reduce((n, s) => n + s.rows, 0),
     feasible: ordered.reduce((n, s) => n + s.t.feasible, 0),
@@ -166,5 +187,9 @@ export function mergeShards(files: string[], out: string, force = false): MergeS
     out,
     pareto,
     pareto_rows: front.length,
+    pareto_per_device: paths.perDevice,
+    pareto_per_device_rows: others[0]![2].length,
+    pareto_per_dollar: paths.perDollar,
+    pareto_per_dollar_rows: others[1]![2].length,
   };
 }
