@@ -4,7 +4,7 @@ import type { SimulateResult } from '../src/sim/types.js';
 import { loadHardware, request } from './helpers/nondecoder-fixtures.js';
 import { libraryModel } from './helpers/library-models.js';
 import { buildVaeDecoderGraph } from '../src/model/vae-graph.js';
-import type { VaeModel } from '../src/spec/types.js';
+import type { PipelineModel, VaeModel } from '../src/spec/types.js';
 
 function stagesAddUp(r: SimulateResult): void {
   expect(r.memory.fits).toBe(true);
@@ -38,6 +38,19 @@ describe('pipelines', () => {
       expect(r.ttft_s!).toBeGreaterThan(0);
       expect(r.ttft_s!).toBeLessThan(r.latency_s!);
     }
+  });
+  it('flamingo-3b without `defaults:` (0 images; fuzz seed 14): finite times, no media work, stages still add up', async () => {
+    const base = libraryModel('flamingo-3b') as PipelineModel;
+    const noDefaults = { ...base, id: 'flamingo-3b-nodefaults', defaults: undefined } as PipelineModel;
+    const r = simulate(request(noDefaults, await loadHardware('h100-sxm'), { inputTokens: 32, outputTokens: 16, dtype: 'fp16' }));
+    stagesAddUp(r);
+    expect(Number.isFinite(r.latency_s!) && Number.isFinite(r.ttft_s!)).toBe(true);
+    expect(r.stages!.map((s) => [s.runs, s.latency_s === 0])).toEqual([[0, true], [0, true], [16, false], [16, false]]);
+    expect(r.input_tokens).toBe(32); // no visual tokens
+    for (const ph of r.phases) expect(Number.isFinite(ph.seconds) && ph.seconds >= 0).toBe(true);
+    // fewer media tokens is less work: not slower than with the one default image
+    const withImage = simulate(request('flamingo-3b', await loadHardware('h100-sxm'), { inputTokens: 32, outputTokens: 16, dtype: 'fp16' }));
+    expect(r.latency_s!).toBeLessThan(withImage.latency_s!);
   });
   it('gpt4o-omni: a 3 s spoken question → audio encoder + MoE decoder; ttft_s = encoders + prefill', async () => {
     const r = simulate(request('gpt4o-omni', await loadHardware('b200'), { inputTokens: 1, outputTokens: 20, dtype: 'fp4', tp: 4, pp: 2, devices: 8 }));

@@ -104,6 +104,23 @@ export function moeDataMovement(T: number, rows: number, E: number, k: number, d
  * The ops of one pass on the critical pipeline stage of one device. Per-layer ops carry count = layers on the
  * stage; the embedding, final norm and LM head run once (first/last stage; we charge them to the stage).
  */
+// The attention kinds of a model's layers per stage depend on the model and pp only; a simulate() builds three
+// passes and a sweep thousands, so they are listed once per (model object, pp).
+interface AttentionKind { kind: string; n: number; w: LocalWindow | undefined }
+const KINDS = new WeakMap<DecoderModel, Map<number, AttentionKind[]>>();
+function attentionKinds(m: DecoderModel, pp: number): AttentionKind[] {
+  let byPp = KINDS.get(m);
+  if (!byPp) KINDS.set(m, (byPp = new Map()));
+  let kinds = byPp.get(pp);
+  if (!kinds) {
+    kinds = Object.entries(layerAttentionCounts(m))
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => ({ kind, n: n / pp, w: localWindow(m, kind as 'full' | 'sliding' | 'chunked') }));
+    byPp.set(pp, kinds);
+  }
+  return kinds;
+}
+
 export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, s: PassShape): GraphOp[] {
   const ops: GraphOp[] = [];
   const d = m.hidden;
@@ -127,9 +144,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   const moe = m.moe;
   const moeLayers = moeLayerCount(m) / L.pp;
   // attention kinds of the layers on this stage (average share, as for MoE layers)
-  const kinds = Object.entries(layerAttentionCounts(m))
-    .filter(([, n]) => n > 0)
-    .map(([kind, n]) => ({ kind, n: n / L.pp, w: localWindow(m, kind as 'full' | 'sliding' | 'chunked') }));
+  const kinds = attentionKinds(m, L.pp);
   const denseLayers = layers - moeLayers;
   const mla = m.attention?.kind === 'mla' ? m.attention : undefined;
   const kvTok = kvBytesPerTokenLayer(m, hkv, p.kvBytes);

@@ -95,15 +95,39 @@ export interface EnergyBreakdown {
 
 const fmt = (x: number) => Number(x.toPrecision(3)).toString();
 
+// The per-(hardware, dtype) constants and the energy_source text depend on neither the work nor the request:
+// computed once per hardware object (sweeps and searches call this per row; formatting it each time cost ~1 µs).
+interface EnergyConstants {
+  mem: ReturnType<typeof memoryJPerBit>;
+  comp: ReturnType<typeof computeJPerFlop>;
+  stat: ReturnType<typeof staticPowerW>;
+  prefix: string; // source, not capped
+  suffix: string; // source, capped at the TDP
+}
+const ENERGY_CONSTANTS = new WeakMap<NormalizedHardware, Map<Dtype, EnergyConstants>>();
+function energyConstants(hw: NormalizedHardware, dtype: Dtype): EnergyConstants {
+  let byDtype = ENERGY_CONSTANTS.get(hw);
+  if (!byDtype) ENERGY_CONSTANTS.set(hw, (byDtype = new Map()));
+  let k = byDtype.get(dtype);
+  if (!k) {
+    const mem = memoryJPerBit(hw);
+    const comp = computeJPerFlop(hw, dtype);
+    const stat = staticPowerW(hw);
+    const prefix =
+      `${mem.source} ${fmt(mem.jPerBit * 1e12)} pJ/bit + ${fmt(comp.jPerFlop * 1e12)} pJ/FLOP (${comp.source})` +
+      ` + static ${fmt(stat.watts)} W/device (${stat.source})`;
+    byDtype.set(dtype, (k = { mem, comp, stat, prefix, suffix: `${prefix}, capped at ${hw.power?.tdpW} W TDP` }));
+  }
+  return k;
+}
+
 // Energy of a piece of work on a hardware (same method for every part).
 export function workEnergy(
   work: { flops: number; bytes: number; seconds: number; devices: number },
   hw: NormalizedHardware,
   dtype: Dtype,
 ): EnergyBreakdown {
-  const mem = memoryJPerBit(hw);
-  const comp = computeJPerFlop(hw, dtype);
-  const stat = staticPowerW(hw);
+  const { mem, comp, stat, prefix, suffix } = energyConstants(hw, dtype);
   let memoryJ = work.bytes * 8 * mem.jPerBit;
   let computeJ = work.flops * comp.jPerFlop;
   const staticJ = work.devices * stat.watts * work.seconds;
@@ -119,9 +143,7 @@ export function workEnergy(
     capped = true;
   }
   const joules = memoryJ + computeJ + staticJ;
-  const source =
-    `${mem.source} ${fmt(mem.jPerBit * 1e12)} pJ/bit + ${fmt(comp.jPerFlop * 1e12)} pJ/FLOP (${comp.source})` +
-    ` + static ${fmt(stat.watts)} W/device (${stat.source})${capped ? `, capped at ${tdp} W TDP` : ''}`;
+  const source = capped ? suffix : prefix;
   return { joules, memoryJ, computeJ, staticJ, powerW: busy > 0 ? joules / busy : 0, capped, assumedJPerBit: mem.assumed, jPerBit: mem.jPerBit, jPerFlop: comp.jPerFlop, staticW: stat.watts, source };
 }
 

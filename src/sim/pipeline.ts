@@ -86,6 +86,11 @@ function priced(stage: PipelineStage, model: NormalizedModel, runs: number, ops:
   return { stage, model, runs, seconds, beforeFirstToken: first ? seconds : 0, weightsBytes: countParams(model, req.resolveModel).total * p.weightBytes, activationBytes: runs > 0 ? peakActivationBytes(ops) : 0, phase: runs > 0 ? phase : undefined };
 }
 
+/** kernels with work in them: a GEMM or attention over zero rows (no media tokens) is never launched */
+function launched(ops: Op[]): Op[] {
+  return ops.filter((op) => op.flops > 0);
+}
+
 /** Whisper-like audio encoder over the audio itself: full windows of audio_ctx frames, the last one unpadded */
 function audioEncoderOps(m: EncoderDecoderModel, st: PipelineStage, s: PipelineShape, p: ResolvedPrecision, fused: boolean): { ops: Op[]; windows: number } {
   const perSecond = st.tokens_per_second ?? m.audio_ctx / m.window_seconds;
@@ -106,9 +111,11 @@ function runStage(st: PipelineStage, model: NormalizedModel, s: PipelineShape, r
       const m = model as EncoderModel;
       if (st.role === 'cross-attention') {
         // prompt (text + media placeholders) once with the media K/V projection, then one token per decode step
+        // no images (defaults without `images`): no media K/V to project or attend over; those zero-row kernels
+        // are not launched (priced, a 0-length attention's tile share is 0/0)
         const visual = s.images * (pipe.stages.find((x) => x.role === 'resampler')?.tokens ?? 64);
-        const prefillOps = buildGatedXattnGraph(m, s.batch, s.textTokens, visual, p, fused, false);
-        const step = pricePhase(`${st.role}.decode`, buildGatedXattnGraph(m, s.batch, 1, visual, p, fused, true), req.hardware, 'decode');
+        const prefillOps = launched(buildGatedXattnGraph(m, s.batch, s.textTokens, visual, p, fused, false));
+        const step = pricePhase(`${st.role}.decode`, launched(buildGatedXattnGraph(m, s.batch, 1, visual, p, fused, true)), req.hardware, 'decode');
         const r = priced(st, model, s.outputTokens, prefillOps, req, p, true);
         if (r.phase) r.phase.summary.name = `${st.role}.prefill`;
         r.extra = repeatPhase(step, Math.max(0, s.outputTokens - 1));
@@ -166,6 +173,8 @@ export function simulatePipeline(req: SimulateRequest): SimulateResult {
   const media = mediaTokens(pipe.stages, s);
   // 1. every stage
   const runs = pipe.stages.map((st) => runStage(st, req.resolveModel(st.model), s, req, p, pipe, media));
+  // two stages in one role (flux: CLIP and T5 text encoders) are told apart by their model ids
+  for (const r of runs) if (r.phase && pipe.stages.filter((x) => x.role === r.stage.role).length > 1) r.phase.summary.name = `${r.stage.role} (${r.model.id})`;
   // energy warnings name the hardware, which every stage shares: the pipeline's own energy pass says them once
   for (const r of runs) for (const w of r.sub?.warnings ?? []) if (!w.startsWith('energy: ')) warnings.push(`${r.model.id}: ${w}`);
   // 4. memory (before timing: a pipeline that does not fit has no times)
