@@ -176,6 +176,17 @@ describe('default runtime by hardware class and model family (docs/runtimes.md)'
   ])('%s, %s, %s → %s', (hw, family, mode, expected) => {
     expect(defaultRuntime(lib.hardware[hw]!, fam(family), mode as 'inference' | 'training')).toBe(expected);
   });
+  it.each([
+    ['h100-sxm', 'gpt4o-omni', 'tensorrt-llm'],
+    ['mi300x', 'flamingo-3b', 'vllm'],
+    ['rtx-4090', 'gpt4o-omni', 'llama.cpp'],
+    ['h100-sxm', 'flux.1-dev', 'diffusers'],
+    ['h100-sxm', 'wan-2.1-t2v-14b', 'diffusers'],
+  ])('pipeline default follows its main stage: %s, %s → %s', (hw, model, expected) => {
+    expect(defaultRuntime(lib.hardware[hw]!, lib.models[model]!)).toBe(expected);
+    const r = simulate(buildRequest({ model, hardware: hw }, lib.models[model]!, lib.hardware[hw]!, (id) => lib.models[id]!));
+    expect(r.runtime).toBe(expected);
+  });
   it('every library hardware × family has a default that exists', () => {
     for (const h of Object.values(lib.hardware)) {
       for (const f of ['decoder', 'encoder-decoder', 'encoder', 'dit', 'vae', 'pipeline']) expect(lib.runtimes[defaultRuntime(h, fam(f))], `${h.id} ${f}`).toBeDefined();

@@ -3,7 +3,7 @@ import { simulateFromFlags } from '../sim/from-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { runtimeFlag } from '../cli/runtime-flag.js';
 import { costFlags } from '../cli/cost-flags.js';
-import { renderSimulate } from '../report/simulate-text.js';
+import { mediaItem, renderSimulate } from '../report/simulate-text.js';
 import { renderLaunch } from '../emit/launch.js';
 
 export default class Simulate extends BaseCommand {
@@ -62,7 +62,7 @@ export default class Simulate extends BaseCommand {
     }
     if (!this.jsonEnabled()) {
       if (!flags.dtype && model.dtype) this.log(`precision ${model.dtype}: the model's own (its quantization_config); --dtype overrides it`);
-      this.log(renderSimulate(result, flags.verbose));
+      this.log(renderSimulate(result, flags.verbose, mediaItem(model, typed.frames as number | undefined)));
     }
     return result;
   }

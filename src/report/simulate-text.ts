@@ -1,10 +1,36 @@
 // Human output of `simulate`: a short summary (latency, throughput, memory, the bound of each phase) and,
 // with --verbose, per-op tables for prefill and decode.
 import type { SimulateResult } from '../sim/types.js';
+import type { NormalizedModel } from '../spec/types.js';
 import { fmtFlops, fmtGB, fmtNumber, fmtSeconds, renderTable } from './format.js';
 import { itemOf } from './rows.js';
+import { cycleSteps } from '../sim/decoder.js';
 
-export function renderSimulate(r: SimulateResult, verbose = false): string {
+/** what one `images_per_s` item is, for the label only (the JSON key stays `images_per_s`, docs/design.md):
+ *  a clip for video pipelines and video DiTs at more than one frame, else an image */
+export function mediaItem(model: Pick<NormalizedModel, 'family'> & { defaults?: Record<string, number>; temporal?: unknown }, frames?: number): 'image' | 'video' {
+  if (model.family === 'pipeline') return (frames ?? model.defaults?.frames ?? 1) > 1 ? 'video' : 'image';
+  if (model.family === 'dit' && model.temporal) return (frames ?? 2) > 1 ? 'video' : 'image';
+  return 'image';
+}
+
+/** the text label of a decoder phase row. The engine shows the step that occurs most often in the steady-state
+ *  cycle (src/sim/decoder.ts evaluate, same cycleSteps and the same first-most-frequent pick): when that step also
+ *  carries new requests' prefills (batch per microbatch above half the output length), plain "decode" would
+ *  misread as a pure decode step, so the label says what it holds. The JSON phase name stays "decode". */
+export function phaseLabel(r: SimulateResult, name: string): string {
+  if (r.family !== 'decoder' || !r.batch) return name;
+  // the prefill row is the whole batch from cold (ttft_cold_s), not the steady-state time to first token
+  if (name === 'prefill') return r.batch > 1 ? 'prefill, whole batch cold' : name;
+  if (name !== 'decode' || !r.output_tokens) return name;
+  const mb = r.batch / Math.min(r.pp, r.batch);
+  const shown = cycleSteps(mb, r.output_tokens).reduce((a, b) => (b.count > a.count ? b : a));
+  if (!(shown.prefills > 0)) return name;
+  const n = Number(shown.prefills.toPrecision(3));
+  return `decode step + ${n} prefill${n === 1 ? '' : 's'}`;
+}
+
+export function renderSimulate(r: SimulateResult, verbose = false, media: 'image' | 'video' = 'image'): string {
   const out: string[] = [];
   const par = `tp ${r.tp} · pp ${r.pp}${r.ep > 1 ? ` · ep ${r.ep}` : ''}${r.attention_dp ? ' (attention data-parallel)' : ''} · ${r.devices} device${r.devices > 1 ? 's' : ''} (${r.replicas} replica${r.replicas > 1 ? 's' : ''})`;
   out.push(`${r.model} on ${r.hardware}${r.runtime ? ` (runtime ${r.runtime})` : ''} — ${par}`);
@@ -25,7 +51,7 @@ export function renderSimulate(r: SimulateResult, verbose = false): string {
     rows.push(['latency', fmtSeconds(r.latency_s)]);
     if (r.ttft_s != null) rows.push(['time to first token', fmtSeconds(r.ttft_s)]);
     if (r.step_s != null) rows.push(['denoising step', fmtSeconds(r.step_s)]);
-    if (r.images_per_s != null) rows.push(['images per second', fmtNumber(r.images_per_s)]);
+    if (r.images_per_s != null) rows.push([`${media}s per second`, fmtNumber(r.images_per_s)]);
     if (r.encoder_s != null) rows.push(['encoder', fmtSeconds(r.encoder_s)]);
     if (r.decoder_s != null) rows.push(['decoder', fmtSeconds(r.decoder_s)]);
     if (r.rtf != null) rows.push(['real-time factor', fmtNumber(r.rtf)]);
@@ -59,7 +85,7 @@ export function renderSimulate(r: SimulateResult, verbose = false): string {
     out.push(
       renderTable(
         ['phase', 'time', 'bound', 'compute', 'memory', 'comm', 'FLOP/device'],
-        r.phases.map((p) => [p.name, fmtSeconds(p.seconds), p.bound, fmtSeconds(p.compute_s), fmtSeconds(p.memory_s), fmtSeconds(p.comm_s), fmtFlops(p.flops)]),
+        r.phases.map((p) => [phaseLabel(r, p.name), fmtSeconds(p.seconds), p.bound, fmtSeconds(p.compute_s), fmtSeconds(p.memory_s), fmtSeconds(p.comm_s), fmtFlops(p.flops)]),
       ),
     );
   }
@@ -70,7 +96,8 @@ export function renderSimulate(r: SimulateResult, verbose = false): string {
       if (!ops.length) continue;
       const total = ops.reduce((s, o) => s + o.seconds, 0);
       out.push('');
-      out.push(`${phase} ops (one device, one ${phase === 'prefill' ? 'batch prefill' : 'step at the mean context'})`);
+      const held = phase === 'decode' && phaseLabel(r, 'decode') !== 'decode' ? ` (${phaseLabel(r, 'decode')})` : '';
+      out.push(`${phase} ops (one device, one ${phase === 'prefill' ? 'batch prefill' : `step at the mean context${held}`})`);
       out.push(
         renderTable(
           ['op', 'kind', 'count', 'FLOP', 'bytes', 'time', 'share', 'bound'],

@@ -33,18 +33,19 @@ function unifiedClass(cls: string): boolean {
  *  - training: Megatron-LM (Megatron-Core / NeMo), JAX on TPUs;
  *  - phones and the Qualcomm/MediaTek laptop NPUs: the vendor runtime (Genie/QNN, NeuroPilot, Core ML);
  *  - TPUs, Gaudi and datacenter Ascend: the vendor's stack for every family (JAX, Optimum Habana, MindIE);
- *  - NVIDIA and AMD datacenter GPUs: TensorRT-LLM / vLLM for decoders (TensorRT-LLM also for Whisper);
- *    PyTorch / Diffusers for encoders, DiT, VAE and pipelines (the reference implementations they are
+ *  - NVIDIA and AMD datacenter GPUs: TensorRT-LLM / vLLM for decoders and pipelines with a decoder stage
+ *    (TensorRT-LLM also for Whisper);
+ *    PyTorch / Diffusers for encoders, DiT, VAE and diffusion/video pipelines (the reference implementations they are
  *    published with);
  *  - Apple Macs, consumer and edge GPUs, CPUs (Xeon included): llama.cpp for decoders, whisper.cpp for Whisper
  *    on Macs and CPUs, PyTorch / Diffusers for the rest.
  */
-export function defaultRuntime(hw: Pick<NormalizedHardware, 'id' | 'name' | 'vendor' | 'class'>, model: Pick<NormalizedModel, 'family'>, mode: RuntimeMode = 'inference'): string {
+export function defaultRuntime(hw: Pick<NormalizedHardware, 'id' | 'name' | 'vendor' | 'class'>, model: RuntimeModel, mode: RuntimeMode = 'inference'): string {
   const v = hw.vendor;
   if (mode === 'training') return v === 'google' ? 'jax' : 'megatron';
   const phone = hw.class === 'mobile' || ((v === 'qualcomm' || v === 'mediatek') && unifiedClass(hw.class));
   if (phone && PHONE_RUNTIME[v]) return PHONE_RUNTIME[v]!;
-  const f = model.family;
+  const f = mainFamily(model);
   const datacenter = hw.class === 'datacenter';
   if (v === 'google') return 'jax';
   if (v === 'huawei' && datacenter) return 'mindie';
@@ -59,7 +60,17 @@ export function defaultRuntime(hw: Pick<NormalizedHardware, 'id' | 'name' | 'ven
     return 'pytorch';
   }
   if (f === 'encoder') return 'pytorch';
-  return 'diffusers'; // dit, vae, pipeline
+  return 'diffusers'; // dit, vae, diffusion and video pipelines
+}
+
+/** what a model needs of itself to pick its default runtime: its family and, for pipelines, the stage roles */
+export type RuntimeModel = Pick<NormalizedModel, 'family'> & { stages?: ReadonlyArray<{ role: string }> };
+
+/** a pipeline whose main stage is an LLM decoder (gpt4o-omni, flamingo) runs on that decoder's runtime;
+ *  diffusion and video pipelines stay 'pipeline' (Diffusers) */
+function mainFamily(model: RuntimeModel): NormalizedModel['family'] {
+  if (model.family === 'pipeline' && model.stages?.some((s) => s.role === 'decoder')) return 'decoder';
+  return model.family;
 }
 
 /** the runtime's settings for this hardware: by_vendor, then by_hardware, then the hardware's own runtime: block */
@@ -79,17 +90,17 @@ export function bindRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): Norm
 }
 
 /** resolve (flag or default) and bind in one call: what every command does before its what-ifs */
-export async function runtimeForRequest(hw: NormalizedHardware, model: Pick<NormalizedModel, 'family'>, ref: string | undefined, mode: RuntimeMode = 'inference'): Promise<NormalizedHardware> {
+export async function runtimeForRequest(hw: NormalizedHardware, model: RuntimeModel, ref: string | undefined, mode: RuntimeMode = 'inference'): Promise<NormalizedHardware> {
   return bindRuntime(hw, await resolveRuntime(ref ?? defaultRuntime(hw, model, mode)));
 }
 
 /** the hardware with its default library runtime bound, when none is yet (library callers, sweeps) */
-export function withDefaultRuntime(hw: NormalizedHardware, model: Pick<NormalizedModel, 'family'>, mode: RuntimeMode = 'inference'): NormalizedHardware {
+export function withDefaultRuntime(hw: NormalizedHardware, model: RuntimeModel, mode: RuntimeMode = 'inference'): NormalizedHardware {
   if (hw.runtime) return hw;
   // sweeps and searches bind the same hardware object for many calls: bind each (hardware, family, mode) once
   let byKey = BOUND.get(hw);
   if (!byKey) BOUND.set(hw, (byKey = new Map()));
-  const key = mode === 'training' ? 'training' : model.family;
+  const key = mode === 'training' ? 'training' : mainFamily(model);
   let bound = byKey.get(key);
   if (!bound) byKey.set(key, (bound = bindRuntime(hw, libraryRuntime(defaultRuntime(hw, model, mode)))));
   return bound;

@@ -18,6 +18,8 @@ import { serve, type ServeOptions, type ServeResult } from './serve.js';
 import { kvCapacity } from './kv.js';
 import { meanLength, parseLength } from './lengths.js';
 import { serveRuntime } from './runtime-defaults.js';
+import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
+import { getLibrary } from '../spec/library.js';
 import type { TraceRow } from './trace.js';
 
 export const PRUNE_FACTOR = 3;
@@ -101,6 +103,13 @@ interface Miss {
 
 const fmtS = (s: number) => (s < 1 ? `${Number((s * 1e3).toPrecision(3))} ms` : `${Number(s.toPrecision(3))} s`);
 
+/** the hardware as serve() runs it (same rule as serve): bound already, else --runtime when it is a library
+ *  runtime, else the part's default — so the KV pre-filter uses that runtime's scheduler limits and memory share */
+export function planHardware(hw: NormalizedHardware, m: NormalizedModel, runtime?: string): NormalizedHardware {
+  const named = runtime !== undefined ? getLibrary().runtimes?.[runtime.toLowerCase()] : undefined;
+  return hw.runtime ? hw : named ? bindRuntime(hw, named) : withDefaultRuntime(hw, m);
+}
+
 export function plan(o: PlanOptions): PlanResult {
   const m = o.model as DecoderModel;
   if (m.family !== 'decoder') throw new UserError(`plan: ${m.id} is ${/^[aeiou]/.test(m.family) ? 'an' : 'a'} ${m.family} model; plan sizes decoder LLM serving`);
@@ -138,8 +147,9 @@ export function plan(o: PlanOptions): PlanResult {
       let L;
       try {
         L = buildLayout(m, l.tp, l.pp, l.ep, undefined, l.attentionDp);
-        const rt = serveRuntime(hw, o.runtime);
-        const kv = kvCapacity(m, hw, L, p, rt.maxNumBatchedTokens, rt.maxNumSeqs);
+        const bound = planHardware(hw, m, o.runtime);
+        const rt = serveRuntime(bound, o.runtime);
+        const kv = kvCapacity(m, bound, L, p, rt.maxNumBatchedTokens, rt.maxNumSeqs);
         if (kv.tokens < Lin + Out) continue;
       } catch {
         continue;

@@ -173,6 +173,8 @@ export function simulatePipeline(req: SimulateRequest): SimulateResult {
   const media = mediaTokens(pipe.stages, s);
   // 1. every stage
   const runs = pipe.stages.map((st) => runStage(st, req.resolveModel(st.model), s, req, p, pipe, media));
+  // two stages in one role (flux: CLIP and T5 text encoders) are told apart by their model ids
+  for (const r of runs) if (r.phase && pipe.stages.filter((x) => x.role === r.stage.role).length > 1) r.phase.summary.name = `${r.stage.role} (${r.model.id})`;
   // energy warnings name the hardware, which every stage shares: the pipeline's own energy pass says them once
   for (const r of runs) for (const w of r.sub?.warnings ?? []) if (!w.startsWith('energy: ')) warnings.push(`${r.model.id}: ${w}`);
   // 4. memory (before timing: a pipeline that does not fit has no times)
