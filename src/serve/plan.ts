@@ -64,6 +64,11 @@ export interface PlanOption {
   tpot_s: number; // p99
   throughput_tok_s: number;
   slo_attainment: number;
+  // total cost of ownership of the whole deployment at its modelled power (src/sim/tco.ts; null without a
+  // purchase price or power figure)
+  tco_usd_per_hour: number | null;
+  tco_usd_per_mtok: number | null;
+  tokens_per_s_per_mw: number | null;
 }
 
 export interface PlanResult {
@@ -221,6 +226,7 @@ export function plan(o: PlanOptions): PlanResult {
         disaggregated: c.prefill !== undefined, prefill_devices: c.prefill !== undefined ? c.prefill * group : null, decode_devices: c.decode !== undefined ? c.decode * group : null,
         usd_per_hour: c.usdPerHour, cost_usd_per_mtok: r.throughput_tok_s > 0 ? (c.usdPerHour / 3600 / r.throughput_tok_s) * 1e6 : 0,
         ttft_s: r.ttft_s.p99, tpot_s: r.tpot_s.p99, throughput_tok_s: r.throughput_tok_s, slo_attainment: r.slo_attainment,
+        tco_usd_per_hour: r.tco_usd_per_hour, tco_usd_per_mtok: r.tco_usd_per_mtok, tokens_per_s_per_mw: r.tokens_per_s_per_mw,
       });
     } else if (!closest || score < closest.score) closest = { what, res: r, score };
   }
