@@ -300,7 +300,21 @@ export interface RuntimeSettings {
   // fsdpPrefetch / dpGrad undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets)
   overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
   staticContext?: number; // graphs compiled for a fixed context: every decode step attends over that many tokens
-  kernels: { gguf?: 'mmq' | 'dequant'; fp8Fallback?: 'weight-only' | 'none'; moe?: string; attention?: string; gemm?: string };
+  kernels: {
+    gguf?: 'mmq' | 'dequant';
+    fp8Fallback?: 'weight-only' | 'none';
+    moe?: string;
+    attention?: string;
+    gemm?: string;
+    // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
+    // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
+    // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
+    attentionScores?: { bytesPerScore: number; kernels: number };
+    activationBytes?: number;
+    bias?: 'epilogue' | 'separate';
+    gemmConvert?: boolean;
+    normKernels?: number;
+  };
 }
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;
