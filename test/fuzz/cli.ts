@@ -426,9 +426,9 @@ export function makeCase(r: Rand, tree: CliTree): CliCase {
         '--hardware', chance(r, 0.8) ? pick(r, ['h100-sxm', 'a100-sxm4-80gb', 'mi300x', 'l4', 'b200', 'apple-m4-max']) : hardwareRef(r, tree, lib));
       serveLoad(r, tree, a);
       serveFlags(r, a);
-      if (chance(r, 0.2)) {
-        const i = a.indexOf('TIMELINE');
-        if (i >= 0) a[i] = out('.csv');
+      for (let i = a.indexOf('TIMELINE'); i >= 0; i = a.indexOf('TIMELINE')) {
+        if (chance(r, 0.5)) a[i] = chance(r, 0.8) ? out('.csv') : pick(r, ['/proc/t.csv', join(tree.out, 'afile', 't.csv'), join(tree.out, 't.txt'), '']);
+        else a.splice(i - 1, 2);
       }
       if (chance(r, 0.15)) a.push('--runtime', runtimeRef(r, tree));
       if (chance(r, 0.1)) requestFlags(r, tree, a);
@@ -547,7 +547,9 @@ export function makeCase(r: Rand, tree: CliTree): CliCase {
       writeFileSync(grid, text);
       a.push('sweep', grid);
       if (chance(r, 0.5)) a.push('--shard', pick(r, ['1/2', '2/2', '1/1', '0/2', '3/2', '-1/2', '1/0', 'x', '1/1e308', 'NaN/2', '1/2/3', '']));
+      // without --out a sweep writes <grid>.csv in the current folder (the repository, here): a grid out: instead
       if (chance(r, 0.8)) a.push('--out', out('.csv'));
+      else if (!/^out:/m.test(text)) writeFileSync(grid, `${text}out: grid-out-${tree.n}.csv\n`);
       if (chance(r, 0.2)) a.push('--workers', num(r, ['1', '2']));
       if (chance(r, 0.3)) a.push('--force');
       break;
@@ -562,7 +564,7 @@ export function makeCase(r: Rand, tree: CliTree): CliCase {
   }
   if (json) a.push('--json');
   if (chance(r, 0.05)) a.push('--spec-root', pick(r, [tree.root, tree.outside, '/', '/dev/null', 'nope']));
-  return { argv: a.filter((x) => x !== 'TIMELINE'), outs, json };
+  return { argv: a, outs, json };
 }
 
 // ---------- the oracle ----------
@@ -667,6 +669,7 @@ export async function runCliCase(c: CliCase, tree: CliTree): Promise<string | un
     if (p) return `json: ${p}`;
   }
   for (const o of c.outs) {
+    if (!o.startsWith(tree.out)) continue; // /proc, /dev, …: nothing was written there (other processes' files are)
     const dir = o.endsWith('/') ? o : join(o, '..');
     const left = tempLeftovers(dir).filter((f) => !f.includes('readonly'));
     if (left.length) return `temporary files left: ${left.join(', ')}`;
