@@ -300,7 +300,19 @@ export interface RuntimeSettings {
   // fsdpPrefetch / dpGrad undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets)
   overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
   staticContext?: number; // graphs compiled for a fixed context: every decode step attends over that many tokens
-  kernels: { gguf?: 'mmq' | 'dequant'; fp8Fallback?: 'weight-only' | 'none'; moe?: string; attention?: string; gemm?: string };
+  kernels: {
+    gguf?: 'mmq' | 'dequant';
+    fp8Fallback?: 'weight-only' | 'none';
+    moe?: string;
+    attention?: string;
+    gemm?: string;
+    // kernel-selection thresholds and kernel rates (src/sim/kernel-physics.ts reads them; defaults there)
+    gemvMaxRows?: number; // rows up to which GEMMs run as matrix-vector kernels (llama.cpp MMVQ_MAX_BATCH_SIZE)
+    moeMinTileRows?: number; // smallest M tile of the grouped MoE GEMM (vLLM fused_moe BLOCK_SIZE_M)
+    mmaTileRows?: number; // largest M tile counted as padding
+    ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
+    ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
+  };
 }
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;
