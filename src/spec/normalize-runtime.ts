@@ -84,6 +84,12 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (!(rate > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gguf_rate'], `must be > 0, found ${rate}`, 'e.g. gguf_rate: 55.6 TFLOP/s'));
       out.kernels.ggufFlopPerS = rate;
     }
+    const sc = k.attention_scores;
+    if (sc !== undefined) out.kernels.attentionScores = { bytesPerScore: sc.bytes_per_score, kernels: sc.kernels };
+    if (k.activation_bytes !== undefined) out.kernels.activationBytes = k.activation_bytes;
+    if (k.bias !== undefined) out.kernels.bias = k.bias;
+    if (k.gemm_convert !== undefined) out.kernels.gemmConvert = k.gemm_convert;
+    if (k.norm_kernels !== undefined) out.kernels.normKernels = k.norm_kernels;
   }
   return out;
 }

@@ -312,6 +312,14 @@ export interface RuntimeSettings {
     mmaTileRows?: number; // largest M tile counted as padding
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
+    // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
+    // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
+    // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
+    attentionScores?: { bytesPerScore: number; kernels: number };
+    activationBytes?: number;
+    bias?: 'epilogue' | 'separate';
+    gemmConvert?: boolean;
+    normKernels?: number;
   };
 }
 export interface NormalizedRuntime extends RuntimeSettings {
