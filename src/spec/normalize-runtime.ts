@@ -55,6 +55,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     out.scheduler = {};
     if (s.max_num_seqs !== undefined) out.scheduler.maxNumSeqs = s.max_num_seqs;
     if (s.max_num_batched_tokens !== undefined) out.scheduler.maxNumBatchedTokens = s.max_num_batched_tokens;
+    if (s.bench_max_num_seqs !== undefined) out.scheduler.benchMaxNumSeqs = s.bench_max_num_seqs;
     if (s.chunked_prefill !== undefined) out.scheduler.chunkedPrefill = s.chunked_prefill;
   }
   const o = own.overlap;
