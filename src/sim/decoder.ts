@@ -278,7 +278,7 @@ interface Evaluation {
   tpot: number | null;
   throughput: number | null; // whole system
   prefillTokS: number;
-  prefill: PassCost; // cold prefill of the whole batch
+  prefill: PassCost | null; // cold prefill of the whole batch (null: a sweep row that does not fit, not costed)
   decode: PassCost | null; // the decode step shown as the decode phase (the cycle's commonest step)
   work: { flops: number; bytes: number; seconds: number; items: number } | null; // one microbatch's cycle, per device
 }
@@ -316,6 +316,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const memory = decoderMemory(m, hw, L, p, B, Lin, O);
   const pp = L.pp;
   const Lp = Math.max(1, Lin);
+  if (ctx && !rows && !memory.fits) return unfitted(m, hw, L, p, B, Lp, O, memory, warnings, ctx);
   // Decode attends over the context so far; a static-shape runtime (NPU graphs compiled for a fixed context,
   // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
   const c0 = kvTokens(hw, Lin), c1 = kvTokens(hw, Lin + O);
@@ -355,6 +356,29 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // O = 1: no second token; tpot is then the decode step of that batch (it enters no other number)
   const tpot = O > 1 ? ((cycle - ownStep) / (O - 1)) * pp : stepCost({ prefills: 0, decodes: mb, count: 1 }, 'decode').seconds * pp;
   return { batch: B, memory, ttft: ownStep * pp, ttftCold, tpot, throughput, prefillTokS, prefill, decode: shown, work: { flops, bytes, seconds: (cycle * pp) / Math.min(pp, B), items: mb * O } };
+}
+
+// A sweep row (one with a memo) that does not fit is answered by its memory: its time keys are null whatever its passes
+// cost, so they are not costed (nor shown as phases). The precision warnings those passes give are still collected,
+// pass by pass in the order evaluate() costs them, so the row's warnings are the same.
+function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lp: number, O: number, memory: MemoryResult, warnings: Set<string>, ctx: PassContext): Evaluation {
+  const shapes: [PassShape, string][] = [[{ prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 }, 'prefill']];
+  if (O > 0) {
+    for (const s of cycleSteps(B / Math.min(L.pp, B), O)) {
+      if (s.decodes === 0 && s.prefills === B) continue; // the cold prefill again (see stepCost)
+      shapes.push([{ prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, 'decode']);
+    }
+  }
+  for (const [s, phase] of shapes) {
+    const key = shapeKey(s, phase);
+    let prep = ctx.passes.get(key);
+    if (!prep) {
+      prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase);
+      if (s.decodeSeqs === 0 || s.prefillSeqs <= 1) ctx.memo.set(ctx, key, prep); // as pass() keeps it
+    }
+    for (const w of prep.warn) if (w !== undefined) warnings.add(w);
+  }
+  return { batch: B, memory, ttft: NaN, ttftCold: NaN, tpot: null, throughput: null, prefillTokS: NaN, prefill: null, decode: null, work: null };
 }
 
 /** largest batch whose memory fits (memory grows with batch), within the runtime caps */
@@ -450,7 +474,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
     memory_s: c.memoryS * mult,
     comm_s: c.commS * mult,
   });
-  const phases: PhaseSummary[] = [phase('prefill', ev.prefill, L.pp)];
+  const phases: PhaseSummary[] = ev.prefill ? [phase('prefill', ev.prefill, L.pp)] : [];
   if (ev.decode) phases.push(phase('decode', ev.decode, L.pp));
   const e2e = ev.tpot !== null ? ev.ttft + Math.max(0, O - 1) * ev.tpot : ev.ttft;
   const group = L.tp * L.pp;
@@ -483,6 +507,6 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
     warnings: [...warnings],
     work: fits && ev.work ? { flops: ev.work.flops * group, bytes: ev.work.bytes * group, seconds: ev.work.seconds, items: ev.work.items, devices: group } : null,
   };
-  if (rows) result.ops = [...(ev.prefill.rows ?? []), ...(ev.decode?.rows ?? [])];
+  if (rows) result.ops = [...(ev.prefill?.rows ?? []), ...(ev.decode?.rows ?? [])];
   return result;
 }
