@@ -228,6 +228,26 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
   }
 }
 
+/** Several files that belong together (a CSV and its chart): each written to a temporary sibling, then all renamed in one commit. */
+export function writeFilesAtomic(files: [path: string, data: string | Buffer][]): void {
+  const pairs: [string, string][] = [];
+  try {
+    for (const [path, data] of files) {
+      mkdirSync(dirname(path), { recursive: true });
+      clearStale(path);
+      const tmp = registerTemp(join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`));
+      pairs.push([tmp, path]);
+      writeFileSync(tmp, data);
+    }
+    commitRenames(pairs);
+  } finally {
+    for (const [tmp] of pairs) {
+      rmSync(tmp, { force: true });
+      releaseTemp(tmp);
+    }
+  }
+}
+
 // A file that must not be replaced silently.
 export function checkWritable(path: string, force: boolean, flag = '--force'): void {
   checkOutFile(path, force, flag === '--force' ? '--out' : flag);
