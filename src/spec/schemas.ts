@@ -429,7 +429,7 @@ const runtimeBlocks = {
   scheduler: {
     type: 'object',
     additionalProperties: false,
-    properties: { max_num_seqs: posInt, max_num_batched_tokens: posInt, chunked_prefill: { type: 'boolean' }, source: src },
+    properties: { max_num_seqs: posInt, max_num_batched_tokens: posInt, bench_max_num_seqs: posInt, chunked_prefill: { type: 'boolean' }, source: src },
   },
   overlap: {
     type: 'object',
@@ -443,6 +443,11 @@ const runtimeBlocks = {
     properties: {
       gguf: { enum: ['mmq', 'dequant'] },
       fp8_fallback: { enum: ['weight-only', 'none'] },
+      gemv_max_rows: { type: 'integer', minimum: 0, maximum: 1024 },
+      moe_min_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
+      mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
+      gguf_flop_per_unit_clock: { type: 'number', exclusiveMinimum: 0, maximum: 1e6 },
+      gguf_rate: quantity,
       moe: src,
       attention: src,
       gemm: src,

@@ -43,7 +43,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -295,7 +295,9 @@ export interface RuntimeSettings {
     reserveBytes: number; // runtime context (CUDA context, library workspaces) on a discrete device
     unifiedShare: number; // share of RAM usable on unified-memory parts (Metal recommendedMaxWorkingSetSize)
   };
-  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; chunkedPrefill: boolean };
+  // maxNumSeqs: requests in flight the engine admits by default; benchMaxNumSeqs: what the runtime's own offline benchmark
+  // admits where it overrides that default (trtllm-bench's tuning), which `simulate --batch max` searches within
+  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch / dpGrad undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets)
   overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
@@ -306,6 +308,12 @@ export interface RuntimeSettings {
     moe?: string;
     attention?: string;
     gemm?: string;
+    // kernel-selection thresholds and kernel rates (src/sim/kernel-physics.ts reads them; defaults there)
+    gemvMaxRows?: number; // rows up to which GEMMs run as matrix-vector kernels (llama.cpp MMVQ_MAX_BATCH_SIZE)
+    moeMinTileRows?: number; // smallest M tile of the grouped MoE GEMM (vLLM fused_moe BLOCK_SIZE_M)
+    mmaTileRows?: number; // largest M tile counted as padding
+    ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
+    ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
