@@ -82,7 +82,17 @@ rmSync(join(out, '..', 'app-oclif-entry.cjs'), { force: true });
 // src/cli/cached-script.ts passes in (a real import() from an ES module).
 const cjs = readFileSync(join(out, 'oclif.cjs'), 'utf8');
 let imports = 0;
-writeFileSync(join(out, 'oclif.cjs'), cjs.replace(/\b(await\s+)import\(/g, (_m, aw) => (imports++, `${aw}__hwperfImport(`)));
+let text = cjs.replace(/\b(await\s+)import\(/g, (_m, aw) => (imports++, `${aw}__hwperfImport(`));
+// Rolldown hoists the Node built-ins of the ES-module packages inside oclif (is-wsl, wsl-utils, which Config.load
+// reaches to name the platform) to the top of the file, and those packages promisify execFile when they load;
+// node:child_process, used only to ask PowerShell about WSL on Windows, takes a few ms to load: it loads on first use.
+text = text
+  .replace(
+    /^let node_child_process = require\("node:child_process"\);\nnode_child_process = (__toESM[\w$]*)\(node_child_process, 1\);$/m,
+    (_m, toEsm) => `${LAZY_HELPER}let node_child_process = __hwperfLazy(() => ${toEsm}(require("node:child_process"), 1));`,
+  )
+  .replace(/\(0, node_util\.promisify\)\(node_child_process\.default\.execFile\)/g, '((...a) => (0, node_util.promisify)(node_child_process.default.execFile)(...a))');
+writeFileSync(join(out, 'oclif.cjs'), text);
 if (imports < 3) throw new Error(`bundle-cli: expected oclif's dynamic imports, found ${imports}: check scripts/bundle-cli.js against this @oclif/core`);
 writeFileSync(
   join(out, 'oclif.js'),

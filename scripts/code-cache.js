@@ -18,7 +18,13 @@ try {
 } finally {
   process.stdout.write = write;
 }
-const data = oclifScript.createCache();
+let data;
+try {
+  data = oclifScript.createCache();
+} catch (e) {
+  console.log(`code cache: none (${e.message}); oclif compiles at each start`);
+  process.exit(0);
+}
 writeFileSync(cache + '.tmp', data);
 renameSync(cache + '.tmp', cache);
 console.log(`code cache: dist/app/oclif.cache, ${(data.length / 1024).toFixed(0)} KB`);

@@ -43,7 +43,7 @@ describe('loadCachedScript', () => {
     writeFileSync(src, SOURCE);
     writeFileSync(cache, loadCachedScript(src, cache).createCache());
     const bytes = readFileSync(cache);
-    bytes.fill(7, 64);
+    bytes.fill(7, 8);
     writeFileSync(cache, bytes);
     const r = loadCachedScript(src, cache);
     expect(r.cached).toBe(false);
@@ -52,7 +52,7 @@ describe('loadCachedScript', () => {
 
   it('ignores a truncated or empty cache file', () => {
     writeFileSync(src, SOURCE);
-    writeFileSync(cache, loadCachedScript(src, cache).createCache().subarray(0, 40));
+    writeFileSync(cache, loadCachedScript(src, cache).createCache().subarray(0, 6));
     expect(loadCachedScript(src, cache).cached).toBe(false);
     writeFileSync(cache, '');
     expect(loadCachedScript(src, cache).exports.value).toBe(42);

@@ -3,15 +3,18 @@
 // came in 22), but vm.Script takes a cache that V8 produced for the same source (`cachedData`). The cache is made
 // at build (scripts/code-cache.js), never at run time. V8 checks a cache's version, flags and source length but,
 // in release builds, not its bytes (a damaged cache with a valid header crashes the process), so the file starts
-// with the SHA-256 of the source it was made for and of the cache itself, and is used only when both match; a
-// missing, stale, damaged or rejected cache (another Node, other V8 flags) compiles the source as usual.
+// with the CRC-32 of the source it was made for and of the cache itself (as Node 22's own compile cache does), and
+// is used only when both match; a missing, stale, damaged or rejected cache (another Node, other V8 flags), or a
+// Node without zlib.crc32 (before 20.15), compiles the source as usual. CRC-32 rather than a cryptographic hash:
+// it guards against accidents, not attackers (who could edit the source itself), and node:crypto costs ~5 ms
+// to load where zlib, whose streams are already loaded, costs ~1.
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import * as zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
 
-const HASH_BYTES = 32; // file: sha256(source) ‖ sha256(cache) ‖ cache
+const HEADER = 8; // file: crc32(source) ‖ crc32(cache) (u32 LE each) ‖ cache
 
 export interface CachedScript {
   exports: Record<string, unknown>;
@@ -21,16 +24,17 @@ export interface CachedScript {
   createCache(): Buffer;
 }
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
+const crc32 = (zlib as { crc32?: (data: string | Buffer) => number }).crc32;
 
 export function loadCachedScript(file: string, cacheFile: string): CachedScript {
   const source = readFileSync(file, 'utf8');
-  const hash = sha256(source);
   let cachedData: Buffer | undefined;
   try {
-    const c = readFileSync(cacheFile);
-    const data = c.subarray(2 * HASH_BYTES);
-    if (data.length && c.subarray(0, HASH_BYTES).equals(hash) && c.subarray(HASH_BYTES, 2 * HASH_BYTES).equals(sha256(data))) cachedData = data;
+    const c = crc32 && readFileSync(cacheFile);
+    if (c && c.length > HEADER) {
+      const data = c.subarray(HEADER);
+      if (c.readUInt32LE(0) === crc32!(source) && c.readUInt32LE(4) === crc32!(data)) cachedData = data;
+    }
   } catch {
     cachedData = undefined; // no cache: compile
   }
@@ -46,8 +50,12 @@ export function loadCachedScript(file: string, cacheFile: string): CachedScript 
     exports: module.exports,
     cached: cachedData !== undefined && !script.cachedDataRejected,
     createCache: () => {
+      if (!crc32) throw new Error('a code cache needs zlib.crc32 (Node ≥ 20.15)');
       const data = script.createCachedData();
-      return Buffer.concat([hash, sha256(data), data]);
+      const header = Buffer.alloc(HEADER);
+      header.writeUInt32LE(crc32(source), 0);
+      header.writeUInt32LE(crc32(data), 4);
+      return Buffer.concat([header, data]);
     },
   };
 }
