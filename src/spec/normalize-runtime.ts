@@ -7,7 +7,7 @@ import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './type
 
 type Raw = Record<string, any>;
 
-const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels'] as const;
+const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels', 'training'] as const;
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
   stepOverheadS: 0,
@@ -73,6 +73,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.fp8_fallback !== undefined) out.kernels.fp8Fallback = k.fp8_fallback;
     for (const f of ['moe', 'attention', 'gemm'] as const) if (k[f] !== undefined) out.kernels[f] = k[f];
   }
+  if (own.training?.selective !== undefined) out.training = { selective: own.training.selective };
   return out;
 }
 

@@ -301,6 +301,9 @@ export interface RuntimeSettings {
   overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
   staticContext?: number; // graphs compiled for a fixed context: every decode step attends over that many tokens
   kernels: { gguf?: 'mmq' | 'dequant'; fp8Fallback?: 'weight-only' | 'none'; moe?: string; attention?: string; gemm?: string };
+  // what the runtime does in training (src/sim/training): 'modules' = Megatron-Core's selective recompute modules
+  // (the engine's default); 'op' = PyTorch op-level selective activation checkpointing as torchtitan applies it
+  training?: { selective?: 'modules' | 'op' };
 }
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;
@@ -321,6 +324,7 @@ export interface RuntimeOverride {
   overlap: Partial<RuntimeSettings['overlap']>;
   staticContext: number;
   kernels: Partial<RuntimeSettings['kernels']>;
+  training: Partial<NonNullable<RuntimeSettings['training']>>;
 }
 /** A runtime as it drives one hardware: overrides applied. `name` keeps the old hardware-block spelling. */
 export interface BoundRuntime extends RuntimeSettings {

@@ -7,6 +7,7 @@ import type { DecoderShape } from './shapes.js';
 import type { PlanShape } from './plan.js';
 import type { Recompute, RecomputeModule, RecomputePolicy } from './types.js';
 import { policyOf } from './memory.js';
+import { opSacRecomputeShare } from './op-sac.js';
 
 // Forward ops of one layer for one micro-batch on one device. Rows m = micro-batch tokens on this device
 // (b·s/cp); with sequence parallelism the GEMMs see all of them after the all-gather, with n (or k) split by tp
@@ -117,10 +118,12 @@ const BWD_FACTOR: Record<string, number> = { moe_permute: 1, moe_unpermute: 1 };
 // ops' forward once ("layernorm": the norms, "moe_act": the MoE activation, "mla_up_proj": the MLA up-projections).
 // Full recompute reruns the whole forward once more before the backward (Chen et al. 2016, "Training Deep Nets with
 // Sublinear Memory Cost") for the share `fullShare` of the layers (block-wise: k of a chunk's layers; 1 = all).
-export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute | RecomputePolicy, fullShare?: number): PassCost {
+// With `opSac` (a dense block under torchtitan's op-level SAC, above) selective means that policy instead of modules.
+export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute | RecomputePolicy, fullShare?: number, opSac?: DecoderShape): PassCost {
   const pol = policyOf(recompute);
   const share = pol.granularity === 'full' ? (fullShare ?? 1) : 0;
   const mods = new Set(pol.granularity === 'selective' ? pol.modules : []);
+  const sac = pol.granularity === 'selective' ? opSac : undefined;
   let fwdS = 0;
   let bwdS = 0;
   let attnFwdS = 0;
@@ -129,9 +132,10 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
   for (const op of ops) {
     const sec = opCost(op, hw).seconds * op.count;
     const fl = op.flops * op.count;
-    let bwdFactor = BWD_FACTOR[op.name] ?? (op.kind === 'attention' && pol.granularity !== 'none' ? 2.5 : 2);
+    let bwdFactor = BWD_FACTOR[op.name] ?? (op.kind === 'attention' && pol.granularity !== 'none' && !sac ? 2.5 : 2);
     const mod = MODULE_OPS[op.name];
-    if (mod && mods.has(mod)) bwdFactor += 1;
+    if (sac) bwdFactor += op.kind === 'gemm' ? opSacRecomputeShare(sac, op.name) : op.kind === 'attention' ? 0 : 1;
+    else if (mod && mods.has(mod)) bwdFactor += 1;
     fwdS += sec;
     bwdS += bwdFactor * sec;
     fwdFlops += fl;

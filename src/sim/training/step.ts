@@ -73,7 +73,10 @@ export function stepTime(i: StepInput): StepResult {
   const pol = policyOf(i.recompute);
   const chunkSlots = Math.ceil(s.layers / (p.pp * (dualpipe ? 1 : p.interleave)));
   const fullShare = pol.granularity !== 'full' ? 0 : pol.numLayers === null ? 1 : Math.min(1, pol.numLayers / chunkSlots);
-  const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype), hw, pol, fullShare);
+  // torchtitan's op-level SAC (runtimes/torchtitan.yaml training.selective: op) on dense blocks; MoE and MLA blocks
+  // keep the module model (their op order under that policy is not modelled)
+  const opSac = hw.runtime?.training?.selective === 'op' && !s.mla ? s : undefined;
+  const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype), hw, pol, fullShare, opSac);
   const moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype), hw, pol, fullShare) : dense;
   const head = passCost(headForwardOps(s, p, i.gemmDtype), hw, pol.granularity === 'full' ? 'selective' : pol);
 
