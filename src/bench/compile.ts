@@ -6,17 +6,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../spec/paths.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-// Kernels ship as sources: beside this file under src/, or ../../src/bench/kernels from dist/bench.
+// Kernels ship as sources in the package (package.json "files": src/bench/kernels), wherever the code runs from.
 export function kernelsDir(): string {
-  for (const d of [join(here, 'kernels'), join(here, '..', '..', 'src', 'bench', 'kernels')]) {
-    if (existsSync(join(d, 'common.h'))) return d;
-  }
-  throw new Error(`hwperf: the C kernels (src/bench/kernels) are missing from ${here}`);
+  const d = join(PACKAGE_ROOT, 'src', 'bench', 'kernels');
+  if (existsSync(join(d, 'common.h'))) return d;
+  throw new Error(`hwperf: the C kernels (src/bench/kernels) are missing from ${PACKAGE_ROOT}`);
 }
 
 export function findCompiler(): string | undefined {

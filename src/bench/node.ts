@@ -5,19 +5,19 @@
 // what JavaScript reaches, not the hardware).
 import { Worker } from 'node:worker_threads';
 import { cpus, totalmem } from 'node:os';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DIST_DIR } from '../spec/paths.js';
 import { lastLevelBytes, levelsFromSweep, readCacheGeometry } from './caches.js';
 import { flopsPerIter } from './wasm.js';
 import { cpuName } from './cc.js';
 import type { WorkerInit, WorkerReply, WorkerTask } from './node-worker.js';
 import type { BenchOptions, BenchResult, GemmPoint, RooflinePoint, SweepPoint } from './types.js';
 
-// Under vitest this module runs from src/*.ts; the worker must be the compiled JavaScript in dist/.
+// The worker is the compiled JavaScript in dist/bench, whether this module runs from src/ (vitest), dist/bench
+// or a bundled chunk under dist/app.
 function workerUrl(): URL {
-  const own = new URL('./node-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(own))) return own;
-  return new URL('../../dist/bench/node-worker.js', import.meta.url);
+  return pathToFileURL(join(DIST_DIR, 'bench', 'node-worker.js'));
 }
 
 type Task = WorkerTask extends infer T ? (T extends { gen: number } ? Omit<T, 'gen'> : never) : never;

@@ -2,15 +2,14 @@
 // copy/triad, scaled_dot_product_attention, all-reduce over several devices) and reads its JSON.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../spec/paths.js';
 import type { BenchOptions, BenchResult } from './types.js';
 import type { Dtype } from '../spec/types.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
 export function torchScript(): string {
-  for (const f of [join(here, 'torch', 'bench.py'), join(here, '..', '..', 'src', 'bench', 'torch', 'bench.py')]) if (existsSync(f)) return f;
+  const f = join(PACKAGE_ROOT, 'src', 'bench', 'torch', 'bench.py');
+  if (existsSync(f)) return f;
   throw new Error('hwperf: src/bench/torch/bench.py is missing');
 }
 

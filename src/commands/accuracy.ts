@@ -1,14 +1,11 @@
 import { Flags } from '@oclif/core';
-import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { BaseCommand } from '../cli/base-command.js';
 import { startProgress } from '../cli/progress.js';
 import { readValidationCsv, runAccuracy } from '../sim/accuracy.js';
 import { UserError } from '../spec/errors.js';
 import { fmtNumber, renderTable } from '../report/format.js';
-import { fileURLToPath } from 'node:url';
-
-const DEFAULT_CSV = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'validation', 'public-measurements.csv');
+import { VALIDATION_CSV as DEFAULT_CSV } from '../spec/paths.js';
 
 export default class Accuracy extends BaseCommand {
   static summary = 'Predictions vs the bundled public measurements: error per case, MAPE per category.';

@@ -64,6 +64,8 @@ function buildFields(): Record<string, Field> {
     // the runtime as bound to this hardware (src/runtime/resolve.ts), and kept as an override should it be bound later
     'runtime.step_overhead': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { stepOverheadS: v as number }) },
     'runtime.static_context': { kind: 'count', apply: (hw, v) => setRuntime(hw, { staticContext: v as number }) },
+    // requests in flight the engine admits (vLLM --max-num-seqs, SGLang --max-running-requests, TensorRT-LLM max_batch_size)
+    'runtime.max_num_seqs': { kind: 'count', apply: (hw, v) => setRuntime(hw, { maxNumSeqs: v as number }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
     ...linkFields('scale_up', 'scaleUp'),
     ...linkFields('scale_out', 'scaleOut'),
@@ -80,9 +82,12 @@ function buildFields(): Record<string, Field> {
   return f;
 }
 
-function setRuntime(hw: NormalizedHardware, o: { stepOverheadS?: number; staticContext?: number }): void {
+function setRuntime(hw: NormalizedHardware, o: { stepOverheadS?: number; staticContext?: number; maxNumSeqs?: number }): void {
   hw.runtimeOverride = { ...hw.runtimeOverride, ...o };
-  if (hw.runtime) hw.runtime = { ...hw.runtime, ...o };
+  if (!hw.runtime) return;
+  const { maxNumSeqs, ...rest } = o;
+  hw.runtime = { ...hw.runtime, ...rest };
+  if (maxNumSeqs !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, maxNumSeqs, benchMaxNumSeqs: maxNumSeqs };
 }
 
 export const SET_FIELDS: Record<string, Field> = buildFields();
@@ -152,6 +157,30 @@ export async function applySet(hw: NormalizedHardware, assignment: string): Prom
     throw new UserError(`--set ${path}: unknown hardware field (${hint})`);
   }
   const value = await parseSetValue(path, raw, field.kind, field.zero);
+  const out = cloneHardware(hw);
+  field.apply(out, value);
+  return out;
+}
+
+/**
+ * `--set PATH=VALUE` for a plain-number or text field (counts, fractions, names) without loading the unit parser:
+ * what `hwperf accuracy` applies to a row's command, synchronously. A field that needs units is refused.
+ */
+export function applySetPlain(hw: NormalizedHardware, assignment: string): NormalizedHardware {
+  const eq = assignment.indexOf('=');
+  const path = eq > 0 ? assignment.slice(0, eq).trim() : assignment;
+  const field = Object.hasOwn(SET_FIELDS, path) ? SET_FIELDS[path] : undefined;
+  if (!field || (field.kind !== 'count' && field.kind !== 'fraction' && field.kind !== 'string')) {
+    throw new UserError(`--set ${path}: only plain-number fields (counts, fractions) can be set here`);
+  }
+  const raw = unquote(assignment.slice(eq + 1));
+  let value: number | string = raw;
+  if (field.kind !== 'string') {
+    const n = Number(raw);
+    const ok = raw !== '' && Number.isFinite(n) && (field.kind === 'count' ? Number.isInteger(n) && n >= 1 && n <= 1e8 : n > 0 && n <= 1);
+    if (!ok) throw new UserError(`--set ${path}: expected ${field.kind === 'count' ? 'a whole number from 1 to 100000000' : 'a fraction in (0, 1]'}, found "${raw}"`);
+    value = n;
+  }
   const out = cloneHardware(hw);
   field.apply(out, value);
   return out;

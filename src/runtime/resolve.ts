@@ -78,7 +78,7 @@ export function boundRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): Bou
   let s = applyOverride(rt, rt.byVendor[hw.vendor]);
   s = applyOverride(s, rt.byHardware[hw.id]);
   const own = hw.runtimeOverride;
-  if (own) s = applyOverride(s, { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext });
+  if (own) s = applyOverride(s, { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, scheduler: own.maxNumSeqs !== undefined ? { maxNumSeqs: own.maxNumSeqs, benchMaxNumSeqs: own.maxNumSeqs } : undefined });
   return { id: rt.id, name: own?.name ?? rt.name, kind: rt.kind, ...s };
 }
 

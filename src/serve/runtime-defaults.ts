@@ -26,7 +26,9 @@ const GIB = 2 ** 30;
 export function serveRuntime(hw: NormalizedHardware, id: string | undefined): ServeRuntime {
   const rt = (hw.runtime ?? {}) as { id?: string; scheduler?: { maxNumSeqs?: number; maxNumBatchedTokens?: number; chunkedPrefill?: boolean } };
   const name = (id ?? rt.id ?? 'vllm').toLowerCase();
-  const big = hw.memory.capacityBytes >= 70 * GIB;
+  // vLLM's get_batch_defaults: `device_memory >= 70 * GiB_bytes and "a100" not in device_name` (A100s keep 256 / 2048,
+  // vllm PR #17885)
+  const big = hw.memory.capacityBytes >= 70 * GIB && !/a100/i.test(hw.id);
   let d: ServeRuntime;
   if (name === 'tensorrt-llm' || name === 'trtllm' || name === 'tensorrt_llm') d = { id: 'tensorrt-llm', policy: 'reserve', maxNumSeqs: 2048, maxNumBatchedTokens: 8192, chunkedPrefill: false };
   else if (name === 'sglang') d = { id: 'sglang', policy: 'preempt', maxNumSeqs: 1024, maxNumBatchedTokens: hw.memory.capacityBytes >= 60e9 ? 8192 : 2048, chunkedPrefill: true };

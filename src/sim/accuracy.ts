@@ -13,6 +13,7 @@ import { countParams, forwardFlops } from '../model/params.js';
 import { trainFromFlags } from './training/from-args.js';
 import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { bindRuntime } from '../runtime/resolve.js';
+import { applySetPlain } from '../hardware/set-path.js';
 import { runtimeOfSoftware } from '../runtime/software.js';
 import { libraryRuntime } from '../spec/library.js';
 import { serve } from '../serve/serve.js';
@@ -72,7 +73,10 @@ const RUNTIME_COMMANDS = new Set(['simulate', 'train', 'serve']);
 
 export const RUNNERS: Record<string, Runner> = {
   simulate: (c) => {
-    const req = buildRequest(c.flags, model(String(c.flags.model)), withRuntime(hw(String(c.flags.hardware)), c.flags.runtime), model);
+    let h = withRuntime(hw(String(c.flags.hardware)), c.flags.runtime);
+    // a row's --set of a plain-number field (e.g. runtime.max_num_seqs a benchmark pinned), as the command applies it
+    if (typeof c.flags.set === 'string') h = applySetPlain(h, c.flags.set);
+    const req = buildRequest(c.flags, model(String(c.flags.model)), h, model);
     return simulate(req) as unknown as Record<string, unknown>;
   },
   'op gemm': (c) => opGemm(hw(String(c.flags.hardware)), Number(c.flags.m), Number(c.flags.n), Number(c.flags.k), checkDtype(String(c.flags.dtype ?? 'bf16'))) as unknown as Record<string, unknown>,

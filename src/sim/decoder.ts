@@ -25,11 +25,26 @@ import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
+import { serveRuntime } from '../serve/runtime-defaults.js';
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
 // flight and 32768 tokens per forward; `--batch max` searches within them.
 export const RUNTIME_MAX_BATCH = 4096;
 export const RUNTIME_MAX_TOKENS = 32768;
+
+/**
+ * Requests in flight `--batch max` may reach under the bound runtime: what its offline benchmark admits
+ * (`scheduler.bench_max_num_seqs`: trtllm-bench's 4096), else the engine's max_num_seqs (runtime file, or for vLLM and
+ * SGLang their device rule in src/serve/runtime-defaults.ts: vLLM V1 1024 on ≥ 70 GiB parts other than A100, 256
+ * below; vLLM V0 256), within trtllm-bench's 4096. Runtimes without a scheduler keep 4096.
+ */
+export function runtimeBatchCap(hw: NormalizedHardware): number {
+  const rt = hw.runtime;
+  const s = rt?.scheduler;
+  let n = s?.benchMaxNumSeqs ?? s?.maxNumSeqs;
+  if (n === undefined && rt && /^(vllm|sglang)/.test(rt.id)) n = serveRuntime(hw, rt.id).maxNumSeqs;
+  return Math.max(1, Math.min(RUNTIME_MAX_BATCH, n ?? RUNTIME_MAX_BATCH));
+}
 
 export interface PassCost {
   seconds: number; // mean over the context range
@@ -286,7 +301,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
 
 /** largest batch whose memory fits (memory grows with batch), within the runtime caps */
 function maxFittingBatch(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, Lin: number, O: number): number {
-  const cap = Math.max(1, Math.min(RUNTIME_MAX_BATCH, Math.floor(RUNTIME_MAX_TOKENS / (1 + Lin / Math.max(1, O)))));
+  const cap = Math.max(1, Math.min(runtimeBatchCap(hw), Math.floor(RUNTIME_MAX_TOKENS / (1 + Lin / Math.max(1, O)))));
   if (!decoderMemory(m, hw, L, p, 1, Lin, O).fits) return 0;
   let lo = 1, hi = cap;
   if (decoderMemory(m, hw, L, p, hi, Lin, O).fits) return hi;

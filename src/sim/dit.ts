@@ -42,7 +42,7 @@ export function simulateDit(req: SimulateRequest): SimulateResult {
   const shape = { batch: batch * (cfg ? 2 : 1), height, width, frames };
   // 2. graph, one step, all steps
   const ops = buildDitGraph(m, shape, p, fusedAttention(hw));
-  const step = pricePhase('step', ops, hw);
+  const step = pricePhase('step', ops, hw, 'other', p.actBytes);
   const all = repeatPhase(step, steps, 'denoise');
   const memory = memoryResult(hw, countParams(m).total * p.weightBytes, 0, peakActivationBytes(ops));
   const res = baseResult(req, p, batch, memory, [all], warnings, replicas, batch);

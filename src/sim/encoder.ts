@@ -18,7 +18,7 @@ export function simulateEncoder(req: SimulateRequest): SimulateResult {
   const imageSize = m.modality === 'image' ? (req.resolution ?? m.image_size) : undefined;
   // 2. graph and roofline
   const ops = buildEncoderGraph(m, { batch, imageSize }, p, fusedAttention(hw));
-  const phase = pricePhase('encode', ops, hw);
+  const phase = pricePhase('encode', ops, hw, 'other', p.actBytes);
   // 3. memory: weights + the largest kernel's live activations
   const params = countParams(m).total;
   const memory = memoryResult(hw, params * p.weightBytes, 0, peakActivationBytes(ops));

@@ -7,6 +7,7 @@ import type { NormalizedHardware } from '../spec/types.js';
 import { resolvePrecision as resolvePrecisionScheme } from '../model/quant.js';
 import { UserError } from '../spec/errors.js';
 import { opCost } from './roofline.js';
+import { runtimeOps } from './runtime-ops.js';
 import type { LaunchPhase } from '../runtime/launch.js';
 import { usableFraction } from './memory.js';
 import type { MemoryResult, OpRow, PhaseSummary, SimulateRequest, SimulateResult } from './types.js';
@@ -33,8 +34,12 @@ export interface PricedPhase {
   seconds: number;
 }
 
-/** roofline time of an op list (each op × its count), summed; one PhaseSummary */
-export function pricePhase(name: string, ops: Op[], hw: NormalizedHardware, launch: LaunchPhase = 'other'): PricedPhase {
+/**
+ * roofline time of an op list (each op × its count), summed; one PhaseSummary. With `actBytes` (the activation
+ * element size the graph was built with) the bound runtime's kernel choices are applied first (src/sim/runtime-ops.ts).
+ */
+export function pricePhase(name: string, graph: Op[], hw: NormalizedHardware, launch: LaunchPhase = 'other', actBytes?: number): PricedPhase {
+  const ops = actBytes !== undefined ? runtimeOps(graph, hw, actBytes) : graph;
   let seconds = 0;
   let flops = 0;
   let bytes = 0;

@@ -80,7 +80,7 @@ function mediaTokens(stages: PipelineStage[], s: PipelineShape): number {
 }
 
 function priced(stage: PipelineStage, model: NormalizedModel, runs: number, ops: Op[], req: SimulateRequest, p: ResolvedPrecision, first: boolean): StageRun {
-  const phase = pricePhase(stage.role ?? model.id, ops, req.hardware);
+  const phase = pricePhase(stage.role ?? model.id, ops, req.hardware, 'other', p.actBytes);
   const seconds = runs > 0 ? phase.seconds : 0;
   // a stage that does not run (no images, no audio) keeps its weights in memory but has no phase to show
   return { stage, model, runs, seconds, beforeFirstToken: first ? seconds : 0, weightsBytes: countParams(model, req.resolveModel).total * p.weightBytes, activationBytes: runs > 0 ? peakActivationBytes(ops) : 0, phase: runs > 0 ? phase : undefined };
@@ -115,7 +115,7 @@ function runStage(st: PipelineStage, model: NormalizedModel, s: PipelineShape, r
         // are not launched (priced, a 0-length attention's tile share is 0/0)
         const visual = s.images * (pipe.stages.find((x) => x.role === 'resampler')?.tokens ?? 64);
         const prefillOps = launched(buildGatedXattnGraph(m, s.batch, s.textTokens, visual, p, fused, false));
-        const step = pricePhase(`${st.role}.decode`, launched(buildGatedXattnGraph(m, s.batch, 1, visual, p, fused, true)), req.hardware, 'decode');
+        const step = pricePhase(`${st.role}.decode`, launched(buildGatedXattnGraph(m, s.batch, 1, visual, p, fused, true)), req.hardware, 'decode', p.actBytes);
         const r = priced(st, model, s.outputTokens, prefillOps, req, p, true);
         if (r.phase) r.phase.summary.name = `${st.role}.prefill`;
         r.extra = repeatPhase(step, Math.max(0, s.outputTokens - 1));

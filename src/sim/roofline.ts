@@ -155,8 +155,9 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
       }
     }
   }
-  // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts)
-  const floorS = launchFloorS(hw, phase);
+  // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts); an op that is
+  // several kernels (an eager composite, materialised attention) lasts at least that many dispatches
+  const floorS = launchFloorS(hw, phase) * (op.kernels ?? 1);
   const seconds = Math.max(body + overhead, floorS);
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
   return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };

@@ -43,8 +43,8 @@ export function simulateVae(req: SimulateRequest): SimulateResult {
   const shape = vaeShape(m, batch, side, side, req.frames);
   if (m.dims === 2 && req.frames && req.frames > 1) warnings.push(`${m.id} is an image VAE: --frames ignored (batch the frames instead)`);
   const g = vaeGraphs(m, shape, p, req.resolveModel);
-  const decode = pricePhase('decode', g.decode, hw);
-  const encode = pricePhase('encode', g.encode, hw);
+  const decode = pricePhase('decode', g.decode, hw, 'other', p.actBytes);
+  const encode = pricePhase('encode', g.encode, hw, 'other', p.actBytes);
   const act = Math.max(vaeActivationBytes(m, shape, g.decode), vaeActivationBytes(m, shape, g.encode));
   const memory = memoryResult(hw, countParams(m, req.resolveModel).total * p.weightBytes, 0, act);
   const res = baseResult(req, p, batch, memory, [decode], warnings, replicas, batch);

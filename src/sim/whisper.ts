@@ -58,20 +58,20 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   if (perWindow > maxPerWindow) warnings.push(`${perWindow} tokens per 30 s window exceed Whisper's ${maxPerWindow}-token sample length`);
   // 2. encoder
   const encOps = buildWhisperEncoderGraph(m, B, p, fused);
-  const encoder = pricePhase('encode', encOps, hw);
+  const encoder = pricePhase('encode', encOps, hw, 'other', p.actBytes);
   // 3. decoder
   const phases: PricedPhase[] = [encoder];
   let decoderS = 0;
   let decOps = encOps.slice(0, 0);
   if (perWindow > 0) {
     decOps = buildWhisperDecoderGraph(m, B, SOT_TOKENS, SOT_TOKENS, p, fused);
-    const prefill = pricePhase('prefill', decOps, hw);
+    const prefill = pricePhase('prefill', decOps, hw, 'other', p.actBytes);
     phases.push(prefill);
     const steps = perWindow - 1;
     if (steps > 0) {
       const c0 = SOT_TOKENS + 1;
       const c1 = SOT_TOKENS + steps;
-      const at = (c: number) => pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused), hw, 'decode');
+      const at = (c: number) => pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused), hw, 'decode', p.actBytes);
       const [a, mid, b] = [at(c0), at((c0 + c1) / 2), at(c1)];
       const mean = (a.seconds + 4 * mid.seconds + b.seconds) / 6;
       const decode = repeatPhase(mid, steps);

@@ -55,6 +55,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     out.scheduler = {};
     if (s.max_num_seqs !== undefined) out.scheduler.maxNumSeqs = s.max_num_seqs;
     if (s.max_num_batched_tokens !== undefined) out.scheduler.maxNumBatchedTokens = s.max_num_batched_tokens;
+    if (s.bench_max_num_seqs !== undefined) out.scheduler.benchMaxNumSeqs = s.bench_max_num_seqs;
     if (s.chunked_prefill !== undefined) out.scheduler.chunkedPrefill = s.chunked_prefill;
   }
   const o = own.overlap;
@@ -72,6 +73,12 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.gguf !== undefined) out.kernels.gguf = k.gguf;
     if (k.fp8_fallback !== undefined) out.kernels.fp8Fallback = k.fp8_fallback;
     for (const f of ['moe', 'attention', 'gemm'] as const) if (k[f] !== undefined) out.kernels[f] = k[f];
+    const sc = k.attention_scores;
+    if (sc !== undefined) out.kernels.attentionScores = { bytesPerScore: sc.bytes_per_score, kernels: sc.kernels };
+    if (k.activation_bytes !== undefined) out.kernels.activationBytes = k.activation_bytes;
+    if (k.bias !== undefined) out.kernels.bias = k.bias;
+    if (k.gemm_convert !== undefined) out.kernels.gemmConvert = k.gemm_convert;
+    if (k.norm_kernels !== undefined) out.kernels.normKernels = k.norm_kernels;
   }
   if (own.training?.selective !== undefined) out.training = { selective: own.training.selective };
   return out;

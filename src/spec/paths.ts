@@ -1,13 +1,26 @@
-// Where the package's own folders are, from the compiled module's location (dist/spec/paths.js).
+// Where the package's own folders are. The root is the nearest folder above this module that holds a
+// package.json: the same answer from src/spec/paths.ts (tests), dist/spec/paths.js (the library API) and a
+// bundled chunk under dist/app/ (the command line, scripts/bundle-cli.js), wherever the package is installed.
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 
-export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+function packageRoot(from: string): string {
+  for (let d = from; ; ) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    const up = dirname(d);
+    if (up === d) return join(from, '..', '..'); // not inside a package: the layout of dist/spec/paths.js
+    d = up;
+  }
+}
+
+export const PACKAGE_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
+export const DIST_DIR = join(PACKAGE_ROOT, 'dist');
 export const HARDWARE_DIR = join(PACKAGE_ROOT, 'hardware');
 export const MODELS_DIR = join(PACKAGE_ROOT, 'models');
 export const RUNTIMES_DIR = join(PACKAGE_ROOT, 'runtimes');
-export const COMPILED_LIBRARY = join(PACKAGE_ROOT, 'dist', 'library.json');
+export const COMPILED_LIBRARY = join(DIST_DIR, 'library.json');
+export const VALIDATION_CSV = join(PACKAGE_ROOT, 'validation', 'public-measurements.csv');
 
 export function yamlFilesUnder(dir: string): string[] {
   const out: string[] = [];

@@ -429,7 +429,7 @@ const runtimeBlocks = {
   scheduler: {
     type: 'object',
     additionalProperties: false,
-    properties: { max_num_seqs: posInt, max_num_batched_tokens: posInt, chunked_prefill: { type: 'boolean' }, source: src },
+    properties: { max_num_seqs: posInt, max_num_batched_tokens: posInt, bench_max_num_seqs: posInt, chunked_prefill: { type: 'boolean' }, source: src },
   },
   overlap: {
     type: 'object',
@@ -447,6 +447,16 @@ const runtimeBlocks = {
       moe: src,
       attention: src,
       gemm: src,
+      attention_scores: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['bytes_per_score', 'kernels'],
+        properties: { bytes_per_score: { type: 'number', minimum: 0 }, kernels: posInt },
+      },
+      activation_bytes: { enum: [1, 2, 4] },
+      bias: { enum: ['epilogue', 'separate'] },
+      gemm_convert: { type: 'boolean' },
+      norm_kernels: posInt,
       source: src,
     },
   },

@@ -43,7 +43,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -295,12 +295,28 @@ export interface RuntimeSettings {
     reserveBytes: number; // runtime context (CUDA context, library workspaces) on a discrete device
     unifiedShare: number; // share of RAM usable on unified-memory parts (Metal recommendedMaxWorkingSetSize)
   };
-  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; chunkedPrefill: boolean };
+  // maxNumSeqs: requests in flight the engine admits by default; benchMaxNumSeqs: what the runtime's own offline benchmark
+  // admits where it overrides that default (trtllm-bench's tuning), which `simulate --batch max` searches within
+  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch / dpGrad undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets)
   overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
   staticContext?: number; // graphs compiled for a fixed context: every decode step attends over that many tokens
-  kernels: { gguf?: 'mmq' | 'dequant'; fp8Fallback?: 'weight-only' | 'none'; moe?: string; attention?: string; gemm?: string };
+  kernels: {
+    gguf?: 'mmq' | 'dequant';
+    fp8Fallback?: 'weight-only' | 'none';
+    moe?: string;
+    attention?: string;
+    gemm?: string;
+    // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
+    // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
+    // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
+    attentionScores?: { bytesPerScore: number; kernels: number };
+    activationBytes?: number;
+    bias?: 'epilogue' | 'separate';
+    gemmConvert?: boolean;
+    normKernels?: number;
+  };
   // what the runtime does in training (src/sim/training): 'modules' = Megatron-Core's selective recompute modules
   // (the engine's default); 'op' = PyTorch op-level selective activation checkpointing as torchtitan applies it
   training?: { selective?: 'modules' | 'op' };

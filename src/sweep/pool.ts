@@ -2,6 +2,8 @@
 // chunks queued, so it never waits on the main thread between chunks. Chunks come back in any order;
 // the caller orders them (see run.ts).
 import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { DIST_DIR } from '../spec/paths.js';
 import type { SweepGrid } from './grid.js';
 import type { SweepTables } from './resolve.js';
 import type { ColumnPlan } from './columns.js';
@@ -38,7 +40,8 @@ export function runPool(o: PoolOptions): Promise<void> {
     if (pending === 0) return resolve();
     const count = Math.max(1, Math.min(o.workers, chunks.length));
     for (let i = 0; i < count; i++) {
-      const w = new Worker(new URL('./worker.js', import.meta.url), {
+      // the compiled worker in dist/sweep, wherever this module runs from (src/ under vitest, dist/, a bundled chunk)
+      const w = new Worker(join(DIST_DIR, 'sweep', 'worker.js'), {
         workerData: { grid: o.grid, tables: o.tables, plan: o.plan, simulatorModule: o.simulatorModule },
       });
       workers.push(w);

@@ -1,0 +1,67 @@
+// What a runtime does to the kernels of a non-decoder graph (encoders, Whisper, DiT, VAE). The graph builders
+// (src/model/*-graph.ts) emit what a fused reference stack runs: one fused attention kernel, biases in the GEMM
+// epilogue, one kernel per norm, activations in the request's dtype. A runtime whose spec says otherwise
+// (runtimes/*.yaml `kernels:`, each with its source) rewrites the ops here, before the roofline prices them:
+//
+//   attention_scores {bytes_per_score, kernels}  attention materialised as separate kernels (QKᵀ, scale, softmax,
+//                    AV, permute copies): the score matrix [b, h, q, kv] crosses DRAM bytes_per_score bytes per
+//                    element in all (e.g. ggml without flash attention), priced as `kernels` launches and no
+//                    FlashAttention tile padding (the GEMMs are plain batched GEMMs)
+//   activation_bytes every activation crosses DRAM at this size (ggml keeps activations in f32 whatever the
+//                    weights are): the non-weight bytes of every op scale by activation_bytes / request's size
+//   bias separate    each GEMM's bias is its own kernel (ggml_add after ggml_mul_mat): + read and write of the
+//                    output, + 1 launch
+//   gemm_convert     the GEMM runs on 16-bit copies of its f32 input and output (ggml-cuda's cuBLAS path:
+//                    to_fp16 of src1, cublasGemmEx in f16, to_fp32 of dst): + a 16-bit write and read of the input
+//                    and of the output (4 bytes per element each), + 2 launches
+//   norm_kernels N   a norm runs as N kernels, each reading and writing the tensor (ggml_norm, ggml_mul, ggml_add)
+//
+// Hot path: one pass over the op list, plain arithmetic; a runtime without these fields returns the list as is.
+import type { Op } from '../model/op.js';
+import type { NormalizedHardware } from '../spec/types.js';
+
+type GraphKernels = NonNullable<NormalizedHardware['runtime']>['kernels'];
+
+/** whether the runtime changes anything in non-decoder graphs */
+export function rewritesGraphs(k: GraphKernels | undefined): boolean {
+  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || (k.normKernels ?? 1) > 1);
+}
+
+/** the ops as the bound runtime runs them; `actBytes` is the activation element size the graph was built with */
+export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, actBytes: number): Op[] {
+  const k = hw.runtime?.kernels;
+  if (!rewritesGraphs(k)) return ops;
+  const kk = k as GraphKernels;
+  const act = kk.activationBytes ?? actBytes;
+  const scale = act / actBytes;
+  const out: Op[] = new Array(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    let bytes = op.weightBytes + (op.bytes - op.weightBytes) * scale;
+    let kernels = op.kernels ?? 1;
+    let attn = op.attn;
+    if ((op.kind === 'gemm' || op.kind === 'conv') && op.m && op.n && op.k && !op.groups) {
+      if (kk.gemmConvert) {
+        bytes += 4 * (op.m * op.k + op.m * op.n); // 16-bit copy written + read, of the input and of the output
+        kernels += 2;
+      }
+      if (kk.bias === 'separate') {
+        bytes += 2 * op.m * op.n * act; // y += b: read and write the output
+        kernels += 1;
+      }
+    } else if (op.kind === 'norm' && kk.normKernels && kk.normKernels > 1) {
+      bytes *= kk.normKernels;
+      kernels = kk.normKernels;
+    } else if (op.kind === 'attention' && kk.attentionScores && op.attn && op.attn.headDim > 0) {
+      const scores = op.flops / (4 * op.attn.headDim); // b·h·q·kv: flops = 2 GEMMs × 2 × b·h·q·kv·dh
+      bytes += scores * kk.attentionScores.bytesPerScore;
+      kernels = kk.attentionScores.kernels;
+      attn = undefined;
+    }
+    const o: Op = { ...op, bytes, kernels };
+    if (attn) o.attn = attn;
+    else delete o.attn;
+    out[i] = o;
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+// A runtime's kernel choices for non-decoder graphs (src/sim/runtime-ops.ts): materialised attention, f32
+// activations, separate bias adds, 16-bit GEMM conversions, multi-kernel norms; and the launch floor per kernel.
+import { describe, expect, it } from 'vitest';
+import { elementwise, linear, type Op } from '../src/model/op.js';
+import { attentionCore } from '../src/model/transformer-block.js';
+import { runtimeOps } from '../src/sim/runtime-ops.js';
+import { opCost } from '../src/sim/roofline.js';
+import { simulate } from '../src/sim/simulate.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryRuntime } from '../src/spec/library.js';
+import type { NormalizedHardware } from '../src/spec/types.js';
+import { loadHardware, request, toyHardware } from './helpers/nondecoder-fixtures.js';
+
+const P = { compute: 'fp16' as const, weightBytes: 2, actBytes: 2, kvBytes: 2 };
+type K = NonNullable<NormalizedHardware['runtime']>['kernels'];
+const withKernels = (k: K): NormalizedHardware => {
+  const hw = toyHardware();
+  return { ...hw, runtime: { ...hw.runtime!, kernels: k } };
+};
+
+describe('runtime kernel choices rewrite non-decoder graphs', () => {
+  const attn = attentionCore('attn', { batch: 1, q: 1500, kv: 1500, heads: 6, headDim: 64 }, P, true, 4);
+  const gemm = linear('up', 1500, 1536, 384, 'fp16', 2, 2, 4);
+  const norm = elementwise('norm', 1500 * 384, 5, 4, 'fp16', 4, 'norm');
+  it('a runtime without these fields leaves the ops as built', () => {
+    const ops = [attn, gemm, norm];
+    expect(runtimeOps(ops, toyHardware(), 2)).toBe(ops);
+  });
+  it('materialised attention moves bytes_per_score per score element and launches its kernels, without tile padding', () => {
+    const [a] = runtimeOps([attn], withKernels({ attentionScores: { bytesPerScore: 28, kernels: 7 } }), 2);
+    const scores = 6 * 1500 * 1500; // b·h·q·kv
+    expect(a!.bytes - attn.bytes).toBeCloseTo(28 * scores, 0);
+    expect(a!.kernels).toBe(7);
+    expect(a!.attn).toBeUndefined();
+    expect(a!.flops).toBe(attn.flops);
+  });
+  it('f32 activations scale the non-weight bytes; weights keep their size', () => {
+    const [g] = runtimeOps([gemm], withKernels({ activationBytes: 4 }), 2);
+    expect(g!.weightBytes).toBe(gemm.weightBytes);
+    expect(g!.bytes - g!.weightBytes).toBe(2 * (gemm.bytes - gemm.weightBytes));
+  });
+  it('separate bias adds and 16-bit GEMM conversions add their traffic and launches', () => {
+    const [g] = runtimeOps([gemm], withKernels({ activationBytes: 4, bias: 'separate', gemmConvert: true }), 2);
+    const io = 1500 * 384 + 1500 * 1536;
+    const f32 = gemm.weightBytes + 2 * (gemm.bytes - gemm.weightBytes);
+    expect(g!.bytes).toBe(f32 + 4 * io + 2 * 1500 * 1536 * 4);
+    expect(g!.kernels).toBe(4); // convert in, GEMM, convert out, bias add
+  });
+  it('a norm of N kernels reads and writes the tensor N times', () => {
+    const [n] = runtimeOps([norm], withKernels({ normKernels: 3 }), 2);
+    expect(n!.bytes).toBe(3 * norm.bytes);
+    expect(n!.kernels).toBe(3);
+  });
+});
+
+describe('host launch floor per kernel', () => {
+  it('an op of N kernels launched one by one lasts at least N dispatches', () => {
+    const hw = toyHardware();
+    const eager: NormalizedHardware = { ...hw, runtime: { ...hw.runtime!, launch: { perKernelS: 10e-6, graphs: 'none', deviceGap: true } } };
+    const tiny: Op = { ...elementwise('mod', 1000, 2, 8, 'fp16'), kernels: 2 };
+    expect(opCost(tiny, eager).seconds).toBeCloseTo(20e-6, 12);
+    expect(opCost({ ...tiny, kernels: 1 }, eager).seconds).toBeCloseTo(10e-6, 12);
+  });
+});
+
+// whisper.cpp runs the encoder without flash attention (whisper_context_default_params flash_attn = false), f32
+// activations, separate bias adds; on CUDA the cuBLAS path converts to f16 and back (runtimes/whisper.cpp.yaml).
+describe('whisper.cpp encoder under its runtime', () => {
+  it('is slower than the same chip with fused attention, and the attention is memory-bound on the scores', async () => {
+    const v100 = await loadHardware('v100-sxm2');
+    const run = (rt: string) =>
+      simulate({ ...request('whisper-small', bindRuntime(v100, libraryRuntime(rt)), { audioSeconds: 30, outputTokens: 0, dtype: 'fp16' }), verbose: true });
+    const fused = run('tensorrt-llm');
+    const ggml = run('whisper.cpp');
+    const old = run('whisper.cpp-1.5');
+    expect(ggml.encoder_s!).toBeGreaterThan(1.8 * fused.encoder_s!);
+    expect(old.encoder_s!).toBeGreaterThan(ggml.encoder_s!); // 44 vs 24 bytes per score (scale kernel, no shared-memory softmax)
+    const attn = ggml.ops!.find((o) => o.name === 'enc.attn')!;
+    expect(attn.bound).toBe('memory');
+    // scores 12 heads × 1500² × 24 B on top of Q, K, V, O
+    expect(attn.bytes).toBeGreaterThan(12 * 1500 * 1500 * 24);
+  });
+  it('Metal takes the 28-byte score path and no GEMM conversions', async () => {
+    const m2 = bindRuntime(await loadHardware('apple-m2-ultra'), libraryRuntime('whisper.cpp'));
+    expect(m2.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 28, kernels: 7 });
+    expect(m2.runtime!.kernels.gemmConvert).toBeUndefined();
+    const v100 = bindRuntime(await loadHardware('v100-sxm2'), libraryRuntime('whisper.cpp'));
+    expect(v100.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 24, kernels: 13 });
+    expect(v100.runtime!.kernels.gemmConvert).toBe(true);
+  });
+});
