@@ -80,7 +80,12 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.gemm_convert !== undefined) out.kernels.gemmConvert = k.gemm_convert;
     if (k.norm_kernels !== undefined) out.kernels.normKernels = k.norm_kernels;
   }
-  if (own.training?.selective !== undefined) out.training = { selective: own.training.selective };
+  const t = own.training;
+  if (t && (t.selective !== undefined || t.reduce_dtype !== undefined)) {
+    out.training = {};
+    if (t.selective !== undefined) out.training.selective = t.selective;
+    if (t.reduce_dtype !== undefined) out.training.reduceDtype = t.reduce_dtype;
+  }
   return out;
 }
 

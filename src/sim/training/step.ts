@@ -194,7 +194,10 @@ export function stepTime(i: StepInput): StepResult {
     const k = Math.ceil(params / bucketParams);
     return k * comm(kind, (params / k) * bytesPer, n, links.dp);
   };
-  const rs = bucketed('reducescatter', copies * denseParams, GRAD_BYTES, dDense) + bucketed('reducescatter', copies * expertParams, GRAD_BYTES, dExpert);
+  // gradients travel in the runtime's reduce dtype where its spec gives one (torchtitan: FSDP2 MixedPrecisionPolicy
+  // reduce_dtype, fp32 by default), else 2 bytes (GRAD_BYTES, the engine's pricing before runtimes said)
+  const gradBytes = hw.runtime?.training?.reduceDtype === 'fp32' ? 4 : GRAD_BYTES;
+  const rs = bucketed('reducescatter', copies * denseParams, gradBytes, dDense) + bucketed('reducescatter', copies * expertParams, gradBytes, dExpert);
   const ag = bucketed('allgather', copies * denseParams, WEIGHT_BYTES, dDense) + bucketed('allgather', copies * expertParams, WEIGHT_BYTES, dExpert);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
   // share of the DP traffic hidden behind compute: the runtime's (FSDP2 / DeepSpeed prefetch, DDP buckets), else all

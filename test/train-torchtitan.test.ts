@@ -1,6 +1,6 @@
-// torchtitan's op-level selective activation checkpointing (runtimes/torchtitan.yaml training.selective: op;
-// src/sim/training/op-sac.ts): per Llama block the outputs of every other mm (wq, wv, w1, w2) and of SDPA are saved,
-// wk, wo, w3 and every elementwise op rerun before the backward, attention is not recomputed.
+// torchtitan training fields (runtimes/torchtitan.yaml training:): op-level selective activation checkpointing
+// (src/sim/training/op-sac.ts: per Llama block the outputs of every other mm — wq, wv, w1, w2 — and of SDPA are saved,
+// wk, wo, w3 and every elementwise op rerun before the backward, attention not recomputed) and the fp32 gradient reduce.
 import { describe, expect, it } from 'vitest';
 import { libraryModel, getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
@@ -57,5 +57,20 @@ describe('torchtitan op-level SAC', () => {
     expect(tt.memory.activations_bytes).toBeLessThan(0.6 * mg.memory.activations_bytes);
     expect(tt.hardware_flops_per_step).toBeGreaterThan(mg.hardware_flops_per_step);
     expect(tt.runtime).toBe('torchtitan');
+  });
+});
+
+describe('torchtitan gradient reduce dtype (FSDP2 MixedPrecisionPolicy reduce_dtype, fp32 by default)', () => {
+  it('the runtime file says fp32, and fp32 reduce-scatters expose more DP time than bf16 ones on a comm-bound FSDP run', () => {
+    const tt = libraryRuntime('torchtitan');
+    expect(tt.training?.reduceDtype).toBe('fp32');
+    const bf16 = { ...tt, training: { ...tt.training, reduceDtype: 'bf16' as const } };
+    const hw = lib.hardware['h100-sxm-hbm2e-500w']!;
+    const run = (rt: typeof tt) => simulateTraining(buildTrainRequest(model, bindRuntime(hw, rt), { devices: 128, dp: 128, zero: 3, seqLen: 8192, globalBatch: 256, microBatch: 2, recompute: 'selective', dtype: 'bf16' }));
+    const a = run(tt);
+    const b = run(bf16);
+    expect(a.breakdown.compute_s).toBe(b.breakdown.compute_s);
+    expect(a.breakdown.dp_comm_s).toBeGreaterThan(b.breakdown.dp_comm_s);
+    expect(a.step_s).toBeGreaterThan(b.step_s);
   });
 });
