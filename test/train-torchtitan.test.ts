@@ -74,3 +74,28 @@ describe('torchtitan gradient reduce dtype (FSDP2 MixedPrecisionPolicy reduce_dt
     expect(a.step_s).toBeGreaterThan(b.step_s);
   });
 });
+
+describe('torchtitan without torch.compile: RMSNorm and RoPE op by op in fp32 (training.elementwise: eager)', () => {
+  it('moves 36 bytes per norm input element and 20 per q/k element for RoPE; fused moves 4', () => {
+    const T = 2 * 8192, h = 4096;
+    const eager = layerForwardOps(s, p, false, 'bf16', true);
+    const fused = layerForwardOps(s, p, false, 'bf16');
+    const n = (ops: typeof eager, name: string) => ops.find((o) => o.name === name)!;
+    expect(n(eager, 'norms').bytes).toBeCloseTo(T * 2 * h * 36, 0);
+    expect(n(fused, 'norms').bytes).toBeCloseTo(T * 2 * h * 4, 0);
+    expect(n(eager, 'residual_rope').bytes).toBeCloseTo(T * (12 * h + 20 * (4096 + 1024)), 0);
+    expect(n(fused, 'residual_rope').bytes).toBeCloseTo(T * (12 * h + 4 * (4096 + 1024)), 0);
+    expect(n(eager, 'norms').kernels).toBe(8);
+    // the GEMMs and attention are the same ops either way
+    expect(eager.filter((o) => o.kind !== 'elementwise')).toEqual(fused.filter((o) => o.kind !== 'elementwise'));
+  });
+  it('torchtitan runs eager, torchtitan-compile fused: same request, the eager step is slower, only through elementwise work', () => {
+    expect(libraryRuntime('torchtitan').training?.elementwise).toBe('eager');
+    expect(libraryRuntime('torchtitan-compile').training).toEqual({ selective: 'op', reduceDtype: 'fp32', elementwise: 'fused' });
+    const run = (rt: string) => simulateTraining(buildTrainRequest(model, bindRuntime(h100, libraryRuntime(rt)), { devices: 8, dp: 8, zero: 3, seqLen: 8192, globalBatch: 16, microBatch: 2, recompute: 'selective', dtype: 'bf16' }));
+    const e = run('torchtitan');
+    const c = run('torchtitan-compile');
+    expect(e.breakdown.compute_s).toBeGreaterThan(c.breakdown.compute_s);
+    expect(Math.abs(e.hardware_flops_per_step / c.hardware_flops_per_step - 1)).toBeLessThan(1e-3); // elementwise FLOPs only
+  });
+});

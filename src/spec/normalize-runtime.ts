@@ -81,8 +81,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.norm_kernels !== undefined) out.kernels.normKernels = k.norm_kernels;
   }
   const t = own.training;
-  if (t && (t.selective !== undefined || t.reduce_dtype !== undefined)) {
+  if (t && (t.selective !== undefined || t.reduce_dtype !== undefined || t.elementwise !== undefined)) {
     out.training = {};
+    if (t.elementwise !== undefined) out.training.elementwise = t.elementwise;
     if (t.selective !== undefined) out.training.selective = t.selective;
     if (t.reduce_dtype !== undefined) out.training.reduceDtype = t.reduce_dtype;
   }

@@ -320,7 +320,8 @@ export interface RuntimeSettings {
   // what the runtime does in training (src/sim/training): 'modules' = Megatron-Core's selective recompute modules
   // (the engine's default); 'op' = PyTorch op-level selective activation checkpointing as torchtitan applies it
   // reduceDtype: the element type gradients are reduced (reduce-scattered / all-reduced) in across data parallelism
-  training?: { selective?: 'modules' | 'op'; reduceDtype?: 'fp32' | 'bf16' };
+  // elementwise: 'eager' = norms and RoPE op by op with fp32 intermediates (a PyTorch model without torch.compile)
+  training?: { selective?: 'modules' | 'op'; reduceDtype?: 'fp32' | 'bf16'; elementwise?: 'eager' | 'fused' };
 }
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;

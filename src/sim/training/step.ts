@@ -76,8 +76,9 @@ export function stepTime(i: StepInput): StepResult {
   // torchtitan's op-level SAC (runtimes/torchtitan.yaml training.selective: op) on dense blocks; MoE and MLA blocks
   // keep the module model (their op order under that policy is not modelled)
   const opSac = hw.runtime?.training?.selective === 'op' && !s.mla ? s : undefined;
-  const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype), hw, pol, fullShare, opSac);
-  const moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype), hw, pol, fullShare) : dense;
+  const eager = hw.runtime?.training?.elementwise === 'eager';
+  const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype, eager), hw, pol, fullShare, opSac);
+  const moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype, eager), hw, pol, fullShare) : dense;
   const head = passCost(headForwardOps(s, p, i.gemmDtype), hw, pol.granularity === 'full' ? 'selective' : pol);
 
   // 2. TP with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of the [b·s/cp, h] bf16 activation
