@@ -169,6 +169,19 @@ describe('what the user typed is never echoed as NaN, Infinity or undefined', ()
   });
 });
 
+describe('work is bounded before it starts', () => {
+  it('serve --requests 1e8 is refused at once (was a simulation of 1e8 requests: hours)', async () => {
+    const r = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '1', '--requests', '100000000']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/^hwperf: --requests: at most 1000000 requests are simulated/);
+  });
+  it('requests × output tokens past 2.5e8 is refused (llama-4-scout: 10M context × 1000 requests)', async () => {
+    const r = await run(['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--rate', '1', '--requests', '10000', '--input-tokens', '1', '--output-tokens', '100000']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/at most 2\.5e\+8 generated tokens are simulated, here 1\.00e\+9/);
+  });
+});
+
 describe('a set of outputs is renamed into place as one step', () => {
   it('a journal left by a killed process is finished by the next run (no CSV new and Pareto file old)', () => {
     const d = join(dir, 'commit');
