@@ -561,7 +561,7 @@ export function makeCase(r: Rand, tree: CliTree): CliCase {
       // only files that are not the measurements CSV: a whole accuracy run takes minutes
       const f = join(tree.root, `acc-${tree.n}.csv`);
       writeFileSync(f, pick(r, ['', 'id,category\n', 'a,b,c\n1,2\n', makeTrace(r), '\u0000\u0001binary', `id,category,hwperf_command,key,expected\nX,A,hwperf simulate --model __proto__,latency_s,NaN\n`]));
-      a.push('accuracy', '--file', chance(r, 0.8) ? f : pick(r, [tree.files.fifoCsv!, '/dev/zero', tree.files.dirYaml!, tree.files.outsideTrace!, '']));
+      a.push('accuracy', '--file', chance(r, 0.8) ? f : pick(r, [tree.files.fifoCsv!, '/dev/zero', tree.files.dirYaml!, tree.files.outsideTrace!]));
       if (chance(r, 0.3)) a.push('--category', pick(r, ['A', 'Z', '__proto__', '', 'A,B']));
       break;
     }
@@ -664,7 +664,8 @@ export async function runCliCase(c: CliCase, tree: CliTree): Promise<string | un
   if (crash) return `crash text: ${out.slice(Math.max(0, crash.index - 80), crash.index + 160).replace(/\n/g, ' ⏎ ')}`;
   const bad = BAD_WORDS.exec(out);
   if (bad) return `bad word in output: ${out.slice(Math.max(0, bad.index - 100), bad.index + 60).replace(/\n/g, ' ⏎ ')}`;
-  if (out.includes(SECRET) || out.includes('7717')) return `output quotes a file outside the spec tree: ${out.slice(Math.max(0, out.indexOf(SECRET) - 100), out.indexOf(SECRET) + 40)}`;
+  // the secret, or the outside spec's layer count as a whole number (not a digit run inside another number)
+  if (out.includes(SECRET) || /(?<![\d.e+-])7717(?![\d.e])/.test(out)) return `output quotes a file outside the spec tree: ${out.slice(Math.max(0, out.indexOf(SECRET) - 100), out.indexOf(SECRET) + 40)}`;
   if (err && !c.json) {
     const lines = stderr.split('\n').filter((l) => l.trim());
     if (lines.length === 0) return 'failed without a message';
