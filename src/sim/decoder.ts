@@ -26,6 +26,7 @@ import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
 import { serveRuntime } from '../serve/runtime-defaults.js';
+import { customAllreduceSeconds } from '../runtime/collectives.js';
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
 // flight and 32768 tokens per forward; `--batch max` searches within them.
@@ -70,7 +71,9 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     const op = ops[i]!;
     if (op.count <= 0) continue;
     if (op.kind === 'collective') {
-      const t = op.comm ? commSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
+      const c = op.comm;
+      const custom = c && c.kind === 'allreduce' ? customAllreduceSeconds(hw, c.bytes, c.group) : undefined;
+      const t = c ? (custom ?? commSeconds(hw, c.kind, c.bytes, c.group)) * op.count : 0;
       seconds += t;
       commS += t;
       if (op.comm?.kind === 'alltoall') epComm += t;

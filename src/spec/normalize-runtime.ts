@@ -7,7 +7,7 @@ import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './type
 
 type Raw = Record<string, any>;
 
-const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels'] as const;
+const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels', 'collectives'] as const;
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
   stepOverheadS: 0,
@@ -79,6 +79,14 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.bias !== undefined) out.kernels.bias = k.bias;
     if (k.gemm_convert !== undefined) out.kernels.gemmConvert = k.gemm_convert;
     if (k.norm_kernels !== undefined) out.kernels.normKernels = k.norm_kernels;
+  }
+  const ar = own.collectives?.custom_allreduce;
+  if (ar) {
+    const sizes: number[] = ar.sizes, seconds: number[] = ar.seconds;
+    const path = [...at, 'collectives', 'custom_allreduce'];
+    if (sizes.length !== seconds.length) ctx.errors.push(issueAt(ctx, path, `sizes (${sizes.length}) and seconds (${seconds.length}) differ in length`, 'give one time per message size'));
+    else if (sizes.some((v, i) => i > 0 && !(v > sizes[i - 1]!))) ctx.errors.push(issueAt(ctx, [...path, 'sizes'], 'must increase', 'list message sizes from smallest to largest'));
+    else out.collectives = { customAllreduce: { sizes, seconds, maxGroup: ar.max_group } };
   }
   return out;
 }

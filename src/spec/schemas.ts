@@ -459,6 +459,23 @@ const runtimeBlocks = {
       source: src,
     },
   },
+  collectives: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      custom_allreduce: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['sizes', 'seconds', 'max_group'],
+        properties: {
+          sizes: { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0 } },
+          seconds: { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
+          max_group: posInt,
+        },
+      },
+      source: src,
+    },
+  },
 };
 const runtimeOverride = { type: 'object', additionalProperties: false, properties: runtimeBlocks };
 export const runtimeSchema = {

@@ -317,6 +317,10 @@ export interface RuntimeSettings {
     gemmConvert?: boolean;
     normKernels?: number;
   };
+  // the runtime's own all-reduce kernel for small messages inside one scale-up domain (vLLM / SGLang custom
+  // all-reduce): measured seconds per call by message size (bytes), used for groups of at most maxGroup devices and
+  // messages within the measured sizes; larger messages go to the collective library (NCCL / RCCL) as before
+  collectives?: { customAllreduce?: { sizes: number[]; seconds: number[]; maxGroup: number } };
 }
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;
@@ -337,6 +341,7 @@ export interface RuntimeOverride {
   overlap: Partial<RuntimeSettings['overlap']>;
   staticContext: number;
   kernels: Partial<RuntimeSettings['kernels']>;
+  collectives: NonNullable<RuntimeSettings['collectives']>;
 }
 /** A runtime as it drives one hardware: overrides applied. `name` keeps the old hardware-block spelling. */
 export interface BoundRuntime extends RuntimeSettings {
