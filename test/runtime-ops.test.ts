@@ -89,3 +89,22 @@ describe('whisper.cpp encoder under its runtime', () => {
     expect(v100.runtime!.kernels.gemmConvert).toBe(true);
   });
 });
+
+// Reference research code without flash-attn (Open-Sora 1.2 blocks.py non-flash branch): scores cross memory as
+// bf16 QKᵀ, an fp32 copy, softmax, a bf16 copy and the AV read: 24 bytes per score (runtimes/pytorch-math.yaml).
+describe('pytorch-math: attention written out in PyTorch ops', () => {
+  it('prices the STDiT3 spatial attention on its score traffic, far above the fused kernel at 720p', async () => {
+    const h100 = await loadHardware('h100-sxm');
+    const run = (rt: string) =>
+      simulate({ ...request('stdit3-xl-2', bindRuntime(h100, libraryRuntime(rt)), { resolution: 720, frames: 51, steps: 1, dtype: 'bf16' }), verbose: true });
+    const fused = run('pytorch');
+    const math = run('pytorch-math');
+    const a = math.ops!.find((o) => o.name === 'spatial.attn')!;
+    // CFG batch 2 × 15 latent frames sequences of 3600 tokens, 16 heads
+    const scores = 2 * 15 * 16 * 3600 * 3600;
+    expect(a.bytes).toBeGreaterThan(24 * scores);
+    expect(a.bytes).toBeLessThan(24 * scores * 1.01);
+    expect(a.bound).toBe('memory');
+    expect(math.latency_s!).toBeGreaterThan(2.5 * fused.latency_s!);
+  });
+});
