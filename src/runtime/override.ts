@@ -13,5 +13,6 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     staticContext: o.staticContext ?? base.staticContext,
     kernels: { ...base.kernels, ...o.kernels },
     collectives: o.collectives ? { ...base.collectives, ...o.collectives } : base.collectives,
+    ...(base.training || o.training ? { training: { ...base.training, ...o.training } } : {}),
   };
 }

@@ -7,7 +7,7 @@ import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './type
 
 type Raw = Record<string, any>;
 
-const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels', 'collectives'] as const;
+const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels', 'training', 'collectives'] as const;
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
   stepOverheadS: 0,
@@ -99,6 +99,13 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (sizes.length !== seconds.length) ctx.errors.push(issueAt(ctx, path, `sizes (${sizes.length}) and seconds (${seconds.length}) differ in length`, 'give one time per message size'));
     else if (sizes.some((v, i) => i > 0 && !(v > sizes[i - 1]!))) ctx.errors.push(issueAt(ctx, [...path, 'sizes'], 'must increase', 'list message sizes from smallest to largest'));
     else out.collectives = { customAllreduce: { sizes, seconds, maxGroup: ar.max_group } };
+  }
+  const t = own.training;
+  if (t && (t.selective !== undefined || t.reduce_dtype !== undefined || t.elementwise !== undefined)) {
+    out.training = {};
+    if (t.elementwise !== undefined) out.training.elementwise = t.elementwise;
+    if (t.selective !== undefined) out.training.selective = t.selective;
+    if (t.reduce_dtype !== undefined) out.training.reduceDtype = t.reduce_dtype;
   }
   return out;
 }
