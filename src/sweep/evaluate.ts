@@ -114,7 +114,10 @@ export function makeEvaluator(
       if (ok) {
         feasible++;
         const m = paretoMetrics(result!);
-        if (m) points.push({ group: cells[modelAxis]![digits[modelAxis]!]!, throughput: m[0], ...perUnit(result!, m[0]), latency: m[1], index, line });
+        if (m) {
+          const u = perUnit(result!, m[0]);
+          points.push({ group: cells[modelAxis]![digits[modelAxis]!]!, throughput: m[0], perDevice: u.perDevice, perDollar: u.perDollar, latency: m[1], index, line });
+        }
       }
     }
     return { start, end, csv: lines.length ? lines.join('\n') + '\n' : '', feasible, errors, front: paretoFronts(points) };
