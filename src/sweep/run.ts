@@ -126,7 +126,12 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     if (workers <= 1) {
       const ev = makeEvaluator(grid, tables, plan, opts.simulate ?? (await import('../sim/simulate.js')).simulate, sweepRequest);
       const step = 2000;
-      for (let s = start; s < end; s += step) accept(ev.run(s, Math.min(end, s + step)));
+      for (let s = start; s < end; s += step) {
+        accept(ev.run(s, Math.min(end, s + step)));
+        // let a signal's handler run between chunks (src/report/write.ts removes the temp files and exits): a
+        // synchronous loop would defer Ctrl-C or SIGTERM to the end of the sweep, after the files were renamed
+        await new Promise((r) => setImmediate(r));
+      }
     } else {
       // ~8 chunks per worker evens out the load; a chunk is big enough that messaging is negligible
       const chunkSize = Math.max(250, Math.min(5000, Math.ceil(size / (workers * 8))));
