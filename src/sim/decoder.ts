@@ -25,7 +25,7 @@ import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
-import { shapeKey, type PassContext, type PreparedPass } from './pass-memo.js';
+import type { PassContext, PreparedPass } from './pass-memo.js';
 import { serveRuntime } from '../serve/runtime-defaults.js';
 import { customAllreduceSeconds } from '../runtime/collectives.js';
 
@@ -219,9 +219,8 @@ function addHost(c: PassCost, s: number): PassCost {
 // several prefills (batch > output length) has a shape of its own in every row.
 function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
   if (!ctx || rows || (s.decodeSeqs > 0 && s.prefillSeqs > 1)) return costPass(buildDecoderPass(m, L, p, s), hw, c0, c1, phase, warnings, rows);
-  const key = shapeKey(s, phase);
-  let prep = ctx.passes.get(key);
-  if (!prep) ctx.memo.set(ctx, key, (prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase)));
+  let prep = ctx.memo.get(ctx, phase, s);
+  if (!prep) ctx.memo.set(ctx, phase, s, (prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase)));
   if (prep.result) {
     if (warnings) for (const w of prep.warn) if (w !== undefined) warnings.add(w);
     return { ...(prep.result as PassCost) };
@@ -258,7 +257,7 @@ function attentionDpWait(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: 
   const lambda = perRank / O;
   const excess = expectedMaxPoisson(lambda, L.tp) - lambda;
   if (!(excess > 0)) return 0;
-  const key = `dp-wait|${Lin}`;
+  const key = Lin;
   let one = ctx?.values.get(key);
   if (one === undefined) {
     const ops = buildDecoderPass(m, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name));
@@ -377,11 +376,10 @@ function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     }
   }
   for (const [s, phase] of shapes) {
-    const key = shapeKey(s, phase);
-    let prep = ctx.passes.get(key);
+    let prep = ctx.memo.get(ctx, phase, s);
     if (!prep) {
       prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase);
-      if (s.decodeSeqs === 0 || s.prefillSeqs <= 1) ctx.memo.set(ctx, key, prep); // as pass() keeps it
+      if (s.decodeSeqs === 0 || s.prefillSeqs <= 1) ctx.memo.set(ctx, phase, s, prep); // as pass() keeps it
     }
     for (const w of prep.warn) if (w !== undefined) warnings.add(w);
   }

@@ -107,6 +107,19 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (t.selective !== undefined) out.training.selective = t.selective;
     if (t.reduce_dtype !== undefined) out.training.reduceDtype = t.reduce_dtype;
   }
+  const mh = t?.moe_host;
+  if (mh && typeof mh === 'object') {
+    const per = await q(['training', 'moe_host', 'per_op'], 'seconds');
+    out.training = out.training ?? {};
+    out.training.moeHost = {
+      syncsFwd: mh.syncs_fwd,
+      perOpS: per === undefined ? 0 : nonNegative(ctx, [...at, 'training', 'moe_host', 'per_op'], per),
+      opsFwd: mh.ops_fwd,
+      opsBwd: mh.ops_bwd,
+      expertKernelsFwd: mh.expert_kernels_fwd,
+      expertKernelsBwd: mh.expert_kernels_bwd,
+    };
+  }
   return out;
 }
 
