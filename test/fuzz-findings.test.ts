@@ -126,6 +126,20 @@ describe('hostile shards and bench files', () => {
     expect(r.exit).toBe(2);
     expect(r.stderr).toMatch(/line is damaged/);
   });
+  it('calibrate refuses a bench dtype that is no dtype (was "FALLBACK[dtype] is not iterable" for "constructor")', async () => {
+    const b = JSON.parse(JSON.stringify(sampleCc()));
+    b.gemm[0].dtype = 'constructor';
+    const f = join(dir, 'bench-dt.json');
+    writeFileSync(f, JSON.stringify(b));
+    const r = await run(['calibrate', f, '--hardware', 'gb200']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/gemm\[0\] must have/);
+  });
+  it('op stream --bytes "1e300 TB" is refused (was "Infinity FLOP")', async () => {
+    const r = await run(['op', 'stream', '--hardware', 'rtx-5090', '--bytes', '1e300 TB']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/^hwperf: --bytes: expected at most 1e21 bytes/);
+  });
   it('calibrate refuses a bench file with a NaN matrix size or a non-numeric rate (was "1024×1024×NaN" in the table)', async () => {
     const b = JSON.parse(JSON.stringify(sampleCc()));
     b.gemm[0].n = 'NaN';
@@ -186,6 +200,11 @@ describe('work is bounded before it starts', () => {
     const r = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '1', '--requests', '100000000']);
     expect(r.exit).toBe(2);
     expect(r.stderr).toMatch(/^hwperf: --requests: at most 1000000 requests are simulated/);
+  });
+  it('serve --decode-devices 2147483648 is refused at once (was 2^31 replicas: a hang)', async () => {
+    const r = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', '1', '--requests', '1', '--prefill-devices', '8', '--decode-devices', '2147483648']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/^hwperf: --decode-devices: at most 16384 devices are simulated/);
   });
   it('requests × output tokens past 2.5e8 is refused (llama-4-scout: 10M context × 1000 requests)', async () => {
     const r = await run(['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--rate', '1', '--requests', '10000', '--input-tokens', '1', '--output-tokens', '100000']);

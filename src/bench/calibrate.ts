@@ -162,7 +162,7 @@ export function readBenchJson(data: unknown): BenchResult {
 const MAX_DIM = 2 ** 31; // a matrix side or a count past this was not measured
 const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const dim = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_DIM;
-const DTYPE_NAME = /^[a-z][a-z0-9_]{0,15}$/;
+const DTYPE_NAMES = new Set(['int4', 'fp4', 'fp6', 'fp8', 'int8', 'bf16', 'fp16', 'tf32', 'fp32', 'fp64']); // src/sim/roofline.ts
 
 /** The measurements calibrate fits from: each must be a finite positive number of the right kind. */
 function benchProblem(d: Record<string, unknown>): string | undefined {
@@ -176,7 +176,7 @@ function benchProblem(d: Record<string, unknown>): string | undefined {
     const i = v.findIndex((x) => !x || typeof x !== 'object' || Array.isArray(x) || !check(x as Record<string, unknown>));
     return i >= 0 ? `${k}[${i}] must have ${what}` : undefined;
   };
-  const dt = (x: Record<string, unknown>) => typeof x.dtype === 'string' && DTYPE_NAME.test(x.dtype);
+  const dt = (x: Record<string, unknown>) => typeof x.dtype === 'string' && DTYPE_NAMES.has(x.dtype);
   return (
     list('gemm', (g) => dim(g.m) && dim(g.n) && dim(g.k) && dt(g) && positive(g.flops_per_s), 'whole m, n, k ≥ 1, a dtype and a positive flops_per_s') ??
     list('attention', (a) => dim(a.batch) && dim(a.heads) && dim(a.seq) && dim(a.head_dim) && dt(a) && positive(a.flops_per_s), 'whole batch, heads, seq, head_dim ≥ 1, a dtype and a positive flops_per_s') ??

@@ -11,5 +11,7 @@ export function bytesFlag(flag: string, text: string): number {
   const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*([kKMGTP]i?B|B)?\s*$/.exec(text);
   const scale = m ? BYTE_UNITS[m[2] ?? 'B'] : undefined;
   if (!m || scale === undefined) throw new UserError(`${flag}: expected a byte count such as 8e9, 64MB or 256MiB, found "${text}"`);
-  return Number(m[1]) * scale;
+  const bytes = Number(m[1]) * scale;
+  if (!Number.isFinite(bytes) || bytes > 1e21) throw new UserError(`${flag}: expected at most 1e21 bytes (a zettabyte), found "${text}"`);
+  return bytes;
 }

@@ -105,6 +105,7 @@ interface Pool {
 
 export const MAX_REQUESTS = 1_000_000;
 export const MAX_TOKENS = 2.5e8;
+export const MAX_SERVE_DEVICES = 16_384;
 
 function positive(name: string, v: number | undefined, integer: boolean): void {
   if (v === undefined) return;
@@ -120,6 +121,10 @@ export function serve(o: ServeOptions): ServeRun {
   const named = o.runtime !== undefined ? own(getLibrary().runtimes ?? {}, o.runtime.toLowerCase()) : undefined;
   const hw = o.hardware.runtime ? o.hardware : named ? bindRuntime(o.hardware, named) : withDefaultRuntime(o.hardware, m);
   for (const [k, v, i] of [['rate', o.rate, false], ['burstiness', o.burstiness, false], ['max-concurrency', o.maxConcurrency, true], ['concurrency', o.concurrency, true], ['requests', o.requests, true], ['max-num-batched-tokens', o.maxNumBatchedTokens, true], ['max-num-seqs', o.maxNumSeqs, true]] as const) positive(k, v, i);
+  // each replica is simulated as its own engine: more devices than this is no deployment and would never finish
+  for (const [k, v] of [['devices', o.devices], ['prefill-devices', o.prefillDevices], ['decode-devices', o.decodeDevices]] as const) {
+    if (v !== undefined && v > MAX_SERVE_DEVICES) throw new UserError(`--${k}: at most ${MAX_SERVE_DEVICES} devices are simulated, found "${v}"`);
+  }
   const modes = [o.rate !== undefined, o.concurrency !== undefined, o.trace !== undefined || o.traceRows !== undefined].filter(Boolean).length;
   if (o.concurrency !== undefined && (o.rate !== undefined || o.maxConcurrency !== undefined)) throw new UserError('--concurrency is a closed loop: leave out --rate and --max-concurrency (or use --rate R --max-concurrency C)');
   if (modes === 0) throw new UserError('serve needs a load: --rate R (requests/s), --concurrency C (closed loop) or --trace FILE');

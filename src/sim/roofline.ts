@@ -37,7 +37,7 @@ const FALLBACK: Record<Dtype, Dtype[]> = {
 };
 
 export function matrixPeak(hw: NormalizedHardware, dtype: Dtype): { flopPerS: number; dtype: Dtype } {
-  for (const d of FALLBACK[dtype]) {
+  for (const d of Object.hasOwn(FALLBACK, dtype) ? FALLBACK[dtype] : [dtype]) { // an unknown name never reaches Object.prototype
     const v = hw.matrixFlopPerS[d] ?? (d === 'fp32' || d === 'fp64' ? hw.vectorFlopPerS[d] : undefined);
     if (v) return { flopPerS: v, dtype: d };
   }

@@ -11,7 +11,8 @@ export interface SpecIssue {
 }
 
 export function formatIssue(i: SpecIssue): string {
-  const where = i.line !== undefined ? `${i.file}:${i.line}:${i.col ?? 1}` : i.file;
+  const file = i.file === '' ? '(an empty file name)' : i.file;
+  const where = i.line !== undefined ? `${file}:${i.line}:${i.col ?? 1}` : file;
   const path = i.path || '(file)';
   return `${maskWords(where)}  ${path}  ${maskEcho(`${i.message}${i.suggestion ? ` (${i.suggestion})` : ''}`)}`;
 }

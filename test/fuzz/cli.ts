@@ -286,7 +286,8 @@ function modelRef(r: Rand, tree: CliTree, lib: { models: string[] }): string {
     writeFileSync(f, text);
     return f;
   }
-  return pick(r, ['__proto__', 'constructor', 'toString', 'llama', '', tree.files.fifoYaml!, tree.files.dirYaml!, tree.files.escape!, tree.files.configLink!,
+  // (escape.yaml, a link out of the tree, is tried through extends: only; named on the command line it is the user's own file)
+  return pick(r, ['__proto__', 'constructor', 'toString', 'llama', '', tree.files.fifoYaml!, tree.files.dirYaml!, tree.files.configLink!,
     tree.files.outsideJson!, '/dev/zero', '/dev/stdin', '/proc/self/status', tree.files.hfdir!, 'x'.repeat(5000), '../secret/base.yaml', 'NaN', 'undefined']);
 }
 
@@ -307,7 +308,7 @@ function hardwareRef(r: Rand, tree: CliTree, lib: { hardware: string[] }, list =
     writeFileSync(f, text);
     return f;
   }
-  return pick(r, ['__proto__', 'constructor', 'h100', '', 'h100-sxm,', ',', 'h100-sxm,h100-sxm', tree.files.fifoYaml!, '/dev/zero', tree.files.escape!, 'NaN']);
+  return pick(r, ['__proto__', 'constructor', 'h100', '', 'h100-sxm,', ',', 'h100-sxm,h100-sxm', tree.files.fifoYaml!, '/dev/zero', 'NaN']);
 }
 
 function runtimeRef(r: Rand, tree: CliTree): string {
@@ -662,7 +663,7 @@ export async function runCliCase(c: CliCase, tree: CliTree): Promise<string | un
   if (exitCode !== undefined && exitCode !== 0 && ![1, 2].includes(Number(exitCode))) return `process.exitCode ${exitCode}`;
   const crash = CRASH.exec(out);
   if (crash) return `crash text: ${out.slice(Math.max(0, crash.index - 80), crash.index + 160).replace(/\n/g, ' ⏎ ')}`;
-  const bad = BAD_WORDS.exec(out);
+  const bad = BAD_WORDS.exec(out.replace(/Infinity (Cache|Fabric)/g, '')); // AMD's product names, cited in library sources
   if (bad) return `bad word in output: ${out.slice(Math.max(0, bad.index - 100), bad.index + 60).replace(/\n/g, ' ⏎ ')}`;
   // the secret, or the outside spec's layer count as a whole number (not a digit run inside another number)
   if (out.includes(SECRET) || /(?<![\d.e+-])7717(?![\d.e])/.test(out)) return `output quotes a file outside the spec tree: ${out.slice(Math.max(0, out.indexOf(SECRET) - 100), out.indexOf(SECRET) + 40)}`;
