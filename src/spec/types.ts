@@ -316,6 +316,7 @@ export interface RuntimeSettings {
     bias?: 'epilogue' | 'separate';
     gemmConvert?: boolean;
     normKernels?: number;
+    rmsnorm?: { kernels: number; bytesPerElement: number };
   };
 }
 export interface NormalizedRuntime extends RuntimeSettings {
