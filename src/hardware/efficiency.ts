@@ -87,16 +87,26 @@ export function defaultEfficiency(technology: string, cls: string, vendor?: stri
 // count and clock rather than each generation's tensor peak: measured per SM and clock on the RTX 4090 in the kernel
 // author's PR #7676 table — Llama-3-8B Q4_0, microbatch 512, pp512 10,358.75 tokens/s with tensor-core MMQ, at
 // 16.3 GFLOP per token (2·8.03B + attention at 512) = 169 TFLOP/s over 128 SMs × 2.52 GHz = 524 FLOP per SM per clock
-// (the whole prompt pass, so attention and norms are inside it). Parts without an int8 matrix unit (V100: cuBLAS,
-// PR #8075) or without SM count and clock in their spec keep the FP16 GEMM tables.
+// (the whole prompt pass, so attention and norms are inside it). This is the documented default for NVIDIA parts; a
+// runtime spec states its own (runtimes/llama.cpp.yaml kernels.gguf_flop_per_unit_clock, or kernels.gguf_rate where a
+// part's kernel was measured directly). Parts without an int8 matrix unit (V100: cuBLAS, PR #8075) or without SM count
+// and clock in their spec keep the FP16 GEMM tables.
 export const MMQ_FLOP_PER_SM_CLOCK = 524;
 // the size of the measured GEMMs: Llama-3-8B's FFN at microbatch 512, 2 · 512 · 4096 · 14336 FLOP
+// (test-backend-ops MUL_MAT m=4096, n=512, k=14336 = 60.13 GFLOP: the shape llama.cpp's kernel PRs report)
 export const MMQ_REFERENCE_FLOP = 6.01e10;
 
-/** FLOP/s of llama.cpp's GGUF matmul kernels on this part, where the MMQ model above applies. */
-export function ggufGemmPeak(hw: Pick<NormalizedHardware, 'vendor' | 'matrixFlopPerS' | 'units' | 'clockHz'>): number | undefined {
-  if (hw.vendor !== 'nvidia' || !hw.matrixFlopPerS.int8 || !hw.units || !hw.clockHz) return undefined;
-  return MMQ_FLOP_PER_SM_CLOCK * hw.units * hw.clockHz;
+type GgufHardware = Pick<NormalizedHardware, 'vendor' | 'matrixFlopPerS' | 'units' | 'clockHz'> & {
+  runtime?: { kernels?: { ggufFlopPerS?: number; ggufFlopPerUnitClock?: number } };
+};
+
+/** FLOP/s of llama.cpp's GGUF matmul kernels on this part at MMQ_REFERENCE_FLOP, where a rate is known. */
+export function ggufGemmPeak(hw: GgufHardware): number | undefined {
+  const k = hw.runtime?.kernels;
+  if (k?.ggufFlopPerS) return k.ggufFlopPerS;
+  const perUnitClock = k?.ggufFlopPerUnitClock ?? (hw.vendor === 'nvidia' ? MMQ_FLOP_PER_SM_CLOCK : undefined);
+  if (!perUnitClock || !hw.matrixFlopPerS.int8 || !hw.units || !hw.clockHz) return undefined;
+  return perUnitClock * hw.units * hw.clockHz;
 }
 
 // Host time per engine iteration moved to the runtimes (runtimes/*.yaml `host.step_overhead`, docs/runtimes.md).

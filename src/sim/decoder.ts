@@ -16,7 +16,7 @@
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { OpRow, PhaseSummary, SimulateRequest, SimulateResult, MemoryResult } from './types.js';
 import { UserError } from '../spec/errors.js';
-import { buildDecoderPass, type GraphOp } from '../model/decoder-graph.js';
+import { buildDecoderPass, type GraphOp, type PassShape } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { opCost } from './roofline.js';
 import { exposedComm, overlapShares } from './overlap.js';
@@ -25,6 +25,7 @@ import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
+import { shapeKey, type PassContext, type PreparedPass } from './pass-memo.js';
 import { serveRuntime } from '../serve/runtime-defaults.js';
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
@@ -58,8 +59,34 @@ export interface PassCost {
   rows?: OpRow[];
 }
 
-/** Cost one pass on one device; decode attention is integrated exactly over c ∈ [c0, c1]. */
-export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>, rows = false): PassCost {
+/** The context-free parts of a pass, costed once (src/sim/pass-memo.ts): exactly what costPass computes for them. */
+export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: string): PreparedPass {
+  const parts = new Float64Array(4 * ops.length).fill(NaN);
+  let contextFree = true;
+  const warn: (string | undefined)[] = new Array(ops.length).fill(undefined);
+  const lp = phase === 'decode' ? 'decode' : 'other';
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.count <= 0) continue;
+    if (op.kind === 'collective') {
+      parts[4 * i] = op.comm ? commSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
+    } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
+      const k = opCost(op, hw, lp);
+      if (k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) warn[i] = fallbackWarning(hw.id, op.dtype, k.dtype, hw);
+      parts[4 * i] = k.seconds;
+      parts[4 * i + 1] = k.computeS;
+      parts[4 * i + 2] = k.memoryS;
+      parts[4 * i + 3] = k.seconds - Math.max(k.computeS, k.memoryS);
+    } else contextFree = false;
+  }
+  return { ops, parts, warn, contextFree };
+}
+
+/**
+ * Cost one pass on one device; decode attention is integrated exactly over c ∈ [c0, c1]. `prep`: the pass's
+ * context-free ops already costed (preparePass), re-added here in the same order, so the sums are the same.
+ */
+export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>, rows = false, prep?: PreparedPass): PassCost {
   let seconds = 0, computeS = 0, memoryS = 0, commS = 0, overheadS = 0, flops = 0, bytes = 0;
   let computeBoundS = 0, memoryBoundS = 0;
   let epComm = 0, tpComm = 0;
@@ -70,7 +97,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     const op = ops[i]!;
     if (op.count <= 0) continue;
     if (op.kind === 'collective') {
-      const t = op.comm ? commSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
+      const t = prep ? prep.parts[4 * i]! : op.comm ? commSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
       seconds += t;
       commS += t;
       if (op.comm?.kind === 'alltoall') epComm += t;
@@ -81,7 +108,14 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     const f0 = op.flops, b0 = op.bytes;
     let t: number, tc: number, tm: number, ov: number;
     let cx = cm; // mean attended context of this op
-    if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
+    if (prep && op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
+      const w = prep.warn[i];
+      if (warnings && w !== undefined) warnings.add(w);
+      t = prep.parts[4 * i]!;
+      tc = prep.parts[4 * i + 1]!;
+      tm = prep.parts[4 * i + 2]!;
+      ov = prep.parts[4 * i + 3]!;
+    } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp);
       if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
         warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
@@ -172,6 +206,24 @@ function addHost(c: PassCost, s: number): PassCost {
   return c;
 }
 
+// One pass of a row: built and costed afresh, or through the sweep's memo (src/sim/pass-memo.ts) where the row has
+// one. Only passes that recur across rows go through it: a pure prefill (the same for every output length) and a
+// step with at most one prefill (the same for every output length but for its decode attention); a step with
+// several prefills (batch > output length) has a shape of its own in every row.
+function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
+  if (!ctx || rows || (s.decodeSeqs > 0 && s.prefillSeqs > 1)) return costPass(buildDecoderPass(m, L, p, s), hw, c0, c1, phase, warnings, rows);
+  const key = shapeKey(s, phase);
+  let prep = ctx.passes.get(key);
+  if (!prep) ctx.memo.set(ctx, key, (prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase)));
+  if (prep.result) {
+    if (warnings) for (const w of prep.warn) if (w !== undefined) warnings.add(w);
+    return { ...(prep.result as PassCost) };
+  }
+  const c = costPass(prep.ops, hw, c0, c1, phase, warnings, false, prep);
+  if (prep.contextFree) prep.result = { ...c };
+  return c;
+}
+
 // The routed-expert side of a pass (it spans all ranks of an attention-DP group); the rest is each rank's own.
 const EXPERT_SIDE = new Set(['router', 'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'alltoall_moe']);
 
@@ -194,13 +246,19 @@ export function expectedMaxPoisson(lambda: number, n: number): number {
 // length per step) and the rank that drew the most prefills sets the pace — the mean wait is (E[max of tp
 // Poisson(λ)] − λ) prefills of one request on one rank beyond the average the step already carries. TensorRT-LLM added
 // attention-DP batch balancing and batch waiting for this reason (`attention_dp_config`, NVIDIA/TensorRT-LLM PR #7416).
-function attentionDpWait(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, perRank: number, Lin: number, O: number): number {
+function attentionDpWait(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, perRank: number, Lin: number, O: number, ctx?: PassContext): number {
   if (!L.attentionDp || L.tp < 2 || O <= 0) return 0;
   const lambda = perRank / O;
   const excess = expectedMaxPoisson(lambda, L.tp) - lambda;
   if (!(excess > 0)) return 0;
-  const ops = buildDecoderPass(m, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name));
-  return excess * costPass(ops, hw, 0, 0, 'prefill').seconds;
+  const key = `dp-wait|${Lin}`;
+  let one = ctx?.values.get(key);
+  if (one === undefined) {
+    const ops = buildDecoderPass(m, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name));
+    one = costPass(ops, hw, 0, 0, 'prefill').seconds;
+    if (ctx) ctx.memo.setValue(ctx, key, one);
+  }
+  return excess * one;
 }
 
 function addWait(c: PassCost, s: number): PassCost {
@@ -220,7 +278,7 @@ interface Evaluation {
   tpot: number | null;
   throughput: number | null; // whole system
   prefillTokS: number;
-  prefill: PassCost; // cold prefill of the whole batch
+  prefill: PassCost | null; // cold prefill of the whole batch (null: a sweep row that does not fit, not costed)
   decode: PassCost | null; // the decode step shown as the decode phase (the cycle's commonest step)
   work: { flops: number; bytes: number; seconds: number; items: number } | null; // one microbatch's cycle, per device
 }
@@ -254,17 +312,18 @@ export function cycleSteps(mb: number, O: number): CycleStep[] {
   return [{ prefills: mb / O, decodes: mb - mb / O, count: O }];
 }
 
-function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lin: number, O: number, warnings: Set<string>, rows: boolean): Evaluation {
+function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lin: number, O: number, warnings: Set<string>, rows: boolean, ctx?: PassContext): Evaluation {
   const memory = decoderMemory(m, hw, L, p, B, Lin, O);
   const pp = L.pp;
   const Lp = Math.max(1, Lin);
+  if (ctx && !rows && !memory.fits) return unfitted(m, hw, L, p, B, Lp, O, memory, warnings, ctx);
   // Decode attends over the context so far; a static-shape runtime (NPU graphs compiled for a fixed context,
   // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
   const c0 = kvTokens(hw, Lin), c1 = kvTokens(hw, Lin + O);
   // host time per engine iteration, spread over the pp stages a step's time is multiplied by
   const host = (hw.runtime?.stepOverheadS ?? 0) / pp;
   // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn
-  const prefill = addHost(costPass(buildDecoderPass(m, L, p, { prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 }), hw, 0, 0, 'prefill', warnings, rows), host);
+  const prefill = addHost(pass(m, hw, L, p, { prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', warnings, rows, ctx), host);
   const ttftCold = prefill.seconds * pp;
   const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {
@@ -272,10 +331,10 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   }
   // 2. the steady-state cycle of one microbatch (pp microbatches keep the stages busy; fewer when B < pp)
   const mb = B / Math.min(pp, B);
-  const wait = attentionDpWait(m, hw, L, p, mb / L.tp, Lin, O);
+  const wait = attentionDpWait(m, hw, L, p, mb / L.tp, Lin, O, ctx);
   const stepCost = (s: CycleStep, name: string, w?: Set<string>, r = false): PassCost => {
     if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
-    return addWait(addHost(costPass(buildDecoderPass(m, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }), hw, c0, c1, name, w, r), host), s.decodes > 0 ? wait : 0);
+    return addWait(addHost(pass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), host), s.decodes > 0 ? wait : 0);
   };
   const steps = cycleSteps(mb, O);
   let cycle = 0, firstTok = 0, flops = 0, bytes = 0;
@@ -297,6 +356,29 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // O = 1: no second token; tpot is then the decode step of that batch (it enters no other number)
   const tpot = O > 1 ? ((cycle - ownStep) / (O - 1)) * pp : stepCost({ prefills: 0, decodes: mb, count: 1 }, 'decode').seconds * pp;
   return { batch: B, memory, ttft: ownStep * pp, ttftCold, tpot, throughput, prefillTokS, prefill, decode: shown, work: { flops, bytes, seconds: (cycle * pp) / Math.min(pp, B), items: mb * O } };
+}
+
+// A sweep row (one with a memo) that does not fit is answered by its memory: its time keys are null whatever its passes
+// cost, so they are not costed (nor shown as phases). The precision warnings those passes give are still collected,
+// pass by pass in the order evaluate() costs them, so the row's warnings are the same.
+function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lp: number, O: number, memory: MemoryResult, warnings: Set<string>, ctx: PassContext): Evaluation {
+  const shapes: [PassShape, string][] = [[{ prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 }, 'prefill']];
+  if (O > 0) {
+    for (const s of cycleSteps(B / Math.min(L.pp, B), O)) {
+      if (s.decodes === 0 && s.prefills === B) continue; // the cold prefill again (see stepCost)
+      shapes.push([{ prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, 'decode']);
+    }
+  }
+  for (const [s, phase] of shapes) {
+    const key = shapeKey(s, phase);
+    let prep = ctx.passes.get(key);
+    if (!prep) {
+      prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase);
+      if (s.decodeSeqs === 0 || s.prefillSeqs <= 1) ctx.memo.set(ctx, key, prep); // as pass() keeps it
+    }
+    for (const w of prep.warn) if (w !== undefined) warnings.add(w);
+  }
+  return { batch: B, memory, ttft: NaN, ttftCold: NaN, tpot: null, throughput: null, prefillTokS: NaN, prefill: null, decode: null, work: null };
 }
 
 /** largest batch whose memory fits (memory grows with batch), within the runtime caps */
@@ -326,6 +408,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
   if (Lin + O > m.context) throw new UserError(`context of ${Lin + O} tokens (input + output) is longer than ${m.id}'s ${m.context}`);
   const warnings = new Set<string>();
   const rows = !!req.verbose;
+  const ctx = req.memo?.context(hw, m, L, p);
   const S = hw.runtime?.staticContext;
   if (S !== undefined && S > 1) {
     warnings.add(Lin + O > S
@@ -338,7 +421,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
   if (req.batch === 'max') {
     const bmax = maxFittingBatch(m, hw, L, p, Lin, O);
     if (bmax === 0) {
-      ev = evaluate(m, hw, L, p, 1, Lin, O, warnings, rows);
+      ev = evaluate(m, hw, L, p, 1, Lin, O, warnings, rows, ctx);
     } else {
       const cands: number[] = [];
       for (let b = 1; b < bmax; b *= 2) cands.push(b);
@@ -346,7 +429,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
       let best: Evaluation | undefined;
       let fallback: Evaluation | undefined;
       for (const b of cands) {
-        const e = evaluate(m, hw, L, p, b, Lin, O, warnings, false);
+        const e = evaluate(m, hw, L, p, b, Lin, O, warnings, false, ctx);
         fallback ??= e;
         if (req.maxTpotS !== undefined && e.tpot !== null && e.tpot > req.maxTpotS) continue;
         if (req.maxTtftS !== undefined && e.ttft > req.maxTtftS) continue;
@@ -358,8 +441,8 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
         let lo = Math.max(1, Math.floor(best.batch / 2)), hi = Math.min(bmax, best.batch * 2);
         for (let it = 0; it < 12 && hi - lo > 2; it++) {
           const m1 = Math.floor(lo + (hi - lo) / 3), m2 = Math.ceil(hi - (hi - lo) / 3);
-          const e1 = evaluate(m, hw, L, p, m1, Lin, O, warnings, false);
-          const e2 = evaluate(m, hw, L, p, m2, Lin, O, warnings, false);
+          const e1 = evaluate(m, hw, L, p, m1, Lin, O, warnings, false, ctx);
+          const e2 = evaluate(m, hw, L, p, m2, Lin, O, warnings, false, ctx);
           const ok = (e: Evaluation) => (req.maxTpotS === undefined || e.tpot === null || e.tpot <= req.maxTpotS) && (req.maxTtftS === undefined || e.ttft <= req.maxTtftS);
           const s1 = ok(e1) ? (e1.throughput ?? e1.prefillTokS) : -1;
           const s2 = ok(e2) ? (e2.throughput ?? e2.prefillTokS) : -1;
@@ -367,7 +450,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
           if (s2 > (best.throughput ?? best.prefillTokS)) best = e2;
           if (s1 < s2) lo = m1; else hi = m2;
         }
-        ev = rows ? evaluate(m, hw, L, p, best.batch, Lin, O, warnings, true) : best;
+        ev = rows ? evaluate(m, hw, L, p, best.batch, Lin, O, warnings, true, ctx) : best;
       } else {
         ev = fallback!;
         warnings.add(`no batch meets the latency limits (--max-tpot / --max-ttft); showing batch ${ev.batch}`);
@@ -376,7 +459,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
   } else {
     const B = req.batch;
     if (!Number.isInteger(B) || B < 1) throw new UserError(`--batch must be a positive integer or "max", found ${B}`);
-    ev = evaluate(m, hw, L, p, B, Lin, O, warnings, rows);
+    ev = evaluate(m, hw, L, p, B, Lin, O, warnings, rows, ctx);
   }
 
   // 3. result: time keys null when memory does not fit
@@ -391,7 +474,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
     memory_s: c.memoryS * mult,
     comm_s: c.commS * mult,
   });
-  const phases: PhaseSummary[] = [phase('prefill', ev.prefill, L.pp)];
+  const phases: PhaseSummary[] = ev.prefill ? [phase('prefill', ev.prefill, L.pp)] : [];
   if (ev.decode) phases.push(phase('decode', ev.decode, L.pp));
   const e2e = ev.tpot !== null ? ev.ttft + Math.max(0, O - 1) * ev.tpot : ev.ttft;
   const group = L.tp * L.pp;
@@ -424,6 +507,6 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
     warnings: [...warnings],
     work: fits && ev.work ? { flops: ev.work.flops * group, bytes: ev.work.bytes * group, seconds: ev.work.seconds, items: ev.work.items, devices: group } : null,
   };
-  if (rows) result.ops = [...(ev.prefill.rows ?? []), ...(ev.decode?.rows ?? [])];
+  if (rows) result.ops = [...(ev.prefill?.rows ?? []), ...(ev.decode?.rows ?? [])];
   return result;
 }

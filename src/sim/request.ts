@@ -186,6 +186,7 @@ export function buildRequest(
       { specModel: flags[SPEC_MODEL] as string | undefined, specTokens: int(flags[SPEC_TOKENS], 'spec-tokens'), mtp: int(flags[MTP], 'mtp'), acceptance: num('acceptance', flags[ACCEPTANCE]) },
       resolveModel,
     ),
+    memo: undefined,
   };
   // undefined keys stay: deleting them would put every request in V8's slow dictionary mode (3.2 → 1.3 µs per
   // request in a sweep, issue 15); JSON output drops them anyway

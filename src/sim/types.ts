@@ -2,6 +2,7 @@
 // Requests are plain objects built from flags by a pure function; results are SI numbers, snake_case
 // keys as printed by --json. Keys that cannot be computed (does not fit) are null, never NaN.
 import type { Dtype, NormalizedHardware, NormalizedModel } from '../spec/types.js';
+import type { PassMemo } from './pass-memo.js';
 
 export type QuantScheme = 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'fp4' | 'int8' | 'int4' | 'q8_0' | 'q4_0';
 
@@ -35,6 +36,7 @@ export interface SimulateRequest {
   verbose?: boolean;
   // speculative decoding (src/serve/spec-decode.ts): drafter kind, draft tokens K, acceptance A, draft model
   spec?: { kind: 'draft' | 'mtp'; k: number; acceptance: number; draftModel?: NormalizedModel };
+  memo?: PassMemo; // a sweep's memo of the work its rows share (src/sim/pass-memo.ts); same numbers with or without
 }
 
 export interface MemoryResult {

@@ -73,6 +73,18 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.gguf !== undefined) out.kernels.gguf = k.gguf;
     if (k.fp8_fallback !== undefined) out.kernels.fp8Fallback = k.fp8_fallback;
     for (const f of ['moe', 'attention', 'gemm'] as const) if (k[f] !== undefined) out.kernels[f] = k[f];
+    if (k.gemv_max_rows !== undefined) out.kernels.gemvMaxRows = k.gemv_max_rows;
+    if (k.moe_min_tile_rows !== undefined) out.kernels.moeMinTileRows = k.moe_min_tile_rows;
+    if (k.mma_tile_rows !== undefined) out.kernels.mmaTileRows = k.mma_tile_rows;
+    if (k.moe_min_tile_rows !== undefined && k.mma_tile_rows !== undefined && k.moe_min_tile_rows > k.mma_tile_rows) {
+      ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'moe_min_tile_rows'], `must not exceed mma_tile_rows (${k.mma_tile_rows}), found ${k.moe_min_tile_rows}`, 'the smallest M tile is at most the largest'));
+    }
+    if (k.gguf_flop_per_unit_clock !== undefined) out.kernels.ggufFlopPerUnitClock = k.gguf_flop_per_unit_clock;
+    const rate = await quantityAt(ctx, raw, [...at, 'kernels', 'gguf_rate'], 'flop_per_s');
+    if (rate !== undefined) {
+      if (!(rate > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gguf_rate'], `must be > 0, found ${rate}`, 'e.g. gguf_rate: 55.6 TFLOP/s'));
+      out.kernels.ggufFlopPerS = rate;
+    }
     const sc = k.attention_scores;
     if (sc !== undefined) out.kernels.attentionScores = { bytesPerScore: sc.bytes_per_score, kernels: sc.kernels };
     if (k.activation_bytes !== undefined) out.kernels.activationBytes = k.activation_bytes;

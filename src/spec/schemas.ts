@@ -443,6 +443,11 @@ const runtimeBlocks = {
     properties: {
       gguf: { enum: ['mmq', 'dequant'] },
       fp8_fallback: { enum: ['weight-only', 'none'] },
+      gemv_max_rows: { type: 'integer', minimum: 0, maximum: 1024 },
+      moe_min_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
+      mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
+      gguf_flop_per_unit_clock: { type: 'number', exclusiveMinimum: 0, maximum: 1e6 },
+      gguf_rate: quantity,
       moe: src,
       attention: src,
       gemm: src,

@@ -7,6 +7,7 @@ import { axisValueText, decodeIndex, type SweepGrid } from './grid.js';
 import { csvCell, resultFormatter, type ColumnPlan } from './columns.js';
 import { paretoFronts, paretoMetrics, perUnit, type ParetoPoint } from './pareto.js';
 import type { SweepTables } from './resolve.js';
+import { PassMemo } from '../sim/pass-memo.js';
 
 // One combination as simulate's flags, snake_case as in the sweep file. `set` collects every set axis.
 export type SweepFlags = Record<string, string | number | string[] | undefined>;
@@ -48,6 +49,8 @@ export function makeEvaluator(
   const prices = grid.prices;
   const digits = new Int32Array(n);
   const resultCells = resultFormatter(plan);
+  // the work rows share (prefills, steps' context-free ops), costed once per evaluator: same numbers, bit for bit
+  const memo = new PassMemo();
 
   const run = (start: number, end: number): ChunkResult => {
     const lines: string[] = [];
@@ -87,7 +90,9 @@ export function makeEvaluator(
           flags.set = set;
         }
         try {
-          result = simulate(buildRequest(flags, model, hw));
+          const req = buildRequest(flags, model, hw);
+          req.memo = memo;
+          result = simulate(req);
           if (!result.memory?.fits) reason = result.memory?.reason || 'does not fit in memory';
           else reason = overLimit(result, flags);
         } catch (e) {

@@ -24,6 +24,11 @@ function settingsJson(s: RuntimeSettings) {
       attention: s.kernels.attention ?? null,
       gemm: s.kernels.gemm ?? null,
       moe: s.kernels.moe ?? null,
+      gemv_max_rows: s.kernels.gemvMaxRows ?? null,
+      moe_min_tile_rows: s.kernels.moeMinTileRows ?? null,
+      mma_tile_rows: s.kernels.mmaTileRows ?? null,
+      gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
+      gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
     },
   };
 }

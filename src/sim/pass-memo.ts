@@ -1,0 +1,73 @@
+// A sweep-scoped memo of decoder passes (issue 15: a million rows in ≤ 10 s). Rows of a sweep share most of their
+// work: the cold prefill of (batch, input) is the same for every output length, and a steady-state step with at most
+// one prefill is the same pass for every output length (only its decode attention depends on the context range).
+// What a pass costs except its context-dependent ops depends only on (hardware, model, layout, precision, shape,
+// phase), so it is costed once and each row re-adds the stored per-op parts in the same order: the sums, and so every
+// number of a row, are bit for bit those of an unmemoized simulate().
+//
+// A request carries the memo only where its caller opts in (src/sweep/evaluate.ts); a plain simulate() costs every
+// pass afresh. Entries are dropped all at once past MAX_ENTRIES, so memory stays flat in the row count.
+import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
+import type { GraphOp, PassShape } from '../model/decoder-graph.js';
+import type { Layout } from './parallel.js';
+import type { Precision } from '../model/quant.js';
+
+export interface PreparedPass {
+  ops: GraphOp[];
+  // per op: [seconds, compute, memory, overhead] of a context-free op or collective (NaN: costed on each call)
+  parts: Float64Array;
+  warn: (string | undefined)[]; // per op: the precision-fallback warning its costing gives
+  contextFree: boolean; // no op depends on the context (a prefill): the whole cost is stored after its first use
+  result?: unknown; // that whole cost (PassCost)
+}
+
+// The passes of one (hardware, model, layout, precision): shapes → prepared passes, and other per-context values.
+export interface PassContext {
+  memo: PassMemo;
+  passes: Map<string, PreparedPass>;
+  values: Map<string, number>;
+}
+
+// ~4 KB per pass (its ops and parts): 2,048 passes hold a sweep's working set (the shapes of every batch × input
+// length of one model and accelerator) in about 8 MB.
+const MAX_ENTRIES = 2048;
+
+export class PassMemo {
+  private contexts = new WeakMap<NormalizedHardware, WeakMap<NormalizedModel, Map<string, PassContext>>>();
+  private entries = 0;
+
+  /** the passes of this hardware, model, layout and precision (keyed by what buildDecoderPass reads of them) */
+  context(hw: NormalizedHardware, m: NormalizedModel, L: Layout, p: Precision): PassContext {
+    let byModel = this.contexts.get(hw);
+    if (!byModel) this.contexts.set(hw, (byModel = new WeakMap()));
+    let byKey = byModel.get(m);
+    if (!byKey) byModel.set(m, (byKey = new Map()));
+    const key = `${L.tp},${L.pp},${L.ep},${L.attentionDp ? 1 : 0},${p.weightBits},${p.headBits},${p.gemmDtype},${p.actBytes},${p.kvBytes},${p.gguf ? 1 : 0}`;
+    let ctx = byKey.get(key);
+    if (!ctx) byKey.set(key, (ctx = { memo: this, passes: new Map(), values: new Map() }));
+    return ctx;
+  }
+
+  set(ctx: PassContext, key: string, pass: PreparedPass): void {
+    this.count(ctx);
+    ctx.passes.set(key, pass);
+  }
+
+  setValue(ctx: PassContext, key: string, v: number): void {
+    this.count(ctx);
+    ctx.values.set(key, v);
+  }
+
+  private count(ctx: PassContext): void {
+    if (++this.entries <= MAX_ENTRIES) return;
+    this.contexts = new WeakMap();
+    this.entries = 1;
+    ctx.passes.clear();
+    ctx.values.clear();
+  }
+}
+
+/** the key of a pass shape and phase inside its context */
+export function shapeKey(s: PassShape, phase: string): string {
+  return `${phase}|${s.prefillSeqs}|${s.prefillLen}|${s.decodeSeqs}`;
+}
