@@ -1,5 +1,8 @@
-// npm run fuzz -- --seed N --cases M [--seeds K]: the fuzz suite (test/fuzz/fuzz.ts) at any size, through vitest
-// so that the TypeScript sources run as they do in npm test. Exit 1 when any case fails.
+// npm run fuzz -- [--cli|--kill|--both] --seed N --cases M [--seeds K]: the fuzz suites at any size, through
+// vitest so that the TypeScript sources run as they do in npm test. Without a suite flag: mutated specs, flags and
+// grids in-process (test/fuzz/fuzz.ts); --cli: every command with hostile flags, files and output paths
+// (test/fuzz/cli.ts); --kill: hwperf processes killed while they replace outputs (test/fuzz/kill.ts); --both:
+// spec and cli. Exit 1 when any case fails. FUZZ_TRACE=FILE logs each CLI case before it runs (for a hang).
 import { spawnSync } from 'node:child_process';
 
 const args = process.argv.slice(2);
@@ -10,13 +13,19 @@ const opt = (name, dflt) => {
 const seed = opt('seed', Date.now() % 1e9);
 const cases = opt('cases', 5000);
 const seeds = opt('seeds', 1);
+const suites = args.includes('--both') ? ['spec', 'cli'] : args.includes('--cli') ? ['cli'] : args.includes('--kill') ? ['kill'] : ['spec'];
+const FILES = { spec: 'test/fuzz.test.ts', cli: 'test/fuzz-cli.test.ts', kill: 'test/fuzz-kill.test.ts' };
+const ENV = { spec: ['FUZZ_SEED', 'FUZZ_CASES'], cli: ['FUZZ_CLI_SEED', 'FUZZ_CLI_CASES'], kill: ['FUZZ_KILL_SEED', 'FUZZ_KILL_CASES'] };
 let failed = 0;
 for (let s = seed; s < seed + seeds; s++) {
-  console.log(`fuzz: seed ${s}, ${cases} cases`);
-  const r = spawnSync('npx', ['vitest', 'run', 'test/fuzz.test.ts', '--reporter', 'dot'], {
-    stdio: 'inherit',
-    env: { ...process.env, FUZZ_SEED: String(s), FUZZ_CASES: String(cases) },
-  });
-  if (r.status !== 0) failed++;
+  for (const suite of suites) {
+    console.log(`fuzz ${suite}: seed ${s}, ${cases} cases`);
+    const [seedVar, casesVar] = ENV[suite];
+    const r = spawnSync('npx', ['vitest', 'run', FILES[suite], '--reporter', 'dot'], {
+      stdio: 'inherit',
+      env: { ...process.env, [seedVar]: String(s), [casesVar]: String(cases) },
+    });
+    if (r.status !== 0) failed++;
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -109,7 +109,7 @@ export function fitEfficiency(bench: BenchResult, hw: NormalizedHardware): { eff
       delete eff.collectiveBySize;
     }
   }
-  yaml.source = `hwperf calibrate: fitted to hwperf bench --backend ${bench.backend} on ${bench.device}`;
+  yaml.source = `hwperf calibrate: fitted to hwperf bench --backend ${String(bench.backend)} on ${String(bench.device)}`;
   eff.source = yaml.source as string;
   return { efficiency: eff, yaml, warnings };
 }
@@ -125,7 +125,7 @@ export function deviceMismatch(bench: BenchResult, hw: NormalizedHardware): stri
   const cpu = bench.backend !== 'torch';
   const ratio = measured > 0 && spec > 0 ? spec / measured : 1;
   if (ratio > MISMATCH || ratio < 1 / MISMATCH || (cpu && ACCELERATOR_CLASSES.has(hw.class))) {
-    return `device-class mismatch: the bench ran on ${bench.device} (backend ${bench.backend}, peak ${(measured / 1e12).toPrecision(3)} TFLOP/s) but ${hw.id} is a ${hw.class} part (peak ${(spec / 1e12).toPrecision(3)} TFLOP/s, ${ratio >= 1 ? ratio.toPrecision(3) : (1 / ratio).toPrecision(3)}× apart): the fitted efficiencies describe neither; calibrate the spec with a bench run on that device (bench --backend torch there), or calibrate the host profile written by bench --out`;
+    return `device-class mismatch: the bench ran on ${JSON.stringify(String(bench.device))} (backend ${JSON.stringify(String(bench.backend))}, peak ${(measured / 1e12).toPrecision(3)} TFLOP/s) but ${hw.id} is a ${hw.class} part (peak ${(spec / 1e12).toPrecision(3)} TFLOP/s, ${ratio >= 1 ? ratio.toPrecision(3) : (1 / ratio).toPrecision(3)}× apart): the fitted efficiencies describe neither; calibrate the spec with a bench run on that device (bench --backend torch there), or calibrate the host profile written by bench --out`;
   }
   return null;
 }
@@ -154,5 +154,35 @@ export function readBenchJson(data: unknown): BenchResult {
   if (!d || typeof d !== 'object' || typeof d.memory_bandwidth_bytes_per_s !== 'number' || !Array.isArray(d.gemm)) {
     throw new UserError('not a hwperf bench result: expected memory_bandwidth_bytes_per_s and gemm[] (run `hwperf bench --json > bench.json`)');
   }
+  const problem = benchProblem(d as Record<string, unknown>);
+  if (problem) throw new UserError(`not a usable hwperf bench result: ${problem} (run \`hwperf bench --json > bench.json\` again)`);
   return d as BenchResult;
+}
+
+const MAX_DIM = 2 ** 31; // a matrix side or a count past this was not measured
+const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const dim = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_DIM;
+const DTYPE_NAME = /^[a-z][a-z0-9_]{0,15}$/;
+
+/** The measurements calibrate fits from: each must be a finite positive number of the right kind. */
+function benchProblem(d: Record<string, unknown>): string | undefined {
+  if (!positive(d.memory_bandwidth_bytes_per_s)) return 'memory_bandwidth_bytes_per_s must be a positive number';
+  if (d.backend !== undefined && typeof d.backend !== 'string') return 'backend must be a name';
+  if (d.device !== undefined && typeof d.device !== 'string') return 'device must be a name';
+  const list = (k: string, check: (x: Record<string, unknown>) => boolean, what: string): string | undefined => {
+    const v = d[k];
+    if (v === undefined && k !== 'gemm') return undefined;
+    if (!Array.isArray(v) || v.length > 100_000) return `${k} must be a list of measurements`;
+    const i = v.findIndex((x) => !x || typeof x !== 'object' || Array.isArray(x) || !check(x as Record<string, unknown>));
+    return i >= 0 ? `${k}[${i}] must have ${what}` : undefined;
+  };
+  const dt = (x: Record<string, unknown>) => typeof x.dtype === 'string' && DTYPE_NAME.test(x.dtype);
+  return (
+    list('gemm', (g) => dim(g.m) && dim(g.n) && dim(g.k) && dt(g) && positive(g.flops_per_s), 'whole m, n, k ≥ 1, a dtype and a positive flops_per_s') ??
+    list('attention', (a) => dim(a.batch) && dim(a.heads) && dim(a.seq) && dim(a.head_dim) && dt(a) && positive(a.flops_per_s), 'whole batch, heads, seq, head_dim ≥ 1, a dtype and a positive flops_per_s') ??
+    list('allreduce', (a) => positive(a.bytes) && dim(a.devices) && positive(a.seconds), 'positive bytes and seconds and a whole number of devices') ??
+    (d.peak_flops_per_s !== undefined && (!d.peak_flops_per_s || typeof d.peak_flops_per_s !== 'object' || Object.values(d.peak_flops_per_s).some((v) => v !== null && !positive(v)))
+      ? 'peak_flops_per_s must map dtypes to positive numbers'
+      : undefined)
+  );
 }

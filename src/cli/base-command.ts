@@ -3,7 +3,7 @@
 // widens the folders that a spec file's `extends:` paths may reach (src/spec/safe-read.ts).
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { statSync } from 'node:fs';
-import { UserError } from '../spec/errors.js';
+import { maskEcho, UserError } from '../spec/errors.js';
 import { setSpecRoots } from '../spec/safe-read.js';
 
 export abstract class BaseCommand extends Command {
@@ -21,6 +21,7 @@ export abstract class BaseCommand extends Command {
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
     const r = await super.parse(options, argv);
     const root = (r.flags as Record<string, unknown>)['spec-root'];
+    setSpecRoots([]); // a root given to an earlier command in this process does not carry over
     if (typeof root === 'string') {
       let dir = false;
       try {
@@ -43,27 +44,39 @@ export abstract class BaseCommand extends Command {
 
   protected async catch(err: Error & { exitCode?: number; oclif?: unknown }): Promise<any> {
     if (err instanceof UserError || err.name === 'UserError') {
+      const message = maskEcho(err.message);
       if (this.jsonEnabled()) {
         process.exitCode = 2; // oclif's JSON path takes the code from process.exitCode
-        return super.catch(new Errors.CLIError(err.message, { exit: 2 }));
+        return super.catch(new Errors.CLIError(message, { exit: 2 }));
       }
-      process.stderr.write(err.message.split('\n').map((l) => `hwperf: ${l}`).join('\n') + '\n');
+      process.stderr.write(message.split('\n').map((l) => `hwperf: ${l}`).join('\n') + '\n');
       process.exitCode = 2;
       return this.exit(2);
     }
-    if (this.jsonEnabled()) return super.catch(err);
+    const exit = typeof err.exitCode === 'number' ? err.exitCode : (err.oclif as { exit?: number } | undefined)?.exit;
+    if (exit === 0 || /^EEXIT/.test(String(err.message)) || (err as { code?: string }).code === 'EEXIT') return super.catch(err); // this.exit(n)
     // every other failure is one line too: oclif's flag-parsing messages (several lines with "›" marks), and
     // — never expected — an internal error, named as such, without a stack
     const isOclif = err.oclif !== undefined || err.name === 'CLIError' || /Error$/.test(err.constructor?.name ?? '') && 'parse' in err;
-    const exit = typeof err.exitCode === 'number' ? err.exitCode : (err.oclif as { exit?: number } | undefined)?.exit;
-    if (exit === 0 || /^EEXIT/.test(String(err.message)) || (err as { code?: string }).code === 'EEXIT') return super.catch(err); // this.exit(n)
-    const text = String(err.message ?? err)
-      .split('\n')
-      .map((l) => l.replace(/^[\s›]+/, '').trim())
-      .filter((l) => l && !/^See more help with/.test(l))
-      .join(' — ');
-    process.stderr.write(`hwperf: ${isOclif ? '' : 'internal error: '}${text}${isOclif ? '' : ' (please report this)'}\n`);
-    process.exitCode = isOclif ? (exit ?? 2) : 1;
-    return this.exit(process.exitCode as number);
+    const text = `${isOclif ? '' : 'internal error: '}${oclifMessage(String(err.message ?? err))}${isOclif ? '' : ' (please report this)'}`;
+    const code = isOclif ? (exit === 1 ? 1 : 2) : 1;
+    if (!isOclif && process.env.HWPERF_DEBUG) process.stderr.write(`${err.stack}\n`); // for the developer chasing it
+    process.exitCode = code;
+    if (this.jsonEnabled()) return super.catch(new Errors.CLIError(text, { exit: code }));
+    process.stderr.write(`hwperf: ${text}\n`);
+    return this.exit(code);
   }
+}
+
+/** oclif's parser messages as one line, the user's value quoted (and masked, see maskEcho). */
+export function oclifMessage(raw: string): string {
+  const text = raw
+    .split('\n')
+    .map((l) => l.replace(/^[\s›]+/, '').trim())
+    .filter((l) => l && !/^See more help with/.test(l))
+    .join(' — ')
+    .replace(/Parsing --([\w-]+) — Expected an? (\w+) but received: (.*)$/, (_, f: string, kind: string, v: string) => `--${f}: expected ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}, found ${JSON.stringify(v)}`)
+    .replace(/Expected --([\w-]+)=(.*) to be one of: (.*)$/, (_, f: string, v: string, opts: string) => `--${f}: expected one of ${opts}, found ${JSON.stringify(v)}`)
+    .replace(/^(Unexpected arguments?|Nonexistent flags?): (.*)$/, (_, what: string, v: string) => `${what}: ${v.split(/,\s*/).map((x) => JSON.stringify(x)).join(', ')}`);
+  return maskEcho(text);
 }

@@ -3,7 +3,7 @@ import { resolve as resolvePath } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { startProgress } from '../cli/progress.js';
 import { libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
-import { UserError } from '../spec/errors.js';
+import { maskWords, UserError } from '../spec/errors.js';
 import { checkOutDir } from '../report/write.js';
 import { parsePriceFlag, priceFor } from '../sim/price.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
@@ -72,8 +72,8 @@ export default class Compare extends BaseCommand {
     const argv = this.argv.map((a) => (/[\s"'$]/.test(a) ? `'${a.replace(/'/g, "'\\''")}'` : a)).join(' ');
     const written = await writeComparison(resolvePath(flags.out), flags.force, {
       svg: flags.svg,
-      title,
-      command: `hwperf compare ${argv}`,
+      title: maskWords(title), // the user's own text, shown as typed but for the words that only ever mean a fault
+      command: maskWords(`hwperf compare ${argv}`),
       parameters: {
         dtype: f.dtype,
         batch: f.batch,

@@ -3,7 +3,9 @@ import { BaseCommand } from '../cli/base-command.js';
 import { startProgress } from '../cli/progress.js';
 import { getLibrary, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
-import { UserError } from '../spec/errors.js';
+import { own, UserError } from '../spec/errors.js';
+import { bindRuntime, resolveRuntime } from '../runtime/resolve.js';
+import { checkOutFile } from '../report/write.js';
 import { serve } from '../serve/serve.js';
 import { serveOptions } from '../serve/flags.js';
 import { renderServe } from '../report/serve-text.js';
@@ -64,10 +66,21 @@ export default class Serve extends BaseCommand {
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Serve);
     if (flags.timeline !== undefined && !/\.csv$/i.test(flags.timeline)) throw new UserError(`--timeline ${flags.timeline}: expected a file name ending in .csv (the chart goes beside it as .png)`);
+    if (flags.timeline !== undefined) checkOutFile(flags.timeline, true, '--timeline'); // before the run: one line
     const model = await resolveModel(flags.model);
-    const hw = await applyWhatIfs(await resolveHardware(flags.hardware), flags.memory, flags.set);
-    const resolve = (id: string) => (getLibrary().models[id] ? getLibrary().models[id]! : libraryModel(id));
-    const opts = serveOptions(flags as Record<string, unknown>, model, hw, resolve);
+    let hw = await applyWhatIfs(await resolveHardware(flags.hardware), flags.memory, flags.set);
+    // --runtime: a library id or a YAML file, checked here (an unknown id is an error, never a silent default);
+    // a file's runtime is bound to the hardware, which serve() then runs as it is
+    let runtime = flags.runtime;
+    if (runtime !== undefined) {
+      const rt = await resolveRuntime(runtime);
+      if (!own(getLibrary().runtimes ?? {}, runtime.toLowerCase())) {
+        hw = bindRuntime(hw, rt);
+        runtime = rt.id;
+      }
+    }
+    const resolve = (id: string) => libraryModel(id);
+    const opts = serveOptions({ ...flags, runtime } as Record<string, unknown>, model, hw, resolve);
     const progress = startProgress({ label: 'serve', json: this.jsonEnabled() });
     let run;
     try {

@@ -5,7 +5,7 @@
 // what a SIGKILL leaves behind is recognised by its dead process id and cleared by the next run.
 // Output paths are checked before any work starts: one line `--out PATH: …`, never a raw ENOTDIR/EISDIR.
 import {
-  accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync,
+  accessSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../spec/errors.js';
@@ -56,6 +56,50 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Rename several finished temporary files into place as one step: a journal beside the first target lists the
+ * renames before the first one is made and is removed after the last. A process killed between two renames
+ * (SIGKILL: no handler runs) leaves the journal; the next run that writes there finishes the renames
+ * (clearStale → rollForward) before it looks at anything else, so a set of outputs (a sweep CSV and its
+ * Pareto files, a merge) is never left half old and half new.
+ */
+export function commitRenames(pairs: [tmp: string, final: string][]): void {
+  if (pairs.length === 0) return;
+  if (pairs.length === 1) {
+    renameSync(pairs[0]![0], pairs[0]![1]);
+    return;
+  }
+  const first = pairs[0]![1];
+  const journal = registerTemp(join(dirname(first), `.${basename(first)}.${process.pid}.commit`));
+  writeFileSync(journal, JSON.stringify(pairs));
+  for (const [t, f] of pairs) renameSync(t, f);
+  rmSync(journal, { force: true });
+  releaseTemp(journal);
+}
+
+/** Finish the renames of journals in `dir` whose process no longer runs (see commitRenames). */
+function rollForward(dir: string, names: string[]): void {
+  for (const n of names) {
+    const m = /^\..+\.(\d+)\.commit$/.exec(n);
+    if (!m || alive(Number(m[1]))) continue;
+    const journal = join(dir, n);
+    try {
+      const pairs = JSON.parse(readFileSync(journal, 'utf8')) as unknown;
+      if (Array.isArray(pairs)) {
+        for (const p of pairs) {
+          if (!Array.isArray(p) || typeof p[0] !== 'string' || typeof p[1] !== 'string') continue;
+          // only siblings in this folder: a journal is never a way to move files elsewhere
+          if (dirname(p[0]) !== dir || dirname(p[1]) !== dir || !basename(p[0]).startsWith('.')) continue;
+          if (existsSync(p[0])) renameSync(p[0], p[1]);
+        }
+      }
+      rmSync(journal, { force: true });
+    } catch {
+      // another run got there first
+    }
+  }
+}
+
 /** Temporary siblings of `target` left by a process that no longer runs: removed (a folder moved aside is restored). */
 export function clearStale(target: string): void {
   const dir = dirname(target);
@@ -66,10 +110,14 @@ export function clearStale(target: string): void {
   } catch {
     return;
   }
+  if (names.some((n) => n.endsWith('.commit'))) {
+    rollForward(dir, names);
+    names = readdirSync(dir);
+  }
   const prefix = `.${base}.`;
   for (const n of names) {
     if (!n.startsWith(prefix)) continue;
-    const m = /^(\d+)(?:\.\d+)?\.(tmp|partial|old)$/.exec(n.slice(prefix.length));
+    const m = /^(\d+)(?:\.\d+)?\.(tmp|partial|old|commit)$/.exec(n.slice(prefix.length));
     if (!m || alive(Number(m[1]))) continue;
     const p = join(dir, n);
     try {
@@ -79,6 +127,14 @@ export function clearStale(target: string): void {
       // another run got there first
     }
   }
+}
+
+// a file name and its temporary sibling (`.NAME.PID.TIME.tmp`, ~30 bytes more) must both fit NAME_MAX (255)
+const NAME_MAX = 220;
+function checkNameLength(flag: string, shown: string, abs: string): void {
+  const short = (s: string) => (s.length > 60 ? `${s.slice(0, 40)}…` : s);
+  if (Buffer.byteLength(basename(abs)) > NAME_MAX) throw new UserError(`${flag} ${short(shown)}: the file name is longer than ${NAME_MAX} bytes`);
+  if (Buffer.byteLength(abs) > 4000) throw new UserError(`${flag} ${short(shown)}: the path is longer than 4000 bytes`);
 }
 
 const SYSTEM = ['/proc', '/sys', '/dev'];
@@ -118,6 +174,7 @@ function checkWritableFolder(flag: string, target: string, folder: string): void
 export function checkOutFile(path: string, force: boolean, flag = '--out'): string {
   const abs = resolve(path);
   if (path === '' || /[\\/]$/.test(path)) throw new UserError(`${flag} ${path}: expected a file name, not a folder`);
+  checkNameLength(flag, path, abs);
   const parent = dirname(abs);
   if (!existsSync(parent)) {
     const near = nearestExisting(parent);
@@ -141,7 +198,10 @@ export function checkOutFile(path: string, force: boolean, flag = '--out'): stri
 
 /** An output folder: created by the write; an existing one must be a folder, and a non-empty one needs --force. */
 export function checkOutDir(dir: string, force: boolean, flag = '--out'): string {
+  if (dir === '') throw new UserError(`${flag}: expected a folder name`);
   const abs = resolve(dir);
+  checkNameLength(flag, dir, abs);
+  clearStale(abs); // what a killed run left (a folder moved aside comes back) before anything is judged
   if (existsSync(abs)) {
     const st = lstatSync(abs);
     if (!st.isDirectory()) throw new UserError(`${flag} ${dir}: exists and is not a folder`);
@@ -165,6 +225,26 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
   } finally {
     rmSync(tmp, { force: true });
     releaseTemp(tmp);
+  }
+}
+
+/** Several files that belong together (a CSV and its chart): each written to a temporary sibling, then all renamed in one commit. */
+export function writeFilesAtomic(files: [path: string, data: string | Buffer][]): void {
+  const pairs: [string, string][] = [];
+  try {
+    for (const [path, data] of files) {
+      mkdirSync(dirname(path), { recursive: true });
+      clearStale(path);
+      const tmp = registerTemp(join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`));
+      pairs.push([tmp, path]);
+      writeFileSync(tmp, data);
+    }
+    commitRenames(pairs);
+  } finally {
+    for (const [tmp] of pairs) {
+      rmSync(tmp, { force: true });
+      releaseTemp(tmp);
+    }
   }
 }
 

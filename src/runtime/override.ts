@@ -12,5 +12,6 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     overlap: { ...base.overlap, ...o.overlap },
     staticContext: o.staticContext ?? base.staticContext,
     kernels: { ...base.kernels, ...o.kernels },
+    ...(base.training || o.training ? { training: { ...base.training, ...o.training } } : {}),
   };
 }

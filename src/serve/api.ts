@@ -1,6 +1,6 @@
 // plan as a library function (serve's is in src/index.ts): the command's flags as an object (kebab-case, snake_case or camelCase),
 // models and hardware as ids, files or loaded specs; returns what --json prints.
-import { getLibrary, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
+import { libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { UserError } from '../spec/errors.js';
 import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { parseSeconds } from '../sim/request.js';
@@ -11,7 +11,7 @@ const kebab = (k: string) => k.replace(/_/g, '-').replace(/[A-Z]/g, (c) => `-${c
 function normalizeKeys(f: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(f).map(([k, v]) => [kebab(k), v]));
 }
-const resolveDep = (id: string) => (getLibrary().models[id] ? getLibrary().models[id]! : libraryModel(id));
+const resolveDep = (id: string) => libraryModel(id); // own keys only (never Object.prototype)
 const asModel = async (m: unknown) => (typeof m === 'string' ? resolveModel(m) : (m as NormalizedModel));
 const asHw = async (h: unknown) => (typeof h === 'string' ? resolveHardware(h) : (h as NormalizedHardware));
 

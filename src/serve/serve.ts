@@ -8,7 +8,7 @@
 import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
 import { getLibrary } from '../spec/library.js';
 import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
-import { UserError } from '../spec/errors.js';
+import { own, UserError } from '../spec/errors.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { buildLayout, type Layout } from '../sim/parallel.js';
 import { workEnergy } from '../sim/energy-cost.js';
@@ -105,7 +105,7 @@ interface Pool {
 
 function positive(name: string, v: number | undefined, integer: boolean): void {
   if (v === undefined) return;
-  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new UserError(`--${name}: expected a positive ${integer ? 'integer' : 'number'}, found ${v}`);
+  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new UserError(`--${name}: expected a positive ${integer ? 'integer' : 'number'}, found "${v}"`);
 }
 
 export function serve(o: ServeOptions): ServeRun {
@@ -114,13 +114,13 @@ export function serve(o: ServeOptions): ServeRun {
   if (m.family !== 'decoder') throw new UserError(`serve: ${m.id} is ${/^[aeiou]/.test(m.family) ? 'an' : 'a'} ${m.family} model; serving simulates decoder LLMs`);
   // the runtime that drives the hardware (runtimes/*.yaml): bound by the caller, else --runtime when it is a library
   // runtime, else the default for this hardware (host time per step, usable memory, scheduler defaults come from it)
-  const named = o.runtime !== undefined ? getLibrary().runtimes?.[o.runtime.toLowerCase()] : undefined;
+  const named = o.runtime !== undefined ? own(getLibrary().runtimes ?? {}, o.runtime.toLowerCase()) : undefined;
   const hw = o.hardware.runtime ? o.hardware : named ? bindRuntime(o.hardware, named) : withDefaultRuntime(o.hardware, m);
   for (const [k, v, i] of [['rate', o.rate, false], ['burstiness', o.burstiness, false], ['max-concurrency', o.maxConcurrency, true], ['concurrency', o.concurrency, true], ['requests', o.requests, true], ['max-num-batched-tokens', o.maxNumBatchedTokens, true], ['max-num-seqs', o.maxNumSeqs, true]] as const) positive(k, v, i);
   const modes = [o.rate !== undefined, o.concurrency !== undefined, o.trace !== undefined || o.traceRows !== undefined].filter(Boolean).length;
   if (o.concurrency !== undefined && (o.rate !== undefined || o.maxConcurrency !== undefined)) throw new UserError('--concurrency is a closed loop: leave out --rate and --max-concurrency (or use --rate R --max-concurrency C)');
   if (modes === 0) throw new UserError('serve needs a load: --rate R (requests/s), --concurrency C (closed loop) or --trace FILE');
-  if (o.prefixHit !== undefined && !(o.prefixHit >= 0 && o.prefixHit < 1)) throw new UserError(`--prefix-hit: expected a fraction in [0, 1), found ${o.prefixHit}`);
+  if (o.prefixHit !== undefined && !(o.prefixHit >= 0 && o.prefixHit < 1)) throw new UserError(`--prefix-hit: expected a fraction in [0, 1), found "${o.prefixHit}"`);
   const input: LengthDist = parseLength('input-tokens', o.inputTokens, 512, 1);
   const output: LengthDist = parseLength('output-tokens', o.outputTokens, 128, 1);
   if (input.kind === 'fixed' && output.kind === 'fixed' && input.n + output.n > m.context) throw new UserError(`context of ${input.n + output.n} tokens (input + output) is longer than ${m.id}'s ${m.context}`);

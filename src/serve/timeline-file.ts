@@ -1,6 +1,6 @@
 // --timeline FILE.csv: one row per engine iteration, and FILE.png beside it (queue, batch and KV use over time).
-// Both written atomically (src/report/write.ts).
-import { writeFileAtomic } from '../report/write.js';
+// Both written atomically and together (src/report/write.ts): never a new CSV beside an old chart.
+import { writeFilesAtomic } from '../report/write.js';
 import { renderChart } from '../report/charts/common.js';
 import { timelineChart } from '../report/charts/timeline.js';
 import type { ServeRun } from './serve.js';
@@ -10,8 +10,7 @@ const COLUMNS = ['t_s', 'pool', 'replica', 'step_s', 'decode_seqs', 'prefill_tok
 export async function writeTimeline(file: string, run: ServeRun, title: string): Promise<void> {
   const lines = [COLUMNS.join(',')];
   for (const r of run.timeline) lines.push(COLUMNS.map((c) => (typeof r[c] === 'number' ? Number((r[c] as number).toPrecision(9)) : r[c])).join(','));
-  writeFileAtomic(file, lines.join('\n') + '\n');
   const cfg = timelineChart(run.timeline, run.kvTokens, `${title}: queue, batch and KV cache over time`);
   const { png } = await renderChart(cfg);
-  writeFileAtomic(file.replace(/\.csv$/i, '.png'), png);
+  writeFilesAtomic([[file, lines.join('\n') + '\n'], [file.replace(/\.csv$/i, '.png'), png]]);
 }

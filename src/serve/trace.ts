@@ -2,7 +2,7 @@
 // output_tokens, and optional arrival_s (seconds from the start, non-decreasing), prefix_id and prefix_tokens
 // (a shared prompt prefix, e.g. a system prompt; the first request that brings it computes it, later ones
 // on the same replica find it cached). A bad row is one error naming the file, the line and the field.
-import { readFileSync } from 'node:fs';
+import { DATA_SIZE_CAP, readUserFile } from '../spec/safe-read.js';
 import { UserError } from '../spec/errors.js';
 
 export interface TraceRow {
@@ -30,6 +30,13 @@ function splitCsv(line: string): string[] {
   }
   out.push(cur.trim());
   return out;
+}
+
+// A cell is quoted back only when it looks like a number: a file that is not a trace (credentials, say) never
+// has its content printed.
+function shown(v: unknown): string {
+  const t = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : '';
+  return /^[-+]?[0-9.]{1,24}(e[-+]?[0-9]{1,4})?$/i.test(t) ? `"${t}"` : typeof v === 'string' ? 'text that is not a number' : `a ${v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v}`;
 }
 
 export function parseTrace(text: string, file: string, maxContext: number): TraceRow[] {
@@ -70,7 +77,7 @@ export function parseTrace(text: string, file: string, maxContext: number): Trac
         return undefined;
       }
       const n = Number(v);
-      if (!Number.isInteger(n) || n < min) throw new UserError(`${at}: ${k} must be an integer ≥ ${min}, found ${JSON.stringify(v)}`);
+      if (!Number.isInteger(n) || n < min) throw new UserError(`${at}: ${k} must be an integer ≥ ${min}, found ${shown(v)}`);
       return n;
     };
     const input = int('input_tokens', true, 1)!;
@@ -78,7 +85,7 @@ export function parseTrace(text: string, file: string, maxContext: number): Trac
     let arrival: number | undefined;
     if (rec.arrival_s !== undefined && rec.arrival_s !== null && rec.arrival_s !== '') {
       arrival = Number(rec.arrival_s);
-      if (!Number.isFinite(arrival) || arrival < 0) throw new UserError(`${at}: arrival_s must be a non-negative number of seconds, found ${JSON.stringify(rec.arrival_s)}`);
+      if (!Number.isFinite(arrival) || arrival < 0) throw new UserError(`${at}: arrival_s must be a non-negative number of seconds, found ${shown(rec.arrival_s)}`);
       if (arrival < lastArrival) throw new UserError(`${at}: arrival_s ${arrival} is earlier than the row before (${lastArrival}); sort the trace by arrival_s`);
       lastArrival = arrival;
     }
@@ -93,11 +100,9 @@ export function parseTrace(text: string, file: string, maxContext: number): Trac
 }
 
 export function loadTrace(file: string, maxContext: number): TraceRow[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`--trace ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  return parseTrace(text, file, maxContext);
+  // a regular file under a size cap, never a FIFO or device (a trace is data from anywhere)
+  const read = readUserFile(file, DATA_SIZE_CAP);
+  if ('error' in read) throw new UserError(`--trace ${file}: ${read.error}`);
+  if (/[\u0000\ufffd]/.test(read.text)) throw new UserError(`--trace ${file}: not a UTF-8 text file (expected JSONL or CSV)`);
+  return parseTrace(read.text.replace(/^\ufeff/, ''), file, maxContext);
 }

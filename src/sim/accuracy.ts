@@ -3,7 +3,7 @@
 // same core as the command (no subprocess). Commands map to runners here; other engines plug in with
 // registerRunner('train', fn). A runner that is not there, or an engine that says "not implemented", makes the
 // row "skipped: not implemented", never a failure of the whole check.
-import { readFileSync } from 'node:fs';
+import { DATA_SIZE_CAP, readUserFile } from '../spec/safe-read.js';
 import { getLibrary, libraryModel } from '../spec/library.js';
 import { UserError } from '../spec/errors.js';
 import { buildRequest } from './request.js';
@@ -217,5 +217,7 @@ export function runAccuracy(csvText: string, categories?: string[], onProgress?:
 }
 
 export function readValidationCsv(path: string): string {
-  return readFileSync(path, 'utf8');
+  const read = readUserFile(path, DATA_SIZE_CAP); // a regular file under a cap, never a FIFO or device
+  if ('error' in read) throw new UserError(`--file ${path}: ${read.error}`);
+  return read.text;
 }

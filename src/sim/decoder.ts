@@ -458,7 +458,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
     }
   } else {
     const B = req.batch;
-    if (!Number.isInteger(B) || B < 1) throw new UserError(`--batch must be a positive integer or "max", found ${B}`);
+    if (!Number.isInteger(B) || B < 1) throw new UserError(`--batch must be a positive integer or "max", found "${B}"`);
     ev = evaluate(m, hw, L, p, B, Lin, O, warnings, rows, ctx);
   }
 

@@ -35,7 +35,7 @@ export function simulateDit(req: SimulateRequest): SimulateResult {
   // 1. shape
   const cfg = req.cfg ?? !m.guidance_embed; // a guidance-distilled model (Flux.1-dev) takes the scale as an input: one sample
   const steps = req.steps ?? (m.temporal ? VIDEO_DIT_DEFAULT_STEPS : DIT_DEFAULT_STEPS);
-  if (!(steps >= 1)) throw new UserError(`--steps must be ≥ 1, found ${steps}`);
+  if (!(steps >= 1)) throw new UserError(`--steps must be ≥ 1, found "${steps}"`);
   const frames = m.temporal ? (req.frames ?? VIDEO_DIT_DEFAULT_FRAMES) : 1;
   if (!m.temporal && req.frames && req.frames > 1) warnings.push(`${m.id} is an image DiT: --frames ignored`);
   const { height, width } = ditFrame(m, req.resolution);

@@ -3,7 +3,7 @@
 //
 //   flags ──resolve model, hardware──▶ specs ──what-ifs (--memory, --set)──▶ flags that apply? ──▶ buildRequest
 //         ──▶ simulate (or --auto-tp) ──▶ result (+ warnings: flags without effect, what an HF import left out)
-import { getLibrary, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
+import { libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
 import { buildRequest, type FlagsLike } from './request.js';
 import { checkFlagsApply } from './applicable.js';
@@ -44,7 +44,7 @@ export async function simulateFromFlags(flags: SimulateFlags): Promise<SimulateR
   const runtime = flags.runtime ?? engine;
   const driven = typeof runtime === 'object' ? bindRuntime(base, runtime) : await runtimeForRequest(base, model, runtime);
   const hardware = await applyWhatIfs(driven, flags.memory, flags.set);
-  const resolve = (id: string) => getLibrary().models[id] ?? libraryModel(id);
+  const resolve = (id: string) => libraryModel(id); // own keys only (never Object.prototype)
   const notes = checkFlagsApply(given, model, resolve, flags.batch as string | number | undefined);
   const request = buildRequest(flags, model, hardware, resolve);
   const autoTp = flags['auto-tp'] ?? flags.autoTp ?? flags.auto_tp;

@@ -101,7 +101,7 @@ export function fixedBatch(req: SimulateRequest, warnings?: string[], fallback =
     warnings?.push(`--batch max is searched for decoder models only; ${req.model.family} ${req.model.id} runs batch ${fallback} (give --batch N)`);
     return fallback;
   }
-  if (!Number.isInteger(req.batch) || req.batch < 1) throw new UserError(`--batch must be a positive integer or "max", found ${req.batch}`);
+  if (!Number.isInteger(req.batch) || req.batch < 1) throw new UserError(`--batch must be a positive integer or "max", found "${req.batch}"`);
   return req.batch;
 }
 
@@ -111,7 +111,7 @@ export function placement(req: SimulateRequest, warnings: string[]): { devices: 
   if (req.tp > 1 || req.pp > 1 || (req.ep ?? 1) > 1) {
     warnings.push(`tensor/pipeline/expert parallelism is not modelled for family ${req.model.family}: each device runs the whole model (data parallel)`);
   }
-  if (!Number.isInteger(devices) || devices < 1) throw new UserError(`--devices must be a positive integer, found ${devices}`);
+  if (!Number.isInteger(devices) || devices < 1) throw new UserError(`--devices must be a positive integer, found "${devices}"`);
   return { devices, replicas: devices };
 }
 

@@ -33,7 +33,7 @@ export function checkDtype(d: string): Dtype {
 /** C[m, n] = A[m, k] · B[k, n] in `dtype`, output in the same dtype (cuBLASLt-style benchmark). */
 export function opGemm(hw: NormalizedHardware, m: number, n: number, k: number, dtype: Dtype): OpResult {
   for (const [name, v] of [['m', m], ['n', n], ['k', k]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new UserError(`--${name} must be a positive integer, found ${v}`);
+    if (!Number.isInteger(v) || v < 1) throw new UserError(`--${name} must be a positive integer, found "${v}"`);
   }
   const b = BYTES[dtype] ?? 2;
   const op = linear('gemm', m, n, k, dtype, b, b);
@@ -48,7 +48,7 @@ export function opGemm(hw: NormalizedHardware, m: number, n: number, k: number, 
 
 /** STREAM triad a[i] = b[i] + s·c[i] moving `bytes` in total (2 reads + 1 write; 2 FLOP per 3 elements). */
 export function opStream(hw: NormalizedHardware, bytes: number): OpResult {
-  if (!(bytes > 0)) throw new UserError(`--bytes must be positive, found ${bytes}`);
+  if (!(bytes > 0)) throw new UserError(`--bytes must be positive, found "${bytes}"`);
   const elems = bytes / 12; // fp32: 3 arrays × 4 bytes
   const op = elementwise('triad', elems, 2, 12, 'fp32');
   const c = opCost(op, hw);
@@ -61,8 +61,8 @@ export function opStream(hw: NormalizedHardware, bytes: number): OpResult {
 
 /** all-reduce of `bytes` over `devices`; busbw = algbw × 2(n−1)/n (nccl-tests doc/PERFORMANCE.md). */
 export function opAllreduce(hw: NormalizedHardware, bytes: number, devices: number): OpResult {
-  if (!(bytes > 0)) throw new UserError(`--bytes must be positive, found ${bytes}`);
-  if (!Number.isInteger(devices) || devices < 2) throw new UserError(`--devices must be an integer ≥ 2, found ${devices}`);
+  if (!(bytes > 0)) throw new UserError(`--bytes must be positive, found "${bytes}"`);
+  if (!Number.isInteger(devices) || devices < 2) throw new UserError(`--devices must be an integer ≥ 2, found "${devices}"`);
   const seconds = commSeconds(hw, 'allreduce', bytes, devices, true);
   const algbw = bytes / seconds;
   const warnings = !hw.scaleUp && !hw.scaleOut ? [`${hw.id} has no device interconnect in its spec: a 16 GB/s host path is assumed`] : [];

@@ -31,18 +31,18 @@ export interface Layout {
 // reached by an all-to-all dispatch and combine.
 export function buildLayout(m: DecoderModel, tp: number, pp: number, ep: number | undefined, devices: number | undefined, attentionDp = false): Layout {
   const bad = (msg: string) => new UserError(msg);
-  if (!Number.isInteger(tp) || tp < 1) throw bad(`--tp must be a positive integer, found ${tp}`);
-  if (!Number.isInteger(pp) || pp < 1) throw bad(`--pp must be a positive integer, found ${pp}`);
+  if (!Number.isInteger(tp) || tp < 1) throw bad(`--tp must be a positive integer, found "${tp}"`);
+  if (!Number.isInteger(pp) || pp < 1) throw bad(`--pp must be a positive integer, found "${pp}"`);
   const group = tp * pp;
   const dev = devices ?? group;
-  if (!Number.isInteger(dev) || dev < 1) throw bad(`--devices must be a positive integer, found ${dev}`);
+  if (!Number.isInteger(dev) || dev < 1) throw bad(`--devices must be a positive integer, found "${dev}"`);
   if (dev % group !== 0) throw bad(`--devices ${dev} is not a multiple of tp·pp = ${group} (extra devices are data-parallel replicas)`);
   if (attentionDp && !m.moe) throw bad(`--attention-dp: ${m.id} has no experts (for a dense model, serve data-parallel replicas with --devices)`);
   if (attentionDp && ep !== undefined && ep !== tp) throw bad(`--attention-dp spreads the experts over the tp devices: --ep must equal --tp ${tp} (or be left out)`);
   if (!attentionDp && m.heads % tp !== 0) throw bad(`${m.id}: ${m.heads} attention heads are not divisible by --tp ${tp}`);
   if (pp > m.layers) throw bad(`--pp ${pp} is more than the ${m.layers} layers of ${m.id}`);
   const e = ep ?? (attentionDp ? tp : 1);
-  if (!Number.isInteger(e) || e < 1) throw bad(`--ep must be a positive integer, found ${e}`);
+  if (!Number.isInteger(e) || e < 1) throw bad(`--ep must be a positive integer, found "${e}"`);
   if (e > group) throw bad(`--ep ${e} is more than tp·pp = ${group} devices of a replica`);
   if (e > 1 && !m.moe) throw bad(`--ep ${e}: ${m.id} has no experts`);
   if (m.moe && e > 1 && m.moe.experts % e !== 0) throw bad(`--ep ${e} does not divide the ${m.moe.experts} experts of ${m.id}`);

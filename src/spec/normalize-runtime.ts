@@ -7,7 +7,7 @@ import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './type
 
 type Raw = Record<string, any>;
 
-const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels'] as const;
+const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels', 'training'] as const;
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
   stepOverheadS: 0,
@@ -92,6 +92,13 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.gemm_convert !== undefined) out.kernels.gemmConvert = k.gemm_convert;
     if (k.norm_kernels !== undefined) out.kernels.normKernels = k.norm_kernels;
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
+  }
+  const t = own.training;
+  if (t && (t.selective !== undefined || t.reduce_dtype !== undefined || t.elementwise !== undefined)) {
+    out.training = {};
+    if (t.elementwise !== undefined) out.training.elementwise = t.elementwise;
+    if (t.selective !== undefined) out.training.selective = t.selective;
+    if (t.reduce_dtype !== undefined) out.training.reduceDtype = t.reduce_dtype;
   }
   return out;
 }

@@ -18,6 +18,17 @@ export function getSpecRoots(): string[] {
   return specRoots;
 }
 
+// errno codes in words: a message says what is wrong with the path, never a raw ENAMETOOLONG
+const CODES: Record<string, string> = {
+  ENOENT: 'no such file', EACCES: 'permission denied', EPERM: 'permission denied', ENAMETOOLONG: 'the path is too long',
+  ELOOP: 'too many symbolic links', ENOTDIR: 'a part of the path is a file, not a folder', EISDIR: 'is a folder, not a file',
+  EMFILE: 'too many open files', EIO: 'an input/output error',
+};
+export function whyNot(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return (code && CODES[code]) ?? 'cannot read it';
+}
+
 export type ReadResult = { text: string; real: string } | { error: string; suggestion?: string };
 
 /** Is `file` (a real path) inside `dir` (a real path)? */
@@ -60,16 +71,28 @@ export function checkExtendsPath(ref: string, fromFile: string, roots: string[])
 
 /** Read a spec file: a regular file, at most SPEC_SIZE_CAP bytes, opened non-blocking (a FIFO never hangs). */
 export function readSpecFile(path: string): ReadResult {
+  return readUserFile(path, SPEC_SIZE_CAP);
+}
+
+/** Largest data file read whole (a request trace, a sweep shard, a measurements CSV). */
+export const DATA_SIZE_CAP = 256 << 20;
+
+/**
+ * Read a file the user named (a trace, a shard, a CSV): a regular file of at most `cap` bytes, opened
+ * non-blocking, so that a device, FIFO, folder or /proc file is one error and never a hang or a flood.
+ */
+export function readUserFile(path: string, cap: number): ReadResult {
+  const SPEC_SIZE_CAP = cap;
+  if (path === '') return { error: 'no file named' };
   let st;
   try {
     st = statSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { error: code === 'ENOENT' ? 'no such file' : `cannot read file (${code ?? 'error'})` };
+    return { error: whyNot(e) };
   }
   if (st.isDirectory()) return { error: 'is a folder, not a spec file' };
   if (!st.isFile()) return { error: 'is not a regular file (a device, FIFO or socket)', suggestion: 'save the spec to a file first' };
-  if (st.size > SPEC_SIZE_CAP) return { error: `is larger than ${SPEC_SIZE_CAP / 1024} KiB, too large for a spec file` };
+  if (st.size > SPEC_SIZE_CAP) return { error: `is larger than ${sizeText(SPEC_SIZE_CAP)}, too large to read` };
   const r = real(path) ?? path;
   let fd: number | undefined;
   try {
@@ -84,13 +107,17 @@ export function readSpecFile(path: string): ReadResult {
       if (k === 0) break;
       n += k;
     }
-    if (n > SPEC_SIZE_CAP || (n === buf.length && fst.size === 0)) return { error: `is larger than ${SPEC_SIZE_CAP / 1024} KiB or not a regular file` };
+    if (n > SPEC_SIZE_CAP || (n === buf.length && fst.size === 0)) return { error: `is larger than ${sizeText(SPEC_SIZE_CAP)} or not a regular file` };
     if (buf[0] === 0xff && buf[1] === 0xfe) return { error: 'is UTF-16 text; save it as UTF-8' };
     if (buf[0] === 0xfe && buf[1] === 0xff) return { error: 'is UTF-16 text; save it as UTF-8' };
     return { text: buf.subarray(0, n).toString('utf8'), real: r };
   } catch (e) {
-    return { error: `cannot read file (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+    return { error: `cannot read file: ${whyNot(e)}` };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes / 1024} KiB`;
 }

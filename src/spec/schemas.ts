@@ -437,6 +437,7 @@ const runtimeBlocks = {
     properties: { tp_comm: fraction01, fsdp_prefetch: fraction01, dp_grad: fraction01, ep_two_batch: fraction01, source: src },
   },
   shapes: { type: 'object', additionalProperties: false, properties: { static_context: posInt, source: src } },
+  training: { type: 'object', additionalProperties: false, properties: { selective: { enum: ['modules', 'op'] }, reduce_dtype: { enum: ['fp32', 'bf16'] }, elementwise: { enum: ['eager', 'fused'] }, source: src } },
   kernels: {
     type: 'object',
     additionalProperties: false,

@@ -324,6 +324,11 @@ export interface RuntimeSettings {
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
   };
+  // what the runtime does in training (src/sim/training): 'modules' = Megatron-Core's selective recompute modules
+  // (the engine's default); 'op' = PyTorch op-level selective activation checkpointing as torchtitan applies it
+  // reduceDtype: the element type gradients are reduced (reduce-scattered / all-reduced) in across data parallelism
+  // elementwise: 'eager' = norms and RoPE op by op with fp32 intermediates (a PyTorch model without torch.compile)
+  training?: { selective?: 'modules' | 'op'; reduceDtype?: 'fp32' | 'bf16'; elementwise?: 'eager' | 'fused' };
 }
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;
@@ -344,6 +349,7 @@ export interface RuntimeOverride {
   overlap: Partial<RuntimeSettings['overlap']>;
   staticContext: number;
   kernels: Partial<RuntimeSettings['kernels']>;
+  training: Partial<NonNullable<RuntimeSettings['training']>>;
 }
 /** A runtime as it drives one hardware: overrides applied. `name` keeps the old hardware-block spelling. */
 export interface BoundRuntime extends RuntimeSettings {

@@ -2,6 +2,7 @@
 // The same code runs inline (small sweeps, tests) and inside each worker. What comes back is compact:
 // the chunk's CSV text (lines joined once), a count, and the chunk's local Pareto front.
 import type { SimulateRequest, SimulateResult } from '../sim/types.js';
+import { maskEcho } from '../spec/errors.js';
 import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { axisValueText, decodeIndex, type SweepGrid } from './grid.js';
 import { csvCell, resultFormatter, type ColumnPlan } from './columns.js';
@@ -99,7 +100,7 @@ export function makeEvaluator(
           const err = e as Error;
           // A user-level answer (invalid parallelism, context too long) is a reason; anything else is a
           // bug in an engine, still one row (the sweep goes on) but counted and reported.
-          reason = err?.message?.split('\n')[0] ?? String(e);
+          reason = maskEcho(err?.message?.split('\n')[0] ?? String(e));
           if (err?.name !== 'UserError') {
             reason = `internal error: ${reason}`;
             if (errors.length < 5) errors.push(`row ${index}: ${err?.stack ?? reason}`);

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { looksLikePath, resolveHardware, resolveModel } from '../spec/library.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
 import { bindRuntime, resolveRuntime } from '../runtime/resolve.js';
-import { UserError } from '../spec/errors.js';
+import { maskEcho, UserError } from '../spec/errors.js';
 import type { NormalizedHardware, NormalizedModel, NormalizedRuntime } from '../spec/types.js';
 import type { SweepGrid } from './grid.js';
 
@@ -23,7 +23,7 @@ async function orReason<T>(f: () => Promise<T>): Promise<T | string> {
   try {
     return await f();
   } catch (e) {
-    if (isUserError(e)) return e.message.split('\n')[0]!;
+    if (isUserError(e)) return maskEcho(e.message.split('\n')[0]!);
     throw e;
   }
 }

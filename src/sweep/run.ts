@@ -7,7 +7,7 @@
 import { closeSync, existsSync, openSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { checkOutFile, clearStale, registerTemp, releaseTemp } from '../report/write.js';
+import { checkOutFile, clearStale, commitRenames, registerTemp, releaseTemp } from '../report/write.js';
 import { isInside } from '../spec/safe-read.js';
 import { createHash } from 'node:crypto';
 import { UserError } from '../spec/errors.js';
@@ -170,9 +170,8 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
         closeSync(bfd);
       }
     }
-    renameSync(tmpOut, paths.out);
-    renameSync(tmpPareto, paths.pareto);
-    for (const [, t, final] of tmpFronts) renameSync(t, final);
+    // the CSV and its three Pareto files appear together, even when the process is killed between renames
+    commitRenames([[tmpOut, paths.out], [tmpPareto, paths.pareto], ...tmpFronts.map(([, t, final]) => [t, final] as [string, string])]);
     return {
       configs: grid.size,
       feasible,

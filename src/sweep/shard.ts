@@ -9,7 +9,12 @@
 // columns), how many feasible, and the shard's local Pareto fronts (whole system, per device, per dollar: the union)
 // as [row, model, throughput, latency, per device, per dollar] at full precision — the CSV alone cannot give the
 // front (a pipeline's throughput is not one of its columns).
-import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { checkOutFile, clearStale, commitRenames, registerTemp, releaseTemp } from '../report/write.js';
+import { readUserFile } from '../spec/safe-read.js';
+
+// a million-row shard is ~150 MB; the cap keeps a wrong file (a disk image, /dev/zero) from filling memory
+const SHARD_SIZE_CAP = 480 << 20;
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../spec/errors.js';
 import { paretoFront, type ParetoBasis, type ParetoPoint } from './pareto.js';
@@ -24,7 +29,7 @@ export function parseShard(text: string): Shard {
   const index = m ? Number(m[1]) : NaN;
   const of = m ? Number(m[2]) : NaN;
   if (!m || of < 1 || index < 1 || index > of) {
-    throw new UserError(`--shard ${text}: expected I/N with 1 ≤ I ≤ N, e.g. --shard 3/8 (a 0-based array index needs +1)`);
+    throw new UserError(`--shard ${JSON.stringify(text)}: expected I/N with 1 ≤ I ≤ N, e.g. --shard 3/8 (a 0-based array index needs +1)`);
   }
   return { index, of };
 }
@@ -60,12 +65,10 @@ interface ShardFile {
 }
 
 function readShardFile(file: string): ShardFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  // a regular file under a cap, never a FIFO or device
+  const read = readUserFile(file, SHARD_SIZE_CAP);
+  if ('error' in read) throw new UserError(`${file}: ${read.error}`);
+  const text = read.text;
   const nl = text.indexOf('\n');
   const last = text.lastIndexOf('\n', text.length - 2);
   const trailer = text.slice(last + 1);
@@ -78,11 +81,39 @@ function readShardFile(file: string): ShardFile {
   } catch {
     throw new UserError(`${file}: its "${MARK.trim()}" line is damaged: run that shard again`);
   }
+  const bad = trailerProblem(t);
+  if (bad) throw new UserError(`${file}: its "${MARK.trim()}" line is damaged (${bad}): run that shard again`);
   const body = last > nl ? text.slice(nl + 1, last + 1) : '';
+  // hwperf never writes these words in a CSV (an empty cell is a missing value): a row holding one was edited
+  const word = /\b(NaN|Infinity|undefined)\b|\[object Object\]/.exec(body);
+  if (word) throw new UserError(`${file}:${body.slice(0, word.index).split('\n').length + 1}: a row holds a value hwperf does not write: run shard ${t.shard}/${t.of} again`);
   let rows = 0;
   for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) rows++;
   if (rows !== t.end - t.start) throw new UserError(`${file}: holds ${rows} rows, its trailer says ${t.end - t.start}: run shard ${t.shard}/${t.of} again`);
   return { file, header: text.slice(0, nl + 1), body, rows, t };
+}
+
+const MAX_SHARDS = 100_000;
+const isInt = (v: unknown, lo: number, hi = Number.MAX_SAFE_INTEGER): v is number => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+const isQty = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** What is wrong with a shard's trailer, if anything: it must be what `sweep --shard` writes. */
+function trailerProblem(t: unknown): string | undefined {
+  if (!t || typeof t !== 'object' || Array.isArray(t)) return 'not an object';
+  const o = t as Record<string, unknown>;
+  if (!isInt(o.of, 1, MAX_SHARDS)) return `"of" must be an integer from 1 to ${MAX_SHARDS}`;
+  if (!isInt(o.shard, 1, o.of)) return '"shard" must be an integer from 1 to "of"';
+  if (!isInt(o.configs, 0)) return '"configs" must be a whole number';
+  const [start, end] = shardRange(o.configs, { index: o.shard, of: o.of });
+  if (o.start !== start || o.end !== end) return `rows ${String(o.start)}–${String(o.end)} are not shard ${o.shard}/${o.of} of ${o.configs}`;
+  if (!isInt(o.feasible, 0, end - start)) return '"feasible" must be a count of its rows';
+  if (typeof o.grid !== 'string' || o.grid.length > 200) return '"grid" must be the sweep digest';
+  if (!Array.isArray(o.front) || o.front.length > end - start) return '"front" must list rows of this shard';
+  for (const p of o.front) {
+    if (!Array.isArray(p) || !isInt(p[0], start, end - 1) || typeof p[1] !== 'string' || !isQty(p[2]) || !isQty(p[3])) return '"front" must list rows of this shard';
+    if ((p[4] !== undefined && p[4] !== null && !isQty(p[4])) || (p[5] !== undefined && p[5] !== null && !isQty(p[5]))) return '"front" must list rows of this shard';
+  }
+  return undefined;
 }
 
 export interface MergeSummary {
@@ -99,7 +130,7 @@ export interface MergeSummary {
 }
 
 function writeAtomic(path: string, write: (fd: number) => void): string {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const tmp = registerTemp(join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)); // removed on any exit but SIGKILL
   const fd = openSync(tmp, 'w');
   try {
     write(fd);
@@ -126,8 +157,12 @@ export function mergeShards(files: string[], out: string, force = false): MergeS
   if (!files.length) throw new UserError('merge: name the shard CSVs to join, e.g. hwperf merge results/shard-*.csv --out results.csv');
   const paths = paretoPaths(out);
   const pareto = paths.pareto;
-  for (const p of [out, pareto, paths.perDevice, paths.perDollar]) if (existsSync(p) && !force) throw new UserError(`${p} exists: pass --force to overwrite it, or choose another --out`);
-  if (!existsSync(dirname(out))) throw new UserError(`--out ${out}: folder ${dirname(out)} does not exist (create it first)`);
+  // the outputs are checked before any shard is read: one `--out PATH: …` line for a folder that is not there,
+  // a device, /proc, a path through a file, a name too long, or an existing file without --force
+  for (const p of [out, pareto, paths.perDevice, paths.perDollar]) {
+    clearStale(p);
+    checkOutFile(p, force);
+  }
   const shards = files.map(readShardFile);
   const first = shards[0]!;
   const of = first.t.of;
@@ -178,8 +213,8 @@ export function mergeShards(files: string[], out: string, force = false): MergeS
     for (const [t] of tmps) unlinkSync(t);
     throw e;
   }
-  renameSync(tmpOut, out);
-  for (const [t, file] of tmps) renameSync(t, file);
+  commitRenames([[tmpOut, out], ...tmps]); // the CSV and its three Pareto files appear together
+  for (const t of [tmpOut, ...tmps.map(([t]) => t)]) releaseTemp(t);
   return {
     configs: ordered.reduce((n, s) => n + s.rows, 0),
     feasible: ordered.reduce((n, s) => n + s.t.feasible, 0),

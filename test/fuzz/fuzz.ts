@@ -26,7 +26,16 @@ import { renderSimulate } from '../../src/report/simulate-text.js';
 import { parseSweep } from '../../src/sweep/grid.js';
 import type { NormalizedHardware, NormalizedModel } from '../../src/spec/types.js';
 
-export const CASE_BUDGET_MS = 10_000; // a hang is forever; a busy 2-core machine is seconds
+// A hang is forever. The budget is this process's CPU time, not the wall clock: on a machine shared with other
+// work the wall clock of a normal case stretches without bound (the old wall-clock budget flagged slow but
+// finished cases as hangs: a false positive), while its CPU time does not. A hang that burns no CPU (a blocked
+// read) is caught by the wall-clock cap, set far above any busy machine's slowness.
+export const CASE_BUDGET_MS = 10_000; // CPU
+export const CASE_WALL_CAP_MS = 300_000;
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 const SECRET = 'AKIAFUZZSECRETTOKEN';
 const MARKER = 7_717; // a layer count only the outside file holds
 
@@ -81,6 +90,14 @@ export function makeTree(): Tree {
   }
   writeFileSync(join(root, 'binary.yaml'), Buffer.from([0x00, 0xff, 0xfe, 0x41, 0x4b]));
   writeFileSync(join(root, 'list.yaml'), '- a\n- b\n');
+  // extends: a chain 40 files long, a cycle, a file extending itself, a folder named like a spec, UTF-16 text
+  for (let i = 0; i < 40; i++) writeFileSync(join(root, `chain-${i}.yaml`), i === 39 ? 'extends: llama-3.2-1b\nid: chain-end\n' : `extends: ./chain-${i + 1}.yaml\nid: chain-${i}\n`);
+  writeFileSync(join(root, 'cycle-a.yaml'), 'extends: ./cycle-b.yaml\nid: cycle-a\n');
+  writeFileSync(join(root, 'cycle-b.yaml'), 'extends: ./cycle-a.yaml\nid: cycle-b\n');
+  writeFileSync(join(root, 'self.yaml'), 'extends: ./self.yaml\nid: self\n');
+  mkdirSync(join(root, 'dir.yaml'));
+  writeFileSync(join(root, 'utf16.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('extends: llama-3.2-1b\nid: u\n', 'utf16le')]));
+  writeFileSync(join(root, 'big.yaml'), `id: big\nnotes: ${'x'.repeat((1 << 20) + 10)}\n`);
   return { root, outside, n: 0 };
 }
 
@@ -88,6 +105,8 @@ const HOSTILE_EXTENDS = [
   '../secret/base.yaml', './escape.yaml', './outdir/base.yaml', '/etc/passwd', '/dev/zero', '/dev/stdin', '/proc/self/status',
   '../secret/creds.json', './fifo.yaml', './binary.yaml', './list.yaml', '~/.bashrc', '', 'constructor', '__proto__',
   './self.yaml', 'h100-sxm', 'llama-3.1-8b', 'sd-vae', 'nonexistent-id', '.', '..', './', 'C:\\x.yaml',
+  './chain-0.yaml', './chain-30.yaml', './cycle-a.yaml', './dir.yaml', './utf16.yaml', './big.yaml', './../specs/chain-39.yaml',
+  '../../../../../../../../etc/passwd.yaml', './escape.yaml/../base.yaml', 'file:///etc/passwd', '\\\\server\\share\\x.yaml', './a\u0000.yaml',
 ];
 
 /** One mutated spec text: a library file as data, then 1–4 mutations (values, keys, extends, raw bytes). */
@@ -116,7 +135,7 @@ export function mutateSpec(r: Rand, tree: Tree): { text: string; name: string } 
       // a plausible what-if: a number scaled up or down (reaches the engine more often than a hostile value)
       const path = pick(r, numeric);
       const v = getPath(data, path) as number;
-      setPath(doc, path, Math.max(1, Math.round(v * pick(r, [0.25, 0.5, 2, 3, 10, 100]))));
+      setPath(doc, path, Math.max(1, Math.round(v * pick(r, [0.25, 0.5, 2, 3, 10, 100, 1000, 1e4]))));
     } else if (kind < 0.55 && paths.length) {
       const path = pick(r, paths);
       setPath(doc, path, pick(r, HOSTILE));
@@ -142,6 +161,32 @@ export function mutateSpec(r: Rand, tree: Tree): { text: string; name: string } 
   else if (raw < 0.2) {
     const at = Math.floor(r() * text.length);
     text = text.slice(0, at) + String.fromCharCode(Math.floor(r() * 256)) + text.slice(at + 1);
+  } else if (raw < 0.3) {
+    // what YAML itself allows and a spec must not: merge keys, JS and custom tags, duplicate keys, deep nesting,
+    // long lines, anchors on scalars used as keys, documents after the first
+    const first = /^([A-Za-z_]+):/m.exec(text)?.[1] ?? 'id';
+    text = pick(r, [
+      () => `base: &b {layers: 2, hidden: 64}\n${text}<<: *b\n`,
+      () => text.replace(/^(\w+):/m, '$1: !!js/function "function () { return process.exit(7) }"\n_x:'),
+      () => `${text}${first}: ${pick(r, ['1', 'x', '[]'])}\n`,
+      () => `${text}deep: ${'['.repeat(200)}${']'.repeat(200)}\n`,
+      () => `${text}deep: ${'{a: '.repeat(100)}1${'}'.repeat(100)}\n`,
+      () => `${text}notes: ${'x'.repeat(20_000)}\n`,
+      () => `${text}hidden: ${'1'.repeat(400)}\n`,
+      () => `${text}hidden: ${'('.repeat(3000)}1${')'.repeat(3000)}\n`,
+      () => `${text}hidden: "${'hidden+'.repeat(2000)}1"\n`,
+      () => `${text}---\nid: second\n`,
+      () => `? [a, b]\n: 1\n${text}`,
+      () => `${text}x: !!binary aGVsbG8=\n`,
+      () => `${text}x: !!timestamp 2001-12-14\n`,
+      () => `${text}x: !<tag:yaml.org,2002:js/undefined> ''\n`,
+      () => `${text}x: &a [*a]\n`,
+      () => `%YAML 1.1\n---\n${text}`,
+      () => `${text}layers: 0x10\n`,
+      () => `${text}layers: 1_000\n`,
+      () => `${text}layers: .inf\n`,
+      () => `${text}layers: 1e999\n`,
+    ])();
   }
   const name = `case-${tree.n}.yaml`;
   return { text, name };
@@ -170,16 +215,18 @@ const FLAG_VALUES: Record<string, unknown[]> = {
   batch: [1, 2, 8, 64, 'max', 0, -1, 'abc', '1e3', 1e12, '__proto__'],
   tp: [1, 2, 4, 8, 3, 0, -1, 1e9, 'x'],
   pp: [1, 2, 4, 0, 1e9],
-  'input-tokens': [1, 128, 512, 8192, 131072, 0, 1e12, -5, 'lots'],
-  'output-tokens': [1, 128, 4096, 0, 1e12],
+  'input-tokens': [1, 128, 512, 8192, 131072, 0, 1e12, -5, 'lots', 1e8],
+  'output-tokens': [1, 128, 4096, 0, 1e12, 1e8],
   dtype: ['bf16', 'fp8', 'fp4', 'int4', 'q4_0', 'fp32', 'constructor', '__proto__', 'bf17', ''],
   weights: ['int4', 'fp8', '__proto__', 'toString'],
   activations: ['fp8', 'constructor'],
   'kv-cache': ['fp8', 'constructor', 'int8'],
-  resolution: [256, 512, 1024, 0, 1e9],
-  frames: [1, 16, 0, 1e9],
-  steps: [1, 50, 0, 1e9],
-  'audio-seconds': [1, 30, 600, 0, 1e300, -1, 'x'],
+  resolution: [256, 512, 1024, 0, 1e9, 65536, 32768],
+  frames: [1, 16, 0, 1e9, 100000, 4096],
+  steps: [1, 50, 0, 1e9, 100000],
+  'audio-seconds': [1, 30, 600, 0, 1e300, -1, 'x', 1e6, 86400],
+  devices: [1, 8, 1e6, 0, 3],
+  ep: [1, 8, 64, 1e6],
   memory: ['hbm3e:1', 'hbm3:5', 'lpddr5x:64', 'constructor:1', 'hbm3e:0', 'hbm3e:1e9', 'x'],
   set: [['memory.capacity=1 B'], ['compute.matrix.bf16=1e-300 FLOP/s'], ['memory.bandwidth=4.8 TB/s'], ['constructor=1'], ['__proto__.x=1'], ['power.tdp=700 GW'], ['memory.capacity=141 GB']],
   price: [1, 2.5, 0, -1, 'abc'],
@@ -321,6 +368,7 @@ export async function fuzz(seed: number, cases: number, tree = makeTree(), log?:
     const kind = r() < 0.55 ? 'spec' : r() < 0.75 ? 'flags' : 'grid';
     counts[kind]!++;
     const t0 = performance.now();
+    const c0 = cpuMs();
     let input = '';
     let problem: string | undefined;
     try {
@@ -360,7 +408,8 @@ export async function fuzz(seed: number, cases: number, tree = makeTree(), log?:
       problem = `uncaught ${(e as Error).stack?.split('\n').slice(0, 4).join(' | ')}`;
     }
     const ms = performance.now() - t0;
-    if (!problem && ms > CASE_BUDGET_MS) problem = `took ${ms.toFixed(0)} ms (a hang)`;
+    const cpu = cpuMs() - c0;
+    if (!problem && (cpu > CASE_BUDGET_MS || ms > CASE_WALL_CAP_MS)) problem = `took ${cpu.toFixed(0)} ms of CPU, ${ms.toFixed(0)} ms of wall time (a hang)`;
     if (!problem && process.memoryUsage().heapUsed - heap0 > 1.5e9) problem = 'heap grew by more than 1.5 GB';
     if (problem) {
       failures.push({ seed, index: i, kind, what: problem, input: input.slice(0, 2000) });

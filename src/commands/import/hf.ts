@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { checkOutFile, writeFileAtomic } from '../../report/write.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { UserError } from '../../spec/errors.js';
 import { hfConfigPath, hfToYaml, loadHfModel, readHfConfig } from '../../spec/hf/load.js';
@@ -24,6 +24,7 @@ export default class ImportHf extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(ImportHf);
+    if (flags.out) checkOutFile(flags.out, !!flags.force); // before any work: one `--out PATH: …` line
     const file = hfConfigPath(args.config);
     if (!file) throw new UserError(`${args.config}: no such file${existsSync(args.config) ? ' (a folder without config.json)' : ''}`);
     const cfg = readHfConfig(file);
@@ -32,15 +33,7 @@ export default class ImportHf extends BaseCommand {
     const model = (await loadHfModel(file))!; // checks the spec as --model would load it
     const p = countParams(model);
     if (flags.out) {
-      if (existsSync(flags.out) && !flags.force) throw new UserError(`${flags.out} exists: pass --force to overwrite it`);
-      if (!existsSync(dirname(flags.out))) throw new UserError(`--out ${flags.out}: folder ${dirname(flags.out)} does not exist`);
-      const tmp = join(dirname(flags.out), `.${basename(flags.out)}.${process.pid}.tmp`);
-      try {
-        writeFileSync(tmp, y.text);
-        renameSync(tmp, flags.out);
-      } finally {
-        if (existsSync(tmp)) unlinkSync(tmp);
-      }
+      writeFileAtomic(checkOutFile(flags.out, !!flags.force), y.text);
     }
     if (!this.jsonEnabled()) {
       if (flags.out) this.log(`wrote ${flags.out}: ${y.id} (${y.spec.arch}), ${p.total.toLocaleString('en-US')} parameters`);

@@ -43,7 +43,7 @@ export interface TrainFlags {
 export function parsePositive(name: string, v: string | number | undefined): number | undefined {
   if (v === undefined) return undefined;
   const x = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(x) || x <= 0) throw new UserError(`--${name} must be a positive number (got ${v})`);
+  if (!Number.isFinite(x) || x <= 0) throw new UserError(`--${name} must be a positive number (got "${v}")`);
   return x;
 }
 
@@ -53,19 +53,19 @@ const hwId = (h: unknown): string => (typeof h === 'string' ? h : ((h as { id?: 
 function parseNonNegative(name: string, v: string | number | undefined): number | undefined {
   if (v === undefined) return undefined;
   const x = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(x) || x < 0) throw new UserError(`--${name} must be a number ≥ 0 (got ${v})`);
+  if (!Number.isFinite(x) || x < 0) throw new UserError(`--${name} must be a number ≥ 0 (got "${v}")`);
   return x;
 }
 
 function parsePue(v: string | number | undefined): number | undefined {
   const x = parsePositive('pue', v);
-  if (x !== undefined && x < 1) throw new UserError(`--pue is facility power / IT power, ≥ 1 (got ${v})`);
+  if (x !== undefined && x < 1) throw new UserError(`--pue is facility power / IT power, ≥ 1 (got "${v}")`);
   return x;
 }
 
 function parseGoodput(v: string | number | undefined): number | undefined {
   const x = parsePositive('goodput', v);
-  if (x !== undefined && x > 1) throw new UserError(`--goodput is a share of wall time in (0, 1], e.g. 0.9 (got ${v})`);
+  if (x !== undefined && x > 1) throw new UserError(`--goodput is a share of wall time in (0, 1], e.g. 0.9 (got "${v}")`);
   return x;
 }
 
@@ -100,7 +100,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
   const hw = typeof f.runtime === 'object' ? bindRuntime(base, f.runtime) : await runtimeForRequest(base, model, f.runtime, 'training');
   const o = trainOptionsFromFlags(f);
   if (f.search) {
-    if (o.schedule !== undefined && !['1f1b', 'interleaved', 'dualpipe'].includes(o.schedule)) throw new UserError(`--schedule must be 1f1b, interleaved, dualpipe (got ${o.schedule})`);
+    if (o.schedule !== undefined && !['1f1b', 'interleaved', 'dualpipe'].includes(o.schedule)) throw new UserError(`--schedule must be 1f1b, interleaved, dualpipe (got "${o.schedule}")`);
     if (model.family !== 'decoder') throw new UserError(`train: only decoder models are supported (${model.id} is ${model.family})`);
     return searchTraining(model, hw, {
       devices: o.devices,
@@ -149,7 +149,7 @@ export async function trainFromArgs(argv: string[]): Promise<TrainResult | { con
     if (value === undefined) throw new UserError(`train: --${name} needs a value`);
     if (INT_FLAGS.has(name)) {
       const n = Number(value);
-      if (!Number.isInteger(n)) throw new UserError(`train: --${name} expects an integer (got ${value})`);
+      if (!Number.isInteger(n)) throw new UserError(`train: --${name} expects an integer (got "${value}")`);
       f[name] = n;
     } else f[name] = value;
   }

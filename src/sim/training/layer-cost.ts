@@ -7,11 +7,14 @@ import type { DecoderShape } from './shapes.js';
 import type { PlanShape } from './plan.js';
 import type { Recompute, RecomputeModule, RecomputePolicy } from './types.js';
 import { policyOf } from './memory.js';
+import { opSacRecomputeShare } from './op-sac.js';
 
 // Forward ops of one layer for one micro-batch on one device. Rows m = micro-batch tokens on this device
 // (b·s/cp); with sequence parallelism the GEMMs see all of them after the all-gather, with n (or k) split by tp
 // (Shoeybi et al. 2019, Megatron-LM §3: column-parallel QKV/FC1, row-parallel out/FC2).
-export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype): Op[] {
+// `eager`: norms and RoPE run as a PyTorch model's Python writes them, op by op with fp32 intermediates (runtime
+// training.elementwise: eager; EAGER_* below), instead of one fused bf16 kernel each.
+export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype, eager = false): Op[] {
   const T = (p.microBatch * p.seqLen) / p.cp; // tokens of this device's sequence shard
   const t = p.tp;
   const h = s.hidden;
@@ -77,8 +80,16 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
   // rerun some of them: the two norms (2h each: "layernorm"), two residual adds (3h each) and rotary on q and k, the
   // FFN activation (gated: read 2f, write f; plain: read f, write f; in MoE layers "moe_act").
   const actFactor = s.gated ? 3 : 2;
-  ops.push(elementwise('norms', (T * 4 * h) / t, 2, 2, 'bf16'));
-  ops.push(elementwise('residual_rope', (T * (6 * h + 2 * (s.qDim + s.kvDim))) / t, 2, 2, 'bf16'));
+  if (!eager) {
+    ops.push(elementwise('norms', (T * 4 * h) / t, 2, 2, 'bf16'));
+    ops.push(elementwise('residual_rope', (T * (6 * h + 2 * (s.qDim + s.kvDim))) / t, 2, 2, 'bf16'));
+  } else {
+    // bytes per element of the norms' input (2 norms × h per token) and of q and k; kernels per call
+    ops.push({ ...elementwise('norms', (T * 2 * h) / t, 5, EAGER_RMSNORM_BYTES, 'fp32'), kernels: EAGER_RMSNORM_KERNELS });
+    const resid = 6 * h * 2; // the two residual adds, as fused: read 2, write 1 bf16 rows each
+    const rope = (s.qDim + s.kvDim) * EAGER_ROPE_BYTES;
+    ops.push({ ...elementwise('residual_rope', (T * (3 * h + s.qDim + s.kvDim)) / t, 2, (resid + rope) / (3 * h + s.qDim + s.kvDim), 'fp32'), kernels: 2 + 2 * EAGER_ROPE_KERNELS });
+  }
   if (actElems > 0) ops.push(elementwise('ffn_act', (actElems * actFactor) / t, 2, 2, 'bf16'));
   if (moeActElems > 0) ops.push(elementwise('moe_act', (moeActElems * actFactor) / t, 2, 2, 'bf16'));
   if (castElems > 0) ops.push(elementwise('fp8_cast', castElems, 2, 3, 'bf16'));
@@ -95,6 +106,19 @@ export function headForwardOps(s: DecoderShape, p: PlanShape, _gemmDtype: Dtype)
     elementwise('cross_entropy', (T * s.vocab) / p.tp, 5, 8, 'fp32'), // fp32 logits: read + write
   ];
 }
+
+// torchtitan's RMSNorm without torch.compile (torchtitan/models/norms.py, norm_type "rmsnorm" in the llama3 train
+// configs): output = (x.float() · rsqrt(x.float().pow(2).mean(-1) + eps)).type_as(x) · weight, one kernel per op.
+// Bytes per element of x: float() read 2 + write 4, pow read 4 + write 4, mean read 4, x·rsqrt read 4 + write 4,
+// type_as read 4 + write 2, ·weight read 2 + write 2 → 36 (the row-wise eps add and rsqrt are negligible), 8 kernels;
+// a fused RMSNorm kernel moves 4. Backward stays 2× its forward (passCost), as for every elementwise op.
+const EAGER_RMSNORM_BYTES = 36;
+const EAGER_RMSNORM_KERNELS = 8;
+// torchtitan's apply_rotary_emb (torchtitan/models/llama/model.py): view_as_complex(x.float()) · freqs_cis, then
+// view_as_real(…).type_as(x): float() read 2 + write 4, complex multiply read 4 + write 4, type_as read 4 + write 2 →
+// 20 bytes per element of q and of k (fused rotary: read 2 + write 2), 3 kernels each.
+const EAGER_ROPE_BYTES = 20;
+const EAGER_ROPE_KERNELS = 3;
 
 export interface PassCost {
   fwdS: number; // forward as run the first time
@@ -117,10 +141,12 @@ const BWD_FACTOR: Record<string, number> = { moe_permute: 1, moe_unpermute: 1 };
 // ops' forward once ("layernorm": the norms, "moe_act": the MoE activation, "mla_up_proj": the MLA up-projections).
 // Full recompute reruns the whole forward once more before the backward (Chen et al. 2016, "Training Deep Nets with
 // Sublinear Memory Cost") for the share `fullShare` of the layers (block-wise: k of a chunk's layers; 1 = all).
-export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute | RecomputePolicy, fullShare?: number): PassCost {
+// With `opSac` (a dense block under torchtitan's op-level SAC, above) selective means that policy instead of modules.
+export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute | RecomputePolicy, fullShare?: number, opSac?: DecoderShape): PassCost {
   const pol = policyOf(recompute);
   const share = pol.granularity === 'full' ? (fullShare ?? 1) : 0;
   const mods = new Set(pol.granularity === 'selective' ? pol.modules : []);
+  const sac = pol.granularity === 'selective' ? opSac : undefined;
   let fwdS = 0;
   let bwdS = 0;
   let attnFwdS = 0;
@@ -129,9 +155,10 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
   for (const op of ops) {
     const sec = opCost(op, hw).seconds * op.count;
     const fl = op.flops * op.count;
-    let bwdFactor = BWD_FACTOR[op.name] ?? (op.kind === 'attention' && pol.granularity !== 'none' ? 2.5 : 2);
+    let bwdFactor = BWD_FACTOR[op.name] ?? (op.kind === 'attention' && pol.granularity !== 'none' && !sac ? 2.5 : 2);
     const mod = MODULE_OPS[op.name];
-    if (mod && mods.has(mod)) bwdFactor += 1;
+    if (sac) bwdFactor += op.kind === 'gemm' ? opSacRecomputeShare(sac, op.name) : op.kind === 'attention' ? 0 : 1;
+    else if (mod && mods.has(mod)) bwdFactor += 1;
     fwdS += sec;
     bwdS += bwdFactor * sec;
     fwdFlops += fl;

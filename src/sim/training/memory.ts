@@ -4,6 +4,7 @@ import type { Recompute, RecomputePolicy, TrainMemory, ZeroStage } from './types
 import type { DecoderShape } from './shapes.js';
 import type { PlanShape } from './plan.js';
 import { microBatchesPerPipeline } from './plan.js';
+import { opSacSavedBytesPerToken } from './op-sac.js';
 
 // Mixed-precision Adam (Rajbhandari et al. 2020, "ZeRO: Memory Optimizations Toward Training Trillion Parameter
 // Models", §3.1): 2Ψ bf16/fp16 weights + 2Ψ gradients + KΨ optimizer state with K = 12 (fp32 master weights,
@@ -21,6 +22,7 @@ export const USABLE_FRACTION = 0.9;
 export interface ActivationOptions {
   dropout?: boolean; // GPT-2/3-era models train with dropout; Llama-style models do not
   fp8?: boolean; // fp8 GEMMs: their inputs are cached for the weight gradient in fp8 (below)
+  opSac?: boolean; // selective means torchtitan's op-level SAC (./layer-cost.ts opSacSavedBytesPerToken) on dense blocks
 }
 
 // A recompute flag value or a full policy → the policy (flags' defaults: selective = ["core_attn"], full = every layer).
@@ -50,6 +52,7 @@ export function activationBytesPerToken(s: DecoderShape, seq: number, recompute:
   const pol = policyOf(recompute);
   const h = s.hidden;
   if (pol.granularity === 'full') return 2 * h; // only the layer's input is kept (Korthikanti §4.3: 2sbh per layer)
+  if (pol.granularity === 'selective' && opt.opSac && !moe && !s.mla) return opSacSavedBytesPerToken(s);
   const mods = new Set(pol.granularity === 'selective' ? pol.modules : []);
   const drop = opt.dropout ? 1 : 0;
   const g = opt.fp8 ? 1 : 2; // bytes of a cached GEMM input
@@ -132,6 +135,7 @@ export interface MemoryInput {
   usableShare?: number; // of capacity, from the runtime (default USABLE_FRACTION)
   dropout?: boolean;
   fp8?: boolean; // fp8 GEMMs: cached GEMM inputs take 1 byte
+  opSac?: boolean; // the runtime's selective policy is torchtitan's op-level SAC
 }
 
 export function trainingMemory(i: MemoryInput): TrainMemory {
@@ -144,7 +148,7 @@ export function trainingMemory(i: MemoryInput): TrainMemory {
   const starts = layout.map((_, j) => layout.slice(0, j).reduce((a, b) => a + b, 0));
   // 1. activations of one micro-batch through each virtual stage: layer by layer (dense layers come first), the first
   //    numLayers of each under block-wise full recompute keep only their input, the rest the core_attn set
-  const opt = { dropout: i.dropout, fp8: i.fp8 };
+  const opt = { dropout: i.dropout, fp8: i.fp8, opSac: i.opSac };
   const kept = pol.granularity === 'full' && pol.numLayers !== null ? policyOf('selective') : pol;
   const full = pol.granularity === 'full' ? (pol.numLayers ?? Infinity) : 0;
   const perLayer = (moe: boolean, recomputed: boolean) => layerActivationBytes(s, p, recomputed ? 'full' : kept, moe, opt);

@@ -23,7 +23,7 @@ export interface PlanShape {
 // Why a split is invalid, or null. Pure: used by the command (as an error) and by the search (to skip).
 export function planProblem(p: PlanShape, s: DecoderShape): string | null {
   for (const [k, v] of Object.entries({ tp: p.tp, pp: p.pp, cp: p.cp, dp: p.dp, ep: p.ep, interleave: p.interleave, 'micro-batch': p.microBatch })) {
-    if (!Number.isInteger(v) || v < 1) return `--${k} must be a positive integer (got ${v})`;
+    if (!Number.isInteger(v) || v < 1) return `--${k} must be a positive integer (got "${v}")`;
   }
   if (p.tp * p.pp * p.cp * p.dp !== p.devices) {
     return `tp·pp·cp·dp = ${p.tp}·${p.pp}·${p.cp}·${p.dp} = ${p.tp * p.pp * p.cp * p.dp} must equal --devices ${p.devices}`;

@@ -73,8 +73,12 @@ export function stepTime(i: StepInput): StepResult {
   const pol = policyOf(i.recompute);
   const chunkSlots = Math.ceil(s.layers / (p.pp * (dualpipe ? 1 : p.interleave)));
   const fullShare = pol.granularity !== 'full' ? 0 : pol.numLayers === null ? 1 : Math.min(1, pol.numLayers / chunkSlots);
-  const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype), hw, pol, fullShare);
-  const moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype), hw, pol, fullShare) : dense;
+  // torchtitan's op-level SAC (runtimes/torchtitan.yaml training.selective: op) on dense blocks; MoE and MLA blocks
+  // keep the module model (their op order under that policy is not modelled)
+  const opSac = hw.runtime?.training?.selective === 'op' && !s.mla ? s : undefined;
+  const eager = hw.runtime?.training?.elementwise === 'eager';
+  const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype, eager), hw, pol, fullShare, opSac);
+  const moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype, eager), hw, pol, fullShare) : dense;
   const head = passCost(headForwardOps(s, p, i.gemmDtype), hw, pol.granularity === 'full' ? 'selective' : pol);
 
   // 2. TP with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of the [b·s/cp, h] bf16 activation
@@ -191,7 +195,10 @@ export function stepTime(i: StepInput): StepResult {
     const k = Math.ceil(params / bucketParams);
     return k * comm(kind, (params / k) * bytesPer, n, links.dp);
   };
-  const rs = bucketed('reducescatter', copies * denseParams, GRAD_BYTES, dDense) + bucketed('reducescatter', copies * expertParams, GRAD_BYTES, dExpert);
+  // gradients travel in the runtime's reduce dtype where its spec gives one (torchtitan: FSDP2 MixedPrecisionPolicy
+  // reduce_dtype, fp32 by default), else 2 bytes (GRAD_BYTES, the engine's pricing before runtimes said)
+  const gradBytes = hw.runtime?.training?.reduceDtype === 'fp32' ? 4 : GRAD_BYTES;
+  const rs = bucketed('reducescatter', copies * denseParams, gradBytes, dDense) + bucketed('reducescatter', copies * expertParams, gradBytes, dExpert);
   const ag = bucketed('allgather', copies * denseParams, WEIGHT_BYTES, dDense) + bucketed('allgather', copies * expertParams, WEIGHT_BYTES, dExpert);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
   // share of the DP traffic hidden behind compute: the runtime's (FSDP2 / DeepSpeed prefetch, DDP buckets), else all

@@ -85,21 +85,21 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   const seqLen = o.seqLen ?? Math.min(model.context, 4096);
   const microBatch = o.microBatch ?? 1;
   const globalBatch = o.globalBatch ?? defaultGlobalBatch(seqLen, dp, microBatch, pp);
-  if (o.schedule !== undefined && !SCHEDULES.includes(o.schedule as Schedule)) throw new UserError(`--schedule must be ${SCHEDULES.join(', ')} (got ${o.schedule})`);
-  if (o.interleave !== undefined && (!Number.isInteger(o.interleave) || o.interleave < 1)) throw new UserError(`--interleave must be a positive integer (got ${o.interleave})`);
+  if (o.schedule !== undefined && !SCHEDULES.includes(o.schedule as Schedule)) throw new UserError(`--schedule must be ${SCHEDULES.join(', ')} (got "${o.schedule}")`);
+  if (o.interleave !== undefined && (!Number.isInteger(o.interleave) || o.interleave < 1)) throw new UserError(`--interleave must be a positive integer (got "${o.interleave}")`);
   const shape = decoderShape(model);
   const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave);
   const dtype = (o.dtype ?? 'bf16') as TrainDtype;
-  if (dtype !== 'bf16' && dtype !== 'fp8') throw new UserError(`--dtype must be bf16 or fp8 (got ${o.dtype})`);
+  if (dtype !== 'bf16' && dtype !== 'fp8') throw new UserError(`--dtype must be bf16 or fp8 (got "${o.dtype}")`);
   const recompute = (o.recompute ?? 'auto') as Recompute | 'auto';
-  if (!['auto', 'none', 'selective', 'full'].includes(recompute)) throw new UserError(`--recompute must be auto, none, selective or full (got ${o.recompute})`);
+  if (!['auto', 'none', 'selective', 'full'].includes(recompute)) throw new UserError(`--recompute must be auto, none, selective or full (got "${o.recompute}")`);
   const recomputeModules = parseRecomputeModules(o.recomputeModules, recompute);
   if (o.recomputeNumLayers !== undefined) {
-    if (!Number.isInteger(o.recomputeNumLayers) || o.recomputeNumLayers < 1) throw new UserError(`--recompute-num-layers must be a positive integer (got ${o.recomputeNumLayers})`);
+    if (!Number.isInteger(o.recomputeNumLayers) || o.recomputeNumLayers < 1) throw new UserError(`--recompute-num-layers must be a positive integer (got "${o.recomputeNumLayers}")`);
     if (recompute !== 'full') throw new UserError('--recompute-num-layers goes with --recompute full (layers recomputed per model chunk, as Megatron-LM --recompute-method block)');
   }
   const zero = (o.zero ?? 1) as ZeroStage;
-  if (![0, 1, 2, 3].includes(zero)) throw new UserError(`--zero must be 0, 1, 2 or 3 (got ${o.zero})`);
+  if (![0, 1, 2, 3].includes(zero)) throw new UserError(`--zero must be 0, 1, 2 or 3 (got "${o.zero}")`);
   if (o.tokens !== undefined && !(o.tokens > 0)) throw new UserError('--tokens must be positive');
   const req: TrainRequest = {
     model,
@@ -156,7 +156,7 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   if (!r.hardware.scaleUp && !r.hardware.scaleOut) warnings.push(`${r.hardware.id} lists no interconnect: assumed 25 GB/s per device`);
   // 3. memory under the requested policy, or with --recompute auto the cheapest that fits (./recompute.ts)
   const memOf = (pol: RecomputePolicy) =>
-    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, usableShare: trainingShare(rt, r.hardware.memory.capacityBytes), fp8: gemmDtype === 'fp8' });
+    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, usableShare: trainingShare(rt, r.hardware.memory.capacityBytes), fp8: gemmDtype === 'fp8', opSac: rt.training?.selective === 'op' });
   let policy: RecomputePolicy;
   let memory: ReturnType<typeof trainingMemory>;
   if (r.recompute === 'auto') {

@@ -6,7 +6,7 @@
 // Field meanings follow the transformers configuration classes (configuration_<arch>.py) and modeling code
 // (which layers are sliding, sparse, NoPE); the YAML fields are the library's (docs/spec-format.md). A feature
 // the installed spec format cannot express yet is kept as a comment and a warning, never silently dropped.
-import { UserError } from '../errors.js';
+import { own, UserError } from '../errors.js';
 import { modelSchemas } from '../schemas.js';
 import { isIgnoredField } from './fields.js';
 import { quantizationDtype } from './quantization.js';
@@ -19,6 +19,9 @@ export interface HfSpec {
   header: string[]; // comment lines above the fields
   warnings: string[]; // what the spec cannot express (also in the header)
 }
+
+// the decoder schema's maximum of `layers` (src/spec/schemas.ts): per-layer lists are built up to it
+const MAX_LAYERS = 10000;
 
 // A view of one config object that records which fields were read, so that the rest can be checked.
 class Reader {
@@ -37,10 +40,12 @@ class Reader {
     const v = this.cfg[k];
     return v === undefined || v === null ? this.defaults[k] : v;
   }
-  int(k: string, dflt?: number): number {
+  // max: a count past it is no model (and a per-layer list of 1e20 entries would never finish building)
+  int(k: string, dflt?: number, max = Number.MAX_SAFE_INTEGER): number {
     const v = this.raw(k) ?? dflt;
     if (v === undefined) throw new UserError(`${this.where}: missing "${k}" (needed to build the model)`);
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new UserError(`${this.where}: "${k}" must be a whole number, found ${JSON.stringify(v)}`);
+    if (v > max) throw new UserError(`${this.where}: "${k}" must be at most ${max}, found ${v}`);
     return v;
   }
   optInt(k: string): number | undefined {
@@ -149,11 +154,18 @@ export function detectArchitecture(cfg: Json, where: string): string {
   if (Array.isArray(archs) && archs.length) {
     const known = archs.find((a) => typeof a === 'string' && HF_ARCHITECTURES.includes(a));
     if (known) return known as string;
-    throw new UserError(`${where}: unknown architecture "${String(archs[0])}" (hwperf imports ${HF_ARCHITECTURES.join(', ')})`);
+    // the name is quoted back only when it looks like a transformers class: a file that is not a config
+    // (credentials, say) never has its content printed
+    const a = archs[0];
+    const named = typeof a === 'string' && /^[A-Z][A-Za-z0-9]{0,80}(For[A-Za-z]+|Model)$/.test(a) ? `"${a}"` : '(not a transformers class name)';
+    throw new UserError(`${where}: unknown architecture ${named} (hwperf imports ${HF_ARCHITECTURES.join(', ')})`);
   }
-  const mt = String(cfg.model_type);
-  const arch = MODEL_TYPES[mt];
-  if (!arch) throw new UserError(`${where}: unknown model_type "${mt}" (hwperf imports ${Object.keys(MODEL_TYPES).join(', ')})`);
+  const mt = cfg.model_type;
+  const arch = typeof mt === 'string' ? own(MODEL_TYPES, mt) : undefined;
+  if (!arch) {
+    const named = typeof mt === 'string' && /^[a-z][a-z0-9_]{0,30}$/.test(mt) ? `"${mt}"` : '(not a model type name)';
+    throw new UserError(`${where}: unknown model_type ${named} (hwperf imports ${Object.keys(MODEL_TYPES).join(', ')})`);
+  }
   return arch;
 }
 
@@ -211,7 +223,7 @@ function activation(v: string | undefined): string {
 function decoder(r: Reader, kind: DecoderKind, out: HfSpec): void {
   const f = out.fields;
   const hidden = r.int('hidden_size');
-  const layers = r.int('num_hidden_layers');
+  const layers = r.int('num_hidden_layers', undefined, MAX_LAYERS);
   const heads = r.int('num_attention_heads');
   let kvHeads = r.int('num_key_value_heads', heads);
   let headDim = r.optInt('head_dim') ?? hidden / heads;
@@ -358,6 +370,7 @@ function moeFields(r: Reader, moe: Moe, layers: number, out: HfSpec): MoeOut {
     case 'llama4': {
       Object.assign(spec, { experts: r.int('num_local_experts'), active: r.int('num_experts_per_tok'), shared: 1, intermediate: r.int('intermediate_size') });
       every = r.int('interleave_moe_layer_step', 1);
+      if (every < 1) throw new UserError(`${r.where}: "interleave_moe_layer_step" must be at least 1, found ${every}`);
       const listed = r.list('moe_layers');
       if (listed && listed.length) {
         const expect = [];

@@ -66,19 +66,20 @@ export function hfToYaml(cfg: Record<string, unknown>, file: string): HfYaml {
   const spec = convertHfConfig(cfg, where);
   const id = idFor(cfg, file);
   const sha = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
-  const origin = typeof cfg._name_or_path === 'string' && cfg._name_or_path ? ` (${cfg._name_or_path})` : '';
+  const origin = typeof cfg._name_or_path === 'string' && cfg._name_or_path ? ` (${cfg._name_or_path.slice(0, 200).replace(/[\u0000-\u001f\u007f]/g, ' ')})` : ''; // a newline would end the comment
+  const flat = (t: string) => t.replace(/[\u0000-\u001f\u007f]/g, ' '); // a comment is one line, whatever the config held
   const lines = [
-    `# Imported by \`hwperf import hf\` from ${where}${origin}: ${spec.arch}.`,
-    ...spec.header.map((h) => `# ${h}`),
+    `# Imported by \`hwperf import hf\` from ${flat(where)}${origin}: ${spec.arch}.`,
+    ...spec.header.map((h) => `# ${flat(h)}`),
     `id: ${scalar(id)}`,
     `name: ${scalar(`${id} (${spec.arch}, from config.json)`)}`,
   ];
   for (const [k, v, comment] of spec.fields) {
     const line = `${k}: ${scalar(v)}`;
-    lines.push(comment ? `${line.padEnd(28)} # ${comment}` : line);
+    lines.push(comment ? `${line.padEnd(28)} # ${flat(comment)}` : line);
   }
   lines.push('sources:');
-  lines.push(`  - ${JSON.stringify(`Hugging Face config.json ${where}${origin}, sha256 ${sha}…, transformers ${String(cfg.transformers_version ?? 'unknown')}`)}`);
+  lines.push(`  - ${JSON.stringify(`Hugging Face config.json ${where}${origin}, sha256 ${sha}…, transformers ${typeof cfg.transformers_version === 'string' ? cfg.transformers_version.slice(0, 40) : 'unknown'}`)}`);
   return { id, text: lines.join('\n') + '\n', spec, file };
 }
 

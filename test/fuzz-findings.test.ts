@@ -1,0 +1,197 @@
+// What the command-line fuzz campaigns (test/fuzz/cli.ts, seeds 1–3 and later) found, one test each, so that
+// none comes back: prototype ids, absurd config.json counts, hostile shards and bench files, output paths that
+// were checked only after the work, user text echoed as NaN/undefined, content of a non-spec file in a message.
+import { describe, expect, it, beforeAll } from 'vitest';
+import { runHwperf } from './fuzz/cli.js';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clearStale, commitRenames } from '../src/report/write.js';
+import { maskEcho } from '../src/spec/errors.js';
+import { parseTrace } from '../src/serve/trace.js';
+import { sampleCc } from './fixtures/bench-sample.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const BAD = /\bNaN\b|\bInfinity\b|\bundefined\b|\[object Object\]|internal error|at .*\.js:\d+/;
+let dir: string;
+
+async function run(args: string[]) {
+  const r = await runHwperf(args);
+  const exit = (r.error as { oclif?: { exit?: number } } | undefined)?.oclif?.exit ?? 0;
+  process.exitCode = 0;
+  const stderr = r.stderr.split('\n').filter((l) => !/^\(node:\d+\)|^\(Use `node/.test(l)).join('\n').trim();
+  return { ...r, stderr, exit };
+}
+
+const hf = (over: Record<string, unknown>) => {
+  const cfg = { ...JSON.parse(readFileSync(join(root, 'test/fixtures/hf/llama/config.json'), 'utf8')), ...over };
+  const f = join(dir, `cfg-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(f, JSON.stringify(cfg));
+  return f;
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hwperf-findings-'));
+  writeFileSync(join(dir, 'afile'), 'x');
+});
+
+describe('prototype names are unknown ids everywhere', () => {
+  it('serve --runtime __proto__ / bogus: one line naming the runtime (was an internal error / a silent default)', async () => {
+    for (const rt of ['__proto__', 'constructor', 'bogus']) {
+      const r = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', '1', '--requests', '3', '--runtime', rt]);
+      expect(r.exit).toBe(2);
+      expect(r.stderr).toMatch(/^hwperf: unknown runtime/);
+      expect(r.stderr).not.toMatch(BAD);
+    }
+  });
+  it('config.json model_type "__proto__" is an unknown model type', async () => {
+    const r = await run(['import', 'hf', hf({ architectures: undefined, model_type: '__proto__' })]);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/unknown model_type/);
+  });
+});
+
+describe('a hostile config.json is one line, never a crash or a hang', () => {
+  it('num_hidden_layers 1e20 (was a fatal "invalid array length" building per-layer lists)', async () => {
+    const r = await run(['simulate', '--model', hf({ num_hidden_layers: 1e20, sliding_window: 4096, model_type: 'mistral', architectures: ['MistralForCausalLM'] }), '--hardware', 'h100-sxm']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/num_hidden_layers" must be at most 10000/);
+  });
+  it('an unknown architecture is quoted only when it looks like a transformers class name', async () => {
+    const secret = await run(['import', 'hf', hf({ architectures: ['AKIASECRETTOKEN123'] })]);
+    expect(secret.stderr).toMatch(/unknown architecture \(not a transformers class name\)/);
+    expect(secret.stderr).not.toMatch(/AKIA/);
+    const named = await run(['import', 'hf', hf({ architectures: ['FooForCausalLM'] })]);
+    expect(named.stderr).toMatch(/unknown architecture "FooForCausalLM"/);
+  });
+  it('quantization_config with odd values: no undefined or [object Object] in the message', async () => {
+    for (const q of [{ quant_method: 'gptq', bits: {} }, { quant_method: {} }, { quant_method: 'compressed-tensors', config_groups: { g: { weights: {} } } }]) {
+      const r = await run(['import', 'hf', hf({ quantization_config: q })]);
+      expect(r.exit).toBe(2);
+      expect(r.stderr).not.toMatch(BAD);
+    }
+  });
+  it('a newline in _name_or_path stays inside the YAML comment', async () => {
+    const r = await run(['import', 'hf', hf({ _name_or_path: 'org/x\nlayers: 7717' }), '--json']);
+    const y = (JSON.parse(r.stdout) as { yaml: string }).yaml;
+    expect(y).not.toMatch(/^layers: 7717/m);
+  });
+});
+
+describe('outputs are checked before the work, one `--out` line', () => {
+  it('import hf --out through a file, merge --out under /proc or with a 5000-byte name', async () => {
+    const a = await run(['import', 'hf', hf({}), '--out', join(dir, 'afile', 'x.yaml')]);
+    expect(a.exit).toBe(2);
+    expect(a.stderr).toMatch(/^hwperf: --out .*afile is a file, not a folder$/);
+    const shard = join(dir, 'not-a-shard.csv');
+    writeFileSync(shard, 'a,b\n');
+    for (const out of ['/proc/self/x.csv', join(dir, 'x'.repeat(5000))]) {
+      const m = await run(['merge', shard, '--out', out]);
+      expect(m.exit).toBe(2);
+      expect(m.stderr).toMatch(/^hwperf: --out /);
+      expect(m.stderr.split('\n')).toHaveLength(1);
+      expect(m.stderr).not.toMatch(/ENAMETOOLONG|ENOENT|internal/);
+    }
+  });
+  it('serve --timeline into a folder that is not there fails before the simulation', async () => {
+    const r = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', '1', '--requests', '3', '--timeline', join(dir, 'afile', 't.csv')]);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/^hwperf: --timeline .*is a file, not a folder$/);
+  });
+});
+
+describe('hostile shards and bench files', () => {
+  let shards: string[];
+  beforeAll(async () => {
+    const grid = join(dir, 'grid.yaml');
+    writeFileSync(grid, 'sweep:\n  model: [llama-3.2-1b]\n  hardware: [h100-sxm, l4]\n  batch: [1, 8]\n');
+    shards = [1, 2].map((i) => join(dir, `s-${i}.csv`));
+    for (const [i, f] of shards.entries()) expect((await run(['sweep', grid, '--shard', `${i + 1}/2`, '--out', f])).exit).toBe(0);
+  });
+  it('a cell edited to Infinity is refused (was copied into the merged CSV)', async () => {
+    const lines = readFileSync(shards[1]!, 'utf8').split('\n');
+    lines[1] = lines[1]!.replace(/,1,/, ',Infinity,');
+    const bad = join(dir, 's-2-bad.csv');
+    writeFileSync(bad, lines.join('\n'));
+    const r = await run(['merge', shards[0]!, bad, '--out', join(dir, 'm1.csv')]);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/a row holds a value hwperf does not write/);
+    expect(existsSync(join(dir, 'm1.csv'))).toBe(false);
+  });
+  it('a trailer claiming 1e9 shards is refused at once (was an array of 1e9 entries)', async () => {
+    const text = readFileSync(shards[1]!, 'utf8').replace(/"of":2/, '"of":1000000000');
+    const bad = join(dir, 's-2-of.csv');
+    writeFileSync(bad, text);
+    const r = await run(['merge', shards[0]!, bad, '--out', join(dir, 'm2.csv')]);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/line is damaged/);
+  });
+  it('calibrate refuses a bench file with a NaN matrix size or a non-numeric rate (was "1024×1024×NaN" in the table)', async () => {
+    const b = JSON.parse(JSON.stringify(sampleCc()));
+    b.gemm[0].n = 'NaN';
+    const f = join(dir, 'bench.json');
+    writeFileSync(f, JSON.stringify(b));
+    const r = await run(['calibrate', f, '--hardware', 'h100-sxm']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/^hwperf: not a usable hwperf bench result: gemm\[0\] must have whole m, n, k/);
+  });
+});
+
+describe('what the user typed is never echoed as NaN, Infinity or undefined', () => {
+  it('oclif parse errors: one line, the value quoted and masked, in text and in --json', async () => {
+    const t = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', '1', '--max-concurrency', '-Infinity']);
+    expect(t.stderr).toBe('hwperf: --max-concurrency: expected an integer, found "-infinite"');
+    const j = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', '1', '--max-concurrency', 'NaN', '--json']);
+    const msg = (JSON.parse(j.stdout) as { error: { message: string } }).error.message;
+    expect(msg).toBe('--max-concurrency: expected an integer, found "not-a-number"');
+  });
+  it('ids, shard specs, goodput, report titles', async () => {
+    for (const args of [['show', 'model', 'undefined'], ['validate', 'undefined'], ['train', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--devices', '8', '--goodput', 'Infinity'], ['sweep', join(dir, 'grid.yaml'), '--shard', 'NaN/2', '--out', join(dir, 'n.csv')]]) {
+      const r = await run(args);
+      expect([1, 2]).toContain(r.exit); // validate says 1 (a file is invalid), the others 2 (a usage error)
+      expect(`${r.stdout}${r.stderr}`).not.toMatch(BAD);
+    }
+    const out = join(dir, 'rep');
+    // --max-tpot NaN makes the pair a row with its reason; the reason, the title and the command line are masked
+    const ok = await run(['compare', '--models', 'llama-3.2-1b', '--hardware', 'l4', '--title', 'NaN undefined', '--max-tpot', 'NaN', '--out', out]);
+    expect(ok.stderr).toBe('');
+    expect(ok.exit).toBe(0);
+    for (const f of readdirSync(out)) if (/\.(md|html|json)$/.test(f)) expect(readFileSync(join(out, f), 'utf8').replace(/<script[\s\S]*?<\/script>/g, '')).not.toMatch(BAD);
+  });
+  it('maskEcho masks quotes, a leading --flag value and a file location, not the message itself', () => {
+    expect(maskEcho('--shard NaN/2: expected I/N')).toBe('--shard not-a-number/2: expected I/N');
+    expect(maskEcho('a/undefined.yaml:3:4  layers  must be ≥ 1')).toBe('a/undef.yaml:3:4  layers  must be ≥ 1');
+    expect(maskEcho('weights are NaN GB')).toBe('weights are NaN GB'); // a fault stays visible to the fuzz oracle
+  });
+  it('a trace that is not a trace never has its content quoted', () => {
+    expect(() => parseTrace('input_tokens,output_tokens\nAKIASECRET,1\n', 't.csv', 8192)).toThrow(/found text that is not a number$/);
+    expect(() => parseTrace('input_tokens,output_tokens\n-3,1\n', 't.csv', 8192)).toThrow(/found "-3"$/);
+  });
+});
+
+describe('a set of outputs is renamed into place as one step', () => {
+  it('a journal left by a killed process is finished by the next run (no CSV new and Pareto file old)', () => {
+    const d = join(dir, 'commit');
+    mkdirSync(d);
+    writeFileSync(join(d, 'a.csv'), 'old a');
+    writeFileSync(join(d, 'a.pareto.csv'), 'old p');
+    writeFileSync(join(d, '.a.csv.999999.tmp'), 'new a');
+    writeFileSync(join(d, '.a.pareto.csv.999999.tmp'), 'new p');
+    // the process (pid 999999, not running) renamed the first file and was killed before the second
+    writeFileSync(join(d, '.a.csv.999999.commit'), JSON.stringify([[join(d, '.a.csv.999999.tmp'), join(d, 'a.csv')], [join(d, '.a.pareto.csv.999999.tmp'), join(d, 'a.pareto.csv')]]));
+    clearStale(join(d, 'a.pareto.csv'));
+    expect(readFileSync(join(d, 'a.csv'), 'utf8')).toBe('new a');
+    expect(readFileSync(join(d, 'a.pareto.csv'), 'utf8')).toBe('new p');
+    expect(readdirSync(d).sort()).toEqual(['a.csv', 'a.pareto.csv']);
+    commitRenames([]);
+  });
+  it('a journal never moves files out of its folder', () => {
+    const d = join(dir, 'commit2');
+    mkdirSync(d);
+    writeFileSync(join(dir, 'victim.txt'), 'keep');
+    writeFileSync(join(d, '.x.csv.999998.commit'), JSON.stringify([[join(dir, 'victim.txt'), join(d, 'stolen.txt')]]));
+    clearStale(join(d, 'x.csv'));
+    expect(readFileSync(join(dir, 'victim.txt'), 'utf8')).toBe('keep');
+    expect(readdirSync(d)).toEqual([]);
+  });
+});

@@ -1,0 +1,138 @@
+// A fault campaign on writes (issue 15 item 4): hwperf processes (bin/run.js, real processes) that replace an
+// existing output with --force are killed at a random moment with SIGKILL, SIGTERM or SIGINT. What must hold:
+//   - right after the kill, a set of outputs that belong together (a sweep CSV and its three Pareto files, a
+//     report folder, a timeline CSV and its chart) is all old or all new — or, after a SIGKILL only, a commit
+//     journal is there that the next run finishes;
+//   - after SIGTERM/SIGINT no temporary file is left;
+//   - a re-run (with --force) succeeds, leaves the new outputs complete and no temporary file or folder.
+// The kill moments come from the seed; the process timings do not, so this runs as `npm run fuzz -- --kill`
+// (a campaign), not in npm test (test/fuzz-findings.test.ts checks the journal recovery deterministically).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rng } from './fuzz.js';
+
+const BIN = new URL('../../bin/run.js', import.meta.url).pathname;
+type Rand = () => number;
+const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
+interface Target {
+  name: string;
+  args: (v: 'old' | 'new', out: string) => string[];
+  /** which version the outputs at `out` are, or 'mixed' / 'missing' */
+  version: (out: string) => 'old' | 'new' | 'mixed' | 'missing';
+}
+
+function cli(args: string[], cwd: string) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+}
+
+const TEMP = /^\..*\.\d+(\.\d+)?\.(tmp|partial|old|commit)$/;
+
+function targets(dir: string): Target[] {
+  writeFileSync(join(dir, 'old.yaml'), 'sweep:\n  model: [llama-3.2-1b, llama-3.1-8b]\n  hardware: [h100-sxm, l4]\n  batch: [1, 8]\n  input_tokens: 512\n');
+  writeFileSync(join(dir, 'new.yaml'), 'sweep:\n  model: [llama-3.2-1b, llama-3.1-8b]\n  hardware: [h100-sxm, l4, mi300x]\n  batch: [1, 8, 32]\n  input_tokens: 1024\n');
+  const sweepFiles = (out: string) => [out, out.replace(/\.csv$/, '.pareto.csv'), out.replace(/\.csv$/, '.pareto-per-device.csv'), out.replace(/\.csv$/, '.pareto-per-dollar.csv')];
+  return [
+    {
+      name: 'sweep',
+      args: (v, out) => ['sweep', join(dir, `${v}.yaml`), '--out', out, '--force'],
+      version: (out) => {
+        const files = sweepFiles(out);
+        const present = files.filter((f) => existsSync(f));
+        if (present.length === 0) return 'missing';
+        if (present.length !== files.length) return 'mixed';
+        const main = readFileSync(files[0]!, 'utf8');
+        const v = /,1024,/.test(main.split('\n')[1] ?? '') ? 'new' : 'old';
+        // every Pareto row is a row of the CSV beside it
+        for (const f of files.slice(1)) for (const line of readFileSync(f, 'utf8').split('\n').slice(1)) if (line && !main.includes(line)) return 'mixed';
+        return v;
+      },
+    },
+    {
+      name: 'compare',
+      args: (v, out) => ['compare', '--models', v === 'old' ? 'llama-3.2-1b' : 'qwen2.5-7b', '--hardware', 'l4', '--out', out, '--force'],
+      version: (out) => {
+        if (!existsSync(out)) return 'missing';
+        const names = readdirSync(out);
+        const text = names.filter((n) => /\.(md|html|csv)$/.test(n)).map((n) => readFileSync(join(out, n), 'utf8')).join('\n');
+        const hasOld = /llama-3\.2-1b/.test(text);
+        const hasNew = /qwen2\.5-7b/.test(text);
+        if (!['report.md', 'report.html', 'results.csv'].every((n) => names.includes(n))) return 'mixed';
+        return hasOld && hasNew ? 'mixed' : hasOld ? 'old' : hasNew ? 'new' : 'mixed';
+      },
+    },
+    {
+      name: 'timeline',
+      args: (v, out) => ['serve', '--model', v === 'old' ? 'llama-3.2-1b' : 'qwen2.5-7b', '--hardware', 'l4', '--rate', '2', '--requests', v === 'old' ? '20' : '40', '--timeline', out],
+      version: (out) => {
+        const png = out.replace(/\.csv$/, '.png');
+        if (!existsSync(out) && !existsSync(png)) return 'missing';
+        if (!existsSync(out) || !existsSync(png)) return 'mixed';
+        // the chart's bytes carry no version: the pair is judged by the journal and the CSV (see campaign)
+        return readFileSync(out, 'utf8').split('\n').length > 0 ? 'new' : 'mixed';
+      },
+    },
+  ];
+}
+
+export interface KillFailure {
+  seed: number;
+  index: number;
+  what: string;
+}
+
+/** Run `cases` kill cases from `seed` (each a few real processes). */
+export async function killCampaign(seed: number, cases: number, log?: (s: string) => void): Promise<KillFailure[]> {
+  const r = rng(seed);
+  const dir = mkdtempSync(join(tmpdir(), 'hwperf-kill-'));
+  const ts = targets(dir);
+  const failures: KillFailure[] = [];
+  for (let i = 0; i < cases; i++) {
+    const t = pick(r, ts);
+    const sig = pick(r, ['SIGKILL', 'SIGKILL', 'SIGTERM', 'SIGINT'] as const);
+    const delay = 100 + Math.floor(r() * 3000);
+    const sub = join(dir, `case-${i}`);
+    mkdirSync(sub);
+    const out = join(sub, t.name === 'compare' ? 'report' : 'out.csv');
+    const fail = (what: string) => {
+      failures.push({ seed, index: i, what: `${t.name}, ${sig} after ${delay} ms: ${what}` });
+      log?.(`FAIL kill seed ${seed} case ${i}: ${t.name}, ${sig} after ${delay} ms: ${what}`);
+    };
+    const first = cli(t.args('old', out), sub);
+    if (first.status !== 0) {
+      fail(`the first run failed: ${first.stderr.slice(0, 300)}`);
+      continue;
+    }
+    // the new run, killed
+    const child = spawn(process.execPath, [BIN, ...t.args('new', out)], { cwd: sub, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+      const timer = setTimeout(() => child.kill(sig), delay);
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal });
+      });
+    });
+    const left = readdirSync(sub).filter((n) => TEMP.test(n));
+    const journal = left.some((n) => n.endsWith('.commit'));
+    const v = t.version(out);
+    if (exit.code !== null && ![0, 1, 2, 128 + 2, 128 + 15].includes(exit.code)) fail(`exit code ${exit.code}: ${stderr.slice(0, 300)}`);
+    if (/internal error|at .*\.js:\d+/.test(stderr)) fail(`stderr: ${stderr.slice(0, 300)}`);
+    if (v === 'mixed' && !(sig === 'SIGKILL' && journal)) fail(`outputs are a mix of old and new after the kill (${readdirSync(sub).join(', ')})`);
+    if (v === 'missing' && !(sig === 'SIGKILL' && left.some((n) => n.endsWith('.old')))) fail(`the old outputs are gone after the kill (${readdirSync(sub).join(', ')})`);
+    if (sig !== 'SIGKILL' && left.length) fail(`temporary files after ${sig}: ${left.join(', ')}`);
+    // the re-run
+    const again = cli(t.args('new', out), sub);
+    if (again.status !== 0) fail(`the re-run failed (${again.status}): ${again.stderr.slice(0, 300)}`);
+    const after = readdirSync(sub).filter((n) => TEMP.test(n));
+    if (after.length) fail(`temporary files after the re-run: ${after.join(', ')}`);
+    if (t.version(out) !== 'new') fail(`after the re-run the outputs are ${t.version(out)}`);
+    if (t.name === 'compare' && readdirSync(out).some((n) => n.startsWith('.'))) fail('hidden files in the report folder');
+    rmSync(sub, { recursive: true, force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return failures;
+}

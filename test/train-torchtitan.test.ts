@@ -1,0 +1,101 @@
+// torchtitan training fields (runtimes/torchtitan.yaml training:): op-level selective activation checkpointing
+// (src/sim/training/op-sac.ts: per Llama block the outputs of every other mm — wq, wv, w1, w2 — and of SDPA are saved,
+// wk, wo, w3 and every elementwise op rerun before the backward, attention not recomputed) and the fp32 gradient reduce.
+import { describe, expect, it } from 'vitest';
+import { libraryModel, getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { decoderShape } from '../src/sim/training/shapes.js';
+import { layerForwardOps, passCost } from '../src/sim/training/layer-cost.js';
+import { opSacRecomputeShare, opSacSavedBytesPerToken } from '../src/sim/training/op-sac.js';
+import { activationBytesPerToken } from '../src/sim/training/memory.js';
+import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
+import { opCost } from '../src/sim/roofline.js';
+import type { DecoderModel } from '../src/spec/types.js';
+
+const model = libraryModel('llama-3.1-8b') as DecoderModel;
+const s = decoderShape(model);
+const lib = getLibrary();
+const h100 = lib.hardware['h100-sxm']!;
+const p = { devices: 8, tp: 1, pp: 1, cp: 1, dp: 8, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 8192, globalBatch: 16, microBatch: 2 };
+
+describe('torchtitan op-level SAC', () => {
+  it('reruns wk of the fused QKV, all of wo, w3 of the gated FC1 (half), none of w2', () => {
+    expect(s.qDim).toBe(4096);
+    expect(s.kvDim).toBe(1024);
+    expect(opSacRecomputeShare(s, 'qkv')).toBeCloseTo(1024 / (4096 + 1024 + 1024), 12);
+    expect(opSacRecomputeShare(s, 'attn_out')).toBe(1);
+    expect(opSacRecomputeShare(s, 'ffn_in')).toBe(0.5);
+    expect(opSacRecomputeShare(s, 'ffn_out')).toBe(0);
+    expect(opSacRecomputeShare(s, 'router')).toBe(0);
+  });
+  it('a block keeps its input, wq, wv, w1, w2 outputs and the attention output (bf16)', () => {
+    const h = 4096, f = 14336;
+    expect(opSacSavedBytesPerToken(s)).toBe(2 * (h + 4096 + 1024 + f + h + 4096));
+    expect(activationBytesPerToken(s, 8192, 'selective', false, { opSac: true })).toBe(opSacSavedBytesPerToken(s));
+    // far below the module model's selective (core_attn) set, which keeps every GEMM input and the SwiGLU inputs
+    expect(opSacSavedBytesPerToken(s)).toBeLessThan(0.5 * activationBytesPerToken(s, 8192, 'selective', false));
+  });
+  it('backward = 2× forward plus the rerun share of each GEMM, one more forward of each elementwise op, attention 2×', () => {
+    const ops = layerForwardOps(s, p, false, 'bf16');
+    const c = passCost(ops, h100, 'selective', undefined, s);
+    let want = 0;
+    for (const op of ops) {
+      const sec = opCost(op, h100).seconds * op.count;
+      want += sec * (2 + (op.kind === 'gemm' ? opSacRecomputeShare(s, op.name) : op.kind === 'attention' ? 0 : 1));
+    }
+    expect(c.bwdS).toBeCloseTo(want, 12);
+    // the same ops under the module model: attention recomputed (2.5×), nothing else
+    const m = passCost(ops, h100, 'selective');
+    const attn = opCost(ops.find((o) => o.kind === 'attention')!, h100).seconds;
+    expect(c.bwdS - m.bwdS).toBeGreaterThan(0);
+    expect(m.bwdS).toBeCloseTo(2 * c.fwdS + 0.5 * attn, 12);
+  });
+  it('applies under the torchtitan runtime only: same request, lower activation memory, more backward work', () => {
+    const run = (rt: string) => simulateTraining(buildTrainRequest(model, bindRuntime(h100, libraryRuntime(rt)), { devices: 8, dp: 8, zero: 3, seqLen: 8192, globalBatch: 16, microBatch: 2, recompute: 'selective', dtype: 'bf16' }));
+    const tt = run('torchtitan');
+    const mg = run('megatron');
+    expect(tt.memory.activations_bytes).toBeLessThan(0.6 * mg.memory.activations_bytes);
+    expect(tt.hardware_flops_per_step).toBeGreaterThan(mg.hardware_flops_per_step);
+    expect(tt.runtime).toBe('torchtitan');
+  });
+});
+
+describe('torchtitan gradient reduce dtype (FSDP2 MixedPrecisionPolicy reduce_dtype, fp32 by default)', () => {
+  it('the runtime file says fp32, and fp32 reduce-scatters expose more DP time than bf16 ones on a comm-bound FSDP run', () => {
+    const tt = libraryRuntime('torchtitan');
+    expect(tt.training?.reduceDtype).toBe('fp32');
+    const bf16 = { ...tt, training: { ...tt.training, reduceDtype: 'bf16' as const } };
+    const hw = lib.hardware['h100-sxm-hbm2e-500w']!;
+    const run = (rt: typeof tt) => simulateTraining(buildTrainRequest(model, bindRuntime(hw, rt), { devices: 128, dp: 128, zero: 3, seqLen: 8192, globalBatch: 256, microBatch: 2, recompute: 'selective', dtype: 'bf16' }));
+    const a = run(tt);
+    const b = run(bf16);
+    expect(a.breakdown.compute_s).toBe(b.breakdown.compute_s);
+    expect(a.breakdown.dp_comm_s).toBeGreaterThan(b.breakdown.dp_comm_s);
+    expect(a.step_s).toBeGreaterThan(b.step_s);
+  });
+});
+
+describe('torchtitan without torch.compile: RMSNorm and RoPE op by op in fp32 (training.elementwise: eager)', () => {
+  it('moves 36 bytes per norm input element and 20 per q/k element for RoPE; fused moves 4', () => {
+    const T = 2 * 8192, h = 4096;
+    const eager = layerForwardOps(s, p, false, 'bf16', true);
+    const fused = layerForwardOps(s, p, false, 'bf16');
+    const n = (ops: typeof eager, name: string) => ops.find((o) => o.name === name)!;
+    expect(n(eager, 'norms').bytes).toBeCloseTo(T * 2 * h * 36, 0);
+    expect(n(fused, 'norms').bytes).toBeCloseTo(T * 2 * h * 4, 0);
+    expect(n(eager, 'residual_rope').bytes).toBeCloseTo(T * (12 * h + 20 * (4096 + 1024)), 0);
+    expect(n(fused, 'residual_rope').bytes).toBeCloseTo(T * (12 * h + 4 * (4096 + 1024)), 0);
+    expect(n(eager, 'norms').kernels).toBe(8);
+    // the GEMMs and attention are the same ops either way
+    expect(eager.filter((o) => o.kind !== 'elementwise')).toEqual(fused.filter((o) => o.kind !== 'elementwise'));
+  });
+  it('torchtitan runs eager, torchtitan-compile fused: same request, the eager step is slower, only through elementwise work', () => {
+    expect(libraryRuntime('torchtitan').training?.elementwise).toBe('eager');
+    expect(libraryRuntime('torchtitan-compile').training).toEqual({ selective: 'op', reduceDtype: 'fp32', elementwise: 'fused' });
+    const run = (rt: string) => simulateTraining(buildTrainRequest(model, bindRuntime(h100, libraryRuntime(rt)), { devices: 8, dp: 8, zero: 3, seqLen: 8192, globalBatch: 16, microBatch: 2, recompute: 'selective', dtype: 'bf16' }));
+    const e = run('torchtitan');
+    const c = run('torchtitan-compile');
+    expect(e.breakdown.compute_s).toBeGreaterThan(c.breakdown.compute_s);
+    expect(Math.abs(e.hardware_flops_per_step / c.hardware_flops_per_step - 1)).toBeLessThan(1e-3); // elementwise FLOPs only
+  });
+});
