@@ -78,6 +78,19 @@ console.log(JSON.stringify({ same: JSON.stringify(byId) === JSON.stringify(bySpe
     expect(out).toMatch(/^TPOT [\d.]+ ms, \d+ tok\/s, fits: true\nllama-3\.1-8b: 8030261248 parameters\nrejected: .*tp 3\n$/);
   });
 
+  it('runs the command line from the installed package (bundled dist/app, its code cache shipped)', () => {
+    const files = packed.files.map((f) => f.path);
+    for (const f of ['bin/run.js', 'dist/app/run.js', 'dist/app/oclif.cjs', 'dist/app/oclif.cache', 'dist/app/commands/simulate.js', 'oclif.manifest.json']) expect(files).toContain(f);
+    const bin = join(app, 'node_modules', '.bin', 'hwperf');
+    expect(execFileSync(bin, ['--version'], { cwd: app, encoding: 'utf8' })).toMatch(/^hwperf\/\d+\.\d+\.\d+ /);
+    const r = JSON.parse(execFileSync(bin, ['simulate', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--json'], { cwd: tmp, encoding: 'utf8' }));
+    expect(r.memory.fits).toBe(true);
+    expect(r.tpot_s).toBeGreaterThan(0);
+    // a path inside the package (the bundled validation CSV), found from the bundled chunk's location
+    const a = JSON.parse(execFileSync(bin, ['accuracy', '--category', 'A', '--json'], { cwd: tmp, encoding: 'utf8' }));
+    expect(a.rows.length).toBeGreaterThan(0);
+  });
+
   it('type-checks a TypeScript user against the shipped declarations', () => {
     writeFileSync(
       join(app, 'use.ts'),
