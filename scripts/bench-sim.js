@@ -12,7 +12,7 @@
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/bench-sim.js   (then open the .cpuprofile)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -126,10 +126,14 @@ if (args.includes('--sweep-1m') || args.includes('--all')) {
   const dtypes = 'bf16, fp8, int4, fp16, int8';
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   // whole process: wall seconds and peak RSS (KB, from /usr/bin/time; null without it)
+  // the three runs use the worker count the million-row sweep picks (src/sweep/worker-count.ts): the memory ratio
+  // compares row counts, not a single thread against several (each worker has its own heap)
+  const { workerCount } = await import(dist('sweep/worker-count.js'));
+  const workers = workerCount(1_000_000, availableParallelism());
   const runGrid = (name, text) => {
     const file = join(dir, `${name}.yaml`);
     writeFileSync(file, text);
-    const argv = [join(root, 'bin', 'run.js'), 'sweep', file, '--out', join(dir, `${name}.csv`), '--force', '--json'];
+    const argv = [join(root, 'bin', 'run.js'), 'sweep', file, '--out', join(dir, `${name}.csv`), '--force', '--json', '--workers', String(workers)];
     const t0 = performance.now();
     const r = timeBin ? spawnSync(timeBin, ['-f', '%M', process.execPath, ...argv], { encoding: 'utf8' }) : spawnSync(process.execPath, argv, { encoding: 'utf8' });
     const s = (performance.now() - t0) / 1000;
@@ -142,7 +146,7 @@ if (args.includes('--sweep-1m') || args.includes('--all')) {
     const m50 = runGrid('50k', grid(five, 'bf16'));
     const m500 = runGrid('500k', grid(five, dtypes));
     const m1 = runGrid('1m', grid(`${five}, 2048, 4096, 8192, 16384, 32768`, dtypes));
-    console.log(`  sweep rows: 50k ${m50.s.toFixed(1)} s, 500k ${m500.s.toFixed(1)} s; peak RSS 50k ${m50.mb?.toFixed(0) ?? '?'} MB, 500k ${m500.mb?.toFixed(0) ?? '?'} MB, 1M ${m1.mb?.toFixed(0) ?? '?'} MB`);
+    console.log(`  sweep rows (${workers === 1 ? 'main thread' : `${workers} workers`}): 50k ${m50.s.toFixed(1)} s, 500k ${m500.s.toFixed(1)} s; peak RSS 50k ${m50.mb?.toFixed(0) ?? '?'} MB, 500k ${m500.mb?.toFixed(0) ?? '?'} MB, 1M ${m1.mb?.toFixed(0) ?? '?'} MB`);
     report('hwperf sweep, 1,000,000 generated rows, whole process', m1.s, 's', 10);
     if (m50.mb && m500.mb) report('sweep peak RSS at 500k rows ÷ at 50k rows', m500.mb / m50.mb, 'x', 1.25);
     else console.log('  (peak RSS needs /usr/bin/time)');

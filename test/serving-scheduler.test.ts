@@ -51,3 +51,76 @@ describe('requests in flight under --batch max are the runtime\'s', () => {
     expect(() => applySetPlain(under('mi300x', 'vllm'), 'runtime.max_num_seqs=0')).toThrow(/whole number/);
   });
 });
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSpecFile } from '../src/spec/load.js';
+import { formatIssue } from '../src/spec/errors.js';
+import { customAllreduceSeconds } from '../src/runtime/collectives.js';
+import { commSeconds, meshShare } from '../src/sim/parallel.js';
+
+describe('the runtime\'s own all-reduce for decode-size messages (vLLM custom all-reduce)', () => {
+  it('vLLM prices small TP all-reduces from its measured kernel table; TensorRT-LLM keeps the collective library', () => {
+    expect(customAllreduceSeconds(under('h100-sxm', 'vllm'), 16384, 8)).toBeCloseTo(10.1e-6, 12);
+    expect(customAllreduceSeconds(under('mi300x', 'vllm'), 24576, 8)).toBeCloseTo(6.3e-6, 12);
+    // interpolated between measured sizes, never beyond them, never past 8 ranks or outside the scale-up domain
+    const mid = customAllreduceSeconds(under('mi300x', 'vllm'), (196608 + 393216) / 2, 8)!;
+    expect(mid).toBeCloseTo((10.0e-6 + 13.1e-6) / 2, 12);
+    expect(customAllreduceSeconds(under('mi300x', 'vllm'), 64e6, 8)).toBeUndefined();
+    expect(customAllreduceSeconds(under('h100-sxm', 'vllm'), 16384, 16)).toBeUndefined();
+    expect(customAllreduceSeconds(under('h100-sxm', 'tensorrt-llm'), 16384, 8)).toBeUndefined();
+    // vllm-0.6 (AMD's images had the ROCm custom all-reduce since ROCm/vllm PR #27) inherits it
+    expect(customAllreduceSeconds(under('mi300x', 'vllm-0.6'), 24576, 8)).toBeCloseTo(6.3e-6, 12);
+  });
+  it('non-decreasing in message size over each vendor table', () => {
+    for (const hw of ['h100-sxm', 'mi300x']) {
+      const h = under(hw, 'vllm');
+      let prev = 0;
+      for (let b = 1024; b <= 4e6; b *= 1.3) {
+        const t = customAllreduceSeconds(h, b, 8);
+        if (t === undefined) break;
+        expect(t).toBeGreaterThanOrEqual(prev);
+        prev = t;
+      }
+    }
+  });
+  it('single-stream decode at TP 8 is faster under vLLM than with the collective library\'s small-message latency', () => {
+    const flags = { model: 'llama-3.1-70b', hardware: 'mi300x', dtype: 'fp8', tp: 8, batch: 1, 'input-tokens': 128, 'output-tokens': 128 };
+    const v = under('mi300x', 'vllm');
+    const noCustom = { ...v, runtime: { ...v.runtime!, collectives: undefined } };
+    const a = sim(flags, v).tpot_s!, b = sim(flags, noCustom).tpot_s!;
+    // 160 all-reduces of 16 KiB per token: each ~6.5 µs instead of RCCL's tens
+    expect(b - a).toBeGreaterThan(160 * 20e-6);
+  });
+  it('a table whose sizes and times differ in length, or whose sizes do not increase, is one line naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hwperf-ar-'));
+    try {
+      const base = `id: ar\nname: ar\nkind: runtime\nrole: serving\ncollectives:\n  custom_allreduce:\n    sizes: SIZES\n    seconds: [1.0e-5, 2.0e-5]\n    max_group: 8\n  source: "test"\nsources: [test]\n`;
+      for (const [sizes, re] of [['[1024, 2048, 4096]', /collectives\.custom_allreduce\s+sizes \(3\) and seconds \(2\) differ/], ['[4096, 1024]', /collectives\.custom_allreduce\.sizes\s+must increase/]] as const) {
+        const f = join(dir, 'ar.yaml');
+        writeFileSync(f, base.replace('SIZES', sizes));
+        const lines = (await loadSpecFile(f)).errors.map(formatIssue);
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(re);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a switchless full mesh gives a smaller group only the links to its peers', () => {
+  it('8x MI300X (xGMI, one link per peer) and Gaudi (3 RoCE ports per peer): (g − 1)/(domain − 1); NVSwitch keeps it whole', () => {
+    const up = (id: string) => lib.hardware[id]!.scaleUp!;
+    expect(meshShare(up('mi300x'), 2)).toBeCloseTo(1 / 7, 12);
+    expect(meshShare(up('mi300x'), 8)).toBe(1);
+    expect(meshShare(up('gaudi2'), 4)).toBeCloseTo(3 / 7, 12);
+    expect(meshShare(up('h100-sxm'), 2)).toBe(1);
+    // ring traffic 2(g−1)/g over (g−1)/7 of the links: a TP 2 all-reduce of a large message takes twice a TP 4 one
+    const hw = lib.hardware['mi300x']!;
+    expect(commSeconds(hw, 'allreduce', 1e9, 2) / commSeconds(hw, 'allreduce', 1e9, 4)).toBeCloseTo(2, 9);
+    const nv = lib.hardware['h100-sxm']!;
+    expect(commSeconds(nv, 'allreduce', 1e9, 2)).toBeLessThan(commSeconds(nv, 'allreduce', 1e9, 4));
+  });
+});

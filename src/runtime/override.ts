@@ -12,6 +12,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     overlap: { ...base.overlap, ...o.overlap },
     staticContext: o.staticContext ?? base.staticContext,
     kernels: { ...base.kernels, ...o.kernels },
+    collectives: o.collectives ? { ...base.collectives, ...o.collectives } : base.collectives,
     ...(base.training || o.training ? { training: { ...base.training, ...o.training } } : {}),
   };
 }

@@ -25,8 +25,9 @@ import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
-import { shapeKey, type PassContext, type PreparedPass } from './pass-memo.js';
+import type { PassContext, PreparedPass } from './pass-memo.js';
 import { serveRuntime } from '../serve/runtime-defaults.js';
+import { customAllreduceSeconds } from '../runtime/collectives.js';
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
 // flight and 32768 tokens per forward; `--batch max` searches within them.
@@ -45,6 +46,12 @@ export function runtimeBatchCap(hw: NormalizedHardware): number {
   let n = s?.benchMaxNumSeqs ?? s?.maxNumSeqs;
   if (n === undefined && rt && /^(vllm|sglang)/.test(rt.id)) n = serveRuntime(hw, rt.id).maxNumSeqs;
   return Math.max(1, Math.min(RUNTIME_MAX_BATCH, n ?? RUNTIME_MAX_BATCH));
+}
+
+// a collective of one pass: the runtime's own all-reduce kernel where it has one for this message (vLLM's custom
+// all-reduce, src/runtime/collectives.ts), else the collective library as the hardware prices it
+function collectiveSeconds(hw: NormalizedHardware, kind: Parameters<typeof commSeconds>[1], bytes: number, group: number): number {
+  return (kind === 'allreduce' ? customAllreduceSeconds(hw, bytes, group) : undefined) ?? commSeconds(hw, kind, bytes, group);
 }
 
 export interface PassCost {
@@ -69,7 +76,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
     const op = ops[i]!;
     if (op.count <= 0) continue;
     if (op.kind === 'collective') {
-      parts[4 * i] = op.comm ? commSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
+      parts[4 * i] = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
     } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp);
       if (k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) warn[i] = fallbackWarning(hw.id, op.dtype, k.dtype, hw);
@@ -97,7 +104,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     const op = ops[i]!;
     if (op.count <= 0) continue;
     if (op.kind === 'collective') {
-      const t = prep ? prep.parts[4 * i]! : op.comm ? commSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
+      const t = prep ? prep.parts[4 * i]! : op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
       seconds += t;
       commS += t;
       if (op.comm?.kind === 'alltoall') epComm += t;
@@ -212,9 +219,8 @@ function addHost(c: PassCost, s: number): PassCost {
 // several prefills (batch > output length) has a shape of its own in every row.
 function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
   if (!ctx || rows || (s.decodeSeqs > 0 && s.prefillSeqs > 1)) return costPass(buildDecoderPass(m, L, p, s), hw, c0, c1, phase, warnings, rows);
-  const key = shapeKey(s, phase);
-  let prep = ctx.passes.get(key);
-  if (!prep) ctx.memo.set(ctx, key, (prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase)));
+  let prep = ctx.memo.get(ctx, phase, s);
+  if (!prep) ctx.memo.set(ctx, phase, s, (prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase)));
   if (prep.result) {
     if (warnings) for (const w of prep.warn) if (w !== undefined) warnings.add(w);
     return { ...(prep.result as PassCost) };
@@ -251,7 +257,7 @@ function attentionDpWait(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: 
   const lambda = perRank / O;
   const excess = expectedMaxPoisson(lambda, L.tp) - lambda;
   if (!(excess > 0)) return 0;
-  const key = `dp-wait|${Lin}`;
+  const key = Lin;
   let one = ctx?.values.get(key);
   if (one === undefined) {
     const ops = buildDecoderPass(m, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name));
@@ -370,11 +376,10 @@ function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     }
   }
   for (const [s, phase] of shapes) {
-    const key = shapeKey(s, phase);
-    let prep = ctx.passes.get(key);
+    let prep = ctx.memo.get(ctx, phase, s);
     if (!prep) {
       prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase);
-      if (s.decodeSeqs === 0 || s.prefillSeqs <= 1) ctx.memo.set(ctx, key, prep); // as pass() keeps it
+      if (s.decodeSeqs === 0 || s.prefillSeqs <= 1) ctx.memo.set(ctx, phase, s, prep); // as pass() keeps it
     }
     for (const w of prep.warn) if (w !== undefined) warnings.add(w);
   }

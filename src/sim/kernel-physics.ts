@@ -29,13 +29,20 @@ interface RuntimeKernels {
 export function kernelPhysics(hw: Pick<NormalizedHardware, 'runtime'>): KernelPhysics {
   const k = (hw.runtime as RuntimeKernels | undefined)?.kernels;
   if (!k) return DEFAULT_KERNEL_PHYSICS;
-  return {
-    gemvMaxRows: k.gemvMaxRows ?? DEFAULT_KERNEL_PHYSICS.gemvMaxRows,
-    moeMinTileRows: k.moeMinTileRows ?? DEFAULT_KERNEL_PHYSICS.moeMinTileRows,
-    mmaTileRows: k.mmaTileRows ?? DEFAULT_KERNEL_PHYSICS.mmaTileRows,
-    fp8Fallback: k.fp8Fallback === 'none' ? 'none' : 'weight-only',
-  };
+  // opCost asks several times per op: resolve each bound runtime's kernels block once
+  let p = RESOLVED.get(k);
+  if (!p) {
+    p = {
+      gemvMaxRows: k.gemvMaxRows ?? DEFAULT_KERNEL_PHYSICS.gemvMaxRows,
+      moeMinTileRows: k.moeMinTileRows ?? DEFAULT_KERNEL_PHYSICS.moeMinTileRows,
+      mmaTileRows: k.mmaTileRows ?? DEFAULT_KERNEL_PHYSICS.mmaTileRows,
+      fp8Fallback: k.fp8Fallback === 'none' ? 'none' : 'weight-only',
+    };
+    RESOLVED.set(k, p);
+  }
+  return p;
 }
+const RESOLVED = new WeakMap<object, KernelPhysics>();
 
 /**
  * Rows an MMA-tiled grouped GEMM computes for `m` mean rows per group. The M tile follows the rows as vLLM's tuned

@@ -97,6 +97,18 @@ export function hasInSwitchReduction(link: LinkSpec | undefined): boolean {
 // (NVIDIA/TensorRT-LLM issue #2521, 2025-02); SGLang and NeMo turn NVLS off by default (sgl-project/sglang PR
 // #631; NVIDIA/NeMo-Framework-Launcher PR #127). So an engine's all-reduce is a ring: on the spec's own ring sweep
 // where it has one (GB200: Azure's "NCCL AllReduce (Ring algorithm)"), else on the point-to-point NVLink rate.
+// A switchless full mesh splits each device's scale-up bandwidth evenly over its domain − 1 peers: 8x MI300X/MI325X/
+// MI355X connect every GPU to each of the other seven by one xGMI link (AMD Instinct MI300X platform: 7 x 64 GB/s per
+// direction; ROCm docs "MI300X system optimization"), and Gaudi 2 / Gaudi 3 give 3 of their 21 scale-up RoCE ports to
+// each of the seven peers (Intel Gaudi 2 white paper; Gaudi 3 white paper). A collective among g < domain devices can
+// only use the links to its g − 1 peers: (g − 1)/(domain − 1) of the bandwidth. A switched fabric (NVLink behind
+// NVSwitch, TPU ICI torus, HCCS) keeps it whole. The measured collective tables are 8-device (whole-mesh) runs.
+export function meshShare(link: LinkSpec, group: number): number {
+  const d = link.domain;
+  if (!d || group >= d || group < 2 || !/^(xgmi|roce)/.test(link.technology ?? '')) return 1;
+  return (group - 1) / (d - 1);
+}
+
 export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, group: number, inSwitch = false): number {
   if (group <= 1 || bytes <= 0) return 0;
   const l = linkFor(hw, group);
@@ -112,7 +124,7 @@ export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes:
   // #212): that fraction times the common size shape.
   const ringSweep = !!hw.efficiency.collectiveBySize && !nvlsSweep;
   const eff = nvswitch && !ringSweep ? (NVLINK_P2P_BUSBW / 450e9) * lookupEfficiency(COLLECTIVE_SHAPE, bytes) : collectiveEfficiency(hw.efficiency, bytes);
-  const bw = link.bandwidthBytePerS * eff;
+  const bw = link.bandwidthBytePerS * eff * (l?.scope === 'scale_up' ? meshShare(link, group) : 1);
   if (l?.scope === 'scale_out') return collectiveTime(kind, bytes, group, link, bw / link.bandwidthBytePerS);
   return (trafficFactor(kind, group) * bytes) / bw;
 }

@@ -21,11 +21,14 @@ export interface PreparedPass {
   result?: unknown; // that whole cost (PassCost)
 }
 
-// The passes of one (hardware, model, layout, precision): shapes → prepared passes, and other per-context values.
+// The passes of one (hardware, model, layout, precision): phase → prefill sequences → prefill length → decode
+// sequences → prepared pass (numbers as keys: a key string per pass cost more than the lookup saved), and other
+// per-context values (the attention-DP wait by input length).
+type ShapeTree = Map<number, Map<number, Map<number, PreparedPass>>>;
 export interface PassContext {
   memo: PassMemo;
-  passes: Map<string, PreparedPass>;
-  values: Map<string, number>;
+  passes: Map<string, ShapeTree>;
+  values: Map<number, number>;
 }
 
 // ~4 KB per pass (its ops and parts): 2,048 passes hold a sweep's working set (the shapes of every batch × input
@@ -48,12 +51,22 @@ export class PassMemo {
     return ctx;
   }
 
-  set(ctx: PassContext, key: string, pass: PreparedPass): void {
-    this.count(ctx);
-    ctx.passes.set(key, pass);
+  get(ctx: PassContext, phase: string, s: PassShape): PreparedPass | undefined {
+    return ctx.passes.get(phase)?.get(s.prefillSeqs)?.get(s.prefillLen)?.get(s.decodeSeqs);
   }
 
-  setValue(ctx: PassContext, key: string, v: number): void {
+  set(ctx: PassContext, phase: string, s: PassShape, pass: PreparedPass): void {
+    this.count(ctx);
+    let a = ctx.passes.get(phase);
+    if (!a) ctx.passes.set(phase, (a = new Map()));
+    let b = a.get(s.prefillSeqs);
+    if (!b) a.set(s.prefillSeqs, (b = new Map()));
+    let c = b.get(s.prefillLen);
+    if (!c) b.set(s.prefillLen, (c = new Map()));
+    c.set(s.decodeSeqs, pass);
+  }
+
+  setValue(ctx: PassContext, key: number, v: number): void {
     this.count(ctx);
     ctx.values.set(key, v);
   }
@@ -65,9 +78,4 @@ export class PassMemo {
     ctx.passes.clear();
     ctx.values.clear();
   }
-}
-
-/** the key of a pass shape and phase inside its context */
-export function shapeKey(s: PassShape, phase: string): string {
-  return `${phase}|${s.prefillSeqs}|${s.prefillLen}|${s.decodeSeqs}`;
 }

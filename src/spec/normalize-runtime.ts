@@ -7,7 +7,7 @@ import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './type
 
 type Raw = Record<string, any>;
 
-const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels', 'training'] as const;
+const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels', 'training', 'collectives'] as const;
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
   stepOverheadS: 0,
@@ -92,12 +92,33 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.gemm_convert !== undefined) out.kernels.gemmConvert = k.gemm_convert;
     if (k.norm_kernels !== undefined) out.kernels.normKernels = k.norm_kernels;
   }
+  const ar = own.collectives?.custom_allreduce;
+  if (ar) {
+    const sizes: number[] = ar.sizes, seconds: number[] = ar.seconds;
+    const path = [...at, 'collectives', 'custom_allreduce'];
+    if (sizes.length !== seconds.length) ctx.errors.push(issueAt(ctx, path, `sizes (${sizes.length}) and seconds (${seconds.length}) differ in length`, 'give one time per message size'));
+    else if (sizes.some((v, i) => i > 0 && !(v > sizes[i - 1]!))) ctx.errors.push(issueAt(ctx, [...path, 'sizes'], 'must increase', 'list message sizes from smallest to largest'));
+    else out.collectives = { customAllreduce: { sizes, seconds, maxGroup: ar.max_group } };
+  }
   const t = own.training;
   if (t && (t.selective !== undefined || t.reduce_dtype !== undefined || t.elementwise !== undefined)) {
     out.training = {};
     if (t.elementwise !== undefined) out.training.elementwise = t.elementwise;
     if (t.selective !== undefined) out.training.selective = t.selective;
     if (t.reduce_dtype !== undefined) out.training.reduceDtype = t.reduce_dtype;
+  }
+  const mh = t?.moe_host;
+  if (mh && typeof mh === 'object') {
+    const per = await q(['training', 'moe_host', 'per_op'], 'seconds');
+    out.training = out.training ?? {};
+    out.training.moeHost = {
+      syncsFwd: mh.syncs_fwd,
+      perOpS: per === undefined ? 0 : nonNegative(ctx, [...at, 'training', 'moe_host', 'per_op'], per),
+      opsFwd: mh.ops_fwd,
+      opsBwd: mh.ops_bwd,
+      expertKernelsFwd: mh.expert_kernels_fwd,
+      expertKernelsBwd: mh.expert_kernels_bwd,
+    };
   }
   return out;
 }

@@ -437,7 +437,14 @@ const runtimeBlocks = {
     properties: { tp_comm: fraction01, fsdp_prefetch: fraction01, dp_grad: fraction01, ep_two_batch: fraction01, source: src },
   },
   shapes: { type: 'object', additionalProperties: false, properties: { static_context: posInt, source: src } },
-  training: { type: 'object', additionalProperties: false, properties: { selective: { enum: ['modules', 'op'] }, reduce_dtype: { enum: ['fp32', 'bf16'] }, elementwise: { enum: ['eager', 'fused'] }, source: src } },
+  training: { type: 'object', additionalProperties: false, properties: { selective: { enum: ['modules', 'op'] }, reduce_dtype: { enum: ['fp32', 'bf16'] }, elementwise: { enum: ['eager', 'fused'] },
+      moe_host: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['syncs_fwd', 'per_op', 'ops_fwd', 'ops_bwd', 'expert_kernels_fwd', 'expert_kernels_bwd'],
+        properties: { syncs_fwd: { type: 'integer', minimum: 0 }, per_op: quantity, ops_fwd: { type: 'integer', minimum: 0 }, ops_bwd: { type: 'integer', minimum: 0 }, expert_kernels_fwd: { type: 'integer', minimum: 0 }, expert_kernels_bwd: { type: 'integer', minimum: 0 } },
+      },
+      source: src } },
   kernels: {
     type: 'object',
     additionalProperties: false,
@@ -462,6 +469,23 @@ const runtimeBlocks = {
       bias: { enum: ['epilogue', 'separate'] },
       gemm_convert: { type: 'boolean' },
       norm_kernels: posInt,
+      source: src,
+    },
+  },
+  collectives: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      custom_allreduce: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['sizes', 'seconds', 'max_group'],
+        properties: {
+          sizes: { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0 } },
+          seconds: { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
+          max_group: posInt,
+        },
+      },
       source: src,
     },
   },

@@ -323,11 +323,25 @@ export interface RuntimeSettings {
     gemmConvert?: boolean;
     normKernels?: number;
   };
+  // the runtime's own all-reduce kernel for small messages inside one scale-up domain (vLLM / SGLang custom
+  // all-reduce): measured seconds per call by message size (bytes), used for groups of at most maxGroup devices and
+  // messages within the measured sizes; larger messages go to the collective library (NCCL / RCCL) as before
+  collectives?: { customAllreduce?: { sizes: number[]; seconds: number[]; maxGroup: number } };
   // what the runtime does in training (src/sim/training): 'modules' = Megatron-Core's selective recompute modules
   // (the engine's default); 'op' = PyTorch op-level selective activation checkpointing as torchtitan applies it
   // reduceDtype: the element type gradients are reduced (reduce-scattered / all-reduced) in across data parallelism
   // elementwise: 'eager' = norms and RoPE op by op with fp32 intermediates (a PyTorch model without torch.compile)
-  training?: { selective?: 'modules' | 'op'; reduceDtype?: 'fp32' | 'bf16'; elementwise?: 'eager' | 'fused' };
+  // moeHost: the host syncs of a dropless MoE layer (src/sim/training/moe-host-sync.ts)
+  training?: { selective?: 'modules' | 'op'; reduceDtype?: 'fp32' | 'bf16'; elementwise?: 'eager' | 'fused'; moeHost?: MoeHostSync };
+}
+/** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */
+export interface MoeHostSync {
+  syncsFwd: number; // host ↔ device syncs per MoE layer forward (token counts copied to the host)
+  perOpS: number; // host time of one op issued from Python (framework dispatch + launch)
+  opsFwd: number; // Python-issued kernels per MoE layer forward, besides the per-expert GEMMs
+  opsBwd: number; // the same for the backward
+  expertKernelsFwd: number; // kernels per local expert launched from C++ (grouped GEMM loop) forward, at launch.per_kernel
+  expertKernelsBwd: number;
 }
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;
@@ -348,6 +362,7 @@ export interface RuntimeOverride {
   overlap: Partial<RuntimeSettings['overlap']>;
   staticContext: number;
   kernels: Partial<RuntimeSettings['kernels']>;
+  collectives: NonNullable<RuntimeSettings['collectives']>;
   training: Partial<NonNullable<RuntimeSettings['training']>>;
 }
 /** A runtime as it drives one hardware: overrides applied. `name` keeps the old hardware-block spelling. */

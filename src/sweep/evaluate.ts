@@ -2,13 +2,13 @@
 // The same code runs inline (small sweeps, tests) and inside each worker. What comes back is compact:
 // the chunk's CSV text (lines joined once), a count, and the chunk's local Pareto front.
 import type { SimulateRequest, SimulateResult } from '../sim/types.js';
-import { maskEcho } from '../spec/errors.js';
 import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { axisValueText, decodeIndex, type SweepGrid } from './grid.js';
 import { csvCell, resultFormatter, type ColumnPlan } from './columns.js';
 import { paretoFronts, paretoMetrics, perUnit, type ParetoPoint } from './pareto.js';
 import type { SweepTables } from './resolve.js';
 import { PassMemo } from '../sim/pass-memo.js';
+import { sameShapes } from './same-shapes.js';
 
 // One combination as simulate's flags, snake_case as in the sweep file. `set` collects every set axis.
 export type SweepFlags = Record<string, string | number | string[] | undefined>;
@@ -48,6 +48,7 @@ export function makeEvaluator(
   const plainAxes = axes.flatMap((a, i) => (a.key === 'set' ? [] : [i]));
   const hardwareAxis = axes.findIndex((a) => a.key === 'hardware');
   const prices = grid.prices;
+  const hardware = sameShapes(tables.hardware);
   const digits = new Int32Array(n);
   const resultCells = resultFormatter(plan);
   // the work rows share (prefills, steps' context-free ops), costed once per evaluator: same numbers, bit for bit
@@ -67,7 +68,7 @@ export function makeEvaluator(
       const model = tables.models[digits[modelAxis]!]!;
       let variant = 0;
       for (let k = 0; k < strides.length; k++) variant += digits[tables.variantAxes[k]!]! * strides[k]!;
-      const hw = tables.hardware[variant]!;
+      const hw = hardware[variant]!;
 
       let result: SimulateResult | null = null;
       let reason: string | null = null;
@@ -100,7 +101,7 @@ export function makeEvaluator(
           const err = e as Error;
           // A user-level answer (invalid parallelism, context too long) is a reason; anything else is a
           // bug in an engine, still one row (the sweep goes on) but counted and reported.
-          reason = maskEcho(err?.message?.split('\n')[0] ?? String(e));
+          reason = err?.message?.split('\n')[0] ?? String(e);
           if (err?.name !== 'UserError') {
             reason = `internal error: ${reason}`;
             if (errors.length < 5) errors.push(`row ${index}: ${err?.stack ?? reason}`);
@@ -115,7 +116,10 @@ export function makeEvaluator(
       if (ok) {
         feasible++;
         const m = paretoMetrics(result!);
-        if (m) points.push({ group: cells[modelAxis]![digits[modelAxis]!]!, throughput: m[0], ...perUnit(result!, m[0]), latency: m[1], index, line });
+        if (m) {
+          const u = perUnit(result!, m[0]);
+          points.push({ group: cells[modelAxis]![digits[modelAxis]!]!, throughput: m[0], perDevice: u.perDevice, perDollar: u.perDollar, latency: m[1], index, line });
+        }
       }
     }
     return { start, end, csv: lines.length ? lines.join('\n') + '\n' : '', feasible, errors, front: paretoFronts(points) };

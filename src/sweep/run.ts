@@ -17,6 +17,7 @@ import { planColumns } from './columns.js';
 import { makeEvaluator, type ChunkResult, type Simulator } from './evaluate.js';
 import { paretoFront, paretoFronts, type ParetoBasis, type ParetoPoint } from './pareto.js';
 import { runPool } from './pool.js';
+import { workerCount } from './worker-count.js';
 import { sweepRequest } from './request.js';
 import { paretoPaths, shardRange, shardTrailer, type Shard } from './shard.js';
 
@@ -46,8 +47,6 @@ export interface SweepSummary {
   internal_errors: string[];
 }
 
-// Below this many rows, starting workers (≈ 60 ms each, loading the engine) costs more than it saves.
-const INLINE_BELOW = 4000;
 
 // `out:` in a grid is relative to the grid file and stays inside its folder; only --out may write elsewhere.
 export function outputPaths(file: string, grid: SweepGrid, out?: string, shard?: Shard): { out: string; pareto: string; perDevice: string; perDollar: string } {
@@ -123,14 +122,16 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     };
     const cores = availableParallelism();
     const size = end - start;
-    // Measured (issue 15, 100k rows): on 2 cores, 2 workers took 1.46× the wall time and 1.94× the memory of one
-    // thread (the main thread formats and writes while workers simulate, and the machine is shared); from 4 cores
-    // on, workers pay. One core is left for the main thread's writing.
-    let workers = opts.workers ?? (size < INLINE_BELOW || cores <= 2 ? 1 : cores - 1);
+    let workers = opts.workers ?? workerCount(size, cores);
     if (workers <= 1) {
       const ev = makeEvaluator(grid, tables, plan, opts.simulate ?? (await import('../sim/simulate.js')).simulate, sweepRequest);
       const step = 2000;
-      for (let s = start; s < end; s += step) accept(ev.run(s, Math.min(end, s + step)));
+      for (let s = start; s < end; s += step) {
+        accept(ev.run(s, Math.min(end, s + step)));
+        // let a signal's handler run between chunks (src/report/write.ts removes the temp files and exits): a
+        // synchronous loop would defer Ctrl-C or SIGTERM to the end of the sweep, after the files were renamed
+        await new Promise((r) => setImmediate(r));
+      }
     } else {
       // ~8 chunks per worker evens out the load; a chunk is big enough that messaging is negligible
       const chunkSize = Math.max(250, Math.min(5000, Math.ceil(size / (workers * 8))));

@@ -18,6 +18,8 @@ import { GRAD_BYTES, WEIGHT_BYTES } from './memory.js';
 import type { Recompute, RecomputePolicy, StepBreakdown, ZeroStage } from './types.js';
 import { policyOf } from './memory.js';
 import { exposedComm, overlapShares } from '../overlap.js';
+import { moeHostFloor, withMoeHostFloor } from './moe-host-sync.js';
+import { launchFloorS } from '../../runtime/launch.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -78,7 +80,14 @@ export function stepTime(i: StepInput): StepResult {
   const opSac = hw.runtime?.training?.selective === 'op' && !s.mla ? s : undefined;
   const eager = hw.runtime?.training?.elementwise === 'eager';
   const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype, eager), hw, pol, fullShare, opSac);
-  const moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype, eager), hw, pol, fullShare) : dense;
+  let moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype, eager), hw, pol, fullShare) : dense;
+  // a dropless MoE layer the runtime syncs with the host every forward lasts at least the host's issue time
+  // (./moe-host-sync.ts); full recompute issues the forward's kernels once more in the backward
+  const mh = hw.runtime?.training?.moeHost;
+  if (mh && s.moeLayers > 0) {
+    const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw));
+    moe = withMoeHostFloor(moe, { fwdS: f.fwdS, bwdS: f.bwdS + fullShare * f.fwdS });
+  }
   const head = passCost(headForwardOps(s, p, i.gemmDtype), hw, pol.granularity === 'full' ? 'selective' : pol);
 
   // 2. TP with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of the [b·s/cp, h] bf16 activation

@@ -1,0 +1,37 @@
+// A dropless MoE layer whose token dispatcher waits for the device every forward: the host cannot run ahead of it.
+//
+// Megatron-Core's alltoall dispatcher (megatron/core/transformer/moe/token_dispatcher.py, MoEAlltoAllTokenDispatcher
+// .preprocess / _maybe_dtoh_and_synchronize) copies the per-expert token counts and the all-to-all split sizes to the
+// host and blocks on that copy (`d2h_event.synchronize()` at "before_ep_alltoall" with EP > 1, "before_finish"
+// without) once per MoE layer forward; the copy waits for every kernel queued before it. So the device queue is empty
+// at each sync, and the kernels of the segment that follows (the layer's permute, all-to-all, expert GEMMs, combine,
+// then the next layer's attention and router up to its sync) reach the device only as fast as the host issues them:
+//
+//   segment = max(device time of its kernels, host time to issue them)
+//
+// Host time = Python-issued ops × per-op host cost + per-expert GEMM launches (Transformer Engine's grouped GEMM loops
+// over the local experts in C++, one cuBLAS call each: transformer_engine/common/gemm/cublaslt_gemm.cu
+// multi_stream_cublas_gemm) × the runtime's launch.per_kernel. The backward has no sync (the split sizes are already on
+// the host), but the host still issues every kernel, so its throughput bounds the backward the same way. The per-op
+// costs are host constants, so the floor weighs most at small micro-batches and vanishes as the device work grows.
+import type { MoeHostSync } from '../../spec/types.js';
+import type { PassCost } from './layer-cost.js';
+
+export interface MoeHostFloor {
+  fwdS: number; // host time to issue one MoE layer's forward segment
+  bwdS: number; // and its backward
+}
+
+/** Host issue time of one MoE layer per micro-batch, for `localExperts` experts on this device. */
+export function moeHostFloor(h: MoeHostSync, localExperts: number, launchS: number): MoeHostFloor {
+  if (h.syncsFwd <= 0) return { fwdS: 0, bwdS: 0 };
+  return {
+    fwdS: h.opsFwd * h.perOpS + h.expertKernelsFwd * localExperts * launchS,
+    bwdS: h.opsBwd * h.perOpS + h.expertKernelsBwd * localExperts * launchS,
+  };
+}
+
+/** One MoE layer's pass cost with the host floor applied: each of forward and backward lasts at least its host time. */
+export function withMoeHostFloor(c: PassCost, f: MoeHostFloor): PassCost {
+  return { ...c, fwdS: Math.max(c.fwdS, f.fwdS), bwdS: Math.max(c.bwdS, f.bwdS) };
+}

@@ -1,0 +1,52 @@
+// The host floor of a dropless MoE layer under a runtime that syncs with the host every forward
+// (runtimes/megatron.yaml training.moe_host; src/sim/training/moe-host-sync.ts).
+import { describe, expect, it } from 'vitest';
+import { libraryModel, getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
+import { moeHostFloor, withMoeHostFloor } from '../src/sim/training/moe-host-sync.js';
+import type { MoeHostSync, NormalizedRuntime } from '../src/spec/types.js';
+
+const h100 = getLibrary().hardware['h100-sxm']!;
+const megatron = libraryRuntime('megatron');
+const mh = megatron.training!.moeHost!;
+// the same runtime without the per-layer sync
+const noSync: NormalizedRuntime = { ...megatron, training: { ...megatron.training, moeHost: undefined } };
+
+function step(model: string, rt: NormalizedRuntime, seqLen: number, microBatch: number, ep = 8): number {
+  const m = libraryModel(model);
+  const r = simulateTraining(
+    buildTrainRequest(m, bindRuntime(h100, rt), { devices: 8, ep, seqLen, globalBatch: 64 * microBatch, microBatch, recompute: 'selective', dtype: 'bf16' }),
+  );
+  return r.step_s! / (64 * microBatch); // seconds per sequence
+}
+
+describe('MoE host sync floor', () => {
+  it('host time = Python ops × per-op cost + per-expert launches × launch.per_kernel; no sync, no floor', () => {
+    const h: MoeHostSync = { syncsFwd: 1, perOpS: 10e-6, opsFwd: 50, opsBwd: 100, expertKernelsFwd: 2, expertKernelsBwd: 4 };
+    const f = moeHostFloor(h, 16, 2.5e-6);
+    expect(f.fwdS).toBeCloseTo(50 * 10e-6 + 2 * 16 * 2.5e-6, 12);
+    expect(f.bwdS).toBeCloseTo(100 * 10e-6 + 4 * 16 * 2.5e-6, 12);
+    expect(moeHostFloor({ ...h, syncsFwd: 0 }, 16, 2.5e-6)).toEqual({ fwdS: 0, bwdS: 0 });
+    const c = { fwdS: 1e-4, bwdS: 5e-3, attnFwdS: 0, fwdFlops: 1, bwdFlops: 2 };
+    const w = withMoeHostFloor(c, f);
+    expect(w.fwdS).toBe(f.fwdS); // host-bound forward
+    expect(w.bwdS).toBe(5e-3); // device-bound backward keeps its time
+    expect(w.fwdFlops).toBe(1);
+  });
+  it('megatron cites its counts; the floor binds at short sequences and fades as the micro-batch grows', () => {
+    expect(mh.syncsFwd).toBe(1);
+    expect(mh.opsFwd).toBeGreaterThan(0);
+    // qwen3-30b-a3b at 256 tokens: the per-layer host time dominates the small device work
+    const small1 = step('qwen3-30b-a3b', megatron, 256, 1) / step('qwen3-30b-a3b', noSync, 256, 1);
+    const small8 = step('qwen3-30b-a3b', megatron, 256, 8) / step('qwen3-30b-a3b', noSync, 256, 8);
+    expect(small1).toBeGreaterThan(1.2);
+    expect(small8).toBeLessThan(small1); // a fixed cost per layer and micro-batch weighs less as the micro-batch grows
+    expect(small8).toBeGreaterThanOrEqual(1);
+    // long sequences: the device work hides the host
+    expect(step('qwen3-30b-a3b', megatron, 8192, 4) / step('qwen3-30b-a3b', noSync, 8192, 4)).toBeCloseTo(1, 6);
+  });
+  it('dense models are unchanged', () => {
+    expect(step('llama-3.1-8b', megatron, 256, 1, 1)).toBe(step('llama-3.1-8b', noSync, 256, 1, 1));
+  });
+});
