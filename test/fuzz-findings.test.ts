@@ -169,6 +169,31 @@ describe('what the user typed is never echoed as NaN, Infinity or undefined', ()
   });
 });
 
+describe('work is bounded before it starts', () => {
+  it('bench --out "" is an error before the benchmarks (it ran them all, then wrote nothing)', async () => {
+    const r = await run(['bench', '--out', '']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/^hwperf: --out : expected a file name/);
+  });
+  it('accuracy --file: a row whose command names no --hardware, or a prototype id, is that row\'s note', async () => {
+    const f = join(dir, 'acc.csv');
+    writeFileSync(f, 'id,category,hwperf_command,hwperf_json_key,hwperf_expected\nX,A,hwperf simulate --model llama-3.2-1b,latency_s,1\nY,A,hwperf simulate --model llama-3.2-1b --hardware constructor,latency_s,1\n');
+    const r = await run(['accuracy', '--file', f, '--json']);
+    const notes = (JSON.parse(r.stdout) as { rows: { note: string }[] }).rows.map((x) => x.note);
+    expect(notes).toEqual(['the command names no --hardware', 'unknown hardware "constructor"']);
+  });
+  it('serve --requests 1e8 is refused at once (was a simulation of 1e8 requests: hours)', async () => {
+    const r = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '1', '--requests', '100000000']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/^hwperf: --requests: at most 1000000 requests are simulated/);
+  });
+  it('requests × output tokens past 2.5e8 is refused (llama-4-scout: 10M context × 1000 requests)', async () => {
+    const r = await run(['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--rate', '1', '--requests', '10000', '--input-tokens', '1', '--output-tokens', '100000']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/at most 2\.5e\+8 generated tokens are simulated, here 1\.00e\+9/);
+  });
+});
+
 describe('a set of outputs is renamed into place as one step', () => {
   it('a journal left by a killed process is finished by the next run (no CSV new and Pareto file old)', () => {
     const d = join(dir, 'commit');

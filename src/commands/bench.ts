@@ -54,7 +54,7 @@ export default class Bench extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Bench);
-    if (flags.out) checkOutFile(flags.out, !!flags.force); // before minutes of benchmarks
+    if (flags.out !== undefined) checkOutFile(flags.out, !!flags.force); // before minutes of benchmarks
     const backend = (flags.backend as BackendName | undefined) ?? (await chooseBackend());
     const bar = startProgress({ label: 'bench', total: 100, json: this.jsonEnabled(), delayMs: 0 });
     let result: BenchResult & { check?: unknown };

@@ -47,7 +47,7 @@ export default class Calibrate extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(Calibrate);
-    if (flags.out) checkOutFile(flags.out, !!flags.force);
+    if (flags.out !== undefined) checkOutFile(flags.out, !!flags.force);
     const read = readSpecFile(args.bench);
     if ('error' in read) throw new UserError(`${args.bench}: ${read.error}`);
     let data: unknown;

@@ -5,7 +5,7 @@
 // row "skipped: not implemented", never a failure of the whole check.
 import { DATA_SIZE_CAP, readUserFile } from '../spec/safe-read.js';
 import { getLibrary, libraryModel } from '../spec/library.js';
-import { UserError } from '../spec/errors.js';
+import { own, UserError } from '../spec/errors.js';
 import { buildRequest } from './request.js';
 import { simulate } from './simulate.js';
 import { checkDtype, opAllreduce, opGemm, opStream } from './ops.js';
@@ -58,12 +58,17 @@ export interface AccuracyReport {
   by_runtime: RuntimeGroup[]; // the same per runtime, most rows first
 }
 
+// a row's command as written: a flag it lacks arrives as "undefined" (String(undefined)), said as such
 const hw = (id: string): NormalizedHardware => {
-  const h = getLibrary().hardware[id];
+  if (id === 'undefined' || id === 'true') throw new UserError('the command names no --hardware');
+  const h = own(getLibrary().hardware, id);
   if (!h) throw new UserError(`unknown hardware "${id}"`);
   return h;
 };
-const model = (id: string): NormalizedModel => libraryModel(id);
+const model = (id: string): NormalizedModel => {
+  if (id === 'undefined' || id === 'true') throw new UserError('the command names no --model');
+  return libraryModel(id);
+};
 // --runtime ID (library ids only here); without it simulate() binds the default
 const withRuntime = (h: NormalizedHardware, id: string | true | undefined): NormalizedHardware =>
   typeof id === 'string' ? bindRuntime(h, libraryRuntime(id)) : h;
@@ -86,9 +91,8 @@ export const RUNNERS: Record<string, Runner> = {
   serve: (c) => serve(serveOptions(c.flags, model(String(c.flags.model)), hw(String(c.flags.hardware)), model)).result as unknown as Record<string, unknown>,
   'show model': (c) => {
     const m = model(c.args[0]!);
-    const lib = getLibrary();
-    const p = countParams(m, (id) => lib.models[id]!);
-    return { params_total: p.total, params_active: p.active, forward_flops: forwardFlops(m, (id) => lib.models[id]!) };
+    const p = countParams(m, libraryModel);
+    return { params_total: p.total, params_active: p.active, forward_flops: forwardFlops(m, libraryModel) };
   },
 };
 
@@ -166,7 +170,7 @@ export function runRow(r: Record<string, string>): AccuracyRow {
     runtime: RUNTIME_COMMANDS.has(cmd.name) ? (named ?? null) : null,
     source: r.source,
   };
-  const runner = RUNNERS[cmd.name];
+  const runner = own(RUNNERS, cmd.name);
   if (!runner) return { ...base, predicted: null, error: null, status: 'skipped', note: 'skipped: not implemented' };
   try {
     const out = runner(cmd);

@@ -47,7 +47,7 @@ const chance = (r: Rand, p: number) => r() < p;
 export const NUMBERS = [
   '0', '-1', '1e308', '-1e308', 'NaN', 'Infinity', '-Infinity', '', ' ', '1e-300', '0.5', '-0', '0x10', '1_000', 'abc',
   '9'.repeat(400), '1e3', '__proto__', 'constructor', '2', '1', '8', '3', '64', '1.5', '1e21', '2e9', 'undefined', 'null',
-  '[object Object]', '1,2', '5 GB', '30ms', '-5', '.5', '1e', 'x'.repeat(5000),
+  '[object Object]', '1,2', '5 GB', '30ms', '-5', '.5', '1e', 'x'.repeat(5000), '100000000', '2147483648', '4294967297', '1e6', '65536',
 ];
 const SMALL = ['1', '2', '4', '8'];
 const SECONDS = ['30ms', '1 s', '0.1', '0', '-1', '1ns', '1e308 s', 'NaN', '5 parsecs', 'ms', '', '10 h'];
@@ -400,7 +400,7 @@ export function makeCase(r: Rand, tree: CliTree): CliCase {
   const l = getLibrary();
   const lib = { models: Object.keys(l.models), hardware: Object.keys(l.hardware) };
   const cmd = pick(r, ['simulate', 'simulate', 'serve', 'serve', 'serve', 'plan', 'train', 'train', 'size', 'roofline', 'op', 'compare', 'calibrate', 'bench',
-    'import', 'merge', 'sweep', 'validate', 'show', 'simulate-hf']);
+    'import', 'merge', 'sweep', 'validate', 'show', 'simulate-hf', 'list', 'accuracy']);
   const a: string[] = [];
   const outs: string[] = [];
   const json = chance(r, 0.5);
@@ -554,6 +554,17 @@ export function makeCase(r: Rand, tree: CliTree): CliCase {
       if (chance(r, 0.3)) a.push('--force');
       break;
     }
+    case 'list':
+      a.push('list', pick(r, ['models', 'hardware', 'runtimes', 'memory', '__proto__', 'constructor', 'modles', '', 'x'.repeat(3000), 'NaN']));
+      break;
+    case 'accuracy': {
+      // only files that are not the measurements CSV: a whole accuracy run takes minutes
+      const f = join(tree.root, `acc-${tree.n}.csv`);
+      writeFileSync(f, pick(r, ['', 'id,category\n', 'a,b,c\n1,2\n', makeTrace(r), '\u0000\u0001binary', `id,category,hwperf_command,key,expected\nX,A,hwperf simulate --model __proto__,latency_s,NaN\n`]));
+      a.push('accuracy', '--file', chance(r, 0.8) ? f : pick(r, [tree.files.fifoCsv!, '/dev/zero', tree.files.dirYaml!, tree.files.outsideTrace!]));
+      if (chance(r, 0.3)) a.push('--category', pick(r, ['A', 'Z', '__proto__', '', 'A,B']));
+      break;
+    }
     case 'validate':
       a.push('validate', ...[0, 1].slice(0, 1 + Math.floor(r() * 2)).map(() => modelRef(r, tree, lib)));
       break;
@@ -653,7 +664,8 @@ export async function runCliCase(c: CliCase, tree: CliTree): Promise<string | un
   if (crash) return `crash text: ${out.slice(Math.max(0, crash.index - 80), crash.index + 160).replace(/\n/g, ' ⏎ ')}`;
   const bad = BAD_WORDS.exec(out);
   if (bad) return `bad word in output: ${out.slice(Math.max(0, bad.index - 100), bad.index + 60).replace(/\n/g, ' ⏎ ')}`;
-  if (out.includes(SECRET) || out.includes('7717')) return `output quotes a file outside the spec tree: ${out.slice(Math.max(0, out.indexOf(SECRET) - 100), out.indexOf(SECRET) + 40)}`;
+  // the secret, or the outside spec's layer count as a whole number (not a digit run inside another number)
+  if (out.includes(SECRET) || /(?<![\d.e+-])7717(?![\d.e])/.test(out)) return `output quotes a file outside the spec tree: ${out.slice(Math.max(0, out.indexOf(SECRET) - 100), out.indexOf(SECRET) + 40)}`;
   if (err && !c.json) {
     const lines = stderr.split('\n').filter((l) => l.trim());
     if (lines.length === 0) return 'failed without a message';

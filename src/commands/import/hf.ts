@@ -24,7 +24,7 @@ export default class ImportHf extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(ImportHf);
-    if (flags.out) checkOutFile(flags.out, !!flags.force); // before any work: one `--out PATH: …` line
+    if (flags.out !== undefined) checkOutFile(flags.out, !!flags.force); // before any work: one `--out PATH: …` line
     const file = hfConfigPath(args.config);
     if (!file) throw new UserError(`${args.config}: no such file${existsSync(args.config) ? ' (a folder without config.json)' : ''}`);
     const cfg = readHfConfig(file);

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
-import { UserError } from '../errors.js';
+import { maskWords, UserError } from '../errors.js';
 import { readSpecFile } from '../safe-read.js';
 import { convertHfConfig, isHfConfig, type HfSpec } from './convert.js';
 import type { NormalizedModel } from '../types.js';
@@ -79,7 +79,7 @@ export function hfToYaml(cfg: Record<string, unknown>, file: string): HfYaml {
     lines.push(comment ? `${line.padEnd(28)} # ${flat(comment)}` : line);
   }
   lines.push('sources:');
-  lines.push(`  - ${JSON.stringify(`Hugging Face config.json ${where}${origin}, sha256 ${sha}…, transformers ${typeof cfg.transformers_version === 'string' ? cfg.transformers_version.slice(0, 40) : 'unknown'}`)}`);
+  lines.push(`  - ${JSON.stringify(`Hugging Face config.json ${where}${origin}, sha256 ${sha}…, transformers ${typeof cfg.transformers_version === 'string' ? maskWords(cfg.transformers_version.slice(0, 40)) : 'unknown'}`)}`);
   return { id, text: lines.join('\n') + '\n', spec, file };
 }
 
