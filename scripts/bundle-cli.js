@@ -26,7 +26,7 @@ const NM = `${sep}node_modules${sep}`;
 rmSync(out, { recursive: true, force: true });
 
 // ── oclif ────────────────────────────────────────────────────────────────────────────────────────────────────
-// The names hwperf imports from '@oclif/core' (src/), each loaded on first use.
+// The names hwperf imports from '@oclif/core' (src/), each loaded on first use; the build fails on any other.
 const OCLIF_NAMES = {
   Args: "require('@oclif/core/args')",
   Command: "require('@oclif/core/command').Command",
@@ -184,6 +184,13 @@ const fix = (dir) => {
       const text = readFileSync(p, 'utf8');
       let rel = relative(dirname(p), join(out, 'oclif.js')).split(sep).join('/');
       if (!rel.startsWith('.')) rel = './' + rel;
+      // every name imported from oclif must be one oclif.js exports (OCLIF_NAMES above): fail here, not at run time
+      for (const m of text.matchAll(/(?:import|export)\s*\{([^}]*)\}\s*from\s*(['"])@oclif\/core\2/g)) {
+        for (const spec of m[1].split(',').map((x) => x.trim()).filter(Boolean)) {
+          const name = spec.split(/\s+as\s+/)[0];
+          if (!(name in OCLIF_NAMES)) throw new Error(`bundle-cli: ${relative(root, p)} imports ${name} from @oclif/core: add it to OCLIF_NAMES in scripts/bundle-cli.js`);
+        }
+      }
       const next = text.replace(SPEC, (_m, pre, q) => `${pre}${q}${rel}${q}`);
       if (next !== text) {
         writeFileSync(p, next);

@@ -46,6 +46,14 @@ describe('runtime kernel choices rewrite non-decoder graphs', () => {
     expect(g!.bytes).toBe(f32 + 4 * io + 2 * 1500 * 1536 * 4);
     expect(g!.kernels).toBe(4); // convert in, GEMM, convert out, bias add
   });
+  it('an RMSNorm written out in Python moves bytes_per_element per element in its kernels; a LayerNorm is untouched', () => {
+    const rms: Op = { ...norm, rms: true };
+    const hw = withKernels({ rmsnorm: { kernels: 8, bytesPerElement: 36 } });
+    const [r, ln] = runtimeOps([rms, norm], hw, 2);
+    expect(r!.bytes).toBe(1500 * 384 * 36);
+    expect(r!.kernels).toBe(8);
+    expect(ln!.bytes).toBe(norm.bytes);
+  });
   it('a norm of N kernels reads and writes the tensor N times', () => {
     const [n] = runtimeOps([norm], withKernels({ normKernels: 3 }), 2);
     expect(n!.bytes).toBe(3 * norm.bytes);

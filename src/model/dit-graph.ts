@@ -35,6 +35,10 @@ export function ditGeometry(m: DitModel, s: DitRunShape): { S: number; F: number
 function modulate(name: string, elems: number, p: Precision, count: number): Op {
   return { ...elementwise(name, elems, 2, 4 * p.actBytes, p.compute, count), kernels: 2 };
 }
+// q/k RMSNorm over `elems` elements (read and written once by a fused kernel; reference code runs it as several)
+function rmsNorm(name: string, elems: number, p: Precision, count: number): Op {
+  return { ...elementwise(name, elems, 4, 2 * p.actBytes, p.compute, count, 'norm'), rms: true };
+}
 // x + gate · y: a mul (reads y, writes) and an add (reads x and the product, writes)
 function gatedResidual(name: string, elems: number, p: Precision, count: number): Op {
   return { ...elementwise(name, elems, 2, 5 * p.actBytes, p.compute, count), kernels: 2 };
@@ -53,7 +57,7 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
     elementwise(`${prefix}.norm1`, tokens * d, 5, 2 * p.actBytes, p.compute, count, 'norm'),
     modulate(`${prefix}.modulate1`, tokens * d, p, count),
     linear(`${prefix}.qkv`, tokens, 3 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, N, 3d]
-    ...(m.qk_norm !== 'none' ? [elementwise(`${prefix}.qk_norm`, tokens * 2 * d, 4, 2 * p.actBytes, p.compute, count, 'norm')] : []),
+    ...(m.qk_norm !== 'none' ? [rmsNorm(`${prefix}.qk_norm`, tokens * 2 * d, p, count)] : []),
     attentionCore(`${prefix}.attn`, { batch: seqs, q: seq, kv: seq, heads: m.heads, headDim: hd }, p, fused, count),
     linear(`${prefix}.proj`, tokens, d, d, p.compute, p.weightBytes, p.actBytes, count),
     gatedResidual(`${prefix}.gate1`, tokens * d, p, count),
@@ -61,7 +65,7 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
   if (m.cross_attention) {
     const L = m.cross_attention.context;
     if (m.cross_norm) ops.push(elementwise(`${prefix}.cross.norm`, tokens * d, 5, 2 * p.actBytes, p.compute, count, 'norm')); // Wan norm3
-    if (m.qk_norm !== 'none') ops.push(elementwise(`${prefix}.cross.qk_norm`, (tokens + B * L) * d, 4, 2 * p.actBytes, p.compute, count, 'norm'));
+    if (m.qk_norm !== 'none') ops.push(rmsNorm(`${prefix}.cross.qk_norm`, (tokens + B * L) * d, p, count));
     ops.push(
       linear(`${prefix}.cross.q`, tokens, d, d, p.compute, p.weightBytes, p.actBytes, count),
       linear(`${prefix}.cross.kv`, B * L, 2 * d, d, p.compute, p.weightBytes, p.actBytes, count), // caption [B, L, 2d]
@@ -92,7 +96,7 @@ function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precisio
       elementwise(`${prefix}.norm1`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'), // LN + modulate
       linear(`${prefix}.qkv`, B * T, 3 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, T, 3d]
     );
-    if (m.qk_norm !== 'none') ops.push(elementwise(`${prefix}.qk_norm`, B * T * 2 * d, 4, 2 * p.actBytes, p.compute, count, 'norm'));
+    if (m.qk_norm !== 'none') ops.push(rmsNorm(`${prefix}.qk_norm`, B * T * 2 * d, p, count));
     if (out) ops.push(linear(`${prefix}.out`, B * T, d, d, p.compute, p.weightBytes, p.actBytes, count), gatedResidual(`${prefix}.gate1`, B * T * d, p, count));
     if (ffn) {
       ops.push(
@@ -115,7 +119,7 @@ function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precisio
       elementwise('single.norm', B * J * d, 7, 6 * p.actBytes, p.compute, c, 'norm'),
       linear('single.qkv_mlp', B * J, 3 * d + I, d, p.compute, p.weightBytes, p.actBytes, c), // qkv and proj_mlp: [B, J, 3d + r·d]
     );
-    if (m.qk_norm !== 'none') ops.push(elementwise('single.qk_norm', B * J * 2 * d, 4, 2 * p.actBytes, p.compute, c, 'norm'));
+    if (m.qk_norm !== 'none') ops.push(rmsNorm('single.qk_norm', B * J * 2 * d, p, c));
     ops.push(
       attentionCore('single.attn', { batch: B, q: J, kv: J, heads: m.heads, headDim: hd }, p, fused, c),
       elementwise('single.gelu', B * J * I, 8, 2 * p.actBytes, p.compute, c),

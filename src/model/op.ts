@@ -27,6 +27,8 @@ export interface Op {
   // kernel launches one instance of the op takes where it is not one kernel (eager PyTorch: modulate = mul + add);
   // a runtime's per-kernel launch cost applies to each. Default 1.
   kernels?: number;
+  // a norm that is an RMSNorm (no mean subtraction): reference code writes it out in Python ops (src/sim/runtime-ops.ts)
+  rms?: boolean;
 }
 
 // linear({m, n, k}): y[m, n] = x[m, k] · W[k, n]; bytes = x + W + y (each read or written once).

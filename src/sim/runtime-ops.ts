@@ -15,6 +15,8 @@
 //                    to_fp16 of src1, cublasGemmEx in f16, to_fp32 of dst): + a 16-bit write and read of the input
 //                    and of the output (4 bytes per element each), + 2 launches
 //   norm_kernels N   a norm runs as N kernels, each reading and writing the tensor (ggml_norm, ggml_mul, ggml_add)
+//   rmsnorm {kernels, bytes_per_element}  an RMSNorm (op.rms) written out in Python ops (HF LlamaRMSNorm, Open-Sora's
+//                    qk-norm): fp32 copy, pow, mean, rsqrt, mul, cast back, weight mul — its traffic per element
 //
 // Hot path: one pass over the op list, plain arithmetic; a runtime without these fields returns the list as is.
 import type { Op } from '../model/op.js';
@@ -24,7 +26,7 @@ type GraphKernels = NonNullable<NormalizedHardware['runtime']>['kernels'];
 
 /** whether the runtime changes anything in non-decoder graphs */
 export function rewritesGraphs(k: GraphKernels | undefined): boolean {
-  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || (k.normKernels ?? 1) > 1);
+  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined);
 }
 
 /** the ops as the bound runtime runs them; `actBytes` is the activation element size the graph was built with */
@@ -49,6 +51,9 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
         bytes += 2 * op.m * op.n * act; // y += b: read and write the output
         kernels += 1;
       }
+    } else if (op.kind === 'norm' && op.rms && kk.rmsnorm) {
+      bytes = (op.bytes / (2 * actBytes)) * kk.rmsnorm.bytesPerElement; // the op reads and writes each element once
+      kernels = kk.rmsnorm.kernels;
     } else if (op.kind === 'norm' && kk.normKernels && kk.normKernels > 1) {
       bytes *= kk.normKernels;
       kernels = kk.normKernels;

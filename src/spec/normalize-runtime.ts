@@ -91,6 +91,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.bias !== undefined) out.kernels.bias = k.bias;
     if (k.gemm_convert !== undefined) out.kernels.gemmConvert = k.gemm_convert;
     if (k.norm_kernels !== undefined) out.kernels.normKernels = k.norm_kernels;
+    if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
   }
   const ar = own.collectives?.custom_allreduce;
   if (ar) {

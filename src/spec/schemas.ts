@@ -469,6 +469,12 @@ const runtimeBlocks = {
       bias: { enum: ['epilogue', 'separate'] },
       gemm_convert: { type: 'boolean' },
       norm_kernels: posInt,
+      rmsnorm: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kernels', 'bytes_per_element'],
+        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0 } },
+      },
       source: src,
     },
   },

@@ -322,6 +322,7 @@ export interface RuntimeSettings {
     bias?: 'epilogue' | 'separate';
     gemmConvert?: boolean;
     normKernels?: number;
+    rmsnorm?: { kernels: number; bytesPerElement: number };
   };
   // the runtime's own all-reduce kernel for small messages inside one scale-up domain (vLLM / SGLang custom
   // all-reduce): measured seconds per call by message size (bytes), used for groups of at most maxGroup devices and
