@@ -239,3 +239,23 @@ describe('a set of outputs is renamed into place as one step', () => {
     expect(readdirSync(d)).toEqual([]);
   });
 });
+
+describe('free text of a spec file never prints the words that mean a bug (seed 13)', () => {
+  it('show runtime: a runtime named NaN, version Infinity, a source "undefined" are spelled out', async () => {
+    const f = join(dir, 'odd-rt.yaml');
+    writeFileSync(f, 'id: odd-rt\nname: NaN\nversion: Infinity\nextends: vllm\nsources: ["undefined"]\n');
+    for (const json of [[], ['--json']]) {
+      const r = await run(['show', 'runtime', f, ...json]);
+      expect(r.exit).toBe(0);
+      expect(r.stdout).toMatch(/not-a-number/);
+      expect(r.stdout + r.stderr).not.toMatch(BAD);
+    }
+  });
+  it('show model: a model named Infinity is spelled out', async () => {
+    const f = join(dir, 'odd-model.yaml');
+    writeFileSync(f, 'id: odd-model\nname: Infinity\nextends: llama-3.1-8b\n');
+    const r = await run(['show', 'model', f]);
+    expect(r.exit).toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(BAD);
+  });
+});

@@ -1,4 +1,5 @@
 // Hardware and memory-technology specs → SI numbers (units via mathjs, only for user files) + rules.
+import { maskWords } from './errors.js';
 import { parseQuantity, type Dimension } from '../units/quantity.js';
 import { issueAt, type SpecContext } from './load.js';
 import { hardwareSchema, memorySchema, rangeAt, siText } from './schemas.js';
@@ -167,7 +168,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   if (ctx.errors.length || capacity === undefined || bandwidth === undefined) return undefined;
   return {
     id: raw.id,
-    name: raw.name,
+    name: maskWords(raw.name),
     vendor: raw.vendor ?? 'other',
     class: cls,
     year: raw.year,
@@ -199,7 +200,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
         }
       : undefined,
     rumoured: raw.rumoured,
-    sources: raw.sources,
+    sources: raw.sources?.map(maskWords),
   };
 }
 

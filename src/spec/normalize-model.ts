@@ -1,4 +1,5 @@
 // Model specs: evaluate expressions over sibling fields, fill defaults, apply the semantic rules.
+import { maskWords } from './errors.js';
 import { evaluateExpression } from '../units/quantity.js';
 import { issueAt, modelRangeIssues, type SpecContext } from './load.js';
 import type { NormalizedModel } from './types.js';
@@ -86,11 +87,11 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
   if (ctx.errors.length) return undefined;
   const base = {
     id: m.id,
-    name: m.name ?? m.id,
+    name: maskWords(m.name ?? m.id),
     family: m.family,
     rumoured: m.rumoured ?? false,
     reference_params: m.reference_params,
-    sources: m.sources,
+    sources: m.sources?.map(maskWords),
     ...(m.dtype ? { dtype: m.dtype } : {}),
   };
   const ffn = (f: any, hidden: number) =>

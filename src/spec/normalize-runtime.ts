@@ -1,6 +1,7 @@
 // Runtime specs (runtimes/*.yaml) → NormalizedRuntime: units to SI, defaults filled, and the rule that every
 // block setting a value names its source. Defaults are the engine's behaviour before runtimes existed
 // (docs/runtimes.md), so a runtime that says nothing about a block changes nothing there.
+import { maskWords } from './errors.js';
 import { issueAt, type SpecContext } from './load.js';
 import { quantityAt } from './normalize-hardware.js';
 import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
@@ -144,12 +145,13 @@ export async function normalizeRuntime(raw: Raw, ctx: SpecContext): Promise<Norm
   const settings = applyOverride(RUNTIME_DEFAULTS, top);
   return {
     id: raw.id,
-    name: raw.name,
+    // free text from a stranger's file: the words that only ever mean a bug are spelled out (errors.ts)
+    name: maskWords(raw.name),
     kind: raw.role,
-    version: raw.version,
+    version: raw.version === undefined ? undefined : maskWords(raw.version),
     ...settings,
     byVendor,
     byHardware,
-    sources: raw.sources,
+    sources: raw.sources?.map(maskWords),
   };
 }
