@@ -1,9 +1,7 @@
 // Kernel-selection thresholds and kernel rates are runtime facts (runtimes/*.yaml `kernels.*`), read through the spec
 // layer: the matrix-vector limit, grouped-GEMM M tiles and llama.cpp's GGUF matmul rate per SM/CU and clock.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCommand } from '@oclif/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime, resolveRuntime } from '../src/runtime/resolve.js';
@@ -11,19 +9,12 @@ import { DEFAULT_KERNEL_PHYSICS, kernelPhysics } from '../src/sim/kernel-physics
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak } from '../src/hardware/efficiency.js';
 import { opCost } from '../src/sim/roofline.js';
 import type { Op } from '../src/model/op.js';
+import { useScratchDir } from './helpers/scratch.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const lib = getLibrary();
-let dir: string;
-const write = (name: string, text: string) => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hwperf-rtk-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const scratch = useScratchDir('hwperf-rtk-');
+const write = scratch.write;
 
 const ENGINE = `id: tiny-engine
 name: Tiny engine

@@ -1,10 +1,8 @@
 // Runtimes as specs (runtimes/*.yaml): loading and one-line errors, list/show, --runtime on every command and
 // `runtime` in every JSON result, the default per hardware class and model family, and the direction each
 // runtime fact moves a number (eager launch slower, ideal never slower, memory shares, static context).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCommand } from '@oclif/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpecFile } from '../src/spec/load.js';
 import { formatIssue } from '../src/spec/errors.js';
@@ -16,19 +14,12 @@ import { simulate } from '../src/sim/simulate.js';
 import { readValidationCsv, runAccuracy } from '../src/sim/accuracy.js';
 import { trainFromFlags } from '../src/sim/training/from-args.js';
 import { applyWhatIfs } from '../src/hardware/whatif.js';
+import { useScratchDir } from './helpers/scratch.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const lib = getLibrary();
-let dir: string;
-const write = (name: string, text: string) => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hwperf-runtime-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const scratch = useScratchDir('hwperf-runtime-');
+const write = scratch.write;
 
 const GOOD = `id: my-engine
 name: My engine
@@ -130,13 +121,13 @@ describe('--runtime on every command, and `runtime` in every JSON result', () =>
     expect((await json(['train', '-m', 'llama-3.2-1b', '-H', 'h100-sxm', '--devices', '8'])).runtime).toBe('megatron');
     expect((await json(['size', '-m', 'llama-3.2-1b', '--target-tok-s', '50', '--memory', 'hbm3e'])).runtime).toBe('ideal');
     expect((await json(['size', '-m', 'llama-3.2-1b', '--target-tok-s', '50', '--memory', 'lpddr5x', '-H', 'apple-m4-pro', '--runtime', 'mlx'])).runtime).toBe('mlx');
-    expect((await json(['roofline', '-m', 'gpt2', '-H', 'h100-sxm', '--runtime', 'pytorch', '--out', join(dir, 'r.svg')])).runtime).toBe('pytorch');
-    const c = await json(['compare', '--models', 'gpt2', '--hardware', 'h100-sxm,apple-m4-pro', '--out', join(dir, 'cmp')]);
+    expect((await json(['roofline', '-m', 'gpt2', '-H', 'h100-sxm', '--runtime', 'pytorch', '--out', join(scratch.dir, 'r.svg')])).runtime).toBe('pytorch');
+    const c = await json(['compare', '--models', 'gpt2', '--hardware', 'h100-sxm,apple-m4-pro', '--out', join(scratch.dir, 'cmp')]);
     expect(c.rows.map((r: any) => r.runtime)).toEqual(['tensorrt-llm', 'llama.cpp']);
   });
   it('sweep: a runtime axis, and a runtime column either way', async () => {
     const f = write('sweep.yaml', 'sweep:\n  model: [gpt2]\n  hardware: [h100-sxm]\n  runtime: [tensorrt-llm, pytorch, ideal]\n  batch: [1]\n');
-    const out = join(dir, 'sweep.csv');
+    const out = join(scratch.dir, 'sweep.csv');
     await json(['sweep', f, '--out', out, '--workers', '1']);
     const rows = (await import('node:fs')).readFileSync(out, 'utf8').trim().split('\n');
     expect(rows[0]!.split(',')).toContain('runtime');
