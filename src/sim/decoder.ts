@@ -217,8 +217,9 @@ function addHost(c: PassCost, s: number): PassCost {
 // one. Only passes that recur across rows go through it: a pure prefill (the same for every output length) and a
 // step with at most one prefill (the same for every output length but for its decode attention); a step with
 // several prefills (batch > output length) has a shape of its own in every row.
+const recurs = (s: PassShape): boolean => s.decodeSeqs === 0 || s.prefillSeqs <= 1;
 function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
-  if (!ctx || rows || (s.decodeSeqs > 0 && s.prefillSeqs > 1)) return costPass(buildDecoderPass(m, L, p, s), hw, c0, c1, phase, warnings, rows);
+  if (!ctx || rows || !recurs(s)) return costPass(buildDecoderPass(m, L, p, s), hw, c0, c1, phase, warnings, rows);
   let prep = ctx.memo.get(ctx, phase, s);
   if (!prep) ctx.memo.set(ctx, phase, s, (prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase)));
   if (prep.result) {
@@ -257,12 +258,11 @@ function attentionDpWait(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: 
   const lambda = perRank / O;
   const excess = expectedMaxPoisson(lambda, L.tp) - lambda;
   if (!(excess > 0)) return 0;
-  const key = Lin;
-  let one = ctx?.values.get(key);
+  let one = ctx?.values.get(Lin);
   if (one === undefined) {
     const ops = buildDecoderPass(m, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name));
     one = costPass(ops, hw, 0, 0, 'prefill').seconds;
-    if (ctx) ctx.memo.setValue(ctx, key, one);
+    if (ctx) ctx.memo.setValue(ctx, Lin, one);
   }
   return excess * one;
 }
@@ -379,7 +379,7 @@ function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     let prep = ctx.memo.get(ctx, phase, s);
     if (!prep) {
       prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase);
-      if (s.decodeSeqs === 0 || s.prefillSeqs <= 1) ctx.memo.set(ctx, phase, s, prep); // as pass() keeps it
+      if (recurs(s)) ctx.memo.set(ctx, phase, s, prep); // as pass() keeps it
     }
     for (const w of prep.warn) if (w !== undefined) warnings.add(w);
   }
