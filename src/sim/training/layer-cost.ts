@@ -141,7 +141,7 @@ const BWD_FACTOR: Record<string, number> = { moe_permute: 1, moe_unpermute: 1 };
 // ops' forward once ("layernorm": the norms, "moe_act": the MoE activation, "mla_up_proj": the MLA up-projections).
 // Full recompute reruns the whole forward once more before the backward (Chen et al. 2016, "Training Deep Nets with
 // Sublinear Memory Cost") for the share `fullShare` of the layers (block-wise: k of a chunk's layers; 1 = all).
-// With `opSac` (a dense block under torchtitan's op-level SAC, above) selective means that policy instead of modules.
+// With `opSac` (a dense block under torchtitan's op-level SAC, ./op-sac.ts) selective means that policy instead of modules.
 export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute | RecomputePolicy, fullShare?: number, opSac?: DecoderShape): PassCost {
   const pol = policyOf(recompute);
   const share = pol.granularity === 'full' ? (fullShare ?? 1) : 0;

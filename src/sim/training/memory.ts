@@ -22,7 +22,7 @@ export const USABLE_FRACTION = 0.9;
 export interface ActivationOptions {
   dropout?: boolean; // GPT-2/3-era models train with dropout; Llama-style models do not
   fp8?: boolean; // fp8 GEMMs: their inputs are cached for the weight gradient in fp8 (below)
-  opSac?: boolean; // selective means torchtitan's op-level SAC (./layer-cost.ts opSacSavedBytesPerToken) on dense blocks
+  opSac?: boolean; // selective means torchtitan's op-level SAC (./op-sac.ts opSacSavedBytesPerToken) on dense blocks
 }
 
 // A recompute flag value or a full policy → the policy (flags' defaults: selective = ["core_attn"], full = every layer).
