@@ -11,7 +11,7 @@ import { commSeconds } from '../sim/parallel.js';
 import { efficiencyTable, gemmFlops, round3 } from './profile.js';
 import type { BenchResult } from './types.js';
 import { UserError } from '../spec/errors.js';
-import type { Dtype, EfficiencyTable, HardwareEfficiency, NormalizedHardware } from '../spec/types.js';
+import { DTYPES, type Dtype, type EfficiencyTable, type HardwareEfficiency, type NormalizedHardware } from '../spec/types.js';
 
 export interface CalibrationPoint {
   what: string;
@@ -162,7 +162,7 @@ export function readBenchJson(data: unknown): BenchResult {
 const MAX_DIM = 2 ** 31; // a matrix side or a count past this was not measured
 const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const dim = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_DIM;
-const DTYPE_NAMES = new Set(['int4', 'fp4', 'fp6', 'fp8', 'int8', 'bf16', 'fp16', 'tf32', 'fp32', 'fp64']); // src/sim/roofline.ts
+const DTYPE_NAMES = new Set<string>(DTYPES);
 
 /** The measurements calibrate fits from: each must be a finite positive number of the right kind. */
 function benchProblem(d: Record<string, unknown>): string | undefined {

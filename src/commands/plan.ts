@@ -56,7 +56,6 @@ export default class Plan extends BaseCommand {
     const hardware = [];
     for (const id of ids) hardware.push(await resolveHardware(id));
     const prices = parsePrices(flags.price, hardware.map((h) => h.id));
-    const resolve = (id: string) => libraryModel(id);
     // --runtime names the scheduler of every option: a library runtime (an unknown id is an error, never a silent default)
     if (flags.runtime !== undefined && !own(getLibrary().runtimes ?? {}, flags.runtime.toLowerCase())) {
       await resolveRuntime(flags.runtime); // the one-line error of an unknown id or a bad file
@@ -66,7 +65,7 @@ export default class Plan extends BaseCommand {
     let result;
     try {
       result = plan({
-        model, hardware, resolveModel: resolve,
+        model, hardware, resolveModel: libraryModel,
         rate: number('rate', flags.rate)!,
         sloTtftS: parseSeconds('slo-ttft', flags['slo-ttft']),
         sloTpotS: parseSeconds('slo-tpot', flags['slo-tpot']),

@@ -79,8 +79,7 @@ export default class Serve extends BaseCommand {
         runtime = rt.id;
       }
     }
-    const resolve = (id: string) => libraryModel(id);
-    const opts = serveOptions({ ...flags, runtime } as Record<string, unknown>, model, hw, resolve);
+    const opts = serveOptions({ ...flags, runtime } as Record<string, unknown>, model, hw, libraryModel);
     const progress = startProgress({ label: 'serve', json: this.jsonEnabled() });
     let run;
     try {

@@ -216,16 +216,7 @@ export function checkOutDir(dir: string, force: boolean, flag = '--out'): string
 }
 
 export function writeFileAtomic(path: string, data: string | Buffer): void {
-  mkdirSync(dirname(path), { recursive: true });
-  clearStale(path);
-  const tmp = registerTemp(join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`));
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } finally {
-    rmSync(tmp, { force: true });
-    releaseTemp(tmp);
-  }
+  writeFilesAtomic([[path, data]]);
 }
 
 /** Several files that belong together (a CSV and its chart): each written to a temporary sibling, then all renamed in one commit. */

@@ -11,7 +11,6 @@ const kebab = (k: string) => k.replace(/_/g, '-').replace(/[A-Z]/g, (c) => `-${c
 function normalizeKeys(f: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(f).map(([k, v]) => [kebab(k), v]));
 }
-const resolveDep = (id: string) => libraryModel(id); // own keys only (never Object.prototype)
 const asModel = async (m: unknown) => (typeof m === 'string' ? resolveModel(m) : (m as NormalizedModel));
 const asHw = async (h: unknown) => (typeof h === 'string' ? resolveHardware(h) : (h as NormalizedHardware));
 
@@ -26,7 +25,7 @@ export async function planFromFlags(options: PlanApiOptions): Promise<PlanResult
   return plan({
     model: await asModel(f.model),
     hardware,
-    resolveModel: resolveDep,
+    resolveModel: libraryModel, // own keys only (never Object.prototype)
     rate: number('rate', f.rate)!,
     sloTtftS: parseSeconds('slo-ttft', f['slo-ttft']),
     sloTpotS: parseSeconds('slo-tpot', f['slo-tpot']),

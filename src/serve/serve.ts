@@ -134,10 +134,10 @@ export function serve(o: ServeOptions): ServeRun {
   if (input.kind === 'fixed' && output.kind === 'fixed' && input.n + output.n > m.context) throw new UserError(`context of ${input.n + output.n} tokens (input + output) is longer than ${m.id}'s ${m.context}`);
   const trace = o.traceRows ?? (o.trace !== undefined ? loadTrace(o.trace, m.context) : undefined);
   const requests = o.requests ?? (trace ? trace.length : 1000);
-  // an event simulation costs time per request (~30 µs each here): a million is half a minute, more is a hang
-  if (Math.min(requests, trace ? trace.length : Infinity) > MAX_REQUESTS) throw new UserError(`--requests: at most ${MAX_REQUESTS} requests are simulated, found "${requests}"${trace && !o.requests ? ' (the trace\'s rows; pass --requests N to take its first N)' : ''}`);
-  // and time per generated token (~0.25 µs each here, batched): 2.5e8 tokens is about a minute, more is a hang
   const take = Math.min(requests, trace ? trace.length : Infinity);
+  // an event simulation costs time per request (~30 µs each here): a million is half a minute, more is a hang
+  if (take > MAX_REQUESTS) throw new UserError(`--requests: at most ${MAX_REQUESTS} requests are simulated, found "${requests}"${trace && !o.requests ? ' (the trace\'s rows; pass --requests N to take its first N)' : ''}`);
+  // and time per generated token (~0.25 µs each here, batched): 2.5e8 tokens is about a minute, more is a hang
   const tokens = trace ? trace.slice(0, take).reduce((t, r) => t + r.output, 0) : take * Math.min(meanLength(output), m.context);
   if (tokens > MAX_TOKENS) throw new UserError(`--requests × --output-tokens: at most ${MAX_TOKENS.toExponential(1)} generated tokens are simulated, here ${tokens.toExponential(2)} (fewer requests give the same steady state)`);
   const source = makeSource({ requests, seed: o.seed ?? 0, rate: o.rate, burstiness: o.burstiness ?? 1, input, output, maxContext: m.context, trace });

@@ -25,7 +25,7 @@ import { parse as parseYamlText, stringify } from 'yaml';
 import { libraryFileIndex } from '../../src/spec/paths.js';
 import { getLibrary } from '../../src/spec/library.js';
 import { sampleCc } from '../fixtures/bench-sample.js';
-import { CASE_WALL_CAP_MS, cpuMs, mutateSpec, rng, type Tree } from './fuzz.js';
+import { CASE_WALL_CAP_MS, cpuMs, mutateSpec, pick, rng, type Rand, type Tree } from './fuzz.js';
 
 export const CLI_CASE_BUDGET_MS = 20_000;
 
@@ -39,8 +39,6 @@ export async function runHwperf(argv: string[]) {
 const SECRET = 'AKIAFUZZCLISECRET';
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-type Rand = () => number;
-const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const chance = (r: Rand, p: number) => r() < p;
 
 // What a stranger types where a number goes.
