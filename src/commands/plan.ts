@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { startProgress } from '../cli/progress.js';
-import { getLibrary, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
-import { own, UserError } from '../spec/errors.js';
+import { findLibraryRuntime, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
+import { UserError } from '../spec/errors.js';
 import { resolveRuntime } from '../runtime/resolve.js';
 import { parseSeconds } from '../sim/request.js';
 import { plan } from '../serve/plan.js';
@@ -57,7 +57,7 @@ export default class Plan extends BaseCommand {
     for (const id of ids) hardware.push(await resolveHardware(id));
     const prices = parsePrices(flags.price, hardware.map((h) => h.id));
     // --runtime names the scheduler of every option: a library runtime (an unknown id is an error, never a silent default)
-    if (flags.runtime !== undefined && !own(getLibrary().runtimes ?? {}, flags.runtime.toLowerCase())) {
+    if (flags.runtime !== undefined && !findLibraryRuntime(flags.runtime)) {
       await resolveRuntime(flags.runtime); // the one-line error of an unknown id or a bad file
       throw new UserError(`--runtime ${flags.runtime}: plan takes a library runtime id (hwperf list runtimes)`);
     }

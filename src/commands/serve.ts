@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { startProgress } from '../cli/progress.js';
-import { getLibrary, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
+import { findLibraryRuntime, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
-import { own, UserError } from '../spec/errors.js';
+import { UserError } from '../spec/errors.js';
 import { bindRuntime, resolveRuntime } from '../runtime/resolve.js';
 import { checkOutFile } from '../report/write.js';
 import { serve } from '../serve/serve.js';
@@ -74,7 +74,7 @@ export default class Serve extends BaseCommand {
     let runtime = flags.runtime;
     if (runtime !== undefined) {
       const rt = await resolveRuntime(runtime);
-      if (!own(getLibrary().runtimes ?? {}, runtime.toLowerCase())) {
+      if (!findLibraryRuntime(runtime)) {
         hw = bindRuntime(hw, rt);
         runtime = rt.id;
       }

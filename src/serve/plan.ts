@@ -9,7 +9,7 @@
 // requests/s)⌉; candidates are run cheapest lower bound first and the search stops at candidates whose lower bound
 // costs more than PRUNE_FACTOR × the cheapest configuration found.
 import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
-import { own, UserError } from '../spec/errors.js';
+import { UserError } from '../spec/errors.js';
 import { simulate } from '../sim/simulate.js';
 import type { QuantScheme, SimulateResult } from '../sim/types.js';
 import { buildLayout } from '../sim/parallel.js';
@@ -19,7 +19,7 @@ import { kvCapacity } from './kv.js';
 import { meanLength, parseLength } from './lengths.js';
 import { serveRuntime } from './runtime-defaults.js';
 import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
-import { getLibrary } from '../spec/library.js';
+import { findLibraryRuntime } from '../spec/library.js';
 import type { TraceRow } from './trace.js';
 
 export const PRUNE_FACTOR = 3;
@@ -111,7 +111,7 @@ const fmtS = (s: number) => (s < 1 ? `${Number((s * 1e3).toPrecision(3))} ms` : 
 /** the hardware as serve() runs it (same rule as serve): bound already, else --runtime when it is a library
  *  runtime, else the part's default — so the KV pre-filter uses that runtime's scheduler limits and memory share */
 export function planHardware(hw: NormalizedHardware, m: NormalizedModel, runtime?: string): NormalizedHardware {
-  const named = runtime !== undefined ? own(getLibrary().runtimes ?? {}, runtime.toLowerCase()) : undefined;
+  const named = runtime !== undefined ? findLibraryRuntime(runtime) : undefined;
   return hw.runtime ? hw : named ? bindRuntime(hw, named) : withDefaultRuntime(hw, m);
 }
 

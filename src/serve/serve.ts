@@ -6,9 +6,9 @@
 //   4. the discrete-event run (src/serve/engine.ts)
 //   5. the result: SI numbers, percentiles as {mean, p50, p90, p99, max}, energy and cost over the whole run
 import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
-import { getLibrary } from '../spec/library.js';
+import { findLibraryRuntime } from '../spec/library.js';
 import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
-import { own, UserError } from '../spec/errors.js';
+import { UserError } from '../spec/errors.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { buildLayout, type Layout } from '../sim/parallel.js';
 import { workEnergy } from '../sim/energy-cost.js';
@@ -118,7 +118,7 @@ export function serve(o: ServeOptions): ServeRun {
   if (m.family !== 'decoder') throw new UserError(`serve: ${m.id} is ${/^[aeiou]/.test(m.family) ? 'an' : 'a'} ${m.family} model; serving simulates decoder LLMs`);
   // the runtime that drives the hardware (runtimes/*.yaml): bound by the caller, else --runtime when it is a library
   // runtime, else the default for this hardware (host time per step, usable memory, scheduler defaults come from it)
-  const named = o.runtime !== undefined ? own(getLibrary().runtimes ?? {}, o.runtime.toLowerCase()) : undefined;
+  const named = o.runtime !== undefined ? findLibraryRuntime(o.runtime) : undefined;
   const hw = o.hardware.runtime ? o.hardware : named ? bindRuntime(o.hardware, named) : withDefaultRuntime(o.hardware, m);
   for (const [k, v, i] of [['rate', o.rate, false], ['burstiness', o.burstiness, false], ['max-concurrency', o.maxConcurrency, true], ['concurrency', o.concurrency, true], ['requests', o.requests, true], ['max-num-batched-tokens', o.maxNumBatchedTokens, true], ['max-num-seqs', o.maxNumSeqs, true]] as const) positive(k, v, i);
   // each replica is simulated as its own engine: more devices than this is no deployment and would never finish

@@ -75,6 +75,11 @@ export async function resolveRuntimeSpec(ref: string): Promise<NormalizedRuntime
 }
 
 /** a library runtime by id (synchronous: engines pick the default runtime of a request without I/O) */
+/** a library runtime by id, any case; undefined when the id names none (a file path, say) */
+export function findLibraryRuntime(id: string): NormalizedRuntime | undefined {
+  return own(getLibrary().runtimes ?? {}, id.toLowerCase());
+}
+
 export function libraryRuntime(id: string): NormalizedRuntime {
   const lib = getLibrary();
   const r = own(lib.runtimes ?? {}, id);
