@@ -44,43 +44,40 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   }
   const m = own.memory;
   if (m) {
-    out.memory = {};
-    if (m.share !== undefined) out.memory.share = m.share;
-    if (m.basis !== undefined) out.memory.basis = m.basis;
-    if (m.unified_share !== undefined) out.memory.unifiedShare = m.unified_share;
+    out.memory = renamed<RuntimeOverride['memory']>(m, { share: 'share', basis: 'basis', unified_share: 'unifiedShare' });
     const r = await q(['memory', 'reserve'], 'bytes');
     if (r !== undefined) out.memory.reserveBytes = nonNegative(ctx, [...at, 'memory', 'reserve'], r);
   }
   const s = own.scheduler;
   if (s) {
-    out.scheduler = {};
-    if (s.max_num_seqs !== undefined) out.scheduler.maxNumSeqs = s.max_num_seqs;
-    if (s.max_num_batched_tokens !== undefined) out.scheduler.maxNumBatchedTokens = s.max_num_batched_tokens;
-    if (s.bench_max_num_seqs !== undefined) out.scheduler.benchMaxNumSeqs = s.bench_max_num_seqs;
-    if (s.chunked_prefill !== undefined) out.scheduler.chunkedPrefill = s.chunked_prefill;
+    out.scheduler = renamed<RuntimeOverride['scheduler']>(s, {
+      max_num_seqs: 'maxNumSeqs',
+      max_num_batched_tokens: 'maxNumBatchedTokens',
+      bench_max_num_seqs: 'benchMaxNumSeqs',
+      chunked_prefill: 'chunkedPrefill',
+    });
   }
   const o = own.overlap;
   if (o) {
-    out.overlap = {};
-    if (o.tp_comm !== undefined) out.overlap.tpComm = o.tp_comm;
-    if (o.fsdp_prefetch !== undefined) out.overlap.fsdpPrefetch = o.fsdp_prefetch;
-    if (o.dp_grad !== undefined) out.overlap.dpGrad = o.dp_grad;
-    if (o.ep_two_batch !== undefined) out.overlap.epTwoBatch = o.ep_two_batch;
+    out.overlap = renamed<RuntimeOverride['overlap']>(o, { tp_comm: 'tpComm', fsdp_prefetch: 'fsdpPrefetch', dp_grad: 'dpGrad', ep_two_batch: 'epTwoBatch' });
   }
   if (own.shapes?.static_context !== undefined) out.staticContext = own.shapes.static_context;
   const k = own.kernels;
   if (k) {
-    out.kernels = {};
-    if (k.gguf !== undefined) out.kernels.gguf = k.gguf;
-    if (k.fp8_fallback !== undefined) out.kernels.fp8Fallback = k.fp8_fallback;
-    for (const f of ['moe', 'attention', 'gemm'] as const) if (k[f] !== undefined) out.kernels[f] = k[f];
-    if (k.gemv_max_rows !== undefined) out.kernels.gemvMaxRows = k.gemv_max_rows;
-    if (k.moe_min_tile_rows !== undefined) out.kernels.moeMinTileRows = k.moe_min_tile_rows;
-    if (k.mma_tile_rows !== undefined) out.kernels.mmaTileRows = k.mma_tile_rows;
+    out.kernels = renamed<RuntimeOverride['kernels']>(k, {
+      gguf: 'gguf',
+      fp8_fallback: 'fp8Fallback',
+      moe: 'moe',
+      attention: 'attention',
+      gemm: 'gemm',
+      gemv_max_rows: 'gemvMaxRows',
+      moe_min_tile_rows: 'moeMinTileRows',
+      mma_tile_rows: 'mmaTileRows',
+      gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
+    });
     if (k.moe_min_tile_rows !== undefined && k.mma_tile_rows !== undefined && k.moe_min_tile_rows > k.mma_tile_rows) {
       ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'moe_min_tile_rows'], `must not exceed mma_tile_rows (${k.mma_tile_rows}), found ${k.moe_min_tile_rows}`, 'the smallest M tile is at most the largest'));
     }
-    if (k.gguf_flop_per_unit_clock !== undefined) out.kernels.ggufFlopPerUnitClock = k.gguf_flop_per_unit_clock;
     const rate = await quantityAt(ctx, raw, [...at, 'kernels', 'gguf_rate'], 'flop_per_s');
     if (rate !== undefined) {
       if (!(rate > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gguf_rate'], `must be > 0, found ${rate}`, 'e.g. gguf_rate: 55.6 TFLOP/s'));
@@ -88,10 +85,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     }
     const sc = k.attention_scores;
     if (sc !== undefined) out.kernels.attentionScores = { bytesPerScore: sc.bytes_per_score, kernels: sc.kernels };
-    if (k.activation_bytes !== undefined) out.kernels.activationBytes = k.activation_bytes;
-    if (k.bias !== undefined) out.kernels.bias = k.bias;
-    if (k.gemm_convert !== undefined) out.kernels.gemmConvert = k.gemm_convert;
-    if (k.norm_kernels !== undefined) out.kernels.normKernels = k.norm_kernels;
+    Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', norm_kernels: 'normKernels' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
   }
   const ar = own.collectives?.custom_allreduce;
@@ -104,10 +98,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   }
   const t = own.training;
   if (t && (t.selective !== undefined || t.reduce_dtype !== undefined || t.elementwise !== undefined)) {
-    out.training = {};
-    if (t.elementwise !== undefined) out.training.elementwise = t.elementwise;
-    if (t.selective !== undefined) out.training.selective = t.selective;
-    if (t.reduce_dtype !== undefined) out.training.reduceDtype = t.reduce_dtype;
+    out.training = renamed<RuntimeOverride['training']>(t, { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype' });
   }
   const mh = t?.moe_host;
   if (mh && typeof mh === 'object') {
@@ -122,6 +113,14 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       expertKernelsBwd: mh.expert_kernels_bwd,
     };
   }
+  return out;
+}
+
+// The fields of a YAML block that are set, under their TypeScript names, in the order of `names` (values as the
+// schema checked them).
+function renamed<T>(blk: Raw, names: Record<string, keyof T & string>): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [from, to] of Object.entries(names)) if (blk[from] !== undefined) out[to] = blk[from];
   return out;
 }
 

@@ -82,7 +82,6 @@ export const DATA_SIZE_CAP = 256 << 20;
  * non-blocking, so that a device, FIFO, folder or /proc file is one error and never a hang or a flood.
  */
 export function readUserFile(path: string, cap: number): ReadResult {
-  const SPEC_SIZE_CAP = cap;
   if (path === '') return { error: 'no file named' };
   let st;
   try {
@@ -92,7 +91,7 @@ export function readUserFile(path: string, cap: number): ReadResult {
   }
   if (st.isDirectory()) return { error: 'is a folder, not a spec file' };
   if (!st.isFile()) return { error: 'is not a regular file (a device, FIFO or socket)', suggestion: 'save the spec to a file first' };
-  if (st.size > SPEC_SIZE_CAP) return { error: `is larger than ${sizeText(SPEC_SIZE_CAP)}, too large to read` };
+  if (st.size > cap) return { error: `is larger than ${sizeText(cap)}, too large to read` };
   const r = real(path) ?? path;
   let fd: number | undefined;
   try {
@@ -100,14 +99,14 @@ export function readUserFile(path: string, cap: number): ReadResult {
     const fst = fstatSync(fd);
     if (!fst.isFile()) return { error: 'is not a regular file (a device, FIFO or socket)' };
     // /proc-style files report size 0 and grow: read at most cap + 1 bytes whatever stat said
-    const buf = Buffer.alloc(Math.min(SPEC_SIZE_CAP + 1, Math.max(fst.size, 0) + 1));
+    const buf = Buffer.alloc(Math.min(cap + 1, Math.max(fst.size, 0) + 1));
     let n = 0;
     while (n < buf.length) {
       const k = readSync(fd, buf, n, buf.length - n, null);
       if (k === 0) break;
       n += k;
     }
-    if (n > SPEC_SIZE_CAP || (n === buf.length && fst.size === 0)) return { error: `is larger than ${sizeText(SPEC_SIZE_CAP)} or not a regular file` };
+    if (n > cap || (n === buf.length && fst.size === 0)) return { error: `is larger than ${sizeText(cap)} or not a regular file` };
     if (buf[0] === 0xff && buf[1] === 0xfe) return { error: 'is UTF-16 text; save it as UTF-8' };
     if (buf[0] === 0xfe && buf[1] === 0xff) return { error: 'is UTF-16 text; save it as UTF-8' };
     return { text: buf.subarray(0, n).toString('utf8'), real: r };

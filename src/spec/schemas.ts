@@ -21,6 +21,7 @@ const OVERHEAD = qty(0, 10);
 // The maxima are far above any real model (10^4 layers, 10^6 hidden) and keep graphs and loops small.
 const count = (minimum: number, maximum: number, integer = true) => ({ type: ['number', 'string'], minimum, maximum, ...(integer ? { multipleOf: 1 } : {}) });
 const posInt = { type: 'integer', minimum: 1 };
+const nonNegInt = { type: 'integer', minimum: 0 };
 const dtypeMap = {
   type: 'object',
   propertyNames: { enum: ['fp64', 'fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6', 'fp4', 'int4'] },
@@ -437,14 +438,22 @@ const runtimeBlocks = {
     properties: { tp_comm: fraction01, fsdp_prefetch: fraction01, dp_grad: fraction01, ep_two_batch: fraction01, source: src },
   },
   shapes: { type: 'object', additionalProperties: false, properties: { static_context: posInt, source: src } },
-  training: { type: 'object', additionalProperties: false, properties: { selective: { enum: ['modules', 'op'] }, reduce_dtype: { enum: ['fp32', 'bf16'] }, elementwise: { enum: ['eager', 'fused'] },
+  training: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      selective: { enum: ['modules', 'op'] },
+      reduce_dtype: { enum: ['fp32', 'bf16'] },
+      elementwise: { enum: ['eager', 'fused'] },
       moe_host: {
         type: 'object',
         additionalProperties: false,
         required: ['syncs_fwd', 'per_op', 'ops_fwd', 'ops_bwd', 'expert_kernels_fwd', 'expert_kernels_bwd'],
-        properties: { syncs_fwd: { type: 'integer', minimum: 0 }, per_op: quantity, ops_fwd: { type: 'integer', minimum: 0 }, ops_bwd: { type: 'integer', minimum: 0 }, expert_kernels_fwd: { type: 'integer', minimum: 0 }, expert_kernels_bwd: { type: 'integer', minimum: 0 } },
+        properties: { syncs_fwd: nonNegInt, per_op: quantity, ops_fwd: nonNegInt, ops_bwd: nonNegInt, expert_kernels_fwd: nonNegInt, expert_kernels_bwd: nonNegInt },
       },
-      source: src } },
+      source: src,
+    },
+  },
   kernels: {
     type: 'object',
     additionalProperties: false,

@@ -47,7 +47,6 @@ export interface SweepSummary {
   internal_errors: string[];
 }
 
-
 // `out:` in a grid is relative to the grid file and stays inside its folder; only --out may write elsewhere.
 export function outputPaths(file: string, grid: SweepGrid, out?: string, shard?: Shard): { out: string; pareto: string; perDevice: string; perDollar: string } {
   let csv: string;

@@ -12,12 +12,12 @@
 import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { checkOutFile, clearStale, commitRenames, registerTemp, releaseTemp } from '../report/write.js';
 import { readUserFile } from '../spec/safe-read.js';
-
-// a million-row shard is ~150 MB; the cap keeps a wrong file (a disk image, /dev/zero) from filling memory
-const SHARD_SIZE_CAP = 480 << 20;
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../spec/errors.js';
 import { paretoFront, type ParetoBasis, type ParetoPoint } from './pareto.js';
+
+// a million-row shard is ~150 MB; the cap keeps a wrong file (a disk image, /dev/zero) from filling memory
+const SHARD_SIZE_CAP = 480 << 20;
 
 export interface Shard {
   index: number; // 1-based

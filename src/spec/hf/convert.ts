@@ -20,8 +20,8 @@ export interface HfSpec {
   warnings: string[]; // what the spec cannot express (also in the header)
 }
 
-// the decoder schema's maximum of `layers` (src/spec/schemas.ts): per-layer lists are built up to it
-const MAX_LAYERS = 10000;
+// the decoder schema's maximum of `layers`: per-layer lists are built up to it
+const MAX_LAYERS = (modelSchemas.decoder as { properties: { layers: { maximum: number } } }).properties.layers.maximum;
 
 // A view of one config object that records which fields were read, so that the rest can be checked.
 class Reader {

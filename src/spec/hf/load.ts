@@ -66,8 +66,8 @@ export function hfToYaml(cfg: Record<string, unknown>, file: string): HfYaml {
   const spec = convertHfConfig(cfg, where);
   const id = idFor(cfg, file);
   const sha = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
-  const origin = typeof cfg._name_or_path === 'string' && cfg._name_or_path ? ` (${cfg._name_or_path.slice(0, 200).replace(/[\u0000-\u001f\u007f]/g, ' ')})` : ''; // a newline would end the comment
   const flat = (t: string) => t.replace(/[\u0000-\u001f\u007f]/g, ' '); // a comment is one line, whatever the config held
+  const origin = typeof cfg._name_or_path === 'string' && cfg._name_or_path ? ` (${flat(cfg._name_or_path.slice(0, 200))})` : '';
   const lines = [
     `# Imported by \`hwperf import hf\` from ${flat(where)}${origin}: ${spec.arch}.`,
     ...spec.header.map((h) => `# ${flat(h)}`),

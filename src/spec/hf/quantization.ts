@@ -24,7 +24,8 @@ export function quantizationDtype(q: unknown, where: string): QuantDefault {
   if (typeof q !== 'object' || q === null) throw new UserError(`${where}: expected an object`);
   const c = q as Json;
   const method = strOf(c.quant_method ?? c.quant_algo).toLowerCase();
-  const bits = Number(c.bits ?? c.w_bit ?? c.weight_bits);
+  const bitsGiven = c.bits ?? c.w_bit ?? c.weight_bits;
+  const bits = Number(bitsGiven);
   switch (method) {
     case 'fp8':
     case 'fbgemm_fp8':
@@ -34,7 +35,7 @@ export function quantizationDtype(q: unknown, where: string): QuantDefault {
     case 'auto-round':
       if (bits === 4) return { dtype: 'int4', note: `${method} ${bits}-bit weights (w4a16)` };
       if (bits === 8) return { dtype: 'int8', note: `${method} ${bits}-bit weights, nearest scheme int8` };
-      throw new UserError(`${where}: ${method} with ${txt(c.bits ?? c.w_bit ?? c.weight_bits)} bits: hwperf imports 4 or 8`);
+      throw new UserError(`${where}: ${method} with ${txt(bitsGiven)} bits: hwperf imports 4 or 8`);
     case 'mxfp4':
       return { dtype: 'fp4', note: 'MXFP4 (e2m1, one e8m0 scale per 32: 4.25 bits/weight), nearest scheme fp4 (4.5)' };
     case 'bitsandbytes':
