@@ -259,3 +259,13 @@ describe('free text of a spec file never prints the words that mean a bug (seed 
     expect(r.stdout + r.stderr).not.toMatch(BAD);
   });
 });
+
+describe('compare reports an unknown id as a row without echoing the bug words (fuzz seeds 14, 979)', () => {
+  it('--hardware NaN and --models undefined: the rows name them spelled out', async () => {
+    for (const [flag, id, other] of [['--hardware', 'NaN', ['--models', 'gpt2']], ['--models', 'undefined', ['--hardware', 'b200']]] as const) {
+      const r = await run(['compare', flag, id, ...other, '--out', join(dir, `cmp-${flag.slice(2)}`), '--json']);
+      expect(r.stdout).toMatch(/"status": "error"/);
+      expect(r.stdout + r.stderr).not.toMatch(BAD);
+    }
+  });
+});

@@ -2,7 +2,7 @@
 // The per-family "throughput" and "energy per item" carry their own unit (tokens, images, audio seconds),
 // so that mixed families sit on one chart with honest labels.
 import type { SimulateResult } from '../sim/types.js';
-import { maskEcho } from '../spec/errors.js';
+import { maskEcho, maskWords } from '../spec/errors.js';
 
 export interface PairRow {
   model: string;
@@ -74,5 +74,6 @@ export function rowFromResult(model: string, hardware: string, r: SimulateResult
 
 export function rowFromError(model: string, hardware: string, err: unknown, family: string | null = null): PairRow {
   const msg = err instanceof Error ? err.message : String(err);
-  return { model, hardware, family, status: 'error', reason: maskEcho(msg.split('\n')[0]!), result: null };
+  // the ids are what the user typed (compare reports an unknown id as a row): spelled out like every echo
+  return { model: maskWords(model), hardware: maskWords(hardware), family, status: 'error', reason: maskEcho(msg.split('\n')[0]!), result: null };
 }
