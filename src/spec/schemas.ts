@@ -302,13 +302,14 @@ const dit = {
     temporal: {
       type: 'object',
       additionalProperties: false,
-      properties: { attention: { enum: ['separate', 'full'] }, patch: count(1, 4096), downsample: count(1, 1024), chunk: count(1, 1e8) },
+      properties: { attention: { enum: ['separate', 'full'] }, patch: count(1, 4096), downsample: count(1, 1024), chunk: count(1, 1e8), rope: { type: 'boolean' } },
     },
     cross_attention: {
       type: 'object',
       additionalProperties: false,
-      properties: { context: count(0, 1e8), context_dim: count(1, 1e6) },
+      properties: { context: count(0, 1e8), context_dim: count(1, 1e6), qk_norm: { type: 'boolean' }, fused: { type: 'boolean' } },
     },
+    frame_mask: { type: 'boolean' },
     architecture: { enum: ['dit', 'mmdit', 'unet'] },
     unet: {
       type: 'object',
@@ -486,6 +487,12 @@ const runtimeBlocks = {
       gemm_convert: { type: 'boolean' },
       norm_kernels: posInt,
       rmsnorm: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kernels', 'bytes_per_element'],
+        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0 } },
+      },
+      rope: {
         type: 'object',
         additionalProperties: false,
         required: ['kernels', 'bytes_per_element'],

@@ -215,8 +215,15 @@ export interface DitModel extends ModelBase {
   out_channels: number;
   classes: number;
   mlp_ratio: number;
-  temporal?: { attention: 'separate' | 'full'; patch: number; downsample: number; chunk?: number };
-  cross_attention?: { context: number; context_dim: number };
+  /** rope: rotary embedding on q and k of the temporal attention (Open-Sora STDiT3 temporal blocks) */
+  temporal?: { attention: 'separate' | 'full'; patch: number; downsample: number; chunk?: number; rope?: boolean };
+  /** qk_norm: the q/k norms (qk_norm) also run in the cross-attention (Wan 2.1: yes; Open-Sora STDiT3: no; default
+   *  yes when qk_norm is set); fused: the reference code calls a fused attention kernel for it whatever the runtime
+   *  (Open-Sora's xformers memory_efficient_attention), so a runtime that writes attention out leaves it alone */
+  cross_attention?: { context: number; context_dim: number; qk_norm?: boolean; fused?: boolean };
+  /** the reference sampler passes a per-frame mask (Open-Sora 1.2 RFLOW: x_mask): every block modulates with the
+   *  timestep and with t = 0 and picks per frame with torch.where (STDiT3Block t_mask_select) */
+  frame_mask: boolean;
   /** block design: 'dit' (adaLN-Zero / adaLN-single blocks, the default) or 'mmdit' (SD3 / Flux joint text-image
    *  blocks: `layers` double-stream blocks, then `single_blocks` single-stream ones; the text tokens are
    *  cross_attention.context of width cross_attention.context_dim) */
@@ -329,6 +336,7 @@ export interface RuntimeSettings {
     gemmConvert?: boolean;
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
+    rope?: { kernels: number; bytesPerElement: number };
   };
   // the runtime's own all-reduce kernel for small messages inside one scale-up domain (vLLM / SGLang custom
   // all-reduce): measured seconds per call by message size (bytes), used for groups of at most maxGroup devices and
