@@ -74,7 +74,10 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
+      kernel_cycles: 'kernelCycles',
+      quantize_activations: 'quantizeActivations',
     });
+    if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
     if (k.moe_min_tile_rows !== undefined && k.mma_tile_rows !== undefined && k.moe_min_tile_rows > k.mma_tile_rows) {
       ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'moe_min_tile_rows'], `must not exceed mma_tile_rows (${k.mma_tile_rows}), found ${k.moe_min_tile_rows}`, 'the smallest M tile is at most the largest'));
     }

@@ -466,6 +466,13 @@ const runtimeBlocks = {
       mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       gguf_flop_per_unit_clock: { type: 'number', exclusiveMinimum: 0, maximum: 1e6 },
       gguf_rate: quantity,
+      kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
+      decode_graph: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(['attn_norm', 'qkv_proj', 'qk_norm', 'attention_decode', 'o_proj', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'residual'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 64 }])),
+      },
+      quantize_activations: { type: 'boolean' },
       moe: src,
       attention: src,
       gemm: src,

@@ -321,6 +321,12 @@ export interface RuntimeSettings {
     mmaTileRows?: number; // largest M tile counted as padding
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
+    // ggml-style graphs (src/sim/ggml-kernels.ts): device time of one small dependent kernel in GPU clock cycles (replaces
+    // the hardware's efficiency.kernel_overhead where the part has a clock), kernels per decoder-graph op (GEMM ops:
+    // matmul kernels), and whether each quantized matmul first quantizes its activations in a kernel of its own
+    kernelCycles?: number;
+    decodeGraph?: Record<string, number>;
+    quantizeActivations?: boolean;
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
