@@ -416,7 +416,7 @@ export function siText(v: number, unit: string): string {
 const fraction01 = { type: 'number', minimum: 0, maximum: 1 };
 const src = { type: 'string' };
 const runtimeBlocks = {
-  host: { type: 'object', additionalProperties: false, properties: { step_overhead: quantity, source: src } },
+  host: { type: 'object', additionalProperties: false, properties: { step_overhead: quantity, per_sequence: quantity, overlap: { type: 'boolean' }, source: src } },
   launch: {
     type: 'object',
     additionalProperties: false,
@@ -430,7 +430,20 @@ const runtimeBlocks = {
   scheduler: {
     type: 'object',
     additionalProperties: false,
-    properties: { max_num_seqs: posInt, max_num_batched_tokens: posInt, bench_max_num_seqs: posInt, chunked_prefill: { type: 'boolean' }, source: src },
+    properties: {
+      max_num_seqs: posInt,
+      max_num_batched_tokens: posInt,
+      bench_max_num_seqs: posInt,
+      chunked_prefill: { type: 'boolean' },
+      // the engine's defaults on devices with less memory than `memory`
+      below_memory: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['memory'],
+        properties: { memory: quantity, max_num_seqs: posInt, max_num_batched_tokens: posInt },
+      },
+      source: src,
+    },
   },
   overlap: {
     type: 'object',
