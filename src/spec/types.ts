@@ -224,6 +224,8 @@ export interface DitModel extends ModelBase {
   /** the reference sampler passes a per-frame mask (Open-Sora 1.2 RFLOW: x_mask): every block modulates with the
    *  timestep and with t = 0 and picks per frame with torch.where (STDiT3Block t_mask_select) */
   frame_mask: boolean;
+  /** mmdit: rotary embedding on q and k of every joint and single-stream attention (Flux: 3-axis RoPE) */
+  rope: boolean;
   /** block design: 'dit' (adaLN-Zero / adaLN-single blocks, the default) or 'mmdit' (SD3 / Flux joint text-image
    *  blocks: `layers` double-stream blocks, then `single_blocks` single-stream ones; the text tokens are
    *  cross_attention.context of width cross_attention.context_dim) */
