@@ -302,13 +302,14 @@ const dit = {
     temporal: {
       type: 'object',
       additionalProperties: false,
-      properties: { attention: { enum: ['separate', 'full'] }, patch: count(1, 4096), downsample: count(1, 1024), chunk: count(1, 1e8) },
+      properties: { attention: { enum: ['separate', 'full'] }, patch: count(1, 4096), downsample: count(1, 1024), chunk: count(1, 1e8), rope: { type: 'boolean' } },
     },
     cross_attention: {
       type: 'object',
       additionalProperties: false,
-      properties: { context: count(0, 1e8), context_dim: count(1, 1e6) },
+      properties: { context: count(0, 1e8), context_dim: count(1, 1e6), qk_norm: { type: 'boolean' }, fused: { type: 'boolean' } },
     },
+    frame_mask: { type: 'boolean' },
     architecture: { enum: ['dit', 'mmdit', 'unet'] },
     unet: {
       type: 'object',
@@ -465,6 +466,13 @@ const runtimeBlocks = {
       mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       gguf_flop_per_unit_clock: { type: 'number', exclusiveMinimum: 0, maximum: 1e6 },
       gguf_rate: quantity,
+      kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
+      decode_graph: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(['attn_norm', 'qkv_proj', 'qk_norm', 'attention_decode', 'o_proj', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'residual'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 64 }])),
+      },
+      quantize_activations: { type: 'boolean' },
       moe: src,
       attention: src,
       gemm: src,
@@ -479,6 +487,12 @@ const runtimeBlocks = {
       gemm_convert: { type: 'boolean' },
       norm_kernels: posInt,
       rmsnorm: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kernels', 'bytes_per_element'],
+        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0 } },
+      },
+      rope: {
         type: 'object',
         additionalProperties: false,
         required: ['kernels', 'bytes_per_element'],

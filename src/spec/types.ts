@@ -215,8 +215,15 @@ export interface DitModel extends ModelBase {
   out_channels: number;
   classes: number;
   mlp_ratio: number;
-  temporal?: { attention: 'separate' | 'full'; patch: number; downsample: number; chunk?: number };
-  cross_attention?: { context: number; context_dim: number };
+  /** rope: rotary embedding on q and k of the temporal attention (Open-Sora STDiT3 temporal blocks) */
+  temporal?: { attention: 'separate' | 'full'; patch: number; downsample: number; chunk?: number; rope?: boolean };
+  /** qk_norm: the q/k norms (qk_norm) also run in the cross-attention (Wan 2.1: yes; Open-Sora STDiT3: no; default
+   *  yes when qk_norm is set); fused: the reference code calls a fused attention kernel for it whatever the runtime
+   *  (Open-Sora's xformers memory_efficient_attention), so a runtime that writes attention out leaves it alone */
+  cross_attention?: { context: number; context_dim: number; qk_norm?: boolean; fused?: boolean };
+  /** the reference sampler passes a per-frame mask (Open-Sora 1.2 RFLOW: x_mask): every block modulates with the
+   *  timestep and with t = 0 and picks per frame with torch.where (STDiT3Block t_mask_select) */
+  frame_mask: boolean;
   /** block design: 'dit' (adaLN-Zero / adaLN-single blocks, the default) or 'mmdit' (SD3 / Flux joint text-image
    *  blocks: `layers` double-stream blocks, then `single_blocks` single-stream ones; the text tokens are
    *  cross_attention.context of width cross_attention.context_dim) */
@@ -314,6 +321,12 @@ export interface RuntimeSettings {
     mmaTileRows?: number; // largest M tile counted as padding
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
+    // ggml-style graphs (src/sim/ggml-kernels.ts): device time of one small dependent kernel in GPU clock cycles (replaces
+    // the hardware's efficiency.kernel_overhead where the part has a clock), kernels per decoder-graph op (GEMM ops:
+    // matmul kernels), and whether each quantized matmul first quantizes its activations in a kernel of its own
+    kernelCycles?: number;
+    decodeGraph?: Record<string, number>;
+    quantizeActivations?: boolean;
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
@@ -323,6 +336,7 @@ export interface RuntimeSettings {
     gemmConvert?: boolean;
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
+    rope?: { kernels: number; bytesPerElement: number };
   };
   // the runtime's own all-reduce kernel for small messages inside one scale-up domain (vLLM / SGLang custom
   // all-reduce): measured seconds per call by message size (bytes), used for groups of at most maxGroup devices and
