@@ -466,6 +466,7 @@ const runtimeBlocks = {
       mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       gguf_flop_per_unit_clock: { type: 'number', exclusiveMinimum: 0, maximum: 1e6 },
       gguf_rate: quantity,
+      gemv_rate: quantity,
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
       decode_graph: {
         type: 'object',
