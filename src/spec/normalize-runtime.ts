@@ -112,6 +112,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   const mh = t?.moe_host;
   if (mh && typeof mh === 'object') {
     const per = await q(['training', 'moe_host', 'per_op'], 'seconds');
+    const gemm = mh.expert_gemm === undefined ? undefined : await q(['training', 'moe_host', 'expert_gemm'], 'seconds');
     out.training = out.training ?? {};
     out.training.moeHost = {
       syncsFwd: mh.syncs_fwd,
@@ -120,6 +121,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       opsBwd: mh.ops_bwd,
       expertKernelsFwd: mh.expert_kernels_fwd,
       expertKernelsBwd: mh.expert_kernels_bwd,
+      ...(gemm === undefined ? {} : { expertGemmS: nonNegative(ctx, [...at, 'training', 'moe_host', 'expert_gemm'], gemm) }),
+      fp8ExpertKernelsFwd: mh.fp8_expert_kernels_fwd ?? 0,
+      fp8ExpertKernelsBwd: mh.fp8_expert_kernels_bwd ?? 0,
     };
   }
   return out;

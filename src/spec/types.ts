@@ -356,8 +356,11 @@ export interface MoeHostSync {
   perOpS: number; // host time of one op issued from Python (framework dispatch + launch)
   opsFwd: number; // Python-issued kernels per MoE layer forward, besides the per-expert GEMMs
   opsBwd: number; // the same for the backward
-  expertKernelsFwd: number; // kernels per local expert launched from C++ (grouped GEMM loop) forward, at launch.per_kernel
+  expertKernelsFwd: number; // per-expert GEMMs per local expert launched from C++ (grouped GEMM loop) forward
   expertKernelsBwd: number;
+  expertGemmS?: number; // host time of one of those per-expert GEMM calls (absent: launch.per_kernel)
+  fp8ExpertKernelsFwd: number; // quantize kernels per local expert with fp8 GEMMs, at launch.per_kernel, forward
+  fp8ExpertKernelsBwd: number;
 }
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;
