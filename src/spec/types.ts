@@ -323,6 +323,7 @@ export interface RuntimeSettings {
     mmaTileRows?: number; // largest M tile counted as padding
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
+    gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)
     // ggml-style graphs (src/sim/ggml-kernels.ts): device time of one small dependent kernel in GPU clock cycles (replaces
     // the hardware's efficiency.kernel_overhead where the part has a clock), kernels per decoder-graph op (GEMM ops:
     // matmul kernels), and whether each quantized matmul first quantizes its activations in a kernel of its own
@@ -357,8 +358,11 @@ export interface MoeHostSync {
   perOpS: number; // host time of one op issued from Python (framework dispatch + launch)
   opsFwd: number; // Python-issued kernels per MoE layer forward, besides the per-expert GEMMs
   opsBwd: number; // the same for the backward
-  expertKernelsFwd: number; // kernels per local expert launched from C++ (grouped GEMM loop) forward, at launch.per_kernel
+  expertKernelsFwd: number; // per-expert GEMMs per local expert launched from C++ (grouped GEMM loop) forward
   expertKernelsBwd: number;
+  expertGemmS?: number; // host time of one of those per-expert GEMM calls (absent: launch.per_kernel)
+  fp8ExpertKernelsFwd: number; // quantize kernels per local expert with fp8 GEMMs, at launch.per_kernel, forward
+  fp8ExpertKernelsBwd: number;
 }
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;

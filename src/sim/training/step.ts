@@ -85,7 +85,7 @@ export function stepTime(i: StepInput): StepResult {
   // (./moe-host-sync.ts); full recompute issues the forward's kernels once more in the backward
   const mh = hw.runtime?.training?.moeHost;
   if (mh && s.moeLayers > 0) {
-    const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw));
+    const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw), i.gemmDtype === 'fp8');
     moe = withMoeHostFloor(moe, { fwdS: f.fwdS, bwdS: f.bwdS + fullShare * f.fwdS });
   }
   const head = passCost(headForwardOps(s, p, i.gemmDtype), hw, pol.granularity === 'full' ? 'selective' : pol);
