@@ -100,6 +100,14 @@ function rollForward(dir: string, names: string[]): void {
   }
 }
 
+/**
+ * The hidden temporary sibling `.NAME.PID.tmp` a file is written to before it is renamed into place, registered so
+ * that it is removed on any exit short of SIGKILL (clearStale below recognises the name after one).
+ */
+export function tempSibling(path: string): string {
+  return registerTemp(join(dirname(path), `.${basename(path)}.${process.pid}.tmp`));
+}
+
 /** Temporary siblings of `target` left by a process that no longer runs: removed (a folder moved aside is restored). */
 export function clearStale(target: string): void {
   const dir = dirname(target);

@@ -100,7 +100,12 @@ function memoryClass(s: RuntimeSettings, capacityBytes: number): Partial<Runtime
 /** a copy of the hardware driven by this runtime (engines read hw.runtime) */
 export function bindRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): NormalizedHardware {
   const runtime = boundRuntime(hw, rt);
-  const efficiency = runtime.launch.deviceGap ? hw.efficiency : { ...hw.efficiency, kernelOverheadS: 0 };
+  // a runtime that states its per-kernel device time in GPU clock cycles (kernels.kernel_cycles: ggml's small kernels,
+  // one block each at batch 1, are latency chains that scale with the SM clock) sets the part's per-kernel gap
+  const cycles = runtime.kernels.kernelCycles;
+  const efficiency = !runtime.launch.deviceGap
+    ? { ...hw.efficiency, kernelOverheadS: 0 }
+    : cycles && hw.clockHz ? { ...hw.efficiency, kernelOverheadS: cycles / hw.clockHz } : hw.efficiency;
   return { ...hw, efficiency, runtime };
 }
 

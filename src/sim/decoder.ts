@@ -21,6 +21,7 @@ import { resolvePrecision, type Precision } from '../model/quant.js';
 import { opCost } from './roofline.js';
 import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning } from './kernel-physics.js';
+import { ggmlKernelCounts } from './ggml-kernels.js';
 import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
@@ -212,15 +213,20 @@ function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number):
   return c;
 }
 
+// The ops of one pass as the bound runtime launches them (ggml runtimes: kernels per op, src/sim/ggml-kernels.ts).
+function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
+  return ggmlKernelCounts(buildDecoderPass(m, L, p, s), hw);
+}
+
 // One pass of a row: built and costed afresh, or through the sweep's memo (src/sim/pass-memo.ts) where the row has
 // one. Only passes that recur across rows go through it: a pure prefill (the same for every output length) and a
 // step with at most one prefill (the same for every output length but for its decode attention); a step with
 // several prefills (batch > output length) has a shape of its own in every row.
 const recurs = (s: PassShape): boolean => s.decodeSeqs === 0 || s.prefillSeqs <= 1;
 function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
-  if (!ctx || rows || !recurs(s)) return costPass(buildDecoderPass(m, L, p, s), hw, c0, c1, phase, warnings, rows);
+  if (!ctx || rows || !recurs(s)) return costPass(passOps(m, hw, L, p, s), hw, c0, c1, phase, warnings, rows);
   let prep = ctx.memo.get(ctx, phase, s);
-  if (!prep) ctx.memo.set(ctx, phase, s, (prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase)));
+  if (!prep) ctx.memo.set(ctx, phase, s, (prep = preparePass(passOps(m, hw, L, p, s), hw, phase)));
   if (prep.result) {
     if (warnings) for (const w of prep.warn) if (w !== undefined) warnings.add(w);
     return { ...(prep.result as PassCost) };
@@ -259,7 +265,7 @@ function attentionDpWait(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: 
   if (!(excess > 0)) return 0;
   let one = ctx?.values.get(Lin);
   if (one === undefined) {
-    const ops = buildDecoderPass(m, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name));
+    const ops = passOps(m, hw, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name));
     one = costPass(ops, hw, 0, 0, 'prefill').seconds;
     if (ctx) ctx.memo.setValue(ctx, Lin, one);
   }
@@ -375,7 +381,7 @@ function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   for (const [s, phase] of shapes) {
     let prep = ctx.memo.get(ctx, phase, s);
     if (!prep) {
-      prep = preparePass(buildDecoderPass(m, L, p, s), hw, phase);
+      prep = preparePass(passOps(m, hw, L, p, s), hw, phase);
       if (recurs(s)) ctx.memo.set(ctx, phase, s, prep); // as pass() keeps it
     }
     for (const w of prep.warn) if (w !== undefined) warnings.add(w);

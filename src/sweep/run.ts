@@ -7,7 +7,7 @@
 import { closeSync, existsSync, openSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { checkOutFile, clearStale, commitRenames, registerTemp, releaseTemp } from '../report/write.js';
+import { checkOutFile, clearStale, commitRenames, releaseTemp, tempSibling } from '../report/write.js';
 import { isInside } from '../spec/safe-read.js';
 import { createHash } from 'node:crypto';
 import { UserError } from '../spec/errors.js';
@@ -80,12 +80,11 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
   // 3. columns
   const plan = planColumns(grid, tables.families);
 
-  const tmp = (p: string) => registerTemp(join(dirname(p), `.${basename(p)}.${process.pid}.tmp`));
-  const tmpOut = tmp(paths.out);
-  const tmpPareto = tmp(paths.pareto);
+  const tmpOut = tempSibling(paths.out);
+  const tmpPareto = tempSibling(paths.pareto);
   const tmpFronts: [ParetoBasis, string, string][] = [
-    ['per_device', tmp(paths.perDevice), paths.perDevice],
-    ['per_dollar', tmp(paths.perDollar), paths.perDollar],
+    ['per_device', tempSibling(paths.perDevice), paths.perDevice],
+    ['per_dollar', tempSibling(paths.perDollar), paths.perDollar],
   ];
   const fd = openSync(tmpOut, 'w');
   let closed = false;

@@ -10,9 +10,8 @@
 // as [row, model, throughput, latency, per device, per dollar] at full precision — the CSV alone cannot give the
 // front (a pipeline's throughput is not one of its columns).
 import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { checkOutFile, clearStale, commitRenames, registerTemp, releaseTemp } from '../report/write.js';
+import { checkOutFile, clearStale, commitRenames, releaseTemp, tempSibling } from '../report/write.js';
 import { readUserFile } from '../spec/safe-read.js';
-import { basename, dirname, join } from 'node:path';
 import { UserError } from '../spec/errors.js';
 import { paretoFront, type ParetoBasis, type ParetoPoint } from './pareto.js';
 
@@ -130,7 +129,7 @@ export interface MergeSummary {
 }
 
 function writeAtomic(path: string, write: (fd: number) => void): string {
-  const tmp = registerTemp(join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)); // removed on any exit but SIGKILL
+  const tmp = tempSibling(path); // removed on any exit but SIGKILL
   const fd = openSync(tmp, 'w');
   try {
     write(fd);

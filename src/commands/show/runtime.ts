@@ -31,6 +31,10 @@ function settingsJson(s: RuntimeSettings) {
       mma_tile_rows: s.kernels.mmaTileRows ?? null,
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
       gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
+      gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
+      kernel_cycles: s.kernels.kernelCycles ?? null,
+      decode_graph: s.kernels.decodeGraph ?? null,
+      quantize_activations: s.kernels.quantizeActivations ?? null,
     },
   };
 }
