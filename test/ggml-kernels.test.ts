@@ -68,3 +68,21 @@ describe('ggml decode kernels', () => {
     expect(hw.runtime!.kernels.decodeGraph).toBeUndefined();
   });
 });
+
+describe('a runtime-measured matrix-vector rate caps the matrix-vector kernels and the 8-rows-at-a-time floor', () => {
+  it('ryzen-ai-max-plus-395 under llama.cpp: GGUF prompt GEMMs run no faster than the measured MMVQ rate (gemv_rate)', () => {
+    const hw = bound('ryzen-ai-max-plus-395', 'llama.cpp');
+    const rate = hw.runtime!.kernels.gemvFlopPerS!;
+    expect(rate).toBeGreaterThan(0);
+    const r = simulate(buildRequest({ model: 'llama-3.2-3b', hardware: hw.id, dtype: 'q4_0', 'input-tokens': 512, 'output-tokens': 1, batch: 1 }, libraryModel('llama-3.2-3b'), hw, libraryModel));
+    const m = libraryModel('llama-3.2-3b') as DecoderModel;
+    const p = resolvePrecision('q4_0', undefined, undefined, undefined);
+    const gemmFlops = buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 1, prefillLen: 512, decodeSeqs: 0 })
+      .filter((o) => o.kind === 'gemm' && o.gguf).reduce((s, o) => s + o.flops * o.count, 0);
+    // the prompt lasts at least its quantized GEMMs at the faster of the two measured kernels (MMVQ 8 rows at a time, tiled)
+    expect(r.ttft_cold_s!).toBeGreaterThanOrEqual(gemmFlops / Math.max(rate, hw.runtime!.kernels.ggufFlopPerS!));
+    // without the measured rates the same part runs them at its 16-bit WMMA tables, several times faster
+    const plain = simulate(buildRequest({ model: 'llama-3.2-3b', hardware: hw.id, dtype: 'q4_0', 'input-tokens': 512, 'output-tokens': 1, batch: 1 }, libraryModel('llama-3.2-3b'), bound('ryzen-ai-max-plus-395', 'ideal'), libraryModel));
+    expect(plain.ttft_cold_s!).toBeLessThan(r.ttft_cold_s! / 2);
+  });
+});
