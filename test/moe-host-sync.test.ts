@@ -23,7 +23,7 @@ function step(model: string, rt: NormalizedRuntime, seqLen: number, microBatch: 
 
 describe('MoE host sync floor', () => {
   it('host time = Python ops × per-op cost + per-expert launches × launch.per_kernel; no sync, no floor', () => {
-    const h: MoeHostSync = { syncsFwd: 1, perOpS: 10e-6, opsFwd: 50, opsBwd: 100, expertKernelsFwd: 2, expertKernelsBwd: 4 };
+    const h: MoeHostSync = { syncsFwd: 1, perOpS: 10e-6, opsFwd: 50, opsBwd: 100, expertKernelsFwd: 2, expertKernelsBwd: 4, fp8ExpertKernelsFwd: 2, fp8ExpertKernelsBwd: 2 };
     const f = moeHostFloor(h, 16, 2.5e-6);
     expect(f.fwdS).toBeCloseTo(50 * 10e-6 + 2 * 16 * 2.5e-6, 12);
     expect(f.bwdS).toBeCloseTo(100 * 10e-6 + 4 * 16 * 2.5e-6, 12);
@@ -33,6 +33,36 @@ describe('MoE host sync floor', () => {
     expect(w.fwdS).toBe(f.fwdS); // host-bound forward
     expect(w.bwdS).toBe(5e-3); // device-bound backward keeps its time
     expect(w.fwdFlops).toBe(1);
+  });
+  it('a per-expert GEMM call costs the runtime’s expert_gemm; fp8 adds per-expert quantize launches; both scale with local experts', () => {
+    const h: MoeHostSync = { syncsFwd: 1, perOpS: 10e-6, opsFwd: 50, opsBwd: 100, expertKernelsFwd: 2, expertKernelsBwd: 4, expertGemmS: 33e-6, fp8ExpertKernelsFwd: 2, fp8ExpertKernelsBwd: 2 };
+    const bf16 = moeHostFloor(h, 16, 2.5e-6);
+    expect(bf16.fwdS).toBeCloseTo(50 * 10e-6 + 16 * 2 * 33e-6, 12);
+    expect(bf16.bwdS).toBeCloseTo(100 * 10e-6 + 16 * 4 * 33e-6, 12);
+    const fp8 = moeHostFloor(h, 16, 2.5e-6, true);
+    expect(fp8.fwdS - bf16.fwdS).toBeCloseTo(16 * 2 * 2.5e-6, 12); // one quantize kernel per expert per GEMM input
+    expect(fp8.bwdS - bf16.bwdS).toBeCloseTo(16 * 2 * 2.5e-6, 12);
+    // linear in the local experts: twice the experts per device, twice the per-expert part
+    const one = moeHostFloor(h, 1, 2.5e-6, true);
+    const two = moeHostFloor(h, 2, 2.5e-6, true);
+    expect(two.fwdS - one.fwdS).toBeCloseTo(one.fwdS - moeHostFloor(h, 0, 2.5e-6, true).fwdS, 12);
+    // megatron prices the GEMM call above a bare launch (descriptors + heuristic per call)
+    expect(mh.expertGemmS!).toBeGreaterThan(2.5e-6);
+  });
+  it('at equal FLOPs per device, a device holding more experts is slower at short sequences (host floor)', () => {
+    // qwen3-30b-a3b on 8 devices: EP 8 holds 16 experts per device, EP 4 holds 32; each device still routes T·k token
+    // copies through its experts, so the expert FLOPs per device are the same
+    const m = libraryModel('qwen3-30b-a3b');
+    const run = (ep: number, rt: NormalizedRuntime) =>
+      simulateTraining(buildTrainRequest(m, bindRuntime(h100, rt), { devices: 8, ep, seqLen: 1024, globalBatch: 64, microBatch: 1, recompute: 'selective', dtype: 'bf16' }));
+    const e8 = run(8, megatron);
+    const e4 = run(4, megatron);
+    expect(e4.hardware_flops_per_step! / e8.hardware_flops_per_step!).toBeCloseTo(1, 9);
+    // the host floor's share of the step grows with the local experts
+    const share = (ep: number) => run(ep, megatron).step_s! / run(ep, noSync).step_s!;
+    expect(share(8)).toBeGreaterThan(1);
+    expect(share(4)).toBeGreaterThan(share(8));
+    expect(e4.step_s!).toBeGreaterThan(e8.step_s!);
   });
   it('megatron cites its counts; the floor binds at short sequences and fades as the micro-batch grows', () => {
     expect(mh.syncsFwd).toBe(1);

@@ -6,6 +6,7 @@ import { decoderShape } from '../src/sim/training/shapes.js';
 import { layerForwardOps, passCost } from '../src/sim/training/layer-cost.js';
 import { opCost } from '../src/sim/roofline.js';
 import type { DecoderModel } from '../src/spec/types.js';
+import { stepTime } from '../src/sim/training/step.js';
 
 const s = decoderShape(libraryModel('mixtral-8x7b') as DecoderModel);
 const h100 = getLibrary().hardware['h100-sxm']!;
@@ -30,5 +31,22 @@ describe('MoE training: routing and token movement', () => {
     const c = passCost(ops, h100, 'selective');
     expect(c.bwdS).toBeCloseTo(c.fwdS, 15);
     expect(c.fwdS).toBeCloseTo(opCost(ops[0]!, h100).seconds, 15);
+  });
+  it('at fixed FLOPs, a MoE layer slows as top-k × tokens grows (token movement and all-to-all scale with copies)', () => {
+    // top-2k experts of half the width: the same expert FLOPs per token, twice the routed copies per token
+    const q = decoderShape(libraryModel('qwen3-30b-a3b') as DecoderModel);
+    const wide = { ...q, active: 4, expertWidth: 1536 };
+    const narrow = { ...q, active: 8, expertWidth: 768 };
+    const pl = { ...p, tp: 1, dp: 8, ep: 8 };
+    const cw = passCost(layerForwardOps(wide, pl, true, 'bf16'), h100, 'selective');
+    const cn = passCost(layerForwardOps(narrow, pl, true, 'bf16'), h100, 'selective');
+    expect(cn.fwdFlops / cw.fwdFlops).toBeGreaterThan(0.999);
+    expect(cn.fwdFlops / cw.fwdFlops).toBeLessThan(1.01); // only the unpermute's weighted sum grows
+    expect(cn.fwdS + cn.bwdS).toBeGreaterThan(cw.fwdS + cw.bwdS);
+    const stepOf = (sh: typeof q) => stepTime({ shape: sh, plan: pl, hw: h100, gemmDtype: 'bf16', recompute: 'selective', zero: 1 });
+    const sw = stepOf(wide);
+    const sn = stepOf(narrow);
+    expect(sn.breakdown.ep_comm_s).toBeGreaterThan(1.5 * sw.breakdown.ep_comm_s); // twice the copies cross the EP group
+    expect(sn.stepS).toBeGreaterThan(sw.stepS);
   });
 });

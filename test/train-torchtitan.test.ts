@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { libraryModel, getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { decoderShape } from '../src/sim/training/shapes.js';
-import { layerForwardOps, passCost } from '../src/sim/training/layer-cost.js';
+import { eagerElementwise, layerForwardOps, passCost } from '../src/sim/training/layer-cost.js';
 import { opSacRecomputeShare, opSacSavedBytesPerToken } from '../src/sim/training/op-sac.js';
 import { activationBytesPerToken } from '../src/sim/training/memory.js';
 import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
@@ -78,7 +78,11 @@ describe('torchtitan gradient reduce dtype (FSDP2 MixedPrecisionPolicy reduce_dt
 describe('torchtitan without torch.compile: RMSNorm and RoPE op by op in fp32 (training.elementwise: eager)', () => {
   it('moves 36 bytes per norm input element and 20 per q/k element for RoPE; fused moves 4', () => {
     const T = 2 * 8192, h = 4096;
-    const eager = layerForwardOps(s, p, false, 'bf16', true);
+    // one source: the byte and kernel counts are the runtime file's kernels.rmsnorm / kernels.rope
+    const ew = eagerElementwise(bindRuntime(h100, libraryRuntime('torchtitan')))!;
+    expect(ew).toEqual({ rmsnorm: { kernels: 8, bytesPerElement: 36 }, rope: { kernels: 3, bytesPerElement: 20 } });
+    expect(eagerElementwise(bindRuntime(h100, libraryRuntime('torchtitan-compile')))).toBeUndefined();
+    const eager = layerForwardOps(s, p, false, 'bf16', ew);
     const fused = layerForwardOps(s, p, false, 'bf16');
     const n = (ops: typeof eager, name: string) => ops.find((o) => o.name === name)!;
     expect(n(eager, 'norms').bytes).toBeCloseTo(T * 2 * h * 36, 0);

@@ -34,7 +34,7 @@ describe('Wan 2.1 DiT', () => {
     const ops = buildDitGraph(m, { batch: 1, height: 720, width: 1280, frames: 81 }, prec as never, true);
     const attn = ops.find((o) => o.name === 'block.attn')!;
     expect(attn.flops).toBe(4 * 75_600 * 75_600 * 5120);
-    expect(ops.some((o) => o.name === 'block.qk_norm')).toBe(true);
+    expect(ops.some((o) => o.name === 'block.q_norm')).toBe(true);
     expect(ops.some((o) => o.name === 'block.cross.norm')).toBe(true);
   });
 });

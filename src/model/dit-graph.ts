@@ -31,52 +31,82 @@ export function ditGeometry(m: DitModel, s: DitRunShape): { S: number; F: number
   return { S: spatial, F: frames, N: spatial * frames, pv: (m.temporal?.patch ?? 1) * m.patch * m.patch };
 }
 
-// modulate(x, shift, scale) = x·(1 + scale) + shift: a mul and an add kernel in eager PyTorch (DiT models.py)
-function modulate(name: string, elems: number, p: Precision, count: number): Op {
-  return { ...elementwise(name, elems, 2, 4 * p.actBytes, p.compute, count), kernels: 2 };
+// modulate(x, shift, scale) = x·(1 + scale) + shift: eager PyTorch runs 1 + scale on the [B, d] vector, then a mul
+// and an add over the tokens (DiT models.py modulate; Open-Sora blocks.py t2i_modulate)
+function modulate(name: string, elems: number, p: Precision, count: number, paths = 1): Op {
+  return { ...elementwise(name, elems * paths, 2, 4 * p.actBytes, p.compute, count), kernels: 3 * paths };
 }
-// q/k RMSNorm over `elems` elements (read and written once by a fused kernel; reference code runs it as several)
-function rmsNorm(name: string, elems: number, p: Precision, count: number): Op {
-  return { ...elementwise(name, elems, 4, 2 * p.actBytes, p.compute, count, 'norm'), rms: true };
+// q/k RMSNorm over `elems` elements (read and written once by a fused kernel; reference code runs it as several). Two
+// modules (q_norm, k_norm: Open-Sora blocks.py Attention, Wan norm_q / norm_k), so two ops of half the elements each.
+function qkNorm(prefix: string, qElems: number, kElems: number, p: Precision, count: number): Op[] {
+  const norm = (n: string, elems: number): Op => ({ ...elementwise(`${prefix}.${n}`, elems, 4, 2 * p.actBytes, p.compute, count, 'norm'), rms: true });
+  return [norm('q_norm', qElems), norm('k_norm', kElems)];
 }
-// x + gate · y: a mul (reads y, writes) and an add (reads x and the product, writes)
-function gatedResidual(name: string, elems: number, p: Precision, count: number): Op {
-  return { ...elementwise(name, elems, 2, 5 * p.actBytes, p.compute, count), kernels: 2 };
+// rotary embedding on q and on k (one fused kernel each reads and writes the tensor; reference code: runtime kernels.rope)
+function rope(prefix: string, elems: number, p: Precision, count: number): Op[] {
+  return ['rope_q', 'rope_k'].map((n) => ({ ...elementwise(`${prefix}.${n}`, elems, 6, 2 * p.actBytes, p.compute, count), rope: true }));
+}
+// x + gate · y: a mul (reads y, writes) and an add (reads x and the product, writes); under a frame mask the mul runs
+// for both modulation paths and torch.where picks per frame (read 2, write 1) before the add
+function gatedResidual(name: string, elems: number, p: Precision, count: number, paths = 1): Op {
+  const select = paths > 1 ? 3 : 0;
+  return { ...elementwise(name, elems, 1 + paths, (2 * paths + select + 3) * p.actBytes, p.compute, count), kernels: paths + (paths > 1 ? 1 : 0) + 1 };
 }
 
-/** one DiT/STDiT block kind (`count` blocks) attending within sequences of `seq` tokens, `seqs` of them */
-function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: number, seq: number, p: Precision, fused: boolean, count: number): Op[] {
+/**
+ * one DiT/STDiT block kind (`count` blocks) attending within sequences of `seq` tokens, `seqs` of them. `temporal`:
+ * an STDiT temporal block, which regroups its tokens position-major around the attention (einops rearrange
+ * "B (T S) C -> (B S) T C" and back: two copies; the spatial grouping "(B T) S C" is a view) and applies the
+ * temporal RoPE to q and k when the model has one (STDiT3: RotaryEmbedding(head_dim).rotate_queries_or_keys).
+ */
+function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: number, seq: number, p: Precision, fused: boolean, count: number, temporal = false): Op[] {
   const d = m.hidden;
   const hd = d / m.heads;
   const tokens = B * N;
+  const a = p.actBytes;
+  // Open-Sora 1.2's sampler always passes x_mask (apply_mask_strategy returns ones even without references), so
+  // STDiT3Block computes the t and the t0 modulation and selects per frame (t_mask_select: torch.where)
+  const paths = m.frame_mask ? 2 : 1;
+  const select = (name: string): Op[] => (paths > 1 ? [elementwise(`${prefix}.${name}`, tokens * d, 0, 3 * a, p.compute, count)] : []);
   const o: BlockOpts = { d, heads: m.heads, headDim: hd, ffn: { kind: 'plain', intermediate: Math.round(m.mlp_ratio * d) }, fused };
   const ops: Op[] = [];
-  if (m.cross_attention) ops.push(elementwise(`${prefix}.t_mod`, B * 6 * d, 1, 3 * p.actBytes, p.compute, count)); // table + t
-  else ops.push(linear(`${prefix}.adaLN`, B, 6 * d, d, p.compute, p.weightBytes, p.actBytes, count)); // [B, 6d]
+  if (m.cross_attention) ops.push({ ...elementwise(`${prefix}.t_mod`, B * 6 * d * paths, 1, 3 * a, p.compute, count), kernels: paths }); // table + t (and t0)
+  else ops.push(linear(`${prefix}.adaLN`, B, 6 * d, d, p.compute, p.weightBytes, a, count)); // [B, 6d]
   ops.push(
-    elementwise(`${prefix}.norm1`, tokens * d, 5, 2 * p.actBytes, p.compute, count, 'norm'),
-    modulate(`${prefix}.modulate1`, tokens * d, p, count),
-    linear(`${prefix}.qkv`, tokens, 3 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, N, 3d]
-    ...(m.qk_norm !== 'none' ? [rmsNorm(`${prefix}.qk_norm`, tokens * 2 * d, p, count)] : []),
-    attentionCore(`${prefix}.attn`, { batch: seqs, q: seq, kv: seq, heads: m.heads, headDim: hd }, p, fused, count),
-    linear(`${prefix}.proj`, tokens, d, d, p.compute, p.weightBytes, p.actBytes, count),
-    gatedResidual(`${prefix}.gate1`, tokens * d, p, count),
+    { ...elementwise(`${prefix}.norm1`, tokens * d * paths, 5, 2 * a, p.compute, count, 'norm'), kernels: paths },
+    modulate(`${prefix}.modulate1`, tokens * d, p, count, paths),
+    ...select('select1'),
   );
+  if (temporal) ops.push(elementwise(`${prefix}.to_time_major`, tokens * d, 0, 2 * a, p.compute, count)); // rearrange copy
+  ops.push(linear(`${prefix}.qkv`, tokens, 3 * d, d, p.compute, p.weightBytes, a, count)); // [B, N, 3d]
+  if (m.qk_norm !== 'none') ops.push(...qkNorm(prefix, tokens * d, tokens * d, p, count));
+  if (temporal && m.temporal?.rope) ops.push(...rope(prefix, tokens * d, p, count));
+  ops.push(
+    attentionCore(`${prefix}.attn`, { batch: seqs, q: seq, kv: seq, heads: m.heads, headDim: hd }, p, fused, count),
+    linear(`${prefix}.proj`, tokens, d, d, p.compute, p.weightBytes, a, count),
+  );
+  if (temporal) ops.push(elementwise(`${prefix}.from_time_major`, tokens * d, 0, 2 * a, p.compute, count)); // rearrange back
+  ops.push(gatedResidual(`${prefix}.gate1`, tokens * d, p, count, paths));
   if (m.cross_attention) {
-    const L = m.cross_attention.context;
-    if (m.cross_norm) ops.push(elementwise(`${prefix}.cross.norm`, tokens * d, 5, 2 * p.actBytes, p.compute, count, 'norm')); // Wan norm3
-    if (m.qk_norm !== 'none') ops.push(rmsNorm(`${prefix}.cross.qk_norm`, (tokens + B * L) * d, p, count));
+    const ca = m.cross_attention;
+    const L = ca.context;
+    if (m.cross_norm) ops.push(elementwise(`${prefix}.cross.norm`, tokens * d, 5, 2 * a, p.compute, count, 'norm')); // Wan norm3
+    const cross = attentionCore(`${prefix}.cross.attn`, { batch: B, q: N, kv: L, heads: m.heads, headDim: hd }, p, fused || !!ca.fused, count);
     ops.push(
-      linear(`${prefix}.cross.q`, tokens, d, d, p.compute, p.weightBytes, p.actBytes, count),
-      linear(`${prefix}.cross.kv`, B * L, 2 * d, d, p.compute, p.weightBytes, p.actBytes, count), // caption [B, L, 2d]
-      attentionCore(`${prefix}.cross.attn`, { batch: B, q: N, kv: L, heads: m.heads, headDim: hd }, p, fused, count),
-      linear(`${prefix}.cross.proj`, tokens, d, d, p.compute, p.weightBytes, p.actBytes, count),
-      elementwise(`${prefix}.cross.residual`, tokens * d, 1, 3 * p.actBytes, p.compute, count),
+      linear(`${prefix}.cross.q`, tokens, d, d, p.compute, p.weightBytes, a, count),
+      linear(`${prefix}.cross.kv`, B * L, 2 * d, d, p.compute, p.weightBytes, a, count), // caption [B, L, 2d]
+    );
+    if (m.qk_norm !== 'none' && ca.qk_norm !== false) ops.push(...qkNorm(`${prefix}.cross`, tokens * d, B * L * d, p, count));
+    ops.push(
+      ca.fused ? { ...cross, library: true } : cross,
+      linear(`${prefix}.cross.proj`, tokens, d, d, p.compute, p.weightBytes, a, count),
+      elementwise(`${prefix}.cross.residual`, tokens * d, 1, 3 * a, p.compute, count),
     );
   }
   // MLP: LN, modulate, fc1, GELU(tanh), fc2, gate — ffnOps' own residual is replaced by the gated one
   const ffn = ffnOps(prefix, tokens, o, p, count).slice(0, 4);
-  ops.push(ffn[0]!, modulate(`${prefix}.modulate2`, tokens * d, p, count), ...ffn.slice(1), gatedResidual(`${prefix}.gate2`, tokens * d, p, count));
+  const norm2 = paths > 1 ? { ...ffn[0]!, flops: ffn[0]!.flops * paths, bytes: ffn[0]!.bytes * paths, kernels: paths } : ffn[0]!;
+  ops.push(norm2, modulate(`${prefix}.modulate2`, tokens * d, p, count, paths), ...select('select2'), ...ffn.slice(1), gatedResidual(`${prefix}.gate2`, tokens * d, p, count, paths));
   return ops;
 }
 
@@ -93,14 +123,14 @@ function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precisio
   const stream = (prefix: string, T: number, count: number, ffn: boolean, out = true) => {
     ops.push(
       linear(`${prefix}.adaLN`, B, 6 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, 6d]
-      elementwise(`${prefix}.norm1`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'), // LN + modulate
+      { ...elementwise(`${prefix}.norm1`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'), kernels: 4 }, // LN + modulate: LayerNorm, 1 + scale, mul, add
       linear(`${prefix}.qkv`, B * T, 3 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, T, 3d]
     );
-    if (m.qk_norm !== 'none') ops.push(rmsNorm(`${prefix}.qk_norm`, B * T * 2 * d, p, count));
+    if (m.qk_norm !== 'none') ops.push(...qkNorm(prefix, B * T * d, B * T * d, p, count));
     if (out) ops.push(linear(`${prefix}.out`, B * T, d, d, p.compute, p.weightBytes, p.actBytes, count), gatedResidual(`${prefix}.gate1`, B * T * d, p, count));
     if (ffn) {
       ops.push(
-        elementwise(`${prefix}.norm2`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'),
+        { ...elementwise(`${prefix}.norm2`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'), kernels: 4 },
         linear(`${prefix}.ff_up`, B * T, I, d, p.compute, p.weightBytes, p.actBytes, count), // [B, T, r·d]
         elementwise(`${prefix}.gelu`, B * T * I, 8, 2 * p.actBytes, p.compute, count),
         linear(`${prefix}.ff_down`, B * T, d, I, p.compute, p.weightBytes, p.actBytes, count),
@@ -111,15 +141,20 @@ function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precisio
   stream('joint.img', N, n, true);
   stream('joint.txt', L, n - lastPre, true);
   if (lastPre) stream('joint.txt_last', L, 1, false, false);
+  // the joint attention concatenates the text and image streams' q, k and v (torch.cat along the sequence: three
+  // copies of [B, N+L, d]) and, with RoPE (Flux), rotates q and k over all N+L tokens
+  ops.push({ ...elementwise('joint.cat_qkv', B * J * 3 * d, 0, 2 * p.actBytes, p.compute, n), kernels: 3 });
+  if (m.rope) ops.push(...rope('joint', B * J * d, p, n));
   ops.push(attentionCore('joint.attn', { batch: B, q: J, kv: J, heads: m.heads, headDim: hd }, p, fused, n)); // [B, h, N+L, N+L]
   if (m.single_blocks > 0) {
     const c = m.single_blocks;
     ops.push(
       linear('single.adaLN', B, 3 * d, d, p.compute, p.weightBytes, p.actBytes, c),
-      elementwise('single.norm', B * J * d, 7, 6 * p.actBytes, p.compute, c, 'norm'),
+      { ...elementwise('single.norm', B * J * d, 7, 6 * p.actBytes, p.compute, c, 'norm'), kernels: 4 },
       linear('single.qkv_mlp', B * J, 3 * d + I, d, p.compute, p.weightBytes, p.actBytes, c), // qkv and proj_mlp: [B, J, 3d + r·d]
     );
-    if (m.qk_norm !== 'none') ops.push(rmsNorm('single.qk_norm', B * J * 2 * d, p, c));
+    if (m.qk_norm !== 'none') ops.push(...qkNorm('single', B * J * d, B * J * d, p, c));
+    if (m.rope) ops.push(...rope('single', B * J * d, p, c));
     ops.push(
       attentionCore('single.attn', { batch: B, q: J, kv: J, heads: m.heads, headDim: hd }, p, fused, c),
       elementwise('single.gelu', B * J * I, 8, 2 * p.actBytes, p.compute, c),
@@ -247,16 +282,17 @@ export function buildDitGraph(m: DitModel, s: DitRunShape, p: Precision, fused: 
   const B = s.batch;
   const { S, F, N, pv } = ditGeometry(m, s);
   const latentElems = B * N * pv * m.in_channels;
+  const paths = m.frame_mask ? 2 : 1; // STDiT3.forward embeds t and, under x_mask, t0 = 0 through t_embedder and t_block
   const ops: Op[] = [
     { ...linear('patch_embed', B * N, d, m.in_channels * pv, p.compute, p.weightBytes, p.actBytes), kind: 'conv' }, // [B, N, d]
     elementwise('pos_add', B * N * d, 1, 3 * p.actBytes, p.compute),
-    linear('t_embed.fc1', B, d, 256, p.compute, p.weightBytes, p.actBytes), // 256-d sinusoid → d
-    linear('t_embed.fc2', B, d, d, p.compute, p.weightBytes, p.actBytes),
+    linear('t_embed.fc1', B, d, 256, p.compute, p.weightBytes, p.actBytes, paths), // 256-d sinusoid → d
+    linear('t_embed.fc2', B, d, d, p.compute, p.weightBytes, p.actBytes, paths),
   ];
   if (m.cross_attention) {
     const ca = m.cross_attention;
     ops.push(
-      linear('t_block', B, 6 * d, d, p.compute, p.weightBytes, p.actBytes), // adaLN-single [B, 6d]
+      linear('t_block', B, 6 * d, d, p.compute, p.weightBytes, p.actBytes, paths), // adaLN-single [B, 6d]
       linear('y_embed.fc1', B * ca.context, d, ca.context_dim, p.compute, p.weightBytes, p.actBytes), // [B, L, d]
       elementwise('y_embed.gelu', B * ca.context * d, 8, 2 * p.actBytes, p.compute),
       linear('y_embed.fc2', B * ca.context, d, d, p.compute, p.weightBytes, p.actBytes),
@@ -266,14 +302,15 @@ export function buildDitGraph(m: DitModel, s: DitRunShape, p: Precision, fused: 
   }
   if (m.temporal?.attention === 'separate') {
     ops.push(...blockOps('spatial', m, B, N, B * F, S, p, fused, m.layers)); // attention within a frame [B·F, S]
-    ops.push(...blockOps('temporal', m, B, N, B * S, F, p, fused, m.layers)); // across frames [B·S, F]
+    ops.push(...blockOps('temporal', m, B, N, B * S, F, p, fused, m.layers, true)); // across frames [B·S, F]
   } else {
     ops.push(...blockOps('block', m, B, N, B, N, p, fused, m.layers));
   }
   if (!m.cross_attention) ops.push(linear('final.adaLN', B, 2 * d, d, p.compute, p.weightBytes, p.actBytes));
   ops.push(
-    elementwise('final.norm', B * N * d, 5, 2 * p.actBytes, p.compute, 1, 'norm'),
-    modulate('final.modulate', B * N * d, p, 1),
+    { ...elementwise('final.norm', B * N * d * paths, 5, 2 * p.actBytes, p.compute, 1, 'norm'), kernels: paths },
+    modulate('final.modulate', B * N * d, p, 1, paths), // T2IFinalLayer: both paths and t_mask_select under x_mask
+    ...(paths > 1 ? [elementwise('final.select', B * N * d, 0, 3 * p.actBytes, p.compute)] : []),
     linear('final.linear', B * N, pv * m.out_channels, d, p.compute, p.weightBytes, p.actBytes), // [B, N, p²·out]
     elementwise('unpatchify', B * N * pv * m.out_channels, 0, 2 * p.actBytes, p.compute), // reshape + copy
     // sampler update on the latent (eps/v combine, guidance mix, x_{t-1}): a few fused elementwise passes

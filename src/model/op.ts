@@ -29,6 +29,12 @@ export interface Op {
   kernels?: number;
   // a norm that is an RMSNorm (no mean subtraction): reference code writes it out in Python ops (src/sim/runtime-ops.ts)
   rms?: boolean;
+  // rotary embedding applied to q or k (one fused kernel reads and writes each element once); reference code writes
+  // it out in Python ops (src/sim/runtime-ops.ts, runtime kernels.rope)
+  rope?: boolean;
+  // an attention the model's own code runs through a fused library kernel whatever the runtime (Open-Sora's
+  // cross-attention calls xformers memory_efficient_attention): a runtime that writes attention out leaves it alone
+  library?: boolean;
 }
 
 // linear({m, n, k}): y[m, n] = x[m, k] · W[k, n]; bytes = x + W + y (each read or written once).

@@ -94,6 +94,16 @@ export function isGemvShape(op: Op, hw: NormalizedHardware): boolean {
   return op.kind === 'gemm' && op.m !== undefined && op.m > 0 && op.m <= kernelPhysics(hw).gemvMaxRows;
 }
 
+// The compute ceiling of a matrix-vector kernel: the large-GEMM rate (it does only the useful multiply-adds while the
+// weights stream), or the rate the runtime measured for its matrix-vector kernel on this part (kernels.gemv_rate) where
+// that kernel runs on the vector ALUs and is slower — ggml's MMVQ dequantizes and dot-products q4_0 blocks with
+// integer dot instructions, not the matrix units.
+function gemvRate(hw: NormalizedHardware, peak: number, dtype: Dtype): number {
+  const large = peak * largeGemmEfficiency(hw, dtype);
+  const r = hw.runtime?.kernels?.gemvFlopPerS;
+  return r !== undefined && r > 0 ? Math.min(large, r) : large;
+}
+
 export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware, phase: LaunchPhase = 'other'): OpCost {
   let computeS: number;
   let dtype = op.dtype;
@@ -101,7 +111,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   if (gemv) {
     const peak = matrixPeak(hw, op.dtype);
     dtype = peak.dtype;
-    computeS = op.flops / (peak.flopPerS * largeGemmEfficiency(hw, dtype));
+    computeS = op.flops / gemvRate(hw, peak.flopPerS, dtype);
   } else if (op.kind === 'gemm' || op.kind === 'conv' || op.kind === 'attention') {
     const peak = matrixPeak(hw, op.dtype);
     dtype = peak.dtype;
@@ -145,7 +155,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     const g = kernelPhysics(hw).gemvMaxRows;
     if (g > 0 && op.m > g) {
       const peak = matrixPeak(hw, op.dtype);
-      const cG = op.flops / (peak.flopPerS * largeGemmEfficiency(hw, peak.dtype));
+      const cG = op.flops / gemvRate(hw, peak.flopPerS, peak.dtype);
       const mG = (op.weightBytes * (op.m / g) + (op.bytes - op.weightBytes)) / (hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw));
       if (Math.max(cG, mG) < body) {
         body = Math.max(cG, mG);

@@ -17,6 +17,11 @@
 //   norm_kernels N   a norm runs as N kernels, each reading and writing the tensor (ggml_norm, ggml_mul, ggml_add)
 //   rmsnorm {kernels, bytes_per_element}  an RMSNorm (op.rms) written out in Python ops (HF LlamaRMSNorm, Open-Sora's
 //                    qk-norm): fp32 copy, pow, mean, rsqrt, mul, cast back, weight mul — its traffic per element
+//   rope {kernels, bytes_per_element}  a rotary embedding on q or k (op.rope) written out in Python ops
+//                    (rotary_embedding_torch: cos, mul, scale, neg, stack, sin, mul, scale, add, cat): its traffic per
+//                    element of q or k, bytes per element given for 16-bit activations as for rmsnorm
+//   An attention the model's code runs through a library kernel (op.library: xformers in Open-Sora's
+//   cross-attention) keeps its fused pricing under attention_scores.
 //
 // Hot path: one pass over the op list, plain arithmetic; a runtime without these fields returns the list as is.
 import type { Op } from '../model/op.js';
@@ -26,7 +31,7 @@ type GraphKernels = NonNullable<NormalizedHardware['runtime']>['kernels'];
 
 /** whether the runtime changes anything in non-decoder graphs */
 export function rewritesGraphs(k: GraphKernels | undefined): boolean {
-  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined);
+  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined);
 }
 
 /** the ops as the bound runtime runs them; `actBytes` is the activation element size the graph was built with */
@@ -54,10 +59,13 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
     } else if (op.kind === 'norm' && op.rms && kk.rmsnorm) {
       bytes = (op.bytes / (2 * actBytes)) * kk.rmsnorm.bytesPerElement; // the op reads and writes each element once
       kernels = kk.rmsnorm.kernels;
+    } else if (op.rope && kk.rope) {
+      bytes = (op.bytes / (2 * actBytes)) * kk.rope.bytesPerElement; // a fused rotary reads and writes each element once
+      kernels = kk.rope.kernels;
     } else if (op.kind === 'norm' && kk.normKernels && kk.normKernels > 1) {
       bytes *= kk.normKernels;
       kernels = kk.normKernels;
-    } else if (op.kind === 'attention' && kk.attentionScores && op.attn && op.attn.headDim > 0) {
+    } else if (op.kind === 'attention' && kk.attentionScores && op.attn && op.attn.headDim > 0 && !op.library) {
       const scores = op.flops / (4 * op.attn.headDim); // b·h·q·kv: flops = 2 GEMMs × 2 × b·h·q·kv·dh
       bytes += scores * kk.attentionScores.bytesPerScore;
       kernels = kk.attentionScores.kernels;

@@ -250,7 +250,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         out_channels: m.out_channels ?? 8,
         classes: m.classes ?? 0,
         mlp_ratio: m.mlp_ratio ?? 4,
-        temporal: m.temporal ? { attention: m.temporal.attention ?? 'separate', patch: m.temporal.patch ?? 1, downsample: m.temporal.downsample ?? 4, chunk: m.temporal.chunk } : undefined,
+        temporal: m.temporal ? { attention: m.temporal.attention ?? 'separate', patch: m.temporal.patch ?? 1, downsample: m.temporal.downsample ?? 4, chunk: m.temporal.chunk, rope: m.temporal.rope ?? false } : undefined,
         cross_attention: m.cross_attention,
         architecture: m.architecture ?? 'dit',
         single_blocks: m.single_blocks ?? 0,
@@ -260,6 +260,8 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         position_table: m.position_table ?? 0,
         qk_norm: m.qk_norm ?? 'none',
         cross_norm: m.cross_norm ?? false,
+        frame_mask: m.frame_mask ?? false,
+        rope: m.rope ?? false,
         unet: m.unet,
       };
       for (const k of ['single_blocks', 'pooled_dim', 'position_table']) requireCount(ctx, m, [k], { min: 0 });

@@ -34,6 +34,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   const q = (path: string[], dim: 'seconds' | 'bytes') => quantityAt(ctx, raw, [...at, ...path], dim);
   const step = await q(['host', 'step_overhead'], 'seconds');
   if (step !== undefined) out.stepOverheadS = nonNegative(ctx, [...at, 'host', 'step_overhead'], step);
+  const perSeq = await q(['host', 'per_sequence'], 'seconds');
+  if (perSeq !== undefined) out.hostPerSequenceS = nonNegative(ctx, [...at, 'host', 'per_sequence'], perSeq);
+  if (own.host?.overlap !== undefined) out.hostOverlap = own.host.overlap;
   const l = own.launch;
   if (l) {
     const per = await q(['launch', 'per_kernel'], 'seconds');
@@ -56,6 +59,11 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       bench_max_num_seqs: 'benchMaxNumSeqs',
       chunked_prefill: 'chunkedPrefill',
     });
+    const bm = s.below_memory;
+    if (bm) {
+      const bytes = await q(['scheduler', 'below_memory', 'memory'], 'bytes');
+      if (bytes !== undefined) out.scheduler.belowMemory = { bytes, ...renamed<NonNullable<RuntimeSettings['scheduler']['belowMemory']>>(bm, { max_num_seqs: 'maxNumSeqs', max_num_batched_tokens: 'maxNumBatchedTokens' }) };
+    }
   }
   const o = own.overlap;
   if (o) {
@@ -74,7 +82,10 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
+      kernel_cycles: 'kernelCycles',
+      quantize_activations: 'quantizeActivations',
     });
+    if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
     if (k.moe_min_tile_rows !== undefined && k.mma_tile_rows !== undefined && k.moe_min_tile_rows > k.mma_tile_rows) {
       ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'moe_min_tile_rows'], `must not exceed mma_tile_rows (${k.mma_tile_rows}), found ${k.moe_min_tile_rows}`, 'the smallest M tile is at most the largest'));
     }
@@ -83,10 +94,16 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (!(rate > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gguf_rate'], `must be > 0, found ${rate}`, 'e.g. gguf_rate: 55.6 TFLOP/s'));
       out.kernels.ggufFlopPerS = rate;
     }
+    const gv = await quantityAt(ctx, raw, [...at, 'kernels', 'gemv_rate'], 'flop_per_s');
+    if (gv !== undefined) {
+      if (!(gv > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gemv_rate'], `must be > 0, found ${gv}`, 'e.g. gemv_rate: 5.75 TFLOP/s'));
+      out.kernels.gemvFlopPerS = gv;
+    }
     const sc = k.attention_scores;
     if (sc !== undefined) out.kernels.attentionScores = { bytesPerScore: sc.bytes_per_score, kernels: sc.kernels };
     Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', norm_kernels: 'normKernels' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
+    if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
   }
   const ar = own.collectives?.custom_allreduce;
   if (ar) {
@@ -103,6 +120,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   const mh = t?.moe_host;
   if (mh && typeof mh === 'object') {
     const per = await q(['training', 'moe_host', 'per_op'], 'seconds');
+    const gemm = mh.expert_gemm === undefined ? undefined : await q(['training', 'moe_host', 'expert_gemm'], 'seconds');
     out.training = out.training ?? {};
     out.training.moeHost = {
       syncsFwd: mh.syncs_fwd,
@@ -111,6 +129,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       opsBwd: mh.ops_bwd,
       expertKernelsFwd: mh.expert_kernels_fwd,
       expertKernelsBwd: mh.expert_kernels_bwd,
+      ...(gemm === undefined ? {} : { expertGemmS: nonNegative(ctx, [...at, 'training', 'moe_host', 'expert_gemm'], gemm) }),
+      fp8ExpertKernelsFwd: mh.fp8_expert_kernels_fwd ?? 0,
+      fp8ExpertKernelsBwd: mh.fp8_expert_kernels_bwd ?? 0,
     };
   }
   return out;

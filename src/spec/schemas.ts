@@ -302,13 +302,15 @@ const dit = {
     temporal: {
       type: 'object',
       additionalProperties: false,
-      properties: { attention: { enum: ['separate', 'full'] }, patch: count(1, 4096), downsample: count(1, 1024), chunk: count(1, 1e8) },
+      properties: { attention: { enum: ['separate', 'full'] }, patch: count(1, 4096), downsample: count(1, 1024), chunk: count(1, 1e8), rope: { type: 'boolean' } },
     },
     cross_attention: {
       type: 'object',
       additionalProperties: false,
-      properties: { context: count(0, 1e8), context_dim: count(1, 1e6) },
+      properties: { context: count(0, 1e8), context_dim: count(1, 1e6), qk_norm: { type: 'boolean' }, fused: { type: 'boolean' } },
     },
+    frame_mask: { type: 'boolean' },
+    rope: { type: 'boolean' },
     architecture: { enum: ['dit', 'mmdit', 'unet'] },
     unet: {
       type: 'object',
@@ -379,7 +381,19 @@ const pipeline = {
         },
       },
     },
-    defaults: { type: 'object', additionalProperties: { type: 'number' } },
+    // what a request takes when its flag is not given: the flags' own ranges (src/sim/request.ts INT_MAX)
+    defaults: {
+      type: 'object',
+      additionalProperties: { type: 'number', minimum: 0, maximum: 1e9 },
+      properties: {
+        steps: { type: 'integer', minimum: 1, maximum: 1e5 },
+        resolution: { type: 'integer', minimum: 1, maximum: 65536 },
+        frames: { type: 'integer', minimum: 1, maximum: 1e5 },
+        audio_seconds: { type: 'number', minimum: 0, maximum: 1e6 },
+        images: { type: 'integer', minimum: 0, maximum: 1e4 },
+        cfg: { enum: [0, 1] },
+      },
+    },
     assumptions: { type: 'array', items: { type: 'string' } },
   },
 };
@@ -416,7 +430,7 @@ export function siText(v: number, unit: string): string {
 const fraction01 = { type: 'number', minimum: 0, maximum: 1 };
 const src = { type: 'string' };
 const runtimeBlocks = {
-  host: { type: 'object', additionalProperties: false, properties: { step_overhead: quantity, source: src } },
+  host: { type: 'object', additionalProperties: false, properties: { step_overhead: quantity, per_sequence: quantity, overlap: { type: 'boolean' }, source: src } },
   launch: {
     type: 'object',
     additionalProperties: false,
@@ -430,7 +444,20 @@ const runtimeBlocks = {
   scheduler: {
     type: 'object',
     additionalProperties: false,
-    properties: { max_num_seqs: posInt, max_num_batched_tokens: posInt, bench_max_num_seqs: posInt, chunked_prefill: { type: 'boolean' }, source: src },
+    properties: {
+      max_num_seqs: posInt,
+      max_num_batched_tokens: posInt,
+      bench_max_num_seqs: posInt,
+      chunked_prefill: { type: 'boolean' },
+      // the engine's defaults on devices with less memory than `memory`
+      below_memory: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['memory'],
+        properties: { memory: quantity, max_num_seqs: posInt, max_num_batched_tokens: posInt },
+      },
+      source: src,
+    },
   },
   overlap: {
     type: 'object',
@@ -449,7 +476,17 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['syncs_fwd', 'per_op', 'ops_fwd', 'ops_bwd', 'expert_kernels_fwd', 'expert_kernels_bwd'],
-        properties: { syncs_fwd: nonNegInt, per_op: quantity, ops_fwd: nonNegInt, ops_bwd: nonNegInt, expert_kernels_fwd: nonNegInt, expert_kernels_bwd: nonNegInt },
+        properties: {
+          syncs_fwd: nonNegInt,
+          per_op: quantity,
+          ops_fwd: nonNegInt,
+          ops_bwd: nonNegInt,
+          expert_kernels_fwd: nonNegInt,
+          expert_kernels_bwd: nonNegInt,
+          expert_gemm: quantity,
+          fp8_expert_kernels_fwd: nonNegInt,
+          fp8_expert_kernels_bwd: nonNegInt,
+        },
       },
       source: src,
     },
@@ -465,6 +502,14 @@ const runtimeBlocks = {
       mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       gguf_flop_per_unit_clock: { type: 'number', exclusiveMinimum: 0, maximum: 1e6 },
       gguf_rate: quantity,
+      gemv_rate: quantity,
+      kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
+      decode_graph: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(['attn_norm', 'qkv_proj', 'qk_norm', 'attention_decode', 'o_proj', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'residual'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 64 }])),
+      },
+      quantize_activations: { type: 'boolean' },
       moe: src,
       attention: src,
       gemm: src,
@@ -479,6 +524,12 @@ const runtimeBlocks = {
       gemm_convert: { type: 'boolean' },
       norm_kernels: posInt,
       rmsnorm: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kernels', 'bytes_per_element'],
+        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0 } },
+      },
+      rope: {
         type: 'object',
         additionalProperties: false,
         required: ['kernels', 'bytes_per_element'],

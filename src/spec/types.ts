@@ -215,8 +215,17 @@ export interface DitModel extends ModelBase {
   out_channels: number;
   classes: number;
   mlp_ratio: number;
-  temporal?: { attention: 'separate' | 'full'; patch: number; downsample: number; chunk?: number };
-  cross_attention?: { context: number; context_dim: number };
+  /** rope: rotary embedding on q and k of the temporal attention (Open-Sora STDiT3 temporal blocks) */
+  temporal?: { attention: 'separate' | 'full'; patch: number; downsample: number; chunk?: number; rope?: boolean };
+  /** qk_norm: the q/k norms (qk_norm) also run in the cross-attention (Wan 2.1: yes; Open-Sora STDiT3: no; default
+   *  yes when qk_norm is set); fused: the reference code calls a fused attention kernel for it whatever the runtime
+   *  (Open-Sora's xformers memory_efficient_attention), so a runtime that writes attention out leaves it alone */
+  cross_attention?: { context: number; context_dim: number; qk_norm?: boolean; fused?: boolean };
+  /** the reference sampler passes a per-frame mask (Open-Sora 1.2 RFLOW: x_mask): every block modulates with the
+   *  timestep and with t = 0 and picks per frame with torch.where (STDiT3Block t_mask_select) */
+  frame_mask: boolean;
+  /** mmdit: rotary embedding on q and k of every joint and single-stream attention (Flux: 3-axis RoPE) */
+  rope: boolean;
   /** block design: 'dit' (adaLN-Zero / adaLN-single blocks, the default) or 'mmdit' (SD3 / Flux joint text-image
    *  blocks: `layers` double-stream blocks, then `single_blocks` single-stream ones; the text tokens are
    *  cross_attention.context of width cross_attention.context_dim) */
@@ -284,6 +293,10 @@ export type NormalizedModel =
 export type GraphCapture = 'all' | 'decode' | 'none';
 export interface RuntimeSettings {
   stepOverheadS: number; // host time per engine iteration the device sits idle for
+  // host work per running sequence per iteration (scheduling, input preparation, sampling and output bookkeeping in
+  // Python: src/runtime/host.ts); hostOverlap: the engine runs it one step ahead, behind the device's work
+  hostPerSequenceS?: number;
+  hostOverlap?: boolean;
   launch: {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
     graphs: GraphCapture; // which phases replay captured graphs (CUDA/HIP graphs, static NPU graphs)
@@ -297,7 +310,9 @@ export interface RuntimeSettings {
   };
   // maxNumSeqs: requests in flight the engine admits by default; benchMaxNumSeqs: what the runtime's own offline benchmark
   // admits where it overrides that default (trtllm-bench's tuning), which `simulate --batch max` searches within
-  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean };
+  // belowMemory: the engine's defaults on devices with less memory than `bytes` (vLLM get_batch_defaults, SGLang
+  // server_args), applied when the runtime is bound to a hardware (src/runtime/resolve.ts)
+  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number } };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch / dpGrad undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets)
   overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
@@ -314,6 +329,13 @@ export interface RuntimeSettings {
     mmaTileRows?: number; // largest M tile counted as padding
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
+    gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)
+    // ggml-style graphs (src/sim/ggml-kernels.ts): device time of one small dependent kernel in GPU clock cycles (replaces
+    // the hardware's efficiency.kernel_overhead where the part has a clock), kernels per decoder-graph op (GEMM ops:
+    // matmul kernels), and whether each quantized matmul first quantizes its activations in a kernel of its own
+    kernelCycles?: number;
+    decodeGraph?: Record<string, number>;
+    quantizeActivations?: boolean;
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
@@ -323,6 +345,7 @@ export interface RuntimeSettings {
     gemmConvert?: boolean;
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
+    rope?: { kernels: number; bytesPerElement: number };
   };
   // the runtime's own all-reduce kernel for small messages inside one scale-up domain (vLLM / SGLang custom
   // all-reduce): measured seconds per call by message size (bytes), used for groups of at most maxGroup devices and
@@ -341,8 +364,11 @@ export interface MoeHostSync {
   perOpS: number; // host time of one op issued from Python (framework dispatch + launch)
   opsFwd: number; // Python-issued kernels per MoE layer forward, besides the per-expert GEMMs
   opsBwd: number; // the same for the backward
-  expertKernelsFwd: number; // kernels per local expert launched from C++ (grouped GEMM loop) forward, at launch.per_kernel
+  expertKernelsFwd: number; // per-expert GEMMs per local expert launched from C++ (grouped GEMM loop) forward
   expertKernelsBwd: number;
+  expertGemmS?: number; // host time of one of those per-expert GEMM calls (absent: launch.per_kernel)
+  fp8ExpertKernelsFwd: number; // quantize kernels per local expert with fp8 GEMMs, at launch.per_kernel, forward
+  fp8ExpertKernelsBwd: number;
 }
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;
@@ -357,6 +383,8 @@ export interface NormalizedRuntime extends RuntimeSettings {
 }
 export interface RuntimeOverride {
   stepOverheadS: number;
+  hostPerSequenceS: number;
+  hostOverlap: boolean;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
   scheduler: Partial<RuntimeSettings['scheduler']>;

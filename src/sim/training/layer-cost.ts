@@ -13,8 +13,21 @@ import { opSacRecomputeShare } from './op-sac.js';
 // (b·s/cp); with sequence parallelism the GEMMs see all of them after the all-gather, with n (or k) split by tp
 // (Shoeybi et al. 2019, Megatron-LM §3: column-parallel QKV/FC1, row-parallel out/FC2).
 // `eager`: norms and RoPE run as a PyTorch model's Python writes them, op by op with fp32 intermediates (runtime
-// training.elementwise: eager; EAGER_* below), instead of one fused bf16 kernel each.
-export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype, eager = false): Op[] {
+// training.elementwise: eager), instead of one fused bf16 kernel each: the runtime's kernels.rmsnorm and
+// kernels.rope say how many kernels and bytes per element of 16-bit input (runtimes/torchtitan.yaml, from its source).
+export interface EagerElementwise {
+  rmsnorm: { kernels: number; bytesPerElement: number };
+  rope: { kernels: number; bytesPerElement: number };
+}
+
+/** the eager norm and RoPE costs of a training runtime, or undefined when it runs them fused */
+export function eagerElementwise(hw: NormalizedHardware): EagerElementwise | undefined {
+  const rt = hw.runtime;
+  const k = rt?.kernels;
+  return rt?.training?.elementwise === 'eager' && k?.rmsnorm && k.rope ? { rmsnorm: k.rmsnorm, rope: k.rope } : undefined;
+}
+
+export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype, eager?: EagerElementwise): Op[] {
   const T = (p.microBatch * p.seqLen) / p.cp; // tokens of this device's sequence shard
   const t = p.tp;
   const h = s.hidden;
@@ -85,10 +98,10 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
     ops.push(elementwise('residual_rope', (T * (6 * h + 2 * (s.qDim + s.kvDim))) / t, 2, 2, 'bf16'));
   } else {
     // bytes per element of the norms' input (2 norms × h per token) and of q and k; kernels per call
-    ops.push({ ...elementwise('norms', (T * 2 * h) / t, 5, EAGER_RMSNORM_BYTES, 'fp32'), kernels: EAGER_RMSNORM_KERNELS });
+    ops.push({ ...elementwise('norms', (T * 2 * h) / t, 5, eager.rmsnorm.bytesPerElement, 'fp32'), kernels: eager.rmsnorm.kernels });
     const resid = 6 * h * 2; // the two residual adds, as fused: read 2, write 1 bf16 rows each
-    const rope = (s.qDim + s.kvDim) * EAGER_ROPE_BYTES;
-    ops.push({ ...elementwise('residual_rope', (T * (3 * h + s.qDim + s.kvDim)) / t, 2, (resid + rope) / (3 * h + s.qDim + s.kvDim), 'fp32'), kernels: 2 + 2 * EAGER_ROPE_KERNELS });
+    const rope = (s.qDim + s.kvDim) * eager.rope.bytesPerElement;
+    ops.push({ ...elementwise('residual_rope', (T * (3 * h + s.qDim + s.kvDim)) / t, 2, (resid + rope) / (3 * h + s.qDim + s.kvDim), 'fp32'), kernels: 2 + 2 * eager.rope.kernels });
   }
   if (actElems > 0) ops.push(elementwise('ffn_act', (actElems * actFactor) / t, 2, 2, 'bf16'));
   if (moeActElems > 0) ops.push(elementwise('moe_act', (moeActElems * actFactor) / t, 2, 2, 'bf16'));
@@ -107,18 +120,6 @@ export function headForwardOps(s: DecoderShape, p: PlanShape, _gemmDtype: Dtype)
   ];
 }
 
-// torchtitan's RMSNorm without torch.compile (torchtitan/models/norms.py, norm_type "rmsnorm" in the llama3 train
-// configs): output = (x.float() · rsqrt(x.float().pow(2).mean(-1) + eps)).type_as(x) · weight, one kernel per op.
-// Bytes per element of x: float() read 2 + write 4, pow read 4 + write 4, mean read 4, x·rsqrt read 4 + write 4,
-// type_as read 4 + write 2, ·weight read 2 + write 2 → 36 (the row-wise eps add and rsqrt are negligible), 8 kernels;
-// a fused RMSNorm kernel moves 4. Backward stays 2× its forward (passCost), as for every elementwise op.
-const EAGER_RMSNORM_BYTES = 36;
-const EAGER_RMSNORM_KERNELS = 8;
-// torchtitan's apply_rotary_emb (torchtitan/models/llama/model.py): view_as_complex(x.float()) · freqs_cis, then
-// view_as_real(…).type_as(x): float() read 2 + write 4, complex multiply read 4 + write 4, type_as read 4 + write 2 →
-// 20 bytes per element of q and of k (fused rotary: read 2 + write 2), 3 kernels each.
-const EAGER_ROPE_BYTES = 20;
-const EAGER_ROPE_KERNELS = 3;
 
 export interface PassCost {
   fwdS: number; // forward as run the first time

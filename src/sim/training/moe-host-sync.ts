@@ -9,11 +9,16 @@
 //
 //   segment = max(device time of its kernels, host time to issue them)
 //
-// Host time = Python-issued ops × per-op host cost + per-expert GEMM launches (Transformer Engine's grouped GEMM loops
-// over the local experts in C++, one cuBLAS call each: transformer_engine/common/gemm/cublaslt_gemm.cu
-// multi_stream_cublas_gemm) × the runtime's launch.per_kernel. The backward has no sync (the split sizes are already on
-// the host), but the host still issues every kernel, so its throughput bounds the backward the same way. The per-op
-// costs are host constants, so the floor weighs most at small micro-batches and vanishes as the device work grows.
+// Host time = Python-issued ops × per-op host cost + per-expert GEMM calls × the host time of one call + (fp8) per-expert
+// quantize kernels × launch.per_kernel. Transformer Engine's grouped GEMM loops over the local experts in C++, one
+// cuBLASLt GEMM each (transformer_engine/common/gemm/cublaslt_gemm.cu multi_stream_cublas_gemm → cublas_gemm): every
+// call creates its matrix layouts, matmul descriptor and preference and queries cublasLtMatmulAlgoGetHeuristic before
+// the launch, so one call costs the host several launches (runtime moe_host.expert_gemm; launch.per_kernel when the
+// runtime gives none). With fp8 GEMMs, split_quantize quantizes each expert's slice with its own kernel(s)
+// (transformer_engine/pytorch/csrc/extensions/cast.cpp: no fused multi-tensor kernel for current scaling or MXFP8).
+// The backward has no sync (the split sizes are already on the host), but the host still issues every kernel, so its
+// throughput bounds the backward the same way. These are host constants per local expert and per op, so the floor
+// grows with the experts a device holds, weighs most at small micro-batches and vanishes as the device work grows.
 import type { MoeHostSync } from '../../spec/types.js';
 import type { PassCost } from './layer-cost.js';
 
@@ -22,12 +27,14 @@ export interface MoeHostFloor {
   bwdS: number; // and its backward
 }
 
-/** Host issue time of one MoE layer per micro-batch, for `localExperts` experts on this device. */
-export function moeHostFloor(h: MoeHostSync, localExperts: number, launchS: number): MoeHostFloor {
+/** Host issue time of one MoE layer per micro-batch, for `localExperts` experts on this device; `fp8`: fp8 GEMMs. */
+export function moeHostFloor(h: MoeHostSync, localExperts: number, launchS: number, fp8 = false): MoeHostFloor {
   if (h.syncsFwd <= 0) return { fwdS: 0, bwdS: 0 };
+  const gemmS = h.expertGemmS ?? launchS;
+  const perExpert = (gemms: number, quantize: number) => gemms * gemmS + (fp8 ? quantize * launchS : 0);
   return {
-    fwdS: h.opsFwd * h.perOpS + h.expertKernelsFwd * localExperts * launchS,
-    bwdS: h.opsBwd * h.perOpS + h.expertKernelsBwd * localExperts * launchS,
+    fwdS: h.opsFwd * h.perOpS + localExperts * perExpert(h.expertKernelsFwd, h.fp8ExpertKernelsFwd),
+    bwdS: h.opsBwd * h.perOpS + localExperts * perExpert(h.expertKernelsBwd, h.fp8ExpertKernelsBwd),
   };
 }
 

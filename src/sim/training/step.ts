@@ -13,7 +13,7 @@ import { collectiveTime } from '../collectives.js';
 import { collectiveEfficiency } from '../../hardware/efficiency.js';
 import type { DecoderShape } from './shapes.js';
 import { groupLinks, microBatchesPerPipeline, type PlanShape } from './plan.js';
-import { headForwardOps, layerForwardOps, passCost, type PassCost } from './layer-cost.js';
+import { eagerElementwise, headForwardOps, layerForwardOps, passCost, type PassCost } from './layer-cost.js';
 import { GRAD_BYTES, WEIGHT_BYTES } from './memory.js';
 import type { Recompute, RecomputePolicy, StepBreakdown, ZeroStage } from './types.js';
 import { policyOf } from './memory.js';
@@ -78,14 +78,14 @@ export function stepTime(i: StepInput): StepResult {
   // torchtitan's op-level SAC (runtimes/torchtitan.yaml training.selective: op) on dense blocks; MoE and MLA blocks
   // keep the module model (their op order under that policy is not modelled)
   const opSac = hw.runtime?.training?.selective === 'op' && !s.mla ? s : undefined;
-  const eager = hw.runtime?.training?.elementwise === 'eager';
+  const eager = eagerElementwise(hw);
   const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype, eager), hw, pol, fullShare, opSac);
   let moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype, eager), hw, pol, fullShare) : dense;
   // a dropless MoE layer the runtime syncs with the host every forward lasts at least the host's issue time
   // (./moe-host-sync.ts); full recompute issues the forward's kernels once more in the backward
   const mh = hw.runtime?.training?.moeHost;
   if (mh && s.moeLayers > 0) {
-    const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw));
+    const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw), i.gemmDtype === 'fp8');
     moe = withMoeHostFloor(moe, { fwdS: f.fwdS, bwdS: f.bwdS + fullShare * f.fwdS });
   }
   const head = passCost(headForwardOps(s, p, i.gemmDtype), hw, pol.granularity === 'full' ? 'selective' : pol);
