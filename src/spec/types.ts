@@ -293,6 +293,10 @@ export type NormalizedModel =
 export type GraphCapture = 'all' | 'decode' | 'none';
 export interface RuntimeSettings {
   stepOverheadS: number; // host time per engine iteration the device sits idle for
+  // host work per running sequence per iteration (scheduling, input preparation, sampling and output bookkeeping in
+  // Python: src/runtime/host.ts); hostOverlap: the engine runs it one step ahead, behind the device's work
+  hostPerSequenceS?: number;
+  hostOverlap?: boolean;
   launch: {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
     graphs: GraphCapture; // which phases replay captured graphs (CUDA/HIP graphs, static NPU graphs)
@@ -306,7 +310,9 @@ export interface RuntimeSettings {
   };
   // maxNumSeqs: requests in flight the engine admits by default; benchMaxNumSeqs: what the runtime's own offline benchmark
   // admits where it overrides that default (trtllm-bench's tuning), which `simulate --batch max` searches within
-  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean };
+  // belowMemory: the engine's defaults on devices with less memory than `bytes` (vLLM get_batch_defaults, SGLang
+  // server_args), applied when the runtime is bound to a hardware (src/runtime/resolve.ts)
+  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number } };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch / dpGrad undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets)
   overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
@@ -377,6 +383,8 @@ export interface NormalizedRuntime extends RuntimeSettings {
 }
 export interface RuntimeOverride {
   stepOverheadS: number;
+  hostPerSequenceS: number;
+  hostOverlap: boolean;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
   scheduler: Partial<RuntimeSettings['scheduler']>;
