@@ -381,7 +381,19 @@ const pipeline = {
         },
       },
     },
-    defaults: { type: 'object', additionalProperties: { type: 'number' } },
+    // what a request takes when its flag is not given: the flags' own ranges (src/sim/request.ts INT_MAX)
+    defaults: {
+      type: 'object',
+      additionalProperties: { type: 'number', minimum: 0, maximum: 1e9 },
+      properties: {
+        steps: { type: 'integer', minimum: 1, maximum: 1e5 },
+        resolution: { type: 'integer', minimum: 1, maximum: 65536 },
+        frames: { type: 'integer', minimum: 1, maximum: 1e5 },
+        audio_seconds: { type: 'number', minimum: 0, maximum: 1e6 },
+        images: { type: 'integer', minimum: 0, maximum: 1e4 },
+        cfg: { enum: [0, 1] },
+      },
+    },
     assumptions: { type: 'array', items: { type: 'string' } },
   },
 };
