@@ -199,9 +199,12 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       }
     }
   }
-  const parts: [string, number][] = [['compute', computeBoundS], ['memory', memoryBoundS], ['network', commS], ['overhead', overheadS]];
+  // the largest of the four, the first on a tie (written out: four small arrays per pass were a sweep's garbage)
   let bound = 'compute', best = -1;
-  for (const [k, v] of parts) if (v > best) { best = v; bound = k; }
+  if (computeBoundS > best) { best = computeBoundS; bound = 'compute'; }
+  if (memoryBoundS > best) { best = memoryBoundS; bound = 'memory'; }
+  if (commS > best) { best = commS; bound = 'network'; }
+  if (overheadS > best) { best = overheadS; bound = 'overhead'; }
   return { seconds, computeS, memoryS, commS, overheadS, flops, bytes, bound, rows: out };
 }
 

@@ -506,6 +506,7 @@ const runtimeBlocks = {
       gguf_flop_per_unit_clock: { type: 'number', exclusiveMinimum: 0, maximum: 1e6 },
       gguf_rate: quantity,
       gemv_rate: quantity,
+      gemm_fixed: quantity,
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
       decode_graph: {
         type: 'object',

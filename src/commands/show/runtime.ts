@@ -32,6 +32,7 @@ function settingsJson(s: RuntimeSettings) {
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
       gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
+      gemm_fixed_s: s.kernels.gemmFixedS ?? null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
       quantize_activations: s.kernels.quantizeActivations ?? null,
