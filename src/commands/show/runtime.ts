@@ -69,6 +69,13 @@ export function runtimeRow(r: NormalizedRuntime) {
   };
 }
 
+// a field as text: a table of counts (llama.cpp's decode_graph) as {key: n, …}, never "[object Object]"
+function plain(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(plain).join(', ')}]`;
+  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${k}: ${plain(x)}`).join(', ')}}`;
+  return String(v);
+}
+
 export default class ShowRuntime extends BaseCommand {
   static summary = 'Show a runtime: host time per step, kernel launch, usable memory, scheduler defaults, overlap, kernels.';
   static description =
@@ -105,9 +112,9 @@ export default class ShowRuntime extends BaseCommand {
         ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}`],
         ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
-        ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('; ') || '—'],
+        ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${plain(v)}`).join('; ') || '—'],
       ];
-      for (const o of result.overrides) rows.push([`on ${o.vendor ?? o.hardware}`, Object.entries(o.fields).map(([k, v]) => `${k}=${v}`).join(', ')]);
+      for (const o of result.overrides) rows.push([`on ${o.vendor ?? o.hardware}`, Object.entries(o.fields).map(([k, v]) => `${k}=${plain(v)}`).join(', ')]);
       this.log(`${r.name} (${r.id})${hw ? ` on ${hw.id}` : ''}`);
       this.log(renderTable(['', 'value'], rows));
       for (const src of r.sources) this.log(`source: ${src}`);
