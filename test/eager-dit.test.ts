@@ -88,3 +88,23 @@ describe('eager PyTorch prices what the reference code launches', () => {
     expect(on.step_s!).toBeGreaterThan(1.5 * off.step_s!);
   });
 });
+
+describe('MMDiT joint attention as diffusers runs it', () => {
+  const flux = libraryModel('flux.1-dev-transformer') as DitModel;
+  const sd3 = libraryModel('sd-3.5-large-mmdit') as DitModel;
+  const s = { batch: 1, height: 1024, width: 1024, frames: 1 };
+  it('concatenates the two streams’ q, k, v (three copies) and rotates q and k only where the model has RoPE (Flux, not SD3)', () => {
+    const f = buildDitGraph(flux, s, P, true), d = buildDitGraph(sd3, s, P, true);
+    expect(named(f, 'joint.cat_qkv')!.kernels).toBe(3);
+    expect(named(d, 'joint.cat_qkv')).toBeDefined();
+    for (const n of ['joint.rope_q', 'joint.rope_k', 'single.rope_q', 'single.rope_k']) expect(named(f, n)?.rope).toBe(true);
+    expect(d.some((o) => o.rope)).toBe(false);
+  });
+  it('diffusers’ own apply_rotary_emb (fp32 intermediates) costs more than the fused kernel and more launches', async () => {
+    const hw = bindRuntime(await loadHardware('h100-sxm'), libraryRuntime('diffusers'));
+    expect(hw.runtime!.kernels.rope).toEqual({ kernels: 8, bytesPerElement: 52 });
+    const ops = buildDitGraph(flux, s, P, true);
+    const [r] = runtimeOps([named(ops, 'joint.rope_q')!], hw, 2);
+    expect(r!.bytes).toBeCloseTo(13 * named(ops, 'joint.rope_q')!.bytes, 6); // 52 vs 4 bytes per element
+  });
+});

@@ -3,9 +3,10 @@
 // were checked only after the work, user text echoed as NaN/undefined, content of a non-spec file in a message.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { runHwperf } from './fuzz/cli.js';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { clearStale, commitRenames } from '../src/report/write.js';
 import { maskEcho } from '../src/spec/errors.js';
 import { parseTrace } from '../src/serve/trace.js';
@@ -14,6 +15,8 @@ import { sampleCc } from './fixtures/bench-sample.js';
 const root = new URL('..', import.meta.url).pathname;
 const BAD = /\bNaN\b|\bInfinity\b|\bundefined\b|\[object Object\]|internal error|at .*\.js:\d+/;
 let dir: string;
+// a pid proven dead: a child this process spawned and spawnSync reaped (a fixed number may be a live process)
+const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid;
 
 async function run(args: string[]) {
   const r = await runHwperf(args);
@@ -191,10 +194,12 @@ describe('work is bounded before it starts', () => {
   });
   it('accuracy --file: a row whose command names no --hardware, or a prototype id, is that row\'s note', async () => {
     const f = join(dir, 'acc.csv');
-    writeFileSync(f, 'id,category,hwperf_command,hwperf_json_key,hwperf_expected\nX,A,hwperf simulate --model llama-3.2-1b,latency_s,1\nY,A,hwperf simulate --model llama-3.2-1b --hardware constructor,latency_s,1\n');
+    writeFileSync(f, 'id,category,hwperf_command,hwperf_json_key,hwperf_expected\nX,A,hwperf simulate --model llama-3.2-1b,latency_s,1\nY,A,hwperf simulate --model llama-3.2-1b --hardware constructor,latency_s,1\nZ,A,hwperf simulate --model llama-3.2-1b --hardware undefined,latency_s,1\n');
     const r = await run(['accuracy', '--file', f, '--json']);
     const notes = (JSON.parse(r.stdout) as { rows: { note: string }[] }).rows.map((x) => x.note);
-    expect(notes).toEqual(['the command names no --hardware', 'unknown hardware "constructor"']);
+    expect(notes.slice(0, 2)).toEqual(['the command names no --hardware', 'unknown hardware "constructor"']);
+    // an id spelled "undefined" is an unknown id, not a missing flag (the check came after String(), fuzz3)
+    expect(notes[2]).toMatch(/^unknown hardware "/);
   });
   it('serve --requests 1e8 is refused at once (was a simulation of 1e8 requests: hours)', async () => {
     const r = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '1', '--requests', '100000000']);
@@ -217,12 +222,13 @@ describe('a set of outputs is renamed into place as one step', () => {
   it('a journal left by a killed process is finished by the next run (no CSV new and Pareto file old)', () => {
     const d = join(dir, 'commit');
     mkdirSync(d);
+    const pid = deadPid();
     writeFileSync(join(d, 'a.csv'), 'old a');
     writeFileSync(join(d, 'a.pareto.csv'), 'old p');
-    writeFileSync(join(d, '.a.csv.999999.tmp'), 'new a');
-    writeFileSync(join(d, '.a.pareto.csv.999999.tmp'), 'new p');
-    // the process (pid 999999, not running) renamed the first file and was killed before the second
-    writeFileSync(join(d, '.a.csv.999999.commit'), JSON.stringify([[join(d, '.a.csv.999999.tmp'), join(d, 'a.csv')], [join(d, '.a.pareto.csv.999999.tmp'), join(d, 'a.pareto.csv')]]));
+    writeFileSync(join(d, `.a.csv.${pid}.tmp`), 'new a');
+    writeFileSync(join(d, `.a.pareto.csv.${pid}.tmp`), 'new p');
+    // the process (not running) renamed the first file and was killed before the second
+    writeFileSync(join(d, `.a.csv.${pid}.commit`), JSON.stringify([[join(d, `.a.csv.${pid}.tmp`), join(d, 'a.csv')], [join(d, `.a.pareto.csv.${pid}.tmp`), join(d, 'a.pareto.csv')]]));
     clearStale(join(d, 'a.pareto.csv'));
     expect(readFileSync(join(d, 'a.csv'), 'utf8')).toBe('new a');
     expect(readFileSync(join(d, 'a.pareto.csv'), 'utf8')).toBe('new p');
@@ -232,8 +238,9 @@ describe('a set of outputs is renamed into place as one step', () => {
   it('a journal never moves files out of its folder', () => {
     const d = join(dir, 'commit2');
     mkdirSync(d);
+    const pid = deadPid();
     writeFileSync(join(dir, 'victim.txt'), 'keep');
-    writeFileSync(join(d, '.x.csv.999998.commit'), JSON.stringify([[join(dir, 'victim.txt'), join(d, 'stolen.txt')]]));
+    writeFileSync(join(d, `.x.csv.${pid}.commit`), JSON.stringify([[join(dir, 'victim.txt'), join(d, 'stolen.txt')]]));
     clearStale(join(d, 'x.csv'));
     expect(readFileSync(join(dir, 'victim.txt'), 'utf8')).toBe('keep');
     expect(readdirSync(d)).toEqual([]);
@@ -266,6 +273,64 @@ describe('compare reports an unknown id as a row without echoing the bug words (
       const r = await run(['compare', flag, id, ...other, '--out', join(dir, `cmp-${flag.slice(2)}`), '--json']);
       expect(r.stdout).toMatch(/"status": "error"/);
       expect(r.stdout + r.stderr).not.toMatch(BAD);
+    }
+  });
+});
+
+describe('third round (fuzz3: seed 31337 and the widened generator)', () => {
+  it('an integer flag of 400 digits is one line (parseInt made it Infinity: "not a multiple of tp·pp·cp = Infinity")', async () => {
+    const r = await run(['train', '--model', 'llama-3.1-70b', '--hardware', 'b200', '--devices', '16', '--tp', '9'.repeat(400)]);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/^hwperf: --tp: the number is too large/);
+    expect(r.stdout + r.stderr).not.toMatch(BAD);
+  });
+  it('a pipeline\'s defaults have the ranges of the flags they stand for (resolution 1e300 gave memory Infinity)', async () => {
+    const f = join(dir, 'pipe-defaults.yaml');
+    writeFileSync(f, 'extends: wan-2.1-t2v-14b\nid: pipe-defaults\ndefaults:\n  resolution: 1e+300\n');
+    const r = await run(['validate', f]);
+    expect(r.exit).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/defaults\.resolution {2}must be between 1 and 65536/);
+  });
+  it('needsReason says an overflowed size in words, never "Infinity GB"', async () => {
+    const { needsReason } = await import('../src/sim/graph-cost.js');
+    expect(needsReason(Infinity, 80e9)).toBe('needs more memory than any device holds per device, 80.00 GB usable');
+    expect(needsReason(81.2e9, 80e9)).toBe('needs 81.20 GB per device, 80.00 GB usable');
+  });
+  it('compare refuses flags that apply to none of its pairs (--emit; --resolution with only LLMs), like simulate', async () => {
+    for (const extra of [['--emit', 'vllm'], ['--resolution', '512']]) {
+      const r = await run(['compare', '--models', 'llama-3.2-1b', '--hardware', 'l4', '--out', join(dir, 'cmp-flags'), ...extra]);
+      expect(r.exit).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^hwperf: ${extra[0]} (does not apply to compare|applies to none of the models compared)`));
+      expect(existsSync(join(dir, 'cmp-flags'))).toBe(false);
+    }
+    // a family flag that applies to one of the models is taken
+    const ok = await run(['compare', '--models', 'llama-3.2-1b,dit-xl-2', '--hardware', 'l4', '--resolution', '256', '--out', join(dir, 'cmp-flags-ok'), '--json']);
+    expect(ok.exit).toBe(0);
+  });
+  it('a trace, a shard, a measurements CSV named as a folder are called what they are, not "a spec file"', async () => {
+    const t = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '1', '--trace', dir]);
+    expect(t.stderr).toMatch(/is a folder, not a trace$/);
+    const m = await run(['merge', dir, '--out', join(dir, 'm.csv')]);
+    expect(m.stderr).toMatch(/is a folder, not a sweep shard$/);
+    const a = await run(['accuracy', '--file', dir]);
+    expect(a.stderr).toMatch(/is a folder, not a measurements CSV$/);
+  });
+  it('compare --out a dangling symbolic link is one line (was an internal error: ENOTDIR on the rename)', async () => {
+    const link = join(dir, 'dangling-out');
+    symlinkSync(join(dir, 'nowhere', 'x'), link);
+    const r = await run(['compare', '--models', 'llama-3.2-1b', '--hardware', 'l4', '--out', link]);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/^hwperf: --out .*: exists and is not a folder \(a symbolic link\)$/);
+  });
+  it('an output name with a newline or tab is refused before any work (it split every line naming the file)', async () => {
+    const grid = join(dir, 'nl-grid.yaml');
+    writeFileSync(grid, 'sweep:\n  model: [llama-3.2-1b]\n  hardware: [l4]\n');
+    for (const args of [['sweep', grid, '--out', join(dir, 'a\nb.csv')], ['serve', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '1', '--requests', '2', '--timeline', join(dir, 't\tb.csv')],
+      ['compare', '--models', 'llama-3.2-1b', '--hardware', 'l4', '--out', join(dir, 'c\nd')]]) {
+      const r = await run(args);
+      expect(r.exit).toBe(2);
+      expect(r.stderr.split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/the name holds a control character/);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSweep } from '../src/sweep/grid.js';
-import { planColumns, resultCells, resultFormatter } from '../src/sweep/columns.js';
+import { csvCell, NumberCells, planColumns, resultCells, resultFormatter } from '../src/sweep/columns.js';
 import { paretoFront, paretoFronts, type ParetoPoint } from '../src/sweep/pareto.js';
 import type { SimulateResult } from '../src/sim/types.js';
 
@@ -23,6 +23,14 @@ describe('sweep cell formatting', () => {
       fmt(r, got);
       expect(got).toEqual(want);
     }
+  });
+  it('the shared number cache gives csvCell text for every value, colliding slots and -0/NaN/Infinity included', () => {
+    const cells = new NumberCells();
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const values = [0, -0, NaN, Infinity, -Infinity, 1e21, 1e-7, 5e-324, 2 ** 53 + 2, 0.1 + 0.2];
+    for (let i = 0; i < 20000; i++) values.push(i % 3 ? rand() * 10 ** Math.floor(rand() * 30 - 10) : Math.floor(rand() * 50)); // > 4096: slots collide
+    for (let round = 0; round < 2; round++) for (const v of values) expect(cells.cell(v)).toBe(csvCell(v));
   });
   it('reducing the Pareto fronts as chunks arrive gives the fronts of everything, on every basis', () => {
     let seed = 7;

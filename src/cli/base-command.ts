@@ -20,6 +20,12 @@ export abstract class BaseCommand extends Command {
     argv?: string[],
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
     const r = await super.parse(options, argv);
+    // oclif's integer flags parse with parseInt: 400 digits become Infinity, which no check downstream expects
+    for (const [k, v] of Object.entries(r.flags as Record<string, unknown>)) {
+      if ((Array.isArray(v) ? v : [v]).some((x) => typeof x === 'number' && !Number.isFinite(x))) {
+        throw new UserError(`--${k}: the number is too large (at most 1e308)`);
+      }
+    }
     const root = (r.flags as Record<string, unknown>)['spec-root'];
     setSpecRoots([]); // a root given to an earlier command in this process does not carry over
     if (typeof root === 'string') {

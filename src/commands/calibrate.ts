@@ -48,7 +48,7 @@ export default class Calibrate extends BaseCommand {
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(Calibrate);
     if (flags.out !== undefined) checkOutFile(flags.out, !!flags.force);
-    const read = readSpecFile(args.bench);
+    const read = readSpecFile(args.bench, 'bench result');
     if ('error' in read) throw new UserError(`${args.bench}: ${read.error}`);
     let data: unknown;
     try {

@@ -10,6 +10,7 @@ import { applyWhatIfs } from '../hardware/whatif.js';
 import { runtimeForRequest } from '../runtime/resolve.js';
 import { buildRequest } from '../sim/request.js';
 import { simulate } from '../sim/simulate.js';
+import { checkFlagsApplyToAny } from '../sim/applicable.js';
 import { runComparison, writeComparison } from '../report/compare.js';
 import Simulate from './simulate.js';
 
@@ -46,11 +47,17 @@ export default class Compare extends BaseCommand {
   };
 
   async run(): Promise<unknown> {
-    const { flags } = await this.parse(Compare);
+    const { flags, metadata } = await this.parse(Compare);
+    // a flag of simulate's that compare has no use for is an error, as in every command, not silently ignored
+    if ((flags as Record<string, unknown>).emit !== undefined) throw new UserError('--emit does not apply to compare (it prints the launch command of one configuration): use `hwperf simulate --emit` per pair');
     checkOutDir(flags.out, flags.force); // before any work: one line for a bad --out
     const models = splitList('models', flags.models);
     const hardware = splitList('hardware', flags.hardware);
     const f = flags as Record<string, any>;
+    // a family flag (--resolution, --audio-seconds, …) that no model compared takes: ids that do not resolve are
+    // left to their own error rows
+    const resolved = (await Promise.all(models.map((m) => resolveModel(m).catch(() => undefined)))).filter((m) => m !== undefined);
+    checkFlagsApplyToAny(Object.keys(flags).filter((k) => !metadata.flags[k]?.setFromDefault), resolved, libraryModel);
     // --price is checked before anything runs: a malformed value or an id not in --hardware is an error
     const prices = parsePriceFlag(f.price, hardware);
     const bar = startProgress({ label: 'compare', total: models.length * hardware.length, json: this.jsonEnabled() });

@@ -9,6 +9,7 @@ import { hardwareSchema, rangeAt, siText } from '../spec/schemas.js';
 import { UserError, nearest } from '../spec/errors.js';
 import type { Dimension } from '../units/quantity.js';
 import { defaultMemoryEfficiency, gemmTable } from './efficiency.js';
+import { pinnedMaxNumSeqs } from '../runtime/override.js';
 
 type Kind = Dimension | 'count' | 'fraction' | 'string';
 interface Field {
@@ -87,7 +88,7 @@ function setRuntime(hw: NormalizedHardware, o: { stepOverheadS?: number; staticC
   if (!hw.runtime) return;
   const { maxNumSeqs, ...rest } = o;
   hw.runtime = { ...hw.runtime, ...rest };
-  if (maxNumSeqs !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, maxNumSeqs, benchMaxNumSeqs: maxNumSeqs };
+  if (maxNumSeqs !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, ...pinnedMaxNumSeqs(maxNumSeqs) };
 }
 
 export const SET_FIELDS: Record<string, Field> = buildFields();

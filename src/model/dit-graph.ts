@@ -123,14 +123,14 @@ function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precisio
   const stream = (prefix: string, T: number, count: number, ffn: boolean, out = true) => {
     ops.push(
       linear(`${prefix}.adaLN`, B, 6 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, 6d]
-      elementwise(`${prefix}.norm1`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'), // LN + modulate
+      { ...elementwise(`${prefix}.norm1`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'), kernels: 4 }, // LN + modulate: LayerNorm, 1 + scale, mul, add
       linear(`${prefix}.qkv`, B * T, 3 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, T, 3d]
     );
     if (m.qk_norm !== 'none') ops.push(...qkNorm(prefix, B * T * d, B * T * d, p, count));
     if (out) ops.push(linear(`${prefix}.out`, B * T, d, d, p.compute, p.weightBytes, p.actBytes, count), gatedResidual(`${prefix}.gate1`, B * T * d, p, count));
     if (ffn) {
       ops.push(
-        elementwise(`${prefix}.norm2`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'),
+        { ...elementwise(`${prefix}.norm2`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'), kernels: 4 },
         linear(`${prefix}.ff_up`, B * T, I, d, p.compute, p.weightBytes, p.actBytes, count), // [B, T, r·d]
         elementwise(`${prefix}.gelu`, B * T * I, 8, 2 * p.actBytes, p.compute, count),
         linear(`${prefix}.ff_down`, B * T, d, I, p.compute, p.weightBytes, p.actBytes, count),
@@ -141,15 +141,20 @@ function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precisio
   stream('joint.img', N, n, true);
   stream('joint.txt', L, n - lastPre, true);
   if (lastPre) stream('joint.txt_last', L, 1, false, false);
+  // the joint attention concatenates the text and image streams' q, k and v (torch.cat along the sequence: three
+  // copies of [B, N+L, d]) and, with RoPE (Flux), rotates q and k over all N+L tokens
+  ops.push({ ...elementwise('joint.cat_qkv', B * J * 3 * d, 0, 2 * p.actBytes, p.compute, n), kernels: 3 });
+  if (m.rope) ops.push(...rope('joint', B * J * d, p, n));
   ops.push(attentionCore('joint.attn', { batch: B, q: J, kv: J, heads: m.heads, headDim: hd }, p, fused, n)); // [B, h, N+L, N+L]
   if (m.single_blocks > 0) {
     const c = m.single_blocks;
     ops.push(
       linear('single.adaLN', B, 3 * d, d, p.compute, p.weightBytes, p.actBytes, c),
-      elementwise('single.norm', B * J * d, 7, 6 * p.actBytes, p.compute, c, 'norm'),
+      { ...elementwise('single.norm', B * J * d, 7, 6 * p.actBytes, p.compute, c, 'norm'), kernels: 4 },
       linear('single.qkv_mlp', B * J, 3 * d + I, d, p.compute, p.weightBytes, p.actBytes, c), // qkv and proj_mlp: [B, J, 3d + r·d]
     );
     if (m.qk_norm !== 'none') ops.push(...qkNorm('single', B * J * d, B * J * d, p, c));
+    if (m.rope) ops.push(...rope('single', B * J * d, p, c));
     ops.push(
       attentionCore('single.attn', { batch: B, q: J, kv: J, heads: m.heads, headDim: hd }, p, fused, c),
       elementwise('single.gelu', B * J * I, 8, 2 * p.actBytes, p.compute, c),

@@ -139,8 +139,10 @@ export function clearStale(target: string): void {
 
 // a file name and its temporary sibling (`.NAME.PID.TIME.tmp`, ~30 bytes more) must both fit NAME_MAX (255)
 const NAME_MAX = 220;
-function checkNameLength(flag: string, shown: string, abs: string): void {
+function checkName(flag: string, shown: string, abs: string): void {
   const short = (s: string) => (s.length > 60 ? `${s.slice(0, 40)}…` : s);
+  // a newline in a name would split every line that names the file (and every CSV row or log that lists it)
+  if (/[\u0000-\u001f\u007f]/.test(shown)) throw new UserError(`${flag} ${JSON.stringify(short(shown))}: the name holds a control character (a newline or tab); choose another name`);
   if (Buffer.byteLength(basename(abs)) > NAME_MAX) throw new UserError(`${flag} ${short(shown)}: the file name is longer than ${NAME_MAX} bytes`);
   if (Buffer.byteLength(abs) > 4000) throw new UserError(`${flag} ${short(shown)}: the path is longer than 4000 bytes`);
 }
@@ -182,7 +184,7 @@ function checkWritableFolder(flag: string, target: string, folder: string): void
 export function checkOutFile(path: string, force: boolean, flag = '--out'): string {
   const abs = resolve(path);
   if (path === '' || /[\\/]$/.test(path)) throw new UserError(`${flag} ${path}: expected a file name, not a folder`);
-  checkNameLength(flag, path, abs);
+  checkName(flag, path, abs);
   const parent = dirname(abs);
   if (!existsSync(parent)) {
     const near = nearestExisting(parent);
@@ -208,11 +210,17 @@ export function checkOutFile(path: string, force: boolean, flag = '--out'): stri
 export function checkOutDir(dir: string, force: boolean, flag = '--out'): string {
   if (dir === '') throw new UserError(`${flag}: expected a folder name`);
   const abs = resolve(dir);
-  checkNameLength(flag, dir, abs);
+  checkName(flag, dir, abs);
   clearStale(abs); // what a killed run left (a folder moved aside comes back) before anything is judged
-  if (existsSync(abs)) {
-    const st = lstatSync(abs);
-    if (!st.isDirectory()) throw new UserError(`${flag} ${dir}: exists and is not a folder`);
+  // lstat, not existsSync: a dangling symbolic link exists too (a rename onto it failed with a raw ENOTDIR)
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch {
+    st = undefined;
+  }
+  if (st) {
+    if (!st.isDirectory()) throw new UserError(`${flag} ${dir}: exists and is not a folder${st.isSymbolicLink() ? ' (a symbolic link)' : ''}`);
     clearStale(abs);
     if (readdirSync(abs).length > 0 && !force) throw new UserError(`${flag} ${dir}: folder exists and is not empty; pass --force to overwrite its report`);
     checkWritableFolder(flag, dir, dirname(abs));

@@ -6,6 +6,8 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
   if (!o) return base;
   return {
     stepOverheadS: o.stepOverheadS ?? base.stepOverheadS,
+    ...(o.hostPerSequenceS !== undefined || base.hostPerSequenceS !== undefined ? { hostPerSequenceS: o.hostPerSequenceS ?? base.hostPerSequenceS } : {}),
+    ...(o.hostOverlap !== undefined || base.hostOverlap !== undefined ? { hostOverlap: o.hostOverlap ?? base.hostOverlap } : {}),
     launch: { ...base.launch, ...o.launch },
     memory: { ...base.memory, ...o.memory },
     scheduler: { ...base.scheduler, ...o.scheduler },
@@ -15,4 +17,9 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     collectives: o.collectives ? { ...base.collectives, ...o.collectives } : base.collectives,
     ...(base.training || o.training ? { training: { ...base.training, ...o.training } } : {}),
   };
+}
+
+/** `--set runtime.max_num_seqs` and a hardware's own runtime block pin the engine's cap and its offline benchmark's alike */
+export function pinnedMaxNumSeqs(n: number): { maxNumSeqs: number; benchMaxNumSeqs: number } {
+  return { maxNumSeqs: n, benchMaxNumSeqs: n };
 }

@@ -5,8 +5,8 @@
 //                                                            ▼
 //   NormalizedHardware ──bindRuntime (by_vendor, by_hardware, the hardware's own runtime: block)──▶ hw.runtime
 import { libraryRuntime, resolveRuntimeSpec } from '../spec/library.js';
-import { applyOverride } from './override.js';
-import type { BoundRuntime, NormalizedHardware, NormalizedModel, NormalizedRuntime } from '../spec/types.js';
+import { applyOverride, pinnedMaxNumSeqs } from './override.js';
+import type { BoundRuntime, NormalizedHardware, NormalizedModel, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../spec/types.js';
 
 export type RuntimeMode = 'inference' | 'training';
 
@@ -73,13 +73,28 @@ function mainFamily(model: RuntimeModel): NormalizedModel['family'] {
   return model.family;
 }
 
-/** the runtime's settings for this hardware: by_vendor, then by_hardware, then the hardware's own runtime: block */
+/**
+ * the runtime's settings for this hardware: by_vendor, then the scheduler's defaults for a device of this memory
+ * (scheduler.below_memory), then by_hardware, then the hardware's own runtime: block
+ */
 export function boundRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): BoundRuntime {
   let s = applyOverride(rt, rt.byVendor[hw.vendor]);
+  s = applyOverride(s, memoryClass(s, hw.memory.capacityBytes));
   s = applyOverride(s, rt.byHardware[hw.id]);
   const own = hw.runtimeOverride;
-  if (own) s = applyOverride(s, { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, scheduler: own.maxNumSeqs !== undefined ? { maxNumSeqs: own.maxNumSeqs, benchMaxNumSeqs: own.maxNumSeqs } : undefined });
+  if (own) s = applyOverride(s, { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, scheduler: own.maxNumSeqs !== undefined ? pinnedMaxNumSeqs(own.maxNumSeqs) : undefined });
   return { id: rt.id, name: own?.name ?? rt.name, kind: rt.kind, ...s };
+}
+
+// the engine's scheduler defaults on a device with less memory than the runtime's threshold (vLLM's get_batch_defaults
+// 256 / 2048 below 70 GiB, SGLang's 2048-token prefill chunks below 60 GB)
+function memoryClass(s: RuntimeSettings, capacityBytes: number): Partial<RuntimeOverride> | undefined {
+  const b = s.scheduler.belowMemory;
+  if (!b || !(capacityBytes < b.bytes)) return undefined;
+  const o: Partial<RuntimeSettings['scheduler']> = {};
+  if (b.maxNumSeqs !== undefined) o.maxNumSeqs = b.maxNumSeqs;
+  if (b.maxNumBatchedTokens !== undefined) o.maxNumBatchedTokens = b.maxNumBatchedTokens;
+  return { scheduler: o };
 }
 
 /** a copy of the hardware driven by this runtime (engines read hw.runtime) */

@@ -15,6 +15,7 @@ import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
 import { buildDecoderPass } from '../model/decoder-graph.js';
 import { costPass } from '../sim/decoder.js';
+import { hostStepSeconds } from '../runtime/host.js';
 import type { Layout } from '../sim/parallel.js';
 
 export interface StepPrice {
@@ -46,7 +47,9 @@ export class StepCoster {
     hostS?: number,
   ) {
     this.hostS = hostS ?? hw.runtime?.stepOverheadS ?? 0;
+    this.perSequence = hostS === undefined; // a caller that sets the host time (a drafter's steps: 0) sets all of it
   }
+  private readonly perSequence: boolean;
 
   get distinctShapes(): number {
     return this.memo.size;
@@ -74,6 +77,11 @@ export class StepCoster {
     const len = prefill > 0 ? ell : 1;
     const ops = buildDecoderPass(this.model, this.layout, this.precision, { prefillSeqs: prefill > 0 ? prefill / len / pp : 0, prefillLen: len, decodeSeqs: decode / pp });
     const c = costPass(ops, this.hw, ctx, ctx, decode > 0 ? 'decode' : 'prefill');
-    return { seconds: c.seconds * pp + this.hostS, flops: c.flops * pp, bytes: c.bytes * pp };
+    // host time: the fixed part (hostS: the runtime's step_overhead unless the caller says) and the part per running
+    // sequence (src/runtime/host.ts)
+    const rt = this.hw.runtime;
+    const device = c.seconds * pp;
+    const host = this.hostS + (rt && this.perSequence ? hostStepSeconds({ ...rt, stepOverheadS: 0 }, decode + (prefill > 0 ? prefill / len : 0), device) : 0);
+    return { seconds: device + host, flops: c.flops * pp, bytes: c.bytes * pp };
   }
 }

@@ -101,7 +101,7 @@ export function parseTrace(text: string, file: string, maxContext: number): Trac
 
 export function loadTrace(file: string, maxContext: number): TraceRow[] {
   // a regular file under a size cap, never a FIFO or device (a trace is data from anywhere)
-  const read = readUserFile(file, DATA_SIZE_CAP);
+  const read = readUserFile(file, DATA_SIZE_CAP, 'trace');
   if ('error' in read) throw new UserError(`--trace ${file}: ${read.error}`);
   if (/[\u0000\ufffd]/.test(read.text)) throw new UserError(`--trace ${file}: not a UTF-8 text file (expected JSONL or CSV)`);
   return parseTrace(read.text.replace(/^\ufeff/, ''), file, maxContext);

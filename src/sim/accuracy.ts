@@ -58,17 +58,19 @@ export interface AccuracyReport {
   by_runtime: RuntimeGroup[]; // the same per runtime, most rows first
 }
 
-// a row's command as written: a flag it lacks arrives as "undefined" (String(undefined)), said as such
+// a row's command as written: a flag it lacks is undefined, one written without a value is true; checked before
+// anything turns it into a string (a row that says `--hardware undefined` names the id "undefined")
+const flagId = (c: ParsedCommand, flag: 'hardware' | 'model'): string => {
+  const v = c.flags[flag];
+  if (typeof v !== 'string') throw new UserError(`the command names no --${flag}`);
+  return v;
+};
 const hw = (id: string): NormalizedHardware => {
-  if (id === 'undefined' || id === 'true') throw new UserError('the command names no --hardware');
   const h = own(getLibrary().hardware, id);
   if (!h) throw new UserError(`unknown hardware "${id}"`);
   return h;
 };
-const model = (id: string): NormalizedModel => {
-  if (id === 'undefined' || id === 'true') throw new UserError('the command names no --model');
-  return libraryModel(id);
-};
+const model = (id: string): NormalizedModel => libraryModel(id);
 // --runtime ID (library ids only here); without it simulate() binds the default
 const withRuntime = (h: NormalizedHardware, id: string | true | undefined): NormalizedHardware =>
   typeof id === 'string' ? bindRuntime(h, libraryRuntime(id)) : h;
@@ -78,19 +80,20 @@ const RUNTIME_COMMANDS = new Set(['simulate', 'train', 'serve']);
 
 export const RUNNERS: Record<string, Runner> = {
   simulate: (c) => {
-    let h = withRuntime(hw(String(c.flags.hardware)), c.flags.runtime);
+    let h = withRuntime(hw(flagId(c, 'hardware')), c.flags.runtime);
     // a row's --set of a plain-number field (e.g. runtime.max_num_seqs a benchmark pinned), as the command applies it
     if (typeof c.flags.set === 'string') h = applySetPlain(h, c.flags.set);
-    const req = buildRequest(c.flags, model(String(c.flags.model)), h, model);
+    const req = buildRequest(c.flags, model(flagId(c, 'model')), h, model);
     return simulate(req) as unknown as Record<string, unknown>;
   },
-  'op gemm': (c) => opGemm(hw(String(c.flags.hardware)), Number(c.flags.m), Number(c.flags.n), Number(c.flags.k), checkDtype(String(c.flags.dtype ?? 'bf16'))) as unknown as Record<string, unknown>,
-  'op stream': (c) => opStream(hw(String(c.flags.hardware)), Number(c.flags.bytes)) as unknown as Record<string, unknown>,
-  'op allreduce': (c) => opAllreduce(hw(String(c.flags.hardware)), Number(c.flags.bytes), Number(c.flags.devices)) as unknown as Record<string, unknown>,
+  'op gemm': (c) => opGemm(hw(flagId(c, 'hardware')), Number(c.flags.m), Number(c.flags.n), Number(c.flags.k), checkDtype(String(c.flags.dtype ?? 'bf16'))) as unknown as Record<string, unknown>,
+  'op stream': (c) => opStream(hw(flagId(c, 'hardware')), Number(c.flags.bytes)) as unknown as Record<string, unknown>,
+  'op allreduce': (c) => opAllreduce(hw(flagId(c, 'hardware')), Number(c.flags.bytes), Number(c.flags.devices)) as unknown as Record<string, unknown>,
   train: (c) => trainFromFlags(c.flags) as unknown as Record<string, unknown>,
-  serve: (c) => serve(serveOptions(c.flags, model(String(c.flags.model)), hw(String(c.flags.hardware)), model)).result as unknown as Record<string, unknown>,
+  serve: (c) => serve(serveOptions(c.flags, model(flagId(c, 'model')), hw(flagId(c, 'hardware')), model)).result as unknown as Record<string, unknown>,
   'show model': (c) => {
-    const m = model(c.args[0]!);
+    if (c.args[0] === undefined) throw new UserError('the command names no model');
+    const m = model(c.args[0]);
     const p = countParams(m, libraryModel);
     return { params_total: p.total, params_active: p.active, forward_flops: forwardFlops(m, libraryModel) };
   },
@@ -221,7 +224,7 @@ export function runAccuracy(csvText: string, categories?: string[], onProgress?:
 }
 
 export function readValidationCsv(path: string): string {
-  const read = readUserFile(path, DATA_SIZE_CAP); // a regular file under a cap, never a FIFO or device
+  const read = readUserFile(path, DATA_SIZE_CAP, 'measurements CSV'); // a regular file under a cap, never a FIFO or device
   if ('error' in read) throw new UserError(`--file ${path}: ${read.error}`);
   return read.text;
 }

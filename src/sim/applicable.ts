@@ -46,3 +46,17 @@ export function checkFlagsApply(given: Iterable<string>, model: NormalizedModel,
   }
   return warnings;
 }
+
+/**
+ * compare's rule (several models, one set of flags): a family flag must apply to at least one of the models, else it
+ * would be ignored by every pair; throws a UserError for the first that applies to none.
+ */
+export function checkFlagsApplyToAny(given: Iterable<string>, models: NormalizedModel[], resolve: (id: string) => NormalizedModel): void {
+  const ok = new Set(models.flatMap((m) => [...applicable(m, resolve)]));
+  const set = new Set(given);
+  for (const f of CHECKED) {
+    if (!set.has(f) || ok.has(f) || models.length === 0) continue;
+    const families = [...new Set(models.map((m) => m.family))].join(', ');
+    throw new UserError(`--${f} applies to none of the models compared (${families} models) — drop it`);
+  }
+}

@@ -27,8 +27,8 @@ import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
-import { serveRuntime } from '../serve/runtime-defaults.js';
 import { customAllreduceSeconds } from '../runtime/collectives.js';
+import { hostStepSeconds } from '../runtime/host.js';
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
 // flight and 32768 tokens per forward; `--batch max` searches within them.
@@ -37,15 +37,13 @@ export const RUNTIME_MAX_TOKENS = 32768;
 
 /**
  * Requests in flight `--batch max` may reach under the bound runtime: what its offline benchmark admits
- * (`scheduler.bench_max_num_seqs`: trtllm-bench's 4096), else the engine's max_num_seqs (runtime file, or for vLLM and
- * SGLang their device rule in src/serve/runtime-defaults.ts: vLLM V1 1024 on ≥ 70 GiB parts other than A100, 256
- * below; vLLM V0 256), within trtllm-bench's 4096. Runtimes without a scheduler keep 4096.
+ * (`scheduler.bench_max_num_seqs`: trtllm-bench's 4096), else the engine's max_num_seqs as the runtime file gives it
+ * for this device (vLLM V1 1024 on ≥ 70 GiB parts other than A100, 256 below: scheduler.below_memory and by_hardware;
+ * vLLM V0 256), within trtllm-bench's 4096. Runtimes without a scheduler keep 4096.
  */
 export function runtimeBatchCap(hw: NormalizedHardware): number {
-  const rt = hw.runtime;
-  const s = rt?.scheduler;
-  let n = s?.benchMaxNumSeqs ?? s?.maxNumSeqs;
-  if (n === undefined && rt && /^(vllm|sglang)/.test(rt.id)) n = serveRuntime(hw, rt.id).maxNumSeqs;
+  const s = hw.runtime?.scheduler;
+  const n = s?.benchMaxNumSeqs ?? s?.maxNumSeqs;
   return Math.max(1, Math.min(RUNTIME_MAX_BATCH, n ?? RUNTIME_MAX_BATCH));
 }
 
@@ -201,15 +199,19 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       }
     }
   }
-  const parts: [string, number][] = [['compute', computeBoundS], ['memory', memoryBoundS], ['network', commS], ['overhead', overheadS]];
+  // the largest of the four, the first on a tie (written out: four small arrays per pass were a sweep's garbage)
   let bound = 'compute', best = -1;
-  for (const [k, v] of parts) if (v > best) { best = v; bound = k; }
+  if (computeBoundS > best) { best = computeBoundS; bound = 'compute'; }
+  if (memoryBoundS > best) { best = memoryBoundS; bound = 'memory'; }
+  if (commS > best) { best = commS; bound = 'network'; }
+  if (overheadS > best) { best = overheadS; bound = 'overhead'; }
   return { seconds, computeS, memoryS, commS, overheadS, flops, bytes, bound, rows: out };
 }
 
-// One engine iteration's host work the device waits for (scheduling, sampling, input preparation) — see
-// `runtime.step_overhead` in src/hardware/efficiency.ts; booked as overhead of each pass.
-function addHost(c: PassCost, s: number): PassCost {
+// One engine iteration's host work the device waits for (scheduling, sampling, input preparation) over `seqs`
+// sequences (src/runtime/host.ts), spread over the pp stages a step's time is multiplied by; booked as overhead.
+function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number): PassCost {
+  const s = hostStepSeconds(hw.runtime, seqs, c.seconds * pp) / pp;
   if (s > 0) { c.seconds += s; c.overheadS += s; }
   return c;
 }
@@ -332,10 +334,8 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // Decode attends over the context so far; a static-shape runtime (NPU graphs compiled for a fixed context,
   // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
   const c0 = kvTokens(hw, Lin), c1 = kvTokens(hw, Lin + O);
-  // host time per engine iteration, spread over the pp stages a step's time is multiplied by
-  const host = (hw.runtime?.stepOverheadS ?? 0) / pp;
   // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn
-  const prefill = addHost(pass(m, hw, L, p, { prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', warnings, rows, ctx), host);
+  const prefill = addHost(pass(m, hw, L, p, { prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', warnings, rows, ctx), hw, B, pp);
   const ttftCold = prefill.seconds * pp;
   const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {
@@ -346,7 +346,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const wait = attentionDpWait(m, hw, L, p, mb / L.tp, Lin, O, ctx);
   const stepCost = (s: CycleStep, name: string, w?: Set<string>, r = false): PassCost => {
     if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
-    return addWait(addHost(pass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), host), s.decodes > 0 ? wait : 0);
+    return addWait(addHost(pass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), hw, s.prefills + s.decodes, pp), s.decodes > 0 ? wait : 0);
   };
   const steps = cycleSteps(mb, O);
   let cycle = 0, firstTok = 0, flops = 0, bytes = 0;

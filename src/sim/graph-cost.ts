@@ -79,6 +79,12 @@ export function peakActivationBytes(ops: Op[]): number {
   return peak;
 }
 
+/** Why a configuration does not fit; a size past every number (an overflow of huge shapes) is said in words. */
+export function needsReason(perDevice: number, usable: number): string {
+  const need = Number.isFinite(perDevice) ? `${(perDevice / 1e9).toFixed(2)} GB` : 'more memory than any device holds';
+  return `needs ${need} per device, ${(usable / 1e9).toFixed(2)} GB usable`;
+}
+
 export function memoryResult(hw: NormalizedHardware, weightsBytes: number, kvBytes: number, actBytes: number): MemoryResult {
   const per = weightsBytes + kvBytes + actBytes;
   const usable = hw.memory.capacityBytes * usableFraction(hw); // same runtime reserve as the LLM path
@@ -88,7 +94,7 @@ export function memoryResult(hw: NormalizedHardware, weightsBytes: number, kvByt
     capacity_bytes: hw.memory.capacityBytes,
     usable_bytes: usable,
     fits,
-    reason: fits ? null : `needs ${(per / 1e9).toFixed(2)} GB per device, ${(usable / 1e9).toFixed(2)} GB usable`,
+    reason: fits ? null : needsReason(per, usable),
     weights_bytes: weightsBytes,
     kv_cache_bytes: kvBytes,
     activations_bytes: actBytes,

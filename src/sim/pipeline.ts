@@ -25,7 +25,7 @@ import { countParams } from '../model/params.js';
 import { simulate } from './simulate.js';
 import { ditFrame } from './dit.js';
 import { vaeActivationBytes, vaeGraphs, vaeShape } from './vae.js';
-import { type PricedPhase, type ResolvedPrecision, baseResult, fixedBatch, fusedAttention, memoryResult, peakActivationBytes, pricePhase, repeatPhase, resolvePrecision } from './graph-cost.js';
+import { type PricedPhase, type ResolvedPrecision, baseResult, fixedBatch, fusedAttention, memoryResult, needsReason, peakActivationBytes, pricePhase, repeatPhase, resolvePrecision } from './graph-cost.js';
 import { UserError } from '../spec/errors.js';
 
 interface StageRun {
@@ -188,7 +188,7 @@ export function simulatePipeline(req: SimulateRequest): SimulateResult {
     memory = memoryResult(req.hardware, dm.weights_bytes + otherWeights, dm.kv_cache_bytes, Math.max(dm.activations_bytes, act));
     // the decoder's runtime decides what is usable (one figure in the whole answer)
     const fits = memory.per_device_bytes <= dm.usable_bytes;
-    memory = { ...memory, usable_bytes: dm.usable_bytes, fits, reason: fits ? null : `needs ${(memory.per_device_bytes / 1e9).toFixed(2)} GB per device, ${(dm.usable_bytes / 1e9).toFixed(2)} GB usable` };
+    memory = { ...memory, usable_bytes: dm.usable_bytes, fits, reason: fits ? null : needsReason(memory.per_device_bytes, dm.usable_bytes) };
     if (!dm.fits) memory = { ...memory, fits: false, reason: `decoder ${dec.model.id}: ${dm.reason}` };
   } else {
     memory = memoryResult(req.hardware, otherWeights, 0, act);

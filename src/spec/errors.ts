@@ -20,15 +20,19 @@ export function formatIssue(i: SpecIssue): string {
 // Words that in hwperf's output only ever mean a bug (NaN, Infinity, undefined, [object Object]). A message
 // quotes what the user typed in "…"; when that text is one of these words it is spelled out instead, so that
 // the words never appear in any output and a check for them finds only real faults.
-const ECHO_WORDS: [RegExp, string][] = [
-  [/\bNaN\b/g, 'not-a-number'],
-  [/\bInfinity\b/g, 'infinite'],
-  [/\bundefined\b/g, 'undef'],
-  [/\[object Object\]/g, '{object}'],
+const ECHO_WORDS: [word: string, spelled: string][] = [
+  ['NaN', 'not-a-number'],
+  ['Infinity', 'infinite'],
+  ['undefined', 'undef'],
+  ['[object Object]', '{object}'],
 ];
+const wordPattern = (w: string) => (/^\w+$/.test(w) ? `\\b${w}\\b` : w.replace(/[[\]\\^$.*+?()|{}]/g, '\\$&'));
+/** Any of the words that only ever mean a bug (the one list: masks, checks of files hwperf wrote, tests). */
+export const BUG_WORDS = new RegExp(ECHO_WORDS.map(([w]) => wordPattern(w)).join('|'));
+const MASKS = ECHO_WORDS.map(([w, spelled]) => [new RegExp(wordPattern(w), 'g'), spelled] as const);
 /** Text the user typed, shown as it is (a file name, a report title, a command line), with ECHO_WORDS masked. */
 export function maskWords(text: string): string {
-  return ECHO_WORDS.reduce((s, [re, w]) => s.replace(re, w), text);
+  return MASKS.reduce((s, [re, w]) => s.replace(re, w), text);
 }
 /**
  * A message with what the user typed masked (see ECHO_WORDS): the "…" quotes, the value of a leading
@@ -36,7 +40,7 @@ export function maskWords(text: string): string {
  * they are, so a fault that prints NaN in them still shows.
  */
 export function maskEcho(text: string): string {
-  if (!/NaN|Infinity|undefined|\[object Object\]/.test(text)) return text;
+  if (!BUG_WORDS.test(text)) return text;
   return text
     .split('\n')
     .map((line) =>

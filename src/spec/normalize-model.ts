@@ -261,6 +261,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         qk_norm: m.qk_norm ?? 'none',
         cross_norm: m.cross_norm ?? false,
         frame_mask: m.frame_mask ?? false,
+        rope: m.rope ?? false,
         unet: m.unet,
       };
       for (const k of ['single_blocks', 'pooled_dim', 'position_table']) requireCount(ctx, m, [k], { min: 0 });

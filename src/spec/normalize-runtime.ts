@@ -34,6 +34,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   const q = (path: string[], dim: 'seconds' | 'bytes') => quantityAt(ctx, raw, [...at, ...path], dim);
   const step = await q(['host', 'step_overhead'], 'seconds');
   if (step !== undefined) out.stepOverheadS = nonNegative(ctx, [...at, 'host', 'step_overhead'], step);
+  const perSeq = await q(['host', 'per_sequence'], 'seconds');
+  if (perSeq !== undefined) out.hostPerSequenceS = nonNegative(ctx, [...at, 'host', 'per_sequence'], perSeq);
+  if (own.host?.overlap !== undefined) out.hostOverlap = own.host.overlap;
   const l = own.launch;
   if (l) {
     const per = await q(['launch', 'per_kernel'], 'seconds');
@@ -56,6 +59,11 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       bench_max_num_seqs: 'benchMaxNumSeqs',
       chunked_prefill: 'chunkedPrefill',
     });
+    const bm = s.below_memory;
+    if (bm) {
+      const bytes = await q(['scheduler', 'below_memory', 'memory'], 'bytes');
+      if (bytes !== undefined) out.scheduler.belowMemory = { bytes, ...renamed<NonNullable<RuntimeSettings['scheduler']['belowMemory']>>(bm, { max_num_seqs: 'maxNumSeqs', max_num_batched_tokens: 'maxNumBatchedTokens' }) };
+    }
   }
   const o = own.overlap;
   if (o) {

@@ -69,9 +69,12 @@ export function checkExtendsPath(ref: string, fromFile: string, roots: string[])
   return { path: r };
 }
 
-/** Read a spec file: a regular file, at most SPEC_SIZE_CAP bytes, opened non-blocking (a FIFO never hangs). */
-export function readSpecFile(path: string): ReadResult {
-  return readUserFile(path, SPEC_SIZE_CAP);
+/**
+ * Read a spec file: a regular file, at most SPEC_SIZE_CAP bytes, opened non-blocking (a FIFO never hangs). `kind`
+ * names it in messages (a sweep grid, a bench result and a config.json are read the same way).
+ */
+export function readSpecFile(path: string, kind = 'spec file'): ReadResult {
+  return readUserFile(path, SPEC_SIZE_CAP, kind);
 }
 
 /** Largest data file read whole (a request trace, a sweep shard, a measurements CSV). */
@@ -79,9 +82,10 @@ export const DATA_SIZE_CAP = 256 << 20;
 
 /**
  * Read a file the user named (a trace, a shard, a CSV): a regular file of at most `cap` bytes, opened
- * non-blocking, so that a device, FIFO, folder or /proc file is one error and never a hang or a flood.
+ * non-blocking, so that a device, FIFO, folder or /proc file is one error and never a hang or a flood. `kind`
+ * (a trace, a sweep shard, …) is what the messages call it.
  */
-export function readUserFile(path: string, cap: number): ReadResult {
+export function readUserFile(path: string, cap: number, kind: string): ReadResult {
   if (path === '') return { error: 'no file named' };
   let st;
   try {
@@ -89,8 +93,8 @@ export function readUserFile(path: string, cap: number): ReadResult {
   } catch (e) {
     return { error: whyNot(e) };
   }
-  if (st.isDirectory()) return { error: 'is a folder, not a spec file' };
-  if (!st.isFile()) return { error: 'is not a regular file (a device, FIFO or socket)', suggestion: 'save the spec to a file first' };
+  if (st.isDirectory()) return { error: `is a folder, not a ${kind}` };
+  if (!st.isFile()) return { error: 'is not a regular file (a device, FIFO or socket)', suggestion: `save the ${kind} to a file first` };
   if (st.size > cap) return { error: `is larger than ${sizeText(cap)}, too large to read` };
   const r = real(path) ?? path;
   let fd: number | undefined;

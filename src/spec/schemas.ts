@@ -310,6 +310,7 @@ const dit = {
       properties: { context: count(0, 1e8), context_dim: count(1, 1e6), qk_norm: { type: 'boolean' }, fused: { type: 'boolean' } },
     },
     frame_mask: { type: 'boolean' },
+    rope: { type: 'boolean' },
     architecture: { enum: ['dit', 'mmdit', 'unet'] },
     unet: {
       type: 'object',
@@ -380,7 +381,19 @@ const pipeline = {
         },
       },
     },
-    defaults: { type: 'object', additionalProperties: { type: 'number' } },
+    // what a request takes when its flag is not given: the flags' own ranges (src/sim/request.ts INT_MAX)
+    defaults: {
+      type: 'object',
+      additionalProperties: { type: 'number', minimum: 0, maximum: 1e9 },
+      properties: {
+        steps: { type: 'integer', minimum: 1, maximum: 1e5 },
+        resolution: { type: 'integer', minimum: 1, maximum: 65536 },
+        frames: { type: 'integer', minimum: 1, maximum: 1e5 },
+        audio_seconds: { type: 'number', minimum: 0, maximum: 1e6 },
+        images: { type: 'integer', minimum: 0, maximum: 1e4 },
+        cfg: { enum: [0, 1] },
+      },
+    },
     assumptions: { type: 'array', items: { type: 'string' } },
   },
 };
@@ -417,7 +430,7 @@ export function siText(v: number, unit: string): string {
 const fraction01 = { type: 'number', minimum: 0, maximum: 1 };
 const src = { type: 'string' };
 const runtimeBlocks = {
-  host: { type: 'object', additionalProperties: false, properties: { step_overhead: quantity, source: src } },
+  host: { type: 'object', additionalProperties: false, properties: { step_overhead: quantity, per_sequence: quantity, overlap: { type: 'boolean' }, source: src } },
   launch: {
     type: 'object',
     additionalProperties: false,
@@ -431,7 +444,20 @@ const runtimeBlocks = {
   scheduler: {
     type: 'object',
     additionalProperties: false,
-    properties: { max_num_seqs: posInt, max_num_batched_tokens: posInt, bench_max_num_seqs: posInt, chunked_prefill: { type: 'boolean' }, source: src },
+    properties: {
+      max_num_seqs: posInt,
+      max_num_batched_tokens: posInt,
+      bench_max_num_seqs: posInt,
+      chunked_prefill: { type: 'boolean' },
+      // the engine's defaults on devices with less memory than `memory`
+      below_memory: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['memory'],
+        properties: { memory: quantity, max_num_seqs: posInt, max_num_batched_tokens: posInt },
+      },
+      source: src,
+    },
   },
   overlap: {
     type: 'object',

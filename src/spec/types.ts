@@ -224,6 +224,8 @@ export interface DitModel extends ModelBase {
   /** the reference sampler passes a per-frame mask (Open-Sora 1.2 RFLOW: x_mask): every block modulates with the
    *  timestep and with t = 0 and picks per frame with torch.where (STDiT3Block t_mask_select) */
   frame_mask: boolean;
+  /** mmdit: rotary embedding on q and k of every joint and single-stream attention (Flux: 3-axis RoPE) */
+  rope: boolean;
   /** block design: 'dit' (adaLN-Zero / adaLN-single blocks, the default) or 'mmdit' (SD3 / Flux joint text-image
    *  blocks: `layers` double-stream blocks, then `single_blocks` single-stream ones; the text tokens are
    *  cross_attention.context of width cross_attention.context_dim) */
@@ -291,6 +293,10 @@ export type NormalizedModel =
 export type GraphCapture = 'all' | 'decode' | 'none';
 export interface RuntimeSettings {
   stepOverheadS: number; // host time per engine iteration the device sits idle for
+  // host work per running sequence per iteration (scheduling, input preparation, sampling and output bookkeeping in
+  // Python: src/runtime/host.ts); hostOverlap: the engine runs it one step ahead, behind the device's work
+  hostPerSequenceS?: number;
+  hostOverlap?: boolean;
   launch: {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
     graphs: GraphCapture; // which phases replay captured graphs (CUDA/HIP graphs, static NPU graphs)
@@ -304,7 +310,9 @@ export interface RuntimeSettings {
   };
   // maxNumSeqs: requests in flight the engine admits by default; benchMaxNumSeqs: what the runtime's own offline benchmark
   // admits where it overrides that default (trtllm-bench's tuning), which `simulate --batch max` searches within
-  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean };
+  // belowMemory: the engine's defaults on devices with less memory than `bytes` (vLLM get_batch_defaults, SGLang
+  // server_args), applied when the runtime is bound to a hardware (src/runtime/resolve.ts)
+  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number } };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch / dpGrad undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets)
   overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
@@ -375,6 +383,8 @@ export interface NormalizedRuntime extends RuntimeSettings {
 }
 export interface RuntimeOverride {
   stepOverheadS: number;
+  hostPerSequenceS: number;
+  hostOverlap: boolean;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
   scheduler: Partial<RuntimeSettings['scheduler']>;

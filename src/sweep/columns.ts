@@ -89,13 +89,16 @@ export function resultCells(plan: ColumnPlan, r: SimulateResult | null, out: str
  * resultCells for the hot loop: the plan's getters picked once, and each column remembers its last value and
  * cell. Neighbouring rows differ in one axis, so most cells (hardware capacity, tp, dtype, runtime, …) repeat
  * and skip number → shortest-round-trip text, which was ~11% of a sweep's CPU (issue 15). Same bytes as csvCell:
- * a cell is reused only for the identical value (Object.is: -0 and 0 differ in neither text, NaN is '').
+ * a cell is reused only for the identical value (Object.is: -0 and 0 differ in neither text, NaN is ''). A number
+ * that is not its column's last value is looked up in a NumberCells cache shared by all columns (latency_s is
+ * e2e_s; weights, activations and the cold prefill repeat with the inner axes' period).
  */
 export function resultFormatter(plan: ColumnPlan): (r: SimulateResult | null, out: string[]) => void {
   const getters = plan.resultIndex.map((i) => RESULT_COLUMNS[i]![1]);
   const n = getters.length;
   const lastValue: unknown[] = new Array(n).fill(undefined);
   const lastCell: string[] = new Array(n).fill('');
+  const numbers = new NumberCells();
   return (r, out) => {
     if (!r) {
       for (let c = 0; c < n; c++) out.push('');
@@ -105,11 +108,33 @@ export function resultFormatter(plan: ColumnPlan): (r: SimulateResult | null, ou
       const v = getters[c]!(r);
       if (v !== lastValue[c] || typeof v === 'object') {
         lastValue[c] = v;
-        lastCell[c] = csvCell(v);
+        lastCell[c] = typeof v === 'number' ? numbers.cell(v) : csvCell(v);
       }
       out.push(lastCell[c]!);
     }
   };
+}
+
+/**
+ * csvCell of numbers through a direct-mapped cache (4,096 slots indexed by a hash of the value's 64 bits): a slot
+ * holds one value and its text, and a value is served from it only when it is that same value (===, where only
+ * 0 and -0 compare equal and both print "0"), so the text is csvCell's. A miss costs a hash and one store.
+ */
+export class NumberCells {
+  private readonly keys = new Float64Array(4096).fill(NaN); // NaN: an empty slot (NaN is never === itself)
+  private readonly cells: string[] = new Array<string>(4096).fill('');
+  private readonly f64 = new Float64Array(1);
+  private readonly u32 = new Uint32Array(this.f64.buffer);
+
+  cell(v: number): string {
+    this.f64[0] = v;
+    const h = (Math.imul(this.u32[0]! ^ Math.imul(this.u32[1]!, 0x9e3779b1), 0x85ebca6b) >>> 20) & 4095;
+    if (this.keys[h] === v) return this.cells[h]!;
+    const s = csvCell(v);
+    this.keys[h] = v;
+    this.cells[h] = s;
+    return s;
+  }
 }
 
 // Reads one CSV line back (for the Pareto merge and tests); the inverse of csvCell/csvLine.

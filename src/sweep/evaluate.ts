@@ -9,6 +9,7 @@ import { paretoFronts, paretoMetrics, perUnit, type ParetoPoint } from './pareto
 import type { SweepTables } from './resolve.js';
 import { PassMemo } from '../sim/pass-memo.js';
 import { sameShapes } from './same-shapes.js';
+import { withDefaultRuntime } from '../runtime/resolve.js';
 
 // One combination as simulate's flags, snake_case as in the sweep file. `set` collects every set axis.
 export type SweepFlags = Record<string, string | number | string[] | undefined>;
@@ -53,8 +54,23 @@ export function makeEvaluator(
   const resultCells = resultFormatter(plan);
   // the work rows share (prefills, steps' context-free ops), costed once per evaluator: same numbers, bit for bit
   const memo = new PassMemo();
+  // each (hardware variant, model) with the runtime simulate() would bind for it, bound once: a hardware that comes
+  // bound makes simulate() skip its own lookup and its copy of the whole request (per row, issue 15)
+  const bound: (NormalizedHardware | undefined)[] = new Array(hardware.length * tables.models.length);
 
   const run = (start: number, end: number): ChunkResult => {
+    // a row's UserError is its reason and is never shown with a stack: capturing one for each of a sweep's (often
+    // 100,000s of) rows whose context is too long or whose tp does not divide was ~4% of its time (issue 15). A bug's
+    // stack is taken by running its row again (stackOf).
+    const traceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return rows(start, end);
+    } finally {
+      Error.stackTraceLimit = traceLimit;
+    }
+  };
+  const rows = (start: number, end: number): ChunkResult => {
     const lines: string[] = [];
     const points: ParetoPoint[] = [];
     const errors: string[] = [];
@@ -65,16 +81,19 @@ export function makeEvaluator(
       row.length = 0;
       for (let a = 0; a < n; a++) row.push(cells[a]![digits[a]!]!);
 
-      const model = tables.models[digits[modelAxis]!]!;
+      const modelIndex = digits[modelAxis]!;
+      const model = tables.models[modelIndex]!;
       let variant = 0;
       for (let k = 0; k < strides.length; k++) variant += digits[tables.variantAxes[k]!]! * strides[k]!;
-      const hw = hardware[variant]!;
+      let hw = hardware[variant]!;
 
       let result: SimulateResult | null = null;
       let reason: string | null = null;
       if (typeof model === 'string') reason = model;
       else if (typeof hw === 'string') reason = hw;
       else {
+        const at = variant * tables.models.length + modelIndex;
+        hw = bound[at] ??= boundRuntime(hw, model);
         const flags: SweepFlags = {};
         for (const a of plainAxes) flags[axes[a]!.key] = axes[a]!.values[digits[a]!] as string | number;
         if (prices) {
@@ -104,7 +123,7 @@ export function makeEvaluator(
           reason = err?.message?.split('\n')[0] ?? String(e);
           if (err?.name !== 'UserError') {
             reason = `internal error: ${reason}`;
-            if (errors.length < 5) errors.push(`row ${index}: ${err?.stack ?? reason}`);
+            if (errors.length < 5) errors.push(`row ${index}: ${stackOf(() => simulate(buildRequest(flags, model, hw as NormalizedHardware))) ?? reason}`);
           }
         }
       }
@@ -125,6 +144,31 @@ export function makeEvaluator(
     return { start, end, csv: lines.length ? lines.join('\n') + '\n' : '', feasible, errors, front: paretoFronts(points) };
   };
   return { run };
+}
+
+// The stack of the error a row's engine call throws, taken with stack traces on (run() turns them off); null when
+// the call does not throw again.
+function stackOf(call: () => unknown): string | null {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 10;
+  try {
+    call();
+    return null;
+  } catch (e) {
+    return (e as Error)?.stack ?? null;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+// The hardware as simulate() binds it for this model (its default runtime unless a runtime is bound already); a
+// hardware whose runtime cannot be bound is passed on as it is, so that simulate() answers for that row as before.
+function boundRuntime(hw: NormalizedHardware, model: NormalizedModel): NormalizedHardware {
+  try {
+    return withDefaultRuntime(hw, model);
+  } catch {
+    return hw;
+  }
 }
 
 // max_tpot / max_ttft hold on every row, not only where `batch: max` chose the batch: a fixed batch over the

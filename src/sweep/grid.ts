@@ -84,7 +84,7 @@ export function decodeIndex(grid: SweepGrid, index: number, digits: Int32Array):
 }
 
 export function loadSweepFile(file: string): SweepGrid {
-  const r = readSpecFile(file);
+  const r = readSpecFile(file, 'sweep grid');
   if ('error' in r) throw new UserError(`${file}: ${r.error}`);
   return parseSweep(r.text, file);
 }

@@ -12,7 +12,7 @@
 import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { checkOutFile, clearStale, commitRenames, releaseTemp, tempSibling } from '../report/write.js';
 import { readUserFile } from '../spec/safe-read.js';
-import { UserError } from '../spec/errors.js';
+import { BUG_WORDS, UserError } from '../spec/errors.js';
 import { paretoFront, type ParetoBasis, type ParetoPoint } from './pareto.js';
 
 // a million-row shard is ~150 MB; the cap keeps a wrong file (a disk image, /dev/zero) from filling memory
@@ -65,7 +65,7 @@ interface ShardFile {
 
 function readShardFile(file: string): ShardFile {
   // a regular file under a cap, never a FIFO or device
-  const read = readUserFile(file, SHARD_SIZE_CAP);
+  const read = readUserFile(file, SHARD_SIZE_CAP, 'sweep shard');
   if ('error' in read) throw new UserError(`${file}: ${read.error}`);
   const text = read.text;
   const nl = text.indexOf('\n');
@@ -84,7 +84,7 @@ function readShardFile(file: string): ShardFile {
   if (bad) throw new UserError(`${file}: its "${MARK.trim()}" line is damaged (${bad}): run that shard again`);
   const body = last > nl ? text.slice(nl + 1, last + 1) : '';
   // hwperf never writes these words in a CSV (an empty cell is a missing value): a row holding one was edited
-  const word = /\b(NaN|Infinity|undefined)\b|\[object Object\]/.exec(body);
+  const word = BUG_WORDS.exec(body);
   if (word) throw new UserError(`${file}:${body.slice(0, word.index).split('\n').length + 1}: a row holds a value hwperf does not write: run shard ${t.shard}/${t.of} again`);
   let rows = 0;
   for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) rows++;

@@ -26,8 +26,11 @@ import { libraryFileIndex } from '../../src/spec/paths.js';
 import { getLibrary } from '../../src/spec/library.js';
 import { sampleCc } from '../fixtures/bench-sample.js';
 import { CASE_WALL_CAP_MS, cpuMs, mutateSpec, pick, rng, type Rand, type Tree } from './fuzz.js';
+import { makeWideCase, oddGrid, oddOutPath, type WideGen } from './wide.js';
 
 export const CLI_CASE_BUDGET_MS = 20_000;
+/** The share of cases the manifest-driven generator (wide.ts) writes; the rest are this file's hand-written ones. */
+const WIDE_SHARE = 0.4;
 
 /**
  * hwperf ARGV in this process, output captured: oclif's run as bin/run.js calls it. (@oclif/test's runCommand
@@ -319,6 +322,7 @@ function runtimeRef(r: Rand, tree: CliTree): string {
 function outPath(r: Rand, tree: CliTree, ext: string): string {
   const k = r();
   if (k < 0.5) return join(tree.out, `o-${tree.n}${ext}`);
+  if (k < 0.6) return oddOutPath(r, tree, ext);
   return pick(r, [
     '/proc/x' + ext, '/proc/self/x' + ext, '/dev/full', '/dev/null', '/sys/x' + ext, join(tree.out, 'readonly', 'x' + ext), join(tree.out, 'existing.csv'),
     join(tree.out, 'existing-dir'), join(tree.out, 'afile', 'x' + ext), join(tree.out, 'a'.repeat(300) + ext), '', join(tree.out, 'sub') + '/',
@@ -395,9 +399,37 @@ export interface CliCase {
   json: boolean;
 }
 
+/** The helpers the wide generator (wide.ts) borrows: this file's hostile specs, files and output paths. */
+function wideGen(r: Rand, tree: CliTree, lib: { models: string[]; hardware: string[] }): WideGen {
+  const file = (name: string, text: string) => {
+    const f = join(tree.root, name);
+    writeFileSync(f, text);
+    return f;
+  };
+  return {
+    root: tree.root, out: tree.out, n: tree.n, files: tree.files,
+    model: () => modelRef(r, tree, lib),
+    hardware: (list) => hardwareRef(r, tree, lib, list),
+    runtime: () => runtimeRef(r, tree),
+    outPath: (ext) => outPath(r, tree, ext),
+    trace: () => file(`wtrace-${tree.n}.${chance(r, 0.5) ? 'csv' : 'jsonl'}`, makeTrace(r)),
+    hfConfig: () => file(`wcfg-${tree.n}.json`, mutateHfConfig(r)),
+    bench: () => file(`wbench-${tree.n}.json`, mutateBench(r)),
+    shards: () => mutateShard(r, tree, `wshard-${tree.n}.csv`),
+    grid: () => file(`wgrid-${tree.n}.yaml`, oddGrid(r)),
+  };
+}
+
 export function makeCase(r: Rand, tree: CliTree): CliCase {
   const l = getLibrary();
   const lib = { models: Object.keys(l.models), hardware: Object.keys(l.hardware) };
+  if (chance(r, WIDE_SHARE)) {
+    const outs: string[] = [];
+    const { argv, json } = makeWideCase(r, wideGen(r, tree, lib), outs);
+    // a sweep without --out writes beside the current folder (the repository here): keep it in the scratch folder
+    if (argv[0] === 'sweep' && !argv.some((x) => x === '--out' || x.startsWith('--out=') || x === '-o')) argv.push('--out', join(tree.out, `o-${tree.n}.csv`));
+    return { argv, outs, json };
+  }
   const cmd = pick(r, ['simulate', 'simulate', 'serve', 'serve', 'serve', 'plan', 'train', 'train', 'size', 'roofline', 'op', 'compare', 'calibrate', 'bench',
     'import', 'merge', 'sweep', 'validate', 'show', 'simulate-hf', 'list', 'accuracy']);
   const a: string[] = [];

@@ -9,6 +9,8 @@ import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../
 function settingsJson(s: RuntimeSettings) {
   return {
     step_overhead_s: s.stepOverheadS,
+    host_per_sequence_s: s.hostPerSequenceS ?? 0,
+    host_overlap: s.hostOverlap ?? false,
     launch: { per_kernel_s: s.launch.perKernelS, graphs: s.launch.graphs, device_gap: s.launch.deviceGap },
     memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare },
     scheduler: {
@@ -41,6 +43,8 @@ function settingsJson(s: RuntimeSettings) {
 function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (o.stepOverheadS !== undefined) out.step_overhead_s = o.stepOverheadS;
+  if (o.hostPerSequenceS !== undefined) out.host_per_sequence_s = o.hostPerSequenceS;
+  if (o.hostOverlap !== undefined) out.host_overlap = o.hostOverlap;
   if (o.staticContext !== undefined) out.static_context = o.staticContext;
   const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/_s$/, '_s');
   for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels'] as const) {
@@ -94,10 +98,10 @@ export default class ShowRuntime extends BaseCommand {
     if (!this.jsonEnabled()) {
       const rows: [string, string][] = [
         ['role', r.kind],
-        ['host time per step', fmtSeconds(s.stepOverheadS)],
+        ['host time per step', `${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}`],
         ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'})`],
         ['usable memory', `${s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}; unified memory ${s.memory.unifiedShare}`],
-        ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}`],
+        ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}`],
         ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
         ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('; ') || '—'],

@@ -28,7 +28,7 @@ export function hfConfigPath(ref: string): string | undefined {
 /** the parsed config when the file is a Hugging Face config (by content: `architectures` or `model_type`) */
 export function readHfConfig(file: string): Record<string, unknown> | undefined {
   // a regular file under the spec size cap, never a FIFO or device (src/spec/safe-read.ts)
-  const read = readSpecFile(file);
+  const read = readSpecFile(file, 'config.json');
   if ('error' in read) return undefined;
   const text = read.text;
   if (!/^\s*\{/.test(text)) return undefined;

@@ -1,0 +1,17 @@
+// Host time of one engine iteration that the device waits for:
+//   fixed  = host.step_overhead (exposed per iteration whatever the batch)
+//   per    = host.per_sequence × sequences in the iteration (Python per request: scheduling, input preparation,
+//            sampling and output bookkeeping — it grows with the batch: vllm-project/vllm issue #6801, ~20 ms at
+//            200 sequences before v0.6; issue #10634, 5–6 ms between decodes at 256)
+//   exposed = fixed + per                          (the engine waits for the host between steps: vLLM V0/V1 sync)
+//           = fixed + max(0, per − device)         (host.overlap: scheduling runs one step ahead, behind the device)
+import type { RuntimeSettings } from '../spec/types.js';
+
+type Host = Pick<RuntimeSettings, 'stepOverheadS' | 'hostPerSequenceS' | 'hostOverlap'>;
+
+/** seconds of host time exposed in an iteration of `seqs` sequences whose device work takes `deviceS` */
+export function hostStepSeconds(rt: Host | undefined, seqs: number, deviceS: number): number {
+  if (!rt) return 0;
+  const per = (rt.hostPerSequenceS ?? 0) * Math.max(0, seqs);
+  return rt.stepOverheadS + (rt.hostOverlap ? Math.max(0, per - Math.max(0, deviceS)) : per);
+}

@@ -1,0 +1,100 @@
+// Host time per engine iteration that grows with the batch (src/runtime/host.ts) and the scheduler's per-device
+// defaults as runtime files give them (scheduler.below_memory, by_hardware): the physics items of issue 11 for
+// full-load serving under vLLM / SGLang.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { hostStepSeconds } from '../src/runtime/host.js';
+import { buildRequest } from '../src/sim/request.js';
+import { simulate } from '../src/sim/simulate.js';
+import { runtimeBatchCap } from '../src/sim/decoder.js';
+import { serveRuntime } from '../src/serve/runtime-defaults.js';
+import { loadSpecFile } from '../src/spec/load.js';
+import { formatIssue } from '../src/spec/errors.js';
+import type { NormalizedHardware, NormalizedRuntime } from '../src/spec/types.js';
+
+const lib = getLibrary();
+const under = (hw: string, rt: string): NormalizedHardware => bindRuntime(lib.hardware[hw]!, libraryRuntime(rt));
+const withHost = (h: NormalizedHardware, o: { hostPerSequenceS?: number; hostOverlap?: boolean }): NormalizedHardware => ({ ...h, runtime: { ...h.runtime!, ...o } });
+const sim = (flags: Record<string, unknown>, hw: NormalizedHardware) =>
+  simulate(buildRequest(flags, lib.models[String(flags.model)]!, hw, (id) => lib.models[id]!));
+
+describe('host time per iteration grows with the sequences in it (vLLM issues #6801, #10634)', () => {
+  it('vLLM V1 and V0 carry 19 µs per running sequence, exposed (no async scheduling by default); SGLang and TensorRT-LLM none', () => {
+    for (const id of ['vllm', 'vllm-0.6']) {
+      const rt = under('mi300x', id).runtime!;
+      expect(rt.hostPerSequenceS).toBeCloseTo(19e-6, 12);
+      expect(rt.hostOverlap).toBe(false);
+    }
+    expect(under('h100-sxm', 'tensorrt-llm').runtime!.hostPerSequenceS ?? 0).toBe(0);
+    expect(under('h100-sxm', 'sglang').runtime!.hostPerSequenceS ?? 0).toBe(0);
+  });
+  it('every step of a batch-B cycle (B ≤ output length) pays B × the per-sequence time: tpot grows by exactly that', () => {
+    const flags = { model: 'llama-3.1-70b', hardware: 'mi300x', dtype: 'fp8', tp: 8, 'input-tokens': 128, 'output-tokens': 512 };
+    const v = under('mi300x', 'vllm');
+    for (const B of [1, 32, 256]) {
+      const a = sim({ ...flags, batch: B }, withHost(v, { hostPerSequenceS: 0 })).tpot_s!;
+      const b = sim({ ...flags, batch: B }, v).tpot_s!;
+      expect(b - a).toBeCloseTo(B * 19e-6, 9);
+    }
+  });
+  it('overlapped host work (one step ahead) is hidden while the device step is longer, and sets the pace when it is not', () => {
+    const rt = { stepOverheadS: 1e-3, hostPerSequenceS: 20e-6, hostOverlap: true };
+    expect(hostStepSeconds(rt, 100, 10e-3)).toBeCloseTo(1e-3, 15); // 2 ms of host work behind a 10 ms step
+    expect(hostStepSeconds(rt, 1000, 10e-3)).toBeCloseTo(1e-3 + 10e-3, 12); // 20 ms of host work: 10 ms exposed
+    expect(hostStepSeconds({ ...rt, hostOverlap: false }, 100, 10e-3)).toBeCloseTo(3e-3, 15);
+    // never negative, monotone in sequences, and overlap never costs more than the lockstep engine
+    let prev = 0;
+    for (let n = 0; n <= 4096; n += 64) {
+      const t = hostStepSeconds(rt, n, 5e-3);
+      expect(t).toBeGreaterThanOrEqual(prev);
+      expect(t).toBeLessThanOrEqual(hostStepSeconds({ ...rt, hostOverlap: false }, n, 5e-3));
+      prev = t;
+    }
+    expect(hostStepSeconds(undefined, 100, 1)).toBe(0);
+  });
+  it('full load under vLLM: more sequences in flight pay more host time per step, and throughput stays within batch / tpot', () => {
+    const flags = { model: 'llama-3.1-8b', hardware: 'h100-sxm', dtype: 'fp8', batch: 'max', 'input-tokens': 128, 'output-tokens': 1024 };
+    const v = under('h100-sxm', 'vllm');
+    const with0 = sim(flags, withHost(v, { hostPerSequenceS: 0 }));
+    const r = sim(flags, v);
+    expect(r.throughput_tok_s!).toBeLessThan(with0.throughput_tok_s!);
+    expect(r.throughput_tok_s!).toBeLessThanOrEqual(((r.batch as number) / r.tpot_s!) * (1 + 1e-9));
+    expect(Number.isFinite(r.tpot_s!)).toBe(true);
+  });
+});
+
+describe('scheduler defaults per device class come from the runtime file', () => {
+  it('vLLM: 1024 / 8192 on ≥ 70 GiB, 256 / 2048 below (below_memory) and on A100 80GB (by_hardware); SGLang 2048-token chunks below 60 GB', () => {
+    expect(under('h200-sxm', 'vllm').runtime!.scheduler.maxNumBatchedTokens).toBe(8192);
+    expect(under('l4', 'vllm').runtime!.scheduler).toMatchObject({ maxNumSeqs: 256, maxNumBatchedTokens: 2048 });
+    expect(under('a100-sxm4-80gb', 'vllm').runtime!.scheduler).toMatchObject({ maxNumSeqs: 256, maxNumBatchedTokens: 2048 });
+    expect(serveRuntime(under('l4', 'sglang'), 'sglang')).toMatchObject({ maxNumSeqs: 1024, maxNumBatchedTokens: 2048, policy: 'preempt' });
+    expect(serveRuntime(under('h100-sxm', 'sglang'), 'sglang').maxNumBatchedTokens).toBe(8192);
+    // a runtime file without limits takes vLLM's for the device
+    expect(serveRuntime(under('rtx-4090', 'llama.cpp'), 'llama.cpp').maxNumSeqs).toBe(256);
+    expect(serveRuntime(under('h200-sxm', 'optimum-habana'), 'optimum-habana').maxNumSeqs).toBe(1024);
+  });
+  it('a user runtime file sets its own device classes, and simulate --batch max follows them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hwperf-sched-'));
+    try {
+      const f = join(dir, 'eng.yaml');
+      writeFileSync(f, `id: eng\nname: eng\nkind: runtime\nrole: serving\nscheduler:\n  max_num_seqs: 512\n  below_memory:\n    memory: 100 GB\n    max_num_seqs: 64\n  chunked_prefill: true\n  source: "test"\nsources: [test]\n`);
+      const loaded = await loadSpecFile(f);
+      expect(loaded.errors).toEqual([]);
+      const rt = loaded.value!.spec as NormalizedRuntime;
+      expect(runtimeBatchCap(bindRuntime(lib.hardware['h100-sxm']!, rt))).toBe(64);
+      expect(runtimeBatchCap(bindRuntime(lib.hardware['mi300x']!, rt))).toBe(512);
+      writeFileSync(f, `id: eng\nname: eng\nkind: runtime\nrole: serving\nscheduler:\n  below_memory:\n    max_num_seqs: 64\n  source: "test"\nhost:\n  per_sequence: -1 us\n  source: "test"\nsources: [test]\n`);
+      const lines = (await loadSpecFile(f)).errors.map(formatIssue);
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      expect(lines.join('\n')).toMatch(/scheduler\.below_memory/);
+      for (const l of lines) expect(l).not.toMatch(/\n|at .*\.ts:/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
