@@ -108,3 +108,24 @@ describe('MMDiT joint attention as diffusers runs it', () => {
     expect(r!.bytes).toBeCloseTo(13 * named(ops, 'joint.rope_q')!.bytes, 6); // 52 vs 4 bytes per element
   });
 });
+
+describe('SDXL UNet as diffusers launches it', () => {
+  const unet = libraryModel('sdxl-unet') as DitModel;
+  const ops = buildDitGraph(unet, { batch: 2, height: 1024, width: 1024, frames: 1 }, P, true);
+  it('GroupNorm is PyTorch’s three kernels (moments, fused params, apply) plus a separate SiLU: 5 passes, 4 kernels', () => {
+    const n = named(ops, 'down0.res0.norm1')!;
+    expect(n.kernels).toBe(4);
+    expect(n.bytes / (2 * 320 * 128 * 128 * 2)).toBeCloseTo(5, 9); // passes of the [2, 320, 128, 128] tensor
+  });
+  it('to_q, to_k, to_v are three GEMMs that each read the input; the skip connections are concatenated', () => {
+    const qkv = ops.find((o) => o.name.endsWith('.attn1.qkv'))!;
+    expect(qkv.kernels).toBe(3);
+    expect(ops.some((o) => o.name.endsWith('.cat'))).toBe(true);
+  });
+  it('a UNet step under diffusers is at least its kernel count × the launch floor', async () => {
+    const hw = bindRuntime(await loadHardware('a100-sxm4-80gb'), libraryRuntime('diffusers'));
+    const r = simulate({ ...request('sdxl-unet', hw, { steps: 1, resolution: 1024 }) });
+    const kernels = runtimeOps(ops, hw, 2).reduce((s, o) => s + (o.kernels ?? 1) * o.count, 0);
+    expect(r.step_s!).toBeGreaterThanOrEqual(kernels * launchFloorS(hw) * (1 - 1e-12));
+  });
+});

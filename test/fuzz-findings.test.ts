@@ -334,3 +334,48 @@ describe('third round (fuzz3: seed 31337 and the widened generator)', () => {
     }
   });
 });
+
+describe('every library entry shows clean (seed 8675309: show runtime llama.cpp printed decode_graph=[object Object])', () => {
+  it('show runtime / model / hardware of every library id: no NaN, Infinity, undefined or [object Object]', async () => {
+    const { getLibrary } = await import('../src/spec/library.js');
+    const lib = getLibrary();
+    const kinds = [['runtime', Object.keys(lib.runtimes)], ['model', Object.keys(lib.models)], ['hardware', Object.keys(lib.hardware)]] as const;
+    for (const [kind, ids] of kinds) {
+      for (const id of ids) {
+        const r = await run(['show', kind, id]);
+        expect(r.exit, `show ${kind} ${id}`).toBe(0);
+        expect(`${r.stdout}${r.stderr}`.replace(/Infinity (Cache|Fabric)/g, ''), `show ${kind} ${id}`).not.toMatch(BAD);
+      }
+    }
+  });
+});
+
+describe('what a spec holds never splits or dirties a line (seed 161803 with YAML literals on any field)', () => {
+  it('a block scalar "5\\n" in a field is quoted with its newline escaped: one line per issue', async () => {
+    const f = join(dir, 'block.yaml');
+    writeFileSync(f, 'extends: llama-3.2-1b\nid: block\nkv_heads: |\n  5\n');
+    const r = await run(['validate', f]);
+    expect(r.exit).not.toBe(0);
+    const lines = (r.stdout + r.stderr).trim().split('\n');
+    expect(lines.every((l) => l.startsWith(f) || l.startsWith('hwperf:'))).toBe(true);
+    expect(r.stdout + r.stderr).toMatch(/"5\\n"/);
+  });
+  it('a --set value with a newline is quoted escaped on the one line of its error', async () => {
+    const r = await run(['simulate', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--set', 'memory.capacity=5\nGB']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr.split('\n')).toHaveLength(1);
+  });
+  it('an id "undefined" is refused (it headed the simulate report as "undefined on gaudi2")', async () => {
+    for (const [id, base] of [['undefined', 'llama-3.2-1b'], ['x-undefined', 'h100-sxm']]) {
+      const f = join(dir, `id-${id}.yaml`);
+      writeFileSync(f, `extends: ${base}\nid: ${id}\n`);
+      const r = await run(['validate', f]);
+      expect(r.exit).not.toBe(0);
+      expect(r.stdout + r.stderr).toMatch(/id {2}an id is lowercase letters/);
+      expect(r.stdout + r.stderr).not.toMatch(BAD);
+    }
+    const ok = join(dir, 'id-undefinedx.yaml');
+    writeFileSync(ok, 'extends: llama-3.2-1b\nid: undefinedx\n');
+    expect((await run(['validate', ok])).exit).toBe(0);
+  });
+});

@@ -98,3 +98,19 @@ describe('scheduler defaults per device class come from the runtime file', () =>
     }
   });
 });
+
+describe('a GEMM library\'s fixed time per skinny call (kernels.gemm_fixed: hipBLASLt at M = 1 on MI300X, ROCm/rocm-libraries PR #12329)', () => {
+  it('vLLM 0.6 on AMD: every decode GEMM at batch 1 takes 13.9 µs beyond its bytes instead of the device gap; batched GEMMs are untouched', () => {
+    const v = under('mi300x', 'vllm-0.6');
+    expect(v.runtime!.kernels.gemmFixedS).toBeCloseTo(13.9e-6, 12);
+    expect(under('h100-sxm', 'vllm-0.6').runtime!.kernels.gemmFixedS).toBeUndefined();
+    const none = { ...v, runtime: { ...v.runtime!, kernels: { ...v.runtime!.kernels, gemmFixedS: undefined } } };
+    const flags = { model: 'llama-3.1-405b', hardware: 'mi300x', dtype: 'fp8', tp: 8, 'input-tokens': 128, 'output-tokens': 128 };
+    const gap = v.efficiency.kernelOverheadS;
+    const gemms = 4 * 126 + 1; // qkv, o, up, down per layer, and lm_head
+    const d1 = sim({ ...flags, batch: 1 }, v).tpot_s! - sim({ ...flags, batch: 1 }, none).tpot_s!;
+    expect(d1).toBeCloseTo(gemms * (13.9e-6 - gap), 9);
+    const d64 = sim({ ...flags, batch: 64 }, v).tpot_s! - sim({ ...flags, batch: 64 }, none).tpot_s!;
+    expect(d64).toBe(0);
+  });
+});

@@ -3,7 +3,7 @@
 // widens the folders that a spec file's `extends:` paths may reach (src/spec/safe-read.ts).
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { statSync } from 'node:fs';
-import { maskEcho, UserError } from '../spec/errors.js';
+import { escapeQuoted, maskEcho, UserError } from '../spec/errors.js';
 import { setSpecRoots } from '../spec/safe-read.js';
 
 export abstract class BaseCommand extends Command {
@@ -50,7 +50,7 @@ export abstract class BaseCommand extends Command {
 
   protected async catch(err: Error & { exitCode?: number; oclif?: unknown }): Promise<any> {
     if (err instanceof UserError || err.name === 'UserError') {
-      const message = maskEcho(err.message);
+      const message = maskEcho(escapeQuoted(err.message));
       if (this.jsonEnabled()) {
         process.exitCode = 2; // oclif's JSON path takes the code from process.exitCode
         return super.catch(new Errors.CLIError(message, { exit: 2 }));

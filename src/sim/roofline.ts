@@ -138,7 +138,11 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
   }
   let memoryS = op.bytes / (hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw));
-  const overhead = hw.efficiency.kernelOverheadS * (op.kernels ?? 1);
+  // a skinny dense GEMM (matrix-vector rows) of a library with a fixed cost per call (kernels.gemm_fixed: hipBLASLt's
+  // split-K set-up and reduction at M = 1, where it was measured) lasts that beyond its body, in place of the
+  // hardware's per-kernel gap
+  const fixed = gemv && op.kind === 'gemm' && !op.groups ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
+  const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * (op.kernels ?? 1);
   let body = Math.max(computeS, memoryS);
   if (op.kind === 'gemm' && op.groups && !gemv) {
     // Grouped (MoE) GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the side that bounds.

@@ -14,7 +14,17 @@ export function formatIssue(i: SpecIssue): string {
   const file = i.file === '' ? '(an empty file name)' : i.file;
   const where = i.line !== undefined ? `${file}:${i.line}:${i.col ?? 1}` : file;
   const path = i.path || '(file)';
-  return `${maskWords(where)}  ${path}  ${maskEcho(`${i.message}${i.suggestion ? ` (${i.suggestion})` : ''}`)}`;
+  return escapeControls(`${maskWords(where)}  ${path}  ${maskEcho(`${i.message}${i.suggestion ? ` (${i.suggestion})` : ''}`)}`);
+}
+
+// a control character shown as its escape (a newline as \n): what the user wrote never splits a line of output
+const escapeControl = (c: string) => JSON.stringify(c).slice(1, -1);
+export function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, escapeControl);
+}
+/** A message of several lines, each a problem: control characters inside its "…" quotes (the user's text) escaped. */
+export function escapeQuoted(text: string): string {
+  return text.replace(/"[^"]*"/g, escapeControls);
 }
 
 // Words that in hwperf's output only ever mean a bug (NaN, Infinity, undefined, [object Object]). A message

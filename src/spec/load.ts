@@ -6,7 +6,7 @@ import { isPrototypeKey, parseYaml, type SourceDoc } from './yaml-doc.js';
 import { didYouMean, type LoadResult, type SpecIssue } from './errors.js';
 import { libraryFileIndex } from './paths.js';
 import { checkExtendsPath, readSpecFile, treeRoots } from './safe-read.js';
-import { hardwareSchema, memorySchema, modelSchemas, runtimeSchema } from './schemas.js';
+import { ID_PATTERN, hardwareSchema, memorySchema, modelSchemas, runtimeSchema } from './schemas.js';
 import type { MemoryTechnology, NormalizedHardware, NormalizedModel, NormalizedRuntime } from './types.js';
 
 export type SpecKind = 'hardware' | 'model' | 'memory' | 'runtime';
@@ -224,6 +224,8 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
     } else if (e.keyword === 'multipleOf') {
       if (errors.some((o) => o.instancePath === e.instancePath && (o.keyword === 'maximum' || o.keyword === 'minimum'))) continue;
       message = `must be a whole number, found ${JSON.stringify(e.data)}`;
+    } else if (e.keyword === 'pattern' && (e.params as { pattern?: string }).pattern === ID_PATTERN) {
+      message = `an id is lowercase letters, digits, ".", "_" and "-", starting with a letter or digit (and not a reserved word); found ${JSON.stringify(e.data)}`;
     } else {
       message = `${e.message ?? 'is invalid'}`;
     }

@@ -99,6 +99,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (!(gv > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gemv_rate'], `must be > 0, found ${gv}`, 'e.g. gemv_rate: 5.75 TFLOP/s'));
       out.kernels.gemvFlopPerS = gv;
     }
+    const gf = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_fixed'], 'seconds');
+    if (gf !== undefined) out.kernels.gemmFixedS = nonNegative(ctx, [...at, 'kernels', 'gemm_fixed'], gf);
     const sc = k.attention_scores;
     if (sc !== undefined) out.kernels.attentionScores = { bytesPerScore: sc.bytes_per_score, kernels: sc.kernels };
     Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', norm_kernels: 'normKernels' }));

@@ -27,9 +27,12 @@ const dtypeMap = {
   propertyNames: { enum: ['fp64', 'fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6', 'fp4', 'int4'] },
   additionalProperties: PEAK,
 };
+export const ID_PATTERN = '^(?!.*(?<![a-z0-9_])undefined(?![a-z0-9_]))[a-z0-9][a-z0-9._-]*$';
 const sources = { type: 'array', items: { type: 'string' }, minItems: 1 };
 const common = {
-  id: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' },
+  // an id is printed everywhere (headers, report rows, file names): lowercase, and never the word "undefined", which
+  // in hwperf's output only ever means a bug (NaN and Infinity have capitals, so the pattern already keeps them out)
+  id: { type: 'string', pattern: ID_PATTERN },
   name: { type: 'string' },
   extends: { type: 'string' },
   sources,
@@ -503,6 +506,7 @@ const runtimeBlocks = {
       gguf_flop_per_unit_clock: { type: 'number', exclusiveMinimum: 0, maximum: 1e6 },
       gguf_rate: quantity,
       gemv_rate: quantity,
+      gemm_fixed: quantity,
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
       decode_graph: {
         type: 'object',

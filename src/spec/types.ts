@@ -325,6 +325,9 @@ export interface RuntimeSettings {
     gemm?: string;
     // kernel-selection thresholds and kernel rates (src/sim/kernel-physics.ts reads them; defaults there)
     gemvMaxRows?: number; // rows up to which GEMMs run as matrix-vector kernels (llama.cpp MMVQ_MAX_BATCH_SIZE)
+    // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
+    // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
+    gemmFixedS?: number;
     moeMinTileRows?: number; // smallest M tile of the grouped MoE GEMM (vLLM fused_moe BLOCK_SIZE_M)
     mmaTileRows?: number; // largest M tile counted as padding
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape

@@ -62,6 +62,15 @@ const HOSTILE: unknown[] = [
   '1e30 TB/s', '-5 GB', '3.35 TB/s', '989 TFLOP/s', '1e-300 FLOP/s', '700 GW', '700 W', '1 ns',
   '.nan', '1e-9', 'x'.repeat(300), '\u0000', '\ufffd', 'h100-sxm', 'llama-3.1-8b',
 ];
+// YAML 1.2 core and 1.1 spellings of numbers and not-numbers, tags, block scalars, and unit spellings (fuzz3)
+const YAML_LITERALS = [
+  '0x10', '0o17', '017', '0b101', '-0', '+1', '-0.0', '.inf', '-.inf', '+.inf', '.nan', '.NaN', '~', 'null', 'Null', 'yes', 'no', 'on', 'off', 'y',
+  '2001-12-14', '2001-12-14t21:59:43.10-05:00', '12:30:00', '1_000', '5e-324', '4.9e-324', '2.2250738585072014e-308', '1e308', '1.7976931348623157e309',
+  '9007199254740993', '!!float 1', '!!int "12"', '!!str 5', '!!null ""', '!!bool yes', "'5'", '"5 GB"', '|\n  5', '>-\n  5', '[5]', '{v: 5}', '5 # comment',
+  '"\\u0000"', '"\\ud800"', '5e', '1:30', '∞', 'Infinity', '-Infinity', 'NaN', '1e-320 GB', '2.5e+3 TB/s', '3.35TB/s', '3.35 TBps', '3,35 TB/s', '3.35 tb/s',
+  '80 GiB', '80 gb', '989 TFLOPS', '989 tflop/s', '700W', '700 w', '1.98 GHz', '5 ns', '5 parsecs', '5 GB/s/s', '5 GB * 2', '5 GB + 1 s', '(5 GB)', 'sqrt(4) GB',
+  '1e3 kB', '0x10 GB', '-0 GB', '1e999 GB', '1/0', '0/0', 'layers * 2', 'hidden', 'e', 'pi', 'Infinity GB', 'true', '"true"', "''",
+];
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'unknown_field', 'extends', 'family', 'id'];
 
 export interface Tree {
@@ -188,6 +197,18 @@ export function mutateSpec(r: Rand, tree: Tree): { text: string; name: string } 
       () => `${text}layers: 1e999\n`,
     ])();
   }
+  // YAML's own scalar spellings on any field (fuzz3): bases, specials, timestamps, tags, block scalars, units
+  if (r() < 0.15) {
+    const lines = text.split('\n');
+    const at = lines.map((l, i) => (/^\s*[A-Za-z_][\w-]*: \S/.test(l) ? i : -1)).filter((i) => i >= 0);
+    if (at.length) {
+      const i = pick(r, at);
+      lines[i] = lines[i]!.replace(/^(\s*[A-Za-z_][\w-]*: ).*$/, `$1${pick(r, YAML_LITERALS)}`);
+      text = lines.join('\n');
+    }
+  }
+  // ids end up in report rows, file names and messages: separators, control characters, the bug words, length
+  if (r() < 0.04) text = `${text.replace(/^id: .*$/m, '')}\nid: ${pick(r, ['"a/b"', '"../x"', '"a\\nb"', 'NaN', 'undefined', '"[object Object]"', `"${'x'.repeat(300)}"`, '""', '"  "', '"\\u202eevil"', '".."', '"con"', '"a,b"', '"a\\"b"'])}\n`;
   const name = `case-${tree.n}.yaml`;
   return { text, name };
 }

@@ -208,7 +208,7 @@ export function oddOutPath(r: Rand, g: { root: string; out: string; n: number; f
     case 'dots': return join(g.out, `o-${g.n}..${ext}`);
     case 'unicode': return join(g.out, `o-${g.n}-\u202e\u00e9\u{1f4a5}${ext}`);
     case 'trailing-dot': return `${join(g.out, `o-${g.n}`)}/.`;
-    case 'hidden': return join(g.out, `.o-${g.n}.123.tmp`);
+    case 'hidden': return join(g.out, `.o-${g.n}${ext}`); // a dot file (one named like a temporary sibling would be taken for one)
     default: {
       // the output is a file the command also reads
       const p = join(g.out, `o-${g.n}-input.yaml`);

@@ -32,6 +32,7 @@ function settingsJson(s: RuntimeSettings) {
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
       gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
+      gemm_fixed_s: s.kernels.gemmFixedS ?? null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
       quantize_activations: s.kernels.quantizeActivations ?? null,
@@ -66,6 +67,13 @@ export function runtimeRow(r: NormalizedRuntime) {
     memory_basis: r.memory.basis,
     static_context: r.staticContext ?? null,
   };
+}
+
+// a field as text: a table of counts (llama.cpp's decode_graph) as {key: n, …}, never "[object Object]"
+function plain(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(plain).join(', ')}]`;
+  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${k}: ${plain(x)}`).join(', ')}}`;
+  return String(v);
 }
 
 export default class ShowRuntime extends BaseCommand {
@@ -104,9 +112,9 @@ export default class ShowRuntime extends BaseCommand {
         ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}`],
         ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
-        ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('; ') || '—'],
+        ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${plain(v)}`).join('; ') || '—'],
       ];
-      for (const o of result.overrides) rows.push([`on ${o.vendor ?? o.hardware}`, Object.entries(o.fields).map(([k, v]) => `${k}=${v}`).join(', ')]);
+      for (const o of result.overrides) rows.push([`on ${o.vendor ?? o.hardware}`, Object.entries(o.fields).map(([k, v]) => `${k}=${plain(v)}`).join(', ')]);
       this.log(`${r.name} (${r.id})${hw ? ` on ${hw.id}` : ''}`);
       this.log(renderTable(['', 'value'], rows));
       for (const src of r.sources) this.log(`source: ${src}`);
