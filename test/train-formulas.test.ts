@@ -12,6 +12,8 @@ import { layerForwardOps } from '../src/sim/training/layer-cost.js';
 import { searchTraining } from '../src/sim/training/search.js';
 import { trainFromArgs } from '../src/sim/training/from-args.js';
 import type { TrainResult } from '../src/sim/training/types.js';
+import { libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
 
 // GPT-style toy: h 64, 2 layers, 4 heads of 16, plain 4h FFN, LayerNorm, learned positions.
 const tiny: DecoderModel = {
@@ -294,9 +296,23 @@ describe('in-flight micro-batches per schedule (Megatron schedules.py; DeepSeek-
 describe('--recompute auto: the cheapest policy that fits, its cost in step_s', () => {
   const deep = { ...tiny, layers: 16 };
   const base = { devices: 1, seqLen: 128, globalBatch: 4 };
-  const at = (cap: number, o: Partial<TrainOptions> = {}) =>
-    simulateTraining(buildTrainRequest(deep, { ...hw, memory: { ...hw.memory, capacityBytes: cap } }, { ...base, ...o }));
-  const need = (o: Partial<TrainOptions>) => at(80e9, o).memory.per_device_bytes / 0.9;
+  // a runtime whose attention materializes the scores (kernels.attention_scores), so that "none" stores them
+  const megatron = libraryRuntime('megatron');
+  const materialized = bindRuntime(hw, { ...megatron, kernels: { ...megatron.kernels, attentionScores: { bytesPerScore: 4, kernels: 4 } } });
+  const at = (cap: number, o: Partial<TrainOptions> = {}, h: NormalizedHardware = materialized) =>
+    simulateTraining(buildTrainRequest(deep, { ...h, memory: { ...h.memory, capacityBytes: cap } }, { ...base, ...o }));
+  const need = (o: Partial<TrainOptions>, h: NormalizedHardware = materialized) => at(80e9, o, h).memory.per_device_bytes / 0.9;
+  it('flash attention keeps no scores: none needs what selective needs, auto keeps none, the attention backward is 2.5× either way', () => {
+    const flash = bindRuntime(hw, megatron);
+    const none = at(80e9, { recompute: 'none' }, flash);
+    const sel = at(80e9, { recompute: 'selective' }, flash);
+    expect(none.memory.per_device_bytes).toBe(sel.memory.per_device_bytes);
+    expect(none.step_s).toBeCloseTo(sel.step_s!, 12);
+    expect(at(need({ recompute: 'none' }, flash) * 1.001, {}, flash).recompute).toBe('none');
+    // the materialized runtime stores the softmax output under none, and its attention backward is then 2×
+    expect(need({ recompute: 'none' })).toBeGreaterThan(need({ recompute: 'selective' }));
+    expect(at(80e9, { recompute: 'none' }).step_s!).toBeLessThan(at(80e9, { recompute: 'selective' }).step_s!);
+  });
   it('walks none → selective → + layernorm → full k layers → full as memory shrinks', () => {
     const none = need({ recompute: 'none' });
     const sel = need({ recompute: 'selective' });

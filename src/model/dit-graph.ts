@@ -191,7 +191,12 @@ function buildMmditGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boole
 }
 
 // Latent-diffusion UNet (SDXL; src/model/params/unet.ts): convs as implicit GEMMs at each level's resolution, the
-// Transformer2DModels over that level's h·w tokens with cross-attention to the text tokens.
+// Transformer2DModels over that level's h·w tokens with cross-attention to the text tokens. Elementwise work is
+// counted as diffusers' UNet2DConditionModel launches it (huggingface/diffusers @22b4530, Dec 2023: resnet.py
+// ResnetBlock2D, transformer_2d.py, attention.py BasicTransformerBlock, attention_processor.py AttnProcessor2_0,
+// activations.py GEGLU) with PyTorch's GroupNorm (aten group_norm_kernel.cu: RowwiseMoments reads x, a tiny
+// ComputeFusedParams, then y = a·x + b reads and writes: 3 kernels, 3 passes). Bytes per element as multiples of
+// the activation size a (one pass = a).
 function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolean): Op[] {
   const u = m.unet!;
   const B = s.batch;
@@ -202,6 +207,7 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
   const a = p.actBytes;
   const h0 = Math.ceil(s.height / m.vae_downsample), w0 = Math.ceil(s.width / m.vae_downsample);
   const tok = (i: number) => Math.ceil(h0 / 2 ** i) * Math.ceil(w0 / 2 ** i); // positions at level i
+  const ew = (name: string, elems: number, flops: number, passes: number, kernels: number, count = 1, kind: Op['kind'] = 'elementwise'): Op => ({ ...elementwise(name, elems, flops, passes * a, p.compute, count, kind), kernels });
   const ops: Op[] = [
     conv('conv_in', B * tok(0), B * tok(0), m.in_channels, C[0]!, 9, p),
     linear('time_embed', B, T, C[0]!, p.compute, p.weightBytes, a),
@@ -211,37 +217,45 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
   const res = (name: string, P: number, i: number, o: number) => {
     const n = B * P;
     ops.push(
-      elementwise(`${name}.norm1`, n * i, 6, 3 * a, p.compute, 1, 'norm'), // GroupNorm + SiLU
+      ew(`${name}.norm1`, n * i, 6, 5, 4, 1, 'norm'), // GroupNorm (3 kernels, 3 passes) + SiLU (r, w)
       conv(`${name}.conv1`, n, n, i, o, 9, p),
       linear(`${name}.temb`, B, o, T, p.compute, p.weightBytes, a),
-      elementwise(`${name}.norm2`, n * o, 7, 3 * a, p.compute, 1, 'norm'), // + temb broadcast add
+      ew(`${name}.norm2`, n * o, 7, 7, 5, 1, 'norm'), // + temb (r, w), GroupNorm, SiLU
       conv(`${name}.conv2`, n, n, o, o, 9, p),
     );
     if (i !== o) ops.push(conv(`${name}.shortcut`, n, n, i, o, 1, p));
-    ops.push(elementwise(`${name}.residual`, n * o, 1, 3 * a, p.compute));
+    ops.push(ew(`${name}.residual`, n * o, 2, 5, 2)); // (input + hidden) / output_scale_factor: an add and a div
   };
   const tr = (name: string, P: number, c: number, d: number) => {
     if (d <= 0) return;
     const n = B * P;
     const heads = Math.max(1, Math.round(c / u.head_dim));
-    ops.push(elementwise(`${name}.norm`, n * c, 6, 3 * a, p.compute, 1, 'norm'), linear(`${name}.proj_in`, n, c, c, p.compute, p.weightBytes, a));
+    // GroupNorm, then permute(0, 2, 3, 1).reshape to tokens: a copy (use_linear_projection)
+    ops.push(ew(`${name}.norm`, n * c, 6, 5, 4, 1, 'norm'), linear(`${name}.proj_in`, n, c, c, p.compute, p.weightBytes, a));
+    // to_q, to_k, to_v are three nn.Linear: three GEMMs, each reading the input; SDPA's output is transposed and
+    // reshaped back (a copy) and divided by rescale_output_factor (a kernel) in AttnProcessor2_0
+    const qkv = linear(`${name}.attn1.qkv`, n, 3 * c, c, p.compute, p.weightBytes, a, d);
+    const kv = linear(`${name}.attn2.kv`, B * Lc, 2 * c, X, p.compute, p.weightBytes, a, d);
     ops.push(
-      elementwise(`${name}.ln1`, n * c, 5, 2 * a, p.compute, d, 'norm'),
-      linear(`${name}.attn1.qkv`, n, 3 * c, c, p.compute, p.weightBytes, a, d), // [B·P, 3c]
+      ew(`${name}.ln1`, n * c, 5, 2, 1, d, 'norm'),
+      { ...qkv, bytes: qkv.bytes + 2 * n * c * a, kernels: 3 },
       attentionCore(`${name}.attn1`, { batch: B, q: P, kv: P, heads, headDim: c / heads }, p, fused, d),
+      ew(`${name}.attn1.merge`, n * c, 1, 4, 2, d), // transpose-reshape copy, / rescale_output_factor
       linear(`${name}.attn1.out`, n, c, c, p.compute, p.weightBytes, a, d),
-      elementwise(`${name}.ln2`, n * c, 6, 4 * a, p.compute, d, 'norm'), // + residual
+      ew(`${name}.ln2`, n * c, 6, 5, 2, d, 'norm'), // residual add, LayerNorm
       linear(`${name}.attn2.q`, n, c, c, p.compute, p.weightBytes, a, d),
-      linear(`${name}.attn2.kv`, B * Lc, 2 * c, X, p.compute, p.weightBytes, a, d), // text [B, Lc, 2c]
+      { ...kv, bytes: kv.bytes + B * Lc * X * a, kernels: 2 }, // to_k, to_v on the text tokens
       attentionCore(`${name}.attn2`, { batch: B, q: P, kv: Lc, heads, headDim: c / heads }, p, fused, d),
+      ew(`${name}.attn2.merge`, n * c, 1, 4, 2, d),
       linear(`${name}.attn2.out`, n, c, c, p.compute, p.weightBytes, a, d),
-      elementwise(`${name}.ln3`, n * c, 6, 4 * a, p.compute, d, 'norm'),
+      ew(`${name}.ln3`, n * c, 6, 5, 2, d, 'norm'),
       linear(`${name}.ff_up`, n, 8 * c, c, p.compute, p.weightBytes, a, d), // GEGLU [B·P, 8c]
-      elementwise(`${name}.geglu`, n * 4 * c, 9, 3 * a, p.compute, d),
+      ew(`${name}.geglu`, n * 4 * c, 9, 5, 2, d), // chunk (views), gelu(gate) (r, w), hidden · gelu (r, r, w)
       linear(`${name}.ff_down`, n, c, 4 * c, p.compute, p.weightBytes, a, d),
-      elementwise(`${name}.residual`, n * c, 1, 3 * a, p.compute, d),
+      ew(`${name}.residual`, n * c, 1, 3, 1, d),
     );
-    ops.push(linear(`${name}.proj_out`, n, c, c, p.compute, p.weightBytes, a), elementwise(`${name}.out_residual`, n * c, 1, 3 * a, p.compute));
+    // proj_out, reshape-permute back to NCHW with .contiguous() (a copy), + residual
+    ops.push(linear(`${name}.proj_out`, n, c, c, p.compute, p.weightBytes, a), ew(`${name}.out_residual`, n * c, 1, 5, 2));
   };
   let prev = C[0]!;
   C.forEach((c, i) => {
@@ -261,14 +275,19 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
   for (let j = L; j >= 0; j--) {
     const c = C[j]!;
     for (let i = 0; i <= u.res_blocks; i++) {
-      res(`up${j}.res${i}`, tok(j), prev + skips.pop()!, c);
+      const skip = skips.pop()!;
+      ops.push(ew(`up${j}.res${i}.cat`, B * tok(j) * (prev + skip), 0, 2, 1)); // torch.cat([hidden, skip], dim=1)
+      res(`up${j}.res${i}`, tok(j), prev + skip, c);
       tr(`up${j}.attn${i}`, tok(j), c, u.transformer_depth[j]!);
       prev = c;
     }
-    if (j !== 0) ops.push(conv(`up${j}.upsample`, B * tok(j - 1), B * tok(j), c, c, 9, p)); // nearest ×2 + 3×3 conv
+    if (j !== 0) {
+      // F.interpolate(nearest, ×2): reads the level, writes 4× as many positions; then the 3×3 conv
+      ops.push(ew(`up${j}.interpolate`, B * tok(j - 1) * c, 0, 1.25, 1), conv(`up${j}.upsample`, B * tok(j - 1), B * tok(j), c, c, 9, p));
+    }
   }
   ops.push(
-    elementwise('norm_out', B * tok(0) * C[0]!, 6, 3 * a, p.compute, 1, 'norm'),
+    ew('norm_out', B * tok(0) * C[0]!, 6, 5, 4, 1, 'norm'), // GroupNorm + SiLU
     conv('conv_out', B * tok(0), B * tok(0), C[0]!, m.out_channels, 9, p),
     elementwise('sampler_step', B * tok(0) * m.in_channels, 6, 4 * a, p.compute),
   );

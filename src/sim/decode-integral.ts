@@ -23,19 +23,36 @@ export function meanMaxLinear(a: number, b: number, d: number, e: number, c0: nu
 /** mean of max(a + b·c, d + e·c, f) over [c0, c1]: exact, by the trapezoid rule between the points where any two
  *  of the three cross (the max is linear between them). f is a floor such as a kernel's launch time. */
 export function meanMaxLinearFloor(a: number, b: number, d: number, e: number, f: number, c0: number, c1: number): number {
-  const top = (c: number) => Math.max(a + b * c, d + e * c, f);
-  if (c1 <= c0) return top(c0);
-  const xs = [c0, c1];
-  const cross = (p: number, q: number, r: number, s: number) => {
-    if (q === s) return;
-    const x = (r - p) / (q - s);
-    if (x > c0 && x < c1) xs.push(x);
-  };
-  cross(a, b, d, e);
-  cross(a, b, f, 0);
-  cross(d, e, f, 0);
-  xs.sort((x, y) => x - y);
+  if (c1 <= c0) return Math.max(a + b * c0, d + e * c0, f);
+  // c0, c1 and the crossings inside (c0, c1), sorted in a scratch array: this runs per decode attention op of every
+  // sweep row, where an array, a sort and two closures per call were ~9% of a sweep's garbage (issue 15)
+  const xs = XS;
+  xs[0] = c0;
+  xs[1] = c1;
+  let n = 2;
+  if (b !== e) {
+    const x = (d - a) / (b - e);
+    if (x > c0 && x < c1) xs[n++] = x;
+  }
+  if (b !== 0) {
+    const x = (f - a) / (b - 0);
+    if (x > c0 && x < c1) xs[n++] = x;
+  }
+  if (e !== 0) {
+    const x = (f - d) / (e - 0);
+    if (x > c0 && x < c1) xs[n++] = x;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = xs[i]!;
+    let j = i - 1;
+    for (; j >= 0 && xs[j]! > v; j--) xs[j + 1] = xs[j]!;
+    xs[j + 1] = v;
+  }
   let area = 0;
-  for (let i = 1; i < xs.length; i++) area += ((top(xs[i - 1]!) + top(xs[i]!)) / 2) * (xs[i]! - xs[i - 1]!);
+  for (let i = 1; i < n; i++) {
+    const lo = xs[i - 1]!, hi = xs[i]!;
+    area += ((Math.max(a + b * lo, d + e * lo, f) + Math.max(a + b * hi, d + e * hi, f)) / 2) * (hi - lo);
+  }
   return area / (c1 - c0);
 }
+const XS = new Float64Array(5);

@@ -35,12 +35,44 @@ export interface PassContext {
 // length of one model and accelerator) in about 8 MB.
 const MAX_ENTRIES = 2048;
 
+// a context with the key it was found by (PassMemo.context)
+interface Recent {
+  hw: NormalizedHardware;
+  m: NormalizedModel;
+  tp: number;
+  pp: number;
+  ep: number;
+  attentionDp: boolean;
+  weightBits: number;
+  headBits: number;
+  gemmDtype: string;
+  actBytes: number;
+  kvBytes: number;
+  gguf: boolean;
+  ctx: PassContext;
+}
+
 export class PassMemo {
   private contexts = new WeakMap<NormalizedHardware, WeakMap<NormalizedModel, Map<string, PassContext>>>();
   private entries = 0;
+  private recent: (Recent | undefined)[] = new Array<Recent | undefined>(64).fill(undefined);
 
   /** the passes of this hardware, model, layout and precision (keyed by what buildDecoderPass reads of them) */
   context(hw: NormalizedHardware, m: NormalizedModel, L: Layout, p: Precision): PassContext {
+    // the last context found in each of 64 slots (by a hash of the numbers that make the key): a sweep's rows cycle
+    // through a few dozen contexts, and building the key string for each row was ~2% of a sweep (issue 15)
+    const h = (L.tp * 31 + L.pp * 17 + L.ep * 7 + (L.attentionDp ? 1 : 0) + p.weightBits * 13 + p.headBits * 3 + p.actBytes * 5 + p.kvBytes * 11 + p.gemmDtype.length) & 63;
+    const r = this.recent[h];
+    if (r !== undefined && r.hw === hw && r.m === m && r.tp === L.tp && r.pp === L.pp && r.ep === L.ep && r.attentionDp === L.attentionDp &&
+      r.weightBits === p.weightBits && r.headBits === p.headBits && r.gemmDtype === p.gemmDtype && r.actBytes === p.actBytes && r.kvBytes === p.kvBytes && r.gguf === !!p.gguf) {
+      return r.ctx;
+    }
+    const ctx = this.lookup(hw, m, L, p);
+    this.recent[h] = { hw, m, tp: L.tp, pp: L.pp, ep: L.ep, attentionDp: L.attentionDp, weightBits: p.weightBits, headBits: p.headBits, gemmDtype: p.gemmDtype, actBytes: p.actBytes, kvBytes: p.kvBytes, gguf: !!p.gguf, ctx };
+    return ctx;
+  }
+
+  private lookup(hw: NormalizedHardware, m: NormalizedModel, L: Layout, p: Precision): PassContext {
     let byModel = this.contexts.get(hw);
     if (!byModel) this.contexts.set(hw, (byModel = new WeakMap()));
     let byKey = byModel.get(m);
@@ -74,6 +106,7 @@ export class PassMemo {
   private count(ctx: PassContext): void {
     if (++this.entries <= MAX_ENTRIES) return;
     this.contexts = new WeakMap();
+    this.recent.fill(undefined);
     this.entries = 1;
     ctx.passes.clear();
     ctx.values.clear();

@@ -54,7 +54,10 @@ const ok = (x: number | null | undefined): x is number => typeof x === 'number' 
 const pos = (x: number | null | undefined): x is number => ok(x) && x > 0;
 
 export function tco(input: TcoInput): TcoResult {
-  const { years, pue, usdPerKwh } = { ...DEFAULT_TCO, ...definedOnly(input) };
+  // a usable option, else its default (written out: two objects per call were a sweep's garbage, issue 15)
+  const years = ok(input.years) && input.years > 0 ? input.years : DEFAULT_TCO.years;
+  const pue = ok(input.pue) && input.pue >= 1 ? input.pue : DEFAULT_TCO.pue;
+  const usdPerKwh = ok(input.usdPerKwh) && input.usdPerKwh >= 0 ? input.usdPerKwh : DEFAULT_TCO.usdPerKwh;
   const out: TcoResult = { tco_usd_per_hour: null, tco_usd_per_mtok: null, tokens_per_s_per_mw: null, cost_usd_per_mtok: null };
   if (!pos(input.devices)) return out;
   const perMtok = (usdPerHour: number) => (pos(input.itemsPerS) ? (usdPerHour / (input.itemsPerS * 3600)) * 1e6 : null);
@@ -67,12 +70,4 @@ export function tco(input: TcoInput): TcoResult {
     out.tco_usd_per_mtok = perMtok(out.tco_usd_per_hour);
   }
   return out;
-}
-
-function definedOnly(o: Partial<TcoOptions>): Partial<TcoOptions> {
-  const r: Partial<TcoOptions> = {};
-  if (ok(o.years) && o.years > 0) r.years = o.years;
-  if (ok(o.pue) && o.pue >= 1) r.pue = o.pue;
-  if (ok(o.usdPerKwh) && o.usdPerKwh >= 0) r.usdPerKwh = o.usdPerKwh;
-  return r;
 }

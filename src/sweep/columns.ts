@@ -86,32 +86,32 @@ export function resultCells(plan: ColumnPlan, r: SimulateResult | null, out: str
 }
 
 /**
- * resultCells for the hot loop: the plan's getters picked once, and each column remembers its last value and
- * cell. Neighbouring rows differ in one axis, so most cells (hardware capacity, tp, dtype, runtime, …) repeat
- * and skip number → shortest-round-trip text, which was ~11% of a sweep's CPU (issue 15). Same bytes as csvCell:
- * a cell is reused only for the identical value (Object.is: -0 and 0 differ in neither text, NaN is ''). A number
- * that is not its column's last value is looked up in a NumberCells cache shared by all columns (latency_s is
- * e2e_s; weights, activations and the cold prefill repeat with the inner axes' period).
+ * resultCells for the hot loop, as text: each cell preceded by a comma. The plan's getters are picked once, and each
+ * column remembers its last value and cell. Neighbouring rows differ in one axis, so most cells (hardware capacity,
+ * tp, dtype, runtime, …) repeat and skip number → shortest-round-trip text, which was ~11% of a sweep's CPU (issue
+ * 15). Same bytes as csvCell: a cell is reused only for the identical value (Object.is: -0 and 0 differ in neither
+ * text, NaN is ''). A number that is not its column's last value is looked up in a NumberCells cache shared by all
+ * columns (latency_s is e2e_s; weights, activations and the cold prefill repeat with the inner axes' period).
  */
-export function resultFormatter(plan: ColumnPlan): (r: SimulateResult | null, out: string[]) => void {
+export function resultFormatter(plan: ColumnPlan): (r: SimulateResult | null) => string {
   const getters = plan.resultIndex.map((i) => RESULT_COLUMNS[i]![1]);
   const n = getters.length;
   const lastValue: unknown[] = new Array(n).fill(undefined);
   const lastCell: string[] = new Array(n).fill('');
   const numbers = new NumberCells();
-  return (r, out) => {
-    if (!r) {
-      for (let c = 0; c < n; c++) out.push('');
-      return;
-    }
+  const empty = ','.repeat(n);
+  return (r) => {
+    if (!r) return empty;
+    let text = '';
     for (let c = 0; c < n; c++) {
       const v = getters[c]!(r);
       if (v !== lastValue[c] || typeof v === 'object') {
         lastValue[c] = v;
         lastCell[c] = typeof v === 'number' ? numbers.cell(v) : csvCell(v);
       }
-      out.push(lastCell[c]!);
+      text += ',' + lastCell[c]!;
     }
+    return text;
   };
 }
 

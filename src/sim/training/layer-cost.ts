@@ -6,7 +6,7 @@ import { opCost } from '../roofline.js';
 import type { DecoderShape } from './shapes.js';
 import type { PlanShape } from './plan.js';
 import type { Recompute, RecomputeModule, RecomputePolicy } from './types.js';
-import { policyOf } from './memory.js';
+import { flashAttention, policyOf } from './memory.js';
 import { opSacRecomputeShare } from './op-sac.js';
 
 // Forward ops of one layer for one micro-batch on one device. Rows m = micro-batch tokens on this device
@@ -129,6 +129,13 @@ export interface PassCost {
   bwdFlops: number; // executed, with recompute
 }
 
+// A fused attention backward runs at a lower FLOP rate than its forward: on H100 SXM5, head dim 128, the FlashAttention-3
+// paper's kernel benchmarks (Shah et al. 2024, arXiv 2407.08608, Figs. 5-6; backward FLOPs counted as 2.5x forward)
+// give at 4k / 8k tokens cuDNN 499 / 518 TFLOP/s backward vs 609 / 600 forward, FlashAttention-2 310 / 318 vs 368 / 370,
+// FlashAttention-3 542 / 559 vs 638 / 646: 0.82-0.87 of the forward rate for every implementation → 0.85 (the
+// forward's rate is the hardware's efficiency.attention). Materialized attention is not affected (its backward is GEMMs).
+const FLASH_BWD_RATE = 0.85;
+
 // Ops that a selective recompute module runs again before the backward (Megatron-Core recompute_modules).
 const MODULE_OPS: Record<string, RecomputeModule> = { norms: 'layernorm', moe_act: 'moe_act', mla_up: 'mla_up_proj' };
 
@@ -136,9 +143,10 @@ const MODULE_OPS: Record<string, RecomputeModule> = { norms: 'layernorm', moe_ac
 // moe_utils permute/unpermute autograd functions), not the 2× of a GEMM.
 const BWD_FACTOR: Record<string, number> = { moe_permute: 1, moe_unpermute: 1 };
 
-// Backward = 2× forward for GEMMs (activation gradient + weight gradient) and elementwise ops. Attention: with
-// stored scores (recompute none) 2×; otherwise the scores/softmax are recomputed from Q, K (Korthikanti et al.
-// 2022 selective recompute; FlashAttention-2 backward: Dao 2023, 5 matmuls vs 2 → 2.5×). Selective modules rerun their
+// Backward = 2× forward for GEMMs (activation gradient + weight gradient) and elementwise ops. Attention: a fused
+// (flash) kernel rebuilds the scores in its backward whatever the recompute policy (FlashAttention-2 backward: Dao
+// 2023, 5 matmuls vs 2 → 2.5×); a materialized one (runtime kernels.attention_scores) with stored scores (recompute
+// none) 2×, otherwise the scores/softmax are recomputed from Q, K (Korthikanti et al. 2022 selective recompute) → 2.5×. Selective modules rerun their
 // ops' forward once ("layernorm": the norms, "moe_act": the MoE activation, "mla_up_proj": the MLA up-projections).
 // Full recompute reruns the whole forward once more before the backward (Chen et al. 2016, "Training Deep Nets with
 // Sublinear Memory Cost") for the share `fullShare` of the layers (block-wise: k of a chunk's layers; 1 = all).
@@ -148,6 +156,7 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
   const share = pol.granularity === 'full' ? (fullShare ?? 1) : 0;
   const mods = new Set(pol.granularity === 'selective' ? pol.modules : []);
   const sac = pol.granularity === 'selective' ? opSac : undefined;
+  const flash = flashAttention(hw.runtime);
   let fwdS = 0;
   let bwdS = 0;
   let attnFwdS = 0;
@@ -156,12 +165,13 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
   for (const op of ops) {
     const sec = opCost(op, hw).seconds * op.count;
     const fl = op.flops * op.count;
-    let bwdFactor = BWD_FACTOR[op.name] ?? (op.kind === 'attention' && pol.granularity !== 'none' && !sac ? 2.5 : 2);
+    let bwdFactor = BWD_FACTOR[op.name] ?? (op.kind === 'attention' && (flash || (pol.granularity !== 'none' && !sac)) ? 2.5 : 2);
     const mod = MODULE_OPS[op.name];
     if (sac) bwdFactor += op.kind === 'gemm' ? opSacRecomputeShare(sac, op.name) : op.kind === 'attention' ? 0 : 1;
     else if (mod && mods.has(mod)) bwdFactor += 1;
     fwdS += sec;
-    bwdS += bwdFactor * sec;
+    // the flash backward's own 2.5× (not a recomputed forward's share) at its lower rate
+    bwdS += op.kind === 'attention' && flash ? (bwdFactor - 2.5) * sec + (2.5 * sec) / FLASH_BWD_RATE : bwdFactor * sec;
     fwdFlops += fl;
     bwdFlops += bwdFactor * fl;
     if (op.kind === 'attention') attnFwdS += sec;

@@ -1,6 +1,7 @@
 // Training memory per device: weights, gradients, optimizer state (ZeRO stages), activations (recompute policies,
 // pipeline in-flight micro-batches). Pure arithmetic on a DecoderShape and a plan; bytes are SI bytes.
 import type { Recompute, RecomputePolicy, TrainMemory, ZeroStage } from './types.js';
+import type { RuntimeSettings } from '../../spec/types.js';
 import type { DecoderShape } from './shapes.js';
 import type { PlanShape } from './plan.js';
 import { microBatchesPerPipeline } from './plan.js';
@@ -23,6 +24,14 @@ export interface ActivationOptions {
   dropout?: boolean; // GPT-2/3-era models train with dropout; Llama-style models do not
   fp8?: boolean; // fp8 GEMMs: their inputs are cached for the weight gradient in fp8 (below)
   opSac?: boolean; // selective means torchtitan's op-level SAC (./op-sac.ts opSacSavedBytesPerToken) on dense blocks
+  flash?: boolean; // attention never materializes its scores (FlashAttention; the runtime gives no kernels.attention_scores)
+}
+
+// Whether a runtime's attention is a fused (flash) kernel: all but those that say they materialize the scores
+// (runtime kernels.attention_scores, e.g. pytorch-math); a bare hardware spec (no runtime) trains with flash, as every
+// training runtime in the library does (Transformer Engine fused attention, PyTorch SDPA).
+export function flashAttention(rt: RuntimeSettings | undefined): boolean {
+  return rt?.kernels?.attentionScores === undefined;
 }
 
 // A recompute flag value or a full policy → the policy (flags' defaults: selective = ["core_attn"], full = every layer).
@@ -62,8 +71,10 @@ export function activationBytesPerToken(s: DecoderShape, seq: number, recompute:
   const qkv = s.mla && mods.has('mla_up_proj') ? 0 : 2 * (s.qDim + s.kvDim + vKv);
   const latents = s.mla ? (2 + g) * ((s.mla.qLora > 0 ? s.mla.qLora : 0) + s.mla.kvLora) + 2 * s.mla.rope : 0;
   const attn = (ln ? 0 : g * h) + latents + qkv + 2 * s.vDim + drop * h;
-  // scores: softmax output 2as (+ dropout mask as + dropout output 2as); core_attn recompute drops them (§4.2)
-  const scores = pol.granularity === 'none' ? (2 + 3 * drop) * s.heads * seq : 0;
+  // scores: softmax output 2as (+ dropout mask as + dropout output 2as); core_attn recompute drops them (§4.2), and a
+  // fused attention kernel never writes them (Dao et al. 2022, FlashAttention §3.1: O(N) memory, the backward rebuilds
+  // the scores from Q, K, V and the softmax statistics; Transformer Engine's fused attention and PyTorch SDPA run it)
+  const scores = pol.granularity === 'none' && !opt.flash ? (2 + 3 * drop) * s.heads * seq : 0;
   // FFN of width f: input (cached by FC1), the activation's input, FC2's input, dropout mask
   const act = (f: number, inMoe: boolean) => {
     const moeAct = inMoe && mods.has('moe_act');
@@ -136,6 +147,7 @@ export interface MemoryInput {
   dropout?: boolean;
   fp8?: boolean; // fp8 GEMMs: cached GEMM inputs take 1 byte
   opSac?: boolean; // the runtime's selective policy is torchtitan's op-level SAC
+  flash?: boolean; // the runtime's attention keeps no scores (ActivationOptions.flash)
 }
 
 export function trainingMemory(i: MemoryInput): TrainMemory {
@@ -148,7 +160,7 @@ export function trainingMemory(i: MemoryInput): TrainMemory {
   const starts = layout.map((_, j) => layout.slice(0, j).reduce((a, b) => a + b, 0));
   // 1. activations of one micro-batch through each virtual stage: layer by layer (dense layers come first), the first
   //    numLayers of each under block-wise full recompute keep only their input, the rest the core_attn set
-  const opt = { dropout: i.dropout, fp8: i.fp8, opSac: i.opSac };
+  const opt = { dropout: i.dropout, fp8: i.fp8, opSac: i.opSac, flash: i.flash };
   const kept = pol.granularity === 'full' && pol.numLayers !== null ? policyOf('selective') : pol;
   const full = pol.granularity === 'full' ? (pol.numLayers ?? Infinity) : 0;
   const perLayer = (moe: boolean, recomputed: boolean) => layerActivationBytes(s, p, recomputed ? 'full' : kept, moe, opt);

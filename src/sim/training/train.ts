@@ -13,7 +13,7 @@ import { UserError } from '../../spec/errors.js';
 import { matrixPeak } from '../roofline.js';
 import { decoderShape, modelFlopsPerToken } from './shapes.js';
 import { microBatchesPerPipeline, planProblem, type PlanShape } from './plan.js';
-import { trainingMemory } from './memory.js';
+import { flashAttention, trainingMemory } from './memory.js';
 import { stepTime } from './step.js';
 import { resolveSchedule } from './schedule.js';
 import { GOODPUT, RECOMPUTE_MODULES, type Recompute, type RecomputeModule, type RecomputePolicy, type Schedule, type TrainDtype, type TrainRequest, type TrainResult, type ZeroStage } from './types.js';
@@ -156,7 +156,7 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   if (!r.hardware.scaleUp && !r.hardware.scaleOut) warnings.push(`${r.hardware.id} lists no interconnect: assumed 25 GB/s per device`);
   // 3. memory under the requested policy, or with --recompute auto the cheapest that fits (./recompute.ts)
   const memOf = (pol: RecomputePolicy) =>
-    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, usableShare: trainingShare(rt, r.hardware.memory.capacityBytes), fp8: gemmDtype === 'fp8', opSac: rt.training?.selective === 'op' });
+    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, usableShare: trainingShare(rt, r.hardware.memory.capacityBytes), fp8: gemmDtype === 'fp8', opSac: rt.training?.selective === 'op', flash: flashAttention(rt) });
   let policy: RecomputePolicy;
   let memory: ReturnType<typeof trainingMemory>;
   if (r.recompute === 'auto') {
