@@ -192,8 +192,11 @@ describe('what each runtime fact does to the numbers', () => {
     const eager = sim(flags, under('h100-sxm', 'pytorch')).latency_s!;
     const graphs = sim(flags, under('h100-sxm', 'tensorrt-llm')).latency_s!;
     expect(eager).toBeGreaterThan(graphs * 1.2);
+    // at a large batch launches hide; what is left on Hopper is SDPA's FlashAttention-2 (runtimes/pytorch.yaml
+    // by_hardware attention_efficiency), so the two meet on an A100, where both attention kernels reach the default
     const big = { ...flags, batch: 256 };
-    expect(sim(big, under('h100-sxm', 'pytorch')).latency_s! / sim(big, under('h100-sxm', 'tensorrt-llm')).latency_s!).toBeLessThan(1.01);
+    expect(sim({ ...big, hardware: 'a100-sxm4-80gb' }, under('a100-sxm4-80gb', 'pytorch')).latency_s! / sim({ ...big, hardware: 'a100-sxm4-80gb' }, under('a100-sxm4-80gb', 'tensorrt-llm')).latency_s!).toBeLessThan(1.01);
+    expect(sim(big, under('h100-sxm', 'pytorch')).latency_s! / sim(big, under('h100-sxm', 'tensorrt-llm')).latency_s!).toBeLessThan(1.1);
   });
   it('eager decode of a small decoder pays the launch floor per kernel, graph-captured decode does not', () => {
     const flags = { model: 'gpt2', hardware: 'h100-sxm', batch: 1, 'input-tokens': 128, 'output-tokens': 128 };

@@ -103,9 +103,12 @@ export function bindRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): Norm
   // a runtime that states its per-kernel device time in GPU clock cycles (kernels.kernel_cycles: ggml's small kernels,
   // one block each at batch 1, are latency chains that scale with the SM clock) sets the part's per-kernel gap
   const cycles = runtime.kernels.kernelCycles;
-  const efficiency = !runtime.launch.deviceGap
+  let efficiency = !runtime.launch.deviceGap
     ? { ...hw.efficiency, kernelOverheadS: 0 }
     : cycles && hw.clockHz ? { ...hw.efficiency, kernelOverheadS: cycles / hw.clockHz } : hw.efficiency;
+  // the runtime's attention kernel on this part (kernels.attention_efficiency, usually under by_hardware)
+  const att = runtime.kernels.attentionEfficiency;
+  if (att !== undefined) efficiency = { ...efficiency, attention: att };
   return { ...hw, efficiency, runtime };
 }
 

@@ -83,6 +83,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       mma_tile_rows: 'mmaTileRows',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
       kernel_cycles: 'kernelCycles',
+      attention_efficiency: 'attentionEfficiency',
       quantize_activations: 'quantizeActivations',
     });
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };

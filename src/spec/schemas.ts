@@ -508,6 +508,7 @@ const runtimeBlocks = {
       gemv_rate: quantity,
       gemm_fixed: quantity,
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
+      attention_efficiency: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
       decode_graph: {
         type: 'object',
         additionalProperties: false,

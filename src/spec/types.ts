@@ -337,6 +337,9 @@ export interface RuntimeSettings {
     // the hardware's efficiency.kernel_overhead where the part has a clock), kernels per decoder-graph op (GEMM ops:
     // matmul kernels), and whether each quantized matmul first quantizes its activations in a kernel of its own
     kernelCycles?: number;
+    // fraction of the matrix peak the runtime's fused attention kernel reaches on this part (replaces the hardware's
+    // efficiency.attention; e.g. PyTorch SDPA's FlashAttention-2 on Hopper)
+    attentionEfficiency?: number;
     decodeGraph?: Record<string, number>;
     quantizeActivations?: boolean;
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
