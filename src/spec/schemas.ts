@@ -452,6 +452,7 @@ const runtimeBlocks = {
       max_num_batched_tokens: posInt,
       bench_max_num_seqs: posInt,
       chunked_prefill: { type: 'boolean' },
+      batching: { enum: ['inflight', 'static'] },
       // the engine's defaults on devices with less memory than `memory`
       below_memory: {
         type: 'object',
