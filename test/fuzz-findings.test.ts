@@ -307,6 +307,16 @@ describe('third round (fuzz3: seed 31337 and the widened generator)', () => {
     const ok = await run(['compare', '--models', 'llama-3.2-1b,dit-xl-2', '--hardware', 'l4', '--resolution', '256', '--out', join(dir, 'cmp-flags-ok'), '--json']);
     expect(ok.exit).toBe(0);
   });
+  it('roofline refuses --emit, --auto-tp and a family flag its model does not take (they were silently ignored)', async () => {
+    for (const [extra, msg] of [[['--emit', 'vllm'], /^hwperf: --emit does not apply to roofline/], [['--auto-tp'], /^hwperf: --auto-tp does not apply to roofline/],
+      [['--resolution', '512'], /^hwperf: --resolution does not apply to llama-3\.2-1b/]] as const) {
+      const out = join(dir, 'roof.svg');
+      const r = await run(['roofline', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--out', out, ...extra]);
+      expect(r.exit).toBe(2);
+      expect(r.stderr).toMatch(msg);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
   it('a trace, a shard, a measurements CSV named as a folder are called what they are, not "a spec file"', async () => {
     const t = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '1', '--trace', dir]);
     expect(t.stderr).toMatch(/is a folder, not a trace$/);

@@ -10,7 +10,7 @@ import { applyWhatIfs } from '../hardware/whatif.js';
 import { runtimeForRequest } from '../runtime/resolve.js';
 import { buildRequest } from '../sim/request.js';
 import { simulate } from '../sim/simulate.js';
-import { checkFlagsApplyToAny } from '../sim/applicable.js';
+import { checkFlagsApplyToAny, refuseFlags } from '../sim/applicable.js';
 import { runComparison, writeComparison } from '../report/compare.js';
 import Simulate from './simulate.js';
 
@@ -49,7 +49,7 @@ export default class Compare extends BaseCommand {
   async run(): Promise<unknown> {
     const { flags, metadata } = await this.parse(Compare);
     // a flag of simulate's that compare has no use for is an error, as in every command, not silently ignored
-    if ((flags as Record<string, unknown>).emit !== undefined) throw new UserError('--emit does not apply to compare (it prints the launch command of one configuration): use `hwperf simulate --emit` per pair');
+    refuseFlags('compare', flags, { emit: 'it prints the launch command of one configuration; use `hwperf simulate --emit` per pair' });
     checkOutDir(flags.out, flags.force); // before any work: one line for a bad --out
     const models = splitList('models', flags.models);
     const hardware = splitList('hardware', flags.hardware);

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { checkFlagsApply, refuseFlags } from '../sim/applicable.js';
 import { extname, resolve as resolvePath } from 'node:path';
 import { BaseCommand } from '../cli/base-command.js';
 import { libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
@@ -31,14 +32,20 @@ export default class Roofline extends BaseCommand {
   };
 
   async run(): Promise<unknown> {
-    const { flags } = await this.parse(Roofline);
+    const { flags, metadata } = await this.parse(Roofline);
     const f = flags as Record<string, any>;
+    refuseFlags('roofline', f, {
+      emit: 'it prints a launch command; use `hwperf simulate --emit`',
+      'auto-tp': 'the chart is of the configuration given; find the degree with `hwperf simulate --auto-tp`, then pass --tp',
+    });
     const ext = extname(flags.out).toLowerCase();
     if (ext !== '.png' && ext !== '.svg') throw new UserError(`--out ${flags.out}: expected a .png or .svg file`);
     const out = resolvePath(flags.out);
     checkWritable(out, flags.force);
     const model = await resolveModel(flags.model);
     const hw = await applyWhatIfs(await runtimeForRequest(await resolveHardware(flags.hardware), model, f.runtime), f.memory, f.set);
+    // a family flag the model does not take (--resolution on an LLM) is an error, as in simulate
+    checkFlagsApply(Object.keys(flags).filter((k) => !metadata.flags[k]?.setFromDefault), model, libraryModel);
     const req = { ...buildRequest(f, model, hw, libraryModel), verbose: true };
     const r = simulate(req);
     if (r.memory && !r.memory.fits) throw new UserError(`${model.id} does not fit on ${hw.id}: ${r.memory.reason ?? 'out of memory'} (try --tp, --dtype or a smaller --batch)`);

@@ -60,3 +60,14 @@ export function checkFlagsApplyToAny(given: Iterable<string>, models: Normalized
     throw new UserError(`--${f} applies to none of the models compared (${families} models) — drop it`);
   }
 }
+
+/**
+ * Flags a command inherits from simulate but has no use for (compare and roofline take simulate's flags): each one
+ * given is an error naming what to use instead, never silently ignored. `notHere` maps flag → the alternative.
+ */
+export function refuseFlags(command: string, flags: Record<string, unknown>, notHere: Record<string, string>): void {
+  for (const [flag, instead] of Object.entries(notHere)) {
+    const v = flags[flag];
+    if (v !== undefined && v !== false) throw new UserError(`--${flag} does not apply to ${command}: ${instead}`);
+  }
+}

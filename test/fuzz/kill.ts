@@ -31,6 +31,17 @@ const TEMP = /^\..*\.\d+(\.\d+)?\.(tmp|partial|old|commit)$/;
 function targets(dir: string): Target[] {
   writeFileSync(join(dir, 'old.yaml'), 'sweep:\n  model: [llama-3.2-1b, llama-3.1-8b]\n  hardware: [h100-sxm, l4]\n  batch: [1, 8]\n  input_tokens: 512\n');
   writeFileSync(join(dir, 'new.yaml'), 'sweep:\n  model: [llama-3.2-1b, llama-3.1-8b]\n  hardware: [h100-sxm, l4, mi300x]\n  batch: [1, 8, 32]\n  input_tokens: 1024\n');
+  const refs: Record<string, string> = {};
+  const refChart = (v: 'old' | 'new') => {
+    const f = join(dir, `ref-${v}.svg`);
+    if (!refs[v]) {
+      cli(['roofline', '--model', v === 'old' ? 'llama-3.2-1b' : 'qwen2.5-7b', '--hardware', 'l4', '--out', f, '--force'], dir);
+      refs[v] = readFileSync(f, 'utf8');
+    }
+    return refs[v]!;
+  };
+  // shards of the two grids, for merge
+  for (const v of ['old', 'new']) for (const i of [1, 2]) cli(['sweep', join(dir, `${v}.yaml`), '--shard', `${i}/2`, '--out', join(dir, `${v}-shard-${i}.csv`), '--force'], dir);
   const sweepFiles = (out: string) => [out, out.replace(/\.csv$/, '.pareto.csv'), out.replace(/\.csv$/, '.pareto-per-device.csv'), out.replace(/\.csv$/, '.pareto-per-dollar.csv')];
   return [
     {
@@ -59,6 +70,32 @@ function targets(dir: string): Target[] {
         const hasNew = /qwen2\.5-7b/.test(text);
         if (!['report.md', 'report.html', 'results.csv'].every((n) => names.includes(n))) return 'mixed';
         return hasOld && hasNew ? 'mixed' : hasOld ? 'old' : hasNew ? 'new' : 'mixed';
+      },
+    },
+    {
+      // a chart file (one file, written to a temporary sibling and renamed)
+      name: 'roofline',
+      args: (v, out) => ['roofline', '--model', v === 'old' ? 'llama-3.2-1b' : 'qwen2.5-7b', '--hardware', 'l4', '--out', out.replace(/\.csv$/, '.svg'), '--force'],
+      version: (out) => {
+        // the chart draws its text as paths: judged against the two charts made once (runs are byte-identical)
+        const svg = out.replace(/\.csv$/, '.svg');
+        if (!existsSync(svg)) return 'missing';
+        const text = readFileSync(svg, 'utf8');
+        return text === refChart('new') ? 'new' : text === refChart('old') ? 'old' : 'mixed';
+      },
+    },
+    {
+      // a merge of shards: the CSV and its three Pareto files replaced together
+      name: 'merge',
+      args: (v, out) => ['merge', ...[1, 2].map((i) => join(dir, `${v}-shard-${i}.csv`)), '--out', out, '--force'],
+      version: (out) => {
+        const files = sweepFiles(out);
+        const present = files.filter((f) => existsSync(f));
+        if (present.length === 0) return 'missing';
+        if (present.length !== files.length) return 'mixed';
+        const main = readFileSync(files[0]!, 'utf8');
+        for (const f of files.slice(1)) for (const line of readFileSync(f, 'utf8').split('\n').slice(1)) if (line && !main.includes(line)) return 'mixed';
+        return /,1024,/.test(main.split('\n')[1] ?? '') ? 'new' : 'old';
       },
     },
     {
@@ -98,6 +135,31 @@ export async function killCampaign(seed: number, cases: number, log?: (s: string
       failures.push({ seed, index: i, what: `${t.name}, ${sig} after ${delay} ms: ${what}` });
       log?.(`FAIL kill seed ${seed} case ${i}: ${t.name}, ${sig} after ${delay} ms: ${what}`);
     };
+    // one case in four kills a first write (no --force, nothing there yet): what it leaves must let a plain re-run
+    // write (a half-made report folder that the re-run then refused was issue 15's finding)
+    if (r() < 0.25) {
+      const args = t.args('old', out).filter((x) => x !== '--force');
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: sub, stdio: ['ignore', 'pipe', 'pipe'] });
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => child.kill(sig), delay);
+        child.on('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      const v = t.version(out);
+      if (v === 'mixed' && !(sig === 'SIGKILL' && readdirSync(sub).some((n) => n.endsWith('.commit')))) fail(`a killed first write left a partial output (${readdirSync(sub).join(', ')})`);
+      if (sig !== 'SIGKILL' && readdirSync(sub).some((n) => TEMP.test(n))) fail(`temporary files after ${sig} of a first write: ${readdirSync(sub).join(', ')}`);
+      if (v === 'missing' || v === 'mixed') {
+        const again = cli(args, sub);
+        if (again.status !== 0) fail(`a plain re-run after a killed first write failed (${again.status}): ${again.stderr.slice(0, 300)}`);
+        else if (['missing', 'mixed'].includes(t.version(out))) fail(`after the re-run of a killed first write the outputs are ${t.version(out)}`);
+        const after = readdirSync(sub).filter((n) => TEMP.test(n));
+        if (after.length) fail(`temporary files after the re-run of a killed first write: ${after.join(', ')}`);
+      }
+      rmSync(sub, { recursive: true, force: true });
+      continue;
+    }
     const first = cli(t.args('old', out), sub);
     if (first.status !== 0) {
       fail(`the first run failed: ${first.stderr.slice(0, 300)}`);

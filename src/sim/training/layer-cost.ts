@@ -129,6 +129,13 @@ export interface PassCost {
   bwdFlops: number; // executed, with recompute
 }
 
+// A fused attention backward runs at a lower FLOP rate than its forward: on H100 SXM5, head dim 128, the FlashAttention-3
+// paper's kernel benchmarks (Shah et al. 2024, arXiv 2407.08608, Figs. 5-6; backward FLOPs counted as 2.5x forward)
+// give at 4k / 8k tokens cuDNN 499 / 518 TFLOP/s backward vs 609 / 600 forward, FlashAttention-2 310 / 318 vs 368 / 370,
+// FlashAttention-3 542 / 559 vs 638 / 646: 0.82-0.87 of the forward rate for every implementation → 0.85 (the
+// forward's rate is the hardware's efficiency.attention). Materialized attention is not affected (its backward is GEMMs).
+const FLASH_BWD_RATE = 0.85;
+
 // Ops that a selective recompute module runs again before the backward (Megatron-Core recompute_modules).
 const MODULE_OPS: Record<string, RecomputeModule> = { norms: 'layernorm', moe_act: 'moe_act', mla_up: 'mla_up_proj' };
 
@@ -163,7 +170,8 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
     if (sac) bwdFactor += op.kind === 'gemm' ? opSacRecomputeShare(sac, op.name) : op.kind === 'attention' ? 0 : 1;
     else if (mod && mods.has(mod)) bwdFactor += 1;
     fwdS += sec;
-    bwdS += bwdFactor * sec;
+    // the flash backward's own 2.5× (not a recomputed forward's share) at its lower rate
+    bwdS += op.kind === 'attention' && flash ? (bwdFactor - 2.5) * sec + (2.5 * sec) / FLASH_BWD_RATE : bwdFactor * sec;
     fwdFlops += fl;
     bwdFlops += bwdFactor * fl;
     if (op.kind === 'attention') attnFwdS += sec;
