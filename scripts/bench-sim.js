@@ -12,7 +12,7 @@
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/bench-sim.js   (then open the .cpuprofile)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -135,18 +135,22 @@ if (args.includes('--sweep-1m') || args.includes('--all')) {
     writeFileSync(file, text);
     const argv = [join(root, 'bin', 'run.js'), 'sweep', file, '--out', join(dir, `${name}.csv`), '--force', '--json', '--workers', String(workers)];
     const t0 = performance.now();
-    const r = timeBin ? spawnSync(timeBin, ['-f', '%M', process.execPath, ...argv], { encoding: 'utf8' }) : spawnSync(process.execPath, argv, { encoding: 'utf8' });
+    const r = timeBin ? spawnSync(timeBin, ['-f', '%M %U %S', process.execPath, ...argv], { encoding: 'utf8' }) : spawnSync(process.execPath, argv, { encoding: 'utf8' });
     const s = (performance.now() - t0) / 1000;
     if (r.status !== 0) console.error(`bench: sweep ${name} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
-    const kb = timeBin ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+    // peak RSS (KB) and CPU seconds (user + sys, all threads): on a machine shared with other jobs the CPU time moves
+    // far less with the load than the wall time does
+    const [kb, user, sys] = timeBin ? r.stderr.trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
     rmSync(join(dir, `${name}.csv`), { force: true });
-    return { s, mb: Number.isFinite(kb) ? kb / 1024 : null };
+    return { s, mb: Number.isFinite(kb) ? kb / 1024 : null, cpu: Number.isFinite(user + sys) ? user + sys : null };
   };
   try {
     const m50 = runGrid('50k', grid(five, 'bf16'));
     const m500 = runGrid('500k', grid(five, dtypes));
     const m1 = runGrid('1m', grid(`${five}, 2048, 4096, 8192, 16384, 32768`, dtypes));
     console.log(`  sweep rows (${workers === 1 ? 'main thread' : `${workers} workers`}): 50k ${m50.s.toFixed(1)} s, 500k ${m500.s.toFixed(1)} s; peak RSS 50k ${m50.mb?.toFixed(0) ?? '?'} MB, 500k ${m500.mb?.toFixed(0) ?? '?'} MB, 1M ${m1.mb?.toFixed(0) ?? '?'} MB`);
+    const cpu = (m) => (m.cpu === null ? '?' : `${m.cpu.toFixed(1)} s`);
+    console.log(`  CPU (user + sys): 50k ${cpu(m50)}, 500k ${cpu(m500)}, 1M ${cpu(m1)}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores (wall times grow with other jobs' load)`);
     report('hwperf sweep, 1,000,000 generated rows, whole process', m1.s, 's', 10);
     if (m50.mb && m500.mb) report('sweep peak RSS at 500k rows ÷ at 50k rows', m500.mb / m50.mb, 'x', 1.25);
     else console.log('  (peak RSS needs /usr/bin/time)');

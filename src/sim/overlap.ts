@@ -30,13 +30,20 @@ const share = (v: unknown): number | undefined => (typeof v === 'number' && v >=
 export function overlapShares(hw: Pick<NormalizedHardware, 'runtime'>): OverlapShares {
   const o = (hw.runtime as RuntimeOverlap | undefined)?.overlap;
   if (!o) return DEFAULT_OVERLAP;
-  return {
-    tpComm: share(o.tpComm) ?? DEFAULT_OVERLAP.tpComm,
-    fsdpPrefetch: share(o.fsdpPrefetch),
-    dpGrad: share(o.dpGrad),
-    epTwoBatch: share(o.epTwoBatch) ?? DEFAULT_OVERLAP.epTwoBatch,
-  };
+  // costPass asks once per pass with TP or EP traffic: resolve each bound runtime's overlap block once (as kernelPhysics)
+  let r = RESOLVED.get(o);
+  if (!r) {
+    r = {
+      tpComm: share(o.tpComm) ?? DEFAULT_OVERLAP.tpComm,
+      fsdpPrefetch: share(o.fsdpPrefetch),
+      dpGrad: share(o.dpGrad),
+      epTwoBatch: share(o.epTwoBatch) ?? DEFAULT_OVERLAP.epTwoBatch,
+    };
+    RESOLVED.set(o, r);
+  }
+  return r;
 }
+const RESOLVED = new WeakMap<object, OverlapShares>();
 
 /**
  * Exposed time of `commS` of communication of which a share `hidden` can run beside `computeS` of independent compute:

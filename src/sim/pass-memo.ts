@@ -52,22 +52,34 @@ interface Recent {
   ctx: PassContext;
 }
 
+// whether a recent context has this key: every field that context()'s key string is made of, compared with ===
+function same(r: Recent, hw: NormalizedHardware, m: NormalizedModel, L: Layout, p: Precision): boolean {
+  return r.hw === hw && r.m === m && r.tp === L.tp && r.pp === L.pp && r.ep === L.ep && r.attentionDp === L.attentionDp && r.weightBits === p.weightBits &&
+    r.headBits === p.headBits && r.gemmDtype === p.gemmDtype && r.actBytes === p.actBytes && r.kvBytes === p.kvBytes && r.gguf === !!p.gguf;
+}
+
 export class PassMemo {
   private contexts = new WeakMap<NormalizedHardware, WeakMap<NormalizedModel, Map<string, PassContext>>>();
   private entries = 0;
-  private recent: (Recent | undefined)[] = new Array<Recent | undefined>(64).fill(undefined);
+  private recent: (Recent | undefined)[] = new Array<Recent | undefined>(256).fill(undefined);
 
   /** the passes of this hardware, model, layout and precision (keyed by what buildDecoderPass reads of them) */
   context(hw: NormalizedHardware, m: NormalizedModel, L: Layout, p: Precision): PassContext {
-    // the last context found in each of 64 slots (by a hash of the numbers that make the key): a sweep's rows cycle
-    // through a few dozen contexts, and building the key string for each row was ~2% of a sweep (issue 15)
-    const h = (L.tp * 31 + L.pp * 17 + L.ep * 7 + (L.attentionDp ? 1 : 0) + p.weightBits * 13 + p.headBits * 3 + p.actBytes * 5 + p.kvBytes * 11 + p.gemmDtype.length) & 63;
-    const r = this.recent[h];
-    if (r !== undefined && r.hw === hw && r.m === m && r.tp === L.tp && r.pp === L.pp && r.ep === L.ep && r.attentionDp === L.attentionDp &&
-      r.weightBits === p.weightBits && r.headBits === p.headBits && r.gemmDtype === p.gemmDtype && r.actBytes === p.actBytes && r.kvBytes === p.kvBytes && r.gguf === !!p.gguf) {
-      return r.ctx;
-    }
+    // the contexts last found, in 256 slots by a hash of the numbers that make the key (two slots per hash): a sweep's
+    // rows cycle through a few dozen contexts, and building the key string for each row was ~2% of a sweep (issue 15)
+    let k = Math.imul(L.tp ^ (L.pp << 8) ^ (L.ep << 16), 0x9e3779b1);
+    k = Math.imul(k ^ (p.weightBits | (p.headBits << 6) | (p.actBytes << 12) | (p.kvBytes << 16) | (L.attentionDp ? 1 << 20 : 0) | (p.gguf ? 1 << 21 : 0)), 0x85ebca6b);
+    k = Math.imul(k ^ p.gemmDtype.charCodeAt(0) ^ (p.gemmDtype.charCodeAt(p.gemmDtype.length - 1) << 7) ^ (p.gemmDtype.length << 14), 0xc2b2ae35);
+    k ^= k >>> 16;
+    k = Math.imul(k, 0x85ebca6b);
+    k ^= k >>> 13;
+    const h = (k >>> 24) & 254;
+    const a = this.recent[h];
+    if (a !== undefined && same(a, hw, m, L, p)) return a.ctx;
+    const b = this.recent[h + 1];
+    if (b !== undefined && same(b, hw, m, L, p)) return b.ctx;
     const ctx = this.lookup(hw, m, L, p);
+    this.recent[h + 1] = a;
     this.recent[h] = { hw, m, tp: L.tp, pp: L.pp, ep: L.ep, attentionDp: L.attentionDp, weightBits: p.weightBits, headBits: p.headBits, gemmDtype: p.gemmDtype, actBytes: p.actBytes, kvBytes: p.kvBytes, gguf: !!p.gguf, ctx };
     return ctx;
   }
