@@ -475,6 +475,7 @@ const runtimeBlocks = {
       selective: { enum: ['modules', 'op'] },
       reduce_dtype: { enum: ['fp32', 'bf16'] },
       elementwise: { enum: ['eager', 'fused'] },
+      fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       moe_host: {
         type: 'object',
         additionalProperties: false,
