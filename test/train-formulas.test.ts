@@ -12,7 +12,7 @@ import { layerForwardOps } from '../src/sim/training/layer-cost.js';
 import { searchTraining } from '../src/sim/training/search.js';
 import { trainFromArgs } from '../src/sim/training/from-args.js';
 import type { TrainResult } from '../src/sim/training/types.js';
-import { libraryRuntime } from '../src/spec/library.js';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 
 // GPT-style toy: h 64, 2 layers, 4 heads of 16, plain 4h FFN, LayerNorm, learned positions.
@@ -194,6 +194,20 @@ describe('fp8 training', () => {
     expect(ops.find((o) => o.name === 'fp8_cast')).toBeDefined();
     expect(ops.find((o) => o.kind === 'attention')!.dtype).toBe('bf16');
     expect(layerForwardOps(s, p, false, 'bf16').find((o) => o.name === 'fp8_cast')).toBeUndefined();
+  });
+  it('the runtime sets the bytes of each quantization (megatron: current scaling, amax pass + row- and column-wise copies)', () => {
+    const s = decoderShape(tiny);
+    const p = { devices: 1, tp: 1, pp: 1, cp: 1, dp: 1, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 128, globalBatch: 1, microBatch: 1 };
+    const plain = layerForwardOps(s, p, false, 'fp8').find((o) => o.name === 'fp8_cast')!;
+    const cs = layerForwardOps(s, p, false, 'fp8', undefined, 6).find((o) => o.name === 'fp8_cast')!;
+    expect(cs.bytes).toBeCloseTo(2 * plain.bytes, 6); // 6 bytes per element instead of 3, same elements
+    const megatron = libraryRuntime('megatron');
+    expect(megatron.training!.fp8QuantizeBytes).toBe(6);
+    const run = (rt: typeof megatron, dtype: 'fp8' | 'bf16') =>
+      simulateTraining(buildTrainRequest(libraryModel('llama-3.1-8b'), bindRuntime(getLibrary().hardware['h100-sxm']!, rt), { devices: 8, seqLen: 4096, globalBatch: 8, recompute: 'selective', dtype })).step_s!;
+    const three = { ...megatron, training: { ...megatron.training, fp8QuantizeBytes: undefined } };
+    expect(run(megatron, 'fp8')).toBeGreaterThan(run(three, 'fp8'));
+    expect(run(megatron, 'bf16')).toBe(run(three, 'bf16'));
   });
   it('gpu_hours is in --json whenever --tokens is given', async () => {
     const r = (await trainFromArgs('train --model gpt3-175b --hardware h800-sxm --devices 64 --tp 8 --pp 8 --dtype fp8 --tokens 1e9 --json'.split(' '))) as TrainResult;

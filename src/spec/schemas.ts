@@ -476,6 +476,7 @@ const runtimeBlocks = {
       selective: { enum: ['modules', 'op'] },
       reduce_dtype: { enum: ['fp32', 'bf16'] },
       elementwise: { enum: ['eager', 'fused'] },
+      fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       moe_host: {
         type: 'object',
         additionalProperties: false,
@@ -513,7 +514,7 @@ const runtimeBlocks = {
       decode_graph: {
         type: 'object',
         additionalProperties: false,
-        properties: Object.fromEntries(['attn_norm', 'qkv_proj', 'qk_norm', 'attention_decode', 'o_proj', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'residual'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 64 }])),
+        properties: Object.fromEntries(['attn_norm', 'qkv_proj', 'qk_norm', 'attention_decode', 'o_proj', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'residual', 'router', 'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'shared_up', 'shared_down'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 64 }])),
       },
       quantize_activations: { type: 'boolean' },
       moe: src,

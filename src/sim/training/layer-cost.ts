@@ -15,6 +15,9 @@ import { opSacRecomputeShare } from './op-sac.js';
 // `eager`: norms and RoPE run as a PyTorch model's Python writes them, op by op with fp32 intermediates (runtime
 // training.elementwise: eager), instead of one fused bf16 kernel each: the runtime's kernels.rmsnorm and
 // kernels.rope say how many kernels and bytes per element of 16-bit input (runtimes/torchtitan.yaml, from its source).
+// One fp8 quantization of a 16-bit tensor, fused and without a transpose: read 2 bytes, write 1.
+const FP8_CAST_BYTES = 3;
+
 export interface EagerElementwise {
   rmsnorm: { kernels: number; bytesPerElement: number };
   rope: { kernels: number; bytesPerElement: number };
@@ -27,15 +30,19 @@ export function eagerElementwise(hw: NormalizedHardware): EagerElementwise | und
   return rt?.training?.elementwise === 'eager' && k?.rmsnorm && k.rope ? { rmsnorm: k.rmsnorm, rope: k.rope } : undefined;
 }
 
-export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype, eager?: EagerElementwise): Op[] {
+// `quantizeBytes`: bytes moved per element by the quantization of an fp8 GEMM's input (runtime
+// training.fp8_quantize_bytes; default 3: read 16-bit, write 8-bit once).
+export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype, eager?: EagerElementwise, quantizeBytes = FP8_CAST_BYTES): Op[] {
   const T = (p.microBatch * p.seqLen) / p.cp; // tokens of this device's sequence shard
   const t = p.tp;
   const h = s.hidden;
   const eb = gemmDtype === 'fp8' ? 1 : 2; // GEMM operand bytes
   const ops: Op[] = [];
   // fp8 GEMMs read inputs quantized just before them (Transformer Engine cast/cast-transpose kernels; DeepSeek-V3
-  // report §3.3.2: activations quantized per 1×128 tile online): one memory-bound pass per GEMM input, bf16 read,
-  // fp8 written. Counted per element of every fp8 GEMM's activation input.
+  // report §3.3.2: activations quantized per 1×128 tile online): a memory-bound pass per GEMM input of `quantizeBytes`
+  // per element (the runtime's recipe: a row-wise and a column-wise copy for the weight gradient, an amax pass first
+  // with current scaling). Counted per element of every fp8 GEMM's activation input; the backward's 2× of it stands in
+  // for the quantization of the output gradients.
   let castElems = 0;
   const lin = (name: string, m: number, n: number, k: number, count = 1) => {
     ops.push(linear(name, m, n, k, gemmDtype, eb, eb, count));
@@ -105,7 +112,7 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
   }
   if (actElems > 0) ops.push(elementwise('ffn_act', (actElems * actFactor) / t, 2, 2, 'bf16'));
   if (moeActElems > 0) ops.push(elementwise('moe_act', (moeActElems * actFactor) / t, 2, 2, 'bf16'));
-  if (castElems > 0) ops.push(elementwise('fp8_cast', castElems, 2, 3, 'bf16'));
+  if (castElems > 0) ops.push(elementwise('fp8_cast', castElems, 2, quantizeBytes, 'bf16'));
   return ops;
 }
 

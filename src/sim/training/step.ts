@@ -79,8 +79,9 @@ export function stepTime(i: StepInput): StepResult {
   // keep the module model (their op order under that policy is not modelled)
   const opSac = hw.runtime?.training?.selective === 'op' && !s.mla ? s : undefined;
   const eager = eagerElementwise(hw);
-  const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype, eager), hw, pol, fullShare, opSac);
-  let moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype, eager), hw, pol, fullShare) : dense;
+  const qb = hw.runtime?.training?.fp8QuantizeBytes;
+  const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype, eager, qb), hw, pol, fullShare, opSac);
+  let moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype, eager, qb), hw, pol, fullShare) : dense;
   // a dropless MoE layer the runtime syncs with the host every forward lasts at least the host's issue time
   // (./moe-host-sync.ts); full recompute issues the forward's kernels once more in the backward
   const mh = hw.runtime?.training?.moeHost;
