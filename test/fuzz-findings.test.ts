@@ -317,6 +317,21 @@ describe('third round (fuzz3: seed 31337 and the widened generator)', () => {
       expect(existsSync(out)).toBe(false);
     }
   });
+  it('size --target-tok-s 1e308 / --target-tpot 1e-300 is one line about the target (was "--memory ddr5:infinite", a flag never given)', async () => {
+    for (const t of [['--target-tok-s', '1e308'], ['--target-tpot', '1e-300']]) {
+      const r = await run(['size', '--model', 'llama-3.1-8b', ...t]);
+      expect(r.exit).toBe(2);
+      expect(r.stderr).toMatch(/^hwperf: size: a target of .* tok\/s needs more bandwidth or compute than any number holds/);
+      expect(r.stderr).not.toMatch(/--memory/);
+    }
+  });
+  it('train: every count is a whole number in its range (--seq-len 0 gave "global batch Infinity", -1 a fitting result; edge sweep)', async () => {
+    for (const [flag, v] of [['--seq-len', '0'], ['--seq-len', '-1'], ['--global-batch', '0'], ['--micro-batch', '-1'], ['--cp', '0'], ['--dp', '0']]) {
+      const r = await run(['train', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--devices', '8', flag!, v!]);
+      expect(r.exit).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^hwperf: ${flag} must be a whole number from 1 to \\d+, found "${v}"$`));
+    }
+  });
   it('a trace, a shard, a measurements CSV named as a folder are called what they are, not "a spec file"', async () => {
     const t = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '1', '--trace', dir]);
     expect(t.stderr).toMatch(/is a folder, not a trace$/);

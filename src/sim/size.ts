@@ -147,6 +147,10 @@ export function sizeMemory(
   const capacityNeed = probe.memory.per_device_bytes;
   const gemmLarge = base ? lookupEfficiency(base.efficiency.gemm, 1e13) : defaultEfficiency('hbm3', 'datacenter').gemm.values.at(-1)!;
   const computeNeed = (tokS * flopsPerToken) / devicesPerReplica / gemmLarge;
+  // a target past what a number holds (--target-tok-s 1e308, --target-tpot 1e-300) has no memory system to size
+  if (!Number.isFinite(achievedBw / 0.01) || !Number.isFinite(computeNeed)) {
+    throw new UserError(`size: a target of ${tokS.toExponential(2)} tok/s needs more bandwidth or compute than any number holds; give a smaller target`);
+  }
   let baseInfo: SizeResult['base'] = null;
   if (base) {
     const peak = Math.max(...Object.values(base.matrixFlopPerS).map((v) => v ?? 0), 0);

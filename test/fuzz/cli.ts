@@ -26,7 +26,7 @@ import { libraryFileIndex } from '../../src/spec/paths.js';
 import { getLibrary } from '../../src/spec/library.js';
 import { sampleCc } from '../fixtures/bench-sample.js';
 import { CASE_WALL_CAP_MS, cpuMs, mutateSpec, pick, rng, type Rand, type Tree } from './fuzz.js';
-import { makeWideCase, oddGrid, oddOutPath, type WideGen } from './wide.js';
+import { edgeCases, makeWideCase, oddGrid, oddOutPath, type WideGen } from './wide.js';
 
 export const CLI_CASE_BUDGET_MS = 20_000;
 /** The share of cases the manifest-driven generator (wide.ts) writes; the rest are this file's hand-written ones. */
@@ -767,4 +767,24 @@ export async function fuzzCli(seed: number, cases: number, log?: (s: string) => 
     if (i % 50 === 49) for (const f of readdirSync(tree.out)) if (/^o-/.test(f)) rmSync(join(tree.out, f), { recursive: true, force: true });
   }
   return { failures, counts };
+}
+
+/** Every numeric flag of every engine command at each edge value (wide.ts edgeCases), through the same oracle. */
+export async function fuzzEdges(log?: (s: string) => void): Promise<{ failures: CliFailure[]; cases: number }> {
+  const tree = await makeCliTree();
+  let n = 0;
+  const failures: CliFailure[] = [];
+  const list = edgeCases((ext) => join(tree.out, `e-${n}${ext}`));
+  for (const argv of list) {
+    tree.n = n;
+    const outs = argv.filter((_, i) => argv[i - 1] === '--out');
+    const problem = await runCliCase({ argv, outs, json: true }, tree).catch((e) => `fuzzer threw ${(e as Error).message}`);
+    if (problem) {
+      failures.push({ seed: 0, index: n, argv, what: problem });
+      log?.(`FAIL edge case ${n}: ${problem}\n  hwperf ${argv.join(' ')}`);
+    }
+    n++;
+    if (n % 50 === 0) for (const f of readdirSync(tree.out)) if (/^e-/.test(f)) rmSync(join(tree.out, f), { recursive: true, force: true });
+  }
+  return { failures, cases: list.length };
 }

@@ -250,3 +250,40 @@ export function encode(r: Rand, text: string): string {
     () => `${text}\n${'#'.repeat(100_000)}\n`,
   ])();
 }
+
+// Every flag of every command at each edge value, one at a time over a valid base command (a campaign's first move:
+// deterministic, no seed). The base gives the command what it needs to reach its engine.
+const EDGE_VALUES = ['0', '-0', '-1', '1e308', '5e-324', '1e-300', '9007199254740993', '1e21', '0.5', '1.5'];
+const EDGE_BASE: Record<string, string[]> = {
+  simulate: ['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm'],
+  serve: ['--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '2', '--requests', '20'],
+  plan: ['--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '2', '--slo-tpot', '50ms', '--requests', '20'],
+  train: ['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--devices', '8'],
+  size: ['--model', 'llama-3.1-8b', '--target-tok-s', '50'],
+  roofline: ['--model', 'llama-3.2-1b', '--hardware', 'l4'],
+  compare: ['--models', 'llama-3.2-1b,dit-xl-2', '--hardware', 'l4'],
+  'op:gemm': ['--m', '4096', '--n', '4096', '--k', '4096', '--hardware', 'h100-sxm'],
+  'op:stream': ['--bytes', '1e9', '--hardware', 'h100-sxm'],
+  'op:allreduce': ['--bytes', '1e9', '--devices', '8', '--hardware', 'h100-sxm'],
+};
+const NOT_NUMERIC = new Set(['model', 'models', 'hardware', 'runtime', 'out', 'timeline', 'trace', 'set', 'memory', 'dtype', 'weights', 'activations', 'kv-cache',
+  'price', 'spec-model', 'emit', 'title', 'spec-root', 'router', 'schedule', 'recompute', 'recompute-modules', 'json', 'file', 'category', 'backend']);
+
+/** The edge cases: [argv, whether it writes] for each (command, numeric flag, edge value). */
+export function edgeCases(out: (ext: string) => string): string[][] {
+  const cases: string[][] = [];
+  for (const cmd of commands()) {
+    const base = EDGE_BASE[cmd.id];
+    if (!base) continue;
+    for (const f of Object.values(cmd.flags)) {
+      if (f.type !== 'option' || NOT_NUMERIC.has(f.name) || f.options) continue;
+      for (const v of [...EDGE_VALUES, ...(/tpot|ttft|e2e/.test(f.name) ? ['1e-300 s', '1e308 s'] : [])]) {
+        const argv = [...cmd.id.split(':'), ...base.filter((_, i) => base[i - (i % 2)] !== `--${f.name}`), `--${f.name}`, v, '--json'];
+        if (cmd.id === 'roofline') argv.push('--out', out('.svg'));
+        if (cmd.id === 'compare') argv.push('--out', out(''));
+        cases.push(argv);
+      }
+    }
+  }
+  return cases;
+}
