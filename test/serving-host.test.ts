@@ -114,3 +114,21 @@ describe('a GEMM library\'s fixed time per skinny call (kernels.gemm_fixed: hipB
     expect(d64).toBe(0);
   });
 });
+
+describe('static batching (Optimum Habana text generation: scheduler.batching static)', () => {
+  it('the batch is prefilled together, then decoded O − 1 steps: ttft = the cold prefill, e2e = ttft + (O − 1)·tpot, throughput = B·O / e2e', () => {
+    const g = under('gaudi2', 'optimum-habana');
+    expect(g.runtime!.scheduler.batching).toBe('static');
+    const flags = { model: 'llama-2-70b', hardware: 'gaudi2', dtype: 'fp8', tp: 2, 'input-tokens': 2048, 'output-tokens': 128, batch: 95 };
+    const r = sim(flags, g);
+    expect(r.ttft_s!).toBeCloseTo(r.ttft_cold_s!, 12);
+    expect(r.e2e_s!).toBeCloseTo(r.ttft_s! + 127 * r.tpot_s!, 9);
+    expect(r.throughput_tok_s! / ((95 * 128) / r.e2e_s!)).toBeCloseTo(1, 9);
+    // the same engine with in-flight batching carries a 2048-token prefill in most steps: a slower tpot
+    const inflight = { ...g, runtime: { ...g.runtime!, scheduler: { ...g.runtime!.scheduler, batching: 'inflight' as const } } };
+    expect(sim(flags, inflight).tpot_s!).toBeGreaterThan(r.tpot_s!);
+    // more requests in the static batch never shorten any latency
+    const r2 = sim({ ...flags, batch: 120 }, g);
+    for (const k of ['ttft_s', 'tpot_s', 'e2e_s'] as const) expect(r2[k]!).toBeGreaterThanOrEqual(r[k]!);
+  });
+});

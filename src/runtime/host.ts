@@ -13,5 +13,5 @@ type Host = Pick<RuntimeSettings, 'stepOverheadS' | 'hostPerSequenceS' | 'hostOv
 export function hostStepSeconds(rt: Host | undefined, seqs: number, deviceS: number): number {
   if (!rt) return 0;
   const per = (rt.hostPerSequenceS ?? 0) * Math.max(0, seqs);
-  return rt.stepOverheadS + (rt.hostOverlap ? Math.max(0, per - Math.max(0, deviceS)) : per);
+  return (rt.stepOverheadS ?? 0) + (rt.hostOverlap ? Math.max(0, per - Math.max(0, deviceS)) : per);
 }

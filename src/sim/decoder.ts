@@ -341,6 +341,16 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   if (O <= 0) {
     return { batch: B, memory, ttft: ttftCold, ttftCold, tpot: null, throughput: null, prefillTokS, prefill, decode: null, work: { flops: prefill.flops, bytes: prefill.bytes, seconds: ttftCold, items: B } };
   }
+  // 2a. static batching (scheduler.batching: static — Optimum Habana's text generation): the batch is prefilled
+  // together (the cold prefill above gives every request its first token) and then decoded O − 1 steps with no
+  // replacement, every step attending over the context growing from L to L + O
+  if (hw.runtime?.scheduler?.batching === 'static' && pp === 1) {
+    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1);
+    const tpot = dec.seconds;
+    const e2e = ttftCold + (O - 1) * tpot;
+    const throughput = ((B * O) / e2e) * L.replicas;
+    return { batch: B, memory, ttft: ttftCold, ttftCold, tpot, throughput, prefillTokS, prefill, decode: dec, work: { flops: prefill.flops + (O - 1) * dec.flops, bytes: prefill.bytes + (O - 1) * dec.bytes, seconds: e2e, items: B * O } };
+  }
   // 2. the steady-state cycle of one microbatch (pp microbatches keep the stages busy; fewer when B < pp)
   const mb = B / Math.min(pp, B);
   const wait = attentionDpWait(m, hw, L, p, mb / L.tp, Lin, O, ctx);

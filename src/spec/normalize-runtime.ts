@@ -58,6 +58,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       max_num_batched_tokens: 'maxNumBatchedTokens',
       bench_max_num_seqs: 'benchMaxNumSeqs',
       chunked_prefill: 'chunkedPrefill',
+      batching: 'batching',
     });
     const bm = s.below_memory;
     if (bm) {

@@ -452,6 +452,7 @@ const runtimeBlocks = {
       max_num_batched_tokens: posInt,
       bench_max_num_seqs: posInt,
       chunked_prefill: { type: 'boolean' },
+      batching: { enum: ['inflight', 'static'] },
       // the engine's defaults on devices with less memory than `memory`
       below_memory: {
         type: 'object',
@@ -513,7 +514,7 @@ const runtimeBlocks = {
       decode_graph: {
         type: 'object',
         additionalProperties: false,
-        properties: Object.fromEntries(['attn_norm', 'qkv_proj', 'qk_norm', 'attention_decode', 'o_proj', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'residual'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 64 }])),
+        properties: Object.fromEntries(['attn_norm', 'qkv_proj', 'qk_norm', 'attention_decode', 'o_proj', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'residual', 'router', 'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'shared_up', 'shared_down'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 64 }])),
       },
       quantize_activations: { type: 'boolean' },
       moe: src,
