@@ -12,6 +12,11 @@ type Host = Pick<RuntimeSettings, 'stepOverheadS' | 'hostPerSequenceS' | 'hostOv
 /** seconds of host time exposed in an iteration of `seqs` sequences whose device work takes `deviceS` */
 export function hostStepSeconds(rt: Host | undefined, seqs: number, deviceS: number): number {
   if (!rt) return 0;
+  return (rt.stepOverheadS ?? 0) + hostPerSequenceSeconds(rt, seqs, deviceS);
+}
+
+/** the per-sequence part alone (a caller that prices the fixed part itself: src/serve/step-cost.ts) */
+export function hostPerSequenceSeconds(rt: Omit<Host, 'stepOverheadS'>, seqs: number, deviceS: number): number {
   const per = (rt.hostPerSequenceS ?? 0) * Math.max(0, seqs);
-  return (rt.stepOverheadS ?? 0) + (rt.hostOverlap ? Math.max(0, per - Math.max(0, deviceS)) : per);
+  return rt.hostOverlap ? Math.max(0, per - Math.max(0, deviceS)) : per;
 }

@@ -15,7 +15,7 @@ import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
 import { buildDecoderPass } from '../model/decoder-graph.js';
 import { costPass } from '../sim/decoder.js';
-import { hostStepSeconds } from '../runtime/host.js';
+import { hostPerSequenceSeconds } from '../runtime/host.js';
 import type { Layout } from '../sim/parallel.js';
 
 export interface StepPrice {
@@ -81,7 +81,7 @@ export class StepCoster {
     // sequence (src/runtime/host.ts)
     const rt = this.hw.runtime;
     const device = c.seconds * pp;
-    const host = this.hostS + (rt && this.perSequence ? hostStepSeconds({ ...rt, stepOverheadS: 0 }, decode + (prefill > 0 ? prefill / len : 0), device) : 0);
+    const host = this.hostS + (rt && this.perSequence ? hostPerSequenceSeconds(rt, decode + (prefill > 0 ? prefill / len : 0), device) : 0);
     return { seconds: device + host, flops: c.flops * pp, bytes: c.bytes * pp };
   }
 }
