@@ -12,6 +12,7 @@ import { parseLength, sampleLength } from '../src/serve/lengths.js';
 import { makeRng } from '../src/serve/rng.js';
 import { parseTrace } from '../src/serve/trace.js';
 import { StepCoster } from '../src/serve/step-cost.js';
+import { serveRuntime } from '../src/serve/runtime-defaults.js';
 import { makeDrafter, specPrice, tokensPerStep } from '../src/serve/spec-decode.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
@@ -216,5 +217,39 @@ describe('library API', () => {
     expect(r.tco_usd_per_mtok === null || r.tco_usd_per_mtok > 0).toBe(true);
     const p = await api.plan({ model: 'llama-3.1-8b', hardware: ['h100-sxm'], rate: 2, sloTpot: '50ms', maxDevices: 2, requests: 100 });
     expect(p.options[0]!.hardware).toBe('h100-sxm');
+  });
+});
+
+describe('admission policy (runtime scheduler.admission)', () => {
+  const m70 = lib.models['llama-2-70b']! as DecoderModel;
+  const trt = bindRuntime(lib.hardware['b200']!, libraryRuntime('tensorrt-llm'));
+  const maxUtil: NormalizedHardware = { ...trt, runtime: { ...trt.runtime!, scheduler: { ...trt.runtime!.scheduler, admission: 'preempt' } } };
+  const load = (hw: NormalizedHardware) => serve({ model: m70, hardware: hw, dtype: 'fp4', inputTokens: 222, outputTokens: 301, maxNumSeqs: 2048, concurrency: 2048, requests: 6000 });
+  it('TensorRT-LLM reserves by default (GUARANTEED_NO_EVICT), vLLM and SGLang preempt', () => {
+    expect(serveRuntime(trt, undefined).policy).toBe('reserve');
+    expect(serveRuntime(maxUtil, undefined).policy).toBe('preempt');
+    for (const id of ['vllm', 'sglang']) expect(serveRuntime(bindRuntime(lib.hardware['b200']!, libraryRuntime(id)), undefined).policy).toBe('preempt');
+  });
+  it('reserve keeps at most cache / (input + output) running and never preempts; preempt runs more on the same cache', () => {
+    const a = load(trt), b = load(maxUtil);
+    const held = a.kvTokens / (222 + 301);
+    expect(a.result.mean_running).toBeLessThanOrEqual(held + 1e-9);
+    expect(a.result.preemptions).toBe(0);
+    expect(b.kvTokens).toBe(a.kvTokens);
+    expect(b.result.mean_running).toBeGreaterThan(held);
+  });
+});
+
+describe('static batching (scheduler.batching: static) where it is not modelled', () => {
+  const gaudi = bindRuntime(lib.hardware['gaudi3']!, libraryRuntime('optimum-habana'));
+  it('simulate warns at pp > 1 (priced in flight) and not at pp 1', () => {
+    const r = (pp: number) => simulate(buildRequest({ batch: 8, input_tokens: 512, output_tokens: 128, pp, devices: pp }, M, gaudi, libraryModel));
+    expect(r(2).warnings.some((w) => /statically.*pp 1 only/.test(w))).toBe(true);
+    expect(r(1).warnings.some((w) => /statically/.test(w))).toBe(false);
+  });
+  it('serve warns that it prices continuous batching', () => {
+    const r = serve({ model: M, hardware: gaudi, inputTokens: 512, outputTokens: 64, rate: 1, requests: 20 }).result;
+    expect(r.warnings.some((w) => /statically.*serve does not model/.test(w))).toBe(true);
+    expect(run({ rate: 1, requests: 20 }).warnings.some((w) => /statically/.test(w))).toBe(false);
   });
 });

@@ -5,7 +5,10 @@
 //   SGLang: retracts decode requests when memory runs out (python/sglang/srt/managers/scheduler.py,
 //     retract_decode) — a preemption with recompute.
 //   TensorRT-LLM: the GUARANTEED_NO_EVICT capacity scheduler (the default CapacitySchedulerPolicy) admits a request
-//     only when the KV blocks for its whole input + output are free.
+//     only when the KV blocks for its whole input + output are free (runtimes/tensorrt-llm.yaml scheduler.admission:
+//     reserve). Under load that keeps fewer requests running than memory holds: the reservation covers outputs not
+//     yet generated (on average half of them, more with length-biased long outputs). MAX_UTILIZATION is
+//     `admission: preempt`.
 // A runtime file that gives no limits (llama.cpp, optimum-habana, a user's file) takes vLLM's for the device: the
 // engine `serve` models when none is named.
 import type { NormalizedHardware } from '../spec/types.js';
@@ -24,6 +27,7 @@ export interface ServeRuntime {
 export function serveRuntime(hw: NormalizedHardware, id: string | undefined): ServeRuntime {
   const s = hw.runtime?.scheduler;
   const name = (id ?? hw.runtime?.id ?? 'vllm').toLowerCase();
+  const own = id === undefined || id.toLowerCase() === hw.runtime?.id.toLowerCase();
   const trt = name === 'tensorrt-llm' || name === 'trtllm' || name === 'tensorrt_llm';
   let seqs = s?.maxNumSeqs, tokens = s?.maxNumBatchedTokens;
   if (seqs === undefined || tokens === undefined) {
@@ -34,7 +38,9 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined): Se
   }
   return {
     id: trt ? 'tensorrt-llm' : name,
-    policy: trt ? 'reserve' : 'preempt',
+    // the bound runtime file's scheduler.admission; an engine named apart from the bound runtime (--runtime on a
+    // hardware that carries another), or a file without one, keeps the engine's default
+    policy: (own ? s?.admission : undefined) ?? (trt ? 'reserve' : 'preempt'),
     maxNumSeqs: seqs,
     maxNumBatchedTokens: tokens,
     chunkedPrefill: s?.chunkedPrefill ?? !trt,

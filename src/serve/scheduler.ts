@@ -7,7 +7,9 @@
 //   3. waiting requests are admitted in arrival order while the budget, --max-num-seqs and the KV cache allow:
 //      `preempt` admits when the chunk fits now; `reserve` (TensorRT-LLM's default GUARANTEED_NO_EVICT capacity
 //      scheduler, tensorrt_llm/_torch/pyexecutor/scheduler.py) only when input + output of every running request
-//      fit, so it never evicts. vLLM admits nothing new in an iteration that preempted.
+//      fit, so it never evicts. vLLM admits nothing new in an iteration that preempted. The output reserved is the
+//      request's own length: a benchmark client sets max_tokens to it (trtllm-bench, MLPerf); a server whose clients
+//      send a larger max_tokens reserves more than this. The policy is the runtime's scheduler.admission.
 // The iteration is priced by the step-cost function (src/serve/step-cost.ts) from its shape alone: the scheduler
 // knows nothing of hardware and the pricing nothing of queues (Vidur's split, microsoft/vidur).
 // Decode progress is kept per replica in closed form (a request that started decoding at iteration s0 with n0

@@ -345,7 +345,9 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // 2a. static batching (scheduler.batching: static — Optimum Habana's text generation): the batch is prefilled
   // together (the cold prefill above gives every request its first token) and then decoded O − 1 steps with no
   // replacement, every step attending over the context growing from L to L + O
-  if (hw.runtime?.scheduler?.batching === 'static' && pp === 1) {
+  const isStatic = hw.runtime?.scheduler?.batching === 'static';
+  if (isStatic && pp > 1) warnings.add(`${hw.runtime!.name ?? hw.runtime!.id} batches statically (scheduler.batching: static), which is modelled at pp 1 only: this pp ${pp} layout is priced as in-flight batching`);
+  if (isStatic && pp === 1) {
     const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1);
     const tpot = dec.seconds;
     const e2e = ttftCold + (O - 1) * tpot;

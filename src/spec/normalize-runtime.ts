@@ -59,6 +59,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       bench_max_num_seqs: 'benchMaxNumSeqs',
       chunked_prefill: 'chunkedPrefill',
       batching: 'batching',
+      admission: 'admission',
     });
     const bm = s.below_memory;
     if (bm) {

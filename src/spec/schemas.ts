@@ -453,6 +453,7 @@ const runtimeBlocks = {
       bench_max_num_seqs: posInt,
       chunked_prefill: { type: 'boolean' },
       batching: { enum: ['inflight', 'static'] },
+      admission: { enum: ['reserve', 'preempt'] },
       // the engine's defaults on devices with less memory than `memory`
       below_memory: {
         type: 'object',

@@ -312,9 +312,13 @@ export interface RuntimeSettings {
   // admits where it overrides that default (trtllm-bench's tuning), which `simulate --batch max` searches within
   // batching: 'static' = a fixed batch is prefilled together and decoded to the end before the next (Optimum Habana's
   // text-generation example); default in-flight (continuous) batching.
+  // admission (serve): 'reserve' = a request is admitted only when the KV cache holds its input + output and every
+  // running request's, so none is ever evicted (TensorRT-LLM's default GUARANTEED_NO_EVICT); 'preempt' = admitted
+  // while its prompt fits now, the newest running request preempted and recomputed when decodes run out of room
+  // (vLLM, SGLang, TensorRT-LLM MAX_UTILIZATION). Absent: preempt.
   // belowMemory: the engine's defaults on devices with less memory than `bytes` (vLLM get_batch_defaults, SGLang
   // server_args), applied when the runtime is bound to a hardware (src/runtime/resolve.ts)
-  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number } };
+  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number } };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch / dpGrad undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets)
   overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };

@@ -17,6 +17,7 @@ function settingsJson(s: RuntimeSettings) {
       max_num_seqs: s.scheduler.maxNumSeqs ?? null,
       max_num_batched_tokens: s.scheduler.maxNumBatchedTokens ?? null,
       chunked_prefill: s.scheduler.chunkedPrefill,
+      admission: s.scheduler.admission ?? 'preempt',
     },
     overlap: { tp_comm: s.overlap.tpComm, fsdp_prefetch: s.overlap.fsdpPrefetch ?? null, dp_grad: s.overlap.dpGrad ?? null, ep_two_batch: s.overlap.epTwoBatch },
     static_context: s.staticContext ?? null,
