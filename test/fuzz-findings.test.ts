@@ -332,6 +332,14 @@ describe('third round (fuzz3: seed 31337 and the widened generator)', () => {
       expect(r.stderr).toMatch(new RegExp(`^hwperf: ${flag} must be a whole number from 1 to \\d+, found "${v}"$`));
     }
   });
+  it('a sweep grid\'s max_tpot: -1 is refused like --max-tpot -1 (a YAML number skipped parseSeconds\' checks; edge sweep)', async () => {
+    const grid = join(dir, 'neg-tpot.yaml');
+    writeFileSync(grid, 'sweep:\n  model: [llama-3.2-1b]\n  hardware: [l4]\n  max_tpot: [-1]\n');
+    const r = await run(['sweep', grid, '--out', join(dir, 'neg-tpot.csv')]);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/sweep\.max_tpot\.0 {2}expected seconds/);
+    expect(existsSync(join(dir, 'neg-tpot.csv'))).toBe(false);
+  });
   it('a trace, a shard, a measurements CSV named as a folder are called what they are, not "a spec file"', async () => {
     const t = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '1', '--trace', dir]);
     expect(t.stderr).toMatch(/is a folder, not a trace$/);

@@ -173,6 +173,22 @@ describe('evaluator (fake engine)', () => {
     expect(r.feasible).toBe(2);
     expect(r.front.map((p) => p.index)).toEqual([0, 2]); // batch 1: lower latency; batch 4: more throughput
   });
+
+  it('an engine fault is an internal error with its stack, also one only the memoized path hits', () => {
+    const grid = parseSweep('sweep:\n  model: [m1]\n  hardware: [h1]\n  batch: [1]\n', 'f.yaml');
+    const tables: SweepTables = { models: [{ id: 'm1', family: 'decoder' } as any], variantAxes: [1], hardware: [{ id: 'h1' } as any], families: ['decoder'] };
+    const plan = planColumns(grid, tables.families);
+    const faulty = (req: SimulateRequest): SimulateResult => {
+      if (req.memo) throw new TypeError('memo fault');
+      return fakeSimulate(req);
+    };
+    const limit = Error.stackTraceLimit;
+    const r = makeEvaluator(grid, tables, plan, faulty, sweepRequest).run(0, 1);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(parseCsvLine(r.csv.trimEnd()).slice(-2)).toEqual(['false', 'internal error: memo fault']);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(/^row 0: TypeError: memo fault\n\s+at /);
+  });
 });
 
 // End to end: these need `npm run build` (dist/ and the compiled library).

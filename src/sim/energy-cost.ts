@@ -11,7 +11,7 @@
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import { matrixPeak } from './roofline.js';
-import { DEFAULT_TCO, tco } from './tco.js';
+import { tco } from './tco.js';
 
 // Share of TDP a chip spends on arithmetic and on-chip data movement when it runs dense GEMMs at peak.
 // The rest is DRAM I/O (counted by pJ/bit) and static power. H100 SXM: 700 W at 989 TFLOP/s bf16 is
@@ -186,9 +186,9 @@ export function energyAndCost(result: SimulateResult, hw: NormalizedHardware, re
     hourUsd: price,
     powerW: out.power_w,
     itemsPerS: w.items / w.seconds,
-    years: req.years ?? DEFAULT_TCO.years,
-    pue: req.pue ?? DEFAULT_TCO.pue,
-    usdPerKwh: req.usdPerKwh ?? DEFAULT_TCO.usdPerKwh,
+    years: req.years, // tco() takes the default for a missing or unusable option
+    pue: req.pue,
+    usdPerKwh: req.usdPerKwh,
   });
   out.cost_usd_per_mtok = t.cost_usd_per_mtok;
   out.tco_usd_per_hour = t.tco_usd_per_hour === null ? null : t.tco_usd_per_hour * ((result.replicas ?? 1) || 1);

@@ -82,7 +82,11 @@ function int(v: unknown, name: Name, dflt?: number): number | undefined {
 // seconds: "0.03", "30ms", "30 ms", "2s", "500us"
 export function parseSeconds(name: string, v: unknown): number | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'number') return v;
+  // a number (a sweep grid's YAML value, the library API) meets the same checks as text: -1, .inf and .nan are not times
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v) || v < 0) throw new UserError(`--${name}: expected seconds (e.g. 0.03 or 30ms), found "${v}"`);
+    return v;
+  }
   const m = /^\s*([0-9.eE+-]+)\s*(s|ms|us|µs|ns)?\s*$/.exec(String(v));
   const x = m ? Number(m[1]) : NaN;
   if (!m || !Number.isFinite(x) || x < 0) throw new UserError(`--${name}: expected seconds (e.g. 0.03 or 30ms), found "${v}"`);

@@ -61,17 +61,17 @@ export function makeEvaluator(
   const run = (start: number, end: number): ChunkResult => {
     // a row's UserError is its reason and is never shown with a stack: capturing one for each of a sweep's (often
     // 100,000s of) rows whose context is too long or whose tp does not divide was ~4% of its time (issue 15). A bug's
-    // stack is taken by running its row again (stackOf).
+    // stack is taken by running its row again (stackOf), under this limit.
     const traceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      return rows(start, end);
+      return rows(start, end, traceLimit);
     } finally {
       Error.stackTraceLimit = traceLimit;
     }
   };
   const sizes = axes.map((a) => a.values.length);
-  const rows = (start: number, end: number): ChunkResult => {
+  const rows = (start: number, end: number, traceLimit: number): ChunkResult => {
     // the chunk's text grows as one rope (V8 flattens it once, when it is written): a row joined from an array of
     // cells and the rows joined again cost ~40% more (issue 15)
     let csv = '';
@@ -132,7 +132,15 @@ export function makeEvaluator(
           reason = err?.message?.split('\n')[0] ?? String(e);
           if (err?.name !== 'UserError') {
             reason = `internal error: ${reason}`;
-            if (errors.length < 5) errors.push(`row ${index}: ${stackOf(() => simulate(buildRequest(flags, model, hw as NormalizedHardware))) ?? reason}`);
+            if (errors.length < 5) {
+              // the same call again, memo included: a fault of the memoized path shows as well
+              const again = () => {
+                const req = buildRequest(flags, model, hw as NormalizedHardware);
+                req.memo = memo;
+                return simulate(req);
+              };
+              errors.push(`row ${index}: ${stackOf(again, traceLimit) ?? reason}`);
+            }
           }
         }
       }
@@ -156,11 +164,11 @@ export function makeEvaluator(
   return { run };
 }
 
-// The stack of the error a row's engine call throws, taken with stack traces on (run() turns them off); null when
-// the call does not throw again.
-function stackOf(call: () => unknown): string | null {
+// The stack of the error a row's engine call throws, taken with the process's stack-trace limit (run() turns stack
+// traces off); null when the call does not throw again.
+function stackOf(call: () => unknown, traceLimit: number): string | null {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 10;
+  Error.stackTraceLimit = traceLimit;
   try {
     call();
     return null;

@@ -269,9 +269,22 @@ const EDGE_BASE: Record<string, string[]> = {
 const NOT_NUMERIC = new Set(['model', 'models', 'hardware', 'runtime', 'out', 'timeline', 'trace', 'set', 'memory', 'dtype', 'weights', 'activations', 'kv-cache',
   'price', 'spec-model', 'emit', 'title', 'spec-root', 'router', 'schedule', 'recompute', 'recompute-modules', 'json', 'file', 'category', 'backend']);
 
-/** The edge cases: [argv, whether it writes] for each (command, numeric flag, edge value). */
-export function edgeCases(out: (ext: string) => string): string[][] {
+// a sweep grid's numeric axes, each at the edges (as YAML writes them: .inf and 0x10 are numbers there)
+const GRID_EDGE_KEYS: Record<string, string> = {
+  devices: 'llama-3.2-1b', tp: 'llama-3.2-1b', pp: 'llama-3.2-1b', ep: 'mixtral-8x7b', batch: 'llama-3.2-1b', input_tokens: 'llama-3.2-1b', output_tokens: 'llama-3.2-1b',
+  resolution: 'dit-xl-2', frames: 'dit-xl-2', steps: 'dit-xl-2', audio_seconds: 'whisper-tiny', price: 'llama-3.2-1b', max_tpot: 'llama-3.2-1b', max_ttft: 'llama-3.2-1b',
+};
+const GRID_EDGE_VALUES = [...EDGE_VALUES, '.inf', '.nan', '0x10', '"1e308 s"', '-.5'];
+
+/** The edge cases: an argv for each (command, numeric flag, edge value), and each sweep grid axis at each edge. */
+export function edgeCases(out: (ext: string) => string, file: (name: string, text: string) => string): string[][] {
   const cases: string[][] = [];
+  for (const [key, model] of Object.entries(GRID_EDGE_KEYS)) {
+    for (const v of GRID_EDGE_VALUES) {
+      const grid = file(`edge-grid-${cases.length}.yaml`, `sweep:\n  model: [${model}]\n  hardware: [l4]\n  ${key}: [${v}]\n`);
+      cases.push(['sweep', grid, '--out', out('.csv'), '--json']);
+    }
+  }
   for (const cmd of commands()) {
     const base = EDGE_BASE[cmd.id];
     if (!base) continue;
