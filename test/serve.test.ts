@@ -80,6 +80,22 @@ describe('agreement with simulate (steady state)', () => {
     const r = run({ concurrency: s.batch!, requests: 4000, maxNumSeqs: s.batch! });
     expect(rel(r.throughput_tok_s, s.throughput_tok_s!)).toBeLessThan(0.15);
   });
+  it('llama.cpp: a decode step at a fixed batch prices the pass simulate prices (ggml kernel counts included)', () => {
+    const model = lib.models['llama-2-7b']! as DecoderModel;
+    const L0 = 512, O = 128;
+    for (const [hwId, dtype, batch] of [['rtx-4090', 'q4_0', 1], ['h100-pcie', 'q4_0', 8], ['h100-pcie', 'fp16', 4]] as const) {
+      const hw = bindRuntime(lib.hardware[hwId]!, libraryRuntime('llama.cpp-2024'));
+      const s = simulate(buildRequest({ batch, input_tokens: L0, output_tokens: O, dtype }, model, hw, libraryModel));
+      const coster = new StepCoster(model, hw, buildLayout(model, 1, 1, undefined, undefined), resolvePrecision(dtype));
+      // simulate's decode phase: `batch` decodes over the context L0 … L0 + O (linear, so its mean prices it)
+      const step = coster.compute(batch, L0 + O / 2, 0, 0).seconds;
+      const simStep = s.phases.find((x) => x.name === 'decode')!;
+      expect(rel(step, simStep.seconds)).toBeLessThan(1e-6);
+      // and the kernel counts matter here: the graph as built (one kernel per op) prices the step lower
+      const bare = { ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, decodeGraph: undefined } } };
+      expect(new StepCoster(model, bare, buildLayout(model, 1, 1, undefined, undefined), resolvePrecision(dtype)).compute(batch, L0 + O / 2, 0, 0).seconds).toBeLessThan(step * 0.97);
+    }
+  });
   it("Little's law: mean in system = request throughput × mean e2e (within 5%)", () => {
     for (const o of [{ rate: 10 }, { rate: 40, burstiness: 0.5 }, { concurrency: 32 }] as Partial<ServeOptions>[]) {
       const r = run({ ...o, requests: 2000 });

@@ -4,6 +4,8 @@
 // offset k has n·k + n(n+1)/2). The graph takes prefill as s sequences of length ℓ with s·ℓ(ℓ+1)/2 pairs, so
 // ℓ = 2·pairs/prefill − 1 and s = prefill/ℓ reproduce both the tokens and the attention work exactly.
 // Decode attention is linear in the context per sequence, so the mean context prices the whole batch.
+// The pass is built by simulate's own passOps, so a runtime's kernel counts (ggml's decode_graph,
+// quantize_activations, kernel_cycles: src/sim/ggml-kernels.ts) price serve's iterations as they price simulate's.
 //
 // Pipeline parallelism: pp microbatches of 1/pp of the batch are in flight, a token crosses every stage, so an
 // iteration of the whole batch lasts pp stage-times of a 1/pp microbatch (as simulate's tpot = pp·step).
@@ -13,8 +15,7 @@
 // in them), so a million-request run prices a few thousand distinct shapes.
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
-import { buildDecoderPass } from '../model/decoder-graph.js';
-import { costPass } from '../sim/decoder.js';
+import { costPass, passOps } from '../sim/decoder.js';
 import { hostPerSequenceSeconds } from '../runtime/host.js';
 import type { Layout } from '../sim/parallel.js';
 
@@ -75,7 +76,7 @@ export class StepCoster {
     if (decode <= 0 && prefill <= 0) return { seconds: 0, flops: 0, bytes: 0 };
     const pp = this.layout.pp;
     const len = prefill > 0 ? ell : 1;
-    const ops = buildDecoderPass(this.model, this.layout, this.precision, { prefillSeqs: prefill > 0 ? prefill / len / pp : 0, prefillLen: len, decodeSeqs: decode / pp });
+    const ops = passOps(this.model, this.hw, this.layout, this.precision, { prefillSeqs: prefill > 0 ? prefill / len / pp : 0, prefillLen: len, decodeSeqs: decode / pp });
     const c = costPass(ops, this.hw, ctx, ctx, decode > 0 ? 'decode' : 'prefill');
     // host time: the fixed part (hostS: the runtime's step_overhead unless the caller says) and the part per running
     // sequence (src/runtime/host.ts)

@@ -216,8 +216,9 @@ function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number):
   return c;
 }
 
-// The ops of one pass as the bound runtime launches them (ggml runtimes: kernels per op, src/sim/ggml-kernels.ts).
-function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
+// The ops of one pass as the bound runtime launches them (ggml runtimes: kernels per op, src/sim/ggml-kernels.ts);
+// `serve` prices its iterations through the same function (src/serve/step-cost.ts).
+export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
   return ggmlKernelCounts(buildDecoderPass(m, L, p, s), hw);
 }
 
