@@ -340,6 +340,17 @@ describe('third round (fuzz3: seed 31337 and the widened generator)', () => {
     expect(r.stderr).toMatch(/sweep\.max_tpot\.0 {2}expected seconds/);
     expect(existsSync(join(dir, 'neg-tpot.csv'))).toBe(false);
   });
+  it('--out DIR/. or DIR/.. is a folder, refused in one line (seed 4444444: sweep --shard wrote to "DIR/...PID.tmp", an internal ENOENT)', async () => {
+    const grid = join(dir, 'dot-grid.yaml');
+    writeFileSync(grid, 'sweep:\n  model: [llama-3.2-1b]\n  hardware: [l4]\n');
+    for (const out of [join(dir, 'nodir') + '/.', join(dir, 'nodir') + '/..', '.']) {
+      for (const extra of [[], ['--shard', '1/2']]) {
+        const r = await run(['sweep', grid, '--out', out, ...extra]);
+        expect(r.exit).toBe(2);
+        expect(r.stderr).toMatch(/^hwperf: --out .*: expected a file name, not a folder$/);
+      }
+    }
+  });
   it('a trace, a shard, a measurements CSV named as a folder are called what they are, not "a spec file"', async () => {
     const t = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '1', '--trace', dir]);
     expect(t.stderr).toMatch(/is a folder, not a trace$/);

@@ -219,7 +219,7 @@ describe('what each runtime fact does to the numbers', () => {
       for (const rt of Object.keys(lib.runtimes)) expect(ideal, `${f.model} on ${hw}: ideal vs ${rt}`).toBeLessThanOrEqual(sim(f, under(hw, rt)).latency_s! * (1 + 1e-12));
     }
     const train = (rt: string) => trainFromFlags({ model: 'llama-3.2-1b', hardware: 'h100-sxm', devices: '8', runtime: rt }).step_s;
-    for (const rt of ['megatron', 'torchtitan', 'deepspeed']) expect(train('ideal')).toBeLessThanOrEqual(train(rt));
+    for (const rt of ['megatron', 'nemo', 'torchtitan', 'deepspeed']) expect(train('ideal')).toBeLessThanOrEqual(train(rt));
   });
   it('usable memory is the runtime\'s: TensorRT-LLM 0.9 of what is free, vLLM 0.9 of the device, llama.cpp all but the context', () => {
     const flags = { model: 'llama-3.1-8b', hardware: 'h100-sxm', batch: 1 };

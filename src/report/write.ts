@@ -183,7 +183,8 @@ function checkWritableFolder(flag: string, target: string, folder: string): void
 /** An output file: its folder must exist and be writable; an existing file needs --force; a folder or device is refused. */
 export function checkOutFile(path: string, force: boolean, flag = '--out'): string {
   const abs = resolve(path);
-  if (path === '' || /[\\/]$/.test(path)) throw new UserError(`${flag} ${path}: expected a file name, not a folder`);
+  // a trailing separator, "." or ".." names a folder (DIR/. made the temporary sibling "DIR/...PID.tmp")
+  if (path === '' || /[\\/]$/.test(path) || /(^|[\\/])\.\.?$/.test(path)) throw new UserError(`${flag} ${path}: expected a file name, not a folder`);
   checkName(flag, path, abs);
   const parent = dirname(abs);
   if (!existsSync(parent)) {

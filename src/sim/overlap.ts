@@ -11,7 +11,8 @@ export interface OverlapShares {
   // backward ends (PyTorch FSDP2 fully_shard: forward and backward prefetch of the next module's all-gather;
   // DeepSpeed stage 3 `stage3_prefetch_bucket_size`). Undefined: one unit (bucket) of the whole stays exposed.
   fsdpPrefetch?: number;
-  // DDP / ZeRO-1/2 bucketed gradient reduction behind the backward (Li et al. 2020 §3.2.3). Undefined: 1 − 1/buckets.
+  // DDP / ZeRO-1/2 bucketed gradient reduction behind the backward and the distributed optimizer's parameter gather
+  // behind the forward (Li et al. 2020 §3.2.3; src/sim/training/dp-overlap.ts). Undefined: 1 (the last bucket exposed).
   dpGrad?: number;
   // Expert-parallel dispatch/combine behind the other micro-batch's compute (SGLang two-batch overlap with DeepEP;
   // DeepSeek-V3 report §3.2.1 / DualPipe). Default 0: the all-to-all is exposed.

@@ -320,7 +320,8 @@ export interface RuntimeSettings {
   // server_args), applied when the runtime is bound to a hardware (src/runtime/resolve.ts)
   scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number } };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
-  // fsdpPrefetch / dpGrad undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets)
+  // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
+  // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
   overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
   staticContext?: number; // graphs compiled for a fixed context: every decode step attends over that many tokens
   kernels: {

@@ -20,10 +20,11 @@ import { policyOf } from './memory.js';
 import { exposedComm, overlapShares } from '../overlap.js';
 import { moeHostFloor, withMoeHostFloor } from './moe-host-sync.js';
 import { launchFloorS } from '../../runtime/launch.js';
+import { dpExposed } from './dp-overlap.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
-// Distributed: Experiences on Accelerating Data Parallel Training", §3.2.3): the overlap fraction is 1 − 1/buckets.
+// Distributed: Experiences on Accelerating Data Parallel Training", §3.2.3; ./dp-overlap.ts).
 const BUCKET_PARAMS = 40e6;
 // Adam's update streams per parameter: read fp32 master, m, v and the gradient, write master, m, v and the bf16 copy
 // (4+4+4+2 read, 4+4+4+2 written).
@@ -211,15 +212,22 @@ export function stepTime(i: StepInput): StepResult {
   const rs = bucketed('reducescatter', copies * denseParams, gradBytes, dDense) + bucketed('reducescatter', copies * expertParams, gradBytes, dExpert);
   const ag = bucketed('allgather', copies * denseParams, WEIGHT_BYTES, dDense) + bucketed('allgather', copies * expertParams, WEIGHT_BYTES, dExpert);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
-  // share of the DP traffic hidden behind compute: the runtime's (FSDP2 / DeepSpeed prefetch, DDP buckets), else all
-  // but one bucket's worth (the first all-gather before any compute, the last reduce-scatter after it)
-  const hideBuckets = 1 - 1 / buckets;
-  const hide = (i.zero === 3 ? ov.fsdpPrefetch : ov.dpGrad) ?? hideBuckets;
   const bwdWindow = stageComputeS * (layerAvg('bwdS') / layerS);
   const fwdWindow = stageComputeS - bwdWindow;
   let dpS: number;
-  if (i.zero === 3) dpS = m * Math.max(0, 2 * ag + rs - perMicroBatch * hide);
-  else dpS = Math.max(0, rs - bwdWindow * hide) + Math.max(0, ag - fwdWindow * hide);
+  if (i.zero === 3) {
+    // share of the ZeRO-3 traffic hidden behind compute: the runtime's (FSDP2 / DeepSpeed prefetch), else all but one
+    // bucket's worth (the first all-gather before any compute, the last reduce-scatter after it)
+    const hide = ov.fsdpPrefetch ?? 1 - 1 / buckets;
+    dpS = m * Math.max(0, 2 * ag + rs - perMicroBatch * hide);
+  } else {
+    // reduce-scatter behind the last micro-batch group's backward, gather behind the next step's first group's
+    // forward, chunk by chunk and bucket by bucket (./dp-overlap.ts); the runtime's share, else streamed (1)
+    const v = dualpipe ? 1 : p.interleave;
+    const group = Math.min(p.pp, m);
+    const hide = ov.dpGrad ?? 1;
+    dpS = dpExposed(rs, bwdWindow / v, v, group, buckets, hide) + dpExposed(ag, fwdWindow / v, v, group, buckets, hide);
+  }
 
   // 8. optimizer: one memory-bound Adam pass over this device's (ZeRO ≥ 1: sharded) parameters
   const optParams = copies * (i.zero >= 1 ? denseParams / dDense + expertParams / dExpert : denseParams + expertParams);
