@@ -10,6 +10,8 @@ import { serve, type ServeOptions } from '../src/serve/serve.js';
 import { QuantileSketch } from '../src/serve/sketch.js';
 import { parseLength, sampleLength } from '../src/serve/lengths.js';
 import { makeRng } from '../src/serve/rng.js';
+import { resolveRuntime } from '../src/runtime/resolve.js';
+import { useScratchDir } from './helpers/scratch.js';
 import { parseTrace } from '../src/serve/trace.js';
 import { StepCoster } from '../src/serve/step-cost.js';
 import { serveRuntime } from '../src/serve/runtime-defaults.js';
@@ -221,6 +223,7 @@ describe('library API', () => {
 });
 
 describe('admission policy (runtime scheduler.admission)', () => {
+  const scratch = useScratchDir('hwperf-adm-');
   const m70 = lib.models['llama-2-70b']! as DecoderModel;
   const trt = bindRuntime(lib.hardware['b200']!, libraryRuntime('tensorrt-llm'));
   const maxUtil: NormalizedHardware = { ...trt, runtime: { ...trt.runtime!, scheduler: { ...trt.runtime!.scheduler, admission: 'preempt' } } };
@@ -229,6 +232,11 @@ describe('admission policy (runtime scheduler.admission)', () => {
     expect(serveRuntime(trt, undefined).policy).toBe('reserve');
     expect(serveRuntime(maxUtil, undefined).policy).toBe('preempt');
     for (const id of ['vllm', 'sglang']) expect(serveRuntime(bindRuntime(lib.hardware['b200']!, libraryRuntime(id)), undefined).policy).toBe('preempt');
+  });
+  it('a runtime file that extends tensorrt-llm with admission: preempt models MAX_UTILIZATION', async () => {
+    const rt = await resolveRuntime(scratch.write('trt-maxutil.yaml', 'id: trt-maxutil\nextends: tensorrt-llm\nscheduler:\n  admission: preempt\n'));
+    const hw = bindRuntime(lib.hardware['b200']!, rt);
+    expect(serveRuntime(hw, undefined)).toMatchObject({ policy: 'preempt', maxNumSeqs: 2048, chunkedPrefill: false });
   });
   it('reserve keeps at most cache / (input + output) running and never preempts; preempt runs more on the same cache', () => {
     const a = load(trt), b = load(maxUtil);
