@@ -193,18 +193,22 @@ export function checkOutFile(path: string, force: boolean, flag = '--out'): stri
     throw new UserError(`${flag} ${path}: folder ${parent} does not exist (create it first)`);
   }
   checkWritableFolder(flag, path, parent);
-  let st;
-  try {
-    st = lstatSync(abs);
-  } catch {
-    st = undefined;
-  }
+  const st = lstatOrNone(abs);
   if (st) {
     if (st.isDirectory()) throw new UserError(`${flag} ${path}: is a folder; give a file name`);
     if (!st.isFile()) throw new UserError(`${flag} ${path}: exists and is not a regular file`);
     if (!force) throw new UserError(`${flag} ${path}: exists; pass --force to overwrite it`);
   }
   return abs;
+}
+
+/** The path's own entry (a symbolic link is not followed), or undefined when there is none. */
+function lstatOrNone(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** An output folder: created by the write; an existing one must be a folder, and a non-empty one needs --force. */
@@ -214,12 +218,7 @@ export function checkOutDir(dir: string, force: boolean, flag = '--out'): string
   checkName(flag, dir, abs);
   clearStale(abs); // what a killed run left (a folder moved aside comes back) before anything is judged
   // lstat, not existsSync: a dangling symbolic link exists too (a rename onto it failed with a raw ENOTDIR)
-  let st;
-  try {
-    st = lstatSync(abs);
-  } catch {
-    st = undefined;
-  }
+  const st = lstatOrNone(abs);
   if (st) {
     if (!st.isDirectory()) throw new UserError(`${flag} ${dir}: exists and is not a folder${st.isSymbolicLink() ? ' (a symbolic link)' : ''}`);
     clearStale(abs);
