@@ -43,21 +43,21 @@ function targets(dir: string): Target[] {
   // shards of the two grids, for merge
   for (const v of ['old', 'new']) for (const i of [1, 2]) cli(['sweep', join(dir, `${v}.yaml`), '--shard', `${i}/2`, '--out', join(dir, `${v}-shard-${i}.csv`), '--force'], dir);
   const sweepFiles = (out: string) => [out, out.replace(/\.csv$/, '.pareto.csv'), out.replace(/\.csv$/, '.pareto-per-device.csv'), out.replace(/\.csv$/, '.pareto-per-dollar.csv')];
+  // a sweep's or a merge's CSV and its three Pareto files: all or none, one version, every Pareto row a row of the CSV
+  const sweepVersion = (out: string): 'old' | 'new' | 'mixed' | 'missing' => {
+    const files = sweepFiles(out);
+    const present = files.filter((f) => existsSync(f));
+    if (present.length === 0) return 'missing';
+    if (present.length !== files.length) return 'mixed';
+    const main = readFileSync(files[0]!, 'utf8');
+    for (const f of files.slice(1)) for (const line of readFileSync(f, 'utf8').split('\n').slice(1)) if (line && !main.includes(line)) return 'mixed';
+    return /,1024,/.test(main.split('\n')[1] ?? '') ? 'new' : 'old';
+  };
   return [
     {
       name: 'sweep',
       args: (v, out) => ['sweep', join(dir, `${v}.yaml`), '--out', out, '--force'],
-      version: (out) => {
-        const files = sweepFiles(out);
-        const present = files.filter((f) => existsSync(f));
-        if (present.length === 0) return 'missing';
-        if (present.length !== files.length) return 'mixed';
-        const main = readFileSync(files[0]!, 'utf8');
-        const v = /,1024,/.test(main.split('\n')[1] ?? '') ? 'new' : 'old';
-        // every Pareto row is a row of the CSV beside it
-        for (const f of files.slice(1)) for (const line of readFileSync(f, 'utf8').split('\n').slice(1)) if (line && !main.includes(line)) return 'mixed';
-        return v;
-      },
+      version: sweepVersion,
     },
     {
       name: 'compare',
@@ -88,15 +88,7 @@ function targets(dir: string): Target[] {
       // a merge of shards: the CSV and its three Pareto files replaced together
       name: 'merge',
       args: (v, out) => ['merge', ...[1, 2].map((i) => join(dir, `${v}-shard-${i}.csv`)), '--out', out, '--force'],
-      version: (out) => {
-        const files = sweepFiles(out);
-        const present = files.filter((f) => existsSync(f));
-        if (present.length === 0) return 'missing';
-        if (present.length !== files.length) return 'mixed';
-        const main = readFileSync(files[0]!, 'utf8');
-        for (const f of files.slice(1)) for (const line of readFileSync(f, 'utf8').split('\n').slice(1)) if (line && !main.includes(line)) return 'mixed';
-        return /,1024,/.test(main.split('\n')[1] ?? '') ? 'new' : 'old';
-      },
+      version: sweepVersion,
     },
     {
       name: 'timeline',
