@@ -48,7 +48,7 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.hostPerSequenceS !== undefined) out.host_per_sequence_s = o.hostPerSequenceS;
   if (o.hostOverlap !== undefined) out.host_overlap = o.hostOverlap;
   if (o.staticContext !== undefined) out.static_context = o.staticContext;
-  const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/_s$/, '_s');
+  const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels'] as const) {
     for (const [k, v] of Object.entries(o[block] ?? {})) out[`${block}_${snake(k)}`] = v;
   }
