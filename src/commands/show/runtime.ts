@@ -34,6 +34,7 @@ function settingsJson(s: RuntimeSettings) {
       gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
       gemm_fixed_s: s.kernels.gemmFixedS ?? null,
+      tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block } : null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
       quantize_activations: s.kernels.quantizeActivations ?? null,
