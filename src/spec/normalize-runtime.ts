@@ -83,6 +83,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       gemv_max_rows: 'gemvMaxRows',
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
+      group_tile_from_tokens: 'groupTileFromTokens',
+      attention_mask_scan: 'attentionMaskScan',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
       kernel_cycles: 'kernelCycles',
       attention_efficiency: 'attentionEfficiency',

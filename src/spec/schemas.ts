@@ -508,6 +508,8 @@ const runtimeBlocks = {
       gemv_max_rows: { type: 'integer', minimum: 0, maximum: 1024 },
       moe_min_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
+      group_tile_from_tokens: { type: 'integer', minimum: 1, maximum: 1024 },
+      attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
       gguf_flop_per_unit_clock: { type: 'number', exclusiveMinimum: 0, maximum: 1e6 },
       gguf_rate: quantity,
       gemv_rate: quantity,

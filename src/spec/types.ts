@@ -337,6 +337,13 @@ export interface RuntimeSettings {
     gemmFixedS?: number;
     moeMinTileRows?: number; // smallest M tile of the grouped MoE GEMM (vLLM fused_moe BLOCK_SIZE_M)
     mmaTileRows?: number; // largest M tile counted as padding
+    // grouped (MoE) GEMM whose row tile the kernel sizes from the batch's token count, up to this many rows, instead of
+    // from the rows each group gets (ggml-cuda MMQ MUL_MAT_ID: mmq_x from ncols_max = tokens)
+    groupTileFromTokens?: number;
+    // prefill flash attention that skips KV only past the last unmasked key, and only from this many queries up
+    // (ggml-cuda launch_fattn: flash_attn_mask_to_KV_max when Q->ne[1] >= 1024): below it every query meets every
+    // cached key; sliding windows are masks, never skipped (src/sim/ggml-kernels.ts)
+    attentionMaskScan?: number;
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
     gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)
