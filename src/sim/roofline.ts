@@ -79,8 +79,16 @@ export function groupedGemmBody(computeS: number, memoryS: number): number {
 // Achievable fraction of peak DRAM bandwidth for an op's bytes. Decode attention over a 16-bit KV cache streams
 // at STREAM speed (efficiency.memory); over an 8-bit or narrower cache it reaches less (× attentionKv8:
 // the kernels convert K/V back to 16-bit or run a narrower MMA path, see src/hardware/efficiency.ts).
+// A GEMM in a dtype whose kernels stream their operands slower than STREAM (efficiency.gemm_memory_by_dtype: block-scaled
+// NVFP4 on Blackwell, where unpacking e2m1 values and applying one fp8 scale per 16 costs issue slots a 16- or 8-bit
+// GEMM does not spend) reads its bytes at that fraction instead, never above STREAM: it matters below the ridge point
+// (skinny serving batches), where a GEMM is as fast as its weights arrive.
 export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware): number {
   if (op.kind === 'attention' && op.kvElemBytes !== undefined && op.kvElemBytes < 2) return hw.efficiency.memory * hw.efficiency.attentionKv8;
+  if (op.kind === 'gemm') {
+    const g = hw.efficiency.gemmMemoryByDtype?.[op.dtype];
+    if (g !== undefined) return Math.min(g, hw.efficiency.memory);
+  }
   return hw.efficiency.memory;
 }
 

@@ -128,6 +128,7 @@ export const hardwareSchema = {
         memory: { type: 'number' },
         gemm: effTable,
         gemm_by_dtype: { type: 'object', additionalProperties: effTable },
+        gemm_memory_by_dtype: { type: 'object', additionalProperties: { type: 'number' } },
         attention: { type: 'number' },
         attention_kv8: { type: 'number' },
         vector: { type: 'number' },

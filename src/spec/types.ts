@@ -59,6 +59,9 @@ export interface HardwareEfficiency {
   memory: number; // achievable fraction of memory bandwidth (STREAM-like)
   gemm: EfficiencyTable; // by GEMM FLOPs
   gemmByDtype?: Partial<Record<Dtype, EfficiencyTable>>;
+  // fraction of peak memory bandwidth a GEMM in this dtype streams its operands at, where its kernels fall short of
+  // `memory` (block-scaled NVFP4 on Blackwell: src/sim/roofline.ts memoryEfficiency)
+  gemmMemoryByDtype?: Partial<Record<Dtype, number>>;
   attention: number; // fused attention relative to gemm peak
   attentionKv8: number; // decode attention over an 8-bit (or narrower) KV cache: achieved bandwidth / STREAM (memory)
   vector: number; // elementwise / reductions relative to vector peak
