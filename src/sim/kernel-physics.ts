@@ -29,7 +29,8 @@ export interface KernelPhysics {
   // engine's tuned dispatch: a batch never runs slower than the matrix-vector kernel taking gemvMaxRows rows at a time,
   // src/sim/roofline.ts) or 'threshold' (a fixed row count whatever the speeds: ggml-cuda ggml_cuda_should_use_mmvq
   // ne11 <= MMVQ_MAX_BATCH_SIZE, ggml-metal mul_mv below a fixed ne11; the tiled kernel runs above it even where it is
-  // slower, e.g. gfx1151's dequantize + rocBLAS path at 4.66 TFLOP/s against MMVQ's 5.75)
+  // slower, e.g. gfx1151's dequantize + rocBLAS path at 4.66 TFLOP/s against MMVQ's 5.75). Applied to prompt GEMMs;
+  // decode batches keep the floor (issue 12: serving throughput does not fall as the batch grows)
   kernelChoice: 'fastest' | 'threshold';
 }
 
