@@ -479,6 +479,8 @@ const runtimeBlocks = {
       reduce_dtype: { enum: ['fp32', 'bf16'] },
       elementwise: { enum: ['eager', 'fused'] },
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
+      ep_dispatch: { enum: ['fp8', 'bf16'] },
+      host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
       moe_host: {
         type: 'object',
         additionalProperties: false,

@@ -382,7 +382,18 @@ export interface RuntimeSettings {
   // elementwise: 'eager' = norms and RoPE op by op with fp32 intermediates (a PyTorch model without torch.compile)
   // moeHost: the host syncs of a dropless MoE layer (src/sim/training/moe-host-sync.ts)
   // fp8QuantizeBytes: memory traffic per element of each fp8 GEMM input quantization (src/sim/training/layer-cost.ts)
-  training?: { selective?: 'modules' | 'op'; reduceDtype?: 'fp32' | 'bf16'; elementwise?: 'eager' | 'fused'; moeHost?: MoeHostSync; fp8QuantizeBytes?: number };
+  // epDispatch: the element type the expert-parallel dispatch all-to-all moves tokens in when GEMMs are fp8 ('bf16':
+  // quantized after the exchange, Megatron-Core's alltoall dispatcher; absent: fp8, DeepSeek-V3's dispatch)
+  // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
+  training?: {
+    selective?: 'modules' | 'op';
+    reduceDtype?: 'fp32' | 'bf16';
+    elementwise?: 'eager' | 'fused';
+    moeHost?: MoeHostSync;
+    fp8QuantizeBytes?: number;
+    epDispatch?: 'fp8' | 'bf16';
+    hostCpuScale?: number;
+  };
 }
 /** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */
 export interface MoeHostSync {
