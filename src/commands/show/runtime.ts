@@ -54,7 +54,10 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.staticContext !== undefined) out.static_context = o.staticContext;
   const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels'] as const) {
-    for (const [k, v] of Object.entries(o[block] ?? {})) out[`${block}_${snake(k)}`] = v;
+    for (const [k, v] of Object.entries(o[block] ?? {})) {
+      // a nested block (kernels.tiled_gemm) prints its fields in the same snake_case
+      out[`${block}_${snake(k)}`] = v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([kk, vv]) => [snake(kk), vv])) : v;
+    }
   }
   return out;
 }
