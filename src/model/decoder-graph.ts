@@ -17,6 +17,9 @@ export interface GraphOp extends Op {
   bytesPerCtx: number;
   kvElemBytes?: number; // decode attention: bytes per KV-cache element it streams (its bandwidth depends on it)
   window?: LocalWindow; // decode attention of local layers: attends over e(c) (sliding min(c, W), chunked c mod C)
+  // prefill attention: the prompt length and the query·key pairs per sequence the op is priced at (causal, windowed),
+  // so a runtime whose kernel computes other pairs can reprice it (src/sim/ggml-kernels.ts)
+  prefill?: { len: number; pairs: number };
 }
 
 export interface PassShape {
@@ -191,8 +194,11 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     // A fractional share (steady state: B/O new requests per step) is one kernel on that share of the steps.
     const share = Math.min(1, pSeqs);
     for (const k of kinds) {
-      const pairs = pSeqs * prefillPairs(k.w, Lp);
-      ops.push(op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, dt, k.n * share)); // [b, hq, L, L]
+      const perSeq = prefillPairs(k.w, Lp);
+      const pairs = pSeqs * perSeq;
+      const a = op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, dt, k.n * share); // [b, hq, L, L]
+      a.prefill = { len: Lp, pairs: perSeq };
+      ops.push(a);
     }
   }
   // Decode: one query per sequence over c cached tokens. MLA decodes in the absorbed form over the latent
@@ -260,19 +266,21 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const groups = Math.max(1, L.ep > 1 ? touched / L.ep : touched);
     up.groups = groups;
     up.batchRows = true;
+    up.batchTokens = T;
     if (p.gguf) up.gguf = true; // llama.cpp MUL_MAT_ID runs the same quantized kernels
     up.m = pairs / Math.max(1, touched);
-    up.n = mats * I;
+    up.n = (mats * I) / shards; // this device's slice of each expert (shapes are per device)
     up.k = d;
     ops.push(up); // [T·k/shards, (2)·I]
     ops.push(op('experts_act', 'elementwise', (4 * pairs * I) / shards, ((mats + 1) * pairs * I * act) / shards, 0, dt, moeLayers));
     const down = op('experts_down', 'gemm', (2 * pairs * I * d) / shards, wDown + (pairs * I * act) / shards + rows * d * act, wDown, dt, moeLayers);
     down.groups = groups;
     down.batchRows = true;
+    down.batchTokens = T;
     if (p.gguf) down.gguf = true;
     down.m = up.m;
     down.n = d;
-    down.k = I;
+    down.k = I / shards;
     ops.push(down); // [T·k/shards, d]
     ops.push(op('moe_finalize', 'elementwise', mv.finalizeFlops, mv.finalizeBytes, 0, dt, moeLayers)); // [T·k, d] → [T, d]
     if (moe.shared > 0) {
@@ -293,5 +301,10 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   if (m.final_norm) ops.push(op('final_norm', 'norm', 4 * seqsA * d, 2 * seqsA * d * act, 0, dt, 1));
   ops.push(gemm('lm_head', seqsA, m.vocab / tw, d, p, p.headBits, 1)); // [seqs, vocab/tp]
   ops.push(op('sampling', 'elementwise', 5 * seqsA * (m.vocab / tw), 2 * seqsA * (m.vocab / tw) * 4, 0, dt, 1));
+  // a block-scaled FP8 checkpoint (DeepSeek-V3's and Qwen3's FP8 releases: weight_block_size [128, 128]) keeps its
+  // router and LM head in 16-bit; every other projection is a block-scaled FP8 GEMM
+  if (m.fp8_scaling === 'block' && dt === 'fp8' && wb === 8) {
+    for (const o of ops) if (o.kind === 'gemm' && o.name !== 'router' && o.name !== 'lm_head') o.fp8Block = true;
+  }
   return ops;
 }

@@ -1,6 +1,7 @@
 // Which kernels a runtime dispatches for a GEMM of a given shape, as plain numbers the roofline reads. The runtime
 // spec (runtimes/*.yaml, bound to the hardware as hw.runtime) may give each; otherwise the cited defaults below hold.
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
+import type { Op } from '../model/op.js';
 
 export interface KernelPhysics {
   // Rows (tokens, or tokens routed to one expert) up to which the runtime multiplies with matrix-vector kernels that
@@ -17,12 +18,27 @@ export interface KernelPhysics {
   // What a runtime does with fp8/fp6/fp4 GEMMs on a part without those tensor cores: 'weight-only' (vLLM Marlin W8A16 /
   // FP4 Marlin: low-precision weights dequantized in the kernel, 16-bit math), or 'none' (no support: next wider dtype).
   fp8Fallback: 'weight-only' | 'none';
+  // 0, or the largest row tile of a grouped (MoE) GEMM whose kernel sizes that tile from the batch's TOKEN count rather
+  // than from the rows each group gets: ggml-cuda's MMQ for MUL_MAT_ID passes ncols_max = ne12 (the tokens) to
+  // mul_mat_q_case, which takes the mmq_x (8 … 128 on tensor-core parts, get_mmq_x_max_host) that covers ncols_max in
+  // the fewest tiles (ggml/src/ggml-cuda/mmq.cu ggml_cuda_mul_mat_q; mmq.cuh mul_mat_q_case). Every expert then
+  // multiplies whole mmq_x-wide tiles, however few of the routed rows it got: 512 tokens of Qwen3-30B-A3B (128
+  // experts, top-8) give ~32 rows per expert in 128-wide tiles (25% of the MMA work useful), and the matrix-vector
+  // path (gemvMaxRows) is taken by the token count too.
+  groupTileFromTokens: number;
+  // how the runtime picks between the matrix-vector and the tiled kernel above gemvMaxRows: 'fastest' (a serving
+  // engine's tuned dispatch: a batch never runs slower than the matrix-vector kernel taking gemvMaxRows rows at a time,
+  // src/sim/roofline.ts) or 'threshold' (a fixed row count whatever the speeds: ggml-cuda ggml_cuda_should_use_mmvq
+  // ne11 <= MMVQ_MAX_BATCH_SIZE, ggml-metal mul_mv below a fixed ne11; the tiled kernel runs above it even where it is
+  // slower, e.g. gfx1151's dequantize + rocBLAS path at 4.66 TFLOP/s against MMVQ's 5.75). Applied to prompt GEMMs;
+  // decode batches keep the floor (issue 12: serving throughput does not fall as the batch grows)
+  kernelChoice: 'fastest' | 'threshold';
 }
 
-export const DEFAULT_KERNEL_PHYSICS: KernelPhysics = { gemvMaxRows: 8, moeMinTileRows: 16, mmaTileRows: 64, fp8Fallback: 'weight-only' };
+export const DEFAULT_KERNEL_PHYSICS: KernelPhysics = { gemvMaxRows: 8, moeMinTileRows: 16, mmaTileRows: 64, fp8Fallback: 'weight-only', groupTileFromTokens: 0, kernelChoice: 'fastest' };
 
 interface RuntimeKernels {
-  kernels?: { gemvMaxRows?: number; moeMinTileRows?: number; mmaTileRows?: number; fp8Fallback?: string };
+  kernels?: { gemvMaxRows?: number; moeMinTileRows?: number; mmaTileRows?: number; fp8Fallback?: string; groupTileFromTokens?: number; kernelChoice?: string };
 }
 
 /** the runtime's kernel choices where its spec gives them, else the defaults above */
@@ -37,6 +53,8 @@ export function kernelPhysics(hw: Pick<NormalizedHardware, 'runtime'>): KernelPh
       moeMinTileRows: k.moeMinTileRows ?? DEFAULT_KERNEL_PHYSICS.moeMinTileRows,
       mmaTileRows: k.mmaTileRows ?? DEFAULT_KERNEL_PHYSICS.mmaTileRows,
       fp8Fallback: k.fp8Fallback === 'none' ? 'none' : 'weight-only',
+      groupTileFromTokens: k.groupTileFromTokens ?? 0,
+      kernelChoice: k.kernelChoice === 'threshold' ? 'threshold' : 'fastest',
     };
     RESOLVED.set(k, p);
   }
@@ -55,6 +73,50 @@ const RESOLVED = new WeakMap<object, KernelPhysics>();
 export function paddedGroupRows(m: number, k: KernelPhysics): number {
   const tile = Math.min(k.mmaTileRows, Math.max(k.moeMinTileRows, 2 * m));
   return Math.max(tile, m + tile / 2);
+}
+
+/**
+ * The least time a small-M tiled GEMM takes to stream its weights when the runtime's kernel gives each CTA one
+ * tile_n-wide strip of W over the whole of K and does not split K (vLLM/SGLang Triton fused_moe, Triton
+ * w8a8_block_fp8_matmul and CUTLASS blockwise at decode sizes: grid = groups × ⌈N/BLOCK_SIZE_N⌉ × ⌈M/BLOCK_SIZE_M⌉).
+ * One CTA streams its strip through a few pipeline stages, so its rate is bounded by the bytes it keeps in flight,
+ * not by the DRAM: `rate` per SM, measured (runtimes/*.yaml kernels.tiled_gemm). An SM streams at least one strip
+ * (K·tile_n weight bytes) and at least its 1/units share of all the weights; each weight byte is read once, so the
+ * bound does not grow with M (larger M tiles only add MMA work, which the compute side prices). Undefined where the
+ * runtime gives no rate, the op is not one of the GEMMs it names, or the part's SM count is unknown.
+ */
+export function tiledStreamS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'units'>): number | undefined {
+  const t = hw.runtime?.kernels?.tiledGemm;
+  if (!t || op.kind !== 'gemm' || !(op.weightBytes > 0) || !op.n || !op.k) return undefined;
+  if (!((op.groups && t.moe) || (op.fp8Block && t.fp8Block))) return undefined;
+  const units = hw.units;
+  if (!units || !(units > 0)) return undefined;
+  const groups = op.groups && op.groups > 1 ? op.groups : 1;
+  const strip = (op.weightBytes / (groups * op.n)) * Math.min(t.tileN, op.n); // K·tile_n weight bytes
+  return Math.max(strip, op.weightBytes / units) / t.rateBytePerS;
+}
+
+/**
+ * The row tile a kernel that sizes it from the token count picks (KernelPhysics.groupTileFromTokens > 0): as ggml's
+ * mul_mat_q_case, the multiple of 8 (of 16 from 48 up, the tensor-core granularity) that covers `tokens` in the fewest
+ * tiles, at most the largest tile: min(max, tokens rounded up). 0 when the runtime sizes tiles from the rows per group.
+ */
+export function tokenTileRows(tokens: number, k: KernelPhysics): number {
+  const max = k.groupTileFromTokens;
+  if (!(max > 0) || !(tokens > 0)) return 0;
+  const g = tokens > 40 ? 16 : 8;
+  return Math.min(max, Math.ceil(tokens / g) * g);
+}
+
+/**
+ * Rows a grouped GEMM computes per group for `m` mean rows per group out of `tokens` routed tokens: with a tile from
+ * the token count, each group's rows round up to whole tiles of that size, the last one on average half full
+ * (max(tile, m + tile/2), as paddedGroupRows); otherwise paddedGroupRows.
+ */
+export function paddedGroupRowsFor(m: number, tokens: number | undefined, k: KernelPhysics): number {
+  const tile = tokens !== undefined ? tokenTileRows(tokens, k) : 0;
+  if (tile > 0) return Math.max(tile, m + tile / 2);
+  return paddedGroupRows(m, k);
 }
 
 const NARROW_FLOAT: ReadonlySet<Dtype> = new Set<Dtype>(['fp8', 'fp6', 'fp4']);

@@ -6,7 +6,7 @@ import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { launchFloorS, type LaunchPhase } from '../runtime/launch.js';
-import { attentionTileShare, kernelPhysics, paddedGroupRows } from './kernel-physics.js';
+import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS } from './kernel-physics.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -79,8 +79,16 @@ export function groupedGemmBody(computeS: number, memoryS: number): number {
 // Achievable fraction of peak DRAM bandwidth for an op's bytes. Decode attention over a 16-bit KV cache streams
 // at STREAM speed (efficiency.memory); over an 8-bit or narrower cache it reaches less (× attentionKv8:
 // the kernels convert K/V back to 16-bit or run a narrower MMA path, see src/hardware/efficiency.ts).
+// A GEMM in a dtype whose kernels stream their operands slower than STREAM (efficiency.gemm_memory_by_dtype: block-scaled
+// NVFP4 on Blackwell, where unpacking e2m1 values and applying one fp8 scale per 16 costs issue slots a 16- or 8-bit
+// GEMM does not spend) reads its bytes at that fraction instead, never above STREAM: it matters below the ridge point
+// (skinny serving batches), where a GEMM is as fast as its weights arrive.
 export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware): number {
   if (op.kind === 'attention' && op.kvElemBytes !== undefined && op.kvElemBytes < 2) return hw.efficiency.memory * hw.efficiency.attentionKv8;
+  if (op.kind === 'gemm') {
+    const g = hw.efficiency.gemmMemoryByDtype?.[op.dtype];
+    if (g !== undefined) return Math.min(g, hw.efficiency.memory);
+  }
   return hw.efficiency.memory;
 }
 
@@ -91,7 +99,12 @@ export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: Normaliz
 // (flops/bytes < peak·ε_large / (bw·ε_mem)) it is therefore memory-bound: bytes at the achieved bandwidth plus
 // the launch cost, never slower. This is what makes batch-1 MoE decode stream the touched experts' weights.
 export function isGemvShape(op: Op, hw: NormalizedHardware): boolean {
-  return op.kind === 'gemm' && op.m !== undefined && op.m > 0 && op.m <= kernelPhysics(hw).gemvMaxRows;
+  if (op.kind !== 'gemm' || op.m === undefined || !(op.m > 0)) return false;
+  const kp = kernelPhysics(hw);
+  // a runtime that picks its grouped kernel by the batch's token count (ggml MUL_MAT_ID) takes the matrix-vector path
+  // only while the tokens, not the rows per expert, fit in it
+  const rows = op.groups && op.batchTokens !== undefined && kp.groupTileFromTokens > 0 ? Math.max(op.m, op.batchTokens) : op.m;
+  return rows <= kp.gemvMaxRows;
 }
 
 // The compute ceiling of a matrix-vector kernel: the large-GEMM rate (it does only the useful multiply-adds while the
@@ -120,7 +133,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     // power of two from 16 to 64 that holds them, src/sim/kernel-physics.ts), which wastes (padded − m) rows.
     // The size that sets the efficiency is the work the tiles execute (padded rows included): looked up at the useful
     // FLOPs, more rows in the same tiles would read a higher efficiency and finish sooner.
-    const pad = op.groups && op.m ? op.m / paddedGroupRows(op.m, kernelPhysics(hw)) : 1;
+    const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw)) : 1;
     let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops / pad);
     // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
@@ -141,8 +154,12 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   // a skinny dense GEMM (matrix-vector rows) of a library with a fixed cost per call (kernels.gemm_fixed: hipBLASLt's
   // split-K set-up and reduction at M = 1, where it was measured) lasts that beyond its body, in place of the
   // hardware's per-kernel gap
-  const fixed = gemv && op.kind === 'gemm' && !op.groups ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
-  const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * (op.kernels ?? 1);
+  const fixed = gemv && op.kind === 'gemm' && !op.groups && !(op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block) ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
+  // a block-scaled FP8 GEMM of a runtime with its own block-FP8 path is two kernels: the activations' per-token-group
+  // FP8 quantization, then the GEMM (vllm fp8_utils.py apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 +
+  // w8a8_block_fp8_matmul; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
+  const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block ? 1 : 0);
+  const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels;
   let body = Math.max(computeS, memoryS);
   if (op.kind === 'gemm' && op.groups && !gemv) {
     // Grouped (MoE) GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the side that bounds.
@@ -154,8 +171,10 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   // MMVQ_MAX_BATCH_SIZE marks where the two meet), so a batch's tiled GEMM never costs more than the matrix-vector
   // kernel taking the rows gemvMaxRows at a time (each pass streams the weights again). Without this floor a batch one
   // request past the limit ran up to 40% fewer tokens per second where the small-GEMM table is far below the large
-  // rate. A bare GEMM (`op gemm`, calibration points) is one kernel as measured: no floor.
-  if (op.kind === 'gemm' && op.batchRows && !gemv && op.m !== undefined && op.m > 0 && op.weightBytes > 0) {
+  // rate. A bare GEMM (`op gemm`, calibration points) is one kernel as measured: no floor. A runtime that switches at a
+  // fixed row count whatever the speeds (kernels.kernel_choice: threshold, ggml) gets no floor on prompt GEMMs; decode
+  // batches keep it (throughput does not fall as the serving batch grows: issue 12's invariant).
+  if ((phase === 'decode' || kernelPhysics(hw).kernelChoice === 'fastest') && op.kind === 'gemm' && op.batchRows && !gemv && op.m !== undefined && op.m > 0 && op.weightBytes > 0) {
     const g = kernelPhysics(hw).gemvMaxRows;
     if (g > 0 && op.m > g) {
       const peak = matrixPeak(hw, op.dtype);
@@ -169,9 +188,16 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
       }
     }
   }
+  // a small-M tiled GEMM without split-K (fused MoE experts, block-FP8 linear under vLLM/SGLang) streams its weights no
+  // faster than its CTAs can each pull one strip (src/sim/kernel-physics.ts tiledStreamS): a floor on the memory side
+  const tiled = op.kind === 'gemm' ? tiledStreamS(op, hw) : undefined;
+  if (tiled !== undefined && tiled > body) {
+    body = tiled;
+    memoryS = tiled;
+  }
   // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts); an op that is
   // several kernels (an eager composite, materialised attention) lasts at least that many dispatches
-  const floorS = launchFloorS(hw, phase) * (op.kernels ?? 1);
+  const floorS = launchFloorS(hw, phase) * kernels;
   const seconds = Math.max(body + overhead, floorS);
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
   return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };

@@ -83,6 +83,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       gemv_max_rows: 'gemvMaxRows',
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
+      group_tile_from_tokens: 'groupTileFromTokens',
+      kernel_choice: 'kernelChoice',
+      attention_mask_scan: 'attentionMaskScan',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
       kernel_cycles: 'kernelCycles',
       attention_efficiency: 'attentionEfficiency',
@@ -104,6 +107,14 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     }
     const gf = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_fixed'], 'seconds');
     if (gf !== undefined) out.kernels.gemmFixedS = nonNegative(ctx, [...at, 'kernels', 'gemm_fixed'], gf);
+    const tg = k.tiled_gemm;
+    if (tg !== undefined) {
+      const r = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', 'rate'], 'bytes_per_s');
+      if (r !== undefined) {
+        if (!(r > 0) || !Number.isFinite(r)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'tiled_gemm', 'rate'], `must be > 0, found ${r}`, 'e.g. rate: 30 GB/s'));
+        out.kernels.tiledGemm = { rateBytePerS: r, tileN: tg.tile_n ?? 128, moe: tg.moe ?? true, fp8Block: tg.fp8_block ?? true };
+      }
+    }
     const sc = k.attention_scores;
     if (sc !== undefined) out.kernels.attentionScores = { bytesPerScore: sc.bytes_per_score, kernels: sc.kernels };
     Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', norm_kernels: 'normKernels' }));
@@ -119,9 +130,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     else out.collectives = { customAllreduce: { sizes, seconds, maxGroup: ar.max_group } };
   }
   const t = own.training;
-  if (t && (t.selective !== undefined || t.reduce_dtype !== undefined || t.elementwise !== undefined || t.fp8_quantize_bytes !== undefined)) {
-    out.training = renamed<RuntimeOverride['training']>(t, { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes' });
-  }
+  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', ep_dispatch: 'epDispatch', host_cpu_scale: 'hostCpuScale' } as const;
+  if (t && Object.keys(tNames).some((k) => t[k] !== undefined)) out.training = renamed<RuntimeOverride['training']>(t, tNames);
   const mh = t?.moe_host;
   if (mh && typeof mh === 'object') {
     const per = await q(['training', 'moe_host', 'per_op'], 'seconds');

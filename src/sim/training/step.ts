@@ -21,6 +21,7 @@ import { exposedComm, overlapShares } from '../overlap.js';
 import { moeHostFloor, withMoeHostFloor } from './moe-host-sync.js';
 import { launchFloorS } from '../../runtime/launch.js';
 import { dpExposed } from './dp-overlap.js';
+import { linkCollectiveEfficiency } from './link-efficiency.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -34,6 +35,18 @@ const ADAM_BYTES_PER_PARAM = 28;
 // of their `units` count (SMs, CUs), or the same 15% share when the spec gives none.
 const A2A_COMM_UNITS = 20;
 const A2A_COMM_SHARE_DEFAULT = 20 / 132;
+
+/**
+ * Bytes per hidden element of one dispatched token copy. DeepSeek-V3 quantizes activations to fp8 before the
+ * dispatch all-to-all (report §3.3; its DualPipe schedule, which this engine models only with DeepSeek's own
+ * node-aware dispatch, always does); a runtime whose dispatcher exchanges bf16 tokens and quantizes after the
+ * exchange (training.ep_dispatch: bf16, Megatron-Core's alltoall dispatcher) moves 2 bytes even with fp8 GEMMs.
+ * Combine and both backward exchanges stay 16-bit either way.
+ */
+export function epDispatchBytes(gemmDtype: Dtype, runtimeDispatch: 'fp8' | 'bf16' | undefined, dualpipe: boolean): number {
+  if (gemmDtype !== 'fp8') return 2;
+  return runtimeDispatch === 'bf16' && !dualpipe ? 2 : 1;
+}
 
 export interface StepInput {
   shape: DecoderShape;
@@ -63,9 +76,9 @@ function addPass(a: PassCost, b: PassCost, k = 1): PassCost {
 export function stepTime(i: StepInput): StepResult {
   const { shape: s, plan: p, hw } = i;
   // one collective of `bytes` (its buffer: the all-reduce / all-gather size, or the message of a p2p send) at the
-  // measured link fraction for that size
+  // fraction of the link a ring reaches at that size on that link (./link-efficiency.ts)
   const comm = (kind: CollectiveKind, bytes: number, n: number, link: LinkSpec) =>
-    collectiveTime(kind, bytes, n, link, collectiveEfficiency(hw.efficiency, bytes));
+    collectiveTime(kind, bytes, n, link, linkCollectiveEfficiency(hw, link, bytes));
   const links = groupLinks(hw, p);
   const dualpipe = p.schedule === 'dualpipe';
   const T = (p.microBatch * p.seqLen) / p.cp;
@@ -87,7 +100,7 @@ export function stepTime(i: StepInput): StepResult {
   // (./moe-host-sync.ts); full recompute issues the forward's kernels once more in the backward
   const mh = hw.runtime?.training?.moeHost;
   if (mh && s.moeLayers > 0) {
-    const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw), i.gemmDtype === 'fp8');
+    const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw), i.gemmDtype === 'fp8', hw.runtime?.training?.hostCpuScale);
     moe = withMoeHostFloor(moe, { fwdS: f.fwdS, bwdS: f.bwdS + fullShare * f.fwdS });
   }
   const head = passCost(headForwardOps(s, p, i.gemmDtype), hw, pol.granularity === 'full' ? 'selective' : pol);
@@ -108,8 +121,8 @@ export function stepTime(i: StepInput): StepResult {
   const cpExposed = (c: PassCost) => Math.max(0, cpFwd - c.attnFwdS) + Math.max(0, 2 * cpFwd - 2 * c.attnFwdS);
 
   // 4. EP: all-to-all dispatch + combine forward, and their gradients backward (Lepikhin et al. 2021 GShard;
-  //    Megatron-Core alltoall token dispatcher). Each device routes its T/tp tokens to `active` experts; fp8 runs
-  //    dispatch in fp8 (DeepSeek-V3 §3.3). Peers off the scale-up domain go over the NIC, the rest over NVLink,
+  //    Megatron-Core alltoall token dispatcher). Each device routes its T/tp tokens to `active` experts; the dispatch
+  //    moves fp8 tokens only where the runtime quantizes before the exchange (epDispatchBytes). Peers off the scale-up domain go over the NIC, the rest over NVLink,
   //    concurrently. Megatron's alltoall dispatcher sends one copy per routed expert. DualPipe runs DeepSeek's
   //    node-aware dispatch (DeepSeek-V3 §3.2.2; github deepseek-ai/DeepEP internode kernels): a token crosses the
   //    network once per destination node and is fanned out to that node's experts over NVLink, so the NIC carries the
@@ -118,7 +131,7 @@ export function stepTime(i: StepInput): StepResult {
   let epPerLayer = 0;
   if (p.ep > 1 && s.moeLayers > 0) {
     const tokens = T / p.tp;
-    const bytesPerCopy = s.hidden * ((i.gemmDtype === 'fp8' ? 1 : 2) + 2 + 2 + 2);
+    const bytesPerCopy = s.hidden * (epDispatchBytes(i.gemmDtype, hw.runtime?.training?.epDispatch, dualpipe) + 2 + 2 + 2);
     const copies = tokens * s.active;
     const leaving = (copies * bytesPerCopy * (p.ep - 1)) / p.ep;
     let off = leaving * links.epOffNodeFraction;
