@@ -5,7 +5,10 @@ import { describe, it, expect } from 'vitest';
 import { getLibrary, libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
-import { PassMemo } from '../src/sim/pass-memo.js';
+import { PassMemo, LAYOUT_KEY, PRECISION_KEY, NOT_KEY, same, type Recent } from '../src/sim/pass-memo.js';
+import { buildLayout, type Layout } from '../src/sim/parallel.js';
+import { resolvePrecision, type Precision } from '../src/model/quant.js';
+import type { DecoderModel } from '../src/spec/types.js';
 
 const lib = getLibrary();
 type Flags = Record<string, string | number | boolean>;
@@ -49,6 +52,45 @@ describe('pass memo', () => {
       for (const [model, hw, flags] of ROWS) {
         expect(JSON.stringify(run(model, hw, flags, memo)), `${model} ${hw} ${JSON.stringify(flags)}`).toBe(JSON.stringify(run(model, hw, flags)));
       }
+    }
+  });
+});
+
+// Every field of the context key is compared by same() and is part of lookup()'s key string: a field added to only one
+// of them (or to Layout / Precision without saying whether a pass reads it) fails here instead of returning a stale
+// context in a sweep.
+describe('pass memo context key', () => {
+  const m = lib.models['qwen3-30b-a3b']!;
+  const hw = lib.hardware['h100-sxm']!;
+  const L = buildLayout(m as DecoderModel, 2, 1, undefined, undefined, false);
+  const p = resolvePrecision('q4_0');
+  // another value of each key field (a layout or precision no real request need have: the memo only compares them)
+  const other = (v: unknown): unknown => (typeof v === 'boolean' ? !v : typeof v === 'number' ? v + 1 : v === 'fp16' ? 'bf16' : 'fp16');
+
+  it('names every field of a layout and a precision as read by a pass or not', () => {
+    expect(Object.keys(L).sort()).toEqual([...LAYOUT_KEY, ...NOT_KEY.layout].sort());
+    expect(Object.keys(p).sort()).toEqual([...PRECISION_KEY, ...NOT_KEY.precision].sort());
+  });
+
+  it('finds another context when any one key field differs, and the same one when none does', () => {
+    const memo = new PassMemo();
+    const base = memo.context(hw, m, L, p);
+    expect(memo.context(hw, m, { ...L }, { ...p })).toBe(base);
+    const variants = [
+      ...LAYOUT_KEY.map((f) => [f, { ...L, [f]: other(L[f]) }, p] as const),
+      ...PRECISION_KEY.map((f) => [f, L, { ...p, [f]: other(p[f]) }] as const),
+      ...NOT_KEY.layout.map((f) => [`(${f})`, { ...L, [f]: other(L[f]) }, p] as const),
+      ...NOT_KEY.precision.map((f) => [`(${f})`, L, { ...p, [f]: other(p[f]) }] as const),
+    ];
+    for (const [f, L2, p2] of variants) {
+      const r: Recent = { hw, m, ...L, ...p, gguf: !!p.gguf, ctx: base };
+      const key = !f.startsWith('(');
+      expect(same(r, hw, m, L2 as Layout, p2 as Precision), `same() on ${f}`).toBe(!key);
+      const c = memo.context(hw, m, L2 as Layout, p2 as Precision);
+      if (key) expect(c, `context on ${f}`).not.toBe(base);
+      else expect(c, `context on ${f}`).toBe(base);
+      expect(memo.context(hw, m, L2 as Layout, p2 as Precision)).toBe(c);
+      expect(memo.context(hw, m, L, p)).toBe(base);
     }
   });
 });

@@ -11,7 +11,7 @@ import { axisValueText, decodeIndex, parseSweep } from '../src/sweep/grid.js';
 import { csvCell, planColumns, resultCells } from '../src/sweep/columns.js';
 import { resolveTables } from '../src/sweep/resolve.js';
 import { overLimit, type SweepFlags } from '../src/sweep/evaluate.js';
-import { paretoFront, paretoMetrics, perUnit, PARETO_BASES, type ParetoPoint } from '../src/sweep/pareto.js';
+import { paretoMetrics, perUnit, PARETO_BASES, type ParetoBasis, type ParetoPoint } from '../src/sweep/pareto.js';
 import { sweepRequest } from '../src/sweep/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import type { SimulateResult } from '../src/sim/types.js';
@@ -101,7 +101,18 @@ async function reference(text: string, file: string): Promise<{ csv: string; fro
       points.push({ group: row[grid.axes.findIndex((a) => a.key === 'model')]!, throughput: m[0], perDevice: u.perDevice, perDollar: u.perDollar, latency: m[1], index, line });
     }
   }
-  return { csv: header + lines.join('\n') + '\n', fronts: PARETO_BASES.map((b) => header + paretoFront(points, b).map((p) => p.line + '\n').join('')) };
+  return { csv: header + lines.join('\n') + '\n', fronts: PARETO_BASES.map((b) => header + frontByDefinition(points, b).map((p) => p.line + '\n').join('')) };
+}
+
+// The front by its definition (src/sweep/pareto.ts's header), point against point, apart from the sweep's one-pass rule:
+// a point with a usable throughput is on it when no other point of its model has latency ≤ and throughput ≥, one of
+// them strictly better.
+function frontByDefinition(points: ParetoPoint[], basis: ParetoBasis): ParetoPoint[] {
+  const thr = (p: ParetoPoint) => (basis === 'system' ? p.throughput : basis === 'per_device' ? p.perDevice : p.perDollar);
+  const usable = points.filter((p) => thr(p) !== null && Number.isFinite(thr(p)));
+  return usable
+    .filter((p) => !usable.some((q) => q.group === p.group && q.latency <= p.latency && thr(q)! >= thr(p)! && (q.latency < p.latency || thr(q)! > thr(p)!)))
+    .sort((a, b) => a.index - b.index);
 }
 
 const read = (csv: string) => [csv, csv.replace(/\.csv$/, '.pareto.csv'), csv.replace(/\.csv$/, '.pareto-per-device.csv'), csv.replace(/\.csv$/, '.pareto-per-dollar.csv')].map((f) => readFileSync(f, 'utf8'));

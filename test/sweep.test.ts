@@ -8,7 +8,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseSweep, decodeIndex } from '../src/sweep/grid.js';
 import { planColumns, csvCell, parseCsvLine } from '../src/sweep/columns.js';
-import { paretoFront, type ParetoPoint } from '../src/sweep/pareto.js';
+import { paretoFront, paretoFronts, PARETO_BASES, type ParetoPoint } from '../src/sweep/pareto.js';
 import { makeEvaluator } from '../src/sweep/evaluate.js';
 import { sweepRequest } from '../src/sweep/request.js';
 import type { SweepTables } from '../src/sweep/resolve.js';
@@ -101,19 +101,30 @@ describe('CSV cells', () => {
 });
 
 describe('Pareto front', () => {
-  it('keeps exactly the non-dominated rows of each model (random points vs brute force)', () => {
+  it('keeps exactly the non-dominated rows of each model on each basis, and paretoFronts is their union (random points vs brute force)', () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     const pts: ParetoPoint[] = [];
     for (let i = 0; i < 600; i++) {
-      // coarse values make ties common
-      pts.push({ group: i % 3 ? 'a' : 'b', throughput: Math.round(rand() * 20), latency: Math.round(rand() * 20), index: i, line: String(i) });
+      // coarse values make ties common; some rows have no price, one an infinite per-dollar value
+      const throughput = Math.round(rand() * 20);
+      const perDevice = Math.round(rand() * 20);
+      const price = rand();
+      const perDollar = price < 0.2 ? null : i === 5 ? Infinity : Math.round(rand() * 20);
+      pts.push({ group: i % 3 ? 'a' : 'b', throughput, perDevice, perDollar, latency: Math.round(rand() * 20), index: i, line: String(i) });
     }
-    const front = new Set(paretoFront(pts).map((p) => p.index));
-    const dominated = (p: ParetoPoint) =>
-      pts.some((q) => q.group === p.group && q.latency <= p.latency && q.throughput >= p.throughput && (q.latency < p.latency || q.throughput > p.throughput));
-    for (const p of pts) expect(front.has(p.index)).toBe(!dominated(p));
-    expect(front.size).toBeGreaterThan(2);
+    const union = new Set<number>();
+    for (const basis of PARETO_BASES) {
+      const thr = (p: ParetoPoint) => (basis === 'system' ? p.throughput : basis === 'per_device' ? p.perDevice : p.perDollar);
+      const ok = (p: ParetoPoint) => thr(p) !== null && Number.isFinite(thr(p));
+      const front = new Set(paretoFront(pts, basis).map((p) => p.index));
+      const dominated = (p: ParetoPoint) =>
+        pts.some((q) => ok(q) && q.group === p.group && q.latency <= p.latency && thr(q)! >= thr(p)! && (q.latency < p.latency || thr(q)! > thr(p)!));
+      for (const p of pts) expect(front.has(p.index), `${basis} ${p.index}`).toBe(ok(p) && !dominated(p));
+      expect(front.size).toBeGreaterThan(2);
+      for (const i of front) union.add(i);
+    }
+    expect(paretoFronts(pts).map((p) => p.index)).toEqual([...union].sort((a, b) => a - b));
   });
 });
 

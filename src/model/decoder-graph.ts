@@ -17,6 +17,9 @@ export interface GraphOp extends Op {
   bytesPerCtx: number;
   kvElemBytes?: number; // decode attention: bytes per KV-cache element it streams (its bandwidth depends on it)
   window?: LocalWindow; // decode attention of local layers: attends over e(c) (sliding min(c, W), chunked c mod C)
+  // prefill attention: the prompt length and the query·key pairs per sequence the op is priced at (causal, windowed),
+  // so a runtime whose kernel computes other pairs can reprice it (src/sim/ggml-kernels.ts)
+  prefill?: { len: number; pairs: number };
 }
 
 export interface PassShape {
@@ -191,8 +194,11 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     // A fractional share (steady state: B/O new requests per step) is one kernel on that share of the steps.
     const share = Math.min(1, pSeqs);
     for (const k of kinds) {
-      const pairs = pSeqs * prefillPairs(k.w, Lp);
-      ops.push(op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, dt, k.n * share)); // [b, hq, L, L]
+      const perSeq = prefillPairs(k.w, Lp);
+      const pairs = pSeqs * perSeq;
+      const a = op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, dt, k.n * share); // [b, hq, L, L]
+      a.prefill = { len: Lp, pairs: perSeq };
+      ops.push(a);
     }
   }
   // Decode: one query per sequence over c cached tokens. MLA decodes in the absorbed form over the latent
@@ -260,6 +266,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const groups = Math.max(1, L.ep > 1 ? touched / L.ep : touched);
     up.groups = groups;
     up.batchRows = true;
+    up.batchTokens = T;
     if (p.gguf) up.gguf = true; // llama.cpp MUL_MAT_ID runs the same quantized kernels
     up.m = pairs / Math.max(1, touched);
     up.n = mats * I;
@@ -269,6 +276,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const down = op('experts_down', 'gemm', (2 * pairs * I * d) / shards, wDown + (pairs * I * act) / shards + rows * d * act, wDown, dt, moeLayers);
     down.groups = groups;
     down.batchRows = true;
+    down.batchTokens = T;
     if (p.gguf) down.gguf = true;
     down.m = up.m;
     down.n = d;

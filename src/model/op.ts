@@ -17,6 +17,9 @@ export interface Op {
   // rows are the tokens of a serving batch: the runtime picks its kernel by their count (matrix-vector up to
   // gemvMaxRows, tiled above) and may take them gemvMaxRows at a time (src/sim/roofline.ts)
   batchRows?: boolean;
+  // tokens of the batch a grouped GEMM routes (MoE: T tokens, T·k rows over the experts); a kernel that sizes its
+  // tiles from the token count rather than the rows per group reads it (runtime kernels.group_tile_from_tokens)
+  batchTokens?: number;
   gguf?: boolean; // weights in a llama.cpp GGUF block format (q4_0, q8_0): llama.cpp's own quantized-matmul kernels run it
   m?: number; // GEMM shape [m, k] × [k, n]
   n?: number;

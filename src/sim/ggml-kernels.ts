@@ -8,18 +8,43 @@
 // runtime kernels.decode_graph {op: n}: n kernels for that op (for a GEMM op: n matmul kernels, e.g. Q, K and V as
 // three); kernels.quantize_activations: each matmul over GGUF block-quantized weights is preceded by a kernel that
 // quantizes its f32 activations to q8_1 (ggml-cuda mmvq/mmq path). Ops absent from the map keep their count.
-// Hot path: one pass over the freshly built op list, in place; nothing is done for runtimes without the map.
+//
+// runtime kernels.attention_mask_scan N: ggml's flash attention takes causality and sliding windows from a mask over
+// the KV view, whose length is the prompt rounded up to 256 cells (FATTN_KQ_STRIDE) from an empty cache. ggml-cuda
+// skips KV tiles only past the last one a query tile does not fully mask, and scans for them only from N queries up
+// (launch_fattn: flash_attn_mask_to_KV_max when Q->ne[1] >= 1024). So a prefill below N queries computes every query
+// against every cell (twice the causal pairs), and a sliding-window layer pays the whole causal prefix ahead of its
+// window (the window's keys are the late ones).
+// Hot path: one pass over the freshly built op list, in place; nothing is done for runtimes without these fields.
 import type { GraphOp } from '../model/decoder-graph.js';
 import type { NormalizedHardware } from '../spec/types.js';
 
-/** the ops with the kernel counts the bound runtime launches for them (mutates and returns `ops`) */
+// ggml-cuda FATTN_KQ_STRIDE: the KV tile the mask scan works in, and the padding of the KV view
+const KV_STRIDE = 256;
+
+/** query·key pairs per sequence and head ggml's masked flash attention computes for an L-token prefill */
+export function maskedPrefillPairs(L: number, scanFrom: number): number {
+  const cells = Math.ceil(L / KV_STRIDE) * KV_STRIDE;
+  if (L < scanFrom) return L * cells;
+  // each query attends up to the end of the KV tile holding its own position: causal, rounded up to whole tiles
+  const full = Math.floor(L / KV_STRIDE);
+  const rest = L - full * KV_STRIDE;
+  return KV_STRIDE * KV_STRIDE * (full * (full + 1)) / 2 + rest * cells;
+}
+
+/** the ops with the kernel counts (and masked-attention work) the bound runtime launches for them (mutates `ops`) */
 export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>): GraphOp[] {
   const k = hw.runtime?.kernels;
   const g = k?.decodeGraph;
-  if (!g) return ops;
-  const q = k.quantizeActivations === true;
+  const scan = k?.attentionMaskScan;
+  if (!g && !scan) return ops;
+  const q = k!.quantizeActivations === true;
   for (const op of ops) {
-    if (!Object.hasOwn(g, op.name)) continue;
+    if (scan && op.prefill && op.prefill.pairs > 0) {
+      const f = maskedPrefillPairs(op.prefill.len, scan) / op.prefill.pairs;
+      op.flops *= f;
+    }
+    if (!g || !Object.hasOwn(g, op.name)) continue;
     const n = g[op.name]!;
     op.kernels = q && op.gguf && op.kind === 'gemm' ? 2 * n : n;
   }

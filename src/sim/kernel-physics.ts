@@ -17,12 +17,20 @@ export interface KernelPhysics {
   // What a runtime does with fp8/fp6/fp4 GEMMs on a part without those tensor cores: 'weight-only' (vLLM Marlin W8A16 /
   // FP4 Marlin: low-precision weights dequantized in the kernel, 16-bit math), or 'none' (no support: next wider dtype).
   fp8Fallback: 'weight-only' | 'none';
+  // 0, or the largest row tile of a grouped (MoE) GEMM whose kernel sizes that tile from the batch's TOKEN count rather
+  // than from the rows each group gets: ggml-cuda's MMQ for MUL_MAT_ID passes ncols_max = ne12 (the tokens) to
+  // mul_mat_q_case, which takes the mmq_x (8 … 128 on tensor-core parts, get_mmq_x_max_host) that covers ncols_max in
+  // the fewest tiles (ggml/src/ggml-cuda/mmq.cu ggml_cuda_mul_mat_q; mmq.cuh mul_mat_q_case). Every expert then
+  // multiplies whole mmq_x-wide tiles, however few of the routed rows it got: 512 tokens of Qwen3-30B-A3B (128
+  // experts, top-8) give ~32 rows per expert in 128-wide tiles (25% of the MMA work useful), and the matrix-vector
+  // path (gemvMaxRows) is taken by the token count too.
+  groupTileFromTokens: number;
 }
 
-export const DEFAULT_KERNEL_PHYSICS: KernelPhysics = { gemvMaxRows: 8, moeMinTileRows: 16, mmaTileRows: 64, fp8Fallback: 'weight-only' };
+export const DEFAULT_KERNEL_PHYSICS: KernelPhysics = { gemvMaxRows: 8, moeMinTileRows: 16, mmaTileRows: 64, fp8Fallback: 'weight-only', groupTileFromTokens: 0 };
 
 interface RuntimeKernels {
-  kernels?: { gemvMaxRows?: number; moeMinTileRows?: number; mmaTileRows?: number; fp8Fallback?: string };
+  kernels?: { gemvMaxRows?: number; moeMinTileRows?: number; mmaTileRows?: number; fp8Fallback?: string; groupTileFromTokens?: number };
 }
 
 /** the runtime's kernel choices where its spec gives them, else the defaults above */
@@ -37,6 +45,7 @@ export function kernelPhysics(hw: Pick<NormalizedHardware, 'runtime'>): KernelPh
       moeMinTileRows: k.moeMinTileRows ?? DEFAULT_KERNEL_PHYSICS.moeMinTileRows,
       mmaTileRows: k.mmaTileRows ?? DEFAULT_KERNEL_PHYSICS.mmaTileRows,
       fp8Fallback: k.fp8Fallback === 'none' ? 'none' : 'weight-only',
+      groupTileFromTokens: k.groupTileFromTokens ?? 0,
     };
     RESOLVED.set(k, p);
   }
@@ -55,6 +64,29 @@ const RESOLVED = new WeakMap<object, KernelPhysics>();
 export function paddedGroupRows(m: number, k: KernelPhysics): number {
   const tile = Math.min(k.mmaTileRows, Math.max(k.moeMinTileRows, 2 * m));
   return Math.max(tile, m + tile / 2);
+}
+
+/**
+ * The row tile a kernel that sizes it from the token count picks (KernelPhysics.groupTileFromTokens > 0): as ggml's
+ * mul_mat_q_case, the multiple of 8 (of 16 from 48 up, the tensor-core granularity) that covers `tokens` in the fewest
+ * tiles, at most the largest tile: min(max, tokens rounded up). 0 when the runtime sizes tiles from the rows per group.
+ */
+export function tokenTileRows(tokens: number, k: KernelPhysics): number {
+  const max = k.groupTileFromTokens;
+  if (!(max > 0) || !(tokens > 0)) return 0;
+  const g = tokens > 40 ? 16 : 8;
+  return Math.min(max, Math.ceil(tokens / g) * g);
+}
+
+/**
+ * Rows a grouped GEMM computes per group for `m` mean rows per group out of `tokens` routed tokens: with a tile from
+ * the token count, each group's rows round up to whole tiles of that size, the last one on average half full
+ * (max(tile, m + tile/2), as paddedGroupRows); otherwise paddedGroupRows.
+ */
+export function paddedGroupRowsFor(m: number, tokens: number | undefined, k: KernelPhysics): number {
+  const tile = tokens !== undefined ? tokenTileRows(tokens, k) : 0;
+  if (tile > 0) return Math.max(tile, m + tile / 2);
+  return paddedGroupRows(m, k);
 }
 
 const NARROW_FLOAT: ReadonlySet<Dtype> = new Set<Dtype>(['fp8', 'fp6', 'fp4']);

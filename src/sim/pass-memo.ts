@@ -35,25 +35,36 @@ export interface PassContext {
 // length of one model and accelerator) in about 8 MB.
 const MAX_ENTRIES = 2048;
 
+// The context key: the fields of a layout and a precision that a pass's cost reads. The rest of a layout is derived
+// from these and the model (heads, KV heads and layers per device, expert shards) or is not read by a pass (devices,
+// replicas); the rest of a precision is labels. Recent's fields and lookup()'s key string are made from these lists;
+// same() and context()'s hash are written out for speed (they run once a row), and test/pass-memo.test.ts holds them to
+// the lists. A field missing from same() or the key string would hand back a stale context; one missing from the hash
+// only makes two keys share slots more often.
+export const LAYOUT_KEY = ['tp', 'pp', 'ep', 'attentionDp'] as const;
+export const PRECISION_KEY = ['weightBits', 'headBits', 'gemmDtype', 'actBytes', 'kvBytes', 'gguf'] as const;
+export const NOT_KEY = {
+  layout: ['devices', 'replicas', 'headsPerDevice', 'kvHeadsPerDevice', 'layersPerStage', 'expertShards'] as const,
+  precision: ['weights', 'activations', 'kvCache'] as const,
+};
+type ContextKey = Pick<Layout, (typeof LAYOUT_KEY)[number]> & Required<Pick<Precision, (typeof PRECISION_KEY)[number]>>;
+
 // a context with the key it was found by (PassMemo.context)
-interface Recent {
+export interface Recent extends ContextKey {
   hw: NormalizedHardware;
   m: NormalizedModel;
-  tp: number;
-  pp: number;
-  ep: number;
-  attentionDp: boolean;
-  weightBits: number;
-  headBits: number;
-  gemmDtype: string;
-  actBytes: number;
-  kvBytes: number;
-  gguf: boolean;
   ctx: PassContext;
 }
 
-// whether a recent context has this key: every field that context()'s key string is made of, compared with ===
-function same(r: Recent, hw: NormalizedHardware, m: NormalizedModel, L: Layout, p: Precision): boolean {
+function keyOf(L: Layout, p: Precision): ContextKey {
+  const k = {} as Record<string, unknown>;
+  for (const f of LAYOUT_KEY) k[f] = L[f];
+  for (const f of PRECISION_KEY) k[f] = p[f] ?? false; // gguf: undefined and false are one key
+  return k as ContextKey;
+}
+
+// whether a recent context has this key: every field of LAYOUT_KEY and PRECISION_KEY, compared with ===
+export function same(r: Recent, hw: NormalizedHardware, m: NormalizedModel, L: Layout, p: Precision): boolean {
   return r.hw === hw && r.m === m && r.tp === L.tp && r.pp === L.pp && r.ep === L.ep && r.attentionDp === L.attentionDp && r.weightBits === p.weightBits &&
     r.headBits === p.headBits && r.gemmDtype === p.gemmDtype && r.actBytes === p.actBytes && r.kvBytes === p.kvBytes && r.gguf === !!p.gguf;
 }
@@ -80,7 +91,7 @@ export class PassMemo {
     if (b !== undefined && same(b, hw, m, L, p)) return b.ctx;
     const ctx = this.lookup(hw, m, L, p);
     this.recent[h + 1] = a;
-    this.recent[h] = { hw, m, tp: L.tp, pp: L.pp, ep: L.ep, attentionDp: L.attentionDp, weightBits: p.weightBits, headBits: p.headBits, gemmDtype: p.gemmDtype, actBytes: p.actBytes, kvBytes: p.kvBytes, gguf: !!p.gguf, ctx };
+    this.recent[h] = { hw, m, ...keyOf(L, p), ctx };
     return ctx;
   }
 
@@ -89,7 +100,7 @@ export class PassMemo {
     if (!byModel) this.contexts.set(hw, (byModel = new WeakMap()));
     let byKey = byModel.get(m);
     if (!byKey) byModel.set(m, (byKey = new Map()));
-    const key = `${L.tp},${L.pp},${L.ep},${L.attentionDp ? 1 : 0},${p.weightBits},${p.headBits},${p.gemmDtype},${p.actBytes},${p.kvBytes},${p.gguf ? 1 : 0}`;
+    const key = Object.values(keyOf(L, p)).join(',');
     let ctx = byKey.get(key);
     if (!ctx) byKey.set(key, (ctx = { memo: this, passes: new Map(), values: new Map() }));
     return ctx;

@@ -6,7 +6,7 @@ import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { launchFloorS, type LaunchPhase } from '../runtime/launch.js';
-import { attentionTileShare, kernelPhysics, paddedGroupRows } from './kernel-physics.js';
+import { attentionTileShare, kernelPhysics, paddedGroupRowsFor } from './kernel-physics.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -79,8 +79,16 @@ export function groupedGemmBody(computeS: number, memoryS: number): number {
 // Achievable fraction of peak DRAM bandwidth for an op's bytes. Decode attention over a 16-bit KV cache streams
 // at STREAM speed (efficiency.memory); over an 8-bit or narrower cache it reaches less (× attentionKv8:
 // the kernels convert K/V back to 16-bit or run a narrower MMA path, see src/hardware/efficiency.ts).
+// A GEMM in a dtype whose kernels stream their operands slower than STREAM (efficiency.gemm_memory_by_dtype: block-scaled
+// NVFP4 on Blackwell, where unpacking e2m1 values and applying one fp8 scale per 16 costs issue slots a 16- or 8-bit
+// GEMM does not spend) reads its bytes at that fraction instead, never above STREAM: it matters below the ridge point
+// (skinny serving batches), where a GEMM is as fast as its weights arrive.
 export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware): number {
   if (op.kind === 'attention' && op.kvElemBytes !== undefined && op.kvElemBytes < 2) return hw.efficiency.memory * hw.efficiency.attentionKv8;
+  if (op.kind === 'gemm') {
+    const g = hw.efficiency.gemmMemoryByDtype?.[op.dtype];
+    if (g !== undefined) return Math.min(g, hw.efficiency.memory);
+  }
   return hw.efficiency.memory;
 }
 
@@ -91,7 +99,12 @@ export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: Normaliz
 // (flops/bytes < peak·ε_large / (bw·ε_mem)) it is therefore memory-bound: bytes at the achieved bandwidth plus
 // the launch cost, never slower. This is what makes batch-1 MoE decode stream the touched experts' weights.
 export function isGemvShape(op: Op, hw: NormalizedHardware): boolean {
-  return op.kind === 'gemm' && op.m !== undefined && op.m > 0 && op.m <= kernelPhysics(hw).gemvMaxRows;
+  if (op.kind !== 'gemm' || op.m === undefined || !(op.m > 0)) return false;
+  const kp = kernelPhysics(hw);
+  // a runtime that picks its grouped kernel by the batch's token count (ggml MUL_MAT_ID) takes the matrix-vector path
+  // only while the tokens, not the rows per expert, fit in it
+  const rows = op.groups && op.batchTokens !== undefined && kp.groupTileFromTokens > 0 ? Math.max(op.m, op.batchTokens) : op.m;
+  return rows <= kp.gemvMaxRows;
 }
 
 // The compute ceiling of a matrix-vector kernel: the large-GEMM rate (it does only the useful multiply-adds while the
@@ -120,7 +133,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     // power of two from 16 to 64 that holds them, src/sim/kernel-physics.ts), which wastes (padded − m) rows.
     // The size that sets the efficiency is the work the tiles execute (padded rows included): looked up at the useful
     // FLOPs, more rows in the same tiles would read a higher efficiency and finish sooner.
-    const pad = op.groups && op.m ? op.m / paddedGroupRows(op.m, kernelPhysics(hw)) : 1;
+    const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw)) : 1;
     let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops / pad);
     // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);

@@ -142,6 +142,13 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
       if (t) eff.gemmByDtype[k as Dtype] = t;
     }
   }
+  if (e.gemm_memory_by_dtype) {
+    eff.gemmMemoryByDtype = {};
+    for (const [k, v] of Object.entries(e.gemm_memory_by_dtype)) {
+      const f = fraction(ctx, ['efficiency', 'gemm_memory_by_dtype', k], v);
+      if (f !== undefined) eff.gemmMemoryByDtype[k as Dtype] = f;
+    }
+  }
   eff.attention = fraction(ctx, ['efficiency', 'attention'], e.attention) ?? eff.attention;
   eff.attentionKv8 = fraction(ctx, ['efficiency', 'attention_kv8'], e.attention_kv8) ?? eff.attentionKv8;
   eff.vector = fraction(ctx, ['efficiency', 'vector'], e.vector) ?? eff.vector;

@@ -83,6 +83,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       gemv_max_rows: 'gemvMaxRows',
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
+      group_tile_from_tokens: 'groupTileFromTokens',
+      attention_mask_scan: 'attentionMaskScan',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
       kernel_cycles: 'kernelCycles',
       attention_efficiency: 'attentionEfficiency',
@@ -119,9 +121,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     else out.collectives = { customAllreduce: { sizes, seconds, maxGroup: ar.max_group } };
   }
   const t = own.training;
-  if (t && (t.selective !== undefined || t.reduce_dtype !== undefined || t.elementwise !== undefined || t.fp8_quantize_bytes !== undefined)) {
-    out.training = renamed<RuntimeOverride['training']>(t, { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes' });
-  }
+  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', ep_dispatch: 'epDispatch', host_cpu_scale: 'hostCpuScale' } as const;
+  if (t && Object.keys(tNames).some((k) => t[k] !== undefined)) out.training = renamed<RuntimeOverride['training']>(t, tNames);
   const mh = t?.moe_host;
   if (mh && typeof mh === 'object') {
     const per = await q(['training', 'moe_host', 'per_op'], 'seconds');

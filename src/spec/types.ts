@@ -59,6 +59,9 @@ export interface HardwareEfficiency {
   memory: number; // achievable fraction of memory bandwidth (STREAM-like)
   gemm: EfficiencyTable; // by GEMM FLOPs
   gemmByDtype?: Partial<Record<Dtype, EfficiencyTable>>;
+  // fraction of peak memory bandwidth a GEMM in this dtype streams its operands at, where its kernels fall short of
+  // `memory` (block-scaled NVFP4 on Blackwell: src/sim/roofline.ts memoryEfficiency)
+  gemmMemoryByDtype?: Partial<Record<Dtype, number>>;
   attention: number; // fused attention relative to gemm peak
   attentionKv8: number; // decode attention over an 8-bit (or narrower) KV cache: achieved bandwidth / STREAM (memory)
   vector: number; // elementwise / reductions relative to vector peak
@@ -337,6 +340,13 @@ export interface RuntimeSettings {
     gemmFixedS?: number;
     moeMinTileRows?: number; // smallest M tile of the grouped MoE GEMM (vLLM fused_moe BLOCK_SIZE_M)
     mmaTileRows?: number; // largest M tile counted as padding
+    // grouped (MoE) GEMM whose row tile the kernel sizes from the batch's token count, up to this many rows, instead of
+    // from the rows each group gets (ggml-cuda MMQ MUL_MAT_ID: mmq_x from ncols_max = tokens)
+    groupTileFromTokens?: number;
+    // prefill flash attention that skips KV only past the last unmasked key, and only from this many queries up
+    // (ggml-cuda launch_fattn: flash_attn_mask_to_KV_max when Q->ne[1] >= 1024): below it every query meets every
+    // cached key; sliding windows are masks, never skipped (src/sim/ggml-kernels.ts)
+    attentionMaskScan?: number;
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
     gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)
@@ -370,7 +380,18 @@ export interface RuntimeSettings {
   // elementwise: 'eager' = norms and RoPE op by op with fp32 intermediates (a PyTorch model without torch.compile)
   // moeHost: the host syncs of a dropless MoE layer (src/sim/training/moe-host-sync.ts)
   // fp8QuantizeBytes: memory traffic per element of each fp8 GEMM input quantization (src/sim/training/layer-cost.ts)
-  training?: { selective?: 'modules' | 'op'; reduceDtype?: 'fp32' | 'bf16'; elementwise?: 'eager' | 'fused'; moeHost?: MoeHostSync; fp8QuantizeBytes?: number };
+  // epDispatch: the element type the expert-parallel dispatch all-to-all moves tokens in when GEMMs are fp8 ('bf16':
+  // quantized after the exchange, Megatron-Core's alltoall dispatcher; absent: fp8, DeepSeek-V3's dispatch)
+  // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
+  training?: {
+    selective?: 'modules' | 'op';
+    reduceDtype?: 'fp32' | 'bf16';
+    elementwise?: 'eager' | 'fused';
+    moeHost?: MoeHostSync;
+    fp8QuantizeBytes?: number;
+    epDispatch?: 'fp8' | 'bf16';
+    hostCpuScale?: number;
+  };
 }
 /** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */
 export interface MoeHostSync {

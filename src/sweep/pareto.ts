@@ -43,71 +43,56 @@ export function perUnit(r: SimulateResult, thr: number): { perDevice: number; pe
 const basisValue = (p: ParetoPoint, basis: ParetoBasis): number | null =>
   basis === 'system' ? p.throughput : basis === 'per_device' ? p.perDevice : p.perDollar;
 
-// The union of the three fronts (what a worker keeps of its chunk: every row that may be on any global front), in
-// index order: paretoFront's rule on each basis, with one grouping and one sort by latency shared by the three (which
-// rows of a run of equal latency make a front does not depend on their order there; issue 15: three sorts per chunk
-// were ~3% of a sweep).
-export function paretoFronts(points: ParetoPoint[]): ParetoPoint[] {
+// The points of each model, each model's sorted by latency (Array.prototype.sort is stable).
+function byGroupByLatency(points: ParetoPoint[]): Iterable<ParetoPoint[]> {
   const groups = new Map<string, ParetoPoint[]>();
   for (const p of points) {
     const g = groups.get(p.group);
     if (g) g.push(p);
     else groups.set(p.group, [p]);
   }
+  for (const g of groups.values()) g.sort((a, b) => a.latency - b.latency);
+  return groups.values();
+}
+
+// The rule, on one model's points sorted by latency: the points of a run of equal latency whose throughput on `basis` is
+// that run's best are on the front when that best beats every throughput at strictly lower latency. A point without a
+// usable throughput (null, not finite) is never on it and hides nothing. Which points of a run make the front does not
+// depend on their order within it.
+function keepFront(g: ParetoPoint[], basis: ParetoBasis, keep: (p: ParetoPoint) => void): void {
+  let bestBefore = -Infinity; // best throughput at strictly lower latency
+  for (let i = 0; i < g.length; ) {
+    const lat = g[i]!.latency;
+    let j = i;
+    let groupMax = -Infinity; // best usable throughput at this latency
+    for (; j < g.length && g[j]!.latency === lat; j++) {
+      const thr = basisValue(g[j]!, basis);
+      if (thr !== null && Number.isFinite(thr) && thr > groupMax) groupMax = thr;
+    }
+    if (groupMax > bestBefore) {
+      for (let k = i; k < j; k++) if (basisValue(g[k]!, basis) === groupMax) keep(g[k]!);
+      bestBefore = groupMax;
+    }
+    i = j;
+  }
+}
+
+// The union of the three fronts (what a worker keeps of its chunk: every row that may be on any global front), in
+// index order, with one grouping and one sort by latency shared by the three bases (issue 15: three sorts per chunk
+// were ~3% of a sweep).
+export function paretoFronts(points: ParetoPoint[]): ParetoPoint[] {
   const seen = new Set<number>();
   const out: ParetoPoint[] = [];
-  for (const g of groups.values()) {
-    g.sort((a, b) => a.latency - b.latency);
-    for (const basis of PARETO_BASES) {
-      let bestBefore = -Infinity; // best throughput at strictly lower latency
-      for (let i = 0; i < g.length; ) {
-        const lat = g[i]!.latency;
-        let j = i;
-        let groupMax = -Infinity; // best usable throughput at this latency
-        for (; j < g.length && g[j]!.latency === lat; j++) {
-          const thr = basisValue(g[j]!, basis);
-          if (thr !== null && Number.isFinite(thr) && thr > groupMax) groupMax = thr;
-        }
-        if (groupMax > bestBefore) {
-          for (let k = i; k < j; k++) {
-            const p = g[k]!;
-            if (basisValue(p, basis) === groupMax && !seen.has(p.index)) (seen.add(p.index), out.push(p));
-          }
-          bestBefore = groupMax;
-        }
-        i = j;
-      }
-    }
-  }
+  const keep = (p: ParetoPoint) => {
+    if (!seen.has(p.index)) (seen.add(p.index), out.push(p));
+  };
+  for (const g of byGroupByLatency(points)) for (const basis of PARETO_BASES) keepFront(g, basis, keep);
   return out.sort((a, b) => a.index - b.index);
 }
 
 export function paretoFront(all: ParetoPoint[], basis: ParetoBasis = 'system'): ParetoPoint[] {
-  const groups = new Map<string, { p: ParetoPoint; thr: number }[]>();
-  for (const p of all) {
-    const thr = basisValue(p, basis);
-    if (thr === null || !Number.isFinite(thr)) continue;
-    const e = { p, thr };
-    const g = groups.get(p.group);
-    if (g) g.push(e);
-    else groups.set(p.group, [e]);
-  }
   const front: ParetoPoint[] = [];
-  for (const g of groups.values()) {
-    // latency ascending, throughput descending within equal latency
-    g.sort((a, b) => a.p.latency - b.p.latency || b.thr - a.thr);
-    let bestBefore = -Infinity; // best throughput at strictly lower latency
-    for (let i = 0; i < g.length; ) {
-      const lat = g[i]!.p.latency;
-      const groupMax = g[i]!.thr;
-      let j = i;
-      for (; j < g.length && g[j]!.p.latency === lat; j++) {
-        const e = g[j]!;
-        if (e.thr === groupMax && groupMax > bestBefore) front.push(e.p);
-      }
-      if (groupMax > bestBefore) bestBefore = groupMax;
-      i = j;
-    }
-  }
+  const keep = (p: ParetoPoint) => void front.push(p);
+  for (const g of byGroupByLatency(all)) keepFront(g, basis, keep);
   return front.sort((a, b) => a.index - b.index);
 }

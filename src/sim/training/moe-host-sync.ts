@@ -27,14 +27,18 @@ export interface MoeHostFloor {
   bwdS: number; // and its backward
 }
 
-/** Host issue time of one MoE layer per micro-batch, for `localExperts` experts on this device; `fp8`: fp8 GEMMs. */
-export function moeHostFloor(h: MoeHostSync, localExperts: number, launchS: number, fp8 = false): MoeHostFloor {
+/**
+ * Host issue time of one MoE layer per micro-batch, for `localExperts` experts on this device; `fp8`: fp8 GEMMs.
+ * `hostScale`: the host CPU's per-op cost relative to the x86 hosts the runtime's times were taken on (runtime
+ * training.host_cpu_scale; Grace > 1). Every term is host work, so all scale with it alike.
+ */
+export function moeHostFloor(h: MoeHostSync, localExperts: number, launchS: number, fp8 = false, hostScale = 1): MoeHostFloor {
   if (h.syncsFwd <= 0) return { fwdS: 0, bwdS: 0 };
   const gemmS = h.expertGemmS ?? launchS;
   const perExpert = (gemms: number, quantize: number) => gemms * gemmS + (fp8 ? quantize * launchS : 0);
   return {
-    fwdS: h.opsFwd * h.perOpS + localExperts * perExpert(h.expertKernelsFwd, h.fp8ExpertKernelsFwd),
-    bwdS: h.opsBwd * h.perOpS + localExperts * perExpert(h.expertKernelsBwd, h.fp8ExpertKernelsBwd),
+    fwdS: hostScale * (h.opsFwd * h.perOpS + localExperts * perExpert(h.expertKernelsFwd, h.fp8ExpertKernelsFwd)),
+    bwdS: hostScale * (h.opsBwd * h.perOpS + localExperts * perExpert(h.expertKernelsBwd, h.fp8ExpertKernelsBwd)),
   };
 }
 

@@ -35,6 +35,18 @@ const ADAM_BYTES_PER_PARAM = 28;
 const A2A_COMM_UNITS = 20;
 const A2A_COMM_SHARE_DEFAULT = 20 / 132;
 
+/**
+ * Bytes per hidden element of one dispatched token copy. DeepSeek-V3 quantizes activations to fp8 before the
+ * dispatch all-to-all (report §3.3; its DualPipe schedule, which this engine models only with DeepSeek's own
+ * node-aware dispatch, always does); a runtime whose dispatcher exchanges bf16 tokens and quantizes after the
+ * exchange (training.ep_dispatch: bf16, Megatron-Core's alltoall dispatcher) moves 2 bytes even with fp8 GEMMs.
+ * Combine and both backward exchanges stay 16-bit either way.
+ */
+export function epDispatchBytes(gemmDtype: Dtype, runtimeDispatch: 'fp8' | 'bf16' | undefined, dualpipe: boolean): number {
+  if (gemmDtype !== 'fp8') return 2;
+  return runtimeDispatch === 'bf16' && !dualpipe ? 2 : 1;
+}
+
 export interface StepInput {
   shape: DecoderShape;
   plan: PlanShape;
@@ -87,7 +99,7 @@ export function stepTime(i: StepInput): StepResult {
   // (./moe-host-sync.ts); full recompute issues the forward's kernels once more in the backward
   const mh = hw.runtime?.training?.moeHost;
   if (mh && s.moeLayers > 0) {
-    const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw), i.gemmDtype === 'fp8');
+    const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw), i.gemmDtype === 'fp8', hw.runtime?.training?.hostCpuScale);
     moe = withMoeHostFloor(moe, { fwdS: f.fwdS, bwdS: f.bwdS + fullShare * f.fwdS });
   }
   const head = passCost(headForwardOps(s, p, i.gemmDtype), hw, pol.granularity === 'full' ? 'selective' : pol);
@@ -108,8 +120,8 @@ export function stepTime(i: StepInput): StepResult {
   const cpExposed = (c: PassCost) => Math.max(0, cpFwd - c.attnFwdS) + Math.max(0, 2 * cpFwd - 2 * c.attnFwdS);
 
   // 4. EP: all-to-all dispatch + combine forward, and their gradients backward (Lepikhin et al. 2021 GShard;
-  //    Megatron-Core alltoall token dispatcher). Each device routes its T/tp tokens to `active` experts; fp8 runs
-  //    dispatch in fp8 (DeepSeek-V3 §3.3). Peers off the scale-up domain go over the NIC, the rest over NVLink,
+  //    Megatron-Core alltoall token dispatcher). Each device routes its T/tp tokens to `active` experts; the dispatch
+  //    moves fp8 tokens only where the runtime quantizes before the exchange (epDispatchBytes). Peers off the scale-up domain go over the NIC, the rest over NVLink,
   //    concurrently. Megatron's alltoall dispatcher sends one copy per routed expert. DualPipe runs DeepSeek's
   //    node-aware dispatch (DeepSeek-V3 §3.2.2; github deepseek-ai/DeepEP internode kernels): a token crosses the
   //    network once per destination node and is fanned out to that node's experts over NVLink, so the NIC carries the
@@ -118,7 +130,7 @@ export function stepTime(i: StepInput): StepResult {
   let epPerLayer = 0;
   if (p.ep > 1 && s.moeLayers > 0) {
     const tokens = T / p.tp;
-    const bytesPerCopy = s.hidden * ((i.gemmDtype === 'fp8' ? 1 : 2) + 2 + 2 + 2);
+    const bytesPerCopy = s.hidden * (epDispatchBytes(i.gemmDtype, hw.runtime?.training?.epDispatch, dualpipe) + 2 + 2 + 2);
     const copies = tokens * s.active;
     const leaving = (copies * bytesPerCopy * (p.ep - 1)) / p.ep;
     let off = leaving * links.epOffNodeFraction;

@@ -1,0 +1,86 @@
+// ggml-cuda's MMQ for MUL_MAT_ID sizes its column tile (mmq_x) from the ubatch's token count, not from the rows each
+// expert gets (mmq.cu: ncols_max = ne12; mmq.cuh mul_mat_q_case), and its flash attention skips masked KV only past the
+// last unmasked tile and only from 1024 queries up (fattn-common.cuh launch_fattn). Both are runtime kernel fields of
+// runtimes/llama.cpp.yaml (by_vendor nvidia): group_tile_from_tokens, attention_mask_scan.
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { buildRequest } from '../src/sim/request.js';
+import { simulate } from '../src/sim/simulate.js';
+import { DEFAULT_KERNEL_PHYSICS, kernelPhysics, paddedGroupRows, paddedGroupRowsFor, tokenTileRows } from '../src/sim/kernel-physics.js';
+import { maskedPrefillPairs, ggmlKernelCounts } from '../src/sim/ggml-kernels.js';
+import { buildDecoderPass } from '../src/model/decoder-graph.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { resolvePrecision } from '../src/model/quant.js';
+import { isGemvShape, opCost } from '../src/sim/roofline.js';
+import type { DecoderModel } from '../src/spec/types.js';
+
+const lib = getLibrary();
+const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
+const ggml = { ...DEFAULT_KERNEL_PHYSICS, groupTileFromTokens: 128 };
+
+describe('MoE tiles sized from the token count (ggml MMQ MUL_MAT_ID)', () => {
+  it('mmq_x covers the tokens in the fewest tiles: multiples of 8, of 16 from 48, at most 128', () => {
+    expect([1, 8, 9, 32, 40, 41, 50, 64, 100, 128, 129, 512, 4096].map((t) => tokenTileRows(t, ggml))).toEqual([8, 8, 16, 32, 40, 48, 64, 64, 112, 128, 128, 128, 128]);
+    expect(tokenTileRows(512, DEFAULT_KERNEL_PHYSICS)).toBe(0); // other runtimes size tiles from the rows per group
+  });
+  it('a 512-token ubatch of a 128-expert top-8 model: ~32 rows per expert in 128-wide tiles (a quarter useful)', () => {
+    expect(32 / paddedGroupRowsFor(32, 512, ggml)).toBe(0.25);
+    // the rows-per-group rule (vLLM) would pick a 64-row tile for the same rows
+    expect(paddedGroupRowsFor(32, 512, DEFAULT_KERNEL_PHYSICS)).toBe(paddedGroupRows(32, DEFAULT_KERNEL_PHYSICS));
+    expect(paddedGroupRowsFor(32, undefined, ggml)).toBe(paddedGroupRows(32, ggml));
+    // more rows per expert fill the same tiles: the useful share rises with the ubatch
+    expect(128 / paddedGroupRowsFor(128, 2048, ggml)).toBeGreaterThan(32 / paddedGroupRowsFor(32, 512, ggml));
+  });
+  it('llama.cpp binds the rule on NVIDIA parts only', () => {
+    expect(kernelPhysics(bound('rtx-4090', 'llama.cpp')).groupTileFromTokens).toBe(128);
+    expect(kernelPhysics(bound('apple-m2-ultra', 'llama.cpp')).groupTileFromTokens).toBe(0);
+    expect(kernelPhysics(bound('h100-sxm', 'vllm')).groupTileFromTokens).toBe(0);
+  });
+  it('the grouped GEMM takes the matrix-vector path by the token count, not the rows per expert', () => {
+    const hw = bound('rtx-4090', 'llama.cpp');
+    const m = libraryModel('qwen3-30b-a3b') as DecoderModel;
+    const p = resolvePrecision('q4_0', undefined, undefined, undefined);
+    const L = buildLayout(m, 1, 1, 1, 1, false);
+    const up = (T: number) => ggmlKernelCounts(buildDecoderPass(m, L, p, { prefillSeqs: 1, prefillLen: T, decodeSeqs: 0 }), hw).find((o) => o.name === 'experts_up')!;
+    expect(up(8).m!).toBeLessThanOrEqual(8);
+    expect(isGemvShape(up(8), hw)).toBe(true);
+    expect(up(64).m!).toBeLessThanOrEqual(8); // 64 tokens x 8 / 128 experts = 4 rows each ...
+    expect(isGemvShape(up(64), hw)).toBe(false); // ... but MMQ with 64-wide tiles runs them
+    expect(isGemvShape(up(64), bound('h100-sxm', 'vllm'))).toBe(true);
+    // and the 512-token ubatch pays 4x the MMA work of its rows (2x what 64-row tiles would): slower than with tiles sized from the rows
+    const op = up(512);
+    const rowsRule = { ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, groupTileFromTokens: undefined } } };
+    expect(opCost(op, hw).computeS).toBeGreaterThan(1.5 * opCost(op, rowsRule as typeof hw).computeS);
+  });
+  it('Qwen3-30B-A3B q4_0 pp512 on an RTX 4090 under llama.cpp: the expert GEMMs run at a quarter of the dense MMQ rate', () => {
+    const hw = bound('rtx-4090', 'llama.cpp');
+    const r = simulate(buildRequest({ model: 'qwen3-30b-a3b', hardware: 'rtx-4090', dtype: 'q4_0', 'input-tokens': 512, 'output-tokens': 1, batch: 1 }, libraryModel('qwen3-30b-a3b'), hw, libraryModel));
+    const dense = simulate(buildRequest({ model: 'llama-3.1-8b', hardware: 'rtx-4090', dtype: 'q4_0', 'input-tokens': 512, 'output-tokens': 1, batch: 1 }, libraryModel('llama-3.1-8b'), hw, libraryModel));
+    // per active parameter, the MoE prompt is far slower than the dense one (3.3 B vs 8 B active)
+    const perParam = (x: typeof r, active: number) => x.prefill_tok_s! * active;
+    expect(perParam(r, 3.3e9)).toBeLessThan(0.6 * perParam(dense, 8.0e9));
+  });
+});
+
+describe('masked flash attention in ggml-cuda prefill', () => {
+  it('below 1024 queries every query meets every cell of the padded KV view; from 1024 up the causal part, per 256-cell tile', () => {
+    expect(maskedPrefillPairs(512, 1024)).toBe(512 * 512);
+    expect(maskedPrefillPairs(300, 1024)).toBe(300 * 512);
+    const L = 4096;
+    const p = maskedPrefillPairs(L, 1024);
+    expect(p).toBeGreaterThan((L * (L + 1)) / 2);
+    expect(p).toBeLessThan((L * (L + 1)) / 2 + L * 256);
+    expect(maskedPrefillPairs(4096, Infinity)).toBe(4096 * 4096);
+  });
+  it('sliding-window layers pay the causal prefix; runtimes without the field keep the windowed pairs', () => {
+    const m = libraryModel('gpt-oss-20b') as DecoderModel;
+    const p = resolvePrecision('q4_0', undefined, undefined, undefined);
+    const L = buildLayout(m, 1, 1, 1, 1, false);
+    const pass = (hwId: string, rt: string) => ggmlKernelCounts(buildDecoderPass(m, L, p, { prefillSeqs: 1, prefillLen: 4096, decodeSeqs: 0 }), bound(hwId, rt));
+    const flops = (ops: ReturnType<typeof pass>, name: string) => ops.find((o) => o.name === name)!.flops;
+    const cuda = pass('rtx-4090', 'llama.cpp'), metal = pass('apple-m2-ultra', 'llama.cpp');
+    expect(flops(cuda, 'attention_prefill_sliding')).toBeCloseTo(flops(cuda, 'attention_prefill'), -6);
+    expect(flops(metal, 'attention_prefill_sliding')).toBeLessThan(0.1 * flops(metal, 'attention_prefill'));
+  });
+});
