@@ -84,3 +84,20 @@ describe('masked flash attention in ggml-cuda prefill', () => {
     expect(flops(metal, 'attention_prefill_sliding')).toBeLessThan(0.1 * flops(metal, 'attention_prefill'));
   });
 });
+
+describe('kernel choice by a fixed row count (ggml) vs by speed (serving engines)', () => {
+  it('llama.cpp runs its tiled prompt kernel above 8 rows even where the matrix-vector kernel would be faster', () => {
+    const hw = bound('ryzen-ai-max-plus-395', 'llama.cpp');
+    expect(kernelPhysics(hw).kernelChoice).toBe('threshold');
+    expect(kernelPhysics(bound('h100-sxm', 'vllm')).kernelChoice).toBe('fastest');
+    const m = libraryModel('llama-3.2-3b') as DecoderModel;
+    const p = resolvePrecision('q4_0', undefined, undefined, undefined);
+    const up = ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 1, prefillLen: 512, decodeSeqs: 0 }), hw).find((o) => o.name === 'ffn_up')!;
+    // gfx1151: dequantize + rocBLAS measured at 4.66 TFLOP/s (gguf_rate), MMVQ at 5.75 (gemv_rate): the prompt GEMM
+    // runs at the former, never at the matrix-vector floor
+    const c = opCost(up, hw);
+    expect(up.flops / c.computeS).toBeLessThanOrEqual(4.66e12 * 1.0001);
+    const fastest = { ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, kernelChoice: 'fastest' as const } } };
+    expect(opCost(up, fastest as typeof hw).seconds).toBeLessThan(c.seconds);
+  });
+});

@@ -25,12 +25,19 @@ export interface KernelPhysics {
   // experts, top-8) give ~32 rows per expert in 128-wide tiles (25% of the MMA work useful), and the matrix-vector
   // path (gemvMaxRows) is taken by the token count too.
   groupTileFromTokens: number;
+  // how the runtime picks between the matrix-vector and the tiled kernel above gemvMaxRows: 'fastest' (a serving
+  // engine's tuned dispatch: a batch never runs slower than the matrix-vector kernel taking gemvMaxRows rows at a time,
+  // src/sim/roofline.ts) or 'threshold' (a fixed row count whatever the speeds: ggml-cuda ggml_cuda_should_use_mmvq
+  // ne11 <= MMVQ_MAX_BATCH_SIZE, ggml-metal mul_mv below a fixed ne11; the tiled kernel runs above it even where it is
+  // slower, e.g. gfx1151's dequantize + rocBLAS path at 4.66 TFLOP/s against MMVQ's 5.75). Applied to prompt GEMMs;
+  // decode batches keep the floor (issue 12: serving throughput does not fall as the batch grows)
+  kernelChoice: 'fastest' | 'threshold';
 }
 
-export const DEFAULT_KERNEL_PHYSICS: KernelPhysics = { gemvMaxRows: 8, moeMinTileRows: 16, mmaTileRows: 64, fp8Fallback: 'weight-only', groupTileFromTokens: 0 };
+export const DEFAULT_KERNEL_PHYSICS: KernelPhysics = { gemvMaxRows: 8, moeMinTileRows: 16, mmaTileRows: 64, fp8Fallback: 'weight-only', groupTileFromTokens: 0, kernelChoice: 'fastest' };
 
 interface RuntimeKernels {
-  kernels?: { gemvMaxRows?: number; moeMinTileRows?: number; mmaTileRows?: number; fp8Fallback?: string; groupTileFromTokens?: number };
+  kernels?: { gemvMaxRows?: number; moeMinTileRows?: number; mmaTileRows?: number; fp8Fallback?: string; groupTileFromTokens?: number; kernelChoice?: string };
 }
 
 /** the runtime's kernel choices where its spec gives them, else the defaults above */
@@ -46,6 +53,7 @@ export function kernelPhysics(hw: Pick<NormalizedHardware, 'runtime'>): KernelPh
       mmaTileRows: k.mmaTileRows ?? DEFAULT_KERNEL_PHYSICS.mmaTileRows,
       fp8Fallback: k.fp8Fallback === 'none' ? 'none' : 'weight-only',
       groupTileFromTokens: k.groupTileFromTokens ?? 0,
+      kernelChoice: k.kernelChoice === 'threshold' ? 'threshold' : 'fastest',
     };
     RESOLVED.set(k, p);
   }

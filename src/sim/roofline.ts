@@ -167,8 +167,10 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   // MMVQ_MAX_BATCH_SIZE marks where the two meet), so a batch's tiled GEMM never costs more than the matrix-vector
   // kernel taking the rows gemvMaxRows at a time (each pass streams the weights again). Without this floor a batch one
   // request past the limit ran up to 40% fewer tokens per second where the small-GEMM table is far below the large
-  // rate. A bare GEMM (`op gemm`, calibration points) is one kernel as measured: no floor.
-  if (op.kind === 'gemm' && op.batchRows && !gemv && op.m !== undefined && op.m > 0 && op.weightBytes > 0) {
+  // rate. A bare GEMM (`op gemm`, calibration points) is one kernel as measured: no floor. A runtime that switches at a
+  // fixed row count whatever the speeds (kernels.kernel_choice: threshold, ggml) gets no floor on prompt GEMMs; decode
+  // batches keep it (throughput does not fall as the serving batch grows: issue 12's invariant).
+  if ((phase === 'decode' || kernelPhysics(hw).kernelChoice === 'fastest') && op.kind === 'gemm' && op.batchRows && !gemv && op.m !== undefined && op.m > 0 && op.weightBytes > 0) {
     const g = kernelPhysics(hw).gemvMaxRows;
     if (g > 0 && op.m > g) {
       const peak = matrixPeak(hw, op.dtype);

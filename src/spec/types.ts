@@ -343,6 +343,8 @@ export interface RuntimeSettings {
     // grouped (MoE) GEMM whose row tile the kernel sizes from the batch's token count, up to this many rows, instead of
     // from the rows each group gets (ggml-cuda MMQ MUL_MAT_ID: mmq_x from ncols_max = tokens)
     groupTileFromTokens?: number;
+    // how the runtime picks matrix-vector vs tiled kernels: 'fastest' (default) or 'threshold' (fixed row count, ggml)
+    kernelChoice?: 'fastest' | 'threshold';
     // prefill flash attention that skips KV only past the last unmasked key, and only from this many queries up
     // (ggml-cuda launch_fattn: flash_attn_mask_to_KV_max when Q->ne[1] >= 1024): below it every query meets every
     // cached key; sliding windows are masks, never skipped (src/sim/ggml-kernels.ts)
