@@ -12,6 +12,8 @@ import { UserError } from '../spec/errors.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { buildLayout, type Layout } from '../sim/parallel.js';
 import { workEnergy } from '../sim/energy-cost.js';
+import { staticContextWarning } from '../sim/decoder.js';
+import { kvTokens } from '../sim/memory.js';
 import { tco } from '../sim/tco.js';
 import { meanLength, parseLength, type LengthDist } from './lengths.js';
 import { makeSource } from './arrivals.js';
@@ -159,6 +161,8 @@ export function serve(o: ServeOptions): ServeRun {
   // serve's engine loop is continuous batching; a static batcher's queueing (a batch waits for its slowest member)
   // is not modelled, and saying so beats a silent difference from simulate (which prices static batching at pp 1)
   if (hw.runtime?.scheduler?.batching === 'static') warnings.push(`${hw.runtime.name ?? hw.runtime.id} batches statically (scheduler.batching: static), which serve does not model: priced as continuous batching`);
+  const sw = staticContextWarning(hw, input.kind === 'fixed' && output.kind === 'fixed' ? input.n + output.n : 0);
+  if (sw) warnings.push(sw);
   const E = o.spec ? tokensPerStep(o.spec.k, o.spec.acceptance) : 1;
 
   // 2–3. pools
@@ -177,6 +181,10 @@ export function serve(o: ServeOptions): ServeRun {
     }
     const kv = kvCapacity(m, hw, L, p, maxTokens, maxSeqs, extraW, extraKv);
     const spec = !!o.spec && name !== 'prefill';
+    // a static-shape runtime holds its whole compiled context for every request (kvTokens, as simulate's memory): the
+    // cache holds that many requests whatever their lengths
+    const S = kvTokens(hw, 1);
+    const seqs = S > 1 ? Math.min(maxSeqs, Math.max(1, Math.floor(kv.tokens / S))) : maxSeqs;
     return {
       layout: L,
       kvBytesPerTokenDevice: kv.bytesPerTokenDevice,
@@ -187,7 +195,7 @@ export function serve(o: ServeOptions): ServeRun {
         sched: {
           policy: rt.policy,
           maxBatchedTokens: maxTokens,
-          maxSeqs,
+          maxSeqs: seqs,
           chunked: rt.chunkedPrefill,
           kvTokens: kv.tokens,
           perStep: spec ? E : 1,

@@ -235,6 +235,7 @@ const decoder = {
       },
     },
     post_norms: { type: 'boolean' },
+    fp8_scaling: { enum: ['tensor', 'channel', 'block'] },
     rope_theta: { type: 'number' },
   },
 };
@@ -519,6 +520,17 @@ const runtimeBlocks = {
       gguf_rate: quantity,
       gemv_rate: quantity,
       gemm_fixed: quantity,
+      tiled_gemm: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rate'],
+        properties: {
+          rate: quantity,
+          tile_n: { type: 'integer', minimum: 1, maximum: 4096 },
+          moe: { type: 'boolean' },
+          fp8_block: { type: 'boolean' },
+        },
+      },
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
       attention_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       decode_graph: {
