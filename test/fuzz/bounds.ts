@@ -474,6 +474,33 @@ export function accountingProblem(cmd: string, v: any): string | undefined {
     const m = v.memory;
     if (typeof m.per_device_bytes === 'number' && typeof m.usable_bytes === 'number' && m.per_device_bytes > m.usable_bytes * (1 + REL)) return `fits with ${m.per_device_bytes} B per device > usable ${m.usable_bytes} B`;
   }
+  if (cmd === 'serve') {
+    // percentiles in order; fractions within [0, 1]; goodput within throughput; running within in-system
+    for (const k of ['ttft_s', 'tpot_s', 'itl_s', 'e2e_s', 'queue_s']) {
+      const d = v[k];
+      if (!d || typeof d !== 'object') continue;
+      const seq = [d.p50, d.p90, d.p99, d.max];
+      for (let i = 1; i < seq.length; i++) if (typeof seq[i] === 'number' && typeof seq[i - 1] === 'number' && seq[i - 1] > seq[i] * (1 + REL) + 1e-15) return `${k} percentiles out of order: ${JSON.stringify(d)}`;
+      if (typeof d.mean === 'number' && typeof d.max === 'number' && d.mean > d.max * (1 + REL) + 1e-15) return `${k} mean ${d.mean} > max ${d.max}`;
+    }
+    if (typeof v.slo_attainment === 'number' && !(v.slo_attainment >= 0 && v.slo_attainment <= 1)) return `slo_attainment ${v.slo_attainment}`;
+    if (typeof v.goodput_req_per_s === 'number' && typeof v.request_throughput_per_s === 'number' && v.goodput_req_per_s > v.request_throughput_per_s * (1 + REL)) return `goodput ${v.goodput_req_per_s} > request throughput ${v.request_throughput_per_s}`;
+    if (typeof v.mean_running === 'number' && typeof v.mean_in_system === 'number' && v.mean_running > v.mean_in_system * (1 + REL) + 1e-12) return `mean running ${v.mean_running} > mean in system ${v.mean_in_system}`;
+    if (typeof v.request_throughput_per_s === 'number' && typeof v.duration_s === 'number' && typeof v.requests === 'number' && v.duration_s > 0) {
+      const done = v.request_throughput_per_s * v.duration_s;
+      if (done > v.requests * (1 + 1e-6) + 1e-6) return `${done} requests finished of ${v.requests}`;
+    }
+  }
+  if (cmd === 'train' && v.memory?.fits !== false) {
+    if (typeof v.mfu === 'number' && v.mfu > 1 + REL) return `mfu ${v.mfu} > 1`;
+    if (typeof v.achieved_flops_per_device === 'number' && typeof v.peak_flops_per_device === 'number' && v.achieved_flops_per_device > v.peak_flops_per_device * (1 + REL)) return `achieved ${v.achieved_flops_per_device} FLOP/s > peak ${v.peak_flops_per_device}`;
+    if (typeof v.goodput === 'number' && !(v.goodput > 0 && v.goodput <= 1)) return `goodput ${v.goodput}`;
+    if (typeof v.step_s === 'number' && typeof v.tokens_per_step === 'number' && typeof v.tokens_per_s === 'number') {
+      const want = v.tokens_per_step / v.step_s;
+      if (Math.abs(v.tokens_per_s - want) > 1e-6 * want) return `tokens_per_s ${v.tokens_per_s} ≠ tokens_per_step / step_s = ${want}`;
+    }
+    if (v.memory?.fits === true && v.step_s === null) return 'fits, but step_s is null';
+  }
   if (cmd === 'serve' && typeof v.duration_s === 'number' && typeof v.energy_j_per_token === 'number') {
     // no run draws more than 1 MW per device: a ceiling far above any part (the TDP range's maximum)
     const tokens = (v.throughput_tok_s ?? 0) * v.duration_s;

@@ -146,11 +146,11 @@ export function oddName(r: Rand, tree: CliTree, ext: string): string {
 /** The round trip: what `import hf --out` wrote validates and simulates (exit 0 each), or a problem. */
 export async function importRoundTrip(yamlFile: string): Promise<string | undefined> {
   if (!existsSync(yamlFile)) return undefined;
-  for (const argv of [['validate', yamlFile], ['simulate', '--model', yamlFile, '--hardware', 'h100-sxm', '--json']]) {
+  for (const argv of [['validate', yamlFile], ['simulate', '--model', yamlFile, '--hardware', 'h100-sxm', '--input-tokens', '16', '--output-tokens', '16', '--json']]) {
     const res = await runHwperf(argv);
     const code = (res.error as { oclif?: { exit?: number } } | undefined)?.oclif?.exit ?? Number(process.exitCode ?? 0);
     process.exitCode = 0;
-    if (code !== 0 && !(argv[0] === 'simulate' && /does not fit|context|out of memory/.test(res.stderr))) return `import hf wrote ${yamlFile}, which ${argv[0]} refuses: ${(res.stderr || res.stdout).split('\n')[0]!.slice(0, 200)}`;
+    if (code !== 0 && !(argv[0] === 'simulate' && /does not fit|longer than|out of memory/.test(res.stderr + res.stdout))) return `import hf wrote ${yamlFile}, which ${argv[0]} refuses: ${(res.stderr || res.stdout).split('\n')[0]!.slice(0, 200)}`;
   }
   return undefined;
 }
