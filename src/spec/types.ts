@@ -16,6 +16,7 @@ export interface NormalizedHardware {
   id: string;
   name: string;
   vendor: string;
+  architecture?: string; // the vendor's name for it (hopper, cdna3, …): runtime files' by_architecture key
   class: string;
   year?: number;
   matrixFlopPerS: Partial<Record<Dtype, number>>; // dense peak of matrix units
@@ -43,7 +44,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; admission?: 'reserve' | 'preempt' };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -422,8 +423,9 @@ export interface NormalizedRuntime extends RuntimeSettings {
   name: string;
   kind: string; // role: serving | local | reference | training | npu | ideal
   version?: string;
-  // per-vendor and per-hardware differences, already normalized; applied by bindRuntime
+  // per-vendor, per-architecture and per-hardware differences, already normalized; applied by bindRuntime
   byVendor: Record<string, Partial<RuntimeOverride>>;
+  byArchitecture: Record<string, Partial<RuntimeOverride>>;
   byHardware: Record<string, Partial<RuntimeOverride>>;
   sources: string[];
   file?: string;
