@@ -17,7 +17,7 @@ import { kvTokens } from '../sim/memory.js';
 import { tco } from '../sim/tco.js';
 import { meanLength, parseLength, type LengthDist } from './lengths.js';
 import { makeSource } from './arrivals.js';
-import { loadTrace, type TraceRow } from './trace.js';
+import { loadTrace, MAX_SPAN_S, type TraceRow } from './trace.js';
 import { StepCoster } from './step-cost.js';
 import { kvCapacity } from './kv.js';
 import { runEngine, type EngineResult, type PoolSetup, type Slo, type TimelineRow } from './engine.js';
@@ -108,6 +108,9 @@ interface Pool {
 export const MAX_REQUESTS = 1_000_000;
 export const MAX_TOKENS = 2.5e8;
 export const MAX_SERVE_DEVICES = 16_384;
+// the gamma shape of inter-arrival times: below 1e-3 nearly every request lands in one burst with the rest of the
+// span empty (and 1/(rate·shape) overflows), above 1e3 the gaps are constant to a part in 30; the range is symmetric
+export const MIN_BURSTINESS = 1e-3;
 
 function positive(name: string, v: number | undefined, integer: boolean): void {
   if (v === undefined) return;
@@ -142,6 +145,13 @@ export function serve(o: ServeOptions): ServeRun {
   // and time per generated token (~0.25 µs each here, batched): 2.5e8 tokens is about a minute, more is a hang
   const tokens = trace ? trace.slice(0, take).reduce((t, r) => t + r.output, 0) : take * Math.min(meanLength(output), m.context);
   if (tokens > MAX_TOKENS) throw new UserError(`--requests × --output-tokens: at most ${MAX_TOKENS.toExponential(1)} generated tokens are simulated, here ${tokens.toExponential(2)} (fewer requests give the same steady state)`);
+  // the open loop's arrivals span (take − 1)/rate on average: the cap a trace's arrival_s has (MAX_SPAN_S)
+  if (o.rate !== undefined && take > 1 && !((take - 1) / o.rate <= MAX_SPAN_S)) {
+    throw new UserError(`--rate: ${take} requests at ${o.rate} requests/s would arrive over ${((take - 1) / o.rate).toExponential(2)} s; at most ${MAX_SPAN_S.toExponential()} s (about 3 years) of arrivals are simulated (raise --rate or lower --requests)`);
+  }
+  if (o.burstiness !== undefined && !(o.burstiness >= MIN_BURSTINESS && o.burstiness <= 1 / MIN_BURSTINESS)) {
+    throw new UserError(`--burstiness: expected a gamma shape from ${MIN_BURSTINESS} to ${1 / MIN_BURSTINESS} (1 = Poisson), found "${o.burstiness}"`);
+  }
   const source = makeSource({ requests, seed: o.seed ?? 0, rate: o.rate, burstiness: o.burstiness ?? 1, input, output, maxContext: m.context, trace });
   const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, o.kvCache);
   const rt: ServeRuntime = serveRuntime(hw, o.runtime);

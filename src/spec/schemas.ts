@@ -16,6 +16,9 @@ const ENERGY_FLOP = qty(0, 1e-9);
 const USD = qty(0, 1e9);
 const HZ = qty(1e6, 1e11);
 const OVERHEAD = qty(0, 10);
+// An efficiency (achieved over peak) is at least this: a rate of peak × efficiency stays ≥ 1 unit/s over every peak's
+// and bandwidth's range minimum (1e6), so no time overflows; library GEMM tables start at ~1e-4 for one-FLOP ops.
+export const MIN_EFFICIENCY = 1e-6;
 // Model counts may be expressions over sibling fields (strings); a number is checked here against its range,
 // an expression's value after evaluation (normalize-model.ts runs these schemas again on the evaluated spec).
 // The maxima are far above any real model (10^4 layers, 10^6 hidden) and keep graphs and loops small.
@@ -70,6 +73,8 @@ export const hardwareSchema = {
   properties: {
     ...common,
     vendor: { type: 'string' },
+    // the vendor's name for the chip's architecture (hopper, blackwell, cdna3, …): runtime files key kernels by it
+    architecture: { type: 'string', pattern: '^[a-z][a-z0-9.-]*$' },
     class: { enum: ['datacenter', 'workstation', 'consumer', 'edge', 'mobile', 'laptop', 'desktop', 'host'] },
     year: { type: 'integer' },
     compute: {
@@ -431,7 +436,7 @@ export function siText(v: number, unit: string): string {
 }
 
 // A runtime (runtimes/*.yaml): how the software drives the chip. Every block that sets a number carries its own
-// `source:` (checked in normalize-runtime.ts); `by_vendor:` / `by_hardware:` hold the same blocks, overriding.
+// `source:` (checked in normalize-runtime.ts); `by_vendor:` / `by_architecture:` / `by_hardware:` hold the same blocks, overriding.
 const fraction01 = { type: 'number', minimum: 0, maximum: 1 };
 const src = { type: 'string' };
 const runtimeBlocks = {
@@ -444,7 +449,16 @@ const runtimeBlocks = {
   memory: {
     type: 'object',
     additionalProperties: false,
-    properties: { share: fraction01, basis: { enum: ['free', 'device'] }, reserve: quantity, unified_share: fraction01, source: src },
+    properties: {
+      share: fraction01,
+      // the engine's default share by tensor-parallel size (SGLang's mem_fraction_static: 0.88 at tp 1 … 0.79 at tp 16):
+      // keys are the smallest tp each share applies from
+      share_by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': fraction01 } },
+      basis: { enum: ['free', 'device'] },
+      reserve: quantity,
+      unified_share: fraction01,
+      source: src,
+    },
   },
   scheduler: {
     type: 'object',
@@ -513,7 +527,7 @@ const runtimeBlocks = {
       group_tile_from_tokens: { type: 'integer', minimum: 1, maximum: 1024 },
       kernel_choice: { enum: ['fastest', 'threshold'] },
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
-      gguf_flop_per_unit_clock: { type: 'number', exclusiveMinimum: 0, maximum: 1e6 },
+      gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: quantity,
       gemv_rate: quantity,
       gemm_fixed: quantity,
@@ -529,7 +543,7 @@ const runtimeBlocks = {
         },
       },
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
-      attention_efficiency: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+      attention_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       decode_graph: {
         type: 'object',
         additionalProperties: false,
@@ -595,6 +609,7 @@ export const runtimeSchema = {
     vendors: { type: 'array', items: { type: 'string' } },
     ...runtimeBlocks,
     by_vendor: { type: 'object', additionalProperties: runtimeOverride },
+    by_architecture: { type: 'object', additionalProperties: runtimeOverride },
     by_hardware: { type: 'object', additionalProperties: runtimeOverride },
   },
 };
