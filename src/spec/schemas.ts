@@ -468,6 +468,15 @@ const runtimeBlocks = {
         required: ['memory'],
         properties: { memory: quantity, max_num_seqs: posInt, max_num_batched_tokens: posInt },
       },
+      // the engine's defaults for a model whose max_model_len is longer than `above` tokens (vLLM V0: chunked prefill)
+      long_context: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['above'],
+        properties: { above: posInt, chunked_prefill: { type: 'boolean' }, max_num_batched_tokens: posInt },
+      },
+      // without chunked prefill the tokens per step are at least max_model_len (vLLM V0 SchedulerConfig)
+      unchunked_covers_context: { type: 'boolean' },
       source: src,
     },
   },
