@@ -485,6 +485,7 @@ const runtimeBlocks = {
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
       host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+      fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       moe_host: {
         type: 'object',
         additionalProperties: false,

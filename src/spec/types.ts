@@ -392,6 +392,8 @@ export interface RuntimeSettings {
   // epDispatch: the element type the expert-parallel dispatch all-to-all moves tokens in when GEMMs are fp8 ('bf16':
   // quantized after the exchange, Megatron-Core's alltoall dispatcher; absent: fp8, DeepSeek-V3's dispatch)
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
+  // fsdpGatherDtype: 'fp8' = with fp8 GEMMs, FSDP / ZeRO-3 all-gathers the weights already cast to fp8 (torchtitan
+  // --float8.enable_fsdp_float8_all_gather); absent: 16-bit weights
   training?: {
     selective?: 'modules' | 'op';
     reduceDtype?: 'fp32' | 'bf16';
@@ -400,6 +402,7 @@ export interface RuntimeSettings {
     fp8QuantizeBytes?: number;
     epDispatch?: 'fp8' | 'bf16';
     hostCpuScale?: number;
+    fsdpGatherDtype?: 'fp8' | 'bf16';
   };
 }
 /** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */
