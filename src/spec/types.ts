@@ -16,6 +16,7 @@ export interface NormalizedHardware {
   id: string;
   name: string;
   vendor: string;
+  architecture?: string; // the vendor's name for it (hopper, cdna3, …): runtime files' by_architecture key
   class: string;
   year?: number;
   matrixFlopPerS: Partial<Record<Dtype, number>>; // dense peak of matrix units
@@ -422,8 +423,9 @@ export interface NormalizedRuntime extends RuntimeSettings {
   name: string;
   kind: string; // role: serving | local | reference | training | npu | ideal
   version?: string;
-  // per-vendor and per-hardware differences, already normalized; applied by bindRuntime
+  // per-vendor, per-architecture and per-hardware differences, already normalized; applied by bindRuntime
   byVendor: Record<string, Partial<RuntimeOverride>>;
+  byArchitecture: Record<string, Partial<RuntimeOverride>>;
   byHardware: Record<string, Partial<RuntimeOverride>>;
   sources: string[];
   file?: string;
