@@ -314,6 +314,9 @@ export interface RuntimeSettings {
     basis: 'free' | 'device'; // free: of what weights and workspace leave (TensorRT-LLM); device: of the whole device (vLLM)
     reserveBytes: number; // runtime context (CUDA context, library workspaces) on a discrete device
     unifiedShare: number; // share of RAM usable on unified-memory parts (Metal recommendedMaxWorkingSetSize)
+    // the engine's default share by tensor-parallel size, [smallest tp, share] ascending (SGLang mem_fraction_static);
+    // the entry with the largest tp ≤ the layout's replaces `share` (src/sim/memory.ts)
+    shareByTp?: [number, number][];
   };
   // maxNumSeqs: requests in flight the engine admits by default; benchMaxNumSeqs: what the runtime's own offline benchmark
   // admits where it overrides that default (trtllm-bench's tuning), which `simulate --batch max` searches within
