@@ -449,7 +449,16 @@ const runtimeBlocks = {
   memory: {
     type: 'object',
     additionalProperties: false,
-    properties: { share: fraction01, basis: { enum: ['free', 'device'] }, reserve: quantity, unified_share: fraction01, source: src },
+    properties: {
+      share: fraction01,
+      // the engine's default share by tensor-parallel size (SGLang's mem_fraction_static: 0.88 at tp 1 … 0.79 at tp 16):
+      // keys are the smallest tp each share applies from
+      share_by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': fraction01 } },
+      basis: { enum: ['free', 'device'] },
+      reserve: quantity,
+      unified_share: fraction01,
+      source: src,
+    },
   },
   scheduler: {
     type: 'object',
@@ -496,6 +505,7 @@ const runtimeBlocks = {
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
       host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+      fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       moe_host: {
         type: 'object',
         additionalProperties: false,

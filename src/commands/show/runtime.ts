@@ -12,7 +12,7 @@ function settingsJson(s: RuntimeSettings) {
     host_per_sequence_s: s.hostPerSequenceS ?? 0,
     host_overlap: s.hostOverlap ?? false,
     launch: { per_kernel_s: s.launch.perKernelS, graphs: s.launch.graphs, device_gap: s.launch.deviceGap },
-    memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare },
+    memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: s.memory.shareByTp ? Object.fromEntries(s.memory.shareByTp.map(([k, v]) => [String(k), v])) : null },
     scheduler: {
       max_num_seqs: s.scheduler.maxNumSeqs ?? null,
       max_num_batched_tokens: s.scheduler.maxNumBatchedTokens ?? null,
