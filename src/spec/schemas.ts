@@ -451,7 +451,16 @@ const runtimeBlocks = {
   memory: {
     type: 'object',
     additionalProperties: false,
-    properties: { share: fraction01, basis: { enum: ['free', 'device'] }, reserve: quantity, unified_share: fraction01, source: src },
+    properties: {
+      share: fraction01,
+      // the engine's default share by tensor-parallel size (SGLang's mem_fraction_static: 0.88 at tp 1 … 0.79 at tp 16):
+      // keys are the smallest tp each share applies from
+      share_by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': fraction01 } },
+      basis: { enum: ['free', 'device'] },
+      reserve: quantity,
+      unified_share: fraction01,
+      source: src,
+    },
   },
   scheduler: {
     type: 'object',
@@ -470,6 +479,15 @@ const runtimeBlocks = {
         required: ['memory'],
         properties: { memory: quantity, max_num_seqs: posInt, max_num_batched_tokens: posInt },
       },
+      // the engine's defaults for a model whose max_model_len is longer than `above` tokens (vLLM V0: chunked prefill)
+      long_context: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['above'],
+        properties: { above: posInt, chunked_prefill: { type: 'boolean' }, max_num_batched_tokens: posInt },
+      },
+      // without chunked prefill the tokens per step are at least max_model_len (vLLM V0 SchedulerConfig)
+      unchunked_covers_context: { type: 'boolean' },
       source: src,
     },
   },
@@ -489,6 +507,7 @@ const runtimeBlocks = {
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
       host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+      fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       moe_host: {
         type: 'object',
         additionalProperties: false,
