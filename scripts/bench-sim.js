@@ -131,7 +131,8 @@ if (args.includes('--sweep-1m') || args.includes('--all')) {
   // compares row counts, not a single thread against several (each worker has its own heap)
   const { workerCount, formatThreadPays } = await import(dist('sweep/worker-count.js'));
   const workers = workerCount(1_000_000, availableParallelism());
-  const threads = workers > 1 ? `${workers} workers` : formatThreadPays(50_000, availableParallelism()) ? 'rows on an engine thread, CSV text on a format thread' : 'one engine thread';
+  // with one engine, the split into engine and format threads is decided by each run from the load (worker-count.ts)
+  const threads = workers > 1 ? `${workers} workers` : formatThreadPays(50_000, availableParallelism(), loadavg()[0]) ? 'rows on an engine thread, CSV text on a format thread (at the start)' : 'one thread (no core free at the start)';
   const runGrid = (name, text) => {
     const file = join(dir, `${name}.yaml`);
     writeFileSync(file, text);

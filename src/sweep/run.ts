@@ -6,7 +6,7 @@
 // Output files are written to a temporary name and renamed at the end, so a reader never sees half a
 // CSV and an interrupted sweep leaves the previous file as it was; an existing file is kept unless force.
 import { closeSync, existsSync, openSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkOutFile, clearStale, commitRenames, releaseTemp, tempSibling } from '../report/write.js';
 import { isInside } from '../spec/safe-read.js';
@@ -18,7 +18,7 @@ import { planColumns } from './columns.js';
 import { makeEvaluator, type ChunkResult, type ChunkRows, type Simulator } from './evaluate.js';
 import { paretoFront, paretoFronts, type ParetoBasis, type ParetoPoint } from './pareto.js';
 import { runPool } from './pool.js';
-import { formatThreadPays, FORMAT_THREAD_CHUNK, INLINE_BELOW, workerCount } from './worker-count.js';
+import { formatThreadPays, FORMAT_THREAD_CHUNK, workerCount } from './worker-count.js';
 import { FormatThread } from './format-thread.js';
 import { EngineThread } from './engine-thread.js';
 import { sweepRequest } from './request.js';
@@ -27,9 +27,9 @@ import { paretoPaths, shardRange, shardTrailer, type Shard } from './shard.js';
 export interface SweepOptions {
   out?: string;
   force?: boolean;
-  workers?: number; // engine threads; default: every core; 1 runs one engine (in this thread below INLINE_BELOW rows)
+  workers?: number; // engine threads; default: every core; 1 runs one engine (in this thread unless a core is free)
   formatThread?: boolean; // with workers 1: CSV text on a thread of its own (default: where it pays, worker-count.ts)
-  engineThread?: boolean; // with workers 1: the rows on a thread of their own (default: from INLINE_BELOW rows on)
+  engineThread?: boolean; // with workers 1: the rows on a thread of their own (default: with the format thread)
   onProgress?: (done: number, total: number) => void;
   shard?: Shard; // run rows of shard index/of only; the CSV ends in a trailer line for `hwperf merge`, no Pareto file
   simulatorModule?: string; // tests: a module URL whose simulate() replaces the engine (workers too)
@@ -126,10 +126,11 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     const cores = availableParallelism();
     const size = end - start;
     let workers = opts.workers ?? workerCount(size, cores);
-    // one engine (workers 1): on a thread of its own where the grid is large enough (its heap can be given a larger young
-    // generation, src/sweep/engine-thread.ts), with the CSV text on a second thread where that pays (worker-count.ts)
-    const engineThread = workers <= 1 && !opts.simulate && (opts.engineThread ?? size >= INLINE_BELOW);
-    const formatThread = workers <= 1 && (opts.formatThread ?? formatThreadPays(size, cores));
+    // one engine (workers 1): where a second core is free, the rows on an engine thread (its heap can be given a larger
+    // young generation, src/sweep/engine-thread.ts) and their CSV text on a format thread (worker-count.ts)
+    const split = workers <= 1 && formatThreadPays(size, cores, loadavg()[0]!);
+    const engineThread = workers <= 1 && !opts.simulate && (opts.engineThread ?? split);
+    const formatThread = workers <= 1 && (opts.formatThread ?? split);
     if (engineThread && !formatThread) workers = 1; // the pool's one worker makes its text itself
     let threads = workers > 1 || engineThread ? workers : 0; // the summary's `workers`: engine threads, 0 in this one
     if (engineThread && formatThread) {

@@ -15,16 +15,18 @@ export function workerCount(rows: number, cores: number): number {
   return cores - 1;
 }
 
-// Where one engine runs the rows (workerCount 1), the CSV text is made on a second thread meanwhile
-// (src/sweep/format-thread.ts): the engine's thread then holds no text, only typed columns, and the two overlap on two
-// cores. The 1,000,000-row grid of `npm run bench -- --sweep-1m`, on a 2-core VM shared with other jobs (load ~8),
-// CPU seconds per thread read from /proc/self/task:
-//   one thread:    21.9 s in all: main 17.4 s, V8's helper threads (GC, compiler) 4.5 s; 24.9 s wall
-//   format thread: 20.2 s in all: main 10.9 s, format thread 5.4 s, V8's helpers 3.9 s; 23.0 s wall
-// The main thread's 10.9 s is the critical path where a core is free. It needs a second core, and below INLINE_BELOW
-// rows the thread's start costs more than it saves.
-export function formatThreadPays(rows: number, cores: number): boolean {
-  return cores >= 2 && rows >= INLINE_BELOW;
+// Where one engine runs the rows (workerCount 1), they can run on an engine thread and their CSV text on a format
+// thread meanwhile (src/sweep/engine-thread.ts, format-thread.ts): the two overlap, but the split costs CPU (each
+// thread's own GC and JIT, the messages). The 1,000,000-row grid of `npm run bench -- --sweep-1m` on a 2-core VM
+// shared with other jobs, one thread against the two (in-process, CPU seconds per thread from /proc/self/task):
+//   load ~3:   one thread 18.3 / 23.0 s CPU, 15.5 / 19.8 s wall; split 22.0 / 30.1 s CPU (engine thread 11.3 /
+//              15.0 s, format thread 5.2 / 7.4 s), 14.6 / 18.8 s wall
+//   load 1.4–3: one thread 20.3 / 24.7 s CPU, 17.2 / 27.6 s wall; split 24.2 / 30.3 s CPU, 19.0 / 40.5 s wall
+// The engine thread (the critical path) is ~20% shorter than the single thread, but the split's ~20–30% more CPU
+// only pays where a core would otherwise idle: so it is taken when the machine's 1-minute load average leaves a whole
+// core free, and never below INLINE_BELOW rows (the threads' start costs more than they save).
+export function formatThreadPays(rows: number, cores: number, load: number): boolean {
+  return cores >= 2 && rows >= INLINE_BELOW && load <= cores - 1;
 }
 // rows per chunk handed to the format thread: ~0.4 MB of columns, so that messages are few and buffers stay small
 export const FORMAT_THREAD_CHUNK = 1024;
