@@ -7,6 +7,8 @@ import { bindRuntime } from '../src/runtime/resolve.js';
 import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
 import { epDispatchBytes } from '../src/sim/training/step.js';
 import { moeHostFloor } from '../src/sim/training/moe-host-sync.js';
+import { IB_RING_BUSBW, linkCollectiveEfficiency } from '../src/sim/training/link-efficiency.js';
+import { COLLECTIVE_SHAPE, collectiveEfficiency, lookupEfficiency } from '../src/hardware/efficiency.js';
 import type { MoeHostSync, NormalizedRuntime } from '../src/spec/types.js';
 
 const hw = (id: string) => getLibrary().hardware[id]!;
@@ -74,5 +76,25 @@ describe('megatron / nemo training runtimes', () => {
     const run = (rt: NormalizedRuntime) =>
       simulateTraining(buildTrainRequest(m, bindRuntime(hw('gb200'), rt), { devices: 8, ep: 8, seqLen: 1024, globalBatch: 64, microBatch: 1, recompute: 'selective', dtype: 'bf16' }));
     expect(run(megatron).step_s!).toBeGreaterThan(run(x86Host).step_s!);
+  });
+
+  it('a ring over InfiniBand reaches 0.94 of the NIC (nccl-tests), not the scale-up sweep; other links keep the spec', () => {
+    const h = hw('h200-sxm');
+    for (const b of [1e6, 8e7, 1e9]) {
+      expect(linkCollectiveEfficiency(h, h.scaleOut!, b)).toBeCloseTo(IB_RING_BUSBW * lookupEfficiency(COLLECTIVE_SHAPE, b), 12);
+      expect(linkCollectiveEfficiency(h, h.scaleUp!, b)).toBe(collectiveEfficiency(h.efficiency, b));
+    }
+    // large messages over IB beat the NVLS-table figure the scale-up sweep would give them
+    expect(linkCollectiveEfficiency(h, h.scaleOut!, 1e9)).toBeGreaterThan(collectiveEfficiency(h.efficiency, 1e9));
+    // monotone in size: a bigger bucket never reaches a smaller fraction
+    expect(linkCollectiveEfficiency(h, h.scaleOut!, 4e8)).toBeGreaterThanOrEqual(linkCollectiveEfficiency(h, h.scaleOut!, 4e7));
+    // a ZeRO-3 run across 4 nodes exposes less gather / reduce-scatter time than with the scale-up figure, and one node is unchanged
+    const m = libraryModel('llama-3.1-8b');
+    const tt = libraryRuntime('torchtitan');
+    const run = (devices: number, hwv = h) =>
+      simulateTraining(buildTrainRequest(m, bindRuntime(hwv, tt), { devices, dp: devices, zero: 3, seqLen: 8192, globalBatch: 2 * devices, microBatch: 2, recompute: 'selective', dtype: 'bf16' }));
+    const roce = { ...h, scaleOut: { ...h.scaleOut!, technology: 'roce-400g' } };
+    expect(run(32).breakdown.dp_comm_s).toBeLessThan(run(32, roce).breakdown.dp_comm_s);
+    expect(run(8).step_s).toBe(run(8, roce).step_s);
   });
 });

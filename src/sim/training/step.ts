@@ -21,6 +21,7 @@ import { exposedComm, overlapShares } from '../overlap.js';
 import { moeHostFloor, withMoeHostFloor } from './moe-host-sync.js';
 import { launchFloorS } from '../../runtime/launch.js';
 import { dpExposed } from './dp-overlap.js';
+import { linkCollectiveEfficiency } from './link-efficiency.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -75,9 +76,9 @@ function addPass(a: PassCost, b: PassCost, k = 1): PassCost {
 export function stepTime(i: StepInput): StepResult {
   const { shape: s, plan: p, hw } = i;
   // one collective of `bytes` (its buffer: the all-reduce / all-gather size, or the message of a p2p send) at the
-  // measured link fraction for that size
+  // fraction of the link a ring reaches at that size on that link (./link-efficiency.ts)
   const comm = (kind: CollectiveKind, bytes: number, n: number, link: LinkSpec) =>
-    collectiveTime(kind, bytes, n, link, collectiveEfficiency(hw.efficiency, bytes));
+    collectiveTime(kind, bytes, n, link, linkCollectiveEfficiency(hw, link, bytes));
   const links = groupLinks(hw, p);
   const dualpipe = p.schedule === 'dualpipe';
   const T = (p.microBatch * p.seqLen) / p.cp;

@@ -1,0 +1,24 @@
+// Achievable fraction of a link's bandwidth for one training collective (all-gather, reduce-scatter, all-reduce
+// rings, point-to-point sends) of `bytes`, by the link it crosses:
+//
+//   InfiniBand scale-out → IB_RING_BUSBW × COLLECTIVE_SHAPE(bytes)
+//   otherwise → the spec's own collective efficiency (its measured sweep, or its fraction × the shape)
+//
+// A hardware spec's collective sweep is measured inside one scale-up domain (8-GPU nccl-tests; on H100 / H200 NCCL's
+// in-switch NVLS all-reduce, an NVLink figure): it says nothing of what a ring reaches over the network. Over
+// InfiniBand, NCCL's ring reaches 46-48 GB/s of a 400 Gb/s NDR NIC's 50 (NCCL maintainer, NVIDIA/nccl-tests issue
+// #290, 2025-03) and 96 of 100 GB/s on 4 HDR NICs per 8 A100 (NVIDIA/nccl-tests issue #119, 3 nodes,
+// all_reduce_perf): 0.92-0.96 → 0.94 at large messages. The common size shape (src/hardware/efficiency.ts, measured
+// all-reduce sweeps) carries the small-message fall-off; the ring's per-step latency is added by collectiveTime.
+// RoCE, EFA and other networks keep the spec's figure (no measurement found). Scale-up collectives keep the spec's
+// sweep too (whether NCCL's all-gather / reduce-scatter get NVLS there was not settled).
+import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
+import { COLLECTIVE_SHAPE, collectiveEfficiency, lookupEfficiency } from '../../hardware/efficiency.js';
+
+export const IB_RING_BUSBW = 0.94;
+
+/** fraction of `link`'s bandwidth one ring collective of `bytes` reaches (`link` is one of `hw`'s own links) */
+export function linkCollectiveEfficiency(hw: NormalizedHardware, link: LinkSpec, bytes: number): number {
+  if (link === hw.scaleOut && /^infiniband/.test(link.technology ?? '')) return IB_RING_BUSBW * lookupEfficiency(COLLECTIVE_SHAPE, bytes);
+  return collectiveEfficiency(hw.efficiency, bytes);
+}
