@@ -1,7 +1,8 @@
-// npm run fuzz -- [--cli|--kill|--both|--edges] --seed N --cases M [--seeds K]: the fuzz suites at any size, through
+// npm run fuzz -- [--cli|--kill|--both|--edges|--bounds] --seed N --cases M [--seeds K]: the fuzz suites at any size, through
 // vitest so that the TypeScript sources run as they do in npm test. Without a suite flag: mutated specs, flags and
 // grids in-process (test/fuzz/fuzz.ts); --cli: every command with hostile flags, files and output paths
-// (test/fuzz/cli.ts); --edges: every numeric flag of every engine command at each edge value (no seed); --kill: hwperf processes killed while they replace outputs (test/fuzz/kill.ts); --both:
+// (test/fuzz/cli.ts); --edges: every numeric flag of every engine command at each edge value (no seed); --kill: hwperf processes killed while they replace outputs (test/fuzz/kill.ts); --bounds: specs, --set and flags at
+// the edges of their stated ranges, answers checked for accounting too (test/fuzz/bounds.ts); --both:
 // spec and cli. Exit 1 when any case fails. FUZZ_TRACE=FILE logs each CLI case before it runs (for a hang).
 import { spawnSync } from 'node:child_process';
 
@@ -13,9 +14,9 @@ const opt = (name, dflt) => {
 const seed = opt('seed', Date.now() % 1e9);
 const cases = opt('cases', 5000);
 const seeds = opt('seeds', 1);
-const suites = args.includes('--both') ? ['spec', 'cli'] : args.includes('--cli') ? ['cli'] : args.includes('--kill') ? ['kill'] : args.includes('--edges') ? ['edges'] : ['spec'];
-const FILES = { spec: 'test/fuzz.test.ts', cli: 'test/fuzz-cli.test.ts', kill: 'test/fuzz-kill.test.ts', edges: 'test/fuzz-edges.test.ts' };
-const ENV = { spec: ['FUZZ_SEED', 'FUZZ_CASES'], cli: ['FUZZ_CLI_SEED', 'FUZZ_CLI_CASES'], kill: ['FUZZ_KILL_SEED', 'FUZZ_KILL_CASES'], edges: ['FUZZ_EDGES_SEED', 'FUZZ_EDGES'] };
+const suites = args.includes('--both') ? ['spec', 'cli'] : args.includes('--cli') ? ['cli'] : args.includes('--kill') ? ['kill'] : args.includes('--edges') ? ['edges'] : args.includes('--bounds') ? ['bounds'] : ['spec'];
+const FILES = { spec: 'test/fuzz.test.ts', cli: 'test/fuzz-cli.test.ts', kill: 'test/fuzz-kill.test.ts', edges: 'test/fuzz-edges.test.ts', bounds: 'test/fuzz-bounds.test.ts' };
+const ENV = { spec: ['FUZZ_SEED', 'FUZZ_CASES'], cli: ['FUZZ_CLI_SEED', 'FUZZ_CLI_CASES'], kill: ['FUZZ_KILL_SEED', 'FUZZ_KILL_CASES'], edges: ['FUZZ_EDGES_SEED', 'FUZZ_EDGES'], bounds: ['FUZZ_BOUNDS_SEED', 'FUZZ_BOUNDS_CASES'] };
 let failed = 0;
 for (let s = seed; s < seed + seeds; s++) {
   for (const suite of suites) {

@@ -51,6 +51,22 @@ describe('NVFP4 weight streaming below the ridge point', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'fp4-')), 'bad.yaml');
     writeFileSync(file, 'id: gpu\nname: GPU\ncompute:\n  matrix: {bf16: 100 TFLOP/s, fp4: 400 TFLOP/s}\nmemory: {capacity: 16 GB, bandwidth: 1 TB/s}\nefficiency:\n  gemm_memory_by_dtype: {fp4: 1.5}\nsources: [test]\n');
     const p = (await loadSpecFile(file)).errors.map(formatIssue);
-    expect(p[0]).toMatch(/bad\.yaml:\d+:\d+ {2}efficiency\.gemm_memory_by_dtype\.fp4 {2}efficiency must be a fraction in \(0, 1\]/);
+    expect(p[0]).toMatch(/bad\.yaml:\d+:\d+ {2}efficiency\.gemm_memory_by_dtype\.fp4 {2}efficiency must be a fraction from 0\.000001 to 1/);
+  });
+});
+
+describe('Blackwell Ultra NVFP4 GEMM level (gb300)', () => {
+  it('the measured B300 kernel (M 256, N 8192, K 28672: 31.1 µs) is met within 5%', () => {
+    const c = opCost(linear('down', 256, 8192, 28672, 'fp4', 0.5, 2), lib.hardware.gb300!);
+    expect(Math.abs(c.seconds * 1e6 - 31.06) / 31.06).toBeLessThan(0.05);
+  });
+  it('never slower than gb200 at any GEMM size (monotone in hardware), and below its own 1.5x peak ratio', () => {
+    const gb200 = lib.hardware.gb200!, gb300 = lib.hardware.gb300!;
+    for (const m of [16, 64, 256, 1024, 4096, 16384]) {
+      const op = linear('g', m, 8192, 8192, 'fp4', 0.5625, 2);
+      const a = opCost(op, gb200).seconds, b = opCost(op, gb300).seconds;
+      expect(b).toBeLessThanOrEqual(a * (1 + 1e-12));
+      expect(a / b).toBeLessThan(1.5);
+    }
   });
 });

@@ -423,3 +423,103 @@ describe('what a spec holds never splits or dirties a line (seed 161803 with YAM
     expect((await run(['validate', ok])).exit).toBe(0);
   });
 });
+
+describe('the boundary corpus (test/fuzz/bounds.ts, seeds 1001–1003): valid edges of every range', () => {
+  it('an efficiency of 5e-324 is refused in a spec, a runtime file and --set (was fits: true with null latency, and Infinity in report.html)', async () => {
+    const hw = join(dir, 'eff-hw.yaml');
+    writeFileSync(hw, 'extends: h100-sxm\nid: eff-hw\nefficiency:\n  vector: 5.0e-324\n');
+    const r = await run(['validate', hw]);
+    expect(r.exit).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/efficiency\.vector {2}efficiency must be a fraction from 0\.000001 to 1/);
+    const rt = join(dir, 'eff-rt.yaml');
+    writeFileSync(rt, 'extends: vllm\nid: eff-rt\nkernels:\n  attention_efficiency: 5.0e-324\n');
+    const rr = await run(['simulate', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--runtime', rt]);
+    expect(rr.exit).toBe(2);
+    expect(rr.stderr).toMatch(/attention_efficiency/);
+    const s = await run(['simulate', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--set', 'efficiency.attention=5e-324']);
+    expect(s.exit).toBe(2);
+    expect(s.stderr).toMatch(/^hwperf: --set efficiency.attention: expected a fraction from 0.000001 to 1/);
+    // the smallest allowed still answers with finite times
+    const ok = await run(['simulate', '--model', 'sd-vae', '--hardware', 'h100-sxm', '--set', 'efficiency.vector=0.000001', '--set', 'efficiency.memory=0.000001', '--json']);
+    expect(ok.exit).toBe(0);
+    expect(JSON.parse(ok.stdout).latency_s).toBeGreaterThan(0);
+  });
+  it('--set interconnect.host.latency on a part without a host link is refused (made a link of 0 B/s: fits with null latency)', async () => {
+    const r = await run(['simulate', '--model', 'llama-2-7b', '--hardware', 'apple-m3-max', '--tp', '8', '--set', 'interconnect.host.latency=2.4e-9 s']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/^hwperf: --set interconnect.host.latency: apple-m3-max has no interconnect.host link; give its bandwidth first/);
+    const ok = await run(['simulate', '--model', 'llama-2-7b', '--hardware', 'apple-m3-max', '--tp', '8', '--set', 'interconnect.host.bandwidth=10 GB/s', '--set', 'interconnect.host.latency=2.4e-9 s', '--json']);
+    expect(ok.exit).toBe(0);
+    expect(JSON.parse(ok.stdout).latency_s).toBeGreaterThan(0);
+  });
+  it('a report cell whose number is not finite sorts as "" in report.html, never data-sort="Infinity"', async () => {
+    const { summaryTable } = await import('../src/report/table.js');
+    const { tableHtml } = await import('../src/report/html.js');
+    const row = { model: 'm', hardware: 'h', family: 'decoder', status: 'ok', result: { devices: 1, tp: 1, pp: 1, ttft_s: Infinity, tpot_s: NaN, memory: { per_device_bytes: 1, capacity_bytes: 2 } } };
+    const html = tableHtml(summaryTable([row as never]));
+    expect(html).not.toMatch(/\bNaN\b|\bInfinity\b/);
+  });
+});
+
+describe('serve and plan leftovers of the fifth session', () => {
+  it('--rate whose arrivals would span more than 1e8 s is refused (1e-300 gave 7.9e299 J/token; 5e-324 silently ran as a burst)', async () => {
+    for (const rate of ['1e-300', '5e-324', '1e-6']) {
+      const r = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', rate, '--requests', '1000']);
+      expect(r.exit, rate).toBe(2);
+      expect(r.stderr, rate).toMatch(/^hwperf: --rate: 1000 requests at .* requests\/s would arrive over .* s; at most 1e\+8 s/);
+    }
+    // one request needs no rate; a slow rate over few requests is a run of its own
+    for (const [rate, n] of [['1e-300', '1'], ['1e-6', '50']]) {
+      const ok = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', rate, '--requests', n, '--json']);
+      expect(ok.exit, rate).toBe(0);
+      expect(JSON.parse(ok.stdout).energy_j_per_token).toBeLessThan(1e9);
+    }
+  });
+  it('a trace arrival_s past 1e8 s and a --burstiness outside [0.001, 1000] are one line each', async () => {
+    const t = join(dir, 'late.csv');
+    writeFileSync(t, 'arrival_s,input_tokens,output_tokens\n0,10,10\n1e300,10,10\n');
+    const r = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--trace', t]);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/late\.csv:3: arrival_s must be at most 1e\+8 s/);
+    for (const b of ['1e-300', '1e300']) {
+      const rb = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', '1', '--requests', '5', '--burstiness', b]);
+      expect(rb.exit, b).toBe(2);
+      expect(rb.stderr, b).toMatch(/^hwperf: --burstiness: expected a gamma shape from 0.001 to 1000/);
+    }
+  });
+  it('--set runtime.admission sets serve\'s policy as a runtime file\'s scheduler.admission does; other words are refused', async () => {
+    const base = ['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--rate', '50', '--requests', '300', '--input-tokens', '2000', '--output-tokens', '1000', '--set', 'memory.capacity=24 GB', '--json'];
+    const rt = join(dir, 'preempt.yaml');
+    writeFileSync(rt, 'extends: tensorrt-llm\nid: trt-maxutil\nscheduler:\n  admission: preempt\n');
+    const viaFile = JSON.parse((await run([...base, '--runtime', rt])).stdout);
+    const viaSet = JSON.parse((await run([...base, '--runtime', 'tensorrt-llm', '--set', 'runtime.admission=preempt'])).stdout);
+    const reserve = JSON.parse((await run([...base, '--runtime', 'tensorrt-llm'])).stdout);
+    expect(viaSet.kv_peak_bytes).toBe(viaFile.kv_peak_bytes);
+    expect(viaSet.ttft_s.p99).toBe(viaFile.ttft_s.p99);
+    expect(viaSet.kv_peak_bytes).not.toBe(reserve.kv_peak_bytes);
+    const bad = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', '1', '--requests', '3', '--set', 'runtime.admission=evict']);
+    expect(bad.exit).toBe(2);
+    expect(bad.stderr).toMatch(/^hwperf: --set runtime.admission: expected one of reserve, preempt, found "evict"/);
+  });
+});
+
+describe('an output path with a fault word in it (fifth session leftover: `--out NaN.csv` printed "wrote NaN.csv")', () => {
+  it('is refused before any work, for files and report folders, in one line that does not print the word', async () => {
+    const cases: string[][] = [
+      ['roofline', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--out', join(dir, 'NaN.svg')],
+      ['sweep', join(root, 'examples', 'sweep-small.yaml'), '--out', join(dir, 'Infinity.csv')],
+      ['compare', '--models', 'llama-3.2-1b', '--hardware', 'l4', '--out', join(dir, 'undefined')],
+      ['import', 'hf', join(root, 'test/fixtures/hf/llama/config.json'), '--out', join(dir, 'NaN', 'x.yaml')],
+    ];
+    for (const argv of cases) {
+      const r = await run(argv);
+      expect(r.exit, argv[0]).toBe(2);
+      expect(r.stderr, argv[0]).toMatch(/^hwperf: --out .*: the path holds a word hwperf prints only for a fault \(shown here as not-a-number, infinite, undef, \{object\}\); choose another name$/);
+      expect(r.stdout + r.stderr, argv[0]).not.toMatch(BAD);
+    }
+    // a word inside a longer one is no fault word
+    const ok = await run(['roofline', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--out', join(dir, 'NaNo.svg')]);
+    expect(ok.exit).toBe(0);
+    expect(existsSync(join(dir, 'NaNo.svg'))).toBe(true);
+  });
+});

@@ -1,7 +1,7 @@
 // The sweep's fast row path (pass memo, reused cells, …) writes the bytes of the plain one: every CSV line and every
 // Pareto file of a few grids equals what a row-by-row reference gives — each row's flags → buildRequest → simulate()
-// without any memo → csvCell on every cell — inline, on 2 worker threads, and as 3 shards merged (issue 15: a
-// million rows in ≤ 10 s, never by changing a number).
+// without any memo → csvCell on every cell — inline, with the format thread, on 2 worker threads, and as 3 shards
+// merged (issue 15: a million rows in ≤ 10 s, never by changing a number).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,7 +119,7 @@ const read = (csv: string) => [csv, csv.replace(/\.csv$/, '.pareto.csv'), csv.re
 
 describe('sweep bytes: the fast row path writes what a plain row-by-row run writes', () => {
   for (const [name, text] of [['mixed', MIXED], ['variants', VARIANTS]] as const) {
-    it(`${name}: inline, 2 workers, 3 shards merged`, async () => {
+    it(`${name}: inline, format thread, 2 workers, 3 shards merged`, async () => {
       const file = join(dir, `${name}.yaml`);
       writeFileSync(file, text);
       const want = await reference(text, file);
@@ -139,6 +139,10 @@ describe('sweep bytes: the fast row path writes what a plain row-by-row run writ
       const pooled = join(dir, `${name}-w2.csv`);
       expect((await runBuilt(file, { out: pooled, workers: 2 })).workers).toBe(2);
       expect(read(pooled)).toEqual(got);
+      // rows in this thread, CSV text on the format thread (the default on 2 cores)
+      const threaded = join(dir, `${name}-fmt.csv`);
+      expect((await runBuilt(file, { out: threaded, workers: 1, formatThread: true })).feasible).toBe(feasible);
+      expect(read(threaded)).toEqual(got);
       const shards: string[] = [];
       for (let i = 1; i <= 3; i++) {
         shards.push(join(dir, `${name}-s${i}.csv`));

@@ -94,7 +94,7 @@ describe('--set PATH=VALUE', () => {
     ['memory.bandwith=4.8 TB/s', /^--set memory\.bandwith: unknown hardware field \(did you mean "memory\.bandwidth"\?\)$/],
     ['compute.matrix.int8=60 GB', /^--set compute\.matrix\.int8: "60 GB" is not a flop per s quantity/],
     ['memory.bandwidth=4.8', /^--set memory\.bandwidth: needs a unit/],
-    ['efficiency.memory=1.5', /fraction in \(0, 1\]/],
+    ['efficiency.memory=1.5', /fraction from 0\.000001 to 1/],
     ['memory.bandwidth', /expected PATH=VALUE/],
   ])('%s → one-line error', async (assignment, re) => {
     const err = await applySet(h100, assignment).catch((e) => e);

@@ -5,7 +5,7 @@
 // re-normalizing a raw spec.
 import type { Dtype, LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { DTYPES } from '../spec/types.js';
-import { hardwareSchema, rangeAt, siText } from '../spec/schemas.js';
+import { MIN_EFFICIENCY, hardwareSchema, rangeAt, siText } from '../spec/schemas.js';
 import { UserError, nearest } from '../spec/errors.js';
 import type { Dimension } from '../units/quantity.js';
 import { defaultMemoryEfficiency, gemmTable } from './efficiency.js';
@@ -14,21 +14,26 @@ import { pinnedMaxNumSeqs } from '../runtime/override.js';
 type Kind = Dimension | 'count' | 'fraction' | 'string';
 interface Field {
   kind: Kind;
+  options?: readonly string[]; // a text field's allowed values
   apply: (hw: NormalizedHardware, v: number | string) => void;
   zero?: boolean; // a quantity that may be 0 (prices, energies, a runtime without host time)
 }
 
 function linkFields(name: 'scale_up' | 'scale_out' | 'host', key: 'scaleUp' | 'scaleOut' | 'host'): Record<string, Field> {
-  const get = (hw: NormalizedHardware): LinkSpec => {
-    const l = { ...(hw[key] ?? { bandwidthBytePerS: 0, latencyS: name === 'scale_up' ? 3e-6 : 10e-6 }) };
+  // a link the part lacks is made by its bandwidth; its latency, domain or technology alone would leave a link of
+  // no bandwidth, which every collective over it divides by
+  const get = (hw: NormalizedHardware, field: string): LinkSpec => {
+    const had = hw[key];
+    if (!had && field !== 'bandwidth') throw new UserError(`--set interconnect.${name}.${field}: ${hw.id} has no interconnect.${name} link; give its bandwidth first (--set interconnect.${name}.bandwidth=…)`);
+    const l = { ...(had ?? { bandwidthBytePerS: 0, latencyS: name === 'scale_up' ? 3e-6 : 10e-6 }) };
     hw[key] = l;
     return l;
   };
   return {
-    [`interconnect.${name}.bandwidth`]: { kind: 'bytes_per_s', apply: (hw, v) => void (get(hw).bandwidthBytePerS = v as number) },
-    [`interconnect.${name}.latency`]: { kind: 'seconds', apply: (hw, v) => void (get(hw).latencyS = v as number) },
-    [`interconnect.${name}.domain`]: { kind: 'count', apply: (hw, v) => void (get(hw).domain = v as number) },
-    [`interconnect.${name}.technology`]: { kind: 'string', apply: (hw, v) => void (get(hw).technology = v as string) },
+    [`interconnect.${name}.bandwidth`]: { kind: 'bytes_per_s', apply: (hw, v) => void (get(hw, 'bandwidth').bandwidthBytePerS = v as number) },
+    [`interconnect.${name}.latency`]: { kind: 'seconds', apply: (hw, v) => void (get(hw, 'latency').latencyS = v as number) },
+    [`interconnect.${name}.domain`]: { kind: 'count', apply: (hw, v) => void (get(hw, 'domain').domain = v as number) },
+    [`interconnect.${name}.technology`]: { kind: 'string', apply: (hw, v) => void (get(hw, 'technology').technology = v as string) },
   };
 }
 
@@ -67,6 +72,8 @@ function buildFields(): Record<string, Field> {
     'runtime.static_context': { kind: 'count', apply: (hw, v) => setRuntime(hw, { staticContext: v as number }) },
     // requests in flight the engine admits (vLLM --max-num-seqs, SGLang --max-running-requests, TensorRT-LLM max_batch_size)
     'runtime.max_num_seqs': { kind: 'count', apply: (hw, v) => setRuntime(hw, { maxNumSeqs: v as number }) },
+    // serve's admission policy, as a runtime file's scheduler.admission (reserve: TensorRT-LLM's GUARANTEED_NO_EVICT)
+    'runtime.admission': { kind: 'string', options: ['reserve', 'preempt'], apply: (hw, v) => setRuntime(hw, { admission: v as 'reserve' | 'preempt' }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
     ...linkFields('scale_up', 'scaleUp'),
     ...linkFields('scale_out', 'scaleOut'),
@@ -83,12 +90,13 @@ function buildFields(): Record<string, Field> {
   return f;
 }
 
-function setRuntime(hw: NormalizedHardware, o: { stepOverheadS?: number; staticContext?: number; maxNumSeqs?: number }): void {
+function setRuntime(hw: NormalizedHardware, o: NonNullable<NormalizedHardware['runtimeOverride']>): void {
   hw.runtimeOverride = { ...hw.runtimeOverride, ...o };
   if (!hw.runtime) return;
-  const { maxNumSeqs, ...rest } = o;
+  const { maxNumSeqs, admission, ...rest } = o;
   hw.runtime = { ...hw.runtime, ...rest };
   if (maxNumSeqs !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, ...pinnedMaxNumSeqs(maxNumSeqs) };
+  if (admission !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, admission };
 }
 
 export const SET_FIELDS: Record<string, Field> = buildFields();
@@ -116,17 +124,20 @@ function unquote(s: string): string {
   return /^(["']).*\1$/.test(t) ? t.slice(1, -1).trim() : t;
 }
 
-export async function parseSetValue(path: string, raw: string, kind: Kind, zero = false): Promise<number | string> {
+function textValue(where: string, raw: string, options: readonly string[] | undefined): string {
+  if (!raw) throw new UserError(`${where}: needs a value`);
+  if (options && !options.includes(raw)) throw new UserError(`${where}: expected one of ${options.join(', ')}, found "${raw}"`);
+  return raw;
+}
+
+export async function parseSetValue(path: string, raw: string, kind: Kind, zero = false, options?: readonly string[]): Promise<number | string> {
   const where = `--set ${path}`;
-  if (kind === 'string') {
-    if (!raw) throw new UserError(`${where}: needs a value`);
-    return raw;
-  }
+  if (kind === 'string') return textValue(where, raw, options);
   if (kind === 'count' || kind === 'fraction') {
     const n = Number(raw);
     if (raw === '' || !Number.isFinite(n)) throw new UserError(`${where}: expected a plain number, found "${raw}"`);
     if (kind === 'count' && !(Number.isInteger(n) && n >= 1 && n <= 1e8)) throw new UserError(`${where}: expected a whole number from 1 to 100000000, found "${raw}"`);
-    if (kind === 'fraction' && !(n > 0 && n <= 1)) throw new UserError(`${where}: expected a fraction in (0, 1], found "${raw}"`);
+    if (kind === 'fraction' && !(n >= MIN_EFFICIENCY && n <= 1)) throw new UserError(`${where}: expected a fraction from ${MIN_EFFICIENCY} to 1, found "${raw}"`);
     return n;
   }
   const { parseQuantity, EXAMPLE } = await import('../units/quantity.js');
@@ -157,7 +168,7 @@ export async function applySet(hw: NormalizedHardware, assignment: string): Prom
     const hint = near ? `did you mean "${near}"?` : `settable: ${settableSummary()}`;
     throw new UserError(`--set ${path}: unknown hardware field (${hint})`);
   }
-  const value = await parseSetValue(path, raw, field.kind, field.zero);
+  const value = await parseSetValue(path, raw, field.kind, field.zero, field.options);
   const out = cloneHardware(hw);
   field.apply(out, value);
   return out;
@@ -175,11 +186,11 @@ export function applySetPlain(hw: NormalizedHardware, assignment: string): Norma
     throw new UserError(`--set ${path}: only plain-number fields (counts, fractions) can be set here`);
   }
   const raw = unquote(assignment.slice(eq + 1));
-  let value: number | string = raw;
+  let value: number | string = field.kind === 'string' ? textValue(`--set ${path}`, raw, field.options) : raw;
   if (field.kind !== 'string') {
     const n = Number(raw);
-    const ok = raw !== '' && Number.isFinite(n) && (field.kind === 'count' ? Number.isInteger(n) && n >= 1 && n <= 1e8 : n > 0 && n <= 1);
-    if (!ok) throw new UserError(`--set ${path}: expected ${field.kind === 'count' ? 'a whole number from 1 to 100000000' : 'a fraction in (0, 1]'}, found "${raw}"`);
+    const ok = raw !== '' && Number.isFinite(n) && (field.kind === 'count' ? Number.isInteger(n) && n >= 1 && n <= 1e8 : n >= MIN_EFFICIENCY && n <= 1);
+    if (!ok) throw new UserError(`--set ${path}: expected ${field.kind === 'count' ? 'a whole number from 1 to 100000000' : `a fraction from ${MIN_EFFICIENCY} to 1`}, found "${raw}"`);
     value = n;
   }
   const out = cloneHardware(hw);

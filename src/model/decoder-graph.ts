@@ -269,7 +269,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     up.batchTokens = T;
     if (p.gguf) up.gguf = true; // llama.cpp MUL_MAT_ID runs the same quantized kernels
     up.m = pairs / Math.max(1, touched);
-    up.n = mats * I;
+    up.n = (mats * I) / shards; // this device's slice of each expert (shapes are per device)
     up.k = d;
     ops.push(up); // [T·k/shards, (2)·I]
     ops.push(op('experts_act', 'elementwise', (4 * pairs * I) / shards, ((mats + 1) * pairs * I * act) / shards, 0, dt, moeLayers));
@@ -280,7 +280,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     if (p.gguf) down.gguf = true;
     down.m = up.m;
     down.n = d;
-    down.k = I;
+    down.k = I / shards;
     ops.push(down); // [T·k/shards, d]
     ops.push(op('moe_finalize', 'elementwise', mv.finalizeFlops, mv.finalizeBytes, 0, dt, moeLayers)); // [T·k, d] → [T, d]
     if (moe.shared > 0) {
@@ -301,5 +301,10 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   if (m.final_norm) ops.push(op('final_norm', 'norm', 4 * seqsA * d, 2 * seqsA * d * act, 0, dt, 1));
   ops.push(gemm('lm_head', seqsA, m.vocab / tw, d, p, p.headBits, 1)); // [seqs, vocab/tp]
   ops.push(op('sampling', 'elementwise', 5 * seqsA * (m.vocab / tw), 2 * seqsA * (m.vocab / tw) * 4, 0, dt, 1));
+  // a block-scaled FP8 checkpoint (DeepSeek-V3's and Qwen3's FP8 releases: weight_block_size [128, 128]) keeps its
+  // router and LM head in 16-bit; every other projection is a block-scaled FP8 GEMM
+  if (m.fp8_scaling === 'block' && dt === 'fp8' && wb === 8) {
+    for (const o of ops) if (o.kind === 'gemm' && o.name !== 'router' && o.name !== 'lm_head') o.fp8Block = true;
+  }
   return ops;
 }

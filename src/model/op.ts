@@ -17,6 +17,9 @@ export interface Op {
   // rows are the tokens of a serving batch: the runtime picks its kernel by their count (matrix-vector up to
   // gemvMaxRows, tiled above) and may take them gemvMaxRows at a time (src/sim/roofline.ts)
   batchRows?: boolean;
+  // fp8 weights with one scale per 128×128 block (the model's fp8_scaling: block): serving runtimes run these through
+  // block-scaled FP8 GEMM kernels of their own (Triton w8a8_block_fp8_matmul, CUTLASS blockwise, DeepGEMM)
+  fp8Block?: boolean;
   // tokens of the batch a grouped GEMM routes (MoE: T tokens, T·k rows over the experts); a kernel that sizes its
   // tiles from the token count rather than the rows per group reads it (runtime kernels.group_tile_from_tokens)
   batchTokens?: number;

@@ -14,7 +14,8 @@ export interface SummaryTable {
   rows: Cell[][];
 }
 
-const num = (v: number | null | undefined, text: string): Cell => ({ text, sort: v ?? null });
+// a number that is not finite has no place in a sort key either (report.html writes it in data-sort): it sorts last, as '—'
+const num = (v: number | null | undefined, text: string): Cell => ({ text, sort: v != null && Number.isFinite(v) ? v : null });
 const str = (s: string | null | undefined): Cell => ({ text: s ?? '—', sort: s ?? '' });
 
 function usd(v: number | null | undefined): string {

@@ -8,7 +8,7 @@ import {
   accessSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { UserError } from '../spec/errors.js';
+import { BUG_WORDS, FAULT_WORDS_SPELLED, UserError, maskWords } from '../spec/errors.js';
 
 const temps = new Set<string>();
 let hooked = false;
@@ -143,6 +143,9 @@ function checkName(flag: string, shown: string, abs: string): void {
   const short = (s: string) => (s.length > 60 ? `${s.slice(0, 40)}…` : s);
   // a newline in a name would split every line that names the file (and every CSV row or log that lists it)
   if (/[\u0000-\u001f\u007f]/.test(shown)) throw new UserError(`${flag} ${JSON.stringify(short(shown))}: the name holds a control character (a newline or tab); choose another name`);
+  // hwperf prints its outputs' paths (`wrote PATH`, --json's "out") as they are, and a fault word there could not be
+  // told from a fault (src/spec/errors.ts BUG_WORDS; masking it would print a path that does not exist)
+  if (BUG_WORDS.test(abs)) throw new UserError(`${flag} ${maskWords(short(shown))}: the path holds a word hwperf prints only for a fault (shown here as ${FAULT_WORDS_SPELLED}); choose another name`);
   if (Buffer.byteLength(basename(abs)) > NAME_MAX) throw new UserError(`${flag} ${short(shown)}: the file name is longer than ${NAME_MAX} bytes`);
   if (Buffer.byteLength(abs) > 4000) throw new UserError(`${flag} ${short(shown)}: the path is longer than 4000 bytes`);
 }

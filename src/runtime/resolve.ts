@@ -82,7 +82,10 @@ export function boundRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): Bou
   s = applyOverride(s, memoryClass(s, hw.memory.capacityBytes));
   s = applyOverride(s, rt.byHardware[hw.id]);
   const own = hw.runtimeOverride;
-  if (own) s = applyOverride(s, { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, scheduler: own.maxNumSeqs !== undefined ? pinnedMaxNumSeqs(own.maxNumSeqs) : undefined });
+  if (own) {
+    const scheduler = { ...(own.maxNumSeqs !== undefined ? pinnedMaxNumSeqs(own.maxNumSeqs) : {}), ...(own.admission !== undefined ? { admission: own.admission } : {}) };
+    s = applyOverride(s, { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, scheduler: Object.keys(scheduler).length ? scheduler : undefined });
+  }
   return { id: rt.id, name: own?.name ?? rt.name, kind: rt.kind, ...s };
 }
 

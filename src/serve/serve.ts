@@ -12,10 +12,12 @@ import { UserError } from '../spec/errors.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { buildLayout, type Layout } from '../sim/parallel.js';
 import { workEnergy } from '../sim/energy-cost.js';
+import { staticContextWarning } from '../sim/decoder.js';
+import { kvTokens } from '../sim/memory.js';
 import { tco } from '../sim/tco.js';
 import { meanLength, parseLength, type LengthDist } from './lengths.js';
 import { makeSource } from './arrivals.js';
-import { loadTrace, type TraceRow } from './trace.js';
+import { loadTrace, MAX_SPAN_S, type TraceRow } from './trace.js';
 import { StepCoster } from './step-cost.js';
 import { kvCapacity } from './kv.js';
 import { runEngine, type EngineResult, type PoolSetup, type Slo, type TimelineRow } from './engine.js';
@@ -106,6 +108,9 @@ interface Pool {
 export const MAX_REQUESTS = 1_000_000;
 export const MAX_TOKENS = 2.5e8;
 export const MAX_SERVE_DEVICES = 16_384;
+// the gamma shape of inter-arrival times: below 1e-3 nearly every request lands in one burst with the rest of the
+// span empty (and 1/(rate·shape) overflows), above 1e3 the gaps are constant to a part in 30; the range is symmetric
+export const MIN_BURSTINESS = 1e-3;
 
 function positive(name: string, v: number | undefined, integer: boolean): void {
   if (v === undefined) return;
@@ -140,6 +145,13 @@ export function serve(o: ServeOptions): ServeRun {
   // and time per generated token (~0.25 µs each here, batched): 2.5e8 tokens is about a minute, more is a hang
   const tokens = trace ? trace.slice(0, take).reduce((t, r) => t + r.output, 0) : take * Math.min(meanLength(output), m.context);
   if (tokens > MAX_TOKENS) throw new UserError(`--requests × --output-tokens: at most ${MAX_TOKENS.toExponential(1)} generated tokens are simulated, here ${tokens.toExponential(2)} (fewer requests give the same steady state)`);
+  // the open loop's arrivals span (take − 1)/rate on average: the cap a trace's arrival_s has (MAX_SPAN_S)
+  if (o.rate !== undefined && take > 1 && !((take - 1) / o.rate <= MAX_SPAN_S)) {
+    throw new UserError(`--rate: ${take} requests at ${o.rate} requests/s would arrive over ${((take - 1) / o.rate).toExponential(2)} s; at most ${MAX_SPAN_S.toExponential()} s (about 3 years) of arrivals are simulated (raise --rate or lower --requests)`);
+  }
+  if (o.burstiness !== undefined && !(o.burstiness >= MIN_BURSTINESS && o.burstiness <= 1 / MIN_BURSTINESS)) {
+    throw new UserError(`--burstiness: expected a gamma shape from ${MIN_BURSTINESS} to ${1 / MIN_BURSTINESS} (1 = Poisson), found "${o.burstiness}"`);
+  }
   const source = makeSource({ requests, seed: o.seed ?? 0, rate: o.rate, burstiness: o.burstiness ?? 1, input, output, maxContext: m.context, trace });
   const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, o.kvCache);
   const rt: ServeRuntime = serveRuntime(hw, o.runtime);
@@ -149,6 +161,8 @@ export function serve(o: ServeOptions): ServeRun {
   // serve's engine loop is continuous batching; a static batcher's queueing (a batch waits for its slowest member)
   // is not modelled, and saying so beats a silent difference from simulate (which prices static batching at pp 1)
   if (hw.runtime?.scheduler?.batching === 'static') warnings.push(`${hw.runtime.name ?? hw.runtime.id} batches statically (scheduler.batching: static), which serve does not model: priced as continuous batching`);
+  const sw = staticContextWarning(hw, input.kind === 'fixed' && output.kind === 'fixed' ? input.n + output.n : 0);
+  if (sw) warnings.push(sw);
   const E = o.spec ? tokensPerStep(o.spec.k, o.spec.acceptance) : 1;
 
   // 2–3. pools
@@ -167,6 +181,10 @@ export function serve(o: ServeOptions): ServeRun {
     }
     const kv = kvCapacity(m, hw, L, p, maxTokens, maxSeqs, extraW, extraKv);
     const spec = !!o.spec && name !== 'prefill';
+    // a static-shape runtime holds its whole compiled context for every request (kvTokens, as simulate's memory): the
+    // cache holds that many requests whatever their lengths
+    const S = kvTokens(hw, 1);
+    const seqs = S > 1 ? Math.min(maxSeqs, Math.max(1, Math.floor(kv.tokens / S))) : maxSeqs;
     return {
       layout: L,
       kvBytesPerTokenDevice: kv.bytesPerTokenDevice,
@@ -177,7 +195,7 @@ export function serve(o: ServeOptions): ServeRun {
         sched: {
           policy: rt.policy,
           maxBatchedTokens: maxTokens,
-          maxSeqs,
+          maxSeqs: seqs,
           chunked: rt.chunkedPrefill,
           kvTokens: kv.tokens,
           perStep: spec ? E : 1,

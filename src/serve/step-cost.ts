@@ -10,12 +10,16 @@
 // Pipeline parallelism: pp microbatches of 1/pp of the batch are in flight, a token crosses every stage, so an
 // iteration of the whole batch lasts pp stage-times of a 1/pp microbatch (as simulate's tpot = pp·step).
 // The runtime's host time per iteration (`runtime.step_overhead`) is added once per iteration, as simulate does.
+// As in simulate, decode attends over kvTokens of its context (a static-shape runtime's whole compiled context), and
+// under attention data parallelism an iteration that decodes waits for the rank that drew the most of its prefills
+// (src/sim/decoder.ts attentionDpWait; here the iteration's own prefill count lands on the ranks at random).
 //
 // Memoised: counts below 128 are exact, larger ones fall in geometric buckets 0.4% wide (the roofline is smooth
 // in them), so a million-request run prices a few thousand distinct shapes.
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
-import { costPass, passOps } from '../sim/decoder.js';
+import { attentionDpExcess, attentionDpWait, costPass, passOps } from '../sim/decoder.js';
+import { kvTokens } from '../sim/memory.js';
 import { hostPerSequenceSeconds } from '../runtime/host.js';
 import type { Layout } from '../sim/parallel.js';
 
@@ -76,12 +80,15 @@ export class StepCoster {
     if (decode <= 0 && prefill <= 0) return { seconds: 0, flops: 0, bytes: 0 };
     const pp = this.layout.pp;
     const len = prefill > 0 ? ell : 1;
-    const ops = passOps(this.model, this.hw, this.layout, this.precision, { prefillSeqs: prefill > 0 ? prefill / len / pp : 0, prefillLen: len, decodeSeqs: decode / pp });
-    const c = costPass(ops, this.hw, ctx, ctx, decode > 0 ? 'decode' : 'prefill');
+    const prefillSeqs = prefill > 0 ? prefill / len / pp : 0;
+    const ops = passOps(this.model, this.hw, this.layout, this.precision, { prefillSeqs, prefillLen: len, decodeSeqs: decode / pp });
+    const kvCtx = kvTokens(this.hw, ctx);
+    const c = costPass(ops, this.hw, kvCtx, kvCtx, decode > 0 ? 'decode' : 'prefill');
+    const wait = decode > 0 ? attentionDpWait(this.model, this.hw, this.layout, this.precision, attentionDpExcess(this.layout, { count: prefillSeqs }), len) : 0;
     // host time: the fixed part (hostS: the runtime's step_overhead unless the caller says) and the part per running
     // sequence (src/runtime/host.ts)
     const rt = this.hw.runtime;
-    const device = c.seconds * pp;
+    const device = (c.seconds + wait) * pp;
     const host = this.hostS + (rt && this.perSequence ? hostPerSequenceSeconds(rt, decode + (prefill > 0 ? prefill / len : 0), device) : 0);
     return { seconds: device + host, flops: c.flops * pp, bytes: c.bytes * pp };
   }

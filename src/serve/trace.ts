@@ -13,6 +13,13 @@ export interface TraceRow {
   prefixTokens?: number;
 }
 
+/**
+ * The arrivals of one run span at most this (a trace's last arrival_s; an open loop's (requests − 1)/rate on
+ * average): about three years, far beyond any benchmark run or published trace (BurstGPT's spans 121 days). Past
+ * it, the static power of idle devices over the span would make energy and cost per token astronomical.
+ */
+export const MAX_SPAN_S = 1e8;
+
 const FIELDS = ['arrival_s', 'input_tokens', 'output_tokens', 'prefix_id', 'prefix_tokens'];
 
 function splitCsv(line: string): string[] {
@@ -86,6 +93,7 @@ export function parseTrace(text: string, file: string, maxContext: number): Trac
     if (rec.arrival_s !== undefined && rec.arrival_s !== null && rec.arrival_s !== '') {
       arrival = Number(rec.arrival_s);
       if (!Number.isFinite(arrival) || arrival < 0) throw new UserError(`${at}: arrival_s must be a non-negative number of seconds, found ${shown(rec.arrival_s)}`);
+      if (arrival > MAX_SPAN_S) throw new UserError(`${at}: arrival_s must be at most ${MAX_SPAN_S.toExponential()} s (about 3 years from the start), found ${shown(rec.arrival_s)}`);
       if (arrival < lastArrival) throw new UserError(`${at}: arrival_s ${arrival} is earlier than the row before (${lastArrival}); sort the trace by arrival_s`);
       lastArrival = arrival;
     }

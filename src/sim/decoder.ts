@@ -257,16 +257,75 @@ export function expectedMaxPoisson(lambda: number, n: number): number {
   return e;
 }
 
+/**
+ * E[most of `balls` requests on one of n ranks] when each lands on a rank at random (the maximum of a multinomial):
+ * Σ_{m≥0} (1 − P(max ≤ m)), with P(max ≤ m) by placing the ranks one at a time (the first of k ranks left takes
+ * Binomial(r, 1/k) of the r requests left). Between whole numbers of requests it is linear. Above 64 requests the
+ * Poisson maximum's excess over λ = s/n is taken: the multinomial counts are Poisson counts less their own mean
+ * deviation, so their maximum's excess over the mean is the same in the normal limit (within 0.3% of the exact value
+ * from 16 requests on, at n = 2 … 16). Memoised: serve asks for few distinct counts.
+ */
+export function expectedMaxOccupancy(balls: number, n: number): number {
+  if (!(balls > 0) || n < 1) return 0;
+  if (n === 1) return balls;
+  const lo = Math.floor(balls), f = balls - lo;
+  return f > 0 ? (1 - f) * maxOccupancy(lo, n) + f * maxOccupancy(lo + 1, n) : maxOccupancy(lo, n);
+}
+const occupancyMemo = new Map<number, number>();
+function maxOccupancy(s: number, n: number): number {
+  if (s <= 1) return s;
+  if (s > 64) return expectedMaxPoisson(s / n, n);
+  const key = s * 4096 + n;
+  let e = occupancyMemo.get(key);
+  if (e !== undefined) return e;
+  e = 0;
+  for (let m = 0; m < s; m++) {
+    const below = m * n < s ? 0 : probMaxAtMost(s, n, m);
+    e += 1 - below;
+    if (1 - below < 1e-12) break;
+  }
+  occupancyMemo.set(key, e);
+  return e;
+}
+function probMaxAtMost(s: number, n: number, m: number): number {
+  let f = new Float64Array(s + 1); // f[r]: P(the ranks placed so far hold ≤ m each | r requests over them)
+  f[0] = 1;
+  for (let k = 1; k <= n; k++) {
+    const g = new Float64Array(s + 1);
+    const q = 1 / k;
+    for (let r = 0; r <= s; r++) {
+      if (k === 1) {
+        g[r] = r <= m ? 1 : 0;
+        continue;
+      }
+      let pmf = Math.pow(1 - q, r), sum = 0; // Binomial(r, q) at j = 0, 1, …
+      for (let j = 0; j <= Math.min(m, r); j++) {
+        sum += pmf * f[r - j]!;
+        pmf *= ((r - j) / (j + 1)) * (q / (1 - q));
+      }
+      g[r] = sum;
+    }
+    f = g;
+  }
+  return f[s]!;
+}
+
 // Attention data parallelism synchronizes the ranks at every MoE layer (the all-to-all), so a step lasts as long as the
-// busiest rank's attention side: requests arrive on each rank at random (Poisson, λ = requests per rank / output
-// length per step) and the rank that drew the most prefills sets the pace — the mean wait is (E[max of tp
-// Poisson(λ)] − λ) prefills of one request on one rank beyond the average the step already carries. TensorRT-LLM added
-// attention-DP batch balancing and batch waiting for this reason (`attention_dp_config`, NVIDIA/TensorRT-LLM PR #7416).
-function attentionDpWait(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, perRank: number, Lin: number, O: number, ctx?: PassContext): number {
-  if (!L.attentionDp || L.tp < 2 || O <= 0) return 0;
-  const lambda = perRank / O;
-  const excess = expectedMaxPoisson(lambda, L.tp) - lambda;
-  if (!(excess > 0)) return 0;
+// busiest rank's attention side; the pass prices every rank at the mean (1/tp of the step's prefills). The busiest
+// rank's excess prefills over that mean (attentionDpExcess: simulate's steady state, where requests arrive on each rank
+// at random, Poisson with λ = requests per rank / output length per step; serve's iteration, whose prefill count is
+// known and lands on the ranks at random) each cost one request's prefill on one rank, its attention side only (the
+// experts span all ranks). TensorRT-LLM added attention-DP batch balancing and batch waiting for this reason
+// (`attention_dp_config`, NVIDIA/TensorRT-LLM PR #7416). Both simulate and serve (src/serve/step-cost.ts) add it to
+// the steps that decode.
+export function attentionDpExcess(L: Layout, prefills: { perRankRate: number } | { count: number }): number {
+  if (!L.attentionDp || L.tp < 2) return 0;
+  if ('count' in prefills) return expectedMaxOccupancy(prefills.count, L.tp) - prefills.count / L.tp;
+  return expectedMaxPoisson(prefills.perRankRate, L.tp) - prefills.perRankRate;
+}
+
+export function attentionDpWait(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, excess: number, Lin: number, ctx?: PassContext): number {
+  if (!L.attentionDp || L.tp < 2 || !(excess > 0)) return 0;
   let one = ctx?.values.get(Lin);
   if (one === undefined) {
     const ops = passOps(m, hw, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name));
@@ -356,7 +415,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   }
   // 2. the steady-state cycle of one microbatch (pp microbatches keep the stages busy; fewer when B < pp)
   const mb = B / Math.min(pp, B);
-  const wait = attentionDpWait(m, hw, L, p, mb / L.tp, Lin, O, ctx);
+  const wait = attentionDpWait(m, hw, L, p, attentionDpExcess(L, { perRankRate: mb / L.tp / O }), Lin, ctx);
   const stepCost = (s: CycleStep, name: string, w?: Set<string>, r = false): PassCost => {
     if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
     return addWait(addHost(pass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), hw, s.prefills + s.decodes, pp), s.decodes > 0 ? wait : 0);
@@ -419,6 +478,16 @@ function maxFittingBatch(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: 
   return lo;
 }
 
+// A static-shape runtime (graphs compiled for a fixed context: kvTokens in src/sim/memory.ts) prices every decode step
+// and every request's KV cache at that context; simulate and serve say so in the same words.
+export function staticContextWarning(hw: NormalizedHardware, tokens: number): string | undefined {
+  const S = hw.runtime?.staticContext;
+  if (S === undefined || S <= 1) return undefined;
+  return tokens > S
+    ? `${tokens} tokens exceed the ${S}-token context ${hw.runtime?.name ?? hw.id} compiles its graphs for`
+    : `${hw.runtime?.name ?? hw.id} runs graphs compiled for a ${S}-token context: each decode step reads the whole KV cache (--set runtime.static_context=1 to model a dynamic runtime)`;
+}
+
 export function simulateDecoder(req: SimulateRequest): SimulateResult {
   const m = req.model as DecoderModel;
   const hw = req.hardware;
@@ -433,12 +502,8 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
   const warnings = new Set<string>();
   const rows = !!req.verbose;
   const ctx = req.memo?.context(hw, m, L, p);
-  const S = hw.runtime?.staticContext;
-  if (S !== undefined && S > 1) {
-    warnings.add(Lin + O > S
-      ? `${Lin + O} tokens exceed the ${S}-token context ${hw.runtime?.name ?? hw.id} compiles its graphs for`
-      : `${hw.runtime?.name ?? hw.id} runs graphs compiled for a ${S}-token context: each decode step reads the whole KV cache (--set runtime.static_context=1 to model a dynamic runtime)`);
-  }
+  const sw = staticContextWarning(hw, Lin + O);
+  if (sw) warnings.add(sw);
 
   // 2. batch: given, or the best throughput that fits memory and the latency limits
   let ev: Evaluation;

@@ -1,6 +1,7 @@
 // Which kernels a runtime dispatches for a GEMM of a given shape, as plain numbers the roofline reads. The runtime
 // spec (runtimes/*.yaml, bound to the hardware as hw.runtime) may give each; otherwise the cited defaults below hold.
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
+import type { Op } from '../model/op.js';
 
 export interface KernelPhysics {
   // Rows (tokens, or tokens routed to one expert) up to which the runtime multiplies with matrix-vector kernels that
@@ -72,6 +73,27 @@ const RESOLVED = new WeakMap<object, KernelPhysics>();
 export function paddedGroupRows(m: number, k: KernelPhysics): number {
   const tile = Math.min(k.mmaTileRows, Math.max(k.moeMinTileRows, 2 * m));
   return Math.max(tile, m + tile / 2);
+}
+
+/**
+ * The least time a small-M tiled GEMM takes to stream its weights when the runtime's kernel gives each CTA one
+ * tile_n-wide strip of W over the whole of K and does not split K (vLLM/SGLang Triton fused_moe, Triton
+ * w8a8_block_fp8_matmul and CUTLASS blockwise at decode sizes: grid = groups × ⌈N/BLOCK_SIZE_N⌉ × ⌈M/BLOCK_SIZE_M⌉).
+ * One CTA streams its strip through a few pipeline stages, so its rate is bounded by the bytes it keeps in flight,
+ * not by the DRAM: `rate` per SM, measured (runtimes/*.yaml kernels.tiled_gemm). An SM streams at least one strip
+ * (K·tile_n weight bytes) and at least its 1/units share of all the weights; each weight byte is read once, so the
+ * bound does not grow with M (larger M tiles only add MMA work, which the compute side prices). Undefined where the
+ * runtime gives no rate, the op is not one of the GEMMs it names, or the part's SM count is unknown.
+ */
+export function tiledStreamS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'units'>): number | undefined {
+  const t = hw.runtime?.kernels?.tiledGemm;
+  if (!t || op.kind !== 'gemm' || !(op.weightBytes > 0) || !op.n || !op.k) return undefined;
+  if (!((op.groups && t.moe) || (op.fp8Block && t.fp8Block))) return undefined;
+  const units = hw.units;
+  if (!units || !(units > 0)) return undefined;
+  const groups = op.groups && op.groups > 1 ? op.groups : 1;
+  const strip = (op.weightBytes / (groups * op.n)) * Math.min(t.tileN, op.n); // K·tile_n weight bytes
+  return Math.max(strip, op.weightBytes / units) / t.rateBytePerS;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { launchFloorS, type LaunchPhase } from '../runtime/launch.js';
-import { attentionTileShare, kernelPhysics, paddedGroupRowsFor } from './kernel-physics.js';
+import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS } from './kernel-physics.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -154,8 +154,12 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   // a skinny dense GEMM (matrix-vector rows) of a library with a fixed cost per call (kernels.gemm_fixed: hipBLASLt's
   // split-K set-up and reduction at M = 1, where it was measured) lasts that beyond its body, in place of the
   // hardware's per-kernel gap
-  const fixed = gemv && op.kind === 'gemm' && !op.groups ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
-  const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * (op.kernels ?? 1);
+  const fixed = gemv && op.kind === 'gemm' && !op.groups && !(op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block) ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
+  // a block-scaled FP8 GEMM of a runtime with its own block-FP8 path is two kernels: the activations' per-token-group
+  // FP8 quantization, then the GEMM (vllm fp8_utils.py apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 +
+  // w8a8_block_fp8_matmul; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
+  const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block ? 1 : 0);
+  const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels;
   let body = Math.max(computeS, memoryS);
   if (op.kind === 'gemm' && op.groups && !gemv) {
     // Grouped (MoE) GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the side that bounds.
@@ -184,9 +188,16 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
       }
     }
   }
+  // a small-M tiled GEMM without split-K (fused MoE experts, block-FP8 linear under vLLM/SGLang) streams its weights no
+  // faster than its CTAs can each pull one strip (src/sim/kernel-physics.ts tiledStreamS): a floor on the memory side
+  const tiled = op.kind === 'gemm' ? tiledStreamS(op, hw) : undefined;
+  if (tiled !== undefined && tiled > body) {
+    body = tiled;
+    memoryS = tiled;
+  }
   // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts); an op that is
   // several kernels (an eager composite, materialised attention) lasts at least that many dispatches
-  const floorS = launchFloorS(hw, phase) * (op.kernels ?? 1);
+  const floorS = launchFloorS(hw, phase) * kernels;
   const seconds = Math.max(body + overhead, floorS);
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
   return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };

@@ -39,6 +39,8 @@ const ECHO_WORDS: [word: string, spelled: string][] = [
 const wordPattern = (w: string) => (/^\w+$/.test(w) ? `\\b${w}\\b` : w.replace(/[[\]\\^$.*+?()|{}]/g, '\\$&'));
 /** Any of the words that only ever mean a bug (the one list: masks, checks of files hwperf wrote, tests). */
 export const BUG_WORDS = new RegExp(ECHO_WORDS.map(([w]) => wordPattern(w)).join('|'));
+/** The fault words as masks spell them, for a message that must name them without printing them. */
+export const FAULT_WORDS_SPELLED = ECHO_WORDS.map(([, spelled]) => spelled).join(', ');
 const MASKS = ECHO_WORDS.map(([w, spelled]) => [new RegExp(wordPattern(w), 'g'), spelled] as const);
 /** Text the user typed, shown as it is (a file name, a report title, a command line), with ECHO_WORDS masked. */
 export function maskWords(text: string): string {

@@ -2,7 +2,7 @@
 import { maskWords } from './errors.js';
 import { parseQuantity, type Dimension } from '../units/quantity.js';
 import { issueAt, type SpecContext } from './load.js';
-import { hardwareSchema, memorySchema, rangeAt, siText } from './schemas.js';
+import { MIN_EFFICIENCY, hardwareSchema, memorySchema, rangeAt, siText } from './schemas.js';
 
 export const SI_UNIT: Record<Dimension, string> = {
   bytes: 'B', bytes_per_s: 'B/s', flop_per_s: 'FLOP/s', watts: 'W', joules: 'J', joules_per_bit: 'J/bit',
@@ -76,8 +76,8 @@ const GEMM_MAX = 1.25;
 
 function fraction(ctx: SpecContext, path: (string | number)[], v: unknown, max = 1): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !(v > 0 && v <= max)) {
-    const what = max === 1 ? 'a fraction in (0, 1]' : `in (0, ${max}] (measured over rated peak)`;
+  if (typeof v !== 'number' || !(v >= MIN_EFFICIENCY && v <= max)) {
+    const what = max === 1 ? `a fraction from ${MIN_EFFICIENCY} to 1` : `from ${MIN_EFFICIENCY} to ${max} (measured over rated peak)`;
     ctx.errors.push(issueAt(ctx, path, `efficiency must be ${what}, found ${JSON.stringify(v)}`));
     return undefined;
   }

@@ -9,7 +9,7 @@ type Raw = Record<string, any>;
 // Fields whose string values are names, not expressions.
 const TEXT_FIELDS = new Set([
   'id', 'name', 'family', 'extends', 'norm', 'position', 'kind', 'activation', 'runs', 'model', 'role',
-  'modality', 'notes', 'source', 'attention', 'router', 'layout', 'qk_norm', 'architecture', 'relative_attention', 'dtype',
+  'modality', 'notes', 'source', 'attention', 'router', 'layout', 'qk_norm', 'architecture', 'relative_attention', 'dtype', 'fp8_scaling',
 ]);
 
 async function evaluateAll(raw: Raw, ctx: SpecContext): Promise<Raw> {
@@ -121,6 +121,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         parallel_block: m.parallel_block ?? false,
         post_norms: m.post_norms ?? false,
       };
+      if (m.fp8_scaling !== undefined) out.fp8_scaling = m.fp8_scaling;
       if (m.moe) {
         for (const k of ['experts', 'active']) requireCount(ctx, m, ['moe', k]);
         for (const k of ['shared', 'dense_layers']) requireCount(ctx, m, ['moe', k], { min: 0 });

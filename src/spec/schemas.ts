@@ -16,6 +16,9 @@ const ENERGY_FLOP = qty(0, 1e-9);
 const USD = qty(0, 1e9);
 const HZ = qty(1e6, 1e11);
 const OVERHEAD = qty(0, 10);
+// An efficiency (achieved over peak) is at least this: a rate of peak × efficiency stays ≥ 1 unit/s over every peak's
+// and bandwidth's range minimum (1e6), so no time overflows; library GEMM tables start at ~1e-4 for one-FLOP ops.
+export const MIN_EFFICIENCY = 1e-6;
 // Model counts may be expressions over sibling fields (strings); a number is checked here against its range,
 // an expression's value after evaluation (normalize-model.ts runs these schemas again on the evaluated spec).
 // The maxima are far above any real model (10^4 layers, 10^6 hidden) and keep graphs and loops small.
@@ -232,6 +235,7 @@ const decoder = {
       },
     },
     post_norms: { type: 'boolean' },
+    fp8_scaling: { enum: ['tensor', 'channel', 'block'] },
     rope_theta: { type: 'number' },
   },
 };
@@ -512,12 +516,23 @@ const runtimeBlocks = {
       group_tile_from_tokens: { type: 'integer', minimum: 1, maximum: 1024 },
       kernel_choice: { enum: ['fastest', 'threshold'] },
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
-      gguf_flop_per_unit_clock: { type: 'number', exclusiveMinimum: 0, maximum: 1e6 },
+      gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: quantity,
       gemv_rate: quantity,
       gemm_fixed: quantity,
+      tiled_gemm: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rate'],
+        properties: {
+          rate: quantity,
+          tile_n: { type: 'integer', minimum: 1, maximum: 4096 },
+          moe: { type: 'boolean' },
+          fp8_block: { type: 'boolean' },
+        },
+      },
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
-      attention_efficiency: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+      attention_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       decode_graph: {
         type: 'object',
         additionalProperties: false,

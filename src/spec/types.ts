@@ -43,7 +43,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; admission?: 'reserve' | 'preempt' };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -164,6 +164,9 @@ export interface DecoderModel extends ModelBase {
   moe?: MoeSpec;
   attention?: MlaSpec | GqaSpec;
   post_norms: boolean; // Gemma 2/3: extra RMSNorms after attention and after the FFN (4 per layer)
+  // how the published FP8 checkpoint scales its weights: 'block' = one scale per 128×128 block (DeepSeek-V3, Qwen3
+  // FP8), which serving runtimes run through block-scaled GEMM kernels of their own (src/sim/kernel-physics.ts)
+  fp8_scaling?: 'tensor' | 'channel' | 'block';
 }
 
 export interface EncoderDecoderModel extends ModelBase {
@@ -338,6 +341,10 @@ export interface RuntimeSettings {
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
+    // small-M tiled GEMM kernels that give each CTA (one SM / CU) one tile_n-wide strip of the weights over the whole K
+    // with no split-K (vLLM/SGLang Triton fused_moe, Triton/CUTLASS block-FP8 linear): the weight bytes one SM streams
+    // per second (rateBytePerS), the strip width, and which GEMMs run that way (src/sim/kernel-physics.ts tiledStreamS)
+    tiledGemm?: { rateBytePerS: number; tileN: number; moe: boolean; fp8Block: boolean };
     moeMinTileRows?: number; // smallest M tile of the grouped MoE GEMM (vLLM fused_moe BLOCK_SIZE_M)
     mmaTileRows?: number; // largest M tile counted as padding
     // grouped (MoE) GEMM whose row tile the kernel sizes from the batch's token count, up to this many rows, instead of

@@ -6,6 +6,7 @@
 import type { SimulateResult } from '../sim/types.js';
 import type { SweepGrid } from './grid.js';
 import { csvCell } from '../report/csv.js'; // RFC 4180 quoting; numbers in shortest round-trip form
+import { EMPTY_CELL, NUMBER_CELL, type ChunkColumns, type TextIds } from './format.js';
 
 export { csvCell };
 
@@ -86,55 +87,44 @@ export function resultCells(plan: ColumnPlan, r: SimulateResult | null, out: str
 }
 
 /**
- * resultCells for the hot loop, as text: each cell preceded by a comma. The plan's getters are picked once, and each
- * column remembers its last value and cell. Neighbouring rows differ in one axis, so most cells (hardware capacity,
- * tp, dtype, runtime, …) repeat and skip number → shortest-round-trip text, which was ~11% of a sweep's CPU (issue
- * 15). Same bytes as csvCell: a cell is reused only for the identical value (Object.is: -0 and 0 differ in neither
- * text, NaN is ''). A number that is not its column's last value is looked up in a NumberCells cache shared by all
- * columns (latency_s is e2e_s; weights, activations and the cold prefill repeat with the inner axes' period).
+ * The engine side of a row's result cells, for the hot loop: each cell's value goes into the chunk's columns as it is
+ * (src/sweep/format.ts writes the text, maybe on another thread): a number into nums, anything else as the id of its
+ * text, String() of it for a non-text value (csvCell writes String(v) for those too). The plan's getters are picked
+ * once, and a column whose value repeats (runtime, the energy source) skips the id lookup.
  */
-export function resultFormatter(plan: ColumnPlan): (r: SimulateResult | null) => string {
+export function resultWriter(plan: ColumnPlan, texts: TextIds): (r: SimulateResult | null, row: number, c: ChunkColumns) => void {
   const getters = plan.resultIndex.map((i) => RESULT_COLUMNS[i]![1]);
   const n = getters.length;
   const lastValue: unknown[] = new Array(n).fill(undefined);
-  const lastCell: string[] = new Array(n).fill('');
-  const numbers = new NumberCells();
-  const empty = ','.repeat(n);
-  return (r) => {
-    if (!r) return empty;
-    let text = '';
-    for (let c = 0; c < n; c++) {
-      const v = getters[c]!(r);
-      if (v !== lastValue[c] || typeof v === 'object') {
-        lastValue[c] = v;
-        lastCell[c] = typeof v === 'number' ? numbers.cell(v) : csvCell(v);
-      }
-      text += ',' + lastCell[c]!;
+  const lastRef = new Int32Array(n);
+  let generation = texts.generation;
+  return (r, row, c) => {
+    const refs = c.refs;
+    const at = row * (n + 1);
+    if (!r) {
+      refs.fill(EMPTY_CELL, at, at + n);
+      return;
     }
-    return text;
+    if (generation !== texts.generation) {
+      generation = texts.generation;
+      lastValue.fill(undefined);
+    }
+    const nums = c.nums;
+    for (let k = 0; k < n; k++) {
+      const v = getters[k]!(r);
+      if (typeof v === 'number') {
+        nums[row * n + k] = v;
+        refs[at + k] = NUMBER_CELL;
+      } else if (v === null || v === undefined) refs[at + k] = EMPTY_CELL;
+      else {
+        if (v !== lastValue[k]) {
+          lastValue[k] = v;
+          lastRef[k] = texts.id(typeof v === 'string' ? v : String(v));
+        }
+        refs[at + k] = lastRef[k]!;
+      }
+    }
   };
-}
-
-/**
- * csvCell of numbers through a direct-mapped cache (4,096 slots indexed by a hash of the value's 64 bits): a slot
- * holds one value and its text, and a value is served from it only when it is that same value (===, where only
- * 0 and -0 compare equal and both print "0"), so the text is csvCell's. A miss costs a hash and one store.
- */
-export class NumberCells {
-  private readonly keys = new Float64Array(4096).fill(NaN); // NaN: an empty slot (NaN is never === itself)
-  private readonly cells: string[] = new Array<string>(4096).fill('');
-  private readonly f64 = new Float64Array(1);
-  private readonly u32 = new Uint32Array(this.f64.buffer);
-
-  cell(v: number): string {
-    this.f64[0] = v;
-    const h = (Math.imul(this.u32[0]! ^ Math.imul(this.u32[1]!, 0x9e3779b1), 0x85ebca6b) >>> 20) & 4095;
-    if (this.keys[h] === v) return this.cells[h]!;
-    const s = csvCell(v);
-    this.keys[h] = v;
-    this.cells[h] = s;
-    return s;
-  }
 }
 
 // Reads one CSV line back (for the Pareto merge and tests); the inverse of csvCell/csvLine.

@@ -1,10 +1,12 @@
-// Evaluate a range of combinations: decode each index → flags → request → simulate → one CSV line.
-// The same code runs inline (small sweeps, tests) and inside each worker. What comes back is compact:
-// the chunk's CSV text (lines joined once), a count, and the chunk's local Pareto front.
+// Evaluate a range of combinations: decode each index → flags → request → simulate → the row's cells as numbers
+// (columns) → CSV lines (src/sweep/format.ts, here or on a thread of its own). The same code runs inline (small
+// sweeps, tests) and inside each worker. What comes back is compact: the chunk's CSV text (lines joined once) or its
+// columns, a count, and the chunk's local Pareto front.
 import type { SimulateRequest, SimulateResult } from '../sim/types.js';
 import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { axisValueText, decodeIndex, type SweepGrid } from './grid.js';
-import { csvCell, resultFormatter, type ColumnPlan } from './columns.js';
+import { csvCell, resultWriter, type ColumnPlan } from './columns.js';
+import { makeFormatter, NUMBER_CELL, TextIds, type ChunkColumns } from './format.js';
 import { paretoFronts, paretoMetrics, perUnit, type ParetoPoint } from './pareto.js';
 import type { SweepTables } from './resolve.js';
 import { PassMemo } from '../sim/pass-memo.js';
@@ -26,8 +28,24 @@ export interface ChunkResult {
   front: ParetoPoint[];
 }
 
+// A chunk as its engine side leaves it: the cells in columns, the local front without its lines (format gives them)
+export interface ChunkRows {
+  cols: ChunkColumns;
+  feasible: number;
+  errors: string[];
+  front: ParetoPoint[]; // line: '' until the chunk is formatted
+}
+
 export interface Evaluator {
+  // the engine side only; buffers to fill when they are large enough (ChunkColumns' may be reused once formatted)
+  columns(start: number, end: number, reuse?: { nums: Float64Array; refs: Int32Array }): ChunkRows;
+  // columns, then formatted here
   run(start: number, end: number): ChunkResult;
+}
+
+// the lines a formatter gave for a chunk's front (in index order, as paretoFronts returns them) onto its points
+export function fillLines(front: ParetoPoint[], lines: string[]): void {
+  for (let i = 0; i < front.length; i++) front[i]!.line = lines[i]!;
 }
 
 export function makeEvaluator(
@@ -39,9 +57,9 @@ export function makeEvaluator(
 ): Evaluator {
   const axes = grid.axes;
   const n = axes.length;
-  // CSV cells of every axis value, escaped once
-  const cells = axes.map((a) => a.values.map((v) => csvCell(axisValueText(v))));
   const modelAxis = axes.findIndex((a) => a.key === 'model');
+  // a Pareto point's group: the model's CSV cell
+  const modelCells = axes[modelAxis]!.values.map((v) => csvCell(axisValueText(v)));
   const strides = tables.variantAxes.map((_, k) =>
     tables.variantAxes.slice(k + 1).reduce((s, ai) => s * axes[ai]!.values.length, 1),
   );
@@ -51,30 +69,41 @@ export function makeEvaluator(
   const prices = grid.prices;
   const hardware = sameShapes(tables.hardware);
   const digits = new Int32Array(n);
-  const resultText = resultFormatter(plan);
+  const width = plan.resultIndex.length;
+  const texts = new TextIds();
+  const writeResult = resultWriter(plan, texts);
   // the work rows share (prefills, steps' context-free ops), costed once per evaluator: same numbers, bit for bit
   const memo = new PassMemo();
   // each (hardware variant, model) with the runtime simulate() would bind for it, bound once: a hardware that comes
   // bound makes simulate() skip its own lookup and its copy of the whole request (per row, issue 15)
   const bound: (NormalizedHardware | undefined)[] = new Array(hardware.length * tables.models.length);
 
-  const run = (start: number, end: number): ChunkResult => {
+  const columns = (start: number, end: number, reuse?: { nums: Float64Array; refs: Int32Array }): ChunkRows => {
     // a row's UserError is its reason and is never shown with a stack: capturing one for each of a sweep's (often
     // 100,000s of) rows whose context is too long or whose tp does not divide was ~4% of its time (issue 15). A bug's
     // stack is taken by running its row again (stackOf), under this limit.
     const traceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      return rows(start, end, traceLimit);
+      const count = end - start;
+      const cols: ChunkColumns = {
+        start,
+        end,
+        nums: reuse && reuse.nums.length >= count * width ? reuse.nums : new Float64Array(count * width),
+        refs: reuse && reuse.refs.length >= count * (width + 1) ? reuse.refs : new Int32Array(count * (width + 1)),
+        fresh: [],
+        reset: false,
+      };
+      return rows(cols, traceLimit);
     } finally {
       Error.stackTraceLimit = traceLimit;
     }
   };
   const sizes = axes.map((a) => a.values.length);
-  const rows = (start: number, end: number, traceLimit: number): ChunkResult => {
-    // the chunk's text grows as one rope (V8 flattens it once, when it is written): a row joined from an array of
-    // cells and the rows joined again cost ~40% more (issue 15)
-    let csv = '';
+  const rows = (cols: ChunkColumns, traceLimit: number): ChunkRows => {
+    const { start, end } = cols;
+    let lastReason: string | null = null;
+    let lastReasonRef = NUMBER_CELL;
     const points: ParetoPoint[] = [];
     const errors: string[] = [];
     let feasible = 0;
@@ -87,9 +116,6 @@ export function makeEvaluator(
           digits[a] = 0;
         }
       }
-      let line = cells[0]![digits[0]!]!;
-      for (let a = 1; a < n; a++) line += ',' + cells[a]![digits[a]!]!;
-
       const modelIndex = digits[modelAxis]!;
       const model = tables.models[modelIndex]!;
       let variant = 0;
@@ -144,24 +170,37 @@ export function makeEvaluator(
           }
         }
       }
-      line += resultText(result);
+      const row = index - start;
+      writeResult(result, row, cols);
       const ok = reason === null;
-      line += ok ? ',true,' : ',false,' + csvCell(reason);
-      // flat now: its ~100 pieces die young instead of living in the chunk's rope until it is written (issue 15)
-      line.charCodeAt(0);
-      csv += line + '\n';
+      if (reason !== null && reason !== lastReason) {
+        // rows in a run often share their reason (a context too long for every batch): one id lookup for the run
+        lastReason = reason;
+        lastReasonRef = texts.id(reason);
+      }
+      cols.refs[row * (width + 1) + width] = ok ? NUMBER_CELL : lastReasonRef;
       if (ok) {
         feasible++;
         const m = paretoMetrics(result!);
         if (m) {
           const u = perUnit(result!, m[0]);
-          points.push({ group: cells[modelAxis]![digits[modelAxis]!]!, throughput: m[0], perDevice: u.perDevice, perDollar: u.perDollar, latency: m[1], index, line });
+          points.push({ group: modelCells[digits[modelAxis]!]!, throughput: m[0], perDevice: u.perDevice, perDollar: u.perDollar, latency: m[1], index, line: '' });
         }
       }
     }
-    return { start, end, csv, feasible, errors, front: paretoFronts(points) };
+    Object.assign(cols, texts.take());
+    return { cols, feasible, errors, front: paretoFronts(points) };
   };
-  return { run };
+  const formatter = makeFormatter(grid, plan);
+  let scratch: { nums: Float64Array; refs: Int32Array } | undefined;
+  const run = (start: number, end: number): ChunkResult => {
+    const c = columns(start, end, scratch);
+    scratch = c.cols;
+    const f = formatter.format(c.cols, c.front.map((p) => p.index));
+    fillLines(c.front, f.lines);
+    return { start, end, csv: f.csv, feasible: c.feasible, errors: c.errors, front: c.front };
+  };
+  return { columns, run };
 }
 
 // The stack of the error a row's engine call throws, taken with the process's stack-trace limit (run() turns stack

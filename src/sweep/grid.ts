@@ -22,6 +22,9 @@ import { DTYPES } from '../spec/types.js';
 import { parseSeconds } from '../sim/request.js';
 import { parseMemoryFlag } from '../hardware/whatif.js';
 
+// decodeIndex and axisValueText live in ./axes.ts (light enough for the format thread to load)
+export { axisValueText, decodeIndex } from './axes.js';
+
 export type AxisValue = string | number | string[];
 
 // How a key's values are checked at load; what the engine rejects later (tp not dividing the heads,
@@ -72,15 +75,6 @@ export interface SweepGrid {
   out?: string; // `out:` from the file
   prices?: Record<string, number>; // `price: {HARDWARE: USD}`: per hardware id as written in the hardware axis
   outIssue?: SpecIssue; // why `out:` may not be used (outside the file's folder)
-}
-
-// Where each digit of a combination lives: digits[i] indexes axes[i].values.
-export function decodeIndex(grid: SweepGrid, index: number, digits: Int32Array): void {
-  for (let a = grid.axes.length - 1; a >= 0; a--) {
-    const n = grid.axes[a]!.values.length;
-    digits[a] = index % n;
-    index = Math.floor(index / n);
-  }
 }
 
 export function loadSweepFile(file: string): SweepGrid {
@@ -259,9 +253,4 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function show(v: unknown): string {
   return v === undefined || v === null ? 'nothing' : JSON.stringify(v);
-}
-
-// The value as a CSV cell / flag string: a set alternative joins its PATH=VALUE items with ';'.
-export function axisValueText(v: AxisValue): string {
-  return Array.isArray(v) ? v.join(';') : String(v);
 }

@@ -17,7 +17,8 @@ import { planColumns } from './columns.js';
 import { makeEvaluator, type ChunkResult, type Simulator } from './evaluate.js';
 import { paretoFront, paretoFronts, type ParetoBasis, type ParetoPoint } from './pareto.js';
 import { runPool } from './pool.js';
-import { workerCount } from './worker-count.js';
+import { formatThreadPays, FORMAT_THREAD_CHUNK, workerCount } from './worker-count.js';
+import { FormatThread } from './format-thread.js';
 import { sweepRequest } from './request.js';
 import { paretoPaths, shardRange, shardTrailer, type Shard } from './shard.js';
 
@@ -25,6 +26,7 @@ export interface SweepOptions {
   out?: string;
   force?: boolean;
   workers?: number; // default: every core; 1 runs in this thread
+  formatThread?: boolean; // with workers 1: CSV text on a thread of its own (default: where it pays, worker-count.ts)
   onProgress?: (done: number, total: number) => void;
   shard?: Shard; // run rows of shard index/of only; the CSV ends in a trailer line for `hwperf merge`, no Pareto file
   simulatorModule?: string; // tests: a module URL whose simulate() replaces the engine (workers too)
@@ -123,14 +125,27 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     let workers = opts.workers ?? workerCount(size, cores);
     if (workers <= 1) {
       const ev = makeEvaluator(grid, tables, plan, opts.simulate ?? (await import('../sim/simulate.js')).simulate, sweepRequest);
-      // a chunk's lines live until it is written: 256 rows (~110 KB of CSV) mostly die young, where 2,000 rows' lines
-      // outlived two scavenges and were copied into the old generation (issue 15: 1.3 → 0.35 KB promoted per row)
-      const step = 256;
-      for (let s = start; s < end; s += step) {
-        accept(ev.run(s, Math.min(end, s + step)));
-        // let a signal's handler run between chunks (src/report/write.ts removes the temp files and exits): a
-        // synchronous loop would defer Ctrl-C or SIGTERM to the end of the sweep, after the files were renamed
-        await new Promise((r) => setImmediate(r));
+      const fmt = opts.formatThread ?? formatThreadPays(size, cores) ? new FormatThread(grid, plan, fd) : null;
+      try {
+        // inline, a chunk's lines live until it is written: 256 rows (~110 KB of CSV) mostly die young, where 2,000
+        // rows' lines outlived two scavenges and were copied into the old generation (issue 15: 1.3 → 0.35 KB promoted
+        // per row). With a format thread this thread keeps no lines, and a chunk is only numbers.
+        const step = fmt ? FORMAT_THREAD_CHUNK : 256;
+        for (let s = start; s < end; s += step) {
+          const e = Math.min(end, s + step);
+          if (fmt) {
+            const c = ev.columns(s, e, fmt.buffers());
+            await fmt.send(c); // the format thread writes the text, in order
+            accept({ start: s, end: e, csv: '', feasible: c.feasible, errors: c.errors, front: c.front });
+          } else accept(ev.run(s, e));
+          // let a signal's handler run between chunks (src/report/write.ts removes the temp files and exits): a
+          // synchronous loop would defer Ctrl-C or SIGTERM to the end of the sweep, after the files were renamed
+          await new Promise((r) => setImmediate(r));
+        }
+        await fmt?.finish(); // every line written, every Pareto point's line in
+      } finally {
+        // the thread writes to fd: it has ended before fd is closed (below), on every path
+        await fmt?.stop();
       }
     } else {
       // ~8 chunks per worker evens out the load; a chunk is big enough that messaging is negligible, and at most 500

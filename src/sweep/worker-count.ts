@@ -14,3 +14,17 @@ export function workerCount(rows: number, cores: number): number {
   if (rows < INLINE_BELOW || cores <= 2) return 1;
   return cores - 1;
 }
+
+// Where the rows run in the main thread (workerCount 1), the CSV text is made on a second thread meanwhile
+// (src/sweep/format-thread.ts): the engine's thread then holds no text, only typed columns, and the two overlap on two
+// cores. The 1,000,000-row grid of `npm run bench -- --sweep-1m`, on a 2-core VM shared with other jobs (load ~8),
+// CPU seconds per thread read from /proc/self/task:
+//   one thread:    21.9 s in all: main 17.4 s, V8's helper threads (GC, compiler) 4.5 s; 24.9 s wall
+//   format thread: 20.2 s in all: main 10.9 s, format thread 5.4 s, V8's helpers 3.9 s; 23.0 s wall
+// The main thread's 10.9 s is the critical path where a core is free. It needs a second core, and below INLINE_BELOW
+// rows the thread's start costs more than it saves.
+export function formatThreadPays(rows: number, cores: number): boolean {
+  return cores >= 2 && rows >= INLINE_BELOW;
+}
+// rows per chunk handed to the format thread: ~0.4 MB of columns, so that messages are few and buffers stay small
+export const FORMAT_THREAD_CHUNK = 1024;

@@ -670,7 +670,8 @@ function tempLeftovers(dir: string): string[] {
   return found;
 }
 
-export async function runCliCase(c: CliCase, tree: CliTree): Promise<string | undefined> {
+/** `judge`: a further check of a parsed --json answer (bounds.ts's accounting). */
+export async function runCliCase(c: CliCase, tree: CliTree, judge?: (argv: string[], v: unknown) => string | undefined): Promise<string | undefined> {
   const before = new Map(c.outs.map((o) => [o, existsSync(o) && statSync(o).isFile() ? readFileSync(o, 'utf8') : undefined]));
   const t0 = performance.now();
   const c0 = cpuMs();
@@ -711,7 +712,7 @@ export async function runCliCase(c: CliCase, tree: CliTree): Promise<string | un
     } catch {
       return `--json output does not parse: ${res.stdout.slice(0, 200)}`;
     }
-    const p = jsonProblem(v);
+    const p = jsonProblem(v) ?? (err ? undefined : judge?.(c.argv, v));
     if (p) return `json: ${p}`;
   }
   for (const o of c.outs) {

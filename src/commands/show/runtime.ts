@@ -37,6 +37,7 @@ function settingsJson(s: RuntimeSettings) {
       gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
       gemm_fixed_s: s.kernels.gemmFixedS ?? null,
+      tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block } : null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
       quantize_activations: s.kernels.quantizeActivations ?? null,
@@ -53,7 +54,10 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.staticContext !== undefined) out.static_context = o.staticContext;
   const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels'] as const) {
-    for (const [k, v] of Object.entries(o[block] ?? {})) out[`${block}_${snake(k)}`] = v;
+    for (const [k, v] of Object.entries(o[block] ?? {})) {
+      // a nested block (kernels.tiled_gemm) prints its fields in the same snake_case
+      out[`${block}_${snake(k)}`] = v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([kk, vv]) => [snake(kk), vv])) : v;
+    }
   }
   return out;
 }

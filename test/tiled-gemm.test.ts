@@ -1,0 +1,108 @@
+// Small-M tiled GEMMs without split-K (vLLM/SGLang Triton fused_moe, block-FP8 linear): each CTA streams one
+// tile_n-wide strip of W over all of K at the runtime's measured per-CTA rate (src/sim/kernel-physics.ts tiledStreamS).
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { buildDecoderPass } from '../src/model/decoder-graph.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { resolvePrecision } from '../src/model/quant.js';
+import { opCost } from '../src/sim/roofline.js';
+import { tiledStreamS } from '../src/sim/kernel-physics.js';
+import { simulate } from '../src/sim/simulate.js';
+import { buildRequest } from '../src/sim/request.js';
+import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+
+const lib = getLibrary();
+const dsv3 = lib.models['deepseek-v3'] as DecoderModel;
+const bound = (hw: string, rt: string) => bindRuntime(lib.hardware[hw]!, libraryRuntime(rt));
+
+// one decode pass of T tokens: the ops as the graph builds them for this layout
+function decodeOps(m: DecoderModel, tp: number, T: number, dtype = 'fp8') {
+  const L = buildLayout(m, tp, 1, undefined, tp, false);
+  return buildDecoderPass(m, L, resolvePrecision(dtype), { prefillSeqs: 0, prefillLen: 1, decodeSeqs: T });
+}
+
+// what vLLM/SGLang's fused_moe() runs per layer: align/sort, permute, the two grouped GEMMs, the activation, the sum
+const FUSED_MOE = ['moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize'];
+function fusedMoeSeconds(hw: NormalizedHardware, m: DecoderModel, tp: number, T: number): number {
+  let s = 0;
+  for (const op of decodeOps(m, tp, T)) if (FUSED_MOE.includes(op.name)) s += opCost(op, hw, 'decode').seconds;
+  return s;
+}
+
+describe('tiled small-M GEMM streaming (runtime kernels.tiled_gemm)', () => {
+  it('a strip per CTA: max(K·tile_n·bytes, weights / SMs) / rate, for the grouped expert GEMMs of DeepSeek-V3 at TP 8', () => {
+    const hw = bound('b200', 'sglang');
+    const t = hw.runtime!.kernels.tiledGemm!;
+    expect(t.rateBytePerS).toBe(30e9);
+    expect(hw.units).toBe(148);
+    const up = decodeOps(dsv3, 8, 1).find((o) => o.name === 'experts_up')!;
+    // this device's slice of each expert: N = 2·2048/8 = 512, K = 7168, fp8 weights
+    expect(up.n).toBe(512);
+    expect(up.k).toBe(7168);
+    expect(tiledStreamS(up, hw)).toBeCloseTo((7168 * 128) / 30e9, 12); // one 917 KB strip: 30.6 µs
+    const down = decodeOps(dsv3, 8, 1).find((o) => o.name === 'experts_down')!;
+    expect(down.k).toBe(256);
+    // 8 experts × 56 strips of 256 × 128 bytes spread over 148 SMs: more than one strip each
+    expect(tiledStreamS(down, hw)).toBeCloseTo(Math.max(256 * 128, down.weightBytes / 148) / 30e9, 12);
+  });
+
+  it("reproduces SGLang's fused_moe kernel times for DeepSeek-R1 at TP 8 on a B200 within 20% (sglang PR #11816)", () => {
+    const hw = bound('b200', 'sglang');
+    // tuning_fused_moe_triton.py --model deepseek-ai/DeepSeek-R1 --tp 8 --dtype w8a8, "Before" column (µs)
+    const measured: [number, number][] = [[2, 60.35], [4, 79.09], [8, 95.47], [16, 138.68], [24, 175.8]];
+    for (const [T, us] of measured) {
+      const r = fusedMoeSeconds(hw, dsv3, 8, T) / (us * 1e-6);
+      expect(r, `T = ${T}`).toBeGreaterThan(0.8);
+      expect(r, `T = ${T}`).toBeLessThan(1.2);
+    }
+  });
+
+  it('only where the runtime names the kernels: TensorRT-LLM has no such floor, and a per-tensor fp8 model keeps its dense GEMMs off it', () => {
+    const ops = decodeOps(dsv3, 8, 1);
+    const qa = ops.find((o) => o.name === 'q_a_proj')!;
+    const up = ops.find((o) => o.name === 'experts_up')!;
+    expect(qa.fp8Block).toBe(true);
+    expect(tiledStreamS(qa, bound('h200-sxm', 'sglang'))).toBeGreaterThan(0);
+    expect(tiledStreamS(qa, bound('h200-sxm', 'tensorrt-llm'))).toBeUndefined();
+    expect(tiledStreamS(up, bound('h200-sxm', 'tensorrt-llm'))).toBeUndefined();
+    // the router and the LM head stay 16-bit in a block-FP8 checkpoint
+    expect(ops.find((o) => o.name === 'router')!.fp8Block).toBeUndefined();
+    expect(ops.find((o) => o.name === 'lm_head')!.fp8Block).toBeUndefined();
+    // Mixtral's fp8 is per-tensor: its attention GEMMs are not block-scaled, its experts still run fused_moe
+    const mixtral = lib.models['mixtral-8x7b'] as DecoderModel;
+    const mops = decodeOps(mixtral, 1, 4);
+    const hw = bound('h100-sxm', 'vllm');
+    expect(tiledStreamS(mops.find((o) => o.name === 'qkv_proj')!, hw)).toBeUndefined();
+    expect(tiledStreamS(mops.find((o) => o.name === 'experts_up')!, hw)).toBeGreaterThan(0);
+    // a bf16 DeepSeek has no block-FP8 GEMMs
+    expect(decodeOps(dsv3, 8, 1, 'bf16').some((o) => o.fp8Block)).toBe(false);
+  });
+
+  it('a block-FP8 linear under vLLM/SGLang is two kernels (group quantization + GEMM); TensorRT-LLM keeps one', () => {
+    const qa = decodeOps(dsv3, 8, 1).find((o) => o.name === 'q_a_proj')!;
+    const sg = bound('h200-sxm', 'sglang'), trt = bound('h200-sxm', 'tensorrt-llm');
+    expect(opCost(qa, sg, 'decode').overheadS).toBeCloseTo(2 * sg.efficiency.kernelOverheadS, 15);
+    expect(opCost(qa, trt, 'decode').overheadS).toBeCloseTo(trt.efficiency.kernelOverheadS, 15);
+  });
+
+  it('never less time per step for more tokens (the floor does not grow with M, so no step is cut at a tile edge)', () => {
+    for (const [hw, rt] of [['h200-sxm', 'sglang'], ['mi300x', 'sglang'], ['b200', 'vllm']] as const) {
+      const h = bound(hw, rt);
+      let last = 0;
+      for (let T = 1; T <= 600; T += T < 32 ? 1 : 17) {
+        let s = 0;
+        for (const op of decodeOps(dsv3, 8, T)) s += opCost(op, h, 'decode').seconds * op.count;
+        expect(s, `${hw} ${rt} T = ${T}`).toBeGreaterThanOrEqual(last * (1 - 1e-12));
+        last = s;
+      }
+    }
+  });
+
+  it('batch-1 MoE decode under vLLM on 8×H100 (Grok-1 fp8) stays memory-bound with the floor', () => {
+    const hw = bound('h100-sxm', 'vllm');
+    const r = simulate(buildRequest({ model: 'grok-1', hardware: 'h100-sxm', tp: 8, dtype: 'fp8', 'input-tokens': 128, 'output-tokens': 128, batch: 1 }, lib.models['grok-1']!, hw, (id) => lib.models[id]!));
+    const dec = r.phases.find((p) => p.name === 'decode')!;
+    expect(dec.memory_s).toBeGreaterThan(dec.compute_s);
+  });
+});
