@@ -41,10 +41,14 @@ for (const m of Object.values(out.models)) {
     if (!out.models[s.model]) problems.push({ file: m.file, path: `stages.${i}.model`, message: `unknown model "${s.model}"` });
   });
 }
-// Runtimes: per-hardware overrides name library hardware.
+// Runtimes: per-hardware overrides name library hardware, per-architecture ones an architecture library hardware has.
+const architectures = new Set(Object.values(out.hardware).map((h) => h.architecture).filter((a) => a !== undefined));
 for (const r of Object.values(out.runtimes)) {
   for (const h of Object.keys(r.byHardware)) {
     if (!out.hardware[h]) problems.push({ file: r.file, path: `by_hardware.${h}`, message: `unknown hardware "${h}"` });
+  }
+  for (const a of Object.keys(r.byArchitecture)) {
+    if (!architectures.has(a)) problems.push({ file: r.file, path: `by_architecture.${a}`, message: `no library hardware has architecture "${a}" (${[...architectures].sort().join(', ')})` });
   }
 }
 if (problems.length) {

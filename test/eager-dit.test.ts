@@ -8,12 +8,14 @@ import { runtimeOps } from '../src/sim/runtime-ops.js';
 import { simulate } from '../src/sim/simulate.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { launchFloorS } from '../src/runtime/launch.js';
-import { libraryRuntime } from '../src/spec/library.js';
+import { libraryRuntime, resolveHardware } from '../src/spec/library.js';
+import { useScratchDir } from './helpers/scratch.js';
 import type { DitModel, NormalizedHardware } from '../src/spec/types.js';
 import type { Op } from '../src/model/op.js';
 import { libraryModel } from './helpers/library-models.js';
 import { loadHardware, request } from './helpers/nondecoder-fixtures.js';
 
+const scratch = useScratchDir('hwperf-arch-');
 const P = { compute: 'bf16' as const, weightBytes: 2, actBytes: 2, kvBytes: 2 };
 const stdit = () => libraryModel('stdit3-xl-2') as DitModel;
 const shape = { batch: 2, height: 360, width: 640, frames: 51 };
@@ -131,7 +133,7 @@ describe('SDXL UNet as diffusers launches it', () => {
 });
 
 // PyTorch SDPA's flash backend is FlashAttention-2, which reaches ~35% of an H100's peak (FlashAttention-3 paper,
-// arXiv:2407.08608); the hardware default (0.6) is an FA3-class kernel. runtimes/pytorch.yaml by_hardware.
+// arXiv:2407.08608); the hardware default (0.6) is an FA3-class kernel. runtimes/pytorch.yaml by_architecture (hopper).
 describe('the runtime’s attention kernel on the part (kernels.attention_efficiency)', () => {
   it('eager PyTorch and Diffusers get FA2’s 0.35 on Hopper parts; Ampere and other runtimes keep the hardware’s', async () => {
     for (const h of ['h100-sxm', 'h200-sxm', 'gh200', 'h800-sxm']) {
@@ -141,6 +143,15 @@ describe('the runtime’s attention kernel on the part (kernels.attention_effici
     expect(bindRuntime(a100, libraryRuntime('diffusers')).efficiency.attention).toBe(a100.efficiency.attention);
     const h100 = await loadHardware('h100-sxm');
     expect(bindRuntime(h100, libraryRuntime('tensorrt-llm')).efficiency.attention).toBe(h100.efficiency.attention);
+  });
+  it('by architecture: a Hopper part no runtime file names gets it, and a part of another architecture does not', async () => {
+    const dir = scratch.write('h20.yaml', 'extends: h100-sxm\nid: my-h20\nname: My H20\nsources: ["test"]\n');
+    const h20 = await resolveHardware(dir);
+    expect(h20.architecture).toBe('hopper');
+    expect(bindRuntime(h20, libraryRuntime('diffusers')).efficiency.attention).toBe(0.35);
+    const other = await resolveHardware(scratch.write('b.yaml', 'extends: h100-sxm\nid: my-b\nname: My B\narchitecture: blackwell\nsources: ["test"]\n'));
+    expect(bindRuntime(other, libraryRuntime('diffusers')).efficiency.attention).toBe(other.efficiency.attention);
+    expect(other.efficiency.attention).not.toBe(0.35);
   });
   it('a fused attention op is priced at that fraction: Flux’s joint attention under Diffusers on an H100 takes 0.6/0.35 of the default', async () => {
     const h100 = await loadHardware('h100-sxm');

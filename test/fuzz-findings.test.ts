@@ -523,3 +523,18 @@ describe('an output path with a fault word in it (fifth session leftover: `--out
     expect(existsSync(join(dir, 'NaNo.svg'))).toBe(true);
   });
 });
+
+describe('the boundary corpus, seed 1005', () => {
+  it('a GEMM efficiency of 2.9e-6 (allowed: ≥ 1e-6) gives finite times (its table rounded to 3 decimals was all 0: fits with null latency)', async () => {
+    const { gemmTable } = await import('../src/hardware/efficiency.js');
+    expect(gemmTable(2.9e-6).values.every((v) => v > 0)).toBe(true);
+    expect(gemmTable(0.75).values).toEqual([0.06, 0.135, 0.203, 0.622, 0.675, 0.705, 0.75]); // the library's tables unchanged
+    for (const path of ['efficiency.gemm_by_dtype.bf16', 'efficiency.gemm']) {
+      const r = await run(['simulate', '--model', 'gpt3-6.7b', '--hardware', 'ryzen-ai-max-plus-395', '--devices', '128', '--set', `${path}=0.0000029`, '--json']);
+      expect(r.exit, path).toBe(0);
+      const v = JSON.parse(r.stdout);
+      expect(v.memory.fits).toBe(true);
+      expect(v.latency_s, path).toBeGreaterThan(0);
+    }
+  });
+});

@@ -106,3 +106,16 @@ describe('tiled small-M GEMM streaming (runtime kernels.tiled_gemm)', () => {
     expect(dec.memory_s).toBeGreaterThan(dec.compute_s);
   });
 });
+
+describe("SGLang's mem_fraction_static by tensor-parallel size (runtime memory.share_by_tp)", () => {
+  it('0.88 / 0.87 / 0.85 / 0.81 / 0.79 of the device at tp 1 / 2 / 4 / 8 / 16 (server_args.py); other runtimes keep one share', async () => {
+    const { shareAtTp, usableBytes } = await import('../src/sim/memory.js');
+    const hw = bound('h200-sxm', 'sglang');
+    const m = hw.runtime!.memory;
+    expect([1, 2, 3, 4, 8, 12, 16, 32].map((tp) => shareAtTp(m, tp))).toEqual([0.88, 0.87, 0.87, 0.85, 0.81, 0.81, 0.79, 0.79]);
+    const cap = hw.memory.capacityBytes;
+    expect(usableBytes(hw, 0, 0, 8)).toBeCloseTo(0.81 * cap - m.reserveBytes, 0);
+    const v = bound('h200-sxm', 'vllm');
+    expect(usableBytes(v, 0, 0, 8)).toBeCloseTo(usableBytes(v, 0, 0, 1), 0);
+  });
+});

@@ -43,7 +43,9 @@ export const KV8_ATTENTION_RATIO = 0.75;
 export function gemmTable(large: number): EfficiencyTable {
   return {
     sizes: [1e6, 1e8, 2.15e9, 1.72e10, 1.37e11, 1.1e12, 8.8e12],
-    values: [0.08, 0.18, 0.27, 0.83, 0.9, 0.94, 1].map((f) => Math.round(f * large * 1000) / 1000),
+    // three decimals, as the tables were always written; below 0.0005 (a large-GEMM fraction under ~0.006, which
+    // MIN_EFFICIENCY allows) three significant digits, since three decimals made it 0 and every GEMM time infinite
+    values: [0.08, 0.18, 0.27, 0.83, 0.9, 0.94, 1].map((f) => (f * large >= 0.0005 ? Math.round(f * large * 1000) / 1000 : Number((f * large).toPrecision(3)))),
   };
 }
 

@@ -3,7 +3,7 @@
 //   --runtime ID|file ──resolveRuntime──▶ NormalizedRuntime ─┐
 //   (none) ──defaultRuntime(hw, model, mode)──▶ id ──────────┤
 //                                                            ▼
-//   NormalizedHardware ──bindRuntime (by_vendor, by_hardware, the hardware's own runtime: block)──▶ hw.runtime
+//   NormalizedHardware ──bindRuntime (by_vendor, by_architecture, by_hardware, the hardware's own runtime: block)──▶ hw.runtime
 import { libraryRuntime, resolveRuntimeSpec } from '../spec/library.js';
 import { applyOverride, pinnedMaxNumSeqs } from './override.js';
 import type { BoundRuntime, NormalizedHardware, NormalizedModel, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../spec/types.js';
@@ -74,11 +74,13 @@ function mainFamily(model: RuntimeModel): NormalizedModel['family'] {
 }
 
 /**
- * the runtime's settings for this hardware: by_vendor, then the scheduler's defaults for a device of this memory
- * (scheduler.below_memory), then by_hardware, then the hardware's own runtime: block
+ * the runtime's settings for this hardware: by_vendor, then by_architecture (the hardware's `architecture`), then the
+ * scheduler's defaults for a device of this memory (scheduler.below_memory), then by_hardware, then the hardware's own
+ * runtime: block
  */
 export function boundRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): BoundRuntime {
   let s = applyOverride(rt, rt.byVendor[hw.vendor]);
+  if (hw.architecture !== undefined) s = applyOverride(s, rt.byArchitecture?.[hw.architecture]);
   s = applyOverride(s, memoryClass(s, hw.memory.capacityBytes));
   s = applyOverride(s, rt.byHardware[hw.id]);
   const own = hw.runtimeOverride;

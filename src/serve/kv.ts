@@ -21,7 +21,7 @@ export function kvCapacity(m: DecoderModel, hw: NormalizedHardware, L: Layout, p
   const weights = weightBytes(m, L, p).perDevice + extraWeights;
   const local = L.attentionDp ? Math.max(1, Math.ceil(maxSeqs / L.tp)) : maxSeqs;
   const acts = activationBytes(m, L, p, local, Math.max(1, Math.ceil(maxBatchedTokens / local)));
-  const usable = usableBytes(hw, weights, acts);
+  const usable = usableBytes(hw, weights, acts, L.tp);
   const perTok = kvBytesPerToken(m, L, p) + extraPerToken;
   const free = usable - weights - acts;
   const perDevice = perTok > 0 ? Math.floor(Math.max(0, free) / perTok) : 0;

@@ -26,17 +26,24 @@ function unified(hw: NormalizedHardware): boolean {
 /** Bytes a serving runtime can use on one device, given what weights and workspace take. The runtime says how
  *  (runtimes/*.yaml memory): a share of what is free after weights and workspace (TensorRT-LLM's KV fraction),
  *  or a share of the whole device (vLLM's gpu_memory_utilization, SGLang's mem_fraction_static). */
-export function usableBytes(hw: NormalizedHardware, weights: number, acts: number): number {
+export function usableBytes(hw: NormalizedHardware, weights: number, acts: number, tp = 1): number {
   const cap = hw.memory.capacityBytes;
   const m = hw.runtime?.memory;
   // Unified memory: Metal's recommendedMaxWorkingSetSize is ~75% of RAM on Apple silicon (llama.cpp prints it
   // at load); phones and Jetson leave a similar share to the OS and other apps.
   if (unified(hw)) return cap * (m?.unifiedShare ?? 0.75);
   const reserve = m?.reserveBytes ?? RUNTIME_RESERVE_BYTES;
-  if (m?.basis === 'device') return Math.max(0, m.share * cap - reserve);
+  if (m?.basis === 'device') return Math.max(0, shareAtTp(m, tp) * cap - reserve);
   const free = Math.max(0, cap - reserve - weights - acts);
   // never negative: a device smaller than the runtime's reserve has nothing usable (validate flags it)
   return Math.max(0, Math.min(cap - reserve, weights + acts + (m?.share ?? KV_FREE_FRACTION) * free));
+}
+
+/** the runtime's usable share at this tensor-parallel size: its share_by_tp entry with the largest tp ≤ `tp`, else share */
+export function shareAtTp(m: { share: number; shareByTp?: [number, number][] }, tp: number): number {
+  let share = m.share;
+  for (const [from, v] of m.shareByTp ?? []) if (tp >= from) share = v;
+  return share;
 }
 
 export interface WeightBreakdown {
@@ -127,7 +134,7 @@ export function decoderMemory(
   const acts = activationBytes(m, L, p, local, inputTokens);
   const per = weights + kv + acts;
   const cap = hw.memory.capacityBytes;
-  const usable = usableBytes(hw, weights, acts);
+  const usable = usableBytes(hw, weights, acts, L.tp);
   const fits = per <= usable;
   const gb = (x: number) => `${(x / 1e9).toFixed(1)} GB`;
   const reason = fits

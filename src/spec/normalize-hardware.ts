@@ -177,6 +177,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
     id: raw.id,
     name: maskWords(raw.name),
     vendor: raw.vendor ?? 'other',
+    ...(raw.architecture === undefined ? {} : { architecture: raw.architecture }),
     class: cls,
     year: raw.year,
     matrixFlopPerS: matrix,

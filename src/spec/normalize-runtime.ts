@@ -21,7 +21,7 @@ export const RUNTIME_DEFAULTS: RuntimeSettings = {
   kernels: { gguf: 'mmq' },
 };
 
-// One set of blocks (the top level, or one by_vendor / by_hardware entry) → a partial override, checking sources.
+// One set of blocks (the top level, or one by_vendor / by_architecture / by_hardware entry) → a partial override, checking sources.
 async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Promise<Partial<RuntimeOverride>> {
   const own: Raw = at.reduce((o: any, k) => o?.[k], raw) ?? {};
   for (const b of BLOCKS) {
@@ -48,6 +48,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   const m = own.memory;
   if (m) {
     out.memory = renamed<RuntimeOverride['memory']>(m, { share: 'share', basis: 'basis', unified_share: 'unifiedShare' });
+    if (m.share_by_tp !== undefined) {
+      out.memory.shareByTp = Object.entries(m.share_by_tp as Record<string, number>).map(([k, v]) => [Number(k), v] as [number, number]).sort((a, b) => a[0] - b[0]);
+    }
     const r = await q(['memory', 'reserve'], 'bytes');
     if (r !== undefined) out.memory.reserveBytes = nonNegative(ctx, [...at, 'memory', 'reserve'], r);
   }
@@ -174,6 +177,8 @@ export async function normalizeRuntime(raw: Raw, ctx: SpecContext): Promise<Norm
   const top = await blocks(ctx, raw, []);
   const byVendor: Record<string, Partial<RuntimeOverride>> = {};
   for (const v of Object.keys(raw.by_vendor ?? {})) byVendor[v] = await blocks(ctx, raw, ['by_vendor', v]);
+  const byArchitecture: Record<string, Partial<RuntimeOverride>> = {};
+  for (const a of Object.keys(raw.by_architecture ?? {})) byArchitecture[a] = await blocks(ctx, raw, ['by_architecture', a]);
   const byHardware: Record<string, Partial<RuntimeOverride>> = {};
   for (const h of Object.keys(raw.by_hardware ?? {})) byHardware[h] = await blocks(ctx, raw, ['by_hardware', h]);
   if (ctx.errors.length) return undefined;
@@ -186,6 +191,7 @@ export async function normalizeRuntime(raw: Raw, ctx: SpecContext): Promise<Norm
     version: raw.version === undefined ? undefined : maskWords(raw.version),
     ...settings,
     byVendor,
+    byArchitecture,
     byHardware,
     sources: raw.sources?.map(maskWords),
   };

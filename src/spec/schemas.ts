@@ -73,6 +73,8 @@ export const hardwareSchema = {
   properties: {
     ...common,
     vendor: { type: 'string' },
+    // the vendor's name for the chip's architecture (hopper, blackwell, cdna3, …): runtime files key kernels by it
+    architecture: { type: 'string', pattern: '^[a-z][a-z0-9.-]*$' },
     class: { enum: ['datacenter', 'workstation', 'consumer', 'edge', 'mobile', 'laptop', 'desktop', 'host'] },
     year: { type: 'integer' },
     compute: {
@@ -434,7 +436,7 @@ export function siText(v: number, unit: string): string {
 }
 
 // A runtime (runtimes/*.yaml): how the software drives the chip. Every block that sets a number carries its own
-// `source:` (checked in normalize-runtime.ts); `by_vendor:` / `by_hardware:` hold the same blocks, overriding.
+// `source:` (checked in normalize-runtime.ts); `by_vendor:` / `by_architecture:` / `by_hardware:` hold the same blocks, overriding.
 const fraction01 = { type: 'number', minimum: 0, maximum: 1 };
 const src = { type: 'string' };
 const runtimeBlocks = {
@@ -447,7 +449,16 @@ const runtimeBlocks = {
   memory: {
     type: 'object',
     additionalProperties: false,
-    properties: { share: fraction01, basis: { enum: ['free', 'device'] }, reserve: quantity, unified_share: fraction01, source: src },
+    properties: {
+      share: fraction01,
+      // the engine's default share by tensor-parallel size (SGLang's mem_fraction_static: 0.88 at tp 1 … 0.79 at tp 16):
+      // keys are the smallest tp each share applies from
+      share_by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': fraction01 } },
+      basis: { enum: ['free', 'device'] },
+      reserve: quantity,
+      unified_share: fraction01,
+      source: src,
+    },
   },
   scheduler: {
     type: 'object',
@@ -598,6 +609,7 @@ export const runtimeSchema = {
     vendors: { type: 'array', items: { type: 'string' } },
     ...runtimeBlocks,
     by_vendor: { type: 'object', additionalProperties: runtimeOverride },
+    by_architecture: { type: 'object', additionalProperties: runtimeOverride },
     by_hardware: { type: 'object', additionalProperties: runtimeOverride },
   },
 };

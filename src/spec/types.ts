@@ -16,6 +16,7 @@ export interface NormalizedHardware {
   id: string;
   name: string;
   vendor: string;
+  architecture?: string; // the vendor's name for it (hopper, cdna3, …): runtime files' by_architecture key
   class: string;
   year?: number;
   matrixFlopPerS: Partial<Record<Dtype, number>>; // dense peak of matrix units
@@ -313,6 +314,9 @@ export interface RuntimeSettings {
     basis: 'free' | 'device'; // free: of what weights and workspace leave (TensorRT-LLM); device: of the whole device (vLLM)
     reserveBytes: number; // runtime context (CUDA context, library workspaces) on a discrete device
     unifiedShare: number; // share of RAM usable on unified-memory parts (Metal recommendedMaxWorkingSetSize)
+    // the engine's default share by tensor-parallel size, [smallest tp, share] ascending (SGLang mem_fraction_static);
+    // the entry with the largest tp ≤ the layout's replaces `share` (src/sim/memory.ts)
+    shareByTp?: [number, number][];
   };
   // maxNumSeqs: requests in flight the engine admits by default; benchMaxNumSeqs: what the runtime's own offline benchmark
   // admits where it overrides that default (trtllm-bench's tuning), which `simulate --batch max` searches within
@@ -419,8 +423,9 @@ export interface NormalizedRuntime extends RuntimeSettings {
   name: string;
   kind: string; // role: serving | local | reference | training | npu | ideal
   version?: string;
-  // per-vendor and per-hardware differences, already normalized; applied by bindRuntime
+  // per-vendor, per-architecture and per-hardware differences, already normalized; applied by bindRuntime
   byVendor: Record<string, Partial<RuntimeOverride>>;
+  byArchitecture: Record<string, Partial<RuntimeOverride>>;
   byHardware: Record<string, Partial<RuntimeOverride>>;
   sources: string[];
   file?: string;

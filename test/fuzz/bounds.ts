@@ -17,9 +17,11 @@ import { libraryFileIndex } from '../../src/spec/paths.js';
 import { getLibrary } from '../../src/spec/library.js';
 import { SET_FIELDS } from '../../src/hardware/set-path.js';
 import { pick, rng, type Rand } from './fuzz.js';
+import { exprModel, importRoundTrip, oddHfConfig, oddName, oddTrace } from './inputs.js';
 import { makeCliTree, runCliCase, type CliCase, type CliFailure, type CliTree } from './cli.js';
 
 const chance = (r: Rand, p: number) => r() < p;
+const ROOT_DIR = new URL('../..', import.meta.url).pathname;
 
 /** A numeric leaf of a schema: where it is and what it allows. `key` segments are `*` where any key goes. */
 interface Leaf {
@@ -272,8 +274,65 @@ export function makeBoundsCase(r: Rand, tree: CliTree): BoundsCase {
   const outs: string[] = [];
   const json = chance(r, 0.8);
   const a: string[] = [];
-  const what = pick(r, ['model', 'model', 'hardware', 'hardware', 'runtime', 'runtime', 'set', 'serve-range', 'train-range']);
+  const what = pick(r, ['model', 'model', 'hardware', 'hardware', 'runtime', 'runtime', 'set', 'serve-range', 'train-range', 'trace', 'hf', 'expr', 'outname']);
   let family = what;
+  // the structure corpus (inputs.ts)
+  if (what === 'trace') {
+    const m = pick(r, SERVE_MODELS);
+    const ctx = lib.models[m]?.family === 'decoder' ? Math.min(32768, (lib.models[m] as { context?: number }).context ?? 8192) : 8192;
+    const t = file(`btrace-${tree.n}.${chance(r, 0.5) ? 'csv' : 'jsonl'}`, oddTrace(r, ctx));
+    if (chance(r, 0.8)) a.push('serve', '--model', m, '--hardware', pick(r, ['h100-sxm', 'b200', 'mi300x', 'l4', 'h200-sxm']), '--trace', t);
+    else a.push('plan', '--model', m, '--hardware', pick(r, ['h100-sxm', 'l4']), '--rate', '2', '--trace', t, '--requests', '20');
+    if (a[0] === 'serve' && chance(r, 0.5)) a.push('--requests', String(pick(r, [1, 10, 500])));
+    if (a[0] === 'serve' && chance(r, 0.2)) a.push('--rate', fmt(logUniform(r, 0.01, 100)));
+    if (json) a.push('--json');
+    return { argv: a, outs, json, family: `trace:${a[0]}` };
+  }
+  if (what === 'hf') {
+    const cfg = file(`bcfg-${tree.n}.json`, oddHfConfig(r));
+    if (chance(r, 0.6)) {
+      const o = join(tree.out, `imp-${tree.n}.yaml`);
+      outs.push(o);
+      a.push('import', 'hf', cfg, '--out', o);
+    } else a.push('simulate', '--model', cfg, '--hardware', pick(r, ['h100-sxm', 'b200', 'mi300x']), '--batch', String(pow2(r, 64)));
+    if (json) a.push('--json');
+    return { argv: a, outs, json, family: `hf:${a[0]}` };
+  }
+  if (what === 'expr') {
+    const m = file(`bexpr-${tree.n}.yaml`, exprModel(r, pick(r, ['llama-3.2-1b', 'llama-3.1-8b', 'qwen2.5-7b', 'mistral-7b', 'gpt2'])));
+    a.push(pick(r, ['simulate', 'simulate', 'validate', 'size']));
+    if (a[0] === 'validate') a.push(m);
+    else a.push('--model', m, '--hardware', pick(r, ['h100-sxm', 'l4', 'b200']));
+    if (json && a[0] !== 'validate') a.push('--json');
+    return { argv: a, outs, json: json && a[0] !== 'validate', family: `expr:${a[0]}` };
+  }
+  if (what === 'outname') {
+    const cmd = pick(r, ['roofline', 'compare', 'sweep', 'import', 'serve']);
+    if (cmd === 'roofline') {
+      const o = oddName(r, tree, pick(r, ['.svg', '.png']));
+      outs.push(o);
+      a.push('roofline', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--out', o);
+    } else if (cmd === 'compare') {
+      const o = oddName(r, tree, '');
+      outs.push(o);
+      a.push('compare', '--models', 'llama-3.2-1b', '--hardware', 'l4', '--out', o);
+    } else if (cmd === 'sweep') {
+      const o = oddName(r, tree, '.csv');
+      outs.push(o);
+      const g = file(`bgrid-${tree.n}.yaml`, 'sweep:\n  model: [llama-3.2-1b]\n  hardware: [l4, h100-sxm]\n  batch: [1, 8]\n');
+      a.push('sweep', g, '--out', o);
+    } else if (cmd === 'import') {
+      const o = oddName(r, tree, '.yaml');
+      outs.push(o);
+      a.push('import', 'hf', join(ROOT_DIR, 'test', 'fixtures', 'hf', 'llama', 'config.json'), '--out', o);
+    } else {
+      const o = oddName(r, tree, '.csv');
+      outs.push(o);
+      a.push('serve', '--model', 'llama-3.2-1b', '--hardware', 'l4', '--rate', '5', '--requests', '10', '--timeline', o);
+    }
+    if (json) a.push('--json');
+    return { argv: a, outs, json, family: `outname:${cmd}` };
+  }
   const hwArg = () => (what === 'hardware' ? file(`bhw-${tree.n}.yaml`, boundHardware(r).text) : pick(r, hwIds));
   const sets = () => {
     const k = what === 'set' ? 1 + Math.floor(r() * 3) : chance(r, 0.15) ? 1 : 0;
@@ -415,6 +474,33 @@ export function accountingProblem(cmd: string, v: any): string | undefined {
     const m = v.memory;
     if (typeof m.per_device_bytes === 'number' && typeof m.usable_bytes === 'number' && m.per_device_bytes > m.usable_bytes * (1 + REL)) return `fits with ${m.per_device_bytes} B per device > usable ${m.usable_bytes} B`;
   }
+  if (cmd === 'serve') {
+    // percentiles in order; fractions within [0, 1]; goodput within throughput; running within in-system
+    for (const k of ['ttft_s', 'tpot_s', 'itl_s', 'e2e_s', 'queue_s']) {
+      const d = v[k];
+      if (!d || typeof d !== 'object') continue;
+      const seq = [d.p50, d.p90, d.p99, d.max];
+      for (let i = 1; i < seq.length; i++) if (typeof seq[i] === 'number' && typeof seq[i - 1] === 'number' && seq[i - 1] > seq[i] * (1 + REL) + 1e-15) return `${k} percentiles out of order: ${JSON.stringify(d)}`;
+      if (typeof d.mean === 'number' && typeof d.max === 'number' && d.mean > d.max * (1 + REL) + 1e-15) return `${k} mean ${d.mean} > max ${d.max}`;
+    }
+    if (typeof v.slo_attainment === 'number' && !(v.slo_attainment >= 0 && v.slo_attainment <= 1)) return `slo_attainment ${v.slo_attainment}`;
+    if (typeof v.goodput_req_per_s === 'number' && typeof v.request_throughput_per_s === 'number' && v.goodput_req_per_s > v.request_throughput_per_s * (1 + REL)) return `goodput ${v.goodput_req_per_s} > request throughput ${v.request_throughput_per_s}`;
+    if (typeof v.mean_running === 'number' && typeof v.mean_in_system === 'number' && v.mean_running > v.mean_in_system * (1 + REL) + 1e-12) return `mean running ${v.mean_running} > mean in system ${v.mean_in_system}`;
+    if (typeof v.request_throughput_per_s === 'number' && typeof v.duration_s === 'number' && typeof v.requests === 'number' && v.duration_s > 0) {
+      const done = v.request_throughput_per_s * v.duration_s;
+      if (done > v.requests * (1 + 1e-6) + 1e-6) return `${done} requests finished of ${v.requests}`;
+    }
+  }
+  if (cmd === 'train' && v.memory?.fits !== false) {
+    if (typeof v.mfu === 'number' && v.mfu > 1 + REL) return `mfu ${v.mfu} > 1`;
+    if (typeof v.achieved_flops_per_device === 'number' && typeof v.peak_flops_per_device === 'number' && v.achieved_flops_per_device > v.peak_flops_per_device * (1 + REL)) return `achieved ${v.achieved_flops_per_device} FLOP/s > peak ${v.peak_flops_per_device}`;
+    if (typeof v.goodput === 'number' && !(v.goodput > 0 && v.goodput <= 1)) return `goodput ${v.goodput}`;
+    if (typeof v.step_s === 'number' && typeof v.tokens_per_step === 'number' && typeof v.tokens_per_s === 'number') {
+      const want = v.tokens_per_step / v.step_s;
+      if (Math.abs(v.tokens_per_s - want) > 1e-6 * want) return `tokens_per_s ${v.tokens_per_s} ≠ tokens_per_step / step_s = ${want}`;
+    }
+    if (v.memory?.fits === true && v.step_s === null) return 'fits, but step_s is null';
+  }
   if (cmd === 'serve' && typeof v.duration_s === 'number' && typeof v.energy_j_per_token === 'number') {
     // no run draws more than 1 MW per device: a ceiling far above any part (the TDP range's maximum)
     const tokens = (v.throughput_tok_s ?? 0) * v.duration_s;
@@ -447,6 +533,8 @@ export async function fuzzBounds(seed: number, cases: number, log?: (s: string) 
         ok[c!.family] = (ok[c!.family] ?? 0) + 1;
         return accountingProblem(argv[0]!, v);
       });
+      // what import hf wrote must validate and simulate
+      if (!problem && c.argv[0] === 'import') problem = await importRoundTrip(c.argv[c.argv.indexOf('--out') + 1]!);
     } catch (e) {
       problem = `fuzzer threw ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`;
     }

@@ -10,6 +10,7 @@ export function hardwareJson(h: NormalizedHardware) {
     id: h.id,
     name: h.name,
     vendor: h.vendor,
+    architecture: h.architecture ?? null,
     class: h.class,
     year: h.year ?? null,
     matrix_flops_per_s: h.matrixFlopPerS,
@@ -65,7 +66,7 @@ export default class ShowHardware extends BaseCommand {
     // shown as its default runtime drives it for an LLM (docs/runtimes.md): host time per step, static context
     const h = withDefaultRuntime(await resolveHardware(args.hardware), { family: 'decoder' });
     if (!this.jsonEnabled()) {
-      this.log(`${h.name} (${h.id}) — ${h.vendor}, ${h.class}${h.year ? `, ${h.year}` : ''}`);
+      this.log(`${h.name} (${h.id}) — ${h.vendor}${h.architecture ? ` ${h.architecture}` : ''}, ${h.class}${h.year ? `, ${h.year}` : ''}`);
       const rows: [string, string][] = [];
       for (const [d, v] of Object.entries(h.matrixFlopPerS)) rows.push([`matrix ${d}`, fmtFlopRate(v)]);
       for (const [d, v] of Object.entries(h.vectorFlopPerS)) rows.push([`vector ${d}`, fmtFlopRate(v)]);

@@ -12,7 +12,7 @@ function settingsJson(s: RuntimeSettings) {
     host_per_sequence_s: s.hostPerSequenceS ?? 0,
     host_overlap: s.hostOverlap ?? false,
     launch: { per_kernel_s: s.launch.perKernelS, graphs: s.launch.graphs, device_gap: s.launch.deviceGap },
-    memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare },
+    memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: s.memory.shareByTp ? Object.fromEntries(s.memory.shareByTp.map(([k, v]) => [String(k), v])) : null },
     scheduler: {
       max_num_seqs: s.scheduler.maxNumSeqs ?? null,
       max_num_batched_tokens: s.scheduler.maxNumBatchedTokens ?? null,
@@ -87,7 +87,7 @@ function plain(v: unknown): string {
 export default class ShowRuntime extends BaseCommand {
   static summary = 'Show a runtime: host time per step, kernel launch, usable memory, scheduler defaults, overlap, kernels.';
   static description =
-    'A runtime (runtimes/*.yaml) says how the software drives the chip. With --hardware, the settings as that runtime drives that hardware (its by_vendor and by_hardware overrides applied).';
+    'A runtime (runtimes/*.yaml) says how the software drives the chip. With --hardware, the settings as that runtime drives that hardware (its by_vendor, by_architecture and by_hardware overrides applied).';
   static examples = ['<%= config.bin %> show runtime vllm', '<%= config.bin %> show runtime genie --hardware snapdragon-8-gen2 --json', '<%= config.bin %> show runtime my-engine.yaml'];
   static args = { runtime: Args.string({ description: 'runtime id or YAML file (hwperf list runtimes)', required: true }) };
   static flags = { hardware: Flags.string({ char: 'H', description: 'show the settings bound to this hardware id or file' }) };
@@ -105,8 +105,9 @@ export default class ShowRuntime extends BaseCommand {
       hardware: hw?.id ?? null,
       ...settingsJson(s),
       overrides: [
-        ...Object.entries(r.byVendor).map(([vendor, o]) => ({ vendor, hardware: null, fields: overrideJson(o) })),
-        ...Object.entries(r.byHardware).map(([hardware, o]) => ({ vendor: null, hardware, fields: overrideJson(o) })),
+        ...Object.entries(r.byVendor).map(([vendor, o]) => ({ vendor, architecture: null, hardware: null, fields: overrideJson(o) })),
+        ...Object.entries(r.byArchitecture ?? {}).map(([architecture, o]) => ({ vendor: null, architecture, hardware: null, fields: overrideJson(o) })),
+        ...Object.entries(r.byHardware).map(([hardware, o]) => ({ vendor: null, architecture: null, hardware, fields: overrideJson(o) })),
       ],
       sources: r.sources,
       file: r.file ?? null,
@@ -122,7 +123,7 @@ export default class ShowRuntime extends BaseCommand {
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
         ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${plain(v)}`).join('; ') || '—'],
       ];
-      for (const o of result.overrides) rows.push([`on ${o.vendor ?? o.hardware}`, Object.entries(o.fields).map(([k, v]) => `${k}=${plain(v)}`).join(', ')]);
+      for (const o of result.overrides) rows.push([`on ${o.vendor ?? o.architecture ?? o.hardware}`, Object.entries(o.fields).map(([k, v]) => `${k}=${plain(v)}`).join(', ')]);
       this.log(`${r.name} (${r.id})${hw ? ` on ${hw.id}` : ''}`);
       this.log(renderTable(['', 'value'], rows));
       for (const src of r.sources) this.log(`source: ${src}`);

@@ -142,9 +142,11 @@ export function stepTime(i: StepInput): StepResult {
       off = tokens * (nodes - 1) * (1 - (1 - 1 / nodes) ** s.active) * bytesPerCopy;
       on = leaving; // every copy still lands on its GPU over NVLink (local ones, and the fan-out of remote ones)
     }
-    const effOf = (bytes: number) => collectiveEfficiency(hw.efficiency, bytes);
+    // off-node traffic at what an all-to-all reaches over that network (./link-efficiency.ts), NVLink traffic at the
+    // spec's scale-up sweep
+    const offEff = linkCollectiveEfficiency(hw, links.epOut, off, true);
     epPerLayer =
-      Math.max(off > 0 ? off / (links.epOut.bandwidthBytePerS * effOf(off)) : 0, on > 0 ? on / (links.epUp.bandwidthBytePerS * effOf(on)) : 0) +
+      Math.max(off > 0 ? off / (links.epOut.bandwidthBytePerS * offEff) : 0, on > 0 ? on / (links.epUp.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, on)) : 0) +
       4 * (links.epOffNodeFraction > 0 ? links.epOut.latencyS : links.epUp.latencyS);
   }
 
