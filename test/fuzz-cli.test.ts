@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fuzzCli } from './fuzz/cli.js';
 
 const seed = Number(process.env.FUZZ_CLI_SEED ?? 20261204);
-const cases = Number(process.env.FUZZ_CLI_CASES ?? 150);
+const cases = Number(process.env.FUZZ_CLI_CASES ?? 100);
 
 describe('fuzz: every command with hostile flags, files and output paths', () => {
   it(`seed ${seed}, ${cases} cases: exit 0/1/2, one-line errors, no NaN/undefined, finite non-negative fitting JSON, no temp files, nothing from outside the tree`, async () => {

@@ -538,3 +538,24 @@ describe('the boundary corpus, seed 1005', () => {
     }
   });
 });
+
+describe('every count has a maximum (the fields bounds.ts found without one)', () => {
+  it('a UNet transformer_depth of -2 or channels of 1e9 are refused (-2 validated and gave fits: true)', async () => {
+    for (const [key, v] of [['transformer_depth', '[0, -2, 10]'], ['channels', '[1.0e+9, 640, 1280]']]) {
+      const f = join(dir, `unet-${key}.yaml`);
+      const other = key === 'channels' ? 'transformer_depth: [0, 2, 10]' : 'channels: [320, 640, 1280]';
+      writeFileSync(f, `extends: sdxl-unet\nid: unet-${key.replace('_', '-')}\nunet:\n  ${key}: ${v}\n  ${other}\n`);
+      const r = await run(['validate', f]);
+      expect(r.exit, key).not.toBe(0);
+      expect(r.stdout + r.stderr, key).toMatch(new RegExp(`unet\\.${key}\\.\\d`));
+    }
+  });
+  it('a runtime file\'s max_num_batched_tokens of 2^53 is refused (serve answered "workspace 4620909390464.8 GB")', async () => {
+    const f = join(dir, 'rt-huge.yaml');
+    writeFileSync(f, 'extends: vllm\nid: rt-huge\nby_hardware:\n  h100-sxm:\n    scheduler: {max_num_seqs: 9007199254740991, max_num_batched_tokens: 9007199254740991, source: test}\n');
+    const r = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', '5', '--requests', '10', '--runtime', f]);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/by_hardware\.h100-sxm\.scheduler\.max_num_(seqs|batched_tokens) {2}must be between 1 and 100000000/);
+    expect(r.stderr).not.toMatch(BAD);
+  });
+});

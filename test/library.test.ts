@@ -37,3 +37,11 @@ describe('library corpus', () => {
     }
   });
 });
+
+describe('library sources stand alone', () => {
+  it('no hardware, model or runtime cites a path outside the repository (a reader of `show` cannot open /work/…)', () => {
+    const specs = [...Object.values(lib.hardware), ...Object.values(lib.models), ...Object.values(lib.runtimes)] as { id: string; sources?: string[] }[];
+    const bad = specs.flatMap((s) => (s.sources ?? []).filter((x) => /(^|[\s(])\/(work|tmp|home|root)\//.test(x)).map((x) => `${s.id}: ${x}`));
+    expect(bad).toEqual([]);
+  });
+});

@@ -4,12 +4,15 @@
 // DP serve adds the busiest rank's wait that simulate adds, and its per-iteration excess averages to simulate's.
 import { describe, expect, it } from 'vitest';
 import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
 import { serve } from '../src/serve/serve.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from '../src/sim/decoder.js';
 import type { DecoderModel } from '../src/spec/types.js';
+import { bindRuntime, withDefaultRuntime } from '../src/runtime/resolve.js';
+import { kvCapacity } from '../src/serve/kv.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { resolvePrecision } from '../src/model/quant.js';
 
 const lib = getLibrary();
 const rel = (a: number, b: number) => Math.abs(a / b - 1);
@@ -27,7 +30,7 @@ function pair(model: string, hardware: string, runtime: string | undefined, extr
 describe('serve agrees with simulate', () => {
   const CASES: [string, string, string | undefined, Extra, number, number][] = [
     ['llama-3.1-8b', 'h100-sxm', undefined, {}, 1024, 256], // vLLM (the default engine)
-    ['llama-3.1-8b', 'mi300x', 'vllm-0.6', {}, 1024, 256], // hipBLASLt's fixed GEMM time
+    ['llama-2-7b', 'mi300x', 'vllm-0.6', {}, 1024, 256], // hipBLASLt's fixed GEMM time; a 4K context: V0 runs the prompt unchunked
     ['gemma-3-27b', 'mi300x', undefined, {}, 2048, 256], // sliding-window layers
     ['llama-2-7b', 'rtx-4090', 'llama.cpp-2024', { dtype: 'q4_0' }, 512, 128], // ggml kernel counts
     ['llama-3.2-1b', 'snapdragon-8-elite', undefined, { dtype: 'int4' }, 512, 128], // Genie: a 4096-token static context
@@ -40,7 +43,20 @@ describe('serve agrees with simulate', () => {
     expect(rel(r.tpot_s.p50, s.tpot_s!)).toBeLessThan(0.03);
   });
 
-  it('a static-shape runtime: serve says so as simulate does, and holds the whole compiled context per request', () => {
+  it('a static-shape runtime holds its whole compiled context per request in serve, as in simulate\'s memory', () => {
+    const m = lib.models['llama-3.2-3b']! as DecoderModel;
+    const hw = withDefaultRuntime(lib.hardware['snapdragon-8-elite']!, m);
+    const S = hw.runtime!.staticContext!;
+    expect(S).toBeGreaterThan(1);
+    const kv = kvCapacity(m, hw, buildLayout(m, 1, 1, undefined, undefined), resolvePrecision('int4'), 2048, 64);
+    const load = { model: m, dtype: 'int4', inputTokens: 512, outputTokens: 128, concurrency: 64, maxNumSeqs: 64, requests: 200 };
+    const held = serve({ ...load, hardware: hw }).result.mean_running;
+    const dynamic = serve({ ...load, hardware: { ...hw, runtime: { ...hw.runtime!, staticContext: undefined } } }).result.mean_running;
+    expect(held).toBeLessThanOrEqual(Math.floor(kv.tokens / S));
+    expect(dynamic).toBeGreaterThan(2 * Math.floor(kv.tokens / S)); // the cap binds here
+  });
+
+  it('a static-shape runtime: serve says so in simulate\'s words', () => {
     const { s, r } = pair('llama-3.2-1b', 'snapdragon-8-elite', undefined, { dtype: 'int4' }, 512, 128, { concurrency: 1, requests: 4 });
     const w = s.warnings.find((x) => x.includes('compiled for a'));
     expect(w).toBeDefined();

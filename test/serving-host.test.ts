@@ -68,6 +68,20 @@ describe('host time per iteration grows with the sequences in it (vLLM issues #6
 });
 
 describe('scheduler defaults per device class come from the runtime file', () => {
+  it("vLLM 0.6 (V0): 256 sequences on every device; chunked prefill with 512 tokens a step above a 32K max_model_len, else off with a step covering max_model_len (V1's limits are not inherited)", () => {
+    for (const hw of ['mi300x', 'l4', 'a100-sxm4-80gb', 'h200-sxm']) {
+      const h = under(hw, 'vllm-0.6');
+      const ctx = (id: string) => lib.models[id]!.context as number;
+      expect(ctx('llama-3.1-8b')).toBeGreaterThan(32768);
+      expect(serveRuntime(h, undefined, ctx('llama-3.1-8b'))).toMatchObject({ maxNumSeqs: 256, maxNumBatchedTokens: 512, chunkedPrefill: true });
+      expect(ctx('llama-2-7b')).toBe(4096);
+      expect(serveRuntime(h, undefined, 4096)).toMatchObject({ maxNumSeqs: 256, maxNumBatchedTokens: 4096, chunkedPrefill: false });
+      expect(serveRuntime(h, undefined, 32768)).toMatchObject({ maxNumBatchedTokens: 32768, chunkedPrefill: false });
+      expect(serveRuntime(h, undefined, 1024)).toMatchObject({ maxNumBatchedTokens: 2048, chunkedPrefill: false });
+    }
+    // V1 keeps its device classes, whatever the context
+    expect(serveRuntime(under('h200-sxm', 'vllm'), undefined, 131072)).toMatchObject({ maxNumSeqs: 1024, maxNumBatchedTokens: 8192, chunkedPrefill: true });
+  });
   it('vLLM: 1024 / 8192 on ≥ 70 GiB, 256 / 2048 below (below_memory) and on A100 80GB (by_hardware); SGLang 2048-token chunks below 60 GB', () => {
     expect(under('h200-sxm', 'vllm').runtime!.scheduler.maxNumBatchedTokens).toBe(8192);
     expect(under('l4', 'vllm').runtime!.scheduler).toMatchObject({ maxNumSeqs: 256, maxNumBatchedTokens: 2048 });

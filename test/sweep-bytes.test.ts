@@ -143,6 +143,12 @@ describe('sweep bytes: the fast row path writes what a plain row-by-row run writ
       const threaded = join(dir, `${name}-fmt.csv`);
       expect((await runBuilt(file, { out: threaded, workers: 1, formatThread: true })).feasible).toBe(feasible);
       expect(read(threaded)).toEqual(got);
+      // the rows on an engine thread: with the format thread (the default on 2 cores from 4,000 rows), and alone
+      for (const formatThread of [true, false]) {
+        const engine = join(dir, `${name}-eng-${formatThread}.csv`);
+        expect((await runBuilt(file, { out: engine, workers: 1, engineThread: true, formatThread })).workers).toBe(1);
+        expect(read(engine)).toEqual(got);
+      }
       const shards: string[] = [];
       for (let i = 1; i <= 3; i++) {
         shards.push(join(dir, `${name}-s${i}.csv`));

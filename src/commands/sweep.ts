@@ -26,7 +26,7 @@ export default class Sweep extends BaseCommand {
     out: Flags.string({ char: 'o', description: 'CSV to write (default: `out:` in the file, else <file>.csv here)' }),
     force: Flags.boolean({ description: 'overwrite an existing CSV and Pareto file' }),
     shard: Flags.string({ description: 'I/N: write only shard I of N (1 ≤ I ≤ N, contiguous rows) for `hwperf merge`; default out <file>.shard-I-of-N.csv' }),
-    workers: Flags.integer({ description: 'worker threads (default: every core; 1 runs in the main thread)' }),
+    workers: Flags.integer({ description: 'engine threads (default: every core; 1: one engine thread, in the main thread below 4,000 rows)' }),
   };
 
   async run(): Promise<SweepSummary> {

@@ -153,7 +153,7 @@ export function plan(o: PlanOptions): PlanResult {
       try {
         L = buildLayout(m, l.tp, l.pp, l.ep, undefined, l.attentionDp);
         const bound = planHardware(hw, m, o.runtime);
-        const rt = serveRuntime(bound, o.runtime);
+        const rt = serveRuntime(bound, o.runtime, m.context);
         const kv = kvCapacity(m, bound, L, p, rt.maxNumBatchedTokens, rt.maxNumSeqs);
         if (kv.tokens < Lin + Out) continue;
       } catch {

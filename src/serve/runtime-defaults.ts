@@ -24,7 +24,9 @@ export interface ServeRuntime {
   chunkedPrefill: boolean;
 }
 
-export function serveRuntime(hw: NormalizedHardware, id: string | undefined): ServeRuntime {
+// `context`: the model's max_model_len (what vLLM takes when --max-model-len is not given), for the scheduler defaults
+// that depend on it (scheduler.long_context, unchunked_covers_context)
+export function serveRuntime(hw: NormalizedHardware, id: string | undefined, context?: number): ServeRuntime {
   const s = hw.runtime?.scheduler;
   const name = (id ?? hw.runtime?.id ?? 'vllm').toLowerCase();
   const own = id === undefined || id.toLowerCase() === hw.runtime?.id.toLowerCase();
@@ -36,6 +38,12 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined): Se
     seqs ??= d?.maxNumSeqs ?? 256;
     tokens ??= d?.maxNumBatchedTokens ?? 2048;
   }
+  let chunked = s?.chunkedPrefill ?? !trt;
+  const lc = s?.longContext;
+  if (lc && context !== undefined && context > lc.above) {
+    chunked = lc.chunkedPrefill ?? chunked;
+    tokens = lc.maxNumBatchedTokens ?? tokens;
+  } else if (!chunked && s?.unchunkedCoversContext && context !== undefined) tokens = Math.max(tokens, context);
   return {
     id: trt ? 'tensorrt-llm' : name,
     // the bound runtime file's scheduler.admission; an engine named apart from the bound runtime (--runtime on a
@@ -43,6 +51,6 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined): Se
     policy: (own ? s?.admission : undefined) ?? (trt ? 'reserve' : 'preempt'),
     maxNumSeqs: seqs,
     maxNumBatchedTokens: tokens,
-    chunkedPrefill: s?.chunkedPrefill ?? !trt,
+    chunkedPrefill: chunked,
   };
 }

@@ -154,7 +154,7 @@ export function serve(o: ServeOptions): ServeRun {
   }
   const source = makeSource({ requests, seed: o.seed ?? 0, rate: o.rate, burstiness: o.burstiness ?? 1, input, output, maxContext: m.context, trace });
   const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, o.kvCache);
-  const rt: ServeRuntime = serveRuntime(hw, o.runtime);
+  const rt: ServeRuntime = serveRuntime(hw, o.runtime, m.context);
   const maxTokens = o.maxNumBatchedTokens ?? rt.maxNumBatchedTokens;
   const maxSeqs = o.maxNumSeqs ?? rt.maxNumSeqs;
   const warnings: string[] = [];

@@ -63,7 +63,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       chunked_prefill: 'chunkedPrefill',
       batching: 'batching',
       admission: 'admission',
+      unchunked_covers_context: 'unchunkedCoversContext',
     });
+    if (s.long_context) out.scheduler.longContext = { above: s.long_context.above, ...renamed<Omit<NonNullable<RuntimeSettings['scheduler']['longContext']>, 'above'>>(s.long_context, { chunked_prefill: 'chunkedPrefill', max_num_batched_tokens: 'maxNumBatchedTokens' }) };
     const bm = s.below_memory;
     if (bm) {
       const bytes = await q(['scheduler', 'below_memory', 'memory'], 'bytes');
@@ -133,7 +135,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     else out.collectives = { customAllreduce: { sizes, seconds, maxGroup: ar.max_group } };
   }
   const t = own.training;
-  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', ep_dispatch: 'epDispatch', host_cpu_scale: 'hostCpuScale' } as const;
+  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', ep_dispatch: 'epDispatch', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype' } as const;
   if (t && Object.keys(tNames).some((k) => t[k] !== undefined)) out.training = renamed<RuntimeOverride['training']>(t, tNames);
   const mh = t?.moe_host;
   if (mh && typeof mh === 'object') {

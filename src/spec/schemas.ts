@@ -23,8 +23,10 @@ export const MIN_EFFICIENCY = 1e-6;
 // an expression's value after evaluation (normalize-model.ts runs these schemas again on the evaluated spec).
 // The maxima are far above any real model (10^4 layers, 10^6 hidden) and keep graphs and loops small.
 const count = (minimum: number, maximum: number, integer = true) => ({ type: ['number', 'string'], minimum, maximum, ...(integer ? { multipleOf: 1 } : {}) });
-const posInt = { type: 'integer', minimum: 1 };
-const nonNegInt = { type: 'integer', minimum: 0 };
+// counts of the hardware and runtime files (links, kernels per op, requests and tokens in flight): the range
+// --set takes for a count (1 … 1e8), far above any real engine's
+const posInt = { type: 'integer', minimum: 1, maximum: 1e8 };
+const nonNegInt = { type: 'integer', minimum: 0, maximum: 1e8 };
 const dtypeMap = {
   type: 'object',
   propertyNames: { enum: ['fp64', 'fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6', 'fp4', 'int4'] },
@@ -76,7 +78,7 @@ export const hardwareSchema = {
     // the vendor's name for the chip's architecture (hopper, blackwell, cdna3, …): runtime files key kernels by it
     architecture: { type: 'string', pattern: '^[a-z][a-z0-9.-]*$' },
     class: { enum: ['datacenter', 'workstation', 'consumer', 'edge', 'mobile', 'laptop', 'desktop', 'host'] },
-    year: { type: 'integer' },
+    year: { type: 'integer', minimum: 1900, maximum: 2200 },
     compute: {
       type: 'object',
       additionalProperties: false,
@@ -238,7 +240,7 @@ const decoder = {
     },
     post_norms: { type: 'boolean' },
     fp8_scaling: { enum: ['tensor', 'channel', 'block'] },
-    rope_theta: { type: 'number' },
+    rope_theta: { type: 'number', exclusiveMinimum: 0, maximum: 1e12 },
   },
 };
 
@@ -327,9 +329,9 @@ const dit = {
       additionalProperties: false,
       required: ['channels', 'transformer_depth'],
       properties: {
-        channels: { type: 'array', minItems: 1, items: { type: 'number' } },
+        channels: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'integer', minimum: 1, maximum: 100000 } },
         res_blocks: count(1, 64),
-        transformer_depth: { type: 'array', minItems: 1, items: { type: 'number' } },
+        transformer_depth: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'integer', minimum: 0, maximum: 10000 } },
         head_dim: count(1, 65536),
         time_embed_dim: count(1, 1e6),
         add_embed_dim: count(0, 1e6),
@@ -477,6 +479,15 @@ const runtimeBlocks = {
         required: ['memory'],
         properties: { memory: quantity, max_num_seqs: posInt, max_num_batched_tokens: posInt },
       },
+      // the engine's defaults for a model whose max_model_len is longer than `above` tokens (vLLM V0: chunked prefill)
+      long_context: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['above'],
+        properties: { above: posInt, chunked_prefill: { type: 'boolean' }, max_num_batched_tokens: posInt },
+      },
+      // without chunked prefill the tokens per step are at least max_model_len (vLLM V0 SchedulerConfig)
+      unchunked_covers_context: { type: 'boolean' },
       source: src,
     },
   },
@@ -496,6 +507,7 @@ const runtimeBlocks = {
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
       host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+      fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       moe_host: {
         type: 'object',
         additionalProperties: false,
@@ -557,7 +569,7 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['bytes_per_score', 'kernels'],
-        properties: { bytes_per_score: { type: 'number', minimum: 0 }, kernels: posInt },
+        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt },
       },
       activation_bytes: { enum: [1, 2, 4] },
       bias: { enum: ['epilogue', 'separate'] },
@@ -567,13 +579,13 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['kernels', 'bytes_per_element'],
-        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0 } },
+        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
       },
       rope: {
         type: 'object',
         additionalProperties: false,
         required: ['kernels', 'bytes_per_element'],
-        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0 } },
+        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
       },
       source: src,
     },
@@ -587,7 +599,7 @@ const runtimeBlocks = {
         additionalProperties: false,
         required: ['sizes', 'seconds', 'max_group'],
         properties: {
-          sizes: { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0 } },
+          sizes: { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0, maximum: 1e16 } },
           seconds: { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
           max_group: posInt,
         },

@@ -328,7 +328,9 @@ export interface RuntimeSettings {
   // (vLLM, SGLang, TensorRT-LLM MAX_UTILIZATION). Absent: preempt.
   // belowMemory: the engine's defaults on devices with less memory than `bytes` (vLLM get_batch_defaults, SGLang
   // server_args), applied when the runtime is bound to a hardware (src/runtime/resolve.ts)
-  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number } };
+  // longContext, unchunkedCoversContext (serve): the engine's defaults by the model's max_model_len (vLLM V0: chunked
+  // prefill with its own budget above 32K tokens; without chunked prefill a step's tokens cover max_model_len)
+  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
@@ -396,6 +398,8 @@ export interface RuntimeSettings {
   // epDispatch: the element type the expert-parallel dispatch all-to-all moves tokens in when GEMMs are fp8 ('bf16':
   // quantized after the exchange, Megatron-Core's alltoall dispatcher; absent: fp8, DeepSeek-V3's dispatch)
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
+  // fsdpGatherDtype: 'fp8' = with fp8 GEMMs, FSDP / ZeRO-3 all-gathers the weights already cast to fp8 (torchtitan
+  // --float8.enable_fsdp_float8_all_gather); absent: 16-bit weights
   training?: {
     selective?: 'modules' | 'op';
     reduceDtype?: 'fp32' | 'bf16';
@@ -404,6 +408,7 @@ export interface RuntimeSettings {
     fp8QuantizeBytes?: number;
     epDispatch?: 'fp8' | 'bf16';
     hostCpuScale?: number;
+    fsdpGatherDtype?: 'fp8' | 'bf16';
   };
 }
 /** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */

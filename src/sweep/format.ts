@@ -27,7 +27,7 @@ export interface ChunkColumns {
 
 export const NUMBER_CELL = -1;
 export const EMPTY_CELL = 0; // text id 0 is the empty cell (null, undefined)
-const MAX_TEXTS = 1 << 16; // texts held on both sides before they are dropped and numbered again (flat memory)
+const MAX_TEXTS = 4096; // texts held on both sides before they are dropped and numbered again (flat memory)
 
 /** The engine side's numbering of a sweep's texts (a value as the result holds it, or String() of a boolean). */
 export class TextIds {

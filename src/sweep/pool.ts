@@ -8,6 +8,7 @@ import type { SweepGrid } from './grid.js';
 import type { SweepTables } from './resolve.js';
 import type { ColumnPlan } from './columns.js';
 import type { ChunkResult } from './evaluate.js';
+import { ENGINE_YOUNG_MB } from './engine-thread.js';
 
 export interface PoolOptions {
   grid: SweepGrid;
@@ -43,6 +44,7 @@ export function runPool(o: PoolOptions): Promise<void> {
       // the compiled worker in dist/sweep, wherever this module runs from (src/ under vitest, dist/, a bundled chunk)
       const w = new Worker(join(DIST_DIR, 'sweep', 'worker.js'), {
         workerData: { grid: o.grid, tables: o.tables, plan: o.plan, simulatorModule: o.simulatorModule },
+        resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_MB }, // fewer scavenges (src/sweep/engine-thread.ts)
       });
       workers.push(w);
       const feed = () => {

@@ -1,5 +1,6 @@
 // sweep: file ──loadSweepFile──▶ grid ──resolveTables──▶ specs ──planColumns──▶ header
-//   ──evaluate chunks (inline, or workers on every core)──▶ CSV lines in order ──▶ temp file ──rename──▶ out
+//   ──evaluate chunks (inline; or an engine thread and a format thread, src/sweep/engine-thread.ts and
+//     format-thread.ts; or workers on every core)──▶ CSV lines in order ──▶ temp file ──rename──▶ out
 //   └─ local Pareto fronts ──paretoFront──▶ out.pareto.csv (whole system), out.pareto-per-device.csv,
 //                                          out.pareto-per-dollar.csv (src/sweep/pareto.ts)
 // Output files are written to a temporary name and renamed at the end, so a reader never sees half a
@@ -14,19 +15,21 @@ import { UserError } from '../spec/errors.js';
 import { loadSweepFile, type SweepGrid } from './grid.js';
 import { resolveTables } from './resolve.js';
 import { planColumns } from './columns.js';
-import { makeEvaluator, type ChunkResult, type Simulator } from './evaluate.js';
+import { makeEvaluator, type ChunkResult, type ChunkRows, type Simulator } from './evaluate.js';
 import { paretoFront, paretoFronts, type ParetoBasis, type ParetoPoint } from './pareto.js';
 import { runPool } from './pool.js';
-import { formatThreadPays, FORMAT_THREAD_CHUNK, workerCount } from './worker-count.js';
+import { formatThreadPays, FORMAT_THREAD_CHUNK, INLINE_BELOW, workerCount } from './worker-count.js';
 import { FormatThread } from './format-thread.js';
+import { EngineThread } from './engine-thread.js';
 import { sweepRequest } from './request.js';
 import { paretoPaths, shardRange, shardTrailer, type Shard } from './shard.js';
 
 export interface SweepOptions {
   out?: string;
   force?: boolean;
-  workers?: number; // default: every core; 1 runs in this thread
+  workers?: number; // engine threads; default: every core; 1 runs one engine (in this thread below INLINE_BELOW rows)
   formatThread?: boolean; // with workers 1: CSV text on a thread of its own (default: where it pays, worker-count.ts)
+  engineThread?: boolean; // with workers 1: the rows on a thread of their own (default: from INLINE_BELOW rows on)
   onProgress?: (done: number, total: number) => void;
   shard?: Shard; // run rows of shard index/of only; the CSV ends in a trailer line for `hwperf merge`, no Pareto file
   simulatorModule?: string; // tests: a module URL whose simulate() replaces the engine (workers too)
@@ -45,7 +48,7 @@ export interface SweepSummary {
   pareto_per_dollar: string | null;
   pareto_per_dollar_rows: number;
   shard: { index: number; of: number; start: number; end: number } | null; // rows [start, end) of the grid
-  workers: number; // 0: ran in the main thread
+  workers: number; // engine threads; 0: ran in the main thread
   internal_errors: string[];
 }
 
@@ -123,9 +126,42 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     const cores = availableParallelism();
     const size = end - start;
     let workers = opts.workers ?? workerCount(size, cores);
-    if (workers <= 1) {
+    // one engine (workers 1): on a thread of its own where the grid is large enough (its heap can be given a larger young
+    // generation, src/sweep/engine-thread.ts), with the CSV text on a second thread where that pays (worker-count.ts)
+    const engineThread = workers <= 1 && !opts.simulate && (opts.engineThread ?? size >= INLINE_BELOW);
+    const formatThread = workers <= 1 && (opts.formatThread ?? formatThreadPays(size, cores));
+    if (engineThread && !formatThread) workers = 1; // the pool's one worker makes its text itself
+    let threads = workers > 1 || engineThread ? workers : 0; // the summary's `workers`: engine threads, 0 in this one
+    if (engineThread && formatThread) {
+      threads = 1;
+      const eng = new EngineThread(grid, tables, plan, opts.simulatorModule);
+      const fmt = new FormatThread(grid, plan, fd);
+      try {
+        // two chunks asked ahead, so that the engine never waits for this thread
+        const asked: Promise<ChunkRows>[] = [];
+        let next = start;
+        const ask = () => {
+          if (next >= end) return;
+          const e = Math.min(end, next + FORMAT_THREAD_CHUNK);
+          asked.push(eng.columns(next, e, fmt.buffers()));
+          next = e;
+        };
+        ask();
+        ask();
+        while (asked.length) {
+          const c = await asked.shift()!;
+          ask();
+          await fmt.send(c); // the format thread writes the text, in order
+          accept({ start: c.cols.start, end: c.cols.end, csv: '', feasible: c.feasible, errors: c.errors, front: c.front });
+        }
+        await fmt.finish(); // every line written, every Pareto point's line in
+      } finally {
+        // the format thread writes to fd: it has ended before fd is closed (below), on every path
+        await Promise.all([eng.stop(), fmt.stop()]);
+      }
+    } else if (workers <= 1 && !engineThread) {
       const ev = makeEvaluator(grid, tables, plan, opts.simulate ?? (await import('../sim/simulate.js')).simulate, sweepRequest);
-      const fmt = opts.formatThread ?? formatThreadPays(size, cores) ? new FormatThread(grid, plan, fd) : null;
+      const fmt = formatThread ? new FormatThread(grid, plan, fd) : null;
       try {
         // inline, a chunk's lines live until it is written: 256 rows (~110 KB of CSV) mostly die young, where 2,000
         // rows' lines outlived two scavenges and were copied into the old generation (issue 15: 1.3 → 0.35 KB promoted
@@ -153,10 +189,11 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
       // 22.4 s with 5,000-row chunks, and 14% less peak memory)
       const chunkSize = Math.max(250, Math.min(500, Math.ceil(size / (workers * 8))));
       workers = Math.min(workers, Math.ceil(size / chunkSize)); // no idle threads on a small grid
+      threads = workers;
       await runPool({ grid, tables, plan, workers, chunkSize, start, end, simulatorModule: opts.simulatorModule, onChunk: accept });
     }
     if (nextStart !== end) throw new Error(`sweep: wrote ${nextStart - start} of ${size} rows`);
-    const summary = { feasible, seconds: 0, out: paths.out, workers: workers <= 1 ? 0 : workers, internal_errors: errors };
+    const summary = { feasible, seconds: 0, out: paths.out, workers: threads, internal_errors: errors };
     if (shard) {
       // a shard: its local Pareto front travels in a trailer line; `hwperf merge` takes the front of the union
       const local = paretoFronts(fronts); // the rows on any of the three local fronts
@@ -201,7 +238,7 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
       pareto_per_device_rows: counts[0]!,
       pareto_per_dollar: paths.perDollar,
       pareto_per_dollar_rows: counts[1]!,
-      workers: workers <= 1 ? 0 : workers,
+      workers: threads,
       internal_errors: errors,
       shard: null,
     };

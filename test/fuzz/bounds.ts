@@ -216,6 +216,10 @@ export function boundRuntime(r: Rand, role?: 'serving' | 'training', hardware?: 
     }
     if (name === '0' || (tail.length >= 2 && /^\d+$/.test(String(tail[tail.length - 1])))) continue; // array items: sizes/seconds keep their shape
     setAt(doc, path, valueText(r, l));
+    // every block that sets a number names its source (normalize-runtime.ts): the block's own, or ours
+    const blockPath = path.slice(0, path[0] === 'by_vendor' || path[0] === 'by_hardware' ? 3 : 1);
+    const block = blockPath.reduce<any>((o, k) => o?.[k], doc);
+    if (block && typeof block === 'object' && !Array.isArray(block)) block.source ??= 'fuzz: a value at an edge of its range';
   }
   if (chance(r, 0.2)) setAt(doc, ['scheduler', 'admission'], pick(r, ['reserve', 'preempt']));
   return { text: stringify(doc), base };

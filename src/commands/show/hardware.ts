@@ -43,6 +43,7 @@ export function hardwareJson(h: NormalizedHardware) {
       memory: h.efficiency.memory,
       gemm: h.efficiency.gemm,
       gemm_by_dtype: h.efficiency.gemmByDtype ?? null,
+      gemm_memory_by_dtype: h.efficiency.gemmMemoryByDtype ?? null,
       attention: h.efficiency.attention,
       attention_kv8: h.efficiency.attentionKv8,
       vector: h.efficiency.vector,

@@ -18,6 +18,10 @@ function settingsJson(s: RuntimeSettings) {
       max_num_batched_tokens: s.scheduler.maxNumBatchedTokens ?? null,
       chunked_prefill: s.scheduler.chunkedPrefill,
       admission: s.scheduler.admission ?? 'preempt',
+      long_context: s.scheduler.longContext
+        ? { above: s.scheduler.longContext.above, chunked_prefill: s.scheduler.longContext.chunkedPrefill ?? null, max_num_batched_tokens: s.scheduler.longContext.maxNumBatchedTokens ?? null }
+        : null,
+      unchunked_covers_context: s.scheduler.unchunkedCoversContext ?? false,
     },
     overlap: { tp_comm: s.overlap.tpComm, fsdp_prefetch: s.overlap.fsdpPrefetch ?? null, dp_grad: s.overlap.dpGrad ?? null, ep_two_batch: s.overlap.epTwoBatch },
     static_context: s.staticContext ?? null,
@@ -118,7 +122,7 @@ export default class ShowRuntime extends BaseCommand {
         ['host time per step', `${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}`],
         ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'})`],
         ['usable memory', `${s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}; unified memory ${s.memory.unifiedShare}`],
-        ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}`],
+        ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}`],
         ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
         ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${plain(v)}`).join('; ') || '—'],

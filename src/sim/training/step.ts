@@ -48,6 +48,19 @@ export function epDispatchBytes(gemmDtype: Dtype, runtimeDispatch: 'fp8' | 'bf16
   return runtimeDispatch === 'bf16' && !dualpipe ? 2 : 1;
 }
 
+/**
+ * Mean bytes per parameter of a ZeRO-3 weight all-gather: WEIGHT_BYTES, or 1 for the linear layers' weights when the
+ * GEMMs are fp8 and the runtime gathers them in fp8 (training.fsdp_gather_dtype: fp8); embedding and LM head keep 16
+ * bits (norm weights are negligible). `expert`: the routed experts' parameters, all linear.
+ */
+export function zero3GatherBytes(s: DecoderShape, gemmDtype: Dtype, gatherDtype: 'fp8' | 'bf16' | undefined, zero: ZeroStage, expert = false): number {
+  if (zero !== 3 || gemmDtype !== 'fp8' || gatherDtype !== 'fp8') return WEIGHT_BYTES;
+  if (expert) return 1;
+  const dense = s.paramsDense;
+  const sixteen = Math.min(dense, s.paramsEmbedding + s.paramsHead);
+  return dense > 0 ? (WEIGHT_BYTES * sixteen + (dense - sixteen)) / dense : WEIGHT_BYTES;
+}
+
 export interface StepInput {
   shape: DecoderShape;
   plan: PlanShape;
@@ -225,7 +238,10 @@ export function stepTime(i: StepInput): StepResult {
   // reduce_dtype, fp32 by default), else 2 bytes (GRAD_BYTES, the engine's pricing before runtimes said)
   const gradBytes = hw.runtime?.training?.reduceDtype === 'fp32' ? 4 : GRAD_BYTES;
   const rs = bucketed('reducescatter', copies * denseParams, gradBytes, dDense) + bucketed('reducescatter', copies * expertParams, gradBytes, dExpert);
-  const ag = bucketed('allgather', copies * denseParams, WEIGHT_BYTES, dDense) + bucketed('allgather', copies * expertParams, WEIGHT_BYTES, dExpert);
+  // weights gathered per parameter: 16-bit, or with fp8 GEMMs under a runtime that casts the linear layers' weight shards
+  // to fp8 before the ZeRO-3 / FSDP all-gather (torchtitan --float8.enable_fsdp_float8_all_gather: Float8Linear weights
+  // only; the embedding, LM head and norms stay 16-bit) 1 byte for the share of the stage that is linear layers
+  const ag = bucketed('allgather', copies * denseParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero), dDense) + bucketed('allgather', copies * expertParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero, true), dExpert);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
   const bwdWindow = stageComputeS * (layerAvg('bwdS') / layerS);
   const fwdWindow = stageComputeS - bwdWindow;
