@@ -131,7 +131,7 @@ if (args.includes('--sweep-1m') || args.includes('--all')) {
   // compares row counts, not a single thread against several (each worker has its own heap)
   const { workerCount, formatThreadPays } = await import(dist('sweep/worker-count.js'));
   const workers = workerCount(1_000_000, availableParallelism());
-  const threads = workers > 1 ? `${workers} workers` : formatThreadPays(50_000, availableParallelism()) ? 'rows in the main thread, CSV text on a format thread' : 'main thread';
+  const threads = workers > 1 ? `${workers} workers` : formatThreadPays(50_000, availableParallelism()) ? 'rows on an engine thread, CSV text on a format thread' : 'one engine thread';
   const runGrid = (name, text) => {
     const file = join(dir, `${name}.yaml`);
     writeFileSync(file, text);

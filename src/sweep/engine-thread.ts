@@ -15,8 +15,11 @@ import type { ChunkRows } from './evaluate.js';
 
 // Young generation of an engine thread (MB; V8 splits it into two semi-spaces and a large-object space). Node's default
 // is 3 × 16 MB. The 200k-row grid of 5 models × 8 accelerators × … on a 2-core VM shared with other jobs, the engine
-// alone (columns, no text) in a worker, CPU seconds: default 7.5 / 7.1, 96 MB 7.0 / 7.1, 192 MB 6.8 / 5.5.
-export const ENGINE_YOUNG_MB = 192;
+// alone (columns, no text) in a worker, CPU seconds: default 7.5 / 7.1, 96 MB 7.0 / 7.1, 192 MB 6.8 / 5.5. A whole
+// `hwperf sweep` of the bench's 500k rows: 192 MB 17.7 / 19.5 s CPU, 96 MB 17.5 / 16.5 s; but 192 MB raised the peak
+// RSS at 500k rows to 381 MB against 292 MB at 50k (1.31×, over issue 15's 1.25×), where 96 MB gave 296 / 303 MB
+// against 256 / 255 MB (1.16×, 1.19×).
+export const ENGINE_YOUNG_MB = 96;
 
 export interface ColumnsRequest {
   start: number;

@@ -15,7 +15,7 @@ export function workerCount(rows: number, cores: number): number {
   return cores - 1;
 }
 
-// Where the rows run in the main thread (workerCount 1), the CSV text is made on a second thread meanwhile
+// Where one engine runs the rows (workerCount 1), the CSV text is made on a second thread meanwhile
 // (src/sweep/format-thread.ts): the engine's thread then holds no text, only typed columns, and the two overlap on two
 // cores. The 1,000,000-row grid of `npm run bench -- --sweep-1m`, on a 2-core VM shared with other jobs (load ~8),
 // CPU seconds per thread read from /proc/self/task:
