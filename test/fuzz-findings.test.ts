@@ -559,3 +559,18 @@ describe('every count has a maximum (the fields bounds.ts found without one)', (
     expect(r.stderr).not.toMatch(BAD);
   });
 });
+
+describe('the boundary corpus, seed 1007', () => {
+  it('a runtime file\'s quantities are checked against the runtime schema\'s ranges (looked up in the hardware schema, none applied: per_kernel 1.9e14 s gave 1.4e16 J/token)', async () => {
+    const f = join(dir, 'rt-slow.yaml');
+    writeFileSync(f, 'extends: llama.cpp-2024\nid: rt-slow\nby_vendor:\n  amd:\n    launch:\n      per_kernel: 187123760595896.16 s\n      source: test\n');
+    const r = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'mi300x', '--concurrency', '1', '--requests', '5', '--runtime', f]);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/rt-slow\.yaml:6:\d+ {2}by_vendor\.amd\.launch\.per_kernel {2}must be between 0 s and 10 s/);
+    const g = join(dir, 'rt-step.yaml');
+    writeFileSync(g, 'extends: vllm\nid: rt-step\nhost:\n  step_overhead: 11 s\n  source: test\n');
+    const s = await run(['simulate', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--runtime', g]);
+    expect(s.exit).toBe(2);
+    expect(s.stderr).toMatch(/host\.step_overhead {2}must be between 0 s and 10 s/);
+  });
+});

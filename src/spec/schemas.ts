@@ -441,12 +441,14 @@ export function siText(v: number, unit: string): string {
 // `source:` (checked in normalize-runtime.ts); `by_vendor:` / `by_architecture:` / `by_hardware:` hold the same blocks, overriding.
 const fraction01 = { type: 'number', minimum: 0, maximum: 1 };
 const src = { type: 'string' };
+// a runtime's times are those of a step, a kernel or an op: at most 10 s each (OVERHEAD, as the hardware's), its rates
+// those of a device (PEAK; a tiled GEMM's in bytes, BW), its memory a device's (BYTES)
 const runtimeBlocks = {
-  host: { type: 'object', additionalProperties: false, properties: { step_overhead: quantity, per_sequence: quantity, overlap: { type: 'boolean' }, source: src } },
+  host: { type: 'object', additionalProperties: false, properties: { step_overhead: OVERHEAD, per_sequence: OVERHEAD, overlap: { type: 'boolean' }, source: src } },
   launch: {
     type: 'object',
     additionalProperties: false,
-    properties: { per_kernel: quantity, graphs: { enum: ['all', 'decode', 'none'] }, device_gap: { type: 'boolean' }, source: src },
+    properties: { per_kernel: OVERHEAD, graphs: { enum: ['all', 'decode', 'none'] }, device_gap: { type: 'boolean' }, source: src },
   },
   memory: {
     type: 'object',
@@ -457,7 +459,7 @@ const runtimeBlocks = {
       // keys are the smallest tp each share applies from
       share_by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': fraction01 } },
       basis: { enum: ['free', 'device'] },
-      reserve: quantity,
+      reserve: qty(0, 1e16),
       unified_share: fraction01,
       source: src,
     },
@@ -477,7 +479,7 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['memory'],
-        properties: { memory: quantity, max_num_seqs: posInt, max_num_batched_tokens: posInt },
+        properties: { memory: BYTES, max_num_seqs: posInt, max_num_batched_tokens: posInt },
       },
       // the engine's defaults for a model whose max_model_len is longer than `above` tokens (vLLM V0: chunked prefill)
       long_context: {
@@ -514,12 +516,12 @@ const runtimeBlocks = {
         required: ['syncs_fwd', 'per_op', 'ops_fwd', 'ops_bwd', 'expert_kernels_fwd', 'expert_kernels_bwd'],
         properties: {
           syncs_fwd: nonNegInt,
-          per_op: quantity,
+          per_op: OVERHEAD,
           ops_fwd: nonNegInt,
           ops_bwd: nonNegInt,
           expert_kernels_fwd: nonNegInt,
           expert_kernels_bwd: nonNegInt,
-          expert_gemm: quantity,
+          expert_gemm: OVERHEAD,
           fp8_expert_kernels_fwd: nonNegInt,
           fp8_expert_kernels_bwd: nonNegInt,
         },
@@ -540,15 +542,15 @@ const runtimeBlocks = {
       kernel_choice: { enum: ['fastest', 'threshold'] },
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
       gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
-      gguf_rate: quantity,
-      gemv_rate: quantity,
-      gemm_fixed: quantity,
+      gguf_rate: PEAK,
+      gemv_rate: PEAK,
+      gemm_fixed: OVERHEAD,
       tiled_gemm: {
         type: 'object',
         additionalProperties: false,
         required: ['rate'],
         properties: {
-          rate: quantity,
+          rate: BW,
           tile_n: { type: 'integer', minimum: 1, maximum: 4096 },
           moe: { type: 'boolean' },
           fp8_block: { type: 'boolean' },
