@@ -131,14 +131,17 @@ if (args.includes('--sweep-1m') || args.includes('--all')) {
   // compares row counts, not a single thread against several (each worker has its own heap)
   const { workerCount, formatThreadPays } = await import(dist('sweep/worker-count.js'));
   const workers = workerCount(1_000_000, availableParallelism());
-  // with one engine, the split into engine and format threads is decided by each run from the load (worker-count.ts)
-  const threads = workers > 1 ? `${workers} workers` : formatThreadPays(50_000, availableParallelism(), loadavg()[0]) ? 'rows on an engine thread, CSV text on a format thread (at the start)' : 'one thread (no core free at the start)';
+  // with one engine, a sweep splits into engine and format threads where the load leaves a core free
+  // (worker-count.ts); that is decided here once and pinned for the three runs (HWPERF_SWEEP_SPLIT)
+  const split = formatThreadPays(50_000, availableParallelism(), loadavg()[0]);
+  const threads = workers > 1 ? `${workers} workers` : split ? 'rows on an engine thread, CSV text on a format thread' : 'one thread (no core was free)';
+  const env = { ...process.env, HWPERF_SWEEP_SPLIT: split ? '1' : '0' };
   const runGrid = (name, text) => {
     const file = join(dir, `${name}.yaml`);
     writeFileSync(file, text);
     const argv = [join(root, 'bin', 'run.js'), 'sweep', file, '--out', join(dir, `${name}.csv`), '--force', '--json', '--workers', String(workers)];
     const t0 = performance.now();
-    const r = timeBin ? spawnSync(timeBin, ['-f', '%M %U %S', process.execPath, ...argv], { encoding: 'utf8' }) : spawnSync(process.execPath, argv, { encoding: 'utf8' });
+    const r = timeBin ? spawnSync(timeBin, ['-f', '%M %U %S', process.execPath, ...argv], { encoding: 'utf8', env }) : spawnSync(process.execPath, argv, { encoding: 'utf8', env });
     const s = (performance.now() - t0) / 1000;
     if (r.status !== 0) console.error(`bench: sweep ${name} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
     // peak RSS (KB) and CPU seconds (user + sys, all threads): on a machine shared with other jobs the CPU time moves

@@ -18,7 +18,7 @@ import { planColumns } from './columns.js';
 import { makeEvaluator, type ChunkResult, type ChunkRows, type Simulator } from './evaluate.js';
 import { paretoFront, paretoFronts, type ParetoBasis, type ParetoPoint } from './pareto.js';
 import { runPool } from './pool.js';
-import { formatThreadPays, FORMAT_THREAD_CHUNK, workerCount } from './worker-count.js';
+import { formatThreadPays, FORMAT_THREAD_CHUNK, INLINE_BELOW, workerCount } from './worker-count.js';
 import { FormatThread } from './format-thread.js';
 import { EngineThread } from './engine-thread.js';
 import { sweepRequest } from './request.js';
@@ -128,7 +128,9 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
     let workers = opts.workers ?? workerCount(size, cores);
     // one engine (workers 1): where a second core is free, the rows on an engine thread (its heap can be given a larger
     // young generation, src/sweep/engine-thread.ts) and their CSV text on a format thread (worker-count.ts)
-    const split = workers <= 1 && formatThreadPays(size, cores, loadavg()[0]!);
+    // HWPERF_SWEEP_SPLIT=1|0 fixes the choice (npm run bench: its three runs compare memory on one configuration)
+    const pinned = process.env.HWPERF_SWEEP_SPLIT;
+    const split = workers <= 1 && (pinned === '1' || pinned === '0' ? pinned === '1' && size >= INLINE_BELOW : formatThreadPays(size, cores, loadavg()[0]!));
     const engineThread = workers <= 1 && !opts.simulate && (opts.engineThread ?? split);
     const formatThread = workers <= 1 && (opts.formatThread ?? split);
     if (engineThread && !formatThread) workers = 1; // the pool's one worker makes its text itself
