@@ -4,7 +4,7 @@
 // cache. Made here, at build, never at run time; a cache V8 rejects (another Node, other flags) is ignored.
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, 'dist', 'app', 'cli.cache');
@@ -14,10 +14,11 @@ const { script, execute } = await import('../dist/app/cli.js');
 const write = process.stdout.write;
 process.stdout.write = () => true;
 try {
-  await execute({ args: ['simulate', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--json'], dir: pathToFileURL(join(root, 'bin', 'run.js')).href });
+  await execute({ args: ['simulate', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--json'], dir: root });
 } finally {
   process.stdout.write = write;
 }
+if (process.exitCode) throw new Error(`code-cache: the representative simulate failed (exit ${process.exitCode}): see above`);
 let data;
 try {
   data = script.createCache();
