@@ -226,6 +226,7 @@ export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: P
 // one. Only passes that recur across rows go through it: a pure prefill (the same for every output length) and a
 // step with at most one prefill (the same for every output length but for its decode attention); a step with
 // several prefills (batch > output length) has a shape of its own in every row.
+const NO_PARTS = new Float64Array(0);
 const recurs = (s: PassShape): boolean => s.decodeSeqs === 0 || s.prefillSeqs <= 1;
 function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
   if (!ctx || rows || !recurs(s)) return costPass(passOps(m, hw, L, p, s), hw, c0, c1, phase, warnings, rows);
@@ -236,7 +237,13 @@ function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, 
     return { ...(prep.result as PassCost) };
   }
   const c = costPass(prep.ops, hw, c0, c1, phase, warnings, false, prep);
-  if (prep.contextFree) prep.result = { ...c };
+  if (prep.contextFree) {
+    prep.result = { ...c };
+    // its ops are not read again (its warnings are kept): dropped now, they die young instead of being promoted with
+    // the entry (issue 15: memo entries were most of what a sweep row left in the old generation)
+    prep.ops = [];
+    prep.parts = NO_PARTS;
+  }
   return c;
 }
 
