@@ -18,7 +18,7 @@ import type { OpRow, PhaseSummary, SimulateRequest, SimulateResult, MemoryResult
 import { UserError } from '../spec/errors.js';
 import { buildDecoderPass, type GraphOp, type PassShape } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
-import { opCost } from './roofline.js';
+import { opCost, opCostScratch } from './roofline.js';
 import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
@@ -65,6 +65,10 @@ export interface PassCost {
   rows?: OpRow[];
 }
 
+// opCost's results in the two functions below, read before the next opCost call (K1: the other end of a context range)
+const K0 = opCostScratch();
+const K1 = opCostScratch();
+
 /** The context-free parts of a pass, costed once (src/sim/pass-memo.ts): exactly what costPass computes for them. */
 export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: string): PreparedPass {
   const parts = new Float64Array(4 * ops.length).fill(NaN);
@@ -77,7 +81,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
     if (op.kind === 'collective') {
       parts[4 * i] = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
     } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
-      const k = opCost(op, hw, lp);
+      const k = opCost(op, hw, lp, K0);
       if (k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) warn[i] = fallbackWarning(hw.id, op.dtype, k.dtype, hw);
       parts[4 * i] = k.seconds;
       parts[4 * i + 1] = k.computeS;
@@ -122,7 +126,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       tm = prep.parts[4 * i + 2]!;
       ov = prep.parts[4 * i + 3]!;
     } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
-      const k = opCost(op, hw, lp);
+      const k = opCost(op, hw, lp, K0);
       if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
         warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
       }
@@ -144,10 +148,10 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       }
       op.flops = f0 + op.flopsPerCtx * xlo;
       op.bytes = b0 + op.bytesPerCtx * xlo;
-      const k0 = opCost(op, hw, lp);
+      const k0 = opCost(op, hw, lp, K0);
       op.flops = f0 + op.flopsPerCtx * xhi;
       op.bytes = b0 + op.bytesPerCtx * xhi;
-      const k1 = opCost(op, hw, lp);
+      const k1 = opCost(op, hw, lp, K1);
       op.flops = f0;
       op.bytes = b0;
       const span = xhi - xlo || 1;
