@@ -13,7 +13,9 @@ import type { Layout } from './parallel.js';
 import type { Precision } from '../model/quant.js';
 
 export interface PreparedPass {
-  ops: GraphOp[];
+  code: Int8Array; // per op: how costPrepared (src/sim/decoder.ts) adds it: skipped, stored cost, context op, collective
+  num: Float64Array; // per op: [count, flops, bytes]
+  ctxOps: (GraphOp | undefined)[]; // per op: the op itself where its cost depends on the context
   // per op: [seconds, compute, memory, overhead] of a context-free op or collective (NaN: costed on each call)
   parts: Float64Array;
   warn: (string | undefined)[]; // per op: the precision-fallback warning its costing gives
