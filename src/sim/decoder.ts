@@ -29,6 +29,7 @@ import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceSeconds } from '../runtime/collectives.js';
 import { hostStepSeconds } from '../runtime/host.js';
+import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
 // flight and 32768 tokens per forward; `--batch max` searches within them.
@@ -342,73 +343,6 @@ function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, 
 
 // The routed-expert side of a pass (it spans all ranks of an attention-DP group); the rest is each rank's own.
 const EXPERT_SIDE = new Set(['router', 'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'alltoall_moe']);
-
-/** E[max of n independent Poisson(λ) counts] = Σ_{k≥1} (1 − P(N ≤ k−1)^n): order statistics, closed loop over k. */
-export function expectedMaxPoisson(lambda: number, n: number): number {
-  if (!(lambda > 0) || n < 1) return 0;
-  let e = 0, cdf = 0, pmf = Math.exp(-lambda);
-  for (let k = 1; k < 10000; k++) {
-    cdf += pmf; // P(N ≤ k − 1)
-    const tail = 1 - Math.pow(Math.min(1, cdf), n);
-    e += tail;
-    if (tail < 1e-9 && k > lambda) break;
-    pmf *= lambda / k;
-  }
-  return e;
-}
-
-/**
- * E[most of `balls` requests on one of n ranks] when each lands on a rank at random (the maximum of a multinomial):
- * Σ_{m≥0} (1 − P(max ≤ m)), with P(max ≤ m) by placing the ranks one at a time (the first of k ranks left takes
- * Binomial(r, 1/k) of the r requests left). Between whole numbers of requests it is linear. Above 64 requests the
- * Poisson maximum's excess over λ = s/n is taken: the multinomial counts are Poisson counts less their own mean
- * deviation, so their maximum's excess over the mean is the same in the normal limit (within 0.3% of the exact value
- * from 16 requests on, at n = 2 … 16). Memoised: serve asks for few distinct counts.
- */
-export function expectedMaxOccupancy(balls: number, n: number): number {
-  if (!(balls > 0) || n < 1) return 0;
-  if (n === 1) return balls;
-  const lo = Math.floor(balls), f = balls - lo;
-  return f > 0 ? (1 - f) * maxOccupancy(lo, n) + f * maxOccupancy(lo + 1, n) : maxOccupancy(lo, n);
-}
-const occupancyMemo = new Map<number, number>();
-function maxOccupancy(s: number, n: number): number {
-  if (s <= 1) return s;
-  if (s > 64) return expectedMaxPoisson(s / n, n);
-  const key = s * 4096 + n;
-  let e = occupancyMemo.get(key);
-  if (e !== undefined) return e;
-  e = 0;
-  for (let m = 0; m < s; m++) {
-    const below = m * n < s ? 0 : probMaxAtMost(s, n, m);
-    e += 1 - below;
-    if (1 - below < 1e-12) break;
-  }
-  occupancyMemo.set(key, e);
-  return e;
-}
-function probMaxAtMost(s: number, n: number, m: number): number {
-  let f = new Float64Array(s + 1); // f[r]: P(the ranks placed so far hold ≤ m each | r requests over them)
-  f[0] = 1;
-  for (let k = 1; k <= n; k++) {
-    const g = new Float64Array(s + 1);
-    const q = 1 / k;
-    for (let r = 0; r <= s; r++) {
-      if (k === 1) {
-        g[r] = r <= m ? 1 : 0;
-        continue;
-      }
-      let pmf = Math.pow(1 - q, r), sum = 0; // Binomial(r, q) at j = 0, 1, …
-      for (let j = 0; j <= Math.min(m, r); j++) {
-        sum += pmf * f[r - j]!;
-        pmf *= ((r - j) / (j + 1)) * (q / (1 - q));
-      }
-      g[r] = sum;
-    }
-    f = g;
-  }
-  return f[s]!;
-}
 
 // Attention data parallelism synchronizes the ranks at every MoE layer (the all-to-all), so a step lasts as long as the
 // busiest rank's attention side; the pass prices every rank at the mean (1/tp of the step's prefills). The busiest

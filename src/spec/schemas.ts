@@ -474,6 +474,7 @@ const runtimeBlocks = {
       chunked_prefill: { type: 'boolean' },
       batching: { enum: ['inflight', 'static'] },
       admission: { enum: ['reserve', 'preempt'] },
+      audio_windows: { enum: ['batched', 'sequential'] },
       // the engine's defaults on devices with less memory than `memory`
       below_memory: {
         type: 'object',
@@ -571,7 +572,7 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['bytes_per_score', 'kernels'],
-        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt },
+        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt, live_bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 } },
       },
       activation_bytes: { enum: [1, 2, 4] },
       bias: { enum: ['epilogue', 'separate'] },
