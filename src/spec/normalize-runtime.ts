@@ -63,6 +63,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       chunked_prefill: 'chunkedPrefill',
       batching: 'batching',
       admission: 'admission',
+      audio_windows: 'audioWindows',
       unchunked_covers_context: 'unchunkedCoversContext',
     });
     if (s.long_context) out.scheduler.longContext = { above: s.long_context.above, ...renamed<Omit<NonNullable<RuntimeSettings['scheduler']['longContext']>, 'above'>>(s.long_context, { chunked_prefill: 'chunkedPrefill', max_num_batched_tokens: 'maxNumBatchedTokens' }) };

@@ -18,6 +18,7 @@ function settingsJson(s: RuntimeSettings) {
       max_num_batched_tokens: s.scheduler.maxNumBatchedTokens ?? null,
       chunked_prefill: s.scheduler.chunkedPrefill,
       admission: s.scheduler.admission ?? 'preempt',
+      audio_windows: s.scheduler.audioWindows ?? 'batched',
       long_context: s.scheduler.longContext
         ? { above: s.scheduler.longContext.above, chunked_prefill: s.scheduler.longContext.chunkedPrefill ?? null, max_num_batched_tokens: s.scheduler.longContext.maxNumBatchedTokens ?? null }
         : null,
