@@ -135,6 +135,13 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     // FLOPs, more rows in the same tiles would read a higher efficiency and finish sooner.
     const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw)) : 1;
     let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops / pad);
+    // a block-scaled FP8 GEMM runs the runtime's block-FP8 kernel, not the per-tensor cuBLASLt GEMM the hardware's fp8
+    // table measured: it reaches at most the fraction of the fp8 peak that kernel reaches on a full chip
+    // (kernels.fp8_block_efficiency, fp8_block_moe_efficiency for the grouped MoE kernel; runtimes/*.yaml cite them)
+    if (op.fp8Block && dtype === 'fp8') {
+      const cap = op.groups ? hw.runtime?.kernels?.fp8BlockMoeEfficiency : hw.runtime?.kernels?.fp8BlockEfficiency;
+      if (cap !== undefined) eff = Math.min(eff, cap);
+    }
     // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     eff *= pad;
