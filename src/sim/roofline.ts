@@ -162,10 +162,11 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   // split-K set-up and reduction at M = 1, where it was measured) lasts that beyond its body, in place of the
   // hardware's per-kernel gap
   const fixed = gemv && op.kind === 'gemm' && !op.groups && !(op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block) ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
-  // a block-scaled FP8 GEMM of a runtime with its own block-FP8 path is two kernels: the activations' per-token-group
-  // FP8 quantization, then the GEMM (vllm fp8_utils.py apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 +
-  // w8a8_block_fp8_matmul; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
-  const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block ? 1 : 0);
+  // a block-scaled FP8 GEMM of a runtime with its own block-FP8 path (vLLM, SGLang: the runtimes that name their tiled
+  // GEMM kernels) is two kernels: the activations' per-token-group FP8 quantization, then the GEMM (vllm fp8_utils.py
+  // apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 + w8a8_block_fp8_matmul, or + DeepGEMM, which takes the same
+  // quantized input; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
+  const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm ? 1 : 0);
   const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels;
   let body = Math.max(computeS, memoryS);
   if (op.kind === 'gemm' && op.groups && !gemv) {
