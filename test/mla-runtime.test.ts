@@ -1,6 +1,6 @@
-// How a runtime runs multi-head latent attention and block-scaled FP8 GEMMs (runtimes/vllm-0.6.yaml, vllm-0.7.yaml,
-// sglang-0.4.yaml): vLLM before v0.7.1 expanded DeepSeek's MLA to a per-head K/V cache (src/runtime/mla-cache.ts); vLLM
-// 0.7's V0 engine ran MLA models without chunked prefill; the early-2025 block-FP8 GEMM kernels (Triton, CUTLASS
+// How a runtime runs multi-head latent attention and block-scaled FP8 GEMMs (runtimes/vllm-0.7.0.yaml, vllm-0.6.yaml,
+// vllm-0.7.yaml, sglang-0.4.yaml): vLLM before v0.7.1 expanded DeepSeek's MLA to a per-head K/V cache
+// (src/runtime/mla-cache.ts); vLLM 0.7's V0 engine ran MLA models without chunked prefill; the early-2025 block-FP8 GEMM kernels (Triton, CUTLASS
 // blockwise) reach a fraction of the fp8 peak the per-tensor cuBLASLt table does not describe.
 import { describe, expect, it } from 'vitest';
 import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
@@ -23,20 +23,22 @@ const ds = libraryModel('deepseek-v3') as DecoderModel;
 const fp8 = resolvePrecision('fp8', undefined, undefined, 'bf16');
 
 describe('MLA expanded to per-head K/V (vLLM before v0.7.1)', () => {
-  it('vllm-0.6 expands, vllm-0.7 and the others keep the latent', () => {
-    expect(bound('h200-sxm', 'vllm-0.6').runtime!.kernels.mla).toBe('expanded');
+  it('vllm-0.7.0 expands; the V0 engine from v0.7.1 (vllm-0.6, vllm-0.7) and the others keep the latent', () => {
+    expect(bound('h200-sxm', 'vllm-0.7.0').runtime!.kernels.mla).toBe('expanded');
+    expect(bound('h200-sxm', 'vllm-0.6').runtime!.kernels.mla).toBe('absorbed');
     expect(bound('h200-sxm', 'vllm-0.7').runtime!.kernels.mla).toBe('absorbed');
+    expect(modelForRuntime(ds, bound('h200-sxm', 'vllm-0.6'))).toBe(ds);
     expect(modelForRuntime(ds, bound('h200-sxm', 'vllm-0.7'))).toBe(ds);
     expect(modelForRuntime(ds, bound('h200-sxm', 'sglang'))).toBe(ds);
-    const e = modelForRuntime(ds, bound('h200-sxm', 'vllm-0.6'));
+    const e = modelForRuntime(ds, bound('h200-sxm', 'vllm-0.7.0'));
     expect(e).not.toBe(ds);
-    expect(modelForRuntime(ds, bound('mi300x', 'vllm-0.6'))).toBe(e); // one derived object per model (pass memo keys)
+    expect(modelForRuntime(ds, bound('mi300x', 'vllm-0.7.0'))).toBe(e); // one derived object per model (pass memo keys)
     // a model without MLA is never touched
     const llama = libraryModel('llama-3.1-8b');
-    expect(modelForRuntime(llama, bound('h200-sxm', 'vllm-0.6'))).toBe(llama);
+    expect(modelForRuntime(llama, bound('h200-sxm', 'vllm-0.7.0'))).toBe(llama);
   });
   it('DeepSeek-V3 at TP 8: 2·16 heads·192 per layer instead of the 576-wide latent (10.7×)', () => {
-    const e = modelForRuntime(ds, bound('h200-sxm', 'vllm-0.6')) as DecoderModel;
+    const e = modelForRuntime(ds, bound('h200-sxm', 'vllm-0.7.0')) as DecoderModel;
     const lat = kvBytesPerToken(ds, buildLayout(ds, 8, 1, 1, 8, false), fp8);
     const exp = kvBytesPerToken(e, buildLayout(e, 8, 1, 1, 8, false), fp8);
     expect(lat).toBe(61 * 576 * 2);
@@ -50,16 +52,16 @@ describe('MLA expanded to per-head K/V (vLLM before v0.7.1)', () => {
       const s = serveRuntime(hw, rt, m.context, true);
       return kvCapacity(m, hw, buildLayout(m, 8, 1, 1, 8, false), fp8, s.maxNumBatchedTokens, s.maxNumSeqs).tokens;
     };
-    const ratio = cap('vllm-0.7') / cap('vllm-0.6');
+    const ratio = cap('vllm-0.7') / cap('vllm-0.7.0');
     expect(ratio).toBeGreaterThan(9); // measured 512,000 / 54,560 = 9.4 (v0.7.1 also held absorbed matrices)
     expect(ratio).toBeLessThan(11);
   });
   it('decode attention reads per-head K and V: a long-context decode step is slower, the batch that fits smaller', () => {
     const run = (rt: string, batch: number | 'max') =>
       simulate(buildRequest({ model: 'deepseek-v3', hardware: 'h200-sxm', tp: 8, dtype: 'fp8', 'kv-cache': 'bf16', 'input-tokens': 3200, 'output-tokens': 800, batch }, ds, bound('h200-sxm', rt), libraryModel)) as SimulateResult;
-    expect(run('vllm-0.6', 16).tpot_s!).toBeGreaterThan(run('vllm-0.7', 16).tpot_s!);
-    expect(run('vllm-0.6', 'max').batch! * 5).toBeLessThan(run('vllm-0.7', 'max').batch!);
-    const dec = buildDecoderPass(modelForRuntime(ds, bound('h200-sxm', 'vllm-0.6')) as DecoderModel, buildLayout(ds, 8, 1, 1, 8, false), fp8, { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 4 }).find((o) => o.name === 'attention_decode')!;
+    expect(run('vllm-0.7.0', 16).tpot_s!).toBeGreaterThan(run('vllm-0.6', 16).tpot_s!);
+    expect(run('vllm-0.7.0', 'max').batch! * 5).toBeLessThan(run('vllm-0.6', 'max').batch!);
+    const dec = buildDecoderPass(modelForRuntime(ds, bound('h200-sxm', 'vllm-0.7.0')) as DecoderModel, buildLayout(ds, 8, 1, 1, 8, false), fp8, { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 4 }).find((o) => o.name === 'attention_decode')!;
     expect(dec.flopsPerCtx).toBe(2 * 4 * 16 * (192 + 192));
   });
 });
@@ -87,7 +89,7 @@ describe('block-scaled FP8 GEMMs at the runtime kernel rate', () => {
     expect(prefillOps.find((o) => o.name === 'router')!.fp8Block).toBeUndefined();
   });
   it('a large block-FP8 GEMM never runs above the kernel fraction of the fp8 peak (Triton 0.32, CUTLASS 0.41)', () => {
-    for (const [rt, dense, moe] of [['sglang-0.4', 0.32, 0.32], ['vllm-0.7', 0.41, 0.32], ['vllm-0.6', 0.32, 0.32]] as const) {
+    for (const [rt, dense, moe] of [['sglang-0.4', 0.32, 0.32], ['vllm-0.6', 0.41, 0.32], ['vllm-0.7', 0.41, 0.32], ['vllm-0.7.0', 0.32, 0.32]] as const) {
       const hw = bound('h200-sxm', rt);
       const peak = matrixPeak(hw, 'fp8').flopPerS;
       expect(qb.flops / opCost(qb, hw).computeS).toBeLessThanOrEqual(dense * peak * 1.000001);
