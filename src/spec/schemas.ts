@@ -522,6 +522,7 @@ const runtimeBlocks = {
           expert_kernels_fwd: nonNegInt,
           expert_kernels_bwd: nonNegInt,
           expert_gemm: OVERHEAD,
+          expert_gemm_fwd: OVERHEAD,
           fp8_expert_kernels_fwd: nonNegInt,
           fp8_expert_kernels_bwd: nonNegInt,
         },

@@ -420,6 +420,7 @@ export interface MoeHostSync {
   expertKernelsFwd: number; // per-expert GEMMs per local expert launched from C++ (grouped GEMM loop) forward
   expertKernelsBwd: number;
   expertGemmS?: number; // host time of one of those per-expert GEMM calls (absent: launch.per_kernel)
+  expertGemmFwdS?: number; // the same for the forward's calls where they cost more (absent: expertGemmS)
   fp8ExpertKernelsFwd: number; // quantize kernels per local expert with fp8 GEMMs, at launch.per_kernel, forward
   fp8ExpertKernelsBwd: number;
 }
