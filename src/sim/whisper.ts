@@ -84,7 +84,7 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // 4. memory and result
   const params = countParams(m).total;
   const kv = perWindow > 0 ? whisperKvBytes(m, B, SOT_TOKENS + perWindow, p.kvBytes) : 0;
-  const memory = memoryResult(hw, params * p.weightBytes, kv, Math.max(peakActivationBytes(encOps), peakActivationBytes(decOps)));
+  const memory = memoryResult(hw, params * p.weightBytes, kv, Math.max(peakActivationBytes(encOps, hw), peakActivationBytes(decOps, hw)));
   const res = baseResult(req, p, batch, memory, phases, warnings, replicas, batch);
   res.output_tokens = outTokens;
   res.encoder_s = memory.fits ? encoder.seconds : null;

@@ -377,7 +377,7 @@ export interface RuntimeSettings {
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
-    attentionScores?: { bytesPerScore: number; kernels: number };
+    attentionScores?: { bytesPerScore: number; kernels: number; liveBytesPerScore?: number }; // liveBytesPerScore: score bytes alive at once (memory)
     activationBytes?: number;
     bias?: 'epilogue' | 'separate';
     gemmConvert?: boolean;
