@@ -174,7 +174,9 @@ export function kindOf(data: Record<string, unknown>): SpecKind | undefined {
   return undefined;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+// The schemas are this package's own: checking them against JSON Schema's meta-schema (most of compiling one) is
+// done once in npm test (test/spec-schemas-meta.test.ts), not at every start.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
 // Each schema is compiled when a spec of its kind is first checked: compiling costs ~0.1 s a schema and ~0.8 s
 // for the runtime one, which `validate my-gpu.yaml` (issue 15: start-up) has no use for.
 const compiled = new Map<object, ValidateFunction>();
