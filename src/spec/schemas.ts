@@ -474,6 +474,7 @@ const runtimeBlocks = {
       chunked_prefill: { type: 'boolean' },
       batching: { enum: ['inflight', 'static'] },
       admission: { enum: ['reserve', 'preempt'] },
+      audio_windows: { enum: ['batched', 'sequential'] },
       // the engine's defaults on devices with less memory than `memory`
       below_memory: {
         type: 'object',
