@@ -9,6 +9,7 @@ import { parsePriceFlag, priceFor } from './price.js';
 import { parseSpec } from '../serve/spec-decode.js';
 import type { EncoderDecoderModel } from '../spec/types.js';
 import { speechTokensPerWindow } from './whisper.js';
+import { parseTcoOption } from './tco.js';
 
 export type FlagsLike = Record<string, unknown>;
 
@@ -106,18 +107,7 @@ function num(name: string, v: unknown): number | undefined {
   return n;
 }
 
-function positive(name: string, v: unknown): number | undefined {
-  const n = num(name, v);
-  if (n === 0) throw new UserError(`--${name}: expected a positive number, found "${v}"`);
-  return n;
-}
 
-// PUE = facility power / IT power, so ≥ 1
-function pueOf(v: unknown): number | undefined {
-  const n = num('pue', v);
-  if (n !== undefined && n < 1) throw new UserError(`--pue: expected a ratio ≥ 1 (facility power / IT power, e.g. 1.2), found "${v}"`);
-  return n;
-}
 
 const DTYPE_NAMES: readonly string[] = [...QUANT_SCHEMES, 'fp6', 'tf32'];
 function scheme(name: string, v: unknown): QuantScheme | undefined {
@@ -180,9 +170,9 @@ export function buildRequest(
     cfg: bool(flags[CFG]),
     audioSeconds,
     priceUsdPerHour: priceFor(parsePriceFlag(flags[PRICE], [hardware.id]), hardware.id),
-    years: positive('years', flags[YEARS]),
-    pue: pueOf(flags[PUE]),
-    usdPerKwh: num('usd-per-kwh', flags[USD_PER_KWH]),
+    years: parseTcoOption('years', flags[YEARS]),
+    pue: parseTcoOption('pue', flags[PUE]),
+    usdPerKwh: parseTcoOption('usdPerKwh', flags[USD_PER_KWH]),
     maxTpotS: parseSeconds('max-tpot', flags[MAX_TPOT]),
     maxTtftS: parseSeconds('max-ttft', flags[MAX_TTFT]),
     verbose: !!flags[VERBOSE],
