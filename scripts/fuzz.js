@@ -7,6 +7,9 @@
 // inputs (test/fuzz/hostile.ts; the heap is capped at 4 GB so that a memory blow-up fails the run); --both:
 // spec and cli. Exit 1 when any case fails. FUZZ_TRACE=FILE logs each CLI case before it runs (for a hang).
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -24,10 +27,22 @@ for (let s = seed; s < seed + seeds; s++) {
   for (const suite of suites) {
     console.log(`fuzz ${suite}: seed ${s}, ${cases} cases`);
     const [seedVar, casesVar] = ENV[suite];
-    const r = spawnSync('npx', ['vitest', 'run', FILES[suite], '--reporter', 'dot'], {
+    // a hang that blocks the event loop (a loop that never ends) stops the in-process harness's own clock too: a
+    // watchdog kills the run (vitest and its workers: GNU timeout signals its whole process group) after
+    // FUZZ_TIMEOUT_S and names the case it was in (the last FUZZ_TRACE line)
+    const trace = process.env.FUZZ_TRACE ?? join(mkdtempSync(join(tmpdir(), 'hwperf-fuzz-trace-')), 'cases.log');
+    const limit = String(Number(process.env.FUZZ_TIMEOUT_S ?? 1800));
+    const cmd = ['npx', 'vitest', 'run', FILES[suite], '--reporter', 'dot'];
+    const watched = spawnSync('timeout', ['--version']).status === 0 ? ['timeout', '-s', 'KILL', limit, ...cmd] : cmd;
+    const r = spawnSync(watched[0], watched.slice(1), {
       stdio: 'inherit',
-      env: { ...process.env, [seedVar]: String(s), [casesVar]: String(cases), ...(suite === 'hostile' ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=4096`.trim() } : {}) },
+      env: {
+        FUZZ_TRACE: trace, ...process.env, [seedVar]: String(s), [casesVar]: String(cases), ...(suite === 'hostile' ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=4096`.trim() } : {}) },
     });
+    if (r.error || r.signal || r.status === 137 || r.status === 124) {
+      const last = existsSync(trace) ? readFileSync(trace, 'utf8').trim().split('\n').at(-1) : '(no case traced)';
+      console.log(`fuzz ${suite}: seed ${s} did not finish (${r.error?.code ?? r.signal}): a hang in the case it was running: ${last}`);
+    }
     if (r.status !== 0) failed++;
   }
 }

@@ -163,3 +163,34 @@ describe('one line per field, values quoted short, deep YAML named as such', () 
     expect(r.stderr).not.toMatch(BAD);
   });
 });
+
+describe('seeds 3001–3003', () => {
+  it('a file name with a newline is one line (3001 case 258: "no such file" split in two)', async () => {
+    const r = await run(['simulate', '--model', join(dir, 'a\nb.yaml'), '--hardware', 'l4']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr.split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/a\\nb\.yaml: no such file/);
+  });
+  it('--bytes of a fraction of a byte is one line (3002 case 7: 4.9e-324 GB priced 8e-316 FLOP)', async () => {
+    const r = await run(['op', 'stream', '--hardware', 'h100-sxm', '--bytes', '4.9e-324 GB']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/--bytes: expected 0 or at least 1 byte/);
+  });
+  it('a latency limit past 1e9 s or under 1 ps is one line (3002 case 132: "TTFT ≤ Infinity s")', async () => {
+    for (const [flag, v] of [['--slo-ttft', '1.7976931348623157e308'], ['--slo-tpot', '5e-324 s'], ['--slo-ttft', '1e10']]) {
+      const r = await run(['plan', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', '2', flag!, v!]);
+      expect(r.exit).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^hwperf: ${flag}: expected 0 or seconds from 1 ps to 1e9 s`));
+    }
+  });
+});
+
+describe('seed 3004', () => {
+  it('train --search --devices 2^53 is one line at once (case 104: listing its divisors one by one never ended)', async () => {
+    const r = await run(['train', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--devices', '9007199254740993', '--search', '--top', '3']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/^hwperf: --devices must be a whole number from 1 to 10000000/);
+    const ok = await run(['train', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--devices', '9699690', '--search', '--top', '1', '--json']);
+    expect(ok.exit).toBe(0);
+  });
+});

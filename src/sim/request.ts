@@ -86,13 +86,23 @@ export function parseSeconds(name: string, v: unknown): number | undefined {
   // a number (a sweep grid's YAML value, the library API) meets the same checks as text: -1, .inf and .nan are not times
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || v < 0) throw new UserError(`--${name}: expected seconds (e.g. 0.03 or 30ms), found "${v}"`);
-    return v;
+    return secondsInRange(name, v, v);
   }
   const m = /^\s*([0-9.eE+-]+)\s*(s|ms|us|µs|ns)?\s*$/.exec(String(v));
   const x = m ? Number(m[1]) : NaN;
   if (!m || !Number.isFinite(x) || x < 0) throw new UserError(`--${name}: expected seconds (e.g. 0.03 or 30ms), found "${v}"`);
   const scale = { s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 }[(m[2] ?? 's') as 's'];
-  return x * scale;
+  return secondsInRange(name, x * scale, v);
+}
+
+/**
+ * A latency limit (an SLO, a TPOT or TTFT cap) is 0 or from a picosecond to 1e9 s (31 years): 1.8e308 s printed
+ * "TTFT ≤ Infinity s" once shown in ms, and 5e-324 s is no limit a step of any device meets.
+ */
+export const MAX_SECONDS = 1e9;
+function secondsInRange(name: string, s: number, typed: unknown): number {
+  if (s !== 0 && (s < 1e-12 || s > MAX_SECONDS)) throw new UserError(`--${name}: expected 0 or seconds from 1 ps to 1e9 s (e.g. 0.03 or 30ms), found "${String(typed).slice(0, 40)}"`);
+  return s;
 }
 
 function bool(v: unknown): boolean | undefined {

@@ -59,7 +59,21 @@ const BASES: Base[] = [
   { argv: ['op', 'stream', '--hardware', 'h100-sxm', '--bytes', '1e9'], flags: ['bytes'] },
   { argv: ['op', 'allreduce', '--hardware', 'h100-sxm', '--bytes', '1e9', '--devices', '8'], flags: ['bytes', 'devices'] },
   { argv: ['compare', '--models', 'llama-3.2-1b,qwen2.5-7b', '--hardware', 'h100-sxm,l4', '--price', 'h100-sxm=2,l4=0.8'], flags: ['batch', 'input-tokens', 'years', 'pue', 'usd-per-kwh'] },
+  { argv: ['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--rate', '4', '--requests', '30', '--prefill-devices', '1', '--decode-devices', '1'], flags: ['prefill-devices', 'decode-devices', 'prefill-tp', 'decode-tp', 'rate'] },
+  { argv: ['simulate', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--spec-model', 'llama-3.2-1b', '--spec-tokens', '4'], flags: ['spec-tokens', 'acceptance', 'batch'] },
+  { argv: ['simulate', '--model', 'deepseek-v3', '--hardware', 'h200-sxm', '--tp', '8', '--mtp', '1'], flags: ['mtp', 'acceptance', 'tp', 'ep', 'batch', 'set', 'memory'] },
+  { argv: ['simulate', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--batch', 'max'], flags: ['set', 'set', 'memory', 'max-tpot', 'input-tokens'] },
+  { argv: ['simulate', '--model', 'flux.1-dev', '--hardware', 'h100-sxm'], flags: ['steps', 'resolution', 'batch'] },
+  { argv: ['simulate', '--model', 'wan-2.1-t2v-14b', '--hardware', 'h100-sxm'], flags: ['steps', 'frames', 'resolution'] },
+  { argv: ['train', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--devices', '64', '--search', '--top', '3'], flags: ['devices', 'top', 'tokens', 'seq-len', 'global-batch'] },
+  { argv: ['train', '--model', 'mixtral-8x7b', '--hardware', 'h100-sxm', '--devices', '16', '--tp', '2', '--ep', '8'], flags: ['ep', 'cp', 'interleave', 'recompute-num-layers', 'zero', 'micro-batch'] },
+  { argv: ['show', 'hardware', 'h100-sxm'], flags: ['set', 'set', 'memory'] },
 ];
+/** flags whose value is a template around the edge number */
+const TEMPLATES: Record<string, string[]> = {
+  set: ['memory.capacity=E GB', 'memory.bandwidth=E TB/s', 'compute.matrix.bf16=E TFLOP/s', 'power.tdp=E W', 'interconnect.bandwidth=E GB/s', 'compute.vector.fp32=E TFLOP/s', 'price.hour_usd=E', 'memory.capacity=E'],
+  memory: ['hbm3e:E', 'hbm3e:8@E', 'lpddr5x:E', 'gddr7:E@E'],
+};
 const SECONDS_FLAGS = new Set(['max-tpot', 'max-ttft', 'slo-ttft', 'slo-tpot', 'target-tpot']);
 const UNIT_SUFFIX: Record<string, string[]> = { bytes: ['', ' B', ' GB', ' TB', ' GiB'], seconds: ['', ' s', ' ms', ' ns', ' h'] };
 
@@ -90,7 +104,8 @@ function edgeCase(r: Rand, tree: CliTree): HostileCase {
   else {
     const flag = pick(r, b.flags);
     let v = pick(r, EDGES);
-    if (flag === 'bytes') v += pick(r, UNIT_SUFFIX.bytes!);
+    if (TEMPLATES[flag]) v = pick(r, TEMPLATES[flag]!).replace(/E/g, () => pick(r, EDGES));
+    else if (flag === 'bytes') v += pick(r, UNIT_SUFFIX.bytes!);
     else if (SECONDS_FLAGS.has(flag)) v += pick(r, UNIT_SUFFIX.seconds!);
     else if (flag === 'price' && chance(r, 0.5)) v = `h100-sxm=${v}`;
     argv = setFlag(b.argv, flag, v);

@@ -71,8 +71,10 @@ export function defaultGlobalBatch(seqLen: number, dp: number, microBatch: numbe
 
 // counts and their largest values: far past real runs (a 10^8-token sequence, a million-way split), small enough that
 // every product of them stays an exact integer
-const TRAIN_COUNTS: [keyof TrainOptions, string, number][] = [
-  ['tp', 'tp', 1e6], ['pp', 'pp', 1e6], ['cp', 'cp', 1e6], ['ep', 'ep', 1e6], ['dp', 'dp', 1e7],
+// devices: 1e7, ten times the largest clusters announced (~1e6 accelerators); 2^53 made `train --search` hang
+// listing its divisors
+export const TRAIN_COUNTS: [keyof TrainOptions, string, number][] = [
+  ['devices', 'devices', 1e7], ['tp', 'tp', 1e6], ['pp', 'pp', 1e6], ['cp', 'cp', 1e6], ['ep', 'ep', 1e6], ['dp', 'dp', 1e7],
   ['seqLen', 'seq-len', 1e8], ['globalBatch', 'global-batch', 1e9], ['microBatch', 'micro-batch', 1e6],
 ];
 
