@@ -194,3 +194,35 @@ describe('seed 3004', () => {
     expect(ok.exit).toBe(0);
   });
 });
+
+describe('seeds 3005–3007', () => {
+  it('a price under a millionth of a dollar (but not 0) or over a million is one line (3005 case 107, 3007 case 168: 1e-308 USD per Mtok)', async () => {
+    for (const p of ['1e-320', 'h100-sxm=2.2250738585072014e-308', '1e7']) {
+      const r = await run(['simulate', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--price', p]);
+      expect(r.exit, p).toBe(2);
+      expect(r.stderr).toMatch(/expected 0 or USD per device-hour from 1e-6 to 1e6/);
+    }
+    const free = await run(['simulate', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--price', '0', '--json']);
+    expect(JSON.parse(free.stdout).cost_usd_per_mtok).toBe(0);
+    const f = join(dir, 'price-grid.yaml');
+    writeFileSync(f, 'sweep:\n  model: [llama-3.2-1b]\n  hardware: [l4]\n  price: {l4: 5e-324}\n');
+    const g = await run(['sweep', f, '--out', join(dir, 'price-grid.csv')]);
+    expect(g.exit).toBe(2);
+    expect(g.stderr).toMatch(/sweep\.price\.l4 {2}expected 0 or USD per device-hour from 1e-6 to 1e6/);
+  });
+  it('a quantity whose range starts at 0 takes 0 or at least max × 1e-15 (--set price.hour="1e-320 USD" was taken)', async () => {
+    const r = await run(['simulate', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--set', 'price.hour=1e-320 USD']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/--set price\.hour: must be 0 or between 1 µUSD and 1 GUSD, found "1e-320 USD"/);
+    const f = join(dir, 'tiny-price.yaml');
+    writeFileSync(f, 'extends: h100-sxm\nid: tiny-price\nprice:\n  hour: 5e-324 USD\n');
+    const v = await run(['validate', f]);
+    expect(v.exit).toBe(1);
+    expect(v.stderr).toMatch(/price\.hour {2}must be 0 or between 1 µUSD and 1 GUSD/);
+  });
+  it('train --search checks the counts it is given (3005 case 110: --seq-len -1 came back in a fitting config)', async () => {
+    const r = await run(['train', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--devices', '64', '--search', '--top', '3', '--seq-len', '-1']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/^hwperf: --seq-len must be a whole number from 1 to 100000000, found "-1"$/);
+  });
+});

@@ -429,6 +429,21 @@ export function rangeAt(schema: any, path: (string | number)[]): [number, number
   return s?.['x-range'];
 }
 
+/**
+ * Whether `v` lies in an x-range. A range from 0 takes 0 or at least max × 1e-15 (fifteen orders of magnitude):
+ * a denormal such as 1e-320 USD/h or 5e-324 s is a typing accident, and it made costs of 1e-308 USD per
+ * million tokens (fuzz round 5).
+ */
+export function inRange(v: number, range: [number, number]): boolean {
+  const [min, max] = range;
+  return v >= min && v <= max && (min > 0 || v === 0 || v >= max * 1e-15);
+}
+/** An x-range for messages: "between 1 MB and 10 PB", "0 or between 1 µUSD and 1 GUSD". */
+export function rangeText(range: [number, number], unit: string): string {
+  const [min, max] = range;
+  return min > 0 ? `between ${siText(min, unit)} and ${siText(max, unit)}` : `0 or between ${siText(max * 1e-15, unit)} and ${siText(max, unit)}`;
+}
+
 /** A quantity in SI units, for messages: 1e6 B/s → "1 MB/s". */
 export function siText(v: number, unit: string): string {
   if (v === 0) return `0 ${unit}`;

@@ -4,8 +4,7 @@
 import type { NormalizedHardware, DecoderModel } from '../../spec/types.js';
 import { decoderShape } from './shapes.js';
 import { planProblem } from './plan.js';
-import { simulateTraining, DEFAULT_TOKENS_PER_STEP, TRAIN_COUNTS } from './train.js';
-import { UserError } from '../../spec/errors.js';
+import { simulateTraining, DEFAULT_TOKENS_PER_STEP, checkTrainCounts } from './train.js';
 import { layerSlots } from './schedule.js';
 import type { Recompute, RecomputeModule, Schedule, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
 
@@ -57,12 +56,12 @@ function schedulesFor(pp: number, layers: number, o: SearchOptions): { schedule:
 }
 
 export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: SearchOptions): { configs: TrainResult[]; tried: number } {
+  // the counts the search fixes are checked as train checks them (--seq-len -1 came back in a "fitting" config)
+  checkTrainCounts(o as unknown as Record<string, unknown>);
   const s = decoderShape(model);
   const domain = hw.scaleUp?.domain ?? 1;
   // a power-of-two number of sequences near 4M tokens, so that most dp·micro-batch products divide it
   const globalBatch = o.globalBatch ?? 2 ** Math.ceil(Math.log2(Math.max(1, DEFAULT_TOKENS_PER_STEP / o.seqLen)));
-  const maxDevices = TRAIN_COUNTS.find(([k]) => k === 'devices')![2];
-  if (!Number.isInteger(o.devices) || o.devices < 1 || o.devices > maxDevices) throw new UserError(`--devices must be a whole number from 1 to ${maxDevices}, found "${o.devices}"`);
   const devDivs = divisors(o.devices);
   // TP inside the scale-up domain (Narayanan et al. 2021 §3.3 takeaway #1); it must divide the heads
   const tps = o.tp ? [o.tp] : devDivs.filter((t) => t <= Math.max(1, domain) && s.heads % t === 0);
