@@ -16,7 +16,8 @@
 //   grid    sweep grids with axes at their range edges (context ± 1, batch 1e6, tp products), products just past
 //           the 50-million-row cap, `out:` paths that leave the folder, and merge of its shards;
 //   input   every flag that reads a file given /proc/self/{environ,mem,fd/0}, /dev/{urandom,zero,full}, a folder
-//           named like the file, a 5,000-character path, a name with a newline.
+//           named like the file, a 5,000-character path, a name with a newline;
+//   shards  a grid swept whole, then in 2, 3, 7 or 64 shards merged in a shuffled order: the same bytes.
 // Oracles beyond cli.ts's runCliCase (exit code, one `hwperf:` line, no NaN/undefined, finite JSON, no temp
 // files, nothing from outside the tree): an answer that exits 0 has no number of absurd magnitude (above 1e100
 // or below 1e-100, in JSON or as a 3-digit exponent in text); a number the working command gave is not null
@@ -93,6 +94,8 @@ function edgeDist(r: Rand): string {
 
 export interface HostileCase extends CliCase {
   kind: string;
+  /** a sweep to run again in this many shards and merge: the merged files must be the whole sweep's, byte for byte */
+  shards?: number;
   /** the working command this one changes: its --json answer is the differential oracle's reference */
   base?: string[];
 }
@@ -296,7 +299,7 @@ function inputPath(r: Rand, tree: CliTree, ext: string): string {
 // ---------- the case maker ----------
 
 export function makeHostileCase(r: Rand, tree: CliTree): HostileCase {
-  const kind = pick(r, ['edge', 'edge', 'edge', 'bench', 'trace', 'hf', 'bytes', 'grid', 'input']);
+  const kind = pick(r, ['edge', 'edge', 'edge', 'bench', 'trace', 'hf', 'bytes', 'grid', 'input', 'shards']);
   const json = chance(r, 0.5);
   const j = (a: string[]) => (json ? [...a, '--json'] : a);
   const file = (name: string, data: string | Buffer) => {
@@ -337,6 +340,14 @@ export function makeHostileCase(r: Rand, tree: CliTree): HostileCase {
         : which === 'grid' ? ['sweep', f, '--out', outs[0]!]
         : ['simulate', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--runtime', f];
       return { kind, argv: j(a), outs, json };
+    }
+    case 'shards': {
+      // the same grid swept whole and in N shards then merged: the bytes must agree (shardsAgree judges)
+      const axes = ['  batch: [1, 8, max]', '  input_tokens: [1, 4096, 131072]', '  dtype: [bf16, fp8, int4]', '  tp: [1, 2, 4]', '  price: [0, 2.5]', '  max_tpot: ["5 ms", "1 s"]', '  set: ["memory.capacity=1 MB", "memory.bandwidth=10 PB/s"]', '  memory: ["hbm3e:1", "lpddr5x:8"]'];
+      const chosen = axes.filter(() => chance(r, 0.35)).slice(0, 3);
+      const g = file(`hs-${tree.n}.yaml`, `sweep:\n  model: [llama-3.2-1b, qwen2.5-7b]\n  hardware: [l4, h100-sxm]\n${chosen.join('\n')}\n`);
+      const n = pick(r, [2, 3, 7, 64]);
+      return { kind, argv: ['sweep', g, '--out', join(tree.out, `hs-${tree.n}.csv`)], outs: [join(tree.out, `hs-${tree.n}.csv`)], json: false, shards: n };
     }
     case 'grid': {
       const g = file(`hg-${tree.n}.yaml`, edgeGrid(r, tree));
@@ -445,6 +456,39 @@ async function baseAnswer(argv: string[]): Promise<unknown> {
 /** Files a grid's `out:` must never write (outside the grid's folder, no --out given). */
 const OUTSIDE_WRITES = (tree: CliTree) => ['/tmp/hwperf-fuzz-abs.csv', join(tree.outside, 'x.csv'), join(tree.root, '..', 'secret', 'x.csv')];
 
+const PARETO = ['', '.pareto', '.pareto-per-device', '.pareto-per-dollar'];
+
+/** The sweep of `c` again as c.shards shards and a merge: every file the same bytes as the whole sweep's. */
+async function shardsAgree(c: HostileCase, tree: CliTree): Promise<string | undefined> {
+  const whole = c.argv[c.argv.indexOf('--out') + 1]!;
+  if (!existsSync(whole)) return undefined; // the sweep refused the grid: nothing to compare
+  const parts: string[] = [];
+  for (let i = 1; i <= c.shards!; i++) {
+    const part = whole.replace(/\.csv$/, `.s${i}of${c.shards}.csv`);
+    const argv = ['sweep', c.argv[1]!, '--shard', `${i}/${c.shards}`, '--out', part];
+    let exit = 0;
+    const p = await runCliCase({ argv, outs: [part], json: false }, tree, undefined, (x) => (exit = x.exit));
+    if (p) return `shard ${i}/${c.shards}: ${p}`;
+    // more shards than rows may be refused; a shard of a grid with enough rows may not
+    const rows = readFileSync(whole, 'utf8').trim().split('\n').length - 1;
+    if (exit !== 0) return c.shards! <= rows ? `shard ${i}/${c.shards} of ${rows} rows was refused` : undefined;
+    if (!existsSync(part)) return `shard ${i}/${c.shards} wrote nothing`;
+    parts.push(part);
+  }
+  const merged = whole.replace(/\.csv$/, '.merged.csv');
+  // shards named in a shuffled order: merge puts them back in sweep order
+  const order = parts.map((p, i) => [p, (i * 7919) % parts.length] as const).sort((a, b) => a[1] - b[1]).map(([p]) => p);
+  const m = await runCliCase({ argv: ['merge', ...order, '--out', merged], outs: [merged], json: false }, tree);
+  if (m) return `merge: ${m}`;
+  for (const suffix of PARETO) {
+    const a = whole.replace(/\.csv$/, `${suffix}.csv`);
+    const b = merged.replace(/\.csv$/, `${suffix}.csv`);
+    if (!existsSync(a) || !existsSync(b)) return `${suffix || 'the CSV'}: written by ${existsSync(a) ? 'the sweep only' : 'the merge only'}`;
+    if (readFileSync(a, 'utf8') !== readFileSync(b, 'utf8')) return `${b} differs from the whole sweep's ${a} (${c.shards} shards)`;
+  }
+  return undefined;
+}
+
 /** One case through cli.ts's oracle and this round's. */
 export async function runHostileCase(c: HostileCase, tree: CliTree): Promise<string | undefined> {
   let got: { stdout: string; stderr: string; exit: number } = { stdout: '', stderr: '', exit: 0 };
@@ -455,6 +499,7 @@ export async function runHostileCase(c: HostileCase, tree: CliTree): Promise<str
     return `wrote ${f}, outside the folders it may write`;
   }
   if (got.exit !== 0) return c.argv[0] !== 'validate' && !c.json ? extraLines(got.stderr) : undefined;
+  if (c.shards) return shardsAgree(c, tree);
   if (c.json) {
     let v: unknown;
     try {
