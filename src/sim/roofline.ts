@@ -132,7 +132,9 @@ function gemvRate(hw: NormalizedHardware, peak: number, dtype: Dtype): number {
   return r !== undefined && r > 0 ? Math.min(large, r) : large;
 }
 
-export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware, phase: LaunchPhase = 'other'): OpCost {
+// `out`: an object to fill and return instead of a new one (a sweep costs ~10 ops a row: their results were a sixth of
+// what a row allocated, issue 15); the caller owns it and reads it before the next call that fills it.
+export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware, phase: LaunchPhase = 'other', out?: OpCost): OpCost {
   let computeS: number;
   let dtype = op.dtype;
   const gemv = isGemvShape(op, hw);
@@ -216,5 +218,16 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   const floorS = launchFloorS(hw, phase) * kernels;
   const seconds = Math.max(body + overhead, floorS);
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
-  return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };
+  if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };
+  out.seconds = seconds;
+  out.computeS = computeS;
+  out.memoryS = memoryS;
+  out.bound = bound;
+  out.dtype = dtype;
+  out.overheadS = overhead;
+  out.floorS = floorS;
+  return out;
 }
+
+/** a result object for opCost's `out` (every key present, so that it keeps one shape) */
+export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0 });
