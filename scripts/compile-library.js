@@ -57,7 +57,12 @@ if (problems.length) {
   process.exit(1);
 }
 const target = join(PACKAGE_ROOT, 'dist', 'library.json');
-writeFileSync(target + '.tmp', JSON.stringify(out));
+// One JSON document, one entry per line (src/spec/library.ts parses an entry when it is first used: a command on
+// two library ids parses two entries, not the whole library), ASCII (other characters as \uXXXX escapes).
+const sections = Object.entries(out).map(([kind, rec]) => `${JSON.stringify(kind)}:{\n${Object.entries(rec).map(([id, v]) => `${JSON.stringify(id)}:${JSON.stringify(v)}`).join(',\n')}\n}`);
+const text = `{\n${sections.join(',\n')}\n}\n`.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+if (JSON.stringify(JSON.parse(text)) !== JSON.stringify(out)) throw new Error('compile-library: the line layout changed the library');
+writeFileSync(target + '.tmp', text);
 renameSync(target + '.tmp', target);
 console.log(
   `compiled library: ${Object.keys(out.models).length} models, ${Object.keys(out.hardware).length} hardware, ${Object.keys(out.memory).length} memory technologies, ${Object.keys(out.runtimes).length} runtimes`,

@@ -227,7 +227,7 @@ describe('--attention-dp (MoE serving with data-parallel attention and expert-pa
 
 describe('attention-DP stragglers', () => {
   it('E[max of n Poisson(λ)]: λ for n = 1; the exact sum for small cases', async () => {
-    const { expectedMaxPoisson } = await import('../src/sim/decoder.js');
+    const { expectedMaxPoisson } = await import('../src/sim/busiest-rank.js');
     expect(expectedMaxPoisson(0.7, 1)).toBeCloseTo(0.7, 9);
     // n = 2, λ = 0.5: Σ_k 1 − F(k−1)²  with F from the Poisson pmf, summed by hand over k = 1..30
     let e = 0, cdf = 0, pmf = Math.exp(-0.5);
@@ -236,6 +236,17 @@ describe('attention-DP stragglers', () => {
     // more ranks: the busiest one draws more
     expect(expectedMaxPoisson(0.2, 8)).toBeGreaterThan(expectedMaxPoisson(0.2, 2));
     expect(expectedMaxPoisson(0, 8)).toBe(0);
+  });
+  it('E[max of n Poisson(λ)] at large λ: the normal limit λ + σ·E[max of n standard normals], past where e^−λ underflows', async () => {
+    const { expectedMaxPoisson } = await import('../src/sim/busiest-rank.js');
+    // the largest of two standard normals has mean 1/√π
+    for (const lambda of [100, 744, 746, 1000, 5000, 1e5]) {
+      expect(expectedMaxPoisson(lambda, 2) - lambda, `λ = ${lambda}`).toBeCloseTo(Math.sqrt(lambda / Math.PI), lambda < 500 ? 1 : 2);
+    }
+    // and a simulate past that point keeps its throughput (batch 3000 at tp 2, 2 output tokens: λ = 750 per rank; the
+    // wait was ~10⁴ prefills and throughput fell 100×)
+    const at = (batch: number) => run({ model: 'qwen3-30b-a3b', hardware: 'h200-sxm', tp: 2, 'attention-dp': true, batch, 'input-tokens': 16, 'output-tokens': 2 }).throughput_tok_s!;
+    expect(at(3000)).toBeGreaterThanOrEqual(at(2900));
   });
   it('a step waits for the rank with the most prefills; tensor parallelism has no such wait', () => {
     const flags = { model: 'deepseek-v3', hardware: 'h200-sxm', tp: 8, dtype: 'fp8', 'input-tokens': 1024, 'output-tokens': 2048, batch: 1024 };

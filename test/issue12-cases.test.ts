@@ -205,6 +205,7 @@ describe('issue 12: the launch floor integrated over the context', () => {
     const hw = bindRuntime(lib.hardware['a100-sxm4-80gb']!, libraryRuntime('pytorch'));
     const tpot = (L: number) =>
       simulate(buildRequest({ model: 'gemma-3-27b', batch: 1, 'input-tokens': L, 'output-tokens': 248, dtype: 'fp4' }, lib.models['gemma-3-27b']!, hw, (id) => lib.models[id]!)).tpot_s!;
-    expect(tpot(1326)).toBeGreaterThanOrEqual(tpot(817));
+    // equal where launch-bound: allow rounding (a few ulps) but no real drop
+    expect(tpot(1326)).toBeGreaterThanOrEqual(tpot(817) * (1 - 1e-12));
   });
 });

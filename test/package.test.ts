@@ -80,7 +80,7 @@ console.log(JSON.stringify({ same: JSON.stringify(byId) === JSON.stringify(bySpe
 
   it('runs the command line from the installed package (bundled dist/app, its code cache shipped)', () => {
     const files = packed.files.map((f) => f.path);
-    for (const f of ['bin/run.js', 'dist/app/run.js', 'dist/app/oclif.cjs', 'dist/app/oclif.cache', 'dist/app/commands/simulate.js', 'oclif.manifest.json']) expect(files).toContain(f);
+    for (const f of ['bin/run.js', 'dist/app/index.cjs', 'dist/app/cli.cjs', 'dist/app/cli.cache', 'dist/app/commands/simulate.js', 'oclif.manifest.json']) expect(files).toContain(f);
     const bin = join(app, 'node_modules', '.bin', 'hwperf');
     expect(execFileSync(bin, ['--version'], { cwd: app, encoding: 'utf8' })).toMatch(/^hwperf\/\d+\.\d+\.\d+ /);
     const r = JSON.parse(execFileSync(bin, ['simulate', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--json'], { cwd: tmp, encoding: 'utf8' }));

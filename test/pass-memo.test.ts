@@ -5,7 +5,9 @@ import { describe, it, expect } from 'vitest';
 import { getLibrary, libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
-import { PassMemo, LAYOUT_KEY, PRECISION_KEY, NOT_KEY, same, type Recent } from '../src/sim/pass-memo.js';
+import { PassMemo, LAYOUT_KEY, PRECISION_KEY, NOT_KEY, same, type PreparedPass, type Recent } from '../src/sim/pass-memo.js';
+import { passOps } from '../src/sim/decoder.js';
+import { withDefaultRuntime } from '../src/runtime/resolve.js';
 import { buildLayout, type Layout } from '../src/sim/parallel.js';
 import { resolvePrecision, type Precision } from '../src/model/quant.js';
 import type { DecoderModel } from '../src/spec/types.js';
@@ -22,9 +24,11 @@ for (const [model, hw, extra] of [
   ['qwen3-30b-a3b', 'h100-sxm', { attention_dp: true, tp: 4 }], // attention-DP wait
   ['llama-3.1-8b', 'snapdragon-8-elite', {}], // static-context runtime
 ] as [string, string, Flags][]) {
-  for (const output_tokens of [1, 64, 512])
-    for (const batch of [1, 8, 256])
-      for (const dtype of ['bf16', 'fp8', 'int4', 'q4_0']) ROWS.push([model, hw, { batch, input_tokens: 1024, output_tokens, dtype, ...extra }]);
+  // two input lengths: a pure decode step is one memo entry for both (its ops do not read the prompt length)
+  for (const input_tokens of [1024, 3000])
+    for (const output_tokens of [1, 64, 512])
+      for (const batch of [1, 8, 256])
+        for (const dtype of ['bf16', 'fp8', 'int4', 'q4_0']) ROWS.push([model, hw, { batch, input_tokens, output_tokens, dtype, ...extra }]);
   ROWS.push([model, hw, { batch: 'max', input_tokens: 2048, output_tokens: 256, ...extra }]);
 }
 
@@ -53,6 +57,44 @@ describe('pass memo', () => {
         expect(JSON.stringify(run(model, hw, flags, memo)), `${model} ${hw} ${JSON.stringify(flags)}`).toBe(JSON.stringify(run(model, hw, flags)));
       }
     }
+  });
+});
+
+describe('pass memo entries', () => {
+  const m = lib.models['llama-3.1-8b'] as DecoderModel;
+  const hw = lib.hardware['h100-sxm']!;
+  const L = buildLayout(m, 1, 1, undefined, undefined, false);
+  const p = resolvePrecision('bf16');
+  const pass = (): PreparedPass => ({ code: new Int8Array(0), num: new Float64Array(0), ctxOps: [], parts: new Float64Array(0), warn: [], contextFree: false });
+
+  it('keys a pure decode step without its prompt length, a step with a prefill with it', () => {
+    const memo = new PassMemo();
+    const ctx = memo.context(hw, m, L, p);
+    const decode = pass();
+    memo.set(ctx, 'decode', { prefillSeqs: 0, prefillLen: 1024, decodeSeqs: 8 }, decode);
+    expect(memo.get(ctx, 'decode', { prefillSeqs: 0, prefillLen: 65536, decodeSeqs: 8 })).toBe(decode);
+    expect(memo.get(ctx, 'decode', { prefillSeqs: 0, prefillLen: 1024, decodeSeqs: 16 })).toBeUndefined();
+    memo.set(ctx, 'decode', { prefillSeqs: 1, prefillLen: 1024, decodeSeqs: 7 }, pass());
+    expect(memo.get(ctx, 'decode', { prefillSeqs: 1, prefillLen: 2048, decodeSeqs: 7 })).toBeUndefined();
+  });
+
+  it('a pure decode step costs the same ops at any prompt length', () => {
+    const a = passOps(m, hw, L, p, { prefillSeqs: 0, prefillLen: 128, decodeSeqs: 8 });
+    const b = passOps(m, hw, L, p, { prefillSeqs: 0, prefillLen: 65536, decodeSeqs: 8 });
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+
+  it('a prefill keeps only its cost and warnings once costed, a step only its context ops whole', () => {
+    const memo = new PassMemo();
+    run('llama-3.1-8b', 'h100-sxm', { batch: 8, input_tokens: 1024, output_tokens: 64 }, memo);
+    const ctx = memo.context(withDefaultRuntime(hw, m), m, L, p); // the hardware as simulate() binds it
+    const prefill = memo.get(ctx, 'prefill', { prefillSeqs: 8, prefillLen: 1024, decodeSeqs: 0 })!;
+    expect(prefill.result).toBeDefined();
+    expect([prefill.code.length, prefill.num.length, prefill.parts.length, prefill.ctxOps.length]).toEqual([0, 0, 0, 0]);
+    // a step keeps its ops' numbers, and of its ops only the context ones (decode attention)
+    const step = memo.get(ctx, 'decode', { prefillSeqs: 1, prefillLen: 1024, decodeSeqs: 7 })!;
+    expect(step.code.length).toBeGreaterThan(5);
+    expect(step.ctxOps.filter((o) => o !== undefined).map((o) => o!.name)).toEqual(['attention_decode']);
   });
 });
 

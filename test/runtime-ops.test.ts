@@ -3,12 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { elementwise, linear, type Op } from '../src/model/op.js';
 import { attentionCore } from '../src/model/transformer-block.js';
-import { runtimeOps } from '../src/sim/runtime-ops.js';
+import { materialisedScoreBytes, runtimeOps } from '../src/sim/runtime-ops.js';
+import { peakActivationBytes } from '../src/sim/graph-cost.js';
 import { opCost } from '../src/sim/roofline.js';
 import { simulate } from '../src/sim/simulate.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { libraryRuntime } from '../src/spec/library.js';
-import type { NormalizedHardware } from '../src/spec/types.js';
+import type { DitModel, NormalizedHardware } from '../src/spec/types.js';
+import { libraryModel } from './helpers/library-models.js';
 import { loadHardware, request, toyHardware } from './helpers/nondecoder-fixtures.js';
 
 const P = { compute: 'fp16' as const, weightBytes: 2, actBytes: 2, kvBytes: 2 };
@@ -90,10 +92,10 @@ describe('whisper.cpp encoder under its runtime', () => {
   });
   it('Metal takes the 28-byte score path and no GEMM conversions', async () => {
     const m2 = bindRuntime(await loadHardware('apple-m2-ultra'), libraryRuntime('whisper.cpp'));
-    expect(m2.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 28, kernels: 7 });
+    expect(m2.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 28, kernels: 7, liveBytesPerScore: 4 });
     expect(m2.runtime!.kernels.gemmConvert).toBeUndefined();
     const v100 = bindRuntime(await loadHardware('v100-sxm2'), libraryRuntime('whisper.cpp'));
-    expect(v100.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 24, kernels: 13 });
+    expect(v100.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 24, kernels: 13, liveBytesPerScore: 6 });
     expect(v100.runtime!.kernels.gemmConvert).toBe(true);
   });
 });
@@ -116,5 +118,54 @@ describe('pytorch-math: attention written out in PyTorch ops', () => {
     const f = fused.ops!.find((o) => o.name === 'spatial.attn')!;
     expect(a.seconds).toBeGreaterThan(5 * f.seconds);
     expect(math.latency_s!).toBeGreaterThan(1.5 * fused.latency_s!);
+  });
+});
+
+// A runtime that writes attention out allocates the whole score tensor (attention_scores.live_bytes_per_score): the
+// Open-Sora 1.2 Gradio table's peak memory (67G at 720p 16 s on an 80 GB H100) is what rules the written-out path out.
+describe('materialised attention holds its scores in memory', () => {
+  it('counts live_bytes_per_score per score of the largest written-out attention, and nothing for fused or library attention', () => {
+    const attn = attentionCore('attn', { batch: 2, q: 1000, kv: 1000, heads: 4, headDim: 64 }, P, true, 3);
+    const lib = { ...attentionCore('x', { batch: 2, q: 4000, kv: 4000, heads: 4, headDim: 64 }, P, true, 1), library: true };
+    const scores = 2 * 4 * 1000 * 1000;
+    expect(materialisedScoreBytes([attn, lib], withKernels({ attentionScores: { bytesPerScore: 24, kernels: 8, liveBytesPerScore: 8 } }))).toBeCloseTo(8 * scores, 0);
+    expect(materialisedScoreBytes([attn], withKernels({ attentionScores: { bytesPerScore: 24, kernels: 8 } }))).toBe(0);
+    expect(materialisedScoreBytes([attn], toyHardware())).toBe(0);
+    const big = peakActivationBytes([attn], withKernels({ attentionScores: { bytesPerScore: 24, kernels: 8, liveBytesPerScore: 8 } }));
+    expect(big).toBeCloseTo(8 * scores, 0);
+    expect(peakActivationBytes([attn])).toBe(attn.bytes - attn.weightBytes);
+  });
+  it('open-sora-1.2 at 720p, 408 frames fits an H100 with flash attention and not with the attention written out', async () => {
+    const h100 = await loadHardware('h100-sxm');
+    const run = (rt: string, frames: number) => simulate(request('open-sora-1.2', bindRuntime(h100, libraryRuntime(rt)), { resolution: 720, frames, dtype: 'bf16' }));
+    const flash = run('pytorch', 408);
+    const math = run('pytorch-math', 408);
+    expect(flash.memory.fits).toBe(true);
+    expect(math.memory.fits).toBe(false);
+    expect(math.latency_s).toBeNull();
+    // 2 (CFG) × 120 latent frames × 16 heads × 3600² scores × 8 bytes of one spatial layer
+    expect(math.memory.activations_bytes).toBeGreaterThan(8 * 2 * 120 * 16 * 3600 * 3600 * 0.99);
+    // one frame still fits either way (2 × 16 × 3600² × 8 B = 3.3 GB)
+    expect(run('pytorch-math', 1).memory.fits).toBe(true);
+  });
+});
+
+// Open-Sora's Attention.forward takes flash_attn only when N > B (blocks.py): the STDiT3 temporal attention (N = latent
+// frames, B = positions) is written out under any runtime, the spatial one is fused under a fused runtime.
+describe('a model whose code takes flash only for sequences longer than their batch (flash_if_longer)', () => {
+  it('STDiT3 runs its temporal attention written out and its spatial attention fused under pytorch', async () => {
+    const h100 = await loadHardware('h100-sxm');
+    const r = simulate({ ...request('stdit3-xl-2', bindRuntime(h100, libraryRuntime('pytorch')), { resolution: 720, frames: 102, steps: 1, dtype: 'bf16' }), verbose: true });
+    const t = r.ops!.find((o) => o.name === 'temporal.attn')!;
+    const s = r.ops!.find((o) => o.name === 'spatial.attn')!;
+    // CFG batch 2 × 3600 positions, 16 heads, 30 latent frames
+    const scores = 2 * 3600 * 16 * 30 * 30;
+    expect(t.bytes).toBeGreaterThan(24 * scores);
+    expect(t.bound).toBe('memory');
+    expect(s.bytes).toBeLessThan(24 * 2 * 30 * 16 * 3600 * 3600 * 0.01); // fused: q, k, v, o only
+    const plain = { ...(libraryModel('stdit3-xl-2') as DitModel), flash_if_longer: false };
+    const f = simulate({ ...request(plain, bindRuntime(h100, libraryRuntime('pytorch')), { resolution: 720, frames: 102, steps: 1, dtype: 'bf16' }), verbose: true });
+    // the same op fused: the written-out one moves 24 bytes per score more
+    expect(t.bytes - f.ops!.find((o) => o.name === 'temporal.attn')!.bytes).toBeCloseTo(24 * scores, -3);
   });
 });

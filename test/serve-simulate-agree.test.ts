@@ -7,7 +7,7 @@ import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
 import { serve } from '../src/serve/serve.js';
-import { expectedMaxOccupancy, expectedMaxPoisson } from '../src/sim/decoder.js';
+import { expectedMaxOccupancy, expectedMaxPoisson } from '../src/sim/busiest-rank.js';
 import type { DecoderModel } from '../src/spec/types.js';
 import { bindRuntime, withDefaultRuntime } from '../src/runtime/resolve.js';
 import { kvCapacity } from '../src/serve/kv.js';

@@ -54,6 +54,17 @@ const VARIANTS = `sweep:
   max_ttft: [0.5]
   price: [1, 3.5]
 `;
+// the axes of `npm run bench -- --sweep-1m` in its order (output length inside input length, then tp and dtype): pure
+// decode steps shared across input lengths, prefills across output lengths, MoE and dense models, rows that do not fit
+const BENCH = `sweep:
+  model: [llama-3.1-8b, mixtral-8x7b, llama-3.1-70b]
+  hardware: [h100-sxm, mi300x, gaudi3]
+  batch: [1, 16, 512]
+  input_tokens: [128, 4096, 65536]
+  output_tokens: [64, 1024]
+  tp: [1, 2, 8]
+  dtype: [bf16, int4, fp8]
+`;
 
 // the sweep's bytes, row by row, the plain way
 async function reference(text: string, file: string): Promise<{ csv: string; fronts: string[] }> {
@@ -118,7 +129,7 @@ function frontByDefinition(points: ParetoPoint[], basis: ParetoBasis): ParetoPoi
 const read = (csv: string) => [csv, csv.replace(/\.csv$/, '.pareto.csv'), csv.replace(/\.csv$/, '.pareto-per-device.csv'), csv.replace(/\.csv$/, '.pareto-per-dollar.csv')].map((f) => readFileSync(f, 'utf8'));
 
 describe('sweep bytes: the fast row path writes what a plain row-by-row run writes', () => {
-  for (const [name, text] of [['mixed', MIXED], ['variants', VARIANTS]] as const) {
+  for (const [name, text] of [['mixed', MIXED], ['variants', VARIANTS], ['bench', BENCH]] as const) {
     it(`${name}: inline, format thread, 2 workers, 3 shards merged`, async () => {
       const file = join(dir, `${name}.yaml`);
       writeFileSync(file, text);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { applyWhatIfs, memorySystem, parseMemoryFlag, swapMemory } from '../src/hardware/whatif.js';
-import { applySet, SET_FIELDS } from '../src/hardware/set-path.js';
+import { applySet, applySetPlain, SET_FIELDS } from '../src/hardware/set-path.js';
 import { getLibrary, libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
@@ -156,5 +156,18 @@ describe('--memory TECH:COUNT[@GBPS] restates the stock part', () => {
     expect(Math.abs(what.memory.bandwidthBytePerS / 84.8e9 - 1)).toBeLessThan(0.01);
     expect(Math.abs(sim(what, { dtype: 'int4' }).tpot_s! / sim(sd, { dtype: 'int4' }).tpot_s! - 1)).toBeLessThan(0.03);
     expect((await applyWhatIfs(sd, 'lpddr5x:64@8.533')).memory.bandwidthBytePerS).toBeCloseTo((8.533e9 * 64) / 8, -3);
+  });
+});
+
+describe('--set on a plain field: the CLI (applySet) and accuracy rows (applySetPlain) check it alike', () => {
+  const h = lib.hardware['h100-sxm']!;
+  it.each(['efficiency.attention=0', 'efficiency.attention=1.5', 'efficiency.attention=abc', 'runtime.max_num_seqs=0', 'runtime.max_num_seqs=2.5', 'runtime.admission=fifo'])('%s', async (a) => {
+    const plain = (() => { try { applySetPlain(h, a); return 'accepted'; } catch (e) { return (e as Error).message; } })();
+    const full = await applySet(h, a).then(() => 'accepted', (e: Error) => e.message);
+    expect(plain).toBe(full);
+    expect(plain).toMatch(/^--set /);
+  });
+  it('and take the same good value', async () => {
+    expect(applySetPlain(h, 'efficiency.attention=0.5').efficiency.attention).toBe((await applySet(h, 'efficiency.attention=0.5')).efficiency.attention);
   });
 });

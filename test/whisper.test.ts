@@ -4,6 +4,8 @@ import { whisperEncoderFlops } from '../src/model/params.js';
 import { simulate } from '../src/sim/simulate.js';
 import type { EncoderDecoderModel } from '../src/spec/types.js';
 import { libraryModel } from './helpers/library-models.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryRuntime } from '../src/spec/library.js';
 import { loadHardware, matrixFlops, request, toyHardware } from './helpers/nondecoder-fixtures.js';
 
 const P = { compute: 'fp16' as const, weightBytes: 2, actBytes: 2, kvBytes: 2 };
@@ -34,6 +36,23 @@ describe('Whisper graph', () => {
     expect(one.decoder_s).toBe(0);
     expect(one.latency_s).toBe(one.encoder_s);
     expect(two.rtf).toBeCloseTo(two.latency_s! / 45, 12);
+  });
+  it('a runtime with sequential audio windows (whisper.cpp, openai-whisper seek loops) transcribes them one after another', async () => {
+    const gpu = await loadHardware('rtx-4090');
+    const run = (runtime: string, audioSeconds: number) =>
+      simulate(request('whisper-large-v3', bindRuntime(gpu, libraryRuntime(runtime)), { audioSeconds, outputTokens: 100, dtype: 'fp16' }));
+    for (const rt of ['whisper.cpp', 'pytorch', 'mlx']) {
+      const one = run(rt, 30);
+      const four = run(rt, 120);
+      expect(four.encoder_s!).toBeCloseTo(4 * one.encoder_s!, 9);
+      expect(four.latency_s!).toBeCloseTo(4 * one.latency_s!, 9);
+      expect(four.output_tokens).toBe(400);
+    }
+    // batched windows (TensorRT-LLM): four windows decode together, far less than four single-window runs
+    const b1 = run('tensorrt-llm', 30);
+    const b4 = run('tensorrt-llm', 120);
+    expect(b4.latency_s!).toBeGreaterThan(b1.latency_s!);
+    expect(b4.latency_s!).toBeLessThan(2 * b1.latency_s!);
   });
   it('decoding adds prefill and steps; encoder_s + decoder_s = latency_s', async () => {
     const r = simulate(request('whisper-small', await loadHardware('h100-sxm'), { audioSeconds: 30, outputTokens: 100 }));

@@ -130,16 +130,19 @@ function textValue(where: string, raw: string, options: readonly string[] | unde
   return raw;
 }
 
+// a count (1 … 1e8) or a fraction (MIN_EFFICIENCY … 1) as typed: one check for --set and for accuracy rows' --set
+function plainNumber(where: string, raw: string, kind: 'count' | 'fraction'): number {
+  const n = Number(raw);
+  if (raw === '' || !Number.isFinite(n)) throw new UserError(`${where}: expected a plain number, found "${raw}"`);
+  if (kind === 'count' && !(Number.isInteger(n) && n >= 1 && n <= 1e8)) throw new UserError(`${where}: expected a whole number from 1 to 100000000, found "${raw}"`);
+  if (kind === 'fraction' && !(n >= MIN_EFFICIENCY && n <= 1)) throw new UserError(`${where}: expected a fraction from ${MIN_EFFICIENCY} to 1, found "${raw}"`);
+  return n;
+}
+
 export async function parseSetValue(path: string, raw: string, kind: Kind, zero = false, options?: readonly string[]): Promise<number | string> {
   const where = `--set ${path}`;
   if (kind === 'string') return textValue(where, raw, options);
-  if (kind === 'count' || kind === 'fraction') {
-    const n = Number(raw);
-    if (raw === '' || !Number.isFinite(n)) throw new UserError(`${where}: expected a plain number, found "${raw}"`);
-    if (kind === 'count' && !(Number.isInteger(n) && n >= 1 && n <= 1e8)) throw new UserError(`${where}: expected a whole number from 1 to 100000000, found "${raw}"`);
-    if (kind === 'fraction' && !(n >= MIN_EFFICIENCY && n <= 1)) throw new UserError(`${where}: expected a fraction from ${MIN_EFFICIENCY} to 1, found "${raw}"`);
-    return n;
-  }
+  if (kind === 'count' || kind === 'fraction') return plainNumber(where, raw, kind);
   const { parseQuantity, EXAMPLE } = await import('../units/quantity.js');
   if (/^[-+]?[0-9.]+(e[-+]?[0-9]+)?$/i.test(raw)) throw new UserError(`${where}: needs a unit, e.g. "${EXAMPLE[kind]}" (a bare number is ambiguous)`);
   const r = await parseQuantity(raw, kind);
@@ -183,16 +186,10 @@ export function applySetPlain(hw: NormalizedHardware, assignment: string): Norma
   const path = eq > 0 ? assignment.slice(0, eq).trim() : assignment;
   const field = Object.hasOwn(SET_FIELDS, path) ? SET_FIELDS[path] : undefined;
   if (!field || (field.kind !== 'count' && field.kind !== 'fraction' && field.kind !== 'string')) {
-    throw new UserError(`--set ${path}: only plain-number fields (counts, fractions) can be set here`);
+    throw new UserError(`--set ${path}: only plain fields (counts, fractions, names) can be set here`);
   }
   const raw = unquote(assignment.slice(eq + 1));
-  let value: number | string = field.kind === 'string' ? textValue(`--set ${path}`, raw, field.options) : raw;
-  if (field.kind !== 'string') {
-    const n = Number(raw);
-    const ok = raw !== '' && Number.isFinite(n) && (field.kind === 'count' ? Number.isInteger(n) && n >= 1 && n <= 1e8 : n >= MIN_EFFICIENCY && n <= 1);
-    if (!ok) throw new UserError(`--set ${path}: expected ${field.kind === 'count' ? 'a whole number from 1 to 100000000' : `a fraction from ${MIN_EFFICIENCY} to 1`}, found "${raw}"`);
-    value = n;
-  }
+  const value = field.kind === 'string' ? textValue(`--set ${path}`, raw, field.options) : plainNumber(`--set ${path}`, raw, field.kind);
   const out = cloneHardware(hw);
   field.apply(out, value);
   return out;

@@ -18,7 +18,7 @@ import type { OpRow, PhaseSummary, SimulateRequest, SimulateResult, MemoryResult
 import { UserError } from '../spec/errors.js';
 import { buildDecoderPass, type GraphOp, type PassShape } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
-import { opCost } from './roofline.js';
+import { opCost, opCostScratch } from './roofline.js';
 import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
@@ -29,6 +29,7 @@ import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceSeconds } from '../runtime/collectives.js';
 import { hostStepSeconds } from '../runtime/host.js';
+import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
 // flight and 32768 tokens per forward; `--batch max` searches within them.
@@ -65,34 +66,101 @@ export interface PassCost {
   rows?: OpRow[];
 }
 
-/** The context-free parts of a pass, costed once (src/sim/pass-memo.ts): exactly what costPass computes for them. */
+// opCost's results in the functions below, read before the next opCost call (K1: the other end of a context range)
+const K0 = opCostScratch();
+const K1 = opCostScratch();
+
+// What a prepared pass keeps of each op (PreparedPass.code): the sweep's memo re-adds the stored costs of context-free
+// ops and collectives and costs only the context ops again, with no op object to read but those
+const SKIP = 0, FREE = 1, CONTEXT = 2, COLL = 3, COLL_EP = 4, COLL_TP = 5;
+
+/**
+ * The context-free parts of a pass, costed once (src/sim/pass-memo.ts): exactly what costPass computes for them, and
+ * per op what costPrepared needs to add them up again in the same order. The entries live for thousands of rows and
+ * are promoted to the old generation: they keep numbers in typed arrays and only the context ops' objects (whole ops
+ * were ~4.5 KB an entry, ~0.45 KB of every sweep row, issue 15).
+ */
 export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: string): PreparedPass {
   const parts = new Float64Array(4 * ops.length).fill(NaN);
+  const code = new Int8Array(ops.length);
+  const num = new Float64Array(3 * ops.length);
+  const ctxOps: (GraphOp | undefined)[] = new Array(ops.length).fill(undefined);
   let contextFree = true;
   const warn: (string | undefined)[] = new Array(ops.length).fill(undefined);
   const lp = phase === 'decode' ? 'decode' : 'other';
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    if (op.count <= 0) continue;
+    num[3 * i] = op.count;
+    num[3 * i + 1] = op.flops;
+    num[3 * i + 2] = op.bytes;
+    if (op.count <= 0) continue; // SKIP
     if (op.kind === 'collective') {
       parts[4 * i] = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
+      code[i] = op.comm?.kind === 'alltoall' ? COLL_EP : op.comm?.kind === 'allreduce' ? COLL_TP : COLL;
     } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
-      const k = opCost(op, hw, lp);
+      const k = opCost(op, hw, lp, K0);
       if (k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) warn[i] = fallbackWarning(hw.id, op.dtype, k.dtype, hw);
       parts[4 * i] = k.seconds;
       parts[4 * i + 1] = k.computeS;
       parts[4 * i + 2] = k.memoryS;
       parts[4 * i + 3] = k.seconds - Math.max(k.computeS, k.memoryS);
-    } else contextFree = false;
+      code[i] = FREE;
+    } else {
+      contextFree = false;
+      code[i] = CONTEXT;
+      ctxOps[i] = op;
+    }
   }
-  return { ops, parts, warn, contextFree };
+  return { code, num, ctxOps, parts, warn, contextFree };
 }
 
-/**
- * Cost one pass on one device; decode attention is integrated exactly over c ∈ [c0, c1]. `prep`: the pass's
- * context-free ops already costed (preparePass), re-added here in the same order, so the sums are the same.
- */
-export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>, rows = false, prep?: PreparedPass): PassCost {
+// a context op's cost over c ∈ [c0, c1] (contextOp), read before the next call
+const CX = { t: 0, tc: 0, tm: 0, ov: 0, cx: 0 };
+
+// An op linear in the attended context x: cost at both ends of its range gives the two lines (attention efficiency does
+// not depend on size). Full attention attends over x = c; a local layer (sliding window, chunked) over x = e(c),
+// piecewise linear in c — the mean over c is the weighted mean over its pieces. cx: the mean attended context.
+function contextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, lp: 'decode' | 'other'): typeof CX {
+  const f0 = op.flops, b0 = op.bytes;
+  const pieces = contextPieces(op.window, c0, c1);
+  let xlo = Infinity, xhi = -Infinity, xm = 0;
+  for (const q of pieces) {
+    const xb = q.e0 + q.slope * (q.b - q.a);
+    xlo = Math.min(xlo, q.e0);
+    xhi = Math.max(xhi, xb);
+    xm += (q.weight * (q.e0 + xb)) / 2;
+  }
+  op.flops = f0 + op.flopsPerCtx * xlo;
+  op.bytes = b0 + op.bytesPerCtx * xlo;
+  const k0 = opCost(op, hw, lp, K0);
+  op.flops = f0 + op.flopsPerCtx * xhi;
+  op.bytes = b0 + op.bytesPerCtx * xhi;
+  const k1 = opCost(op, hw, lp, K1);
+  op.flops = f0;
+  op.bytes = b0;
+  const span = xhi - xlo || 1;
+  const bC = (k1.computeS - k0.computeS) / span, aC = k0.computeS - bC * xlo;
+  const bM = (k1.memoryS - k0.memoryS) / span, aM = k0.memoryS - bM * xlo;
+  // seconds = max(body + kernel overhead, launch floor) at every x: integrated with the floor (taking the
+  // overhead at one end made a longer context cost less where the launch floor binds at the short end)
+  const ov0 = k0.overheadS ?? 0, floor = (k0.floorS ?? 0) - ov0;
+  let body = 0;
+  let t = ov0;
+  for (const q of pieces) {
+    const e1 = q.e0 + q.slope * (q.b - q.a);
+    t += q.weight * meanMaxLinearFloor(aC, bC, aM, bM, floor, q.e0, e1);
+    body += q.weight * meanMaxLinear(aC, bC, aM, bM, q.e0, e1);
+  }
+  CX.t = t;
+  CX.ov = t - body;
+  CX.tc = aC + bC * xm;
+  CX.tm = aM + bM * xm;
+  CX.cx = xm;
+  return CX;
+}
+
+/** Cost one pass on one device; decode attention is integrated exactly over c ∈ [c0, c1]. */
+export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>, rows = false): PassCost {
   let seconds = 0, computeS = 0, memoryS = 0, commS = 0, overheadS = 0, flops = 0, bytes = 0;
   let computeBoundS = 0, memoryBoundS = 0;
   let epComm = 0, tpComm = 0;
@@ -103,7 +171,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     const op = ops[i]!;
     if (op.count <= 0) continue;
     if (op.kind === 'collective') {
-      const t = prep ? prep.parts[4 * i]! : op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
+      const t = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
       seconds += t;
       commS += t;
       if (op.comm?.kind === 'alltoall') epComm += t;
@@ -114,15 +182,8 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     const f0 = op.flops, b0 = op.bytes;
     let t: number, tc: number, tm: number, ov: number;
     let cx = cm; // mean attended context of this op
-    if (prep && op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
-      const w = prep.warn[i];
-      if (warnings && w !== undefined) warnings.add(w);
-      t = prep.parts[4 * i]!;
-      tc = prep.parts[4 * i + 1]!;
-      tm = prep.parts[4 * i + 2]!;
-      ov = prep.parts[4 * i + 3]!;
-    } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
-      const k = opCost(op, hw, lp);
+    if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
+      const k = opCost(op, hw, lp, K0);
       if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
         warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
       }
@@ -131,42 +192,12 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       ov = k.seconds - Math.max(tc, tm);
       t = k.seconds;
     } else {
-      // linear in the attended context x: cost at both ends of its range gives the two lines (attention
-      // efficiency does not depend on size). Full attention attends over x = c; a local layer (sliding window,
-      // chunked) over x = e(c), piecewise linear in c — the mean over c is the weighted mean over its pieces.
-      const pieces = contextPieces(op.window, c0, c1);
-      let xlo = Infinity, xhi = -Infinity, xm = 0;
-      for (const q of pieces) {
-        const xb = q.e0 + q.slope * (q.b - q.a);
-        xlo = Math.min(xlo, q.e0);
-        xhi = Math.max(xhi, xb);
-        xm += (q.weight * (q.e0 + xb)) / 2;
-      }
-      op.flops = f0 + op.flopsPerCtx * xlo;
-      op.bytes = b0 + op.bytesPerCtx * xlo;
-      const k0 = opCost(op, hw, lp);
-      op.flops = f0 + op.flopsPerCtx * xhi;
-      op.bytes = b0 + op.bytesPerCtx * xhi;
-      const k1 = opCost(op, hw, lp);
-      op.flops = f0;
-      op.bytes = b0;
-      const span = xhi - xlo || 1;
-      const bC = (k1.computeS - k0.computeS) / span, aC = k0.computeS - bC * xlo;
-      const bM = (k1.memoryS - k0.memoryS) / span, aM = k0.memoryS - bM * xlo;
-      // seconds = max(body + kernel overhead, launch floor) at every x: integrated with the floor (taking the
-      // overhead at one end made a longer context cost less where the launch floor binds at the short end)
-      const ov0 = k0.overheadS ?? 0, floor = (k0.floorS ?? 0) - ov0;
-      let body = 0;
-      t = ov0;
-      for (const q of pieces) {
-        const e1 = q.e0 + q.slope * (q.b - q.a);
-        t += q.weight * meanMaxLinearFloor(aC, bC, aM, bM, floor, q.e0, e1);
-        body += q.weight * meanMaxLinear(aC, bC, aM, bM, q.e0, e1);
-      }
-      ov = t - body;
-      tc = aC + bC * xm;
-      tm = aM + bM * xm;
-      cx = xm;
+      const r = contextOp(op, hw, c0, c1, lp);
+      t = r.t;
+      tc = r.tc;
+      tm = r.tm;
+      ov = r.ov;
+      cx = r.cx;
     }
     const n = op.count;
     seconds += t * n;
@@ -181,6 +212,67 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     bytes += by;
     out?.push({ phase, name: op.name, kind: op.kind, count: n, flops: fl, bytes: by, seconds: t * n, bound: ov > Math.max(tc, tm) ? 'overhead' : tc >= tm ? 'compute' : 'memory' });
   }
+  return finishPass(hw, seconds, computeS, memoryS, commS, overheadS, flops, bytes, computeBoundS, memoryBoundS, epComm, tpComm, out);
+}
+
+/**
+ * costPass of a prepared pass (src/sim/pass-memo.ts): the same sums in the same order, so the same numbers bit for
+ * bit, with the context-free ops' and collectives' costs read from `parts` and only the context ops costed.
+ */
+export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>): PassCost {
+  let seconds = 0, computeS = 0, memoryS = 0, commS = 0, overheadS = 0, flops = 0, bytes = 0;
+  let computeBoundS = 0, memoryBoundS = 0;
+  let epComm = 0, tpComm = 0;
+  const cm = (c0 + c1) / 2;
+  const lp = phase === 'decode' ? 'decode' : 'other';
+  const { code, num, parts, warn } = prep;
+  for (let i = 0; i < code.length; i++) {
+    const kind = code[i]!;
+    if (kind === SKIP) continue;
+    if (kind >= COLL) {
+      const t = parts[4 * i]!;
+      seconds += t;
+      commS += t;
+      if (kind === COLL_EP) epComm += t;
+      else if (kind === COLL_TP) tpComm += t;
+      continue;
+    }
+    const n = num[3 * i]!, f0 = num[3 * i + 1]!, b0 = num[3 * i + 2]!;
+    let t: number, tc: number, tm: number, ov: number;
+    let cx = cm;
+    let fpc = 0, bpc = 0; // the op's flopsPerCtx and bytesPerCtx (0 for a context-free op)
+    if (kind === FREE) {
+      const w = warn[i];
+      if (warnings && w !== undefined) warnings.add(w);
+      t = parts[4 * i]!;
+      tc = parts[4 * i + 1]!;
+      tm = parts[4 * i + 2]!;
+      ov = parts[4 * i + 3]!;
+    } else {
+      const op = prep.ctxOps[i]!;
+      const r = contextOp(op, hw, c0, c1, lp);
+      t = r.t;
+      tc = r.tc;
+      tm = r.tm;
+      ov = r.ov;
+      cx = r.cx;
+      fpc = op.flopsPerCtx;
+      bpc = op.bytesPerCtx;
+    }
+    seconds += t * n;
+    computeS += tc * n;
+    memoryS += tm * n;
+    overheadS += ov * n;
+    if (tc >= tm) computeBoundS += (t - ov) * n;
+    else memoryBoundS += (t - ov) * n;
+    flops += (f0 + fpc * cx) * n;
+    bytes += (b0 + bpc * cx) * n;
+  }
+  return finishPass(hw, seconds, computeS, memoryS, commS, overheadS, flops, bytes, computeBoundS, memoryBoundS, epComm, tpComm, undefined);
+}
+
+// A pass's sums → its cost: the communication the runtime hides, and which of the four bounds it.
+function finishPass(hw: NormalizedHardware, seconds: number, computeS: number, memoryS: number, commS: number, overheadS: number, flops: number, bytes: number, computeBoundS: number, memoryBoundS: number, epComm: number, tpComm: number, out: OpRow[] | undefined): PassCost {
   // communication the runtime overlaps with the pass's other work (src/sim/overlap.ts): expert-parallel
   // dispatch/combine behind the other micro-batch (two-batch overlap), TP all-reduces behind the GEMMs
   if (epComm + tpComm > 0) {
@@ -226,6 +318,8 @@ export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: P
 // one. Only passes that recur across rows go through it: a pure prefill (the same for every output length) and a
 // step with at most one prefill (the same for every output length but for its decode attention); a step with
 // several prefills (batch > output length) has a shape of its own in every row.
+const NO_NUMBERS = new Float64Array(0);
+const NO_CODE = new Int8Array(0);
 const recurs = (s: PassShape): boolean => s.decodeSeqs === 0 || s.prefillSeqs <= 1;
 function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
   if (!ctx || rows || !recurs(s)) return costPass(passOps(m, hw, L, p, s), hw, c0, c1, phase, warnings, rows);
@@ -235,80 +329,20 @@ function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, 
     if (warnings) for (const w of prep.warn) if (w !== undefined) warnings.add(w);
     return { ...(prep.result as PassCost) };
   }
-  const c = costPass(prep.ops, hw, c0, c1, phase, warnings, false, prep);
-  if (prep.contextFree) prep.result = { ...c };
+  const c = costPrepared(prep, hw, c0, c1, phase, warnings);
+  if (prep.contextFree) {
+    prep.result = { ...c };
+    // its per-op numbers are not read again (its warnings are kept): dropped now, they die young instead of being
+    // promoted with the entry (issue 15: memo entries were most of what a sweep row left in the old generation)
+    prep.code = NO_CODE;
+    prep.num = prep.parts = NO_NUMBERS;
+    prep.ctxOps = [];
+  }
   return c;
 }
 
 // The routed-expert side of a pass (it spans all ranks of an attention-DP group); the rest is each rank's own.
 const EXPERT_SIDE = new Set(['router', 'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'alltoall_moe']);
-
-/** E[max of n independent Poisson(λ) counts] = Σ_{k≥1} (1 − P(N ≤ k−1)^n): order statistics, closed loop over k. */
-export function expectedMaxPoisson(lambda: number, n: number): number {
-  if (!(lambda > 0) || n < 1) return 0;
-  let e = 0, cdf = 0, pmf = Math.exp(-lambda);
-  for (let k = 1; k < 10000; k++) {
-    cdf += pmf; // P(N ≤ k − 1)
-    const tail = 1 - Math.pow(Math.min(1, cdf), n);
-    e += tail;
-    if (tail < 1e-9 && k > lambda) break;
-    pmf *= lambda / k;
-  }
-  return e;
-}
-
-/**
- * E[most of `balls` requests on one of n ranks] when each lands on a rank at random (the maximum of a multinomial):
- * Σ_{m≥0} (1 − P(max ≤ m)), with P(max ≤ m) by placing the ranks one at a time (the first of k ranks left takes
- * Binomial(r, 1/k) of the r requests left). Between whole numbers of requests it is linear. Above 64 requests the
- * Poisson maximum's excess over λ = s/n is taken: the multinomial counts are Poisson counts less their own mean
- * deviation, so their maximum's excess over the mean is the same in the normal limit (within 0.3% of the exact value
- * from 16 requests on, at n = 2 … 16). Memoised: serve asks for few distinct counts.
- */
-export function expectedMaxOccupancy(balls: number, n: number): number {
-  if (!(balls > 0) || n < 1) return 0;
-  if (n === 1) return balls;
-  const lo = Math.floor(balls), f = balls - lo;
-  return f > 0 ? (1 - f) * maxOccupancy(lo, n) + f * maxOccupancy(lo + 1, n) : maxOccupancy(lo, n);
-}
-const occupancyMemo = new Map<number, number>();
-function maxOccupancy(s: number, n: number): number {
-  if (s <= 1) return s;
-  if (s > 64) return expectedMaxPoisson(s / n, n);
-  const key = s * 4096 + n;
-  let e = occupancyMemo.get(key);
-  if (e !== undefined) return e;
-  e = 0;
-  for (let m = 0; m < s; m++) {
-    const below = m * n < s ? 0 : probMaxAtMost(s, n, m);
-    e += 1 - below;
-    if (1 - below < 1e-12) break;
-  }
-  occupancyMemo.set(key, e);
-  return e;
-}
-function probMaxAtMost(s: number, n: number, m: number): number {
-  let f = new Float64Array(s + 1); // f[r]: P(the ranks placed so far hold ≤ m each | r requests over them)
-  f[0] = 1;
-  for (let k = 1; k <= n; k++) {
-    const g = new Float64Array(s + 1);
-    const q = 1 / k;
-    for (let r = 0; r <= s; r++) {
-      if (k === 1) {
-        g[r] = r <= m ? 1 : 0;
-        continue;
-      }
-      let pmf = Math.pow(1 - q, r), sum = 0; // Binomial(r, q) at j = 0, 1, …
-      for (let j = 0; j <= Math.min(m, r); j++) {
-        sum += pmf * f[r - j]!;
-        pmf *= ((r - j) / (j + 1)) * (q / (1 - q));
-      }
-      g[r] = sum;
-    }
-    f = g;
-  }
-  return f[s]!;
-}
 
 // Attention data parallelism synchronizes the ranks at every MoE layer (the all-to-all), so a step lasts as long as the
 // busiest rank's attention side; the pass prices every rank at the mean (1/tp of the step's prefills). The busiest

@@ -44,7 +44,7 @@ export function simulateDit(req: SimulateRequest): SimulateResult {
   const ops = buildDitGraph(m, shape, p, fusedAttention(hw));
   const step = pricePhase('step', ops, hw, 'other', p.actBytes);
   const all = repeatPhase(step, steps, 'denoise');
-  const memory = memoryResult(hw, countParams(m).total * p.weightBytes, 0, peakActivationBytes(ops));
+  const memory = memoryResult(hw, countParams(m).total * p.weightBytes, 0, peakActivationBytes(ops, hw));
   const res = baseResult(req, p, batch, memory, [all], warnings, replicas, batch);
   res.step_s = memory.fits ? step.seconds : null;
   res.images_per_s = res.latency_s ? (batch * replicas) / res.latency_s : null;

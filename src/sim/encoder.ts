@@ -21,7 +21,7 @@ export function simulateEncoder(req: SimulateRequest): SimulateResult {
   const phase = pricePhase('encode', ops, hw, 'other', p.actBytes);
   // 3. memory: weights + the largest kernel's live activations
   const params = countParams(m).total;
-  const memory = memoryResult(hw, params * p.weightBytes, 0, peakActivationBytes(ops));
+  const memory = memoryResult(hw, params * p.weightBytes, 0, peakActivationBytes(ops, hw));
   const res = baseResult(req, p, batch, memory, [phase], warnings, replicas, batch);
   if (m.modality === 'image') res.images_per_s = res.latency_s ? (batch * replicas) / res.latency_s : null;
   return res;

@@ -7,7 +7,7 @@ import type { NormalizedHardware } from '../spec/types.js';
 import { resolvePrecision as resolvePrecisionScheme } from '../model/quant.js';
 import { UserError } from '../spec/errors.js';
 import { opCost } from './roofline.js';
-import { runtimeOps } from './runtime-ops.js';
+import { materialisedScoreBytes, runtimeOps } from './runtime-ops.js';
 import type { LaunchPhase } from '../runtime/launch.js';
 import { usableFraction } from './memory.js';
 import type { MemoryResult, OpRow, PhaseSummary, SimulateRequest, SimulateResult } from './types.js';
@@ -72,11 +72,15 @@ export function repeatPhase(p: PricedPhase, runs: number, name = p.summary.name)
   };
 }
 
-/** live activations of an inference pass: the largest kernel's inputs + outputs (nothing is kept for backward) */
-export function peakActivationBytes(ops: Op[]): number {
+/**
+ * live activations of an inference pass: the largest kernel's inputs + outputs (nothing is kept for backward), or,
+ * with the hardware's bound runtime, the score tensors a runtime that writes attention out holds at once
+ * (src/sim/runtime-ops.ts materialisedScoreBytes), where larger
+ */
+export function peakActivationBytes(ops: Op[], hw?: Pick<NormalizedHardware, 'runtime'>): number {
   let peak = 0;
   for (const op of ops) peak = Math.max(peak, op.bytes - op.weightBytes);
-  return peak;
+  return hw ? Math.max(peak, materialisedScoreBytes(ops, hw)) : peak;
 }
 
 /** Why a configuration does not fit; a size past every number (an overflow of huge shapes) is said in words. */

@@ -100,6 +100,9 @@ export function tiledStreamS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'u
  * The row tile a kernel that sizes it from the token count picks (KernelPhysics.groupTileFromTokens > 0): as ggml's
  * mul_mat_q_case, the multiple of 8 (of 16 from 48 up, the tensor-core granularity) that covers `tokens` in the fewest
  * tiles, at most the largest tile: min(max, tokens rounded up). 0 when the runtime sizes tiles from the rows per group.
+ * Above the largest tile ggml takes the SMALLEST tile of those fewest tiles (200 tokens: two of 112, not of 128); the
+ * largest is kept here, an upper bound on the padding, so that a step's time never falls as its tokens grow (the
+ * invariant the property tests hold). llama.cpp's prompt ubatch (512) is a multiple of 128, where the two agree.
  */
 export function tokenTileRows(tokens: number, k: KernelPhysics): number {
   const max = k.groupTileFromTokens;

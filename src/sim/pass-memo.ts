@@ -13,7 +13,9 @@ import type { Layout } from './parallel.js';
 import type { Precision } from '../model/quant.js';
 
 export interface PreparedPass {
-  ops: GraphOp[];
+  code: Int8Array; // per op: how costPrepared (src/sim/decoder.ts) adds it: skipped, stored cost, context op, collective
+  num: Float64Array; // per op: [count, flops, bytes]
+  ctxOps: (GraphOp | undefined)[]; // per op: the op itself where its cost depends on the context
   // per op: [seconds, compute, memory, overhead] of a context-free op or collective (NaN: costed on each call)
   parts: Float64Array;
   warn: (string | undefined)[]; // per op: the precision-fallback warning its costing gives
@@ -69,6 +71,11 @@ export function same(r: Recent, hw: NormalizedHardware, m: NormalizedModel, L: L
     r.headBits === p.headBits && r.gemmDtype === p.gemmDtype && r.actBytes === p.actBytes && r.kvBytes === p.kvBytes && r.gguf === !!p.gguf;
 }
 
+// A pass without prefills (a pure decode step) has the same ops whatever the prompt length (buildDecoderPass reads
+// prefillLen only for its prefill attention): one entry serves every input length of a batch, where keying it by the
+// length built and costed the same pass again for each (issue 15: a tenth of the 1M-row bench's misses and ~1 µs a row).
+const lenKey = (s: PassShape): number => (s.prefillSeqs === 0 ? 0 : s.prefillLen);
+
 export class PassMemo {
   private contexts = new WeakMap<NormalizedHardware, WeakMap<NormalizedModel, Map<string, PassContext>>>();
   private entries = 0;
@@ -107,7 +114,7 @@ export class PassMemo {
   }
 
   get(ctx: PassContext, phase: string, s: PassShape): PreparedPass | undefined {
-    return ctx.passes.get(phase)?.get(s.prefillSeqs)?.get(s.prefillLen)?.get(s.decodeSeqs);
+    return ctx.passes.get(phase)?.get(s.prefillSeqs)?.get(lenKey(s))?.get(s.decodeSeqs);
   }
 
   set(ctx: PassContext, phase: string, s: PassShape, pass: PreparedPass): void {
@@ -116,8 +123,9 @@ export class PassMemo {
     if (!a) ctx.passes.set(phase, (a = new Map()));
     let b = a.get(s.prefillSeqs);
     if (!b) a.set(s.prefillSeqs, (b = new Map()));
-    let c = b.get(s.prefillLen);
-    if (!c) b.set(s.prefillLen, (c = new Map()));
+    const len = lenKey(s);
+    let c = b.get(len);
+    if (!c) b.set(len, (c = new Map()));
     c.set(s.decodeSeqs, pass);
   }
 

@@ -83,7 +83,7 @@ function priced(stage: PipelineStage, model: NormalizedModel, runs: number, ops:
   const phase = pricePhase(stage.role ?? model.id, ops, req.hardware, 'other', p.actBytes);
   const seconds = runs > 0 ? phase.seconds : 0;
   // a stage that does not run (no images, no audio) keeps its weights in memory but has no phase to show
-  return { stage, model, runs, seconds, beforeFirstToken: first ? seconds : 0, weightsBytes: countParams(model, req.resolveModel).total * p.weightBytes, activationBytes: runs > 0 ? peakActivationBytes(ops) : 0, phase: runs > 0 ? phase : undefined };
+  return { stage, model, runs, seconds, beforeFirstToken: first ? seconds : 0, weightsBytes: countParams(model, req.resolveModel).total * p.weightBytes, activationBytes: runs > 0 ? peakActivationBytes(ops, req.hardware) : 0, phase: runs > 0 ? phase : undefined };
 }
 
 /** kernels with work in them: a GEMM or attention over zero rows (no media tokens) is never launched */
@@ -153,7 +153,7 @@ function runStage(st: PipelineStage, model: NormalizedModel, s: PipelineShape, r
       const g = vaeGraphs(m, shape, p, req.resolveModel); // a composite VAE resolves its components
       const ops = st.role === 'vae-encoder' ? g.encode : g.decode;
       const r = priced(st, model, 1, ops, req, p, false);
-      r.activationBytes = vaeActivationBytes(m, shape, ops);
+      r.activationBytes = vaeActivationBytes(m, shape, ops, req.hardware);
       return r;
     }
     case 'decoder': {

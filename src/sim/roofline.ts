@@ -71,9 +71,24 @@ export function largeGemmEfficiency(hw: NormalizedHardware, dtype: Dtype): numbe
 // dense FP8 shapes) the combination (c^p + m^p)^(1/p) gives measured/model geomean 0.95 / 0.99 / 1.03 / 1.07 / 1.18 at p = 1.5 / 1.75 / 2 /
 // 2.5 / ∞; p = 2 is taken (spread 0.85-1.17, vs 0.96-1.49 with max()). Far from the knee it tends to max(c, m)
 // (c = m/4 adds 3%). Dense GEMMs at the knee show the same in those tables (DeepGEMM 64 and 128 × 4096 × 7168:
-// 1.28 / 1.34× max()), but only grouped GEMMs are costed this way here.
+// 1.28 / 1.34× max(); the 6 dense shapes are in the fit above), so a model's dense layer GEMMs whose rows are the
+// tokens of a serving batch (op.batchRows: each weight byte streamed once while the MMA pipe runs, the regime those
+// kernels were timed in) are costed the same way: the mid-size serving batches (M ≈ 100-500 rows, prefill chunks
+// mixed with decodes) sit at the knee. A bare GEMM (`op gemm`: the brute-force best shapes the efficiency tables were
+// built from, whose table value already holds what they reach) keeps max(c, m).
 export function groupedGemmBody(computeS: number, memoryS: number): number {
   return Math.hypot(computeS, memoryS);
+}
+
+/**
+ * whether a GEMM is costed at the knee (c² + m²)^½ rather than max(c, m): grouped (MoE) GEMMs, and serving-batch
+ * GEMMs whose smaller side is at least 1% of the larger (below that the knee adds under 0.005%: such a GEMM is priced
+ * max(c, m) exactly, so that a launch- or memory-bound step does not move by rounding)
+ */
+export function kneeGemm(op: Op, gemv: boolean, computeS = 1, memoryS = 1): boolean {
+  if (op.kind !== 'gemm' || gemv) return false;
+  if (op.groups) return true;
+  return !!op.batchRows && Math.min(computeS, memoryS) >= 0.01 * Math.max(computeS, memoryS);
 }
 
 // Achievable fraction of peak DRAM bandwidth for an op's bytes. Decode attention over a 16-bit KV cache streams
@@ -117,7 +132,9 @@ function gemvRate(hw: NormalizedHardware, peak: number, dtype: Dtype): number {
   return r !== undefined && r > 0 ? Math.min(large, r) : large;
 }
 
-export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware, phase: LaunchPhase = 'other'): OpCost {
+// `out`: an object to fill and return instead of a new one (a sweep costs ~10 ops a row: their results were a sixth of
+// what a row allocated, issue 15); the caller owns it and reads it before the next call that fills it.
+export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware, phase: LaunchPhase = 'other', out?: OpCost): OpCost {
   let computeS: number;
   let dtype = op.dtype;
   const gemv = isGemvShape(op, hw);
@@ -161,8 +178,9 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block ? 1 : 0);
   const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels;
   let body = Math.max(computeS, memoryS);
-  if (op.kind === 'gemm' && op.groups && !gemv) {
-    // Grouped (MoE) GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the side that bounds.
+  if (kneeGemm(op, gemv, computeS, memoryS)) {
+    // Grouped (MoE) and serving-batch GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the
+    // side that bounds.
     body = groupedGemmBody(computeS, memoryS);
     if (computeS >= memoryS) computeS = body;
     else memoryS = body;
@@ -200,5 +218,16 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   const floorS = launchFloorS(hw, phase) * kernels;
   const seconds = Math.max(body + overhead, floorS);
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
-  return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };
+  if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };
+  out.seconds = seconds;
+  out.computeS = computeS;
+  out.memoryS = memoryS;
+  out.bound = bound;
+  out.dtype = dtype;
+  out.overheadS = overhead;
+  out.floorS = floorS;
+  return out;
 }
+
+/** a result object for opCost's `out` (every key present, so that it keeps one shape) */
+export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0 });

@@ -29,6 +29,24 @@ import type { NormalizedHardware } from '../spec/types.js';
 
 type GraphKernels = NonNullable<NormalizedHardware['runtime']>['kernels'];
 
+/**
+ * the score bytes a runtime that writes attention out holds at once (`attention_scores.live_bytes_per_score` × the
+ * scores of its largest materialised attention op): a fused kernel keeps its tiles on chip, a written-out one allocates
+ * the whole [b, h, q, kv] score tensor, and in more than one dtype while the casts run (PyTorch: the fp32 copy and the
+ * fp32 softmax output are alive together). 0 where nothing is materialised.
+ */
+export function materialisedScoreBytes(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>): number {
+  const sc = hw.runtime?.kernels?.attentionScores;
+  const live = sc?.liveBytesPerScore ?? 0;
+  if (!(live > 0)) return 0;
+  let peak = 0;
+  for (const op of ops) {
+    if (op.kind !== 'attention' || op.library || !op.attn || !(op.attn.headDim > 0) || op.count <= 0) continue;
+    peak = Math.max(peak, (op.flops / (4 * op.attn.headDim)) * live); // b·h·q·kv scores, as runtimeOps counts them
+  }
+  return peak;
+}
+
 /** whether the runtime changes anything in non-decoder graphs */
 export function rewritesGraphs(k: GraphKernels | undefined): boolean {
   return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined);

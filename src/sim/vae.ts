@@ -6,7 +6,7 @@
 // micro_frame_size 17), so live activations are those of one chunk.
 // Composite VAEs (Open-Sora 1.2: SDXL 2-D VAE per frame + temporal VAE) resolve their components through
 // req.resolveModel; their graphs are the components' graphs in order (see src/model/vae-graph.ts).
-import type { VaeModel } from '../spec/types.js';
+import type { NormalizedHardware, VaeModel } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import type { Op } from '../model/op.js';
 import type { Precision } from '../model/transformer-block.js';
@@ -19,9 +19,9 @@ export const VIDEO_VAE_DEFAULT_FRAMES = 17;
 export { VIDEO_VAE_CHUNK_FRAMES };
 
 /** live activation bytes of a VAE graph, per temporal chunk for video VAEs */
-export function vaeActivationBytes(m: VaeModel, s: VaeRunShape, ops: Op[]): number {
+export function vaeActivationBytes(m: VaeModel, s: VaeRunShape, ops: Op[], hw?: Pick<NormalizedHardware, 'runtime'>): number {
   const chunk = m.dims === 3 ? Math.min(1, VIDEO_VAE_CHUNK_FRAMES / s.frames) : 1;
-  return peakActivationBytes(ops) * chunk;
+  return peakActivationBytes(ops, hw) * chunk;
 }
 
 export function vaeShape(m: VaeModel, batch: number, height: number, width: number, frames?: number): VaeRunShape {
@@ -45,7 +45,7 @@ export function simulateVae(req: SimulateRequest): SimulateResult {
   const g = vaeGraphs(m, shape, p, req.resolveModel);
   const decode = pricePhase('decode', g.decode, hw, 'other', p.actBytes);
   const encode = pricePhase('encode', g.encode, hw, 'other', p.actBytes);
-  const act = Math.max(vaeActivationBytes(m, shape, g.decode), vaeActivationBytes(m, shape, g.encode));
+  const act = Math.max(vaeActivationBytes(m, shape, g.decode, hw), vaeActivationBytes(m, shape, g.encode, hw));
   const memory = memoryResult(hw, countParams(m, req.resolveModel).total * p.weightBytes, 0, act);
   const res = baseResult(req, p, batch, memory, [decode], warnings, replicas, batch);
   res.phases.push(encode.summary);

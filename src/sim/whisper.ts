@@ -1,6 +1,8 @@
 // Whisper (encoder-decoder) transcription of `--audio-seconds S` with `--output-tokens N`.
 //   1. windows = ceil(S / 30): Whisper pads every window to 30 s (whisper/audio.py pad_or_trim); batch × windows
-//      windows are encoded as one batch (chunked long-form, as the HF ASR pipeline with chunk_length_s=30)
+//      windows are encoded as one batch (chunked long-form, as the HF ASR pipeline with chunk_length_s=30 and a
+//      batch_size), or, under a runtime whose scheduler.audio_windows is sequential (whisper.cpp, openai-whisper), one
+//      window after another at the request's batch, each encoded and decoded before the next
 //   2. encoder graph (front end + blocks + cross K/V) ──roofline──▶ encoder_s
 //   3. decoder: the SOT prompt (prefill) then N − 1 greedy steps per window (N = --output-tokens, tokens per 30 s
 //      window; default: the transcript of speech at SPEECH_TOKENS_PER_S), all windows in one batch;
@@ -51,21 +53,26 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const seconds = req.audioSeconds ?? windowS;
   if (!(seconds > 0)) throw new UserError(`--audio-seconds must be > 0, found "${seconds}"`);
   const windows = Math.ceil(seconds / windowS - 1e-9);
-  const B = batch * windows;
+  // a runtime that transcribes a long recording window by window (runtime scheduler.audio_windows: sequential —
+  // whisper.cpp's whisper_full and openai-whisper's transcribe() seek loops) runs each window at the request's batch,
+  // one after another: the passes below are priced for one window and repeated `windows` times
+  const sequential = hw.runtime?.scheduler.audioWindows === 'sequential' && windows > 1;
+  const passes = sequential ? windows : 1;
+  const B = sequential ? batch : batch * windows;
   const perWindow = Math.max(0, req.outputTokens); // tokens per window: each window is transcribed on its own
   const outTokens = perWindow * windows;
   const maxPerWindow = Math.floor(m.text_ctx / 2); // whisper/decoding.py: sample_len = n_text_ctx // 2
   if (perWindow > maxPerWindow) warnings.push(`${perWindow} tokens per 30 s window exceed Whisper's ${maxPerWindow}-token sample length`);
   // 2. encoder
   const encOps = buildWhisperEncoderGraph(m, B, p, fused);
-  const encoder = pricePhase('encode', encOps, hw, 'other', p.actBytes);
+  const encoder = repeatPhase(pricePhase('encode', encOps, hw, 'other', p.actBytes), passes);
   // 3. decoder
   const phases: PricedPhase[] = [encoder];
   let decoderS = 0;
   let decOps = encOps.slice(0, 0);
   if (perWindow > 0) {
     decOps = buildWhisperDecoderGraph(m, B, SOT_TOKENS, SOT_TOKENS, p, fused);
-    const prefill = pricePhase('prefill', decOps, hw, 'other', p.actBytes);
+    const prefill = repeatPhase(pricePhase('prefill', decOps, hw, 'other', p.actBytes), passes);
     phases.push(prefill);
     const steps = perWindow - 1;
     if (steps > 0) {
@@ -74,9 +81,9 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
       const at = (c: number) => pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused), hw, 'decode', p.actBytes);
       const [a, mid, b] = [at(c0), at((c0 + c1) / 2), at(c1)];
       const mean = (a.seconds + 4 * mid.seconds + b.seconds) / 6;
-      const decode = repeatPhase(mid, steps);
-      decode.summary.seconds = mean * steps;
-      decode.seconds = mean * steps;
+      const decode = repeatPhase(mid, steps * passes);
+      decode.summary.seconds = mean * steps * passes;
+      decode.seconds = mean * steps * passes;
       phases.push(decode);
     }
     decoderS = phases.slice(1).reduce((s, ph) => s + ph.seconds, 0);
@@ -84,7 +91,7 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // 4. memory and result
   const params = countParams(m).total;
   const kv = perWindow > 0 ? whisperKvBytes(m, B, SOT_TOKENS + perWindow, p.kvBytes) : 0;
-  const memory = memoryResult(hw, params * p.weightBytes, kv, Math.max(peakActivationBytes(encOps), peakActivationBytes(decOps)));
+  const memory = memoryResult(hw, params * p.weightBytes, kv, Math.max(peakActivationBytes(encOps, hw), peakActivationBytes(decOps, hw)));
   const res = baseResult(req, p, batch, memory, phases, warnings, replicas, batch);
   res.output_tokens = outTokens;
   res.encoder_s = memory.fits ? encoder.seconds : null;

@@ -20,10 +20,47 @@ export function getLibrary(): CompiledLibrary {
   if (!existsSync(COMPILED_LIBRARY)) {
     throw new UserError(`the compiled library ${COMPILED_LIBRARY} is missing (run \`npm run build\`)`);
   }
-  library = JSON.parse(readFileSync(COMPILED_LIBRARY, 'utf8')) as CompiledLibrary;
+  library = parseLibrary(readFileSync(COMPILED_LIBRARY, 'utf8'));
   // ids typed by users index these maps: no prototype, so `constructor` or `__proto__` is just an unknown id
   for (const k of ['models', 'hardware', 'memory'] as const) Object.setPrototypeOf(library[k], null);
   return library;
+}
+
+/**
+ * dist/library.json as compiled (scripts/compile-library.js: one entry per line), each entry parsed when first read:
+ * a command on a model and a hardware id parses those two (start-up, issue 15), `Object.values` parses all. An
+ * entry is an enumerable own property like any other (keys, order, `Object.hasOwn`, assignment, JSON.stringify);
+ * a file in any other layout is parsed whole.
+ */
+export function parseLibrary(text: string): CompiledLibrary {
+  const lines = text.split('\n');
+  if (lines[0] !== '{') return JSON.parse(text) as CompiledLibrary;
+  const lib: Record<string, Record<string, unknown>> = {};
+  let section: Record<string, unknown> | undefined;
+  for (const line of lines.slice(1)) {
+    const head = /^"(\w+)":\{$/.exec(line);
+    if (head) lib[head[1]!] = section = {};
+    else if (line === '}' || line === '},' || line === '') section = undefined;
+    else if (section) lazyEntry(section, line.endsWith(',') ? line.slice(0, -1) : line);
+    else return JSON.parse(text) as CompiledLibrary; // not the compiled layout
+  }
+  return lib as unknown as CompiledLibrary;
+}
+
+function lazyEntry(rec: Record<string, unknown>, entry: string): void {
+  const colon = entry.indexOf('":') + 1; // ids are file names: no quote or backslash inside the key
+  const id = JSON.parse(entry.slice(0, colon)) as string;
+  const set = (value: unknown) => Object.defineProperty(rec, id, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(rec, id, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const value: unknown = JSON.parse(entry.slice(colon + 1));
+      set(value);
+      return value;
+    },
+    set,
+  });
 }
 
 export function looksLikePath(ref: string): boolean {

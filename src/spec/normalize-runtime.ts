@@ -63,6 +63,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       chunked_prefill: 'chunkedPrefill',
       batching: 'batching',
       admission: 'admission',
+      audio_windows: 'audioWindows',
       unchunked_covers_context: 'unchunkedCoversContext',
     });
     if (s.long_context) out.scheduler.longContext = { above: s.long_context.above, ...renamed<Omit<NonNullable<RuntimeSettings['scheduler']['longContext']>, 'above'>>(s.long_context, { chunked_prefill: 'chunkedPrefill', max_num_batched_tokens: 'maxNumBatchedTokens' }) };
@@ -117,11 +118,16 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       const r = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', 'rate'], 'bytes_per_s');
       if (r !== undefined) {
         if (!(r > 0) || !Number.isFinite(r)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'tiled_gemm', 'rate'], `must be > 0, found ${r}`, 'e.g. rate: 30 GB/s'));
+        // tile_n absent: 128, the N block of a [128, 128] block-scaled FP8 GEMM (vLLM / SGLang w8a8_block_fp8_matmul's
+        // default config: BLOCK_SIZE_N = block_size[0]); both kernel families are named unless one is turned off
         out.kernels.tiledGemm = { rateBytePerS: r, tileN: tg.tile_n ?? 128, moe: tg.moe ?? true, fp8Block: tg.fp8_block ?? true };
       }
     }
     const sc = k.attention_scores;
-    if (sc !== undefined) out.kernels.attentionScores = { bytesPerScore: sc.bytes_per_score, kernels: sc.kernels };
+    if (sc !== undefined) {
+      out.kernels.attentionScores = { bytesPerScore: sc.bytes_per_score, kernels: sc.kernels };
+      if (sc.live_bytes_per_score !== undefined) out.kernels.attentionScores.liveBytesPerScore = sc.live_bytes_per_score;
+    }
     Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', norm_kernels: 'normKernels' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
     if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };

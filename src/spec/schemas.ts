@@ -27,9 +27,10 @@ const count = (minimum: number, maximum: number, integer = true) => ({ type: ['n
 // --set takes for a count (1 … 1e8), far above any real engine's
 const posInt = { type: 'integer', minimum: 1, maximum: 1e8 };
 const nonNegInt = { type: 'integer', minimum: 0, maximum: 1e8 };
+const dtypeNames = { enum: ['fp64', 'fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6', 'fp4', 'int4'] };
 const dtypeMap = {
   type: 'object',
-  propertyNames: { enum: ['fp64', 'fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6', 'fp4', 'int4'] },
+  propertyNames: dtypeNames,
   additionalProperties: PEAK,
 };
 export const ID_PATTERN = '^(?!.*(?<![a-z0-9_])undefined(?![a-z0-9_]))[a-z0-9][a-z0-9._-]*$';
@@ -134,8 +135,9 @@ export const hardwareSchema = {
       properties: {
         memory: { type: 'number' },
         gemm: effTable,
-        gemm_by_dtype: { type: 'object', additionalProperties: effTable },
-        gemm_memory_by_dtype: { type: 'object', additionalProperties: { type: 'number' } },
+        // keyed by dtype like compute.matrix: a misspelt dtype (bf17) is an error, not a table no GEMM reads
+        gemm_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: effTable },
+        gemm_memory_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
         attention: { type: 'number' },
         attention_kv8: { type: 'number' },
         vector: { type: 'number' },
@@ -322,6 +324,7 @@ const dit = {
       properties: { context: count(0, 1e8), context_dim: count(1, 1e6), qk_norm: { type: 'boolean' }, fused: { type: 'boolean' } },
     },
     frame_mask: { type: 'boolean' },
+    flash_if_longer: { type: 'boolean' },
     rope: { type: 'boolean' },
     architecture: { enum: ['dit', 'mmdit', 'unet'] },
     unet: {
@@ -489,6 +492,7 @@ const runtimeBlocks = {
       chunked_prefill: { type: 'boolean' },
       batching: { enum: ['inflight', 'static'] },
       admission: { enum: ['reserve', 'preempt'] },
+      audio_windows: { enum: ['batched', 'sequential'] },
       // the engine's defaults on devices with less memory than `memory`
       below_memory: {
         type: 'object',
@@ -586,7 +590,7 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['bytes_per_score', 'kernels'],
-        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt },
+        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt, live_bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 } },
       },
       activation_bytes: { enum: [1, 2, 4] },
       bias: { enum: ['epilogue', 'separate'] },

@@ -231,6 +231,11 @@ export interface DitModel extends ModelBase {
   /** the reference sampler passes a per-frame mask (Open-Sora 1.2 RFLOW: x_mask): every block modulates with the
    *  timestep and with t = 0 and picks per frame with torch.where (STDiT3Block t_mask_select) */
   frame_mask: boolean;
+  /** the reference code takes its flash kernel only for a sequence longer than its batch of sequences (Open-Sora
+   *  Attention.forward: enable_flash_attn and N > B) and otherwise writes attention out (q·kᵀ, fp32 softmax, ·v):
+   *  STDiT3's temporal attention over a few dozen latent frames at thousands of positions always is (priced per block
+   *  kind: temporal blocks written out, spatial blocks fused) */
+  flash_if_longer?: boolean;
   /** mmdit: rotary embedding on q and k of every joint and single-stream attention (Flux: 3-axis RoPE) */
   rope: boolean;
   /** block design: 'dit' (adaLN-Zero / adaLN-single blocks, the default) or 'mmdit' (SD3 / Flux joint text-image
@@ -328,9 +333,11 @@ export interface RuntimeSettings {
   // (vLLM, SGLang, TensorRT-LLM MAX_UTILIZATION). Absent: preempt.
   // belowMemory: the engine's defaults on devices with less memory than `bytes` (vLLM get_batch_defaults, SGLang
   // server_args), applied when the runtime is bound to a hardware (src/runtime/resolve.ts)
+  // audioWindows (Whisper): the 30 s windows of a long recording encoded and decoded together as one batch (absent:
+  // batched) or one after another, each decoded before the next is encoded (whisper.cpp's and openai-whisper's seek loop)
   // longContext, unchunkedCoversContext (serve): the engine's defaults by the model's max_model_len (vLLM V0: chunked
   // prefill with its own budget above 32K tokens; without chunked prefill a step's tokens cover max_model_len)
-  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean };
+  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; audioWindows?: 'batched' | 'sequential'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
@@ -377,7 +384,7 @@ export interface RuntimeSettings {
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
-    attentionScores?: { bytesPerScore: number; kernels: number };
+    attentionScores?: { bytesPerScore: number; kernels: number; liveBytesPerScore?: number }; // liveBytesPerScore: score bytes alive at once (memory)
     activationBytes?: number;
     bias?: 'epilogue' | 'separate';
     gemmConvert?: boolean;

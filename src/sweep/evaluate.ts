@@ -48,13 +48,27 @@ export function fillLines(front: ParetoPoint[], lines: string[]): void {
   for (let i = 0; i < front.length; i++) front[i]!.line = lines[i]!;
 }
 
-export function makeEvaluator(
-  grid: SweepGrid,
-  tables: SweepTables,
-  plan: ColumnPlan,
-  simulate: Simulator,
-  buildRequest: RequestBuilder,
-): Evaluator {
+// JIT warm-up (issue 15): before a large sweep's first chunk, WARM_ROWS rows spread over the whole grid go through an
+// evaluator of their own (its own memo and texts; what it makes is thrown away). V8 optimizes the row loop, with the
+// engine inlined into it, on the type feedback of the rows it has seen, and evaluators share that feedback (one
+// function literal). Without it the first rows show one model and one accelerator, and each later model, accelerator or
+// branch (MoE, rows that do not fit) threw the optimized loop away and compiled it again: in the first 300k rows of the
+// bench's 1M grid 268 TurboFan compiles, the loop's 15 of them at 50–200 ms, against 176 after 256 rows of warm-up.
+export const WARM_ROWS = 256;
+const WARM_FROM = 20_000; // grid rows: a smaller sweep is over before the warm-up would pay
+
+export function makeEvaluator(grid: SweepGrid, tables: SweepTables, plan: ColumnPlan, simulate: Simulator, buildRequest: RequestBuilder, warmRows = grid.size >= WARM_FROM ? WARM_ROWS : 0): Evaluator {
+  if (warmRows > 0) {
+    const warm = evaluator(grid, tables, plan, simulate, buildRequest);
+    for (let k = 0; k < warmRows; k++) {
+      const i = Math.floor(((k + 0.5) * grid.size) / warmRows);
+      warm.run(i, i + 1);
+    }
+  }
+  return evaluator(grid, tables, plan, simulate, buildRequest);
+}
+
+function evaluator(grid: SweepGrid, tables: SweepTables, plan: ColumnPlan, simulate: Simulator, buildRequest: RequestBuilder): Evaluator {
   const axes = grid.axes;
   const n = axes.length;
   const modelAxis = axes.findIndex((a) => a.key === 'model');
@@ -78,6 +92,26 @@ export function makeEvaluator(
   // bound makes simulate() skip its own lookup and its copy of the whole request (per row, issue 15)
   const bound: (NormalizedHardware | undefined)[] = new Array(hardware.length * tables.models.length);
 
+  // a combination's flags, as simulate takes them
+  const flagsOf = (digits: Int32Array): SweepFlags => {
+    const flags: SweepFlags = {};
+    for (const a of plainAxes) flags[axes[a]!.key] = axes[a]!.values[digits[a]!] as string | number;
+    if (prices) {
+      const p = prices[String(axes[hardwareAxis]!.values[digits[hardwareAxis]!])];
+      if (p !== undefined) flags.price = p;
+    }
+    if (setAxes.length) {
+      const set: string[] = [];
+      for (const a of setAxes) {
+        const axis = axes[a]!;
+        const v = axis.values[digits[a]!]!;
+        if (axis.setPath !== undefined) set.push(`${axis.setPath}=${v}`);
+        else set.push(...(v as string[]));
+      }
+      flags.set = set;
+    }
+    return flags;
+  };
   const columns = (start: number, end: number, reuse?: { nums: Float64Array; refs: Int32Array }): ChunkRows => {
     // a row's UserError is its reason and is never shown with a stack: capturing one for each of a sweep's (often
     // 100,000s of) rows whose context is too long or whose tp does not divide was ~4% of its time (issue 15). A bug's
@@ -129,22 +163,7 @@ export function makeEvaluator(
       else {
         const at = variant * tables.models.length + modelIndex;
         hw = bound[at] ??= boundRuntime(hw, model);
-        const flags: SweepFlags = {};
-        for (const a of plainAxes) flags[axes[a]!.key] = axes[a]!.values[digits[a]!] as string | number;
-        if (prices) {
-          const p = prices[String(axes[hardwareAxis]!.values[digits[hardwareAxis]!])];
-          if (p !== undefined) flags.price = p;
-        }
-        if (setAxes.length) {
-          const set: string[] = [];
-          for (const a of setAxes) {
-            const axis = axes[a]!;
-            const v = axis.values[digits[a]!]!;
-            if (axis.setPath !== undefined) set.push(`${axis.setPath}=${v}`);
-            else set.push(...(v as string[]));
-          }
-          flags.set = set;
-        }
+        const flags = flagsOf(digits);
         try {
           const req = buildRequest(flags, model, hw);
           req.memo = memo;

@@ -18,6 +18,7 @@ function settingsJson(s: RuntimeSettings) {
       max_num_batched_tokens: s.scheduler.maxNumBatchedTokens ?? null,
       chunked_prefill: s.scheduler.chunkedPrefill,
       admission: s.scheduler.admission ?? 'preempt',
+      audio_windows: s.scheduler.audioWindows ?? 'batched',
       long_context: s.scheduler.longContext
         ? { above: s.scheduler.longContext.above, chunked_prefill: s.scheduler.longContext.chunkedPrefill ?? null, max_num_batched_tokens: s.scheduler.longContext.maxNumBatchedTokens ?? null }
         : null,
@@ -46,7 +47,34 @@ function settingsJson(s: RuntimeSettings) {
       decode_graph: s.kernels.decodeGraph ?? null,
       quantize_activations: s.kernels.quantizeActivations ?? null,
     },
+    training: s.training ? trainingJson(s.training) : null,
   };
+}
+
+// a training runtime's block (runtimes/*.yaml training), SI and snake_case; fields the runtime leaves out are absent
+function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<string, unknown> {
+  const mh = t.moeHost;
+  const out: Record<string, unknown> = {
+    selective: t.selective,
+    reduce_dtype: t.reduceDtype,
+    elementwise: t.elementwise,
+    fp8_quantize_bytes: t.fp8QuantizeBytes,
+    ep_dispatch: t.epDispatch,
+    host_cpu_scale: t.hostCpuScale,
+    fsdp_gather_dtype: t.fsdpGatherDtype,
+    moe_host: mh && {
+      syncs_fwd: mh.syncsFwd,
+      per_op_s: mh.perOpS,
+      ops_fwd: mh.opsFwd,
+      ops_bwd: mh.opsBwd,
+      expert_kernels_fwd: mh.expertKernelsFwd,
+      expert_kernels_bwd: mh.expertKernelsBwd,
+      expert_gemm_s: mh.expertGemmS,
+      fp8_expert_kernels_fwd: mh.fp8ExpertKernelsFwd,
+      fp8_expert_kernels_bwd: mh.fp8ExpertKernelsBwd,
+    },
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
 /** an override as the list of fields it changes (dotted YAML paths → values) */
@@ -57,7 +85,7 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.hostOverlap !== undefined) out.host_overlap = o.hostOverlap;
   if (o.staticContext !== undefined) out.static_context = o.staticContext;
   const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-  for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels'] as const) {
+  for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels', 'training'] as const) {
     for (const [k, v] of Object.entries(o[block] ?? {})) {
       // a nested block (kernels.tiled_gemm) prints its fields in the same snake_case
       out[`${block}_${snake(k)}`] = v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([kk, vv]) => [snake(kk), vv])) : v;
@@ -81,10 +109,12 @@ export function runtimeRow(r: NormalizedRuntime) {
   };
 }
 
-// a field as text: a table of counts (llama.cpp's decode_graph) as {key: n, …}, never "[object Object]"
-function plain(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(plain).join(', ')}]`;
-  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${k}: ${plain(x)}`).join(', ')}}`;
+// a field as text: a table of counts (llama.cpp's decode_graph) as {key: n, …}, never "[object Object]"; `seconds`:
+// a key ending in _s holds seconds, printed with their unit (training.moe_host.per_op_s: 10 µs)
+function plain(v: unknown, seconds = false, key = ''): string {
+  if (Array.isArray(v)) return `[${v.map((x) => plain(x, seconds)).join(', ')}]`;
+  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${k}: ${plain(x, seconds, k)}`).join(', ')}}`;
+  if (seconds && typeof v === 'number' && key.endsWith('_s')) return fmtSeconds(v);
   return String(v);
 }
 
@@ -127,6 +157,7 @@ export default class ShowRuntime extends BaseCommand {
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
         ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${plain(v)}`).join('; ') || '—'],
       ];
+      if (result.training) rows.push(['training', Object.entries(result.training).map(([k, v]) => `${k}: ${plain(v, true, k)}`).join('; ')]);
       for (const o of result.overrides) rows.push([`on ${o.vendor ?? o.architecture ?? o.hardware}`, Object.entries(o.fields).map(([k, v]) => `${k}=${plain(v)}`).join(', ')]);
       this.log(`${r.name} (${r.id})${hw ? ` on ${hw.id}` : ''}`);
       this.log(renderTable(['', 'value'], rows));

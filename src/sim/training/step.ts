@@ -21,7 +21,9 @@ import { exposedComm, overlapShares } from '../overlap.js';
 import { moeHostFloor, withMoeHostFloor } from './moe-host-sync.js';
 import { launchFloorS } from '../../runtime/launch.js';
 import { dpExposed } from './dp-overlap.js';
+import { withContention } from './contention.js';
 import { linkCollectiveEfficiency } from './link-efficiency.js';
+import { ranksPerDomain, ringEfficiency } from './ring-nics.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -131,7 +133,8 @@ export function stepTime(i: StepInput): StepResult {
   const vKv = s.kvDim === s.qDim ? s.vDim : s.kvDim;
   const kvBytes = (T * (s.kvDim + vKv) * 2) / p.tp;
   const cpFwd = (p.cp - 1) * comm('p2p', kvBytes, 2, links.cp);
-  const cpExposed = (c: PassCost) => Math.max(0, cpFwd - c.attnFwdS) + Math.max(0, 2 * cpFwd - 2 * c.attnFwdS);
+  // (the attention beside each hidden hop runs slower: ./contention.ts)
+  const cpExposed = (c: PassCost) => withContention(3 * cpFwd, Math.max(0, cpFwd - c.attnFwdS) + Math.max(0, 2 * cpFwd - 2 * c.attnFwdS));
 
   // 4. EP: all-to-all dispatch + combine forward, and their gradients backward (Lepikhin et al. 2021 GShard;
   //    Megatron-Core alltoall token dispatcher). Each device routes its T/tp tokens to `active` experts; the dispatch
@@ -171,9 +174,11 @@ export function stepTime(i: StepInput): StepResult {
   const stageLayers = Math.max(Math.ceil(s.layers / p.pp), s.layers / p.pp + (head.fwdS + head.bwdS) / layerS / p.pp);
   const stageComputeS = (p.pp === 1 ? s.layers : stageLayers) * layerS + (p.pp === 1 ? head.fwdS + head.bwdS : 0);
   // TP collectives the runtime overlaps with the GEMMs they feed (Megatron --tp-comm-overlap, torchtitan AsyncTP):
-  // only the share it cannot hide, and never less than what exceeds the stage's compute (src/sim/overlap.ts)
   const ov = overlapShares(hw);
-  const tpS = exposedComm(stageLayers * tpPerLayer, stageComputeS, ov.tpComm);
+  // only the share it cannot hide, and never less than what exceeds the stage's compute (src/sim/overlap.ts); the
+  // GEMMs beside the hidden share run slower (./contention.ts)
+  const tpAll = stageLayers * tpPerLayer;
+  const tpS = withContention(tpAll, exposedComm(tpAll, stageComputeS, ov.tpComm));
   const cpS = (stageLayers * (s.denseLayers * cpExposed(dense) + s.moeLayers * cpExposed(moe))) / s.layers;
   const epS = (stageLayers * epPerLayer * s.moeLayers) / s.layers;
   // PP point-to-point: the [b·s/cp, h] activation forward and its gradient backward, 1/tp of it each with the
@@ -194,7 +199,7 @@ export function stepTime(i: StepInput): StepResult {
     if (p.interleave > 1) p2pExposed = Math.max(0, p2pS - stageComputeS);
     // EP all-to-all behind another micro-batch's compute where the runtime overlaps it (Megatron-Core
     // --overlap-moe-expert-parallel-comm, the 1F1B A2A overlap); 0 by default
-    epExposed = exposedComm(epS, stageComputeS, ov.epTwoBatch);
+    epExposed = withContention(epS, exposedComm(epS, stageComputeS, ov.epTwoBatch));
     perMicroBatch = stageComputeS + tpS + cpS + epExposed + p2pExposed;
     bubbleS = p.pp > 1 ? ((p.pp - 1) / p.interleave) * perMicroBatch : 0;
   } else {
@@ -229,19 +234,24 @@ export function stepTime(i: StepInput): StepResult {
   const copies = dualpipe ? 2 : 1;
   const bucketParams = Math.max(BUCKET_PARAMS, 1e6 * p.dp);
   // bucket by bucket: each collective moves one bucket (its size sets the measured link fraction)
-  const bucketed = (kind: CollectiveKind, params: number, bytesPer: number, n: number) => {
+  // a DP ring that spans scale-up domains leaves each one through all its members' NICs (./ring-nics.ts): the dense
+  // DP×CP group's ranks are tp apart, the expert-DP group's tp·ep apart (Megatron rank order tp-cp-ep-dp)
+  const domain = hw.scaleUp?.domain ?? 1;
+  const bucketed = (kind: CollectiveKind, params: number, bytesPer: number, n: number, stride: number) => {
     if (params <= 0) return 0;
     const k = Math.ceil(params / bucketParams);
-    return k * comm(kind, (params / k) * bytesPer, n, links.dp);
+    const bytes = (params / k) * bytesPer;
+    const perDomain = ranksPerDomain(domain, stride, n);
+    return k * collectiveTime(kind, bytes, n, links.dp, ringEfficiency(hw, links.dp, bytes, perDomain));
   };
   // gradients travel in the runtime's reduce dtype where its spec gives one (torchtitan: FSDP2 MixedPrecisionPolicy
   // reduce_dtype, fp32 by default), else 2 bytes (GRAD_BYTES, the engine's pricing before runtimes said)
   const gradBytes = hw.runtime?.training?.reduceDtype === 'fp32' ? 4 : GRAD_BYTES;
-  const rs = bucketed('reducescatter', copies * denseParams, gradBytes, dDense) + bucketed('reducescatter', copies * expertParams, gradBytes, dExpert);
+  const rs = bucketed('reducescatter', copies * denseParams, gradBytes, dDense, p.tp) + bucketed('reducescatter', copies * expertParams, gradBytes, dExpert, p.tp * p.ep);
   // weights gathered per parameter: 16-bit, or with fp8 GEMMs under a runtime that casts the linear layers' weight shards
   // to fp8 before the ZeRO-3 / FSDP all-gather (torchtitan --float8.enable_fsdp_float8_all_gather: Float8Linear weights
   // only; the embedding, LM head and norms stay 16-bit) 1 byte for the share of the stage that is linear layers
-  const ag = bucketed('allgather', copies * denseParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero), dDense) + bucketed('allgather', copies * expertParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero, true), dExpert);
+  const ag = bucketed('allgather', copies * denseParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero), dDense, p.tp) + bucketed('allgather', copies * expertParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero, true), dExpert, p.tp * p.ep);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
   const bwdWindow = stageComputeS * (layerAvg('bwdS') / layerS);
   const fwdWindow = stageComputeS - bwdWindow;
@@ -250,14 +260,14 @@ export function stepTime(i: StepInput): StepResult {
     // share of the ZeRO-3 traffic hidden behind compute: the runtime's (FSDP2 / DeepSpeed prefetch), else all but one
     // bucket's worth (the first all-gather before any compute, the last reduce-scatter after it)
     const hide = ov.fsdpPrefetch ?? 1 - 1 / buckets;
-    dpS = m * Math.max(0, 2 * ag + rs - perMicroBatch * hide);
+    dpS = m * withContention(2 * ag + rs, Math.max(0, 2 * ag + rs - perMicroBatch * hide));
   } else {
     // reduce-scatter behind the last micro-batch group's backward, gather behind the next step's first group's
     // forward, chunk by chunk and bucket by bucket (./dp-overlap.ts); the runtime's share, else streamed (1)
     const v = dualpipe ? 1 : p.interleave;
     const group = Math.min(p.pp, m);
     const hide = ov.dpGrad ?? 1;
-    dpS = dpExposed(rs, bwdWindow / v, v, group, buckets, hide) + dpExposed(ag, fwdWindow / v, v, group, buckets, hide);
+    dpS = withContention(rs, dpExposed(rs, bwdWindow / v, v, group, buckets, hide)) + withContention(ag, dpExposed(ag, fwdWindow / v, v, group, buckets, hide));
   }
 
   // 8. optimizer: one memory-bound Adam pass over this device's (ZeRO ≥ 1: sharded) parameters
