@@ -242,6 +242,12 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
       message = `must be a whole number, found ${JSON.stringify(e.data)}`;
     } else if (e.keyword === 'pattern' && (e.params as { pattern?: string }).pattern === ID_PATTERN) {
       message = `an id is lowercase letters, digits, ".", "_" and "-", starting with a letter or digit (and not a reserved word); found ${JSON.stringify(e.data)}`;
+    } else if (e.keyword === 'type') {
+      // ajv says "must be number,string"; a user reads the kinds and what was there (null is YAML's ~ or nothing)
+      const kinds = String((e.params as { type?: string | string[] }).type ?? '').split(',').map((t) => (t === 'string' && /number/.test(String((e.params as { type?: unknown }).type)) ? 'an expression in quotes' : t === 'integer' ? 'a whole number' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`));
+      const d = e.data;
+      const found = d === null ? 'nothing (null or ~)' : Array.isArray(d) ? 'a list' : typeof d === 'object' ? 'a mapping' : `${typeof d} ${JSON.stringify(d)?.slice(0, 40)}`;
+      message = `must be ${kinds.join(' or ')}, found ${found}`;
     } else {
       message = `${e.message ?? 'is invalid'}`;
     }
@@ -359,10 +365,12 @@ export async function loadSpecData(data: Record<string, unknown>, ctx: SpecConte
   return { value, errors: ctx.errors, warnings: ctx.warnings };
 }
 
+// one issue per field: the first (a schema range, say) — a second check of the same value ("must be ≥ 1" after
+// "must be between 1 and 10000") adds a line and no news
 function dedupe(issues: SpecIssue[]): SpecIssue[] {
   const seen = new Set<string>();
   return issues.filter((i) => {
-    const k = `${i.file}|${i.line}|${i.path}|${i.message}`;
+    const k = i.path ? `${i.file}|${i.line}|${i.col}|${i.path}` : `${i.file}|${i.line}|${i.path}|${i.message}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
