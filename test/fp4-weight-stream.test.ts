@@ -53,6 +53,15 @@ describe('NVFP4 weight streaming below the ridge point', () => {
     const p = (await loadSpecFile(file)).errors.map(formatIssue);
     expect(p[0]).toMatch(/bad\.yaml:\d+:\d+ {2}efficiency\.gemm_memory_by_dtype\.fp4 {2}efficiency must be a fraction from 0\.000001 to 1/);
   });
+
+  it('a dtype key no GEMM has (gemm_memory_by_dtype, gemm_by_dtype) is an error naming the field, not a table never read', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'fp4-')), 'typo.yaml');
+    writeFileSync(file, 'id: gpu\nname: GPU\ncompute:\n  matrix: {bf16: 100 TFLOP/s, fp4: 400 TFLOP/s}\nmemory: {capacity: 16 GB, bandwidth: 1 TB/s}\nefficiency:\n  gemm_memory_by_dtype: {nvfp4: 0.6}\n  gemm_by_dtype:\n    bf17: {sizes: [1e6, 1e9], values: [0.1, 0.5]}\nsources: [test]\n');
+    const p = (await loadSpecFile(file)).errors.map(formatIssue);
+    expect(p).toHaveLength(2);
+    expect(p.join('\n')).toMatch(/typo\.yaml:7:\d+ {2}efficiency\.gemm_memory_by_dtype {2}must be one of fp64, .*fp4, int4/);
+    expect(p.join('\n')).toMatch(/typo\.yaml:9:\d+ {2}efficiency\.gemm_by_dtype {2}must be one of/);
+  });
 });
 
 describe('Blackwell Ultra NVFP4 GEMM level (gb300)', () => {

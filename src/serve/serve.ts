@@ -140,11 +140,15 @@ export function serve(o: ServeOptions): ServeRun {
   const input: LengthDist = parseLength('input-tokens', o.inputTokens, 512, 1);
   const output: LengthDist = parseLength('output-tokens', o.outputTokens, 128, 1);
   if (input.kind === 'fixed' && output.kind === 'fixed' && input.n + output.n > m.context) throw new UserError(`context of ${input.n + output.n} tokens (input + output) is longer than ${m.id}'s ${m.context}`);
-  const trace = o.traceRows ?? (o.trace !== undefined ? loadTrace(o.trace, m.context) : undefined);
+  const trace = o.traceRows ?? (o.trace !== undefined ? loadTrace(o.trace, m.context, o.requests) : undefined);
   const requests = o.requests ?? (trace ? trace.length : 1000);
   const take = Math.min(requests, trace ? trace.length : Infinity);
   // an event simulation costs time per request (~30 µs each here): a million is half a minute, more is a hang
-  if (take > MAX_REQUESTS) throw new UserError(`--requests: at most ${MAX_REQUESTS} requests are simulated, found "${requests}"${trace && !o.requests ? ' (the trace\'s rows; pass --requests N to take its first N)' : ''}`);
+  if (take > MAX_REQUESTS) {
+    // a trace file is read one row past the limit (trace.ts MAX_TRACE_ROWS): its length beyond is not known
+    if (trace && !o.requests) throw new UserError(`--trace: at most ${MAX_REQUESTS} requests are simulated, and the trace has more rows (pass --requests N to take its first N)`);
+    throw new UserError(`--requests: at most ${MAX_REQUESTS} requests are simulated, found "${requests}"`);
+  }
   // and time per generated token (~0.25 µs each here, batched): 2.5e8 tokens is about a minute, more is a hang
   const tokens = trace ? trace.slice(0, take).reduce((t, r) => t + r.output, 0) : take * Math.min(meanLength(output), m.context);
   if (tokens > MAX_TOKENS) throw new UserError(`--requests × --output-tokens: at most ${MAX_TOKENS.toExponential(1)} generated tokens are simulated, here ${tokens.toExponential(2)} (fewer requests give the same steady state)`);

@@ -151,6 +151,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (mh && typeof mh === 'object') {
     const per = await q(['training', 'moe_host', 'per_op'], 'seconds');
     const gemm = mh.expert_gemm === undefined ? undefined : await q(['training', 'moe_host', 'expert_gemm'], 'seconds');
+    const gemmFwd = mh.expert_gemm_fwd === undefined ? undefined : await q(['training', 'moe_host', 'expert_gemm_fwd'], 'seconds');
     out.training = out.training ?? {};
     out.training.moeHost = {
       syncsFwd: mh.syncs_fwd,
@@ -160,6 +161,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       expertKernelsFwd: mh.expert_kernels_fwd,
       expertKernelsBwd: mh.expert_kernels_bwd,
       ...(gemm === undefined ? {} : { expertGemmS: nonNegative(ctx, [...at, 'training', 'moe_host', 'expert_gemm'], gemm) }),
+      ...(gemmFwd === undefined ? {} : { expertGemmFwdS: nonNegative(ctx, [...at, 'training', 'moe_host', 'expert_gemm_fwd'], gemmFwd) }),
       fp8ExpertKernelsFwd: mh.fp8_expert_kernels_fwd ?? 0,
       fp8ExpertKernelsBwd: mh.fp8_expert_kernels_bwd ?? 0,
     };

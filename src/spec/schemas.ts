@@ -27,9 +27,10 @@ const count = (minimum: number, maximum: number, integer = true) => ({ type: ['n
 // --set takes for a count (1 … 1e8), far above any real engine's
 const posInt = { type: 'integer', minimum: 1, maximum: 1e8 };
 const nonNegInt = { type: 'integer', minimum: 0, maximum: 1e8 };
+const dtypeNames = { enum: ['fp64', 'fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6', 'fp4', 'int4'] };
 const dtypeMap = {
   type: 'object',
-  propertyNames: { enum: ['fp64', 'fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6', 'fp4', 'int4'] },
+  propertyNames: dtypeNames,
   additionalProperties: PEAK,
 };
 export const ID_PATTERN = '^(?!.*(?<![a-z0-9_])undefined(?![a-z0-9_]))[a-z0-9][a-z0-9._-]*$';
@@ -134,8 +135,9 @@ export const hardwareSchema = {
       properties: {
         memory: { type: 'number' },
         gemm: effTable,
-        gemm_by_dtype: { type: 'object', additionalProperties: effTable },
-        gemm_memory_by_dtype: { type: 'object', additionalProperties: { type: 'number' } },
+        // keyed by dtype like compute.matrix: a misspelt dtype (bf17) is an error, not a table no GEMM reads
+        gemm_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: effTable },
+        gemm_memory_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
         attention: { type: 'number' },
         attention_kv8: { type: 'number' },
         vector: { type: 'number' },
@@ -322,6 +324,7 @@ const dit = {
       properties: { context: count(0, 1e8), context_dim: count(1, 1e6), qk_norm: { type: 'boolean' }, fused: { type: 'boolean' } },
     },
     frame_mask: { type: 'boolean' },
+    flash_if_longer: { type: 'boolean' },
     rope: { type: 'boolean' },
     architecture: { enum: ['dit', 'mmdit', 'unet'] },
     unet: {
@@ -429,6 +432,21 @@ export function rangeAt(schema: any, path: (string | number)[]): [number, number
   return s?.['x-range'];
 }
 
+/**
+ * Whether `v` lies in an x-range. A range from 0 takes 0 or at least max × 1e-15 (fifteen orders of magnitude):
+ * a denormal such as 1e-320 USD/h or 5e-324 s is a typing accident, and it made costs of 1e-308 USD per
+ * million tokens (fuzz round 5).
+ */
+export function inRange(v: number, range: [number, number]): boolean {
+  const [min, max] = range;
+  return v >= min && v <= max && (min > 0 || v === 0 || v >= max * 1e-15);
+}
+/** An x-range for messages: "between 1 MB and 10 PB", "0 or between 1 µUSD and 1 GUSD". */
+export function rangeText(range: [number, number], unit: string): string {
+  const [min, max] = range;
+  return min > 0 ? `between ${siText(min, unit)} and ${siText(max, unit)}` : `0 or between ${siText(max * 1e-15, unit)} and ${siText(max, unit)}`;
+}
+
 /** A quantity in SI units, for messages: 1e6 B/s → "1 MB/s". */
 export function siText(v: number, unit: string): string {
   if (v === 0) return `0 ${unit}`;
@@ -525,6 +543,7 @@ const runtimeBlocks = {
           expert_kernels_fwd: nonNegInt,
           expert_kernels_bwd: nonNegInt,
           expert_gemm: OVERHEAD,
+          expert_gemm_fwd: OVERHEAD,
           fp8_expert_kernels_fwd: nonNegInt,
           fp8_expert_kernels_bwd: nonNegInt,
         },

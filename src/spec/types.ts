@@ -234,6 +234,11 @@ export interface DitModel extends ModelBase {
   /** the reference sampler passes a per-frame mask (Open-Sora 1.2 RFLOW: x_mask): every block modulates with the
    *  timestep and with t = 0 and picks per frame with torch.where (STDiT3Block t_mask_select) */
   frame_mask: boolean;
+  /** the reference code takes its flash kernel only for a sequence longer than its batch of sequences (Open-Sora
+   *  Attention.forward: enable_flash_attn and N > B) and otherwise writes attention out (q·kᵀ, fp32 softmax, ·v):
+   *  STDiT3's temporal attention over a few dozen latent frames at thousands of positions always is (priced per block
+   *  kind: temporal blocks written out, spatial blocks fused) */
+  flash_if_longer?: boolean;
   /** mmdit: rotary embedding on q and k of every joint and single-stream attention (Flux: 3-axis RoPE) */
   rope: boolean;
   /** block design: 'dit' (adaLN-Zero / adaLN-single blocks, the default) or 'mmdit' (SD3 / Flux joint text-image
@@ -433,6 +438,7 @@ export interface MoeHostSync {
   expertKernelsFwd: number; // per-expert GEMMs per local expert launched from C++ (grouped GEMM loop) forward
   expertKernelsBwd: number;
   expertGemmS?: number; // host time of one of those per-expert GEMM calls (absent: launch.per_kernel)
+  expertGemmFwdS?: number; // the same for the forward's calls where they cost more (absent: expertGemmS)
   fp8ExpertKernelsFwd: number; // quantize kernels per local expert with fp8 GEMMs, at launch.per_kernel, forward
   fp8ExpertKernelsBwd: number;
 }

@@ -74,6 +74,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
       expert_kernels_fwd: mh.expertKernelsFwd,
       expert_kernels_bwd: mh.expertKernelsBwd,
       expert_gemm_s: mh.expertGemmS,
+      expert_gemm_fwd_s: mh.expertGemmFwdS,
       fp8_expert_kernels_fwd: mh.fp8ExpertKernelsFwd,
       fp8_expert_kernels_bwd: mh.fp8ExpertKernelsBwd,
     },
