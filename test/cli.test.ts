@@ -81,7 +81,8 @@ describe('validate', () => {
     const { stderr, error } = await run(['validate', f]);
     expect(error?.oclif?.exit).toBe(1);
     expect(stderr).toMatch(/broken\.yaml:3:9 {2}hidden {2}expected a number/);
-    expect(stderr).toMatch(/broken\.yaml:4:9 {2}layers {2}must be ≥ 1, found -3/);
+    expect(stderr).toMatch(/broken\.yaml:4:9 {2}layers {2}must be between 1 and 10000, found -3/);
+    expect(stderr.match(/ layers /g)).toHaveLength(1); // one line per field
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 });

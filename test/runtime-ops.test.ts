@@ -9,7 +9,8 @@ import { opCost } from '../src/sim/roofline.js';
 import { simulate } from '../src/sim/simulate.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { libraryRuntime } from '../src/spec/library.js';
-import type { NormalizedHardware } from '../src/spec/types.js';
+import type { DitModel, NormalizedHardware } from '../src/spec/types.js';
+import { libraryModel } from './helpers/library-models.js';
 import { loadHardware, request, toyHardware } from './helpers/nondecoder-fixtures.js';
 
 const P = { compute: 'fp16' as const, weightBytes: 2, actBytes: 2, kvBytes: 2 };
@@ -146,5 +147,25 @@ describe('materialised attention holds its scores in memory', () => {
     expect(math.memory.activations_bytes).toBeGreaterThan(8 * 2 * 120 * 16 * 3600 * 3600 * 0.99);
     // one frame still fits either way (2 × 16 × 3600² × 8 B = 3.3 GB)
     expect(run('pytorch-math', 1).memory.fits).toBe(true);
+  });
+});
+
+// Open-Sora's Attention.forward takes flash_attn only when N > B (blocks.py): the STDiT3 temporal attention (N = latent
+// frames, B = positions) is written out under any runtime, the spatial one is fused under a fused runtime.
+describe('a model whose code takes flash only for sequences longer than their batch (flash_if_longer)', () => {
+  it('STDiT3 runs its temporal attention written out and its spatial attention fused under pytorch', async () => {
+    const h100 = await loadHardware('h100-sxm');
+    const r = simulate({ ...request('stdit3-xl-2', bindRuntime(h100, libraryRuntime('pytorch')), { resolution: 720, frames: 102, steps: 1, dtype: 'bf16' }), verbose: true });
+    const t = r.ops!.find((o) => o.name === 'temporal.attn')!;
+    const s = r.ops!.find((o) => o.name === 'spatial.attn')!;
+    // CFG batch 2 × 3600 positions, 16 heads, 30 latent frames
+    const scores = 2 * 3600 * 16 * 30 * 30;
+    expect(t.bytes).toBeGreaterThan(24 * scores);
+    expect(t.bound).toBe('memory');
+    expect(s.bytes).toBeLessThan(24 * 2 * 30 * 16 * 3600 * 3600 * 0.01); // fused: q, k, v, o only
+    const plain = { ...(libraryModel('stdit3-xl-2') as DitModel), flash_if_longer: false };
+    const f = simulate({ ...request(plain, bindRuntime(h100, libraryRuntime('pytorch')), { resolution: 720, frames: 102, steps: 1, dtype: 'bf16' }), verbose: true });
+    // the same op fused: the written-out one moves 24 bytes per score more
+    expect(t.bytes - f.ops!.find((o) => o.name === 'temporal.attn')!.bytes).toBeCloseTo(24 * scores, -3);
   });
 });

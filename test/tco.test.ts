@@ -47,7 +47,7 @@ describe('TCO keys in the commands', () => {
   });
   it('a bad --pue is one line and a non-zero exit', async () => {
     const { stderr } = await runCommand(['simulate', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--pue', '0.5']);
-    expect(stderr).toMatch(/--pue: expected a ratio ≥ 1/);
+    expect(stderr).toMatch(/--pue: expected a PUE \(facility power \/ IT power, e.g. 1.2\), from 1 to 10, found "0.5"/);
   });
   it('train reports the cost to train under TCO', async () => {
     const { stdout } = await runCommand(['train', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--devices', '8', '--tokens', '1e12', '--json']);

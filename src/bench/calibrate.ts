@@ -161,12 +161,19 @@ export function readBenchJson(data: unknown): BenchResult {
 
 const MAX_DIM = 2 ** 31; // a matrix side or a count past this was not measured
 const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+// What a measurement on any device can be: a rate from 1 kB/s or 1 kFLOP/s (a microcontroller) to 1e19 (ten times
+// the 10 EFLOP/s that --set takes; no memory is near 1e16 B/s), a time from 1 ns to a day, a size to 2^50 bytes.
+// A number past these was not measured (1e300 B/s gave a STREAM time of 1.6e-282 ns and an error of 3e289 %).
+const MIN_RATE = 1e3, MAX_RATE = 1e19;
+const rate = (v: unknown): v is number => positive(v) && v >= MIN_RATE && v <= MAX_RATE;
+const seconds = (v: unknown): v is number => positive(v) && v >= 1e-9 && v <= 86_400;
+const bytes = (v: unknown): v is number => positive(v) && v <= 2 ** 50;
 const dim = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_DIM;
 const DTYPE_NAMES = new Set<string>(DTYPES);
 
 /** The measurements calibrate fits from: each must be a finite positive number of the right kind. */
 function benchProblem(d: Record<string, unknown>): string | undefined {
-  if (!positive(d.memory_bandwidth_bytes_per_s)) return 'memory_bandwidth_bytes_per_s must be a positive number';
+  if (!rate(d.memory_bandwidth_bytes_per_s)) return 'memory_bandwidth_bytes_per_s must be a number of B/s from 1e3 to 1e19';
   if (d.backend !== undefined && typeof d.backend !== 'string') return 'backend must be a name';
   if (d.device !== undefined && typeof d.device !== 'string') return 'device must be a name';
   const list = (k: string, check: (x: Record<string, unknown>) => boolean, what: string): string | undefined => {
@@ -178,11 +185,12 @@ function benchProblem(d: Record<string, unknown>): string | undefined {
   };
   const dt = (x: Record<string, unknown>) => typeof x.dtype === 'string' && DTYPE_NAMES.has(x.dtype);
   return (
-    list('gemm', (g) => dim(g.m) && dim(g.n) && dim(g.k) && dt(g) && positive(g.flops_per_s), 'whole m, n, k ≥ 1, a dtype and a positive flops_per_s') ??
-    list('attention', (a) => dim(a.batch) && dim(a.heads) && dim(a.seq) && dim(a.head_dim) && dt(a) && positive(a.flops_per_s), 'whole batch, heads, seq, head_dim ≥ 1, a dtype and a positive flops_per_s') ??
-    list('allreduce', (a) => positive(a.bytes) && dim(a.devices) && positive(a.seconds), 'positive bytes and seconds and a whole number of devices') ??
-    (d.peak_flops_per_s !== undefined && (!d.peak_flops_per_s || typeof d.peak_flops_per_s !== 'object' || Object.values(d.peak_flops_per_s).some((v) => v !== null && !positive(v)))
-      ? 'peak_flops_per_s must map dtypes to positive numbers'
+    list('gemm', (g) => dim(g.m) && dim(g.n) && dim(g.k) && dt(g) && rate(g.flops_per_s), 'whole m, n, k ≥ 1, a dtype and a flops_per_s from 1e3 to 1e19') ??
+    list('attention', (a) => dim(a.batch) && dim(a.heads) && dim(a.seq) && dim(a.head_dim) && dt(a) && rate(a.flops_per_s), 'whole batch, heads, seq, head_dim ≥ 1, a dtype and a flops_per_s from 1e3 to 1e19') ??
+    list('allreduce', (a) => bytes(a.bytes) && dim(a.devices) && seconds(a.seconds), 'bytes (at most 2^50), seconds from 1e-9 to 86400 and a whole number of devices') ??
+    // every bench backend writes the peaks, and calibrate compares them with the spec's (a missing map crashed it)
+    (!d.peak_flops_per_s || typeof d.peak_flops_per_s !== 'object' || Array.isArray(d.peak_flops_per_s) || Object.values(d.peak_flops_per_s).some((v) => v !== null && !rate(v))
+      ? 'peak_flops_per_s must map dtypes to numbers from 1e3 to 1e19'
       : undefined)
   );
 }

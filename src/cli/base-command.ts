@@ -3,7 +3,7 @@
 // widens the folders that a spec file's `extends:` paths may reach (src/spec/safe-read.ts).
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { statSync } from 'node:fs';
-import { escapeQuoted, maskEcho, UserError } from '../spec/errors.js';
+import { escapeControls, escapeQuoted, maskEcho, UserError } from '../spec/errors.js';
 import { setSpecRoots } from '../spec/safe-read.js';
 
 export abstract class BaseCommand extends Command {
@@ -50,7 +50,10 @@ export abstract class BaseCommand extends Command {
 
   protected async catch(err: Error & { exitCode?: number; oclif?: unknown }): Promise<any> {
     if (err instanceof UserError || err.name === 'UserError') {
-      const message = maskEcho(escapeQuoted(err.message));
+      // a message of spec issues is one line per issue, each escaped already (formatIssue); any other is one line,
+      // whatever the user's text in it holds (a file name with a newline printed two lines)
+      const raw = (err as UserError).issues?.length ? err.message : escapeControls(err.message);
+      const message = maskEcho(escapeQuoted(raw));
       if (this.jsonEnabled()) {
         process.exitCode = 2; // oclif's JSON path takes the code from process.exitCode
         return super.catch(new Errors.CLIError(message, { exit: 2 }));

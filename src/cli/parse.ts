@@ -13,5 +13,7 @@ export function bytesFlag(flag: string, text: string): number {
   if (!m || scale === undefined) throw new UserError(`${flag}: expected a byte count such as 8e9, 64MB or 256MiB, found "${text}"`);
   const bytes = Number(m[1]) * scale;
   if (!Number.isFinite(bytes) || bytes > 1e21) throw new UserError(`${flag}: expected at most 1e21 bytes (a zettabyte), found "${text}"`);
+  // a fraction of a byte moves nothing (4.9e-324 GB priced 8e-316 FLOP): 0 or at least one byte
+  if (bytes !== 0 && bytes < 1) throw new UserError(`${flag}: expected 0 or at least 1 byte, found "${text}"`);
   return bytes;
 }

@@ -5,7 +5,7 @@
 // re-normalizing a raw spec.
 import type { Dtype, LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { DTYPES } from '../spec/types.js';
-import { MIN_EFFICIENCY, hardwareSchema, rangeAt, siText } from '../spec/schemas.js';
+import { MIN_EFFICIENCY, hardwareSchema, inRange, rangeAt, rangeText } from '../spec/schemas.js';
 import { UserError, nearest } from '../spec/errors.js';
 import type { Dimension } from '../units/quantity.js';
 import { defaultMemoryEfficiency, gemmTable } from './efficiency.js';
@@ -153,9 +153,9 @@ export async function parseSetValue(path: string, raw: string, kind: Kind, zero 
   }
   // the same range as in a spec file (schemas.ts x-range)
   const range = rangeAt(hardwareSchema, path.split('.'));
-  if (range && !(r.value >= range[0] && r.value <= range[1])) {
+  if (range && !inRange(r.value, range)) {
     const { SI_UNIT } = await import('../spec/normalize-hardware.js');
-    throw new UserError(`${where}: must be between ${siText(range[0], SI_UNIT[kind])} and ${siText(range[1], SI_UNIT[kind])}, found "${raw}"`);
+    throw new UserError(`${where}: must be ${rangeText(range, SI_UNIT[kind])}, found "${raw}"`);
   }
   return r.value;
 }

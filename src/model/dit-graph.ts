@@ -53,6 +53,19 @@ function gatedResidual(name: string, elems: number, p: Precision, count: number,
   return { ...elementwise(name, elems, 1 + paths, (2 * paths + select + 3) * p.actBytes, p.compute, count), kernels: paths + (paths > 1 ? 1 : 0) + 1 };
 }
 
+// Open-Sora's Attention.forward without its flash branch (blocks.py: q = q * scale; attn = q @ kᵀ; attn.to(float32)
+// .softmax(-1).to(dtype); attn @ v; transpose copy): the scores cross DRAM as the bf16 QKᵀ output (2 B), its fp32 copy
+// (r 2, w 4), softmax (r 4, w 4), the bf16 copy (r 4, w 2) and the AV read (2) = 24 bytes per score, in 8 kernels (the
+// same sequence the pytorch-math runtime prices for every attention: runtimes/pytorch-math.yaml). The op keeps no
+// `attn` shape, so no runtime prices it as a fused kernel or rewrites it again.
+const WRITTEN_BYTES_PER_SCORE = 24;
+const WRITTEN_KERNELS = 8;
+function writtenAttention(op: Op): Op {
+  const scores = op.flops / (4 * op.attn!.headDim); // b·h·q·kv
+  const { attn: _shape, ...rest } = op;
+  return { ...rest, bytes: op.bytes + scores * WRITTEN_BYTES_PER_SCORE, kernels: WRITTEN_KERNELS };
+}
+
 /**
  * one DiT/STDiT block kind (`count` blocks) attending within sequences of `seq` tokens, `seqs` of them. `temporal`:
  * an STDiT temporal block, which regroups its tokens position-major around the attention (einops rearrange
@@ -81,10 +94,12 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
   ops.push(linear(`${prefix}.qkv`, tokens, 3 * d, d, p.compute, p.weightBytes, a, count)); // [B, N, 3d]
   if (m.qk_norm !== 'none') ops.push(...qkNorm(prefix, tokens * d, tokens * d, p, count));
   if (temporal && m.temporal?.rope) ops.push(...rope(prefix, tokens * d, p, count));
-  ops.push(
-    attentionCore(`${prefix}.attn`, { batch: seqs, q: seq, kv: seq, heads: m.heads, headDim: hd }, p, fused, count),
-    linear(`${prefix}.proj`, tokens, d, d, p.compute, p.weightBytes, a, count),
-  );
+  const attn = attentionCore(`${prefix}.attn`, { batch: seqs, q: seq, kv: seq, heads: m.heads, headDim: hd }, p, fused, count);
+  // The switch is taken per kind of block, not per shape: a temporal block's sequence (latent frames) is shorter than its
+  // batch (positions) and a spatial block's longer than its batch (frames) at every size the model is run at (S·B ≥ F
+  // needs only 60 positions at 120 latent frames), and a per-shape switch would make the latency fall where a growing
+  // resolution crosses it (monotone in work).
+  ops.push(m.flash_if_longer && temporal ? writtenAttention(attn) : attn, linear(`${prefix}.proj`, tokens, d, d, p.compute, p.weightBytes, a, count));
   if (temporal) ops.push(elementwise(`${prefix}.from_time_major`, tokens * d, 0, 2 * a, p.compute, count)); // rearrange back
   ops.push(gatedResidual(`${prefix}.gate1`, tokens * d, p, count, paths));
   if (m.cross_attention) {

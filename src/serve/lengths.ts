@@ -10,6 +10,9 @@ export type LengthDist =
   | { kind: 'normal'; mean: number; sd: number }
   | { kind: 'lognormal'; mean: number; sd: number; mu: number; sigma: number };
 
+/** the largest mean, sd or bound a length distribution takes (tokens) */
+export const MAX_LENGTH_PARAM = 1e9;
+
 export function parseLength(flag: string, raw: string | number | undefined, dflt: number, min: number): LengthDist {
   if (raw === undefined || raw === '') return { kind: 'fixed', n: dflt };
   const s = String(raw).trim();
@@ -17,12 +20,16 @@ export function parseLength(flag: string, raw: string | number | undefined, dflt
   if (/^\d+$/.test(s)) {
     const n = Number(s);
     if (n < min) throw bad(`must be at least ${min}`);
+    if (n > MAX_LENGTH_PARAM) throw bad(`must be at most 1e9 tokens`);
     return { kind: 'fixed', n };
   }
   const m = /^(uniform|normal|lognormal):\s*([0-9.eE+-]+)\s*,\s*([0-9.eE+-]+)$/.exec(s);
   if (!m) throw bad('not a token count or distribution');
   const x = Number(m[2]), y = Number(m[3]);
   if (!Number.isFinite(x) || !Number.isFinite(y) || x < 0 || y < 0) throw bad('parameters must be non-negative numbers');
+  // no model's context reaches MAX_LENGTH_PARAM tokens: past it a draw is clamped to the context anyway, and a
+  // lognormal's sd² / mean² overflows (lognormal:1,1e300 drew NaN lengths and the engine never finished)
+  if (x > MAX_LENGTH_PARAM || y > MAX_LENGTH_PARAM) throw bad(`parameters must be at most 1e9 tokens`);
   if (m[1] === 'uniform') {
     if (y < x) throw bad('b must be at least a');
     if (y < min) throw bad(`b must be at least ${min}`);

@@ -6,6 +6,7 @@
 //   4. the discrete-event run (src/serve/engine.ts)
 //   5. the result: SI numbers, percentiles as {mean, p50, p90, p99, max}, energy and cost over the whole run
 import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
+import { modelForRuntime } from '../runtime/mla-cache.js';
 import { findLibraryRuntime } from '../spec/library.js';
 import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { UserError } from '../spec/errors.js';
@@ -119,12 +120,14 @@ function positive(name: string, v: number | undefined, integer: boolean): void {
 
 export function serve(o: ServeOptions): ServeRun {
   // 1. model, lengths, arrivals, SLOs
-  const m = o.model as DecoderModel;
-  if (m.family !== 'decoder') throw new UserError(`serve: ${m.id} is ${/^[aeiou]/.test(m.family) ? 'an' : 'a'} ${m.family} model; serving simulates decoder LLMs`);
+  const m0 = o.model as DecoderModel;
+  if (m0.family !== 'decoder') throw new UserError(`serve: ${m0.id} is ${/^[aeiou]/.test(m0.family) ? 'an' : 'a'} ${m0.family} model; serving simulates decoder LLMs`);
   // the runtime that drives the hardware (runtimes/*.yaml): bound by the caller, else --runtime when it is a library
   // runtime, else the default for this hardware (host time per step, usable memory, scheduler defaults come from it)
   const named = o.runtime !== undefined ? findLibraryRuntime(o.runtime) : undefined;
-  const hw = o.hardware.runtime ? o.hardware : named ? bindRuntime(o.hardware, named) : withDefaultRuntime(o.hardware, m);
+  const hw = o.hardware.runtime ? o.hardware : named ? bindRuntime(o.hardware, named) : withDefaultRuntime(o.hardware, m0);
+  // the model as that runtime runs it (src/runtime/mla-cache.ts)
+  const m = modelForRuntime(m0, hw);
   for (const [k, v, i] of [['rate', o.rate, false], ['burstiness', o.burstiness, false], ['max-concurrency', o.maxConcurrency, true], ['concurrency', o.concurrency, true], ['requests', o.requests, true], ['max-num-batched-tokens', o.maxNumBatchedTokens, true], ['max-num-seqs', o.maxNumSeqs, true]] as const) positive(k, v, i);
   // each replica is simulated as its own engine: more devices than this is no deployment and would never finish
   for (const [k, v] of [['devices', o.devices], ['prefill-devices', o.prefillDevices], ['decode-devices', o.decodeDevices]] as const) {
@@ -137,11 +140,15 @@ export function serve(o: ServeOptions): ServeRun {
   const input: LengthDist = parseLength('input-tokens', o.inputTokens, 512, 1);
   const output: LengthDist = parseLength('output-tokens', o.outputTokens, 128, 1);
   if (input.kind === 'fixed' && output.kind === 'fixed' && input.n + output.n > m.context) throw new UserError(`context of ${input.n + output.n} tokens (input + output) is longer than ${m.id}'s ${m.context}`);
-  const trace = o.traceRows ?? (o.trace !== undefined ? loadTrace(o.trace, m.context) : undefined);
+  const trace = o.traceRows ?? (o.trace !== undefined ? loadTrace(o.trace, m.context, o.requests) : undefined);
   const requests = o.requests ?? (trace ? trace.length : 1000);
   const take = Math.min(requests, trace ? trace.length : Infinity);
   // an event simulation costs time per request (~30 µs each here): a million is half a minute, more is a hang
-  if (take > MAX_REQUESTS) throw new UserError(`--requests: at most ${MAX_REQUESTS} requests are simulated, found "${requests}"${trace && !o.requests ? ' (the trace\'s rows; pass --requests N to take its first N)' : ''}`);
+  if (take > MAX_REQUESTS) {
+    // a trace file is read one row past the limit (trace.ts MAX_TRACE_ROWS): its length beyond is not known
+    if (trace && !o.requests) throw new UserError(`--trace: at most ${MAX_REQUESTS} requests are simulated, and the trace has more rows (pass --requests N to take its first N)`);
+    throw new UserError(`--requests: at most ${MAX_REQUESTS} requests are simulated, found "${requests}"`);
+  }
   // and time per generated token (~0.25 µs each here, batched): 2.5e8 tokens is about a minute, more is a hang
   const tokens = trace ? trace.slice(0, take).reduce((t, r) => t + r.output, 0) : take * Math.min(meanLength(output), m.context);
   if (tokens > MAX_TOKENS) throw new UserError(`--requests × --output-tokens: at most ${MAX_TOKENS.toExponential(1)} generated tokens are simulated, here ${tokens.toExponential(2)} (fewer requests give the same steady state)`);
@@ -154,7 +161,7 @@ export function serve(o: ServeOptions): ServeRun {
   }
   const source = makeSource({ requests, seed: o.seed ?? 0, rate: o.rate, burstiness: o.burstiness ?? 1, input, output, maxContext: m.context, trace });
   const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, o.kvCache);
-  const rt: ServeRuntime = serveRuntime(hw, o.runtime, m.context);
+  const rt: ServeRuntime = serveRuntime(hw, o.runtime, m.context, m.attention?.kind === 'mla');
   const maxTokens = o.maxNumBatchedTokens ?? rt.maxNumBatchedTokens;
   const maxSeqs = o.maxNumSeqs ?? rt.maxNumSeqs;
   const warnings: string[] = [];

@@ -8,12 +8,20 @@ export interface PriceFlag {
   byId: Map<string, number>;
 }
 
+/**
+ * A price per device-hour is 0 (free) or from a millionth of a dollar to a million dollars: 1e-320 priced a
+ * million tokens at 1e-308 USD and 1e308 past any budget; no rental or amortised purchase is near either end.
+ */
+export const PRICE_RANGE = { min: 1e-6, max: 1e6 };
+export const priceInRange = (n: number): boolean => Number.isFinite(n) && (n === 0 || (n >= PRICE_RANGE.min && n <= PRICE_RANGE.max));
+
 function usd(text: string, where: string): number {
   const t = text.trim().replace(/^\$/, '');
   const n = t === '' ? NaN : Number(t);
   if (!Number.isFinite(n) || n < 0) {
     throw new UserError(`--price "${where}": expected USD per device-hour (e.g. 2.49) or HARDWARE=USD,… (e.g. h100-sxm=2.49,mi300x=1.99)`);
   }
+  if (!priceInRange(n)) throw new UserError(`--price "${where}": expected 0 or USD per device-hour from 1e-6 to 1e6, found ${n}`);
   return n;
 }
 

@@ -9,6 +9,7 @@ import { parsePriceFlag, priceFor } from './price.js';
 import { parseSpec } from '../serve/spec-decode.js';
 import type { EncoderDecoderModel } from '../spec/types.js';
 import { speechTokensPerWindow } from './whisper.js';
+import { parseTcoOption } from './tco.js';
 
 export type FlagsLike = Record<string, unknown>;
 
@@ -85,13 +86,23 @@ export function parseSeconds(name: string, v: unknown): number | undefined {
   // a number (a sweep grid's YAML value, the library API) meets the same checks as text: -1, .inf and .nan are not times
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || v < 0) throw new UserError(`--${name}: expected seconds (e.g. 0.03 or 30ms), found "${v}"`);
-    return v;
+    return secondsInRange(name, v, v);
   }
   const m = /^\s*([0-9.eE+-]+)\s*(s|ms|us|µs|ns)?\s*$/.exec(String(v));
   const x = m ? Number(m[1]) : NaN;
   if (!m || !Number.isFinite(x) || x < 0) throw new UserError(`--${name}: expected seconds (e.g. 0.03 or 30ms), found "${v}"`);
   const scale = { s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 }[(m[2] ?? 's') as 's'];
-  return x * scale;
+  return secondsInRange(name, x * scale, v);
+}
+
+/**
+ * A latency limit (an SLO, a TPOT or TTFT cap) is 0 or from a picosecond to 1e9 s (31 years): 1.8e308 s printed
+ * "TTFT ≤ Infinity s" once shown in ms, and 5e-324 s is no limit a step of any device meets.
+ */
+export const MAX_SECONDS = 1e9;
+function secondsInRange(name: string, s: number, typed: unknown): number {
+  if (s !== 0 && (s < 1e-12 || s > MAX_SECONDS)) throw new UserError(`--${name}: expected 0 or seconds from 1 ps to 1e9 s (e.g. 0.03 or 30ms), found "${String(typed).slice(0, 40)}"`);
+  return s;
 }
 
 function bool(v: unknown): boolean | undefined {
@@ -106,18 +117,7 @@ function num(name: string, v: unknown): number | undefined {
   return n;
 }
 
-function positive(name: string, v: unknown): number | undefined {
-  const n = num(name, v);
-  if (n === 0) throw new UserError(`--${name}: expected a positive number, found "${v}"`);
-  return n;
-}
 
-// PUE = facility power / IT power, so ≥ 1
-function pueOf(v: unknown): number | undefined {
-  const n = num('pue', v);
-  if (n !== undefined && n < 1) throw new UserError(`--pue: expected a ratio ≥ 1 (facility power / IT power, e.g. 1.2), found "${v}"`);
-  return n;
-}
 
 const DTYPE_NAMES: readonly string[] = [...QUANT_SCHEMES, 'fp6', 'tf32'];
 function scheme(name: string, v: unknown): QuantScheme | undefined {
@@ -180,9 +180,9 @@ export function buildRequest(
     cfg: bool(flags[CFG]),
     audioSeconds,
     priceUsdPerHour: priceFor(parsePriceFlag(flags[PRICE], [hardware.id]), hardware.id),
-    years: positive('years', flags[YEARS]),
-    pue: pueOf(flags[PUE]),
-    usdPerKwh: num('usd-per-kwh', flags[USD_PER_KWH]),
+    years: parseTcoOption('years', flags[YEARS]),
+    pue: parseTcoOption('pue', flags[PUE]),
+    usdPerKwh: parseTcoOption('usdPerKwh', flags[USD_PER_KWH]),
     maxTpotS: parseSeconds('max-tpot', flags[MAX_TPOT]),
     maxTtftS: parseSeconds('max-ttft', flags[MAX_TTFT]),
     verbose: !!flags[VERBOSE],

@@ -43,6 +43,9 @@ export interface SizeOption {
   energy_source: string | null;
 }
 
+/** one token a day: the smallest target `size` sizes a memory system for */
+export const MIN_TARGET_TOK_S = 1 / 86_400;
+
 export interface SizeResult {
   model: string;
   hardware: string | null; // the base hardware, null for an ideal (memory-only) probe
@@ -142,6 +145,8 @@ export function sizeMemory(
   const flopsPerToken = (decode.flops * devicesPerReplica) / req.batch;
   const tokS = target.tpotS !== undefined ? req.batch / target.tpotS : target.tokS!;
   if (!(tokS > 0)) throw new UserError('size: the target must be > 0');
+  // below a token a day there is no memory system to size (5e-324 tok/s sized 1e-314 B/s of bandwidth)
+  if (tokS < MIN_TARGET_TOK_S) throw new UserError(`size: a target of ${tokS.toExponential(2)} tok/s is less than one token a day (${MIN_TARGET_TOK_S.toExponential(2)} tok/s); give a larger target`);
   // Per device: the model is split over tp·pp devices, each with its own memory.
   const achievedBw = (tokS * bytesPerToken) / devicesPerReplica;
   const capacityNeed = probe.memory.per_device_bytes;

@@ -11,6 +11,8 @@
 // Capex is the accelerator's price only (no host, network, building): a lower bound on owning it, stated
 // in docs/design.md ("Cost"). Null where the figure it needs is missing, never NaN.
 
+import { UserError } from '../spec/errors.js';
+
 export interface TcoOptions {
   /** straight-line amortisation period, years */
   years: number;
@@ -30,6 +32,29 @@ export interface TcoOptions {
 //     Electric Power Monthly, Tables 5.3 and 5.6.B: industrial 7–9 ¢/kWh in most census divisions, YTD July 2024).
 export const DEFAULT_TCO: TcoOptions = { years: 5, pue: 1.56, usdPerKwh: 0.08 };
 export const HOURS_PER_YEAR = 8766; // 365.25 days
+
+/**
+ * What each TCO option may be (the --years, --pue, --usd-per-kwh flags of every command): an amortisation of
+ * 0.01 year (3.65 days) to a century; a PUE from 1 (no overhead) to 10 (about 4× the worst data centres in the
+ * Uptime survey); electricity from free to $100/kWh (about 300× the dearest retail price). Past these a figure
+ * is no cost (--years 1e-300 made tco_usd_per_hour 3e300, and 5e-324 overflowed it to null).
+ */
+export const TCO_RANGE: Record<keyof TcoOptions, { flag: string; min: number; max: number; what: string }> = {
+  years: { flag: 'years', min: 0.01, max: 100, what: 'years of amortisation' },
+  pue: { flag: 'pue', min: 1, max: 10, what: 'a PUE (facility power / IT power, e.g. 1.2)' },
+  usdPerKwh: { flag: 'usd-per-kwh', min: 0, max: 100, what: 'USD per kWh' },
+};
+
+/** A TCO flag's value (a string as typed, or a number), checked against TCO_RANGE; undefined when not given. */
+export function parseTcoOption(key: keyof TcoOptions, v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const { flag, min, max, what } = TCO_RANGE[key];
+  const n = typeof v === 'number' ? v : Number(String(v).replace(/^\$/, '').trim());
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new UserError(`--${flag}: expected ${what}, from ${min} to ${max}, found "${String(v).slice(0, 40)}"`);
+  }
+  return n;
+}
 
 export interface TcoInput extends Partial<TcoOptions> {
   devices: number;

@@ -2,7 +2,7 @@
 import { maskWords } from './errors.js';
 import { parseQuantity, type Dimension } from '../units/quantity.js';
 import { issueAt, type SpecContext } from './load.js';
-import { MIN_EFFICIENCY, hardwareSchema, memorySchema, rangeAt, runtimeSchema, siText } from './schemas.js';
+import { MIN_EFFICIENCY, hardwareSchema, memorySchema, inRange, rangeAt, rangeText, runtimeSchema } from './schemas.js';
 
 export const SI_UNIT: Record<Dimension, string> = {
   bytes: 'B', bytes_per_s: 'B/s', flop_per_s: 'FLOP/s', watts: 'W', joules: 'J', joules_per_bit: 'J/bit',
@@ -38,9 +38,9 @@ export async function quantityAt(
   }
   // the schema of the file's kind (a runtime file's quantities were looked up in the hardware schema: no range at all)
   const range = rangeAt(raw.kind === 'stack' || raw.kind === 'bus' ? memorySchema : raw.kind === 'runtime' ? runtimeSchema : hardwareSchema, path);
-  if (range && !(r.value >= range[0] && r.value <= range[1])) {
+  if (range && !inRange(r.value, range)) {
     const unit = SI_UNIT[dim];
-    ctx.errors.push(issueAt(ctx, path, `must be between ${siText(range[0], unit)} and ${siText(range[1], unit)}, found "${v}"`));
+    ctx.errors.push(issueAt(ctx, path, `must be ${rangeText(range, unit)}, found "${v}"`));
     return undefined;
   }
   return r.value;

@@ -262,6 +262,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         qk_norm: m.qk_norm ?? 'none',
         cross_norm: m.cross_norm ?? false,
         frame_mask: m.frame_mask ?? false,
+        flash_if_longer: m.flash_if_longer ?? false,
         rope: m.rope ?? false,
         unet: m.unet,
       };

@@ -324,6 +324,7 @@ const dit = {
       properties: { context: count(0, 1e8), context_dim: count(1, 1e6), qk_norm: { type: 'boolean' }, fused: { type: 'boolean' } },
     },
     frame_mask: { type: 'boolean' },
+    flash_if_longer: { type: 'boolean' },
     rope: { type: 'boolean' },
     architecture: { enum: ['dit', 'mmdit', 'unet'] },
     unet: {
@@ -431,6 +432,21 @@ export function rangeAt(schema: any, path: (string | number)[]): [number, number
   return s?.['x-range'];
 }
 
+/**
+ * Whether `v` lies in an x-range. A range from 0 takes 0 or at least max × 1e-15 (fifteen orders of magnitude):
+ * a denormal such as 1e-320 USD/h or 5e-324 s is a typing accident, and it made costs of 1e-308 USD per
+ * million tokens (fuzz round 5).
+ */
+export function inRange(v: number, range: [number, number]): boolean {
+  const [min, max] = range;
+  return v >= min && v <= max && (min > 0 || v === 0 || v >= max * 1e-15);
+}
+/** An x-range for messages: "between 1 MB and 10 PB", "0 or between 1 µUSD and 1 GUSD". */
+export function rangeText(range: [number, number], unit: string): string {
+  const [min, max] = range;
+  return min > 0 ? `between ${siText(min, unit)} and ${siText(max, unit)}` : `0 or between ${siText(max * 1e-15, unit)} and ${siText(max, unit)}`;
+}
+
 /** A quantity in SI units, for messages: 1e6 B/s → "1 MB/s". */
 export function siText(v: number, unit: string): string {
   if (v === 0) return `0 ${unit}`;
@@ -493,6 +509,8 @@ const runtimeBlocks = {
       },
       // without chunked prefill the tokens per step are at least max_model_len (vLLM V0 SchedulerConfig)
       unchunked_covers_context: { type: 'boolean' },
+      // an MLA model runs without chunked prefill, tokens per step max(max_model_len, 2048) (vLLM 0.7 V0)
+      mla_unchunked: { type: 'boolean' },
       source: src,
     },
   },
@@ -525,6 +543,7 @@ const runtimeBlocks = {
           expert_kernels_fwd: nonNegInt,
           expert_kernels_bwd: nonNegInt,
           expert_gemm: OVERHEAD,
+          expert_gemm_fwd: OVERHEAD,
           fp8_expert_kernels_fwd: nonNegInt,
           fp8_expert_kernels_bwd: nonNegInt,
         },
@@ -548,6 +567,9 @@ const runtimeBlocks = {
       gguf_rate: PEAK,
       gemv_rate: PEAK,
       gemm_fixed: OVERHEAD,
+      mla: { enum: ['absorbed', 'expanded'] },
+      fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       tiled_gemm: {
         type: 'object',
         additionalProperties: false,

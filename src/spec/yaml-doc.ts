@@ -26,6 +26,11 @@ export const YAML_LIMITS = {
   scalarChars: 16_384, // one string value
 };
 
+// Nesting so deep that the YAML parser's own recursion runs out of stack (10,000 "[" on a line): the same answer
+// as any nesting past YAML_LIMITS.depth, not the engine's "Maximum call stack size exceeded".
+const TOO_DEEP = `nested more than ${YAML_LIMITS.depth} levels deep`;
+const tooDeep = (e: unknown) => e instanceof RangeError || /call stack|too much recursion/i.test(String((e as Error)?.message));
+
 export function parseYaml(text: string, file: string): { doc?: SourceDoc; errors: SpecIssue[] } {
   const fail = (message: string, line = 1, col = 1, suggestion?: string) => ({ errors: [{ file, line, col, path: '', message, suggestion }] });
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte-order mark is allowed
@@ -41,7 +46,7 @@ export function parseYaml(text: string, file: string): { doc?: SourceDoc; errors
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false, schema: 'core' });
   } catch (e) {
-    return fail(`malformed YAML: ${oneLine((e as Error).message)}`);
+    return fail(tooDeep(e) ? TOO_DEEP : `malformed YAML: ${oneLine((e as Error).message)}`);
   }
   const pos = (offset: number | undefined) => (offset === undefined ? { line: 1, col: 1 } : lineCounter.linePos(offset));
   if (doc.errors.length > 0) {
@@ -49,6 +54,7 @@ export function parseYaml(text: string, file: string): { doc?: SourceDoc; errors
       // the first error only: the ones after it are usually the same mistake seen again
       errors: doc.errors.slice(0, 1).map((e) => {
         const p = e.linePos?.[0] ?? pos(e.pos[0]);
+        if (tooDeep(e)) return { file, line: p.line, col: p.col, path: '', message: TOO_DEEP };
         return { file, line: p.line, col: p.col, path: '', message: `malformed YAML: ${oneLine(e.message)}`, suggestion: 'check indentation, colons and quotes on that line' };
       }),
     };

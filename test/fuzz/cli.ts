@@ -671,7 +671,8 @@ function tempLeftovers(dir: string): string[] {
 }
 
 /** `judge`: a further check of a parsed --json answer (bounds.ts's accounting). */
-export async function runCliCase(c: CliCase, tree: CliTree, judge?: (argv: string[], v: unknown) => string | undefined): Promise<string | undefined> {
+/** `seen`: called with what the command printed and its exit code, for a caller's further oracles (hostile.ts). */
+export async function runCliCase(c: CliCase, tree: CliTree, judge?: (argv: string[], v: unknown) => string | undefined, seen?: (r: { stdout: string; stderr: string; exit: number }) => void): Promise<string | undefined> {
   const before = new Map(c.outs.map((o) => [o, existsSync(o) && statSync(o).isFile() ? readFileSync(o, 'utf8') : undefined]));
   const t0 = performance.now();
   const c0 = cpuMs();
@@ -684,6 +685,7 @@ export async function runCliCase(c: CliCase, tree: CliTree, judge?: (argv: strin
   // oclif's "did not parse its arguments" warning is emitted only under NODE_ENV=test (vitest), never by bin/run.js
   const stderr = res.stderr.split('\n').filter((l) => !/^\(node:\d+\) \[UnparsedCommand\]|^\(Use `node --trace-warnings/.test(l)).join('\n');
   const out = `${res.stdout}\n${stderr}`;
+  seen?.({ stdout: res.stdout, stderr, exit: err ? (err.oclif?.exit ?? 1) : Number(exitCode ?? 0) });
   // CPU time, not the wall clock (see fuzz.ts CASE_BUDGET_MS): a loaded machine never makes a finished case a hang
   if (cpu > CLI_CASE_BUDGET_MS || ms > CASE_WALL_CAP_MS) return `took ${cpu.toFixed(0)} ms of CPU, ${ms.toFixed(0)} ms of wall time (a hang)`;
   if (err) {

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pick, rng } from './fuzz.js';
+import { sampleCc } from '../fixtures/bench-sample.js';
 
 const BIN = new URL('../../bin/run.js', import.meta.url).pathname;
 
@@ -53,7 +54,44 @@ function targets(dir: string): Target[] {
     for (const f of files.slice(1)) for (const line of readFileSync(f, 'utf8').split('\n').slice(1)) if (line && !main.includes(line)) return 'mixed';
     return /,1024,/.test(main.split('\n')[1] ?? '') ? 'new' : 'old';
   };
+  // one-file outputs of the fifth round: calibrate's spec, import hf's YAML, a sweep shard (and its journal)
+  writeFileSync(join(dir, 'bench.json'), JSON.stringify(sampleCc()));
+  const hfDir = new URL('../fixtures/hf/', import.meta.url).pathname;
+  const oneFile = (ext: string, oldMark: RegExp, newMark: RegExp) => (out: string): 'old' | 'new' | 'mixed' | 'missing' => {
+    const f = out.replace(/\.csv$/, ext);
+    if (!existsSync(f)) return 'missing';
+    const text = readFileSync(f, 'utf8');
+    const o = oldMark.test(text), n = newMark.test(text);
+    return o === n ? 'mixed' : o ? 'old' : 'new';
+  };
   return [
+    {
+      name: 'calibrate',
+      args: (v, out) => ['calibrate', join(dir, 'bench.json'), '--hardware', v === 'old' ? 'l4' : 'h100-sxm', '--out', out.replace(/\.csv$/, '.yaml'), '--force'],
+      version: oneFile('.yaml', /^extends: l4$/m, /^extends: h100-sxm$/m),
+    },
+    {
+      name: 'import',
+      args: (v, out) => ['import', 'hf', join(hfDir, v === 'old' ? 'llama' : 'mistral', 'config.json'), '--out', out.replace(/\.csv$/, '.yaml'), '--force'],
+      version: (out) => {
+        const f = out.replace(/\.csv$/, '.yaml');
+        if (!existsSync(f)) return 'missing';
+        const text = readFileSync(f, 'utf8');
+        // complete: the file ends with its sources list
+        if (!/sources:\n {2}- .*\n?$/.test(text)) return 'mixed';
+        return /^# Imported .*MistralForCausalLM/m.test(text) ? 'new' : /^# Imported .*LlamaForCausalLM/m.test(text) ? 'old' : 'mixed';
+      },
+    },
+    {
+      name: 'shard',
+      args: (v, out) => ['sweep', join(dir, `${v}.yaml`), '--shard', '1/2', '--out', out, '--force'],
+      version: (out) => {
+        if (!existsSync(out)) return 'missing';
+        const text = readFileSync(out, 'utf8');
+        if (!/\n# hwperf-shard \{.*\}\n?$/.test(text)) return 'mixed';
+        return /,1024,/.test(text.split('\n')[1] ?? '') ? 'new' : 'old';
+      },
+    },
     {
       name: 'sweep',
       args: (v, out) => ['sweep', join(dir, `${v}.yaml`), '--out', out, '--force'],
@@ -118,7 +156,15 @@ export async function killCampaign(seed: number, cases: number, log?: (s: string
   const failures: KillFailure[] = [];
   for (let i = 0; i < cases; i++) {
     const t = pick(r, ts);
-    const sig = pick(r, ['SIGKILL', 'SIGKILL', 'SIGTERM', 'SIGINT'] as const);
+    // SIGTERM then SIGKILL while the first one's clean-up runs (a supervisor that loses patience): judged as a SIGKILL
+    const sig0 = pick(r, ['SIGKILL', 'SIGKILL', 'SIGTERM', 'SIGINT', 'SIGTERM+SIGKILL'] as const);
+    const sig = sig0 === 'SIGTERM+SIGKILL' ? 'SIGKILL' : sig0;
+    const kill = (child: ReturnType<typeof spawn>) => {
+      if (sig0 !== 'SIGTERM+SIGKILL') return child.kill(sig);
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5 + Math.floor(r() * 100));
+      return true;
+    };
     const delay = 100 + Math.floor(r() * 3000);
     const sub = join(dir, `case-${i}`);
     mkdirSync(sub);
@@ -127,13 +173,37 @@ export async function killCampaign(seed: number, cases: number, log?: (s: string
       failures.push({ seed, index: i, what: `${t.name}, ${sig} after ${delay} ms: ${what}` });
       log?.(`FAIL kill seed ${seed} case ${i}: ${t.name}, ${sig} after ${delay} ms: ${what}`);
     };
+    // one case in eight races two writers of the same output (old and new, both --force) and kills neither: the
+    // output is then one of the two, whole, with no temporary file left and each run's exit clean
+    if (r() < 0.125) {
+      if (cli(t.args('old', out), sub).status !== 0) {
+        fail('the first run failed');
+        continue;
+      }
+      const runs = await Promise.all((['new', 'old'] as const).map((v) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, ...t.args(v, out)], { cwd: sub, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('exit', (code) => resolve({ code, stderr }));
+      })));
+      for (const x of runs) {
+        if (x.code === null || ![0, 1, 2].includes(x.code)) fail(`race: exit ${x.code}: ${x.stderr.slice(0, 300)}`);
+        else if (x.code !== 0 && (/internal error|at .*\.js:\d+/.test(x.stderr) || x.stderr.trim().split('\n').length > 1)) fail(`race: ${x.stderr.slice(0, 300)}`);
+      }
+      const v = t.version(out);
+      if (v !== 'old' && v !== 'new') fail(`race of two writers left the outputs ${v} (${readdirSync(sub).join(', ')})`);
+      const left = readdirSync(sub).filter((n) => TEMP.test(n));
+      if (left.length) fail(`race: temporary files left: ${left.join(', ')}`);
+      rmSync(sub, { recursive: true, force: true });
+      continue;
+    }
     // one case in four kills a first write (no --force, nothing there yet): what it leaves must let a plain re-run
     // write (a half-made report folder that the re-run then refused was issue 15's finding)
     if (r() < 0.25) {
       const args = t.args('old', out).filter((x) => x !== '--force');
       const child = spawn(process.execPath, [BIN, ...args], { cwd: sub, stdio: ['ignore', 'pipe', 'pipe'] });
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => child.kill(sig), delay);
+        const timer = setTimeout(() => kill(child), delay);
         child.on('exit', () => {
           clearTimeout(timer);
           resolve();
@@ -162,7 +232,7 @@ export async function killCampaign(seed: number, cases: number, log?: (s: string
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
-      const timer = setTimeout(() => child.kill(sig), delay);
+      const timer = setTimeout(() => kill(child), delay);
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
         resolve({ code, signal });

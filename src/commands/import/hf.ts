@@ -4,6 +4,7 @@ import { checkOutFile, writeFileAtomic } from '../../report/write.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { UserError } from '../../spec/errors.js';
 import { hfConfigPath, hfToYaml, loadHfModel, readHfConfig } from '../../spec/hf/load.js';
+import { readSpecFile } from '../../spec/safe-read.js';
 import { countParams } from '../../model/params.js';
 
 export default class ImportHf extends BaseCommand {
@@ -28,7 +29,11 @@ export default class ImportHf extends BaseCommand {
     const file = hfConfigPath(args.config);
     if (!file) throw new UserError(`${args.config}: no such file${existsSync(args.config) ? ' (a folder without config.json)' : ''}`);
     const cfg = readHfConfig(file);
-    if (!cfg) throw new UserError(`${file}: not a Hugging Face config (a JSON object with "architectures" or "model_type")`);
+    if (!cfg) {
+      // a file that could not be read says why (too large, a FIFO, …), not that it is no config
+      const read = readSpecFile(file, 'config.json');
+      throw new UserError(`${file}: ${'error' in read ? read.error : 'not a Hugging Face config (a JSON object with "architectures" or "model_type")'}`);
+    }
     const y = hfToYaml(cfg, file);
     const model = (await loadHfModel(file))!; // checks the spec as --model would load it
     const p = countParams(model);

@@ -4,6 +4,7 @@ import { getLibrary, libraryRuntime, resolveHardware, resolveModel } from '../..
 import { bindRuntime, runtimeForRequest } from '../../runtime/resolve.js';
 import { parsePriceFlag, priceFor } from '../price.js';
 import { UserError } from '../../spec/errors.js';
+import { parseTcoOption } from '../tco.js';
 import { buildTrainRequest, parseRecomputeModules, simulateTraining, type TrainOptions } from './train.js';
 import { searchTraining } from './search.js';
 import type { TrainResult, ZeroStage } from './types.js';
@@ -50,22 +51,22 @@ export function parsePositive(name: string, v: string | number | undefined): num
 // the hardware named on the command line, or a loaded spec's id (library API)
 const hwId = (h: unknown): string => (typeof h === 'string' ? h : ((h as { id?: string } | undefined)?.id ?? ''));
 
-function parseNonNegative(name: string, v: string | number | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const x = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(x) || x < 0) throw new UserError(`--${name} must be a number ≥ 0 (got "${v}")`);
-  return x;
-}
-
-function parsePue(v: string | number | undefined): number | undefined {
-  const x = parsePositive('pue', v);
-  if (x !== undefined && x < 1) throw new UserError(`--pue is facility power / IT power, ≥ 1 (got "${v}")`);
-  return x;
-}
 
 function parseGoodput(v: string | number | undefined): number | undefined {
   const x = parsePositive('goodput', v);
-  if (x !== undefined && x > 1) throw new UserError(`--goodput is a share of wall time in (0, 1], e.g. 0.9 (got "${v}")`);
+  // below 1% no run is planned (Meta's Llama 3 pre-training kept > 90% effective time); 1e-300 overflowed the time
+  if (x !== undefined && (x > 1 || x < 0.01)) throw new UserError(`--goodput is a share of wall time from 0.01 to 1, e.g. 0.9 (got "${v}")`);
+  return x;
+}
+
+/**
+ * Training tokens: at least one, at most MAX_TRAIN_TOKENS: the largest published pre-training runs are ~3.6e13
+ * tokens (Qwen3, 36T); 1e15 is 25× past them, and 1e30 made every time, cost and energy overflow to null.
+ */
+export const MAX_TRAIN_TOKENS = 1e15;
+function parseTokens(v: string | number | undefined): number | undefined {
+  const x = parsePositive('tokens', v);
+  if (x !== undefined && (x < 1 || x > MAX_TRAIN_TOKENS)) throw new UserError(`--tokens: expected a token count from 1 to 1e15 (e.g. 15e12), got "${v}"`);
   return x;
 }
 
@@ -82,14 +83,14 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
     seqLen: f['seq-len'],
     globalBatch: f['global-batch'],
     microBatch: f['micro-batch'],
-    tokens: parsePositive('tokens', f.tokens),
+    tokens: parseTokens(f.tokens),
     dtype: f.dtype,
     recompute: f.recompute,
     recomputeModules: f['recompute-modules'] === undefined ? undefined : f['recompute-modules'].split(',').map((x) => x.trim()).filter((x) => x.length > 0),
     recomputeNumLayers: f['recompute-num-layers'],
     zero: f.zero,
     priceUsdPerHour: priceFor(parsePriceFlag(f.price, [hwId(f.hardware)]), hwId(f.hardware)),
-    tcoOptions: { years: parsePositive('years', f.years), pue: parsePue(f.pue), usdPerKwh: parseNonNegative('usd-per-kwh', f['usd-per-kwh']) },
+    tcoOptions: { years: parseTcoOption('years', f.years), pue: parseTcoOption('pue', f.pue), usdPerKwh: parseTcoOption('usdPerKwh', f['usd-per-kwh']) },
     goodput: parseGoodput(f.goodput),
   };
 }

@@ -4,7 +4,7 @@
 import type { NormalizedHardware, DecoderModel } from '../../spec/types.js';
 import { decoderShape } from './shapes.js';
 import { planProblem } from './plan.js';
-import { simulateTraining, DEFAULT_TOKENS_PER_STEP } from './train.js';
+import { simulateTraining, DEFAULT_TOKENS_PER_STEP, checkTrainCounts } from './train.js';
 import { layerSlots } from './schedule.js';
 import type { Recompute, RecomputeModule, Schedule, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
 
@@ -32,10 +32,16 @@ export interface SearchOptions {
   interleave?: number;
 }
 
+// in √n steps (a loop to n took minutes at 1e9 devices)
 const divisors = (n: number) => {
-  const out: number[] = [];
-  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
-  return out;
+  const low: number[] = [];
+  const high: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d !== 0) continue;
+    low.push(d);
+    if (d * d !== n) high.push(n / d);
+  }
+  return [...low, ...high.reverse()];
 };
 
 function schedulesFor(pp: number, layers: number, o: SearchOptions): { schedule: Schedule; interleave: number }[] {
@@ -50,6 +56,8 @@ function schedulesFor(pp: number, layers: number, o: SearchOptions): { schedule:
 }
 
 export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: SearchOptions): { configs: TrainResult[]; tried: number } {
+  // the counts the search fixes are checked as train checks them (--seq-len -1 came back in a "fitting" config)
+  checkTrainCounts(o as unknown as Record<string, unknown>);
   const s = decoderShape(model);
   const domain = hw.scaleUp?.domain ?? 1;
   // a power-of-two number of sequences near 4M tokens, so that most dp·micro-batch products divide it

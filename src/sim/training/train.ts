@@ -71,10 +71,20 @@ export function defaultGlobalBatch(seqLen: number, dp: number, microBatch: numbe
 
 // counts and their largest values: far past real runs (a 10^8-token sequence, a million-way split), small enough that
 // every product of them stays an exact integer
-const TRAIN_COUNTS: [keyof TrainOptions, string, number][] = [
-  ['tp', 'tp', 1e6], ['pp', 'pp', 1e6], ['cp', 'cp', 1e6], ['ep', 'ep', 1e6], ['dp', 'dp', 1e7],
+// devices: 1e7, ten times the largest clusters announced (~1e6 accelerators); 2^53 made `train --search` hang
+// listing its divisors
+export const TRAIN_COUNTS: [keyof TrainOptions, string, number][] = [
+  ['devices', 'devices', 1e7], ['tp', 'tp', 1e6], ['pp', 'pp', 1e6], ['cp', 'cp', 1e6], ['ep', 'ep', 1e6], ['dp', 'dp', 1e7],
   ['seqLen', 'seq-len', 1e8], ['globalBatch', 'global-batch', 1e9], ['microBatch', 'micro-batch', 1e6],
 ];
+
+/** Each count given (TRAIN_COUNTS) is a whole number in its range: one line naming the flag otherwise. */
+export function checkTrainCounts(o: Record<string, unknown>): void {
+  for (const [key, flag, max] of TRAIN_COUNTS) {
+    const v = o[key];
+    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max)) throw new UserError(`--${flag} must be a whole number from 1 to ${max}, found "${v}"`);
+  }
+}
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -84,10 +94,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   if (!Number.isInteger(o.devices) || o.devices < 1) throw new UserError('--devices must be a positive integer');
   // every count given is a whole number in its range before anything divides by it (--seq-len 0 made the default
   // global batch Infinity; --seq-len -1 came back as a "fitting" result)
-  for (const [key, flag, max] of TRAIN_COUNTS) {
-    const v = o[key];
-    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max)) throw new UserError(`--${flag} must be a whole number from 1 to ${max}, found "${v}"`);
-  }
+  checkTrainCounts(o as unknown as Record<string, unknown>);
   const tp = o.tp ?? 1;
   const pp = o.pp ?? 1;
   const cp = o.cp ?? 1;

@@ -11,6 +11,12 @@ import { modelSchemas } from '../schemas.js';
 import { isIgnoredField } from './fields.js';
 import { quantizationDtype } from './quantization.js';
 
+/** A config value quoted in a message, cut at 60 characters (a 100,000-element list was quoted whole, 300 kB on one line). */
+export function shownValue(v: unknown): string {
+  const t = JSON.stringify(v) ?? String(v);
+  return t.length > 60 ? `${t.slice(0, 57)}…` : t;
+}
+
 type Json = Record<string, unknown>;
 
 export interface HfSpec {
@@ -44,7 +50,7 @@ class Reader {
   int(k: string, dflt?: number, max = Number.MAX_SAFE_INTEGER): number {
     const v = this.raw(k) ?? dflt;
     if (v === undefined) throw new UserError(`${this.where}: missing "${k}" (needed to build the model)`);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new UserError(`${this.where}: "${k}" must be a whole number, found ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new UserError(`${this.where}: "${k}" must be a whole number, found ${shownValue(v)}`);
     if (v > max) throw new UserError(`${this.where}: "${k}" must be at most ${max}, found ${v}`);
     return v;
   }
@@ -53,17 +59,17 @@ class Reader {
   }
   bool(k: string, dflt: boolean): boolean {
     const v = this.raw(k) ?? dflt;
-    if (typeof v !== 'boolean') throw new UserError(`${this.where}: "${k}" must be true or false, found ${JSON.stringify(v)}`);
+    if (typeof v !== 'boolean') throw new UserError(`${this.where}: "${k}" must be true or false, found ${shownValue(v)}`);
     return v;
   }
   str(k: string, dflt?: string): string | undefined {
     const v = this.raw(k) ?? dflt;
-    if (v !== undefined && typeof v !== 'string') throw new UserError(`${this.where}: "${k}" must be a string, found ${JSON.stringify(v)}`);
+    if (v !== undefined && typeof v !== 'string') throw new UserError(`${this.where}: "${k}" must be a string, found ${shownValue(v)}`);
     return v as string | undefined;
   }
   list(k: string): unknown[] | undefined {
     const v = this.raw(k);
-    if (v !== undefined && !Array.isArray(v)) throw new UserError(`${this.where}: "${k}" must be a list, found ${JSON.stringify(v)}`);
+    if (v !== undefined && !Array.isArray(v)) throw new UserError(`${this.where}: "${k}" must be a list, found ${shownValue(v)}`);
     return v as unknown[] | undefined;
   }
   /** one line naming the first field that was neither read nor known to leave the work unchanged */
@@ -273,7 +279,7 @@ function decoder(r: Reader, kind: DecoderKind, out: HfSpec): void {
   }
   for (const [k, v] of Object.entries(extra)) {
     if (decoderSupports(['attention', k])) (attention ??= { kind: 'gqa' })[k] = v;
-    else unsupported(out, `attention.${k}: ${JSON.stringify(v)}`);
+    else unsupported(out, `attention.${k}: ${shownValue(v)}`);
   }
 
   f.push(['family', 'decoder']);
@@ -341,7 +347,7 @@ function moeFields(r: Reader, moe: Moe, layers: number, out: HfSpec): MoeOut {
       every = r.int('decoder_sparse_step', 1);
       const only = (r.list('mlp_only_layers') ?? []) as number[];
       if (only.length) {
-        if (!only.every((l, i) => l === i)) throw new UserError(`${r.where}: "mlp_only_layers" ${JSON.stringify(only)}: only leading dense layers (0, 1, …) can be expressed`);
+        if (!only.every((l, i) => l === i)) throw new UserError(`${r.where}: "mlp_only_layers" ${shownValue(only)}: only leading dense layers (0, 1, …) can be expressed`);
         dense = only.length;
       }
       break;
@@ -375,7 +381,7 @@ function moeFields(r: Reader, moe: Moe, layers: number, out: HfSpec): MoeOut {
       if (listed && listed.length) {
         const expect = [];
         for (let l = every - 1; l < layers; l += every) expect.push(l);
-        if (JSON.stringify(listed) !== JSON.stringify(expect)) throw new UserError(`${r.where}: "moe_layers" ${JSON.stringify(listed)} is not every ${every}th layer: cannot be expressed`);
+        if (JSON.stringify(listed) !== JSON.stringify(expect)) throw new UserError(`${r.where}: "moe_layers" ${shownValue(listed)} is not every ${every}th layer: cannot be expressed`);
       }
       comment = 'one shared expert of the routed width beside the routed ones';
       break;
@@ -397,7 +403,7 @@ function windowFields(r: Reader, kind: DecoderKind, layers: number, out: HfSpec)
     if (t === 'sliding_attention') return 'sliding';
     if (t === 'full_attention') return 'full';
     if (t === 'chunked_attention') return 'chunked';
-    throw new UserError(`${r.where}: "layer_types" has an unknown layer type ${JSON.stringify(t)} (hwperf knows sliding_attention, full_attention, chunked_attention)`);
+    throw new UserError(`${r.where}: "layer_types" has an unknown layer type ${shownValue(t)} (hwperf knows sliding_attention, full_attention, chunked_attention)`);
   };
   const listed = r.list('layer_types');
   let size: number | undefined;
