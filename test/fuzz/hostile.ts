@@ -513,6 +513,15 @@ export async function runHostileCase(c: HostileCase, tree: CliTree): Promise<str
       const ref = await baseAnswer(c.base);
       const n = ref === undefined ? undefined : becameNull(ref, v);
       if (n) return `${n} is a number in the working command and null after the change (the result still fits)`;
+      // the same command as text: it succeeds too, and prints no absurd magnitude either
+      if (c.argv.includes('--out')) return undefined; // a second run would find its output there
+      const text = c.argv.filter((x) => x !== '--json');
+      let t: { stdout: string; stderr: string; exit: number } = { stdout: '', stderr: '', exit: 0 };
+      const p = await runCliCase({ argv: text, outs: [], json: false }, tree, undefined, (x) => (t = x));
+      if (p) return `as text: ${p}`;
+      if (t.exit !== 0) return `--json succeeds but the text answer fails: ${t.stderr.slice(0, 200)}`;
+      const a = absurdText(t.stdout + t.stderr);
+      if (a) return `absurd magnitude in text: ${a}`;
     }
   } else {
     const t = absurdText(got.stdout + got.stderr);
