@@ -65,6 +65,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       admission: 'admission',
       audio_windows: 'audioWindows',
       unchunked_covers_context: 'unchunkedCoversContext',
+      mla_unchunked: 'mlaUnchunked',
     });
     if (s.long_context) out.scheduler.longContext = { above: s.long_context.above, ...renamed<Omit<NonNullable<RuntimeSettings['scheduler']['longContext']>, 'above'>>(s.long_context, { chunked_prefill: 'chunkedPrefill', max_num_batched_tokens: 'maxNumBatchedTokens' }) };
     const bm = s.below_memory;
@@ -96,6 +97,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       kernel_cycles: 'kernelCycles',
       attention_efficiency: 'attentionEfficiency',
       quantize_activations: 'quantizeActivations',
+      mla: 'mla',
+      fp8_block_efficiency: 'fp8BlockEfficiency',
+      fp8_block_moe_efficiency: 'fp8BlockMoeEfficiency',
     });
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
     if (k.moe_min_tile_rows !== undefined && k.mma_tile_rows !== undefined && k.moe_min_tile_rows > k.mma_tile_rows) {
