@@ -49,6 +49,16 @@ describe('MoE host sync floor', () => {
     // megatron prices the GEMM call above a bare launch (descriptors + heuristic per call)
     expect(mh.expertGemmS!).toBeGreaterThan(2.5e-6);
   });
+  it('a forward per-expert GEMM call may cost more than a backward one (expert_gemm_fwd: TE GroupedLinear Python forward)', () => {
+    const h: MoeHostSync = { syncsFwd: 1, perOpS: 22e-6, opsFwd: 50, opsBwd: 100, expertKernelsFwd: 2, expertKernelsBwd: 4, expertGemmS: 33e-6, expertGemmFwdS: 67e-6, fp8ExpertKernelsFwd: 2, fp8ExpertKernelsBwd: 2 };
+    const f = moeHostFloor(h, 16, 2.5e-6);
+    expect(f.fwdS).toBeCloseTo(50 * 22e-6 + 16 * 2 * 67e-6, 12);
+    expect(f.bwdS).toBeCloseTo(100 * 22e-6 + 16 * 4 * 33e-6, 12);
+    // megatron's forward per-op and per-expert host times are the Nsys trace's (runtimes/megatron.yaml)
+    expect(mh.perOpS).toBeCloseTo(22e-6, 12);
+    expect(mh.expertGemmFwdS!).toBeCloseTo(67e-6, 12);
+    expect(mh.expertGemmS!).toBeCloseTo(33e-6, 12);
+  });
   it('at equal FLOPs per device, a device holding more experts is slower at short sequences (host floor)', () => {
     // qwen3-30b-a3b on 8 devices: EP 8 holds 16 experts per device, EP 4 holds 32; each device still routes T·k token
     // copies through its experts, so the expert FLOPs per device are the same
@@ -78,5 +88,20 @@ describe('MoE host sync floor', () => {
   });
   it('dense models are unchanged', () => {
     expect(step('llama-3.1-8b', megatron, 256, 1, 1)).toBe(step('llama-3.1-8b', noSync, 256, 1, 1));
+  });
+});
+
+describe('NeMo recipes with the MoE router and preprocess in CUDA graphs (runtimes/nemo-moe-graphs.yaml)', () => {
+  it('issue the router and the dispatcher preprocess as one graph launch each: fewer host ops, same per-op and per-expert costs', () => {
+    const nemo = libraryRuntime('nemo').training!.moeHost!;
+    const g = libraryRuntime('nemo-moe-graphs').training!.moeHost!;
+    expect(g.opsFwd).toBe(nemo.opsFwd - 31 - 12 + 2); // fused router 31 kernels, preprocess ~12 → 2 graph replays
+    expect(g.opsBwd).toBe(2 * g.opsFwd);
+    expect(g.perOpS).toBe(nemo.perOpS);
+    expect(g.expertGemmFwdS).toBe(nemo.expertGemmFwdS);
+    // a short-sequence MoE run bound by the host is faster with the graphs, never slower
+    const m = libraryModel('qwen3-30b-a3b');
+    const run = (rt: string) => simulateTraining(buildTrainRequest(m, bindRuntime(h100, libraryRuntime(rt)), { devices: 8, ep: 8, seqLen: 2048, globalBatch: 64, microBatch: 1, recompute: 'none', dtype: 'bf16' }));
+    expect(run('nemo-moe-graphs').step_s).toBeLessThan(run('nemo').step_s);
   });
 });

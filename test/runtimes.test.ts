@@ -105,12 +105,12 @@ describe('list and show', () => {
     const g = await runCommand(['show', 'runtime', 'megatron', '--hardware', 'gb200', '--json'], { root });
     const r = g.result as any;
     expect(r.training).toMatchObject({ ep_dispatch: 'bf16', host_cpu_scale: 2.6, moe_host: { ops_fwd: 116, ops_bwd: 232 } });
-    expect(r.training.moe_host.per_op_s).toBeCloseTo(10e-6, 12);
+    expect(r.training.moe_host.per_op_s).toBeCloseTo(22e-6, 12);
     // by_hardware gb200 sets only training.host_cpu_scale: its row names it (it was an empty row)
     expect(r.overrides.find((o: any) => o.hardware === 'gb200').fields).toEqual({ training_host_cpu_scale: 2.6 });
     expect((await runCommand(['show', 'runtime', 'megatron', '--json'], { root }) as any).result.training.host_cpu_scale).toBeUndefined();
     const t = await runCommand(['show', 'runtime', 'megatron'], { root });
-    expect(t.stdout).toMatch(/training +fp8_quantize_bytes: 6; ep_dispatch: bf16; moe_host: \{syncs_fwd: 1, per_op_s: 10 µs/);
+    expect(t.stdout).toMatch(/training +fp8_quantize_bytes: 6; ep_dispatch: bf16; moe_host: \{syncs_fwd: 1, per_op_s: 22 µs/);
     expect(t.stdout).toMatch(/on gb200 +training_host_cpu_scale=2\.6/);
     expect(((await runCommand(['show', 'runtime', 'vllm', '--json'], { root })).result as any).training).toBeNull();
   });

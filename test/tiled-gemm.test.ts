@@ -63,7 +63,15 @@ describe('tiled small-M GEMM streaming (runtime kernels.tiled_gemm)', () => {
     const qa = ops.find((o) => o.name === 'q_a_proj')!;
     const up = ops.find((o) => o.name === 'experts_up')!;
     expect(qa.fp8Block).toBe(true);
-    expect(tiledStreamS(qa, bound('h200-sxm', 'sglang'))).toBeGreaterThan(0);
+    expect(tiledStreamS(qa, bound('h200-sxm', 'sglang-0.4'))).toBeGreaterThan(0); // Triton block-FP8 GEMM (early 2025)
+    expect(tiledStreamS(qa, bound('h200-sxm', 'vllm-0.7'))).toBeGreaterThan(0); // CUTLASS blockwise
+    // today's SGLang and vLLM run block-FP8 linear layers through DeepGEMM on Hopper (no strip floor); experts stay on
+    // the Triton fused_moe
+    expect(tiledStreamS(qa, bound('h200-sxm', 'sglang'))).toBeUndefined();
+    expect(tiledStreamS(qa, bound('h100-sxm', 'vllm'))).toBeUndefined();
+    expect(tiledStreamS(up, bound('h200-sxm', 'sglang'))).toBeGreaterThan(0);
+    expect(tiledStreamS(up, bound('h100-sxm', 'vllm'))).toBeGreaterThan(0);
+    expect(tiledStreamS(qa, bound('b200', 'sglang'))).toBeGreaterThan(0); // the May 2025 B200 rows: Triton on SM100
     expect(tiledStreamS(qa, bound('h200-sxm', 'tensorrt-llm'))).toBeUndefined();
     expect(tiledStreamS(up, bound('h200-sxm', 'tensorrt-llm'))).toBeUndefined();
     // the router and the LM head stay 16-bit in a block-FP8 checkpoint
@@ -83,6 +91,8 @@ describe('tiled small-M GEMM streaming (runtime kernels.tiled_gemm)', () => {
     const qa = decodeOps(dsv3, 8, 1).find((o) => o.name === 'q_a_proj')!;
     const sg = bound('h200-sxm', 'sglang'), trt = bound('h200-sxm', 'tensorrt-llm');
     expect(opCost(qa, sg, 'decode').overheadS).toBeCloseTo(2 * sg.efficiency.kernelOverheadS, 15);
+    const old = bound('h200-sxm', 'sglang-0.4'); // Triton GEMM or DeepGEMM: the quantization kernel either way
+    expect(opCost(qa, old, 'decode').overheadS).toBeCloseTo(2 * old.efficiency.kernelOverheadS, 15);
     expect(opCost(qa, trt, 'decode').overheadS).toBeCloseTo(trt.efficiency.kernelOverheadS, 15);
   });
 

@@ -65,7 +65,12 @@ function comm(name: string, kind: CollectiveKind, bytes: number, group: number, 
 /** KV-cache bytes of one token in one layer on one device (MLA: the compressed latent + the rope key). */
 export function kvBytesPerTokenLayer(m: DecoderModel, kvHeadsPerDevice: number, kvBytes: number): number {
   const a = m.attention;
-  if (a?.kind === 'mla') return (a.kv_lora_rank + a.qk_rope_head_dim) * kvBytes; // DeepSeek-V2 §2.1.2: (d_c + d_h^R) per token
+  if (a?.kind === 'mla') {
+    // expanded (a runtime without an MLA kernel, src/runtime/mla-cache.ts): K = [nope ‖ rope] and V zero-padded to the
+    // same width, per local head (heads/tp; kvHeadsPerDevice equals it for an MLA model)
+    if (a.cache === 'expanded') return 2 * kvHeadsPerDevice * (a.qk_nope_head_dim + a.qk_rope_head_dim) * kvBytes;
+    return (a.kv_lora_rank + a.qk_rope_head_dim) * kvBytes; // DeepSeek-V2 §2.1.2: (d_c + d_h^R) per token
+  }
   return 2 * kvHeadsPerDevice * m.head_dim * kvBytes; // K and V: 2·kv_heads·head_dim (GQA, Ainslie et al. 2023)
 }
 
@@ -204,8 +209,10 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   // Decode: one query per sequence over c cached tokens. MLA decodes in the absorbed form over the latent
   // (DeepSeek-V2 §2.1.2): score dim d_c + d_rope, value dim d_c, one latent shared by all heads.
   if (s.decodeSeqs > 0) {
-    const dqk = mla ? mla.kv_lora_rank + mla.qk_rope_head_dim : hd;
-    const dv = mla ? mla.kv_lora_rank : hd;
+    // expanded MLA decodes as multi-head attention over per-head K (nope + rope) and V padded to that width
+    const wide = mla && mla.cache === 'expanded' ? mla.qk_nope_head_dim + mla.qk_rope_head_dim : 0;
+    const dqk = mla ? wide || mla.kv_lora_rank + mla.qk_rope_head_dim : hd;
+    const dv = mla ? wide || mla.kv_lora_rank : hd;
     const b = s.decodeSeqs / dpA;
     for (const k of kinds) {
       const o = op(`attention_decode${suffix(k.kind)}`, 'attention', 0, b * hq * (dqk + dv) * act + b * kvTok, 0, dt, k.n); // [b, hq, 1, c]

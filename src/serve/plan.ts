@@ -19,6 +19,7 @@ import { kvCapacity } from './kv.js';
 import { meanLength, parseLength } from './lengths.js';
 import { serveRuntime } from './runtime-defaults.js';
 import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
+import { modelForRuntime } from '../runtime/mla-cache.js';
 import { findLibraryRuntime } from '../spec/library.js';
 import type { TraceRow } from './trace.js';
 
@@ -151,10 +152,11 @@ export function plan(o: PlanOptions): PlanResult {
       const group = l.tp * l.pp;
       let L;
       try {
-        L = buildLayout(m, l.tp, l.pp, l.ep, undefined, l.attentionDp);
         const bound = planHardware(hw, m, o.runtime);
-        const rt = serveRuntime(bound, o.runtime, m.context);
-        const kv = kvCapacity(m, bound, L, p, rt.maxNumBatchedTokens, rt.maxNumSeqs);
+        const mr = modelForRuntime(m, bound); // as the runtime caches its attention (src/runtime/mla-cache.ts)
+        L = buildLayout(mr, l.tp, l.pp, l.ep, undefined, l.attentionDp);
+        const rt = serveRuntime(bound, o.runtime, m.context, m.attention?.kind === 'mla');
+        const kv = kvCapacity(mr, bound, L, p, rt.maxNumBatchedTokens, rt.maxNumSeqs);
         if (kv.tokens < Lin + Out) continue;
       } catch {
         continue;

@@ -26,7 +26,9 @@ export interface ServeRuntime {
 
 // `context`: the model's max_model_len (what vLLM takes when --max-model-len is not given), for the scheduler defaults
 // that depend on it (scheduler.long_context, unchunked_covers_context)
-export function serveRuntime(hw: NormalizedHardware, id: string | undefined, context?: number): ServeRuntime {
+// `mla`: the model has multi-head latent attention (scheduler.mla_unchunked: vLLM 0.7's V0 engine then runs without
+// chunked prefill, max_num_batched_tokens = max(max_model_len, 2048))
+export function serveRuntime(hw: NormalizedHardware, id: string | undefined, context?: number, mla = false): ServeRuntime {
   const s = hw.runtime?.scheduler;
   const name = (id ?? hw.runtime?.id ?? 'vllm').toLowerCase();
   const own = id === undefined || id.toLowerCase() === hw.runtime?.id.toLowerCase();
@@ -40,7 +42,10 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined, con
   }
   let chunked = s?.chunkedPrefill ?? !trt;
   const lc = s?.longContext;
-  if (lc && context !== undefined && context > lc.above) {
+  if (mla && s?.mlaUnchunked) {
+    chunked = false;
+    tokens = Math.max(tokens, context ?? 0);
+  } else if (lc && context !== undefined && context > lc.above) {
     chunked = lc.chunkedPrefill ?? chunked;
     tokens = lc.maxNumBatchedTokens ?? tokens;
   } else if (!chunked && s?.unchunkedCoversContext && context !== undefined) tokens = Math.max(tokens, context);

@@ -6,6 +6,7 @@
 //   4. the discrete-event run (src/serve/engine.ts)
 //   5. the result: SI numbers, percentiles as {mean, p50, p90, p99, max}, energy and cost over the whole run
 import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
+import { modelForRuntime } from '../runtime/mla-cache.js';
 import { findLibraryRuntime } from '../spec/library.js';
 import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { UserError } from '../spec/errors.js';
@@ -119,12 +120,14 @@ function positive(name: string, v: number | undefined, integer: boolean): void {
 
 export function serve(o: ServeOptions): ServeRun {
   // 1. model, lengths, arrivals, SLOs
-  const m = o.model as DecoderModel;
-  if (m.family !== 'decoder') throw new UserError(`serve: ${m.id} is ${/^[aeiou]/.test(m.family) ? 'an' : 'a'} ${m.family} model; serving simulates decoder LLMs`);
+  const m0 = o.model as DecoderModel;
+  if (m0.family !== 'decoder') throw new UserError(`serve: ${m0.id} is ${/^[aeiou]/.test(m0.family) ? 'an' : 'a'} ${m0.family} model; serving simulates decoder LLMs`);
   // the runtime that drives the hardware (runtimes/*.yaml): bound by the caller, else --runtime when it is a library
   // runtime, else the default for this hardware (host time per step, usable memory, scheduler defaults come from it)
   const named = o.runtime !== undefined ? findLibraryRuntime(o.runtime) : undefined;
-  const hw = o.hardware.runtime ? o.hardware : named ? bindRuntime(o.hardware, named) : withDefaultRuntime(o.hardware, m);
+  const hw = o.hardware.runtime ? o.hardware : named ? bindRuntime(o.hardware, named) : withDefaultRuntime(o.hardware, m0);
+  // the model as that runtime runs it (src/runtime/mla-cache.ts)
+  const m = modelForRuntime(m0, hw);
   for (const [k, v, i] of [['rate', o.rate, false], ['burstiness', o.burstiness, false], ['max-concurrency', o.maxConcurrency, true], ['concurrency', o.concurrency, true], ['requests', o.requests, true], ['max-num-batched-tokens', o.maxNumBatchedTokens, true], ['max-num-seqs', o.maxNumSeqs, true]] as const) positive(k, v, i);
   // each replica is simulated as its own engine: more devices than this is no deployment and would never finish
   for (const [k, v] of [['devices', o.devices], ['prefill-devices', o.prefillDevices], ['decode-devices', o.decodeDevices]] as const) {
@@ -158,7 +161,7 @@ export function serve(o: ServeOptions): ServeRun {
   }
   const source = makeSource({ requests, seed: o.seed ?? 0, rate: o.rate, burstiness: o.burstiness ?? 1, input, output, maxContext: m.context, trace });
   const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, o.kvCache);
-  const rt: ServeRuntime = serveRuntime(hw, o.runtime, m.context);
+  const rt: ServeRuntime = serveRuntime(hw, o.runtime, m.context, m.attention?.kind === 'mla');
   const maxTokens = o.maxNumBatchedTokens ?? rt.maxNumBatchedTokens;
   const maxSeqs = o.maxNumSeqs ?? rt.maxNumSeqs;
   const warnings: string[] = [];

@@ -81,37 +81,38 @@ const SKIP = 0, FREE = 1, CONTEXT = 2, COLL = 3, COLL_EP = 4, COLL_TP = 5;
  * were ~4.5 KB an entry, ~0.45 KB of every sweep row, issue 15).
  */
 export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: string): PreparedPass {
-  const parts = new Float64Array(4 * ops.length).fill(NaN);
+  // one array of doubles, not typed arrays: a typed array of this size has its store outside the heap, whose allocation
+  // and sweeping cost more than the rest of a memo miss (issue 15)
+  const nums: number[] = [];
   const code = new Int8Array(ops.length);
-  const num = new Float64Array(3 * ops.length);
-  const ctxOps: (GraphOp | undefined)[] = new Array(ops.length).fill(undefined);
+  const ctxOps: GraphOp[] = [];
   let contextFree = true;
-  const warn: (string | undefined)[] = new Array(ops.length).fill(undefined);
+  const warn: string[] = [];
   const lp = phase === 'decode' ? 'decode' : 'other';
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    num[3 * i] = op.count;
-    num[3 * i + 1] = op.flops;
-    num[3 * i + 2] = op.bytes;
-    if (op.count <= 0) continue; // SKIP
-    if (op.kind === 'collective') {
-      parts[4 * i] = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
+    let t = NaN, tc = NaN, tm = NaN, ov = NaN;
+    if (op.count <= 0) {
+      // SKIP
+    } else if (op.kind === 'collective') {
+      t = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
       code[i] = op.comm?.kind === 'alltoall' ? COLL_EP : op.comm?.kind === 'allreduce' ? COLL_TP : COLL;
     } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp, K0);
-      if (k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) warn[i] = fallbackWarning(hw.id, op.dtype, k.dtype, hw);
-      parts[4 * i] = k.seconds;
-      parts[4 * i + 1] = k.computeS;
-      parts[4 * i + 2] = k.memoryS;
-      parts[4 * i + 3] = k.seconds - Math.max(k.computeS, k.memoryS);
+      if (k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) warn.push(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
+      t = k.seconds;
+      tc = k.computeS;
+      tm = k.memoryS;
+      ov = k.seconds - Math.max(k.computeS, k.memoryS);
       code[i] = FREE;
     } else {
       contextFree = false;
       code[i] = CONTEXT;
-      ctxOps[i] = op;
+      ctxOps.push(op);
     }
+    nums.push(t, tc, tm, ov, op.count, op.flops, op.bytes);
   }
-  return { code, num, ctxOps, parts, warn, contextFree };
+  return { code, nums, ctxOps, warn, contextFree };
 }
 
 // a context op's cost over c ∈ [c0, c1] (contextOp), read before the next call
@@ -225,31 +226,32 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
   let epComm = 0, tpComm = 0;
   const cm = (c0 + c1) / 2;
   const lp = phase === 'decode' ? 'decode' : 'other';
-  const { code, num, parts, warn } = prep;
+  const { code, nums, ctxOps } = prep;
+  // the warnings its context-free ops gave, in their order (costPass adds them op by op; nothing else is added between)
+  if (warnings) for (const w of prep.warn) warnings.add(w);
+  let next = 0; // the next context op
   for (let i = 0; i < code.length; i++) {
     const kind = code[i]!;
     if (kind === SKIP) continue;
     if (kind >= COLL) {
-      const t = parts[4 * i]!;
+      const t = nums[7 * i]!;
       seconds += t;
       commS += t;
       if (kind === COLL_EP) epComm += t;
       else if (kind === COLL_TP) tpComm += t;
       continue;
     }
-    const n = num[3 * i]!, f0 = num[3 * i + 1]!, b0 = num[3 * i + 2]!;
+    const n = nums[7 * i + 4]!, f0 = nums[7 * i + 5]!, b0 = nums[7 * i + 6]!;
     let t: number, tc: number, tm: number, ov: number;
     let cx = cm;
     let fpc = 0, bpc = 0; // the op's flopsPerCtx and bytesPerCtx (0 for a context-free op)
     if (kind === FREE) {
-      const w = warn[i];
-      if (warnings && w !== undefined) warnings.add(w);
-      t = parts[4 * i]!;
-      tc = parts[4 * i + 1]!;
-      tm = parts[4 * i + 2]!;
-      ov = parts[4 * i + 3]!;
+      t = nums[7 * i]!;
+      tc = nums[7 * i + 1]!;
+      tm = nums[7 * i + 2]!;
+      ov = nums[7 * i + 3]!;
     } else {
-      const op = prep.ctxOps[i]!;
+      const op = ctxOps[next++]!;
       const r = contextOp(op, hw, c0, c1, lp);
       t = r.t;
       tc = r.tc;
@@ -318,7 +320,6 @@ export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: P
 // one. Only passes that recur across rows go through it: a pure prefill (the same for every output length) and a
 // step with at most one prefill (the same for every output length but for its decode attention); a step with
 // several prefills (batch > output length) has a shape of its own in every row.
-const NO_NUMBERS = new Float64Array(0);
 const NO_CODE = new Int8Array(0);
 const recurs = (s: PassShape): boolean => s.decodeSeqs === 0 || s.prefillSeqs <= 1;
 function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
@@ -326,7 +327,7 @@ function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, 
   let prep = ctx.memo.get(ctx, phase, s);
   if (!prep) ctx.memo.set(ctx, phase, s, (prep = preparePass(passOps(m, hw, L, p, s), hw, phase)));
   if (prep.result) {
-    if (warnings) for (const w of prep.warn) if (w !== undefined) warnings.add(w);
+    if (warnings) for (const w of prep.warn) warnings.add(w);
     return { ...(prep.result as PassCost) };
   }
   const c = costPrepared(prep, hw, c0, c1, phase, warnings);
@@ -335,7 +336,7 @@ function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, 
     // its per-op numbers are not read again (its warnings are kept): dropped now, they die young instead of being
     // promoted with the entry (issue 15: memo entries were most of what a sweep row left in the old generation)
     prep.code = NO_CODE;
-    prep.num = prep.parts = NO_NUMBERS;
+    prep.nums = [];
     prep.ctxOps = [];
   }
   return c;
@@ -493,7 +494,7 @@ function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
       prep = preparePass(passOps(m, hw, L, p, s), hw, phase);
       if (recurs(s)) ctx.memo.set(ctx, phase, s, prep); // as pass() keeps it
     }
-    for (const w of prep.warn) if (w !== undefined) warnings.add(w);
+    for (const w of prep.warn) warnings.add(w);
   }
   return { batch: B, memory, ttft: NaN, ttftCold: NaN, tpot: null, throughput: null, prefillTokS: NaN, prefill: null, decode: null, work: null };
 }

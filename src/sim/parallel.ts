@@ -55,8 +55,9 @@ export function buildLayout(m: DecoderModel, tp: number, pp: number, ep: number 
     replicas: dev / group,
     headsPerDevice: attentionDp ? m.heads : m.heads / tp,
     // Each device keeps at least one KV head: with tp > kv_heads the heads are replicated (Megatron/TRT-LLM).
-    // MLA's latent cache is shared by all heads and replicated on every tp rank.
-    kvHeadsPerDevice: mla ? 1 : attentionDp ? m.kv_heads : Math.max(1, m.kv_heads / tp),
+    // MLA's latent cache is shared by all heads and replicated on every tp rank; expanded MLA (a runtime without an
+    // MLA kernel, src/runtime/mla-cache.ts) caches K and V for each of the device's heads.
+    kvHeadsPerDevice: mla ? (m.attention?.kind === 'mla' && m.attention.cache === 'expanded' ? (attentionDp ? m.heads : m.heads / tp) : 1) : attentionDp ? m.kv_heads : Math.max(1, m.kv_heads / tp),
     layersPerStage: m.layers / pp,
     expertShards: attentionDp ? e : Math.max(tp, e),
     attentionDp,

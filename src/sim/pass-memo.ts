@@ -14,11 +14,11 @@ import type { Precision } from '../model/quant.js';
 
 export interface PreparedPass {
   code: Int8Array; // per op: how costPrepared (src/sim/decoder.ts) adds it: skipped, stored cost, context op, collective
-  num: Float64Array; // per op: [count, flops, bytes]
-  ctxOps: (GraphOp | undefined)[]; // per op: the op itself where its cost depends on the context
-  // per op: [seconds, compute, memory, overhead] of a context-free op or collective (NaN: costed on each call)
-  parts: Float64Array;
-  warn: (string | undefined)[]; // per op: the precision-fallback warning its costing gives
+  // per op: [seconds, compute, memory, overhead] of a context-free op or collective (NaN: costed on each call), then
+  // [count, flops, bytes]
+  nums: number[];
+  ctxOps: GraphOp[]; // the ops whose cost depends on the context, in order, whole
+  warn: string[]; // the precision-fallback warnings its ops' costing gives, in op order
   contextFree: boolean; // no op depends on the context (a prefill): the whole cost is stored after its first use
   result?: unknown; // that whole cost (PassCost)
 }

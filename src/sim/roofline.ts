@@ -152,6 +152,13 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     // FLOPs, more rows in the same tiles would read a higher efficiency and finish sooner.
     const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw)) : 1;
     let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops / pad);
+    // a block-scaled FP8 GEMM runs the runtime's block-FP8 kernel, not the per-tensor cuBLASLt GEMM the hardware's fp8
+    // table measured: it reaches at most the fraction of the fp8 peak that kernel reaches on a full chip
+    // (kernels.fp8_block_efficiency, fp8_block_moe_efficiency for the grouped MoE kernel; runtimes/*.yaml cite them)
+    if (op.fp8Block && dtype === 'fp8') {
+      const cap = op.groups ? hw.runtime?.kernels?.fp8BlockMoeEfficiency : hw.runtime?.kernels?.fp8BlockEfficiency;
+      if (cap !== undefined) eff = Math.min(eff, cap);
+    }
     // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     eff *= pad;
@@ -172,10 +179,11 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   // split-K set-up and reduction at M = 1, where it was measured) lasts that beyond its body, in place of the
   // hardware's per-kernel gap
   const fixed = gemv && op.kind === 'gemm' && !op.groups && !(op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block) ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
-  // a block-scaled FP8 GEMM of a runtime with its own block-FP8 path is two kernels: the activations' per-token-group
-  // FP8 quantization, then the GEMM (vllm fp8_utils.py apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 +
-  // w8a8_block_fp8_matmul; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
-  const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block ? 1 : 0);
+  // a block-scaled FP8 GEMM of a runtime with its own block-FP8 path (vLLM, SGLang: the runtimes that name their tiled
+  // GEMM kernels) is two kernels: the activations' per-token-group FP8 quantization, then the GEMM (vllm fp8_utils.py
+  // apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 + w8a8_block_fp8_matmul, or + DeepGEMM, which takes the same
+  // quantized input; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
+  const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm ? 1 : 0);
   const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels;
   let body = Math.max(computeS, memoryS);
   if (kneeGemm(op, gemv, computeS, memoryS)) {

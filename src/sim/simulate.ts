@@ -9,11 +9,15 @@ import type { DecoderModel } from '../spec/types.js';
 import { applySpecDecode, type SpecConfig } from '../serve/spec-decode.js';
 import { buildLayout } from './parallel.js';
 import { resolvePrecision } from '../model/quant.js';
+import { modelForRuntime } from '../runtime/mla-cache.js';
 
 export function simulate(req: SimulateRequest): SimulateResult {
   // 1. the runtime that drives the hardware: bound by the command (--runtime), else the default one
   const hardware = withDefaultRuntime(req.hardware, req.model);
   if (hardware !== req.hardware) req = { ...req, hardware };
+  // 1a. the model as this runtime runs it (an MLA model under a runtime without an MLA kernel caches per-head K/V)
+  const model = modelForRuntime(req.model, hardware);
+  if (model !== req.model) req = { ...req, model };
   // 2. the family's engine (pure arithmetic on plain numbers)
   const engine = FAMILY_SIMULATORS[req.model.family];
   if (!engine) throw new UserError(`simulate: no engine for family "${req.model.family}"`);

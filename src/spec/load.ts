@@ -1,7 +1,7 @@
 // loadSpec: YAML file ──parse──▶ raw ──extends──▶ merged ──schema──▶ ──normalize (units, expressions)──▶
 // ──rules──▶ Normalized*. Returns {value, warnings, errors}; never prints or exits.
 import { resolve, dirname, relative } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isPrototypeKey, parseYaml, type SourceDoc } from './yaml-doc.js';
 import { didYouMean, type LoadResult, type SpecIssue } from './errors.js';
 import { libraryFileIndex } from './paths.js';
@@ -174,12 +174,28 @@ export function kindOf(data: Record<string, unknown>): SpecKind | undefined {
   return undefined;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+// The schemas are this package's own: checking them against JSON Schema's meta-schema (most of compiling one) is
+// done once in npm test (test/spec-schemas-meta.test.ts), not at every start.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
+// Each schema is compiled when a spec of its kind is first checked: compiling costs ~0.1 s a schema and ~0.8 s
+// for the runtime one, which `validate my-gpu.yaml` (issue 15: start-up) has no use for.
+const compiled = new Map<object, ValidateFunction>();
+const compile = (schema: object): ValidateFunction => {
+  let v = compiled.get(schema);
+  if (!v) compiled.set(schema, (v = ajv.compile(schema)));
+  return v;
+};
 const validators = {
-  hardware: ajv.compile(hardwareSchema),
-  memory: ajv.compile(memorySchema),
-  runtime: ajv.compile(runtimeSchema),
-  models: Object.fromEntries(Object.entries(modelSchemas).map(([k, s]) => [k, ajv.compile(s)])),
+  get hardware() {
+    return compile(hardwareSchema);
+  },
+  get memory() {
+    return compile(memorySchema);
+  },
+  get runtime() {
+    return compile(runtimeSchema);
+  },
+  model: (family: string): ValidateFunction | undefined => (Object.hasOwn(modelSchemas, family) ? compile(modelSchemas[family]!) : undefined),
 };
 
 export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | undefined, schema: any, evaluated?: unknown): void {
@@ -267,7 +283,7 @@ export function validateStructure(ctx: SpecContext, data: Record<string, unknown
   }
   if (kind === 'model') {
     const fam = String(data.family);
-    const v = Object.hasOwn(validators.models, fam) ? validators.models[fam] : undefined;
+    const v = validators.model(fam);
     if (!v) {
       ctx.errors.push(issueAt(ctx, ['family'], `unknown family "${fam}"`, didYouMean(fam, Object.keys(modelSchemas)) ?? `one of ${Object.keys(modelSchemas).join(', ')}`));
       return undefined;
@@ -275,14 +291,17 @@ export function validateStructure(ctx: SpecContext, data: Record<string, unknown
     v(data);
     schemaIssues(ctx, v.errors, modelSchemas[fam]);
   } else if (kind === 'runtime') {
-    validators.runtime(data);
-    schemaIssues(ctx, validators.runtime.errors, runtimeSchema);
+    const v = validators.runtime;
+    v(data);
+    schemaIssues(ctx, v.errors, runtimeSchema);
   } else if (kind === 'hardware') {
-    validators.hardware(data);
-    schemaIssues(ctx, validators.hardware.errors, hardwareSchema);
+    const v = validators.hardware;
+    v(data);
+    schemaIssues(ctx, v.errors, hardwareSchema);
   } else {
-    validators.memory(data);
-    schemaIssues(ctx, validators.memory.errors, memorySchema);
+    const v = validators.memory;
+    v(data);
+    schemaIssues(ctx, v.errors, memorySchema);
   }
   return kind;
 }
@@ -290,7 +309,7 @@ export function validateStructure(ctx: SpecContext, data: Record<string, unknown
 /** Range checks of a model after its expressions are evaluated: the schema's minimum/maximum on every count. */
 export function modelRangeIssues(ctx: SpecContext, evaluated: Record<string, unknown>): void {
   const fam = String(evaluated.family);
-  const v = Object.hasOwn(validators.models, fam) ? validators.models[fam] : undefined;
+  const v = validators.model(fam);
   if (!v || v(evaluated)) return;
   const keep = (v.errors ?? []).filter((e) => ['minimum', 'maximum', 'exclusiveMinimum', 'multipleOf', 'maxItems'].includes(e.keyword));
   schemaIssues(ctx, keep, modelSchemas[fam], evaluated);

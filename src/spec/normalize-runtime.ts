@@ -65,6 +65,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       admission: 'admission',
       audio_windows: 'audioWindows',
       unchunked_covers_context: 'unchunkedCoversContext',
+      mla_unchunked: 'mlaUnchunked',
     });
     if (s.long_context) out.scheduler.longContext = { above: s.long_context.above, ...renamed<Omit<NonNullable<RuntimeSettings['scheduler']['longContext']>, 'above'>>(s.long_context, { chunked_prefill: 'chunkedPrefill', max_num_batched_tokens: 'maxNumBatchedTokens' }) };
     const bm = s.below_memory;
@@ -96,6 +97,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       kernel_cycles: 'kernelCycles',
       attention_efficiency: 'attentionEfficiency',
       quantize_activations: 'quantizeActivations',
+      mla: 'mla',
+      fp8_block_efficiency: 'fp8BlockEfficiency',
+      fp8_block_moe_efficiency: 'fp8BlockMoeEfficiency',
     });
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
     if (k.moe_min_tile_rows !== undefined && k.mma_tile_rows !== undefined && k.moe_min_tile_rows > k.mma_tile_rows) {
@@ -147,6 +151,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (mh && typeof mh === 'object') {
     const per = await q(['training', 'moe_host', 'per_op'], 'seconds');
     const gemm = mh.expert_gemm === undefined ? undefined : await q(['training', 'moe_host', 'expert_gemm'], 'seconds');
+    const gemmFwd = mh.expert_gemm_fwd === undefined ? undefined : await q(['training', 'moe_host', 'expert_gemm_fwd'], 'seconds');
     out.training = out.training ?? {};
     out.training.moeHost = {
       syncsFwd: mh.syncs_fwd,
@@ -156,6 +161,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       expertKernelsFwd: mh.expert_kernels_fwd,
       expertKernelsBwd: mh.expert_kernels_bwd,
       ...(gemm === undefined ? {} : { expertGemmS: nonNegative(ctx, [...at, 'training', 'moe_host', 'expert_gemm'], gemm) }),
+      ...(gemmFwd === undefined ? {} : { expertGemmFwdS: nonNegative(ctx, [...at, 'training', 'moe_host', 'expert_gemm_fwd'], gemmFwd) }),
       fp8ExpertKernelsFwd: mh.fp8_expert_kernels_fwd ?? 0,
       fp8ExpertKernelsBwd: mh.fp8_expert_kernels_bwd ?? 0,
     };

@@ -509,6 +509,8 @@ const runtimeBlocks = {
       },
       // without chunked prefill the tokens per step are at least max_model_len (vLLM V0 SchedulerConfig)
       unchunked_covers_context: { type: 'boolean' },
+      // an MLA model runs without chunked prefill, tokens per step max(max_model_len, 2048) (vLLM 0.7 V0)
+      mla_unchunked: { type: 'boolean' },
       source: src,
     },
   },
@@ -541,6 +543,7 @@ const runtimeBlocks = {
           expert_kernels_fwd: nonNegInt,
           expert_kernels_bwd: nonNegInt,
           expert_gemm: OVERHEAD,
+          expert_gemm_fwd: OVERHEAD,
           fp8_expert_kernels_fwd: nonNegInt,
           fp8_expert_kernels_bwd: nonNegInt,
         },
@@ -564,6 +567,9 @@ const runtimeBlocks = {
       gguf_rate: PEAK,
       gemv_rate: PEAK,
       gemm_fixed: OVERHEAD,
+      mla: { enum: ['absorbed', 'expanded'] },
+      fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       tiled_gemm: {
         type: 'object',
         additionalProperties: false,

@@ -133,6 +133,9 @@ export interface MlaSpec extends AttentionFeatures {
   qk_rope_head_dim: number;
   qk_nope_head_dim: number;
   v_head_dim: number;
+  // set by the bound runtime, never by a model file (src/runtime/mla-cache.ts): 'expanded' when the runtime caches
+  // per-head K and V (vLLM before v0.7.1) instead of the latent
+  cache?: 'latent' | 'expanded';
 }
 
 export interface ModelBase {
@@ -337,7 +340,7 @@ export interface RuntimeSettings {
   // batched) or one after another, each decoded before the next is encoded (whisper.cpp's and openai-whisper's seek loop)
   // longContext, unchunkedCoversContext (serve): the engine's defaults by the model's max_model_len (vLLM V0: chunked
   // prefill with its own budget above 32K tokens; without chunked prefill a step's tokens cover max_model_len)
-  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; audioWindows?: 'batched' | 'sequential'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean };
+  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; audioWindows?: 'batched' | 'sequential'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
@@ -354,6 +357,14 @@ export interface RuntimeSettings {
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
+    // how the runtime runs multi-head latent attention (src/runtime/mla-cache.ts): over the latent ('absorbed', the
+    // default) or expanded to per-head K/V with a per-head cache ('expanded': vLLM before v0.7.1)
+    mla?: 'absorbed' | 'expanded';
+    // fraction of the fp8 matrix peak the runtime's block-scaled FP8 GEMM kernels reach once the chip is full (a cap on
+    // the hardware's fp8 GEMM table for GEMMs of block-FP8 checkpoints: Triton w8a8_block_fp8_matmul / CUTLASS
+    // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
+    fp8BlockEfficiency?: number;
+    fp8BlockMoeEfficiency?: number;
     // small-M tiled GEMM kernels that give each CTA (one SM / CU) one tile_n-wide strip of the weights over the whole K
     // with no split-K (vLLM/SGLang Triton fused_moe, Triton/CUTLASS block-FP8 linear): the weight bytes one SM streams
     // per second (rateBytePerS), the strip width, and which GEMMs run that way (src/sim/kernel-physics.ts tiledStreamS)
@@ -427,6 +438,7 @@ export interface MoeHostSync {
   expertKernelsFwd: number; // per-expert GEMMs per local expert launched from C++ (grouped GEMM loop) forward
   expertKernelsBwd: number;
   expertGemmS?: number; // host time of one of those per-expert GEMM calls (absent: launch.per_kernel)
+  expertGemmFwdS?: number; // the same for the forward's calls where they cost more (absent: expertGemmS)
   fp8ExpertKernelsFwd: number; // quantize kernels per local expert with fp8 GEMMs, at launch.per_kernel, forward
   fp8ExpertKernelsBwd: number;
 }

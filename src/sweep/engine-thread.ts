@@ -21,6 +21,17 @@ import type { ChunkRows } from './evaluate.js';
 // against 256 / 255 MB (1.16×, 1.19×).
 export const ENGINE_YOUNG_MB = 96;
 
+// Old generation of an engine thread (MB): what a row keeps past a scavenge (memo entries, later dropped) is promoted and
+// left to a full GC, which V8 put off until the old generation had grown by ~70 MB; capped, it collects sooner. What
+// the thread holds for good is small and bounded (the memo's 2,048 passes, 4,096 texts, a chunk's Pareto points, ~10 MB
+// after a full GC in the bench's grids) besides its copy of the sweep's tables and the hardware bound to each model,
+// which grow with the grid's variants: the cap is 96 MB plus eight times the tables' JSON. The bench's grids, peak RSS
+// 50k → 500k rows (with the format thread's young generation at FORMAT_YOUNG_MB): uncapped 213 → 271, 216 → 265 MB
+// (1.27×, 1.23×); capped at 96 MB 201 → 229 (fmt 12 MB) and 207 → 241 MB (1.17×, 1.17×).
+export function engineOldMb(tables: SweepTables): number {
+  return 96 + Math.ceil((8 * JSON.stringify(tables).length) / 2 ** 20);
+}
+
 export interface ColumnsRequest {
   start: number;
   end: number;
@@ -36,7 +47,7 @@ export class EngineThread {
     // the compiled worker in dist/sweep, wherever this module runs from (src/ under vitest, dist/, a bundled chunk)
     this.worker = new Worker(join(DIST_DIR, 'sweep', 'worker.js'), {
       workerData: { grid, tables, plan, simulatorModule },
-      resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_MB },
+      resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_MB, maxOldGenerationSizeMb: engineOldMb(tables) },
     });
     this.worker.on('message', (msg: ChunkRows | 'ready') => {
       if (msg !== 'ready') this.waiting.shift()?.resolve(msg);

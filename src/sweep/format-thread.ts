@@ -16,6 +16,11 @@ import type { ParetoPoint } from './pareto.js';
 
 const MAX_IN_FLIGHT = 4;
 
+// Young generation of the format thread (MB): what outlives a scavenge there is at most the chunk being written, so a
+// young generation below Node's default 48 MB costs little; the default's grew the peak RSS of the bench's 500k rows
+// by ~25 MB more than its 50k rows' (src/sweep/engine-thread.ts engineOldMb has the figures).
+export const FORMAT_YOUNG_MB = 24;
+
 interface Reply {
   start: number;
   lines: string[];
@@ -32,7 +37,7 @@ export class FormatThread {
 
   constructor(grid: SweepGrid, plan: ColumnPlan, fd: number) {
     // the compiled worker in dist/sweep, wherever this module runs from (src/ under vitest, dist/, a bundled chunk)
-    this.worker = new Worker(join(DIST_DIR, 'sweep', 'format-worker.js'), { workerData: { grid, plan, fd } });
+    this.worker = new Worker(join(DIST_DIR, 'sweep', 'format-worker.js'), { workerData: { grid, plan, fd }, resourceLimits: { maxYoungGenerationSizeMb: FORMAT_YOUNG_MB } });
     this.worker.on('message', (r: Reply) => {
       fillLines(this.fronts.get(r.start)!, r.lines);
       this.fronts.delete(r.start);

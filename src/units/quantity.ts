@@ -1,5 +1,5 @@
-// The only module that imports mathjs. It is loaded lazily (dynamic import) because mathjs alone takes
-// about 0.5 s to load: library specs are compiled to SI JSON at build time and never come through here.
+// The only module that imports mathjs. It is loaded lazily (dynamic import) because mathjs takes a few tenths of a
+// second to load: library specs are compiled to SI JSON at build time and never come through here.
 import type { MathJsInstance } from 'mathjs';
 
 // Dimensions a spec field may have, each with the SI unit we store it in.
@@ -48,7 +48,12 @@ let math: MathJsInstance | undefined;
 
 async function mathjs(): Promise<MathJsInstance> {
   if (math) return math;
-  const { create, all } = await import('mathjs');
+  // mathjs's one-file build (an exported path of the same package and version): its ES module entry is ~700 files
+  // whose resolving and linking took longer than anything mathjs then does here, and it builds every function at
+  // load where create() below builds only what is used (issue 15: `validate` start-up)
+  const oneFile: string = 'mathjs/lib/browser/math.js'; // (a specifier TypeScript has no declarations for)
+  const mod = (await import(oneFile)) as { default?: typeof import('mathjs') } & typeof import('mathjs');
+  const { create, all } = mod.default ?? mod;
   const m = create(all!);
   // FLOP and OP are the same base quantity here: an INT8 "TOPS" peak and a "TFLOP/s" peak are both
   // operations per second of the matrix units.

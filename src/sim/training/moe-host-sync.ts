@@ -35,10 +35,10 @@ export interface MoeHostFloor {
 export function moeHostFloor(h: MoeHostSync, localExperts: number, launchS: number, fp8 = false, hostScale = 1): MoeHostFloor {
   if (h.syncsFwd <= 0) return { fwdS: 0, bwdS: 0 };
   const gemmS = h.expertGemmS ?? launchS;
-  const perExpert = (gemms: number, quantize: number) => gemms * gemmS + (fp8 ? quantize * launchS : 0);
+  const perExpert = (gemms: number, each: number, quantize: number) => gemms * each + (fp8 ? quantize * launchS : 0);
   return {
-    fwdS: hostScale * (h.opsFwd * h.perOpS + localExperts * perExpert(h.expertKernelsFwd, h.fp8ExpertKernelsFwd)),
-    bwdS: hostScale * (h.opsBwd * h.perOpS + localExperts * perExpert(h.expertKernelsBwd, h.fp8ExpertKernelsBwd)),
+    fwdS: hostScale * (h.opsFwd * h.perOpS + localExperts * perExpert(h.expertKernelsFwd, h.expertGemmFwdS ?? gemmS, h.fp8ExpertKernelsFwd)),
+    bwdS: hostScale * (h.opsBwd * h.perOpS + localExperts * perExpert(h.expertKernelsBwd, gemmS, h.fp8ExpertKernelsBwd)),
   };
 }
 
