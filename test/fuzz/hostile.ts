@@ -25,7 +25,7 @@
 import { writeFileSync, readFileSync, mkdirSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pick, type Rand } from './fuzz.js';
-import { runCliCase, runHwperf, type CliTree, type CliCase } from './cli.js';
+import { absurdNumber, runCliCase, runHwperf, type CliTree, type CliCase } from './cli.js';
 import { sampleCc } from '../fixtures/bench-sample.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -376,23 +376,6 @@ export function makeHostileCase(r: Rand, tree: CliTree): HostileCase {
 }
 
 // ---------- oracles ----------
-
-const ABSURD_HI = 1e100;
-const ABSURD_LO = 1e-100;
-/** A number of absurd magnitude in a --json answer (the path of the first), or undefined. */
-export function absurdNumber(v: unknown): string | undefined {
-  let found: string | undefined;
-  const walk = (x: unknown, path: string) => {
-    if (found) return;
-    if (typeof x === 'number') {
-      const a = Math.abs(x);
-      if (a > ABSURD_HI || (a > 0 && a < ABSURD_LO)) found = `${path} is ${x}`;
-    } else if (Array.isArray(x)) x.forEach((y, i) => walk(y, `${path}[${i}]`));
-    else if (x && typeof x === 'object') for (const [k, y] of Object.entries(x)) if (!/^(seed|grid)$/.test(k)) walk(y, path ? `${path}.${k}` : k);
-  };
-  walk(v, '');
-  return found;
-}
 
 /** A 3-digit exponent in text output outside the quotes that echo what the user typed. */
 export function absurdText(text: string): string | undefined {
