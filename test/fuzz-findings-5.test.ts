@@ -226,3 +226,54 @@ describe('seeds 3005–3007', () => {
     expect(r.stderr).toMatch(/^hwperf: --seq-len must be a whole number from 1 to 100000000, found "-1"$/);
   });
 });
+
+describe('seed 3011 and by hand', () => {
+  it('a UTF-32 file is named UTF-32 (its little-endian byte-order mark begins with UTF-16\'s: it was called UTF-16)', async () => {
+    const g = 'extends: llama-3.2-1b\nid: u32\n';
+    const le = Buffer.alloc(g.length * 4);
+    const be = Buffer.alloc(g.length * 4);
+    [...g].forEach((c, i) => {
+      le.writeUInt32LE(c.codePointAt(0)!, i * 4);
+      be.writeUInt32BE(c.codePointAt(0)!, i * 4);
+    });
+    for (const [name, bytes] of [['le', Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), le])], ['be', Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), be])]] as const) {
+      const f = join(dir, `u32${name}.yaml`);
+      writeFileSync(f, bytes);
+      const r = await run(['validate', f]);
+      expect(r.exit).toBe(1);
+      expect(r.stderr).toMatch(/is UTF-32 text; save it as UTF-8/);
+    }
+  });
+});
+
+describe('seed 3021', () => {
+  it('--audio-seconds under 10 ms is one line (case 58: 5e-324 s fitted with a null real-time factor)', async () => {
+    for (const s of ['5e-324', '0.001', '0']) {
+      const r = await run(['simulate', '--model', 'whisper-large-v3', '--hardware', 'l4', '--audio-seconds', s]);
+      expect(r.exit, s).toBe(2);
+      expect(r.stderr).toMatch(/--audio-seconds: expected at least 0\.01/);
+    }
+    const ok = await run(['simulate', '--model', 'whisper-large-v3', '--hardware', 'l4', '--audio-seconds', '0.01', '--json']);
+    expect(ok.exit).toBe(0);
+    expect(Number.isFinite(JSON.parse(ok.stdout).rtf)).toBe(true);
+  });
+});
+
+describe('seeds 3023–3025', () => {
+  it('--rate 5e-324 is one line without the word for an infinite span (3023 case 350, 3024 case 242)', async () => {
+    const r = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', '5e-324', '--requests', '30']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/would arrive over more than 1e308 s/);
+    expect(r.stderr).not.toMatch(BAD);
+  });
+  it('size --target-tok-s 1e100 is one line (3025 case 93: 2.5e109 B/s of bandwidth sized)', async () => {
+    const r = await run(['size', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--target-tok-s', '1e100']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/is more than 1e9 tok\/s/);
+  });
+  it('--acceptance 4.9e-324 is one line (3025 case 277: printed back as "acceptance 5e-324")', async () => {
+    const r = await run(['simulate', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--spec-model', 'llama-3.2-1b', '--spec-tokens', '4', '--acceptance', '4.9e-324']);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/--acceptance: expected a probability of 0 or from 1e-6 to 1/);
+  });
+});

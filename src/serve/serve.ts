@@ -154,7 +154,7 @@ export function serve(o: ServeOptions): ServeRun {
   if (tokens > MAX_TOKENS) throw new UserError(`--requests × --output-tokens: at most ${MAX_TOKENS.toExponential(1)} generated tokens are simulated, here ${tokens.toExponential(2)} (fewer requests give the same steady state)`);
   // the open loop's arrivals span (take − 1)/rate on average: the cap a trace's arrival_s has (MAX_SPAN_S)
   if (o.rate !== undefined && take > 1 && !((take - 1) / o.rate <= MAX_SPAN_S)) {
-    throw new UserError(`--rate: ${take} requests at ${o.rate} requests/s would arrive over ${((take - 1) / o.rate).toExponential(2)} s; at most ${MAX_SPAN_S.toExponential()} s (about 3 years) of arrivals are simulated (raise --rate or lower --requests)`);
+    throw new UserError(`--rate: ${take} requests at ${o.rate} requests/s would arrive over ${Number.isFinite((take - 1) / o.rate) ? ((take - 1) / o.rate).toExponential(2) : 'more than 1e308'} s; at most ${MAX_SPAN_S.toExponential()} s (about 3 years) of arrivals are simulated (raise --rate or lower --requests)`);
   }
   if (o.burstiness !== undefined && !(o.burstiness >= MIN_BURSTINESS && o.burstiness <= 1 / MIN_BURSTINESS)) {
     throw new UserError(`--burstiness: expected a gamma shape from ${MIN_BURSTINESS} to ${1 / MIN_BURSTINESS} (1 = Poisson), found "${o.burstiness}"`);

@@ -35,7 +35,8 @@ export function parseSpec(f: { specModel?: string; specTokens?: number; mtp?: nu
     return undefined;
   }
   if (specModel !== undefined && mtp !== undefined) throw new UserError('--spec-model and --mtp are two kinds of drafter: give one');
-  if (acceptance === undefined || !(acceptance >= 0 && acceptance <= 1)) throw new UserError(`--acceptance: expected a probability between 0 and 1, found "${acceptance ?? 'nothing'}" (the chance each draft token is accepted, e.g. 0.7)`);
+  // 0 or from 1e-6: a chance of 5e-324 is a typing accident, and it was printed back as "acceptance 5e-324"
+  if (acceptance === undefined || !(acceptance >= 0 && acceptance <= 1) || (acceptance > 0 && acceptance < 1e-6)) throw new UserError(`--acceptance: expected a probability of 0 or from 1e-6 to 1, found "${acceptance ?? 'nothing'}" (the chance each draft token is accepted, e.g. 0.7)`);
   const k = mtp ?? specTokens;
   if (k === undefined || !Number.isInteger(k) || k < 1 || k > 16) throw new UserError(`${mtp !== undefined ? '--mtp' : '--spec-tokens'}: expected draft tokens per step between 1 and 16, found "${k ?? 'nothing'}"`);
   if (mtp !== undefined) return { kind: 'mtp', k, acceptance };

@@ -156,6 +156,8 @@ export function buildRequest(
   if (tp < 1 || pp < 1) throw new UserError('--tp and --pp must be ≥ 1');
   const audioSeconds = num('audio-seconds', flags[AUDIO_SECONDS]);
   if (audioSeconds !== undefined && audioSeconds > 1e6) throw new UserError(`--audio-seconds: expected at most 1000000 (11.6 days), found "${audioSeconds}"`);
+  // under 10 ms (one mel frame) there is no audio to transcribe: 5e-324 s gave a real-time factor past any number (null)
+  if (audioSeconds !== undefined && audioSeconds < 0.01) throw new UserError(`--audio-seconds: expected at least 0.01 (one 10 ms mel frame), found "${audioSeconds}"`);
   // Whisper: tokens per 30 s window, by default the transcript of that much speech (src/sim/whisper.ts)
   const outputDefault = model.family === 'encoder-decoder' ? speechTokensPerWindow(model as EncoderDecoderModel, audioSeconds) : 128;
   const req: SimulateRequest = {

@@ -45,6 +45,8 @@ export interface SizeOption {
 
 /** one token a day: the smallest target `size` sizes a memory system for */
 export const MIN_TARGET_TOK_S = 1 / 86_400;
+/** the largest target `size` sizes for: 1e9 tokens per second */
+export const MAX_TARGET_TOK_S = 1e9;
 
 export interface SizeResult {
   model: string;
@@ -146,6 +148,9 @@ export function sizeMemory(
   const tokS = target.tpotS !== undefined ? req.batch / target.tpotS : target.tokS!;
   if (!(tokS > 0)) throw new UserError('size: the target must be > 0');
   // below a token a day there is no memory system to size (5e-324 tok/s sized 1e-314 B/s of bandwidth)
+  // a billion tokens a second is about the output of every public LLM service together; past it the bandwidth to
+  // size is of no memory (1e100 tok/s asked for 2.5e109 B/s)
+  if (tokS > MAX_TARGET_TOK_S) throw new UserError(`size: a target of ${tokS.toExponential(2)} tok/s is more than 1e9 tok/s; give a smaller target`);
   if (tokS < MIN_TARGET_TOK_S) throw new UserError(`size: a target of ${tokS.toExponential(2)} tok/s is less than one token a day (${MIN_TARGET_TOK_S.toExponential(2)} tok/s); give a larger target`);
   // Per device: the model is split over tp·pp devices, each with its own memory.
   const achievedBw = (tokS * bytesPerToken) / devicesPerReplica;

@@ -111,6 +111,8 @@ export function readUserFile(path: string, cap: number, kind: string): ReadResul
       n += k;
     }
     if (n > cap || (n === buf.length && fst.size === 0)) return { error: `is larger than ${sizeText(cap)} or not a regular file` };
+    // UTF-32's byte-order marks first: little-endian UTF-32's begins with UTF-16's (FF FE)
+    if (n >= 4 && ((buf[0] === 0xff && buf[1] === 0xfe && buf[2] === 0 && buf[3] === 0) || (buf[0] === 0 && buf[1] === 0 && buf[2] === 0xfe && buf[3] === 0xff))) return { error: 'is UTF-32 text; save it as UTF-8' };
     if (buf[0] === 0xff && buf[1] === 0xfe) return { error: 'is UTF-16 text; save it as UTF-8' };
     if (buf[0] === 0xfe && buf[1] === 0xff) return { error: 'is UTF-16 text; save it as UTF-8' };
     return { text: buf.subarray(0, n).toString('utf8'), real: r };

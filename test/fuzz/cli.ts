@@ -8,7 +8,8 @@
 //     "internal error";
 //   - no NaN, Infinity, undefined or [object Object] anywhere in stdout, stderr or the files written (what the
 //     user typed may be quoted back only with those words masked);
-//   - --json output parses; its numbers are finite; a result that fits has no negative quantity;
+//   - --json output parses; its numbers are finite; a result that fits has no negative quantity; an answer that
+//     succeeds has no number above 1e100 or below 1e-100 in magnitude (fuzz round 5: a missing range, not a result);
 //   - nothing read from outside the spec tree is printed (a secret only the outside files hold never shows);
 //   - no temporary file is left beside an output, and an output is either the old file or a complete new one;
 //   - no case runs longer than CLI_CASE_BUDGET_MS and the heap does not grow without bound.
@@ -614,6 +615,24 @@ export function makeCase(r: Rand, tree: CliTree): CliCase {
 const BAD_WORDS = /\bNaN\b|\bInfinity\b|\bundefined\b|\[object Object\]/;
 const CRASH = /internal error|please report|^\s+at .+:\d+|\b(Type|Range|Reference|Syntax)Error\b|Error: |ENOTDIR|EISDIR|EACCES|ENOENT|EEXIST|EPERM|ENOSPC|ELOOP|ENAMETOOLONG/m;
 
+// fuzz round 5: a number of absurd magnitude in an answer is a missing range, not a result
+const ABSURD_HI = 1e100;
+const ABSURD_LO = 1e-100;
+/** A number of absurd magnitude in a --json answer (the path of the first), or undefined. */
+export function absurdNumber(v: unknown): string | undefined {
+  let found: string | undefined;
+  const walk = (x: unknown, path: string) => {
+    if (found) return;
+    if (typeof x === 'number') {
+      const a = Math.abs(x);
+      if (a > ABSURD_HI || (a > 0 && a < ABSURD_LO)) found = `${path} is ${x}`;
+    } else if (Array.isArray(x)) x.forEach((y, i) => walk(y, `${path}[${i}]`));
+    else if (x && typeof x === 'object') for (const [k, y] of Object.entries(x)) if (!/^(seed|grid)$/.test(k)) walk(y, path ? `${path}.${k}` : k);
+  };
+  walk(v, '');
+  return found;
+}
+
 /** Problems in a --json value: non-finite numbers; negative quantities in a result that fits. */
 export function jsonProblem(v: unknown): string | undefined {
   let problem: string | undefined;
@@ -714,7 +733,8 @@ export async function runCliCase(c: CliCase, tree: CliTree, judge?: (argv: strin
     } catch {
       return `--json output does not parse: ${res.stdout.slice(0, 200)}`;
     }
-    const p = jsonProblem(v) ?? (err ? undefined : judge?.(c.argv, v));
+    const absurd = err ? undefined : absurdNumber(v);
+    const p = jsonProblem(v) ?? (absurd ? `absurd magnitude: ${absurd}` : undefined) ?? (err ? undefined : judge?.(c.argv, v));
     if (p) return `json: ${p}`;
   }
   for (const o of c.outs) {

@@ -25,7 +25,7 @@
 import { writeFileSync, readFileSync, mkdirSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pick, type Rand } from './fuzz.js';
-import { runCliCase, runHwperf, type CliTree, type CliCase } from './cli.js';
+import { absurdNumber, runCliCase, runHwperf, type CliTree, type CliCase } from './cli.js';
 import { sampleCc } from '../fixtures/bench-sample.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -377,23 +377,6 @@ export function makeHostileCase(r: Rand, tree: CliTree): HostileCase {
 
 // ---------- oracles ----------
 
-const ABSURD_HI = 1e100;
-const ABSURD_LO = 1e-100;
-/** A number of absurd magnitude in a --json answer (the path of the first), or undefined. */
-export function absurdNumber(v: unknown): string | undefined {
-  let found: string | undefined;
-  const walk = (x: unknown, path: string) => {
-    if (found) return;
-    if (typeof x === 'number') {
-      const a = Math.abs(x);
-      if (a > ABSURD_HI || (a > 0 && a < ABSURD_LO)) found = `${path} is ${x}`;
-    } else if (Array.isArray(x)) x.forEach((y, i) => walk(y, `${path}[${i}]`));
-    else if (x && typeof x === 'object') for (const [k, y] of Object.entries(x)) if (!/^(seed|grid)$/.test(k)) walk(y, path ? `${path}.${k}` : k);
-  };
-  walk(v, '');
-  return found;
-}
-
 /** A 3-digit exponent in text output outside the quotes that echo what the user typed. */
 export function absurdText(text: string): string | undefined {
   const m = /\d(?:\.\d+)?e[+-]?\d{3}\b/i.exec(text.replace(/"[^"\n]*"/g, '""'));
@@ -513,6 +496,15 @@ export async function runHostileCase(c: HostileCase, tree: CliTree): Promise<str
       const ref = await baseAnswer(c.base);
       const n = ref === undefined ? undefined : becameNull(ref, v);
       if (n) return `${n} is a number in the working command and null after the change (the result still fits)`;
+      // the same command as text: it succeeds too, and prints no absurd magnitude either
+      if (c.argv.includes('--out')) return undefined; // a second run would find its output there
+      const text = c.argv.filter((x) => x !== '--json');
+      let t: { stdout: string; stderr: string; exit: number } = { stdout: '', stderr: '', exit: 0 };
+      const p = await runCliCase({ argv: text, outs: [], json: false }, tree, undefined, (x) => (t = x));
+      if (p) return `as text: ${p}`;
+      if (t.exit !== 0) return `--json succeeds but the text answer fails: ${t.stderr.slice(0, 200)}`;
+      const a = absurdText(t.stdout + t.stderr);
+      if (a) return `absurd magnitude in text: ${a}`;
     }
   } else {
     const t = absurdText(got.stdout + got.stderr);

@@ -153,6 +153,19 @@ export async function killCampaign(seed: number, cases: number, log?: (s: string
   const r = rng(seed);
   const dir = mkdtempSync(join(tmpdir(), 'hwperf-kill-'));
   const ts = targets(dir);
+  // each target's run time here, measured once: a kill lands at a random moment inside a run (a fixed 0.1–3 s
+  // window missed every run that ends in half a second: the kill came after the exit)
+  const runMs = new Map<string, number>();
+  let killedMidRun = 0;
+  let finishedFirst = 0;
+  for (const t of ts) {
+    const sub = join(dir, `time-${t.name}`);
+    mkdirSync(sub);
+    const t0 = performance.now();
+    cli(t.args('new', join(sub, t.name === 'compare' ? 'report' : 'out.csv')), sub);
+    runMs.set(t.name, performance.now() - t0);
+    rmSync(sub, { recursive: true, force: true });
+  }
   const failures: KillFailure[] = [];
   for (let i = 0; i < cases; i++) {
     const t = pick(r, ts);
@@ -165,7 +178,7 @@ export async function killCampaign(seed: number, cases: number, log?: (s: string
       setTimeout(() => child.kill('SIGKILL'), 5 + Math.floor(r() * 100));
       return true;
     };
-    const delay = 100 + Math.floor(r() * 3000);
+    const delay = 10 + Math.floor(r() * 1.1 * (runMs.get(t.name) ?? 3000));
     const sub = join(dir, `case-${i}`);
     mkdirSync(sub);
     const out = join(sub, t.name === 'compare' ? 'report' : 'out.csv');
@@ -238,6 +251,9 @@ export async function killCampaign(seed: number, cases: number, log?: (s: string
         resolve({ code, signal });
       });
     });
+    // killed mid-run (a signal, or the 128+n exit of a handler), or finished before the kill came
+    if (exit.signal || (exit.code !== null && exit.code > 128)) killedMidRun++;
+    else finishedFirst++;
     const left = readdirSync(sub).filter((n) => TEMP.test(n));
     const journal = left.some((n) => n.endsWith('.commit'));
     const v = t.version(out);
@@ -256,5 +272,6 @@ export async function killCampaign(seed: number, cases: number, log?: (s: string
     rmSync(sub, { recursive: true, force: true });
   }
   rmSync(dir, { recursive: true, force: true });
+  log?.(`kill seed ${seed}: ${cases} cases; of the replacing runs, ${killedMidRun} killed mid-run, ${finishedFirst} finished before the kill`);
   return failures;
 }
