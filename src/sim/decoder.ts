@@ -498,6 +498,9 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
 // A sweep row (one with a memo) that does not fit is answered by its memory: its time keys are null whatever its passes
 // cost, so they are not costed (nor shown as phases). The precision warnings those passes give are still collected,
 // pass by pass in the order evaluate() costs them, so the row's warnings are the same.
+// the memo's phases of the warnings of passes not costed (unfitted)
+const WARNINGS_OF_PREFILL = 'prefill warnings', WARNINGS_OF_STEP = 'decode warnings';
+
 function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lp: number, O: number, memory: MemoryResult, warnings: Set<string>, ctx: PassContext): Evaluation {
   const shapes: [PassShape, string][] = [[{ prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 }, 'prefill']];
   if (O > 0) {
@@ -507,13 +510,13 @@ function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     }
   }
   for (const [s, phase] of shapes) {
-    let warn = ctx.memo.get(ctx, phase, s)?.warn;
+    // a pass a fitted row costed has its warnings; else those an unfitted row found (kept apart, under a phase of their
+    // own, so that a fitted row never takes them for a costed pass); else found now, without costing the pass
+    const warnPhase = phase === 'prefill' ? WARNINGS_OF_PREFILL : WARNINGS_OF_STEP;
+    let warn = ctx.memo.get(ctx, phase, s)?.warn ?? ctx.memo.get(ctx, warnPhase, s)?.warn;
     if (!warn) {
-      if (recurs(s)) {
-        const prep = preparePass(passOps(m, hw, L, p, s), hw, phase);
-        ctx.memo.set(ctx, phase, s, prep); // as pass() keeps it
-        warn = prep.warn;
-      } else warn = passWarnings(passOps(m, hw, L, p, s), hw, phase); // pass() would not keep it: no cost wanted
+      warn = passWarnings(passOps(m, hw, L, p, s), hw, phase);
+      if (recurs(s)) ctx.memo.set(ctx, warnPhase, s, { code: NO_CODE, nums: [], ctxOps: [], warn, contextFree: false }); // as pass() keeps a pass
     }
     for (const w of warn) warnings.add(w);
   }
