@@ -18,7 +18,7 @@ import type { OpRow, PhaseSummary, SimulateRequest, SimulateResult, MemoryResult
 import { UserError } from '../spec/errors.js';
 import { buildDecoderPass, type GraphOp, type PassShape } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
-import { opCost, opCostScratch } from './roofline.js';
+import { matrixPeak, opCost, opCostScratch } from './roofline.js';
 import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
@@ -113,6 +113,24 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
     nums.push(t, tc, tm, ov, op.count, op.flops, op.bytes);
   }
   return { code, nums, ctxOps, warn, contextFree };
+}
+
+/**
+ * preparePass's warnings alone: the same ops (context-free GEMMs and attention) in the same order, without costing them.
+ * opCost runs an op at matrixPeak's dtype in every branch but GGUF's (llama.cpp's MMQ kernels run int8, unless the
+ * matrix-vector floor picks the peak's dtype again): those are costed as preparePass costs them. For a row that does
+ * not fit, whose passes are never timed (issue 15: ~5% of the engine's time in the 1M-row bench went to costing them).
+ */
+export function passWarnings(ops: GraphOp[], hw: NormalizedHardware, phase: string): string[] {
+  const warn: string[] = [];
+  const lp = phase === 'decode' ? 'decode' : 'other';
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.count <= 0 || (op.kind !== 'gemm' && op.kind !== 'attention') || op.flopsPerCtx !== 0 || op.bytesPerCtx !== 0) continue;
+    const ran = op.gguf ? opCost(op, hw, lp, K0).dtype : matrixPeak(hw, op.dtype).dtype;
+    if (ran !== op.dtype) warn.push(fallbackWarning(hw.id, op.dtype, ran, hw));
+  }
+  return warn;
 }
 
 // a context op's cost over c ∈ [c0, c1] (contextOp), read before the next call
@@ -489,12 +507,15 @@ function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     }
   }
   for (const [s, phase] of shapes) {
-    let prep = ctx.memo.get(ctx, phase, s);
-    if (!prep) {
-      prep = preparePass(passOps(m, hw, L, p, s), hw, phase);
-      if (recurs(s)) ctx.memo.set(ctx, phase, s, prep); // as pass() keeps it
+    let warn = ctx.memo.get(ctx, phase, s)?.warn;
+    if (!warn) {
+      if (recurs(s)) {
+        const prep = preparePass(passOps(m, hw, L, p, s), hw, phase);
+        ctx.memo.set(ctx, phase, s, prep); // as pass() keeps it
+        warn = prep.warn;
+      } else warn = passWarnings(passOps(m, hw, L, p, s), hw, phase); // pass() would not keep it: no cost wanted
     }
-    for (const w of prep.warn) warnings.add(w);
+    for (const w of warn) warnings.add(w);
   }
   return { batch: B, memory, ttft: NaN, ttftCold: NaN, tpot: null, throughput: null, prefillTokS: NaN, prefill: null, decode: null, work: null };
 }

@@ -1,13 +1,14 @@
 // Evaluate a range of combinations: decode each index → flags → request → simulate → the row's cells as numbers
 // (columns) → CSV lines (src/sweep/format.ts, here or on a thread of its own). The same code runs inline (small
 // sweeps, tests) and inside each worker. What comes back is compact: the chunk's CSV text (lines joined once) or its
-// columns, a count, and the chunk's local Pareto front.
+// columns, a count, and the chunk's local Pareto front (or, as columns, each row's Pareto metrics: chunk-front.ts).
 import type { SimulateRequest, SimulateResult } from '../sim/types.js';
 import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { axisValueText, decodeIndex, type SweepGrid } from './grid.js';
 import { csvCell, resultWriter, type ColumnPlan } from './columns.js';
 import { makeFormatter, NUMBER_CELL, TextIds, type ChunkColumns } from './format.js';
-import { paretoFronts, paretoMetrics, perUnit, type ParetoPoint } from './pareto.js';
+import type { ParetoPoint } from './pareto.js';
+import { chunkFront, METRICS, noMetrics, writeMetrics } from './chunk-front.js';
 import type { SweepTables } from './resolve.js';
 import { PassMemo } from '../sim/pass-memo.js';
 import { sameShapes } from './same-shapes.js';
@@ -28,12 +29,13 @@ export interface ChunkResult {
   front: ParetoPoint[];
 }
 
-// A chunk as its engine side leaves it: the cells in columns, the local front without its lines (format gives them)
+// A chunk as its engine side leaves it: the cells in columns, and each row's Pareto metrics (chunkFront makes the
+// chunk's local front of them, wherever the fronts are kept: src/sweep/chunk-front.ts)
 export interface ChunkRows {
   cols: ChunkColumns;
   feasible: number;
   errors: string[];
-  front: ParetoPoint[]; // line: '' until the chunk is formatted
+  metrics: Float64Array; // (end − start) × METRICS
 }
 
 export interface Evaluator {
@@ -41,6 +43,11 @@ export interface Evaluator {
   columns(start: number, end: number, reuse?: { nums: Float64Array; refs: Int32Array }): ChunkRows;
   // columns, then formatted here
   run(start: number, end: number): ChunkResult;
+}
+
+// each model's CSV cell, by its place on the model axis: a Pareto point's group
+export function modelGroups(grid: SweepGrid): string[] {
+  return grid.axes.find((a) => a.key === 'model')!.values.map((v) => csvCell(axisValueText(v)));
 }
 
 // the lines a formatter gave for a chunk's front (in index order, as paretoFronts returns them) onto its points
@@ -73,7 +80,7 @@ function evaluator(grid: SweepGrid, tables: SweepTables, plan: ColumnPlan, simul
   const n = axes.length;
   const modelAxis = axes.findIndex((a) => a.key === 'model');
   // a Pareto point's group: the model's CSV cell
-  const modelCells = axes[modelAxis]!.values.map((v) => csvCell(axisValueText(v)));
+  const modelCells = modelGroups(grid);
   const strides = tables.variantAxes.map((_, k) =>
     tables.variantAxes.slice(k + 1).reduce((s, ai) => s * axes[ai]!.values.length, 1),
   );
@@ -138,7 +145,7 @@ function evaluator(grid: SweepGrid, tables: SweepTables, plan: ColumnPlan, simul
     const { start, end } = cols;
     let lastReason: string | null = null;
     let lastReasonRef = NUMBER_CELL;
-    const points: ParetoPoint[] = [];
+    const metrics = new Float64Array((end - start) * METRICS);
     const errors: string[] = [];
     let feasible = 0;
     if (start < end) decodeIndex(grid, start, digits);
@@ -200,24 +207,21 @@ function evaluator(grid: SweepGrid, tables: SweepTables, plan: ColumnPlan, simul
       cols.refs[row * (width + 1) + width] = ok ? NUMBER_CELL : lastReasonRef;
       if (ok) {
         feasible++;
-        const m = paretoMetrics(result!);
-        if (m) {
-          const u = perUnit(result!, m[0]);
-          points.push({ group: modelCells[digits[modelAxis]!]!, throughput: m[0], perDevice: u.perDevice, perDollar: u.perDollar, latency: m[1], index, line: '' });
-        }
-      }
+        writeMetrics(metrics, row, result!, modelIndex);
+      } else noMetrics(metrics, row);
     }
     Object.assign(cols, texts.take());
-    return { cols, feasible, errors, front: paretoFronts(points) };
+    return { cols, feasible, errors, metrics };
   };
   const formatter = makeFormatter(grid, plan);
   let scratch: { nums: Float64Array; refs: Int32Array } | undefined;
   const run = (start: number, end: number): ChunkResult => {
     const c = columns(start, end, scratch);
     scratch = c.cols;
-    const f = formatter.format(c.cols, c.front.map((p) => p.index));
-    fillLines(c.front, f.lines);
-    return { start, end, csv: f.csv, feasible: c.feasible, errors: c.errors, front: c.front };
+    const front = chunkFront(c.metrics, start, end, modelCells);
+    const f = formatter.format(c.cols, front.map((p) => p.index));
+    fillLines(front, f.lines);
+    return { start, end, csv: f.csv, feasible: c.feasible, errors: c.errors, front };
   };
   return { columns, run };
 }

@@ -55,11 +55,11 @@ export class FormatThread {
     return this.free.pop();
   }
 
-  /** hand a chunk over (chunks in sweep order); resolves once fewer than MAX_IN_FLIGHT chunks wait */
-  async send(c: ChunkRows): Promise<void> {
+  /** hand a chunk over with its local front (chunks in sweep order); resolves once fewer than MAX_IN_FLIGHT chunks wait */
+  async send(c: ChunkRows, front: ParetoPoint[]): Promise<void> {
     this.check();
-    this.fronts.set(c.cols.start, c.front);
-    const wanted = Int32Array.from(c.front, (p) => p.index);
+    this.fronts.set(c.cols.start, front);
+    const wanted = Int32Array.from(front, (p) => p.index);
     this.worker.postMessage({ cols: c.cols, wanted }, [c.cols.nums.buffer as ArrayBuffer, c.cols.refs.buffer as ArrayBuffer]);
     while (this.fronts.size >= MAX_IN_FLIGHT) await this.wait();
   }

@@ -15,7 +15,8 @@ import { UserError } from '../spec/errors.js';
 import { loadSweepFile, type SweepGrid } from './grid.js';
 import { resolveTables } from './resolve.js';
 import { planColumns } from './columns.js';
-import { makeEvaluator, type ChunkResult, type ChunkRows, type Simulator } from './evaluate.js';
+import { makeEvaluator, modelGroups, type ChunkResult, type ChunkRows, type Simulator } from './evaluate.js';
+import { chunkFront } from './chunk-front.js';
 import { paretoFront, paretoFronts, type ParetoBasis, type ParetoPoint } from './pareto.js';
 import { runPool } from './pool.js';
 import { formatThreadPays, FORMAT_THREAD_CHUNK, INLINE_BELOW, workerCount } from './worker-count.js';
@@ -123,6 +124,7 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
       if (errors.length < 5) errors.push(...c.errors.slice(0, 5 - errors.length));
       opts.onProgress?.(rows, end - start);
     };
+    const groups = modelGroups(grid); // a Pareto point's group: its model's cell
     const cores = availableParallelism();
     const size = end - start;
     let workers = opts.workers ?? workerCount(size, cores);
@@ -154,8 +156,10 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
         while (asked.length) {
           const c = await asked.shift()!;
           ask();
-          await fmt.send(c); // the format thread writes the text, in order
-          accept({ start: c.cols.start, end: c.cols.end, csv: '', feasible: c.feasible, errors: c.errors, front: c.front });
+          // the chunk's local front is made here, off the engine thread (the sweep's critical path)
+          const front = chunkFront(c.metrics, c.cols.start, c.cols.end, groups);
+          await fmt.send(c, front); // the format thread writes the text, in order
+          accept({ start: c.cols.start, end: c.cols.end, csv: '', feasible: c.feasible, errors: c.errors, front });
         }
         await fmt.finish(); // every line written, every Pareto point's line in
       } finally {
@@ -174,8 +178,9 @@ export async function runSweep(file: string, opts: SweepOptions = {}): Promise<S
           const e = Math.min(end, s + step);
           if (fmt) {
             const c = ev.columns(s, e, fmt.buffers());
-            await fmt.send(c); // the format thread writes the text, in order
-            accept({ start: s, end: e, csv: '', feasible: c.feasible, errors: c.errors, front: c.front });
+            const front = chunkFront(c.metrics, s, e, groups);
+            await fmt.send(c, front); // the format thread writes the text, in order
+            accept({ start: s, end: e, csv: '', feasible: c.feasible, errors: c.errors, front });
           } else accept(ev.run(s, e));
           // let a signal's handler run between chunks (src/report/write.ts removes the temp files and exits): a
           // synchronous loop would defer Ctrl-C or SIGTERM to the end of the sweep, after the files were renamed

@@ -14,6 +14,6 @@ const evaluator = makeEvaluator(grid, tables, plan, mod.simulate, sweepRequest);
 parentPort!.on('message', (msg: [number, number] | ColumnsRequest) => {
   if (Array.isArray(msg)) return parentPort!.postMessage(evaluator.run(msg[0], msg[1]));
   const c = evaluator.columns(msg.start, msg.end, msg.reuse);
-  parentPort!.postMessage(c, [c.cols.nums.buffer as ArrayBuffer, c.cols.refs.buffer as ArrayBuffer]);
+  parentPort!.postMessage(c, [c.cols.nums.buffer as ArrayBuffer, c.cols.refs.buffer as ArrayBuffer, c.metrics.buffer as ArrayBuffer]);
 });
 parentPort!.postMessage('ready');
