@@ -6,7 +6,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runHwperf } from './fuzz/cli.js';
+import { runCli } from './fuzz/cli.js';
 import { parseLength, sampleLength } from '../src/serve/lengths.js';
 import { loadTrace, parseTrace, MAX_TRACE_ROWS } from '../src/serve/trace.js';
 import { makeRng } from '../src/serve/rng.js';
@@ -18,13 +18,7 @@ const root = new URL('..', import.meta.url).pathname;
 const BAD = /\bNaN\b|\bInfinity\b|\bundefined\b|\[object Object\]|internal error|at .*\.js:\d+|call stack/;
 let dir: string;
 
-async function run(args: string[]) {
-  const r = await runHwperf(args);
-  const exit = (r.error as { oclif?: { exit?: number } } | undefined)?.oclif?.exit ?? 0;
-  process.exitCode = 0;
-  const stderr = r.stderr.split('\n').filter((l) => !/^\(node:\d+\)|^\(Use `node/.test(l)).join('\n').trim();
-  return { ...r, stderr, exit };
-}
+const run = runCli;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hwperf-findings5-'));

@@ -2,7 +2,7 @@
 // none comes back: prototype ids, absurd config.json counts, hostile shards and bench files, output paths that
 // were checked only after the work, user text echoed as NaN/undefined, content of a non-spec file in a message.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { runHwperf } from './fuzz/cli.js';
+import { runCli } from './fuzz/cli.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,13 +18,7 @@ let dir: string;
 // a pid proven dead: a child this process spawned and spawnSync reaped (a fixed number may be a live process)
 const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid;
 
-async function run(args: string[]) {
-  const r = await runHwperf(args);
-  const exit = (r.error as { oclif?: { exit?: number } } | undefined)?.oclif?.exit ?? 0;
-  process.exitCode = 0;
-  const stderr = r.stderr.split('\n').filter((l) => !/^\(node:\d+\)|^\(Use `node/.test(l)).join('\n').trim();
-  return { ...r, stderr, exit };
-}
+const run = runCli;
 
 const hf = (over: Record<string, unknown>) => {
   const cfg = { ...JSON.parse(readFileSync(join(root, 'test/fixtures/hf/llama/config.json'), 'utf8')), ...over };

@@ -40,6 +40,18 @@ const WIDE_SHARE = 0.4;
 export async function runHwperf(argv: string[]) {
   return captureOutput(async () => oclifRun(argv, { root: ROOT }));
 }
+
+/**
+ * runHwperf for a test: the exit code oclif gave (0 when none), stderr without Node's own warning lines, and
+ * process.exitCode reset (an in-process run that fails leaves it set, which would fail vitest's process).
+ */
+export async function runCli(argv: string[]) {
+  const r = await runHwperf(argv);
+  const exit = (r.error as { oclif?: { exit?: number } } | undefined)?.oclif?.exit ?? 0;
+  process.exitCode = 0;
+  const stderr = r.stderr.split('\n').filter((l) => !/^\(node:\d+\)|^\(Use `node/.test(l)).join('\n').trim();
+  return { ...r, stderr, exit };
+}
 const SECRET = 'AKIAFUZZCLISECRET';
 const ROOT = new URL('../..', import.meta.url).pathname;
 
