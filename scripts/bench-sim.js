@@ -1,7 +1,7 @@
 // npm run bench — the performance budgets of docs/design.md, measured (benchmarks, not timed tests):
-//   1. one in-process simulate() of a decoder request with 2,048 output tokens   budget ≤ 20 µs
+//   1. one in-process simulate() of a decoder request with 2,048 output tokens   budget ≤ 20 µs (design: 5 µs)
 //   2. `hwperf simulate … --json` on library specs as a whole process (median of 5) budget ≤ 2× `node -e 0` (median of 5)
-//   3. with --sweep: `hwperf sweep examples/sweep-90k.yaml` as a whole process      budget ≤ 15 s
+//   3. with --sweep: `hwperf sweep examples/sweep-90k.yaml` as a whole process      budget ≤ 5 s
 //   4. serve(): 10,000 requests in-process (beyond start-up)                          budget ≤ 1 s
 //   5. serve(): 1,000,000 requests on one core, heap after it vs after 10,000         budget ≤ 60 s (--serve-1m, or --all)
 //   6. plan over 5 accelerators, in-process                                           budget ≤ 10 s
@@ -50,6 +50,8 @@ const report = (name, value, unit, budget) => {
   const us = Number(process.hrtime.bigint() - t0) / 1e3 / calls;
   if (!(sink > 0)) console.error('bench: simulate returned no tpot_s (does the request fit?)');
   report(`simulate() ${MODEL} on ${HARDWARE} tp4 b16, 2048 in / 2048 out (${calls} calls)`, us, 'µs', 20);
+  // docs/design.md's target is 5 µs; the budget checked is the first round's 20 µs until the core gets there
+  if (us > 5) console.log(`  (design target ≤ 5 µs not met yet: ${us.toFixed(1)} µs)`);
   // buildRequest, as a sweep row calls it (issue 15: ≤ 1.5 µs; deleting undefined keys made it 3.2 µs)
   const m = lib.models[MODEL];
   const h = lib.hardware[HARDWARE];
@@ -103,7 +105,7 @@ if (args.includes('--sweep')) {
       const s = JSON.parse(r.stdout);
       console.log(`  sweep: ${s.configs} configurations, ${s.feasible} feasible, ${s.workers} workers, ${s.seconds.toFixed(2)} s inside`);
     }
-    report('hwperf sweep examples/sweep-90k.yaml, whole process', ms / 1000, 's', 15);
+    report('hwperf sweep examples/sweep-90k.yaml, whole process', ms / 1000, 's', 5);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
