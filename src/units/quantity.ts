@@ -1,5 +1,6 @@
 // The only module that imports mathjs. It is loaded lazily (dynamic import) because mathjs takes a few tenths of a
 // second to load: library specs are compiled to SI JSON at build time and never come through here.
+import { createRequire } from 'node:module';
 import type { MathJsInstance } from 'mathjs';
 
 // Dimensions a spec field may have, each with the SI unit we store it in.
@@ -51,8 +52,10 @@ async function mathjs(): Promise<MathJsInstance> {
   // mathjs's one-file build (an exported path of the same package and version): its ES module entry is ~700 files
   // whose resolving and linking took longer than anything mathjs then does here, and it builds every function at
   // load where create() below builds only what is used (issue 15: `validate` start-up)
+  // It is a CommonJS file, so it is required, not imported: import() of CommonJS first scans the whole ~1 MB file
+  // for its export names (Node's cjs-module-lexer, ~45 ms, a third of what a `--set` with a unit cost).
   const oneFile: string = 'mathjs/lib/browser/math.js'; // (a specifier TypeScript has no declarations for)
-  const mod = (await import(oneFile)) as { default?: typeof import('mathjs') } & typeof import('mathjs');
+  const mod = createRequire(import.meta.url)(oneFile) as { default?: typeof import('mathjs') } & typeof import('mathjs');
   const { create, all } = mod.default ?? mod;
   const m = create(all!);
   // FLOP and OP are the same base quantity here: an INT8 "TOPS" peak and a "TFLOP/s" peak are both
