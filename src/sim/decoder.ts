@@ -178,11 +178,35 @@ function contextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, 
   return CX;
 }
 
+// A pass's sums, op by op. costPass and costPrepared add into this one accumulator through the same two functions in
+// the same order, so a prepared pass gives the same numbers bit for bit; finishPass reads it before the next pass.
+const S = { seconds: 0, computeS: 0, memoryS: 0, commS: 0, overheadS: 0, flops: 0, bytes: 0, computeBoundS: 0, memoryBoundS: 0, epComm: 0, tpComm: 0 };
+function startSums(): void {
+  S.seconds = S.computeS = S.memoryS = S.commS = S.overheadS = S.flops = S.bytes = 0;
+  S.computeBoundS = S.memoryBoundS = S.epComm = S.tpComm = 0;
+}
+// a collective of `t` seconds: expert-parallel all-to-all (ep), tensor-parallel all-reduce (tp) or another
+function addCollective(t: number, ep: boolean, tp: boolean): void {
+  S.seconds += t;
+  S.commS += t;
+  if (ep) S.epComm += t;
+  else if (tp) S.tpComm += t;
+}
+// `n` launches of an op of t seconds (tc compute, tm memory, ov beyond both) doing fl FLOPs and by bytes in all
+function addOp(t: number, tc: number, tm: number, ov: number, n: number, fl: number, by: number): void {
+  S.seconds += t * n;
+  S.computeS += tc * n;
+  S.memoryS += tm * n;
+  S.overheadS += ov * n;
+  if (tc >= tm) S.computeBoundS += (t - ov) * n;
+  else S.memoryBoundS += (t - ov) * n;
+  S.flops += fl;
+  S.bytes += by;
+}
+
 /** Cost one pass on one device; decode attention is integrated exactly over c ∈ [c0, c1]. */
 export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>, rows = false): PassCost {
-  let seconds = 0, computeS = 0, memoryS = 0, commS = 0, overheadS = 0, flops = 0, bytes = 0;
-  let computeBoundS = 0, memoryBoundS = 0;
-  let epComm = 0, tpComm = 0;
+  startSums();
   const cm = (c0 + c1) / 2;
   const out: OpRow[] | undefined = rows ? [] : undefined;
   const lp = phase === 'decode' ? 'decode' : 'other';
@@ -191,10 +215,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     if (op.count <= 0) continue;
     if (op.kind === 'collective') {
       const t = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
-      seconds += t;
-      commS += t;
-      if (op.comm?.kind === 'alltoall') epComm += t;
-      else if (op.comm?.kind === 'allreduce') tpComm += t;
+      addCollective(t, op.comm?.kind === 'alltoall', op.comm?.kind === 'allreduce');
       out?.push({ phase, name: op.name, kind: op.kind, count: op.count, flops: 0, bytes: (op.comm?.bytes ?? 0) * op.count, seconds: t, bound: 'network' });
       continue;
     }
@@ -219,29 +240,20 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       cx = r.cx;
     }
     const n = op.count;
-    seconds += t * n;
-    computeS += tc * n;
-    memoryS += tm * n;
-    overheadS += ov * n;
-    if (tc >= tm) computeBoundS += (t - ov) * n;
-    else memoryBoundS += (t - ov) * n;
     const fl = (f0 + op.flopsPerCtx * cx) * n;
     const by = (b0 + op.bytesPerCtx * cx) * n;
-    flops += fl;
-    bytes += by;
+    addOp(t, tc, tm, ov, n, fl, by);
     out?.push({ phase, name: op.name, kind: op.kind, count: n, flops: fl, bytes: by, seconds: t * n, bound: ov > Math.max(tc, tm) ? 'overhead' : tc >= tm ? 'compute' : 'memory' });
   }
-  return finishPass(hw, seconds, computeS, memoryS, commS, overheadS, flops, bytes, computeBoundS, memoryBoundS, epComm, tpComm, out);
+  return finishPass(hw, out);
 }
 
 /**
  * costPass of a prepared pass (src/sim/pass-memo.ts): the same sums in the same order, so the same numbers bit for
- * bit, with the context-free ops' and collectives' costs read from `parts` and only the context ops costed.
+ * bit, with the context-free ops' and collectives' costs read from `nums` and only the context ops costed.
  */
 export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>): PassCost {
-  let seconds = 0, computeS = 0, memoryS = 0, commS = 0, overheadS = 0, flops = 0, bytes = 0;
-  let computeBoundS = 0, memoryBoundS = 0;
-  let epComm = 0, tpComm = 0;
+  startSums();
   const cm = (c0 + c1) / 2;
   const lp = phase === 'decode' ? 'decode' : 'other';
   const { code, nums, ctxOps } = prep;
@@ -252,11 +264,7 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
     const kind = code[i]!;
     if (kind === SKIP) continue;
     if (kind >= COLL) {
-      const t = nums[7 * i]!;
-      seconds += t;
-      commS += t;
-      if (kind === COLL_EP) epComm += t;
-      else if (kind === COLL_TP) tpComm += t;
+      addCollective(nums[7 * i]!, kind === COLL_EP, kind === COLL_TP);
       continue;
     }
     const n = nums[7 * i + 4]!, f0 = nums[7 * i + 5]!, b0 = nums[7 * i + 6]!;
@@ -279,20 +287,15 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
       fpc = op.flopsPerCtx;
       bpc = op.bytesPerCtx;
     }
-    seconds += t * n;
-    computeS += tc * n;
-    memoryS += tm * n;
-    overheadS += ov * n;
-    if (tc >= tm) computeBoundS += (t - ov) * n;
-    else memoryBoundS += (t - ov) * n;
-    flops += (f0 + fpc * cx) * n;
-    bytes += (b0 + bpc * cx) * n;
+    addOp(t, tc, tm, ov, n, (f0 + fpc * cx) * n, (b0 + bpc * cx) * n);
   }
-  return finishPass(hw, seconds, computeS, memoryS, commS, overheadS, flops, bytes, computeBoundS, memoryBoundS, epComm, tpComm, undefined);
+  return finishPass(hw, undefined);
 }
 
 // A pass's sums → its cost: the communication the runtime hides, and which of the four bounds it.
-function finishPass(hw: NormalizedHardware, seconds: number, computeS: number, memoryS: number, commS: number, overheadS: number, flops: number, bytes: number, computeBoundS: number, memoryBoundS: number, epComm: number, tpComm: number, out: OpRow[] | undefined): PassCost {
+function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined): PassCost {
+  let { seconds, commS } = S;
+  const { computeS, memoryS, overheadS, flops, bytes, computeBoundS, memoryBoundS, epComm, tpComm } = S;
   // communication the runtime overlaps with the pass's other work (src/sim/overlap.ts): expert-parallel
   // dispatch/combine behind the other micro-batch (two-batch overlap), TP all-reduces behind the GEMMs
   if (epComm + tpComm > 0) {
