@@ -203,11 +203,18 @@ function addOp(t: number, tc: number, tm: number, ov: number, n: number, fl: num
   S.flops += fl;
   S.bytes += by;
 }
+// `n` launches of a context op over c ∈ [c0, c1] (contextOp), returned for the caller's row
+function addContextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, lp: 'decode' | 'other', n: number): typeof CX {
+  const r = contextOp(op, hw, c0, c1, lp);
+  addOp(r.t, r.tc, r.tm, r.ov, n, (op.flops + op.flopsPerCtx * r.cx) * n, (op.bytes + op.bytesPerCtx * r.cx) * n);
+  return r;
+}
+const opRow = (phase: string, op: GraphOp, n: number, fl: number, by: number, t: number, tc: number, tm: number, ov: number): OpRow =>
+  ({ phase, name: op.name, kind: op.kind, count: n, flops: fl, bytes: by, seconds: t * n, bound: ov > Math.max(tc, tm) ? 'overhead' : tc >= tm ? 'compute' : 'memory' });
 
 /** Cost one pass on one device; decode attention is integrated exactly over c ∈ [c0, c1]. */
 export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>, rows = false): PassCost {
   startSums();
-  const cm = (c0 + c1) / 2;
   const out: OpRow[] | undefined = rows ? [] : undefined;
   const lp = phase === 'decode' ? 'decode' : 'other';
   for (let i = 0; i < ops.length; i++) {
@@ -219,31 +226,19 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       out?.push({ phase, name: op.name, kind: op.kind, count: op.count, flops: 0, bytes: (op.comm?.bytes ?? 0) * op.count, seconds: t, bound: 'network' });
       continue;
     }
-    const f0 = op.flops, b0 = op.bytes;
-    let t: number, tc: number, tm: number, ov: number;
-    let cx = cm; // mean attended context of this op
+    const n = op.count;
     if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp, K0);
       if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
         warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
       }
-      tc = k.computeS;
-      tm = k.memoryS;
-      ov = k.seconds - Math.max(tc, tm);
-      t = k.seconds;
+      const ov = k.seconds - Math.max(k.computeS, k.memoryS);
+      addOp(k.seconds, k.computeS, k.memoryS, ov, n, op.flops * n, op.bytes * n);
+      out?.push(opRow(phase, op, n, op.flops * n, op.bytes * n, k.seconds, k.computeS, k.memoryS, ov));
     } else {
-      const r = contextOp(op, hw, c0, c1, lp);
-      t = r.t;
-      tc = r.tc;
-      tm = r.tm;
-      ov = r.ov;
-      cx = r.cx;
+      const r = addContextOp(op, hw, c0, c1, lp, n);
+      out?.push(opRow(phase, op, n, (op.flops + op.flopsPerCtx * r.cx) * n, (op.bytes + op.bytesPerCtx * r.cx) * n, r.t, r.tc, r.tm, r.ov));
     }
-    const n = op.count;
-    const fl = (f0 + op.flopsPerCtx * cx) * n;
-    const by = (b0 + op.bytesPerCtx * cx) * n;
-    addOp(t, tc, tm, ov, n, fl, by);
-    out?.push({ phase, name: op.name, kind: op.kind, count: n, flops: fl, bytes: by, seconds: t * n, bound: ov > Math.max(tc, tm) ? 'overhead' : tc >= tm ? 'compute' : 'memory' });
   }
   return finishPass(hw, out);
 }
@@ -254,7 +249,6 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
  */
 export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>): PassCost {
   startSums();
-  const cm = (c0 + c1) / 2;
   const lp = phase === 'decode' ? 'decode' : 'other';
   const { code, nums, ctxOps } = prep;
   // the warnings its context-free ops gave, in their order (costPass adds them op by op; nothing else is added between)
@@ -267,27 +261,9 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
       addCollective(nums[7 * i]!, kind === COLL_EP, kind === COLL_TP);
       continue;
     }
-    const n = nums[7 * i + 4]!, f0 = nums[7 * i + 5]!, b0 = nums[7 * i + 6]!;
-    let t: number, tc: number, tm: number, ov: number;
-    let cx = cm;
-    let fpc = 0, bpc = 0; // the op's flopsPerCtx and bytesPerCtx (0 for a context-free op)
-    if (kind === FREE) {
-      t = nums[7 * i]!;
-      tc = nums[7 * i + 1]!;
-      tm = nums[7 * i + 2]!;
-      ov = nums[7 * i + 3]!;
-    } else {
-      const op = ctxOps[next++]!;
-      const r = contextOp(op, hw, c0, c1, lp);
-      t = r.t;
-      tc = r.tc;
-      tm = r.tm;
-      ov = r.ov;
-      cx = r.cx;
-      fpc = op.flopsPerCtx;
-      bpc = op.bytesPerCtx;
-    }
-    addOp(t, tc, tm, ov, n, (f0 + fpc * cx) * n, (b0 + bpc * cx) * n);
+    const n = nums[7 * i + 4]!;
+    if (kind === FREE) addOp(nums[7 * i]!, nums[7 * i + 1]!, nums[7 * i + 2]!, nums[7 * i + 3]!, n, nums[7 * i + 5]! * n, nums[7 * i + 6]! * n);
+    else addContextOp(ctxOps[next++]!, hw, c0, c1, lp, n);
   }
   return finishPass(hw, undefined);
 }
