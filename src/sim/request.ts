@@ -117,8 +117,6 @@ function num(name: string, v: unknown): number | undefined {
   return n;
 }
 
-
-
 const DTYPE_NAMES: readonly string[] = [...QUANT_SCHEMES, 'fp6', 'tf32'];
 function scheme(name: string, v: unknown): QuantScheme | undefined {
   if (v === undefined || v === null || v === '') return undefined;

@@ -185,18 +185,9 @@ const compile = (schema: object): ValidateFunction => {
   if (!v) compiled.set(schema, (v = ajv.compile(schema)));
   return v;
 };
-const validators = {
-  get hardware() {
-    return compile(hardwareSchema);
-  },
-  get memory() {
-    return compile(memorySchema);
-  },
-  get runtime() {
-    return compile(runtimeSchema);
-  },
-  model: (family: string): ValidateFunction | undefined => (Object.hasOwn(modelSchemas, family) ? compile(modelSchemas[family]!) : undefined),
-};
+// the schema of each kind but models (which have one per family)
+const KIND_SCHEMAS = { hardware: hardwareSchema, memory: memorySchema, runtime: runtimeSchema };
+const modelValidator = (family: string): ValidateFunction | undefined => (Object.hasOwn(modelSchemas, family) ? compile(modelSchemas[family]!) : undefined);
 
 export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | undefined, schema: any, evaluated?: unknown): void {
   if (!errors) return;
@@ -283,25 +274,18 @@ export function validateStructure(ctx: SpecContext, data: Record<string, unknown
   }
   if (kind === 'model') {
     const fam = String(data.family);
-    const v = validators.model(fam);
+    const v = modelValidator(fam);
     if (!v) {
       ctx.errors.push(issueAt(ctx, ['family'], `unknown family "${fam}"`, didYouMean(fam, Object.keys(modelSchemas)) ?? `one of ${Object.keys(modelSchemas).join(', ')}`));
       return undefined;
     }
     v(data);
     schemaIssues(ctx, v.errors, modelSchemas[fam]);
-  } else if (kind === 'runtime') {
-    const v = validators.runtime;
-    v(data);
-    schemaIssues(ctx, v.errors, runtimeSchema);
-  } else if (kind === 'hardware') {
-    const v = validators.hardware;
-    v(data);
-    schemaIssues(ctx, v.errors, hardwareSchema);
   } else {
-    const v = validators.memory;
+    const schema = KIND_SCHEMAS[kind];
+    const v = compile(schema);
     v(data);
-    schemaIssues(ctx, v.errors, memorySchema);
+    schemaIssues(ctx, v.errors, schema);
   }
   return kind;
 }
@@ -309,7 +293,7 @@ export function validateStructure(ctx: SpecContext, data: Record<string, unknown
 /** Range checks of a model after its expressions are evaluated: the schema's minimum/maximum on every count. */
 export function modelRangeIssues(ctx: SpecContext, evaluated: Record<string, unknown>): void {
   const fam = String(evaluated.family);
-  const v = validators.model(fam);
+  const v = modelValidator(fam);
   if (!v || v(evaluated)) return;
   const keep = (v.errors ?? []).filter((e) => ['minimum', 'maximum', 'exclusiveMinimum', 'multipleOf', 'maxItems'].includes(e.keyword));
   schemaIssues(ctx, keep, modelSchemas[fam], evaluated);
