@@ -20,6 +20,13 @@ describe('frame_aspect', () => {
     }
   });
 
+  it('Wan 2.1 1.3B at 480 px is 832 × 480: 52 × 30 patches, 21 latent frames for 81 frames', () => {
+    const m = lib.models['wan-2.1-t2v-1.3b-dit'] as DitModel;
+    const f = ditFrame(m, 480);
+    expect(f).toEqual({ height: 480, width: 832 });
+    expect(ditGeometry(m, { batch: 1, ...f, frames: 81 }).N).toBe(52 * 30 * 21);
+  });
+
   it('without frame_aspect a video frame stays 16:9 (HunyuanVideo 720p: 1280 × 720)', () => {
     const m = lib.models['hunyuan-video-transformer'] as DitModel;
     expect(m.frame_aspect).toBeUndefined();
