@@ -324,6 +324,7 @@ const dit = {
       properties: { context: count(0, 1e8), context_dim: count(1, 1e6), qk_norm: { type: 'boolean' }, fused: { type: 'boolean' } },
     },
     frame_mask: { type: 'boolean' },
+    channels_first_stream: { type: 'boolean' },
     flash_if_longer: { type: 'boolean' },
     rope: { type: 'boolean' },
     architecture: { enum: ['dit', 'mmdit', 'unet'] },

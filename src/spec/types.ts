@@ -234,6 +234,11 @@ export interface DitModel extends ModelBase {
   /** the reference sampler passes a per-frame mask (Open-Sora 1.2 RFLOW: x_mask): every block modulates with the
    *  timestep and with t = 0 and picks per frame with torch.where (STDiT3Block t_mask_select) */
   frame_mask: boolean;
+  /** the residual stream keeps the patch conv's channels-first layout (Open-Sora PatchEmbed3D: conv output
+   *  .flatten(2).transpose(1, 2), never made contiguous; `x + …` keeps its first operand's layout), so every
+   *  nn.LayerNorm on it first copies it to contiguous and an nn.Linear on it runs matmul of a copy plus a separate
+   *  bias add (src/model/dit-graph.ts channelsFirstCopy) */
+  channels_first_stream?: boolean;
   /** the reference code takes its flash kernel only for a sequence longer than its batch of sequences (Open-Sora
    *  Attention.forward: enable_flash_attn and N > B) and otherwise writes attention out (q·kᵀ, fp32 softmax, ·v):
    *  STDiT3's temporal attention over a few dozen latent frames at thousands of positions always is (priced per block
