@@ -92,6 +92,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
       group_tile_from_tokens: 'groupTileFromTokens',
+      group_gemv_max_tokens: 'groupGemvMaxTokens',
       kernel_choice: 'kernelChoice',
       attention_mask_scan: 'attentionMaskScan',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',

@@ -376,6 +376,9 @@ export interface RuntimeSettings {
     // grouped (MoE) GEMM whose row tile the kernel sizes from the batch's token count, up to this many rows, instead of
     // from the rows each group gets (ggml-cuda MMQ MUL_MAT_ID: mmq_x from ncols_max = tokens)
     groupTileFromTokens?: number;
+    // the most tokens for which a grouped (MoE) GEMM takes the matrix-vector kernel (ggml-cuda through 2025: MUL_MAT_ID
+    // with one token only); absent: gemvMaxRows, by the same count as dense GEMMs
+    groupGemvMaxTokens?: number;
     // how the runtime picks matrix-vector vs tiled kernels: 'fastest' (default) or 'threshold' (fixed row count, ggml)
     kernelChoice?: 'fastest' | 'threshold';
     // prefill flash attention that skips KV only past the last unmasked key, and only from this many queries up

@@ -38,6 +38,7 @@ function settingsJson(s: RuntimeSettings) {
       moe_min_tile_rows: s.kernels.moeMinTileRows ?? null,
       mma_tile_rows: s.kernels.mmaTileRows ?? null,
       group_tile_from_tokens: s.kernels.groupTileFromTokens ?? null,
+      group_gemv_max_tokens: s.kernels.groupGemvMaxTokens ?? null,
       kernel_choice: s.kernels.kernelChoice ?? null,
       attention_mask_scan: s.kernels.attentionMaskScan ?? null,
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
