@@ -568,6 +568,7 @@ const runtimeBlocks = {
       gemv_rate: PEAK,
       gemm_fixed: OVERHEAD,
       mla: { enum: ['absorbed', 'expanded'] },
+      mla_prefill: { enum: ['absorbed', 'expanded'] },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       tiled_gemm: {
