@@ -9,7 +9,7 @@
 // Shapes are per device: d = hidden, hq = heads/tp, hkv = KV heads on the device, hd = head_dim, I = FFN width.
 import type { DecoderModel, Dtype } from '../spec/types.js';
 import type { Op, OpKind, CollectiveKind } from './op.js';
-import type { Precision } from './quant.js';
+import { attentionDtype, type Precision } from './quant.js';
 import { layerAttentionCounts, localWindow, moeLayerCount, prefillPairs, type LocalWindow } from './layer-kinds.js';
 
 export interface GraphOp extends Op {
@@ -72,18 +72,6 @@ export function kvBytesPerTokenLayer(m: DecoderModel, kvHeadsPerDevice: number, 
     return (a.kv_lora_rank + a.qk_rope_head_dim) * kvBytes; // DeepSeek-V2 §2.1.2: (d_c + d_h^R) per token
   }
   return 2 * kvHeadsPerDevice * m.head_dim * kvBytes; // K and V: 2·kv_heads·head_dim (GQA, Ainslie et al. 2023)
-}
-
-/** The dtype attention's matrix products run in: the GEMM dtype, unless the KV cache is wider than the GEMM inputs.
- *  Fused attention multiplies Q·Kᵀ and P·V on the cache's K and V as stored (FlashAttention-2/3, FlashInfer, SGLang's
- *  Triton extend/decode kernels take 16-bit Q/K/V; an FP8 attention kernel needs FP8 K/V, e.g. TensorRT-LLM's FP8 context
- *  FMHA with an FP8 cache): fp8 GEMMs over a bf16 cache (vLLM and SGLang default kv_cache_dtype 'auto' = the model's
- *  bf16 for block-FP8 DeepSeek/Qwen checkpoints) run attention at the 16-bit rate, fp4 GEMMs over an fp8 cache at the
- *  fp8 rate. */
-export function attentionDtype(p: Precision): Dtype {
-  if (gemmInputBytes(p) >= p.kvBytes) return p.gemmDtype;
-  if (p.kvBytes >= 2) return p.kvCache === 'fp16' ? 'fp16' : 'bf16';
-  return 'fp8';
 }
 
 /** bytes per element of a GEMM input in `p`'s GEMM dtype (8-bit and narrower inputs are stored quantized) */
@@ -151,7 +139,6 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   const wb = p.weightBits;
   const act = p.actBytes;
   const dt = p.gemmDtype;
-  const adt = attentionDtype(p); // attention's MMA dtype: never narrower than the KV cache it reads
   const T = s.prefillSeqs * s.prefillLen + s.decodeSeqs; // tokens through the GEMMs
   const seqs = s.prefillSeqs + s.decodeSeqs; // rows of the LM head
   if (T <= 0) return ops;
@@ -218,7 +205,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     for (const k of kinds) {
       const perSeq = prefillPairs(k.w, Lp);
       const pairs = pSeqs * perSeq;
-      const a = op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, adt, k.n * share); // [b, hq, L, L]
+      const a = op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, attentionDtype(p), k.n * share); // [b, hq, L, L]
       a.prefill = { len: Lp, pairs: perSeq };
       ops.push(a);
     }
@@ -232,7 +219,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const dv = mla ? wide || mla.kv_lora_rank : hd;
     const b = s.decodeSeqs / dpA;
     for (const k of kinds) {
-      const o = op(`attention_decode${suffix(k.kind)}`, 'attention', 0, b * hq * (dqk + dv) * act + b * kvTok, 0, adt, k.n); // [b, hq, 1, c]
+      const o = op(`attention_decode${suffix(k.kind)}`, 'attention', 0, b * hq * (dqk + dv) * act + b * kvTok, 0, attentionDtype(p), k.n); // [b, hq, 1, c]
       o.flopsPerCtx = 2 * b * hq * (dqk + dv);
       o.bytesPerCtx = b * kvTok;
       o.kvElemBytes = p.kvBytes;
