@@ -100,6 +100,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       attention_efficiency: 'attentionEfficiency',
       quantize_activations: 'quantizeActivations',
       mla: 'mla',
+      mla_prefill: 'mlaPrefill',
       fp8_block_efficiency: 'fp8BlockEfficiency',
       fp8_block_moe_efficiency: 'fp8BlockMoeEfficiency',
     });

@@ -347,6 +347,7 @@ const dit = {
     position_table: count(0, 1e8),
     qk_norm: { enum: ['none', 'rmsnorm', 'rmsnorm_across_heads'] },
     cross_norm: { type: 'boolean' },
+    frame_aspect: count(0.1, 10, false),
   },
 };
 
@@ -572,6 +573,7 @@ const runtimeBlocks = {
       gemv_rate: PEAK,
       gemm_fixed: OVERHEAD,
       mla: { enum: ['absorbed', 'expanded'] },
+      mla_prefill: { enum: ['absorbed', 'expanded'] },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       tiled_gemm: {

@@ -136,6 +136,9 @@ export interface MlaSpec extends AttentionFeatures {
   // set by the bound runtime, never by a model file (src/runtime/mla-cache.ts): 'expanded' when the runtime caches
   // per-head K and V (vLLM before v0.7.1) instead of the latent
   cache?: 'latent' | 'expanded';
+  // set by the bound runtime (src/runtime/mla-cache.ts): 'absorbed' when its prefill attention runs over the latent
+  // (SGLang 0.4's Triton backend for any batch with a cached prefix) instead of up-projected per-head K/V
+  prefill?: 'expanded' | 'absorbed';
 }
 
 export interface ModelBase {
@@ -256,6 +259,8 @@ export interface DitModel extends ModelBase {
    *  over the whole projection (hidden weights; Wan 2.1), or none */
   qk_norm: 'none' | 'rmsnorm' | 'rmsnorm_across_heads';
   cross_norm: boolean; // an affine LayerNorm before the cross-attention (Wan 2.1 cross_attn_norm)
+  /** video denoisers: width / height of the frame --resolution names the height of (default 16/9; CogVideoX 720×480: 1.5) */
+  frame_aspect?: number;
 }
 
 export interface VaeModel extends ModelBase {
@@ -362,6 +367,9 @@ export interface RuntimeSettings {
     // how the runtime runs multi-head latent attention (src/runtime/mla-cache.ts): over the latent ('absorbed', the
     // default) or expanded to per-head K/V with a per-head cache ('expanded': vLLM before v0.7.1)
     mla?: 'absorbed' | 'expanded';
+    // how its prefill attention runs for an MLA model with a latent cache: up-projected per-head K/V ('expanded', the
+    // default) or absorbed over the latent ('absorbed'); src/runtime/mla-cache.ts
+    mlaPrefill?: 'expanded' | 'absorbed';
     // fraction of the fp8 matrix peak the runtime's block-scaled FP8 GEMM kernels reach once the chip is full (a cap on
     // the hardware's fp8 GEMM table for GEMMs of block-FP8 checkpoints: Triton w8a8_block_fp8_matmul / CUTLASS
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts

@@ -46,6 +46,7 @@ function settingsJson(s: RuntimeSettings) {
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
       gemm_fixed_s: s.kernels.gemmFixedS ?? null,
       mla: s.kernels.mla ?? null,
+      mla_prefill: s.kernels.mlaPrefill ?? null,
       fp8_block_efficiency: s.kernels.fp8BlockEfficiency ?? null,
       fp8_block_moe_efficiency: s.kernels.fp8BlockMoeEfficiency ?? null,
       tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block } : null,
