@@ -39,3 +39,15 @@ describe('SDXL UNet', () => {
     expect(2 * ditForwardMacs(m, { height: 1024 })).toBeLessThan(7.5e12);
   });
 });
+
+describe('SDXL UNet live memory', () => {
+  it("a ResnetBlock's GroupNorm + SiLU (5 passes of traffic) holds 3 tensors: input, GroupNorm out, SiLU out", () => {
+    const ops = buildDitGraph(m, { batch: 1, height: 1024, width: 1024, frames: 1 }, prec as never, true);
+    const norms = ops.filter((o) => /res\d+\.norm1$/.test(o.name));
+    expect(norms.length).toBeGreaterThan(0);
+    for (const o of norms) {
+      expect(o.bytes).toBeCloseTo(5 * (o.liveBytes! / 3), 6);
+      expect(o.liveBytes).toBeLessThan(o.bytes);
+    }
+  });
+});

@@ -241,7 +241,14 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
   const a = p.actBytes;
   const h0 = Math.ceil(s.height / m.vae_downsample), w0 = Math.ceil(s.width / m.vae_downsample);
   const tok = (i: number) => Math.ceil(h0 / 2 ** i) * Math.ceil(w0 / 2 ** i); // positions at level i
-  const ew = (name: string, elems: number, flops: number, passes: number, kernels: number, count = 1, kind: Op['kind'] = 'elementwise'): Op => ({ ...elementwise(name, elems, flops, passes * a, p.compute, count, kind), kernels });
+  // `live`: activation tensors alive at once (multiples of a) where fewer than the passes moved. Eager Python frees a
+  // temporary when its name is rebound; GroupNorm holds only x and y (aten group_norm.cpp native_group_norm: Y =
+  // empty_like(X), mean and rstd [N, group]).
+  const ew = (name: string, elems: number, flops: number, passes: number, kernels: number, count = 1, kind: Op['kind'] = 'elementwise', live?: number): Op => ({
+    ...elementwise(name, elems, flops, passes * a, p.compute, count, kind),
+    kernels,
+    ...(live !== undefined ? { liveBytes: live * elems * a } : {}),
+  });
   const ops: Op[] = [
     conv('conv_in', B * tok(0), B * tok(0), m.in_channels, C[0]!, 9, p),
     linear('time_embed', B, T, C[0]!, p.compute, p.weightBytes, a),
@@ -251,21 +258,21 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
   const res = (name: string, P: number, i: number, o: number) => {
     const n = B * P;
     ops.push(
-      ew(`${name}.norm1`, n * i, 6, 5, 4, 1, 'norm'), // GroupNorm (3 kernels, 3 passes) + SiLU (r, w)
+      ew(`${name}.norm1`, n * i, 6, 5, 4, 1, 'norm', 3), // GroupNorm (3 kernels, 3 passes) + SiLU (r, w); live: input_tensor, GN out, SiLU out
       conv(`${name}.conv1`, n, n, i, o, 9, p),
       linear(`${name}.temb`, B, o, T, p.compute, p.weightBytes, a),
-      ew(`${name}.norm2`, n * o, 7, 7, 5, 1, 'norm'), // + temb (r, w), GroupNorm, SiLU
+      ew(`${name}.norm2`, n * o, 7, 7, 5, 1, 'norm', 3), // + temb (r, w), GroupNorm, SiLU; live: h, h + temb, then GN in/out, SiLU in/out
       conv(`${name}.conv2`, n, n, o, o, 9, p),
     );
     if (i !== o) ops.push(conv(`${name}.shortcut`, n, n, i, o, 1, p));
-    ops.push(ew(`${name}.residual`, n * o, 2, 5, 2)); // (input + hidden) / output_scale_factor: an add and a div
+    ops.push(ew(`${name}.residual`, n * o, 2, 5, 2, 1, 'elementwise', 3)); // (input + hidden) / output_scale_factor: an add and a div; live: input, hidden, sum
   };
   const tr = (name: string, P: number, c: number, d: number) => {
     if (d <= 0) return;
     const n = B * P;
     const heads = Math.max(1, Math.round(c / u.head_dim));
     // GroupNorm, then permute(0, 2, 3, 1).reshape to tokens: a copy (use_linear_projection)
-    ops.push(ew(`${name}.norm`, n * c, 6, 5, 4, 1, 'norm'), linear(`${name}.proj_in`, n, c, c, p.compute, p.weightBytes, a));
+    ops.push(ew(`${name}.norm`, n * c, 6, 5, 4, 1, 'norm', 3), linear(`${name}.proj_in`, n, c, c, p.compute, p.weightBytes, a));
     // to_q, to_k, to_v are three nn.Linear: three GEMMs, each reading the input; SDPA's output is transposed and
     // reshaped back (a copy) and divided by rescale_output_factor (a kernel) in AttnProcessor2_0
     const qkv = linear(`${name}.attn1.qkv`, n, 3 * c, c, p.compute, p.weightBytes, a, d);
@@ -274,22 +281,22 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
       ew(`${name}.ln1`, n * c, 5, 2, 1, d, 'norm'),
       { ...qkv, bytes: qkv.bytes + 2 * n * c * a, kernels: 3 },
       attentionCore(`${name}.attn1`, { batch: B, q: P, kv: P, heads, headDim: c / heads }, p, fused, d),
-      ew(`${name}.attn1.merge`, n * c, 1, 4, 2, d), // transpose-reshape copy, / rescale_output_factor
+      ew(`${name}.attn1.merge`, n * c, 1, 4, 2, d, 'elementwise', 2), // transpose-reshape copy, / rescale_output_factor
       linear(`${name}.attn1.out`, n, c, c, p.compute, p.weightBytes, a, d),
-      ew(`${name}.ln2`, n * c, 6, 5, 2, d, 'norm'), // residual add, LayerNorm
+      ew(`${name}.ln2`, n * c, 6, 5, 2, d, 'norm', 3), // residual add, LayerNorm; live: attention out, x, sum
       linear(`${name}.attn2.q`, n, c, c, p.compute, p.weightBytes, a, d),
       { ...kv, bytes: kv.bytes + B * Lc * X * a, kernels: 2 }, // to_k, to_v on the text tokens
       attentionCore(`${name}.attn2`, { batch: B, q: P, kv: Lc, heads, headDim: c / heads }, p, fused, d),
-      ew(`${name}.attn2.merge`, n * c, 1, 4, 2, d),
+      ew(`${name}.attn2.merge`, n * c, 1, 4, 2, d, 'elementwise', 2),
       linear(`${name}.attn2.out`, n, c, c, p.compute, p.weightBytes, a, d),
-      ew(`${name}.ln3`, n * c, 6, 5, 2, d, 'norm'),
+      ew(`${name}.ln3`, n * c, 6, 5, 2, d, 'norm', 3),
       linear(`${name}.ff_up`, n, 8 * c, c, p.compute, p.weightBytes, a, d), // GEGLU [B·P, 8c]
-      ew(`${name}.geglu`, n * 4 * c, 9, 5, 2, d), // chunk (views), gelu(gate) (r, w), hidden · gelu (r, r, w)
+      ew(`${name}.geglu`, n * 4 * c, 9, 5, 2, d, 'elementwise', 4), // chunk (views), gelu(gate) (r, w), hidden · gelu (r, r, w); live: both halves, gelu, product
       linear(`${name}.ff_down`, n, c, 4 * c, p.compute, p.weightBytes, a, d),
       ew(`${name}.residual`, n * c, 1, 3, 1, d),
     );
     // proj_out, reshape-permute back to NCHW with .contiguous() (a copy), + residual
-    ops.push(linear(`${name}.proj_out`, n, c, c, p.compute, p.weightBytes, a), ew(`${name}.out_residual`, n * c, 1, 5, 2));
+    ops.push(linear(`${name}.proj_out`, n, c, c, p.compute, p.weightBytes, a), ew(`${name}.out_residual`, n * c, 1, 5, 2, 1, 'elementwise', 3));
   };
   let prev = C[0]!;
   C.forEach((c, i) => {
@@ -321,7 +328,7 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
     }
   }
   ops.push(
-    ew('norm_out', B * tok(0) * C[0]!, 6, 5, 4, 1, 'norm'), // GroupNorm + SiLU
+    ew('norm_out', B * tok(0) * C[0]!, 6, 5, 4, 1, 'norm', 2), // GroupNorm + SiLU; live: GN in/out, then SiLU in/out
     conv('conv_out', B * tok(0), B * tok(0), C[0]!, m.out_channels, 9, p),
     elementwise('sampler_step', B * tok(0) * m.in_channels, 6, 4 * a, p.compute),
   );

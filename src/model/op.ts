@@ -41,6 +41,10 @@ export interface Op {
   // an attention the model's own code runs through a fused library kernel whatever the runtime (Open-Sora's
   // cross-attention calls xformers memory_efficient_attention): a runtime that writes attention out leaves it alone
   library?: boolean;
+  // bytes of activation tensors alive at once while the op runs (its inputs, intermediates and outputs), where that
+  // differs from the traffic `bytes - weightBytes`: a multi-pass op (GroupNorm reads x twice) moves more than it holds.
+  // Default: the traffic (a single-pass op reads each input and writes each output once).
+  liveBytes?: number;
 }
 
 // linear({m, n, k}): y[m, n] = x[m, k] · W[k, n]; bytes = x + W + y (each read or written once).

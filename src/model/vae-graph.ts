@@ -54,13 +54,23 @@ export function conv(name: string, px: number, pxIn: number, cin: number, cout: 
   };
 }
 
+/**
+ * GroupNorm over `elems` activations: RowwiseMoments reads x, the normalise kernel reads x and writes y (3 passes of
+ * traffic), but only x and y are alive: PyTorch's native_group_norm allocates Y = empty_like(X) plus mean and rstd of
+ * [N, group] (pytorch/pytorch aten/src/ATen/native/group_norm.cpp native_group_norm; the CUDA kernel's fused a, b
+ * params in aten/src/ATen/native/cuda/group_norm_kernel.cu are [N, C]), negligible next to x and y.
+ */
+export function groupNorm(name: string, elems: number, p: Precision): Op {
+  return { ...elementwise(name, elems, 6, 3 * p.actBytes, p.compute, 1, 'norm'), liveBytes: 2 * elems * p.actBytes };
+}
+
 function resBlock(name: string, px: number, cin: number, cout: number, k: number, p: Precision): Op[] {
   const a = p.actBytes;
   const ops: Op[] = [
-    elementwise(`${name}.norm1`, px * cin, 6, 3 * a, p.compute, 1, 'norm'), // GroupNorm [px, cin]
+    groupNorm(`${name}.norm1`, px * cin, p), // GroupNorm [px, cin]
     elementwise(`${name}.silu1`, px * cin, 4, 2 * a, p.compute),
     conv(`${name}.conv1`, px, px, cin, cout, k, p), // [px, cout]
-    elementwise(`${name}.norm2`, px * cout, 6, 3 * a, p.compute, 1, 'norm'),
+    groupNorm(`${name}.norm2`, px * cout, p),
     elementwise(`${name}.silu2`, px * cout, 4, 2 * a, p.compute),
     conv(`${name}.conv2`, px, px, cout, cout, k, p),
   ];
@@ -73,7 +83,7 @@ function midBlock(m: VaeModel, px: number, c: number, k: number, p: Precision, s
   const ops = [...resBlock('mid.res1', px, c, c, k, p)];
   if (m.mid_attention) {
     ops.push(
-      elementwise('mid.attn.norm', px * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'),
+      groupNorm('mid.attn.norm', px * c, p),
       conv('mid.attn.qkv', px, px, c, 3 * c, 1, p), // 1×1 convs [px, 3c]
       attentionCore('mid.attn', { batch: seqs, q: n, kv: n, heads: 1, headDim: c }, p, true),
       conv('mid.attn.proj', px, px, c, c, 1, p),
@@ -209,7 +219,7 @@ function ldmDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
     }
   }
   ops.push(
-    elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'),
+    groupNorm('norm_out', px() * c, p),
     elementwise('silu_out', px() * c, 4, 2 * p.actBytes, p.compute),
     conv('conv_out', px(), px(), c, m.in_channels, k, p), // [B, 3, F, H, W]
   );
@@ -245,7 +255,7 @@ function ldmEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): Op[]
   }
   ops.push(...midBlock(m, px(), c, k, p, batch * lat.f, h * w));
   ops.push(
-    elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'),
+    groupNorm('norm_out', px() * c, p),
     elementwise('silu_out', px() * c, 4, 2 * p.actBytes, p.compute),
     conv('conv_out', px(), px(), c, 2 * m.z_channels, k, p),
     ...(m.quant_conv === false ? [] : [conv('quant_conv', px(), px(), 2 * m.z_channels, 2 * m.z_channels, 1, p)]),
@@ -285,7 +295,7 @@ function magvitDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[
     }
   }
   ops.push(
-    elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'),
+    groupNorm('norm_out', px() * c, p),
     elementwise('silu_out', px() * c, 4, 2 * p.actBytes, p.compute),
     conv('conv_out', px(), px(), c, m.in_channels, k, p),
   );
@@ -315,7 +325,7 @@ function magvitEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): O
   }
   for (let j = 0; j < m.res_blocks; j++) ops.push(...resBlock(`mid.res${j}`, px(), c, c, k, p));
   ops.push(
-    elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'),
+    groupNorm('norm_out', px() * c, p),
     elementwise('silu_out', px() * c, 4, 2 * p.actBytes, p.compute),
     conv('conv_out', px(), px(), c, 2 * m.z_channels, 1, p),
     ...(m.quant_conv === false ? [] : [conv('quant_conv', px(), px(), 2 * m.z_channels, 2 * m.z_channels, 1, p)]),
@@ -326,9 +336,20 @@ function magvitEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): O
 // Wan 2.1 VAE (./params/wan-vae.ts): causal 3×3×3 ResidualBlocks, per-frame 3×3 Conv2d resampling, (3,1,1) causal
 // time convs where the frame count changes; the upsampling conv halves the channels. RMS_norm is priced as the
 // GroupNorm kernels of resBlock (one statistics pass and one normalising pass).
+//
+// RMS_norm's live memory is its traffic, not GroupNorm's x + y: Wan's RMS_norm.forward is eager Python,
+// F.normalize(x) * scale * gamma + bias, so x and two full-size temporaries are alive at once.
+function rmsNormLive(ops: Op[]): Op[] {
+  return ops.map((op) => {
+    if (op.kind !== 'norm') return op;
+    const { liveBytes: _groupNormLive, ...traffic } = op;
+    return traffic;
+  });
+}
+
 function wanAttention(prefix: string, px: number, c: number, frames: number, n: number, p: Precision): Op[] {
   return [
-    elementwise(`${prefix}.norm`, px * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'),
+    groupNorm(`${prefix}.norm`, px * c, p),
     conv(`${prefix}.qkv`, px, px, c, 3 * c, 1, p),
     attentionCore(`${prefix}.attn`, { batch: frames, q: n, kv: n, heads: 1, headDim: c }, p, true), // per frame
     conv(`${prefix}.proj`, px, px, c, c, 1, p),
@@ -368,8 +389,8 @@ function wanDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
       ops.push(conv(`up${i}.conv`, px(), pin, c, c / 2, 9, p)); // nearest ×2, 3×3 Conv2d c → c/2
     }
   }
-  ops.push(elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'), conv('conv_out', px(), px(), c, m.in_channels, 27, p));
-  return ops;
+  ops.push(groupNorm('norm_out', px() * c, p), conv('conv_out', px(), px(), c, m.in_channels, 27, p));
+  return rmsNormLive(ops);
 }
 
 function wanEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): Op[] {
@@ -404,6 +425,6 @@ function wanEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): Op[]
   }
   const c = dims[L]!;
   ops.push(...resBlock('mid.res1', px(), c, c, 27, p), ...wanAttention('mid.attn', px(), c, batch * f, h * w, p), ...resBlock('mid.res2', px(), c, c, 27, p));
-  ops.push(elementwise('norm_out', px() * c, 6, 3 * p.actBytes, p.compute, 1, 'norm'), conv('conv_out', px(), px(), c, 2 * z, 27, p), conv('conv1', px(), px(), 2 * z, 2 * z, 1, p));
-  return ops;
+  ops.push(groupNorm('norm_out', px() * c, p), conv('conv_out', px(), px(), c, 2 * z, 27, p), conv('conv1', px(), px(), 2 * z, 2 * z, 1, p));
+  return rmsNormLive(ops);
 }

@@ -73,13 +73,14 @@ export function repeatPhase(p: PricedPhase, runs: number, name = p.summary.name)
 }
 
 /**
- * live activations of an inference pass: the largest kernel's inputs + outputs (nothing is kept for backward), or,
+ * live activations of an inference pass: the largest kernel's inputs + outputs (its liveBytes where set: tensors held
+ * at once, not the bytes a multi-pass op moves; nothing is kept for backward), or,
  * with the hardware's bound runtime, the score tensors a runtime that writes attention out holds at once
  * (src/sim/runtime-ops.ts materialisedScoreBytes), where larger
  */
 export function peakActivationBytes(ops: Op[], hw?: Pick<NormalizedHardware, 'runtime'>): number {
   let peak = 0;
-  for (const op of ops) peak = Math.max(peak, op.bytes - op.weightBytes);
+  for (const op of ops) peak = Math.max(peak, op.liveBytes ?? op.bytes - op.weightBytes);
   return hw ? Math.max(peak, materialisedScoreBytes(ops, hw)) : peak;
 }
 
