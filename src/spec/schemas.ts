@@ -488,6 +488,8 @@ const runtimeBlocks = {
     properties: {
       max_num_seqs: posInt,
       max_num_batched_tokens: posInt,
+      // a single sequence's prompt in passes of at most this many tokens (llama.cpp n_ubatch, MLX prefill_step_size)
+      ubatch: posInt,
       bench_max_num_seqs: posInt,
       chunked_prefill: { type: 'boolean' },
       batching: { enum: ['inflight', 'static'] },
@@ -529,6 +531,7 @@ const runtimeBlocks = {
       elementwise: { enum: ['eager', 'fused'] },
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
+      ep_dispatcher: { enum: ['alltoall', 'node_aware'] },
       host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       moe_host: {

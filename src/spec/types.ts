@@ -44,7 +44,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; admission?: 'reserve' | 'preempt' };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt' };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -340,7 +340,9 @@ export interface RuntimeSettings {
   // batched) or one after another, each decoded before the next is encoded (whisper.cpp's and openai-whisper's seek loop)
   // longContext, unchunkedCoversContext (serve): the engine's defaults by the model's max_model_len (vLLM V0: chunked
   // prefill with its own budget above 32K tokens; without chunked prefill a step's tokens cover max_model_len)
-  scheduler: { maxNumSeqs?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; audioWindows?: 'batched' | 'sequential'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean };
+  // ubatch (simulate): a single sequence's prompt runs as passes of at most this many tokens, each over all the weights
+  // (llama.cpp's physical batch n_ubatch, MLX's prefill_step_size); absent: one pass (src/sim/ubatch.ts)
+  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; audioWindows?: 'batched' | 'sequential'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
@@ -415,6 +417,9 @@ export interface RuntimeSettings {
   // fp8QuantizeBytes: memory traffic per element of each fp8 GEMM input quantization (src/sim/training/layer-cost.ts)
   // epDispatch: the element type the expert-parallel dispatch all-to-all moves tokens in when GEMMs are fp8 ('bf16':
   // quantized after the exchange, Megatron-Core's alltoall dispatcher; absent: fp8, DeepSeek-V3's dispatch)
+  // epDispatcher: 'node_aware' = a token crosses the network once per destination node and fans out over the scale-up
+  // links there (DeepEP / HybridEP internode kernels: Megatron-Core's flex dispatcher); absent / 'alltoall': one copy
+  // per routed expert over the network (Megatron-Core's alltoall dispatcher, NCCL all-to-all)
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
   // fsdpGatherDtype: 'fp8' = with fp8 GEMMs, FSDP / ZeRO-3 all-gathers the weights already cast to fp8 (torchtitan
   // --float8.enable_fsdp_float8_all_gather); absent: 16-bit weights
@@ -425,6 +430,7 @@ export interface RuntimeSettings {
     moeHost?: MoeHostSync;
     fp8QuantizeBytes?: number;
     epDispatch?: 'fp8' | 'bf16';
+    epDispatcher?: 'alltoall' | 'node_aware';
     hostCpuScale?: number;
     fsdpGatherDtype?: 'fp8' | 'bf16';
   };
