@@ -348,6 +348,7 @@ const dit = {
     position_table: count(0, 1e8),
     qk_norm: { enum: ['none', 'rmsnorm', 'rmsnorm_across_heads'] },
     cross_norm: { type: 'boolean' },
+    frame_aspect: count(0.1, 10, false),
   },
 };
 

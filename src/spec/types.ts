@@ -259,6 +259,8 @@ export interface DitModel extends ModelBase {
    *  over the whole projection (hidden weights; Wan 2.1), or none */
   qk_norm: 'none' | 'rmsnorm' | 'rmsnorm_across_heads';
   cross_norm: boolean; // an affine LayerNorm before the cross-attention (Wan 2.1 cross_attn_norm)
+  /** video denoisers: width / height of the frame --resolution names the height of (default 16/9; CogVideoX 720×480: 1.5) */
+  frame_aspect?: number;
 }
 
 export interface VaeModel extends ModelBase {
