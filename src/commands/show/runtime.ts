@@ -38,6 +38,7 @@ function settingsJson(s: RuntimeSettings) {
       moe_min_tile_rows: s.kernels.moeMinTileRows ?? null,
       mma_tile_rows: s.kernels.mmaTileRows ?? null,
       group_tile_from_tokens: s.kernels.groupTileFromTokens ?? null,
+      group_gemv_max_tokens: s.kernels.groupGemvMaxTokens ?? null,
       kernel_choice: s.kernels.kernelChoice ?? null,
       attention_mask_scan: s.kernels.attentionMaskScan ?? null,
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
@@ -45,6 +46,7 @@ function settingsJson(s: RuntimeSettings) {
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
       gemm_fixed_s: s.kernels.gemmFixedS ?? null,
       mla: s.kernels.mla ?? null,
+      mla_prefill: s.kernels.mlaPrefill ?? null,
       fp8_block_efficiency: s.kernels.fp8BlockEfficiency ?? null,
       fp8_block_moe_efficiency: s.kernels.fp8BlockMoeEfficiency ?? null,
       tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block } : null,
@@ -66,6 +68,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fp8_quantize_bytes: t.fp8QuantizeBytes,
     ep_dispatch: t.epDispatch,
     ep_dispatcher: t.epDispatcher,
+    fp8_accumulate: t.fp8Accumulate,
     host_cpu_scale: t.hostCpuScale,
     fsdp_gather_dtype: t.fsdpGatherDtype,
     moe_host: mh && {
