@@ -65,6 +65,9 @@ export interface HardwareEfficiency {
   gemmMemoryByDtype?: Partial<Record<Dtype, number>>;
   attention: number; // fused attention relative to gemm peak
   attentionKv8: number; // decode attention over an 8-bit (or narrower) KV cache: achieved bandwidth / STREAM (memory)
+  // an fp8 GEMM with split (precise) accumulation, as a fraction of the fast-accumulation rate `gemmByDtype.fp8` was
+  // measured at (Hopper: the tensor cores' fp8 accumulator is periodically promoted to fp32); absent: no such mode
+  gemmFp8SplitAccumulate?: number;
   vector: number; // elementwise / reductions relative to vector peak
   collective: number; // achievable fraction of link bandwidth for large messages
   collectiveBySize?: EfficiencyTable; // measured fraction by message size (bytes), when the spec gives one
@@ -237,6 +240,11 @@ export interface DitModel extends ModelBase {
   /** the reference sampler passes a per-frame mask (Open-Sora 1.2 RFLOW: x_mask): every block modulates with the
    *  timestep and with t = 0 and picks per frame with torch.where (STDiT3Block t_mask_select) */
   frame_mask: boolean;
+  /** the residual stream keeps the patch conv's channels-first layout (Open-Sora PatchEmbed3D: conv output
+   *  .flatten(2).transpose(1, 2), never made contiguous; `x + …` keeps its first operand's layout), so every
+   *  nn.LayerNorm on it first copies it to contiguous and an nn.Linear on it runs matmul of a copy plus a separate
+   *  bias add (src/model/dit-graph.ts channelsFirstCopy) */
+  channels_first_stream?: boolean;
   /** the reference code takes its flash kernel only for a sequence longer than its batch of sequences (Open-Sora
    *  Attention.forward: enable_flash_attn and N > B) and otherwise writes attention out (q·kᵀ, fp32 softmax, ·v):
    *  STDiT3's temporal attention over a few dozen latent frames at thousands of positions always is (priced per block
@@ -384,6 +392,9 @@ export interface RuntimeSettings {
     // grouped (MoE) GEMM whose row tile the kernel sizes from the batch's token count, up to this many rows, instead of
     // from the rows each group gets (ggml-cuda MMQ MUL_MAT_ID: mmq_x from ncols_max = tokens)
     groupTileFromTokens?: number;
+    // the most tokens for which a grouped (MoE) GEMM takes the matrix-vector kernel (ggml-cuda through 2025: MUL_MAT_ID
+    // with one token only); absent: gemvMaxRows, by the same count as dense GEMMs
+    groupGemvMaxTokens?: number;
     // how the runtime picks matrix-vector vs tiled kernels: 'fastest' (default) or 'threshold' (fixed row count, ggml)
     kernelChoice?: 'fastest' | 'threshold';
     // prefill flash attention that skips KV only past the last unmasked key, and only from this many queries up
@@ -428,6 +439,9 @@ export interface RuntimeSettings {
   // epDispatcher: 'node_aware' = a token crosses the network once per destination node and fans out over the scale-up
   // links there (DeepEP / HybridEP internode kernels: Megatron-Core's flex dispatcher); absent / 'alltoall': one copy
   // per routed expert over the network (Megatron-Core's alltoall dispatcher, NCCL all-to-all)
+  // fp8Accumulate: 'split_backward' = the fp8 GEMMs of the backward (data and weight gradients) run without the
+  // tensor cores' fast accumulation (cuBLASLt CUBLASLT_MATMUL_DESC_FAST_ACCUM 0), the forward with it; absent / 'fast':
+  // every fp8 GEMM at the fast-accumulation rate the hardware's GEMM table was measured at
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
   // fsdpGatherDtype: 'fp8' = with fp8 GEMMs, FSDP / ZeRO-3 all-gathers the weights already cast to fp8 (torchtitan
   // --float8.enable_fsdp_float8_all_gather); absent: 16-bit weights
@@ -439,6 +453,7 @@ export interface RuntimeSettings {
     fp8QuantizeBytes?: number;
     epDispatch?: 'fp8' | 'bf16';
     epDispatcher?: 'alltoall' | 'node_aware';
+    fp8Accumulate?: 'fast' | 'split_backward';
     hostCpuScale?: number;
     fsdpGatherDtype?: 'fp8' | 'bf16';
   };

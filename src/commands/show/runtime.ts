@@ -38,6 +38,7 @@ function settingsJson(s: RuntimeSettings) {
       moe_min_tile_rows: s.kernels.moeMinTileRows ?? null,
       mma_tile_rows: s.kernels.mmaTileRows ?? null,
       group_tile_from_tokens: s.kernels.groupTileFromTokens ?? null,
+      group_gemv_max_tokens: s.kernels.groupGemvMaxTokens ?? null,
       kernel_choice: s.kernels.kernelChoice ?? null,
       attention_mask_scan: s.kernels.attentionMaskScan ?? null,
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
@@ -67,6 +68,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fp8_quantize_bytes: t.fp8QuantizeBytes,
     ep_dispatch: t.epDispatch,
     ep_dispatcher: t.epDispatcher,
+    fp8_accumulate: t.fp8Accumulate,
     host_cpu_scale: t.hostCpuScale,
     fsdp_gather_dtype: t.fsdpGatherDtype,
     moe_host: mh && {
