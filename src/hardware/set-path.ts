@@ -72,6 +72,9 @@ function buildFields(): Record<string, Field> {
     'runtime.static_context': { kind: 'count', apply: (hw, v) => setRuntime(hw, { staticContext: v as number }) },
     // requests in flight the engine admits (vLLM --max-num-seqs, SGLang --max-running-requests, TensorRT-LLM max_batch_size)
     'runtime.max_num_seqs': { kind: 'count', apply: (hw, v) => setRuntime(hw, { maxNumSeqs: v as number }) },
+    // the prompt's physical batch a benchmark set (llama-bench -ub N, llama.cpp --ubatch-size): simulate prefills a
+    // single sequence in passes of at most N tokens (src/sim/ubatch.ts)
+    'runtime.ubatch': { kind: 'count', apply: (hw, v) => setRuntime(hw, { ubatch: v as number }) },
     // serve's admission policy, as a runtime file's scheduler.admission (reserve: TensorRT-LLM's GUARANTEED_NO_EVICT)
     'runtime.admission': { kind: 'string', options: ['reserve', 'preempt'], apply: (hw, v) => setRuntime(hw, { admission: v as 'reserve' | 'preempt' }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
@@ -93,9 +96,10 @@ function buildFields(): Record<string, Field> {
 function setRuntime(hw: NormalizedHardware, o: NonNullable<NormalizedHardware['runtimeOverride']>): void {
   hw.runtimeOverride = { ...hw.runtimeOverride, ...o };
   if (!hw.runtime) return;
-  const { maxNumSeqs, admission, ...rest } = o;
+  const { maxNumSeqs, admission, ubatch, ...rest } = o;
   hw.runtime = { ...hw.runtime, ...rest };
   if (maxNumSeqs !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, ...pinnedMaxNumSeqs(maxNumSeqs) };
+  if (ubatch !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, ubatch };
   if (admission !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, admission };
 }
 

@@ -9,7 +9,7 @@
 // Shapes are per device: d = hidden, hq = heads/tp, hkv = KV heads on the device, hd = head_dim, I = FFN width.
 import type { DecoderModel, Dtype } from '../spec/types.js';
 import type { Op, OpKind, CollectiveKind } from './op.js';
-import type { Precision } from './quant.js';
+import { attentionDtype, type Precision } from './quant.js';
 import { layerAttentionCounts, localWindow, moeLayerCount, prefillPairs, type LocalWindow } from './layer-kinds.js';
 
 export interface GraphOp extends Op {
@@ -201,7 +201,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     for (const k of kinds) {
       const perSeq = prefillPairs(k.w, Lp);
       const pairs = pSeqs * perSeq;
-      const a = op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, dt, k.n * share); // [b, hq, L, L]
+      const a = op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, attentionDtype(p), k.n * share); // [b, hq, L, L]
       a.prefill = { len: Lp, pairs: perSeq };
       ops.push(a);
     }
@@ -215,7 +215,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const dv = mla ? wide || mla.kv_lora_rank : hd;
     const b = s.decodeSeqs / dpA;
     for (const k of kinds) {
-      const o = op(`attention_decode${suffix(k.kind)}`, 'attention', 0, b * hq * (dqk + dv) * act + b * kvTok, 0, dt, k.n); // [b, hq, 1, c]
+      const o = op(`attention_decode${suffix(k.kind)}`, 'attention', 0, b * hq * (dqk + dv) * act + b * kvTok, 0, attentionDtype(p), k.n); // [b, hq, 1, c]
       o.flopsPerCtx = 2 * b * hq * (dqk + dv);
       o.bytesPerCtx = b * kvTok;
       o.kvElemBytes = p.kvBytes;

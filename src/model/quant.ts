@@ -72,3 +72,20 @@ export function resolvePrecision(dtype: string, weights?: string, activations?: 
     gguf: w === 'q4_0' || w === 'q8_0' ? true : undefined,
   };
 }
+
+// GEMM dtypes narrower than 16 bits: their fused attention takes a 16-bit path unless the KV cache is narrow too
+const NARROW_GEMM: ReadonlySet<Dtype> = new Set<Dtype>(['fp8', 'int8', 'fp6', 'fp4']);
+
+/**
+ * Element type the fused attention multiplies in. Q·Kᵀ and P·V take K and V as the cache holds them: an 8-bit
+ * attention kernel runs only over an 8-bit cache (TensorRT-LLM's FP8 context FMHA goes with an FP8 KV cache — "fp8:
+ * FP8 weights with 16-bit KV cache; fp8_kv: FP8 weights with FP8 KV cache, faster attention with FP8 context FMHA",
+ * Baseten TRT-LLM engine config reference; vLLM docs features/quantization/quantized_kvcache.md: "When using the
+ * Flash Attention 3 backend with FP8 KV cache, attention operations are also performed in the quantized (FP8)
+ * domain ... queries are quantized to FP8"). So fp8 / int8 GEMMs over a 16-bit cache (an FP8 checkpoint without KV
+ * scales, W8A8 int8) attend at the 16-bit rate; over an 8-bit cache, or with 16-bit GEMMs, at the GEMM dtype.
+ */
+export function attentionDtype(p: Pick<Precision, 'gemmDtype' | 'kvBytes' | 'kvCache'>): Dtype {
+  if (p.kvBytes >= 2 && NARROW_GEMM.has(p.gemmDtype)) return p.kvCache === 'fp16' ? 'fp16' : 'bf16';
+  return p.gemmDtype;
+}

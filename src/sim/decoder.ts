@@ -30,6 +30,7 @@ import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceSeconds } from '../runtime/collectives.js';
 import { hostStepSeconds } from '../runtime/host.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
+import { ONCE_OPS, combineUbatches, ubatchSplit } from './ubatch.js';
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
 // flight and 32768 tokens per forward; `--batch max` searches within them.
@@ -310,7 +311,9 @@ function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number):
 // The ops of one pass as the bound runtime launches them (ggml runtimes: kernels per op, src/sim/ggml-kernels.ts);
 // `serve` prices its iterations through the same function (src/serve/step-cost.ts).
 export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
-  return ggmlKernelCounts(buildDecoderPass(m, L, p, s), hw);
+  // a single sequence's prompt in the runtime's physical batches: its masked attention is computed ubatch by ubatch
+  const ubatch = s.prefillSeqs === 1 && s.decodeSeqs === 0 ? hw.runtime?.scheduler?.ubatch : undefined;
+  return ggmlKernelCounts(buildDecoderPass(m, L, p, s), hw, ubatch);
 }
 
 // One pass of a row: built and costed afresh, or through the sweep's memo (src/sim/pass-memo.ts) where the row has
@@ -337,6 +340,21 @@ function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, 
     prep.ctxOps = [];
   }
   return c;
+}
+
+// The cold prefill. A runtime that runs a single sequence's prompt in physical batches (scheduler.ubatch: llama.cpp's
+// n_ubatch, MLX's prefill_step_size) pays every op but attention and the output head once per ubatch, at the ubatch's
+// rows (src/sim/ubatch.ts); attention and the head are taken from the one-pass prefill.
+function prefillPass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lp: number, warnings: Set<string>, rows: boolean, ctx: PassContext | undefined): PassCost {
+  const shape = { prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 };
+  const u = hw.runtime?.scheduler?.ubatch;
+  const split = B === 1 ? ubatchSplit(Lp, u) : undefined;
+  if (!split || u === undefined) return pass(m, hw, L, p, shape, 0, 0, 'prefill', warnings, rows, ctx);
+  const once = (o: GraphOp) => o.kind === 'attention' || ONCE_OPS.has(o.name);
+  const full = passOps(m, hw, L, p, shape);
+  const body = (n: number) => costPass(passOps(m, hw, L, p, { prefillSeqs: 1, prefillLen: n, decodeSeqs: 0 }).filter((o) => !once(o)), hw, 0, 0, 'prefill', warnings, rows);
+  const head = costPass(full.filter(once), hw, 0, 0, 'prefill', warnings, rows);
+  return combineUbatches(head, body(u), split.whole, split.rest > 0 ? body(split.rest) : undefined, full.map((o) => o.name));
 }
 
 // The routed-expert side of a pass (it spans all ranks of an attention-DP group); the rest is each rank's own.
@@ -427,7 +445,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
   const c0 = kvTokens(hw, Lin), c1 = kvTokens(hw, Lin + O);
   // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn
-  const prefill = addHost(pass(m, hw, L, p, { prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', warnings, rows, ctx), hw, B, pp);
+  const prefill = addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp);
   const ttftCold = prefill.seconds * pp;
   const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {

@@ -32,8 +32,27 @@ export function maskedPrefillPairs(L: number, scanFrom: number): number {
   return KV_STRIDE * KV_STRIDE * (full * (full + 1)) / 2 + rest * cells;
 }
 
-/** the ops with the kernel counts (and masked-attention work) the bound runtime launches for them (mutates `ops`) */
-export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>): GraphOp[] {
+/**
+ * ... the same for a prompt run in physical batches of `ubatch` tokens (src/sim/ubatch.ts): each ubatch's queries attend
+ * to the KV view of everything cached so far and their own tokens (rounded up to 256 cells); a ubatch below the scan
+ * threshold computes that whole view, the prefix included; from the threshold up, the prefix whole and its own tokens
+ * causally, as one prefill of its length does.
+ */
+export function ubatchedPrefillPairs(L: number, scanFrom: number, ubatch: number | undefined): number {
+  if (ubatch === undefined || !(ubatch > 0) || L <= ubatch) return maskedPrefillPairs(L, scanFrom);
+  let pairs = 0;
+  for (let done = 0; done < L; done += ubatch) {
+    const q = Math.min(ubatch, L - done);
+    pairs += q < scanFrom ? q * Math.ceil((done + q) / KV_STRIDE) * KV_STRIDE : q * done + maskedPrefillPairs(q, scanFrom);
+  }
+  return pairs;
+}
+
+/**
+ * the ops with the kernel counts (and masked-attention work) the bound runtime launches for them (mutates `ops`);
+ * `ubatch`: a single sequence's prompt runs in physical batches of that many tokens (scheduler.ubatch)
+ */
+export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>, ubatch?: number): GraphOp[] {
   const k = hw.runtime?.kernels;
   const g = k?.decodeGraph;
   const scan = k?.attentionMaskScan;
@@ -41,7 +60,7 @@ export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'r
   const q = k!.quantizeActivations === true;
   for (const op of ops) {
     if (scan && op.prefill && op.prefill.pairs > 0) {
-      const f = maskedPrefillPairs(op.prefill.len, scan) / op.prefill.pairs;
+      const f = ubatchedPrefillPairs(op.prefill.len, scan, ubatch) / op.prefill.pairs;
       op.flops *= f;
     }
     if (!g || !Object.hasOwn(g, op.name)) continue;

@@ -59,6 +59,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     out.scheduler = renamed<RuntimeOverride['scheduler']>(s, {
       max_num_seqs: 'maxNumSeqs',
       max_num_batched_tokens: 'maxNumBatchedTokens',
+      ubatch: 'ubatch',
       bench_max_num_seqs: 'benchMaxNumSeqs',
       chunked_prefill: 'chunkedPrefill',
       batching: 'batching',

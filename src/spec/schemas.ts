@@ -488,6 +488,8 @@ const runtimeBlocks = {
     properties: {
       max_num_seqs: posInt,
       max_num_batched_tokens: posInt,
+      // a single sequence's prompt in passes of at most this many tokens (llama.cpp n_ubatch, MLX prefill_step_size)
+      ubatch: posInt,
       bench_max_num_seqs: posInt,
       chunked_prefill: { type: 'boolean' },
       batching: { enum: ['inflight', 'static'] },
