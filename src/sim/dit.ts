@@ -6,7 +6,8 @@
 //      pipelines add those); images_per_s = batch / latency
 // Defaults: DiT sample.py --num-sampling-steps 250; video DiTs (temporal) 30 steps and 51 frames at 720p, as
 // Open-Sora 1.2's inference configs (configs/opensora-v1-2/inference/sample.py: rflow 30 steps, 51 frames).
-// A video model's --resolution is its height ("720p") with a 16:9 frame (1280×720); images are square.
+// A video model's --resolution is its height ("720p") with a 16:9 frame (1280×720) unless the spec's frame_aspect
+// says otherwise (CogVideoX: 720×480); images are square.
 import type { DitModel } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import { buildDitGraph, ditGeometry } from '../model/dit-graph.js';
@@ -21,7 +22,7 @@ export const VIDEO_DIT_DEFAULT_FRAMES = 51;
 export function ditFrame(m: DitModel, resolution?: number): { height: number; width: number } {
   const height = resolution ?? m.image_size;
   const align = m.vae_downsample * m.patch;
-  const width = m.temporal ? Math.round((height * 16) / 9 / align) * align : height;
+  const width = m.temporal ? Math.round((height * (m.frame_aspect ?? 16 / 9)) / align) * align : height;
   return { height, width };
 }
 

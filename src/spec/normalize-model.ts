@@ -261,6 +261,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         position_table: m.position_table ?? 0,
         qk_norm: m.qk_norm ?? 'none',
         cross_norm: m.cross_norm ?? false,
+        frame_aspect: m.frame_aspect,
         frame_mask: m.frame_mask ?? false,
         flash_if_longer: m.flash_if_longer ?? false,
         rope: m.rope ?? false,

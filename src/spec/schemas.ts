@@ -347,6 +347,7 @@ const dit = {
     position_table: count(0, 1e8),
     qk_norm: { enum: ['none', 'rmsnorm', 'rmsnorm_across_heads'] },
     cross_norm: { type: 'boolean' },
+    frame_aspect: count(0.1, 10, false),
   },
 };
 
@@ -531,6 +532,7 @@ const runtimeBlocks = {
       elementwise: { enum: ['eager', 'fused'] },
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
+      ep_dispatcher: { enum: ['alltoall', 'node_aware'] },
       host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       moe_host: {

@@ -256,6 +256,8 @@ export interface DitModel extends ModelBase {
    *  over the whole projection (hidden weights; Wan 2.1), or none */
   qk_norm: 'none' | 'rmsnorm' | 'rmsnorm_across_heads';
   cross_norm: boolean; // an affine LayerNorm before the cross-attention (Wan 2.1 cross_attn_norm)
+  /** video denoisers: width / height of the frame --resolution names the height of (default 16/9; CogVideoX 720×480: 1.5) */
+  frame_aspect?: number;
 }
 
 export interface VaeModel extends ModelBase {
@@ -417,6 +419,9 @@ export interface RuntimeSettings {
   // fp8QuantizeBytes: memory traffic per element of each fp8 GEMM input quantization (src/sim/training/layer-cost.ts)
   // epDispatch: the element type the expert-parallel dispatch all-to-all moves tokens in when GEMMs are fp8 ('bf16':
   // quantized after the exchange, Megatron-Core's alltoall dispatcher; absent: fp8, DeepSeek-V3's dispatch)
+  // epDispatcher: 'node_aware' = a token crosses the network once per destination node and fans out over the scale-up
+  // links there (DeepEP / HybridEP internode kernels: Megatron-Core's flex dispatcher); absent / 'alltoall': one copy
+  // per routed expert over the network (Megatron-Core's alltoall dispatcher, NCCL all-to-all)
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
   // fsdpGatherDtype: 'fp8' = with fp8 GEMMs, FSDP / ZeRO-3 all-gathers the weights already cast to fp8 (torchtitan
   // --float8.enable_fsdp_float8_all_gather); absent: 16-bit weights
@@ -427,6 +432,7 @@ export interface RuntimeSettings {
     moeHost?: MoeHostSync;
     fp8QuantizeBytes?: number;
     epDispatch?: 'fp8' | 'bf16';
+    epDispatcher?: 'alltoall' | 'node_aware';
     hostCpuScale?: number;
     fsdpGatherDtype?: 'fp8' | 'bf16';
   };

@@ -65,6 +65,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     elementwise: t.elementwise,
     fp8_quantize_bytes: t.fp8QuantizeBytes,
     ep_dispatch: t.epDispatch,
+    ep_dispatcher: t.epDispatcher,
     host_cpu_scale: t.hostCpuScale,
     fsdp_gather_dtype: t.fsdpGatherDtype,
     moe_host: mh && {

@@ -152,7 +152,14 @@ export function stepTime(i: StepInput): StepResult {
     const leaving = (copies * bytesPerCopy * (p.ep - 1)) / p.ep;
     let off = leaving * links.epOffNodeFraction;
     let on = leaving - off;
-    if (dualpipe && links.epOffNodeFraction > 0) {
+    // node-aware dispatch: DualPipe (DeepSeek's own), or a runtime whose dispatcher is DeepEP / HybridEP (Megatron-Core's
+    // flex dispatcher: training.ep_dispatcher node_aware). DeepEP's internode normal kernels send a token over RDMA
+    // once per destination node and forward it over NVLink there: its own benchmark counts the RDMA bytes as the
+    // (token, node) pairs after de-duplicating each token's top-k by node (deepseek-ai/DeepEP tests/test_internode.py
+    // @567632d: rdma_idx = topk_idx // (experts / nodes), inplace_unique, num_rdma_token_sent), and HybridEP keeps the
+    // same hierarchy (DeepEP hybrid_ep branch docs/README_Hybrid-EP.md: inter-node RDMA, intra-node NVLink/TMA).
+    const nodeAware = dualpipe || hw.runtime?.training?.epDispatcher === 'node_aware';
+    if (nodeAware && links.epOffNodeFraction > 0) {
       const domain = hw.scaleUp?.domain ?? 1;
       const nodes = Math.ceil((p.ep * p.tp) / domain);
       off = tokens * (nodes - 1) * (1 - (1 - 1 / nodes) ** s.active) * bytesPerCopy;
