@@ -70,6 +70,18 @@ describe('runtime kernel choices rewrite non-decoder graphs', () => {
     const fused = opCost({ ...big, bytes: g.bytes + glue.bytes }, v100);
     expect(cg.seconds + cglue.seconds).toBeGreaterThan(1.2 * fused.seconds);
   });
+  it('a decode-sized GEMM takes the matrix-vector kernel: no f16 conversions, only the bias add beside it', async () => {
+    // ggml_cuda_mul_mat: f16 weights × one f32 column → ggml_cuda_mul_mat_vec (reads src1 as f32), not cuBLAS
+    const v100 = bindRuntime(await loadHardware('v100-sxm2'), libraryRuntime('whisper.cpp'));
+    const step = linear('dec.up', 1, 4096, 1024, 'fp16', 2, 4, 24);
+    const [g, glue] = runtimeOps([step], v100, 4) as [Op, Op];
+    expect(g.bytes).toBe(step.bytes); // weights + the f32 input and output as they are
+    expect(glue.kernels).toBe(1);
+    expect(glue.bytes).toBe(2 * 4096 * 4);
+    // a prompt-sized GEMM keeps its conversions
+    const [, glue9] = runtimeOps([linear('dec.up', 9, 4096, 1024, 'fp16', 2, 4, 24)], v100, 4) as [Op, Op];
+    expect(glue9.kernels).toBe(3);
+  });
   it('an RMSNorm written out in Python moves bytes_per_element per element in its kernels; a LayerNorm is untouched', () => {
     const rms: Op = { ...norm, rms: true };
     const hw = withKernels({ rmsnorm: { kernels: 8, bytesPerElement: 36 } });

@@ -29,6 +29,7 @@
 // Hot path: one pass over the op list, plain arithmetic; a runtime without these fields returns the list as is.
 import type { Op } from '../model/op.js';
 import type { NormalizedHardware } from '../spec/types.js';
+import { kernelPhysics } from './kernel-physics.js';
 
 type GraphKernels = NonNullable<NormalizedHardware['runtime']>['kernels'];
 
@@ -75,7 +76,10 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
       // the GEMM, not under the GEMM's compute time. The GEMM itself reads and writes the 16-bit copies.
       let glue = 0;
       let glueKernels = 0;
-      if (kk.gemmConvert) {
+      // up to the runtime's matrix-vector rows (decode steps) ggml multiplies f16 weights by the f32 activations in a
+      // matrix-vector kernel that reads them as they are (ggml_cuda_mul_mat: use_mul_mat_vec when src1->ne[1] == 1;
+      // mmvf up to MMVF_MAX_BATCH_SIZE later): no cuBLAS, no conversions
+      if (kk.gemmConvert && op.m > kernelPhysics(hw).gemvMaxRows) {
         const io = op.m * op.k + op.m * op.n;
         bytes += (2 - act) * io; // the GEMM's activations in and out are the 16-bit copies
         glue += (act + 2) * io; // to_fp16: read f32 + write f16 of the input; to_fp32: read f16 + write f32 of the output
