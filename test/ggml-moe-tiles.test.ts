@@ -44,7 +44,15 @@ describe('MoE tiles sized from the token count (ggml MMQ MUL_MAT_ID)', () => {
     const L = buildLayout(m, 1, 1, 1, 1, false);
     const up = (T: number) => ggmlKernelCounts(buildDecoderPass(m, L, p, { prefillSeqs: 1, prefillLen: T, decodeSeqs: 0 }), hw).find((o) => o.name === 'experts_up')!;
     expect(up(8).m!).toBeLessThanOrEqual(8);
-    expect(isGemvShape(up(8), hw)).toBe(true);
+    // ggml-cuda through 2025 sends MUL_MAT_ID to mul_mat_vec_q for one token only (ggml_cuda_mul_mat_id: ne2 == 1):
+    // 2-8 tokens run MMQ; dense GEMMs keep the 8-row matrix-vector limit
+    expect(kernelPhysics(hw).groupGemvMaxTokens).toBe(1);
+    expect(isGemvShape(up(1), hw)).toBe(true);
+    expect(isGemvShape(up(2), hw)).toBe(false);
+    expect(isGemvShape(up(8), hw)).toBe(false);
+    expect(isGemvShape(up(8), bound('apple-m2-ultra', 'llama.cpp'))).toBe(true);
+    const dense = (T: number) => ggmlKernelCounts(buildDecoderPass(m, L, p, { prefillSeqs: 1, prefillLen: T, decodeSeqs: 0 }), hw).find((o) => o.name === 'qkv_proj')!;
+    expect(isGemvShape(dense(8), hw)).toBe(true);
     expect(up(64).m!).toBeLessThanOrEqual(8); // 64 tokens x 8 / 128 experts = 4 rows each ...
     expect(isGemvShape(up(64), hw)).toBe(false); // ... but MMQ with 64-wide tiles runs them
     expect(isGemvShape(up(64), bound('h100-sxm', 'vllm'))).toBe(true);

@@ -192,8 +192,12 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   if (s.prefillSeqs > 0) {
     const Lp = s.prefillLen;
     const pSeqs = s.prefillSeqs / dpA;
-    const dqk = mla ? mla.qk_nope_head_dim + mla.qk_rope_head_dim : hd;
-    const dv = mla ? mla.v_head_dim : hd;
+    // MLA prefill up-projects the latent to per-head K (nope + rope) and V (FlashAttention over 192/128-wide heads),
+    // unless the runtime runs it absorbed over the latent (attention.prefill 'absorbed', src/runtime/mla-cache.ts):
+    // then each head's scores are d_c + d_rope wide and its values d_c wide, as in decode (576 / 512 for DeepSeek-V3)
+    const absorbed = mla && mla.prefill === 'absorbed';
+    const dqk = mla ? (absorbed ? mla.kv_lora_rank + mla.qk_rope_head_dim : mla.qk_nope_head_dim + mla.qk_rope_head_dim) : hd;
+    const dv = mla ? (absorbed ? mla.kv_lora_rank : mla.v_head_dim) : hd;
     const tok = pSeqs * Lp;
     const bytes = tok * hq * (dqk + dv) * act * 2 + tok * kvTok * 2; // q in, o out; K/V written then read
     // A fractional share (steady state: B/O new requests per step) is one kernel on that share of the steps.

@@ -59,6 +59,19 @@ function gatedResidual(name: string, elems: number, p: Precision, count: number,
 // same sequence the pytorch-math runtime prices for every attention: runtimes/pytorch-math.yaml). The op keeps no
 // `attn` shape, so no runtime prices it as a fused kernel or rewrites it again.
 const WRITTEN_BYTES_PER_SCORE = 24;
+
+// A residual stream in the patch conv's channels-first layout (spec channels_first_stream; Open-Sora
+// opensora/models/layers/blocks.py PatchEmbed3D: conv3d output [B, C, T, H, W] .flatten(2).transpose(1, 2) is a
+// strided view of [B, N, C], never made contiguous). Every `x = x + …` keeps it: TensorIterator orders the output's
+// dimensions by the first operand whose strides decide (aten TensorIterator.cpp reorder_dimensions, should_swap; the
+// output, will_resize, is skipped). So each nn.LayerNorm on the stream first copies it (aten cuda layer_norm_kernel.cu
+// layer_norm_cuda: input.expect_contiguous(): r 1, w 1), and nn.Linear on it misses the fused addmm path (aten
+// Linear.cpp linear: addmm only for 2-D or contiguous 3-D input) for matmul of a reshaped copy (r 1, w 1) plus a
+// separate bias add_ on the output (r 1, w 1). The residual adds that mix the two layouts run strided, not
+// vectorized: no kernel measurement of that was found, so they are priced as contiguous.
+function channelsFirstCopy(name: string, elems: number, p: Precision, count: number, kernels = 1): Op {
+  return { ...elementwise(name, elems, 0, 2 * p.actBytes, p.compute, count), kernels };
+}
 const WRITTEN_KERNELS = 8;
 function writtenAttention(op: Op): Op {
   const scores = op.flops / (4 * op.attn!.headDim); // b·h·q·kv
@@ -85,6 +98,8 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
   const ops: Op[] = [];
   if (m.cross_attention) ops.push({ ...elementwise(`${prefix}.t_mod`, B * 6 * d * paths, 1, 3 * a, p.compute, count), kernels: paths }); // table + t (and t0)
   else ops.push(linear(`${prefix}.adaLN`, B, 6 * d, d, p.compute, p.weightBytes, a, count)); // [B, 6d]
+  const cf = !!m.channels_first_stream;
+  if (cf) ops.push(channelsFirstCopy(`${prefix}.norm1.contiguous`, tokens * d * paths, p, count, paths)); // each norm1(x) call copies x
   ops.push(
     { ...elementwise(`${prefix}.norm1`, tokens * d * paths, 5, 2 * a, p.compute, count, 'norm'), kernels: paths },
     modulate(`${prefix}.modulate1`, tokens * d, p, count, paths),
@@ -107,12 +122,15 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
     const L = ca.context;
     if (m.cross_norm) ops.push(elementwise(`${prefix}.cross.norm`, tokens * d, 5, 2 * a, p.compute, count, 'norm')); // Wan norm3
     const cross = attentionCore(`${prefix}.cross.attn`, { batch: B, q: N, kv: L, heads: m.heads, headDim: hd }, p, fused || !!ca.fused, count);
+    // q_linear(x) reads the residual stream itself: with a channels-first stream, matmul of a copy + a bias add_
+    if (cf) ops.push(channelsFirstCopy(`${prefix}.cross.q.contiguous`, tokens * d, p, count));
     ops.push(
       linear(`${prefix}.cross.q`, tokens, d, d, p.compute, p.weightBytes, a, count),
       linear(`${prefix}.cross.kv`, B * L, 2 * d, d, p.compute, p.weightBytes, a, count), // caption [B, L, 2d]
     );
     if (m.qk_norm !== 'none' && ca.qk_norm !== false) ops.push(...qkNorm(`${prefix}.cross`, tokens * d, B * L * d, p, count));
     ops.push(
+      ...(cf ? [{ ...elementwise(`${prefix}.cross.q.bias`, tokens * d, 1, 2 * a, p.compute, count) }] : []),
       ca.fused ? { ...cross, library: true } : cross,
       linear(`${prefix}.cross.proj`, tokens, d, d, p.compute, p.weightBytes, a, count),
       elementwise(`${prefix}.cross.residual`, tokens * d, 1, 3 * a, p.compute, count),
@@ -121,6 +139,7 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
   // MLP: LN, modulate, fc1, GELU(tanh), fc2, gate — ffnOps' own residual is replaced by the gated one
   const ffn = ffnOps(prefix, tokens, o, p, count).slice(0, 4);
   const norm2 = paths > 1 ? { ...ffn[0]!, flops: ffn[0]!.flops * paths, bytes: ffn[0]!.bytes * paths, kernels: paths } : ffn[0]!;
+  if (cf) ops.push(channelsFirstCopy(`${prefix}.norm2.contiguous`, tokens * d * paths, p, count, paths));
   ops.push(norm2, modulate(`${prefix}.modulate2`, tokens * d, p, count, paths), ...select('select2'), ...ffn.slice(1), gatedResidual(`${prefix}.gate2`, tokens * d, p, count, paths));
   return ops;
 }
@@ -341,6 +360,7 @@ export function buildDitGraph(m: DitModel, s: DitRunShape, p: Precision, fused: 
     ops.push(...blockOps('block', m, B, N, B, N, p, fused, m.layers));
   }
   if (!m.cross_attention) ops.push(linear('final.adaLN', B, 2 * d, d, p.compute, p.weightBytes, p.actBytes));
+  if (m.channels_first_stream) ops.push(channelsFirstCopy('final.norm.contiguous', B * N * d * paths, p, 1, paths)); // T2IFinalLayer norm_final(x)
   ops.push(
     { ...elementwise('final.norm', B * N * d * paths, 5, 2 * p.actBytes, p.compute, 1, 'norm'), kernels: paths },
     modulate('final.modulate', B * N * d, p, 1, paths), // T2IFinalLayer: both paths and t_mask_select under x_mask

@@ -12,14 +12,33 @@
 // capacity 54,560 → 512,000 (9.4×; v0.7.1 also held the absorbed projection matrices in memory).
 import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
 
+// Absorbed prefill is what SGLang 0.4's Triton attention backend (the only one on ROCm, the default on CUDA until
+// FlashInfer MLA, opt-in from 0.4.3) does for any extend batch with a cached prefix: DeepseekV2AttentionMLA.forward
+// takes forward_normal (up-projected K/V) only when forward_batch.extend_prefix_lens.sum() == 0, else forward_absorb,
+// whose extend kernel scores each head over the 576-wide latent and sums 512-wide latent values (3.4× the FLOPs per
+// query·key pair of the 192/128 expanded heads). Chunked prefill (on by default) makes every chunk after a prompt's first
+// carry that prompt's earlier chunks as a prefix, and the radix cache (on by default) matches shared leading tokens: a
+// batch with no prefix at all is the exception.
 const EXPANDED = new WeakMap<DecoderModel, DecoderModel>();
+const ABSORBED_PREFILL = new WeakMap<DecoderModel, DecoderModel>();
 
 /** the model as the runtime caches its attention: MLA models under a runtime with kernels.mla 'expanded' get a
- *  per-head K/V cache (attention.cache 'expanded'); every other model and runtime is returned unchanged */
+ *  per-head K/V cache (attention.cache 'expanded'), under one with kernels.mla_prefill 'absorbed' an absorbed prefill
+ *  (attention.prefill 'absorbed'); every other model and runtime is returned unchanged */
 export function modelForRuntime<M extends NormalizedModel>(m: M, hw: Pick<NormalizedHardware, 'runtime'>): M {
   if (m.family !== 'decoder') return m;
   const d = m as unknown as DecoderModel;
-  if (d.attention?.kind !== 'mla' || hw.runtime?.kernels?.mla !== 'expanded' || d.attention.cache === 'expanded') return m;
+  if (d.attention?.kind !== 'mla') return m;
+  if (hw.runtime?.kernels?.mla !== 'expanded') {
+    if (hw.runtime?.kernels?.mlaPrefill !== 'absorbed' || d.attention.prefill === 'absorbed') return m;
+    let a = ABSORBED_PREFILL.get(d);
+    if (!a) {
+      a = { ...d, attention: { ...d.attention, prefill: 'absorbed' } };
+      ABSORBED_PREFILL.set(d, a);
+    }
+    return a as unknown as M;
+  }
+  if (d.attention.cache === 'expanded') return m;
   // one derived object per model, so the pass memo (keyed by the model object) keeps working across calls
   let e = EXPANDED.get(d);
   if (!e) {

@@ -26,6 +26,10 @@ export interface KernelPhysics {
   // experts, top-8) give ~32 rows per expert in 128-wide tiles (25% of the MMA work useful), and the matrix-vector
   // path (gemvMaxRows) is taken by the token count too.
   groupTileFromTokens: number;
+  // the most tokens for which a grouped (MoE) GEMM runs the matrix-vector kernel; -1: gemvMaxRows, as a dense GEMM.
+  // ggml-cuda's ggml_cuda_mul_mat_id through 2025 takes mul_mat_vec_q only for ne2 == 1 (one token) and MMQ from two
+  // tokens up (ggml @52589d70, 2025-10-29 … @73175ce1, 2025-12-28); from 2026 up to a per-type limit ≤ 8 (@a1fde6fb).
+  groupGemvMaxTokens: number;
   // how the runtime picks between the matrix-vector and the tiled kernel above gemvMaxRows: 'fastest' (a serving
   // engine's tuned dispatch: a batch never runs slower than the matrix-vector kernel taking gemvMaxRows rows at a time,
   // src/sim/roofline.ts) or 'threshold' (a fixed row count whatever the speeds: ggml-cuda ggml_cuda_should_use_mmvq
@@ -35,10 +39,10 @@ export interface KernelPhysics {
   kernelChoice: 'fastest' | 'threshold';
 }
 
-export const DEFAULT_KERNEL_PHYSICS: KernelPhysics = { gemvMaxRows: 8, moeMinTileRows: 16, mmaTileRows: 64, fp8Fallback: 'weight-only', groupTileFromTokens: 0, kernelChoice: 'fastest' };
+export const DEFAULT_KERNEL_PHYSICS: KernelPhysics = { gemvMaxRows: 8, moeMinTileRows: 16, mmaTileRows: 64, fp8Fallback: 'weight-only', groupTileFromTokens: 0, groupGemvMaxTokens: -1, kernelChoice: 'fastest' };
 
 interface RuntimeKernels {
-  kernels?: { gemvMaxRows?: number; moeMinTileRows?: number; mmaTileRows?: number; fp8Fallback?: string; groupTileFromTokens?: number; kernelChoice?: string };
+  kernels?: { gemvMaxRows?: number; moeMinTileRows?: number; mmaTileRows?: number; fp8Fallback?: string; groupTileFromTokens?: number; groupGemvMaxTokens?: number; kernelChoice?: string };
 }
 
 /** the runtime's kernel choices where its spec gives them, else the defaults above */
@@ -54,6 +58,7 @@ export function kernelPhysics(hw: Pick<NormalizedHardware, 'runtime'>): KernelPh
       mmaTileRows: k.mmaTileRows ?? DEFAULT_KERNEL_PHYSICS.mmaTileRows,
       fp8Fallback: k.fp8Fallback === 'none' ? 'none' : 'weight-only',
       groupTileFromTokens: k.groupTileFromTokens ?? 0,
+      groupGemvMaxTokens: k.groupGemvMaxTokens ?? -1,
       kernelChoice: k.kernelChoice === 'threshold' ? 'threshold' : 'fastest',
     };
     RESOLVED.set(k, p);

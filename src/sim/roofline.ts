@@ -118,6 +118,7 @@ export function isGemvShape(op: Op, hw: NormalizedHardware): boolean {
   const kp = kernelPhysics(hw);
   // a runtime that picks its grouped kernel by the batch's token count (ggml MUL_MAT_ID) takes the matrix-vector path
   // only while the tokens, not the rows per expert, fit in it
+  if (op.groups && op.batchTokens !== undefined && kp.groupGemvMaxTokens >= 0) return op.batchTokens <= kp.groupGemvMaxTokens;
   const rows = op.groups && op.batchTokens !== undefined && kp.groupTileFromTokens > 0 ? Math.max(op.m, op.batchTokens) : op.m;
   return rows <= kp.gemvMaxRows;
 }

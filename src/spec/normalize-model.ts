@@ -263,6 +263,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         cross_norm: m.cross_norm ?? false,
         frame_aspect: m.frame_aspect,
         frame_mask: m.frame_mask ?? false,
+        channels_first_stream: m.channels_first_stream ?? false,
         flash_if_longer: m.flash_if_longer ?? false,
         rope: m.rope ?? false,
         unet: m.unet,

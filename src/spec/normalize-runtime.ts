@@ -92,6 +92,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
       group_tile_from_tokens: 'groupTileFromTokens',
+      group_gemv_max_tokens: 'groupGemvMaxTokens',
       kernel_choice: 'kernelChoice',
       attention_mask_scan: 'attentionMaskScan',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
@@ -99,6 +100,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       attention_efficiency: 'attentionEfficiency',
       quantize_activations: 'quantizeActivations',
       mla: 'mla',
+      mla_prefill: 'mlaPrefill',
       fp8_block_efficiency: 'fp8BlockEfficiency',
       fp8_block_moe_efficiency: 'fp8BlockMoeEfficiency',
     });

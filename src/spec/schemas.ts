@@ -324,6 +324,7 @@ const dit = {
       properties: { context: count(0, 1e8), context_dim: count(1, 1e6), qk_norm: { type: 'boolean' }, fused: { type: 'boolean' } },
     },
     frame_mask: { type: 'boolean' },
+    channels_first_stream: { type: 'boolean' },
     flash_if_longer: { type: 'boolean' },
     rope: { type: 'boolean' },
     architecture: { enum: ['dit', 'mmdit', 'unet'] },
@@ -565,6 +566,7 @@ const runtimeBlocks = {
       moe_min_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       group_tile_from_tokens: { type: 'integer', minimum: 1, maximum: 1024 },
+      group_gemv_max_tokens: { type: 'integer', minimum: 0, maximum: 1024 },
       kernel_choice: { enum: ['fastest', 'threshold'] },
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
       gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
@@ -572,6 +574,7 @@ const runtimeBlocks = {
       gemv_rate: PEAK,
       gemm_fixed: OVERHEAD,
       mla: { enum: ['absorbed', 'expanded'] },
+      mla_prefill: { enum: ['absorbed', 'expanded'] },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       tiled_gemm: {

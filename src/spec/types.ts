@@ -136,6 +136,9 @@ export interface MlaSpec extends AttentionFeatures {
   // set by the bound runtime, never by a model file (src/runtime/mla-cache.ts): 'expanded' when the runtime caches
   // per-head K and V (vLLM before v0.7.1) instead of the latent
   cache?: 'latent' | 'expanded';
+  // set by the bound runtime (src/runtime/mla-cache.ts): 'absorbed' when its prefill attention runs over the latent
+  // (SGLang 0.4's Triton backend for any batch with a cached prefix) instead of up-projected per-head K/V
+  prefill?: 'expanded' | 'absorbed';
 }
 
 export interface ModelBase {
@@ -234,6 +237,11 @@ export interface DitModel extends ModelBase {
   /** the reference sampler passes a per-frame mask (Open-Sora 1.2 RFLOW: x_mask): every block modulates with the
    *  timestep and with t = 0 and picks per frame with torch.where (STDiT3Block t_mask_select) */
   frame_mask: boolean;
+  /** the residual stream keeps the patch conv's channels-first layout (Open-Sora PatchEmbed3D: conv output
+   *  .flatten(2).transpose(1, 2), never made contiguous; `x + …` keeps its first operand's layout), so every
+   *  nn.LayerNorm on it first copies it to contiguous and an nn.Linear on it runs matmul of a copy plus a separate
+   *  bias add (src/model/dit-graph.ts channelsFirstCopy) */
+  channels_first_stream?: boolean;
   /** the reference code takes its flash kernel only for a sequence longer than its batch of sequences (Open-Sora
    *  Attention.forward: enable_flash_attn and N > B) and otherwise writes attention out (q·kᵀ, fp32 softmax, ·v):
    *  STDiT3's temporal attention over a few dozen latent frames at thousands of positions always is (priced per block
@@ -364,6 +372,9 @@ export interface RuntimeSettings {
     // how the runtime runs multi-head latent attention (src/runtime/mla-cache.ts): over the latent ('absorbed', the
     // default) or expanded to per-head K/V with a per-head cache ('expanded': vLLM before v0.7.1)
     mla?: 'absorbed' | 'expanded';
+    // how its prefill attention runs for an MLA model with a latent cache: up-projected per-head K/V ('expanded', the
+    // default) or absorbed over the latent ('absorbed'); src/runtime/mla-cache.ts
+    mlaPrefill?: 'expanded' | 'absorbed';
     // fraction of the fp8 matrix peak the runtime's block-scaled FP8 GEMM kernels reach once the chip is full (a cap on
     // the hardware's fp8 GEMM table for GEMMs of block-FP8 checkpoints: Triton w8a8_block_fp8_matmul / CUTLASS
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
@@ -378,6 +389,9 @@ export interface RuntimeSettings {
     // grouped (MoE) GEMM whose row tile the kernel sizes from the batch's token count, up to this many rows, instead of
     // from the rows each group gets (ggml-cuda MMQ MUL_MAT_ID: mmq_x from ncols_max = tokens)
     groupTileFromTokens?: number;
+    // the most tokens for which a grouped (MoE) GEMM takes the matrix-vector kernel (ggml-cuda through 2025: MUL_MAT_ID
+    // with one token only); absent: gemvMaxRows, by the same count as dense GEMMs
+    groupGemvMaxTokens?: number;
     // how the runtime picks matrix-vector vs tiled kernels: 'fastest' (default) or 'threshold' (fixed row count, ggml)
     kernelChoice?: 'fastest' | 'threshold';
     // prefill flash attention that skips KV only past the last unmasked key, and only from this many queries up
