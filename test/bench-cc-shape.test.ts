@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { findCompiler } from '../src/bench/compile.js';
+import { readCacheGeometry } from '../src/bench/caches.js';
 import type { BenchResult } from '../src/bench/types.js';
 
 const cc = spawnSync('gcc', ['--version']).status === 0 || !!findCompiler();
@@ -16,7 +17,14 @@ describe.skipIf(!cc)('bench --backend cc --quick', () => {
     expect(r.memory_bandwidth_bytes_per_s).toBeGreaterThan(0);
     expect(Number.isFinite(r.memory_bandwidth_bytes_per_s)).toBe(true);
     expect(r.peak_flops_per_s.fp32).toBeGreaterThan(0);
-    expect(r.caches.length).toBeGreaterThanOrEqual(2);
+    // Where the OS names the cache levels (/sys), the run reports them; elsewhere they are read off the timed sweep
+    // (detectLevels, pinned on synthetic sweeps in bench-parse.test.ts), which a busy machine may blur into fewer
+    // plateaus, so a live run only checks that what it reports is well formed.
+    if (readCacheGeometry().length >= 2) expect(r.caches.length).toBeGreaterThanOrEqual(2);
+    for (const c of r.caches) {
+      expect(c.bytes).toBeGreaterThan(0);
+      expect(Number.isFinite(c.bandwidth_bytes_per_s) && c.bandwidth_bytes_per_s > 0).toBe(true);
+    }
     expect(r.roofline.length).toBeGreaterThanOrEqual(4);
     expect(r.gemm.length).toBeGreaterThan(0);
   });

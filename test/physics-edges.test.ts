@@ -119,6 +119,19 @@ describe('fp8 and fp4 without fp8 tensor cores run weight-only at the 16-bit rat
     expect(weightOnlyFallback('fp4', 'fp8')).toBe(false);
     expect(weightOnlyFallback('int4', 'int8')).toBe(false);
   });
+  it('fp4 on parts with fp8 but no fp4 tensor cores (Hopper, Ada, MI300X) runs weight-only at the 16-bit rate, not at fp8', () => {
+    for (const id of ['h100-sxm', 'h200-sxm', 'mi300x']) {
+      const hw = lib.hardware[id]!;
+      expect(matrixPeak(hw, 'fp8').dtype).toBe('fp8');
+      const p = matrixPeak(hw, 'fp4');
+      expect(['bf16', 'fp16']).toContain(p.dtype);
+      expect(p.flopPerS).toBe(matrixPeak(hw, p.dtype).flopPerS);
+      const r = run({ model: 'llama-3.1-8b', hardware: id, dtype: 'fp4', batch: 4, 'input-tokens': 2048, 'output-tokens': 1 });
+      expect(r.warnings.join(' ')).toMatch(/no native fp4 tensor cores: fp4 GEMMs run weight-only/);
+    }
+    // Blackwell has fp4 tensor cores: fp4 runs at fp4
+    expect(matrixPeak(lib.hardware['b200']!, 'fp4').dtype).toBe('fp4');
+  });
 });
 
 describe('small attention calls pay whole FlashAttention tiles; eager ops pay a launch per kernel', () => {

@@ -41,12 +41,46 @@ describe('runtime kernel choices rewrite non-decoder graphs', () => {
     expect(g!.weightBytes).toBe(gemm.weightBytes);
     expect(g!.bytes - g!.weightBytes).toBe(2 * (gemm.bytes - gemm.weightBytes));
   });
-  it('separate bias adds and 16-bit GEMM conversions add their traffic and launches', () => {
-    const [g] = runtimeOps([gemm], withKernels({ activationBytes: 4, bias: 'separate', gemmConvert: true }), 2);
+  it('separate bias adds and 16-bit GEMM conversions are kernels of their own after the GEMM, with their traffic and launches', () => {
+    const out = runtimeOps([gemm], withKernels({ activationBytes: 4, bias: 'separate', gemmConvert: true }), 2);
+    expect(out.map((o) => o.name)).toEqual(['up', 'up.glue']);
+    const [g, glue] = out as [Op, Op];
     const io = 1500 * 384 + 1500 * 1536;
+    // the GEMM reads and writes the 16-bit copies; to_fp16 (r 4 + w 2) of its input, to_fp32 (r 2 + w 4) of its output
+    // and the bias add (r + w of the f32 output) are the glue
+    expect(g.bytes).toBe(gemm.weightBytes + 2 * io);
+    expect(glue.bytes).toBe(6 * io + 2 * 1500 * 1536 * 4);
+    expect(glue.kind).toBe('elementwise');
+    expect(glue.count).toBe(gemm.count);
+    expect((g.kernels ?? 1) + (glue.kernels ?? 1)).toBe(4); // convert in, GEMM, convert out, bias add
+    // in all: the f32 traffic plus a 16-bit write and read of the input and the output, as before the split
     const f32 = gemm.weightBytes + 2 * (gemm.bytes - gemm.weightBytes);
-    expect(g!.bytes).toBe(f32 + 4 * io + 2 * 1500 * 1536 * 4);
-    expect(g!.kernels).toBe(4); // convert in, GEMM, convert out, bias add
+    expect(g.bytes + glue.bytes).toBe(f32 + 4 * io + 2 * 1500 * 1536 * 4);
+  });
+  it('a compute-bound GEMM does not hide its conversions and bias add: they add their memory time (one CUDA stream)', async () => {
+    const v100 = bindRuntime(await loadHardware('v100-sxm2'), libraryRuntime('whisper.cpp'));
+    const big = linear('up', 1500, 4096, 1024, 'fp16', 2, 4, 1);
+    const [g, glue] = runtimeOps([big], v100, 4) as [Op, Op];
+    const cg = opCost(g, v100);
+    const cglue = opCost(glue, v100);
+    expect(cg.bound).toBe('compute');
+    expect(cglue.bound).toBe('memory');
+    // the pair lasts the GEMM plus the glue's bytes at the achieved bandwidth, more than the one fused op's max()
+    expect(cg.seconds + cglue.seconds).toBeGreaterThan(cg.seconds + glue.bytes / (v100.memory.bandwidthBytePerS * v100.efficiency.memory));
+    const fused = opCost({ ...big, bytes: g.bytes + glue.bytes }, v100);
+    expect(cg.seconds + cglue.seconds).toBeGreaterThan(1.2 * fused.seconds);
+  });
+  it('a decode-sized GEMM takes the matrix-vector kernel: no f16 conversions, only the bias add beside it', async () => {
+    // ggml_cuda_mul_mat: f16 weights × one f32 column → ggml_cuda_mul_mat_vec (reads src1 as f32), not cuBLAS
+    const v100 = bindRuntime(await loadHardware('v100-sxm2'), libraryRuntime('whisper.cpp'));
+    const step = linear('dec.up', 1, 4096, 1024, 'fp16', 2, 4, 24);
+    const [g, glue] = runtimeOps([step], v100, 4) as [Op, Op];
+    expect(g.bytes).toBe(step.bytes); // weights + the f32 input and output as they are
+    expect(glue.kernels).toBe(1);
+    expect(glue.bytes).toBe(2 * 4096 * 4);
+    // a prompt-sized GEMM keeps its conversions
+    const [, glue9] = runtimeOps([linear('dec.up', 9, 4096, 1024, 'fp16', 2, 4, 24)], v100, 4) as [Op, Op];
+    expect(glue9.kernels).toBe(3);
   });
   it('an RMSNorm written out in Python moves bytes_per_element per element in its kernels; a LayerNorm is untouched', () => {
     const rms: Op = { ...norm, rms: true };

@@ -69,6 +69,11 @@ export function defaultEfficiency(technology: string, cls: string, vendor?: stri
   return {
     memory: defaultMemoryEfficiency(technology),
     gemm: gemmTable(largeGemmFraction(cls, vendor)),
+    // Fused prefill attention, fraction of the matrix peak, where a spec measured none. Kernel tables bracket it:
+    // FlashAttention-3 bf16 forward, head dim 128, H100 SXM5: 625-648 TFLOP/s at 2k-16k = 0.63-0.65 of 989, and
+    // FlashAttention-2 on the same part 362-370 = 0.37 (FA3 paper, arXiv 2407.08608, forward-speed figure); FA3 fp8 on
+    // a 350 W H100 PCIe 0.41 of its fp8 peak (hardware/nvidia/h100-pcie.yaml). 0.6 is the FA3-class Hopper value;
+    // parts whose runtime runs FA2-class kernels, or that are power-capped, should state their own.
     attention: 0.6,
     attentionKv8: KV8_ATTENTION_RATIO,
     vector: 0.5,

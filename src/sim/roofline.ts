@@ -20,12 +20,19 @@ export interface OpCost {
   floorS?: number; // the launch time the op lasts at least (seconds = max(body + overheadS, floorS))
 }
 
-// A GEMM dtype without native support runs at the next wider supported one (fp4 → fp8 → bf16/fp16 → …). Narrow
+// A GEMM dtype without native support runs at the next wider supported one (fp6 → fp8 → bf16/fp16 → …). Narrow
 // floats never fall back to int8 tensor cores (their numerics are not integers: no runtime does that); without fp8
 // tensor cores they run weight-only at the 16-bit rate (vLLM Marlin W8A16 on Ampere, src/sim/kernel-physics.ts).
+// FP4 (NVFP4 / MXFP4) without fp4 tensor cores runs weight-only at the 16-bit rate even where fp8 tensor cores exist:
+// no runtime quantizes the activations to fp8 for it by default. Hopper runs MXFP4 MoE weights through OpenAI's
+// triton_kernels matmul_ogs with bf16 activations (the E8M0-scaled e2m1 tile is decoded and cast to the activation
+// dtype before a 16-bit MMA: triton-lang/triton PR #11361 "Hopper MXFP4 matmul", dense BF16/FP16 inputs) in vLLM and
+// SGLang, and TensorRT-LLM's gpt-oss guide sends Hopper to the same TRITON MoE backend ("TRTLLM MoE backend is not
+// supported on Hopper", NVIDIA/TensorRT-LLM PR #7101, blog9_Deploying_GPT_OSS_on_TRTLLM.md); NVFP4 checkpoints run
+// vLLM's FP4 Marlin (W4A16) before Blackwell.
 const FALLBACK: Record<Dtype, Dtype[]> = {
   int4: ['int4', 'int8', 'fp8', 'fp16', 'bf16', 'fp32'],
-  fp4: ['fp4', 'fp6', 'fp8', 'fp16', 'bf16', 'fp32'],
+  fp4: ['fp4', 'fp16', 'bf16', 'fp32'],
   fp6: ['fp6', 'fp8', 'fp16', 'bf16', 'fp32'],
   fp8: ['fp8', 'fp16', 'bf16', 'fp32'],
   int8: ['int8', 'fp8', 'fp16', 'bf16', 'fp32'],

@@ -14,6 +14,9 @@
 //   gemm_convert     the GEMM runs on 16-bit copies of its f32 input and output (ggml-cuda's cuBLAS path:
 //                    to_fp16 of src1, cublasGemmEx in f16, to_fp32 of dst): + a 16-bit write and read of the input
 //                    and of the output (4 bytes per element each), + 2 launches
+//                    Both are kernels of their own that wait for the GEMM (or it for them) on one stream: they are
+//                    emitted as a memory-bound `<gemm>.glue` op after the GEMM, so a compute-bound GEMM does not
+//                    hide their traffic under its max(compute, memory)
 //   norm_kernels N   a norm runs as N kernels, each reading and writing the tensor (ggml_norm, ggml_mul, ggml_add)
 //   rmsnorm {kernels, bytes_per_element}  an RMSNorm (op.rms) written out in Python ops (HF LlamaRMSNorm, Open-Sora's
 //                    qk-norm): fp32 copy, pow, mean, rsqrt, mul, cast back, weight mul — its traffic per element
@@ -26,6 +29,7 @@
 // Hot path: one pass over the op list, plain arithmetic; a runtime without these fields returns the list as is.
 import type { Op } from '../model/op.js';
 import type { NormalizedHardware } from '../spec/types.js';
+import { kernelPhysics } from './kernel-physics.js';
 
 type GraphKernels = NonNullable<NormalizedHardware['runtime']>['kernels'];
 
@@ -59,20 +63,37 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
   const kk = k as GraphKernels;
   const act = kk.activationBytes ?? actBytes;
   const scale = act / actBytes;
-  const out: Op[] = new Array(ops.length);
+  const out: Op[] = [];
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     let bytes = op.weightBytes + (op.bytes - op.weightBytes) * scale;
     let kernels = op.kernels ?? 1;
     let attn = op.attn;
     if ((op.kind === 'gemm' || op.kind === 'conv') && op.m && op.n && op.k && !op.groups) {
-      if (kk.gemmConvert) {
-        bytes += 4 * (op.m * op.k + op.m * op.n); // 16-bit copy written + read, of the input and of the output
-        kernels += 2;
+      // The conversions and the bias add are kernels of their own on the same stream as the GEMM, each waiting for
+      // the one before (ggml-cuda ggml_cuda_op_mul_mat_cublas: to_fp16_cuda(src1) → cublasGemmEx → to_fp32_cuda(dst),
+      // all on `stream`; ggml_add after ggml_mul_mat in the graph): their traffic is priced as a memory-bound op after
+      // the GEMM, not under the GEMM's compute time. The GEMM itself reads and writes the 16-bit copies.
+      let glue = 0;
+      let glueKernels = 0;
+      // up to the runtime's matrix-vector rows (decode steps) ggml multiplies f16 weights by the f32 activations in a
+      // matrix-vector kernel that reads them as they are (ggml_cuda_mul_mat: use_mul_mat_vec when src1->ne[1] == 1;
+      // mmvf up to MMVF_MAX_BATCH_SIZE later): no cuBLAS, no conversions
+      if (kk.gemmConvert && op.m > kernelPhysics(hw).gemvMaxRows) {
+        const io = op.m * op.k + op.m * op.n;
+        bytes += (2 - act) * io; // the GEMM's activations in and out are the 16-bit copies
+        glue += (act + 2) * io; // to_fp16: read f32 + write f16 of the input; to_fp32: read f16 + write f32 of the output
+        glueKernels += 2;
       }
       if (kk.bias === 'separate') {
-        bytes += 2 * op.m * op.n * act; // y += b: read and write the output
-        kernels += 1;
+        glue += 2 * op.m * op.n * act; // y += b: read and write the output
+        glueKernels += 1;
+      }
+      if (glueKernels > 0) {
+        const o: Op = { ...op, bytes, kernels };
+        out.push(o);
+        out.push({ name: `${op.name}.glue`, kind: 'elementwise', flops: op.m * op.n, bytes: glue, weightBytes: 0, dtype: op.dtype, count: op.count, kernels: glueKernels });
+        continue;
       }
     } else if (op.kind === 'norm' && op.rms && kk.rmsnorm) {
       bytes = (op.bytes / (2 * actBytes)) * kk.rmsnorm.bytesPerElement; // the op reads and writes each element once
@@ -92,7 +113,7 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
     const o: Op = { ...op, bytes, kernels };
     if (attn) o.attn = attn;
     else delete o.attn;
-    out[i] = o;
+    out.push(o);
   }
   return out;
 }

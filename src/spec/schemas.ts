@@ -140,6 +140,7 @@ export const hardwareSchema = {
         gemm_memory_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
         attention: { type: 'number' },
         attention_kv8: { type: 'number' },
+        gemm_fp8_split_accumulate: { type: 'number' },
         vector: { type: 'number' },
         collective: effTable,
         collective_algorithm: { enum: ['ring', 'nvls'] },
@@ -534,6 +535,7 @@ const runtimeBlocks = {
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
       ep_dispatcher: { enum: ['alltoall', 'node_aware'] },
+      fp8_accumulate: { enum: ['fast', 'split_backward'] },
       host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       moe_host: {

@@ -65,6 +65,9 @@ export interface HardwareEfficiency {
   gemmMemoryByDtype?: Partial<Record<Dtype, number>>;
   attention: number; // fused attention relative to gemm peak
   attentionKv8: number; // decode attention over an 8-bit (or narrower) KV cache: achieved bandwidth / STREAM (memory)
+  // an fp8 GEMM with split (precise) accumulation, as a fraction of the fast-accumulation rate `gemmByDtype.fp8` was
+  // measured at (Hopper: the tensor cores' fp8 accumulator is periodically promoted to fp32); absent: no such mode
+  gemmFp8SplitAccumulate?: number;
   vector: number; // elementwise / reductions relative to vector peak
   collective: number; // achievable fraction of link bandwidth for large messages
   collectiveBySize?: EfficiencyTable; // measured fraction by message size (bytes), when the spec gives one
@@ -436,6 +439,9 @@ export interface RuntimeSettings {
   // epDispatcher: 'node_aware' = a token crosses the network once per destination node and fans out over the scale-up
   // links there (DeepEP / HybridEP internode kernels: Megatron-Core's flex dispatcher); absent / 'alltoall': one copy
   // per routed expert over the network (Megatron-Core's alltoall dispatcher, NCCL all-to-all)
+  // fp8Accumulate: 'split_backward' = the fp8 GEMMs of the backward (data and weight gradients) run without the
+  // tensor cores' fast accumulation (cuBLASLt CUBLASLT_MATMUL_DESC_FAST_ACCUM 0), the forward with it; absent / 'fast':
+  // every fp8 GEMM at the fast-accumulation rate the hardware's GEMM table was measured at
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
   // fsdpGatherDtype: 'fp8' = with fp8 GEMMs, FSDP / ZeRO-3 all-gathers the weights already cast to fp8 (torchtitan
   // --float8.enable_fsdp_float8_all_gather); absent: 16-bit weights
@@ -447,6 +453,7 @@ export interface RuntimeSettings {
     fp8QuantizeBytes?: number;
     epDispatch?: 'fp8' | 'bf16';
     epDispatcher?: 'alltoall' | 'node_aware';
+    fp8Accumulate?: 'fast' | 'split_backward';
     hostCpuScale?: number;
     fsdpGatherDtype?: 'fp8' | 'bf16';
   };

@@ -46,6 +46,7 @@ export function hardwareJson(h: NormalizedHardware) {
       gemm_memory_by_dtype: h.efficiency.gemmMemoryByDtype ?? null,
       attention: h.efficiency.attention,
       attention_kv8: h.efficiency.attentionKv8,
+      gemm_fp8_split_accumulate: h.efficiency.gemmFp8SplitAccumulate ?? null,
       vector: h.efficiency.vector,
       collective: h.efficiency.collective,
       collective_by_size: h.efficiency.collectiveBySize ?? null,

@@ -68,6 +68,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fp8_quantize_bytes: t.fp8QuantizeBytes,
     ep_dispatch: t.epDispatch,
     ep_dispatcher: t.epDispatcher,
+    fp8_accumulate: t.fp8Accumulate,
     host_cpu_scale: t.hostCpuScale,
     fsdp_gather_dtype: t.fsdpGatherDtype,
     moe_host: mh && {

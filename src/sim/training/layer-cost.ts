@@ -143,6 +143,16 @@ export interface PassCost {
 // forward's rate is the hardware's efficiency.attention). Materialized attention is not affected (its backward is GEMMs).
 const FLASH_BWD_RATE = 0.85;
 
+// The backward fp8 GEMMs' rate relative to the forward's where the runtime runs them with split (precise) accumulation
+// and the hardware has such a mode (runtime training.fp8_accumulate: split_backward × hardware
+// efficiency.gemm_fp8_split_accumulate): Transformer Engine's fp8 recipes set use_split_accumulator False for fprop and
+// True for dgrad and wgrad (transformer_engine/common/recipe/__init__.py MMParams; cublaslt_gemm.cu: fastAccuMode =
+// use_split_accumulator ? 0 : 1), torchao's Float8Linear enables use_fast_accum for the output GEMM only. 1 otherwise.
+export function fp8SplitAccumulateRate(hw: NormalizedHardware): number {
+  const r = hw.efficiency.gemmFp8SplitAccumulate;
+  return hw.runtime?.training?.fp8Accumulate === 'split_backward' && r !== undefined && r > 0 ? Math.min(1, r) : 1;
+}
+
 // Ops that a selective recompute module runs again before the backward (Megatron-Core recompute_modules).
 const MODULE_OPS: Record<string, RecomputeModule> = { norms: 'layernorm', moe_act: 'moe_act', mla_up: 'mla_up_proj' };
 
@@ -164,6 +174,7 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
   const mods = new Set(pol.granularity === 'selective' ? pol.modules : []);
   const sac = pol.granularity === 'selective' ? opSac : undefined;
   const flash = flashAttention(hw.runtime);
+  const splitRate = fp8SplitAccumulateRate(hw);
   let fwdS = 0;
   let bwdS = 0;
   let attnFwdS = 0;
@@ -177,8 +188,11 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
     if (sac) bwdFactor += op.kind === 'gemm' ? opSacRecomputeShare(sac, op.name) : op.kind === 'attention' ? 0 : 1;
     else if (mod && mods.has(mod)) bwdFactor += 1;
     fwdS += sec;
-    // the flash backward's own 2.5× (not a recomputed forward's share) at its lower rate
-    bwdS += op.kind === 'attention' && flash ? (bwdFactor - 2.5) * sec + (2.5 * sec) / FLASH_BWD_RATE : bwdFactor * sec;
+    // the flash backward's own 2.5× (not a recomputed forward's share) at its lower rate; an fp8 GEMM's data- and
+    // weight-gradient GEMMs (2× its forward) at the split-accumulation rate where the runtime asks for it
+    if (op.kind === 'attention' && flash) bwdS += (bwdFactor - 2.5) * sec + (2.5 * sec) / FLASH_BWD_RATE;
+    else if (op.kind === 'gemm' && op.dtype === 'fp8' && splitRate < 1) bwdS += (bwdFactor - 2) * sec + (2 * sec) / splitRate;
+    else bwdS += bwdFactor * sec;
     fwdFlops += fl;
     bwdFlops += bwdFactor * fl;
     if (op.kind === 'attention') attnFwdS += sec;

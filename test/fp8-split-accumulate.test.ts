@@ -1,0 +1,40 @@
+// fp8 backward GEMMs without fast accumulation (runtime training.fp8_accumulate: split_backward × hardware
+// efficiency.gemm_fp8_split_accumulate): Transformer Engine (dgrad / wgrad use_split_accumulator) and torchao
+// (use_fast_accum in the output GEMM only) run the backward fp8 GEMMs slower on Hopper; Blackwell has no such mode.
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
+import { fp8SplitAccumulateRate } from '../src/sim/training/layer-cost.js';
+import type { NormalizedRuntime } from '../src/spec/types.js';
+
+const lib = getLibrary();
+const h100 = lib.hardware['h100-sxm']!;
+const b200 = lib.hardware['b200']!;
+const m = libraryModel('llama-3.1-8b');
+const nemo = libraryRuntime('nemo');
+const fast: NormalizedRuntime = { ...nemo, training: { ...nemo.training, fp8Accumulate: 'fast' } };
+const step = (hw: typeof h100, rt: NormalizedRuntime, dtype: 'fp8' | 'bf16') =>
+  simulateTraining(buildTrainRequest(m, bindRuntime(hw, rt), { devices: 8, seqLen: 4096, globalBatch: 64, microBatch: 1, recompute: 'none', dtype })).step_s;
+
+describe('fp8 backward GEMMs with split accumulation', () => {
+  it('TE-based and torchao runtimes ask for it; Hopper specs price it; Blackwell specs have no such mode', () => {
+    expect(libraryRuntime('megatron').training!.fp8Accumulate).toBe('split_backward');
+    expect(nemo.training!.fp8Accumulate).toBe('split_backward');
+    expect(libraryRuntime('torchtitan-float8').training!.fp8Accumulate).toBe('split_backward');
+    expect(h100.efficiency.gemmFp8SplitAccumulate).toBeCloseTo(1 / 1.15, 2); // pytorch/ao issue #2377: 1.1-1.2x
+    expect(b200.efficiency.gemmFp8SplitAccumulate).toBeUndefined();
+    expect(fp8SplitAccumulateRate(bindRuntime(h100, nemo))).toBeLessThan(1);
+    expect(fp8SplitAccumulateRate(bindRuntime(h100, fast))).toBe(1);
+    expect(fp8SplitAccumulateRate(bindRuntime(b200, nemo))).toBe(1);
+  });
+  it('slows an fp8 step on H100 by less than the backward GEMMs alone would (forward, attention, elementwise unchanged)', () => {
+    const split = step(h100, nemo, 'fp8');
+    const f = step(h100, fast, 'fp8');
+    expect(split).toBeGreaterThan(f);
+    expect(split / f).toBeLessThan(1.15);
+    // bf16 steps and Blackwell steps are untouched
+    expect(step(h100, nemo, 'bf16')).toBe(step(h100, fast, 'bf16'));
+    expect(step(b200, nemo, 'fp8')).toBe(step(b200, fast, 'fp8'));
+  });
+});
