@@ -64,6 +64,19 @@ function largeGemmFraction(cls: string, vendor?: string): number {
   return 0.75;
 }
 
+// fp8 GEMM with split (precise) accumulation relative to fast accumulation, on an architecture whose tensor cores have
+// the fast mode (Hopper: CUBLASLT_MATMUL_DESC_FAST_ACCUM; Blackwell has none): 'enabling fast accumulation can lead to
+// a 1.1x to 1.2x speedup' (pytorch/ao issue #2377, torchao float8 GEMM benchmark) → 1/1.15, LOW (a range from one
+// report). The parts' gemm_by_dtype.fp8 tables are fast-accumulation (superbenchmark cublaslt_utils.cc sets
+// CUBLASLT_MATMUL_DESC_FAST_ACCUM 1). Runtimes that run the backward GEMMs split (runtime training.fp8_accumulate)
+// pay it there (src/sim/training/layer-cost.ts); a spec's efficiency.gemm_fp8_split_accumulate overrides it.
+const FP8_SPLIT_ACCUMULATE: Readonly<Record<string, number>> = { hopper: 0.87 };
+
+/** the architecture's split-accumulation fp8 GEMM rate (fraction of the fast-accumulation rate), where it has the mode */
+export function fp8SplitAccumulateDefault(architecture: string | undefined): number | undefined {
+  return architecture !== undefined && Object.hasOwn(FP8_SPLIT_ACCUMULATE, architecture) ? FP8_SPLIT_ACCUMULATE[architecture] : undefined;
+}
+
 export function defaultEfficiency(technology: string, cls: string, vendor?: string): HardwareEfficiency {
   const mobile = cls === 'mobile' || cls === 'edge' || cls === 'laptop';
   return {

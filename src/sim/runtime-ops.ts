@@ -63,6 +63,7 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
   const kk = k as GraphKernels;
   const act = kk.activationBytes ?? actBytes;
   const scale = act / actBytes;
+  const gemvMaxRows = kernelPhysics(hw).gemvMaxRows;
   const out: Op[] = [];
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
@@ -79,7 +80,7 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
       // up to the runtime's matrix-vector rows (decode steps) ggml multiplies f16 weights by the f32 activations in a
       // matrix-vector kernel that reads them as they are (ggml_cuda_mul_mat: use_mul_mat_vec when src1->ne[1] == 1;
       // mmvf up to MMVF_MAX_BATCH_SIZE later): no cuBLAS, no conversions
-      if (kk.gemmConvert && op.m > kernelPhysics(hw).gemvMaxRows) {
+      if (kk.gemmConvert && op.m > gemvMaxRows) {
         const io = op.m * op.k + op.m * op.n;
         bytes += (2 - act) * io; // the GEMM's activations in and out are the 16-bit copies
         glue += (act + 2) * io; // to_fp16: read f32 + write f16 of the input; to_fp32: read f16 + write f32 of the output

@@ -8,7 +8,7 @@ export const SI_UNIT: Record<Dimension, string> = {
   bytes: 'B', bytes_per_s: 'B/s', flop_per_s: 'FLOP/s', watts: 'W', joules: 'J', joules_per_bit: 'J/bit',
   joules_per_flop: 'J/FLOP', seconds: 's', hertz: 'Hz', bits_per_s: 'bit/s', usd: 'USD',
 };
-import { defaultEfficiency, gemmTable } from '../hardware/efficiency.js';
+import { defaultEfficiency, fp8SplitAccumulateDefault, gemmTable } from '../hardware/efficiency.js';
 
 import type { Dtype, EfficiencyTable, LinkSpec, MemoryTechnology, NormalizedHardware } from './types.js';
 
@@ -152,7 +152,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   }
   eff.attention = fraction(ctx, ['efficiency', 'attention'], e.attention) ?? eff.attention;
   eff.attentionKv8 = fraction(ctx, ['efficiency', 'attention_kv8'], e.attention_kv8) ?? eff.attentionKv8;
-  const split = fraction(ctx, ['efficiency', 'gemm_fp8_split_accumulate'], e.gemm_fp8_split_accumulate);
+  const split = fraction(ctx, ['efficiency', 'gemm_fp8_split_accumulate'], e.gemm_fp8_split_accumulate) ?? fp8SplitAccumulateDefault(raw.architecture);
   if (split !== undefined) eff.gemmFp8SplitAccumulate = split;
   eff.vector = fraction(ctx, ['efficiency', 'vector'], e.vector) ?? eff.vector;
   if (typeof e.collective === 'object' && e.collective !== null) {
