@@ -64,13 +64,15 @@ export function groupNorm(name: string, elems: number, p: Precision): Op {
   return { ...elementwise(name, elems, 6, 3 * p.actBytes, p.compute, 1, 'norm'), liveBytes: 2 * elems * p.actBytes };
 }
 
-function resBlock(name: string, px: number, cin: number, cout: number, k: number, p: Precision): Op[] {
+type Norm = (name: string, elems: number, p: Precision) => Op;
+
+function resBlock(name: string, px: number, cin: number, cout: number, k: number, p: Precision, norm: Norm = groupNorm): Op[] {
   const a = p.actBytes;
   const ops: Op[] = [
-    groupNorm(`${name}.norm1`, px * cin, p), // GroupNorm [px, cin]
+    norm(`${name}.norm1`, px * cin, p), // GroupNorm [px, cin]
     elementwise(`${name}.silu1`, px * cin, 4, 2 * a, p.compute),
     conv(`${name}.conv1`, px, px, cin, cout, k, p), // [px, cout]
-    groupNorm(`${name}.norm2`, px * cout, p),
+    norm(`${name}.norm2`, px * cout, p),
     elementwise(`${name}.silu2`, px * cout, 4, 2 * a, p.compute),
     conv(`${name}.conv2`, px, px, cout, cout, k, p),
   ];
@@ -339,17 +341,11 @@ function magvitEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): O
 //
 // RMS_norm's live memory is its traffic, not GroupNorm's x + y: Wan's RMS_norm.forward is eager Python,
 // F.normalize(x) * scale * gamma + bias, so x and two full-size temporaries are alive at once.
-function rmsNormLive(ops: Op[]): Op[] {
-  return ops.map((op) => {
-    if (op.kind !== 'norm') return op;
-    const { liveBytes: _groupNormLive, ...traffic } = op;
-    return traffic;
-  });
-}
+const rmsNorm: Norm = (name, elems, p) => elementwise(name, elems, 6, 3 * p.actBytes, p.compute, 1, 'norm');
 
 function wanAttention(prefix: string, px: number, c: number, frames: number, n: number, p: Precision): Op[] {
   return [
-    groupNorm(`${prefix}.norm`, px * c, p),
+    rmsNorm(`${prefix}.norm`, px * c, p),
     conv(`${prefix}.qkv`, px, px, c, 3 * c, 1, p),
     attentionCore(`${prefix}.attn`, { batch: frames, q: n, kv: n, heads: 1, headDim: c }, p, true), // per frame
     conv(`${prefix}.proj`, px, px, c, c, 1, p),
@@ -369,12 +365,12 @@ function wanDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
   const ddims = [m.base_channels * mult[L - 1]!, ...[...mult].reverse().map((x) => x * m.base_channels)];
   let c = ddims[0]!;
   const ops: Op[] = [conv('conv2', px(), px(), z, z, 1, p), conv('conv_in', px(), px(), z, c, 27, p)];
-  ops.push(...resBlock('mid.res1', px(), c, c, 27, p), ...wanAttention('mid.attn', px(), c, batch * f, h * w, p), ...resBlock('mid.res2', px(), c, c, 27, p));
+  ops.push(...resBlock('mid.res1', px(), c, c, 27, p, rmsNorm), ...wanAttention('mid.attn', px(), c, batch * f, h * w, p), ...resBlock('mid.res2', px(), c, c, 27, p, rmsNorm));
   for (let i = 0; i < L; i++) {
     let cin = i >= 1 ? ddims[i]! / 2 : ddims[i]!;
     const cout = ddims[i + 1]!;
     for (let j = 0; j <= m.res_blocks; j++) {
-      ops.push(...resBlock(`up${i}.res${j}`, px(), cin, cout, 27, p));
+      ops.push(...resBlock(`up${i}.res${j}`, px(), cin, cout, 27, p, rmsNorm));
       cin = cout;
     }
     c = cout;
@@ -389,8 +385,8 @@ function wanDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
       ops.push(conv(`up${i}.conv`, px(), pin, c, c / 2, 9, p)); // nearest ×2, 3×3 Conv2d c → c/2
     }
   }
-  ops.push(groupNorm('norm_out', px() * c, p), conv('conv_out', px(), px(), c, m.in_channels, 27, p));
-  return rmsNormLive(ops);
+  ops.push(rmsNorm('norm_out', px() * c, p), conv('conv_out', px(), px(), c, m.in_channels, 27, p));
+  return ops;
 }
 
 function wanEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): Op[] {
@@ -408,7 +404,7 @@ function wanEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): Op[]
     let cin = dims[i]!;
     const cout = dims[i + 1]!;
     for (let j = 0; j < m.res_blocks; j++) {
-      ops.push(...resBlock(`down${i}.res${j}`, px(), cin, cout, 27, p));
+      ops.push(...resBlock(`down${i}.res${j}`, px(), cin, cout, 27, p, rmsNorm));
       cin = cout;
     }
     if (i !== L - 1) {
@@ -424,7 +420,7 @@ function wanEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): Op[]
     }
   }
   const c = dims[L]!;
-  ops.push(...resBlock('mid.res1', px(), c, c, 27, p), ...wanAttention('mid.attn', px(), c, batch * f, h * w, p), ...resBlock('mid.res2', px(), c, c, 27, p));
-  ops.push(groupNorm('norm_out', px() * c, p), conv('conv_out', px(), px(), c, 2 * z, 27, p), conv('conv1', px(), px(), 2 * z, 2 * z, 1, p));
-  return rmsNormLive(ops);
+  ops.push(...resBlock('mid.res1', px(), c, c, 27, p, rmsNorm), ...wanAttention('mid.attn', px(), c, batch * f, h * w, p), ...resBlock('mid.res2', px(), c, c, 27, p, rmsNorm));
+  ops.push(rmsNorm('norm_out', px() * c, p), conv('conv_out', px(), px(), c, 2 * z, 27, p), conv('conv1', px(), px(), 2 * z, 2 * z, 1, p));
+  return ops;
 }
