@@ -111,7 +111,8 @@ export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: Normaliz
     const g = hw.efficiency.gemmMemoryByDtype?.[op.dtype];
     if (g !== undefined) return Math.min(g, hw.efficiency.memory);
   }
-  return hw.efficiency.memory;
+  // an eager elementwise op whose kernels the runtime measured slower than a vectorized contiguous one (src/sim/runtime-ops.ts)
+  return op.memoryScale !== undefined ? hw.efficiency.memory * op.memoryScale : hw.efficiency.memory;
 }
 
 // A GEMM with at most gemvMaxRows rows (per group) runs as a matrix-vector kernel (llama.cpp MMVQ / mul_mat_vec_id,
