@@ -99,6 +99,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       kernel_cycles: 'kernelCycles',
       attention_efficiency: 'attentionEfficiency',
       quantize_activations: 'quantizeActivations',
+      dequantize_weights: 'dequantizeWeights',
       mla: 'mla',
       mla_prefill: 'mlaPrefill',
       fp8_block_efficiency: 'fp8BlockEfficiency',
