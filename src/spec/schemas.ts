@@ -591,6 +591,8 @@ const runtimeBlocks = {
         },
       },
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
+      kernel_time: OVERHEAD,
+      bias_fused_rows: { type: 'integer', minimum: 0, maximum: 1024 },
       attention_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       decode_graph: {
         type: 'object',
@@ -605,7 +607,7 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['bytes_per_score', 'kernels'],
-        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt, live_bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 } },
+        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt, live_bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, decode_kernels: posInt },
       },
       activation_bytes: { enum: [1, 2, 4] },
       bias: { enum: ['epilogue', 'separate'] },

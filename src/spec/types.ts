@@ -416,7 +416,13 @@ export interface RuntimeSettings {
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
-    attentionScores?: { bytesPerScore: number; kernels: number; liveBytesPerScore?: number }; // liveBytesPerScore: score bytes alive at once (memory)
+    attentionScores?: { bytesPerScore: number; kernels: number; liveBytesPerScore?: number; decodeKernels?: number }; // liveBytesPerScore: score bytes alive at once (memory); decodeKernels: kernels per call at matrix-vector query counts
+    // tokens up to which a GEMM's bias add runs inside the matrix-vector kernel (no kernel of its own): ggml-cuda fuses
+    // MUL_MAT + ADD into mul_mat_vec_f for ncols_dst = 1
+    biasFusedRows?: number;
+    // device time of one small dependent kernel in seconds (replaces efficiency.kernel_overhead and kernelCycles): a
+    // measured per-dispatch cost on a part without a clock in its spec (Metal)
+    kernelTimeS?: number;
     activationBytes?: number;
     bias?: 'epilogue' | 'separate';
     gemmConvert?: boolean;
