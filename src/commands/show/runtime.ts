@@ -20,6 +20,12 @@ function settingsJson(s: RuntimeSettings) {
       chunked_prefill: s.scheduler.chunkedPrefill,
       admission: s.scheduler.admission ?? 'preempt',
       audio_windows: s.scheduler.audioWindows ?? 'batched',
+      audio_batch: s.scheduler.audioBatch ?? null,
+      audio_window_step_s: s.scheduler.audioWindowStepS ?? null,
+      condition_on_previous_text: s.scheduler.conditionOnPreviousText ?? false,
+      beam_size: s.scheduler.beamSize ?? 1,
+      beam_cross_kv: s.scheduler.beamCrossKv ?? 'shared',
+      beam_reorder: s.scheduler.beamReorder ?? 'none',
       long_context: s.scheduler.longContext
         ? { above: s.scheduler.longContext.above, chunked_prefill: s.scheduler.longContext.chunkedPrefill ?? null, max_num_batched_tokens: s.scheduler.longContext.maxNumBatchedTokens ?? null }
         : null,
@@ -53,6 +59,8 @@ function settingsJson(s: RuntimeSettings) {
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
       quantize_activations: s.kernels.quantizeActivations ?? null,
+      kv_append: s.kernels.kvAppend ?? 'in_place',
+      fp32_matmul: s.kernels.fp32Matmul ?? 'tf32',
     },
     training: s.training ? trainingJson(s.training) : null,
   };
