@@ -81,6 +81,9 @@ describe('Whisper runtimes: faster-whisper, openai-whisper, transformers', () =>
     expect(libraryRuntime('faster-whisper').kernels).toMatchObject({ kvAppend: 'copy', attentionScores: { bytesPerScore: 8, kernels: 6, liveBytesPerScore: 4 } });
     expect(rt('faster-whisper-batched')).toMatchObject({ audioWindows: 'batched', audioBatch: 8, beamSize: 5, conditionOnPreviousText: false });
     expect(rt('openai-whisper')).toMatchObject({ audioWindows: 'sequential', beamSize: 5, beamCrossKv: 'broadcast', beamReorder: 'self' });
+    // before PR #1483 (Jul 2023) openai-whisper repeated the audio per beam and rearranged every cache
+    expect(rt('openai-whisper-2023')).toMatchObject({ beamSize: 5, beamCrossKv: 'per_beam', beamReorder: 'all' });
+    expect(libraryRuntime('openai-whisper-2023').kernels.attentionScores).toEqual({ bytesPerScore: 24, kernels: 8, liveBytesPerScore: 10 });
     expect(rt('transformers')).toMatchObject({ audioWindowStepS: 20, audioBatch: 1, beamCrossKv: 'per_beam', beamReorder: 'all' });
     expect(rt('transformers').beamSize ?? 1).toBe(1);
     // the runtimes that existed before stay greedy
@@ -158,3 +161,21 @@ describe('PyTorch fp32: IEEE matmuls, TF32 convolutions', () => {
     expect(opCost(conv, torch).dtype).toBe('tf32');
   });
 });
+
+describe('Whisper memory: caches allocated on first write are not live beside the encoder', () => {
+  it('peaks at the larger phase under dynamic caches, at their sum under up-front caches', async () => {
+    const hw = await loadHardware('rtx-3070-ti');
+    const run = (rt: string) => simulate(request('whisper-large-v2', bindRuntime(hw, libraryRuntime(rt)), { audioSeconds: 780, outputTokens: 100, dtype: 'fp16' }));
+    const b = run('faster-whisper-batched');
+    const m = b.memory;
+    // 8 windows: the encoder's score tensors (8 × 20 heads × 1500² × 4 B) outweigh nothing the decoder holds at once
+    const scores = 8 * 20 * 1500 * 1500 * 4;
+    expect(m.per_device_bytes).toBeGreaterThanOrEqual(m.weights_bytes + scores);
+    expect(m.per_device_bytes).toBeLessThan(m.weights_bytes + m.kv_cache_bytes + scores);
+    expect(m.fits).toBe(true); // the maintainers ran it in 6090 MB of an 8 GB card
+    const cpp = bindRuntime(hw, libraryRuntime('whisper.cpp'));
+    const c = simulate(request('whisper-large-v2', cpp, { audioSeconds: 30, outputTokens: 100, dtype: 'fp16' })).memory;
+    expect(c.per_device_bytes).toBe(c.weights_bytes + c.kv_cache_bytes + c.activations_bytes);
+  });
+});
+

@@ -157,7 +157,15 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const B = batch * perPass;
   const params = countParams(m).total;
   const kv = perWindow > 0 ? whisperKvBytes(m, B, prompt + perWindow, p.kvBytes, dec) : 0;
-  const memory = memoryResult(hw, params * p.weightBytes, kv, Math.max(peakActivationBytes(full.encOps, hw), peakActivationBytes(full.decOps, hw)));
+  // a runtime that allocates its caches when first written (kv_append: copy — openai-whisper's hooks and HF project the
+  // cross K/V in the decoder's first forward and grow the self cache by torch.cat; CTranslate2 caches memory_keys at
+  // the first decoder step, src/layers/attention.cc) never holds them beside the encoder's activations: the peak is
+  // the larger of the two phases. A runtime that allocates them up front (whisper.cpp's whisper_init_state kv_cross,
+  // kv_self) holds both.
+  const encAct = peakActivationBytes(full.encOps, hw);
+  const decAct = peakActivationBytes(full.decOps, hw);
+  const act = hw.runtime?.kernels.kvAppend === 'copy' ? Math.max(decAct, encAct - kv) : Math.max(encAct, decAct);
+  const memory = memoryResult(hw, params * p.weightBytes, kv, act);
   const res = baseResult(req, p, batch, memory, phases, warnings, replicas, batch);
   res.output_tokens = outTokens;
   res.encoder_s = memory.fits ? encoder.seconds : null;
