@@ -65,6 +65,13 @@ describe('beam search in the Whisper decoder graph', () => {
     expect(buildWhisperDecoderGraph(m, 1, 1, 80, p, true, GREEDY).some((o) => o.name === 'dec.beam_reorder')).toBe(false);
     expect(buildWhisperDecoderGraph(m, 1, 4, 4, p, true, beam({ reorder: 'self' })).some((o) => o.name === 'dec.beam_reorder')).toBe(false);
   });
+  it('runs the prompt once per window where the runtime replicates its cache (CTranslate2), per beam otherwise', () => {
+    const m = large();
+    expect(op(buildWhisperDecoderGraph(m, 2, 100, 100, p, true, beam({ prompt: 'once' })), 'dec.qkv').m).toBe(2 * 100);
+    expect(op(buildWhisperDecoderGraph(m, 2, 100, 100, p, true, beam({ prompt: 'per_beam' })), 'dec.qkv').m).toBe(10 * 100);
+    // decode steps are per beam either way
+    expect(op(buildWhisperDecoderGraph(m, 2, 1, 100, p, true, beam({ prompt: 'once' })), 'dec.qkv').m).toBe(10);
+  });
   it('copies the whole self cache to append a step where the runtime concatenates (torch.cat, ops::Concat)', () => {
     const m = large();
     const g = buildWhisperDecoderGraph(m, 1, 1, 81, p, true, { ...GREEDY, kvAppend: 'copy' });
@@ -77,7 +84,7 @@ describe('beam search in the Whisper decoder graph', () => {
 describe('Whisper runtimes: faster-whisper, openai-whisper, transformers', () => {
   it('carry their decoding defaults from source', () => {
     const rt = (id: string) => libraryRuntime(id).scheduler;
-    expect(rt('faster-whisper')).toMatchObject({ audioWindows: 'sequential', beamSize: 5, beamCrossKv: 'shared', beamReorder: 'self', conditionOnPreviousText: true });
+    expect(rt('faster-whisper')).toMatchObject({ audioWindows: 'sequential', beamSize: 5, beamCrossKv: 'shared', beamReorder: 'self', beamPrompt: 'once', conditionOnPreviousText: true });
     expect(libraryRuntime('faster-whisper').kernels).toMatchObject({ kvAppend: 'copy', attentionScores: { bytesPerScore: 8, kernels: 6, liveBytesPerScore: 4 } });
     expect(rt('faster-whisper-batched')).toMatchObject({ audioWindows: 'batched', audioBatch: 8, beamSize: 5, conditionOnPreviousText: false });
     expect(rt('openai-whisper')).toMatchObject({ audioWindows: 'sequential', beamSize: 5, beamCrossKv: 'broadcast', beamReorder: 'self' });

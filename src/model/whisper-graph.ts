@@ -64,11 +64,16 @@ export function buildWhisperEncoderGraph(m: EncoderDecoderModel, windows: number
  *            attention (openai-whisper since #1483), 'per_beam' = projected, stored and read per beam (HF transformers
  *            expands the encoder output by num_beams)
  *   reorder  caches gathered to the surviving beams after every step (a read and a write of each): 'self' or 'all'
+ *   prompt   'once' = the prompt runs at one row per window and its cache is replicated to the beams (CTranslate2
+ *            models/whisper.cc forward_prompt, then BeamSearch replicate_state on GPU); else per beam (openai-whisper and
+ *            HF repeat the tokens before the loop)
  *   kvAppend 'copy' = each step copies the whole self-attention cache into a new tensor to append its K/V (torch.cat,
  *            CTranslate2 ops::Concat): a read and a write of the cache per step
  */
 export interface WhisperDecoding {
   width: number;
+  /** the prompt pass (q > 1) once per window, its cache then replicated to the beams (CTranslate2), or per beam */
+  prompt?: 'once' | 'per_beam';
   crossKv: 'shared' | 'broadcast' | 'per_beam';
   reorder: 'none' | 'self' | 'all';
   kvAppend: 'in_place' | 'copy';
@@ -86,7 +91,8 @@ export function buildWhisperDecoderGraph(m: EncoderDecoderModel, B: number, q: n
   const d = m.hidden;
   const L = m.decoder_layers;
   const o = whisperBlockOpts(m, fused);
-  const K = Math.max(1, dec.width);
+  // the prompt pass runs once per window where the runtime replicates its cache to the beams afterwards
+  const K = q > 1 && dec.prompt === 'once' ? 1 : Math.max(1, dec.width);
   const rows = B * K; // sequences decoded
   const t = rows * q;
   // 'shared': one attention per audio over its cached K/V with the beams as query rows; else one per beam

@@ -52,6 +52,7 @@ export function whisperDecoding(hw: SimulateRequest['hardware']): WhisperDecodin
     width: Math.max(1, s?.beamSize ?? 1),
     crossKv: s?.beamCrossKv ?? 'shared',
     reorder: s?.beamReorder ?? 'none',
+    prompt: s?.beamPrompt ?? 'per_beam',
     kvAppend: hw.runtime?.kernels.kvAppend ?? 'in_place',
   };
 }

@@ -70,6 +70,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       beam_size: 'beamSize',
       beam_cross_kv: 'beamCrossKv',
       beam_reorder: 'beamReorder',
+      beam_prompt: 'beamPrompt',
       unchunked_covers_context: 'unchunkedCoversContext',
       mla_unchunked: 'mlaUnchunked',
     });

@@ -507,6 +507,7 @@ const runtimeBlocks = {
       beam_size: { type: 'integer', minimum: 1, maximum: 64 },
       beam_cross_kv: { enum: ['shared', 'broadcast', 'per_beam'] },
       beam_reorder: { enum: ['none', 'self', 'all'] },
+      beam_prompt: { enum: ['once', 'per_beam'] },
       // the engine's defaults on devices with less memory than `memory`
       below_memory: {
         type: 'object',

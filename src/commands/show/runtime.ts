@@ -26,6 +26,7 @@ function settingsJson(s: RuntimeSettings) {
       beam_size: s.scheduler.beamSize ?? 1,
       beam_cross_kv: s.scheduler.beamCrossKv ?? 'shared',
       beam_reorder: s.scheduler.beamReorder ?? 'none',
+      beam_prompt: s.scheduler.beamPrompt ?? 'per_beam',
       long_context: s.scheduler.longContext
         ? { above: s.scheduler.longContext.above, chunked_prefill: s.scheduler.longContext.chunkedPrefill ?? null, max_num_batched_tokens: s.scheduler.longContext.maxNumBatchedTokens ?? null }
         : null,
