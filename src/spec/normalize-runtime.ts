@@ -111,6 +111,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       bias_fused_rows: 'biasFusedRows',
       attention_efficiency: 'attentionEfficiency',
       quantize_activations: 'quantizeActivations',
+      dequantize_weights: 'dequantizeWeights',
       mla: 'mla',
       mla_prefill: 'mlaPrefill',
       fp8_block_efficiency: 'fp8BlockEfficiency',

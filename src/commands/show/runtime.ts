@@ -62,6 +62,7 @@ function settingsJson(s: RuntimeSettings) {
       quantize_activations: s.kernels.quantizeActivations ?? null,
       kv_append: s.kernels.kvAppend ?? 'in_place',
       fp32_matmul: s.kernels.fp32Matmul ?? 'tf32',
+      dequantize_weights: s.kernels.dequantizeWeights ?? null,
     },
     training: s.training ? trainingJson(s.training) : null,
   };
