@@ -6,11 +6,12 @@
 //   attention_scores {bytes_per_score, kernels}  attention materialised as separate kernels (QKᵀ, scale, softmax,
 //                    AV, permute copies): the score matrix [b, h, q, kv] crosses DRAM bytes_per_score bytes per
 //                    element in all (e.g. ggml without flash attention), priced as `kernels` launches and no
-//                    FlashAttention tile padding (the GEMMs are plain batched GEMMs)
+//                    FlashAttention tile padding (the GEMMs are plain batched GEMMs); decode_kernels launches
+//                    instead at matrix-vector query counts (q ≤ gemv_max_rows: a decode step)
 //   activation_bytes every activation crosses DRAM at this size (ggml keeps activations in f32 whatever the
 //                    weights are): the non-weight bytes of every op scale by activation_bytes / request's size
 //   bias separate    each GEMM's bias is its own kernel (ggml_add after ggml_mul_mat): + read and write of the
-//                    output, + 1 launch
+//                    output, + 1 launch; none up to bias_fused_rows tokens (the matrix-vector kernel adds it)
 //   gemm_convert     the GEMM runs on 16-bit copies of its f32 input and output (ggml-cuda's cuBLAS path:
 //                    to_fp16 of src1, cublasGemmEx in f16, to_fp32 of dst): + a 16-bit write and read of the input
 //                    and of the output (4 bytes per element each), + 2 launches
@@ -86,7 +87,9 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
         glue += (act + 2) * io; // to_fp16: read f32 + write f16 of the input; to_fp32: read f16 + write f32 of the output
         glueKernels += 2;
       }
-      if (kk.bias === 'separate') {
+      // ... unless the matrix-vector kernel adds it (kernels.bias_fused_rows: ggml-cuda fuses MUL_MAT + ADD into
+      // mul_mat_vec_f for one token, ggml_cuda_try_fuse / ggml_cuda_should_fuse_mul_mat_vec_f "ncols_dst = 1")
+      if (kk.bias === 'separate' && !(op.m <= (kk.biasFusedRows ?? 0))) {
         glue += 2 * op.m * op.n * act; // y += b: read and write the output
         glueKernels += 1;
       }
@@ -108,7 +111,10 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
     } else if (op.kind === 'attention' && kk.attentionScores && op.attn && op.attn.headDim > 0 && !op.library) {
       const scores = op.flops / (4 * op.attn.headDim); // b·h·q·kv: flops = 2 GEMMs × 2 × b·h·q·kv·dh
       bytes += scores * kk.attentionScores.bytesPerScore;
-      kernels = kk.attentionScores.kernels;
+      // at matrix-vector query counts (decode steps) the score GEMMs are matrix-vector kernels that read the cached K
+      // and V views as they are: no permute copies, f16 conversions or batched-pointer set-up (decode_kernels)
+      const dk = kk.attentionScores.decodeKernels;
+      kernels = dk !== undefined && op.attn.q <= gemvMaxRows ? dk : kk.attentionScores.kernels;
       attn = undefined;
     }
     const o: Op = { ...op, bytes, kernels };

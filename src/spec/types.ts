@@ -68,6 +68,9 @@ export interface HardwareEfficiency {
   // an fp8 GEMM with split (precise) accumulation, as a fraction of the fast-accumulation rate `gemmByDtype.fp8` was
   // measured at (Hopper: the tensor cores' fp8 accumulator is periodically promoted to fp32); absent: no such mode
   gemmFp8SplitAccumulate?: number;
+  // the share of its burst-benchmark matrix rate the part holds under sustained full load at its power limit (SM clock
+  // drops once back-to-back compute holds the board at TDP; src/sim/roofline.ts sustainedMatrix); absent: 1
+  sustainedMatrix?: number;
   vector: number; // elementwise / reductions relative to vector peak
   collective: number; // achievable fraction of link bandwidth for large messages
   collectiveBySize?: EfficiencyTable; // measured fraction by message size (bytes), when the spec gives one
@@ -413,10 +416,19 @@ export interface RuntimeSettings {
     attentionEfficiency?: number;
     decodeGraph?: Record<string, number>;
     quantizeActivations?: boolean;
+    // GGUF GEMMs above the matrix-vector rows first dequantize their weights to a 16-bit copy in a kernel of their own,
+    // then run a BLAS GEMM on the copy (ggml-sycl: ggml_sycl_op_mul_mat_sycl, to_fp16_sycl + oneDNN); src/sim/roofline.ts
+    dequantizeWeights?: boolean;
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
-    attentionScores?: { bytesPerScore: number; kernels: number; liveBytesPerScore?: number }; // liveBytesPerScore: score bytes alive at once (memory)
+    attentionScores?: { bytesPerScore: number; kernels: number; liveBytesPerScore?: number; decodeKernels?: number }; // liveBytesPerScore: score bytes alive at once (memory); decodeKernels: kernels per call at matrix-vector query counts
+    // tokens up to which a GEMM's bias add runs inside the matrix-vector kernel (no kernel of its own): ggml-cuda fuses
+    // MUL_MAT + ADD into mul_mat_vec_f for ncols_dst = 1
+    biasFusedRows?: number;
+    // device time of one small dependent kernel in seconds (replaces efficiency.kernel_overhead and kernelCycles): a
+    // measured per-dispatch cost on a part without a clock in its spec (Metal)
+    kernelTimeS?: number;
     activationBytes?: number;
     bias?: 'epilogue' | 'separate';
     gemmConvert?: boolean;
