@@ -7,7 +7,7 @@ import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass } from './dequant-pass.js';
 import { launchFloorS, type LaunchPhase } from '../runtime/launch.js';
-import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS } from './kernel-physics.js';
+import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -51,6 +51,16 @@ export function matrixPeak(hw: NormalizedHardware, dtype: Dtype): { flopPerS: nu
   }
   const anyPeak = Object.entries(hw.matrixFlopPerS)[0] ?? Object.entries(hw.vectorFlopPerS)[0];
   return { flopPerS: anyPeak ? (anyPeak[1] as number) : 1e12, dtype: (anyPeak?.[0] as Dtype) ?? dtype };
+}
+
+/**
+ * The dtype a GEMM requested in `dtype` does its math in on this part, for reports: a narrow float without its tensor
+ * cores runs weight-only at the wider rate (above), so an fp8 request on an A100 multiplies in fp16 and says so;
+ * other requests keep their name.
+ */
+export function gemmMathDtype(hw: NormalizedHardware, dtype: Dtype): Dtype {
+  const ran = matrixPeak(hw, dtype).dtype;
+  return weightOnlyFallback(dtype, ran) ? ran : dtype;
 }
 
 export function vectorPeak(hw: NormalizedHardware): number {
@@ -112,7 +122,8 @@ export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: Normaliz
     const g = hw.efficiency.gemmMemoryByDtype?.[op.dtype];
     if (g !== undefined) return Math.min(g, hw.efficiency.memory);
   }
-  return hw.efficiency.memory;
+  // an eager elementwise op whose kernels the runtime measured slower than a vectorized contiguous one (src/sim/runtime-ops.ts)
+  return op.memoryScale !== undefined ? hw.efficiency.memory * op.memoryScale : hw.efficiency.memory;
 }
 
 // Under sustained full load a part held at its power limit runs its SMs below the clock a short benchmark sees, so its

@@ -143,6 +143,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', norm_kernels: 'normKernels' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
     if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
+    if (k.elementwise !== undefined) out.kernels.elementwise = { ...k.elementwise };
   }
   const ar = own.collectives?.custom_allreduce;
   if (ar) {

@@ -627,6 +627,11 @@ const runtimeBlocks = {
         required: ['kernels', 'bytes_per_element'],
         properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
       },
+      elementwise: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(['broadcast', 'select', 'strided', 'transpose', 'rownorm', 'rmsnorm'].map((k) => [k, { type: 'number', minimum: MIN_EFFICIENCY, maximum: 2 }])),
+      },
       source: src,
     },
   },

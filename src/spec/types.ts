@@ -435,6 +435,9 @@ export interface RuntimeSettings {
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
     rope?: { kernels: number; bytesPerElement: number };
+    // eager elementwise kernels by access class (src/model/op.ts `access`), each as a fraction of what a vectorized
+    // contiguous elementwise kernel reaches on the part (efficiency.memory); rmsnorm: the written-out RMSNorm chain
+    elementwise?: { broadcast?: number; select?: number; strided?: number; transpose?: number; rownorm?: number; rmsnorm?: number };
   };
   // the runtime's own all-reduce kernel for small messages inside one scale-up domain (vLLM / SGLang custom
   // all-reduce): measured seconds per call by message size (bytes), used for groups of at most maxGroup devices and
