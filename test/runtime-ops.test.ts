@@ -74,10 +74,16 @@ describe('runtime kernel choices rewrite non-decoder graphs', () => {
     // ggml_cuda_mul_mat: f16 weights × one f32 column → ggml_cuda_mul_mat_vec (reads src1 as f32), not cuBLAS
     const v100 = bindRuntime(await loadHardware('v100-sxm2'), libraryRuntime('whisper.cpp'));
     const step = linear('dec.up', 1, 4096, 1024, 'fp16', 2, 4, 24);
-    const [g, glue] = runtimeOps([step], v100, 4) as [Op, Op];
-    expect(g.bytes).toBe(step.bytes); // weights + the f32 input and output as they are
+    // one token: the bias add runs inside mul_mat_vec_f (bias_fused_rows 1): the GEMM alone
+    const solo = runtimeOps([step], v100, 4);
+    expect(solo.map((o) => o.name)).toEqual(['dec.up']);
+    expect(solo[0]!.bytes).toBe(step.bytes); // weights + the f32 input and output as they are
+    // two tokens: still the matrix-vector kernel (no conversions), the bias add beside it
+    const two = linear('dec.up', 2, 4096, 1024, 'fp16', 2, 4, 24);
+    const [g, glue] = runtimeOps([two], v100, 4) as [Op, Op];
+    expect(g.bytes).toBe(two.bytes);
     expect(glue.kernels).toBe(1);
-    expect(glue.bytes).toBe(2 * 4096 * 4);
+    expect(glue.bytes).toBe(2 * 2 * 4096 * 4);
     // a prompt-sized GEMM keeps its conversions
     const [, glue9] = runtimeOps([linear('dec.up', 9, 4096, 1024, 'fp16', 2, 4, 24)], v100, 4) as [Op, Op];
     expect(glue9.kernels).toBe(3);
@@ -126,10 +132,10 @@ describe('whisper.cpp encoder under its runtime', () => {
   });
   it('Metal takes the 28-byte score path and no GEMM conversions', async () => {
     const m2 = bindRuntime(await loadHardware('apple-m2-ultra'), libraryRuntime('whisper.cpp'));
-    expect(m2.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 28, kernels: 7, liveBytesPerScore: 4 });
+    expect(m2.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 28, kernels: 7, liveBytesPerScore: 4, decodeKernels: 6 });
     expect(m2.runtime!.kernels.gemmConvert).toBeUndefined();
     const v100 = bindRuntime(await loadHardware('v100-sxm2'), libraryRuntime('whisper.cpp'));
-    expect(v100.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 24, kernels: 13, liveBytesPerScore: 6 });
+    expect(v100.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 24, kernels: 13, liveBytesPerScore: 6, decodeKernels: 6 });
     expect(v100.runtime!.kernels.gemmConvert).toBe(true);
   });
 });
@@ -199,7 +205,9 @@ describe('a model whose code takes flash only for sequences longer than their ba
     expect(s.bytes).toBeLessThan(24 * 2 * 30 * 16 * 3600 * 3600 * 0.01); // fused: q, k, v, o only
     const plain = { ...(libraryModel('stdit3-xl-2') as DitModel), flash_if_longer: false };
     const f = simulate({ ...request(plain, bindRuntime(h100, libraryRuntime('pytorch')), { resolution: 720, frames: 102, steps: 1, dtype: 'bf16' }), verbose: true });
-    // the same op fused: the written-out one moves 24 bytes per score more
-    expect(t.bytes - f.ops!.find((o) => o.name === 'temporal.attn')!.bytes).toBeCloseTo(24 * scores, -3);
+    // the same op fused: the written-out one moves 24 bytes per score more, and reads and writes a q-sized bf16 tensor
+    // three more times (q * scale, matmul's copy of the permuted v, the output's transpose copy)
+    const qElems = 2 * 3600 * 30 * 1152;
+    expect(t.bytes - f.ops!.find((o) => o.name === 'temporal.attn')!.bytes).toBeCloseTo(24 * scores + 3 * 2 * 2 * qElems, -3);
   });
 });

@@ -10,12 +10,12 @@ import { loadHardware, request } from './helpers/nondecoder-fixtures.js';
 describe('whisper.cpp-fa: the encoder attention on chip', () => {
   it('keeps the ggml graph but moves no score bytes, in 3 kernels per attention', async () => {
     const v100 = bindRuntime(await loadHardware('v100-sxm2'), libraryRuntime('whisper.cpp-fa'));
-    expect(v100.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 0, kernels: 3, liveBytesPerScore: 0 });
+    expect(v100.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 0, kernels: 3, liveBytesPerScore: 0, decodeKernels: 4 });
     expect(v100.runtime!.kernels.gemmConvert).toBe(true);
     expect(v100.runtime!.kernels.activationBytes).toBe(4);
     expect(v100.runtime!.scheduler.audioWindows).toBe('sequential');
     const m2 = bindRuntime(await loadHardware('apple-m2-ultra'), libraryRuntime('whisper.cpp-fa'));
-    expect(m2.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 0, kernels: 3, liveBytesPerScore: 0 });
+    expect(m2.runtime!.kernels.attentionScores).toEqual({ bytesPerScore: 0, kernels: 3, liveBytesPerScore: 0, decodeKernels: 4 });
   });
   it('is faster than the written-out scores on every part, by more where the scores dominate', async () => {
     for (const id of ['v100-sxm2', 'rtx-5090', 'dgx-spark', 'apple-m2-ultra']) {

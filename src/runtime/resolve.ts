@@ -106,10 +106,14 @@ function memoryClass(s: RuntimeSettings, capacityBytes: number): Partial<Runtime
 export function bindRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): NormalizedHardware {
   const runtime = boundRuntime(hw, rt);
   // a runtime that states its per-kernel device time in GPU clock cycles (kernels.kernel_cycles: ggml's small kernels,
-  // one block each at batch 1, are latency chains that scale with the SM clock) sets the part's per-kernel gap
+  // one block each at batch 1, are latency chains that scale with the SM clock) sets the part's per-kernel gap; one
+  // that states it in seconds (kernels.kernel_time: a per-dispatch cost measured where the spec gives no clock, Metal)
+  // sets it outright
   const cycles = runtime.kernels.kernelCycles;
+  const time = runtime.kernels.kernelTimeS;
   let efficiency = !runtime.launch.deviceGap
     ? { ...hw.efficiency, kernelOverheadS: 0 }
+    : time !== undefined ? { ...hw.efficiency, kernelOverheadS: time }
     : cycles && hw.clockHz ? { ...hw.efficiency, kernelOverheadS: cycles / hw.clockHz } : hw.efficiency;
   // the runtime's attention kernel on this part (kernels.attention_efficiency, usually under by_hardware)
   const att = runtime.kernels.attentionEfficiency;

@@ -6,11 +6,12 @@
 //   attention_scores {bytes_per_score, kernels}  attention materialised as separate kernels (QKᵀ, scale, softmax,
 //                    AV, permute copies): the score matrix [b, h, q, kv] crosses DRAM bytes_per_score bytes per
 //                    element in all (e.g. ggml without flash attention), priced as `kernels` launches and no
-//                    FlashAttention tile padding (the GEMMs are plain batched GEMMs)
+//                    FlashAttention tile padding (the GEMMs are plain batched GEMMs); decode_kernels launches
+//                    instead at matrix-vector query counts (q ≤ gemv_max_rows: a decode step)
 //   activation_bytes every activation crosses DRAM at this size (ggml keeps activations in f32 whatever the
 //                    weights are): the non-weight bytes of every op scale by activation_bytes / request's size
 //   bias separate    each GEMM's bias is its own kernel (ggml_add after ggml_mul_mat): + read and write of the
-//                    output, + 1 launch
+//                    output, + 1 launch; none up to bias_fused_rows tokens (the matrix-vector kernel adds it)
 //   gemm_convert     the GEMM runs on 16-bit copies of its f32 input and output (ggml-cuda's cuBLAS path:
 //                    to_fp16 of src1, cublasGemmEx in f16, to_fp32 of dst): + a 16-bit write and read of the input
 //                    and of the output (4 bytes per element each), + 2 launches
@@ -27,7 +28,7 @@
 //   cross-attention) keeps its fused pricing under attention_scores.
 //
 // Hot path: one pass over the op list, plain arithmetic; a runtime without these fields returns the list as is.
-import type { Op } from '../model/op.js';
+import type { AccessClass, Op } from '../model/op.js';
 import type { NormalizedHardware } from '../spec/types.js';
 import { kernelPhysics } from './kernel-physics.js';
 
@@ -53,7 +54,7 @@ export function materialisedScoreBytes(ops: Op[], hw: Pick<NormalizedHardware, '
 
 /** whether the runtime changes anything in non-decoder graphs */
 export function rewritesGraphs(k: GraphKernels | undefined): boolean {
-  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined);
+  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
 }
 
 /** the ops as the bound runtime runs them; `actBytes` is the activation element size the graph was built with */
@@ -86,7 +87,9 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
         glue += (act + 2) * io; // to_fp16: read f32 + write f16 of the input; to_fp32: read f16 + write f32 of the output
         glueKernels += 2;
       }
-      if (kk.bias === 'separate') {
+      // ... unless the matrix-vector kernel adds it (kernels.bias_fused_rows: ggml-cuda fuses MUL_MAT + ADD into
+      // mul_mat_vec_f for one token, ggml_cuda_try_fuse / ggml_cuda_should_fuse_mul_mat_vec_f "ncols_dst = 1")
+      if (kk.bias === 'separate' && !(op.m <= (kk.biasFusedRows ?? 0))) {
         glue += 2 * op.m * op.n * act; // y += b: read and write the output
         glueKernels += 1;
       }
@@ -108,13 +111,42 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
     } else if (op.kind === 'attention' && kk.attentionScores && op.attn && op.attn.headDim > 0 && !op.library) {
       const scores = op.flops / (4 * op.attn.headDim); // b·h·q·kv: flops = 2 GEMMs × 2 × b·h·q·kv·dh
       bytes += scores * kk.attentionScores.bytesPerScore;
-      kernels = kk.attentionScores.kernels;
+      // at matrix-vector query counts (decode steps) the score GEMMs are matrix-vector kernels that read the cached K
+      // and V views as they are: no permute copies, f16 conversions or batched-pointer set-up (decode_kernels)
+      const dk = kk.attentionScores.decodeKernels;
+      kernels = dk !== undefined && op.attn.q <= gemvMaxRows ? dk : kk.attentionScores.kernels;
       attn = undefined;
     }
     const o: Op = { ...op, bytes, kernels };
     if (attn) o.attn = attn;
     else delete o.attn;
+    const ms = kk.elementwise ? accessScale(op, kk, bytes, scale) : 1;
+    if (ms !== 1) o.memoryScale = ms;
     out.push(o);
   }
   return out;
 }
+
+/**
+ * the share of the part's achievable bandwidth an op's eager kernels reach (kernels.elementwise): each access class's
+ * bytes (op.access, at the graph's activation size: × `scale`) move at that class's fraction, the rest at 1; a written-out
+ * RMSNorm (op.rms under kernels.rmsnorm) at the chain's. Time-weighted: bytes / Σ(bytes_c / fraction_c).
+ */
+function accessScale(op: Op, kk: GraphKernels & object, bytes: number, scale: number): number {
+  const e = kk.elementwise!;
+  if (op.kind === 'norm' && op.rms && kk.rmsnorm && e.rmsnorm !== undefined) return e.rmsnorm;
+  const a = op.access;
+  if (!a || !(bytes > 0)) return 1;
+  let slow = 0;
+  let time = 0;
+  for (const c of ACCESS_CLASSES) {
+    const b = (a[c] ?? 0) * scale;
+    const f = e[c];
+    if (!(b > 0) || f === undefined) continue;
+    slow += b;
+    time += b / f;
+  }
+  if (slow === 0) return 1;
+  return bytes / (Math.max(0, bytes - slow) + time);
+}
+const ACCESS_CLASSES: readonly AccessClass[] = ['broadcast', 'select', 'strided', 'transpose', 'rownorm'];

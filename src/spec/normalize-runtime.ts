@@ -97,8 +97,10 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       attention_mask_scan: 'attentionMaskScan',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
       kernel_cycles: 'kernelCycles',
+      bias_fused_rows: 'biasFusedRows',
       attention_efficiency: 'attentionEfficiency',
       quantize_activations: 'quantizeActivations',
+      dequantize_weights: 'dequantizeWeights',
       mla: 'mla',
       mla_prefill: 'mlaPrefill',
       fp8_block_efficiency: 'fp8BlockEfficiency',
@@ -118,6 +120,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (!(gv > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gemv_rate'], `must be > 0, found ${gv}`, 'e.g. gemv_rate: 5.75 TFLOP/s'));
       out.kernels.gemvFlopPerS = gv;
     }
+    const kt = await quantityAt(ctx, raw, [...at, 'kernels', 'kernel_time'], 'seconds');
+    if (kt !== undefined) out.kernels.kernelTimeS = nonNegative(ctx, [...at, 'kernels', 'kernel_time'], kt);
     const gf = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_fixed'], 'seconds');
     if (gf !== undefined) out.kernels.gemmFixedS = nonNegative(ctx, [...at, 'kernels', 'gemm_fixed'], gf);
     const tg = k.tiled_gemm;
@@ -134,10 +138,12 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (sc !== undefined) {
       out.kernels.attentionScores = { bytesPerScore: sc.bytes_per_score, kernels: sc.kernels };
       if (sc.live_bytes_per_score !== undefined) out.kernels.attentionScores.liveBytesPerScore = sc.live_bytes_per_score;
+      if (sc.decode_kernels !== undefined) out.kernels.attentionScores.decodeKernels = sc.decode_kernels;
     }
     Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', norm_kernels: 'normKernels' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
     if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
+    if (k.elementwise !== undefined) out.kernels.elementwise = { ...k.elementwise };
   }
   const ar = own.collectives?.custom_allreduce;
   if (ar) {
