@@ -65,12 +65,17 @@ function largeGemmFraction(cls: string, vendor?: string): number {
 }
 
 // fp8 GEMM with split (precise) accumulation relative to fast accumulation, on an architecture whose tensor cores have
-// the fast mode (Hopper: CUBLASLT_MATMUL_DESC_FAST_ACCUM; Blackwell has none): 'enabling fast accumulation can lead to
-// a 1.1x to 1.2x speedup' (pytorch/ao issue #2377, torchao float8 GEMM benchmark) → 1/1.15, LOW (a range from one
-// report). The parts' gemm_by_dtype.fp8 tables are fast-accumulation (superbenchmark cublaslt_utils.cc sets
-// CUBLASLT_MATMUL_DESC_FAST_ACCUM 1). Runtimes that run the backward GEMMs split (runtime training.fp8_accumulate)
-// pay it there (src/sim/training/layer-cost.ts); a spec's efficiency.gemm_fp8_split_accumulate overrides it.
-const FP8_SPLIT_ACCUMULATE: Readonly<Record<string, number>> = { hopper: 0.87 };
+// the fast mode (Hopper: CUBLASLT_MATMUL_DESC_FAST_ACCUM; Blackwell has none). Measured on an H200 SXM (Hopper's
+// tensor cores, H100 clocks): cuBLASLt through torch._scaled_mm with use_fast_accum off vs on, 45 shapes with
+// M = 1024…16384 at LLM and DiT weight shapes (N×K 4096², 14336×4096, 4096×14336, 8192², 28672×8192, 8192×28672,
+// 1152², 4608×1152, 1152×4608), CUDA-graph replays over rotating inputs: split runs at 0.934 of the fast rate
+// (geometric mean; 0.80–1.00 by shape, 0.96 over the ≥ 1 TFLOP shapes) — bench/gpu/h200-2026-12-04/kernels.json
+// (bench/gpu/hopper-kernels.py, section gemm, kinds fp8_split / fp8_fast). It replaces 1/1.15 from torchao's
+// "1.1x to 1.2x" (pytorch/ao issue #2377), a range from one report. The parts' gemm_by_dtype.fp8 tables are
+// fast-accumulation (superbenchmark cublaslt_utils.cc sets CUBLASLT_MATMUL_DESC_FAST_ACCUM 1). Runtimes that run the
+// backward GEMMs split (runtime training.fp8_accumulate) pay it there (src/sim/training/layer-cost.ts); a spec's
+// efficiency.gemm_fp8_split_accumulate overrides it.
+const FP8_SPLIT_ACCUMULATE: Readonly<Record<string, number>> = { hopper: 0.93 };
 
 /** the architecture's split-accumulation fp8 GEMM rate (fraction of the fast-accumulation rate), where it has the mode */
 export function fp8SplitAccumulateDefault(architecture: string | undefined): number | undefined {

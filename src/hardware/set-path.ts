@@ -65,6 +65,7 @@ function buildFields(): Record<string, Field> {
     'efficiency.memory': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.memory = v as number) },
     'efficiency.gemm': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.gemm = gemmTable(v as number)) },
     'efficiency.attention': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.attention = v as number) },
+    'efficiency.sustained_matrix': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.sustainedMatrix = v as number) },
     'efficiency.vector': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.vector = v as number) },
     'efficiency.collective': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.collective = v as number) },
     // the runtime as bound to this hardware (src/runtime/resolve.ts), and kept as an override should it be bound later

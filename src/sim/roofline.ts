@@ -125,6 +125,14 @@ export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: Normaliz
   return hw.efficiency.memory;
 }
 
+// Under sustained full load a part held at its power limit runs its SMs below the clock a short benchmark sees, so its
+// matrix units (GEMMs, fused attention, matrix-vector kernels) reach efficiency.sustained_matrix of the rates its
+// efficiency tables hold (measured burst-style: brute-force best shapes, 100 ms timing windows). Memory-bound work is
+// unaffected (the memory clock does not move). `op gemm` is itself such a burst: ops.ts prices it without the factor.
+export function sustainedMatrix(hw: NormalizedHardware): number {
+  return hw.efficiency.sustainedMatrix ?? 1;
+}
+
 // A GEMM with at most gemvMaxRows rows (per group) runs as a matrix-vector kernel (llama.cpp MMVQ / mul_mat_vec_id,
 // TensorRT-LLM's CUDA-core small-M GEMMs): it streams each weight once and does only the useful multiply-adds while
 // the next weights arrive, so its arithmetic is priced at the large-GEMM rate and no tile padding, size fall-off
@@ -148,7 +156,7 @@ export function isGemvShape(op: Op, hw: NormalizedHardware): boolean {
 function gemvRate(hw: NormalizedHardware, peak: number, dtype: Dtype): number {
   const large = peak * largeGemmEfficiency(hw, dtype);
   const r = hw.runtime?.kernels?.gemvFlopPerS;
-  return r !== undefined && r > 0 ? Math.min(large, r) : large;
+  return (r !== undefined && r > 0 ? Math.min(large, r) : large) * sustainedMatrix(hw);
 }
 
 // `out`: an object to fill and return instead of a new one (a sweep costs ~10 ops a row: their results were a sixth of
@@ -181,7 +189,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     eff *= pad;
-    computeS = op.flops / (peak.flopPerS * eff);
+    computeS = op.flops / (peak.flopPerS * eff * sustainedMatrix(hw));
     // the runtime decides whether GGUF weights run llama.cpp's MMQ kernels or are dequantized to 16-bit GEMMs
     const mmq = op.gguf && op.kind === 'gemm' && hw.runtime?.kernels?.gguf !== 'dequant' ? ggufGemmPeak(hw) : undefined;
     if (mmq) {

@@ -155,6 +155,8 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   eff.attentionKv8 = fraction(ctx, ['efficiency', 'attention_kv8'], e.attention_kv8) ?? eff.attentionKv8;
   const split = fraction(ctx, ['efficiency', 'gemm_fp8_split_accumulate'], e.gemm_fp8_split_accumulate) ?? fp8SplitAccumulateDefault(raw.architecture);
   if (split !== undefined) eff.gemmFp8SplitAccumulate = split;
+  const sustained = fraction(ctx, ['efficiency', 'sustained_matrix'], e.sustained_matrix);
+  if (sustained !== undefined) eff.sustainedMatrix = sustained;
   eff.vector = fraction(ctx, ['efficiency', 'vector'], e.vector) ?? eff.vector;
   if (typeof e.collective === 'object' && e.collective !== null) {
     // measured all-reduce efficiency by message size (nccl-tests sweep): the largest size is the large-message value

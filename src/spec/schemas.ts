@@ -141,6 +141,7 @@ export const hardwareSchema = {
         attention: { type: 'number' },
         attention_kv8: { type: 'number' },
         gemm_fp8_split_accumulate: { type: 'number' },
+        sustained_matrix: { type: 'number' },
         vector: { type: 'number' },
         collective: effTable,
         collective_algorithm: { enum: ['ring', 'nvls'] },

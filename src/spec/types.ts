@@ -71,6 +71,9 @@ export interface HardwareEfficiency {
   // an fp8 GEMM with split (precise) accumulation, as a fraction of the fast-accumulation rate `gemmByDtype.fp8` was
   // measured at (Hopper: the tensor cores' fp8 accumulator is periodically promoted to fp32); absent: no such mode
   gemmFp8SplitAccumulate?: number;
+  // the share of its burst-benchmark matrix rate the part holds under sustained full load at its power limit (SM clock
+  // drops once back-to-back compute holds the board at TDP; src/sim/roofline.ts sustainedMatrix); absent: 1
+  sustainedMatrix?: number;
   vector: number; // elementwise / reductions relative to vector peak
   collective: number; // achievable fraction of link bandwidth for large messages
   collectiveBySize?: EfficiencyTable; // measured fraction by message size (bytes), when the spec gives one

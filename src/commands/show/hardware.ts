@@ -47,6 +47,7 @@ export function hardwareJson(h: NormalizedHardware) {
       attention: h.efficiency.attention,
       attention_kv8: h.efficiency.attentionKv8,
       gemm_fp8_split_accumulate: h.efficiency.gemmFp8SplitAccumulate ?? null,
+      sustained_matrix: h.efficiency.sustainedMatrix ?? null,
       vector: h.efficiency.vector,
       collective: h.efficiency.collective,
       collective_by_size: h.efficiency.collectiveBySize ?? null,
