@@ -52,6 +52,17 @@ export function matrixPeak(hw: NormalizedHardware, dtype: Dtype): { flopPerS: nu
   return { flopPerS: anyPeak ? (anyPeak[1] as number) : 1e12, dtype: (anyPeak?.[0] as Dtype) ?? dtype };
 }
 
+// A 16-bit GEMM of a runtime that accumulates in fp16 (kernels.gemm_accumulate: fp16 — ggml-cuda's
+// ggml_cuda_op_mul_mat_cublas calls cublasGemmEx with CUBLAS_COMPUTE_16F and an f16 output on every NVIDIA part but
+// Volta) runs at the part's fp16-accumulate tensor rate (compute.fp16_accumulate: 2× matrix.fp16 on GeForce parts,
+// whose fp32 accumulation is half rate; absent where the two are equal). GEMMs and convolutions only: attention
+// kernels are the runtime's own.
+function accumulatePeak(op: Op, hw: NormalizedHardware, peak: { flopPerS: number; dtype: Dtype }): { flopPerS: number; dtype: Dtype } {
+  const acc = hw.fp16AccumulateFlopPerS;
+  if (acc === undefined || peak.dtype !== 'fp16' || op.kind === 'attention' || hw.runtime?.kernels?.gemmAccumulate !== 'fp16') return peak;
+  return acc > peak.flopPerS ? { flopPerS: acc, dtype: 'fp16' } : peak;
+}
+
 export function vectorPeak(hw: NormalizedHardware): number {
   return hw.vectorFlopPerS.fp32 ?? hw.vectorFlopPerS.fp16 ?? (matrixPeak(hw, 'fp16').flopPerS / 8);
 }
@@ -159,7 +170,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     dtype = peak.dtype;
     computeS = op.flops / gemvRate(hw, peak.flopPerS, dtype);
   } else if (op.kind === 'gemm' || op.kind === 'conv' || op.kind === 'attention') {
-    const peak = matrixPeak(hw, op.dtype);
+    const peak = accumulatePeak(op, hw, matrixPeak(hw, op.dtype));
     dtype = peak.dtype;
     // A grouped GEMM (MoE experts) schedules the tiles of all its groups together, so it fills the chip like one
     // GEMM of the total size; each group's rows are padded to the M tile the kernel picks for them (the smallest
