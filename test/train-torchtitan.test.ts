@@ -10,6 +10,7 @@ import { opSacRecomputeShare, opSacSavedBytesPerToken } from '../src/sim/trainin
 import { activationBytesPerToken } from '../src/sim/training/memory.js';
 import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
 import { opCost } from '../src/sim/roofline.js';
+import { attentionLengthFactor } from '../src/sim/training/attention-length.js';
 import type { DecoderModel } from '../src/spec/types.js';
 
 const model = libraryModel('llama-3.1-8b') as DecoderModel;
@@ -40,13 +41,14 @@ describe('torchtitan op-level SAC', () => {
     const c = passCost(ops, h100, 'selective', undefined, s);
     let want = 0;
     for (const op of ops) {
-      const sec = opCost(op, h100).seconds * op.count;
+      // attention at this sequence length runs at its short-sequence rate (src/sim/training/attention-length.ts)
+      const sec = (opCost(op, h100).seconds * op.count) / (op.kind === 'attention' ? attentionLengthFactor(p.seqLen) : 1);
       want += op.kind === 'attention' ? (2.5 * sec) / 0.85 : sec * (2 + (op.kind === 'gemm' ? opSacRecomputeShare(s, op.name) : 1));
     }
     expect(c.bwdS).toBeCloseTo(want, 12);
     // the same ops under the module model: attention recomputed (2.5×), nothing else
     const m = passCost(ops, h100, 'selective');
-    const attn = opCost(ops.find((o) => o.kind === 'attention')!, h100).seconds;
+    const attn = opCost(ops.find((o) => o.kind === 'attention')!, h100).seconds / attentionLengthFactor(p.seqLen);
     expect(c.bwdS - m.bwdS).toBeGreaterThan(0);
     expect(m.bwdS).toBeCloseTo(2 * c.fwdS - 2 * attn + (2.5 * attn) / 0.85, 12);
   });

@@ -33,9 +33,14 @@ export function ditGeometry(m: DitModel, s: DitRunShape): { S: number; F: number
 
 // modulate(x, shift, scale) = x·(1 + scale) + shift: eager PyTorch runs 1 + scale on the [B, d] vector, then a mul
 // and an add over the tokens (DiT models.py modulate; Open-Sora blocks.py t2i_modulate)
+// (scale and shift are [B, 1, d]: both token-sized kernels have a broadcast operand)
 function modulate(name: string, elems: number, p: Precision, count: number, paths = 1): Op {
-  return { ...elementwise(name, elems * paths, 2, 4 * p.actBytes, p.compute, count), kernels: 3 * paths };
+  return broadcast({ ...elementwise(name, elems * paths, 2, 4 * p.actBytes, p.compute, count), kernels: 3 * paths });
 }
+// access classes of eager kernels (src/model/op.ts `access`): the whole op, or its bytes by class
+const broadcast = (op: Op): Op => ({ ...op, access: { broadcast: op.bytes } });
+const whereSelect = (op: Op): Op => ({ ...op, access: { select: op.bytes } }); // torch.where, mask [B, T, 1, 1]
+const rowNorm = (op: Op): Op => ({ ...op, access: { rownorm: op.bytes } });
 // q/k RMSNorm over `elems` elements (read and written once by a fused kernel; reference code runs it as several). Two
 // modules (q_norm, k_norm: Open-Sora blocks.py Attention, Wan norm_q / norm_k), so two ops of half the elements each.
 function qkNorm(prefix: string, qElems: number, kElems: number, p: Precision, count: number): Op[] {
@@ -47,10 +52,18 @@ function rope(prefix: string, elems: number, p: Precision, count: number): Op[] 
   return ['rope_q', 'rope_k'].map((n) => ({ ...elementwise(`${prefix}.${n}`, elems, 6, 2 * p.actBytes, p.compute, count), rope: true }));
 }
 // x + gate · y: a mul (reads y, writes) and an add (reads x and the product, writes); under a frame mask the mul runs
-// for both modulation paths and torch.where picks per frame (read 2, write 1) before the add
-function gatedResidual(name: string, elems: number, p: Precision, count: number, paths = 1): Op {
+// for both modulation paths and torch.where picks per frame (read 2, write 1) before the add. The muls have a broadcast
+// gate ([B, 1, d]) and torch.where a broadcast mask ([B, T, 1, 1]); the add mixes layouts where the residual stream is
+// channels-first (`strided`: x + y with x a channels-first view, y tokens-major).
+function gatedResidual(name: string, elems: number, p: Precision, count: number, paths = 1, strided = false): Op {
   const select = paths > 1 ? 3 : 0;
-  return { ...elementwise(name, elems, 1 + paths, (2 * paths + select + 3) * p.actBytes, p.compute, count), kernels: paths + (paths > 1 ? 1 : 0) + 1 };
+  const a = p.actBytes;
+  const add = 3 * a * elems;
+  return {
+    ...elementwise(name, elems, 1 + paths, (2 * paths + select + 3) * a, p.compute, count),
+    kernels: paths + (paths > 1 ? 1 : 0) + 1,
+    access: { broadcast: 2 * paths * a * elems, ...(select > 0 ? { select: select * a * elems } : {}), ...(strided ? { strided: add } : {}) },
+  };
 }
 
 // Open-Sora's Attention.forward without its flash branch (blocks.py: q = q * scale; attn = q @ kᵀ; attn.to(float32)
@@ -70,13 +83,19 @@ const WRITTEN_BYTES_PER_SCORE = 24;
 // separate bias add_ on the output (r 1, w 1). The residual adds that mix the two layouts run strided, not
 // vectorized: no kernel measurement of that was found, so they are priced as contiguous.
 function channelsFirstCopy(name: string, elems: number, p: Precision, count: number, kernels = 1): Op {
-  return { ...elementwise(name, elems, 0, 2 * p.actBytes, p.compute, count), kernels };
+  const op = elementwise(name, elems, 0, 2 * p.actBytes, p.compute, count);
+  return { ...op, kernels, access: { transpose: op.bytes } };
 }
-const WRITTEN_KERNELS = 8;
-function writtenAttention(op: Op): Op {
+// Besides the scores, three passes over a q-sized tensor (read and write each): q * scale, the copy at::matmul makes of v
+// for attn @ v (v is a view of the qkv output permuted to [B, h, N, dh]; its B and h dims do not fold into one batch dim,
+// so matmul's reshape to [B·h, N, dh] copies: aten LinearAlgebra.cpp _matmul_impl; k went through q/k-norm and RoPE and
+// is contiguous), and x.transpose(1, 2).reshape(B, N, C) of the output (a copy).
+const WRITTEN_KERNELS = 9;
+const WRITTEN_QSIZED_PASSES = 3;
+function writtenAttention(op: Op, qElems: number, actBytes: number): Op {
   const scores = op.flops / (4 * op.attn!.headDim); // b·h·q·kv
   const { attn: _shape, ...rest } = op;
-  return { ...rest, bytes: op.bytes + scores * WRITTEN_BYTES_PER_SCORE, kernels: WRITTEN_KERNELS };
+  return { ...rest, bytes: op.bytes + scores * WRITTEN_BYTES_PER_SCORE + WRITTEN_QSIZED_PASSES * 2 * actBytes * qElems, kernels: WRITTEN_KERNELS };
 }
 
 /**
@@ -93,7 +112,7 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
   // Open-Sora 1.2's sampler always passes x_mask (apply_mask_strategy returns ones even without references), so
   // STDiT3Block computes the t and the t0 modulation and selects per frame (t_mask_select: torch.where)
   const paths = m.frame_mask ? 2 : 1;
-  const select = (name: string): Op[] => (paths > 1 ? [elementwise(`${prefix}.${name}`, tokens * d, 0, 3 * a, p.compute, count)] : []);
+  const select = (name: string): Op[] => (paths > 1 ? [whereSelect(elementwise(`${prefix}.${name}`, tokens * d, 0, 3 * a, p.compute, count))] : []);
   const o: BlockOpts = { d, heads: m.heads, headDim: hd, ffn: { kind: 'plain', intermediate: Math.round(m.mlp_ratio * d) }, fused };
   const ops: Op[] = [];
   if (m.cross_attention) ops.push({ ...elementwise(`${prefix}.t_mod`, B * 6 * d * paths, 1, 3 * a, p.compute, count), kernels: paths }); // table + t (and t0)
@@ -101,7 +120,7 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
   const cf = !!m.channels_first_stream;
   if (cf) ops.push(channelsFirstCopy(`${prefix}.norm1.contiguous`, tokens * d * paths, p, count, paths)); // each norm1(x) call copies x
   ops.push(
-    { ...elementwise(`${prefix}.norm1`, tokens * d * paths, 5, 2 * a, p.compute, count, 'norm'), kernels: paths },
+    rowNorm({ ...elementwise(`${prefix}.norm1`, tokens * d * paths, 5, 2 * a, p.compute, count, 'norm'), kernels: paths }),
     modulate(`${prefix}.modulate1`, tokens * d, p, count, paths),
     ...select('select1'),
   );
@@ -114,13 +133,13 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
   // batch (positions) and a spatial block's longer than its batch (frames) at every size the model is run at (S·B ≥ F
   // needs only 60 positions at 120 latent frames), and a per-shape switch would make the latency fall where a growing
   // resolution crosses it (monotone in work).
-  ops.push(m.flash_if_longer && temporal ? writtenAttention(attn) : attn, linear(`${prefix}.proj`, tokens, d, d, p.compute, p.weightBytes, a, count));
+  ops.push(m.flash_if_longer && temporal ? writtenAttention(attn, tokens * d, a) : attn, linear(`${prefix}.proj`, tokens, d, d, p.compute, p.weightBytes, a, count));
   if (temporal) ops.push(elementwise(`${prefix}.from_time_major`, tokens * d, 0, 2 * a, p.compute, count)); // rearrange back
-  ops.push(gatedResidual(`${prefix}.gate1`, tokens * d, p, count, paths));
+  ops.push(gatedResidual(`${prefix}.gate1`, tokens * d, p, count, paths, cf));
   if (m.cross_attention) {
     const ca = m.cross_attention;
     const L = ca.context;
-    if (m.cross_norm) ops.push(elementwise(`${prefix}.cross.norm`, tokens * d, 5, 2 * a, p.compute, count, 'norm')); // Wan norm3
+    if (m.cross_norm) ops.push(rowNorm(elementwise(`${prefix}.cross.norm`, tokens * d, 5, 2 * a, p.compute, count, 'norm'))); // Wan norm3
     const cross = attentionCore(`${prefix}.cross.attn`, { batch: B, q: N, kv: L, heads: m.heads, headDim: hd }, p, fused || !!ca.fused, count);
     // q_linear(x) reads the residual stream itself: with a channels-first stream, matmul of a copy + a bias add_
     if (cf) ops.push(channelsFirstCopy(`${prefix}.cross.q.contiguous`, tokens * d, p, count));
@@ -130,17 +149,18 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
     );
     if (m.qk_norm !== 'none' && ca.qk_norm !== false) ops.push(...qkNorm(`${prefix}.cross`, tokens * d, B * L * d, p, count));
     ops.push(
-      ...(cf ? [{ ...elementwise(`${prefix}.cross.q.bias`, tokens * d, 1, 2 * a, p.compute, count) }] : []),
+      ...(cf ? [broadcast(elementwise(`${prefix}.cross.q.bias`, tokens * d, 1, 2 * a, p.compute, count))] : []), // + bias [d]
       ca.fused ? { ...cross, library: true } : cross,
       linear(`${prefix}.cross.proj`, tokens, d, d, p.compute, p.weightBytes, a, count),
-      elementwise(`${prefix}.cross.residual`, tokens * d, 1, 3 * a, p.compute, count),
     );
+    const residual = elementwise(`${prefix}.cross.residual`, tokens * d, 1, 3 * a, p.compute, count); // x + cross_attn(x, y)
+    ops.push(cf ? { ...residual, access: { strided: residual.bytes } } : residual);
   }
   // MLP: LN, modulate, fc1, GELU(tanh), fc2, gate — ffnOps' own residual is replaced by the gated one
   const ffn = ffnOps(prefix, tokens, o, p, count).slice(0, 4);
-  const norm2 = paths > 1 ? { ...ffn[0]!, flops: ffn[0]!.flops * paths, bytes: ffn[0]!.bytes * paths, kernels: paths } : ffn[0]!;
+  const norm2 = rowNorm(paths > 1 ? { ...ffn[0]!, flops: ffn[0]!.flops * paths, bytes: ffn[0]!.bytes * paths, kernels: paths } : ffn[0]!);
   if (cf) ops.push(channelsFirstCopy(`${prefix}.norm2.contiguous`, tokens * d * paths, p, count, paths));
-  ops.push(norm2, modulate(`${prefix}.modulate2`, tokens * d, p, count, paths), ...select('select2'), ...ffn.slice(1), gatedResidual(`${prefix}.gate2`, tokens * d, p, count, paths));
+  ops.push(norm2, modulate(`${prefix}.modulate2`, tokens * d, p, count, paths), ...select('select2'), ...ffn.slice(1), gatedResidual(`${prefix}.gate2`, tokens * d, p, count, paths, cf));
   return ops;
 }
 
@@ -343,9 +363,10 @@ export function buildDitGraph(m: DitModel, s: DitRunShape, p: Precision, fused: 
   const { S, F, N, pv } = ditGeometry(m, s);
   const latentElems = B * N * pv * m.in_channels;
   const paths = m.frame_mask ? 2 : 1; // STDiT3.forward embeds t and, under x_mask, t0 = 0 through t_embedder and t_block
+  const posAdd = elementwise('pos_add', B * N * d, 1, 3 * p.actBytes, p.compute);
   const ops: Op[] = [
     { ...linear('patch_embed', B * N, d, m.in_channels * pv, p.compute, p.weightBytes, p.actBytes), kind: 'conv' }, // [B, N, d]
-    elementwise('pos_add', B * N * d, 1, 3 * p.actBytes, p.compute),
+    m.channels_first_stream ? { ...posAdd, access: { strided: posAdd.bytes } } : posAdd, // x (channels-first) + pos_emb
     linear('t_embed.fc1', B, d, 256, p.compute, p.weightBytes, p.actBytes, paths), // 256-d sinusoid → d
     linear('t_embed.fc2', B, d, d, p.compute, p.weightBytes, p.actBytes, paths),
   ];
@@ -369,9 +390,9 @@ export function buildDitGraph(m: DitModel, s: DitRunShape, p: Precision, fused: 
   if (!m.cross_attention) ops.push(linear('final.adaLN', B, 2 * d, d, p.compute, p.weightBytes, p.actBytes));
   if (m.channels_first_stream) ops.push(channelsFirstCopy('final.norm.contiguous', B * N * d * paths, p, 1, paths)); // T2IFinalLayer norm_final(x)
   ops.push(
-    { ...elementwise('final.norm', B * N * d * paths, 5, 2 * p.actBytes, p.compute, 1, 'norm'), kernels: paths },
+    rowNorm({ ...elementwise('final.norm', B * N * d * paths, 5, 2 * p.actBytes, p.compute, 1, 'norm'), kernels: paths }),
     modulate('final.modulate', B * N * d, p, 1, paths), // T2IFinalLayer: both paths and t_mask_select under x_mask
-    ...(paths > 1 ? [elementwise('final.select', B * N * d, 0, 3 * p.actBytes, p.compute)] : []),
+    ...(paths > 1 ? [whereSelect(elementwise('final.select', B * N * d, 0, 3 * p.actBytes, p.compute))] : []),
     linear('final.linear', B * N, pv * m.out_channels, d, p.compute, p.weightBytes, p.actBytes), // [B, N, p²·out]
     elementwise('unpatchify', B * N * pv * m.out_channels, 0, 2 * p.actBytes, p.compute), // reshape + copy
     // sampler update on the latent (eps/v combine, guidance mix, x_{t-1}): a few fused elementwise passes

@@ -45,7 +45,20 @@ export interface Op {
   // differs from the traffic `bytes - weightBytes`: a multi-pass op (GroupNorm reads x twice) moves more than it holds.
   // Default: the traffic (a single-pass op reads each input and writes each output once).
   liveBytes?: number;
+  // bytes of the op that eager elementwise kernels of a slower access class move (the rest: vectorized, contiguous): a
+  // binary op with a broadcast operand (x · (1 + scale[:, None]) runs TensorIterator's non-vectorized elementwise_kernel),
+  // torch.where with a broadcast mask (`select`),
+  // one whose operands are in different layouts (a channels-first tensor + a tokens-major one: `strided`), a copy from a
+  // transposed layout (.contiguous() of a channels-first view: `transpose`), a row norm (nn.LayerNorm's kernel). A runtime
+  // that measured those kernels (runtimes/*.yaml kernels.elementwise) prices each share at its rate; others ignore it.
+  access?: AccessBytes;
+  // the fraction of the part's achievable bandwidth (efficiency.memory) the op's kernels reach, where the bound runtime
+  // says (set by src/sim/runtime-ops.ts from `access`); default 1
+  memoryScale?: number;
 }
+
+export type AccessClass = 'broadcast' | 'select' | 'strided' | 'transpose' | 'rownorm';
+export type AccessBytes = Partial<Record<AccessClass, number>>;
 
 // linear({m, n, k}): y[m, n] = x[m, k] · W[k, n]; bytes = x + W + y (each read or written once).
 export function linear(

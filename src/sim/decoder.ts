@@ -13,12 +13,12 @@
 // (see cycleSteps below).
 // `ttft_cold_s` is the whole batch prefilled at once from cold (and `prefill_tok_s` its rate).
 // Pipeline parallelism keeps min(pp, B) microbatches of B / min(pp, B) in flight; a token crosses all pp stages.
-import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
+import type { DecoderModel, Dtype, NormalizedHardware } from '../spec/types.js';
 import type { OpRow, PhaseSummary, SimulateRequest, SimulateResult, MemoryResult } from './types.js';
 import { UserError } from '../spec/errors.js';
 import { buildDecoderPass, type GraphOp, type PassShape } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
-import { matrixPeak, opCost, opCostScratch } from './roofline.js';
+import { gemmMathDtype, matrixPeak, opCost, opCostScratch } from './roofline.js';
 import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
@@ -638,7 +638,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
     output_tokens: O,
     dtype: req.dtype,
     weights_dtype: p.weights,
-    activations_dtype: p.activations,
+    activations_dtype: gemmMathDtype(hw, p.activations as Dtype),
     kv_cache_dtype: p.kvCache,
     ttft_s: fits ? ev.ttft : null,
     ttft_cold_s: fits ? ev.ttftCold : null,

@@ -3,10 +3,10 @@
 // and the common keys of a SimulateResult.
 import type { Op } from '../model/op.js';
 import type { Precision } from '../model/transformer-block.js';
-import type { NormalizedHardware } from '../spec/types.js';
+import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { resolvePrecision as resolvePrecisionScheme } from '../model/quant.js';
 import { UserError } from '../spec/errors.js';
-import { opCost } from './roofline.js';
+import { gemmMathDtype, opCost } from './roofline.js';
 import { materialisedScoreBytes, runtimeOps } from './runtime-ops.js';
 import type { LaunchPhase } from '../runtime/launch.js';
 import { usableFraction } from './memory.js';
@@ -152,7 +152,7 @@ export function baseResult(
     batch,
     dtype: req.dtype,
     weights_dtype: p.names.weights,
-    activations_dtype: p.names.activations,
+    activations_dtype: gemmMathDtype(req.hardware, p.names.activations as Dtype),
     kv_cache_dtype: p.names.kv,
     latency_s: memory.fits ? seconds : null,
     memory,

@@ -5,8 +5,9 @@
 import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
+import { dequantPass } from './dequant-pass.js';
 import { launchFloorS, type LaunchPhase } from '../runtime/launch.js';
-import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS } from './kernel-physics.js';
+import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -61,6 +62,16 @@ function accumulatePeak(op: Op, hw: NormalizedHardware, peak: { flopPerS: number
   const acc = hw.fp16AccumulateFlopPerS;
   if (acc === undefined || peak.dtype !== 'fp16' || op.kind === 'attention' || hw.runtime?.kernels?.gemmAccumulate !== 'fp16') return peak;
   return acc > peak.flopPerS ? { flopPerS: acc, dtype: 'fp16' } : peak;
+}
+
+/**
+ * The dtype a GEMM requested in `dtype` does its math in on this part, for reports: a narrow float without its tensor
+ * cores runs weight-only at the wider rate (above), so an fp8 request on an A100 multiplies in fp16 and says so;
+ * other requests keep their name.
+ */
+export function gemmMathDtype(hw: NormalizedHardware, dtype: Dtype): Dtype {
+  const ran = matrixPeak(hw, dtype).dtype;
+  return weightOnlyFallback(dtype, ran) ? ran : dtype;
 }
 
 export function vectorPeak(hw: NormalizedHardware): number {
@@ -122,7 +133,8 @@ export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: Normaliz
     const g = hw.efficiency.gemmMemoryByDtype?.[op.dtype];
     if (g !== undefined) return Math.min(g, hw.efficiency.memory);
   }
-  return hw.efficiency.memory;
+  // an eager elementwise op whose kernels the runtime measured slower than a vectorized contiguous one (src/sim/runtime-ops.ts)
+  return op.memoryScale !== undefined ? hw.efficiency.memory * op.memoryScale : hw.efficiency.memory;
 }
 
 // Under sustained full load a part held at its power limit runs its SMs below the clock a short benchmark sees, so its
@@ -202,6 +214,16 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
   }
   let memoryS = op.bytes / (hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw));
+  // GGUF weights the runtime dequantizes to a 16-bit copy before a BLAS GEMM (kernels.dequantize_weights): a kernel of
+  // its own, serial with the GEMM, that streams the block-quantized weights and writes 2 bytes per weight; the GEMM
+  // then reads the copy instead of the quantized bytes (src/sim/dequant-pass.ts)
+  const dq = op.gguf && !gemv ? dequantPass(op, hw) : undefined;
+  let passS = 0;
+  if (dq) {
+    const bw = hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw);
+    memoryS += dq.gemmExtraBytes / bw;
+    passS = dq.passBytes / bw;
+  }
   // a skinny dense GEMM (matrix-vector rows) of a library with a fixed cost per call (kernels.gemm_fixed: hipBLASLt's
   // split-K set-up and reduction at M = 1, where it was measured) lasts that beyond its body, in place of the
   // hardware's per-kernel gap
@@ -210,7 +232,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   // GEMM kernels) is two kernels: the activations' per-token-group FP8 quantization, then the GEMM (vllm fp8_utils.py
   // apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 + w8a8_block_fp8_matmul, or + DeepGEMM, which takes the same
   // quantized input; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
-  const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm ? 1 : 0);
+  const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm ? 1 : 0) + (dq ? 1 : 0);
   const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels;
   let body = Math.max(computeS, memoryS);
   if (kneeGemm(op, gemv, computeS, memoryS)) {
@@ -233,7 +255,9 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
       const peak = matrixPeak(hw, op.dtype);
       const cG = op.flops / gemvRate(hw, peak.flopPerS, peak.dtype);
       const mG = (op.weightBytes * (op.m / g) + (op.bytes - op.weightBytes)) / (hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw));
-      if (Math.max(cG, mG) < body) {
+      // (the matrix-vector kernel reads the quantized weights: no dequantize pass)
+      if (Math.max(cG, mG) < body + passS) {
+        passS = 0;
         body = Math.max(cG, mG);
         computeS = cG;
         memoryS = mG;
@@ -248,6 +272,9 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     body = tiled;
     memoryS = tiled;
   }
+  // the dequantize kernel runs before the GEMM, on the same stream
+  body += passS;
+  memoryS += passS;
   // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts); an op that is
   // several kernels (an eager composite, materialised attention) lasts at least that many dispatches
   const floorS = launchFloorS(hw, phase) * kernels;

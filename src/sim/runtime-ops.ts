@@ -28,7 +28,7 @@
 //   cross-attention) keeps its fused pricing under attention_scores.
 //
 // Hot path: one pass over the op list, plain arithmetic; a runtime without these fields returns the list as is.
-import type { Op } from '../model/op.js';
+import type { AccessClass, Op } from '../model/op.js';
 import type { NormalizedHardware } from '../spec/types.js';
 import { kernelPhysics } from './kernel-physics.js';
 
@@ -54,7 +54,7 @@ export function materialisedScoreBytes(ops: Op[], hw: Pick<NormalizedHardware, '
 
 /** whether the runtime changes anything in non-decoder graphs */
 export function rewritesGraphs(k: GraphKernels | undefined): boolean {
-  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined);
+  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
 }
 
 /** the ops as the bound runtime runs them; `actBytes` is the activation element size the graph was built with */
@@ -120,7 +120,33 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
     const o: Op = { ...op, bytes, kernels };
     if (attn) o.attn = attn;
     else delete o.attn;
+    const ms = kk.elementwise ? accessScale(op, kk, bytes, scale) : 1;
+    if (ms !== 1) o.memoryScale = ms;
     out.push(o);
   }
   return out;
 }
+
+/**
+ * the share of the part's achievable bandwidth an op's eager kernels reach (kernels.elementwise): each access class's
+ * bytes (op.access, at the graph's activation size: × `scale`) move at that class's fraction, the rest at 1; a written-out
+ * RMSNorm (op.rms under kernels.rmsnorm) at the chain's. Time-weighted: bytes / Σ(bytes_c / fraction_c).
+ */
+function accessScale(op: Op, kk: GraphKernels & object, bytes: number, scale: number): number {
+  const e = kk.elementwise!;
+  if (op.kind === 'norm' && op.rms && kk.rmsnorm && e.rmsnorm !== undefined) return e.rmsnorm;
+  const a = op.access;
+  if (!a || !(bytes > 0)) return 1;
+  let slow = 0;
+  let time = 0;
+  for (const c of ACCESS_CLASSES) {
+    const b = (a[c] ?? 0) * scale;
+    const f = e[c];
+    if (!(b > 0) || f === undefined) continue;
+    slow += b;
+    time += b / f;
+  }
+  if (slow === 0) return 1;
+  return bytes / (Math.max(0, bytes - slow) + time);
+}
+const ACCESS_CLASSES: readonly AccessClass[] = ['broadcast', 'select', 'strided', 'transpose', 'rownorm'];

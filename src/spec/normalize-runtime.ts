@@ -101,6 +101,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       bias_fused_rows: 'biasFusedRows',
       attention_efficiency: 'attentionEfficiency',
       quantize_activations: 'quantizeActivations',
+      dequantize_weights: 'dequantizeWeights',
       mla: 'mla',
       mla_prefill: 'mlaPrefill',
       fp8_block_efficiency: 'fp8BlockEfficiency',
@@ -143,6 +144,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', norm_kernels: 'normKernels' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
     if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
+    if (k.elementwise !== undefined) out.kernels.elementwise = { ...k.elementwise };
   }
   const ar = own.collectives?.custom_allreduce;
   if (ar) {

@@ -422,6 +422,9 @@ export interface RuntimeSettings {
     attentionEfficiency?: number;
     decodeGraph?: Record<string, number>;
     quantizeActivations?: boolean;
+    // GGUF GEMMs above the matrix-vector rows first dequantize their weights to a 16-bit copy in a kernel of their own,
+    // then run a BLAS GEMM on the copy (ggml-sycl: ggml_sycl_op_mul_mat_sycl, to_fp16_sycl + oneDNN); src/sim/roofline.ts
+    dequantizeWeights?: boolean;
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
@@ -438,6 +441,9 @@ export interface RuntimeSettings {
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
     rope?: { kernels: number; bytesPerElement: number };
+    // eager elementwise kernels by access class (src/model/op.ts `access`), each as a fraction of what a vectorized
+    // contiguous elementwise kernel reaches on the part (efficiency.memory); rmsnorm: the written-out RMSNorm chain
+    elementwise?: { broadcast?: number; select?: number; strided?: number; transpose?: number; rownorm?: number; rmsnorm?: number };
   };
   // the runtime's own all-reduce kernel for small messages inside one scale-up domain (vLLM / SGLang custom
   // all-reduce): measured seconds per call by message size (bytes), used for groups of at most maxGroup devices and

@@ -53,6 +53,7 @@ function settingsJson(s: RuntimeSettings) {
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
       quantize_activations: s.kernels.quantizeActivations ?? null,
+      dequantize_weights: s.kernels.dequantizeWeights ?? null,
     },
     training: s.training ? trainingJson(s.training) : null,
   };

@@ -8,6 +8,7 @@ import type { PlanShape } from './plan.js';
 import type { Recompute, RecomputeModule, RecomputePolicy } from './types.js';
 import { flashAttention, policyOf } from './memory.js';
 import { opSacRecomputeShare } from './op-sac.js';
+import { attentionLengthFactor } from './attention-length.js';
 
 // Forward ops of one layer for one micro-batch on one device. Rows m = micro-batch tokens on this device
 // (b·s/cp); with sequence parallelism the GEMMs see all of them after the all-gather, with n (or k) split by tp
@@ -67,6 +68,8 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
     weightBytes: 0,
     dtype: 'bf16', // attention stays bf16 in fp8 recipes (DeepSeek-V3 report §3.3.1; Transformer Engine default)
     count: 1,
+    // one kernel call per sequence shard: its length sets the rate (passCost, ./attention-length.ts)
+    attn: { q: T / p.microBatch, kv: T / p.microBatch, headDim: s.qDim / s.heads },
   });
   lin('attn_out', T, h, s.vDim / t);
   const ffn = (name: string, rows: number, f: number, count: number) => {
@@ -181,7 +184,10 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
   let fwdFlops = 0;
   let bwdFlops = 0;
   for (const op of ops) {
-    const sec = opCost(op, hw).seconds * op.count;
+    // a causal fused attention at a training sequence length runs below the long-sequence rate the hardware states
+    // (./attention-length.ts); a materialized one is GEMMs and softmax passes, priced as they are
+    const short = op.kind === 'attention' && op.attn && flash ? attentionLengthFactor(op.attn.kv) : 1;
+    const sec = (opCost(op, hw).seconds * op.count) / short;
     const fl = op.flops * op.count;
     let bwdFactor = BWD_FACTOR[op.name] ?? (op.kind === 'attention' && (flash || (pol.granularity !== 'none' && !sac)) ? 2.5 : 2);
     const mod = MODULE_OPS[op.name];

@@ -1,0 +1,32 @@
+// GGUF GEMMs run as "dequantize, then BLAS": a runtime without a quantized tiled matmul of its own converts the
+// block-quantized weights (q4_0: 18 bytes per 32 weights) to a 16-bit copy in a kernel of its own and calls a library
+// GEMM on the copy. ggml-sycl does this for every GGUF matmul above the matrix-vector rows: ggml_sycl_supports_mmq
+// returns false ("TODO: accuracy issues in MMQ"), so ggml_sycl_mul_mat sends the matmul to ggml_sycl_op_mul_mat_sycl,
+// which runs to_fp16_sycl over src0 into a pool buffer and multiplies with oneDNN (DnnlGemmWrapper::row_gemm) or
+// oneMKL gemm (ggml-org/ggml src/ggml-sycl/ggml-sycl.cpp, unchanged from @ffed2f04, 2025-03, to @b5cd8189, 2026-08).
+// MUL_MAT_ID (ggml_sycl_mul_mat_id) calls the same matmul per expert, so each touched expert's weights are converted.
+//
+// Two costs the MMQ path does not have, both memory traffic: the conversion kernel reads the quantized weights and
+// writes 2 bytes per weight, and the GEMM then reads those 2 bytes where MMQ reads the quantized ones. The runtime
+// declares the path (runtimes/*.yaml kernels.dequantize_weights); a GGUF rate measured on the part (kernels.gguf_rate,
+// test-backend-ops MUL_MAT times both kernels) already holds the pass, so it is not added again there.
+import type { Op } from '../model/op.js';
+import type { NormalizedHardware } from '../spec/types.js';
+
+const COPY_BYTES = 2; // fp16 copy of each weight (to_fp16_sycl)
+
+export interface DequantPass {
+  passBytes: number; // the conversion kernel: quantized weights read + the 16-bit copy written
+  gemmExtraBytes: number; // the GEMM reads the copy instead of the quantized weights
+}
+
+/** the dequantize pass of a GGUF GEMM under a runtime that converts weights before its BLAS GEMM, else undefined */
+export function dequantPass(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): DequantPass | undefined {
+  const k = hw.runtime?.kernels;
+  if (!k?.dequantizeWeights || k.ggufFlopPerS || op.kind !== 'gemm' || !op.gguf) return undefined;
+  if (!op.n || !op.k || !(op.weightBytes > 0)) return undefined;
+  // weights converted: every group's [k, n] slice (MoE: each touched expert)
+  const weights = op.n * op.k * (op.groups && op.groups > 1 ? op.groups : 1);
+  const copy = COPY_BYTES * weights;
+  return { passBytes: op.weightBytes + copy, gemmExtraBytes: Math.max(0, copy - op.weightBytes) };
+}

@@ -1,0 +1,86 @@
+// Runtimes that multiply GGUF weights by "dequantize, then BLAS" (ggml-sycl: to_fp16_sycl + oneDNN, runtimes/llama.cpp.yaml
+// by_vendor intel kernels.dequantize_weights) pay a conversion pass per GEMM above the matrix-vector rows
+// (src/sim/dequant-pass.ts); RDNA 3 sizes its MoE MMQ tiles from the ubatch's tokens as NVIDIA does (by_architecture rdna3).
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { buildRequest } from '../src/sim/request.js';
+import { simulate } from '../src/sim/simulate.js';
+import { kernelPhysics } from '../src/sim/kernel-physics.js';
+import { dequantPass } from '../src/sim/dequant-pass.js';
+import { ggmlKernelCounts } from '../src/sim/ggml-kernels.js';
+import { buildDecoderPass } from '../src/model/decoder-graph.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { resolvePrecision } from '../src/model/quant.js';
+import { isGemvShape, memoryEfficiency, opCost } from '../src/sim/roofline.js';
+import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+
+const lib = getLibrary();
+const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
+const withKernels = (hw: NormalizedHardware, k: Record<string, unknown>) => ({ ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, ...k } } }) as NormalizedHardware;
+const p = resolvePrecision('q4_0', undefined, undefined, undefined);
+const ops = (model: string, hw: NormalizedHardware, T: number) => {
+  const m = libraryModel(model) as DecoderModel;
+  return ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 1, prefillLen: T, decodeSeqs: 0 }), hw);
+};
+
+describe('dequantize-then-BLAS GGUF GEMMs (ggml-sycl)', () => {
+  it('llama.cpp on Intel parts dequantizes; on NVIDIA it runs MMQ', () => {
+    expect(bound('arc-b580', 'llama.cpp').runtime!.kernels.dequantizeWeights).toBe(true);
+    expect(bound('rtx-4090', 'llama.cpp').runtime!.kernels.dequantizeWeights).toBeUndefined();
+  });
+  it('the pass reads the q4_0 weights and writes 2 bytes per weight; the GEMM reads the 2-byte copy', () => {
+    const hw = bound('arc-b580', 'llama.cpp');
+    const up = ops('qwen2.5-7b', hw, 512).find((o) => o.name === 'ffn_up')!;
+    const w = up.n! * up.k!;
+    expect(up.weightBytes).toBeCloseTo((w * 4.5) / 8, -2);
+    const dq = dequantPass(up, hw)!;
+    expect(dq.passBytes).toBeCloseTo(up.weightBytes + 2 * w, -2);
+    expect(dq.gemmExtraBytes).toBeCloseTo(2 * w - up.weightBytes, -2);
+    // the op lasts at least the pass's bytes on top of the GEMM it had without it
+    const bw = hw.memory.bandwidthBytePerS * memoryEfficiency(up, hw);
+    const without = withKernels(hw, { dequantizeWeights: false });
+    expect(opCost(up, hw).seconds - opCost(up, without).seconds).toBeGreaterThanOrEqual(dq.passBytes / bw);
+    // MoE: each touched expert's slice is converted
+    const moe = ops('qwen3-30b-a3b', hw, 512).find((o) => o.name === 'experts_up')!;
+    expect(dequantPass(moe, hw)!.passBytes).toBeCloseTo(moe.weightBytes + 2 * moe.n! * moe.k! * moe.groups!, -3);
+  });
+  it('no pass for matrix-vector rows, for non-GGUF weights, or where the GGUF rate was measured (it holds the pass)', () => {
+    const hw = bound('arc-b580', 'llama.cpp');
+    const up8 = ops('qwen2.5-7b', hw, 8).find((o) => o.name === 'ffn_up')!;
+    expect(isGemvShape(up8, hw)).toBe(true);
+    expect(opCost(up8, hw).seconds).toBe(opCost(up8, withKernels(hw, { dequantizeWeights: false })).seconds);
+    const up = ops('qwen2.5-7b', hw, 512).find((o) => o.name === 'ffn_up')!;
+    expect(dequantPass({ ...up, gguf: undefined }, hw)).toBeUndefined();
+    expect(dequantPass(up, withKernels(hw, { ggufFlopPerS: 10e12 }))).toBeUndefined();
+  });
+  it('the pass is per ubatch: prompt tokens per second rise with the ubatch, and single-token decode is unchanged', () => {
+    const hw = bound('arc-b580', 'llama.cpp');
+    const run = (T: number, hw2: NormalizedHardware, out = 1) => simulate(buildRequest({ model: 'qwen2.5-7b', hardware: 'arc-b580', dtype: 'q4_0', 'input-tokens': T, 'output-tokens': out, batch: 1 }, libraryModel('qwen2.5-7b'), hw2, libraryModel));
+    const ub = (u: number) => withKernels({ ...hw, runtime: { ...hw.runtime!, scheduler: { ...hw.runtime!.scheduler, ubatch: u } } } as NormalizedHardware, {});
+    const t64 = run(512, ub(64)).prefill_tok_s!, t512 = run(512, ub(512)).prefill_tok_s!;
+    expect(t512).toBeGreaterThan(t64);
+    expect(run(512, hw).prefill_tok_s!).toBeLessThan(run(512, withKernels(hw, { dequantizeWeights: false })).prefill_tok_s!);
+    const tpot = (h: NormalizedHardware) => run(1, h, 64).tpot_s!;
+    expect(tpot(hw)).toBe(tpot(withKernels(hw, { dequantizeWeights: false })));
+    expect(Number.isFinite(t64) && Number.isFinite(t512)).toBe(true);
+  });
+});
+
+describe('RDNA 3 MoE MMQ tiles from the token count (ggml @b5cd8189, before PR #28552)', () => {
+  it('binds on the RX 7900 XTX only: tiles up to 128 from the tokens, matrix-vector MUL_MAT_ID up to 8 tokens', () => {
+    const k = kernelPhysics(bound('radeon-rx-7900-xtx', 'llama.cpp'));
+    expect(k.groupTileFromTokens).toBe(128);
+    expect(k.groupGemvMaxTokens).toBe(8);
+    expect(kernelPhysics(bound('rtx-4090', 'llama.cpp')).groupGemvMaxTokens).toBe(1); // NVIDIA keeps the 2025 rule
+    expect(kernelPhysics(bound('mi300x', 'llama.cpp')).groupTileFromTokens).toBe(0);
+  });
+  it('a 64-token ubatch of gpt-oss-20b (32 experts, top-4: ~8 rows each) runs MMQ in 64-wide tiles, slower than row-sized tiles', () => {
+    const hw = bound('radeon-rx-7900-xtx', 'llama.cpp');
+    const up = ops('gpt-oss-20b', hw, 64).find((o) => o.name === 'experts_up')!;
+    expect(isGemvShape(up, hw)).toBe(false);
+    expect(isGemvShape(ops('gpt-oss-20b', hw, 8).find((o) => o.name === 'experts_up')!, hw)).toBe(true);
+    const rows = withKernels(hw, { groupTileFromTokens: undefined, groupGemvMaxTokens: undefined });
+    expect(opCost(up, hw).computeS).toBeGreaterThan(2 * opCost(up, rows).computeS);
+  });
+});
