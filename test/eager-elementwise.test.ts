@@ -66,6 +66,15 @@ describe('pytorch on Hopper: the measured classes; elsewhere unmeasured', () => 
     const a100 = bindRuntime(await loadHardware('a100-sxm4-80gb'), libraryRuntime('pytorch'));
     expect(runtimeOps(graph, a100, 2).some((o) => o.memoryScale !== undefined)).toBe(false);
   });
+  it('MMDiT (diffusers AdaLayerNormZero): LayerNorm then a modulate with [B, 1, d] operands, and broadcast gates', async () => {
+    const h100 = bindRuntime(await loadHardware('h100-sxm'), libraryRuntime('diffusers'));
+    const flux = runtimeOps(buildDitGraph(libraryModel('flux.1-dev-transformer') as DitModel, { batch: 1, height: 1024, width: 1024, frames: 1 }, P, true), h100, 2);
+    const norm = flux.find((o) => o.name === 'joint.img.norm1')!;
+    expect(norm.access).toEqual({ rownorm: norm.bytes / 3, broadcast: (2 * norm.bytes) / 3 });
+    expect(norm.memoryScale).toBeCloseTo(3 / (1 / 0.46 + 2 / 0.387), 12);
+    const gate = flux.find((o) => o.name === 'joint.img.gate1')!;
+    expect(gate.memoryScale).toBeCloseTo(5 / (2 / 0.387 + 3), 12); // broadcast mul, contiguous add
+  });
   it('diffusers inherits the table from pytorch', async () => {
     const h100 = bindRuntime(await loadHardware('h100-sxm'), libraryRuntime('diffusers'));
     expect(h100.runtime?.kernels.elementwise?.broadcast).toBe(0.387);

@@ -78,6 +78,10 @@ function buildFields(): Record<string, Field> {
     'runtime.ubatch': { kind: 'count', apply: (hw, v) => setRuntime(hw, { ubatch: v as number }) },
     // serve's admission policy, as a runtime file's scheduler.admission (reserve: TensorRT-LLM's GUARANTEED_NO_EVICT)
     'runtime.admission': { kind: 'string', options: ['reserve', 'preempt'], apply: (hw, v) => setRuntime(hw, { admission: v as 'reserve' | 'preempt' }) },
+    // Whisper decoding and long-form batching as a run set them (faster-whisper transcribe(beam_size=…), the HF
+    // pipeline's batch_size=…): beams per window, windows per pass (src/sim/whisper.ts)
+    'runtime.beam_size': { kind: 'count', apply: (hw, v) => setRuntime(hw, { beamSize: v as number }) },
+    'runtime.audio_batch': { kind: 'count', apply: (hw, v) => setRuntime(hw, { audioBatch: v as number }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
     ...linkFields('scale_up', 'scaleUp'),
     ...linkFields('scale_out', 'scaleOut'),
@@ -97,8 +101,10 @@ function buildFields(): Record<string, Field> {
 function setRuntime(hw: NormalizedHardware, o: NonNullable<NormalizedHardware['runtimeOverride']>): void {
   hw.runtimeOverride = { ...hw.runtimeOverride, ...o };
   if (!hw.runtime) return;
-  const { maxNumSeqs, admission, ubatch, ...rest } = o;
+  const { maxNumSeqs, admission, ubatch, beamSize, audioBatch, ...rest } = o;
   hw.runtime = { ...hw.runtime, ...rest };
+  if (beamSize !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, beamSize };
+  if (audioBatch !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, audioBatch };
   if (maxNumSeqs !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, ...pinnedMaxNumSeqs(maxNumSeqs) };
   if (ubatch !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, ubatch };
   if (admission !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, admission };

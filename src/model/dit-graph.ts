@@ -164,6 +164,16 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
   return ops;
 }
 
+// LayerNorm (no affine) then modulate: x · (1 + scale[:, None]) + shift[:, None] (diffusers AdaLayerNormZero,
+// CogVideoXLayerNormZero): the norm reads and writes once (rownorm), the mul and add have [B, 1, d] operands (broadcast)
+function lnModulate(name: string, elems: number, p: Precision, count: number): Op {
+  return {
+    ...elementwise(name, elems, 7, 6 * p.actBytes, p.compute, count, 'norm'),
+    kernels: 4,
+    access: { rownorm: 2 * p.actBytes * elems, broadcast: 4 * p.actBytes * elems },
+  };
+}
+
 // MMDiT (SD3, Flux; src/model/params/mmdit.ts): the image stream [B, N, d] and the text stream [B, L, d] have their own
 // weights but attend jointly over N + L tokens; Flux's single-stream blocks run one weight set over the N + L tokens.
 function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precision, fused: boolean): Op[] {
@@ -177,14 +187,14 @@ function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precisio
   const stream = (prefix: string, T: number, count: number, ffn: boolean, out = true) => {
     ops.push(
       linear(`${prefix}.adaLN`, B, 6 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, 6d]
-      { ...elementwise(`${prefix}.norm1`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'), kernels: 4 }, // LN + modulate: LayerNorm, 1 + scale, mul, add
+      lnModulate(`${prefix}.norm1`, B * T * d, p, count), // LN + modulate: LayerNorm, 1 + scale, mul, add
       linear(`${prefix}.qkv`, B * T, 3 * d, d, p.compute, p.weightBytes, p.actBytes, count), // [B, T, 3d]
     );
     if (m.qk_norm !== 'none') ops.push(...qkNorm(prefix, B * T * d, B * T * d, p, count));
     if (out) ops.push(linear(`${prefix}.out`, B * T, d, d, p.compute, p.weightBytes, p.actBytes, count), gatedResidual(`${prefix}.gate1`, B * T * d, p, count));
     if (ffn) {
       ops.push(
-        { ...elementwise(`${prefix}.norm2`, B * T * d, 7, 6 * p.actBytes, p.compute, count, 'norm'), kernels: 4 },
+        lnModulate(`${prefix}.norm2`, B * T * d, p, count),
         linear(`${prefix}.ff_up`, B * T, I, d, p.compute, p.weightBytes, p.actBytes, count), // [B, T, r·d]
         elementwise(`${prefix}.gelu`, B * T * I, 8, 2 * p.actBytes, p.compute, count),
         linear(`${prefix}.ff_down`, B * T, d, I, p.compute, p.weightBytes, p.actBytes, count),
@@ -204,7 +214,7 @@ function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precisio
     const c = m.single_blocks;
     ops.push(
       linear('single.adaLN', B, 3 * d, d, p.compute, p.weightBytes, p.actBytes, c),
-      { ...elementwise('single.norm', B * J * d, 7, 6 * p.actBytes, p.compute, c, 'norm'), kernels: 4 },
+      lnModulate('single.norm', B * J * d, p, c),
       linear('single.qkv_mlp', B * J, 3 * d + I, d, p.compute, p.weightBytes, p.actBytes, c), // qkv and proj_mlp: [B, J, 3d + r·d]
     );
     if (m.qk_norm !== 'none') ops.push(...qkNorm('single', B * J * d, B * J * d, p, c));
@@ -236,7 +246,7 @@ function buildMmditGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boole
   ops.push(...mmditBlockOps(m, B, N, L, p, fused));
   ops.push(
     linear('final.adaLN', B, 2 * d, d, p.compute, p.weightBytes, p.actBytes),
-    elementwise('final.norm', B * N * d, 7, 6 * p.actBytes, p.compute, 1, 'norm'),
+    { ...lnModulate('final.norm', B * N * d, p, 1), kernels: 1 },
     linear('final.linear', B * N, pv * m.out_channels, d, p.compute, p.weightBytes, p.actBytes), // [B, N, p²·out]
     elementwise('unpatchify', B * N * pv * m.out_channels, 0, 2 * p.actBytes, p.compute),
     elementwise('sampler_step', B * N * pv * m.in_channels, 6, 4 * p.actBytes, p.compute),

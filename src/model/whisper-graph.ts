@@ -56,30 +56,77 @@ export function buildWhisperEncoderGraph(m: EncoderDecoderModel, windows: number
 }
 
 /**
- * decoder forward over `q` new tokens for `B` sequences whose self-attention KV cache holds `ctx` tokens
- * (including the new ones); the cross K/V of the audio are cached. q = SOT_TOKENS is the prompt (prefill),
- * q = 1 a decode step. Logits only for the last position (greedy decoding).
+ * How a runtime runs the decoder under beam search and grows its self-attention cache (runtimes/*.yaml scheduler.beam_*,
+ * kernels.kv_append; src/sim/whisper.ts fills it from the bound runtime). Absent: greedy, cache appended in place.
+ *   width    beams per window: every decode row, self-attention cache and logits row is there `width` times
+ *   crossKv  the audio's cross-attention K/V: 'shared' = stored once, the beams folded into the query rows of one
+ *            attention per audio (CTranslate2 >= 3.6 "beamable MM"), 'broadcast' = stored once, read by each beam's
+ *            attention (openai-whisper since #1483), 'per_beam' = projected, stored and read per beam (HF transformers
+ *            expands the encoder output by num_beams)
+ *   reorder  caches gathered to the surviving beams after every step (a read and a write of each): 'self' or 'all'
+ *   prompt   'once' = the prompt runs at one row per window and its cache is replicated to the beams (CTranslate2
+ *            models/whisper.cc forward_prompt, then BeamSearch replicate_state on GPU); else per beam (openai-whisper and
+ *            HF repeat the tokens before the loop)
+ *   kvAppend 'copy' = each step copies the whole self-attention cache into a new tensor to append its K/V (torch.cat,
+ *            CTranslate2 ops::Concat): a read and a write of the cache per step
  */
-export function buildWhisperDecoderGraph(m: EncoderDecoderModel, B: number, q: number, ctx: number, p: Precision, fused: boolean): Op[] {
+export interface WhisperDecoding {
+  width: number;
+  /** the prompt pass (q > 1) once per window, its cache then replicated to the beams (CTranslate2), or per beam */
+  prompt?: 'once' | 'per_beam';
+  crossKv: 'shared' | 'broadcast' | 'per_beam';
+  reorder: 'none' | 'self' | 'all';
+  kvAppend: 'in_place' | 'copy';
+}
+
+export const GREEDY: WhisperDecoding = { width: 1, crossKv: 'shared', reorder: 'none', kvAppend: 'in_place' };
+
+/**
+ * decoder forward over `q` new tokens for `B` windows whose self-attention KV cache holds `ctx` tokens
+ * (including the new ones); the cross K/V of the audio are cached. q = SOT_TOKENS is the prompt (prefill),
+ * q = 1 a decode step. Logits only for the last position of each beam. Under beam search (dec.width > 1) every
+ * window decodes dec.width rows (the prompt too: openai-whisper and HF expand it before the loop).
+ */
+export function buildWhisperDecoderGraph(m: EncoderDecoderModel, B: number, q: number, ctx: number, p: Precision, fused: boolean, dec: WhisperDecoding = GREEDY): Op[] {
   const d = m.hidden;
   const L = m.decoder_layers;
   const o = whisperBlockOpts(m, fused);
-  const t = B * q;
-  return [
+  // the prompt pass runs once per window where the runtime replicates its cache to the beams afterwards
+  const K = q > 1 && dec.prompt === 'once' ? 1 : Math.max(1, dec.width);
+  const rows = B * K; // sequences decoded
+  const t = rows * q;
+  // 'shared': one attention per audio over its cached K/V with the beams as query rows; else one per beam
+  const cross = K > 1 && dec.crossKv === 'shared' ? crossAttentionOps('dec.cross', B, q * K, m.audio_ctx, d, o, p, L, true) : crossAttentionOps('dec.cross', rows, q, m.audio_ctx, d, o, p, L, true);
+  const ops: Op[] = [
     elementwise('embed_pos', t * d, 1, 3 * p.actBytes, p.compute, 1, 'embedding'), // token rows + learned positions
     elementwise('dec.norm1', t * d, 5, 2 * p.actBytes, p.compute, L, 'norm'),
     linear('dec.qkv', t, 3 * d, d, p.compute, p.weightBytes, p.actBytes, L), // [B, q, 3d]; K, V appended to the cache
-    attentionCore('dec.self_attn', { batch: B, q, kv: ctx, heads: m.heads, headDim: d / m.heads }, p, fused, L, p.kvBytes),
+  ];
+  // bytes of one layer's self-attention K and V over `n` tokens, all sequences
+  const selfKv = (n: number) => 2 * rows * n * d * p.kvBytes;
+  if (dec.kvAppend === 'copy' && ctx > q) ops.push({ ...elementwise('dec.kv_append', 0, 0, 0, p.compute, L), bytes: 2 * selfKv(ctx - q) + selfKv(q), liveBytes: selfKv(ctx), kernels: 2 });
+  ops.push(
+    attentionCore('dec.self_attn', { batch: rows, q, kv: ctx, heads: m.heads, headDim: d / m.heads }, p, fused, L, p.kvBytes),
     linear('dec.out', t, d, d, p.compute, p.weightBytes, p.actBytes, L),
     elementwise('dec.residual1', t * d, 1, 3 * p.actBytes, p.compute, L),
-    ...crossAttentionOps('dec.cross', B, q, m.audio_ctx, d, o, p, L, true),
+    ...cross,
     ...ffnOps('dec', t, o, p, L),
     elementwise('dec.ln', t * d, 5, 2 * p.actBytes, p.compute, 1, 'norm'),
-    linear('logits', B, m.vocab, d, p.compute, p.weightBytes, p.actBytes), // tied embedding [d, vocab]
-  ];
+    linear('logits', rows, m.vocab, d, p.compute, p.weightBytes, p.actBytes), // tied embedding [d, vocab]
+  );
+  // after the step the beams are re-selected: the caches gathered to the survivors (read + write of each)
+  if (K > 1 && q === 1 && dec.reorder !== 'none') {
+    const crossCopies = dec.reorder === 'all' && dec.crossKv === 'per_beam';
+    const bytes = 2 * selfKv(ctx) + (crossCopies ? 2 * 2 * rows * m.audio_ctx * d * p.kvBytes : 0);
+    ops.push({ ...elementwise('dec.beam_reorder', 0, 0, 0, p.compute, L), bytes, liveBytes: bytes / 2, kernels: crossCopies ? 4 : 2 });
+  }
+  return ops;
 }
 
-/** KV-cache bytes: self-attention over `textLen` tokens and cross-attention over the audio, every decoder layer */
-export function whisperKvBytes(m: EncoderDecoderModel, B: number, textLen: number, kvBytes: number): number {
-  return 2 * m.decoder_layers * B * (textLen + m.audio_ctx) * m.hidden * kvBytes;
+/** KV-cache bytes: self-attention over `textLen` tokens and cross-attention over the audio, every decoder layer; under
+ *  beam search the self-attention cache is per beam, the cross cache per beam only where the runtime copies it */
+export function whisperKvBytes(m: EncoderDecoderModel, B: number, textLen: number, kvBytes: number, dec: WhisperDecoding = GREEDY): number {
+  const K = Math.max(1, dec.width);
+  const crossCopies = dec.crossKv === 'per_beam' ? K : 1;
+  return 2 * m.decoder_layers * B * (K * textLen + crossCopies * m.audio_ctx) * m.hidden * kvBytes;
 }

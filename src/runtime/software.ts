@@ -7,6 +7,8 @@ const PATTERNS: [RegExp, string][] = [
   [/\bvllm\b/i, 'vllm'],
   [/\bollama\b/i, 'ollama'],
   [/whisper\.cpp/i, 'whisper.cpp'],
+  [/faster[- ]whisper|ctranslate2/i, 'faster-whisper'],
+  [/openai[-/ ]whisper/i, 'openai-whisper'],
   [/llama\.cpp|\bggml\b/i, 'llama.cpp'],
   [/\bmlx\b/i, 'mlx'],
   [/\bmlc\b/i, 'mlc-llm'],

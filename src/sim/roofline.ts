@@ -44,8 +44,14 @@ const FALLBACK: Record<Dtype, Dtype[]> = {
   fp64: ['fp64', 'fp32'],
 };
 
-export function matrixPeak(hw: NormalizedHardware, dtype: Dtype): { flopPerS: number; dtype: Dtype } {
-  for (const d of Object.hasOwn(FALLBACK, dtype) ? FALLBACK[dtype] : [dtype]) { // an unknown name never reaches Object.prototype
+// fp32 GEMMs of a runtime that keeps matmuls in IEEE fp32 (kernels.fp32_matmul: ieee — PyTorch's default
+// torch.backends.cuda.matmul.allow_tf32 = False since 1.12) skip the TF32 tensor path; convolutions keep it there
+// (torch.backends.cudnn.allow_tf32 defaults to True)
+const FP32_IEEE: Dtype[] = ['fp32', 'fp16', 'bf16'];
+
+export function matrixPeak(hw: NormalizedHardware, dtype: Dtype, kind?: Op['kind']): { flopPerS: number; dtype: Dtype } {
+  const ieee = dtype === 'fp32' && kind !== undefined && kind !== 'conv' && hw.runtime?.kernels.fp32Matmul === 'ieee';
+  for (const d of ieee ? FP32_IEEE : Object.hasOwn(FALLBACK, dtype) ? FALLBACK[dtype] : [dtype]) { // an unknown name never reaches Object.prototype
     const v = hw.matrixFlopPerS[d] ?? (d === 'fp32' || d === 'fp64' ? hw.vectorFlopPerS[d] : undefined);
     if (v) return { flopPerS: v, dtype: d };
   }
@@ -178,11 +184,11 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   let dtype = op.dtype;
   const gemv = isGemvShape(op, hw);
   if (gemv) {
-    const peak = matrixPeak(hw, op.dtype);
+    const peak = matrixPeak(hw, op.dtype, op.kind);
     dtype = peak.dtype;
     computeS = op.flops / gemvRate(hw, peak.flopPerS, dtype);
   } else if (op.kind === 'gemm' || op.kind === 'conv' || op.kind === 'attention') {
-    const peak = accumulatePeak(op, hw, matrixPeak(hw, op.dtype));
+    const peak = accumulatePeak(op, hw, matrixPeak(hw, op.dtype, op.kind));
     dtype = peak.dtype;
     // A grouped GEMM (MoE experts) schedules the tiles of all its groups together, so it fills the chip like one
     // GEMM of the total size; each group's rows are padded to the M tile the kernel picks for them (the smallest
@@ -252,7 +258,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   if ((phase === 'decode' || kernelPhysics(hw).kernelChoice === 'fastest') && op.kind === 'gemm' && op.batchRows && !gemv && op.m !== undefined && op.m > 0 && op.weightBytes > 0) {
     const g = kernelPhysics(hw).gemvMaxRows;
     if (g > 0 && op.m > g) {
-      const peak = matrixPeak(hw, op.dtype);
+      const peak = matrixPeak(hw, op.dtype, op.kind);
       const cG = op.flops / gemvRate(hw, peak.flopPerS, peak.dtype);
       const mG = (op.weightBytes * (op.m / g) + (op.bytes - op.weightBytes)) / (hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw));
       // (the matrix-vector kernel reads the quantized weights: no dequantize pass)

@@ -1,17 +1,22 @@
 // Whisper (encoder-decoder) transcription of `--audio-seconds S` with `--output-tokens N`.
-//   1. windows = ceil(S / 30): Whisper pads every window to 30 s (whisper/audio.py pad_or_trim); batch × windows
-//      windows are encoded as one batch (chunked long-form, as the HF ASR pipeline with chunk_length_s=30 and a
-//      batch_size), or, under a runtime whose scheduler.audio_windows is sequential (whisper.cpp, openai-whisper), one
-//      window after another at the request's batch, each encoded and decoded before the next
+//   1. windows = ceil(S / 30): Whisper pads every window to 30 s (whisper/audio.py pad_or_trim); a runtime that
+//      overlaps its chunks (scheduler.audio_window_step: the HF pipeline's 20 s stride) starts one every step seconds.
+//      batch × windows windows are encoded as one batch (chunked long-form), or in passes of scheduler.audio_batch
+//      windows (the HF ASR pipeline's batch_size), or, under a runtime whose scheduler.audio_windows is sequential
+//      (whisper.cpp, openai-whisper, faster-whisper), one window after another at the request's batch, each encoded
+//      and decoded before the next
 //   2. encoder graph (front end + blocks + cross K/V) ──roofline──▶ encoder_s
-//   3. decoder: the SOT prompt (prefill) then N − 1 greedy steps per window (N = --output-tokens, tokens per 30 s
-//      window; default: the transcript of speech at SPEECH_TOKENS_PER_S), all windows in one batch;
-//      the step time is integrated over the growing self-attention context with Simpson's rule (it is linear
-//      in the context, so three samples are exact up to the roofline's max()) ──▶ decoder_s
+//   3. decoder: the prompt (SOT, after the previous window's text where the runtime conditions on it) then N − 1 steps
+//      per window (N = --output-tokens, tokens per 30 s window; default: the transcript of speech at
+//      SPEECH_TOKENS_PER_S), greedy or with the runtime's beam search (scheduler.beam_size: every decode row, self
+//      cache and logits row per beam; the cross K/V as the runtime keeps them: src/model/whisper-graph.ts); the step
+//      time is integrated over the growing self-attention context with Simpson's rule (it is linear in the context,
+//      so three samples are exact up to the roofline's max()) ──▶ decoder_s
 //   4. latency = encoder_s + decoder_s; rtf = latency / S; memory = weights + KV caches + live activations
 import type { EncoderDecoderModel } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
-import { SOT_TOKENS, buildWhisperDecoderGraph, buildWhisperEncoderGraph, whisperKvBytes } from '../model/whisper-graph.js';
+import { SOT_TOKENS, type WhisperDecoding, buildWhisperDecoderGraph, buildWhisperEncoderGraph, whisperKvBytes } from '../model/whisper-graph.js';
+import type { Op } from '../model/op.js';
 import { countParams } from '../model/params.js';
 import { UserError } from '../spec/errors.js';
 import {
@@ -40,6 +45,47 @@ export function speechTokensPerWindow(m: EncoderDecoderModel, audioSeconds: numb
   return Math.max(1, Math.ceil(SPEECH_TOKENS_PER_S * s - 1e-9));
 }
 
+/** how the bound runtime decodes: beams, the cross K/V under beams, cache reorders and appends (runtimes/*.yaml) */
+export function whisperDecoding(hw: SimulateRequest['hardware']): WhisperDecoding {
+  const s = hw.runtime?.scheduler;
+  return {
+    width: Math.max(1, s?.beamSize ?? 1),
+    crossKv: s?.beamCrossKv ?? 'shared',
+    reorder: s?.beamReorder ?? 'none',
+    prompt: s?.beamPrompt ?? 'per_beam',
+    kvAppend: hw.runtime?.kernels.kvAppend ?? 'in_place',
+  };
+}
+
+/** windows of `seconds` of audio: one per `step` seconds after the first window (step = the window: no overlap) */
+export function audioWindows(seconds: number, windowS: number, stepS: number = windowS): number {
+  if (seconds <= windowS + 1e-9) return 1;
+  return Math.ceil((seconds - windowS) / Math.min(stepS, windowS) - 1e-9) + 1;
+}
+
+/**
+ * mean prompt of a window when the runtime conditions on the previous text (openai-whisper and faster-whisper
+ * transcribe(condition_on_previous_text=True)): <|startofprev|> and the transcript so far, its last n_text_ctx/2 − 1
+ * tokens (whisper/decoding.py `prompt_tokens[-(self.n_ctx // 2 - 1):]`; faster_whisper/transcribe.py get_prompt
+ * `previous_tokens[-(self.max_length // 2 - 1):]`), averaged over the windows (the first has none)
+ */
+export function meanPreviousText(windows: number, perWindow: number, textCtx: number): number {
+  if (windows <= 1 || perWindow <= 0) return 0;
+  const cap = Math.floor(textCtx / 2) - 1;
+  let sum = 0;
+  for (let i = 1; i < windows; i++) sum += 1 + Math.min(cap, i * perWindow);
+  return sum / windows;
+}
+
+function addPhase(a: PricedPhase, b: PricedPhase): PricedPhase {
+  const x = a.summary, y = b.summary;
+  return {
+    summary: { ...x, seconds: x.seconds + y.seconds, flops: x.flops + y.flops, bytes: x.bytes + y.bytes, compute_s: x.compute_s + y.compute_s, memory_s: x.memory_s + y.memory_s },
+    rows: a.rows,
+    seconds: a.seconds + b.seconds,
+  };
+}
+
 export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const m = req.model as EncoderDecoderModel;
   const hw = req.hardware;
@@ -48,50 +94,79 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const batch = fixedBatch(req, warnings);
   const p = resolvePrecision(req);
   const fused = fusedAttention(hw);
-  // 1. windows
+  const sch = hw.runtime?.scheduler;
+  const dec = whisperDecoding(hw);
+  // 1. windows: 30 s each, one per window length, or one per chunk stride where the runtime overlaps them (the HF
+  // pipeline's chunk_length_s=30 with its default stride of chunk_length_s/6 on each side: a window every 20 s)
   const windowS = m.window_seconds ?? 30;
   const seconds = req.audioSeconds ?? windowS;
   if (!(seconds > 0)) throw new UserError(`--audio-seconds must be > 0, found "${seconds}"`);
-  const windows = Math.ceil(seconds / windowS - 1e-9);
+  const windows = audioWindows(seconds, windowS, sch?.audioWindowStepS);
   // a runtime that transcribes a long recording window by window (runtime scheduler.audio_windows: sequential —
   // whisper.cpp's whisper_full and openai-whisper's transcribe() seek loops) runs each window at the request's batch,
-  // one after another: the passes below are priced for one window and repeated `windows` times
-  const sequential = hw.runtime?.scheduler.audioWindows === 'sequential' && windows > 1;
-  const passes = sequential ? windows : 1;
-  const B = sequential ? batch : batch * windows;
+  // one after another; one that batches a bounded number of windows (scheduler.audio_batch: the HF pipeline's
+  // batch_size) runs them in passes of that many; else all windows are one pass
+  const sequential = sch?.audioWindows === 'sequential';
+  const perPass = sequential ? 1 : Math.min(windows, Math.max(1, sch?.audioBatch ?? windows));
+  const fullPasses = Math.floor(windows / perPass);
+  const restWindows = windows - fullPasses * perPass;
   const perWindow = Math.max(0, req.outputTokens); // tokens per window: each window is transcribed on its own
   const outTokens = perWindow * windows;
   const maxPerWindow = Math.floor(m.text_ctx / 2); // whisper/decoding.py: sample_len = n_text_ctx // 2
   if (perWindow > maxPerWindow) warnings.push(`${perWindow} tokens per 30 s window exceed Whisper's ${maxPerWindow}-token sample length`);
-  // 2. encoder
-  const encOps = buildWhisperEncoderGraph(m, B, p, fused);
-  const encoder = repeatPhase(pricePhase('encode', encOps, hw, 'other', p.actBytes), passes);
-  // 3. decoder
-  const phases: PricedPhase[] = [encoder];
-  let decoderS = 0;
-  let decOps = encOps.slice(0, 0);
-  if (perWindow > 0) {
-    decOps = buildWhisperDecoderGraph(m, B, SOT_TOKENS, SOT_TOKENS, p, fused);
-    const prefill = repeatPhase(pricePhase('prefill', decOps, hw, 'other', p.actBytes), passes);
-    phases.push(prefill);
+  // the decoder prompt: the SOT sequence, after the previous text where the runtime conditions on it
+  const previous = sch?.conditionOnPreviousText && sequential ? meanPreviousText(windows, perWindow, m.text_ctx) : 0;
+  const prompt = SOT_TOKENS + Math.round(previous);
+  // 2.–3. one pass over `w` windows of every request: encoder, prompt, decode steps
+  const pass = (w: number) => {
+    const B = batch * w;
+    const encOps = buildWhisperEncoderGraph(m, B, p, fused);
+    const encoder = pricePhase('encode', encOps, hw, 'other', p.actBytes);
+    const out: { encOps: Op[]; decOps: Op[]; encoder: PricedPhase; prefill?: PricedPhase; decode?: PricedPhase } = { encOps, decOps: [], encoder };
+    if (perWindow <= 0) return out;
+    out.decOps = buildWhisperDecoderGraph(m, B, prompt, prompt, p, fused, dec);
+    out.prefill = pricePhase('prefill', out.decOps, hw, 'other', p.actBytes);
     const steps = perWindow - 1;
     if (steps > 0) {
-      const c0 = SOT_TOKENS + 1;
-      const c1 = SOT_TOKENS + steps;
-      const at = (c: number) => pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused), hw, 'decode', p.actBytes);
+      // the step time is integrated over the growing self-attention context with Simpson's rule
+      const c0 = prompt + 1;
+      const c1 = prompt + steps;
+      const at = (c: number) => pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused, dec), hw, 'decode', p.actBytes);
       const [a, mid, b] = [at(c0), at((c0 + c1) / 2), at(c1)];
       const mean = (a.seconds + 4 * mid.seconds + b.seconds) / 6;
-      const decode = repeatPhase(mid, steps * passes);
-      decode.summary.seconds = mean * steps * passes;
-      decode.seconds = mean * steps * passes;
-      phases.push(decode);
+      const decode = repeatPhase(mid, steps);
+      decode.summary.seconds = mean * steps;
+      decode.seconds = mean * steps;
+      out.decode = decode;
     }
-    decoderS = phases.slice(1).reduce((s, ph) => s + ph.seconds, 0);
-  }
-  // 4. memory and result
+    return out;
+  };
+  const full = pass(perPass);
+  const rest = restWindows > 0 ? pass(restWindows) : undefined;
+  const total = (get: (x: ReturnType<typeof pass>) => PricedPhase | undefined): PricedPhase | undefined => {
+    const f = get(full);
+    if (!f) return undefined;
+    const r = rest && get(rest);
+    const many = repeatPhase(f, fullPasses);
+    return r ? addPhase(many, r) : many;
+  };
+  const encoder = total((x) => x.encoder)!;
+  const phases: PricedPhase[] = [encoder];
+  for (const ph of [total((x) => x.prefill), total((x) => x.decode)]) if (ph) phases.push(ph);
+  const decoderS = phases.slice(1).reduce((s, ph) => s + ph.seconds, 0);
+  // 4. memory and result: the largest pass
+  const B = batch * perPass;
   const params = countParams(m).total;
-  const kv = perWindow > 0 ? whisperKvBytes(m, B, SOT_TOKENS + perWindow, p.kvBytes) : 0;
-  const memory = memoryResult(hw, params * p.weightBytes, kv, Math.max(peakActivationBytes(encOps, hw), peakActivationBytes(decOps, hw)));
+  const kv = perWindow > 0 ? whisperKvBytes(m, B, prompt + perWindow, p.kvBytes, dec) : 0;
+  // a runtime that allocates its caches when first written (kv_append: copy — openai-whisper's hooks and HF project the
+  // cross K/V in the decoder's first forward and grow the self cache by torch.cat; CTranslate2 caches memory_keys at
+  // the first decoder step, src/layers/attention.cc) never holds them beside the encoder's activations: the peak is
+  // the larger of the two phases. A runtime that allocates them up front (whisper.cpp's whisper_init_state kv_cross,
+  // kv_self) holds both.
+  const encAct = peakActivationBytes(full.encOps, hw);
+  const decAct = peakActivationBytes(full.decOps, hw);
+  const act = hw.runtime?.kernels.kvAppend === 'copy' ? Math.max(decAct, encAct - kv) : Math.max(encAct, decAct);
+  const memory = memoryResult(hw, params * p.weightBytes, kv, act);
   const res = baseResult(req, p, batch, memory, phases, warnings, replicas, batch);
   res.output_tokens = outTokens;
   res.encoder_s = memory.fits ? encoder.seconds : null;

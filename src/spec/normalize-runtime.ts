@@ -65,9 +65,20 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       batching: 'batching',
       admission: 'admission',
       audio_windows: 'audioWindows',
+      audio_batch: 'audioBatch',
+      condition_on_previous_text: 'conditionOnPreviousText',
+      beam_size: 'beamSize',
+      beam_cross_kv: 'beamCrossKv',
+      beam_reorder: 'beamReorder',
+      beam_prompt: 'beamPrompt',
       unchunked_covers_context: 'unchunkedCoversContext',
       mla_unchunked: 'mlaUnchunked',
     });
+    const hop = await q(['scheduler', 'audio_window_step'], 'seconds');
+    if (hop !== undefined) {
+      if (!(hop > 0)) ctx.errors.push(issueAt(ctx, [...at, 'scheduler', 'audio_window_step'], `must be > 0, found ${hop}`, 'e.g. audio_window_step: 20 s'));
+      out.scheduler.audioWindowStepS = hop;
+    }
     if (s.long_context) out.scheduler.longContext = { above: s.long_context.above, ...renamed<Omit<NonNullable<RuntimeSettings['scheduler']['longContext']>, 'above'>>(s.long_context, { chunked_prefill: 'chunkedPrefill', max_num_batched_tokens: 'maxNumBatchedTokens' }) };
     const bm = s.below_memory;
     if (bm) {
@@ -141,7 +152,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (sc.live_bytes_per_score !== undefined) out.kernels.attentionScores.liveBytesPerScore = sc.live_bytes_per_score;
       if (sc.decode_kernels !== undefined) out.kernels.attentionScores.decodeKernels = sc.decode_kernels;
     }
-    Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', norm_kernels: 'normKernels' }));
+    Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', norm_kernels: 'normKernels', kv_append: 'kvAppend', fp32_matmul: 'fp32Matmul' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
     if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
     if (k.elementwise !== undefined) out.kernels.elementwise = { ...k.elementwise };

@@ -499,6 +499,16 @@ const runtimeBlocks = {
       batching: { enum: ['inflight', 'static'] },
       admission: { enum: ['reserve', 'preempt'] },
       audio_windows: { enum: ['batched', 'sequential'] },
+      // Whisper long-form (src/sim/whisper.ts): windows encoded and decoded together per pass (the ASR pipeline's
+      // batch_size), the hop between window starts (the pipeline's chunk stride), the previous window's text as the
+      // next window's prompt, and the decoder's beam search
+      audio_batch: posInt,
+      audio_window_step: qty(0.001, 1e6),
+      condition_on_previous_text: { type: 'boolean' },
+      beam_size: { type: 'integer', minimum: 1, maximum: 64 },
+      beam_cross_kv: { enum: ['shared', 'broadcast', 'per_beam'] },
+      beam_reorder: { enum: ['none', 'self', 'all'] },
+      beam_prompt: { enum: ['once', 'per_beam'] },
       // the engine's defaults on devices with less memory than `memory`
       below_memory: {
         type: 'object',
@@ -616,6 +626,11 @@ const runtimeBlocks = {
       bias: { enum: ['epilogue', 'separate'] },
       gemm_convert: { type: 'boolean' },
       norm_kernels: posInt,
+      // how a decode step adds its K/V to the self-attention cache: written in place into a preallocated cache, or the
+      // whole cache copied into a new tensor (torch.cat / CTranslate2 ops::Concat)
+      kv_append: { enum: ['in_place', 'copy'] },
+      // fp32 GEMMs on TF32 tensor cores or in IEEE fp32 (PyTorch: torch.backends.cuda.matmul.allow_tf32 = False)
+      fp32_matmul: { enum: ['tf32', 'ieee'] },
       rmsnorm: {
         type: 'object',
         additionalProperties: false,

@@ -47,7 +47,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt' };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt'; beamSize?: number; audioBatch?: number };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -357,11 +357,19 @@ export interface RuntimeSettings {
   // server_args), applied when the runtime is bound to a hardware (src/runtime/resolve.ts)
   // audioWindows (Whisper): the 30 s windows of a long recording encoded and decoded together as one batch (absent:
   // batched) or one after another, each decoded before the next is encoded (whisper.cpp's and openai-whisper's seek loop)
+  // audioBatch: windows per pass (the HF ASR pipeline's batch_size); audioWindowStepS: hop between window starts (the
+  // pipeline's chunk stride: 30 s windows every 20 s); conditionOnPreviousText: the previous window's text is the
+  // next window's prompt (openai-whisper, faster-whisper transcribe()); beamSize: beams per window in the decoder;
+  // beamCrossKv: the cross-attention K/V under beam search — 'shared' (stored once per audio, beams folded into the
+  // query rows: CTranslate2), 'broadcast' (stored once, read per beam: openai-whisper), 'per_beam' (projected, stored
+  // and read per beam: HF transformers); beamReorder: the caches gathered to the surviving beams after each step
+  // ('self': the self-attention cache; 'all': and the cross cache); beamPrompt: the prompt run once per window and its
+  // cache replicated to the beams (CTranslate2), or run per beam (absent: per_beam). src/sim/whisper.ts
   // longContext, unchunkedCoversContext (serve): the engine's defaults by the model's max_model_len (vLLM V0: chunked
   // prefill with its own budget above 32K tokens; without chunked prefill a step's tokens cover max_model_len)
   // ubatch (simulate): a single sequence's prompt runs as passes of at most this many tokens, each over all the weights
   // (llama.cpp's physical batch n_ubatch, MLX's prefill_step_size); absent: one pass (src/sim/ubatch.ts)
-  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; audioWindows?: 'batched' | 'sequential'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean };
+  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
@@ -436,6 +444,11 @@ export interface RuntimeSettings {
     // measured per-dispatch cost on a part without a clock in its spec (Metal)
     kernelTimeS?: number;
     activationBytes?: number;
+    // how a decode step adds its K/V to the self-attention cache: 'copy' = the whole cache is copied into a new tensor
+    // each step (torch.cat in openai-whisper's hooks and HF DynamicCache; CTranslate2 ops::Concat); absent: in place
+    kvAppend?: 'in_place' | 'copy';
+    // fp32 GEMMs in IEEE fp32 ('ieee': PyTorch's matmul default, allow_tf32 False) or on TF32 tensor cores (default)
+    fp32Matmul?: 'tf32' | 'ieee';
     bias?: 'epilogue' | 'separate';
     gemmConvert?: boolean;
     normKernels?: number;

@@ -20,6 +20,13 @@ function settingsJson(s: RuntimeSettings) {
       chunked_prefill: s.scheduler.chunkedPrefill,
       admission: s.scheduler.admission ?? 'preempt',
       audio_windows: s.scheduler.audioWindows ?? 'batched',
+      audio_batch: s.scheduler.audioBatch ?? null,
+      audio_window_step_s: s.scheduler.audioWindowStepS ?? null,
+      condition_on_previous_text: s.scheduler.conditionOnPreviousText ?? false,
+      beam_size: s.scheduler.beamSize ?? 1,
+      beam_cross_kv: s.scheduler.beamCrossKv ?? 'shared',
+      beam_reorder: s.scheduler.beamReorder ?? 'none',
+      beam_prompt: s.scheduler.beamPrompt ?? 'per_beam',
       long_context: s.scheduler.longContext
         ? { above: s.scheduler.longContext.above, chunked_prefill: s.scheduler.longContext.chunkedPrefill ?? null, max_num_batched_tokens: s.scheduler.longContext.maxNumBatchedTokens ?? null }
         : null,
@@ -53,6 +60,8 @@ function settingsJson(s: RuntimeSettings) {
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
       quantize_activations: s.kernels.quantizeActivations ?? null,
+      kv_append: s.kernels.kvAppend ?? 'in_place',
+      fp32_matmul: s.kernels.fp32Matmul ?? 'tf32',
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
     },
     training: s.training ? trainingJson(s.training) : null,
@@ -163,7 +172,7 @@ export default class ShowRuntime extends BaseCommand {
         ['host time per step', `${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}`],
         ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'})`],
         ['usable memory', `${s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}; unified memory ${s.memory.unifiedShare}`],
-        ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}`],
+        ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}` + audioScheduler(s.scheduler)],
         ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
         ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${plain(v)}`).join('; ') || '—'],
@@ -176,4 +185,13 @@ export default class ShowRuntime extends BaseCommand {
     }
     return result;
   }
+}
+
+// Whisper's long-form and decoding settings, where a runtime sets them (empty otherwise)
+function audioScheduler(s: RuntimeSettings['scheduler']): string {
+  const parts: string[] = [];
+  if (s.audioWindows) parts.push(`audio windows ${s.audioWindows}${s.audioBatch ? `, ${s.audioBatch} per pass` : ''}${s.audioWindowStepS ? `, one every ${s.audioWindowStepS} s` : ''}`);
+  if (s.conditionOnPreviousText) parts.push('previous text as prompt');
+  if ((s.beamSize ?? 1) > 1) parts.push(`beam ${s.beamSize} (cross K/V ${s.beamCrossKv ?? 'shared'}, reorder ${s.beamReorder ?? 'none'})`);
+  return parts.length ? `; ${parts.join('; ')}` : '';
 }
