@@ -6,7 +6,7 @@ import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass } from './dequant-pass.js';
-import { launchFloorS, type LaunchPhase } from '../runtime/launch.js';
+import { launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
@@ -283,7 +283,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   memoryS += passS;
   // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts); an op that is
   // several kernels (an eager composite, materialised attention) lasts at least that many dispatches
-  const floorS = launchFloorS(hw, phase) * kernels;
+  const floorS = launchFloorForOpS(hw, phase, op.kind, kernels);
   const seconds = Math.max(body + overhead, floorS);
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
   if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };

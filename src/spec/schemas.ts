@@ -470,7 +470,19 @@ const runtimeBlocks = {
   launch: {
     type: 'object',
     additionalProperties: false,
-    properties: { per_kernel: OVERHEAD, graphs: { enum: ['all', 'decode', 'none'] }, device_gap: { type: 'boolean' }, source: src },
+    properties: {
+      per_kernel: OVERHEAD,
+      // an op of one kernel dispatched by eager framework code costs the host by its kind (a module's Linear more than a
+      // tensor add); ops of several kernels, and kinds not named, pay per_kernel per kernel
+      per_kernel_by_kind: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { gemm: OVERHEAD, attention: OVERHEAD, elementwise: OVERHEAD, norm: OVERHEAD, embedding: OVERHEAD, conv: OVERHEAD },
+      },
+      graphs: { enum: ['all', 'decode', 'none'] },
+      device_gap: { type: 'boolean' },
+      source: src,
+    },
   },
   memory: {
     type: 'object',
