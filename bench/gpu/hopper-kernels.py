@@ -457,16 +457,25 @@ def sec_stdit3():
         torch.cuda.empty_cache()
 
 
-for name, fn in (("launch", sec_launch), ("stdit3", sec_stdit3), ("elementwise", sec_elementwise), ("attention", sec_attention),
-                 ("grouped", sec_grouped), ("gemm", sec_gemm)):
-    if name in SECTIONS and late():
-        log("skipped (budget spent):", name)
-    elif name in SECTIONS:
+def run_sections(table, wanted, result, save_fn, late_fn, log_fn):
+    """Run each (name, fn) of `table` named in `wanted`, in order, until the time budget is spent; a section that fails
+    is recorded as NAME_error and the rest still run. Shared with eager-runtimes.py."""
+    import traceback
+    for name, fn in table:
+        if name not in wanted:
+            continue
+        if late_fn():
+            log_fn("skipped (budget spent):", name)
+            continue
         try:
             fn()
         except Exception as e:
-            import traceback
             traceback.print_exc()
-            RESULT["sections"][name + "_error"] = str(e)[:500]
-            save()
-log("all done")
+            result["sections"][name + "_error"] = str(e)[:500]
+            save_fn()
+    log_fn("all done")
+
+
+if __name__ == "__main__":
+    run_sections((("launch", sec_launch), ("stdit3", sec_stdit3), ("elementwise", sec_elementwise), ("attention", sec_attention),
+                  ("grouped", sec_grouped), ("gemm", sec_gemm)), SECTIONS, RESULT, save, late, log)

@@ -14,3 +14,15 @@ export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other
   if (l.graphs === 'decode' && phase === 'decode') return 0;
   return l.perKernelS;
 }
+
+/**
+ * The host dispatch floor of an op of `kernels` kernels: a one-kernel op of a kind the runtime prices by kind
+ * (launch.per_kernel_by_kind: eager Python code, where an nn.Linear call costs the host three times a tensor add) pays
+ * that; several kernels (an eager composite: its steps are elementwise tensor ops) pay the per-kernel cost each.
+ */
+export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, kind: string, kernels: number): number {
+  const per = launchFloorS(hw, phase);
+  if (per === 0) return 0;
+  const byKind = kernels === 1 ? hw.runtime?.launch.perKernelByKindS : undefined;
+  return byKind !== undefined && Object.hasOwn(byKind, kind) ? byKind[kind]! : per * kernels;
+}

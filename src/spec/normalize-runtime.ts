@@ -42,6 +42,14 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     const per = await q(['launch', 'per_kernel'], 'seconds');
     out.launch = {};
     if (per !== undefined) out.launch.perKernelS = nonNegative(ctx, [...at, 'launch', 'per_kernel'], per);
+    if (l.per_kernel_by_kind !== undefined) {
+      const byKind: Record<string, number> = {};
+      for (const k of Object.keys(l.per_kernel_by_kind as object)) {
+        const v = await q(['launch', 'per_kernel_by_kind', k], 'seconds');
+        if (v !== undefined) byKind[k] = nonNegative(ctx, [...at, 'launch', 'per_kernel_by_kind', k], v);
+      }
+      out.launch.perKernelByKindS = byKind;
+    }
     if (l.graphs !== undefined) out.launch.graphs = l.graphs;
     if (l.device_gap !== undefined) out.launch.deviceGap = l.device_gap;
   }
@@ -100,6 +108,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       attention: 'attention',
       gemm: 'gemm',
       gemv_max_rows: 'gemvMaxRows',
+      gemm_accumulate: 'gemmAccumulate',
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
       group_tile_from_tokens: 'groupTileFromTokens',

@@ -83,7 +83,7 @@ export const hardwareSchema = {
     compute: {
       type: 'object',
       additionalProperties: false,
-      properties: { matrix: dtypeMap, vector: dtypeMap, units: { type: 'integer', minimum: 1, maximum: 1e7 }, clock: HZ, npu: { type: 'string' } },
+      properties: { matrix: dtypeMap, vector: dtypeMap, fp16_accumulate: PEAK, units: { type: 'integer', minimum: 1, maximum: 1e7 }, clock: HZ, npu: { type: 'string' } },
     },
     memory: {
       type: 'object',
@@ -470,7 +470,19 @@ const runtimeBlocks = {
   launch: {
     type: 'object',
     additionalProperties: false,
-    properties: { per_kernel: OVERHEAD, graphs: { enum: ['all', 'decode', 'none'] }, device_gap: { type: 'boolean' }, source: src },
+    properties: {
+      per_kernel: OVERHEAD,
+      // an op of one kernel dispatched by eager framework code costs the host by its kind (a module's Linear more than a
+      // tensor add); ops of several kernels, and kinds not named, pay per_kernel per kernel
+      per_kernel_by_kind: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { gemm: OVERHEAD, attention: OVERHEAD, elementwise: OVERHEAD, norm: OVERHEAD, embedding: OVERHEAD, conv: OVERHEAD },
+      },
+      graphs: { enum: ['all', 'decode', 'none'] },
+      device_gap: { type: 'boolean' },
+      source: src,
+    },
   },
   memory: {
     type: 'object',
@@ -576,6 +588,7 @@ const runtimeBlocks = {
       gguf: { enum: ['mmq', 'dequant'] },
       fp8_fallback: { enum: ['weight-only', 'none'] },
       gemv_max_rows: { type: 'integer', minimum: 0, maximum: 1024 },
+      gemm_accumulate: { enum: ['fp16', 'fp32'] },
       moe_min_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       group_tile_from_tokens: { type: 'integer', minimum: 1, maximum: 1024 },

@@ -20,6 +20,9 @@ export interface NormalizedHardware {
   class: string;
   year?: number;
   matrixFlopPerS: Partial<Record<Dtype, number>>; // dense peak of matrix units
+  // dense fp16 tensor rate with fp16 accumulation where it exceeds matrix.fp16 (GeForce parts run fp32 accumulation at
+  // half rate; matrix.fp16 is the fp32-accumulate figure frameworks use): what a GEMM that accumulates in fp16 reaches
+  fp16AccumulateFlopPerS?: number;
   vectorFlopPerS: Partial<Record<Dtype, number>>;
   units?: number;
   clockHz?: number;
@@ -330,6 +333,7 @@ export interface RuntimeSettings {
   hostOverlap?: boolean;
   launch: {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
+    perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
     graphs: GraphCapture; // which phases replay captured graphs (CUDA/HIP graphs, static NPU graphs)
     deviceGap: boolean; // whether the hardware's per-kernel gap (efficiency.kernel_overhead) applies; false: ideal
   };
@@ -380,6 +384,9 @@ export interface RuntimeSettings {
     gemm?: string;
     // kernel-selection thresholds and kernel rates (src/sim/kernel-physics.ts reads them; defaults there)
     gemvMaxRows?: number; // rows up to which GEMMs run as matrix-vector kernels (llama.cpp MMVQ_MAX_BATCH_SIZE)
+    // what the runtime's 16-bit GEMMs accumulate in: 'fp16' (ggml-cuda's cuBLAS path, CUBLAS_COMPUTE_16F) runs at the
+    // part's compute.fp16_accumulate rate where the spec gives one; default fp32 (matrix.fp16)
+    gemmAccumulate?: 'fp16' | 'fp32';
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
