@@ -53,6 +53,13 @@ describe('whisper.cpp decode kernels', () => {
     const llama = bindRuntime(await loadHardware('apple-m2-ultra'), libraryRuntime('llama.cpp'));
     expect(llama.efficiency.kernelOverheadS).toBeCloseTo(10e-6, 12);
   });
+  it('DGX Spark has a clock (31 TFLOP/s FP32 / 2·6,144 cores), so the ggml per-kernel cycles set its gap, and no SM count', async () => {
+    const spark = await loadHardware('dgx-spark');
+    expect(spark.clockHz).toBeCloseTo(2.52e9, -6);
+    expect(spark.units).toBeUndefined(); // no MMQ per-SM rate for GB10 without a kernel timing
+    const hw = bindRuntime(spark, libraryRuntime('whisper.cpp'));
+    expect(hw.efficiency.kernelOverheadS).toBeCloseTo(5900 / 2.52e9, 12);
+  });
   it('a whisper-medium decode step on ggml-cuda launches ~31 kernels per layer, not the encoder chain', async () => {
     const hw = bindRuntime(await loadHardware('rtx-5090'), libraryRuntime('whisper.cpp'));
     const r = simulate({ ...request('whisper-medium', hw, { audioSeconds: 30, outputTokens: 256, dtype: 'fp16' }), verbose: true });

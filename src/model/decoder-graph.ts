@@ -280,7 +280,10 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     up.batchTokens = T;
     if (p.gguf) up.gguf = true; // llama.cpp MUL_MAT_ID runs the same quantized kernels
     up.m = pairs / Math.max(1, touched);
-    up.n = (mats * I) / shards; // this device's slice of each expert (shapes are per device)
+    // this device's slice of each of its experts (shapes are per device): an expert is split over the shards / ep
+    // devices that share it (tensor parallelism inside the expert), whole under pure expert parallelism (ep = shards)
+    const expertSplit = shards / Math.max(1, Math.min(L.ep, shards));
+    up.n = (mats * I) / expertSplit;
     up.k = d;
     ops.push(up); // [T·k/shards, (2)·I]
     ops.push(op('experts_act', 'elementwise', (4 * pairs * I) / shards, ((mats + 1) * pairs * I * act) / shards, 0, dt, moeLayers));
@@ -291,7 +294,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     if (p.gguf) down.gguf = true;
     down.m = up.m;
     down.n = d;
-    down.k = I / shards;
+    down.k = I / expertSplit;
     ops.push(down); // [T·k/shards, d]
     ops.push(op('moe_finalize', 'elementwise', mv.finalizeFlops, mv.finalizeBytes, 0, dt, moeLayers)); // [T·k, d] → [T, d]
     if (moe.shared > 0) {

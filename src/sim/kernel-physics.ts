@@ -90,9 +90,15 @@ export function paddedGroupRows(m: number, k: KernelPhysics): number {
  * bound does not grow with M (larger M tiles only add MMA work, which the compute side prices). Undefined where the
  * runtime gives no rate, the op is not one of the GEMMs it names, or the part's SM count is unknown.
  */
-export function tiledStreamS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'units'>): number | undefined {
+export function tiledStreamS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'units' | 'matrixFlopPerS'>): number | undefined {
   const t = hw.runtime?.kernels?.tiledGemm;
   if (!t || op.kind !== 'gemm' || !(op.weightBytes > 0) || !op.n || !op.k) return undefined;
+  // Block-scaled FP4 experts on a part with FP4 matrix units never run the Triton strip kernel: SGLang's
+  // ModelOptNvFp4FusedMoEMethod (python/sglang/srt/layers/quantization/modelopt_quant.py) requires Blackwell and runs
+  // FlashInfer's TRT-LLM or CUTLASS fused MoE, CuteDSL, or sgl-kernel's CUTLASS block-scaled FP4 grouped GEMM
+  // (CutlassMoEType.BlockscaledFP4); vLLM's NVFP4 MoE runs CUTLASS / FlashInfer likewise. Their weights stream at
+  // the part's block-scaled rate (efficiency.gemm_memory_by_dtype), not one strip per CTA.
+  if (op.dtype === 'fp4' && op.groups && hw.matrixFlopPerS.fp4) return undefined;
   if (!((op.groups && t.moe) || (op.fp8Block && t.fp8Block))) return undefined;
   const units = hw.units;
   if (!units || !(units > 0)) return undefined;

@@ -59,6 +59,17 @@ export function matrixPeak(hw: NormalizedHardware, dtype: Dtype, kind?: Op['kind
   return { flopPerS: anyPeak ? (anyPeak[1] as number) : 1e12, dtype: (anyPeak?.[0] as Dtype) ?? dtype };
 }
 
+// A 16-bit GEMM of a runtime that accumulates in fp16 (kernels.gemm_accumulate: fp16 — ggml-cuda's
+// ggml_cuda_op_mul_mat_cublas calls cublasGemmEx with CUBLAS_COMPUTE_16F and an f16 output on every NVIDIA part but
+// Volta) runs at the part's fp16-accumulate tensor rate (compute.fp16_accumulate: 2× matrix.fp16 on GeForce parts,
+// whose fp32 accumulation is half rate; absent where the two are equal). GEMMs and convolutions only: attention
+// kernels are the runtime's own.
+function accumulatePeak(op: Op, hw: NormalizedHardware, peak: { flopPerS: number; dtype: Dtype }): { flopPerS: number; dtype: Dtype } {
+  const acc = hw.fp16AccumulateFlopPerS;
+  if (acc === undefined || peak.dtype !== 'fp16' || op.kind === 'attention' || hw.runtime?.kernels?.gemmAccumulate !== 'fp16') return peak;
+  return acc > peak.flopPerS ? { flopPerS: acc, dtype: 'fp16' } : peak;
+}
+
 /**
  * The dtype a GEMM requested in `dtype` does its math in on this part, for reports: a narrow float without its tensor
  * cores runs weight-only at the wider rate (above), so an fp8 request on an A100 multiplies in fp16 and says so;
@@ -177,7 +188,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     dtype = peak.dtype;
     computeS = op.flops / gemvRate(hw, peak.flopPerS, dtype);
   } else if (op.kind === 'gemm' || op.kind === 'conv' || op.kind === 'attention') {
-    const peak = matrixPeak(hw, op.dtype, op.kind);
+    const peak = accumulatePeak(op, hw, matrixPeak(hw, op.dtype, op.kind));
     dtype = peak.dtype;
     // A grouped GEMM (MoE experts) schedules the tiles of all its groups together, so it fills the chip like one
     // GEMM of the total size; each group's rows are padded to the M tile the kernel picks for them (the smallest

@@ -129,6 +129,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   const purchase = await quantityAt(ctx, raw, ['price', 'purchase'], 'usd');
   const hour = await quantityAt(ctx, raw, ['price', 'hour'], 'usd');
   const clock = await quantityAt(ctx, raw, ['compute', 'clock'], 'hertz');
+  const fp16Acc = await quantityAt(ctx, raw, ['compute', 'fp16_accumulate'], 'flop_per_s', { positive: true });
   const [scaleUp, scaleOut, host] = [await link(ctx, raw, 'scale_up'), await link(ctx, raw, 'scale_out'), await link(ctx, raw, 'host')];
   // 4. efficiency: spec values over defaults
   const cls: string = raw.class ?? 'datacenter';
@@ -186,6 +187,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
     class: cls,
     year: raw.year,
     matrixFlopPerS: matrix,
+    ...(fp16Acc === undefined ? {} : { fp16AccumulateFlopPerS: fp16Acc }),
     vectorFlopPerS: vector,
     units: raw.compute?.units,
     clockHz: clock,

@@ -83,7 +83,7 @@ export const hardwareSchema = {
     compute: {
       type: 'object',
       additionalProperties: false,
-      properties: { matrix: dtypeMap, vector: dtypeMap, units: { type: 'integer', minimum: 1, maximum: 1e7 }, clock: HZ, npu: { type: 'string' } },
+      properties: { matrix: dtypeMap, vector: dtypeMap, fp16_accumulate: PEAK, units: { type: 'integer', minimum: 1, maximum: 1e7 }, clock: HZ, npu: { type: 'string' } },
     },
     memory: {
       type: 'object',
@@ -588,6 +588,7 @@ const runtimeBlocks = {
       gguf: { enum: ['mmq', 'dequant'] },
       fp8_fallback: { enum: ['weight-only', 'none'] },
       gemv_max_rows: { type: 'integer', minimum: 0, maximum: 1024 },
+      gemm_accumulate: { enum: ['fp16', 'fp32'] },
       moe_min_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       group_tile_from_tokens: { type: 'integer', minimum: 1, maximum: 1024 },

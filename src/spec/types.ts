@@ -20,6 +20,9 @@ export interface NormalizedHardware {
   class: string;
   year?: number;
   matrixFlopPerS: Partial<Record<Dtype, number>>; // dense peak of matrix units
+  // dense fp16 tensor rate with fp16 accumulation where it exceeds matrix.fp16 (GeForce parts run fp32 accumulation at
+  // half rate; matrix.fp16 is the fp32-accumulate figure frameworks use): what a GEMM that accumulates in fp16 reaches
+  fp16AccumulateFlopPerS?: number;
   vectorFlopPerS: Partial<Record<Dtype, number>>;
   units?: number;
   clockHz?: number;
@@ -381,6 +384,9 @@ export interface RuntimeSettings {
     gemm?: string;
     // kernel-selection thresholds and kernel rates (src/sim/kernel-physics.ts reads them; defaults there)
     gemvMaxRows?: number; // rows up to which GEMMs run as matrix-vector kernels (llama.cpp MMVQ_MAX_BATCH_SIZE)
+    // what the runtime's 16-bit GEMMs accumulate in: 'fp16' (ggml-cuda's cuBLAS path, CUBLAS_COMPUTE_16F) runs at the
+    // part's compute.fp16_accumulate rate where the spec gives one; default fp32 (matrix.fp16)
+    gemmAccumulate?: 'fp16' | 'fp32';
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
