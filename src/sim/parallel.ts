@@ -7,6 +7,7 @@ import type { DecoderModel, LinkSpec, NormalizedHardware } from '../spec/types.j
 import { UserError } from '../spec/errors.js';
 import { collectiveTime, trafficFactor } from './collectives.js';
 import { COLLECTIVE_SHAPE, collectiveEfficiency, lookupEfficiency } from '../hardware/efficiency.js';
+import { scaleOutSeconds } from './scale-out.js';
 
 const NVLINK_P2P_BUSBW = 370e9;
 import type { CollectiveKind } from '../model/op.js';
@@ -86,7 +87,8 @@ export function hasInSwitchReduction(link: LinkSpec | undefined): boolean {
 // Seconds of one collective on this hardware; a device with no link at all pays a PCIe-class 16 GB/s host path.
 // The efficiency depends on the message size (measured all-reduce sweeps, src/hardware/efficiency.ts), which
 // already carries the start-up latency of small messages, so no separate latency term is added on the
-// scale-up domain; the scale-out network adds its per-step latency.
+// scale-up domain; a group that spans scale-up domains is priced by ./scale-out.ts (NCCL's hierarchical latency
+// model and the NICs of every node member, not the intra-node sweep on one NIC).
 //
 // `inSwitch`: whether an all-reduce may use the NVSwitch's in-switch reduction (NVLS). Where a spec's sweep is
 // of NVLS (`collective_algorithm: nvls`: nccl-tests on 8× H100 / H200, which gets it), `op allreduce` and
@@ -113,6 +115,9 @@ export function meshShare(link: LinkSpec, group: number): number {
 export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, group: number, inSwitch = false): number {
   if (group <= 1 || bytes <= 0) return 0;
   const l = linkFor(hw, group);
+  // a group beyond the scale-up domain: NCCL's hierarchical tree / multi-NIC ring (./scale-out.ts)
+  const domain = hw.scaleUp?.domain;
+  if (l?.scope === 'scale_out' && l.link === hw.scaleOut && domain) return scaleOutSeconds(hw, l.link, kind, bytes, group, domain);
   const link: LinkSpec = l?.link ?? { bandwidthBytePerS: 16e9, latencyS: 10e-6 };
   const nvswitch = l?.scope === 'scale_up' && hasInSwitchReduction(link);
   const nvlsSweep = nvswitch && hw.efficiency.collectiveAlgorithm === 'nvls';

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { getLibrary } from '../src/spec/library.js';
+import { opAllreduce } from '../src/sim/ops.js';
+import { commSeconds } from '../src/sim/parallel.js';
+import { scaleOutLatency } from '../src/sim/scale-out.js';
+
+const hw = (id: string) => getLibrary().hardware[id]!;
+
+// src/sim/scale-out.ts: a collective across nodes is NCCL's hierarchical tree / multi-NIC ring, not a flat ring over
+// one NIC with 2(n − 1) network latencies on top of the intra-node sweep.
+describe('scale-out collectives', () => {
+  it("NCCL's tree latency for 16 ranks on 2 nodes of 8: 6.8 + 2·(7·0.6 + 1·5.0) µs (tuning.cc, LL)", () => {
+    expect(scaleOutLatency('allreduce', 16, 8) * 1e6).toBeCloseTo(25.2, 6);
+    // 4 nodes: one more tree level, not 2·(32 − 1) more steps
+    expect(scaleOutLatency('allreduce', 32, 8) * 1e6).toBeCloseTo(35.2, 6);
+  });
+
+  it('a 128 KB all-reduce over 16 H100s (2 HGX nodes) takes tens of µs, not the flat ring\'s ~0.8 ms', () => {
+    // nccl-tests across 2+ InfiniBand nodes: 40-48 µs for ≤1 KiB all-reduces on H100 (NVIDIA/nccl-tests issue #182),
+    // 46-48 µs on 2 × 8 H20 with 16 NDR NICs (NVIDIA/nccl issue #1244); NCCL's own model ~25-32 µs at 128 KB
+    const s = opAllreduce(hw('h100-sxm'), 131072, 16).seconds;
+    expect(s).toBeGreaterThan(20e-6);
+    expect(s).toBeLessThan(80e-6);
+    const h200 = opAllreduce(hw('h200-sxm'), 115000, 16).seconds;
+    expect(h200).toBeLessThan(80e-6);
+  });
+
+  it('large messages reach the NICs of all 8 ranks of a node: ~46-48 GB/s per NDR NIC (nccl-tests #290)', () => {
+    const r = opAllreduce(hw('h100-sxm'), 2 ** 30, 16);
+    expect(r.bus_bandwidth_bytes_per_s!).toBeGreaterThan(300e9);
+    expect(r.bus_bandwidth_bytes_per_s!).toBeLessThanOrEqual(8 * 48e9);
+  });
+
+  it('is monotone in bytes and in ranks, finite, and never cheaper than the scale-up domain', () => {
+    const h = hw('h200-sxm');
+    let last = 0;
+    for (const b of [1024, 16384, 131072, 1 << 20, 1 << 24, 1 << 28, 2 ** 31]) {
+      const s = commSeconds(h, 'allreduce', b, 16);
+      expect(Number.isFinite(s)).toBe(true);
+      expect(s).toBeGreaterThanOrEqual(last);
+      last = s;
+      expect(s).toBeGreaterThan(commSeconds(h, 'allreduce', b, 8));
+      expect(commSeconds(h, 'allreduce', b, 32)).toBeGreaterThanOrEqual(s);
+    }
+    for (const k of ['allgather', 'reducescatter', 'alltoall', 'p2p'] as const) expect(commSeconds(h, k, 1 << 20, 16)).toBeGreaterThan(0);
+  });
+});
