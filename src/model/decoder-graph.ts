@@ -9,7 +9,7 @@
 // Shapes are per device: d = hidden, hq = heads/tp, hkv = KV heads on the device, hd = head_dim, I = FFN width.
 import type { DecoderModel, Dtype } from '../spec/types.js';
 import type { Op, OpKind, CollectiveKind } from './op.js';
-import { attentionDtype, type Precision } from './quant.js';
+import { attentionDtype, moduleBits, type Precision } from './quant.js';
 import { layerAttentionCounts, localWindow, moeLayerCount, prefillPairs, type LocalWindow } from './layer-kinds.js';
 
 export interface GraphOp extends Op {
@@ -45,9 +45,9 @@ function op(name: string, kind: OpKind, flops: number, bytes: number, weightByte
 
 // y[m, n] = x[m, k] · W[k, n]: 2mnk FLOPs; reads W and x, writes y (each once). `quantized`: W is in the
 // checkpoint's weight format (false for the 16-bit router), so GGUF weights run llama.cpp's kernels.
-function gemm(name: string, m: number, n: number, k: number, p: Precision, wBits: number, count: number, quantized = true): GraphOp {
+function gemm(name: string, m: number, n: number, k: number, p: Precision, wBits: number, count: number, quantized = true, dtype: Dtype = p.gemmDtype): GraphOp {
   const w = (n * k * wBits) / 8;
-  const o = op(name, 'gemm', 2 * m * n * k, w + (m * k + m * n) * p.actBytes, w, p.gemmDtype, count);
+  const o = op(name, 'gemm', 2 * m * n * k, w + (m * k + m * n) * p.actBytes, w, dtype, count);
   o.m = m;
   o.n = n;
   o.k = k;
@@ -157,9 +157,13 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   const mla = m.attention?.kind === 'mla' ? m.attention : undefined;
   const kvTok = kvBytesPerTokenLayer(m, hkv, p.kvBytes);
   const normPasses = m.parallel_block ? 1 : 2;
+  // weights the checkpoint leaves out of its low-bit quantization (gpt-oss: attention, router, embeddings, LM head)
+  const mb = moduleBits(m, p);
+  const ab = mb.attnBits;
+  const adt = mb.attnDtype;
 
   // embedding lookup: gather T rows of the (vocab-parallel) table  // [T, d]
-  ops.push(op('embedding', 'embedding', 0, Ta * d * ((p.headBits / 8) + act), 0, dt, 1));
+  ops.push(op('embedding', 'embedding', 0, Ta * d * ((mb.embBits / 8) + act), 0, dt, 1));
 
   // --- attention block, every layer ---
   ops.push(op('attn_norm', 'norm', 4 * Ta * d, 2 * Ta * d * act + d * 2, d * 2, dt, layers)); // [T, d]
@@ -167,17 +171,17 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   if (mla) {
     const qk = mla.qk_nope_head_dim + mla.qk_rope_head_dim;
     if (mla.q_lora_rank > 0) {
-      ops.push(gemm('q_a_proj', Ta, mla.q_lora_rank, d, p, wb, layers)); // [T, q_lora] (replicated on each tp rank)
-      ops.push(gemm('q_b_proj', Ta, hq * qk, mla.q_lora_rank, p, wb, layers)); // [T, hq·(nope+rope)]
+      ops.push(gemm('q_a_proj', Ta, mla.q_lora_rank, d, p, ab, layers, true, adt)); // [T, q_lora] (replicated on each tp rank)
+      ops.push(gemm('q_b_proj', Ta, hq * qk, mla.q_lora_rank, p, ab, layers, true, adt)); // [T, hq·(nope+rope)]
     } else {
-      ops.push(gemm('q_proj', Ta, hq * qk, d, p, wb, layers)); // [T, hq·(nope+rope)]
+      ops.push(gemm('q_proj', Ta, hq * qk, d, p, ab, layers, true, adt)); // [T, hq·(nope+rope)]
     }
-    ops.push(gemm('kv_a_proj', Ta, mla.kv_lora_rank + mla.qk_rope_head_dim, d, p, wb, layers)); // [T, d_c + d_rope]
+    ops.push(gemm('kv_a_proj', Ta, mla.kv_lora_rank + mla.qk_rope_head_dim, d, p, ab, layers, true, adt)); // [T, d_c + d_rope]
     // K/V up-projection (prefill) or its absorbed form into q and o (decode): same weights, 2·T·d_c·hq·(nope+v)
-    ops.push(gemm('kv_b_proj', Ta, hq * (mla.qk_nope_head_dim + mla.v_head_dim), mla.kv_lora_rank, p, wb, layers));
+    ops.push(gemm('kv_b_proj', Ta, hq * (mla.qk_nope_head_dim + mla.v_head_dim), mla.kv_lora_rank, p, ab, layers, true, adt));
     attnOutIn = hq * mla.v_head_dim;
   } else {
-    ops.push(gemm('qkv_proj', Ta, (hq + 2 * hkv) * hd, d, p, wb, layers)); // [T, (hq + 2·hkv)·hd]
+    ops.push(gemm('qkv_proj', Ta, (hq + 2 * hkv) * hd, d, p, ab, layers, true, adt)); // [T, (hq + 2·hkv)·hd]
     attnOutIn = hq * hd;
   }
   // per-head RMS/L2 norm of q and k (Qwen3, Gemma 3, Llama 4): one read and write of q and k
@@ -227,7 +231,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
       ops.push(o);
     }
   }
-  ops.push(gemm('o_proj', Ta, d, attnOutIn, p, wb, layers)); // [T, d] partial sums on each tp rank
+  ops.push(gemm('o_proj', Ta, d, attnOutIn, p, ab, layers, true, adt)); // [T, d] partial sums on each tp rank
   if (tp > 1 && !L.attentionDp) ops.push(comm('allreduce_attn', 'allreduce', T * d * act, tp, m.parallel_block ? 0 : layers, dt));
   if (normPasses === 2) ops.push(op('ffn_norm', 'norm', 5 * Ta * d, 3 * Ta * d * act + d * 2, d * 2, dt, layers)); // residual + norm
   // Gemma 2/3 sandwich norms: the attention output and the FFN output are normalised before the residual add
@@ -313,7 +317,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
 
   // --- head: final norm, LM head on the sequences that sample, logits in fp32 written and read by the sampler ---
   if (m.final_norm) ops.push(op('final_norm', 'norm', 4 * seqsA * d, 2 * seqsA * d * act, 0, dt, 1));
-  ops.push(gemm('lm_head', seqsA, m.vocab / tw, d, p, p.headBits, 1)); // [seqs, vocab/tp]
+  ops.push(gemm('lm_head', seqsA, m.vocab / tw, d, p, mb.headBits, 1)); // [seqs, vocab/tp]
   ops.push(op('sampling', 'elementwise', 5 * seqsA * (m.vocab / tw), 2 * seqsA * (m.vocab / tw) * 4, 0, dt, 1));
   // a block-scaled FP8 checkpoint (DeepSeek-V3's and Qwen3's FP8 releases: weight_block_size [128, 128]) keeps its
   // router and LM head in 16-bit; every other projection is a block-scaled FP8 GEMM

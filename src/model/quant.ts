@@ -89,3 +89,42 @@ export function attentionDtype(p: Pick<Precision, 'gemmDtype' | 'kvBytes' | 'kvC
   if (p.kvBytes >= 2 && NARROW_GEMM.has(p.gemmDtype)) return p.kvCache === 'fp16' ? 'fp16' : 'bf16';
   return p.gemmDtype;
 }
+
+/** Weights a model's low-bit checkpoint leaves out of its quantization (a model's `unquantized:`; Hugging Face
+ *  quantization_config.modules_to_not_convert) */
+export const UNQUANTIZED_MODULES = ['attention', 'router', 'embeddings', 'lm_head'] as const;
+export type UnquantizedModule = (typeof UNQUANTIZED_MODULES)[number];
+
+export interface ModuleBits {
+  attnBits: number; // bits per weight of the attention projections (q/k/v/o, MLA's latent projections)
+  attnDtype: Dtype; // dtype those GEMMs multiply in
+  embBits: number; // embedding table
+  headBits: number; // LM head
+}
+
+/**
+ * Per-module weight precision of a model whose checkpoint quantizes only some weights. gpt-oss ships MXFP4 MoE experts
+ * and keeps the rest in bf16: HF openai/gpt-oss-20b and gpt-oss-120b config.json quantization_config
+ * {quant_method: mxfp4, modules_to_not_convert: [model.layers.*.self_attn, model.layers.*.mlp.router,
+ * model.embed_tokens, lm_head]}; vLLM runs them so (vllm/model_executor/layers/quantization/mxfp4.py @007d500:
+ * Mxfp4Config.get_quant_method gives every LinearBase UnquantizedLinearMethod, FusedMoE the MXFP4 MoE method).
+ * Applies when the weights are below 8 bits (the low-bit checkpoint; an fp8/int8/16-bit run quantizes as the flag
+ * says). The kept weights are 16-bit in a safetensors checkpoint and q8_0 in a GGUF one: llama.cpp's
+ * gpt-oss-20b-mxfp4.gguf holds 289 f32, 98 q8_0 and 72 mxfp4 tensors (its loader log, e.g. ikawrakow/ik_llama.cpp
+ * issue #822: 98 = 24 layers × q/k/v/o + token_embd + output; the 72 are the experts' gate/up/down; the router
+ * ffn_gate_inp is among the f32), 11.27 GiB at 4.63 bits per weight.
+ */
+export function moduleBits(m: { unquantized?: readonly string[] }, p: Precision): ModuleBits {
+  const keep = m.unquantized;
+  const plain = { attnBits: p.weightBits, attnDtype: p.gemmDtype, embBits: p.headBits, headBits: p.headBits };
+  if (!keep || keep.length === 0 || !(p.weightBits < 8)) return plain;
+  const bits = p.gguf ? WEIGHT_BITS.q8_0! : 16;
+  // 16-bit weights multiply in 16-bit: a narrow GEMM dtype (fp4) is the experts', not theirs
+  const dtype: Dtype = !p.gguf && NARROW_GEMM.has(p.gemmDtype) ? 'bf16' : p.gemmDtype;
+  return {
+    attnBits: keep.includes('attention') ? Math.max(bits, p.weightBits) : p.weightBits,
+    attnDtype: keep.includes('attention') ? dtype : p.gemmDtype,
+    embBits: keep.includes('embeddings') ? Math.max(bits, p.headBits) : p.headBits,
+    headBits: keep.includes('lm_head') ? Math.max(bits, p.headBits) : p.headBits,
+  };
+}

@@ -2,7 +2,7 @@
 // peak (every in-flight request holding input + output tokens), activations/workspace, against usable capacity.
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { MemoryResult } from './types.js';
-import type { Precision } from '../model/quant.js';
+import { moduleBits, type Precision } from '../model/quant.js';
 import { kvBytesPerTokenLayer } from '../model/decoder-graph.js';
 import { cachedTokens, layerAttentionCounts, localWindow, moeLayerCount } from '../model/layer-kinds.js';
 import type { Layout } from './parallel.js';
@@ -57,16 +57,18 @@ export function weightBytes(m: DecoderModel, L: Layout, p: Precision): WeightBre
   const d = m.hidden;
   const tp = L.attentionDp ? 1 : L.tp; // attention data parallelism keeps whole dense weights on every device
   const wb = p.weightBits / 8;
-  const hb = p.headBits / 8;
+  // weights the checkpoint leaves out of its low-bit quantization (gpt-oss: attention, embeddings, LM head)
+  const mb = moduleBits(m, p);
+  const ab = mb.attnBits / 8;
   const hq = L.headsPerDevice;
   const mla = m.attention?.kind === 'mla' ? m.attention : undefined;
   let attn: number; // one layer, one device
   if (mla) {
     const qk = mla.qk_nope_head_dim + mla.qk_rope_head_dim;
     const q = mla.q_lora_rank > 0 ? d * mla.q_lora_rank + mla.q_lora_rank * hq * qk : d * hq * qk;
-    attn = (q + d * (mla.kv_lora_rank + mla.qk_rope_head_dim) + mla.kv_lora_rank * hq * (mla.qk_nope_head_dim + mla.v_head_dim) + hq * mla.v_head_dim * d) * wb;
+    attn = (q + d * (mla.kv_lora_rank + mla.qk_rope_head_dim) + mla.kv_lora_rank * hq * (mla.qk_nope_head_dim + mla.v_head_dim) + hq * mla.v_head_dim * d) * ab;
   } else {
-    attn = (d * hq * m.head_dim * 2 + 2 * d * L.kvHeadsPerDevice * m.head_dim) * wb;
+    attn = (d * hq * m.head_dim * 2 + 2 * d * L.kvHeadsPerDevice * m.head_dim) * ab;
   }
   const norms = (m.parallel_block ? 1 : 2) * d * 2;
   const mats = m.ffn.kind === 'gated' ? 3 : 2;
@@ -80,8 +82,8 @@ export function weightBytes(m: DecoderModel, L: Layout, p: Precision): WeightBre
     if (moe.shared > 0) moeLayer += (mats * d * (moe.shared_intermediate ?? moe.shared * moe.intermediate) * wb) / tp;
   }
   const layersBytes = m.layers * (attn + norms) + nDense * dense + nMoe * moeLayer;
-  const emb = (m.vocab * d * hb) / tp + (m.position === 'learned' ? (m.context * d * 2) / tp : 0);
-  const head = m.tied_embeddings ? 0 : (m.vocab * d * hb) / tp;
+  const emb = (m.vocab * d * mb.embBits) / 8 / tp + (m.position === 'learned' ? (m.context * d * 2) / tp : 0);
+  const head = m.tied_embeddings ? 0 : (m.vocab * d * mb.headBits) / 8 / tp;
   const ends = L.pp > 1 ? Math.max(emb, head + d * 2) : emb + head + d * 2;
   const perDevice = layersBytes / L.pp + ends;
   return { perDevice, total: (layersBytes + (emb + head + d * 2) * L.pp) * L.tp };

@@ -122,6 +122,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         post_norms: m.post_norms ?? false,
       };
       if (m.fp8_scaling !== undefined) out.fp8_scaling = m.fp8_scaling;
+      if (Array.isArray(m.unquantized) && m.unquantized.length) out.unquantized = [...m.unquantized];
       if (m.moe) {
         for (const k of ['experts', 'active']) requireCount(ctx, m, ['moe', k]);
         for (const k of ['shared', 'dense_layers']) requireCount(ctx, m, ['moe', k], { min: 0 });

@@ -244,6 +244,8 @@ const decoder = {
     },
     post_norms: { type: 'boolean' },
     fp8_scaling: { enum: ['tensor', 'channel', 'block'] },
+    // weights the low-bit checkpoint leaves unquantized (HF quantization_config.modules_to_not_convert)
+    unquantized: { type: 'array', uniqueItems: true, items: { enum: ['attention', 'router', 'embeddings', 'lm_head'] } },
     rope_theta: { type: 'number', exclusiveMinimum: 0, maximum: 1e12 },
   },
 };

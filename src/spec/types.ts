@@ -183,6 +183,10 @@ export interface DecoderModel extends ModelBase {
   // how the published FP8 checkpoint scales its weights: 'block' = one scale per 128×128 block (DeepSeek-V3, Qwen3
   // FP8), which serving runtimes run through block-scaled GEMM kernels of their own (src/sim/kernel-physics.ts)
   fp8_scaling?: 'tensor' | 'channel' | 'block';
+  // weights the published low-bit checkpoint leaves unquantized (HF quantization_config.modules_to_not_convert;
+  // gpt-oss: attention, router, embeddings, lm_head): under sub-8-bit weights they stay 16-bit (q8_0 in GGUF),
+  // src/model/quant.ts moduleBits
+  unquantized?: ('attention' | 'router' | 'embeddings' | 'lm_head')[];
 }
 
 export interface EncoderDecoderModel extends ModelBase {

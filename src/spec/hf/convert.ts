@@ -9,7 +9,7 @@
 import { own, UserError } from '../errors.js';
 import { modelSchemas } from '../schemas.js';
 import { isIgnoredField } from './fields.js';
-import { quantizationDtype } from './quantization.js';
+import { quantizationDtype, unquantizedModules } from './quantization.js';
 
 /** A config value quoted in a message, cut at 60 characters (a 100,000-element list was quoted whole, 300 kB on one line). */
 export function shownValue(v: unknown): string {
@@ -216,6 +216,10 @@ function withQuant(out: HfSpec, q: unknown, where: string): HfSpec {
   const d = quantizationDtype(q, `${where} quantization_config`);
   out.fields.push(['dtype', d.dtype, d.note]);
   out.header.push(`Default precision: ${d.dtype} (${d.note}); --dtype overrides it.`);
+  const u = unquantizedModules(q);
+  // a decoder's field (the Whisper spec has no per-module precision)
+  if (u.modules.length && out.arch !== 'WhisperForConditionalGeneration') out.fields.push(['unquantized', u.modules, 'quantization_config.modules_to_not_convert: kept 16-bit under sub-8-bit weights']);
+  if (u.other.length) out.header.push(`modules_to_not_convert also names ${u.other.join(', ')}: not modelled (hwperf keeps attention, router, embeddings, lm_head apart).`);
   return out;
 }
 

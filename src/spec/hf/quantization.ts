@@ -72,3 +72,32 @@ function compressedTensors(c: Json, where: string): QuantDefault {
   if (w.type === 'int' && w.num_bits === 4) return { dtype: 'int4', note };
   throw new UserError(`${where}: compressed-tensors weights ${txt(w.type)}${txt(w.num_bits)}: no matching hwperf scheme`);
 }
+
+// modules_to_not_convert → the model's `unquantized:` (src/model/quant.ts moduleBits): which weights the checkpoint
+// leaves out of its quantization. gpt-oss: ["model.layers.*.self_attn", "model.layers.*.mlp.router",
+// "model.embed_tokens", "lm_head"] (HF openai/gpt-oss-20b config.json). A pattern naming none of the four is listed
+// in `other` (said in the header, not modelled).
+const MODULE_PATTERNS: [RegExp, 'attention' | 'router' | 'embeddings' | 'lm_head'][] = [
+  [/(^|[.*])(self_attn|attn|attention)($|\.)/, 'attention'],
+  [/(^|[.*])(router|mlp\.gate)$/, 'router'],
+  [/(^|[.*])(embed_tokens|wte|embeddings?)$/, 'embeddings'],
+  [/(^|[.*])lm_head$/, 'lm_head'],
+];
+
+export function unquantizedModules(q: unknown): { modules: ('attention' | 'router' | 'embeddings' | 'lm_head')[]; other: string[] } {
+  const list = typeof q === 'object' && q !== null ? (q as Json).modules_to_not_convert : undefined;
+  const modules: ('attention' | 'router' | 'embeddings' | 'lm_head')[] = [];
+  const other: string[] = [];
+  if (!Array.isArray(list)) return { modules, other };
+  for (const v of list.slice(0, 1000)) {
+    if (typeof v !== 'string') continue;
+    const hit = MODULE_PATTERNS.find(([re]) => re.test(v));
+    if (!hit) {
+      if (other.length < 8) other.push(txt(v));
+    } else if (!modules.includes(hit[1])) modules.push(hit[1]);
+  }
+  // in the order the schema lists them, so that two configs naming the same modules write the same spec
+  const order = ['attention', 'router', 'embeddings', 'lm_head'];
+  modules.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  return { modules, other };
+}
