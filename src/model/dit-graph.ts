@@ -81,7 +81,7 @@ const WRITTEN_BYTES_PER_SCORE = 24;
 // layer_norm_cuda: input.expect_contiguous(): r 1, w 1), and nn.Linear on it misses the fused addmm path (aten
 // Linear.cpp linear: addmm only for 2-D or contiguous 3-D input) for matmul of a reshaped copy (r 1, w 1) plus a
 // separate bias add_ on the output (r 1, w 1). The residual adds that mix the two layouts run strided, not
-// vectorized: no kernel measurement of that was found, so they are priced as contiguous.
+// vectorized: their bytes carry the `strided` access class, priced at the runtime's measured rate (kernels.elementwise).
 function channelsFirstCopy(name: string, elems: number, p: Precision, count: number, kernels = 1): Op {
   const op = elementwise(name, elems, 0, 2 * p.actBytes, p.compute, count);
   return { ...op, kernels, access: { transpose: op.bytes } };

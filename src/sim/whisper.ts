@@ -72,9 +72,10 @@ export function audioWindows(seconds: number, windowS: number, stepS: number = w
 export function meanPreviousText(windows: number, perWindow: number, textCtx: number): number {
   if (windows <= 1 || perWindow <= 0) return 0;
   const cap = Math.floor(textCtx / 2) - 1;
-  let sum = 0;
-  for (let i = 1; i < windows; i++) sum += 1 + Math.min(cap, i * perWindow);
-  return sum / windows;
+  // Σ_{i=1}^{W−1} (1 + min(cap, i·p)) in closed form: the first k windows carry i·p tokens, the rest the cap
+  const n = windows - 1;
+  const k = Math.min(n, Math.floor(cap / perWindow));
+  return (n + (perWindow * k * (k + 1)) / 2 + cap * (n - k)) / windows;
 }
 
 function addPhase(a: PricedPhase, b: PricedPhase): PricedPhase {
