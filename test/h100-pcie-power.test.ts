@@ -4,15 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import { opCost } from '../src/sim/roofline.js';
 import type { Op } from '../src/model/op.js';
+import { denseGemmOp } from './helpers/gemm-op.js';
 
 const lib = getLibrary();
 const pcie = lib.hardware['h100-pcie']!;
 const sxm = lib.hardware['h100-sxm']!;
 
-const gemm = (m: number, n: number, k: number, dtype: 'bf16' | 'fp8'): Op => {
-  const w = dtype === 'fp8' ? 1 : 2;
-  return { name: 'gemm', kind: 'gemm', flops: 2 * m * n * k, bytes: (m * k + n * k) * w + m * n * 2, weightBytes: n * k * w, dtype, count: 1, m, n, k };
-};
+const gemm = denseGemmOp;
 const tflops = (op: Op, hw = pcie) => op.flops / (opCost(op, hw).seconds - hw.efficiency.kernelOverheadS) / 1e12;
 
 describe('H100 PCIe tensor throughput under its 350 W cap', () => {
