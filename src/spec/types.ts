@@ -328,7 +328,9 @@ export type NormalizedModel =
 
 // A runtime: how the software drives the chip (runtimes/*.yaml). Hardware says what the chip is; a runtime
 // says what the software does on it. Fractions are 0–1; times SI seconds; bytes SI bytes.
-export type GraphCapture = 'all' | 'decode' | 'none';
+// piecewise: decode replays captured graphs between the attention ops, which run eagerly (vLLM's PIECEWISE mode: the
+// attention op is a splitting op); every other phase runs eagerly
+export type GraphCapture = 'all' | 'decode' | 'piecewise' | 'none';
 export interface RuntimeSettings {
   stepOverheadS: number; // host time per engine iteration the device sits idle for
   // host work per running sequence per iteration (scheduling, input preparation, sampling and output bookkeeping in
