@@ -335,6 +335,11 @@ export interface RuntimeSettings {
   // Python: src/runtime/host.ts); hostOverlap: the engine runs it one step ahead, behind the device's work
   hostPerSequenceS?: number;
   hostOverlap?: boolean;
+  // host time of one forward of an eager decode loop (a Python generate() loop over nn.Module layers, no graphs):
+  // perLayerS per decoder layer (module calls, dispatch of the layer's kernels) + perStepS for the loop's own work and
+  // the model's top; sync: the loop reads a device value every step ('step': the per-step part is exposed, the layers'
+  // dispatch runs ahead of their kernels) or never ('none'). src/runtime/launch.ts eagerStepSeconds
+  decodeStep?: { perLayerS: number; perStepS: number; sync: 'step' | 'none' };
   launch: {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
     perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
@@ -526,6 +531,7 @@ export interface RuntimeOverride {
   stepOverheadS: number;
   hostPerSequenceS: number;
   hostOverlap: boolean;
+  decodeStep: NonNullable<RuntimeSettings['decodeStep']>;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
   scheduler: Partial<RuntimeSettings['scheduler']>;
