@@ -83,6 +83,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       audio_windows: 'audioWindows',
       audio_batch: 'audioBatch',
       condition_on_previous_text: 'conditionOnPreviousText',
+      timestamps: 'timestamps',
       beam_size: 'beamSize',
       beam_cross_kv: 'beamCrossKv',
       beam_reorder: 'beamReorder',

@@ -534,6 +534,7 @@ const runtimeBlocks = {
       audio_batch: posInt,
       audio_window_step: qty(0.001, 1e6),
       condition_on_previous_text: { type: 'boolean' },
+      timestamps: { type: 'boolean' },
       beam_size: { type: 'integer', minimum: 1, maximum: 64 },
       beam_cross_kv: { enum: ['shared', 'broadcast', 'per_beam'] },
       beam_reorder: { enum: ['none', 'self', 'all'] },

@@ -3,6 +3,7 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { resolveHardware } from '../../spec/library.js';
 import { boundRuntime, resolveRuntime } from '../../runtime/resolve.js';
 import { fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
+import { whisperTimestamps } from '../../sim/whisper.js';
 import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
 
 /** settings as --json prints them (SI, snake_case) */
@@ -24,6 +25,7 @@ function settingsJson(s: RuntimeSettings) {
       audio_batch: s.scheduler.audioBatch ?? null,
       audio_window_step_s: s.scheduler.audioWindowStepS ?? null,
       condition_on_previous_text: s.scheduler.conditionOnPreviousText ?? false,
+      timestamps: whisperTimestamps(s.scheduler),
       beam_size: s.scheduler.beamSize ?? 1,
       beam_cross_kv: s.scheduler.beamCrossKv ?? 'shared',
       beam_reorder: s.scheduler.beamReorder ?? 'none',
@@ -194,6 +196,7 @@ function audioScheduler(s: RuntimeSettings['scheduler']): string {
   const parts: string[] = [];
   if (s.audioWindows) parts.push(`audio windows ${s.audioWindows}${s.audioBatch ? `, ${s.audioBatch} per pass` : ''}${s.audioWindowStepS ? `, one every ${s.audioWindowStepS} s` : ''}`);
   if (s.conditionOnPreviousText) parts.push('previous text as prompt');
+  if (whisperTimestamps(s)) parts.push('timestamp tokens');
   if ((s.beamSize ?? 1) > 1) parts.push(`beam ${s.beamSize} (cross K/V ${s.beamCrossKv ?? 'shared'}, reorder ${s.beamReorder ?? 'none'})`);
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
