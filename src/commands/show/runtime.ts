@@ -38,6 +38,7 @@ function settingsJson(s: RuntimeSettings) {
     },
     overlap: { tp_comm: s.overlap.tpComm, fsdp_prefetch: s.overlap.fsdpPrefetch ?? null, dp_grad: s.overlap.dpGrad ?? null, ep_two_batch: s.overlap.epTwoBatch },
     static_context: s.staticContext ?? null,
+    kv_cache: { default_dtype: s.kvCacheDefault ?? 'checkpoint' },
     kernels: {
       gguf: s.kernels.gguf ?? null,
       fp8_fallback: s.kernels.fp8Fallback ?? null,
@@ -108,6 +109,7 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.hostOverlap !== undefined) out.host_overlap = o.hostOverlap;
   if (o.decodeStep !== undefined) out.host_decode_step = { per_layer_s: o.decodeStep.perLayerS, per_step_s: o.decodeStep.perStepS, sync: o.decodeStep.sync };
   if (o.staticContext !== undefined) out.static_context = o.staticContext;
+  if (o.kvCacheDefault !== undefined) out.kv_cache_default_dtype = o.kvCacheDefault;
   const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels', 'training'] as const) {
     for (const [k, v] of Object.entries(o[block] ?? {})) {
@@ -117,6 +119,12 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   }
   return out;
 }
+
+const KV_RULE_TEXT: Record<string, string> = {
+  auto: "auto: the model's 16-bit dtype, also under fp8 / fp4 weights",
+  checkpoint: "checkpoint: the --dtype scheme's (fp8 and fp4 keep an fp8 cache)",
+  fp8: 'fp8', bf16: 'bf16', fp16: 'fp16',
+};
 
 export function runtimeRow(r: NormalizedRuntime) {
   return {
@@ -179,6 +187,7 @@ export default class ShowRuntime extends BaseCommand {
         ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}` + audioScheduler(s.scheduler)],
         ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
+        ['KV cache without --kv-cache', KV_RULE_TEXT[s.kvCacheDefault ?? 'checkpoint']],
         ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${plain(v)}`).join('; ') || '—'],
       ];
       if (result.training) rows.push(['training', Object.entries(result.training).map(([k, v]) => `${k}: ${plain(v, true, k)}`).join('; ')]);
