@@ -8,7 +8,7 @@ import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './type
 
 type Raw = Record<string, any>;
 
-const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels', 'training', 'collectives'] as const;
+const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kv_cache', 'kernels', 'training', 'collectives'] as const;
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
   stepOverheadS: 0,
@@ -37,6 +37,14 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   const perSeq = await q(['host', 'per_sequence'], 'seconds');
   if (perSeq !== undefined) out.hostPerSequenceS = nonNegative(ctx, [...at, 'host', 'per_sequence'], perSeq);
   if (own.host?.overlap !== undefined) out.hostOverlap = own.host.overlap;
+  if (own.host?.decode_step !== undefined) {
+    const layer = await q(['host', 'decode_step', 'per_layer'], 'seconds');
+    const perStep = await q(['host', 'decode_step', 'per_step'], 'seconds');
+    if (layer !== undefined && perStep !== undefined) {
+      const ds = [...at, 'host', 'decode_step'];
+      out.decodeStep = { perLayerS: nonNegative(ctx, [...ds, 'per_layer'], layer), perStepS: nonNegative(ctx, [...ds, 'per_step'], perStep), sync: own.host.decode_step.sync };
+    }
+  }
   const l = own.launch;
   if (l) {
     const per = await q(['launch', 'per_kernel'], 'seconds');
@@ -100,6 +108,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     out.overlap = renamed<RuntimeOverride['overlap']>(o, { tp_comm: 'tpComm', fsdp_prefetch: 'fsdpPrefetch', dp_grad: 'dpGrad', ep_two_batch: 'epTwoBatch' });
   }
   if (own.shapes?.static_context !== undefined) out.staticContext = own.shapes.static_context;
+  if (own.kv_cache?.default_dtype !== undefined) out.kvCacheDefault = own.kv_cache.default_dtype;
   const k = own.kernels;
   if (k) {
     out.kernels = renamed<RuntimeOverride['kernels']>(k, {

@@ -468,7 +468,22 @@ const src = { type: 'string' };
 // a runtime's times are those of a step, a kernel or an op: at most 10 s each (OVERHEAD, as the hardware's), its rates
 // those of a device (PEAK; a tiled GEMM's in bytes, BW), its memory a device's (BYTES)
 const runtimeBlocks = {
-  host: { type: 'object', additionalProperties: false, properties: { step_overhead: OVERHEAD, per_sequence: OVERHEAD, overlap: { type: 'boolean' }, source: src } },
+  host: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      step_overhead: OVERHEAD,
+      per_sequence: OVERHEAD,
+      overlap: { type: 'boolean' },
+      decode_step: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['per_layer', 'per_step', 'sync'],
+        properties: { per_layer: OVERHEAD, per_step: OVERHEAD, sync: { enum: ['step', 'none'] }, cpu: src },
+      },
+      source: src,
+    },
+  },
   launch: {
     type: 'object',
     additionalProperties: false,
@@ -551,6 +566,9 @@ const runtimeBlocks = {
     properties: { tp_comm: fraction01, fsdp_prefetch: fraction01, dp_grad: fraction01, ep_two_batch: fraction01, source: src },
   },
   shapes: { type: 'object', additionalProperties: false, properties: { static_context: posInt, source: src } },
+  // the KV-cache element type when --kv-cache is not given: auto (the model's 16-bit dtype), checkpoint (the
+  // quantization scheme's cache), or one dtype (src/runtime/kv-cache.ts)
+  kv_cache: { type: 'object', additionalProperties: false, properties: { default_dtype: { enum: ['auto', 'checkpoint', 'fp8', 'bf16', 'fp16'] }, source: src } },
   training: {
     type: 'object',
     additionalProperties: false,

@@ -329,12 +329,18 @@ export type NormalizedModel =
 // A runtime: how the software drives the chip (runtimes/*.yaml). Hardware says what the chip is; a runtime
 // says what the software does on it. Fractions are 0–1; times SI seconds; bytes SI bytes.
 export type GraphCapture = 'all' | 'decode' | 'none';
+export type KvCacheDefault = 'auto' | 'checkpoint' | 'fp8' | 'bf16' | 'fp16';
 export interface RuntimeSettings {
   stepOverheadS: number; // host time per engine iteration the device sits idle for
   // host work per running sequence per iteration (scheduling, input preparation, sampling and output bookkeeping in
   // Python: src/runtime/host.ts); hostOverlap: the engine runs it one step ahead, behind the device's work
   hostPerSequenceS?: number;
   hostOverlap?: boolean;
+  // host time of one forward of an eager decode loop (a Python generate() loop over nn.Module layers, no graphs):
+  // perLayerS per decoder layer (module calls, dispatch of the layer's kernels) + perStepS for the loop's own work and
+  // the model's top; sync: the loop reads a device value every step ('step': the per-step part is exposed, the layers'
+  // dispatch runs ahead of their kernels) or never ('none'). src/runtime/launch.ts eagerStepSeconds
+  decodeStep?: { perLayerS: number; perStepS: number; sync: 'step' | 'none' };
   launch: {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
     perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
@@ -382,6 +388,11 @@ export interface RuntimeSettings {
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
   overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
   staticContext?: number; // graphs compiled for a fixed context: every decode step attends over that many tokens
+  // KV-cache element type when --kv-cache is not given (src/runtime/kv-cache.ts): 'auto' = the model's 16-bit dtype
+  // whatever the weights and GEMMs are (vLLM / SGLang --kv-cache-dtype auto); 'checkpoint' = the quantization
+  // scheme's cache (an fp8 / fp4 checkpoint carries an fp8 cache: TensorRT-LLM with ModelOpt checkpoints); a dtype =
+  // always that one. Absent: checkpoint (hwperf's scheme table, docs/design.md).
+  kvCacheDefault?: KvCacheDefault;
   kernels: {
     gguf?: 'mmq' | 'dequant';
     fp8Fallback?: 'weight-only' | 'none';
@@ -528,11 +539,13 @@ export interface RuntimeOverride {
   stepOverheadS: number;
   hostPerSequenceS: number;
   hostOverlap: boolean;
+  decodeStep: NonNullable<RuntimeSettings['decodeStep']>;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
   scheduler: Partial<RuntimeSettings['scheduler']>;
   overlap: Partial<RuntimeSettings['overlap']>;
   staticContext: number;
+  kvCacheDefault: KvCacheDefault;
   kernels: Partial<RuntimeSettings['kernels']>;
   collectives: NonNullable<RuntimeSettings['collectives']>;
   training: Partial<NonNullable<RuntimeSettings['training']>>;

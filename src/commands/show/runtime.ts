@@ -12,6 +12,7 @@ function settingsJson(s: RuntimeSettings) {
     step_overhead_s: s.stepOverheadS,
     host_per_sequence_s: s.hostPerSequenceS ?? 0,
     host_overlap: s.hostOverlap ?? false,
+    host_decode_step: s.decodeStep ? { per_layer_s: s.decodeStep.perLayerS, per_step_s: s.decodeStep.perStepS, sync: s.decodeStep.sync } : null,
     launch: { per_kernel_s: s.launch.perKernelS, per_kernel_by_kind_s: s.launch.perKernelByKindS ?? null, graphs: s.launch.graphs, device_gap: s.launch.deviceGap },
     memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: s.memory.shareByTp ? Object.fromEntries(s.memory.shareByTp.map(([k, v]) => [String(k), v])) : null },
     scheduler: {
@@ -37,6 +38,7 @@ function settingsJson(s: RuntimeSettings) {
     },
     overlap: { tp_comm: s.overlap.tpComm, fsdp_prefetch: s.overlap.fsdpPrefetch ?? null, dp_grad: s.overlap.dpGrad ?? null, ep_two_batch: s.overlap.epTwoBatch },
     static_context: s.staticContext ?? null,
+    kv_cache: { default_dtype: s.kvCacheDefault ?? 'checkpoint' },
     kernels: {
       gguf: s.kernels.gguf ?? null,
       fp8_fallback: s.kernels.fp8Fallback ?? null,
@@ -105,7 +107,9 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.stepOverheadS !== undefined) out.step_overhead_s = o.stepOverheadS;
   if (o.hostPerSequenceS !== undefined) out.host_per_sequence_s = o.hostPerSequenceS;
   if (o.hostOverlap !== undefined) out.host_overlap = o.hostOverlap;
+  if (o.decodeStep !== undefined) out.host_decode_step = { per_layer_s: o.decodeStep.perLayerS, per_step_s: o.decodeStep.perStepS, sync: o.decodeStep.sync };
   if (o.staticContext !== undefined) out.static_context = o.staticContext;
+  if (o.kvCacheDefault !== undefined) out.kv_cache_default_dtype = o.kvCacheDefault;
   const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels', 'training'] as const) {
     for (const [k, v] of Object.entries(o[block] ?? {})) {
@@ -115,6 +119,12 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   }
   return out;
 }
+
+const KV_RULE_TEXT: Record<string, string> = {
+  auto: "auto: the model's 16-bit dtype, also under fp8 / fp4 weights",
+  checkpoint: "checkpoint: the --dtype scheme's (fp8 and fp4 keep an fp8 cache)",
+  fp8: 'fp8', bf16: 'bf16', fp16: 'fp16',
+};
 
 export function runtimeRow(r: NormalizedRuntime) {
   return {
@@ -171,12 +181,13 @@ export default class ShowRuntime extends BaseCommand {
     if (!this.jsonEnabled()) {
       const rows: [string, string][] = [
         ['role', r.kind],
-        ['host time per step', `${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}`],
+        ['host time per step', `${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}${s.decodeStep ? `; eager decode loop ${fmtSeconds(s.decodeStep.perLayerS)} per layer + ${fmtSeconds(s.decodeStep.perStepS)} per step (sync per step: ${s.decodeStep.sync === 'step' ? 'yes' : 'no'})` : ''}`],
         ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)}${s.launch.perKernelByKindS ? ` (one-kernel ops: ${Object.entries(s.launch.perKernelByKindS).map(([k, v]) => `${k} ${fmtSeconds(v)}`).join(', ')})` : ''} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'})`],
         ['usable memory', `${s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}; unified memory ${s.memory.unifiedShare}`],
         ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}` + audioScheduler(s.scheduler)],
         ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
+        ['KV cache without --kv-cache', KV_RULE_TEXT[s.kvCacheDefault ?? 'checkpoint']],
         ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${plain(v)}`).join('; ') || '—'],
       ];
       if (result.training) rows.push(['training', Object.entries(result.training).map(([k, v]) => `${k}: ${plain(v, true, k)}`).join('; ')]);
