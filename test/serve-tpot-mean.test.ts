@@ -1,6 +1,6 @@
 // Mean TPOT at full load, as `vllm bench serve` reports it: per request (e2e − TTFT) / (output − 1), then averaged
-// over requests (vllm/benchmarks/serve.py and benchmarks/benchmark_serving.py calculate_metrics: tpots.append(latency_minus_ttft /
-// (output_len - 1)), mean_tpot_ms = np.mean(tpots)). Mean ITL weights every gap between two tokens equally instead.
+// over requests (vllm/benchmarks/serve.py and benchmarks/benchmark_serving.py calculate_metrics:
+// tpots.append(latency_minus_ttft / (output_len - 1)), mean_tpot_ms = np.mean(tpots)). Mean ITL weights every gap between two tokens equally instead.
 // With one length for every request the two agree; with a spread of lengths (ShareGPT) the short requests, whose
 // few tokens all come out while other requests' prompts are chunked into the same iterations, count as much as
 // long ones, so the per-request mean sits well above mean ITL. Published: gpt-oss-20b, vLLM v0.11.0, 1000 ShareGPT
