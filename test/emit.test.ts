@@ -16,12 +16,17 @@ async function launch(args: string[]) {
 
 describe('--emit on a dense model: tp 4, 2 replicas, fp8, 64 sequences of 2,560 tokens', () => {
   it('vllm', async () => {
-    const r = await launch(sim('--emit', 'vllm'));
+    // --kv-cache fp8: vLLM's own default is a 16-bit cache (--kv-cache-dtype auto, runtimes/vllm.yaml kv_cache)
+    const r = await launch(sim('--emit', 'vllm', '--kv-cache', 'fp8'));
     const share = Math.floor((r.memory.usable_bytes / r.memory.capacity_bytes) * 100) / 100;
     expect(r.launch.command).toBe(
       ['vllm serve "$MODEL"', '--tensor-parallel-size 4', '--data-parallel-size 2', '--quantization fp8', '--kv-cache-dtype fp8', '--max-num-seqs 64', '--max-model-len 2560', `--gpu-memory-utilization ${share}`].join(' \\\n  '),
     );
     expect(r.launch.config_file).toBeNull();
+    // without --kv-cache the simulated cache is vLLM's default (bf16) and the command leaves the flag out
+    const auto = await launch(sim('--emit', 'vllm'));
+    expect(auto.kv_cache_dtype).toBe('bf16');
+    expect(auto.launch.command).not.toContain('--kv-cache-dtype');
   });
   it('simulates the engine it emits for (its memory share, host time), unless --runtime names another', async () => {
     const v = await launch(sim('--emit', 'vllm'));
@@ -30,7 +35,8 @@ describe('--emit on a dense model: tp 4, 2 replicas, fp8, 64 sequences of 2,560 
     expect((await launch(sim('--emit', 'vllm', '--runtime', 'sglang'))).runtime).toBe('sglang');
   });
   it('sglang', async () => {
-    const r = await launch(sim('--emit', 'sglang'));
+    const r = await launch(sim('--emit', 'sglang', '--kv-cache', 'fp8'));
+    expect((await launch(sim('--emit', 'sglang'))).launch.command).not.toContain('--kv-cache-dtype');
     expect(r.launch.command).toMatch(/^python -m sglang\.launch_server --model-path "\$MODEL"/);
     for (const f of ['--tp-size 4', '--dp-size 2', '--quantization fp8', '--kv-cache-dtype fp8_e4m3', '--max-running-requests 64', '--context-length 2560', '--mem-fraction-static 0.']) expect(r.launch.command).toContain(f);
   });

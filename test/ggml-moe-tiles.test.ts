@@ -109,3 +109,26 @@ describe('kernel choice by a fixed row count (ggml) vs by speed (serving engines
     expect(opCost(up, fastest as typeof hw).seconds).toBeLessThan(c.seconds);
   });
 });
+
+describe('MoE tiles sized from the rows per expert (ggml-metal kernel_mul_mm_id)', () => {
+  // ggml-metal-ops.cpp ggml_metal_op_mul_mat_id: from 32 tokens up one kernel_mul_mm_id launch over
+  // ((tokens + 31)/32, (rows + 63)/64, experts); each expert's tiles are BLOCK_SIZE_N = 32 of ITS routed rows (tpe)
+  const metal = bound('apple-m2-ultra', 'llama.cpp');
+  it('llama.cpp on Apple binds a fixed 32-row tile, not the token count', () => {
+    const k = kernelPhysics(metal);
+    expect(k).toMatchObject({ moeMinTileRows: 32, mmaTileRows: 32, groupTileFromTokens: 0 });
+    // 4 rows: one 32-row tile; 32 rows: 48 executed on average (last tile half full); 128 rows: 144
+    expect([4, 32, 128].map((m) => paddedGroupRowsFor(m, 512, k))).toEqual([32, 48, 144]);
+    // other vendors keep theirs: CUDA sizes from the tokens, vLLM from the rows with 16..64 tiles
+    expect(kernelPhysics(bound('rtx-4090', 'llama.cpp')).mmaTileRows).toBe(DEFAULT_KERNEL_PHYSICS.mmaTileRows);
+  });
+  it('Qwen3-30B-A3B pp512 experts on Metal execute fewer padded rows than 64-row tiles would', () => {
+    const m = libraryModel('qwen3-30b-a3b') as DecoderModel;
+    const p = resolvePrecision('q8_0', undefined, undefined, undefined);
+    const up = ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 1, prefillLen: 512, decodeSeqs: 0 }), metal).find((o) => o.name === 'experts_up')!;
+    const rows64 = { ...metal, runtime: { ...metal.runtime!, kernels: { ...metal.runtime!.kernels, moeMinTileRows: undefined, mmaTileRows: undefined } } };
+    const t32 = opCost(up, metal).computeS, t64 = opCost(up, rows64 as typeof metal).computeS;
+    expect(t32).toBeLessThan(0.8 * t64);
+    expect(t32).toBeGreaterThan(0.6 * t64); // 48 vs 64 rows executed, plus the GEMM-size fall-off
+  });
+});

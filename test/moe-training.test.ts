@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { libraryModel, getLibrary } from '../src/spec/library.js';
 import { decoderShape } from '../src/sim/training/shapes.js';
-import { layerForwardOps, passCost } from '../src/sim/training/layer-cost.js';
+import { layerForwardOps, passCost, ROW_GATHER_RATE } from '../src/sim/training/layer-cost.js';
 import { opCost } from '../src/sim/roofline.js';
 import { attentionLengthFactor } from '../src/sim/training/attention-length.js';
 import type { DecoderModel } from '../src/spec/types.js';
@@ -27,11 +27,41 @@ describe('MoE training: routing and token movement', () => {
     const dense = layerForwardOps(s, p, false, 'bf16');
     expect(dense.some((o) => o.name.startsWith('moe_'))).toBe(false);
   });
-  it('a permutation backward is one pass of the same volume (not a GEMM’s 2×)', () => {
-    const ops = layerForwardOps(s, p, true, 'bf16').filter((o) => o.name === 'moe_permute');
-    const c = passCost(ops, h100, 'selective');
+  it('a permutation backward is 0.8 of its forward, the weighted unpermute’s 2× (fused kernel timings, DLBlas PR #66)', () => {
+    const all = layerForwardOps(s, p, true, 'bf16');
+    const perm = all.filter((o) => o.name === 'moe_permute');
+    const c = passCost(perm, h100, 'selective');
+    expect(c.bwdS).toBeCloseTo(0.8 * c.fwdS, 15);
+    expect(c.fwdS).toBeCloseTo(opCost(perm[0]!, h100).seconds, 15);
+    const un = passCost(all.filter((o) => o.name === 'moe_unpermute'), h100, 'selective');
+    expect(un.bwdS).toBeCloseTo(2 * un.fwdS, 15);
+  });
+  it('token permutations run at the measured row-gather rate, 0.84 of a contiguous elementwise pass (H200 profile)', () => {
+    const ops = layerForwardOps(s, p, true, 'bf16');
+    const perm = ops.find((o) => o.name === 'moe_permute')!;
+    expect(perm.memoryScale).toBe(ROW_GATHER_RATE);
+    expect(ROW_GATHER_RATE).toBe(0.84);
+    const contiguous = opCost({ ...perm, memoryScale: undefined }, h100).seconds;
+    const stream = perm.bytes / (h100.memory.bandwidthBytePerS * h100.efficiency.memory);
+    expect(opCost(perm, h100).seconds - contiguous).toBeCloseTo(stream / 0.84 - stream, 12);
+  });
+  it('the alltoall dispatcher sorts received tokens by local expert and back (two T·k·h row passes); DeepEP-style and one local expert: none', () => {
+    const T = 4096, h = s.hidden, k = s.active, t = 2;
+    const sorted = layerForwardOps(s, p, true, 'bf16', undefined, 3, true).find((o) => o.name === 'moe_sort')!;
+    expect(sorted.bytes).toBeCloseTo((2 * T * k * h * 4) / t, 3); // read and write 2 bytes, twice
+    expect(sorted.memoryScale).toBe(ROW_GATHER_RATE);
+    expect(layerForwardOps(s, p, true, 'bf16', undefined, 3, false).some((o) => o.name === 'moe_sort')).toBe(false);
+    const oneLocal = { ...p, ep: s.experts, dp: s.experts };
+    expect(layerForwardOps(s, oneLocal, true, 'bf16', undefined, 3, true).some((o) => o.name === 'moe_sort')).toBe(false);
+    const c = passCost([sorted], h100, 'none');
     expect(c.bwdS).toBeCloseTo(c.fwdS, 15);
-    expect(c.fwdS).toBeCloseTo(opCost(ops[0]!, h100).seconds, 15);
+    // in the step: the default (alltoall) runtime pays it, a node-aware dispatcher does not
+    const q = decoderShape(libraryModel('qwen3-30b-a3b') as DecoderModel);
+    const pl = { ...p, tp: 1, dp: 8, ep: 8 };
+    const base = stepTime({ shape: q, plan: pl, hw: h100, gemmDtype: 'bf16', recompute: 'none', zero: 1 });
+    const na = { ...h100, runtime: { ...h100.runtime, training: { ...h100.runtime?.training, epDispatcher: 'node_aware' as const } } } as typeof h100;
+    const flex = stepTime({ shape: q, plan: pl, hw: na, gemmDtype: 'bf16', recompute: 'none', zero: 1 });
+    expect(base.breakdown.compute_s).toBeGreaterThan(flex.breakdown.compute_s);
   });
   it('at fixed FLOPs, a MoE layer slows as top-k × tokens grows (token movement and all-to-all scale with copies)', () => {
     // top-2k experts of half the width: the same expert FLOPs per token, twice the routed copies per token

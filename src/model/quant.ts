@@ -39,6 +39,10 @@ const KV_OF_SCHEME: Record<string, string> = {
   fp32: 'fp32', tf32: 'fp32', bf16: 'bf16', fp16: 'fp16', fp8: 'fp8', fp4: 'fp8', int8: 'fp16', int4: 'fp16',
   q8_0: 'fp16', q4_0: 'fp16', fp6: 'fp8',
 };
+/** the KV-cache dtype a `--dtype` scheme carries (the table above), or undefined for an unknown scheme */
+export function schemeKvCache(dtype: string): string | undefined {
+  return Object.hasOwn(KV_OF_SCHEME, dtype) ? KV_OF_SCHEME[dtype] : undefined;
+}
 const KV_BYTES: Record<string, number> = {
   fp32: 4, tf32: 4, bf16: 2, fp16: 2, fp8: 1, int8: 1, fp6: 0.75, fp4: 0.5625, int4: 0.53125, q8_0: 1.0625, q4_0: 0.5625,
 };

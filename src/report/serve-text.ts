@@ -14,7 +14,7 @@ export function renderServe(r: ServeResult, title: string): string {
     `SLO attainment      ${fmtPercent(r.slo_attainment)} (goodput ${fmtNumber(r.goodput_req_per_s)} req/s)`,
     `in system / running ${fmtNumber(r.mean_in_system)} / ${fmtNumber(r.mean_running)} requests on average`,
     `KV cache peak       ${fmtBytes(r.kv_peak_bytes)} per device, ${r.preemptions} preemptions`,
-    `devices, runtime    ${r.devices}, ${r.runtime}`,
+    `devices, runtime    ${r.devices}, ${r.runtime}${r.kv_cache_dtype ? ` (KV ${r.kv_cache_dtype}${r.kv_cache_default && r.kv_cache_default !== 'checkpoint' ? `, runtime KV default: ${r.kv_cache_default}` : ''})` : ''}`,
     `energy, cost        ${r.energy_j_per_token === null ? '—' : `${fmtNumber(r.energy_j_per_token)} J/token`}, ${r.cost_usd_per_mtok === null ? '—' : `$${fmtNumber(r.cost_usd_per_mtok)} per million output tokens`}`,
     `TCO                 ${r.tco_usd_per_hour === null ? '—' : `$${fmtNumber(r.tco_usd_per_hour)}/h, $${fmtNumber(r.tco_usd_per_mtok)} per million output tokens`}`,
   ];

@@ -35,7 +35,7 @@ export function renderSimulate(r: SimulateResult, verbose = false, media: 'image
   const par = `tp ${r.tp} · pp ${r.pp}${r.ep > 1 ? ` · ep ${r.ep}` : ''}${r.attention_dp ? ' (attention data-parallel)' : ''} · ${r.devices} device${r.devices > 1 ? 's' : ''} (${r.replicas} replica${r.replicas > 1 ? 's' : ''})`;
   out.push(`${r.model} on ${r.hardware}${r.runtime ? ` (runtime ${r.runtime})` : ''} — ${par}`);
   const shape = r.input_tokens !== undefined ? ` · ${r.input_tokens} in / ${r.output_tokens} out` : '';
-  out.push(`batch ${r.batch ?? '—'}${shape} · weights ${r.weights_dtype}, GEMMs ${r.activations_dtype}, KV ${r.kv_cache_dtype}`);
+  out.push(`batch ${r.batch ?? '—'}${shape} · weights ${r.weights_dtype}, GEMMs ${r.activations_dtype}, KV ${r.kv_cache_dtype}${r.kv_cache_default && r.kv_cache_default !== 'checkpoint' ? ` (runtime KV default: ${r.kv_cache_default})` : ''}`);
   out.push('');
   const m = r.memory;
   const rows: [string, string][] = [];

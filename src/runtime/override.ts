@@ -13,6 +13,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     scheduler: { ...base.scheduler, ...o.scheduler },
     overlap: { ...base.overlap, ...o.overlap },
     staticContext: o.staticContext ?? base.staticContext,
+    ...(o.kvCacheDefault !== undefined || base.kvCacheDefault !== undefined ? { kvCacheDefault: o.kvCacheDefault ?? base.kvCacheDefault } : {}),
     kernels: { ...base.kernels, ...o.kernels },
     collectives: o.collectives ? { ...base.collectives, ...o.collectives } : base.collectives,
     ...(base.training || o.training ? { training: { ...base.training, ...o.training } } : {}),

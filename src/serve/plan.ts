@@ -19,6 +19,7 @@ import { kvCapacity } from './kv.js';
 import { meanLength, parseLength } from './lengths.js';
 import { serveRuntime } from './runtime-defaults.js';
 import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
+import { runtimeKvCache } from '../runtime/kv-cache.js';
 import { modelForRuntime } from '../runtime/mla-cache.js';
 import { findLibraryRuntime } from '../spec/library.js';
 import type { TraceRow } from './trace.js';
@@ -156,7 +157,9 @@ export function plan(o: PlanOptions): PlanResult {
         const mr = modelForRuntime(m, bound); // as the runtime caches its attention (src/runtime/mla-cache.ts)
         L = buildLayout(mr, l.tp, l.pp, l.ep, undefined, l.attentionDp);
         const rt = serveRuntime(bound, o.runtime, m.context, m.attention?.kind === 'mla');
-        const kv = kvCapacity(mr, bound, L, p, rt.maxNumBatchedTokens, rt.maxNumSeqs);
+        // the cache as this runtime keeps it without --kv-cache (src/runtime/kv-cache.ts), as serve prices it
+        const kvDtype = runtimeKvCache(dtype, bound.runtime?.kvCacheDefault);
+        const kv = kvCapacity(mr, bound, L, kvDtype ? resolvePrecision(dtype, undefined, undefined, kvDtype) : p, rt.maxNumBatchedTokens, rt.maxNumSeqs);
         if (kv.tokens < Lin + Out) continue;
       } catch {
         continue;

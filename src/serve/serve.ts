@@ -6,6 +6,7 @@
 //   4. the discrete-event run (src/serve/engine.ts)
 //   5. the result: SI numbers, percentiles as {mean, p50, p90, p99, max}, energy and cost over the whole run
 import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
+import { runtimeKvCache } from '../runtime/kv-cache.js';
 import { modelForRuntime } from '../runtime/mla-cache.js';
 import { findLibraryRuntime } from '../spec/library.js';
 import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
@@ -85,6 +86,8 @@ export interface ServeResult {
   preemptions: number;
   devices: number;
   runtime: string;
+  kv_cache_dtype: string; // the KV-cache element type served (--kv-cache, else the runtime's default)
+  kv_cache_default: string; // the runtime's rule when --kv-cache is not given: auto | checkpoint | a dtype
   energy_j_per_token: number | null;
   cost_usd_per_mtok: number | null;
   tco_usd_per_hour: number | null;
@@ -161,7 +164,9 @@ export function serve(o: ServeOptions): ServeRun {
     throw new UserError(`--burstiness: expected a gamma shape from ${MIN_BURSTINESS} to ${1 / MIN_BURSTINESS} (1 = Poisson), found "${o.burstiness}"`);
   }
   const source = makeSource({ requests, seed: o.seed ?? 0, rate: o.rate, burstiness: o.burstiness ?? 1, input, output, maxContext: m.context, trace });
-  const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, o.kvCache);
+  // --kv-cache, else the runtime's default (src/runtime/kv-cache.ts: vLLM / SGLang keep the model's 16-bit cache)
+  const kvRule = hw.runtime?.kvCacheDefault ?? 'checkpoint';
+  const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, o.kvCache ?? runtimeKvCache(o.dtype ?? 'bf16', kvRule));
   const rt: ServeRuntime = serveRuntime(hw, o.runtime, m.context, m.attention?.kind === 'mla');
   const maxTokens = o.maxNumBatchedTokens ?? rt.maxNumBatchedTokens;
   const maxSeqs = o.maxNumSeqs ?? rt.maxNumSeqs;
@@ -276,6 +281,8 @@ export function serve(o: ServeOptions): ServeRun {
     preemptions: eng.preemptions,
     devices,
     runtime: rt.id,
+    kv_cache_dtype: p.kvCache,
+    kv_cache_default: kvRule,
     energy_j_per_token: energy,
     cost_usd_per_mtok: cost,
     tco_usd_per_hour: t.tco_usd_per_hour,

@@ -156,8 +156,9 @@ export function buildRequest(
   if (audioSeconds !== undefined && audioSeconds > 1e6) throw new UserError(`--audio-seconds: expected at most 1000000 (11.6 days), found "${audioSeconds}"`);
   // under 10 ms (one mel frame) there is no audio to transcribe: 5e-324 s gave a real-time factor past any number (null)
   if (audioSeconds !== undefined && audioSeconds < 0.01) throw new UserError(`--audio-seconds: expected at least 0.01 (one 10 ms mel frame), found "${audioSeconds}"`);
-  // Whisper: tokens per 30 s window, by default the transcript of that much speech (src/sim/whisper.ts)
-  const outputDefault = model.family === 'encoder-decoder' ? speechTokensPerWindow(model as EncoderDecoderModel, audioSeconds) : 128;
+  // Whisper: tokens per 30 s window, by default the transcript of that much speech with the bound runtime's timestamp
+  // tokens (src/sim/whisper.ts)
+  const outputDefault = model.family === 'encoder-decoder' ? speechTokensPerWindow(model as EncoderDecoderModel, audioSeconds, hardware) : 128;
   const req: SimulateRequest = {
     model,
     hardware,

@@ -10,6 +10,7 @@ import { applySpecDecode, type SpecConfig } from '../serve/spec-decode.js';
 import { buildLayout } from './parallel.js';
 import { resolvePrecision } from '../model/quant.js';
 import { modelForRuntime } from '../runtime/mla-cache.js';
+import { runtimeKvCache } from '../runtime/kv-cache.js';
 
 export function simulate(req: SimulateRequest): SimulateResult {
   // 1. the runtime that drives the hardware: bound by the command (--runtime), else the default one
@@ -18,12 +19,17 @@ export function simulate(req: SimulateRequest): SimulateResult {
   // 1a. the model as this runtime runs it (an MLA model under a runtime without an MLA kernel caches per-head K/V)
   const model = modelForRuntime(req.model, hardware);
   if (model !== req.model) req = { ...req, model };
+  // 1b. the KV-cache dtype the runtime keeps when --kv-cache does not say (vLLM / SGLang: the model's 16-bit dtype)
+  const kvRule = hardware.runtime!.kvCacheDefault ?? 'checkpoint';
+  const kv = req.kvCache === undefined ? runtimeKvCache(req.dtype, kvRule) : undefined;
+  if (kv !== undefined) req = { ...req, kvCache: kv as SimulateRequest['kvCache'] };
   // 2. the family's engine (pure arithmetic on plain numbers)
   const engine = FAMILY_SIMULATORS[req.model.family];
   if (!engine) throw new UserError(`simulate: no engine for family "${req.model.family}"`);
   const result = engine(req);
   // the runtime the numbers assume, so that a number never hides its assumption
   result.runtime = hardware.runtime!.id;
+  if (result.kv_cache_dtype !== undefined) result.kv_cache_default = kvRule;
   // 1b. speculative decoding on a decoder's steady state (a ratio of step prices, after the engine)
   if (req.spec) {
     if (req.model.family !== 'decoder') throw new UserError(`--spec-model/--mtp: speculative decoding applies to decoder LLMs, not ${req.model.family}`);

@@ -90,6 +90,8 @@ export interface SimulateResult {
   weights_dtype: string;
   activations_dtype: string;
   kv_cache_dtype: string;
+  // the runtime's KV-cache dtype rule when --kv-cache is not given (src/runtime/kv-cache.ts): auto | checkpoint | a dtype
+  kv_cache_default?: string;
   // decoders (null when it does not fit)
   ttft_s?: number | null; // steady state (the step carrying the prefill)
   ttft_cold_s?: number | null; // the whole batch prefilled at once

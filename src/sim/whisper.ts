@@ -1,6 +1,8 @@
 // Whisper (encoder-decoder) transcription of `--audio-seconds S` with `--output-tokens N`.
 //   1. windows = ceil(S / 30): Whisper pads every window to 30 s (whisper/audio.py pad_or_trim); a runtime that
-//      overlaps its chunks (scheduler.audio_window_step: the HF pipeline's 20 s stride) starts one every step seconds.
+//      overlaps its chunks (scheduler.audio_window_step: the HF pipeline's 20 s stride) starts one every step seconds;
+//      a seek loop with timestamps (scheduler.timestamps) starts the next window at the end of the last complete
+//      segment, SEEK_TAIL_S before the window's end on average (see timestamps below).
 //      batch × windows windows are encoded as one batch (chunked long-form), or in passes of scheduler.audio_batch
 //      windows (the HF ASR pipeline's batch_size), or, under a runtime whose scheduler.audio_windows is sequential
 //      (whisper.cpp, openai-whisper, faster-whisper), one window after another at the request's batch, each encoded
@@ -8,12 +10,12 @@
 //   2. encoder graph (front end + blocks + cross K/V) ──roofline──▶ encoder_s
 //   3. decoder: the prompt (SOT, after the previous window's text where the runtime conditions on it) then N − 1 steps
 //      per window (N = --output-tokens, tokens per 30 s window; default: the transcript of speech at
-//      SPEECH_TOKENS_PER_S), greedy or with the runtime's beam search (scheduler.beam_size: every decode row, self
+//      SPEECH_TOKENS_PER_S, plus two timestamp tokens per segment under a runtime that samples them), greedy or with the runtime's beam search (scheduler.beam_size: every decode row, self
 //      cache and logits row per beam; the cross K/V as the runtime keeps them: src/model/whisper-graph.ts); the step
 //      time is integrated over the growing self-attention context with Simpson's rule (it is linear in the context,
 //      so three samples are exact up to the roofline's max()) ──▶ decoder_s
 //   4. latency = encoder_s + decoder_s; rtf = latency / S; memory = weights + KV caches + live activations
-import type { EncoderDecoderModel } from '../spec/types.js';
+import type { EncoderDecoderModel, RuntimeSettings } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import { SOT_TOKENS, type WhisperDecoding, buildWhisperDecoderGraph, buildWhisperEncoderGraph, whisperKvBytes } from '../model/whisper-graph.js';
 import type { Op } from '../model/op.js';
@@ -38,11 +40,51 @@ import {
 // i.e. 100 tokens per 30 s window (Whisper's sample_len cap is 224). A transcript grows with the audio.
 export const SPEECH_TOKENS_PER_S = (150 / 60) * (4 / 3);
 
-/** default --output-tokens of a Whisper model: tokens per window of speech (a short clip: its own length) */
-export function speechTokensPerWindow(m: EncoderDecoderModel, audioSeconds: number | undefined): number {
+// Timestamps. With timestamps on (the default of openai-whisper's and faster-whisper's transcribe() — DecodingOptions
+// without_timestamps=False, whisper/decoding.py @v20240930; WhisperModel.transcribe(without_timestamps=False),
+// faster_whisper/transcribe.py @97a4785 — and of whisper.cpp's whisper_full, no_timestamps = false) the decoder writes
+// <|t_start|> text <|t_end|> for every segment, and the seek loop moves to the end of the last complete segment when
+// the window ends inside one (faster_whisper/transcribe.py _split_segments_by_timestamps: "ignore the unfinished
+// segment and seek to the last timestamp", seek += last_timestamp_position * input_stride; whisper/transcribe.py the
+// same; whisper.cpp seek += seek_delta), so the unfinished segment is decoded twice. Measured on the transcript of a
+// 2 h 24 min English podcast that faster-whisper large-v2 printed (Vaibhavs10/insanely-fast-whisper
+// notebooks/infer_faster_whisper_large_v2.ipynb @59368f5, Lex Fridman #367: fp16 run 2,795 segments, int8 run 2,089, over
+// 8,627 s; tokens counted with openai/whisper whisper/assets/multilingual.tiktoken @c0d2f62):
+//   - text 3.36 tokens/s in both runs (29,012 and 29,017 tokens), as SPEECH_TOKENS_PER_S above;
+//   - a segment starts every 3.09 s (fp16) / 4.13 s (int8): SEGMENT_INTERVAL_S, the mean of the two;
+//   - a window cut at a random instant leaves the unfinished segment's elapsed part, E[I²] / (2 E[I]) over the
+//     intervals I between segment starts: 2.03 s / 2.70 s: SEEK_TAIL_S, the mean. Replaying the seek rule over the
+//     printed segments gives 306 / 316 windows (mean advance 28.2 / 27.4 s) where 8,627 / 30 gives 288.
+// The podcast is continuous speech (segments cover 87-89% of it): a recording with long silences ends more windows
+// on a complete segment (a full 30 s advance), which this does not model.
+export const SEGMENT_INTERVAL_S = (3.09 + 4.13) / 2;
+export const SEEK_TAIL_S = (2.03 + 2.7) / 2;
+
+type Scheduler = RuntimeSettings['scheduler'] | undefined;
+
+/** whether the runtime's decoder samples timestamp tokens: scheduler.timestamps, by default on for a seek loop */
+export function whisperTimestamps(s: Scheduler): boolean {
+  return s?.timestamps ?? s?.audioWindows === 'sequential';
+}
+
+/**
+ * timestamp tokens of a window of `seconds` of speech: two per segment; in a window of a longer recording the segments
+ * that end before the seek point, and the opening timestamp of the unfinished one
+ */
+export function timestampTokensPerWindow(seconds: number, windowS: number, longForm: boolean): number {
+  if (!longForm) return 2 * Math.max(1, seconds / SEGMENT_INTERVAL_S);
+  return (2 * (windowS - SEEK_TAIL_S)) / SEGMENT_INTERVAL_S + 1;
+}
+
+/**
+ * default --output-tokens of a Whisper model: tokens per window of speech (a short clip: its own length), with the
+ * timestamp tokens where the bound runtime samples them
+ */
+export function speechTokensPerWindow(m: EncoderDecoderModel, audioSeconds: number | undefined, hw?: SimulateRequest['hardware']): number {
   const windowS = m.window_seconds ?? 30;
   const s = audioSeconds !== undefined && audioSeconds > 0 ? Math.min(audioSeconds, windowS) : windowS;
-  return Math.max(1, Math.ceil(SPEECH_TOKENS_PER_S * s - 1e-9));
+  const ts = whisperTimestamps(hw?.runtime?.scheduler) ? timestampTokensPerWindow(s, windowS, (audioSeconds ?? 0) > windowS + 1e-9) : 0;
+  return Math.max(1, Math.ceil(SPEECH_TOKENS_PER_S * s + ts - 1e-9));
 }
 
 /** how the bound runtime decodes: beams, the cross K/V under beams, cache reorders and appends (runtimes/*.yaml) */
@@ -102,7 +144,9 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const windowS = m.window_seconds ?? 30;
   const seconds = req.audioSeconds ?? windowS;
   if (!(seconds > 0)) throw new UserError(`--audio-seconds must be > 0, found "${seconds}"`);
-  const windows = audioWindows(seconds, windowS, sch?.audioWindowStepS);
+  // a seek loop with timestamps moves to the last complete segment: SEEK_TAIL_S short of a full window on average
+  const seekStep = sch?.audioWindows === 'sequential' && whisperTimestamps(sch) ? windowS - SEEK_TAIL_S : undefined;
+  const windows = audioWindows(seconds, windowS, sch?.audioWindowStepS ?? seekStep);
   // a runtime that transcribes a long recording window by window (runtime scheduler.audio_windows: sequential —
   // whisper.cpp's whisper_full and openai-whisper's transcribe() seek loops) runs each window at the request's batch,
   // one after another; one that batches a bounded number of windows (scheduler.audio_batch: the HF pipeline's

@@ -8,7 +8,7 @@ import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './type
 
 type Raw = Record<string, any>;
 
-const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kernels', 'training', 'collectives'] as const;
+const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kv_cache', 'kernels', 'training', 'collectives'] as const;
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
   stepOverheadS: 0,
@@ -75,6 +75,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       audio_windows: 'audioWindows',
       audio_batch: 'audioBatch',
       condition_on_previous_text: 'conditionOnPreviousText',
+      timestamps: 'timestamps',
       beam_size: 'beamSize',
       beam_cross_kv: 'beamCrossKv',
       beam_reorder: 'beamReorder',
@@ -99,6 +100,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     out.overlap = renamed<RuntimeOverride['overlap']>(o, { tp_comm: 'tpComm', fsdp_prefetch: 'fsdpPrefetch', dp_grad: 'dpGrad', ep_two_batch: 'epTwoBatch' });
   }
   if (own.shapes?.static_context !== undefined) out.staticContext = own.shapes.static_context;
+  if (own.kv_cache?.default_dtype !== undefined) out.kvCacheDefault = own.kv_cache.default_dtype;
   const k = own.kernels;
   if (k) {
     out.kernels = renamed<RuntimeOverride['kernels']>(k, {

@@ -519,6 +519,7 @@ const runtimeBlocks = {
       audio_batch: posInt,
       audio_window_step: qty(0.001, 1e6),
       condition_on_previous_text: { type: 'boolean' },
+      timestamps: { type: 'boolean' },
       beam_size: { type: 'integer', minimum: 1, maximum: 64 },
       beam_cross_kv: { enum: ['shared', 'broadcast', 'per_beam'] },
       beam_reorder: { enum: ['none', 'self', 'all'] },
@@ -550,6 +551,9 @@ const runtimeBlocks = {
     properties: { tp_comm: fraction01, fsdp_prefetch: fraction01, dp_grad: fraction01, ep_two_batch: fraction01, source: src },
   },
   shapes: { type: 'object', additionalProperties: false, properties: { static_context: posInt, source: src } },
+  // the KV-cache element type when --kv-cache is not given: auto (the model's 16-bit dtype), checkpoint (the
+  // quantization scheme's cache), or one dtype (src/runtime/kv-cache.ts)
+  kv_cache: { type: 'object', additionalProperties: false, properties: { default_dtype: { enum: ['auto', 'checkpoint', 'fp8', 'bf16', 'fp16'] }, source: src } },
   training: {
     type: 'object',
     additionalProperties: false,

@@ -329,6 +329,7 @@ export type NormalizedModel =
 // A runtime: how the software drives the chip (runtimes/*.yaml). Hardware says what the chip is; a runtime
 // says what the software does on it. Fractions are 0–1; times SI seconds; bytes SI bytes.
 export type GraphCapture = 'all' | 'decode' | 'none';
+export type KvCacheDefault = 'auto' | 'checkpoint' | 'fp8' | 'bf16' | 'fp16';
 export interface RuntimeSettings {
   stepOverheadS: number; // host time per engine iteration the device sits idle for
   // host work per running sequence per iteration (scheduling, input preparation, sampling and output bookkeeping in
@@ -364,7 +365,9 @@ export interface RuntimeSettings {
   // batched) or one after another, each decoded before the next is encoded (whisper.cpp's and openai-whisper's seek loop)
   // audioBatch: windows per pass (the HF ASR pipeline's batch_size); audioWindowStepS: hop between window starts (the
   // pipeline's chunk stride: 30 s windows every 20 s); conditionOnPreviousText: the previous window's text is the
-  // next window's prompt (openai-whisper, faster-whisper transcribe()); beamSize: beams per window in the decoder;
+  // next window's prompt (openai-whisper, faster-whisper transcribe()); timestamps: the decoder samples timestamp tokens
+  // (two per segment) and a sequential seek loop moves to the last complete segment (absent: on for a sequential runtime,
+  // off for a batched one); beamSize: beams per window in the decoder;
   // beamCrossKv: the cross-attention K/V under beam search — 'shared' (stored once per audio, beams folded into the
   // query rows: CTranslate2), 'broadcast' (stored once, read per beam: openai-whisper), 'per_beam' (projected, stored
   // and read per beam: HF transformers); beamReorder: the caches gathered to the surviving beams after each step
@@ -374,12 +377,17 @@ export interface RuntimeSettings {
   // prefill with its own budget above 32K tokens; without chunked prefill a step's tokens cover max_model_len)
   // ubatch (simulate): a single sequence's prompt runs as passes of at most this many tokens, each over all the weights
   // (llama.cpp's physical batch n_ubatch, MLX's prefill_step_size); absent: one pass (src/sim/ubatch.ts)
-  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean };
+  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
   overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
   staticContext?: number; // graphs compiled for a fixed context: every decode step attends over that many tokens
+  // KV-cache element type when --kv-cache is not given (src/runtime/kv-cache.ts): 'auto' = the model's 16-bit dtype
+  // whatever the weights and GEMMs are (vLLM / SGLang --kv-cache-dtype auto); 'checkpoint' = the quantization
+  // scheme's cache (an fp8 / fp4 checkpoint carries an fp8 cache: TensorRT-LLM with ModelOpt checkpoints); a dtype =
+  // always that one. Absent: checkpoint (hwperf's scheme table, docs/design.md).
+  kvCacheDefault?: KvCacheDefault;
   kernels: {
     gguf?: 'mmq' | 'dequant';
     fp8Fallback?: 'weight-only' | 'none';
@@ -531,6 +539,7 @@ export interface RuntimeOverride {
   scheduler: Partial<RuntimeSettings['scheduler']>;
   overlap: Partial<RuntimeSettings['overlap']>;
   staticContext: number;
+  kvCacheDefault: KvCacheDefault;
   kernels: Partial<RuntimeSettings['kernels']>;
   collectives: NonNullable<RuntimeSettings['collectives']>;
   training: Partial<NonNullable<RuntimeSettings['training']>>;

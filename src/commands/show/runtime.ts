@@ -3,6 +3,7 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { resolveHardware } from '../../spec/library.js';
 import { boundRuntime, resolveRuntime } from '../../runtime/resolve.js';
 import { fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
+import { whisperTimestamps } from '../../sim/whisper.js';
 import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
 
 /** settings as --json prints them (SI, snake_case) */
@@ -23,6 +24,7 @@ function settingsJson(s: RuntimeSettings) {
       audio_batch: s.scheduler.audioBatch ?? null,
       audio_window_step_s: s.scheduler.audioWindowStepS ?? null,
       condition_on_previous_text: s.scheduler.conditionOnPreviousText ?? false,
+      timestamps: whisperTimestamps(s.scheduler),
       beam_size: s.scheduler.beamSize ?? 1,
       beam_cross_kv: s.scheduler.beamCrossKv ?? 'shared',
       beam_reorder: s.scheduler.beamReorder ?? 'none',
@@ -35,6 +37,7 @@ function settingsJson(s: RuntimeSettings) {
     },
     overlap: { tp_comm: s.overlap.tpComm, fsdp_prefetch: s.overlap.fsdpPrefetch ?? null, dp_grad: s.overlap.dpGrad ?? null, ep_two_batch: s.overlap.epTwoBatch },
     static_context: s.staticContext ?? null,
+    kv_cache: { default_dtype: s.kvCacheDefault ?? 'checkpoint' },
     kernels: {
       gguf: s.kernels.gguf ?? null,
       fp8_fallback: s.kernels.fp8Fallback ?? null,
@@ -104,6 +107,7 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.hostPerSequenceS !== undefined) out.host_per_sequence_s = o.hostPerSequenceS;
   if (o.hostOverlap !== undefined) out.host_overlap = o.hostOverlap;
   if (o.staticContext !== undefined) out.static_context = o.staticContext;
+  if (o.kvCacheDefault !== undefined) out.kv_cache_default_dtype = o.kvCacheDefault;
   const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels', 'training'] as const) {
     for (const [k, v] of Object.entries(o[block] ?? {})) {
@@ -113,6 +117,12 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   }
   return out;
 }
+
+const KV_RULE_TEXT: Record<string, string> = {
+  auto: "auto: the model's 16-bit dtype, also under fp8 / fp4 weights",
+  checkpoint: "checkpoint: the --dtype scheme's (fp8 and fp4 keep an fp8 cache)",
+  fp8: 'fp8', bf16: 'bf16', fp16: 'fp16',
+};
 
 export function runtimeRow(r: NormalizedRuntime) {
   return {
@@ -175,6 +185,7 @@ export default class ShowRuntime extends BaseCommand {
         ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}` + audioScheduler(s.scheduler)],
         ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
+        ['KV cache without --kv-cache', KV_RULE_TEXT[s.kvCacheDefault ?? 'checkpoint']],
         ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${plain(v)}`).join('; ') || '—'],
       ];
       if (result.training) rows.push(['training', Object.entries(result.training).map(([k, v]) => `${k}: ${plain(v, true, k)}`).join('; ')]);
@@ -192,6 +203,7 @@ function audioScheduler(s: RuntimeSettings['scheduler']): string {
   const parts: string[] = [];
   if (s.audioWindows) parts.push(`audio windows ${s.audioWindows}${s.audioBatch ? `, ${s.audioBatch} per pass` : ''}${s.audioWindowStepS ? `, one every ${s.audioWindowStepS} s` : ''}`);
   if (s.conditionOnPreviousText) parts.push('previous text as prompt');
+  if (whisperTimestamps(s)) parts.push('timestamp tokens');
   if ((s.beamSize ?? 1) > 1) parts.push(`beam ${s.beamSize} (cross K/V ${s.beamCrossKv ?? 'shared'}, reorder ${s.beamReorder ?? 'none'})`);
   return parts.length ? `; ${parts.join('; ')}` : '';
 }

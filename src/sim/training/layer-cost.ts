@@ -31,9 +31,20 @@ export function eagerElementwise(hw: NormalizedHardware): EagerElementwise | und
   return rt?.training?.elementwise === 'eager' && k?.rmsnorm && k.rope ? { rmsnorm: k.rmsnorm, rope: k.rope } : undefined;
 }
 
+// A token permutation moves whole h-wide rows by an index (a row gather / scatter), not one contiguous stream: PyTorch's
+// vectorized_gather_kernel moving T·k rows of an MoE layer's tokens on an H200 (bench/gpu/h200-eager-2026-12-04/
+// eager.json, section moe_train: 4 calls per forward + backward, read + write of T·k·h bf16 each) ran at 3.94 / 3.39 /
+// 3.67 / 3.66 TB/s at Qwen3-30B-A3B / gpt-oss-120b / DeepSeek-V3 / Mixtral shapes (h 2048-7168), 0.90 / 0.78 / 0.84 /
+// 0.84 of the contiguous elementwise add's 4.37 TB/s on the same part (bench/gpu/h200-2026-12-04/kernels.json section
+// elementwise, the reference of runtimes/pytorch.yaml's access classes): 0.84 of the part's elementwise rate.
+export const ROW_GATHER_RATE = 0.84;
+
 // `quantizeBytes`: bytes moved per element by the quantization of an fp8 GEMM's input (runtime
 // training.fp8_quantize_bytes; default 3: read 16-bit, write 8-bit once).
-export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype, eager?: EagerElementwise, quantizeBytes = FP8_CAST_BYTES): Op[] {
+// `sortChunks`: the dispatcher reorders the tokens it received by local expert after the dispatch all-to-all and back
+// before the combine (Megatron-Core's alltoall dispatcher, below); false for DeepEP-style dispatchers, whose kernels
+// write the received tokens where they go.
+export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype, eager?: EagerElementwise, quantizeBytes = FP8_CAST_BYTES, sortChunks = false): Op[] {
   const T = (p.microBatch * p.seqLen) / p.cp; // tokens of this device's sequence shard
   const t = p.tp;
   const h = s.hidden;
@@ -90,9 +101,18 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
     // src/model/decoder-graph.ts moeDataMovement): top-k softmax over the fp32 router logits [T, E]; permute reads
     // each token's h-wide bf16 row once and writes its k copies; unpermute reads the k expert outputs and writes the
     // probability-weighted sum (k multiply-adds per element). Sharded by tp like the other elementwise work (SP).
+    // Both are row gathers (ROW_GATHER_RATE).
     ops.push(elementwise('moe_topk', (T * s.experts) / t, 5, 8, 'fp32'));
-    ops.push(elementwise('moe_permute', (T * s.active * h) / t, 0, 2 + 2 / s.active, 'bf16'));
-    ops.push(elementwise('moe_unpermute', (T * s.active * h) / t, 2, 2 + 2 / s.active, 'bf16'));
+    const gather = (o: Op): Op => ({ ...o, memoryScale: ROW_GATHER_RATE });
+    ops.push(gather(elementwise('moe_permute', (T * s.active * h) / t, 0, 2 + 2 / s.active, 'bf16')));
+    ops.push(gather(elementwise('moe_unpermute', (T * s.active * h) / t, 2, 2 + 2 / s.active, 'bf16')));
+    // With more than one local expert, Megatron-Core's alltoall dispatcher sorts the T·k received rows by local expert
+    // after the dispatch all-to-all ("Permutation 2: Sort tokens by local expert", sort_chunks_by_idxs) and unsorts the
+    // expert outputs before the combine ("Unpermutation 2"), tokens and probs (NVIDIA/Megatron-LM
+    // megatron/core/transformer/moe/token_dispatcher.py @0014f137 MoEAlltoAllTokenDispatcher.dispatch_postprocess /
+    // combine_preprocess: `if self.num_local_experts > 1`, whatever the EP size): two more row gathers of T·k·h bf16,
+    // read and written, forward.
+    if (sortChunks && s.experts / p.ep > 1) ops.push(gather(elementwise('moe_sort', (2 * T * s.active * h) / t, 0, 4, 'bf16')));
     const rows = (T * s.active * p.ep) / s.experts;
     ffn('expert', rows, s.expertWidth, s.experts / p.ep);
     actElems = 0;
@@ -160,8 +180,14 @@ export function fp8SplitAccumulateRate(hw: NormalizedHardware): number {
 const MODULE_OPS: Record<string, RecomputeModule> = { norms: 'layernorm', moe_act: 'moe_act', mla_up: 'mla_up_proj' };
 
 // The backward of a permutation is the inverse permutation of its gradient: one pass of the same volume (Megatron-Core
-// moe_utils permute/unpermute autograd functions), not the 2× of a GEMM.
-const BWD_FACTOR: Record<string, number> = { moe_permute: 1, moe_unpermute: 1 };
+// moe_utils permute/unpermute autograd functions), not the 2× of a GEMM. The probability-weighted unpermute is the
+// exception: its backward writes the k-fold gradient rows and also reads the forward's k expert output rows to form the
+// gradient of each routing probability (TransformerEngine moe_unpermute backward, prob_grad). Measured, the fused
+// CUDA permute / unpermute kernels (fanshiqing/grouped_gemm, the kernels TransformerEngine PR #936 took in) at 8,192
+// tokens, hidden 4096, top-8, fp16: permute forward 0.275 ms, backward 0.207 ms; unpermute forward 0.208 ms, backward
+// 0.423 ms (fp32: 0.486 / 0.405 and 0.405 / 0.827; DeepLink-org/DLBlas PR #66, GPU not named): the permute's backward
+// 0.75-0.83 of its forward → 0.8, the unpermute's 2.03-2.04 → 2. A chunk sort's backward is the inverse sort: 1.
+const BWD_FACTOR: Record<string, number> = { moe_permute: 0.8, moe_unpermute: 2, moe_sort: 1 };
 
 // Backward = 2× forward for GEMMs (activation gradient + weight gradient) and elementwise ops. Attention: a fused
 // (flash) kernel rebuilds the scores in its backward whatever the recompute policy (FlashAttention-2 backward: Dao

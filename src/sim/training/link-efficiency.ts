@@ -9,7 +9,7 @@
 // InfiniBand, NCCL's ring reaches 46-48 GB/s of a 400 Gb/s NDR NIC's 50 (NCCL maintainer, NVIDIA/nccl-tests issue
 // #290, 2025-03) and 96 of 100 GB/s on 4 HDR NICs per 8 A100 (NVIDIA/nccl-tests issue #119, 3 nodes,
 // all_reduce_perf): 0.92-0.96 → 0.94 at large messages. The common size shape (src/hardware/efficiency.ts, measured
-// all-reduce sweeps) carries the small-message fall-off; the ring's per-step latency is added by collectiveTime.
+// all-reduce sweeps) carries the small-message fall-off, start-up latency included (./collective-time.ts counts it once).
 // RoCE, EFA and other networks keep the spec's figure (no measurement found). Scale-up collectives keep the spec's
 // sweep too (whether NCCL's all-gather / reduce-scatter get NVLS there was not settled).
 import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';

@@ -9,8 +9,9 @@
 import type { Dtype, NormalizedHardware } from '../../spec/types.js';
 import type { CollectiveKind } from '../../model/op.js';
 import type { LinkSpec } from '../../spec/types.js';
-import { collectiveTime } from '../collectives.js';
-import { collectiveEfficiency } from '../../hardware/efficiency.js';
+import { COLLECTIVE_SHAPE, collectiveEfficiency, lookupEfficiency } from '../../hardware/efficiency.js';
+import { trainingCollectiveTime } from './collective-time.js';
+import { scaleOutLatency } from '../scale-out.js';
 import type { DecoderShape } from './shapes.js';
 import { groupLinks, microBatchesPerPipeline, type PlanShape } from './plan.js';
 import { eagerElementwise, headForwardOps, layerForwardOps, passCost, type PassCost } from './layer-cost.js';
@@ -91,9 +92,11 @@ function addPass(a: PassCost, b: PassCost, k = 1): PassCost {
 export function stepTime(i: StepInput): StepResult {
   const { shape: s, plan: p, hw } = i;
   // one collective of `bytes` (its buffer: the all-reduce / all-gather size, or the message of a p2p send) at the
-  // fraction of the link a ring reaches at that size on that link (./link-efficiency.ts)
+  // fraction of the link a ring reaches at that size on that link (./link-efficiency.ts), its start-up latency counted
+  // once (./collective-time.ts)
+  const domain = hw.scaleUp?.domain ?? 1;
   const comm = (kind: CollectiveKind, bytes: number, n: number, link: LinkSpec) =>
-    collectiveTime(kind, bytes, n, link, linkCollectiveEfficiency(hw, link, bytes));
+    trainingCollectiveTime(hw, kind, bytes, n, link, linkCollectiveEfficiency(hw, link, bytes), ranksPerDomain(domain, 1, n));
   const links = groupLinks(hw, p);
   const dualpipe = p.schedule === 'dualpipe';
   const T = (p.microBatch * p.seqLen) / p.cp;
@@ -110,7 +113,10 @@ export function stepTime(i: StepInput): StepResult {
   const eager = eagerElementwise(hw);
   const qb = hw.runtime?.training?.fp8QuantizeBytes;
   const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype, eager, qb), hw, pol, fullShare, opSac);
-  let moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype, eager, qb), hw, pol, fullShare) : dense;
+  // the alltoall dispatcher sorts received tokens by local expert and back; DeepEP-style dispatchers (runtime
+  // training.ep_dispatcher node_aware, DualPipe's own) place them in the dispatch kernel (./layer-cost.ts)
+  const sortChunks = hw.runtime?.training?.epDispatcher !== 'node_aware' && !dualpipe;
+  let moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype, eager, qb, sortChunks), hw, pol, fullShare) : dense;
   // a dropless MoE layer the runtime syncs with the host every forward lasts at least the host's issue time
   // (./moe-host-sync.ts); full recompute issues the forward's kernels once more in the backward
   const mh = hw.runtime?.training?.moeHost;
@@ -166,11 +172,13 @@ export function stepTime(i: StepInput): StepResult {
       on = leaving; // every copy still lands on its GPU over NVLink (local ones, and the fan-out of remote ones)
     }
     // off-node traffic at what an all-to-all reaches over that network (./link-efficiency.ts), NVLink traffic at the
-    // spec's scale-up sweep
+    // spec's scale-up sweep. Those size-shaped rates carry the start-up latency (./collective-time.ts); over the network
+    // NCCL's all-to-all latency (one network hop, src/sim/scale-out.ts) for each of the four exchanges bounds the
+    // large-message wire time from below instead, whichever is longer.
     const offEff = linkCollectiveEfficiency(hw, links.epOut, off, true);
-    epPerLayer =
-      Math.max(off > 0 ? off / (links.epOut.bandwidthBytePerS * offEff) : 0, on > 0 ? on / (links.epUp.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, on)) : 0) +
-      4 * (links.epOffNodeFraction > 0 ? links.epOut.latencyS : links.epUp.latencyS);
+    const offWire = off > 0 ? off / (links.epOut.bandwidthBytePerS * offEff) : 0;
+    const offS = off > 0 ? Math.max(offWire, 4 * scaleOutLatency('alltoall', p.ep, 1) + offWire * lookupEfficiency(COLLECTIVE_SHAPE, off)) : 0;
+    epPerLayer = Math.max(offS, on > 0 ? on / (links.epUp.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, on)) : 0);
   }
 
   // 5. one micro-batch through one pipeline stage: balanced stages (Narayanan et al. 2021 assume L/p layers per
@@ -243,13 +251,12 @@ export function stepTime(i: StepInput): StepResult {
   // bucket by bucket: each collective moves one bucket (its size sets the measured link fraction)
   // a DP ring that spans scale-up domains leaves each one through all its members' NICs (./ring-nics.ts): the dense
   // DP×CP group's ranks are tp apart, the expert-DP group's tp·ep apart (Megatron rank order tp-cp-ep-dp)
-  const domain = hw.scaleUp?.domain ?? 1;
   const bucketed = (kind: CollectiveKind, params: number, bytesPer: number, n: number, stride: number) => {
     if (params <= 0) return 0;
     const k = Math.ceil(params / bucketParams);
     const bytes = (params / k) * bytesPer;
     const perDomain = ranksPerDomain(domain, stride, n);
-    return k * collectiveTime(kind, bytes, n, links.dp, ringEfficiency(hw, links.dp, bytes, perDomain));
+    return k * trainingCollectiveTime(hw, kind, bytes, n, links.dp, ringEfficiency(hw, links.dp, bytes, perDomain), perDomain);
   };
   // gradients travel in the runtime's reduce dtype where its spec gives one (torchtitan: FSDP2 MixedPrecisionPolicy
   // reduce_dtype, fp32 by default), else 2 bytes (GRAD_BYTES, the engine's pricing before runtimes said)

@@ -1,0 +1,33 @@
+// Seconds of one training collective, with its start-up latency counted once.
+//
+// The fraction of a link's bandwidth a collective reaches at its size (src/hardware/efficiency.ts: a spec's measured
+// nccl-tests sweep, or its large-message fraction × COLLECTIVE_SHAPE, the mean of measured all-reduce sweeps;
+// ./link-efficiency.ts over InfiniBand) is bus bandwidth measured end to end at that size, start-up latency included:
+// "1 KiB all-reduces take ~15-25 µs, 1 MiB ones reach a tenth of the link" is that latency. Adding the α–β model's
+// per-step latency (src/sim/collectives.ts collectiveTime: 2(n − 1) or n − 1 link latencies) on top of a size-shaped
+// rate counts it twice. Serving prices collectives the single way already (src/sim/parallel.ts commSeconds: inside a
+// scale-up domain the shaped rate alone; across domains src/sim/scale-out.ts, α + wire at the large-message rate or
+// the shaped wire, whichever is longer). Training now does the same:
+//
+//   scale-up (and host) links:  traffic · bytes / (bandwidth · efficiency(bytes))
+//   scale-out link:             max( that ,  α_NCCL(kind, n, per node) + the same traffic at the large-message rate )
+//
+// α is NCCL's own latency model (src/sim/scale-out.ts scaleOutLatency, NVIDIA/nccl src/graph/tuning.cc): it grows with
+// the ring's length, which an 8-GPU sweep cannot show. The large-message rate is efficiency(bytes) /
+// COLLECTIVE_SHAPE(bytes): every scale-out efficiency here is a large-message fraction times that shape.
+import type { CollectiveKind } from '../../model/op.js';
+import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
+import { trafficFactor } from '../collectives.js';
+import { scaleOutLatency } from '../scale-out.js';
+import { COLLECTIVE_SHAPE, lookupEfficiency } from '../../hardware/efficiency.js';
+
+/**
+ * seconds of one `kind` collective of `bytes` over `n` ranks on `link` at `efficiency` (the size-shaped fraction of the
+ * link); `perNode`: ranks of the group in each scale-up domain (NCCL's latency model counts network hops by node)
+ */
+export function trainingCollectiveTime(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, n: number, link: LinkSpec, efficiency: number, perNode = 1): number {
+  if (n <= 1 || bytes <= 0 || !(efficiency > 0)) return 0;
+  const wire = (trafficFactor(kind, n) * bytes) / (link.bandwidthBytePerS * efficiency);
+  if (link !== hw.scaleOut) return wire;
+  return Math.max(wire, scaleOutLatency(kind, n, perNode) + wire * lookupEfficiency(COLLECTIVE_SHAPE, bytes));
+}

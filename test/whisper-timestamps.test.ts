@@ -1,0 +1,73 @@
+// Long-form Whisper with timestamps (src/sim/whisper.ts): two timestamp tokens per segment in the default transcript
+// length, and a seek loop that moves to the last complete segment (SEEK_TAIL_S short of 30 s) so a recording takes
+// more windows than its length / 30. Constants from a faster-whisper large-v2 transcript (cited in whisper.ts).
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../src/sim/simulate.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryRuntime } from '../src/spec/library.js';
+import {
+  SEEK_TAIL_S,
+  SEGMENT_INTERVAL_S,
+  SPEECH_TOKENS_PER_S,
+  audioWindows,
+  speechTokensPerWindow,
+  timestampTokensPerWindow,
+  whisperTimestamps,
+} from '../src/sim/whisper.js';
+import type { EncoderDecoderModel, NormalizedHardware } from '../src/spec/types.js';
+import { loadHardware, request } from './helpers/nondecoder-fixtures.js';
+import { libraryModel } from './helpers/library-models.js';
+
+const large = () => libraryModel('whisper-large-v2') as EncoderDecoderModel;
+const bound = async (rt: string, hw = 'rtx-3070-ti') => bindRuntime(await loadHardware(hw), libraryRuntime(rt));
+function withScheduler(hw: NormalizedHardware, s: Partial<NonNullable<NormalizedHardware['runtime']>['scheduler']>): NormalizedHardware {
+  return { ...hw, runtime: { ...hw.runtime!, scheduler: { ...hw.runtime!.scheduler, ...s } } };
+}
+
+describe('timestamp tokens and the seek loop', () => {
+  it('pins the transcript-derived constants: a segment every 3.61 s, 2.37 s left unfinished per window', () => {
+    expect(SEGMENT_INTERVAL_S).toBeCloseTo(3.61, 12);
+    expect(SEEK_TAIL_S).toBeCloseTo(2.365, 12);
+    // a long-form window: 2 per complete segment + the unfinished one's opening timestamp
+    expect(timestampTokensPerWindow(30, 30, true)).toBeCloseTo((2 * (30 - 2.365)) / 3.61 + 1, 12);
+    // a short clip: its own segments, at least one
+    expect(timestampTokensPerWindow(1, 30, false)).toBe(2);
+    expect(timestampTokensPerWindow(18.05, 30, false)).toBeCloseTo(10, 12);
+  });
+  it('are on for the seek-loop runtimes and off for the batched ones, as their sources default', () => {
+    expect(whisperTimestamps(libraryRuntime('faster-whisper').scheduler)).toBe(true);
+    expect(whisperTimestamps(libraryRuntime('whisper.cpp').scheduler)).toBe(true);
+    expect(whisperTimestamps(libraryRuntime('whisper.cpp-fa').scheduler)).toBe(true);
+    expect(whisperTimestamps(libraryRuntime('openai-whisper').scheduler)).toBe(true); // sequential: the default
+    expect(whisperTimestamps(libraryRuntime('faster-whisper-batched').scheduler)).toBe(false);
+    expect(whisperTimestamps(libraryRuntime('transformers').scheduler)).toBe(false);
+    expect(whisperTimestamps(undefined)).toBe(false);
+  });
+  it('adds the timestamps to the default tokens per window only where the runtime samples them', async () => {
+    const m = large();
+    const plain = Math.ceil(SPEECH_TOKENS_PER_S * 30 - 1e-9);
+    expect(speechTokensPerWindow(m, 9000)).toBe(plain);
+    expect(speechTokensPerWindow(m, 9000, await bound('faster-whisper-batched'))).toBe(plain);
+    const fw = speechTokensPerWindow(m, 9000, await bound('faster-whisper'));
+    expect(fw).toBe(Math.ceil(SPEECH_TOKENS_PER_S * 30 + timestampTokensPerWindow(30, 30, true) - 1e-9));
+    expect(fw).toBeGreaterThan(plain + 15);
+    expect(fw).toBeLessThan(224); // Whisper's sample_len
+  });
+  it('moves a seek loop SEEK_TAIL_S short of a full window: more windows, more encoder and decoder time', async () => {
+    expect(audioWindows(9000, 30, 30 - SEEK_TAIL_S)).toBe(Math.ceil((9000 - 30) / (30 - SEEK_TAIL_S) - 1e-9) + 1);
+    const hw = await bound('faster-whisper');
+    const run = (ts: boolean) => simulate(request('whisper-large-v2', withScheduler(hw, { timestamps: ts }), { audioSeconds: 900, outputTokens: 100, dtype: 'fp16' }));
+    const [on, off] = [run(true), run(false)];
+    // the same explicit tokens per window, over ceil(870 / 27.635) + 1 = 33 windows in place of 30
+    expect(on.output_tokens).toBe(3300);
+    expect(off.output_tokens).toBe(3000);
+    expect(on.encoder_s! / off.encoder_s!).toBeCloseTo(33 / 30, 6);
+    expect(on.decoder_s!).toBeGreaterThan(off.decoder_s!);
+  });
+  it('leaves a single 30 s window and explicit tokens alone (short-form rows)', async () => {
+    const hw = await bound('whisper.cpp');
+    const run = (ts: boolean) => simulate(request('whisper-large-v2', withScheduler(hw, { timestamps: ts }), { audioSeconds: 30, outputTokens: 256, dtype: 'fp16' }));
+    expect(run(true).latency_s).toBe(run(false).latency_s);
+    expect(run(true).output_tokens).toBe(256);
+  });
+});
