@@ -132,3 +132,23 @@ describe('MoE tiles sized from the rows per expert (ggml-metal kernel_mul_mm_id)
     expect(t32).toBeGreaterThan(0.6 * t64); // 48 vs 64 rows executed, plus the GEMM-size fall-off
   });
 });
+
+describe('RDNA 3 WMMA MMQ rate measured on the RX 7900 XTX (PR #17879 test-backend-ops)', () => {
+  it('GGUF matmuls on the 7900 XTX run at the measured 44.47 TFLOP/s, not the part\'s fp16 GEMM default', async () => {
+    const { ggufGemmPeak } = await import('../src/hardware/efficiency.js');
+    const hw = bound('radeon-rx-7900-xtx', 'llama.cpp');
+    expect(ggufGemmPeak(hw)).toBeCloseTo(44.47e12, -9);
+    // a dense q4_0 prompt GEMM at the reference shape (Llama-3-8B FFN, 512 rows) never beats it
+    const m = libraryModel('llama-3.1-8b') as DecoderModel;
+    const p = resolvePrecision('q4_0', undefined, undefined, undefined);
+    const up = ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 1, prefillLen: 512, decodeSeqs: 0 }), hw).find((o) => o.name === 'ffn_up')!;
+    expect(up.flops / opCost(up, hw).computeS).toBeLessThanOrEqual(44.47e12 * 1.0001);
+    // the MoE kernel at executed-tile rate: gpt-oss-20b at a 512-token ubatch (64 rows per expert in 128-wide tiles)
+    // delivers about half the dense rate in useful FLOPs (test-backend-ops: 23.69 useful = 47 executed TFLOP/s)
+    const g = libraryModel('gpt-oss-20b') as DecoderModel;
+    const eu = ggmlKernelCounts(buildDecoderPass(g, buildLayout(g, 1, 1, 1, 1, false), p, { prefillSeqs: 1, prefillLen: 512, decodeSeqs: 0 }), hw).find((o) => o.name === 'experts_up')!;
+    const useful = eu.flops / opCost(eu, hw).computeS;
+    expect(useful).toBeGreaterThan(0.35 * 44.47e12);
+    expect(useful).toBeLessThan(0.55 * 44.47e12);
+  });
+});
