@@ -150,7 +150,10 @@ describe('long-form windows: the HF pipeline stride and batch', () => {
     const plain = (await simulateFromFlags(flags as any)).result;
     const beams = (await simulateFromFlags({ ...flags, set: ['runtime.beam_size=4'] } as any)).result;
     const batched = (await simulateFromFlags({ ...flags, set: ['runtime.audio_batch=16'] } as any)).result;
-    expect(beams.decoder_s!).toBeGreaterThan(plain.decoder_s!);
+    // (HF generate() is host-bound at these rows — its host time is the same for 4 beams, runtimes/pytorch.yaml
+    // host.decode_step — so the beams show in the caches and never make a window faster)
+    expect(beams.memory.kv_cache_bytes).toBeGreaterThan(plain.memory.kv_cache_bytes);
+    expect(beams.decoder_s!).toBeGreaterThanOrEqual(plain.decoder_s!);
     expect(batched.latency_s!).toBeLessThan(plain.latency_s!);
   });
 });

@@ -4,14 +4,21 @@
 // per op (× its count), no per-token loops.
 import type { NormalizedHardware } from '../spec/types.js';
 
-/** 'decode': a token-generation step (what serving engines capture as CUDA graphs); 'other': everything else */
-export type LaunchPhase = 'decode' | 'other';
+/** 'decode': a token-generation step (what serving engines capture as CUDA graphs); 'other': everything else;
+ *  'device': the kernels alone — the caller prices the host's dispatch of them itself (eagerStepSeconds) */
+export type LaunchPhase = 'decode' | 'other' | 'device';
+
+/** the op kinds a piecewise-captured decode step still dispatches one by one: vLLM splits its graphs at the attention
+ *  op (CompilationConfig.splitting_ops; vllm-ascend adds vllm.unified_ascend_attention_with_output), which runs eagerly
+ *  between the replayed pieces */
+const PIECEWISE_EAGER_KINDS: ReadonlySet<string> = new Set(['attention']);
 
 /** Host dispatch time per kernel that bounds a kernel's slot in this phase (0 when graph-captured or unbound). */
 export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other'): number {
+  if (phase === 'device') return 0;
   const l = hw.runtime?.launch;
   if (!l || l.perKernelS <= 0 || l.graphs === 'all') return 0;
-  if (l.graphs === 'decode' && phase === 'decode') return 0;
+  if ((l.graphs === 'decode' || l.graphs === 'piecewise') && phase === 'decode') return 0;
   return l.perKernelS;
 }
 
@@ -19,10 +26,39 @@ export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other
  * The host dispatch floor of an op of `kernels` kernels: a one-kernel op of a kind the runtime prices by kind
  * (launch.per_kernel_by_kind: eager Python code, where an nn.Linear call costs the host three times a tensor add) pays
  * that; several kernels (an eager composite: its steps are elementwise tensor ops) pay the per-kernel cost each.
+ * Under piecewise graphs a decode step's attention ops (the graph split points) pay their by-kind cost (or the
+ * per-kernel cost per kernel); the captured ops between them pay nothing.
  */
 export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, kind: string, kernels: number): number {
+  const l = hw.runtime?.launch;
+  if (l?.graphs === 'piecewise' && phase === 'decode') {
+    if (!PIECEWISE_EAGER_KINDS.has(kind)) return 0;
+    const own = l.perKernelByKindS !== undefined && Object.hasOwn(l.perKernelByKindS, kind) ? l.perKernelByKindS[kind]! : undefined;
+    return own ?? l.perKernelS * kernels;
+  }
   const per = launchFloorS(hw, phase);
   if (per === 0) return 0;
   const byKind = kernels === 1 ? hw.runtime?.launch.perKernelByKindS : undefined;
   return byKind !== undefined && Object.hasOwn(byKind, kind) ? byKind[kind]! : per * kernels;
+}
+
+/**
+ * One forward of an eager decode loop (the runtime's host.decode_step: a Python generate() loop over nn.Module layers,
+ * nothing captured), given the device time of its kernels (priced with phase 'device'). The host spends perLayer for
+ * each decoder layer — module calls and the dispatch of the layer's kernels, which the device runs as they arrive — and
+ * perStep on the model's top and the loop's own work (logits processors, token choice, stopping check, cache
+ * bookkeeping), plus host.per_sequence for each decoded row (a loop that walks beams in Python: openai-whisper's
+ * BeamSearchDecoder.update). A loop that reads a device value every step (sync 'step': HF generate()'s
+ * unfinished-sequences check, openai-whisper's `completed`) waits there for the kernels, so its per-step and per-row
+ * work runs with the device idle, and only the layers' dispatch overlaps their kernels:
+ *   sync 'step': perStep + rows × per_sequence + max(perLayer × layers, deviceS)
+ *   sync 'none': max(perStep + rows × per_sequence + perLayer × layers, deviceS)
+ * undefined where the runtime states no eager loop (the caller keeps the per-kernel launch floors).
+ */
+export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: number, deviceS: number): number | undefined {
+  const d = hw.runtime?.decodeStep;
+  if (!d) return undefined;
+  const loop = d.perStepS + Math.max(0, rows) * (hw.runtime?.hostPerSequenceS ?? 0);
+  const dispatch = d.perLayerS * Math.max(0, layers);
+  return d.sync === 'step' ? loop + Math.max(dispatch, deviceS) : Math.max(loop + dispatch, deviceS);
 }

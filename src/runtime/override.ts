@@ -8,6 +8,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     stepOverheadS: o.stepOverheadS ?? base.stepOverheadS,
     ...(o.hostPerSequenceS !== undefined || base.hostPerSequenceS !== undefined ? { hostPerSequenceS: o.hostPerSequenceS ?? base.hostPerSequenceS } : {}),
     ...(o.hostOverlap !== undefined || base.hostOverlap !== undefined ? { hostOverlap: o.hostOverlap ?? base.hostOverlap } : {}),
+    ...(o.decodeStep !== undefined || base.decodeStep !== undefined ? { decodeStep: o.decodeStep ?? base.decodeStep } : {}),
     launch: { ...base.launch, ...o.launch },
     memory: { ...base.memory, ...o.memory },
     scheduler: { ...base.scheduler, ...o.scheduler },

@@ -20,7 +20,9 @@ import type { SimulateRequest, SimulateResult } from './types.js';
 import { SOT_TOKENS, type WhisperDecoding, buildWhisperDecoderGraph, buildWhisperEncoderGraph, whisperKvBytes } from '../model/whisper-graph.js';
 import type { Op } from '../model/op.js';
 import { countParams } from '../model/params.js';
+import { hostPerSequenceSeconds } from '../runtime/host.js';
 import { UserError } from '../spec/errors.js';
+import { eagerStepSeconds } from '../runtime/launch.js';
 import {
   type PricedPhase,
   baseResult,
@@ -162,6 +164,15 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // the decoder prompt: the SOT sequence, after the previous text where the runtime conditions on it
   const previous = sch?.conditionOnPreviousText && sequential ? meanPreviousText(windows, perWindow, m.text_ctx) : 0;
   const prompt = SOT_TOKENS + Math.round(previous);
+  // a runtime whose decoder runs in an eager Python loop (host.decode_step) prices each forward of it as its host time
+  // against its kernels' device time (src/runtime/launch.ts eagerStepSeconds) instead of per-kernel launch floors
+  const eager = hw.runtime?.decodeStep !== undefined;
+  const eagerStep = (ph: PricedPhase, rows: number): PricedPhase => {
+    const s = eagerStepSeconds(hw, m.decoder_layers, rows, ph.seconds);
+    if (s === undefined) return ph;
+    const bound = s > ph.seconds * 2 ? 'overhead' : ph.summary.bound;
+    return { ...ph, seconds: s, summary: { ...ph.summary, seconds: s, bound } };
+  };
   // 2.–3. one pass over `w` windows of every request: encoder, prompt, decode steps
   const pass = (w: number) => {
     const B = batch * w;
@@ -170,18 +181,22 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
     const out: { encOps: Op[]; decOps: Op[]; encoder: PricedPhase; prefill?: PricedPhase; decode?: PricedPhase } = { encOps, decOps: [], encoder };
     if (perWindow <= 0) return out;
     out.decOps = buildWhisperDecoderGraph(m, B, prompt, prompt, p, fused, dec);
-    out.prefill = pricePhase('prefill', out.decOps, hw, 'other', p.actBytes);
+    out.prefill = eagerStep(pricePhase('prefill', out.decOps, hw, eager ? 'device' : 'other', p.actBytes), B * dec.width);
     const steps = perWindow - 1;
     if (steps > 0) {
       // the step time is integrated over the growing self-attention context with Simpson's rule
       const c0 = prompt + 1;
       const c1 = prompt + steps;
-      const at = (c: number) => pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused, dec), hw, 'decode', p.actBytes);
+      const at = (c: number) => eagerStep(pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused, dec), hw, eager ? 'device' : 'decode', p.actBytes), B * dec.width);
       const [a, mid, b] = [at(c0), at((c0 + c1) / 2), at(c1)];
       const mean = (a.seconds + 4 * mid.seconds + b.seconds) / 6;
+      // the runtime's host work per decoded row per step that the device waits for (host.per_sequence: CTranslate2's
+      // timestamp rules reduce each beam row's log-probs to the host, runtimes/faster-whisper.yaml); the fixed
+      // host.step_overhead figures are LLM serving loops' and are not applied here
+      const host = hostPerSequenceSeconds(hw.runtime ?? {}, B * dec.width, mean);
       const decode = repeatPhase(mid, steps);
-      decode.summary.seconds = mean * steps;
-      decode.seconds = mean * steps;
+      decode.summary.seconds = (mean + host) * steps;
+      decode.seconds = (mean + host) * steps;
       out.decode = decode;
     }
     return out;

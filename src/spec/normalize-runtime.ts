@@ -37,6 +37,14 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   const perSeq = await q(['host', 'per_sequence'], 'seconds');
   if (perSeq !== undefined) out.hostPerSequenceS = nonNegative(ctx, [...at, 'host', 'per_sequence'], perSeq);
   if (own.host?.overlap !== undefined) out.hostOverlap = own.host.overlap;
+  if (own.host?.decode_step !== undefined) {
+    const layer = await q(['host', 'decode_step', 'per_layer'], 'seconds');
+    const perStep = await q(['host', 'decode_step', 'per_step'], 'seconds');
+    if (layer !== undefined && perStep !== undefined) {
+      const ds = [...at, 'host', 'decode_step'];
+      out.decodeStep = { perLayerS: nonNegative(ctx, [...ds, 'per_layer'], layer), perStepS: nonNegative(ctx, [...ds, 'per_step'], perStep), sync: own.host.decode_step.sync };
+    }
+  }
   const l = own.launch;
   if (l) {
     const per = await q(['launch', 'per_kernel'], 'seconds');

@@ -468,7 +468,22 @@ const src = { type: 'string' };
 // a runtime's times are those of a step, a kernel or an op: at most 10 s each (OVERHEAD, as the hardware's), its rates
 // those of a device (PEAK; a tiled GEMM's in bytes, BW), its memory a device's (BYTES)
 const runtimeBlocks = {
-  host: { type: 'object', additionalProperties: false, properties: { step_overhead: OVERHEAD, per_sequence: OVERHEAD, overlap: { type: 'boolean' }, source: src } },
+  host: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      step_overhead: OVERHEAD,
+      per_sequence: OVERHEAD,
+      overlap: { type: 'boolean' },
+      decode_step: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['per_layer', 'per_step', 'sync'],
+        properties: { per_layer: OVERHEAD, per_step: OVERHEAD, sync: { enum: ['step', 'none'] }, cpu: src },
+      },
+      source: src,
+    },
+  },
   launch: {
     type: 'object',
     additionalProperties: false,
@@ -481,7 +496,7 @@ const runtimeBlocks = {
         additionalProperties: false,
         properties: { gemm: OVERHEAD, attention: OVERHEAD, elementwise: OVERHEAD, norm: OVERHEAD, embedding: OVERHEAD, conv: OVERHEAD },
       },
-      graphs: { enum: ['all', 'decode', 'none'] },
+      graphs: { enum: ['all', 'decode', 'piecewise', 'none'] },
       device_gap: { type: 'boolean' },
       source: src,
     },

@@ -47,7 +47,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt'; beamSize?: number; audioBatch?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt'; beamSize?: number; audioBatch?: number; timestamps?: boolean };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -328,7 +328,9 @@ export type NormalizedModel =
 
 // A runtime: how the software drives the chip (runtimes/*.yaml). Hardware says what the chip is; a runtime
 // says what the software does on it. Fractions are 0–1; times SI seconds; bytes SI bytes.
-export type GraphCapture = 'all' | 'decode' | 'none';
+// piecewise: decode replays captured graphs between the attention ops, which run eagerly (vLLM's PIECEWISE mode: the
+// attention op is a splitting op); every other phase runs eagerly
+export type GraphCapture = 'all' | 'decode' | 'piecewise' | 'none';
 export type KvCacheDefault = 'auto' | 'checkpoint' | 'fp8' | 'bf16' | 'fp16';
 export interface RuntimeSettings {
   stepOverheadS: number; // host time per engine iteration the device sits idle for
@@ -336,6 +338,11 @@ export interface RuntimeSettings {
   // Python: src/runtime/host.ts); hostOverlap: the engine runs it one step ahead, behind the device's work
   hostPerSequenceS?: number;
   hostOverlap?: boolean;
+  // host time of one forward of an eager decode loop (a Python generate() loop over nn.Module layers, no graphs):
+  // perLayerS per decoder layer (module calls, dispatch of the layer's kernels) + perStepS for the loop's own work and
+  // the model's top; sync: the loop reads a device value every step ('step': the per-step part is exposed, the layers'
+  // dispatch runs ahead of their kernels) or never ('none'). src/runtime/launch.ts eagerStepSeconds
+  decodeStep?: { perLayerS: number; perStepS: number; sync: 'step' | 'none' };
   launch: {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
     perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
@@ -534,6 +541,7 @@ export interface RuntimeOverride {
   stepOverheadS: number;
   hostPerSequenceS: number;
   hostOverlap: boolean;
+  decodeStep: NonNullable<RuntimeSettings['decodeStep']>;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
   scheduler: Partial<RuntimeSettings['scheduler']>;
