@@ -71,3 +71,28 @@ describe('timestamp tokens and the seek loop', () => {
     expect(run(true).output_tokens).toBe(256);
   });
 });
+
+describe('faster-whisper on CUDA: the timestamp rules wait for the device per beam row', () => {
+  it('adds host.per_sequence (3 synchronous thrust::reduce x 21.5 us) per decoded row per step', async () => {
+    const hw = await bound('faster-whisper');
+    expect(hw.runtime!.hostPerSequenceS).toBeCloseTo(64.5e-6, 12);
+    expect((await bound('faster-whisper-batched')).runtime!.hostPerSequenceS).toBe(0);
+    const run = (h: NormalizedHardware) => simulate(request('whisper-large-v2', h, { audioSeconds: 30, outputTokens: 101, dtype: 'fp16' }));
+    const off = { ...hw, runtime: { ...hw.runtime!, hostPerSequenceS: 0 } };
+    // one window, 100 steps after the prompt, 5 beam rows each
+    expect(run(hw).decoder_s! - run(off).decoder_s!).toBeCloseTo(100 * 5 * 64.5e-6, 9);
+  });
+});
+
+describe('a row may set several runtime fields', () => {
+  it('--set runtime.timestamps and repeated --set in an accuracy command', async () => {
+    const { parseCommand, RUNNERS } = await import('../src/sim/accuracy.js');
+    const c = parseCommand('hwperf simulate --model whisper-large-v2 --hardware a100-sxm4-80gb --audio-seconds 600 --dtype fp16 --runtime transformers --set runtime.audio_batch=4 --set runtime.timestamps=true --json');
+    expect(c.sets).toEqual(['runtime.audio_batch=4', 'runtime.timestamps=true']);
+    const both = RUNNERS.simulate!(c) as { output_tokens: number };
+    const one = RUNNERS.simulate!(parseCommand('hwperf simulate --model whisper-large-v2 --hardware a100-sxm4-80gb --audio-seconds 600 --dtype fp16 --runtime transformers --set runtime.audio_batch=4 --json')) as { output_tokens: number };
+    // the HF pipeline's 30 s chunks every 20 s: 30 windows, with timestamp tokens on top of the 100 text tokens
+    expect(one.output_tokens).toBe(30 * 100);
+    expect(both.output_tokens).toBe(30 * Math.ceil(SPEECH_TOKENS_PER_S * 30 + timestampTokensPerWindow(30, 30, true) - 1e-9));
+  });
+});

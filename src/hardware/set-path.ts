@@ -82,6 +82,8 @@ function buildFields(): Record<string, Field> {
     // pipeline's batch_size=…): beams per window, windows per pass (src/sim/whisper.ts)
     'runtime.beam_size': { kind: 'count', apply: (hw, v) => setRuntime(hw, { beamSize: v as number }) },
     'runtime.audio_batch': { kind: 'count', apply: (hw, v) => setRuntime(hw, { audioBatch: v as number }) },
+    // the run's own timestamp setting (the HF pipeline's return_timestamps=True, transcribe(without_timestamps=True))
+    'runtime.timestamps': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { timestamps: v === 'true' }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
     ...linkFields('scale_up', 'scaleUp'),
     ...linkFields('scale_out', 'scaleOut'),
@@ -101,10 +103,11 @@ function buildFields(): Record<string, Field> {
 function setRuntime(hw: NormalizedHardware, o: NonNullable<NormalizedHardware['runtimeOverride']>): void {
   hw.runtimeOverride = { ...hw.runtimeOverride, ...o };
   if (!hw.runtime) return;
-  const { maxNumSeqs, admission, ubatch, beamSize, audioBatch, ...rest } = o;
+  const { maxNumSeqs, admission, ubatch, beamSize, audioBatch, timestamps, ...rest } = o;
   hw.runtime = { ...hw.runtime, ...rest };
   if (beamSize !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, beamSize };
   if (audioBatch !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, audioBatch };
+  if (timestamps !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, timestamps };
   if (maxNumSeqs !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, ...pinnedMaxNumSeqs(maxNumSeqs) };
   if (ubatch !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, ubatch };
   if (admission !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, admission };

@@ -4,6 +4,7 @@
 const PATTERNS: [RegExp, string][] = [
   [/tensorrt[- ]?llm|trt[- ]?llm/i, 'tensorrt-llm'],
   [/\bsglang\b/i, 'sglang'],
+  [/vllm[- ]ascend/i, 'vllm-ascend'],
   [/\bvllm\b/i, 'vllm'],
   [/\bollama\b/i, 'ollama'],
   [/whisper\.cpp/i, 'whisper.cpp'],

@@ -23,6 +23,7 @@ export interface ParsedCommand {
   name: string; // e.g. "simulate", "op gemm", "show model"
   args: string[]; // positional arguments
   flags: Record<string, string | true>;
+  sets?: string[]; // every --set of the row in order (a command may repeat it: --set a=1 --set b=2)
 }
 
 export type Runner = (cmd: ParsedCommand) => Record<string, unknown>;
@@ -81,8 +82,9 @@ const RUNTIME_COMMANDS = new Set(['simulate', 'train', 'serve']);
 export const RUNNERS: Record<string, Runner> = {
   simulate: (c) => {
     let h = withRuntime(hw(flagId(c, 'hardware')), c.flags.runtime);
-    // a row's --set of a plain-number field (e.g. runtime.max_num_seqs a benchmark pinned), as the command applies it
-    if (typeof c.flags.set === 'string') h = applySetPlain(h, c.flags.set);
+    // a row's --set of a plain-number field (e.g. runtime.max_num_seqs a benchmark pinned), as the command applies it;
+    // each one where the row repeats the flag
+    for (const s of c.sets ?? (typeof c.flags.set === 'string' ? [c.flags.set] : [])) h = applySetPlain(h, s);
     const req = buildRequest(c.flags, model(flagId(c, 'model')), h, model);
     return simulate(req) as unknown as Record<string, unknown>;
   },
@@ -122,7 +124,8 @@ export function parseCommand(line: string): ParsedCommand {
     } else args.push(t);
   }
   delete flags.json;
-  return { name, args, flags };
+  const sets = toks.flatMap((t, i) => (t === '--set' && toks[i + 1] !== undefined && !toks[i + 1]!.startsWith('--') ? [toks[i + 1]!] : t.startsWith('--set=') ? [t.slice(6)] : []));
+  return sets.length > 1 ? { name, args, flags, sets } : { name, args, flags };
 }
 
 // RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines.

@@ -20,6 +20,7 @@ import type { SimulateRequest, SimulateResult } from './types.js';
 import { SOT_TOKENS, type WhisperDecoding, buildWhisperDecoderGraph, buildWhisperEncoderGraph, whisperKvBytes } from '../model/whisper-graph.js';
 import type { Op } from '../model/op.js';
 import { countParams } from '../model/params.js';
+import { hostPerSequenceSeconds } from '../runtime/host.js';
 import { UserError } from '../spec/errors.js';
 import { eagerStepSeconds } from '../runtime/launch.js';
 import {
@@ -189,9 +190,13 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
       const at = (c: number) => eagerStep(pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused, dec), hw, eager ? 'device' : 'decode', p.actBytes), B * dec.width);
       const [a, mid, b] = [at(c0), at((c0 + c1) / 2), at(c1)];
       const mean = (a.seconds + 4 * mid.seconds + b.seconds) / 6;
+      // the runtime's host work per decoded row per step that the device waits for (host.per_sequence: CTranslate2's
+      // timestamp rules reduce each beam row's log-probs to the host, runtimes/faster-whisper.yaml); the fixed
+      // host.step_overhead figures are LLM serving loops' and are not applied here
+      const host = hostPerSequenceSeconds(hw.runtime ?? {}, B * dec.width, mean);
       const decode = repeatPhase(mid, steps);
-      decode.summary.seconds = mean * steps;
-      decode.seconds = mean * steps;
+      decode.summary.seconds = (mean + host) * steps;
+      decode.seconds = (mean + host) * steps;
       out.decode = decode;
     }
     return out;

@@ -496,7 +496,7 @@ const runtimeBlocks = {
         additionalProperties: false,
         properties: { gemm: OVERHEAD, attention: OVERHEAD, elementwise: OVERHEAD, norm: OVERHEAD, embedding: OVERHEAD, conv: OVERHEAD },
       },
-      graphs: { enum: ['all', 'decode', 'none'] },
+      graphs: { enum: ['all', 'decode', 'piecewise', 'none'] },
       device_gap: { type: 'boolean' },
       source: src,
     },

@@ -47,7 +47,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt'; beamSize?: number; audioBatch?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt'; beamSize?: number; audioBatch?: number; timestamps?: boolean };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -328,7 +328,9 @@ export type NormalizedModel =
 
 // A runtime: how the software drives the chip (runtimes/*.yaml). Hardware says what the chip is; a runtime
 // says what the software does on it. Fractions are 0–1; times SI seconds; bytes SI bytes.
-export type GraphCapture = 'all' | 'decode' | 'none';
+// piecewise: decode replays captured graphs between the attention ops, which run eagerly (vLLM's PIECEWISE mode: the
+// attention op is a splitting op); every other phase runs eagerly
+export type GraphCapture = 'all' | 'decode' | 'piecewise' | 'none';
 export type KvCacheDefault = 'auto' | 'checkpoint' | 'fp8' | 'bf16' | 'fp16';
 export interface RuntimeSettings {
   stepOverheadS: number; // host time per engine iteration the device sits idle for
