@@ -192,8 +192,9 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
       const mean = (a.seconds + 4 * mid.seconds + b.seconds) / 6;
       // the runtime's host work per decoded row per step that the device waits for (host.per_sequence: CTranslate2's
       // timestamp rules reduce each beam row's log-probs to the host, runtimes/faster-whisper.yaml); the fixed
-      // host.step_overhead figures are LLM serving loops' and are not applied here
-      const host = hostPerSequenceSeconds(hw.runtime ?? {}, B * dec.width, mean);
+      // host.step_overhead figures are LLM serving loops' and are not applied here; an eager loop's per-row work is
+      // already inside its step (eagerStepSeconds)
+      const host = eager ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, B * dec.width, mean);
       const decode = repeatPhase(mid, steps);
       decode.summary.seconds = (mean + host) * steps;
       decode.seconds = (mean + host) * steps;
