@@ -91,6 +91,13 @@ describe('eager decode loop host time (HF generate() on Whisper, H200)', () => {
     // HF generate() vectorises its beams: no per-row host time
     expect(libraryRuntime('transformers').hostPerSequenceS ?? 0).toBe(0);
   });
+
+  it('a whole simulated step pays the per-row host time once (the eager loop holds it; the decode sum adds no second copy)', async () => {
+    const ow = withBeams(bindRuntime(await loadHardware('rtx-3070-ti'), libraryRuntime('openai-whisper')), 5);
+    const none: NormalizedHardware = { ...ow, runtime: { ...ow.runtime!, hostPerSequenceS: 0 } };
+    const perRow = ow.runtime!.hostPerSequenceS!;
+    expect(stepS(ow, 'whisper-large-v2', 1) - stepS(none, 'whisper-large-v2', 1)).toBeCloseTo(5 * perRow, 6);
+  });
 });
 
 describe('PyTorch fp32 GEMMs without TF32 (allow_tf32=False) against the H200 run', () => {

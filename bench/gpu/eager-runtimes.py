@@ -78,7 +78,10 @@ def kernel_profile(fn):
     for ev in prof.key_averages():
         dt = getattr(ev, "device_time_total", None) or getattr(ev, "cuda_time_total", 0)
         if dt and ev.count:
-            kern[ev.key[:160]] = {"count": ev.count, "device_us": dt}
+            # kernels whose names share the first 160 characters (template instances) are summed, not overwritten
+            e = kern.setdefault(ev.key[:160], {"count": 0, "device_us": 0.0})
+            e["count"] += ev.count
+            e["device_us"] += dt
     return kern
 
 

@@ -201,11 +201,11 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
       const mean = (a.seconds + 4 * mid.seconds + b.seconds) / 6;
       // the runtime's host work per decoded row per step that the device waits for (host.per_sequence: CTranslate2's
       // timestamp rules reduce each beam row's log-probs to the host, runtimes/faster-whisper.yaml); the fixed
-      // host.step_overhead figures are LLM serving loops' and are not applied here
-      // a timestamp logits processor that walks every row in Python (host.timestamps_per_sequence: HF
-      // WhisperTimeStampLogitsProcessor) costs the host per row per step, only while the decoder samples timestamps
+      // host.step_overhead figures are LLM serving loops' and are not applied here; an eager loop's per-row work is
+      // already inside its step (eagerStepSeconds). A timestamp logits processor that walks every row in Python
+      // (host.timestamps_per_sequence: HF WhisperTimeStampLogitsProcessor) costs the host per row per step, only while
+      // the decoder samples timestamps
       const tsRows = whisperTimestamps(sch) ? (hw.runtime?.hostTimestampsPerSequenceS ?? 0) * B * dec.width : 0;
-      // (an eager loop's per-row work is already in its step: eagerStepSeconds counts host.per_sequence per row)
       const host = (eager ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, B * dec.width, mean)) + tsRows;
       const decode = repeatPhase(mid, steps);
       decode.summary.seconds = (mean + host) * steps;

@@ -23,3 +23,7 @@ open-sora-1.2 flamingo-3b gpt4o-omni`.split(/\s+/);
 export const MODEL_IDS_2 = `gpt-oss-20b gpt-oss-120b qwen2.5-7b qwen2.5-32b qwen3-8b qwen3-32b qwen3-30b-a3b gemma-3-27b
 llama-4-scout llama-4-maverick kimi-k2 deepseek-r1-distill-qwen-14b sd-3.5-large flux.1-dev wan-2.1-t2v-14b sdxl`.split(/\s+/);
 MODEL_IDS.push(...MODEL_IDS_2);
+
+// Common accelerators added for public measurements on them (session 10, hwlib): an unknown id is a guaranteed miss.
+export const HARDWARE_IDS_3 = `tesla-t4`.split(/\s+/);
+HARDWARE_IDS.push(...HARDWARE_IDS_3);

@@ -1,0 +1,58 @@
+// Common accelerators of public measurements (Tesla T4 and later additions): each spec's key facts, and the
+// precision fallbacks its tensor cores imply, pinned.
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryModel } from '../src/spec/library.js';
+import { buildRequest } from '../src/sim/request.js';
+import { simulate } from '../src/sim/simulate.js';
+import { matrixPeak } from '../src/sim/roofline.js';
+import { HARDWARE_IDS_3 } from './helpers/ids.js';
+
+const lib = getLibrary();
+const run = (flags: Record<string, string | number | boolean>) =>
+  simulate(buildRequest(flags, libraryModel(String(flags.model)), lib.hardware[String(flags.hardware)]!, libraryModel));
+
+describe('Tesla T4 (Turing TU104)', () => {
+  const t4 = lib.hardware['tesla-t4']!;
+  it('carries the datasheet peaks, memory and power', () => {
+    expect(t4.architecture).toBe('turing');
+    expect(t4.matrixFlopPerS.fp16).toBe(65e12);
+    expect(t4.matrixFlopPerS.int8).toBe(130e12);
+    expect(t4.vectorFlopPerS.fp32).toBe(8.1e12);
+    expect(t4.memory.bandwidthBytePerS).toBe(320e9);
+    expect(t4.power?.tdpW).toBe(70);
+    expect(t4.memory.capacityBytes).toBe(15360 * 2 ** 20);
+  });
+  it('has no bf16, tf32 or fp8 tensor cores: bf16 runs at fp16 as on the V100S, fp8 weight-only', () => {
+    for (const d of ['bf16', 'tf32', 'fp8'] as const) expect(t4.matrixFlopPerS[d], d).toBeUndefined();
+    expect(matrixPeak(t4, 'bf16')).toEqual({ flopPerS: 65e12, dtype: 'fp16' });
+    const v100s = lib.hardware['v100s-pcie']!;
+    expect(matrixPeak(v100s, 'bf16').dtype).toBe('fp16');
+    const flags = { model: 'llama-3.2-3b', hardware: 'tesla-t4', batch: 1, 'input-tokens': 512, 'output-tokens': 32 };
+    const bf = run({ ...flags, dtype: 'bf16' });
+    expect(bf.warnings.join(' ')).toMatch(/tesla-t4 has no native bf16 GEMMs: they run at fp16/);
+    const f16 = run({ ...flags, dtype: 'fp16' });
+    expect(bf.ttft_s).toBeCloseTo(f16.ttft_s!, 12);
+    const f8 = run({ ...flags, dtype: 'fp8' });
+    expect(f8.warnings.join(' ')).toMatch(/no native fp8 tensor cores: fp8 GEMMs run weight-only/);
+    const pre = f8.phases.find((p) => p.name === 'prefill')!;
+    expect(pre.flops / pre.seconds).toBeLessThan(65e12);
+  });
+  it('a 16 GB part: Llama 3.1 8B in 16-bit does not fit, q4_0 does', () => {
+    const flags = { model: 'llama-3.1-8b', hardware: 'tesla-t4', batch: 1, 'input-tokens': 512, 'output-tokens': 32 };
+    expect(run({ ...flags, dtype: 'fp16' }).memory.fits).toBe(false);
+    const q4 = run({ ...flags, dtype: 'q4_0', runtime: 'llama.cpp' });
+    expect(q4.memory.fits).toBe(true);
+    // batch-1 decode streams ~4.5 GB of q4_0 weights at ≤ 320 GB/s: no faster than ~70 tokens/s
+    expect(1 / q4.tpot_s!).toBeLessThan(75);
+  });
+});
+
+describe('every added part simulates with finite answers', () => {
+  it.each(HARDWARE_IDS_3)('%s', (id) => {
+    const r = run({ model: 'llama-3.2-1b', hardware: id, dtype: 'fp16', batch: 1, 'input-tokens': 256, 'output-tokens': 32 });
+    expect(JSON.stringify(r)).not.toMatch(/NaN|Infinity/);
+    expect(r.latency_s).toBeGreaterThan(0);
+    expect(lib.hardware[id]!.sources.length).toBeGreaterThan(1);
+    expect(lib.hardware[id]!.power?.tdpW, id).toBeGreaterThan(0);
+  });
+});
