@@ -56,3 +56,37 @@ describe('every added part simulates with finite answers', () => {
     expect(lib.hardware[id]!.power?.tdpW, id).toBeGreaterThan(0);
   });
 });
+
+describe('Ampere and Ada workstation/datacenter parts accumulate in FP32 at the full rate; GeForce at half', () => {
+  it('RTX A6000 and A10: 1,024 FP16 FLOP per SM per clock (A40 datasheet rate); RTX 3090: about half', () => {
+    for (const id of ['rtx-a6000', 'a10']) {
+      const h = lib.hardware[id]!;
+      expect(h.matrixFlopPerS.fp16! / (h.units! * h.clockHz!), id).toBeCloseTo(1024, -1);
+      expect(h.matrixFlopPerS.fp8, id).toBeUndefined(); // Ampere: no fp8
+    }
+    const g = lib.hardware['rtx-3090']!;
+    expect(g.matrixFlopPerS.fp16! / (g.units! * g.clockHz!)).toBeCloseTo(511, -1);
+  });
+  it('RTX 4080 keeps GeForce Ada half-rate FP32 accumulate with a 2× FP16-accumulate rate; RTX 6000 Ada does not', () => {
+    const g = lib.hardware['rtx-4080']!;
+    expect(g.fp16AccumulateFlopPerS! / g.matrixFlopPerS.fp16!).toBeCloseTo(2, 2);
+    expect(g.memory.bandwidthBytePerS).toBeCloseTo(716.8e9, -6);
+    const w = lib.hardware['rtx-6000-ada']!;
+    expect(w.fp16AccumulateFlopPerS).toBeUndefined();
+    expect(w.matrixFlopPerS.fp16! / (w.units! * w.clockHz!)).toBeCloseTo(1012, -1); // the L40S's per-SM rate
+  });
+  it('A100 PCIe 80GB: SXM peaks, 1,935 GB/s, a two-card NVLink bridge (ring), 300 W', () => {
+    const p = lib.hardware['a100-pcie-80gb']!, s = lib.hardware['a100-sxm4-80gb']!;
+    expect(p.matrixFlopPerS.bf16).toBe(s.matrixFlopPerS.bf16);
+    expect(p.memory.bandwidthBytePerS).toBe(1935e9);
+    expect(p.scaleUp?.domain).toBe(2);
+    expect(p.efficiency.collectiveAlgorithm).toBe('ring');
+    expect(p.power?.tdpW).toBe(300);
+  });
+  it('Apple M2 / M2 Max / M3: the GPU core rate times cores, 100 / 400 GB/s class memory', () => {
+    const m2 = lib.hardware['apple-m2']!, max = lib.hardware['apple-m2-max']!, m3 = lib.hardware['apple-m3']!;
+    expect(max.vectorFlopPerS.fp32! / m2.vectorFlopPerS.fp32!).toBeCloseTo(3.8, 1);
+    expect(max.memory.bandwidthBytePerS / m2.memory.bandwidthBytePerS).toBeCloseTo(4, 5);
+    expect((m3.vectorFlopPerS.fp32! * 4) / lib.hardware['apple-m3-max']!.vectorFlopPerS.fp32!).toBeCloseTo(1, 2);
+  });
+});

@@ -25,5 +25,6 @@ llama-4-scout llama-4-maverick kimi-k2 deepseek-r1-distill-qwen-14b sd-3.5-large
 MODEL_IDS.push(...MODEL_IDS_2);
 
 // Common accelerators added for public measurements on them (session 10, hwlib): an unknown id is a guaranteed miss.
-export const HARDWARE_IDS_3 = `tesla-t4`.split(/\s+/);
+export const HARDWARE_IDS_3 = `tesla-t4 a10 a100-pcie-80gb rtx-a6000 rtx-6000-ada rtx-4080 apple-m2 apple-m2-max
+apple-m3`.split(/\s+/);
 HARDWARE_IDS.push(...HARDWARE_IDS_3);
