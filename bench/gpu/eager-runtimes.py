@@ -2,10 +2,11 @@
 """Eager-PyTorch runtime measurements on an NVIDIA GPU: what a model costs when PyTorch runs it op by op (host
 dispatch between kernels), beside the kernels themselves. Companion of hopper-kernels.py (bench/gpu/README.md).
 
-usage: python3 bench/gpu/eager-runtimes.py OUTDIR [--sections whisper_generate,whisper,llama,fp32_gemm,moe_train,stdit3_fa2]
+usage: python3 bench/gpu/eager-runtimes.py OUTDIR [--sections whisper_generate,encoder_profile,whisper,llama,fp32_gemm,moe_train,stdit3_fa2]
 
   whisper_generate  transformers generate() per decoder step (generic GenerationMixin loop and Whisper's own), greedy,
               beam 5 and batch 24, fp16 and fp32: the host work of the generation loop on top of the kernels
+  encoder_profile  the eager Whisper encoder forward per model size: eager time beside its kernels' sum and count
   fp32_gemm   fp32 GEMMs with PyTorch's default allow_tf32=False, with TF32, and fp16, at Whisper encoder shapes
   stdit3_fa2  the Open-Sora STDiT3 blocks of hopper-kernels.py with attention forced to SDPA's FlashAttention-2
               backend (Open-Sora 1.2 calls flash_attn_func, FA2), per-kernel profiler totals
@@ -35,7 +36,7 @@ sys.argv = _argv
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "."
 SECTIONS = set((sys.argv[sys.argv.index("--sections") + 1] if "--sections" in sys.argv else
-                "whisper_generate,whisper,llama,fp32_gemm,moe_train,stdit3_fa2").split(","))
+                "whisper_generate,encoder_profile,whisper,llama,fp32_gemm,moe_train,stdit3_fa2").split(","))
 DEV = "cuda"
 T0 = time.time()
 BUDGET_S = float(os.environ.get("EAGER_RUNTIMES_BUDGET_S", "240"))
@@ -177,6 +178,29 @@ def whisper_row(name, dtype):
     log("whisper", row)
     del model
     return row
+
+
+def sec_encoder_profile():
+    """The eager Whisper encoder forward (one 30 s window, batch 1) per model size: its eager time beside the sum and
+    count of its kernels (profiler), to separate the host's dispatch from the device's work."""
+    rows = []
+    for name, dtype in [(n, torch.float16) for n in WHISPER] + [("large-v3", torch.float32)]:
+        if late():
+            break
+        model, mels = whisper_model(name, dtype)
+        feats = torch.randn(1, mels, 3000, device=DEV, dtype=dtype)
+        with torch.no_grad():
+            f = lambda: model.model.encoder(feats)
+            eager = ev_time(f, n=10, warm=3)
+            kern = kernel_profile(f)
+        rows.append({"model": name, "dtype": str(dtype), "encoder_layers": WHISPER[name][1], "eager_seconds": eager,
+                     "kernel_us": sum(v["device_us"] for v in kern.values()), "kernels": sum(v["count"] for v in kern.values()),
+                     "top": sorted(([k, v["count"], v["device_us"]] for k, v in kern.items()), key=lambda r: -r[2])[:8]})
+        log("encoder_profile", {k: v for k, v in rows[-1].items() if k != "top"})
+        del model
+        torch.cuda.empty_cache()
+    RESULT["sections"]["encoder_profile"] = rows
+    save()
 
 
 def sec_whisper_generate():
@@ -361,6 +385,6 @@ def sec_fp32_gemm():
 
 
 if __name__ == "__main__":
-    hk.run_sections((("whisper_generate", sec_whisper_generate), ("whisper", sec_whisper), ("llama", sec_llama), ("fp32_gemm", sec_fp32_gemm),
+    hk.run_sections((("whisper_generate", sec_whisper_generate), ("encoder_profile", sec_encoder_profile), ("whisper", sec_whisper), ("llama", sec_llama), ("fp32_gemm", sec_fp32_gemm),
                      ("moe_train", sec_moe_train), ("stdit3_fa2", sec_stdit3_fa2)),
                     SECTIONS, RESULT, save, late, log)

@@ -62,3 +62,16 @@ export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: n
   const dispatch = d.perLayerS * Math.max(0, layers);
   return d.sync === 'step' ? loop + Math.max(dispatch, deviceS) : Math.max(loop + dispatch, deviceS);
 }
+
+/**
+ * One eager encoder forward (the runtime's host.encoder_forward: nn.Module layers called from Python, e.g. HF
+ * WhisperEncoder), given its kernels' device time (priced with phase 'device', so the per-kernel launch floors are not
+ * counted twice). Nothing inside the forward reads the device, so the host's dispatch runs ahead of the kernels and the
+ * forward lasts the longer of the two: max(perForward + perLayer × layers, deviceS). undefined where the runtime states
+ * no eager encoder (the caller keeps the per-kernel launch floors).
+ */
+export function eagerForwardSeconds(hw: NormalizedHardware, layers: number, deviceS: number): number | undefined {
+  const e = hw.runtime?.encoderForward;
+  if (!e) return undefined;
+  return Math.max(e.perForwardS + e.perLayerS * Math.max(0, layers), deviceS);
+}

@@ -9,6 +9,8 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     ...(o.hostPerSequenceS !== undefined || base.hostPerSequenceS !== undefined ? { hostPerSequenceS: o.hostPerSequenceS ?? base.hostPerSequenceS } : {}),
     ...(o.hostOverlap !== undefined || base.hostOverlap !== undefined ? { hostOverlap: o.hostOverlap ?? base.hostOverlap } : {}),
     ...(o.decodeStep !== undefined || base.decodeStep !== undefined ? { decodeStep: o.decodeStep ?? base.decodeStep } : {}),
+    ...(o.encoderForward !== undefined || base.encoderForward !== undefined ? { encoderForward: o.encoderForward ?? base.encoderForward } : {}),
+    ...(o.hostTimestampsPerSequenceS !== undefined || base.hostTimestampsPerSequenceS !== undefined ? { hostTimestampsPerSequenceS: o.hostTimestampsPerSequenceS ?? base.hostTimestampsPerSequenceS } : {}),
     launch: { ...base.launch, ...o.launch },
     memory: { ...base.memory, ...o.memory },
     scheduler: { ...base.scheduler, ...o.scheduler },

@@ -22,7 +22,7 @@ import type { Op } from '../model/op.js';
 import { countParams } from '../model/params.js';
 import { hostPerSequenceSeconds } from '../runtime/host.js';
 import { UserError } from '../spec/errors.js';
-import { eagerStepSeconds } from '../runtime/launch.js';
+import { eagerForwardSeconds, eagerStepSeconds } from '../runtime/launch.js';
 import {
   type PricedPhase,
   baseResult,
@@ -177,7 +177,16 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const pass = (w: number) => {
     const B = batch * w;
     const encOps = buildWhisperEncoderGraph(m, B, p, fused);
-    const encoder = pricePhase('encode', encOps, hw, 'other', p.actBytes);
+    // an eager encoder (host.encoder_forward) lasts the longer of its host dispatch and its kernels; its kernels are
+    // priced without the per-kernel launch floors ('device') so the dispatch is counted once
+    const encEager = hw.runtime?.encoderForward !== undefined;
+    const encDevice = pricePhase('encode', encOps, hw, encEager ? 'device' : 'other', p.actBytes);
+    const encS = eagerForwardSeconds(hw, m.encoder_layers, encDevice.seconds);
+    const encoder: PricedPhase = encS === undefined ? encDevice : {
+      ...encDevice,
+      seconds: encS,
+      summary: { ...encDevice.summary, seconds: encS, bound: encS > encDevice.seconds * 2 ? 'overhead' : encDevice.summary.bound },
+    };
     const out: { encOps: Op[]; decOps: Op[]; encoder: PricedPhase; prefill?: PricedPhase; decode?: PricedPhase } = { encOps, decOps: [], encoder };
     if (perWindow <= 0) return out;
     out.decOps = buildWhisperDecoderGraph(m, B, prompt, prompt, p, fused, dec);
@@ -193,8 +202,11 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
       // the runtime's host work per decoded row per step that the device waits for (host.per_sequence: CTranslate2's
       // timestamp rules reduce each beam row's log-probs to the host, runtimes/faster-whisper.yaml); the fixed
       // host.step_overhead figures are LLM serving loops' and are not applied here; an eager loop's per-row work is
-      // already inside its step (eagerStepSeconds)
-      const host = eager ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, B * dec.width, mean);
+      // already inside its step (eagerStepSeconds). A timestamp logits processor that walks every row in Python
+      // (host.timestamps_per_sequence: HF WhisperTimeStampLogitsProcessor) costs the host per row per step, only while
+      // the decoder samples timestamps
+      const tsRows = whisperTimestamps(sch) ? (hw.runtime?.hostTimestampsPerSequenceS ?? 0) * B * dec.width : 0;
+      const host = (eager ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, B * dec.width, mean)) + tsRows;
       const decode = repeatPhase(mid, steps);
       decode.summary.seconds = (mean + host) * steps;
       decode.seconds = (mean + host) * steps;

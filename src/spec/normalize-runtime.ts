@@ -45,6 +45,16 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       out.decodeStep = { perLayerS: nonNegative(ctx, [...ds, 'per_layer'], layer), perStepS: nonNegative(ctx, [...ds, 'per_step'], perStep), sync: own.host.decode_step.sync };
     }
   }
+  if (own.host?.encoder_forward !== undefined) {
+    const layer = await q(['host', 'encoder_forward', 'per_layer'], 'seconds');
+    const fwd = await q(['host', 'encoder_forward', 'per_forward'], 'seconds');
+    if (layer !== undefined && fwd !== undefined) {
+      const ef = [...at, 'host', 'encoder_forward'];
+      out.encoderForward = { perLayerS: nonNegative(ctx, [...ef, 'per_layer'], layer), perForwardS: nonNegative(ctx, [...ef, 'per_forward'], fwd) };
+    }
+  }
+  const tsRow = await q(['host', 'timestamps_per_sequence'], 'seconds');
+  if (tsRow !== undefined) out.hostTimestampsPerSequenceS = nonNegative(ctx, [...at, 'host', 'timestamps_per_sequence'], tsRow);
   const l = own.launch;
   if (l) {
     const per = await q(['launch', 'per_kernel'], 'seconds');

@@ -481,6 +481,13 @@ const runtimeBlocks = {
         required: ['per_layer', 'per_step', 'sync'],
         properties: { per_layer: OVERHEAD, per_step: OVERHEAD, sync: { enum: ['step', 'none'] }, cpu: src },
       },
+      encoder_forward: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['per_layer', 'per_forward'],
+        properties: { per_layer: OVERHEAD, per_forward: OVERHEAD },
+      },
+      timestamps_per_sequence: OVERHEAD,
       source: src,
     },
   },

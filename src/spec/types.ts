@@ -343,6 +343,12 @@ export interface RuntimeSettings {
   // the model's top; sync: the loop reads a device value every step ('step': the per-step part is exposed, the layers'
   // dispatch runs ahead of their kernels) or never ('none'). src/runtime/launch.ts eagerStepSeconds
   decodeStep?: { perLayerS: number; perStepS: number; sync: 'step' | 'none' };
+  // host time of one eager encoder forward (nn.Module layers dispatched from Python, no loop sync inside):
+  // perForwardS + perLayerS per encoder layer, against its kernels' device time (src/runtime/launch.ts eagerForwardSeconds)
+  encoderForward?: { perLayerS: number; perForwardS: number };
+  // host time per decoded row per step of a timestamp logits processor that walks the rows in Python, paid only when
+  // the decoder samples timestamps (scheduler.timestamps: HF WhisperTimeStampLogitsProcessor)
+  hostTimestampsPerSequenceS?: number;
   launch: {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
     perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
@@ -542,6 +548,8 @@ export interface RuntimeOverride {
   hostPerSequenceS: number;
   hostOverlap: boolean;
   decodeStep: NonNullable<RuntimeSettings['decodeStep']>;
+  encoderForward: NonNullable<RuntimeSettings['encoderForward']>;
+  hostTimestampsPerSequenceS: number;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
   scheduler: Partial<RuntimeSettings['scheduler']>;
