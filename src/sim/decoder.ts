@@ -29,6 +29,7 @@ import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceSeconds } from '../runtime/collectives.js';
 import { hostStepSeconds } from '../runtime/host.js';
+import { eagerStepSeconds, type LaunchPhase } from '../runtime/launch.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches, ubatchSplit } from './ubatch.js';
 
@@ -89,7 +90,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
   const ctxOps: GraphOp[] = [];
   let contextFree = true;
   const warn: string[] = [];
-  const lp = phase === 'decode' ? 'decode' : 'other';
+  const lp = launchPhaseOf(hw, phase);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     let t = NaN, tc = NaN, tm = NaN, ov = NaN;
@@ -124,7 +125,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
  */
 export function passWarnings(ops: GraphOp[], hw: NormalizedHardware, phase: string): string[] {
   const warn: string[] = [];
-  const lp = phase === 'decode' ? 'decode' : 'other';
+  const lp = launchPhaseOf(hw, phase);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.count <= 0 || (op.kind !== 'gemm' && op.kind !== 'attention') || op.flopsPerCtx !== 0 || op.bytesPerCtx !== 0) continue;
@@ -140,7 +141,7 @@ const CX = { t: 0, tc: 0, tm: 0, ov: 0, cx: 0 };
 // An op linear in the attended context x: cost at both ends of its range gives the two lines (attention efficiency does
 // not depend on size). Full attention attends over x = c; a local layer (sliding window, chunked) over x = e(c),
 // piecewise linear in c — the mean over c is the weighted mean over its pieces. cx: the mean attended context.
-function contextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, lp: 'decode' | 'other'): typeof CX {
+function contextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, lp: LaunchPhase): typeof CX {
   const f0 = op.flops, b0 = op.bytes;
   const pieces = contextPieces(op.window, c0, c1);
   let xlo = Infinity, xhi = -Infinity, xm = 0;
@@ -205,7 +206,7 @@ function addOp(t: number, tc: number, tm: number, ov: number, n: number, fl: num
   S.bytes += by;
 }
 // `n` launches of a context op over c ∈ [c0, c1] (contextOp), returned for the caller's row
-function addContextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, lp: 'decode' | 'other', n: number): typeof CX {
+function addContextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, lp: LaunchPhase, n: number): typeof CX {
   const r = contextOp(op, hw, c0, c1, lp);
   addOp(r.t, r.tc, r.tm, r.ov, n, (op.flops + op.flopsPerCtx * r.cx) * n, (op.bytes + op.bytesPerCtx * r.cx) * n);
   return r;
@@ -217,7 +218,7 @@ const opRow = (phase: string, op: GraphOp, n: number, fl: number, by: number, t:
 export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>, rows = false): PassCost {
   startSums();
   const out: OpRow[] | undefined = rows ? [] : undefined;
-  const lp = phase === 'decode' ? 'decode' : 'other';
+  const lp = launchPhaseOf(hw, phase);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.count <= 0) continue;
@@ -250,7 +251,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
  */
 export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>): PassCost {
   startSums();
-  const lp = phase === 'decode' ? 'decode' : 'other';
+  const lp = launchPhaseOf(hw, phase);
   const { code, nums, ctxOps } = prep;
   // the warnings its context-free ops gave, in their order (costPass adds them op by op; nothing else is added between)
   if (warnings) for (const w of prep.warn) warnings.add(w);
@@ -300,9 +301,23 @@ function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined): PassCost 
   return { seconds, computeS, memoryS, commS, overheadS, flops, bytes, bound, rows: out };
 }
 
+// The launch phase a pass's kernels are priced in: an eager decode loop (host.decode_step: HF generate() over nn.Module
+// layers) prices its kernels alone ('device') and its host time per forward in addHost (eagerStepSeconds), so the
+// dispatch is counted once; otherwise decode steps may replay graphs ('decode') and the rest launch op by op.
+function launchPhaseOf(hw: NormalizedHardware, phase: string): LaunchPhase {
+  return hw.runtime?.decodeStep ? 'device' : phase === 'decode' ? 'decode' : 'other';
+}
+
 // One engine iteration's host work the device waits for (scheduling, sampling, input preparation) over `seqs`
 // sequences (src/runtime/host.ts), spread over the pp stages a step's time is multiplied by; booked as overhead.
-function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number): PassCost {
+// Under an eager decode loop every forward (prefill or step) is one loop iteration: per_step + rows × per_sequence +
+// max(per_layer × layers, kernels) (src/runtime/launch.ts eagerStepSeconds), the layers those of one pp stage.
+function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, layers: number): PassCost {
+  if (hw.runtime?.decodeStep) {
+    const t = eagerStepSeconds(hw, layers / pp, seqs, c.seconds)!;
+    if (t > c.seconds) { c.overheadS += t - c.seconds; c.seconds = t; }
+    return c;
+  }
   const s = hostStepSeconds(hw.runtime, seqs, c.seconds * pp) / pp;
   if (s > 0) { c.seconds += s; c.overheadS += s; }
   return c;
@@ -445,7 +460,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
   const c0 = kvTokens(hw, Lin), c1 = kvTokens(hw, Lin + O);
   // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn
-  const prefill = addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp);
+  const prefill = addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m.layers);
   const ttftCold = prefill.seconds * pp;
   const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {
@@ -457,7 +472,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const isStatic = hw.runtime?.scheduler?.batching === 'static';
   if (isStatic && pp > 1) warnings.add(`${hw.runtime!.name ?? hw.runtime!.id} batches statically (scheduler.batching: static), which is modelled at pp 1 only: this pp ${pp} layout is priced as in-flight batching`);
   if (isStatic && pp === 1) {
-    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1);
+    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1, m.layers);
     const tpot = dec.seconds;
     const e2e = ttftCold + (O - 1) * tpot;
     const throughput = ((B * O) / e2e) * L.replicas;
@@ -468,7 +483,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const wait = attentionDpWait(m, hw, L, p, attentionDpExcess(L, { perRankRate: mb / L.tp / O }), Lin, ctx);
   const stepCost = (s: CycleStep, name: string, w?: Set<string>, r = false): PassCost => {
     if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
-    return addWait(addHost(pass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), hw, s.prefills + s.decodes, pp), s.decodes > 0 ? wait : 0);
+    return addWait(addHost(pass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), hw, s.prefills + s.decodes, pp, m.layers), s.decodes > 0 ? wait : 0);
   };
   const steps = cycleSteps(mb, O);
   let cycle = 0, firstTok = 0, flops = 0, bytes = 0;
