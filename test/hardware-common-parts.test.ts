@@ -90,3 +90,28 @@ describe('Ampere and Ada workstation/datacenter parts accumulate in FP32 at the 
     expect((m3.vectorFlopPerS.fp32! * 4) / lib.hardware['apple-m3-max']!.vectorFlopPerS.fp32!).toBeCloseTo(1, 2);
   });
 });
+
+describe('MI210, A10G, A100 PCIe 40GB, RTX 3080 / 3060', () => {
+  it('MI210 is one CDNA 2 GCD: 181 TFLOP/s fp16, no tf32 or fp8, 1.6 TB/s, 300 W', () => {
+    const h = lib.hardware['mi210']!;
+    expect(h.matrixFlopPerS.fp16).toBe(181e12);
+    expect(h.matrixFlopPerS.tf32).toBeUndefined();
+    expect(h.matrixFlopPerS.fp8).toBeUndefined();
+    expect(h.memory.bandwidthBytePerS).toBeCloseTo(1638.4e9, -6);
+    expect(h.power?.tdpW).toBe(300);
+  });
+  it('A10G shares the A10 memory system; A100 PCIe 40GB the 80 GB card\'s peaks at 1,555 GB/s and 250 W', () => {
+    expect(lib.hardware['a10g']!.memory.bandwidthBytePerS).toBe(lib.hardware['a10']!.memory.bandwidthBytePerS);
+    const p40 = lib.hardware['a100-pcie-40gb']!;
+    expect(p40.matrixFlopPerS.bf16).toBe(312e12);
+    expect(p40.memory.bandwidthBytePerS).toBe(1555e9);
+    expect(p40.power?.tdpW).toBe(250);
+  });
+  it('GeForce Ampere 3080 / 3060 keep the 3090 per-SM rates (511 FP16 FLOP per SM per clock, FP32 accumulate)', () => {
+    for (const id of ['rtx-3080', 'rtx-3060']) {
+      const h = lib.hardware[id]!;
+      expect(h.matrixFlopPerS.fp16! / (h.units! * h.clockHz!), id).toBeCloseTo(511, -1);
+      expect(h.fp16AccumulateFlopPerS! / h.matrixFlopPerS.fp16!, id).toBeCloseTo(2, 1);
+    }
+  });
+});

@@ -230,10 +230,13 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     memoryS += dq.gemmExtraBytes / bw;
     passS = dq.passBytes / bw;
   }
-  // a skinny dense GEMM (matrix-vector rows) of a library with a fixed cost per call (kernels.gemm_fixed: hipBLASLt's
-  // split-K set-up and reduction at M = 1, where it was measured) lasts that beyond its body, in place of the
-  // hardware's per-kernel gap
-  const fixed = gemv && op.kind === 'gemm' && !op.groups && !(op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block) ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
+  // a skinny dense GEMM (matrix-vector rows, and every decode-step GEMM of a serving batch) of a library with a fixed
+  // cost per call (kernels.gemm_fixed: hipBLASLt's split-K set-up and reduction at M = 1, where it was measured) lasts
+  // that beyond its body, in place of the hardware's per-kernel gap. Decode GEMMs past the matrix-vector rows keep it:
+  // a set-up cost per call does not vanish with more rows, and dropping it there made a decode step cheaper at 12 rows
+  // than at 8 (tpot falling as the batch grows: the monotonicity invariant, test/invariants.property.test.ts).
+  const skinny = gemv || (phase === 'decode' && !!op.batchRows);
+  const fixed = skinny && op.kind === 'gemm' && !op.groups && !(op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block) ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
   // a block-scaled FP8 GEMM of a runtime with its own block-FP8 path (vLLM, SGLang: the runtimes that name their tiled
   // GEMM kernels) is two kernels: the activations' per-token-group FP8 quantization, then the GEMM (vllm fp8_utils.py
   // apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 + w8a8_block_fp8_matmul, or + DeepGEMM, which takes the same

@@ -26,5 +26,5 @@ MODEL_IDS.push(...MODEL_IDS_2);
 
 // Common accelerators added for public measurements on them (session 10, hwlib): an unknown id is a guaranteed miss.
 export const HARDWARE_IDS_3 = `tesla-t4 a10 a100-pcie-80gb rtx-a6000 rtx-6000-ada rtx-4080 apple-m2 apple-m2-max
-apple-m3`.split(/\s+/);
+apple-m3 a10g a100-pcie-40gb mi210 rtx-3080 rtx-3060 apple-m2-pro apple-m3-pro`.split(/\s+/);
 HARDWARE_IDS.push(...HARDWARE_IDS_3);
