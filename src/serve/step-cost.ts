@@ -9,7 +9,8 @@
 //
 // Pipeline parallelism: pp microbatches of 1/pp of the batch are in flight, a token crosses every stage, so an
 // iteration of the whole batch lasts pp stage-times of a 1/pp microbatch (as simulate's tpot = pp·step).
-// The runtime's host time per iteration (`runtime.step_overhead`) is added once per iteration, as simulate does.
+// The runtime's host time per iteration (`runtime.step_overhead`) is added once per iteration, as simulate does; an
+// eager decode loop (host.decode_step) prices each iteration as simulate's addHost does.
 // As in simulate, decode attends over kvTokens of its context (a static-shape runtime's whole compiled context), and
 // under attention data parallelism an iteration that decodes waits for the rank that drew the most of its prefills
 // (src/sim/decoder.ts attentionDpWait; here the iteration's own prefill count lands on the ranks at random).
@@ -21,6 +22,7 @@ import type { Precision } from '../model/quant.js';
 import { attentionDpExcess, attentionDpWait, costPass, passOps } from '../sim/decoder.js';
 import { kvTokens } from '../sim/memory.js';
 import { hostPerSequenceSeconds } from '../runtime/host.js';
+import { eagerStepSeconds } from '../runtime/launch.js';
 import type { Layout } from '../sim/parallel.js';
 
 export interface StepPrice {
@@ -88,8 +90,16 @@ export class StepCoster {
     // host time: the fixed part (hostS: the runtime's step_overhead unless the caller says) and the part per running
     // sequence (src/runtime/host.ts)
     const rt = this.hw.runtime;
+    const seqs = decode + (prefill > 0 ? prefill / len : 0);
+    // an eager decode loop (host.decode_step: HF generate()) prices every forward as its loop's host time against the
+    // kernels of one pp stage (src/runtime/launch.ts eagerStepSeconds), as simulate does (src/sim/decoder.ts addHost);
+    // costPass priced the kernels alone (launch phase 'device')
+    if (rt?.decodeStep && this.perSequence) {
+      const stage = eagerStepSeconds(this.hw, this.model.layers / pp, seqs, c.seconds + wait)!;
+      return { seconds: stage * pp, flops: c.flops * pp, bytes: c.bytes * pp };
+    }
     const device = (c.seconds + wait) * pp;
-    const host = this.hostS + (rt && this.perSequence ? hostPerSequenceSeconds(rt, decode + (prefill > 0 ? prefill / len : 0), device) : 0);
+    const host = this.hostS + (rt && this.perSequence ? hostPerSequenceSeconds(rt, seqs, device) : 0);
     return { seconds: device + host, flops: c.flops * pp, bytes: c.bytes * pp };
   }
 }
