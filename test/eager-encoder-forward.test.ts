@@ -16,17 +16,22 @@ import { loadHardware, request } from './helpers/nondecoder-fixtures.js';
 interface EncRow { model: string; dtype: string; encoder_layers: number; encoder_seconds?: number }
 const rows = (f: string) =>
   (JSON.parse(readFileSync(join(__dirname, '..', 'bench', 'gpu', 'h200-eager-2026-12-04', f), 'utf8')) as { sections: { whisper: EncRow[] } }).sections.whisper;
-const measured = [...rows('eager.json'), ...rows('eager-repeat.json')].filter((r) => r.encoder_seconds !== undefined);
+interface ProfRow { model: string; dtype: string; encoder_layers: number; eager_seconds: number; kernel_us: number }
+const profiled = (JSON.parse(readFileSync(join(__dirname, '..', 'bench', 'gpu', 'h200-eager-2026-12-04', 'eager-encoder-moe.json'), 'utf8')) as { sections: { encoder_profile: ProfRow[] } }).sections.encoder_profile;
+const measured: EncRow[] = [
+  ...[...rows('eager.json'), ...rows('eager-repeat.json')].filter((r) => r.encoder_seconds !== undefined),
+  ...profiled.map((r) => ({ model: r.model, dtype: r.dtype, encoder_layers: r.encoder_layers, encoder_seconds: r.eager_seconds })),
+];
 
 const encoderS = (hw: NormalizedHardware, model: string, dtype: string, batch = 1) =>
   simulate(request(model, hw, { audioSeconds: 30, outputTokens: 1, batch, dtype })).encoder_s!;
 const withRuntime = (hw: NormalizedHardware, over: Partial<NonNullable<NormalizedHardware['runtime']>>): NormalizedHardware => ({ ...hw, runtime: { ...hw.runtime!, ...over } });
 
 describe('eager encoder forward host time (HF WhisperEncoder, H200)', () => {
-  it('is the least-squares line through the ten measured fp16 forwards (per layer and fixed part)', () => {
+  it('is the least-squares line through the sixteen measured fp16 forwards (per layer and fixed part)', () => {
     const e = libraryRuntime('transformers').encoderForward!;
     const fp16 = measured.filter((r) => r.dtype === 'torch.float16');
-    expect(fp16.length).toBe(10);
+    expect(fp16.length).toBe(16);
     const n = fp16.length;
     const mx = fp16.reduce((s, r) => s + r.encoder_layers, 0) / n;
     const my = fp16.reduce((s, r) => s + r.encoder_seconds!, 0) / n;
@@ -51,6 +56,15 @@ describe('eager encoder forward host time (HF WhisperEncoder, H200)', () => {
     const fp32 = encoderS(h200, 'whisper-large-v3', 'fp32');
     expect(fp32).toBeGreaterThan(2 * (e.perForwardS + 32 * e.perLayerS));
     expect(Math.abs(fp32 / measured.find((r) => r.dtype === 'torch.float32')!.encoder_seconds! - 1)).toBeLessThan(0.25);
+  });
+
+  it("prices the encoder's kernels (no host) within 30% of the profiler's sum for medium through large-v3, fp16 and fp32", async () => {
+    const h200 = bindRuntime(await loadHardware('h200-sxm'), libraryRuntime('transformers'));
+    const kernelsOnly = withRuntime(h200, { encoderForward: { perLayerS: 0, perForwardS: 0 } });
+    for (const r of profiled.filter((x) => x.encoder_layers >= 24)) {
+      const s = encoderS(kernelsOnly, `whisper-${r.model}`, r.dtype === 'torch.float32' ? 'fp32' : 'fp16');
+      expect(Math.abs(s / (r.kernel_us * 1e-6) - 1)).toBeLessThan(0.3);
+    }
   });
 
   it('counts the dispatch once: max(host, kernels priced without per-kernel floors), never more than the floor pricing', async () => {
