@@ -101,6 +101,17 @@ describe('list and show', () => {
     const m = await runCommand(['show', 'runtime', 'llama.cpp', '--hardware', 'apple-m2-ultra', '--json'], { root });
     expect((m.result as any).launch.graphs).toBe('all');
   });
+  it('show runtime prints the eager loop\'s host costs: decode step, encoder forward, timestamp rules', async () => {
+    const j = (await runCommand(['show', 'runtime', 'transformers', '--json'], { root })).result as any;
+    expect(j.host_decode_step).toMatchObject({ sync: 'step' });
+    expect(j.host_encoder_forward.per_layer_s).toBeCloseTo(0.6e-3, 9);
+    expect(j.host_encoder_forward.per_forward_s).toBeCloseTo(3.4e-3, 9);
+    expect(j.host_timestamps_per_sequence_s).toBeCloseTo(0.17e-3, 9);
+    const t = await runCommand(['show', 'runtime', 'transformers'], { root });
+    expect(t.stdout).toMatch(/eager encoder forward 3\.4 ms \+ 600 µs per layer; timestamp rules 170 µs per row per step/);
+    const v = (await runCommand(['show', 'runtime', 'vllm', '--json'], { root })).result as any;
+    expect([v.host_encoder_forward, v.host_timestamps_per_sequence_s]).toEqual([null, 0]);
+  });
   it('show runtime prints a training runtime\'s training block, and an override that only sets training fields', async () => {
     const g = await runCommand(['show', 'runtime', 'megatron', '--hardware', 'gb200', '--json'], { root });
     const r = g.result as any;
