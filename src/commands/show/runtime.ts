@@ -6,14 +6,18 @@ import { fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
 import { whisperTimestamps } from '../../sim/whisper.js';
 import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
 
+/** the eager loop's host costs as --json prints them (settings and overrides alike) */
+const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({ per_layer_s: d.perLayerS, per_step_s: d.perStepS, sync: d.sync });
+const encoderForwardJson = (e: NonNullable<RuntimeSettings['encoderForward']>) => ({ per_layer_s: e.perLayerS, per_forward_s: e.perForwardS });
+
 /** settings as --json prints them (SI, snake_case) */
 function settingsJson(s: RuntimeSettings) {
   return {
     step_overhead_s: s.stepOverheadS,
     host_per_sequence_s: s.hostPerSequenceS ?? 0,
     host_overlap: s.hostOverlap ?? false,
-    host_decode_step: s.decodeStep ? { per_layer_s: s.decodeStep.perLayerS, per_step_s: s.decodeStep.perStepS, sync: s.decodeStep.sync } : null,
-    host_encoder_forward: s.encoderForward ? { per_layer_s: s.encoderForward.perLayerS, per_forward_s: s.encoderForward.perForwardS } : null,
+    host_decode_step: s.decodeStep ? decodeStepJson(s.decodeStep) : null,
+    host_encoder_forward: s.encoderForward ? encoderForwardJson(s.encoderForward) : null,
     host_timestamps_per_sequence_s: s.hostTimestampsPerSequenceS ?? 0,
     launch: { per_kernel_s: s.launch.perKernelS, per_kernel_by_kind_s: s.launch.perKernelByKindS ?? null, graphs: s.launch.graphs, device_gap: s.launch.deviceGap },
     memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: s.memory.shareByTp ? Object.fromEntries(s.memory.shareByTp.map(([k, v]) => [String(k), v])) : null },
@@ -109,8 +113,8 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.stepOverheadS !== undefined) out.step_overhead_s = o.stepOverheadS;
   if (o.hostPerSequenceS !== undefined) out.host_per_sequence_s = o.hostPerSequenceS;
   if (o.hostOverlap !== undefined) out.host_overlap = o.hostOverlap;
-  if (o.decodeStep !== undefined) out.host_decode_step = { per_layer_s: o.decodeStep.perLayerS, per_step_s: o.decodeStep.perStepS, sync: o.decodeStep.sync };
-  if (o.encoderForward !== undefined) out.host_encoder_forward = { per_layer_s: o.encoderForward.perLayerS, per_forward_s: o.encoderForward.perForwardS };
+  if (o.decodeStep !== undefined) out.host_decode_step = decodeStepJson(o.decodeStep);
+  if (o.encoderForward !== undefined) out.host_encoder_forward = encoderForwardJson(o.encoderForward);
   if (o.hostTimestampsPerSequenceS !== undefined) out.host_timestamps_per_sequence_s = o.hostTimestampsPerSequenceS;
   if (o.staticContext !== undefined) out.static_context = o.staticContext;
   if (o.kvCacheDefault !== undefined) out.kv_cache_default_dtype = o.kvCacheDefault;
@@ -129,6 +133,17 @@ const KV_RULE_TEXT: Record<string, string> = {
   checkpoint: "checkpoint: the --dtype scheme's (fp8 and fp4 keep an fp8 cache)",
   fp8: 'fp8', bf16: 'bf16', fp16: 'fp16',
 };
+
+/** the host-time row of the text view: the engine iteration's, then an eager loop's decode step, encoder forward and
+ *  timestamp rules where the runtime states them */
+function hostText(s: RuntimeSettings): string {
+  const parts = [`${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}`];
+  const d = s.decodeStep, e = s.encoderForward;
+  if (d) parts.push(`eager decode loop ${fmtSeconds(d.perLayerS)} per layer + ${fmtSeconds(d.perStepS)} per step (sync per step: ${d.sync === 'step' ? 'yes' : 'no'})`);
+  if (e) parts.push(`eager encoder forward ${fmtSeconds(e.perForwardS)} + ${fmtSeconds(e.perLayerS)} per layer`);
+  if (s.hostTimestampsPerSequenceS) parts.push(`timestamp rules ${fmtSeconds(s.hostTimestampsPerSequenceS)} per row per step (when timestamps are on)`);
+  return parts.join('; ');
+}
 
 export function runtimeRow(r: NormalizedRuntime) {
   return {
@@ -185,7 +200,7 @@ export default class ShowRuntime extends BaseCommand {
     if (!this.jsonEnabled()) {
       const rows: [string, string][] = [
         ['role', r.kind],
-        ['host time per step', `${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}${s.decodeStep ? `; eager decode loop ${fmtSeconds(s.decodeStep.perLayerS)} per layer + ${fmtSeconds(s.decodeStep.perStepS)} per step (sync per step: ${s.decodeStep.sync === 'step' ? 'yes' : 'no'})` : ''}${s.encoderForward ? `; eager encoder forward ${fmtSeconds(s.encoderForward.perForwardS)} + ${fmtSeconds(s.encoderForward.perLayerS)} per layer` : ''}${s.hostTimestampsPerSequenceS ? `; timestamp rules ${fmtSeconds(s.hostTimestampsPerSequenceS)} per row per step (when timestamps are on)` : ''}`],
+        ['host time per step', hostText(s)],
         ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)}${s.launch.perKernelByKindS ? ` (one-kernel ops: ${Object.entries(s.launch.perKernelByKindS).map(([k, v]) => `${k} ${fmtSeconds(v)}`).join(', ')})` : ''} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'})`],
         ['usable memory', `${s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}; unified memory ${s.memory.unifiedShare}`],
         ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}` + audioScheduler(s.scheduler)],
