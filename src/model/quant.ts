@@ -94,11 +94,6 @@ export function attentionDtype(p: Pick<Precision, 'gemmDtype' | 'kvBytes' | 'kvC
   return p.gemmDtype;
 }
 
-/** Weights a model's low-bit checkpoint leaves out of its quantization (a model's `unquantized:`; Hugging Face
- *  quantization_config.modules_to_not_convert) */
-export const UNQUANTIZED_MODULES = ['attention', 'router', 'embeddings', 'lm_head'] as const;
-export type UnquantizedModule = (typeof UNQUANTIZED_MODULES)[number];
-
 export interface ModuleBits {
   attnBits: number; // bits per weight of the attention projections (q/k/v/o, MLA's latent projections)
   attnDtype: Dtype; // dtype those GEMMs multiply in

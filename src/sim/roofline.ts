@@ -219,14 +219,14 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   } else {
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
   }
-  let memoryS = op.bytes / (hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw));
+  const bw = hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw);
+  let memoryS = op.bytes / bw;
   // GGUF weights the runtime dequantizes to a 16-bit copy before a BLAS GEMM (kernels.dequantize_weights): a kernel of
   // its own, serial with the GEMM, that streams the block-quantized weights and writes 2 bytes per weight; the GEMM
   // then reads the copy instead of the quantized bytes (src/sim/dequant-pass.ts)
   const dq = op.gguf && !gemv ? dequantPass(op, hw) : undefined;
   let passS = 0;
   if (dq) {
-    const bw = hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw);
     memoryS += dq.gemmExtraBytes / bw;
     passS = dq.passBytes / bw;
   }
@@ -263,7 +263,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     if (g > 0 && op.m > g) {
       const peak = matrixPeak(hw, op.dtype, op.kind);
       const cG = op.flops / gemvRate(hw, peak.flopPerS, peak.dtype);
-      const mG = (op.weightBytes * (op.m / g) + (op.bytes - op.weightBytes)) / (hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw));
+      const mG = (op.weightBytes * (op.m / g) + (op.bytes - op.weightBytes)) / bw;
       // (the matrix-vector kernel reads the quantized weights: no dequantize pass)
       if (Math.max(cG, mG) < body + passS) {
         passS = 0;

@@ -238,7 +238,7 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // kv_self) holds both.
   const encAct = peakActivationBytes(full.encOps, hw);
   const decAct = peakActivationBytes(full.decOps, hw);
-  const act = hw.runtime?.kernels.kvAppend === 'copy' ? Math.max(decAct, encAct - kv) : Math.max(encAct, decAct);
+  const act = dec.kvAppend === 'copy' ? Math.max(decAct, encAct - kv) : Math.max(encAct, decAct);
   const memory = memoryResult(hw, params * p.weightBytes, kv, act);
   const res = baseResult(req, p, batch, memory, phases, warnings, replicas, batch);
   res.output_tokens = outTokens;

@@ -3,6 +3,8 @@
 // helpful "needs a unit" message there.
 // `x-range` is the quantity's sane range in SI units (bytes, B/s, FLOP/s, W, J/bit, s, Hz, USD), checked after
 // unit conversion (normalize-hardware.ts, --set): far beyond any real part, it keeps results finite and meaningful.
+import { UNQUANTIZED_MODULES } from './types.js';
+
 const qty = (min: number, max: number) => ({ type: ['string', 'number'], 'x-range': [min, max] });
 const quantity = qty(0, 1e21);
 const BYTES = qty(1e6, 1e16); // 1 MB … 10 PB of device memory
@@ -245,7 +247,7 @@ const decoder = {
     post_norms: { type: 'boolean' },
     fp8_scaling: { enum: ['tensor', 'channel', 'block'] },
     // weights the low-bit checkpoint leaves unquantized (HF quantization_config.modules_to_not_convert)
-    unquantized: { type: 'array', uniqueItems: true, items: { enum: ['attention', 'router', 'embeddings', 'lm_head'] } },
+    unquantized: { type: 'array', uniqueItems: true, items: { enum: [...UNQUANTIZED_MODULES] } },
     rope_theta: { type: 'number', exclusiveMinimum: 0, maximum: 1e12 },
   },
 };

@@ -5,6 +5,11 @@
 export type Dtype = 'fp64' | 'fp32' | 'tf32' | 'bf16' | 'fp16' | 'fp8' | 'int8' | 'fp6' | 'fp4' | 'int4';
 export const DTYPES: readonly Dtype[] = ['fp64', 'fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6', 'fp4', 'int4'];
 
+/** Weights a model's low-bit checkpoint leaves out of its quantization (a model's `unquantized:`; Hugging Face
+ *  quantization_config.modules_to_not_convert; src/model/quant.ts moduleBits) */
+export const UNQUANTIZED_MODULES = ['attention', 'router', 'embeddings', 'lm_head'] as const;
+export type UnquantizedModule = (typeof UNQUANTIZED_MODULES)[number];
+
 export interface LinkSpec {
   bandwidthBytePerS: number; // per device, per direction
   latencyS: number;
@@ -186,7 +191,7 @@ export interface DecoderModel extends ModelBase {
   // weights the published low-bit checkpoint leaves unquantized (HF quantization_config.modules_to_not_convert;
   // gpt-oss: attention, router, embeddings, lm_head): under sub-8-bit weights they stay 16-bit (q8_0 in GGUF),
   // src/model/quant.ts moduleBits
-  unquantized?: ('attention' | 'router' | 'embeddings' | 'lm_head')[];
+  unquantized?: UnquantizedModule[];
 }
 
 export interface EncoderDecoderModel extends ModelBase {
