@@ -96,3 +96,19 @@ describe('a row may set several runtime fields', () => {
     expect(both.output_tokens).toBe(30 * Math.ceil(SPEECH_TOKENS_PER_S * 30 + timestampTokensPerWindow(30, 30, true) - 1e-9));
   });
 });
+
+describe('default tokens per window follow the runtime simulate() binds', () => {
+  it('a request built on hardware with no runtime bound counts the default runtime\'s timestamp tokens, as the CLI does', async () => {
+    const { buildRequest } = await import('../src/sim/request.js');
+    const { withDefaultRuntime } = await import('../src/runtime/resolve.js');
+    const m = libraryModel('whisper-large-v3');
+    const bare = await loadHardware('apple-m2-ultra');
+    const bound = withDefaultRuntime(bare, m);
+    const flags = { 'audio-seconds': 600 };
+    const a = simulate(buildRequest(flags, m, bare, libraryModel));
+    const b = simulate(buildRequest(flags, m, bound, libraryModel));
+    expect(bound.runtime!.scheduler.audioWindows).toBe('sequential'); // whisper.cpp: timestamps on by default
+    expect(a.output_tokens).toBe(b.output_tokens);
+    expect(a.latency_s).toBe(b.latency_s);
+  });
+});

@@ -9,6 +9,7 @@ import { parsePriceFlag, priceFor } from './price.js';
 import { parseSpec } from '../serve/spec-decode.js';
 import type { EncoderDecoderModel } from '../spec/types.js';
 import { speechTokensPerWindow } from './whisper.js';
+import { withDefaultRuntime } from '../runtime/resolve.js';
 import { parseTcoOption } from './tco.js';
 
 export type FlagsLike = Record<string, unknown>;
@@ -157,8 +158,9 @@ export function buildRequest(
   // under 10 ms (one mel frame) there is no audio to transcribe: 5e-324 s gave a real-time factor past any number (null)
   if (audioSeconds !== undefined && audioSeconds < 0.01) throw new UserError(`--audio-seconds: expected at least 0.01 (one 10 ms mel frame), found "${audioSeconds}"`);
   // Whisper: tokens per 30 s window, by default the transcript of that much speech with the bound runtime's timestamp
-  // tokens (src/sim/whisper.ts)
-  const outputDefault = model.family === 'encoder-decoder' ? speechTokensPerWindow(model as EncoderDecoderModel, audioSeconds, hardware) : 128;
+  // tokens (src/sim/whisper.ts): the runtime simulate() will bind where the caller bound none (withDefaultRuntime is
+  // memoised per hardware object)
+  const outputDefault = model.family === 'encoder-decoder' ? speechTokensPerWindow(model as EncoderDecoderModel, audioSeconds, withDefaultRuntime(hardware, model)) : 128;
   const req: SimulateRequest = {
     model,
     hardware,
