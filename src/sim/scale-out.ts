@@ -71,5 +71,15 @@ export function scaleOutSeconds(hw: NormalizedHardware, link: LinkSpec, kind: Co
   const perNode = Math.max(1, Math.min(n, ranksPerNode ?? domain));
   const bw = scaleOutBusBw(hw, link, kind, perNode);
   const wire = (trafficFactor(kind, n) * bytes) / bw;
-  return Math.max(scaleOutLatency(kind, n, perNode) + wire, wire / lookupEfficiency(COLLECTIVE_SHAPE, bytes));
+  return latencyOrShaped(scaleOutLatency(kind, n, perNode), wire, bytes);
+}
+
+/**
+ * A scale-out collective's seconds from NCCL's start-up latency `alphaS` and its wire time at the large-message rate
+ * `largeWireS`: α + that wire, or the wire at the size-shaped rate (COLLECTIVE_SHAPE, which carries the small-message
+ * fall-off of measured sweeps), whichever is longer. Serving (above) and training (./training/collective-time.ts,
+ * the expert all-to-all in ./training/step.ts) price every scale-out collective through it.
+ */
+export function latencyOrShaped(alphaS: number, largeWireS: number, bytes: number): number {
+  return Math.max(alphaS + largeWireS, largeWireS / lookupEfficiency(COLLECTIVE_SHAPE, bytes));
 }

@@ -18,7 +18,7 @@
 import type { CollectiveKind } from '../../model/op.js';
 import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
 import { trafficFactor } from '../collectives.js';
-import { scaleOutLatency } from '../scale-out.js';
+import { latencyOrShaped, scaleOutLatency } from '../scale-out.js';
 import { COLLECTIVE_SHAPE, lookupEfficiency } from '../../hardware/efficiency.js';
 
 /**
@@ -29,5 +29,5 @@ export function trainingCollectiveTime(hw: NormalizedHardware, kind: CollectiveK
   if (n <= 1 || bytes <= 0 || !(efficiency > 0)) return 0;
   const wire = (trafficFactor(kind, n) * bytes) / (link.bandwidthBytePerS * efficiency);
   if (link !== hw.scaleOut) return wire;
-  return Math.max(wire, scaleOutLatency(kind, n, perNode) + wire * lookupEfficiency(COLLECTIVE_SHAPE, bytes));
+  return latencyOrShaped(scaleOutLatency(kind, n, perNode), wire * lookupEfficiency(COLLECTIVE_SHAPE, bytes), bytes);
 }
