@@ -8,7 +8,10 @@
 //               NVIDIA's published fp8 / fp4 checkpoints set FP8
 //   fp8 | bf16 | fp16  always that dtype
 import { schemeKvCache } from '../model/quant.js';
-import type { KvCacheDefault } from '../spec/types.js';
+import type { KvCacheDefault, RuntimeSettings } from '../spec/types.js';
+
+/** a runtime's rule (its `kv_cache.default_dtype`); without one, the scheme's own cache ('checkpoint') */
+export const kvCacheRule = (rt: Pick<RuntimeSettings, 'kvCacheDefault'> | undefined): KvCacheDefault => rt?.kvCacheDefault ?? 'checkpoint';
 
 /** a 16-bit model's dtype as vLLM / SGLang "auto" keeps it: the checkpoints hwperf models are bf16 */
 const MODEL_DTYPE = 'bf16';

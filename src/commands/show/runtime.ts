@@ -4,6 +4,7 @@ import { resolveHardware } from '../../spec/library.js';
 import { boundRuntime, resolveRuntime } from '../../runtime/resolve.js';
 import { fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
 import { whisperTimestamps } from '../../sim/whisper.js';
+import { kvCacheRule } from '../../runtime/kv-cache.js';
 import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
 
 /** the eager loop's host costs as --json prints them (settings and overrides alike) */
@@ -44,7 +45,7 @@ function settingsJson(s: RuntimeSettings) {
     },
     overlap: { tp_comm: s.overlap.tpComm, fsdp_prefetch: s.overlap.fsdpPrefetch ?? null, dp_grad: s.overlap.dpGrad ?? null, ep_two_batch: s.overlap.epTwoBatch },
     static_context: s.staticContext ?? null,
-    kv_cache: { default_dtype: s.kvCacheDefault ?? 'checkpoint' },
+    kv_cache: { default_dtype: kvCacheRule(s) },
     kernels: {
       gguf: s.kernels.gguf ?? null,
       fp8_fallback: s.kernels.fp8Fallback ?? null,
@@ -206,7 +207,7 @@ export default class ShowRuntime extends BaseCommand {
         ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}` + audioScheduler(s.scheduler)],
         ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
-        ['KV cache without --kv-cache', KV_RULE_TEXT[s.kvCacheDefault ?? 'checkpoint']],
+        ['KV cache without --kv-cache', KV_RULE_TEXT[kvCacheRule(s)]],
         ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${plain(v)}`).join('; ') || '—'],
       ];
       if (result.training) rows.push(['training', Object.entries(result.training).map(([k, v]) => `${k}: ${plain(v, true, k)}`).join('; ')]);
