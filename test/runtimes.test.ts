@@ -107,6 +107,7 @@ describe('list and show', () => {
     expect(j.host_encoder_forward.per_layer_s).toBeCloseTo(0.6e-3, 9);
     expect(j.host_encoder_forward.per_forward_s).toBeCloseTo(3.4e-3, 9);
     expect(j.host_timestamps_per_sequence_s).toBeCloseTo(0.17e-3, 9);
+    expect(j.host_audio_decode_s).toBeCloseTo(1.84e-3, 9);
     const t = await runCommand(['show', 'runtime', 'transformers'], { root });
     expect(t.stdout).toMatch(/eager encoder forward 3\.4 ms \+ 600 µs per layer; timestamp rules 170 µs per row per step/);
     const v = (await runCommand(['show', 'runtime', 'vllm', '--json'], { root })).result as any;

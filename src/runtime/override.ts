@@ -11,6 +11,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     ...(o.decodeStep !== undefined || base.decodeStep !== undefined ? { decodeStep: o.decodeStep ?? base.decodeStep } : {}),
     ...(o.encoderForward !== undefined || base.encoderForward !== undefined ? { encoderForward: o.encoderForward ?? base.encoderForward } : {}),
     ...(o.hostTimestampsPerSequenceS !== undefined || base.hostTimestampsPerSequenceS !== undefined ? { hostTimestampsPerSequenceS: o.hostTimestampsPerSequenceS ?? base.hostTimestampsPerSequenceS } : {}),
+    ...(o.hostAudioDecodeS !== undefined || base.hostAudioDecodeS !== undefined ? { hostAudioDecodeS: o.hostAudioDecodeS ?? base.hostAudioDecodeS } : {}),
     launch: { ...base.launch, ...o.launch },
     memory: { ...base.memory, ...o.memory },
     scheduler: { ...base.scheduler, ...o.scheduler },

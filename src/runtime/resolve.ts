@@ -86,7 +86,7 @@ export function boundRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): Bou
   const own = hw.runtimeOverride;
   if (own) {
     const scheduler = { ...(own.maxNumSeqs !== undefined ? pinnedMaxNumSeqs(own.maxNumSeqs) : {}), ...(own.admission !== undefined ? { admission: own.admission } : {}), ...(own.ubatch !== undefined ? { ubatch: own.ubatch } : {}), ...(own.beamSize !== undefined ? { beamSize: own.beamSize } : {}), ...(own.audioBatch !== undefined ? { audioBatch: own.audioBatch } : {}), ...(own.timestamps !== undefined ? { timestamps: own.timestamps } : {}) };
-    s = applyOverride(s, { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, scheduler: Object.keys(scheduler).length ? scheduler : undefined });
+    s = applyOverride(s, { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, scheduler: Object.keys(scheduler).length ? scheduler : undefined });
   }
   return { id: rt.id, name: own?.name ?? rt.name, kind: rt.kind, ...s };
 }

@@ -14,7 +14,9 @@
 //      cache and logits row per beam; the cross K/V as the runtime keeps them: src/model/whisper-graph.ts); the step
 //      time is integrated over the growing self-attention context with Simpson's rule (it is linear in the context,
 //      so three samples are exact up to the roofline's max()) ──▶ decoder_s
-//   4. latency = encoder_s + decoder_s; rtf = latency / S; memory = weights + KV caches + live activations
+//   4. latency = audio decode + encoder_s + decoder_s; rtf = latency / S; memory = weights + KV caches + live activations
+//   0. (before 1.) a runtime that decodes the input file on the host first (host.audio_decode: the HF ASR pipeline's
+//      ffmpeg_read of a file or URL, runtimes/transformers.yaml) adds that time per second of audio, serial
 import type { EncoderDecoderModel, RuntimeSettings } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import { SOT_TOKENS, type WhisperDecoding, buildWhisperDecoderGraph, buildWhisperEncoderGraph, whisperKvBytes } from '../model/whisper-graph.js';
@@ -131,6 +133,11 @@ function withHost(ph: PricedPhase, seconds: number | undefined): PricedPhase {
   return { ...ph, seconds, summary: { ...ph.summary, seconds, bound } };
 }
 
+/** a phase of host work only (the device idle): its seconds, no FLOPs or bytes */
+function hostPhase(name: string, seconds: number): PricedPhase {
+  return { summary: { name, seconds, flops: 0, bytes: 0, bound: 'overhead', compute_s: 0, memory_s: 0, comm_s: 0 }, rows: [], seconds };
+}
+
 function addPhase(a: PricedPhase, b: PricedPhase): PricedPhase {
   const x = a.summary, y = b.summary;
   return {
@@ -224,6 +231,10 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const phases: PricedPhase[] = [encoder];
   for (const ph of [total((x) => x.prefill), total((x) => x.decode)]) if (ph) phases.push(ph);
   const decoderS = phases.slice(1).reduce((s, ph) => s + ph.seconds, 0);
+  // 0. the input file decoded to 16 kHz mono PCM on the host before the first window (host.audio_decode per second of
+  // audio, each request's recording): serial with the device, which has nothing to run until the samples exist
+  const decodeS = (hw.runtime?.hostAudioDecodeS ?? 0) * seconds * batch;
+  if (decodeS > 0) phases.push(hostPhase('preprocess', decodeS));
   // 4. memory and result: the largest pass
   const B = batch * perPass;
   const params = countParams(m).total;

@@ -55,6 +55,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   }
   const tsRow = await q(['host', 'timestamps_per_sequence'], 'seconds');
   if (tsRow !== undefined) out.hostTimestampsPerSequenceS = nonNegative(ctx, [...at, 'host', 'timestamps_per_sequence'], tsRow);
+  const decodeRow = await q(['host', 'audio_decode'], 'seconds');
+  if (decodeRow !== undefined) out.hostAudioDecodeS = nonNegative(ctx, [...at, 'host', 'audio_decode'], decodeRow);
   const l = own.launch;
   if (l) {
     const per = await q(['launch', 'per_kernel'], 'seconds');

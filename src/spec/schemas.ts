@@ -490,6 +490,7 @@ const runtimeBlocks = {
         properties: { per_layer: OVERHEAD, per_forward: OVERHEAD },
       },
       timestamps_per_sequence: OVERHEAD,
+      audio_decode: OVERHEAD,
       source: src,
     },
   },

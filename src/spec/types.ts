@@ -52,7 +52,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt'; beamSize?: number; audioBatch?: number; timestamps?: boolean };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -354,6 +354,9 @@ export interface RuntimeSettings {
   // host time per decoded row per step of a timestamp logits processor that walks the rows in Python, paid only when
   // the decoder samples timestamps (scheduler.timestamps: HF WhisperTimeStampLogitsProcessor)
   hostTimestampsPerSequenceS?: number;
+  // host time per second of audio to decode the input file to 16 kHz mono PCM before the first window, serial with the
+  // device (the HF ASR pipeline's ffmpeg_read of a file or URL): src/sim/whisper.ts
+  hostAudioDecodeS?: number;
   launch: {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
     perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
@@ -555,6 +558,7 @@ export interface RuntimeOverride {
   decodeStep: NonNullable<RuntimeSettings['decodeStep']>;
   encoderForward: NonNullable<RuntimeSettings['encoderForward']>;
   hostTimestampsPerSequenceS: number;
+  hostAudioDecodeS: number;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
   scheduler: Partial<RuntimeSettings['scheduler']>;

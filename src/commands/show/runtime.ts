@@ -20,6 +20,7 @@ function settingsJson(s: RuntimeSettings) {
     host_decode_step: s.decodeStep ? decodeStepJson(s.decodeStep) : null,
     host_encoder_forward: s.encoderForward ? encoderForwardJson(s.encoderForward) : null,
     host_timestamps_per_sequence_s: s.hostTimestampsPerSequenceS ?? 0,
+    host_audio_decode_s: s.hostAudioDecodeS ?? 0,
     launch: { per_kernel_s: s.launch.perKernelS, per_kernel_by_kind_s: s.launch.perKernelByKindS ?? null, graphs: s.launch.graphs, device_gap: s.launch.deviceGap },
     memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: s.memory.shareByTp ? Object.fromEntries(s.memory.shareByTp.map(([k, v]) => [String(k), v])) : null },
     scheduler: {
@@ -117,6 +118,7 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.decodeStep !== undefined) out.host_decode_step = decodeStepJson(o.decodeStep);
   if (o.encoderForward !== undefined) out.host_encoder_forward = encoderForwardJson(o.encoderForward);
   if (o.hostTimestampsPerSequenceS !== undefined) out.host_timestamps_per_sequence_s = o.hostTimestampsPerSequenceS;
+  if (o.hostAudioDecodeS !== undefined) out.host_audio_decode_s = o.hostAudioDecodeS;
   if (o.staticContext !== undefined) out.static_context = o.staticContext;
   if (o.kvCacheDefault !== undefined) out.kv_cache_default_dtype = o.kvCacheDefault;
   const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -143,6 +145,7 @@ function hostText(s: RuntimeSettings): string {
   if (d) parts.push(`eager decode loop ${fmtSeconds(d.perLayerS)} per layer + ${fmtSeconds(d.perStepS)} per step (sync per step: ${d.sync === 'step' ? 'yes' : 'no'})`);
   if (e) parts.push(`eager encoder forward ${fmtSeconds(e.perForwardS)} + ${fmtSeconds(e.perLayerS)} per layer`);
   if (s.hostTimestampsPerSequenceS) parts.push(`timestamp rules ${fmtSeconds(s.hostTimestampsPerSequenceS)} per row per step (when timestamps are on)`);
+  if (s.hostAudioDecodeS) parts.push(`audio decode ${fmtSeconds(s.hostAudioDecodeS)} per second of audio (before the first window)`);
   return parts.join('; ');
 }
 
