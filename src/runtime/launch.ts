@@ -2,7 +2,7 @@
 // before the host has dispatched it, so its slot lasts max(device time, host dispatch). The host runs ahead of the
 // device asynchronously, so long kernels hide the dispatch entirely and only kernels shorter than it pay: closed form
 // per op (× its count), no per-token loops.
-import type { NormalizedHardware } from '../spec/types.js';
+import type { NormalizedHardware, RuntimeSettings } from '../spec/types.js';
 
 /** 'decode': a token-generation step (what serving engines capture as CUDA graphs); 'other': everything else;
  *  'device': the kernels alone — the caller prices the host's dispatch of them itself (eagerStepSeconds) */
@@ -53,15 +53,16 @@ export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other
  */
 export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, kind: string, kernels: number): number {
   const l = hw.runtime?.launch;
-  if (l?.graphs === 'piecewise' && phase === 'decode') {
-    if (!PIECEWISE_EAGER_KINDS.has(kind)) return 0;
-    const own = l.perKernelByKindS !== undefined && Object.hasOwn(l.perKernelByKindS, kind) ? l.perKernelByKindS[kind]! : undefined;
-    return own ?? l.perKernelS * kernels;
-  }
+  if (l?.graphs === 'piecewise' && phase === 'decode') return PIECEWISE_EAGER_KINDS.has(kind) ? (byKindS(l, kind) ?? l.perKernelS * kernels) : 0;
   const per = launchFloorS(hw, phase);
   if (per === 0) return 0;
-  const byKind = kernels === 1 ? hw.runtime?.launch.perKernelByKindS : undefined;
-  return byKind !== undefined && Object.hasOwn(byKind, kind) ? byKind[kind]! : per * kernels;
+  return (kernels === 1 ? byKindS(l, kind) : undefined) ?? per * kernels;
+}
+
+/** the runtime's host cost of one op of `kind` (launch.per_kernel_by_kind), undefined where it prices none by kind */
+function byKindS(l: RuntimeSettings['launch'] | undefined, kind: string): number | undefined {
+  const t = l?.perKernelByKindS;
+  return t !== undefined && Object.hasOwn(t, kind) ? t[kind] : undefined;
 }
 
 /**

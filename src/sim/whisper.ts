@@ -25,6 +25,7 @@ import { UserError } from '../spec/errors.js';
 import { eagerDecodeLoop, eagerForwardSeconds, eagerStepSeconds, encoderLaunchPhaseOf, launchPhaseOf } from '../runtime/launch.js';
 import {
   type PricedPhase,
+  addPhase,
   baseResult,
   fixedBatch,
   fusedAttention,
@@ -117,15 +118,6 @@ function withHost(ph: PricedPhase, seconds: number | undefined): PricedPhase {
   if (seconds === undefined) return ph;
   const bound = seconds > ph.seconds * 2 ? 'overhead' : ph.summary.bound;
   return { ...ph, seconds, summary: { ...ph.summary, seconds, bound } };
-}
-
-function addPhase(a: PricedPhase, b: PricedPhase): PricedPhase {
-  const x = a.summary, y = b.summary;
-  return {
-    summary: { ...x, seconds: x.seconds + y.seconds, flops: x.flops + y.flops, bytes: x.bytes + y.bytes, compute_s: x.compute_s + y.compute_s, memory_s: x.memory_s + y.memory_s },
-    rows: a.rows,
-    seconds: a.seconds + b.seconds,
-  };
 }
 
 export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
