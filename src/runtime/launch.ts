@@ -2,7 +2,7 @@
 // before the host has dispatched it, so its slot lasts max(device time, host dispatch). The host runs ahead of the
 // device asynchronously, so long kernels hide the dispatch entirely and only kernels shorter than it pay: closed form
 // per op (× its count), no per-token loops.
-import type { NormalizedHardware, RuntimeSettings } from '../spec/types.js';
+import type { NormalizedHardware } from '../spec/types.js';
 
 /** 'decode': a token-generation step (what serving engines capture as CUDA graphs); 'other': everything else;
  *  'device': the kernels alone — the caller prices the host's dispatch of them itself (eagerStepSeconds) */
@@ -60,7 +60,7 @@ export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, ki
 }
 
 /** the runtime's host cost of one op of `kind` (launch.per_kernel_by_kind), undefined where it prices none by kind */
-function byKindS(l: RuntimeSettings['launch'] | undefined, kind: string): number | undefined {
+function byKindS(l: NonNullable<NormalizedHardware['runtime']>['launch'] | undefined, kind: string): number | undefined {
   const t = l?.perKernelByKindS;
   return t !== undefined && Object.hasOwn(t, kind) ? t[kind] : undefined;
 }
