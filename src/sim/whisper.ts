@@ -19,7 +19,7 @@
 //      ffmpeg_read of a file or URL, runtimes/transformers.yaml) adds that time per second of audio, serial
 import type { EncoderDecoderModel, RuntimeSettings } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
-import { SOT_TOKENS, type WhisperDecoding, buildWhisperDecoderGraph, buildWhisperEncoderGraph, whisperKvBytes } from '../model/whisper-graph.js';
+import { SOT_TOKENS, buildWhisperDecoderGraph, buildWhisperEncoderGraph, decodingOf, whisperKvBytes } from '../model/whisper-graph.js';
 import type { Op } from '../model/op.js';
 import { countParams } from '../model/params.js';
 import { hostPerSequenceSeconds } from '../runtime/host.js';
@@ -27,6 +27,7 @@ import { UserError } from '../spec/errors.js';
 import { eagerDecodeLoop, eagerForwardSeconds, eagerStepSeconds, encoderLaunchPhaseOf, launchPhaseOf } from '../runtime/launch.js';
 import {
   type PricedPhase,
+  addPhase,
   baseResult,
   fixedBatch,
   fusedAttention,
@@ -91,18 +92,6 @@ export function speechTokensPerWindow(m: EncoderDecoderModel, audioSeconds: numb
   return Math.max(1, Math.ceil(SPEECH_TOKENS_PER_S * s + ts - 1e-9));
 }
 
-/** how the bound runtime decodes: beams, the cross K/V under beams, cache reorders and appends (runtimes/*.yaml) */
-export function whisperDecoding(hw: SimulateRequest['hardware']): WhisperDecoding {
-  const s = hw.runtime?.scheduler;
-  return {
-    width: Math.max(1, s?.beamSize ?? 1),
-    crossKv: s?.beamCrossKv ?? 'shared',
-    reorder: s?.beamReorder ?? 'none',
-    prompt: s?.beamPrompt ?? 'per_beam',
-    kvAppend: hw.runtime?.kernels.kvAppend ?? 'in_place',
-  };
-}
-
 /** windows of `seconds` of audio: one per `step` seconds after the first window (step = the window: no overlap) */
 export function audioWindows(seconds: number, windowS: number, stepS: number = windowS): number {
   if (seconds <= windowS + 1e-9) return 1;
@@ -138,15 +127,6 @@ function hostPhase(name: string, seconds: number): PricedPhase {
   return { summary: { name, seconds, flops: 0, bytes: 0, bound: 'overhead', compute_s: 0, memory_s: 0, comm_s: 0 }, rows: [], seconds };
 }
 
-function addPhase(a: PricedPhase, b: PricedPhase): PricedPhase {
-  const x = a.summary, y = b.summary;
-  return {
-    summary: { ...x, seconds: x.seconds + y.seconds, flops: x.flops + y.flops, bytes: x.bytes + y.bytes, compute_s: x.compute_s + y.compute_s, memory_s: x.memory_s + y.memory_s },
-    rows: a.rows,
-    seconds: a.seconds + b.seconds,
-  };
-}
-
 export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const m = req.model as EncoderDecoderModel;
   const hw = req.hardware;
@@ -156,7 +136,7 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const p = resolvePrecision(req);
   const fused = fusedAttention(hw);
   const sch = hw.runtime?.scheduler;
-  const dec = whisperDecoding(hw);
+  const dec = decodingOf(hw.runtime); // beams, cross K/V, cache reorders and appends (runtimes/*.yaml)
   // 1. windows: 30 s each, one per window length, or one per chunk stride where the runtime overlaps them (the HF
   // pipeline's chunk_length_s=30 with its default stride of chunk_length_s/6 on each side: a window every 20 s)
   const windowS = m.window_seconds ?? 30;
