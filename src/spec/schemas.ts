@@ -481,7 +481,22 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['per_layer', 'per_step', 'sync'],
-        properties: { per_layer: OVERHEAD, per_step: OVERHEAD, sync: { enum: ['step', 'none'] }, cpu: src },
+        properties: {
+          per_layer: OVERHEAD,
+          per_step: OVERHEAD,
+          sync: { enum: ['step', 'none'] },
+          cpu: src,
+          // the host time of other decoder layers, keyed by the layer's code (src/runtime/launch.ts decoderHostArch)
+          by_layer: {
+            type: 'object',
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['per_layer', 'per_step'],
+              properties: { per_layer: OVERHEAD, per_step: OVERHEAD },
+            },
+          },
+        },
       },
       encoder_forward: {
         type: 'object',

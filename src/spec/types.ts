@@ -347,7 +347,9 @@ export interface RuntimeSettings {
   // perLayerS per decoder layer (module calls, dispatch of the layer's kernels) + perStepS for the loop's own work and
   // the model's top; sync: the loop reads a device value every step ('step': the per-step part is exposed, the layers'
   // dispatch runs ahead of their kernels) or never ('none'). src/runtime/launch.ts eagerStepSeconds
-  decodeStep?: { perLayerS: number; perStepS: number; sync: 'step' | 'none' };
+  // byLayer: the same two times for other decoder layers, keyed by the layer's code (src/runtime/launch.ts
+  // decoderHostArch: 'llama', 'llama_qk_norm'); perLayerS / perStepS are the fallback for a layer not listed
+  decodeStep?: { perLayerS: number; perStepS: number; sync: 'step' | 'none'; byLayer?: Record<string, { perLayerS: number; perStepS: number }> };
   // host time of one eager encoder forward (nn.Module layers dispatched from Python, no loop sync inside):
   // perForwardS + perLayerS per encoder layer, against its kernels' device time (src/runtime/launch.ts eagerForwardSeconds)
   encoderForward?: { perLayerS: number; perForwardS: number };
