@@ -80,3 +80,21 @@ describe('eager LLM decode loop: host time per layer from the layer code (transf
     expect(eagerStepSeconds(h200, 32, 1, 1e-3, 'llama')).toBeCloseTo(d.byLayer!.llama!.perStepS + 32 * d.byLayer!.llama!.perLayerS, 9);
   });
 });
+
+describe('eager LLM decode loop: no host time per row (rerun at batch 1 / 8 / 32 on a second H200 machine)', () => {
+  const rerun = JSON.parse(readFileSync(join(dir, 'llama-host-batch.json'), 'utf8')) as {
+    sections: { linear_issue: { rows: number; n: number; issue_us: number }[]; op_host: { batch: number; step_s: number }[] };
+  };
+  it('an 8-layer step is no slower at batch 8 or 32 than at batch 1, and a GEMM call costs the host the same at 1, 8 and 32 rows', () => {
+    const step = (b: number) => rerun.sections.op_host.find((r) => r.batch === b)!.step_s;
+    expect(step(8)).toBeLessThanOrEqual(step(1));
+    expect(step(32)).toBeLessThanOrEqual(step(1));
+    for (const n of new Set(rerun.sections.linear_issue.map((r) => r.n))) {
+      const us = rerun.sections.linear_issue.filter((r) => r.n === n).map((r) => r.issue_us);
+      expect(Math.max(...us) / Math.min(...us)).toBeLessThan(1.15);
+    }
+    // so the runtime states no per-row host time and the step is the same at every batch while host-bound
+    expect(libraryRuntime('transformers').hostPerSequenceS ?? 0).toBe(0);
+    expect(eagerStepSeconds(h200, 32, 32, 1e-3, 'llama')).toBe(eagerStepSeconds(h200, 32, 1, 1e-3, 'llama'));
+  });
+});
