@@ -204,6 +204,13 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
       const cap = op.groups ? hw.runtime?.kernels?.fp8BlockMoeEfficiency : hw.runtime?.kernels?.fp8BlockEfficiency;
       if (cap !== undefined) eff = Math.min(eff, cap);
     }
+    // a grouped (MoE) NVFP4 GEMM runs the runtime's fused NVFP4 MoE kernel (routing, activation quantization, both expert
+    // GEMMs, finalize), not the dense block-scaled GEMM the hardware's fp4 table measured: it reaches at most the fraction
+    // of the fp4 peak that kernel was measured at (kernels.fp4_moe_efficiency; runtimes/tensorrt-llm.yaml cites it)
+    if (op.groups && dtype === 'fp4') {
+      const cap = hw.runtime?.kernels?.fp4MoeEfficiency;
+      if (cap !== undefined) eff = Math.min(eff, cap);
+    }
     // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     eff *= pad;

@@ -431,6 +431,9 @@ export interface RuntimeSettings {
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
     fp8BlockEfficiency?: number;
     fp8BlockMoeEfficiency?: number;
+    // fraction of the fp4 matrix peak the runtime's fused NVFP4 MoE kernel reaches (a cap on the hardware's fp4 table for
+    // grouped expert GEMMs); src/sim/roofline.ts
+    fp4MoeEfficiency?: number;
     // small-M tiled GEMM kernels that give each CTA (one SM / CU) one tile_n-wide strip of the weights over the whole K
     // with no split-K (vLLM/SGLang Triton fused_moe, Triton/CUTLASS block-FP8 linear): the weight bytes one SM streams
     // per second (rateBytePerS), the strip width, and which GEMMs run that way (src/sim/kernel-physics.ts tiledStreamS)
