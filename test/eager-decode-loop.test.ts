@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../src/sim/simulate.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { libraryRuntime } from '../src/spec/library.js';
-import { eagerStepSeconds, launchFloorS } from '../src/runtime/launch.js';
+import { eagerDecodeLoop, eagerStepSeconds, encoderLaunchPhaseOf, launchFloorS, launchPhaseOf } from '../src/runtime/launch.js';
 import { opCost } from '../src/sim/roofline.js';
 import { linear } from '../src/model/op.js';
 import type { NormalizedHardware } from '../src/spec/types.js';
@@ -81,6 +81,18 @@ describe('eager decode loop host time (HF generate() on Whisper, H200)', () => {
     expect(launchFloorS(base, 'other')).toBeGreaterThan(0);
     const fw = bindRuntime(await loadHardware('h200-sxm'), libraryRuntime('faster-whisper'));
     expect(eagerStepSeconds(fw, 32, 1, 1e-3)).toBeUndefined();
+  });
+
+  it('one place chooses the launch phase: an eager loop prices every forward\'s kernels alone, others by phase', async () => {
+    const h200 = await loadHardware('h200-sxm');
+    const tr = bindRuntime(h200, libraryRuntime('transformers'));
+    const fw = bindRuntime(h200, libraryRuntime('faster-whisper'));
+    expect(eagerDecodeLoop(tr)).toBe(true);
+    expect([launchPhaseOf(tr, 'decode'), launchPhaseOf(tr, 'prefill')]).toEqual(['device', 'device']);
+    expect(eagerDecodeLoop(fw)).toBe(false);
+    expect([launchPhaseOf(fw, 'decode'), launchPhaseOf(fw, 'prefill'), launchPhaseOf(fw, 'mixed')]).toEqual(['decode', 'other', 'other']);
+    expect(encoderLaunchPhaseOf(tr)).toBe(tr.runtime!.encoderForward ? 'device' : 'other');
+    expect(encoderLaunchPhaseOf(fw)).toBe('other');
   });
 
   it("openai-whisper's Python beam walk costs per row: beam 5 pays four more rows than greedy", async () => {

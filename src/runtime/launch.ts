@@ -8,6 +8,28 @@ import type { NormalizedHardware } from '../spec/types.js';
  *  'device': the kernels alone — the caller prices the host's dispatch of them itself (eagerStepSeconds) */
 export type LaunchPhase = 'decode' | 'other' | 'device';
 
+/**
+ * The launch phase a pass's kernels are priced in (`phase`: the pass's name, 'decode' for a token step). Under an
+ * eager decode loop (host.decode_step: HF generate() over nn.Module layers) every forward prices its kernels alone
+ * ('device') and its host time per forward in eagerStepSeconds, so the dispatch is counted once; otherwise a decode
+ * step may replay graphs ('decode') and the rest launch op by op ('other').
+ */
+export function launchPhaseOf(hw: NormalizedHardware, phase: string): LaunchPhase {
+  return eagerDecodeLoop(hw) ? 'device' : phase === 'decode' ? 'decode' : 'other';
+}
+
+/** whether the runtime decodes in an eager Python loop (host.decode_step), whose per-row host work eagerStepSeconds
+ *  already prices (so a caller adds no host.per_sequence of its own) */
+export function eagerDecodeLoop(hw: NormalizedHardware): boolean {
+  return hw.runtime?.decodeStep !== undefined;
+}
+
+/** The encoder's twin of launchPhaseOf: an eager encoder (host.encoder_forward) prices its kernels alone ('device')
+ *  and its host time in eagerForwardSeconds; otherwise its kernels launch op by op ('other'). */
+export function encoderLaunchPhaseOf(hw: NormalizedHardware): LaunchPhase {
+  return hw.runtime?.encoderForward ? 'device' : 'other';
+}
+
 /** the op kinds a piecewise-captured decode step still dispatches one by one: vLLM splits its graphs at the attention
  *  op (CompilationConfig.splitting_ops; vllm-ascend adds vllm.unified_ascend_attention_with_output), which runs eagerly
  *  between the replayed pieces */

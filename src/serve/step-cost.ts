@@ -94,10 +94,8 @@ export class StepCoster {
     // an eager decode loop (host.decode_step: HF generate()) prices every forward as its loop's host time against the
     // kernels of one pp stage (src/runtime/launch.ts eagerStepSeconds), as simulate does (src/sim/decoder.ts addHost);
     // costPass priced the kernels alone (launch phase 'device')
-    if (rt?.decodeStep && this.perSequence) {
-      const stage = eagerStepSeconds(this.hw, this.model.layers / pp, seqs, c.seconds + wait)!;
-      return { seconds: stage * pp, flops: c.flops * pp, bytes: c.bytes * pp };
-    }
+    const stage = this.perSequence ? eagerStepSeconds(this.hw, this.model.layers / pp, seqs, c.seconds + wait) : undefined;
+    if (stage !== undefined) return { seconds: stage * pp, flops: c.flops * pp, bytes: c.bytes * pp };
     const device = (c.seconds + wait) * pp;
     const host = this.hostS + (rt && this.perSequence ? hostPerSequenceSeconds(rt, seqs, device) : 0);
     return { seconds: device + host, flops: c.flops * pp, bytes: c.bytes * pp };

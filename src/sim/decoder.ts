@@ -29,7 +29,7 @@ import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceSeconds } from '../runtime/collectives.js';
 import { hostStepSeconds } from '../runtime/host.js';
-import { eagerStepSeconds, type LaunchPhase } from '../runtime/launch.js';
+import { eagerStepSeconds, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches, ubatchSplit } from './ubatch.js';
 
@@ -301,20 +301,13 @@ function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined): PassCost 
   return { seconds, computeS, memoryS, commS, overheadS, flops, bytes, bound, rows: out };
 }
 
-// The launch phase a pass's kernels are priced in: an eager decode loop (host.decode_step: HF generate() over nn.Module
-// layers) prices its kernels alone ('device') and its host time per forward in addHost (eagerStepSeconds), so the
-// dispatch is counted once; otherwise decode steps may replay graphs ('decode') and the rest launch op by op.
-function launchPhaseOf(hw: NormalizedHardware, phase: string): LaunchPhase {
-  return hw.runtime?.decodeStep ? 'device' : phase === 'decode' ? 'decode' : 'other';
-}
-
 // One engine iteration's host work the device waits for (scheduling, sampling, input preparation) over `seqs`
 // sequences (src/runtime/host.ts), spread over the pp stages a step's time is multiplied by; booked as overhead.
 // Under an eager decode loop every forward (prefill or step) is one loop iteration: per_step + rows × per_sequence +
 // max(per_layer × layers, kernels) (src/runtime/launch.ts eagerStepSeconds), the layers those of one pp stage.
 function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, layers: number): PassCost {
-  if (hw.runtime?.decodeStep) {
-    const t = eagerStepSeconds(hw, layers / pp, seqs, c.seconds)!;
+  const t = eagerStepSeconds(hw, layers / pp, seqs, c.seconds);
+  if (t !== undefined) {
     if (t > c.seconds) { c.overheadS += t - c.seconds; c.seconds = t; }
     return c;
   }

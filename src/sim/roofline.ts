@@ -211,6 +211,13 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
       const cap = hw.runtime?.kernels?.fp4MoeEfficiency;
       if (cap !== undefined) eff = Math.min(eff, cap);
     }
+    // narrow-float expert weights on a part without their tensor cores run weight-only through the runtime's grouped
+    // kernel (vLLM's fused Marlin MoE: dequantized in the mainloop, mma.sync 16-bit math), which reaches at most
+    // kernels.weight_only_moe_efficiency of the 16-bit peak (runtimes/vllm.yaml cites it)
+    if (op.groups && weightOnlyFallback(op.dtype, dtype)) {
+      const cap = hw.runtime?.kernels?.weightOnlyMoeEfficiency;
+      if (cap !== undefined) eff = Math.min(eff, cap);
+    }
     // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     eff *= pad;

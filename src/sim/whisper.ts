@@ -22,7 +22,7 @@ import type { Op } from '../model/op.js';
 import { countParams } from '../model/params.js';
 import { hostPerSequenceSeconds } from '../runtime/host.js';
 import { UserError } from '../spec/errors.js';
-import { eagerForwardSeconds, eagerStepSeconds } from '../runtime/launch.js';
+import { eagerDecodeLoop, eagerForwardSeconds, eagerStepSeconds, encoderLaunchPhaseOf, launchPhaseOf } from '../runtime/launch.js';
 import {
   type PricedPhase,
   baseResult,
@@ -122,6 +122,15 @@ export function meanPreviousText(windows: number, perWindow: number, textCtx: nu
   return (n + (perWindow * k * (k + 1)) / 2 + cap * (n - k)) / windows;
 }
 
+// a phase priced with phase 'device' (its kernels alone), once its eager host loop (eagerStepSeconds /
+// eagerForwardSeconds: `seconds`, undefined where the runtime states none) is priced against them; booked 'overhead'
+// where the host more than doubles it
+function withHost(ph: PricedPhase, seconds: number | undefined): PricedPhase {
+  if (seconds === undefined) return ph;
+  const bound = seconds > ph.seconds * 2 ? 'overhead' : ph.summary.bound;
+  return { ...ph, seconds, summary: { ...ph.summary, seconds, bound } };
+}
+
 function addPhase(a: PricedPhase, b: PricedPhase): PricedPhase {
   const x = a.summary, y = b.summary;
   return {
@@ -166,37 +175,25 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const prompt = SOT_TOKENS + Math.round(previous);
   // a runtime whose decoder runs in an eager Python loop (host.decode_step) prices each forward of it as its host time
   // against its kernels' device time (src/runtime/launch.ts eagerStepSeconds) instead of per-kernel launch floors
-  const eager = hw.runtime?.decodeStep !== undefined;
-  const eagerStep = (ph: PricedPhase, rows: number): PricedPhase => {
-    const s = eagerStepSeconds(hw, m.decoder_layers, rows, ph.seconds);
-    if (s === undefined) return ph;
-    const bound = s > ph.seconds * 2 ? 'overhead' : ph.summary.bound;
-    return { ...ph, seconds: s, summary: { ...ph.summary, seconds: s, bound } };
-  };
+  const eagerStep = (ph: PricedPhase, rows: number): PricedPhase => withHost(ph, eagerStepSeconds(hw, m.decoder_layers, rows, ph.seconds));
   // 2.–3. one pass over `w` windows of every request: encoder, prompt, decode steps
   const pass = (w: number) => {
     const B = batch * w;
     const encOps = buildWhisperEncoderGraph(m, B, p, fused);
     // an eager encoder (host.encoder_forward) lasts the longer of its host dispatch and its kernels; its kernels are
     // priced without the per-kernel launch floors ('device') so the dispatch is counted once
-    const encEager = hw.runtime?.encoderForward !== undefined;
-    const encDevice = pricePhase('encode', encOps, hw, encEager ? 'device' : 'other', p.actBytes);
-    const encS = eagerForwardSeconds(hw, m.encoder_layers, encDevice.seconds);
-    const encoder: PricedPhase = encS === undefined ? encDevice : {
-      ...encDevice,
-      seconds: encS,
-      summary: { ...encDevice.summary, seconds: encS, bound: encS > encDevice.seconds * 2 ? 'overhead' : encDevice.summary.bound },
-    };
+    const encDevice = pricePhase('encode', encOps, hw, encoderLaunchPhaseOf(hw), p.actBytes);
+    const encoder = withHost(encDevice, eagerForwardSeconds(hw, m.encoder_layers, encDevice.seconds));
     const out: { encOps: Op[]; decOps: Op[]; encoder: PricedPhase; prefill?: PricedPhase; decode?: PricedPhase } = { encOps, decOps: [], encoder };
     if (perWindow <= 0) return out;
     out.decOps = buildWhisperDecoderGraph(m, B, prompt, prompt, p, fused, dec);
-    out.prefill = eagerStep(pricePhase('prefill', out.decOps, hw, eager ? 'device' : 'other', p.actBytes), B * dec.width);
+    out.prefill = eagerStep(pricePhase('prefill', out.decOps, hw, launchPhaseOf(hw, 'prefill'), p.actBytes), B * dec.width);
     const steps = perWindow - 1;
     if (steps > 0) {
       // the step time is integrated over the growing self-attention context with Simpson's rule
       const c0 = prompt + 1;
       const c1 = prompt + steps;
-      const at = (c: number) => eagerStep(pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused, dec), hw, eager ? 'device' : 'decode', p.actBytes), B * dec.width);
+      const at = (c: number) => eagerStep(pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused, dec), hw, launchPhaseOf(hw, 'decode'), p.actBytes), B * dec.width);
       const [a, mid, b] = [at(c0), at((c0 + c1) / 2), at(c1)];
       const mean = (a.seconds + 4 * mid.seconds + b.seconds) / 6;
       // the runtime's host work per decoded row per step that the device waits for (host.per_sequence: CTranslate2's
@@ -206,7 +203,7 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
       // (host.timestamps_per_sequence: HF WhisperTimeStampLogitsProcessor) costs the host per row per step, only while
       // the decoder samples timestamps
       const tsRows = whisperTimestamps(sch) ? (hw.runtime?.hostTimestampsPerSequenceS ?? 0) * B * dec.width : 0;
-      const host = (eager ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, B * dec.width, mean)) + tsRows;
+      const host = (eagerDecodeLoop(hw) ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, B * dec.width, mean)) + tsRows;
       const decode = repeatPhase(mid, steps);
       decode.summary.seconds = (mean + host) * steps;
       decode.seconds = (mean + host) * steps;

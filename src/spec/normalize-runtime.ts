@@ -146,6 +146,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       fp8_block_efficiency: 'fp8BlockEfficiency',
       fp8_block_moe_efficiency: 'fp8BlockMoeEfficiency',
       fp4_moe_efficiency: 'fp4MoeEfficiency',
+      weight_only_moe_efficiency: 'weightOnlyMoeEfficiency',
     });
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
     if (k.moe_min_tile_rows !== undefined && k.mma_tile_rows !== undefined && k.moe_min_tile_rows > k.mma_tile_rows) {

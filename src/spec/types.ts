@@ -434,6 +434,10 @@ export interface RuntimeSettings {
     // fraction of the fp4 matrix peak the runtime's fused NVFP4 MoE kernel reaches (a cap on the hardware's fp4 table for
     // grouped expert GEMMs); src/sim/roofline.ts
     fp4MoeEfficiency?: number;
+    // fraction of the 16-bit matrix peak the runtime's grouped MoE kernel reaches when narrow-float expert weights run
+    // weight-only (no fp8/fp4 tensor cores: dequantized in the kernel to 16-bit math; vLLM's fused Marlin MoE), a cap on
+    // the hardware's GEMM table for those grouped GEMMs; src/sim/roofline.ts
+    weightOnlyMoeEfficiency?: number;
     // small-M tiled GEMM kernels that give each CTA (one SM / CU) one tile_n-wide strip of the weights over the whole K
     // with no split-K (vLLM/SGLang Triton fused_moe, Triton/CUTLASS block-FP8 linear): the weight bytes one SM streams
     // per second (rateBytePerS), the strip width, and which GEMMs run that way (src/sim/kernel-physics.ts tiledStreamS)

@@ -1,0 +1,42 @@
+// Narrow-float MoE experts on a part without their tensor cores (MXFP4 gpt-oss on A100 / H100, FP8 on A100) run
+// weight-only through vLLM's fused Marlin MoE, capped at the fraction of the 16-bit peak that kernel reaches at large M:
+// 0.54 (vLLM fused_marlin_moe MXFP4 on an H20, flagos-ai/FlagGems PR #4483; runtimes/vllm.yaml by_vendor nvidia).
+// Dense GEMMs of the same model (attention projections, bf16) and native-fp4 parts (Blackwell) are not capped.
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { buildDecoderPass } from '../src/model/decoder-graph.js';
+import { resolvePrecision } from '../src/model/quant.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { opCost, matrixPeak } from '../src/sim/roofline.js';
+import type { DecoderModel } from '../src/index.js';
+
+const lib = getLibrary();
+const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
+const oss = libraryModel('gpt-oss-20b') as DecoderModel;
+const fp4 = resolvePrecision('fp4', undefined, undefined, 'bf16');
+const ops = buildDecoderPass(oss, buildLayout(oss, 1, 1, undefined, 1, false), fp4, { prefillSeqs: 1, prefillLen: 8192, decodeSeqs: 0 });
+const up = ops.find((o) => o.name === 'experts_up')!;
+const qkv = ops.find((o) => o.name === 'qkv_proj')!;
+const rate = (op: typeof up, hw: ReturnType<typeof bound>) => op.flops / opCost(op, hw).computeS;
+
+describe('weight-only MoE experts under vLLM run the fused Marlin MoE (0.54 of the 16-bit peak)', () => {
+  it('gpt-oss-20b MXFP4 experts of an 8192-token prefill stay at or below 0.54 of the fp16 peak on A100 and H100', () => {
+    for (const hwId of ['a100-sxm4-80gb', 'h100-pcie', 'h100-sxm']) {
+      const hw = bound(hwId, 'vllm');
+      const peak = matrixPeak(hw, 'fp4').flopPerS; // the 16-bit peak the weight-only GEMM runs at
+      expect(rate(up, hw)).toBeLessThanOrEqual(0.54 * peak * 1.000001);
+      expect(rate(up, hw)).toBeGreaterThan(0.9 * 0.54 * peak); // a large grouped GEMM reaches the cap
+    }
+  });
+  it('without the cap (ideal runtime) the same experts run at the cuBLAS table, above it; the bf16 attention projections are not capped', () => {
+    const ideal = bound('a100-sxm4-80gb', 'ideal');
+    expect(rate(up, ideal)).toBeGreaterThan(0.6 * matrixPeak(ideal, 'fp4').flopPerS);
+    const hw = bound('a100-sxm4-80gb', 'vllm');
+    expect(rate(qkv, hw)).toBeCloseTo(rate(qkv, bound('a100-sxm4-80gb', 'ideal')), 6);
+  });
+  it('a part with fp4 tensor cores (B200) runs the experts natively: no cap', () => {
+    const hw = bound('b200', 'vllm');
+    expect(rate(up, hw)).toBeGreaterThan(0.54 * matrixPeak(hw, 'fp16').flopPerS);
+  });
+});
