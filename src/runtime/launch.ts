@@ -53,15 +53,16 @@ export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other
  */
 export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, kind: string, kernels: number): number {
   const l = hw.runtime?.launch;
-  if (l?.graphs === 'piecewise' && phase === 'decode') {
-    if (!PIECEWISE_EAGER_KINDS.has(kind)) return 0;
-    const own = l.perKernelByKindS !== undefined && Object.hasOwn(l.perKernelByKindS, kind) ? l.perKernelByKindS[kind]! : undefined;
-    return own ?? l.perKernelS * kernels;
-  }
+  if (l?.graphs === 'piecewise' && phase === 'decode') return PIECEWISE_EAGER_KINDS.has(kind) ? (byKindS(l, kind) ?? l.perKernelS * kernels) : 0;
   const per = launchFloorS(hw, phase);
   if (per === 0) return 0;
-  const byKind = kernels === 1 ? hw.runtime?.launch.perKernelByKindS : undefined;
-  return byKind !== undefined && Object.hasOwn(byKind, kind) ? byKind[kind]! : per * kernels;
+  return (kernels === 1 ? byKindS(l, kind) : undefined) ?? per * kernels;
+}
+
+/** the runtime's host cost of one op of `kind` (launch.per_kernel_by_kind), undefined where it prices none by kind */
+function byKindS(l: NonNullable<NormalizedHardware['runtime']>['launch'] | undefined, kind: string): number | undefined {
+  const t = l?.perKernelByKindS;
+  return t !== undefined && Object.hasOwn(t, kind) ? t[kind] : undefined;
 }
 
 /**

@@ -648,6 +648,7 @@ const runtimeBlocks = {
       mla_prefill: { enum: ['absorbed', 'expanded'] },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      fp4_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       tiled_gemm: {
         type: 'object',
