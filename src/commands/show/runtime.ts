@@ -9,7 +9,12 @@ import { kvCacheRule } from '../../runtime/kv-cache.js';
 import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
 
 /** the eager loop's host costs as --json prints them (settings and overrides alike) */
-const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({ per_layer_s: d.perLayerS, per_step_s: d.perStepS, sync: d.sync });
+const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({
+  per_layer_s: d.perLayerS,
+  per_step_s: d.perStepS,
+  sync: d.sync,
+  by_layer: d.byLayer ? Object.fromEntries(Object.entries(d.byLayer).map(([k, v]) => [k, { per_layer_s: v.perLayerS, per_step_s: v.perStepS }])) : null,
+});
 const encoderForwardJson = (e: NonNullable<RuntimeSettings['encoderForward']>) => ({ per_layer_s: e.perLayerS, per_forward_s: e.perForwardS });
 
 /** settings as --json prints them (SI, snake_case) */
@@ -70,6 +75,7 @@ function settingsJson(s: RuntimeSettings) {
       mla_prefill: s.kernels.mlaPrefill ?? null,
       fp8_block_efficiency: s.kernels.fp8BlockEfficiency ?? null,
       fp8_block_moe_efficiency: s.kernels.fp8BlockMoeEfficiency ?? null,
+      fp4_moe_efficiency: s.kernels.fp4MoeEfficiency ?? null,
       weight_only_moe_efficiency: s.kernels.weightOnlyMoeEfficiency ?? null,
       tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block } : null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
@@ -145,7 +151,10 @@ const KV_RULE_TEXT: Record<string, string> = {
 function hostText(s: RuntimeSettings): string {
   const parts = [`${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}`];
   const d = s.decodeStep, e = s.encoderForward;
-  if (d) parts.push(`eager decode loop ${fmtSeconds(d.perLayerS)} per layer + ${fmtSeconds(d.perStepS)} per step (sync per step: ${d.sync === 'step' ? 'yes' : 'no'})`);
+  if (d) {
+    const other = Object.entries(d.byLayer ?? {}).map(([k, v]) => `; ${k} layers ${fmtSeconds(v.perLayerS)} per layer + ${fmtSeconds(v.perStepS)} per step`).join('');
+    parts.push(`eager decode loop ${fmtSeconds(d.perLayerS)} per layer + ${fmtSeconds(d.perStepS)} per step (sync per step: ${d.sync === 'step' ? 'yes' : 'no'})${other}`);
+  }
   if (e) parts.push(`eager encoder forward ${fmtSeconds(e.perForwardS)} + ${fmtSeconds(e.perLayerS)} per layer`);
   if (s.hostTimestampsPerSequenceS) parts.push(`timestamp rules ${fmtSeconds(s.hostTimestampsPerSequenceS)} per row per step (when timestamps are on)`);
   if (s.hostAudioDecodeS) parts.push(`audio decode ${fmtSeconds(s.hostAudioDecodeS)} per second of audio (before the first window)`);
