@@ -14,6 +14,12 @@ describe('accuracy', () => {
       name: 'op gemm', args: [], flags: { m: '8', n: '4', k: '2', dtype: 'fp8', hardware: 'h100-sxm' },
     });
     expect(parseCommand('hwperf show model dit-s-4 --json').name).toBe('show model');
+    // every --set in order, either spelling; flags keeps the last; a lone --set sets no list
+    expect(parseCommand('hwperf simulate --set a=1 --model m --set=b=2 --json')).toEqual({
+      name: 'simulate', args: [], flags: { set: 'b=2', model: 'm' }, sets: ['a=1', 'b=2'],
+    });
+    expect(parseCommand('hwperf simulate --set a=1 --json').sets).toBeUndefined();
+    expect(parseCommand('hwperf simulate --set --json --set x').sets).toBeUndefined();
   });
   it('every bundled row is runnable, skipped, or explained; E (micro-benchmarks) within 15% MAPE', () => {
     const r = runAccuracy(csv, ['E']);

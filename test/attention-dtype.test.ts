@@ -18,7 +18,8 @@ describe('attention dtype follows the KV cache', () => {
     ['int8', 'int8', 'int8'],
     ['bf16', undefined, 'bf16'],
     ['bf16', 'fp8', 'bf16'], // 16-bit GEMMs over an fp8 cache: unchanged
-    ['fp4', undefined, 'fp4'], // fp4 scheme: fp8 cache, attention at the GEMM dtype's path as before
+    ['fp4', undefined, 'fp8'], // fp4 scheme: fp8 cache, FP8 context FMHA (no fp4 attention kernel)
+    ['fp4', 'bf16', 'bf16'], // fp4 GEMMs over a 16-bit cache: 16-bit FMHA
     ['q4_0', undefined, 'fp16'],
   ] as const)('--dtype %s --kv-cache %s → %s', (dtype, kv, want) => {
     expect(attentionDtype(resolvePrecision(dtype, undefined, undefined, kv))).toBe(want);
@@ -40,4 +41,17 @@ describe('attention dtype follows the KV cache', () => {
     // the GEMMs stay fp8 either way
     expect(buildDecoderPass(m, L, resolvePrecision('fp8', undefined, undefined, 'bf16'), { prefillSeqs: 1, prefillLen: 512, decodeSeqs: 0 }).find((o) => o.name === 'qkv_proj')!.dtype).toBe('fp8');
   });
+  it('a long NVFP4 prefill on a B200 attends at the FP8 rate, not the fp4 peak (no fp4 attention kernel)', () => {
+    const m = lib.models['llama-3.1-8b'] as DecoderModel;
+    const hw = lib.hardware['b200']!;
+    const L = buildLayout(m, 1, 1, undefined, undefined);
+    const attn = (dtype: string) => buildDecoderPass(m, L, resolvePrecision(dtype), { prefillSeqs: 1, prefillLen: 16000, decodeSeqs: 0 }).find((o) => o.name === 'attention_prefill')!;
+    const a4 = attn('fp4');
+    const a8 = attn('fp8');
+    expect(a4.dtype).toBe('fp8');
+    expect(opCost(a4, hw).seconds).toBeCloseTo(opCost(a8, hw).seconds, 12);
+    // while the GEMMs keep the fp4 path
+    expect(buildDecoderPass(m, L, resolvePrecision('fp4'), { prefillSeqs: 1, prefillLen: 512, decodeSeqs: 0 }).find((o) => o.name === 'ffn_up')!.dtype).toBe('fp4');
+  });
 });
+

@@ -14,7 +14,8 @@ const tpot = (hw: NormalizedHardware, batch: number) =>
 describe('eager decode loop on LLM decoders (pytorch / transformers)', () => {
   it('a batch-1 step is the loop host time: per_step + per_layer × layers (kernels shorter)', async () => {
     const tr = bindRuntime(await loadHardware('h100-sxm'), libraryRuntime('transformers'));
-    const d = tr.runtime!.decodeStep!;
+    // the Llama layer's own host times (decode_step.by_layer.llama: transformers generate() on a Llama-3.1-8B shape)
+    const d = tr.runtime!.decodeStep!.byLayer!.llama!;
     expect(tpot(tr, 1)).toBeCloseTo(d.perStepS + 32 * d.perLayerS, 6);
     // without the loop model the per-op launch floors gave a step several times faster
     const bare = { ...tr, runtime: { ...tr.runtime!, decodeStep: undefined } };

@@ -7,7 +7,8 @@ import { bindRuntime } from '../src/runtime/resolve.js';
 import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
 import { epDispatchBytes } from '../src/sim/training/step.js';
 import { moeHostFloor } from '../src/sim/training/moe-host-sync.js';
-import { IB_ALLTOALL_BUSBW, IB_RING_BUSBW, linkCollectiveEfficiency } from '../src/sim/training/link-efficiency.js';
+import { linkCollectiveEfficiency } from '../src/sim/training/link-efficiency.js';
+import { IB_ALLTOALL_BUSBW, IB_RING_BUSBW } from '../src/sim/scale-out-busbw.js';
 import { COLLECTIVE_SHAPE, collectiveEfficiency, lookupEfficiency } from '../src/hardware/efficiency.js';
 import type { MoeHostSync, NormalizedRuntime } from '../src/spec/types.js';
 

@@ -3,6 +3,10 @@ import { getLibrary } from '../src/spec/library.js';
 import { opAllreduce } from '../src/sim/ops.js';
 import { commSeconds } from '../src/sim/parallel.js';
 import { scaleOutLatency } from '../src/sim/scale-out.js';
+import { IB_ALLTOALL_BUSBW, LARGE_COLLECTIVE_BYTES, scaleOutBusBw } from '../src/sim/scale-out-busbw.js';
+import { linkCollectiveEfficiency } from '../src/sim/training/link-efficiency.js';
+import { ringEfficiency } from '../src/sim/training/ring-nics.js';
+import { COLLECTIVE_SHAPE, lookupEfficiency } from '../src/hardware/efficiency.js';
 
 const hw = (id: string) => getLibrary().hardware[id]!;
 
@@ -43,5 +47,27 @@ describe('scale-out collectives', () => {
       expect(commSeconds(h, 'allreduce', b, 32)).toBeGreaterThanOrEqual(s);
     }
     for (const k of ['allgather', 'reducescatter', 'alltoall', 'p2p'] as const) expect(commSeconds(h, k, 1 << 20, 16)).toBeGreaterThan(0);
+  });
+
+  it('serving and training price the same scale-out bus bandwidth (one function: src/sim/scale-out-busbw.ts)', () => {
+    const shape = (b: number) => lookupEfficiency(COLLECTIVE_SHAPE, b);
+    expect(LARGE_COLLECTIVE_BYTES).toBe(COLLECTIVE_SHAPE.sizes[COLLECTIVE_SHAPE.sizes.length - 1]);
+    for (const id of ['h100-sxm', 'h200-sxm', 'a100-sxm4-80gb', 'h100-sxm-hbm2e-500w', 'gb300']) {
+      const h = hw(id);
+      const out = h.scaleOut!;
+      for (const b of [1 << 20, 1 << 28]) {
+        // the expert all-to-all: one NIC, at the same rate in both (DeepEP's 0.90 over InfiniBand)
+        expect(linkCollectiveEfficiency(h, out, b, true) * out.bandwidthBytePerS).toBeCloseTo(scaleOutBusBw(h, out, 'alltoall', 8) * shape(b), 0);
+        // a ring with 1 and with 8 ranks a node: g NICs capped by the scale-up ring rate, in both
+        for (const g of [1, 8]) expect(ringEfficiency(h, out, b, g) * out.bandwidthBytePerS).toBeCloseTo(scaleOutBusBw(h, out, 'allreduce', g) * shape(b), 0);
+      }
+    }
+    expect(scaleOutBusBw(hw('h100-sxm'), hw('h100-sxm').scaleOut!, 'alltoall', 8)).toBeCloseTo(IB_ALLTOALL_BUSBW * 50e9, 0);
+  });
+
+  it('an NVLS spec caps a multi-NIC ring at NCCL\'s NVLink ring rate (~370 of 450 GB/s), not its in-switch sweep', () => {
+    const h = hw('h200-sxm');
+    expect(h.efficiency.collectiveAlgorithm).toBe('nvls');
+    expect(scaleOutBusBw(h, h.scaleOut!, 'allreduce', 8)).toBeCloseTo(370e9, 0);
   });
 });

@@ -37,6 +37,7 @@ describe('serve agrees with simulate', () => {
     ['qwen3-30b-a3b', 'h100-sxm', 'sglang', { tp: 4, attention_dp: true }, 1024, 256], // attention DP
     ['deepseek-v3', 'h200-sxm', 'sglang', { tp: 8, attention_dp: true, dtype: 'fp8' }, 1024, 256], // MLA + attention DP
     ['llama-3.1-8b', 'h100-sxm', 'transformers', {}, 1024, 256], // an eager generate() loop (host.decode_step)
+    ['qwen3-8b', 'h100-sxm', 'transformers', {}, 1024, 256], // the same loop over a q/k-norm layer (decode_step.by_layer)
   ];
   it.each(CASES)('one request at a time: %s on %s (%s) — p50 TTFT and TPOT within 3% of simulate --batch 1', (model, hardware, runtime, extra, L, O) => {
     const { s, r } = pair(model, hardware, runtime, extra, L, O, { concurrency: 1, requests: 12 });

@@ -6,7 +6,8 @@ import { bindRuntime } from '../src/runtime/resolve.js';
 import { ranksPerDomain, ringEfficiency } from '../src/sim/training/ring-nics.js';
 import { linkCollectiveEfficiency } from '../src/sim/training/link-efficiency.js';
 import { OVERLAP_SLOWDOWN, withContention } from '../src/sim/training/contention.js';
-import { collectiveEfficiency } from '../src/hardware/efficiency.js';
+import { COLLECTIVE_SHAPE, collectiveEfficiency, lookupEfficiency } from '../src/hardware/efficiency.js';
+import { LARGE_COLLECTIVE_BYTES } from '../src/sim/scale-out-busbw.js';
 import { buildTrainRequest, simulateTraining, type TrainOptions } from '../src/sim/training/train.js';
 
 const lib = getLibrary();
@@ -26,7 +27,9 @@ describe('multi-NIC rings', () => {
     const one = linkCollectiveEfficiency(a100, out, bytes);
     expect(ringEfficiency(a100, out, bytes, 1)).toBe(one);
     expect(ringEfficiency(a100, out, bytes, 2)).toBeCloseTo(2 * one, 12);
-    const cap = (a100.scaleUp!.bandwidthBytePerS * collectiveEfficiency(a100.efficiency, bytes)) / out.bandwidthBytePerS;
+    // the scale-up cap is the link's large-message collective rate, shaped by size like every scale-out fraction
+    const shape = lookupEfficiency(COLLECTIVE_SHAPE, bytes);
+    const cap = ((a100.scaleUp!.bandwidthBytePerS * collectiveEfficiency(a100.efficiency, LARGE_COLLECTIVE_BYTES)) / out.bandwidthBytePerS) * shape;
     expect(ringEfficiency(a100, out, bytes, 8)).toBeCloseTo(Math.min(8 * one, cap), 12);
     expect(ringEfficiency(a100, out, bytes, 64)).toBeCloseTo(Math.max(one, cap), 12);
     // a scale-up link is unchanged

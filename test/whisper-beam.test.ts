@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../src/sim/simulate.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { libraryRuntime } from '../src/spec/library.js';
-import { GREEDY, type WhisperDecoding, buildWhisperDecoderGraph, whisperKvBytes } from '../src/model/whisper-graph.js';
+import { GREEDY, type WhisperDecoding, buildWhisperDecoderGraph, decodingOf, whisperKvBytes } from '../src/model/whisper-graph.js';
 import { audioWindows, meanPreviousText } from '../src/sim/whisper.js';
 import { opCost } from '../src/sim/roofline.js';
 import { linear } from '../src/model/op.js';
@@ -22,6 +22,22 @@ const op = (ops: ReturnType<typeof buildWhisperDecoderGraph>, name: string) => o
 function withScheduler(hw: NormalizedHardware, s: Partial<NonNullable<NormalizedHardware['runtime']>['scheduler']>): NormalizedHardware {
   return { ...hw, runtime: { ...hw.runtime!, scheduler: { ...hw.runtime!.scheduler, ...s } } };
 }
+
+describe('Whisper decoding settings: one source of defaults (GREEDY) for simulate and show runtime', () => {
+  it('a runtime that sets nothing decodes as GREEDY; one that sets beams keeps its own and GREEDY fills the rest', () => {
+    expect(decodingOf(undefined)).toEqual(GREEDY);
+    expect(decodingOf({ scheduler: { chunkedPrefill: false } })).toEqual(GREEDY);
+    const d = decodingOf({ scheduler: { chunkedPrefill: false, beamSize: 5, beamReorder: 'all' } });
+    expect(d).toEqual({ ...GREEDY, width: 5, reorder: 'all' });
+    for (const id of ['faster-whisper', 'openai-whisper', 'transformers']) {
+      const rt = libraryRuntime(id);
+      const o = decodingOf(rt);
+      expect(o.width).toBe(rt.scheduler.beamSize ?? GREEDY.width);
+      expect(o.crossKv).toBe(rt.scheduler.beamCrossKv ?? GREEDY.crossKv);
+      expect(o.kvAppend).toBe(rt.kernels.kvAppend ?? GREEDY.kvAppend);
+    }
+  });
+});
 
 describe('beam search in the Whisper decoder graph', () => {
   it('decodes width rows per window: GEMM rows, logits rows and self-attention sequences', () => {

@@ -9,7 +9,7 @@ import { MIN_EFFICIENCY, hardwareSchema, inRange, rangeAt, rangeText } from '../
 import { UserError, nearest } from '../spec/errors.js';
 import type { Dimension } from '../units/quantity.js';
 import { defaultMemoryEfficiency, gemmTable } from './efficiency.js';
-import { pinnedMaxNumSeqs } from '../runtime/override.js';
+import { applyOverride, ownRuntimeOverride, type OwnRuntime } from '../runtime/override.js';
 
 type Kind = Dimension | 'count' | 'fraction' | 'string';
 interface Field {
@@ -100,17 +100,12 @@ function buildFields(): Record<string, Field> {
   return f;
 }
 
-function setRuntime(hw: NormalizedHardware, o: NonNullable<NormalizedHardware['runtimeOverride']>): void {
+// the hardware's own runtime block gains `o`; a runtime already bound takes it as boundRuntime would have
+// (src/runtime/override.ts ownRuntimeOverride: the one list of which fields are the scheduler's)
+function setRuntime(hw: NormalizedHardware, o: OwnRuntime): void {
   hw.runtimeOverride = { ...hw.runtimeOverride, ...o };
   if (!hw.runtime) return;
-  const { maxNumSeqs, admission, ubatch, beamSize, audioBatch, timestamps, ...rest } = o;
-  hw.runtime = { ...hw.runtime, ...rest };
-  if (beamSize !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, beamSize };
-  if (audioBatch !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, audioBatch };
-  if (timestamps !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, timestamps };
-  if (maxNumSeqs !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, ...pinnedMaxNumSeqs(maxNumSeqs) };
-  if (ubatch !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, ubatch };
-  if (admission !== undefined) hw.runtime.scheduler = { ...hw.runtime.scheduler, admission };
+  hw.runtime = { ...hw.runtime, ...applyOverride(hw.runtime, ownRuntimeOverride(o)), ...(o.name !== undefined ? { name: o.name } : {}) };
 }
 
 export const SET_FIELDS: Record<string, Field> = buildFields();

@@ -79,6 +79,8 @@ export function resolvePrecision(dtype: string, weights?: string, activations?: 
 
 // GEMM dtypes narrower than 16 bits: their fused attention takes a 16-bit path unless the KV cache is narrow too
 const NARROW_GEMM: ReadonlySet<Dtype> = new Set<Dtype>(['fp8', 'int8', 'fp6', 'fp4']);
+// GEMM dtypes narrower than a byte: no attention kernel has a matching path (see attentionDtype)
+const SUB_BYTE_GEMM: ReadonlySet<Dtype> = new Set<Dtype>(['fp6', 'fp4']);
 
 /**
  * Element type the fused attention multiplies in. Q·Kᵀ and P·V take K and V as the cache holds them: an 8-bit
@@ -91,6 +93,11 @@ const NARROW_GEMM: ReadonlySet<Dtype> = new Set<Dtype>(['fp8', 'int8', 'fp6', 'f
  */
 export function attentionDtype(p: Pick<Precision, 'gemmDtype' | 'kvBytes' | 'kvCache'>): Dtype {
   if (p.kvBytes >= 2 && NARROW_GEMM.has(p.gemmDtype)) return p.kvCache === 'fp16' ? 'fp16' : 'bf16';
+  // No fused attention multiplies in 4 or 6 bits: under NVFP4 / MXFP4 GEMMs the context FMHA runs in FP8 (NVIDIA's MLPerf
+  // TensorRT-LLM configs for its fp4 llama2-70b and llama3.1-405b engines set use_fp8_context_fmha: enable, with an FP8
+  // KV cache; FlashInfer / FlashAttention kernels stop at FP8 too). Pricing it at the fp4 peak made long-prompt prefill
+  // on Blackwell twice as fast as the FP8 kernel it runs.
+  if (SUB_BYTE_GEMM.has(p.gemmDtype)) return 'fp8';
   return p.gemmDtype;
 }
 

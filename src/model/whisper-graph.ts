@@ -9,7 +9,7 @@
 // The cross-attention K/V projections are placed in the encoder graph, as exported encoders do
 // (whisper.cpp whisper_encode_internal "cross" graph; qai_hub_models WhisperEncoderInf returns the cross KV cache).
 import { type Op, elementwise, linear } from './op.js';
-import type { EncoderDecoderModel } from '../spec/types.js';
+import type { EncoderDecoderModel, RuntimeSettings } from '../spec/types.js';
 import { type BlockOpts, type Precision, attentionCore, crossAttentionOps, encoderLayerOps, ffnOps } from './transformer-block.js';
 
 // whisper/audio.py: SAMPLE_RATE 16000, N_FFT 400, HOP_LENGTH 160 → N_FRAMES 3000 per 30 s chunk
@@ -79,7 +79,20 @@ export interface WhisperDecoding {
   kvAppend: 'in_place' | 'copy';
 }
 
-export const GREEDY: WhisperDecoding = { width: 1, crossKv: 'shared', reorder: 'none', kvAppend: 'in_place' };
+/** greedy decoding, and the value of every decoding setting a runtime leaves unset: the one place these defaults live */
+export const GREEDY: Required<WhisperDecoding> = { width: 1, prompt: 'per_beam', crossKv: 'shared', reorder: 'none', kvAppend: 'in_place' };
+
+/** how a runtime decodes Whisper: its beams (scheduler.beam_*) and cache appends (kernels.kv_append), unset ones GREEDY's */
+export function decodingOf(rt: { scheduler: RuntimeSettings['scheduler']; kernels?: RuntimeSettings['kernels'] } | undefined): Required<WhisperDecoding> {
+  const s = rt?.scheduler;
+  return {
+    width: Math.max(1, s?.beamSize ?? GREEDY.width),
+    prompt: s?.beamPrompt ?? GREEDY.prompt,
+    crossKv: s?.beamCrossKv ?? GREEDY.crossKv,
+    reorder: s?.beamReorder ?? GREEDY.reorder,
+    kvAppend: rt?.kernels?.kvAppend ?? GREEDY.kvAppend,
+  };
+}
 
 /**
  * decoder forward over `q` new tokens for `B` windows whose self-attention KV cache holds `ctx` tokens

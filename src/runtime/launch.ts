@@ -2,7 +2,7 @@
 // before the host has dispatched it, so its slot lasts max(device time, host dispatch). The host runs ahead of the
 // device asynchronously, so long kernels hide the dispatch entirely and only kernels shorter than it pay: closed form
 // per op (× its count), no per-token loops.
-import type { NormalizedHardware } from '../spec/types.js';
+import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 
 /** 'decode': a token-generation step (what serving engines capture as CUDA graphs); 'other': everything else;
  *  'device': the kernels alone — the caller prices the host's dispatch of them itself (eagerStepSeconds) */
@@ -53,15 +53,16 @@ export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other
  */
 export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, kind: string, kernels: number): number {
   const l = hw.runtime?.launch;
-  if (l?.graphs === 'piecewise' && phase === 'decode') {
-    if (!PIECEWISE_EAGER_KINDS.has(kind)) return 0;
-    const own = l.perKernelByKindS !== undefined && Object.hasOwn(l.perKernelByKindS, kind) ? l.perKernelByKindS[kind]! : undefined;
-    return own ?? l.perKernelS * kernels;
-  }
+  if (l?.graphs === 'piecewise' && phase === 'decode') return PIECEWISE_EAGER_KINDS.has(kind) ? (byKindS(l, kind) ?? l.perKernelS * kernels) : 0;
   const per = launchFloorS(hw, phase);
   if (per === 0) return 0;
-  const byKind = kernels === 1 ? hw.runtime?.launch.perKernelByKindS : undefined;
-  return byKind !== undefined && Object.hasOwn(byKind, kind) ? byKind[kind]! : per * kernels;
+  return (kernels === 1 ? byKindS(l, kind) : undefined) ?? per * kernels;
+}
+
+/** the runtime's host cost of one op of `kind` (launch.per_kernel_by_kind), undefined where it prices none by kind */
+function byKindS(l: NonNullable<NormalizedHardware['runtime']>['launch'] | undefined, kind: string): number | undefined {
+  const t = l?.perKernelByKindS;
+  return t !== undefined && Object.hasOwn(t, kind) ? t[kind] : undefined;
 }
 
 /**
@@ -77,12 +78,24 @@ export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, ki
  *   sync 'none': max(perStep + rows × per_sequence + perLayer × layers, deviceS)
  * undefined where the runtime states no eager loop (the caller keeps the per-kernel launch floors).
  */
-export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: number, deviceS: number): number | undefined {
+export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: number, deviceS: number, arch?: string): number | undefined {
   const d = hw.runtime?.decodeStep;
   if (!d) return undefined;
-  const loop = d.perStepS + Math.max(0, rows) * (hw.runtime?.hostPerSequenceS ?? 0);
-  const dispatch = d.perLayerS * Math.max(0, layers);
+  // the layer's own host times where the runtime lists its code (decode_step.by_layer), else the spec's default
+  const own = arch !== undefined && d.byLayer !== undefined && Object.hasOwn(d.byLayer, arch) ? d.byLayer[arch]! : d;
+  const loop = own.perStepS + Math.max(0, rows) * (hw.runtime?.hostPerSequenceS ?? 0);
+  const dispatch = own.perLayerS * Math.max(0, layers);
   return d.sync === 'step' ? loop + Math.max(dispatch, deviceS) : Math.max(loop + dispatch, deviceS);
+}
+
+/**
+ * The key of a decoder-only model's layer code in decode_step.by_layer: HF transformers writes a Llama-style decoder
+ * layer (LlamaDecoderLayer: RMSNorm in Python ops, rotary, separate q/k/v and gate/up/down nn.Linear, SDPA) for Llama,
+ * Mistral, Qwen2 and their kin; Qwen3, Gemma 3 and OLMo 2 add a per-head RMSNorm of q and k (two more written-out
+ * norms per layer). Other layer code (MoE blocks, MLA, LayerNorm-and-bias GPTs) was not measured and takes 'llama'.
+ */
+export function decoderHostArch(m: Pick<DecoderModel, 'attention'>): string {
+  return m.attention && m.attention.qk_norm !== 'none' ? 'llama_qk_norm' : 'llama';
 }
 
 /**

@@ -1,6 +1,6 @@
 // A runtime's settings with a vendor's or a part's override on top. Pure, and apart from the spec layer so that
 // `simulate` on library ids starts without loading ajv and yaml (issue 15: start-up).
-import type { RuntimeOverride, RuntimeSettings } from '../spec/types.js';
+import type { NormalizedHardware, RuntimeOverride, RuntimeSettings } from '../spec/types.js';
 
 export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride> | undefined): RuntimeSettings {
   if (!o) return base;
@@ -26,4 +26,21 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
 /** `--set runtime.max_num_seqs` and a hardware's own runtime block pin the engine's cap and its offline benchmark's alike */
 export function pinnedMaxNumSeqs(n: number): { maxNumSeqs: number; benchMaxNumSeqs: number } {
   return { maxNumSeqs: n, benchMaxNumSeqs: n };
+}
+
+/** a hardware's own runtime block: its YAML `runtime:` and what `--set runtime.*` adds to it */
+export type OwnRuntime = NonNullable<NormalizedHardware['runtimeOverride']>;
+
+/** the fields of a hardware's own runtime block that are the scheduler's (runtime.max_num_seqs aside: it pins two) */
+const OWN_SCHEDULER_FIELDS = ['admission', 'ubatch', 'beamSize', 'audioBatch', 'timestamps'] as const;
+
+/**
+ * a hardware's own runtime block as an override of the runtime it binds: its step overhead and static context at the
+ * top, its scheduler fields under scheduler. The one list both binding paths use (src/runtime/resolve.ts boundRuntime
+ * for a hardware file's block, src/hardware/set-path.ts for `--set runtime.*` on an already bound runtime).
+ */
+export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
+  const scheduler: Partial<RuntimeSettings['scheduler']> = own.maxNumSeqs !== undefined ? pinnedMaxNumSeqs(own.maxNumSeqs) : {};
+  for (const k of OWN_SCHEDULER_FIELDS) if (own[k] !== undefined) Object.assign(scheduler, { [k]: own[k] });
+  return { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, scheduler: Object.keys(scheduler).length ? scheduler : undefined };
 }

@@ -5,7 +5,7 @@
 //                                                            ▼
 //   NormalizedHardware ──bindRuntime (by_vendor, by_architecture, by_hardware, the hardware's own runtime: block)──▶ hw.runtime
 import { libraryRuntime, resolveRuntimeSpec } from '../spec/library.js';
-import { applyOverride, pinnedMaxNumSeqs } from './override.js';
+import { applyOverride, ownRuntimeOverride } from './override.js';
 import type { BoundRuntime, NormalizedHardware, NormalizedModel, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../spec/types.js';
 
 export type RuntimeMode = 'inference' | 'training';
@@ -84,10 +84,7 @@ export function boundRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): Bou
   s = applyOverride(s, memoryClass(s, hw.memory.capacityBytes));
   s = applyOverride(s, rt.byHardware[hw.id]);
   const own = hw.runtimeOverride;
-  if (own) {
-    const scheduler = { ...(own.maxNumSeqs !== undefined ? pinnedMaxNumSeqs(own.maxNumSeqs) : {}), ...(own.admission !== undefined ? { admission: own.admission } : {}), ...(own.ubatch !== undefined ? { ubatch: own.ubatch } : {}), ...(own.beamSize !== undefined ? { beamSize: own.beamSize } : {}), ...(own.audioBatch !== undefined ? { audioBatch: own.audioBatch } : {}), ...(own.timestamps !== undefined ? { timestamps: own.timestamps } : {}) };
-    s = applyOverride(s, { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, scheduler: Object.keys(scheduler).length ? scheduler : undefined });
-  }
+  if (own) s = applyOverride(s, ownRuntimeOverride(own));
   return { id: rt.id, name: own?.name ?? rt.name, kind: rt.kind, ...s };
 }
 

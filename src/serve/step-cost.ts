@@ -22,7 +22,7 @@ import type { Precision } from '../model/quant.js';
 import { attentionDpExcess, attentionDpWait, costPass, passOps } from '../sim/decoder.js';
 import { kvTokens } from '../sim/memory.js';
 import { hostPerSequenceSeconds } from '../runtime/host.js';
-import { eagerStepSeconds } from '../runtime/launch.js';
+import { decoderHostArch, eagerStepSeconds } from '../runtime/launch.js';
 import type { Layout } from '../sim/parallel.js';
 
 export interface StepPrice {
@@ -94,7 +94,7 @@ export class StepCoster {
     // an eager decode loop (host.decode_step: HF generate()) prices every forward as its loop's host time against the
     // kernels of one pp stage (src/runtime/launch.ts eagerStepSeconds), as simulate does (src/sim/decoder.ts addHost);
     // costPass priced the kernels alone (launch phase 'device')
-    const stage = this.perSequence ? eagerStepSeconds(this.hw, this.model.layers / pp, seqs, c.seconds + wait) : undefined;
+    const stage = this.perSequence ? eagerStepSeconds(this.hw, this.model.layers / pp, seqs, c.seconds + wait, decoderHostArch(this.model)) : undefined;
     if (stage !== undefined) return { seconds: stage * pp, flops: c.flops * pp, bytes: c.bytes * pp };
     const device = (c.seconds + wait) * pp;
     const host = this.hostS + (rt && this.perSequence ? hostPerSequenceSeconds(rt, seqs, device) : 0);

@@ -114,17 +114,18 @@ export function parseCommand(line: string): ParsedCommand {
   if (SUBCOMMAND_TOPICS.has(name) && toks[0] && !toks[0].startsWith('-')) name = `${name} ${toks.shift()}`;
   const flags: Record<string, string | true> = {};
   const args: string[] = [];
+  const sets: string[] = []; // every --set, in order (flags keeps the last)
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     if (t.startsWith('--')) {
       const eq = t.indexOf('=');
-      if (eq > 0) flags[t.slice(2, eq)] = t.slice(eq + 1);
-      else if (toks[i + 1] !== undefined && !toks[i + 1]!.startsWith('--')) flags[t.slice(2)] = toks[++i]!;
-      else flags[t.slice(2)] = true;
+      const key = eq > 0 ? t.slice(2, eq) : t.slice(2);
+      const value = eq > 0 ? t.slice(eq + 1) : toks[i + 1] !== undefined && !toks[i + 1]!.startsWith('--') ? toks[++i]! : true;
+      flags[key] = value;
+      if (key === 'set' && value !== true) sets.push(value);
     } else args.push(t);
   }
   delete flags.json;
-  const sets = toks.flatMap((t, i) => (t === '--set' && toks[i + 1] !== undefined && !toks[i + 1]!.startsWith('--') ? [toks[i + 1]!] : t.startsWith('--set=') ? [t.slice(6)] : []));
   return sets.length > 1 ? { name, args, flags, sets } : { name, args, flags };
 }
 

@@ -29,7 +29,7 @@ import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceSeconds } from '../runtime/collectives.js';
 import { hostStepSeconds } from '../runtime/host.js';
-import { eagerStepSeconds, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
+import { decoderHostArch, eagerStepSeconds, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches, ubatchSplit } from './ubatch.js';
 
@@ -304,9 +304,10 @@ function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined): PassCost 
 // One engine iteration's host work the device waits for (scheduling, sampling, input preparation) over `seqs`
 // sequences (src/runtime/host.ts), spread over the pp stages a step's time is multiplied by; booked as overhead.
 // Under an eager decode loop every forward (prefill or step) is one loop iteration: per_step + rows × per_sequence +
-// max(per_layer × layers, kernels) (src/runtime/launch.ts eagerStepSeconds), the layers those of one pp stage.
-function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, layers: number): PassCost {
-  const t = eagerStepSeconds(hw, layers / pp, seqs, c.seconds);
+// max(per_layer × layers, kernels) (src/runtime/launch.ts eagerStepSeconds), the layers those of one pp stage, their
+// host time that of the model's layer code (decoderHostArch).
+function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, m: DecoderModel): PassCost {
+  const t = eagerStepSeconds(hw, m.layers / pp, seqs, c.seconds, decoderHostArch(m));
   if (t !== undefined) {
     if (t > c.seconds) { c.overheadS += t - c.seconds; c.seconds = t; }
     return c;
@@ -453,7 +454,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
   const c0 = kvTokens(hw, Lin), c1 = kvTokens(hw, Lin + O);
   // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn
-  const prefill = addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m.layers);
+  const prefill = addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m);
   const ttftCold = prefill.seconds * pp;
   const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {
@@ -465,7 +466,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const isStatic = hw.runtime?.scheduler?.batching === 'static';
   if (isStatic && pp > 1) warnings.add(`${hw.runtime!.name ?? hw.runtime!.id} batches statically (scheduler.batching: static), which is modelled at pp 1 only: this pp ${pp} layout is priced as in-flight batching`);
   if (isStatic && pp === 1) {
-    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1, m.layers);
+    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1, m);
     const tpot = dec.seconds;
     const e2e = ttftCold + (O - 1) * tpot;
     const throughput = ((B * O) / e2e) * L.replicas;
@@ -476,7 +477,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const wait = attentionDpWait(m, hw, L, p, attentionDpExcess(L, { perRankRate: mb / L.tp / O }), Lin, ctx);
   const stepCost = (s: CycleStep, name: string, w?: Set<string>, r = false): PassCost => {
     if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
-    return addWait(addHost(pass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), hw, s.prefills + s.decodes, pp, m.layers), s.decodes > 0 ? wait : 0);
+    return addWait(addHost(pass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), hw, s.prefills + s.decodes, pp, m), s.decodes > 0 ? wait : 0);
   };
   const steps = cycleSteps(mb, O);
   let cycle = 0, firstTok = 0, flops = 0, bytes = 0;

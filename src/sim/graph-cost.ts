@@ -72,6 +72,16 @@ export function repeatPhase(p: PricedPhase, runs: number, name = p.summary.name)
   };
 }
 
+/** two priced phases run one after the other, under the first one's name, keeping its per-op rows */
+export function addPhase(a: PricedPhase, b: PricedPhase): PricedPhase {
+  const x = a.summary, y = b.summary;
+  return {
+    summary: { ...x, seconds: x.seconds + y.seconds, flops: x.flops + y.flops, bytes: x.bytes + y.bytes, compute_s: x.compute_s + y.compute_s, memory_s: x.memory_s + y.memory_s },
+    rows: a.rows,
+    seconds: a.seconds + b.seconds,
+  };
+}
+
 /**
  * live activations of an inference pass: the largest kernel's inputs + outputs (its liveBytes where set: tensors held
  * at once, not the bytes a multi-pass op moves; nothing is kept for backward), or,

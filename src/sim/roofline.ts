@@ -204,6 +204,13 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
       const cap = op.groups ? hw.runtime?.kernels?.fp8BlockMoeEfficiency : hw.runtime?.kernels?.fp8BlockEfficiency;
       if (cap !== undefined) eff = Math.min(eff, cap);
     }
+    // a grouped (MoE) NVFP4 GEMM runs the runtime's fused NVFP4 MoE kernel (routing, activation quantization, both expert
+    // GEMMs, finalize), not the dense block-scaled GEMM the hardware's fp4 table measured: it reaches at most the fraction
+    // of the fp4 peak that kernel was measured at (kernels.fp4_moe_efficiency; runtimes/tensorrt-llm.yaml cites it)
+    if (op.groups && dtype === 'fp4') {
+      const cap = hw.runtime?.kernels?.fp4MoeEfficiency;
+      if (cap !== undefined) eff = Math.min(eff, cap);
+    }
     // narrow-float expert weights on a part without their tensor cores run weight-only through the runtime's grouped
     // kernel (vLLM's fused Marlin MoE: dequantized in the mainloop, mma.sync 16-bit math), which reaches at most
     // kernels.weight_only_moe_efficiency of the 16-bit peak (runtimes/vllm.yaml cites it)

@@ -11,19 +11,15 @@
 // 2(n − 1) · 10 µs = 300 µs of a flat 16-rank ring on the per-step NIC latency. (nccl-tests on 2 × 8 H20 with
 // 16 NDR NICs: 46-48 µs for 4 B … 1 KiB all-reduces under NVLSTree, NVIDIA/nccl issue #1244, 2024-04.)
 //
-// busbw: a ring collective leaves each node through the NICs of all g members side by side (src/sim/training/
-// ring-nics.ts: NCCL maintainer, NVIDIA/nccl issue #412; 4 HDR NICs per 8 A100 reach 96 of 100 GB/s, nccl-tests
-// issue #119): g × one NIC's ring rate (InfiniBand 0.94 of line rate, ./training/link-efficiency.ts; NDR "46-48 GB/s
-// per NIC", NCCL maintainer, nccl-tests issue #290), capped by the scale-up link's large-message collective rate. An
-// all-to-all or p2p send crosses each device's own NIC. The spec's intra-node collective sweep (an NVLink / NVLS
-// figure) is not applied to the NIC; the common size shape (src/hardware/efficiency.ts, measured all-reduce sweeps,
-// which carry their own start-up latency) bounds mid-size messages from below, as an alternative to α + β, not
-// added to it.
+// busbw: the large-message bus bandwidth of ./scale-out-busbw.ts (g × one NIC capped by scale-up for a ring, one NIC
+// for an all-to-all or p2p), shared with training. The spec's intra-node collective sweep (an NVLink / NVLS figure) is
+// not applied to the NIC; the common size shape (src/hardware/efficiency.ts, measured all-reduce sweeps, which carry
+// their own start-up latency) bounds mid-size messages from below, as an alternative to α + β, not added to it.
 import type { CollectiveKind } from '../model/op.js';
 import type { LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { trafficFactor } from './collectives.js';
-import { COLLECTIVE_SHAPE, collectiveEfficiency, lookupEfficiency } from '../hardware/efficiency.js';
-import { IB_RING_BUSBW } from './training/link-efficiency.js';
+import { COLLECTIVE_SHAPE, lookupEfficiency } from '../hardware/efficiency.js';
+import { scaleOutBusBw } from './scale-out-busbw.js';
 
 // NCCL tuning.cc @5067397 default tuner constants (µs): baseLatencies Tree/Ring LL, hwLatencies NVLINK Tree/Ring LL,
 // NET Tree/Ring LL, getNetOverhead on x86 Intel hosts.
@@ -34,9 +30,6 @@ const NVLINK_RING_LL = 0.6e-6;
 const NET_TREE_LL = 5.0e-6;
 const NET_RING_LL = 2.7e-6;
 const NET_OVERHEAD = 1.0e-6;
-const NVLINK_RING_SHARE = 370 / 450;
-// the size at which a measured sweep's large-message fraction is read (the sweeps end at 8 GiB)
-const LARGE = 8589934592;
 
 /** NCCL's modelled start-up latency of one collective over `n` ranks, `perNode` of them in each scale-up domain */
 export function scaleOutLatency(kind: CollectiveKind, n: number, perNode: number): number {
@@ -50,19 +43,6 @@ export function scaleOutLatency(kind: CollectiveKind, n: number, perNode: number
     return Math.min(ring, tree);
   }
   return BASE_RING_LL + (n - 1 - (nodes - 1)) * intra + (nodes - 1) * NET_RING_LL;
-}
-
-/** bytes/s of bus bandwidth a large collective of `kind` reaches over the scale-out `link` with `perNode` ranks a node */
-export function scaleOutBusBw(hw: NormalizedHardware, link: LinkSpec, kind: CollectiveKind, perNode: number): number {
-  const rate = /^infiniband/.test(link.technology ?? '') ? IB_RING_BUSBW : collectiveEfficiency(hw.efficiency, LARGE);
-  const nic = link.bandwidthBytePerS * rate;
-  if (kind === 'p2p' || kind === 'alltoall' || perNode <= 1) return nic;
-  const up = hw.scaleUp;
-  // the intra-node hops of the ring run at NVLink's point-to-point rate: where the spec's sweep is of NVLS (an
-  // in-switch figure), NCCL's ring reaches ~370 of NVLink4's 450 GB/s (NCCL maintainer, nccl-tests issue #212)
-  const upRate = hw.efficiency.collectiveAlgorithm === 'nvls' ? NVLINK_RING_SHARE : collectiveEfficiency(hw.efficiency, LARGE);
-  const cap = up && up !== link ? up.bandwidthBytePerS * upRate : Infinity;
-  return Math.max(nic, Math.min(perNode * nic, cap));
 }
 
 /** seconds of one collective of `bytes` over `n` ranks that span scale-up domains of `domain` devices */

@@ -39,15 +39,19 @@ export interface SimulateRequest {
   memo?: PassMemo; // a sweep's memo of the work its rows share (src/sim/pass-memo.ts); same numbers with or without
 }
 
-export interface MemoryResult {
+/** whether one device holds what a run needs: the fields simulate's memory and train's memory share */
+export interface MemoryFit {
   per_device_bytes: number;
   capacity_bytes: number;
   usable_bytes: number;
   fits: boolean;
   reason: string | null;
   weights_bytes: number;
-  kv_cache_bytes: number;
   activations_bytes: number;
+}
+
+export interface MemoryResult extends MemoryFit {
+  kv_cache_bytes: number;
 }
 
 export interface PhaseSummary {

@@ -17,7 +17,7 @@
 //   4. latency = encoder_s + decoder_s; rtf = latency / S; memory = weights + KV caches + live activations
 import type { EncoderDecoderModel, RuntimeSettings } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
-import { SOT_TOKENS, type WhisperDecoding, buildWhisperDecoderGraph, buildWhisperEncoderGraph, whisperKvBytes } from '../model/whisper-graph.js';
+import { SOT_TOKENS, buildWhisperDecoderGraph, buildWhisperEncoderGraph, decodingOf, whisperKvBytes } from '../model/whisper-graph.js';
 import type { Op } from '../model/op.js';
 import { countParams } from '../model/params.js';
 import { hostPerSequenceSeconds } from '../runtime/host.js';
@@ -25,6 +25,7 @@ import { UserError } from '../spec/errors.js';
 import { eagerDecodeLoop, eagerForwardSeconds, eagerStepSeconds, encoderLaunchPhaseOf, launchPhaseOf } from '../runtime/launch.js';
 import {
   type PricedPhase,
+  addPhase,
   baseResult,
   fixedBatch,
   fusedAttention,
@@ -89,18 +90,6 @@ export function speechTokensPerWindow(m: EncoderDecoderModel, audioSeconds: numb
   return Math.max(1, Math.ceil(SPEECH_TOKENS_PER_S * s + ts - 1e-9));
 }
 
-/** how the bound runtime decodes: beams, the cross K/V under beams, cache reorders and appends (runtimes/*.yaml) */
-export function whisperDecoding(hw: SimulateRequest['hardware']): WhisperDecoding {
-  const s = hw.runtime?.scheduler;
-  return {
-    width: Math.max(1, s?.beamSize ?? 1),
-    crossKv: s?.beamCrossKv ?? 'shared',
-    reorder: s?.beamReorder ?? 'none',
-    prompt: s?.beamPrompt ?? 'per_beam',
-    kvAppend: hw.runtime?.kernels.kvAppend ?? 'in_place',
-  };
-}
-
 /** windows of `seconds` of audio: one per `step` seconds after the first window (step = the window: no overlap) */
 export function audioWindows(seconds: number, windowS: number, stepS: number = windowS): number {
   if (seconds <= windowS + 1e-9) return 1;
@@ -131,15 +120,6 @@ function withHost(ph: PricedPhase, seconds: number | undefined): PricedPhase {
   return { ...ph, seconds, summary: { ...ph.summary, seconds, bound } };
 }
 
-function addPhase(a: PricedPhase, b: PricedPhase): PricedPhase {
-  const x = a.summary, y = b.summary;
-  return {
-    summary: { ...x, seconds: x.seconds + y.seconds, flops: x.flops + y.flops, bytes: x.bytes + y.bytes, compute_s: x.compute_s + y.compute_s, memory_s: x.memory_s + y.memory_s },
-    rows: a.rows,
-    seconds: a.seconds + b.seconds,
-  };
-}
-
 export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const m = req.model as EncoderDecoderModel;
   const hw = req.hardware;
@@ -149,7 +129,7 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const p = resolvePrecision(req);
   const fused = fusedAttention(hw);
   const sch = hw.runtime?.scheduler;
-  const dec = whisperDecoding(hw);
+  const dec = decodingOf(hw.runtime); // beams, cross K/V, cache reorders and appends (runtimes/*.yaml)
   // 1. windows: 30 s each, one per window length, or one per chunk stride where the runtime overlaps them (the HF
   // pipeline's chunk_length_s=30 with its default stride of chunk_length_s/6 on each side: a window every 20 s)
   const windowS = m.window_seconds ?? 30;

@@ -43,6 +43,17 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (layer !== undefined && perStep !== undefined) {
       const ds = [...at, 'host', 'decode_step'];
       out.decodeStep = { perLayerS: nonNegative(ctx, [...ds, 'per_layer'], layer), perStepS: nonNegative(ctx, [...ds, 'per_step'], perStep), sync: own.host.decode_step.sync };
+      if (own.host.decode_step.by_layer !== undefined) {
+        const byLayer: Record<string, { perLayerS: number; perStepS: number }> = {};
+        for (const k of Object.keys(own.host.decode_step.by_layer as object)) {
+          const bl = await q(['host', 'decode_step', 'by_layer', k, 'per_layer'], 'seconds');
+          const bs = await q(['host', 'decode_step', 'by_layer', k, 'per_step'], 'seconds');
+          if (bl !== undefined && bs !== undefined) {
+            byLayer[k] = { perLayerS: nonNegative(ctx, [...ds, 'by_layer', k, 'per_layer'], bl), perStepS: nonNegative(ctx, [...ds, 'by_layer', k, 'per_step'], bs) };
+          }
+        }
+        out.decodeStep.byLayer = byLayer;
+      }
     }
   }
   if (own.host?.encoder_forward !== undefined) {
@@ -145,6 +156,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       mla_prefill: 'mlaPrefill',
       fp8_block_efficiency: 'fp8BlockEfficiency',
       fp8_block_moe_efficiency: 'fp8BlockMoeEfficiency',
+      fp4_moe_efficiency: 'fp4MoeEfficiency',
       weight_only_moe_efficiency: 'weightOnlyMoeEfficiency',
     });
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };

@@ -481,7 +481,22 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['per_layer', 'per_step', 'sync'],
-        properties: { per_layer: OVERHEAD, per_step: OVERHEAD, sync: { enum: ['step', 'none'] }, cpu: src },
+        properties: {
+          per_layer: OVERHEAD,
+          per_step: OVERHEAD,
+          sync: { enum: ['step', 'none'] },
+          cpu: src,
+          // the host time of other decoder layers, keyed by the layer's code (src/runtime/launch.ts decoderHostArch)
+          by_layer: {
+            type: 'object',
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['per_layer', 'per_step'],
+              properties: { per_layer: OVERHEAD, per_step: OVERHEAD },
+            },
+          },
+        },
       },
       encoder_forward: {
         type: 'object',
@@ -634,6 +649,7 @@ const runtimeBlocks = {
       mla_prefill: { enum: ['absorbed', 'expanded'] },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      fp4_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       tiled_gemm: {
         type: 'object',

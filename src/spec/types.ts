@@ -347,7 +347,9 @@ export interface RuntimeSettings {
   // perLayerS per decoder layer (module calls, dispatch of the layer's kernels) + perStepS for the loop's own work and
   // the model's top; sync: the loop reads a device value every step ('step': the per-step part is exposed, the layers'
   // dispatch runs ahead of their kernels) or never ('none'). src/runtime/launch.ts eagerStepSeconds
-  decodeStep?: { perLayerS: number; perStepS: number; sync: 'step' | 'none' };
+  // byLayer: the same two times for other decoder layers, keyed by the layer's code (src/runtime/launch.ts
+  // decoderHostArch: 'llama', 'llama_qk_norm'); perLayerS / perStepS are the fallback for a layer not listed
+  decodeStep?: { perLayerS: number; perStepS: number; sync: 'step' | 'none'; byLayer?: Record<string, { perLayerS: number; perStepS: number }> };
   // host time of one eager encoder forward (nn.Module layers dispatched from Python, no loop sync inside):
   // perForwardS + perLayerS per encoder layer, against its kernels' device time (src/runtime/launch.ts eagerForwardSeconds)
   encoderForward?: { perLayerS: number; perForwardS: number };
@@ -431,6 +433,9 @@ export interface RuntimeSettings {
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
     fp8BlockEfficiency?: number;
     fp8BlockMoeEfficiency?: number;
+    // fraction of the fp4 matrix peak the runtime's fused NVFP4 MoE kernel reaches (a cap on the hardware's fp4 table for
+    // grouped expert GEMMs); src/sim/roofline.ts
+    fp4MoeEfficiency?: number;
     // fraction of the 16-bit matrix peak the runtime's grouped MoE kernel reaches when narrow-float expert weights run
     // weight-only (no fp8/fp4 tensor cores: dequantized in the kernel to 16-bit math; vLLM's fused Marlin MoE), a cap on
     // the hardware's GEMM table for those grouped GEMMs; src/sim/roofline.ts

@@ -4,15 +4,22 @@ import { resolveHardware } from '../../spec/library.js';
 import { boundRuntime, resolveRuntime } from '../../runtime/resolve.js';
 import { fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
 import { whisperTimestamps } from '../../sim/whisper.js';
+import { decodingOf } from '../../model/whisper-graph.js';
 import { kvCacheRule } from '../../runtime/kv-cache.js';
 import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
 
 /** the eager loop's host costs as --json prints them (settings and overrides alike) */
-const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({ per_layer_s: d.perLayerS, per_step_s: d.perStepS, sync: d.sync });
+const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({
+  per_layer_s: d.perLayerS,
+  per_step_s: d.perStepS,
+  sync: d.sync,
+  by_layer: d.byLayer ? Object.fromEntries(Object.entries(d.byLayer).map(([k, v]) => [k, { per_layer_s: v.perLayerS, per_step_s: v.perStepS }])) : null,
+});
 const encoderForwardJson = (e: NonNullable<RuntimeSettings['encoderForward']>) => ({ per_layer_s: e.perLayerS, per_forward_s: e.perForwardS });
 
 /** settings as --json prints them (SI, snake_case) */
 function settingsJson(s: RuntimeSettings) {
+  const dec = decodingOf(s);
   return {
     step_overhead_s: s.stepOverheadS,
     host_per_sequence_s: s.hostPerSequenceS ?? 0,
@@ -33,10 +40,10 @@ function settingsJson(s: RuntimeSettings) {
       audio_window_step_s: s.scheduler.audioWindowStepS ?? null,
       condition_on_previous_text: s.scheduler.conditionOnPreviousText ?? false,
       timestamps: whisperTimestamps(s.scheduler),
-      beam_size: s.scheduler.beamSize ?? 1,
-      beam_cross_kv: s.scheduler.beamCrossKv ?? 'shared',
-      beam_reorder: s.scheduler.beamReorder ?? 'none',
-      beam_prompt: s.scheduler.beamPrompt ?? 'per_beam',
+      beam_size: dec.width,
+      beam_cross_kv: dec.crossKv,
+      beam_reorder: dec.reorder,
+      beam_prompt: dec.prompt,
       long_context: s.scheduler.longContext
         ? { above: s.scheduler.longContext.above, chunked_prefill: s.scheduler.longContext.chunkedPrefill ?? null, max_num_batched_tokens: s.scheduler.longContext.maxNumBatchedTokens ?? null }
         : null,
@@ -67,12 +74,13 @@ function settingsJson(s: RuntimeSettings) {
       mla_prefill: s.kernels.mlaPrefill ?? null,
       fp8_block_efficiency: s.kernels.fp8BlockEfficiency ?? null,
       fp8_block_moe_efficiency: s.kernels.fp8BlockMoeEfficiency ?? null,
+      fp4_moe_efficiency: s.kernels.fp4MoeEfficiency ?? null,
       weight_only_moe_efficiency: s.kernels.weightOnlyMoeEfficiency ?? null,
       tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block } : null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
       quantize_activations: s.kernels.quantizeActivations ?? null,
-      kv_append: s.kernels.kvAppend ?? 'in_place',
+      kv_append: dec.kvAppend,
       fp32_matmul: s.kernels.fp32Matmul ?? 'tf32',
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
     },
@@ -142,7 +150,10 @@ const KV_RULE_TEXT: Record<string, string> = {
 function hostText(s: RuntimeSettings): string {
   const parts = [`${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}`];
   const d = s.decodeStep, e = s.encoderForward;
-  if (d) parts.push(`eager decode loop ${fmtSeconds(d.perLayerS)} per layer + ${fmtSeconds(d.perStepS)} per step (sync per step: ${d.sync === 'step' ? 'yes' : 'no'})`);
+  if (d) {
+    const other = Object.entries(d.byLayer ?? {}).map(([k, v]) => `; ${k} layers ${fmtSeconds(v.perLayerS)} per layer + ${fmtSeconds(v.perStepS)} per step`).join('');
+    parts.push(`eager decode loop ${fmtSeconds(d.perLayerS)} per layer + ${fmtSeconds(d.perStepS)} per step (sync per step: ${d.sync === 'step' ? 'yes' : 'no'})${other}`);
+  }
   if (e) parts.push(`eager encoder forward ${fmtSeconds(e.perForwardS)} + ${fmtSeconds(e.perLayerS)} per layer`);
   if (s.hostTimestampsPerSequenceS) parts.push(`timestamp rules ${fmtSeconds(s.hostTimestampsPerSequenceS)} per row per step (when timestamps are on)`);
   return parts.join('; ');
@@ -228,6 +239,7 @@ function audioScheduler(s: RuntimeSettings['scheduler']): string {
   if (s.audioWindows) parts.push(`audio windows ${s.audioWindows}${s.audioBatch ? `, ${s.audioBatch} per pass` : ''}${s.audioWindowStepS ? `, one every ${s.audioWindowStepS} s` : ''}`);
   if (s.conditionOnPreviousText) parts.push('previous text as prompt');
   if (whisperTimestamps(s)) parts.push('timestamp tokens');
-  if ((s.beamSize ?? 1) > 1) parts.push(`beam ${s.beamSize} (cross K/V ${s.beamCrossKv ?? 'shared'}, reorder ${s.beamReorder ?? 'none'})`);
+  const dec = decodingOf({ scheduler: s });
+  if (dec.width > 1) parts.push(`beam ${dec.width} (cross K/V ${dec.crossKv}, reorder ${dec.reorder})`);
   return parts.length ? `; ${parts.join('; ')}` : '';
 }

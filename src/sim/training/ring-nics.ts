@@ -10,9 +10,11 @@
 // 4 HDR NICs per 8 A100 reach 96 GB/s all-reduce bus bandwidth over 3 nodes (NVIDIA/nccl-tests issue #119), the four
 // NICs' 100 GB/s, not one's 25; nccl-tests issue #152 states the "theoretical 100 GB/s (25GB/s per HDR)" of such a node.
 // Hardware specs give the scale-out link per device (one NIC per GPU), so a group with g ranks per scale-up domain
-// reaches min(g × one NIC's ring rate, the scale-up link's collective rate).
+// reaches min(g × one NIC's ring rate, the scale-up link's ring rate): ../scale-out-busbw.ts scaleOutBusBw, the one
+// function serving prices the same ring with, shaped by size as every scale-out fraction is (./link-efficiency.ts).
 import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
-import { collectiveEfficiency } from '../../hardware/efficiency.js';
+import { COLLECTIVE_SHAPE, lookupEfficiency } from '../../hardware/efficiency.js';
+import { scaleOutBusBw } from '../scale-out-busbw.js';
 import { linkCollectiveEfficiency } from './link-efficiency.js';
 
 /** members of a group of `size` ranks spaced `stride` apart that share one scale-up domain of `domain` devices */
@@ -27,9 +29,7 @@ export function ranksPerDomain(domain: number, stride: number, size: number): nu
  * link's collective rate; a scale-up link (or one member per domain) keeps linkCollectiveEfficiency
  */
 export function ringEfficiency(hw: NormalizedHardware, link: LinkSpec, bytes: number, perDomain: number): number {
-  const one = linkCollectiveEfficiency(hw, link, bytes);
   const up = hw.scaleUp;
-  if (perDomain <= 1 || !up || link === up || link !== hw.scaleOut) return one;
-  const cap = (up.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, bytes)) / link.bandwidthBytePerS;
-  return Math.max(one, Math.min(perDomain * one, cap));
+  if (perDomain <= 1 || !up || link === up || link !== hw.scaleOut) return linkCollectiveEfficiency(hw, link, bytes);
+  return (scaleOutBusBw(hw, link, 'allreduce', perDomain) / link.bandwidthBytePerS) * lookupEfficiency(COLLECTIVE_SHAPE, bytes);
 }

@@ -3,6 +3,7 @@
 // snake_case keys as printed by --json. Every key is present even when memory does not fit.
 import type { PlanShape } from './plan.js';
 import type { DecoderModel, NormalizedHardware } from '../../spec/types.js';
+import type { MemoryFit } from '../types.js';
 
 // Activation recomputation, as Megatron-LM names it (megatron/core/transformer/transformer_config.py):
 //  - granularity 'none': every activation is kept, attention scores included (Korthikanti et al. 2022 §4.1);
@@ -51,16 +52,9 @@ export interface TrainRequest extends PlanShape {
 // time spent stepping alone.
 export const GOODPUT = 0.9;
 
-export interface TrainMemory {
-  per_device_bytes: number;
-  capacity_bytes: number;
-  usable_bytes: number;
-  fits: boolean;
-  reason: string | null;
-  weights_bytes: number;
+export interface TrainMemory extends MemoryFit {
   gradients_bytes: number;
   optimizer_bytes: number;
-  activations_bytes: number;
   peak_pp_rank: number; // the pipeline rank whose memory is reported (the largest)
 }
 
