@@ -522,6 +522,9 @@ export interface RuntimeSettings {
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
   // fsdpGatherDtype: 'fp8' = with fp8 GEMMs, FSDP / ZeRO-3 all-gathers the weights already cast to fp8 (torchtitan
   // --float8.enable_fsdp_float8_all_gather); absent: 16-bit weights
+  // ppSplit: 'even' = pipeline stages get num_layers / pp decoder layers each, the LM head and loss ride on the last
+  // stage on top of its share (Megatron-Core's default split, src/sim/training/step.ts); absent / 'balanced': the
+  // head's work spread as if the split absorbed it
   training?: {
     selective?: 'modules' | 'op';
     reduceDtype?: 'fp32' | 'bf16';
@@ -533,6 +536,7 @@ export interface RuntimeSettings {
     fp8Accumulate?: 'fast' | 'split_backward';
     hostCpuScale?: number;
     fsdpGatherDtype?: 'fp8' | 'bf16';
+    ppSplit?: 'even' | 'balanced';
   };
 }
 /** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */

@@ -102,6 +102,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fp8_accumulate: t.fp8Accumulate,
     host_cpu_scale: t.hostCpuScale,
     fsdp_gather_dtype: t.fsdpGatherDtype,
+    pp_split: t.ppSplit,
     moe_host: mh && {
       syncs_fwd: mh.syncsFwd,
       per_op_s: mh.perOpS,

@@ -79,6 +79,28 @@ export interface StepResult {
   hardwareFlopsPerDevice: number; // executed on one device per step (with recompute)
 }
 
+/**
+ * Layers' worth of work on the busiest pipeline stage, which sets the pace of every micro-batch. `headLayers`: the LM
+ * head + loss of one micro-batch in units of one decoder layer's forward + backward.
+ *
+ * Balanced (the default): stages hold L/p layers (Narayanan et al. 2021) and the head's work is spread as if the split
+ * absorbed it (Llama 3 §3.3.2 moves a layer off the first and last stage for the embedding and the head), never less
+ * than the whole layers a stage must hold.
+ *
+ * 'even' (runtime training.pp_split, Megatron-Core): without a pipeline layout, first/last-stage layer counts or
+ * account_for_embedding/loss_in_pipeline_split (all off by default), every stage builds num_layers / pp decoder layers
+ * (num_layers / (pp·v) per virtual chunk) and the output layer and loss run on the last stage on top of them
+ * (NVIDIA/Megatron-LM megatron/core/transformer/transformer_layer.py get_transformer_layer_offset;
+ * megatron/core/models/gpt/gpt_model.py builds output_layer only where post_process, the last stage). That split needs
+ * L divisible by pp·v; a run whose layer count is not must have set one of those options (e.g. Llama 3.1 405B's 126
+ * layers on PP 8 × VP 8 with both account_for flags: (126 + 2) / 64 = 2 per chunk), so it keeps the balanced model.
+ */
+export function pipelineStageLayers(layers: number, pp: number, v: number, headLayers: number, split?: 'even' | 'balanced'): number {
+  // (pp 1: every layer and the head on the one stage, either way)
+  if (split === 'even' && layers % (pp * Math.max(1, v)) === 0) return layers / pp + headLayers;
+  return Math.max(Math.ceil(layers / pp), layers / pp + headLayers / pp);
+}
+
 function addPass(a: PassCost, b: PassCost, k = 1): PassCost {
   return {
     fwdS: a.fwdS + k * b.fwdS,
@@ -186,7 +208,7 @@ export function stepTime(i: StepInput): StepResult {
   //    less than the whole layers a stage must hold.
   const layerAvg = (k: keyof PassCost) => (s.denseLayers * dense[k] + s.moeLayers * moe[k]) / s.layers;
   const layerS = layerAvg('fwdS') + layerAvg('bwdS');
-  const stageLayers = Math.max(Math.ceil(s.layers / p.pp), s.layers / p.pp + (head.fwdS + head.bwdS) / layerS / p.pp);
+  const stageLayers = pipelineStageLayers(s.layers, p.pp, dualpipe ? 1 : p.interleave, (head.fwdS + head.bwdS) / layerS, hw.runtime?.training?.ppSplit);
   const stageComputeS = (p.pp === 1 ? s.layers : stageLayers) * layerS + (p.pp === 1 ? head.fwdS + head.bwdS : 0);
   // TP collectives the runtime overlaps with the GEMMs they feed (Megatron --tp-comm-overlap, torchtitan AsyncTP):
   const ov = overlapShares(hw);
