@@ -73,6 +73,7 @@ const CASES: Case[] = [
   { name: 'list runtimes', args: ['list', 'runtimes'], schema: 'list.json#/definitions/runtimes', check: (r) => expect(r.map((x: any) => x.id)).toContain('ideal') },
   { name: 'show runtime vllm', args: ['show', 'runtime', 'vllm'], schema: 'show-runtime.json', check: (r) => expect(r.memory.basis).toBe('device') },
   { name: 'show runtime megatron on gb200', args: ['show', 'runtime', 'megatron', '--hardware', 'gb200'], schema: 'show-runtime.json', check: (r) => expect(r.training.host_cpu_scale).toBe(2.6) },
+  { name: 'show runtime transformers (eager loop by layer code, audio decode)', args: ['show', 'runtime', 'transformers'], schema: 'show-runtime.json', check: (r) => { expect(r.host_decode_step.by_layer.llama.per_layer_s).toBeGreaterThan(0); expect(r.host_audio_decode_s).toBeGreaterThan(0); } },
   { name: 'show runtime genie on snapdragon-8-gen2', args: ['show', 'runtime', 'genie', '--hardware', 'snapdragon-8-gen2'], schema: 'show-runtime.json', check: (r) => expect(r.static_context).toBe(1024) },
   { name: 'show model llama-3.1-8b', args: ['show', 'model', 'llama-3.1-8b'], schema: 'show-model.json' },
   { name: 'show model deepseek-v3', args: ['show', 'model', 'deepseek-v3'], schema: 'show-model.json' },

@@ -82,8 +82,9 @@ function buildFields(): Record<string, Field> {
     // pipeline's batch_size=…): beams per window, windows per pass (src/sim/whisper.ts)
     'runtime.beam_size': { kind: 'count', apply: (hw, v) => setRuntime(hw, { beamSize: v as number }) },
     'runtime.audio_batch': { kind: 'count', apply: (hw, v) => setRuntime(hw, { audioBatch: v as number }) },
-    // the run's own timestamp setting (the HF pipeline's return_timestamps=True, transcribe(without_timestamps=True))
+    // host time decoding the audio file, per second of audio (0s for an array input)
     'runtime.audio_decode': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { hostAudioDecodeS: v as number }) },
+    // the run's own timestamp setting (the HF pipeline's return_timestamps=True, transcribe(without_timestamps=True))
     'runtime.timestamps': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { timestamps: v === 'true' }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
     ...linkFields('scale_up', 'scaleUp'),

@@ -2,7 +2,7 @@
 // before the host has dispatched it, so its slot lasts max(device time, host dispatch). The host runs ahead of the
 // device asynchronously, so long kernels hide the dispatch entirely and only kernels shorter than it pay: closed form
 // per op (× its count), no per-token loops.
-import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
+import type { DecoderHostArch, DecoderModel, NormalizedHardware } from '../spec/types.js';
 
 /** 'decode': a token-generation step (what serving engines capture as CUDA graphs); 'other': everything else;
  *  'device': the kernels alone — the caller prices the host's dispatch of them itself (eagerStepSeconds) */
@@ -94,7 +94,7 @@ export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: n
  * Mistral, Qwen2 and their kin; Qwen3, Gemma 3 and OLMo 2 add a per-head RMSNorm of q and k (two more written-out
  * norms per layer). Other layer code (MoE blocks, MLA, LayerNorm-and-bias GPTs) was not measured and takes 'llama'.
  */
-export function decoderHostArch(m: Pick<DecoderModel, 'attention'>): string {
+export function decoderHostArch(m: Pick<DecoderModel, 'attention'>): DecoderHostArch {
   return m.attention && m.attention.qk_norm !== 'none' ? 'llama_qk_norm' : 'llama';
 }
 

@@ -8,7 +8,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     stepOverheadS: o.stepOverheadS ?? base.stepOverheadS,
     ...(o.hostPerSequenceS !== undefined || base.hostPerSequenceS !== undefined ? { hostPerSequenceS: o.hostPerSequenceS ?? base.hostPerSequenceS } : {}),
     ...(o.hostOverlap !== undefined || base.hostOverlap !== undefined ? { hostOverlap: o.hostOverlap ?? base.hostOverlap } : {}),
-    ...(o.decodeStep !== undefined || base.decodeStep !== undefined ? { decodeStep: o.decodeStep ?? base.decodeStep } : {}),
+    ...(o.decodeStep !== undefined || base.decodeStep !== undefined ? { decodeStep: o.decodeStep ? { ...o.decodeStep, byLayer: o.decodeStep.byLayer ?? base.decodeStep?.byLayer } : base.decodeStep } : {}),
     ...(o.encoderForward !== undefined || base.encoderForward !== undefined ? { encoderForward: o.encoderForward ?? base.encoderForward } : {}),
     ...(o.hostTimestampsPerSequenceS !== undefined || base.hostTimestampsPerSequenceS !== undefined ? { hostTimestampsPerSequenceS: o.hostTimestampsPerSequenceS ?? base.hostTimestampsPerSequenceS } : {}),
     ...(o.hostAudioDecodeS !== undefined || base.hostAudioDecodeS !== undefined ? { hostAudioDecodeS: o.hostAudioDecodeS ?? base.hostAudioDecodeS } : {}),

@@ -3,7 +3,7 @@
 // helpful "needs a unit" message there.
 // `x-range` is the quantity's sane range in SI units (bytes, B/s, FLOP/s, W, J/bit, s, Hz, USD), checked after
 // unit conversion (normalize-hardware.ts, --set): far beyond any real part, it keeps results finite and meaningful.
-import { UNQUANTIZED_MODULES } from './types.js';
+import { DECODER_HOST_ARCHS, UNQUANTIZED_MODULES } from './types.js';
 
 const qty = (min: number, max: number) => ({ type: ['string', 'number'], 'x-range': [min, max] });
 const quantity = qty(0, 1e21);
@@ -489,6 +489,7 @@ const runtimeBlocks = {
           // the host time of other decoder layers, keyed by the layer's code (src/runtime/launch.ts decoderHostArch)
           by_layer: {
             type: 'object',
+            propertyNames: { enum: [...DECODER_HOST_ARCHS] },
             additionalProperties: {
               type: 'object',
               additionalProperties: false,

@@ -7,6 +7,9 @@ export const DTYPES: readonly Dtype[] = ['fp64', 'fp32', 'tf32', 'bf16', 'fp16',
 
 /** Weights a model's low-bit checkpoint leaves out of its quantization (a model's `unquantized:`; Hugging Face
  *  quantization_config.modules_to_not_convert; src/model/quant.ts moduleBits) */
+/** the keys of runtime host.decode_step.by_layer: a decoder layer's code (src/runtime/launch.ts decoderHostArch) */
+export const DECODER_HOST_ARCHS = ['llama', 'llama_qk_norm'] as const;
+export type DecoderHostArch = (typeof DECODER_HOST_ARCHS)[number];
 export const UNQUANTIZED_MODULES = ['attention', 'router', 'embeddings', 'lm_head'] as const;
 export type UnquantizedModule = (typeof UNQUANTIZED_MODULES)[number];
 

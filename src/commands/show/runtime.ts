@@ -125,7 +125,10 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.stepOverheadS !== undefined) out.step_overhead_s = o.stepOverheadS;
   if (o.hostPerSequenceS !== undefined) out.host_per_sequence_s = o.hostPerSequenceS;
   if (o.hostOverlap !== undefined) out.host_overlap = o.hostOverlap;
-  if (o.decodeStep !== undefined) out.host_decode_step = decodeStepJson(o.decodeStep);
+  if (o.decodeStep !== undefined) {
+    const { by_layer, ...rest } = decodeStepJson(o.decodeStep);
+    out.host_decode_step = by_layer ? { ...rest, by_layer } : rest;
+  }
   if (o.encoderForward !== undefined) out.host_encoder_forward = encoderForwardJson(o.encoderForward);
   if (o.hostTimestampsPerSequenceS !== undefined) out.host_timestamps_per_sequence_s = o.hostTimestampsPerSequenceS;
   if (o.hostAudioDecodeS !== undefined) out.host_audio_decode_s = o.hostAudioDecodeS;
@@ -153,12 +156,12 @@ function hostText(s: RuntimeSettings): string {
   const parts = [`${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}`];
   const d = s.decodeStep, e = s.encoderForward;
   if (d) {
-    const other = Object.entries(d.byLayer ?? {}).map(([k, v]) => `; ${k} layers ${fmtSeconds(v.perLayerS)} per layer + ${fmtSeconds(v.perStepS)} per step`).join('');
+    const byLayer = Object.entries(d.byLayer ?? {}).map(([k, v]) => `${k} layers ${fmtSeconds(v.perLayerS)} per layer + ${fmtSeconds(v.perStepS)} per step`);
+    const other = byLayer.length ? ` (${byLayer.join(', ')}; other layers as above)` : '';
     parts.push(`eager decode loop ${fmtSeconds(d.perLayerS)} per layer + ${fmtSeconds(d.perStepS)} per step (sync per step: ${d.sync === 'step' ? 'yes' : 'no'})${other}`);
   }
   if (e) parts.push(`eager encoder forward ${fmtSeconds(e.perForwardS)} + ${fmtSeconds(e.perLayerS)} per layer`);
   if (s.hostTimestampsPerSequenceS) parts.push(`timestamp rules ${fmtSeconds(s.hostTimestampsPerSequenceS)} per row per step (when timestamps are on)`);
-  if (s.hostAudioDecodeS) parts.push(`audio decode ${fmtSeconds(s.hostAudioDecodeS)} per second of audio (before the first window)`);
   return parts.join('; ');
 }
 
@@ -218,6 +221,7 @@ export default class ShowRuntime extends BaseCommand {
       const rows: [string, string][] = [
         ['role', r.kind],
         ['host time per step', hostText(s)],
+        ...(s.hostAudioDecodeS ? [['host before the first window', `audio decode ${fmtSeconds(s.hostAudioDecodeS)} per second of audio`] as [string, string]] : []),
         ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)}${s.launch.perKernelByKindS ? ` (one-kernel ops: ${Object.entries(s.launch.perKernelByKindS).map(([k, v]) => `${k} ${fmtSeconds(v)}`).join(', ')})` : ''} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'})`],
         ['usable memory', `${s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}; unified memory ${s.memory.unifiedShare}`],
         ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}` + audioScheduler(s.scheduler)],
