@@ -39,5 +39,8 @@ describe('pipeline stage split', () => {
     expect(r).toBeGreaterThan(1.08);
     expect(r).toBeLessThan(1.25);
     expect(Number.isFinite(even.mfu!)).toBe(true);
+    // the head's work is compute only: the stage's TP communication follows its 10 decoder layers either way
+    expect(even.breakdown.tp_comm_s).toBeCloseTo(balanced.breakdown.tp_comm_s, 9);
+    expect(even.breakdown.tp_comm_s).toBeGreaterThan(0);
   });
 });

@@ -214,10 +214,13 @@ export function stepTime(i: StepInput): StepResult {
   const ov = overlapShares(hw);
   // only the share it cannot hide, and never less than what exceeds the stage's compute (src/sim/overlap.ts); the
   // GEMMs beside the hidden share run slower (./contention.ts)
-  const tpAll = stageLayers * tpPerLayer;
+  // Communication follows the decoder layers the stage holds, not the head's work counted in layers: the head is one
+  // vocab-parallel GEMM with no per-layer TP/CP/EP collective
+  const commLayers = Math.min(stageLayers, Math.ceil(s.layers / p.pp));
+  const tpAll = commLayers * tpPerLayer;
   const tpS = withContention(tpAll, exposedComm(tpAll, stageComputeS, ov.tpComm));
-  const cpS = (stageLayers * (s.denseLayers * cpExposed(dense) + s.moeLayers * cpExposed(moe))) / s.layers;
-  const epS = (stageLayers * epPerLayer * s.moeLayers) / s.layers;
+  const cpS = (commLayers * (s.denseLayers * cpExposed(dense) + s.moeLayers * cpExposed(moe))) / s.layers;
+  const epS = (commLayers * epPerLayer * s.moeLayers) / s.layers;
   // PP point-to-point: the [b·s/cp, h] activation forward and its gradient backward, 1/tp of it each with the
   // scatter/gather optimization (Narayanan et al. 2021 §4.1); v boundaries per micro-batch when interleaved.
   const p2pS = p.pp > 1 ? 2 * p.interleave * comm('p2p', actBytes / p.tp, 2, links.pp) : 0;
