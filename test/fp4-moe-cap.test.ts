@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
-import { opCost, sustainedMatrix } from '../src/sim/roofline.js';
+import { matrixPeak, opCost, sustainedMatrix } from '../src/sim/roofline.js';
 import type { Op } from '../src/model/op.js';
 
 const lib = getLibrary();
@@ -21,7 +21,7 @@ describe('TensorRT-LLM fused NVFP4 MoE cap', () => {
   });
   it('grouped fp4 expert GEMMs are priced at no more than 0.155 of the fp4 peak (sustained)', () => {
     const c = opCost(grouped, trt);
-    const ceiling = 9000e12 * 0.155 * sustainedMatrix(trt);
+    const ceiling = matrixPeak(trt, 'fp4').flopPerS * 0.155 * sustainedMatrix(trt);
     expect(c.computeS).toBeGreaterThanOrEqual(grouped.flops / ceiling * (1 - 1e-9));
     // and slower than without the runtime's cap
     expect(c.seconds).toBeGreaterThan(1.5 * opCost(grouped, b200).seconds);

@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import { opCost } from '../src/sim/roofline.js';
 import type { Op } from '../src/model/op.js';
+import { FLASH_BWD_RATE } from '../src/sim/training/layer-cost.js';
 
 const lib = getLibrary();
 // backward at 0.85 of the forward's rate, 2.5x its FLOPs (src/sim/training/layer-cost.ts FLASH_BWD_RATE)
-const FWD_BWD_SHARE = 3.5 / (1 + 2.5 / 0.85);
+const FWD_BWD_SHARE = 3.5 / (1 + 2.5 / FLASH_BWD_RATE);
 
 describe('CDNA3 fused attention efficiency', () => {
   it('MI300X: 328.6 TFLOP/s fwd+bwd / (3.5 / (1 + 2.5/0.85)) / 1307.4 TFLOP/s bf16 = 0.283', () => {

@@ -92,7 +92,9 @@ export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: n
  * The key of a decoder-only model's layer code in decode_step.by_layer: HF transformers writes a Llama-style decoder
  * layer (LlamaDecoderLayer: RMSNorm in Python ops, rotary, separate q/k/v and gate/up/down nn.Linear, SDPA) for Llama,
  * Mistral, Qwen2 and their kin; Qwen3, Gemma 3 and OLMo 2 add a per-head RMSNorm of q and k (two more written-out
- * norms per layer). Other layer code (MoE blocks, MLA, LayerNorm-and-bias GPTs) was not measured and takes 'llama'.
+ * norms per layer). The key follows the attention's q/k norm alone: other layer code was not measured (MoE blocks take
+ * the key of their attention — Qwen3-MoE 'llama_qk_norm', Mixtral 'llama' — with no expert loop; MLA and
+ * LayerNorm-and-bias GPTs take 'llama'), a lower bound for expert loops.
  */
 export function decoderHostArch(m: Pick<DecoderModel, 'attention'>): DecoderHostArch {
   return m.attention && m.attention.qk_norm !== 'none' ? 'llama_qk_norm' : 'llama';

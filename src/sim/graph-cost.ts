@@ -66,7 +66,7 @@ export function pricePhase(name: string, graph: Op[], hw: NormalizedHardware, la
 export function repeatPhase(p: PricedPhase, runs: number, name = p.summary.name): PricedPhase {
   const s = p.summary;
   return {
-    summary: { ...s, name, seconds: s.seconds * runs, flops: s.flops * runs, bytes: s.bytes * runs, compute_s: s.compute_s * runs, memory_s: s.memory_s * runs },
+    summary: { ...s, name, seconds: s.seconds * runs, flops: s.flops * runs, bytes: s.bytes * runs, compute_s: s.compute_s * runs, memory_s: s.memory_s * runs, comm_s: s.comm_s * runs },
     rows: p.rows,
     seconds: p.seconds * runs,
   };
@@ -76,7 +76,7 @@ export function repeatPhase(p: PricedPhase, runs: number, name = p.summary.name)
 export function addPhase(a: PricedPhase, b: PricedPhase): PricedPhase {
   const x = a.summary, y = b.summary;
   return {
-    summary: { ...x, seconds: x.seconds + y.seconds, flops: x.flops + y.flops, bytes: x.bytes + y.bytes, compute_s: x.compute_s + y.compute_s, memory_s: x.memory_s + y.memory_s },
+    summary: { ...x, seconds: x.seconds + y.seconds, flops: x.flops + y.flops, bytes: x.bytes + y.bytes, compute_s: x.compute_s + y.compute_s, memory_s: x.memory_s + y.memory_s, comm_s: x.comm_s + y.comm_s },
     rows: a.rows,
     seconds: a.seconds + b.seconds,
   };

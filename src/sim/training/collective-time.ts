@@ -2,7 +2,7 @@
 //
 // The fraction of a link's bandwidth a collective reaches at its size (src/hardware/efficiency.ts: a spec's measured
 // nccl-tests sweep, or its large-message fraction × COLLECTIVE_SHAPE, the mean of measured all-reduce sweeps;
-// ./link-efficiency.ts over InfiniBand) is bus bandwidth measured end to end at that size, start-up latency included:
+// ../scale-out-busbw.ts on scale-out links) is bus bandwidth measured end to end at that size, start-up latency included:
 // "1 KiB all-reduces take ~15-25 µs, 1 MiB ones reach a tenth of the link" is that latency. Adding the α–β model's
 // per-step latency (src/sim/collectives.ts collectiveTime: 2(n − 1) or n − 1 link latencies) on top of a size-shaped
 // rate counts it twice. Serving prices collectives the single way already (src/sim/parallel.ts commSeconds: inside a

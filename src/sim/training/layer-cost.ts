@@ -164,7 +164,7 @@ export interface PassCost {
 // give at 4k / 8k tokens cuDNN 499 / 518 TFLOP/s backward vs 609 / 600 forward, FlashAttention-2 310 / 318 vs 368 / 370,
 // FlashAttention-3 542 / 559 vs 638 / 646: 0.82-0.87 of the forward rate for every implementation → 0.85 (the
 // forward's rate is the hardware's efficiency.attention). Materialized attention is not affected (its backward is GEMMs).
-const FLASH_BWD_RATE = 0.85;
+export const FLASH_BWD_RATE = 0.85;
 
 // The backward fp8 GEMMs' rate relative to the forward's where the runtime runs them with split (precise) accumulation
 // and the hardware has such a mode (runtime training.fp8_accumulate: split_backward × hardware
