@@ -3,10 +3,10 @@ import { getLibrary } from '../src/spec/library.js';
 import { opAllreduce } from '../src/sim/ops.js';
 import { commSeconds } from '../src/sim/parallel.js';
 import { scaleOutLatency } from '../src/sim/scale-out.js';
-import { IB_ALLTOALL_BUSBW, LARGE_COLLECTIVE_BYTES, scaleOutBusBw } from '../src/sim/scale-out-busbw.js';
+import { IB_ALLTOALL_BUSBW, LARGE_COLLECTIVE_BYTES, nicCollectiveRate, scaleOutBusBw } from '../src/sim/scale-out-busbw.js';
 import { linkCollectiveEfficiency } from '../src/sim/training/link-efficiency.js';
 import { ringEfficiency } from '../src/sim/training/ring-nics.js';
-import { COLLECTIVE_SHAPE, lookupEfficiency } from '../src/hardware/efficiency.js';
+import { COLLECTIVE_SHAPE, RING_COLLECTIVE, lookupEfficiency } from '../src/hardware/efficiency.js';
 
 const hw = (id: string) => getLibrary().hardware[id]!;
 
@@ -69,5 +69,11 @@ describe('scale-out collectives', () => {
     const h = hw('h200-sxm');
     expect(h.efficiency.collectiveAlgorithm).toBe('nvls');
     expect(scaleOutBusBw(h, h.scaleOut!, 'allreduce', 8)).toBeCloseTo(370e9, 0);
+  });
+  it("a non-InfiniBand NIC on a part whose sweep is NVLS takes the class ring fraction, not the in-switch NVLink figure", () => {
+    const hw = getLibrary().hardware['h100-sxm-hbm2e-500w']!;
+    expect(hw.efficiency.collectiveAlgorithm).toBe('nvls');
+    expect(hw.scaleOut!.technology).toBe('roce-400g');
+    expect(nicCollectiveRate(hw, hw.scaleOut!, 'allreduce')).toBeCloseTo(RING_COLLECTIVE * lookupEfficiency(COLLECTIVE_SHAPE, LARGE_COLLECTIVE_BYTES), 12);
   });
 });

@@ -95,9 +95,7 @@ export function defaultEfficiency(technology: string, cls: string, vendor?: stri
     attention: 0.6,
     attentionKv8: KV8_ATTENTION_RATIO,
     vector: 0.5,
-    // Ring all-reduce bus bandwidth / link bandwidth, NCCL 8 GB on 8× A100 NVLink3: 231.58 of 300 GB/s = 0.77
-    // (Azure ND A100 v4 results @3bb66ca).
-    collective: 0.77,
+    collective: RING_COLLECTIVE,
     // Per-kernel gap between dependent kernels: ~2-4 µs with CUDA graphs on datacenter GPUs (NVIDIA CUDA graphs
     // blog "Getting started with CUDA Graphs": launch ~2.5 µs → ~1 µs per node plus tail); ~10 µs for Metal /
     // mobile command-buffer dispatch.
@@ -145,6 +143,10 @@ export const COLLECTIVE_SHAPE: EfficiencyTable = {
   sizes: [1024, 16384, 262144, 1048576, 4194304, 16777216, 67108864, 268435456, 1073741824, 8589934592],
   values: [0.00015, 0.0022, 0.03, 0.106, 0.279, 0.5, 0.772, 0.921, 0.983, 1],
 };
+
+// Ring all-reduce bus bandwidth / link bandwidth, NCCL 8 GB on 8× A100 NVLink3: 231.58 of 300 GB/s = 0.77
+// (Azure ND A100 v4 results @3bb66ca): the class default of a spec's large-message collective fraction.
+export const RING_COLLECTIVE = 0.77;
 
 // Achievable fraction of link bandwidth for one collective of `bytes`: the spec's measured sweep, or its
 // large-message fraction times the common shape.

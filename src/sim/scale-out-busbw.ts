@@ -20,7 +20,8 @@
 //     pretraining shapes: 4096 tokens, hidden 7168, top-8): 0.86-0.94 → 0.90. This is a kernel-level measurement of the
 //     all-to-all itself; the ring's 0.94 (an all_reduce_perf figure) is not, so serving's expert all-to-all, once priced
 //     at 0.94, takes 0.90 too.
-// RoCE, EFA and other networks take the spec's large-message collective fraction (no NIC measurement found).
+// RoCE, EFA and other networks take the spec's large-message collective fraction (no NIC measurement found), or, where
+// the spec's sweep is of NVLS (an in-switch NVLink figure, not a NIC's), the class default ring fraction.
 //
 // The scale-up cap: the ring's intra-node hops run at NVLink's point-to-point rate. Where the spec's sweep is of NVLS
 // (an in-switch figure, NCCL's single-node all-reduce), NCCL's ring reaches ~370 of NVLink4's 450 GB/s (NCCL
@@ -32,7 +33,7 @@
 // All of these are large-message rates: callers shape them by size with COLLECTIVE_SHAPE (src/hardware/efficiency.ts).
 import type { CollectiveKind } from '../model/op.js';
 import type { LinkSpec, NormalizedHardware } from '../spec/types.js';
-import { COLLECTIVE_SHAPE, collectiveEfficiency } from '../hardware/efficiency.js';
+import { COLLECTIVE_SHAPE, RING_COLLECTIVE, collectiveEfficiency, lookupEfficiency } from '../hardware/efficiency.js';
 
 export const IB_RING_BUSBW = 0.94;
 export const IB_ALLTOALL_BUSBW = 0.9;
@@ -43,6 +44,7 @@ export const LARGE_COLLECTIVE_BYTES = COLLECTIVE_SHAPE.sizes[COLLECTIVE_SHAPE.si
 /** fraction of one NIC's line rate a large collective of `kind` reaches over the scale-out `link` */
 export function nicCollectiveRate(hw: NormalizedHardware, link: LinkSpec, kind: CollectiveKind): number {
   if (/^infiniband/.test(link.technology ?? '')) return kind === 'alltoall' ? IB_ALLTOALL_BUSBW : IB_RING_BUSBW;
+  if (hw.efficiency.collectiveAlgorithm === 'nvls') return RING_COLLECTIVE * lookupEfficiency(COLLECTIVE_SHAPE, LARGE_COLLECTIVE_BYTES);
   return collectiveEfficiency(hw.efficiency, LARGE_COLLECTIVE_BYTES);
 }
 
