@@ -32,42 +32,44 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   }
   const out: Partial<RuntimeOverride> = {};
   const q = (path: string[], dim: 'seconds' | 'bytes') => quantityAt(ctx, raw, [...at, ...path], dim);
-  const step = await q(['host', 'step_overhead'], 'seconds');
-  if (step !== undefined) out.stepOverheadS = nonNegative(ctx, [...at, 'host', 'step_overhead'], step);
-  const perSeq = await q(['host', 'per_sequence'], 'seconds');
-  if (perSeq !== undefined) out.hostPerSequenceS = nonNegative(ctx, [...at, 'host', 'per_sequence'], perSeq);
+  // a non-negative time at `path` of this block, undefined where absent (a bad value's error goes to ctx)
+  const secs = async (...path: string[]) => {
+    const v = await q(path, 'seconds');
+    return v === undefined ? undefined : nonNegative(ctx, [...at, ...path], v);
+  };
+  // an eager layer's host times: host.decode_step and each of its by_layer entries
+  const layerTimes = async (...path: string[]) => {
+    const perLayerS = await secs(...path, 'per_layer');
+    const perStepS = await secs(...path, 'per_step');
+    return perLayerS !== undefined && perStepS !== undefined ? { perLayerS, perStepS } : undefined;
+  };
+  const step = await secs('host', 'step_overhead');
+  if (step !== undefined) out.stepOverheadS = step;
+  const perSeq = await secs('host', 'per_sequence');
+  if (perSeq !== undefined) out.hostPerSequenceS = perSeq;
   if (own.host?.overlap !== undefined) out.hostOverlap = own.host.overlap;
-  if (own.host?.decode_step !== undefined) {
-    const layer = await q(['host', 'decode_step', 'per_layer'], 'seconds');
-    const perStep = await q(['host', 'decode_step', 'per_step'], 'seconds');
-    if (layer !== undefined && perStep !== undefined) {
-      const ds = [...at, 'host', 'decode_step'];
-      out.decodeStep = { perLayerS: nonNegative(ctx, [...ds, 'per_layer'], layer), perStepS: nonNegative(ctx, [...ds, 'per_step'], perStep), sync: own.host.decode_step.sync };
-      if (own.host.decode_step.by_layer !== undefined) {
-        const byLayer: Record<string, { perLayerS: number; perStepS: number }> = {};
-        for (const k of Object.keys(own.host.decode_step.by_layer as object)) {
-          const bl = await q(['host', 'decode_step', 'by_layer', k, 'per_layer'], 'seconds');
-          const bs = await q(['host', 'decode_step', 'by_layer', k, 'per_step'], 'seconds');
-          if (bl !== undefined && bs !== undefined) {
-            byLayer[k] = { perLayerS: nonNegative(ctx, [...ds, 'by_layer', k, 'per_layer'], bl), perStepS: nonNegative(ctx, [...ds, 'by_layer', k, 'per_step'], bs) };
-          }
-        }
-        out.decodeStep.byLayer = byLayer;
+  const ds = own.host?.decode_step;
+  const dsTimes = ds !== undefined ? await layerTimes('host', 'decode_step') : undefined;
+  if (dsTimes) {
+    out.decodeStep = { ...dsTimes, sync: ds.sync };
+    if (ds.by_layer !== undefined) {
+      const byLayer: Record<string, { perLayerS: number; perStepS: number }> = {};
+      for (const k of Object.keys(ds.by_layer as object)) {
+        const t = await layerTimes('host', 'decode_step', 'by_layer', k);
+        if (t) byLayer[k] = t;
       }
+      out.decodeStep.byLayer = byLayer;
     }
   }
   if (own.host?.encoder_forward !== undefined) {
-    const layer = await q(['host', 'encoder_forward', 'per_layer'], 'seconds');
-    const fwd = await q(['host', 'encoder_forward', 'per_forward'], 'seconds');
-    if (layer !== undefined && fwd !== undefined) {
-      const ef = [...at, 'host', 'encoder_forward'];
-      out.encoderForward = { perLayerS: nonNegative(ctx, [...ef, 'per_layer'], layer), perForwardS: nonNegative(ctx, [...ef, 'per_forward'], fwd) };
-    }
+    const perLayerS = await secs('host', 'encoder_forward', 'per_layer');
+    const perForwardS = await secs('host', 'encoder_forward', 'per_forward');
+    if (perLayerS !== undefined && perForwardS !== undefined) out.encoderForward = { perLayerS, perForwardS };
   }
-  const tsRow = await q(['host', 'timestamps_per_sequence'], 'seconds');
-  if (tsRow !== undefined) out.hostTimestampsPerSequenceS = nonNegative(ctx, [...at, 'host', 'timestamps_per_sequence'], tsRow);
-  const decodeRow = await q(['host', 'audio_decode'], 'seconds');
-  if (decodeRow !== undefined) out.hostAudioDecodeS = nonNegative(ctx, [...at, 'host', 'audio_decode'], decodeRow);
+  const tsRow = await secs('host', 'timestamps_per_sequence');
+  if (tsRow !== undefined) out.hostTimestampsPerSequenceS = tsRow;
+  const audioDecode = await secs('host', 'audio_decode');
+  if (audioDecode !== undefined) out.hostAudioDecodeS = audioDecode;
   const l = own.launch;
   if (l) {
     const per = await q(['launch', 'per_kernel'], 'seconds');
