@@ -70,20 +70,7 @@ def ev_time(fn, n=5, warm=2):
     return e0.elapsed_time(e1) / n / 1e3
 
 
-def kernel_profile(fn):
-    from torch.profiler import ProfilerActivity, profile
-    with profile(activities=[ProfilerActivity.CUDA]) as prof:
-        fn()
-        torch.cuda.synchronize()
-    kern = {}
-    for ev in prof.key_averages():
-        dt = getattr(ev, "device_time_total", None) or getattr(ev, "cuda_time_total", 0)
-        if dt and ev.count:
-            # kernels whose names share the first 160 characters (template instances) are summed, not overwritten
-            e = kern.setdefault(ev.key[:160], {"count": 0, "device_us": 0.0})
-            e["count"] += ev.count
-            e["device_us"] += dt
-    return kern
+kernel_profile = hk.kernel_profile  # per-kernel device time and count of one call (hopper-kernels.py)
 
 
 def sec_stdit3_fa2():

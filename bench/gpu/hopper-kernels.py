@@ -94,6 +94,24 @@ def eager_time(fn, n=200):
     return (time.perf_counter() - t) / n
 
 
+
+def kernel_profile(fn):
+    """Device time and count per kernel name of one call of fn (torch.profiler, CUDA activity)."""
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        fn()
+        torch.cuda.synchronize()
+    kern = {}
+    for ev in prof.key_averages():
+        dt = getattr(ev, "device_time_total", None) or getattr(ev, "cuda_time_total", 0)
+        if dt and ev.count:
+            # kernels whose names share the first 160 characters (template instances) are summed, not overwritten
+            e = kern.setdefault(ev.key[:160], {"count": 0, "device_us": 0.0})
+            e["count"] += ev.count
+            e["device_us"] += dt
+    return kern
+
+
 # ---------------------------------------------------------------------------------------------------------- GEMM
 def sec_gemm():
     rows = []

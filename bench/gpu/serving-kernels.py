@@ -141,7 +141,7 @@ def sec_llama_generate(cases=((32, (1, 8)), (4, (1, 8))), arch="llama", key="lla
                     ts[n] = min(ts[n], time.perf_counter() - t)
                 row.update({"s_32": ts[32], "s_160": ts[160], "step_s": (ts[160] - ts[32]) / 128,
                             "out_len": int(out.shape[-1])})
-                kern = hk_profile(lambda: gen(32))
+                kern = hk.kernel_profile(lambda: gen(32))
                 row["kernel_us_32"] = sum(v["device_us"] for v in kern.values())
                 row["kernels_32"] = sum(v["count"] for v in kern.values())
             except Exception as e:
@@ -154,21 +154,6 @@ def sec_llama_generate(cases=((32, (1, 8)), (4, (1, 8))), arch="llama", key="lla
             save()
         del model
         torch.cuda.empty_cache()
-
-
-def hk_profile(fn):
-    from torch.profiler import ProfilerActivity, profile
-    with profile(activities=[ProfilerActivity.CUDA]) as prof:
-        fn()
-        torch.cuda.synchronize()
-    kern = {}
-    for ev in prof.key_averages():
-        dt = getattr(ev, "device_time_total", None) or getattr(ev, "cuda_time_total", 0)
-        if dt and ev.count:
-            e = kern.setdefault(ev.key[:160], {"count": 0, "device_us": 0.0})
-            e["count"] += ev.count
-            e["device_us"] += dt
-    return kern
 
 
 def sec_llama_host():
