@@ -150,6 +150,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       group_gemv_max_tokens: 'groupGemvMaxTokens',
       kernel_choice: 'kernelChoice',
       attention_mask_scan: 'attentionMaskScan',
+      kv_per_query_head: 'kvPerQueryHead',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
       kernel_cycles: 'kernelCycles',
       bias_fused_rows: 'biasFusedRows',

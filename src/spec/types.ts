@@ -464,6 +464,10 @@ export interface RuntimeSettings {
     // (ggml-cuda launch_fattn: flash_attn_mask_to_KV_max when Q->ne[1] >= 1024): below it every query meets every
     // cached key; sliding windows are masks, never skipped (src/sim/ggml-kernels.ts)
     attentionMaskScan?: number;
+    // decode attention whose kernel streams the K/V of a KV head once per query head of its group (ggml-metal's
+    // flash-attn vec kernel: one threadgroup per query head, no sharing across a GQA group): the KV bytes a decode step
+    // reads scale by heads / kv_heads (src/sim/ggml-kernels.ts)
+    kvPerQueryHead?: boolean;
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
     gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)
