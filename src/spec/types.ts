@@ -514,6 +514,8 @@ export interface RuntimeSettings {
   // elementwise: 'eager' = norms and RoPE op by op with fp32 intermediates (a PyTorch model without torch.compile)
   // moeHost: the host syncs of a dropless MoE layer (src/sim/training/moe-host-sync.ts)
   // fp8QuantizeBytes: memory traffic per element of each fp8 GEMM input quantization (src/sim/training/layer-cost.ts)
+  // paramCastBytes: memory traffic per parameter per micro-batch of a model kept in fp32 under autocast (casting the
+  // weights to the compute dtype in the forward, their gradients back to fp32 in the backward: src/sim/training/step.ts)
   // epDispatch: the element type the expert-parallel dispatch all-to-all moves tokens in when GEMMs are fp8 ('bf16':
   // quantized after the exchange, Megatron-Core's alltoall dispatcher; absent: fp8, DeepSeek-V3's dispatch)
   // epDispatcher: 'node_aware' = a token crosses the network once per destination node and fans out over the scale-up
@@ -534,6 +536,7 @@ export interface RuntimeSettings {
     elementwise?: 'eager' | 'fused';
     moeHost?: MoeHostSync;
     fp8QuantizeBytes?: number;
+    paramCastBytes?: number;
     epDispatch?: 'fp8' | 'bf16';
     epDispatcher?: 'alltoall' | 'node_aware';
     fp8Accumulate?: 'fast' | 'split_backward';
