@@ -687,6 +687,8 @@ const runtimeBlocks = {
       activation_bytes: { enum: [1, 2, 4] },
       bias: { enum: ['epilogue', 'separate'] },
       gemm_convert: { type: 'boolean' },
+      // int8 GEMMs quantize their input and dequantize their int32 output in kernels of their own (CTranslate2 Dense)
+      int8_quant_kernels: { type: 'boolean' },
       norm_kernels: posInt,
       // how a decode step adds its K/V to the self-attention cache: written in place into a preallocated cache, or the
       // whole cache copied into a new tensor (torch.cat / CTranslate2 ops::Concat)

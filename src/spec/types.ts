@@ -497,6 +497,9 @@ export interface RuntimeSettings {
     fp32Matmul?: 'tf32' | 'ieee';
     bias?: 'epilogue' | 'separate';
     gemmConvert?: boolean;
+    // an int8 GEMM (--dtype int8) quantizes its input per row in a kernel of its own and dequantizes the int32 output
+    // (with the bias and activation) in another (CTranslate2 Dense, src/sim/runtime-ops.ts)
+    int8QuantKernels?: boolean;
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
     rope?: { kernels: number; bytesPerElement: number };
