@@ -144,6 +144,7 @@ export const hardwareSchema = {
         attention_kv8: { type: 'number' },
         gemm_fp8_split_accumulate: { type: 'number' },
         sustained_matrix: { type: 'number' },
+        sustained_matrix_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
         vector: { type: 'number' },
         collective: effTable,
         collective_algorithm: { enum: ['ring', 'nvls'] },

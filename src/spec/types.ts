@@ -82,6 +82,9 @@ export interface HardwareEfficiency {
   // the share of its burst-benchmark matrix rate the part holds under sustained full load at its power limit (SM clock
   // drops once back-to-back compute holds the board at TDP; src/sim/roofline.ts sustainedMatrix); absent: 1
   sustainedMatrix?: number;
+  // the same share for the GEMMs of one dtype, where that dtype's table was itself measured under sustained load (so
+  // the clock drop is already in it: 1) or a sustained/burst pair was measured in that dtype; absent: sustainedMatrix
+  sustainedMatrixByDtype?: Partial<Record<Dtype, number>>;
   vector: number; // elementwise / reductions relative to vector peak
   collective: number; // achievable fraction of link bandwidth for large messages
   collectiveBySize?: EfficiencyTable; // measured fraction by message size (bytes), when the spec gives one
