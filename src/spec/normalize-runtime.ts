@@ -164,6 +164,15 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       weight_only_moe_efficiency: 'weightOnlyMoeEfficiency',
     });
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
+    // by the step's tokens: { tokens, values } → an efficiency table over tokens (the schema checked each entry)
+    const f4 = k.fp4_moe_efficiency;
+    if (f4 !== undefined && typeof f4 === 'object') {
+      const where = [...at, 'kernels', 'fp4_moe_efficiency'];
+      if (f4.tokens.length !== f4.values.length) ctx.errors.push(issueAt(ctx, where, `tokens and values must be lists of the same length (${f4.tokens.length} and ${f4.values.length})`));
+      const rising = f4.tokens.findIndex((t: number, i: number) => i > 0 && !(t > f4.tokens[i - 1]));
+      if (rising > 0) ctx.errors.push(issueAt(ctx, [...where, 'tokens', rising], `tokens must increase (${f4.tokens[rising - 1]} → ${f4.tokens[rising]})`));
+      out.kernels.fp4MoeEfficiency = { sizes: [...f4.tokens], values: [...f4.values] };
+    }
     if (k.moe_min_tile_rows !== undefined && k.mma_tile_rows !== undefined && k.moe_min_tile_rows > k.mma_tile_rows) {
       ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'moe_min_tile_rows'], `must not exceed mma_tile_rows (${k.mma_tile_rows}), found ${k.moe_min_tile_rows}`, 'the smallest M tile is at most the largest'));
     }

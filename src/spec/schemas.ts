@@ -144,6 +144,7 @@ export const hardwareSchema = {
         attention_kv8: { type: 'number' },
         gemm_fp8_split_accumulate: { type: 'number' },
         sustained_matrix: { type: 'number' },
+        sustained_matrix_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
         vector: { type: 'number' },
         collective: effTable,
         collective_algorithm: { enum: ['ring', 'nvls'] },
@@ -651,7 +652,21 @@ const runtimeBlocks = {
       mla_prefill: { enum: ['absorbed', 'expanded'] },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
-      fp4_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      // one fraction, or a table by the step's tokens (src/sim/roofline.ts fp4MoeCap)
+      fp4_moe_efficiency: {
+        oneOf: [
+          { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['tokens', 'values'],
+            properties: {
+              tokens: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'integer', minimum: 1, maximum: 1e9 } },
+              values: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
+            },
+          },
+        ],
+      },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       tiled_gemm: {
         type: 'object',
