@@ -82,6 +82,9 @@ export interface HardwareEfficiency {
   // the share of its burst-benchmark matrix rate the part holds under sustained full load at its power limit (SM clock
   // drops once back-to-back compute holds the board at TDP; src/sim/roofline.ts sustainedMatrix); absent: 1
   sustainedMatrix?: number;
+  // the same share for the GEMMs of one dtype, where that dtype's table was itself measured under sustained load (so
+  // the clock drop is already in it: 1) or a sustained/burst pair was measured in that dtype; absent: sustainedMatrix
+  sustainedMatrixByDtype?: Partial<Record<Dtype, number>>;
   vector: number; // elementwise / reductions relative to vector peak
   collective: number; // achievable fraction of link bandwidth for large messages
   collectiveBySize?: EfficiencyTable; // measured fraction by message size (bytes), when the spec gives one
@@ -440,8 +443,9 @@ export interface RuntimeSettings {
     fp8BlockEfficiency?: number;
     fp8BlockMoeEfficiency?: number;
     // fraction of the fp4 matrix peak the runtime's fused NVFP4 MoE kernel reaches (a cap on the hardware's fp4 table for
-    // grouped expert GEMMs); src/sim/roofline.ts
-    fp4MoeEfficiency?: number;
+    // grouped expert GEMMs): one number, or by the step's tokens (sizes: tokens routed, interpolated in log(tokens) as
+    // the hardware's GEMM size tables are); src/sim/roofline.ts
+    fp4MoeEfficiency?: number | EfficiencyTable;
     // fraction of the 16-bit matrix peak the runtime's grouped MoE kernel reaches when narrow-float expert weights run
     // weight-only (no fp8/fp4 tensor cores: dequantized in the kernel to 16-bit math; vLLM's fused Marlin MoE), a cap on
     // the hardware's GEMM table for those grouped GEMMs; src/sim/roofline.ts
@@ -497,6 +501,9 @@ export interface RuntimeSettings {
     fp32Matmul?: 'tf32' | 'ieee';
     bias?: 'epilogue' | 'separate';
     gemmConvert?: boolean;
+    // an int8 GEMM (--dtype int8) quantizes its input per row in a kernel of its own and dequantizes the int32 output
+    // (with the bias and activation) in another (CTranslate2 Dense, src/sim/runtime-ops.ts)
+    int8QuantKernels?: boolean;
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
     rope?: { kernels: number; bytesPerElement: number };
