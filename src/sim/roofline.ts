@@ -210,9 +210,9 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     }
     // a grouped (MoE) NVFP4 GEMM runs the runtime's fused NVFP4 MoE kernel (routing, activation quantization, both expert
     // GEMMs, finalize), not the dense block-scaled GEMM the hardware's fp4 table measured: it reaches at most the fraction
-    // of the fp4 peak that kernel was measured at (kernels.fp4_moe_efficiency; runtimes/tensorrt-llm.yaml cites it)
+    // of the fp4 peak that kernel was measured at, at the step's tokens (kernels.fp4_moe_efficiency; runtimes/tensorrt-llm.yaml cites it)
     if (op.groups && dtype === 'fp4') {
-      const cap = hw.runtime?.kernels?.fp4MoeEfficiency;
+      const cap = fp4MoeCap(hw, op.batchTokens);
       if (cap !== undefined) eff = Math.min(eff, cap);
     }
     // narrow-float expert weights on a part without their tensor cores run weight-only through the runtime's grouped
@@ -320,3 +320,14 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
 
 /** a result object for opCost's `out` (every key present, so that it keeps one shape) */
 export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0 });
+
+/**
+ * The runtime's fused NVFP4 MoE cap (kernels.fp4_moe_efficiency) at a step of `tokens` routed tokens: one number for
+ * every size, or its table by tokens, interpolated in log(tokens) and clamped at both ends (lookupEfficiency, as the
+ * hardware's GEMM size tables); a grouped GEMM that states no token count reads the table's largest size.
+ */
+export function fp4MoeCap(hw: NormalizedHardware, tokens: number | undefined): number | undefined {
+  const cap = hw.runtime?.kernels?.fp4MoeEfficiency;
+  if (cap === undefined || typeof cap === 'number') return cap;
+  return tokens === undefined ? cap.values[cap.values.length - 1] : lookupEfficiency(cap, tokens);
+}
