@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
-import { matrixPeak, opCost, sustainedMatrix } from '../src/sim/roofline.js';
+import { fp4MoeCap, matrixPeak, opCost, sustainedMatrix } from '../src/sim/roofline.js';
+import { loadSpecFile } from '../src/spec/load.js';
+import { formatIssue } from '../src/spec/errors.js';
+import { useScratchDir } from './helpers/scratch.js';
 import type { Op } from '../src/model/op.js';
 
 const lib = getLibrary();
@@ -16,8 +19,22 @@ const dense: Op = { name: 'ffn_up', kind: 'gemm', m: 16384, batchRows: true, flo
 describe('TensorRT-LLM fused NVFP4 MoE cap', () => {
   const b200 = lib.hardware['b200']!;
   const trt = bindRuntime(b200, libraryRuntime('tensorrt-llm')!);
-  it('the runtime file carries the measured fraction', () => {
-    expect(trt.runtime?.kernels?.fp4MoeEfficiency).toBe(0.155);
+  it('the runtime file carries the measured fractions by tokens (0.078 / 0.125 / 0.155 at 4k / 8k / 16k)', () => {
+    expect(trt.runtime?.kernels?.fp4MoeEfficiency).toEqual({ sizes: [4096, 8192, 16384], values: [0.078, 0.125, 0.155] });
+  });
+  it('the cap by tokens: the table points, log-interpolated between them, clamped outside; a number applies to every size', () => {
+    expect([1, 4096, 8192, 16384, 1e6].map((t) => fp4MoeCap(trt, t))).toEqual([0.078, 0.078, 0.125, 0.155, 0.155]);
+    expect(fp4MoeCap(trt, Math.sqrt(4096 * 8192))).toBeCloseTo((0.078 + 0.125) / 2, 12);
+    expect(fp4MoeCap(trt, undefined)).toBe(0.155);
+    const one = { ...trt, runtime: { ...trt.runtime!, kernels: { ...trt.runtime!.kernels, fp4MoeEfficiency: 0.2 } } };
+    expect([1, 8192, 1e6, undefined].map((t) => fp4MoeCap(one, t))).toEqual([0.2, 0.2, 0.2, 0.2]);
+    expect(fp4MoeCap(b200, 8192)).toBeUndefined();
+  });
+  it('a smaller step runs its grouped fp4 GEMMs at the lower fraction (4096 tokens: 0.078)', () => {
+    const small: Op = { ...grouped, batchTokens: 4096 };
+    const ceiling = matrixPeak(trt, 'fp4').flopPerS * 0.078 * sustainedMatrix(trt);
+    expect(opCost(small, trt).computeS).toBeGreaterThanOrEqual(small.flops / ceiling * (1 - 1e-9));
+    expect(opCost(small, trt).computeS).toBeGreaterThan(1.9 * opCost(grouped, trt).computeS);
   });
   it('grouped fp4 expert GEMMs are priced at no more than 0.155 of the fp4 peak (sustained)', () => {
     const c = opCost(grouped, trt);
@@ -30,5 +47,25 @@ describe('TensorRT-LLM fused NVFP4 MoE cap', () => {
     expect(opCost(dense, trt).seconds).toBeCloseTo(opCost(dense, b200).seconds, 12);
     const fp8: Op = { ...grouped, dtype: 'fp8', bytes: grouped.bytes * 2, weightBytes: grouped.weightBytes * 2 };
     expect(opCost(fp8, trt).seconds).toBeCloseTo(opCost(fp8, b200).seconds, 12);
+  });
+});
+
+describe('kernels.fp4_moe_efficiency in a runtime file', () => {
+  const scratch = useScratchDir('hwperf-fp4moe-');
+  const load = (name: string, value: string) =>
+    loadSpecFile(scratch.write(name, `id: my-trt\nname: x\nkind: runtime\nrole: serving\nextends: tensorrt-llm\nkernels:\n  fp4_moe_efficiency: ${value}\n  source: "test"\nsources: [test]\n`));
+  it('takes a number or a {tokens, values} table; rejects unequal lengths, falling tokens, fractions above 1, a missing list', async () => {
+    const n = await load('n.yaml', '0.2');
+    expect(n.errors).toEqual([]);
+    expect((n.value!.spec as any).kernels.fp4MoeEfficiency).toBe(0.2);
+    const t = await load('t.yaml', '{tokens: [1024, 4096], values: [0.05, 0.1]}');
+    expect(t.errors).toEqual([]);
+    expect((t.value!.spec as any).kernels.fp4MoeEfficiency).toEqual({ sizes: [1024, 4096], values: [0.05, 0.1] });
+    const bad = ['{tokens: [1024, 4096], values: [0.05]}', '{tokens: [4096, 1024], values: [0.05, 0.1]}', '{tokens: [1024], values: [1.5]}', '{tokens: [1024]}'];
+    for (const [i, b] of bad.entries()) {
+      const r = await load(`bad${i}.yaml`, b);
+      expect(r.errors.length).toBeGreaterThan(0);
+      expect(r.errors.map(formatIssue).join('\n')).toMatch(/fp4_moe_efficiency/);
+    }
   });
 });

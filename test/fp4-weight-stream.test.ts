@@ -65,8 +65,10 @@ describe('NVFP4 weight streaming below the ridge point', () => {
 });
 
 describe('Blackwell Ultra NVFP4 GEMM level (gb300)', () => {
-  it('the measured B300 kernel (M 256, N 8192, K 28672: 31.1 µs) is met within 5%', () => {
-    const c = opCost(linear('down', 256, 8192, 28672, 'fp4', 0.5, 2), lib.hardware.gb300!);
+  it('the measured B300 kernel (M 256, N 8192, K 28672: 31.1 µs) is met within 5% (a kernel benchmark: burst clock)', () => {
+    const gb300 = lib.hardware.gb300!;
+    const burst = { ...gb300, efficiency: { ...gb300.efficiency, sustainedMatrix: undefined, sustainedMatrixByDtype: undefined } };
+    const c = opCost(linear('down', 256, 8192, 28672, 'fp4', 0.5, 2), burst);
     expect(Math.abs(c.seconds * 1e6 - 31.06) / 31.06).toBeLessThan(0.05);
   });
   it('never slower than gb200 at any GEMM size (monotone in hardware), and below its own 1.5x peak ratio', () => {

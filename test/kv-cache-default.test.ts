@@ -8,7 +8,7 @@ import { loadSpecFile } from '../src/spec/load.js';
 import { formatIssue } from '../src/spec/errors.js';
 import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
-import { runtimeKvCache } from '../src/runtime/kv-cache.js';
+import { kvCacheFor, runtimeKvCache } from '../src/runtime/kv-cache.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { serve } from '../src/serve/serve.js';
@@ -34,6 +34,19 @@ describe('runtimeKvCache: the rule per --dtype scheme', () => {
     expect(runtimeKvCache('bf16', 'fp8')).toBe('fp8');
     expect(runtimeKvCache('fp8', 'fp8')).toBeUndefined();
     expect(runtimeKvCache('fp3', 'auto')).toBeUndefined();
+  });
+});
+
+describe('kvCacheFor: --kv-cache, else the runtime rule (one resolution for simulate, serve and plan)', () => {
+  it('an explicit --kv-cache wins under every rule; without it the rule applies; no runtime or no rule is the scheme\'s own', () => {
+    expect(kvCacheFor({ kvCacheDefault: 'auto' }, 'fp8', 'fp8')).toBe('fp8');
+    expect(kvCacheFor({ kvCacheDefault: 'fp8' }, 'bf16', 'bf16')).toBe('bf16');
+    expect(kvCacheFor({ kvCacheDefault: 'auto' }, 'fp8')).toBe('bf16');
+    expect(kvCacheFor({ kvCacheDefault: 'checkpoint' }, 'fp8')).toBeUndefined();
+    expect(kvCacheFor({}, 'fp8')).toBeUndefined();
+    expect(kvCacheFor(undefined, 'fp4')).toBeUndefined();
+    expect(kvCacheFor(libraryRuntime('vllm'), 'fp4')).toBe('bf16');
+    expect(kvCacheFor(libraryRuntime('tensorrt-llm'), 'fp4')).toBeUndefined();
   });
 });
 

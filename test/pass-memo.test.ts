@@ -2,12 +2,12 @@
 // filled gives the same result, bit for bit, as a plain simulate(). A row that does not fit is not costed under a
 // memo, so it has no phases there; everything else (memory, warnings and their order, null time keys) is the same.
 import { describe, it, expect } from 'vitest';
-import { getLibrary, libraryModel } from '../src/spec/library.js';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { PassMemo, LAYOUT_KEY, PRECISION_KEY, NOT_KEY, same, type PreparedPass, type Recent } from '../src/sim/pass-memo.js';
 import { passOps } from '../src/sim/decoder.js';
-import { withDefaultRuntime } from '../src/runtime/resolve.js';
+import { bindRuntime, withDefaultRuntime } from '../src/runtime/resolve.js';
 import { buildLayout, type Layout } from '../src/sim/parallel.js';
 import { resolvePrecision, type Precision } from '../src/model/quant.js';
 import type { DecoderModel } from '../src/spec/types.js';
@@ -56,6 +56,34 @@ describe('pass memo', () => {
       for (const [model, hw, flags] of ROWS) {
         expect(JSON.stringify(run(model, hw, flags, memo)), `${model} ${hw} ${JSON.stringify(flags)}`).toBe(JSON.stringify(run(model, hw, flags)));
       }
+    }
+  });
+});
+
+describe('pass memo: a prefill in ubatches (llama.cpp n_ubatch, MLX prefill_step_size)', () => {
+  it('is kept whole and gives the same results as a plain simulate(), warnings and their order included', () => {
+    const cases: [string, string][] = [['rtx-4090', 'llama.cpp'], ['apple-m2-ultra', 'mlx']];
+    for (const [hwId, rt] of cases) {
+      const hw = bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
+      expect(hw.runtime!.scheduler?.ubatch).toBeGreaterThan(0);
+      const memo = new PassMemo();
+      const one = (flags: Flags, m?: PassMemo) => {
+        const req = buildRequest(flags, lib.models['llama-3.1-8b']!, hw, libraryModel);
+        req.memo = m;
+        const r = simulate(req);
+        return JSON.stringify(r.memory.fits ? r : { ...r, phases: [] });
+      };
+      for (let round = 0; round < 2; round++)
+        for (const input_tokens of [300, 1024, 5000])
+          for (const output_tokens of [1, 128])
+            for (const dtype of ['q4_0', 'bf16', 'fp8']) {
+              const flags = { batch: 1, input_tokens, output_tokens, dtype };
+              expect(one(flags, memo), `${hwId} ${JSON.stringify(flags)}`).toBe(one(flags));
+            }
+      // the memo holds the whole prefill of each prompt length (costed once, then read back)
+      const m = lib.models['llama-3.1-8b']! as DecoderModel;
+      const ctx = memo.context(hw, m, buildLayout(m, 1, 1, undefined, undefined), resolvePrecision('q4_0'));
+      expect(memo.get(ctx, 'prefill in ubatches', { prefillSeqs: 1, prefillLen: 5000, decodeSeqs: 0 })?.result).toBeDefined();
     }
   });
 });

@@ -5,7 +5,7 @@ import { getLibrary, libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { linear, type Op } from '../src/model/op.js';
-import { opCost, gemmEfficiency, matrixPeak, largeGemmEfficiency, memoryEfficiency } from '../src/sim/roofline.js';
+import { opCost, gemmEfficiency, matrixPeak, largeGemmEfficiency, memoryEfficiency, sustainedMatrix } from '../src/sim/roofline.js';
 import { DEFAULT_KERNEL_PHYSICS, attentionTileShare, fallbackWarning, paddedGroupRows, weightOnlyFallback } from '../src/sim/kernel-physics.js';
 import type { Dtype, NormalizedHardware } from '../src/spec/types.js';
 
@@ -13,10 +13,11 @@ const lib = getLibrary();
 const run = (flags: Record<string, string | number | boolean>) =>
   simulate(buildRequest(flags, libraryModel(String(flags.model)), lib.hardware[String(flags.hardware)]!, libraryModel));
 
-// the achievable ridge point of a part in a dtype: FLOP per byte where large-GEMM compute meets STREAM bandwidth
+// the achievable ridge point of a part in a dtype: FLOP per byte where large-GEMM compute (at the sustained-load clock)
+// meets STREAM bandwidth
 const ridge = (hw: NormalizedHardware, d: Dtype) => {
   const p = matrixPeak(hw, d);
-  return (p.flopPerS * largeGemmEfficiency(hw, p.dtype)) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
+  return (p.flopPerS * largeGemmEfficiency(hw, p.dtype) * sustainedMatrix(hw, p.dtype)) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 };
 
 describe('a GEMM below the ridge point is never slower than its bytes at the achieved bandwidth plus launch cost', () => {

@@ -76,4 +76,19 @@ describe('scale-out collectives', () => {
     expect(hw.scaleOut!.technology).toBe('roce-400g');
     expect(nicCollectiveRate(hw, hw.scaleOut!, 'allreduce')).toBeCloseTo(RING_COLLECTIVE * lookupEfficiency(COLLECTIVE_SHAPE, LARGE_COLLECTIVE_BYTES), 12);
   });
+
+  it('no scale-up link: one NIC per ring in serving\'s busbw and in training\'s ring efficiency alike (each device its own node)', () => {
+    // DGX Spark: one GB10 per box, no scale-up link, one ConnectX-7 port; src/sim/scale-out-busbw.ts
+    const spark = hw('dgx-spark');
+    expect(spark.scaleUp).toBeUndefined();
+    const out = spark.scaleOut!;
+    const nic = scaleOutBusBw(spark, out, 'allreduce', 1);
+    for (const g of [2, 8]) expect(scaleOutBusBw(spark, out, 'allreduce', g)).toBe(nic);
+    for (const b of [1e5, 1e8]) for (const g of [1, 4]) expect(ringEfficiency(spark, out, b, g)).toBe(linkCollectiveEfficiency(spark, out, b));
+    // an H100 node without its NVLink: g NICs no longer add up uncapped
+    const h = hw('h100-sxm');
+    const bare = { ...h, scaleUp: undefined };
+    expect(scaleOutBusBw(bare, h.scaleOut!, 'allreduce', 8)).toBe(scaleOutBusBw(h, h.scaleOut!, 'allreduce', 1));
+    expect(scaleOutBusBw(h, h.scaleOut!, 'allreduce', 8)).toBeGreaterThan(4 * scaleOutBusBw(h, h.scaleOut!, 'allreduce', 1));
+  });
 });

@@ -97,7 +97,7 @@ describe('torchtitan without torch.compile: RMSNorm and RoPE op by op in fp32 (t
   });
   it('torchtitan runs eager, torchtitan-compile fused: same request, the eager step is slower, only through elementwise work', () => {
     expect(libraryRuntime('torchtitan').training?.elementwise).toBe('eager');
-    expect(libraryRuntime('torchtitan-compile').training).toEqual({ selective: 'op', reduceDtype: 'fp32', elementwise: 'fused' });
+    expect(libraryRuntime('torchtitan-compile').training).toEqual({ selective: 'op', reduceDtype: 'fp32', elementwise: 'fused', fp8QuantizeBytes: 6 });
     const run = (rt: string) => simulateTraining(buildTrainRequest(model, bindRuntime(h100, libraryRuntime(rt)), { devices: 8, dp: 8, zero: 3, seqLen: 8192, globalBatch: 16, microBatch: 2, recompute: 'selective', dtype: 'bf16' }));
     const e = run('torchtitan');
     const c = run('torchtitan-compile');
@@ -128,5 +128,20 @@ describe('torchtitan Float8 FSDP all-gather (runtimes/torchtitan-float8.yaml)', 
       simulateTraining(buildTrainRequest(model, bindRuntime(h200, libraryRuntime(id)), { devices: 32, dp: 32, zero: 3, seqLen: 8192, globalBatch: 64, microBatch: 2, recompute: 'selective', dtype }));
     expect(run('torchtitan-float8', 'fp8').breakdown.dp_comm_s).toBeLessThan(run('torchtitan-compile', 'fp8').breakdown.dp_comm_s);
     expect(run('torchtitan-float8', 'bf16').step_s).toBe(run('torchtitan-compile', 'bf16').step_s);
+  });
+  it('quantizes each fp8 GEMM input at torchao tensorwise cost: amax read + cast read + row- and column-major writes = 6 bytes', async () => {
+    const { layerForwardOps } = await import('../src/sim/training/layer-cost.js');
+    expect(libraryRuntime('torchtitan-compile').training!.fp8QuantizeBytes).toBe(6);
+    expect(libraryRuntime('torchtitan-float8').training!.fp8QuantizeBytes).toBe(6);
+    const plan = { devices: 8, tp: 1, pp: 1, cp: 1, dp: 8, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 8192, globalBatch: 16, microBatch: 2 };
+    const cast = (qb?: number) => layerForwardOps(s, plan, false, 'fp8', undefined, qb).find((o) => o.name === 'fp8_cast')!;
+    expect(cast(6).bytes).toBe(2 * cast().bytes); // the default (3) reads 16 bits and writes 8 once
+    const h200 = lib.hardware['h200-sxm']!;
+    const rt = libraryRuntime('torchtitan-float8');
+    const three = { ...rt, training: { ...rt.training!, fp8QuantizeBytes: undefined } };
+    const compute = (r: typeof rt) => simulateTraining(buildTrainRequest(model, bindRuntime(h200, r), { devices: 32, dp: 32, zero: 3, seqLen: 8192, globalBatch: 64, microBatch: 2, recompute: 'selective', dtype: 'fp8' })).breakdown.compute_s;
+    // memory-bound casts: a few percent of an 8B step, not more
+    expect(compute(rt) / compute(three)).toBeGreaterThan(1.01);
+    expect(compute(rt) / compute(three)).toBeLessThan(1.08);
   });
 });

@@ -17,44 +17,21 @@ usage: python3 bench/gpu/eager-runtimes.py OUTDIR [--sections whisper_generate,e
               experts with rows padded to 16, unpermute with weights): forward and forward+backward, per-kernel
 Writes OUTDIR/eager.json after each section.
 """
-import json
 import os
-import sys
 import time
-
-import importlib.util
 
 import torch
 import torch.nn.functional as F
 
-# hopper-kernels.py's STDiT3 block, RMSNorm chain and section runner (its own sections run only as a script)
-_spec = importlib.util.spec_from_file_location("hopper_kernels", os.path.join(os.path.dirname(os.path.abspath(__file__)), "hopper-kernels.py"))
-hk = importlib.util.module_from_spec(_spec)
-_argv, sys.argv = sys.argv, [sys.argv[0]]
-_spec.loader.exec_module(hk)
-sys.argv = _argv
+import common  # bench/gpu/common.py: OUTDIR, --sections, the result file, log, time budget, section runner
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "."
-SECTIONS = set((sys.argv[sys.argv.index("--sections") + 1] if "--sections" in sys.argv else
-                "whisper_generate,encoder_profile,whisper,llama,fp32_gemm,moe_train,stdit3_fa2").split(","))
+# hopper-kernels.py's STDiT3 block, RMSNorm chain and timers (its own sections run only as a script)
+hk = common.load_script("hopper-kernels.py")
+
+SECTIONS = common.sections("whisper_generate,encoder_profile,whisper,llama,fp32_gemm,moe_train,stdit3_fa2")
 DEV = "cuda"
-T0 = time.time()
-BUDGET_S = float(os.environ.get("EAGER_RUNTIMES_BUDGET_S", "240"))
-RESULT = {"schema": "hwperf-gpu-eager/1", "device": torch.cuda.get_device_name(0), "torch": torch.__version__,
-          "date": time.strftime("%Y-%m-%d"), "sections": {}}
-
-
-def log(*a):
-    print("[%6.1fs]" % (time.time() - T0), *a, flush=True)
-
-
-def save():
-    with open(os.path.join(OUT, "eager.json"), "w") as f:
-        json.dump(RESULT, f)
-
-
-def late():
-    return time.time() - T0 > BUDGET_S
+RUN = common.Run("hwperf-gpu-eager/1", "eager.json", float(os.environ.get("EAGER_RUNTIMES_BUDGET_S", "240")))
+RESULT, log, save, late = RUN.result, RUN.log, RUN.save, RUN.late
 
 
 def ev_time(fn, n=5, warm=2):
@@ -372,6 +349,5 @@ def sec_fp32_gemm():
 
 
 if __name__ == "__main__":
-    hk.run_sections((("whisper_generate", sec_whisper_generate), ("encoder_profile", sec_encoder_profile), ("whisper", sec_whisper), ("llama", sec_llama), ("fp32_gemm", sec_fp32_gemm),
-                     ("moe_train", sec_moe_train), ("stdit3_fa2", sec_stdit3_fa2)),
-                    SECTIONS, RESULT, save, late, log)
+    RUN.run_sections((("whisper_generate", sec_whisper_generate), ("encoder_profile", sec_encoder_profile), ("whisper", sec_whisper), ("llama", sec_llama), ("fp32_gemm", sec_fp32_gemm),
+                      ("moe_train", sec_moe_train), ("stdit3_fa2", sec_stdit3_fa2)), SECTIONS)

@@ -12,37 +12,22 @@ weights stream from HBM as they do in a model. Inputs are random (never zeros). 
 import json
 import math
 import os
-import sys
 import time
 
 import torch
 import torch.nn.functional as F
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "."
-SECTIONS = set((sys.argv[sys.argv.index("--sections") + 1] if "--sections" in sys.argv else
-                "gemm,grouped,attention,elementwise,launch,stdit3").split(","))
+import common  # bench/gpu/common.py: OUTDIR, --sections, the result file, log, time budget, section runner
+
+SECTIONS = common.sections("gemm,grouped,attention,elementwise,launch,stdit3")
 DEV = "cuda"
 torch.backends.cuda.matmul.allow_tf32 = False
 props = torch.cuda.get_device_properties(0)
 L2 = getattr(props, "L2_cache_size", 50 * 2 ** 20)
-RESULT = {"schema": "hwperf-gpu-kernels/1", "device": torch.cuda.get_device_name(0), "torch": torch.__version__,
-          "sms": props.multi_processor_count, "l2_bytes": L2, "memory_bytes": props.total_memory,
-          "date": time.strftime("%Y-%m-%d"), "sections": {}}
-T0 = time.time()
-BUDGET_S = float(os.environ.get("HOPPER_KERNELS_BUDGET_S", "330"))  # sections past this are skipped; loops stop early
-
-
-def late():
-    return time.time() - T0 > BUDGET_S
-
-
-def save():
-    with open(os.path.join(OUT, "kernels.json"), "w") as f:
-        json.dump(RESULT, f)
-
-
-def log(*a):
-    print("[%6.1fs]" % (time.time() - T0), *a, flush=True)
+# sections past the budget are skipped; loops stop early
+RUN = common.Run("hwperf-gpu-kernels/1", "kernels.json", float(os.environ.get("HOPPER_KERNELS_BUDGET_S", "330")),
+                 sms=props.multi_processor_count, l2_bytes=L2, memory_bytes=props.total_memory)
+OUT, RESULT, log, save, late = RUN.out, RUN.result, RUN.log, RUN.save, RUN.late
 
 
 def copies_for(nbytes):
@@ -475,25 +460,6 @@ def sec_stdit3():
         torch.cuda.empty_cache()
 
 
-def run_sections(table, wanted, result, save_fn, late_fn, log_fn):
-    """Run each (name, fn) of `table` named in `wanted`, in order, until the time budget is spent; a section that fails
-    is recorded as NAME_error and the rest still run. Shared with eager-runtimes.py."""
-    import traceback
-    for name, fn in table:
-        if name not in wanted:
-            continue
-        if late_fn():
-            log_fn("skipped (budget spent):", name)
-            continue
-        try:
-            fn()
-        except Exception as e:
-            traceback.print_exc()
-            result["sections"][name + "_error"] = str(e)[:500]
-            save_fn()
-    log_fn("all done")
-
-
 if __name__ == "__main__":
-    run_sections((("launch", sec_launch), ("stdit3", sec_stdit3), ("elementwise", sec_elementwise), ("attention", sec_attention),
-                  ("grouped", sec_grouped), ("gemm", sec_gemm)), SECTIONS, RESULT, save, late, log)
+    RUN.run_sections((("launch", sec_launch), ("stdit3", sec_stdit3), ("elementwise", sec_elementwise), ("attention", sec_attention),
+                      ("grouped", sec_grouped), ("gemm", sec_gemm)), SECTIONS)

@@ -12,28 +12,16 @@ usage: python3 bench/gpu/llama-host-batch.py OUTDIR
                  shapes warmed) at batch 1 / 8 / 32, and the steps' wall time: which ops' host time grows with batch
 Writes OUTDIR/llama-host-batch.json.
 """
-import json
-import os
-import sys
 import time
 
 import torch
 import torch.nn.functional as F
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "."
+import common  # bench/gpu/common.py: OUTDIR, the result file, log, section runner
+
 DEV = "cuda"
-T0 = time.time()
-RESULT = {"schema": "hwperf-gpu-llama-host-batch/1", "device": torch.cuda.get_device_name(0), "torch": torch.__version__,
-          "date": time.strftime("%Y-%m-%d"), "sections": {}}
-
-
-def log(*a):
-    print("[%6.1fs]" % (time.time() - T0), *a, flush=True)
-
-
-def save():
-    with open(os.path.join(OUT, "llama-host-batch.json"), "w") as f:
-        json.dump(RESULT, f)
+RUN = common.Run("hwperf-gpu-llama-host-batch/1", "llama-host-batch.json")
+RESULT, log, save = RUN.result, RUN.log, RUN.save
 
 
 def linear_issue():
@@ -106,17 +94,5 @@ def op_host():
 
 
 if __name__ == "__main__":
-    os.makedirs(OUT, exist_ok=True)
-    try:
-        RESULT["host_cpu"] = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": \t")
-    except Exception:
-        pass
-    for name, fn in (("linear_issue", linear_issue), ("op_host", op_host)):
-        try:
-            fn()
-        except Exception as e:
-            import traceback
-            traceback.print_exc()
-            RESULT["sections"][name + "_error"] = str(e)[:300]
-            save()
-    log("all done")
+    RUN.add_host_cpu()
+    RUN.run_sections((("linear_issue", linear_issue), ("op_host", op_host)))

@@ -15,42 +15,19 @@ usage: python3 bench/gpu/serving-kernels.py OUTDIR [--sections sampler,llama_gen
                   (dY W) and weight grad (dY^T X, the token count is the reduction): does backward run at the forward rate
 Writes OUTDIR/serving.json after each section.
 """
-import json
 import os
-import sys
 import time
-
-import importlib.util
 
 import torch
 
-_spec = importlib.util.spec_from_file_location("hopper_kernels", os.path.join(os.path.dirname(os.path.abspath(__file__)), "hopper-kernels.py"))
-hk = importlib.util.module_from_spec(_spec)
-_argv, sys.argv = sys.argv, [sys.argv[0]]
-_spec.loader.exec_module(hk)
-sys.argv = _argv
+import common  # bench/gpu/common.py: OUTDIR, --sections, the result file, log, time budget, section runner
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "."
-SECTIONS = set((sys.argv[sys.argv.index("--sections") + 1] if "--sections" in sys.argv else
-                "sampler,llama_generate,train_layouts").split(","))
+hk = common.load_script("hopper-kernels.py")  # its timers (graph_time, kernel_profile, copies_for)
+
+SECTIONS = common.sections("sampler,llama_generate,train_layouts")
 DEV = "cuda"
-T0 = time.time()
-BUDGET_S = float(os.environ.get("SERVING_KERNELS_BUDGET_S", "240"))
-RESULT = {"schema": "hwperf-gpu-serving/1", "device": torch.cuda.get_device_name(0), "torch": torch.__version__,
-          "date": time.strftime("%Y-%m-%d"), "sections": {}}
-
-
-def log(*a):
-    print("[%6.1fs]" % (time.time() - T0), *a, flush=True)
-
-
-def save():
-    with open(os.path.join(OUT, "serving.json"), "w") as f:
-        json.dump(RESULT, f)
-
-
-def late():
-    return time.time() - T0 > BUDGET_S
+RUN = common.Run("hwperf-gpu-serving/1", "serving.json", float(os.environ.get("SERVING_KERNELS_BUDGET_S", "240")))
+RESULT, log, save, late = RUN.result, RUN.log, RUN.save, RUN.late
 
 
 # ------------------------------------------------------------------------------------------------ sampler
@@ -196,10 +173,6 @@ def sec_train_layouts():
 
 
 if __name__ == "__main__":
-    os.makedirs(OUT, exist_ok=True)
-    try:
-        RESULT["host_cpu"] = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": \t")
-    except Exception:
-        pass
-    hk.run_sections((("sampler", sec_sampler), ("llama_generate", sec_llama_generate), ("llama_host", sec_llama_host), ("train_layouts", sec_train_layouts)),
-                    SECTIONS, RESULT, save, late, log)
+    RUN.add_host_cpu()
+    RUN.run_sections((("sampler", sec_sampler), ("llama_generate", sec_llama_generate), ("llama_host", sec_llama_host), ("train_layouts", sec_train_layouts)),
+                     SECTIONS)

@@ -27,3 +27,10 @@ export function runtimeKvCache(dtype: string, rule: KvCacheDefault | undefined):
   if (rule === 'auto') return own === 'fp8' ? MODEL_DTYPE : undefined;
   return rule === own ? undefined : rule;
 }
+
+/**
+ * The KV-cache dtype a command runs with: `--kv-cache` (`explicit`) when given, else what the runtime's rule gives the
+ * `--dtype` scheme (undefined: the scheme's own cache). simulate, serve and plan all resolve it here.
+ */
+export const kvCacheFor = (rt: Pick<RuntimeSettings, 'kvCacheDefault'> | undefined, dtype: string, explicit?: string): string | undefined =>
+  explicit ?? runtimeKvCache(dtype, kvCacheRule(rt));

@@ -19,7 +19,7 @@ import { kvCapacity } from './kv.js';
 import { meanLength, parseLength } from './lengths.js';
 import { serveRuntime } from './runtime-defaults.js';
 import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
-import { runtimeKvCache } from '../runtime/kv-cache.js';
+import { kvCacheFor } from '../runtime/kv-cache.js';
 import { modelForRuntime } from '../runtime/mla-cache.js';
 import { findLibraryRuntime } from '../spec/library.js';
 import type { TraceRow } from './trace.js';
@@ -158,7 +158,7 @@ export function plan(o: PlanOptions): PlanResult {
         L = buildLayout(mr, l.tp, l.pp, l.ep, undefined, l.attentionDp);
         const rt = serveRuntime(bound, o.runtime, m.context, m.attention?.kind === 'mla');
         // the cache as this runtime keeps it without --kv-cache (src/runtime/kv-cache.ts), as serve prices it
-        const kvDtype = runtimeKvCache(dtype, bound.runtime?.kvCacheDefault);
+        const kvDtype = kvCacheFor(bound.runtime, dtype);
         const kv = kvCapacity(mr, bound, L, kvDtype ? resolvePrecision(dtype, undefined, undefined, kvDtype) : p, rt.maxNumBatchedTokens, rt.maxNumSeqs);
         if (kv.tokens < Lin + Out) continue;
       } catch {

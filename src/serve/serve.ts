@@ -6,7 +6,7 @@
 //   4. the discrete-event run (src/serve/engine.ts)
 //   5. the result: SI numbers, percentiles as {mean, p50, p90, p99, max}, energy and cost over the whole run
 import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
-import { kvCacheRule, runtimeKvCache } from '../runtime/kv-cache.js';
+import { kvCacheFor, kvCacheRule } from '../runtime/kv-cache.js';
 import { modelForRuntime } from '../runtime/mla-cache.js';
 import { findLibraryRuntime } from '../spec/library.js';
 import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
@@ -165,8 +165,7 @@ export function serve(o: ServeOptions): ServeRun {
   }
   const source = makeSource({ requests, seed: o.seed ?? 0, rate: o.rate, burstiness: o.burstiness ?? 1, input, output, maxContext: m.context, trace });
   // --kv-cache, else the runtime's default (src/runtime/kv-cache.ts: vLLM / SGLang keep the model's 16-bit cache)
-  const kvRule = kvCacheRule(hw.runtime);
-  const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, o.kvCache ?? runtimeKvCache(o.dtype ?? 'bf16', kvRule));
+  const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, kvCacheFor(hw.runtime, o.dtype ?? 'bf16', o.kvCache));
   const rt: ServeRuntime = serveRuntime(hw, o.runtime, m.context, m.attention?.kind === 'mla');
   const maxTokens = o.maxNumBatchedTokens ?? rt.maxNumBatchedTokens;
   const maxSeqs = o.maxNumSeqs ?? rt.maxNumSeqs;
@@ -286,7 +285,7 @@ export function serve(o: ServeOptions): ServeRun {
     devices,
     runtime: rt.id,
     kv_cache_dtype: p.kvCache,
-    kv_cache_default: kvRule,
+    kv_cache_default: kvCacheRule(hw.runtime),
     energy_j_per_token: energy,
     cost_usd_per_mtok: cost,
     tco_usd_per_hour: t.tco_usd_per_hour,

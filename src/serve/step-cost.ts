@@ -54,7 +54,9 @@ export class StepCoster {
     hostS?: number,
   ) {
     this.hostS = hostS ?? hw.runtime?.stepOverheadS ?? 0;
-    this.perSequence = hostS === undefined; // a caller that sets the host time (a drafter's steps: 0) sets all of it
+    // a caller that sets the host time (a drafter's steps inside the engine's iteration: 0) sets all of it, except
+    // under an eager decode loop, where every forward is a generate() step of its own (below)
+    this.perSequence = hostS === undefined;
   }
   private readonly perSequence: boolean;
 
@@ -93,8 +95,11 @@ export class StepCoster {
     const seqs = decode + (prefill > 0 ? prefill / len : 0);
     // an eager decode loop (host.decode_step: HF generate()) prices every forward as its loop's host time against the
     // kernels of one pp stage (src/runtime/launch.ts eagerStepSeconds), as simulate does (src/sim/decoder.ts addHost);
-    // costPass priced the kernels alone (launch phase 'device')
-    const stage = this.perSequence ? eagerStepSeconds(this.hw, this.model.layers / pp, seqs, c.seconds + wait, decoderHostArch(this.model)) : undefined;
+    // costPass priced the kernels alone (launch phase 'device'). A drafter's forwards too: HF assisted generation
+    // drafts by calling the assistant model's own generate() for its draft tokens (transformers
+    // src/transformers/generation/candidate_generator.py, AssistedCandidateGenerator: self.assistant_model.generate),
+    // one loop step per draft token; without this the eager drafter paid neither the loop's host time nor launch floors
+    const stage = eagerStepSeconds(this.hw, this.model.layers / pp, seqs, c.seconds + wait, decoderHostArch(this.model));
     if (stage !== undefined) return { seconds: stage * pp, flops: c.flops * pp, bytes: c.bytes * pp };
     const device = (c.seconds + wait) * pp;
     const host = this.hostS + (rt && this.perSequence ? hostPerSequenceSeconds(rt, seqs, device) : 0);

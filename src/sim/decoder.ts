@@ -353,17 +353,32 @@ function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, 
 
 // The cold prefill. A runtime that runs a single sequence's prompt in physical batches (scheduler.ubatch: llama.cpp's
 // n_ubatch, MLX's prefill_step_size) pays every op but attention and the output head once per ubatch, at the ubatch's
-// rows (src/sim/ubatch.ts); attention and the head are taken from the one-pass prefill.
+// rows (src/sim/ubatch.ts); attention and the head are taken from the one-pass prefill. Like the one-pass prefill, it
+// is the same for every output length, so a sweep's memo keeps its whole cost (and the warnings its passes gave, to
+// add again in their order) under a phase of its own.
+const UBATCH_PREFILL = 'prefill in ubatches';
 function prefillPass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lp: number, warnings: Set<string>, rows: boolean, ctx: PassContext | undefined): PassCost {
   const shape = { prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 };
   const u = hw.runtime?.scheduler?.ubatch;
   const split = B === 1 ? ubatchSplit(Lp, u) : undefined;
   if (!split || u === undefined) return pass(m, hw, L, p, shape, 0, 0, 'prefill', warnings, rows, ctx);
+  const memo = ctx && !rows ? ctx : undefined;
+  const kept = memo?.memo.get(memo, UBATCH_PREFILL, shape);
+  if (kept?.result) {
+    for (const w of kept.warn) warnings.add(w);
+    return { ...(kept.result as PassCost) };
+  }
+  const found = memo ? new Set<string>() : warnings;
   const once = (o: GraphOp) => o.kind === 'attention' || ONCE_OPS.has(o.name);
   const full = passOps(m, hw, L, p, shape);
-  const body = (n: number) => costPass(passOps(m, hw, L, p, { prefillSeqs: 1, prefillLen: n, decodeSeqs: 0 }).filter((o) => !once(o)), hw, 0, 0, 'prefill', warnings, rows);
-  const head = costPass(full.filter(once), hw, 0, 0, 'prefill', warnings, rows);
-  return combineUbatches(head, body(u), split.whole, split.rest > 0 ? body(split.rest) : undefined, full.map((o) => o.name));
+  const body = (n: number) => costPass(passOps(m, hw, L, p, { prefillSeqs: 1, prefillLen: n, decodeSeqs: 0 }).filter((o) => !once(o)), hw, 0, 0, 'prefill', found, rows);
+  const head = costPass(full.filter(once), hw, 0, 0, 'prefill', found, rows);
+  const c = combineUbatches(head, body(u), split.whole, split.rest > 0 ? body(split.rest) : undefined, full.map((o) => o.name));
+  if (memo) {
+    for (const w of found) warnings.add(w);
+    memo.memo.set(memo, UBATCH_PREFILL, shape, { code: NO_CODE, nums: [], ctxOps: [], warn: [...found], contextFree: true, result: { ...c } });
+  }
+  return c;
 }
 
 // The routed-expert side of a pass (it spans all ranks of an attention-DP group); the rest is each rank's own.

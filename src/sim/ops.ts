@@ -38,7 +38,9 @@ export function opGemm(hw: NormalizedHardware, m: number, n: number, k: number, 
   const b = BYTES[dtype] ?? 2;
   const op = linear('gemm', m, n, k, dtype, b, b);
   // a GEMM micro-benchmark is a burst (the regime the efficiency tables were measured in): no sustained-load clock drop
-  const c = opCost(op, hw.efficiency.sustainedMatrix === undefined ? hw : { ...hw, efficiency: { ...hw.efficiency, sustainedMatrix: undefined } });
+  const e = hw.efficiency;
+  const c = opCost(op, e.sustainedMatrix === undefined && e.sustainedMatrixByDtype === undefined ? hw
+    : { ...hw, efficiency: { ...e, sustainedMatrix: undefined, sustainedMatrixByDtype: undefined } });
   const warnings = c.dtype !== dtype ? [fallbackWarning(hw.id, dtype, c.dtype, hw)] : [];
   return {
     op: 'gemm', hardware: hw.id, dtype: c.dtype, seconds: c.seconds, flops: op.flops, bytes: op.bytes,

@@ -145,10 +145,14 @@ export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: Normaliz
 
 // Under sustained full load a part held at its power limit runs its SMs below the clock a short benchmark sees, so its
 // matrix units (GEMMs, fused attention, matrix-vector kernels) reach efficiency.sustained_matrix of the rates its
-// efficiency tables hold (measured burst-style: brute-force best shapes, 100 ms timing windows). Memory-bound work is
-// unaffected (the memory clock does not move). `op gemm` is itself such a burst: ops.ts prices it without the factor.
-export function sustainedMatrix(hw: NormalizedHardware): number {
-  return hw.efficiency.sustainedMatrix ?? 1;
+// efficiency tables hold where those were measured burst-style (MAMF's boost bursts, 100 ms timing windows with gaps).
+// A dtype whose table was measured under sustained load already holds the clock drop: sustained_matrix_by_dtype gives
+// it its own share (1). Memory-bound work is unaffected (the memory clock does not move). `op gemm` is itself a burst:
+// ops.ts prices it without either factor. `dtype`: the GEMM's compute dtype; fused attention passes none (its
+// efficiency is one number, not a dtype's table).
+export function sustainedMatrix(hw: NormalizedHardware, dtype?: Dtype): number {
+  const d = dtype === undefined ? undefined : hw.efficiency.sustainedMatrixByDtype?.[dtype];
+  return d ?? hw.efficiency.sustainedMatrix ?? 1;
 }
 
 // A GEMM with at most gemvMaxRows rows (per group) runs as a matrix-vector kernel (llama.cpp MMVQ / mul_mat_vec_id,
@@ -174,7 +178,7 @@ export function isGemvShape(op: Op, hw: NormalizedHardware): boolean {
 function gemvRate(hw: NormalizedHardware, peak: number, dtype: Dtype): number {
   const large = peak * largeGemmEfficiency(hw, dtype);
   const r = hw.runtime?.kernels?.gemvFlopPerS;
-  return (r !== undefined && r > 0 ? Math.min(large, r) : large) * sustainedMatrix(hw);
+  return (r !== undefined && r > 0 ? Math.min(large, r) : large) * sustainedMatrix(hw, dtype);
 }
 
 // `out`: an object to fill and return instead of a new one (a sweep costs ~10 ops a row: their results were a sixth of
@@ -206,9 +210,9 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     }
     // a grouped (MoE) NVFP4 GEMM runs the runtime's fused NVFP4 MoE kernel (routing, activation quantization, both expert
     // GEMMs, finalize), not the dense block-scaled GEMM the hardware's fp4 table measured: it reaches at most the fraction
-    // of the fp4 peak that kernel was measured at (kernels.fp4_moe_efficiency; runtimes/tensorrt-llm.yaml cites it)
+    // of the fp4 peak that kernel was measured at, at the step's tokens (kernels.fp4_moe_efficiency; runtimes/tensorrt-llm.yaml cites it)
     if (op.groups && dtype === 'fp4') {
-      const cap = hw.runtime?.kernels?.fp4MoeEfficiency;
+      const cap = fp4MoeCap(hw, op.batchTokens);
       if (cap !== undefined) eff = Math.min(eff, cap);
     }
     // narrow-float expert weights on a part without their tensor cores run weight-only through the runtime's grouped
@@ -221,7 +225,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     eff *= pad;
-    computeS = op.flops / (peak.flopPerS * eff * sustainedMatrix(hw));
+    computeS = op.flops / (peak.flopPerS * eff * sustainedMatrix(hw, op.kind === 'attention' ? undefined : dtype));
     // the runtime decides whether GGUF weights run llama.cpp's MMQ kernels or are dequantized to 16-bit GEMMs
     const mmq = op.gguf && op.kind === 'gemm' && hw.runtime?.kernels?.gguf !== 'dequant' ? ggufGemmPeak(hw) : undefined;
     if (mmq) {
@@ -316,3 +320,14 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
 
 /** a result object for opCost's `out` (every key present, so that it keeps one shape) */
 export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0 });
+
+/**
+ * The runtime's fused NVFP4 MoE cap (kernels.fp4_moe_efficiency) at a step of `tokens` routed tokens: one number for
+ * every size, or its table by tokens, interpolated in log(tokens) and clamped at both ends (lookupEfficiency, as the
+ * hardware's GEMM size tables); a grouped GEMM that states no token count reads the table's largest size.
+ */
+export function fp4MoeCap(hw: NormalizedHardware, tokens: number | undefined): number | undefined {
+  const cap = hw.runtime?.kernels?.fp4MoeEfficiency;
+  if (cap === undefined || typeof cap === 'number') return cap;
+  return tokens === undefined ? cap.values[cap.values.length - 1] : lookupEfficiency(cap, tokens);
+}

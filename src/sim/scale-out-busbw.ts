@@ -1,8 +1,14 @@
 // Bus bandwidth of a large collective over the scale-out network, one function for serving (./scale-out.ts) and
 // training (./training/link-efficiency.ts, ./training/ring-nics.ts):
 //
-//   busbw = one NIC's rate                                   (all-to-all, p2p, or one rank per node)
+//   busbw = one NIC's rate                                   (all-to-all, p2p, one rank per node, or no scale-up link)
 //         = max(one NIC, min(g × one NIC, scale-up cap))     (a ring with g ranks per node)
+//
+// No scale-up link: the spec has no domain of devices that share a node, so each device is its own node and a ring
+// crosses one NIC per member (DGX Spark: one GB10 per box, joined to its twin by its ConnectX-7 port; a Xeon socket);
+// nor is there an intra-node rate for the ring's hops that the NICs' sum could reach ("up to ... the NVLink intra-node
+// bandwidth", NVIDIA/nccl issue #412). Training (./training/ring-nics.ts, ranksPerDomain over a domain of 1) and
+// serving take this one rule here; the scale-up cap used to fall back to no cap at all (g NICs uncapped).
 //
 // A ring collective leaves each node through the NICs of all g members side by side (./training/ring-nics.ts: NCCL
 // maintainer, NVIDIA/nccl issue #412; 4 HDR NICs per 8 A100 reach 96 of 100 GB/s, nccl-tests issue #119), up to what
@@ -51,9 +57,8 @@ export function nicCollectiveRate(hw: NormalizedHardware, link: LinkSpec, kind: 
 /** bytes/s of bus bandwidth a large collective of `kind` reaches over the scale-out `link` with `perNode` ranks a node */
 export function scaleOutBusBw(hw: NormalizedHardware, link: LinkSpec, kind: CollectiveKind, perNode: number): number {
   const nic = link.bandwidthBytePerS * nicCollectiveRate(hw, link, kind);
-  if (kind === 'p2p' || kind === 'alltoall' || perNode <= 1) return nic;
   const up = hw.scaleUp;
+  if (kind === 'p2p' || kind === 'alltoall' || perNode <= 1 || !up || up === link) return nic;
   const upRate = hw.efficiency.collectiveAlgorithm === 'nvls' ? NVLINK_RING_SHARE : collectiveEfficiency(hw.efficiency, LARGE_COLLECTIVE_BYTES);
-  const cap = up && up !== link ? up.bandwidthBytePerS * upRate : Infinity;
-  return Math.max(nic, Math.min(perNode * nic, cap));
+  return Math.max(nic, Math.min(perNode * nic, up.bandwidthBytePerS * upRate));
 }

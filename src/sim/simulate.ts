@@ -10,7 +10,7 @@ import { applySpecDecode, type SpecConfig } from '../serve/spec-decode.js';
 import { buildLayout } from './parallel.js';
 import { resolvePrecision } from '../model/quant.js';
 import { modelForRuntime } from '../runtime/mla-cache.js';
-import { kvCacheRule, runtimeKvCache } from '../runtime/kv-cache.js';
+import { kvCacheFor, kvCacheRule } from '../runtime/kv-cache.js';
 
 export function simulate(req: SimulateRequest): SimulateResult {
   // 1. the runtime that drives the hardware: bound by the command (--runtime), else the default one
@@ -21,8 +21,8 @@ export function simulate(req: SimulateRequest): SimulateResult {
   if (model !== req.model) req = { ...req, model };
   // 1b. the KV-cache dtype the runtime keeps when --kv-cache does not say (vLLM / SGLang: the model's 16-bit dtype)
   const kvRule = kvCacheRule(hardware.runtime);
-  const kv = req.kvCache === undefined ? runtimeKvCache(req.dtype, kvRule) : undefined;
-  if (kv !== undefined) req = { ...req, kvCache: kv as SimulateRequest['kvCache'] };
+  const kv = kvCacheFor(hardware.runtime, req.dtype, req.kvCache);
+  if (kv !== req.kvCache) req = { ...req, kvCache: kv as SimulateRequest['kvCache'] };
   // 2. the family's engine (pure arithmetic on plain numbers)
   const engine = FAMILY_SIMULATORS[req.model.family];
   if (!engine) throw new UserError(`simulate: no engine for family "${req.model.family}"`);

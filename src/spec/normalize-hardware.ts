@@ -157,6 +157,13 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   if (split !== undefined) eff.gemmFp8SplitAccumulate = split;
   const sustained = fraction(ctx, ['efficiency', 'sustained_matrix'], e.sustained_matrix);
   if (sustained !== undefined) eff.sustainedMatrix = sustained;
+  if (e.sustained_matrix_by_dtype) {
+    eff.sustainedMatrixByDtype = {};
+    for (const [k, v] of Object.entries(e.sustained_matrix_by_dtype)) {
+      const f = fraction(ctx, ['efficiency', 'sustained_matrix_by_dtype', k], v);
+      if (f !== undefined) eff.sustainedMatrixByDtype[k as Dtype] = f;
+    }
+  }
   eff.vector = fraction(ctx, ['efficiency', 'vector'], e.vector) ?? eff.vector;
   if (typeof e.collective === 'object' && e.collective !== null) {
     // measured all-reduce efficiency by message size (nccl-tests sweep): the largest size is the large-message value

@@ -144,6 +144,7 @@ export const hardwareSchema = {
         attention_kv8: { type: 'number' },
         gemm_fp8_split_accumulate: { type: 'number' },
         sustained_matrix: { type: 'number' },
+        sustained_matrix_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
         vector: { type: 'number' },
         collective: effTable,
         collective_algorithm: { enum: ['ring', 'nvls'] },
@@ -605,6 +606,7 @@ const runtimeBlocks = {
       reduce_dtype: { enum: ['fp32', 'bf16'] },
       elementwise: { enum: ['eager', 'fused'] },
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
+      param_cast_bytes: { type: 'number', minimum: 0, maximum: 64 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
       ep_dispatcher: { enum: ['alltoall', 'node_aware'] },
       fp8_accumulate: { enum: ['fast', 'split_backward'] },
@@ -645,6 +647,7 @@ const runtimeBlocks = {
       group_gemv_max_tokens: { type: 'integer', minimum: 0, maximum: 1024 },
       kernel_choice: { enum: ['fastest', 'threshold'] },
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
+      kv_per_query_head: { type: 'boolean' },
       gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: PEAK,
       gemv_rate: PEAK,
@@ -653,7 +656,21 @@ const runtimeBlocks = {
       mla_prefill: { enum: ['absorbed', 'expanded'] },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
-      fp4_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      // one fraction, or a table by the step's tokens (src/sim/roofline.ts fp4MoeCap)
+      fp4_moe_efficiency: {
+        oneOf: [
+          { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['tokens', 'values'],
+            properties: {
+              tokens: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'integer', minimum: 1, maximum: 1e9 } },
+              values: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
+            },
+          },
+        ],
+      },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       tiled_gemm: {
         type: 'object',
@@ -689,6 +706,8 @@ const runtimeBlocks = {
       activation_bytes: { enum: [1, 2, 4] },
       bias: { enum: ['epilogue', 'separate'] },
       gemm_convert: { type: 'boolean' },
+      // int8 GEMMs quantize their input and dequantize their int32 output in kernels of their own (CTranslate2 Dense)
+      int8_quant_kernels: { type: 'boolean' },
       norm_kernels: posInt,
       // how a decode step adds its K/V to the self-attention cache: written in place into a preallocated cache, or the
       // whole cache copied into a new tensor (torch.cat / CTranslate2 ops::Concat)

@@ -48,6 +48,7 @@ export function hardwareJson(h: NormalizedHardware) {
       attention_kv8: h.efficiency.attentionKv8,
       gemm_fp8_split_accumulate: h.efficiency.gemmFp8SplitAccumulate ?? null,
       sustained_matrix: h.efficiency.sustainedMatrix ?? null,
+      sustained_matrix_by_dtype: h.efficiency.sustainedMatrixByDtype ?? null,
       vector: h.efficiency.vector,
       collective: h.efficiency.collective,
       collective_by_size: h.efficiency.collectiveBySize ?? null,

@@ -16,6 +16,8 @@ const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({
   by_layer: d.byLayer ? Object.fromEntries(Object.entries(d.byLayer).map(([k, v]) => [k, { per_layer_s: v.perLayerS, per_step_s: v.perStepS }])) : null,
 });
 const encoderForwardJson = (e: NonNullable<RuntimeSettings['encoderForward']>) => ({ per_layer_s: e.perLayerS, per_forward_s: e.perForwardS });
+// one fraction, or the table by the step's tokens as the runtime file writes it
+const fp4MoeJson = (f: RuntimeSettings['kernels']['fp4MoeEfficiency']) => (f === undefined ? null : typeof f === 'number' ? f : { tokens: f.sizes, values: f.values });
 
 /** settings as --json prints them (SI, snake_case) */
 function settingsJson(s: RuntimeSettings) {
@@ -75,7 +77,7 @@ function settingsJson(s: RuntimeSettings) {
       mla_prefill: s.kernels.mlaPrefill ?? null,
       fp8_block_efficiency: s.kernels.fp8BlockEfficiency ?? null,
       fp8_block_moe_efficiency: s.kernels.fp8BlockMoeEfficiency ?? null,
-      fp4_moe_efficiency: s.kernels.fp4MoeEfficiency ?? null,
+      fp4_moe_efficiency: fp4MoeJson(s.kernels.fp4MoeEfficiency),
       weight_only_moe_efficiency: s.kernels.weightOnlyMoeEfficiency ?? null,
       tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block } : null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
@@ -97,6 +99,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     reduce_dtype: t.reduceDtype,
     elementwise: t.elementwise,
     fp8_quantize_bytes: t.fp8QuantizeBytes,
+    param_cast_bytes: t.paramCastBytes,
     ep_dispatch: t.epDispatch,
     ep_dispatcher: t.epDispatcher,
     fp8_accumulate: t.fp8Accumulate,

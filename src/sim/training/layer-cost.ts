@@ -9,6 +9,7 @@ import type { Recompute, RecomputeModule, RecomputePolicy } from './types.js';
 import { flashAttention, policyOf } from './memory.js';
 import { opSacRecomputeShare } from './op-sac.js';
 import { attentionLengthFactor } from './attention-length.js';
+import { cpMergeOps } from './cp-merge.js';
 
 // Forward ops of one layer for one micro-batch on one device. Rows m = micro-batch tokens on this device
 // (b·s/cp); with sequence parallelism the GEMMs see all of them after the all-gather, with n (or k) split by tp
@@ -136,6 +137,8 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
   if (actElems > 0) ops.push(elementwise('ffn_act', (actElems * actFactor) / t, 2, 2, 'bf16'));
   if (moeActElems > 0) ops.push(elementwise('moe_act', (moeActElems * actFactor) / t, 2, 2, 'bf16'));
   if (castElems > 0) ops.push(elementwise('fp8_cast', castElems, 2, quantizeBytes, 'bf16'));
+  // ring context parallelism: merges of the cp partial attention results, forward and backward (./cp-merge.ts)
+  ops.push(...cpMergeOps(s, p));
   return ops;
 }
 
@@ -187,7 +190,11 @@ const MODULE_OPS: Record<string, RecomputeModule> = { norms: 'layernorm', moe_ac
 // tokens, hidden 4096, top-8, fp16: permute forward 0.275 ms, backward 0.207 ms; unpermute forward 0.208 ms, backward
 // 0.423 ms (fp32: 0.486 / 0.405 and 0.405 / 0.827; DeepLink-org/DLBlas PR #66, GPU not named): the permute's backward
 // 0.75-0.83 of its forward → 0.8, the unpermute's 2.03-2.04 → 2. A chunk sort's backward is the inverse sort: 1.
-const BWD_FACTOR: Record<string, number> = { moe_permute: 0.8, moe_unpermute: 2, moe_sort: 1 };
+// The ring-CP merges (./cp-merge.ts) are priced as what they are: 'cp_merge' runs in the forward only (its backward is
+// the gradient accumulation), 'cp_grad_merge' in the backward only (BACKWARD_ONLY: no forward share).
+const BWD_FACTOR: Record<string, number> = { moe_permute: 0.8, moe_unpermute: 2, moe_sort: 1, cp_merge: 0, cp_grad_merge: 1 };
+const BACKWARD_ONLY: ReadonlySet<string> = new Set(['cp_grad_merge']);
+const CP_MERGE: ReadonlySet<string> = new Set(['cp_merge', 'cp_grad_merge']);
 
 // Backward = 2× forward for GEMMs (activation gradient + weight gradient) and elementwise ops. Attention: a fused
 // (flash) kernel rebuilds the scores in its backward whatever the recompute policy (FlashAttention-2 backward: Dao
@@ -217,15 +224,17 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
     const fl = op.flops * op.count;
     let bwdFactor = BWD_FACTOR[op.name] ?? (op.kind === 'attention' && (flash || (pol.granularity !== 'none' && !sac)) ? 2.5 : 2);
     const mod = MODULE_OPS[op.name];
-    if (sac) bwdFactor += op.kind === 'gemm' ? opSacRecomputeShare(sac, op.name) : op.kind === 'attention' ? 0 : 1;
+    // (op-level SAC keeps the attention's output, so the CP merges are not rerun either)
+    if (sac) bwdFactor += op.kind === 'gemm' ? opSacRecomputeShare(sac, op.name) : op.kind === 'attention' || CP_MERGE.has(op.name) ? 0 : 1;
     else if (mod && mods.has(mod)) bwdFactor += 1;
-    fwdS += sec;
+    const fwdShare = BACKWARD_ONLY.has(op.name) ? 0 : 1;
+    fwdS += fwdShare * sec;
     // the flash backward's own 2.5× (not a recomputed forward's share) at its lower rate; an fp8 GEMM's data- and
     // weight-gradient GEMMs (2× its forward) at the split-accumulation rate where the runtime asks for it
     if (op.kind === 'attention' && flash) bwdS += (bwdFactor - 2.5) * sec + (2.5 * sec) / FLASH_BWD_RATE;
     else if (op.kind === 'gemm' && op.dtype === 'fp8' && splitRate < 1) bwdS += (bwdFactor - 2) * sec + (2 * sec) / splitRate;
     else bwdS += bwdFactor * sec;
-    fwdFlops += fl;
+    fwdFlops += fwdShare * fl;
     bwdFlops += bwdFactor * fl;
     if (op.kind === 'attention') attnFwdS += sec;
   }

@@ -26,10 +26,10 @@ export function ranksPerDomain(domain: number, stride: number, size: number): nu
 /**
  * fraction of `link`'s (one device's) bandwidth a ring of `bytes` reaches when `perDomain` members of its group share
  * each scale-up domain: above 1 over the scale-out network where several NICs carry the ring, capped by the scale-up
- * link's collective rate; a scale-up link (or one member per domain) keeps linkCollectiveEfficiency
+ * link's collective rate (scaleOutBusBw, which also keeps one NIC where there is no scale-up link); a link other than
+ * the scale-out one (or one member per domain) keeps linkCollectiveEfficiency
  */
 export function ringEfficiency(hw: NormalizedHardware, link: LinkSpec, bytes: number, perDomain: number): number {
-  const up = hw.scaleUp;
-  if (perDomain <= 1 || !up || link === up || link !== hw.scaleOut) return linkCollectiveEfficiency(hw, link, bytes);
+  if (perDomain <= 1 || link !== hw.scaleOut) return linkCollectiveEfficiency(hw, link, bytes);
   return (scaleOutBusBw(hw, link, 'allreduce', perDomain) / link.bandwidthBytePerS) * lookupEfficiency(COLLECTIVE_SHAPE, bytes);
 }
