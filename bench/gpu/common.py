@@ -35,6 +35,16 @@ def load_script(filename):
     return mod
 
 
+def llama_8b(layers, device="cuda"):
+    """transformers' Llama with Llama-3-8B's shape (hidden 4096, FFN 14336, 32 heads, 8 KV heads, vocab 128256, SDPA),
+    `layers` decoder layers, random bf16 weights, eval mode"""
+    from transformers import LlamaConfig, LlamaForCausalLM
+    cfg = LlamaConfig(hidden_size=4096, intermediate_size=14336, num_hidden_layers=layers, num_attention_heads=32,
+                      num_key_value_heads=8, vocab_size=128256, max_position_embeddings=8192, attn_implementation="sdpa")
+    with torch.device(device):
+        return LlamaForCausalLM(cfg).to(torch.bfloat16).eval()
+
+
 class Run:
     """one script's results: `result` (saved to OUTDIR/`filename`), log(), late() (past `budget_s`), run_sections()"""
 
