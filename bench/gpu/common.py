@@ -48,12 +48,13 @@ def llama_8b(layers, device="cuda"):
 class Run:
     """one script's results: `result` (saved to OUTDIR/`filename`), log(), late() (past `budget_s`), run_sections()"""
 
-    def __init__(self, schema, filename, budget_s=None, **fields):
+    def __init__(self, schema, filename, budget_s=None, indent=None, **fields):
         self.t0 = time.time()
         self.out = sys.argv[1] if len(sys.argv) > 1 else "."
         os.makedirs(self.out, exist_ok=True)
         self.filename = filename
         self.budget_s = budget_s
+        self.indent = indent
         self.result = {"schema": schema, "device": torch.cuda.get_device_name(0), "torch": torch.__version__, **fields,
                        "date": time.strftime("%Y-%m-%d"), "sections": {}}
 
@@ -62,7 +63,7 @@ class Run:
 
     def save(self):
         with open(os.path.join(self.out, self.filename), "w") as f:
-            json.dump(self.result, f)
+            json.dump(self.result, f, indent=self.indent)
 
     def late(self):
         return self.budget_s is not None and time.time() - self.t0 > self.budget_s
