@@ -18,6 +18,9 @@
 //                    Both are kernels of their own that wait for the GEMM (or it for them) on one stream: they are
 //                    emitted as a memory-bound `<gemm>.glue` op after the GEMM, so a compute-bound GEMM does not
 //                    hide their traffic under its max(compute, memory)
+//   int8_quant_kernels  an int8 GEMM (--dtype int8) runs as quantize (input → int8 rows + per-row scale), the int8
+//                    GEMM (int32 output) and dequantize (+ bias, activation) kernels: CTranslate2's Dense; + 2
+//                    launches and their traffic in the `<gemm>.glue` op, the GEMM reading int8 and writing int32
 //   norm_kernels N   a norm runs as N kernels, each reading and writing the tensor (ggml_norm, ggml_mul, ggml_add)
 //   rmsnorm {kernels, bytes_per_element}  an RMSNorm (op.rms) written out in Python ops (HF LlamaRMSNorm, Open-Sora's
 //                    qk-norm): fp32 copy, pow, mean, rsqrt, mul, cast back, weight mul — its traffic per element
@@ -54,7 +57,7 @@ export function materialisedScoreBytes(ops: Op[], hw: Pick<NormalizedHardware, '
 
 /** whether the runtime changes anything in non-decoder graphs */
 export function rewritesGraphs(k: GraphKernels | undefined): boolean {
-  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
+  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || k.int8QuantKernels === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
 }
 
 /** the ops as the bound runtime runs them; `actBytes` is the activation element size the graph was built with */
@@ -89,6 +92,19 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
       }
       // ... unless the matrix-vector kernel adds it (kernels.bias_fused_rows: ggml-cuda fuses MUL_MAT + ADD into
       // mul_mat_vec_f for one token, ggml_cuda_try_fuse / ggml_cuda_should_fuse_mul_mat_vec_f "ncols_dst = 1")
+      // an int8 GEMM under CTranslate2 (Dense::operator() with a quantized weight, src/layers/common.cc): ops::Quantize
+      // writes the input as int8 rows with a per-row scale (quantize_kernel, src/ops/quantize_gpu.cu), the GEMM reads
+      // the int8 input and writes int32, and ops::Dequantize reads the int32 output and writes it in the activation
+      // type with the bias and activation applied (dequantize_gemm_output_kernel, src/ops/dequantize_gpu.cu): two
+      // kernels more than a 16-bit Dense, whose bias rides in the GEMM's epilogue here. A residual is a separate
+      // ops::Add after the dequantize, as the graph's own residual op; the GELU the dequantize applies is priced once
+      // more by the graph's activation op (one kernel of the MLP's up projection, counted twice).
+      if (kk.int8QuantKernels && op.kind === 'gemm' && op.dtype === 'int8') {
+        bytes += (1 - act) * op.m * op.k + (4 - act) * op.m * op.n; // int8 input read, int32 output written
+        glue += op.m * op.k * (act + 1) + op.m * 4; // quantize: read the input, write int8 and a float scale per row
+        glue += op.m * op.n * (4 + act); // dequantize: read int32, write the activation type
+        glueKernels += 2;
+      }
       if (kk.bias === 'separate' && !(op.m <= (kk.biasFusedRows ?? 0))) {
         glue += 2 * op.m * op.n * act; // y += b: read and write the output
         glueKernels += 1;

@@ -115,6 +115,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       beam_prompt: 'beamPrompt',
       unchunked_covers_context: 'unchunkedCoversContext',
       mla_unchunked: 'mlaUnchunked',
+      mixed_batches: 'mixedBatches',
     });
     const hop = await q(['scheduler', 'audio_window_step'], 'seconds');
     if (hop !== undefined) {
@@ -150,6 +151,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       group_gemv_max_tokens: 'groupGemvMaxTokens',
       kernel_choice: 'kernelChoice',
       attention_mask_scan: 'attentionMaskScan',
+      kv_per_query_head: 'kvPerQueryHead',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
       kernel_cycles: 'kernelCycles',
       bias_fused_rows: 'biasFusedRows',
@@ -206,7 +208,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (sc.live_bytes_per_score !== undefined) out.kernels.attentionScores.liveBytesPerScore = sc.live_bytes_per_score;
       if (sc.decode_kernels !== undefined) out.kernels.attentionScores.decodeKernels = sc.decode_kernels;
     }
-    Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', norm_kernels: 'normKernels', kv_append: 'kvAppend', fp32_matmul: 'fp32Matmul' }));
+    Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', int8_quant_kernels: 'int8QuantKernels', norm_kernels: 'normKernels', kv_append: 'kvAppend', fp32_matmul: 'fp32Matmul' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
     if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
     if (k.elementwise !== undefined) out.kernels.elementwise = { ...k.elementwise };
@@ -220,7 +222,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     else out.collectives = { customAllreduce: { sizes, seconds, maxGroup: ar.max_group } };
   }
   const t = own.training;
-  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', pp_split: 'ppSplit' } as const;
+  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', pp_split: 'ppSplit' } as const;
   if (t && Object.keys(tNames).some((k) => t[k] !== undefined)) out.training = renamed<RuntimeOverride['training']>(t, tNames);
   const mh = t?.moe_host;
   if (mh && typeof mh === 'object') {
