@@ -36,6 +36,8 @@ describe('fp8 backward GEMMs with split accumulation', () => {
     expect(libraryRuntime('megatron').training!.fp8Accumulate).toBe('split_backward');
     expect(nemo.training!.fp8Accumulate).toBe('split_backward');
     expect(libraryRuntime('torchtitan-float8').training!.fp8Accumulate).toBe('split_backward');
+    // eager PyTorch fp8 goes through TE or torchao layers: the same (runtimes/pytorch.yaml training)
+    expect(libraryRuntime('pytorch').training!.fp8Accumulate).toBe('split_backward');
     expect(h100.efficiency.gemmFp8SplitAccumulate).toBeCloseTo(measuredSplitOverFast(), 2); // bench/gpu/h200-2026-12-04
     expect(b200.efficiency.gemmFp8SplitAccumulate).toBeUndefined();
     expect(fp8SplitAccumulateRate(bindRuntime(h100, nemo))).toBeLessThan(1);

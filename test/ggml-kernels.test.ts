@@ -86,3 +86,33 @@ describe('a runtime-measured matrix-vector rate caps the matrix-vector kernels a
     expect(plain.ttft_cold_s!).toBeLessThan(r.ttft_cold_s! / 2);
   });
 });
+
+describe('ggml-metal decode attention reads K/V once per query head (kernels.kv_per_query_head)', () => {
+  const m = libraryModel('qwen2.5-7b') as DecoderModel; // 28 query heads, 4 KV heads
+  const attn = (hwId: string, rt: string) => {
+    const p = resolvePrecision('q4_0', undefined, undefined, undefined);
+    const ops = ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 1 }), bound(hwId, rt));
+    return ops.find((o) => o.name === 'attention_decode')!;
+  };
+  const tpot = (hwId: string, rt: string, ctx: number) => {
+    const hw = bound(hwId, rt);
+    return simulate(buildRequest({ model: 'qwen2.5-7b', hardware: hwId, dtype: 'q4_0', 'input-tokens': ctx, 'output-tokens': 32, batch: 1 }, libraryModel('qwen2.5-7b'), hw, libraryModel)).tpot_s;
+  };
+  it('Apple under llama.cpp: the cache bytes per context token scale by heads / kv_heads; NVIDIA keeps them once', () => {
+    const metal = attn('apple-m2-ultra', 'llama.cpp');
+    const cuda = attn('rtx-4090', 'llama.cpp');
+    expect(metal.queriesPerKv).toBe(7);
+    expect(metal.bytesPerCtx).toBeCloseTo(7 * cuda.bytesPerCtx, 6);
+    // the older builds extend llama.cpp and keep it (same kernel addressing)
+    expect(attn('apple-m2-ultra', 'llama.cpp-2024').bytesPerCtx).toBeCloseTo(metal.bytesPerCtx, 6);
+  });
+  it('so a long-context decode step on Apple grows 7x faster with depth than the cache alone would make it', () => {
+    const grow = (rt: string, hw: string) => tpot(hw, rt, 8192) - tpot(hw, rt, 1);
+    const mlx = grow('mlx', 'apple-m2-ultra'); // MLX keeps one read per KV head (no measurement says otherwise)
+    const gg = grow('llama.cpp', 'apple-m2-ultra');
+    expect(gg / mlx).toBeGreaterThan(5);
+    expect(gg / mlx).toBeLessThan(7.5);
+    // a step with an empty cache is unchanged
+    expect(tpot('apple-m2-ultra', 'llama.cpp', 1)).toBeLessThan(tpot('apple-m2-ultra', 'llama.cpp', 8192) / 1.3);
+  });
+});

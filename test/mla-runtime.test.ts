@@ -74,8 +74,20 @@ describe('vLLM 0.7 V0 runs MLA models without chunked prefill', () => {
     expect(mla.maxNumBatchedTokens).toBe(163840);
     const gqa = serveRuntime(hw, 'vllm-0.7', 131072, false);
     expect(gqa.chunkedPrefill).toBe(true);
-    expect(gqa.maxNumBatchedTokens).toBe(512);
+    expect(gqa.maxNumBatchedTokens).toBe(2048); // the chunked-prefill budget from v0.6.5 on (vllm PR #10544)
     expect(serveRuntime(bound('h200-sxm', 'vllm-0.6'), 'vllm-0.6', 163840, true).chunkedPrefill).toBe(true); // 0.6: no MLA kernel, no forcing
+  });
+  it('long-context chunked prefill runs 2048-token steps from v0.6.5 on (0.6.6-0.7.x), 512 before (vllm-0.6)', () => {
+    for (const rt of ['vllm-0.7', 'vllm-0.7.0']) {
+      const s = serveRuntime(bound('h200-sxm', rt), rt, 131072, false);
+      expect(s.chunkedPrefill).toBe(true);
+      expect(s.maxNumBatchedTokens).toBe(2048);
+      // at or below 32K the V0 default holds: no chunking, a step holds the whole context
+      const short = serveRuntime(bound('h200-sxm', rt), rt, 32768, false);
+      expect(short.chunkedPrefill).toBe(false);
+      expect(short.maxNumBatchedTokens).toBe(32768);
+    }
+    expect(serveRuntime(bound('h200-sxm', 'vllm-0.6'), 'vllm-0.6', 131072, false).maxNumBatchedTokens).toBe(512);
   });
 });
 

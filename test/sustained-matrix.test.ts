@@ -34,6 +34,21 @@ describe('sustained-load matrix rate', () => {
     }
   });
 
+  it('the sustained large-GEMM rates meet the measured MSMF (best shape held 4 s at the power limit, @0359db89)', () => {
+    const rate = (id: string, d: 'bf16' | 'fp8' | 'fp4', peak: number) => {
+      const hw = lib.hardware[id]!;
+      const t = d === 'bf16' ? hw.efficiency.gemm : hw.efficiency.gemmByDtype![d]!;
+      return peak * t.values.at(-1)! * sustainedMatrix(hw, d);
+    };
+    expect(rate('b200', 'bf16', 2250) / 1439).toBeCloseTo(1, 1); // 1449
+    expect(rate('h200-sxm', 'fp8', 1979) / 1354).toBeCloseTo(1, 1); // 1358
+    expect(rate('a100-pcie-80gb', 'bf16', 312) / 258).toBeCloseTo(1, 1); // 256.5
+    // layer-shaped NVFP4 GEMMs (the fp4 table) sustain below the best shape's MSMF 5627, as H200's layer shapes (0.69 of
+    // peak) sit below its bf16 MSMF (755)
+    expect(rate('b200', 'fp4', 9000)).toBeLessThan(5627);
+    expect(rate('b200', 'fp4', 9000)).toBeGreaterThan(0.85 * 5627);
+  });
+
   it('gb200 bf16 GEMMs run at its own MAMF fraction (1822 / 2500), not the B200 one', () => {
     expect(lib.hardware.gb200!.efficiency.gemm.values.at(-1)).toBe(0.729);
     expect(lib.hardware.b200!.efficiency.gemm.values.at(-1)).toBe(0.776);

@@ -16,6 +16,7 @@ export interface GraphOp extends Op {
   flopsPerCtx: number; // extra FLOPs per token of decode context (decode attention), else 0
   bytesPerCtx: number;
   kvElemBytes?: number; // decode attention: bytes per KV-cache element it streams (its bandwidth depends on it)
+  queriesPerKv?: number; // decode attention over per-head K/V (not MLA's shared latent): query heads per KV head
   window?: LocalWindow; // decode attention of local layers: attends over e(c) (sliding min(c, W), chunked c mod C)
   // prefill attention: the prompt length and the query·key pairs per sequence the op is priced at (causal, windowed),
   // so a runtime whose kernel computes other pairs can reprice it (src/sim/ggml-kernels.ts)
@@ -227,6 +228,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
       o.flopsPerCtx = 2 * b * hq * (dqk + dv);
       o.bytesPerCtx = b * kvTok;
       o.kvElemBytes = p.kvBytes;
+      if (!mla && hkv > 0) o.queriesPerKv = hq / hkv;
       if (k.w) o.window = k.w;
       ops.push(o);
     }

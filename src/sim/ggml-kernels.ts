@@ -15,6 +15,11 @@
 // (launch_fattn: flash_attn_mask_to_KV_max when Q->ne[1] >= 1024). So a prefill below N queries computes every query
 // against every cell (twice the causal pairs), and a sliding-window layer pays the whole causal prefix ahead of its
 // window (the window's keys are the late ones).
+//
+// runtime kernels.kv_per_query_head: the decode attention kernel streams a KV head's K and V once for every query head
+// of its group (ggml-metal kernel_flash_attn_ext_vec: one threadgroup per query head, K/V at ikv2 = iq2 / (ne02/ne12),
+// nothing shared across the group), so the KV bytes a decode step reads per cached token are heads / kv_heads times
+// the cache's (runtimes/llama.cpp.yaml by_vendor apple cites the measurement).
 // Hot path: one pass over the freshly built op list, in place; nothing is done for runtimes without these fields.
 import type { GraphOp } from '../model/decoder-graph.js';
 import type { NormalizedHardware } from '../spec/types.js';
@@ -56,9 +61,11 @@ export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'r
   const k = hw.runtime?.kernels;
   const g = k?.decodeGraph;
   const scan = k?.attentionMaskScan;
-  if (!g && !scan) return ops;
+  const perQueryHead = k?.kvPerQueryHead === true;
+  if (!g && !scan && !perQueryHead) return ops;
   const q = k!.quantizeActivations === true;
   for (const op of ops) {
+    if (perQueryHead && op.queriesPerKv !== undefined && op.queriesPerKv > 1) op.bytesPerCtx *= op.queriesPerKv;
     if (scan && op.prefill && op.prefill.pairs > 0) {
       const f = ubatchedPrefillPairs(op.prefill.len, scan, ubatch) / op.prefill.pairs;
       op.flops *= f;

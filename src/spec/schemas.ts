@@ -584,6 +584,8 @@ const runtimeBlocks = {
       unchunked_covers_context: { type: 'boolean' },
       // an MLA model runs without chunked prefill, tokens per step max(max_model_len, 2048) (vLLM 0.7 V0)
       mla_unchunked: { type: 'boolean' },
+      // decodes share the iterations that run prefill chunks (absent: true); false: prefill-only iterations first (SGLang)
+      mixed_batches: { type: 'boolean' },
       source: src,
     },
   },
@@ -604,6 +606,7 @@ const runtimeBlocks = {
       reduce_dtype: { enum: ['fp32', 'bf16'] },
       elementwise: { enum: ['eager', 'fused'] },
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
+      param_cast_bytes: { type: 'number', minimum: 0, maximum: 64 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
       ep_dispatcher: { enum: ['alltoall', 'node_aware'] },
       fp8_accumulate: { enum: ['fast', 'split_backward'] },
@@ -644,6 +647,7 @@ const runtimeBlocks = {
       group_gemv_max_tokens: { type: 'integer', minimum: 0, maximum: 1024 },
       kernel_choice: { enum: ['fastest', 'threshold'] },
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
+      kv_per_query_head: { type: 'boolean' },
       gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: PEAK,
       gemv_rate: PEAK,

@@ -99,6 +99,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     reduce_dtype: t.reduceDtype,
     elementwise: t.elementwise,
     fp8_quantize_bytes: t.fp8QuantizeBytes,
+    param_cast_bytes: t.paramCastBytes,
     ep_dispatch: t.epDispatch,
     ep_dispatcher: t.epDispatcher,
     fp8_accumulate: t.fp8Accumulate,

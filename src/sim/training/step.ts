@@ -111,6 +111,24 @@ function addPass(a: PassCost, b: PassCost, k = 1): PassCost {
   };
 }
 
+// A model kept in fp32 and run under autocast (PyTorch AMP: the parameters stay fp32, autocast casts each weight to
+// the compute dtype at its op, its cast is cached for the autocast region, one micro-batch; Transformer Engine layers
+// with fp32 parameters cast them to fp8 every forward the same way) moves, per parameter and micro-batch, the runtime's
+// training.param_cast_bytes (forward cast: read 4, write 2 or 1 + 1 transposed; backward: the gradient cast back to
+// fp32 for the parameter, read 2, write 4). Each micro-batch after the first also adds its fp32 gradient into .grad
+// (AccumulateGrad in place: read 4 + 4, write 4). Weight-sized work, so it does not shrink with the micro-batch: it
+// weighs on small models and small batches. Not under ZeRO-3 / FSDP, whose shards are cast before the gather.
+const GRAD_ACCUMULATE_FP32_BYTES = 12;
+
+function paramCastSeconds(i: StepInput, microBatches: number): number {
+  const { shape: s, plan: p, hw } = i;
+  const bytes = hw.runtime?.training?.paramCastBytes;
+  if (!bytes || i.zero >= 3) return 0;
+  const params = s.paramsDense / (p.tp * p.pp) + s.paramsExpert / (p.tp * p.pp * p.ep);
+  const perMb = bytes + (GRAD_ACCUMULATE_FP32_BYTES * (microBatches - 1)) / microBatches;
+  return (params * perMb) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
+}
+
 export function stepTime(i: StepInput): StepResult {
   const { shape: s, plan: p, hw } = i;
   // one collective of `bytes` (its buffer: the all-reduce / all-gather size, or the message of a p2p send) at the
@@ -209,7 +227,7 @@ export function stepTime(i: StepInput): StepResult {
   const layerAvg = (k: keyof PassCost) => (s.denseLayers * dense[k] + s.moeLayers * moe[k]) / s.layers;
   const layerS = layerAvg('fwdS') + layerAvg('bwdS');
   const stageLayers = pipelineStageLayers(s.layers, p.pp, dualpipe ? 1 : p.interleave, (head.fwdS + head.bwdS) / layerS, hw.runtime?.training?.ppSplit);
-  const stageComputeS = (p.pp === 1 ? s.layers : stageLayers) * layerS + (p.pp === 1 ? head.fwdS + head.bwdS : 0);
+  const stageComputeS = (p.pp === 1 ? s.layers : stageLayers) * layerS + (p.pp === 1 ? head.fwdS + head.bwdS : 0) + paramCastSeconds(i, m);
   // TP collectives the runtime overlaps with the GEMMs they feed (Megatron --tp-comm-overlap, torchtitan AsyncTP):
   const ov = overlapShares(hw);
   // only the share it cannot hide, and never less than what exceeds the stage's compute (src/sim/overlap.ts); the
