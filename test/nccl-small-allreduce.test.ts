@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import { commSeconds } from '../src/sim/parallel.js';
 import { ncclSmallAllreduceSeconds } from '../src/sim/nccl-small-allreduce.js';
+import { customAllreduceSeconds } from '../src/runtime/collectives.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryRuntime } from '../src/spec/library.js';
+import { loadHardware } from './helpers/nondecoder-fixtures.js';
 
 const hw = (id: string) => getLibrary().hardware[id]!;
 
@@ -38,5 +42,16 @@ describe('small-message NCCL all-reduce in engines (Hopper NVSwitch)', () => {
   it('other fabrics are unchanged (no kernel-level table): A100 NVLink3 keeps the ring model', () => {
     const h = hw('a100-sxm4-80gb');
     expect(commSeconds(h, 'allreduce', 16384, 8)).toBeGreaterThan(25e-6);
+  });
+});
+
+// runtimes/sglang.yaml: SGLang runs vLLM's one-shot custom all-reduce inside sgl-kernel (sglang PR #5079), not NCCL.
+describe('sglang: tensor-parallel all-reduce on its custom one-shot kernel', () => {
+  it('prices a 16 KiB all-reduce on 8x H100 at the vLLM kernel time (10.1 µs), below NCCL', async () => {
+    const h = bindRuntime(await loadHardware('h100-sxm'), libraryRuntime('sglang'));
+    expect(customAllreduceSeconds(h, 16384, 8)).toBeCloseTo(10.1e-6, 12);
+    expect(customAllreduceSeconds(h, 16384, 8)!).toBeLessThan(commSeconds(h, 'allreduce', 16384, 8));
+    // sglang-0.4 inherits it (extends: sglang)
+    expect(customAllreduceSeconds(bindRuntime(await loadHardware('h100-sxm'), libraryRuntime('sglang-0.4')), 16384, 8)).toBeCloseTo(10.1e-6, 12);
   });
 });
