@@ -148,11 +148,25 @@ export const COLLECTIVE_SHAPE: EfficiencyTable = {
 // (Azure ND A100 v4 results @3bb66ca): the class default of a spec's large-message collective fraction.
 export const RING_COLLECTIVE = 0.77;
 
+// A collective sweep's fraction at `bytes`. Below the sweep's smallest message a collective is latency-bound: it takes
+// as long as that smallest message (nccl-tests all-reduce time is flat from 8 B up to a few KiB), so the fraction
+// falls in proportion to the size instead of holding the first entry, which would make a 128 B all-reduce eight
+// times faster than a 1 KiB one.
+export function collectiveShapeAt(t: EfficiencyTable, bytes: number): number {
+  const first = t.sizes[0]!;
+  return lookupEfficiency(t, bytes) * (bytes < first ? Math.max(bytes, 0) / first : 1);
+}
+
+// The common size shape (COLLECTIVE_SHAPE) at `bytes`, latency floor included.
+export function collectiveShape(bytes: number): number {
+  return collectiveShapeAt(COLLECTIVE_SHAPE, bytes);
+}
+
 // Achievable fraction of link bandwidth for one collective of `bytes`: the spec's measured sweep, or its
 // large-message fraction times the common shape.
 export function collectiveEfficiency(e: HardwareEfficiency, bytes: number): number {
-  if (e.collectiveBySize) return lookupEfficiency(e.collectiveBySize, bytes);
-  return e.collective * lookupEfficiency(COLLECTIVE_SHAPE, bytes);
+  if (e.collectiveBySize) return collectiveShapeAt(e.collectiveBySize, bytes);
+  return e.collective * collectiveShape(bytes);
 }
 
 // Interpolate an efficiency table in log(size), clamped at both ends.
