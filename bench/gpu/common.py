@@ -35,15 +35,26 @@ def load_script(filename):
     return mod
 
 
+def llama_8b(layers, device="cuda"):
+    """transformers' Llama with Llama-3-8B's shape (hidden 4096, FFN 14336, 32 heads, 8 KV heads, vocab 128256, SDPA),
+    `layers` decoder layers, random bf16 weights, eval mode"""
+    from transformers import LlamaConfig, LlamaForCausalLM
+    cfg = LlamaConfig(hidden_size=4096, intermediate_size=14336, num_hidden_layers=layers, num_attention_heads=32,
+                      num_key_value_heads=8, vocab_size=128256, max_position_embeddings=8192, attn_implementation="sdpa")
+    with torch.device(device):
+        return LlamaForCausalLM(cfg).to(torch.bfloat16).eval()
+
+
 class Run:
     """one script's results: `result` (saved to OUTDIR/`filename`), log(), late() (past `budget_s`), run_sections()"""
 
-    def __init__(self, schema, filename, budget_s=None, **fields):
+    def __init__(self, schema, filename, budget_s=None, indent=None, **fields):
         self.t0 = time.time()
         self.out = sys.argv[1] if len(sys.argv) > 1 else "."
         os.makedirs(self.out, exist_ok=True)
         self.filename = filename
         self.budget_s = budget_s
+        self.indent = indent
         self.result = {"schema": schema, "device": torch.cuda.get_device_name(0), "torch": torch.__version__, **fields,
                        "date": time.strftime("%Y-%m-%d"), "sections": {}}
 
@@ -52,7 +63,7 @@ class Run:
 
     def save(self):
         with open(os.path.join(self.out, self.filename), "w") as f:
-            json.dump(self.result, f)
+            json.dump(self.result, f, indent=self.indent)
 
     def late(self):
         return self.budget_s is not None and time.time() - self.t0 > self.budget_s

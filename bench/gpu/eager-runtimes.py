@@ -227,12 +227,8 @@ def sec_whisper_generate():
 
 
 def sec_llama():
-    from transformers import LlamaConfig, LlamaForCausalLM
     from transformers.cache_utils import DynamicCache
-    cfg = LlamaConfig(hidden_size=4096, intermediate_size=14336, num_hidden_layers=32, num_attention_heads=32,
-                      num_key_value_heads=8, vocab_size=128256, max_position_embeddings=8192, attn_implementation="sdpa")
-    with torch.device(DEV):
-        model = LlamaForCausalLM(cfg).to(torch.bfloat16).eval()
+    model = common.llama_8b(32, DEV)
     rows = []
     with torch.no_grad():
         for b in (1, 8):

@@ -52,11 +52,8 @@ def linear_issue():
 def op_host():
     from torch.nn.attention import SDPBackend, sdpa_kernel
     from torch.profiler import ProfilerActivity, profile
-    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
-    cfg = LlamaConfig(hidden_size=4096, intermediate_size=14336, num_hidden_layers=8, num_attention_heads=32,
-                      num_key_value_heads=8, vocab_size=128256, max_position_embeddings=8192, attn_implementation="sdpa")
-    with torch.device(DEV):
-        model = LlamaForCausalLM(cfg).to(torch.bfloat16).eval()
+    from transformers import GenerationConfig
+    model = common.llama_8b(8, DEV)
     rows = []
     for b in (1, 8, 32):
         ids = torch.randint(1, 128000, (b, 128), device=DEV)

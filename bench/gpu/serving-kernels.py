@@ -77,7 +77,7 @@ def sec_sampler():
 # ------------------------------------------------------------------------------------------------ llama generate
 def sec_llama_generate(cases=((32, (1, 8)), (4, (1, 8))), arch="llama", key="llama_generate"):
     from torch.nn.attention import SDPBackend, sdpa_kernel
-    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
+    from transformers import GenerationConfig
     rows = RESULT["sections"].get(key, [])
     for layers, batches in cases:
         if arch == "qwen3":
@@ -85,13 +85,10 @@ def sec_llama_generate(cases=((32, (1, 8)), (4, (1, 8))), arch="llama", key="lla
             cfg = Qwen3Config(hidden_size=4096, intermediate_size=12288, num_hidden_layers=layers, num_attention_heads=32,
                               num_key_value_heads=8, head_dim=128, vocab_size=151936, max_position_embeddings=8192,
                               attn_implementation="sdpa")
-            cls = Qwen3ForCausalLM
+            with torch.device(DEV):
+                model = Qwen3ForCausalLM(cfg).to(torch.bfloat16).eval()
         else:
-            cfg = LlamaConfig(hidden_size=4096, intermediate_size=14336, num_hidden_layers=layers, num_attention_heads=32,
-                              num_key_value_heads=8, vocab_size=128256, max_position_embeddings=8192, attn_implementation="sdpa")
-            cls = LlamaForCausalLM
-        with torch.device(DEV):
-            model = cls(cfg).to(torch.bfloat16).eval()
+            model = common.llama_8b(layers, DEV)
         for b in batches:
             if late():
                 break

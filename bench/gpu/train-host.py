@@ -24,8 +24,6 @@ usage: python3 bench/gpu/train-host.py OUTDIR [sections...]
 Writes OUTDIR/train-host.json (schema hwperf-gpu-train-host/1).
 """
 import contextlib
-import json
-import os
 import sys
 import time
 
@@ -33,22 +31,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "."
+import common  # bench/gpu/common.py: OUTDIR, the result file, log
+
 WANTED = set(sys.argv[2:]) or {"plain", "te"}
 DEV = "cuda"
-T0 = time.time()
 D, H, S, V = 1600, 25, 1024, 50304
-RESULT = {"schema": "hwperf-gpu-train-host/1", "device": torch.cuda.get_device_name(0), "torch": torch.__version__,
-          "date": time.strftime("%Y-%m-%d"), "sections": {}}
-
-
-def log(*a):
-    print("[%6.1fs]" % (time.time() - T0), *a, flush=True)
-
-
-def save():
-    with open(os.path.join(OUT, "train-host.json"), "w") as f:
-        json.dump(RESULT, f)
+RUN = common.Run("hwperf-gpu-train-host/1", "train-host.json")
+RESULT, log, save = RUN.result, RUN.log, RUN.save
 
 
 class Block(nn.Module):

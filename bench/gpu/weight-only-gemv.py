@@ -15,31 +15,17 @@ usage: python3 bench/gpu/weight-only-gemv.py OUTDIR
          at x [1, k] bf16 for the Llama-2-7B and Llama-2-70B projection shapes; reports µs and weight bytes / time.
 Writes OUTDIR/weight-only-gemv.json.
 """
-import json
-import os
-import sys
-import time
-
 import torch
 import torch.nn.functional as F
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "."
+import common  # bench/gpu/common.py: OUTDIR, the result file, log
+
 DEV = "cuda"
-T0 = time.time()
-RESULT = {"schema": "hwperf-gpu-weight-only-gemv/1", "device": torch.cuda.get_device_name(0), "torch": torch.__version__,
-          "date": time.strftime("%Y-%m-%d"), "sections": {}}
+RUN = common.Run("hwperf-gpu-weight-only-gemv/1", "weight-only-gemv.json", indent=1)
+RESULT, log, save = RUN.result, RUN.log, RUN.save
 # (n, k): Llama-2-7B q/k/v/o 4096x4096, gate/up 11008x4096, down 4096x11008, lm_head 32000x4096; 70B q 8192x8192,
 # gate/up 28672x8192, down 8192x28672
 SHAPES = [(4096, 4096), (11008, 4096), (4096, 11008), (32000, 4096), (8192, 8192), (28672, 8192), (8192, 28672)]
-
-
-def log(*a):
-    print("[%6.1fs]" % (time.time() - T0), *a, flush=True)
-
-
-def save():
-    with open(os.path.join(OUT, "weight-only-gemv.json"), "w") as f:
-        json.dump(RESULT, f, indent=1)
 
 
 def graph_time(fn, calls=20, replays=50):
@@ -119,6 +105,5 @@ def gemv():
 
 
 if __name__ == "__main__":
-    os.makedirs(OUT, exist_ok=True)
     gemv()
     log("done")

@@ -8,7 +8,8 @@
 //                         └──────── decode replica ◀── KV transfer ◀───┘
 //
 // Metrics as vLLM's benchmark reports them (benchmarks/benchmark_serving.py): TTFT from sending to the first
-// token, TPOT = (e2e − ttft)/(output − 1) per request, ITL per decode iteration a request takes part in, E2E,
+// token, TPOT = (e2e − ttft)/(output − 1) per request, ITL per decode iteration a request takes part in (with the
+// prefill-only iterations it waited through before it, under unmixed batches: the gap between two tokens), E2E,
 // and the queue time from sending to the first iteration that schedules the request. Percentiles come from
 // sketches of fixed size (src/serve/sketch.ts); nothing else is kept per finished request.
 import type { Arrival, Source } from './arrivals.js';
@@ -146,7 +147,7 @@ export function runEngine(s: EngineSetup): EngineResult {
     const pool = i < entry.length ? s.entry : s.decode!;
     flops += rec.flops * pool.devicesPerReplica;
     bytes += rec.bytes * pool.devicesPerReplica;
-    if (rec.decode > 0) itl.add(rec.seconds, rec.decode);
+    if (rec.decode > 0) itl.add(rec.gapS, rec.decode);
     if (s.timeline) {
       timeline.push({ t_s: t, pool: poolOf(i), replica: i < entry.length ? i : i - entry.length, step_s: rec.seconds, decode_seqs: rec.decode, prefill_tokens: rec.prefill, waiting: countWaiting(), running: countRunning(), kv_used_tokens: r.kvUsed });
     }

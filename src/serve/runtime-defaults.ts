@@ -3,7 +3,8 @@
 //   vLLM (default): preempt and recompute when the KV cache runs out (vllm/v1/core/sched/scheduler.py,
 //     PreemptionMode RECOMPUTE is the v1 default).
 //   SGLang: retracts decode requests when memory runs out (python/sglang/srt/managers/scheduler.py,
-//     retract_decode) — a preemption with recompute.
+//     retract_decode) — a preemption with recompute; runs prefill chunks and decodes in separate iterations, prefill
+//     first (scheduler.mixed_batches false in runtimes/sglang.yaml).
 //   TensorRT-LLM: the GUARANTEED_NO_EVICT capacity scheduler (the default CapacitySchedulerPolicy) admits a request
 //     only when the KV blocks for its whole input + output are free (runtimes/tensorrt-llm.yaml scheduler.admission:
 //     reserve). Under load that keeps fewer requests running than memory holds: the reservation covers outputs not
@@ -22,6 +23,7 @@ export interface ServeRuntime {
   maxNumSeqs: number;
   maxNumBatchedTokens: number;
   chunkedPrefill: boolean;
+  mixedBatches: boolean; // decodes share the prefill iterations (scheduler.mixed_batches; false: SGLang)
 }
 
 // `context`: the model's max_model_len (what vLLM takes when --max-model-len is not given), for the scheduler defaults
@@ -57,5 +59,7 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined, con
     maxNumSeqs: seqs,
     maxNumBatchedTokens: tokens,
     chunkedPrefill: chunked,
+    // like admission, the bound runtime file's own; an engine named apart from it mixes (vLLM, TensorRT-LLM)
+    mixedBatches: (own ? s?.mixedBatches : undefined) ?? true,
   };
 }

@@ -10,6 +10,11 @@
 //      fit, so it never evicts. vLLM admits nothing new in an iteration that preempted. The output reserved is the
 //      request's own length: a benchmark client sets max_tokens to it (trtllm-bench, MLPerf); a server whose clients
 //      send a larger max_tokens reserves more than this. The policy is the runtime's scheduler.admission.
+// An engine that does not mix (scheduler.mixed_batches false: SGLang's default, enable_mixed_chunk False) runs an
+// iteration of prefill chunks alone whenever it can form one, and a decode-only iteration otherwise
+// (python/sglang/srt/managers/scheduler.py get_next_batch_to_run: "Run prefill first if possible"; get_new_batch_prefill
+// passes running_bs to the PrefillAdder only under mixed chunks, so the decodes take none of the chunk budget). The
+// running decodes wait through those iterations: decode progress counts decode iterations (decSteps), not iterations.
 // The iteration is priced by the step-cost function (src/serve/step-cost.ts) from its shape alone: the scheduler
 // knows nothing of hardware and the pricing nothing of queues (Vidur's split, microsoft/vidur).
 // Decode progress is kept per replica in closed form (a request that started decoding at iteration s0 with n0
@@ -45,6 +50,7 @@ export interface SchedulerConfig {
   maxBatchedTokens: number;
   maxSeqs: number;
   chunked: boolean; // chunked prefill; without it a prompt runs whole in one iteration (TensorRT-LLM's default)
+  mixed?: boolean; // decodes ride in the iterations that run prefill chunks (default); false: prefill-only iterations first
   kvTokens: number; // KV capacity of the replica
   perStep: number; // E, output tokens a decode iteration yields per sequence (1, or the speculative mean)
   queryTokens: number; // tokens a decode sequence puts through the model per iteration (1, or K + 1)
@@ -59,6 +65,10 @@ export interface StepRecord {
   prefill: number;
   flops: number;
   bytes: number;
+  // decode iterations: the running decodes' gap since their previous token, this iteration and the prefill-only
+  // iterations they waited through before it (unmixed batches; vLLM's benchmark ITL is that gap). Those that joined
+  // during the wait are given the whole wait too (their gap from the first token is shorter: ITL only, TPOT is exact)
+  gapS: number;
 }
 
 export interface ReplicaEvents {
@@ -81,6 +91,9 @@ export class Replica {
   private prefillKv = 0; // KV tokens of requests still in prefill
   reserved = 0; // `reserve` policy: Σ (input + output) of admitted requests
   steps = 0;
+  private decSteps = 0; // iterations that advanced the decodes (= steps when batches mix)
+  private decodeRan = false; // the iteration in flight advances the decodes
+  private stallS = 0; // prefill-only iterations the running decodes waited through since their last token
   busyUntil = Infinity; // end of the iteration in flight
   kvPeak = 0;
   private doneThisStep: Job[] = [];
@@ -98,7 +111,7 @@ export class Replica {
     return this.waitingCount + this.runningLive;
   }
   get kvUsed(): number {
-    return this.prefillKv + this.ctxSum(this.steps);
+    return this.prefillKv + this.ctxSum(this.decSteps);
   }
   get idle(): boolean {
     return this.busyUntil === Infinity;
@@ -140,11 +153,11 @@ export class Replica {
   private startDecode(j: Job): void {
     const E = this.cfg.perStep;
     j.state = 2;
-    j.decStart = this.steps;
+    j.decStart = this.decSteps;
     j.decDone0 = j.done;
     this.decoding++;
-    this.ctxBase += j.input + j.done - this.steps * E;
-    const fin = this.steps + Math.max(1, Math.ceil((j.output - j.done) / E - 1e-9));
+    this.ctxBase += j.input + j.done - this.decSteps * E;
+    const fin = this.decSteps + Math.max(1, Math.ceil((j.output - j.done) / E - 1e-9));
     this.heap.push(fin, { j, g: j.gen });
   }
 
@@ -160,7 +173,7 @@ export class Replica {
       const j = this.running.pop();
       if (!j) continue;
       this.runningLive--;
-      if (j.state === 2) this.stopDecode(j, this.steps);
+      if (j.state === 2) this.stopDecode(j, this.decSteps);
       else if (j.state === 1) {
         this.prefillKv -= j.computed;
         this.prefilling.splice(this.prefilling.indexOf(j), 1);
@@ -211,8 +224,9 @@ export class Replica {
       this.addRunning(j);
       this.startDecode(j);
     }
+    const mixed = c.mixed !== false;
     const d = this.decoding;
-    let budget = c.maxBatchedTokens - d * q;
+    let budget = c.maxBatchedTokens - (mixed ? d * q : 0);
     let P = 0, pairs = 0;
     // 2. continue chunked prefills
     for (let i = 0; i < this.prefilling.length && budget > 0; i++) {
@@ -250,18 +264,27 @@ export class Replica {
       this.addRunning(j);
     }
     if (d === 0 && P === 0) return null;
-    const used = this.kvUsed + d * q;
+    // unmixed: an iteration that formed prefill chunks runs them alone, the decodes wait for the next one
+    const dr = mixed || P === 0 ? d : 0;
+    this.decodeRan = mixed || dr > 0;
+    const used = this.kvUsed + dr * q;
     if (used > this.kvPeak) this.kvPeak = used;
-    const price = c.price(d, d > 0 ? this.ctxSum(this.steps) / d : 0, P, pairs);
+    const price = c.price(dr, dr > 0 ? this.ctxSum(this.decSteps) / dr : 0, P, pairs);
     this.busyUntil = t + price.seconds;
-    return { seconds: price.seconds, decode: d, prefill: P, flops: price.flops, bytes: price.bytes };
+    let gapS = price.seconds;
+    if (dr > 0) {
+      gapS += this.stallS;
+      this.stallS = 0;
+    } else if (d > 0) this.stallS += price.seconds;
+    return { seconds: price.seconds, decode: dr, prefill: P, flops: price.flops, bytes: price.bytes, gapS };
   }
 
   /** The iteration in flight ends at t: tokens out, finished requests leave. */
   end(t: number): void {
     this.busyUntil = Infinity;
     this.steps++;
-    const s = this.steps;
+    if (this.decodeRan) this.decSteps++;
+    const s = this.decSteps;
     // decodes whose last token came out
     while (this.heap.size && this.heap.peekKey() <= s) {
       const { j, g } = this.heap.pop()!;

@@ -209,6 +209,10 @@ export function serve(o: ServeOptions): ServeRun {
           maxBatchedTokens: maxTokens,
           maxSeqs: seqs,
           chunked: rt.chunkedPrefill,
+          // under attention data parallelism each rank schedules its own batches (SGLang's dp attention: one scheduler
+          // per rank, MoE layers in step), so while one rank prefills the others decode: the iteration is mixed across
+          // ranks (attentionDpWait prices the rank that drew the prefill)
+          mixed: rt.mixedBatches || L.attentionDp,
           kvTokens: kv.tokens,
           perStep: spec ? E : 1,
           queryTokens: spec ? o.spec!.k + 1 : 1,

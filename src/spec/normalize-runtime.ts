@@ -115,6 +115,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       beam_prompt: 'beamPrompt',
       unchunked_covers_context: 'unchunkedCoversContext',
       mla_unchunked: 'mlaUnchunked',
+      mixed_batches: 'mixedBatches',
     });
     const hop = await q(['scheduler', 'audio_window_step'], 'seconds');
     if (hop !== undefined) {

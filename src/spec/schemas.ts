@@ -584,6 +584,8 @@ const runtimeBlocks = {
       unchunked_covers_context: { type: 'boolean' },
       // an MLA model runs without chunked prefill, tokens per step max(max_model_len, 2048) (vLLM 0.7 V0)
       mla_unchunked: { type: 'boolean' },
+      // decodes share the iterations that run prefill chunks (absent: true); false: prefill-only iterations first (SGLang)
+      mixed_batches: { type: 'boolean' },
       source: src,
     },
   },
