@@ -8,6 +8,7 @@ import { UserError } from '../spec/errors.js';
 import { collectiveTime, trafficFactor } from './collectives.js';
 import { collectiveEfficiency, collectiveShape } from '../hardware/efficiency.js';
 import { scaleOutSeconds } from './scale-out.js';
+import { ncclSmallAllreduceSeconds } from './nccl-small-allreduce.js';
 
 const NVLINK_P2P_BUSBW = 370e9;
 import type { CollectiveKind } from '../model/op.js';
@@ -132,5 +133,12 @@ export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes:
   const eff = nvswitch && !ringSweep ? (NVLINK_P2P_BUSBW / 450e9) * collectiveShape(bytes) : collectiveEfficiency(hw.efficiency, bytes);
   const bw = link.bandwidthBytePerS * eff * (l?.scope === 'scale_up' ? meshShare(link, group) : 1);
   if (l?.scope === 'scale_out') return collectiveTime(kind, bytes, group, link, bw / link.bandwidthBytePerS);
-  return (trafficFactor(kind, group) * bytes) / bw;
+  const ring = (trafficFactor(kind, group) * bytes) / bw;
+  // An engine's (not nccl-tests') all-reduce on a Hopper NVSwitch node: the measured framework NCCL time where smaller
+  // (./nccl-small-allreduce.ts); `inSwitch` callers reproduce nccl-tests and keep the sweep.
+  if (kind === 'allreduce' && !inSwitch && nvswitch && link.technology === 'nvlink4' && group <= 8) {
+    const measured = ncclSmallAllreduceSeconds(bytes);
+    if (measured !== undefined) return Math.min(ring, measured);
+  }
+  return ring;
 }
