@@ -38,6 +38,15 @@ describe('op gemm / stream / allreduce', () => {
     const h = hw('a100-sxm4-80gb');
     expect(r.bus_bandwidth_bytes_per_s! / (h.scaleUp!.bandwidthBytePerS * h.efficiency.collective)).toBeCloseTo(1, 2);
   });
+  it('allreduce below the smallest swept message is latency-bound: no faster than that message', () => {
+    // Both the spec's own sweep (h100-sxm: NVLS, from 1 KiB) and the common shape (a100-pcie-80gb has none: its
+    // large-message fraction × COLLECTIVE_SHAPE, from 1 KiB) are flat in time below their first size.
+    for (const id of ['h100-sxm', 'a100-pcie-80gb']) {
+      const at1k = opAllreduce(hw(id), 1024, 8).seconds;
+      for (const b of [8, 128, 1000]) expect(opAllreduce(hw(id), b, 8).seconds, `${id} ${b} B`).toBeCloseTo(at1k, 12);
+      expect(opAllreduce(hw(id), 4096, 8).seconds).toBeGreaterThanOrEqual(at1k);
+    }
+  });
   it('rejects bad input', () => {
     expect(() => opGemm(hw('h100-sxm'), 0, 1, 1, 'bf16')).toThrow(/--m/);
     expect(() => opAllreduce(hw('h100-sxm'), 1e9, 1)).toThrow(/--devices/);

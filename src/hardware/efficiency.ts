@@ -24,9 +24,13 @@ export function defaultMemoryEfficiency(technology: string): number {
 //    on an H20, 128 sequences × 2048 tokens × 16 KV heads, bf16: 2.15 GB in 0.633 ms = 3.39 TB/s = 0.85 of 4.0 TB/s
 //    (flashinfer-ai/flashinfer issue #1753);
 //  - over an 8-bit cache (fp8/int8) the kernel does not get twice as fast: TensorRT-LLM XQA on one H100 SXM,
-//    Llama-3.1-8B, batch 64, same contexts: ~60 µs per call with an fp16 cache, ~40 µs with fp8 (NVIDIA/
-//    TensorRT-LLM issue #2372) — half the bytes in 2/3 of the time, i.e. 60 / (2·40) = 0.75 of the 16-bit
-//    bandwidth. Same direction elsewhere: FlashInfer XQA fp8 93.1 µs vs FA3 bf16 132.7 µs at 8 × 16k tokens →
+//    Llama-3.1-8B, batch 64: ~60 µs per call with an fp16 cache, ~40 µs with fp8 (NVIDIA/TensorRT-LLM issue
+//    #2372) — half the bytes in 2/3 of the time, i.e. 60 / (2·40) = 0.75 of the 16-bit bandwidth. The issue gives
+//    no context length; at the 2.97 TB/s triad 60 µs holds at most 64 × 680 tokens × 4096 B, so its contexts were
+//    ≤ ~680 tokens (not #9471's 1024→2048) and the ratio is a short-context one, with per-call latency inside it.
+//    The committed H200 SDPA decode (FlashAttention-2, bf16, q = 1, batch 64-256, context 1-4 K: 0.47-0.57 of
+//    4.8 TB/s, bench/gpu/h200-2026-12-04/kernels.json section attention) is not faster; no Hopper fp8-KV decode
+//    kernel timing at large batch × context was found to replace it. Same direction elsewhere: FlashInfer XQA fp8 93.1 µs vs FA3 bf16 132.7 µs at 8 × 16k tokens →
 //    0.71 (vllm-project/vllm PR #43232), FlashInfer fp8 on the compute-poor H20 0.42 (issue #1753, not used).
 // attentionKv8 is that ratio (× efficiency.memory); specs with their own measurement give `attention_kv8`.
 export const KV8_ATTENTION_RATIO = 0.75;
@@ -148,11 +152,25 @@ export const COLLECTIVE_SHAPE: EfficiencyTable = {
 // (Azure ND A100 v4 results @3bb66ca): the class default of a spec's large-message collective fraction.
 export const RING_COLLECTIVE = 0.77;
 
+// A collective sweep's fraction at `bytes`. Below the sweep's smallest message a collective is latency-bound: it takes
+// as long as that smallest message (nccl-tests all-reduce time is flat from 8 B up to a few KiB), so the fraction
+// falls in proportion to the size instead of holding the first entry, which would make a 128 B all-reduce eight
+// times faster than a 1 KiB one.
+export function collectiveShapeAt(t: EfficiencyTable, bytes: number): number {
+  const first = t.sizes[0]!;
+  return lookupEfficiency(t, bytes) * (bytes < first ? Math.max(bytes, 0) / first : 1);
+}
+
+// The common size shape (COLLECTIVE_SHAPE) at `bytes`, latency floor included.
+export function collectiveShape(bytes: number): number {
+  return collectiveShapeAt(COLLECTIVE_SHAPE, bytes);
+}
+
 // Achievable fraction of link bandwidth for one collective of `bytes`: the spec's measured sweep, or its
 // large-message fraction times the common shape.
 export function collectiveEfficiency(e: HardwareEfficiency, bytes: number): number {
-  if (e.collectiveBySize) return lookupEfficiency(e.collectiveBySize, bytes);
-  return e.collective * lookupEfficiency(COLLECTIVE_SHAPE, bytes);
+  if (e.collectiveBySize) return collectiveShapeAt(e.collectiveBySize, bytes);
+  return e.collective * collectiveShape(bytes);
 }
 
 // Interpolate an efficiency table in log(size), clamped at both ends.

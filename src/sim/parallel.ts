@@ -6,7 +6,7 @@
 import type { DecoderModel, LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { UserError } from '../spec/errors.js';
 import { collectiveTime, trafficFactor } from './collectives.js';
-import { COLLECTIVE_SHAPE, collectiveEfficiency, lookupEfficiency } from '../hardware/efficiency.js';
+import { collectiveEfficiency, collectiveShape } from '../hardware/efficiency.js';
 import { scaleOutSeconds } from './scale-out.js';
 import { ncclSmallAllreduceSeconds } from './nccl-small-allreduce.js';
 
@@ -130,7 +130,7 @@ export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes:
   // its own, NCCL's protocol overhead leaves ~370 of NVLink4's 450 GB/s (NCCL maintainer, NVIDIA/nccl-tests issue
   // #212): that fraction times the common size shape.
   const ringSweep = !!hw.efficiency.collectiveBySize && !nvlsSweep;
-  const eff = nvswitch && !ringSweep ? (NVLINK_P2P_BUSBW / 450e9) * lookupEfficiency(COLLECTIVE_SHAPE, bytes) : collectiveEfficiency(hw.efficiency, bytes);
+  const eff = nvswitch && !ringSweep ? (NVLINK_P2P_BUSBW / 450e9) * collectiveShape(bytes) : collectiveEfficiency(hw.efficiency, bytes);
   const bw = link.bandwidthBytePerS * eff * (l?.scope === 'scale_up' ? meshShare(link, group) : 1);
   if (l?.scope === 'scale_out') return collectiveTime(kind, bytes, group, link, bw / link.bandwidthBytePerS);
   const ring = (trafficFactor(kind, group) * bytes) / bw;

@@ -39,7 +39,7 @@
 // All of these are large-message rates: callers shape them by size with COLLECTIVE_SHAPE (src/hardware/efficiency.ts).
 import type { CollectiveKind } from '../model/op.js';
 import type { LinkSpec, NormalizedHardware } from '../spec/types.js';
-import { COLLECTIVE_SHAPE, RING_COLLECTIVE, collectiveEfficiency, lookupEfficiency } from '../hardware/efficiency.js';
+import { COLLECTIVE_SHAPE, RING_COLLECTIVE, collectiveEfficiency, collectiveShape } from '../hardware/efficiency.js';
 
 export const IB_RING_BUSBW = 0.94;
 export const IB_ALLTOALL_BUSBW = 0.9;
@@ -50,7 +50,7 @@ export const LARGE_COLLECTIVE_BYTES = COLLECTIVE_SHAPE.sizes[COLLECTIVE_SHAPE.si
 /** fraction of one NIC's line rate a large collective of `kind` reaches over the scale-out `link` */
 export function nicCollectiveRate(hw: NormalizedHardware, link: LinkSpec, kind: CollectiveKind): number {
   if (/^infiniband/.test(link.technology ?? '')) return kind === 'alltoall' ? IB_ALLTOALL_BUSBW : IB_RING_BUSBW;
-  if (hw.efficiency.collectiveAlgorithm === 'nvls') return RING_COLLECTIVE * lookupEfficiency(COLLECTIVE_SHAPE, LARGE_COLLECTIVE_BYTES);
+  if (hw.efficiency.collectiveAlgorithm === 'nvls') return RING_COLLECTIVE * collectiveShape(LARGE_COLLECTIVE_BYTES);
   return collectiveEfficiency(hw.efficiency, LARGE_COLLECTIVE_BYTES);
 }
 

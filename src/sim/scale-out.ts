@@ -18,7 +18,7 @@
 import type { CollectiveKind } from '../model/op.js';
 import type { LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { trafficFactor } from './collectives.js';
-import { COLLECTIVE_SHAPE, lookupEfficiency } from '../hardware/efficiency.js';
+import { collectiveShape } from '../hardware/efficiency.js';
 import { scaleOutBusBw } from './scale-out-busbw.js';
 
 // NCCL tuning.cc @5067397 default tuner constants (µs): baseLatencies Tree/Ring LL, hwLatencies NVLINK Tree/Ring LL,
@@ -61,5 +61,5 @@ export function scaleOutSeconds(hw: NormalizedHardware, link: LinkSpec, kind: Co
  * the expert all-to-all in ./training/step.ts) price every scale-out collective through it.
  */
 export function latencyOrShaped(alphaS: number, largeWireS: number, bytes: number): number {
-  return Math.max(alphaS + largeWireS, largeWireS / lookupEfficiency(COLLECTIVE_SHAPE, bytes));
+  return Math.max(alphaS + largeWireS, largeWireS / collectiveShape(bytes));
 }

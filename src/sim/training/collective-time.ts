@@ -19,7 +19,7 @@ import type { CollectiveKind } from '../../model/op.js';
 import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
 import { trafficFactor } from '../collectives.js';
 import { latencyOrShaped, scaleOutLatency } from '../scale-out.js';
-import { COLLECTIVE_SHAPE, lookupEfficiency } from '../../hardware/efficiency.js';
+import { collectiveShape } from '../../hardware/efficiency.js';
 
 /**
  * seconds of one `kind` collective of `bytes` over `n` ranks on `link` at `efficiency` (the size-shaped fraction of the
@@ -29,5 +29,5 @@ export function trainingCollectiveTime(hw: NormalizedHardware, kind: CollectiveK
   if (n <= 1 || bytes <= 0 || !(efficiency > 0)) return 0;
   const wire = (trafficFactor(kind, n) * bytes) / (link.bandwidthBytePerS * efficiency);
   if (link !== hw.scaleOut) return wire;
-  return latencyOrShaped(scaleOutLatency(kind, n, perNode), wire * lookupEfficiency(COLLECTIVE_SHAPE, bytes), bytes);
+  return latencyOrShaped(scaleOutLatency(kind, n, perNode), wire * collectiveShape(bytes), bytes);
 }

@@ -13,7 +13,7 @@
 // and reads the large-message rate back as efficiency / shape). Scale-up collectives keep the spec's sweep (whether
 // NCCL's all-gather / reduce-scatter get NVLS there was not settled).
 import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
-import { COLLECTIVE_SHAPE, collectiveEfficiency, lookupEfficiency } from '../../hardware/efficiency.js';
+import { collectiveEfficiency, collectiveShape } from '../../hardware/efficiency.js';
 import { nicCollectiveRate } from '../scale-out-busbw.js';
 
 /**
@@ -21,6 +21,6 @@ import { nicCollectiveRate } from '../scale-out-busbw.js';
  * the expert dispatch / combine exchange rather than a ring
  */
 export function linkCollectiveEfficiency(hw: NormalizedHardware, link: LinkSpec, bytes: number, alltoall = false): number {
-  if (link === hw.scaleOut) return nicCollectiveRate(hw, link, alltoall ? 'alltoall' : 'allreduce') * lookupEfficiency(COLLECTIVE_SHAPE, bytes);
+  if (link === hw.scaleOut) return nicCollectiveRate(hw, link, alltoall ? 'alltoall' : 'allreduce') * collectiveShape(bytes);
   return collectiveEfficiency(hw.efficiency, bytes);
 }

@@ -13,7 +13,7 @@
 // reaches min(g × one NIC's ring rate, the scale-up link's ring rate): ../scale-out-busbw.ts scaleOutBusBw, the one
 // function serving prices the same ring with, shaped by size as every scale-out fraction is (./link-efficiency.ts).
 import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
-import { COLLECTIVE_SHAPE, lookupEfficiency } from '../../hardware/efficiency.js';
+import { collectiveShape } from '../../hardware/efficiency.js';
 import { scaleOutBusBw } from '../scale-out-busbw.js';
 import { linkCollectiveEfficiency } from './link-efficiency.js';
 
@@ -31,5 +31,5 @@ export function ranksPerDomain(domain: number, stride: number, size: number): nu
  */
 export function ringEfficiency(hw: NormalizedHardware, link: LinkSpec, bytes: number, perDomain: number): number {
   if (perDomain <= 1 || link !== hw.scaleOut) return linkCollectiveEfficiency(hw, link, bytes);
-  return (scaleOutBusBw(hw, link, 'allreduce', perDomain) / link.bandwidthBytePerS) * lookupEfficiency(COLLECTIVE_SHAPE, bytes);
+  return (scaleOutBusBw(hw, link, 'allreduce', perDomain) / link.bandwidthBytePerS) * collectiveShape(bytes);
 }

@@ -9,7 +9,7 @@
 import type { Dtype, NormalizedHardware } from '../../spec/types.js';
 import type { CollectiveKind } from '../../model/op.js';
 import type { LinkSpec } from '../../spec/types.js';
-import { COLLECTIVE_SHAPE, collectiveEfficiency, lookupEfficiency } from '../../hardware/efficiency.js';
+import { collectiveEfficiency, collectiveShape } from '../../hardware/efficiency.js';
 import { trainingCollectiveTime } from './collective-time.js';
 import { latencyOrShaped, scaleOutLatency } from '../scale-out.js';
 import type { DecoderShape } from './shapes.js';
@@ -217,7 +217,7 @@ export function stepTime(i: StepInput): StepResult {
     // large-message wire time from below instead, whichever is longer.
     const offEff = linkCollectiveEfficiency(hw, links.epOut, off, true);
     const offWire = off > 0 ? off / (links.epOut.bandwidthBytePerS * offEff) : 0;
-    const offS = off > 0 ? latencyOrShaped(4 * scaleOutLatency('alltoall', p.ep, 1), offWire * lookupEfficiency(COLLECTIVE_SHAPE, off), off) : 0;
+    const offS = off > 0 ? latencyOrShaped(4 * scaleOutLatency('alltoall', p.ep, 1), offWire * collectiveShape(off), off) : 0;
     epPerLayer = Math.max(offS, on > 0 ? on / (links.epUp.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, on)) : 0);
   }
 
