@@ -36,7 +36,27 @@ describe('small-message NCCL all-reduce in engines (Hopper NVSwitch)', () => {
       last = s;
       expect(commSeconds(h, 'allreduce', b, 2)).toBeLessThanOrEqual(s);
     }
-    expect(ncclSmallAllreduceSeconds(1 << 25)).toBeUndefined();
+    expect(ncclSmallAllreduceSeconds(0, 450e9, 370e9, 1.75)).toBeUndefined();
+  });
+
+  it('scales with the link: a slower NVLink4 (H800, 200 GB/s) or a bandwidth what-if is slower at 1-16 MiB', () => {
+    const h100 = hw('h100-sxm');
+    const h800 = hw('h800-sxm');
+    for (const b of [1 << 20, 4 << 20, 16 << 20]) expect(commSeconds(h800, 'allreduce', b, 8)).toBeGreaterThan(commSeconds(h100, 'allreduce', b, 8) * 1.5);
+    const slow = { ...h100, scaleUp: { ...h100.scaleUp!, bandwidthBytePerS: 50e9 } };
+    expect(commSeconds(slow, 'allreduce', 4 << 20, 8)).toBeGreaterThan(commSeconds(h100, 'allreduce', 4 << 20, 8) * 4);
+    // the start-up part does not scale: a 1 KiB all-reduce stays near the measured 19.5 µs
+    expect(commSeconds(h800, 'allreduce', 1024, 8)).toBeLessThan(21e-6);
+  });
+
+  it('no step past the table: beyond 16 MiB the time carries on from the last measured point', () => {
+    for (const id of ['h100-sxm', 'h800-sxm']) {
+      const h = hw(id);
+      const at = commSeconds(h, 'allreduce', 16 << 20, 8);
+      const past = commSeconds(h, 'allreduce', (16 << 20) + 4096, 8);
+      expect(past).toBeGreaterThanOrEqual(at);
+      expect(past / at).toBeLessThan(1.001);
+    }
   });
 
   it('other fabrics are unchanged (no kernel-level table): A100 NVLink3 keeps the ring model', () => {

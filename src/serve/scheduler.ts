@@ -276,6 +276,7 @@ export class Replica {
       gapS += this.stallS;
       this.stallS = 0;
     } else if (d > 0) this.stallS += price.seconds;
+    else this.stallS = 0; // no decode left running (all finished or preempted): the next cohort starts its gap afresh
     return { seconds: price.seconds, decode: dr, prefill: P, flops: price.flops, bytes: price.bytes, gapS };
   }
 

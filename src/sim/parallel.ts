@@ -137,7 +137,7 @@ export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes:
   // An engine's (not nccl-tests') all-reduce on a Hopper NVSwitch node: the measured framework NCCL time where smaller
   // (./nccl-small-allreduce.ts); `inSwitch` callers reproduce nccl-tests and keep the sweep.
   if (kind === 'allreduce' && !inSwitch && nvswitch && link.technology === 'nvlink4' && group <= 8) {
-    const measured = ncclSmallAllreduceSeconds(bytes);
+    const measured = ncclSmallAllreduceSeconds(bytes, link.bandwidthBytePerS, bw, trafficFactor(kind, group));
     if (measured !== undefined) return Math.min(ring, measured);
   }
   return ring;
