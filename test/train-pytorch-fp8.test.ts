@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
+import { GRAD_ACCUMULATE_FP32_BYTES } from '../src/sim/training/step.js';
 import type { NormalizedRuntime } from '../src/spec/types.js';
 
 const lib = getLibrary();
@@ -45,7 +46,8 @@ describe('eager PyTorch mixed precision: an fp32 model under autocast', () => {
   it('adds the fp32 gradient accumulation of every micro-batch after the first, and nothing under ZeRO-3', () => {
     const one = compute(pytorch, 2) - compute(noCast, 2);
     const four = compute(pytorch, 8) - compute(noCast, 8); // 4 micro-batches
-    expect(four).toBeCloseTo(4 * one + 3 * one, 6); // 4 × 12 + 3 × 12 bytes per parameter
+    // 4 casts of param_cast_bytes + 3 fp32 accumulations of GRAD_ACCUMULATE_FP32_BYTES per parameter
+    expect(four).toBeCloseTo(4 * one + (3 * one * GRAD_ACCUMULATE_FP32_BYTES) / pytorch.training!.paramCastBytes!, 6);
     expect(compute(pytorch, 2, 3)).toBe(compute(noCast, 2, 3));
   });
 });

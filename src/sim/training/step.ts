@@ -118,7 +118,7 @@ function addPass(a: PassCost, b: PassCost, k = 1): PassCost {
 // fp32 for the parameter, read 2, write 4). Each micro-batch after the first also adds its fp32 gradient into .grad
 // (AccumulateGrad in place: read 4 + 4, write 4). Weight-sized work, so it does not shrink with the micro-batch: it
 // weighs on small models and small batches. Not under ZeRO-3 / FSDP, whose shards are cast before the gather.
-const GRAD_ACCUMULATE_FP32_BYTES = 12;
+export const GRAD_ACCUMULATE_FP32_BYTES = 12;
 
 function paramCastSeconds(i: StepInput, microBatches: number): number {
   const { shape: s, plan: p, hw } = i;
