@@ -152,7 +152,9 @@ describe('tensor-parallel all-reduce on an NVSwitch system', () => {
     const { commSeconds } = await import('../src/sim/parallel.js');
     const { lookupEfficiency, COLLECTIVE_SHAPE } = await import('../src/hardware/efficiency.js');
     const h100 = lib.hardware['h100-sxm']!;
-    const bytes = 21.5e6; // decode all-reduce of 1311 tokens × 8192 × bf16
+    // prefill all-reduce of 4096 tokens × 8192 × bf16: past the measured small-message NCCL table and the stretch that
+    // carries on from it (src/sim/nccl-small-allreduce.ts), where the ring model prices the engine's all-reduce
+    const bytes = 67.1e6;
     // nccl-tests: algbw = 450 GB/s × the spec's measured fraction at that size
     const measured = lookupEfficiency(h100.efficiency.collectiveBySize!, bytes);
     expect(commSeconds(h100, 'allreduce', bytes, 8, true)).toBeCloseTo(bytes / (450e9 * measured), 12);
