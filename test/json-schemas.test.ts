@@ -74,6 +74,27 @@ const CASES: Case[] = [
   { name: 'show runtime vllm', args: ['show', 'runtime', 'vllm'], schema: 'show-runtime.json', check: (r) => expect(r.memory.basis).toBe('device') },
   { name: 'show runtime megatron on gb200', args: ['show', 'runtime', 'megatron', '--hardware', 'gb200'], schema: 'show-runtime.json', check: (r) => expect(r.training.host_cpu_scale).toBe(2.6) },
   { name: 'show runtime transformers (eager loop by layer code, audio decode)', args: ['show', 'runtime', 'transformers'], schema: 'show-runtime.json', check: (r) => { expect(r.host_decode_step.by_layer.llama.per_layer_s).toBeGreaterThan(0); expect(r.host_audio_decode_s).toBeGreaterThan(0); } },
+  // scheduler.mixed_batches, kernels.kv_per_query_head / int8_quant_kernels and collectives are required keys: each case
+  // below is one where the value is not the default, so a dropped key or a lost binding fails
+  { name: 'show runtime sglang (no mixed batches)', args: ['show', 'runtime', 'sglang'], schema: 'show-runtime.json', check: (r) => { expect(r.scheduler.mixed_batches).toBe(false); expect(r.collectives.custom_allreduce).toBeNull(); } },
+  { name: 'show runtime llama.cpp on apple-m2-ultra (KV per query head)', args: ['show', 'runtime', 'llama.cpp', '--hardware', 'apple-m2-ultra'], schema: 'show-runtime.json', check: (r) => { expect(r.kernels.kv_per_query_head).toBe(true); expect(r.scheduler.mixed_batches).toBe(true); } },
+  { name: 'show runtime faster-whisper (int8 quant kernels)', args: ['show', 'runtime', 'faster-whisper'], schema: 'show-runtime.json', check: (r) => expect(r.kernels.int8_quant_kernels).toBe(true) },
+  {
+    name: 'show runtime pytorch-compile on h100-sxm (custom all-reduce)',
+    args: ['show', 'runtime', 'pytorch-compile', '--hardware', 'h100-sxm'],
+    schema: 'show-runtime.json',
+    check: (r) => {
+      expect(r.collectives.custom_allreduce).toEqual({ sizes: [2048, 16384, 131072, 1048576], seconds: [10.1e-6, 10.1e-6, 11.8e-6, 24.1e-6], max_group: 8 });
+      expect(r.overrides.find((o: any) => o.architecture === 'hopper').fields.collectives_custom_allreduce.max_group).toBe(8);
+    },
+  },
+  {
+    // a by_hardware fp4 MoE table prints as the top level does ({tokens, values}), not by its internal names
+    name: 'show runtime (by_hardware fp4 MoE table)',
+    args: ['show', 'runtime', join(tmp, 'fp4-moe-override.yaml')],
+    schema: 'show-runtime.json',
+    check: (r) => expect(r.overrides.find((o: any) => o.hardware === 'b200').fields.kernels_fp4_moe_efficiency).toEqual({ tokens: [4096, 16384], values: [0.1, 0.2] }),
+  },
   { name: 'show runtime genie on snapdragon-8-gen2', args: ['show', 'runtime', 'genie', '--hardware', 'snapdragon-8-gen2'], schema: 'show-runtime.json', check: (r) => expect(r.static_context).toBe(1024) },
   { name: 'show model llama-3.1-8b', args: ['show', 'model', 'llama-3.1-8b'], schema: 'show-model.json' },
   { name: 'show model deepseek-v3', args: ['show', 'model', 'deepseek-v3'], schema: 'show-model.json' },
@@ -187,6 +208,10 @@ const BENCH_FIXTURES: { name: string; result: () => unknown }[] = [
   { name: 'bench cc (fixture)', result: () => sampleCc() },
   { name: 'bench torch (fixture)', result: () => parseTorch(torchFixture, true, 12) },
 ];
+writeFileSync(
+  join(tmp, 'fp4-moe-override.yaml'),
+  ['id: fp4-moe-override', 'name: fp4 MoE override', 'extends: tensorrt-llm', 'kind: runtime', 'role: serving', 'by_hardware:', '  b200:', '    kernels:', '      fp4_moe_efficiency:', '        tokens: [4096, 16384]', '        values: [0.1, 0.2]', '      source: "test"', 'sources:', '  - "test"', ''].join('\n'),
+);
 writeFileSync(join(tmp, 'bench-torch.json'), JSON.stringify(parseTorch(torchFixture, true, 12)));
 
 const results = new Map<string, any>();

@@ -7,6 +7,7 @@ import { applySet, applySetPlain, SET_FIELDS } from '../src/hardware/set-path.js
 import { getLibrary, libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
+import { sustainedMatrix } from '../src/sim/roofline.js';
 import type { MemoryTechnology } from '../src/spec/types.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -84,6 +85,23 @@ describe('--set PATH=VALUE', () => {
   ])('%s', async (assignment, get, expected) => {
     const hw = await applySet(h100, assignment);
     expect(get(hw)).toBeCloseTo(expected as number, 6);
+  });
+  it('efficiency.sustained_matrix_by_dtype.<dtype> sets one dtype, wins over sustained_matrix, and leaves the library alone', async () => {
+    const b200 = lib.hardware['b200']!;
+    const libFp8 = b200.efficiency.sustainedMatrixByDtype?.fp8;
+    expect(libFp8).toBe(1);
+    const hw = await applySet(b200, 'efficiency.sustained_matrix_by_dtype.fp8=0.9');
+    expect(sustainedMatrix(hw, 'fp8')).toBe(0.9);
+    expect(sustainedMatrix(hw, 'bf16')).toBe(b200.efficiency.sustainedMatrix);
+    // sustained_matrix alone does not move a dtype that has its own value
+    const all = await applySet(b200, 'efficiency.sustained_matrix=0.7');
+    expect(sustainedMatrix(all, 'bf16')).toBe(0.7);
+    expect(sustainedMatrix(all, 'fp8')).toBe(1);
+    expect(b200.efficiency.sustainedMatrixByDtype?.fp8).toBe(libFp8);
+    // a part without the table gains one; plain (accuracy rows) takes it too
+    expect(sustainedMatrix(applySetPlain(h100, 'efficiency.sustained_matrix_by_dtype.bf16=0.8'), 'bf16')).toBe(0.8);
+    expect(h100.efficiency.sustainedMatrixByDtype).toBeUndefined();
+    await expect(applySet(b200, 'efficiency.sustained_matrix_by_dtype.fp8=1.5')).rejects.toThrow(/fraction from/);
   });
   it('leaves the library object alone', async () => {
     await applyWhatIfs(h100, undefined, ['memory.bandwidth=9 TB/s', 'compute.matrix.bf16=1 PFLOP/s']);

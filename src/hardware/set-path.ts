@@ -65,6 +65,9 @@ function buildFields(): Record<string, Field> {
     'efficiency.memory': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.memory = v as number) },
     'efficiency.gemm': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.gemm = gemmTable(v as number)) },
     'efficiency.attention': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.attention = v as number) },
+    // the share of the burst matrix rate held under sustained load (src/sim/roofline.ts sustainedMatrix); a dtype with its
+    // own efficiency.sustained_matrix_by_dtype.<dtype> (b200's fp8: 1) keeps that value: the per-dtype one wins, so set
+    // it too (below) to move that dtype
     'efficiency.sustained_matrix': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.sustainedMatrix = v as number) },
     'efficiency.vector': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.vector = v as number) },
     'efficiency.collective': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.collective = v as number) },
@@ -98,6 +101,11 @@ function buildFields(): Record<string, Field> {
       kind: 'fraction',
       apply: (hw, v) => void (hw.efficiency.gemmByDtype = { ...hw.efficiency.gemmByDtype, [d]: gemmTable(v as number) }),
     };
+    // one dtype's sustained share, winning over efficiency.sustained_matrix for that dtype's GEMMs
+    f[`efficiency.sustained_matrix_by_dtype.${d}`] = {
+      kind: 'fraction',
+      apply: (hw, v) => void (hw.efficiency.sustainedMatrixByDtype = { ...hw.efficiency.sustainedMatrixByDtype, [d]: v as number }),
+    };
   }
   return f;
 }
@@ -126,7 +134,11 @@ function cloneHardware(hw: NormalizedHardware): NormalizedHardware {
     power: hw.power && { ...hw.power },
     energy: hw.energy && { ...hw.energy },
     price: hw.price && { ...hw.price },
-    efficiency: { ...hw.efficiency, gemmByDtype: hw.efficiency.gemmByDtype && { ...hw.efficiency.gemmByDtype } },
+    efficiency: {
+      ...hw.efficiency,
+      gemmByDtype: hw.efficiency.gemmByDtype && { ...hw.efficiency.gemmByDtype },
+      sustainedMatrixByDtype: hw.efficiency.sustainedMatrixByDtype && { ...hw.efficiency.sustainedMatrixByDtype },
+    },
   };
 }
 

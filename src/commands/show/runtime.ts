@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { resolveHardware } from '../../spec/library.js';
 import { boundRuntime, resolveRuntime } from '../../runtime/resolve.js';
-import { fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
+import { fmtBytes, fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
 import { whisperTimestamps } from '../../sim/whisper.js';
 import { decodingOf } from '../../model/whisper-graph.js';
 import { kvCacheRule } from '../../runtime/kv-cache.js';
@@ -18,6 +18,8 @@ const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({
 const encoderForwardJson = (e: NonNullable<RuntimeSettings['encoderForward']>) => ({ per_layer_s: e.perLayerS, per_forward_s: e.perForwardS });
 // one fraction, or the table by the step's tokens as the runtime file writes it
 const fp4MoeJson = (f: RuntimeSettings['kernels']['fp4MoeEfficiency']) => (f === undefined ? null : typeof f === 'number' ? f : { tokens: f.sizes, values: f.values });
+// the runtime's own small-message all-reduce (collectives.custom_allreduce): message bytes, seconds per call, largest group
+const customAllreduceJson = (c: NonNullable<NonNullable<RuntimeSettings['collectives']>['customAllreduce']>) => ({ sizes: c.sizes, seconds: c.seconds, max_group: c.maxGroup });
 
 /** settings as --json prints them (SI, snake_case) */
 function settingsJson(s: RuntimeSettings) {
@@ -52,6 +54,7 @@ function settingsJson(s: RuntimeSettings) {
         : null,
       unchunked_covers_context: s.scheduler.unchunkedCoversContext ?? false,
       mla_unchunked: s.scheduler.mlaUnchunked ?? false,
+      mixed_batches: s.scheduler.mixedBatches ?? true,
     },
     overlap: { tp_comm: s.overlap.tpComm, fsdp_prefetch: s.overlap.fsdpPrefetch ?? null, dp_grad: s.overlap.dpGrad ?? null, ep_two_batch: s.overlap.epTwoBatch },
     static_context: s.staticContext ?? null,
@@ -69,6 +72,7 @@ function settingsJson(s: RuntimeSettings) {
       group_gemv_max_tokens: s.kernels.groupGemvMaxTokens ?? null,
       kernel_choice: s.kernels.kernelChoice ?? null,
       attention_mask_scan: s.kernels.attentionMaskScan ?? null,
+      kv_per_query_head: s.kernels.kvPerQueryHead ?? false,
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
       gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
@@ -86,7 +90,9 @@ function settingsJson(s: RuntimeSettings) {
       kv_append: dec.kvAppend,
       fp32_matmul: s.kernels.fp32Matmul ?? 'tf32',
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
+      int8_quant_kernels: s.kernels.int8QuantKernels ?? false,
     },
+    collectives: { custom_allreduce: s.collectives?.customAllreduce ? customAllreduceJson(s.collectives.customAllreduce) : null },
     training: s.training ? trainingJson(s.training) : null,
   };
 }
@@ -140,10 +146,13 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels', 'training'] as const) {
     for (const [k, v] of Object.entries(o[block] ?? {})) {
+      // the fp4 MoE table prints as the top level prints it ({tokens, values}), not by its internal names
+      if (block === 'kernels' && k === 'fp4MoeEfficiency') { out.kernels_fp4_moe_efficiency = fp4MoeJson(v as RuntimeSettings['kernels']['fp4MoeEfficiency']); continue; }
       // a nested block (kernels.tiled_gemm) prints its fields in the same snake_case
       out[`${block}_${snake(k)}`] = v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([kk, vv]) => [snake(kk), vv])) : v;
     }
   }
+  if (o.collectives?.customAllreduce) out.collectives_custom_allreduce = customAllreduceJson(o.collectives.customAllreduce);
   return out;
 }
 
@@ -227,10 +236,11 @@ export default class ShowRuntime extends BaseCommand {
         ...(s.hostAudioDecodeS ? [['host before the first window', `audio decode ${fmtSeconds(s.hostAudioDecodeS)} per second of audio`] as [string, string]] : []),
         ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)}${s.launch.perKernelByKindS ? ` (one-kernel ops: ${Object.entries(s.launch.perKernelByKindS).map(([k, v]) => `${k} ${fmtSeconds(v)}`).join(', ')})` : ''} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'})`],
         ['usable memory', `${s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}; unified memory ${s.memory.unifiedShare}`],
-        ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}` + audioScheduler(s.scheduler)],
+        ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mixedBatches === false ? '; no mixed batches: an iteration runs prefill chunks alone when it can form one, decodes otherwise' : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}` + audioScheduler(s.scheduler)],
         ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
         ['KV cache without --kv-cache', KV_RULE_TEXT[kvCacheRule(s)]],
+        ['custom all-reduce', customAllreduceText(s.collectives?.customAllreduce)],
         ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${plain(v)}`).join('; ') || '—'],
       ];
       if (result.training) rows.push(['training', Object.entries(result.training).map(([k, v]) => `${k}: ${plain(v, true, k)}`).join('; ')]);
@@ -241,6 +251,13 @@ export default class ShowRuntime extends BaseCommand {
     }
     return result;
   }
+}
+
+// the runtime's own small-message all-reduce as text; '—': every all-reduce is the collective library's
+function customAllreduceText(c: NonNullable<RuntimeSettings['collectives']>['customAllreduce']): string {
+  if (!c) return '— (the collective library: NCCL / RCCL)';
+  const at = c.sizes.map((b, i) => `${fmtBytes(b)} ${fmtSeconds(c.seconds[i]!)}`).join(', ');
+  return `groups up to ${c.maxGroup} devices, messages up to ${fmtBytes(c.sizes[c.sizes.length - 1]!)}: ${at} per call (larger: the collective library)`;
 }
 
 // Whisper's long-form and decoding settings, where a runtime sets them (empty otherwise)
