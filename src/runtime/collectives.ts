@@ -11,12 +11,20 @@ export function customAllreduceSeconds(hw: NormalizedHardware, bytes: number, gr
   if (!t || group < 2 || group > t.maxGroup || !(bytes > 0)) return undefined;
   const up = hw.scaleUp;
   if (!up || (up.domain !== undefined && group > up.domain)) return undefined;
-  const s = t.sizes, v = t.seconds;
-  const n = s.length;
-  if (bytes > s[n - 1]!) return undefined;
-  if (bytes <= s[0]!) return v[0]!;
+  return callSecondsAt(t.sizes, t.seconds, bytes);
+}
+
+/**
+ * A measured per-call time table of a collective (seconds at rising message sizes) at `bytes`: linear in size between
+ * its points, the first point's time below it (start-up bound), undefined above its last size. The runtimes' own
+ * kernels (above) and the framework NCCL table (src/sim/nccl-small-allreduce.ts) read theirs through it.
+ */
+export function callSecondsAt(sizes: readonly number[], seconds: readonly number[], bytes: number): number | undefined {
+  const n = sizes.length;
+  if (bytes > sizes[n - 1]!) return undefined;
+  if (bytes <= sizes[0]!) return seconds[0]!;
   let i = 1;
-  while (s[i]! < bytes) i++;
-  const f = (bytes - s[i - 1]!) / (s[i]! - s[i - 1]!);
-  return v[i - 1]! + f * (v[i]! - v[i - 1]!);
+  while (sizes[i]! < bytes) i++;
+  const f = (bytes - sizes[i - 1]!) / (sizes[i]! - sizes[i - 1]!);
+  return seconds[i - 1]! + f * (seconds[i]! - seconds[i - 1]!);
 }

@@ -11,6 +11,8 @@
 // PRs #24532 and #24111, benchmark_device_communicators.py). Measured at 8 ranks; fewer ranks are no slower, so
 // ./parallel.ts takes the smaller of this and its ring time. Hopper (NVLink4 behind NVSwitch) only: no comparable
 // table was found for A100 or Blackwell nodes.
+import { callSecondsAt } from '../runtime/collectives.js';
+
 const SIZES = [128, 1024, 16384, 32768, 65536, 131072, 262144, 524288, 1048576, 4194304, 8388608, 16777216];
 const SECONDS = [19.19e-6, 19.5e-6, 20.71e-6, 22.65e-6, 23.05e-6, 23.71e-6, 24.76e-6, 25.24e-6, 32.42e-6, 59.43e-6, 90.51e-6, 135.68e-6];
 
@@ -32,9 +34,5 @@ export function ncclSmallAllreduceSeconds(bytes: number, linkBytePerS: number, b
   const atLink = (t: number) => SECONDS[0]! + (t - SECONDS[0]!) * scale;
   const last = SIZES[n - 1]!;
   if (bytes > last) return atLink(SECONDS[n - 1]!) + (traffic * (bytes - last)) / busBytePerS;
-  if (bytes <= SIZES[0]!) return SECONDS[0]!;
-  let i = 1;
-  while (SIZES[i]! < bytes) i++;
-  const f = (bytes - SIZES[i - 1]!) / (SIZES[i]! - SIZES[i - 1]!);
-  return atLink(SECONDS[i - 1]! + f * (SECONDS[i]! - SECONDS[i - 1]!));
+  return atLink(callSecondsAt(SIZES, SECONDS, bytes)!);
 }
