@@ -169,11 +169,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     // by the step's tokens: { tokens, values } → an efficiency table over tokens (the schema checked each entry)
     const f4 = k.fp4_moe_efficiency;
     if (f4 !== undefined && typeof f4 === 'object') {
-      const where = [...at, 'kernels', 'fp4_moe_efficiency'];
-      if (f4.tokens.length !== f4.values.length) ctx.errors.push(issueAt(ctx, where, `tokens and values must be lists of the same length (${f4.tokens.length} and ${f4.values.length})`));
-      const rising = f4.tokens.findIndex((t: number, i: number) => i > 0 && !(t > f4.tokens[i - 1]));
-      if (rising > 0) ctx.errors.push(issueAt(ctx, [...where, 'tokens', rising], `tokens must increase (${f4.tokens[rising - 1]} → ${f4.tokens[rising]})`));
-      out.kernels.fp4MoeEfficiency = { sizes: [...f4.tokens], values: [...f4.values] };
+      if (risingTable(ctx, [...at, 'kernels', 'fp4_moe_efficiency'], f4.tokens, f4.values, 'tokens', 'values')) out.kernels.fp4MoeEfficiency = { sizes: [...f4.tokens], values: [...f4.values] };
     }
     if (k.moe_min_tile_rows !== undefined && k.mma_tile_rows !== undefined && k.moe_min_tile_rows > k.mma_tile_rows) {
       ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'moe_min_tile_rows'], `must not exceed mma_tile_rows (${k.mma_tile_rows}), found ${k.moe_min_tile_rows}`, 'the smallest M tile is at most the largest'));
@@ -216,10 +212,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   const ar = own.collectives?.custom_allreduce;
   if (ar) {
     const sizes: number[] = ar.sizes, seconds: number[] = ar.seconds;
-    const path = [...at, 'collectives', 'custom_allreduce'];
-    if (sizes.length !== seconds.length) ctx.errors.push(issueAt(ctx, path, `sizes (${sizes.length}) and seconds (${seconds.length}) differ in length`, 'give one time per message size'));
-    else if (sizes.some((v, i) => i > 0 && !(v > sizes[i - 1]!))) ctx.errors.push(issueAt(ctx, [...path, 'sizes'], 'must increase', 'list message sizes from smallest to largest'));
-    else out.collectives = { customAllreduce: { sizes, seconds, maxGroup: ar.max_group } };
+    if (risingTable(ctx, [...at, 'collectives', 'custom_allreduce'], sizes, seconds, 'sizes', 'seconds')) out.collectives = { customAllreduce: { sizes, seconds, maxGroup: ar.max_group } };
   }
   const t = own.training;
   const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', pp_split: 'ppSplit' } as const;
@@ -248,6 +241,21 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
 
 // The fields of a YAML block that are set, under their TypeScript names, in the order of `names` (values as the
 // schema checked them).
+// A runtime table of values at rising keys (a custom all-reduce's seconds by message size, the fp4 MoE cap by tokens):
+// one value per key, keys strictly rising; an error naming the field otherwise (false: not usable)
+function risingTable(ctx: SpecContext, path: (string | number)[], keys: number[], values: unknown[], keyName: string, valueName: string): boolean {
+  if (keys.length !== values.length) {
+    ctx.errors.push(issueAt(ctx, path, `${keyName} (${keys.length}) and ${valueName} (${values.length}) differ in length`, `give one ${valueName === 'seconds' ? 'time' : 'value'} per entry of ${keyName}`));
+    return false;
+  }
+  const i = keys.findIndex((v, j) => j > 0 && !(v > keys[j - 1]!));
+  if (i > 0) {
+    ctx.errors.push(issueAt(ctx, [...path, keyName], `must increase (${keys[i - 1]} → ${keys[i]})`, `list ${keyName} from smallest to largest`));
+    return false;
+  }
+  return true;
+}
+
 function renamed<T>(blk: Raw, names: Record<string, keyof T & string>): Partial<T> {
   const out: Partial<T> = {};
   for (const [from, to] of Object.entries(names)) if (blk[from] !== undefined) out[to] = blk[from];
