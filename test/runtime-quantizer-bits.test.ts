@@ -34,4 +34,20 @@ describe('runtime quantizer bits', () => {
     expect(run('pytorch', 'int4').memory.weights_bytes).toBeLessThan(gf.memory.weights_bytes);
     expect(gf.tpot_s!).toBeGreaterThan(run('ideal', 'int4').tpot_s!);
   });
+
+  it('llama.cpp GGUF files keep the output projection at Q6_K (6.5625 bits) under q4_0, at Q8_0 under q8_0', async () => {
+    const rt = libraryRuntime('llama.cpp').kernels;
+    expect(resolvePrecision('q4_0', undefined, undefined, undefined, rt).headBits).toBe(6.5625);
+    expect(resolvePrecision('q4_0', undefined, undefined, undefined, rt).weightBits).toBe(4.5);
+    expect(resolvePrecision('q8_0', undefined, undefined, undefined, rt).headBits).toBe(8.5);
+    // a decode step reads the head at Q6_K: slower than the same model priced with a q4_0 head
+    const m4 = await loadHardware('rtx-4090');
+    const step = (kernels: object) =>
+      simulate(request('llama-3.1-8b', bindRuntime(m4, { ...libraryRuntime('llama.cpp'), kernels: { ...libraryRuntime('llama.cpp').kernels, ...kernels } }), { inputTokens: 1, outputTokens: 64, batch: 1, dtype: 'q4_0' })).tpot_s!;
+    const q6 = step({});
+    const q4 = step({ quantizedHeadBits: {} });
+    // 128256 x 4096 head: (6.5625 - 4.5) / 8 bytes x 525 M weights = 135 MB more per token
+    expect(q6).toBeGreaterThan(q4);
+    expect(q6 / q4).toBeLessThan(1.06);
+  });
 });
