@@ -402,6 +402,7 @@ const pipeline = {
           tokens_per_second: count(0, 1e6, false),
           tokens_per_image: count(0, 1e7),
           count: count(0, 1e6),
+          dtype: { enum: ['fp32', 'bf16', 'fp16'] },
         },
       },
     },

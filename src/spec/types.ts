@@ -321,6 +321,8 @@ export interface PipelineStage {
   tokens?: number;
   tokens_per_second?: number; // audio tokens per second of audio
   tokens_per_image?: number;
+  /** the dtype the stage's reference code runs it in whatever the request's (Wan's WanVAE: torch.float) */
+  dtype?: 'fp32' | 'bf16' | 'fp16';
 }
 export interface PipelineModel extends ModelBase {
   family: 'pipeline';
