@@ -3,7 +3,7 @@
 import type { Dtype, NormalizedHardware } from '../../spec/types.js';
 import { elementwise, linear, type Op } from '../../model/op.js';
 import { opCost } from '../roofline.js';
-import type { DecoderShape } from './shapes.js';
+import { attentionPairShare, type DecoderShape } from './shapes.js';
 import type { PlanShape } from './plan.js';
 import type { Recompute, RecomputeModule, RecomputePolicy } from './types.js';
 import { flashAttention, policyOf } from './memory.js';
@@ -73,12 +73,13 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
     if (gemmDtype === 'fp8') castElems += T * (s.mla.qLora + s.mla.kvLora);
   } else lin('qkv', T, (s.attnParams - outParams) / h / t, h);
   // core attention, causal: each query sees s/2 keys on average → 2·(s/2)·(d_qk + d_v) FLOP per head per token
-  // (FlashAttention: Dao et al. 2022; reads Q, K, V, writes O once)
+  // (FlashAttention: Dao et al. 2022; reads Q, K, V, writes O once); sliding-window / chunked layers compute only the
+  // pairs inside their window (./shapes.ts attentionPairShare)
   const vKv = s.kvDim === s.qDim ? s.vDim : s.kvDim;
   ops.push({
     name: 'attention',
     kind: 'attention',
-    flops: (T * p.seqLen * (s.qDim + s.vDim)) / t,
+    flops: (T * p.seqLen * (s.qDim + s.vDim) * attentionPairShare(s, p.seqLen)) / t,
     bytes: (T * (s.qDim + s.kvDim + vKv + s.vDim) * 2) / t,
     weightBytes: 0,
     dtype: 'bf16', // attention stays bf16 in fp8 recipes (DeepSeek-V3 report §3.3.1; Transformer Engine default)

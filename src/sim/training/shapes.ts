@@ -1,7 +1,7 @@
 // Hardware-free facts about a decoder that training needs: layer widths, parameter groups (dense vs routed
 // experts, which shard differently) and the model-FLOP convention of docs/design.md.
 import type { DecoderModel } from '../../spec/types.js';
-import { moeLayerCount } from '../../model/layer-kinds.js';
+import { layerAttentionCounts, localWindow, moeLayerCount, prefillPairs, type LocalWindow } from '../../model/layer-kinds.js';
 import { countParams, decoderAttentionParams } from '../../model/params.js';
 
 export interface DecoderShape {
@@ -31,6 +31,8 @@ export interface DecoderShape {
   paramsDense: number; // everything else (shard over tp·pp only)
   paramsEmbedding: number; // input embedding (+ position) table
   paramsHead: number; // untied LM head (0 when tied)
+  // the layers' attention kinds as shares of all layers, each with its window (undefined: full causal attention)
+  attentionKinds: { share: number; window: LocalWindow | undefined }[];
 }
 
 export function decoderShape(m: DecoderModel): DecoderShape {
@@ -75,7 +77,32 @@ export function decoderShape(m: DecoderModel): DecoderShape {
     paramsDense: p.total - paramsExpert,
     paramsEmbedding: p.embedding,
     paramsHead: p.breakdown.lm_head ?? 0,
+    attentionKinds: attentionKinds(m),
   };
+}
+
+function attentionKinds(m: DecoderModel): DecoderShape['attentionKinds'] {
+  const counts = layerAttentionCounts(m);
+  const out: DecoderShape['attentionKinds'] = [];
+  for (const kind of ['full', 'sliding', 'chunked'] as const) {
+    if (counts[kind] > 0) out.push({ share: counts[kind] / m.layers, window: kind === 'full' ? undefined : localWindow(m, kind) });
+  }
+  return out;
+}
+
+/**
+ * The share of a full causal attention's query·key pairs that a training sequence of `seqLen` tokens computes,
+ * averaged over the layers: 1 for full attention; a sliding layer (gpt-oss 128, Gemma 3 1024) or a chunked one
+ * (Llama 4) computes only the pairs inside its window (src/model/layer-kinds.ts prefillPairs), as the fused kernels
+ * training runs skip the masked-out key blocks (FlashAttention-2/3 window_size; Transformer Engine / cuDNN fused
+ * attention with window_size, which Megatron-Core passes for gpt-oss's alternating layers).
+ */
+export function attentionPairShare(s: DecoderShape, seqLen: number): number {
+  if (!(seqLen > 0)) return 1;
+  const full = (seqLen * (seqLen + 1)) / 2;
+  let share = 0;
+  for (const k of s.attentionKinds) share += k.share * (k.window ? prefillPairs(k.window, seqLen) / full : 1);
+  return s.attentionKinds.length ? share : 1;
 }
 
 // Model FLOPs per trained token (docs/design.md): 6·N_active + 6·n_layer·n_ctx·d_attn.
