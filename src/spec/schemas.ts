@@ -553,7 +553,7 @@ const runtimeBlocks = {
       bench_max_num_seqs: posInt,
       chunked_prefill: { type: 'boolean' },
       batching: { enum: ['inflight', 'static'] },
-      admission: { enum: ['reserve', 'preempt'] },
+      admission: { enum: ['reserve', 'preempt', 'estimate'] },
       audio_windows: { enum: ['batched', 'sequential'] },
       // Whisper long-form (src/sim/whisper.ts): windows encoded and decoded together per pass (the ASR pipeline's
       // batch_size), the hop between window starts (the pipeline's chunk stride), the previous window's text as the
