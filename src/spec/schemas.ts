@@ -537,6 +537,8 @@ const runtimeBlocks = {
       // keys are the smallest tp each share applies from
       share_by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': fraction01 } },
       basis: { enum: ['free', 'device'] },
+      // the share from the engine's own rule for the device (sglang: mem_fraction_static by device memory and tp)
+      share_rule: { enum: ['fixed', 'sglang'] },
       reserve: qty(0, 1e16),
       unified_share: fraction01,
       source: src,

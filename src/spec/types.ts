@@ -379,6 +379,9 @@ export interface RuntimeSettings {
     // the engine's default share by tensor-parallel size, [smallest tp, share] ascending (SGLang mem_fraction_static);
     // the entry with the largest tp ≤ the layout's replaces `share` (src/sim/memory.ts)
     shareByTp?: [number, number][];
+    // 'sglang': with basis device, the share is SGLang's own default for the device and tp (src/runtime/sglang-memory.ts)
+    // instead of share / shareByTp; absent or 'fixed': share / shareByTp
+    shareRule?: 'fixed' | 'sglang';
   };
   // maxNumSeqs: requests in flight the engine admits by default; benchMaxNumSeqs: what the runtime's own offline benchmark
   // admits where it overrides that default (trtllm-bench's tuning), which `simulate --batch max` searches within
