@@ -32,9 +32,13 @@ describe('speculative drafter under an eager decode loop', () => {
     expect(step).toBeGreaterThanOrEqual(own.perStepS + D.layers * own.perLayerS - 1e-12);
     const plain = new StepCoster(D, hw, drafter.coster.layout, p);
     expect(step).toBe(plain.compute(1, 600, 0, 0).seconds);
-    // the MTP drafter (the target cut to one layer) is one loop step too
-    const mtp = makeDrafter({ kind: 'mtp', k: 1, acceptance: 0.7 }, M, hw, L, p);
-    expect(mtp.coster.compute(1, 600, 0, 0).seconds).toBeGreaterThanOrEqual(own.perStepS - 1e-12);
+  });
+
+  it('MTP heads on an eager decode loop are refused in one line (HF generate() has no MTP path); engines keep them', () => {
+    const hw = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('transformers'));
+    expect(() => makeDrafter({ kind: 'mtp', k: 1, acceptance: 0.7 }, M, hw, L, p)).toThrow(/--mtp: runtime transformers .*no multi-token-prediction path/);
+    const vllm = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('vllm'));
+    expect(makeDrafter({ kind: 'mtp', k: 1, acceptance: 0.7 }, M, vllm, L, p).coster.compute(1, 600, 0, 0).seconds).toBeGreaterThan(0);
   });
 
   it('a graph-capturing runtime keeps the drafter without the iteration\'s step_overhead', () => {

@@ -11,6 +11,7 @@
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
 import { UserError } from '../spec/errors.js';
+import { eagerDecodeLoop } from '../runtime/launch.js';
 import { buildLayout, type Layout } from '../sim/parallel.js';
 import { StepCoster, type StepPrice } from './step-cost.js';
 import { weightBytes, kvBytesPerToken } from '../sim/memory.js';
@@ -54,6 +55,14 @@ export interface Drafter {
 /** the drafter's step coster: a draft model on the target's tp where its heads allow, else on one device per rank */
 export function makeDrafter(spec: SpecConfig, target: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision): Drafter {
   if (spec.kind === 'mtp') {
+    // an eager decode loop (host.decode_step: HF transformers generate(), plain PyTorch) has no multi-token-prediction
+    // path: HF's assisted generation drafts with a separate assistant model only (transformers generation/
+    // candidate_generator.py), and DeepSeek-V3's reference inference/generate.py never calls its MTP module. Pricing
+    // MTP heads there would invent a feature the runtime lacks, so say so instead.
+    if (eagerDecodeLoop(hw)) {
+      const rt = hw.runtime!;
+      throw new UserError(`--mtp: runtime ${rt.id} decodes one eager forward per token (host.decode_step) and has no multi-token-prediction path; use --spec-model ID (assisted generation), or a serving runtime such as vllm, sglang or tensorrt-llm`);
+    }
     const m: DecoderModel = { ...target, id: `${target.id}-mtp`, layers: 1, moe: target.moe ? { ...target.moe, dense_layers: 0 } : undefined };
     const lay = buildLayout(m, L.tp, 1, L.attentionDp ? L.tp : undefined, undefined, L.attentionDp);
     return { coster: new StepCoster(m, hw, lay, p, 0), weightsBytes: weightBytes(m, lay, p).perDevice, kvBytesPerToken: kvBytesPerToken(m, lay, p) };
