@@ -29,4 +29,21 @@ describe('CDNA3 fused attention efficiency', () => {
     expect(rate / 328.6e12).toBeGreaterThan(0.97);
     expect(rate / 328.6e12).toBeLessThan(1.01);
   });
+
+  // MI325X: same CDNA3 die and FA2 kernels, no attention timing of its own. MI300X's 0.283 scaled by the MFMA clock
+  // each board holds under load in AMD's MAF runs (rocm-blogs measuring-max-achievable-flops-part2: 1464 vs 1230 MHz).
+  it('MI325X: MI300X FA2 fraction x 1464/1230 MHz = 0.337, not the 0.6 FA3-class default', () => {
+    const mi325x = lib.hardware['mi325x']!;
+    const mi300x = lib.hardware['mi300x']!;
+    expect(mi325x.efficiency.attention).toBeCloseTo((mi300x.efficiency.attention * 1464) / 1230, 2);
+    expect(mi325x.efficiency.attention).toBeLessThan(0.6);
+  });
+
+  it('MI325X prices the same attention op at most 1.2x faster than MI300X (same matrix peak)', () => {
+    const F = 4 * 2 * 8192 * 8192 * 32 * 64;
+    const op: Op = { name: 'attention', kind: 'attention', flops: F, bytes: 2 * 3 * 2 * 8192 * 2048, weightBytes: 0, dtype: 'bf16', count: 1 };
+    const ratio = opCost(op, lib.hardware['mi300x']!).seconds / opCost(op, lib.hardware['mi325x']!).seconds;
+    expect(ratio).toBeGreaterThan(1.1);
+    expect(ratio).toBeLessThan(1.25);
+  });
 });

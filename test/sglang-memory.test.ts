@@ -7,6 +7,7 @@ import { sglangDefaultShare } from '../src/runtime/sglang-memory.js';
 import { usableBytes } from '../src/sim/memory.js';
 import { getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
+import { applySetPlain } from '../src/hardware/set-path.js';
 
 const MiB = 1024 * 1024, GiB = 1024 * MiB;
 
@@ -35,5 +36,14 @@ describe("SGLang's mem_fraction_static by device memory", () => {
       const hw = bindRuntime(xeon, libraryRuntime('sglang')!);
       expect(hw.runtime?.memory.shareRule).not.toBe('sglang');
     }
+  });
+});
+
+describe('a pinned share (--set runtime.memory_share) wins over the SGLang rule', () => {
+  it('holds the passed share on an sglang GPU run', () => {
+    const lib = getLibrary();
+    const h100 = lib.hardware['h100-sxm']!;
+    const hw = applySetPlain(bindRuntime(h100, libraryRuntime('sglang')!), 'runtime.memory_share=0.7');
+    expect(usableBytes(hw, 0, 0, 1) / h100.memory.capacityBytes).toBeCloseTo(0.7, 6);
   });
 });

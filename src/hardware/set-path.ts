@@ -76,6 +76,10 @@ function buildFields(): Record<string, Field> {
     'runtime.static_context': { kind: 'count', apply: (hw, v) => setRuntime(hw, { staticContext: v as number }) },
     // requests in flight the engine admits (vLLM --max-num-seqs, SGLang --max-running-requests, TensorRT-LLM max_batch_size)
     'runtime.max_num_seqs': { kind: 'count', apply: (hw, v) => setRuntime(hw, { maxNumSeqs: v as number }) },
+    // the share of memory the engine gives the KV cache, of the runtime's basis (runtimes/*.yaml memory): TensorRT-LLM's
+    // kv_cache_free_gpu_mem_fraction (of what weights and activations leave), vLLM's gpu_memory_utilization and SGLang's
+    // mem_fraction_static (of the device), as a benchmark passed it; it holds at every tp (share_by_tp set aside)
+    'runtime.memory_share': { kind: 'fraction', apply: (hw, v) => setRuntime(hw, { memoryShare: v as number }) },
     // the prompt's physical batch a benchmark set (llama-bench -ub N, llama.cpp --ubatch-size): simulate prefills a
     // single sequence in passes of at most N tokens (src/sim/ubatch.ts)
     'runtime.ubatch': { kind: 'count', apply: (hw, v) => setRuntime(hw, { ubatch: v as number }) },

@@ -92,7 +92,12 @@ export const RUNNERS: Record<string, Runner> = {
   'op stream': (c) => opStream(hw(flagId(c, 'hardware')), Number(c.flags.bytes)) as unknown as Record<string, unknown>,
   'op allreduce': (c) => opAllreduce(hw(flagId(c, 'hardware')), Number(c.flags.bytes), Number(c.flags.devices)) as unknown as Record<string, unknown>,
   train: (c) => trainFromFlags(c.flags) as unknown as Record<string, unknown>,
-  serve: (c) => serve(serveOptions(c.flags, model(flagId(c, 'model')), hw(flagId(c, 'hardware')), model)).result as unknown as Record<string, unknown>,
+  serve: (c) => {
+    // a row's --set, as for simulate (e.g. runtime.memory_share: the KV-cache fraction a benchmark passed)
+    let h = hw(flagId(c, 'hardware'));
+    for (const s of c.sets ?? (typeof c.flags.set === 'string' ? [c.flags.set] : [])) h = applySetPlain(h, s);
+    return serve(serveOptions(c.flags, model(flagId(c, 'model')), h, model)).result as unknown as Record<string, unknown>;
+  },
   'show model': (c) => {
     if (c.args[0] === undefined) throw new UserError('the command names no model');
     const m = model(c.args[0]);

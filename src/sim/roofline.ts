@@ -276,7 +276,10 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   // rate. A bare GEMM (`op gemm`, calibration points) is one kernel as measured: no floor. A runtime that switches at a
   // fixed row count whatever the speeds (kernels.kernel_choice: threshold, ggml) gets no floor on prompt GEMMs; decode
   // batches keep it (throughput does not fall as the serving batch grows: issue 12's invariant).
-  if ((phase === 'decode' || kernelPhysics(hw).kernelChoice === 'fastest') && op.kind === 'gemm' && op.batchRows && !gemv && op.m !== undefined && op.m > 0 && op.weightBytes > 0) {
+  // A grouped GEMM of a runtime with no matrix-vector MoE kernel at all (kernels.group_gemv_max_tokens 0: early-2025
+  // vLLM / SGLang Triton fused_moe, which tiles every call) has nothing to fall back to: no floor.
+  const noGroupGemv = !!op.groups && kernelPhysics(hw).groupGemvMaxTokens === 0;
+  if ((phase === 'decode' || kernelPhysics(hw).kernelChoice === 'fastest') && op.kind === 'gemm' && op.batchRows && !gemv && !noGroupGemv && op.m !== undefined && op.m > 0 && op.weightBytes > 0) {
     const g = kernelPhysics(hw).gemvMaxRows;
     if (g > 0 && op.m > g) {
       const peak = matrixPeak(hw, op.dtype, op.kind);

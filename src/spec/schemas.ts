@@ -609,6 +609,7 @@ const runtimeBlocks = {
       elementwise: { enum: ['eager', 'fused'] },
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       param_cast_bytes: { type: 'number', minimum: 0, maximum: 64 },
+      moe_capacity_factor: { type: 'number', exclusiveMinimum: 0, maximum: 64 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
       ep_dispatcher: { enum: ['alltoall', 'node_aware'] },
       fp8_accumulate: { enum: ['fast', 'split_backward'] },

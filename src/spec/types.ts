@@ -55,7 +55,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; memoryShare?: number };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -535,6 +535,8 @@ export interface RuntimeSettings {
   // fp8QuantizeBytes: memory traffic per element of each fp8 GEMM input quantization (src/sim/training/layer-cost.ts)
   // paramCastBytes: memory traffic per parameter per micro-batch of a model kept in fp32 under autocast (casting the
   // weights to the compute dtype in the forward, their gradients back to fp32 in the backward: src/sim/training/step.ts)
+  // moeCapacityFactor: MoE layers dispatch by one-hot einsums onto a fixed capacity per expert, C = ceil(S·k/E) × this,
+  // every expert computed over all of it (MaxText dense_matmul, token dropping: src/sim/training/moe-capacity.ts)
   // epDispatch: the element type the expert-parallel dispatch all-to-all moves tokens in when GEMMs are fp8 ('bf16':
   // quantized after the exchange, Megatron-Core's alltoall dispatcher; absent: fp8, DeepSeek-V3's dispatch)
   // epDispatcher: 'node_aware' = a token crosses the network once per destination node and fans out over the scale-up
@@ -556,6 +558,7 @@ export interface RuntimeSettings {
     moeHost?: MoeHostSync;
     fp8QuantizeBytes?: number;
     paramCastBytes?: number;
+    moeCapacityFactor?: number;
     epDispatch?: 'fp8' | 'bf16';
     epDispatcher?: 'alltoall' | 'node_aware';
     fp8Accumulate?: 'fast' | 'split_backward';

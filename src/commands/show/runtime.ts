@@ -106,6 +106,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     elementwise: t.elementwise,
     fp8_quantize_bytes: t.fp8QuantizeBytes,
     param_cast_bytes: t.paramCastBytes,
+    moe_capacity_factor: t.moeCapacityFactor,
     ep_dispatch: t.epDispatch,
     ep_dispatcher: t.epDispatcher,
     fp8_accumulate: t.fp8Accumulate,

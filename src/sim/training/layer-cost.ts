@@ -10,6 +10,7 @@ import { flashAttention, policyOf } from './memory.js';
 import { opSacRecomputeShare } from './op-sac.js';
 import { attentionLengthFactor } from './attention-length.js';
 import { cpMergeOps } from './cp-merge.js';
+import { capacityDispatch } from './moe-capacity.js';
 
 // Forward ops of one layer for one micro-batch on one device. Rows m = micro-batch tokens on this device
 // (b·s/cp); with sequence parallelism the GEMMs see all of them after the all-gather, with n (or k) split by tp
@@ -45,7 +46,9 @@ export const ROW_GATHER_RATE = 0.84;
 // `sortChunks`: the dispatcher reorders the tokens it received by local expert after the dispatch all-to-all and back
 // before the combine (Megatron-Core's alltoall dispatcher, below); false for DeepEP-style dispatchers, whose kernels
 // write the received tokens where they go.
-export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype, eager?: EagerElementwise, quantizeBytes = FP8_CAST_BYTES, sortChunks = false): Op[] {
+// `capacityFactor`: the MoE layer dispatches by one-hot einsums onto every expert's fixed capacity (runtime
+// training.moe_capacity_factor, MaxText's dense_matmul: ./moe-capacity.ts) instead of moving only the routed rows.
+export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype, eager?: EagerElementwise, quantizeBytes = FP8_CAST_BYTES, sortChunks = false, capacityFactor?: number): Op[] {
   const T = (p.microBatch * p.seqLen) / p.cp; // tokens of this device's sequence shard
   const t = p.tp;
   const h = s.hidden;
@@ -104,20 +107,27 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
     // probability-weighted sum (k multiply-adds per element). Sharded by tp like the other elementwise work (SP).
     // Both are row gathers (ROW_GATHER_RATE).
     ops.push(elementwise('moe_topk', (T * s.experts) / t, 5, 8, 'fp32'));
-    const gather = (o: Op): Op => ({ ...o, memoryScale: ROW_GATHER_RATE });
-    ops.push(gather(elementwise('moe_permute', (T * s.active * h) / t, 0, 2 + 2 / s.active, 'bf16')));
-    ops.push(gather(elementwise('moe_unpermute', (T * s.active * h) / t, 2, 2 + 2 / s.active, 'bf16')));
-    // With more than one local expert, Megatron-Core's alltoall dispatcher sorts the T·k received rows by local expert
-    // after the dispatch all-to-all ("Permutation 2: Sort tokens by local expert", sort_chunks_by_idxs) and unsorts the
-    // expert outputs before the combine ("Unpermutation 2"), tokens and probs (NVIDIA/Megatron-LM
-    // megatron/core/transformer/moe/token_dispatcher.py @0014f137 MoEAlltoAllTokenDispatcher.dispatch_postprocess /
-    // combine_preprocess: `if self.num_local_experts > 1`, whatever the EP size): two more row gathers of T·k·h bf16,
-    // read and written, forward.
-    if (sortChunks && s.experts / p.ep > 1) ops.push(gather(elementwise('moe_sort', (2 * T * s.active * h) / t, 0, 4, 'bf16')));
-    const rows = (T * s.active * p.ep) / s.experts;
-    ffn('expert', rows, s.expertWidth, s.experts / p.ep);
+    if (capacityFactor !== undefined && capacityFactor > 0) {
+      const d = capacityDispatch(s, p, capacityFactor, gemmDtype);
+      ops.push(...d.ops);
+      ffn('expert', d.rowsPerExpert, s.expertWidth, s.experts / p.ep);
+      moeActElems = d.expertRows * s.expertWidth + T * s.sharedWidth;
+    } else {
+      const gather = (o: Op): Op => ({ ...o, memoryScale: ROW_GATHER_RATE });
+      ops.push(gather(elementwise('moe_permute', (T * s.active * h) / t, 0, 2 + 2 / s.active, 'bf16')));
+      ops.push(gather(elementwise('moe_unpermute', (T * s.active * h) / t, 2, 2 + 2 / s.active, 'bf16')));
+      // With more than one local expert, Megatron-Core's alltoall dispatcher sorts the T·k received rows by local expert
+      // after the dispatch all-to-all ("Permutation 2: Sort tokens by local expert", sort_chunks_by_idxs) and unsorts the
+      // expert outputs before the combine ("Unpermutation 2"), tokens and probs (NVIDIA/Megatron-LM
+      // megatron/core/transformer/moe/token_dispatcher.py @0014f137 MoEAlltoAllTokenDispatcher.dispatch_postprocess /
+      // combine_preprocess: `if self.num_local_experts > 1`, whatever the EP size): two more row gathers of T·k·h bf16,
+      // read and written, forward.
+      if (sortChunks && s.experts / p.ep > 1) ops.push(gather(elementwise('moe_sort', (2 * T * s.active * h) / t, 0, 4, 'bf16')));
+      const rows = (T * s.active * p.ep) / s.experts;
+      ffn('expert', rows, s.expertWidth, s.experts / p.ep);
+      moeActElems = T * s.active * s.expertWidth + T * s.sharedWidth;
+    }
     actElems = 0;
-    moeActElems = T * s.active * s.expertWidth + T * s.sharedWidth;
     if (s.sharedWidth > 0) ffn('shared', T, s.sharedWidth, 1);
   }
   // memory-bound elementwise work, bf16 read + write, sharded by tp (SP), as separate ops because recompute modules
@@ -192,7 +202,9 @@ const MODULE_OPS: Record<string, RecomputeModule> = { norms: 'layernorm', moe_ac
 // 0.75-0.83 of its forward → 0.8, the unpermute's 2.03-2.04 → 2. A chunk sort's backward is the inverse sort: 1.
 // The ring-CP merges (./cp-merge.ts) are priced as what they are: 'cp_merge' runs in the forward only (its backward is
 // the gradient accumulation), 'cp_grad_merge' in the backward only (BACKWARD_ONLY: no forward share).
-const BWD_FACTOR: Record<string, number> = { moe_permute: 0.8, moe_unpermute: 2, moe_sort: 1, cp_merge: 0, cp_grad_merge: 1 };
+// MaxText's dense dispatch einsum has one gradient, its input's (the mask is boolean); its combine einsum the usual two
+// (./moe-capacity.ts).
+const BWD_FACTOR: Record<string, number> = { moe_permute: 0.8, moe_unpermute: 2, moe_sort: 1, cp_merge: 0, cp_grad_merge: 1, moe_dispatch: 1 };
 const BACKWARD_ONLY: ReadonlySet<string> = new Set(['cp_grad_merge']);
 const CP_MERGE: ReadonlySet<string> = new Set(['cp_merge', 'cp_grad_merge']);
 

@@ -156,7 +156,8 @@ export function stepTime(i: StepInput): StepResult {
   // the alltoall dispatcher sorts received tokens by local expert and back; DeepEP-style dispatchers (runtime
   // training.ep_dispatcher node_aware, DualPipe's own) place them in the dispatch kernel (./layer-cost.ts)
   const sortChunks = hw.runtime?.training?.epDispatcher !== 'node_aware' && !dualpipe;
-  let moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype, eager, qb, sortChunks), hw, pol, fullShare) : dense;
+  const cf = hw.runtime?.training?.moeCapacityFactor;
+  let moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype, eager, qb, sortChunks, cf), hw, pol, fullShare) : dense;
   // a dropless MoE layer the runtime syncs with the host every forward lasts at least the host's issue time
   // (./moe-host-sync.ts); full recompute issues the forward's kernels once more in the backward
   const mh = hw.runtime?.training?.moeHost;
