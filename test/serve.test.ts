@@ -89,14 +89,14 @@ describe('agreement with simulate (steady state)', () => {
     for (const [hwId, dtype, batch] of [['rtx-4090', 'q4_0', 1], ['h100-pcie', 'q4_0', 8], ['h100-pcie', 'fp16', 4]] as const) {
       const hw = bindRuntime(lib.hardware[hwId]!, libraryRuntime('llama.cpp-2024'));
       const s = simulate(buildRequest({ batch, input_tokens: L0, output_tokens: O, dtype }, model, hw, libraryModel));
-      const coster = new StepCoster(model, hw, buildLayout(model, 1, 1, undefined, undefined), resolvePrecision(dtype));
+      const coster = new StepCoster(model, hw, buildLayout(model, 1, 1, undefined, undefined), resolvePrecision(dtype, undefined, undefined, undefined, hw.runtime?.kernels));
       // simulate's decode phase: `batch` decodes over the context L0 … L0 + O (linear, so its mean prices it)
       const step = coster.compute(batch, L0 + O / 2, 0, 0).seconds;
       const simStep = s.phases.find((x) => x.name === 'decode')!;
       expect(rel(step, simStep.seconds)).toBeLessThan(1e-6);
       // and the kernel counts matter here: the graph as built (one kernel per op) prices the step lower
       const bare = { ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, decodeGraph: undefined } } };
-      expect(new StepCoster(model, bare, buildLayout(model, 1, 1, undefined, undefined), resolvePrecision(dtype)).compute(batch, L0 + O / 2, 0, 0).seconds).toBeLessThan(step * 0.97);
+      expect(new StepCoster(model, bare, buildLayout(model, 1, 1, undefined, undefined), resolvePrecision(dtype, undefined, undefined, undefined, hw.runtime?.kernels)).compute(batch, L0 + O / 2, 0, 0).seconds).toBeLessThan(step * 0.97);
     }
   });
   it("Little's law: mean in system = request throughput × mean e2e (within 5%)", () => {

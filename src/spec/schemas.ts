@@ -402,6 +402,7 @@ const pipeline = {
           tokens_per_second: count(0, 1e6, false),
           tokens_per_image: count(0, 1e7),
           count: count(0, 1e6),
+          dtype: { enum: ['fp32', 'bf16', 'fp16'] },
         },
       },
     },
@@ -675,6 +676,10 @@ const runtimeBlocks = {
         ],
       },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      // bits per weight (scales included) the runtime's own quantizer stores for a --weights scheme, in place of the
+      // scheme table's (src/model/quant.ts): the transformer linears, and the LM head (src/model/quant.ts applyRuntimeBits)
+      quantized_weight_bits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) },
+      quantized_head_bits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) },
       tiled_gemm: {
         type: 'object',
         additionalProperties: false,

@@ -321,6 +321,8 @@ export interface PipelineStage {
   tokens?: number;
   tokens_per_second?: number; // audio tokens per second of audio
   tokens_per_image?: number;
+  /** the dtype the stage's reference code runs it in whatever the request's (Wan's WanVAE: torch.float) */
+  dtype?: 'fp32' | 'bf16' | 'fp16';
 }
 export interface PipelineModel extends ModelBase {
   family: 'pipeline';
@@ -458,6 +460,11 @@ export interface RuntimeSettings {
     // weight-only (no fp8/fp4 tensor cores: dequantized in the kernel to 16-bit math; vLLM's fused Marlin MoE), a cap on
     // the hardware's GEMM table for those grouped GEMMs; src/sim/roofline.ts
     weightOnlyMoeEfficiency?: number;
+    // bits per weight (scales included) the runtime's quantizer stores for a --weights scheme, the linears' and the LM
+    // head's, in place of hwperf's scheme table (gpt-fast's int4 G=32 with bf16 scale + zero per group: 5; its int8
+    // quantizes the LM head too). src/model/quant.ts runtimeBits.
+    quantizedWeightBits?: Partial<Record<'int4' | 'int8' | 'q4_0' | 'q8_0', number>>;
+    quantizedHeadBits?: Partial<Record<'int4' | 'int8' | 'q4_0' | 'q8_0', number>>;
     // small-M tiled GEMM kernels that give each CTA (one SM / CU) one tile_n-wide strip of the weights over the whole K
     // with no split-K (vLLM/SGLang Triton fused_moe, Triton/CUTLASS block-FP8 linear): the weight bytes one SM streams
     // per second (rateBytePerS), the strip width, and which GEMMs run that way (src/sim/kernel-physics.ts tiledStreamS)

@@ -86,6 +86,8 @@ function settingsJson(s: RuntimeSettings) {
       tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block } : null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
+      quantized_weight_bits: s.kernels.quantizedWeightBits ?? null,
+      quantized_head_bits: s.kernels.quantizedHeadBits ?? null,
       quantize_activations: s.kernels.quantizeActivations ?? null,
       kv_append: dec.kvAppend,
       fp32_matmul: s.kernels.fp32Matmul ?? 'tf32',

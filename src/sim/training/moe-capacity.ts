@@ -14,7 +14,8 @@
 // the dispatch einsum has one gradient (the input's; the boolean mask has none), the combine two (the expert
 // outputs' and the routing weights', which the combine mask carries).
 // Not priced: building the masks (one_hot, cumsum over [B, S·k, E], the [B, S, E, C+1] position one-hot), which XLA
-// may fuse into the einsums' operands; no TPU profile of it was found.
+// may fuse into the einsums' operands; no TPU profile of it was found. Activation memory (./memory.ts) still counts the
+// k routed copies per token, not the E·C capacity slots.
 import type { Dtype } from '../../spec/types.js';
 import { linear, type Op } from '../../model/op.js';
 import type { DecoderShape } from './shapes.js';
