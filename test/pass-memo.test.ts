@@ -82,7 +82,8 @@ describe('pass memo: a prefill in ubatches (llama.cpp n_ubatch, MLX prefill_step
             }
       // the memo holds the whole prefill of each prompt length (costed once, then read back)
       const m = lib.models['llama-3.1-8b']! as DecoderModel;
-      const ctx = memo.context(hw, m, buildLayout(m, 1, 1, undefined, undefined), resolvePrecision('q4_0'));
+      // (the bound runtime's quantizer layout: llama.cpp keeps a Q6_K head under q4_0)
+      const ctx = memo.context(hw, m, buildLayout(m, 1, 1, undefined, undefined), resolvePrecision('q4_0', undefined, undefined, undefined, hw.runtime?.kernels));
       expect(memo.get(ctx, 'prefill in ubatches', { prefillSeqs: 1, prefillLen: 5000, decodeSeqs: 0 })?.result).toBeDefined();
     }
   });

@@ -89,14 +89,14 @@ describe('agreement with simulate (steady state)', () => {
     for (const [hwId, dtype, batch] of [['rtx-4090', 'q4_0', 1], ['h100-pcie', 'q4_0', 8], ['h100-pcie', 'fp16', 4]] as const) {
       const hw = bindRuntime(lib.hardware[hwId]!, libraryRuntime('llama.cpp-2024'));
       const s = simulate(buildRequest({ batch, input_tokens: L0, output_tokens: O, dtype }, model, hw, libraryModel));
-      const coster = new StepCoster(model, hw, buildLayout(model, 1, 1, undefined, undefined), resolvePrecision(dtype));
+      const coster = new StepCoster(model, hw, buildLayout(model, 1, 1, undefined, undefined), resolvePrecision(dtype, undefined, undefined, undefined, hw.runtime?.kernels));
       // simulate's decode phase: `batch` decodes over the context L0 … L0 + O (linear, so its mean prices it)
       const step = coster.compute(batch, L0 + O / 2, 0, 0).seconds;
       const simStep = s.phases.find((x) => x.name === 'decode')!;
       expect(rel(step, simStep.seconds)).toBeLessThan(1e-6);
       // and the kernel counts matter here: the graph as built (one kernel per op) prices the step lower
       const bare = { ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, decodeGraph: undefined } } };
-      expect(new StepCoster(model, bare, buildLayout(model, 1, 1, undefined, undefined), resolvePrecision(dtype)).compute(batch, L0 + O / 2, 0, 0).seconds).toBeLessThan(step * 0.97);
+      expect(new StepCoster(model, bare, buildLayout(model, 1, 1, undefined, undefined), resolvePrecision(dtype, undefined, undefined, undefined, hw.runtime?.kernels)).compute(batch, L0 + O / 2, 0, 0).seconds).toBeLessThan(step * 0.97);
     }
   });
   it("Little's law: mean in system = request throughput × mean e2e (within 5%)", () => {
@@ -228,10 +228,12 @@ describe('admission policy (runtime scheduler.admission)', () => {
   const trt = bindRuntime(lib.hardware['b200']!, libraryRuntime('tensorrt-llm'));
   const maxUtil: NormalizedHardware = { ...trt, runtime: { ...trt.runtime!, scheduler: { ...trt.runtime!.scheduler, admission: 'preempt' } } };
   const load = (hw: NormalizedHardware) => serve({ model: m70, hardware: hw, dtype: 'fp4', inputTokens: 222, outputTokens: 301, maxNumSeqs: 2048, concurrency: 2048, requests: 6000 });
-  it('TensorRT-LLM reserves by default (GUARANTEED_NO_EVICT), vLLM and SGLang preempt', () => {
+  it('TensorRT-LLM reserves by default (GUARANTEED_NO_EVICT), vLLM preempts, SGLang admits by estimate and preempts', () => {
     expect(serveRuntime(trt, undefined).policy).toBe('reserve');
     expect(serveRuntime(maxUtil, undefined).policy).toBe('preempt');
-    for (const id of ['vllm', 'sglang']) expect(serveRuntime(bindRuntime(lib.hardware['b200']!, libraryRuntime(id)), undefined).policy).toBe('preempt');
+    const policy = (id: string) => serveRuntime(bindRuntime(lib.hardware['b200']!, libraryRuntime(id)), undefined).policy;
+    expect(policy('vllm')).toBe('preempt');
+    expect(policy('sglang')).toBe('estimate');
   });
   it('a runtime file that extends tensorrt-llm with admission: preempt models MAX_UTILIZATION', async () => {
     const rt = await resolveRuntime(scratch.write('trt-maxutil.yaml', 'id: trt-maxutil\nextends: tensorrt-llm\nscheduler:\n  admission: preempt\n'));

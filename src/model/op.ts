@@ -45,6 +45,9 @@ export interface Op {
   // differs from the traffic `bytes - weightBytes`: a multi-pass op (GroupNorm reads x twice) moves more than it holds.
   // Default: the traffic (a single-pass op reads each input and writes each output once).
   liveBytes?: number;
+  // a convolution whose library kernels reach only this share of the part's GEMM efficiency at the same size (cuDNN's
+  // 3-D convolutions of the Wan VAE: src/model/vae-graph.ts WAN_CONV_GEMM_SHARE); default 1
+  efficiencyScale?: number;
   // bytes of the op that eager elementwise kernels of a slower access class move (the rest: vectorized, contiguous): a
   // binary op with a broadcast operand (x · (1 + scale[:, None]) runs TensorIterator's non-vectorized elementwise_kernel),
   // torch.where with a broadcast mask (`select`),

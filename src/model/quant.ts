@@ -54,15 +54,26 @@ function check(flag: string, v: string): string {
   return v;
 }
 
-export function resolvePrecision(dtype: string, weights?: string, activations?: string, kvCache?: string): Precision {
+/** a runtime's own quantizer layout (runtimes/*.yaml kernels.quantized_weight_bits / quantized_head_bits) */
+export interface RuntimeBits {
+  quantizedWeightBits?: Partial<Record<string, number>>;
+  quantizedHeadBits?: Partial<Record<string, number>>;
+}
+
+/**
+ * `rt`: the bound runtime's kernels, whose quantizer may store a scheme with other bits per weight than the table above
+ * (gpt-fast's int4 at its default group size 32 keeps a bf16 scale and zero per group: 4 + 32/32 = 5 bits; its int8
+ * handler quantizes every nn.Linear, the LM head included). Only the --weights scheme it names changes.
+ */
+export function resolvePrecision(dtype: string, weights?: string, activations?: string, kvCache?: string, rt?: RuntimeBits): Precision {
   check('--dtype', dtype);
   const w = weights ? check('--weights', weights) : dtype;
   const a = activations ? check('--activations', activations) : dtype;
   const kv = kvCache ? check('--kv-cache', kvCache) : KV_OF_SCHEME[dtype]!;
-  const weightBits = WEIGHT_BITS[w]!;
+  const weightBits = rt?.quantizedWeightBits?.[w] ?? WEIGHT_BITS[w]!;
   // The LM head stays 16-bit under fp8/fp4/int8 GEMM quantization (TensorRT Model Optimizer excludes
   // lm_head by default); llama.cpp and weight-only int4 quantize it with the rest.
-  const headBits = w === 'fp8' || w === 'fp4' || w === 'int8' || w === 'fp6' ? 16 : weightBits;
+  const headBits = rt?.quantizedHeadBits?.[w] ?? (w === 'fp8' || w === 'fp4' || w === 'int8' || w === 'fp6' ? 16 : weightBits);
   const gemmDtype = GEMM_DTYPE[a]!;
   return {
     weightBits,

@@ -336,21 +336,96 @@ function magvitEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): O
 }
 
 // Wan 2.1 VAE (./params/wan-vae.ts): causal 3×3×3 ResidualBlocks, per-frame 3×3 Conv2d resampling, (3,1,1) causal
-// time convs where the frame count changes; the upsampling conv halves the channels. RMS_norm is priced as the
-// GroupNorm kernels of resBlock (one statistics pass and one normalising pass).
+// time convs where the frame count changes; the upsampling conv halves the channels.
 //
-// RMS_norm's live memory is its traffic, not GroupNorm's x + y: Wan's RMS_norm.forward is eager Python,
-// F.normalize(x) * scale * gamma + bias, so x and two full-size temporaries are alive at once.
-const rmsNorm: Norm = (name, elems, p) => elementwise(name, elems, 6, 3 * p.actBytes, p.compute, 1, 'norm');
+// As Wan's reference code runs it (Wan-Video/Wan2.1 @f1f7c88 wan/modules/vae.py, eager PyTorch, NCDHW tensors):
+//  - WanVAE_.decode calls Decoder3d once per latent frame (encode once per 1, 4, 4, … pixel frames) with a feature
+//    cache: every 3×3×3 CausalConv3d clones the last CACHE_T = 2 frames of its input, torch.cat's the cached frames in
+//    front of the chunk and F.pad's the result (1 pixel each side; aten constant_pad_nd = empty + fill_ + copy_ of the
+//    input into it), so per chunk of T frames it copies (T + 2) frames twice, writes them once more (fill_) and clones
+//    2: 5·F + 14·n frames of its input moved over n chunks and F frames (wanCausalInput). Kernel-level profile of the
+//    same decoder (sgl-project/sglang PR #34125, H200, 704×1280×61, bf16): 0.51 s aten::copy_ (1849 calls) + 60 ms
+//    fill_ + 39 ms cat of a 2.59 s decode.
+//  - cuDNN runs NCDHW convolutions in NDHWC: the input and output are transposed by kernels of their own ("Default NCDHW
+//    format requires NCHW↔NHWC conversions (17 kernel calls)" for 6 Conv3d, "Same convolution kernels": ModelTC/LightX2V
+//    PR #860): 2 more passes over the padded input and 2 over the output.
+//  - the conv bias is an add_ after cudnn_convolution (aten/src/ATen/native/Convolution.cpp _convolution; "797
+//    launches, 278 ms of a 2847 ms lossless decode": sgl-project/sglang PR #38650): read + write of the output.
+//  - RMS_norm.forward is F.normalize(x, dim=1) · scale · gamma + bias with bias the Python float 0.: a vector_norm
+//    reduction (reads x), the divide (reads x, writes), · scale, · gamma, + 0. (each reads and writes): 9 passes in 5
+//    kernels, with x and two full-size temporaries alive (wanRmsNorm).
+//  - the convolution kernels themselves reach WAN_CONV_GEMM_SHARE of the part's large-GEMM rate (below).
+// The rearranges around the per-frame Conv2d resampling ('b c t h w -> (b t) c h w' and back: two permute copies)
+// are priced with the conv's layout passes; the O(n²) torch.cat of the decoded output chunks (a few GB) is not.
+
+/** cuDNN's convolutions of the Wan VAE decoder reach this share of the part's large-GEMM efficiency: on an H200 (bf16,
+ *  704×1280×61, channels_last_3d) the decoder's convolutions take ~1.26 s of GPU time (sgl-project/sglang PR #34125
+ *  kernel attribution, "conv itself is only ~1.26 s") for the 466.4 TFLOP this graph's convs hold at that shape: 370
+ *  TFLOP/s = 0.374 of the 989.4 TFLOP/s dense bf16 peak, where the H200's large bf16 GEMM reaches 0.69
+ *  (hardware/nvidia/h200-sxm.yaml gemm table): 0.374 / 0.69 = 0.54. Measured on Hopper in bf16 only; other parts and
+ *  TF32 take the same share of their own GEMM rate (unmeasured). */
+export const WAN_CONV_GEMM_SHARE = 0.54;
+
+/** Wan's eager RMS_norm: 9 passes over the tensor in 5 kernels; x and two temporaries alive */
+const rmsNorm: Norm = (name, elems, p) => ({ ...elementwise(name, elems, 6, 9 * p.actBytes, p.compute, 1, 'norm'), kernels: 5, liveBytes: 3 * elems * p.actBytes });
+
+/** a Wan convolution as cuDNN runs it from NCDHW: the conv at WAN_CONV_GEMM_SHARE, then its glue (see above):
+ *  `frames`/`chunks`: frames of the conv's input and causal chunks at this level (0 chunks: no causal cache, e.g.
+ *  the per-frame Conv2d resampling and 1×1 convs) */
+function wanConv(name: string, px: number, pxIn: number, cin: number, cout: number, k: number, p: Precision, causal?: { frames: number; chunks: number }): Op[] {
+  const c = { ...conv(name, px, pxIn, cin, cout, k, p), efficiencyScale: WAN_CONV_GEMM_SHARE };
+  const a = p.actBytes;
+  const perFrameIn = causal ? (pxIn / causal.frames) * cin : 0;
+  // causal input assembly: clone 2 cached frames, cat, F.pad (fill_ + copy_) per chunk
+  const assembly = causal ? perFrameIn * (5 * causal.frames + 14 * causal.chunks) * a : 0;
+  const paddedIn = causal ? perFrameIn * (causal.frames + 2 * causal.chunks) : pxIn * cin;
+  const layout = 2 * paddedIn * a + 2 * px * cout * a; // NCDHW → NDHWC of the input, NDHWC → NCDHW of the output
+  const bias = 2 * px * cout * a;
+  const chunks = Math.max(1, causal?.chunks ?? 1);
+  const glue: Op = {
+    name: `${name}.glue`,
+    kind: 'elementwise',
+    flops: px * cout,
+    bytes: assembly + layout + bias,
+    weightBytes: 0,
+    dtype: p.compute,
+    count: 1,
+    kernels: chunks * ((causal ? 4 : 0) + 3),
+    liveBytes: (pxIn * cin + paddedIn) * a,
+  };
+  return [c, glue];
+}
+
+function wanResBlock(name: string, px: number, cin: number, cout: number, p: Precision, causal: { frames: number; chunks: number }): Op[] {
+  const a = p.actBytes;
+  const ops: Op[] = [
+    rmsNorm(`${name}.norm1`, px * cin, p),
+    elementwise(`${name}.silu1`, px * cin, 4, 2 * a, p.compute),
+    ...wanConv(`${name}.conv1`, px, px, cin, cout, 27, p, causal),
+    rmsNorm(`${name}.norm2`, px * cout, p),
+    elementwise(`${name}.silu2`, px * cout, 4, 2 * a, p.compute),
+    ...wanConv(`${name}.conv2`, px, px, cout, cout, 27, p, causal),
+  ];
+  if (cin !== cout) ops.push(...wanConv(`${name}.shortcut`, px, px, cin, cout, 1, p));
+  ops.push(elementwise(`${name}.residual`, px * cout, 1, 3 * a, p.compute));
+  return ops;
+}
 
 function wanAttention(prefix: string, px: number, c: number, frames: number, n: number, p: Precision): Op[] {
   return [
     rmsNorm(`${prefix}.norm`, px * c, p),
-    conv(`${prefix}.qkv`, px, px, c, 3 * c, 1, p),
+    ...wanConv(`${prefix}.qkv`, px, px, c, 3 * c, 1, p),
     attentionCore(`${prefix}.attn`, { batch: frames, q: n, kv: n, heads: 1, headDim: c }, p, true), // per frame
-    conv(`${prefix}.proj`, px, px, c, c, 1, p),
+    ...wanConv(`${prefix}.proj`, px, px, c, c, 1, p),
     elementwise(`${prefix}.residual`, px * c, 1, 3 * p.actBytes, p.compute),
   ];
+}
+
+/** nearest ×2 (or the stride-2 ZeroPad2d) around a per-frame Conv2d: the rearranges to (b t) c h w and back are permute
+ *  copies (read + write each), the resampling reads its input and writes its output */
+function wanResample(name: string, pin: number, px: number, c: number, cOut: number, p: Precision): Op {
+  const a = p.actBytes;
+  return { ...elementwise(name, px * c, 0, 0, p.compute), bytes: (2 * pin * c + pin * c + px * c + 2 * px * cOut) * a, kernels: 3, liveBytes: (pin + px) * c * a };
 }
 
 function wanDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
@@ -359,33 +434,43 @@ function wanDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
   const nT = Math.round(Math.log2(m.temporal_downsample));
   const z = m.z_channels;
   let f = 1 + Math.ceil((out.f - 1) / m.temporal_downsample);
+  const chunks = batch * f; // WanVAE_.decode: one Decoder3d call per latent frame of each video
   let h = Math.ceil(out.h / 2 ** (L - 1));
   let w = Math.ceil(out.w / 2 ** (L - 1));
   const px = () => batch * h * w * f;
+  const causal = () => ({ frames: batch * f, chunks });
   const ddims = [m.base_channels * mult[L - 1]!, ...[...mult].reverse().map((x) => x * m.base_channels)];
   let c = ddims[0]!;
-  const ops: Op[] = [conv('conv2', px(), px(), z, z, 1, p), conv('conv_in', px(), px(), z, c, 27, p)];
-  ops.push(...resBlock('mid.res1', px(), c, c, 27, p, rmsNorm), ...wanAttention('mid.attn', px(), c, batch * f, h * w, p), ...resBlock('mid.res2', px(), c, c, 27, p, rmsNorm));
+  const ops: Op[] = [...wanConv('conv2', px(), px(), z, z, 1, p), ...wanConv('conv_in', px(), px(), z, c, 27, p, causal())];
+  ops.push(...wanResBlock('mid.res1', px(), c, c, p, causal()), ...wanAttention('mid.attn', px(), c, batch * f, h * w, p), ...wanResBlock('mid.res2', px(), c, c, p, causal()));
   for (let i = 0; i < L; i++) {
     let cin = i >= 1 ? ddims[i]! / 2 : ddims[i]!;
     const cout = ddims[i + 1]!;
     for (let j = 0; j <= m.res_blocks; j++) {
-      ops.push(...resBlock(`up${i}.res${j}`, px(), cin, cout, 27, p, rmsNorm));
+      ops.push(...wanResBlock(`up${i}.res${j}`, px(), cin, cout, p, causal()));
       cin = cout;
     }
     c = cout;
     if (i !== L - 1) {
       if (i < nT) {
-        ops.push(conv(`up${i}.time_conv`, px(), px(), c, 2 * c, 3, p)); // [px, 2c] → frames 1 + 2(f − 1)
+        ops.push(...wanConv(`up${i}.time_conv`, px(), px(), c, 2 * c, 3, p, causal())); // [px, 2c] → frames 1 + 2(f − 1)
         f = 1 + 2 * (f - 1);
       }
       const pin = px();
       h *= 2;
       w *= 2;
-      ops.push(conv(`up${i}.conv`, px(), pin, c, c / 2, 9, p)); // nearest ×2, 3×3 Conv2d c → c/2
+      ops.push(wanResample(`up${i}.upsample`, pin, px(), c, c / 2, p));
+      ops.push(...wanConv(`up${i}.conv`, px(), px(), c, c / 2, 9, p)); // nearest ×2, 3×3 Conv2d c → c/2
     }
   }
-  ops.push(rmsNorm('norm_out', px() * c, p), conv('conv_out', px(), px(), c, m.in_channels, 27, p));
+  ops.push(rmsNorm('norm_out', px() * c, p), elementwise('silu_out', px() * c, 4, 2 * p.actBytes, p.compute), ...wanConv('conv_out', px(), px(), c, m.in_channels, 27, p, causal()));
+  return perChunk(ops, chunks, 'conv2');
+}
+
+/** every kernel of Decoder3d (Encoder3d) runs once per causal chunk (the glue ops count their chunks already); `once`:
+ *  the 1×1 conv WanVAE_ runs on the whole latent outside the loop (decode conv2, encode conv1) */
+function perChunk(ops: Op[], chunks: number, once: string): Op[] {
+  for (const op of ops) if (!op.name.endsWith('.glue') && op.name !== once) op.kernels = (op.kernels ?? 1) * chunks;
   return ops;
 }
 
@@ -395,32 +480,35 @@ function wanEncoder(m: VaeModel, batch: number, input: Dims, p: Precision): Op[]
   const nT = Math.round(Math.log2(m.temporal_downsample));
   const z = m.z_channels;
   let f = input.f;
+  const chunks = batch * (1 + Math.ceil((input.f - 1) / m.temporal_downsample)); // WanVAE_.encode: frames 1, 4, 4, …
   let h = input.h;
   let w = input.w;
   const px = () => batch * h * w * f;
+  const causal = () => ({ frames: batch * f, chunks });
   const dims = [m.base_channels, ...mult.map((x) => x * m.base_channels)];
-  const ops: Op[] = [conv('conv_in', px(), px(), m.in_channels, dims[0]!, 27, p)];
+  const ops: Op[] = [...wanConv('conv_in', px(), px(), m.in_channels, dims[0]!, 27, p, causal())];
   for (let i = 0; i < L; i++) {
     let cin = dims[i]!;
     const cout = dims[i + 1]!;
     for (let j = 0; j < m.res_blocks; j++) {
-      ops.push(...resBlock(`down${i}.res${j}`, px(), cin, cout, 27, p, rmsNorm));
+      ops.push(...wanResBlock(`down${i}.res${j}`, px(), cin, cout, p, causal()));
       cin = cout;
     }
     if (i !== L - 1) {
       const pin = px();
       h = Math.ceil(h / 2);
       w = Math.ceil(w / 2);
-      ops.push(conv(`down${i}.conv`, px(), pin, cout, cout, 9, p)); // stride-2 3×3 Conv2d per frame
+      ops.push(wanResample(`down${i}.pad`, pin, pin, cout, 0, p), ...wanConv(`down${i}.conv`, px(), pin, cout, cout, 9, p)); // stride-2 3×3 Conv2d per frame
       if (i >= L - 1 - nT) {
         const fin = px();
+        const cz = causal();
         f = 1 + Math.ceil((f - 1) / 2);
-        ops.push(conv(`down${i}.time_conv`, px(), fin, cout, cout, 3, p)); // (3,1,1) stride 2 in time
+        ops.push(...wanConv(`down${i}.time_conv`, px(), fin, cout, cout, 3, p, cz)); // (3,1,1) stride 2 in time
       }
     }
   }
   const c = dims[L]!;
-  ops.push(...resBlock('mid.res1', px(), c, c, 27, p, rmsNorm), ...wanAttention('mid.attn', px(), c, batch * f, h * w, p), ...resBlock('mid.res2', px(), c, c, 27, p, rmsNorm));
-  ops.push(rmsNorm('norm_out', px() * c, p), conv('conv_out', px(), px(), c, 2 * z, 27, p), conv('conv1', px(), px(), 2 * z, 2 * z, 1, p));
-  return ops;
+  ops.push(...wanResBlock('mid.res1', px(), c, c, p, causal()), ...wanAttention('mid.attn', px(), c, batch * f, h * w, p), ...wanResBlock('mid.res2', px(), c, c, p, causal()));
+  ops.push(rmsNorm('norm_out', px() * c, p), elementwise('silu_out', px() * c, 4, 2 * p.actBytes, p.compute), ...wanConv('conv_out', px(), px(), c, 2 * z, 27, p, causal()), ...wanConv('conv1', px(), px(), 2 * z, 2 * z, 1, p));
+  return perChunk(ops, chunks, 'conv1');
 }

@@ -165,7 +165,7 @@ export function serve(o: ServeOptions): ServeRun {
   }
   const source = makeSource({ requests, seed: o.seed ?? 0, rate: o.rate, burstiness: o.burstiness ?? 1, input, output, maxContext: m.context, trace });
   // --kv-cache, else the runtime's default (src/runtime/kv-cache.ts: vLLM / SGLang keep the model's 16-bit cache)
-  const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, kvCacheFor(hw.runtime, o.dtype ?? 'bf16', o.kvCache));
+  const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, kvCacheFor(hw.runtime, o.dtype ?? 'bf16', o.kvCache), hw.runtime?.kernels);
   const rt: ServeRuntime = serveRuntime(hw, o.runtime, m.context, m.attention?.kind === 'mla');
   const maxTokens = o.maxNumBatchedTokens ?? rt.maxNumBatchedTokens;
   const maxSeqs = o.maxNumSeqs ?? rt.maxNumSeqs;

@@ -573,7 +573,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
   const hw = req.hardware;
   // 1. layout, precision and request checks
   const L = buildLayout(m, req.tp, req.pp, req.ep, req.devices, !!req.attentionDp);
-  const p = resolvePrecision(req.dtype, req.weights as string | undefined, req.activations as string | undefined, req.kvCache as string | undefined);
+  const p = resolvePrecision(req.dtype, req.weights as string | undefined, req.activations as string | undefined, req.kvCache as string | undefined, hw.runtime?.kernels);
   const Lin = req.inputTokens;
   const O = req.outputTokens;
   if (!(Lin >= 0) || !(O >= 0) || !Number.isInteger(Lin) || !Number.isInteger(O)) throw new UserError('--input-tokens and --output-tokens must be non-negative integers');

@@ -86,6 +86,15 @@ function priced(stage: PipelineStage, model: NormalizedModel, runs: number, ops:
   return { stage, model, runs, seconds, beforeFirstToken: first ? seconds : 0, weightsBytes: countParams(model, req.resolveModel).total * p.weightBytes, activationBytes: runs > 0 ? peakActivationBytes(ops, req.hardware) : 0, phase: runs > 0 ? phase : undefined };
 }
 
+const STAGE_DTYPE_BYTES = { fp32: 4, bf16: 2, fp16: 2 } as const;
+
+/** the stage's own precision where its reference code fixes one (a stage's `dtype`: Wan's VAE in fp32), else the request's */
+export function stagePrecision(st: PipelineStage, p: ResolvedPrecision): ResolvedPrecision {
+  if (!st.dtype) return p;
+  const b = STAGE_DTYPE_BYTES[st.dtype];
+  return { ...p, compute: st.dtype, weightBytes: b, actBytes: b, names: { ...p.names, weights: st.dtype, activations: st.dtype } };
+}
+
 /** kernels with work in them: a GEMM or attention over zero rows (no media tokens) is never launched */
 function launched(ops: Op[]): Op[] {
   return ops.filter((op) => op.flops > 0);
@@ -150,9 +159,10 @@ function runStage(st: PipelineStage, model: NormalizedModel, s: PipelineShape, r
       const { height, width } = den ? ditFrame(den, s.resolution) : { height: s.resolution, width: s.resolution };
       const shape = vaeShape(m, s.batch, height, width, m.dims === 3 ? s.frames : undefined);
       if (m.dims === 2) shape.batch = s.batch * Math.max(1, s.frames); // a 2-D VAE decodes frame by frame
-      const g = vaeGraphs(m, shape, p, req.resolveModel); // a composite VAE resolves its components
+      const sp = stagePrecision(st, p);
+      const g = vaeGraphs(m, shape, sp, req.resolveModel); // a composite VAE resolves its components
       const ops = st.role === 'vae-encoder' ? g.encode : g.decode;
-      const r = priced(st, model, 1, ops, req, p, false);
+      const r = priced(st, model, 1, ops, req, sp, false);
       r.activationBytes = vaeActivationBytes(m, shape, ops, req.hardware);
       return r;
     }

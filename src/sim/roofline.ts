@@ -201,6 +201,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     // FLOPs, more rows in the same tiles would read a higher efficiency and finish sooner.
     const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw)) : 1;
     let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops / pad);
+    if (op.kind === 'conv' && op.efficiencyScale !== undefined) eff *= op.efficiencyScale; // a library conv below the GEMM rate (src/model/op.ts)
     // a block-scaled FP8 GEMM runs the runtime's block-FP8 kernel, not the per-tensor cuBLASLt GEMM the hardware's fp8
     // table measured: it reaches at most the fraction of the fp8 peak that kernel reaches on a full chip
     // (kernels.fp8_block_efficiency, fp8_block_moe_efficiency for the grouped MoE kernel; runtimes/*.yaml cite them)

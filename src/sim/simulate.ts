@@ -36,7 +36,7 @@ export function simulate(req: SimulateRequest): SimulateResult {
     if (result.memory.fits) {
       const m = req.model as DecoderModel;
       const L = buildLayout(m, req.tp, req.pp, req.ep, req.devices, !!req.attentionDp);
-      const p = resolvePrecision(req.dtype, req.weights as string | undefined, req.activations as string | undefined, req.kvCache as string | undefined);
+      const p = resolvePrecision(req.dtype, req.weights as string | undefined, req.activations as string | undefined, req.kvCache as string | undefined, req.hardware.runtime?.kernels);
       applySpecDecode(req.spec as SpecConfig, m, req.hardware, L, p, result);
     }
   }

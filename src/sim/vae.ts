@@ -18,9 +18,16 @@ export const VAE_DEFAULT_RESOLUTION = 256;
 export const VIDEO_VAE_DEFAULT_FRAMES = 17;
 export { VIDEO_VAE_CHUNK_FRAMES };
 
+/** pixel frames a video VAE holds at once: Wan decodes one latent frame per Decoder3d call (4 pixel frames) with
+ *  CACHE_T = 2 cached frames in front of each causal conv's input (wan/modules/vae.py WanVAE_.decode, CausalConv3d);
+ *  Open-Sora's micro-chunks of 17 */
+function chunkFrames(m: VaeModel): number {
+  return m.layout === 'wan' ? m.temporal_downsample + 2 : VIDEO_VAE_CHUNK_FRAMES;
+}
+
 /** live activation bytes of a VAE graph, per temporal chunk for video VAEs */
 export function vaeActivationBytes(m: VaeModel, s: VaeRunShape, ops: Op[], hw?: Pick<NormalizedHardware, 'runtime'>): number {
-  const chunk = m.dims === 3 ? Math.min(1, VIDEO_VAE_CHUNK_FRAMES / s.frames) : 1;
+  const chunk = m.dims === 3 ? Math.min(1, chunkFrames(m) / s.frames) : 1;
   return peakActivationBytes(ops, hw) * chunk;
 }
 

@@ -88,7 +88,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   }
   const m = own.memory;
   if (m) {
-    out.memory = renamed<RuntimeOverride['memory']>(m, { share: 'share', basis: 'basis', unified_share: 'unifiedShare' });
+    out.memory = renamed<RuntimeOverride['memory']>(m, { share: 'share', basis: 'basis', unified_share: 'unifiedShare', share_rule: 'shareRule' });
     if (m.share_by_tp !== undefined) {
       out.memory.shareByTp = Object.entries(m.share_by_tp as Record<string, number>).map(([k, v]) => [Number(k), v] as [number, number]).sort((a, b) => a[0] - b[0]);
     }
@@ -166,6 +166,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       weight_only_moe_efficiency: 'weightOnlyMoeEfficiency',
     });
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
+    if (k.quantized_weight_bits !== undefined) out.kernels.quantizedWeightBits = { ...k.quantized_weight_bits };
+    if (k.quantized_head_bits !== undefined) out.kernels.quantizedHeadBits = { ...k.quantized_head_bits };
     // by the step's tokens: { tokens, values } → an efficiency table over tokens (the schema checked each entry)
     const f4 = k.fp4_moe_efficiency;
     if (f4 !== undefined && typeof f4 === 'object') {

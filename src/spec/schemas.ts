@@ -402,6 +402,7 @@ const pipeline = {
           tokens_per_second: count(0, 1e6, false),
           tokens_per_image: count(0, 1e7),
           count: count(0, 1e6),
+          dtype: { enum: ['fp32', 'bf16', 'fp16'] },
         },
       },
     },
@@ -537,6 +538,8 @@ const runtimeBlocks = {
       // keys are the smallest tp each share applies from
       share_by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': fraction01 } },
       basis: { enum: ['free', 'device'] },
+      // the share from the engine's own rule for the device (sglang: mem_fraction_static by device memory and tp)
+      share_rule: { enum: ['fixed', 'sglang'] },
       reserve: qty(0, 1e16),
       unified_share: fraction01,
       source: src,
@@ -553,7 +556,7 @@ const runtimeBlocks = {
       bench_max_num_seqs: posInt,
       chunked_prefill: { type: 'boolean' },
       batching: { enum: ['inflight', 'static'] },
-      admission: { enum: ['reserve', 'preempt'] },
+      admission: { enum: ['reserve', 'preempt', 'estimate'] },
       audio_windows: { enum: ['batched', 'sequential'] },
       // Whisper long-form (src/sim/whisper.ts): windows encoded and decoded together per pass (the ASR pipeline's
       // batch_size), the hop between window starts (the pipeline's chunk stride), the previous window's text as the
@@ -673,6 +676,10 @@ const runtimeBlocks = {
         ],
       },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      // bits per weight (scales included) the runtime's own quantizer stores for a --weights scheme, in place of the
+      // scheme table's (src/model/quant.ts): the transformer linears, and the LM head (src/model/quant.ts applyRuntimeBits)
+      quantized_weight_bits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) },
+      quantized_head_bits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) },
       tiled_gemm: {
         type: 'object',
         additionalProperties: false,
