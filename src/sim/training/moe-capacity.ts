@@ -52,6 +52,11 @@ export function capacityDispatch(s: DecoderShape, p: PlanShape, capacityFactor: 
       linear('moe_combine', S, M, EC, gemmDtype, eb, eb, B),
     ],
     rowsPerExpert: p.ep * B * C,
-    expertRows: B * EC,
+    expertRows: capacityCopies(s, p, capacityFactor),
   };
+}
+
+/** Rows of one micro-batch's dispatch tensor on one device, B·E·C: what the expert-parallel exchange moves. */
+export function capacityCopies(s: DecoderShape, p: PlanShape, capacityFactor: number): number {
+  return p.microBatch * s.experts * expertCapacity(p.seqLen / p.cp, s.active, s.experts, capacityFactor);
 }

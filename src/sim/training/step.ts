@@ -15,6 +15,7 @@ import { latencyOrShaped, scaleOutLatency } from '../scale-out.js';
 import type { DecoderShape } from './shapes.js';
 import { groupLinks, microBatchesPerPipeline, type PlanShape } from './plan.js';
 import { eagerElementwise, headForwardOps, layerForwardOps, passCost, type PassCost } from './layer-cost.js';
+import { capacityCopies } from './moe-capacity.js';
 import { GRAD_BYTES, WEIGHT_BYTES } from './memory.js';
 import type { Recompute, RecomputePolicy, StepBreakdown, ZeroStage } from './types.js';
 import { policyOf } from './memory.js';
@@ -195,7 +196,9 @@ export function stepTime(i: StepInput): StepResult {
   if (p.ep > 1 && s.moeLayers > 0) {
     const tokens = T / p.tp;
     const bytesPerCopy = s.hidden * (epDispatchBytes(i.gemmDtype, hw.runtime?.training?.epDispatch, dualpipe) + 2 + 2 + 2);
-    const copies = tokens * s.active;
+    // a capacity-factor dispatch (./moe-capacity.ts) reshards the whole [E, B, C, M] dispatch tensor onto the expert
+    // shards, empty slots included: E·C rows per sequence of S tokens instead of S·k routed copies
+    const copies = cf !== undefined && cf > 0 ? capacityCopies(s, p, cf) / p.tp : tokens * s.active;
     const leaving = (copies * bytesPerCopy * (p.ep - 1)) / p.ep;
     let off = leaving * links.epOffNodeFraction;
     let on = leaving - off;
