@@ -494,7 +494,7 @@ describe('serve and plan leftovers of the fifth session', () => {
     expect(viaSet.kv_peak_bytes).not.toBe(reserve.kv_peak_bytes);
     const bad = await run(['serve', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--rate', '1', '--requests', '3', '--set', 'runtime.admission=evict']);
     expect(bad.exit).toBe(2);
-    expect(bad.stderr).toMatch(/^hwperf: --set runtime.admission: expected one of reserve, preempt, found "evict"/);
+    expect(bad.stderr).toMatch(/^hwperf: --set runtime.admission: expected one of reserve, preempt, estimate, found "evict"/);
   });
 });
 

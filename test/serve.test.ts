@@ -228,10 +228,12 @@ describe('admission policy (runtime scheduler.admission)', () => {
   const trt = bindRuntime(lib.hardware['b200']!, libraryRuntime('tensorrt-llm'));
   const maxUtil: NormalizedHardware = { ...trt, runtime: { ...trt.runtime!, scheduler: { ...trt.runtime!.scheduler, admission: 'preempt' } } };
   const load = (hw: NormalizedHardware) => serve({ model: m70, hardware: hw, dtype: 'fp4', inputTokens: 222, outputTokens: 301, maxNumSeqs: 2048, concurrency: 2048, requests: 6000 });
-  it('TensorRT-LLM reserves by default (GUARANTEED_NO_EVICT), vLLM and SGLang preempt', () => {
+  it('TensorRT-LLM reserves by default (GUARANTEED_NO_EVICT), vLLM preempts, SGLang admits by estimate and preempts', () => {
     expect(serveRuntime(trt, undefined).policy).toBe('reserve');
     expect(serveRuntime(maxUtil, undefined).policy).toBe('preempt');
-    for (const id of ['vllm', 'sglang']) expect(serveRuntime(bindRuntime(lib.hardware['b200']!, libraryRuntime(id)), undefined).policy).toBe('preempt');
+    const policy = (id: string) => serveRuntime(bindRuntime(lib.hardware['b200']!, libraryRuntime(id)), undefined).policy;
+    expect(policy('vllm')).toBe('preempt');
+    expect(policy('sglang')).toBe('estimate');
   });
   it('a runtime file that extends tensorrt-llm with admission: preempt models MAX_UTILIZATION', async () => {
     const rt = await resolveRuntime(scratch.write('trt-maxutil.yaml', 'id: trt-maxutil\nextends: tensorrt-llm\nscheduler:\n  admission: preempt\n'));

@@ -84,7 +84,7 @@ function buildFields(): Record<string, Field> {
     // single sequence in passes of at most N tokens (src/sim/ubatch.ts)
     'runtime.ubatch': { kind: 'count', apply: (hw, v) => setRuntime(hw, { ubatch: v as number }) },
     // serve's admission policy, as a runtime file's scheduler.admission (reserve: TensorRT-LLM's GUARANTEED_NO_EVICT)
-    'runtime.admission': { kind: 'string', options: ['reserve', 'preempt'], apply: (hw, v) => setRuntime(hw, { admission: v as 'reserve' | 'preempt' }) },
+    'runtime.admission': { kind: 'string', options: ['reserve', 'preempt', 'estimate'], apply: (hw, v) => setRuntime(hw, { admission: v as 'reserve' | 'preempt' | 'estimate' }) },
     // Whisper decoding and long-form batching as a run set them (faster-whisper transcribe(beam_size=…), the HF
     // pipeline's batch_size=…): beams per window, windows per pass (src/sim/whisper.ts)
     'runtime.beam_size': { kind: 'count', apply: (hw, v) => setRuntime(hw, { beamSize: v as number }) },

@@ -129,7 +129,6 @@ export function plan(o: PlanOptions): PlanResult {
   const Lin = Math.round(o.traceRows ? o.traceRows.reduce((s, r) => s + r.input, 0) / o.traceRows.length : meanLength(inD));
   const Out = Math.round(o.traceRows ? o.traceRows.reduce((s, r) => s + r.output, 0) / o.traceRows.length : meanLength(outD));
   const dtype = (o.dtype ?? 'bf16') as QuantScheme;
-  const p = resolvePrecision(dtype);
   const sloT = o.sloTtftS ?? Infinity, sloP = o.sloTpotS ?? Infinity;
   const misses: Miss[] = [];
 
@@ -157,9 +156,10 @@ export function plan(o: PlanOptions): PlanResult {
         const mr = modelForRuntime(m, bound); // as the runtime caches its attention (src/runtime/mla-cache.ts)
         L = buildLayout(mr, l.tp, l.pp, l.ep, undefined, l.attentionDp);
         const rt = serveRuntime(bound, o.runtime, m.context, m.attention?.kind === 'mla');
-        // the cache as this runtime keeps it without --kv-cache (src/runtime/kv-cache.ts), as serve prices it
+        // the cache as this runtime keeps it without --kv-cache (src/runtime/kv-cache.ts) and the weights as its quantizer
+        // stores them (kernels.quantized_weight_bits), as serve prices both
         const kvDtype = kvCacheFor(bound.runtime, dtype);
-        const kv = kvCapacity(mr, bound, L, kvDtype ? resolvePrecision(dtype, undefined, undefined, kvDtype) : p, rt.maxNumBatchedTokens, rt.maxNumSeqs);
+        const kv = kvCapacity(mr, bound, L, resolvePrecision(dtype, undefined, undefined, kvDtype, bound.runtime?.kernels), rt.maxNumBatchedTokens, rt.maxNumSeqs);
         if (kv.tokens < Lin + Out) continue;
       } catch {
         continue;

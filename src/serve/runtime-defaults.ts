@@ -3,8 +3,9 @@
 //   vLLM (default): preempt and recompute when the KV cache runs out (vllm/v1/core/sched/scheduler.py,
 //     PreemptionMode RECOMPUTE is the v1 default).
 //   SGLang: retracts decode requests when memory runs out (python/sglang/srt/managers/scheduler.py,
-//     retract_decode) — a preemption with recompute; runs prefill chunks and decodes in separate iterations, prefill
-//     first (scheduler.mixed_batches false in runtimes/sglang.yaml).
+//     retract_decode) — a preemption with recompute — and admits by estimate (scheduler.admission: estimate, its
+//     PrefillAdder's new_token_ratio reserve: src/serve/new-token-ratio.ts); runs prefill chunks and decodes in
+//     separate iterations, prefill first (scheduler.mixed_batches false in runtimes/sglang.yaml).
 //   TensorRT-LLM: the GUARANTEED_NO_EVICT capacity scheduler (the default CapacitySchedulerPolicy) admits a request
 //     only when the KV blocks for its whole input + output are free (runtimes/tensorrt-llm.yaml scheduler.admission:
 //     reserve). Under load that keeps fewer requests running than memory holds: the reservation covers outputs not

@@ -9,7 +9,10 @@
 //      scheduler, tensorrt_llm/_torch/pyexecutor/scheduler.py) only when input + output of every running request
 //      fit, so it never evicts. vLLM admits nothing new in an iteration that preempted. The output reserved is the
 //      request's own length: a benchmark client sets max_tokens to it (trtllm-bench, MLPerf); a server whose clients
-//      send a larger max_tokens reserves more than this. The policy is the runtime's scheduler.admission.
+//      send a larger max_tokens reserves more than this. `estimate` (SGLang's PrefillAdder) preempts as `preempt` does,
+//      and admits a request only while its input + output fits beside the running requests' KV plus a decaying share
+//      (new_token_ratio) of the outputs they have yet to generate (src/serve/new-token-ratio.ts).
+//      The policy is the runtime's scheduler.admission.
 // An engine that does not mix (scheduler.mixed_batches false: SGLang's default, enable_mixed_chunk False) runs an
 // iteration of prefill chunks alone whenever it can form one, and a decode-only iteration otherwise
 // (python/sglang/srt/managers/scheduler.py get_next_batch_to_run: "Run prefill first if possible"; get_new_batch_prefill
@@ -21,8 +24,9 @@
 // tokens has n0 + (s − s0)·E at iteration s), so an iteration costs O(changes), not O(batch).
 import { MinHeap } from './heap.js';
 import type { StepPrice } from './step-cost.js';
+import { NEW_TOKEN_RATIO } from './new-token-ratio.js';
 
-export type Policy = 'preempt' | 'reserve';
+export type Policy = 'preempt' | 'reserve' | 'estimate';
 
 export interface Job {
   id: number;
@@ -90,6 +94,13 @@ export class Replica {
   private ctxBase = 0; // Σ (input + n0 − s0·E) over decoding requests
   private prefillKv = 0; // KV tokens of requests still in prefill
   reserved = 0; // `reserve` policy: Σ (input + output) of admitted requests
+  // `estimate` policy (SGLang): the new-token ratio, and Σ output and Σ (decDone0 − decStart·E) over decoding requests
+  // (their outputs still to come, in closed form); `longDecoding` counts those whose remaining output passed the clip
+  // when they started decoding (their share is summed one by one)
+  ratio: number = NEW_TOKEN_RATIO.init;
+  private outBase = 0;
+  private doneBase = 0;
+  private longDecoding = 0;
   steps = 0;
   private decSteps = 0; // iterations that advanced the decodes (= steps when batches mix)
   private decodeRan = false; // the iteration in flight advances the decodes
@@ -157,6 +168,9 @@ export class Replica {
     j.decDone0 = j.done;
     this.decoding++;
     this.ctxBase += j.input + j.done - this.decSteps * E;
+    this.outBase += j.output;
+    this.doneBase += j.done - this.decSteps * E;
+    if (j.output - j.done > NEW_TOKEN_RATIO.clip) this.longDecoding++;
     const fin = this.decSteps + Math.max(1, Math.ceil((j.output - j.done) / E - 1e-9));
     this.heap.push(fin, { j, g: j.gen });
   }
@@ -165,7 +179,28 @@ export class Replica {
     const E = this.cfg.perStep;
     this.decoding--;
     this.ctxBase -= j.input + j.decDone0 - j.decStart * E;
+    this.outBase -= j.output;
+    this.doneBase -= j.decDone0 - j.decStart * E;
+    if (j.output - j.decDone0 > NEW_TOKEN_RATIO.clip) this.longDecoding--;
     j.done = Math.min(j.output, j.decDone0 + (s - j.decStart) * E);
+  }
+
+  /** Σ over decoding requests of min(output − generated, clip): the outputs SGLang's estimate charges at the ratio */
+  private decodeRemaining(): number {
+    const E = this.cfg.perStep, s = this.decSteps;
+    if (this.longDecoding === 0) return Math.max(0, this.outBase - (this.doneBase + this.decoding * s * E));
+    let sum = 0;
+    for (const j of this.running) {
+      if (j && j.state === 2) sum += Math.max(0, Math.min(j.output - Math.min(j.output, j.decDone0 + (s - j.decStart) * E), NEW_TOKEN_RATIO.clip));
+    }
+    return sum;
+  }
+
+  /** retract_decode's new ratio over the decodes kept: (Σ generated + retract steps × running) / Σ output, at most 1 */
+  private retractRatio(): number {
+    if (this.decoding === 0 || this.outBase <= 0) return 1;
+    const generated = this.doneBase + this.decoding * this.decSteps * this.cfg.perStep;
+    return Math.min(1, (generated + NEW_TOKEN_RATIO.retractSteps * this.decoding) / this.outBase);
   }
 
   private preemptOne(): boolean {
@@ -206,18 +241,19 @@ export class Replica {
     const q = c.queryTokens;
     let preempted = false;
     // 1. room for the decodes' next tokens
-    if (c.policy === 'preempt') {
+    if (c.policy !== 'reserve') {
       while (this.decoding > 0 && this.kvUsed + this.decoding * q > c.kvTokens) {
         if (!this.preemptOne()) break;
         preempted = true;
       }
+      if (preempted && c.policy === 'estimate') this.ratio = this.retractRatio();
     }
     // prefilled elsewhere: straight to decode
     while (!preempted) {
       const j = this.peekWaiting();
       if (!j || !j.ready || this.runningLive >= c.maxSeqs) break;
       const need = j.input + j.done;
-      if (c.policy === 'preempt' ? this.kvUsed + need + q > c.kvTokens : this.reserved + j.input + j.output > c.kvTokens) break;
+      if (c.policy !== 'reserve' ? this.kvUsed + need + q > c.kvTokens : this.reserved + j.input + j.output > c.kvTokens) break;
       this.shiftWaiting();
       if (j.firstSched < 0) j.firstSched = t;
       if (c.policy === 'reserve') this.reserved += j.input + j.output;
@@ -228,11 +264,18 @@ export class Replica {
     const d = this.decoding;
     let budget = c.maxBatchedTokens - (mixed ? d * q : 0);
     let P = 0, pairs = 0;
+    // `estimate`: KV the running decodes are expected to take (the ratio of their outputs to come), plus what this
+    // round has admitted (each chunk, and the whole output of a prompt whose last chunk runs)
+    const estimate = c.policy === 'estimate';
+    const free0 = c.kvTokens - this.kvUsed; // the pool's free KV as the round starts (SGLang allocates after it)
+    let offset = estimate && this.decoding > 0 ? this.ratio * this.decodeRemaining() : 0;
+    const outputLeft = (j: Job) => Math.min(Math.max(0, j.output - j.done), NEW_TOKEN_RATIO.clip);
     // 2. continue chunked prefills
     for (let i = 0; i < this.prefilling.length && budget > 0; i++) {
       const j = this.prefilling[i]!;
       const n = Math.min(j.prompt - j.computed, budget);
-      if (c.policy === 'preempt' && this.kvUsed + n > c.kvTokens) break;
+      if (c.policy !== 'reserve' && this.kvUsed + n > c.kvTokens) break;
+      if (estimate) offset += n + (j.computed + n >= j.prompt ? outputLeft(j) : 0);
       pairs += n * j.computed + (n * (n + 1)) / 2;
       P += n;
       budget -= n;
@@ -249,7 +292,11 @@ export class Replica {
       // the only prompt of the iteration (a prompt longer than the budget runs alone, as max_num_tokens allows)
       if (!c.chunked && j.prompt - hit > budget && P > 0) break;
       const n = c.chunked ? Math.min(j.prompt - hit, budget) : j.prompt - hit;
-      if (c.policy === 'preempt' ? this.kvUsed + hit + n > c.kvTokens : this.reserved + j.input + j.output > c.kvTokens) break;
+      if (c.policy !== 'reserve' ? this.kvUsed + hit + n > c.kvTokens : this.reserved + j.input + j.output > c.kvTokens) break;
+      // SGLang's add_one_req: the whole remaining prompt and output must fit beside the offset (not checked when
+      // nothing runs: a request larger than the whole cache would otherwise never start)
+      if (estimate && (this.runningLive > 0 || P > 0) && j.prompt - hit + outputLeft(j) >= free0 - offset) break;
+      if (estimate) offset += n + (hit + n >= j.prompt ? outputLeft(j) : 0);
       this.shiftWaiting();
       if (c.policy === 'reserve') this.reserved += j.input + j.output;
       if (j.firstSched < 0) j.firstSched = t;
@@ -263,7 +310,15 @@ export class Replica {
       this.prefilling.push(j);
       this.addRunning(j);
     }
-    if (d === 0 && P === 0) return null;
+    if (d === 0 && P === 0) {
+      this.ratio = NEW_TOKEN_RATIO.init; // SGLang's self_check_during_idle
+      return null;
+    }
+    // SGLang's update_running_batch: a decode-only iteration that retracted nothing lowers the ratio a step
+    if (estimate && P === 0 && !preempted) {
+      const init = NEW_TOKEN_RATIO.init, min = init * NEW_TOKEN_RATIO.minFactor;
+      this.ratio = Math.max(min, this.ratio - (init - min) / NEW_TOKEN_RATIO.decaySteps);
+    }
     // unmixed: an iteration that formed prefill chunks runs them alone, the decodes wait for the next one
     const dr = mixed || P === 0 ? d : 0;
     this.decodeRan = mixed || dr > 0;

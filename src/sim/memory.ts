@@ -6,6 +6,7 @@ import { moduleBits, type Precision } from '../model/quant.js';
 import { kvBytesPerTokenLayer } from '../model/decoder-graph.js';
 import { cachedTokens, layerAttentionCounts, localWindow, moeLayerCount } from '../model/layer-kinds.js';
 import type { Layout } from './parallel.js';
+import { sglangDefaultShare } from '../runtime/sglang-memory.js';
 
 // Tokens one forward pass holds activations for: chunked prefill / max_num_tokens. TensorRT-LLM's default
 // max_num_tokens is 8192 (docs "Tuning Max Batch Size and Max Num Tokens"); vLLM's chunked prefill uses a
@@ -33,7 +34,10 @@ export function usableBytes(hw: NormalizedHardware, weights: number, acts: numbe
   // at load); phones and Jetson leave a similar share to the OS and other apps.
   if (unified(hw)) return cap * (m?.unifiedShare ?? 0.75);
   const reserve = m?.reserveBytes ?? RUNTIME_RESERVE_BYTES;
-  if (m?.basis === 'device') return Math.max(0, shareAtTp(m, tp) * cap - reserve);
+  if (m?.basis === 'device') {
+    const share = m.shareRule === 'sglang' ? sglangDefaultShare(cap, tp) : shareAtTp(m, tp);
+    return Math.max(0, share * cap - reserve);
+  }
   const free = Math.max(0, cap - reserve - weights - acts);
   // never negative: a device smaller than the runtime's reserve has nothing usable (validate flags it)
   return Math.max(0, Math.min(cap - reserve, weights + acts + (m?.share ?? KV_FREE_FRACTION) * free));

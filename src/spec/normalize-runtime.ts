@@ -88,7 +88,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   }
   const m = own.memory;
   if (m) {
-    out.memory = renamed<RuntimeOverride['memory']>(m, { share: 'share', basis: 'basis', unified_share: 'unifiedShare' });
+    out.memory = renamed<RuntimeOverride['memory']>(m, { share: 'share', basis: 'basis', unified_share: 'unifiedShare', share_rule: 'shareRule' });
     if (m.share_by_tp !== undefined) {
       out.memory.shareByTp = Object.entries(m.share_by_tp as Record<string, number>).map(([k, v]) => [Number(k), v] as [number, number]).sort((a, b) => a[0] - b[0]);
     }

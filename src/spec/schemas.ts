@@ -538,6 +538,8 @@ const runtimeBlocks = {
       // keys are the smallest tp each share applies from
       share_by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': fraction01 } },
       basis: { enum: ['free', 'device'] },
+      // the share from the engine's own rule for the device (sglang: mem_fraction_static by device memory and tp)
+      share_rule: { enum: ['fixed', 'sglang'] },
       reserve: qty(0, 1e16),
       unified_share: fraction01,
       source: src,
@@ -554,7 +556,7 @@ const runtimeBlocks = {
       bench_max_num_seqs: posInt,
       chunked_prefill: { type: 'boolean' },
       batching: { enum: ['inflight', 'static'] },
-      admission: { enum: ['reserve', 'preempt'] },
+      admission: { enum: ['reserve', 'preempt', 'estimate'] },
       audio_windows: { enum: ['batched', 'sequential'] },
       // Whisper long-form (src/sim/whisper.ts): windows encoded and decoded together per pass (the ASR pipeline's
       // batch_size), the hop between window starts (the pipeline's chunk stride), the previous window's text as the

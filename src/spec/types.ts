@@ -55,7 +55,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; memoryShare?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; memoryShare?: number };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -381,6 +381,9 @@ export interface RuntimeSettings {
     // the engine's default share by tensor-parallel size, [smallest tp, share] ascending (SGLang mem_fraction_static);
     // the entry with the largest tp ≤ the layout's replaces `share` (src/sim/memory.ts)
     shareByTp?: [number, number][];
+    // 'sglang': with basis device, the share is SGLang's own default for the device and tp (src/runtime/sglang-memory.ts)
+    // instead of share / shareByTp; absent or 'fixed': share / shareByTp
+    shareRule?: 'fixed' | 'sglang';
   };
   // maxNumSeqs: requests in flight the engine admits by default; benchMaxNumSeqs: what the runtime's own offline benchmark
   // admits where it overrides that default (trtllm-bench's tuning), which `simulate --batch max` searches within
@@ -389,7 +392,9 @@ export interface RuntimeSettings {
   // admission (serve): 'reserve' = a request is admitted only when the KV cache holds its input + output and every
   // running request's, so none is ever evicted (TensorRT-LLM's default GUARANTEED_NO_EVICT); 'preempt' = admitted
   // while its prompt fits now, the newest running request preempted and recomputed when decodes run out of room
-  // (vLLM, SGLang, TensorRT-LLM MAX_UTILIZATION). Absent: preempt.
+  // (vLLM, TensorRT-LLM MAX_UTILIZATION); 'estimate' = preempt, and a request is admitted only while its input + output
+  // fits beside new_token_ratio x the running requests' outputs to come (SGLang's PrefillAdder,
+  // src/serve/new-token-ratio.ts). Absent: preempt.
   // belowMemory: the engine's defaults on devices with less memory than `bytes` (vLLM get_batch_defaults, SGLang
   // server_args), applied when the runtime is bound to a hardware (src/runtime/resolve.ts)
   // audioWindows (Whisper): the 30 s windows of a long recording encoded and decoded together as one batch (absent:
@@ -411,7 +416,7 @@ export interface RuntimeSettings {
   // enable_mixed_chunk False; src/serve/scheduler.ts)
   // ubatch (simulate): a single sequence's prompt runs as passes of at most this many tokens, each over all the weights
   // (llama.cpp's physical batch n_ubatch, MLX's prefill_step_size); absent: one pass (src/sim/ubatch.ts)
-  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean };
+  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)

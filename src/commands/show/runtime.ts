@@ -33,7 +33,7 @@ function settingsJson(s: RuntimeSettings) {
     host_timestamps_per_sequence_s: s.hostTimestampsPerSequenceS ?? 0,
     host_audio_decode_s: s.hostAudioDecodeS ?? 0,
     launch: { per_kernel_s: s.launch.perKernelS, per_kernel_by_kind_s: s.launch.perKernelByKindS ?? null, graphs: s.launch.graphs, device_gap: s.launch.deviceGap },
-    memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: s.memory.shareByTp ? Object.fromEntries(s.memory.shareByTp.map(([k, v]) => [String(k), v])) : null },
+    memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: s.memory.shareByTp ? Object.fromEntries(s.memory.shareByTp.map(([k, v]) => [String(k), v])) : null, share_rule: s.memory.shareRule ?? 'fixed' },
     scheduler: {
       max_num_seqs: s.scheduler.maxNumSeqs ?? null,
       max_num_batched_tokens: s.scheduler.maxNumBatchedTokens ?? null,
@@ -238,7 +238,7 @@ export default class ShowRuntime extends BaseCommand {
         ['host time per step', hostText(s)],
         ...(s.hostAudioDecodeS ? [['host before the first window', `audio decode ${fmtSeconds(s.hostAudioDecodeS)} per second of audio`] as [string, string]] : []),
         ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)}${s.launch.perKernelByKindS ? ` (one-kernel ops: ${Object.entries(s.launch.perKernelByKindS).map(([k, v]) => `${k} ${fmtSeconds(v)}`).join(', ')})` : ''} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'})`],
-        ['usable memory', `${s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}; unified memory ${s.memory.unifiedShare}`],
+        ['usable memory', `${s.memory.shareRule === 'sglang' ? "SGLang's default by device memory and tp" : s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}; unified memory ${s.memory.unifiedShare}`],
         ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mixedBatches === false ? '; no mixed batches: an iteration runs prefill chunks alone when it can form one, decodes otherwise' : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}` + audioScheduler(s.scheduler)],
         ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
