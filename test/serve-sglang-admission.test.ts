@@ -70,4 +70,26 @@ describe('SGLang admission by new_token_ratio estimate', () => {
     expect(serveRuntime(hw('sglang'), undefined).policy).toBe('estimate');
     expect(serveRuntime(hw('vllm'), undefined).policy).toBe('preempt');
   });
+  it('the outputs to come are kept in closed form: equal to the per-request sum with outputs past the clip, finishes and retractions', () => {
+    let retracted = 0;
+    // outputs of 5000 and 4200 cross the 4096 clip a few hundred decode steps in; a small cache forces retractions
+    const r = replica('estimate', 14_000, { preempted: () => retracted++ });
+    for (let i = 0; i < 6; i++) r.enqueue(job(i, 50 + i, i % 2 ? 4200 : 5000));
+    for (let i = 0; i < 4; i++) r.enqueue(job(10 + i, 30, 300));
+    let t = 0, checked = 0, sawLong = false;
+    for (let i = 0; i < 20_000; i++) {
+      const rec = r.begin(t);
+      t += 1;
+      if (!rec) break;
+      const byRequest = r.decodeRemainingByRequest();
+      if (byRequest > 4096) sawLong = true;
+      expect(r.decodeRemaining()).toBeCloseTo(byRequest, 6);
+      checked++;
+      r.end(t);
+    }
+    expect(checked).toBeGreaterThan(5000);
+    expect(sawLong).toBe(true);
+    expect(retracted).toBeGreaterThan(0);
+  });
 });
+

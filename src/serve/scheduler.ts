@@ -47,6 +47,7 @@ export interface Job {
   ready: boolean; // prompt computed elsewhere (disaggregated prefill): admit straight to decode
   chunk: number; // prompt tokens scheduled in the current iteration
   runPos: number; // position in `running` (preemption order)
+  longDec?: boolean; // decoding with more than the estimate's clip of output still to come (SGLang admission)
 }
 
 export interface SchedulerConfig {
@@ -94,13 +95,19 @@ export class Replica {
   private ctxBase = 0; // Σ (input + n0 − s0·E) over decoding requests
   private prefillKv = 0; // KV tokens of requests still in prefill
   reserved = 0; // `reserve` policy: Σ (input + output) of admitted requests
-  // `estimate` policy (SGLang): the new-token ratio, and Σ output and Σ (decDone0 − decStart·E) over decoding requests
-  // (their outputs still to come, in closed form); `longDecoding` counts those whose remaining output passed the clip
-  // when they started decoding (their share is summed one by one)
+  // `estimate` policy (SGLang): the new-token ratio; Σ output and Σ (decDone0 − decStart·E) over decoding requests
+  // (outBase / doneBase: their outputs still to come, in closed form), and the same sums over the `short` ones whose
+  // remaining output is within the clip. `longDecoding` counts the others, each charged the clip; `longHeap` holds
+  // the decode step at which each of them comes within the clip, when it joins the short sums (so an iteration costs
+  // what changed, not the batch)
   ratio: number = NEW_TOKEN_RATIO.init;
   private outBase = 0;
   private doneBase = 0;
+  private shortOut = 0;
+  private shortDone = 0;
+  private shortN = 0;
   private longDecoding = 0;
+  private longHeap = new MinHeap<{ j: Job; g: number }>();
   steps = 0;
   private decSteps = 0; // iterations that advanced the decodes (= steps when batches mix)
   private decodeRan = false; // the iteration in flight advances the decodes
@@ -170,7 +177,12 @@ export class Replica {
     this.ctxBase += j.input + j.done - this.decSteps * E;
     this.outBase += j.output;
     this.doneBase += j.done - this.decSteps * E;
-    if (j.output - j.done > NEW_TOKEN_RATIO.clip) this.longDecoding++;
+    const rem = j.output - j.done;
+    j.longDec = rem > NEW_TOKEN_RATIO.clip;
+    if (j.longDec) {
+      this.longDecoding++;
+      this.longHeap.push(this.decSteps + Math.ceil((rem - NEW_TOKEN_RATIO.clip) / E - 1e-9), { j, g: j.gen });
+    } else this.shortSums(j, 1);
     const fin = this.decSteps + Math.max(1, Math.ceil((j.output - j.done) / E - 1e-9));
     this.heap.push(fin, { j, g: j.gen });
   }
@@ -181,14 +193,35 @@ export class Replica {
     this.ctxBase -= j.input + j.decDone0 - j.decStart * E;
     this.outBase -= j.output;
     this.doneBase -= j.decDone0 - j.decStart * E;
-    if (j.output - j.decDone0 > NEW_TOKEN_RATIO.clip) this.longDecoding--;
+    if (j.longDec) this.longDecoding--;
+    else this.shortSums(j, -1);
+    j.longDec = false;
     j.done = Math.min(j.output, j.decDone0 + (s - j.decStart) * E);
   }
 
-  /** Σ over decoding requests of min(output − generated, clip): the outputs SGLang's estimate charges at the ratio */
-  private decodeRemaining(): number {
+  private shortSums(j: Job, sign: 1 | -1): void {
+    this.shortOut += sign * j.output;
+    this.shortDone += sign * (j.decDone0 - j.decStart * this.cfg.perStep);
+    this.shortN += sign;
+  }
+
+  /** Σ over decoding requests of min(output − generated, clip): the outputs SGLang's estimate charges at the ratio.
+   *  Long requests that came within the clip by now move to the short sums first (stale heap entries: skipped). */
+  decodeRemaining(): number {
     const E = this.cfg.perStep, s = this.decSteps;
-    if (this.longDecoding === 0) return Math.max(0, this.outBase - (this.doneBase + this.decoding * s * E));
+    while (this.longHeap.size && this.longHeap.peekKey() <= s) {
+      const { j, g } = this.longHeap.pop()!;
+      if (g !== j.gen || j.state !== 2 || !j.longDec) continue;
+      j.longDec = false;
+      this.longDecoding--;
+      this.shortSums(j, 1);
+    }
+    return Math.max(0, this.shortOut - (this.shortDone + this.shortN * s * E)) + this.longDecoding * NEW_TOKEN_RATIO.clip;
+  }
+
+  /** decodeRemaining summed request by request (O(running)): the closed form's check in tests */
+  decodeRemainingByRequest(): number {
+    const E = this.cfg.perStep, s = this.decSteps;
     let sum = 0;
     for (const j of this.running) {
       if (j && j.state === 2) sum += Math.max(0, Math.min(j.output - Math.min(j.output, j.decDone0 + (s - j.decStart) * E), NEW_TOKEN_RATIO.clip));
