@@ -27,6 +27,7 @@ import { ditFrame } from './dit.js';
 import { vaeActivationBytes, vaeGraphs, vaeShape } from './vae.js';
 import { type PricedPhase, type ResolvedPrecision, baseResult, fixedBatch, fusedAttention, memoryResult, needsReason, peakActivationBytes, pricePhase, repeatPhase, resolvePrecision } from './graph-cost.js';
 import { UserError } from '../spec/errors.js';
+import { matrixPeak } from './roofline.js';
 
 interface StageRun {
   stage: PipelineStage;
@@ -93,6 +94,21 @@ export function stagePrecision(st: PipelineStage, p: ResolvedPrecision): Resolve
   if (!st.dtype) return p;
   const b = STAGE_DTYPE_BYTES[st.dtype];
   return { ...p, compute: st.dtype, weightBytes: b, actBytes: b, names: { ...p.names, weights: st.dtype, activations: st.dtype } };
+}
+
+/** what a stage's own `dtype` did not get: honoured on VAE stages only (others price the request's dtype), and a
+ *  part without that precision's matrix or vector rate runs its convolutions at a narrower one (matrixPeak's fallback) */
+function stageDtypeWarnings(runs: { stage: PipelineStage; model: NormalizedModel }[], hw: SimulateRequest['hardware']): string[] {
+  const out: string[] = [];
+  for (const { stage: st, model } of runs) {
+    if (!st.dtype) continue;
+    if (model.family !== 'vae') out.push(`stage ${st.model}: dtype ${st.dtype} is honoured on VAE stages only; priced at the request's --dtype`);
+    else {
+      const got = matrixPeak(hw, st.dtype, 'conv').dtype;
+      if (got !== st.dtype && !(st.dtype === 'fp32' && got === 'tf32')) out.push(`stage ${st.model}: ${hw.id} has no ${st.dtype} rate; its ${st.dtype} convolutions are priced at the ${got} peak (optimistic)`);
+    }
+  }
+  return out;
 }
 
 /** kernels with work in them: a GEMM or attention over zero rows (no media tokens) is never launched */
@@ -187,6 +203,7 @@ export function simulatePipeline(req: SimulateRequest): SimulateResult {
   for (const r of runs) if (r.phase && pipe.stages.filter((x) => x.role === r.stage.role).length > 1) r.phase.summary.name = `${r.stage.role} (${r.model.id})`;
   // energy warnings name the hardware, which every stage shares: the pipeline's own energy pass says them once
   for (const r of runs) for (const w of r.sub?.warnings ?? []) if (!w.startsWith('energy: ')) warnings.push(`${r.model.id}: ${w}`);
+  for (const w of stageDtypeWarnings(runs, req.hardware)) warnings.push(w);
   // 4. memory (before timing: a pipeline that does not fit has no times)
   const dec = runs.find((r) => r.model.family === 'decoder');
   const others = runs.filter((r) => r !== dec);
