@@ -47,4 +47,14 @@ describe('training attention over sliding-window layers', () => {
     expect(a.tokens_per_s!).toBeGreaterThan(b.tokens_per_s!);
     expect(a.tokens_per_s! / b.tokens_per_s!).toBeLessThan(1.5);
   });
+  it('prices the windowed layers as their own kernel, as long as the window (2W for a sliding window of W), the full ones over the shard', async () => {
+    const { attentionParts } = await import('../src/sim/training/shapes.js');
+    const parts = attentionParts(decoderShape(oss), 4096);
+    expect(parts).toHaveLength(2);
+    const full = parts.find((x) => x.kernelLen === undefined)!, win = parts.find((x) => x.kernelLen !== undefined)!;
+    expect(full.layers + win.layers).toBeCloseTo(1, 12);
+    expect(win.kernelLen).toBe(256);
+    expect(full.pairs + win.pairs).toBeCloseTo(attentionPairShare(decoderShape(oss), 4096), 12);
+  });
 });
+

@@ -3,7 +3,7 @@
 import type { Dtype, NormalizedHardware } from '../../spec/types.js';
 import { elementwise, linear, type Op } from '../../model/op.js';
 import { opCost } from '../roofline.js';
-import { attentionPairShare, type DecoderShape } from './shapes.js';
+import { attentionParts, type DecoderShape } from './shapes.js';
 import type { PlanShape } from './plan.js';
 import type { Recompute, RecomputeModule, RecomputePolicy } from './types.js';
 import { flashAttention, policyOf } from './memory.js';
@@ -74,19 +74,22 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
   } else lin('qkv', T, (s.attnParams - outParams) / h / t, h);
   // core attention, causal: each query sees s/2 keys on average → 2·(s/2)·(d_qk + d_v) FLOP per head per token
   // (FlashAttention: Dao et al. 2022; reads Q, K, V, writes O once); sliding-window / chunked layers compute only the
-  // pairs inside their window (./shapes.ts attentionPairShare)
+  // pairs inside their window, in a kernel whose loop is as short as the window (./shapes.ts attentionParts)
   const vKv = s.kvDim === s.qDim ? s.vDim : s.kvDim;
-  ops.push({
-    name: 'attention',
-    kind: 'attention',
-    flops: (T * p.seqLen * (s.qDim + s.vDim) * attentionPairShare(s, p.seqLen)) / t,
-    bytes: (T * (s.qDim + s.kvDim + vKv + s.vDim) * 2) / t,
-    weightBytes: 0,
-    dtype: 'bf16', // attention stays bf16 in fp8 recipes (DeepSeek-V3 report §3.3.1; Transformer Engine default)
-    count: 1,
-    // one kernel call per sequence shard: its length sets the rate (passCost, ./attention-length.ts)
-    attn: { q: T / p.microBatch, kv: T / p.microBatch, headDim: s.qDim / s.heads },
-  });
+  const shard = T / p.microBatch;
+  for (const part of attentionParts(s, p.seqLen)) {
+    ops.push({
+      name: 'attention',
+      kind: 'attention',
+      flops: (T * p.seqLen * (s.qDim + s.vDim) * part.pairs) / t,
+      bytes: (T * (s.qDim + s.kvDim + vKv + s.vDim) * 2 * part.layers) / t,
+      weightBytes: 0,
+      dtype: 'bf16', // attention stays bf16 in fp8 recipes (DeepSeek-V3 report §3.3.1; Transformer Engine default)
+      count: 1,
+      // one kernel call per sequence shard: its length sets the rate (passCost, ./attention-length.ts)
+      attn: { q: shard, kv: Math.min(shard, part.kernelLen ?? shard), headDim: s.qDim / s.heads },
+    });
+  }
   lin('attn_out', T, h, s.vDim / t);
   const ffn = (name: string, rows: number, f: number, count: number) => {
     lin(`${name}_in`, rows, ((s.gated ? 2 : 1) * f) / t, h, count);

@@ -91,18 +91,29 @@ function attentionKinds(m: DecoderModel): DecoderShape['attentionKinds'] {
 }
 
 /**
- * The share of a full causal attention's query·key pairs that a training sequence of `seqLen` tokens computes,
- * averaged over the layers: 1 for full attention; a sliding layer (gpt-oss 128, Gemma 3 1024) or a chunked one
- * (Llama 4) computes only the pairs inside its window (src/model/layer-kinds.ts prefillPairs), as the fused kernels
- * training runs skip the masked-out key blocks (FlashAttention-2/3 window_size; Transformer Engine / cuDNN fused
- * attention with window_size, which Megatron-Core passes for gpt-oss's alternating layers).
+ * The core attention of one layer as the kernels that run it, per attention kind: `layers` the share of the layers
+ * (Q, K, V read and O written once per layer), `pairs` the share of a full causal attention's query·key pairs they
+ * compute (a sliding layer, gpt-oss 128 / Gemma 3 1024, or a chunked one, Llama 4, only those inside its window:
+ * src/model/layer-kinds.ts prefillPairs; the fused kernels training runs skip the masked-out key blocks —
+ * FlashAttention-2/3 window_size, Transformer Engine / cuDNN fused attention with window_size, which Megatron-Core
+ * passes for gpt-oss's alternating layers), and `kernelLen` the causal length whose kernel loop is as long as the
+ * windowed one (a query sees about W keys: 2W; a chunk is a causal attention over C: C), which sets the kernel's rate
+ * (./attention-length.ts). Full layers: undefined (the sequence shard).
  */
-export function attentionPairShare(s: DecoderShape, seqLen: number): number {
-  if (!(seqLen > 0)) return 1;
+export function attentionParts(s: DecoderShape, seqLen: number): { layers: number; pairs: number; kernelLen?: number }[] {
+  if (!(seqLen > 0) || s.attentionKinds.length === 0) return [{ layers: 1, pairs: 1 }];
   const full = (seqLen * (seqLen + 1)) / 2;
-  let share = 0;
-  for (const k of s.attentionKinds) share += k.share * (k.window ? prefillPairs(k.window, seqLen) / full : 1);
-  return s.attentionKinds.length ? share : 1;
+  return s.attentionKinds.map((k) =>
+    k.window
+      ? { layers: k.share, pairs: (k.share * prefillPairs(k.window, seqLen)) / full, kernelLen: k.window.kind === 'sliding' ? 2 * k.window.size : k.window.size }
+      : { layers: k.share, pairs: k.share },
+  );
+}
+
+/** the share of a full causal attention's query·key pairs a training sequence of `seqLen` tokens computes, averaged
+ *  over the layers (1 for full attention): the sum of attentionParts' pairs */
+export function attentionPairShare(s: DecoderShape, seqLen: number): number {
+  return attentionParts(s, seqLen).reduce((a, x) => a + x.pairs, 0);
 }
 
 // Model FLOPs per trained token (docs/design.md): 6·N_active + 6·n_layer·n_ctx·d_attn.
