@@ -35,6 +35,20 @@ def load_script(filename):
     return mod
 
 
+def cuda_seconds(fn, reps=10, warm=1):
+    """Seconds per call of fn, timed with CUDA events over reps calls after warm untimed ones."""
+    for _ in range(warm):
+        fn()
+    torch.cuda.synchronize()
+    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    a.record()
+    for _ in range(reps):
+        fn()
+    b.record()
+    torch.cuda.synchronize()
+    return a.elapsed_time(b) / 1e3 / reps
+
+
 def llama_8b(layers, device="cuda"):
     """transformers' Llama with Llama-3-8B's shape (hidden 4096, FFN 14336, 32 heads, 8 KV heads, vocab 128256, SDPA),
     `layers` decoder layers, random bf16 weights, eval mode"""

@@ -35,16 +35,7 @@ RESULT, log, save, late = RUN.result, RUN.log, RUN.save, RUN.late
 
 
 def ev_time(fn, n=5, warm=2):
-    for _ in range(warm):
-        fn()
-    torch.cuda.synchronize()
-    e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    e0.record()
-    for _ in range(n):
-        fn()
-    e1.record()
-    torch.cuda.synchronize()
-    return e0.elapsed_time(e1) / n / 1e3
+    return common.cuda_seconds(fn, n, warm)
 
 
 kernel_profile = hk.kernel_profile  # per-kernel device time and count of one call (hopper-kernels.py)

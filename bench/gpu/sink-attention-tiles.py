@@ -133,15 +133,7 @@ def flops(heads, hd, n_q, ctx0):
 
 
 def timed(fn, reps=10):
-    fn()
-    torch.cuda.synchronize()
-    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    a.record()
-    for _ in range(reps):
-        fn()
-    b.record()
-    torch.cuda.synchronize()
-    return a.elapsed_time(b) / 1e3 / reps
+    return common.cuda_seconds(fn, reps, warm=1)
 
 
 def check():
