@@ -66,17 +66,20 @@ export function groupNorm(name: string, elems: number, p: Precision): Op {
 
 type Norm = (name: string, elems: number, p: Precision) => Op;
 
-function resBlock(name: string, px: number, cin: number, cout: number, k: number, p: Precision, norm: Norm = groupNorm): Op[] {
+/** the ops of one convolution of a ResidualBlock over its px pixels (Wan's add their cuDNN glue: wanConv) */
+type ConvOps = (name: string, cin: number, cout: number, k: number) => Op[];
+
+function resBlock(name: string, px: number, cin: number, cout: number, k: number, p: Precision, norm: Norm = groupNorm, convOps: ConvOps = (n, ci, co, kk) => [conv(n, px, px, ci, co, kk, p)]): Op[] {
   const a = p.actBytes;
   const ops: Op[] = [
     norm(`${name}.norm1`, px * cin, p), // GroupNorm [px, cin]
     elementwise(`${name}.silu1`, px * cin, 4, 2 * a, p.compute),
-    conv(`${name}.conv1`, px, px, cin, cout, k, p), // [px, cout]
+    ...convOps(`${name}.conv1`, cin, cout, k), // [px, cout]
     norm(`${name}.norm2`, px * cout, p),
     elementwise(`${name}.silu2`, px * cout, 4, 2 * a, p.compute),
-    conv(`${name}.conv2`, px, px, cout, cout, k, p),
+    ...convOps(`${name}.conv2`, cout, cout, k),
   ];
-  if (cin !== cout) ops.push(conv(`${name}.shortcut`, px, px, cin, cout, 1, p));
+  if (cin !== cout) ops.push(...convOps(`${name}.shortcut`, cin, cout, 1));
   ops.push(elementwise(`${name}.residual`, px * cout, 1, 3 * a, p.compute));
   return ops;
 }
@@ -396,19 +399,9 @@ function wanConv(name: string, px: number, pxIn: number, cin: number, cout: numb
   return [c, glue];
 }
 
+/** a Wan ResidualBlock: RMS norms and cuDNN convolutions, the 3×3×3 ones behind the causal cache (the 1×1 shortcut has none) */
 function wanResBlock(name: string, px: number, cin: number, cout: number, p: Precision, causal: { frames: number; chunks: number }): Op[] {
-  const a = p.actBytes;
-  const ops: Op[] = [
-    rmsNorm(`${name}.norm1`, px * cin, p),
-    elementwise(`${name}.silu1`, px * cin, 4, 2 * a, p.compute),
-    ...wanConv(`${name}.conv1`, px, px, cin, cout, 27, p, causal),
-    rmsNorm(`${name}.norm2`, px * cout, p),
-    elementwise(`${name}.silu2`, px * cout, 4, 2 * a, p.compute),
-    ...wanConv(`${name}.conv2`, px, px, cout, cout, 27, p, causal),
-  ];
-  if (cin !== cout) ops.push(...wanConv(`${name}.shortcut`, px, px, cin, cout, 1, p));
-  ops.push(elementwise(`${name}.residual`, px * cout, 1, 3 * a, p.compute));
-  return ops;
+  return resBlock(name, px, cin, cout, 27, p, rmsNorm, (n, ci, co, k) => wanConv(n, px, px, ci, co, k, p, k === 1 ? undefined : causal));
 }
 
 function wanAttention(prefix: string, px: number, c: number, frames: number, n: number, p: Precision): Op[] {

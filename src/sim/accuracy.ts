@@ -76,15 +76,19 @@ const model = (id: string): NormalizedModel => libraryModel(id);
 const withRuntime = (h: NormalizedHardware, id: string | true | undefined): NormalizedHardware =>
   typeof id === 'string' ? bindRuntime(h, libraryRuntime(id)) : h;
 
+// a row's --set of a plain-number field (runtime.max_num_seqs or runtime.memory_share a benchmark pinned), as the
+// command applies it; each one where the row repeats the flag
+function withSets(h: NormalizedHardware, c: ParsedCommand): NormalizedHardware {
+  for (const s of c.sets ?? (typeof c.flags.set === 'string' ? [c.flags.set] : [])) h = applySetPlain(h, s);
+  return h;
+}
+
 // commands whose results depend on a runtime (the others price single kernels or count parameters)
 const RUNTIME_COMMANDS = new Set(['simulate', 'train', 'serve']);
 
 export const RUNNERS: Record<string, Runner> = {
   simulate: (c) => {
-    let h = withRuntime(hw(flagId(c, 'hardware')), c.flags.runtime);
-    // a row's --set of a plain-number field (e.g. runtime.max_num_seqs a benchmark pinned), as the command applies it;
-    // each one where the row repeats the flag
-    for (const s of c.sets ?? (typeof c.flags.set === 'string' ? [c.flags.set] : [])) h = applySetPlain(h, s);
+    const h = withSets(withRuntime(hw(flagId(c, 'hardware')), c.flags.runtime), c);
     const req = buildRequest(c.flags, model(flagId(c, 'model')), h, model);
     return simulate(req) as unknown as Record<string, unknown>;
   },
@@ -93,10 +97,7 @@ export const RUNNERS: Record<string, Runner> = {
   'op allreduce': (c) => opAllreduce(hw(flagId(c, 'hardware')), Number(c.flags.bytes), Number(c.flags.devices)) as unknown as Record<string, unknown>,
   train: (c) => trainFromFlags(c.flags) as unknown as Record<string, unknown>,
   serve: (c) => {
-    // a row's --set, as for simulate (e.g. runtime.memory_share: the KV-cache fraction a benchmark passed)
-    let h = hw(flagId(c, 'hardware'));
-    for (const s of c.sets ?? (typeof c.flags.set === 'string' ? [c.flags.set] : [])) h = applySetPlain(h, s);
-    return serve(serveOptions(c.flags, model(flagId(c, 'model')), h, model)).result as unknown as Record<string, unknown>;
+    return serve(serveOptions(c.flags, model(flagId(c, 'model')), withSets(hw(flagId(c, 'hardware')), c), model)).result as unknown as Record<string, unknown>;
   },
   'show model': (c) => {
     if (c.args[0] === undefined) throw new UserError('the command names no model');

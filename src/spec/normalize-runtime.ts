@@ -241,8 +241,6 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   return out;
 }
 
-// The fields of a YAML block that are set, under their TypeScript names, in the order of `names` (values as the
-// schema checked them).
 // A runtime table of values at rising keys (a custom all-reduce's seconds by message size, the fp4 MoE cap by tokens):
 // one value per key, keys strictly rising; an error naming the field otherwise (false: not usable)
 function risingTable(ctx: SpecContext, path: (string | number)[], keys: number[], values: unknown[], keyName: string, valueName: string): boolean {
@@ -258,6 +256,8 @@ function risingTable(ctx: SpecContext, path: (string | number)[], keys: number[]
   return true;
 }
 
+// The fields of a YAML block that are set, under their TypeScript names, in the order of `names` (values as the
+// schema checked them).
 function renamed<T>(blk: Raw, names: Record<string, keyof T & string>): Partial<T> {
   const out: Partial<T> = {};
   for (const [from, to] of Object.entries(names)) if (blk[from] !== undefined) out[to] = blk[from];
