@@ -23,14 +23,21 @@ function replica(mixed: boolean | undefined, finished: Job[]) {
   return new Replica(cfg, { finish: (j) => finished.push(j), firstToken: () => {}, prefilled: () => {}, preempted: () => {} });
 }
 
+// request a (50 in / 4 out) queued on a fresh replica, b (150 in / 2 out) for the test to enqueue; step() runs one
+// iteration of one second
+function twoRequests(mixed: boolean | undefined) {
+  const fin: Job[] = [];
+  const r = replica(mixed, fin);
+  const a = job(0, 50, 4), b = job(1, 150, 2);
+  r.enqueue(a);
+  let t = 0;
+  const step = () => { const rec = r.begin(t); t += 1; r.end(t); return rec!; };
+  return { fin, r, a, b, step };
+}
+
 describe('unmixed batches (SGLang): prefill-only iterations first, decodes wait', () => {
   it('a prompt that arrives while another decodes runs alone; the decode resumes after it', () => {
-    const fin: Job[] = [];
-    const r = replica(false, fin);
-    const a = job(0, 50, 4), b = job(1, 150, 2);
-    r.enqueue(a);
-    let t = 0;
-    const step = () => { const rec = r.begin(t); t += 1; r.end(t); return rec!; };
+    const { fin, r, a, b, step } = twoRequests(false);
     expect(step()).toMatchObject({ decode: 0, prefill: 50 }); // a's prompt; its first token
     expect(a.done).toBe(1);
     r.enqueue(b);
@@ -47,12 +54,7 @@ describe('unmixed batches (SGLang): prefill-only iterations first, decodes wait'
     expect(a.done).toBe(4);
   });
   it('mixed (vLLM, the default): the decode rides in the prefill iterations and takes its budget', () => {
-    const fin: Job[] = [];
-    const r = replica(undefined, fin);
-    const a = job(0, 50, 4), b = job(1, 150, 2);
-    r.enqueue(a);
-    let t = 0;
-    const step = () => { const rec = r.begin(t); t += 1; r.end(t); return rec!; };
+    const { fin, r, b, step } = twoRequests(undefined);
     step();
     r.enqueue(b);
     expect(step()).toMatchObject({ decode: 1, prefill: 99 });
