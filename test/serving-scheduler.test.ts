@@ -73,6 +73,13 @@ describe('the runtime\'s own all-reduce for decode-size messages (vLLM custom al
     // vllm-0.6 (AMD's images had the ROCm custom all-reduce since ROCm/vllm PR #27) inherits it
     expect(customAllreduceSeconds(under('mi300x', 'vllm-0.6'), 24576, 8)).toBeCloseTo(6.3e-6, 12);
   });
+  it('an A100 takes its own measured table (sglang PR #2688), not the H100\'s, under vLLM and SGLang', () => {
+    for (const rt of ['vllm', 'sglang']) {
+      expect(customAllreduceSeconds(under('a100-sxm4-80gb', rt), 2048, 8)).toBeCloseTo(14.0e-6, 12);
+      expect(customAllreduceSeconds(under('h100-sxm', rt), 2048, 8)).toBeCloseTo(10.1e-6, 12);
+      expect(customAllreduceSeconds(under('a100-sxm4-80gb', rt), 1048576, 8)).toBeUndefined(); // unmeasured there
+    }
+  });
   it('non-decreasing in message size over each vendor table', () => {
     for (const hw of ['h100-sxm', 'mi300x']) {
       const h = under(hw, 'vllm');
