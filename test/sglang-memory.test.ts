@@ -31,11 +31,9 @@ describe("SGLang's mem_fraction_static by device memory", () => {
     expect(u('sglang', 1)).toBeCloseTo(0.835, 6);
     expect(u('sglang-0.4', 1)).toBeCloseTo(0.88, 6);
     expect(u('sglang-0.4', 8)).toBeCloseTo(0.81, 6);
-    const xeon = lib.hardware['xeon-6980p'];
-    if (xeon) {
-      const hw = bindRuntime(xeon, libraryRuntime('sglang')!);
-      expect(hw.runtime?.memory.shareRule).not.toBe('sglang');
-    }
+    const xeon = lib.hardware['xeon-6980p']!;
+    expect(xeon).toBeDefined();
+    expect(bindRuntime(xeon, libraryRuntime('sglang')!).runtime?.memory.shareRule).not.toBe('sglang');
   });
 });
 

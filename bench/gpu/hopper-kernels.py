@@ -433,15 +433,7 @@ def sec_stdit3():
             for blk in blocks:
                 name = "temporal" if blk.temporal else "spatial"
                 f = lambda: blk(x, y, t, t0, xm, T, S)
-                for _ in range(3):
-                    f()
-                torch.cuda.synchronize()
-                e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-                e0.record()
-                for _ in range(5):
-                    f()
-                e1.record(); torch.cuda.synchronize()
-                eager = e0.elapsed_time(e1) / 5 / 1e3
+                eager = common.cuda_seconds(f, reps=5, warm=3)
                 with profile(activities=[ProfilerActivity.CUDA]) as prof:
                     f(); torch.cuda.synchronize()
                 kern = {}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Weight-only int8 / int4 GEMV at one row, as gpt-fast runs them under torch.compile(mode="reduce-overhead"): how much
 of the bf16 GEMV's bandwidth do they reach? The gpt-fast README rows N1761/N1762/N1763/N1768/N1770 (int8 / int4
-weight-only, batch 1) read 20-62% fast in hwperf, which prices the quantized weights at the part's plain streaming
+weight-only, batch 1) read 20-65% fast in hwperf, which prices the quantized weights at the part's plain streaming
 rate; no kernel timing of these kernels at M = 1 was found. Standalone (no other bench/gpu module). ~60 s on one GPU.
 
 usage: python3 bench/gpu/weight-only-gemv.py OUTDIR
