@@ -261,7 +261,10 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   // apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 + w8a8_block_fp8_matmul, or + DeepGEMM, which takes the same
   // quantized input; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
   const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm ? 1 : 0) + (dq ? 1 : 0);
-  const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels;
+  // narrow-float experts run weight-only through a grouped kernel measured slower than its bytes by a fixed time per call
+  // (kernels.weight_only_moe_fixed: SGLang's triton_kernels matmul_ogs on Hopper; runtimes/sglang.yaml cites it)
+  const moeFixed = op.groups && weightOnlyFallback(op.dtype, dtype) ? hw.runtime?.kernels?.weightOnlyMoeFixedS ?? 0 : 0;
+  const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels + moeFixed;
   let body = Math.max(computeS, memoryS);
   if (kneeGemm(op, gemv, computeS, memoryS)) {
     // Grouped (MoE) and serving-batch GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the

@@ -460,6 +460,9 @@ export interface RuntimeSettings {
     // weight-only (no fp8/fp4 tensor cores: dequantized in the kernel to 16-bit math; vLLM's fused Marlin MoE), a cap on
     // the hardware's GEMM table for those grouped GEMMs; src/sim/roofline.ts
     weightOnlyMoeEfficiency?: number;
+    // seconds each call of that weight-only grouped MoE kernel takes beyond its roofline body, whatever its size (SGLang's
+    // triton_kernels matmul_ogs on Hopper, measured against vLLM's fused Marlin MoE); src/sim/roofline.ts
+    weightOnlyMoeFixedS?: number;
     // bits per weight (scales included) the runtime's quantizer stores for a --weights scheme, the linears' and the LM
     // head's, in place of hwperf's scheme table (gpt-fast's int4 G=32 with bf16 scale + zero per group: 5; its int8
     // quantizes the LM head too). src/model/quant.ts runtimeBits.

@@ -83,6 +83,7 @@ function settingsJson(s: RuntimeSettings) {
       fp8_block_moe_efficiency: s.kernels.fp8BlockMoeEfficiency ?? null,
       fp4_moe_efficiency: fp4MoeJson(s.kernels.fp4MoeEfficiency),
       weight_only_moe_efficiency: s.kernels.weightOnlyMoeEfficiency ?? null,
+      weight_only_moe_fixed_s: s.kernels.weightOnlyMoeFixedS ?? null,
       tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block } : null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
