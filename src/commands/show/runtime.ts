@@ -76,6 +76,7 @@ function settingsJson(s: RuntimeSettings) {
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
       gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
+      gemm_rate_flop_s: s.kernels.gemmFlopPerS ?? null,
       gemm_fixed_s: s.kernels.gemmFixedS ?? null,
       mla: s.kernels.mla ?? null,
       mla_prefill: s.kernels.mlaPrefill ?? null,
