@@ -214,6 +214,12 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
       const cap = op.groups ? hw.runtime?.kernels?.fp8BlockMoeEfficiency : hw.runtime?.kernels?.fp8BlockEfficiency;
       if (cap !== undefined) eff = Math.min(eff, cap);
     }
+    // a dense per-tensor fp8 GEMM of a runtime whose fp8 GEMM path is slower than the library the hardware's fp8 table
+    // measured (kernels.fp8_tensor_efficiency: ROCm Transformer Engine's fp8 GEMMs of October 2024, runtimes/te-rocm-2024.yaml)
+    if (!op.fp8Block && !op.groups && op.kind === 'gemm' && dtype === 'fp8') {
+      const cap = hw.runtime?.kernels?.fp8TensorEfficiency;
+      if (cap !== undefined) eff = Math.min(eff, cap);
+    }
     // a grouped (MoE) NVFP4 GEMM runs the runtime's fused NVFP4 MoE kernel (routing, activation quantization, both expert
     // GEMMs, finalize), not the dense block-scaled GEMM the hardware's fp4 table measured: it reaches at most the fraction
     // of the fp4 peak that kernel was measured at, at the step's tokens (kernels.fp4_moe_efficiency; runtimes/tensorrt-llm.yaml cites it)

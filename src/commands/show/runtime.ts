@@ -82,6 +82,7 @@ function settingsJson(s: RuntimeSettings) {
       mla_prefill: s.kernels.mlaPrefill ?? null,
       fp8_block_efficiency: s.kernels.fp8BlockEfficiency ?? null,
       fp8_block_moe_efficiency: s.kernels.fp8BlockMoeEfficiency ?? null,
+      fp8_tensor_efficiency: s.kernels.fp8TensorEfficiency ?? null,
       fp4_moe_efficiency: fp4MoeJson(s.kernels.fp4MoeEfficiency),
       weight_only_moe_efficiency: s.kernels.weightOnlyMoeEfficiency ?? null,
       tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block } : null,
