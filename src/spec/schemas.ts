@@ -655,11 +655,13 @@ const runtimeBlocks = {
       gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: PEAK,
       gemv_rate: PEAK,
+      gemm_rate: PEAK,
       gemm_fixed: OVERHEAD,
       mla: { enum: ['absorbed', 'expanded'] },
       mla_prefill: { enum: ['absorbed', 'expanded'] },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      fp8_tensor_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       // one fraction, or a table by the step's tokens (src/sim/roofline.ts fp4MoeCap)
       fp4_moe_efficiency: {
         oneOf: [
