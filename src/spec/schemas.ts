@@ -375,7 +375,7 @@ const vae = {
     mid_attention: { type: 'boolean' },
     temporal_downsample: count(1, 1024),
     spatial_downsample: count(1, 1024),
-    layout: { enum: ['ldm', 'magvit', 'wan'] },
+    layout: { enum: ['ldm', 'magvit', 'wan', 'cogvideox'] },
     quant_conv: { type: 'boolean' },
     components: { type: 'array', minItems: 1, items: { type: 'string' } },
   },

@@ -302,8 +302,9 @@ export interface VaeModel extends ModelBase {
   z_channels: number;
   mid_attention: boolean;
   temporal_downsample: number;
-  /** block layout: 'ldm' (AutoencoderKL; default) or 'magvit' (Open-Sora VAE_Temporal: temporal-only down-sampling) */
-  layout?: 'ldm' | 'magvit' | 'wan';
+  /** block layout: 'ldm' (AutoencoderKL; default), 'magvit' (Open-Sora VAE_Temporal: temporal-only down-sampling),
+   *  'wan' (Wan 2.1 VAE) or 'cogvideox' (AutoencoderKLCogVideoX: spatially conditioned norms, frame-batched decode) */
+  layout?: 'ldm' | 'magvit' | 'wan' | 'cogvideox';
   /** the 1×1 quant_conv / post_quant_conv around the latent (AutoencoderKL default true; SD3 and Flux VAEs: false) */
   quant_conv?: boolean;
   /** pixels per latent pixel along each side (ldm: 2^(levels−1), magvit: 1; a composite states its product) */
