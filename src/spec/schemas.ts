@@ -645,6 +645,7 @@ const runtimeBlocks = {
       fp8_fallback: { enum: ['weight-only', 'none'] },
       gemv_max_rows: { type: 'integer', minimum: 0, maximum: 1024 },
       gemm_accumulate: { enum: ['fp16', 'fp32'] },
+      int8_gemm: { enum: ['matrix', 'vector'] },
       moe_min_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       group_tile_from_tokens: { type: 'integer', minimum: 1, maximum: 1024 },
