@@ -118,12 +118,18 @@ describe('the runtime\'s own all-reduce for decode-size messages (vLLM custom al
 });
 
 describe('a switchless full mesh gives a smaller group only the links to its peers', () => {
-  it('8x MI300X (xGMI, one link per peer) and Gaudi (3 RoCE ports per peer): (g − 1)/(domain − 1); NVSwitch keeps it whole', () => {
+  it('8x MI300X (xGMI, one link per peer), Gaudi (3 RoCE ports per peer) and an Atlas A2 server of 910Bs (direct HCCS): (g − 1)/(domain − 1); NVSwitch keeps it whole', () => {
     const up = (id: string) => lib.hardware[id]!.scaleUp!;
     expect(meshShare(up('mi300x'), 2)).toBeCloseTo(1 / 7, 12);
     expect(meshShare(up('mi300x'), 8)).toBe(1);
     expect(meshShare(up('gaudi2'), 4)).toBeCloseTo(3 / 7, 12);
     expect(meshShare(up('h100-sxm'), 2)).toBe(1);
+    // an Atlas A2 server's 910Bs are a direct-HCCS mesh; the 910C supernode is switched (hccs-ub)
+    expect(meshShare(up('ascend-910b'), 2)).toBeCloseTo(1 / 7, 12);
+    expect(meshShare(up('ascend-910b'), 8)).toBe(1);
+    expect(meshShare(up('ascend-910c'), 2)).toBe(1);
+    const npu = lib.hardware['ascend-910b']!;
+    expect(commSeconds(npu, 'allreduce', 1e9, 2) / commSeconds(npu, 'allreduce', 1e9, 4)).toBeCloseTo(2, 9);
     // ring traffic 2(g−1)/g over (g−1)/7 of the links: a TP 2 all-reduce of a large message takes twice a TP 4 one
     const hw = lib.hardware['mi300x']!;
     expect(commSeconds(hw, 'allreduce', 1e9, 2) / commSeconds(hw, 'allreduce', 1e9, 4)).toBeCloseTo(2, 9);

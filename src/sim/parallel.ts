@@ -104,12 +104,18 @@ export function hasInSwitchReduction(link: LinkSpec | undefined): boolean {
 // A switchless full mesh splits each device's scale-up bandwidth evenly over its domain − 1 peers: 8x MI300X/MI325X/
 // MI355X connect every GPU to each of the other seven by one xGMI link (AMD Instinct MI300X platform: 7 x 64 GB/s per
 // direction; ROCm docs "MI300X system optimization"), and Gaudi 2 / Gaudi 3 give 3 of their 21 scale-up RoCE ports to
-// each of the seven peers (Intel Gaudi 2 white paper; Gaudi 3 white paper). A collective among g < domain devices can
+// each of the seven peers (Intel Gaudi 2 white paper; Gaudi 3 white paper). The 8 Ascend 910B of an Atlas A2 server are
+// one such mesh of direct HCCS links (technology `hccs`): CANN tells a direct HCCS link (ACL_RT_DEVS_TOPOLOGY_HCCS)
+// from one through an HCCS switch (ACL_RT_DEVS_TOPOLOGY_HCCS_SW, the A3 supernode fabric) in aclrtGetDevicesTopo, HCCL's
+// rank-graph API (HcclRankGraphGetTopoTypeByLayer, which supports the Atlas 800T A2) types a server layer 1DMesh in
+// its example, and any subset of an A2 server's NPUs may form a communicator where an Atlas 910 server's two 4-NPU HCCS
+// groups (devices 0-3, 4-7) may not be crossed (CANN 8.x TensorFlow-migration guide, distributed-training precautions). A collective among g < domain devices can
 // only use the links to its g − 1 peers: (g − 1)/(domain − 1) of the bandwidth. A switched fabric (NVLink behind
-// NVSwitch, TPU ICI torus, HCCS) keeps it whole. The measured collective tables are 8-device (whole-mesh) runs.
+// NVSwitch, TPU ICI torus, the 910C's HCCS/UB supernode, `hccs-ub`) keeps it whole. The measured collective tables are
+// 8-device (whole-mesh) runs.
 export function meshShare(link: LinkSpec, group: number): number {
   const d = link.domain;
-  if (!d || group >= d || group < 2 || !/^(xgmi|roce)/.test(link.technology ?? '')) return 1;
+  if (!d || group >= d || group < 2 || !/^(xgmi|roce|hccs$)/.test(link.technology ?? '')) return 1;
   return (group - 1) / (d - 1);
 }
 

@@ -162,6 +162,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       mla_prefill: 'mlaPrefill',
       fp8_block_efficiency: 'fp8BlockEfficiency',
       fp8_block_moe_efficiency: 'fp8BlockMoeEfficiency',
+      fp8_tensor_efficiency: 'fp8TensorEfficiency',
       fp4_moe_efficiency: 'fp4MoeEfficiency',
       weight_only_moe_efficiency: 'weightOnlyMoeEfficiency',
     });
@@ -186,10 +187,17 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (!(gv > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gemv_rate'], `must be > 0, found ${gv}`, 'e.g. gemv_rate: 5.75 TFLOP/s'));
       out.kernels.gemvFlopPerS = gv;
     }
+    const gr = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_rate'], 'flop_per_s');
+    if (gr !== undefined) {
+      if (!(gr > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gemm_rate'], `must be > 0, found ${gr}`, 'e.g. gemm_rate: 21.6 TFLOP/s'));
+      out.kernels.gemmFlopPerS = gr;
+    }
     const kt = await quantityAt(ctx, raw, [...at, 'kernels', 'kernel_time'], 'seconds');
     if (kt !== undefined) out.kernels.kernelTimeS = nonNegative(ctx, [...at, 'kernels', 'kernel_time'], kt);
     const gf = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_fixed'], 'seconds');
     if (gf !== undefined) out.kernels.gemmFixedS = nonNegative(ctx, [...at, 'kernels', 'gemm_fixed'], gf);
+    const wf = await quantityAt(ctx, raw, [...at, 'kernels', 'weight_only_moe_fixed'], 'seconds');
+    if (wf !== undefined) out.kernels.weightOnlyMoeFixedS = nonNegative(ctx, [...at, 'kernels', 'weight_only_moe_fixed'], wf);
     const tg = k.tiled_gemm;
     if (tg !== undefined) {
       const r = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', 'rate'], 'bytes_per_s');

@@ -655,11 +655,13 @@ const runtimeBlocks = {
       gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: PEAK,
       gemv_rate: PEAK,
+      gemm_rate: PEAK,
       gemm_fixed: OVERHEAD,
       mla: { enum: ['absorbed', 'expanded'] },
       mla_prefill: { enum: ['absorbed', 'expanded'] },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      fp8_tensor_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       // one fraction, or a table by the step's tokens (src/sim/roofline.ts fp4MoeCap)
       fp4_moe_efficiency: {
         oneOf: [
@@ -676,6 +678,7 @@ const runtimeBlocks = {
         ],
       },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      weight_only_moe_fixed: OVERHEAD,
       // bits per weight (scales included) the runtime's own quantizer stores for a --weights scheme, in place of the
       // scheme table's (src/model/quant.ts): the transformer linears, and the LM head (src/model/quant.ts applyRuntimeBits)
       quantized_weight_bits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) },

@@ -452,6 +452,10 @@ export interface RuntimeSettings {
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
     fp8BlockEfficiency?: number;
     fp8BlockMoeEfficiency?: number;
+    // fraction of the fp8 matrix peak the runtime's per-tensor-scaled fp8 GEMMs reach (a cap on the hardware's fp8 table,
+    // whose library this runtime does not reach: ROCm Transformer Engine of October 2024, runtimes/te-rocm-2024.yaml);
+    // dense, not block-scaled GEMMs only; src/sim/roofline.ts
+    fp8TensorEfficiency?: number;
     // fraction of the fp4 matrix peak the runtime's fused NVFP4 MoE kernel reaches (a cap on the hardware's fp4 table for
     // grouped expert GEMMs): one number, or by the step's tokens (sizes: tokens routed, interpolated in log(tokens) as
     // the hardware's GEMM size tables are); src/sim/roofline.ts
@@ -460,6 +464,9 @@ export interface RuntimeSettings {
     // weight-only (no fp8/fp4 tensor cores: dequantized in the kernel to 16-bit math; vLLM's fused Marlin MoE), a cap on
     // the hardware's GEMM table for those grouped GEMMs; src/sim/roofline.ts
     weightOnlyMoeEfficiency?: number;
+    // seconds each call of that weight-only grouped MoE kernel takes beyond its roofline body, whatever its size (SGLang's
+    // triton_kernels matmul_ogs on Hopper, measured against vLLM's fused Marlin MoE); src/sim/roofline.ts
+    weightOnlyMoeFixedS?: number;
     // bits per weight (scales included) the runtime's quantizer stores for a --weights scheme, the linears' and the LM
     // head's, in place of hwperf's scheme table (gpt-fast's int4 G=32 with bf16 scale + zero per group: 5; its int8
     // quantizes the LM head too). src/model/quant.ts runtimeBits.
@@ -490,6 +497,7 @@ export interface RuntimeSettings {
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
     gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)
+    gemmFlopPerS?: number; // FLOP/s the runtime's BLAS library reaches for large 16-bit GEMMs on this part (caps the hardware's table)
     // ggml-style graphs (src/sim/ggml-kernels.ts): device time of one small dependent kernel in GPU clock cycles (replaces
     // the hardware's efficiency.kernel_overhead where the part has a clock), kernels per decoder-graph op (GEMM ops:
     // matmul kernels), and whether each quantized matmul first quantizes its activations in a kernel of its own

@@ -26,6 +26,7 @@ import { dpExposed } from './dp-overlap.js';
 import { withContention } from './contention.js';
 import { linkCollectiveEfficiency } from './link-efficiency.js';
 import { ranksPerDomain, ringEfficiency } from './ring-nics.js';
+import { materialiseAttention } from './materialised-attention.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -153,12 +154,13 @@ export function stepTime(i: StepInput): StepResult {
   const opSac = hw.runtime?.training?.selective === 'op' && !s.mla ? s : undefined;
   const eager = eagerElementwise(hw);
   const qb = hw.runtime?.training?.fp8QuantizeBytes;
-  const dense = passCost(layerForwardOps(s, p, false, i.gemmDtype, eager, qb), hw, pol, fullShare, opSac);
+  // a runtime that writes attention's scores out (kernels.attention_scores) pays their traffic (./materialised-attention.ts)
+  const dense = passCost(materialiseAttention(layerForwardOps(s, p, false, i.gemmDtype, eager, qb), s, p, hw), hw, pol, fullShare, opSac);
   // the alltoall dispatcher sorts received tokens by local expert and back; DeepEP-style dispatchers (runtime
   // training.ep_dispatcher node_aware, DualPipe's own) place them in the dispatch kernel (./layer-cost.ts)
   const sortChunks = hw.runtime?.training?.epDispatcher !== 'node_aware' && !dualpipe;
   const cf = hw.runtime?.training?.moeCapacityFactor;
-  let moe = s.moeLayers > 0 ? passCost(layerForwardOps(s, p, true, i.gemmDtype, eager, qb, sortChunks, cf), hw, pol, fullShare) : dense;
+  let moe = s.moeLayers > 0 ? passCost(materialiseAttention(layerForwardOps(s, p, true, i.gemmDtype, eager, qb, sortChunks, cf), s, p, hw), hw, pol, fullShare) : dense;
   // a dropless MoE layer the runtime syncs with the host every forward lasts at least the host's issue time
   // (./moe-host-sync.ts); full recompute issues the forward's kernels once more in the backward
   const mh = hw.runtime?.training?.moeHost;
