@@ -119,17 +119,16 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
 
 /**
  * preparePass's warnings alone: the same ops (context-free GEMMs and attention) in the same order, without costing them.
- * opCost runs an op at matrixPeak's dtype in every branch but GGUF's (llama.cpp's MMQ kernels run int8, unless the
- * matrix-vector floor picks the peak's dtype again): those are costed as preparePass costs them. For a row that does
- * not fit, whose passes are never timed (issue 15: ~5% of the engine's time in the 1M-row bench went to costing them).
+ * opCost reports matrixPeak's dtype in every branch (a GGUF GEMM at the runtime's own kernel rate keeps its dtype), so
+ * no op is costed here. For a row that does not fit, whose passes are never timed (issue 15: ~5% of the engine's time in
+ * the 1M-row bench went to costing them).
  */
-export function passWarnings(ops: GraphOp[], hw: NormalizedHardware, phase: string): string[] {
+export function passWarnings(ops: GraphOp[], hw: NormalizedHardware): string[] {
   const warn: string[] = [];
-  const lp = launchPhaseOf(hw, phase);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.count <= 0 || (op.kind !== 'gemm' && op.kind !== 'attention') || op.flopsPerCtx !== 0 || op.bytesPerCtx !== 0) continue;
-    const ran = op.gguf ? opCost(op, hw, lp, K0).dtype : matrixPeak(hw, op.dtype).dtype;
+    const ran = matrixPeak(hw, op.dtype).dtype;
     if (ran !== op.dtype) warn.push(fallbackWarning(hw.id, op.dtype, ran, hw));
   }
   return warn;
@@ -536,7 +535,7 @@ function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     const warnPhase = phase === 'prefill' ? WARNINGS_OF_PREFILL : WARNINGS_OF_STEP;
     let warn = ctx.memo.get(ctx, phase, s)?.warn ?? ctx.memo.get(ctx, warnPhase, s)?.warn;
     if (!warn) {
-      warn = passWarnings(passOps(m, hw, L, p, s), hw, phase);
+      warn = passWarnings(passOps(m, hw, L, p, s), hw);
       if (recurs(s)) ctx.memo.set(ctx, warnPhase, s, { code: NO_CODE, nums: [], ctxOps: [], warn, contextFree: false }); // as pass() keeps a pass
     }
     for (const w of warn) warnings.add(w);

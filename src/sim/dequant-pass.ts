@@ -23,7 +23,9 @@ export interface DequantPass {
 /** the dequantize pass of a GGUF GEMM under a runtime that converts weights before its BLAS GEMM, else undefined */
 export function dequantPass(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): DequantPass | undefined {
   const k = hw.runtime?.kernels;
-  if (!k?.dequantizeWeights || k.ggufFlopPerS || op.kind !== 'gemm' || !op.gguf) return undefined;
+  // (a measured gguf_rate prices the GEMM only where the runtime runs its own GGUF kernel, gguf: mmq; a runtime variant
+  // that declares gguf: dequant prices the pass and the BLAS GEMM itself even where its parent measured a rate)
+  if (!k?.dequantizeWeights || (k.ggufFlopPerS && k.gguf !== 'dequant') || op.kind !== 'gemm' || !op.gguf) return undefined;
   if (!op.n || !op.k || !(op.weightBytes > 0)) return undefined;
   // weights converted: every group's [k, n] slice (MoE: each touched expert)
   const weights = op.n * op.k * (op.groups && op.groups > 1 ? op.groups : 1);

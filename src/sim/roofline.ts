@@ -203,6 +203,11 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw)) : 1;
     let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops / pad);
     if (op.kind === 'conv' && op.efficiencyScale !== undefined) eff *= op.efficiencyScale; // a library conv below the GEMM rate (src/model/op.ts)
+    // a GEMM the runtime hands to a BLAS library whose large-GEMM rate on this part was measured (kernels.gemm_rate:
+    // hipBLASLt on gfx1151, runtimes/llama.cpp-hipblaslt.yaml) reaches at most that rate, whatever the hardware's own
+    // table says; a GGUF GEMM that runs the runtime's own kernel (MMQ, or a measured gguf_rate) is not a BLAS call
+    const blas = op.kind === 'gemm' ? hw.runtime?.kernels?.gemmFlopPerS : undefined;
+    if (blas && !(op.gguf && hw.runtime?.kernels?.gguf !== 'dequant' && ggufGemmPeak(hw))) eff = Math.min(eff, blas / peak.flopPerS);
     // a block-scaled FP8 GEMM runs the runtime's block-FP8 kernel, not the per-tensor cuBLASLt GEMM the hardware's fp8
     // table measured: it reaches at most the fraction of the fp8 peak that kernel reaches on a full chip
     // (kernels.fp8_block_efficiency, fp8_block_moe_efficiency for the grouped MoE kernel; runtimes/*.yaml cite them)
@@ -240,7 +245,8 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
       // llama.cpp's MMQ kernels (src/hardware/efficiency.ts): their rate as measured at microbatch 512, falling
       // below it for smaller GEMMs as the GEMM table does (never above it)
       computeS = op.flops / (mmq * Math.min(1, eff / gemmEfficiency(hw, dtype, MMQ_REFERENCE_FLOP)));
-      dtype = 'int8';
+      // (the op keeps its own dtype: the rate is the runtime's GGUF kernel's, not a fallback to the part's int8 peak,
+      // so it gives no "no native fp16 GEMMs" warning)
     }
   } else {
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
@@ -270,7 +276,10 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   // apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 + w8a8_block_fp8_matmul, or + DeepGEMM, which takes the same
   // quantized input; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
   const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm ? 1 : 0) + (dq ? 1 : 0);
-  const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels;
+  // narrow-float experts run weight-only through a grouped kernel measured slower than its bytes by a fixed time per call
+  // (kernels.weight_only_moe_fixed: SGLang's triton_kernels matmul_ogs on Hopper; runtimes/sglang.yaml cites it)
+  const moeFixed = op.groups && weightOnlyFallback(op.dtype, dtype) ? hw.runtime?.kernels?.weightOnlyMoeFixedS ?? 0 : 0;
+  const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels + moeFixed;
   let body = Math.max(computeS, memoryS);
   if (kneeGemm(op, gemv, computeS, memoryS)) {
     // Grouped (MoE) and serving-batch GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the

@@ -472,6 +472,13 @@ const src = { type: 'string' };
 // a runtime's times are those of a step, a kernel or an op: at most 10 s each (OVERHEAD, as the hardware's), its rates
 // those of a device (PEAK; a tiled GEMM's in bytes, BW), its memory a device's (BYTES)
 const runtimeBlocks = {
+  // serve's front end, the API-server process (src/serve/frontend.ts): time per request taken in, per output token
+  // streamed, and the API servers sharing it
+  frontend: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { per_request: OVERHEAD, per_output_token: OVERHEAD, processes: { type: 'integer', minimum: 1, maximum: 1024 }, source: src },
+  },
   host: {
     type: 'object',
     additionalProperties: false,
@@ -655,6 +662,7 @@ const runtimeBlocks = {
       gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: PEAK,
       gemv_rate: PEAK,
+      gemm_rate: PEAK,
       gemm_fixed: OVERHEAD,
       mla: { enum: ['absorbed', 'expanded'] },
       mla_prefill: { enum: ['absorbed', 'expanded'] },
@@ -677,6 +685,7 @@ const runtimeBlocks = {
         ],
       },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      weight_only_moe_fixed: OVERHEAD,
       // bits per weight (scales included) the runtime's own quantizer stores for a --weights scheme, in place of the
       // scheme table's (src/model/quant.ts): the transformer linears, and the LM head (src/model/quant.ts applyRuntimeBits)
       quantized_weight_bits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) },

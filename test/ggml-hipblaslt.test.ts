@@ -1,0 +1,61 @@
+// llama.cpp's HIP backend on Strix Halo (gfx1151) by BLAS library: 2025 ggml-hip multiplies GGUF weights by a prompt
+// ubatch as "dequantize, then BLAS"; rocBLAS's native gfx1151 kernels (runtime llama.cpp: the measured 4.66 TFLOP/s MUL_MAT,
+// ROCm issue #4748) or, with ROCBLAS_USE_HIPBLASLT=1, hipBLASLt (runtime llama.cpp-hipblaslt: the dequantize pass plus a
+// 16-bit GEMM at hipBLASLt's measured 21.6 TFLOP/s, kernels.gemm_rate). Also: a GGUF GEMM at the runtime's own kernel rate
+// is not a dtype fallback (no "no native fp16 GEMMs" warning).
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { buildRequest } from '../src/sim/request.js';
+import { simulate } from '../src/sim/simulate.js';
+import { dequantPass } from '../src/sim/dequant-pass.js';
+import { ggmlKernelCounts } from '../src/sim/ggml-kernels.js';
+import { buildDecoderPass } from '../src/model/decoder-graph.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { resolvePrecision } from '../src/model/quant.js';
+import { opCost } from '../src/sim/roofline.js';
+import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+
+const lib = getLibrary();
+const HW = 'ryzen-ai-max-plus-395';
+const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
+const withKernels = (hw: NormalizedHardware, k: Record<string, unknown>) => ({ ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, ...k } } }) as NormalizedHardware;
+const p = resolvePrecision('q4_0', undefined, undefined, undefined);
+const ffnUp = (hw: NormalizedHardware, T: number) => {
+  const m = libraryModel('llama-2-7b') as DecoderModel;
+  return ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 1, prefillLen: T, decodeSeqs: 0 }), hw).find((o) => o.name === 'ffn_up')!;
+};
+const run = (rt: string, hwId: string, T: number, out = 1) =>
+  simulate(buildRequest({ model: 'llama-2-7b', hardware: hwId, dtype: 'q4_0', 'input-tokens': T, 'output-tokens': out, batch: 1 }, libraryModel('llama-2-7b'), bound(hwId, rt), libraryModel));
+
+describe('llama.cpp-hipblaslt on Strix Halo', () => {
+  it('binds the dequantize-then-BLAS path with the hipBLASLt rate; plain llama.cpp keeps the rocBLAS MUL_MAT rate', () => {
+    const k = bound(HW, 'llama.cpp-hipblaslt').runtime!.kernels;
+    expect([k.gguf, k.dequantizeWeights, k.gemmFlopPerS]).toEqual(['dequant', true, 21.6e12]);
+    const base = bound(HW, 'llama.cpp').runtime!.kernels;
+    expect(base.ggufFlopPerS).toBe(4.66e12);
+    expect(base.gemmFlopPerS).toBeUndefined();
+  });
+  it('a prompt GEMM pays the conversion pass and runs no faster than hipBLASLt, which binds below the hardware table', () => {
+    const hw = bound(HW, 'llama.cpp-hipblaslt');
+    const up = ffnUp(hw, 512);
+    expect(dequantPass(up, hw)).toBeDefined(); // despite the rate inherited from llama.cpp
+    const c = opCost(up, hw);
+    expect(c.computeS).toBeGreaterThanOrEqual(up.flops / 21.6e12);
+    expect(opCost(up, withKernels(hw, { gemmFlopPerS: undefined })).computeS).toBeLessThan(c.computeS);
+  });
+  it('the cap is a BLAS property: a GGUF GEMM on the runtime\'s own kernel (gguf: mmq with a rate) ignores it', () => {
+    const hw = bound(HW, 'llama.cpp');
+    const up = ffnUp(hw, 512);
+    expect(opCost(up, withKernels(hw, { gemmFlopPerS: 1e12 })).seconds).toBe(opCost(up, hw).seconds);
+  });
+  it('pp512 runs faster with hipBLASLt than with rocBLAS; batch-1 decode (matrix-vector kernels) is the same', () => {
+    expect(run('llama.cpp-hipblaslt', HW, 512).prefill_tok_s!).toBeGreaterThan(2 * run('llama.cpp', HW, 512).prefill_tok_s!);
+    expect(run('llama.cpp-hipblaslt', HW, 1, 64).tpot_s).toBe(run('llama.cpp', HW, 1, 64).tpot_s);
+  });
+  it('GGUF GEMMs at the runtime\'s own rate give no dtype-fallback warning (NVIDIA MMQ, the Strix Halo measured rate)', () => {
+    for (const hwId of ['rtx-4090', HW, 'radeon-rx-7900-xtx']) {
+      expect(run('llama.cpp', hwId, 512).warnings.filter((w) => w.includes('no native'))).toEqual([]);
+    }
+  });
+});
