@@ -17,6 +17,7 @@ export default class Serve extends BaseCommand {
     '<%= config.bin %> serve --model llama-3.1-8b --hardware h100-sxm --rate 20 --input-tokens 1024 --output-tokens 256',
     '<%= config.bin %> serve --model llama-3.1-70b --hardware h200-sxm --tp 4 --devices 8 --rate 10 --router least-loaded --slo-ttft 2s --slo-tpot 50ms --json',
     '<%= config.bin %> serve --model llama-3.1-8b --hardware h100-sxm --concurrency 64 --input-tokens lognormal:2048,1024 --output-tokens uniform:64,512',
+    '<%= config.bin %> serve --model qwen3-8b --hardware h100-sxm --concurrency 1000 --requests 1000 --input-tokens sharegpt:215 --output-tokens sharegpt:197',
     '<%= config.bin %> serve --model llama-3.1-70b --hardware h100-sxm --prefill-devices 4 --decode-devices 4 --tp 4 --rate 4',
     '<%= config.bin %> serve --model deepseek-v3 --hardware h200-sxm --tp 8 --attention-dp --dtype fp8 --mtp 1 --acceptance 0.8 --rate 20',
   ];
@@ -43,8 +44,8 @@ export default class Serve extends BaseCommand {
     trace: Flags.string({ description: 'JSONL or CSV trace: input_tokens, output_tokens, optional arrival_s, prefix_id, prefix_tokens' }),
     requests: Flags.integer({ description: 'requests to simulate (default 1000, or the trace length)' }),
     seed: Flags.integer({ description: 'random seed of arrivals and lengths', default: 0 }),
-    'input-tokens': Flags.string({ description: 'prompt tokens: N, uniform:a,b, normal:mean,sd or lognormal:mean,sd (of the count itself)', default: '512' }),
-    'output-tokens': Flags.string({ description: 'generated tokens: N or a distribution as --input-tokens', default: '128' }),
+    'input-tokens': Flags.string({ description: 'prompt tokens: N, uniform:a,b, normal:mean,sd or lognormal:mean,sd (of the count itself), or sharegpt[:mean] (ShareGPT as vLLM\'s benchmark samples it, scaled to that mean)', default: '512' }),
+    'output-tokens': Flags.string({ description: 'generated tokens: N or a distribution as --input-tokens (sharegpt on both: each request one ShareGPT prompt with its own reply\'s length)', default: '128' }),
     'max-num-batched-tokens': Flags.integer({ description: 'token budget of one iteration (chunked prefill; default from the runtime)' }),
     'max-num-seqs': Flags.integer({ description: 'requests running at once on a replica (default from the runtime)' }),
     'prefix-hit': Flags.string({ description: 'share of each prompt found in the prefix cache (0–1)' }),

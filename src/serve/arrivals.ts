@@ -4,7 +4,7 @@
 // each send the next request when the last one finishes. Lengths are drawn from their distributions
 // (src/serve/lengths.ts). Requests are drawn one at a time, so memory does not grow with --requests.
 import { gamma, makeRng, type Rng } from './rng.js';
-import { sampleLength, type LengthDist } from './lengths.js';
+import { sampleRequest, type LengthDist } from './lengths.js';
 import type { TraceRow } from './trace.js';
 
 export interface Arrival {
@@ -54,8 +54,9 @@ export function makeSource(s: SourceSpec): Source {
       }
       if (i > 0) t += gap();
       i++;
-      const output = Math.min(sampleLength(s.output, lenRng, 1), s.maxContext - 1);
-      const input = Math.min(sampleLength(s.input, lenRng, 1), s.maxContext - output);
+      const [drawnIn, drawnOut] = sampleRequest(s.input, s.output, lenRng, 1);
+      const output = Math.min(drawnOut, s.maxContext - 1);
+      const input = Math.min(drawnIn, s.maxContext - output);
       return { arrival: t, input, output };
     },
   };

@@ -1,14 +1,48 @@
 // Token-count distributions for --input-tokens / --output-tokens: a fixed count or uniform:a,b, normal:mean,sd,
 // lognormal:mean,sd — mean and standard deviation of the token count itself (not of its logarithm), as an infra
-// planner reads them off a production histogram. Draws are rounded and clamped to at least `min`.
+// planner reads them off a production histogram — or sharegpt[:mean], the ShareGPT lengths vLLM's benchmark
+// (vllm bench serve --dataset-name sharegpt) sends: each request draws one (prompt, completion) pair of the bundled
+// table (./sharegpt-table.ts), so a burst has its long replies, the tail that finishes alone at a small batch.
+// Draws are rounded and clamped to at least `min`.
 import { UserError } from '../spec/errors.js';
 import { normal, type Rng } from './rng.js';
+import { SHAREGPT_PAIRS } from './sharegpt-table.js';
 
 export type LengthDist =
   | { kind: 'fixed'; n: number }
   | { kind: 'uniform'; a: number; b: number }
   | { kind: 'normal'; mean: number; sd: number }
-  | { kind: 'lognormal'; mean: number; sd: number; mu: number; sigma: number };
+  | { kind: 'lognormal'; mean: number; sd: number; mu: number; sigma: number }
+  // column 0: prompts, 1: completions of the ShareGPT table, each count × scale (mean / the column's own mean)
+  | { kind: 'sharegpt'; mean: number; column: 0 | 1; scale: number };
+
+interface Table {
+  cols: [Uint16Array, Uint16Array];
+  means: [number, number];
+}
+let table: Table | undefined;
+
+/** the ShareGPT (prompt, completion) pairs as two columns, parsed once */
+function sharegptTable(): Table {
+  if (table) return table;
+  const pairs = SHAREGPT_PAIRS.join(' ').split(' ');
+  const cols: [Uint16Array, Uint16Array] = [new Uint16Array(pairs.length), new Uint16Array(pairs.length)];
+  let sp = 0, so = 0;
+  pairs.forEach((pair, i) => {
+    const [p, o] = pair.split(',').map(Number) as [number, number];
+    cols[0][i] = p;
+    cols[1][i] = o;
+    sp += p;
+    so += o;
+  });
+  table = { cols, means: [sp / pairs.length, so / pairs.length] };
+  return table;
+}
+
+/** the mean prompt and completion of the ShareGPT table (OPT tokens) */
+export function sharegptMeans(): [number, number] {
+  return sharegptTable().means;
+}
 
 /** the largest mean, sd or bound a length distribution takes (tokens) */
 export const MAX_LENGTH_PARAM = 1e9;
@@ -16,12 +50,23 @@ export const MAX_LENGTH_PARAM = 1e9;
 export function parseLength(flag: string, raw: string | number | undefined, dflt: number, min: number): LengthDist {
   if (raw === undefined || raw === '') return { kind: 'fixed', n: dflt };
   const s = String(raw).trim();
-  const bad = (why: string) => new UserError(`--${flag} "${s}": ${why} (expected N, uniform:a,b, normal:mean,sd or lognormal:mean,sd)`);
+  const bad = (why: string) => new UserError(`--${flag} "${s}": ${why} (expected N, uniform:a,b, normal:mean,sd, lognormal:mean,sd or sharegpt[:mean])`);
   if (/^\d+$/.test(s)) {
     const n = Number(s);
     if (n < min) throw bad(`must be at least ${min}`);
     if (n > MAX_LENGTH_PARAM) throw bad(`must be at most 1e9 tokens`);
     return { kind: 'fixed', n };
+  }
+  const g = /^sharegpt(?::\s*([0-9.eE+-]+))?$/.exec(s);
+  if (g) {
+    // the prompt column for --input-tokens, the completion column for --output-tokens; scaled to the mean asked
+    // (a benchmark's own tokenizer counts its ShareGPT sample to its own means), else the table's (OPT tokens)
+    const column = flag.startsWith('input') ? 0 : 1;
+    const own = sharegptTable().means[column];
+    const mean = g[1] === undefined ? own : Number(g[1]);
+    if (!Number.isFinite(mean) || mean < Math.max(min, 1)) throw bad(`the mean must be a number of at least ${Math.max(min, 1)}`);
+    if (mean > MAX_LENGTH_PARAM) throw bad(`the mean must be at most 1e9 tokens`);
+    return { kind: 'sharegpt', mean, column, scale: mean / own };
   }
   const m = /^(uniform|normal|lognormal):\s*([0-9.eE+-]+)\s*,\s*([0-9.eE+-]+)$/.exec(s);
   if (!m) throw bad('not a token count or distribution');
@@ -56,15 +101,39 @@ export function sampleLength(d: LengthDist, rng: Rng, min: number): number {
     case 'lognormal':
       v = Math.round(Math.exp(d.mu + d.sigma * normal(rng)));
       break;
+    case 'sharegpt':
+      return pairLength(d, Math.floor(rng() * sharegptRows()), min);
   }
   return Math.max(min, v);
 }
 
-/** the largest count a distribution can draw, or its mean + 6 sd (sizes caches and checks the context) */
+function sharegptRows(): number {
+  return sharegptTable().cols[0].length;
+}
+
+function pairLength(d: { column: 0 | 1; scale: number }, row: number, min: number): number {
+  return Math.max(min, Math.round(sharegptTable().cols[d.column][row]! * d.scale));
+}
+
+/**
+ * One request's (input, output): a ShareGPT draw on both flags takes one pair of the table for both, as the benchmark
+ * sends a prompt with its own completion's length; otherwise each is drawn on its own (output first).
+ */
+export function sampleRequest(input: LengthDist, output: LengthDist, rng: Rng, min: number): [number, number] {
+  if (input.kind === 'sharegpt' && output.kind === 'sharegpt') {
+    const row = Math.floor(rng() * sharegptRows());
+    return [pairLength(input, row, min), pairLength(output, row, min)];
+  }
+  const out = sampleLength(output, rng, min);
+  return [sampleLength(input, rng, min), out];
+}
+
+/** the mean count a distribution draws */
 export function meanLength(d: LengthDist): number {
   return d.kind === 'fixed' ? d.n : d.kind === 'uniform' ? (d.a + d.b) / 2 : d.mean;
 }
 
 export function describeLength(d: LengthDist): string {
+  if (d.kind === 'sharegpt') return `sharegpt:${d.mean}`;
   return d.kind === 'fixed' ? String(d.n) : d.kind === 'uniform' ? `uniform:${d.a},${d.b}` : `${d.kind}:${d.mean},${d.sd}`;
 }

@@ -8,6 +8,7 @@ import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/
 import { dequantPass } from './dequant-pass.js';
 import { launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
+import { l2ResidentBandwidth } from './l2-resident.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -251,7 +252,9 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
   }
   const bw = hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw);
-  let memoryS = op.bytes / bw;
+  // an activation-only op whose tensors fit in L2 moves them at the L2's measured rate where faster (src/sim/l2-resident.ts)
+  const l2 = l2ResidentBandwidth(op, hw);
+  let memoryS = op.bytes / (l2 !== undefined ? Math.max(bw, l2 * (op.memoryScale ?? 1)) : bw);
   // GGUF weights the runtime dequantizes to a 16-bit copy before a BLAS GEMM (kernels.dequantize_weights): a kernel of
   // its own, serial with the GEMM, that streams the block-quantized weights and writes 2 bytes per weight; the GEMM
   // then reads the copy instead of the quantized bytes (src/sim/dequant-pass.ts)
@@ -273,7 +276,10 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   // apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 + w8a8_block_fp8_matmul, or + DeepGEMM, which takes the same
   // quantized input; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
   const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm ? 1 : 0) + (dq ? 1 : 0);
-  const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels;
+  // narrow-float experts run weight-only through a grouped kernel measured slower than its bytes by a fixed time per call
+  // (kernels.weight_only_moe_fixed: SGLang's triton_kernels matmul_ogs on Hopper; runtimes/sglang.yaml cites it)
+  const moeFixed = op.groups && weightOnlyFallback(op.dtype, dtype) ? hw.runtime?.kernels?.weightOnlyMoeFixedS ?? 0 : 0;
+  const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels + moeFixed;
   let body = Math.max(computeS, memoryS);
   if (kneeGemm(op, gemv, computeS, memoryS)) {
     // Grouped (MoE) and serving-batch GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the

@@ -8,7 +8,7 @@ import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './type
 
 type Raw = Record<string, any>;
 
-const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kv_cache', 'kernels', 'training', 'collectives'] as const;
+const BLOCKS = ['frontend', 'host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kv_cache', 'kernels', 'training', 'collectives'] as const;
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
   stepOverheadS: 0,
@@ -70,6 +70,11 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (tsRow !== undefined) out.hostTimestampsPerSequenceS = tsRow;
   const audioDecode = await secs('host', 'audio_decode');
   if (audioDecode !== undefined) out.hostAudioDecodeS = audioDecode;
+  if (own.frontend) {
+    const perRequestS = await secs('frontend', 'per_request');
+    const perOutputTokenS = await secs('frontend', 'per_output_token');
+    out.frontend = { ...(perRequestS !== undefined ? { perRequestS } : {}), ...(perOutputTokenS !== undefined ? { perOutputTokenS } : {}), ...(own.frontend.processes !== undefined ? { processes: own.frontend.processes } : {}) };
+  }
   const l = own.launch;
   if (l) {
     const per = await q(['launch', 'per_kernel'], 'seconds');
@@ -196,6 +201,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (kt !== undefined) out.kernels.kernelTimeS = nonNegative(ctx, [...at, 'kernels', 'kernel_time'], kt);
     const gf = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_fixed'], 'seconds');
     if (gf !== undefined) out.kernels.gemmFixedS = nonNegative(ctx, [...at, 'kernels', 'gemm_fixed'], gf);
+    const wf = await quantityAt(ctx, raw, [...at, 'kernels', 'weight_only_moe_fixed'], 'seconds');
+    if (wf !== undefined) out.kernels.weightOnlyMoeFixedS = nonNegative(ctx, [...at, 'kernels', 'weight_only_moe_fixed'], wf);
     const tg = k.tiled_gemm;
     if (tg !== undefined) {
       const r = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', 'rate'], 'bytes_per_s');

@@ -79,7 +79,8 @@ const SET = ['memory.capacity=1 B', 'memory.capacity=1e300 TB', 'memory.capacity
   'memory.capacity=hidden*2', 'memory.capacity=' + '1+'.repeat(3000) + '1', 'memory.capacity=(' .repeat(200) + '1' + ')'.repeat(200), 'layers=1e9', 'hidden=-1',
   'compute.matrix.bf16=989 TFLOP/s', 'memory.bandwidth=3.35 TB/s'];
 const LENGTHS = ['512', '1', '0', '-1', '1e308', 'NaN', 'uniform:1,100', 'uniform:100,1', 'uniform:-1,5', 'normal:100,10', 'normal:100,-1', 'normal:0,0',
-  'lognormal:100,50', 'lognormal:1e308,1', 'uniform:1,1e308', 'poisson:5', 'uniform:', 'normal:1', 'uniform:NaN,NaN', 'x'];
+  'lognormal:100,50', 'lognormal:1e308,1', 'uniform:1,1e308', 'poisson:5', 'uniform:', 'normal:1', 'uniform:NaN,NaN', 'x', 'sharegpt', 'sharegpt:200',
+  'sharegpt:0', 'sharegpt:1e308', 'sharegpt:'];
 
 export interface CliTree extends Tree {
   out: string; // where outputs go
