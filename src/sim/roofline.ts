@@ -8,6 +8,7 @@ import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/
 import { dequantPass } from './dequant-pass.js';
 import { launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
+import { l2ResidentBandwidth } from './l2-resident.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -262,7 +263,9 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
   }
   const bw = hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw);
-  let memoryS = op.bytes / bw;
+  // an activation-only op whose tensors fit in L2 moves them at the L2's measured rate where faster (src/sim/l2-resident.ts)
+  const l2 = l2ResidentBandwidth(op, hw);
+  let memoryS = op.bytes / (l2 !== undefined ? Math.max(bw, l2 * (op.memoryScale ?? 1)) : bw);
   // GGUF weights the runtime dequantizes to a 16-bit copy before a BLAS GEMM (kernels.dequantize_weights): a kernel of
   // its own, serial with the GEMM, that streams the block-quantized weights and writes 2 bytes per weight; the GEMM
   // then reads the copy instead of the quantized bytes (src/sim/dequant-pass.ts)

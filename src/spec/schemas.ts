@@ -104,7 +104,7 @@ export const hardwareSchema = {
     on_chip: {
       type: 'object',
       additionalProperties: false,
-      properties: { l1: CACHE, l2: CACHE, l3: CACHE, sram: CACHE, slc: CACHE, infinity_cache: CACHE },
+      properties: { l1: CACHE, l2: CACHE, l3: CACHE, sram: CACHE, slc: CACHE, infinity_cache: CACHE, l2_bandwidth: BW },
     },
     interconnect: {
       type: 'object',

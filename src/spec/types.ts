@@ -42,7 +42,7 @@ export interface NormalizedHardware {
     busWidthBits?: number;
     energyJPerBit?: number; // from the memory technology unless the spec sets it
   };
-  onChip: { l2Bytes?: number; sramBytes?: number };
+  onChip: { l2Bytes?: number; sramBytes?: number; l2BandwidthBytePerS?: number }; // l2BandwidthBytePerS: a measured L2 rate (src/sim/l2-resident.ts)
   scaleUp?: LinkSpec;
   scaleOut?: LinkSpec;
   host?: LinkSpec;
