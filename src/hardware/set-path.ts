@@ -57,6 +57,7 @@ function buildFields(): Record<string, Field> {
     },
     'on_chip.l2': { kind: 'bytes', apply: (hw, v) => void (hw.onChip.l2Bytes = v as number) },
     'on_chip.sram': { kind: 'bytes', apply: (hw, v) => void (hw.onChip.sramBytes = v as number) },
+    'on_chip.l2_bandwidth': { kind: 'bytes_per_s', apply: (hw, v) => void (hw.onChip.l2BandwidthBytePerS = v as number) },
     'power.tdp': { kind: 'watts', apply: (hw, v) => void (hw.power = { ...hw.power, tdpW: v as number }) },
     'power.idle': { kind: 'watts', zero: true, apply: (hw, v) => void (hw.power = { tdpW: hw.power?.tdpW ?? 0, ...hw.power, idleW: v as number }) },
     'energy.compute': { kind: 'joules_per_flop', apply: (hw, v) => void (hw.energy = { ...hw.energy, computeJPerFlop: v as number }) },
@@ -93,6 +94,11 @@ function buildFields(): Record<string, Field> {
     'runtime.audio_decode': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { hostAudioDecodeS: v as number }) },
     // the run's own timestamp setting (the HF pipeline's return_timestamps=True, transcribe(without_timestamps=True))
     'runtime.timestamps': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { timestamps: v === 'true' }) },
+    // serve's front end (the API-server process, src/serve/frontend.ts): its time per request taken in and per output
+    // token streamed, and the API servers that share it (vLLM --api-server-count); 0s for both: none (offline runs)
+    'runtime.frontend_per_request': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { frontendPerRequestS: v as number }) },
+    'runtime.frontend_per_token': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { frontendPerOutputTokenS: v as number }) },
+    'runtime.api_servers': { kind: 'count', apply: (hw, v) => setRuntime(hw, { apiServers: v as number }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
     ...linkFields('scale_up', 'scaleUp'),
     ...linkFields('scale_out', 'scaleOut'),

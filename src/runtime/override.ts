@@ -12,6 +12,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     ...(o.encoderForward !== undefined || base.encoderForward !== undefined ? { encoderForward: o.encoderForward ?? base.encoderForward } : {}),
     ...(o.hostTimestampsPerSequenceS !== undefined || base.hostTimestampsPerSequenceS !== undefined ? { hostTimestampsPerSequenceS: o.hostTimestampsPerSequenceS ?? base.hostTimestampsPerSequenceS } : {}),
     ...(o.hostAudioDecodeS !== undefined || base.hostAudioDecodeS !== undefined ? { hostAudioDecodeS: o.hostAudioDecodeS ?? base.hostAudioDecodeS } : {}),
+    ...(o.frontend !== undefined || base.frontend !== undefined ? { frontend: { perRequestS: 0, perOutputTokenS: 0, processes: 1, ...base.frontend, ...o.frontend } } : {}),
     launch: { ...base.launch, ...o.launch },
     memory: { ...base.memory, ...o.memory },
     scheduler: { ...base.scheduler, ...o.scheduler },
@@ -46,5 +47,8 @@ export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
   // a pinned memory share holds at every tensor-parallel size (it replaces the engine's share_by_tp defaults and its
   // own share rule, SGLang's by device memory, too)
   const memory = own.memoryShare !== undefined ? { share: own.memoryShare, shareByTp: undefined, shareRule: 'fixed' as const } : undefined;
-  return { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory };
+  const fe = { perRequestS: own.frontendPerRequestS, perOutputTokenS: own.frontendPerOutputTokenS, processes: own.apiServers };
+  for (const k of Object.keys(fe) as (keyof typeof fe)[]) if (fe[k] === undefined) delete fe[k];
+  const frontend = Object.keys(fe).length ? fe : undefined;
+  return { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend };
 }

@@ -7,6 +7,10 @@
 //                         ▲                                            │ (prefill pool)
 //                         └──────── decode replica ◀── KV transfer ◀───┘
 //
+// With a front end (src/serve/frontend.ts: the API-server process) a request reaches the router when the front end
+// has taken it in, and the client sees each token when the front end has streamed it: TTFT, TPOT, E2E and the
+// duration are the client's times; ITL stays the engine's gap between iterations.
+//
 // Metrics as vLLM's benchmark reports them (benchmarks/benchmark_serving.py): TTFT from sending to the first
 // token, TPOT = (e2e − ttft)/(output − 1) per request, ITL per decode iteration a request takes part in (with the
 // prefill-only iterations it waited through before it, under unmixed batches: the gap between two tokens), E2E,
@@ -18,6 +22,7 @@ import { MinHeap } from './heap.js';
 import { Router, type RouterKind } from './router.js';
 import { QuantileSketch } from './sketch.js';
 import { CapacityError } from './errors.js';
+import { Frontend, type FrontendCost } from './frontend.js';
 
 export interface PoolSetup {
   name: 'mixed' | 'prefill' | 'decode';
@@ -39,6 +44,7 @@ export interface EngineSetup {
   decode?: PoolSetup; // disaggregated decode pool
   transferS?: (tokens: number) => number; // KV transfer time of a prompt from prefill to decode pool
   router: RouterKind;
+  frontend?: FrontendCost; // the API-server process in front of the engine; none: the engine's times are the client's
   slo: Slo;
   timeline?: boolean;
   onProgress?: (finished: number, total: number) => void;
@@ -84,9 +90,13 @@ export function runEngine(s: EngineSetup): EngineResult {
   const transfers = new MinHeap<Job>();
   const total = s.source.total;
   const cap = s.maxConcurrency ?? Infinity;
+  const fe = s.frontend && (s.frontend.perRequestS > 0 || s.frontend.perTokenS > 0) ? new Frontend(s.frontend) : null;
+  const intake: { t: number; j: Job }[] = []; // requests the front end is still taking in, in order
+  let intakeHead = 0;
 
   const events = {
-    finish(j: Job, t: number) {
+    finish(j: Job, tEngine: number) {
+      const t = fe ? fe.delivered : tEngine; // the last token reaches the client after this iteration's tokens
       finished++;
       inSystem--;
       outTok += j.output;
@@ -101,7 +111,9 @@ export function runEngine(s: EngineSetup): EngineResult {
       if (t > duration) duration = t;
       if (s.onProgress && (finished & 4095) === 0) s.onProgress(finished, total);
     },
-    firstToken() {},
+    firstToken(j: Job, t: number) {
+      if (fe) j.firstToken = fe.stream(t, 1);
+    },
     prefilled(j: Job, t: number) {
       j.ready = true;
       transfers.push(t + (s.transferS ? s.transferS(j.input) : 0), j);
@@ -117,6 +129,7 @@ export function runEngine(s: EngineSetup): EngineResult {
   const entry = mk(s.entry);
   const dec = s.decode ? mk(s.decode) : [];
   const all = [...entry, ...dec];
+  const stepTokens = new Float64Array(all.length); // decode tokens the iteration in flight on each replica yields
   const poolOf = (i: number) => (i < entry.length ? s.entry.name : 'decode');
   const router = new Router(s.router, entry.length);
   const decRouter = new Router(s.router, Math.max(1, dec.length));
@@ -148,28 +161,37 @@ export function runEngine(s: EngineSetup): EngineResult {
     flops += rec.flops * pool.devicesPerReplica;
     bytes += rec.bytes * pool.devicesPerReplica;
     if (rec.decode > 0) itl.add(rec.gapS, rec.decode);
+    stepTokens[i] = rec.decode * pool.sched.perStep;
     if (s.timeline) {
       timeline.push({ t_s: t, pool: poolOf(i), replica: i < entry.length ? i : i - entry.length, step_s: rec.seconds, decode_seqs: rec.decode, prefill_tokens: rec.prefill, waiting: countWaiting(), running: countRunning(), kv_used_tokens: r.kvUsed });
     }
+  };
+
+  const admit = (j: Job, t: number) => {
+    const k = router.pick((i) => entry[i]!.load);
+    entry[k]!.enqueue(j);
+    kick(entry[k]!, k, t);
   };
 
   let pending: Arrival | null = s.source.next();
   let sent = 0, outstanding = 0, now = 0;
   for (;;) {
     const tA = pending && outstanding < cap ? Math.max(pending.arrival, now) : Infinity;
+    const tI = intakeHead < intake.length ? intake[intakeHead]!.t : Infinity;
     const tX = transfers.peekKey();
     let ri = -1, tR = Infinity;
     for (let i = 0; i < all.length; i++) {
       const b = all[i]!.busyUntil;
       if (b < tR) { tR = b; ri = i; }
     }
-    const t = Math.min(tA, tX, tR);
+    const t = Math.min(tA, tI, tX, tR);
     if (t === Infinity) break;
     advance(t);
     now = t;
     if (t === tR) {
       const r = all[ri]!;
       const before = finished;
+      if (fe) fe.stream(t, stepTokens[ri]!);
       r.end(t);
       outstanding -= finished - before;
       running = countRunning();
@@ -177,9 +199,13 @@ export function runEngine(s: EngineSetup): EngineResult {
     } else if (t === tX) {
       const j = transfers.pop()!;
       const k = decRouter.pick((i) => dec[i]!.load);
-      j.firstToken = t;
+      j.firstToken = fe ? fe.stream(t, 1) : t;
       dec[k]!.enqueue(j);
       kick(dec[k]!, entry.length + k, t);
+    } else if (t === tI) {
+      const { j } = intake[intakeHead++]!;
+      if (intakeHead === intake.length) intake.length = intakeHead = 0;
+      admit(j, t);
     } else {
       const a = pending!;
       pending = s.source.next();
@@ -193,9 +219,9 @@ export function runEngine(s: EngineSetup): EngineResult {
       };
       outstanding++;
       inSystem++;
-      const k = router.pick((i) => entry[i]!.load);
-      entry[k]!.enqueue(j);
-      kick(entry[k]!, k, t);
+      const tIn = fe ? fe.intake(t) : t;
+      if (tIn > t) intake.push({ t: tIn, j });
+      else admit(j, t);
     }
     running = countRunning();
   }

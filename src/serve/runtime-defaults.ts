@@ -17,6 +17,7 @@ import type { NormalizedHardware } from '../spec/types.js';
 import { findLibraryRuntime } from '../spec/library.js';
 import { boundRuntime } from '../runtime/resolve.js';
 import type { Policy } from './scheduler.js';
+import type { FrontendCost } from './frontend.js';
 
 export interface ServeRuntime {
   id: string;
@@ -25,6 +26,7 @@ export interface ServeRuntime {
   maxNumBatchedTokens: number;
   chunkedPrefill: boolean;
   mixedBatches: boolean; // decodes share the prefill iterations (scheduler.mixed_batches; false: SGLang)
+  frontend?: FrontendCost; // the bound runtime file's frontend block, shared by its API servers (src/serve/frontend.ts)
 }
 
 // `context`: the model's max_model_len (what vLLM takes when --max-model-len is not given), for the scheduler defaults
@@ -33,6 +35,7 @@ export interface ServeRuntime {
 // chunked prefill, max_num_batched_tokens = max(max_model_len, 2048))
 export function serveRuntime(hw: NormalizedHardware, id: string | undefined, context?: number, mla = false): ServeRuntime {
   const s = hw.runtime?.scheduler;
+  const fe = hw.runtime?.frontend;
   const name = (id ?? hw.runtime?.id ?? 'vllm').toLowerCase();
   const own = id === undefined || id.toLowerCase() === hw.runtime?.id.toLowerCase();
   const trt = name === 'tensorrt-llm' || name === 'trtllm' || name === 'tensorrt_llm';
@@ -62,5 +65,7 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined, con
     chunkedPrefill: chunked,
     // like admission, the bound runtime file's own; an engine named apart from it mixes (vLLM, TensorRT-LLM)
     mixedBatches: (own ? s?.mixedBatches : undefined) ?? true,
+    // the bound runtime file's own front end; an engine named apart from it has none priced
+    ...(own && fe ? { frontend: { perRequestS: fe.perRequestS / fe.processes, perTokenS: fe.perOutputTokenS / fe.processes } } : {}),
   };
 }

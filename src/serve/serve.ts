@@ -246,6 +246,7 @@ export function serve(o: ServeOptions): ServeRun {
     decode: decode?.setup,
     transferS,
     router: parseRouter(o.router),
+    frontend: rt.frontend,
     slo: o.slo ?? {},
     timeline: o.timeline,
     onProgress: o.onProgress,

@@ -8,7 +8,7 @@ import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './type
 
 type Raw = Record<string, any>;
 
-const BLOCKS = ['host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kv_cache', 'kernels', 'training', 'collectives'] as const;
+const BLOCKS = ['frontend', 'host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kv_cache', 'kernels', 'training', 'collectives'] as const;
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
   stepOverheadS: 0,
@@ -70,6 +70,11 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (tsRow !== undefined) out.hostTimestampsPerSequenceS = tsRow;
   const audioDecode = await secs('host', 'audio_decode');
   if (audioDecode !== undefined) out.hostAudioDecodeS = audioDecode;
+  if (own.frontend) {
+    const perRequestS = await secs('frontend', 'per_request');
+    const perOutputTokenS = await secs('frontend', 'per_output_token');
+    out.frontend = { ...(perRequestS !== undefined ? { perRequestS } : {}), ...(perOutputTokenS !== undefined ? { perOutputTokenS } : {}), ...(own.frontend.processes !== undefined ? { processes: own.frontend.processes } : {}) };
+  }
   const l = own.launch;
   if (l) {
     const per = await q(['launch', 'per_kernel'], 'seconds');
@@ -145,6 +150,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       gemm: 'gemm',
       gemv_max_rows: 'gemvMaxRows',
       gemm_accumulate: 'gemmAccumulate',
+      int8_gemm: 'int8Gemm',
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
       group_tile_from_tokens: 'groupTileFromTokens',

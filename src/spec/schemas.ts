@@ -104,7 +104,7 @@ export const hardwareSchema = {
     on_chip: {
       type: 'object',
       additionalProperties: false,
-      properties: { l1: CACHE, l2: CACHE, l3: CACHE, sram: CACHE, slc: CACHE, infinity_cache: CACHE },
+      properties: { l1: CACHE, l2: CACHE, l3: CACHE, sram: CACHE, slc: CACHE, infinity_cache: CACHE, l2_bandwidth: BW },
     },
     interconnect: {
       type: 'object',
@@ -472,6 +472,13 @@ const src = { type: 'string' };
 // a runtime's times are those of a step, a kernel or an op: at most 10 s each (OVERHEAD, as the hardware's), its rates
 // those of a device (PEAK; a tiled GEMM's in bytes, BW), its memory a device's (BYTES)
 const runtimeBlocks = {
+  // serve's front end, the API-server process (src/serve/frontend.ts): time per request taken in, per output token
+  // streamed, and the API servers sharing it
+  frontend: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { per_request: OVERHEAD, per_output_token: OVERHEAD, processes: { type: 'integer', minimum: 1, maximum: 1024 }, source: src },
+  },
   host: {
     type: 'object',
     additionalProperties: false,
@@ -645,6 +652,7 @@ const runtimeBlocks = {
       fp8_fallback: { enum: ['weight-only', 'none'] },
       gemv_max_rows: { type: 'integer', minimum: 0, maximum: 1024 },
       gemm_accumulate: { enum: ['fp16', 'fp32'] },
+      int8_gemm: { enum: ['matrix', 'vector'] },
       moe_min_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       group_tile_from_tokens: { type: 'integer', minimum: 1, maximum: 1024 },

@@ -42,7 +42,7 @@ export interface NormalizedHardware {
     busWidthBits?: number;
     energyJPerBit?: number; // from the memory technology unless the spec sets it
   };
-  onChip: { l2Bytes?: number; sramBytes?: number };
+  onChip: { l2Bytes?: number; sramBytes?: number; l2BandwidthBytePerS?: number }; // l2BandwidthBytePerS: a measured L2 rate (src/sim/l2-resident.ts)
   scaleUp?: LinkSpec;
   scaleOut?: LinkSpec;
   host?: LinkSpec;
@@ -55,7 +55,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; memoryShare?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -368,6 +368,9 @@ export interface RuntimeSettings {
   // host time per second of audio to decode the input file to 16 kHz mono PCM before the first window, serial with the
   // device (the HF ASR pipeline's ffmpeg_read of a file or URL): src/sim/whisper.ts
   hostAudioDecodeS?: number;
+  // the serving front end (`serve`): the API-server process between the client and the engine, per request taken in
+  // and per output token streamed, shared evenly by `processes` API servers (src/serve/frontend.ts). Absent: none
+  frontend?: { perRequestS: number; perOutputTokenS: number; processes: number };
   launch: {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
     perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
@@ -439,6 +442,9 @@ export interface RuntimeSettings {
     // what the runtime's 16-bit GEMMs accumulate in: 'fp16' (ggml-cuda's cuBLAS path, CUBLAS_COMPUTE_16F) runs at the
     // part's compute.fp16_accumulate rate where the spec gives one; default fp32 (matrix.fp16)
     gemmAccumulate?: 'fp16' | 'fp32';
+    // which unit the runtime's dense W8A8 int8 linears run on: 'vector' (SGLang's CPU int8_scaled_mm: AVX-512 VNNI, no
+    // AMX) multiplies at the part's compute.vector.int8 rate; default the part's int8 matrix rate (src/sim/roofline.ts)
+    int8Gemm?: 'matrix' | 'vector';
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
@@ -616,6 +622,7 @@ export interface RuntimeOverride {
   encoderForward: NonNullable<RuntimeSettings['encoderForward']>;
   hostTimestampsPerSequenceS: number;
   hostAudioDecodeS: number;
+  frontend: Partial<NonNullable<RuntimeSettings['frontend']>>;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
   scheduler: Partial<RuntimeSettings['scheduler']>;

@@ -32,6 +32,7 @@ function settingsJson(s: RuntimeSettings) {
     host_encoder_forward: s.encoderForward ? encoderForwardJson(s.encoderForward) : null,
     host_timestamps_per_sequence_s: s.hostTimestampsPerSequenceS ?? 0,
     host_audio_decode_s: s.hostAudioDecodeS ?? 0,
+    frontend: s.frontend ? { per_request_s: s.frontend.perRequestS, per_output_token_s: s.frontend.perOutputTokenS, processes: s.frontend.processes } : null,
     launch: { per_kernel_s: s.launch.perKernelS, per_kernel_by_kind_s: s.launch.perKernelByKindS ?? null, graphs: s.launch.graphs, device_gap: s.launch.deviceGap },
     memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: s.memory.shareByTp ? Object.fromEntries(s.memory.shareByTp.map(([k, v]) => [String(k), v])) : null, share_rule: s.memory.shareRule ?? 'fixed' },
     scheduler: {
@@ -147,6 +148,9 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.encoderForward !== undefined) out.host_encoder_forward = encoderForwardJson(o.encoderForward);
   if (o.hostTimestampsPerSequenceS !== undefined) out.host_timestamps_per_sequence_s = o.hostTimestampsPerSequenceS;
   if (o.hostAudioDecodeS !== undefined) out.host_audio_decode_s = o.hostAudioDecodeS;
+  if (o.frontend?.perRequestS !== undefined) out['frontend.per_request_s'] = o.frontend.perRequestS;
+  if (o.frontend?.perOutputTokenS !== undefined) out['frontend.per_output_token_s'] = o.frontend.perOutputTokenS;
+  if (o.frontend?.processes !== undefined) out['frontend.processes'] = o.frontend.processes;
   if (o.staticContext !== undefined) out.static_context = o.staticContext;
   if (o.kvCacheDefault !== undefined) out.kv_cache_default_dtype = o.kvCacheDefault;
   const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -239,6 +243,7 @@ export default class ShowRuntime extends BaseCommand {
       const rows: [string, string][] = [
         ['role', r.kind],
         ['host time per step', hostText(s)],
+        ...(s.frontend ? [['serve front end', `${fmtSeconds(s.frontend.perRequestS)} per request, ${fmtSeconds(s.frontend.perOutputTokenS)} per output token, ${s.frontend.processes} API server${s.frontend.processes > 1 ? 's' : ''}`] as [string, string]] : []),
         ...(s.hostAudioDecodeS ? [['host before the first window', `audio decode ${fmtSeconds(s.hostAudioDecodeS)} per second of audio`] as [string, string]] : []),
         ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)}${s.launch.perKernelByKindS ? ` (one-kernel ops: ${Object.entries(s.launch.perKernelByKindS).map(([k, v]) => `${k} ${fmtSeconds(v)}`).join(', ')})` : ''} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'})`],
         ['usable memory', `${s.memory.shareRule === 'sglang' ? "SGLang's default by device memory and tp" : s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}; unified memory ${s.memory.unifiedShare}`],

@@ -1,0 +1,110 @@
+// serve's front end (src/serve/frontend.ts): the API-server process between the client and the engine, a serial
+// resource that takes each request in and streams each output token back. No runtime file prices one yet (no
+// per-request or per-token timing of vLLM's / SGLang's API server found: runtimes/vllm.yaml frontend note); `--set
+// runtime.frontend_per_token / frontend_per_request / api_servers` prices it for a run.
+import { describe, expect, it } from 'vitest';
+import { Frontend } from '../src/serve/frontend.js';
+import { runEngine, type EngineSetup } from '../src/serve/engine.js';
+import { makeSource } from '../src/serve/arrivals.js';
+import { serveRuntime } from '../src/serve/runtime-defaults.js';
+import { applySet, applySetPlain } from '../src/hardware/set-path.js';
+import { getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { loadSpecData, type SpecContext } from '../src/spec/load.js';
+import type { NormalizedRuntime } from '../src/spec/types.js';
+
+// a burst of n requests (input / output tokens) on one replica whose iteration costs 1 ms + 1 µs per token
+function burst(n: number, input: number, output: number, frontend?: EngineSetup['frontend']) {
+  return runEngine({
+    source: makeSource({ requests: n, seed: 0, burstiness: 1, input: { kind: 'fixed', n: input }, output: { kind: 'fixed', n: output }, maxContext: 1e6 }),
+    entry: {
+      name: 'mixed', replicas: 1, devicesPerReplica: 1,
+      sched: {
+        policy: 'preempt', maxBatchedTokens: 8192, maxSeqs: 1024, chunked: true, kvTokens: 1e9, perStep: 1, queryTokens: 1,
+        prefixHit: 0, role: 'mixed', price: (d, _c, p) => ({ seconds: 1e-3 + (d + p) * 1e-6, flops: 0, bytes: 0 }),
+      },
+    },
+    router: 'round-robin',
+    slo: {},
+    frontend,
+  });
+}
+
+describe('front end: closed forms', () => {
+  it('takes requests in one after another, ahead of the tokens queued behind it', () => {
+    const f = new Frontend({ perRequestS: 1e-3, perTokenS: 1e-4 });
+    expect([f.intake(0), f.intake(0), f.intake(0)]).toEqual([1e-3, 2e-3, 3e-3]);
+    expect(f.stream(1e-3, 10)).toBeCloseTo(4e-3, 12); // 3 ms of intake, then 10 tokens at 0.1 ms
+    expect(f.intake(3.5e-3)).toBeCloseTo(4.5e-3, 12); // intake does not wait for the tokens
+    expect(f.delivered).toBeCloseTo(5e-3, 12); // they wait for it
+    expect(f.stream(1, 2)).toBeCloseTo(1.0002, 12); // idle since: starts when the tokens do
+  });
+});
+
+describe('front end in the engine loop', () => {
+  it('costs of 0, or none, leave every metric as the engine gives it', () => {
+    const a = burst(200, 100, 50), b = burst(200, 100, 50, { perRequestS: 0, perTokenS: 0 });
+    expect(b.duration).toBe(a.duration);
+    expect(b.ttft.summary().mean).toBe(a.ttft.summary().mean);
+    expect(b.tpot.summary().mean).toBe(a.tpot.summary().mean);
+  });
+  it('streaming slower than the engine produces paces the run: output tokens ≤ 1 / per-token cost', () => {
+    const n = 200, out = 50;
+    const eng = burst(n, 100, out);
+    const perTokenS = 2 * eng.duration / (n * out); // half the engine's token rate
+    const fe = burst(n, 100, out, { perRequestS: 0, perTokenS });
+    expect(eng.outputTokens / eng.duration).toBeGreaterThan(1 / perTokenS);
+    expect(fe.outputTokens / fe.duration).toBeLessThanOrEqual(1 / perTokenS * (1 + 1e-9));
+    expect(fe.duration).toBeGreaterThanOrEqual(n * out * perTokenS * (1 - 1e-9));
+    expect(fe.tpot.summary().mean).toBeGreaterThan(eng.tpot.summary().mean); // the tokens reach the client later and later
+    expect(fe.itl.summary().mean).toBe(eng.itl.summary().mean); // the engine's iterations are unchanged
+  });
+  it('a fast front end changes little; a per-request cost delays the burst\'s first tokens by about half the intake', () => {
+    const eng = burst(200, 100, 50);
+    const fast = burst(200, 100, 50, { perRequestS: 0, perTokenS: 1e-9 });
+    expect(fast.duration / eng.duration).toBeLessThan(1.01);
+    const perRequestS = 1e-3;
+    const slow = burst(200, 100, 50, { perRequestS, perTokenS: 0 });
+    // request i reaches the engine at i ms (mean (n + 1)/2 ms), where the burst's requests waited in the engine's
+    // queue instead; trickling in, they also run in more, smaller iterations
+    const added = slow.ttft.summary().mean - eng.ttft.summary().mean;
+    expect(added).toBeGreaterThan(0.5 * (201 / 2) * perRequestS);
+    expect(slow.duration).toBeGreaterThanOrEqual(200 * perRequestS);
+  });
+});
+
+describe('front end: runtime settings', () => {
+  const lib = getLibrary();
+  it('no library runtime prices one; --set runtime.frontend_* does, shared by runtime.api_servers', async () => {
+    const hw = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('vllm'));
+    expect(hw.runtime!.frontend).toBeUndefined();
+    expect(serveRuntime(hw, undefined).frontend).toBeUndefined();
+    let set = await applySet(hw, 'runtime.frontend_per_token=80us');
+    set = await applySet(set, 'runtime.frontend_per_request=2ms');
+    const one = serveRuntime(set, undefined).frontend!;
+    expect(one.perRequestS).toBeCloseTo(2e-3, 15);
+    expect(one.perTokenS).toBeCloseTo(80e-6, 15);
+    set = applySetPlain(set, 'runtime.api_servers=4');
+    const fe = serveRuntime(set, undefined).frontend!;
+    expect(fe.perRequestS).toBeCloseTo(0.5e-3, 15);
+    expect(fe.perTokenS).toBeCloseTo(20e-6, 15);
+    // an engine named apart from the bound runtime has none priced
+    expect(serveRuntime(set, 'sglang').frontend).toBeUndefined();
+  });
+});
+
+describe('front end: the runtime file block', () => {
+  const load = async (frontend: Record<string, unknown>) => {
+    const ctx: SpecContext = { file: 'x.yaml', docs: [], errors: [], warnings: [] };
+    const r = await loadSpecData({ kind: 'runtime', id: 'x', name: 'X', role: 'serving', frontend, sources: ['test'] }, ctx);
+    return { errors: r.errors, rt: (r.value as { spec?: NormalizedRuntime } | undefined)?.spec };
+  };
+  it('reads per_request, per_output_token and processes, and asks for a source', async () => {
+    const ok = await load({ per_request: '1.5 ms', per_output_token: '60 us', processes: 2, source: 'a profile' });
+    expect(ok.errors).toEqual([]);
+    expect(ok.rt!.frontend!.perRequestS).toBeCloseTo(1.5e-3, 15);
+    expect(ok.rt!.frontend!.perOutputTokenS).toBeCloseTo(60e-6, 15);
+    expect(ok.rt!.frontend!.processes).toBe(2);
+    expect((await load({ per_output_token: '60 us' })).errors.map((e) => e.message).join()).toMatch(/source/);
+  });
+});
