@@ -57,6 +57,7 @@ function buildFields(): Record<string, Field> {
     },
     'on_chip.l2': { kind: 'bytes', apply: (hw, v) => void (hw.onChip.l2Bytes = v as number) },
     'on_chip.sram': { kind: 'bytes', apply: (hw, v) => void (hw.onChip.sramBytes = v as number) },
+    'on_chip.l2_bandwidth': { kind: 'bytes_per_s', apply: (hw, v) => void (hw.onChip.l2BandwidthBytePerS = v as number) },
     'power.tdp': { kind: 'watts', apply: (hw, v) => void (hw.power = { ...hw.power, tdpW: v as number }) },
     'power.idle': { kind: 'watts', zero: true, apply: (hw, v) => void (hw.power = { tdpW: hw.power?.tdpW ?? 0, ...hw.power, idleW: v as number }) },
     'energy.compute': { kind: 'joules_per_flop', apply: (hw, v) => void (hw.energy = { ...hw.energy, computeJPerFlop: v as number }) },

@@ -123,6 +123,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   // 3. on-chip, links, power, price
   const l2 = await quantityAt(ctx, raw, ['on_chip', 'l2'], 'bytes');
   const sram = await quantityAt(ctx, raw, ['on_chip', 'sram'], 'bytes');
+  const l2Bw = await quantityAt(ctx, raw, ['on_chip', 'l2_bandwidth'], 'bytes_per_s', { positive: true });
   const tdp = await quantityAt(ctx, raw, ['power', 'tdp'], 'watts', { positive: true });
   const idle = await quantityAt(ctx, raw, ['power', 'idle'], 'watts');
   const computeEnergy = await quantityAt(ctx, raw, ['energy', 'compute'], 'joules_per_flop');
@@ -206,7 +207,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
       busWidthBits: raw.memory?.bus_width,
       energyJPerBit: memEnergy,
     },
-    onChip: { l2Bytes: l2, sramBytes: sram },
+    onChip: { l2Bytes: l2, sramBytes: sram, ...(l2Bw !== undefined ? { l2BandwidthBytePerS: l2Bw } : {}) },
     scaleUp,
     scaleOut,
     host,

@@ -104,7 +104,7 @@ export const hardwareSchema = {
     on_chip: {
       type: 'object',
       additionalProperties: false,
-      properties: { l1: CACHE, l2: CACHE, l3: CACHE, sram: CACHE, slc: CACHE, infinity_cache: CACHE },
+      properties: { l1: CACHE, l2: CACHE, l3: CACHE, sram: CACHE, slc: CACHE, infinity_cache: CACHE, l2_bandwidth: BW },
     },
     interconnect: {
       type: 'object',
@@ -375,7 +375,7 @@ const vae = {
     mid_attention: { type: 'boolean' },
     temporal_downsample: count(1, 1024),
     spatial_downsample: count(1, 1024),
-    layout: { enum: ['ldm', 'magvit', 'wan'] },
+    layout: { enum: ['ldm', 'magvit', 'wan', 'cogvideox'] },
     quant_conv: { type: 'boolean' },
     components: { type: 'array', minItems: 1, items: { type: 'string' } },
   },
@@ -652,6 +652,7 @@ const runtimeBlocks = {
       fp8_fallback: { enum: ['weight-only', 'none'] },
       gemv_max_rows: { type: 'integer', minimum: 0, maximum: 1024 },
       gemm_accumulate: { enum: ['fp16', 'fp32'] },
+      int8_gemm: { enum: ['matrix', 'vector'] },
       moe_min_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       group_tile_from_tokens: { type: 'integer', minimum: 1, maximum: 1024 },

@@ -23,7 +23,7 @@ export function hardwareJson(h: NormalizedHardware) {
       bus_width_bits: h.memory.busWidthBits ?? null,
       energy_j_per_bit: h.memory.energyJPerBit ?? null,
     },
-    on_chip: { l2_bytes: h.onChip.l2Bytes ?? null, sram_bytes: h.onChip.sramBytes ?? null },
+    on_chip: { l2_bytes: h.onChip.l2Bytes ?? null, sram_bytes: h.onChip.sramBytes ?? null, l2_bandwidth_bytes_per_s: h.onChip.l2BandwidthBytePerS ?? null },
     interconnect: {
       scale_up: h.scaleUp ? { bandwidth_bytes_per_s: h.scaleUp.bandwidthBytePerS, latency_s: h.scaleUp.latencyS, domain: h.scaleUp.domain ?? null } : null,
       scale_out: h.scaleOut ? { bandwidth_bytes_per_s: h.scaleOut.bandwidthBytePerS, latency_s: h.scaleOut.latencyS } : null,
@@ -76,7 +76,7 @@ export default class ShowHardware extends BaseCommand {
       for (const [d, v] of Object.entries(h.vectorFlopPerS)) rows.push([`vector ${d}`, fmtFlopRate(v)]);
       rows.push(['memory', `${fmtGB(h.memory.capacityBytes)} ${h.memory.technology}${h.memory.stacks ? ` (${h.memory.stacks} stacks)` : ''}${h.memory.busWidthBits ? ` (${h.memory.busWidthBits}-bit bus)` : ''}`]);
       rows.push(['memory bandwidth', `${fmtBandwidth(h.memory.bandwidthBytePerS)} (achievable ${fmtPercent(h.efficiency.memory, 0)})`]);
-      if (h.onChip.l2Bytes) rows.push(['L2', fmtGB(h.onChip.l2Bytes)]);
+      if (h.onChip.l2Bytes) rows.push(['L2', `${fmtGB(h.onChip.l2Bytes)}${h.onChip.l2BandwidthBytePerS ? ` (${fmtBandwidth(h.onChip.l2BandwidthBytePerS)}: activations that fit are read there)` : ''}`]);
       if (h.onChip.sramBytes) rows.push(['SRAM', fmtGB(h.onChip.sramBytes)]);
       if (h.scaleUp) rows.push(['scale-up', `${fmtBandwidth(h.scaleUp.bandwidthBytePerS)} per direction, domain ${h.scaleUp.domain ?? '—'}, latency ${fmtSeconds(h.scaleUp.latencyS)}`]);
       if (h.scaleOut) rows.push(['scale-out', `${fmtBandwidth(h.scaleOut.bandwidthBytePerS)} per direction`]);

@@ -1,0 +1,55 @@
+// L2-resident activations (src/sim/l2-resident.ts): an activation-only elementwise/norm kernel whose bytes fit in the
+// part's L2 moves them at the L2's measured rate (hardware on_chip.l2_bandwidth) where that is faster than DRAM;
+// GEMMs, ops over L2 and parts without a measured L2 rate keep the DRAM rate.
+import { describe, expect, it } from 'vitest';
+import { elementwise, linear } from '../src/model/op.js';
+import { opCost } from '../src/sim/roofline.js';
+import { simulate } from '../src/sim/simulate.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryRuntime } from '../src/spec/library.js';
+import { loadHardware, request, toyHardware } from './helpers/nondecoder-fixtures.js';
+
+const MB = 1e6;
+// the toy part: 100 GB/s DRAM at efficiency 1, no per-kernel overhead
+const toy = (l2?: number, l2Bw?: number) => toyHardware({ onChip: { ...(l2 ? { l2Bytes: l2 } : {}), ...(l2Bw ? { l2BandwidthBytePerS: l2Bw } : {}) } });
+const add = (bytes: number, kernels = 1) => ({ ...elementwise('add', bytes / 8, 1, 8, 'fp32'), kernels });
+
+describe('L2-resident activations', () => {
+  it('an elementwise op that fits in L2 moves its bytes at the L2 rate', () => {
+    const c = opCost(add(9 * MB), toy(24 * MB, 400e9));
+    expect(c.memoryS).toBeCloseTo((9 * MB) / 400e9, 15);
+    expect(opCost(add(9 * MB, 1), toy()).memoryS).toBeCloseTo((9 * MB) / 100e9, 15);
+  });
+  it('needs both the L2 size and a measured L2 rate; an op over L2 (per kernel) pays DRAM; never slower than DRAM', () => {
+    const dram = (b: number) => b / 100e9;
+    expect(opCost(add(9 * MB), toy(24 * MB)).memoryS).toBeCloseTo(dram(9 * MB), 15);
+    expect(opCost(add(9 * MB), toy(undefined, 400e9)).memoryS).toBeCloseTo(dram(9 * MB), 15);
+    expect(opCost(add(30 * MB), toy(24 * MB, 400e9)).memoryS).toBeCloseTo(dram(30 * MB), 15);
+    // a glue op of 3 kernels, 10 MB each, fits kernel by kernel
+    expect(opCost(add(30 * MB, 3), toy(24 * MB, 400e9)).memoryS).toBeCloseTo((30 * MB) / 400e9, 15);
+    // an L2 rate below DRAM's never slows an op
+    expect(opCost(add(9 * MB), toy(24 * MB, 50e9)).memoryS).toBeCloseTo(dram(9 * MB), 15);
+  });
+  it('leaves ops that carry weights (GEMMs) at the DRAM rate', () => {
+    const g = linear('up', 16, 1024, 1024, 'fp16', 2, 2);
+    expect(opCost(g, toy(24 * MB, 400e9)).memoryS).toBe(opCost(g, toy()).memoryS);
+  });
+  it('dgx-spark states its L2 (24 MB, 0.95 TB/s write); the RTX 5090 has no measured L2 rate', async () => {
+    const spark = await loadHardware('dgx-spark');
+    expect(spark.onChip).toMatchObject({ l2Bytes: 24e6, l2BandwidthBytePerS: 0.95e12 });
+    expect((await loadHardware('rtx-5090')).onChip.l2BandwidthBytePerS).toBeUndefined();
+  });
+  it("whisper.cpp-fa's tiny encoder on a DGX Spark moves more bytes than its DRAM could stream in the time priced", async () => {
+    const hw = bindRuntime(await loadHardware('dgx-spark'), libraryRuntime('whisper.cpp-fa'));
+    const r = simulate({ ...request('whisper-tiny', hw, { audioSeconds: 30, outputTokens: 0, dtype: 'fp16' }), verbose: true });
+    const bytes = r.phases[0]!.bytes;
+    // ~0.9 GB of f32 activations through bias adds, norms, GELU and f16 conversions: at 233 GB/s that alone is ~4 ms
+    expect(bytes).toBeGreaterThan(0.8e9);
+    expect(r.encoder_s!).toBeLessThan(bytes / (hw.memory.bandwidthBytePerS * hw.efficiency.memory));
+    // every memory-bound activation op of tiny (2-9 MB tensors) fits: none is priced at the DRAM rate
+    const dram = hw.memory.bandwidthBytePerS * hw.efficiency.memory;
+    for (const o of r.ops!.filter((x) => (x.kind === 'elementwise' || x.kind === 'norm') && x.bound === 'memory')) {
+      expect(o.seconds).toBeLessThan(o.bytes / dram);
+    }
+  });
+});
