@@ -25,6 +25,7 @@ import { type Op, elementwise } from './op.js';
 import type { NormalizedModel, VaeModel } from '../spec/types.js';
 import type { Precision } from './transformer-block.js';
 import { attentionCore } from './transformer-block.js';
+import { cogvideoxDecoder } from './cogvideox-vae-graph.js';
 
 export interface VaeRunShape {
   batch: number;
@@ -184,6 +185,7 @@ export function buildVaeEncoderGraph(m: VaeModel, s: VaeRunShape, p: Precision, 
 function decoderOf(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
   if (m.dims !== 3) return ldmDecoder(m, batch * out.f, { ...out, f: 1 }, p); // magvit is always dims 3 (normalize-model.ts)
   if (m.layout === 'wan') return wanDecoder(m, batch, out, p);
+  if (m.layout === 'cogvideox') return cogvideoxDecoder(m, batch, out, p);
   return m.layout === 'magvit' ? magvitDecoder(m, batch, out, p) : ldmDecoder(m, batch, out, p);
 }
 
@@ -375,7 +377,7 @@ const rmsNorm: Norm = (name, elems, p) => ({ ...elementwise(name, elems, 6, 9 * 
 /** a Wan convolution as cuDNN runs it from NCDHW: the conv at WAN_CONV_GEMM_SHARE, then its glue (see above):
  *  `frames`/`chunks`: frames of the conv's input and causal chunks at this level (0 chunks: no causal cache, e.g.
  *  the per-frame Conv2d resampling and 1×1 convs) */
-function wanConv(name: string, px: number, pxIn: number, cin: number, cout: number, k: number, p: Precision, causal?: { frames: number; chunks: number }): Op[] {
+export function wanConv(name: string, px: number, pxIn: number, cin: number, cout: number, k: number, p: Precision, causal?: { frames: number; chunks: number }): Op[] {
   const c = { ...conv(name, px, pxIn, cin, cout, k, p), efficiencyScale: WAN_CONV_GEMM_SHARE };
   const a = p.actBytes;
   const perFrameIn = causal ? (pxIn / causal.frames) * cin : 0;
@@ -462,7 +464,7 @@ function wanDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
 
 /** every kernel of Decoder3d (Encoder3d) runs once per causal chunk (the glue ops count their chunks already); `once`:
  *  the 1×1 conv WanVAE_ runs on the whole latent outside the loop (decode conv2, encode conv1) */
-function perChunk(ops: Op[], chunks: number, once: string): Op[] {
+export function perChunk(ops: Op[], chunks: number, once: string): Op[] {
   for (const op of ops) if (!op.name.endsWith('.glue') && op.name !== once) op.kernels = (op.kernels ?? 1) * chunks;
   return ops;
 }

@@ -60,6 +60,17 @@ export function matrixPeak(hw: NormalizedHardware, dtype: Dtype, kind?: Op['kind
   return { flopPerS: anyPeak ? (anyPeak[1] as number) : 1e12, dtype: (anyPeak?.[0] as Dtype) ?? dtype };
 }
 
+// A dense int8 GEMM of a runtime whose W8A8 linears run the part's 512-bit integer dot-product instructions instead of
+// its int8 matrix unit (kernels.int8_gemm: vector — SGLang's CPU int8_scaled_mm: AVX-512 VNNI _mm512_dpbusd_epi32,
+// use_brgemm = false, sgl-kernel csrc/cpu/gemm_int8.cpp; runtimes/sglang.yaml cites it) multiplies at the part's
+// compute.vector.int8 rate, MoE expert GEMMs included (moe_int8.cpp takes the AMX brgemm only where
+// can_use_brgemm<int8_t> allows it, and gemm.h returns false).
+function opPeak(op: Op, hw: NormalizedHardware): { flopPerS: number; dtype: Dtype } {
+  const v = hw.vectorFlopPerS.int8;
+  if (op.kind === 'gemm' && op.dtype === 'int8' && v && hw.runtime?.kernels?.int8Gemm === 'vector') return { flopPerS: v, dtype: 'int8' };
+  return matrixPeak(hw, op.dtype, op.kind);
+}
+
 // A 16-bit GEMM of a runtime that accumulates in fp16 (kernels.gemm_accumulate: fp16 — ggml-cuda's
 // ggml_cuda_op_mul_mat_cublas calls cublasGemmEx with CUBLAS_COMPUTE_16F and an f16 output on every NVIDIA part but
 // Volta) runs at the part's fp16-accumulate tensor rate (compute.fp16_accumulate: 2× matrix.fp16 on GeForce parts,
@@ -189,11 +200,11 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   let dtype = op.dtype;
   const gemv = isGemvShape(op, hw);
   if (gemv) {
-    const peak = matrixPeak(hw, op.dtype, op.kind);
+    const peak = opPeak(op, hw);
     dtype = peak.dtype;
     computeS = op.flops / gemvRate(hw, peak.flopPerS, dtype);
   } else if (op.kind === 'gemm' || op.kind === 'conv' || op.kind === 'attention') {
-    const peak = accumulatePeak(op, hw, matrixPeak(hw, op.dtype, op.kind));
+    const peak = accumulatePeak(op, hw, opPeak(op, hw));
     dtype = peak.dtype;
     // A grouped GEMM (MoE experts) schedules the tiles of all its groups together, so it fills the chip like one
     // GEMM of the total size; each group's rows are padded to the M tile the kernel picks for them (the smallest
@@ -302,7 +313,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   if ((phase === 'decode' || kernelPhysics(hw).kernelChoice === 'fastest') && op.kind === 'gemm' && op.batchRows && !gemv && !noGroupGemv && op.m !== undefined && op.m > 0 && op.weightBytes > 0) {
     const g = kernelPhysics(hw).gemvMaxRows;
     if (g > 0 && op.m > g) {
-      const peak = matrixPeak(hw, op.dtype, op.kind);
+      const peak = opPeak(op, hw);
       const cG = op.flops / gemvRate(hw, peak.flopPerS, peak.dtype);
       const mG = (op.weightBytes * (op.m / g) + (op.bytes - op.weightBytes)) / bw;
       // (the matrix-vector kernel reads the quantized weights: no dequantize pass)

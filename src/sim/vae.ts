@@ -12,6 +12,7 @@ import type { Op } from '../model/op.js';
 import type { Precision } from '../model/transformer-block.js';
 import { VIDEO_VAE_CHUNK_FRAMES, type VaeResolver, type VaeRunShape, buildVaeDecoderGraph, buildVaeEncoderGraph } from '../model/vae-graph.js';
 import { countParams } from '../model/params.js';
+import { COGVIDEOX_LATENT_FRAME_BATCH } from '../model/cogvideox-vae-graph.js';
 import { baseResult, fixedBatch, memoryResult, peakActivationBytes, placement, pricePhase, resolvePrecision } from './graph-cost.js';
 
 export const VAE_DEFAULT_RESOLUTION = 256;
@@ -20,8 +21,10 @@ export { VIDEO_VAE_CHUNK_FRAMES };
 
 /** pixel frames a video VAE holds at once: Wan decodes one latent frame per Decoder3d call (4 pixel frames) with
  *  CACHE_T = 2 cached frames in front of each causal conv's input (wan/modules/vae.py WanVAE_.decode, CausalConv3d);
- *  Open-Sora's micro-chunks of 17 */
+ *  CogVideoX 2 latent frames per decoder call (AutoencoderKLCogVideoX num_latent_frames_batch_size); Open-Sora's
+ *  micro-chunks of 17 */
 function chunkFrames(m: VaeModel): number {
+  if (m.layout === 'cogvideox') return COGVIDEOX_LATENT_FRAME_BATCH * m.temporal_downsample + 2; // 2 latent frames per decoder call + the 2-frame conv_cache
   return m.layout === 'wan' ? m.temporal_downsample + 2 : VIDEO_VAE_CHUNK_FRAMES;
 }
 

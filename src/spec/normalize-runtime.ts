@@ -150,6 +150,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       gemm: 'gemm',
       gemv_max_rows: 'gemvMaxRows',
       gemm_accumulate: 'gemmAccumulate',
+      int8_gemm: 'int8Gemm',
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
       group_tile_from_tokens: 'groupTileFromTokens',

@@ -302,8 +302,9 @@ export interface VaeModel extends ModelBase {
   z_channels: number;
   mid_attention: boolean;
   temporal_downsample: number;
-  /** block layout: 'ldm' (AutoencoderKL; default) or 'magvit' (Open-Sora VAE_Temporal: temporal-only down-sampling) */
-  layout?: 'ldm' | 'magvit' | 'wan';
+  /** block layout: 'ldm' (AutoencoderKL; default), 'magvit' (Open-Sora VAE_Temporal: temporal-only down-sampling),
+   *  'wan' (Wan 2.1 VAE) or 'cogvideox' (AutoencoderKLCogVideoX: spatially conditioned norms, frame-batched decode) */
+  layout?: 'ldm' | 'magvit' | 'wan' | 'cogvideox';
   /** the 1×1 quant_conv / post_quant_conv around the latent (AutoencoderKL default true; SD3 and Flux VAEs: false) */
   quant_conv?: boolean;
   /** pixels per latent pixel along each side (ldm: 2^(levels−1), magvit: 1; a composite states its product) */
@@ -441,6 +442,9 @@ export interface RuntimeSettings {
     // what the runtime's 16-bit GEMMs accumulate in: 'fp16' (ggml-cuda's cuBLAS path, CUBLAS_COMPUTE_16F) runs at the
     // part's compute.fp16_accumulate rate where the spec gives one; default fp32 (matrix.fp16)
     gemmAccumulate?: 'fp16' | 'fp32';
+    // which unit the runtime's dense W8A8 int8 linears run on: 'vector' (SGLang's CPU int8_scaled_mm: AVX-512 VNNI, no
+    // AMX) multiplies at the part's compute.vector.int8 rate; default the part's int8 matrix rate (src/sim/roofline.ts)
+    int8Gemm?: 'matrix' | 'vector';
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
