@@ -38,6 +38,10 @@ function readPairs(buf) {
   }
 }
 
+if (!process.argv[2]) {
+  console.error('usage: node scripts/sharegpt-table.js PATH/sharegpt_opt_text_completion_length.pkl > src/serve/sharegpt-table.ts');
+  process.exit(2);
+}
 const pairs = readPairs(readFileSync(process.argv[2]));
 const kept = pairs.filter(([p, o]) => p >= 4 && o >= 4 && p <= 1024 && p + o <= 2048);
 kept.sort((x, y) => x[1] - y[1] || x[0] - y[0]);

@@ -29,12 +29,22 @@ const run = (rt: string, hwId: string, T: number, out = 1) =>
   simulate(buildRequest({ model: 'llama-2-7b', hardware: hwId, dtype: 'q4_0', 'input-tokens': T, 'output-tokens': out, batch: 1 }, libraryModel('llama-2-7b'), bound(hwId, rt), libraryModel));
 
 describe('llama.cpp-hipblaslt on Strix Halo', () => {
-  it('binds the dequantize-then-BLAS path with the hipBLASLt rate; plain llama.cpp keeps the rocBLAS MUL_MAT rate', () => {
-    const k = bound(HW, 'llama.cpp-hipblaslt').runtime!.kernels;
-    expect([k.gguf, k.dequantizeWeights, k.gemmFlopPerS]).toEqual(['dequant', true, 21.6e12]);
-    const base = bound(HW, 'llama.cpp').runtime!.kernels;
-    expect(base.ggufFlopPerS).toBe(4.66e12);
-    expect(base.gemmFlopPerS).toBeUndefined();
+  it('below 64 tokens ggml-hip keeps its own MMQ kernel: no conversion pass, the plain llama.cpp price; from 64 the pass', () => {
+    const hw = bound(HW, 'llama.cpp-hipblaslt');
+    const base = bound(HW, 'llama.cpp');
+    for (const T of [16, 63]) {
+      expect(dequantPass(ffnUp(hw, T), hw)).toBeUndefined();
+      expect(opCost(ffnUp(hw, T), hw).seconds).toBe(opCost(ffnUp(base, T), base).seconds);
+    }
+    expect(dequantPass(ffnUp(hw, 64), hw)).toBeDefined();
+    expect(opCost(ffnUp(hw, 64), hw).seconds).not.toBe(opCost(ffnUp(base, 64), base).seconds);
+  });
+  it('the BLAS rate caps 16-bit GEMMs only: an int8 GEMM under the same runtime is not capped', () => {
+    const hw = bound(HW, 'llama.cpp-hipblaslt');
+    const m = libraryModel('llama-2-7b') as DecoderModel;
+    const p8 = resolvePrecision('int8', undefined, undefined, undefined);
+    const up = buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p8, { prefillSeqs: 1, prefillLen: 512, decodeSeqs: 0 }).find((o) => o.name === 'ffn_up')!;
+    expect(opCost(up, withKernels(hw, { gemmFlopPerS: 1e9 })).seconds).toBe(opCost(up, hw).seconds);
   });
   it('a prompt GEMM pays the conversion pass and runs no faster than hipBLASLt, which binds below the hardware table', () => {
     const hw = bound(HW, 'llama.cpp-hipblaslt');

@@ -20,12 +20,23 @@ export interface DequantPass {
   gemmExtraBytes: number; // the GEMM reads the copy instead of the quantized weights
 }
 
+/** whether the runtime runs this GGUF GEMM as "dequantize, then BLAS" (kernels.gguf: dequant) rather than its own
+ *  quantized kernel: from kernels.dequantize_from_tokens rows up where the runtime sets it (ggml-hip on RDNA 3 runs MMQ
+ *  below 64 tokens), every such GEMM otherwise. A grouped (MoE) GEMM counts the step's tokens, as ggml's MUL_MAT_ID does. */
+export function ggufDequantized(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): boolean {
+  const k = hw.runtime?.kernels;
+  if (k?.gguf !== 'dequant') return false;
+  const rows = op.groups && op.batchTokens !== undefined ? op.batchTokens : op.m;
+  return k.dequantizeFromTokens === undefined || (rows ?? 0) >= k.dequantizeFromTokens;
+}
+
 /** the dequantize pass of a GGUF GEMM under a runtime that converts weights before its BLAS GEMM, else undefined */
 export function dequantPass(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): DequantPass | undefined {
   const k = hw.runtime?.kernels;
   // (a measured gguf_rate prices the GEMM only where the runtime runs its own GGUF kernel, gguf: mmq; a runtime variant
   // that declares gguf: dequant prices the pass and the BLAS GEMM itself even where its parent measured a rate)
-  if (!k?.dequantizeWeights || (k.ggufFlopPerS && k.gguf !== 'dequant') || op.kind !== 'gemm' || !op.gguf) return undefined;
+  if (!k?.dequantizeWeights || op.kind !== 'gemm' || !op.gguf) return undefined;
+  if (k.gguf === 'dequant' ? !ggufDequantized(op, hw) : k.ggufFlopPerS) return undefined;
   if (!op.n || !op.k || !(op.weightBytes > 0)) return undefined;
   // weights converted: every group's [k, n] slice (MoE: each touched expert)
   const weights = op.n * op.k * (op.groups && op.groups > 1 ? op.groups : 1);

@@ -5,7 +5,7 @@
 import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
-import { dequantPass } from './dequant-pass.js';
+import { dequantPass, ggufDequantized } from './dequant-pass.js';
 import { launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
@@ -216,9 +216,10 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     if (op.kind === 'conv' && op.efficiencyScale !== undefined) eff *= op.efficiencyScale; // a library conv below the GEMM rate (src/model/op.ts)
     // a GEMM the runtime hands to a BLAS library whose large-GEMM rate on this part was measured (kernels.gemm_rate:
     // hipBLASLt on gfx1151, runtimes/llama.cpp-hipblaslt.yaml) reaches at most that rate, whatever the hardware's own
-    // table says; a GGUF GEMM that runs the runtime's own kernel (MMQ, or a measured gguf_rate) is not a BLAS call
-    const blas = op.kind === 'gemm' ? hw.runtime?.kernels?.gemmFlopPerS : undefined;
-    if (blas && !(op.gguf && hw.runtime?.kernels?.gguf !== 'dequant' && ggufGemmPeak(hw))) eff = Math.min(eff, blas / peak.flopPerS);
+    // table says; a GGUF GEMM that runs the runtime's own kernel (MMQ, or a measured gguf_rate) is not a BLAS call, and
+    // the rate was measured on 16-bit GEMMs only
+    const blas = op.kind === 'gemm' && (dtype === 'fp16' || dtype === 'bf16') ? hw.runtime?.kernels?.gemmFlopPerS : undefined;
+    if (blas && !(op.gguf && !ggufDequantized(op, hw) && ggufGemmPeak(hw))) eff = Math.min(eff, blas / peak.flopPerS);
     // a block-scaled FP8 GEMM runs the runtime's block-FP8 kernel, not the per-tensor cuBLASLt GEMM the hardware's fp8
     // table measured: it reaches at most the fraction of the fp8 peak that kernel reaches on a full chip
     // (kernels.fp8_block_efficiency, fp8_block_moe_efficiency for the grouped MoE kernel; runtimes/*.yaml cite them)
@@ -251,7 +252,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     eff *= pad;
     computeS = op.flops / (peak.flopPerS * eff * sustainedMatrix(hw, op.kind === 'attention' ? undefined : dtype));
     // the runtime decides whether GGUF weights run llama.cpp's MMQ kernels or are dequantized to 16-bit GEMMs
-    const mmq = op.gguf && op.kind === 'gemm' && hw.runtime?.kernels?.gguf !== 'dequant' ? ggufGemmPeak(hw) : undefined;
+    const mmq = op.gguf && op.kind === 'gemm' && !ggufDequantized(op, hw) ? ggufGemmPeak(hw) : undefined;
     if (mmq) {
       // llama.cpp's MMQ kernels (src/hardware/efficiency.ts): their rate as measured at microbatch 512, falling
       // below it for smaller GEMMs as the GEMM table does (never above it)

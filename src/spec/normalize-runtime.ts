@@ -164,6 +164,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       attention_efficiency: 'attentionEfficiency',
       quantize_activations: 'quantizeActivations',
       dequantize_weights: 'dequantizeWeights',
+      dequantize_from_tokens: 'dequantizeFromTokens',
       mla: 'mla',
       mla_prefill: 'mlaPrefill',
       fp8_block_efficiency: 'fp8BlockEfficiency',

@@ -713,6 +713,7 @@ const runtimeBlocks = {
       },
       quantize_activations: { type: 'boolean' },
       dequantize_weights: { type: 'boolean' },
+      dequantize_from_tokens: { type: 'integer', minimum: 1, maximum: 65536 },
       moe: src,
       attention: src,
       gemm: src,

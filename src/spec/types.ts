@@ -517,6 +517,9 @@ export interface RuntimeSettings {
     // GGUF GEMMs above the matrix-vector rows first dequantize their weights to a 16-bit copy in a kernel of their own,
     // then run a BLAS GEMM on the copy (ggml-sycl: ggml_sycl_op_mul_mat_sycl, to_fp16_sycl + oneDNN); src/sim/roofline.ts
     dequantizeWeights?: boolean;
+    // with gguf 'dequant': the GEMM rows (tokens) from which the runtime dequantizes; below them it runs its own
+    // quantized kernel (ggml-hip on RDNA 3: MMQ below MMQ_DP4A_MAX_BATCH_SIZE = 64); unset: every tiled GGUF GEMM
+    dequantizeFromTokens?: number;
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
