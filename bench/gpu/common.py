@@ -49,6 +49,30 @@ def cuda_seconds(fn, reps=10, warm=1):
     return a.elapsed_time(b) / 1e3 / reps
 
 
+def graph_seconds(fn, calls=1, replays=20, warm=1):
+    """Device seconds per call of fn, replayed from one captured CUDA graph of `calls` calls (warm untimed calls on a
+    side stream first, as capture requires), timed with CUDA events over `replays` replays: no host launch cost."""
+    s = torch.cuda.Stream()
+    s.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(s):
+        for _ in range(warm):
+            fn()
+    torch.cuda.current_stream().wait_stream(s)
+    g = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(g):
+        for _ in range(calls):
+            fn()
+    g.replay()
+    torch.cuda.synchronize()
+    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    a.record()
+    for _ in range(replays):
+        g.replay()
+    b.record()
+    torch.cuda.synchronize()
+    return a.elapsed_time(b) / 1e3 / (replays * calls)
+
+
 def llama_8b(layers, device="cuda"):
     """transformers' Llama with Llama-3-8B's shape (hidden 4096, FFN 14336, 32 heads, 8 KV heads, vocab 128256, SDPA),
     `layers` decoder layers, random bf16 weights, eval mode"""

@@ -32,23 +32,7 @@ SIZES_MB = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256, 512]
 
 def graph_time(fn, replays=20):
     """device seconds per replay of one captured CUDA graph of fn()"""
-    s = torch.cuda.Stream()
-    s.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(s):
-        fn()
-    torch.cuda.current_stream().wait_stream(s)
-    g = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(g):
-        fn()
-    g.replay()
-    torch.cuda.synchronize()
-    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    a.record()
-    for _ in range(replays):
-        g.replay()
-    b.record()
-    torch.cuda.synchronize()
-    return a.elapsed_time(b) / 1e3 / replays
+    return common.graph_seconds(fn, calls=1, replays=replays, warm=1)
 
 
 def chain(ops=20):

@@ -30,25 +30,7 @@ SHAPES = [(4096, 4096), (11008, 4096), (4096, 11008), (32000, 4096), (8192, 8192
 
 def graph_time(fn, calls=20, replays=50):
     """device seconds per call of fn() replayed from one captured CUDA graph of `calls` calls"""
-    s = torch.cuda.Stream()
-    s.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(s):
-        for _ in range(3):
-            fn()
-    torch.cuda.current_stream().wait_stream(s)
-    g = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(g):
-        for _ in range(calls):
-            fn()
-    g.replay()
-    torch.cuda.synchronize()
-    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    a.record()
-    for _ in range(replays):
-        g.replay()
-    b.record()
-    torch.cuda.synchronize()
-    return a.elapsed_time(b) / 1e3 / (replays * calls)
+    return common.graph_seconds(fn, calls=calls, replays=replays, warm=3)
 
 
 def int8_linear(x, w, scales):
