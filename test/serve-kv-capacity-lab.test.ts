@@ -7,7 +7,7 @@
 // 43.93 ms = 67.5 requests. KV capacity sets it: vLLM's profiling at gpu_memory_utilization 0.9, SGLang's
 // mem_fraction_static rule, TensorRT-LLM's 0.9 free-memory fraction — requests at every output position hold
 // input + output/2 tokens on average, and TensorRT-LLM's GUARANTEED_NO_EVICT reserves input + output for each.
-// These rows read 65-150% fast on the H100 (validation/README.md, 'gpustack single-H100 pages'); this test pins that
+// These rows read 55-150% fast on the H100 (validation/README.md, 'gpustack single-H100 pages'); this test pins that
 // the memory side is not why. 32K rows are left out: with 1-10 requests running, whole requests set the count (they
 // agree as well, except TensorRT-LLM's N565: 4.1 run where serve's 162k tokens hold five 32.1k-token reservations).
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-"""The serving front end's own costs (prepared, not run: no GPU this session): the time vLLM's API-server process
+"""The serving front end's own costs (prepared, not yet run: no GPU was lent when it was written): the time vLLM's API-server process
 spends per request taken in and per output token streamed, which serve's `frontend` block prices
 (src/serve/frontend.ts; runtimes/vllm.yaml host, KNOWN GAP: no timing of either found).
 
@@ -7,7 +7,10 @@ server: the duration of a burst of N chat requests with max_tokens 1 is ~N x int
 same burst at max_tokens T (ignore_eos) is ~N x (T - 1) x per-token streaming. The client runs in CLIENTS processes
 so that it is not the bottleneck itself (each is one Python event loop, as `vllm bench serve` is); the engine's own
 rate is read from a non-streamed run (stream false: no per-token SSE events) of the same burst. Repeated with
---api-server-count 4 (the costs should split) and --stream-interval 16 where the installed vLLM has it.
+--api-server-count 4 (the costs should split) and --stream-interval 16 (a vLLM without that flag exits at start-up:
+the section then fails with "vllm serve exited", the others still run). per_token_upper_s = (streamed burst - intake
+burst) / tokens includes the engine's own decode steps, an upper bound on the front end's per-token cost;
+per_token_sse_s = (streamed - non-streamed burst) / tokens is the streaming part alone.
 
 Needs on the device: vllm (and aiohttp), a model folder with config.json + tokenizer files (weights not needed), e.g.
 MODEL_DIR=/path/to/Qwen2.5-0.5B-Instruct. Run: python3 bench/gpu/api-server-cost.py OUTDIR [--sections a,b]
@@ -30,14 +33,13 @@ N = int(os.environ.get("N_REQUESTS", "1000"))
 T = int(os.environ.get("OUT_TOKENS", "128"))
 CLIENTS = int(os.environ.get("CLIENTS", "4"))
 PORT = 8123
-run = common.Run("api-server-cost/1", "api-server-cost.json", budget_s=480, indent=1, model=MODEL, n=N, out_tokens=T, clients=CLIENTS)
-run.add_host_cpu()
+run = None  # common.Run, made in __main__ only: the spawned client processes import this file again
 
 
 def server(extra):
     """vllm serve on loopback with dummy weights; returns the process once /health answers"""
     cmd = ["vllm", "serve", MODEL, "--load-format", "dummy", "--host", "127.0.0.1", "--port", str(PORT),
-           "--max-num-seqs", "1024", "--max-model-len", "2048", "--disable-log-requests", *extra]
+           "--max-num-seqs", "1024", "--max-model-len", "2048", *extra]
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
     for _ in range(300):
         try:
@@ -93,7 +95,7 @@ def measure(name, extra):
         r["nostream_s"] = burst(T, False)
         n = (N // CLIENTS) * CLIENTS
         r["per_request_s"] = r["intake_s"] / n
-        r["per_token_s"] = (r["stream_s"] - r["intake_s"]) / (n * (T - 1))
+        r["per_token_upper_s"] = (r["stream_s"] - r["intake_s"]) / (n * (T - 1))  # includes engine decode time
         r["per_token_sse_s"] = (r["stream_s"] - r["nostream_s"]) / (n * (T - 1))
         run.result["sections"][name] = r
         run.log(name, json.dumps(r))
@@ -102,10 +104,13 @@ def measure(name, extra):
         stop(p)
 
 
-if not MODEL:
-    sys.exit("set MODEL_DIR to a model folder (config.json + tokenizer files)")
-run.run_sections([
-    ("base", lambda: measure("base", [])),
-    ("scaled", lambda: measure("scaled", ["--api-server-count", "4"])),
-    ("interval", lambda: measure("interval", ["--stream-interval", "16"])),
-], common.sections("base,scaled,interval"))
+if __name__ == "__main__":
+    if not MODEL:
+        sys.exit("set MODEL_DIR to a model folder (config.json + tokenizer files)")
+    run = common.Run("api-server-cost/1", "api-server-cost.json", budget_s=480, indent=1, model=MODEL, n=N, out_tokens=T, clients=CLIENTS)
+    run.add_host_cpu()
+    run.run_sections([
+        ("base", lambda: measure("base", [])),
+        ("scaled", lambda: measure("scaled", ["--api-server-count", "4"])),
+        ("interval", lambda: measure("interval", ["--stream-interval", "16"])),
+    ], common.sections("base,scaled,interval"))
