@@ -1,4 +1,4 @@
-// SGLang's CPU backend multiplies W8A8 int8 GEMMs with AVX-512 VNNI, not AMX-INT8 (runtime kernels.int8_gemm: vector —
+// SGLang's CPU backend multiplies W8A8 int8 GEMMs with AVX-512 VNNI, not AMX-INT8 (runtime sglang-cpu-2025, kernels.int8_gemm: vector —
 // sgl-kernel csrc/cpu/gemm_int8.cpp int8_scaled_mm_kernel_impl: use_brgemm = false; moe_int8.cpp gated by
 // can_use_brgemm<int8_t>, false in gemm.h): such GEMMs run at the part's compute.vector.int8 rate (Xeon 6980P: 65.5
 // TOPS derived, an eighth of AMX-INT8's 524). bf16 GEMMs keep AMX, and vLLM's CPU int8 path (oneDNN) keeps the matrix rate.
@@ -35,10 +35,11 @@ describe('int8 GEMMs on the vector unit (kernels.int8_gemm: vector)', () => {
     expect(opCost(int8, toy('vector', undefined)).computeS).toBe(ref);
     expect(opCost(bf16, toy('vector', 1e14)).computeS).toBe(opCost(bf16, toy(undefined, 1e14)).computeS);
   });
-  it('binds from the specs: SGLang on a Xeon 6980P takes the VNNI rate, vLLM keeps AMX, a GPU part is unaffected', async () => {
+  it('binds from the specs: mid-2025 SGLang (sglang-cpu-2025) on a Xeon 6980P takes the VNNI rate; later SGLang and vLLM keep AMX; a GPU part is unaffected', async () => {
     const x = await loadHardware('xeon-6980p');
     expect(x.vectorFlopPerS.int8).toBeCloseTo(65.5e12, -9);
-    const sg = bindRuntime(x, libraryRuntime('sglang'));
+    const sg = bindRuntime(x, libraryRuntime('sglang-cpu-2025'));
+    expect(bindRuntime(x, libraryRuntime('sglang')).runtime!.kernels.int8Gemm).toBeUndefined();
     const vl = bindRuntime(x, libraryRuntime('vllm'));
     expect(sg.runtime!.kernels.int8Gemm).toBe('vector');
     expect(vl.runtime!.kernels.int8Gemm).toBeUndefined();
@@ -46,6 +47,6 @@ describe('int8 GEMMs on the vector unit (kernels.int8_gemm: vector)', () => {
     expect(ratio).toBeCloseTo(524 / 65.5, 1);
     expect(opCost(bf16, sg).computeS).toBe(opCost(bf16, vl).computeS);
     const h = await loadHardware('h100-sxm');
-    expect(bindRuntime(h, libraryRuntime('sglang')).runtime!.kernels.int8Gemm).toBeUndefined();
+    expect(bindRuntime(h, libraryRuntime('sglang-cpu-2025')).runtime!.kernels.int8Gemm).toBeUndefined();
   });
 });
