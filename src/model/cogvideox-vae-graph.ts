@@ -22,7 +22,7 @@ import type { Op } from './op.js';
 import { elementwise } from './op.js';
 import type { VaeModel } from '../spec/types.js';
 import type { Precision } from './transformer-block.js';
-import { groupNorm, perChunk, wanConv } from './vae-graph.js';
+import { groupNorm, perChunk, resBlock, wanConv } from './vae-graph.js';
 
 /** AutoencoderKLCogVideoX.num_latent_frames_batch_size: latent frames per decoder call */
 export const COGVIDEOX_LATENT_FRAME_BATCH = 2;
@@ -48,19 +48,9 @@ function spatialNorm(name: string, px: number, c: number, z: number, p: Precisio
   ];
 }
 
-function resBlock(name: string, px: number, cin: number, cout: number, z: number, p: Precision, causal: Causal): Op[] {
-  const a = p.actBytes;
-  const ops: Op[] = [
-    ...spatialNorm(`${name}.norm1`, px, cin, z, p),
-    elementwise(`${name}.silu1`, px * cin, 4, 2 * a, p.compute),
-    ...wanConv(`${name}.conv1`, px, px, cin, cout, 27, p, causal),
-    ...spatialNorm(`${name}.norm2`, px, cout, z, p),
-    elementwise(`${name}.silu2`, px * cout, 4, 2 * a, p.compute),
-    ...wanConv(`${name}.conv2`, px, px, cout, cout, 27, p, causal),
-  ];
-  if (cin !== cout) ops.push(...wanConv(`${name}.shortcut`, px, px, cin, cout, 1, p));
-  ops.push(elementwise(`${name}.residual`, px * cout, 1, 3 * a, p.compute));
-  return ops;
+/** a CogVideoXResnetBlock3D: spatial norms and causal 3×3×3 convolutions (the 1×1 shortcut has no cache) */
+function cogResBlock(name: string, px: number, cin: number, cout: number, z: number, p: Precision, causal: Causal): Op[] {
+  return resBlock(name, px, cin, cout, 27, p, (n, elems) => spatialNorm(n, px, elems / px, z, p), (n, ci, co, k) => wanConv(n, px, px, ci, co, k, p, k === 1 ? undefined : causal));
 }
 
 /** nearest ×2 of pin → px positions, then the (b t) c h w permute copy in and back out around the Conv2d */
@@ -87,11 +77,11 @@ export function cogvideoxDecoder(m: VaeModel, batch: number, out: Dims, p: Preci
   const causal = () => ({ frames: batch * f, chunks });
   let c = m.base_channels * mult[L - 1]!;
   const ops: Op[] = [...wanConv('conv_in', px(), px(), z, c, 27, p, causal())];
-  for (let j = 0; j < 2; j++) ops.push(...resBlock(`mid.res${j}`, px(), c, c, z, p, causal()));
+  for (let j = 0; j < 2; j++) ops.push(...cogResBlock(`mid.res${j}`, px(), c, c, z, p, causal()));
   for (let i = L - 1; i >= 0; i--) {
     const cout = m.base_channels * mult[i]!;
     for (let j = 0; j <= m.res_blocks; j++) {
-      ops.push(...resBlock(`up${i}.res${j}`, px(), c, cout, z, p, causal()));
+      ops.push(...cogResBlock(`up${i}.res${j}`, px(), c, cout, z, p, causal()));
       c = cout;
     }
     if (i !== 0) {
@@ -106,5 +96,5 @@ export function cogvideoxDecoder(m: VaeModel, batch: number, out: Dims, p: Preci
     }
   }
   ops.push(...spatialNorm('norm_out', px(), c, z, p), elementwise('silu_out', px() * c, 4, 2 * p.actBytes, p.compute), ...wanConv('conv_out', px(), px(), c, m.in_channels, 27, p, causal()));
-  return perChunk(ops, chunks, '');
+  return perChunk(ops, chunks);
 }

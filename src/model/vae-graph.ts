@@ -66,17 +66,19 @@ export function groupNorm(name: string, elems: number, p: Precision): Op {
 }
 
 type Norm = (name: string, elems: number, p: Precision) => Op;
+/** a ResidualBlock's norm: one op, or several (CogVideoX's spatial norm: ./cogvideox-vae-graph.ts) */
+type NormOps = (name: string, elems: number, p: Precision) => Op | Op[];
 
 /** the ops of one convolution of a ResidualBlock over its px pixels (Wan's add their cuDNN glue: wanConv) */
 type ConvOps = (name: string, cin: number, cout: number, k: number) => Op[];
 
-function resBlock(name: string, px: number, cin: number, cout: number, k: number, p: Precision, norm: Norm = groupNorm, convOps: ConvOps = (n, ci, co, kk) => [conv(n, px, px, ci, co, kk, p)]): Op[] {
+export function resBlock(name: string, px: number, cin: number, cout: number, k: number, p: Precision, norm: NormOps = groupNorm, convOps: ConvOps = (n, ci, co, kk) => [conv(n, px, px, ci, co, kk, p)]): Op[] {
   const a = p.actBytes;
   const ops: Op[] = [
-    norm(`${name}.norm1`, px * cin, p), // GroupNorm [px, cin]
+    ...[norm(`${name}.norm1`, px * cin, p)].flat(), // GroupNorm [px, cin]
     elementwise(`${name}.silu1`, px * cin, 4, 2 * a, p.compute),
     ...convOps(`${name}.conv1`, cin, cout, k), // [px, cout]
-    norm(`${name}.norm2`, px * cout, p),
+    ...[norm(`${name}.norm2`, px * cout, p)].flat(),
     elementwise(`${name}.silu2`, px * cout, 4, 2 * a, p.compute),
     ...convOps(`${name}.conv2`, cout, cout, k),
   ];
@@ -463,8 +465,8 @@ function wanDecoder(m: VaeModel, batch: number, out: Dims, p: Precision): Op[] {
 }
 
 /** every kernel of Decoder3d (Encoder3d) runs once per causal chunk (the glue ops count their chunks already); `once`:
- *  the 1×1 conv WanVAE_ runs on the whole latent outside the loop (decode conv2, encode conv1) */
-export function perChunk(ops: Op[], chunks: number, once: string): Op[] {
+ *  the 1×1 conv WanVAE_ runs on the whole latent outside the loop (decode conv2, encode conv1), if any */
+export function perChunk(ops: Op[], chunks: number, once?: string): Op[] {
   for (const op of ops) if (!op.name.endsWith('.glue') && op.name !== once) op.kernels = (op.kernels ?? 1) * chunks;
   return ops;
 }

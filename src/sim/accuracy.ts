@@ -96,9 +96,7 @@ export const RUNNERS: Record<string, Runner> = {
   'op stream': (c) => opStream(hw(flagId(c, 'hardware')), Number(c.flags.bytes)) as unknown as Record<string, unknown>,
   'op allreduce': (c) => opAllreduce(hw(flagId(c, 'hardware')), Number(c.flags.bytes), Number(c.flags.devices)) as unknown as Record<string, unknown>,
   train: (c) => trainFromFlags(c.flags) as unknown as Record<string, unknown>,
-  serve: (c) => {
-    return serve(serveOptions(c.flags, model(flagId(c, 'model')), withSets(hw(flagId(c, 'hardware')), c), model)).result as unknown as Record<string, unknown>;
-  },
+  serve: (c) => serve(serveOptions(c.flags, model(flagId(c, 'model')), withSets(hw(flagId(c, 'hardware')), c), model)).result as unknown as Record<string, unknown>,
   'show model': (c) => {
     if (c.args[0] === undefined) throw new UserError('the command names no model');
     const m = model(c.args[0]);

@@ -97,6 +97,7 @@ function settingsJson(s: RuntimeSettings) {
       fp32_matmul: s.kernels.fp32Matmul ?? 'tf32',
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
       dequantize_from_tokens: s.kernels.dequantizeFromTokens ?? null,
+      int8_gemm: s.kernels.int8Gemm ?? null,
       int8_quant_kernels: s.kernels.int8QuantKernels ?? false,
     },
     collectives: { custom_allreduce: s.collectives?.customAllreduce ? customAllreduceJson(s.collectives.customAllreduce) : null },
