@@ -623,6 +623,7 @@ const runtimeBlocks = {
       fp8_accumulate: { enum: ['fast', 'split_backward'] },
       host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
+      fsdp_layout: { enum: ['per_parameter', 'flat'] },
       pp_split: { enum: ['even', 'balanced'] },
       moe_host: {
         type: 'object',

@@ -573,6 +573,10 @@ export interface RuntimeSettings {
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
   // fsdpGatherDtype: 'fp8' = with fp8 GEMMs, FSDP / ZeRO-3 all-gathers the weights already cast to fp8 (torchtitan
   // --float8.enable_fsdp_float8_all_gather); absent: 16-bit weights
+  // fsdpLayout: 'per_parameter' = ZeRO-3 / FSDP shards each parameter on its own and copies it out of / into the flat
+  // collective buffers on the compute stream (PyTorch FSDP2 fully_shard: src/sim/training/fsdp-copies.ts); absent /
+  // 'flat': the collectives run on flat buffers the parameters and gradients are views of (FSDP1 FlatParameter,
+  // DeepSpeed, Megatron FSDP), no copies priced
   // ppSplit: 'even' = pipeline stages get num_layers / pp decoder layers each, the LM head and loss ride on the last
   // stage on top of its share (Megatron-Core's default split, src/sim/training/step.ts); absent / 'balanced': the
   // head's work spread as if the split absorbed it
@@ -589,6 +593,7 @@ export interface RuntimeSettings {
     fp8Accumulate?: 'fast' | 'split_backward';
     hostCpuScale?: number;
     fsdpGatherDtype?: 'fp8' | 'bf16';
+    fsdpLayout?: 'per_parameter' | 'flat';
     ppSplit?: 'even' | 'balanced';
   };
 }

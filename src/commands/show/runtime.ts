@@ -120,6 +120,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fp8_accumulate: t.fp8Accumulate,
     host_cpu_scale: t.hostCpuScale,
     fsdp_gather_dtype: t.fsdpGatherDtype,
+    fsdp_layout: t.fsdpLayout,
     pp_split: t.ppSplit,
     moe_host: mh && {
       syncs_fwd: mh.syncsFwd,
