@@ -12,6 +12,8 @@ import { getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { loadSpecData, type SpecContext } from '../src/spec/load.js';
 import type { NormalizedRuntime } from '../src/spec/types.js';
+import { serve } from '../src/serve/serve.js';
+import { parseCommand } from '../src/sim/accuracy.js';
 
 // a burst of n requests (input / output tokens) on one replica whose iteration costs 1 ms + 1 µs per token
 function burst(n: number, input: number, output: number, frontend?: EngineSetup['frontend']) {
@@ -106,5 +108,34 @@ describe('front end: the runtime file block', () => {
     expect(ok.rt!.frontend!.perOutputTokenS).toBeCloseTo(60e-6, 15);
     expect(ok.rt!.frontend!.processes).toBe(2);
     expect((await load({ per_output_token: '60 us' })).errors.map((e) => e.message).join()).toMatch(/source/);
+  });
+});
+
+describe('front end: the per-run switch (--frontend api|none)', () => {
+  const lib = getLibrary();
+  // a burst that the engine alone runs at ~12k output tok/s on one A100 (vLLM), with a front end that streams at most
+  // 10k tok/s: only a run that enters through the API server pays for it
+  const run = async (frontend?: 'api' | 'none') => {
+    const hw = await applySet(bindRuntime(lib.hardware['a100-sxm4-80gb']!, libraryRuntime('vllm')), 'runtime.frontend_per_token=100us');
+    return serve({ model: lib.models['llama-3.2-1b']!, hardware: hw, concurrency: 200, requests: 400, inputTokens: 200, outputTokens: 100, frontend }).result;
+  };
+  it('api (the default) prices the runtime file\'s front end and says so; none runs the engine alone', async () => {
+    const [def, api, none] = [await run(), await run('api'), await run('none')];
+    expect(def).toEqual(api);
+    expect(api.frontend).toBe('api');
+    expect(api.frontend_per_token_s).toBeCloseTo(100e-6, 15);
+    expect(none.frontend).toBe('none');
+    expect(none.frontend_per_token_s).toBe(0);
+    expect(none.frontend_per_request_s).toBe(0);
+    expect(none.throughput_tok_s).toBeGreaterThan(1e4); // the engine alone beats the front end's cap
+    expect(api.throughput_tok_s).toBeLessThanOrEqual(1e4 * (1 + 1e-9)); // the API server paces the run
+    expect(api.itl_s.mean).toBe(none.itl_s.mean); // the engine's iterations are the same
+  });
+  it('the accuracy harness reads --frontend none from a row\'s command', () => {
+    expect(parseCommand('hwperf serve --model m --hardware h --concurrency 8 --frontend none --json').flags.frontend).toBe('none');
+  });
+  it('anything but api or none is an error naming the flag', async () => {
+    const hw = lib.hardware['a100-sxm4-80gb']!;
+    expect(() => serve({ model: lib.models['llama-3.2-1b']!, hardware: hw, concurrency: 2, requests: 2, frontend: 'offline' as 'none' })).toThrow(/--frontend/);
   });
 });

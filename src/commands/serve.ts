@@ -53,6 +53,7 @@ export default class Serve extends BaseCommand {
     'decode-devices': Flags.integer({ description: 'disaggregated: devices of the decode pool' }),
     'prefill-tp': Flags.integer({ description: 'disaggregated: tp of a prefill replica (default --tp)' }),
     'decode-tp': Flags.integer({ description: 'disaggregated: tp of a decode replica (default --tp)' }),
+    frontend: Flags.string({ description: "where requests enter: api = through the runtime's API server, priced by its frontend block (vllm bench serve, benchmark_serving.py, sglang.bench_serving, genai-perf); none = straight into the engine (offline LLM.generate / benchmark_throughput, trtllm-bench, MLPerf harnesses)", default: 'api', options: ['api', 'none'] }),
     router: Flags.string({ description: 'replica routing: round-robin or least-loaded', default: 'round-robin' }),
     'spec-model': Flags.string({ description: 'speculative decoding with this draft model' }),
     'spec-tokens': Flags.integer({ description: 'draft tokens per step (with --spec-model)' }),

@@ -15,6 +15,7 @@ export function renderServe(r: ServeResult, title: string): string {
     `in system / running ${fmtNumber(r.mean_in_system)} / ${fmtNumber(r.mean_running)} requests on average`,
     `KV cache peak       ${fmtBytes(r.kv_peak_bytes)} per device, ${r.preemptions} preemptions`,
     `devices, runtime    ${r.devices}, ${r.runtime}${r.kv_cache_dtype ? ` (KV ${r.kv_cache_dtype}${r.kv_cache_default && r.kv_cache_default !== 'checkpoint' ? `, runtime KV default: ${r.kv_cache_default}` : ''})` : ''}`,
+    `front end           ${r.frontend === 'none' ? 'none (requests straight into the engine)' : r.frontend_per_request_s > 0 || r.frontend_per_token_s > 0 ? `API server, ${fmtSeconds(r.frontend_per_request_s)} per request, ${fmtSeconds(r.frontend_per_token_s)} per output token` : "API server, not priced (the runtime file has no frontend block)"}`,
     `energy, cost        ${r.energy_j_per_token === null ? '—' : `${fmtNumber(r.energy_j_per_token)} J/token`}, ${r.cost_usd_per_mtok === null ? '—' : `$${fmtNumber(r.cost_usd_per_mtok)} per million output tokens`}`,
     `TCO                 ${r.tco_usd_per_hour === null ? '—' : `$${fmtNumber(r.tco_usd_per_hour)}/h, $${fmtNumber(r.tco_usd_per_mtok)} per million output tokens`}`,
   ];

@@ -58,6 +58,7 @@ export function serveOptions(f: ServeFlags, model: NormalizedModel, hardware: No
     spec,
     slo: { ttftS: parseSeconds('slo-ttft', f['slo-ttft']), tpotS: parseSeconds('slo-tpot', f['slo-tpot']), e2eS: parseSeconds('slo-e2e', f['slo-e2e']) },
     runtime: str('runtime'),
+    frontend: str('frontend') as ServeOptions['frontend'],
     priceUsdPerHour: number('price', f.price),
   };
 }

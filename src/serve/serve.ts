@@ -63,6 +63,10 @@ export interface ServeOptions {
   slo?: Slo;
   timeline?: boolean;
   runtime?: string;
+  // where requests enter (--frontend): 'api' through the runtime's API server, priced by its frontend block (vllm
+  // bench serve, benchmark_serving.py, sglang.bench_serving, genai-perf); 'none' straight into the engine (offline
+  // LLM.generate / benchmark_throughput, trtllm-bench, an MLPerf harness), which has no API server. Default 'api'.
+  frontend?: Entry;
   priceUsdPerHour?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -88,6 +92,9 @@ export interface ServeResult {
   runtime: string;
   kv_cache_dtype: string; // the KV-cache element type served (--kv-cache, else the runtime's default)
   kv_cache_default: string; // the runtime's rule when --kv-cache is not given: auto | checkpoint | a dtype
+  frontend: Entry; // where requests entered: api (the runtime's API server) or none (straight into the engine)
+  frontend_per_request_s: number; // API-server time priced per request taken in (0: none priced or --frontend none)
+  frontend_per_token_s: number; // API-server time priced per output token streamed (0: likewise)
   energy_j_per_token: number | null;
   cost_usd_per_mtok: number | null;
   tco_usd_per_hour: number | null;
@@ -108,6 +115,9 @@ interface Pool {
   layout: Layout;
   kvBytesPerTokenDevice: number;
 }
+
+export type Entry = 'api' | 'none';
+export const ENTRIES: readonly Entry[] = ['api', 'none'];
 
 export const MAX_REQUESTS = 1_000_000;
 export const MAX_TOKENS = 5e8;
@@ -167,6 +177,10 @@ export function serve(o: ServeOptions): ServeRun {
   // --kv-cache, else the runtime's default (src/runtime/kv-cache.ts: vLLM / SGLang keep the model's 16-bit cache)
   const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, kvCacheFor(hw.runtime, o.dtype ?? 'bf16', o.kvCache), hw.runtime?.kernels);
   const rt: ServeRuntime = serveRuntime(hw, o.runtime, m.context, m.attention?.kind === 'mla');
+  const entry0: Entry = o.frontend ?? 'api';
+  if (!ENTRIES.includes(entry0)) throw new UserError(`--frontend: expected ${ENTRIES.join(' or ')}, found "${String(entry0)}"`);
+  // the runtime's API server stands between client and engine only for runs that send requests through it
+  const frontend = entry0 === 'api' ? rt.frontend : undefined;
   const maxTokens = o.maxNumBatchedTokens ?? rt.maxNumBatchedTokens;
   const maxSeqs = o.maxNumSeqs ?? rt.maxNumSeqs;
   const warnings: string[] = [];
@@ -246,7 +260,7 @@ export function serve(o: ServeOptions): ServeRun {
     decode: decode?.setup,
     transferS,
     router: parseRouter(o.router),
-    frontend: rt.frontend,
+    frontend,
     slo: o.slo ?? {},
     timeline: o.timeline,
     onProgress: o.onProgress,
@@ -287,6 +301,9 @@ export function serve(o: ServeOptions): ServeRun {
     runtime: rt.id,
     kv_cache_dtype: p.kvCache,
     kv_cache_default: kvCacheRule(hw.runtime),
+    frontend: entry0,
+    frontend_per_request_s: frontend?.perRequestS ?? 0,
+    frontend_per_token_s: frontend?.perTokenS ?? 0,
     energy_j_per_token: energy,
     cost_usd_per_mtok: cost,
     tco_usd_per_hour: t.tco_usd_per_hour,

@@ -623,6 +623,7 @@ const runtimeBlocks = {
       fp8_accumulate: { enum: ['fast', 'split_backward'] },
       host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
+      fsdp_layout: { enum: ['per_parameter', 'flat'] },
       pp_split: { enum: ['even', 'balanced'] },
       moe_host: {
         type: 'object',
@@ -660,6 +661,7 @@ const runtimeBlocks = {
       kernel_choice: { enum: ['fastest', 'threshold'] },
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
       kv_per_query_head: { type: 'boolean' },
+      mixed_decode_tile_rows: { type: 'integer', minimum: 0, maximum: 1024 },
       gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: PEAK,
       gemv_rate: PEAK,

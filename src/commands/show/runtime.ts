@@ -78,6 +78,7 @@ function settingsJson(s: RuntimeSettings) {
       kernel_choice: s.kernels.kernelChoice ?? null,
       attention_mask_scan: s.kernels.attentionMaskScan ?? null,
       kv_per_query_head: s.kernels.kvPerQueryHead ?? false,
+      mixed_decode_tile_rows: s.kernels.mixedDecodeTileRows ?? null,
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
       gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
@@ -124,6 +125,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fp8_accumulate: t.fp8Accumulate,
     host_cpu_scale: t.hostCpuScale,
     fsdp_gather_dtype: t.fsdpGatherDtype,
+    fsdp_layout: t.fsdpLayout,
     pp_split: t.ppSplit,
     moe_host: mh && {
       syncs_fwd: mh.syncsFwd,
