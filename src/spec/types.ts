@@ -517,6 +517,16 @@ export interface RuntimeSettings {
     // fraction of the matrix peak the runtime's fused attention kernel reaches on this part (replaces the hardware's
     // efficiency.attention; e.g. PyTorch SDPA's FlashAttention-2 on Hopper)
     attentionEfficiency?: number;
+    // the runtime's measured attention kernels over per-head K/V (not MLA's latent), where they differ from the hardware's
+    // single fused-attention fraction and STREAM rate (src/sim/roofline.ts):
+    //  - prefillAttention: context (prefill) attention as a fraction of the attention dtype's matrix peak by prompt length
+    //    (sizes: tokens per sequence, interpolated in log(length) and clamped), one table per attention dtype; measured
+    //    under load, so the part's sustained_matrix share is not applied on top
+    //  - decodeAttention: one decode-attention call costs fixedS (in place of the per-kernel gap when larger) plus
+    //    perSequenceHeadS for each sequence × KV head of the call, and reads its KV at `bandwidth` of peak DRAM bandwidth,
+    //    by KV-cache width (kv8: 8-bit or narrower, kv16: 16-bit)
+    prefillAttention?: Partial<Record<'fp8' | 'bf16', EfficiencyTable>>;
+    decodeAttention?: Partial<Record<'kv8' | 'kv16', { fixedS: number; perSequenceHeadS: number; bandwidth: number }>>;
     decodeGraph?: Record<string, number>;
     quantizeActivations?: boolean;
     // GGUF GEMMs above the matrix-vector rows first dequantize their weights to a 16-bit copy in a kernel of their own,
