@@ -22,6 +22,7 @@ import { gemmMathDtype, matrixPeak, opCost, opCostScratch } from './roofline.js'
 import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
+import { mixedDecodeTiles } from './mixed-decode-tiles.js';
 import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
@@ -321,7 +322,7 @@ function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, 
 export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
   // a single sequence's prompt in the runtime's physical batches: its masked attention is computed ubatch by ubatch
   const ubatch = s.prefillSeqs === 1 && s.decodeSeqs === 0 ? hw.runtime?.scheduler?.ubatch : undefined;
-  return ggmlKernelCounts(buildDecoderPass(m, L, p, s), hw, ubatch);
+  return mixedDecodeTiles(ggmlKernelCounts(buildDecoderPass(m, L, p, s), hw, ubatch), hw, m, s);
 }
 
 // One pass of a row: built and costed afresh, or through the sweep's memo (src/sim/pass-memo.ts) where the row has

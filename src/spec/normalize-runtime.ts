@@ -158,6 +158,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       kernel_choice: 'kernelChoice',
       attention_mask_scan: 'attentionMaskScan',
       kv_per_query_head: 'kvPerQueryHead',
+      mixed_decode_tile_rows: 'mixedDecodeTileRows',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
       kernel_cycles: 'kernelCycles',
       bias_fused_rows: 'biasFusedRows',

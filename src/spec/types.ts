@@ -501,6 +501,11 @@ export interface RuntimeSettings {
     // flash-attn vec kernel: one threadgroup per query head, no sharing across a GQA group): the KV bytes a decode step
     // reads scale by heads / kv_heads (src/sim/ggml-kernels.ts)
     kvPerQueryHead?: boolean;
+    // decode rows of a step that also carries prefill tokens run inside the prefill's varlen attention kernel, each
+    // sequence's one query computed as a query tile of this many rows per query head (FlashAttention-2 on SM8x under
+    // vLLM V1: one flash_attn_varlen_func call, split-KV dispatch kBlockM 64); 0 or absent: decode rows keep their own
+    // decode kernel (src/sim/mixed-decode-tiles.ts)
+    mixedDecodeTileRows?: number;
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
     gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)

@@ -74,6 +74,7 @@ function settingsJson(s: RuntimeSettings) {
       kernel_choice: s.kernels.kernelChoice ?? null,
       attention_mask_scan: s.kernels.attentionMaskScan ?? null,
       kv_per_query_head: s.kernels.kvPerQueryHead ?? false,
+      mixed_decode_tile_rows: s.kernels.mixedDecodeTileRows ?? null,
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
       gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,

@@ -1,0 +1,24 @@
+// diffusers-2023: PyTorch 2.0 / 2.1's SDPA flash backend is FlashAttention-1, at the top of the 25-40% of peak the
+// FlashAttention-2 paper (arXiv:2307.08691, abstract) gives it; Hopper and the RTX 4090 keep pytorch's FA2 figures.
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { opCost } from '../src/sim/roofline.js';
+import { attentionCore } from '../src/model/transformer-block.js';
+
+const lib = getLibrary();
+const bound = (hw: string, rt: string) => bindRuntime(lib.hardware[hw]!, libraryRuntime(rt));
+const op = attentionCore('attn', { batch: 2, q: 4096, kv: 4096, heads: 10, headDim: 64 }, { compute: 'fp16', actBytes: 2, weightBytes: 2, kvBytes: 2 }, true);
+const seconds = (hw: string, rt: string) => opCost(op, bound(hw, rt)).seconds;
+
+describe('diffusers on PyTorch 2.0 / 2.1 (FlashAttention-1)', () => {
+  it('an A100 runs SDXL-sized fused attention at 0.40 of peak, 1.5x the FA2-era diffusers time', () => {
+    expect(bound('a100-sxm4-80gb', 'diffusers-2023').efficiency.attention).toBe(0.4);
+    expect(seconds('a100-sxm4-80gb', 'diffusers-2023') / seconds('a100-sxm4-80gb', 'diffusers')).toBeCloseTo(0.6 / 0.4, 1);
+  });
+
+  it('Hopper keeps FA2 (0.35) and the RTX 4090 its measured FA2 rate', () => {
+    expect(bound('h100-sxm', 'diffusers-2023').efficiency.attention).toBe(0.35);
+    expect(bound('rtx-4090', 'diffusers-2023').efficiency.attention).toBe(bound('rtx-4090', 'diffusers').efficiency.attention);
+  });
+});
