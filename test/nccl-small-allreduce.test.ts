@@ -76,4 +76,16 @@ describe('sglang: tensor-parallel all-reduce on its custom one-shot kernel', () 
     // sglang-0.4 inherits it (extends: sglang)
     expect(customAllreduceSeconds(bindRuntime(await loadHardware('h100-sxm'), libraryRuntime('sglang-0.4')), 16384, 8)).toBeCloseTo(10.1e-6, 12);
   });
+  it('on ROCm too (sglang PR #3406: custom all-reduce in sgl-kernel for AMD): a decode-size all-reduce on 8x MI300X is a few µs, not RCCL\'s tens', async () => {
+    for (const rt of ['sglang', 'sglang-0.4']) {
+      const h = bindRuntime(await loadHardware('mi300x'), libraryRuntime(rt));
+      // DeepSeek-V3 at batch 4: 4 x 7168 bf16 = 57 KiB per call
+      const t = customAllreduceSeconds(h, 57344, 8)!;
+      expect(t).toBeGreaterThan(6.3e-6);
+      expect(t).toBeLessThan(7.6e-6);
+      expect(t * 3).toBeLessThan(commSeconds(bindRuntime(await loadHardware('mi300x'), libraryRuntime('pytorch')), 'allreduce', 57344, 8));
+      // a prefill-size message leaves the measured table for RCCL
+      expect(customAllreduceSeconds(h, 64e6, 8)).toBeUndefined();
+    }
+  });
 });

@@ -71,7 +71,8 @@ describe('torchtitan gradient reduce dtype (FSDP2 MixedPrecisionPolicy reduce_dt
     const run = (rt: typeof tt) => simulateTraining(buildTrainRequest(model, bindRuntime(hw, rt), { devices: 128, dp: 128, zero: 3, seqLen: 8192, globalBatch: 256, microBatch: 2, recompute: 'selective', dtype: 'bf16' }));
     const a = run(tt);
     const b = run(bf16);
-    expect(a.breakdown.compute_s).toBe(b.breakdown.compute_s);
+    // compute differs only by FSDP2's reduce-scatter copy-in writing 4 bytes per parameter instead of 2 (test/train-fsdp-copies.test.ts)
+    expect(a.breakdown.compute_s - b.breakdown.compute_s).toBeCloseTo((2 * s.paramsDense) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory), 9);
     expect(a.breakdown.dp_comm_s).toBeGreaterThan(b.breakdown.dp_comm_s);
     expect(a.step_s).toBeGreaterThan(b.step_s);
   });
@@ -97,7 +98,7 @@ describe('torchtitan without torch.compile: RMSNorm and RoPE op by op in fp32 (t
   });
   it('torchtitan runs eager, torchtitan-compile fused: same request, the eager step is slower, only through elementwise work', () => {
     expect(libraryRuntime('torchtitan').training?.elementwise).toBe('eager');
-    expect(libraryRuntime('torchtitan-compile').training).toEqual({ selective: 'op', reduceDtype: 'fp32', elementwise: 'fused', fp8QuantizeBytes: 6 });
+    expect(libraryRuntime('torchtitan-compile').training).toEqual({ selective: 'op', reduceDtype: 'fp32', elementwise: 'fused', fp8QuantizeBytes: 6, fsdpLayout: 'per_parameter' });
     const run = (rt: string) => simulateTraining(buildTrainRequest(model, bindRuntime(h100, libraryRuntime(rt)), { devices: 8, dp: 8, zero: 3, seqLen: 8192, globalBatch: 16, microBatch: 2, recompute: 'selective', dtype: 'bf16' }));
     const e = run('torchtitan');
     const c = run('torchtitan-compile');

@@ -32,7 +32,11 @@ export function defaultMemoryEfficiency(technology: string): number {
 //    4.8 TB/s, bench/gpu/h200-2026-12-04/kernels.json section attention) is not faster; no Hopper fp8-KV decode
 //    kernel timing at large batch × context was found to replace it. Same direction elsewhere: FlashInfer XQA fp8 93.1 µs vs FA3 bf16 132.7 µs at 8 × 16k tokens →
 //    0.71 (vllm-project/vllm PR #43232), FlashInfer fp8 on the compute-poor H20 0.42 (issue #1753, not used).
-// attentionKv8 is that ratio (× efficiency.memory); specs with their own measurement give `attention_kv8`.
+// attentionKv8 is that ratio (× efficiency.memory); specs with their own measurement give `attention_kv8`. A runtime that
+// measured its own decode kernel states it instead (kernels.decode_attention): TensorRT-LLM 1.3.0rc20's generation
+// attention over K+V (ai-dynamo/aiconfigurator rc20 tables, runtimes/tensorrt-llm.yaml) reads an 8-bit cache at the same
+// per-byte rate as a 16-bit one on large calls (0.83-0.95 of peak on H100/H200/B200/GB200), with a fixed time per call and
+// a time per sequence × KV head that make short calls slow — #2372's short-context 0.75 is that fixed cost, not the read rate.
 export const KV8_ATTENTION_RATIO = 0.75;
 
 // GEMM efficiency vs GEMM size (FLOPs), relative to the large-GEMM fraction `large`. The shape is the

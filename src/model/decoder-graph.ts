@@ -16,7 +16,8 @@ export interface GraphOp extends Op {
   flopsPerCtx: number; // extra FLOPs per token of decode context (decode attention), else 0
   bytesPerCtx: number;
   kvElemBytes?: number; // decode attention: bytes per KV-cache element it streams (its bandwidth depends on it)
-  queriesPerKv?: number; // decode attention over per-head K/V (not MLA's shared latent): query heads per KV head
+  queriesPerKv?: number; // attention over per-head K/V (not MLA's shared latent): query heads per KV head
+  kvHeadSeqs?: number; // decode attention over per-head K/V: sequences × KV heads one call attends for (a kernel's per-call work items)
   window?: LocalWindow; // decode attention of local layers: attends over e(c) (sliding min(c, W), chunked c mod C)
   // prefill attention: the prompt length and the query·key pairs per sequence the op is priced at (causal, windowed),
   // so a runtime whose kernel computes other pairs can reprice it (src/sim/ggml-kernels.ts)
@@ -212,6 +213,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
       const pairs = pSeqs * perSeq;
       const a = op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, attentionDtype(p), k.n * share); // [b, hq, L, L]
       a.prefill = { len: Lp, pairs: perSeq };
+      if (!mla && hkv > 0) a.queriesPerKv = hq / hkv;
       ops.push(a);
     }
   }
@@ -228,7 +230,10 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
       o.flopsPerCtx = 2 * b * hq * (dqk + dv);
       o.bytesPerCtx = b * kvTok;
       o.kvElemBytes = p.kvBytes;
-      if (!mla && hkv > 0) o.queriesPerKv = hq / hkv;
+      if (!mla && hkv > 0) {
+        o.queriesPerKv = hq / hkv;
+        o.kvHeadSeqs = b * hkv;
+      }
       if (k.w) o.window = k.w;
       ops.push(o);
     }

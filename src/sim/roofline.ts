@@ -145,7 +145,10 @@ export function kneeGemm(op: Op, gemv: boolean, computeS = 1, memoryS = 1): bool
 // NVFP4 on Blackwell, where unpacking e2m1 values and applying one fp8 scale per 16 costs issue slots a 16- or 8-bit
 // GEMM does not spend) reads its bytes at that fraction instead, never above STREAM: it matters below the ridge point
 // (skinny serving batches), where a GEMM is as fast as its weights arrive.
-export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware): number {
+export function memoryEfficiency(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number }, hw: NormalizedHardware): number {
+  // the runtime's own decode-attention kernel, measured (kernels.decode_attention): its KV read rate replaces both
+  const dk = decodeKernel(op, hw);
+  if (dk) return dk.bandwidth;
   if (op.kind === 'attention' && op.kvElemBytes !== undefined && op.kvElemBytes < 2) return hw.efficiency.memory * hw.efficiency.attentionKv8;
   if (op.kind === 'gemm') {
     const g = hw.efficiency.gemmMemoryByDtype?.[op.dtype];
@@ -153,6 +156,23 @@ export function memoryEfficiency(op: Op & { kvElemBytes?: number }, hw: Normaliz
   }
   // an eager elementwise op whose kernels the runtime measured slower than a vectorized contiguous one (src/sim/runtime-ops.ts)
   return op.memoryScale !== undefined ? hw.efficiency.memory * op.memoryScale : hw.efficiency.memory;
+}
+
+// A decode-attention call over per-head K/V under a runtime that states its kernel's measured cost by KV-cache width
+// (kernels.decode_attention: TensorRT-LLM's XQA / generation kernels, runtimes/tensorrt-llm.yaml): that width's entry.
+export function decodeKernel(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number }, hw: NormalizedHardware) {
+  if (op.kind !== 'attention' || op.kvElemBytes === undefined || op.kvHeadSeqs === undefined) return undefined;
+  const d = hw.runtime?.kernels?.decodeAttention;
+  return d === undefined ? undefined : d[op.kvElemBytes < 2 ? 'kv8' : 'kv16'];
+}
+
+// A prefill-attention op over per-head K/V under a runtime that measured its context-attention kernel by prompt length
+// (kernels.prefill_attention, one table per attention dtype): the fraction of that dtype's peak at this prompt length.
+function prefillKernelEfficiency(op: Op & { queriesPerKv?: number; prefill?: { len: number } }, hw: NormalizedHardware, dtype: Dtype): number | undefined {
+  if (op.kind !== 'attention' || !op.prefill || op.queriesPerKv === undefined) return undefined;
+  const t = hw.runtime?.kernels?.prefillAttention;
+  const table = t === undefined ? undefined : dtype === 'fp8' ? t.fp8 : dtype === 'bf16' || dtype === 'fp16' ? t.bf16 : undefined;
+  return table === undefined ? undefined : lookupEfficiency(table, op.prefill.len);
 }
 
 // Under sustained full load a part held at its power limit runs its SMs below the clock a short benchmark sees, so its
@@ -195,7 +215,7 @@ function gemvRate(hw: NormalizedHardware, peak: number, dtype: Dtype): number {
 
 // `out`: an object to fill and return instead of a new one (a sweep costs ~10 ops a row: their results were a sixth of
 // what a row allocated, issue 15); the caller owns it and reads it before the next call that fills it.
-export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware, phase: LaunchPhase = 'other', out?: OpCost): OpCost {
+export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; queriesPerKv?: number; prefill?: { len: number } }, hw: NormalizedHardware, phase: LaunchPhase = 'other', out?: OpCost): OpCost {
   let computeS: number;
   let dtype = op.dtype;
   const gemv = isGemvShape(op, hw);
@@ -212,7 +232,10 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     // The size that sets the efficiency is the work the tiles execute (padded rows included): looked up at the useful
     // FLOPs, more rows in the same tiles would read a higher efficiency and finish sooner.
     const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw)) : 1;
-    let eff = op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops / pad);
+    // a runtime's measured context-attention kernel (kernels.prefill_attention) replaces the part's one fused-attention
+    // fraction; it was measured under load, so no sustained-clock share on top
+    const prefillEff = prefillKernelEfficiency(op, hw, dtype);
+    let eff = prefillEff ?? (op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops / pad));
     if (op.kind === 'conv' && op.efficiencyScale !== undefined) eff *= op.efficiencyScale; // a library conv below the GEMM rate (src/model/op.ts)
     // a GEMM the runtime hands to a BLAS library whose large-GEMM rate on this part was measured (kernels.gemm_rate:
     // hipBLASLt on gfx1151, runtimes/llama.cpp-hipblaslt.yaml) reaches at most that rate, whatever the hardware's own
@@ -250,7 +273,7 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
     // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     eff *= pad;
-    computeS = op.flops / (peak.flopPerS * eff * sustainedMatrix(hw, op.kind === 'attention' ? undefined : dtype));
+    computeS = op.flops / (peak.flopPerS * eff * (prefillEff !== undefined ? 1 : sustainedMatrix(hw, op.kind === 'attention' ? undefined : dtype)));
     // the runtime decides whether GGUF weights run llama.cpp's MMQ kernels or are dequantized to 16-bit GEMMs
     const mmq = op.gguf && op.kind === 'gemm' && !ggufDequantized(op, hw) ? ggufGemmPeak(hw) : undefined;
     if (mmq) {
@@ -291,7 +314,10 @@ export function opCost(op: Op & { kvElemBytes?: number }, hw: NormalizedHardware
   // narrow-float experts run weight-only through a grouped kernel measured slower than its bytes by a fixed time per call
   // (kernels.weight_only_moe_fixed: SGLang's triton_kernels matmul_ogs on Hopper; runtimes/sglang.yaml cites it)
   const moeFixed = op.groups && weightOnlyFallback(op.dtype, dtype) ? hw.runtime?.kernels?.weightOnlyMoeFixedS ?? 0 : 0;
-  const overhead = Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels + moeFixed;
+  // a runtime's measured decode-attention kernel (kernels.decode_attention) costs its fixed time per call (where above the
+  // part's per-kernel gap) and its time per sequence × KV head of the call, beside its KV read
+  const dk = decodeKernel(op, hw);
+  const overhead = dk ? Math.max(hw.efficiency.kernelOverheadS, dk.fixedS) + dk.perSequenceHeadS * op.kvHeadSeqs! : Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels + moeFixed;
   let body = Math.max(computeS, memoryS);
   if (kneeGemm(op, gemv, computeS, memoryS)) {
     // Grouped (MoE) and serving-batch GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the

@@ -182,6 +182,27 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (f4 !== undefined && typeof f4 === 'object') {
       if (risingTable(ctx, [...at, 'kernels', 'fp4_moe_efficiency'], f4.tokens, f4.values, 'tokens', 'values')) out.kernels.fp4MoeEfficiency = { sizes: [...f4.tokens], values: [...f4.values] };
     }
+    // the runtime's measured attention kernels: prefill tables by prompt length, decode's fixed / per-sequence-head / bandwidth
+    const pa = k.prefill_attention;
+    if (pa !== undefined && typeof pa === 'object') {
+      const tables: NonNullable<RuntimeOverride['kernels']['prefillAttention']> = {};
+      for (const d of ['fp8', 'bf16'] as const) {
+        const t = pa[d];
+        if (t && risingTable(ctx, [...at, 'kernels', 'prefill_attention', d], t.lengths, t.values, 'lengths', 'values')) tables[d] = { sizes: [...t.lengths], values: [...t.values] };
+      }
+      out.kernels.prefillAttention = tables;
+    }
+    const da = k.decode_attention;
+    if (da !== undefined && typeof da === 'object') {
+      const widths: NonNullable<RuntimeOverride['kernels']['decodeAttention']> = {};
+      for (const w of ['kv8', 'kv16'] as const) {
+        if (da[w] === undefined) continue;
+        const fixedS = await secs('kernels', 'decode_attention', w, 'fixed');
+        const perSequenceHeadS = await secs('kernels', 'decode_attention', w, 'per_sequence_head');
+        if (fixedS !== undefined && perSequenceHeadS !== undefined) widths[w] = { fixedS, perSequenceHeadS, bandwidth: da[w].bandwidth };
+      }
+      out.kernels.decodeAttention = widths;
+    }
     if (k.moe_min_tile_rows !== undefined && k.mma_tile_rows !== undefined && k.moe_min_tile_rows > k.mma_tile_rows) {
       ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'moe_min_tile_rows'], `must not exceed mma_tile_rows (${k.mma_tile_rows}), found ${k.moe_min_tile_rows}`, 'the smallest M tile is at most the largest'));
     }
@@ -233,7 +254,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (risingTable(ctx, [...at, 'collectives', 'custom_allreduce'], sizes, seconds, 'sizes', 'seconds')) out.collectives = { customAllreduce: { sizes, seconds, maxGroup: ar.max_group } };
   }
   const t = own.training;
-  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', pp_split: 'ppSplit' } as const;
+  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', fsdp_layout: 'fsdpLayout', pp_split: 'ppSplit' } as const;
   if (t && Object.keys(tNames).some((k) => t[k] !== undefined)) out.training = renamed<RuntimeOverride['training']>(t, tNames);
   const mh = t?.moe_host;
   if (mh && typeof mh === 'object') {

@@ -623,6 +623,7 @@ const runtimeBlocks = {
       fp8_accumulate: { enum: ['fast', 'split_backward'] },
       host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
+      fsdp_layout: { enum: ['per_parameter', 'flat'] },
       pp_split: { enum: ['even', 'balanced'] },
       moe_host: {
         type: 'object',
@@ -687,6 +688,31 @@ const runtimeBlocks = {
         ],
       },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      // the runtime's measured attention kernels (src/sim/roofline.ts): prefill by prompt length per attention dtype,
+      // decode as a fixed time per call + a time per sequence × KV head + a fraction of peak bandwidth per cache width
+      prefill_attention: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(['fp8', 'bf16'].map((d) => [d, {
+          type: 'object',
+          additionalProperties: false,
+          required: ['lengths', 'values'],
+          properties: {
+            lengths: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'integer', minimum: 1, maximum: 1e8 } },
+            values: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
+          },
+        }])),
+      },
+      decode_attention: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(['kv8', 'kv16'].map((w) => [w, {
+          type: 'object',
+          additionalProperties: false,
+          required: ['fixed', 'per_sequence_head', 'bandwidth'],
+          properties: { fixed: OVERHEAD, per_sequence_head: OVERHEAD, bandwidth: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
+        }])),
+      },
       weight_only_moe_fixed: OVERHEAD,
       // bits per weight (scales included) the runtime's own quantizer stores for a --weights scheme, in place of the
       // scheme table's (src/model/quant.ts): the transformer linears, and the LM head (src/model/quant.ts applyRuntimeBits)

@@ -517,6 +517,16 @@ export interface RuntimeSettings {
     // fraction of the matrix peak the runtime's fused attention kernel reaches on this part (replaces the hardware's
     // efficiency.attention; e.g. PyTorch SDPA's FlashAttention-2 on Hopper)
     attentionEfficiency?: number;
+    // the runtime's measured attention kernels over per-head K/V (not MLA's latent), where they differ from the hardware's
+    // single fused-attention fraction and STREAM rate (src/sim/roofline.ts):
+    //  - prefillAttention: context (prefill) attention as a fraction of the attention dtype's matrix peak by prompt length
+    //    (sizes: tokens per sequence, interpolated in log(length) and clamped), one table per attention dtype; measured
+    //    under load, so the part's sustained_matrix share is not applied on top
+    //  - decodeAttention: one decode-attention call costs fixedS (in place of the per-kernel gap when larger) plus
+    //    perSequenceHeadS for each sequence × KV head of the call, and reads its KV at `bandwidth` of peak DRAM bandwidth,
+    //    by KV-cache width (kv8: 8-bit or narrower, kv16: 16-bit)
+    prefillAttention?: Partial<Record<'fp8' | 'bf16', EfficiencyTable>>;
+    decodeAttention?: Partial<Record<'kv8' | 'kv16', { fixedS: number; perSequenceHeadS: number; bandwidth: number }>>;
     decodeGraph?: Record<string, number>;
     quantizeActivations?: boolean;
     // GGUF GEMMs above the matrix-vector rows first dequantize their weights to a 16-bit copy in a kernel of their own,
@@ -578,6 +588,10 @@ export interface RuntimeSettings {
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
   // fsdpGatherDtype: 'fp8' = with fp8 GEMMs, FSDP / ZeRO-3 all-gathers the weights already cast to fp8 (torchtitan
   // --float8.enable_fsdp_float8_all_gather); absent: 16-bit weights
+  // fsdpLayout: 'per_parameter' = ZeRO-3 / FSDP shards each parameter on its own and copies it out of / into the flat
+  // collective buffers on the compute stream (PyTorch FSDP2 fully_shard: src/sim/training/fsdp-copies.ts); absent /
+  // 'flat': the collectives run on flat buffers the parameters and gradients are views of (FSDP1 FlatParameter,
+  // DeepSpeed, Megatron FSDP), no copies priced
   // ppSplit: 'even' = pipeline stages get num_layers / pp decoder layers each, the LM head and loss ride on the last
   // stage on top of its share (Megatron-Core's default split, src/sim/training/step.ts); absent / 'balanced': the
   // head's work spread as if the split absorbed it
@@ -594,6 +608,7 @@ export interface RuntimeSettings {
     fp8Accumulate?: 'fast' | 'split_backward';
     hostCpuScale?: number;
     fsdpGatherDtype?: 'fp8' | 'bf16';
+    fsdpLayout?: 'per_parameter' | 'flat';
     ppSplit?: 'even' | 'balanced';
   };
 }

@@ -17,6 +17,10 @@ const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({
 });
 const encoderForwardJson = (e: NonNullable<RuntimeSettings['encoderForward']>) => ({ per_layer_s: e.perLayerS, per_forward_s: e.perForwardS });
 // one fraction, or the table by the step's tokens as the runtime file writes it
+const attentionTablesJson = (t: RuntimeSettings['kernels']['prefillAttention']) =>
+  t === undefined ? null : Object.fromEntries(Object.entries(t).map(([d, e]) => [d, { lengths: e!.sizes, values: e!.values }]));
+const decodeAttentionJson = (t: RuntimeSettings['kernels']['decodeAttention']) =>
+  t === undefined ? null : Object.fromEntries(Object.entries(t).map(([w, e]) => [w, { fixed_s: e!.fixedS, per_sequence_head_s: e!.perSequenceHeadS, bandwidth: e!.bandwidth }]));
 const fp4MoeJson = (f: RuntimeSettings['kernels']['fp4MoeEfficiency']) => (f === undefined ? null : typeof f === 'number' ? f : { tokens: f.sizes, values: f.values });
 // the runtime's own small-message all-reduce (collectives.custom_allreduce): message bytes, seconds per call, largest group
 const customAllreduceJson = (c: NonNullable<NonNullable<RuntimeSettings['collectives']>['customAllreduce']>) => ({ sizes: c.sizes, seconds: c.seconds, max_group: c.maxGroup });
@@ -121,6 +125,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fp8_accumulate: t.fp8Accumulate,
     host_cpu_scale: t.hostCpuScale,
     fsdp_gather_dtype: t.fsdpGatherDtype,
+    fsdp_layout: t.fsdpLayout,
     pp_split: t.ppSplit,
     moe_host: mh && {
       syncs_fwd: mh.syncsFwd,
@@ -161,6 +166,9 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
     for (const [k, v] of Object.entries(o[block] ?? {})) {
       // the fp4 MoE table prints as the top level prints it ({tokens, values}), not by its internal names
       if (block === 'kernels' && k === 'fp4MoeEfficiency') { out.kernels_fp4_moe_efficiency = fp4MoeJson(v as RuntimeSettings['kernels']['fp4MoeEfficiency']); continue; }
+      // the measured attention kernels print by the YAML's names (lengths / values; fixed_s, per_sequence_head_s, bandwidth)
+      if (block === 'kernels' && k === 'prefillAttention') { out.kernels_prefill_attention = attentionTablesJson(v as RuntimeSettings['kernels']['prefillAttention']); continue; }
+      if (block === 'kernels' && k === 'decodeAttention') { out.kernels_decode_attention = decodeAttentionJson(v as RuntimeSettings['kernels']['decodeAttention']); continue; }
       // a nested block (kernels.tiled_gemm) prints its fields in the same snake_case
       out[`${block}_${snake(k)}`] = v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([kk, vv]) => [snake(kk), vv])) : v;
     }

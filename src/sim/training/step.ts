@@ -27,6 +27,7 @@ import { withContention } from './contention.js';
 import { linkCollectiveEfficiency } from './link-efficiency.js';
 import { ranksPerDomain, ringEfficiency } from './ring-nics.js';
 import { materialiseAttention } from './materialised-attention.js';
+import { fsdpCopySeconds } from './fsdp-copies.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -233,7 +234,14 @@ export function stepTime(i: StepInput): StepResult {
   const layerAvg = (k: keyof PassCost) => (s.denseLayers * dense[k] + s.moeLayers * moe[k]) / s.layers;
   const layerS = layerAvg('fwdS') + layerAvg('bwdS');
   const stageLayers = pipelineStageLayers(s.layers, p.pp, dualpipe ? 1 : p.interleave, (head.fwdS + head.bwdS) / layerS, hw.runtime?.training?.ppSplit);
-  const stageComputeS = (p.pp === 1 ? s.layers : stageLayers) * layerS + (p.pp === 1 ? head.fwdS + head.bwdS : 0) + paramCastSeconds(i, m);
+  // ZeRO-3 under FSDP2 copies every gathered parameter out of the flat all-gather buffer and packs every gradient into
+  // the reduce-scatter buffer on the compute stream (runtime training.fsdp_layout per_parameter: ./fsdp-copies.ts)
+  const reduceBytes = hw.runtime?.training?.reduceDtype === 'fp32' ? 4 : GRAD_BYTES;
+  const gatherDtype = hw.runtime?.training?.fsdpGatherDtype;
+  const fsdpS =
+    fsdpCopySeconds(hw, i.zero, s.paramsDense / (p.tp * p.pp), zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero), reduceBytes) +
+    fsdpCopySeconds(hw, i.zero, s.paramsExpert / (p.tp * p.pp * p.ep), zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero, true), reduceBytes);
+  const stageComputeS = (p.pp === 1 ? s.layers : stageLayers) * layerS + (p.pp === 1 ? head.fwdS + head.bwdS : 0) + paramCastSeconds(i, m) + fsdpS;
   // TP collectives the runtime overlaps with the GEMMs they feed (Megatron --tp-comm-overlap, torchtitan AsyncTP):
   const ov = overlapShares(hw);
   // only the share it cannot hide, and never less than what exceeds the stage's compute (src/sim/overlap.ts); the
@@ -309,7 +317,7 @@ export function stepTime(i: StepInput): StepResult {
   };
   // gradients travel in the runtime's reduce dtype where its spec gives one (torchtitan: FSDP2 MixedPrecisionPolicy
   // reduce_dtype, fp32 by default), else 2 bytes (GRAD_BYTES, the engine's pricing before runtimes said)
-  const gradBytes = hw.runtime?.training?.reduceDtype === 'fp32' ? 4 : GRAD_BYTES;
+  const gradBytes = reduceBytes;
   const rs = bucketed('reducescatter', copies * denseParams, gradBytes, dDense, p.tp) + bucketed('reducescatter', copies * expertParams, gradBytes, dExpert, p.tp * p.ep);
   // weights gathered per parameter: 16-bit, or with fp8 GEMMs under a runtime that casts the linear layers' weight shards
   // to fp8 before the ZeRO-3 / FSDP all-gather (torchtitan --float8.enable_fsdp_float8_all_gather: Float8Linear weights
