@@ -119,6 +119,21 @@ export function meshShare(link: LinkSpec, group: number): number {
   return (group - 1) / (d - 1);
 }
 
+// What a mesh share adds to a collective over g < domain devices of a switchless mesh (α–β: only the bandwidth term
+// grows). The size sweep's fraction at `bytes` (measured on the whole 8-device domain) holds two parts: the start-up
+// latency that dominates small messages and the link time of the bytes. A smaller group has fewer links (meshShare) but
+// not a longer start-up: a TP-2 all-reduce of a few KiB on an xGMI mesh takes ~13 µs (ROCm/aiter PR #5272, MI308 TP 2,
+// 1024-16384 elements bf16: 13.0-14.0 µs) where 8-way ones take 6-25 µs (vllm PR #39080, 8x MI355X; nccl-tests sweeps).
+// So the extra time is the bytes' link time at the large-message fraction over the share, less the same at the whole
+// domain: traffic/(bw·c)·(1/share − 1). Large messages keep traffic/(bw·c·share); a share of 1 adds nothing.
+function meshShareExtraSeconds(hw: NormalizedHardware, link: LinkSpec, group: number, traffic: number, scaleUp: boolean): number {
+  const share = scaleUp ? meshShare(link, group) : 1;
+  if (share >= 1) return 0;
+  const sweep = hw.efficiency.collectiveBySize?.values;
+  const large = sweep ? sweep[sweep.length - 1]! : hw.efficiency.collective; // the sweep's largest message, else the spec's fraction
+  return (traffic / (link.bandwidthBytePerS * large)) * (1 / share - 1);
+}
+
 export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, group: number, inSwitch = false): number {
   if (group <= 1 || bytes <= 0) return 0;
   const l = linkFor(hw, group);
@@ -137,9 +152,10 @@ export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes:
   // #212): that fraction times the common size shape.
   const ringSweep = !!hw.efficiency.collectiveBySize && !nvlsSweep;
   const eff = nvswitch && !ringSweep ? (NVLINK_P2P_BUSBW / 450e9) * collectiveShape(bytes) : collectiveEfficiency(hw.efficiency, bytes);
-  const bw = link.bandwidthBytePerS * eff * (l?.scope === 'scale_up' ? meshShare(link, group) : 1);
-  if (l?.scope === 'scale_out') return collectiveTime(kind, bytes, group, link, bw / link.bandwidthBytePerS);
-  const ring = (trafficFactor(kind, group) * bytes) / bw;
+  const bw = link.bandwidthBytePerS * eff;
+  if (l?.scope === 'scale_out') return collectiveTime(kind, bytes, group, link, eff);
+  const traffic = trafficFactor(kind, group) * bytes;
+  const ring = traffic / bw + meshShareExtraSeconds(hw, link, group, traffic, l?.scope === 'scale_up');
   // An engine's (not nccl-tests') all-reduce on a Hopper NVSwitch node: the measured framework NCCL time where smaller
   // (./nccl-small-allreduce.ts); `inSwitch` callers reproduce nccl-tests and keep the sweep.
   if (kind === 'allreduce' && !inSwitch && nvswitch && link.technology === 'nvlink4' && group <= 8) {
