@@ -100,6 +100,16 @@ describe('TensorRT-LLM measured attention kernels (aiconfigurator 1.3.0rc20)', (
       expect(Object.keys(hw.runtime!.kernels.prefillAttention ?? {})).toEqual(['fp8', 'bf16']);
     }
   });
+
+  it('same-die Hopper parts without a table of their own take their sibling’s (a by_hardware entry does not follow extends)', () => {
+    const kernels = (id: string) => bindRuntime(lib.hardware[id]!, trt).runtime!.kernels;
+    for (const [part, sibling] of [['h100-sxm-hbm2e-500w', 'h100-sxm'], ['h800-sxm', 'h100-sxm'], ['h200-nvl', 'h200-sxm'], ['gh200', 'h200-sxm']]) {
+      expect(kernels(part).decodeAttention, part).toEqual(kernels(sibling).decodeAttention);
+      expect(kernels(part).prefillAttention, part).toEqual(kernels(sibling).prefillAttention);
+    }
+    // no table: the PCIe H100 (fewer SMs, lower clocks) and the GB300 (b300 tables not taken)
+    for (const id of ['h100-pcie', 'gb300']) expect(kernels(id).prefillAttention, id).toBeUndefined();
+  });
 });
 
 describe('kernels.prefill_attention / decode_attention in a runtime file', () => {
