@@ -15,7 +15,7 @@ const op = attentionCore('attn', { batch: 2, q: 8192, kv: 8192, heads: 32, headD
 const tflops = (hw: ReturnType<typeof bound>) => op.flops / opCost(op, hw).seconds / 1e12;
 
 describe('FA2 on the RTX 4090 under PyTorch', () => {
-  it('a long-sequence fused attention runs near the measured 172.8 TFLOP/s (within 5% under it)', () => {
+  it('a long-sequence fused attention runs near the measured 172.8 TFLOP/s (within 10% under it)', () => {
     const r = tflops(bound('rtx-4090', 'pytorch'));
     expect(r).toBeGreaterThan(172.8 * 0.9);
     expect(r).toBeLessThanOrEqual(172.8);

@@ -31,4 +31,10 @@ describe('RTX 5090 large GEMMs at the cards’ measured median rate', () => {
     const op = denseGemmOp(10240, 10240, 10240, 'bf16');
     expect(tflops(op, 'rtx-5090') / tflops(op, 'rtx-4090')).toBeCloseTo(236.99 / 166, 1);
   });
+
+  it('the RTX PRO 6000 (extends rtx-5090, full-rate accumulate) does not inherit the GeForce fp16 fraction: fp16 = bf16', () => {
+    const op = denseGemmOp(16384, 16384, 16384, 'bf16');
+    expect(tflops(fp16(op), 'rtx-pro-6000')).toBeCloseTo(tflops(op, 'rtx-pro-6000'), 6);
+  });
 });
+

@@ -1,0 +1,61 @@
+// llama.cpp's Vulkan backend (runtime llama.cpp-vulkan): a prompt's GGUF matmul runs ggml-vulkan's mul_mm shader
+// (tiles dequantized in shared memory, KHR_cooperative_matrix), priced at 163 FLOP per CU per clock on RDNA 3 / 3.5
+// (Radeon 780M test-backend-ops MUL_MAT 4096x512x14336, ggml-org/llama.cpp PR #17874), not at ggml-hip's rocBLAS rate.
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { ggufGemmPeak } from '../src/hardware/efficiency.js';
+import { buildRequest } from '../src/sim/request.js';
+import { simulate } from '../src/sim/simulate.js';
+import { dequantPass } from '../src/sim/dequant-pass.js';
+import { ggmlKernelCounts } from '../src/sim/ggml-kernels.js';
+import { buildDecoderPass } from '../src/model/decoder-graph.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { resolvePrecision } from '../src/model/quant.js';
+import { opCost } from '../src/sim/roofline.js';
+import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+
+const lib = getLibrary();
+const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
+const p = resolvePrecision('q4_0', undefined, undefined, undefined);
+const ffnUp = (hw: NormalizedHardware, T: number) => {
+  const m = libraryModel('llama-2-7b') as DecoderModel;
+  return ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 1, prefillLen: T, decodeSeqs: 0 }), hw).find((o) => o.name === 'ffn_up')!;
+};
+const run = (rt: string, hwId: string, T: number, out = 1) =>
+  simulate(buildRequest({ model: 'llama-2-7b', hardware: hwId, dtype: 'q4_0', 'input-tokens': T, 'output-tokens': out, batch: 1 }, libraryModel('llama-2-7b'), bound(hwId, rt), libraryModel));
+
+describe('llama.cpp-vulkan', () => {
+  it('a Vulkan prompt GEMM on Strix Halo runs at the cited mul_mm rate (163 FLOP/CU/clock x 40 x 2.9 GHz), not rocBLAS', () => {
+    const hw = bound('ryzen-ai-max-plus-395', 'llama.cpp-vulkan');
+    expect(ggufGemmPeak(hw)).toBeCloseTo(18.9e12, -9);
+    expect(ggufGemmPeak(bound('ryzen-ai-max-plus-395', 'llama.cpp'))).toBeCloseTo(4.66e12, -9);
+    const up = ffnUp(hw, 512);
+    expect(dequantPass(up, hw)).toBeUndefined(); // no separate dequantize pass: tiles are dequantized in the shader
+    expect(opCost(up, hw).computeS).toBeGreaterThanOrEqual(up.flops / 18.9e12);
+    expect(opCost(up, hw).computeS).toBeLessThan(up.flops / 4.66e12);
+  });
+  it('the per-part rates follow the per-CU-clock rate of the RDNA 3 measurement', () => {
+    for (const id of ['ryzen-ai-max-plus-395', 'radeon-rx-7900-xtx']) {
+      const h = lib.hardware[id]!;
+      const rate = ggufGemmPeak(bound(id, 'llama.cpp-vulkan'))!;
+      expect(Math.abs(rate / (163 * h.units! * h.clockHz!) - 1)).toBeLessThan(0.01);
+    }
+  });
+  it('the prompt is faster than under the HIP runtime; batch-1 decode (DRAM-bound) is unchanged', () => {
+    const v = run('llama.cpp-vulkan', 'ryzen-ai-max-plus-395', 512, 1);
+    const h = run('llama.cpp', 'ryzen-ai-max-plus-395', 512, 1);
+    expect(v.prefill_tok_s!).toBeGreaterThan(2 * h.prefill_tok_s!);
+    const vd = run('llama.cpp-vulkan', 'ryzen-ai-max-plus-395', 1, 128);
+    const hd = run('llama.cpp', 'ryzen-ai-max-plus-395', 1, 128);
+    expect(vd.tpot_s).toBe(hd.tpot_s);
+  });
+  it('a part without a Vulkan table keeps the llama.cpp default', () => {
+    for (const id of ['rtx-4090', 'h100-sxm', 'mi300x']) {
+      expect(ggufGemmPeak(bound(id, 'llama.cpp-vulkan'))).toBe(ggufGemmPeak(bound(id, 'llama.cpp')));
+    }
+    const v = simulate(buildRequest({ model: 'llama-2-7b', hardware: 'rtx-4090', dtype: 'q4_0', 'input-tokens': 512, 'output-tokens': 1, batch: 1 }, libraryModel('llama-2-7b'), bound('rtx-4090', 'llama.cpp-vulkan'), libraryModel));
+    const c = simulate(buildRequest({ model: 'llama-2-7b', hardware: 'rtx-4090', dtype: 'q4_0', 'input-tokens': 512, 'output-tokens': 1, batch: 1 }, libraryModel('llama-2-7b'), bound('rtx-4090', 'llama.cpp'), libraryModel));
+    expect(v.prefill_tok_s).toBe(c.prefill_tok_s);
+  });
+});
