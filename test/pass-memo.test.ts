@@ -61,7 +61,7 @@ describe('pass memo', () => {
 });
 
 describe('pass memo: a prefill in ubatches (llama.cpp n_ubatch, MLX prefill_step_size)', () => {
-  it('is kept whole and gives the same results as a plain simulate(), warnings and their order included', () => {
+  it('is kept in parts and gives the same results as a plain simulate(), warnings and their order included', () => {
     const cases: [string, string][] = [['rtx-4090', 'llama.cpp'], ['apple-m2-ultra', 'mlx']];
     for (const [hwId, rt] of cases) {
       const hw = bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
@@ -80,11 +80,12 @@ describe('pass memo: a prefill in ubatches (llama.cpp n_ubatch, MLX prefill_step
               const flags = { batch: 1, input_tokens, output_tokens, dtype };
               expect(one(flags, memo), `${hwId} ${JSON.stringify(flags)}`).toBe(one(flags));
             }
-      // the memo holds the whole prefill of each prompt length (costed once, then read back)
+      // the memo holds each prompt's once-per-prompt part (attention, head) and the ubatch's body (costed once, read back)
       const m = lib.models['llama-3.1-8b']! as DecoderModel;
       // (the bound runtime's quantizer layout: llama.cpp keeps a Q6_K head under q4_0)
       const ctx = memo.context(hw, m, buildLayout(m, 1, 1, undefined, undefined), resolvePrecision('q4_0', undefined, undefined, undefined, hw.runtime?.kernels));
-      expect(memo.get(ctx, 'prefill in ubatches', { prefillSeqs: 1, prefillLen: 5000, decodeSeqs: 0 })?.result).toBeDefined();
+      expect(memo.get(ctx, 'ubatch once prefill', { prefillSeqs: 1, prefillLen: 5000, decodeSeqs: 0 })?.result).toBeDefined();
+      expect(memo.get(ctx, 'ubatch body prefill', { prefillSeqs: 1, prefillLen: hw.runtime!.scheduler!.ubatch!, decodeSeqs: 0 })?.result).toBeDefined();
     }
   });
 });

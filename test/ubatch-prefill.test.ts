@@ -7,7 +7,7 @@ import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { applySetPlain } from '../src/hardware/set-path.js';
-import { ONCE_OPS, ubatchSplit } from '../src/sim/ubatch.js';
+import { ONCE_OPS } from '../src/sim/ubatch.js';
 import { maskedPrefillPairs, ubatchedPrefillPairs } from '../src/sim/ggml-kernels.js';
 
 const lib = getLibrary();
@@ -18,15 +18,6 @@ const hwFor = (id: string, rt: string, set?: string) => {
 const run = (model: string, hwId: string, input: number, set?: string, verbose = false) =>
   simulate(buildRequest({ model, hardware: hwId, dtype: 'q4_0', batch: 1, 'input-tokens': input, 'output-tokens': 1, verbose }, libraryModel(model), hwFor(hwId, 'llama.cpp', set), libraryModel));
 const prefillS = (r: ReturnType<typeof run>) => r.phases.find((p) => p.name === 'prefill')!.seconds;
-
-describe('ubatchSplit', () => {
-  it.each([
-    [512, 512, undefined],
-    [513, 512, { whole: 1, rest: 1 }],
-    [4096, 512, { whole: 8, rest: 0 }],
-    [4096, undefined, undefined],
-  ])('%i tokens in ubatches of %s', (tokens, ub, want) => expect(ubatchSplit(tokens, ub)).toEqual(want));
-});
 
 describe('ubatched masked attention (ggml-cuda: no KV-tile skipping below 1024 queries)', () => {
   it('one ubatch is the one-pass prefill; 4096 in 512s: each ubatch × its whole KV view, 256-cell rounded', () => {
@@ -83,4 +74,31 @@ describe('llama.cpp runs a prompt in ubatches of 512 (common.h n_ubatch)', () =>
       last = t;
     }
   });
+
+  // llama.cpp splits every llama_decode call, not only a lone prompt: a server step's decodes beside a prompt, or many
+  // prompts, run in n_ubatch passes too. Priced as one pass, a step carrying 1.35 prompts beside 400 decodes cost less
+  // than the lone prompt in ubatches (ttft 0.212 s at batch 401 under 0.315 s at batch 1: the property test's find).
+  it('a steady-state step with more tokens than the ubatch runs in ubatches: ttft and tpot never fall as batch grows', () => {
+    const at = (batch: number) =>
+      simulate(buildRequest({ model: 'qwen3-235b-a22b', hardware: 'ascend-910b', tp: 8, pp: 2, dtype: 'int8', batch, 'input-tokens': 2212, 'output-tokens': 149 }, libraryModel('qwen3-235b-a22b'), hwFor('ascend-910b', 'llama.cpp'), libraryModel));
+    let last = { ttft: 0, tpot: 0 };
+    for (const b of [1, 2, 64, 298, 401]) {
+      const r = at(b);
+      expect(r.ttft_s!, `ttft at batch ${b}`).toBeGreaterThanOrEqual(last.ttft);
+      expect(r.tpot_s!, `tpot at batch ${b}`).toBeGreaterThanOrEqual(last.tpot);
+      last = { ttft: r.ttft_s!, tpot: r.tpot_s! };
+    }
+  });
+
+  it('a step of 1,039 tokens (one 16-token prompt beside 1,023 decodes) pays the body 1039/512 times; one of 495, once', () => {
+    const hw = hwFor('h100-sxm', 'llama.cpp');
+    const tpot = (batch: number, h = hw) =>
+      simulate(buildRequest({ model: 'llama-3.2-1b', hardware: 'h100-sxm', dtype: 'q4_0', batch, 'input-tokens': 16, 'output-tokens': 1024 }, libraryModel('llama-3.2-1b'), h, libraryModel)).tpot_s!;
+    const oneBig = applySetPlain(hw, 'runtime.ubatch=8192');
+    expect(tpot(480)).toBeCloseTo(tpot(480, oneBig), 12);
+    // the weights are read (and every kernel launched) again for each ubatch; attention over the KV cache dominates
+    // this step, so the split adds a few per cent
+    expect(tpot(1024)).toBeGreaterThan(tpot(1024, oneBig) * 1.03);
+  });
 });
+

@@ -32,7 +32,7 @@ import { customAllreduceSeconds } from '../runtime/collectives.js';
 import { hostStepSeconds } from '../runtime/host.js';
 import { decoderHostArch, eagerStepSeconds, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
-import { ONCE_OPS, combineUbatches, ubatchSplit } from './ubatch.js';
+import { ONCE_OPS, combineUbatches } from './ubatch.js';
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
 // flight and 32768 tokens per forward; `--batch max` searches within them.
@@ -332,9 +332,16 @@ export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: P
 const NO_CODE = new Int8Array(0);
 const recurs = (s: PassShape): boolean => s.decodeSeqs === 0 || s.prefillSeqs <= 1;
 function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
-  if (!ctx || rows || !recurs(s)) return costPass(passOps(m, hw, L, p, s), hw, c0, c1, phase, warnings, rows);
-  let prep = ctx.memo.get(ctx, phase, s);
-  if (!prep) ctx.memo.set(ctx, phase, s, (prep = preparePass(passOps(m, hw, L, p, s), hw, phase)));
+  return passOf(m, hw, L, p, s, c0, c1, phase, phase, undefined, warnings, rows, ctx);
+}
+
+// pass() over the ops `keep` selects (all when undefined), kept in the memo under `key` (a part of a pass has a key of
+// its own: it must never answer for the whole pass)
+function passOf(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, key: string, keep: ((o: GraphOp) => boolean) | undefined, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
+  const ops = () => (keep ? passOps(m, hw, L, p, s).filter(keep) : passOps(m, hw, L, p, s));
+  if (!ctx || rows || !recurs(s)) return costPass(ops(), hw, c0, c1, phase, warnings, rows);
+  let prep = ctx.memo.get(ctx, key, s);
+  if (!prep) ctx.memo.set(ctx, key, s, (prep = preparePass(ops(), hw, phase)));
   if (prep.result) {
     if (warnings) for (const w of prep.warn) warnings.add(w);
     return { ...(prep.result as PassCost) };
@@ -351,34 +358,33 @@ function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, 
   return c;
 }
 
-// The cold prefill. A runtime that runs a single sequence's prompt in physical batches (scheduler.ubatch: llama.cpp's
-// n_ubatch, MLX's prefill_step_size) pays every op but attention and the output head once per ubatch, at the ubatch's
-// rows (src/sim/ubatch.ts); attention and the head are taken from the one-pass prefill. Like the one-pass prefill, it
-// is the same for every output length, so a sweep's memo keeps its whole cost (and the warnings its passes gave, to
-// add again in their order) under a phase of its own.
-const UBATCH_PREFILL = 'prefill in ubatches';
-function prefillPass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lp: number, warnings: Set<string>, rows: boolean, ctx: PassContext | undefined): PassCost {
-  const shape = { prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 };
+// A pass in the runtime's physical batches. A runtime that runs a pass's tokens in ubatches (scheduler.ubatch:
+// llama.cpp's n_ubatch, MLX's prefill_step_size) pays every op but attention and the output head once per ubatch, at
+// the ubatch's rows (src/sim/ubatch.ts); attention and the head are taken from the one-pass shape. llama.cpp splits
+// every llama_decode call so, whatever it holds: one prompt, several prompts (llama-batched-bench), or a server step's
+// decodes beside a prompt (llama-server puts both in one batch; src/llama-batch.cpp split_equal / split_simple, at most
+// n_ubatch tokens each). A decode token's ops outside attention are a prompt token's, so the body is priced as a
+// prompt of the ubatch's length, and a pass of T tokens pays it T/u times: the last, partial ubatch at its share of a
+// whole one. (llama.cpp runs ⌈T/u⌉ passes, the last one short; priced so, a step's cost would jump at each multiple of
+// u, and a larger batch could serve fewer tokens per second or a longer prompt its first token sooner than a shorter
+// one's partial pass allows. A steady-state step's token count is already a mean over the cycle's steps.) Without the split in mixed steps, a step carrying 1.35 prompts beside 400 decodes
+// cost less than the one prompt alone (a batch-401 ttft below batch 1's: the property test's counterexample).
+const UBATCH_ONCE = 'ubatch once', UBATCH_BODY = 'ubatch body';
+const onceOp = (o: GraphOp) => o.kind === 'attention' || ONCE_OPS.has(o.name);
+const bodyOp = (o: GraphOp) => !onceOp(o);
+function ubatchedPass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
   const u = hw.runtime?.scheduler?.ubatch;
-  const split = B === 1 ? ubatchSplit(Lp, u) : undefined;
-  if (!split || u === undefined) return pass(m, hw, L, p, shape, 0, 0, 'prefill', warnings, rows, ctx);
-  const memo = ctx && !rows ? ctx : undefined;
-  const kept = memo?.memo.get(memo, UBATCH_PREFILL, shape);
-  if (kept?.result) {
-    for (const w of kept.warn) warnings.add(w);
-    return { ...(kept.result as PassCost) };
-  }
-  const found = memo ? new Set<string>() : warnings;
-  const once = (o: GraphOp) => o.kind === 'attention' || ONCE_OPS.has(o.name);
-  const full = passOps(m, hw, L, p, shape);
-  const body = (n: number) => costPass(passOps(m, hw, L, p, { prefillSeqs: 1, prefillLen: n, decodeSeqs: 0 }).filter((o) => !once(o)), hw, 0, 0, 'prefill', found, rows);
-  const head = costPass(full.filter(once), hw, 0, 0, 'prefill', found, rows);
-  const c = combineUbatches(head, body(u), split.whole, split.rest > 0 ? body(split.rest) : undefined, full.map((o) => o.name));
-  if (memo) {
-    for (const w of found) warnings.add(w);
-    memo.memo.set(memo, UBATCH_PREFILL, shape, { code: NO_CODE, nums: [], ctxOps: [], warn: [...found], contextFree: true, result: { ...c } });
-  }
-  return c;
+  const tokens = s.prefillSeqs * s.prefillLen + s.decodeSeqs;
+  if (u === undefined || !(u > 0) || !(tokens > u)) return pass(m, hw, L, p, s, c0, c1, phase, warnings, rows, ctx);
+  const head = passOf(m, hw, L, p, s, c0, c1, phase, `${UBATCH_ONCE} ${phase}`, onceOp, warnings, rows, ctx);
+  const body = passOf(m, hw, L, p, { prefillSeqs: 1, prefillLen: u, decodeSeqs: 0 }, 0, 0, phase, `${UBATCH_BODY} ${phase}`, bodyOp, warnings, rows, ctx);
+  const order = rows ? passOps(m, hw, L, p, s).map((o) => o.name) : [];
+  return combineUbatches(head, body, tokens / u, order);
+}
+
+// The cold prefill: the whole batch's prompts in one pass, or in the runtime's ubatches (above).
+function prefillPass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lp: number, warnings: Set<string>, rows: boolean, ctx: PassContext | undefined): PassCost {
+  return ubatchedPass(m, hw, L, p, { prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', warnings, rows, ctx);
 }
 
 // The routed-expert side of a pass (it spans all ranks of an attention-DP group); the rest is each rank's own.
@@ -492,7 +498,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const wait = attentionDpWait(m, hw, L, p, attentionDpExcess(L, { perRankRate: mb / L.tp / O }), Lin, ctx);
   const stepCost = (s: CycleStep, name: string, w?: Set<string>, r = false): PassCost => {
     if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
-    return addWait(addHost(pass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), hw, s.prefills + s.decodes, pp, m), s.decodes > 0 ? wait : 0);
+    return addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), hw, s.prefills + s.decodes, pp, m), s.decodes > 0 ? wait : 0);
   };
   const steps = cycleSteps(mb, O);
   let cycle = 0, firstTok = 0, flops = 0, bytes = 0;

@@ -7,7 +7,7 @@
 // cached tokens before it and causally to its own, which sums to the causal attention of the whole prompt (ggml's
 // masked attention over the KV view; see kernels.attention_mask_scan) — so it is taken from the one-pass prefill.
 //
-//   prefill(L) = attention(L) + head(L) + ⌊L/u⌋ · body(u) + body(L mod u)
+//   prefill(L) = attention(L) + head(L) + (L/u) · body(u)      (the last, partial ubatch at its share: src/sim/decoder.ts)
 //
 // body: every op but attention and the output head; head: final norm, lm_head and sampling, which llama-bench runs
 // for the prompt's last token only.
@@ -17,25 +17,16 @@ import type { OpRow } from './types.js';
 /** the ops a prompt runs once, whatever its ubatches (attention over the whole prompt, the output head) */
 export const ONCE_OPS: ReadonlySet<string> = new Set(['final_norm', 'lm_head', 'sampling']);
 
-/** whole ubatches and the remainder of a `tokens`-token prompt in passes of `ubatch`; undefined when it is one pass */
-export function ubatchSplit(tokens: number, ubatch: number | undefined): { whole: number; rest: number } | undefined {
-  if (ubatch === undefined || !(ubatch > 0) || !(tokens > ubatch)) return undefined;
-  const whole = Math.floor(tokens / ubatch);
-  return { whole, rest: tokens - whole * ubatch };
-}
-
 /**
- * once + whole·body(u) + body(rest): one prefill's cost from its parts (rows merged by op, counts scaled, in the order
- * of `order`, the op names of the one-pass prefill)
+ * once + passes·body(u): one pass's cost from its parts (rows merged by op, counts scaled, in the order of `order`, the
+ * op names of the one-pass shape)
  */
-export function combineUbatches(once: PassCost, body: PassCost, whole: number, rest: PassCost | undefined, order: readonly string[] = []): PassCost {
-  const parts: [PassCost, number][] = [[once, 1], [body, whole]];
-  if (rest) parts.push([rest, 1]);
+export function combineUbatches(once: PassCost, body: PassCost, passes: number, order: readonly string[] = []): PassCost {
+  const parts: [PassCost, number][] = [[once, 1], [body, passes]];
   const sum = (k: 'seconds' | 'computeS' | 'memoryS' | 'commS' | 'overheadS' | 'flops' | 'bytes') => parts.reduce((a, [c, n]) => a + c[k] * n, 0);
   // the bound of the part that takes most of the time
   let bound = once.bound, most = once.seconds;
-  if (body.seconds * whole > most) { bound = body.bound; most = body.seconds * whole; }
-  if (rest && rest.seconds > most) bound = rest.bound;
+  if (body.seconds * passes > most) bound = body.bound;
   const out: PassCost = { seconds: sum('seconds'), computeS: sum('computeS'), memoryS: sum('memoryS'), commS: sum('commS'), overheadS: sum('overheadS'), flops: sum('flops'), bytes: sum('bytes'), bound };
   if (once.rows && body.rows) {
     const byName = new Map<string, OpRow>();
