@@ -90,7 +90,7 @@ describe('llama.cpp runs a prompt in ubatches of 512 (common.h n_ubatch)', () =>
     }
   });
 
-  it('a step of 1,039 tokens (one 16-token prompt beside 1,023 decodes) pays the body 1039/512 times; one of 495, once', () => {
+  it('a step of 1,039 tokens (one 16-token prompt beside 1,023 decodes) pays the body again for its further ubatches (above the one-pass step); one of 495 tokens is one pass', () => {
     const hw = hwFor('h100-sxm', 'llama.cpp');
     const tpot = (batch: number, h = hw) =>
       simulate(buildRequest({ model: 'llama-3.2-1b', hardware: 'h100-sxm', dtype: 'q4_0', batch, 'input-tokens': 16, 'output-tokens': 1024 }, libraryModel('llama-3.2-1b'), h, libraryModel)).tpot_s!;

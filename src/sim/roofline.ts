@@ -315,7 +315,9 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // (kernels.weight_only_moe_fixed: SGLang's triton_kernels matmul_ogs on Hopper; runtimes/sglang.yaml cites it)
   const moeFixed = op.groups && weightOnlyFallback(op.dtype, dtype) ? hw.runtime?.kernels?.weightOnlyMoeFixedS ?? 0 : 0;
   // a runtime's measured decode-attention kernel (kernels.decode_attention) costs its fixed time per call (where above the
-  // part's per-kernel gap) and its time per sequence × KV head of the call, beside its KV read
+  // part's per-kernel gap) and its time per sequence × KV head of the call, beside its KV read. The measured fixed time
+  // is the whole op's (aiconfigurator times the attention call as TensorRT-LLM launches it), so op.kernels is not
+  // multiplied in: a runtime that sets the key with an op of several launches must measure them together.
   const dk = decodeKernel(op, hw);
   const overhead = dk ? Math.max(hw.efficiency.kernelOverheadS, dk.fixedS) + dk.perSequenceHeadS * op.kvHeadSeqs! : Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels + moeFixed;
   let body = Math.max(computeS, memoryS);
