@@ -4,29 +4,17 @@
 // 16-bit GEMM at hipBLASLt's measured 21.6 TFLOP/s, kernels.gemm_rate). Also: a GGUF GEMM at the runtime's own kernel rate
 // is not a dtype fallback (no "no native fp16 GEMMs" warning).
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
-import { buildRequest } from '../src/sim/request.js';
-import { simulate } from '../src/sim/simulate.js';
+import { bound, ffnUp, run } from './helpers/llama2-q4.js';
+import { libraryModel } from '../src/spec/library.js';
 import { dequantPass } from '../src/sim/dequant-pass.js';
-import { ggmlKernelCounts } from '../src/sim/ggml-kernels.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { opCost } from '../src/sim/roofline.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 
-const lib = getLibrary();
 const HW = 'ryzen-ai-max-plus-395';
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 const withKernels = (hw: NormalizedHardware, k: Record<string, unknown>) => ({ ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, ...k } } }) as NormalizedHardware;
-const p = resolvePrecision('q4_0', undefined, undefined, undefined);
-const ffnUp = (hw: NormalizedHardware, T: number) => {
-  const m = libraryModel('llama-2-7b') as DecoderModel;
-  return ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 1, prefillLen: T, decodeSeqs: 0 }), hw).find((o) => o.name === 'ffn_up')!;
-};
-const run = (rt: string, hwId: string, T: number, out = 1) =>
-  simulate(buildRequest({ model: 'llama-2-7b', hardware: hwId, dtype: 'q4_0', 'input-tokens': T, 'output-tokens': out, batch: 1 }, libraryModel('llama-2-7b'), bound(hwId, rt), libraryModel));
 
 describe('llama.cpp-hipblaslt on Strix Halo', () => {
   it('below 64 tokens ggml-hip keeps its own MMQ kernel: no conversion pass, the plain llama.cpp price; from 64 the pass', () => {

@@ -2,28 +2,15 @@
 // (tiles dequantized in shared memory, KHR_cooperative_matrix), priced at 163 FLOP per CU per clock on RDNA 3 / 3.5
 // (Radeon 780M test-backend-ops MUL_MAT 4096x512x14336, ggml-org/llama.cpp PR #17874), not at ggml-hip's rocBLAS rate.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { bound, ffnUp, run } from './helpers/llama2-q4.js';
+import { getLibrary, libraryModel } from '../src/spec/library.js';
 import { ggufGemmPeak } from '../src/hardware/efficiency.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { dequantPass } from '../src/sim/dequant-pass.js';
-import { ggmlKernelCounts } from '../src/sim/ggml-kernels.js';
-import { buildDecoderPass } from '../src/model/decoder-graph.js';
-import { buildLayout } from '../src/sim/parallel.js';
-import { resolvePrecision } from '../src/model/quant.js';
 import { opCost } from '../src/sim/roofline.js';
-import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 
 const lib = getLibrary();
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
-const p = resolvePrecision('q4_0', undefined, undefined, undefined);
-const ffnUp = (hw: NormalizedHardware, T: number) => {
-  const m = libraryModel('llama-2-7b') as DecoderModel;
-  return ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 1, prefillLen: T, decodeSeqs: 0 }), hw).find((o) => o.name === 'ffn_up')!;
-};
-const run = (rt: string, hwId: string, T: number, out = 1) =>
-  simulate(buildRequest({ model: 'llama-2-7b', hardware: hwId, dtype: 'q4_0', 'input-tokens': T, 'output-tokens': out, batch: 1 }, libraryModel('llama-2-7b'), bound(hwId, rt), libraryModel));
 
 describe('llama.cpp-vulkan', () => {
   it('a Vulkan prompt GEMM on Strix Halo runs at the cited mul_mm rate (163 FLOP/CU/clock x 40 x 2.9 GHz), not rocBLAS', () => {

@@ -21,6 +21,17 @@ const OVERHEAD = qty(0, 10);
 // An efficiency (achieved over peak) is at least this: a rate of peak × efficiency stays ≥ 1 unit/s over every peak's
 // and bandwidth's range minimum (1e6), so no time overflows; library GEMM tables start at ~1e-4 for one-FLOP ops.
 export const MIN_EFFICIENCY = 1e-6;
+
+// a table of fractions by a size (`key`: tokens, prompt lengths), up to 64 points: the runtime's measured kernels
+const fractionTable = (key: string, maxSize: number) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: [key, 'values'],
+  properties: {
+    [key]: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'integer', minimum: 1, maximum: maxSize } },
+    values: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
+  },
+});
 // Model counts may be expressions over sibling fields (strings); a number is checked here against its range,
 // an expression's value after evaluation (normalize-model.ts runs these schemas again on the evaluated spec).
 // The maxima are far above any real model (10^4 layers, 10^6 hidden) and keep graphs and loops small.
@@ -676,15 +687,7 @@ const runtimeBlocks = {
       fp4_moe_efficiency: {
         oneOf: [
           { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
-          {
-            type: 'object',
-            additionalProperties: false,
-            required: ['tokens', 'values'],
-            properties: {
-              tokens: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'integer', minimum: 1, maximum: 1e9 } },
-              values: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
-            },
-          },
+          fractionTable('tokens', 1e9),
         ],
       },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
@@ -693,15 +696,7 @@ const runtimeBlocks = {
       prefill_attention: {
         type: 'object',
         additionalProperties: false,
-        properties: Object.fromEntries(['fp8', 'bf16'].map((d) => [d, {
-          type: 'object',
-          additionalProperties: false,
-          required: ['lengths', 'values'],
-          properties: {
-            lengths: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'integer', minimum: 1, maximum: 1e8 } },
-            values: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
-          },
-        }])),
+        properties: Object.fromEntries(['fp8', 'bf16'].map((d) => [d, fractionTable('lengths', 1e8)])),
       },
       decode_attention: {
         type: 'object',
