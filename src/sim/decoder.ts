@@ -366,9 +366,10 @@ function passOf(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision
 // n_ubatch tokens each). A decode token's ops outside attention are a prompt token's, so the body is priced as a
 // prompt of the ubatch's length, and a pass of T tokens pays it T/u times: the last, partial ubatch at its share of a
 // whole one. (llama.cpp runs ⌈T/u⌉ passes, the last one short; priced so, a step's cost would jump at each multiple of
-// u, and a larger batch could serve fewer tokens per second or a longer prompt its first token sooner than a shorter
-// one's partial pass allows. A steady-state step's token count is already a mean over the cycle's steps.) Without the split in mixed steps, a step carrying 1.35 prompts beside 400 decodes
-// cost less than the one prompt alone (a batch-401 ttft below batch 1's: the property test's counterexample).
+// u: a larger batch could serve fewer tokens per second, and a batch-2 step give its first token sooner than a batch-1
+// prompt's partial pass. A steady-state step's token count is already a mean over the cycle's steps.) Without the
+// split in mixed steps, a step carrying 1.35 prompts beside 400 decodes cost less than the one prompt alone (a
+// batch-401 ttft below batch 1's: the property test's counterexample).
 const UBATCH_ONCE = 'ubatch once', UBATCH_BODY = 'ubatch body';
 const onceOp = (o: GraphOp) => o.kind === 'attention' || ONCE_OPS.has(o.name);
 const bodyOp = (o: GraphOp) => !onceOp(o);
