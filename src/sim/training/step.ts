@@ -236,6 +236,8 @@ export function stepTime(i: StepInput): StepResult {
   const stageLayers = pipelineStageLayers(s.layers, p.pp, dualpipe ? 1 : p.interleave, (head.fwdS + head.bwdS) / layerS, hw.runtime?.training?.ppSplit);
   // ZeRO-3 under FSDP2 copies every gathered parameter out of the flat all-gather buffer and packs every gradient into
   // the reduce-scatter buffer on the compute stream (runtime training.fsdp_layout per_parameter: ./fsdp-copies.ts)
+  // gradients travel (and are packed) in the runtime's reduce dtype where its spec gives one (torchtitan: FSDP2
+  // MixedPrecisionPolicy reduce_dtype, fp32 by default), else 2 bytes (GRAD_BYTES, the engine's pricing before runtimes said)
   const reduceBytes = hw.runtime?.training?.reduceDtype === 'fp32' ? 4 : GRAD_BYTES;
   const gatherDtype = hw.runtime?.training?.fsdpGatherDtype;
   const fsdpS =
@@ -315,10 +317,8 @@ export function stepTime(i: StepInput): StepResult {
     const perDomain = ranksPerDomain(domain, stride, n);
     return k * trainingCollectiveTime(hw, kind, bytes, n, links.dp, ringEfficiency(hw, links.dp, bytes, perDomain), perDomain);
   };
-  // gradients travel in the runtime's reduce dtype where its spec gives one (torchtitan: FSDP2 MixedPrecisionPolicy
-  // reduce_dtype, fp32 by default), else 2 bytes (GRAD_BYTES, the engine's pricing before runtimes said)
-  const gradBytes = reduceBytes;
-  const rs = bucketed('reducescatter', copies * denseParams, gradBytes, dDense, p.tp) + bucketed('reducescatter', copies * expertParams, gradBytes, dExpert, p.tp * p.ep);
+  // gradients travel in the reduce dtype (reduceBytes, above)
+  const rs = bucketed('reducescatter', copies * denseParams, reduceBytes, dDense, p.tp) + bucketed('reducescatter', copies * expertParams, reduceBytes, dExpert, p.tp * p.ep);
   // weights gathered per parameter: 16-bit, or with fp8 GEMMs under a runtime that casts the linear layers' weight shards
   // to fp8 before the ZeRO-3 / FSDP all-gather (torchtitan --float8.enable_fsdp_float8_all_gather: Float8Linear weights
   // only; the embedding, LM head and norms stay 16-bit) 1 byte for the share of the stage that is linear layers
