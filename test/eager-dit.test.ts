@@ -132,8 +132,8 @@ describe('SDXL UNet as diffusers launches it', () => {
   });
 });
 
-// PyTorch SDPA's flash backend is FlashAttention-2, which reaches ~35% of an H100's peak (FlashAttention-3 paper,
-// arXiv:2407.08608); the hardware default (0.6) is an FA3-class kernel. runtimes/pytorch.yaml by_architecture (hopper).
+// PyTorch SDPA's flash backend is FlashAttention-2, measured at 0.337 of an H200's peak (bench/gpu/h200-2026-12-04,
+// section attention; the FlashAttention-3 paper's ~35%); the hardware default (0.6) is an FA3-class kernel. runtimes/pytorch.yaml by_architecture (hopper).
 describe('the runtime’s attention kernel on the part (kernels.attention_efficiency)', () => {
   it('eager PyTorch and Diffusers get FA2’s measured 0.337 on Hopper parts; Ampere and other runtimes keep the hardware’s', async () => {
     for (const h of ['h100-sxm', 'h200-sxm', 'gh200', 'h800-sxm']) {

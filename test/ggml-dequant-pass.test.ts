@@ -2,6 +2,7 @@
 // by_vendor intel kernels.dequantize_weights) pay a conversion pass per GEMM above the matrix-vector rows
 // (src/sim/dequant-pass.ts); RDNA 3 sizes its MoE MMQ tiles from the ubatch's tokens as NVIDIA does (by_architecture rdna3).
 import { describe, expect, it } from 'vitest';
+import { withKernels } from './helpers/llama2-q4.js';
 import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { buildRequest } from '../src/sim/request.js';
@@ -17,7 +18,6 @@ import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 
 const lib = getLibrary();
 const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
-const withKernels = (hw: NormalizedHardware, k: Record<string, unknown>) => ({ ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, ...k } } }) as NormalizedHardware;
 const p = resolvePrecision('q4_0', undefined, undefined, undefined);
 const ops = (model: string, hw: NormalizedHardware, T: number) => {
   const m = libraryModel(model) as DecoderModel;

@@ -4,17 +4,16 @@
 // 16-bit GEMM at hipBLASLt's measured 21.6 TFLOP/s, kernels.gemm_rate). Also: a GGUF GEMM at the runtime's own kernel rate
 // is not a dtype fallback (no "no native fp16 GEMMs" warning).
 import { describe, expect, it } from 'vitest';
-import { bound, ffnUp, run } from './helpers/llama2-q4.js';
+import { bound, ffnUp, run, withKernels } from './helpers/llama2-q4.js';
 import { libraryModel } from '../src/spec/library.js';
 import { dequantPass } from '../src/sim/dequant-pass.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { opCost } from '../src/sim/roofline.js';
-import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+import type { DecoderModel } from '../src/spec/types.js';
 
 const HW = 'ryzen-ai-max-plus-395';
-const withKernels = (hw: NormalizedHardware, k: Record<string, unknown>) => ({ ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, ...k } } }) as NormalizedHardware;
 
 describe('llama.cpp-hipblaslt on Strix Halo', () => {
   it('below 64 tokens ggml-hip keeps its own MMQ kernel: no conversion pass, the plain llama.cpp price; from 64 the pass', () => {

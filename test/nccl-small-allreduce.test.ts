@@ -87,5 +87,9 @@ describe('sglang: tensor-parallel all-reduce on its custom one-shot kernel', () 
       // a prefill-size message leaves the measured table for RCCL
       expect(customAllreduceSeconds(h, 64e6, 8)).toBeUndefined();
     }
+    // the same vLLM kernel table (vllm PR #39080) as vllm.yaml's ROCm one: the two copies must not drift
+    const table = async (rt: string) => bindRuntime(await loadHardware('mi300x'), libraryRuntime(rt)).runtime!.collectives?.customAllreduce;
+    expect(await table('sglang')).toBeDefined();
+    expect(await table('sglang')).toEqual(await table('vllm'));
   });
 });

@@ -13,6 +13,9 @@ import type { DecoderModel, NormalizedHardware } from '../../src/spec/types.js';
 const lib = getLibrary();
 const p = resolvePrecision('q4_0', undefined, undefined, undefined);
 
+/** the part with some runtime kernels settings replaced (a what-if of one key) */
+export const withKernels = (hw: NormalizedHardware, k: Record<string, unknown>) => ({ ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, ...k } } }) as NormalizedHardware;
+
 export const bound = (hwId: string, rt: string): NormalizedHardware => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 
 export const ffnUp = (hw: NormalizedHardware, T: number) => {
