@@ -636,6 +636,7 @@ const runtimeBlocks = {
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       fsdp_layout: { enum: ['per_parameter', 'flat'] },
       pp_split: { enum: ['even', 'balanced'] },
+      optimizer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1024 },
       moe_host: {
         type: 'object',
         additionalProperties: false,

@@ -592,6 +592,8 @@ export interface RuntimeSettings {
   // collective buffers on the compute stream (PyTorch FSDP2 fully_shard: src/sim/training/fsdp-copies.ts); absent /
   // 'flat': the collectives run on flat buffers the parameters and gradients are views of (FSDP1 FlatParameter,
   // DeepSpeed, Megatron FSDP), no copies priced
+  // optimizerBytes: memory traffic per parameter of one optimizer step, gradient-norm clipping included
+  // (src/sim/training/step.ts; absent: 28, a fused Adam over fp32 master weights and states with a 16-bit copy)
   // ppSplit: 'even' = pipeline stages get num_layers / pp decoder layers each, the LM head and loss ride on the last
   // stage on top of its share (Megatron-Core's default split, src/sim/training/step.ts); absent / 'balanced': the
   // head's work spread as if the split absorbed it
@@ -610,6 +612,7 @@ export interface RuntimeSettings {
     fsdpGatherDtype?: 'fp8' | 'bf16';
     fsdpLayout?: 'per_parameter' | 'flat';
     ppSplit?: 'even' | 'balanced';
+    optimizerBytes?: number;
   };
 }
 /** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */

@@ -127,6 +127,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fsdp_gather_dtype: t.fsdpGatherDtype,
     fsdp_layout: t.fsdpLayout,
     pp_split: t.ppSplit,
+    optimizer_bytes: t.optimizerBytes,
     moe_host: mh && {
       syncs_fwd: mh.syncsFwd,
       per_op_s: mh.perOpS,

@@ -358,9 +358,12 @@ export function stepTime(i: StepInput): StepResult {
     dpS = withContention(rs, dpExposed(rs, bwdWindow / v, v, group, buckets, hide)) + withContention(ag, dpExposed(ag, fwdWindow / v, v, group, buckets, hide));
   }
 
-  // 8. optimizer: one memory-bound Adam pass over this device's (ZeRO ≥ 1: sharded) parameters
+  // 8. optimizer: memory-bound passes over this device's (ZeRO ≥ 1: sharded) parameters: the runtime's bytes per
+  //    parameter (training.optimizer_bytes: an unfused foreach AdamW and gradient clipping run a pass per op), else one
+  //    fused Adam pass
   const optParams = copies * (i.zero >= 1 ? denseParams / dDense + expertParams / dExpert : denseParams + expertParams);
-  const optimizerS = (optParams * ADAM_BYTES_PER_PARAM) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
+  const optBytes = hw.runtime?.training?.optimizerBytes ?? ADAM_BYTES_PER_PARAM;
+  const optimizerS = (optParams * optBytes) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 
   const stepS = pipelineS + dpS + optimizerS;
   const flopsPerMb = (p.pp === 1 ? s.layers : s.layers / p.pp) * (layerAvg('fwdFlops') + layerAvg('bwdFlops')) + (head.fwdFlops + head.bwdFlops) / p.pp;
