@@ -11,7 +11,9 @@
 //   3. decoder: the prompt (SOT, after the previous window's text where the runtime conditions on it) then N − 1 steps
 //      per window (N = --output-tokens, tokens per 30 s window; default: the transcript of speech at
 //      SPEECH_TOKENS_PER_S, plus two timestamp tokens per segment under a runtime that samples them), greedy or with the runtime's beam search (scheduler.beam_size: every decode row, self
-//      cache and logits row per beam; the cross K/V as the runtime keeps them: src/model/whisper-graph.ts); the step
+//      cache and logits row per beam; the cross K/V as the runtime keeps them: src/model/whisper-graph.ts); a pass of
+//      several windows decodes until its longest transcript (src/sim/longest-transcript.ts: every row to it where the
+//      runtime keeps finished rows, scheduler.batching static; else the rest past the mean at one request); the step
 //      time is integrated over the growing self-attention context with Simpson's rule (it is linear in the context,
 //      so three samples are exact up to the roofline's max()) ──▶ decoder_s
 //   4. latency = audio decode + encoder_s + decoder_s; rtf = latency / S; memory = weights + KV caches + live activations
@@ -19,6 +21,7 @@
 //      ffmpeg_read of a file or URL, runtimes/transformers.yaml) adds that time per second of audio, serial
 import type { EncoderDecoderModel, RuntimeSettings } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
+import { longestTranscript } from './longest-transcript.js';
 import { SOT_TOKENS, buildWhisperDecoderGraph, buildWhisperEncoderGraph, decodingOf, whisperKvBytes } from '../model/whisper-graph.js';
 import type { Op } from '../model/op.js';
 import { countParams } from '../model/params.js';
@@ -175,12 +178,17 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
     if (perWindow <= 0) return out;
     out.decOps = buildWhisperDecoderGraph(m, B, prompt, prompt, p, fused, dec);
     out.prefill = eagerStep(pricePhase('prefill', out.decOps, hw, launchPhaseOf(hw, 'prefill'), p.actBytes), B * dec.width);
-    const steps = perWindow - 1;
+    // the B transcripts of the pass end at different lengths and the call returns with the longest
+    // (src/sim/longest-transcript.ts): a runtime that keeps finished rows (scheduler.batching: static) runs all B rows
+    // to it; one that retires them runs the mean's steps at B rows and the rest at the one request still decoding
+    const longest = longestTranscript(perWindow, B, maxPerWindow);
+    const keepsRows = sch?.batching === 'static';
+    const steps = (keepsRows ? longest : perWindow) - 1;
+    const at = (c: number, rows = B) => eagerStep(pricePhase('decode', buildWhisperDecoderGraph(m, rows, 1, Math.round(c), p, fused, dec), hw, launchPhaseOf(hw, 'decode'), p.actBytes), rows * dec.width);
     if (steps > 0) {
       // the step time is integrated over the growing self-attention context with Simpson's rule
       const c0 = prompt + 1;
       const c1 = prompt + steps;
-      const at = (c: number) => eagerStep(pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused, dec), hw, launchPhaseOf(hw, 'decode'), p.actBytes), B * dec.width);
       const [a, mid, b] = [at(c0), at((c0 + c1) / 2), at(c1)];
       const mean = (a.seconds + 4 * mid.seconds + b.seconds) / 6;
       // the runtime's host work per decoded row per step that the device waits for (host.per_sequence: CTranslate2's
@@ -195,6 +203,15 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
       decode.summary.seconds = (mean + host) * steps;
       decode.seconds = (mean + host) * steps;
       out.decode = decode;
+    }
+    const tail = keepsRows ? 0 : longest - perWindow;
+    if (tail > 0) {
+      const last = at(prompt + perWindow + tail / 2, 1);
+      const host = eagerDecodeLoop(hw) ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, dec.width, last.seconds);
+      const rest = repeatPhase(last, tail);
+      rest.summary.seconds = (last.seconds + host) * tail;
+      rest.seconds = rest.summary.seconds;
+      out.decode = out.decode ? addPhase(out.decode, rest) : rest;
     }
     return out;
   };
