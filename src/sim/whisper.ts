@@ -6,7 +6,8 @@
 //      batch × windows windows are encoded as one batch (chunked long-form), or in passes of scheduler.audio_batch
 //      windows (the HF ASR pipeline's batch_size), or, under a runtime whose scheduler.audio_windows is sequential
 //      (whisper.cpp, openai-whisper, faster-whisper), one window after another at the request's batch, each encoded
-//      and decoded before the next
+//      and decoded before the next; an in-flight executor with a token budget (scheduler.max_num_batched_tokens:
+//      TensorRT-LLM) encodes a pass's windows budget / 1,500 frames at a time, a decoder step in every iteration
 //   2. encoder graph (front end + blocks + cross K/V) ──roofline──▶ encoder_s
 //   3. decoder: the prompt (SOT, after the previous window's text where the runtime conditions on it) then N − 1 steps
 //      per window (N = --output-tokens, tokens per 30 s window; default: the transcript of speech at
@@ -167,13 +168,30 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // against its kernels' device time (src/runtime/launch.ts eagerStepSeconds) instead of per-kernel launch floors
   const eagerStep = (ph: PricedPhase, rows: number): PricedPhase => withHost(ph, eagerStepSeconds(hw, m.decoder_layers, rows, ph.seconds));
   // 2.–3. one pass over `w` windows of every request: encoder, prompt, decode steps
-  const pass = (w: number) => {
-    const B = batch * w;
-    const encOps = buildWhisperEncoderGraph(m, B, p, fused);
+  // an in-flight executor with a token budget per iteration (scheduler.max_num_batched_tokens) admits a pass's windows
+  // to its encoder that many encoder frames at a time, a decoder step in every iteration: TensorRT-LLM's
+  // TrtEncoderModel::forwardAsync schedules encoder requests with MicroBatchScheduler(..., getMaxBatchSize(),
+  // mModelConfig.getMaxNumTokens()) (cpp/tensorrt_llm/batch_manager/trtEncoderModel.cpp), which counts each request's
+  // getEncoderOutputLen() (1,500 frames per Whisper window) and stops at the budget (microBatchScheduler.cpp); the
+  // engine's max_num_tokens defaults to 8192 (BuildConfig; the MLPerf whisper harness builds its encoder without one:
+  // 5 windows per iteration). The windows that wait cost the decoder no rows, only its per-step work per iteration.
+  const encBudget = !sequential && sch?.batching !== 'static' ? sch?.maxNumBatchedTokens : undefined;
+  const encPerIter = encBudget ? Math.max(1, Math.floor(encBudget / m.audio_ctx)) : Infinity;
+  const encode = (B: number) => {
+    const ops = buildWhisperEncoderGraph(m, B, p, fused);
     // an eager encoder (host.encoder_forward) lasts the longer of its host dispatch and its kernels; its kernels are
     // priced without the per-kernel launch floors ('device') so the dispatch is counted once
-    const encDevice = pricePhase('encode', encOps, hw, encoderLaunchPhaseOf(hw), p.actBytes);
-    const encoder = withHost(encDevice, eagerForwardSeconds(hw, m.encoder_layers, encDevice.seconds));
+    const device = pricePhase('encode', ops, hw, encoderLaunchPhaseOf(hw), p.actBytes);
+    return { ops, phase: withHost(device, eagerForwardSeconds(hw, m.encoder_layers, device.seconds)) };
+  };
+  const pass = (w: number) => {
+    const B = batch * w;
+    const chunk = Math.min(B, encPerIter);
+    const iterations = Math.ceil(B / chunk);
+    const first = encode(chunk);
+    const last = B - (iterations - 1) * chunk;
+    const encoder = iterations > 1 ? addPhase(repeatPhase(first.phase, iterations - 1), last === chunk ? first.phase : encode(last).phase) : first.phase;
+    const encOps = first.ops;
     const out: { encOps: Op[]; decOps: Op[]; encoder: PricedPhase; prefill?: PricedPhase; decode?: PricedPhase } = { encOps, decOps: [], encoder };
     if (perWindow <= 0) return out;
     out.decOps = buildWhisperDecoderGraph(m, B, prompt, prompt, p, fused, dec);
@@ -204,7 +222,8 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
       decode.seconds = (mean + host) * steps;
       out.decode = decode;
     }
-    const tail = keepsRows ? 0 : longest - perWindow;
+    // steps past the mean at the one request still decoding, and one decoder step per encoder iteration but the last
+    const tail = (keepsRows ? 0 : longest - perWindow) + (iterations - 1);
     if (tail > 0) {
       const last = at(prompt + perWindow + tail / 2, 1);
       const host = eagerDecodeLoop(hw) ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, dec.width, last.seconds);
