@@ -7,11 +7,14 @@
 //        (group 64 or a 16-bit zero, as phone NPU toolchains ship) — Lin et al., AWQ, MLSys 2024
 //   q8_0 llama.cpp GGUF: blocks of 32 int8 + one fp16 scale → (32·8 + 16)/32 = 8.5 (ggml-common.h block_q8_0)
 //   q4_0 llama.cpp GGUF: blocks of 32 4-bit + one fp16 scale → (32·4 + 16)/32 = 4.5 (ggml-common.h block_q4_0)
-import type { Dtype } from '../spec/types.js';
+//   q4_k_m llama.cpp GGUF Q4_K_M mixture: Q4_K blocks (4.5) with Q6_K for half of the ffn_down and attn_v tensors and
+//        for the LM head (src/model/q4-k-m.ts): the FFN's mean 4.84, the attention's by model from moduleBits below
+import type { DecoderModel, Dtype } from '../spec/types.js';
 import type { QuantScheme } from '../sim/types.js';
 import { UserError } from '../spec/errors.js';
+import { Q4_K_M_FFN_BITS, Q4_K_M_HEAD_BITS, q4kmAttentionBits } from './q4-k-m.js';
 
-export const QUANT_SCHEMES: readonly QuantScheme[] = ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0'];
+export const QUANT_SCHEMES: readonly QuantScheme[] = ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0', 'q4_k_m'];
 
 export interface Precision {
   weightBits: number; // bits per weight of the transformer linears, scales included
@@ -27,17 +30,17 @@ export interface Precision {
 
 // weight bits by scheme or plain dtype
 const WEIGHT_BITS: Record<string, number> = {
-  fp32: 32, tf32: 32, bf16: 16, fp16: 16, fp8: 8, int8: 8, fp6: 6, fp4: 4.5, int4: 4.25, q8_0: 8.5, q4_0: 4.5,
+  fp32: 32, tf32: 32, bf16: 16, fp16: 16, fp8: 8, int8: 8, fp6: 6, fp4: 4.5, int4: 4.25, q8_0: 8.5, q4_0: 4.5, q4_k_m: Q4_K_M_FFN_BITS,
 };
 // GEMM dtype by scheme: weight-only schemes (int4, q8_0, q4_0) dequantize to fp16 and multiply in fp16
 const GEMM_DTYPE: Record<string, Dtype> = {
   fp32: 'fp32', tf32: 'tf32', bf16: 'bf16', fp16: 'fp16', fp8: 'fp8', int8: 'int8', fp6: 'fp6', fp4: 'fp4',
-  int4: 'fp16', q8_0: 'fp16', q4_0: 'fp16',
+  int4: 'fp16', q8_0: 'fp16', q4_0: 'fp16', q4_k_m: 'fp16',
 };
 // KV-cache dtype by scheme (docs/design.md table): fp8 and fp4 keep an fp8 cache, the others 16-bit
 const KV_OF_SCHEME: Record<string, string> = {
   fp32: 'fp32', tf32: 'fp32', bf16: 'bf16', fp16: 'fp16', fp8: 'fp8', fp4: 'fp8', int8: 'fp16', int4: 'fp16',
-  q8_0: 'fp16', q4_0: 'fp16', fp6: 'fp8',
+  q8_0: 'fp16', q4_0: 'fp16', q4_k_m: 'fp16', fp6: 'fp8',
 };
 /** the KV-cache dtype a `--dtype` scheme carries (the table above), or undefined for an unknown scheme */
 export function schemeKvCache(dtype: string): string | undefined {
@@ -70,10 +73,13 @@ export function resolvePrecision(dtype: string, weights?: string, activations?: 
   const w = weights ? check('--weights', weights) : dtype;
   const a = activations ? check('--activations', activations) : dtype;
   const kv = kvCache ? check('--kv-cache', kvCache) : KV_OF_SCHEME[dtype]!;
+  // a k-quant mixture is a weight file layout: llama.cpp's KV cache types are f32, f16, bf16, q8_0, q4_0, q4_1,
+  // iq4_nl, q5_0 and q5_1 (common/arg.cpp kv_cache_types)
+  if (!Object.hasOwn(KV_BYTES, kv)) throw new UserError(`--kv-cache: "${kv}" is a weight format, not a KV-cache type (use q4_0, q8_0, fp8, bf16 or fp16)`);
   const weightBits = rt?.quantizedWeightBits?.[w] ?? WEIGHT_BITS[w]!;
   // The LM head stays 16-bit under fp8/fp4/int8 GEMM quantization (TensorRT Model Optimizer excludes
   // lm_head by default); llama.cpp and weight-only int4 quantize it with the rest.
-  const headBits = rt?.quantizedHeadBits?.[w] ?? (w === 'fp8' || w === 'fp4' || w === 'int8' || w === 'fp6' ? 16 : weightBits);
+  const headBits = rt?.quantizedHeadBits?.[w] ?? (w === 'fp8' || w === 'fp4' || w === 'int8' || w === 'fp6' ? 16 : w === 'q4_k_m' ? Q4_K_M_HEAD_BITS : weightBits);
   const gemmDtype = GEMM_DTYPE[a]!;
   return {
     weightBits,
@@ -82,9 +88,9 @@ export function resolvePrecision(dtype: string, weights?: string, activations?: 
     actBytes: gemmDtype === 'fp32' || gemmDtype === 'tf32' ? 4 : 2,
     kvBytes: KV_BYTES[kv]!,
     weights: w,
-    activations: gemmDtype, // weight-only schemes (int4, q4_0, q8_0) multiply in fp16: report what the GEMMs take
+    activations: gemmDtype, // weight-only schemes (int4, q4_0, q4_k_m, q8_0) multiply in fp16: report what the GEMMs take
     kvCache: kv,
-    gguf: w === 'q4_0' || w === 'q8_0' ? true : undefined,
+    gguf: w === 'q4_0' || w === 'q4_k_m' || w === 'q8_0' ? true : undefined,
   };
 }
 
@@ -131,9 +137,14 @@ export interface ModuleBits {
  * issue #822: 98 = 24 layers × q/k/v/o + token_embd + output; the 72 are the experts' gate/up/down; the router
  * ffn_gate_inp is among the f32), 11.27 GiB at 4.63 bits per weight.
  */
-export function moduleBits(m: { unquantized?: readonly string[] }, p: Precision): ModuleBits {
+export function moduleBits(m: { unquantized?: readonly string[] } & Partial<Pick<DecoderModel, 'heads' | 'kv_heads' | 'layers' | 'moe' | 'attention' | 'tied_embeddings'>>, p: Precision): ModuleBits {
   const keep = m.unquantized;
-  const plain = { attnBits: p.weightBits, attnDtype: p.gemmDtype, embBits: p.headBits, headBits: p.headBits };
+  // a Q4_K_M file's attention projections carry their own mixture (v wider than q/k/o); its embedding table is Q4_K,
+  // or the output tensor's Q6_K when the two are one tensor (tied embeddings)
+  const q4km = p.weights === 'q4_k_m' && m.heads !== undefined && m.kv_heads !== undefined && m.layers !== undefined;
+  const plain = q4km
+    ? { attnBits: q4kmAttentionBits(m as DecoderModel), attnDtype: p.gemmDtype, embBits: m.tied_embeddings ? p.headBits : 4.5, headBits: p.headBits }
+    : { attnBits: p.weightBits, attnDtype: p.gemmDtype, embBits: p.headBits, headBits: p.headBits };
   if (!keep || keep.length === 0 || !(p.weightBits < 8)) return plain;
   const bits = p.gguf ? WEIGHT_BITS.q8_0! : 16;
   // 16-bit weights multiply in 16-bit: a narrow GEMM dtype (fp4) is the experts', not theirs

@@ -4,7 +4,7 @@
 import type { Dtype, NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import type { PassMemo } from './pass-memo.js';
 
-export type QuantScheme = 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'fp4' | 'int8' | 'int4' | 'q8_0' | 'q4_0';
+export type QuantScheme = 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'fp4' | 'int8' | 'int4' | 'q8_0' | 'q4_0' | 'q4_k_m';
 
 export interface SimulateRequest {
   model: NormalizedModel;

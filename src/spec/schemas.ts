@@ -195,7 +195,7 @@ const referenceParams = {
   properties: { total: { type: 'number' }, active: { type: 'number' }, source: { type: 'string' } },
 };
 // dtype: the scheme the checkpoint ships in (a Hugging Face quantization_config), the default --dtype for this model
-const modelCommon = { ...common, family: { type: 'string' }, reference_params: referenceParams, dtype: { enum: ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0'] } };
+const modelCommon = { ...common, family: { type: 'string' }, reference_params: referenceParams, dtype: { enum: ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0', 'q4_k_m'] } };
 
 const decoder = {
   type: 'object',
@@ -713,8 +713,8 @@ const runtimeBlocks = {
       weight_only_moe_fixed: OVERHEAD,
       // bits per weight (scales included) the runtime's own quantizer stores for a --weights scheme, in place of the
       // scheme table's (src/model/quant.ts): the transformer linears, and the LM head (src/model/quant.ts applyRuntimeBits)
-      quantized_weight_bits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) },
-      quantized_head_bits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) },
+      quantized_weight_bits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q4_k_m', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) },
+      quantized_head_bits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q4_k_m', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) },
       tiled_gemm: {
         type: 'object',
         additionalProperties: false,

@@ -167,7 +167,7 @@ export interface ModelBase {
   family: string;
   rumoured: boolean;
   reference_params?: { total?: number; active?: number; source?: string };
-  dtype?: 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'fp4' | 'int8' | 'int4' | 'q8_0' | 'q4_0'; // the checkpoint's precision: default --dtype
+  dtype?: 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'fp4' | 'int8' | 'int4' | 'q8_0' | 'q4_0' | 'q4_k_m'; // the checkpoint's precision: default --dtype
   sources: string[];
   file?: string;
 }
@@ -477,8 +477,8 @@ export interface RuntimeSettings {
     // bits per weight (scales included) the runtime's quantizer stores for a --weights scheme, the linears' and the LM
     // head's, in place of hwperf's scheme table (gpt-fast's int4 G=32 with bf16 scale + zero per group: 5; its int8
     // quantizes the LM head too). src/model/quant.ts runtimeBits.
-    quantizedWeightBits?: Partial<Record<'int4' | 'int8' | 'q4_0' | 'q8_0', number>>;
-    quantizedHeadBits?: Partial<Record<'int4' | 'int8' | 'q4_0' | 'q8_0', number>>;
+    quantizedWeightBits?: Partial<Record<'int4' | 'int8' | 'q4_0' | 'q4_k_m' | 'q8_0', number>>;
+    quantizedHeadBits?: Partial<Record<'int4' | 'int8' | 'q4_0' | 'q4_k_m' | 'q8_0', number>>;
     // small-M tiled GEMM kernels that give each CTA (one SM / CU) one tile_n-wide strip of the weights over the whole K
     // with no split-K (vLLM/SGLang Triton fused_moe, Triton/CUTLASS block-FP8 linear): the weight bytes one SM streams
     // per second (rateBytePerS), the strip width, and which GEMMs run that way (src/sim/kernel-physics.ts tiledStreamS)

@@ -60,7 +60,7 @@ export const SWEEP_KEYS: Record<string, Kind> = {
 };
 
 const TOP_KEYS = ['sweep', 'out', 'name', 'description'];
-export const SCHEMES = ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0'];
+export const SCHEMES = ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0', 'q4_k_m'];
 
 export interface Axis {
   key: string; // a SWEEP_KEYS name; `set` axes from a mapping have key 'set' and a path
