@@ -39,3 +39,17 @@ describe('MI325X GEMM rates (AMD MAF, normal-distribution inputs)', () => {
     expect(tflops(big, mi325x) / tflops(big, mi300x)).toBeCloseTo(0.538 / 0.44, 2);
   });
 });
+
+describe('MI325X HBM fraction (CDNA3 memory system)', () => {
+  it("carries the MI300X's measured triad fraction, not the NVIDIA-derived HBM class default", () => {
+    expect(mi325x.efficiency.memory).toBe(mi300x.efficiency.memory);
+    expect(mi325x.efficiency.memory).toBeLessThan(0.85);
+  });
+
+  it('a batch-1 decode GEMV streams its weights at 0.774 x 6.0 TB/s on MI325X, 6.0/5.3 of MI300X', () => {
+    const op = gemm(1, 28672, 8192, 'fp8'); // 235 MB of fp8 weights: far above any cache
+    const mi325 = op.bytes / opCost(op, mi325x).memoryS;
+    expect(mi325 / 1e12).toBeCloseTo(0.774 * 6.0, 1);
+    expect(mi325 / (op.bytes / opCost(op, mi300x).memoryS)).toBeCloseTo(6.0 / 5.3, 2);
+  });
+});

@@ -1,13 +1,10 @@
 // diffusers-2023: PyTorch 2.0 / 2.1's SDPA flash backend is FlashAttention-1, at the top of the 25-40% of peak the
 // FlashAttention-2 paper (arXiv:2307.08691, abstract) gives it; Hopper and the RTX 4090 keep pytorch's FA2 figures.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
 import { opCost } from '../src/sim/roofline.js';
 import { attentionCore } from '../src/model/transformer-block.js';
+import { bound } from './helpers/bound.js';
 
-const lib = getLibrary();
-const bound = (hw: string, rt: string) => bindRuntime(lib.hardware[hw]!, libraryRuntime(rt));
 const op = attentionCore('attn', { batch: 2, q: 4096, kv: 4096, heads: 10, headDim: 64 }, { compute: 'fp16', actBytes: 2, weightBytes: 2, kvBytes: 2 }, true);
 const seconds = (hw: string, rt: string) => opCost(op, bound(hw, rt)).seconds;
 

@@ -5,16 +5,14 @@
 // SGLang 0.4's Triton block-FP8 linear kernel runs at 0.155 of the peak at DeepSeek-V3's TP 8 shapes (sglang PR #3893,
 // H200). runtimes/vllm-0.7.yaml, runtimes/vllm-0.7.0.yaml and runtimes/sglang-0.4.yaml cite the numbers.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryModel } from '../src/spec/library.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { opCost, matrixPeak } from '../src/sim/roofline.js';
 import type { DecoderModel } from '../src/index.js';
+import { bound } from './helpers/bound.js';
 
-const lib = getLibrary();
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 const ds = libraryModel('deepseek-v3') as DecoderModel;
 const fp8 = resolvePrecision('fp8', undefined, undefined, 'bf16');
 const layout = buildLayout(ds, 8, 1, 1, 8, false);

@@ -3,13 +3,12 @@
 // TFLOP/s at head dim 64, 2k-16k tokens, of the 165.2 TFLOP/s rated peak). Other runtimes' own attention kernels
 // (llama.cpp) and other parts keep theirs.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { getLibrary } from '../src/spec/library.js';
 import { opCost } from '../src/sim/roofline.js';
 import { attentionCore } from '../src/model/transformer-block.js';
+import { bound } from './helpers/bound.js';
 
 const lib = getLibrary();
-const bound = (hw: string, rt: string) => bindRuntime(lib.hardware[hw]!, libraryRuntime(rt));
 // the benchmark's shape at 8k tokens: batch 2, 2048 / 64 = 32 heads of 64, non-causal, fp16
 const op = attentionCore('attn', { batch: 2, q: 8192, kv: 8192, heads: 32, headDim: 64 }, { compute: 'fp16', actBytes: 2, weightBytes: 2, kvBytes: 2 }, true);
 const tflops = (hw: ReturnType<typeof bound>) => op.flops / opCost(op, hw).seconds / 1e12;

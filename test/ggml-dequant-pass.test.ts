@@ -3,8 +3,7 @@
 // (src/sim/dequant-pass.ts); RDNA 3 sizes its MoE MMQ tiles from the ubatch's tokens as NVIDIA does (by_architecture rdna3).
 import { describe, expect, it } from 'vitest';
 import { withKernels } from './helpers/llama2-q4.js';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { kernelPhysics } from '../src/sim/kernel-physics.js';
@@ -15,9 +14,8 @@ import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { isGemvShape, memoryEfficiency, opCost } from '../src/sim/roofline.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+import { bound } from './helpers/bound.js';
 
-const lib = getLibrary();
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 const p = resolvePrecision('q4_0', undefined, undefined, undefined);
 const ops = (model: string, hw: NormalizedHardware, T: number) => {
   const m = libraryModel(model) as DecoderModel;

@@ -1,8 +1,7 @@
 // ggml runtimes launch a kernel per graph node (src/sim/ggml-kernels.ts): a batch-1 llama.cpp decode step costs at least
 // its kernels × the runtime's per-kernel device time (kernels.kernel_cycles / the part's clock) beside its bytes.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { getLibrary, libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { ggmlKernelCounts } from '../src/sim/ggml-kernels.js';
@@ -10,9 +9,9 @@ import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import type { DecoderModel } from '../src/spec/types.js';
+import { bound } from './helpers/bound.js';
 
 const lib = getLibrary();
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 const decode = (hwId: string, rt: string, model: string, dtype: string) => {
   const hw = bound(hwId, rt);
   return simulate(buildRequest({ model, hardware: hwId, dtype, 'input-tokens': 1, 'output-tokens': 128, batch: 1 }, libraryModel(model), hw, libraryModel));

@@ -3,8 +3,7 @@
 // last unmasked tile and only from 1024 queries up (fattn-common.cuh launch_fattn). Both are runtime kernel fields of
 // runtimes/llama.cpp.yaml (by_vendor nvidia): group_tile_from_tokens, attention_mask_scan.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { DEFAULT_KERNEL_PHYSICS, kernelPhysics, paddedGroupRows, paddedGroupRowsFor, tokenTileRows } from '../src/sim/kernel-physics.js';
@@ -14,9 +13,8 @@ import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { isGemvShape, opCost } from '../src/sim/roofline.js';
 import type { DecoderModel } from '../src/spec/types.js';
+import { bound } from './helpers/bound.js';
 
-const lib = getLibrary();
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 const ggml = { ...DEFAULT_KERNEL_PHYSICS, groupTileFromTokens: 128 };
 
 describe('MoE tiles sized from the token count (ggml MMQ MUL_MAT_ID)', () => {

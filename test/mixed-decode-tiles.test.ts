@@ -2,15 +2,13 @@
 // sequence's query is one row of a 64-row tile per query head (runtime kernels.mixed_decode_tile_rows,
 // src/sim/mixed-decode-tiles.ts; runtimes/vllm.yaml cites vllm PR #58013 and flash-attention's split-KV dispatch).
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryModel } from '../src/spec/library.js';
 import { costPass, passOps } from '../src/sim/decoder.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import type { DecoderModel } from '../src/spec/types.js';
+import { bound } from './helpers/bound.js';
 
-const lib = getLibrary();
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 const MIXED = { prefillSeqs: 1, prefillLen: 2048, decodeSeqs: 68 }; // a 2048-token chunk with 68 running decodes
 const DECODE = { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 68 };
 const decodeAttn = (model: string, hwId: string, rt: string, shape: typeof MIXED, kv = 'bf16') => {

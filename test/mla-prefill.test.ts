@@ -1,16 +1,14 @@
 // SGLang 0.4's Triton backend runs MLA prefill absorbed over the latent (runtimes/sglang-0.4.yaml kernels.mla_prefill,
 // src/runtime/mla-cache.ts): deepseek_v2.py takes forward_normal only for an extend batch without a cached prefix.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryModel } from '../src/spec/library.js';
 import { modelForRuntime } from '../src/runtime/mla-cache.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import type { DecoderModel } from '../src/index.js';
+import { bound } from './helpers/bound.js';
 
-const lib = getLibrary();
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 const ds = libraryModel('deepseek-v3') as DecoderModel;
 const layout = buildLayout(ds, 8, 1, 1, 8, false);
 const shape = { prefillSeqs: 1, prefillLen: 8192, decodeSeqs: 0 };

@@ -3,8 +3,7 @@
 // (src/runtime/mla-cache.ts); vLLM 0.7's V0 engine ran MLA models without chunked prefill; the early-2025 block-FP8 GEMM kernels (Triton, CUTLASS
 // blockwise) reach a fraction of the fp8 peak the per-tensor cuBLASLt table does not describe.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryModel } from '../src/spec/library.js';
 import { modelForRuntime } from '../src/runtime/mla-cache.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
@@ -16,9 +15,8 @@ import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { opCost, matrixPeak } from '../src/sim/roofline.js';
 import type { DecoderModel, SimulateResult } from '../src/index.js';
+import { bound } from './helpers/bound.js';
 
-const lib = getLibrary();
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 const ds = libraryModel('deepseek-v3') as DecoderModel;
 const fp8 = resolvePrecision('fp8', undefined, undefined, 'bf16');
 

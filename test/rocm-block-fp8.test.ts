@@ -2,16 +2,14 @@
 // at the Triton blockwise-FP8 rate measured on an MI300X (AMD-AGI/Primus-Turbo PR #339: 628 TFLOP/s = 0.24 of the fp8
 // peak), not at hipBLASLt's per-tensor fp8 table (runtimes/vllm.yaml and runtimes/sglang-0.4.yaml by_architecture cdna3).
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryModel } from '../src/spec/library.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { opCost, matrixPeak } from '../src/sim/roofline.js';
 import type { DecoderModel } from '../src/index.js';
+import { bound } from './helpers/bound.js';
 
-const lib = getLibrary();
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 const ds = libraryModel('deepseek-v3') as DecoderModel;
 const fp8 = resolvePrecision('fp8', undefined, undefined, 'bf16');
 const ops = buildDecoderPass(ds, buildLayout(ds, 8, 1, 1, 8, false), fp8, { prefillSeqs: 1, prefillLen: 8192, decodeSeqs: 0 });

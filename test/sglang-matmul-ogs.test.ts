@@ -3,8 +3,7 @@
 // gpt-oss-120b, vllm bench latency batch 8, 32 in / 128 out: 1.58155 s against 1.17 s): 3.2 ms more per forward pass,
 // 44.7 us on each of its 72 grouped expert GEMMs (runtimes/sglang.yaml by_architecture hopper kernels.weight_only_moe_fixed).
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryModel } from '../src/spec/library.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { buildLayout } from '../src/sim/parallel.js';
@@ -12,9 +11,8 @@ import { opCost } from '../src/sim/roofline.js';
 import { simulate } from '../src/sim/simulate.js';
 import type { DecoderModel } from '../src/index.js';
 import { request } from './helpers/nondecoder-fixtures.js';
+import { bound } from './helpers/bound.js';
 
-const lib = getLibrary();
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 const oss = libraryModel('gpt-oss-120b') as DecoderModel;
 const layout = buildLayout(oss, 1, 1, undefined, 1, false);
 const decode = (p: ReturnType<typeof resolvePrecision>) => buildDecoderPass(oss, layout, p, { prefillSeqs: 0, prefillLen: 0, decodeSeqs: 8 });

@@ -1,8 +1,7 @@
 // Small-M tiled GEMMs without split-K (vLLM/SGLang Triton fused_moe, block-FP8 linear): each CTA streams one
 // tile_n-wide strip of W over all of K at the runtime's measured per-CTA rate (src/sim/kernel-physics.ts tiledStreamS).
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { getLibrary } from '../src/spec/library.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
@@ -11,10 +10,10 @@ import { tiledStreamS } from '../src/sim/kernel-physics.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+import { bound } from './helpers/bound.js';
 
 const lib = getLibrary();
 const dsv3 = lib.models['deepseek-v3'] as DecoderModel;
-const bound = (hw: string, rt: string) => bindRuntime(lib.hardware[hw]!, libraryRuntime(rt));
 
 // one decode pass of T tokens: the ops as the graph builds them for this layout
 function decodeOps(m: DecoderModel, tp: number, T: number, dtype = 'fp8') {

@@ -3,16 +3,14 @@
 // 0.54 (vLLM fused_marlin_moe MXFP4 on an H20, flagos-ai/FlagGems PR #4483; runtimes/vllm.yaml by_vendor nvidia).
 // Dense GEMMs of the same model (attention projections, bf16) and native-fp4 parts (Blackwell) are not capped.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryModel } from '../src/spec/library.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { opCost, matrixPeak } from '../src/sim/roofline.js';
 import type { DecoderModel } from '../src/index.js';
+import { bound } from './helpers/bound.js';
 
-const lib = getLibrary();
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 const oss = libraryModel('gpt-oss-20b') as DecoderModel;
 const fp4 = resolvePrecision('fp4', undefined, undefined, 'bf16');
 const ops = buildDecoderPass(oss, buildLayout(oss, 1, 1, undefined, 1, false), fp4, { prefillSeqs: 1, prefillLen: 8192, decodeSeqs: 0 });

@@ -3,8 +3,7 @@
 // bf16 matmuls run tinyBLAS on the AVX-512 vector unit, not AMX. Both run at ggml's measured CPU GEMM rate per core and
 // clock, far below the AMX brgemm that SGLang's CPU backend uses for the same bf16 prompt.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
-import { bindRuntime } from '../src/runtime/resolve.js';
+import { libraryModel } from '../src/spec/library.js';
 import { dequantPass } from '../src/sim/dequant-pass.js';
 import { ggmlKernelCounts } from '../src/sim/ggml-kernels.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
@@ -14,9 +13,8 @@ import { opCost } from '../src/sim/roofline.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+import { bound } from './helpers/bound.js';
 
-const lib = getLibrary();
-const bound = (hwId: string, rt: string) => bindRuntime(lib.hardware[hwId]!, libraryRuntime(rt));
 const ffnUp = (model: string, dtype: string, hw: NormalizedHardware, T: number) => {
   const m = libraryModel(model) as DecoderModel;
   const p = resolvePrecision(dtype, undefined, undefined, undefined);

@@ -145,9 +145,8 @@ export function kneeGemm(op: Op, gemv: boolean, computeS = 1, memoryS = 1): bool
 // NVFP4 on Blackwell, where unpacking e2m1 values and applying one fp8 scale per 16 costs issue slots a 16- or 8-bit
 // GEMM does not spend) reads its bytes at that fraction instead, never above STREAM: it matters below the ridge point
 // (skinny serving batches), where a GEMM is as fast as its weights arrive.
-export function memoryEfficiency(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number }, hw: NormalizedHardware): number {
+export function memoryEfficiency(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number }, hw: NormalizedHardware, dk = decodeKernel(op, hw)): number {
   // the runtime's own decode-attention kernel, measured (kernels.decode_attention): its KV read rate replaces both
-  const dk = decodeKernel(op, hw);
   if (dk) return dk.bandwidth;
   if (op.kind === 'attention' && op.kvElemBytes !== undefined && op.kvElemBytes < 2) return hw.efficiency.memory * hw.efficiency.attentionKv8;
   if (op.kind === 'gemm') {
@@ -215,7 +214,7 @@ function gemvRate(hw: NormalizedHardware, peak: number, dtype: Dtype): number {
 
 // `out`: an object to fill and return instead of a new one (a sweep costs ~10 ops a row: their results were a sixth of
 // what a row allocated, issue 15); the caller owns it and reads it before the next call that fills it.
-export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; queriesPerKv?: number; prefill?: { len: number } }, hw: NormalizedHardware, phase: LaunchPhase = 'other', out?: OpCost): OpCost {
+export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; queriesPerKv?: number; prefill?: { len: number }; sinks?: boolean }, hw: NormalizedHardware, phase: LaunchPhase = 'other', out?: OpCost): OpCost {
   let computeS: number;
   let dtype = op.dtype;
   const gemv = isGemvShape(op, hw);
@@ -274,6 +273,11 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     eff *= pad;
     computeS = op.flops / (peak.flopPerS * eff * (prefillEff !== undefined ? 1 : sustainedMatrix(hw, op.kind === 'attention' ? undefined : dtype)));
+    // the prompt attention of a model with attention sinks, under a runtime that runs such models on a slower kernel than
+    // its fused-attention default, reaches at most that kernel's rate (kernels.sink_attention_rate: vLLM's Triton unified
+    // attention off Hopper, runtimes/vllm.yaml cites the bound)
+    const sinkRate = op.sinks && op.prefill ? hw.runtime?.kernels?.sinkAttentionFlopPerS : undefined;
+    if (sinkRate !== undefined && sinkRate > 0) computeS = Math.max(computeS, op.flops / sinkRate);
     // the runtime decides whether GGUF weights run llama.cpp's MMQ kernels or are dequantized to 16-bit GEMMs
     const mmq = op.gguf && op.kind === 'gemm' && !ggufDequantized(op, hw) ? ggufGemmPeak(hw) : undefined;
     if (mmq) {
@@ -286,7 +290,9 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   } else {
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
   }
-  const bw = hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw);
+  // the runtime's measured decode-attention kernel for this op, if any (its read rate here, its fixed costs below)
+  const dk = decodeKernel(op, hw);
+  const bw = hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw, dk);
   // an activation-only op whose tensors fit in L2 moves them at the L2's measured rate where faster (src/sim/l2-resident.ts)
   const l2 = l2ResidentBandwidth(op, hw);
   let memoryS = op.bytes / (l2 !== undefined ? Math.max(bw, l2 * (op.memoryScale ?? 1)) : bw);
@@ -318,7 +324,6 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // part's per-kernel gap) and its time per sequence × KV head of the call, beside its KV read. The measured fixed time
   // is the whole op's (aiconfigurator times the attention call as TensorRT-LLM launches it), so op.kernels is not
   // multiplied in: a runtime that sets the key with an op of several launches must measure them together.
-  const dk = decodeKernel(op, hw);
   const overhead = dk ? Math.max(hw.efficiency.kernelOverheadS, dk.fixedS) + dk.perSequenceHeadS * op.kvHeadSeqs! : Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels + moeFixed;
   let body = Math.max(computeS, memoryS);
   if (kneeGemm(op, gemv, computeS, memoryS)) {

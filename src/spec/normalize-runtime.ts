@@ -218,6 +218,11 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (!(gv > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gemv_rate'], `must be > 0, found ${gv}`, 'e.g. gemv_rate: 5.75 TFLOP/s'));
       out.kernels.gemvFlopPerS = gv;
     }
+    const sr = await quantityAt(ctx, raw, [...at, 'kernels', 'sink_attention_rate'], 'flop_per_s');
+    if (sr !== undefined) {
+      if (!(sr > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'sink_attention_rate'], `must be > 0, found ${sr}`, 'e.g. sink_attention_rate: 89.6 TFLOP/s'));
+      out.kernels.sinkAttentionFlopPerS = sr;
+    }
     const gr = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_rate'], 'flop_per_s');
     if (gr !== undefined) {
       if (!(gr > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gemm_rate'], `must be > 0, found ${gr}`, 'e.g. gemm_rate: 21.6 TFLOP/s'));

@@ -675,6 +675,7 @@ const runtimeBlocks = {
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
       kv_per_query_head: { type: 'boolean' },
       mixed_decode_tile_rows: { type: 'integer', minimum: 0, maximum: 1024 },
+      sink_attention_rate: PEAK,
       gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: PEAK,
       gemv_rate: PEAK,

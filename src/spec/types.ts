@@ -509,6 +509,10 @@ export interface RuntimeSettings {
     // vLLM V1: one flash_attn_varlen_func call, split-KV dispatch kBlockM 64); 0 or absent: decode rows keep their own
     // decode kernel (src/sim/mixed-decode-tiles.ts)
     mixedDecodeTileRows?: number;
+    // the most FLOP/s a prompt's attention reaches for a model with attention sinks (gpt-oss), where the runtime runs such
+    // models on a slower kernel than its fused-attention default (vLLM's Triton unified attention off Hopper: 16-row
+    // query tiles); caps the prefill attention ops of those models only (src/sim/roofline.ts)
+    sinkAttentionFlopPerS?: number;
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
     gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)
