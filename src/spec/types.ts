@@ -448,6 +448,10 @@ export interface RuntimeSettings {
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
+    // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
+    // (vLLM on ROCm: wvSplitKQ for fp8 at one row, wvSplitK for 16-bit at up to 4): gemmFixedS applies above them only,
+    // and such a GEMM never costs more than the skinny kernel taking that many rows at a time (src/sim/roofline.ts)
+    skinnyGemmRows?: Partial<Record<Dtype, number>>;
     // how the runtime runs multi-head latent attention (src/runtime/mla-cache.ts): over the latent ('absorbed', the
     // default) or expanded to per-head K/V with a per-head cache ('expanded': vLLM before v0.7.1)
     mla?: 'absorbed' | 'expanded';
