@@ -69,3 +69,17 @@ describe('vLLM on ROCm: the library fixed time only past the skinny kernels rows
     expect((withFixed - noFixed) / (80 * 4 * (13.9e-6 - gap))).toBeLessThan(1.05);
   });
 });
+
+describe('vLLM / SGLang ROCm custom all-reduce up to its 8 MiB buffer', () => {
+  it('a 2 MiB decode all-reduce takes the measured MI300X custom-kernel time, not the RCCL sweep; past 8 MiB, RCCL', async () => {
+    const { customAllreduceSeconds } = await import('../src/runtime/collectives.js');
+    const { commSeconds } = await import('../src/sim/parallel.js');
+    for (const rt of ['vllm', 'sglang']) {
+      const hw = bound('mi300x', rt);
+      expect(customAllreduceSeconds(hw, 2097152, 8)).toBeCloseTo(36.64e-6, 12);
+      expect(customAllreduceSeconds(hw, 8388608, 8)).toBeCloseTo(118.31e-6, 12);
+      expect(customAllreduceSeconds(hw, 16777216, 8)).toBeUndefined();
+      expect(customAllreduceSeconds(hw, 2097152, 8)! * 2).toBeLessThan(commSeconds(hw, 'allreduce', 2097152, 8));
+    }
+  });
+});
