@@ -750,6 +750,9 @@ const runtimeBlocks = {
       gemm_convert: { type: 'boolean' },
       // int8 GEMMs quantize their input and dequantize their int32 output in kernels of their own (CTranslate2 Dense)
       int8_quant_kernels: { type: 'boolean' },
+      // mixed precision by torch.autocast over an fp32 model: the residual stream and LayerNorms stay fp32, each Linear
+      // fed by a LayerNorm casts its input down in a kernel of its own (src/sim/runtime-ops.ts)
+      autocast: { type: 'boolean' },
       norm_kernels: posInt,
       // how a decode step adds its K/V to the self-attention cache: written in place into a preallocated cache, or the
       // whole cache copied into a new tensor (torch.cat / CTranslate2 ops::Concat)
