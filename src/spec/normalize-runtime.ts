@@ -216,6 +216,11 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (!(gv > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gemv_rate'], `must be > 0, found ${gv}`, 'e.g. gemv_rate: 5.75 TFLOP/s'));
       out.kernels.gemvFlopPerS = gv;
     }
+    const sr = await quantityAt(ctx, raw, [...at, 'kernels', 'sink_attention_rate'], 'flop_per_s');
+    if (sr !== undefined) {
+      if (!(sr > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'sink_attention_rate'], `must be > 0, found ${sr}`, 'e.g. sink_attention_rate: 89.6 TFLOP/s'));
+      out.kernels.sinkAttentionFlopPerS = sr;
+    }
     const gr = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_rate'], 'flop_per_s');
     if (gr !== undefined) {
       if (!(gr > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gemm_rate'], `must be > 0, found ${gr}`, 'e.g. gemm_rate: 21.6 TFLOP/s'));
@@ -254,7 +259,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (risingTable(ctx, [...at, 'collectives', 'custom_allreduce'], sizes, seconds, 'sizes', 'seconds')) out.collectives = { customAllreduce: { sizes, seconds, maxGroup: ar.max_group } };
   }
   const t = own.training;
-  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', fsdp_layout: 'fsdpLayout', pp_split: 'ppSplit' } as const;
+  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', fsdp_layout: 'fsdpLayout', pp_split: 'ppSplit', optimizer_bytes: 'optimizerBytes' } as const;
   if (t && Object.keys(tNames).some((k) => t[k] !== undefined)) out.training = renamed<RuntimeOverride['training']>(t, tNames);
   const mh = t?.moe_host;
   if (mh && typeof mh === 'object') {

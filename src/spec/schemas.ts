@@ -636,6 +636,7 @@ const runtimeBlocks = {
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       fsdp_layout: { enum: ['per_parameter', 'flat'] },
       pp_split: { enum: ['even', 'balanced'] },
+      optimizer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1024 },
       moe_host: {
         type: 'object',
         additionalProperties: false,
@@ -673,6 +674,7 @@ const runtimeBlocks = {
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
       kv_per_query_head: { type: 'boolean' },
       mixed_decode_tile_rows: { type: 'integer', minimum: 0, maximum: 1024 },
+      sink_attention_rate: PEAK,
       gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: PEAK,
       gemv_rate: PEAK,
