@@ -214,7 +214,7 @@ function gemvRate(hw: NormalizedHardware, peak: number, dtype: Dtype): number {
 
 // `out`: an object to fill and return instead of a new one (a sweep costs ~10 ops a row: their results were a sixth of
 // what a row allocated, issue 15); the caller owns it and reads it before the next call that fills it.
-export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; queriesPerKv?: number; prefill?: { len: number } }, hw: NormalizedHardware, phase: LaunchPhase = 'other', out?: OpCost): OpCost {
+export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; queriesPerKv?: number; prefill?: { len: number }; sinks?: boolean }, hw: NormalizedHardware, phase: LaunchPhase = 'other', out?: OpCost): OpCost {
   let computeS: number;
   let dtype = op.dtype;
   const gemv = isGemvShape(op, hw);
@@ -273,6 +273,11 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     eff *= pad;
     computeS = op.flops / (peak.flopPerS * eff * (prefillEff !== undefined ? 1 : sustainedMatrix(hw, op.kind === 'attention' ? undefined : dtype)));
+    // the prompt attention of a model with attention sinks, under a runtime that runs such models on a slower kernel than
+    // its fused-attention default, reaches at most that kernel's rate (kernels.sink_attention_rate: vLLM's Triton unified
+    // attention off Hopper, runtimes/vllm.yaml cites the bound)
+    const sinkRate = op.sinks && op.prefill ? hw.runtime?.kernels?.sinkAttentionFlopPerS : undefined;
+    if (sinkRate !== undefined && sinkRate > 0) computeS = Math.max(computeS, op.flops / sinkRate);
     // the runtime decides whether GGUF weights run llama.cpp's MMQ kernels or are dequantized to 16-bit GEMMs
     const mmq = op.gguf && op.kind === 'gemm' && !ggufDequantized(op, hw) ? ggufGemmPeak(hw) : undefined;
     if (mmq) {

@@ -79,6 +79,7 @@ function settingsJson(s: RuntimeSettings) {
       attention_mask_scan: s.kernels.attentionMaskScan ?? null,
       kv_per_query_head: s.kernels.kvPerQueryHead ?? false,
       mixed_decode_tile_rows: s.kernels.mixedDecodeTileRows ?? null,
+      sink_attention_rate_flop_s: s.kernels.sinkAttentionFlopPerS ?? null,
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
       gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
@@ -128,6 +129,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fsdp_gather_dtype: t.fsdpGatherDtype,
     fsdp_layout: t.fsdpLayout,
     pp_split: t.ppSplit,
+    optimizer_bytes: t.optimizerBytes,
     moe_host: mh && {
       syncs_fwd: mh.syncsFwd,
       per_op_s: mh.perOpS,
