@@ -11,6 +11,7 @@ import { bindRuntime } from '../src/runtime/resolve.js';
 import { libraryRuntime } from '../src/spec/library.js';
 import { eagerDecodeLoop, eagerStepSeconds, encoderLaunchPhaseOf, launchFloorS, launchPhaseOf } from '../src/runtime/launch.js';
 import { opCost } from '../src/sim/roofline.js';
+import { longestTranscript } from '../src/sim/longest-transcript.js';
 import { linear } from '../src/model/op.js';
 import type { NormalizedHardware } from '../src/spec/types.js';
 import { loadHardware, request } from './helpers/nondecoder-fixtures.js';
@@ -22,10 +23,16 @@ const eager = JSON.parse(readFileSync(join(__dirname, '..', 'bench', 'gpu', 'h20
 const gen = (model: string, batch: number, beams: number) =>
   eager.sections.whisper_generate.find((r) => r.model === model && r.dtype === 'torch.float16' && r.batch === batch && r.beams === beams)!;
 
-/** seconds per decoder step as the bench took it: (128-token run − 32-token run) / 96, one 30 s window */
+/**
+ * seconds per decoder step as the bench took it: (128-token run − 32-token run) / 96, one 30 s window. The bench forced
+ * every row to the same length (min_new_tokens = max_new_tokens); hwperf prices speech, whose rows end at different
+ * lengths and which HF generate() decodes to the longest (scheduler.batching: static), so the difference is taken over
+ * the steps priced
+ */
 function stepS(hw: NormalizedHardware, model: string, batch: number): number {
   const run = (n: number) => simulate(request(model, hw, { audioSeconds: 30, outputTokens: n, batch, dtype: 'fp16' })).latency_s!;
-  return (run(128) - run(32)) / 96;
+  const steps = (n: number) => (hw.runtime?.scheduler.batching === 'static' ? longestTranscript(n, batch, 224) : n);
+  return (run(128) - run(32)) / (steps(128) - steps(32));
 }
 const withBeams = (hw: NormalizedHardware, beamSize: number): NormalizedHardware => ({ ...hw, runtime: { ...hw.runtime!, scheduler: { ...hw.runtime!.scheduler, beamSize } } });
 

@@ -94,7 +94,7 @@ describe('TensorRT-LLM measured attention kernels (aiconfigurator 1.3.0rc20)', (
     const a100 = bindRuntime(lib.hardware['a100-sxm4-80gb']!, trt);
     expect(a100.runtime!.kernels.decodeAttention).toBeUndefined();
     expect(a100.runtime!.kernels.prefillAttention).toBeUndefined();
-    for (const id of ['h100-sxm', 'h200-sxm', 'b200', 'gb200']) {
+    for (const id of ['h100-sxm', 'h200-sxm', 'b200', 'gb200', 'gb300']) {
       const hw = bindRuntime(lib.hardware[id]!, trt);
       expect(Object.keys(hw.runtime!.kernels.decodeAttention ?? {})).toEqual(['kv8', 'kv16']);
       expect(Object.keys(hw.runtime!.kernels.prefillAttention ?? {})).toEqual(['fp8', 'bf16']);
@@ -107,8 +107,16 @@ describe('TensorRT-LLM measured attention kernels (aiconfigurator 1.3.0rc20)', (
       expect(kernels(part).decodeAttention, part).toEqual(kernels(sibling).decodeAttention);
       expect(kernels(part).prefillAttention, part).toEqual(kernels(sibling).prefillAttention);
     }
-    // no table: the PCIe H100 (fewer SMs, lower clocks) and the GB300 (b300 tables not taken)
-    for (const id of ['h100-pcie', 'gb300']) expect(kernels(id).prefillAttention, id).toBeUndefined();
+    // no table: the PCIe H100 (fewer SMs, lower clocks)
+    expect(kernels('h100-pcie').prefillAttention).toBeUndefined();
+  });
+
+  it('the GB300 has its own table (aiconfigurator gb300 rc20), not the GB200’s: Blackwell Ultra attends faster at length', () => {
+    const kernels = (id: string) => bindRuntime(lib.hardware[id]!, trt).runtime!.kernels;
+    const at16k = (id: string) => kernels(id).prefillAttention!.fp8!.values.at(-1)!;
+    expect(at16k('gb300')).toBe(0.429);
+    expect(at16k('gb300') / at16k('gb200')).toBeGreaterThan(1.25);
+    expect(kernels('gb300').decodeAttention!.kv8).toEqual({ fixedS: 9.6e-6, perSequenceHeadS: 6.6e-9, bandwidth: 0.939 });
   });
 });
 

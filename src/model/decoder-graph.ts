@@ -22,6 +22,9 @@ export interface GraphOp extends Op {
   // prefill attention: the prompt length and the query·key pairs per sequence the op is priced at (causal, windowed),
   // so a runtime whose kernel computes other pairs can reprice it (src/sim/ggml-kernels.ts)
   prefill?: { len: number; pairs: number };
+  // prefill attention of a model with attention sinks (gpt-oss): a runtime may run it on another kernel
+  // (kernels.sink_attention_rate, src/sim/roofline.ts)
+  sinks?: boolean;
 }
 
 export interface PassShape {
@@ -213,6 +216,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
       const pairs = pSeqs * perSeq;
       const a = op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, attentionDtype(p), k.n * share); // [b, hq, L, L]
       a.prefill = { len: Lp, pairs: perSeq };
+      if (m.attention?.sinks) a.sinks = true;
       if (!mla && hkv > 0) a.queriesPerKv = hq / hkv;
       ops.push(a);
     }

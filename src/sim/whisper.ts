@@ -6,12 +6,15 @@
 //      batch × windows windows are encoded as one batch (chunked long-form), or in passes of scheduler.audio_batch
 //      windows (the HF ASR pipeline's batch_size), or, under a runtime whose scheduler.audio_windows is sequential
 //      (whisper.cpp, openai-whisper, faster-whisper), one window after another at the request's batch, each encoded
-//      and decoded before the next
+//      and decoded before the next; an in-flight executor with a token budget (scheduler.max_num_batched_tokens:
+//      TensorRT-LLM) encodes a pass's windows budget / 1,500 frames at a time, a decoder step in every iteration
 //   2. encoder graph (front end + blocks + cross K/V) ──roofline──▶ encoder_s
 //   3. decoder: the prompt (SOT, after the previous window's text where the runtime conditions on it) then N − 1 steps
 //      per window (N = --output-tokens, tokens per 30 s window; default: the transcript of speech at
 //      SPEECH_TOKENS_PER_S, plus two timestamp tokens per segment under a runtime that samples them), greedy or with the runtime's beam search (scheduler.beam_size: every decode row, self
-//      cache and logits row per beam; the cross K/V as the runtime keeps them: src/model/whisper-graph.ts); the step
+//      cache and logits row per beam; the cross K/V as the runtime keeps them: src/model/whisper-graph.ts); a pass of
+//      several windows decodes until its longest transcript (src/sim/longest-transcript.ts: every row to it where the
+//      runtime keeps finished rows, scheduler.batching static; else the rest past the mean at one request); the step
 //      time is integrated over the growing self-attention context with Simpson's rule (it is linear in the context,
 //      so three samples are exact up to the roofline's max()) ──▶ decoder_s
 //   4. latency = audio decode + encoder_s + decoder_s; rtf = latency / S; memory = weights + KV caches + live activations
@@ -19,6 +22,7 @@
 //      ffmpeg_read of a file or URL, runtimes/transformers.yaml) adds that time per second of audio, serial
 import type { EncoderDecoderModel, RuntimeSettings } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
+import { longestTranscript } from './longest-transcript.js';
 import { SOT_TOKENS, buildWhisperDecoderGraph, buildWhisperEncoderGraph, decodingOf, whisperKvBytes } from '../model/whisper-graph.js';
 import type { Op } from '../model/op.js';
 import { countParams } from '../model/params.js';
@@ -164,23 +168,45 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // against its kernels' device time (src/runtime/launch.ts eagerStepSeconds) instead of per-kernel launch floors
   const eagerStep = (ph: PricedPhase, rows: number): PricedPhase => withHost(ph, eagerStepSeconds(hw, m.decoder_layers, rows, ph.seconds));
   // 2.–3. one pass over `w` windows of every request: encoder, prompt, decode steps
-  const pass = (w: number) => {
-    const B = batch * w;
-    const encOps = buildWhisperEncoderGraph(m, B, p, fused);
+  // an in-flight executor with a token budget per iteration (scheduler.max_num_batched_tokens) admits a pass's windows
+  // to its encoder that many encoder frames at a time, a decoder step in every iteration: TensorRT-LLM's
+  // TrtEncoderModel::forwardAsync schedules encoder requests with MicroBatchScheduler(..., getMaxBatchSize(),
+  // mModelConfig.getMaxNumTokens()) (cpp/tensorrt_llm/batch_manager/trtEncoderModel.cpp), which counts each request's
+  // getEncoderOutputLen() (1,500 frames per Whisper window) and stops at the budget (microBatchScheduler.cpp); the
+  // engine's max_num_tokens defaults to 8192 (BuildConfig; the MLPerf whisper harness builds its encoder without one:
+  // 5 windows per iteration). The windows that wait cost the decoder no rows, only its per-step work per iteration.
+  const encBudget = !sequential && sch?.batching !== 'static' ? sch?.maxNumBatchedTokens : undefined;
+  const encPerIter = encBudget ? Math.max(1, Math.floor(encBudget / m.audio_ctx)) : Infinity;
+  const encode = (B: number) => {
+    const ops = buildWhisperEncoderGraph(m, B, p, fused);
     // an eager encoder (host.encoder_forward) lasts the longer of its host dispatch and its kernels; its kernels are
     // priced without the per-kernel launch floors ('device') so the dispatch is counted once
-    const encDevice = pricePhase('encode', encOps, hw, encoderLaunchPhaseOf(hw), p.actBytes);
-    const encoder = withHost(encDevice, eagerForwardSeconds(hw, m.encoder_layers, encDevice.seconds));
+    const device = pricePhase('encode', ops, hw, encoderLaunchPhaseOf(hw), p.actBytes);
+    return { ops, phase: withHost(device, eagerForwardSeconds(hw, m.encoder_layers, device.seconds)) };
+  };
+  const pass = (w: number) => {
+    const B = batch * w;
+    const chunk = Math.min(B, encPerIter);
+    const iterations = Math.ceil(B / chunk);
+    const first = encode(chunk);
+    const lastChunk = B - (iterations - 1) * chunk;
+    const encoder = iterations > 1 ? addPhase(repeatPhase(first.phase, iterations - 1), lastChunk === chunk ? first.phase : encode(lastChunk).phase) : first.phase;
+    const encOps = first.ops;
     const out: { encOps: Op[]; decOps: Op[]; encoder: PricedPhase; prefill?: PricedPhase; decode?: PricedPhase } = { encOps, decOps: [], encoder };
     if (perWindow <= 0) return out;
     out.decOps = buildWhisperDecoderGraph(m, B, prompt, prompt, p, fused, dec);
     out.prefill = eagerStep(pricePhase('prefill', out.decOps, hw, launchPhaseOf(hw, 'prefill'), p.actBytes), B * dec.width);
-    const steps = perWindow - 1;
+    // the B transcripts of the pass end at different lengths and the call returns with the longest
+    // (src/sim/longest-transcript.ts): a runtime that keeps finished rows (scheduler.batching: static) runs all B rows
+    // to it; one that retires them runs the mean's steps at B rows and the rest at the one request still decoding
+    const longest = longestTranscript(perWindow, B, maxPerWindow);
+    const keepsRows = sch?.batching === 'static';
+    const steps = (keepsRows ? longest : perWindow) - 1;
+    const at = (c: number, rows = B) => eagerStep(pricePhase('decode', buildWhisperDecoderGraph(m, rows, 1, Math.round(c), p, fused, dec), hw, launchPhaseOf(hw, 'decode'), p.actBytes), rows * dec.width);
     if (steps > 0) {
       // the step time is integrated over the growing self-attention context with Simpson's rule
       const c0 = prompt + 1;
       const c1 = prompt + steps;
-      const at = (c: number) => eagerStep(pricePhase('decode', buildWhisperDecoderGraph(m, B, 1, Math.round(c), p, fused, dec), hw, launchPhaseOf(hw, 'decode'), p.actBytes), B * dec.width);
       const [a, mid, b] = [at(c0), at((c0 + c1) / 2), at(c1)];
       const mean = (a.seconds + 4 * mid.seconds + b.seconds) / 6;
       // the runtime's host work per decoded row per step that the device waits for (host.per_sequence: CTranslate2's
@@ -195,6 +221,16 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
       decode.summary.seconds = (mean + host) * steps;
       decode.seconds = (mean + host) * steps;
       out.decode = decode;
+    }
+    // steps past the mean at the one request still decoding, and one decoder step per encoder iteration but the last
+    const tail = (keepsRows ? 0 : longest - perWindow) + (iterations - 1);
+    if (tail > 0) {
+      const lone = at(prompt + perWindow + tail / 2, 1);
+      const host = eagerDecodeLoop(hw) ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, dec.width, lone.seconds);
+      const rest = repeatPhase(lone, tail);
+      rest.summary.seconds = (lone.seconds + host) * tail;
+      rest.seconds = rest.summary.seconds;
+      out.decode = out.decode ? addPhase(out.decode, rest) : rest;
     }
     return out;
   };

@@ -448,6 +448,10 @@ export interface RuntimeSettings {
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
+    // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
+    // (vLLM on ROCm: wvSplitKQ for fp8 at one row, wvSplitK for 16-bit at up to 4): gemmFixedS applies above them only,
+    // and such a GEMM never costs more than the skinny kernel taking that many rows at a time (src/sim/roofline.ts)
+    skinnyGemmRows?: Partial<Record<Dtype, number>>;
     // how the runtime runs multi-head latent attention (src/runtime/mla-cache.ts): over the latent ('absorbed', the
     // default) or expanded to per-head K/V with a per-head cache ('expanded': vLLM before v0.7.1)
     mla?: 'absorbed' | 'expanded';
@@ -506,6 +510,10 @@ export interface RuntimeSettings {
     // vLLM V1: one flash_attn_varlen_func call, split-KV dispatch kBlockM 64); 0 or absent: decode rows keep their own
     // decode kernel (src/sim/mixed-decode-tiles.ts)
     mixedDecodeTileRows?: number;
+    // the most FLOP/s a prompt's attention reaches for a model with attention sinks (gpt-oss), where the runtime runs such
+    // models on a slower kernel than its fused-attention default (vLLM's Triton unified attention off Hopper: 16-row
+    // query tiles); caps the prefill attention ops of those models only (src/sim/roofline.ts)
+    sinkAttentionFlopPerS?: number;
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
     gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)
@@ -556,6 +564,9 @@ export interface RuntimeSettings {
     // an int8 GEMM (--dtype int8) quantizes its input per row in a kernel of its own and dequantizes the int32 output
     // (with the bias and activation) in another (CTranslate2 Dense, src/sim/runtime-ops.ts)
     int8QuantKernels?: boolean;
+    // torch.autocast over an fp32 model: fp32 residual stream and LayerNorms, a cast kernel before each Linear fed by a
+    // LayerNorm (src/sim/runtime-ops.ts)
+    autocast?: boolean;
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
     rope?: { kernels: number; bytesPerElement: number };
@@ -592,6 +603,8 @@ export interface RuntimeSettings {
   // collective buffers on the compute stream (PyTorch FSDP2 fully_shard: src/sim/training/fsdp-copies.ts); absent /
   // 'flat': the collectives run on flat buffers the parameters and gradients are views of (FSDP1 FlatParameter,
   // DeepSpeed, Megatron FSDP), no copies priced
+  // optimizerBytes: memory traffic per parameter of one optimizer step, gradient-norm clipping included
+  // (src/sim/training/step.ts; absent: 28, a fused Adam over fp32 master weights and states with a 16-bit copy)
   // ppSplit: 'even' = pipeline stages get num_layers / pp decoder layers each, the LM head and loss ride on the last
   // stage on top of its share (Megatron-Core's default split, src/sim/training/step.ts); absent / 'balanced': the
   // head's work spread as if the split absorbed it
@@ -610,6 +623,7 @@ export interface RuntimeSettings {
     fsdpGatherDtype?: 'fp8' | 'bf16';
     fsdpLayout?: 'per_parameter' | 'flat';
     ppSplit?: 'even' | 'balanced';
+    optimizerBytes?: number;
   };
 }
 /** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */
