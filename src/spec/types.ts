@@ -451,6 +451,10 @@ export interface RuntimeSettings {
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
+    // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
+    // (vLLM on ROCm: wvSplitKQ for fp8 at one row, wvSplitK for 16-bit at up to 4): gemmFixedS applies above them only,
+    // and such a GEMM never costs more than the skinny kernel taking that many rows at a time (src/sim/roofline.ts)
+    skinnyGemmRows?: Partial<Record<Dtype, number>>;
     // how the runtime runs multi-head latent attention (src/runtime/mla-cache.ts): over the latent ('absorbed', the
     // default) or expanded to per-head K/V with a per-head cache ('expanded': vLLM before v0.7.1)
     mla?: 'absorbed' | 'expanded';
@@ -563,6 +567,9 @@ export interface RuntimeSettings {
     // an int8 GEMM (--dtype int8) quantizes its input per row in a kernel of its own and dequantizes the int32 output
     // (with the bias and activation) in another (CTranslate2 Dense, src/sim/runtime-ops.ts)
     int8QuantKernels?: boolean;
+    // torch.autocast over an fp32 model: fp32 residual stream and LayerNorms, a cast kernel before each Linear fed by a
+    // LayerNorm (src/sim/runtime-ops.ts)
+    autocast?: boolean;
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
     rope?: { kernels: number; bytesPerElement: number };
@@ -599,6 +606,8 @@ export interface RuntimeSettings {
   // collective buffers on the compute stream (PyTorch FSDP2 fully_shard: src/sim/training/fsdp-copies.ts); absent /
   // 'flat': the collectives run on flat buffers the parameters and gradients are views of (FSDP1 FlatParameter,
   // DeepSpeed, Megatron FSDP), no copies priced
+  // optimizerBytes: memory traffic per parameter of one optimizer step, gradient-norm clipping included
+  // (src/sim/training/step.ts; absent: 28, a fused Adam over fp32 master weights and states with a 16-bit copy)
   // ppSplit: 'even' = pipeline stages get num_layers / pp decoder layers each, the LM head and loss ride on the last
   // stage on top of its share (Megatron-Core's default split, src/sim/training/step.ts); absent / 'balanced': the
   // head's work spread as if the split absorbed it
@@ -617,6 +626,7 @@ export interface RuntimeSettings {
     fsdpGatherDtype?: 'fp8' | 'bf16';
     fsdpLayout?: 'per_parameter' | 'flat';
     ppSplit?: 'even' | 'balanced';
+    optimizerBytes?: number;
   };
 }
 /** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */

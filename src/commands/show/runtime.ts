@@ -86,6 +86,7 @@ function settingsJson(s: RuntimeSettings) {
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
       gemm_rate_flop_s: s.kernels.gemmFlopPerS ?? null,
       gemm_fixed_s: s.kernels.gemmFixedS ?? null,
+      skinny_gemm_rows: s.kernels.skinnyGemmRows ?? null,
       mla: s.kernels.mla ?? null,
       mla_prefill: s.kernels.mlaPrefill ?? null,
       fp8_block_efficiency: s.kernels.fp8BlockEfficiency ?? null,
@@ -129,6 +130,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fsdp_gather_dtype: t.fsdpGatherDtype,
     fsdp_layout: t.fsdpLayout,
     pp_split: t.ppSplit,
+    optimizer_bytes: t.optimizerBytes,
     moe_host: mh && {
       syncs_fwd: mh.syncsFwd,
       per_op_s: mh.perOpS,

@@ -28,6 +28,7 @@ import { linkCollectiveEfficiency } from './link-efficiency.js';
 import { ranksPerDomain, ringEfficiency } from './ring-nics.js';
 import { materialiseAttention } from './materialised-attention.js';
 import { fsdpCopySeconds } from './fsdp-copies.js';
+import { fsdpEdgeParams } from './fsdp-edges.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -317,6 +318,12 @@ export function stepTime(i: StepInput): StepResult {
     const perDomain = ranksPerDomain(domain, stride, n);
     return k * trainingCollectiveTime(hw, kind, bytes, n, links.dp, ringEfficiency(hw, links.dp, bytes, perDomain), perDomain);
   };
+  // one collective of a whole unit's `bytes` over the DP×CP group
+  const one = (kind: CollectiveKind, bytes: number, n: number, stride: number) => {
+    if (!(bytes > 0) || n <= 1) return 0;
+    const perDomain = ranksPerDomain(domain, stride, n);
+    return trainingCollectiveTime(hw, kind, bytes, n, links.dp, ringEfficiency(hw, links.dp, bytes, perDomain), perDomain);
+  };
   // gradients travel in the reduce dtype (reduceBytes, above)
   const rs = bucketed('reducescatter', copies * denseParams, reduceBytes, dDense, p.tp) + bucketed('reducescatter', copies * expertParams, reduceBytes, dExpert, p.tp * p.ep);
   // weights gathered per parameter: 16-bit, or with fp8 GEMMs under a runtime that casts the linear layers' weight shards
@@ -331,7 +338,17 @@ export function stepTime(i: StepInput): StepResult {
     // share of the ZeRO-3 traffic hidden behind compute: the runtime's (FSDP2 / DeepSpeed prefetch), else all but one
     // bucket's worth (the first all-gather before any compute, the last reduce-scatter after it)
     const hide = ov.fsdpPrefetch ?? 1 - 1 / buckets;
-    dpS = m * withContention(2 * ag + rs, Math.max(0, 2 * ag + rs - perMicroBatch * hide));
+    // PyTorch FSDP (runtime training.fsdp_layout set): the root unit's and the first block's all-gather and
+    // reduce-scatter open and close every micro-batch in full (./fsdp-edges.ts), whatever the prefetch hides
+    let edgeS = 0;
+    if (hw.runtime?.training?.fsdpLayout && p.pp === 1) {
+      const root = (s.paramsEmbedding + s.paramsHead) / p.tp;
+      const block = (s.paramsDense - s.paramsEmbedding - s.paramsHead + s.paramsExpert / p.ep) / (s.layers * p.tp);
+      const edge = fsdpEdgeParams(root, block);
+      const gatherBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero);
+      edgeS = Math.min(2 * ag + rs, one('allgather', edge * gatherBytes, dDense, p.tp) + one('reducescatter', edge * reduceBytes, dDense, p.tp));
+    }
+    dpS = m * withContention(2 * ag + rs, Math.max(edgeS, 2 * ag + rs - perMicroBatch * hide));
   } else {
     // reduce-scatter behind the last micro-batch group's backward, gather behind the next step's first group's
     // forward, chunk by chunk and bucket by bucket (./dp-overlap.ts); the runtime's share, else streamed (1)
@@ -341,9 +358,12 @@ export function stepTime(i: StepInput): StepResult {
     dpS = withContention(rs, dpExposed(rs, bwdWindow / v, v, group, buckets, hide)) + withContention(ag, dpExposed(ag, fwdWindow / v, v, group, buckets, hide));
   }
 
-  // 8. optimizer: one memory-bound Adam pass over this device's (ZeRO ≥ 1: sharded) parameters
+  // 8. optimizer: memory-bound passes over this device's (ZeRO ≥ 1: sharded) parameters: the runtime's bytes per
+  //    parameter (training.optimizer_bytes: an unfused foreach AdamW and gradient clipping run a pass per op), else one
+  //    fused Adam pass
   const optParams = copies * (i.zero >= 1 ? denseParams / dDense + expertParams / dExpert : denseParams + expertParams);
-  const optimizerS = (optParams * ADAM_BYTES_PER_PARAM) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
+  const optBytes = hw.runtime?.training?.optimizerBytes ?? ADAM_BYTES_PER_PARAM;
+  const optimizerS = (optParams * optBytes) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 
   const stepS = pipelineS + dpS + optimizerS;
   const flopsPerMb = (p.pp === 1 ? s.layers : s.layers / p.pp) * (layerAvg('fwdFlops') + layerAvg('bwdFlops')) + (head.fwdFlops + head.bwdFlops) / p.pp;
