@@ -53,3 +53,18 @@ describe('MI325X HBM fraction (CDNA3 memory system)', () => {
     expect(mi325 / (op.bytes / opCost(op, mi300x).memoryS)).toBeCloseTo(6.0 / 5.3, 2);
   });
 });
+
+describe('MI355X bf16 GEMMs (AITER tuned table, gfx950 / 256 CUs)', () => {
+  const mi355x = lib.hardware['mi355x']!;
+  it('a 1e13-FLOP GEMM runs near the measured 1305 TFLOP/s (16384 x 50016 x 6144), far under the 0.75 class default', () => {
+    const r = tflops(gemm(16384, 50016, 6144, 'bf16'), mi355x);
+    expect(r).toBeGreaterThan(1305 * 0.95);
+    expect(r).toBeLessThan(1378.5 * 1.01); // never above the best measured shape
+    expect(r / 2500).toBeLessThan(0.6);
+  });
+  it('fp16 carries the same fraction; fp8 keeps its own hipBLASLt table', () => {
+    const big16 = tflops(gemm(16384, 16384, 16384, 'fp16'), mi355x);
+    expect(big16).toBeCloseTo(tflops(gemm(16384, 16384, 16384, 'bf16'), mi355x), 6);
+    expect(tflops(gemm(8192, 8192, 8192, 'fp8'), mi355x)).toBeGreaterThan(2 * big16);
+  });
+});

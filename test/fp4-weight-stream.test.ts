@@ -18,7 +18,7 @@ describe('NVFP4 weight streaming below the ridge point', () => {
     const h100 = lib.hardware['h100-sxm']!;
     expect(h100.efficiency.gemmMemoryByDtype).toBeUndefined();
     const b200 = lib.hardware.b200!;
-    expect(memoryEfficiency(linear('g', 64, 8192, 8192, 'fp8', 1, 2), b200)).toBe(b200.efficiency.memory);
+    expect(memoryEfficiency(linear('g', 64, 8192, 8192, 'int8', 1, 2), b200)).toBe(b200.efficiency.memory);
     expect(memoryEfficiency(linear('g', 64, 8192, 8192, 'fp4', 0.5625, 2), b200)).toBe(0.66);
     // attention and elementwise ops keep their own rates
     expect(memoryEfficiency({ ...linear('a', 64, 8192, 8192, 'fp4', 0.5625, 2), kind: 'attention' }, b200)).toBe(b200.efficiency.memory);

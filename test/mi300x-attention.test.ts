@@ -46,4 +46,14 @@ describe('CDNA3 fused attention efficiency', () => {
     expect(ratio).toBeGreaterThan(1.1);
     expect(ratio).toBeLessThan(1.25);
   });
+
+  // MI355X: AITER's assembly FMHA forward on gfx950, bf16: 1235-1288 TFLOP/s at 8-16K tokens (ROCm/aiter PR #4205)
+  it('MI355X: a long bf16 prefill attention runs at ~1250 TFLOP/s (AITER fmha_v3_fwd), not the 0.6 FA3-class default', () => {
+    const mi355x = lib.hardware['mi355x']!;
+    const F = 4 * 2 * 8192 * 8192 * 16 * 128;
+    const op: Op = { name: 'attention', kind: 'attention', flops: F, bytes: 2 * 3 * 2 * 8192 * 2048, weightBytes: 0, dtype: 'bf16', count: 1 };
+    const tflops = F / opCost(op, mi355x).seconds / 1e12;
+    expect(tflops).toBeGreaterThan(1235 * 0.95);
+    expect(tflops).toBeLessThan(1288 * 1.02);
+  });
 });

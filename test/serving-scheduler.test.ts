@@ -62,7 +62,7 @@ import { commSeconds, meshShare } from '../src/sim/parallel.js';
 import { collectiveShape } from '../src/hardware/efficiency.js';
 
 describe('the runtime\'s own all-reduce for decode-size messages (vLLM custom all-reduce)', () => {
-  it('vLLM prices small TP all-reduces from its measured kernel table; TensorRT-LLM keeps the collective library', () => {
+  it('vLLM prices small TP all-reduces from its measured kernel table; TensorRT-LLM from its own (test/trtllm-custom-allreduce.test.ts)', () => {
     expect(customAllreduceSeconds(under('h100-sxm', 'vllm'), 16384, 8)).toBeCloseTo(10.1e-6, 12);
     expect(customAllreduceSeconds(under('mi300x', 'vllm'), 24576, 8)).toBeCloseTo(6.3e-6, 12);
     // interpolated between measured sizes, never beyond them, never past 8 ranks or outside the scale-up domain
@@ -70,7 +70,7 @@ describe('the runtime\'s own all-reduce for decode-size messages (vLLM custom al
     expect(mid).toBeCloseTo((10.0e-6 + 13.1e-6) / 2, 12);
     expect(customAllreduceSeconds(under('mi300x', 'vllm'), 64e6, 8)).toBeUndefined();
     expect(customAllreduceSeconds(under('h100-sxm', 'vllm'), 16384, 16)).toBeUndefined();
-    expect(customAllreduceSeconds(under('h100-sxm', 'tensorrt-llm'), 16384, 8)).toBeUndefined();
+    expect(customAllreduceSeconds(under('h100-sxm', 'tensorrt-llm'), 16384, 8)).toBeCloseTo(3.6e-6, 12);
     // vllm-0.6 (AMD's images had the ROCm custom all-reduce since ROCm/vllm PR #27) inherits it
     expect(customAllreduceSeconds(under('mi300x', 'vllm-0.6'), 24576, 8)).toBeCloseTo(6.3e-6, 12);
   });

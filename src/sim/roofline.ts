@@ -310,8 +310,12 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // that beyond its body, in place of the hardware's per-kernel gap. Decode GEMMs past the matrix-vector rows keep it:
   // a set-up cost per call does not vanish with more rows, and dropping it there made a decode step cheaper at 12 rows
   // than at 8 (tpot falling as the batch grows: the monotonicity invariant, test/invariants.property.test.ts).
+  // A runtime whose own skinny kernel takes the fewest rows instead of the library (kernels.skinny_gemm_rows: vLLM on
+  // ROCm runs wvSplitKQ for fp8 at one row and wvSplitK for 16-bit at up to 4, hipBLASLt above) pays it above them only.
   const skinny = gemv || (phase === 'decode' && !!op.batchRows);
-  const fixed = skinny && op.kind === 'gemm' && !op.groups && !(op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block) ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
+  const libraryGemm = skinny && op.kind === 'gemm' && !op.groups && !(op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block);
+  const ownRows = libraryGemm ? hw.runtime?.kernels?.skinnyGemmRows?.[dtype] : undefined;
+  let fixed = libraryGemm && !(ownRows !== undefined && op.m !== undefined && op.m <= ownRows) ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
   // a block-scaled FP8 GEMM of a runtime with its own block-FP8 path (vLLM, SGLang: the runtimes that name their tiled
   // GEMM kernels) is two kernels: the activations' per-token-group FP8 quantization, then the GEMM (vllm fp8_utils.py
   // apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 + w8a8_block_fp8_matmul, or + DeepGEMM, which takes the same
@@ -324,7 +328,6 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // part's per-kernel gap) and its time per sequence × KV head of the call, beside its KV read. The measured fixed time
   // is the whole op's (aiconfigurator times the attention call as TensorRT-LLM launches it), so op.kernels is not
   // multiplied in: a runtime that sets the key with an op of several launches must measure them together.
-  const overhead = dk ? Math.max(hw.efficiency.kernelOverheadS, dk.fixedS) + dk.perSequenceHeadS * op.kvHeadSeqs! : Math.max(hw.efficiency.kernelOverheadS, fixed) * kernels + moeFixed;
   let body = Math.max(computeS, memoryS);
   if (kneeGemm(op, gemv, computeS, memoryS)) {
     // Grouped (MoE) and serving-batch GEMMs overlap weight streaming and MMA imperfectly; the loss is charged to the
@@ -359,6 +362,25 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
       }
     }
   }
+  // Past the runtime's own skinny rows (kernels.skinny_gemm_rows) the library GEMM, fixed time included, never costs more
+  // than that skinny kernel taking the rows that many at a time (each pass streams the weights again, no fixed time): the
+  // same floor as above, so that the fixed time the library adds at the switch does not make a step dearer per row
+  // (vLLM itself switches at a fixed row count; the floor keeps throughput from falling as the batch grows).
+  const gap = hw.efficiency.kernelOverheadS;
+  if (fixed > gap && ownRows !== undefined && ownRows > 0 && op.m !== undefined && op.m > ownRows && op.weightBytes > 0) {
+    const peak = opPeak(op, hw);
+    const cS = op.flops / gemvRate(hw, peak.flopPerS, peak.dtype);
+    const mS = (op.weightBytes * (op.m / ownRows) + (op.bytes - op.weightBytes)) / bw;
+    if (Math.max(cS, mS) + gap * kernels < body + passS + fixed * kernels) {
+      passS = 0;
+      body = Math.max(cS, mS);
+      computeS = cS;
+      memoryS = mS;
+      dtype = peak.dtype;
+      fixed = 0;
+    }
+  }
+  const overhead = dk ? Math.max(gap, dk.fixedS) + dk.perSequenceHeadS * op.kvHeadSeqs! : Math.max(gap, fixed) * kernels + moeFixed;
   // a small-M tiled GEMM without split-K (fused MoE experts, block-FP8 linear under vLLM/SGLang) streams its weights no
   // faster than its CTAs can each pull one strip (src/sim/kernel-physics.ts tiledStreamS): a floor on the memory side
   const tiled = op.kind === 'gemm' ? tiledStreamS(op, hw) : undefined;

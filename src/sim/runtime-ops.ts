@@ -21,6 +21,14 @@
 //   int8_quant_kernels  an int8 GEMM (--dtype int8) runs as quantize (input → int8 rows + per-row scale), the int8
 //                    GEMM (int32 output) and dequantize (+ bias, activation) kernels: CTranslate2's Dense; + 2
 //                    launches and their traffic in the `<gemm>.glue` op, the GEMM reading int8 and writing int32
+//   autocast         torch.autocast over an fp32 model (timm's --amp, PyTorch's AMP recipe): the residual stream is fp32
+//                    (the fp32 position-embedding add promotes the patch embedding's output; add is on no autocast
+//                    list, so x + branch stays fp32), LayerNorm runs in fp32 (autocast's fp32 list: layer_norm), and a
+//                    Linear fed by it casts its input down in a kernel of its own (a Linear is on the lower-precision
+//                    list). A LayerNorm reads and writes 4 bytes per element and its cast reads 4 and writes the
+//                    activation size (+1 kernel); a residual add reads the 4-byte stream and the 16-bit branch and
+//                    writes 4 bytes. The attention, the GELU and the Linears themselves run in 16-bit as the graph has
+//                    them.
 //   norm_kernels N   a norm runs as N kernels, each reading and writing the tensor (ggml_norm, ggml_mul, ggml_add)
 //   rmsnorm {kernels, bytes_per_element}  an RMSNorm (op.rms) written out in Python ops (HF LlamaRMSNorm, Open-Sora's
 //                    qk-norm): fp32 copy, pow, mean, rsqrt, mul, cast back, weight mul — its traffic per element
@@ -57,7 +65,7 @@ export function materialisedScoreBytes(ops: Op[], hw: Pick<NormalizedHardware, '
 
 /** whether the runtime changes anything in non-decoder graphs */
 export function rewritesGraphs(k: GraphKernels | undefined): boolean {
-  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || k.int8QuantKernels === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
+  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || k.int8QuantKernels === true || k.autocast === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
 }
 
 /** the ops as the bound runtime runs them; `actBytes` is the activation element size the graph was built with */
@@ -115,6 +123,13 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
         out.push({ name: `${op.name}.glue`, kind: 'elementwise', flops: op.m * op.n, bytes: glue, weightBytes: 0, dtype: op.dtype, count: op.count, kernels: glueKernels });
         continue;
       }
+    } else if (kk.autocast && op.kind === 'norm' && !op.rms) {
+      const elems = op.bytes / (2 * actBytes); // the graph's norm reads and writes each element once
+      bytes = elems * (4 + 4 + 4 + actBytes); // fp32 in, fp32 out; the cast: fp32 in, 16-bit out
+      kernels = (op.kernels ?? 1) + 1;
+    } else if (kk.autocast && op.kind === 'elementwise' && RESIDUAL.test(op.name)) {
+      const elems = op.bytes / (3 * actBytes); // the graph's residual add reads two tensors and writes one
+      bytes = elems * (4 + actBytes + 4);
     } else if (op.kind === 'norm' && op.rms && kk.rmsnorm) {
       bytes = (op.bytes / (2 * actBytes)) * kk.rmsnorm.bytesPerElement; // the op reads and writes each element once
       kernels = kk.rmsnorm.kernels;
@@ -165,4 +180,6 @@ function accessScale(op: Op, kk: GraphKernels & object, bytes: number, scale: nu
   if (slow === 0) return 1;
   return bytes / (Math.max(0, bytes - slow) + time);
 }
+// the graph builders' residual adds (src/model/transformer-block.ts: <block>.residual, .residual1, .residual2)
+const RESIDUAL = /\.residual\d*$/;
 const ACCESS_CLASSES: readonly AccessClass[] = ['broadcast', 'select', 'strided', 'transpose', 'rownorm'];

@@ -189,8 +189,8 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
     const chunk = Math.min(B, encPerIter);
     const iterations = Math.ceil(B / chunk);
     const first = encode(chunk);
-    const last = B - (iterations - 1) * chunk;
-    const encoder = iterations > 1 ? addPhase(repeatPhase(first.phase, iterations - 1), last === chunk ? first.phase : encode(last).phase) : first.phase;
+    const lastChunk = B - (iterations - 1) * chunk;
+    const encoder = iterations > 1 ? addPhase(repeatPhase(first.phase, iterations - 1), lastChunk === chunk ? first.phase : encode(lastChunk).phase) : first.phase;
     const encOps = first.ops;
     const out: { encOps: Op[]; decOps: Op[]; encoder: PricedPhase; prefill?: PricedPhase; decode?: PricedPhase } = { encOps, decOps: [], encoder };
     if (perWindow <= 0) return out;
@@ -225,10 +225,10 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
     // steps past the mean at the one request still decoding, and one decoder step per encoder iteration but the last
     const tail = (keepsRows ? 0 : longest - perWindow) + (iterations - 1);
     if (tail > 0) {
-      const last = at(prompt + perWindow + tail / 2, 1);
-      const host = eagerDecodeLoop(hw) ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, dec.width, last.seconds);
-      const rest = repeatPhase(last, tail);
-      rest.summary.seconds = (last.seconds + host) * tail;
+      const lone = at(prompt + perWindow + tail / 2, 1);
+      const host = eagerDecodeLoop(hw) ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, dec.width, lone.seconds);
+      const rest = repeatPhase(lone, tail);
+      rest.summary.seconds = (lone.seconds + host) * tail;
       rest.seconds = rest.summary.seconds;
       out.decode = out.decode ? addPhase(out.decode, rest) : rest;
     }

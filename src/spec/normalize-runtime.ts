@@ -47,6 +47,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (step !== undefined) out.stepOverheadS = step;
   const perSeq = await secs('host', 'per_sequence');
   if (perSeq !== undefined) out.hostPerSequenceS = perSeq;
+  const perVocab = await secs('host', 'sampling_per_vocab_entry');
+  if (perVocab !== undefined) out.hostSamplingPerVocabS = perVocab;
   if (own.host?.overlap !== undefined) out.hostOverlap = own.host.overlap;
   const ds = own.host?.decode_step;
   const dsTimes = ds !== undefined ? await layerTimes('host', 'decode_step') : undefined;
@@ -177,6 +179,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
     if (k.quantized_weight_bits !== undefined) out.kernels.quantizedWeightBits = { ...k.quantized_weight_bits };
     if (k.quantized_head_bits !== undefined) out.kernels.quantizedHeadBits = { ...k.quantized_head_bits };
+    if (k.skinny_gemm_rows !== undefined) out.kernels.skinnyGemmRows = { ...k.skinny_gemm_rows };
     // by the step's tokens: { tokens, values } → an efficiency table over tokens (the schema checked each entry)
     const f4 = k.fp4_moe_efficiency;
     if (f4 !== undefined && typeof f4 === 'object') {
@@ -248,7 +251,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (sc.live_bytes_per_score !== undefined) out.kernels.attentionScores.liveBytesPerScore = sc.live_bytes_per_score;
       if (sc.decode_kernels !== undefined) out.kernels.attentionScores.decodeKernels = sc.decode_kernels;
     }
-    Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', int8_quant_kernels: 'int8QuantKernels', norm_kernels: 'normKernels', kv_append: 'kvAppend', fp32_matmul: 'fp32Matmul' }));
+    Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', int8_quant_kernels: 'int8QuantKernels', autocast: 'autocast', norm_kernels: 'normKernels', kv_append: 'kvAppend', fp32_matmul: 'fp32Matmul' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
     if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
     if (k.elementwise !== undefined) out.kernels.elementwise = { ...k.elementwise };

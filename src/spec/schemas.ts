@@ -496,6 +496,8 @@ const runtimeBlocks = {
     properties: {
       step_overhead: OVERHEAD,
       per_sequence: OVERHEAD,
+      // a CPU sampler's time per vocabulary entry, per sequence per iteration (src/runtime/host.ts)
+      sampling_per_vocab_entry: OVERHEAD,
       overlap: { type: 'boolean' },
       decode_step: {
         type: 'object',
@@ -680,6 +682,8 @@ const runtimeBlocks = {
       gemv_rate: PEAK,
       gemm_rate: PEAK,
       gemm_fixed: OVERHEAD,
+      // rows up to which the runtime's own skinny GEMM kernel takes a dense GEMM of that compute dtype (gemm_fixed above only)
+      skinny_gemm_rows: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['bf16', 'fp16', 'fp8', 'fp4', 'int8'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 1024 }])) },
       mla: { enum: ['absorbed', 'expanded'] },
       mla_prefill: { enum: ['absorbed', 'expanded'] },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
@@ -752,6 +756,9 @@ const runtimeBlocks = {
       gemm_convert: { type: 'boolean' },
       // int8 GEMMs quantize their input and dequantize their int32 output in kernels of their own (CTranslate2 Dense)
       int8_quant_kernels: { type: 'boolean' },
+      // mixed precision by torch.autocast over an fp32 model: the residual stream and LayerNorms stay fp32, each Linear
+      // fed by a LayerNorm casts its input down in a kernel of its own (src/sim/runtime-ops.ts)
+      autocast: { type: 'boolean' },
       norm_kernels: posInt,
       // how a decode step adds its K/V to the self-attention cache: written in place into a preallocated cache, or the
       // whole cache copied into a new tensor (torch.cat / CTranslate2 ops::Concat)

@@ -351,6 +351,9 @@ export interface RuntimeSettings {
   // host work per running sequence per iteration (scheduling, input preparation, sampling and output bookkeeping in
   // Python: src/runtime/host.ts); hostOverlap: the engine runs it one step ahead, behind the device's work
   hostPerSequenceS?: number;
+  // a sampler on the host that walks the whole vocabulary for every sequence every iteration (llama.cpp's
+  // common_sampler as ollama drives it): seconds per vocabulary entry, added to the per-sequence part
+  hostSamplingPerVocabS?: number;
   hostOverlap?: boolean;
   // host time of one forward of an eager decode loop (a Python generate() loop over nn.Module layers, no graphs):
   // perLayerS per decoder layer (module calls, dispatch of the layer's kernels) + perStepS for the loop's own work and
@@ -448,6 +451,10 @@ export interface RuntimeSettings {
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
+    // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
+    // (vLLM on ROCm: wvSplitKQ for fp8 at one row, wvSplitK for 16-bit at up to 4): gemmFixedS applies above them only,
+    // and such a GEMM never costs more than the skinny kernel taking that many rows at a time (src/sim/roofline.ts)
+    skinnyGemmRows?: Partial<Record<Dtype, number>>;
     // how the runtime runs multi-head latent attention (src/runtime/mla-cache.ts): over the latent ('absorbed', the
     // default) or expanded to per-head K/V with a per-head cache ('expanded': vLLM before v0.7.1)
     mla?: 'absorbed' | 'expanded';
@@ -560,6 +567,9 @@ export interface RuntimeSettings {
     // an int8 GEMM (--dtype int8) quantizes its input per row in a kernel of its own and dequantizes the int32 output
     // (with the bias and activation) in another (CTranslate2 Dense, src/sim/runtime-ops.ts)
     int8QuantKernels?: boolean;
+    // torch.autocast over an fp32 model: fp32 residual stream and LayerNorms, a cast kernel before each Linear fed by a
+    // LayerNorm (src/sim/runtime-ops.ts)
+    autocast?: boolean;
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
     rope?: { kernels: number; bytesPerElement: number };
@@ -647,6 +657,7 @@ export interface NormalizedRuntime extends RuntimeSettings {
 export interface RuntimeOverride {
   stepOverheadS: number;
   hostPerSequenceS: number;
+  hostSamplingPerVocabS: number;
   hostOverlap: boolean;
   decodeStep: NonNullable<RuntimeSettings['decodeStep']>;
   encoderForward: NonNullable<RuntimeSettings['encoderForward']>;

@@ -1,0 +1,85 @@
+// vLLM V1 on CDNA 3/4 runs its own skinny kernels only at the fewest rows (wvSplitKQ: a per-tensor fp8 GEMM of one row;
+// wvSplitK: a 16-bit GEMM of up to 4 rows) and hands larger decode GEMMs to hipBLASLt, whose skinny calls take a fixed
+// 13.9 µs beyond their bytes on MI300X (ROCm/rocm-libraries PR #12329). runtimes/vllm.yaml by_architecture cdna3/cdna4
+// (kernels.gemm_fixed, kernels.skinny_gemm_rows); src/sim/roofline.ts opCost.
+import { describe, expect, it } from 'vitest';
+import { getLibrary } from '../src/spec/library.js';
+import { opCost } from '../src/sim/roofline.js';
+import { buildRequest } from '../src/sim/request.js';
+import { simulate } from '../src/sim/simulate.js';
+import type { Op } from '../src/model/op.js';
+import type { NormalizedHardware } from '../src/spec/types.js';
+import { bound } from './helpers/bound.js';
+
+const lib = getLibrary();
+// a decode-step GEMM of `m` rows (a serving batch's tokens) over an n x k weight
+const decodeGemm = (m: number, n: number, k: number, dtype: 'fp8' | 'bf16'): Op => {
+  const w = dtype === 'fp8' ? 1 : 2;
+  return { name: 'gemm', kind: 'gemm', flops: 2 * m * n * k, bytes: (m * k + n * k) * w + m * n * 2, weightBytes: n * k * w, dtype, count: 1, m, n, k, batchRows: true };
+};
+const overhead = (op: Op, hw: NormalizedHardware) => opCost(op, hw, 'decode').overheadS;
+const sim = (flags: Record<string, unknown>, hw: NormalizedHardware) => simulate(buildRequest(flags, lib.models[String(flags.model)]!, hw, (id) => lib.models[id]!));
+
+describe('vLLM on ROCm: the library fixed time only past the skinny kernels rows', () => {
+  const v1 = bound('mi300x', 'vllm');
+  const gap = v1.efficiency.kernelOverheadS;
+
+  it('a one-row fp8 GEMM (wvSplitKQ) costs the kernel gap, two rows pay hipBLASLt fixed 13.9 µs', () => {
+    expect(overhead(decodeGemm(1, 57344, 8192, 'fp8'), v1)).toBeCloseTo(gap, 12);
+    expect(overhead(decodeGemm(2, 57344, 8192, 'fp8'), v1)).toBeCloseTo(13.9e-6, 12);
+    expect(overhead(decodeGemm(64, 57344, 8192, 'fp8'), v1)).toBeCloseTo(13.9e-6, 12);
+  });
+
+  it('16-bit GEMMs stay on wvSplitK up to 4 rows', () => {
+    expect(overhead(decodeGemm(4, 28672, 4096, 'bf16'), v1)).toBeCloseTo(gap, 12);
+    expect(overhead(decodeGemm(32, 28672, 4096, 'bf16'), v1)).toBeCloseTo(13.9e-6, 12);
+  });
+
+  it('past the switch a small GEMM never costs more than the skinny kernel taking the rows that many at a time', () => {
+    const one = opCost(decodeGemm(1, 1024, 1024, 'fp8'), v1, 'decode').seconds;
+    const two = opCost(decodeGemm(2, 1024, 1024, 'fp8'), v1, 'decode');
+    expect(two.seconds).toBeLessThanOrEqual(2 * one * (1 + 1e-9));
+    expect(two.overheadS).toBeCloseTo(gap, 12); // the skinny passes won: no library call, no fixed time
+    const four = opCost(decodeGemm(4, 1024, 1024, 'bf16'), v1, 'decode').seconds;
+    expect(opCost(decodeGemm(5, 1024, 1024, 'bf16'), v1, 'decode').seconds).toBeLessThanOrEqual((5 / 4) * four * (1 + 1e-9));
+  });
+
+  it('prefill GEMMs and V0 are unchanged: vllm-0.6 pays the fixed time at every skinny row', () => {
+    const v0 = bound('mi300x', 'vllm-0.6');
+    expect(overhead(decodeGemm(1, 57344, 8192, 'fp8'), v0)).toBeCloseTo(13.9e-6, 12);
+    const prefill = { ...decodeGemm(2048, 57344, 8192, 'fp8'), batchRows: false };
+    expect(opCost(prefill, v1, 'other').overheadS).toBeCloseTo(gap, 12);
+  });
+
+  it('throughput still grows across the switch (fp8 1 -> 2 rows, bf16 4 -> 5) on a small and a large model', () => {
+    for (const [model, dtype, a, b] of [['qwen3-8b', 'bf16', 4, 5], ['llama-3.1-8b', 'fp8', 1, 2], ['llama-3.1-70b', 'fp8', 1, 2]] as const) {
+      const f = { model, hardware: 'mi300x', dtype, 'input-tokens': 128, 'output-tokens': 128 };
+      const ta = sim({ ...f, batch: a }, v1).throughput_tok_s!;
+      const tb = sim({ ...f, batch: b }, v1).throughput_tok_s!;
+      expect(tb).toBeGreaterThanOrEqual(ta);
+    }
+  });
+
+  it('a batch-64 TP-8 Llama 3.1 70B fp8 decode step pays it on its four GEMMs a layer', () => {
+    const f = { model: 'llama-3.1-70b', hardware: 'mi300x', tp: 8, dtype: 'fp8', 'kv-cache': 'fp8', 'input-tokens': 128, 'output-tokens': 2048, batch: 64 };
+    const withFixed = sim(f, v1).tpot_s!;
+    const noFixed = sim(f, { ...v1, runtime: { ...v1.runtime!, kernels: { ...v1.runtime!.kernels, gemmFixedS: undefined } } }).tpot_s!;
+    // 80 layers x 4 GEMMs x (13.9 - 4) µs, plus the LM head
+    expect((withFixed - noFixed) / (80 * 4 * (13.9e-6 - gap))).toBeGreaterThan(0.95);
+    expect((withFixed - noFixed) / (80 * 4 * (13.9e-6 - gap))).toBeLessThan(1.05);
+  });
+});
+
+describe('vLLM / SGLang ROCm custom all-reduce up to its 8 MiB buffer', () => {
+  it('a 2 MiB decode all-reduce takes the measured MI300X custom-kernel time, not the RCCL sweep; past 8 MiB, RCCL', async () => {
+    const { customAllreduceSeconds } = await import('../src/runtime/collectives.js');
+    const { commSeconds } = await import('../src/sim/parallel.js');
+    for (const rt of ['vllm', 'sglang']) {
+      const hw = bound('mi300x', rt);
+      expect(customAllreduceSeconds(hw, 2097152, 8)).toBeCloseTo(36.64e-6, 12);
+      expect(customAllreduceSeconds(hw, 8388608, 8)).toBeCloseTo(118.31e-6, 12);
+      expect(customAllreduceSeconds(hw, 16777216, 8)).toBeUndefined();
+      expect(customAllreduceSeconds(hw, 2097152, 8)! * 2).toBeLessThan(commSeconds(hw, 'allreduce', 2097152, 8));
+    }
+  });
+});

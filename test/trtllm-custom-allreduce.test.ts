@@ -1,0 +1,47 @@
+// TensorRT-LLM reduces TP activations with its own AllReduce (strategy AUTO: one-/two-shot peer-memory kernels), timed per
+// call under a CUDA graph in aiconfigurator's rc20 custom_allreduce_perf tables (runtimes/tensorrt-llm.yaml by_hardware
+// collectives.custom_allreduce): decode-size all-reduces cost a few µs, not the NCCL sweep's tens.
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { customAllreduceSeconds } from '../src/runtime/collectives.js';
+import { commSeconds } from '../src/sim/parallel.js';
+
+const lib = getLibrary();
+const trt = libraryRuntime('tensorrt-llm')!;
+const bound = (id: string) => bindRuntime(lib.hardware[id]!, trt);
+
+describe('TensorRT-LLM custom all-reduce (aiconfigurator rc20 custom_allreduce_perf)', () => {
+  it('a 16 KiB all-reduce on 8x H200 costs the measured 3.5 µs, where NCCL was priced ~21 µs', () => {
+    const h200 = bound('h200-sxm');
+    expect(customAllreduceSeconds(h200, 16384, 8)).toBeCloseTo(3.5e-6, 12);
+    expect(commSeconds(h200, 'allreduce', 16384, 8)).toBeGreaterThan(5 * 3.5e-6);
+    // 16 MiB: 121.4 µs measured, below the NCCL price too
+    expect(customAllreduceSeconds(h200, 16777216, 8)).toBeCloseTo(121.4e-6, 12);
+    expect(commSeconds(h200, 'allreduce', 16777216, 8)).toBeGreaterThan(121.4e-6);
+  });
+
+  it('each measured part has its own table; groups beyond the measured one, bigger messages and other parts fall back', () => {
+    expect(customAllreduceSeconds(bound('b200'), 16384, 8)).toBeCloseTo(5.9e-6, 12);
+    expect(customAllreduceSeconds(bound('gb200'), 16384, 4)).toBeCloseTo(4.9e-6, 12);
+    expect(customAllreduceSeconds(bound('gb300'), 16384, 4)).toBeCloseTo(4.9e-6, 12);
+    expect(customAllreduceSeconds(bound('h100-sxm'), 16384, 2)).toBeCloseTo(3.6e-6, 12);
+    // GB200 was measured on 4 GPUs only: an 8-way group goes to the collective library
+    expect(customAllreduceSeconds(bound('gb200'), 16384, 8)).toBeUndefined();
+    // above the table's 64 MiB end: NCCL
+    expect(customAllreduceSeconds(bound('h200-sxm'), 2 * 67108864, 8)).toBeUndefined();
+    // parts without their own measurement (cut NVLink on the H800, the NVL bridge) keep NCCL; so do other runtimes
+    for (const id of ['h800-sxm', 'h200-nvl', 'a100-sxm4-80gb']) expect(customAllreduceSeconds(bound(id), 16384, 8), id).toBeUndefined();
+    expect(customAllreduceSeconds(bindRuntime(lib.hardware['h200-sxm']!, libraryRuntime('pytorch')!), 16384, 8)).toBeUndefined();
+  });
+
+  it('the per-call time never falls as the message grows past the start-up-bound sizes', () => {
+    const h200 = bound('h200-sxm');
+    let last = 0;
+    for (let b = 65536; b <= 67108864; b *= 2) {
+      const t = customAllreduceSeconds(h200, b, 8)!;
+      expect(t).toBeGreaterThanOrEqual(last);
+      last = t;
+    }
+  });
+});
