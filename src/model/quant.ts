@@ -74,7 +74,9 @@ export function resolvePrecision(dtype: string, weights?: string, activations?: 
   // The LM head stays 16-bit under fp8/fp4/int8 GEMM quantization (TensorRT Model Optimizer excludes
   // lm_head by default); llama.cpp and weight-only int4 quantize it with the rest.
   const headBits = rt?.quantizedHeadBits?.[w] ?? (w === 'fp8' || w === 'fp4' || w === 'int8' || w === 'fp6' ? 16 : weightBits);
-  const gemmDtype = GEMM_DTYPE[a]!;
+  // an explicit --activations int4 is W4A4 (4-bit activations into INT4 tensor-core GEMMs: Nunchaku SVDQuant); the int4
+  // scheme itself (--dtype int4) stays weight-only w4a16
+  const gemmDtype: Dtype = activations === 'int4' ? 'int4' : GEMM_DTYPE[a]!;
   return {
     weightBits,
     headBits,
@@ -89,7 +91,7 @@ export function resolvePrecision(dtype: string, weights?: string, activations?: 
 }
 
 // GEMM dtypes narrower than 16 bits: their fused attention takes a 16-bit path unless the KV cache is narrow too
-const NARROW_GEMM: ReadonlySet<Dtype> = new Set<Dtype>(['fp8', 'int8', 'fp6', 'fp4']);
+const NARROW_GEMM: ReadonlySet<Dtype> = new Set<Dtype>(['fp8', 'int8', 'fp6', 'fp4', 'int4']);
 // GEMM dtypes narrower than a byte: no attention kernel has a matching path (see attentionDtype)
 const SUB_BYTE_GEMM: ReadonlySet<Dtype> = new Set<Dtype>(['fp6', 'fp4']);
 

@@ -7,6 +7,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
   return {
     stepOverheadS: o.stepOverheadS ?? base.stepOverheadS,
     ...(o.hostPerSequenceS !== undefined || base.hostPerSequenceS !== undefined ? { hostPerSequenceS: o.hostPerSequenceS ?? base.hostPerSequenceS } : {}),
+    ...(o.hostSamplingPerVocabS !== undefined || base.hostSamplingPerVocabS !== undefined ? { hostSamplingPerVocabS: o.hostSamplingPerVocabS ?? base.hostSamplingPerVocabS } : {}),
     ...(o.hostOverlap !== undefined || base.hostOverlap !== undefined ? { hostOverlap: o.hostOverlap ?? base.hostOverlap } : {}),
     ...(o.decodeStep !== undefined || base.decodeStep !== undefined ? { decodeStep: o.decodeStep ? { ...o.decodeStep, byLayer: o.decodeStep.byLayer ?? base.decodeStep?.byLayer } : base.decodeStep } : {}),
     ...(o.encoderForward !== undefined || base.encoderForward !== undefined ? { encoderForward: o.encoderForward ?? base.encoderForward } : {}),

@@ -102,7 +102,7 @@ export class StepCoster {
     const stage = eagerStepSeconds(this.hw, this.model.layers / pp, seqs, c.seconds + wait, decoderHostArch(this.model));
     if (stage !== undefined) return { seconds: stage * pp, flops: c.flops * pp, bytes: c.bytes * pp };
     const device = (c.seconds + wait) * pp;
-    const host = this.hostS + (rt && this.perSequence ? hostPerSequenceSeconds(rt, seqs, device) : 0);
+    const host = this.hostS + (rt && this.perSequence ? hostPerSequenceSeconds(rt, seqs, device, this.model.vocab) : 0);
     return { seconds: device + host, flops: c.flops * pp, bytes: c.bytes * pp };
   }
 }

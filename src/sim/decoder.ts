@@ -312,7 +312,7 @@ function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, 
     if (t > c.seconds) { c.overheadS += t - c.seconds; c.seconds = t; }
     return c;
   }
-  const s = hostStepSeconds(hw.runtime, seqs, c.seconds * pp) / pp;
+  const s = hostStepSeconds(hw.runtime, seqs, c.seconds * pp, m.vocab) / pp;
   if (s > 0) { c.seconds += s; c.overheadS += s; }
   return c;
 }

@@ -47,6 +47,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (step !== undefined) out.stepOverheadS = step;
   const perSeq = await secs('host', 'per_sequence');
   if (perSeq !== undefined) out.hostPerSequenceS = perSeq;
+  const perVocab = await secs('host', 'sampling_per_vocab_entry');
+  if (perVocab !== undefined) out.hostSamplingPerVocabS = perVocab;
   if (own.host?.overlap !== undefined) out.hostOverlap = own.host.overlap;
   const ds = own.host?.decode_step;
   const dsTimes = ds !== undefined ? await layerTimes('host', 'decode_step') : undefined;

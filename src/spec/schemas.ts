@@ -496,6 +496,8 @@ const runtimeBlocks = {
     properties: {
       step_overhead: OVERHEAD,
       per_sequence: OVERHEAD,
+      // a CPU sampler's time per vocabulary entry, per sequence per iteration (src/runtime/host.ts)
+      sampling_per_vocab_entry: OVERHEAD,
       overlap: { type: 'boolean' },
       decode_step: {
         type: 'object',

@@ -351,6 +351,9 @@ export interface RuntimeSettings {
   // host work per running sequence per iteration (scheduling, input preparation, sampling and output bookkeeping in
   // Python: src/runtime/host.ts); hostOverlap: the engine runs it one step ahead, behind the device's work
   hostPerSequenceS?: number;
+  // a sampler on the host that walks the whole vocabulary for every sequence every iteration (llama.cpp's
+  // common_sampler as ollama drives it): seconds per vocabulary entry, added to the per-sequence part
+  hostSamplingPerVocabS?: number;
   hostOverlap?: boolean;
   // host time of one forward of an eager decode loop (a Python generate() loop over nn.Module layers, no graphs):
   // perLayerS per decoder layer (module calls, dispatch of the layer's kernels) + perStepS for the loop's own work and
@@ -654,6 +657,7 @@ export interface NormalizedRuntime extends RuntimeSettings {
 export interface RuntimeOverride {
   stepOverheadS: number;
   hostPerSequenceS: number;
+  hostSamplingPerVocabS: number;
   hostOverlap: boolean;
   decodeStep: NonNullable<RuntimeSettings['decodeStep']>;
   encoderForward: NonNullable<RuntimeSettings['encoderForward']>;
