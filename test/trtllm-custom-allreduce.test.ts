@@ -45,3 +45,18 @@ describe('TensorRT-LLM custom all-reduce (aiconfigurator rc20 custom_allreduce_p
     }
   });
 });
+
+describe('a measured all-reduce table never prices a bigger message cheaper', () => {
+  it('flattens the B200 / GB300 dips (5.8 µs at 4 KiB, 5.6 at 8 KiB measured) to the time before them', () => {
+    for (const [id, group] of [['b200', 8], ['gb300', 4], ['h100-sxm', 8], ['gb200', 4]] as const) {
+      const hw = bound(id);
+      let last = 0;
+      for (let b = 1024; b <= 64 * 2 ** 20; b *= 1.5) {
+        const s = customAllreduceSeconds(hw, b, group)!;
+        expect(s, `${id} ${b}`).toBeGreaterThanOrEqual(last);
+        last = s;
+      }
+    }
+    expect(customAllreduceSeconds(bound('b200'), 8192, 8)).toBeCloseTo(5.8e-6, 12);
+  });
+});

@@ -175,6 +175,8 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // getEncoderOutputLen() (1,500 frames per Whisper window) and stops at the budget (microBatchScheduler.cpp); the
   // engine's max_num_tokens defaults to 8192 (BuildConfig; the MLPerf whisper harness builds its encoder without one:
   // 5 windows per iteration). The windows that wait cost the decoder no rows, only its per-step work per iteration.
+  // vLLM's encoder budget (SchedulerConfig.max_num_encoder_input_tokens) defaults to its max_num_batched_tokens, so the
+  // one key serves both runtimes.
   const encBudget = !sequential && sch?.batching !== 'static' ? sch?.maxNumBatchedTokens : undefined;
   const encPerIter = encBudget ? Math.max(1, Math.floor(encBudget / m.audio_ctx)) : Infinity;
   const encode = (B: number) => {
