@@ -108,6 +108,8 @@ def decode_fit(generation, dtype, peak_tb_s):
     W = 1 / Y
     coef, *_ = np.linalg.lstsq(X * W[:, None], Y * W, rcond=None)
     rel = np.abs((X @ coef) / Y - 1)
+    if not (coef[2] > 0):
+        raise SystemExit(f"decode fit: non-positive seconds per KV byte ({coef[2]:.3g}): the data do not give a bandwidth")
     fixed_us, per_head_ns = coef[0] * 1e6, coef[1] * 1e9
     fraction = 1 / coef[2] / 1e12 / peak_tb_s
     return fixed_us, per_head_ns, fraction, len(Y), float(np.median(rel)), float(np.percentile(rel, 90))

@@ -103,6 +103,7 @@ function settingsJson(s: RuntimeSettings) {
       quantize_activations: s.kernels.quantizeActivations ?? null,
       kv_append: dec.kvAppend,
       fp32_matmul: s.kernels.fp32Matmul ?? 'tf32',
+      autocast: s.kernels.autocast ?? false,
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
       dequantize_from_tokens: s.kernels.dequantizeFromTokens ?? null,
       int8_gemm: s.kernels.int8Gemm ?? null,
