@@ -38,3 +38,14 @@ describe('RTX 5090 large GEMMs at the cards’ measured median rate', () => {
   });
 });
 
+
+describe('GeForce dtypes nobody timed stay at their rated peak', () => {
+  it('an fp4 / fp8 GEMM on an RTX 5090 and an int8 one on an RTX 3090 never run past the rated rate', () => {
+    const big = 16384;
+    expect(tflops(denseGemmOp(big, big, big, 'fp4'), 'rtx-5090')).toBeLessThanOrEqual(1676);
+    expect(tflops(denseGemmOp(big, big, big, 'fp8'), 'rtx-5090')).toBeLessThanOrEqual(419.2);
+    expect(tflops(denseGemmOp(big, big, big, 'int8'), 'rtx-3090')).toBeLessThanOrEqual(284);
+    // the measured bf16 fraction still applies past the rating
+    expect(tflops(denseGemmOp(big, big, big, 'bf16'), 'rtx-5090')).toBeGreaterThan(209.6);
+  });
+});
