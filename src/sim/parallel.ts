@@ -110,9 +110,9 @@ export function hasInSwitchReduction(link: LinkSpec | undefined): boolean {
 // rank-graph API (HcclRankGraphGetTopoTypeByLayer, which supports the Atlas 800T A2) types a server layer 1DMesh in
 // its example, and any subset of an A2 server's NPUs may form a communicator where an Atlas 910 server's two 4-NPU HCCS
 // groups (devices 0-3, 4-7) may not be crossed (CANN 8.x TensorFlow-migration guide, distributed-training precautions).
-// A collective among g < domain devices can only use the links to its g − 1 peers: (g − 1)/(domain − 1) of the bandwidth. A switched fabric (NVLink behind
-// NVSwitch, TPU ICI torus, the 910C's HCCS/UB supernode, `hccs-ub`) keeps it whole. The measured collective tables are
-// 8-device (whole-mesh) runs.
+// A collective among g < domain devices can only use the links to its g − 1 peers: (g − 1)/(domain − 1) of the
+// bandwidth. A switched fabric (NVLink behind NVSwitch, TPU ICI torus, the 910C's HCCS/UB supernode, `hccs-ub`) keeps
+// it whole. The measured collective tables are 8-device (whole-mesh) runs.
 export function meshShare(link: LinkSpec, group: number): number {
   const d = link.domain;
   if (!d || group >= d || group < 2 || !/^(xgmi|roce|hccs$)/.test(link.technology ?? '')) return 1;

@@ -4,6 +4,7 @@
 // `x-range` is the quantity's sane range in SI units (bytes, B/s, FLOP/s, W, J/bit, s, Hz, USD), checked after
 // unit conversion (normalize-hardware.ts, --set): far beyond any real part, it keeps results finite and meaningful.
 import { DECODER_HOST_ARCHS, UNQUANTIZED_MODULES } from './types.js';
+import { QUANT_SCHEMES } from '../model/quant.js';
 
 const qty = (min: number, max: number) => ({ type: ['string', 'number'], 'x-range': [min, max] });
 const quantity = qty(0, 1e21);
@@ -21,6 +22,9 @@ const OVERHEAD = qty(0, 10);
 // An efficiency (achieved over peak) is at least this: a rate of peak × efficiency stays ≥ 1 unit/s over every peak's
 // and bandwidth's range minimum (1e6), so no time overflows; library GEMM tables start at ~1e-4 for one-FLOP ops.
 export const MIN_EFFICIENCY = 1e-6;
+
+// bits per weight a runtime's own quantizer stores, by the --weights schemes it quantizes (kernels.quantized_*_bits)
+const QUANTIZED_BITS = { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q4_k_m', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) };
 
 // a table of fractions by a size (`key`: tokens, prompt lengths), up to 64 points: the runtime's measured kernels
 const fractionTable = (key: string, maxSize: number) => ({
@@ -195,7 +199,7 @@ const referenceParams = {
   properties: { total: { type: 'number' }, active: { type: 'number' }, source: { type: 'string' } },
 };
 // dtype: the scheme the checkpoint ships in (a Hugging Face quantization_config), the default --dtype for this model
-const modelCommon = { ...common, family: { type: 'string' }, reference_params: referenceParams, dtype: { enum: ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0', 'q4_k_m'] } };
+const modelCommon = { ...common, family: { type: 'string' }, reference_params: referenceParams, dtype: { enum: [...QUANT_SCHEMES] } };
 
 const decoder = {
   type: 'object',
@@ -717,8 +721,8 @@ const runtimeBlocks = {
       weight_only_moe_fixed: OVERHEAD,
       // bits per weight (scales included) the runtime's own quantizer stores for a --weights scheme, in place of the
       // scheme table's (src/model/quant.ts): the transformer linears, and the LM head (src/model/quant.ts applyRuntimeBits)
-      quantized_weight_bits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q4_k_m', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) },
-      quantized_head_bits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['int4', 'int8', 'q4_0', 'q4_k_m', 'q8_0'].map((k) => [k, { type: 'number', minimum: 1, maximum: 16 }])) },
+      quantized_weight_bits: QUANTIZED_BITS,
+      quantized_head_bits: QUANTIZED_BITS,
       tiled_gemm: {
         type: 'object',
         additionalProperties: false,

@@ -1,6 +1,7 @@
 // Normalized specs: what the engine sees after load → schema → extends → units → rules.
 // Hardware numbers are SI (bytes, B/s, FLOP/s, W, J, s); model fields keep their YAML names (snake_case)
 // with every default filled in, so `--set` paths and error paths read the same as the file.
+import type { QuantScheme } from '../sim/types.js';
 
 export type Dtype = 'fp64' | 'fp32' | 'tf32' | 'bf16' | 'fp16' | 'fp8' | 'int8' | 'fp6' | 'fp4' | 'int4';
 export const DTYPES: readonly Dtype[] = ['fp64', 'fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6', 'fp4', 'int4'];
@@ -167,7 +168,7 @@ export interface ModelBase {
   family: string;
   rumoured: boolean;
   reference_params?: { total?: number; active?: number; source?: string };
-  dtype?: 'fp32' | 'bf16' | 'fp16' | 'fp8' | 'fp4' | 'int8' | 'int4' | 'q8_0' | 'q4_0' | 'q4_k_m'; // the checkpoint's precision: default --dtype
+  dtype?: QuantScheme; // the checkpoint's precision: default --dtype
   sources: string[];
   file?: string;
 }

@@ -20,6 +20,7 @@ import { parseYaml } from '../spec/yaml-doc.js';
 import { UserError, didYouMean } from '../spec/errors.js';
 import { DTYPES } from '../spec/types.js';
 import { parseSeconds } from '../sim/request.js';
+import { QUANT_SCHEMES } from '../model/quant.js';
 import { parseMemoryFlag } from '../hardware/whatif.js';
 import { priceInRange } from '../sim/price.js';
 
@@ -60,7 +61,7 @@ export const SWEEP_KEYS: Record<string, Kind> = {
 };
 
 const TOP_KEYS = ['sweep', 'out', 'name', 'description'];
-export const SCHEMES = ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0', 'q4_k_m'];
+export const SCHEMES: readonly string[] = QUANT_SCHEMES;
 
 export interface Axis {
   key: string; // a SWEEP_KEYS name; `set` axes from a mapping have key 'set' and a path

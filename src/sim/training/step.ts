@@ -311,18 +311,15 @@ export function stepTime(i: StepInput): StepResult {
   // bucket by bucket: each collective moves one bucket (its size sets the measured link fraction)
   // a DP ring that spans scale-up domains leaves each one through all its members' NICs (./ring-nics.ts): the dense
   // DP×CP group's ranks are tp apart, the expert-DP group's tp·ep apart (Megatron rank order tp-cp-ep-dp)
+  // one collective of `bytes` over a group of n ranks `stride` apart (none for a group of one or no bytes)
+  const one = (kind: CollectiveKind, bytes: number, n: number, stride: number) => {
+    const perDomain = ranksPerDomain(domain, stride, n);
+    return trainingCollectiveTime(hw, kind, bytes, n, links.dp, ringEfficiency(hw, links.dp, bytes, perDomain), perDomain);
+  };
   const bucketed = (kind: CollectiveKind, params: number, bytesPer: number, n: number, stride: number) => {
     if (params <= 0) return 0;
     const k = Math.ceil(params / bucketParams);
-    const bytes = (params / k) * bytesPer;
-    const perDomain = ranksPerDomain(domain, stride, n);
-    return k * trainingCollectiveTime(hw, kind, bytes, n, links.dp, ringEfficiency(hw, links.dp, bytes, perDomain), perDomain);
-  };
-  // one collective of a whole unit's `bytes` over the DP×CP group
-  const one = (kind: CollectiveKind, bytes: number, n: number, stride: number) => {
-    if (!(bytes > 0) || n <= 1) return 0;
-    const perDomain = ranksPerDomain(domain, stride, n);
-    return trainingCollectiveTime(hw, kind, bytes, n, links.dp, ringEfficiency(hw, links.dp, bytes, perDomain), perDomain);
+    return k * one(kind, (params / k) * bytesPer, n, stride);
   };
   // gradients travel in the reduce dtype (reduceBytes, above)
   const rs = bucketed('reducescatter', copies * denseParams, reduceBytes, dDense, p.tp) + bucketed('reducescatter', copies * expertParams, reduceBytes, dExpert, p.tp * p.ep);
