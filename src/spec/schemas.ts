@@ -801,6 +801,9 @@ const runtimeBlocks = {
           sizes: { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0, maximum: 1e16 } },
           seconds: { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
           max_group: posInt,
+          // smaller groups' own times at the same sizes (group size -> seconds); a group takes the smallest table at
+          // least its size, max_group's `seconds` above the largest listed
+          by_group: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0, maximum: 1 } } } },
         },
       },
       source: src,
