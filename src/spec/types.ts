@@ -584,7 +584,9 @@ export interface RuntimeSettings {
   // the runtime's own all-reduce kernel for small messages inside one scale-up domain (vLLM / SGLang custom
   // all-reduce): measured seconds per call by message size (bytes), used for groups of at most maxGroup devices and
   // messages within the measured sizes; larger messages go to the collective library (NCCL / RCCL) as before
-  collectives?: { customAllreduce?: { sizes: number[]; seconds: number[]; maxGroup: number } };
+  // byGroup: smaller groups' own tables at the same sizes, by rising group (each below maxGroup); a group of g devices
+  // takes the first with group >= g, else `seconds` (maxGroup's)
+  collectives?: { customAllreduce?: { sizes: number[]; seconds: number[]; maxGroup: number; byGroup?: { group: number; seconds: number[] }[] } };
   // what the runtime does in training (src/sim/training): 'modules' = Megatron-Core's selective recompute modules
   // (the engine's default); 'op' = PyTorch op-level selective activation checkpointing as torchtitan applies it
   // reduceDtype: the element type gradients are reduced (reduce-scattered / all-reduced) in across data parallelism
