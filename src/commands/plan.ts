@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { dtypeFlagBf16 } from '../cli/dtype-flag.js';
 import { startProgress } from '../cli/progress.js';
 import { findLibraryRuntime, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { UserError } from '../spec/errors.js';
@@ -41,7 +42,7 @@ export default class Plan extends BaseCommand {
     trace: Flags.string({ description: 'JSONL or CSV trace of request lengths (arrivals at --rate when it has no arrival_s)' }),
     'max-devices': Flags.integer({ description: 'devices at most in one deployment', default: 64 }),
     runtime: Flags.string({ description: 'serving runtime (scheduler): vllm, sglang, tensorrt-llm' }),
-    dtype: Flags.string({ description: 'quantization scheme', default: 'bf16' }),
+    dtype: dtypeFlagBf16,
     requests: Flags.integer({ description: 'requests per discrete-event run', default: 1000 }),
     seed: Flags.integer({ description: 'random seed', default: 0 }),
     price: Flags.string({ description: 'USD per device-hour: one number for every part, or ID=USD[,ID=USD…]' }),

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { dtypeFlagBf16 } from '../cli/dtype-flag.js';
 import { startProgress } from '../cli/progress.js';
 import { findLibraryRuntime, libraryModel, resolveHardware, resolveModel } from '../spec/library.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
@@ -29,7 +30,7 @@ export default class Serve extends BaseCommand {
     pp: Flags.integer({ description: 'pipeline-parallel degree', default: 1 }),
     ep: Flags.integer({ description: 'expert-parallel degree (≤ tp·pp)' }),
     'attention-dp': Flags.boolean({ description: 'MoE: attention data-parallel over the tp devices, experts expert-parallel (each pool when disaggregated)' }),
-    dtype: Flags.string({ description: 'quantization scheme: fp32 bf16 fp16 fp8 fp4 int8 int4 q8_0 q4_0 q4_k_m', default: 'bf16' }),
+    dtype: dtypeFlagBf16,
     weights: Flags.string({ description: 'override the weight dtype' }),
     activations: Flags.string({ description: 'override the activation (GEMM input) dtype' }),
     'kv-cache': Flags.string({ description: 'override the KV-cache dtype' }),

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { simulateFromFlags } from '../sim/from-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
+import { dtypeFlag } from '../cli/dtype-flag.js';
 import { runtimeFlag } from '../cli/runtime-flag.js';
 import { costFlags } from '../cli/cost-flags.js';
 import { mediaItem, renderSimulate } from '../report/simulate-text.js';
@@ -20,14 +21,14 @@ export default class Simulate extends BaseCommand {
     hardware: Flags.string({ char: 'H', description: 'hardware id or YAML file', required: true }),
     runtime: runtimeFlag,
     devices: Flags.integer({ description: 'devices in total (default tp·pp; extra devices are data-parallel replicas)' }),
-    tp: Flags.integer({ description: 'tensor-parallel degree', default: 1 }),
+    tp: Flags.integer({ description: 'tensor-parallel degree (a diffusion transformer: Ulysses sequence-parallel devices per sample)', default: 1 }),
     pp: Flags.integer({ description: 'pipeline-parallel degree', default: 1 }),
     ep: Flags.integer({ description: 'expert-parallel degree (≤ tp·pp)' }),
     'attention-dp': Flags.boolean({ description: 'MoE serving as TensorRT-LLM / SGLang run DeepSeek and Qwen3: attention data-parallel over the tp devices (each serves batch/tp requests with all heads), experts expert-parallel (ep = tp), all-to-all instead of all-reduces' }),
     batch: Flags.string({ char: 'b', description: 'requests in flight per replica, or "max"', default: '1' }),
     'input-tokens': Flags.integer({ description: 'prompt tokens per request', default: 512 }),
     'output-tokens': Flags.integer({ description: 'generated tokens per request (Whisper: per 30 s window, default the transcript of speech at 150 words/min)', default: 128 }),
-    dtype: Flags.string({ description: 'quantization scheme: fp32 bf16 fp16 fp8 fp4 int8 int4 q8_0 q4_0 q4_k_m (default bf16, or the precision the model ships in)' }),
+    dtype: dtypeFlag,
     weights: Flags.string({ description: 'override the weight dtype' }),
     activations: Flags.string({ description: 'override the activation (GEMM input) dtype' }),
     'kv-cache': Flags.string({ description: 'override the KV-cache dtype' }),

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { dtypeFlag } from '../cli/dtype-flag.js';
 import { getLibrary, libraryModel, resolveHardware, resolveMemory, resolveModel } from '../spec/library.js';
 import { UserError } from '../spec/errors.js';
 import { applyWhatIfs } from '../hardware/whatif.js';
@@ -26,7 +27,7 @@ export default class Size extends BaseCommand {
     batch: Flags.string({ char: 'b', description: 'requests in flight', default: '1' }),
     'input-tokens': Flags.integer({ description: 'prompt tokens per request', default: 512 }),
     'output-tokens': Flags.integer({ description: 'generated tokens per request', default: 128 }),
-    dtype: Flags.string({ description: 'quantization scheme: fp32 bf16 fp16 fp8 fp4 int8 int4 q8_0 q4_0 q4_k_m (default bf16, or the precision the model ships in)' }),
+    dtype: dtypeFlag,
     'kv-cache': Flags.string({ description: 'override the KV-cache dtype' }),
     tp: Flags.integer({ description: 'tensor-parallel degree (bandwidth and capacity are then per device)', default: 1 }),
     memory: Flags.string({ description: 'memory technologies to size, comma-separated (default: every library technology)' }),

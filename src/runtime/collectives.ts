@@ -11,7 +11,10 @@ export function customAllreduceSeconds(hw: NormalizedHardware, bytes: number, gr
   if (!t || group < 2 || group > t.maxGroup || !(bytes > 0)) return undefined;
   const up = hw.scaleUp;
   if (!up || (up.domain !== undefined && group > up.domain)) return undefined;
-  return callSecondsAt(t.sizes, t.seconds, bytes);
+  // a smaller group's own table where the runtime has one (the smallest measured group at least this size), else the
+  // largest group's: an upper bound for the groups between
+  const seconds = t.byGroup?.find((g) => g.group >= group)?.seconds ?? t.seconds;
+  return callSecondsAt(t.sizes, seconds, bytes);
 }
 
 /**
