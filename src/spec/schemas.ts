@@ -156,6 +156,7 @@ export const hardwareSchema = {
         gemm_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: effTable },
         gemm_memory_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
         attention: { type: 'number' },
+        attention_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
         attention_kv8: { type: 'number' },
         gemm_fp8_split_accumulate: { type: 'number' },
         sustained_matrix: { type: 'number' },

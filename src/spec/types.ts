@@ -56,7 +56,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -76,6 +76,9 @@ export interface HardwareEfficiency {
   // `memory` (block-scaled NVFP4 on Blackwell: src/sim/roofline.ts memoryEfficiency)
   gemmMemoryByDtype?: Partial<Record<Dtype, number>>;
   attention: number; // fused attention relative to gemm peak
+  // fused attention whose QKᵀ and PV run in this dtype, as a fraction of this dtype's peak, where its kernels were timed
+  // apart from the 16-bit ones (AITER's MXFP4 / FP8 FMHA on gfx950); absent: `attention`
+  attentionByDtype?: Partial<Record<Dtype, number>>;
   attentionKv8: number; // decode attention over an 8-bit (or narrower) KV cache: achieved bandwidth / STREAM (memory)
   // an fp8 GEMM with split (precise) accumulation, as a fraction of the fast-accumulation rate `gemmByDtype.fp8` was
   // measured at (Hopper: the tensor cores' fp8 accumulator is periodically promoted to fp32); absent: no such mode
