@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
-import { fsdpEdgeParams } from '../src/sim/training/fsdp-edges.js';
+import { fsdpEdgeGroups, fsdpEdgeParams } from '../src/sim/training/fsdp-edges.js';
 import { decoderShape } from '../src/sim/training/shapes.js';
 import type { DecoderModel, NormalizedRuntime } from '../src/spec/types.js';
 
@@ -42,5 +42,34 @@ describe('FSDP edges: the root unit and first block gathered before and reduced 
     expect(four).toBeCloseTo(4 * one, 9);
     expect(one).toBeGreaterThan(run(withoutLayout('fsdp1'), 3).breakdown.dp_comm_s);
     expect(run(libraryRuntime('torchtitan'), 1).step_s).toBe(run(withoutLayout('torchtitan'), 1).step_s);
+  });
+});
+
+describe('eager PyTorch ZeRO-3 is FSDP1 (runtimes/pytorch.yaml fsdp_layout flat)', () => {
+  it('pays the edges and no FSDP2 copies', () => {
+    expect(libraryRuntime('pytorch').training!.fsdpLayout).toBe('flat');
+    const edged = run(libraryRuntime('pytorch'), 3);
+    const hidden = run(withoutLayout('pytorch'), 3);
+    expect(edged.breakdown.dp_comm_s).toBeGreaterThan(hidden.breakdown.dp_comm_s + 0.005);
+    expect(edged.breakdown.compute_s).toBe(hidden.breakdown.compute_s);
+  });
+});
+
+describe('FSDP edges with expert parallelism: the routed experts are their own unit over the expert-data-parallel group', () => {
+  it('splits an average block by group only under EP', () => {
+    expect(fsdpEdgeGroups(10, 3, 5, 1)).toEqual({ dense: 18, expert: 0 });
+    expect(fsdpEdgeGroups(10, 3, 5, 4)).toEqual({ dense: 13, expert: 5 });
+  });
+  it('gathers no experts at the edge when every expert-data-parallel group is one rank (ep = dp)', () => {
+    const moe = libraryModel('qwen3-30b-a3b') as DecoderModel;
+    // the same model with experts twice as wide: under ep = dp their ZeRO-3 shards are whole (no collective), so the
+    // step's data-parallel time must not see them (it did while the edge put them on the dense group)
+    const wide = { ...moe, moe: { ...moe.moe!, intermediate: 2 * moe.moe!.intermediate } } as DecoderModel;
+    const dpComm = (m: DecoderModel, ep: number) =>
+      simulateTraining(buildTrainRequest(m, bindRuntime(a100, libraryRuntime('torchtitan')), { devices: 8, dp: 8, ep, zero: 3, seqLen: 4096, globalBatch: 8, microBatch: 1, recompute: 'selective', dtype: 'bf16' })).breakdown.dp_comm_s;
+    expect(dpComm(moe, 8)).toBeGreaterThan(0);
+    expect(dpComm(wide, 8)).toBeCloseTo(dpComm(moe, 8), 12);
+    // under EP 1 the routed experts (~95% of Qwen3-30B-A3B's parameters) are gathered with each block
+    expect(dpComm(wide, 1)).toBeGreaterThan(dpComm(moe, 1));
   });
 });

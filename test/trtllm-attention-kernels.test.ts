@@ -94,7 +94,7 @@ describe('TensorRT-LLM measured attention kernels (aiconfigurator 1.3.0rc20)', (
     const a100 = bindRuntime(lib.hardware['a100-sxm4-80gb']!, trt);
     expect(a100.runtime!.kernels.decodeAttention).toBeUndefined();
     expect(a100.runtime!.kernels.prefillAttention).toBeUndefined();
-    for (const id of ['h100-sxm', 'h200-sxm', 'b200', 'gb200', 'gb300']) {
+    for (const id of ['h100-sxm', 'h200-sxm', 'b200', 'gb200', 'gb300', 'b300-sxm']) {
       const hw = bindRuntime(lib.hardware[id]!, trt);
       expect(Object.keys(hw.runtime!.kernels.decodeAttention ?? {})).toEqual(['kv8', 'kv16']);
       expect(Object.keys(hw.runtime!.kernels.prefillAttention ?? {})).toEqual(['fp8', 'bf16']);
@@ -117,6 +117,16 @@ describe('TensorRT-LLM measured attention kernels (aiconfigurator 1.3.0rc20)', (
     expect(at16k('gb300')).toBe(0.429);
     expect(at16k('gb300') / at16k('gb200')).toBeGreaterThan(1.25);
     expect(kernels('gb300').decodeAttention!.kv8).toEqual({ fixedS: 9.6e-6, perSequenceHeadS: 6.6e-9, bandwidth: 0.939 });
+  });
+
+  it('the HGX B300 has its own table (aiconfigurator b300_sxm rc20, B300 SXM6 AC), as fractions of its own 4500 TFLOP/s fp8', () => {
+    const kernels = (id: string) => bindRuntime(lib.hardware[id]!, trt).runtime!.kernels;
+    expect(kernels('b300-sxm').prefillAttention!.fp8!.values.at(-1)).toBe(0.42);
+    const kv8 = kernels('b300-sxm').decodeAttention!.kv8!;
+    expect(kv8.fixedS).toBeCloseTo(8.8e-6, 15);
+    expect(kv8.perSequenceHeadS).toBeCloseTo(6.8e-9, 18);
+    expect(kv8.bandwidth).toBe(0.921);
+    expect(kernels('b300-sxm').decodeAttention).not.toEqual(kernels('gb300').decodeAttention);
   });
 });
 

@@ -6,6 +6,11 @@ import { getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { customAllreduceSeconds } from '../src/runtime/collectives.js';
 import { commSeconds } from '../src/sim/parallel.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSpecFile } from '../src/spec/load.js';
+import { formatIssue } from '../src/spec/errors.js';
 
 const lib = getLibrary();
 const trt = libraryRuntime('tensorrt-llm')!;
@@ -25,7 +30,7 @@ describe('TensorRT-LLM custom all-reduce (aiconfigurator rc20 custom_allreduce_p
     expect(customAllreduceSeconds(bound('b200'), 16384, 8)).toBeCloseTo(5.9e-6, 12);
     expect(customAllreduceSeconds(bound('gb200'), 16384, 4)).toBeCloseTo(4.9e-6, 12);
     expect(customAllreduceSeconds(bound('gb300'), 16384, 4)).toBeCloseTo(4.9e-6, 12);
-    expect(customAllreduceSeconds(bound('h100-sxm'), 16384, 2)).toBeCloseTo(3.6e-6, 12);
+    expect(customAllreduceSeconds(bound('h100-sxm'), 16384, 8)).toBeCloseTo(3.6e-6, 12);
     // GB200 was measured on 4 GPUs only: an 8-way group goes to the collective library
     expect(customAllreduceSeconds(bound('gb200'), 16384, 8)).toBeUndefined();
     // above the table's 64 MiB end: NCCL
@@ -42,6 +47,63 @@ describe('TensorRT-LLM custom all-reduce (aiconfigurator rc20 custom_allreduce_p
       const t = customAllreduceSeconds(h200, b, 8)!;
       expect(t).toBeGreaterThanOrEqual(last);
       last = t;
+    }
+  });
+});
+
+describe('smaller groups take their own measured tables (by_group)', () => {
+  it('a TP2 all-reduce of 1 MiB costs 6.0 µs on 2x H200 (25.7 µs on 8), TP4 12.8 µs', () => {
+    const h200 = bound('h200-sxm');
+    expect(customAllreduceSeconds(h200, 1048576, 2)).toBeCloseTo(6.0e-6, 12);
+    expect(customAllreduceSeconds(h200, 1048576, 4)).toBeCloseTo(12.8e-6, 12);
+    expect(customAllreduceSeconds(h200, 1048576, 8)).toBeCloseTo(25.7e-6, 12);
+    // a group between two measured sizes takes the larger group's table (an upper bound)
+    expect(customAllreduceSeconds(h200, 1048576, 3)).toBeCloseTo(12.8e-6, 12);
+    expect(customAllreduceSeconds(h200, 1048576, 6)).toBeCloseTo(25.7e-6, 12);
+    // GB200 / GB300 measured 2 and 4 GPUs: the 2-GPU table at TP2
+    expect(customAllreduceSeconds(bound('gb200'), 1048576, 2)).toBeCloseTo(6.0e-6, 12);
+    expect(customAllreduceSeconds(bound('gb200'), 1048576, 4)).toBeCloseTo(9.5e-6, 12);
+  });
+
+  it('the HGX B300 has its own table (aiconfigurator b300_sxm), where it had NCCL', () => {
+    const b300 = bound('b300-sxm');
+    expect(customAllreduceSeconds(b300, 16384, 8)).toBeCloseTo(5.8e-6, 12);
+    expect(customAllreduceSeconds(b300, 1048576, 2)).toBeCloseTo(6.2e-6, 12);
+    expect(commSeconds(b300, 'allreduce', 16384, 8)).toBeGreaterThan(5.8e-6);
+  });
+
+  it('a bigger group never prices a call cheaper than a smaller one', () => {
+    for (const id of ['h100-sxm', 'h200-sxm', 'b200', 'gb200', 'gb300', 'b300-sxm']) {
+      const hw = bound(id);
+      for (let b = 1024; b <= 64 * 2 ** 20; b *= 1.7) {
+        let last = 0;
+        for (const g of [2, 3, 4, 5, 6, 7, 8]) {
+          const s = customAllreduceSeconds(hw, b, g);
+          if (s === undefined) continue;
+          expect(s, `${id} ${b} ${g}`).toBeGreaterThanOrEqual(last);
+          last = s;
+        }
+      }
+    }
+    // the 8x H200 64 MiB point (317.2 µs measured) takes the 4-GPU 322.4 µs
+    expect(customAllreduceSeconds(bound('h200-sxm'), 67108864, 8)).toBeCloseTo(322.4e-6, 12);
+  });
+});
+
+describe('a by_group table is checked at load', () => {
+  it('a group at or above max_group, or a table of another length, is one line naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hwperf-arg-'));
+    try {
+      const base = `id: ar\nname: ar\nkind: runtime\nrole: serving\ncollectives:\n  custom_allreduce:\n    sizes: [1024, 2048]\n    seconds: [1.0e-5, 2.0e-5]\n    max_group: 8\n    by_group: GROUPS\n  source: "test"\nsources: [test]\n`;
+      for (const [groups, re] of [['{8: [1.0e-5, 2.0e-5]}', /by_group\.8\s+a group of 8 must lie between 2 and max_group/], ['{2: [1.0e-5, 2.0e-5, 3.0e-5]}', /by_group\.2\s+sizes \(2\) and seconds \(3\) differ/]] as const) {
+        const f = join(dir, 'ar.yaml');
+        writeFileSync(f, base.replace('GROUPS', groups));
+        const lines = (await loadSpecFile(f)).errors.map(formatIssue);
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(re);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -7,6 +7,7 @@ import { bindRuntime } from '../src/runtime/resolve.js';
 import { libraryRuntime } from '../src/spec/library.js';
 import type { NormalizedHardware } from '../src/spec/types.js';
 import { loadHardware, request } from './helpers/nondecoder-fixtures.js';
+import { applySetPlain } from '../src/hardware/set-path.js';
 
 function withScheduler(hw: NormalizedHardware, s: Partial<NonNullable<NormalizedHardware['runtime']>['scheduler']>): NormalizedHardware {
   return { ...hw, runtime: { ...hw.runtime!, scheduler: { ...hw.runtime!.scheduler, ...s } } };
@@ -31,5 +32,14 @@ describe('encoder windows admitted within an in-flight token budget', () => {
     // a runtime that keeps its batch (static) encodes it whole
     const stat = withScheduler(hw, { batching: 'static' });
     expect(enc(stat, 256)).toBeCloseTo(enc(open, 256), 9);
+  });
+  it('--set runtime.max_num_batched_tokens=3000 (a run that built its engine with max_num_tokens 3000) admits 2 windows per iteration', async () => {
+    const hw = applySetPlain(bindRuntime(await loadHardware('rtx-pro-6000'), libraryRuntime('tensorrt-llm')), 'runtime.max_num_batched_tokens=3000');
+    expect(hw.runtime!.scheduler.maxNumBatchedTokens).toBe(3000);
+    const enc = (batch: number) => simulate(request('whisper-large-v3', hw, { audioSeconds: 30, batch, outputTokens: 0, dtype: 'fp16' })).encoder_s!;
+    expect(enc(256)).toBeCloseTo(128 * enc(2), 9);
+    // bound after the --set (the CLI order: --set on a part, then the runtime bound to it) keeps it too
+    const later = bindRuntime(applySetPlain(await loadHardware('rtx-pro-6000'), 'runtime.max_num_batched_tokens=3000'), libraryRuntime('tensorrt-llm'));
+    expect(later.runtime!.scheduler.maxNumBatchedTokens).toBe(3000);
   });
 });

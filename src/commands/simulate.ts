@@ -21,7 +21,7 @@ export default class Simulate extends BaseCommand {
     hardware: Flags.string({ char: 'H', description: 'hardware id or YAML file', required: true }),
     runtime: runtimeFlag,
     devices: Flags.integer({ description: 'devices in total (default tp·pp; extra devices are data-parallel replicas)' }),
-    tp: Flags.integer({ description: 'tensor-parallel degree', default: 1 }),
+    tp: Flags.integer({ description: 'tensor-parallel degree (a diffusion transformer: Ulysses sequence-parallel devices per sample)', default: 1 }),
     pp: Flags.integer({ description: 'pipeline-parallel degree', default: 1 }),
     ep: Flags.integer({ description: 'expert-parallel degree (≤ tp·pp)' }),
     'attention-dp': Flags.boolean({ description: 'MoE serving as TensorRT-LLM / SGLang run DeepSeek and Qwen3: attention data-parallel over the tp devices (each serves batch/tp requests with all heads), experts expert-parallel (ep = tp), all-to-all instead of all-reduces' }),

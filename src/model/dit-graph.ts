@@ -13,6 +13,7 @@
 //   temporal.attention = separate: per depth a spatial block (attention within each latent frame, [B·F, S]) and a
 //   temporal block (attention across frames at each position, [B·S, F]); full: one attention over [B, S·F].
 import { type Op, elementwise, linear } from './op.js';
+import { ulyssesAllToAll, ulyssesGather, ulyssesSupported } from './ulysses.js';
 import type { DitModel } from '../spec/types.js';
 import { type BlockOpts, type Precision, attentionCore, ffnOps } from './transformer-block.js';
 import { ditTokens } from './params.js';
@@ -104,10 +105,13 @@ function writtenAttention(op: Op, qElems: number, actBytes: number): Op {
  * "B (T S) C -> (B S) T C" and back: two copies; the spatial grouping "(B T) S C" is a view) and applies the
  * temporal RoPE to q and k when the model has one (STDiT3: RotaryEmbedding(head_dim).rotate_queries_or_keys).
  */
-function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: number, seq: number, p: Precision, fused: boolean, count: number, temporal = false): Op[] {
+function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: number, seq: number, p: Precision, fused: boolean, count: number, temporal = false, sp = 1): Op[] {
   const d = m.hidden;
   const hd = d / m.heads;
-  const tokens = B * N;
+  // Ulysses sequence parallel over `sp` devices (./ulysses.ts): this device's N/sp tokens through every per-token op,
+  // the self-attention over all N tokens for heads/sp heads, the cross-attention for its own tokens with every head
+  const Nl = N / sp;
+  const tokens = B * Nl;
   const a = p.actBytes;
   // Open-Sora 1.2's sampler always passes x_mask (apply_mask_strategy returns ones even without references), so
   // STDiT3Block computes the t and the t0 modulation and selects per frame (t_mask_select: torch.where)
@@ -128,7 +132,8 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
   ops.push(linear(`${prefix}.qkv`, tokens, 3 * d, d, p.compute, p.weightBytes, a, count)); // [B, N, 3d]
   if (m.qk_norm !== 'none') ops.push(...qkNorm(prefix, tokens * d, tokens * d, p, count));
   if (temporal && m.temporal?.rope) ops.push(...rope(prefix, tokens * d, p, count));
-  const attn = attentionCore(`${prefix}.attn`, { batch: seqs, q: seq, kv: seq, heads: m.heads, headDim: hd }, p, fused, count);
+  const attn = attentionCore(`${prefix}.attn`, { batch: seqs, q: seq, kv: seq, heads: m.heads / sp, headDim: hd }, p, fused, count);
+  if (sp > 1) ops.push(ulyssesAllToAll(`${prefix}.attn`, tokens * d * a, sp, p.compute, count));
   // The switch is taken per kind of block, not per shape: a temporal block's sequence (latent frames) is shorter than its
   // batch (positions) and a spatial block's longer than its batch (frames) at every size the model is run at (S·B ≥ F
   // needs only 60 positions at 120 latent frames), and a per-shape switch would make the latency fall where a growing
@@ -140,7 +145,7 @@ function blockOps(prefix: string, m: DitModel, B: number, N: number, seqs: numbe
     const ca = m.cross_attention;
     const L = ca.context;
     if (m.cross_norm) ops.push(rowNorm(elementwise(`${prefix}.cross.norm`, tokens * d, 5, 2 * a, p.compute, count, 'norm'))); // Wan norm3
-    const cross = attentionCore(`${prefix}.cross.attn`, { batch: B, q: N, kv: L, heads: m.heads, headDim: hd }, p, fused || !!ca.fused, count);
+    const cross = attentionCore(`${prefix}.cross.attn`, { batch: B, q: Nl, kv: L, heads: m.heads, headDim: hd }, p, fused || !!ca.fused, count);
     // q_linear(x) reads the residual stream itself: with a channels-first stream, matmul of a copy + a bias add_
     if (cf) ops.push(channelsFirstCopy(`${prefix}.cross.q.contiguous`, tokens * d, p, count));
     ops.push(
@@ -176,11 +181,18 @@ function lnModulate(name: string, elems: number, p: Precision, count: number): O
 
 // MMDiT (SD3, Flux; src/model/params/mmdit.ts): the image stream [B, N, d] and the text stream [B, L, d] have their own
 // weights but attend jointly over N + L tokens; Flux's single-stream blocks run one weight set over the N + L tokens.
-function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precision, fused: boolean): Op[] {
+// Under Ulysses (`sp` devices, ./ulysses.ts) each device runs its N/sp image tokens and the whole text stream (xDiT's
+// joint attention keeps the text tokens on every rank and takes its heads' share of them), and the joint attention over
+// all N + L tokens for heads/sp heads; the all-to-alls move the image tokens.
+function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precision, fused: boolean, sp = 1): Op[] {
   const d = m.hidden;
   const hd = d / m.heads;
   const I = Math.round(m.mlp_ratio * d);
-  const J = N + L;
+  const J = N + L; // the attention's sequence
+  const Nl = N / sp;
+  const Jl = Nl + L; // tokens this device holds
+  const heads = m.heads / sp;
+  const a2a = (prefix: string, count: number): Op[] => (sp > 1 ? [ulyssesAllToAll(prefix, B * Nl * d * p.actBytes, sp, p.compute, count)] : []);
   const ops: Op[] = [];
   const n = m.layers;
   const lastPre = m.context_pre_only_last ? 1 : 0;
@@ -202,37 +214,39 @@ function mmditBlockOps(m: DitModel, B: number, N: number, L: number, p: Precisio
       );
     }
   };
-  stream('joint.img', N, n, true);
+  stream('joint.img', Nl, n, true);
   stream('joint.txt', L, n - lastPre, true);
   if (lastPre) stream('joint.txt_last', L, 1, false, false);
   // the joint attention concatenates the text and image streams' q, k and v (torch.cat along the sequence: three
   // copies of [B, N+L, d]) and, with RoPE (Flux), rotates q and k over all N+L tokens
-  ops.push({ ...elementwise('joint.cat_qkv', B * J * 3 * d, 0, 2 * p.actBytes, p.compute, n), kernels: 3 });
-  if (m.rope) ops.push(...rope('joint', B * J * d, p, n));
-  ops.push(attentionCore('joint.attn', { batch: B, q: J, kv: J, heads: m.heads, headDim: hd }, p, fused, n)); // [B, h, N+L, N+L]
+  ops.push({ ...elementwise('joint.cat_qkv', B * Jl * 3 * d, 0, 2 * p.actBytes, p.compute, n), kernels: 3 });
+  if (m.rope) ops.push(...rope('joint', B * Jl * d, p, n));
+  ops.push(attentionCore('joint.attn', { batch: B, q: J, kv: J, heads, headDim: hd }, p, fused, n), ...a2a('joint.attn', n)); // [B, h, N+L, N+L]
   if (m.single_blocks > 0) {
     const c = m.single_blocks;
     ops.push(
       linear('single.adaLN', B, 3 * d, d, p.compute, p.weightBytes, p.actBytes, c),
-      lnModulate('single.norm', B * J * d, p, c),
-      linear('single.qkv_mlp', B * J, 3 * d + I, d, p.compute, p.weightBytes, p.actBytes, c), // qkv and proj_mlp: [B, J, 3d + r·d]
+      lnModulate('single.norm', B * Jl * d, p, c),
+      linear('single.qkv_mlp', B * Jl, 3 * d + I, d, p.compute, p.weightBytes, p.actBytes, c), // qkv and proj_mlp: [B, J, 3d + r·d]
     );
-    if (m.qk_norm !== 'none') ops.push(...qkNorm('single', B * J * d, B * J * d, p, c));
-    if (m.rope) ops.push(...rope('single', B * J * d, p, c));
+    if (m.qk_norm !== 'none') ops.push(...qkNorm('single', B * Jl * d, B * Jl * d, p, c));
+    if (m.rope) ops.push(...rope('single', B * Jl * d, p, c));
     ops.push(
-      attentionCore('single.attn', { batch: B, q: J, kv: J, heads: m.heads, headDim: hd }, p, fused, c),
-      elementwise('single.gelu', B * J * I, 8, 2 * p.actBytes, p.compute, c),
-      linear('single.proj_out', B * J, d, d + I, p.compute, p.weightBytes, p.actBytes, c), // [B, J, d]
-      gatedResidual('single.gate', B * J * d, p, c),
+      attentionCore('single.attn', { batch: B, q: J, kv: J, heads, headDim: hd }, p, fused, c),
+      ...a2a('single.attn', c),
+      elementwise('single.gelu', B * Jl * I, 8, 2 * p.actBytes, p.compute, c),
+      linear('single.proj_out', B * Jl, d, d + I, p.compute, p.weightBytes, p.actBytes, c), // [B, J, d]
+      gatedResidual('single.gate', B * Jl * d, p, c),
     );
   }
   return ops;
 }
 
-function buildMmditGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolean): Op[] {
+function buildMmditGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolean, sp: number): Op[] {
   const d = m.hidden;
   const B = s.batch;
-  const { N, pv } = ditGeometry(m, s);
+  const { N: whole, pv } = ditGeometry(m, s);
+  const N = whole / sp; // this device's image tokens: embeddings and the final layer run on its shard
   const ca = m.cross_attention!;
   const L = ca.context;
   const ops: Op[] = [
@@ -243,13 +257,14 @@ function buildMmditGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boole
   ];
   if (m.position_table > 0) ops.push(elementwise('pos_add', B * N * d, 1, 3 * p.actBytes, p.compute));
   if (m.pooled_dim > 0) ops.push(linear('pooled_embed', B, d, m.pooled_dim, p.compute, p.weightBytes, p.actBytes), linear('pooled_embed.fc2', B, d, d, p.compute, p.weightBytes, p.actBytes));
-  ops.push(...mmditBlockOps(m, B, N, L, p, fused));
+  ops.push(...mmditBlockOps(m, B, whole, L, p, fused, sp));
   ops.push(
     linear('final.adaLN', B, 2 * d, d, p.compute, p.weightBytes, p.actBytes),
     { ...lnModulate('final.norm', B * N * d, p, 1), kernels: 1 },
     linear('final.linear', B * N, pv * m.out_channels, d, p.compute, p.weightBytes, p.actBytes), // [B, N, p²·out]
     elementwise('unpatchify', B * N * pv * m.out_channels, 0, 2 * p.actBytes, p.compute),
-    elementwise('sampler_step', B * N * pv * m.in_channels, 6, 4 * p.actBytes, p.compute),
+    ...ulyssesGather(B * N * pv * m.out_channels * p.actBytes, sp, p.compute),
+    elementwise('sampler_step', B * whole * pv * m.in_channels, 6, 4 * p.actBytes, p.compute),
   );
   return ops;
 }
@@ -365,13 +380,20 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
   return ops;
 }
 
-export function buildDitGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolean): Op[] {
-  if (m.architecture === 'mmdit') return buildMmditGraph(m, s, p, fused);
+/**
+ * one denoiser forward. `sp` > 1: the forward of one device of a Ulysses sequence-parallel group of `sp` (./ulysses.ts;
+ * only where ulyssesDegree allows it: a transformer with one full attention per block whose heads `sp` divides). The
+ * sampler step runs on the whole latent on every device.
+ */
+export function buildDitGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolean, sp = 1): Op[] {
+  if (sp > 1 && !ulyssesSupported(m)) throw new Error(`buildDitGraph: ${m.id} has no Ulysses split`);
+  if (m.architecture === 'mmdit') return buildMmditGraph(m, s, p, fused, sp);
   if (m.architecture === 'unet') return buildUnetGraph(m, s, p, fused);
   const d = m.hidden;
   const B = s.batch;
-  const { S, F, N, pv } = ditGeometry(m, s);
-  const latentElems = B * N * pv * m.in_channels;
+  const { S, F, N: whole, pv } = ditGeometry(m, s);
+  const N = whole / sp; // this device's tokens
+  const latentElems = B * whole * pv * m.in_channels;
   const paths = m.frame_mask ? 2 : 1; // STDiT3.forward embeds t and, under x_mask, t0 = 0 through t_embedder and t_block
   const posAdd = elementwise('pos_add', B * N * d, 1, 3 * p.actBytes, p.compute);
   const ops: Op[] = [
@@ -395,7 +417,7 @@ export function buildDitGraph(m: DitModel, s: DitRunShape, p: Precision, fused: 
     ops.push(...blockOps('spatial', m, B, N, B * F, S, p, fused, m.layers)); // attention within a frame [B·F, S]
     ops.push(...blockOps('temporal', m, B, N, B * S, F, p, fused, m.layers, true)); // across frames [B·S, F]
   } else {
-    ops.push(...blockOps('block', m, B, N, B, N, p, fused, m.layers));
+    ops.push(...blockOps('block', m, B, whole, B, whole, p, fused, m.layers, false, sp));
   }
   if (!m.cross_attention) ops.push(linear('final.adaLN', B, 2 * d, d, p.compute, p.weightBytes, p.actBytes));
   if (m.channels_first_stream) ops.push(channelsFirstCopy('final.norm.contiguous', B * N * d * paths, p, 1, paths)); // T2IFinalLayer norm_final(x)
@@ -405,6 +427,7 @@ export function buildDitGraph(m: DitModel, s: DitRunShape, p: Precision, fused: 
     ...(paths > 1 ? [whereSelect(elementwise('final.select', B * N * d, 0, 3 * p.actBytes, p.compute))] : []),
     linear('final.linear', B * N, pv * m.out_channels, d, p.compute, p.weightBytes, p.actBytes), // [B, N, p²·out]
     elementwise('unpatchify', B * N * pv * m.out_channels, 0, 2 * p.actBytes, p.compute), // reshape + copy
+    ...ulyssesGather(B * N * pv * m.out_channels * p.actBytes, sp, p.compute),
     // sampler update on the latent (eps/v combine, guidance mix, x_{t-1}): a few fused elementwise passes
     elementwise('sampler_step', latentElems, 6, 4 * p.actBytes, p.compute),
   );

@@ -13,7 +13,8 @@ import type { SimulateRequest, SimulateResult } from './types.js';
 import { buildDitGraph, ditGeometry } from '../model/dit-graph.js';
 import { countParams } from '../model/params.js';
 import { UserError } from '../spec/errors.js';
-import { baseResult, fixedBatch, fusedAttention, memoryResult, peakActivationBytes, placement, pricePhase, repeatPhase, resolvePrecision } from './graph-cost.js';
+import { ulyssesDegree, ulyssesSupported } from '../model/ulysses.js';
+import { baseResult, fixedBatch, ulyssesPlacement, fusedAttention, memoryResult, peakActivationBytes, placement, pricePhase, repeatPhase, resolvePrecision } from './graph-cost.js';
 
 export const DIT_DEFAULT_STEPS = 250;
 export const VIDEO_DIT_DEFAULT_STEPS = 30;
@@ -30,7 +31,10 @@ export function simulateDit(req: SimulateRequest): SimulateResult {
   const m = req.model as DitModel;
   const hw = req.hardware;
   const warnings: string[] = [];
-  const { replicas } = placement(req, warnings);
+  // --tp N: one sample's forward on N devices by Ulysses sequence parallelism (src/model/ulysses.ts), where it applies
+  const sp = ulyssesDegree(m, req.tp);
+  const { replicas } = sp > 1 ? ulyssesPlacement(req, sp, warnings) : placement(req, warnings);
+  if (req.tp > 1 && sp === 1) warnings[warnings.length - 1] += ulyssesSupported(m) ? ` (Ulysses sequence parallelism needs --tp to divide the ${m.heads} heads)` : ` (${m.id} has no Ulysses split)`;
   const batch = fixedBatch(req, warnings);
   const p = resolvePrecision(req);
   // 1. shape
@@ -42,11 +46,15 @@ export function simulateDit(req: SimulateRequest): SimulateResult {
   const { height, width } = ditFrame(m, req.resolution);
   const shape = { batch: batch * (cfg ? 2 : 1), height, width, frames };
   // 2. graph, one step, all steps
-  const ops = buildDitGraph(m, shape, p, fusedAttention(hw));
+  const ops = buildDitGraph(m, shape, p, fusedAttention(hw), sp);
   const step = pricePhase('step', ops, hw, 'other', p.actBytes);
   const all = repeatPhase(step, steps, 'denoise');
-  const memory = memoryResult(hw, countParams(m).total * p.weightBytes, 0, peakActivationBytes(ops, hw));
+  const memory = memoryResult(hw, countParams(m).total * p.weightBytes, 0, peakActivationBytes(ops, hw)); // weights on every device
   const res = baseResult(req, p, batch, memory, [all], warnings, replicas, batch);
+  if (sp > 1) {
+    Object.assign(res, { tp: sp, devices: sp * replicas });
+    if (res.work) res.work = { ...res.work, flops: res.work.flops * sp, bytes: res.work.bytes * sp, devices: sp }; // the replica's work (energy)
+  }
   res.step_s = memory.fits ? step.seconds : null;
   res.images_per_s = res.latency_s ? (batch * replicas) / res.latency_s : null;
   const g = ditGeometry(m, shape);

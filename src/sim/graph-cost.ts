@@ -10,6 +10,7 @@ import { gemmMathDtype, opCost } from './roofline.js';
 import { materialisedScoreBytes, runtimeOps } from './runtime-ops.js';
 import type { LaunchPhase } from '../runtime/launch.js';
 import { usableFraction } from './memory.js';
+import { commSeconds } from './parallel.js';
 import type { MemoryResult, OpRow, PhaseSummary, SimulateRequest, SimulateResult } from './types.js';
 
 export interface ResolvedPrecision extends Precision {
@@ -46,9 +47,17 @@ export function pricePhase(name: string, graph: Op[], hw: NormalizedHardware, la
   let computeS = 0;
   let memoryS = 0;
   let overheadS = 0; // per-kernel gap and host launch floor, over every kernel
+  let commS = 0; // collectives (a DiT's Ulysses all-to-alls: src/model/ulysses.ts), exposed: nothing overlaps them
   const rows: OpRow[] = [];
   for (const op of ops) {
     if (op.count <= 0) continue;
+    if (op.kind === 'collective') {
+      const t = op.comm ? commSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) : 0;
+      seconds += t * op.count;
+      commS += t * op.count;
+      rows.push({ phase: name, name: op.name, kind: op.kind, count: op.count, flops: 0, bytes: op.comm?.bytes ?? 0, seconds: t, bound: 'network' });
+      continue;
+    }
     const c = opCost(op, hw, launch);
     overheadS += op.count * Math.max(0, c.seconds - Math.max(c.computeS, c.memoryS));
     seconds += c.seconds * op.count;
@@ -58,8 +67,8 @@ export function pricePhase(name: string, graph: Op[], hw: NormalizedHardware, la
     memoryS += c.memoryS * op.count;
     rows.push({ phase: name, name: op.name, kind: op.kind, count: op.count, flops: op.flops, bytes: op.bytes, seconds: c.seconds, bound: c.bound });
   }
-  const bound = overheadS > Math.max(computeS, memoryS) ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
-  return { summary: { name, seconds, flops, bytes, bound, compute_s: computeS, memory_s: memoryS, comm_s: 0 }, rows, seconds };
+  const bound = commS > Math.max(computeS, memoryS, overheadS) ? 'network' : overheadS > Math.max(computeS, memoryS) ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
+  return { summary: { name, seconds, flops, bytes, bound, compute_s: computeS, memory_s: memoryS, comm_s: commS }, rows, seconds };
 }
 
 /** scale a priced phase by a number of runs (e.g. denoising steps), keeping per-op rows per run */
@@ -134,6 +143,15 @@ export function placement(req: SimulateRequest, warnings: string[]): { devices: 
   }
   if (!Number.isInteger(devices) || devices < 1) throw new UserError(`--devices must be a positive integer, found "${devices}"`);
   return { devices, replicas: devices };
+}
+
+/** devices and replicas of a DiT under Ulysses: `sp` devices per sample (--devices defaults to them, a multiple of them) */
+export function ulyssesPlacement(req: SimulateRequest, sp: number, warnings: string[]): { devices: number; replicas: number } {
+  const devices = req.devices ?? sp;
+  if (!Number.isInteger(devices) || devices < 1) throw new UserError(`--devices must be a positive integer, found "${devices}"`);
+  if (devices % sp !== 0) throw new UserError(`--devices ${devices} is not a multiple of --tp ${sp} (extra devices are data-parallel replicas)`);
+  if (req.pp > 1 || (req.ep ?? 1) > 1) warnings.push(`pipeline/expert parallelism is not modelled for family ${req.model.family}: --pp/--ep ignored (--tp ${sp} runs it sequence parallel)`);
+  return { devices, replicas: devices / sp };
 }
 
 /** the keys every family reports, filled from a finished run */

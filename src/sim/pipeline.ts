@@ -24,7 +24,8 @@ import { buildWhisperEncoderGraph } from '../model/whisper-graph.js';
 import { countParams } from '../model/params.js';
 import { simulate } from './simulate.js';
 import { ditFrame } from './dit.js';
-import { vaeActivationBytes, vaeGraphs, vaeShape } from './vae.js';
+import { patchParallelOps, vaeActivationBytes, vaeGraphs, vaeShape } from './vae.js';
+import { ulyssesDegree } from '../model/ulysses.js';
 import { type PricedPhase, type ResolvedPrecision, baseResult, fixedBatch, fusedAttention, memoryResult, needsReason, peakActivationBytes, pricePhase, repeatPhase, resolvePrecision } from './graph-cost.js';
 import { UserError } from '../spec/errors.js';
 import { matrixPeak } from './roofline.js';
@@ -177,7 +178,8 @@ function runStage(st: PipelineStage, model: NormalizedModel, s: PipelineShape, r
       if (m.dims === 2) shape.batch = s.batch * Math.max(1, s.frames); // a 2-D VAE decodes frame by frame
       const sp = stagePrecision(st, p);
       const g = vaeGraphs(m, shape, sp, req.resolveModel); // a composite VAE resolves its components
-      const ops = st.role === 'vae-encoder' ? g.encode : g.decode;
+      // a DiT run sequence parallel over --tp devices (src/model/ulysses.ts) decodes on the same devices, patch parallel
+      const ops = patchParallelOps(st.role === 'vae-encoder' ? g.encode : g.decode, den ? ulyssesDegree(den, req.tp) : 1);
       const r = priced(st, model, 1, ops, req, sp, false);
       r.activationBytes = vaeActivationBytes(m, shape, ops, req.hardware);
       return r;
@@ -251,6 +253,12 @@ export function simulatePipeline(req: SimulateRequest): SimulateResult {
     if (res.work) res.work.items = s.batch * Math.max(1, s.outputTokens);
   }
   const dit = runs.find((r) => r.model.family === 'dit');
+  if (dit?.sub && dit.sub.tp > 1) {
+    // the pipeline runs on the DiT's sequence-parallel group (every stage on its devices)
+    Object.assign(res, { devices: dit.sub.devices, tp: dit.sub.tp, replicas: dit.sub.replicas });
+    // every stage's phases are one device's work (the text encoder on each, the DiT and VAE shards): the replica's is tp times
+    if (res.work) res.work = { ...res.work, flops: res.work.flops * dit.sub.tp, bytes: res.work.bytes * dit.sub.tp, devices: dit.sub.tp };
+  }
   if (dit?.sub) {
     res.step_s = known ? dit.sub.step_s : null;
     res.images_per_s = known && total ? s.batch / total : null;

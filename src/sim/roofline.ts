@@ -234,7 +234,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     // a runtime's measured context-attention kernel (kernels.prefill_attention) replaces the part's one fused-attention
     // fraction; it was measured under load, so no sustained-clock share on top
     const prefillEff = prefillKernelEfficiency(op, hw, dtype);
-    let eff = prefillEff ?? (op.kind === 'attention' ? hw.efficiency.attention : gemmEfficiency(hw, dtype, op.flops / pad));
+    let eff = prefillEff ?? (op.kind === 'attention' ? (hw.efficiency.attentionByDtype?.[dtype] ?? hw.efficiency.attention) : gemmEfficiency(hw, dtype, op.flops / pad));
     if (op.kind === 'conv' && op.efficiencyScale !== undefined) eff *= op.efficiencyScale; // a library conv below the GEMM rate (src/model/op.ts)
     // a GEMM the runtime hands to a BLAS library whose large-GEMM rate on this part was measured (kernels.gemm_rate:
     // hipBLASLt on gfx1151, runtimes/llama.cpp-hipblaslt.yaml) reaches at most that rate, whatever the hardware's own

@@ -38,6 +38,24 @@ export function vaeShape(m: VaeModel, batch: number, height: number, width: numb
   return { batch, height, width, frames: m.dims === 3 ? (frames ?? VIDEO_VAE_DEFAULT_FRAMES) : 1 };
 }
 
+/**
+ * one device's share of a VAE decode split spatially over `n` devices (patch parallelism: xDiT's DistVAE, which the
+ * MLPerf Wan2.2 SingleStream systems run on the DiT's devices: AMD's harness vae.use_parallel over all 8 ranks, NVIDIA
+ * VisualGen parallel_vae_size 4): every kernel still launches on each device, over 1/n of the activations and FLOPs,
+ * with the whole (small) weights. The halo rows each convolution exchanges with its neighbours are not priced.
+ */
+export function patchParallelOps(ops: Op[], n: number): Op[] {
+  if (n <= 1) return ops;
+  return ops.map((op) => {
+    const act = op.bytes - op.weightBytes;
+    const out: Op = { ...op, flops: op.flops / n, bytes: op.weightBytes + act / n };
+    if (op.m !== undefined) out.m = op.m / n;
+    if (op.liveBytes !== undefined) out.liveBytes = op.liveBytes / n;
+    if (op.access) out.access = Object.fromEntries(Object.entries(op.access).map(([k, v]) => [k, (v ?? 0) / n]));
+    return out;
+  });
+}
+
 export function vaeGraphs(m: VaeModel, s: VaeRunShape, p: Precision, resolve?: VaeResolver): { decode: Op[]; encode: Op[] } {
   return { decode: buildVaeDecoderGraph(m, s, p, resolve), encode: buildVaeEncoderGraph(m, s, p, resolve) };
 }

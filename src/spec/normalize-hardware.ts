@@ -153,6 +153,13 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
     }
   }
   eff.attention = fraction(ctx, ['efficiency', 'attention'], e.attention) ?? eff.attention;
+  if (e.attention_by_dtype) {
+    eff.attentionByDtype = {};
+    for (const [k, v] of Object.entries(e.attention_by_dtype)) {
+      const f = fraction(ctx, ['efficiency', 'attention_by_dtype', k], v);
+      if (f !== undefined) eff.attentionByDtype[k as Dtype] = f;
+    }
+  }
   eff.attentionKv8 = fraction(ctx, ['efficiency', 'attention_kv8'], e.attention_kv8) ?? eff.attentionKv8;
   const split = fraction(ctx, ['efficiency', 'gemm_fp8_split_accumulate'], e.gemm_fp8_split_accumulate) ?? fp8SplitAccumulateDefault(raw.architecture);
   if (split !== undefined) eff.gemmFp8SplitAccumulate = split;

@@ -261,9 +261,27 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     const sizes: number[] = ar.sizes, seconds: number[] = ar.seconds;
     // a larger message never costs less: a measured dip (aiconfigurator's B200 / GB300 tables fall 0.1-0.2 µs from 4 to
     // 8 KiB, timing noise) is flattened to the time before it, so that more work is never priced cheaper
-    let most = 0;
-    const rising = seconds.map((x) => (most = Math.max(most, x)));
-    if (risingTable(ctx, [...at, 'collectives', 'custom_allreduce'], sizes, seconds, 'sizes', 'seconds')) out.collectives = { customAllreduce: { sizes, seconds: rising, maxGroup: ar.max_group } };
+    const runningMax = (xs: number[]) => { let most = 0; return xs.map((x) => (most = Math.max(most, x))); };
+    const path = [...at, 'collectives', 'custom_allreduce'];
+    if (risingTable(ctx, path, sizes, seconds, 'sizes', 'seconds')) {
+      const rising = runningMax(seconds);
+      const table: NonNullable<NonNullable<RuntimeOverride['collectives']>['customAllreduce']> = { sizes, seconds: rising, maxGroup: ar.max_group };
+      const groups = Object.entries((ar.by_group ?? {}) as Record<string, number[]>).map(([g, s]) => ({ group: Number(g), seconds: s })).sort((a, b) => a.group - b.group);
+      let ok = true;
+      for (const g of groups) {
+        if (g.group < 2 || g.group >= ar.max_group) { ctx.errors.push(issueAt(ctx, [...path, 'by_group', String(g.group)], `a group of ${g.group} must lie between 2 and max_group (${ar.max_group}) exclusive`, 'give max_group\'s table as seconds')); ok = false; }
+        else if (!risingTable(ctx, [...path, 'by_group', String(g.group)], sizes, g.seconds, 'sizes', 'seconds')) ok = false;
+      }
+      if (ok && groups.length) {
+        // a bigger group never prices a call cheaper than a smaller one (aiconfigurator's B300 4-GPU table dips 0.1 µs
+        // under its 2-GPU one at 2 KiB): each table is at least the one below it, size by size
+        let below: number[] | undefined;
+        const flat = groups.map((g) => { const s = runningMax(g.seconds).map((x, i) => Math.max(x, below?.[i] ?? 0)); below = s; return { group: g.group, seconds: s }; });
+        table.seconds = rising.map((x, i) => Math.max(x, below![i]!));
+        table.byGroup = flat;
+      }
+      out.collectives = { customAllreduce: table };
+    }
   }
   const t = own.training;
   const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', fsdp_layout: 'fsdpLayout', pp_split: 'ppSplit', optimizer_bytes: 'optimizerBytes' } as const;

@@ -156,6 +156,7 @@ export const hardwareSchema = {
         gemm_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: effTable },
         gemm_memory_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
         attention: { type: 'number' },
+        attention_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
         attention_kv8: { type: 'number' },
         gemm_fp8_split_accumulate: { type: 'number' },
         sustained_matrix: { type: 'number' },
@@ -741,7 +742,7 @@ const runtimeBlocks = {
       decode_graph: {
         type: 'object',
         additionalProperties: false,
-        properties: Object.fromEntries(['attn_norm', 'qkv_proj', 'qk_norm', 'attention_decode', 'o_proj', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'residual', 'router', 'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'shared_up', 'shared_down'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 64 }])),
+        properties: Object.fromEntries(['attn_norm', 'qkv_proj', 'q_a_proj', 'q_b_proj', 'q_proj', 'kv_a_proj', 'kv_b_proj', 'qk_norm', 'attention_decode', 'o_proj', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'residual', 'router', 'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'shared_up', 'shared_down'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 64 }])),
       },
       quantize_activations: { type: 'boolean' },
       dequantize_weights: { type: 'boolean' },
@@ -801,6 +802,9 @@ const runtimeBlocks = {
           sizes: { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0, maximum: 1e16 } },
           seconds: { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
           max_group: posInt,
+          // smaller groups' own times at the same sizes (group size -> seconds); a group takes the smallest table at
+          // least its size, max_group's `seconds` above the largest listed
+          by_group: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0, maximum: 1 } } } },
         },
       },
       source: src,

@@ -56,7 +56,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -76,6 +76,9 @@ export interface HardwareEfficiency {
   // `memory` (block-scaled NVFP4 on Blackwell: src/sim/roofline.ts memoryEfficiency)
   gemmMemoryByDtype?: Partial<Record<Dtype, number>>;
   attention: number; // fused attention relative to gemm peak
+  // fused attention whose QKᵀ and PV run in this dtype, as a fraction of this dtype's peak, where its kernels were timed
+  // apart from the 16-bit ones (AITER's MXFP4 / FP8 FMHA on gfx950); absent: `attention`
+  attentionByDtype?: Partial<Record<Dtype, number>>;
   attentionKv8: number; // decode attention over an 8-bit (or narrower) KV cache: achieved bandwidth / STREAM (memory)
   // an fp8 GEMM with split (precise) accumulation, as a fraction of the fast-accumulation rate `gemmByDtype.fp8` was
   // measured at (Hopper: the tensor cores' fp8 accumulator is periodically promoted to fp32); absent: no such mode
@@ -581,7 +584,9 @@ export interface RuntimeSettings {
   // the runtime's own all-reduce kernel for small messages inside one scale-up domain (vLLM / SGLang custom
   // all-reduce): measured seconds per call by message size (bytes), used for groups of at most maxGroup devices and
   // messages within the measured sizes; larger messages go to the collective library (NCCL / RCCL) as before
-  collectives?: { customAllreduce?: { sizes: number[]; seconds: number[]; maxGroup: number } };
+  // byGroup: smaller groups' own tables at the same sizes, by rising group (each below maxGroup); a group of g devices
+  // takes the first with group >= g, else `seconds` (maxGroup's)
+  collectives?: { customAllreduce?: { sizes: number[]; seconds: number[]; maxGroup: number; byGroup?: { group: number; seconds: number[] }[] } };
   // what the runtime does in training (src/sim/training): 'modules' = Megatron-Core's selective recompute modules
   // (the engine's default); 'op' = PyTorch op-level selective activation checkpointing as torchtitan applies it
   // reduceDtype: the element type gradients are reduced (reduce-scattered / all-reduced) in across data parallelism

@@ -45,6 +45,7 @@ export function hardwareJson(h: NormalizedHardware) {
       gemm_by_dtype: h.efficiency.gemmByDtype ?? null,
       gemm_memory_by_dtype: h.efficiency.gemmMemoryByDtype ?? null,
       attention: h.efficiency.attention,
+      attention_by_dtype: h.efficiency.attentionByDtype ?? null,
       attention_kv8: h.efficiency.attentionKv8,
       gemm_fp8_split_accumulate: h.efficiency.gemmFp8SplitAccumulate ?? null,
       sustained_matrix: h.efficiency.sustainedMatrix ?? null,

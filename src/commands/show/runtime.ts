@@ -23,7 +23,11 @@ const decodeAttentionJson = (t: RuntimeSettings['kernels']['decodeAttention']) =
   t === undefined ? null : Object.fromEntries(Object.entries(t).map(([w, e]) => [w, { fixed_s: e!.fixedS, per_sequence_head_s: e!.perSequenceHeadS, bandwidth: e!.bandwidth }]));
 const fp4MoeJson = (f: RuntimeSettings['kernels']['fp4MoeEfficiency']) => (f === undefined ? null : typeof f === 'number' ? f : { tokens: f.sizes, values: f.values });
 // the runtime's own small-message all-reduce (collectives.custom_allreduce): message bytes, seconds per call, largest group
-const customAllreduceJson = (c: NonNullable<NonNullable<RuntimeSettings['collectives']>['customAllreduce']>) => ({ sizes: c.sizes, seconds: c.seconds, max_group: c.maxGroup });
+// (and smaller groups' own tables by group size, where the runtime measured them)
+const customAllreduceJson = (c: NonNullable<NonNullable<RuntimeSettings['collectives']>['customAllreduce']>) => ({
+  sizes: c.sizes, seconds: c.seconds, max_group: c.maxGroup,
+  ...(c.byGroup ? { by_group: Object.fromEntries(c.byGroup.map((g) => [String(g.group), g.seconds])) } : {}),
+});
 
 /** settings as --json prints them (SI, snake_case) */
 function settingsJson(s: RuntimeSettings) {

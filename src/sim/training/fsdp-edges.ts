@@ -21,3 +21,16 @@
 export function fsdpEdgeParams(root: number, blockParams: number): number {
   return Math.max(0, root) + Math.max(0, blockParams);
 }
+
+/**
+ * The edge split by the FSDP group that gathers it. Without expert parallelism a block's routed experts are part of
+ * the block's unit (one all-gather over the data-parallel group). With it, torchtitan wraps them as a unit of their
+ * own over the expert-data-parallel mesh ("the router and the shared experts are sharded together with the
+ * TransformerBlock; the routed experts are sharded with the remaining dp_mod_ep_mesh", pytorch/torchtitan
+ * torchtitan/models/llama4/infra/parallelize.py apply_fsdp), a separate collective over dp/ep ranks.
+ * `blockDense`, `blockExpert`: one average block's parameters on this device outside and inside the routed experts.
+ */
+export function fsdpEdgeGroups(root: number, blockDense: number, blockExpert: number, ep: number): { dense: number; expert: number } {
+  const expert = Math.max(0, blockExpert);
+  return ep > 1 ? { dense: fsdpEdgeParams(root, blockDense), expert } : { dense: fsdpEdgeParams(root, blockDense + expert), expert: 0 };
+}

@@ -28,7 +28,7 @@ import { linkCollectiveEfficiency } from './link-efficiency.js';
 import { ranksPerDomain, ringEfficiency } from './ring-nics.js';
 import { materialiseAttention } from './materialised-attention.js';
 import { fsdpCopySeconds } from './fsdp-copies.js';
-import { fsdpEdgeParams } from './fsdp-edges.js';
+import { fsdpEdgeGroups } from './fsdp-edges.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -340,10 +340,14 @@ export function stepTime(i: StepInput): StepResult {
     let edgeS = 0;
     if (hw.runtime?.training?.fsdpLayout && p.pp === 1) {
       const root = (s.paramsEmbedding + s.paramsHead) / p.tp;
-      const block = (s.paramsDense - s.paramsEmbedding - s.paramsHead + s.paramsExpert / p.ep) / (s.layers * p.tp);
-      const edge = fsdpEdgeParams(root, block);
+      const perBlock = (params: number) => params / (s.layers * p.tp);
+      // routed experts under EP: their own unit over the expert-data-parallel group, ranks tp·ep apart
+      const e = fsdpEdgeGroups(root, perBlock(s.paramsDense - s.paramsEmbedding - s.paramsHead), perBlock(s.paramsExpert / p.ep), p.ep);
       const gatherBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero);
-      edgeS = Math.min(2 * ag + rs, one('allgather', edge * gatherBytes, dDense, p.tp) + one('reducescatter', edge * reduceBytes, dDense, p.tp));
+      const expertBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero, true);
+      const edges = one('allgather', e.dense * gatherBytes, dDense, p.tp) + one('reducescatter', e.dense * reduceBytes, dDense, p.tp) +
+        one('allgather', e.expert * expertBytes, dExpert, p.tp * p.ep) + one('reducescatter', e.expert * reduceBytes, dExpert, p.tp * p.ep);
+      edgeS = Math.min(2 * ag + rs, edges);
     }
     dpS = m * withContention(2 * ag + rs, Math.max(edgeS, 2 * ag + rs - perMicroBatch * hide));
   } else {
