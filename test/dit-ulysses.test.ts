@@ -50,6 +50,12 @@ describe('simulate: a DiT pipeline on --tp 8', () => {
     expect(eight.phases.some((p) => p.comm_s > 0)).toBe(true);
     expect(eight.warnings.filter((w) => /parallelism is not modelled/.test(w))).toEqual([]);
   });
+  it('the replica does the same work: energy per video within a few % of one device (all 8 devices counted)', () => {
+    const e1 = one.energy_j_per_run!, e8 = eight.energy_j_per_run!;
+    expect(e8 / e1).toBeGreaterThan(0.97);
+    expect(e8 / e1).toBeLessThan(1.15);
+    expect(eight.work!.devices).toBe(8);
+  });
   it('the VAE decodes patch parallel on the same devices', () => {
     const vae = (r: typeof one) => r.stages!.find((s) => s.model === 'wan-2.1-vae')!.latency_s!;
     expect(vae(eight)).toBeLessThan(vae(one) / 4);

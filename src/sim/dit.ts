@@ -53,7 +53,7 @@ export function simulateDit(req: SimulateRequest): SimulateResult {
   const res = baseResult(req, p, batch, memory, [all], warnings, replicas, batch);
   if (sp > 1) {
     Object.assign(res, { tp: sp, devices: sp * replicas });
-    if (res.work) res.work.devices = sp;
+    if (res.work) res.work = { ...res.work, flops: res.work.flops * sp, bytes: res.work.bytes * sp, devices: sp }; // the replica's work (energy)
   }
   res.step_s = memory.fits ? step.seconds : null;
   res.images_per_s = res.latency_s ? (batch * replicas) / res.latency_s : null;

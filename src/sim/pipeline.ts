@@ -256,7 +256,8 @@ export function simulatePipeline(req: SimulateRequest): SimulateResult {
   if (dit?.sub && dit.sub.tp > 1) {
     // the pipeline runs on the DiT's sequence-parallel group (every stage on its devices)
     Object.assign(res, { devices: dit.sub.devices, tp: dit.sub.tp, replicas: dit.sub.replicas });
-    if (res.work) res.work.devices = dit.sub.tp;
+    // every stage's phases are one device's work (the text encoder on each, the DiT and VAE shards): the replica's is tp times
+    if (res.work) res.work = { ...res.work, flops: res.work.flops * dit.sub.tp, bytes: res.work.bytes * dit.sub.tp, devices: dit.sub.tp };
   }
   if (dit?.sub) {
     res.step_s = known ? dit.sub.step_s : null;
