@@ -6,7 +6,7 @@
 //                when ttft ≥ tpot; e2e = ttft + (O−1)·tpot;
 //                devices = tp·pp·replicas; finite, non-negative numbers when it fits; null time keys when not
 //   monotone     tpot, ttft, e2e non-decreasing in batch and input tokens, e2e in output tokens; throughput in
-//                batch; Whisper latency in audio length; DiT latency in steps, resolution and frames
+//                batch; Whisper latency in audio length; DiT latency in steps, resolution and frames (at any --tp)
 //   hardware     more memory bandwidth, FLOP/s or link bandwidth is never slower; no op faster than its peak
 //   energy       implied power per device between the static floor and the TDP
 import { describe, expect, it } from 'vitest';
@@ -193,13 +193,13 @@ describe('invariants: monotone in work', () => {
       opts(100),
     );
   });
-  it('DiT: latency never falls with more steps, pixels, frames or batch', () => {
+  it('DiT: latency never falls with more steps, pixels, frames or batch, on one device or a sequence-parallel --tp group', () => {
     const dits = ids('dit');
     fc.assert(
       fc.property(
         fc.constantFrom(...dits),
         fc.constantFrom(...HARDWARE),
-        fc.record({ steps: fc.integer({ min: 1, max: 60 }), resolution: fc.constantFrom(128, 256, 512, 768), frames: fc.integer({ min: 1, max: 64 }), batch: fc.integer({ min: 1, max: 8 }) }),
+        fc.record({ steps: fc.integer({ min: 1, max: 60 }), resolution: fc.constantFrom(128, 256, 512, 768), frames: fc.integer({ min: 1, max: 64 }), batch: fc.integer({ min: 1, max: 8 }), tp: fc.constantFrom(1, 1, 2, 4, 8) }),
         fc.constantFrom('steps', 'resolution', 'frames', 'batch'),
         (model, hardware, shape, key) => {
           const temporal = !!(lib.models[model] as { temporal?: unknown }).temporal;
