@@ -75,6 +75,14 @@ describe('vLLM 0.7 V0 runs MLA models without chunked prefill', () => {
     expect(gqa.maxNumBatchedTokens).toBe(2048); // the chunked-prefill budget from v0.6.5 on (vllm PR #10544)
     expect(serveRuntime(bound('h200-sxm', 'vllm-0.6'), 'vllm-0.6', 163840, true).chunkedPrefill).toBe(true); // 0.6: no MLA kernel, no forcing
   });
+  it('vllm-0.7.0 extends vllm-0.7 without its MLA forcing (no MLA backend before v0.7.1) and keeps its Hopper experts', () => {
+    const s = serveRuntime(bound('h200-sxm', 'vllm-0.7.0'), 'vllm-0.7.0', 163840, true);
+    expect(s.chunkedPrefill).toBe(true); // above 32K: the long-context chunk budget, as vllm-0.7 for a non-MLA model
+    expect(s.maxNumBatchedTokens).toBe(2048);
+    const k = (rt: string) => bound('h200-sxm', rt).runtime!.kernels;
+    for (const key of ['moeMinTileRows', 'groupGemvMaxTokens', 'fp8BlockMoeEfficiency'] as const) expect(k('vllm-0.7.0')[key]).toBe(k('vllm-0.7')[key]);
+    expect(k('vllm-0.7.0').fp8BlockEfficiency).toBe(0.155); // its own Triton block-FP8 linear layers
+  });
   it('long-context chunked prefill runs 2048-token steps from v0.6.5 on (0.6.6-0.7.x), 512 before (vllm-0.6)', () => {
     for (const rt of ['vllm-0.7', 'vllm-0.7.0']) {
       const s = serveRuntime(bound('h200-sxm', rt), rt, 131072, false);

@@ -81,6 +81,13 @@ describe('the runtime\'s own all-reduce for decode-size messages (vLLM custom al
       expect(customAllreduceSeconds(under('a100-sxm4-80gb', rt), 1048576, 8)).toBeUndefined(); // unmeasured there
     }
   });
+  it('the A100 custom all-reduce table restated by vllm, sglang and pytorch-compile is one table (sglang PR #2688)', () => {
+    // three runtime files carry the same measured vLLM kernel (no cross-file anchor in YAML): keep them equal
+    for (const bytes of [1024, 2048, 8192, 16384, 32768]) {
+      const want = customAllreduceSeconds(under('a100-sxm4-80gb', 'vllm'), bytes, 8);
+      for (const rt of ['sglang', 'pytorch-compile']) expect(customAllreduceSeconds(under('a100-sxm4-80gb', rt), bytes, 8)).toBe(want);
+    }
+  });
   it('non-decreasing in message size over each vendor table', () => {
     for (const hw of ['h100-sxm', 'mi300x']) {
       const h = under(hw, 'vllm');

@@ -2,19 +2,42 @@
 // SGLang reduce decode-size activations with a one-/two-shot kernel over peer memory inside one NVLink / xGMI domain
 // instead of NCCL / RCCL (vllm/distributed/device_communicators/custom_all_reduce.py; ROCm/vllm PR #27 for MI300),
 // whose per-call latency is a few µs rather than the collective library's tens. Seconds per call come from the
-// runtime's measured table, interpolated linearly in message size; outside it (bigger messages, more devices, or a
-// group that leaves the scale-up domain) the collective library prices the call (src/sim/parallel.ts).
+// runtime's measured table, interpolated linearly in message size; outside it (more devices, or a group that leaves
+// the scale-up domain) the collective library prices the call (src/sim/parallel.ts), and above its largest message the
+// library does, never below the table's last time (customAllreduceFloor).
 import type { NormalizedHardware } from '../spec/types.js';
 
 export function customAllreduceSeconds(hw: NormalizedHardware, bytes: number, group: number): number | undefined {
+  const seconds = customTable(hw, group);
+  return seconds && bytes > 0 ? callSecondsAt(hw.runtime!.collectives!.customAllreduce!.sizes, seconds, bytes) : undefined;
+}
+
+/**
+ * Above the runtime's table the collective library takes the call (vLLM's registered buffer ends at 8 MiB; TensorRT-LLM's
+ * AUTO strategy hands big messages to NCCL), at the hardware's price for it but never below the table's last measured
+ * time: a bigger message does not take less time than a smaller one on whichever path. The hardware's alpha-beta price
+ * can sit below the edge's measured time (2- and 4-GPU Blackwell groups under TensorRT-LLM at 64 MiB: b200 TP2 154.8 µs
+ * measured, 117.5 µs priced just above), and without this floor a prompt one token past the edge ran faster than one at
+ * it (monotonicity, test/allreduce-table-edge.test.ts). The floor is the last time, not its rate scaled up: above the
+ * table the library's own price (a measured sweep on most parts) is the better evidence. 0 where no table applies or
+ * the message is inside it.
+ */
+export function customAllreduceFloor(hw: NormalizedHardware, bytes: number, group: number): number {
+  const seconds = customTable(hw, group);
+  if (!seconds) return 0;
+  const sizes = hw.runtime!.collectives!.customAllreduce!.sizes;
+  return bytes > sizes[sizes.length - 1]! ? seconds[seconds.length - 1]! : 0;
+}
+
+// the measured times (at the table's sizes) that apply to `group` devices: a smaller group's own table where the runtime has one (the
+// smallest measured group at least this size), else the largest group's (an upper bound for the groups between); none
+// outside the scale-up domain or above the largest measured group
+function customTable(hw: NormalizedHardware, group: number): readonly number[] | undefined {
   const t = hw.runtime?.collectives?.customAllreduce;
-  if (!t || group < 2 || group > t.maxGroup || !(bytes > 0)) return undefined;
+  if (!t || group < 2 || group > t.maxGroup) return undefined;
   const up = hw.scaleUp;
   if (!up || (up.domain !== undefined && group > up.domain)) return undefined;
-  // a smaller group's own table where the runtime has one (the smallest measured group at least this size), else the
-  // largest group's: an upper bound for the groups between
-  const seconds = t.byGroup?.find((g) => g.group >= group)?.seconds ?? t.seconds;
-  return callSecondsAt(t.sizes, seconds, bytes);
+  return t.byGroup?.find((g) => g.group >= group)?.seconds ?? t.seconds;
 }
 
 /**

@@ -28,7 +28,7 @@ import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
-import { customAllreduceSeconds } from '../runtime/collectives.js';
+import { customAllreduceFloor, customAllreduceSeconds } from '../runtime/collectives.js';
 import { hostStepSeconds } from '../runtime/host.js';
 import { decoderHostArch, eagerStepSeconds, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
@@ -52,9 +52,11 @@ export function runtimeBatchCap(hw: NormalizedHardware): number {
 }
 
 // a collective of one pass: the runtime's own all-reduce kernel where it has one for this message (vLLM's custom
-// all-reduce, src/runtime/collectives.ts), else the collective library as the hardware prices it
-function collectiveSeconds(hw: NormalizedHardware, kind: Parameters<typeof commSeconds>[1], bytes: number, group: number): number {
-  return (kind === 'allreduce' ? customAllreduceSeconds(hw, bytes, group) : undefined) ?? commSeconds(hw, kind, bytes, group);
+// all-reduce, src/runtime/collectives.ts), else the collective library as the hardware prices it (above the runtime's
+// table, never below its last measured time)
+export function collectiveSeconds(hw: NormalizedHardware, kind: Parameters<typeof commSeconds>[1], bytes: number, group: number): number {
+  if (kind !== 'allreduce') return commSeconds(hw, kind, bytes, group);
+  return customAllreduceSeconds(hw, bytes, group) ?? Math.max(commSeconds(hw, kind, bytes, group), customAllreduceFloor(hw, bytes, group));
 }
 
 export interface PassCost {

@@ -64,10 +64,11 @@ export function matrixPeak(hw: NormalizedHardware, dtype: Dtype, kind?: Op['kind
 // its int8 matrix unit (kernels.int8_gemm: vector — SGLang's CPU int8_scaled_mm: AVX-512 VNNI _mm512_dpbusd_epi32,
 // use_brgemm = false, sgl-kernel csrc/cpu/gemm_int8.cpp; runtimes/sglang.yaml cites it) multiplies at the part's
 // compute.vector.int8 rate, MoE expert GEMMs included (moe_int8.cpp takes the AMX brgemm only where
-// can_use_brgemm<int8_t> allows it, and gemm.h returns false).
-function opPeak(op: Op, hw: NormalizedHardware): { flopPerS: number; dtype: Dtype } {
+// can_use_brgemm<int8_t> allows it, and gemm.h returns false). `vector`: the part's matrix-unit fraction for int8
+// (efficiency.gemm_by_dtype, e.g. AMX-INT8's) does not apply; the part's GEMM fraction does.
+function opPeak(op: Op, hw: NormalizedHardware): { flopPerS: number; dtype: Dtype; vector?: boolean } {
   const v = hw.vectorFlopPerS.int8;
-  if (op.kind === 'gemm' && op.dtype === 'int8' && v && hw.runtime?.kernels?.int8Gemm === 'vector') return { flopPerS: v, dtype: 'int8' };
+  if (op.kind === 'gemm' && op.dtype === 'int8' && v && hw.runtime?.kernels?.int8Gemm === 'vector') return { flopPerS: v, dtype: 'int8', vector: true };
   return matrixPeak(hw, op.dtype, op.kind);
 }
 
@@ -96,8 +97,9 @@ export function vectorPeak(hw: NormalizedHardware): number {
   return hw.vectorFlopPerS.fp32 ?? hw.vectorFlopPerS.fp16 ?? (matrixPeak(hw, 'fp16').flopPerS / 8);
 }
 
-export function gemmEfficiency(hw: NormalizedHardware, dtype: Dtype, flops: number): number {
-  const t = hw.efficiency.gemmByDtype?.[dtype] ?? hw.efficiency.gemm;
+/** the GEMM fraction of peak at `flops`: the dtype's own table where the part has one (undefined: the part's GEMM table) */
+export function gemmEfficiency(hw: NormalizedHardware, dtype: Dtype | undefined, flops: number): number {
+  const t = (dtype && hw.efficiency.gemmByDtype?.[dtype]) || hw.efficiency.gemm;
   return lookupEfficiency(t, flops);
 }
 
@@ -223,7 +225,8 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     dtype = peak.dtype;
     computeS = op.flops / gemvRate(hw, peak.flopPerS, dtype);
   } else if (op.kind === 'gemm' || op.kind === 'conv' || op.kind === 'attention') {
-    const peak = accumulatePeak(op, hw, opPeak(op, hw));
+    const own = opPeak(op, hw);
+    const peak = accumulatePeak(op, hw, own);
     dtype = peak.dtype;
     // A grouped GEMM (MoE experts) schedules the tiles of all its groups together, so it fills the chip like one
     // GEMM of the total size; each group's rows are padded to the M tile the kernel picks for them (the smallest
@@ -234,7 +237,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     // a runtime's measured context-attention kernel (kernels.prefill_attention) replaces the part's one fused-attention
     // fraction; it was measured under load, so no sustained-clock share on top
     const prefillEff = prefillKernelEfficiency(op, hw, dtype);
-    let eff = prefillEff ?? (op.kind === 'attention' ? (hw.efficiency.attentionByDtype?.[dtype] ?? hw.efficiency.attention) : gemmEfficiency(hw, dtype, op.flops / pad));
+    let eff = prefillEff ?? (op.kind === 'attention' ? (hw.efficiency.attentionByDtype?.[dtype] ?? hw.efficiency.attention) : gemmEfficiency(hw, own.vector ? undefined : dtype, op.flops / pad));
     if (op.kind === 'conv' && op.efficiencyScale !== undefined) eff *= op.efficiencyScale; // a library conv below the GEMM rate (src/model/op.ts)
     // a GEMM the runtime hands to a BLAS library whose large-GEMM rate on this part was measured (kernels.gemm_rate:
     // hipBLASLt on gfx1151, runtimes/llama.cpp-hipblaslt.yaml) reaches at most that rate, whatever the hardware's own
