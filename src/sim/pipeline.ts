@@ -261,7 +261,8 @@ export function simulatePipeline(req: SimulateRequest): SimulateResult {
   }
   if (dit?.sub) {
     res.step_s = known ? dit.sub.step_s : null;
-    res.images_per_s = known && total ? s.batch / total : null;
+    // every replica (a DiT sequence-parallel group, or one device running the whole pipeline) makes its batch in parallel
+    res.images_per_s = known && total ? (s.batch * res.replicas) / total : null;
   }
   if (pipe.stages.some((x) => x.runs === 'per_window') && s.audioSeconds > 0 && total !== null) res.rtf = total / s.audioSeconds;
   return res;

@@ -9,6 +9,14 @@ import { dequantPass, ggufDequantized } from './dequant-pass.js';
 import { launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
+import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vectorPeak } from './peaks.js';
+import { runtimeGemmCap } from './kernel-caps.js';
+import { gemvFloorRows, rowPasses } from './gemm-floors.js';
+
+// the ceilings and caps live beside: src/sim/peaks.ts (peaks, efficiency tables, sustained clock, matrix-vector rate),
+// src/sim/kernel-caps.ts (a runtime's measured kernel caps), src/sim/gemm-floors.ts (matrix-vector floors)
+export { gemmEfficiency, gemmMathDtype, largeGemmEfficiency, matrixPeak, sustainedMatrix, vectorPeak } from './peaks.js';
+export { fp4MoeCap } from './kernel-caps.js';
 
 export type Bound = 'compute' | 'memory' | 'overhead' | 'network';
 
@@ -20,93 +28,6 @@ export interface OpCost {
   dtype: Dtype; // the dtype the hardware actually ran it in
   overheadS?: number; // per-kernel overhead added to the body
   floorS?: number; // the launch time the op lasts at least (seconds = max(body + overheadS, floorS))
-}
-
-// A GEMM dtype without native support runs at the next wider supported one (fp6 → fp8 → bf16/fp16 → …). Narrow
-// floats never fall back to int8 tensor cores (their numerics are not integers: no runtime does that); without fp8
-// tensor cores they run weight-only at the 16-bit rate (vLLM Marlin W8A16 on Ampere, src/sim/kernel-physics.ts).
-// FP4 (NVFP4 / MXFP4) without fp4 tensor cores runs weight-only at the 16-bit rate even where fp8 tensor cores exist:
-// no runtime quantizes the activations to fp8 for it by default. Hopper runs MXFP4 MoE weights through OpenAI's
-// triton_kernels matmul_ogs with bf16 activations (the E8M0-scaled e2m1 tile is decoded and cast to the activation
-// dtype before a 16-bit MMA: triton-lang/triton PR #11361 "Hopper MXFP4 matmul", dense BF16/FP16 inputs) in vLLM and
-// SGLang, and TensorRT-LLM's gpt-oss guide sends Hopper to the same TRITON MoE backend ("TRTLLM MoE backend is not
-// supported on Hopper", NVIDIA/TensorRT-LLM PR #7101, blog9_Deploying_GPT_OSS_on_TRTLLM.md); NVFP4 checkpoints run
-// vLLM's FP4 Marlin (W4A16) before Blackwell.
-const FALLBACK: Record<Dtype, Dtype[]> = {
-  int4: ['int4', 'int8', 'fp8', 'fp16', 'bf16', 'fp32'],
-  fp4: ['fp4', 'fp16', 'bf16', 'fp32'],
-  fp6: ['fp6', 'fp8', 'fp16', 'bf16', 'fp32'],
-  fp8: ['fp8', 'fp16', 'bf16', 'fp32'],
-  int8: ['int8', 'fp8', 'fp16', 'bf16', 'fp32'],
-  bf16: ['bf16', 'fp16', 'fp32', 'tf32'],
-  fp16: ['fp16', 'bf16', 'fp32'],
-  tf32: ['tf32', 'fp32', 'bf16', 'fp16'],
-  fp32: ['tf32', 'fp32', 'fp16', 'bf16'],
-  fp64: ['fp64', 'fp32'],
-};
-
-// fp32 GEMMs of a runtime that keeps matmuls in IEEE fp32 (kernels.fp32_matmul: ieee — PyTorch's default
-// torch.backends.cuda.matmul.allow_tf32 = False since 1.12) skip the TF32 tensor path; convolutions keep it there
-// (torch.backends.cudnn.allow_tf32 defaults to True)
-const FP32_IEEE: Dtype[] = ['fp32', 'fp16', 'bf16'];
-
-export function matrixPeak(hw: NormalizedHardware, dtype: Dtype, kind?: Op['kind']): { flopPerS: number; dtype: Dtype } {
-  const ieee = dtype === 'fp32' && kind !== undefined && kind !== 'conv' && hw.runtime?.kernels.fp32Matmul === 'ieee';
-  for (const d of ieee ? FP32_IEEE : Object.hasOwn(FALLBACK, dtype) ? FALLBACK[dtype] : [dtype]) { // an unknown name never reaches Object.prototype
-    const v = hw.matrixFlopPerS[d] ?? (d === 'fp32' || d === 'fp64' ? hw.vectorFlopPerS[d] : undefined);
-    if (v) return { flopPerS: v, dtype: d };
-  }
-  const anyPeak = Object.entries(hw.matrixFlopPerS)[0] ?? Object.entries(hw.vectorFlopPerS)[0];
-  return { flopPerS: anyPeak ? (anyPeak[1] as number) : 1e12, dtype: (anyPeak?.[0] as Dtype) ?? dtype };
-}
-
-// A dense int8 GEMM of a runtime whose W8A8 linears run the part's 512-bit integer dot-product instructions instead of
-// its int8 matrix unit (kernels.int8_gemm: vector — SGLang's CPU int8_scaled_mm: AVX-512 VNNI _mm512_dpbusd_epi32,
-// use_brgemm = false, sgl-kernel csrc/cpu/gemm_int8.cpp; runtimes/sglang.yaml cites it) multiplies at the part's
-// compute.vector.int8 rate, MoE expert GEMMs included (moe_int8.cpp takes the AMX brgemm only where
-// can_use_brgemm<int8_t> allows it, and gemm.h returns false). `vector`: the part's matrix-unit fraction for int8
-// (efficiency.gemm_by_dtype, e.g. AMX-INT8's) does not apply; the part's GEMM fraction does.
-function opPeak(op: Op, hw: NormalizedHardware): { flopPerS: number; dtype: Dtype; vector?: boolean } {
-  const v = hw.vectorFlopPerS.int8;
-  if (op.kind === 'gemm' && op.dtype === 'int8' && v && hw.runtime?.kernels?.int8Gemm === 'vector') return { flopPerS: v, dtype: 'int8', vector: true };
-  return matrixPeak(hw, op.dtype, op.kind);
-}
-
-// A 16-bit GEMM of a runtime that accumulates in fp16 (kernels.gemm_accumulate: fp16 — ggml-cuda's
-// ggml_cuda_op_mul_mat_cublas calls cublasGemmEx with CUBLAS_COMPUTE_16F and an f16 output on every NVIDIA part but
-// Volta) runs at the part's fp16-accumulate tensor rate (compute.fp16_accumulate: 2× matrix.fp16 on GeForce parts,
-// whose fp32 accumulation is half rate; absent where the two are equal). GEMMs and convolutions only: attention
-// kernels are the runtime's own.
-function accumulatePeak(op: Op, hw: NormalizedHardware, peak: { flopPerS: number; dtype: Dtype }): { flopPerS: number; dtype: Dtype } {
-  const acc = hw.fp16AccumulateFlopPerS;
-  if (acc === undefined || peak.dtype !== 'fp16' || op.kind === 'attention' || hw.runtime?.kernels?.gemmAccumulate !== 'fp16') return peak;
-  return acc > peak.flopPerS ? { flopPerS: acc, dtype: 'fp16' } : peak;
-}
-
-/**
- * The dtype a GEMM requested in `dtype` does its math in on this part, for reports: a narrow float without its tensor
- * cores runs weight-only at the wider rate (above), so an fp8 request on an A100 multiplies in fp16 and says so;
- * other requests keep their name.
- */
-export function gemmMathDtype(hw: NormalizedHardware, dtype: Dtype): Dtype {
-  const ran = matrixPeak(hw, dtype).dtype;
-  return weightOnlyFallback(dtype, ran) ? ran : dtype;
-}
-
-export function vectorPeak(hw: NormalizedHardware): number {
-  return hw.vectorFlopPerS.fp32 ?? hw.vectorFlopPerS.fp16 ?? (matrixPeak(hw, 'fp16').flopPerS / 8);
-}
-
-/** the GEMM fraction of peak at `flops`: the dtype's own table where the part has one (undefined: the part's GEMM table) */
-export function gemmEfficiency(hw: NormalizedHardware, dtype: Dtype | undefined, flops: number): number {
-  const t = (dtype && hw.efficiency.gemmByDtype?.[dtype]) || hw.efficiency.gemm;
-  return lookupEfficiency(t, flops);
-}
-
-/** the large-GEMM fraction of peak: the table's value at its largest size (what a kernel reaches once the chip is full) */
-export function largeGemmEfficiency(hw: NormalizedHardware, dtype: Dtype): number {
-  const t = hw.efficiency.gemmByDtype?.[dtype] ?? hw.efficiency.gemm;
-  return t.values[t.values.length - 1]!;
 }
 
 // Time of a grouped (MoE expert) GEMM from its compute time c and memory time m: sqrt(c² + m²) instead of the
@@ -176,18 +97,6 @@ function prefillKernelEfficiency(op: Op & { queriesPerKv?: number; prefill?: { l
   return table === undefined ? undefined : lookupEfficiency(table, op.prefill.len);
 }
 
-// Under sustained full load a part held at its power limit runs its SMs below the clock a short benchmark sees, so its
-// matrix units (GEMMs, fused attention, matrix-vector kernels) reach efficiency.sustained_matrix of the rates its
-// efficiency tables hold where those were measured burst-style (MAMF's boost bursts, 100 ms timing windows with gaps).
-// A dtype whose table was measured under sustained load already holds the clock drop: sustained_matrix_by_dtype gives
-// it its own share (1). Memory-bound work is unaffected (the memory clock does not move). `op gemm` is itself a burst:
-// ops.ts prices it without either factor. `dtype`: the GEMM's compute dtype; fused attention passes none (its
-// efficiency is one number, not a dtype's table).
-export function sustainedMatrix(hw: NormalizedHardware, dtype?: Dtype): number {
-  const d = dtype === undefined ? undefined : hw.efficiency.sustainedMatrixByDtype?.[dtype];
-  return d ?? hw.efficiency.sustainedMatrix ?? 1;
-}
-
 // A GEMM with at most gemvMaxRows rows (per group) runs as a matrix-vector kernel (llama.cpp MMVQ / mul_mat_vec_id,
 // TensorRT-LLM's CUDA-core small-M GEMMs): it streams each weight once and does only the useful multiply-adds while
 // the next weights arrive, so its arithmetic is priced at the large-GEMM rate and no tile padding, size fall-off
@@ -202,16 +111,6 @@ export function isGemvShape(op: Op, hw: NormalizedHardware): boolean {
   if (op.groups && op.batchTokens !== undefined && kp.groupGemvMaxTokens >= 0) return op.batchTokens <= kp.groupGemvMaxTokens;
   const rows = op.groups && op.batchTokens !== undefined && kp.groupTileFromTokens > 0 ? Math.max(op.m, op.batchTokens) : op.m;
   return rows <= kp.gemvMaxRows;
-}
-
-// The compute ceiling of a matrix-vector kernel: the large-GEMM rate (it does only the useful multiply-adds while the
-// weights stream), or the rate the runtime measured for its matrix-vector kernel on this part (kernels.gemv_rate) where
-// that kernel runs on the vector ALUs and is slower — ggml's MMVQ dequantizes and dot-products q4_0 blocks with
-// integer dot instructions, not the matrix units.
-function gemvRate(hw: NormalizedHardware, peak: number, dtype: Dtype): number {
-  const large = peak * largeGemmEfficiency(hw, dtype);
-  const r = hw.runtime?.kernels?.gemvFlopPerS;
-  return (r !== undefined && r > 0 ? Math.min(large, r) : large) * sustainedMatrix(hw, dtype);
 }
 
 // `out`: an object to fill and return instead of a new one (a sweep costs ~10 ops a row: their results were a sixth of
@@ -239,39 +138,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     const prefillEff = prefillKernelEfficiency(op, hw, dtype);
     let eff = prefillEff ?? (op.kind === 'attention' ? (hw.efficiency.attentionByDtype?.[dtype] ?? hw.efficiency.attention) : gemmEfficiency(hw, own.vector ? undefined : dtype, op.flops / pad));
     if (op.kind === 'conv' && op.efficiencyScale !== undefined) eff *= op.efficiencyScale; // a library conv below the GEMM rate (src/model/op.ts)
-    // a GEMM the runtime hands to a BLAS library whose large-GEMM rate on this part was measured (kernels.gemm_rate:
-    // hipBLASLt on gfx1151, runtimes/llama.cpp-hipblaslt.yaml) reaches at most that rate, whatever the hardware's own
-    // table says; a GGUF GEMM that runs the runtime's own kernel (MMQ, or a measured gguf_rate) is not a BLAS call, and
-    // the rate was measured on 16-bit GEMMs only
-    const blas = op.kind === 'gemm' && (dtype === 'fp16' || dtype === 'bf16') ? hw.runtime?.kernels?.gemmFlopPerS : undefined;
-    if (blas && !(op.gguf && !ggufDequantized(op, hw) && ggufGemmPeak(hw))) eff = Math.min(eff, blas / peak.flopPerS);
-    // a block-scaled FP8 GEMM runs the runtime's block-FP8 kernel, not the per-tensor cuBLASLt GEMM the hardware's fp8
-    // table measured: it reaches at most the fraction of the fp8 peak that kernel reaches on a full chip
-    // (kernels.fp8_block_efficiency, fp8_block_moe_efficiency for the grouped MoE kernel; runtimes/*.yaml cite them)
-    if (op.fp8Block && dtype === 'fp8') {
-      const cap = op.groups ? hw.runtime?.kernels?.fp8BlockMoeEfficiency : hw.runtime?.kernels?.fp8BlockEfficiency;
-      if (cap !== undefined) eff = Math.min(eff, cap);
-    }
-    // a dense per-tensor fp8 GEMM of a runtime whose fp8 GEMM path is slower than the library the hardware's fp8 table
-    // measured (kernels.fp8_tensor_efficiency: ROCm Transformer Engine's fp8 GEMMs of October 2024, runtimes/te-rocm-2024.yaml)
-    if (!op.fp8Block && !op.groups && op.kind === 'gemm' && dtype === 'fp8') {
-      const cap = hw.runtime?.kernels?.fp8TensorEfficiency;
-      if (cap !== undefined) eff = Math.min(eff, cap);
-    }
-    // a grouped (MoE) NVFP4 GEMM runs the runtime's fused NVFP4 MoE kernel (routing, activation quantization, both expert
-    // GEMMs, finalize), not the dense block-scaled GEMM the hardware's fp4 table measured: it reaches at most the fraction
-    // of the fp4 peak that kernel was measured at, at the step's tokens (kernels.fp4_moe_efficiency; runtimes/tensorrt-llm.yaml cites it)
-    if (op.groups && dtype === 'fp4') {
-      const cap = fp4MoeCap(hw, op.batchTokens);
-      if (cap !== undefined) eff = Math.min(eff, cap);
-    }
-    // narrow-float expert weights on a part without their tensor cores run weight-only through the runtime's grouped
-    // kernel (vLLM's fused Marlin MoE: dequantized in the mainloop, mma.sync 16-bit math), which reaches at most
-    // kernels.weight_only_moe_efficiency of the 16-bit peak (runtimes/vllm.yaml cites it)
-    if (op.groups && weightOnlyFallback(op.dtype, dtype)) {
-      const cap = hw.runtime?.kernels?.weightOnlyMoeEfficiency;
-      if (cap !== undefined) eff = Math.min(eff, cap);
-    }
+    eff = runtimeGemmCap(op, hw, dtype, peak.flopPerS, eff);
     // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
     eff *= pad;
@@ -339,47 +206,30 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     if (computeS >= memoryS) computeS = body;
     else memoryS = body;
   }
-  // Above gemvMaxRows a serving runtime switches to the tiled kernel because it is faster there (llama.cpp's
-  // MMVQ_MAX_BATCH_SIZE marks where the two meet), so a batch's tiled GEMM never costs more than the matrix-vector
-  // kernel taking the rows gemvMaxRows at a time (each pass streams the weights again). Without this floor a batch one
-  // request past the limit ran up to 40% fewer tokens per second where the small-GEMM table is far below the large
-  // rate. A bare GEMM (`op gemm`, calibration points) is one kernel as measured: no floor. A runtime that switches at a
-  // fixed row count whatever the speeds (kernels.kernel_choice: threshold, ggml) gets no floor on prompt GEMMs; decode
-  // batches keep it (throughput does not fall as the serving batch grows: issue 12's invariant).
-  // A grouped GEMM of a runtime with no matrix-vector MoE kernel at all (kernels.group_gemv_max_tokens 0: early-2025
-  // vLLM / SGLang Triton fused_moe, which tiles every call) has nothing to fall back to: no floor.
-  const noGroupGemv = !!op.groups && kernelPhysics(hw).groupGemvMaxTokens === 0;
-  if ((phase === 'decode' || kernelPhysics(hw).kernelChoice === 'fastest') && op.kind === 'gemm' && op.batchRows && !gemv && !noGroupGemv && op.m !== undefined && op.m > 0 && op.weightBytes > 0) {
-    const g = kernelPhysics(hw).gemvMaxRows;
-    if (g > 0 && op.m > g) {
-      const peak = opPeak(op, hw);
-      const cG = op.flops / gemvRate(hw, peak.flopPerS, peak.dtype);
-      const mG = (op.weightBytes * (op.m / g) + (op.bytes - op.weightBytes)) / bw;
-      // (the matrix-vector kernel reads the quantized weights: no dequantize pass)
-      if (Math.max(cG, mG) < body + passS) {
-        passS = 0;
-        body = Math.max(cG, mG);
-        computeS = cG;
-        memoryS = mG;
-        dtype = peak.dtype;
-      }
+  // a batch's tiled GEMM never costs more than the matrix-vector kernel taking its rows gemvMaxRows at a time
+  // (src/sim/gemm-floors.ts); that kernel reads the quantized weights: no dequantize pass
+  const g = gemvFloorRows(op, hw, phase, gemv);
+  if (g > 0) {
+    const p = rowPasses(op, hw, g, bw);
+    if (Math.max(p.computeS, p.memoryS) < body + passS) {
+      passS = 0;
+      body = Math.max(p.computeS, p.memoryS);
+      computeS = p.computeS;
+      memoryS = p.memoryS;
+      dtype = p.dtype;
     }
   }
-  // Past the runtime's own skinny rows (kernels.skinny_gemm_rows) the library GEMM, fixed time included, never costs more
-  // than that skinny kernel taking the rows that many at a time (each pass streams the weights again, no fixed time): the
-  // same floor as above, so that the fixed time the library adds at the switch does not make a step dearer per row
-  // (vLLM itself switches at a fixed row count; the floor keeps throughput from falling as the batch grows).
+  // past the runtime's own skinny rows (kernels.skinny_gemm_rows) the library GEMM, fixed time included, never costs more
+  // than that skinny kernel taking the rows that many at a time (src/sim/gemm-floors.ts)
   const gap = hw.efficiency.kernelOverheadS;
   if (fixed > gap && ownRows !== undefined && ownRows > 0 && op.m !== undefined && op.m > ownRows && op.weightBytes > 0) {
-    const peak = opPeak(op, hw);
-    const cS = op.flops / gemvRate(hw, peak.flopPerS, peak.dtype);
-    const mS = (op.weightBytes * (op.m / ownRows) + (op.bytes - op.weightBytes)) / bw;
-    if (Math.max(cS, mS) + gap * kernels < body + passS + fixed * kernels) {
+    const p = rowPasses(op, hw, ownRows, bw);
+    if (Math.max(p.computeS, p.memoryS) + gap * kernels < body + passS + fixed * kernels) {
       passS = 0;
-      body = Math.max(cS, mS);
-      computeS = cS;
-      memoryS = mS;
-      dtype = peak.dtype;
+      body = Math.max(p.computeS, p.memoryS);
+      computeS = p.computeS;
+      memoryS = p.memoryS;
+      dtype = p.dtype;
       fixed = 0;
     }
   }
@@ -412,14 +262,3 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
 
 /** a result object for opCost's `out` (every key present, so that it keeps one shape) */
 export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0 });
-
-/**
- * The runtime's fused NVFP4 MoE cap (kernels.fp4_moe_efficiency) at a step of `tokens` routed tokens: one number for
- * every size, or its table by tokens, interpolated in log(tokens) and clamped at both ends (lookupEfficiency, as the
- * hardware's GEMM size tables); a grouped GEMM that states no token count reads the table's largest size.
- */
-export function fp4MoeCap(hw: NormalizedHardware, tokens: number | undefined): number | undefined {
-  const cap = hw.runtime?.kernels?.fp4MoeEfficiency;
-  if (cap === undefined || typeof cap === 'number') return cap;
-  return tokens === undefined ? cap.values[cap.values.length - 1] : lookupEfficiency(cap, tokens);
-}

@@ -1,0 +1,42 @@
+// The matrix-vector floors of a serving batch's GEMM: where a runtime switches from its matrix-vector (or own skinny)
+// kernel to a tiled library GEMM, the tiled GEMM never costs more than the skinny kernel taking the rows that many at a
+// time (each pass streams the weights again). src/sim/roofline.ts applies them in opCost.
+import type { Op } from '../model/op.js';
+import type { Dtype, NormalizedHardware } from '../spec/types.js';
+import type { LaunchPhase } from '../runtime/launch.js';
+import { kernelPhysics } from './kernel-physics.js';
+import { gemvRate, opPeak } from './peaks.js';
+
+// Above gemvMaxRows a serving runtime switches to the tiled kernel because it is faster there (llama.cpp's
+// MMVQ_MAX_BATCH_SIZE marks where the two meet), so a batch's tiled GEMM never costs more than the matrix-vector
+// kernel taking the rows gemvMaxRows at a time (each pass streams the weights again). Without this floor a batch one
+// request past the limit ran up to 40% fewer tokens per second where the small-GEMM table is far below the large
+// rate. A bare GEMM (`op gemm`, calibration points) is one kernel as measured: no floor. A runtime that switches at a
+// fixed row count whatever the speeds (kernels.kernel_choice: threshold, ggml) gets no floor on prompt GEMMs; decode
+// batches keep it (throughput does not fall as the serving batch grows: issue 12's invariant).
+// A grouped GEMM of a runtime with no matrix-vector MoE kernel at all (kernels.group_gemv_max_tokens 0: early-2025
+// vLLM / SGLang Triton fused_moe, which tiles every call) has nothing to fall back to: no floor.
+/** rows per pass of the matrix-vector kernel that floors this GEMM (0: no floor) */
+export function gemvFloorRows(op: Op, hw: NormalizedHardware, phase: LaunchPhase, gemv: boolean): number {
+  const kp = kernelPhysics(hw);
+  const noGroupGemv = !!op.groups && kp.groupGemvMaxTokens === 0;
+  if (!((phase === 'decode' || kp.kernelChoice === 'fastest') && op.kind === 'gemm' && op.batchRows && !gemv && !noGroupGemv && op.m !== undefined && op.m > 0 && op.weightBytes > 0)) return 0;
+  return kp.gemvMaxRows > 0 && op.m > kp.gemvMaxRows ? kp.gemvMaxRows : 0;
+}
+
+const passes = { computeS: 0, memoryS: 0, dtype: 'bf16' as Dtype };
+
+/**
+ * The op's GEMM as a skinny kernel taking its rows `rows` at a time: compute at the matrix-vector rate, the weights
+ * streamed once per pass at `bw` bytes/s. It floors the tiled GEMM past gemvFloorRows, and past the runtime's own
+ * skinny rows (kernels.skinny_gemm_rows) it floors the library GEMM with its fixed time (vLLM switches at a fixed row
+ * count; without the floor the fixed time the library adds at the switch made a step dearer per row, so throughput fell
+ * as the batch grew). Returns a shared object (no allocation in the sweep's hot path): read it before the next call.
+ */
+export function rowPasses(op: Op, hw: NormalizedHardware, rows: number, bw: number): { computeS: number; memoryS: number; dtype: Dtype } {
+  const peak = opPeak(op, hw);
+  passes.computeS = op.flops / gemvRate(hw, peak.flopPerS, peak.dtype);
+  passes.memoryS = (op.weightBytes * (op.m! / rows) + (op.bytes - op.weightBytes)) / bw;
+  passes.dtype = peak.dtype;
+  return passes;
+}

@@ -1,0 +1,57 @@
+// A runtime's measured kernels cap the fraction of peak a GEMM reaches below what the part's own tables say: a BLAS
+// library's measured rate, the block-FP8 and per-tensor FP8 paths, the fused NVFP4 MoE kernel and the weight-only
+// MoE kernel of a part without the expert dtype's tensor cores. src/sim/roofline.ts applies them in opCost.
+import type { Op } from '../model/op.js';
+import type { Dtype, NormalizedHardware } from '../spec/types.js';
+import { ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
+import { ggufDequantized } from './dequant-pass.js';
+import { weightOnlyFallback } from './kernel-physics.js';
+
+/** `eff` (a fraction of `peakFlopPerS`, the peak of `dtype` the op runs at) after the runtime's kernel caps */
+export function runtimeGemmCap(op: Op, hw: NormalizedHardware, dtype: Dtype, peakFlopPerS: number, eff: number): number {
+  // a GEMM the runtime hands to a BLAS library whose large-GEMM rate on this part was measured (kernels.gemm_rate:
+  // hipBLASLt on gfx1151, runtimes/llama.cpp-hipblaslt.yaml) reaches at most that rate, whatever the hardware's own
+  // table says; a GGUF GEMM that runs the runtime's own kernel (MMQ, or a measured gguf_rate) is not a BLAS call, and
+  // the rate was measured on 16-bit GEMMs only
+  const blas = op.kind === 'gemm' && (dtype === 'fp16' || dtype === 'bf16') ? hw.runtime?.kernels?.gemmFlopPerS : undefined;
+  if (blas && !(op.gguf && !ggufDequantized(op, hw) && ggufGemmPeak(hw))) eff = Math.min(eff, blas / peakFlopPerS);
+  // a block-scaled FP8 GEMM runs the runtime's block-FP8 kernel, not the per-tensor cuBLASLt GEMM the hardware's fp8
+  // table measured: it reaches at most the fraction of the fp8 peak that kernel reaches on a full chip
+  // (kernels.fp8_block_efficiency, fp8_block_moe_efficiency for the grouped MoE kernel; runtimes/*.yaml cite them)
+  if (op.fp8Block && dtype === 'fp8') {
+    const cap = op.groups ? hw.runtime?.kernels?.fp8BlockMoeEfficiency : hw.runtime?.kernels?.fp8BlockEfficiency;
+    if (cap !== undefined) eff = Math.min(eff, cap);
+  }
+  // a dense per-tensor fp8 GEMM of a runtime whose fp8 GEMM path is slower than the library the hardware's fp8 table
+  // measured (kernels.fp8_tensor_efficiency: ROCm Transformer Engine's fp8 GEMMs of October 2024, runtimes/te-rocm-2024.yaml)
+  if (!op.fp8Block && !op.groups && op.kind === 'gemm' && dtype === 'fp8') {
+    const cap = hw.runtime?.kernels?.fp8TensorEfficiency;
+    if (cap !== undefined) eff = Math.min(eff, cap);
+  }
+  // a grouped (MoE) NVFP4 GEMM runs the runtime's fused NVFP4 MoE kernel (routing, activation quantization, both expert
+  // GEMMs, finalize), not the dense block-scaled GEMM the hardware's fp4 table measured: it reaches at most the fraction
+  // of the fp4 peak that kernel was measured at, at the step's tokens (kernels.fp4_moe_efficiency; runtimes/tensorrt-llm.yaml cites it)
+  if (op.groups && dtype === 'fp4') {
+    const cap = fp4MoeCap(hw, op.batchTokens);
+    if (cap !== undefined) eff = Math.min(eff, cap);
+  }
+  // narrow-float expert weights on a part without their tensor cores run weight-only through the runtime's grouped
+  // kernel (vLLM's fused Marlin MoE: dequantized in the mainloop, mma.sync 16-bit math), which reaches at most
+  // kernels.weight_only_moe_efficiency of the 16-bit peak (runtimes/vllm.yaml cites it)
+  if (op.groups && weightOnlyFallback(op.dtype, dtype)) {
+    const cap = hw.runtime?.kernels?.weightOnlyMoeEfficiency;
+    if (cap !== undefined) eff = Math.min(eff, cap);
+  }
+  return eff;
+}
+
+/**
+ * The runtime's fused NVFP4 MoE cap (kernels.fp4_moe_efficiency) at a step of `tokens` routed tokens: one number for
+ * every size, or its table by tokens, interpolated in log(tokens) and clamped at both ends (lookupEfficiency, as the
+ * hardware's GEMM size tables); a grouped GEMM that states no token count reads the table's largest size.
+ */
+export function fp4MoeCap(hw: NormalizedHardware, tokens: number | undefined): number | undefined {
+  const cap = hw.runtime?.kernels?.fp4MoeEfficiency;
+  if (cap === undefined || typeof cap === 'number') return cap;
+  return tokens === undefined ? cap.values[cap.values.length - 1] : lookupEfficiency(cap, tokens);
+}
