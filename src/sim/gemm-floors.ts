@@ -18,9 +18,9 @@ import { gemvRate, opPeak } from './peaks.js';
 // vLLM / SGLang Triton fused_moe, which tiles every call) has nothing to fall back to: no floor.
 /** rows per pass of the matrix-vector kernel that floors this GEMM (0: no floor) */
 export function gemvFloorRows(op: Op, hw: NormalizedHardware, phase: LaunchPhase, gemv: boolean): number {
-  const kp = kernelPhysics(hw);
-  const noGroupGemv = !!op.groups && kp.groupGemvMaxTokens === 0;
-  if (!((phase === 'decode' || kp.kernelChoice === 'fastest') && op.kind === 'gemm' && op.batchRows && !gemv && !noGroupGemv && op.m !== undefined && op.m > 0 && op.weightBytes > 0)) return 0;
+  if (op.kind !== 'gemm' || !op.batchRows || gemv || op.m === undefined || !(op.m > 0) || !(op.weightBytes > 0)) return 0;
+  const kp = kernelPhysics(hw); // (after the cheap tests: opCost asks for every op)
+  if ((phase !== 'decode' && kp.kernelChoice !== 'fastest') || (op.groups && kp.groupGemvMaxTokens === 0)) return 0;
   return kp.gemvMaxRows > 0 && op.m > kp.gemvMaxRows ? kp.gemvMaxRows : 0;
 }
 
