@@ -105,7 +105,13 @@ async function table(ctx: SpecContext, path: (string | number)[], v: any, max = 
       ctx.errors.push(issueAt(ctx, [...path, 'values', i], `efficiency must not fall as ops grow (${values[i - 1]} → ${values[i]})`, 'make the table monotone'));
     }
   }
-  return { sizes, values };
+  // Time is size / efficiency: a bigger op never finishes sooner than a table point below it. Between points the lookup
+  // caps that (src/hardware/efficiency.ts lookupEfficiency); at the points themselves a measured sweep can climb faster
+  // than its sizes (A100 all-reduce 1 KiB -> 16 KiB: x16.75 in efficiency for x16 in size; H100 256 KiB -> 1 MiB: x4.02
+  // for x4), which made the time fall just past the point: a running cap keeps each point's time at least the last's.
+  const capped = values.slice();
+  for (let i = 1; i < capped.length; i++) capped[i] = Math.min(capped[i]!, (capped[i - 1]! * sizes[i]!) / sizes[i - 1]!);
+  return { sizes, values: capped };
 }
 
 export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<NormalizedHardware | undefined> {
