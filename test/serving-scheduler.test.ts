@@ -52,9 +52,7 @@ describe('requests in flight under --batch max are the runtime\'s', () => {
   });
 });
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { useScratchDir } from './helpers/scratch.js';
 import { loadSpecFile } from '../src/spec/load.js';
 import { formatIssue } from '../src/spec/errors.js';
 import { customAllreduceSeconds } from '../src/runtime/collectives.js';
@@ -62,6 +60,7 @@ import { commSeconds, meshShare } from '../src/sim/parallel.js';
 import { collectiveShape } from '../src/hardware/efficiency.js';
 
 describe('the runtime\'s own all-reduce for decode-size messages (vLLM custom all-reduce)', () => {
+  const scratch = useScratchDir('hwperf-ar-');
   it('vLLM prices small TP all-reduces from its measured kernel table; TensorRT-LLM from its own (test/trtllm-custom-allreduce.test.ts)', () => {
     expect(customAllreduceSeconds(under('h100-sxm', 'vllm'), 16384, 8)).toBeCloseTo(10.1e-6, 12);
     expect(customAllreduceSeconds(under('mi300x', 'vllm'), 24576, 8)).toBeCloseTo(6.3e-6, 12);
@@ -109,18 +108,12 @@ describe('the runtime\'s own all-reduce for decode-size messages (vLLM custom al
     expect(b - a).toBeGreaterThan(160 * 20e-6);
   });
   it('a table whose sizes and times differ in length, or whose sizes do not increase, is one line naming the field', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hwperf-ar-'));
-    try {
-      const base = `id: ar\nname: ar\nkind: runtime\nrole: serving\ncollectives:\n  custom_allreduce:\n    sizes: SIZES\n    seconds: [1.0e-5, 2.0e-5]\n    max_group: 8\n  source: "test"\nsources: [test]\n`;
-      for (const [sizes, re] of [['[1024, 2048, 4096]', /collectives\.custom_allreduce\s+sizes \(3\) and seconds \(2\) differ/], ['[4096, 1024]', /collectives\.custom_allreduce\.sizes\s+must increase/]] as const) {
-        const f = join(dir, 'ar.yaml');
-        writeFileSync(f, base.replace('SIZES', sizes));
-        const lines = (await loadSpecFile(f)).errors.map(formatIssue);
-        expect(lines).toHaveLength(1);
-        expect(lines[0]).toMatch(re);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const base = `id: ar\nname: ar\nkind: runtime\nrole: serving\ncollectives:\n  custom_allreduce:\n    sizes: SIZES\n    seconds: [1.0e-5, 2.0e-5]\n    max_group: 8\n  source: "test"\nsources: [test]\n`;
+    for (const [sizes, re] of [['[1024, 2048, 4096]', /collectives\.custom_allreduce\s+sizes \(3\) and seconds \(2\) differ/], ['[4096, 1024]', /collectives\.custom_allreduce\.sizes\s+must increase/]] as const) {
+      const f = scratch.write('ar.yaml', base.replace('SIZES', sizes));
+      const lines = (await loadSpecFile(f)).errors.map(formatIssue);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(re);
     }
   });
 });
