@@ -23,6 +23,8 @@ const MORE_BITS_SHARE = 0.5; // use_more_bits: half of the layers take the wider
 export const Q4_K_M_FFN_BITS = (2 * Q4_K + (MORE_BITS_SHARE * Q6_K + (1 - MORE_BITS_SHARE) * Q4_K)) / 3;
 /** the LM head (output.weight): Q6_K */
 export const Q4_K_M_HEAD_BITS = Q6_K;
+/** the token embedding table (token_embd.weight) when it is not the LM head's tensor: Q4_K */
+export const Q4_K_M_EMBEDDING_BITS = Q4_K;
 
 /** mean bits per weight of a layer's attention projections (q, k, v, o weighted by their sizes); MLA projections Q4_K */
 export function q4kmAttentionBits(m: Pick<DecoderModel, 'heads' | 'kv_heads' | 'layers' | 'moe' | 'attention'>): number {

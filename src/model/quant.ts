@@ -12,7 +12,7 @@
 import type { DecoderModel, Dtype } from '../spec/types.js';
 import type { QuantScheme } from '../sim/types.js';
 import { UserError } from '../spec/errors.js';
-import { Q4_K_M_FFN_BITS, Q4_K_M_HEAD_BITS, q4kmAttentionBits } from './q4-k-m.js';
+import { Q4_K_M_EMBEDDING_BITS, Q4_K_M_FFN_BITS, Q4_K_M_HEAD_BITS, q4kmAttentionBits } from './q4-k-m.js';
 
 export const QUANT_SCHEMES: readonly QuantScheme[] = ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0', 'q4_k_m'];
 
@@ -145,7 +145,7 @@ export function moduleBits(m: { unquantized?: readonly string[] } & Partial<Pick
   // or the output tensor's Q6_K when the two are one tensor (tied embeddings)
   const q4km = p.weights === 'q4_k_m' && m.heads !== undefined && m.kv_heads !== undefined && m.layers !== undefined;
   const plain = q4km
-    ? { attnBits: q4kmAttentionBits(m as DecoderModel), attnDtype: p.gemmDtype, embBits: m.tied_embeddings ? p.headBits : 4.5, headBits: p.headBits }
+    ? { attnBits: q4kmAttentionBits(m as DecoderModel), attnDtype: p.gemmDtype, embBits: m.tied_embeddings ? p.headBits : Q4_K_M_EMBEDDING_BITS, headBits: p.headBits }
     : { attnBits: p.weightBits, attnDtype: p.gemmDtype, embBits: p.headBits, headBits: p.headBits };
   if (!keep || keep.length === 0 || !(p.weightBits < 8)) return plain;
   const bits = p.gguf ? WEIGHT_BITS.q8_0! : 16;
