@@ -53,8 +53,7 @@ describe('requests in flight under --batch max are the runtime\'s', () => {
 });
 
 import { useScratchDir } from './helpers/scratch.js';
-import { loadSpecFile } from '../src/spec/load.js';
-import { formatIssue } from '../src/spec/errors.js';
+import { expectOneIssueEach } from './helpers/spec-issues.js';
 import { customAllreduceSeconds } from '../src/runtime/collectives.js';
 import { commSeconds, meshShare } from '../src/sim/parallel.js';
 import { collectiveShape } from '../src/hardware/efficiency.js';
@@ -109,12 +108,7 @@ describe('the runtime\'s own all-reduce for decode-size messages (vLLM custom al
   });
   it('a table whose sizes and times differ in length, or whose sizes do not increase, is one line naming the field', async () => {
     const base = `id: ar\nname: ar\nkind: runtime\nrole: serving\ncollectives:\n  custom_allreduce:\n    sizes: SIZES\n    seconds: [1.0e-5, 2.0e-5]\n    max_group: 8\n  source: "test"\nsources: [test]\n`;
-    for (const [sizes, re] of [['[1024, 2048, 4096]', /collectives\.custom_allreduce\s+sizes \(3\) and seconds \(2\) differ/], ['[4096, 1024]', /collectives\.custom_allreduce\.sizes\s+must increase/]] as const) {
-      const f = scratch.write('ar.yaml', base.replace('SIZES', sizes));
-      const lines = (await loadSpecFile(f)).errors.map(formatIssue);
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(re);
-    }
+    await expectOneIssueEach((n, t) => scratch.write(n, t), base, 'SIZES', [['[1024, 2048, 4096]', /collectives\.custom_allreduce\s+sizes \(3\) and seconds \(2\) differ/], ['[4096, 1024]', /collectives\.custom_allreduce\.sizes\s+must increase/]] as const);
   });
 });
 

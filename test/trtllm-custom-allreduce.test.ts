@@ -7,8 +7,7 @@ import { bindRuntime } from '../src/runtime/resolve.js';
 import { customAllreduceSeconds } from '../src/runtime/collectives.js';
 import { commSeconds } from '../src/sim/parallel.js';
 import { useScratchDir } from './helpers/scratch.js';
-import { loadSpecFile } from '../src/spec/load.js';
-import { formatIssue } from '../src/spec/errors.js';
+import { expectOneIssueEach } from './helpers/spec-issues.js';
 
 const lib = getLibrary();
 const trt = libraryRuntime('tensorrt-llm')!;
@@ -92,12 +91,7 @@ describe('a by_group table is checked at load', () => {
   const scratch = useScratchDir('hwperf-arg-');
   it('a group at or above max_group, or a table of another length, is one line naming the field', async () => {
     const base = `id: ar\nname: ar\nkind: runtime\nrole: serving\ncollectives:\n  custom_allreduce:\n    sizes: [1024, 2048]\n    seconds: [1.0e-5, 2.0e-5]\n    max_group: 8\n    by_group: GROUPS\n  source: "test"\nsources: [test]\n`;
-    for (const [groups, re] of [['{8: [1.0e-5, 2.0e-5]}', /by_group\.8\s+a group of 8 must lie between 2 and max_group/], ['{2: [1.0e-5, 2.0e-5, 3.0e-5]}', /by_group\.2\s+sizes \(2\) and seconds \(3\) differ/]] as const) {
-      const f = scratch.write('ar.yaml', base.replace('GROUPS', groups));
-      const lines = (await loadSpecFile(f)).errors.map(formatIssue);
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(re);
-    }
+    await expectOneIssueEach((n, t) => scratch.write(n, t), base, 'GROUPS', [['{8: [1.0e-5, 2.0e-5]}', /by_group\.8\s+a group of 8 must lie between 2 and max_group/], ['{2: [1.0e-5, 2.0e-5, 3.0e-5]}', /by_group\.2\s+sizes \(2\) and seconds \(3\) differ/]] as const);
   });
 });
 

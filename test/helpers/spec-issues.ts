@@ -1,0 +1,13 @@
+// A spec file with one thing wrong gets one line naming the field: write `base` with `placeholder` replaced by each
+// case's text into the scratch folder, load it, and check its issues are one line matching the case's pattern.
+import { expect } from 'vitest';
+import { loadSpecFile } from '../../src/spec/load.js';
+import { formatIssue } from '../../src/spec/errors.js';
+
+export async function expectOneIssueEach(write: (name: string, text: string) => string, base: string, placeholder: string, cases: readonly (readonly [string, RegExp])[]): Promise<void> {
+  for (const [text, re] of cases) {
+    const lines = (await loadSpecFile(write('case.yaml', base.replace(placeholder, text)))).errors.map(formatIssue);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(re);
+  }
+}
