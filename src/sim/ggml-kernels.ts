@@ -16,6 +16,10 @@
 // against every cell (twice the causal pairs), and a sliding-window layer pays the whole causal prefix ahead of its
 // window (the window's keys are the late ones).
 //
+// runtime kernels.prompt_attention_head_kernels N: a prompt's attention runs head by head, each head's GEMM call adding
+// N kernels (ggml-cpu: llamafile_sgemm per query head, each tinyBLAS call between two ggml_barriers), on top of the
+// attention nodes decode_graph counts, once per ubatch.
+//
 // runtime kernels.kv_per_query_head: the decode attention kernel streams a KV head's K and V once for every query head
 // of its group (ggml-metal kernel_flash_attn_ext_vec: one threadgroup per query head, K/V at ikv2 = iq2 / (ne02/ne12),
 // nothing shared across the group), so the KV bytes a decode step reads per cached token are heads / kv_heads times
@@ -62,13 +66,24 @@ export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'r
   const g = k?.decodeGraph;
   const scan = k?.attentionMaskScan;
   const perQueryHead = k?.kvPerQueryHead === true;
-  if (!g && !scan && !perQueryHead) return ops;
+  const perHead = k?.promptAttentionHeadKernels ?? 0;
+  if (!g && !scan && !perQueryHead && !(perHead > 0)) return ops;
   const q = k!.quantizeActivations === true;
   for (const op of ops) {
     if (perQueryHead && op.queriesPerKv !== undefined && op.queriesPerKv > 1) op.bytesPerCtx *= op.queriesPerKv;
     if (scan && op.prefill && op.prefill.pairs > 0) {
       const f = ubatchedPrefillPairs(op.prefill.len, scan, ubatch) / op.prefill.pairs;
       op.flops *= f;
+    }
+    // a prompt's attention is the decode graph's attention nodes plus per-head kernels: ggml-cpu's mul_mat calls
+    // llamafile_sgemm once per query head (the ne12 loop), and each call's tinyBLAS gemm opens and closes with a
+    // ggml_barrier (kernels.prompt_attention_head_kernels: 2 per head for K·Q, 2 for V·softmax). The attention op is
+    // priced once for the whole prompt (src/sim/decoder.ts ubatchedPass) while its graph runs once per ubatch: its
+    // kernels are those of len / ubatch ubatches (continuous, as the ubatch body's share).
+    if (perHead > 0 && op.kind === 'attention' && op.prefill && op.prefill.heads !== undefined) {
+      const ubatches = ubatch !== undefined && ubatch > 0 && op.prefill.len > ubatch ? op.prefill.len / ubatch : 1;
+      op.kernels = ((g && Object.hasOwn(g, 'attention_decode') ? g.attention_decode! : op.kernels ?? 1) + perHead * op.prefill.heads) * ubatches;
+      continue;
     }
     if (!g || !Object.hasOwn(g, op.name)) continue;
     const n = g[op.name]!;

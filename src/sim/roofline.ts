@@ -148,6 +148,11 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     // attention off Hopper, runtimes/vllm.yaml cites the bound)
     const sinkRate = op.sinks && op.prefill ? hw.runtime?.kernels?.sinkAttentionFlopPerS : undefined;
     if (sinkRate !== undefined && sinkRate > 0) computeS = Math.max(computeS, op.flops / sinkRate);
+    // ... and under a runtime whose prompt attention is not a fused kernel on the matrix units, every model's: ggml-cpu
+    // multiplies the scores and the values as plain F16 tinyBLAS GEMMs (kernels.prompt_attention_rate,
+    // runtimes/llama.cpp.yaml by_hardware xeon-6980p cites the kernel)
+    const promptRate = op.kind === 'attention' && op.prefill ? hw.runtime?.kernels?.promptAttentionFlopPerS : undefined;
+    if (promptRate !== undefined && promptRate > 0) computeS = Math.max(computeS, op.flops / promptRate);
     // the runtime decides whether GGUF weights run llama.cpp's MMQ kernels or are dequantized to 16-bit GEMMs
     const mmq = op.gguf && op.kind === 'gemm' && !ggufDequantized(op, hw) ? ggufGemmPeak(hw) : undefined;
     if (mmq) {

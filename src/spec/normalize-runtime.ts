@@ -162,6 +162,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       kv_per_query_head: 'kvPerQueryHead',
       mixed_decode_tile_rows: 'mixedDecodeTileRows',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
+      prompt_attention_head_kernels: 'promptAttentionHeadKernels',
       kernel_cycles: 'kernelCycles',
       bias_fused_rows: 'biasFusedRows',
       attention_efficiency: 'attentionEfficiency',
@@ -223,6 +224,11 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (sr !== undefined) {
       if (!(sr > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'sink_attention_rate'], `must be > 0, found ${sr}`, 'e.g. sink_attention_rate: 89.6 TFLOP/s'));
       out.kernels.sinkAttentionFlopPerS = sr;
+    }
+    const pr = await quantityAt(ctx, raw, [...at, 'kernels', 'prompt_attention_rate'], 'flop_per_s');
+    if (pr !== undefined) {
+      if (!(pr > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'prompt_attention_rate'], `must be > 0, found ${pr}`, 'e.g. prompt_attention_rate: 8.19 TFLOP/s'));
+      out.kernels.promptAttentionFlopPerS = pr;
     }
     const gr = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_rate'], 'flop_per_s');
     if (gr !== undefined) {

@@ -682,6 +682,8 @@ const runtimeBlocks = {
       kv_per_query_head: { type: 'boolean' },
       mixed_decode_tile_rows: { type: 'integer', minimum: 0, maximum: 1024 },
       sink_attention_rate: PEAK,
+      prompt_attention_rate: PEAK,
+      prompt_attention_head_kernels: { type: 'integer', minimum: 0, maximum: 64 },
       gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: PEAK,
       gemv_rate: PEAK,

@@ -521,6 +521,12 @@ export interface RuntimeSettings {
     // models on a slower kernel than its fused-attention default (vLLM's Triton unified attention off Hopper: 16-row
     // query tiles); caps the prefill attention ops of those models only (src/sim/roofline.ts)
     sinkAttentionFlopPerS?: number;
+    // the most FLOP/s a prompt's attention reaches under this runtime on this part, every model (ggml-cpu: the scores
+    // and values are plain tinyBLAS GEMMs head by head, not a fused kernel on the matrix units; src/sim/roofline.ts)
+    promptAttentionFlopPerS?: number;
+    // kernels a prompt's attention adds per query head on the device beyond its decode_graph count (ggml-cpu: each head's
+    // tinyBLAS call opens and closes with a barrier across all threads, src/sim/ggml-kernels.ts)
+    promptAttentionHeadKernels?: number;
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
     gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)

@@ -85,6 +85,8 @@ function settingsJson(s: RuntimeSettings) {
       kv_per_query_head: s.kernels.kvPerQueryHead ?? false,
       mixed_decode_tile_rows: s.kernels.mixedDecodeTileRows ?? null,
       sink_attention_rate_flop_s: s.kernels.sinkAttentionFlopPerS ?? null,
+      prompt_attention_rate_flop_s: s.kernels.promptAttentionFlopPerS ?? null,
+      prompt_attention_head_kernels: s.kernels.promptAttentionHeadKernels ?? null,
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
       gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
