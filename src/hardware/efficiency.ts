@@ -131,6 +131,16 @@ type GgufHardware = Pick<NormalizedHardware, 'vendor' | 'matrixFlopPerS' | 'unit
   runtime?: { kernels?: { ggufFlopPerS?: number; ggufFlopPerUnitClock?: number } };
 };
 
+/**
+ * The most FLOP/s llama.cpp's grouped (MoE, MUL_MAT_ID) GGUF kernel reaches on this part, where the runtime states a
+ * per-unit-clock ceiling for it (kernels.gguf_group_flop_per_unit_clock: ggml-cpu's vec_dot loop); undefined otherwise.
+ */
+export function ggufGroupGemmPeak(hw: Pick<NormalizedHardware, 'units' | 'clockHz'> & { runtime?: { kernels?: { ggufGroupFlopPerUnitClock?: number } } }): number | undefined {
+  const perUnitClock = hw.runtime?.kernels?.ggufGroupFlopPerUnitClock;
+  if (!perUnitClock || !hw.units || !hw.clockHz) return undefined;
+  return perUnitClock * hw.units * hw.clockHz;
+}
+
 /** FLOP/s of llama.cpp's GGUF matmul kernels on this part at MMQ_REFERENCE_FLOP, where a rate is known. */
 export function ggufGemmPeak(hw: GgufHardware): number | undefined {
   const k = hw.runtime?.kernels;

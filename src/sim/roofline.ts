@@ -4,7 +4,7 @@
 // LLMCompass (matmul roofline_model), with efficiency by op size as in Calculon's processor tables.
 import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
-import { MMQ_REFERENCE_FLOP, ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
+import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized } from './dequant-pass.js';
 import { launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
@@ -159,6 +159,10 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
       // llama.cpp's MMQ kernels (src/hardware/efficiency.ts): their rate as measured at microbatch 512, falling
       // below it for smaller GEMMs as the GEMM table does (never above it)
       computeS = op.flops / (mmq * Math.min(1, eff / gemmEfficiency(hw, dtype, MMQ_REFERENCE_FLOP)));
+      // a grouped (MoE) GGUF GEMM runs the runtime's MUL_MAT_ID kernel, which may have a lower ceiling of its own
+      // (kernels.gguf_group_flop_per_unit_clock: ggml-cpu's vec_dot loop, runtimes/llama.cpp.yaml by_hardware xeon-6980p)
+      const group = op.groups ? ggufGroupGemmPeak(hw) : undefined;
+      if (group) computeS = Math.max(computeS, op.flops / group);
       // (the op keeps its own dtype: the rate is the runtime's GGUF kernel's, not a fallback to the part's int8 peak,
       // so it gives no "no native fp16 GEMMs" warning)
     }

@@ -162,6 +162,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       kv_per_query_head: 'kvPerQueryHead',
       mixed_decode_tile_rows: 'mixedDecodeTileRows',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
+      gguf_group_flop_per_unit_clock: 'ggufGroupFlopPerUnitClock',
       prompt_attention_head_kernels: 'promptAttentionHeadKernels',
       kernel_cycles: 'kernelCycles',
       bias_fused_rows: 'biasFusedRows',

@@ -528,6 +528,7 @@ export interface RuntimeSettings {
     // tinyBLAS call opens and closes with a barrier across all threads, src/sim/ggml-kernels.ts)
     promptAttentionHeadKernels?: number;
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
+    ggufGroupFlopPerUnitClock?: number; // the most FLOP per SM/CU/core per clock the grouped (MoE) GGUF kernel reaches
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
     gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)
     gemmFlopPerS?: number; // FLOP/s the runtime's BLAS library reaches for large 16-bit GEMMs on this part (caps the hardware's table)
