@@ -159,6 +159,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       group_gemv_max_tokens: 'groupGemvMaxTokens',
       kernel_choice: 'kernelChoice',
       attention_mask_scan: 'attentionMaskScan',
+      attention_stream_k: 'attentionStreamK',
       kv_per_query_head: 'kvPerQueryHead',
       mixed_decode_tile_rows: 'mixedDecodeTileRows',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',

@@ -679,6 +679,7 @@ const runtimeBlocks = {
       group_gemv_max_tokens: { type: 'integer', minimum: 0, maximum: 1024 },
       kernel_choice: { enum: ['fastest', 'threshold'] },
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
+      attention_stream_k: { type: 'boolean' },
       kv_per_query_head: { type: 'boolean' },
       mixed_decode_tile_rows: { type: 'integer', minimum: 0, maximum: 1024 },
       sink_attention_rate: PEAK,

@@ -508,6 +508,11 @@ export interface RuntimeSettings {
     // (ggml-cuda launch_fattn: flash_attn_mask_to_KV_max when Q->ne[1] >= 1024): below it every query meets every
     // cached key; sliding windows are masks, never skipped (src/sim/ggml-kernels.ts)
     attentionMaskScan?: number;
+    // prefill flash attention whose blocks split the (query tile, KV tile) space evenly, every query tile counted over
+    // the whole KV view (ggml-cuda's mma kernel with stream-K, launch_fattn: on NVIDIA from Ada up): the blocks of the
+    // last query tiles meet every cell, so the kernel lasts as long as the unmasked rectangle would, whatever the
+    // mask lets the other blocks skip (src/sim/ggml-kernels.ts)
+    attentionStreamK?: boolean;
     // decode attention whose kernel streams the K/V of a KV head once per query head of its group (ggml-metal's
     // flash-attn vec kernel: one threadgroup per query head, no sharing across a GQA group): the KV bytes a decode step
     // reads scale by heads / kv_heads (src/sim/ggml-kernels.ts)

@@ -82,6 +82,7 @@ function settingsJson(s: RuntimeSettings) {
       group_gemv_max_tokens: s.kernels.groupGemvMaxTokens ?? null,
       kernel_choice: s.kernels.kernelChoice ?? null,
       attention_mask_scan: s.kernels.attentionMaskScan ?? null,
+      attention_stream_k: s.kernels.attentionStreamK ?? false,
       kv_per_query_head: s.kernels.kvPerQueryHead ?? false,
       mixed_decode_tile_rows: s.kernels.mixedDecodeTileRows ?? null,
       sink_attention_rate_flop_s: s.kernels.sinkAttentionFlopPerS ?? null,
