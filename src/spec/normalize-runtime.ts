@@ -72,6 +72,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (tsRow !== undefined) out.hostTimestampsPerSequenceS = tsRow;
   const audioDecode = await secs('host', 'audio_decode');
   if (audioDecode !== undefined) out.hostAudioDecodeS = audioDecode;
+  const logMel = await secs('host', 'log_mel');
+  if (logMel !== undefined) out.hostLogMelS = logMel;
   if (own.frontend) {
     const perRequestS = await secs('frontend', 'per_request');
     const perOutputTokenS = await secs('frontend', 'per_output_token');

@@ -534,6 +534,7 @@ const runtimeBlocks = {
       },
       timestamps_per_sequence: OVERHEAD,
       audio_decode: OVERHEAD,
+      log_mel: OVERHEAD,
       source: src,
     },
   },

@@ -375,6 +375,11 @@ export interface RuntimeSettings {
   // host time per second of audio to decode the input file to 16 kHz mono PCM before the first window, serial with the
   // device (the HF ASR pipeline's ffmpeg_read of a file or URL): src/sim/whisper.ts
   hostAudioDecodeS?: number;
+  // host time per second of audio to compute the log-mel spectrogram on the CPU (an STFT, the mel filterbank product and
+  // the log), serial with the device, which then has no front-end STFT of its own (faster-whisper's NumPy
+  // FeatureExtractor, openai-whisper's transcribe() torch.stft on the CPU, the HF WhisperFeatureExtractor per chunk):
+  // src/sim/whisper.ts. Absent: the log-mel runs on the device, in the encoder graph
+  hostLogMelS?: number;
   // the serving front end (`serve`): the API-server process between the client and the engine, per request taken in
   // and per output token streamed, shared evenly by `processes` API servers (src/serve/frontend.ts). Absent: none
   frontend?: { perRequestS: number; perOutputTokenS: number; processes: number };
@@ -674,6 +679,7 @@ export interface RuntimeOverride {
   encoderForward: NonNullable<RuntimeSettings['encoderForward']>;
   hostTimestampsPerSequenceS: number;
   hostAudioDecodeS: number;
+  hostLogMelS: number;
   frontend: Partial<NonNullable<RuntimeSettings['frontend']>>;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
