@@ -16,6 +16,15 @@
 // against every cell (twice the causal pairs), and a sliding-window layer pays the whole causal prefix ahead of its
 // window (the window's keys are the late ones).
 //
+// runtime kernels.attention_stream_k: what that skipping saves is work, not time, where the kernel splits the work
+// stream-K. ggml-cuda's mma flash-attention kernel (the prompt kernel on NVIDIA from Turing up) runs stream-K on Ada and
+// later (launch_fattn: use_stream_k = cc >= GGML_CUDA_CC_ADA_LOVELACE || tiles_efficiency_percent < 75): one block per
+// SM slot, each given an equal slice of the (head group, query tile, KV tile) index space counted as if every query tile
+// met the whole KV view (fattn-mma-f16.cuh: kbc = blockIdx.x·iter_k·iter_j·heads / gridDim.x, jt fastest after the KV
+// tiles). The KV_max skip then idles the blocks holding the early query tiles, while those holding the last query tiles
+// of each head group meet every cell: the kernel lasts as long as the unmasked rectangle, the causal and sliding-window
+// savings notwithstanding. Priced as the rectangle's pairs (the skipped pairs counted as idle blocks' time).
+//
 // runtime kernels.prompt_attention_head_kernels N: a prompt's attention runs head by head, each head's GEMM call adding
 // N kernels (ggml-cpu: llamafile_sgemm per query head, each tinyBLAS call between two ggml_barriers), on top of the
 // attention nodes decode_graph counts, once per ubatch.
@@ -64,7 +73,8 @@ export function ubatchedPrefillPairs(L: number, scanFrom: number, ubatch: number
 export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>, ubatch?: number): GraphOp[] {
   const k = hw.runtime?.kernels;
   const g = k?.decodeGraph;
-  const scan = k?.attentionMaskScan;
+  // a stream-K kernel lasts as long as its fullest blocks: every query against the whole view, as if nothing were skipped
+  const scan = k?.attentionStreamK === true ? Infinity : k?.attentionMaskScan;
   const perQueryHead = k?.kvPerQueryHead === true;
   const perHead = k?.promptAttentionHeadKernels ?? 0;
   if (!g && !scan && !perQueryHead && !(perHead > 0)) return ops;
