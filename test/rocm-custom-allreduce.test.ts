@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { customAllreduceSeconds } from '../src/runtime/collectives.js';
 import { collectiveSeconds } from '../src/sim/decoder.js';
+import { commSeconds } from '../src/sim/parallel.js';
 import { simulateFromFlags } from '../src/sim/from-flags.js';
 import { bound } from './helpers/bound.js';
 
@@ -62,5 +63,24 @@ describe('ROCm custom all-reduce: per-group tables and each runtime buffer', () 
     const tput = async (batch: number) =>
       (await simulateFromFlags({ model: 'gpt3-2.7b', hardware: 'mi325x', runtime: 'sglang', tp: 2, devices: 2, dtype: 'int8', 'input-tokens': 963, 'output-tokens': 176, batch })).result.throughput_tok_s!;
     expect(await tput(300)).toBeGreaterThanOrEqual(await tput(200));
+  });
+});
+
+describe('RCCL on part of the 8x MI300X xGMI mesh: a lone link at its own 48 GB/s', () => {
+  it('a TP-2 all-reduce of 512 MiB prices near the measured one-link time; TP 8 keeps the whole-mesh sweep', () => {
+    for (const hw of ['mi300x', 'mi325x']) {
+      const h = bound(hw, 'vllm');
+      expect(h.scaleUp!.linkEfficiency).toBeCloseTo(48 / 64, 12);
+      // vLLM's custom all-reduce over the same link, TP 2, 512 MiB: 11126.36 us (ROCm/aiter PR #801), 48.25 GB/s
+      const tp2 = commSeconds(h, 'allreduce', 512 * MiB, 2);
+      expect(tp2 / 11126.36e-6).toBeGreaterThan(1);
+      expect(tp2 / 11126.36e-6).toBeLessThan(1.02);
+      // without the link's own rate the 8-GPU plateau (0.707 x 64 = 45.3 GB/s) priced it 7% slower
+      const asMesh = commSeconds({ ...h, scaleUp: { ...h.scaleUp!, linkEfficiency: undefined } }, 'allreduce', 512 * MiB, 2);
+      expect(asMesh / tp2).toBeGreaterThan(1.05);
+      // the whole domain runs all seven links at once: the 8-GPU sweep alone
+      expect(commSeconds({ ...h, scaleUp: { ...h.scaleUp!, linkEfficiency: undefined } }, 'allreduce', 512 * MiB, 8)).toBe(commSeconds(h, 'allreduce', 512 * MiB, 8));
+    }
+    expect(bound('mi355x', 'vllm').scaleUp!.linkEfficiency).toBeUndefined();
   });
 });

@@ -71,6 +71,9 @@ const link = {
     domain: { type: 'integer', minimum: 1, maximum: 1e6 },
     technology: { type: 'string' },
     links: posInt,
+    // realized per-direction rate of one point-to-point link of a switchless mesh used on its own (a group smaller
+    // than the domain): src/sim/parallel.ts meshShareExtraSeconds
+    link_rate: BW,
   },
   required: ['bandwidth'],
 };
