@@ -19,6 +19,8 @@ export interface LinkSpec {
   latencyS: number;
   domain?: number; // devices reachable at this bandwidth (scale-up domain)
   technology?: string;
+  // a switchless mesh link used on its own: realized rate / (bandwidth / (domain - 1)) (interconnect link_rate)
+  linkEfficiency?: number;
 }
 
 export interface NormalizedHardware {
