@@ -7,7 +7,7 @@ import { libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { DEFAULT_KERNEL_PHYSICS, kernelPhysics, paddedGroupRows, paddedGroupRowsFor, tokenTileRows } from '../src/sim/kernel-physics.js';
-import { maskedPrefillPairs, ggmlKernelCounts, ubatchedPrefillPairs } from '../src/sim/ggml-kernels.js';
+import { maskedPrefillPairs, ggmlKernelCounts, localRingCells, ubatchedPrefillPairs } from '../src/sim/ggml-kernels.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
@@ -139,6 +139,22 @@ describe('stream-K flash attention in ggml-cuda prefill (Ada and later)', () => 
     expect(ubatchedPrefillPairs(4096, Infinity, 1024)).toBe(1024 * (1024 + 2048 + 3072 + 4096));
     expect(r(1024)).toBeLessThan(r(2048));
     expect(r(2048)).toBeLessThan(r(4096));
+  });
+  it('a sliding layer\'s later ubatches meet its ring of window + ubatch cells, not the prompt so far (llama.cpp iSWA cache)', () => {
+    // gpt-oss: 128-token window; ubatch 1024 -> a ring of 1280 cells; the first ubatch sees its own 1024, the next three 1280
+    expect(localRingCells(128, 1024)).toBe(1280);
+    expect(ubatchedPrefillPairs(4096, Infinity, 1024, 1280)).toBe(1024 * 1024 + 3 * 1024 * 1280);
+    // one ubatch, or a ring larger than the view: unchanged
+    expect(ubatchedPrefillPairs(4096, Infinity, 4096, localRingCells(128, 4096))).toBe(4096 * 4096);
+    expect(ubatchedPrefillPairs(2048, 1024, 1024, 4096)).toBe(ubatchedPrefillPairs(2048, 1024, 1024));
+    const sliding = (hwId: string, ub: number) => attn(hwId, 'llama.cpp', 4096, ub, 'attention_prefill_sliding').flops;
+    const full = (hwId: string, ub: number) => attn(hwId, 'llama.cpp', 4096, ub).flops;
+    expect(sliding('rtx-4090', 1024) / full('rtx-4090', 1024)).toBeCloseTo((1024 * 1024 + 3 * 1024 * 1280) / (1024 * (1024 + 2048 + 3072 + 4096)), 6);
+    // Ampere's mask scan saves the first ubatch's causal half, nothing in the ring after it
+    expect(ubatchedPrefillPairs(4096, 1024, 1024, 1280)).toBe(maskedPrefillPairs(1024, 1024) + 3 * 1024 * 1280);
+    // the sliding share grows with the ubatch: the ring grows with it
+    expect(sliding('rtx-4090', 1024)).toBeLessThan(sliding('rtx-4090', 2048));
+    expect(sliding('rtx-4090', 2048)).toBeLessThan(sliding('rtx-4090', 4096));
   });
   it('below the 1024-query scan nothing changes: no skip on either side', () => {
     expect(attn('rtx-4090', 'llama.cpp', 512).flops).toBeCloseTo(attn('rtx-3090', 'llama.cpp', 512).flops, -3);

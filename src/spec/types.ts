@@ -520,6 +520,10 @@ export interface RuntimeSettings {
     // last query tiles meet every cell, so the kernel lasts as long as the unmasked rectangle would, whatever the
     // mask lets the other blocks skip (src/sim/ggml-kernels.ts)
     attentionStreamK?: boolean;
+    // a local-attention (sliding / chunked) layer's KV cache holds its window plus one ubatch of cells (llama.cpp's iSWA
+    // cache: size_swa = pad(n_swa + n_ubatch, 256)), so from a prompt's second ubatch on that layer's KV view is that
+    // ring, not the prompt so far (src/sim/ggml-kernels.ts)
+    localCacheUbatch?: boolean;
     // decode attention whose kernel streams the K/V of a KV head once per query head of its group (ggml-metal's
     // flash-attn vec kernel: one threadgroup per query head, no sharing across a GQA group): the KV bytes a decode step
     // reads scale by heads / kv_heads (src/sim/ggml-kernels.ts)
