@@ -178,6 +178,25 @@ describe('kernel choice by a fixed row count (ggml) vs by speed (serving engines
   });
 });
 
+describe('a serving step that carries a prompt costs at least the prompt alone', () => {
+  it('ttft never falls as the batch grows at pp 2 (one prompt per microbatch step priced as the prompt alone)', () => {
+    // property seeds 17 and 21 (scale 10): a batch-2 or batch-8 ttft below batch 1's on Apple parts at pp 2. A threshold
+    // runtime's decode step keeps the matrix-vector floor and its prompt does not (src/sim/gemm-floors.ts), so a floored
+    // mixed step (one prompt beside decodes) came out cheaper than the prompt alone
+    const cases = [
+      { model: 'gpt3-6.7b', hardware: 'apple-m3-ultra', pp: 2, devices: 2, dtype: 'int4', runtime: 'llama.cpp', 'input-tokens': 218, 'output-tokens': 434 },
+      { model: 'gpt3-350m', hardware: 'apple-m1-max', tp: 4, pp: 2, devices: 8, dtype: 'fp4', runtime: 'whisper.cpp-1.5', 'input-tokens': 861, 'output-tokens': 697 },
+    ];
+    for (const c of cases) {
+      const hw = bound(c.hardware, c.runtime);
+      const ttft = (batch: number) => simulate(buildRequest({ ...c, batch }, libraryModel(c.model), hw, libraryModel)).ttft_s!;
+      expect(ttft(2)).toBeGreaterThanOrEqual(ttft(1) * (1 - 1e-9));
+      expect(ttft(8)).toBeGreaterThanOrEqual(ttft(2) * (1 - 1e-9));
+      expect(ttft(192)).toBeGreaterThanOrEqual(ttft(8) * (1 - 1e-9));
+    }
+  });
+});
+
 describe('MoE tiles sized from the rows per expert (ggml-metal kernel_mul_mm_id)', () => {
   // ggml-metal-ops.cpp ggml_metal_op_mul_mat_id: from 32 tokens up one kernel_mul_mm_id launch over
   // ((tokens + 31)/32, (rows + 63)/64, experts); each expert's tiles are BLOCK_SIZE_N = 32 of ITS routed rows (tpe)
