@@ -9,6 +9,7 @@ import { collectiveTime, trafficFactor } from './collectives.js';
 import { collectiveEfficiency, collectiveShape } from '../hardware/efficiency.js';
 import { scaleOutSeconds } from './scale-out.js';
 import { ncclSmallAllreduceSeconds } from './nccl-small-allreduce.js';
+import { overPcie, pcieCollectiveSeconds } from './pcie-collectives.js';
 
 const NVLINK_P2P_BUSBW = 370e9;
 import type { CollectiveKind } from '../model/op.js';
@@ -158,6 +159,8 @@ export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes:
   const ringSweep = !!hw.efficiency.collectiveBySize && !nvlsSweep;
   const eff = nvswitch && !ringSweep ? (NVLINK_P2P_BUSBW / 450e9) * collectiveShape(bytes) : collectiveEfficiency(hw.efficiency, bytes);
   const bw = link.bandwidthBytePerS * eff;
+  // no scale-up fabric: NCCL over the PCIe host link, α–β with its measured start-up (./pcie-collectives.ts)
+  if (l?.scope === 'scale_out' && overPcie(hw, l.link)) return pcieCollectiveSeconds(hw, kind, bytes, group, l.link);
   if (l?.scope === 'scale_out') return collectiveTime(kind, bytes, group, link, eff);
   const traffic = trafficFactor(kind, group) * bytes;
   const ring = traffic / bw + meshShareExtraSeconds(hw, link, group, traffic, l?.scope === 'scale_up');
