@@ -67,6 +67,25 @@ describe('MoE tiles sized from the token count (ggml MMQ MUL_MAT_ID)', () => {
     const perParam = (x: typeof r, active: number) => x.prefill_tok_s! * active;
     expect(perParam(r, 3.3e9)).toBeLessThan(0.6 * perParam(dense, 8.0e9));
   });
+  it('a decode step never gets cheaper where the rows per expert cross the matrix-vector limit (no floor past the token limit)', async () => {
+    const { gemvFloorRows } = await import('../src/sim/gemm-floors.js');
+    // llama-4-scout (16 experts, top-1) under ggml: 128 decode tokens give each expert 8 rows, 129 just over 8. MMQ runs
+    // both (MUL_MAT_ID takes the matrix-vector kernel for one token only); a matrix-vector floor from 9 rows up made
+    // the step 1.5x cheaper at 128 requests than at 127
+    const hw = bound('b300-sxm', 'llama.cpp-vulkan');
+    const m = libraryModel('llama-4-scout') as DecoderModel;
+    const p = resolvePrecision('int8', undefined, undefined, undefined);
+    const L = buildLayout(m, 8, 1, 1, 8, false);
+    const up = (seqs: number) => buildDecoderPass(m, L, p, { prefillSeqs: 0, prefillLen: 0, decodeSeqs: seqs }).find((o) => o.name === 'experts_up')!;
+    expect(gemvFloorRows(up(160), hw, 'decode', false)).toBe(0);
+    expect(up(160).m!).toBeGreaterThan(8);
+    const tpot = (batch: number) => simulate(buildRequest({ model: 'llama-4-scout', hardware: 'b300-sxm', tp: 8, devices: 8, dtype: 'int8', runtime: 'llama.cpp-vulkan', 'input-tokens': 4053, 'output-tokens': 646, batch }, m, hw, libraryModel)).tpot_s!;
+    expect(tpot(128)).toBeGreaterThanOrEqual(tpot(127));
+    expect(tpot(152)).toBeGreaterThanOrEqual(tpot(99));
+    // a dense decode GEMM past 8 rows keeps its floor (issue 12: serving throughput does not fall as the batch grows)
+    const qkv = buildDecoderPass(m, L, p, { prefillSeqs: 0, prefillLen: 0, decodeSeqs: 16 }).find((o) => o.name === 'qkv_proj')!;
+    expect(gemvFloorRows(qkv, hw, 'decode', false)).toBe(8);
+  });
 });
 
 describe('masked flash attention in ggml-cuda prefill', () => {

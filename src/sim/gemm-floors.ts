@@ -14,13 +14,16 @@ import { gemvRate, opPeak } from './peaks.js';
 // rate. A bare GEMM (`op gemm`, calibration points) is one kernel as measured: no floor. A runtime that switches at a
 // fixed row count whatever the speeds (kernels.kernel_choice: threshold, ggml) gets no floor on prompt GEMMs; decode
 // batches keep it (throughput does not fall as the serving batch grows: issue 12's invariant).
-// A grouped GEMM of a runtime with no matrix-vector MoE kernel at all (kernels.group_gemv_max_tokens 0: early-2025
-// vLLM / SGLang Triton fused_moe, which tiles every call) has nothing to fall back to: no floor.
+// A grouped GEMM of a runtime that picks its MoE kernel by the batch's token count (kernels.group_gemv_max_tokens set)
+// has nothing to fall back to past that count: early-2025 vLLM / SGLang Triton fused_moe (0) tiles every call, and
+// ggml's MUL_MAT_ID runs MMQ tiles from its limit up (1 on CUDA through 2025, 7-8 on RDNA), however few rows each
+// expert gets. No floor, in decode too: with one from 9 rows per expert up and none below, a llama-4-scout decode step
+// (16 experts, top-1) fell from 84 to 57 ms between 127 and 128 requests, where every expert's rows crossed 8.
 /** rows per pass of the matrix-vector kernel that floors this GEMM (0: no floor) */
 export function gemvFloorRows(op: Op, hw: NormalizedHardware, phase: LaunchPhase, gemv: boolean): number {
   if (op.kind !== 'gemm' || !op.batchRows || gemv || op.m === undefined || !(op.m > 0) || !(op.weightBytes > 0)) return 0;
   const kp = kernelPhysics(hw); // (after the cheap tests: opCost asks for every op)
-  if ((phase !== 'decode' && kp.kernelChoice !== 'fastest') || (op.groups && kp.groupGemvMaxTokens === 0)) return 0;
+  if ((phase !== 'decode' && kp.kernelChoice !== 'fastest') || (op.groups && kp.groupGemvMaxTokens >= 0)) return 0;
   return kp.gemvMaxRows > 0 && op.m > kp.gemvMaxRows ? kp.gemvMaxRows : 0;
 }
 
