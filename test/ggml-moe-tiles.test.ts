@@ -7,7 +7,7 @@ import { libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { DEFAULT_KERNEL_PHYSICS, kernelPhysics, paddedGroupRows, paddedGroupRowsFor, tokenTileRows } from '../src/sim/kernel-physics.js';
-import { maskedPrefillPairs, ggmlKernelCounts } from '../src/sim/ggml-kernels.js';
+import { maskedPrefillPairs, ggmlKernelCounts, ubatchedPrefillPairs } from '../src/sim/ggml-kernels.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
@@ -107,6 +107,41 @@ describe('masked flash attention in ggml-cuda prefill', () => {
     const cuda = pass('rtx-4090', 'llama.cpp'), metal = pass('apple-m2-ultra', 'llama.cpp');
     expect(flops(cuda, 'attention_prefill_sliding')).toBeCloseTo(flops(cuda, 'attention_prefill'), -6);
     expect(flops(metal, 'attention_prefill_sliding')).toBeLessThan(0.1 * flops(metal, 'attention_prefill'));
+  });
+});
+
+describe('stream-K flash attention in ggml-cuda prefill (Ada and later)', () => {
+  // fattn-common.cuh launch_fattn: use_stream_k = cc >= GGML_CUDA_CC_ADA_LOVELACE || tiles_efficiency_percent < 75; each
+  // block an equal slice of (head group, query tile, KV tile) counted over the whole KV view, so the blocks of the last
+  // query tiles meet every cell and the kernel lasts as long as the unmasked rectangle
+  const m = libraryModel('gpt-oss-20b') as DecoderModel;
+  const p = resolvePrecision('q4_0', undefined, undefined, undefined);
+  const L = buildLayout(m, 1, 1, 1, 1, false);
+  const attn = (hwId: string, rt: string, len: number, ubatch?: number, name = 'attention_prefill') =>
+    ggmlKernelCounts(buildDecoderPass(m, L, p, { prefillSeqs: 1, prefillLen: len, decodeSeqs: 0 }), bound(hwId, rt), ubatch).find((o) => o.name === name)!;
+  it('llama.cpp binds it on Ada, Hopper and Blackwell; not on Ampere, Apple or under the Vulkan backend', () => {
+    const k = (hwId: string, rt = 'llama.cpp') => bound(hwId, rt).runtime!.kernels.attentionStreamK;
+    expect([k('rtx-4090'), k('h100-sxm'), k('rtx-5090')]).toEqual([true, true, true]);
+    expect(k('rtx-3090')).toBeUndefined();
+    expect(k('apple-m2-ultra')).toBeUndefined();
+    expect(k('rtx-4090', 'llama.cpp-vulkan')).toBe(false);
+  });
+  it('a 4096-query prompt costs every query against the whole view: the causal saving Ampere keeps is gone', () => {
+    const ada = attn('rtx-4090', 'llama.cpp', 4096), ampere = attn('rtx-3090', 'llama.cpp', 4096);
+    expect(ada.flops / ampere.flops).toBeCloseTo((4096 * 4096) / maskedPrefillPairs(4096, 1024), 6);
+    // sliding-window layers too: the same rectangle
+    expect(attn('rtx-4090', 'llama.cpp', 4096, undefined, 'attention_prefill_sliding').flops).toBeCloseTo(ada.flops, -6);
+  });
+  it('ubatched, each ubatch pays its whole KV view (prefix and its own tokens), and larger ubatches pay more', () => {
+    const r = (ub: number) => attn('rtx-4090', 'llama.cpp', 4096, ub).flops;
+    const ratio = (ub: number) => r(ub) / attn('rtx-3090', 'llama.cpp', 4096, ub).flops;
+    for (const ub of [1024, 2048]) expect(ratio(ub)).toBeCloseTo(ubatchedPrefillPairs(4096, Infinity, ub) / ubatchedPrefillPairs(4096, 1024, ub), 6);
+    expect(ubatchedPrefillPairs(4096, Infinity, 1024)).toBe(1024 * (1024 + 2048 + 3072 + 4096));
+    expect(r(1024)).toBeLessThan(r(2048));
+    expect(r(2048)).toBeLessThan(r(4096));
+  });
+  it('below the 1024-query scan nothing changes: no skip on either side', () => {
+    expect(attn('rtx-4090', 'llama.cpp', 512).flops).toBeCloseTo(attn('rtx-3090', 'llama.cpp', 512).flops, -3);
   });
 });
 

@@ -28,6 +28,15 @@ export function encoderSeq(m: EncoderModel, s: EncoderShape): number {
   return m.modality === 'image' ? encoderTokens(m, s.imageSize ?? m.image_size) : (s.seq ?? m.context);
 }
 
+/** the name prefix of the tower's per-layer ops in buildEncoderGraph (encoderLayerOps), what an eager runtime prices
+ *  by its host time per layer (src/runtime/launch.ts eagerEncoderLayersSeconds) */
+export const ENCODER_LAYER_PREFIX = 'layer';
+
+/** whether an op of buildEncoderGraph is one of the tower's layers (not the embedding, final norm or head) */
+export function isEncoderLayerOp(op: Pick<Op, 'name'>): boolean {
+  return op.name.startsWith(`${ENCODER_LAYER_PREFIX}.`);
+}
+
 export function buildEncoderGraph(m: EncoderModel, s: EncoderShape, p: Precision, fused: boolean): Op[] {
   const b = s.batch;
   const d = m.hidden;
@@ -46,7 +55,7 @@ export function buildEncoderGraph(m: EncoderModel, s: EncoderShape, p: Precision
     ops.push(elementwise('pos_add', b * T * d, 1, 3 * p.actBytes, p.compute));
   }
   if (m.pre_norm) ops.push(elementwise('ln_pre', b * T * d, 5, 2 * p.actBytes, p.compute, 1, 'norm'));
-  ops.push(...encoderLayerOps('layer', b, T, encoderBlockOpts(m, fused), p, m.layers));
+  ops.push(...encoderLayerOps(ENCODER_LAYER_PREFIX, b, T, encoderBlockOpts(m, fused), p, m.layers));
   if ((m as EncoderExtras).final_norm !== false) ops.push(elementwise('final_norm', b * T * d, 5, 2 * p.actBytes, p.compute, 1, 'norm'));
   if (m.projection > 0) ops.push(linear('projection', b, m.projection, d, p.compute, p.weightBytes, p.actBytes)); // pooled [b, d] → [b, proj]
   if (m.classes > 0) ops.push(linear('classifier', b, m.classes, d, p.compute, p.weightBytes, p.actBytes)); // [b, classes]

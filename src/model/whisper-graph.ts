@@ -28,6 +28,9 @@ export interface WhisperEncoderOpts {
   frames?: number;
   /** project the decoder's cross-attention K/V (default true; false when only the encoder is used) */
   crossKv?: boolean;
+  /** compute the log-mel spectrogram on the device (default true; false where the runtime computes it on the host CPU
+   *  and copies the features in: runtime host.log_mel, src/sim/whisper.ts) */
+  logMel?: boolean;
 }
 
 /** encoder over `windows` windows in one batch: front end, blocks, and the decoder's cross K/V */
@@ -41,7 +44,7 @@ export function buildWhisperEncoderGraph(m: EncoderDecoderModel, windows: number
   // STFT: (N_FFT/2+1)-bin FFT per frame ≈ 5·N·log2(N) flops; mel filterbank [201 → n_mels] matmul; log
   const fftFlops = 5 * N_FFT * Math.log2(N_FFT) + 2 * (N_FFT / 2 + 1) * m.n_mels + 4 * m.n_mels;
   const ops: Op[] = [
-    { ...elementwise('log_mel', B * mel, fftFlops, 0, p.compute), bytes: B * (samples * 4 + mel * m.n_mels * 4) }, // fp32 [B, n_mels, 3000]
+    ...(opts.logMel === false ? [] : [{ ...elementwise('log_mel', B * mel, fftFlops, 0, p.compute), bytes: B * (samples * 4 + mel * m.n_mels * 4) }]), // fp32 [B, n_mels, 3000]
     { ...linear('conv1', B * mel, d, 3 * m.n_mels, p.compute, p.weightBytes, p.actBytes), kind: 'conv' }, // [B, 3000, d]
     elementwise('gelu1', B * mel * d, 8, 2 * p.actBytes, p.compute),
     { ...linear('conv2', B * T, d, 3 * d, p.compute, p.weightBytes, p.actBytes), kind: 'conv' }, // stride 2 → [B, 1500, d]

@@ -89,6 +89,23 @@ export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: n
 }
 
 /**
+ * The layers of an eager encoder tower other than Whisper's (simulate's encoder path: ViT, CLIP, BERT-style stacks run
+ * as nn.Module layers called from Python), given their kernels' device time (priced with phase 'device'). Each layer
+ * costs the host host.encoder_forward.per_layer, measured on Hugging Face WhisperEncoderLayer, whose op list is the
+ * one these layers share (pre-LayerNorm, q / k / v / out and fc1 / fc2 as separate nn.Linear, attention, GELU, two
+ * residual adds: transformers ViTLayer + ViTSelfAttention / ViTSelfOutput / ViTIntermediate / ViTOutput,
+ * CLIPEncoderLayer, BertLayer); nothing inside the layers reads the device, so they last
+ * max(perLayer × layers, deviceS). The measured per_forward is Whisper's own front end (two convolutions over 3,000
+ * mel frames, positions) and is not charged: the caller prices the tower's other ops (patch embedding, final norm,
+ * head) with their launch floors. undefined where the runtime states no eager encoder.
+ */
+export function eagerEncoderLayersSeconds(hw: NormalizedHardware, layers: number, deviceS: number): number | undefined {
+  const e = hw.runtime?.encoderForward;
+  if (!e) return undefined;
+  return Math.max(e.perLayerS * Math.max(0, layers), deviceS);
+}
+
+/**
  * The key of a decoder-only model's layer code in decode_step.by_layer: HF transformers writes a Llama-style decoder
  * layer (LlamaDecoderLayer: RMSNorm in Python ops, rotary, separate q/k/v and gate/up/down nn.Linear, SDPA) for Llama,
  * Mistral, Qwen2 and their kin; Qwen3, Gemma 3 and OLMo 2 add a per-head RMSNorm of q and k (two more written-out

@@ -13,6 +13,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     ...(o.encoderForward !== undefined || base.encoderForward !== undefined ? { encoderForward: o.encoderForward ?? base.encoderForward } : {}),
     ...(o.hostTimestampsPerSequenceS !== undefined || base.hostTimestampsPerSequenceS !== undefined ? { hostTimestampsPerSequenceS: o.hostTimestampsPerSequenceS ?? base.hostTimestampsPerSequenceS } : {}),
     ...(o.hostAudioDecodeS !== undefined || base.hostAudioDecodeS !== undefined ? { hostAudioDecodeS: o.hostAudioDecodeS ?? base.hostAudioDecodeS } : {}),
+    ...(o.hostLogMelS !== undefined || base.hostLogMelS !== undefined ? { hostLogMelS: o.hostLogMelS ?? base.hostLogMelS } : {}),
     ...(o.frontend !== undefined || base.frontend !== undefined ? { frontend: { perRequestS: 0, perOutputTokenS: 0, processes: 1, ...base.frontend, ...o.frontend } } : {}),
     launch: { ...base.launch, ...o.launch },
     memory: { ...base.memory, ...o.memory },

@@ -2,9 +2,12 @@
 //   request ──shape (batch, resolution)──▶ buildEncoderGraph ──pricePhase (roofline)──▶ latency, images/s
 import type { EncoderModel } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
-import { buildEncoderGraph } from '../model/encoder-graph.js';
+import type { Op } from '../model/op.js';
+import type { NormalizedHardware } from '../spec/types.js';
+import { buildEncoderGraph, isEncoderLayerOp } from '../model/encoder-graph.js';
 import { countParams } from '../model/params.js';
-import { baseResult, fixedBatch, fusedAttention, memoryResult, peakActivationBytes, placement, pricePhase, resolvePrecision } from './graph-cost.js';
+import { eagerEncoderLayersSeconds } from '../runtime/launch.js';
+import { type PricedPhase, baseResult, fixedBatch, fusedAttention, memoryResult, peakActivationBytes, placement, pricePhase, resolvePrecision } from './graph-cost.js';
 
 export function simulateEncoder(req: SimulateRequest): SimulateResult {
   const m = req.model as EncoderModel;
@@ -18,11 +21,36 @@ export function simulateEncoder(req: SimulateRequest): SimulateResult {
   const imageSize = m.modality === 'image' ? (req.resolution ?? m.image_size) : undefined;
   // 2. graph and roofline
   const ops = buildEncoderGraph(m, { batch, imageSize }, p, fusedAttention(hw));
-  const phase = pricePhase('encode', ops, hw, 'other', p.actBytes);
+  const phase = encodePhase(ops, hw, p.actBytes, m.layers);
   // 3. memory: weights + the largest kernel's live activations
   const params = countParams(m).total;
   const memory = memoryResult(hw, params * p.weightBytes, 0, peakActivationBytes(ops, hw));
   const res = baseResult(req, p, batch, memory, [phase], warnings, replicas, batch);
   if (m.modality === 'image') res.images_per_s = res.latency_s ? (batch * replicas) / res.latency_s : null;
   return res;
+}
+
+/**
+ * One forward of the tower. Under an eager runtime (host.encoder_forward: nn.Module layers called from Python) the
+ * layers last the longer of their host time and their kernels (src/runtime/launch.ts eagerEncoderLayersSeconds, the
+ * kernels priced without per-kernel launch floors so the dispatch is counted once) and the other ops (patch embedding,
+ * final norm, head) keep their launch floors; otherwise every op is priced with its launch floor.
+ */
+function encodePhase(ops: Op[], hw: NormalizedHardware, actBytes: number, layers: number): PricedPhase {
+  if (!hw.runtime?.encoderForward) return pricePhase('encode', ops, hw, 'other', actBytes);
+  const body = pricePhase('encode', ops.filter(isEncoderLayerOp), hw, 'device', actBytes);
+  const rest = pricePhase('encode', ops.filter((o) => !isEncoderLayerOp(o)), hw, 'other', actBytes);
+  const bodyS = eagerEncoderLayersSeconds(hw, layers, body.seconds) ?? body.seconds;
+  const seconds = bodyS + rest.seconds;
+  const b = body.summary, r = rest.summary;
+  const device = b.seconds + r.seconds;
+  return {
+    summary: {
+      name: 'encode', seconds, flops: b.flops + r.flops, bytes: b.bytes + r.bytes,
+      bound: seconds > 2 * device ? 'overhead' : (b.compute_s + r.compute_s >= b.memory_s + r.memory_s ? 'compute' : 'memory'),
+      compute_s: b.compute_s + r.compute_s, memory_s: b.memory_s + r.memory_s, comm_s: b.comm_s + r.comm_s,
+    },
+    rows: [...rest.rows, ...body.rows],
+    seconds,
+  };
 }

@@ -16,6 +16,15 @@
 // against every cell (twice the causal pairs), and a sliding-window layer pays the whole causal prefix ahead of its
 // window (the window's keys are the late ones).
 //
+// runtime kernels.attention_stream_k: what that skipping saves is work, not time, where the kernel splits the work
+// stream-K. ggml-cuda's mma flash-attention kernel (the prompt kernel on NVIDIA from Turing up) runs stream-K on Ada and
+// later (launch_fattn: use_stream_k = cc >= GGML_CUDA_CC_ADA_LOVELACE || tiles_efficiency_percent < 75): one block per
+// SM slot, each given an equal slice of the (head group, query tile, KV tile) index space counted as if every query tile
+// met the whole KV view (fattn-mma-f16.cuh: kbc = blockIdx.x·iter_k·iter_j·heads / gridDim.x, jt fastest after the KV
+// tiles). The KV_max skip then idles the blocks holding the early query tiles, while those holding the last query tiles
+// of each head group meet every cell: the kernel lasts as long as the unmasked rectangle, the causal and sliding-window
+// savings notwithstanding. Priced as the rectangle's pairs (the skipped pairs counted as idle blocks' time).
+//
 // runtime kernels.kv_per_query_head: the decode attention kernel streams a KV head's K and V once for every query head
 // of its group (ggml-metal kernel_flash_attn_ext_vec: one threadgroup per query head, K/V at ikv2 = iq2 / (ne02/ne12),
 // nothing shared across the group), so the KV bytes a decode step reads per cached token are heads / kv_heads times
@@ -60,7 +69,8 @@ export function ubatchedPrefillPairs(L: number, scanFrom: number, ubatch: number
 export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>, ubatch?: number): GraphOp[] {
   const k = hw.runtime?.kernels;
   const g = k?.decodeGraph;
-  const scan = k?.attentionMaskScan;
+  // a stream-K kernel lasts as long as its fullest blocks: every query against the whole view, as if nothing were skipped
+  const scan = k?.attentionStreamK === true ? Infinity : k?.attentionMaskScan;
   const perQueryHead = k?.kvPerQueryHead === true;
   if (!g && !scan && !perQueryHead) return ops;
   const q = k!.quantizeActivations === true;

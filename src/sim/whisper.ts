@@ -19,7 +19,9 @@
 //      so three samples are exact up to the roofline's max()) ──▶ decoder_s
 //   4. latency = audio decode + encoder_s + decoder_s; rtf = latency / S; memory = weights + KV caches + live activations
 //   0. (before 1.) a runtime that decodes the input file on the host first (host.audio_decode: the HF ASR pipeline's
-//      ffmpeg_read of a file or URL, runtimes/transformers.yaml) adds that time per second of audio, serial
+//      ffmpeg_read of a file or URL, runtimes/transformers.yaml) adds that time per second of audio, serial; one that
+//      computes the log-mel spectrogram on the host CPU (host.log_mel) adds that time per second of audio transformed
+//      (hostLogMelSeconds) and its encoder graph has no log-mel op
 import type { EncoderDecoderModel, RuntimeSettings } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import { longestTranscript } from './longest-transcript.js';
@@ -131,6 +133,17 @@ function hostPhase(name: string, seconds: number): PricedPhase {
   return { summary: { name, seconds, flops: 0, bytes: 0, bound: 'overhead', compute_s: 0, memory_s: 0, comm_s: 0 }, rows: [], seconds };
 }
 
+/**
+ * seconds of audio a host-side log-mel transforms: each window's whole chunk where the runtime overlaps its chunks (the
+ * HF ASR pipeline's chunk_iter yields 30 s chunks every 20 s and WhisperFeatureExtractor pads each to 30 s before its
+ * STFT, padding="max_length"), else the recording once (openai-whisper's transcribe() and faster-whisper's
+ * WhisperModel.transcribe() transform the whole recording before the seek loop; BatchedInferencePipeline each VAD chunk
+ * unpadded, together about the recording). openai-whisper's 30 s of zero padding after the recording is not counted.
+ */
+export function hostLogMelSeconds(seconds: number, windows: number, windowS: number, stepS: number | undefined): number {
+  return stepS !== undefined && stepS < windowS ? windows * windowS : seconds;
+}
+
 export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const m = req.model as EncoderDecoderModel;
   const hw = req.hardware;
@@ -179,8 +192,10 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // one key serves both runtimes.
   const encBudget = !sequential && sch?.batching !== 'static' ? sch?.maxNumBatchedTokens : undefined;
   const encPerIter = encBudget ? Math.max(1, Math.floor(encBudget / m.audio_ctx)) : Infinity;
+  // a runtime that computes the log-mel on the host (host.log_mel) hands the encoder finished features
+  const hostLogMel = (hw.runtime?.hostLogMelS ?? 0) > 0;
   const encode = (B: number) => {
-    const ops = buildWhisperEncoderGraph(m, B, p, fused);
+    const ops = buildWhisperEncoderGraph(m, B, p, fused, { logMel: !hostLogMel });
     // an eager encoder (host.encoder_forward) lasts the longer of its host dispatch and its kernels; its kernels are
     // priced without the per-kernel launch floors ('device') so the dispatch is counted once
     const device = pricePhase('encode', ops, hw, encoderLaunchPhaseOf(hw), p.actBytes);
@@ -253,6 +268,11 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // audio, each request's recording): serial with the device, which has nothing to run until the samples exist
   const decodeS = (hw.runtime?.hostAudioDecodeS ?? 0) * seconds * batch;
   if (decodeS > 0) phases.push(hostPhase('preprocess', decodeS));
+  // the log-mel spectrogram on the host CPU (host.log_mel per second of audio transformed, each request's recording):
+  // serial with the device, which waits for the features (faster-whisper and openai-whisper transform the recording
+  // before the first window; the HF pipeline transforms each chunk in its main process, num_workers 0)
+  const logMelS = hostLogMel ? hw.runtime!.hostLogMelS! * hostLogMelSeconds(seconds, windows, windowS, sch?.audioWindowStepS) * batch : 0;
+  if (logMelS > 0) phases.push(hostPhase('log_mel', logMelS));
   // 4. memory and result: the largest pass
   const B = batch * perPass;
   const params = countParams(m).total;

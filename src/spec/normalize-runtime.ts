@@ -72,6 +72,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (tsRow !== undefined) out.hostTimestampsPerSequenceS = tsRow;
   const audioDecode = await secs('host', 'audio_decode');
   if (audioDecode !== undefined) out.hostAudioDecodeS = audioDecode;
+  const logMel = await secs('host', 'log_mel');
+  if (logMel !== undefined) out.hostLogMelS = logMel;
   if (own.frontend) {
     const perRequestS = await secs('frontend', 'per_request');
     const perOutputTokenS = await secs('frontend', 'per_output_token');
@@ -159,6 +161,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       group_gemv_max_tokens: 'groupGemvMaxTokens',
       kernel_choice: 'kernelChoice',
       attention_mask_scan: 'attentionMaskScan',
+      attention_stream_k: 'attentionStreamK',
       kv_per_query_head: 'kvPerQueryHead',
       mixed_decode_tile_rows: 'mixedDecodeTileRows',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',

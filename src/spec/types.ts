@@ -375,6 +375,11 @@ export interface RuntimeSettings {
   // host time per second of audio to decode the input file to 16 kHz mono PCM before the first window, serial with the
   // device (the HF ASR pipeline's ffmpeg_read of a file or URL): src/sim/whisper.ts
   hostAudioDecodeS?: number;
+  // host time per second of audio to compute the log-mel spectrogram on the CPU (an STFT, the mel filterbank product and
+  // the log), serial with the device, which then has no front-end STFT of its own (faster-whisper's NumPy
+  // FeatureExtractor, openai-whisper's transcribe() torch.stft on the CPU, the HF WhisperFeatureExtractor per chunk):
+  // src/sim/whisper.ts. Absent: the log-mel runs on the device, in the encoder graph
+  hostLogMelS?: number;
   // the serving front end (`serve`): the API-server process between the client and the engine, per request taken in
   // and per output token streamed, shared evenly by `processes` API servers (src/serve/frontend.ts). Absent: none
   frontend?: { perRequestS: number; perOutputTokenS: number; processes: number };
@@ -508,6 +513,11 @@ export interface RuntimeSettings {
     // (ggml-cuda launch_fattn: flash_attn_mask_to_KV_max when Q->ne[1] >= 1024): below it every query meets every
     // cached key; sliding windows are masks, never skipped (src/sim/ggml-kernels.ts)
     attentionMaskScan?: number;
+    // prefill flash attention whose blocks split the (query tile, KV tile) space evenly, every query tile counted over
+    // the whole KV view (ggml-cuda's mma kernel with stream-K, launch_fattn: on NVIDIA from Ada up): the blocks of the
+    // last query tiles meet every cell, so the kernel lasts as long as the unmasked rectangle would, whatever the
+    // mask lets the other blocks skip (src/sim/ggml-kernels.ts)
+    attentionStreamK?: boolean;
     // decode attention whose kernel streams the K/V of a KV head once per query head of its group (ggml-metal's
     // flash-attn vec kernel: one threadgroup per query head, no sharing across a GQA group): the KV bytes a decode step
     // reads scale by heads / kv_heads (src/sim/ggml-kernels.ts)
@@ -669,6 +679,7 @@ export interface RuntimeOverride {
   encoderForward: NonNullable<RuntimeSettings['encoderForward']>;
   hostTimestampsPerSequenceS: number;
   hostAudioDecodeS: number;
+  hostLogMelS: number;
   frontend: Partial<NonNullable<RuntimeSettings['frontend']>>;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
