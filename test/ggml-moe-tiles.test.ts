@@ -7,7 +7,7 @@ import { libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { DEFAULT_KERNEL_PHYSICS, kernelPhysics, paddedGroupRows, paddedGroupRowsFor, tokenTileRows } from '../src/sim/kernel-physics.js';
-import { maskedPrefillPairs, ggmlKernelCounts, ubatchedPrefillPairs } from '../src/sim/ggml-kernels.js';
+import { maskedPrefillPairs, ggmlKernelCounts, localRingCells, ubatchedPrefillPairs } from '../src/sim/ggml-kernels.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
@@ -140,6 +140,22 @@ describe('stream-K flash attention in ggml-cuda prefill (Ada and later)', () => 
     expect(r(1024)).toBeLessThan(r(2048));
     expect(r(2048)).toBeLessThan(r(4096));
   });
+  it('a sliding layer\'s later ubatches meet its ring of window + ubatch cells, not the prompt so far (llama.cpp iSWA cache)', () => {
+    // gpt-oss: 128-token window; ubatch 1024 -> a ring of 1280 cells; the first ubatch sees its own 1024, the next three 1280
+    expect(localRingCells(128, 1024)).toBe(1280);
+    expect(ubatchedPrefillPairs(4096, Infinity, 1024, 1280)).toBe(1024 * 1024 + 3 * 1024 * 1280);
+    // one ubatch, or a ring larger than the view: unchanged
+    expect(ubatchedPrefillPairs(4096, Infinity, 4096, localRingCells(128, 4096))).toBe(4096 * 4096);
+    expect(ubatchedPrefillPairs(2048, 1024, 1024, 4096)).toBe(ubatchedPrefillPairs(2048, 1024, 1024));
+    const sliding = (hwId: string, ub: number) => attn(hwId, 'llama.cpp', 4096, ub, 'attention_prefill_sliding').flops;
+    const full = (hwId: string, ub: number) => attn(hwId, 'llama.cpp', 4096, ub).flops;
+    expect(sliding('rtx-4090', 1024) / full('rtx-4090', 1024)).toBeCloseTo((1024 * 1024 + 3 * 1024 * 1280) / (1024 * (1024 + 2048 + 3072 + 4096)), 6);
+    // Ampere's mask scan saves the first ubatch's causal half, nothing in the ring after it
+    expect(ubatchedPrefillPairs(4096, 1024, 1024, 1280)).toBe(maskedPrefillPairs(1024, 1024) + 3 * 1024 * 1280);
+    // the sliding share grows with the ubatch: the ring grows with it
+    expect(sliding('rtx-4090', 1024)).toBeLessThan(sliding('rtx-4090', 2048));
+    expect(sliding('rtx-4090', 2048)).toBeLessThan(sliding('rtx-4090', 4096));
+  });
   it('below the 1024-query scan nothing changes: no skip on either side', () => {
     expect(attn('rtx-4090', 'llama.cpp', 512).flops).toBeCloseTo(attn('rtx-3090', 'llama.cpp', 512).flops, -3);
   });
@@ -159,6 +175,25 @@ describe('kernel choice by a fixed row count (ggml) vs by speed (serving engines
     expect(up.flops / c.computeS).toBeLessThanOrEqual(4.66e12 * 1.0001);
     const fastest = { ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, kernelChoice: 'fastest' as const } } };
     expect(opCost(up, fastest as typeof hw).seconds).toBeLessThan(c.seconds);
+  });
+});
+
+describe('a serving step that carries a prompt costs at least the prompt alone', () => {
+  it('ttft never falls as the batch grows at pp 2 (one prompt per microbatch step priced as the prompt alone)', () => {
+    // property seeds 17 and 21 (scale 10): a batch-2 or batch-8 ttft below batch 1's on Apple parts at pp 2. A threshold
+    // runtime's decode step keeps the matrix-vector floor and its prompt does not (src/sim/gemm-floors.ts), so a floored
+    // mixed step (one prompt beside decodes) came out cheaper than the prompt alone
+    const cases = [
+      { model: 'gpt3-6.7b', hardware: 'apple-m3-ultra', pp: 2, devices: 2, dtype: 'int4', runtime: 'llama.cpp', 'input-tokens': 218, 'output-tokens': 434 },
+      { model: 'gpt3-350m', hardware: 'apple-m1-max', tp: 4, pp: 2, devices: 8, dtype: 'fp4', runtime: 'whisper.cpp-1.5', 'input-tokens': 861, 'output-tokens': 697 },
+    ];
+    for (const c of cases) {
+      const hw = bound(c.hardware, c.runtime);
+      const ttft = (batch: number) => simulate(buildRequest({ ...c, batch }, libraryModel(c.model), hw, libraryModel)).ttft_s!;
+      expect(ttft(2)).toBeGreaterThanOrEqual(ttft(1) * (1 - 1e-9));
+      expect(ttft(8)).toBeGreaterThanOrEqual(ttft(2) * (1 - 1e-9));
+      expect(ttft(192)).toBeGreaterThanOrEqual(ttft(8) * (1 - 1e-9));
+    }
   });
 });
 

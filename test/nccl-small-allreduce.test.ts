@@ -87,9 +87,10 @@ describe('sglang: tensor-parallel all-reduce on its custom one-shot kernel', () 
       // a prefill-size message leaves the measured table for RCCL
       expect(customAllreduceSeconds(h, 64e6, 8)).toBeUndefined();
     }
-    // the same vLLM kernel table (vllm PR #39080) as vllm.yaml's ROCm one: the two copies must not drift
+    // the same vLLM kernel tables as vllm.yaml's ROCm ones up to vLLM's 8 MiB buffer (test/rocm-custom-allreduce.test.ts
+    // checks every group; SGLang's run on to its 16 MiB HIP buffer)
     const table = async (rt: string) => bindRuntime(await loadHardware('mi300x'), libraryRuntime(rt)).runtime!.collectives?.customAllreduce;
-    expect(await table('sglang')).toBeDefined();
-    expect(await table('sglang')).toEqual(await table('vllm'));
+    const v = (await table('vllm'))!;
+    expect((await table('sglang'))!.seconds.slice(0, v.sizes.length)).toEqual(v.seconds);
   });
 });

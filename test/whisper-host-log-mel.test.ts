@@ -61,3 +61,16 @@ describe('log-mel spectrogram on the host CPU (runtime host.log_mel)', () => {
     }
   });
 });
+
+describe('--set runtime.log_mel', () => {
+  it('sets the host rate, and 0s puts the log-mel back on the device', async () => {
+    const { applySet } = await import('../src/hardware/set-path.js');
+    const hw = bindRuntime(await loadHardware('v100s-pcie'), libraryRuntime('faster-whisper'));
+    const run = (h: NormalizedHardware) => simulate(request('whisper-large-v2', h, { audioSeconds: 799, outputTokens: 100, dtype: 'fp16' }));
+    const slow = run(await applySet(hw, 'runtime.log_mel=1.32 ms'));
+    expect(slow.phases.find((x) => x.name === 'log_mel')!.seconds).toBeCloseTo(1.32e-3 * 799, 9);
+    const device = run(await applySet(hw, 'runtime.log_mel=0s'));
+    expect(device.phases.some((x) => x.name === 'log_mel')).toBe(false);
+    expect(device.encoder_s!).toBeGreaterThan(run(hw).encoder_s!);
+  });
+});

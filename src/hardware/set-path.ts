@@ -96,6 +96,8 @@ function buildFields(): Record<string, Field> {
     'runtime.audio_batch': { kind: 'count', apply: (hw, v) => setRuntime(hw, { audioBatch: v as number }) },
     // host time decoding the audio file, per second of audio (0s for an array input)
     'runtime.audio_decode': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { hostAudioDecodeS: v as number }) },
+    // host time of the log-mel spectrogram per second of audio on this host's CPU (0s: computed on the device)
+    'runtime.log_mel': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { hostLogMelS: v as number }) },
     // the run's own timestamp setting (the HF pipeline's return_timestamps=True, transcribe(without_timestamps=True))
     'runtime.timestamps': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { timestamps: v === 'true' }) },
     // serve's front end (the API-server process, src/serve/frontend.ts): its time per request taken in and per output

@@ -52,5 +52,5 @@ export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
   const fe = { perRequestS: own.frontendPerRequestS, perOutputTokenS: own.frontendPerOutputTokenS, processes: own.apiServers };
   for (const k of Object.keys(fe) as (keyof typeof fe)[]) if (fe[k] === undefined) delete fe[k];
   const frontend = Object.keys(fe).length ? fe : undefined;
-  return { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend };
+  return { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend };
 }

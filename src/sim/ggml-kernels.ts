@@ -25,6 +25,13 @@
 // of each head group meet every cell: the kernel lasts as long as the unmasked rectangle, the causal and sliding-window
 // savings notwithstanding. Priced as the rectangle's pairs (the skipped pairs counted as idle blocks' time).
 //
+// runtime kernels.local_cache_ubatch: llama.cpp keeps a sliding-window (or chunked) layer's K/V in a cache of its own of
+// pad(n_swa + n_ubatch, 256) cells (llama_kv_cache_iswa: size_swa = min(size_base, GGML_PAD(n_swa*n_seq + n_ubatch,
+// n_pad)), from ggml-org/llama.cpp PR #13833, 2025-05; llama-bench and common_params run swa_full = false). Cells whose
+// tokens left every window are reused for the next ubatch, so from a prompt's second ubatch on that layer's KV view is
+// the whole ring (its cells no longer in position order, so the mask scan finds nothing to skip): q x ring pairs, not
+// the prompt so far.
+//
 // runtime kernels.prompt_attention_head_kernels N: a prompt's attention runs head by head, each head's GEMM call adding
 // N kernels (ggml-cpu: llamafile_sgemm per query head, each tinyBLAS call between two ggml_barriers), on top of the
 // attention nodes decode_graph counts, once per ubatch.
@@ -54,16 +61,24 @@ export function maskedPrefillPairs(L: number, scanFrom: number): number {
  * ... the same for a prompt run in physical batches of `ubatch` tokens (src/sim/ubatch.ts): each ubatch's queries attend
  * to the KV view of everything cached so far and their own tokens (rounded up to 256 cells); a ubatch below the scan
  * threshold computes that whole view, the prefix included; from the threshold up, the prefix whole and its own tokens
- * causally, as one prefill of its length does.
+ * causally, as one prefill of its length does. `ring`: the cells of a local layer's own cache (kernels.local_cache_ubatch):
+ * once the prompt outgrows it, each later ubatch's queries meet the whole ring.
  */
-export function ubatchedPrefillPairs(L: number, scanFrom: number, ubatch: number | undefined): number {
+export function ubatchedPrefillPairs(L: number, scanFrom: number, ubatch: number | undefined, ring?: number): number {
   if (ubatch === undefined || !(ubatch > 0) || L <= ubatch) return maskedPrefillPairs(L, scanFrom);
   let pairs = 0;
   for (let done = 0; done < L; done += ubatch) {
     const q = Math.min(ubatch, L - done);
-    pairs += q < scanFrom ? q * Math.ceil((done + q) / KV_STRIDE) * KV_STRIDE : q * done + maskedPrefillPairs(q, scanFrom);
+    const view = Math.ceil((done + q) / KV_STRIDE) * KV_STRIDE;
+    if (ring !== undefined && done > 0 && ring < view) pairs += q * ring;
+    else pairs += q < scanFrom ? q * view : q * done + maskedPrefillPairs(q, scanFrom);
   }
   return pairs;
+}
+
+/** cells of a local layer's llama.cpp cache: its window plus one ubatch, padded to the KV stride */
+export function localRingCells(window: number, ubatch: number): number {
+  return Math.ceil((window + ubatch) / KV_STRIDE) * KV_STRIDE;
 }
 
 /**
@@ -76,13 +91,15 @@ export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'r
   // a stream-K kernel lasts as long as its fullest blocks: every query against the whole view, as if nothing were skipped
   const scan = k?.attentionStreamK === true ? Infinity : k?.attentionMaskScan;
   const perQueryHead = k?.kvPerQueryHead === true;
+  const localRing = k?.localCacheUbatch === true && ubatch !== undefined && ubatch > 0;
   const perHead = k?.promptAttentionHeadKernels ?? 0;
   if (!g && !scan && !perQueryHead && !(perHead > 0)) return ops;
   const q = k!.quantizeActivations === true;
   for (const op of ops) {
     if (perQueryHead && op.queriesPerKv !== undefined && op.queriesPerKv > 1) op.bytesPerCtx *= op.queriesPerKv;
     if (scan && op.prefill && op.prefill.pairs > 0) {
-      const f = ubatchedPrefillPairs(op.prefill.len, scan, ubatch) / op.prefill.pairs;
+      const w = localRing ? op.prefill.window : undefined;
+      const f = ubatchedPrefillPairs(op.prefill.len, scan, ubatch, w !== undefined ? localRingCells(w, ubatch!) : undefined) / op.prefill.pairs;
       op.flops *= f;
     }
     // a prompt's attention is the decode graph's attention nodes plus per-head kernels: ggml-cpu's mul_mat calls

@@ -9,6 +9,7 @@ import { collectiveTime, trafficFactor } from './collectives.js';
 import { collectiveEfficiency, collectiveShape } from '../hardware/efficiency.js';
 import { scaleOutSeconds } from './scale-out.js';
 import { ncclSmallAllreduceSeconds } from './nccl-small-allreduce.js';
+import { overPcie, pcieCollectiveSeconds } from './pcie-collectives.js';
 
 const NVLINK_P2P_BUSBW = 370e9;
 import type { CollectiveKind } from '../model/op.js';
@@ -126,12 +127,17 @@ export function meshShare(link: LinkSpec, group: number): number {
 // 1024-16384 elements bf16: 13.0-14.0 µs) where 8-way ones take 6-25 µs (vllm PR #39080, 8x MI355X; nccl-tests sweeps).
 // So the extra time is the bytes' link time at the large-message fraction over the share, less the same at the whole
 // domain: traffic/(bw·c)·(1/share − 1). Large messages keep traffic/(bw·c·share); a share of 1 adds nothing.
+// The whole-domain fraction c is set by the slowest of the links running at once (8x MI300X: 45.2-47.2 GB/s per link
+// in one all-to-all, the 8-GPU rccl-tests plateau 318-319 GB/s = 7 x 45.5: ROCm/rocm-blogs 'Understanding RCCL Bandwidth
+// and xGMI Performance on AMD Instinct MI300X', 2025-03). A smaller group's links run at their own rate where the part
+// gives it (`link_rate`, linkEfficiency): its link time is traffic/(bw·share·linkEfficiency).
 function meshShareExtraSeconds(hw: NormalizedHardware, link: LinkSpec, group: number, traffic: number, scaleUp: boolean): number {
   const share = scaleUp ? meshShare(link, group) : 1;
   if (share >= 1) return 0;
   const sweep = hw.efficiency.collectiveBySize?.values;
   const large = sweep ? sweep[sweep.length - 1]! : hw.efficiency.collective; // the sweep's largest message, else the spec's fraction
-  return (traffic / (link.bandwidthBytePerS * large)) * (1 / share - 1);
+  const own = link.linkEfficiency ?? large;
+  return Math.max(0, traffic / (link.bandwidthBytePerS * share * own) - traffic / (link.bandwidthBytePerS * large));
 }
 
 export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, group: number, inSwitch = false): number {
@@ -153,6 +159,8 @@ export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes:
   const ringSweep = !!hw.efficiency.collectiveBySize && !nvlsSweep;
   const eff = nvswitch && !ringSweep ? (NVLINK_P2P_BUSBW / 450e9) * collectiveShape(bytes) : collectiveEfficiency(hw.efficiency, bytes);
   const bw = link.bandwidthBytePerS * eff;
+  // no scale-up fabric: NCCL over the PCIe host link, α–β with its measured start-up (./pcie-collectives.ts)
+  if (l?.scope === 'scale_out' && overPcie(hw, l.link)) return pcieCollectiveSeconds(hw, kind, bytes, group, l.link);
   if (l?.scope === 'scale_out') return collectiveTime(kind, bytes, group, link, eff);
   const traffic = trafficFactor(kind, group) * bytes;
   const ring = traffic / bw + meshShareExtraSeconds(hw, link, group, traffic, l?.scope === 'scale_up');

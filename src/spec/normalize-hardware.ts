@@ -62,12 +62,17 @@ async function link(ctx: SpecContext, raw: Raw, name: string): Promise<LinkSpec 
   if (!l) return undefined;
   const bw = await quantityAt(ctx, raw, ['interconnect', name, 'bandwidth'], 'bytes_per_s', { required: true, positive: true });
   const lat = await quantityAt(ctx, raw, ['interconnect', name, 'latency'], 'seconds');
+  const rate = l.link_rate === undefined ? undefined : await quantityAt(ctx, raw, ['interconnect', name, 'link_rate'], 'bytes_per_s', { positive: true });
   if (bw === undefined) return undefined;
+  // one link's share of the device bandwidth on a full mesh is bandwidth / (domain - 1); the realized rate as a
+  // fraction of it (kept as a fraction so that a faster link scales it)
+  const perLink = l.domain && l.domain > 1 ? bw / (l.domain - 1) : bw;
   return {
     bandwidthBytePerS: bw,
     latencyS: lat ?? (name === 'scale_up' ? 3e-6 : 10e-6),
     domain: l.domain,
     technology: l.technology,
+    ...(rate === undefined ? {} : { linkEfficiency: rate / perLink }),
   };
 }
 

@@ -71,6 +71,9 @@ const link = {
     domain: { type: 'integer', minimum: 1, maximum: 1e6 },
     technology: { type: 'string' },
     links: posInt,
+    // realized per-direction rate of one point-to-point link of a switchless mesh used on its own (a group smaller
+    // than the domain): src/sim/parallel.ts meshShareExtraSeconds
+    link_rate: BW,
   },
   required: ['bandwidth'],
 };
@@ -681,6 +684,7 @@ const runtimeBlocks = {
       kernel_choice: { enum: ['fastest', 'threshold'] },
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
       attention_stream_k: { type: 'boolean' },
+      local_cache_ubatch: { type: 'boolean' },
       kv_per_query_head: { type: 'boolean' },
       mixed_decode_tile_rows: { type: 'integer', minimum: 0, maximum: 1024 },
       sink_attention_rate: PEAK,
@@ -810,6 +814,9 @@ const runtimeBlocks = {
           // smaller groups' own times at the same sizes (group size -> seconds); a group takes the smallest table at
           // least its size, max_group's `seconds` above the largest listed
           by_group: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': { type: 'array', minItems: 2, maxItems: 64, items: { type: 'number', exclusiveMinimum: 0, maximum: 1 } } } },
+          // the tables were measured on a switchless mesh (xGMI): a bigger group has more links and is not held to a
+          // smaller group's times (src/spec/normalize-runtime.ts)
+          mesh: { type: 'boolean' },
         },
       },
       source: src,

@@ -19,6 +19,8 @@ export interface LinkSpec {
   latencyS: number;
   domain?: number; // devices reachable at this bandwidth (scale-up domain)
   technology?: string;
+  // a switchless mesh link used on its own: realized rate / (bandwidth / (domain - 1)) (interconnect link_rate)
+  linkEfficiency?: number;
 }
 
 export interface NormalizedHardware {
@@ -56,7 +58,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -518,6 +520,10 @@ export interface RuntimeSettings {
     // last query tiles meet every cell, so the kernel lasts as long as the unmasked rectangle would, whatever the
     // mask lets the other blocks skip (src/sim/ggml-kernels.ts)
     attentionStreamK?: boolean;
+    // a local-attention (sliding / chunked) layer's KV cache holds its window plus one ubatch of cells (llama.cpp's iSWA
+    // cache: size_swa = pad(n_swa + n_ubatch, 256)), so from a prompt's second ubatch on that layer's KV view is that
+    // ring, not the prompt so far (src/sim/ggml-kernels.ts)
+    localCacheUbatch?: boolean;
     // decode attention whose kernel streams the K/V of a KV head once per query head of its group (ggml-metal's
     // flash-attn vec kernel: one threadgroup per query head, no sharing across a GQA group): the KV bytes a decode step
     // reads scale by heads / kv_heads (src/sim/ggml-kernels.ts)

@@ -84,6 +84,7 @@ function settingsJson(s: RuntimeSettings) {
       kernel_choice: s.kernels.kernelChoice ?? null,
       attention_mask_scan: s.kernels.attentionMaskScan ?? null,
       attention_stream_k: s.kernels.attentionStreamK ?? false,
+      local_cache_ubatch: s.kernels.localCacheUbatch ?? false,
       kv_per_query_head: s.kernels.kvPerQueryHead ?? false,
       mixed_decode_tile_rows: s.kernels.mixedDecodeTileRows ?? null,
       sink_attention_rate_flop_s: s.kernels.sinkAttentionFlopPerS ?? null,

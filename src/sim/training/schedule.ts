@@ -17,9 +17,10 @@
 //    (the report's "computation-to-communication ratio of approximately 1:1"). Megatron-Core's EP all-to-all overlap
 //    (--overlap-moe-expert-parallel-comm) pairs forward and backward chunks the same way. `--schedule 1f1b` or
 //    `interleaved` turns it off.
-//    Checked on the NeMo MoE rows that name PP and EP but no VP (N203, N233, N234, N235, N1311-N1313): under
-//    `--schedule 1f1b`, what Megatron-Core runs without the A2A overlap, they read +19/+31/+27/-1/-26/+74/+27% against
-//    +28/-3/+38/+1/-9/+72/+19% under this default; which of them ran the overlap is not stated, so the default stays.
+//    Megatron-Core has no DualPipe, and its A2A overlap (--overlap-moe-expert-parallel-comm) needs VP when PP > 1
+//    (core_v0.16.0 transformer_config.py asserts virtual_pipeline_model_parallel_size): a Megatron / NeMo run with PP
+//    and EP but no VP is plain 1F1B, so those validation rows name `--schedule 1f1b` (N203, N233-N235, N1312, N1313).
+//    The default here stays the production choice for a user who names no schedule.
 //  - Plain 1F1B otherwise (pp = 1, too few layers or micro-batches).
 import type { DecoderShape } from './shapes.js';
 import type { Schedule } from './types.js';

@@ -1,0 +1,41 @@
+// Collectives among GPUs with no scale-up fabric run NCCL over PCIe: α–β with NCCL's measured start-up per ring step
+// (src/sim/pcie-collectives.ts), not an NVLink-shaped size sweep read against the PCIe link.
+import { describe, expect, it } from 'vitest';
+import { getLibrary } from '../src/spec/library.js';
+import { commSeconds } from '../src/sim/parallel.js';
+import { PCIE_NCCL_STEP_S, overPcie } from '../src/sim/pcie-collectives.js';
+
+const hw = (id: string) => getLibrary().hardware[id]!;
+
+describe('NCCL over PCIe', () => {
+  it('a small all-reduce over 8 PCIe cards takes tens of µs, as nccl-tests measures (24-54 µs up to 64 KiB)', () => {
+    for (const id of ['rtx-4090', 'a10g', 'l40s', 'rtx-pro-6000']) {
+      const h = hw(id);
+      expect(overPcie(h, h.host)).toBe(true);
+      for (const bytes of [256, 16384, 65536]) {
+        const t = commSeconds(h, 'allreduce', bytes, 8);
+        expect(t).toBeGreaterThan(20e-6);
+        expect(t).toBeLessThan(60e-6);
+      }
+    }
+    expect(commSeconds(hw('rtx-4090'), 'allreduce', 8, 8)).toBeCloseTo(14 * PCIE_NCCL_STEP_S, 7);
+  });
+  it('large messages run at the part\'s large-message fraction of the link; time grows with the message and the group', () => {
+    const h = hw('rtx-pro-6000');
+    const big = 1 << 30;
+    const busbw = (2 * 7 / 8) * big / commSeconds(h, 'allreduce', big, 8);
+    expect(busbw / h.host!.bandwidthBytePerS).toBeCloseTo(h.efficiency.collective, 1);
+    let last = 0;
+    for (let b = 1024; b <= big; b *= 4) {
+      const t = commSeconds(h, 'allreduce', b, 8);
+      expect(t).toBeGreaterThan(last);
+      last = t;
+    }
+    expect(commSeconds(h, 'allreduce', 16384, 2)).toBeLessThan(commSeconds(h, 'allreduce', 16384, 8));
+  });
+  it('parts with a scale-up fabric keep their sweeps', () => {
+    const h = hw('h100-sxm');
+    expect(overPcie(h, h.host)).toBe(false);
+    expect(commSeconds(h, 'allreduce', 16384, 8)).not.toBeCloseTo(14 * PCIE_NCCL_STEP_S, 7);
+  });
+});
