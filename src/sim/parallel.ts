@@ -140,12 +140,25 @@ function meshShareExtraSeconds(hw: NormalizedHardware, link: LinkSpec, group: nu
   return Math.max(0, traffic / (link.bandwidthBytePerS * share * own) - traffic / (link.bandwidthBytePerS * large));
 }
 
+// The sockets of one server (a CPU whose host link is UPI: Xeon 6980P) do not reduce over the NIC: SGLang's CPU ranks
+// reduce through shared memory across UPI (sgl-kernel csrc/cpu/shm.cpp shm_allreduce, DeepSpeed's SHM all-reduce, which
+// its authors time at 12 µs for 10 KB and 60 µs for 100 KB on a 2-socket Xeon with 8 ranks: deepspeedai/DeepSpeed PR
+// #4049). That path is not priced yet: such a part keeps the plain per-step price of its scale-out link (10 µs per ring
+// step, ~200 µs per 8-16 KB decode all-reduce at TP2), which stands in for it together with a per-step host cost of the
+// CPU runtime that has no measurement (runtimes/sglang-cpu-2025.yaml, KNOWN GAP). NCCL's scale-out model would give
+// ~23 µs and leave that host cost unpriced.
+export function socketPeers(hw: NormalizedHardware): boolean {
+  return !hw.scaleUp && /^upi/.test(hw.host?.technology ?? '');
+}
+
 export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, group: number, inSwitch = false): number {
   if (group <= 1 || bytes <= 0) return 0;
   const l = linkFor(hw, group);
   // a group beyond the scale-up domain: NCCL's hierarchical tree / multi-NIC ring (./scale-out.ts)
   const domain = hw.scaleUp?.domain;
-  if (l?.scope === 'scale_out' && l.link === hw.scaleOut && domain) return scaleOutSeconds(hw, l.link, kind, bytes, group, domain);
+  // (a part with no scale-up domain is one device per node, as two DGX Sparks joined by one 200 GbE port:
+  // ./scale-out-busbw.ts; except sockets of one server, socketPeers above)
+  if (l?.scope === 'scale_out' && l.link === hw.scaleOut && (domain || !socketPeers(hw))) return scaleOutSeconds(hw, l.link, kind, bytes, group, domain ?? 1);
   const link: LinkSpec = l?.link ?? { bandwidthBytePerS: 16e9, latencyS: 10e-6 };
   const nvswitch = l?.scope === 'scale_up' && hasInSwitchReduction(link);
   const nvlsSweep = nvswitch && hw.efficiency.collectiveAlgorithm === 'nvls';

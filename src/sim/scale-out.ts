@@ -51,8 +51,13 @@ export function scaleOutSeconds(hw: NormalizedHardware, link: LinkSpec, kind: Co
   const perNode = Math.max(1, Math.min(n, ranksPerNode ?? domain));
   const bw = scaleOutBusBw(hw, link, kind, perNode);
   const wire = (trafficFactor(kind, n) * bytes) / bw;
-  return latencyOrShaped(scaleOutLatency(kind, n, perNode), wire, bytes);
+  return latencyOrShaped(scaleOutLatency(kind, n, perNode), wire, bytes, bw);
 }
+
+// The large-message bus bandwidth of the sweeps COLLECTIVE_SHAPE averages (src/hardware/efficiency.ts): 8x H100 NVLS
+// 478.87 GB/s, 8x A100 ring 231.58 GB/s, 8x MI300X 0.7072 x 448 = 316.8 GB/s (the hardware specs' own sweeps); their
+// geometric mean. The shape's small-message fall-off is those fabrics' start-up time expressed in bytes at that rate.
+const SHAPE_REFERENCE_BUSBW = 327.5e9;
 
 /**
  * A scale-out collective's seconds from NCCL's start-up latency `alphaS` and its wire time at the large-message rate
@@ -60,6 +65,10 @@ export function scaleOutSeconds(hw: NormalizedHardware, link: LinkSpec, kind: Co
  * fall-off of measured sweeps), whichever is longer. Serving (above) and training (./training/collective-time.ts,
  * the expert all-to-all in ./training/step.ts) price every scale-out collective through it.
  */
-export function latencyOrShaped(alphaS: number, largeWireS: number, bytes: number): number {
-  return Math.max(alphaS + largeWireS, largeWireS / collectiveShape(bytes));
+export function latencyOrShaped(alphaS: number, largeWireS: number, bytes: number, busbw?: number): number {
+  // On a link slower than the shape's fabrics (one 200 GbE port between two DGX Sparks, 25 GB/s) the same start-up
+  // time is worth fewer bytes: the shape is read at the message size that would take as long on them. Read at the raw
+  // size it priced a 16 KiB all-reduce over one such port at ~320 µs, where NCCL's own model (α) gives ~12 µs.
+  const equivalent = busbw !== undefined && busbw > 0 ? bytes * Math.max(1, SHAPE_REFERENCE_BUSBW / busbw) : bytes;
+  return Math.max(alphaS + largeWireS, largeWireS / collectiveShape(equivalent));
 }
