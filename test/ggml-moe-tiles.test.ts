@@ -186,12 +186,15 @@ describe('a serving step that carries a prompt costs at least the prompt alone',
     const cases = [
       { model: 'gpt3-6.7b', hardware: 'apple-m3-ultra', pp: 2, devices: 2, dtype: 'int4', runtime: 'llama.cpp', 'input-tokens': 218, 'output-tokens': 434 },
       { model: 'gpt3-350m', hardware: 'apple-m1-max', tp: 4, pp: 2, devices: 8, dtype: 'fp4', runtime: 'whisper.cpp-1.5', 'input-tokens': 861, 'output-tokens': 697 },
+      // a graph runtime replays a decode step's launches where a prompt pays them (seed 24)
+      { model: 'mixtral-8x7b', hardware: 'b300-sxm', tp: 4, pp: 2, devices: 8, dtype: 'int8', runtime: 'pytorch-compile', 'input-tokens': 4038, 'output-tokens': 415 },
     ];
     for (const c of cases) {
       const hw = bound(c.hardware, c.runtime);
       const ttft = (batch: number) => simulate(buildRequest({ ...c, batch }, libraryModel(c.model), hw, libraryModel)).ttft_s!;
       expect(ttft(2)).toBeGreaterThanOrEqual(ttft(1) * (1 - 1e-9));
-      expect(ttft(8)).toBeGreaterThanOrEqual(ttft(2) * (1 - 1e-9));
+      expect(ttft(6)).toBeGreaterThanOrEqual(ttft(2) * (1 - 1e-9));
+      expect(ttft(8)).toBeGreaterThanOrEqual(ttft(6) * (1 - 1e-9));
       expect(ttft(192)).toBeGreaterThanOrEqual(ttft(8) * (1 - 1e-9));
     }
   });

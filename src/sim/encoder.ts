@@ -7,7 +7,7 @@ import type { NormalizedHardware } from '../spec/types.js';
 import { buildEncoderGraph, isEncoderLayerOp } from '../model/encoder-graph.js';
 import { countParams } from '../model/params.js';
 import { eagerEncoderLayersSeconds } from '../runtime/launch.js';
-import { type PricedPhase, baseResult, fixedBatch, fusedAttention, memoryResult, peakActivationBytes, placement, pricePhase, resolvePrecision } from './graph-cost.js';
+import { type PricedPhase, addPhase, baseResult, fixedBatch, fusedAttention, memoryResult, peakActivationBytes, placement, pricePhase, resolvePrecision, withHost } from './graph-cost.js';
 
 export function simulateEncoder(req: SimulateRequest): SimulateResult {
   const m = req.model as EncoderModel;
@@ -40,17 +40,5 @@ function encodePhase(ops: Op[], hw: NormalizedHardware, actBytes: number, layers
   if (!hw.runtime?.encoderForward) return pricePhase('encode', ops, hw, 'other', actBytes);
   const body = pricePhase('encode', ops.filter(isEncoderLayerOp), hw, 'device', actBytes);
   const rest = pricePhase('encode', ops.filter((o) => !isEncoderLayerOp(o)), hw, 'other', actBytes);
-  const bodyS = eagerEncoderLayersSeconds(hw, layers, body.seconds) ?? body.seconds;
-  const seconds = bodyS + rest.seconds;
-  const b = body.summary, r = rest.summary;
-  const device = b.seconds + r.seconds;
-  return {
-    summary: {
-      name: 'encode', seconds, flops: b.flops + r.flops, bytes: b.bytes + r.bytes,
-      bound: seconds > 2 * device ? 'overhead' : (b.compute_s + r.compute_s >= b.memory_s + r.memory_s ? 'compute' : 'memory'),
-      compute_s: b.compute_s + r.compute_s, memory_s: b.memory_s + r.memory_s, comm_s: b.comm_s + r.comm_s,
-    },
-    rows: [...rest.rows, ...body.rows],
-    seconds,
-  };
+  return { ...addPhase(withHost(body, eagerEncoderLayersSeconds(hw, layers, body.seconds)), rest), rows: [...rest.rows, ...body.rows] };
 }

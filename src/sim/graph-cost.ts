@@ -81,6 +81,15 @@ export function repeatPhase(p: PricedPhase, runs: number, name = p.summary.name)
   };
 }
 
+// a phase priced with phase 'device' (its kernels alone), once its eager host loop (eagerStepSeconds /
+// eagerForwardSeconds / eagerEncoderLayersSeconds: `seconds`, undefined where the runtime states none) is priced against
+// them; booked 'overhead' where the host more than doubles it
+export function withHost(ph: PricedPhase, seconds: number | undefined): PricedPhase {
+  if (seconds === undefined) return ph;
+  const bound = seconds > ph.seconds * 2 ? 'overhead' : ph.summary.bound;
+  return { ...ph, seconds, summary: { ...ph.summary, seconds, bound } };
+}
+
 /** two priced phases run one after the other, under the first one's name, keeping its per-op rows */
 export function addPhase(a: PricedPhase, b: PricedPhase): PricedPhase {
   const x = a.summary, y = b.summary;

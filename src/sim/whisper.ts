@@ -43,6 +43,7 @@ import {
   pricePhase,
   repeatPhase,
   resolvePrecision,
+  withHost,
 } from './graph-cost.js';
 
 // Transcript length of speech: ~150 words per minute in conversational English (National Center for Voice and
@@ -117,15 +118,6 @@ export function meanPreviousText(windows: number, perWindow: number, textCtx: nu
   const n = windows - 1;
   const k = Math.min(n, Math.floor(cap / perWindow));
   return (n + (perWindow * k * (k + 1)) / 2 + cap * (n - k)) / windows;
-}
-
-// a phase priced with phase 'device' (its kernels alone), once its eager host loop (eagerStepSeconds /
-// eagerForwardSeconds: `seconds`, undefined where the runtime states none) is priced against them; booked 'overhead'
-// where the host more than doubles it
-function withHost(ph: PricedPhase, seconds: number | undefined): PricedPhase {
-  if (seconds === undefined) return ph;
-  const bound = seconds > ph.seconds * 2 ? 'overhead' : ph.summary.bound;
-  return { ...ph, seconds, summary: { ...ph.summary, seconds, bound } };
 }
 
 /** a phase of host work only (the device idle): its seconds, no FLOPs or bytes */
