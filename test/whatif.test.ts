@@ -188,4 +188,14 @@ describe('--set on a plain field: the CLI (applySet) and accuracy rows (applySet
   it('and take the same good value', async () => {
     expect(applySetPlain(h, 'efficiency.attention=0.5').efficiency.attention).toBe((await applySet(h, 'efficiency.attention=0.5')).efficiency.attention);
   });
+  it.each(['runtime.log_mel=1.32ms', 'runtime.log_mel=0s', 'runtime.log_mel=345 us', 'runtime.step_overhead=0.5ms'])('a time, %s, alike', async (a) => {
+    expect(applySetPlain(h, a).runtimeOverride).toEqual((await applySet(h, a)).runtimeOverride);
+  });
+  it.each(['runtime.log_mel=1.32', 'runtime.log_mel=fast', 'efficiency.kernel_overhead=0s'])('a bad time, %s, is refused by both', async (a) => {
+    expect(() => applySetPlain(h, a)).toThrow(/^--set /);
+    await expect(applySet(h, a)).rejects.toThrow(/^--set /);
+  });
+  it('a time field sets the number the row means (1.32 ms per second of audio)', () => {
+    expect(applySetPlain(h, 'runtime.log_mel=1.32ms').runtimeOverride?.hostLogMelS).toBeCloseTo(1.32e-3, 12);
+  });
 });

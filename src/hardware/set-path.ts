@@ -178,6 +178,19 @@ function plainNumber(where: string, raw: string, kind: 'count' | 'fraction'): nu
   return n;
 }
 
+const SECONDS_PER: Record<string, number> = { s: 1, ms: 1e-3, us: 1e-6, 'µs': 1e-6, ns: 1e-9 };
+
+// a time as typed in an accuracy row ("1.32ms", "0s"): the same zero and range checks as parseSetValue
+function plainSeconds(where: string, raw: string, zero: boolean, path: string): number {
+  const m = /^([0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?)\s*(s|ms|us|µs|ns)$/i.exec(raw);
+  if (!m) throw new UserError(`${where}: expected a time such as "1.5 ms" (s, ms, us or ns), found "${raw}"`);
+  const v = Number(m[1]) * SECONDS_PER[m[2]!.toLowerCase()]!;
+  if (!zero && !(v > 0)) throw new UserError(`${where}: must be > 0, found "${raw}"`);
+  const range = rangeAt(hardwareSchema, path.split('.'));
+  if (range && !inRange(v, range)) throw new UserError(`${where}: must be ${rangeText(range, 's')}, found "${raw}"`);
+  return v;
+}
+
 export async function parseSetValue(path: string, raw: string, kind: Kind, zero = false, options?: readonly string[]): Promise<number | string> {
   const where = `--set ${path}`;
   if (kind === 'string') return textValue(where, raw, options);
@@ -217,18 +230,23 @@ export async function applySet(hw: NormalizedHardware, assignment: string): Prom
 }
 
 /**
- * `--set PATH=VALUE` for a plain-number or text field (counts, fractions, names) without loading the unit parser:
- * what `hwperf accuracy` applies to a row's command, synchronously. A field that needs units is refused.
+ * `--set PATH=VALUE` for a plain-number or text field (counts, fractions, names) or a time in s / ms / us / ns,
+ * without loading the unit parser: what `hwperf accuracy` applies to a row's command, synchronously. Any other field
+ * that needs units is refused.
  */
 export function applySetPlain(hw: NormalizedHardware, assignment: string): NormalizedHardware {
   const eq = assignment.indexOf('=');
   const path = eq > 0 ? assignment.slice(0, eq).trim() : assignment;
   const field = Object.hasOwn(SET_FIELDS, path) ? SET_FIELDS[path] : undefined;
-  if (!field || (field.kind !== 'count' && field.kind !== 'fraction' && field.kind !== 'string')) {
-    throw new UserError(`--set ${path}: only plain fields (counts, fractions, names) can be set here`);
+  if (!field || (field.kind !== 'count' && field.kind !== 'fraction' && field.kind !== 'string' && field.kind !== 'seconds')) {
+    throw new UserError(`--set ${path}: only plain fields (counts, fractions, names) and times can be set here`);
   }
   const raw = unquote(assignment.slice(eq + 1));
-  const value = field.kind === 'string' ? textValue(`--set ${path}`, raw, field.options) : plainNumber(`--set ${path}`, raw, field.kind);
+  const where = `--set ${path}`;
+  const value =
+    field.kind === 'string' ? textValue(where, raw, field.options)
+    : field.kind === 'seconds' ? plainSeconds(where, raw, field.zero === true, path)
+    : plainNumber(where, raw, field.kind);
   const out = cloneHardware(hw);
   field.apply(out, value);
   return out;
