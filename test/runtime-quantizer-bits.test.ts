@@ -12,12 +12,22 @@ describe('runtime quantizer bits', () => {
   it('replaces the scheme table only for the --weights scheme it names', () => {
     const rt = { quantizedWeightBits: { int4: 5 }, quantizedHeadBits: { int8: 8 } };
     expect(resolvePrecision('bf16', 'int4', undefined, undefined, rt).weightBits).toBe(5);
-    expect(resolvePrecision('bf16', 'int4', undefined, undefined, rt).headBits).toBe(5);
+    // (the head keeps int4's 16-bit default unless the runtime names head bits too)
+    expect(resolvePrecision('bf16', 'int4', undefined, undefined, rt).headBits).toBe(16);
     expect(resolvePrecision('bf16', 'int8', undefined, undefined, rt).weightBits).toBe(8);
     expect(resolvePrecision('bf16', 'int8', undefined, undefined, rt).headBits).toBe(8);
     expect(resolvePrecision('bf16', 'int8').headBits).toBe(16);
     expect(resolvePrecision('bf16', 'int4').weightBits).toBe(4.25);
     expect(resolvePrecision('q4_0', undefined, undefined, undefined, rt).weightBits).toBe(4.5);
+  });
+
+  it('int4 w4a16 checkpoints keep the embedding and LM head 16-bit; MLX and MLC quantize them, Genie exports keep 8', () => {
+    // AutoAWQ quantizes the decoder layers' linears only; GPTQModel's lm_head defaults to False (src/model/quant.ts)
+    expect(resolvePrecision('int4').headBits).toBe(16);
+    expect(resolvePrecision('int4', undefined, undefined, undefined, libraryRuntime('vllm').kernels).headBits).toBe(16);
+    expect(resolvePrecision('int4', undefined, undefined, undefined, libraryRuntime('mlx').kernels).headBits).toBe(4.25);
+    expect(resolvePrecision('int4', undefined, undefined, undefined, libraryRuntime('mlc-llm').kernels).headBits).toBe(4.25);
+    expect(resolvePrecision('int4', undefined, undefined, undefined, libraryRuntime('genie').kernels).headBits).toBe(8);
   });
 
   it('gpt-fast int4 G=32 weights are 5 bits per weight, LM head included, and decode reads them', async () => {

@@ -50,7 +50,7 @@ describe('serve agrees with simulate', () => {
     const hw = withDefaultRuntime(lib.hardware['snapdragon-8-elite']!, m);
     const S = hw.runtime!.staticContext!;
     expect(S).toBeGreaterThan(1);
-    const kv = kvCapacity(m, hw, buildLayout(m, 1, 1, undefined, undefined), resolvePrecision('int4'), 2048, 64);
+    const kv = kvCapacity(m, hw, buildLayout(m, 1, 1, undefined, undefined), resolvePrecision('int4', undefined, undefined, undefined, hw.runtime!.kernels), 2048, 64);
     const load = { model: m, dtype: 'int4', inputTokens: 512, outputTokens: 128, concurrency: 64, maxNumSeqs: 64, requests: 200 };
     const held = serve({ ...load, hardware: hw }).result.mean_running;
     const dynamic = serve({ ...load, hardware: { ...hw, runtime: { ...hw.runtime!, staticContext: undefined } } }).result.mean_running;

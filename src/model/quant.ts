@@ -77,9 +77,13 @@ export function resolvePrecision(dtype: string, weights?: string, activations?: 
   // iq4_nl, q5_0 and q5_1 (common/arg.cpp kv_cache_types)
   if (!Object.hasOwn(KV_BYTES, kv)) throw new UserError(`--kv-cache: "${kv}" is a weight format, not a KV-cache type (use q4_0, q8_0, fp8, bf16 or fp16)`);
   const weightBits = rt?.quantizedWeightBits?.[w] ?? WEIGHT_BITS[w]!;
-  // The LM head stays 16-bit under fp8/fp4/int8 GEMM quantization (TensorRT Model Optimizer excludes
-  // lm_head by default); llama.cpp and weight-only int4 quantize it with the rest.
-  const headBits = rt?.quantizedHeadBits?.[w] ?? (w === 'fp8' || w === 'fp4' || w === 'int8' || w === 'fp6' ? 16 : w === 'q4_k_m' ? Q4_K_M_HEAD_BITS : weightBits);
+  // The LM head (and the embedding table) stays 16-bit under fp8/fp4/int8 GEMM quantization (TensorRT Model Optimizer
+  // excludes lm_head by default) and in int4 w4a16 checkpoints: AutoAWQ quantizes only the linears of the decoder
+  // layers (AwqQuantizer over get_model_layers), GPTQModel's QuantizeConfig has lm_head = False by default, and
+  // embeddings are never quantized; a Qwen3-32B AWQ checkpoint carries its 151,936 x 5,120 embedding and head in 16-bit
+  // (~3.1 GB of its ~19.7 GB). GGUF schemes, and runtimes with their own quantizer that quantizes them (MLX's
+  // nn.quantize, MLC's q4f16_1, gpt-fast: kernels.quantized_head_bits), quantize them with the rest.
+  const headBits = rt?.quantizedHeadBits?.[w] ?? (w === 'fp8' || w === 'fp4' || w === 'int8' || w === 'fp6' || w === 'int4' ? 16 : w === 'q4_k_m' ? Q4_K_M_HEAD_BITS : weightBits);
   // an explicit --activations int4 is W4A4 (4-bit activations into INT4 tensor-core GEMMs: Nunchaku SVDQuant); the int4
   // scheme itself (--dtype int4) stays weight-only w4a16
   const gemmDtype: Dtype = activations === 'int4' ? 'int4' : GEMM_DTYPE[a]!;
