@@ -1,4 +1,4 @@
-"""The serving front end's own costs (prepared, not yet run: no GPU was lent when it was written): the time vLLM's API-server process
+"""The serving front end's own costs (not yet run on hardware): the time vLLM's API-server process
 spends per request taken in and per output token streamed, which serve's `frontend` block prices
 (src/serve/frontend.ts; runtimes/vllm.yaml host, KNOWN GAP: no timing of either found).
 

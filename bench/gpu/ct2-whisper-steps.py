@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """CTranslate2 Whisper decode step: wall time per step vs decoder depth, beam and compute type (for hwperf's
-runtimes/faster-whisper.yaml). Not yet run: prepared for a session with a GPU.
+runtimes/faster-whisper.yaml). Not yet run on hardware.
 
 Question it settles: faster-whisper's sequential transcribe() is predicted 30-50% too fast on an RTX 3070 Ti and a
 V100S (validation N1090-N1097, N1720) where hwperf prices each decode step as its kernels with a 2.5 us C++ launch

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Eager vision encoders on a GPU: the host's dispatch beside the kernels, per encoder code and depth. Prepared for a
-later device session (bench/gpu/README.md); not yet run. It would price the eager per-layer host time of encoders other
+"""Eager vision encoders on a GPU: the host's dispatch beside the kernels, per encoder code and depth. Not yet run on
+hardware (bench/gpu/README.md). It would price the eager per-layer host time of encoders other
 than Whisper's (runtimes/pytorch.yaml host.encoder_forward is measured on HF WhisperEncoder only), which batch-1 ViT rows
 under eager PyTorch need (a HF ViT-B/16 forward at batch 1 is launch- and host-bound: ~16 kernels per layer, where
 hwperf's encoder graph carries ~8 fused ops).

@@ -1,5 +1,5 @@
-"""What a vLLM V1 decode step costs beyond its kernels at large batch, with async scheduling off and on (prepared, not
-yet run: no GPU was lent when it was written). runtimes/vllm.yaml prices 580 us + 19 us per running sequence of host
+"""What a vLLM V1 decode step costs beyond its kernels at large batch, with async scheduling off and on (not yet run on
+hardware). runtimes/vllm.yaml prices 580 us + 19 us per running sequence of host
 work exposed every step; pricing it hidden behind the device (async scheduling, vLLM's default from v0.14.0, PR #27614)
 made the rows that ran async read 11 -> 20% MAPE (MI355X MLPerf N2161 / N2572 too fast), so either the host work per
 sequence exceeds the device step there or a device-side cost of that size is unpriced. This tells them apart.

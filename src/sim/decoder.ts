@@ -512,7 +512,8 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     // on 8x apple-m1-max, tp 4 pp 2, property seed 17), and a graph runtime replays a decode step's launches where a
     // prompt pays them (mixtral-8x7b on 8x b300-sxm, pytorch-compile, tp 4 pp 2: batch 6 below batch 2, seed 24).
     // The prompt-alone pass is a third pass per evaluation (+50% simulate time), so it is priced where it has been seen
-    // to bind: threshold runtimes and pp > 1 (at pp 1 it bound in none of 2,773 random library configurations).
+    // to bind: under a threshold runtime, or at pp > 1 under any runtime. Elsewhere (pp 1, other runtimes) ttft staying
+    // monotone in the batch rests on a search, not a proof: the rule bound in none of 2,773 random library configurations.
     if (!thresholdKernels && pp === 1) return c;
     const a = alone();
     return a.seconds > c.seconds ? a : c;

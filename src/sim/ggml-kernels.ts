@@ -22,8 +22,10 @@
 // SM slot, each given an equal slice of the (head group, query tile, KV tile) index space counted as if every query tile
 // met the whole KV view (fattn-mma-f16.cuh: kbc = blockIdx.x·iter_k·iter_j·heads / gridDim.x, jt fastest after the KV
 // tiles). The KV_max skip then idles the blocks holding the early query tiles, while those holding the last query tiles
-// of each head group meet every cell: the kernel lasts as long as the unmasked rectangle, the causal and sliding-window
-// savings notwithstanding. Priced as the rectangle's pairs (the skipped pairs counted as idle blocks' time).
+// of each head group meet every cell: the kernel lasts at most as long as the unmasked rectangle, the causal and
+// sliding-window savings notwithstanding. Priced as the rectangle's pairs (the skipped pairs counted as idle blocks' time):
+// an upper bound (LOW), since blocks sharing an SM run faster once the early query tiles' blocks finish
+// (runtimes/llama.cpp.yaml by_architecture ada-lovelace names the timing that would settle it).
 //
 // runtime kernels.local_cache_ubatch: llama.cpp keeps a sliding-window (or chunked) layer's K/V in a cache of its own of
 // pad(n_swa + n_ubatch, 256) cells (llama_kv_cache_iswa: size_swa = min(size_base, GGML_PAD(n_swa*n_seq + n_ubatch,
