@@ -803,7 +803,9 @@ const runtimeBlocks = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      custom_allreduce: {
+      // false: the runtime has no all-reduce kernel of its own (a release before one arrived), so a table inherited
+      // through `extends` does not apply and every all-reduce goes to the collective library
+      custom_allreduce: { anyOf: [{ const: false }, {
         type: 'object',
         additionalProperties: false,
         required: ['sizes', 'seconds', 'max_group'],
@@ -818,7 +820,7 @@ const runtimeBlocks = {
           // smaller group's times (src/spec/normalize-runtime.ts)
           mesh: { type: 'boolean' },
         },
-      },
+      }] },
       source: src,
     },
   },
