@@ -200,6 +200,15 @@ describe('a serving step that carries a prompt costs at least the prompt alone',
   });
 });
 
+describe('the prompt-alone bound is one prompt, not all of a step\'s prompts', () => {
+  it('throughput does not fall when many short prompts share each step (seed 31)', () => {
+    const c = { model: 'qwen3-235b-a22b', hardware: 'apple-m2', tp: 4, pp: 2, devices: 8, dtype: 'q4_0', runtime: 'llama.cpp-vulkan', 'input-tokens': 6, 'output-tokens': 6 };
+    const hw = bound(c.hardware, c.runtime);
+    const tput = (batch: number) => simulate(buildRequest({ ...c, batch }, libraryModel(c.model), hw, libraryModel)).throughput_tok_s!;
+    expect(tput(310)).toBeGreaterThanOrEqual(tput(181));
+  });
+});
+
 describe('MoE tiles sized from the rows per expert (ggml-metal kernel_mul_mm_id)', () => {
   // ggml-metal-ops.cpp ggml_metal_op_mul_mat_id: from 32 tokens up one kernel_mul_mm_id launch over
   // ((tokens + 31)/32, (rows + 63)/64, experts); each expert's tiles are BLOCK_SIZE_N = 32 of ITS routed rows (tpe)

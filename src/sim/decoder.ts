@@ -503,19 +503,22 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const stepCost = (s: CycleStep, name: string, w?: Set<string>, r = false): PassCost => {
     if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
     // a step of prompts alone is the cold prefill of that many prompts (pp 2, batch 2: one prompt per microbatch step)
-    const alone = () => addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', w, r, ctx), hw, s.prefills, pp, m);
-    if (s.decodes === 0) return alone();
+    const alone = (prompts: number) => addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: prompts, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', w, r, ctx), hw, prompts, pp, m);
+    if (s.decodes === 0) return alone(s.prefills);
     const c = addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), hw, s.prefills + s.decodes, pp, m), wait);
-    // Adding decodes to a step never makes it cheaper: it costs at least its prompts alone. Priced as a decode step, a
-    // mixed step could come out below them: a threshold runtime's decode step keeps the matrix-vector floor and a prompt
-    // does not (kernels.kernel_choice: threshold, src/sim/gemm-floors.ts; a batch-8 ttft 28% below batch 1's, gpt3-350m
-    // on 8x apple-m1-max, tp 4 pp 2, property seed 17), and a graph runtime replays a decode step's launches where a
-    // prompt pays them (mixtral-8x7b on 8x b300-sxm, pytorch-compile, tp 4 pp 2: batch 6 below batch 2, seed 24).
+    // A step that carries a prompt never costs less than one prompt alone (batch 1's prefill), so ttft never falls below
+    // batch 1's. Priced as a decode step, a mixed step could: a threshold runtime's decode step keeps the matrix-vector
+    // floor and a prompt does not (kernels.kernel_choice: threshold, src/sim/gemm-floors.ts; a batch-8 ttft 28% below
+    // batch 1's, gpt3-350m on 8x apple-m1-max, tp 4 pp 2, property seed 17), and a graph runtime replays a decode step's
+    // launches where a prompt pays them (mixtral-8x7b on 8x b300-sxm, pytorch-compile, tp 4 pp 2: batch 6 below batch 2,
+    // seed 24). The bound is one prompt, not all the step's prompts: a step of many prompts priced as their cold prefill
+    // (no floor under a threshold runtime) grew faster than the batch and made throughput fall (qwen3-235b-a22b q4_0 on
+    // 8x apple-m2, llama.cpp-vulkan, pp 2, 6 in / 6 out: 148 tok/s at batch 181, 92 at 310; seed 31).
     // The prompt-alone pass is a third pass per evaluation (+50% simulate time), so it is priced where it has been seen
     // to bind: under a threshold runtime, or at pp > 1 under any runtime. Elsewhere (pp 1, other runtimes) ttft staying
     // monotone in the batch rests on a search, not a proof: the rule bound in none of 2,773 random library configurations.
-    if (!thresholdKernels && pp === 1) return c;
-    const a = alone();
+    if (s.prefills === 0 || (!thresholdKernels && pp === 1)) return c;
+    const a = alone(1);
     return a.seconds > c.seconds ? a : c;
   };
   const steps = cycleSteps(mb, O);
