@@ -146,7 +146,8 @@ function meshShareExtraSeconds(hw: NormalizedHardware, link: LinkSpec, group: nu
 // #4049). That path is not priced yet: such a part keeps the plain per-step price of its scale-out link (10 µs per ring
 // step, ~200 µs per 8-16 KB decode all-reduce at TP2), which stands in for it together with a per-step host cost of the
 // CPU runtime that has no measurement (runtimes/sglang-cpu-2025.yaml, KNOWN GAP). NCCL's scale-out model would give
-// ~23 µs and leave that host cost unpriced.
+// ~23 µs and leave that host cost unpriced. LOW: two errors that offset, kept until a torch-profiler trace of one SGLang
+// CPU TP-2 decode step (or a size sweep of shm_allreduce across two sockets) prices both.
 export function socketPeers(hw: NormalizedHardware): boolean {
   return !hw.scaleUp && /^upi/.test(hw.host?.technology ?? '');
 }
