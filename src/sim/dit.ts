@@ -14,7 +14,7 @@ import { buildDitGraph, ditGeometry } from '../model/dit-graph.js';
 import { countParams } from '../model/params.js';
 import { UserError } from '../spec/errors.js';
 import { ulyssesDegree, ulyssesSupported } from '../model/ulysses.js';
-import { baseResult, fixedBatch, ulyssesPlacement, fusedAttention, memoryResult, peakActivationBytes, placement, pricePhase, repeatPhase, resolvePrecision } from './graph-cost.js';
+import { baseResult, fixedBatch, ulyssesPlacement, fusedAttention, memoryResult, peakActivationBytes, placement, pricePhase, repeatPhase, replicaWork, resolvePrecision } from './graph-cost.js';
 
 export const DIT_DEFAULT_STEPS = 250;
 export const VIDEO_DIT_DEFAULT_STEPS = 30;
@@ -53,7 +53,7 @@ export function simulateDit(req: SimulateRequest): SimulateResult {
   const res = baseResult(req, p, batch, memory, [all], warnings, replicas, batch);
   if (sp > 1) {
     Object.assign(res, { tp: sp, devices: sp * replicas });
-    if (res.work) res.work = { ...res.work, flops: res.work.flops * sp, bytes: res.work.bytes * sp, devices: sp }; // the replica's work (energy)
+    if (res.work) res.work = replicaWork(res.work, sp); // the replica's work (energy)
   }
   res.step_s = memory.fits ? step.seconds : null;
   res.images_per_s = res.latency_s ? (batch * replicas) / res.latency_s : null;

@@ -81,6 +81,11 @@ export function repeatPhase(p: PricedPhase, runs: number, name = p.summary.name)
   };
 }
 
+/** a result's work as the whole replica's when its phases are one device's of `devices` that each do the same work */
+export function replicaWork<W extends { flops: number; bytes: number; devices: number }>(w: W, devices: number): W {
+  return { ...w, flops: w.flops * devices, bytes: w.bytes * devices, devices };
+}
+
 // a phase priced with phase 'device' (its kernels alone), once its eager host loop (eagerStepSeconds /
 // eagerForwardSeconds / eagerEncoderLayersSeconds: `seconds`, undefined where the runtime states none) is priced against
 // them; booked 'overhead' where the host more than doubles it

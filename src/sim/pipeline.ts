@@ -26,7 +26,7 @@ import { simulate } from './simulate.js';
 import { ditFrame } from './dit.js';
 import { patchParallelOps, vaeActivationBytes, vaeGraphs, vaeShape } from './vae.js';
 import { ulyssesDegree } from '../model/ulysses.js';
-import { type PricedPhase, type ResolvedPrecision, baseResult, fixedBatch, fusedAttention, memoryResult, needsReason, peakActivationBytes, pricePhase, repeatPhase, resolvePrecision } from './graph-cost.js';
+import { type PricedPhase, type ResolvedPrecision, baseResult, fixedBatch, fusedAttention, memoryResult, needsReason, peakActivationBytes, pricePhase, repeatPhase, replicaWork, resolvePrecision } from './graph-cost.js';
 import { UserError } from '../spec/errors.js';
 import { matrixPeak } from './roofline.js';
 
@@ -257,7 +257,7 @@ export function simulatePipeline(req: SimulateRequest): SimulateResult {
     // the pipeline runs on the DiT's sequence-parallel group (every stage on its devices)
     Object.assign(res, { devices: dit.sub.devices, tp: dit.sub.tp, replicas: dit.sub.replicas });
     // every stage's phases are one device's work (the text encoder on each, the DiT and VAE shards): the replica's is tp times
-    if (res.work) res.work = { ...res.work, flops: res.work.flops * dit.sub.tp, bytes: res.work.bytes * dit.sub.tp, devices: dit.sub.tp };
+    if (res.work) res.work = replicaWork(res.work, dit.sub.tp);
   }
   if (dit?.sub) {
     res.step_s = known ? dit.sub.step_s : null;
