@@ -591,6 +591,9 @@ export interface RuntimeSettings {
     fp32Matmul?: 'tf32' | 'ieee';
     bias?: 'epilogue' | 'separate';
     gemmConvert?: boolean;
+    // a GEMM standing for several projections of one input (op.parts: Whisper's q/k/v) runs as that many matmul nodes,
+    // each converting its own input copy where gemmConvert (ggml builds ggml_mul_mat per projection)
+    splitProjections?: boolean;
     // an int8 GEMM (--dtype int8) quantizes its input per row in a kernel of its own and dequantizes the int32 output
     // (with the bias and activation) in another (CTranslate2 Dense, src/sim/runtime-ops.ts)
     int8QuantKernels?: boolean;
