@@ -50,6 +50,11 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   const perVocab = await secs('host', 'sampling_per_vocab_entry');
   if (perVocab !== undefined) out.hostSamplingPerVocabS = perVocab;
   if (own.host?.overlap !== undefined) out.hostOverlap = own.host.overlap;
+  if (own.host?.worker_rpc !== undefined) {
+    const roundTripS = await secs('host', 'worker_rpc', 'round_trip');
+    const perWorkerS = await secs('host', 'worker_rpc', 'per_worker');
+    if (roundTripS !== undefined && perWorkerS !== undefined) out.workerRpc = { roundTripS, perWorkerS };
+  }
   const ds = own.host?.decode_step;
   const dsTimes = ds !== undefined ? await layerTimes('host', 'decode_step') : undefined;
   if (dsTimes) {

@@ -507,6 +507,13 @@ const runtimeBlocks = {
       // a CPU sampler's time per vocabulary entry, per sequence per iteration (src/runtime/host.ts)
       sampling_per_vocab_entry: OVERHEAD,
       overlap: { type: 'boolean' },
+      // remote calls to the workers every step (src/runtime/host.ts workerRpcSeconds)
+      worker_rpc: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['round_trip', 'per_worker'],
+        properties: { round_trip: OVERHEAD, per_worker: OVERHEAD },
+      },
       decode_step: {
         type: 'object',
         additionalProperties: false,
