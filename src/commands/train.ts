@@ -42,8 +42,8 @@ export default class Train extends BaseCommand {
     tp: Flags.integer({ description: 'tensor-parallel degree (with sequence parallelism)' }),
     pp: Flags.integer({ description: 'pipeline-parallel degree' }),
     cp: Flags.integer({ description: 'context-parallel degree' }),
-    ep: Flags.integer({ description: 'expert-parallel degree (ranks taken from dp·cp)' }),
-    etp: Flags.integer({ description: "expert tensor-parallel degree: the routed experts' weights split over etp of the tp ranks (default tp, as Megatron-Core; 1 keeps each expert whole)" }),
+    ep: Flags.integer({ description: 'expert-parallel degree (ranks taken from dp·cp, and from the tp ranks the experts leave when etp < tp)' }),
+    etp: Flags.integer({ description: "expert tensor-parallel degree: the routed experts' weights split over etp of the tp ranks (default the runtime's training.expert_tp: tp under Megatron / NeMo, 1 under EP for torchtitan and DeepSpeed; 1 keeps each expert whole)" }),
     dp: Flags.integer({ description: 'data-parallel degree (default devices/(tp·pp·cp))' }),
     interleave: Flags.integer({ description: 'virtual pipeline stages per device (interleaved 1F1B); default: the largest v leaving ≥ 2 layers per chunk' }),
     schedule: Flags.string({

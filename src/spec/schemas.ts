@@ -650,6 +650,7 @@ const runtimeBlocks = {
       moe_capacity_factor: { type: 'number', exclusiveMinimum: 0, maximum: 64 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
       ep_dispatcher: { enum: ['alltoall', 'node_aware'] },
+      expert_tp: { enum: ['tp', 1] },
       fp8_accumulate: { enum: ['fast', 'split_backward'] },
       host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },

@@ -629,6 +629,9 @@ export interface RuntimeSettings {
   // step, on the first micro-batch, and the fp8 copy reused by the others (Transformer Engine's weight workspace with
   // is_first_microbatch, as Megatron-Core sets it), at fp8QuantizeBytes per weight (src/sim/training/step.ts); absent:
   // not priced
+  // expertTp: the routed experts' tensor-parallel size when --etp is not given: 'tp' (Megatron-Core's default, also
+  // where absent) or 1 (torchtitan, DeepSpeed-MoE: experts whole under expert parallelism; at ep = 1 they take tp)
+  // (src/sim/training/plan.ts defaultExpertTp)
   // moeCapacityFactor: MoE layers dispatch by one-hot einsums onto a fixed capacity per expert, C = ceil(S·k/E) × this,
   // every expert computed over all of it (MaxText dense_matmul, token dropping: src/sim/training/moe-capacity.ts)
   // epDispatch: the element type the expert-parallel dispatch all-to-all moves tokens in when GEMMs are fp8 ('bf16':
@@ -664,6 +667,7 @@ export interface RuntimeSettings {
     moeCapacityFactor?: number;
     epDispatch?: 'fp8' | 'bf16';
     epDispatcher?: 'alltoall' | 'node_aware';
+    expertTp?: 'tp' | 1;
     fp8Accumulate?: 'fast' | 'split_backward';
     hostCpuScale?: number;
     fsdpGatherDtype?: 'fp8' | 'bf16';

@@ -138,6 +138,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     moe_capacity_factor: t.moeCapacityFactor,
     ep_dispatch: t.epDispatch,
     ep_dispatcher: t.epDispatcher,
+    expert_tp: t.expertTp,
     fp8_accumulate: t.fp8Accumulate,
     host_cpu_scale: t.hostCpuScale,
     fsdp_gather_dtype: t.fsdpGatherDtype,

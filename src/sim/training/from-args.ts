@@ -120,6 +120,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
       pp: o.pp,
       cp: o.cp,
       ep: o.ep,
+      etp: o.etp,
       microBatch: o.microBatch,
       recompute: o.recompute as 'auto' | 'none' | 'selective' | 'full' | undefined,
       recomputeModules: parseRecomputeModules(o.recomputeModules, o.recompute ?? 'auto'),

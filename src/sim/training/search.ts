@@ -3,7 +3,7 @@
 // layer slots (./schedule.ts), and DualPipe. Pure: every candidate goes through simulateTraining.
 import type { NormalizedHardware, DecoderModel } from '../../spec/types.js';
 import { decoderShape } from './shapes.js';
-import { planProblem } from './plan.js';
+import { defaultExpertTp, planProblem } from './plan.js';
 import { simulateTraining, DEFAULT_TOKENS_PER_STEP, checkTrainCounts } from './train.js';
 import { layerSlots } from './schedule.js';
 import { withDefaultRuntime } from '../../runtime/resolve.js';
@@ -25,6 +25,7 @@ export interface SearchOptions {
   pp?: number;
   cp?: number;
   ep?: number;
+  etp?: number;
   microBatch?: number;
   recompute?: Recompute | 'auto';
   recomputeModules?: RecomputeModule[];
@@ -98,12 +99,15 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
       for (const cp of cps) {
         const dp = o.devices / (tp * pp * cp);
         if (!Number.isInteger(dp)) continue;
-        const eps = o.ep ? [o.ep] : s.moeLayers > 0 ? divisors(dp * cp).filter((e) => s.experts % e === 0) : [1];
+        // EP takes its ranks from dp·cp and from the tp ranks the experts leave (etp below tp: ./plan.ts)
+        const epEtp = o.etp ?? defaultExpertTp(hw, tp, 2); // the experts' TP size under EP (any ep > 1)
+        const eps = o.ep ? [o.ep] : s.moeLayers > 0 ? divisors((dp * cp * tp) / (tp % epEtp === 0 ? epEtp : tp)).filter((e) => s.experts % e === 0) : [1];
         for (const ep of eps)
           for (const microBatch of mbs)
             for (const recompute of recomputes)
               for (const { schedule, interleave } of schedulesFor(pp, s.layers, o, has)) {
-              const req: TrainRequest = { ...fixed, tp, pp, cp, dp, ep, interleave, schedule, microBatch, recompute };
+              const etp = o.etp ?? defaultExpertTp(hw, tp, ep);
+              const req: TrainRequest = { ...fixed, tp, pp, cp, dp, ep, etp, interleave, schedule, microBatch, recompute };
               if (planProblem(req, s)) continue;
               tried++;
               const r = simulateTraining(req);

@@ -193,9 +193,23 @@ export function stepTime(i: StepInput): StepResult {
   // 2. TP with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of the [b·s/cp, h] bf16 activation
   //    forward, the same backward (Korthikanti et al. 2022 §4.2.2, replacing Megatron's 2 + 2 all-reduces at equal
   //    volume); full recompute repeats the forward ones. Not overlapped with compute (Megatron default).
+  //    Per half (attention, MLP): AG + RS forward, RS + AG backward, AG + RS again under full recompute.
+  //    A MoE layer has the attention's pair only: Megatron-Core's MoELayer feeds its sequence-parallel input straight to
+  //    the router and the token dispatcher, whose own gather over the expert TP group (4b) replaces the MLP's
+  //    (NVIDIA/Megatron-LM megatron/core/transformer/moe/moe_layer.py @d98e8a6: route → dispatch_preprocess →
+  //    all-to-all → dispatch_postprocess, token_dispatcher.py MoEAlltoAllTokenDispatcher "(4) dispatch postprocess:
+  //    AG(TP)"), and torchtitan keeps the MoE input at its sequence-parallel layout under EP (torchtitan
+  //    torchtitan/models/common/MOE_SHARDING.md @b5bcd76: EP on, SP on: Shard(1) → Shard(1)). A shared expert runs the
+  //    MLP's pair of its own (Megatron-Core shared_experts.py SharedExpertMLP(MLP): gather_from_sequence_parallel_region
+  //    / reduce_scatter_to_sequence_parallel_region over the TP group; torchtitan: shared experts on the dense TP plan).
+  //    A runtime whose experts leave TP at ep = 1 (training.expert_tp 1: torchtitan's EP off gathers the MoE input,
+  //    Shard(1) → Replicate, and reduce-scatters its output, MOE_SHARDING.md) pays the MLP's pair on MoE layers too.
   const actBytes = T * s.hidden * 2;
   const tpOne = comm('allgather', actBytes, p.tp, links.tp);
-  const tpPerLayer = tpOne * (8 + 4 * fullShare);
+  const tpHalf = tpOne * (4 + 2 * fullShare);
+  const moeBlockGather = hw.runtime?.training?.expertTp === 1 && p.ep === 1;
+  const tpDenseLayer = 2 * tpHalf;
+  const tpMoeLayer = tpHalf * (s.sharedWidth > 0 || moeBlockGather ? 2 : 1);
 
   // 3. CP: ring attention passes each rank's K,V shard cp−1 times forward; backward passes K,V and their gradients
   //    (Liu et al. 2023, "Ring Attention"; Megatron-Core context parallelism). Each hop overlaps the attention of the
@@ -244,7 +258,9 @@ export function stepTime(i: StepInput): StepResult {
     const offEff = linkCollectiveEfficiency(hw, links.epOut, off, true);
     const offWire = off > 0 ? off / (links.epOut.bandwidthBytePerS * offEff) : 0;
     const offS = off > 0 ? latencyOrShaped(4 * scaleOutLatency('alltoall', p.ep, 1), offWire * collectiveShape(off), off) : 0;
-    epPerLayer = Math.max(offS, on > 0 ? on / (links.epUp.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, on)) : 0);
+    // full recompute reruns the layer's forward, its dispatch and combine with it (Megatron-Core checkpoints the whole
+    // TransformerLayer): 2 more exchanges beside the 4, as the TP pairs above
+    epPerLayer = Math.max(offS, on > 0 ? on / (links.epUp.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, on)) : 0) * (1 + fullShare / 2);
   }
   // 4b. expert tensor parallelism (etp > 1, Megatron-Core's default etp = tp): the alltoall dispatcher all-gathers the
   //     rows the all-to-all delivered over the expert TP group before the expert GEMMs and reduce-scatters the expert
@@ -255,11 +271,12 @@ export function stepTime(i: StepInput): StepResult {
   //     ranks' routed rows, (T/tp)·etp·k·h in bf16. They are plain NCCL calls inside the dispatcher, not Transformer
   //     Engine's userbuffer TP overlap, so they are exposed as the all-to-all is (and hidden with it where the runtime
   //     overlaps the all-to-all). Not priced for DeepEP / HybridEP (node_aware), which dispatch each token to the etp
-  //     ranks of its expert directly, nor for DualPipe or the capacity-factor einsum dispatch.
+  //     ranks of its expert directly, nor for DualPipe or the capacity-factor einsum dispatch, nor where the MoE block
+  //     gathers its whole input over TP instead (moeBlockGather, section 2). Full recompute reruns the forward pair.
   const et = expertTp(p);
-  if (et > 1 && s.moeLayers > 0 && !dualpipe && hw.runtime?.training?.epDispatcher !== 'node_aware' && !(cf !== undefined && cf > 0)) {
+  if (et > 1 && s.moeLayers > 0 && !dualpipe && !moeBlockGather && hw.runtime?.training?.epDispatcher !== 'node_aware' && !(cf !== undefined && cf > 0)) {
     const gathered = (T / p.tp) * et * s.active * s.hidden * 2;
-    epPerLayer += 4 * comm('allgather', gathered, et, linkForSpan(hw, et).link);
+    epPerLayer += (4 + 2 * fullShare) * comm('allgather', gathered, et, linkForSpan(hw, et).link);
   }
 
   // 5. one micro-batch through one pipeline stage: balanced stages (Narayanan et al. 2021 assume L/p layers per
@@ -285,7 +302,7 @@ export function stepTime(i: StepInput): StepResult {
   // Communication follows the decoder layers the stage holds, not the head's work counted in layers: the head is one
   // vocab-parallel GEMM with no per-layer TP/CP/EP collective
   const commLayers = Math.min(stageLayers, Math.ceil(s.layers / p.pp));
-  const tpAll = commLayers * tpPerLayer;
+  const tpAll = (commLayers * (s.denseLayers * tpDenseLayer + s.moeLayers * tpMoeLayer)) / s.layers;
   const tpS = withContention(tpAll, exposedComm(tpAll, stageComputeS, ov.tpComm));
   const cpS = (commLayers * (s.denseLayers * cpExposed(dense) + s.moeLayers * cpExposed(moe))) / s.layers;
   const epS = (commLayers * epPerLayer * s.moeLayers) / s.layers;

@@ -12,7 +12,7 @@ import type { Dtype, NormalizedHardware, NormalizedModel } from '../../spec/type
 import { UserError } from '../../spec/errors.js';
 import { matrixPeak } from '../roofline.js';
 import { decoderShape, modelFlopsPerToken } from './shapes.js';
-import { microBatchesPerPipeline, planProblem, type PlanShape } from './plan.js';
+import { defaultExpertTp, microBatchesPerPipeline, planProblem, type PlanShape } from './plan.js';
 import { flashAttention, trainingMemory } from './memory.js';
 import { stepTime } from './step.js';
 import { resolveSchedule } from './schedule.js';
@@ -133,7 +133,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
     cp,
     dp,
     ep,
-    etp: o.etp ?? tp,
+    etp: o.etp ?? defaultExpertTp(hardware, tp, ep),
     interleave: sched.interleave,
     schedule: sched.schedule,
     seqLen,
