@@ -646,6 +646,7 @@ const runtimeBlocks = {
       host_cpu_scale: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       fsdp_layout: { enum: ['per_parameter', 'flat'] },
+      fsdp_scope: { enum: ['scale_up', 'all'] },
       pp_split: { enum: ['even', 'balanced'] },
       optimizer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1024 },
       moe_host: {
