@@ -25,8 +25,13 @@ describe('runtime quantizer bits', () => {
     // AutoAWQ quantizes the decoder layers' linears only; GPTQModel's lm_head defaults to False (src/model/quant.ts)
     expect(resolvePrecision('int4').headBits).toBe(16);
     expect(resolvePrecision('int4', undefined, undefined, undefined, libraryRuntime('vllm').kernels).headBits).toBe(16);
-    expect(resolvePrecision('int4', undefined, undefined, undefined, libraryRuntime('mlx').kernels).headBits).toBe(4.25);
-    expect(resolvePrecision('int4', undefined, undefined, undefined, libraryRuntime('mlc-llm').kernels).headBits).toBe(4.25);
+    // MLX's 4-bit groups of 64 carry a 16-bit scale and bias (4 + 32/64), MLC's q4f16_1 groups of 32 one fp16 scale
+    // (4 + 16/32): 4.5 bits per weight, the head and embedding included
+    for (const id of ['mlx', 'mlc-llm']) {
+      const p = resolvePrecision('int4', undefined, undefined, undefined, libraryRuntime(id).kernels);
+      expect([p.weightBits, p.headBits]).toEqual([4.5, 4.5]);
+    }
+    expect(resolvePrecision('int8', undefined, undefined, undefined, libraryRuntime('mlx').kernels).weightBits).toBe(8.5);
     expect(resolvePrecision('int4', undefined, undefined, undefined, libraryRuntime('genie').kernels).headBits).toBe(8);
   });
 

@@ -42,6 +42,7 @@ export default class Train extends BaseCommand {
     pp: Flags.integer({ description: 'pipeline-parallel degree' }),
     cp: Flags.integer({ description: 'context-parallel degree' }),
     ep: Flags.integer({ description: 'expert-parallel degree (ranks taken from dp·cp)' }),
+    etp: Flags.integer({ description: "expert tensor-parallel degree: the routed experts' weights split over etp of the tp ranks (default tp, as Megatron-Core; 1 keeps each expert whole)" }),
     dp: Flags.integer({ description: 'data-parallel degree (default devices/(tp·pp·cp))' }),
     interleave: Flags.integer({ description: 'virtual pipeline stages per device (interleaved 1F1B); default: the largest v leaving ≥ 2 layers per chunk' }),
     schedule: Flags.string({

@@ -33,6 +33,11 @@ export interface Op {
   // kernel launches one instance of the op takes where it is not one kernel (eager PyTorch: modulate = mul + add);
   // a runtime's per-kernel launch cost applies to each. Default 1.
   kernels?: number;
+  // a GEMM that stands for `parts` projections of the same input concatenated (Whisper's q/k/v: 3, its cross-attention
+  // k/v: 2): a runtime that builds them as separate matmul nodes (kernels.split_projections: ggml) runs `parts` GEMMs,
+  // of which `biasedParts` carry a bias (Whisper's key projections have none). Default 1 (one projection, biased).
+  parts?: number;
+  biasedParts?: number;
   // a norm that is an RMSNorm (no mean subtraction): reference code writes it out in Python ops (src/sim/runtime-ops.ts)
   rms?: boolean;
   // rotary embedding applied to q or k (one fused kernel reads and writes each element once); reference code writes

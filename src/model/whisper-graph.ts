@@ -19,6 +19,12 @@ export const HOP = 160;
 // whisper/tokenizer.py sot_sequence: <|startoftranscript|><|lang|><|transcribe|> (+<|notimestamps|>)
 export const SOT_TOKENS = 4;
 
+// Whisper's attention projections (openai/whisper whisper/model.py MultiHeadAttention: query, key, value, out as separate
+// nn.Linear, key with bias=False) are one concatenated GEMM here: q/k/v are 3 projections of which 2 carry a bias, the
+// cross-attention k/v 2 of which 1 does. A runtime that runs each projection as its own matmul reads these (op.parts).
+const QKV_PARTS = { parts: 3, biasedParts: 2 } as const;
+const CROSS_KV_PARTS = { parts: 2, biasedParts: 1 } as const;
+
 export function whisperBlockOpts(m: EncoderDecoderModel, fused: boolean): BlockOpts {
   return { d: m.hidden, heads: m.heads, headDim: m.hidden / m.heads, ffn: m.ffn, fused };
 }
@@ -50,11 +56,11 @@ export function buildWhisperEncoderGraph(m: EncoderDecoderModel, windows: number
     { ...linear('conv2', B * T, d, 3 * d, p.compute, p.weightBytes, p.actBytes), kind: 'conv' }, // stride 2 → [B, 1500, d]
     elementwise('gelu2', B * T * d, 8, 2 * p.actBytes, p.compute),
     elementwise('pos_add', B * T * d, 1, 3 * p.actBytes, p.compute),
-    ...encoderLayerOps('enc', B, T, o, p, m.encoder_layers),
+    ...encoderLayerOps('enc', B, T, o, p, m.encoder_layers).map((op) => (op.name === 'enc.qkv' ? { ...op, ...QKV_PARTS } : op)),
     elementwise('ln_post', B * T * d, 5, 2 * p.actBytes, p.compute, 1, 'norm'),
   ];
   // cross K/V for every decoder layer: [B, 1500, d] × [d, 2d] (written once to the KV cache)
-  if (opts.crossKv !== false) ops.push(linear('cross_kv', B * T, 2 * d, d, p.compute, p.weightBytes, p.actBytes, m.decoder_layers));
+  if (opts.crossKv !== false) ops.push({ ...linear('cross_kv', B * T, 2 * d, d, p.compute, p.weightBytes, p.actBytes, m.decoder_layers), ...CROSS_KV_PARTS });
   return ops;
 }
 
@@ -116,7 +122,7 @@ export function buildWhisperDecoderGraph(m: EncoderDecoderModel, B: number, q: n
   const ops: Op[] = [
     elementwise('embed_pos', t * d, 1, 3 * p.actBytes, p.compute, 1, 'embedding'), // token rows + learned positions
     elementwise('dec.norm1', t * d, 5, 2 * p.actBytes, p.compute, L, 'norm'),
-    linear('dec.qkv', t, 3 * d, d, p.compute, p.weightBytes, p.actBytes, L), // [B, q, 3d]; K, V appended to the cache
+    { ...linear('dec.qkv', t, 3 * d, d, p.compute, p.weightBytes, p.actBytes, L), ...QKV_PARTS }, // [B, q, 3d]; K, V appended to the cache
   ];
   // bytes of one layer's self-attention K and V over `n` tokens, all sequences
   const selfKv = (n: number) => 2 * rows * n * d * p.kvBytes;

@@ -4,17 +4,27 @@
 //            request: scheduling, input preparation, sampling and output bookkeeping — it grows with the batch:
 //            vllm-project/vllm issue #6801, ~20 ms at 200 sequences before v0.6; issue #10634, 5–6 ms between decodes
 //            at 256; a C++ sampler that walks every vocabulary entry of every sequence: runtimes/ollama.yaml)
-//   exposed = fixed + per                          (the engine waits for the host between steps: vLLM V0/V1 sync)
-//           = fixed + max(0, per − device)         (host.overlap: scheduling runs one step ahead, behind the device)
+//   rpc    = host.worker_rpc: round_trip + (workers − 1) × per_worker, where the engine drives more than one worker
+//            by remote calls every step (vLLM 0.2 at tp > 1: one Ray actor call per worker, then ray.get of all)
+//   exposed = fixed + rpc + per                    (the engine waits for the host between steps: vLLM V0/V1 sync)
+//           = fixed + rpc + max(0, per − device)   (host.overlap: scheduling runs one step ahead, behind the device)
 import type { RuntimeSettings } from '../spec/types.js';
 
-type Host = Pick<RuntimeSettings, 'stepOverheadS' | 'hostPerSequenceS' | 'hostSamplingPerVocabS' | 'hostOverlap'>;
+type Host = Pick<RuntimeSettings, 'stepOverheadS' | 'hostPerSequenceS' | 'hostSamplingPerVocabS' | 'hostOverlap' | 'workerRpc'>;
 
 /** seconds of host time exposed in an iteration of `seqs` sequences whose device work takes `deviceS`; `vocab`: the
- *  model's vocabulary, for a runtime whose sampler walks it (0: none) */
-export function hostStepSeconds(rt: Host | undefined, seqs: number, deviceS: number, vocab = 0): number {
+ *  model's vocabulary, for a runtime whose sampler walks it (0: none); `workers`: the devices one step drives (tp × pp) */
+export function hostStepSeconds(rt: Host | undefined, seqs: number, deviceS: number, vocab = 0, workers = 1): number {
   if (!rt) return 0;
-  return (rt.stepOverheadS ?? 0) + hostPerSequenceSeconds(rt, seqs, deviceS, vocab);
+  return (rt.stepOverheadS ?? 0) + workerRpcSeconds(rt, workers) + hostPerSequenceSeconds(rt, seqs, deviceS, vocab);
+}
+
+/** the step's remote calls to its workers (host.worker_rpc): the first call's round trip and each further worker's
+ *  submission; 0 for one worker (the engine runs it in process) or a runtime without worker RPC */
+export function workerRpcSeconds(rt: Pick<RuntimeSettings, 'workerRpc'> | undefined, workers: number): number {
+  const r = rt?.workerRpc;
+  if (!r || !(workers > 1)) return 0;
+  return r.roundTripS + (Math.floor(workers) - 1) * r.perWorkerS;
 }
 
 /** the per-sequence part alone (a caller that prices the fixed part itself: src/serve/step-cost.ts) */

@@ -21,7 +21,7 @@ import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
 import { attentionDpExcess, attentionDpWait, costPass, passOps } from '../sim/decoder.js';
 import { kvTokens } from '../sim/memory.js';
-import { hostPerSequenceSeconds } from '../runtime/host.js';
+import { hostPerSequenceSeconds, workerRpcSeconds } from '../runtime/host.js';
 import { decoderHostArch, eagerStepSeconds } from '../runtime/launch.js';
 import type { Layout } from '../sim/parallel.js';
 
@@ -53,7 +53,8 @@ export class StepCoster {
     readonly precision: Precision,
     hostS?: number,
   ) {
-    this.hostS = hostS ?? hw.runtime?.stepOverheadS ?? 0;
+    // the fixed part: the runtime's step_overhead and the step's remote calls to its tp × pp workers (host.worker_rpc)
+    this.hostS = hostS ?? (hw.runtime?.stepOverheadS ?? 0) + workerRpcSeconds(hw.runtime, layout.tp * layout.pp);
     // a caller that sets the host time (a drafter's steps inside the engine's iteration: 0) sets all of it, except
     // under an eager decode loop, where every forward is a generate() step of its own (below)
     this.perSequence = hostS === undefined;

@@ -308,13 +308,13 @@ function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined): PassCost 
 // Under an eager decode loop every forward (prefill or step) is one loop iteration: per_step + rows × per_sequence +
 // max(per_layer × layers, kernels) (src/runtime/launch.ts eagerStepSeconds), the layers those of one pp stage, their
 // host time that of the model's layer code (decoderHostArch).
-function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, m: DecoderModel): PassCost {
+function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, m: DecoderModel, workers = 1): PassCost {
   const t = eagerStepSeconds(hw, m.layers / pp, seqs, c.seconds, decoderHostArch(m));
   if (t !== undefined) {
     if (t > c.seconds) { c.overheadS += t - c.seconds; c.seconds = t; }
     return c;
   }
-  const s = hostStepSeconds(hw.runtime, seqs, c.seconds * pp, m.vocab) / pp;
+  const s = hostStepSeconds(hw.runtime, seqs, c.seconds * pp, m.vocab, workers) / pp;
   if (s > 0) { c.seconds += s; c.overheadS += s; }
   return c;
 }
@@ -478,7 +478,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
   const c0 = kvTokens(hw, Lin), c1 = kvTokens(hw, Lin + O);
   // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn
-  const prefill = addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m);
+  const prefill = addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m, L.tp * pp);
   const ttftCold = prefill.seconds * pp;
   const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {
@@ -490,7 +490,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const isStatic = hw.runtime?.scheduler?.batching === 'static';
   if (isStatic && pp > 1) warnings.add(`${hw.runtime!.name ?? hw.runtime!.id} batches statically (scheduler.batching: static), which is modelled at pp 1 only: this pp ${pp} layout is priced as in-flight batching`);
   if (isStatic && pp === 1) {
-    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1, m);
+    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1, m, L.tp * pp);
     const tpot = dec.seconds;
     const e2e = ttftCold + (O - 1) * tpot;
     const throughput = ((B * O) / e2e) * L.replicas;
@@ -503,9 +503,9 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const stepCost = (s: CycleStep, name: string, w?: Set<string>, r = false): PassCost => {
     if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
     // a step of prompts alone is the cold prefill of that many prompts (pp 2, batch 2: one prompt per microbatch step)
-    const alone = (prompts: number) => addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: prompts, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', w, r, ctx), hw, prompts, pp, m);
+    const alone = (prompts: number) => addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: prompts, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', w, r, ctx), hw, prompts, pp, m, L.tp * pp);
     if (s.decodes === 0) return alone(s.prefills);
-    const c = addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), hw, s.prefills + s.decodes, pp, m), wait);
+    const c = addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), hw, s.prefills + s.decodes, pp, m, L.tp * pp), wait);
     // A step that carries a prompt never costs less than one prompt alone (batch 1's prefill), so ttft never falls below
     // batch 1's. Priced as a decode step, a mixed step could: a threshold runtime's decode step keeps the matrix-vector
     // floor and a prompt does not (kernels.kernel_choice: threshold, src/sim/gemm-floors.ts; a batch-8 ttft 28% below

@@ -18,6 +18,12 @@
 //                    Both are kernels of their own that wait for the GEMM (or it for them) on one stream: they are
 //                    emitted as a memory-bound `<gemm>.glue` op after the GEMM, so a compute-bound GEMM does not
 //                    hide their traffic under its max(compute, memory)
+//   split_projections  a GEMM the graph concatenates from `op.parts` projections of one input (Whisper's q/k/v: 3, its
+//                    cross-attention k/v: 2) runs as that many matmul nodes: + parts - 1 launches, the input read once
+//                    per part, and under gemm_convert each node converts its own f16 copy of the input (to_fp16 per
+//                    ggml_cuda_op_mul_mat_cublas call) and its own output; the bias adds are op.biasedParts kernels over
+//                    that share of the output (ggml: whisper_build_graph_encoder / _decoder / _cross, one ggml_mul_mat per
+//                    projection, ggml_add of the bias after the q and v ones)
 //   int8_quant_kernels  an int8 GEMM (--dtype int8) runs as quantize (input → int8 rows + per-row scale), the int8
 //                    GEMM (int32 output) and dequantize (+ bias, activation) kernels: CTranslate2's Dense; + 2
 //                    launches and their traffic in the `<gemm>.glue` op, the GEMM reading int8 and writing int32
@@ -65,7 +71,7 @@ export function materialisedScoreBytes(ops: Op[], hw: Pick<NormalizedHardware, '
 
 /** whether the runtime changes anything in non-decoder graphs */
 export function rewritesGraphs(k: GraphKernels | undefined): boolean {
-  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || k.int8QuantKernels === true || k.autocast === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
+  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || k.splitProjections === true || k.int8QuantKernels === true || k.autocast === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
 }
 
 /** the ops as the bound runtime runs them; `actBytes` is the activation element size the graph was built with */
@@ -89,6 +95,10 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
       // the GEMM, not under the GEMM's compute time. The GEMM itself reads and writes the 16-bit copies.
       let glue = 0;
       let glueKernels = 0;
+      // projections the graph concatenated that the runtime runs one matmul node each (kernels.split_projections)
+      const parts = kk.splitProjections ? Math.max(1, op.parts ?? 1) : 1;
+      const biased = parts > 1 ? Math.min(parts, Math.max(0, op.biasedParts ?? parts)) : 1;
+      kernels *= parts;
       // up to the runtime's matrix-vector rows (decode steps) ggml multiplies f16 weights by the f32 activations in a
       // matrix-vector kernel that reads them as they are (ggml_cuda_mul_mat: use_mul_mat_vec when src1->ne[1] == 1;
       // mmvf up to MMVF_MAX_BATCH_SIZE later): no cuBLAS, no conversions
@@ -97,6 +107,12 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
         bytes += (2 - act) * io; // the GEMM's activations in and out are the 16-bit copies
         glue += (act + 2) * io; // to_fp16: read f32 + write f16 of the input; to_fp32: read f16 + write f32 of the output
         glueKernels += 2;
+        // split: each node converts the input again and reads its own copy; the output conversions split the output
+        bytes += (parts - 1) * 2 * op.m * op.k;
+        glue += (parts - 1) * (act + 2) * op.m * op.k;
+        glueKernels += 2 * (parts - 1);
+      } else if (parts > 1) {
+        bytes += (parts - 1) * act * op.m * op.k; // each matrix-vector node reads the f32 input
       }
       // ... unless the matrix-vector kernel adds it (kernels.bias_fused_rows: ggml-cuda fuses MUL_MAT + ADD into
       // mul_mat_vec_f for one token, ggml_cuda_try_fuse / ggml_cuda_should_fuse_mul_mat_vec_f "ncols_dst = 1")
@@ -113,9 +129,9 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
         glue += op.m * op.n * (4 + act); // dequantize: read int32, write the activation type
         glueKernels += 2;
       }
-      if (kk.bias === 'separate' && !(op.m <= (kk.biasFusedRows ?? 0))) {
-        glue += 2 * op.m * op.n * act; // y += b: read and write the output
-        glueKernels += 1;
+      if (kk.bias === 'separate' && !(op.m <= (kk.biasFusedRows ?? 0)) && biased > 0) {
+        glue += (2 * op.m * op.n * act * biased) / parts; // y += b: read and write the biased outputs
+        glueKernels += biased;
       }
       if (glueKernels > 0) {
         const o: Op = { ...op, bytes, kernels };

@@ -507,6 +507,13 @@ const runtimeBlocks = {
       // a CPU sampler's time per vocabulary entry, per sequence per iteration (src/runtime/host.ts)
       sampling_per_vocab_entry: OVERHEAD,
       overlap: { type: 'boolean' },
+      // remote calls to the workers every step (src/runtime/host.ts workerRpcSeconds)
+      worker_rpc: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['round_trip', 'per_worker'],
+        properties: { round_trip: OVERHEAD, per_worker: OVERHEAD },
+      },
       decode_step: {
         type: 'object',
         additionalProperties: false,
@@ -769,6 +776,8 @@ const runtimeBlocks = {
       activation_bytes: { enum: [1, 2, 4] },
       bias: { enum: ['epilogue', 'separate'] },
       gemm_convert: { type: 'boolean' },
+      // projections a graph concatenates into one GEMM (Whisper's q/k/v) run as separate matmul nodes (ggml)
+      split_projections: { type: 'boolean' },
       // int8 GEMMs quantize their input and dequantize their int32 output in kernels of their own (CTranslate2 Dense)
       int8_quant_kernels: { type: 'boolean' },
       // mixed precision by torch.autocast over an fp32 model: the residual stream and LayerNorms stay fp32, each Linear

@@ -361,6 +361,10 @@ export interface RuntimeSettings {
   // common_sampler as ollama drives it): seconds per vocabulary entry, added to the per-sequence part
   hostSamplingPerVocabS?: number;
   hostOverlap?: boolean;
+  // a step's remote calls to its workers when the engine drives every device's worker over RPC (vLLM 0.2 at tp > 1:
+  // one Ray actor call per worker, then a wait for all): roundTripS for the first call's round trip + perWorkerS for
+  // each further worker's submission, on every iteration with more than one worker (src/runtime/host.ts)
+  workerRpc?: { roundTripS: number; perWorkerS: number };
   // host time of one forward of an eager decode loop (a Python generate() loop over nn.Module layers, no graphs):
   // perLayerS per decoder layer (module calls, dispatch of the layer's kernels) + perStepS for the loop's own work and
   // the model's top; sync: the loop reads a device value every step ('step': the per-step part is exposed, the layers'
@@ -591,6 +595,9 @@ export interface RuntimeSettings {
     fp32Matmul?: 'tf32' | 'ieee';
     bias?: 'epilogue' | 'separate';
     gemmConvert?: boolean;
+    // a GEMM standing for several projections of one input (op.parts: Whisper's q/k/v) runs as that many matmul nodes,
+    // each converting its own input copy where gemmConvert (ggml builds ggml_mul_mat per projection)
+    splitProjections?: boolean;
     // an int8 GEMM (--dtype int8) quantizes its input per row in a kernel of its own and dequantizes the int32 output
     // (with the bias and activation) in another (CTranslate2 Dense, src/sim/runtime-ops.ts)
     int8QuantKernels?: boolean;
@@ -692,6 +699,7 @@ export interface RuntimeOverride {
   hostPerSequenceS: number;
   hostSamplingPerVocabS: number;
   hostOverlap: boolean;
+  workerRpc: NonNullable<RuntimeSettings['workerRpc']>;
   decodeStep: NonNullable<RuntimeSettings['decodeStep']>;
   encoderForward: NonNullable<RuntimeSettings['encoderForward']>;
   hostTimestampsPerSequenceS: number;

@@ -19,6 +19,7 @@ export interface TrainFlags {
   pp?: number;
   cp?: number;
   ep?: number;
+  etp?: number;
   dp?: number;
   interleave?: number;
   schedule?: string;
@@ -78,6 +79,7 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
     cp: f.cp,
     dp: f.dp,
     ep: f.ep,
+    etp: f.etp,
     interleave: f.interleave,
     schedule: f.schedule,
     seqLen: f['seq-len'],
@@ -130,7 +132,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
 }
 
 const PROTO_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const INT_FLAGS = new Set(['devices', 'tp', 'pp', 'cp', 'ep', 'dp', 'interleave', 'seq-len', 'global-batch', 'micro-batch', 'zero', 'top', 'recompute-num-layers']);
+const INT_FLAGS = new Set(['devices', 'tp', 'pp', 'cp', 'ep', 'etp', 'dp', 'interleave', 'seq-len', 'global-batch', 'micro-batch', 'zero', 'top', 'recompute-num-layers']);
 const BOOL_FLAGS = new Set(['search', 'json']);
 
 // argv as written after `hwperf train` (e.g. the validation CSV's hwperf_command split on spaces).
@@ -177,6 +179,7 @@ export function trainFromFlags(flags: Record<string, string | true>): TrainResul
     pp: int('pp'),
     cp: int('cp'),
     ep: int('ep'),
+    etp: int('etp'),
     dp: int('dp'),
     interleave: int('interleave'),
     schedule: str('schedule'),

@@ -7,7 +7,7 @@
 // all-gathers and reduce-scatters stay on the slice's ICI and only the data-parallel gradient reduction crosses DCN
 // (PyTorch calls the same layout HYBRID_SHARD / HSDP).
 import type { NormalizedHardware } from '../../spec/types.js';
-import type { PlanShape } from './plan.js';
+import { expertTp, type PlanShape } from './plan.js';
 import type { ZeroStage } from './types.js';
 
 export interface ShardGroups {
@@ -22,14 +22,16 @@ function divisorAtMost(n: number, cap: number): number {
 }
 
 /**
- * sharding groups of the ZeRO stages ≤ `zero`: the data-parallel group (dp·cp; experts dp·cp/ep), or with the
- * runtime's fsdp_scope scale_up under ZeRO 3 the part of it inside one scale-up domain (its ranks are tp apart; the
- * expert group's tp·ep apart), a divisor of the group so every domain holds whole replicas
+ * sharding groups of the ZeRO stages ≤ `zero`: the data-parallel group (dp·cp; experts dp·cp·tp/(ep·etp), the ranks
+ * holding the same expert shard), or with the runtime's fsdp_scope scale_up under ZeRO 3 the part of it inside one
+ * scale-up domain (its ranks are tp apart; the expert group's etp·ep apart), a divisor of the group so every domain
+ * holds whole replicas
  */
 export function shardGroups(hw: NormalizedHardware | undefined, p: PlanShape, zero: ZeroStage): ShardGroups {
   const dDense = p.dp * p.cp;
-  const dExpert = Math.max(1, dDense / p.ep);
+  const et = expertTp(p);
+  const dExpert = Math.max(1, (dDense * p.tp) / (p.ep * et));
   const domain = hw?.scaleUp?.domain ?? 0;
   if (zero < 3 || hw?.runtime?.training?.fsdpScope !== 'scale_up' || !(domain >= 1)) return { dense: dDense, expert: dExpert };
-  return { dense: divisorAtMost(dDense, domain / p.tp), expert: divisorAtMost(dExpert, domain / (p.tp * p.ep)) };
+  return { dense: divisorAtMost(dDense, domain / p.tp), expert: divisorAtMost(dExpert, domain / (et * p.ep)) };
 }

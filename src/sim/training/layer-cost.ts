@@ -4,7 +4,7 @@ import type { Dtype, NormalizedHardware } from '../../spec/types.js';
 import { elementwise, linear, type Op } from '../../model/op.js';
 import { opCost } from '../roofline.js';
 import { attentionParts, type DecoderShape } from './shapes.js';
-import type { PlanShape } from './plan.js';
+import { expertTp, type PlanShape } from './plan.js';
 import type { Recompute, RecomputeModule, RecomputePolicy } from './types.js';
 import { flashAttention, policyOf } from './memory.js';
 import { opSacRecomputeShare } from './op-sac.js';
@@ -91,9 +91,10 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
     });
   }
   lin('attn_out', T, h, s.vDim / t);
-  const ffn = (name: string, rows: number, f: number, count: number) => {
-    lin(`${name}_in`, rows, ((s.gated ? 2 : 1) * f) / t, h, count);
-    lin(`${name}_out`, rows, h, f / t, count);
+  // (tw: the ranks the FFN's weights are split over: tp, or for the routed experts the expert TP size)
+  const ffn = (name: string, rows: number, f: number, count: number, tw = t) => {
+    lin(`${name}_in`, rows, ((s.gated ? 2 : 1) * f) / tw, h, count);
+    lin(`${name}_out`, rows, h, f / tw, count);
   };
   let actElems: number;
   let moeActElems = 0;
@@ -127,8 +128,13 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
       // combine_preprocess: `if self.num_local_experts > 1`, whatever the EP size): two more row gathers of T·k·h bf16,
       // read and written, forward.
       if (sortChunks && s.experts / p.ep > 1) ops.push(gather(elementwise('moe_sort', (2 * T * s.active * h) / t, 0, 4, 'bf16')));
-      const rows = (T * s.active * p.ep) / s.experts;
-      ffn('expert', rows, s.expertWidth, s.experts / p.ep);
+      // A local expert sees the tokens of the etp ranks that share its weight shard: each rank routes its T/tp
+      // sequence-parallel tokens, and with etp > 1 the dispatcher all-gathers the received rows over the expert TP group
+      // (token_dispatcher.py dispatch_postprocess), so rows = (T/tp)·etp·k·ep/E with the weights split by etp: the
+      // same FLOPs per device at any etp, in GEMMs of other shapes.
+      const et = expertTp(p);
+      const rows = (T * (et / t) * s.active * p.ep) / s.experts;
+      ffn('expert', rows, s.expertWidth, s.experts / p.ep, et);
       moeActElems = T * s.active * s.expertWidth + T * s.sharedWidth;
     }
     actElems = 0;

@@ -4,7 +4,7 @@ import type { Recompute, RecomputePolicy, TrainMemory, ZeroStage } from './types
 import type { RuntimeSettings } from '../../spec/types.js';
 import type { DecoderShape } from './shapes.js';
 import type { PlanShape } from './plan.js';
-import { microBatchesPerPipeline } from './plan.js';
+import { expertTp, microBatchesPerPipeline } from './plan.js';
 import { opSacSavedBytesPerToken } from './op-sac.js';
 
 // Mixed-precision Adam (Rajbhandari et al. 2020, "ZeRO: Memory Optimizations Toward Training Trillion Parameter
@@ -179,9 +179,10 @@ export function trainingMemory(i: MemoryInput): TrainMemory {
     return { dense: (n * body) / s.layers, expert: s.moeLayers > 0 ? (moeLayers * s.paramsExpert) / s.moeLayers : 0 };
   });
   // 3. ZeRO (Rajbhandari et al. 2020 §5): stage 1 shards optimizer state, 2 also gradients, 3 also weights, over
-  //    the data-parallel group (dp·cp for dense parameters; dp·cp/ep replicas for expert parameters).
+  //    the data-parallel group (dp·cp for dense parameters; for expert parameters the expert-data-parallel group,
+  //    dp·cp·tp/(ep·etp) replicas: dp·cp/ep when the experts take the attention's tp).
   const dDense = p.dp * p.cp;
-  const dExpert = Math.max(1, (p.dp * p.cp) / p.ep);
+  const dExpert = Math.max(1, (p.dp * p.cp * p.tp) / (p.ep * expertTp(p)));
   const m = microBatchesPerPipeline(p);
   // fp32 logits of one micro-batch for the loss (Korthikanti §4.1: 4sbv/t) on the rank that holds the head
   const logits = (4 * p.microBatch * (p.seqLen / p.cp) * s.vocab) / p.tp;
@@ -200,7 +201,7 @@ export function trainingMemory(i: MemoryInput): TrainMemory {
     const hasHead = mine.includes(S - 1);
     dense += (hasEmbedding ? s.paramsEmbedding : 0) + (hasHead ? s.paramsHead : 0);
     dense /= p.tp;
-    expert /= p.tp * p.ep;
+    expert /= expertTp(p) * p.ep;
     // sharded over the DP×CP group, or over the part of it in one scale-up domain (runtime fsdp_scope: ./fsdp-scope.ts)
     const sg = i.shard ?? { dense: dDense, expert: dExpert };
     const shard = (stage: number) => (stage <= i.zero ? sg : { dense: 1, expert: 1 });

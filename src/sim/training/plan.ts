@@ -13,6 +13,9 @@ export interface PlanShape {
   cp: number;
   dp: number;
   ep: number;
+  // expert tensor parallelism: the routed experts' weights split over etp ranks (Megatron-Core
+  // --expert-tensor-parallel-size, which defaults to the tensor-parallel size: megatron/training/arguments.py). Absent: tp.
+  etp?: number;
   interleave: number; // virtual pipeline stages per device (Narayanan et al. 2021 §2.2.2); 1 = plain 1F1B
   schedule: Schedule;
   seqLen: number;
@@ -33,6 +36,11 @@ export function planProblem(p: PlanShape, s: DecoderShape): string | null {
   // (Llama 3 §3.3.2: "the first model chunk of the first stage has only the embedding")
   if (p.pp * p.interleave > s.layers + (p.pp > 1 ? 2 : 0)) return `pp·interleave = ${p.pp * p.interleave} exceeds the ${s.layers} layers (+ embedding and loss stages)`;
   if (p.seqLen % (2 * p.cp) !== 0 && p.cp > 1) return `seq-len ${p.seqLen} must be divisible by 2·cp = ${2 * p.cp} (load-balanced causal CP)`;
+  if (p.etp !== undefined) {
+    if (!Number.isInteger(p.etp) || p.etp < 1) return `--etp must be a positive integer (got "${p.etp}")`;
+    // the experts' TP ranks are a subset of the attention's TP ranks (the only layouts priced here: 1 and tp)
+    if (p.tp % p.etp !== 0) return `etp ${p.etp} must divide tp ${p.tp}`;
+  }
   if (p.ep > 1) {
     if (s.moeLayers === 0) return `--ep ${p.ep} needs a mixture-of-experts model`;
     if ((p.dp * p.cp) % p.ep !== 0) return `ep ${p.ep} must divide dp·cp = ${p.dp * p.cp} (expert ranks come from the data-parallel group)`;
@@ -60,6 +68,9 @@ export function planProblem(p: PlanShape, s: DecoderShape): string | null {
 
 export const microBatchesPerPipeline = (p: PlanShape) => p.globalBatch / (p.dp * p.microBatch);
 
+/** the routed experts' tensor-parallel size: --etp, else tp (Megatron-Core's default) */
+export const expertTp = (p: PlanShape) => p.etp ?? p.tp;
+
 // Link used by a group whose ranks span `span` consecutive devices.
 export function linkForSpan(hw: NormalizedHardware, span: number): { link: LinkSpec; scope: 'scale_up' | 'scale_out' } {
   const up = hw.scaleUp;
@@ -83,8 +94,9 @@ export interface GroupLinks {
 
 export function groupLinks(hw: NormalizedHardware, p: PlanShape): GroupLinks {
   const domain = hw.scaleUp?.domain ?? 1;
-  const epSpan = p.tp * p.ep; // EP ranks step by tp through the DP×CP group
-  const perNode = Math.max(1, Math.floor(domain / p.tp));
+  // EP ranks step by the experts' TP size (Megatron-Core's expert rank order tp-ep-dp with expert_tensor_parallel_size)
+  const epSpan = expertTp(p) * p.ep;
+  const perNode = Math.max(1, Math.floor(domain / expertTp(p)));
   const epOffNodeFraction = epSpan <= domain ? 0 : Math.max(0, (p.ep - perNode) / p.ep);
   return {
     tp: linkForSpan(hw, p.tp).link,

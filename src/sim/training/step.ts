@@ -13,7 +13,7 @@ import { collectiveEfficiency, collectiveShape } from '../../hardware/efficiency
 import { trainingCollectiveTime } from './collective-time.js';
 import { latencyOrShaped, scaleOutLatency } from '../scale-out.js';
 import type { DecoderShape } from './shapes.js';
-import { groupLinks, linkForSpan, microBatchesPerPipeline, type PlanShape } from './plan.js';
+import { expertTp, groupLinks, linkForSpan, microBatchesPerPipeline, type PlanShape } from './plan.js';
 import { eagerElementwise, headForwardOps, layerForwardOps, passCost, type PassCost } from './layer-cost.js';
 import { capacityCopies } from './moe-capacity.js';
 import { GRAD_BYTES, WEIGHT_BYTES } from './memory.js';
@@ -129,7 +129,7 @@ function paramCastSeconds(i: StepInput, microBatches: number): number {
   const { shape: s, plan: p, hw } = i;
   const bytes = hw.runtime?.training?.paramCastBytes;
   if (!bytes || i.zero >= 3) return 0;
-  const params = s.paramsDense / (p.tp * p.pp) + s.paramsExpert / (p.tp * p.pp * p.ep);
+  const params = s.paramsDense / (p.tp * p.pp) + s.paramsExpert / (expertTp(p) * p.pp * p.ep);
   const perMb = bytes + (GRAD_ACCUMULATE_FP32_BYTES * (microBatches - 1)) / microBatches;
   return (params * perMb) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }
@@ -216,7 +216,7 @@ export function stepTime(i: StepInput): StepResult {
     const nodeAware = dualpipe || hw.runtime?.training?.epDispatcher === 'node_aware';
     if (nodeAware && links.epOffNodeFraction > 0) {
       const domain = hw.scaleUp?.domain ?? 1;
-      const nodes = Math.ceil((p.ep * p.tp) / domain);
+      const nodes = Math.ceil((p.ep * expertTp(p)) / domain);
       off = tokens * (nodes - 1) * (1 - (1 - 1 / nodes) ** s.active) * bytesPerCopy;
       on = leaving; // every copy still lands on its GPU over NVLink (local ones, and the fan-out of remote ones)
     }
@@ -228,6 +228,21 @@ export function stepTime(i: StepInput): StepResult {
     const offWire = off > 0 ? off / (links.epOut.bandwidthBytePerS * offEff) : 0;
     const offS = off > 0 ? latencyOrShaped(4 * scaleOutLatency('alltoall', p.ep, 1), offWire * collectiveShape(off), off) : 0;
     epPerLayer = Math.max(offS, on > 0 ? on / (links.epUp.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, on)) : 0);
+  }
+  // 4b. expert tensor parallelism (etp > 1, Megatron-Core's default etp = tp): the alltoall dispatcher all-gathers the
+  //     rows the all-to-all delivered over the expert TP group before the expert GEMMs and reduce-scatters the expert
+  //     outputs before the combine (NVIDIA/Megatron-LM megatron/core/transformer/moe/token_dispatcher.py @d98e8a6
+  //     MoEAlltoAllTokenDispatcher.dispatch_postprocess / combine_preprocess: gather_from_sequence_parallel_region /
+  //     reduce_scatter_to_sequence_parallel_region over expt_tp; core_r0.9.0 the same over the TP group), and the
+  //     backward runs the reverse pair: four collectives per MoE layer over etp ranks whose gathered buffer is those
+  //     ranks' routed rows, (T/tp)·etp·k·h in bf16. They are plain NCCL calls inside the dispatcher, not Transformer
+  //     Engine's userbuffer TP overlap, so they are exposed as the all-to-all is (and hidden with it where the runtime
+  //     overlaps the all-to-all). Not priced for DeepEP / HybridEP (node_aware), which dispatch each token to the etp
+  //     ranks of its expert directly, nor for DualPipe or the capacity-factor einsum dispatch.
+  const et = expertTp(p);
+  if (et > 1 && s.moeLayers > 0 && !dualpipe && hw.runtime?.training?.epDispatcher !== 'node_aware' && !(cf !== undefined && cf > 0)) {
+    const gathered = (T / p.tp) * et * s.active * s.hidden * 2;
+    epPerLayer += 4 * comm('allgather', gathered, et, linkForSpan(hw, et).link);
   }
 
   // 5. one micro-batch through one pipeline stage: balanced stages (Narayanan et al. 2021 assume L/p layers per
@@ -244,7 +259,7 @@ export function stepTime(i: StepInput): StepResult {
   const gatherDtype = hw.runtime?.training?.fsdpGatherDtype;
   const fsdpS =
     fsdpCopySeconds(hw, i.zero, s.paramsDense / (p.tp * p.pp), zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero), reduceBytes) +
-    fsdpCopySeconds(hw, i.zero, s.paramsExpert / (p.tp * p.pp * p.ep), zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero, true), reduceBytes);
+    fsdpCopySeconds(hw, i.zero, s.paramsExpert / (expertTp(p) * p.pp * p.ep), zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero, true), reduceBytes);
   const stageComputeS = (p.pp === 1 ? s.layers : stageLayers) * layerS + (p.pp === 1 ? head.fwdS + head.bwdS : 0) + paramCastSeconds(i, m) + fsdpS;
   // TP collectives the runtime overlaps with the GEMMs they feed (Megatron --tp-comm-overlap, torchtitan AsyncTP):
   const ov = overlapShares(hw);
@@ -303,15 +318,16 @@ export function stepTime(i: StepInput): StepResult {
   //    and backward and reduce-scatters its gradients (1.5× the all-reduce volume per micro-batch), overlapped
   //    with that micro-batch's compute.
   const dDense = p.dp * p.cp;
-  const dExpert = dDense / p.ep;
+  // the experts' data-parallel group: the ranks holding the same expert shard, dp·cp·tp/(ep·etp) of them, etp·ep apart
+  const dExpert = (dDense * p.tp) / (p.ep * et);
   // the groups the states are sharded over: the whole DP×CP group, or under a runtime with fsdp_scope scale_up the
   // part of it inside one scale-up domain, the domains holding replicas (./fsdp-scope.ts)
   const sg = shardGroups(hw, p, i.zero);
-  const sDense = sg.dense;
-  const sExpert = sg.expert;
-  const local = sDense < dDense || sExpert < dExpert;
+  const local = sg.dense < dDense || sg.expert < dExpert;
+  const sDense = local ? sg.dense : dDense;
+  const sExpert = local ? sg.expert : dExpert;
   const denseParams = s.paramsDense / (p.tp * p.pp); // average stage
-  const expertParams = s.paramsExpert / (p.tp * p.pp * p.ep);
+  const expertParams = s.paramsExpert / (et * p.pp * p.ep);
   // DualPipe keeps two stages on each device (stage i and p−1−i: "Parameter 2×" in the report's Table 2).
   const copies = dualpipe ? 2 : 1;
   const bucketParams = Math.max(BUCKET_PARAMS, 1e6 * p.dp);
@@ -331,11 +347,11 @@ export function stepTime(i: StepInput): StepResult {
     return k * one(kind, (params / k) * bytesPer, n, stride);
   };
   // gradients travel in the reduce dtype (reduceBytes, above)
-  const rs = bucketed('reducescatter', copies * denseParams, reduceBytes, sDense, p.tp) + bucketed('reducescatter', copies * expertParams, reduceBytes, sExpert, p.tp * p.ep);
+  const rs = bucketed('reducescatter', copies * denseParams, reduceBytes, sDense, p.tp) + bucketed('reducescatter', copies * expertParams, reduceBytes, sExpert, et * p.ep);
   // weights gathered per parameter: 16-bit, or with fp8 GEMMs under a runtime that casts the linear layers' weight shards
   // to fp8 before the ZeRO-3 / FSDP all-gather (torchtitan --float8.enable_fsdp_float8_all_gather: Float8Linear weights
   // only; the embedding, LM head and norms stay 16-bit) 1 byte for the share of the stage that is linear layers
-  const ag = bucketed('allgather', copies * denseParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero), sDense, p.tp) + bucketed('allgather', copies * expertParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero, true), sExpert, p.tp * p.ep);
+  const ag = bucketed('allgather', copies * denseParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero), sDense, p.tp) + bucketed('allgather', copies * expertParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero, true), sExpert, et * p.ep);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
   const bwdWindow = stageComputeS * (layerAvg('bwdS') / layerS);
   const fwdWindow = stageComputeS - bwdWindow;
@@ -351,11 +367,11 @@ export function stepTime(i: StepInput): StepResult {
       const root = (s.paramsEmbedding + s.paramsHead) / p.tp;
       const perBlock = (params: number) => params / (s.layers * p.tp);
       // routed experts under EP: their own unit over the expert-data-parallel group, ranks tp·ep apart
-      const e = fsdpEdgeGroups(root, perBlock(s.paramsDense - s.paramsEmbedding - s.paramsHead), perBlock(s.paramsExpert / p.ep), p.ep);
+      const e = fsdpEdgeGroups(root, perBlock(s.paramsDense - s.paramsEmbedding - s.paramsHead), (perBlock(s.paramsExpert / p.ep) * p.tp) / et, p.ep);
       const gatherBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero);
       const expertBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero, true);
       const edges = one('allgather', e.dense * gatherBytes, sDense, p.tp) + one('reducescatter', e.dense * reduceBytes, sDense, p.tp) +
-        one('allgather', e.expert * expertBytes, sExpert, p.tp * p.ep) + one('reducescatter', e.expert * reduceBytes, sExpert, p.tp * p.ep);
+        one('allgather', e.expert * expertBytes, sExpert, et * p.ep) + one('reducescatter', e.expert * reduceBytes, sExpert, et * p.ep);
       edgeS = Math.min(2 * ag + rs, edges);
     }
     dpS = m * withContention(2 * ag + rs, Math.max(edgeS, 2 * ag + rs - perMicroBatch * hide));
@@ -364,7 +380,7 @@ export function stepTime(i: StepInput): StepResult {
     const ar = !local
       ? 0
       : (sDense < dDense ? bucketed('allreduce', (copies * denseParams) / sDense, reduceBytes, dDense / sDense, p.tp * sDense) : 0) +
-        (sExpert < dExpert ? bucketed('allreduce', (copies * expertParams) / sExpert, reduceBytes, dExpert / sExpert, p.tp * p.ep * sExpert) : 0);
+        (sExpert < dExpert ? bucketed('allreduce', (copies * expertParams) / sExpert, reduceBytes, dExpert / sExpert, et * p.ep * sExpert) : 0);
     if (ar > 0) dpS += withContention(ar, dpExposed(ar, bwdWindow, 1, 1, buckets, ov.dpGrad ?? 1));
   } else {
     // reduce-scatter behind the last micro-batch group's backward, gather behind the next step's first group's

@@ -31,6 +31,7 @@ export interface TrainOptions {
   cp?: number;
   dp?: number;
   ep?: number;
+  etp?: number;
   interleave?: number;
   schedule?: string;
   seqLen?: number;
@@ -75,7 +76,7 @@ export function defaultGlobalBatch(seqLen: number, dp: number, microBatch: numbe
 // devices: 1e7, ten times the largest clusters announced (~1e6 accelerators); 2^53 made `train --search` hang
 // listing its divisors
 export const TRAIN_COUNTS: [keyof TrainOptions, string, number][] = [
-  ['devices', 'devices', 1e7], ['tp', 'tp', 1e6], ['pp', 'pp', 1e6], ['cp', 'cp', 1e6], ['ep', 'ep', 1e6], ['dp', 'dp', 1e7],
+  ['devices', 'devices', 1e7], ['tp', 'tp', 1e6], ['pp', 'pp', 1e6], ['cp', 'cp', 1e6], ['ep', 'ep', 1e6], ['etp', 'etp', 1e6], ['dp', 'dp', 1e7],
   ['seqLen', 'seq-len', 1e8], ['globalBatch', 'global-batch', 1e9], ['microBatch', 'micro-batch', 1e6],
 ];
 
@@ -131,6 +132,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
     cp,
     dp,
     ep,
+    etp: o.etp ?? tp,
     interleave: sched.interleave,
     schedule: sched.schedule,
     seqLen,
@@ -227,6 +229,7 @@ export function simulateTraining(r: TrainRequest): TrainResult {
     cp: r.cp,
     dp: r.dp,
     ep: r.ep,
+    etp: r.etp ?? r.tp,
     interleave: r.interleave,
     schedule: r.schedule,
     seq_len: r.seqLen,

@@ -80,6 +80,7 @@ export interface TrainResult {
   cp: number;
   dp: number;
   ep: number;
+  etp: number; // expert tensor-parallel size (the experts' own TP group; Megatron's default: tp)
   interleave: number;
   schedule: Schedule;
   seq_len: number;

@@ -1,0 +1,46 @@
+// Expert tensor parallelism (--etp, Megatron-Core --expert-tensor-parallel-size, default tp): the routed experts'
+// weights split over etp ranks, and with etp > 1 the alltoall dispatcher's all-gather of the received rows over the
+// expert TP group before the expert GEMMs and reduce-scatter after them (forward and backward: four collectives per
+// MoE layer; NVIDIA/Megatron-LM megatron/core/transformer/moe/token_dispatcher.py dispatch_postprocess /
+// combine_preprocess).
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { buildTrainRequest, simulateTraining, type TrainOptions } from '../src/sim/training/train.js';
+import { decoderShape } from '../src/sim/training/shapes.js';
+import { WEIGHT_BYTES } from '../src/sim/training/memory.js';
+import type { DecoderModel } from '../src/spec/types.js';
+
+const lib = getLibrary();
+const model = libraryModel('qwen3-30b-a3b') as DecoderModel;
+// one 8-GPU node: TP2 × DP4 with EP4, so every EP and expert-TP group stays on NVLink whatever etp is
+const base: TrainOptions = { devices: 8, tp: 2, ep: 4, seqLen: 4096, globalBatch: 64, microBatch: 1, dtype: 'bf16', recompute: 'none' };
+const run = (rt: string, o: Partial<TrainOptions> = {}) =>
+  simulateTraining(buildTrainRequest(model, bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime(rt)), { ...base, ...o }));
+
+describe('expert tensor parallelism (--etp)', () => {
+  it('defaults to tp, as Megatron-Core does (megatron/training/arguments.py)', () => {
+    expect(run('nemo').etp).toBe(2);
+    expect(run('nemo', { etp: 1 }).etp).toBe(1);
+  });
+  it('adds the dispatcher\'s expert-TP all-gather / reduce-scatter to the exposed expert communication, same FLOPs', () => {
+    const split = run('nemo');
+    const whole = run('nemo', { etp: 1 });
+    expect(split.hardware_flops_per_step).toBeCloseTo(whole.hardware_flops_per_step, -6);
+    expect(split.breakdown.ep_comm_s).toBeGreaterThan(whole.breakdown.ep_comm_s * 1.2);
+    expect(split.step_s).toBeGreaterThan(whole.step_s);
+  });
+  it('prices no expert-TP collective for DeepEP / HybridEP dispatchers (they send each token to the etp ranks directly)', () => {
+    expect(run('nemo-deepep').breakdown.ep_comm_s).toBeCloseTo(run('nemo-deepep', { etp: 1 }).breakdown.ep_comm_s, 12);
+  });
+  it('keeps each expert whole on its rank at etp 1: tp times the expert weights per device', () => {
+    const s = decoderShape(model);
+    const dw = run('nemo', { etp: 1 }).memory.weights_bytes - run('nemo').memory.weights_bytes;
+    // expert weights per device: paramsExpert / (etp · ep) (ZeRO 1 leaves the weights unsharded)
+    expect(dw).toBeCloseTo(WEIGHT_BYTES * (s.paramsExpert / 4) * (1 - 1 / 2), -3);
+  });
+  it('refuses an etp that does not divide tp, in one line naming the flag', () => {
+    expect(() => run('nemo', { etp: 3 })).toThrow(/etp 3 must divide tp 2/);
+    expect(() => run('nemo', { etp: 0 })).toThrow(/--etp must be a whole number/);
+  });
+});
