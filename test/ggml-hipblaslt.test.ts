@@ -1,5 +1,5 @@
 // llama.cpp's HIP backend on Strix Halo (gfx1151) by BLAS library: 2025 ggml-hip multiplies GGUF weights by a prompt
-// ubatch as "dequantize, then BLAS"; rocBLAS's native gfx1151 kernels (runtime llama.cpp: the measured 4.66 TFLOP/s MUL_MAT,
+// ubatch as "dequantize, then BLAS"; rocBLAS's native gfx1151 kernels (runtime llama.cpp-hip-2025: the measured 4.66 TFLOP/s MUL_MAT,
 // ROCm issue #4748) or, with ROCBLAS_USE_HIPBLASLT=1, hipBLASLt (runtime llama.cpp-hipblaslt: the dequantize pass plus a
 // 16-bit GEMM at hipBLASLt's measured 21.6 TFLOP/s, kernels.gemm_rate). Also: a GGUF GEMM at the runtime's own kernel rate
 // is not a dtype fallback (no "no native fp16 GEMMs" warning).
@@ -18,7 +18,7 @@ const HW = 'ryzen-ai-max-plus-395';
 describe('llama.cpp-hipblaslt on Strix Halo', () => {
   it('below 64 tokens ggml-hip keeps its own MMQ kernel: no conversion pass, the plain llama.cpp price; from 64 the pass', () => {
     const hw = bound(HW, 'llama.cpp-hipblaslt');
-    const base = bound(HW, 'llama.cpp');
+    const base = bound(HW, 'llama.cpp-hip-2025');
     for (const T of [16, 63]) {
       expect(dequantPass(ffnUp(hw, T), hw)).toBeUndefined();
       expect(opCost(ffnUp(hw, T), hw).seconds).toBe(opCost(ffnUp(base, T), base).seconds);
@@ -42,13 +42,13 @@ describe('llama.cpp-hipblaslt on Strix Halo', () => {
     expect(opCost(up, withKernels(hw, { gemmFlopPerS: undefined })).computeS).toBeLessThan(c.computeS);
   });
   it('the cap is a BLAS property: a GGUF GEMM on the runtime\'s own kernel (gguf: mmq with a rate) ignores it', () => {
-    const hw = bound(HW, 'llama.cpp');
+    const hw = bound(HW, 'llama.cpp-hip-2025');
     const up = ffnUp(hw, 512);
     expect(opCost(up, withKernels(hw, { gemmFlopPerS: 1e12 })).seconds).toBe(opCost(up, hw).seconds);
   });
   it('pp512 runs faster with hipBLASLt than with rocBLAS; batch-1 decode (matrix-vector kernels) is the same', () => {
-    expect(run('llama.cpp-hipblaslt', HW, 512).prefill_tok_s!).toBeGreaterThan(2 * run('llama.cpp', HW, 512).prefill_tok_s!);
-    expect(run('llama.cpp-hipblaslt', HW, 1, 64).tpot_s).toBe(run('llama.cpp', HW, 1, 64).tpot_s);
+    expect(run('llama.cpp-hipblaslt', HW, 512).prefill_tok_s!).toBeGreaterThan(2 * run('llama.cpp-hip-2025', HW, 512).prefill_tok_s!);
+    expect(run('llama.cpp-hipblaslt', HW, 1, 64).tpot_s).toBe(run('llama.cpp-hip-2025', HW, 1, 64).tpot_s);
   });
   it('GGUF GEMMs at the runtime\'s own rate give no dtype-fallback warning (NVIDIA MMQ, the Strix Halo measured rate)', () => {
     for (const hwId of ['rtx-4090', HW, 'radeon-rx-7900-xtx']) {

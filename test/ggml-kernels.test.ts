@@ -69,8 +69,8 @@ describe('ggml decode kernels', () => {
 });
 
 describe('a runtime-measured matrix-vector rate caps the matrix-vector kernels and the 8-rows-at-a-time floor', () => {
-  it('ryzen-ai-max-plus-395 under llama.cpp: GGUF prompt GEMMs run no faster than the measured MMVQ rate (gemv_rate)', () => {
-    const hw = bound('ryzen-ai-max-plus-395', 'llama.cpp');
+  it('ryzen-ai-max-plus-395 under llama.cpp-hip-2025: GGUF prompt GEMMs run no faster than the measured MMVQ rate (gemv_rate)', () => {
+    const hw = bound('ryzen-ai-max-plus-395', 'llama.cpp-hip-2025');
     const rate = hw.runtime!.kernels.gemvFlopPerS!;
     expect(rate).toBeGreaterThan(0);
     const r = simulate(buildRequest({ model: 'llama-3.2-3b', hardware: hw.id, dtype: 'q4_0', 'input-tokens': 512, 'output-tokens': 1, batch: 1 }, libraryModel('llama-3.2-3b'), hw, libraryModel));

@@ -163,7 +163,7 @@ describe('stream-K flash attention in ggml-cuda prefill (Ada and later)', () => 
 
 describe('kernel choice by a fixed row count (ggml) vs by speed (serving engines)', () => {
   it('llama.cpp runs its tiled prompt kernel above 8 rows even where the matrix-vector kernel would be faster', () => {
-    const hw = bound('ryzen-ai-max-plus-395', 'llama.cpp');
+    const hw = bound('ryzen-ai-max-plus-395', 'llama.cpp-hip-2025');
     expect(kernelPhysics(hw).kernelChoice).toBe('threshold');
     expect(kernelPhysics(bound('h100-sxm', 'vllm')).kernelChoice).toBe('fastest');
     const m = libraryModel('llama-3.2-3b') as DecoderModel;

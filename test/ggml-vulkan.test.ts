@@ -16,7 +16,7 @@ describe('llama.cpp-vulkan', () => {
   it('a Vulkan prompt GEMM on Strix Halo runs at the cited mul_mm rate (163 FLOP/CU/clock x 40 x 2.9 GHz), not rocBLAS', () => {
     const hw = bound('ryzen-ai-max-plus-395', 'llama.cpp-vulkan');
     expect(ggufGemmPeak(hw)).toBeCloseTo(18.9e12, -9);
-    expect(ggufGemmPeak(bound('ryzen-ai-max-plus-395', 'llama.cpp'))).toBeCloseTo(4.66e12, -9);
+    expect(ggufGemmPeak(bound('ryzen-ai-max-plus-395', 'llama.cpp-hip-2025'))).toBeCloseTo(4.66e12, -9);
     const up = ffnUp(hw, 512);
     expect(dequantPass(up, hw)).toBeUndefined(); // no separate dequantize pass: tiles are dequantized in the shader
     expect(opCost(up, hw).computeS).toBeGreaterThanOrEqual(up.flops / 18.9e12);
@@ -29,12 +29,12 @@ describe('llama.cpp-vulkan', () => {
       expect(Math.abs(rate / (163 * h.units! * h.clockHz!) - 1)).toBeLessThan(0.01);
     }
   });
-  it('the prompt is faster than under the HIP runtime; batch-1 decode (DRAM-bound) is unchanged', () => {
+  it('the prompt is faster than under the 2025 HIP runtime (dequantize + rocBLAS); batch-1 decode (DRAM-bound) is unchanged', () => {
     const v = run('llama.cpp-vulkan', 'ryzen-ai-max-plus-395', 512, 1);
-    const h = run('llama.cpp', 'ryzen-ai-max-plus-395', 512, 1);
+    const h = run('llama.cpp-hip-2025', 'ryzen-ai-max-plus-395', 512, 1);
     expect(v.prefill_tok_s!).toBeGreaterThan(2 * h.prefill_tok_s!);
     const vd = run('llama.cpp-vulkan', 'ryzen-ai-max-plus-395', 1, 128);
-    const hd = run('llama.cpp', 'ryzen-ai-max-plus-395', 1, 128);
+    const hd = run('llama.cpp-hip-2025', 'ryzen-ai-max-plus-395', 1, 128);
     expect(vd.tpot_s).toBe(hd.tpot_s);
   });
   it('a part without a Vulkan table keeps the llama.cpp default', () => {

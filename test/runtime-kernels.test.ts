@@ -86,6 +86,6 @@ describe("llama.cpp's GGUF matmul rate is the runtime's, per SM/CU and clock", (
   it('AMD consumer parts without a kernel measurement have no GGUF rate (the FP16 tables stand); Strix Halo has its measured one', () => {
     expect(ggufGemmPeak(bindRuntime(lib.hardware['radeon-ai-pro-r9700']!, libraryRuntime('llama.cpp')))).toBeUndefined();
     // ROCm/ROCm issue #4748: test-backend-ops MUL_MAT 4096x512x14336 q4_0 on gfx1151, far below the 59.4 TFLOP/s WMMA peak
-    expect(ggufGemmPeak(bindRuntime(lib.hardware['ryzen-ai-max-plus-395']!, libraryRuntime('llama.cpp')))).toBe(4.66e12);
+    expect(ggufGemmPeak(bindRuntime(lib.hardware['ryzen-ai-max-plus-395']!, libraryRuntime('llama.cpp-hip-2025')))).toBe(4.66e12);
   });
 });

@@ -646,6 +646,7 @@ const runtimeBlocks = {
       elementwise: { enum: ['eager', 'fused'] },
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       param_cast_bytes: { type: 'number', minimum: 0, maximum: 64 },
+      fp8_weight_cast: { enum: ['per_step'] },
       moe_capacity_factor: { type: 'number', exclusiveMinimum: 0, maximum: 64 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
       ep_dispatcher: { enum: ['alltoall', 'node_aware'] },

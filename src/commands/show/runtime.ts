@@ -134,6 +134,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     elementwise: t.elementwise,
     fp8_quantize_bytes: t.fp8QuantizeBytes,
     param_cast_bytes: t.paramCastBytes,
+    fp8_weight_cast: t.fp8WeightCast,
     moe_capacity_factor: t.moeCapacityFactor,
     ep_dispatch: t.epDispatch,
     ep_dispatcher: t.epDispatcher,
