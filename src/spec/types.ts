@@ -651,6 +651,9 @@ export interface RuntimeSettings {
   // DeepSpeed, Megatron FSDP), no copies priced
   // optimizerBytes: memory traffic per parameter of one optimizer step, gradient-norm clipping included
   // (src/sim/training/step.ts; absent: 28, a fused Adam over fp32 master weights and states with a 16-bit copy)
+  // fsdpScope: 'scale_up' = ZeRO-3 / FSDP shards over the data-parallel ranks of one scale-up domain and the domains
+  // hold replicas that all-reduce their gradient shards once per step (MaxText multislice: ici_fsdp_parallelism and
+  // dcn_data_parallelism; PyTorch HYBRID_SHARD: src/sim/training/fsdp-scope.ts); absent / 'all': over the whole group
   // ppSplit: 'even' = pipeline stages get num_layers / pp decoder layers each, the LM head and loss ride on the last
   // stage on top of its share (Megatron-Core's default split, src/sim/training/step.ts); absent / 'balanced': the
   // head's work spread as if the split absorbed it
@@ -672,6 +675,7 @@ export interface RuntimeSettings {
     hostCpuScale?: number;
     fsdpGatherDtype?: 'fp8' | 'bf16';
     fsdpLayout?: 'per_parameter' | 'flat';
+    fsdpScope?: 'scale_up' | 'all';
     ppSplit?: 'even' | 'balanced';
     optimizerBytes?: number;
     pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];

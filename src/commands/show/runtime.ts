@@ -143,6 +143,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     host_cpu_scale: t.hostCpuScale,
     fsdp_gather_dtype: t.fsdpGatherDtype,
     fsdp_layout: t.fsdpLayout,
+    fsdp_scope: t.fsdpScope,
     pp_split: t.ppSplit,
     optimizer_bytes: t.optimizerBytes,
     pipeline_schedules: t.pipelineSchedules,

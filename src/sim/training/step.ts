@@ -29,6 +29,7 @@ import { ranksPerDomain, ringEfficiency } from './ring-nics.js';
 import { materialiseAttention } from './materialised-attention.js';
 import { fsdpCopySeconds } from './fsdp-copies.js';
 import { fsdpEdgeGroups } from './fsdp-edges.js';
+import { shardGroups } from './fsdp-scope.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -354,6 +355,12 @@ export function stepTime(i: StepInput): StepResult {
   const dDense = p.dp * p.cp;
   // the experts' data-parallel group: the ranks holding the same expert shard, dp·cp·tp/(ep·etp) of them, etp·ep apart
   const dExpert = (dDense * p.tp) / (p.ep * et);
+  // the groups the states are sharded over: the whole DP×CP group, or under a runtime with fsdp_scope scale_up the
+  // part of it inside one scale-up domain, the domains holding replicas (./fsdp-scope.ts)
+  const sg = shardGroups(hw, p, i.zero);
+  const local = sg.dense < dDense || sg.expert < dExpert;
+  const sDense = local ? sg.dense : dDense;
+  const sExpert = local ? sg.expert : dExpert;
   const denseParams = s.paramsDense / (p.tp * p.pp); // average stage
   const expertParams = s.paramsExpert / (et * p.pp * p.ep);
   // DualPipe keeps two stages on each device (stage i and p−1−i: "Parameter 2×" in the report's Table 2).
@@ -363,9 +370,11 @@ export function stepTime(i: StepInput): StepResult {
   // a DP ring that spans scale-up domains leaves each one through all its members' NICs (./ring-nics.ts): the dense
   // DP×CP group's ranks are tp apart, the expert-DP group's tp·ep apart (Megatron rank order tp-cp-ep-dp)
   // one collective of `bytes` over a group of n ranks `stride` apart (none for a group of one or no bytes)
+  // (a group sharded inside one scale-up domain runs over that domain's link)
   const one = (kind: CollectiveKind, bytes: number, n: number, stride: number) => {
+    const link = local && n * stride <= domain ? linkForSpan(hw, n * stride).link : links.dp;
     const perDomain = ranksPerDomain(domain, stride, n);
-    return trainingCollectiveTime(hw, kind, bytes, n, links.dp, ringEfficiency(hw, links.dp, bytes, perDomain), perDomain);
+    return trainingCollectiveTime(hw, kind, bytes, n, link, ringEfficiency(hw, link, bytes, perDomain), perDomain);
   };
   const bucketed = (kind: CollectiveKind, params: number, bytesPer: number, n: number, stride: number) => {
     if (params <= 0) return 0;
@@ -373,11 +382,11 @@ export function stepTime(i: StepInput): StepResult {
     return k * one(kind, (params / k) * bytesPer, n, stride);
   };
   // gradients travel in the reduce dtype (reduceBytes, above)
-  const rs = bucketed('reducescatter', copies * denseParams, reduceBytes, dDense, p.tp) + bucketed('reducescatter', copies * expertParams, reduceBytes, dExpert, et * p.ep);
+  const rs = bucketed('reducescatter', copies * denseParams, reduceBytes, sDense, p.tp) + bucketed('reducescatter', copies * expertParams, reduceBytes, sExpert, et * p.ep);
   // weights gathered per parameter: 16-bit, or with fp8 GEMMs under a runtime that casts the linear layers' weight shards
   // to fp8 before the ZeRO-3 / FSDP all-gather (torchtitan --float8.enable_fsdp_float8_all_gather: Float8Linear weights
   // only; the embedding, LM head and norms stay 16-bit) 1 byte for the share of the stage that is linear layers
-  const ag = bucketed('allgather', copies * denseParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero), dDense, p.tp) + bucketed('allgather', copies * expertParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero, true), dExpert, et * p.ep);
+  const ag = bucketed('allgather', copies * denseParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero), sDense, p.tp) + bucketed('allgather', copies * expertParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero, true), sExpert, et * p.ep);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
   const bwdWindow = stageComputeS * (layerAvg('bwdS') / layerS);
   const fwdWindow = stageComputeS - bwdWindow;
@@ -396,11 +405,18 @@ export function stepTime(i: StepInput): StepResult {
       const e = fsdpEdgeGroups(root, perBlock(s.paramsDense - s.paramsEmbedding - s.paramsHead), (perBlock(s.paramsExpert / p.ep) * p.tp) / et, p.ep);
       const gatherBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero);
       const expertBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero, true);
-      const edges = one('allgather', e.dense * gatherBytes, dDense, p.tp) + one('reducescatter', e.dense * reduceBytes, dDense, p.tp) +
-        one('allgather', e.expert * expertBytes, dExpert, et * p.ep) + one('reducescatter', e.expert * reduceBytes, dExpert, et * p.ep);
+      const edges = one('allgather', e.dense * gatherBytes, sDense, p.tp) + one('reducescatter', e.dense * reduceBytes, sDense, p.tp) +
+        one('allgather', e.expert * expertBytes, sExpert, et * p.ep) + one('reducescatter', e.expert * reduceBytes, sExpert, et * p.ep);
       edgeS = Math.min(2 * ag + rs, edges);
     }
     dpS = m * withContention(2 * ag + rs, Math.max(edgeS, 2 * ag + rs - perMicroBatch * hide));
+    // replicas of a domain-local shard (fsdp_scope scale_up) all-reduce their gradient shards once per step, over the
+    // DP×CP group's own link, streamed behind the last micro-batch's backward as the ZeRO-1 reduction is (./dp-overlap.ts)
+    const ar = !local
+      ? 0
+      : (sDense < dDense ? bucketed('allreduce', (copies * denseParams) / sDense, reduceBytes, dDense / sDense, p.tp * sDense) : 0) +
+        (sExpert < dExpert ? bucketed('allreduce', (copies * expertParams) / sExpert, reduceBytes, dExpert / sExpert, et * p.ep * sExpert) : 0);
+    if (ar > 0) dpS += withContention(ar, dpExposed(ar, bwdWindow, 1, 1, buckets, ov.dpGrad ?? 1));
   } else {
     // reduce-scatter behind the last micro-batch group's backward, gather behind the next step's first group's
     // forward, chunk by chunk and bucket by bucket (./dp-overlap.ts); the runtime's share, else streamed (1)
@@ -413,7 +429,7 @@ export function stepTime(i: StepInput): StepResult {
   // 8. optimizer: memory-bound passes over this device's (ZeRO ≥ 1: sharded) parameters: the runtime's bytes per
   //    parameter (training.optimizer_bytes: an unfused foreach AdamW and gradient clipping run a pass per op), else one
   //    fused Adam pass
-  const optParams = copies * (i.zero >= 1 ? denseParams / dDense + expertParams / dExpert : denseParams + expertParams);
+  const optParams = copies * (i.zero >= 1 ? denseParams / sDense + expertParams / sExpert : denseParams + expertParams);
   const optBytes = hw.runtime?.training?.optimizerBytes ?? ADAM_BYTES_PER_PARAM;
   const optimizerS = (optParams * optBytes) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 

@@ -4,6 +4,7 @@
 //     ├─ stepTime (./step.ts)          → step_s, breakdown
 //     ├─ trainingMemory (./memory.ts)  → memory{…}, fits (with --recompute auto: the cheapest policy that fits)
 //     └─ modelFlopsPerToken (Kaplan)   → achieved_flops_per_device, mfu, total_flops
+import { shardGroups } from './fsdp-scope.js';
 import { withDefaultRuntime } from '../../runtime/resolve.js';
 import type { BoundRuntime } from '../../spec/types.js';
 import { workEnergy } from '../energy-cost.js';
@@ -182,7 +183,7 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   if (!r.hardware.scaleUp && !r.hardware.scaleOut) warnings.push(`${r.hardware.id} lists no interconnect: assumed 25 GB/s per device`);
   // 3. memory under the requested policy, or with --recompute auto the cheapest that fits (./recompute.ts)
   const memOf = (pol: RecomputePolicy) =>
-    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, usableShare: trainingShare(rt, r.hardware.memory.capacityBytes), fp8: gemmDtype === 'fp8', opSac: rt.training?.selective === 'op', flash: flashAttention(rt) });
+    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, usableShare: trainingShare(rt, r.hardware.memory.capacityBytes), fp8: gemmDtype === 'fp8', opSac: rt.training?.selective === 'op', flash: flashAttention(rt), shard: shardGroups(r.hardware, plan, r.zero) });
   let policy: RecomputePolicy;
   let memory: ReturnType<typeof trainingMemory>;
   if (r.recompute === 'auto') {
