@@ -44,3 +44,12 @@ describe('expert tensor parallelism (--etp)', () => {
     expect(() => run('nemo', { etp: 0 })).toThrow(/--etp must be a whole number/);
   });
 });
+
+describe('validation commands: a train flag the runner does not read is refused, not dropped', () => {
+  it('prices --etp from a command line and refuses an unknown flag in one line', async () => {
+    const { trainFromFlags } = await import('../src/sim/training/from-args.js');
+    const flags = { model: 'qwen3-30b-a3b', hardware: 'h100-sxm', devices: '8', tp: '2', ep: '4', 'seq-len': '4096', 'global-batch': '64', recompute: 'none', runtime: 'nemo' };
+    expect(trainFromFlags({ ...flags, etp: '1' }).etp).toBe(1);
+    expect(() => trainFromFlags({ ...flags, 'expert-tp': '1' })).toThrow(/^train: unknown flag --expert-tp \(one of /);
+  });
+});

@@ -73,6 +73,9 @@ describe('projections run as separate matmul nodes (kernels.split_projections)',
     expect(now.runtime!.kernels.biasFusedRows).toBe(1);
     expect(old.runtime!.kernels.biasFusedRows).toBe(0);
     expect(old.runtime!.kernels.splitProjections).toBe(true);
+    // ggml-metal (2025-09 on) dispatches the three projections of one input concurrently: one concatenated GEMM
+    const metal = bindRuntime(await loadHardware('apple-m2-ultra'), libraryRuntime('whisper.cpp'));
+    expect(metal.runtime!.kernels.splitProjections).toBe(false);
     const run = (hw: NormalizedHardware, out: number) => simulate(request('whisper-tiny', hw, { audioSeconds: 30, outputTokens: out, dtype: 'fp16' }));
     // the encoder is the same; each decode step launches 7 bias adds per layer more (q, v, out, cross q, cross out, fc1, fc2)
     const encNow = run(now, 0).phases.find((p) => p.name === 'encode')!.seconds;

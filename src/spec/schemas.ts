@@ -646,6 +646,7 @@ const runtimeBlocks = {
       elementwise: { enum: ['eager', 'fused'] },
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       param_cast_bytes: { type: 'number', minimum: 0, maximum: 64 },
+      fp8_weight_cast: { enum: ['per_step'] },
       moe_capacity_factor: { type: 'number', exclusiveMinimum: 0, maximum: 64 },
       ep_dispatch: { enum: ['fp8', 'bf16'] },
       ep_dispatcher: { enum: ['alltoall', 'node_aware'] },
@@ -654,6 +655,7 @@ const runtimeBlocks = {
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       fsdp_layout: { enum: ['per_parameter', 'flat'] },
       pp_split: { enum: ['even', 'balanced'] },
+      pipeline_schedules: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['1f1b', 'interleaved', 'dualpipe'] } },
       optimizer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1024 },
       moe_host: {
         type: 'object',

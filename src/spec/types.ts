@@ -625,6 +625,10 @@ export interface RuntimeSettings {
   // fp8QuantizeBytes: memory traffic per element of each fp8 GEMM input quantization (src/sim/training/layer-cost.ts)
   // paramCastBytes: memory traffic per parameter per micro-batch of a model kept in fp32 under autocast (casting the
   // weights to the compute dtype in the forward, their gradients back to fp32 in the backward: src/sim/training/step.ts)
+  // fp8WeightCast: 'per_step' = with fp8 GEMMs the 16-bit weights of the linear layers are quantized once per optimizer
+  // step, on the first micro-batch, and the fp8 copy reused by the others (Transformer Engine's weight workspace with
+  // is_first_microbatch, as Megatron-Core sets it), at fp8QuantizeBytes per weight (src/sim/training/step.ts); absent:
+  // not priced
   // moeCapacityFactor: MoE layers dispatch by one-hot einsums onto a fixed capacity per expert, C = ceil(S·k/E) × this,
   // every expert computed over all of it (MaxText dense_matmul, token dropping: src/sim/training/moe-capacity.ts)
   // epDispatch: the element type the expert-parallel dispatch all-to-all moves tokens in when GEMMs are fp8 ('bf16':
@@ -647,6 +651,8 @@ export interface RuntimeSettings {
   // ppSplit: 'even' = pipeline stages get num_layers / pp decoder layers each, the LM head and loss ride on the last
   // stage on top of its share (Megatron-Core's default split, src/sim/training/step.ts); absent / 'balanced': the
   // head's work spread as if the split absorbed it
+  // pipelineSchedules: the pipeline schedules the runtime implements (src/sim/training/schedule.ts picks the default
+  // among them; a schedule the user names outside them is priced as asked, with a warning); absent: all three
   training?: {
     selective?: 'modules' | 'op';
     reduceDtype?: 'fp32' | 'bf16';
@@ -654,6 +660,7 @@ export interface RuntimeSettings {
     moeHost?: MoeHostSync;
     fp8QuantizeBytes?: number;
     paramCastBytes?: number;
+    fp8WeightCast?: 'per_step';
     moeCapacityFactor?: number;
     epDispatch?: 'fp8' | 'bf16';
     epDispatcher?: 'alltoall' | 'node_aware';
@@ -663,6 +670,7 @@ export interface RuntimeSettings {
     fsdpLayout?: 'per_parameter' | 'flat';
     ppSplit?: 'even' | 'balanced';
     optimizerBytes?: number;
+    pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
   };
 }
 /** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */

@@ -134,6 +134,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     elementwise: t.elementwise,
     fp8_quantize_bytes: t.fp8QuantizeBytes,
     param_cast_bytes: t.paramCastBytes,
+    fp8_weight_cast: t.fp8WeightCast,
     moe_capacity_factor: t.moeCapacityFactor,
     ep_dispatch: t.epDispatch,
     ep_dispatcher: t.epDispatcher,
@@ -143,6 +144,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fsdp_layout: t.fsdpLayout,
     pp_split: t.ppSplit,
     optimizer_bytes: t.optimizerBytes,
+    pipeline_schedules: t.pipelineSchedules,
     moe_host: mh && {
       syncs_fwd: mh.syncsFwd,
       per_op_s: mh.perOpS,

@@ -162,7 +162,12 @@ export async function trainFromArgs(argv: string[]): Promise<TrainResult | { con
 
 // Synchronous runner for the accuracy check (src/sim/accuracy.ts RUNNERS.train): flags as parsed there
 // ({name: value | true}), library ids only.
+// the flags trainFromFlags reads (with --json, which only picks the output); any other flag in a command is refused
+// rather than dropped, so a validation row's hwperf_command cannot carry a setting that is silently not priced
+const FROM_FLAGS = new Set(['model', 'hardware', 'runtime', 'json', 'devices', 'tp', 'pp', 'cp', 'ep', 'etp', 'dp', 'interleave', 'schedule', 'seq-len', 'global-batch', 'micro-batch', 'tokens', 'dtype', 'recompute', 'recompute-modules', 'recompute-num-layers', 'zero', 'price', 'years', 'pue', 'usd-per-kwh', 'goodput']);
+
 export function trainFromFlags(flags: Record<string, string | true>): TrainResult {
+  for (const k of Object.keys(flags)) if (!FROM_FLAGS.has(k)) throw new UserError(`train: unknown flag --${k} (one of ${[...FROM_FLAGS].map((x) => `--${x}`).join(', ')})`);
   const lib = getLibrary();
   const model = lib.models[String(flags.model)];
   const base = lib.hardware[String(flags.hardware)];

@@ -133,6 +133,24 @@ function paramCastSeconds(i: StepInput, microBatches: number): number {
   return (params * perMb) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }
 
+// Transformer Engine quantizes an fp8 GEMM's 16-bit weight into a cached workspace when the layer is called with
+// is_first_microbatch True (or None) and reuses it for the step's later micro-batches (TransformerEngine
+// transformer_engine/pytorch/module/linear.py: update_workspace = is_first_microbatch is None or is_first_microbatch);
+// Megatron-Core passes it (megatron/core/extensions/transformer_engine.py TELinear.forward; schedules.py forward_step
+// calls model.set_is_first_microbatch() on each step's first micro-batch). So once per optimizer step every linear
+// weight of the stage is read and written at the runtime's fp8_quantize_bytes (current scaling: amax read 2, cast read
+// 2, row- and column-wise fp8 writes 1 + 1), on the compute stream before that micro-batch's GEMMs (runtime
+// training.fp8_weight_cast per_step). Weights kept in fp8 (fp8 primary weights) skip it: not expressed. Not under ZeRO-3.
+export function fp8WeightCastSeconds(i: StepInput): number {
+  const { shape: s, plan: p, hw } = i;
+  const qb = hw.runtime?.training?.fp8QuantizeBytes ?? 3;
+  if (i.gemmDtype !== 'fp8' || hw.runtime?.training?.fp8WeightCast !== 'per_step' || i.zero >= 3) return 0;
+  // the linear layers' weights on one device (embedding, LM head and norms stay 16-bit; DualPipe holds two stages)
+  const copies = p.schedule === 'dualpipe' ? 2 : 1;
+  const linear = (s.paramsDense - s.paramsEmbedding - s.paramsHead) / (p.tp * p.pp) + s.paramsExpert / (expertTp(p) * p.pp * p.ep);
+  return (copies * linear * qb) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
+}
+
 export function stepTime(i: StepInput): StepResult {
   const { shape: s, plan: p, hw } = i;
   // one collective of `bytes` (its buffer: the all-reduce / all-gather size, or the message of a p2p send) at the
@@ -382,13 +400,15 @@ export function stepTime(i: StepInput): StepResult {
   const optBytes = hw.runtime?.training?.optimizerBytes ?? ADAM_BYTES_PER_PARAM;
   const optimizerS = (optParams * optBytes) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 
-  const stepS = pipelineS + dpS + optimizerS;
+  // the once-per-step fp8 weight quantization (fp8WeightCastSeconds), on the compute stream of the first micro-batch
+  const weightCastS = fp8WeightCastSeconds(i);
+  const stepS = pipelineS + dpS + optimizerS + weightCastS;
   const flopsPerMb = (p.pp === 1 ? s.layers : s.layers / p.pp) * (layerAvg('fwdFlops') + layerAvg('bwdFlops')) + (head.fwdFlops + head.bwdFlops) / p.pp;
   return {
     stepS,
     hardwareFlopsPerDevice: m * flopsPerMb,
     breakdown: {
-      compute_s: m * stageComputeS,
+      compute_s: m * stageComputeS + weightCastS,
       tp_comm_s: m * tpS,
       cp_comm_s: m * cpS,
       ep_comm_s: m * epExposed,
