@@ -25,8 +25,9 @@ export default class Train extends BaseCommand {
     '--recompute auto (default) picks the cheapest policy that fits and reports it; its recomputation is in step_s.',
     'Defaults: dp = devices/(tp·pp·cp); ep (MoE) = gcd(dp·cp, experts); seq-len min(context, 4096); micro-batch 1;',
     'global batch ≈ 4M tokens and ≥ 2·pp micro-batches per pipeline; bf16; recompute auto; ZeRO 1 (distributed',
-    'optimizer); schedule: dualpipe for an MoE with ep > 1 on an even pp, else interleaved with the largest v that',
-    'leaves ≥ 2 layers per chunk (as NVIDIA\'s Llama 3.1 405B and DeepSeek-V3 recipes), else 1f1b.',
+    'optimizer); schedule: dualpipe for an MoE with ep > 1 on an even pp where the runtime has it (torchtitan; not',
+    'megatron/nemo), else interleaved with the largest v that leaves ≥ 2 layers per chunk (as NVIDIA\'s Llama 3.1 405B',
+    'and DeepSeek-V3 recipes), else 1f1b (`hwperf show runtime ID`: pipeline_schedules).',
   ].join('\n');
   static examples = [
     '<%= config.bin %> train --model llama-3.1-405b --hardware h100-sxm --devices 8192 --tp 8 --pp 16 --seq-len 8192 --global-batch 2048',
@@ -46,7 +47,7 @@ export default class Train extends BaseCommand {
     dp: Flags.integer({ description: 'data-parallel degree (default devices/(tp·pp·cp))' }),
     interleave: Flags.integer({ description: 'virtual pipeline stages per device (interleaved 1F1B); default: the largest v leaving ≥ 2 layers per chunk' }),
     schedule: Flags.string({
-      description: 'pipeline schedule (default: dualpipe for MoE with ep > 1 on an even pp, else interleaved when layers allow, else 1f1b)',
+      description: 'pipeline schedule (default: dualpipe for MoE with ep > 1 on an even pp where the runtime has it, else interleaved when layers allow, else 1f1b)',
       options: ['1f1b', 'interleaved', 'dualpipe'],
     }),
     'seq-len': Flags.integer({ description: 'tokens per sequence' }),

@@ -651,6 +651,8 @@ export interface RuntimeSettings {
   // ppSplit: 'even' = pipeline stages get num_layers / pp decoder layers each, the LM head and loss ride on the last
   // stage on top of its share (Megatron-Core's default split, src/sim/training/step.ts); absent / 'balanced': the
   // head's work spread as if the split absorbed it
+  // pipelineSchedules: the pipeline schedules the runtime implements (src/sim/training/schedule.ts picks the default
+  // among them; a schedule the user names outside them is priced as asked, with a warning); absent: all three
   training?: {
     selective?: 'modules' | 'op';
     reduceDtype?: 'fp32' | 'bf16';
@@ -668,6 +670,7 @@ export interface RuntimeSettings {
     fsdpLayout?: 'per_parameter' | 'flat';
     ppSplit?: 'even' | 'balanced';
     optimizerBytes?: number;
+    pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
   };
 }
 /** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */

@@ -144,6 +144,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fsdp_layout: t.fsdpLayout,
     pp_split: t.ppSplit,
     optimizer_bytes: t.optimizerBytes,
+    pipeline_schedules: t.pipelineSchedules,
     moe_host: mh && {
       syncs_fwd: mh.syncsFwd,
       per_op_s: mh.perOpS,

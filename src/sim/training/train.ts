@@ -109,7 +109,9 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   if (o.schedule !== undefined && !SCHEDULES.includes(o.schedule as Schedule)) throw new UserError(`--schedule must be ${SCHEDULES.join(', ')} (got "${o.schedule}")`);
   if (o.interleave !== undefined && (!Number.isInteger(o.interleave) || o.interleave < 1)) throw new UserError(`--interleave must be a positive integer (got "${o.interleave}")`);
   const shape = decoderShape(model);
-  const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave);
+  // the schedules the runtime that will run it implements (the command's --runtime, else the training default)
+  const has = (hardware.runtime ?? withDefaultRuntime(hardware, model, 'training').runtime)?.training?.pipelineSchedules;
+  const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave, has);
   const dtype = (o.dtype ?? 'bf16') as TrainDtype;
   if (dtype !== 'bf16' && dtype !== 'fp8' && dtype !== 'int8') throw new UserError(`--dtype must be bf16, fp8 or int8 (got "${o.dtype}")`);
   const recompute = (o.recompute ?? 'auto') as Recompute | 'auto';
@@ -167,6 +169,8 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   const shape = decoderShape(r.model);
   const plan: PlanShape = r; // a request is its plan plus what and where to train
   if (r.seqLen > r.model.context) warnings.push(`seq-len ${r.seqLen} exceeds the model's context ${r.model.context}`);
+  const has = rt.training?.pipelineSchedules;
+  if (r.pp > 1 && has && !has.includes(r.schedule)) warnings.push(`${rt.id} does not implement the ${r.schedule} schedule (it runs ${has.join(', ')}): priced as asked`);
   // 2. GEMM dtype: fp8 or int8 only where the matrix units have it (not via the int8 fallback inference would use for
   //    fp8; an int8 training recipe such as AQT's needs int8 matrix units to gain anything, ./layer-cost.ts)
   let gemmDtype: Dtype = r.dtype;
