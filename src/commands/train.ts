@@ -54,7 +54,7 @@ export default class Train extends BaseCommand {
     'global-batch': Flags.integer({ description: 'sequences per optimizer step' }),
     'micro-batch': Flags.integer({ description: 'sequences per micro-batch' }),
     tokens: Flags.string({ description: 'training tokens (for total_flops, total_s, gpu_hours, cost_usd), e.g. 300e9' }),
-    dtype: Flags.string({ description: 'training precision: bf16 or fp8', options: ['bf16', 'fp8'] }),
+    dtype: Flags.string({ description: 'training precision: bf16, fp8 (Transformer Engine-style fp8 GEMMs) or int8 (AQT int8 GEMMs, forward and backward, as MaxText quantization: int8)', options: ['bf16', 'fp8', 'int8'] }),
     recompute: Flags.string({
       description: 'activation recomputation (default auto: the cheapest policy that fits — none, selective, selective with more modules, then full on k layers per chunk, then full)',
       options: ['auto', 'none', 'selective', 'full'],

@@ -58,11 +58,15 @@ export function epDispatchBytes(gemmDtype: Dtype, runtimeDispatch: 'fp8' | 'bf16
 
 /**
  * Mean bytes per parameter of a ZeRO-3 weight all-gather: WEIGHT_BYTES, or 1 for the linear layers' weights when the
- * GEMMs are fp8 and the runtime gathers them in fp8 (training.fsdp_gather_dtype: fp8); embedding and LM head keep 16
- * bits (norm weights are negligible). `expert`: the routed experts' parameters, all linear.
+ * GEMMs are fp8 and the runtime gathers them in fp8 (training.fsdp_gather_dtype: fp8), or the GEMMs are AQT int8: XLA's
+ * partitioner quantizes the FSDP-sharded kernel where it lies and gathers the int8 tensor (google/maxtext @e64f6813
+ * MaxText/layers/linears.py maybe_all_gather_kernel_weight_in_expert_parallelism: "compiler will handle
+ * communication automatically, esp. with int8 quantization, kernel will be all-gathered in int8 instead of
+ * weight_dtype"); embedding and LM head keep 16 bits (norm weights are negligible). `expert`: the routed experts'
+ * parameters, all linear.
  */
 export function zero3GatherBytes(s: DecoderShape, gemmDtype: Dtype, gatherDtype: 'fp8' | 'bf16' | undefined, zero: ZeroStage, expert = false): number {
-  if (zero !== 3 || gemmDtype !== 'fp8' || gatherDtype !== 'fp8') return WEIGHT_BYTES;
+  if (zero !== 3 || !(gemmDtype === 'int8' || (gemmDtype === 'fp8' && gatherDtype === 'fp8'))) return WEIGHT_BYTES;
   if (expert) return 1;
   const dense = s.paramsDense;
   const sixteen = Math.min(dense, s.paramsEmbedding + s.paramsHead);

@@ -114,7 +114,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   const has = (hardware.runtime ?? withDefaultRuntime(hardware, model, 'training').runtime)?.training?.pipelineSchedules;
   const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave, has);
   const dtype = (o.dtype ?? 'bf16') as TrainDtype;
-  if (dtype !== 'bf16' && dtype !== 'fp8') throw new UserError(`--dtype must be bf16 or fp8 (got "${o.dtype}")`);
+  if (dtype !== 'bf16' && dtype !== 'fp8' && dtype !== 'int8') throw new UserError(`--dtype must be bf16, fp8 or int8 (got "${o.dtype}")`);
   const recompute = (o.recompute ?? 'auto') as Recompute | 'auto';
   if (!['auto', 'none', 'selective', 'full'].includes(recompute)) throw new UserError(`--recompute must be auto, none, selective or full (got "${o.recompute}")`);
   const recomputeModules = parseRecomputeModules(o.recomputeModules, recompute);
@@ -172,11 +172,12 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   if (r.seqLen > r.model.context) warnings.push(`seq-len ${r.seqLen} exceeds the model's context ${r.model.context}`);
   const has = rt.training?.pipelineSchedules;
   if (r.pp > 1 && has && !has.includes(r.schedule)) warnings.push(`${rt.id} does not implement the ${r.schedule} schedule (it runs ${has.join(', ')}): priced as asked`);
-  // 2. GEMM dtype: fp8 only where the matrix units have it (not via the int8 fallback inference would use)
+  // 2. GEMM dtype: fp8 or int8 only where the matrix units have it (not via the int8 fallback inference would use for
+  //    fp8; an int8 training recipe such as AQT's needs int8 matrix units to gain anything, ./layer-cost.ts)
   let gemmDtype: Dtype = r.dtype;
-  if (r.dtype === 'fp8' && !r.hardware.matrixFlopPerS.fp8) {
+  if ((r.dtype === 'fp8' || r.dtype === 'int8') && !r.hardware.matrixFlopPerS[r.dtype]) {
     gemmDtype = 'bf16';
-    warnings.push(`${r.hardware.id} has no fp8 matrix units: training GEMMs run in bf16`);
+    warnings.push(`${r.hardware.id} has no ${r.dtype} matrix units: training GEMMs run in bf16`);
   }
   const peak = matrixPeak(r.hardware, gemmDtype);
   if (peak.dtype !== gemmDtype) warnings.push(`${r.hardware.id} has no ${gemmDtype} matrix peak: priced at ${peak.dtype}`);
