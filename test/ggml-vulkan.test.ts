@@ -37,6 +37,16 @@ describe('llama.cpp-vulkan', () => {
     const hd = run('llama.cpp-hip-2025', 'ryzen-ai-max-plus-395', 1, 128);
     expect(vd.tpot_s).toBe(hd.tpot_s);
   });
+  it('a Vulkan prompt GEMM on the RTX 3090 runs at its measured coopmat1 q4_0 rate (45.46 TFLOP/s), not CUDA MMQ', () => {
+    const hw = bound('rtx-3090', 'llama.cpp-vulkan');
+    expect(ggufGemmPeak(hw)).toBeCloseTo(45.46e12, -9);
+    expect(ggufGemmPeak(bound('rtx-3090', 'llama.cpp'))!).toBeGreaterThan(1.5 * 45.46e12);
+    const up = ffnUp(hw, 512);
+    expect(opCost(up, hw).computeS).toBeGreaterThanOrEqual(up.flops / 45.46e12);
+    const v = run('llama.cpp-vulkan', 'rtx-3090', 512, 1);
+    const c = run('llama.cpp', 'rtx-3090', 512, 1);
+    expect(v.prefill_tok_s!).toBeLessThan(c.prefill_tok_s!);
+  });
   it('a part without a Vulkan table keeps the llama.cpp default', () => {
     for (const id of ['rtx-4090', 'h100-sxm', 'mi300x']) {
       expect(ggufGemmPeak(bound(id, 'llama.cpp-vulkan'))).toBe(ggufGemmPeak(bound(id, 'llama.cpp')));

@@ -177,12 +177,26 @@ describe('pipeline schedules: defaults, DualPipe, interleaving (src/sim/training
     expect(() => buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: 'pipedream' })).toThrow(/--schedule must be/);
     expect(() => buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: '1f1b', interleave: 2 })).toThrow(/1f1b/);
   });
-  it('--search tries interleaved and DualPipe schedules', () => {
-    const { configs } = searchTraining(deep, hw, { devices: 4, seqLen: 128, globalBatch: 16, dtype: 'bf16', zero: 1, pp: 4, tp: 1, microBatch: 1, recompute: 'selective', top: 50 });
-    const kinds = new Set(configs.map((c) => c.schedule));
-    expect(kinds.has('interleaved')).toBe(true);
-    expect(kinds.has('dualpipe')).toBe(true);
-    expect(kinds.has('1f1b')).toBe(true);
+  it('--search tries the schedules the runtime implements: Megatron (the default) 1F1B and interleaved, ideal DualPipe too', () => {
+    const o = { devices: 4, seqLen: 128, globalBatch: 16, dtype: 'bf16' as const, zero: 1 as const, pp: 4, tp: 1, microBatch: 1, recompute: 'selective' as const, top: 50 };
+    const kinds = (h: NormalizedHardware) => new Set(searchTraining(deep, h, o).configs.map((c) => c.schedule));
+    expect([...kinds(hw)].sort()).toEqual(['1f1b', 'interleaved']);
+    expect([...kinds(bindRuntime(hw, libraryRuntime('ideal')))].sort()).toEqual(['1f1b', 'dualpipe', 'interleaved']);
+    // a schedule the user names is tried as named
+    expect([...new Set(searchTraining(deep, hw, { ...o, schedule: 'dualpipe' }).configs.map((c) => c.schedule))]).toEqual(['dualpipe']);
+  });
+  it('an MoE with ep > 1 defaults to DualPipe only under a runtime that has it; Megatron interleaves and warns when asked for it', () => {
+    const moe: DecoderModel = { ...deep, moe: { experts: 4, active: 2, shared: 0, intermediate: 32, dense_layers: 0 } };
+    const o = { devices: 8, pp: 4, ep: 2, seqLen: 128, globalBatch: 16, microBatch: 1 };
+    const meg = simulateTraining(buildTrainRequest(moe, hw, o));
+    expect([meg.runtime, meg.schedule, meg.interleave]).toEqual(['megatron', 'interleaved', 2]);
+    const deepspeed = simulateTraining(buildTrainRequest(moe, bindRuntime(hw, libraryRuntime('deepspeed')), o));
+    expect(deepspeed.schedule).toBe('1f1b');
+    for (const id of ['torchtitan', 'ideal']) expect(simulateTraining(buildTrainRequest(moe, bindRuntime(hw, libraryRuntime(id)), o)).schedule).toBe('dualpipe');
+    const asked = simulateTraining(buildTrainRequest(moe, hw, { ...o, schedule: 'dualpipe' }));
+    expect(asked.schedule).toBe('dualpipe');
+    expect(asked.warnings.join(' ')).toMatch(/megatron does not implement the dualpipe schedule/);
+    expect(meg.warnings.join(' ')).not.toMatch(/does not implement/);
   });
 });
 

@@ -629,6 +629,9 @@ export interface RuntimeSettings {
   // step, on the first micro-batch, and the fp8 copy reused by the others (Transformer Engine's weight workspace with
   // is_first_microbatch, as Megatron-Core sets it), at fp8QuantizeBytes per weight (src/sim/training/step.ts); absent:
   // not priced
+  // expertTp: the routed experts' tensor-parallel size when --etp is not given: 'tp' (Megatron-Core's default, also
+  // where absent) or 1 (torchtitan, DeepSpeed-MoE: experts whole under expert parallelism; at ep = 1 they take tp)
+  // (src/sim/training/plan.ts defaultExpertTp)
   // moeCapacityFactor: MoE layers dispatch by one-hot einsums onto a fixed capacity per expert, C = ceil(S·k/E) × this,
   // every expert computed over all of it (MaxText dense_matmul, token dropping: src/sim/training/moe-capacity.ts)
   // epDispatch: the element type the expert-parallel dispatch all-to-all moves tokens in when GEMMs are fp8 ('bf16':
@@ -648,9 +651,14 @@ export interface RuntimeSettings {
   // DeepSpeed, Megatron FSDP), no copies priced
   // optimizerBytes: memory traffic per parameter of one optimizer step, gradient-norm clipping included
   // (src/sim/training/step.ts; absent: 28, a fused Adam over fp32 master weights and states with a 16-bit copy)
+  // fsdpScope: 'scale_up' = ZeRO-3 / FSDP shards over the data-parallel ranks of one scale-up domain and the domains
+  // hold replicas that all-reduce their gradient shards once per step (MaxText multislice: ici_fsdp_parallelism and
+  // dcn_data_parallelism; PyTorch HYBRID_SHARD: src/sim/training/fsdp-scope.ts); absent / 'all': over the whole group
   // ppSplit: 'even' = pipeline stages get num_layers / pp decoder layers each, the LM head and loss ride on the last
   // stage on top of its share (Megatron-Core's default split, src/sim/training/step.ts); absent / 'balanced': the
   // head's work spread as if the split absorbed it
+  // pipelineSchedules: the pipeline schedules the runtime implements (src/sim/training/schedule.ts picks the default
+  // among them; a schedule the user names outside them is priced as asked, with a warning); absent: all three
   training?: {
     selective?: 'modules' | 'op';
     reduceDtype?: 'fp32' | 'bf16';
@@ -662,12 +670,15 @@ export interface RuntimeSettings {
     moeCapacityFactor?: number;
     epDispatch?: 'fp8' | 'bf16';
     epDispatcher?: 'alltoall' | 'node_aware';
+    expertTp?: 'tp' | 1;
     fp8Accumulate?: 'fast' | 'split_backward';
     hostCpuScale?: number;
     fsdpGatherDtype?: 'fp8' | 'bf16';
     fsdpLayout?: 'per_parameter' | 'flat';
+    fsdpScope?: 'scale_up' | 'all';
     ppSplit?: 'even' | 'balanced';
     optimizerBytes?: number;
+    pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
   };
 }
 /** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */

@@ -386,7 +386,7 @@ export function makeBoundsCase(r: Rand, tree: CliTree): BoundsCase {
     if (chance(r, 0.15)) a.push('--interleave', String(pick(r, [1, 2, 4])));
     if (chance(r, 0.2)) a.push('--tokens', pick(r, ['1e6', '1e9', '1e12', '1e15']));
     if (chance(r, 0.1)) a.push('--goodput', fmt(pick(r, [1, 0.5, 1e-6, r()])));
-    if (chance(r, 0.1)) a.push('--dtype', pick(r, ['bf16', 'fp8']));
+    if (chance(r, 0.1)) a.push('--dtype', pick(r, ['bf16', 'fp8', 'int8']));
     if (what === 'runtime' || chance(r, 0.1)) a.push('--runtime', file(`brt-${tree.n}.yaml`, boundRuntime(r, 'training', hw.endsWith('.yaml') ? undefined : hw).text));
     sets();
   } else {

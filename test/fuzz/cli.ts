@@ -507,7 +507,7 @@ export function makeCase(r: Rand, tree: CliTree): CliCase {
         else if (k === 'schedule') a.push('--schedule', pick(r, ['1f1b', 'interleaved', 'gpipe', 'zero-bubble', 'dualpipe', 'bogus', '__proto__']));
         else if (k === 'recompute') a.push('--recompute', pick(r, ['none', 'full', 'selective', 'bogus', 'constructor']));
         else if (k === 'recompute-modules') a.push('--recompute-modules', pick(r, ['core_attn', 'mlp', 'core_attn,mlp', '__proto__', '', 'x,,y']));
-        else if (k === 'dtype') a.push('--dtype', pick(r, ['bf16', 'fp8']));
+        else if (k === 'dtype') a.push('--dtype', pick(r, ['bf16', 'fp8', 'int8']));
         else if (k === 'runtime') a.push('--runtime', pick(r, ['megatron', 'torchtitan', 'deepspeed', 'vllm', '__proto__', 'bogus']));
         else if (k === 'zero') a.push('--zero', num(r, ['0', '1', '2', '3']));
         else if (k === 'goodput') a.push('--goodput', num(r, ['0.9', '1', '0.5']));

@@ -7,7 +7,7 @@ import { UserError } from '../../spec/errors.js';
 import { parseTcoOption } from '../tco.js';
 import { buildTrainRequest, parseRecomputeModules, simulateTraining, type TrainOptions } from './train.js';
 import { searchTraining } from './search.js';
-import type { TrainResult, ZeroStage } from './types.js';
+import type { TrainDtype, TrainResult, ZeroStage } from './types.js';
 import type { NormalizedHardware, NormalizedModel, NormalizedRuntime } from '../../spec/types.js';
 
 export interface TrainFlags {
@@ -109,7 +109,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
       devices: o.devices,
       seqLen: o.seqLen ?? Math.min(model.context, 4096),
       globalBatch: o.globalBatch,
-      dtype: (o.dtype ?? 'bf16') as 'bf16' | 'fp8',
+      dtype: (o.dtype ?? 'bf16') as TrainDtype,
       zero: (o.zero ?? 1) as ZeroStage,
       tokens: o.tokens,
       priceUsdPerHour: o.priceUsdPerHour,
@@ -120,6 +120,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
       pp: o.pp,
       cp: o.cp,
       ep: o.ep,
+      etp: o.etp,
       microBatch: o.microBatch,
       recompute: o.recompute as 'auto' | 'none' | 'selective' | 'full' | undefined,
       recomputeModules: parseRecomputeModules(o.recomputeModules, o.recompute ?? 'auto'),

@@ -41,8 +41,22 @@ export function eagerElementwise(hw: NormalizedHardware): EagerElementwise | und
 // elementwise, the reference of runtimes/pytorch.yaml's access classes): 0.84 of the part's elementwise rate.
 export const ROW_GATHER_RATE = 0.84;
 
-// `quantizeBytes`: bytes moved per element by the quantization of an fp8 GEMM's input (runtime
+// `quantizeBytes`: bytes moved per element by the quantization of an 8-bit GEMM's input (runtime
 // training.fp8_quantize_bytes; default 3: read 16-bit, write 8-bit once).
+// int8 GEMMs (train --dtype int8) are MaxText's `quantization: int8` (google/maxtext @e64f6813
+// MaxText/layers/quantizations.py _get_int8_quant_config → google/aqt @9d1667eb aqt/jax/v2/config.py config_v3): every
+// DenseGeneral and MoE einsum (linears.py compute_dot_general / get_einsum) runs its forward (fwd_bits 8), its
+// activation gradient (dlhs_bits 8) and, with the default quantization_local_shard_count -1, its weight gradient
+// (drhs_bits 8, local AQT) as int8 × int8 with int32 accumulation: all three at the part's int8 matrix rate. Operands are
+// quantized on the fly (abs-max calibration, no delayed scaling, no weight cache: rhs_freeze_mode only freezes for
+// serving), and the backward requantizes from the bf16 residuals (config_v3 sets dlhs/drhs use_fwd_quant False): the
+// same activation-input quantize pass as fp8 (the cast op below, backward 2× for the output gradient's quantizations),
+// under the runtime's quantize bytes (the amax reduction taken as fused into the producer, as the fp8 default takes
+// it; no TPU trace found to set it). Not priced: the weights' own quantization (under FSDP, MaxText's recipes, it runs
+// on each device's shard before the int8 all-gather, ./step.ts zero3GatherBytes; without ZeRO-3 it would be k·n per
+// call) and the stochastic-rounding noise AQT adds to the gradients (rng_type jax.uniform), which XLA fuses into the
+// quantize fusion. Attention, norms, router and LM head are not AQT dot_generals (attentions.py passes no quant to the
+// flash kernel; the logits layer has no quant): they stay bf16 as in fp8 recipes.
 // `sortChunks`: the dispatcher reorders the tokens it received by local expert after the dispatch all-to-all and back
 // before the combine (Megatron-Core's alltoall dispatcher, below); false for DeepEP-style dispatchers, whose kernels
 // write the received tokens where they go.
@@ -52,7 +66,8 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
   const T = (p.microBatch * p.seqLen) / p.cp; // tokens of this device's sequence shard
   const t = p.tp;
   const h = s.hidden;
-  const eb = gemmDtype === 'fp8' ? 1 : 2; // GEMM operand bytes
+  const eight = gemmDtype === 'fp8' || gemmDtype === 'int8'; // 8-bit GEMMs quantize their inputs on the fly
+  const eb = eight ? 1 : 2; // GEMM operand bytes
   const ops: Op[] = [];
   // fp8 GEMMs read inputs quantized just before them (Transformer Engine cast/cast-transpose kernels; DeepSeek-V3
   // report §3.3.2: activations quantized per 1×128 tile online): a memory-bound pass per GEMM input of `quantizeBytes`
@@ -62,7 +77,7 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
   let castElems = 0;
   const lin = (name: string, m: number, n: number, k: number, count = 1) => {
     ops.push(linear(name, m, n, k, gemmDtype, eb, eb, count));
-    if (gemmDtype === 'fp8') castElems += m * k * count;
+    if (eight) castElems += m * k * count;
   };
   // attention projections: QKV (or MLA down/up projections) column-parallel, output row-parallel
   const outParams = s.vDim * h;
@@ -70,7 +85,7 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
     // MLA: down-projections from h, then the up-projections from the latents (recomputed by "mla_up_proj")
     lin('qkv', T, (s.attnParams - outParams - s.mla.upParams) / h / t, h);
     ops.push(linear('mla_up', T, s.mla.upParams / t / Math.max(1, s.mla.qLora + s.mla.kvLora), s.mla.qLora + s.mla.kvLora, gemmDtype, eb, eb));
-    if (gemmDtype === 'fp8') castElems += T * (s.mla.qLora + s.mla.kvLora);
+    if (eight) castElems += T * (s.mla.qLora + s.mla.kvLora);
   } else lin('qkv', T, (s.attnParams - outParams) / h / t, h);
   // core attention, causal: each query sees s/2 keys on average → 2·(s/2)·(d_qk + d_v) FLOP per head per token
   // (FlashAttention: Dao et al. 2022; reads Q, K, V, writes O once); sliding-window / chunked layers compute only the
@@ -84,7 +99,7 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
       flops: (T * p.seqLen * (s.qDim + s.vDim) * part.pairs) / t,
       bytes: (T * (s.qDim + s.kvDim + vKv + s.vDim) * 2 * part.layers) / t,
       weightBytes: 0,
-      dtype: 'bf16', // attention stays bf16 in fp8 recipes (DeepSeek-V3 report §3.3.1; Transformer Engine default)
+      dtype: 'bf16', // attention stays bf16 in fp8 recipes (DeepSeek-V3 report §3.3.1; Transformer Engine default) and in AQT int8 (above)
       count: 1,
       // one kernel call per sequence shard: its length sets the rate (passCost, ./attention-length.ts)
       attn: { q: shard, kv: Math.min(shard, part.kernelLen ?? shard), headDim: s.qDim / s.heads },
@@ -156,7 +171,7 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
   }
   if (actElems > 0) ops.push(elementwise('ffn_act', (actElems * actFactor) / t, 2, 2, 'bf16'));
   if (moeActElems > 0) ops.push(elementwise('moe_act', (moeActElems * actFactor) / t, 2, 2, 'bf16'));
-  if (castElems > 0) ops.push(elementwise('fp8_cast', castElems, 2, quantizeBytes, 'bf16'));
+  if (castElems > 0) ops.push(elementwise(gemmDtype === 'int8' ? 'int8_quantize' : 'fp8_cast', castElems, 2, quantizeBytes, 'bf16'));
   // ring context parallelism: merges of the cp partial attention results, forward and backward (./cp-merge.ts)
   ops.push(...cpMergeOps(s, p));
   return ops;

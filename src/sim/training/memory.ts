@@ -148,6 +148,7 @@ export interface MemoryInput {
   fp8?: boolean; // fp8 GEMMs: cached GEMM inputs take 1 byte
   opSac?: boolean; // the runtime's selective policy is torchtitan's op-level SAC
   flash?: boolean; // the runtime's attention keeps no scores (ActivationOptions.flash)
+  shard?: { dense: number; expert: number }; // ranks the ZeRO stages shard over (default dp·cp, experts dp·cp/ep)
 }
 
 export function trainingMemory(i: MemoryInput): TrainMemory {
@@ -201,7 +202,9 @@ export function trainingMemory(i: MemoryInput): TrainMemory {
     dense += (hasEmbedding ? s.paramsEmbedding : 0) + (hasHead ? s.paramsHead : 0);
     dense /= p.tp;
     expert /= expertTp(p) * p.ep;
-    const shard = (stage: number) => (stage <= i.zero ? { dense: dDense, expert: dExpert } : { dense: 1, expert: 1 });
+    // sharded over the DP×CP group, or over the part of it in one scale-up domain (runtime fsdp_scope: ./fsdp-scope.ts)
+    const sg = i.shard ?? { dense: dDense, expert: dExpert };
+    const shard = (stage: number) => (stage <= i.zero ? sg : { dense: 1, expert: 1 });
     const bytes = (per: number, stage: number) => per * (dense / shard(stage).dense + expert / shard(stage).expert);
     const weights = bytes(WEIGHT_BYTES, 3);
     const gradients = bytes(GRAD_BYTES, 2);

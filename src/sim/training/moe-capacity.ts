@@ -42,7 +42,7 @@ export function capacityDispatch(s: DecoderShape, p: PlanShape, capacityFactor: 
   const B = p.microBatch;
   const C = expertCapacity(S, s.active, s.experts, capacityFactor);
   const M = s.hidden / p.tp;
-  const eb = gemmDtype === 'fp8' ? 1 : 2;
+  const eb = gemmDtype === 'fp8' || gemmDtype === 'int8' ? 1 : 2; // 8-bit operands (MaxText's AQT einsums quantize these too)
   const EC = s.experts * C;
   return {
     ops: [

@@ -1,6 +1,7 @@
 // The parallel plan: checks a TP × CP × DP × PP (+ EP inside DP×CP) split and places its groups on links.
 // Rank order follows Megatron-LM's default "tp-cp-ep-dp-pp" (megatron/core/parallel_state.py): TP ranks are
-// adjacent, then CP, then DP (EP ranks are taken from DP×CP, as Megatron does), and PP is outermost. A group whose
+// adjacent, then CP, then DP (EP ranks are taken from DP×CP, as Megatron does, and from the TP ranks the experts leave
+// when their own TP size etp is below tp), and PP is outermost. A group whose
 // ranks span more devices than the scale-up domain (NVLink island) crosses the scale-out network.
 import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
 import type { DecoderShape } from './shapes.js';
@@ -38,12 +39,17 @@ export function planProblem(p: PlanShape, s: DecoderShape): string | null {
   if (p.seqLen % (2 * p.cp) !== 0 && p.cp > 1) return `seq-len ${p.seqLen} must be divisible by 2·cp = ${2 * p.cp} (load-balanced causal CP)`;
   if (p.etp !== undefined) {
     if (!Number.isInteger(p.etp) || p.etp < 1) return `--etp must be a positive integer (got "${p.etp}")`;
-    // the experts' TP ranks are a subset of the attention's TP ranks (the only layouts priced here: 1 and tp)
+    // the experts' TP ranks are a subset of the attention's TP ranks: any divisor of tp is priced (a larger etp is not)
     if (p.tp % p.etp !== 0) return `etp ${p.etp} must divide tp ${p.tp}`;
   }
   if (p.ep > 1) {
     if (s.moeLayers === 0) return `--ep ${p.ep} needs a mixture-of-experts model`;
-    if ((p.dp * p.cp) % p.ep !== 0) return `ep ${p.ep} must divide dp·cp = ${p.dp * p.cp} (expert ranks come from the data-parallel group)`;
+    // Megatron-Core lays the expert grid etp × ep × expert-dp over the same tp·cp·dp ranks of a pipeline stage
+    // (megatron/core/parallel_state.py @d98e8a6 initialize_model_parallel: world_size must be divisible by
+    // expert_tensor_parallel_size · expert_model_parallel_size · pipeline_model_parallel_size), so EP takes ranks from
+    // dp·cp and from the tp ranks the experts leave (tp/etp)
+    const et = expertTp(p);
+    if ((p.tp * p.dp * p.cp) % (et * p.ep) !== 0) return `etp·ep = ${et}·${p.ep} must divide tp·dp·cp = ${p.tp * p.dp * p.cp} (expert ranks come from the data-parallel group and the tp ranks the experts leave)`;
     if (s.experts % p.ep !== 0) return `experts (${s.experts}) are not divisible by ep ${p.ep}`;
   }
   if (p.globalBatch % (p.dp * p.microBatch) !== 0) {
@@ -70,6 +76,13 @@ export const microBatchesPerPipeline = (p: PlanShape) => p.globalBatch / (p.dp *
 
 /** the routed experts' tensor-parallel size: --etp, else tp (Megatron-Core's default) */
 export const expertTp = (p: PlanShape) => p.etp ?? p.tp;
+
+/** the routed experts' TP size a runtime takes when --etp is not given: tp (Megatron-Core: expert_tensor_parallel_size
+ *  None → tensor_model_parallel_size, megatron/core/parallel_state.py; also where the runtime does not say), or 1 under
+ *  expert parallelism for a runtime with training.expert_tp 1 (torchtitan, DeepSpeed-MoE), whose experts take tp at ep = 1 */
+export function defaultExpertTp(hw: NormalizedHardware, tp: number, ep: number): number {
+  return hw.runtime?.training?.expertTp === 1 && ep > 1 ? 1 : tp;
+}
 
 // Link used by a group whose ranks span `span` consecutive devices.
 export function linkForSpan(hw: NormalizedHardware, span: number): { link: LinkSpec; scope: 'scale_up' | 'scale_out' } {

@@ -20,7 +20,9 @@
 //    Megatron-Core has no DualPipe, and its A2A overlap (--overlap-moe-expert-parallel-comm) needs VP when PP > 1
 //    (core_v0.16.0 transformer_config.py asserts virtual_pipeline_model_parallel_size): a Megatron / NeMo run with PP
 //    and EP but no VP is plain 1F1B, so those validation rows name `--schedule 1f1b` (N203, N233-N235, N1312, N1313).
-//    The default here stays the production choice for a user who names no schedule.
+//    So the default takes DualPipe only under a runtime that implements it: a runtime lists its schedules
+//    (runtimes/*.yaml training.pipeline_schedules; Megatron / NeMo: 1f1b and interleaved), and the default is the first
+//    of DualPipe, interleaved, 1F1B that the runtime has and the split allows.
 //  - Plain 1F1B otherwise (pp = 1, too few layers or micro-batches).
 import type { DecoderShape } from './shapes.js';
 import type { Schedule } from './types.js';
@@ -44,20 +46,22 @@ export interface ScheduleChoice {
   interleave: number;
 }
 
-// The default schedule for a split (see the header). `m` = micro-batches per pipeline per step.
-export function defaultSchedule(s: DecoderShape, pp: number, ep: number, m: number): ScheduleChoice {
+// The default schedule for a split (see the header). `m` = micro-batches per pipeline per step; `has` = the schedules
+// the runtime implements (absent: all).
+export function defaultSchedule(s: DecoderShape, pp: number, ep: number, m: number, has?: readonly Schedule[]): ScheduleChoice {
   if (pp <= 1) return { schedule: '1f1b', interleave: 1 };
-  if (s.moeLayers > 0 && ep > 1 && pp % 2 === 0 && m % 2 === 0 && m >= pp) return { schedule: 'dualpipe', interleave: 1 };
+  const can = (x: Schedule) => has === undefined || has.includes(x);
+  if (can('dualpipe') && s.moeLayers > 0 && ep > 1 && pp % 2 === 0 && m % 2 === 0 && m >= pp) return { schedule: 'dualpipe', interleave: 1 };
   const v = defaultInterleave(s.layers, pp);
-  if (v > 1 && m >= pp) return { schedule: 'interleaved', interleave: v };
+  if (can('interleaved') && v > 1 && m >= pp) return { schedule: 'interleaved', interleave: v };
   return { schedule: '1f1b', interleave: 1 };
 }
 
 // Schedule named by the user, with --interleave when given: fills in what they left out.
-export function resolveSchedule(s: DecoderShape, pp: number, ep: number, m: number, schedule?: string, interleave?: number): ScheduleChoice {
+export function resolveSchedule(s: DecoderShape, pp: number, ep: number, m: number, schedule?: string, interleave?: number, has?: readonly Schedule[]): ScheduleChoice {
   if (schedule === undefined) {
     if (interleave !== undefined) return { schedule: interleave > 1 ? 'interleaved' : '1f1b', interleave };
-    return defaultSchedule(s, pp, ep, m);
+    return defaultSchedule(s, pp, ep, m, has);
   }
   if (schedule === '1f1b' || schedule === 'dualpipe') return { schedule, interleave: interleave ?? 1 };
   if (schedule === 'interleaved') {

@@ -3,9 +3,10 @@
 // layer slots (./schedule.ts), and DualPipe. Pure: every candidate goes through simulateTraining.
 import type { NormalizedHardware, DecoderModel } from '../../spec/types.js';
 import { decoderShape } from './shapes.js';
-import { planProblem } from './plan.js';
+import { defaultExpertTp, planProblem } from './plan.js';
 import { simulateTraining, DEFAULT_TOKENS_PER_STEP, checkTrainCounts } from './train.js';
 import { layerSlots } from './schedule.js';
+import { withDefaultRuntime } from '../../runtime/resolve.js';
 import type { Recompute, RecomputeModule, Schedule, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
 
 export interface SearchOptions {
@@ -24,6 +25,7 @@ export interface SearchOptions {
   pp?: number;
   cp?: number;
   ep?: number;
+  etp?: number;
   microBatch?: number;
   recompute?: Recompute | 'auto';
   recomputeModules?: RecomputeModule[];
@@ -44,7 +46,8 @@ const divisors = (n: number) => {
   return [...low, ...high.reverse()];
 };
 
-function schedulesFor(pp: number, layers: number, o: SearchOptions): { schedule: Schedule; interleave: number }[] {
+// the runtime's own schedules (training.pipeline_schedules) when the user names none
+function schedulesFor(pp: number, layers: number, o: SearchOptions, has?: readonly Schedule[]): { schedule: Schedule; interleave: number }[] {
   if (pp === 1) return [{ schedule: '1f1b', interleave: 1 }];
   if (o.schedule === '1f1b' || o.schedule === 'dualpipe') return [{ schedule: o.schedule, interleave: 1 }];
   const out: { schedule: Schedule; interleave: number }[] = [];
@@ -52,7 +55,7 @@ function schedulesFor(pp: number, layers: number, o: SearchOptions): { schedule:
   if (o.interleave !== undefined) return [{ schedule: o.interleave > 1 ? 'interleaved' : (o.schedule ?? '1f1b'), interleave: o.interleave }];
   if (o.schedule === undefined) out.push({ schedule: '1f1b', interleave: 1 }, { schedule: 'dualpipe', interleave: 1 });
   for (let v = 2; v <= slots; v++) if (slots % v === 0 && pp * v <= layers) out.push({ schedule: 'interleaved', interleave: v });
-  return out;
+  return has === undefined || o.schedule !== undefined ? out : out.filter((c) => has.includes(c.schedule));
 }
 
 export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: SearchOptions): { configs: TrainResult[]; tried: number } {
@@ -74,6 +77,7 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
   const recomputes: (Recompute | 'auto')[] = [o.recompute ?? 'auto'];
   const results: TrainResult[] = [];
   let tried = 0;
+  const has = (hw.runtime ?? withDefaultRuntime(hw, model, 'training').runtime)?.training?.pipelineSchedules;
   // what every tried split shares
   const fixed = {
     model,
@@ -95,12 +99,15 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
       for (const cp of cps) {
         const dp = o.devices / (tp * pp * cp);
         if (!Number.isInteger(dp)) continue;
-        const eps = o.ep ? [o.ep] : s.moeLayers > 0 ? divisors(dp * cp).filter((e) => s.experts % e === 0) : [1];
+        // EP takes its ranks from dp·cp and from the tp ranks the experts leave (etp below tp: ./plan.ts)
+        const epEtp = o.etp ?? defaultExpertTp(hw, tp, 2); // the experts' TP size under EP (any ep > 1)
+        const eps = o.ep ? [o.ep] : s.moeLayers > 0 ? divisors((dp * cp * tp) / (tp % epEtp === 0 ? epEtp : tp)).filter((e) => s.experts % e === 0) : [1];
         for (const ep of eps)
           for (const microBatch of mbs)
             for (const recompute of recomputes)
-              for (const { schedule, interleave } of schedulesFor(pp, s.layers, o)) {
-              const req: TrainRequest = { ...fixed, tp, pp, cp, dp, ep, interleave, schedule, microBatch, recompute };
+              for (const { schedule, interleave } of schedulesFor(pp, s.layers, o, has)) {
+              const etp = o.etp ?? defaultExpertTp(hw, tp, ep);
+              const req: TrainRequest = { ...fixed, tp, pp, cp, dp, ep, etp, interleave, schedule, microBatch, recompute };
               if (planProblem(req, s)) continue;
               tried++;
               const r = simulateTraining(req);

@@ -29,6 +29,7 @@ import { ranksPerDomain, ringEfficiency } from './ring-nics.js';
 import { materialiseAttention } from './materialised-attention.js';
 import { fsdpCopySeconds } from './fsdp-copies.js';
 import { fsdpEdgeGroups } from './fsdp-edges.js';
+import { shardGroups } from './fsdp-scope.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -57,11 +58,15 @@ export function epDispatchBytes(gemmDtype: Dtype, runtimeDispatch: 'fp8' | 'bf16
 
 /**
  * Mean bytes per parameter of a ZeRO-3 weight all-gather: WEIGHT_BYTES, or 1 for the linear layers' weights when the
- * GEMMs are fp8 and the runtime gathers them in fp8 (training.fsdp_gather_dtype: fp8); embedding and LM head keep 16
- * bits (norm weights are negligible). `expert`: the routed experts' parameters, all linear.
+ * GEMMs are fp8 and the runtime gathers them in fp8 (training.fsdp_gather_dtype: fp8), or the GEMMs are AQT int8: XLA's
+ * partitioner quantizes the FSDP-sharded kernel where it lies and gathers the int8 tensor (google/maxtext @e64f6813
+ * MaxText/layers/linears.py maybe_all_gather_kernel_weight_in_expert_parallelism: "compiler will handle
+ * communication automatically, esp. with int8 quantization, kernel will be all-gathered in int8 instead of
+ * weight_dtype"); embedding and LM head keep 16 bits (norm weights are negligible). `expert`: the routed experts'
+ * parameters, all linear.
  */
 export function zero3GatherBytes(s: DecoderShape, gemmDtype: Dtype, gatherDtype: 'fp8' | 'bf16' | undefined, zero: ZeroStage, expert = false): number {
-  if (zero !== 3 || gemmDtype !== 'fp8' || gatherDtype !== 'fp8') return WEIGHT_BYTES;
+  if (zero !== 3 || !(gemmDtype === 'int8' || (gemmDtype === 'fp8' && gatherDtype === 'fp8'))) return WEIGHT_BYTES;
   if (expert) return 1;
   const dense = s.paramsDense;
   const sixteen = Math.min(dense, s.paramsEmbedding + s.paramsHead);
@@ -193,9 +198,23 @@ export function stepTime(i: StepInput): StepResult {
   // 2. TP with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of the [b·s/cp, h] bf16 activation
   //    forward, the same backward (Korthikanti et al. 2022 §4.2.2, replacing Megatron's 2 + 2 all-reduces at equal
   //    volume); full recompute repeats the forward ones. Not overlapped with compute (Megatron default).
+  //    Per half (attention, MLP): AG + RS forward, RS + AG backward, AG + RS again under full recompute.
+  //    A MoE layer has the attention's pair only: Megatron-Core's MoELayer feeds its sequence-parallel input straight to
+  //    the router and the token dispatcher, whose own gather over the expert TP group (4b) replaces the MLP's
+  //    (NVIDIA/Megatron-LM megatron/core/transformer/moe/moe_layer.py @d98e8a6: route → dispatch_preprocess →
+  //    all-to-all → dispatch_postprocess, token_dispatcher.py MoEAlltoAllTokenDispatcher "(4) dispatch postprocess:
+  //    AG(TP)"), and torchtitan keeps the MoE input at its sequence-parallel layout under EP (torchtitan
+  //    torchtitan/models/common/MOE_SHARDING.md @b5bcd76: EP on, SP on: Shard(1) → Shard(1)). A shared expert runs the
+  //    MLP's pair of its own (Megatron-Core shared_experts.py SharedExpertMLP(MLP): gather_from_sequence_parallel_region
+  //    / reduce_scatter_to_sequence_parallel_region over the TP group; torchtitan: shared experts on the dense TP plan).
+  //    A runtime whose experts leave TP at ep = 1 (training.expert_tp 1: torchtitan's EP off gathers the MoE input,
+  //    Shard(1) → Replicate, and reduce-scatters its output, MOE_SHARDING.md) pays the MLP's pair on MoE layers too.
   const actBytes = T * s.hidden * 2;
   const tpOne = comm('allgather', actBytes, p.tp, links.tp);
-  const tpPerLayer = tpOne * (8 + 4 * fullShare);
+  const tpHalf = tpOne * (4 + 2 * fullShare);
+  const moeBlockGather = hw.runtime?.training?.expertTp === 1 && p.ep === 1;
+  const tpDenseLayer = 2 * tpHalf;
+  const tpMoeLayer = tpHalf * (s.sharedWidth > 0 || moeBlockGather ? 2 : 1);
 
   // 3. CP: ring attention passes each rank's K,V shard cp−1 times forward; backward passes K,V and their gradients
   //    (Liu et al. 2023, "Ring Attention"; Megatron-Core context parallelism). Each hop overlaps the attention of the
@@ -244,7 +263,9 @@ export function stepTime(i: StepInput): StepResult {
     const offEff = linkCollectiveEfficiency(hw, links.epOut, off, true);
     const offWire = off > 0 ? off / (links.epOut.bandwidthBytePerS * offEff) : 0;
     const offS = off > 0 ? latencyOrShaped(4 * scaleOutLatency('alltoall', p.ep, 1), offWire * collectiveShape(off), off) : 0;
-    epPerLayer = Math.max(offS, on > 0 ? on / (links.epUp.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, on)) : 0);
+    // full recompute reruns the layer's forward, its dispatch and combine with it (Megatron-Core checkpoints the whole
+    // TransformerLayer): 2 more exchanges beside the 4, as the TP pairs above
+    epPerLayer = Math.max(offS, on > 0 ? on / (links.epUp.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, on)) : 0) * (1 + fullShare / 2);
   }
   // 4b. expert tensor parallelism (etp > 1, Megatron-Core's default etp = tp): the alltoall dispatcher all-gathers the
   //     rows the all-to-all delivered over the expert TP group before the expert GEMMs and reduce-scatters the expert
@@ -255,11 +276,12 @@ export function stepTime(i: StepInput): StepResult {
   //     ranks' routed rows, (T/tp)·etp·k·h in bf16. They are plain NCCL calls inside the dispatcher, not Transformer
   //     Engine's userbuffer TP overlap, so they are exposed as the all-to-all is (and hidden with it where the runtime
   //     overlaps the all-to-all). Not priced for DeepEP / HybridEP (node_aware), which dispatch each token to the etp
-  //     ranks of its expert directly, nor for DualPipe or the capacity-factor einsum dispatch.
+  //     ranks of its expert directly, nor for DualPipe or the capacity-factor einsum dispatch, nor where the MoE block
+  //     gathers its whole input over TP instead (moeBlockGather, section 2). Full recompute reruns the forward pair.
   const et = expertTp(p);
-  if (et > 1 && s.moeLayers > 0 && !dualpipe && hw.runtime?.training?.epDispatcher !== 'node_aware' && !(cf !== undefined && cf > 0)) {
+  if (et > 1 && s.moeLayers > 0 && !dualpipe && !moeBlockGather && hw.runtime?.training?.epDispatcher !== 'node_aware' && !(cf !== undefined && cf > 0)) {
     const gathered = (T / p.tp) * et * s.active * s.hidden * 2;
-    epPerLayer += 4 * comm('allgather', gathered, et, linkForSpan(hw, et).link);
+    epPerLayer += (4 + 2 * fullShare) * comm('allgather', gathered, et, linkForSpan(hw, et).link);
   }
 
   // 5. one micro-batch through one pipeline stage: balanced stages (Narayanan et al. 2021 assume L/p layers per
@@ -285,7 +307,7 @@ export function stepTime(i: StepInput): StepResult {
   // Communication follows the decoder layers the stage holds, not the head's work counted in layers: the head is one
   // vocab-parallel GEMM with no per-layer TP/CP/EP collective
   const commLayers = Math.min(stageLayers, Math.ceil(s.layers / p.pp));
-  const tpAll = commLayers * tpPerLayer;
+  const tpAll = (commLayers * (s.denseLayers * tpDenseLayer + s.moeLayers * tpMoeLayer)) / s.layers;
   const tpS = withContention(tpAll, exposedComm(tpAll, stageComputeS, ov.tpComm));
   const cpS = (commLayers * (s.denseLayers * cpExposed(dense) + s.moeLayers * cpExposed(moe))) / s.layers;
   const epS = (commLayers * epPerLayer * s.moeLayers) / s.layers;
@@ -337,6 +359,12 @@ export function stepTime(i: StepInput): StepResult {
   const dDense = p.dp * p.cp;
   // the experts' data-parallel group: the ranks holding the same expert shard, dp·cp·tp/(ep·etp) of them, etp·ep apart
   const dExpert = (dDense * p.tp) / (p.ep * et);
+  // the groups the states are sharded over: the whole DP×CP group, or under a runtime with fsdp_scope scale_up the
+  // part of it inside one scale-up domain, the domains holding replicas (./fsdp-scope.ts)
+  const sg = shardGroups(hw, p, i.zero);
+  const local = sg.dense < dDense || sg.expert < dExpert;
+  const sDense = local ? sg.dense : dDense;
+  const sExpert = local ? sg.expert : dExpert;
   const denseParams = s.paramsDense / (p.tp * p.pp); // average stage
   const expertParams = s.paramsExpert / (et * p.pp * p.ep);
   // DualPipe keeps two stages on each device (stage i and p−1−i: "Parameter 2×" in the report's Table 2).
@@ -346,9 +374,11 @@ export function stepTime(i: StepInput): StepResult {
   // a DP ring that spans scale-up domains leaves each one through all its members' NICs (./ring-nics.ts): the dense
   // DP×CP group's ranks are tp apart, the expert-DP group's tp·ep apart (Megatron rank order tp-cp-ep-dp)
   // one collective of `bytes` over a group of n ranks `stride` apart (none for a group of one or no bytes)
+  // (a group sharded inside one scale-up domain runs over that domain's link)
   const one = (kind: CollectiveKind, bytes: number, n: number, stride: number) => {
+    const link = local && n * stride <= domain ? linkForSpan(hw, n * stride).link : links.dp;
     const perDomain = ranksPerDomain(domain, stride, n);
-    return trainingCollectiveTime(hw, kind, bytes, n, links.dp, ringEfficiency(hw, links.dp, bytes, perDomain), perDomain);
+    return trainingCollectiveTime(hw, kind, bytes, n, link, ringEfficiency(hw, link, bytes, perDomain), perDomain);
   };
   const bucketed = (kind: CollectiveKind, params: number, bytesPer: number, n: number, stride: number) => {
     if (params <= 0) return 0;
@@ -356,11 +386,11 @@ export function stepTime(i: StepInput): StepResult {
     return k * one(kind, (params / k) * bytesPer, n, stride);
   };
   // gradients travel in the reduce dtype (reduceBytes, above)
-  const rs = bucketed('reducescatter', copies * denseParams, reduceBytes, dDense, p.tp) + bucketed('reducescatter', copies * expertParams, reduceBytes, dExpert, et * p.ep);
+  const rs = bucketed('reducescatter', copies * denseParams, reduceBytes, sDense, p.tp) + bucketed('reducescatter', copies * expertParams, reduceBytes, sExpert, et * p.ep);
   // weights gathered per parameter: 16-bit, or with fp8 GEMMs under a runtime that casts the linear layers' weight shards
   // to fp8 before the ZeRO-3 / FSDP all-gather (torchtitan --float8.enable_fsdp_float8_all_gather: Float8Linear weights
   // only; the embedding, LM head and norms stay 16-bit) 1 byte for the share of the stage that is linear layers
-  const ag = bucketed('allgather', copies * denseParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero), dDense, p.tp) + bucketed('allgather', copies * expertParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero, true), dExpert, et * p.ep);
+  const ag = bucketed('allgather', copies * denseParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero), sDense, p.tp) + bucketed('allgather', copies * expertParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero, true), sExpert, et * p.ep);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
   const bwdWindow = stageComputeS * (layerAvg('bwdS') / layerS);
   const fwdWindow = stageComputeS - bwdWindow;
@@ -379,11 +409,18 @@ export function stepTime(i: StepInput): StepResult {
       const e = fsdpEdgeGroups(root, perBlock(s.paramsDense - s.paramsEmbedding - s.paramsHead), (perBlock(s.paramsExpert / p.ep) * p.tp) / et, p.ep);
       const gatherBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero);
       const expertBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero, true);
-      const edges = one('allgather', e.dense * gatherBytes, dDense, p.tp) + one('reducescatter', e.dense * reduceBytes, dDense, p.tp) +
-        one('allgather', e.expert * expertBytes, dExpert, et * p.ep) + one('reducescatter', e.expert * reduceBytes, dExpert, et * p.ep);
+      const edges = one('allgather', e.dense * gatherBytes, sDense, p.tp) + one('reducescatter', e.dense * reduceBytes, sDense, p.tp) +
+        one('allgather', e.expert * expertBytes, sExpert, et * p.ep) + one('reducescatter', e.expert * reduceBytes, sExpert, et * p.ep);
       edgeS = Math.min(2 * ag + rs, edges);
     }
     dpS = m * withContention(2 * ag + rs, Math.max(edgeS, 2 * ag + rs - perMicroBatch * hide));
+    // replicas of a domain-local shard (fsdp_scope scale_up) all-reduce their gradient shards once per step, over the
+    // DP×CP group's own link, streamed behind the last micro-batch's backward as the ZeRO-1 reduction is (./dp-overlap.ts)
+    const ar = !local
+      ? 0
+      : (sDense < dDense ? bucketed('allreduce', (copies * denseParams) / sDense, reduceBytes, dDense / sDense, p.tp * sDense) : 0) +
+        (sExpert < dExpert ? bucketed('allreduce', (copies * expertParams) / sExpert, reduceBytes, dExpert / sExpert, et * p.ep * sExpert) : 0);
+    if (ar > 0) dpS += withContention(ar, dpExposed(ar, bwdWindow, 1, 1, buckets, ov.dpGrad ?? 1));
   } else {
     // reduce-scatter behind the last micro-batch group's backward, gather behind the next step's first group's
     // forward, chunk by chunk and bucket by bucket (./dp-overlap.ts); the runtime's share, else streamed (1)
@@ -396,7 +433,7 @@ export function stepTime(i: StepInput): StepResult {
   // 8. optimizer: memory-bound passes over this device's (ZeRO ≥ 1: sharded) parameters: the runtime's bytes per
   //    parameter (training.optimizer_bytes: an unfused foreach AdamW and gradient clipping run a pass per op), else one
   //    fused Adam pass
-  const optParams = copies * (i.zero >= 1 ? denseParams / dDense + expertParams / dExpert : denseParams + expertParams);
+  const optParams = copies * (i.zero >= 1 ? denseParams / sDense + expertParams / sExpert : denseParams + expertParams);
   const optBytes = hw.runtime?.training?.optimizerBytes ?? ADAM_BYTES_PER_PARAM;
   const optimizerS = (optParams * optBytes) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 

@@ -4,6 +4,7 @@
 //     ├─ stepTime (./step.ts)          → step_s, breakdown
 //     ├─ trainingMemory (./memory.ts)  → memory{…}, fits (with --recompute auto: the cheapest policy that fits)
 //     └─ modelFlopsPerToken (Kaplan)   → achieved_flops_per_device, mfu, total_flops
+import { shardGroups } from './fsdp-scope.js';
 import { withDefaultRuntime } from '../../runtime/resolve.js';
 import type { BoundRuntime } from '../../spec/types.js';
 import { workEnergy } from '../energy-cost.js';
@@ -12,7 +13,7 @@ import type { Dtype, NormalizedHardware, NormalizedModel } from '../../spec/type
 import { UserError } from '../../spec/errors.js';
 import { matrixPeak } from '../roofline.js';
 import { decoderShape, modelFlopsPerToken } from './shapes.js';
-import { microBatchesPerPipeline, planProblem, type PlanShape } from './plan.js';
+import { defaultExpertTp, microBatchesPerPipeline, planProblem, type PlanShape } from './plan.js';
 import { flashAttention, trainingMemory } from './memory.js';
 import { stepTime } from './step.js';
 import { resolveSchedule } from './schedule.js';
@@ -109,9 +110,11 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   if (o.schedule !== undefined && !SCHEDULES.includes(o.schedule as Schedule)) throw new UserError(`--schedule must be ${SCHEDULES.join(', ')} (got "${o.schedule}")`);
   if (o.interleave !== undefined && (!Number.isInteger(o.interleave) || o.interleave < 1)) throw new UserError(`--interleave must be a positive integer (got "${o.interleave}")`);
   const shape = decoderShape(model);
-  const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave);
+  // the schedules the runtime that will run it implements (the command's --runtime, else the training default)
+  const has = (hardware.runtime ?? withDefaultRuntime(hardware, model, 'training').runtime)?.training?.pipelineSchedules;
+  const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave, has);
   const dtype = (o.dtype ?? 'bf16') as TrainDtype;
-  if (dtype !== 'bf16' && dtype !== 'fp8') throw new UserError(`--dtype must be bf16 or fp8 (got "${o.dtype}")`);
+  if (dtype !== 'bf16' && dtype !== 'fp8' && dtype !== 'int8') throw new UserError(`--dtype must be bf16, fp8 or int8 (got "${o.dtype}")`);
   const recompute = (o.recompute ?? 'auto') as Recompute | 'auto';
   if (!['auto', 'none', 'selective', 'full'].includes(recompute)) throw new UserError(`--recompute must be auto, none, selective or full (got "${o.recompute}")`);
   const recomputeModules = parseRecomputeModules(o.recomputeModules, recompute);
@@ -131,7 +134,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
     cp,
     dp,
     ep,
-    etp: o.etp ?? tp,
+    etp: o.etp ?? defaultExpertTp(hardware, tp, ep),
     interleave: sched.interleave,
     schedule: sched.schedule,
     seqLen,
@@ -167,18 +170,21 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   const shape = decoderShape(r.model);
   const plan: PlanShape = r; // a request is its plan plus what and where to train
   if (r.seqLen > r.model.context) warnings.push(`seq-len ${r.seqLen} exceeds the model's context ${r.model.context}`);
-  // 2. GEMM dtype: fp8 only where the matrix units have it (not via the int8 fallback inference would use)
+  const has = rt.training?.pipelineSchedules;
+  if (r.pp > 1 && has && !has.includes(r.schedule)) warnings.push(`${rt.id} does not implement the ${r.schedule} schedule (it runs ${has.join(', ')}): priced as asked`);
+  // 2. GEMM dtype: fp8 or int8 only where the matrix units have it (not via the int8 fallback inference would use for
+  //    fp8; an int8 training recipe such as AQT's needs int8 matrix units to gain anything, ./layer-cost.ts)
   let gemmDtype: Dtype = r.dtype;
-  if (r.dtype === 'fp8' && !r.hardware.matrixFlopPerS.fp8) {
+  if ((r.dtype === 'fp8' || r.dtype === 'int8') && !r.hardware.matrixFlopPerS[r.dtype]) {
     gemmDtype = 'bf16';
-    warnings.push(`${r.hardware.id} has no fp8 matrix units: training GEMMs run in bf16`);
+    warnings.push(`${r.hardware.id} has no ${r.dtype} matrix units: training GEMMs run in bf16`);
   }
   const peak = matrixPeak(r.hardware, gemmDtype);
   if (peak.dtype !== gemmDtype) warnings.push(`${r.hardware.id} has no ${gemmDtype} matrix peak: priced at ${peak.dtype}`);
   if (!r.hardware.scaleUp && !r.hardware.scaleOut) warnings.push(`${r.hardware.id} lists no interconnect: assumed 25 GB/s per device`);
   // 3. memory under the requested policy, or with --recompute auto the cheapest that fits (./recompute.ts)
   const memOf = (pol: RecomputePolicy) =>
-    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, usableShare: trainingShare(rt, r.hardware.memory.capacityBytes), fp8: gemmDtype === 'fp8', opSac: rt.training?.selective === 'op', flash: flashAttention(rt) });
+    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, usableShare: trainingShare(rt, r.hardware.memory.capacityBytes), fp8: gemmDtype === 'fp8', opSac: rt.training?.selective === 'op', flash: flashAttention(rt), shard: shardGroups(r.hardware, plan, r.zero) });
   let policy: RecomputePolicy;
   let memory: ReturnType<typeof trainingMemory>;
   if (r.recompute === 'auto') {

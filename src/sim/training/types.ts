@@ -22,7 +22,7 @@ export interface RecomputePolicy {
   modules: RecomputeModule[]; // selective only ([] otherwise)
   numLayers: number | null; // full only: layers per model chunk (null = all of them)
 }
-export type TrainDtype = 'bf16' | 'fp8';
+export type TrainDtype = 'bf16' | 'fp8' | 'int8';
 export type ZeroStage = 0 | 1 | 2 | 3;
 // Pipeline schedule (./schedule.ts): plain 1F1B, interleaved 1F1B with v virtual stages per device (Narayanan et al.
 // 2021 §2.2.2), or DeepSeek's DualPipe (DeepSeek-V3 report §3.2.1: bidirectional, forward/backward chunk pairs whose
