@@ -75,3 +75,15 @@ describe('int8 training GEMMs (AQT)', () => {
     expect(() => buildTrainRequest(model, v6e, { ...base, dtype: 'int4' })).toThrow(/bf16, fp8 or int8/);
   });
 });
+
+describe('training GEMM dtypes per runtime (training.gemm_dtypes)', () => {
+  it('warns where the runtime has no int8 training recipe (Megatron, torchtitan) and prices as asked; jax has one', () => {
+    const h100 = lib.hardware['h100-sxm']!;
+    const meg = run(bindRuntime(h100, libraryRuntime('megatron')), { dtype: 'int8' });
+    expect(meg.warnings.join(' ')).toMatch(/megatron has no int8 training recipe \(it trains bf16, fp8\)/);
+    expect(meg.step_s!).toBeLessThan(run(bindRuntime(h100, libraryRuntime('megatron'))).step_s!);
+    expect(run(bindRuntime(h100, libraryRuntime('torchtitan')), { dtype: 'int8' }).warnings.join(' ')).toMatch(/torchtitan has no int8/);
+    expect(run(bindRuntime(h100, libraryRuntime('megatron')), { dtype: 'fp8' }).warnings.join(' ')).not.toMatch(/training recipe/);
+    expect(run(v6e, { dtype: 'int8' }).warnings.join(' ')).not.toMatch(/training recipe/);
+  });
+});

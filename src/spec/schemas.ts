@@ -656,6 +656,7 @@ const runtimeBlocks = {
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       fsdp_layout: { enum: ['per_parameter', 'flat'] },
       fsdp_scope: { enum: ['scale_up', 'all'] },
+      gemm_dtypes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['bf16', 'fp8', 'int8'] } },
       pp_split: { enum: ['even', 'balanced'] },
       pipeline_schedules: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['1f1b', 'interleaved', 'dualpipe'] } },
       optimizer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1024 },

@@ -679,6 +679,9 @@ export interface RuntimeSettings {
     ppSplit?: 'even' | 'balanced';
     optimizerBytes?: number;
     pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
+    // the training GEMM dtypes (train --dtype) the runtime has a recipe for; absent: all. Another is priced as asked,
+    // with a warning (src/sim/training/train.ts)
+    gemmDtypes?: ('bf16' | 'fp8' | 'int8')[];
   };
 }
 /** Host work of one dropless MoE layer per micro-batch (runtime training.moe_host; src/sim/training/moe-host-sync.ts) */

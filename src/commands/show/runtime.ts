@@ -147,6 +147,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     pp_split: t.ppSplit,
     optimizer_bytes: t.optimizerBytes,
     pipeline_schedules: t.pipelineSchedules,
+    gemm_dtypes: t.gemmDtypes,
     moe_host: mh && {
       syncs_fwd: mh.syncsFwd,
       per_op_s: mh.perOpS,

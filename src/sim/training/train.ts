@@ -172,6 +172,8 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   if (r.seqLen > r.model.context) warnings.push(`seq-len ${r.seqLen} exceeds the model's context ${r.model.context}`);
   const has = rt.training?.pipelineSchedules;
   if (r.pp > 1 && has && !has.includes(r.schedule)) warnings.push(`${rt.id} does not implement the ${r.schedule} schedule (it runs ${has.join(', ')}): priced as asked`);
+  const dts = rt.training?.gemmDtypes;
+  if (dts && !dts.includes(r.dtype)) warnings.push(`${rt.id} has no ${r.dtype} training recipe (it trains ${dts.join(', ')}): priced as asked`);
   // 2. GEMM dtype: fp8 or int8 only where the matrix units have it (not via the int8 fallback inference would use for
   //    fp8; an int8 training recipe such as AQT's needs int8 matrix units to gain anything, ./layer-cost.ts)
   let gemmDtype: Dtype = r.dtype;
