@@ -94,3 +94,20 @@ describe('train --search keeps --etp', () => {
     expect(two.every((c) => c.etp === 2 && c.tp % 2 === 0)).toBe(true);
   });
 });
+
+describe('--etp on a dense model, and the --search order', () => {
+  it('refuses --etp on a model without routed experts, as --ep is refused', () => {
+    const dense = libraryModel('llama-3.1-8b') as DecoderModel;
+    expect(() => buildTrainRequest(dense, hw('megatron'), { ...base, ep: undefined, etp: 2 })).toThrow(/--etp 2 needs a mixture-of-experts model/);
+    expect(() => searchTraining(dense, hw('megatron'), { devices: 8, seqLen: 4096, dtype: 'bf16', zero: 1, etp: 1 })).toThrow(/--etp 1 needs a mixture-of-experts model/);
+  });
+  it('lists configurations in a consistent order: by 1% speed bands, then memory within a band', () => {
+    const cs = searchTraining(model, hw('megatron'), { devices: 16, seqLen: 4096, dtype: 'bf16', zero: 1, etp: 1, top: 40 }).configs;
+    const band = (t: number) => Math.floor(Math.log(t) / Math.log(1.01));
+    for (let i = 1; i < cs.length; i++) {
+      const [a, b] = [cs[i - 1]!, cs[i]!];
+      expect(band(a.tokens_per_s)).toBeGreaterThanOrEqual(band(b.tokens_per_s));
+      if (band(a.tokens_per_s) === band(b.tokens_per_s)) expect(a.memory.per_device_bytes).toBeLessThanOrEqual(b.memory.per_device_bytes);
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { defaultExpertTp, planProblem } from './plan.js';
 import { simulateTraining, DEFAULT_TOKENS_PER_STEP, checkTrainCounts } from './train.js';
 import { layerSlots } from './schedule.js';
 import { withDefaultRuntime } from '../../runtime/resolve.js';
+import { UserError } from '../../spec/errors.js';
 import type { Recompute, RecomputeModule, Schedule, TrainDtype, TrainRequest, TrainResult, ZeroStage } from './types.js';
 
 export interface SearchOptions {
@@ -62,6 +63,7 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
   // the counts the search fixes are checked as train checks them (--seq-len -1 came back in a "fitting" config)
   checkTrainCounts(o as unknown as Record<string, unknown>);
   const s = decoderShape(model);
+  if (o.etp !== undefined && s.moeLayers === 0) throw new UserError(`--etp ${o.etp} needs a mixture-of-experts model (${model.id} has no routed experts)`);
   const domain = hw.scaleUp?.domain ?? 1;
   // a power-of-two number of sequences near 4M tokens, so that most dp·micro-batch products divide it
   const globalBatch = o.globalBatch ?? 2 ** Math.ceil(Math.log2(Math.max(1, DEFAULT_TOKENS_PER_STEP / o.seqLen)));
@@ -114,7 +116,10 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
               if (r.memory.fits) results.push(r);
             }
       }
-  // fastest first; within 1% prefer the smaller memory footprint (more headroom)
-  results.sort((a, b) => (Math.abs(a.tokens_per_s / b.tokens_per_s - 1) < 0.01 ? a.memory.per_device_bytes - b.memory.per_device_bytes : b.tokens_per_s - a.tokens_per_s));
+  // fastest first; within a 1% band of speed prefer the smaller memory footprint (more headroom). The bands are fixed
+  // (log base 1.01 of tokens/s) so the order is transitive: "within 1% of each other" pairwise is not, and sorted
+  // the top five out of order
+  const band = (r: TrainResult) => Math.floor(Math.log(r.tokens_per_s) / Math.log(1.01));
+  results.sort((a, b) => band(b) - band(a) || a.memory.per_device_bytes - b.memory.per_device_bytes || b.tokens_per_s - a.tokens_per_s);
   return { configs: results.slice(0, o.top ?? 5), tried };
 }

@@ -104,6 +104,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   if (!Number.isInteger(dp) || dp < 1) throw new UserError(`--devices ${o.devices} is not a multiple of tp·pp·cp = ${tp * pp * cp}`);
   const moe = model.moe && model.layers > model.moe.dense_layers;
   const ep = o.ep ?? (moe ? gcd(dp * cp, model.moe!.experts) : 1);
+  if (o.etp !== undefined && !moe) throw new UserError(`--etp ${o.etp} needs a mixture-of-experts model (${model.id} has no routed experts)`);
   const seqLen = o.seqLen ?? Math.min(model.context, 4096);
   const microBatch = o.microBatch ?? 1;
   const globalBatch = o.globalBatch ?? defaultGlobalBatch(seqLen, dp, microBatch, pp);
