@@ -26,7 +26,9 @@ describe('fsdp_scope scale_up: FSDP inside the ICI slice, data parallel across s
     expect(shardGroups(hw, plan, 3)).toEqual({ dense: 256, expert: 256 });
     expect(shardGroups(hw, { ...plan, dp: 96 }, 3).dense).toBe(96);
     expect(shardGroups(hw, { ...plan, dp: 768, tp: 1 }, 3).dense).toBe(256);
-    expect(shardGroups(hw, { ...plan, dp: 300 }, 3).dense).toBe(150); // largest divisor of 300 within 256 ranks
+    // the largest divisor of 300 that also divides the domain's 256 ranks: groups of 150 would put ranks 150-299 on
+    // two domains
+    expect(shardGroups(hw, { ...plan, dp: 300 }, 3).dense).toBe(4);
     expect(shardGroups(hw, plan, 1).dense).toBe(1024);
     expect(shardGroups(bindRuntime(v6e, whole), plan, 3).dense).toBe(1024);
   });

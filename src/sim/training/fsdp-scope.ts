@@ -15,17 +15,23 @@ export interface ShardGroups {
   expert: number; // ranks a routed expert's states are sharded over
 }
 
-/** the largest divisor of n that is at most cap (≥ 1) */
+/**
+ * the whole group n when one domain holds it (n ≤ ⌊cap⌋), else the largest d dividing both n and the domain's ranks,
+ * so that the groups tile the domains and none straddles two of them (a group across domains would gather over the
+ * scale-out link, not the domain's)
+ */
 function divisorAtMost(n: number, cap: number): number {
-  for (let d = Math.max(1, Math.min(n, Math.floor(cap))); d > 1; d--) if (n % d === 0) return d;
+  const c = Math.floor(cap);
+  if (n <= c) return n;
+  for (let d = Math.max(1, c); d > 1; d--) if (n % d === 0 && c % d === 0) return d;
   return 1;
 }
 
 /**
  * sharding groups of the ZeRO stages ≤ `zero`: the data-parallel group (dp·cp; experts dp·cp·tp/(ep·etp), the ranks
  * holding the same expert shard), or with the runtime's fsdp_scope scale_up under ZeRO 3 the part of it inside one
- * scale-up domain (its ranks are tp apart; the expert group's etp·ep apart), a divisor of the group so every domain
- * holds whole replicas
+ * scale-up domain (its ranks are tp apart; the expert group's etp·ep apart), a divisor of both the group and the
+ * domain's ranks so every domain holds whole replicas and no replica spans two domains
  */
 export function shardGroups(hw: NormalizedHardware | undefined, p: PlanShape, zero: ZeroStage): ShardGroups {
   const dDense = p.dp * p.cp;
