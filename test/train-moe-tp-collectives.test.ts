@@ -111,3 +111,13 @@ describe('--etp on a dense model, and the --search order', () => {
     }
   });
 });
+
+describe('--search table', () => {
+  it('shows an etp column only where some split prices the experts at a TP size other than tp', async () => {
+    const { renderTrainSearch } = await import('../src/report/train-text.js');
+    const o = { devices: 8, seqLen: 4096, globalBatch: 64, dtype: 'bf16' as const, zero: 1 as const, tp: 2, recompute: 'none' as const, top: 3 };
+    const header = (rt: string) => renderTrainSearch(searchTraining(model, hw(rt), o).configs, 1).split('\n')[1]!;
+    expect(header('megatron')).not.toMatch(/\betp\b/); // megatron: etp = tp
+    expect(header('torchtitan')).toMatch(/\bep +etp +schedule/); // torchtitan: expert_tp 1
+  });
+});

@@ -55,13 +55,15 @@ export function renderTrainSearch(configs: TrainResult[], tried: number): string
   if (configs.length === 0) return `no configuration fits (${tried} tried)`;
   // the total time needs --tokens: without it every row would read '—', so the column is left out
   const withTotal = configs.some((r) => r.total_s !== null);
+  // the experts' own TP size, where some split prices it apart from tp (--etp, or a runtime whose default is 1)
+  const withEtp = configs.some((r) => r.etp !== r.tp);
   const rows = configs.map((r) => [
-    r.tp, r.pp, r.cp, r.dp, r.ep, r.schedule === 'interleaved' ? `interleaved v${r.interleave}` : r.schedule, r.micro_batch, recomputeText(r).replace(/, auto$/, ''),
+    r.tp, r.pp, r.cp, r.dp, r.ep, ...(withEtp ? [r.etp] : []), r.schedule === 'interleaved' ? `interleaved v${r.interleave}` : r.schedule, r.micro_batch, recomputeText(r).replace(/, auto$/, ''),
     fmtSeconds(r.step_s), fmtNumber(r.tokens_per_s), fmtPercent(r.mfu), fmtGB(r.memory.per_device_bytes),
     ...(withTotal ? [r.total_s !== null ? fmtSeconds(r.total_s) : '—'] : []),
   ]);
   return [
     `best ${configs.length} of ${tried} valid splits that fit (global batch ${configs[0]!.global_batch} × ${configs[0]!.seq_len}):`,
-    renderTable(['tp', 'pp', 'cp', 'dp', 'ep', 'schedule', 'mb', 'recompute', 'step', 'tokens/s', 'MFU', 'memory', ...(withTotal ? ['total'] : [])], rows),
+    renderTable(['tp', 'pp', 'cp', 'dp', 'ep', ...(withEtp ? ['etp'] : []), 'schedule', 'mb', 'recompute', 'step', 'tokens/s', 'MFU', 'memory', ...(withTotal ? ['total'] : [])], rows),
   ].join('\n');
 }
