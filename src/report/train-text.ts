@@ -23,7 +23,9 @@ export function renderTrain(r: TrainResult): string {
     ['step time' + would, fmtSeconds(r.step_s)],
     ['tokens/s' + would, fmtNumber(r.tokens_per_s)],
     ['achieved per device (model FLOPs)' + would, fmtFlopRate(r.achieved_flops_per_device)],
-    ['MFU' + would, fmtPercent(r.mfu)],
+    // MFU is against the peak of the dtype the GEMMs ran in (int8 / fp8 training: that peak, not bf16's as MaxText and
+    // MLPerf quote it), so the row names it
+    ['MFU' + would, `${fmtPercent(r.mfu)} of the ${r.gemm_dtype} peak (${fmtFlopRate(r.peak_flops_per_device)})`],
     ['model FLOPs per token', fmtFlops(r.flops_per_token)],
   ];
   if (r.total_flops !== null) rows.push(['total compute', fmtFlops(r.total_flops)]);
