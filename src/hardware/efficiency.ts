@@ -187,6 +187,12 @@ export function collectiveEfficiency(e: HardwareEfficiency, bytes: number): numb
   return e.collective * collectiveShape(bytes);
 }
 
+// The large-message fraction of link bandwidth: the measured sweep's largest message, else the spec's fraction.
+export function largeMessageCollective(e: HardwareEfficiency): number {
+  const v = e.collectiveBySize?.values;
+  return v ? v[v.length - 1]! : e.collective;
+}
+
 // Interpolate an efficiency table in log(size), clamped at both ends.
 export function lookupEfficiency(t: EfficiencyTable, size: number): number {
   const s = t.sizes;

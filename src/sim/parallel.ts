@@ -6,7 +6,7 @@
 import type { DecoderModel, LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { UserError } from '../spec/errors.js';
 import { collectiveTime, trafficFactor } from './collectives.js';
-import { collectiveEfficiency, collectiveShape } from '../hardware/efficiency.js';
+import { collectiveEfficiency, collectiveShape, largeMessageCollective } from '../hardware/efficiency.js';
 import { scaleOutSeconds } from './scale-out.js';
 import { ncclSmallAllreduceSeconds } from './nccl-small-allreduce.js';
 import { overPcie, pcieCollectiveSeconds } from './pcie-collectives.js';
@@ -134,8 +134,7 @@ export function meshShare(link: LinkSpec, group: number): number {
 function meshShareExtraSeconds(hw: NormalizedHardware, link: LinkSpec, group: number, traffic: number, scaleUp: boolean): number {
   const share = scaleUp ? meshShare(link, group) : 1;
   if (share >= 1) return 0;
-  const sweep = hw.efficiency.collectiveBySize?.values;
-  const large = sweep ? sweep[sweep.length - 1]! : hw.efficiency.collective; // the sweep's largest message, else the spec's fraction
+  const large = largeMessageCollective(hw.efficiency);
   const own = link.linkEfficiency ?? large;
   return Math.max(0, traffic / (link.bandwidthBytePerS * share * own) - traffic / (link.bandwidthBytePerS * large));
 }

@@ -7,6 +7,7 @@
 import type { LinkSpec, NormalizedHardware } from '../spec/types.js';
 import type { CollectiveKind } from '../model/op.js';
 import { collectiveTime } from './collectives.js';
+import { largeMessageCollective } from '../hardware/efficiency.js';
 
 // NCCL start-up per ring step on PCIe: all-reduce of a few bytes over 8 GPUs (2 × 7 = 14 steps), nccl-tests
 // all_reduce_perf out-of-place: 8x RTX PRO 6000 Blackwell behind PCIe Gen5 switches 24.1-24.6 µs from 256 B to 64 KiB
@@ -15,7 +16,7 @@ import { collectiveTime } from './collectives.js';
 // NVIDIA/nccl issue #1439). The median of the three.
 export const PCIE_NCCL_STEP_S = 3.0e-6;
 
-/** whether a collective among `group` devices of this part runs over its PCIe host link (no scale-up fabric) */
+/** whether a collective on `link` runs over this part's PCIe host link (no scale-up fabric) */
 export function overPcie(hw: NormalizedHardware, link: LinkSpec | undefined): boolean {
   return !!link && link === hw.host && !hw.scaleUp && /^pcie/.test(link.technology ?? '');
 }
@@ -26,7 +27,5 @@ export function overPcie(hw: NormalizedHardware, link: LinkSpec | undefined): bo
  * on PCIe Gen5 reach 37.6-41.3 GB/s of bus bandwidth from 8 MiB up (the same page), 0.60-0.66 of 63 GB/s.
  */
 export function pcieCollectiveSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, group: number, link: LinkSpec): number {
-  const sweep = hw.efficiency.collectiveBySize?.values;
-  const large = sweep ? sweep[sweep.length - 1]! : hw.efficiency.collective;
-  return collectiveTime(kind, bytes, group, { ...link, latencyS: PCIE_NCCL_STEP_S }, large);
+  return collectiveTime(kind, bytes, group, { ...link, latencyS: PCIE_NCCL_STEP_S }, largeMessageCollective(hw.efficiency));
 }

@@ -79,7 +79,9 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
   const recomputes: (Recompute | 'auto')[] = [o.recompute ?? 'auto'];
   const results: TrainResult[] = [];
   let tried = 0;
-  const has = (hw.runtime ?? withDefaultRuntime(hw, model, 'training').runtime)?.training?.pipelineSchedules;
+  // the runtime that will run the splits (the command's --runtime, else the training default): its schedules and expert TP
+  const bound = withDefaultRuntime(hw, model, 'training');
+  const has = bound.runtime?.training?.pipelineSchedules;
   // what every tried split shares
   const fixed = {
     model,
@@ -102,13 +104,13 @@ export function searchTraining(model: DecoderModel, hw: NormalizedHardware, o: S
         const dp = o.devices / (tp * pp * cp);
         if (!Number.isInteger(dp)) continue;
         // EP takes its ranks from dp·cp and from the tp ranks the experts leave (etp below tp: ./plan.ts)
-        const epEtp = o.etp ?? defaultExpertTp(hw, tp, 2); // the experts' TP size under EP (any ep > 1)
+        const epEtp = o.etp ?? defaultExpertTp(bound, tp, 2); // the experts' TP size under EP (any ep > 1)
         const eps = o.ep ? [o.ep] : s.moeLayers > 0 ? divisors((dp * cp * tp) / (tp % epEtp === 0 ? epEtp : tp)).filter((e) => s.experts % e === 0) : [1];
         for (const ep of eps)
           for (const microBatch of mbs)
             for (const recompute of recomputes)
               for (const { schedule, interleave } of schedulesFor(pp, s.layers, o, has)) {
-              const etp = o.etp ?? defaultExpertTp(hw, tp, ep);
+              const etp = o.etp ?? defaultExpertTp(bound, tp, ep);
               const req: TrainRequest = { ...fixed, tp, pp, cp, dp, ep, etp, interleave, schedule, microBatch, recompute };
               if (planProblem(req, s)) continue;
               tried++;

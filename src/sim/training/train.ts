@@ -111,8 +111,9 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   if (o.schedule !== undefined && !SCHEDULES.includes(o.schedule as Schedule)) throw new UserError(`--schedule must be ${SCHEDULES.join(', ')} (got "${o.schedule}")`);
   if (o.interleave !== undefined && (!Number.isInteger(o.interleave) || o.interleave < 1)) throw new UserError(`--interleave must be a positive integer (got "${o.interleave}")`);
   const shape = decoderShape(model);
-  // the schedules the runtime that will run it implements (the command's --runtime, else the training default)
-  const has = (hardware.runtime ?? withDefaultRuntime(hardware, model, 'training').runtime)?.training?.pipelineSchedules;
+  // the runtime that will run it (the command's --runtime, else the training default): its schedules and expert TP
+  const bound = withDefaultRuntime(hardware, model, 'training');
+  const has = bound.runtime?.training?.pipelineSchedules;
   const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave, has);
   const dtype = (o.dtype ?? 'bf16') as TrainDtype;
   if (dtype !== 'bf16' && dtype !== 'fp8' && dtype !== 'int8') throw new UserError(`--dtype must be bf16, fp8 or int8 (got "${o.dtype}")`);
@@ -135,7 +136,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
     cp,
     dp,
     ep,
-    etp: o.etp ?? defaultExpertTp(hardware, tp, ep),
+    etp: o.etp ?? defaultExpertTp(bound, tp, ep),
     interleave: sched.interleave,
     schedule: sched.schedule,
     seqLen,
