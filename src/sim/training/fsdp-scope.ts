@@ -7,7 +7,7 @@
 // all-gathers and reduce-scatters stay on the slice's ICI and only the data-parallel gradient reduction crosses DCN
 // (PyTorch calls the same layout HYBRID_SHARD / HSDP).
 import type { NormalizedHardware } from '../../spec/types.js';
-import { expertTp, type PlanShape } from './plan.js';
+import { expertDataParallel, expertTp, type PlanShape } from './plan.js';
 import type { ZeroStage } from './types.js';
 
 export interface ShardGroups {
@@ -36,7 +36,7 @@ function divisorAtMost(n: number, cap: number): number {
 export function shardGroups(hw: NormalizedHardware | undefined, p: PlanShape, zero: ZeroStage): ShardGroups {
   const dDense = p.dp * p.cp;
   const et = expertTp(p);
-  const dExpert = Math.max(1, (dDense * p.tp) / (p.ep * et));
+  const dExpert = expertDataParallel(p);
   const domain = hw?.scaleUp?.domain ?? 0;
   if (zero < 3 || hw?.runtime?.training?.fsdpScope !== 'scale_up' || !(domain >= 1)) return { dense: dDense, expert: dExpert };
   return { dense: divisorAtMost(dDense, domain / p.tp), expert: divisorAtMost(dExpert, domain / (et * p.ep)) };

@@ -4,7 +4,7 @@ import type { Recompute, RecomputePolicy, TrainMemory, ZeroStage } from './types
 import type { RuntimeSettings } from '../../spec/types.js';
 import type { DecoderShape } from './shapes.js';
 import type { PlanShape } from './plan.js';
-import { expertTp, microBatchesPerPipeline } from './plan.js';
+import { expertDataParallel, expertTp, microBatchesPerPipeline } from './plan.js';
 import { opSacSavedBytesPerToken } from './op-sac.js';
 
 // Mixed-precision Adam (Rajbhandari et al. 2020, "ZeRO: Memory Optimizations Toward Training Trillion Parameter
@@ -182,7 +182,7 @@ export function trainingMemory(i: MemoryInput): TrainMemory {
   //    the data-parallel group (dp·cp for dense parameters; for expert parameters the expert-data-parallel group,
   //    dp·cp·tp/(ep·etp) replicas: dp·cp/ep when the experts take the attention's tp).
   const dDense = p.dp * p.cp;
-  const dExpert = Math.max(1, (p.dp * p.cp * p.tp) / (p.ep * expertTp(p)));
+  const dExpert = expertDataParallel(p);
   const m = microBatchesPerPipeline(p);
   // fp32 logits of one micro-batch for the loss (Korthikanti §4.1: 4sbv/t) on the rank that holds the head
   const logits = (4 * p.microBatch * (p.seqLen / p.cp) * s.vocab) / p.tp;

@@ -77,6 +77,10 @@ export const microBatchesPerPipeline = (p: PlanShape) => p.globalBatch / (p.dp *
 /** the routed experts' tensor-parallel size: --etp, else tp (Megatron-Core's default) */
 export const expertTp = (p: PlanShape) => p.etp ?? p.tp;
 
+/** the experts' data-parallel group: the ranks holding the same expert shard, dp·cp·tp/(ep·etp) of them (dp·cp/ep when
+ *  the experts take the attention's tp) */
+export const expertDataParallel = (p: PlanShape) => Math.max(1, (p.dp * p.cp * p.tp) / (p.ep * expertTp(p)));
+
 /** the routed experts' TP size a runtime takes when --etp is not given: tp (Megatron-Core: expert_tensor_parallel_size
  *  None → tensor_model_parallel_size, megatron/core/parallel_state.py; also where the runtime does not say), or 1 under
  *  expert parallelism for a runtime with training.expert_tp 1 (torchtitan, DeepSpeed-MoE), whose experts take tp at ep = 1 */

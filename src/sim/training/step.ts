@@ -13,7 +13,7 @@ import { collectiveEfficiency, collectiveShape } from '../../hardware/efficiency
 import { trainingCollectiveTime } from './collective-time.js';
 import { latencyOrShaped, scaleOutLatency } from '../scale-out.js';
 import type { DecoderShape } from './shapes.js';
-import { expertTp, groupLinks, linkForSpan, microBatchesPerPipeline, type PlanShape } from './plan.js';
+import { expertDataParallel, expertTp, groupLinks, linkForSpan, microBatchesPerPipeline, type PlanShape } from './plan.js';
 import { eagerElementwise, headForwardOps, layerForwardOps, passCost, type PassCost } from './layer-cost.js';
 import { capacityCopies } from './moe-capacity.js';
 import { GRAD_BYTES, WEIGHT_BYTES } from './memory.js';
@@ -357,14 +357,12 @@ export function stepTime(i: StepInput): StepResult {
   //    and backward and reduce-scatters its gradients (1.5× the all-reduce volume per micro-batch), overlapped
   //    with that micro-batch's compute.
   const dDense = p.dp * p.cp;
-  // the experts' data-parallel group: the ranks holding the same expert shard, dp·cp·tp/(ep·etp) of them, etp·ep apart
-  const dExpert = (dDense * p.tp) / (p.ep * et);
+  // the experts' data-parallel group: the ranks holding the same expert shard, etp·ep apart (./plan.ts)
+  const dExpert = expertDataParallel(p);
   // the groups the states are sharded over: the whole DP×CP group, or under a runtime with fsdp_scope scale_up the
   // part of it inside one scale-up domain, the domains holding replicas (./fsdp-scope.ts)
-  const sg = shardGroups(hw, p, i.zero);
-  const local = sg.dense < dDense || sg.expert < dExpert;
-  const sDense = local ? sg.dense : dDense;
-  const sExpert = local ? sg.expert : dExpert;
+  const { dense: sDense, expert: sExpert } = shardGroups(hw, p, i.zero);
+  const local = sDense < dDense || sExpert < dExpert;
   const denseParams = s.paramsDense / (p.tp * p.pp); // average stage
   const expertParams = s.paramsExpert / (et * p.pp * p.ep);
   // DualPipe keeps two stages on each device (stage i and p−1−i: "Parameter 2×" in the report's Table 2).
