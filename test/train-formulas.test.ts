@@ -92,7 +92,9 @@ describe('pipeline schedule (Narayanan et al. 2021 §2.2)', () => {
     expect(r.breakdown.pp_bubble_s / busy(r)).toBeCloseTo(1 / 8, 9);
   });
   it('interleaving with v chunks divides the bubble by v', () => {
-    const r = simulateTraining(buildTrainRequest({ ...tiny, layers: 4 }, hw, { ...base, interleave: 2 }));
+    // (sends all hidden: the blocking warmup/flush sends are test/train-pp-flush-p2p.test.ts)
+    const overlapped = bindRuntime(hw, { ...libraryRuntime('megatron'), training: { ...libraryRuntime('megatron').training, ppWarmupFlushP2p: 'overlapped' } });
+    const r = simulateTraining(buildTrainRequest({ ...tiny, layers: 4 }, overlapped, { ...base, interleave: 2 }));
     expect(r.breakdown.pp_bubble_s / busy(r)).toBeCloseTo(1 / 16, 9);
   });
 });
@@ -150,7 +152,9 @@ describe('pipeline schedules: defaults, DualPipe, interleaving (src/sim/training
     expect(r.micro_batches).toBeGreaterThanOrEqual(16);
   });
   it('interleaved PP sends hide behind compute; plain 1F1B sends block', () => {
-    const i = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: 'interleaved' }));
+    // (steady-phase overlap only; the warmup/flush sends Megatron blocks on are test/train-pp-flush-p2p.test.ts)
+    const overlapped = bindRuntime(hw, { ...libraryRuntime('megatron'), training: { ...libraryRuntime('megatron').training, ppWarmupFlushP2p: 'overlapped' } });
+    const i = simulateTraining(buildTrainRequest(deep, overlapped, { ...base, globalBatch: 8, schedule: 'interleaved' }));
     const p = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: '1f1b' }));
     expect(p.breakdown.pp_p2p_s).toBeGreaterThan(0);
     // v = 2 boundaries per micro-batch, minus the compute they hide behind

@@ -56,13 +56,13 @@ describe('overlap contention', () => {
     expect(withContention(10, 25)).toBe(10); // never more than the collective
     for (const e of [0, 1, 5, 10]) expect(withContention(10, e)).toBeLessThanOrEqual(10);
   });
-  it('a fully overlapped TP run (nemo tp_comm 1) still shows TP time: the GEMMs beside the collectives slow down', () => {
+  it('an overlapped TP run still shows TP time: the GEMMs beside the hidden collectives slow down', () => {
     const o: TrainOptions = { devices: 64, tp: 4, pp: 8, interleave: 5, seqLen: 8192, globalBatch: 128, microBatch: 1, dtype: 'fp8' };
     const h100 = lib.hardware['h100-sxm']!;
     const run = (rt: string) => simulateTraining(buildTrainRequest(libraryModel('llama-3.1-70b'), bindRuntime(h100, libraryRuntime(rt)), o));
     const exposed = run('megatron'); // tp_comm 0: every TP collective shows
-    const hidden = run('nemo'); // tp_comm 1
+    const hidden = run('nemo'); // tp_comm 15/16: the last pipelined reduce-scatter chunk shows (test/train-tp-overlap-exposed.test.ts)
     expect(exposed.breakdown.tp_comm_s).toBeGreaterThan(0);
-    expect(hidden.breakdown.tp_comm_s).toBeCloseTo(OVERLAP_SLOWDOWN * exposed.breakdown.tp_comm_s, 9);
+    expect(hidden.breakdown.tp_comm_s).toBeCloseTo((1 / 16 + (OVERLAP_SLOWDOWN * 15) / 16) * exposed.breakdown.tp_comm_s, 9);
   });
 });

@@ -657,6 +657,10 @@ export interface RuntimeSettings {
   // ppSplit: 'even' = pipeline stages get num_layers / pp decoder layers each, the LM head and loss ride on the last
   // stage on top of its share (Megatron-Core's default split, src/sim/training/step.ts); absent / 'balanced': the
   // head's work spread as if the split absorbed it
+  // ppWarmupFlushP2p: 'blocking' = the interleaved schedule's warmup forwards and cooldown backwards each wait for their
+  // pipeline send/receive before the next chunk runs; only the steady 1F1B phase overlaps them (Megatron-Core without
+  // overlap_p2p_comm_warmup_flush, src/sim/training/pp-flush-p2p.ts); absent / 'overlapped': every send hidden
+  // behind the next chunk's compute
   // pipelineSchedules: the pipeline schedules the runtime implements (src/sim/training/schedule.ts picks the default
   // among them; a schedule the user names outside them is priced as asked, with a warning); absent: all three
   training?: {
@@ -677,6 +681,7 @@ export interface RuntimeSettings {
     fsdpLayout?: 'per_parameter' | 'flat';
     fsdpScope?: 'scale_up' | 'all';
     ppSplit?: 'even' | 'balanced';
+    ppWarmupFlushP2p?: 'blocking' | 'overlapped';
     optimizerBytes?: number;
     pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
     // the training GEMM dtypes (train --dtype) the runtime has a recipe for; absent: all. Another is priced as asked,

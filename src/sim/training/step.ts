@@ -30,6 +30,7 @@ import { materialiseAttention } from './materialised-attention.js';
 import { fsdpCopySeconds } from './fsdp-copies.js';
 import { fsdpEdgeGroups } from './fsdp-edges.js';
 import { shardGroups } from './fsdp-scope.js';
+import { ppFlushP2pExposed } from './pp-flush-p2p.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -320,13 +321,20 @@ export function stepTime(i: StepInput): StepResult {
   let bubbleS: number;
   let epExposed = epS;
   let p2pExposed = p2pS;
+  // the interleaved schedule's warmup and cooldown sends, blocking where the runtime says so (./pp-flush-p2p.ts):
+  // once per step, one chunk boundary's transfer (p2pS / 2v) per blocking exchange
+  let p2pFlushS = 0;
   if (!dualpipe) {
     // 1F1B: m micro-batches plus the bubble of (p−1)/v micro-batch slots (Narayanan et al. 2021 §2.2: bubble fraction
     // (p−1)/m, divided by v with the interleaved schedule). TP and EP communication are not overlapped (Megatron
     // defaults). PP sends block in plain 1F1B; the interleaved schedule posts them asynchronously behind the next
     // chunk's compute (Megatron-LM --overlap-p2p-communication, on by default for it; Llama 3 §3.3.2: "we adopt
-    // asynchronous point-to-point communication in PP"), so only what exceeds the compute shows.
-    if (p.interleave > 1) p2pExposed = Math.max(0, p2pS - stageComputeS);
+    // asynchronous point-to-point communication in PP"), so only what exceeds the compute shows: in the steady 1F1B
+    // phase; Megatron-Core's warmup and cooldown sends block (p2pFlushS).
+    if (p.interleave > 1) {
+      p2pExposed = Math.max(0, p2pS - stageComputeS);
+      if (hw.runtime?.training?.ppWarmupFlushP2p === 'blocking') p2pFlushS = ppFlushP2pExposed(p2pS / (2 * p.interleave), p.pp, p.interleave, m);
+    }
     // EP all-to-all behind another micro-batch's compute where the runtime overlaps it (Megatron-Core
     // --overlap-moe-expert-parallel-comm, the 1F1B A2A overlap); 0 by default
     epExposed = withContention(epS, exposedComm(epS, stageComputeS, ov.epTwoBatch));
@@ -349,7 +357,7 @@ export function stepTime(i: StepInput): StepResult {
     const scale = perMicroBatch / stageComputeS;
     bubbleS = Math.max(0, (p.pp / 2 - 1) * (perMicroBatch + scale * (stageBwd - 3 * stageW)));
   }
-  const pipelineS = m * perMicroBatch + bubbleS;
+  const pipelineS = m * perMicroBatch + bubbleS + p2pFlushS;
 
   // 7. data-parallel gradient sync over dp·cp (experts: dp·cp/ep). ZeRO 0: all-reduce; 1–2: reduce-scatter of
   //    gradients + all-gather of updated weights (same volume, Rajbhandari et al. 2020 §7); overlapped with the last
@@ -448,7 +456,7 @@ export function stepTime(i: StepInput): StepResult {
       cp_comm_s: m * cpS,
       ep_comm_s: m * epExposed,
       pp_bubble_s: bubbleS,
-      pp_p2p_s: m * p2pExposed,
+      pp_p2p_s: m * p2pExposed + p2pFlushS,
       dp_comm_s: dpS,
       optimizer_s: optimizerS,
     },
