@@ -22,7 +22,7 @@ import { policyOf } from './memory.js';
 import { exposedComm, overlapShares } from '../overlap.js';
 import { moeHostFloor, withMoeHostFloor } from './moe-host-sync.js';
 import { launchFloorS } from '../../runtime/launch.js';
-import { dpExposed } from './dp-overlap.js';
+import { dpExposed, edgeBuckets } from './dp-overlap.js';
 import { withContention } from './contention.js';
 import { linkCollectiveEfficiency } from './link-efficiency.js';
 import { ranksPerDomain, ringEfficiency } from './ring-nics.js';
@@ -392,12 +392,23 @@ export function stepTime(i: StepInput): StepResult {
     return k * one(kind, (params / k) * bytesPer, n, stride);
   };
   // gradients travel in the reduce dtype (reduceBytes, above)
-  const rs = bucketed('reducescatter', copies * denseParams, reduceBytes, sDense, p.tp) + bucketed('reducescatter', copies * expertParams, reduceBytes, sExpert, et * p.ep);
+  const rsDense = bucketed('reducescatter', copies * denseParams, reduceBytes, sDense, p.tp);
+  const rs = rsDense + bucketed('reducescatter', copies * expertParams, reduceBytes, sExpert, et * p.ep);
   // weights gathered per parameter: 16-bit, or with fp8 GEMMs under a runtime that casts the linear layers' weight shards
   // to fp8 before the ZeRO-3 / FSDP all-gather (torchtitan --float8.enable_fsdp_float8_all_gather: Float8Linear weights
   // only; the embedding, LM head and norms stay 16-bit) 1 byte for the share of the stage that is linear layers
   const ag = bucketed('allgather', copies * denseParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero), sDense, p.tp) + bucketed('allgather', copies * expertParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero, true), sExpert, et * p.ep);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
+  // The buckets at the two edges of the step are not average ones: the bucketed layouts walk the parameters in
+  // reverse registration order and close a bucket once it reaches the bucket size (Megatron-Core
+  // optimizer/distrib_optimizer.py _compute_per_buffer_param_layout and distributed/param_and_grad_buffer.py
+  // _compute_default_per_buffer_param_layout @d98e8a6: "iterated in reverse order (backprop order)"; PyTorch DDP
+  // likewise), so the input embedding, registered first, closes the last bucket: its gradients are final only after
+  // the embedding's backward, the step's last kernel, and its all-gather is the first one the next forward waits on
+  // (param_and_grad_buffer.py finish_param_sync: "dispatch it now (e.g., first AG bucket in first model chunk ...)").
+  // That bucket holds at least the vocab-parallel embedding shard (vocab/tp × h), often far more than an average
+  // bucket. Its share of the dense reduce-scatter is the least that stays exposed (./dp-overlap.ts).
+  const embedShard = s.paramsEmbedding / p.tp;
   const bwdWindow = stageComputeS * (layerAvg('bwdS') / layerS);
   const fwdWindow = stageComputeS - bwdWindow;
   let dpS: number;
@@ -433,7 +444,10 @@ export function stepTime(i: StepInput): StepResult {
     const v = dualpipe ? 1 : p.interleave;
     const group = Math.min(p.pp, m);
     const hide = ov.dpGrad ?? 1;
-    dpS = withContention(rs, dpExposed(rs, bwdWindow / v, v, group, buckets, hide)) + withContention(ag, dpExposed(ag, fwdWindow / v, v, group, buckets, hide));
+    // the embedding's bucket as a share of the whole collective (dense buffer's share × the shard's share of it)
+    const edge = rs > 0 && denseParams > 0 ? (rsDense / rs) * Math.min(1, embedShard / denseParams) : 0;
+    const nb = edgeBuckets(buckets, edge);
+    dpS = withContention(rs, dpExposed(rs, bwdWindow / v, v, group, nb, hide)) + withContention(ag, dpExposed(ag, fwdWindow / v, v, group, nb, hide));
   }
 
   // 8. optimizer: memory-bound passes over this device's (ZeRO ≥ 1: sharded) parameters: the runtime's bytes per
