@@ -157,6 +157,23 @@ export function fp8WeightCastSeconds(i: StepInput): number {
   return (copies * linear * qb) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }
 
+// Megatron-Core's DDP touches the whole unsharded gradient buffer once more per step before the data-parallel
+// reduce-scatter, on the compute stream as each bucket's last gradient lands (megatron/core/distributed/
+// param_and_grad_buffer.py @d98e8a6 start_grad_sync): check_grads takes each bucket's grad_data.norm() when
+// check_for_nan_in_grad (Megatron-LM --check-for-nan-in-loss-and-grad, on by default; NeMo / Megatron-Bridge recipes
+// set it), and grad_data *= gradient_scaling_factor reads and writes it again when the collective does not average
+// (average_in_collective False, Megatron-Core's default; the recipes set True). The runtime says how many passes
+// (training.grad_buffer_passes); each moves the device's parameters × the gradient's bytes. Not under ZeRO-3.
+// (check_grads also syncs the host per bucket, rerun_state_machine.validate_result on a device tensor: not priced.)
+export function gradBufferSeconds(i: StepInput, gradBytes: number): number {
+  const { shape: s, plan: p, hw } = i;
+  const passes = hw.runtime?.training?.gradBufferPasses ?? 0;
+  if (!(passes > 0) || i.zero >= 3) return 0;
+  const copies = p.schedule === 'dualpipe' ? 2 : 1;
+  const params = copies * (s.paramsDense / (p.tp * p.pp) + s.paramsExpert / (expertTp(p) * p.pp * p.ep));
+  return (passes * params * gradBytes) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
+}
+
 export function stepTime(i: StepInput): StepResult {
   const { shape: s, plan: p, hw } = i;
   // one collective of `bytes` (its buffer: the all-reduce / all-gather size, or the message of a p2p send) at the
@@ -459,7 +476,9 @@ export function stepTime(i: StepInput): StepResult {
 
   // the once-per-step fp8 weight quantization (fp8WeightCastSeconds), on the compute stream of the first micro-batch
   const weightCastS = fp8WeightCastSeconds(i);
-  const stepS = pipelineS + dpS + optimizerS + weightCastS;
+  // the DDP's passes over the gradient buffer before the reduce-scatter (gradBufferSeconds), on the compute stream
+  const gradPassS = gradBufferSeconds(i, reduceBytes);
+  const stepS = pipelineS + dpS + optimizerS + weightCastS + gradPassS;
   const flopsPerMb = (p.pp === 1 ? s.layers : s.layers / p.pp) * (layerAvg('fwdFlops') + layerAvg('bwdFlops')) + (head.fwdFlops + head.bwdFlops) / p.pp;
   return {
     stepS,
@@ -472,7 +491,8 @@ export function stepTime(i: StepInput): StepResult {
       pp_bubble_s: bubbleS,
       pp_p2p_s: m * p2pExposed + p2pFlushS,
       dp_comm_s: dpS,
-      optimizer_s: optimizerS,
+      // with the optimizer's: the step's other passes over parameter-sized buffers
+      optimizer_s: optimizerS + gradPassS,
     },
   };
 }
