@@ -18,7 +18,8 @@ import type { GraphOp } from '../src/model/decoder-graph.js';
 const lib = getLibrary();
 const trt = libraryRuntime('tensorrt-llm')!;
 const h200 = bindRuntime(lib.hardware['h200-sxm']!, trt);
-const vllmH200 = bindRuntime(lib.hardware['h200-sxm']!, libraryRuntime('vllm')!);
+// a runtime with no measured attention tables of its own (the part's defaults)
+const defaultsH200 = bindRuntime(lib.hardware['h200-sxm']!, libraryRuntime('sglang')!);
 
 // Llama-3.3-70B at TP 2 on the device: 32 query heads, 4 KV heads, head dim 128
 const llama = lib.models['llama-3.3-70b'] as DecoderModel;
@@ -56,8 +57,8 @@ describe('TensorRT-LLM measured attention kernels (aiconfigurator 1.3.0rc20)', (
   it('an 8-bit cache streams at the measured rate, not 0.75 of STREAM: a long-context fp8 decode call is faster than the part default', () => {
     const dec = decodeAt(pass('fp8', { prefillSeqs: 0, prefillLen: 0, decodeSeqs: 128 }).find((o) => o.name === 'attention_decode')!, 8192);
     expect(memoryEfficiency(dec, h200)).toBe(0.832);
-    expect(memoryEfficiency(dec, vllmH200)).toBeCloseTo(h200.efficiency.memory * h200.efficiency.attentionKv8, 12);
-    expect(opCost(dec, h200).seconds).toBeLessThan(0.85 * opCost(dec, vllmH200).seconds);
+    expect(memoryEfficiency(dec, defaultsH200)).toBeCloseTo(h200.efficiency.memory * h200.efficiency.attentionKv8, 12);
+    expect(opCost(dec, h200).seconds).toBeLessThan(0.85 * opCost(dec, defaultsH200).seconds);
     // a batch of short sequences pays the per-sequence term: 2048 sequences of 128 tokens cost more than 64 of 4096
     const many = decodeAt(pass('fp8', { prefillSeqs: 0, prefillLen: 0, decodeSeqs: 2048 }).find((o) => o.name === 'attention_decode')!, 128);
     const few = decodeAt(pass('fp8', { prefillSeqs: 0, prefillLen: 0, decodeSeqs: 64 }).find((o) => o.name === 'attention_decode')!, 4096);
@@ -84,7 +85,7 @@ describe('TensorRT-LLM measured attention kernels (aiconfigurator 1.3.0rc20)', (
       expect(opCost(a, h200).computeS).toBeCloseTo(a.flops / (peak * eff), 9);
     }
     // the measured kernel is 1.6x+ slower than the part's single fused-attention fraction at 8K
-    expect(opCost(at(8192), h200).seconds).toBeGreaterThan(1.6 * opCost(at(8192), vllmH200).seconds);
+    expect(opCost(at(8192), h200).seconds).toBeGreaterThan(1.6 * opCost(at(8192), defaultsH200).seconds);
     // interpolated in log(length) between the table points
     const mid = at(Math.round(Math.sqrt(2048 * 3072)));
     expect(opCost(mid, h200).computeS).toBeCloseTo(mid.flops / (peak * (0.225 + 0.266) / 2), 3);

@@ -2,6 +2,7 @@
 """Recompute runtimes/tensorrt-llm.yaml's measured attention tables from NVIDIA's aiconfigurator database.
 
     python3 bench/aiconfigurator/attention-tables.py DATA_DIR [PART ...]
+    python3 bench/aiconfigurator/attention-tables.py --vllm DATA_DIR [PART ...]
 
 DATA_DIR is aiconfigurator's systems data folder, aic-core/src/aiconfigurator_core/systems/data, of
 ai-dynamo/aiconfigurator at commit 095f58a51 (the commit the YAML cites). Only
@@ -25,6 +26,15 @@ bfloat16 -> kv16). fixed printed in us (1 decimal), per_sequence_head in ns (1 d
 part's peak (3 significant decimals).
 
 Peaks are the parts' dense matrix peaks and HBM bandwidth as hardware/nvidia/<part>.yaml states them.
+
+--vllm: the same tables for runtimes/vllm.yaml's by_hardware blocks, from vLLM's own attention backend as
+aiconfigurator's collector/vllm/collect_attn.py times it (the backend vLLM picks on the part: FLASH_ATTN on Ampere and
+Hopper, FLASHINFER on Blackwell; KV-cache update (reshape_and_cache) and attention forward together, CUDA graph replay):
+DATA_DIR/<system>/attention/vllm/<version>/{context,generation}_attention_perf.parquet, version by part in VLLM_VERSIONS
+(the earliest collected there). The vLLM tables have no fp8 context rows with a bf16 peak to read against (attention
+runs on a bf16 query over either cache): prefill_attention's bf16 table is the bf16-cache rows against the bf16 peak, its
+fp8 table the fp8-cache rows against the fp8 peak (hwperf prices an fp8-cache prompt attention of an fp8 model at the
+fp8 peak, src/model/quant.ts attentionDtype).
 """
 import math
 import os
@@ -44,6 +54,13 @@ PARTS = {
     "gb300": ("gb300", 5000, 2500, 8.0),
     "b300-sxm": ("b300_sxm", 4500, 2250, 8.0),
 }
+# vLLM: hwperf part -> (system, version, fp8 TFLOP/s, bf16 TFLOP/s, HBM TB/s)
+VLLM_VERSIONS = {
+    "a100-sxm4-80gb": ("a100_sxm", "0.14.0", None, 312, 2.039),
+    "h100-sxm": ("h100_sxm", "0.14.0", 1979, 989, 3.35),
+    "h200-sxm": ("h200_sxm", "0.14.0", 1979, 989, 4.8),
+    "b200": ("b200_sxm", "0.19.0", 4500, 2250, 8.0),
+}
 PREFILL_GROUPS = {(64, 8), (32, 8), (32, 4)}
 DECODE_GROUPS = {(32, 8), (64, 8), (32, 4), (40, 8), (16, 2), (8, 1)}
 KERNEL_GAP_S = 4e-6
@@ -51,8 +68,8 @@ MIN_DECODE_KV_BYTES = 16e6
 HEAD_DIM = 128
 
 
-def rows(data, system, table):
-    path = os.path.join(data, system, "attention", "trtllm", VERSION, f"{table}.parquet")
+def rows(data, system, table, framework="trtllm", version=VERSION):
+    path = os.path.join(data, system, "attention", framework, version, f"{table}.parquet")
     return pq.read_table(path).to_pylist()
 
 
@@ -73,14 +90,14 @@ def pool_non_decreasing(values):
     return out
 
 
-def prefill_table(context, dtype, peak_tflops):
+def prefill_table(context, dtype, peak_tflops, attn_dtype=None):
     by_length = {}
     for x in context:
         if (x["num_heads"], x["num_key_value_heads"]) not in PREFILL_GROUPS:
             continue
-        if x["head_dim"] != HEAD_DIM or x["window_size"] != 0 or x["step"] != 0 or x["batch_size"] < 2:
+        if x["head_dim"] != HEAD_DIM or x.get("window_size", 0) != 0 or x["step"] != 0 or x["batch_size"] < 2:
             continue
-        if x["attn_dtype"] != dtype or x["kv_cache_dtype"] != dtype or x["isl"] < 256:
+        if x["attn_dtype"] != (attn_dtype or dtype) or x["kv_cache_dtype"] != dtype or x["isl"] < 256:
             continue
         length, b, heads = x["isl"], x["batch_size"], x["num_heads"]
         flops = 2 * b * heads * length * (length + 1) / 2 * 2 * HEAD_DIM
@@ -95,7 +112,7 @@ def decode_fit(generation, dtype, peak_tb_s):
     X, Y = [], []
     for r in generation:
         group = (r["num_heads"], r["num_key_value_heads"])
-        if group not in DECODE_GROUPS or r["head_dim"] != HEAD_DIM or r["window_size"] != 0 or r["beam_width"] != 1:
+        if group not in DECODE_GROUPS or r["head_dim"] != HEAD_DIM or r.get("window_size", 0) != 0 or r["beam_width"] != 1:
             continue
         if r["kv_cache_dtype"] != dtype:
             continue
@@ -120,7 +137,35 @@ def fmt_fraction(f):
     return f"{round(f, 3):g}"
 
 
+def main_vllm(data, parts):
+    for part in parts or list(VLLM_VERSIONS):
+        system, version, fp8, bf16, hbm = VLLM_VERSIONS[part]
+        context = rows(data, system, "context_attention_perf", "vllm", version)
+        generation = rows(data, system, "generation_attention_perf", "vllm", version)
+        print(f"  {part}:  # {system} attention/vllm/{version}")
+        print("    kernels:")
+        print("      prefill_attention:")
+        # fp8: the rows over an fp8 cache (vLLM's collector passes a bf16 query; FlashAttention 3 quantizes it), against the
+        # fp8 peak, the peak hwperf prices an fp8-cache prompt attention at (src/model/quant.ts attentionDtype)
+        for key, kv, peak in (("fp8", "fp8", fp8), ("bf16", "bfloat16", bf16)):
+            if peak is None or not any(r["kv_cache_dtype"] == kv for r in context):
+                continue
+            lengths, values = prefill_table(context, kv, peak, attn_dtype="bfloat16")
+            print(f"        {key}: {{lengths: [{', '.join(map(str, lengths))}], values: [{', '.join(map(str, values))}]}}")
+        print("      decode_attention:")
+        for key, dtype in (("kv8", "fp8"), ("kv16", "bfloat16")):
+            if not any(r["kv_cache_dtype"] == dtype for r in generation):
+                continue
+            fixed, per_head, fraction, n, med, p90 = decode_fit(generation, dtype, hbm)
+            print(f"        {key}: {{fixed: {fixed:.1f} us, per_sequence_head: {per_head:.1f} ns, bandwidth: {fmt_fraction(fraction)}}}"
+                  f"  # {n} points, |rel err| median {med * 100:.1f}% p90 {p90 * 100:.1f}%")
+
+
 def main(argv):
+    if len(argv) >= 2 and argv[1] == "--vllm":
+        if len(argv) < 3:
+            sys.exit(__doc__)
+        return main_vllm(argv[2], argv[3:])
     if len(argv) < 2:
         sys.exit(__doc__)
     data = argv[1]
