@@ -1,6 +1,7 @@
 // CDNA3 GEMM rates per board: MI325X runs the MI300X die on a 1000 W board and holds a higher clock under MFMA load,
-// so its measured maximum GEMM rates are its own (AMD's MAF/TAF blog, normal-distribution inputs: bf16 831.40,
-// fp8 1408.06 TFLOP/s), not the MI300X's. Sources: hardware/amd/mi325x.yaml.
+// so its GEMM rates are its own (AMD's MAF/TAF blog, normal-distribution inputs: best shapes bf16 831.40, fp8 1408.06
+// TFLOP/s; ten DeepSeek-V3 shapes 616 / 1143), not the MI300X's. The tables are set at the shapes models run (the TAF,
+// test/cdna3-gemm-taf.test.ts), so a best shape reads above op gemm. Sources: hardware/amd/mi325x.yaml.
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import { opCost } from '../src/sim/roofline.js';
@@ -14,29 +15,29 @@ const mi325x = lib.hardware['mi325x']!;
 const gemm = denseGemmOp;
 const tflops = (op: Op, hw: typeof mi300x) => op.flops / opCost(op, hw).seconds / 1e12;
 
-describe('MI325X GEMM rates (AMD MAF, normal-distribution inputs)', () => {
-  it('fp8 at the MAF shape (4096 × 3648 × 32896) reaches the measured 1408 TFLOP/s within 5%, less per-kernel cost', () => {
+describe('MI325X GEMM rates (AMD MAF / TAF, normal-distribution inputs)', () => {
+  it('fp8 at the MAF shape (4096 × 3648 × 32896) prices under the measured best-shape 1408 TFLOP/s by about the TAF gap (0.81)', () => {
     const r = tflops(gemm(4096, 3648, 32896, 'fp8'), mi325x);
-    expect(r).toBeGreaterThan(1408.06 * 0.95);
-    expect(r).toBeLessThan(1408.06 * 1.02);
+    expect(r).toBeGreaterThan(1408.06 * 0.78);
+    expect(r).toBeLessThan(1408.06 * 0.86);
   });
 
-  it('bf16 at the MAF shape (4096 × 4864 × 32896) stays within 7% under the measured 831 TFLOP/s', () => {
+  it('bf16 at the MAF shape (4096 × 4864 × 32896) prices under the measured best-shape 831 TFLOP/s by about the TAF gap (0.74)', () => {
     // efficiency.gemm is the large-GEMM fraction; the class size table (src/hardware/efficiency.ts gemmTable) puts a
     // 1.3 TFLOP GEMM at ~0.94 of it
     const r = tflops(gemm(4096, 4864, 32896, 'bf16'), mi325x);
-    expect(r).toBeGreaterThan(831.4 * 0.93);
-    expect(r).toBeLessThan(831.4 * 1.02);
+    expect(r).toBeGreaterThan(831.4 * 0.7);
+    expect(r).toBeLessThan(831.4 * 0.8);
   });
 
-  it('the same die on the 1000 W board is faster than MI300X at every compute-bound fp8 size, by the measured ratio at the top', () => {
+  it('the same die on the 1000 W board is faster than MI300X at every compute-bound fp8 size, by the GEMM clock ratio at the top', () => {
     for (const n of [2048, 4096, 8192, 16384]) {
       const op = gemm(n, n, n, 'fp8');
       expect(tflops(op, mi325x)).toBeGreaterThan(tflops(op, mi300x));
     }
     const big = gemm(16384, 16384, 16384, 'fp8');
-    // 0.538 / 0.44: MI325X's measured fp8 maximum over the top of MI300X's measured hipBLASLt sweep
-    expect(tflops(big, mi325x) / tflops(big, mi300x)).toBeCloseTo(0.538 / 0.44, 2);
+    // the MI300X's level is the MI325X TAF at its median fp8 GEMM clock (1230 vs 1464 MHz, rocm-blogs MAF part 2)
+    expect(tflops(big, mi325x) / tflops(big, mi300x)).toBeCloseTo(1464 / 1230, 1);
   });
 });
 
