@@ -53,6 +53,21 @@ describe('openai-whisper decode host time, counted from its source', () => {
     expect(d.perStepS).toBe(libraryRuntime('openai-whisper').decodeStep!.perStepS);
   });
 
+  it('per row: the beam walk (31 ops) under beam search only, the timestamp rules (15 ops) greedy or beam', async () => {
+    const { op } = costs();
+    const rt = libraryRuntime('openai-whisper');
+    expect(rt.hostPerSequenceS).toBeCloseTo(31 * op, 5);
+    expect(rt.hostTimestampsPerSequenceS).toBeCloseTo(15 * op, 5);
+    const hw = bindRuntime(await loadHardware('rtx-4090'), rt);
+    const beams = (h: NormalizedHardware, beamSize: number): NormalizedHardware => ({ ...h, runtime: { ...h.runtime!, scheduler: { ...h.runtime!.scheduler, beamSize } } });
+    const noWalk: NormalizedHardware = { ...hw, runtime: { ...hw.runtime!, hostPerSequenceS: 0 } };
+    const dec = (h: NormalizedHardware) => simulate(request('whisper-small', h, { audioSeconds: 30, outputTokens: 101, batch: 1, dtype: 'fp16' })).decoder_s!;
+    // greedy (GreedyDecoder): no beam walk at all
+    expect(dec(beams(hw, 1))).toBeCloseTo(dec(beams(noWalk, 1)), 12);
+    // beam 5: five rows walked after the prompt forward and each of the 100 steps
+    expect(dec(beams(hw, 5)) - dec(beams(noWalk, 5))).toBeCloseTo(rt.hostPerSequenceS! * 5 * 101, 9);
+  });
+
   it("Hugging Face generate() keeps its measured Whisper layer (1.085 ms, 2.38 ms per step)", () => {
     for (const id of ['pytorch', 'transformers']) {
       const d = libraryRuntime(id).decodeStep!;
