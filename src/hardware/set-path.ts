@@ -66,6 +66,7 @@ function buildFields(): Record<string, Field> {
     'efficiency.memory': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.memory = v as number) },
     'efficiency.gemm': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.gemm = gemmTable(v as number)) },
     'efficiency.attention': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.attention = v as number) },
+    'efficiency.attention_backward': { kind: 'fraction', apply: (hw, v) => void (hw.efficiency.attentionBackward = v as number) },
     // the share of the burst matrix rate held under sustained load (src/sim/roofline.ts sustainedMatrix); a dtype with its
     // own efficiency.sustained_matrix_by_dtype.<dtype> (b200's fp8: 1) keeps that value: the per-dtype one wins, so set
     // it too (below) to move that dtype

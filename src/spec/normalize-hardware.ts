@@ -172,6 +172,8 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
     }
   }
   eff.attentionKv8 = fraction(ctx, ['efficiency', 'attention_kv8'], e.attention_kv8) ?? eff.attentionKv8;
+  const attnBwd = fraction(ctx, ['efficiency', 'attention_backward'], e.attention_backward);
+  if (attnBwd !== undefined) eff.attentionBackward = attnBwd;
   const split = fraction(ctx, ['efficiency', 'gemm_fp8_split_accumulate'], e.gemm_fp8_split_accumulate) ?? fp8SplitAccumulateDefault(raw.architecture);
   if (split !== undefined) eff.gemmFp8SplitAccumulate = split;
   const sustained = fraction(ctx, ['efficiency', 'sustained_matrix'], e.sustained_matrix);

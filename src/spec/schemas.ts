@@ -161,6 +161,7 @@ export const hardwareSchema = {
         attention: { type: 'number' },
         attention_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
         attention_kv8: { type: 'number' },
+        attention_backward: { type: 'number' },
         gemm_fp8_split_accumulate: { type: 'number' },
         sustained_matrix: { type: 'number' },
         sustained_matrix_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },

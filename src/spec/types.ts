@@ -82,6 +82,9 @@ export interface HardwareEfficiency {
   // apart from the 16-bit ones (AITER's MXFP4 / FP8 FMHA on gfx950); absent: `attention`
   attentionByDtype?: Partial<Record<Dtype, number>>;
   attentionKv8: number; // decode attention over an 8-bit (or narrower) KV cache: achieved bandwidth / STREAM (memory)
+  // a fused attention's backward kernel rate as a fraction of its forward rate (training), where the part's own kernels
+  // were timed both ways; absent: FLASH_BWD_RATE, the Hopper figure (src/sim/training/layer-cost.ts)
+  attentionBackward?: number;
   // an fp8 GEMM with split (precise) accumulation, as a fraction of the fast-accumulation rate `gemmByDtype.fp8` was
   // measured at (Hopper: the tensor cores' fp8 accumulator is periodically promoted to fp32); absent: no such mode
   gemmFp8SplitAccumulate?: number;

@@ -47,6 +47,7 @@ export function hardwareJson(h: NormalizedHardware) {
       attention: h.efficiency.attention,
       attention_by_dtype: h.efficiency.attentionByDtype ?? null,
       attention_kv8: h.efficiency.attentionKv8,
+      attention_backward: h.efficiency.attentionBackward ?? null,
       gemm_fp8_split_accumulate: h.efficiency.gemmFp8SplitAccumulate ?? null,
       sustained_matrix: h.efficiency.sustainedMatrix ?? null,
       sustained_matrix_by_dtype: h.efficiency.sustainedMatrixByDtype ?? null,

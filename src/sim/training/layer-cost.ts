@@ -204,6 +204,14 @@ export interface PassCost {
 // forward's rate is the hardware's efficiency.attention). Materialized attention is not affected (its backward is GEMMs).
 export const FLASH_BWD_RATE = 0.85;
 
+// The part's own backward/forward ratio where its fused-attention kernels were timed both ways (hardware
+// efficiency.attention_backward: Blackwell's cuDNN SDPA backward runs at 0.76-0.81 of its forward, below Hopper's 0.85,
+// hardware/nvidia/b200.yaml); FLASH_BWD_RATE otherwise.
+export function flashBackwardRate(hw: NormalizedHardware): number {
+  const r = hw.efficiency.attentionBackward;
+  return r !== undefined && r > 0 ? Math.min(1, r) : FLASH_BWD_RATE;
+}
+
 // The backward fp8 GEMMs' rate relative to the forward's where the runtime runs them with split (precise) accumulation
 // and the hardware has such a mode (runtime training.fp8_accumulate: split_backward × hardware
 // efficiency.gemm_fp8_split_accumulate): Transformer Engine's fp8 recipes set use_split_accumulator False for fprop and
@@ -248,6 +256,7 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
   const sac = pol.granularity === 'selective' ? opSac : undefined;
   const flash = flashAttention(hw.runtime);
   const splitRate = fp8SplitAccumulateRate(hw);
+  const flashBwdRate = flashBackwardRate(hw);
   let fwdS = 0;
   let bwdS = 0;
   let attnFwdS = 0;
@@ -268,7 +277,7 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
     fwdS += fwdShare * sec;
     // the flash backward's own 2.5× (not a recomputed forward's share) at its lower rate; an fp8 GEMM's data- and
     // weight-gradient GEMMs (2× its forward) at the split-accumulation rate where the runtime asks for it
-    if (op.kind === 'attention' && flash) bwdS += (bwdFactor - 2.5) * sec + (2.5 * sec) / FLASH_BWD_RATE;
+    if (op.kind === 'attention' && flash) bwdS += (bwdFactor - 2.5) * sec + (2.5 * sec) / flashBwdRate;
     else if (op.kind === 'gemm' && op.dtype === 'fp8' && splitRate < 1) bwdS += (bwdFactor - 2) * sec + (2 * sec) / splitRate;
     else bwdS += bwdFactor * sec;
     fwdFlops += fwdShare * fl;
