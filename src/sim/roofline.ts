@@ -82,8 +82,11 @@ export function memoryEfficiency(op: Op & { kvElemBytes?: number; kvHeadSeqs?: n
 
 // A decode-attention call over per-head K/V under a runtime that states its kernel's measured cost by KV-cache width
 // (kernels.decode_attention: TensorRT-LLM's XQA / generation kernels, runtimes/tensorrt-llm.yaml): that width's entry.
+// A runtime whose decode kernel runs one block per query head (kernels.decode_attention_flop_per_unit_clock) does not run
+// the kernel such a table measured (XQA), so the table it inherits does not apply.
 export function decodeKernel(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number }, hw: NormalizedHardware) {
   if (op.kind !== 'attention' || op.kvElemBytes === undefined || op.kvHeadSeqs === undefined) return undefined;
+  if (hw.runtime?.kernels?.decodeAttentionFlopPerUnitClock !== undefined) return undefined;
   const d = hw.runtime?.kernels?.decodeAttention;
   return d === undefined ? undefined : d[op.kvElemBytes < 2 ? 'kv8' : 'kv16'];
 }
@@ -153,6 +156,12 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     // runtimes/llama.cpp.yaml by_hardware xeon-6980p cites the kernel)
     const promptRate = op.kind === 'attention' && op.prefill ? hw.runtime?.kernels?.promptAttentionFlopPerS : undefined;
     if (promptRate !== undefined && promptRate > 0) computeS = Math.max(computeS, op.flops / promptRate);
+    // ... and under a runtime whose decode attention runs one thread block per query head (kernels.
+    // decode_attention_flop_per_unit_clock: TensorRT-LLM's masked MHA before XQA, runtimes/tensorrt-llm-0.6.yaml), a decode
+    // step's attention over per-head K/V works through each cached K/V element once per query head of its group on the
+    // CUDA cores: its FLOPs (one multiply-add per element and query head) at that kernel's measured rate per SM per clock
+    const perHeadRate = op.kind === 'attention' && op.kvHeadSeqs !== undefined ? hw.runtime?.kernels?.decodeAttentionFlopPerUnitClock : undefined;
+    if (perHeadRate !== undefined && hw.units && hw.clockHz) computeS = Math.max(computeS, op.flops / (perHeadRate * hw.units * hw.clockHz));
     // the runtime decides whether GGUF weights run llama.cpp's MMQ kernels or are dequantized to 16-bit GEMMs
     const mmq = op.gguf && op.kind === 'gemm' && !ggufDequantized(op, hw) ? ggufGemmPeak(hw) : undefined;
     if (mmq) {

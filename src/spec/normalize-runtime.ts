@@ -172,6 +172,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       mixed_decode_tile_rows: 'mixedDecodeTileRows',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
       gguf_group_flop_per_unit_clock: 'ggufGroupFlopPerUnitClock',
+      decode_attention_flop_per_unit_clock: 'decodeAttentionFlopPerUnitClock',
       prompt_attention_head_kernels: 'promptAttentionHeadKernels',
       kernel_cycles: 'kernelCycles',
       bias_fused_rows: 'biasFusedRows',

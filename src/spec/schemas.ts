@@ -707,6 +707,7 @@ const runtimeBlocks = {
       prompt_attention_head_kernels: { type: 'integer', minimum: 0, maximum: 64 },
       gguf_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_group_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
+      decode_attention_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: PEAK,
       gemv_rate: PEAK,
       gemm_rate: PEAK,

@@ -552,6 +552,11 @@ export interface RuntimeSettings {
     promptAttentionHeadKernels?: number;
     ggufFlopPerUnitClock?: number; // GGUF quantized-matmul FLOP per SM/CU per clock at the reference shape
     ggufGroupFlopPerUnitClock?: number; // the most FLOP per SM/CU/core per clock the grouped (MoE) GGUF kernel reaches
+    // a decode attention kernel that runs one thread block per QUERY head (FasterTransformer's masked MHA lineage:
+    // TensorRT-LLM before XQA, vLLM's paged_attention v1/v2): the most FLOP per SM per clock its per-(cached element, query
+    // head) work reaches, so each KV head's cache is worked through once per query head of its group (src/sim/roofline.ts);
+    // replaces a measured decode_attention table of the runtime it extends
+    decodeAttentionFlopPerUnitClock?: number;
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
     gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)
     gemmFlopPerS?: number; // FLOP/s the runtime's BLAS library reaches for large 16-bit GEMMs on this part (caps the hardware's table)

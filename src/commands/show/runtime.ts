@@ -93,6 +93,7 @@ function settingsJson(s: RuntimeSettings) {
       prompt_attention_head_kernels: s.kernels.promptAttentionHeadKernels ?? null,
       gguf_flop_per_unit_clock: s.kernels.ggufFlopPerUnitClock ?? null,
       gguf_group_flop_per_unit_clock: s.kernels.ggufGroupFlopPerUnitClock ?? null,
+      decode_attention_flop_per_unit_clock: s.kernels.decodeAttentionFlopPerUnitClock ?? null,
       gguf_rate_flop_s: s.kernels.ggufFlopPerS ?? null,
       gemv_rate_flop_s: s.kernels.gemvFlopPerS ?? null,
       gemm_rate_flop_s: s.kernels.gemmFlopPerS ?? null,
