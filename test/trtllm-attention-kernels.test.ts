@@ -19,7 +19,7 @@ const lib = getLibrary();
 const trt = libraryRuntime('tensorrt-llm')!;
 const h200 = bindRuntime(lib.hardware['h200-sxm']!, trt);
 // a runtime with no measured attention tables of its own (the part's defaults)
-const defaultsH200 = bindRuntime(lib.hardware['h200-sxm']!, libraryRuntime('sglang')!);
+const defaultsH200 = bindRuntime(lib.hardware['h200-sxm']!, libraryRuntime('ideal')!);
 
 // Llama-3.3-70B at TP 2 on the device: 32 query heads, 4 KV heads, head dim 128
 const llama = lib.models['llama-3.3-70b'] as DecoderModel;

@@ -15,7 +15,7 @@ import type { GraphOp } from '../src/model/decoder-graph.js';
 const lib = getLibrary();
 const vllm = libraryRuntime('vllm')!;
 const h100 = bindRuntime(lib.hardware['h100-sxm']!, vllm);
-const defaults = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('sglang')!); // no measured attention tables
+const defaults = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('ideal')!); // no measured attention tables
 
 // Llama-3.1-8B at TP 1: 32 query heads, 8 KV heads, head dim 128 (the measured (32,8) group)
 const llama = lib.models['llama-3.1-8b'] as DecoderModel;
@@ -82,5 +82,29 @@ describe('vLLM measured attention kernels (aiconfigurator vLLM 0.14.0 / 0.19.0)'
     expect(a.dtype).toBe('fp8');
     expect(opCost(a, h100).computeS).toBeCloseTo(a.flops / (matrixPeak(h100, 'fp8').flopPerS * 0.131), 9);
     expect(opCost(a, h100).computeS).toBeGreaterThan(0.85 * opCost(prefill(1024), h100).computeS);
+  });
+});
+
+describe('SGLang measured attention kernels (aiconfigurator SGLang 0.5.9)', () => {
+  const sglang = libraryRuntime('sglang')!;
+  const k = (id: string) => bindRuntime(lib.hardware[id]!, sglang).runtime!.kernels;
+
+  it('Hopper and A100 carry the decode fit and the prompt tables; the B200 only the prompt tables (its decode fits read at the peak)', () => {
+    expect(k('h100-sxm').decodeAttention!.kv16!.bandwidth).toBe(0.933);
+    expect(k('h200-sxm').decodeAttention!.kv8!.bandwidth).toBe(0.545);
+    expect(k('a100-sxm4-80gb').decodeAttention!.kv16!.bandwidth).toBe(0.566);
+    expect(k('b200').decodeAttention).toBeUndefined();
+    expect(k('b200').prefillAttention!.bf16!.values[0]).toBe(0.125);
+    expect(k('gh200').decodeAttention).toEqual(k('h200-sxm').decodeAttention);
+    // sglang-0.4 inherits them; the CPU part keeps its own block
+    expect(bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('sglang-0.4')!).runtime!.kernels.decodeAttention).toEqual(k('h100-sxm').decodeAttention);
+    expect(k('xeon-6980p').decodeAttention).toBeUndefined();
+  });
+
+  it('a short-context batch decode call is priced near the measured H100 call (256 x 256 tokens, (32,8) bf16: 128 us)', () => {
+    const h = bindRuntime(lib.hardware['h100-sxm']!, sglang);
+    const t = opCost(decode(256, 256), h).seconds * 1e6;
+    expect(t).toBeGreaterThan(128 * 0.85);
+    expect(t).toBeLessThan(128 * 1.2);
   });
 });

@@ -3,6 +3,7 @@
 
     python3 bench/aiconfigurator/attention-tables.py DATA_DIR [PART ...]
     python3 bench/aiconfigurator/attention-tables.py --vllm DATA_DIR [PART ...]
+    python3 bench/aiconfigurator/attention-tables.py --sglang DATA_DIR [PART ...]
 
 DATA_DIR is aiconfigurator's systems data folder, aic-core/src/aiconfigurator_core/systems/data, of
 ai-dynamo/aiconfigurator at commit 095f58a51 (the commit the YAML cites). Only
@@ -35,6 +36,9 @@ DATA_DIR/<system>/attention/vllm/<version>/{context,generation}_attention_perf.p
 runs on a bf16 query over either cache): prefill_attention's bf16 table is the bf16-cache rows against the bf16 peak, its
 fp8 table the fp8-cache rows against the fp8 peak (hwperf prices an fp8-cache prompt attention of an fp8 model at the
 fp8 peak, src/model/quant.ts attentionDtype).
+
+--sglang: the same for runtimes/sglang.yaml, from SGLang's attention backend as collector/sglang/collect_attn.py times it
+(the backend SGLang picks on the part), version 0.5.9 on every part (collected on all four; the older 0.5.6.post2 tables of h100_sxm / h200_sxm read ~8 us more per decode call than 0.5.9 at one sequence, a collector difference not resolved here).
 """
 import math
 import os
@@ -60,6 +64,12 @@ VLLM_VERSIONS = {
     "h100-sxm": ("h100_sxm", "0.14.0", 1979, 989, 3.35),
     "h200-sxm": ("h200_sxm", "0.14.0", 1979, 989, 4.8),
     "b200": ("b200_sxm", "0.19.0", 4500, 2250, 8.0),
+}
+SGLANG_VERSIONS = {
+    "a100-sxm4-80gb": ("a100_sxm", "0.5.9", None, 312, 2.039),
+    "h100-sxm": ("h100_sxm", "0.5.9", 1979, 989, 3.35),
+    "h200-sxm": ("h200_sxm", "0.5.9", 1979, 989, 4.8),
+    "b200": ("b200_sxm", "0.5.9", 4500, 2250, 8.0),
 }
 PREFILL_GROUPS = {(64, 8), (32, 8), (32, 4)}
 DECODE_GROUPS = {(32, 8), (64, 8), (32, 4), (40, 8), (16, 2), (8, 1)}
@@ -137,12 +147,12 @@ def fmt_fraction(f):
     return f"{round(f, 3):g}"
 
 
-def main_vllm(data, parts):
-    for part in parts or list(VLLM_VERSIONS):
-        system, version, fp8, bf16, hbm = VLLM_VERSIONS[part]
-        context = rows(data, system, "context_attention_perf", "vllm", version)
-        generation = rows(data, system, "generation_attention_perf", "vllm", version)
-        print(f"  {part}:  # {system} attention/vllm/{version}")
+def main_vllm(data, parts, framework="vllm", versions=VLLM_VERSIONS):
+    for part in parts or list(versions):
+        system, version, fp8, bf16, hbm = versions[part]
+        context = rows(data, system, "context_attention_perf", framework, version)
+        generation = rows(data, system, "generation_attention_perf", framework, version)
+        print(f"  {part}:  # {system} attention/{framework}/{version}")
         print("    kernels:")
         print("      prefill_attention:")
         # fp8: the rows over an fp8 cache (vLLM's collector passes a bf16 query; FlashAttention 3 quantizes it), against the
@@ -166,6 +176,10 @@ def main(argv):
         if len(argv) < 3:
             sys.exit(__doc__)
         return main_vllm(argv[2], argv[3:])
+    if len(argv) >= 2 and argv[1] == "--sglang":
+        if len(argv) < 3:
+            sys.exit(__doc__)
+        return main_vllm(argv[2], argv[3:], "sglang", SGLANG_VERSIONS)
     if len(argv) < 2:
         sys.exit(__doc__)
     data = argv[1]
