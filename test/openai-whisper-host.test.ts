@@ -68,6 +68,21 @@ describe('openai-whisper decode host time, counted from its source', () => {
     expect(dec(beams(hw, 5)) - dec(beams(noWalk, 5))).toBeCloseTo(rt.hostPerSequenceS! * 5 * 101, 9);
   });
 
+  it('beam search gathers each reordered cache from Python: 2 ops per cache, self K/V per layer (all four in 2023)', async () => {
+    const { op } = costs();
+    const rt = libraryRuntime('openai-whisper');
+    expect(rt.hostBeamReorderPerCacheS).toBeCloseTo(2 * op, 6);
+    const beams = (h: NormalizedHardware, beamSize: number): NormalizedHardware => ({ ...h, runtime: { ...h.runtime!, scheduler: { ...h.runtime!.scheduler, beamSize } } });
+    const dec = (h: NormalizedHardware) => simulate(request('whisper-small', h, { audioSeconds: 30, outputTokens: 101, batch: 1, dtype: 'fp16' })).decoder_s!;
+    for (const [id, perLayer] of [['openai-whisper', 2], ['openai-whisper-2023', 4]] as const) {
+      const hw = bindRuntime(await loadHardware('rtx-4090'), libraryRuntime(id));
+      const none: NormalizedHardware = { ...hw, runtime: { ...hw.runtime!, hostBeamReorderPerCacheS: 0 } };
+      // 100 decode steps after the prompt, whisper-small's 12 decoder layers
+      expect(dec(beams(hw, 5)) - dec(beams(none, 5))).toBeCloseTo(2 * op * perLayer * 12 * 100, 9);
+      expect(dec(beams(hw, 1))).toBe(dec(beams(none, 1))); // greedy: nothing to reorder
+    }
+  });
+
   it("Hugging Face generate() keeps its measured Whisper layer (1.085 ms, 2.38 ms per step)", () => {
     for (const id of ['pytorch', 'transformers']) {
       const d = libraryRuntime(id).decodeStep!;

@@ -174,6 +174,12 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // per-row host work (host.per_sequence) is a beam walk (openai-whisper's BeamSearchDecoder.update): a greedy decode
   // (beam width 1: GreedyDecoder, vectorised) pays none
   const beamRows = (rows: number) => (dec.width > 1 ? rows : 0);
+  // after each beam-search step a Python loop gathers every reordered cache tensor to the surviving beams, one call per
+  // tensor whatever the rows (host.beam_reorder_per_cache: openai-whisper's rearrange_kv_cache indexes each cache with a
+  // Python list — an index copy to the device and a gather): the self-attention K and V of every layer ('self'), plus
+  // the cross-attention K and V where those are reordered too ('all')
+  const reorderCaches = dec.width > 1 && dec.reorder !== 'none' ? (dec.reorder === 'all' ? 4 : 2) * m.decoder_layers : 0;
+  const reorderHost = (hw.runtime?.hostBeamReorderPerCacheS ?? 0) * reorderCaches;
   const eagerStep = (ph: PricedPhase, rows: number): PricedPhase => withHost(ph, eagerStepSeconds(hw, m.decoder_layers, beamRows(rows), ph.seconds));
   // 2.–3. one pass over `w` windows of every request: encoder, prompt, decode steps
   // an in-flight executor with a token budget per iteration (scheduler.max_num_batched_tokens) admits a pass's windows
@@ -228,7 +234,7 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
       // (host.timestamps_per_sequence: HF WhisperTimeStampLogitsProcessor) costs the host per row per step, only while
       // the decoder samples timestamps
       const tsRows = whisperTimestamps(sch) ? (hw.runtime?.hostTimestampsPerSequenceS ?? 0) * B * dec.width : 0;
-      const host = (eagerDecodeLoop(hw) ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, B * dec.width, mean)) + tsRows;
+      const host = (eagerDecodeLoop(hw) ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, B * dec.width, mean)) + tsRows + reorderHost;
       const decode = repeatPhase(mid, steps);
       decode.summary.seconds = (mean + host) * steps;
       decode.seconds = (mean + host) * steps;
@@ -238,7 +244,7 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
     const tail = (keepsRows ? 0 : longest - perWindow) + (iterations - 1);
     if (tail > 0) {
       const lone = at(prompt + perWindow + tail / 2, 1);
-      const host = eagerDecodeLoop(hw) ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, dec.width, lone.seconds);
+      const host = (eagerDecodeLoop(hw) ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, dec.width, lone.seconds)) + reorderHost;
       const rest = repeatPhase(lone, tail);
       rest.summary.seconds = (lone.seconds + host) * tail;
       rest.seconds = rest.summary.seconds;

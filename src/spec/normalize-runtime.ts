@@ -75,6 +75,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   }
   const tsRow = await secs('host', 'timestamps_per_sequence');
   if (tsRow !== undefined) out.hostTimestampsPerSequenceS = tsRow;
+  const reorder = await secs('host', 'beam_reorder_per_cache');
+  if (reorder !== undefined) out.hostBeamReorderPerCacheS = reorder;
   const audioDecode = await secs('host', 'audio_decode');
   if (audioDecode !== undefined) out.hostAudioDecodeS = audioDecode;
   const logMel = await secs('host', 'log_mel');

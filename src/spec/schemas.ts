@@ -544,6 +544,7 @@ const runtimeBlocks = {
         properties: { per_layer: OVERHEAD, per_forward: OVERHEAD },
       },
       timestamps_per_sequence: OVERHEAD,
+      beam_reorder_per_cache: OVERHEAD,
       audio_decode: OVERHEAD,
       log_mel: OVERHEAD,
       source: src,

@@ -381,6 +381,9 @@ export interface RuntimeSettings {
   // host time per decoded row per step of a timestamp logits processor that walks the rows in Python, paid only when
   // the decoder samples timestamps (scheduler.timestamps: HF WhisperTimeStampLogitsProcessor)
   hostTimestampsPerSequenceS?: number;
+  // host time per cache tensor gathered to the surviving beams after a beam-search step, issued from Python after the
+  // step's sync (openai-whisper's PyTorchInference.rearrange_kv_cache): src/sim/whisper.ts
+  hostBeamReorderPerCacheS?: number;
   // host time per second of audio to decode the input file to 16 kHz mono PCM before the first window, serial with the
   // device (the HF ASR pipeline's ffmpeg_read of a file or URL): src/sim/whisper.ts
   hostAudioDecodeS?: number;
@@ -735,6 +738,7 @@ export interface RuntimeOverride {
   decodeStep: NonNullable<RuntimeSettings['decodeStep']>;
   encoderForward: NonNullable<RuntimeSettings['encoderForward']>;
   hostTimestampsPerSequenceS: number;
+  hostBeamReorderPerCacheS: number;
   hostAudioDecodeS: number;
   hostLogMelS: number;
   frontend: Partial<NonNullable<RuntimeSettings['frontend']>>;

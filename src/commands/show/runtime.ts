@@ -41,6 +41,7 @@ function settingsJson(s: RuntimeSettings) {
     host_decode_step: s.decodeStep ? decodeStepJson(s.decodeStep) : null,
     host_encoder_forward: s.encoderForward ? encoderForwardJson(s.encoderForward) : null,
     host_timestamps_per_sequence_s: s.hostTimestampsPerSequenceS ?? 0,
+    host_beam_reorder_per_cache_s: s.hostBeamReorderPerCacheS ?? 0,
     host_audio_decode_s: s.hostAudioDecodeS ?? 0,
     host_log_mel_s: s.hostLogMelS ?? 0,
     frontend: s.frontend ? { per_request_s: s.frontend.perRequestS, per_output_token_s: s.frontend.perOutputTokenS, processes: s.frontend.processes } : null,
@@ -181,6 +182,7 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   }
   if (o.encoderForward !== undefined) out.host_encoder_forward = encoderForwardJson(o.encoderForward);
   if (o.hostTimestampsPerSequenceS !== undefined) out.host_timestamps_per_sequence_s = o.hostTimestampsPerSequenceS;
+  if (o.hostBeamReorderPerCacheS !== undefined) out.host_beam_reorder_per_cache_s = o.hostBeamReorderPerCacheS;
   if (o.hostAudioDecodeS !== undefined) out.host_audio_decode_s = o.hostAudioDecodeS;
   if (o.hostLogMelS !== undefined) out.host_log_mel_s = o.hostLogMelS;
   if (o.frontend?.perRequestS !== undefined) out['frontend.per_request_s'] = o.frontend.perRequestS;
@@ -222,6 +224,7 @@ function hostText(s: RuntimeSettings): string {
   }
   if (e) parts.push(`eager encoder forward ${fmtSeconds(e.perForwardS)} + ${fmtSeconds(e.perLayerS)} per layer`);
   if (s.hostTimestampsPerSequenceS) parts.push(`timestamp rules ${fmtSeconds(s.hostTimestampsPerSequenceS)} per row per step (when timestamps are on)`);
+  if (s.hostBeamReorderPerCacheS) parts.push(`beam cache reorder ${fmtSeconds(s.hostBeamReorderPerCacheS)} per cache per step (under beam search)`);
   return parts.join('; ');
 }
 
