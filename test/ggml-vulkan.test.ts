@@ -29,6 +29,16 @@ describe('llama.cpp-vulkan', () => {
       expect(Math.abs(rate / (163 * h.units! * h.clockHz!) - 1)).toBeLessThan(0.01);
     }
   });
+  it('RDNA 4 (classed AMD_RDNA3 by ggml-vulkan) takes the RDNA 3 per-CU-clock rate; the HIP runtime keeps the GEMM default', () => {
+    const h = lib.hardware['radeon-ai-pro-r9700']!;
+    const rate = ggufGemmPeak(bound('radeon-ai-pro-r9700', 'llama.cpp-vulkan'))!;
+    expect(Math.abs(rate / (163 * h.units! * h.clockHz!) - 1)).toBeLessThan(0.01); // 30.5 TFLOP/s
+    // ggml-hip on RDNA 4 has no measured MMQ rate: the card's GEMM default prices it (no GGUF rate)
+    expect(ggufGemmPeak(bound('radeon-ai-pro-r9700', 'llama.cpp'))).toBeUndefined();
+    const v = run('llama.cpp-vulkan', 'radeon-ai-pro-r9700', 512, 1);
+    const c = run('llama.cpp', 'radeon-ai-pro-r9700', 512, 1);
+    expect(v.prefill_tok_s!).toBeLessThan(c.prefill_tok_s!);
+  });
   it('the prompt is faster than under the 2025 HIP runtime (dequantize + rocBLAS); batch-1 decode (DRAM-bound) is unchanged', () => {
     const v = run('llama.cpp-vulkan', 'ryzen-ai-max-plus-395', 512, 1);
     const h = run('llama.cpp-hip-2025', 'ryzen-ai-max-plus-395', 512, 1);

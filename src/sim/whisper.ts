@@ -170,8 +170,11 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const previous = sch?.conditionOnPreviousText && sequential ? meanPreviousText(windows, perWindow, m.text_ctx) : 0;
   const prompt = SOT_TOKENS + Math.round(previous);
   // a runtime whose decoder runs in an eager Python loop (host.decode_step) prices each forward of it as its host time
-  // against its kernels' device time (src/runtime/launch.ts eagerStepSeconds) instead of per-kernel launch floors
-  const eagerStep = (ph: PricedPhase, rows: number): PricedPhase => withHost(ph, eagerStepSeconds(hw, m.decoder_layers, rows, ph.seconds));
+  // against its kernels' device time (src/runtime/launch.ts eagerStepSeconds) instead of per-kernel launch floors. Its
+  // per-row host work (host.per_sequence) is a beam walk (openai-whisper's BeamSearchDecoder.update): a greedy decode
+  // (beam width 1: GreedyDecoder, vectorised) pays none
+  const beamRows = (rows: number) => (dec.width > 1 ? rows : 0);
+  const eagerStep = (ph: PricedPhase, rows: number): PricedPhase => withHost(ph, eagerStepSeconds(hw, m.decoder_layers, beamRows(rows), ph.seconds));
   // 2.–3. one pass over `w` windows of every request: encoder, prompt, decode steps
   // an in-flight executor with a token budget per iteration (scheduler.max_num_batched_tokens) admits a pass's windows
   // to its encoder that many encoder frames at a time, a decoder step in every iteration: TensorRT-LLM's

@@ -659,6 +659,7 @@ const runtimeBlocks = {
       gemm_dtypes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['bf16', 'fp8', 'int8'] } },
       pp_split: { enum: ['even', 'balanced'] },
       pp_warmup_flush_p2p: { enum: ['blocking', 'overlapped'] },
+      grad_buffer_passes: { type: 'number', minimum: 0, maximum: 16 },
       pipeline_schedules: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['1f1b', 'interleaved', 'dualpipe'] } },
       optimizer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1024 },
       moe_host: {

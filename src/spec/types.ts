@@ -661,6 +661,9 @@ export interface RuntimeSettings {
   // pipeline send/receive before the next chunk runs; only the steady 1F1B phase overlaps them (Megatron-Core without
   // overlap_p2p_comm_warmup_flush, src/sim/training/pp-flush-p2p.ts); absent / 'overlapped': every send hidden
   // behind the next chunk's compute
+  // gradBufferPasses: memory passes (reads + writes) over the device's unsharded gradient buffer each step before the
+  // data-parallel reduction (Megatron-Core start_grad_sync: a norm per bucket when check_for_nan_in_grad, a scaling
+  // by 1/dp when not average_in_collective); absent: 0
   // pipelineSchedules: the pipeline schedules the runtime implements (src/sim/training/schedule.ts picks the default
   // among them; a schedule the user names outside them is priced as asked, with a warning); absent: all three
   training?: {
@@ -682,6 +685,7 @@ export interface RuntimeSettings {
     fsdpScope?: 'scale_up' | 'all';
     ppSplit?: 'even' | 'balanced';
     ppWarmupFlushP2p?: 'blocking' | 'overlapped';
+    gradBufferPasses?: number;
     optimizerBytes?: number;
     pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
     // the training GEMM dtypes (train --dtype) the runtime has a recipe for; absent: all. Another is priced as asked,

@@ -146,6 +146,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fsdp_scope: t.fsdpScope,
     pp_split: t.ppSplit,
     pp_warmup_flush_p2p: t.ppWarmupFlushP2p,
+    grad_buffer_passes: t.gradBufferPasses,
     optimizer_bytes: t.optimizerBytes,
     pipeline_schedules: t.pipelineSchedules,
     gemm_dtypes: t.gemmDtypes,

@@ -17,7 +17,8 @@
 //
 // with h the runtime's overlap share (0: the collective waits for the whole backward, Megatron-Core's default
 // overlap_grad_reduce=False) and w one chunk's backward (forward) of one micro-batch. Never more than comm, never
-// negative; exactly the last bucket once the compute is long.
+// negative; exactly the last bucket once the compute is long. `buckets` sets that last bucket's share: the caller
+// passes edgeBuckets (below) where the edge bucket is larger than an average one.
 export function dpExposed(commS: number, chunkWindowS: number, chunks: number, group: number, buckets: number, hide: number): number {
   if (!(commS > 0)) return 0;
   const h = Math.min(1, Math.max(0, hide));
@@ -27,4 +28,15 @@ export function dpExposed(commS: number, chunkWindowS: number, chunks: number, g
   const w = Math.max(0, chunkWindowS);
   for (let k = 0; k < v; k++) exposed = Math.max(exposed, ((k + 1) * hidden) / v - w * (1 + k * Math.max(1, group)));
   return (1 - h) * commS + Math.min(hidden, exposed);
+}
+
+/**
+ * Bucket count whose 1/n is the share of the collective the edge bucket holds: the last gradient bucket and the first
+ * gathered one hold the input embedding (bucketed layouts walk the parameters in reverse registration order, so the
+ * embedding, registered first, closes the last bucket: ./step.ts), so that share is at least `edgeShare` of the
+ * collective, never less than an average bucket's 1/buckets.
+ */
+export function edgeBuckets(buckets: number, edgeShare: number): number {
+  const b = Math.max(1, buckets);
+  return edgeShare > 0 ? Math.min(b, 1 / Math.min(1, edgeShare)) : b;
 }

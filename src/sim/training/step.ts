@@ -22,7 +22,7 @@ import { policyOf } from './memory.js';
 import { exposedComm, overlapShares } from '../overlap.js';
 import { moeHostFloor, withMoeHostFloor } from './moe-host-sync.js';
 import { launchFloorS } from '../../runtime/launch.js';
-import { dpExposed } from './dp-overlap.js';
+import { dpExposed, edgeBuckets } from './dp-overlap.js';
 import { withContention } from './contention.js';
 import { linkCollectiveEfficiency } from './link-efficiency.js';
 import { ranksPerDomain, ringEfficiency } from './ring-nics.js';
@@ -155,6 +155,23 @@ export function fp8WeightCastSeconds(i: StepInput): number {
   const copies = p.schedule === 'dualpipe' ? 2 : 1;
   const linear = (s.paramsDense - s.paramsEmbedding - s.paramsHead) / (p.tp * p.pp) + s.paramsExpert / (expertTp(p) * p.pp * p.ep);
   return (copies * linear * qb) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
+}
+
+// Megatron-Core's DDP touches the whole unsharded gradient buffer once more per step before the data-parallel
+// reduce-scatter, on the compute stream as each bucket's last gradient lands (megatron/core/distributed/
+// param_and_grad_buffer.py @d98e8a6 start_grad_sync): check_grads takes each bucket's grad_data.norm() when
+// check_for_nan_in_grad (Megatron-LM --check-for-nan-in-loss-and-grad, on by default; NeMo / Megatron-Bridge recipes
+// set it), and grad_data *= gradient_scaling_factor reads and writes it again when the collective does not average
+// (average_in_collective False, Megatron-Core's default; the recipes set True). The runtime says how many passes
+// (training.grad_buffer_passes); each moves the device's parameters × the gradient's bytes. Not under ZeRO-3.
+// (check_grads also syncs the host per bucket, rerun_state_machine.validate_result on a device tensor: not priced.)
+export function gradBufferSeconds(i: StepInput, gradBytes: number): number {
+  const { shape: s, plan: p, hw } = i;
+  const passes = hw.runtime?.training?.gradBufferPasses ?? 0;
+  if (!(passes > 0) || i.zero >= 3) return 0;
+  const copies = p.schedule === 'dualpipe' ? 2 : 1;
+  const params = copies * (s.paramsDense / (p.tp * p.pp) + s.paramsExpert / (expertTp(p) * p.pp * p.ep));
+  return (passes * params * gradBytes) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }
 
 export function stepTime(i: StepInput): StepResult {
@@ -396,12 +413,23 @@ export function stepTime(i: StepInput): StepResult {
     return k * one(kind, (params / k) * bytesPer, n, stride);
   };
   // gradients travel in the reduce dtype (reduceBytes, above)
-  const rs = bucketed('reducescatter', copies * denseParams, reduceBytes, sDense, p.tp) + bucketed('reducescatter', copies * expertParams, reduceBytes, sExpert, et * p.ep);
+  const rsDense = bucketed('reducescatter', copies * denseParams, reduceBytes, sDense, p.tp);
+  const rs = rsDense + bucketed('reducescatter', copies * expertParams, reduceBytes, sExpert, et * p.ep);
   // weights gathered per parameter: 16-bit, or with fp8 GEMMs under a runtime that casts the linear layers' weight shards
   // to fp8 before the ZeRO-3 / FSDP all-gather (torchtitan --float8.enable_fsdp_float8_all_gather: Float8Linear weights
   // only; the embedding, LM head and norms stay 16-bit) 1 byte for the share of the stage that is linear layers
   const ag = bucketed('allgather', copies * denseParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero), sDense, p.tp) + bucketed('allgather', copies * expertParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero, true), sExpert, et * p.ep);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
+  // The buckets at the two edges of the step are not average ones: the bucketed layouts walk the parameters in
+  // reverse registration order and close a bucket once it reaches the bucket size (Megatron-Core
+  // optimizer/distrib_optimizer.py _compute_per_buffer_param_layout and distributed/param_and_grad_buffer.py
+  // _compute_default_per_buffer_param_layout @d98e8a6: "iterated in reverse order (backprop order)"; PyTorch DDP
+  // likewise), so the input embedding, registered first, closes the last bucket: its gradients are final only after
+  // the embedding's backward, the step's last kernel, and its all-gather is the first one the next forward waits on
+  // (param_and_grad_buffer.py finish_param_sync: "dispatch it now (e.g., first AG bucket in first model chunk ...)").
+  // That bucket holds at least the vocab-parallel embedding shard (vocab/tp × h), often far more than an average
+  // bucket. Its share of the dense reduce-scatter is the least that stays exposed (./dp-overlap.ts).
+  const embedShard = s.paramsEmbedding / p.tp;
   const bwdWindow = stageComputeS * (layerAvg('bwdS') / layerS);
   const fwdWindow = stageComputeS - bwdWindow;
   let dpS: number;
@@ -437,7 +465,10 @@ export function stepTime(i: StepInput): StepResult {
     const v = dualpipe ? 1 : p.interleave;
     const group = Math.min(p.pp, m);
     const hide = ov.dpGrad ?? 1;
-    dpS = withContention(rs, dpExposed(rs, bwdWindow / v, v, group, buckets, hide)) + withContention(ag, dpExposed(ag, fwdWindow / v, v, group, buckets, hide));
+    // the embedding's bucket as a share of the whole collective (dense buffer's share × the shard's share of it)
+    const edge = rs > 0 && denseParams > 0 ? (rsDense / rs) * Math.min(1, embedShard / denseParams) : 0;
+    const nb = edgeBuckets(buckets, edge);
+    dpS = withContention(rs, dpExposed(rs, bwdWindow / v, v, group, nb, hide)) + withContention(ag, dpExposed(ag, fwdWindow / v, v, group, nb, hide));
   }
 
   // 8. optimizer: memory-bound passes over this device's (ZeRO ≥ 1: sharded) parameters: the runtime's bytes per
@@ -449,7 +480,9 @@ export function stepTime(i: StepInput): StepResult {
 
   // the once-per-step fp8 weight quantization (fp8WeightCastSeconds), on the compute stream of the first micro-batch
   const weightCastS = fp8WeightCastSeconds(i);
-  const stepS = pipelineS + dpS + optimizerS + weightCastS;
+  // the DDP's passes over the gradient buffer before the reduce-scatter (gradBufferSeconds), on the compute stream
+  const gradPassS = gradBufferSeconds(i, reduceBytes);
+  const stepS = pipelineS + dpS + optimizerS + weightCastS + gradPassS;
   const flopsPerMb = (p.pp === 1 ? s.layers : s.layers / p.pp) * (layerAvg('fwdFlops') + layerAvg('bwdFlops')) + (head.fwdFlops + head.bwdFlops) / p.pp;
   return {
     stepS,
@@ -462,7 +495,8 @@ export function stepTime(i: StepInput): StepResult {
       pp_bubble_s: bubbleS,
       pp_p2p_s: m * p2pExposed + p2pFlushS,
       dp_comm_s: dpS,
-      optimizer_s: optimizerS,
+      // with the optimizer's: the step's other passes over parameter-sized buffers
+      optimizer_s: optimizerS + gradPassS,
     },
   };
 }

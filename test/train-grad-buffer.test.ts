@@ -1,0 +1,46 @@
+// Megatron-Core's DDP passes over the unsharded gradient buffer before each bucket's reduce-scatter (check_grads'
+// norm; the 1/dp scaling when the collective does not average) and, under Megatron-LM's bf16 defaults, keeps that
+// buffer and its reduce-scatter in fp32 (runtimes/megatron.yaml grad_buffer_passes, reduce_dtype; src/sim/training/step.ts).
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
+import { decoderShape } from '../src/sim/training/shapes.js';
+import type { NormalizedRuntime } from '../src/spec/types.js';
+
+const hw = getLibrary().hardware['h100-sxm']!;
+const m = libraryModel('llama-3.1-8b');
+const o = { devices: 8, seqLen: 8192, globalBatch: 64, microBatch: 1, dtype: 'bf16' as const };
+const run = (rt: NormalizedRuntime, zero?: 3) => simulateTraining(buildTrainRequest(m, bindRuntime(hw, rt), zero ? { ...o, zero } : o));
+const without = (rt: NormalizedRuntime): NormalizedRuntime => ({ ...rt, training: { ...rt.training, gradBufferPasses: 0 } });
+
+describe('gradient buffer passes and reduce dtype', () => {
+  it('megatron: norm + 1/dp scaling = 3 passes over an fp32 buffer; nemo: the norm only, bf16', () => {
+    const meg = libraryRuntime('megatron');
+    const nemo = libraryRuntime('nemo');
+    expect(meg.training!.gradBufferPasses).toBe(3);
+    expect(meg.training!.reduceDtype).toBe('fp32');
+    expect(nemo.training!.gradBufferPasses).toBe(1);
+    expect(nemo.training!.reduceDtype).toBe('bf16');
+    // the passes land in optimizer_s (per-step passes over parameter-sized buffers): device parameters × passes ×
+    // gradient bytes at the HBM rate
+    const params = decoderShape(m).paramsDense;
+    const rate = hw.memory.bandwidthBytePerS * hw.efficiency.memory;
+    const dMeg = run(meg).breakdown.optimizer_s - run(without(meg)).breakdown.optimizer_s;
+    const dNemo = run(nemo).breakdown.optimizer_s - run(without(nemo)).breakdown.optimizer_s;
+    expect(run(meg).step_s! - run(without(meg)).step_s!).toBeCloseTo(dMeg, 9);
+    expect(dMeg).toBeCloseTo((3 * params * 4) / rate, 9);
+    expect(dNemo).toBeCloseTo((1 * params * 2) / rate, 9);
+    // ~8 GB of parameters: tens of ms on a step of seconds
+    expect(dMeg / run(meg).step_s!).toBeLessThan(0.05);
+  });
+  it('not under ZeRO-3 (another code path), and the fp32 reduce-scatter moves twice the bytes', () => {
+    const meg = libraryRuntime('megatron');
+    expect(run(meg, 3).breakdown.optimizer_s).toBeCloseTo(run(without(meg), 3).breakdown.optimizer_s, 12);
+    // megatron's DP traffic is exposed (dp_grad 0): the reduce-scatter doubles, the bf16 parameter gather stays (the
+    // larger messages reach a higher link fraction, so a little under 1.5x here)
+    const bf16 = run({ ...meg, training: { ...meg.training, reduceDtype: 'bf16' } }).breakdown.dp_comm_s;
+    expect(run(meg).breakdown.dp_comm_s).toBeGreaterThan(1.3 * bf16);
+    expect(run(meg).breakdown.dp_comm_s).toBeLessThan(1.5 * bf16);
+  });
+});
