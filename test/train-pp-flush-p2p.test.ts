@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
-import { ppFlushP2pExposed } from '../src/sim/training/pp-flush-p2p.js';
+import { ppFlushP2pExposed, ppSteadyShare } from '../src/sim/training/pp-flush-p2p.js';
 import type { NormalizedRuntime } from '../src/spec/types.js';
 
 const nemo = libraryRuntime('nemo');
@@ -26,6 +26,17 @@ describe('warmup / flush pipeline sends', () => {
     expect(ppFlushP2pExposed(1, 1, 4, 8)).toBe(0);
     expect(ppFlushP2pExposed(1, 8, 1, 8)).toBe(0);
     expect(ppFlushP2pExposed(0, 8, 4, 8)).toBe(0);
+  });
+
+  it('leaves the other m·v − W chunks to the steady phase, whose sends alone hide behind compute', () => {
+    // p 8, v 12, m 16: W = 95 of 192 chunk forwards
+    expect(ppSteadyShare(8, 12, 16)).toBeCloseTo(1 - 95 / 192, 12);
+    // every chunk in warmup / cooldown: no steady phase, so nothing of the sends is priced twice
+    expect(ppSteadyShare(4, 8, 1)).toBe(0);
+    expect(ppSteadyShare(6, 8, 6)).toBeCloseTo(1 / 48, 12);
+    // no pipeline or no interleaving: the steady-state pricing stands whole
+    expect(ppSteadyShare(1, 4, 8)).toBe(1);
+    expect(ppSteadyShare(8, 1, 8)).toBe(1);
   });
 
   it('megatron and nemo block on them; the step pays 2·W chunk transfers once, beside the hidden steady-state sends', () => {

@@ -23,6 +23,16 @@
 // exchanges each way, the last rank p − 1 fewer.
 export function ppFlushP2pExposed(transferS: number, pp: number, v: number, microBatches: number, group = pp): number {
   if (!(transferS > 0) || pp <= 1 || v <= 1) return 0;
-  const warmup = Math.min(microBatches * v, pp - 1 + (v - 1) * Math.max(1, group));
-  return 2 * warmup * transferS;
+  return 2 * ppWarmupChunks(pp, v, microBatches, group) * transferS;
+}
+
+/** W above: the mean rank's warmup chunk forwards (as many cooldown backwards), at most m·v. */
+export function ppWarmupChunks(pp: number, v: number, microBatches: number, group = pp): number {
+  return Math.min(microBatches * v, pp - 1 + (v - 1) * Math.max(1, group));
+}
+
+/** The share of the m·v chunk forwards that run in the steady 1F1B phase, whose sends hide behind compute. */
+export function ppSteadyShare(pp: number, v: number, microBatches: number, group = pp): number {
+  if (pp <= 1 || v <= 1 || !(microBatches > 0)) return 1;
+  return Math.max(0, 1 - ppWarmupChunks(pp, v, microBatches, group) / (microBatches * v));
 }

@@ -30,7 +30,7 @@ import { materialiseAttention } from './materialised-attention.js';
 import { fsdpCopySeconds } from './fsdp-copies.js';
 import { fsdpEdgeGroups } from './fsdp-edges.js';
 import { shardGroups } from './fsdp-scope.js';
-import { ppFlushP2pExposed } from './pp-flush-p2p.js';
+import { ppFlushP2pExposed, ppSteadyShare } from './pp-flush-p2p.js';
 
 // Megatron-LM's DDP bucket: max(40M, 1M·dp) parameters (megatron/core/distributed/distributed_data_parallel_config.py).
 // Bucketed gradient reduction overlaps the backward pass except for the last bucket (Li et al. 2020, "PyTorch
@@ -350,7 +350,11 @@ export function stepTime(i: StepInput): StepResult {
     // phase; Megatron-Core's warmup and cooldown sends block (p2pFlushS).
     if (p.interleave > 1) {
       p2pExposed = Math.max(0, p2pS - stageComputeS);
-      if (hw.runtime?.training?.ppWarmupFlushP2p === 'blocking') p2pFlushS = ppFlushP2pExposed(p2pS / (2 * p.interleave), p.pp, p.interleave, m);
+      if (hw.runtime?.training?.ppWarmupFlushP2p === 'blocking') {
+        p2pFlushS = ppFlushP2pExposed(p2pS / (2 * p.interleave), p.pp, p.interleave, m);
+        // the W warmup / cooldown chunks are priced there: the steady phase holds the other m·v − W
+        p2pExposed *= ppSteadyShare(p.pp, p.interleave, m);
+      }
     }
     // EP all-to-all behind another micro-batch's compute where the runtime overlaps it (Megatron-Core
     // --overlap-moe-expert-parallel-comm, the 1F1B A2A overlap); 0 by default
