@@ -103,8 +103,10 @@ export function tiledStreamS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'u
   const units = hw.units;
   if (!units || !(units > 0)) return undefined;
   const groups = op.groups && op.groups > 1 ? op.groups : 1;
-  const strip = (op.weightBytes / (groups * op.n)) * Math.min(t.tileN, op.n); // K·tile_n weight bytes
-  return Math.max(strip, op.weightBytes / units) / t.rateBytePerS;
+  // block-FP8 experts where the runtime runs them through a kernel of their own (kernels.tiled_gemm.block_fp8_moe)
+  const k = op.groups && op.fp8Block && t.blockFp8Moe ? t.blockFp8Moe : t;
+  const strip = (op.weightBytes / (groups * op.n)) * Math.min(k.tileN, op.n); // K·tile_n weight bytes
+  return Math.max(strip, op.weightBytes / units) / k.rateBytePerS;
 }
 
 /**

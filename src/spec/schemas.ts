@@ -759,6 +759,13 @@ const runtimeBlocks = {
           tile_n: { type: 'integer', minimum: 1, maximum: 4096 },
           moe: { type: 'boolean' },
           fp8_block: { type: 'boolean' },
+          // block-FP8 grouped expert GEMMs that run another kernel than the rest (its own per-CTA rate and strip width)
+          block_fp8_moe: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['rate'],
+            properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } },
+          },
         },
       },
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },

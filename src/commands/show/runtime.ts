@@ -108,7 +108,7 @@ function settingsJson(s: RuntimeSettings) {
       fp4_moe_efficiency: fp4MoeJson(s.kernels.fp4MoeEfficiency),
       weight_only_moe_efficiency: s.kernels.weightOnlyMoeEfficiency ?? null,
       weight_only_moe_fixed_s: s.kernels.weightOnlyMoeFixedS ?? null,
-      tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block } : null,
+      tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block, block_fp8_moe: s.kernels.tiledGemm.blockFp8Moe ? { rate_bytes_s: s.kernels.tiledGemm.blockFp8Moe.rateBytePerS, tile_n: s.kernels.tiledGemm.blockFp8Moe.tileN } : null } : null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
       quantized_weight_bits: s.kernels.quantizedWeightBits ?? null,
@@ -191,6 +191,8 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.staticContext !== undefined) out.static_context = o.staticContext;
   if (o.kvCacheDefault !== undefined) out.kv_cache_default_dtype = o.kvCacheDefault;
   const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const snakeKeys = (v: unknown): unknown =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([kk, vv]) => [snake(kk), snakeKeys(vv)])) : v;
   for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels', 'training'] as const) {
     for (const [k, v] of Object.entries(o[block] ?? {})) {
       // the fp4 MoE table prints as the top level prints it ({tokens, values}), not by its internal names
@@ -198,8 +200,8 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
       // the measured attention kernels print by the YAML's names (lengths / values; fixed_s, per_sequence_head_s, bandwidth)
       if (block === 'kernels' && k === 'prefillAttention') { out.kernels_prefill_attention = attentionTablesJson(v as RuntimeSettings['kernels']['prefillAttention']); continue; }
       if (block === 'kernels' && k === 'decodeAttention') { out.kernels_decode_attention = decodeAttentionJson(v as RuntimeSettings['kernels']['decodeAttention']); continue; }
-      // a nested block (kernels.tiled_gemm) prints its fields in the same snake_case
-      out[`${block}_${snake(k)}`] = v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([kk, vv]) => [snake(kk), vv])) : v;
+      // a nested block (kernels.tiled_gemm and its block_fp8_moe) prints its fields in the same snake_case
+      out[`${block}_${snake(k)}`] = snakeKeys(v);
     }
   }
   if (o.collectives?.customAllreduce) out.collectives_custom_allreduce = customAllreduceJson(o.collectives.customAllreduce);
