@@ -318,8 +318,15 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
       ops.push(gemm('shared_up', Ta, mats * Is, d, p, wb, moeLayers));
       ops.push(gemm('shared_down', Ta, d, Is, p, wb, moeLayers));
     }
-    if (L.ep > 1) {
-      // dispatch and combine: each token's hidden state to k experts and back (GShard all-to-all)
+    // Dispatch and combine: each token's hidden state to k experts and back (GShard all-to-all), where the devices
+    // hold different tokens: attention data parallelism, or experts spread wider than the tp group. With plain
+    // tensor-parallel attention (ep ≤ tp) every tp rank already holds every token after the attention all-reduce;
+    // each rank runs its local experts on them and the FFN all-reduce below sums the partial outputs, with no
+    // all-to-all: TensorRT-LLM Qwen3MoE.forward (tensorrt_llm/_torch/models/modeling_qwen3_moe.py: self.allreduce
+    // after the experts when not enable_attention_dp and tp_size > 1; the fused MoE's enable_alltoall requires
+    // mapping.enable_attention_dp, modules/fused_moe/fused_moe_trtllm_gen.py) and vLLM
+    // (FusedMoEParallelConfig.use_all2all_kernels = use_ep and dp_size > 1, model_executor/layers/fused_moe/config.py).
+    if (L.ep > 1 && (L.attentionDp || L.ep > tp)) {
       ops.push(comm('alltoall_moe', 'alltoall', (2 * pairs * d * act) / tp, L.ep, moeLayers, dt));
     }
   }
