@@ -1,7 +1,8 @@
 // Exposed vs overlapped communication per runtime (issue 11 item 3): the shares a runtime spec gives
 // (hw.runtime.overlap) hide TP, FSDP/ZeRO, DP and EP traffic behind compute; without them nothing changes.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel } from '../src/spec/library.js';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
 import { exposedComm, overlapShares, DEFAULT_OVERLAP } from '../src/sim/overlap.js';
 import { OVERLAP_SLOWDOWN } from '../src/sim/training/contention.js';
 import { buildTrainRequest, simulateTraining, type TrainOptions } from '../src/sim/training/train.js';
@@ -60,13 +61,17 @@ describe('training: TP comm overlap, FSDP prefetch', () => {
 });
 
 describe('inference: two-batch overlap of the expert-parallel all-to-all', () => {
-  // experts spread wider than the tp group (ep 8 over tp 4 x pp 2), so they are reached by an all-to-all (with ep ≤ tp
-  // and tensor-parallel attention every rank holds every token and there is none)
-  const flags = { model: 'qwen3-235b-a22b', hardware: 'h100-sxm', tp: 4, pp: 2, ep: 8, dtype: 'fp8', batch: 64, 'input-tokens': 2048, 'output-tokens': 256 };
-  const run = (hw: NormalizedHardware) => simulate(buildRequest(flags, libraryModel(flags.model), hw, libraryModel));
+  // attention data-parallel over the 8 ranks with the experts over all of them (SGLang's two-batch overlap runs with DP
+  // attention and DeepEP), so each rank's tokens reach the experts by an all-to-all (with ep ≤ tp and tensor-parallel
+  // attention every rank holds every token and there is none)
+  const flags = { model: 'qwen3-235b-a22b', hardware: 'h100-sxm', tp: 8, ep: 8, 'attention-dp': true, dtype: 'fp8', batch: 64, 'input-tokens': 2048, 'output-tokens': 256 };
+  // the same runtime both ways (SGLang, whose two-batch overlap this is), only its overlap share changed
+  const sglang = libraryRuntime('sglang');
+  const run = (epTwoBatch: number) =>
+    simulate(buildRequest(flags, libraryModel(flags.model), bindRuntime(lib.hardware['h100-sxm']!, { ...sglang, overlap: { ...sglang.overlap, epTwoBatch } }), libraryModel));
   it('hides the all-to-all behind the pass, never below the pass without communication', () => {
-    const base = run(lib.hardware['h100-sxm']!);
-    const tbo = run(withOverlap('h100-sxm', { epTwoBatch: 1 }));
+    const base = run(0);
+    const tbo = run(1);
     const pre0 = base.phases.find((p) => p.name === 'prefill')!;
     const pre1 = tbo.phases.find((p) => p.name === 'prefill')!;
     expect(pre0.comm_s).toBeGreaterThan(0);
