@@ -130,11 +130,22 @@ function addPass(a: PassCost, b: PassCost, k = 1): PassCost {
 // weighs on small models and small batches. Not under ZeRO-3 / FSDP, whose shards are cast before the gather.
 export const GRAD_ACCUMULATE_FP32_BYTES = 12;
 
+// One device's parameters (the average pipeline stage): dense over tp·pp, routed experts over etp·pp·ep.
+function deviceParams(s: DecoderShape, p: PlanShape): { dense: number; expert: number } {
+  return { dense: s.paramsDense / (p.tp * p.pp), expert: s.paramsExpert / (expertTp(p) * p.pp * p.ep) };
+}
+
+// DualPipe keeps two stages on each device (stage i and p−1−i: "Parameter 2×" in the DeepSeek-V3 report's Table 2).
+function stageCopies(p: PlanShape): number {
+  return p.schedule === 'dualpipe' ? 2 : 1;
+}
+
 function paramCastSeconds(i: StepInput, microBatches: number): number {
   const { shape: s, plan: p, hw } = i;
   const bytes = hw.runtime?.training?.paramCastBytes;
   if (!bytes || i.zero >= 3) return 0;
-  const params = s.paramsDense / (p.tp * p.pp) + s.paramsExpert / (expertTp(p) * p.pp * p.ep);
+  const { dense, expert } = deviceParams(s, p);
+  const params = dense + expert;
   const perMb = bytes + (GRAD_ACCUMULATE_FP32_BYTES * (microBatches - 1)) / microBatches;
   return (params * perMb) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }
@@ -152,9 +163,8 @@ export function fp8WeightCastSeconds(i: StepInput): number {
   const qb = hw.runtime?.training?.fp8QuantizeBytes ?? 3;
   if (i.gemmDtype !== 'fp8' || hw.runtime?.training?.fp8WeightCast !== 'per_step' || i.zero >= 3) return 0;
   // the linear layers' weights on one device (embedding, LM head and norms stay 16-bit; DualPipe holds two stages)
-  const copies = p.schedule === 'dualpipe' ? 2 : 1;
-  const linear = (s.paramsDense - s.paramsEmbedding - s.paramsHead) / (p.tp * p.pp) + s.paramsExpert / (expertTp(p) * p.pp * p.ep);
-  return (copies * linear * qb) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
+  const linear = (s.paramsDense - s.paramsEmbedding - s.paramsHead) / (p.tp * p.pp) + deviceParams(s, p).expert;
+  return (stageCopies(p) * linear * qb) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }
 
 // Megatron-Core's DDP touches the whole unsharded gradient buffer once more per step before the data-parallel
@@ -169,8 +179,8 @@ export function gradBufferSeconds(i: StepInput, gradBytes: number): number {
   const { shape: s, plan: p, hw } = i;
   const passes = hw.runtime?.training?.gradBufferPasses ?? 0;
   if (!(passes > 0) || i.zero >= 3) return 0;
-  const copies = p.schedule === 'dualpipe' ? 2 : 1;
-  const params = copies * (s.paramsDense / (p.tp * p.pp) + s.paramsExpert / (expertTp(p) * p.pp * p.ep));
+  const { dense, expert } = deviceParams(s, p);
+  const params = stageCopies(p) * (dense + expert);
   return (passes * params * gradBytes) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }
 
@@ -314,9 +324,10 @@ export function stepTime(i: StepInput): StepResult {
   // MixedPrecisionPolicy reduce_dtype, fp32 by default), else 2 bytes (GRAD_BYTES, the engine's pricing before runtimes said)
   const reduceBytes = hw.runtime?.training?.reduceDtype === 'fp32' ? 4 : GRAD_BYTES;
   const gatherDtype = hw.runtime?.training?.fsdpGatherDtype;
-  const fsdpS =
-    fsdpCopySeconds(hw, i.zero, s.paramsDense / (p.tp * p.pp), zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero), reduceBytes) +
-    fsdpCopySeconds(hw, i.zero, s.paramsExpert / (expertTp(p) * p.pp * p.ep), zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero, true), reduceBytes);
+  const gatherBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero);
+  const expertGatherBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero, true);
+  const { dense: denseParams, expert: expertParams } = deviceParams(s, p); // average stage
+  const fsdpS = fsdpCopySeconds(hw, i.zero, denseParams, gatherBytes, reduceBytes) + fsdpCopySeconds(hw, i.zero, expertParams, expertGatherBytes, reduceBytes);
   const stageComputeS = (p.pp === 1 ? s.layers : stageLayers) * layerS + (p.pp === 1 ? head.fwdS + head.bwdS : 0) + paramCastSeconds(i, m) + fsdpS;
   // TP collectives the runtime overlaps with the GEMMs they feed (Megatron --tp-comm-overlap, torchtitan AsyncTP):
   const ov = overlapShares(hw);
@@ -392,10 +403,7 @@ export function stepTime(i: StepInput): StepResult {
   // part of it inside one scale-up domain, the domains holding replicas (./fsdp-scope.ts)
   const { dense: sDense, expert: sExpert } = shardGroups(hw, p, i.zero);
   const local = sDense < dDense || sExpert < dExpert;
-  const denseParams = s.paramsDense / (p.tp * p.pp); // average stage
-  const expertParams = s.paramsExpert / (et * p.pp * p.ep);
-  // DualPipe keeps two stages on each device (stage i and p−1−i: "Parameter 2×" in the report's Table 2).
-  const copies = dualpipe ? 2 : 1;
+  const copies = stageCopies(p);
   const bucketParams = Math.max(BUCKET_PARAMS, 1e6 * p.dp);
   // bucket by bucket: each collective moves one bucket (its size sets the measured link fraction)
   // a DP ring that spans scale-up domains leaves each one through all its members' NICs (./ring-nics.ts): the dense
@@ -418,7 +426,7 @@ export function stepTime(i: StepInput): StepResult {
   // weights gathered per parameter: 16-bit, or with fp8 GEMMs under a runtime that casts the linear layers' weight shards
   // to fp8 before the ZeRO-3 / FSDP all-gather (torchtitan --float8.enable_fsdp_float8_all_gather: Float8Linear weights
   // only; the embedding, LM head and norms stay 16-bit) 1 byte for the share of the stage that is linear layers
-  const ag = bucketed('allgather', copies * denseParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero), sDense, p.tp) + bucketed('allgather', copies * expertParams, zero3GatherBytes(s, i.gemmDtype, hw.runtime?.training?.fsdpGatherDtype, i.zero, true), sExpert, et * p.ep);
+  const ag = bucketed('allgather', copies * denseParams, gatherBytes, sDense, p.tp) + bucketed('allgather', copies * expertParams, expertGatherBytes, sExpert, et * p.ep);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
   // The buckets at the two edges of the step are not average ones: the bucketed layouts walk the parameters in
   // reverse registration order and close a bucket once it reaches the bucket size (Megatron-Core
@@ -445,10 +453,8 @@ export function stepTime(i: StepInput): StepResult {
       const perBlock = (params: number) => params / (s.layers * p.tp);
       // routed experts under EP: their own unit over the expert-data-parallel group, ranks tp·ep apart
       const e = fsdpEdgeGroups(root, perBlock(s.paramsDense - s.paramsEmbedding - s.paramsHead), (perBlock(s.paramsExpert / p.ep) * p.tp) / et, p.ep);
-      const gatherBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero);
-      const expertBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero, true);
       const edges = one('allgather', e.dense * gatherBytes, sDense, p.tp) + one('reducescatter', e.dense * reduceBytes, sDense, p.tp) +
-        one('allgather', e.expert * expertBytes, sExpert, et * p.ep) + one('reducescatter', e.expert * reduceBytes, sExpert, et * p.ep);
+        one('allgather', e.expert * expertGatherBytes, sExpert, et * p.ep) + one('reducescatter', e.expert * reduceBytes, sExpert, et * p.ep);
       edgeS = Math.min(2 * ag + rs, edges);
     }
     dpS = m * withContention(2 * ag + rs, Math.max(edgeS, 2 * ag + rs - perMicroBatch * hide));
