@@ -662,6 +662,7 @@ const runtimeBlocks = {
       pp_split: { enum: ['even', 'balanced'] },
       pp_warmup_flush_p2p: { enum: ['blocking', 'overlapped'] },
       grad_buffer_passes: { type: 'number', minimum: 0, maximum: 16 },
+      average_in_collective: { type: 'boolean' },
       pipeline_schedules: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['1f1b', 'interleaved', 'dualpipe'] } },
       optimizer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1024 },
       moe_host: {

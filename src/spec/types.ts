@@ -682,8 +682,11 @@ export interface RuntimeSettings {
   // overlap_p2p_comm_warmup_flush, src/sim/training/pp-flush-p2p.ts); absent / 'overlapped': every send hidden
   // behind the next chunk's compute
   // gradBufferPasses: memory passes (reads + writes) over the device's unsharded gradient buffer each step before the
-  // data-parallel reduction (Megatron-Core start_grad_sync: a norm per bucket when check_for_nan_in_grad, a scaling
-  // by 1/dp when not average_in_collective); absent: 0
+  // data-parallel reduction, whatever the split (Megatron-Core start_grad_sync: a norm per bucket when
+  // check_for_nan_in_grad); absent: 0
+  // averageInCollective: whether the data-parallel collective averages (Megatron-Core DDP average_in_collective). False:
+  // every bucket is scaled by 1/(dp·cp) before it (a read and a write of the buffer) wherever dp·cp > 1; true: only
+  // the expert buckets, by edp/(dp·cp), wherever that is not 1 (ep·etp ≠ tp); absent: no scaling pass
   // pipelineSchedules: the pipeline schedules the runtime implements (src/sim/training/schedule.ts picks the default
   // among them; a schedule the user names outside them is priced as asked, with a warning); absent: all three
   training?: {
@@ -706,6 +709,7 @@ export interface RuntimeSettings {
     ppSplit?: 'even' | 'balanced';
     ppWarmupFlushP2p?: 'blocking' | 'overlapped';
     gradBufferPasses?: number;
+    averageInCollective?: boolean;
     optimizerBytes?: number;
     pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
     // the training GEMM dtypes (train --dtype) the runtime has a recipe for; absent: all. Another is priced as asked,
