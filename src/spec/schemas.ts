@@ -830,6 +830,17 @@ const runtimeBlocks = {
         required: ['kernels', 'bytes_per_element'],
         properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
       },
+      // the sampler's device work per logit of the rows it samples, by what the run asks for (src/sim/sampler-ops.ts)
+      sampler: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(['random', 'filter', 'penalties'].map((k) => [k, {
+          type: 'object',
+          additionalProperties: false,
+          required: ['bytes_per_logit', 'kernels'],
+          properties: { bytes_per_logit: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt },
+        }])),
+      },
       elementwise: {
         type: 'object',
         additionalProperties: false,

@@ -58,7 +58,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -442,9 +442,12 @@ export interface RuntimeSettings {
   // mixedBatches (serve): decodes share the iterations that run prefill chunks (absent: true, vLLM / TensorRT-LLM);
   // false: an iteration runs prefill chunks alone when it can form one and decodes otherwise (SGLang's default,
   // enable_mixed_chunk False; src/serve/scheduler.ts)
+  // sampling, penalties (the run's own: what its client sends, set with --set runtime.sampling / runtime.penalties):
+  // 'greedy' (absent: an argmax over the logits), 'random' (temperature only), 'top-p' (top-p, with or without top-k);
+  // penalties: repetition / frequency / presence penalties applied to the logits. Priced by kernels.sampler.
   // ubatch (simulate): a single sequence's prompt runs as passes of at most this many tokens, each over all the weights
   // (llama.cpp's physical batch n_ubatch, MLX's prefill_step_size); absent: one pass (src/sim/ubatch.ts)
-  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean };
+  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
@@ -623,6 +626,12 @@ export interface RuntimeSettings {
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
     rope?: { kernels: number; bytesPerElement: number };
+    // the device work of the runtime's sampler beyond the fp32 logits the graph's `sampling` op prices, per logit of the
+    // [sequences, vocabulary] rows it samples (src/sim/sampler-ops.ts): `random` a temperature-scaled random draw,
+    // `filter` the top-k / top-p mask before it, `penalties` the repetition / frequency / presence penalties; each
+    // priced as a memory-bound pass of that many bytes per logit in that many kernels. Which of them a step runs is the
+    // run's own (scheduler.sampling, scheduler.penalties: what its client asked for); greedy runs none.
+    sampler?: { random?: { bytesPerLogit: number; kernels: number }; filter?: { bytesPerLogit: number; kernels: number }; penalties?: { bytesPerLogit: number; kernels: number } };
     // eager elementwise kernels by access class (src/model/op.ts `access`), each as a fraction of what a vectorized
     // contiguous elementwise kernel reaches on the part (efficiency.memory); rmsnorm: the written-out RMSNorm chain
     elementwise?: { broadcast?: number; select?: number; strided?: number; transpose?: number; rownorm?: number; rmsnorm?: number };
