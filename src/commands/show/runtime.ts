@@ -102,6 +102,8 @@ function settingsJson(s: RuntimeSettings) {
       skinny_gemm_rows: s.kernels.skinnyGemmRows ?? null,
       mla: s.kernels.mla ?? null,
       mla_prefill: s.kernels.mlaPrefill ?? null,
+      mla_fused_a: s.kernels.mlaFusedA ?? null,
+      moe_shared_fused: s.kernels.moeSharedFused ? { routed_experts: s.kernels.moeSharedFused.routedExperts, shared_experts: s.kernels.moeSharedFused.sharedExperts } : null,
       fp8_block_efficiency: s.kernels.fp8BlockEfficiency ?? null,
       fp8_block_moe_efficiency: s.kernels.fp8BlockMoeEfficiency ?? null,
       fp8_tensor_efficiency: s.kernels.fp8TensorEfficiency ?? null,
