@@ -19,6 +19,7 @@ import { UserError } from '../spec/errors.js';
 import { buildDecoderPass, type GraphOp, type PassShape } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { gemmMathDtype, matrixPeak, opCost, opCostScratch } from './roofline.js';
+import { dequantizedAttention } from './peaks.js';
 import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning, kernelPhysics } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
@@ -106,7 +107,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
       code[i] = op.comm?.kind === 'alltoall' ? COLL_EP : op.comm?.kind === 'allreduce' ? COLL_TP : COLL;
     } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp, K0);
-      if (k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) warn.push(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
+      if (k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention') && !dequantizedAttention(op, hw)) warn.push(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
       t = k.seconds;
       tc = k.computeS;
       tm = k.memoryS;
@@ -235,7 +236,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     const n = op.count;
     if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp, K0);
-      if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
+      if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention') && !dequantizedAttention(op, hw)) {
         warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
       }
       const ov = k.seconds - Math.max(k.computeS, k.memoryS);

@@ -169,6 +169,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       kernel_choice: 'kernelChoice',
       attention_mask_scan: 'attentionMaskScan',
       attention_stream_k: 'attentionStreamK',
+      attention_quantized_query: 'attentionQuantizedQuery',
       local_cache_ubatch: 'localCacheUbatch',
       kv_per_query_head: 'kvPerQueryHead',
       mixed_decode_tile_rows: 'mixedDecodeTileRows',

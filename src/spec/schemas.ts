@@ -701,6 +701,7 @@ const runtimeBlocks = {
       kernel_choice: { enum: ['fastest', 'threshold'] },
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
       attention_stream_k: { type: 'boolean' },
+      attention_quantized_query: { type: 'boolean' },
       local_cache_ubatch: { type: 'boolean' },
       kv_per_query_head: { type: 'boolean' },
       mixed_decode_tile_rows: { type: 'integer', minimum: 0, maximum: 1024 },

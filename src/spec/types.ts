@@ -495,6 +495,10 @@ export interface RuntimeSettings {
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
     fp8BlockEfficiency?: number;
     fp8BlockMoeEfficiency?: number;
+    // whether the runtime's attention kernels quantize the query to an 8-bit KV cache's type and multiply in 8 bits (true,
+    // the default: FlashAttention 3 / TensorRT-LLM FP8 context FMHA) or dequantize the cached K/V to the 16-bit query
+    // and multiply in 16 bits (false: vLLM's Triton attention kernels on ROCm); src/sim/peaks.ts opPeak
+    attentionQuantizedQuery?: boolean;
     // fraction of the fp8 matrix peak the runtime's per-tensor-scaled fp8 GEMMs reach (a cap on the hardware's fp8 table,
     // whose library this runtime does not reach: ROCm Transformer Engine of October 2024, runtimes/te-rocm-2024.yaml);
     // dense, not block-scaled GEMMs only; src/sim/roofline.ts

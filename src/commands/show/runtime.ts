@@ -86,6 +86,7 @@ function settingsJson(s: RuntimeSettings) {
       kernel_choice: s.kernels.kernelChoice ?? null,
       attention_mask_scan: s.kernels.attentionMaskScan ?? null,
       attention_stream_k: s.kernels.attentionStreamK ?? false,
+      attention_quantized_query: s.kernels.attentionQuantizedQuery ?? true,
       local_cache_ubatch: s.kernels.localCacheUbatch ?? false,
       kv_per_query_head: s.kernels.kvPerQueryHead ?? false,
       mixed_decode_tile_rows: s.kernels.mixedDecodeTileRows ?? null,
