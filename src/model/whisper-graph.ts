@@ -86,10 +86,12 @@ export interface WhisperDecoding {
   crossKv: 'shared' | 'broadcast' | 'per_beam';
   reorder: 'none' | 'self' | 'all';
   kvAppend: 'in_place' | 'copy';
+  /** kernels of that copy, K and V together (kernels.kv_append_kernels: CTranslate2's ops::Concat scatters each input) */
+  kvAppendKernels?: number;
 }
 
 /** greedy decoding, and the value of every decoding setting a runtime leaves unset: the one place these defaults live */
-export const GREEDY: Required<WhisperDecoding> = { width: 1, prompt: 'per_beam', crossKv: 'shared', reorder: 'none', kvAppend: 'in_place' };
+export const GREEDY: Required<WhisperDecoding> = { width: 1, prompt: 'per_beam', crossKv: 'shared', reorder: 'none', kvAppend: 'in_place', kvAppendKernels: 2 };
 
 /** how a runtime decodes Whisper: its beams (scheduler.beam_*) and cache appends (kernels.kv_append), unset ones GREEDY's */
 export function decodingOf(rt: { scheduler: RuntimeSettings['scheduler']; kernels?: RuntimeSettings['kernels'] } | undefined): Required<WhisperDecoding> {
@@ -100,6 +102,7 @@ export function decodingOf(rt: { scheduler: RuntimeSettings['scheduler']; kernel
     crossKv: s?.beamCrossKv ?? GREEDY.crossKv,
     reorder: s?.beamReorder ?? GREEDY.reorder,
     kvAppend: rt?.kernels?.kvAppend ?? GREEDY.kvAppend,
+    kvAppendKernels: rt?.kernels?.kvAppendKernels ?? GREEDY.kvAppendKernels,
   };
 }
 
@@ -126,7 +129,7 @@ export function buildWhisperDecoderGraph(m: EncoderDecoderModel, B: number, q: n
   ];
   // bytes of one layer's self-attention K and V over `n` tokens, all sequences
   const selfKv = (n: number) => 2 * rows * n * d * p.kvBytes;
-  if (dec.kvAppend === 'copy' && ctx > q) ops.push({ ...elementwise('dec.kv_append', 0, 0, 0, p.compute, L), bytes: 2 * selfKv(ctx - q) + selfKv(q), liveBytes: selfKv(ctx), kernels: 2 });
+  if (dec.kvAppend === 'copy' && ctx > q) ops.push({ ...elementwise('dec.kv_append', 0, 0, 0, p.compute, L), bytes: 2 * selfKv(ctx - q) + selfKv(q), liveBytes: selfKv(ctx), kernels: dec.kvAppendKernels ?? GREEDY.kvAppendKernels });
   ops.push(
     attentionCore('dec.self_attn', { batch: rows, q, kv: ctx, heads: m.heads, headDim: d / m.heads }, p, fused, L, p.kvBytes),
     linear('dec.out', t, d, d, p.compute, p.weightBytes, p.actBytes, L),
@@ -134,7 +137,7 @@ export function buildWhisperDecoderGraph(m: EncoderDecoderModel, B: number, q: n
     ...cross,
     ...ffnOps('dec', t, o, p, L),
     elementwise('dec.ln', t * d, 5, 2 * p.actBytes, p.compute, 1, 'norm'),
-    linear('logits', rows, m.vocab, d, p.compute, p.weightBytes, p.actBytes), // tied embedding [d, vocab]
+    { ...linear('logits', rows, m.vocab, d, p.compute, p.weightBytes, p.actBytes), biasedParts: 0 }, // tied embedding [d, vocab], no bias
   );
   // after the step the beams are re-selected: the caches gathered to the survivors (read + write of each)
   if (K > 1 && q === 1 && dec.reorder !== 'none') {

@@ -787,10 +787,10 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['bytes_per_score', 'kernels'],
-        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt, live_bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, decode_kernels: posInt },
+        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt, live_bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, decode_kernels: posInt, head_transposes: { type: 'integer', minimum: 0, maximum: 64 }, self_split: { type: 'integer', minimum: 0, maximum: 64 } },
       },
       activation_bytes: { enum: [1, 2, 4] },
-      bias: { enum: ['epilogue', 'separate'] },
+      bias: { enum: ['epilogue', 'separate', 'bias_add'] },
       gemm_convert: { type: 'boolean' },
       // projections a graph concatenates into one GEMM (Whisper's q/k/v) run as separate matmul nodes (ggml)
       split_projections: { type: 'boolean' },
@@ -803,6 +803,7 @@ const runtimeBlocks = {
       // how a decode step adds its K/V to the self-attention cache: written in place into a preallocated cache, or the
       // whole cache copied into a new tensor (torch.cat / CTranslate2 ops::Concat)
       kv_append: { enum: ['in_place', 'copy'] },
+      kv_append_kernels: { type: 'integer', minimum: 1, maximum: 64 },
       // fp32 GEMMs on TF32 tensor cores or in IEEE fp32 (PyTorch: torch.backends.cuda.matmul.allow_tf32 = False)
       fp32_matmul: { enum: ['tf32', 'ieee'] },
       rmsnorm: {
