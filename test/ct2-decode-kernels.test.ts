@@ -77,3 +77,23 @@ describe('faster-whisper decode step', () => {
     expect(Number.isFinite(b.latency_s!)).toBe(true);
   });
 });
+
+describe('CTranslate2 decode step: the work on the logits after the LM head (kernels.decode_logits)', () => {
+  const m = () => libraryModel('whisper-large-v2') as Parameters<typeof buildWhisperDecoderGraph>[0];
+  const step = (dec: ReturnType<typeof decodingOf>, rows = 1, q = 1) => buildWhisperDecoderGraph(m(), rows, q, q === 1 ? 100 : q, p, true, dec).find((o) => o.name === 'logits_step');
+  it('beam search with timestamps: the base, beam and timestamp parts over every beam row', () => {
+    const dec = decodingOf(libraryRuntime('faster-whisper'));
+    expect(dec.width).toBe(5);
+    expect(dec.logits).toEqual({ kernels: 8 + 3 + 3, bytesPerLogit: 6 + 4 + 4 });
+    const op = step(dec)!;
+    expect(op.kernels).toBe(14);
+    expect(op.bytes).toBe(5 * m().vocab * 14);
+  });
+  it('greedy without timestamps runs the base part only; the prompt pass runs none; a runtime without it none', () => {
+    const rt = libraryRuntime('faster-whisper-batched');
+    const greedy = decodingOf({ ...rt, scheduler: { ...rt.scheduler, beamSize: 1 } });
+    expect(greedy.logits).toEqual({ kernels: 8, bytesPerLogit: 6 });
+    expect(step(greedy, 1, 4)).toBeUndefined();
+    expect(step(decodingOf(libraryRuntime('openai-whisper')))).toBeUndefined();
+  });
+});

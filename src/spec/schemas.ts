@@ -818,6 +818,19 @@ const runtimeBlocks = {
         required: ['kernels', 'bytes_per_element'],
         properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
       },
+      // a Whisper decode step's work on its [rows, vocabulary] logits after the LM head (src/model/whisper-graph.ts):
+      // always, and more under beam search and while timestamps are sampled
+      decode_logits: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['bytes_per_logit', 'kernels'],
+        properties: Object.fromEntries([['bytes_per_logit', { type: 'number', minimum: 0, maximum: 1e4 }], ['kernels', posInt], ...['beam', 'timestamps'].map((k) => [k, {
+          type: 'object',
+          additionalProperties: false,
+          required: ['bytes_per_logit', 'kernels'],
+          properties: { bytes_per_logit: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: { type: 'integer', minimum: 0, maximum: 64 } },
+        }])]),
+      },
       // the sampler's device work per logit of the rows it samples, by what the run asks for (src/sim/sampler-ops.ts)
       sampler: {
         type: 'object',
