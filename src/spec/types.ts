@@ -485,6 +485,11 @@ export interface RuntimeSettings {
     // how its prefill attention runs for an MLA model with a latent cache: up-projected per-head K/V ('expanded', the
     // default) or absorbed over the latent ('absorbed'); src/runtime/mla-cache.ts
     mlaPrefill?: 'expanded' | 'absorbed';
+    // GEMMs the runtime runs as one kernel over weights concatenated at load time (src/sim/runtime-fusions.ts): an MLA
+    // model's q_a_proj and kv_a_proj ('mla_fused_a'), and the shared experts of a model with exactly these routed and
+    // shared expert counts as extra experts of the routed MoE kernel ('moe_shared_fused'; not under expert parallelism)
+    mlaFusedA?: boolean;
+    moeSharedFused?: { routedExperts: number; sharedExperts: number };
     // fraction of the fp8 matrix peak the runtime's block-scaled FP8 GEMM kernels reach once the chip is full (a cap on
     // the hardware's fp8 GEMM table for GEMMs of block-FP8 checkpoints: Triton w8a8_block_fp8_matmul / CUTLASS
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
@@ -691,8 +696,11 @@ export interface RuntimeSettings {
   // overlap_p2p_comm_warmup_flush, src/sim/training/pp-flush-p2p.ts); absent / 'overlapped': every send hidden
   // behind the next chunk's compute
   // gradBufferPasses: memory passes (reads + writes) over the device's unsharded gradient buffer each step before the
-  // data-parallel reduction (Megatron-Core start_grad_sync: a norm per bucket when check_for_nan_in_grad, a scaling
-  // by 1/dp when not average_in_collective); absent: 0
+  // data-parallel reduction, whatever the split (Megatron-Core start_grad_sync: a norm per bucket when
+  // check_for_nan_in_grad); absent: 0
+  // averageInCollective: whether the data-parallel collective averages (Megatron-Core DDP average_in_collective). False:
+  // every bucket is scaled by 1/(dp·cp) before it (a read and a write of the buffer) wherever dp·cp > 1; true: only
+  // the expert buckets, by edp/(dp·cp), wherever that is not 1 (ep·etp ≠ tp); absent: no scaling pass
   // pipelineSchedules: the pipeline schedules the runtime implements (src/sim/training/schedule.ts picks the default
   // among them; a schedule the user names outside them is priced as asked, with a warning); absent: all three
   training?: {
@@ -715,6 +723,7 @@ export interface RuntimeSettings {
     ppSplit?: 'even' | 'balanced';
     ppWarmupFlushP2p?: 'blocking' | 'overlapped';
     gradBufferPasses?: number;
+    averageInCollective?: boolean;
     optimizerBytes?: number;
     pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
     // the training GEMM dtypes (train --dtype) the runtime has a recipe for; absent: all. Another is priced as asked,
