@@ -280,10 +280,18 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       out.kernels.attentionScores = { bytesPerScore: sc.bytes_per_score, kernels: sc.kernels };
       if (sc.live_bytes_per_score !== undefined) out.kernels.attentionScores.liveBytesPerScore = sc.live_bytes_per_score;
       if (sc.decode_kernels !== undefined) out.kernels.attentionScores.decodeKernels = sc.decode_kernels;
+      if (sc.head_transposes !== undefined) out.kernels.attentionScores.headTransposes = sc.head_transposes;
+      if (sc.self_split !== undefined) out.kernels.attentionScores.selfSplit = sc.self_split;
     }
-    Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', split_projections: 'splitProjections', int8_quant_kernels: 'int8QuantKernels', autocast: 'autocast', norm_kernels: 'normKernels', kv_append: 'kvAppend', fp32_matmul: 'fp32Matmul' }));
+    Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', split_projections: 'splitProjections', int8_quant_kernels: 'int8QuantKernels', autocast: 'autocast', norm_kernels: 'normKernels', kv_append: 'kvAppend', kv_append_kernels: 'kvAppendKernels', fp32_matmul: 'fp32Matmul' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
     if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
+    if (k.decode_logits !== undefined) {
+      const d = k.decode_logits;
+      out.kernels.decodeLogits = { bytesPerLogit: d.bytes_per_logit, kernels: d.kernels };
+      if (d.beam) out.kernels.decodeLogits.beam = { bytesPerLogit: d.beam.bytes_per_logit, kernels: d.beam.kernels };
+      if (d.timestamps) out.kernels.decodeLogits.timestamps = { bytesPerLogit: d.timestamps.bytes_per_logit, kernels: d.timestamps.kernels };
+    }
     if (k.sampler !== undefined) {
       const part = (x: { bytes_per_logit: number; kernels: number } | undefined) => (x ? { bytesPerLogit: x.bytes_per_logit, kernels: x.kernels } : undefined);
       const sm = { random: part(k.sampler.random), filter: part(k.sampler.filter), penalties: part(k.sampler.penalties) };

@@ -802,10 +802,10 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['bytes_per_score', 'kernels'],
-        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt, live_bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, decode_kernels: posInt },
+        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt, live_bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, decode_kernels: posInt, head_transposes: { type: 'integer', minimum: 0, maximum: 64 }, self_split: { type: 'integer', minimum: 0, maximum: 64 } },
       },
       activation_bytes: { enum: [1, 2, 4] },
-      bias: { enum: ['epilogue', 'separate'] },
+      bias: { enum: ['epilogue', 'separate', 'bias_add'] },
       gemm_convert: { type: 'boolean' },
       // projections a graph concatenates into one GEMM (Whisper's q/k/v) run as separate matmul nodes (ggml)
       split_projections: { type: 'boolean' },
@@ -818,6 +818,7 @@ const runtimeBlocks = {
       // how a decode step adds its K/V to the self-attention cache: written in place into a preallocated cache, or the
       // whole cache copied into a new tensor (torch.cat / CTranslate2 ops::Concat)
       kv_append: { enum: ['in_place', 'copy'] },
+      kv_append_kernels: { type: 'integer', minimum: 1, maximum: 64 },
       // fp32 GEMMs on TF32 tensor cores or in IEEE fp32 (PyTorch: torch.backends.cuda.matmul.allow_tf32 = False)
       fp32_matmul: { enum: ['tf32', 'ieee'] },
       rmsnorm: {
@@ -831,6 +832,19 @@ const runtimeBlocks = {
         additionalProperties: false,
         required: ['kernels', 'bytes_per_element'],
         properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
+      },
+      // a Whisper decode step's work on its [rows, vocabulary] logits after the LM head (src/model/whisper-graph.ts):
+      // always, and more under beam search and while timestamps are sampled
+      decode_logits: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['bytes_per_logit', 'kernels'],
+        properties: Object.fromEntries([['bytes_per_logit', { type: 'number', minimum: 0, maximum: 1e4 }], ['kernels', posInt], ...['beam', 'timestamps'].map((k) => [k, {
+          type: 'object',
+          additionalProperties: false,
+          required: ['bytes_per_logit', 'kernels'],
+          properties: { bytes_per_logit: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: { type: 'integer', minimum: 0, maximum: 64 } },
+        }])]),
       },
       // the sampler's device work per logit of the rows it samples, by what the run asks for (src/sim/sampler-ops.ts)
       sampler: {

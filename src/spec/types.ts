@@ -603,7 +603,7 @@ export interface RuntimeSettings {
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
-    attentionScores?: { bytesPerScore: number; kernels: number; liveBytesPerScore?: number; decodeKernels?: number }; // liveBytesPerScore: score bytes alive at once (memory); decodeKernels: kernels per call at matrix-vector query counts
+    attentionScores?: { bytesPerScore: number; kernels: number; liveBytesPerScore?: number; decodeKernels?: number; headTransposes?: number; selfSplit?: number }; // liveBytesPerScore: score bytes alive at once (memory); decodeKernels: kernels per call at matrix-vector query counts; headTransposes: + kernels where a call has more than one query row per sequence; selfSplit: + kernels of a self-attention (the fused projection split into Q, K, V)
     // tokens up to which a GEMM's bias add runs inside the matrix-vector kernel (no kernel of its own): ggml-cuda fuses
     // MUL_MAT + ADD into mul_mat_vec_f for ncols_dst = 1
     biasFusedRows?: number;
@@ -614,9 +614,15 @@ export interface RuntimeSettings {
     // how a decode step adds its K/V to the self-attention cache: 'copy' = the whole cache is copied into a new tensor
     // each step (torch.cat in openai-whisper's hooks and HF DynamicCache; CTranslate2 ops::Concat); absent: in place
     kvAppend?: 'in_place' | 'copy';
+    // kernels of that copy for K and V together (default 2: one torch.cat each; CTranslate2's ops::Concat runs one
+    // thrust::scatter per input, the cache and the step's: 4)
+    kvAppendKernels?: number;
     // fp32 GEMMs in IEEE fp32 ('ieee': PyTorch's matmul default, allow_tf32 False) or on TF32 tensor cores (default)
     fp32Matmul?: 'tf32' | 'ieee';
-    bias?: 'epilogue' | 'separate';
+    // 'bias_add': CTranslate2's Dense (src/sim/runtime-ops.ts): a BiasAdd kernel after each biased GEMM, applying the
+    // layer's activation (the graph's activation op after the GEMM stands for it); cuDNN convolutions and int8 GEMMs
+    // (bias in the dequantize kernel) keep it in their own kernels
+    bias?: 'epilogue' | 'separate' | 'bias_add';
     gemmConvert?: boolean;
     // a GEMM standing for several projections of one input (op.parts: Whisper's q/k/v) runs as that many matmul nodes,
     // each converting its own input copy where gemmConvert (ggml builds ggml_mul_mat per projection)
@@ -635,6 +641,9 @@ export interface RuntimeSettings {
     // `filter` the top-k / top-p mask before it, `penalties` the repetition / frequency / presence penalties; each
     // priced as a memory-bound pass of that many bytes per logit in that many kernels. Which of them a step runs is the
     // run's own (scheduler.sampling, scheduler.penalties: what its client asked for); greedy runs none.
+    // a Whisper decode step's device work on its logits after the LM head, base + beam search + timestamps parts
+    // (runtimes/faster-whisper.yaml: CTranslate2's logits processors, log-softmax, top-k and the copies of a step)
+    decodeLogits?: { bytesPerLogit: number; kernels: number; beam?: { bytesPerLogit: number; kernels: number }; timestamps?: { bytesPerLogit: number; kernels: number } };
     sampler?: { random?: { bytesPerLogit: number; kernels: number }; filter?: { bytesPerLogit: number; kernels: number }; penalties?: { bytesPerLogit: number; kernels: number } };
     // eager elementwise kernels by access class (src/model/op.ts `access`), each as a fraction of what a vectorized
     // contiguous elementwise kernel reaches on the part (efficiency.memory); rmsnorm: the written-out RMSNorm chain

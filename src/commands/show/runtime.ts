@@ -118,6 +118,7 @@ function settingsJson(s: RuntimeSettings) {
       quantized_head_bits: s.kernels.quantizedHeadBits ?? null,
       quantize_activations: s.kernels.quantizeActivations ?? null,
       kv_append: dec.kvAppend,
+      kv_append_kernels: dec.kvAppendKernels,
       fp32_matmul: s.kernels.fp32Matmul ?? 'tf32',
       autocast: s.kernels.autocast ?? false,
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
