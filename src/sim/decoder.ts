@@ -23,6 +23,7 @@ import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning, kernelPhysics } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
 import { mixedDecodeTiles } from './mixed-decode-tiles.js';
+import { fuseDecoderOps } from './fusion.js';
 import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
@@ -324,7 +325,14 @@ function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, 
 export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
   // a single sequence's prompt in the runtime's physical batches: its masked attention is computed ubatch by ubatch
   const ubatch = s.prefillSeqs === 1 && s.decodeSeqs === 0 ? hw.runtime?.scheduler?.ubatch : undefined;
-  return mixedDecodeTiles(ggmlKernelCounts(buildDecoderPass(m, L, p, s), hw, ubatch), hw, m, s);
+  const ops = buildDecoderPass(m, L, p, s);
+  // the runtime's fused op groups (src/sim/fusion.ts); unit: one pass over this device's [tokens, hidden] activations
+  const fusion = hw.runtime?.fusion;
+  if (fusion && fusion.length > 0) {
+    const tokens = (s.prefillSeqs * s.prefillLen + s.decodeSeqs) / (L.attentionDp ? L.tp : 1);
+    fuseDecoderOps(ops, fusion, m, L, tokens * m.hidden * p.actBytes);
+  }
+  return mixedDecodeTiles(ggmlKernelCounts(ops, hw, ubatch), hw, m, s);
 }
 
 // One pass of a row: built and costed afresh, or through the sweep's memo (src/sim/pass-memo.ts) where the row has
