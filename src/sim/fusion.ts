@@ -37,6 +37,11 @@ export function fusionApplies(g: FusionGroup, m: DecoderModel, L: FusionLayout):
   return true;
 }
 
+// scratch lists of one call, with their lengths in counters (a pass is built thousands of times in a sweep: no
+// allocation, and no array-length writes, per call)
+const MEMBERS: (GraphOp | undefined)[] = [];
+const CLAIMED: (GraphOp | undefined)[] = [];
+
 /**
  * The pass's ops with the runtime's fused groups applied, in place (the ops are the pass's own, built for this call).
  * `unit`: the bytes of one pass over a [tokens, hidden] activation tensor on this device (tokens × hidden × activation
@@ -44,21 +49,29 @@ export function fusionApplies(g: FusionGroup, m: DecoderModel, L: FusionLayout):
  */
 export function fuseDecoderOps(ops: GraphOp[], groups: readonly FusionGroup[] | undefined, m: DecoderModel, L: FusionLayout, unit: number): GraphOp[] {
   if (!groups || groups.length === 0) return ops;
-  let claimed: Set<GraphOp> | undefined;
-  for (const g of groups) {
-    if (!fusionApplies(g, m, L)) continue;
-    const members: GraphOp[] = [];
-    for (const name of g.ops) {
-      const o = ops.find((x) => x.name === name);
-      if (!o || !(o.count > 0) || claimed?.has(o) || (members.length > 0 && o.count !== members[0]!.count)) break;
-      members.push(o);
+  let claimed = 0;
+  for (let gi = 0; gi < groups.length; gi++) {
+    const g = groups[gi]!;
+    if (g.when !== undefined && !fusionApplies(g, m, L)) continue;
+    const names = g.ops;
+    let found = 0;
+    for (let j = 0; j < names.length; j++) {
+      const name = names[j]!;
+      let o: GraphOp | undefined;
+      for (let i = 0; i < ops.length; i++) if (ops[i]!.name === name) { o = ops[i]; break; }
+      if (!o || !(o.count > 0) || (found > 0 && o.count !== MEMBERS[0]!.count)) break;
+      let taken = false;
+      for (let c = 0; c < claimed; c++) if (CLAIMED[c] === o) { taken = true; break; }
+      if (taken) break;
+      MEMBERS[found++] = o;
     }
-    if (members.length !== g.ops.length) continue;
-    let kernel = members[0]!;
-    for (const o of members) if (KERNEL_RANK(o.kind) >= KERNEL_RANK(kernel.kind)) kernel = o;
+    if (found !== names.length) continue;
+    let kernel = MEMBERS[0]!;
+    for (let j = 1; j < found; j++) if (KERNEL_RANK(MEMBERS[j]!.kind) >= KERNEL_RANK(kernel.kind)) kernel = MEMBERS[j]!;
     let onChip = g.onChip * unit;
-    for (const o of members) {
-      (claimed ??= new Set()).add(o);
+    for (let j = 0; j < found; j++) {
+      const o = MEMBERS[j]!;
+      CLAIMED[claimed++] = o;
       if (o === kernel) continue;
       o.kernels = 0;
       const cut = Math.min(onChip, Math.max(0, o.bytes - o.weightBytes));
@@ -67,5 +80,8 @@ export function fuseDecoderOps(ops: GraphOp[], groups: readonly FusionGroup[] | 
       o.fusedInto = kernel.name;
     }
   }
+  // drop the references: the ops die with their pass
+  for (let c = 0; c < claimed; c++) CLAIMED[c] = undefined;
+  for (let j = 0; j < MEMBERS.length; j++) MEMBERS[j] = undefined;
   return ops;
 }
