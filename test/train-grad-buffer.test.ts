@@ -12,13 +12,15 @@ const hw = getLibrary().hardware['h100-sxm']!;
 const m = libraryModel('llama-3.1-8b');
 const o = { devices: 8, seqLen: 8192, globalBatch: 64, microBatch: 1, dtype: 'bf16' as const };
 const run = (rt: NormalizedRuntime, zero?: 3) => simulateTraining(buildTrainRequest(m, bindRuntime(hw, rt), zero ? { ...o, zero } : o));
-const without = (rt: NormalizedRuntime): NormalizedRuntime => ({ ...rt, training: { ...rt.training, gradBufferPasses: 0 } });
+const without = (rt: NormalizedRuntime): NormalizedRuntime => ({ ...rt, training: { ...rt.training, gradBufferPasses: 0, averageInCollective: undefined } });
 
 describe('gradient buffer passes and reduce dtype', () => {
   it('megatron: norm + 1/dp scaling = 3 passes over an fp32 buffer; nemo: the norm only, bf16', () => {
     const meg = libraryRuntime('megatron');
     const nemo = libraryRuntime('nemo');
-    expect(meg.training!.gradBufferPasses).toBe(3);
+    expect(meg.training!.gradBufferPasses).toBe(1);
+    expect(meg.training!.averageInCollective).toBe(false);
+    expect(nemo.training!.averageInCollective).toBe(true);
     expect(meg.training!.reduceDtype).toBe('fp32');
     expect(nemo.training!.gradBufferPasses).toBe(1);
     expect(nemo.training!.reduceDtype).toBe('bf16');
@@ -42,5 +44,28 @@ describe('gradient buffer passes and reduce dtype', () => {
     const bf16 = run({ ...meg, training: { ...meg.training, reduceDtype: 'bf16' } }).breakdown.dp_comm_s;
     expect(run(meg).breakdown.dp_comm_s).toBeGreaterThan(1.3 * bf16);
     expect(run(meg).breakdown.dp_comm_s).toBeLessThan(1.5 * bf16);
+  });
+  it('the scaling pass runs only where its factor is not 1: no data parallelism, or averaged dense buckets', () => {
+    const meg = libraryRuntime('megatron');
+    const rate = hw.memory.bandwidthBytePerS * hw.efficiency.memory;
+    const params = decoderShape(m).paramsDense;
+    // 8 GPUs as tp 8 (dp 1): gradient_scaling_factor 1/(dp·cp) = 1, so only the norm pass (over one eighth of the
+    // parameters, fp32)
+    const tp8 = { ...o, tp: 8 };
+    const runTp8 = (rt: NormalizedRuntime) => simulateTraining(buildTrainRequest(m, bindRuntime(hw, rt), tp8));
+    const d = runTp8(meg).breakdown.optimizer_s - runTp8(without(meg)).breakdown.optimizer_s;
+    expect(d).toBeCloseTo((1 * (params / 8) * 4) / rate, 9);
+  });
+  it('averaged collectives still scale the expert buckets where the experts data-parallel group differs', () => {
+    const nemo = libraryRuntime('nemo');
+    const moe = libraryModel('mixtral-8x7b');
+    const sh = decoderShape(moe);
+    const rate = hw.memory.bandwidthBytePerS * hw.efficiency.memory;
+    const plan = { devices: 8, seqLen: 4096, globalBatch: 64, microBatch: 1, dtype: 'bf16' as const, ep: 8 };
+    const go = (rt: NormalizedRuntime) => simulateTraining(buildTrainRequest(moe, bindRuntime(hw, rt), plan));
+    const norm = { ...nemo, training: { ...nemo.training, averageInCollective: undefined } };
+    // dp 8, ep 8: edp = 1 ≠ dp·cp = 8, so the experts' buffer (one eighth of them per device, bf16) is read and written
+    const d = go(nemo).breakdown.optimizer_s - go(norm).breakdown.optimizer_s;
+    expect(d).toBeCloseTo((2 * (sh.paramsExpert / 8) * 2) / rate, 9);
   });
 });

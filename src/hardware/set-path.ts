@@ -101,6 +101,11 @@ function buildFields(): Record<string, Field> {
     'runtime.log_mel': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { hostLogMelS: v as number }) },
     // the run's own timestamp setting (the HF pipeline's return_timestamps=True, transcribe(without_timestamps=True))
     'runtime.timestamps': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { timestamps: v === 'true' }) },
+    // the run's own sampling, as its client sent it: greedy (temperature 0: an argmax), random (a temperature alone),
+    // top-p (top_p < 1, with or without top_k); penalties: repetition / frequency / presence penalties set. The
+    // runtime's sampler kernels (kernels.sampler, src/sim/sampler-ops.ts) price what the step runs for it
+    'runtime.sampling': { kind: 'string', options: ['greedy', 'random', 'top-p'], apply: (hw, v) => setRuntime(hw, { sampling: v as 'greedy' | 'random' | 'top-p' }) },
+    'runtime.penalties': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { penalties: v === 'true' }) },
     // serve's front end (the API-server process, src/serve/frontend.ts): its time per request taken in and per output
     // token streamed, and the API servers that share it (vLLM --api-server-count); 0s for both: none (offline runs)
     'runtime.frontend_per_request': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { frontendPerRequestS: v as number }) },

@@ -34,6 +34,7 @@ import { hostStepSeconds } from '../runtime/host.js';
 import { decoderHostArch, eagerStepSeconds, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches } from './ubatch.js';
+import { samplerOps } from './sampler-ops.js';
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
 // flight and 32768 tokens per forward; `--batch max` searches within them.
@@ -325,14 +326,17 @@ function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, 
 export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
   // a single sequence's prompt in the runtime's physical batches: its masked attention is computed ubatch by ubatch
   const ubatch = s.prefillSeqs === 1 && s.decodeSeqs === 0 ? hw.runtime?.scheduler?.ubatch : undefined;
-  const ops = buildDecoderPass(m, L, p, s);
+  const graph = buildDecoderPass(m, L, p, s);
   // the runtime's fused op groups (src/sim/fusion.ts); unit: one pass over this device's [tokens, hidden] activations
   const fusion = hw.runtime?.fusion;
   if (fusion && fusion.length > 0) {
     const tokens = (s.prefillSeqs * s.prefillLen + s.decodeSeqs) / (L.attentionDp ? L.tp : 1);
-    fuseDecoderOps(ops, fusion, m, L, tokens * m.hidden * p.actBytes);
+    fuseDecoderOps(graph, fusion, m, L, tokens * m.hidden * p.actBytes);
   }
-  return mixedDecodeTiles(ggmlKernelCounts(ops, hw, ubatch), hw, m, s);
+  const ops = mixedDecodeTiles(ggmlKernelCounts(graph, hw, ubatch), hw, m, s);
+  // the sampler's work beyond the fp32 logits, where the run asked for more than greedy (src/sim/sampler-ops.ts)
+  const sampler = samplerOps(m, hw, L, s);
+  return sampler.length ? [...ops, ...sampler] : ops;
 }
 
 // One pass of a row: built and costed afresh, or through the sweep's memo (src/sim/pass-memo.ts) where the row has

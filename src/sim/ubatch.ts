@@ -15,7 +15,7 @@ import type { PassCost } from './decoder.js';
 import type { OpRow } from './types.js';
 
 /** the ops a prompt runs once, whatever its ubatches (attention over the whole prompt, the output head) */
-export const ONCE_OPS: ReadonlySet<string> = new Set(['final_norm', 'lm_head', 'sampling']);
+export const ONCE_OPS: ReadonlySet<string> = new Set(['final_norm', 'lm_head', 'sampling', 'sampler_penalties', 'sampler_filter', 'sampler_random']);
 
 /**
  * once + passes·body(u): one pass's cost from its parts (rows merged by op, counts scaled, in the order of `order`, the

@@ -281,6 +281,12 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', split_projections: 'splitProjections', int8_quant_kernels: 'int8QuantKernels', autocast: 'autocast', norm_kernels: 'normKernels', kv_append: 'kvAppend', fp32_matmul: 'fp32Matmul' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
     if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
+    if (k.sampler !== undefined) {
+      const part = (x: { bytes_per_logit: number; kernels: number } | undefined) => (x ? { bytesPerLogit: x.bytes_per_logit, kernels: x.kernels } : undefined);
+      const sm = { random: part(k.sampler.random), filter: part(k.sampler.filter), penalties: part(k.sampler.penalties) };
+      for (const key of Object.keys(sm) as (keyof typeof sm)[]) if (sm[key] === undefined) delete sm[key];
+      out.kernels.sampler = sm;
+    }
     if (k.elementwise !== undefined) out.kernels.elementwise = { ...k.elementwise };
   }
   const ar = own.collectives?.custom_allreduce;
@@ -324,7 +330,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     });
   }
   const t = own.training;
-  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', fp8_weight_cast: 'fp8WeightCast', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', expert_tp: 'expertTp', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', fsdp_layout: 'fsdpLayout', fsdp_scope: 'fsdpScope', pp_split: 'ppSplit', pp_warmup_flush_p2p: 'ppWarmupFlushP2p', grad_buffer_passes: 'gradBufferPasses', optimizer_bytes: 'optimizerBytes', pipeline_schedules: 'pipelineSchedules', gemm_dtypes: 'gemmDtypes' } as const;
+  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', fp8_weight_cast: 'fp8WeightCast', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', expert_tp: 'expertTp', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', fsdp_layout: 'fsdpLayout', fsdp_scope: 'fsdpScope', pp_split: 'ppSplit', pp_warmup_flush_p2p: 'ppWarmupFlushP2p', grad_buffer_passes: 'gradBufferPasses', average_in_collective: 'averageInCollective', optimizer_bytes: 'optimizerBytes', pipeline_schedules: 'pipelineSchedules', gemm_dtypes: 'gemmDtypes' } as const;
   if (t && Object.keys(tNames).some((k) => t[k] !== undefined)) out.training = renamed<RuntimeOverride['training']>(t, tNames);
   const mh = t?.moe_host;
   if (mh && typeof mh === 'object') {

@@ -696,6 +696,7 @@ const runtimeBlocks = {
       pp_split: { enum: ['even', 'balanced'] },
       pp_warmup_flush_p2p: { enum: ['blocking', 'overlapped'] },
       grad_buffer_passes: { type: 'number', minimum: 0, maximum: 16 },
+      average_in_collective: { type: 'boolean' },
       pipeline_schedules: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['1f1b', 'interleaved', 'dualpipe'] } },
       optimizer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1024 },
       moe_host: {
@@ -850,6 +851,17 @@ const runtimeBlocks = {
         additionalProperties: false,
         required: ['kernels', 'bytes_per_element'],
         properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
+      },
+      // the sampler's device work per logit of the rows it samples, by what the run asks for (src/sim/sampler-ops.ts)
+      sampler: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(['random', 'filter', 'penalties'].map((k) => [k, {
+          type: 'object',
+          additionalProperties: false,
+          required: ['bytes_per_logit', 'kernels'],
+          properties: { bytes_per_logit: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt },
+        }])),
       },
       elementwise: {
         type: 'object',

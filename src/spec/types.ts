@@ -66,7 +66,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -450,9 +450,12 @@ export interface RuntimeSettings {
   // mixedBatches (serve): decodes share the iterations that run prefill chunks (absent: true, vLLM / TensorRT-LLM);
   // false: an iteration runs prefill chunks alone when it can form one and decodes otherwise (SGLang's default,
   // enable_mixed_chunk False; src/serve/scheduler.ts)
+  // sampling, penalties (the run's own: what its client sends, set with --set runtime.sampling / runtime.penalties):
+  // 'greedy' (absent: an argmax over the logits), 'random' (temperature only), 'top-p' (top-p, with or without top-k);
+  // penalties: repetition / frequency / presence penalties applied to the logits. Priced by kernels.sampler.
   // ubatch (simulate): a single sequence's prompt runs as passes of at most this many tokens, each over all the weights
   // (llama.cpp's physical batch n_ubatch, MLX's prefill_step_size); absent: one pass (src/sim/ubatch.ts)
-  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean };
+  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
@@ -626,6 +629,12 @@ export interface RuntimeSettings {
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
     rope?: { kernels: number; bytesPerElement: number };
+    // the device work of the runtime's sampler beyond the fp32 logits the graph's `sampling` op prices, per logit of the
+    // [sequences, vocabulary] rows it samples (src/sim/sampler-ops.ts): `random` a temperature-scaled random draw,
+    // `filter` the top-k / top-p mask before it, `penalties` the repetition / frequency / presence penalties; each
+    // priced as a memory-bound pass of that many bytes per logit in that many kernels. Which of them a step runs is the
+    // run's own (scheduler.sampling, scheduler.penalties: what its client asked for); greedy runs none.
+    sampler?: { random?: { bytesPerLogit: number; kernels: number }; filter?: { bytesPerLogit: number; kernels: number }; penalties?: { bytesPerLogit: number; kernels: number } };
     // eager elementwise kernels by access class (src/model/op.ts `access`), each as a fraction of what a vectorized
     // contiguous elementwise kernel reaches on the part (efficiency.memory); rmsnorm: the written-out RMSNorm chain
     elementwise?: { broadcast?: number; select?: number; strided?: number; transpose?: number; rownorm?: number; rmsnorm?: number };
@@ -685,8 +694,11 @@ export interface RuntimeSettings {
   // overlap_p2p_comm_warmup_flush, src/sim/training/pp-flush-p2p.ts); absent / 'overlapped': every send hidden
   // behind the next chunk's compute
   // gradBufferPasses: memory passes (reads + writes) over the device's unsharded gradient buffer each step before the
-  // data-parallel reduction (Megatron-Core start_grad_sync: a norm per bucket when check_for_nan_in_grad, a scaling
-  // by 1/dp when not average_in_collective); absent: 0
+  // data-parallel reduction, whatever the split (Megatron-Core start_grad_sync: a norm per bucket when
+  // check_for_nan_in_grad); absent: 0
+  // averageInCollective: whether the data-parallel collective averages (Megatron-Core DDP average_in_collective). False:
+  // every bucket is scaled by 1/(dp·cp) before it (a read and a write of the buffer) wherever dp·cp > 1; true: only
+  // the expert buckets, by edp/(dp·cp), wherever that is not 1 (ep·etp ≠ tp); absent: no scaling pass
   // pipelineSchedules: the pipeline schedules the runtime implements (src/sim/training/schedule.ts picks the default
   // among them; a schedule the user names outside them is priced as asked, with a warning); absent: all three
   training?: {
@@ -709,6 +721,7 @@ export interface RuntimeSettings {
     ppSplit?: 'even' | 'balanced';
     ppWarmupFlushP2p?: 'blocking' | 'overlapped';
     gradBufferPasses?: number;
+    averageInCollective?: boolean;
     optimizerBytes?: number;
     pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
     // the training GEMM dtypes (train --dtype) the runtime has a recipe for; absent: all. Another is priced as asked,

@@ -159,6 +159,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     pp_split: t.ppSplit,
     pp_warmup_flush_p2p: t.ppWarmupFlushP2p,
     grad_buffer_passes: t.gradBufferPasses,
+    average_in_collective: t.averageInCollective,
     optimizer_bytes: t.optimizerBytes,
     pipeline_schedules: t.pipelineSchedules,
     gemm_dtypes: t.gemmDtypes,

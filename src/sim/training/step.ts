@@ -167,21 +167,27 @@ export function fp8WeightCastSeconds(i: StepInput): number {
   return (stageCopies(p) * linear * qb) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }
 
-// Megatron-Core's DDP touches the whole unsharded gradient buffer once more per step before the data-parallel
-// reduce-scatter, on the compute stream as each bucket's last gradient lands (megatron/core/distributed/
-// param_and_grad_buffer.py @d98e8a6 start_grad_sync): check_grads takes each bucket's grad_data.norm() when
-// check_for_nan_in_grad (Megatron-LM --check-for-nan-in-loss-and-grad, on by default; NeMo / Megatron-Bridge recipes
-// set it), and grad_data *= gradient_scaling_factor reads and writes it again when the collective does not average
-// (average_in_collective False, Megatron-Core's default; the recipes set True). The runtime says how many passes
-// (training.grad_buffer_passes); each moves the device's parameters × the gradient's bytes. Not under ZeRO-3.
-// (check_grads also syncs the host per bucket, rerun_state_machine.validate_result on a device tensor: not priced.)
+// Megatron-Core's DDP touches the whole unsharded gradient buffer before the data-parallel reduce-scatter, on the
+// compute stream as each bucket's last gradient lands (megatron/core/distributed/param_and_grad_buffer.py @d98e8a6
+// start_grad_sync): check_grads takes each bucket's grad_data.norm() when check_for_nan_in_grad (Megatron-LM
+// --check-for-nan-in-loss-and-grad, on by default; NeMo / Megatron-Bridge recipes set it): the runtime's
+// training.grad_buffer_passes. Then `if bucket.gradient_scaling_factor != 1.0: grad_data *= gradient_scaling_factor`
+// reads and writes it again, with the factor from distributed_data_parallel.py: 1/(dp·cp) on every bucket when the
+// collective does not average (average_in_collective False, Megatron-Core's default), else 1 on the dense buckets and
+// edp/(dp·cp) on the expert ones (edp = expertDataParallel) (training.average_in_collective). Each pass moves the device's
+// parameters × the gradient's bytes. Not under ZeRO-3. (check_grads also syncs the host per bucket,
+// rerun_state_machine.validate_result on a device tensor: not priced.)
 export function gradBufferSeconds(i: StepInput, gradBytes: number): number {
   const { shape: s, plan: p, hw } = i;
-  const passes = hw.runtime?.training?.gradBufferPasses ?? 0;
-  if (!(passes > 0) || i.zero >= 3) return 0;
+  const t = hw.runtime?.training;
+  if (i.zero >= 3) return 0;
   const { dense, expert } = deviceParams(s, p);
-  const params = stageCopies(p) * (dense + expert);
-  return (passes * params * gradBytes) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
+  const check = t?.gradBufferPasses ?? 0;
+  const avg = t?.averageInCollective;
+  const scaled = avg === false ? (p.dp * p.cp > 1 ? dense + expert : 0) : avg === true && expertDataParallel(p) !== p.dp * p.cp ? expert : 0;
+  const paramPasses = check * (dense + expert) + 2 * scaled;
+  if (!(paramPasses > 0)) return 0;
+  return (stageCopies(p) * paramPasses * gradBytes) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }
 
 export function stepTime(i: StepInput): StepResult {
