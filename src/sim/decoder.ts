@@ -24,6 +24,7 @@ import { fallbackWarning, kernelPhysics } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
 import { mixedDecodeTiles } from './mixed-decode-tiles.js';
 import { fuseDecoderOps } from './fusion.js';
+import { runtimeFusions } from './runtime-fusions.js';
 import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
@@ -326,8 +327,9 @@ function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, 
 export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
   // a single sequence's prompt in the runtime's physical batches: its masked attention is computed ubatch by ubatch
   const ubatch = s.prefillSeqs === 1 && s.decodeSeqs === 0 ? hw.runtime?.scheduler?.ubatch : undefined;
-  const graph = buildDecoderPass(m, L, p, s);
-  // the runtime's fused op groups (src/sim/fusion.ts); unit: one pass over this device's [tokens, hidden] activations
+  // GEMMs the runtime concatenates (src/sim/runtime-fusions.ts), then its fused op groups (src/sim/fusion.ts; unit: one
+  // pass over this device's [tokens, hidden] activations)
+  const graph = runtimeFusions(buildDecoderPass(m, L, p, s), hw, m, L);
   const fusion = hw.runtime?.fusion;
   if (fusion && fusion.length > 0) {
     const tokens = (s.prefillSeqs * s.prefillLen + s.decodeSeqs) / (L.attentionDp ? L.tp : 1);

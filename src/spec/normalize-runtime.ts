@@ -184,6 +184,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       dequantize_from_tokens: 'dequantizeFromTokens',
       mla: 'mla',
       mla_prefill: 'mlaPrefill',
+      mla_fused_a: 'mlaFusedA',
       fp8_block_efficiency: 'fp8BlockEfficiency',
       fp8_block_moe_efficiency: 'fp8BlockMoeEfficiency',
       fp8_tensor_efficiency: 'fp8TensorEfficiency',
@@ -191,6 +192,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       weight_only_moe_efficiency: 'weightOnlyMoeEfficiency',
     });
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
+    if (k.moe_shared_fused !== undefined && k.moe_shared_fused !== false) out.kernels.moeSharedFused = { routedExperts: k.moe_shared_fused.routed_experts, sharedExperts: k.moe_shared_fused.shared_experts };
     if (k.quantized_weight_bits !== undefined) out.kernels.quantizedWeightBits = { ...k.quantized_weight_bits };
     if (k.quantized_head_bits !== undefined) out.kernels.quantizedHeadBits = { ...k.quantized_head_bits };
     if (k.skinny_gemm_rows !== undefined) out.kernels.skinnyGemmRows = { ...k.skinny_gemm_rows };

@@ -752,6 +752,19 @@ const runtimeBlocks = {
       skinny_gemm_rows: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['bf16', 'fp16', 'fp8', 'fp4', 'int8'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 1024 }])) },
       mla: { enum: ['absorbed', 'expanded'] },
       mla_prefill: { enum: ['absorbed', 'expanded'] },
+      mla_fused_a: { type: 'boolean' },
+      // false: not fused (a release that extends one which fuses)
+      moe_shared_fused: {
+        oneOf: [
+          { const: false },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['routed_experts', 'shared_experts'],
+            properties: { routed_experts: { type: 'integer', minimum: 1, maximum: 65536 }, shared_experts: { type: 'integer', minimum: 1, maximum: 64 } },
+          },
+        ],
+      },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_tensor_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },

@@ -493,6 +493,11 @@ export interface RuntimeSettings {
     // how its prefill attention runs for an MLA model with a latent cache: up-projected per-head K/V ('expanded', the
     // default) or absorbed over the latent ('absorbed'); src/runtime/mla-cache.ts
     mlaPrefill?: 'expanded' | 'absorbed';
+    // GEMMs the runtime runs as one kernel over weights concatenated at load time (src/sim/runtime-fusions.ts): an MLA
+    // model's q_a_proj and kv_a_proj ('mla_fused_a'), and the shared experts of a model with exactly these routed and
+    // shared expert counts as extra experts of the routed MoE kernel ('moe_shared_fused'; not under expert parallelism)
+    mlaFusedA?: boolean;
+    moeSharedFused?: { routedExperts: number; sharedExperts: number };
     // fraction of the fp8 matrix peak the runtime's block-scaled FP8 GEMM kernels reach once the chip is full (a cap on
     // the hardware's fp8 GEMM table for GEMMs of block-FP8 checkpoints: Triton w8a8_block_fp8_matmul / CUTLASS
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
