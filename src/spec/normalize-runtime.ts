@@ -4,11 +4,11 @@
 import { maskWords } from './errors.js';
 import { issueAt, type SpecContext } from './load.js';
 import { quantityAt } from './normalize-hardware.js';
-import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
+import type { FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
 
 type Raw = Record<string, any>;
 
-const BLOCKS = ['frontend', 'host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kv_cache', 'kernels', 'training', 'collectives'] as const;
+const BLOCKS = ['frontend', 'host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kv_cache', 'kernels', 'training', 'collectives', 'fusion'] as const;
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
   stepOverheadS: 0,
@@ -330,6 +330,15 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       }
       out.collectives = { customAllreduce: table };
     }
+  }
+  // fused decoder ops (src/sim/fusion.ts): an empty list says the runtime fuses none (a file extending one that does)
+  const fu = own.fusion?.groups;
+  if (Array.isArray(fu)) {
+    out.fusion = fu.map((g: Raw) => {
+      const w = g.when as Raw | undefined;
+      const when = w ? renamed<NonNullable<FusionGroup['when']>>(w, { min_tp: 'minTp', attention_dp: 'attentionDp', max_pp: 'maxPp', moe: 'moe', layer: 'layer', hidden_above: 'hiddenAbove' }) : undefined;
+      return { ops: [...g.ops], onChip: g.on_chip ?? 0, ...(when ? { when } : {}) };
+    });
   }
   const t = own.training;
   const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', fp8_weight_cast: 'fp8WeightCast', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', expert_tp: 'expertTp', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', fsdp_layout: 'fsdpLayout', fsdp_scope: 'fsdpScope', pp_split: 'ppSplit', pp_warmup_flush_p2p: 'ppWarmupFlushP2p', grad_buffer_passes: 'gradBufferPasses', average_in_collective: 'averageInCollective', optimizer_bytes: 'optimizerBytes', pipeline_schedules: 'pipelineSchedules', gemm_dtypes: 'gemmDtypes' } as const;

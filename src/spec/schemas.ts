@@ -3,7 +3,7 @@
 // helpful "needs a unit" message there.
 // `x-range` is the quantity's sane range in SI units (bytes, B/s, FLOP/s, W, J/bit, s, Hz, USD), checked after
 // unit conversion (normalize-hardware.ts, --set): far beyond any real part, it keeps results finite and meaningful.
-import { DECODER_HOST_ARCHS, UNQUANTIZED_MODULES } from './types.js';
+import { DECODER_GRAPH_OPS, DECODER_HOST_ARCHS, UNQUANTIZED_MODULES } from './types.js';
 import { QUANT_SCHEMES } from '../model/quant.js';
 
 const qty = (min: number, max: number) => ({ type: ['string', 'number'], 'x-range': [min, max] });
@@ -564,6 +564,40 @@ const runtimeBlocks = {
       },
       graphs: { enum: ['all', 'decode', 'piecewise', 'none'] },
       device_gap: { type: 'boolean' },
+      source: src,
+    },
+  },
+  // ops of a decoder pass run as one kernel (src/sim/fusion.ts): each group names graph ops in execution order, the
+  // [tokens, hidden] activation passes the fused kernel keeps on chip, and the layouts / models the fusion holds for
+  fusion: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      groups: {
+        type: 'array',
+        maxItems: 32,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['ops'],
+          properties: {
+            ops: { type: 'array', minItems: 2, maxItems: 16, uniqueItems: true, items: { enum: [...DECODER_GRAPH_OPS] } },
+            on_chip: { type: 'integer', minimum: 0, maximum: 16 },
+            when: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                min_tp: posInt,
+                attention_dp: { type: 'boolean' },
+                max_pp: posInt,
+                moe: { type: 'boolean' },
+                layer: { enum: [...DECODER_HOST_ARCHS] },
+                hidden_above: { type: 'integer', minimum: 0, maximum: 1e7 },
+              },
+            },
+          },
+        },
+      },
       source: src,
     },
   },

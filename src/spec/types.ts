@@ -11,6 +11,14 @@ export const DTYPES: readonly Dtype[] = ['fp64', 'fp32', 'tf32', 'bf16', 'fp16',
 /** the keys of runtime host.decode_step.by_layer: a decoder layer's code (src/runtime/launch.ts decoderHostArch) */
 export const DECODER_HOST_ARCHS = ['llama', 'llama_qk_norm'] as const;
 export type DecoderHostArch = (typeof DECODER_HOST_ARCHS)[number];
+// the op names of a decoder pass (src/model/decoder-graph.ts buildDecoderPass), the words a runtime's fusion groups use
+export const DECODER_GRAPH_OPS = [
+  'embedding', 'attn_norm', 'q_a_proj', 'q_b_proj', 'q_proj', 'kv_a_proj', 'kv_b_proj', 'qkv_proj', 'qk_norm',
+  'attention_prefill', 'attention_prefill_sliding', 'attention_prefill_chunked', 'attention_decode', 'attention_decode_sliding',
+  'attention_decode_chunked', 'o_proj', 'allreduce_attn', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'router',
+  'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'shared_up',
+  'shared_down', 'alltoall_moe', 'allreduce_ffn', 'residual', 'pp_send', 'final_norm', 'lm_head', 'sampling',
+] as const;
 export const UNQUANTIZED_MODULES = ['attention', 'router', 'embeddings', 'lm_head'] as const;
 export type UnquantizedModule = (typeof UNQUANTIZED_MODULES)[number];
 
@@ -655,6 +663,10 @@ export interface RuntimeSettings {
   // byGroup: smaller groups' own tables at the same sizes, by rising group (each below maxGroup); a group of g devices
   // takes the first with group >= g, else `seconds` (maxGroup's)
   collectives?: { customAllreduce?: { sizes: number[]; seconds: number[]; maxGroup: number; byGroup?: { group: number; seconds: number[] }[] } };
+  // ops of a decoder pass the runtime runs as one kernel (runtimes/*.yaml `fusion.groups`; src/sim/fusion.ts): each group
+  // names graph ops (src/model/decoder-graph.ts) in execution order and the layouts / models it applies to. Absent: every
+  // graph op is a kernel of its own.
+  fusion?: FusionGroup[];
   // what the runtime does in training (src/sim/training): 'modules' = Megatron-Core's selective recompute modules
   // (the engine's default); 'op' = PyTorch op-level selective activation checkpointing as torchtitan applies it
   // reduceDtype: the element type gradients are reduced (reduce-scattered / all-reduced) in across data parallelism
@@ -748,6 +760,18 @@ export interface MoeHostSync {
   fp8ExpertKernelsFwd: number; // quantize kernels per local expert with fp8 GEMMs, at launch.per_kernel, forward
   fp8ExpertKernelsBwd: number;
 }
+/**
+ * One fused kernel of a decoder pass (runtime `fusion.groups`): the graph ops in `ops` run as one launch. The group's
+ * collective, if it has one, is that kernel (the runtime's all-reduce with the norm in its epilogue: TensorRT-LLM's
+ * AllReduceFusionOp); otherwise its first op is. The other ops lose their launch and per-kernel gap and keep their own
+ * arithmetic and traffic, less `onChip` passes (a write or a read) of a [tokens, hidden] activation tensor the fused
+ * kernel keeps in registers. `when`: the layouts and models the runtime's model code fuses for (all must hold).
+ */
+export interface FusionGroup {
+  ops: string[];
+  onChip: number;
+  when?: { minTp?: number; attentionDp?: boolean; maxPp?: number; moe?: boolean; layer?: DecoderHostArch; hiddenAbove?: number };
+}
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;
   name: string;
@@ -781,6 +805,7 @@ export interface RuntimeOverride {
   kvCacheDefault: KvCacheDefault;
   kernels: Partial<RuntimeSettings['kernels']>;
   collectives: NonNullable<RuntimeSettings['collectives']>;
+  fusion: FusionGroup[];
   training: Partial<NonNullable<RuntimeSettings['training']>>;
 }
 /** A runtime as it drives one hardware: overrides applied. `name` keeps the old hardware-block spelling. */
