@@ -276,6 +276,9 @@ function buildMmditGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boole
 // activations.py GEGLU) with PyTorch's GroupNorm (aten group_norm_kernel.cu: RowwiseMoments reads x, a tiny
 // ComputeFusedParams, then y = a·x + b reads and writes: 3 kernels, 3 passes). Bytes per element as multiples of
 // the activation size a (one pass = a).
+/** a diffusers nn.Conv2d: its input reaches cuDNN as an NCHW tensor of `inElems` elements (Op.nchwIn) */
+const nchw = (c: Op, inElems: number): Op => ({ ...c, nchwIn: inElems });
+
 function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolean): Op[] {
   const u = m.unet!;
   const B = s.batch;
@@ -295,7 +298,7 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
     ...(live !== undefined ? { liveBytes: live * elems * a } : {}),
   });
   const ops: Op[] = [
-    conv('conv_in', B * tok(0), B * tok(0), m.in_channels, C[0]!, 9, p),
+    nchw(conv('conv_in', B * tok(0), B * tok(0), m.in_channels, C[0]!, 9, p), B * tok(0) * m.in_channels),
     linear('time_embed', B, T, C[0]!, p.compute, p.weightBytes, a),
     linear('time_embed.fc2', B, T, T, p.compute, p.weightBytes, a),
   ];
@@ -304,12 +307,12 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
     const n = B * P;
     ops.push(
       ew(`${name}.norm1`, n * i, 6, 5, 4, 1, 'norm', 3), // GroupNorm (3 kernels, 3 passes) + SiLU (r, w); live: input_tensor, GN out, SiLU out
-      conv(`${name}.conv1`, n, n, i, o, 9, p),
+      nchw(conv(`${name}.conv1`, n, n, i, o, 9, p), n * i),
       linear(`${name}.temb`, B, o, T, p.compute, p.weightBytes, a),
       ew(`${name}.norm2`, n * o, 7, 7, 5, 1, 'norm', 3), // + temb (r, w), GroupNorm, SiLU; live: h, h + temb, then GN in/out, SiLU in/out
-      conv(`${name}.conv2`, n, n, o, o, 9, p),
+      nchw(conv(`${name}.conv2`, n, n, o, o, 9, p), n * o),
     );
-    if (i !== o) ops.push(conv(`${name}.shortcut`, n, n, i, o, 1, p));
+    if (i !== o) ops.push(nchw(conv(`${name}.shortcut`, n, n, i, o, 1, p), n * i));
     ops.push(ew(`${name}.residual`, n * o, 2, 5, 2, 1, 'elementwise', 3)); // (input + hidden) / output_scale_factor: an add and a div; live: input, hidden, sum
   };
   const tr = (name: string, P: number, c: number, d: number) => {
@@ -350,7 +353,7 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
       tr(`down${i}.attn${j}`, tok(i), c, u.transformer_depth[i]!);
       prev = c;
     }
-    if (i !== C.length - 1) ops.push(conv(`down${i}.downsample`, B * tok(i + 1), B * tok(i), c, c, 9, p));
+    if (i !== C.length - 1) ops.push(nchw(conv(`down${i}.downsample`, B * tok(i + 1), B * tok(i), c, c, 9, p), B * tok(i) * c));
   });
   const L = C.length - 1;
   res('mid.res1', tok(L), C[L]!, C[L]!);
@@ -369,12 +372,12 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
     }
     if (j !== 0) {
       // F.interpolate(nearest, ×2): reads the level, writes 4× as many positions; then the 3×3 conv
-      ops.push(ew(`up${j}.interpolate`, B * tok(j - 1) * c, 0, 1.25, 1), conv(`up${j}.upsample`, B * tok(j - 1), B * tok(j), c, c, 9, p));
+      ops.push(ew(`up${j}.interpolate`, B * tok(j - 1) * c, 0, 1.25, 1), nchw(conv(`up${j}.upsample`, B * tok(j - 1), B * tok(j), c, c, 9, p), B * tok(j - 1) * c));
     }
   }
   ops.push(
     ew('norm_out', B * tok(0) * C[0]!, 6, 5, 4, 1, 'norm', 2), // GroupNorm + SiLU; live: GN in/out, then SiLU in/out
-    conv('conv_out', B * tok(0), B * tok(0), C[0]!, m.out_channels, 9, p),
+    nchw(conv('conv_out', B * tok(0), B * tok(0), C[0]!, m.out_channels, 9, p), B * tok(0) * C[0]!),
     elementwise('sampler_step', B * tok(0) * m.in_channels, 6, 4 * a, p.compute),
   );
   return ops;

@@ -613,6 +613,9 @@ export interface RuntimeSettings {
     // fp32 GEMMs in IEEE fp32 ('ieee': PyTorch's matmul default, allow_tf32 False) or on TF32 tensor cores (default)
     fp32Matmul?: 'tf32' | 'ieee';
     bias?: 'epilogue' | 'separate';
+    // convolutions given as NCHW tensors (op.nchwIn) run by cuDNN's NHWC tensor-core kernels: the input and the output are
+    // converted by kernels of their own and the bias is added after the convolution (src/sim/runtime-ops.ts)
+    convLayout?: 'nchw';
     gemmConvert?: boolean;
     // a GEMM standing for several projections of one input (op.parts: Whisper's q/k/v) runs as that many matmul nodes,
     // each converting its own input copy where gemmConvert (ggml builds ggml_mul_mat per projection)
