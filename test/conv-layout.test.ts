@@ -49,3 +49,18 @@ describe('NCHW convolutions under eager PyTorch on NVIDIA (cuDNN layout conversi
     expect(runtimeOps(ops, mi, 2).some((o) => o.name.endsWith('.glue'))).toBe(false);
   });
 });
+
+describe('SDXL UNet eager elementwise kernels by access class (measured on Hopper)', () => {
+  it("GroupNorm's a·x + b is a broadcast kernel, nn.LayerNorm a row norm, the token permute a transpose copy; only Hopper prices them slower", async () => {
+    const ops = buildDitGraph(unet(), shape, P, true);
+    const norm1 = ops.find((o) => o.name === 'down0.res0.norm1')!;
+    expect(norm1.access?.broadcast).toBe(2 * 2 * (2 * 128 * 128 * 320)); // read x, write y of the normalise kernel
+    const tnorm = ops.find((o) => o.name === 'down1.attn0.norm')!;
+    expect(tnorm.access?.transpose).toBeGreaterThan(0);
+    expect(ops.find((o) => o.name === 'down1.attn0.ln1')!.access?.rownorm).toBeGreaterThan(0);
+    const hopper = runtimeOps(ops, bindRuntime(await loadHardware('h100-sxm'), libraryRuntime('diffusers')), 2);
+    const ampere = runtimeOps(ops, bindRuntime(await loadHardware('a100-sxm4-80gb'), libraryRuntime('diffusers')), 2);
+    expect(hopper.find((o) => o.name === 'down0.res0.norm1')!.memoryScale).toBeLessThan(1);
+    expect(ampere.find((o) => o.name === 'down0.res0.norm1')!.memoryScale).toBeUndefined();
+  });
+});
