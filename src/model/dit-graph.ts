@@ -12,7 +12,7 @@
 //   caption after the self-attention; the caption MLP (y_embedder, context_dim → d → d) runs every forward.
 //   temporal.attention = separate: per depth a spatial block (attention within each latent frame, [B·F, S]) and a
 //   temporal block (attention across frames at each position, [B·S, F]); full: one attention over [B, S·F].
-import { type Op, elementwise, linear } from './op.js';
+import { type AccessBytes, type AccessClass, type Op, elementwise, linear } from './op.js';
 import { ulyssesAllToAll, ulyssesGather, ulyssesSupported } from './ulysses.js';
 import type { DitModel } from '../spec/types.js';
 import { type BlockOpts, type Precision, attentionCore, ffnOps } from './transformer-block.js';
@@ -276,6 +276,9 @@ function buildMmditGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boole
 // activations.py GEGLU) with PyTorch's GroupNorm (aten group_norm_kernel.cu: RowwiseMoments reads x, a tiny
 // ComputeFusedParams, then y = a·x + b reads and writes: 3 kernels, 3 passes). Bytes per element as multiples of
 // the activation size a (one pass = a).
+/** a diffusers nn.Conv2d: its input reaches cuDNN as an NCHW tensor of `inElems` elements (Op.nchwIn) */
+const nchw = (c: Op, inElems: number): Op => ({ ...c, nchwIn: inElems });
+
 function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolean): Op[] {
   const u = m.unet!;
   const B = s.batch;
@@ -294,8 +297,24 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
     kernels,
     ...(live !== undefined ? { liveBytes: live * elems * a } : {}),
   });
+  // Eager kernels of a slower access class (src/model/op.ts `access`; priced where the runtime measured them,
+  // runtimes/pytorch.yaml by_architecture hopper kernels.elementwise), in passes over the op's `elems`:
+  //  - GroupNorm's normalise kernel y = a·x + b reads a and b as [N·C, 1] fp32 columns broadcast over H·W (aten
+  //    group_norm_kernel.cu GroupNormKernelImplInternal: TensorIterator over Y [N·C, HxW], X, a [N·C, 1], b [N·C, 1]):
+  //    TensorIterator's non-vectorized elementwise_kernel, `broadcast` (read x, write y); so is ResnetBlock2D's
+  //    hidden + temb[:, :, None, None]
+  //  - nn.LayerNorm is vectorized_layer_norm_kernel, `rownorm`
+  //  - Transformer2DModel's hidden_states.permute(0, 2, 3, 1).reshape(...) into tokens and the reshape-permute back
+  //    (.contiguous() of a channels-first view: a copy), `transpose`
+  // (RowwiseMomentsCUDAKernel, GroupNorm's statistics pass, runs one block per (sample, group): N·G = 64 blocks at batch
+  // 2 on a 132-SM H100; no timing of it at these shapes, so it stays at the contiguous rate.)
+  const by = (op: Op, elems: number, passes: Partial<Record<AccessClass, number>>): Op => {
+    const access: AccessBytes = {};
+    for (const [k, v] of Object.entries(passes) as [AccessClass, number][]) access[k] = v * elems * a;
+    return { ...op, access };
+  };
   const ops: Op[] = [
-    conv('conv_in', B * tok(0), B * tok(0), m.in_channels, C[0]!, 9, p),
+    nchw(conv('conv_in', B * tok(0), B * tok(0), m.in_channels, C[0]!, 9, p), B * tok(0) * m.in_channels),
     linear('time_embed', B, T, C[0]!, p.compute, p.weightBytes, a),
     linear('time_embed.fc2', B, T, T, p.compute, p.weightBytes, a),
   ];
@@ -303,13 +322,13 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
   const res = (name: string, P: number, i: number, o: number) => {
     const n = B * P;
     ops.push(
-      ew(`${name}.norm1`, n * i, 6, 5, 4, 1, 'norm', 3), // GroupNorm (3 kernels, 3 passes) + SiLU (r, w); live: input_tensor, GN out, SiLU out
-      conv(`${name}.conv1`, n, n, i, o, 9, p),
+      by(ew(`${name}.norm1`, n * i, 6, 5, 4, 1, 'norm', 3), n * i, { broadcast: 2 }), // GroupNorm (3 kernels, 3 passes) + SiLU (r, w); live: input_tensor, GN out, SiLU out
+      nchw(conv(`${name}.conv1`, n, n, i, o, 9, p), n * i),
       linear(`${name}.temb`, B, o, T, p.compute, p.weightBytes, a),
-      ew(`${name}.norm2`, n * o, 7, 7, 5, 1, 'norm', 3), // + temb (r, w), GroupNorm, SiLU; live: h, h + temb, then GN in/out, SiLU in/out
-      conv(`${name}.conv2`, n, n, o, o, 9, p),
+      by(ew(`${name}.norm2`, n * o, 7, 7, 5, 1, 'norm', 3), n * o, { broadcast: 4 }), // + temb (r, w), GroupNorm, SiLU; live: h, h + temb, then GN in/out, SiLU in/out
+      nchw(conv(`${name}.conv2`, n, n, o, o, 9, p), n * o),
     );
-    if (i !== o) ops.push(conv(`${name}.shortcut`, n, n, i, o, 1, p));
+    if (i !== o) ops.push(nchw(conv(`${name}.shortcut`, n, n, i, o, 1, p), n * i));
     ops.push(ew(`${name}.residual`, n * o, 2, 5, 2, 1, 'elementwise', 3)); // (input + hidden) / output_scale_factor: an add and a div; live: input, hidden, sum
   };
   const tr = (name: string, P: number, c: number, d: number) => {
@@ -317,31 +336,31 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
     const n = B * P;
     const heads = Math.max(1, Math.round(c / u.head_dim));
     // GroupNorm, then permute(0, 2, 3, 1).reshape to tokens: a copy (use_linear_projection)
-    ops.push(ew(`${name}.norm`, n * c, 6, 5, 4, 1, 'norm', 3), linear(`${name}.proj_in`, n, c, c, p.compute, p.weightBytes, a));
+    ops.push(by(ew(`${name}.norm`, n * c, 6, 5, 4, 1, 'norm', 3), n * c, { broadcast: 2, transpose: 2 }), linear(`${name}.proj_in`, n, c, c, p.compute, p.weightBytes, a));
     // to_q, to_k, to_v are three nn.Linear: three GEMMs, each reading the input; SDPA's output is transposed and
     // reshaped back (a copy) and divided by rescale_output_factor (a kernel) in AttnProcessor2_0
     const qkv = linear(`${name}.attn1.qkv`, n, 3 * c, c, p.compute, p.weightBytes, a, d);
     const kv = linear(`${name}.attn2.kv`, B * Lc, 2 * c, X, p.compute, p.weightBytes, a, d);
     ops.push(
-      ew(`${name}.ln1`, n * c, 5, 2, 1, d, 'norm'),
+      by(ew(`${name}.ln1`, n * c, 5, 2, 1, d, 'norm'), n * c, { rownorm: 2 }),
       { ...qkv, bytes: qkv.bytes + 2 * n * c * a, kernels: 3 },
       attentionCore(`${name}.attn1`, { batch: B, q: P, kv: P, heads, headDim: c / heads }, p, fused, d),
       ew(`${name}.attn1.merge`, n * c, 1, 4, 2, d, 'elementwise', 2), // transpose-reshape copy, / rescale_output_factor
       linear(`${name}.attn1.out`, n, c, c, p.compute, p.weightBytes, a, d),
-      ew(`${name}.ln2`, n * c, 6, 5, 2, d, 'norm', 3), // residual add, LayerNorm; live: attention out, x, sum
+      by(ew(`${name}.ln2`, n * c, 6, 5, 2, d, 'norm', 3), n * c, { rownorm: 2 }), // residual add, LayerNorm; live: attention out, x, sum
       linear(`${name}.attn2.q`, n, c, c, p.compute, p.weightBytes, a, d),
       { ...kv, bytes: kv.bytes + B * Lc * X * a, kernels: 2 }, // to_k, to_v on the text tokens
       attentionCore(`${name}.attn2`, { batch: B, q: P, kv: Lc, heads, headDim: c / heads }, p, fused, d),
       ew(`${name}.attn2.merge`, n * c, 1, 4, 2, d, 'elementwise', 2),
       linear(`${name}.attn2.out`, n, c, c, p.compute, p.weightBytes, a, d),
-      ew(`${name}.ln3`, n * c, 6, 5, 2, d, 'norm', 3),
+      by(ew(`${name}.ln3`, n * c, 6, 5, 2, d, 'norm', 3), n * c, { rownorm: 2 }),
       linear(`${name}.ff_up`, n, 8 * c, c, p.compute, p.weightBytes, a, d), // GEGLU [B·P, 8c]
       ew(`${name}.geglu`, n * 4 * c, 9, 5, 2, d, 'elementwise', 4), // chunk (views), gelu(gate) (r, w), hidden · gelu (r, r, w); live: both halves, gelu, product
       linear(`${name}.ff_down`, n, c, 4 * c, p.compute, p.weightBytes, a, d),
       ew(`${name}.residual`, n * c, 1, 3, 1, d),
     );
     // proj_out, reshape-permute back to NCHW with .contiguous() (a copy), + residual
-    ops.push(linear(`${name}.proj_out`, n, c, c, p.compute, p.weightBytes, a), ew(`${name}.out_residual`, n * c, 1, 5, 2, 1, 'elementwise', 3));
+    ops.push(linear(`${name}.proj_out`, n, c, c, p.compute, p.weightBytes, a), by(ew(`${name}.out_residual`, n * c, 1, 5, 2, 1, 'elementwise', 3), n * c, { transpose: 2 }));
   };
   let prev = C[0]!;
   C.forEach((c, i) => {
@@ -350,7 +369,7 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
       tr(`down${i}.attn${j}`, tok(i), c, u.transformer_depth[i]!);
       prev = c;
     }
-    if (i !== C.length - 1) ops.push(conv(`down${i}.downsample`, B * tok(i + 1), B * tok(i), c, c, 9, p));
+    if (i !== C.length - 1) ops.push(nchw(conv(`down${i}.downsample`, B * tok(i + 1), B * tok(i), c, c, 9, p), B * tok(i) * c));
   });
   const L = C.length - 1;
   res('mid.res1', tok(L), C[L]!, C[L]!);
@@ -369,12 +388,12 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
     }
     if (j !== 0) {
       // F.interpolate(nearest, ×2): reads the level, writes 4× as many positions; then the 3×3 conv
-      ops.push(ew(`up${j}.interpolate`, B * tok(j - 1) * c, 0, 1.25, 1), conv(`up${j}.upsample`, B * tok(j - 1), B * tok(j), c, c, 9, p));
+      ops.push(ew(`up${j}.interpolate`, B * tok(j - 1) * c, 0, 1.25, 1), nchw(conv(`up${j}.upsample`, B * tok(j - 1), B * tok(j), c, c, 9, p), B * tok(j - 1) * c));
     }
   }
   ops.push(
-    ew('norm_out', B * tok(0) * C[0]!, 6, 5, 4, 1, 'norm', 2), // GroupNorm + SiLU; live: GN in/out, then SiLU in/out
-    conv('conv_out', B * tok(0), B * tok(0), C[0]!, m.out_channels, 9, p),
+    by(ew('norm_out', B * tok(0) * C[0]!, 6, 5, 4, 1, 'norm', 2), B * tok(0) * C[0]!, { broadcast: 2 }), // GroupNorm + SiLU; live: GN in/out, then SiLU in/out
+    nchw(conv('conv_out', B * tok(0), B * tok(0), C[0]!, m.out_channels, 9, p), B * tok(0) * C[0]!),
     elementwise('sampler_step', B * tok(0) * m.in_channels, 6, 4 * a, p.compute),
   );
   return ops;

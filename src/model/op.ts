@@ -57,6 +57,10 @@ export interface Op {
   // a convolution whose library kernels reach only this share of the part's GEMM efficiency at the same size (cuDNN's
   // 3-D convolutions of the Wan VAE: src/model/vae-graph.ts WAN_CONV_GEMM_SHARE); default 1
   efficiencyScale?: number;
+  // a 2-D convolution that eager PyTorch hands to cuDNN as NCHW tensors (a diffusers nn.Conv2d): the elements of its
+  // input, so that a runtime that runs it in NHWC (kernels.conv_layout: nchw, src/sim/runtime-ops.ts) can price the
+  // layout conversions around it. Absent: a graph that prices its convolutions' layout itself, or none.
+  nchwIn?: number;
   // bytes of the op that eager elementwise kernels of a slower access class move (the rest: vectorized, contiguous): a
   // binary op with a broadcast operand (x · (1 + scale[:, None]) runs TensorIterator's non-vectorized elementwise_kernel),
   // torch.where with a broadcast mask (`select`),

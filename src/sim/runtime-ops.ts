@@ -28,6 +28,9 @@
 //                    Both are kernels of their own that wait for the GEMM (or it for them) on one stream: they are
 //                    emitted as a memory-bound `<gemm>.glue` op after the GEMM, so a compute-bound GEMM does not
 //                    hide their traffic under its max(compute, memory)
+//   conv_layout nchw a convolution given as NCHW tensors (op.nchwIn) runs in cuDNN's NHWC kernels: + a read and a write
+//                    of its input and two of its output (layout conversions, the bias add after it), + 3 launches, in
+//                    the `<conv>.glue` op
 //   split_projections  a GEMM the graph concatenates from `op.parts` projections of one input (Whisper's q/k/v: 3, its
 //                    cross-attention k/v: 2) runs as that many matmul nodes: + parts - 1 launches, the input read once
 //                    per part, and under gemm_convert each node converts its own f16 copy of the input (to_fp16 per
@@ -81,7 +84,7 @@ export function materialisedScoreBytes(ops: Op[], hw: Pick<NormalizedHardware, '
 
 /** whether the runtime changes anything in non-decoder graphs */
 export function rewritesGraphs(k: GraphKernels | undefined): boolean {
-  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.bias === 'bias_add' || k.gemmConvert === true || k.splitProjections === true || k.int8QuantKernels === true || k.autocast === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
+  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.bias === 'bias_add' || k.convLayout !== undefined || k.gemmConvert === true || k.splitProjections === true || k.int8QuantKernels === true || k.autocast === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
 }
 
 /** the ops as the bound runtime runs them; `actBytes` is the activation element size the graph was built with */
@@ -148,6 +151,15 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
       if (kk.bias === 'bias_add' && op.kind === 'gemm' && op.biasedParts !== 0 && !(kk.int8QuantKernels && op.dtype === 'int8') && !isActivation(ops[i + 1])) {
         glue += 2 * op.m * op.n * act; // y = act(y + b) in place: read and write the output
         glueKernels += 1;
+      }
+      // a convolution eager PyTorch gives cuDNN as NCHW tensors (op.nchwIn: diffusers' nn.Conv2d) runs in cuDNN's NHWC
+      // tensor-core kernels (kernels.conv_layout nchw): cuDNN converts the input to NHWC and the output back in kernels
+      // of their own (nchwToNhwcKernel, nhwcToNchwKernel: a read and a write of each), and ATen adds the bias after the
+      // convolution (aten/src/ATen/native/Convolution.cpp, ConvBackend::Cudnn: output.add_(reshape_bias(...)): a read
+      // and a write of the output); runtimes/pytorch.yaml cites each. The filter's own conversion is not priced.
+      if (kk.convLayout === 'nchw' && op.kind === 'conv' && op.nchwIn !== undefined && op.nchwIn > 0) {
+        glue += 2 * op.nchwIn * act + 4 * op.m * op.n * act;
+        glueKernels += 3;
       }
       if (glueKernels > 0) {
         const o: Op = { ...op, bytes, kernels };

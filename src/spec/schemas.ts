@@ -841,6 +841,8 @@ const runtimeBlocks = {
       activation_bytes: { enum: [1, 2, 4] },
       bias: { enum: ['epilogue', 'separate', 'bias_add'] },
       gemm_convert: { type: 'boolean' },
+      // eager PyTorch's NCHW convolutions through cuDNN: layout conversions around each and a separate bias add
+      conv_layout: { enum: ['nchw'] },
       // projections a graph concatenates into one GEMM (Whisper's q/k/v) run as separate matmul nodes (ggml)
       split_projections: { type: 'boolean' },
       // int8 GEMMs quantize their input and dequantize their int32 output in kernels of their own (CTranslate2 Dense)

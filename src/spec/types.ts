@@ -631,6 +631,9 @@ export interface RuntimeSettings {
     // layer's activation (the graph's activation op after the GEMM stands for it); cuDNN convolutions and int8 GEMMs
     // (bias in the dequantize kernel) keep it in their own kernels
     bias?: 'epilogue' | 'separate' | 'bias_add';
+    // convolutions given as NCHW tensors (op.nchwIn) run by cuDNN's NHWC tensor-core kernels: the input and the output are
+    // converted by kernels of their own and the bias is added after the convolution (src/sim/runtime-ops.ts)
+    convLayout?: 'nchw';
     gemmConvert?: boolean;
     // a GEMM standing for several projections of one input (op.parts: Whisper's q/k/v) runs as that many matmul nodes,
     // each converting its own input copy where gemmConvert (ggml builds ggml_mul_mat per projection)
