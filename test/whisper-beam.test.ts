@@ -101,7 +101,7 @@ describe('Whisper runtimes: faster-whisper, openai-whisper, transformers', () =>
   it('carry their decoding defaults from source', () => {
     const rt = (id: string) => libraryRuntime(id).scheduler;
     expect(rt('faster-whisper')).toMatchObject({ audioWindows: 'sequential', beamSize: 5, beamCrossKv: 'shared', beamReorder: 'self', beamPrompt: 'once', conditionOnPreviousText: true });
-    expect(libraryRuntime('faster-whisper').kernels).toMatchObject({ kvAppend: 'copy', attentionScores: { bytesPerScore: 8, kernels: 6, liveBytesPerScore: 4 } });
+    expect(libraryRuntime('faster-whisper').kernels).toMatchObject({ kvAppend: 'copy', kvAppendKernels: 4, bias: 'bias_add', attentionScores: { bytesPerScore: 8, kernels: 3, headTransposes: 2, selfSplit: 3, liveBytesPerScore: 4 } });
     expect(rt('faster-whisper-batched')).toMatchObject({ audioWindows: 'batched', audioBatch: 8, beamSize: 5, conditionOnPreviousText: false });
     expect(rt('openai-whisper')).toMatchObject({ audioWindows: 'sequential', beamSize: 5, beamCrossKv: 'broadcast', beamReorder: 'self' });
     // before PR #1483 (Jul 2023) openai-whisper repeated the audio per beam and rearranged every cache

@@ -26,6 +26,8 @@ export interface GraphOp extends Op {
   // prefill attention of a model with attention sinks (gpt-oss): a runtime may run it on another kernel
   // (kernels.sink_attention_rate, src/sim/roofline.ts)
   sinks?: boolean;
+  // the op of the same pass whose kernel runs this one (a runtime's fusion group, src/sim/fusion.ts): no launch of its own
+  fusedInto?: string;
 }
 
 export interface PassShape {

@@ -41,6 +41,10 @@ export interface Op {
   // of which `biasedParts` carry a bias (Whisper's key projections have none). Default 1 (one projection, biased).
   parts?: number;
   biasedParts?: number;
+  // an attention over another sequence's keys and values (a decoder's cross-attention over the encoder output), whose
+  // K/V projection is an op of its own: a runtime that splits a fused projection inside its attention (CTranslate2's
+  // self-attention ops::Split, runtime kernels.attention_scores.self_split) has nothing to split here
+  cross?: boolean;
   // a norm that is an RMSNorm (no mean subtraction): reference code writes it out in Python ops (src/sim/runtime-ops.ts)
   rms?: boolean;
   // rotary embedding applied to q or k (one fused kernel reads and writes each element once); reference code writes

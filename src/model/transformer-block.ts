@@ -88,7 +88,7 @@ export function crossAttentionOps(
   ];
   if (!kvCached) ops.push(linear(`${prefix}.kv`, batch * ctx, 2 * inner, ctxDim, p.compute, p.weightBytes, p.actBytes, count)); // [b, ctx, 2·h·dh]
   ops.push(
-    attentionCore(`${prefix}.attn`, { batch, q: seq, kv: ctx, heads: o.heads, headDim: o.headDim }, p, o.fused, count, kvCached ? p.kvBytes : p.actBytes),
+    { ...attentionCore(`${prefix}.attn`, { batch, q: seq, kv: ctx, heads: o.heads, headDim: o.headDim }, p, o.fused, count, kvCached ? p.kvBytes : p.actBytes), cross: true },
     linear(`${prefix}.out`, m, o.d, inner, p.compute, p.weightBytes, p.actBytes, count),
     elementwise(`${prefix}.residual`, m * o.d, 1, 3 * p.actBytes, p.compute, count),
   );

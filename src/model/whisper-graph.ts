@@ -86,21 +86,46 @@ export interface WhisperDecoding {
   crossKv: 'shared' | 'broadcast' | 'per_beam';
   reorder: 'none' | 'self' | 'all';
   kvAppend: 'in_place' | 'copy';
+  /** kernels of that copy, K and V together (kernels.kv_append_kernels: CTranslate2's ops::Concat scatters each input) */
+  kvAppendKernels?: number;
+  /** a decode step's work on its logits after the LM head (kernels.decode_logits with its beam and timestamp parts as
+   *  they apply): bytes per logit and kernels, none where kernels is 0 */
+  logits?: { bytesPerLogit: number; kernels: number };
+}
+
+/** whether the runtime's decoder samples timestamp tokens: scheduler.timestamps, by default on for a seek loop */
+export function whisperTimestamps(s: RuntimeSettings['scheduler'] | undefined): boolean {
+  return s?.timestamps ?? s?.audioWindows === 'sequential';
 }
 
 /** greedy decoding, and the value of every decoding setting a runtime leaves unset: the one place these defaults live */
-export const GREEDY: Required<WhisperDecoding> = { width: 1, prompt: 'per_beam', crossKv: 'shared', reorder: 'none', kvAppend: 'in_place' };
+export const GREEDY: Required<WhisperDecoding> = { width: 1, prompt: 'per_beam', crossKv: 'shared', reorder: 'none', kvAppend: 'in_place', kvAppendKernels: 2, logits: { bytesPerLogit: 0, kernels: 0 } };
 
 /** how a runtime decodes Whisper: its beams (scheduler.beam_*) and cache appends (kernels.kv_append), unset ones GREEDY's */
 export function decodingOf(rt: { scheduler: RuntimeSettings['scheduler']; kernels?: RuntimeSettings['kernels'] } | undefined): Required<WhisperDecoding> {
   const s = rt?.scheduler;
+  const width = Math.max(1, s?.beamSize ?? GREEDY.width);
   return {
-    width: Math.max(1, s?.beamSize ?? GREEDY.width),
+    width,
     prompt: s?.beamPrompt ?? GREEDY.prompt,
     crossKv: s?.beamCrossKv ?? GREEDY.crossKv,
     reorder: s?.beamReorder ?? GREEDY.reorder,
     kvAppend: rt?.kernels?.kvAppend ?? GREEDY.kvAppend,
+    kvAppendKernels: rt?.kernels?.kvAppendKernels ?? GREEDY.kvAppendKernels,
+    logits: decodeLogitsOf(rt, width),
   };
+}
+
+/** the runtime's work on a decode step's logits (kernels.decode_logits): the base part, + beam under beam search,
+ *  + timestamps where the decoder samples timestamp tokens */
+function decodeLogitsOf(rt: { scheduler: RuntimeSettings['scheduler']; kernels?: RuntimeSettings['kernels'] } | undefined, width: number): { bytesPerLogit: number; kernels: number } {
+  const d = rt?.kernels?.decodeLogits;
+  if (!d) return GREEDY.logits;
+  const parts = [d, width > 1 ? d.beam : undefined, whisperTimestamps(rt?.scheduler) ? d.timestamps : undefined];
+  let bytesPerLogit = 0;
+  let kernels = 0;
+  for (const x of parts) if (x) { bytesPerLogit += x.bytesPerLogit; kernels += x.kernels; }
+  return { bytesPerLogit, kernels };
 }
 
 /**
@@ -126,7 +151,7 @@ export function buildWhisperDecoderGraph(m: EncoderDecoderModel, B: number, q: n
   ];
   // bytes of one layer's self-attention K and V over `n` tokens, all sequences
   const selfKv = (n: number) => 2 * rows * n * d * p.kvBytes;
-  if (dec.kvAppend === 'copy' && ctx > q) ops.push({ ...elementwise('dec.kv_append', 0, 0, 0, p.compute, L), bytes: 2 * selfKv(ctx - q) + selfKv(q), liveBytes: selfKv(ctx), kernels: 2 });
+  if (dec.kvAppend === 'copy' && ctx > q) ops.push({ ...elementwise('dec.kv_append', 0, 0, 0, p.compute, L), bytes: 2 * selfKv(ctx - q) + selfKv(q), liveBytes: selfKv(ctx), kernels: dec.kvAppendKernels ?? GREEDY.kvAppendKernels });
   ops.push(
     attentionCore('dec.self_attn', { batch: rows, q, kv: ctx, heads: m.heads, headDim: d / m.heads }, p, fused, L, p.kvBytes),
     linear('dec.out', t, d, d, p.compute, p.weightBytes, p.actBytes, L),
@@ -134,8 +159,12 @@ export function buildWhisperDecoderGraph(m: EncoderDecoderModel, B: number, q: n
     ...cross,
     ...ffnOps('dec', t, o, p, L),
     elementwise('dec.ln', t * d, 5, 2 * p.actBytes, p.compute, 1, 'norm'),
-    linear('logits', rows, m.vocab, d, p.compute, p.weightBytes, p.actBytes), // tied embedding [d, vocab]
+    { ...linear('logits', rows, m.vocab, d, p.compute, p.weightBytes, p.actBytes), biasedParts: 0 }, // tied embedding [d, vocab], no bias
   );
+  // a decode step's logits processors, log-softmax, top-k and copies (the runtime's kernels.decode_logits), serial
+  // with the step: the next step's input ids come out of them
+  const lg = dec.logits ?? GREEDY.logits;
+  if (q === 1 && lg.kernels > 0) ops.push({ ...elementwise('logits_step', rows * m.vocab, 2, lg.bytesPerLogit, p.compute), kernels: lg.kernels });
   // after the step the beams are re-selected: the caches gathered to the survivors (read + write of each)
   if (K > 1 && q === 1 && dec.reorder !== 'none') {
     const crossCopies = dec.reorder === 'all' && dec.crossKv === 'per_beam';

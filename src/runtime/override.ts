@@ -25,6 +25,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     ...(o.kvCacheDefault !== undefined || base.kvCacheDefault !== undefined ? { kvCacheDefault: o.kvCacheDefault ?? base.kvCacheDefault } : {}),
     kernels: { ...base.kernels, ...o.kernels },
     collectives: o.collectives ? { ...base.collectives, ...o.collectives } : base.collectives,
+    ...(o.fusion !== undefined || base.fusion !== undefined ? { fusion: o.fusion ?? base.fusion } : {}),
     ...(base.training || o.training ? { training: { ...base.training, ...o.training } } : {}),
   };
 }

@@ -19,10 +19,12 @@ import { UserError } from '../spec/errors.js';
 import { buildDecoderPass, type GraphOp, type PassShape } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { gemmMathDtype, matrixPeak, opCost, opCostScratch } from './roofline.js';
+import { dequantizedAttention } from './peaks.js';
 import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning, kernelPhysics } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
 import { mixedDecodeTiles } from './mixed-decode-tiles.js';
+import { fuseDecoderOps } from './fusion.js';
 import { runtimeFusions } from './runtime-fusions.js';
 import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
@@ -106,7 +108,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
       code[i] = op.comm?.kind === 'alltoall' ? COLL_EP : op.comm?.kind === 'allreduce' ? COLL_TP : COLL;
     } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp, K0);
-      if (k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) warn.push(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
+      if (k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention') && !dequantizedAttention(op, hw)) warn.push(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
       t = k.seconds;
       tc = k.computeS;
       tm = k.memoryS;
@@ -235,7 +237,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     const n = op.count;
     if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp, K0);
-      if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention')) {
+      if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention') && !dequantizedAttention(op, hw)) {
         warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
       }
       const ov = k.seconds - Math.max(k.computeS, k.memoryS);
@@ -326,7 +328,15 @@ function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, 
 export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
   // a single sequence's prompt in the runtime's physical batches: its masked attention is computed ubatch by ubatch
   const ubatch = s.prefillSeqs === 1 && s.decodeSeqs === 0 ? hw.runtime?.scheduler?.ubatch : undefined;
-  const ops = mixedDecodeTiles(ggmlKernelCounts(runtimeFusions(buildDecoderPass(m, L, p, s), hw, m, L), hw, ubatch), hw, m, s);
+  // GEMMs the runtime concatenates (src/sim/runtime-fusions.ts), then its fused op groups (src/sim/fusion.ts; unit: one
+  // pass over this device's [tokens, hidden] activations)
+  const graph = runtimeFusions(buildDecoderPass(m, L, p, s), hw, m, L);
+  const fusion = hw.runtime?.fusion;
+  if (fusion && fusion.length > 0) {
+    const tokens = (s.prefillSeqs * s.prefillLen + s.decodeSeqs) / (L.attentionDp ? L.tp : 1);
+    fuseDecoderOps(graph, fusion, m, L, tokens * m.hidden * p.actBytes);
+  }
+  const ops = mixedDecodeTiles(ggmlKernelCounts(graph, hw, ubatch), hw, m, s);
   // the sampler's work beyond the fp32 logits, where the run asked for more than greedy (src/sim/sampler-ops.ts)
   const sampler = samplerOps(m, hw, L, s);
   return sampler.length ? [...ops, ...sampler] : ops;

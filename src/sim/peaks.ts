@@ -53,7 +53,16 @@ export function matrixPeak(hw: NormalizedHardware, dtype: Dtype, kind?: Op['kind
 export function opPeak(op: Op, hw: NormalizedHardware): { flopPerS: number; dtype: Dtype; vector?: boolean } {
   const v = hw.vectorFlopPerS.int8;
   if (op.kind === 'gemm' && op.dtype === 'int8' && v && hw.runtime?.kernels?.int8Gemm === 'vector') return { flopPerS: v, dtype: 'int8', vector: true };
+  if (dequantizedAttention(op, hw)) return matrixPeak(hw, 'bf16', op.kind);
   return matrixPeak(hw, op.dtype, op.kind);
+}
+
+// Attention over an 8-bit cache under a runtime whose kernels keep the query in 16 bits and dequantize each K/V tile to
+// it before the matrix multiply (kernels.attention_quantized_query: false; vLLM's Triton attention on ROCm,
+// runtimes/vllm.yaml) multiplies at the 16-bit rate, not the 8-bit one. The runtime's choice, not a missing datapath:
+// no fallback warning for it (src/sim/decoder.ts).
+export function dequantizedAttention(op: Pick<Op, 'kind' | 'dtype'>, hw: NormalizedHardware): boolean {
+  return op.kind === 'attention' && op.dtype === 'fp8' && hw.runtime?.kernels?.attentionQuantizedQuery === false;
 }
 
 // A 16-bit GEMM of a runtime that accumulates in fp16 (kernels.gemm_accumulate: fp16 — ggml-cuda's

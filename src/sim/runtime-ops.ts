@@ -7,11 +7,21 @@
 //                    AV, permute copies): the score matrix [b, h, q, kv] crosses DRAM bytes_per_score bytes per
 //                    element in all (e.g. ggml without flash attention), priced as `kernels` launches and no
 //                    FlashAttention tile padding (the GEMMs are plain batched GEMMs); decode_kernels launches
-//                    instead at matrix-vector query counts (q ≤ gemv_max_rows: a decode step)
+//                    instead at matrix-vector query counts (q ≤ gemv_max_rows: a decode step);
+//                    head_transposes more where a call has more than one query row per sequence (CTranslate2's
+//                    split_heads / combine_heads transpose [b, q, h, dh] when q > 1, reshape when q = 1), self_split
+//                    more in a self-attention (CTranslate2's ops::Split of the fused QKV output, one thrust::gather per
+//                    output; a cross-attention's K/V are split where they are projected)
 //   activation_bytes every activation crosses DRAM at this size (ggml keeps activations in f32 whatever the
 //                    weights are): the non-weight bytes of every op scale by activation_bytes / request's size
 //   bias separate    each GEMM's bias is its own kernel (ggml_add after ggml_mul_mat): + read and write of the
 //                    output, + 1 launch; none up to bias_fused_rows tokens (the matrix-vector kernel adds it)
+//   bias bias_add    CTranslate2's Dense (src/ops/gemm.cc apply_bias_and_activation, through v4.6): the GEMM, then one
+//                    BiasAdd kernel that adds the bias and applies the layer's activation in place: + a read and write of
+//                    the output, + 1 launch per biased GEMM (a fused q/k/v projection has one bias vector: one kernel),
+//                    except where the graph's activation op follows the GEMM (that op is the BiasAdd), a GEMM with no
+//                    bias (biasedParts 0: Whisper's logits), an int8 GEMM under int8_quant_kernels (the dequantize
+//                    kernel adds the bias) and a convolution (cuDNN's fused bias)
 //   gemm_convert     the GEMM runs on 16-bit copies of its f32 input and output (ggml-cuda's cuBLAS path:
 //                    to_fp16 of src1, cublasGemmEx in f16, to_fp32 of dst): + a 16-bit write and read of the input
 //                    and of the output (4 bytes per element each), + 2 launches
@@ -71,7 +81,7 @@ export function materialisedScoreBytes(ops: Op[], hw: Pick<NormalizedHardware, '
 
 /** whether the runtime changes anything in non-decoder graphs */
 export function rewritesGraphs(k: GraphKernels | undefined): boolean {
-  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.gemmConvert === true || k.splitProjections === true || k.int8QuantKernels === true || k.autocast === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
+  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.bias === 'bias_add' || k.gemmConvert === true || k.splitProjections === true || k.int8QuantKernels === true || k.autocast === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
 }
 
 /** the ops as the bound runtime runs them; `actBytes` is the activation element size the graph was built with */
@@ -97,7 +107,7 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
       let glueKernels = 0;
       // projections the graph concatenated that the runtime runs one matmul node each (kernels.split_projections)
       const parts = kk.splitProjections ? Math.max(1, op.parts ?? 1) : 1;
-      const biased = parts > 1 ? Math.min(parts, Math.max(0, op.biasedParts ?? parts)) : 1;
+      const biased = parts > 1 ? Math.min(parts, Math.max(0, op.biasedParts ?? parts)) : op.biasedParts === 0 ? 0 : 1;
       kernels *= parts;
       // up to the runtime's matrix-vector rows (decode steps) ggml multiplies f16 weights by the f32 activations in a
       // matrix-vector kernel that reads them as they are (ggml_cuda_mul_mat: use_mul_mat_vec when src1->ne[1] == 1;
@@ -133,6 +143,12 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
         glue += (2 * op.m * op.n * act * biased) / parts; // y += b: read and write the biased outputs
         glueKernels += biased;
       }
+      // CTranslate2's BiasAdd after the GEMM (kernels.bias: bias_add); the activation op that follows an up projection
+      // is that kernel already
+      if (kk.bias === 'bias_add' && op.kind === 'gemm' && op.biasedParts !== 0 && !(kk.int8QuantKernels && op.dtype === 'int8') && !isActivation(ops[i + 1])) {
+        glue += 2 * op.m * op.n * act; // y = act(y + b) in place: read and write the output
+        glueKernels += 1;
+      }
       if (glueKernels > 0) {
         const o: Op = { ...op, bytes, kernels };
         out.push(o);
@@ -162,6 +178,7 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
       // and V views as they are: no permute copies, f16 conversions or batched-pointer set-up (decode_kernels)
       const dk = kk.attentionScores.decodeKernels;
       kernels = dk !== undefined && op.attn.q <= gemvMaxRows ? dk : kk.attentionScores.kernels;
+      kernels += (op.attn.q > 1 ? kk.attentionScores.headTransposes ?? 0 : 0) + (op.cross ? 0 : kk.attentionScores.selfSplit ?? 0);
       attn = undefined;
     }
     const o: Op = { ...op, bytes, kernels };
@@ -196,6 +213,8 @@ function accessScale(op: Op, kk: GraphKernels & object, bytes: number, scale: nu
   if (slow === 0) return 1;
   return bytes / (Math.max(0, bytes - slow) + time);
 }
+// the graph builders' activation op after an up projection (src/model/transformer-block.ts ffnOps: <block>.act)
+const isActivation = (op: Op | undefined): boolean => !!op && op.kind === 'elementwise' && /\.act$/.test(op.name);
 // the graph builders' residual adds (src/model/transformer-block.ts: <block>.residual, .residual1, .residual2)
 const RESIDUAL = /\.residual\d*$/;
 const ACCESS_CLASSES: readonly AccessClass[] = ['broadcast', 'select', 'strided', 'transpose', 'rownorm'];

@@ -25,7 +25,7 @@
 import type { EncoderDecoderModel, RuntimeSettings } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import { longestTranscript } from './longest-transcript.js';
-import { SOT_TOKENS, buildWhisperDecoderGraph, buildWhisperEncoderGraph, decodingOf, whisperKvBytes } from '../model/whisper-graph.js';
+import { SOT_TOKENS, buildWhisperDecoderGraph, buildWhisperEncoderGraph, decodingOf, whisperKvBytes, whisperTimestamps } from '../model/whisper-graph.js';
 import type { Op } from '../model/op.js';
 import { countParams } from '../model/params.js';
 import { hostPerSequenceSeconds } from '../runtime/host.js';
@@ -74,10 +74,7 @@ export const SEEK_TAIL_S = (2.03 + 2.7) / 2;
 
 type Scheduler = RuntimeSettings['scheduler'] | undefined;
 
-/** whether the runtime's decoder samples timestamp tokens: scheduler.timestamps, by default on for a seek loop */
-export function whisperTimestamps(s: Scheduler): boolean {
-  return s?.timestamps ?? s?.audioWindows === 'sequential';
-}
+export { whisperTimestamps } from '../model/whisper-graph.js';
 
 /**
  * timestamp tokens of a window of `seconds` of speech: two per segment; in a window of a longer recording the segments

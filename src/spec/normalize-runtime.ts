@@ -4,11 +4,11 @@
 import { maskWords } from './errors.js';
 import { issueAt, type SpecContext } from './load.js';
 import { quantityAt } from './normalize-hardware.js';
-import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
+import type { FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
 
 type Raw = Record<string, any>;
 
-const BLOCKS = ['frontend', 'host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kv_cache', 'kernels', 'training', 'collectives'] as const;
+const BLOCKS = ['frontend', 'host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kv_cache', 'kernels', 'training', 'collectives', 'fusion'] as const;
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
   stepOverheadS: 0,
@@ -169,6 +169,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       kernel_choice: 'kernelChoice',
       attention_mask_scan: 'attentionMaskScan',
       attention_stream_k: 'attentionStreamK',
+      attention_quantized_query: 'attentionQuantizedQuery',
       local_cache_ubatch: 'localCacheUbatch',
       kv_per_query_head: 'kvPerQueryHead',
       mixed_decode_tile_rows: 'mixedDecodeTileRows',
@@ -279,10 +280,18 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       out.kernels.attentionScores = { bytesPerScore: sc.bytes_per_score, kernels: sc.kernels };
       if (sc.live_bytes_per_score !== undefined) out.kernels.attentionScores.liveBytesPerScore = sc.live_bytes_per_score;
       if (sc.decode_kernels !== undefined) out.kernels.attentionScores.decodeKernels = sc.decode_kernels;
+      if (sc.head_transposes !== undefined) out.kernels.attentionScores.headTransposes = sc.head_transposes;
+      if (sc.self_split !== undefined) out.kernels.attentionScores.selfSplit = sc.self_split;
     }
-    Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', split_projections: 'splitProjections', int8_quant_kernels: 'int8QuantKernels', autocast: 'autocast', norm_kernels: 'normKernels', kv_append: 'kvAppend', fp32_matmul: 'fp32Matmul' }));
+    Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', split_projections: 'splitProjections', int8_quant_kernels: 'int8QuantKernels', autocast: 'autocast', norm_kernels: 'normKernels', kv_append: 'kvAppend', kv_append_kernels: 'kvAppendKernels', fp32_matmul: 'fp32Matmul' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
     if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
+    if (k.decode_logits !== undefined) {
+      const d = k.decode_logits;
+      out.kernels.decodeLogits = { bytesPerLogit: d.bytes_per_logit, kernels: d.kernels };
+      if (d.beam) out.kernels.decodeLogits.beam = { bytesPerLogit: d.beam.bytes_per_logit, kernels: d.beam.kernels };
+      if (d.timestamps) out.kernels.decodeLogits.timestamps = { bytesPerLogit: d.timestamps.bytes_per_logit, kernels: d.timestamps.kernels };
+    }
     if (k.sampler !== undefined) {
       const sm: NonNullable<RuntimeSettings['kernels']['sampler']> = {};
       for (const key of ['random', 'filter', 'penalties'] as const) {
@@ -325,6 +334,15 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       }
       out.collectives = { customAllreduce: table };
     }
+  }
+  // fused decoder ops (src/sim/fusion.ts): an empty list says the runtime fuses none (a file extending one that does)
+  const fu = own.fusion?.groups;
+  if (Array.isArray(fu)) {
+    out.fusion = fu.map((g: Raw) => {
+      const w = g.when as Raw | undefined;
+      const when = w ? renamed<NonNullable<FusionGroup['when']>>(w, { min_tp: 'minTp', attention_dp: 'attentionDp', max_pp: 'maxPp', moe: 'moe', layer: 'layer', hidden_above: 'hiddenAbove' }) : undefined;
+      return { ops: [...g.ops], onChip: g.on_chip ?? 0, ...(when ? { when } : {}) };
+    });
   }
   const t = own.training;
   const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', fp8_weight_cast: 'fp8WeightCast', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', expert_tp: 'expertTp', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', fsdp_layout: 'fsdpLayout', fsdp_scope: 'fsdpScope', pp_split: 'ppSplit', pp_warmup_flush_p2p: 'ppWarmupFlushP2p', grad_buffer_passes: 'gradBufferPasses', average_in_collective: 'averageInCollective', optimizer_bytes: 'optimizerBytes', pipeline_schedules: 'pipelineSchedules', gemm_dtypes: 'gemmDtypes' } as const;

@@ -3,7 +3,7 @@
 // helpful "needs a unit" message there.
 // `x-range` is the quantity's sane range in SI units (bytes, B/s, FLOP/s, W, J/bit, s, Hz, USD), checked after
 // unit conversion (normalize-hardware.ts, --set): far beyond any real part, it keeps results finite and meaningful.
-import { DECODER_HOST_ARCHS, UNQUANTIZED_MODULES } from './types.js';
+import { DECODER_GRAPH_OPS, DECODER_HOST_ARCHS, UNQUANTIZED_MODULES } from './types.js';
 import { QUANT_SCHEMES } from '../model/quant.js';
 
 const qty = (min: number, max: number) => ({ type: ['string', 'number'], 'x-range': [min, max] });
@@ -567,6 +567,40 @@ const runtimeBlocks = {
       source: src,
     },
   },
+  // ops of a decoder pass run as one kernel (src/sim/fusion.ts): each group names graph ops in execution order, the
+  // [tokens, hidden] activation passes the fused kernel keeps on chip, and the layouts / models the fusion holds for
+  fusion: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      groups: {
+        type: 'array',
+        maxItems: 32,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['ops'],
+          properties: {
+            ops: { type: 'array', minItems: 2, maxItems: 16, uniqueItems: true, items: { enum: [...DECODER_GRAPH_OPS] } },
+            on_chip: { type: 'integer', minimum: 0, maximum: 16 },
+            when: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                min_tp: posInt,
+                attention_dp: { type: 'boolean' },
+                max_pp: posInt,
+                moe: { type: 'boolean' },
+                layer: { enum: [...DECODER_HOST_ARCHS] },
+                hidden_above: { type: 'integer', minimum: 0, maximum: 1e7 },
+              },
+            },
+          },
+        },
+      },
+      source: src,
+    },
+  },
   memory: {
     type: 'object',
     additionalProperties: false,
@@ -701,6 +735,7 @@ const runtimeBlocks = {
       kernel_choice: { enum: ['fastest', 'threshold'] },
       attention_mask_scan: { type: 'integer', minimum: 1, maximum: 1048576 },
       attention_stream_k: { type: 'boolean' },
+      attention_quantized_query: { type: 'boolean' },
       local_cache_ubatch: { type: 'boolean' },
       kv_per_query_head: { type: 'boolean' },
       mixed_decode_tile_rows: { type: 'integer', minimum: 0, maximum: 1024 },
@@ -801,10 +836,10 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['bytes_per_score', 'kernels'],
-        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt, live_bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, decode_kernels: posInt },
+        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt, live_bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, decode_kernels: posInt, head_transposes: { type: 'integer', minimum: 0, maximum: 64 }, self_split: { type: 'integer', minimum: 0, maximum: 64 } },
       },
       activation_bytes: { enum: [1, 2, 4] },
-      bias: { enum: ['epilogue', 'separate'] },
+      bias: { enum: ['epilogue', 'separate', 'bias_add'] },
       gemm_convert: { type: 'boolean' },
       // projections a graph concatenates into one GEMM (Whisper's q/k/v) run as separate matmul nodes (ggml)
       split_projections: { type: 'boolean' },
@@ -817,6 +852,7 @@ const runtimeBlocks = {
       // how a decode step adds its K/V to the self-attention cache: written in place into a preallocated cache, or the
       // whole cache copied into a new tensor (torch.cat / CTranslate2 ops::Concat)
       kv_append: { enum: ['in_place', 'copy'] },
+      kv_append_kernels: { type: 'integer', minimum: 1, maximum: 64 },
       // fp32 GEMMs on TF32 tensor cores or in IEEE fp32 (PyTorch: torch.backends.cuda.matmul.allow_tf32 = False)
       fp32_matmul: { enum: ['tf32', 'ieee'] },
       rmsnorm: {
@@ -830,6 +866,19 @@ const runtimeBlocks = {
         additionalProperties: false,
         required: ['kernels', 'bytes_per_element'],
         properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
+      },
+      // a Whisper decode step's work on its [rows, vocabulary] logits after the LM head (src/model/whisper-graph.ts):
+      // always, and more under beam search and while timestamps are sampled
+      decode_logits: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['bytes_per_logit', 'kernels'],
+        properties: Object.fromEntries([['bytes_per_logit', { type: 'number', minimum: 0, maximum: 1e4 }], ['kernels', posInt], ...['beam', 'timestamps'].map((k) => [k, {
+          type: 'object',
+          additionalProperties: false,
+          required: ['bytes_per_logit', 'kernels'],
+          properties: { bytes_per_logit: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: { type: 'integer', minimum: 0, maximum: 64 } },
+        }])]),
       },
       // the sampler's device work per logit of the rows it samples, by what the run asks for (src/sim/sampler-ops.ts)
       sampler: {

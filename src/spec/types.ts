@@ -11,6 +11,14 @@ export const DTYPES: readonly Dtype[] = ['fp64', 'fp32', 'tf32', 'bf16', 'fp16',
 /** the keys of runtime host.decode_step.by_layer: a decoder layer's code (src/runtime/launch.ts decoderHostArch) */
 export const DECODER_HOST_ARCHS = ['llama', 'llama_qk_norm'] as const;
 export type DecoderHostArch = (typeof DECODER_HOST_ARCHS)[number];
+// the op names of a decoder pass (src/model/decoder-graph.ts buildDecoderPass), the words a runtime's fusion groups use
+export const DECODER_GRAPH_OPS = [
+  'embedding', 'attn_norm', 'q_a_proj', 'q_b_proj', 'q_proj', 'kv_a_proj', 'kv_b_proj', 'qkv_proj', 'qk_norm',
+  'attention_prefill', 'attention_prefill_sliding', 'attention_prefill_chunked', 'attention_decode', 'attention_decode_sliding',
+  'attention_decode_chunked', 'o_proj', 'allreduce_attn', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'router',
+  'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'shared_up',
+  'shared_down', 'alltoall_moe', 'allreduce_ffn', 'residual', 'pp_send', 'final_norm', 'lm_head', 'sampling',
+] as const;
 export const UNQUANTIZED_MODULES = ['attention', 'router', 'embeddings', 'lm_head'] as const;
 export type UnquantizedModule = (typeof UNQUANTIZED_MODULES)[number];
 
@@ -495,6 +503,10 @@ export interface RuntimeSettings {
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
     fp8BlockEfficiency?: number;
     fp8BlockMoeEfficiency?: number;
+    // whether the runtime's attention kernels quantize the query to an 8-bit KV cache's type and multiply in 8 bits (true,
+    // the default: FlashAttention 3 / TensorRT-LLM FP8 context FMHA) or dequantize the cached K/V to the 16-bit query
+    // and multiply in 16 bits (false: vLLM's Triton attention kernels on ROCm); src/sim/peaks.ts opPeak
+    attentionQuantizedQuery?: boolean;
     // fraction of the fp8 matrix peak the runtime's per-tensor-scaled fp8 GEMMs reach (a cap on the hardware's fp8 table,
     // whose library this runtime does not reach: ROCm Transformer Engine of October 2024, runtimes/te-rocm-2024.yaml);
     // dense, not block-scaled GEMMs only; src/sim/roofline.ts
@@ -599,7 +611,7 @@ export interface RuntimeSettings {
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
-    attentionScores?: { bytesPerScore: number; kernels: number; liveBytesPerScore?: number; decodeKernels?: number }; // liveBytesPerScore: score bytes alive at once (memory); decodeKernels: kernels per call at matrix-vector query counts
+    attentionScores?: { bytesPerScore: number; kernels: number; liveBytesPerScore?: number; decodeKernels?: number; headTransposes?: number; selfSplit?: number }; // liveBytesPerScore: score bytes alive at once (memory); decodeKernels: kernels per call at matrix-vector query counts; headTransposes: + kernels where a call has more than one query row per sequence; selfSplit: + kernels of a self-attention (the fused projection split into Q, K, V)
     // tokens up to which a GEMM's bias add runs inside the matrix-vector kernel (no kernel of its own): ggml-cuda fuses
     // MUL_MAT + ADD into mul_mat_vec_f for ncols_dst = 1
     biasFusedRows?: number;
@@ -610,9 +622,15 @@ export interface RuntimeSettings {
     // how a decode step adds its K/V to the self-attention cache: 'copy' = the whole cache is copied into a new tensor
     // each step (torch.cat in openai-whisper's hooks and HF DynamicCache; CTranslate2 ops::Concat); absent: in place
     kvAppend?: 'in_place' | 'copy';
+    // kernels of that copy for K and V together (default 2: one torch.cat each; CTranslate2's ops::Concat runs one
+    // thrust::scatter per input, the cache and the step's: 4)
+    kvAppendKernels?: number;
     // fp32 GEMMs in IEEE fp32 ('ieee': PyTorch's matmul default, allow_tf32 False) or on TF32 tensor cores (default)
     fp32Matmul?: 'tf32' | 'ieee';
-    bias?: 'epilogue' | 'separate';
+    // 'bias_add': CTranslate2's Dense (src/sim/runtime-ops.ts): a BiasAdd kernel after each biased GEMM, applying the
+    // layer's activation (the graph's activation op after the GEMM stands for it); cuDNN convolutions and int8 GEMMs
+    // (bias in the dequantize kernel) keep it in their own kernels
+    bias?: 'epilogue' | 'separate' | 'bias_add';
     gemmConvert?: boolean;
     // a GEMM standing for several projections of one input (op.parts: Whisper's q/k/v) runs as that many matmul nodes,
     // each converting its own input copy where gemmConvert (ggml builds ggml_mul_mat per projection)
@@ -632,6 +650,9 @@ export interface RuntimeSettings {
     // priced as a memory-bound pass of that many bytes per logit in that many kernels, and never below `floorS` (the
     // part's time measured at one row). Which of them a step runs is the
     // run's own (scheduler.sampling, scheduler.penalties: what its client asked for); greedy runs none.
+    // a Whisper decode step's device work on its logits after the LM head, base + beam search + timestamps parts
+    // (runtimes/faster-whisper.yaml: CTranslate2's logits processors, log-softmax, top-k and the copies of a step)
+    decodeLogits?: { bytesPerLogit: number; kernels: number; beam?: { bytesPerLogit: number; kernels: number }; timestamps?: { bytesPerLogit: number; kernels: number } };
     sampler?: Partial<Record<'random' | 'filter' | 'penalties', { bytesPerLogit: number; kernels: number; floorS?: number }>>;
     // eager elementwise kernels by access class (src/model/op.ts `access`), each as a fraction of what a vectorized
     // contiguous elementwise kernel reaches on the part (efficiency.memory); rmsnorm: the written-out RMSNorm chain
@@ -643,6 +664,10 @@ export interface RuntimeSettings {
   // byGroup: smaller groups' own tables at the same sizes, by rising group (each below maxGroup); a group of g devices
   // takes the first with group >= g, else `seconds` (maxGroup's)
   collectives?: { customAllreduce?: { sizes: number[]; seconds: number[]; maxGroup: number; byGroup?: { group: number; seconds: number[] }[] } };
+  // ops of a decoder pass the runtime runs as one kernel (runtimes/*.yaml `fusion.groups`; src/sim/fusion.ts): each group
+  // names graph ops (src/model/decoder-graph.ts) in execution order and the layouts / models it applies to. Absent: every
+  // graph op is a kernel of its own.
+  fusion?: FusionGroup[];
   // what the runtime does in training (src/sim/training): 'modules' = Megatron-Core's selective recompute modules
   // (the engine's default); 'op' = PyTorch op-level selective activation checkpointing as torchtitan applies it
   // reduceDtype: the element type gradients are reduced (reduce-scattered / all-reduced) in across data parallelism
@@ -736,6 +761,18 @@ export interface MoeHostSync {
   fp8ExpertKernelsFwd: number; // quantize kernels per local expert with fp8 GEMMs, at launch.per_kernel, forward
   fp8ExpertKernelsBwd: number;
 }
+/**
+ * One fused kernel of a decoder pass (runtime `fusion.groups`): the graph ops in `ops` run as one launch. The group's
+ * collective, if it has one, is that kernel (the runtime's all-reduce with the norm in its epilogue: TensorRT-LLM's
+ * AllReduceFusionOp); otherwise its first op is. The other ops lose their launch and per-kernel gap and keep their own
+ * arithmetic and traffic, less `onChip` passes (a write or a read) of a [tokens, hidden] activation tensor the fused
+ * kernel keeps in registers. `when`: the layouts and models the runtime's model code fuses for (all must hold).
+ */
+export interface FusionGroup {
+  ops: string[];
+  onChip: number;
+  when?: { minTp?: number; attentionDp?: boolean; maxPp?: number; moe?: boolean; layer?: DecoderHostArch; hiddenAbove?: number };
+}
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;
   name: string;
@@ -769,6 +806,7 @@ export interface RuntimeOverride {
   kvCacheDefault: KvCacheDefault;
   kernels: Partial<RuntimeSettings['kernels']>;
   collectives: NonNullable<RuntimeSettings['collectives']>;
+  fusion: FusionGroup[];
   training: Partial<NonNullable<RuntimeSettings['training']>>;
 }
 /** A runtime as it drives one hardware: overrides applied. `name` keeps the old hardware-block spelling. */

@@ -6,7 +6,7 @@ import { fmtBytes, fmtGB, fmtSeconds, renderTable } from '../../report/format.js
 import { whisperTimestamps } from '../../sim/whisper.js';
 import { decodingOf } from '../../model/whisper-graph.js';
 import { kvCacheRule } from '../../runtime/kv-cache.js';
-import type { NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
+import type { FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
 
 /** the eager loop's host costs as --json prints them (settings and overrides alike) */
 const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({
@@ -86,6 +86,7 @@ function settingsJson(s: RuntimeSettings) {
       kernel_choice: s.kernels.kernelChoice ?? null,
       attention_mask_scan: s.kernels.attentionMaskScan ?? null,
       attention_stream_k: s.kernels.attentionStreamK ?? false,
+      attention_quantized_query: s.kernels.attentionQuantizedQuery ?? true,
       local_cache_ubatch: s.kernels.localCacheUbatch ?? false,
       kv_per_query_head: s.kernels.kvPerQueryHead ?? false,
       mixed_decode_tile_rows: s.kernels.mixedDecodeTileRows ?? null,
@@ -117,6 +118,7 @@ function settingsJson(s: RuntimeSettings) {
       quantized_head_bits: s.kernels.quantizedHeadBits ?? null,
       quantize_activations: s.kernels.quantizeActivations ?? null,
       kv_append: dec.kvAppend,
+      kv_append_kernels: dec.kvAppendKernels,
       fp32_matmul: s.kernels.fp32Matmul ?? 'tf32',
       autocast: s.kernels.autocast ?? false,
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
@@ -126,8 +128,18 @@ function settingsJson(s: RuntimeSettings) {
       sampler: s.kernels.sampler ? Object.fromEntries(Object.entries(s.kernels.sampler).map(([k, v]) => [k, { bytes_per_logit: v!.bytesPerLogit, kernels: v!.kernels, floor_s: v!.floorS ?? null }])) : null,
     },
     collectives: { custom_allreduce: s.collectives?.customAllreduce ? customAllreduceJson(s.collectives.customAllreduce) : null },
+    fusion: (s.fusion ?? []).map((g) => ({ ops: [...g.ops], on_chip: g.onChip, when: fusionWhenJson(g.when) })),
     training: s.training ? trainingJson(s.training) : null,
   };
+}
+
+// a fusion group's conditions (runtime fusion.groups[].when), snake_case as in the YAML; null where it has none
+function fusionWhenJson(w: FusionGroup['when']): Record<string, unknown> | null {
+  if (!w) return null;
+  const names = { minTp: 'min_tp', attentionDp: 'attention_dp', maxPp: 'max_pp', moe: 'moe', layer: 'layer', hiddenAbove: 'hidden_above' } as const;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(names)) if (w[k as keyof typeof names] !== undefined) out[v] = w[k as keyof typeof names];
+  return out;
 }
 
 // a training runtime's block (runtimes/*.yaml training), SI and snake_case; fields the runtime leaves out are absent
@@ -300,6 +312,7 @@ export default class ShowRuntime extends BaseCommand {
         ['static context', s.staticContext ? `${s.staticContext} tokens` : '—'],
         ['KV cache without --kv-cache', KV_RULE_TEXT[kvCacheRule(s)]],
         ['custom all-reduce', customAllreduceText(s.collectives?.customAllreduce)],
+        ['fused decoder ops', s.fusion?.length ? s.fusion.map((g) => `${g.ops.join(' + ')}${g.when ? ` (${Object.entries(fusionWhenJson(g.when)!).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`).join('; ') : 'none (one kernel per graph op)'],
         ['kernels', Object.entries(result.kernels).filter(([, v]) => v).map(([k, v]) => `${k}: ${plain(v)}`).join('; ') || '—'],
       ];
       if (result.training) rows.push(['training', Object.entries(result.training).map(([k, v]) => `${k}: ${plain(v, true, k)}`).join('; ')]);
