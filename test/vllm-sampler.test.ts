@@ -11,6 +11,11 @@ import { resolvePrecision } from '../src/model/quant.js';
 import { applySet } from '../src/hardware/set-path.js';
 import type { DecoderModel, NormalizedHardware } from '../src/index.js';
 import { bound } from './helpers/bound.js';
+import { loadSpecFile } from '../src/spec/load.js';
+import { formatIssue } from '../src/spec/errors.js';
+import { useScratchDir } from './helpers/scratch.js';
+
+const scratch = useScratchDir('vllm-sampler-');
 
 const llama8 = libraryModel('llama-3.1-8b') as DecoderModel; // vocabulary 128,256
 const withSets = async (hw: NormalizedHardware, sets: string[]) => {
@@ -45,6 +50,19 @@ describe('kernels.sampler (vLLM V1 on NVIDIA)', () => {
       expect(t.seconds / ((mask + race) * 1e-6 + temp)).toBeLessThan(1.07);
     }
   });
+  it('never samples faster than one row does on the H200 (the floor from its one-row timings)', async () => {
+    const h200 = bound('h200-sxm', 'vllm');
+    const topp = await withSets(h200, ['runtime.sampling=top-p']);
+    const one = samplerSeconds(topp, llama8, 1).seconds;
+    // measured at one row of 128,256: top_k_top_p 129.4 us + exp_race 68.6 us; floors 129 + 58 us
+    expect(one).toBeGreaterThanOrEqual((129 + 58) * 1e-6 - 1e-12);
+    expect(one).toBeLessThan((129.4 + 68.6) * 1e-6 * 1.1);
+    // the floor binds at a few rows only: at 256 rows the bytes price is above it
+    const rt = topp.runtime!.kernels.sampler!;
+    expect(rt.filter!.floorS).toBeCloseTo(129e-6, 12);
+    expect(rt.random!.floorS).toBeCloseTo(58e-6, 12);
+    expect(samplerSeconds(topp, llama8, 256).seconds).toBeGreaterThan(10 * one);
+  });
   it('greedy (the default) adds nothing; penalties add their own pass; more rows cost more', async () => {
     const h100 = bound('h100-sxm', 'vllm');
     expect(samplerSeconds(h100, llama8, 256).names).toEqual([]);
@@ -75,6 +93,15 @@ describe('kernels.sampler (vLLM V1 on NVIDIA)', () => {
     expect(t.throughput_tok_s!).toBeLessThanOrEqual(256 / t.tpot_s! + 1e-6);
     // a small batch pays a small share of it
     expect(run(all, 8).tpot_s! / run(h100, 8).tpot_s!).toBeLessThan(1.06);
+  });
+  it("a runtime file's sampler block: units on the floor, one-line errors for a bad one", async () => {
+    const base = `id: my-sampler\nname: x\nkind: runtime\nrole: serving\nextends: vllm\nsources: [test]\n`;
+    const ok = await loadSpecFile(scratch.write('ok.yaml', base + 'kernels:\n  sampler:\n    filter: {bytes_per_logit: 100, kernels: 3, floor: 0.1 ms}\n  source: s\n'));
+    expect(ok.errors.map(formatIssue)).toEqual([]);
+    expect((ok.value!.spec as any).kernels.sampler.filter).toEqual({ bytesPerLogit: 100, kernels: 3, floorS: 1e-4 });
+    const bad = (await loadSpecFile(scratch.write('bad.yaml', base + 'kernels:\n  sampler:\n    filter: {bytes_per_logit: 100, kernels: 3, floor: -1 us}\n  source: s\n'))).errors.map(formatIssue);
+    expect(bad.length).toBeGreaterThan(0);
+    for (const e of bad) expect(e).not.toContain('\n');
   });
   it('--set runtime.sampling takes only its names', async () => {
     const err = await applySet(bound('h100-sxm', 'vllm'), 'runtime.sampling=nucleus').catch((e) => e);

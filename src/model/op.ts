@@ -33,6 +33,9 @@ export interface Op {
   // kernel launches one instance of the op takes where it is not one kernel (eager PyTorch: modulate = mul + add);
   // a runtime's per-kernel launch cost applies to each. Default 1.
   kernels?: number;
+  // a measured floor on the op's time: a call that never costs less, whatever its bytes (the sampler's kernels at a
+  // few rows: src/sim/sampler-ops.ts)
+  minS?: number;
   // a GEMM that stands for `parts` projections of the same input concatenated (Whisper's q/k/v: 3, its cross-attention
   // k/v: 2): a runtime that builds them as separate matmul nodes (kernels.split_projections: ggml) runs `parts` GEMMs,
   // of which `biasedParts` carry a bias (Whisper's key projections have none). Default 1 (one projection, biased).

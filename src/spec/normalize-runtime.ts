@@ -293,9 +293,13 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (d.timestamps) out.kernels.decodeLogits.timestamps = { bytesPerLogit: d.timestamps.bytes_per_logit, kernels: d.timestamps.kernels };
     }
     if (k.sampler !== undefined) {
-      const part = (x: { bytes_per_logit: number; kernels: number } | undefined) => (x ? { bytesPerLogit: x.bytes_per_logit, kernels: x.kernels } : undefined);
-      const sm = { random: part(k.sampler.random), filter: part(k.sampler.filter), penalties: part(k.sampler.penalties) };
-      for (const key of Object.keys(sm) as (keyof typeof sm)[]) if (sm[key] === undefined) delete sm[key];
+      const sm: NonNullable<RuntimeSettings['kernels']['sampler']> = {};
+      for (const key of ['random', 'filter', 'penalties'] as const) {
+        const x = k.sampler[key];
+        if (!x) continue;
+        const floorS = await secs('kernels', 'sampler', key, 'floor');
+        sm[key] = { bytesPerLogit: x.bytes_per_logit, kernels: x.kernels, ...(floorS !== undefined ? { floorS } : {}) };
+      }
       out.kernels.sampler = sm;
     }
     if (k.elementwise !== undefined) out.kernels.elementwise = { ...k.elementwise };

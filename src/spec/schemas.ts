@@ -890,7 +890,7 @@ const runtimeBlocks = {
           type: 'object',
           additionalProperties: false,
           required: ['bytes_per_logit', 'kernels'],
-          properties: { bytes_per_logit: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt },
+          properties: { bytes_per_logit: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: posInt, floor: OVERHEAD },
         }])),
       },
       elementwise: {

@@ -650,12 +650,13 @@ export interface RuntimeSettings {
     // the device work of the runtime's sampler beyond the fp32 logits the graph's `sampling` op prices, per logit of the
     // [sequences, vocabulary] rows it samples (src/sim/sampler-ops.ts): `random` a temperature-scaled random draw,
     // `filter` the top-k / top-p mask before it, `penalties` the repetition / frequency / presence penalties; each
-    // priced as a memory-bound pass of that many bytes per logit in that many kernels. Which of them a step runs is the
+    // priced as a memory-bound pass of that many bytes per logit in that many kernels, and never below `floorS` (the
+    // part's time measured at one row). Which of them a step runs is the
     // run's own (scheduler.sampling, scheduler.penalties: what its client asked for); greedy runs none.
     // a Whisper decode step's device work on its logits after the LM head, base + beam search + timestamps parts
     // (runtimes/faster-whisper.yaml: CTranslate2's logits processors, log-softmax, top-k and the copies of a step)
     decodeLogits?: { bytesPerLogit: number; kernels: number; beam?: { bytesPerLogit: number; kernels: number }; timestamps?: { bytesPerLogit: number; kernels: number } };
-    sampler?: { random?: { bytesPerLogit: number; kernels: number }; filter?: { bytesPerLogit: number; kernels: number }; penalties?: { bytesPerLogit: number; kernels: number } };
+    sampler?: Partial<Record<'random' | 'filter' | 'penalties', { bytesPerLogit: number; kernels: number; floorS?: number }>>;
     // eager elementwise kernels by access class (src/model/op.ts `access`), each as a fraction of what a vectorized
     // contiguous elementwise kernel reaches on the part (efficiency.memory); rmsnorm: the written-out RMSNorm chain
     elementwise?: { broadcast?: number; select?: number; strided?: number; transpose?: number; rownorm?: number; rmsnorm?: number };

@@ -125,7 +125,7 @@ function settingsJson(s: RuntimeSettings) {
       dequantize_from_tokens: s.kernels.dequantizeFromTokens ?? null,
       int8_gemm: s.kernels.int8Gemm ?? null,
       int8_quant_kernels: s.kernels.int8QuantKernels ?? false,
-      sampler: s.kernels.sampler ? Object.fromEntries(Object.entries(s.kernels.sampler).map(([k, v]) => [k, { bytes_per_logit: v!.bytesPerLogit, kernels: v!.kernels }])) : null,
+      sampler: s.kernels.sampler ? Object.fromEntries(Object.entries(s.kernels.sampler).map(([k, v]) => [k, { bytes_per_logit: v!.bytesPerLogit, kernels: v!.kernels, floor_s: v!.floorS ?? null }])) : null,
     },
     collectives: { custom_allreduce: s.collectives?.customAllreduce ? customAllreduceJson(s.collectives.customAllreduce) : null },
     fusion: (s.fusion ?? []).map((g) => ({ ops: [...g.ops], on_chip: g.onChip, when: fusionWhenJson(g.when) })),
