@@ -47,8 +47,11 @@ export interface GraphLayout {
   attentionDp?: boolean; // attention, dense FFN and LM head data-parallel over tp (src/sim/parallel.ts)
 }
 
+// `kernels` and `fusedInto` are set on every op, unset, so that the ops a runtime's fusion groups rewrite (src/sim/
+// fusion.ts) keep the shape the others have: added to two ops of a pass afterwards, they made costPass's reads of every
+// op polymorphic, simulate() 9.5 -> 15 us per estimate.
 function op(name: string, kind: OpKind, flops: number, bytes: number, weightBytes: number, dtype: Dtype, count: number): GraphOp {
-  return { name, kind, flops, bytes, weightBytes, dtype, count, flopsPerCtx: 0, bytesPerCtx: 0 };
+  return { name, kind, flops, bytes, weightBytes, dtype, count, flopsPerCtx: 0, bytesPerCtx: 0, kernels: undefined, fusedInto: undefined };
 }
 
 // y[m, n] = x[m, k] · W[k, n]: 2mnk FLOPs; reads W and x, writes y (each once). `quantized`: W is in the
