@@ -80,12 +80,12 @@ describe('MoE training: routing and token movement', () => {
     expect(sn.breakdown.ep_comm_s).toBeGreaterThan(1.5 * sw.breakdown.ep_comm_s); // twice the copies cross the EP group
     expect(sn.stepS).toBeGreaterThan(sw.stepS);
   });
-  it('a fused attention backward is 2.5× its forward FLOPs at 0.85 of its rate (FlashAttention-3 paper kernel benchmarks)', () => {
+  it('a fused attention backward is 2.5× its forward FLOPs at 0.82 of its rate on H100 (causal cuDNN SDPA on the same die, hardware/nvidia/h200-sxm.yaml)', () => {
     const att = layerForwardOps(s, p, false, 'bf16').filter((o) => o.kind === 'attention');
     // at this 4k sequence the fused kernel runs at 0.805 of its long-sequence rate (src/sim/training/attention-length.ts)
     const fwd = opCost(att[0]!, h100).seconds / attentionLengthFactor(p.seqLen);
     const c = passCost(att, h100, 'none');
-    expect(c.bwdS).toBeCloseTo((2.5 * fwd) / 0.85, 12);
+    expect(c.bwdS).toBeCloseTo((2.5 * fwd) / 0.82, 12);
     expect(c.bwdFlops).toBeCloseTo(2.5 * c.fwdFlops, 3);
   });
 });

@@ -91,7 +91,7 @@ export interface HardwareEfficiency {
   attentionByDtype?: Partial<Record<Dtype, number>>;
   attentionKv8: number; // decode attention over an 8-bit (or narrower) KV cache: achieved bandwidth / STREAM (memory)
   // a fused attention's backward kernel rate as a fraction of its forward rate (training), where the part's own kernels
-  // were timed both ways; absent: FLASH_BWD_RATE, the Hopper figure (src/sim/training/layer-cost.ts)
+  // were timed both ways; absent: FLASH_BWD_RATE, an unmasked H100 figure (src/sim/training/layer-cost.ts)
   attentionBackward?: number;
   // an fp8 GEMM with split (precise) accumulation, as a fraction of the fast-accumulation rate `gemmByDtype.fp8` was
   // measured at (Hopper: the tensor cores' fp8 accumulator is periodically promoted to fp32); absent: no such mode

@@ -201,12 +201,15 @@ export interface PassCost {
 // paper's kernel benchmarks (Shah et al. 2024, arXiv 2407.08608, Figs. 5-6; backward FLOPs counted as 2.5x forward)
 // give at 4k / 8k tokens cuDNN 499 / 518 TFLOP/s backward vs 609 / 600 forward, FlashAttention-2 310 / 318 vs 368 / 370,
 // FlashAttention-3 542 / 559 vs 638 / 646: 0.82-0.87 of the forward rate for every implementation → 0.85 (the
-// forward's rate is the hardware's efficiency.attention). Materialized attention is not affected (its backward is GEMMs).
+// forward's rate is the hardware's efficiency.attention). Those sweeps run without the causal mask; the causal backward
+// training runs is lower (cuDNN 9.19 on H200: 0.80 / 0.84 causal vs 0.84 / 0.86 unmasked at 4k / 8k), which the Hopper
+// parts state as efficiency.attention_backward 0.82 (hardware/nvidia/h200-sxm.yaml). Materialized attention is not
+// affected (its backward is GEMMs).
 export const FLASH_BWD_RATE = 0.85;
 
 // The part's own backward/forward ratio where its fused-attention kernels were timed both ways (hardware
-// efficiency.attention_backward: Blackwell's cuDNN SDPA backward runs at 0.76-0.81 of its forward, below Hopper's 0.85,
-// hardware/nvidia/b200.yaml); FLASH_BWD_RATE otherwise.
+// efficiency.attention_backward: the causal cuDNN SDPA backward runs at 0.82 of its forward on Hopper, 0.76-0.81 on
+// Blackwell; hardware/nvidia/h200-sxm.yaml, b200.yaml); FLASH_BWD_RATE otherwise.
 export function flashBackwardRate(hw: NormalizedHardware): number {
   const r = hw.efficiency.attentionBackward;
   return r !== undefined && r > 0 ? Math.min(1, r) : FLASH_BWD_RATE;
