@@ -153,4 +153,17 @@ describe('runtime-declared fusion of decoder ops', () => {
       expect(lines.join('\n')).toMatch(re);
     }
   });
+  it('a fused group never costs more than its ops unfused, on a part with a measured L2 rate too (DGX Spark)', () => {
+    for (const rt of ['vllm', 'tensorrt-llm']) {
+      const hw = under('dgx-spark', rt);
+      expect(hw.onChip.l2BandwidthBytePerS).toBeGreaterThan(0);
+      for (const [inTok, b] of [[256, 1], [2048, 4]] as const) {
+        const flags = { model: 'llama-3.1-8b', hardware: 'dgx-spark', dtype: 'bf16', batch: b, 'input-tokens': inTok, 'output-tokens': 64 };
+        const fused = sim(flags, hw);
+        const plain = sim(flags, withFusion(hw, []));
+        expect(fused.ttft_s!).toBeLessThanOrEqual(plain.ttft_s! * (1 + 1e-12));
+        expect(fused.tpot_s!).toBeLessThanOrEqual(plain.tpot_s! * (1 + 1e-12));
+      }
+    }
+  });
 });

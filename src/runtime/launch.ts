@@ -45,18 +45,28 @@ export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other
 }
 
 /**
- * The host dispatch floor of an op of `kernels` kernels: a one-kernel op of a kind the runtime prices by kind
+ * The host dispatch floor of an op of `kernels` kernels: an op of a kind the runtime prices by kind
  * (launch.per_kernel_by_kind: eager Python code, where an nn.Linear call costs the host three times a tensor add) pays
- * that; several kernels (an eager composite: its steps are elementwise tensor ops) pay the per-kernel cost each.
- * Under piecewise graphs a decode step's attention ops (the graph split points) pay their by-kind cost (or the
- * per-kernel cost per kernel); the captured ops between them pay nothing.
+ * that for its call and first kernel, and the per-kernel cost for each further kernel (an eager composite's steps, a
+ * block-FP8 linear's activation quantization); an op of another kind pays the per-kernel cost per kernel. So an op of
+ * more kernels never has a lower floor than the same op of fewer (a 2-kernel FP8 linear had been floored at 2 x 10.5 us
+ * under SGLang's eager prefill, below the 30.8 us of a 1-kernel bf16 linear). An op run inside another op's kernel
+ * (kernels 0: a runtime's fusion group, src/sim/fusion.ts) pays nothing. Under piecewise graphs a decode step's
+ * attention ops (the graph split points) pay the same; the captured ops between them pay nothing.
  */
 export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, kind: string, kernels: number): number {
+  if (!(kernels > 0)) return 0;
   const l = hw.runtime?.launch;
-  if (l?.graphs === 'piecewise' && phase === 'decode') return PIECEWISE_EAGER_KINDS.has(kind) ? (byKindS(l, kind) ?? l.perKernelS * kernels) : 0;
-  const per = launchFloorS(hw, phase);
-  if (per === 0) return 0;
-  return (kernels === 1 ? byKindS(l, kind) : undefined) ?? per * kernels;
+  let per: number;
+  if (l?.graphs === 'piecewise' && phase === 'decode') {
+    if (!PIECEWISE_EAGER_KINDS.has(kind)) return 0;
+    per = l.perKernelS;
+  } else {
+    per = launchFloorS(hw, phase);
+    if (per === 0) return 0;
+  }
+  const first = byKindS(l, kind);
+  return first === undefined ? per * kernels : first + per * (kernels - 1);
 }
 
 /** the runtime's host cost of one op of `kind` (launch.per_kernel_by_kind), undefined where it prices none by kind */

@@ -18,6 +18,8 @@ export function l2ResidentBandwidth(op: Op, hw: Pick<NormalizedHardware, 'onChip
   const { l2Bytes, l2BandwidthBytePerS } = hw.onChip;
   if (!l2Bytes || !l2BandwidthBytePerS) return undefined;
   if ((op.kind !== 'elementwise' && op.kind !== 'norm') || op.weightBytes > 0) return undefined;
-  // each kernel of the op (a glue op is several: to_fp16, to_fp32, bias add) must fit on its own
-  return op.bytes / (op.kernels ?? 1) <= l2Bytes ? l2BandwidthBytePerS : undefined;
+  // each kernel of the op (a glue op is several: to_fp16, to_fp32, bias add) must fit on its own; an op run inside
+  // another op's kernel (kernels 0: a runtime's fusion group, src/sim/fusion.ts) is that kernel's epilogue or prologue,
+  // one kernel's worth of its bytes
+  return op.bytes / Math.max(1, op.kernels ?? 1) <= l2Bytes ? l2BandwidthBytePerS : undefined;
 }

@@ -221,6 +221,12 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
             : undefined;
     } else if (e.keyword === 'propertyNames') {
       continue; // reported by the nested enum error
+    } else if (e.keyword === 'const' && e.data !== null && typeof e.data === 'object' && errors.some((o) => o !== e && o.keyword !== 'oneOf' && o.instancePath.startsWith(e.instancePath))) {
+      continue; // a oneOf's constant branch (false) beside a mapping branch whose own errors name the field and the fix
+    } else if (e.keyword === 'const') {
+      const orMapping = errors.some((o) => o.instancePath === e.instancePath && o.keyword === 'type' && (o.params as { type?: unknown }).type === 'object');
+      message = `must be ${JSON.stringify((e.params as { allowedValue?: unknown }).allowedValue)}${orMapping ? ' or a mapping' : ''}, found ${JSON.stringify(e.data)?.slice(0, 40)}`;
+      if (orMapping) suggestion = 'see docs/runtimes.md for the mapping\'s fields';
     } else if (e.keyword === 'minimum' || e.keyword === 'maximum' || e.keyword === 'exclusiveMinimum') {
       const range = subSchema(schema, path);
       const lo = range?.minimum ?? (range?.exclusiveMinimum !== undefined ? `> ${range.exclusiveMinimum}` : undefined);
@@ -233,6 +239,8 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
       message = `must be a whole number, found ${JSON.stringify(e.data)}`;
     } else if (e.keyword === 'pattern' && (e.params as { pattern?: string }).pattern === ID_PATTERN) {
       message = `an id is lowercase letters, digits, ".", "_" and "-", starting with a letter or digit (and not a reserved word); found ${JSON.stringify(e.data)}`;
+    } else if (e.keyword === 'type' && (e.params as { type?: unknown }).type === 'object' && errors.some((o) => o.instancePath === e.instancePath && o.keyword === 'const')) {
+      continue; // said with the constant branch's error (above): "must be false or a mapping"
     } else if (e.keyword === 'type') {
       // ajv says "must be number,string"; a user reads the kinds and what was there (null is YAML's ~ or nothing)
       const kinds = String((e.params as { type?: string | string[] }).type ?? '').split(',').map((t) => (t === 'string' && /number/.test(String((e.params as { type?: unknown }).type)) ? 'an expression in quotes' : t === 'integer' ? 'a whole number' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`));
