@@ -45,14 +45,15 @@ export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other
 }
 
 /**
- * The host dispatch floor of an op of `kernels` kernels: an op of a kind the runtime prices by kind
- * (launch.per_kernel_by_kind: eager Python code, where an nn.Linear call costs the host three times a tensor add) pays
- * that for its call and first kernel, and the per-kernel cost for each further kernel (an eager composite's steps, a
- * block-FP8 linear's activation quantization); an op of another kind pays the per-kernel cost per kernel. So an op of
- * more kernels never has a lower floor than the same op of fewer (a 2-kernel FP8 linear had been floored at 2 x 10.5 us
- * under SGLang's eager prefill, below the 30.8 us of a 1-kernel bf16 linear). An op run inside another op's kernel
- * (kernels 0: a runtime's fusion group, src/sim/fusion.ts) pays nothing. Under piecewise graphs a decode step's
- * attention ops (the graph split points) pay the same; the captured ops between them pay nothing.
+ * The host dispatch floor of an op of `kernels` kernels: the per-kernel cost for each kernel (an eager composite's
+ * steps are tensor ops), and never less than the runtime's cost for one call of the op's kind (launch.per_kernel_by_kind:
+ * eager Python code, where an nn.Linear call costs the host three times a tensor add). So an op of more kernels never
+ * has a lower floor than the same op of fewer (a 2-kernel FP8 linear had been floored at 2 x 10.5 us under SGLang's
+ * eager prefill, below the 30.8 us of a 1-kernel bf16 linear). Which further kernels are Python calls of their own (a
+ * block-FP8 linear's activation quantization) and which one ATen call launches from C++ (GroupNorm's statistics and
+ * apply, cuDNN's layout conversions) is not measured, so none is charged beyond the larger of the two. An op run inside
+ * another op's kernel (kernels 0: a runtime's fusion group, src/sim/fusion.ts) pays nothing. Under piecewise graphs a
+ * decode step's attention ops (the graph split points) pay the same; the captured ops between them pay nothing.
  */
 export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, kind: string, kernels: number): number {
   if (!(kernels > 0)) return 0;
@@ -65,8 +66,7 @@ export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, ki
     per = launchFloorS(hw, phase);
     if (per === 0) return 0;
   }
-  const first = byKindS(l, kind);
-  return first === undefined ? per * kernels : first + per * (kernels - 1);
+  return Math.max(byKindS(l, kind) ?? 0, per * kernels);
 }
 
 /** the runtime's host cost of one op of `kind` (launch.per_kernel_by_kind), undefined where it prices none by kind */
