@@ -13,9 +13,10 @@
 // for the prompt's last token only.
 import type { PassCost } from './decoder.js';
 import type { OpRow } from './types.js';
+import { SAMPLER_OPS } from './sampler-ops.js';
 
 /** the ops a prompt runs once, whatever its ubatches (attention over the whole prompt, the output head) */
-export const ONCE_OPS: ReadonlySet<string> = new Set(['final_norm', 'lm_head', 'sampling', 'sampler_penalties', 'sampler_filter', 'sampler_random']);
+export const ONCE_OPS: ReadonlySet<string> = new Set(['final_norm', 'lm_head', 'sampling', ...SAMPLER_OPS]);
 
 /**
  * once + passes·body(u): one pass's cost from its parts (rows merged by op, counts scaled, in the order of `order`, the
