@@ -255,6 +255,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (kt !== undefined) out.kernels.kernelTimeS = nonNegative(ctx, [...at, 'kernels', 'kernel_time'], kt);
     const gf = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_fixed'], 'seconds');
     if (gf !== undefined) out.kernels.gemmFixedS = nonNegative(ctx, [...at, 'kernels', 'gemm_fixed'], gf);
+    const mf = await quantityAt(ctx, raw, [...at, 'kernels', 'mla_decode_fixed'], 'seconds');
+    if (mf !== undefined) out.kernels.mlaDecodeFixedS = nonNegative(ctx, [...at, 'kernels', 'mla_decode_fixed'], mf);
     const wf = await quantityAt(ctx, raw, [...at, 'kernels', 'weight_only_moe_fixed'], 'seconds');
     if (wf !== undefined) out.kernels.weightOnlyMoeFixedS = nonNegative(ctx, [...at, 'kernels', 'weight_only_moe_fixed'], wf);
     const tg = k.tiled_gemm;

@@ -749,6 +749,8 @@ const runtimeBlocks = {
       gemv_rate: PEAK,
       gemm_rate: PEAK,
       gemm_fixed: OVERHEAD,
+      // least device time of one decode-attention call over MLA's latent cache (split-KV stage and reduce together)
+      mla_decode_fixed: OVERHEAD,
       // rows up to which the runtime's own skinny GEMM kernel takes a dense GEMM of that compute dtype (gemm_fixed above only)
       skinny_gemm_rows: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['bf16', 'fp16', 'fp8', 'fp4', 'int8'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 1024 }])) },
       mla: { enum: ['absorbed', 'expanded'] },

@@ -483,6 +483,10 @@ export interface RuntimeSettings {
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
+    // least device time of one decode-attention call over MLA's shared latent (the runtime's MLA decode kernel: split-KV
+    // stage and reduce), in place of the hardware's per-kernel gap where larger; its KV read stays beside it
+    // (src/sim/roofline.ts)
+    mlaDecodeFixedS?: number;
     // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
     // (vLLM on ROCm: wvSplitKQ for fp8 at one row, wvSplitK for 16-bit at up to 4): gemmFixedS applies above them only,
     // and such a GEMM never costs more than the skinny kernel taking that many rows at a time (src/sim/roofline.ts)
