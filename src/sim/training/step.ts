@@ -167,11 +167,12 @@ export function fp8WeightCastSeconds(i: StepInput): number {
   return (stageCopies(p) * linear * qb) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }
 
-// Megatron-Core's DDP touches the whole unsharded gradient buffer before the data-parallel reduce-scatter, on the
-// compute stream as each bucket's last gradient lands (megatron/core/distributed/param_and_grad_buffer.py @d98e8a6
-// start_grad_sync): check_grads takes each bucket's grad_data.norm() when check_for_nan_in_grad (Megatron-LM
-// --check-for-nan-in-loss-and-grad, on by default; NeMo / Megatron-Bridge recipes set it): the runtime's
-// training.grad_buffer_passes. Then `if bucket.gradient_scaling_factor != 1.0: grad_data *= gradient_scaling_factor`
+// Megatron-Core's DDP touches the whole unsharded gradient buffer on the compute stream: it zeroes it at the start of
+// every iteration (megatron/training/training.py @d98e8a6 train_step → zero_grad_buffer → grad_data.zero_()), and before
+// the data-parallel reduce-scatter, as each bucket's last gradient lands (megatron/core/distributed/
+// param_and_grad_buffer.py @d98e8a6 start_grad_sync), check_grads takes each bucket's grad_data.norm() when
+// check_for_nan_in_grad (Megatron-LM --check-for-nan-in-loss-and-grad, on by default; NeMo / Megatron-Bridge recipes
+// set it): the runtime's training.grad_buffer_passes counts both. Then `if bucket.gradient_scaling_factor != 1.0: grad_data *= gradient_scaling_factor`
 // reads and writes it again, with the factor from distributed_data_parallel.py: 1/(dp·cp) on every bucket when the
 // collective does not average (average_in_collective False, Megatron-Core's default), else 1 on the dense buckets and
 // edp/(dp·cp) on the expert ones (edp = expertDataParallel) (training.average_in_collective). Each pass moves the device's
