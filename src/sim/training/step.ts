@@ -14,7 +14,7 @@ import { trainingCollectiveTime } from './collective-time.js';
 import { latencyOrShaped, scaleOutLatency } from '../scale-out.js';
 import type { DecoderShape } from './shapes.js';
 import { expertDataParallel, expertTp, groupLinks, linkForSpan, microBatchesPerPipeline, type PlanShape } from './plan.js';
-import { eagerElementwise, headForwardOps, layerForwardOps, passCost, type PassCost } from './layer-cost.js';
+import { eagerElementwise, headForwardOps, layerForwardOps, LOSS_BYTES, passCost, type PassCost } from './layer-cost.js';
 import { capacityCopies } from './moe-capacity.js';
 import { GRAD_BYTES, WEIGHT_BYTES } from './memory.js';
 import type { Recompute, RecomputePolicy, StepBreakdown, ZeroStage } from './types.js';
@@ -228,7 +228,10 @@ export function stepTime(i: StepInput): StepResult {
     const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw), i.gemmDtype === 'fp8', hw.runtime?.training?.hostCpuScale);
     moe = withMoeHostFloor(moe, { fwdS: f.fwdS, bwdS: f.bwdS + fullShare * f.fwdS });
   }
-  const head = passCost(headForwardOps(s, p, i.gemmDtype), hw, pol.granularity === 'full' ? 'selective' : pol);
+  // the loss's bytes per logit element: the runtime's cross-entropy passes where it states them (layer-cost.ts)
+  const rtT = hw.runtime?.training;
+  const loss = { forward: rtT?.lossForwardBytes ?? LOSS_BYTES.forward, backward: rtT?.lossBackwardBytes ?? LOSS_BYTES.backward };
+  const head = passCost(headForwardOps(s, p, i.gemmDtype, loss), hw, pol.granularity === 'full' ? 'selective' : pol);
 
   // 2. TP with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of the [b·s/cp, h] bf16 activation
   //    forward, the same backward (Korthikanti et al. 2022 §4.2.2, replacing Megatron's 2 + 2 all-reduces at equal
