@@ -709,6 +709,9 @@ export interface RuntimeSettings {
   // DeepSpeed, Megatron FSDP), no copies priced
   // optimizerBytes: memory traffic per parameter of one optimizer step, gradient-norm clipping included
   // (src/sim/training/step.ts; absent: 28, a fused Adam over fp32 master weights and states with a 16-bit copy)
+  // lossForwardBytes / lossBackwardBytes: memory traffic per element of the LM head's vocab-parallel logits shard of the
+  // cross-entropy loss, forward and backward (src/sim/training/layer-cost.ts headForwardOps; absent: 8 and 16, one fp32
+  // read + write forward and twice that backward)
   // fsdpScope: 'scale_up' = ZeRO-3 / FSDP shards over the data-parallel ranks of one scale-up domain and the domains
   // hold replicas that all-reduce their gradient shards once per step (MaxText multislice: ici_fsdp_parallelism and
   // dcn_data_parallelism; PyTorch HYBRID_SHARD: src/sim/training/fsdp-scope.ts); absent / 'all': over the whole group
@@ -719,9 +722,9 @@ export interface RuntimeSettings {
   // pipeline send/receive before the next chunk runs; only the steady 1F1B phase overlaps them (Megatron-Core without
   // overlap_p2p_comm_warmup_flush, src/sim/training/pp-flush-p2p.ts); absent / 'overlapped': every send hidden
   // behind the next chunk's compute
-  // gradBufferPasses: memory passes (reads + writes) over the device's unsharded gradient buffer each step before the
-  // data-parallel reduction, whatever the split (Megatron-Core start_grad_sync: a norm per bucket when
-  // check_for_nan_in_grad); absent: 0
+  // gradBufferPasses: memory passes (reads + writes) over the device's unsharded gradient buffer each step, whatever
+  // the split (Megatron-Core: the zeroing of the buffer at each iteration's start,
+  // zero_grad_buffer, and in start_grad_sync a norm per bucket when check_for_nan_in_grad); absent: 0
   // averageInCollective: whether the data-parallel collective averages (Megatron-Core DDP average_in_collective). False:
   // every bucket is scaled by 1/(dp·cp) before it (a read and a write of the buffer) wherever dp·cp > 1; true: only
   // the expert buckets, by edp/(dp·cp), wherever that is not 1 (ep·etp ≠ tp); absent: no scaling pass
@@ -749,6 +752,8 @@ export interface RuntimeSettings {
     gradBufferPasses?: number;
     averageInCollective?: boolean;
     optimizerBytes?: number;
+    lossForwardBytes?: number;
+    lossBackwardBytes?: number;
     pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
     // the training GEMM dtypes (train --dtype) the runtime has a recipe for; absent: all. Another is priced as asked,
     // with a warning (src/sim/training/train.ts)

@@ -167,6 +167,8 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     grad_buffer_passes: t.gradBufferPasses,
     average_in_collective: t.averageInCollective,
     optimizer_bytes: t.optimizerBytes,
+    loss_forward_bytes: t.lossForwardBytes,
+    loss_backward_bytes: t.lossBackwardBytes,
     pipeline_schedules: t.pipelineSchedules,
     gemm_dtypes: t.gemmDtypes,
     moe_host: mh && {
