@@ -101,6 +101,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     }
     if (l.graphs !== undefined) out.launch.graphs = l.graphs;
     if (l.device_gap !== undefined) out.launch.deviceGap = l.device_gap;
+    if (l.graph_batch_sizes !== undefined) out.launch.graphBatchSizes = ascendingSizes(ctx, [...at, 'launch', 'graph_batch_sizes'], l.graph_batch_sizes as number[]);
   }
   const m = own.memory;
   if (m) {
@@ -392,6 +393,14 @@ function renamed<T>(blk: Raw, names: Record<string, keyof T & string>): Partial<
   const out: Partial<T> = {};
   for (const [from, to] of Object.entries(names)) if (blk[from] !== undefined) out[to] = blk[from];
   return out;
+}
+
+// captured graph batch sizes: whole numbers ≥ 1, strictly ascending (the padding takes the first one ≥ the batch)
+function ascendingSizes(ctx: SpecContext, path: (string | number)[], v: number[]): number[] {
+  for (let i = 1; i < v.length; i++) {
+    if (!(v[i]! > v[i - 1]!)) ctx.errors.push(issueAt(ctx, [...path, i], `must be larger than the size before it (${v[i - 1]}), found ${v[i]}: list the captured batch sizes in ascending order`));
+  }
+  return v;
 }
 
 function nonNegative(ctx: SpecContext, path: (string | number)[], v: number): number {

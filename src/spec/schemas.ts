@@ -564,6 +564,8 @@ const runtimeBlocks = {
       },
       graphs: { enum: ['all', 'decode', 'piecewise', 'none'] },
       device_gap: { type: 'boolean' },
+      // batch sizes of the captured decode graphs with padding on (sequences per rank, ascending; src/sim/graph-padding.ts)
+      graph_batch_sizes: { type: 'array', minItems: 1, maxItems: 512, items: { type: 'integer', minimum: 1, maximum: 100000 } },
       source: src,
     },
   },
