@@ -102,6 +102,9 @@ describe('parameter counts vs published exact counts (within 0.5%)', () => {
     ['opensora-vae-2d', 83_653_863, null, 'SDXL AutoencoderKL (Open-Sora 1.2 spatial VAE)'],
     // HF GPTJForCausalLM load (lm_head bias of 50,400 not expressible: −0.0008%)
     ['gpt-j-6b', 6_050_882_784, null, 'EleutherAI/gpt-j-6B (HF load)'],
+    // HF bigscience model cards (word_embeddings_layernorm, 2 · hidden, not expressible)
+    ['bloom-176b', 176_247_271_424, null, 'bigscience/bloom model card'],
+    ['bloom-7b1', 7_069_016_064, null, 'bigscience/bloom-7b1 model card'],
   ];
   for (const [id, total, active, cite] of rows) {
     it(`${id}: ${total.toLocaleString('en-US')} (${cite})`, () => {
@@ -122,6 +125,9 @@ describe('parameter counts vs published exact counts (within 0.5%)', () => {
     expect(params('whisper-large-v3').total).toBe(1_543_304_960 + 48 * 1280 * 3 + 1280);
     // Llama-3.3-70B has Llama-3.1-70B's architecture
     expect(params('llama-3.3-70b').total).toBe(params('llama-3.1-70b').total);
+    // BLOOM: the model card's count less the embedding LayerNorm (weight + bias of the hidden size)
+    expect(params('bloom-176b').total).toBe(176_247_271_424 - 2 * 14336);
+    expect(params('bloom-7b1').total).toBe(7_069_016_064 - 2 * 4096);
   });
 });
 
