@@ -123,7 +123,7 @@ describe('list and show', () => {
     expect(r.overrides.find((o: any) => o.hardware === 'gb200').fields).toEqual({ training_host_cpu_scale: 2.6 });
     expect((await runCommand(['show', 'runtime', 'megatron', '--json'], { root }) as any).result.training.host_cpu_scale).toBeUndefined();
     const t = await runCommand(['show', 'runtime', 'megatron'], { root });
-    expect(t.stdout).toMatch(/training +reduce_dtype: fp32; fp8_quantize_bytes: 6; fp8_weight_cast: per_step; ep_dispatch: bf16; expert_tp: tp; fp8_accumulate: split_backward; pp_split: even; pp_warmup_flush_p2p: blocking; grad_buffer_passes: 1; average_in_collective: false; pipeline_schedules: \[1f1b, interleaved\]; gemm_dtypes: \[bf16, fp8\]; moe_host: \{syncs_fwd: 1, per_op_s: 22 µs/);
+    expect(t.stdout).toMatch(/training +reduce_dtype: fp32; fp8_quantize_bytes: 6; fp8_weight_cast: per_step; ep_dispatch: bf16; expert_tp: tp; fp8_accumulate: split_backward; pp_split: even; pp_warmup_flush_p2p: blocking; grad_buffer_passes: 2; average_in_collective: false; optimizer_bytes: 38; loss_forward_bytes: 38; loss_backward_bytes: 14; pipeline_schedules: \[1f1b, interleaved\]; gemm_dtypes: \[bf16, fp8\]; moe_host: \{syncs_fwd: 1, per_op_s: 22 µs/);
     expect(t.stdout).toMatch(/on gb200 +training_host_cpu_scale=2\.6/);
     expect(((await runCommand(['show', 'runtime', 'vllm', '--json'], { root })).result as any).training).toBeNull();
   });

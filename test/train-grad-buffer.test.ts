@@ -1,5 +1,6 @@
-// Megatron-Core's DDP passes over the unsharded gradient buffer before each bucket's reduce-scatter (check_grads'
-// norm; the 1/dp scaling when the collective does not average) and, under Megatron-LM's bf16 defaults, keeps that
+// Megatron-Core's DDP passes over the unsharded gradient buffer: its zeroing at the start of every iteration
+// (zero_grad_buffer), and before each bucket's reduce-scatter check_grads' norm and the 1/dp scaling when the collective
+// does not average; under Megatron-LM's bf16 defaults it keeps that
 // buffer and its reduce-scatter in fp32 (runtimes/megatron.yaml grad_buffer_passes, reduce_dtype; src/sim/training/step.ts).
 import { describe, expect, it } from 'vitest';
 import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
@@ -15,14 +16,16 @@ const run = (rt: NormalizedRuntime, zero?: 3) => simulateTraining(buildTrainRequ
 const without = (rt: NormalizedRuntime): NormalizedRuntime => ({ ...rt, training: { ...rt.training, gradBufferPasses: 0, averageInCollective: undefined } });
 
 describe('gradient buffer passes and reduce dtype', () => {
-  it('megatron: norm + 1/dp scaling = 3 passes over an fp32 buffer; nemo: the norm only, bf16', () => {
+  it('megatron: zeroing + norm + 1/dp scaling = 4 passes over an fp32 buffer; nemo: zeroing + norm, bf16', () => {
     const meg = libraryRuntime('megatron');
     const nemo = libraryRuntime('nemo');
-    expect(meg.training!.gradBufferPasses).toBe(1);
+    expect(meg.training!.gradBufferPasses).toBe(2);
     expect(meg.training!.averageInCollective).toBe(false);
     expect(nemo.training!.averageInCollective).toBe(true);
     expect(meg.training!.reduceDtype).toBe('fp32');
-    expect(nemo.training!.gradBufferPasses).toBe(1);
+    expect(nemo.training!.gradBufferPasses).toBe(2);
+    // a full-iteration CUDA graph drops the norm (no NaN check) but the buffer is still zeroed outside the graph
+    expect(libraryRuntime('nemo-full-graphs').training!.gradBufferPasses).toBe(1);
     expect(nemo.training!.reduceDtype).toBe('bf16');
     // the passes land in optimizer_s (per-step passes over parameter-sized buffers): device parameters × passes ×
     // gradient bytes at the HBM rate
@@ -31,8 +34,8 @@ describe('gradient buffer passes and reduce dtype', () => {
     const dMeg = run(meg).breakdown.optimizer_s - run(without(meg)).breakdown.optimizer_s;
     const dNemo = run(nemo).breakdown.optimizer_s - run(without(nemo)).breakdown.optimizer_s;
     expect(run(meg).step_s! - run(without(meg)).step_s!).toBeCloseTo(dMeg, 9);
-    expect(dMeg).toBeCloseTo((3 * params * 4) / rate, 9);
-    expect(dNemo).toBeCloseTo((1 * params * 2) / rate, 9);
+    expect(dMeg).toBeCloseTo((4 * params * 4) / rate, 9);
+    expect(dNemo).toBeCloseTo((2 * params * 2) / rate, 9);
     // ~8 GB of parameters: tens of ms on a step of seconds
     expect(dMeg / run(meg).step_s!).toBeLessThan(0.05);
   });
@@ -49,12 +52,12 @@ describe('gradient buffer passes and reduce dtype', () => {
     const meg = libraryRuntime('megatron');
     const rate = hw.memory.bandwidthBytePerS * hw.efficiency.memory;
     const params = decoderShape(m).paramsDense;
-    // 8 GPUs as tp 8 (dp 1): gradient_scaling_factor 1/(dp·cp) = 1, so only the norm pass (over one eighth of the
-    // parameters, fp32)
+    // 8 GPUs as tp 8 (dp 1): gradient_scaling_factor 1/(dp·cp) = 1, so only the zeroing and the norm (over one
+    // eighth of the parameters, fp32)
     const tp8 = { ...o, tp: 8 };
     const runTp8 = (rt: NormalizedRuntime) => simulateTraining(buildTrainRequest(m, bindRuntime(hw, rt), tp8));
     const d = runTp8(meg).breakdown.optimizer_s - runTp8(without(meg)).breakdown.optimizer_s;
-    expect(d).toBeCloseTo((1 * (params / 8) * 4) / rate, 9);
+    expect(d).toBeCloseTo((2 * (params / 8) * 4) / rate, 9);
   });
   it('averaged collectives still scale the expert buckets where the experts data-parallel group differs', () => {
     const nemo = libraryRuntime('nemo');

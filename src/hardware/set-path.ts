@@ -110,6 +110,8 @@ function buildFields(): Record<string, Field> {
     // token streamed, and the API servers that share it (vLLM --api-server-count); 0s for both: none (offline runs)
     'runtime.frontend_per_request': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { frontendPerRequestS: v as number }) },
     'runtime.frontend_per_token': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { frontendPerOutputTokenS: v as number }) },
+    // the captured decode graph batch sizes with padding on, per rank, ascending: "128,256,384,512"; "none" turns padding off
+    'runtime.graph_batch_sizes': { kind: 'string', apply: (hw, v) => setRuntime(hw, { graphBatchSizes: graphSizes(v as string) }) },
     'runtime.api_servers': { kind: 'count', apply: (hw, v) => setRuntime(hw, { apiServers: v as number }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
     ...linkFields('scale_up', 'scaleUp'),
@@ -130,6 +132,19 @@ function buildFields(): Record<string, Field> {
     };
   }
   return f;
+}
+
+// "128,256,384,512" → [128, 256, 384, 512] (whole numbers ≥ 1, ascending); "none" → null (no padding)
+function graphSizes(raw: string): number[] | null {
+  const where = '--set runtime.graph_batch_sizes';
+  if (raw.trim() === 'none') return null;
+  const parts = raw.split(',').map((x) => x.trim());
+  const sizes = parts.map(Number);
+  sizes.forEach((n, i) => {
+    if (!(Number.isInteger(n) && n >= 1 && n <= 100000)) throw new UserError(`${where}: expected whole numbers from 1 to 100000 separated by commas (e.g. 128,256,384,512) or none, found "${parts[i]}"`);
+    if (i > 0 && !(n > sizes[i - 1]!)) throw new UserError(`${where}: the sizes must ascend, found ${n} after ${sizes[i - 1]}; list them smallest first (e.g. 128,256,384,512)`);
+  });
+  return sizes;
 }
 
 // the hardware's own runtime block gains `o`; a runtime already bound takes it as boundRuntime would have

@@ -55,5 +55,7 @@ export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
   const fe = { perRequestS: own.frontendPerRequestS, perOutputTokenS: own.frontendPerOutputTokenS, processes: own.apiServers };
   for (const k of Object.keys(fe) as (keyof typeof fe)[]) if (fe[k] === undefined) delete fe[k];
   const frontend = Object.keys(fe).length ? fe : undefined;
-  return { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend };
+  // captured decode graph sizes (`--set runtime.graph_batch_sizes`; null: padding off, whatever the runtime file says)
+  const launch = own.graphBatchSizes !== undefined ? { graphBatchSizes: own.graphBatchSizes ?? undefined } : undefined;
+  return { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend, ...(launch ? { launch } : {}) };
 }

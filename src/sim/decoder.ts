@@ -37,6 +37,7 @@ import { decoderHostArch, eagerStepSeconds, launchPhaseOf, type LaunchPhase } fr
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches } from './ubatch.js';
 import { samplerOps } from './sampler-ops.js';
+import { mergePadded, paddedDecodeSeqs } from './graph-padding.js';
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
 // flight and 32768 tokens per forward; `--batch max` searches within them.
@@ -326,6 +327,13 @@ function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, 
 // The ops of one pass as the bound runtime launches them (ggml runtimes: kernels per op, src/sim/ggml-kernels.ts);
 // `serve` prices its iterations through the same function (src/serve/step-cost.ts).
 export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
+  // a decode step the runtime pads up to its next captured graph size (src/sim/graph-padding.ts)
+  const padded = paddedDecodeSeqs(hw, L, s);
+  if (padded === s.decodeSeqs) return shapeOps(m, hw, L, p, s);
+  return mergePadded(shapeOps(m, hw, L, p, s), shapeOps(m, hw, L, p, { prefillSeqs: s.prefillSeqs, prefillLen: s.prefillLen, decodeSeqs: padded }));
+}
+
+function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
   // a single sequence's prompt in the runtime's physical batches: its masked attention is computed ubatch by ubatch
   const ubatch = s.prefillSeqs === 1 && s.decodeSeqs === 0 ? hw.runtime?.scheduler?.ubatch : undefined;
   // GEMMs the runtime concatenates (src/sim/runtime-fusions.ts), then its fused op groups (src/sim/fusion.ts; unit: one

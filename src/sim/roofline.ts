@@ -251,7 +251,10 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
       fixed = 0;
     }
   }
-  const overhead = dk ? Math.max(gap, dk.fixedS) + dk.perSequenceHeadS * op.kvHeadSeqs! : Math.max(gap, fixed) * kernels + moeFixed;
+  // a decode-attention call over MLA's latent (a decode op with no per-head K/V) under a runtime whose MLA decode kernel was
+  // measured to take a least time per call (kernels.mla_decode_fixed: AITER's MLA decode on CDNA 3, runtimes/sglang.yaml)
+  const mlaFixed = op.kind === 'attention' && op.kvElemBytes !== undefined && op.kvHeadSeqs === undefined ? hw.runtime?.kernels?.mlaDecodeFixedS ?? 0 : 0;
+  const overhead = dk ? Math.max(gap, dk.fixedS) + dk.perSequenceHeadS * op.kvHeadSeqs! : Math.max(gap, fixed, mlaFixed) * kernels + moeFixed;
   // a small-M tiled GEMM without split-K (fused MoE experts, block-FP8 linear under vLLM/SGLang) streams its weights no
   // faster than its CTAs can each pull one strip (src/sim/kernel-physics.ts tiledStreamS): a floor on the memory side
   const tiled = op.kind === 'gemm' ? tiledStreamS(op, hw) : undefined;

@@ -101,6 +101,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     }
     if (l.graphs !== undefined) out.launch.graphs = l.graphs;
     if (l.device_gap !== undefined) out.launch.deviceGap = l.device_gap;
+    if (l.graph_batch_sizes !== undefined) out.launch.graphBatchSizes = ascendingSizes(ctx, [...at, 'launch', 'graph_batch_sizes'], l.graph_batch_sizes as number[]);
   }
   const m = own.memory;
   if (m) {
@@ -263,6 +264,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (kt !== undefined) out.kernels.kernelTimeS = nonNegative(ctx, [...at, 'kernels', 'kernel_time'], kt);
     const gf = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_fixed'], 'seconds');
     if (gf !== undefined) out.kernels.gemmFixedS = nonNegative(ctx, [...at, 'kernels', 'gemm_fixed'], gf);
+    const mf = await quantityAt(ctx, raw, [...at, 'kernels', 'mla_decode_fixed'], 'seconds');
+    if (mf !== undefined) out.kernels.mlaDecodeFixedS = nonNegative(ctx, [...at, 'kernels', 'mla_decode_fixed'], mf);
     const wf = await quantityAt(ctx, raw, [...at, 'kernels', 'weight_only_moe_fixed'], 'seconds');
     if (wf !== undefined) out.kernels.weightOnlyMoeFixedS = nonNegative(ctx, [...at, 'kernels', 'weight_only_moe_fixed'], wf);
     const tg = k.tiled_gemm;
@@ -353,7 +356,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     });
   }
   const t = own.training;
-  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', fp8_weight_cast: 'fp8WeightCast', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', expert_tp: 'expertTp', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', fsdp_layout: 'fsdpLayout', fsdp_scope: 'fsdpScope', pp_split: 'ppSplit', pp_warmup_flush_p2p: 'ppWarmupFlushP2p', grad_buffer_passes: 'gradBufferPasses', average_in_collective: 'averageInCollective', optimizer_bytes: 'optimizerBytes', pipeline_schedules: 'pipelineSchedules', gemm_dtypes: 'gemmDtypes' } as const;
+  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', fp8_weight_cast: 'fp8WeightCast', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', expert_tp: 'expertTp', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', fsdp_layout: 'fsdpLayout', fsdp_scope: 'fsdpScope', pp_split: 'ppSplit', pp_warmup_flush_p2p: 'ppWarmupFlushP2p', grad_buffer_passes: 'gradBufferPasses', average_in_collective: 'averageInCollective', optimizer_bytes: 'optimizerBytes', loss_forward_bytes: 'lossForwardBytes', loss_backward_bytes: 'lossBackwardBytes', pipeline_schedules: 'pipelineSchedules', gemm_dtypes: 'gemmDtypes' } as const;
   if (t && Object.keys(tNames).some((k) => t[k] !== undefined)) out.training = renamed<RuntimeOverride['training']>(t, tNames);
   const mh = t?.moe_host;
   if (mh && typeof mh === 'object') {
@@ -398,6 +401,14 @@ function renamed<T>(blk: Raw, names: Record<string, keyof T & string>): Partial<
   const out: Partial<T> = {};
   for (const [from, to] of Object.entries(names)) if (blk[from] !== undefined) out[to] = blk[from];
   return out;
+}
+
+// captured graph batch sizes: whole numbers ≥ 1, strictly ascending (the padding takes the first one ≥ the batch)
+function ascendingSizes(ctx: SpecContext, path: (string | number)[], v: number[]): number[] {
+  for (let i = 1; i < v.length; i++) {
+    if (!(v[i]! > v[i - 1]!)) ctx.errors.push(issueAt(ctx, [...path, i], `must be larger than the size before it (${v[i - 1]}), found ${v[i]}: list the captured batch sizes in ascending order`));
+  }
+  return v;
 }
 
 function nonNegative(ctx: SpecContext, path: (string | number)[], v: number): number {

@@ -564,6 +564,8 @@ const runtimeBlocks = {
       },
       graphs: { enum: ['all', 'decode', 'piecewise', 'none'] },
       device_gap: { type: 'boolean' },
+      // batch sizes of the captured decode graphs with padding on (sequences per rank, ascending; src/sim/graph-padding.ts)
+      graph_batch_sizes: { type: 'array', minItems: 1, maxItems: 512, items: { type: 'integer', minimum: 1, maximum: 100000 } },
       source: src,
     },
   },
@@ -701,6 +703,8 @@ const runtimeBlocks = {
       average_in_collective: { type: 'boolean' },
       pipeline_schedules: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['1f1b', 'interleaved', 'dualpipe'] } },
       optimizer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1024 },
+      loss_forward_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 256 },
+      loss_backward_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 256 },
       moe_host: {
         type: 'object',
         additionalProperties: false,
@@ -751,6 +755,8 @@ const runtimeBlocks = {
       gemv_rate: PEAK,
       gemm_rate: PEAK,
       gemm_fixed: OVERHEAD,
+      // least device time of one decode-attention call over MLA's latent cache (split-KV stage and reduce together)
+      mla_decode_fixed: OVERHEAD,
       // rows up to which the runtime's own skinny GEMM kernel takes a dense GEMM of that compute dtype (gemm_fixed above only)
       skinny_gemm_rows: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['bf16', 'fp16', 'fp8', 'fp4', 'int8'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 1024 }])) },
       mla: { enum: ['absorbed', 'expanded'] },

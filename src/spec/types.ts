@@ -66,7 +66,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; graphBatchSizes?: readonly number[] | null };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -408,6 +408,10 @@ export interface RuntimeSettings {
     perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
     graphs: GraphCapture; // which phases replay captured graphs (CUDA/HIP graphs, static NPU graphs)
     deviceGap: boolean; // whether the hardware's per-kernel gap (efficiency.kernel_overhead) applies; false: ideal
+    // the batch sizes (sequences per rank, ascending) the runtime captured decode graphs for, with padding on: a pure decode
+    // step runs the graph of the smallest captured size ≥ its batch, its ops over the padded rows but attention over the
+    // real sequences (src/sim/graph-padding.ts). Absent: no padding (every decode step priced at its own batch)
+    graphBatchSizes?: readonly number[];
   };
   memory: {
     share: number; // usable share (see basis)
@@ -489,6 +493,10 @@ export interface RuntimeSettings {
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
+    // least device time of one decode-attention call over MLA's shared latent (the runtime's MLA decode kernel: split-KV
+    // stage and reduce), in place of the hardware's per-kernel gap where larger; its KV read stays beside it
+    // (src/sim/roofline.ts)
+    mlaDecodeFixedS?: number;
     // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
     // (vLLM on ROCm: wvSplitKQ for fp8 at one row, wvSplitK for 16-bit at up to 4): gemmFixedS applies above them only,
     // and such a GEMM never costs more than the skinny kernel taking that many rows at a time (src/sim/roofline.ts)
@@ -711,6 +719,9 @@ export interface RuntimeSettings {
   // DeepSpeed, Megatron FSDP), no copies priced
   // optimizerBytes: memory traffic per parameter of one optimizer step, gradient-norm clipping included
   // (src/sim/training/step.ts; absent: 28, a fused Adam over fp32 master weights and states with a 16-bit copy)
+  // lossForwardBytes / lossBackwardBytes: memory traffic per element of the LM head's vocab-parallel logits shard of the
+  // cross-entropy loss, forward and backward (src/sim/training/layer-cost.ts headForwardOps; absent: 8 and 16, one fp32
+  // read + write forward and twice that backward)
   // fsdpScope: 'scale_up' = ZeRO-3 / FSDP shards over the data-parallel ranks of one scale-up domain and the domains
   // hold replicas that all-reduce their gradient shards once per step (MaxText multislice: ici_fsdp_parallelism and
   // dcn_data_parallelism; PyTorch HYBRID_SHARD: src/sim/training/fsdp-scope.ts); absent / 'all': over the whole group
@@ -721,9 +732,9 @@ export interface RuntimeSettings {
   // pipeline send/receive before the next chunk runs; only the steady 1F1B phase overlaps them (Megatron-Core without
   // overlap_p2p_comm_warmup_flush, src/sim/training/pp-flush-p2p.ts); absent / 'overlapped': every send hidden
   // behind the next chunk's compute
-  // gradBufferPasses: memory passes (reads + writes) over the device's unsharded gradient buffer each step before the
-  // data-parallel reduction, whatever the split (Megatron-Core start_grad_sync: a norm per bucket when
-  // check_for_nan_in_grad); absent: 0
+  // gradBufferPasses: memory passes (reads + writes) over the device's unsharded gradient buffer each step, whatever
+  // the split (Megatron-Core: the zeroing of the buffer at each iteration's start,
+  // zero_grad_buffer, and in start_grad_sync a norm per bucket when check_for_nan_in_grad); absent: 0
   // averageInCollective: whether the data-parallel collective averages (Megatron-Core DDP average_in_collective). False:
   // every bucket is scaled by 1/(dp·cp) before it (a read and a write of the buffer) wherever dp·cp > 1; true: only
   // the expert buckets, by edp/(dp·cp), wherever that is not 1 (ep·etp ≠ tp); absent: no scaling pass
@@ -751,6 +762,8 @@ export interface RuntimeSettings {
     gradBufferPasses?: number;
     averageInCollective?: boolean;
     optimizerBytes?: number;
+    lossForwardBytes?: number;
+    lossBackwardBytes?: number;
     pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
     // the training GEMM dtypes (train --dtype) the runtime has a recipe for; absent: all. Another is priced as asked,
     // with a warning (src/sim/training/train.ts)

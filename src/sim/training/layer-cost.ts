@@ -180,11 +180,17 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
 // LM head + cross-entropy for one micro-batch (vocab-parallel over tp: Megatron-LM §3). The head stays bf16 in fp8
 // recipes (DeepSeek-V3 report §3.3: "the embedding module, the output head, MoE gating modules, normalization
 // operators, and attention operators" keep their original precision; Megatron's output layer is not a TE fp8 layer).
-export function headForwardOps(s: DecoderShape, p: PlanShape, _gemmDtype: Dtype): Op[] {
+// The loss moves `loss.forward` bytes per element of the [T, vocab/tp] logits shard forward and `loss.backward` in the
+// backward (runtime training.loss_forward_bytes / loss_backward_bytes: the passes the runtime's cross-entropy makes,
+// e.g. Megatron-Core's unfused vocab-parallel one; LOSS_BYTES when the runtime does not say).
+export const LOSS_BYTES = { forward: 8, backward: 16 }; // fp32 logits read + written once forward, twice backward
+export function headForwardOps(s: DecoderShape, p: PlanShape, _gemmDtype: Dtype, loss = LOSS_BYTES): Op[] {
   const T = (p.microBatch * p.seqLen) / p.cp;
+  const elems = (T * s.vocab) / p.tp;
   return [
     linear('lm_head', T, s.vocab / p.tp, s.hidden, 'bf16', 2, 2),
-    elementwise('cross_entropy', (T * s.vocab) / p.tp, 5, 8, 'fp32'), // fp32 logits: read + write
+    elementwise('cross_entropy', elems, 5, loss.forward, 'fp32'),
+    elementwise('cross_entropy_grad', elems, 10, loss.backward, 'fp32'),
   ];
 }
 
@@ -236,12 +242,13 @@ const MODULE_OPS: Record<string, RecomputeModule> = { norms: 'layernorm', moe_ac
 // tokens, hidden 4096, top-8, fp16: permute forward 0.275 ms, backward 0.207 ms; unpermute forward 0.208 ms, backward
 // 0.423 ms (fp32: 0.486 / 0.405 and 0.405 / 0.827; DeepLink-org/DLBlas PR #66, GPU not named): the permute's backward
 // 0.75-0.83 of its forward → 0.8, the unpermute's 2.03-2.04 → 2. A chunk sort's backward is the inverse sort: 1.
+// The loss (headForwardOps) likewise: 'cross_entropy' is its forward passes only, 'cross_entropy_grad' its backward ones.
 // The ring-CP merges (./cp-merge.ts) are priced as what they are: 'cp_merge' runs in the forward only (its backward is
 // the gradient accumulation), 'cp_grad_merge' in the backward only (BACKWARD_ONLY: no forward share).
 // MaxText's dense dispatch einsum has one gradient, its input's (the mask is boolean); its combine einsum the usual two
 // (./moe-capacity.ts).
-const BWD_FACTOR: Record<string, number> = { moe_permute: 0.8, moe_unpermute: 2, moe_sort: 1, cp_merge: 0, cp_grad_merge: 1, moe_dispatch: 1 };
-const BACKWARD_ONLY: ReadonlySet<string> = new Set(['cp_grad_merge']);
+const BWD_FACTOR: Record<string, number> = { moe_permute: 0.8, moe_unpermute: 2, moe_sort: 1, cp_merge: 0, cp_grad_merge: 1, moe_dispatch: 1, cross_entropy: 0, cross_entropy_grad: 1 };
+const BACKWARD_ONLY: ReadonlySet<string> = new Set(['cp_grad_merge', 'cross_entropy_grad']);
 const CP_MERGE: ReadonlySet<string> = new Set(['cp_merge', 'cp_grad_merge']);
 
 // Backward = 2× forward for GEMMs (activation gradient + weight gradient) and elementwise ops. Attention: a fused

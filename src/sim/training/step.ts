@@ -14,7 +14,7 @@ import { trainingCollectiveTime } from './collective-time.js';
 import { latencyOrShaped, scaleOutLatency } from '../scale-out.js';
 import type { DecoderShape } from './shapes.js';
 import { expertDataParallel, expertTp, groupLinks, linkForSpan, microBatchesPerPipeline, type PlanShape } from './plan.js';
-import { eagerElementwise, headForwardOps, layerForwardOps, passCost, type PassCost } from './layer-cost.js';
+import { eagerElementwise, headForwardOps, layerForwardOps, LOSS_BYTES, passCost, type PassCost } from './layer-cost.js';
 import { capacityCopies } from './moe-capacity.js';
 import { GRAD_BYTES, WEIGHT_BYTES } from './memory.js';
 import type { Recompute, RecomputePolicy, StepBreakdown, ZeroStage } from './types.js';
@@ -167,11 +167,12 @@ export function fp8WeightCastSeconds(i: StepInput): number {
   return (stageCopies(p) * linear * qb) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }
 
-// Megatron-Core's DDP touches the whole unsharded gradient buffer before the data-parallel reduce-scatter, on the
-// compute stream as each bucket's last gradient lands (megatron/core/distributed/param_and_grad_buffer.py @d98e8a6
-// start_grad_sync): check_grads takes each bucket's grad_data.norm() when check_for_nan_in_grad (Megatron-LM
-// --check-for-nan-in-loss-and-grad, on by default; NeMo / Megatron-Bridge recipes set it): the runtime's
-// training.grad_buffer_passes. Then `if bucket.gradient_scaling_factor != 1.0: grad_data *= gradient_scaling_factor`
+// Megatron-Core's DDP touches the whole unsharded gradient buffer on the compute stream: it zeroes it at the start of
+// every iteration (megatron/training/training.py @d98e8a6 train_step → zero_grad_buffer → grad_data.zero_()), and before
+// the data-parallel reduce-scatter, as each bucket's last gradient lands (megatron/core/distributed/
+// param_and_grad_buffer.py @d98e8a6 start_grad_sync), check_grads takes each bucket's grad_data.norm() when
+// check_for_nan_in_grad (Megatron-LM --check-for-nan-in-loss-and-grad, on by default; NeMo / Megatron-Bridge recipes
+// set it): the runtime's training.grad_buffer_passes counts both. Then `if bucket.gradient_scaling_factor != 1.0: grad_data *= gradient_scaling_factor`
 // reads and writes it again, with the factor from distributed_data_parallel.py: 1/(dp·cp) on every bucket when the
 // collective does not average (average_in_collective False, Megatron-Core's default), else 1 on the dense buckets and
 // edp/(dp·cp) on the expert ones (edp = expertDataParallel) (training.average_in_collective). Each pass moves the device's
@@ -227,7 +228,10 @@ export function stepTime(i: StepInput): StepResult {
     const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw), i.gemmDtype === 'fp8', hw.runtime?.training?.hostCpuScale);
     moe = withMoeHostFloor(moe, { fwdS: f.fwdS, bwdS: f.bwdS + fullShare * f.fwdS });
   }
-  const head = passCost(headForwardOps(s, p, i.gemmDtype), hw, pol.granularity === 'full' ? 'selective' : pol);
+  // the loss's bytes per logit element: the runtime's cross-entropy passes where it states them (layer-cost.ts)
+  const rtT = hw.runtime?.training;
+  const loss = { forward: rtT?.lossForwardBytes ?? LOSS_BYTES.forward, backward: rtT?.lossBackwardBytes ?? LOSS_BYTES.backward };
+  const head = passCost(headForwardOps(s, p, i.gemmDtype, loss), hw, pol.granularity === 'full' ? 'selective' : pol);
 
   // 2. TP with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of the [b·s/cp, h] bf16 activation
   //    forward, the same backward (Korthikanti et al. 2022 §4.2.2, replacing Megatron's 2 + 2 all-reduces at equal
