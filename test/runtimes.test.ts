@@ -18,6 +18,7 @@ import { useScratchDir } from './helpers/scratch.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const lib = getLibrary();
+const GiB = 1024 ** 3;
 const scratch = useScratchDir('hwperf-runtime-');
 const write = scratch.write;
 
@@ -253,9 +254,12 @@ describe('what each runtime fact does to the numbers', () => {
     const free = cap - 1e9 - trt.weights_bytes - trt.activations_bytes;
     expect(trt.usable_bytes).toBeCloseTo(trt.weights_bytes + trt.activations_bytes + 0.9 * free, 0);
     expect(sim(flags, under('h100-sxm', 'vllm')).memory.usable_bytes).toBeCloseTo(0.9 * cap, 0);
-    // SGLang's own rule on GPUs (sglang PR #10975): 0.835 of an 81559 MiB H100 at tp 1; the 0.4.x table 0.88
-    expect(sim(flags, under('h100-sxm', 'sglang')).memory.usable_bytes).toBeCloseTo(0.835 * cap, 0);
-    expect(sim(flags, under('h100-sxm', 'sglang-0.4')).memory.usable_bytes).toBeCloseTo(0.88 * cap, 0);
+    // SGLang's own rule on GPUs (sglang PR #10975): 0.835, of what an 81559 MiB H100 has free once started (1 GiB
+    // less) for weights and KV cache, the activations outside it; the 0.4.x table 0.88
+    const sg = sim(flags, under('h100-sxm', 'sglang')).memory;
+    expect(sg.usable_bytes).toBeCloseTo(0.835 * (cap - GiB) + sg.activations_bytes, 0);
+    const sg04 = sim(flags, under('h100-sxm', 'sglang-0.4')).memory;
+    expect(sg04.usable_bytes).toBeCloseTo(0.88 * (cap - GiB) + sg04.activations_bytes, 0);
     expect(sim(flags, under('h100-sxm', 'llama.cpp')).memory.usable_bytes).toBeCloseTo(cap - 1e9, 0);
     expect(sim({ ...flags, hardware: 'apple-m3-ultra' }, under('apple-m3-ultra', 'llama.cpp')).memory.usable_bytes).toBeCloseTo(0.75 * lib.hardware['apple-m3-ultra']!.memory.capacityBytes, 0);
   });

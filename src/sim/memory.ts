@@ -26,21 +26,35 @@ function unified(hw: NormalizedHardware): boolean {
 
 /** Bytes a serving runtime can use on one device, given what weights and workspace take. The runtime says how
  *  (runtimes/*.yaml memory): a share of what is free after weights and workspace (TensorRT-LLM's KV fraction),
- *  or a share of the whole device (vLLM's gpu_memory_utilization, SGLang's mem_fraction_static). */
+ *  a share of the whole device (vLLM's gpu_memory_utilization), or a share of what is free once the runtime has
+ *  started, for weights and KV cache alone (SGLang's mem_fraction_static: basis startup, where the activation
+ *  workspace lives outside the share and `acts` is added back, so that usable − weights − acts is the KV pool). */
 export function usableBytes(hw: NormalizedHardware, weights: number, acts: number, tp = 1): number {
   const cap = hw.memory.capacityBytes;
   const m = hw.runtime?.memory;
   // Unified memory: Metal's recommendedMaxWorkingSetSize is ~75% of RAM on Apple silicon (llama.cpp prints it
   // at load); phones and Jetson leave a similar share to the OS and other apps.
   if (unified(hw)) return cap * (m?.unifiedShare ?? 0.75);
-  const reserve = m?.reserveBytes ?? RUNTIME_RESERVE_BYTES;
-  if (m?.basis === 'device') {
+  const reserve = m ? reserveAtTp(m, tp) : RUNTIME_RESERVE_BYTES;
+  if (m?.basis === 'device' || m?.basis === 'startup') {
     const share = m.shareRule === 'sglang' ? sglangDefaultShare(cap, tp) : shareAtTp(m, tp);
+    // SGLang's profile_max_num_token: rest = available_after_weights − total × (1 − mem_fraction_static), where total
+    // is what was free once the CUDA context and the communicators were up (init_torch_distributed's minimum over the
+    // ranks): the pool is share × (capacity − reserve) − weights, and the activations, CUDA graphs and the sampler
+    // work in the (1 − share) left over
+    if (m.basis === 'startup') return Math.max(0, share * Math.max(0, cap - reserve) + acts);
     return Math.max(0, share * cap - reserve);
   }
   const free = Math.max(0, cap - reserve - weights - acts);
   // never negative: a device smaller than the runtime's reserve has nothing usable (validate flags it)
   return Math.max(0, Math.min(cap - reserve, weights + acts + (m?.share ?? KV_FREE_FRACTION) * free));
+}
+
+/** the runtime's reserve at this tensor-parallel size: its reserve_by_tp entry with the largest tp ≤ `tp`, else reserve */
+export function reserveAtTp(m: { reserveBytes: number; reserveByTp?: [number, number][] }, tp: number): number {
+  let r = m.reserveBytes;
+  for (const [from, v] of m.reserveByTp ?? []) if (tp >= from) r = v;
+  return r;
 }
 
 /** the runtime's usable share at this tensor-parallel size: its share_by_tp entry with the largest tp ≤ `tp`, else share */
@@ -165,6 +179,6 @@ export function usableFraction(hw: NormalizedHardware): number {
   const m = hw.runtime?.memory;
   if (unified(hw)) return m?.unifiedShare ?? 0.75;
   const reserve = m?.reserveBytes ?? RUNTIME_RESERVE_BYTES;
-  if (m?.basis === 'device') return Math.max(0.5, m.share - reserve / hw.memory.capacityBytes);
+  if (m?.basis === 'device' || m?.basis === 'startup') return Math.max(0.5, m.share - reserve / hw.memory.capacityBytes);
   return Math.max(0.5, 0.95 - reserve / hw.memory.capacityBytes);
 }

@@ -111,6 +111,14 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     }
     const r = await q(['memory', 'reserve'], 'bytes');
     if (r !== undefined) out.memory.reserveBytes = nonNegative(ctx, [...at, 'memory', 'reserve'], r);
+    if (m.reserve_by_tp !== undefined) {
+      const byTp: [number, number][] = [];
+      for (const k of Object.keys(m.reserve_by_tp as Record<string, unknown>)) {
+        const v = await q(['memory', 'reserve_by_tp', k], 'bytes');
+        if (v !== undefined) byTp.push([Number(k), nonNegative(ctx, [...at, 'memory', 'reserve_by_tp', k], v)]);
+      }
+      out.memory.reserveByTp = byTp.sort((a, b) => a[0] - b[0]);
+    }
   }
   const s = own.scheduler;
   if (s) {

@@ -611,10 +611,12 @@ const runtimeBlocks = {
       // the engine's default share by tensor-parallel size (SGLang's mem_fraction_static: 0.88 at tp 1 … 0.79 at tp 16):
       // keys are the smallest tp each share applies from
       share_by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': fraction01 } },
-      basis: { enum: ['free', 'device'] },
+      basis: { enum: ['free', 'device', 'startup'] },
       // the share from the engine's own rule for the device (sglang: mem_fraction_static by device memory and tp)
       share_rule: { enum: ['fixed', 'sglang'] },
       reserve: qty(0, 1e16),
+      // the reserve by tensor-parallel size: keys are the smallest tp each reserve applies from
+      reserve_by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': qty(0, 1e16) } },
       unified_share: fraction01,
       source: src,
     },

@@ -415,8 +415,14 @@ export interface RuntimeSettings {
   };
   memory: {
     share: number; // usable share (see basis)
-    basis: 'free' | 'device'; // free: of what weights and workspace leave (TensorRT-LLM); device: of the whole device (vLLM)
+    // free: of what weights and workspace leave (TensorRT-LLM); device: of the whole device (vLLM); startup: of what is
+    // free once the runtime has started (CUDA context, communicators), for weights and KV cache alone, the activation
+    // workspace living in the rest (SGLang's mem_fraction_static: src/sim/memory.ts usableBytes)
+    basis: 'free' | 'device' | 'startup';
     reserveBytes: number; // runtime context (CUDA context, library workspaces) on a discrete device
+    // the reserve by tensor-parallel size, [smallest tp, bytes] ascending (communicator buffers grow with the group): the
+    // entry with the largest tp ≤ the layout's replaces reserveBytes
+    reserveByTp?: [number, number][];
     unifiedShare: number; // share of RAM usable on unified-memory parts (Metal recommendedMaxWorkingSetSize)
     // the engine's default share by tensor-parallel size, [smallest tp, share] ascending (SGLang mem_fraction_static);
     // the entry with the largest tp ≤ the layout's replaces `share` (src/sim/memory.ts)
