@@ -186,6 +186,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       gguf_group_flop_per_unit_clock: 'ggufGroupFlopPerUnitClock',
       decode_attention_flop_per_unit_clock: 'decodeAttentionFlopPerUnitClock',
       prompt_attention_head_kernels: 'promptAttentionHeadKernels',
+      mla_decode_kernels: 'mlaDecodeKernels',
       kernel_cycles: 'kernelCycles',
       bias_fused_rows: 'biasFusedRows',
       attention_efficiency: 'attentionEfficiency',

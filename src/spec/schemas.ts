@@ -757,6 +757,9 @@ const runtimeBlocks = {
       gemm_fixed: OVERHEAD,
       // least device time of one decode-attention call over MLA's latent cache (split-KV stage and reduce together)
       mla_decode_fixed: OVERHEAD,
+      // small kernels the runtime's absorbed MLA decode launches per layer beyond the graph's ops (latent norms, rope,
+      // cache write, the absorbed BMMs' input casts, concatenations), each at the part's per-kernel cost
+      mla_decode_kernels: { type: 'integer', minimum: 0, maximum: 64 },
       // rows up to which the runtime's own skinny GEMM kernel takes a dense GEMM of that compute dtype (gemm_fixed above only)
       skinny_gemm_rows: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['bf16', 'fp16', 'fp8', 'fp4', 'int8'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 1024 }])) },
       mla: { enum: ['absorbed', 'expanded'] },

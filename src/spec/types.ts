@@ -497,6 +497,10 @@ export interface RuntimeSettings {
     // stage and reduce), in place of the hardware's per-kernel gap where larger; its KV read stays beside it
     // (src/sim/roofline.ts)
     mlaDecodeFixedS?: number;
+    // kernels the runtime's absorbed MLA decode launches per layer beyond the decoder graph's ops (SGLang's
+    // forward_absorb: latent RMSNorms, rope, KV-cache write, casts around the absorbed BMMs, q/k concatenation), each
+    // lasting at least the part's per-kernel gap; carried on kv_b_proj in decode passes (src/sim/mla-decode-kernels.ts)
+    mlaDecodeKernels?: number;
     // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
     // (vLLM on ROCm: wvSplitKQ for fp8 at one row, wvSplitK for 16-bit at up to 4): gemmFixedS applies above them only,
     // and such a GEMM never costs more than the skinny kernel taking that many rows at a time (src/sim/roofline.ts)

@@ -101,6 +101,7 @@ function settingsJson(s: RuntimeSettings) {
       gemm_rate_flop_s: s.kernels.gemmFlopPerS ?? null,
       gemm_fixed_s: s.kernels.gemmFixedS ?? null,
       mla_decode_fixed_s: s.kernels.mlaDecodeFixedS ?? null,
+      mla_decode_kernels: s.kernels.mlaDecodeKernels ?? null,
       skinny_gemm_rows: s.kernels.skinnyGemmRows ?? null,
       mla: s.kernels.mla ?? null,
       mla_prefill: s.kernels.mlaPrefill ?? null,
