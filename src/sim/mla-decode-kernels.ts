@@ -3,7 +3,7 @@
 // one attention call; SGLang's DeepseekV2AttentionMLA.forward_absorb_prepare / forward_absorb_core also runs, per layer,
 // the q_a / kv_a RMSNorms on the latents, the rotary embedding of q_pe / k_pe, the latent KV-cache write, and, by
 // platform, casts around the two absorbed BMMs and q / k concatenations (runtimes/sglang.yaml counts them from the
-// source, by vendor). Each lasts at least the part's per-kernel gap (efficiency.kernel_overhead, src/sim/roofline.ts),
+// source, by vendor and architecture). Each lasts at least the part's per-kernel gap (efficiency.kernel_overhead, src/sim/roofline.ts),
 // their bytes are a few KB per sequence: they are carried as N more kernels on kv_b_proj, the op that stands for the
 // absorbed projections in a decode step, in decode passes only (a prefill runs SGLang's forward_normal instead).
 // Hot path: one scan of the op list, in place; nothing is done for runtimes without the field or models without MLA.
