@@ -12,8 +12,8 @@ import {
   audioWindows,
   speechTokensPerWindow,
   timestampTokensPerWindow,
-  whisperTimestamps,
 } from '../src/sim/whisper.js';
+import { whisperTimestamps } from '../src/model/whisper-graph.js';
 import type { EncoderDecoderModel, NormalizedHardware } from '../src/spec/types.js';
 import { loadHardware, request } from './helpers/nondecoder-fixtures.js';
 import { libraryModel } from './helpers/library-models.js';

@@ -40,6 +40,12 @@ import { ONCE_OPS, combineUbatches } from './ubatch.js';
 import { samplerOps } from './sampler-ops.js';
 import { mergePadded, paddedDecodeSeqs } from './graph-padding.js';
 
+// a GEMM or attention priced at another data type than its own because the part lacks the datapath (the fallback
+// warning); not a runtime's own 16-bit attention over an 8-bit cache (peaks.ts dequantizedAttention)
+function fellBack(op: GraphOp, priced: Dtype, hw: NormalizedHardware): boolean {
+  return priced !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention') && !dequantizedAttention(op, hw);
+}
+
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
 // flight and 32768 tokens per forward; `--batch max` searches within them.
 export const RUNTIME_MAX_BATCH = 4096;
@@ -110,7 +116,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
       code[i] = op.comm?.kind === 'alltoall' ? COLL_EP : op.comm?.kind === 'allreduce' ? COLL_TP : COLL;
     } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp, K0);
-      if (k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention') && !dequantizedAttention(op, hw)) warn.push(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
+      if (fellBack(op, k.dtype, hw)) warn.push(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
       t = k.seconds;
       tc = k.computeS;
       tm = k.memoryS;
@@ -239,7 +245,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     const n = op.count;
     if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp, K0);
-      if (warnings && k.dtype !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention') && !dequantizedAttention(op, hw)) {
+      if (warnings && fellBack(op, k.dtype, hw)) {
         warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
       }
       const ov = k.seconds - Math.max(k.computeS, k.memoryS);

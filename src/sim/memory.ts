@@ -50,18 +50,21 @@ export function usableBytes(hw: NormalizedHardware, weights: number, acts: numbe
   return Math.max(0, Math.min(cap - reserve, weights + acts + (m?.share ?? KV_FREE_FRACTION) * free));
 }
 
-/** the runtime's reserve at this tensor-parallel size: its reserve_by_tp entry with the largest tp ≤ `tp`, else reserve */
-export function reserveAtTp(m: { reserveBytes: number; reserveByTp?: [number, number][] }, tp: number): number {
-  let r = m.reserveBytes;
-  for (const [from, v] of m.reserveByTp ?? []) if (tp >= from) r = v;
-  return r;
+/** a by-tp table's value at this tensor-parallel size: the entry with the largest tp ≤ `tp` (entries ascending), else `base` */
+function atTp(base: number, byTp: readonly [number, number][] | undefined, tp: number): number {
+  let v = base;
+  for (const [from, x] of byTp ?? []) if (tp >= from) v = x;
+  return v;
 }
 
-/** the runtime's usable share at this tensor-parallel size: its share_by_tp entry with the largest tp ≤ `tp`, else share */
+/** the runtime's reserve at this tensor-parallel size (memory.reserve_by_tp, else reserve) */
+export function reserveAtTp(m: { reserveBytes: number; reserveByTp?: [number, number][] }, tp: number): number {
+  return atTp(m.reserveBytes, m.reserveByTp, tp);
+}
+
+/** the runtime's usable share at this tensor-parallel size (memory.share_by_tp, else share) */
 export function shareAtTp(m: { share: number; shareByTp?: [number, number][] }, tp: number): number {
-  let share = m.share;
-  for (const [from, v] of m.shareByTp ?? []) if (tp >= from) share = v;
-  return share;
+  return atTp(m.share, m.shareByTp, tp);
 }
 
 export interface WeightBreakdown {

@@ -22,7 +22,7 @@
 //      ffmpeg_read of a file or URL, runtimes/transformers.yaml) adds that time per second of audio, serial; one that
 //      computes the log-mel spectrogram on the host CPU (host.log_mel) adds that time per second of audio transformed
 //      (hostLogMelSeconds) and its encoder graph has no log-mel op
-import type { EncoderDecoderModel, RuntimeSettings } from '../spec/types.js';
+import type { EncoderDecoderModel } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import { longestTranscript } from './longest-transcript.js';
 import { SOT_TOKENS, buildWhisperDecoderGraph, buildWhisperEncoderGraph, decodingOf, whisperKvBytes, whisperTimestamps } from '../model/whisper-graph.js';
@@ -71,10 +71,6 @@ export const SPEECH_TOKENS_PER_S = (150 / 60) * (4 / 3);
 // on a complete segment (a full 30 s advance), which this does not model.
 export const SEGMENT_INTERVAL_S = (3.09 + 4.13) / 2;
 export const SEEK_TAIL_S = (2.03 + 2.7) / 2;
-
-type Scheduler = RuntimeSettings['scheduler'] | undefined;
-
-export { whisperTimestamps } from '../model/whisper-graph.js';
 
 /**
  * timestamp tokens of a window of `seconds` of speech: two per segment; in a window of a longer recording the segments

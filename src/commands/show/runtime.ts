@@ -3,7 +3,7 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { resolveHardware } from '../../spec/library.js';
 import { boundRuntime, resolveRuntime } from '../../runtime/resolve.js';
 import { fmtBytes, fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
-import { whisperTimestamps } from '../../sim/whisper.js';
+import { whisperTimestamps } from '../../model/whisper-graph.js';
 import { decodingOf } from '../../model/whisper-graph.js';
 import { kvCacheRule } from '../../runtime/kv-cache.js';
 import type { FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
