@@ -141,6 +141,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       unchunked_covers_context: 'unchunkedCoversContext',
       mla_unchunked: 'mlaUnchunked',
       mixed_batches: 'mixedBatches',
+      unchunked_prefill_first: 'unchunkedPrefillFirst',
     });
     const hop = await q(['scheduler', 'audio_window_step'], 'seconds');
     if (hop !== undefined) {

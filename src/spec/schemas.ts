@@ -665,6 +665,9 @@ const runtimeBlocks = {
       mla_unchunked: { type: 'boolean' },
       // decodes share the iterations that run prefill chunks (absent: true); false: prefill-only iterations first (SGLang)
       mixed_batches: { type: 'boolean' },
+      // without chunked prefill, an iteration that schedules prompts runs them alone and the decodes wait (vLLM V0
+      // Scheduler._schedule_default: "Don't schedule decodes if prefills are scheduled"); with chunked prefill it mixes
+      unchunked_prefill_first: { type: 'boolean' },
       source: src,
     },
   },
