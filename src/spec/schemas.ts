@@ -645,12 +645,17 @@ const runtimeBlocks = {
       beam_cross_kv: { enum: ['shared', 'broadcast', 'per_beam'] },
       beam_reorder: { enum: ['none', 'self', 'all'] },
       beam_prompt: { enum: ['once', 'per_beam'] },
-      // the engine's defaults on devices with less memory than `memory`
+      // the engine's defaults on devices with less memory than `memory`; a list gives several classes (SGLang's
+      // chunked_prefill_size by memory tier): a device takes the first class, by memory, whose threshold it is below
       below_memory: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['memory'],
-        properties: { memory: BYTES, max_num_seqs: posInt, max_num_batched_tokens: posInt },
+        oneOf: [
+          { type: 'object', additionalProperties: false, required: ['memory'], properties: { memory: BYTES, max_num_seqs: posInt, max_num_batched_tokens: posInt } },
+          {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'object', additionalProperties: false, required: ['memory'], properties: { memory: BYTES, max_num_seqs: posInt, max_num_batched_tokens: posInt } },
+          },
+        ],
       },
       // the engine's defaults for a model whose max_model_len is longer than `above` tokens (vLLM V0: chunked prefill)
       long_context: {
