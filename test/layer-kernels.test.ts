@@ -128,3 +128,24 @@ describe('per-kernel time of a graph-replayed pointwise kernel (Hopper)', () => 
     }
   });
 });
+
+describe("Triton fused_moe gathers the rows inside the first grouped GEMM (vLLM, SGLang)", () => {
+  it('moe_permute runs inside experts_up under vLLM and SGLang; TensorRT-LLM and vLLM-Ascend keep their expand kernel', () => {
+    for (const rt of ['vllm', 'sglang', 'sglang-0.4']) {
+      const o = ops(qwenMoe, bound('h100-sxm', rt), DECODE);
+      expect(find(o, 'moe_permute')!.kernels, rt).toBe(0);
+      expect(find(o, 'moe_permute')!.fusedInto, rt).toBe('experts_up');
+      // the permuted copy is never written or read back
+      expect(find(o, 'moe_permute')!.bytes, rt).toBe(0);
+    }
+    expect(find(ops(qwenMoe, bound('h100-sxm', 'tensorrt-llm'), DECODE), 'moe_permute')!.kernels ?? 1).toBe(1);
+    expect(find(ops(qwenMoe, bound('ascend-910b', 'vllm-ascend'), DECODE), 'moe_permute')!.kernels ?? 1).toBe(1);
+  });
+
+  it('under attention DP the expert-parallel dispatch lays the rows out: the permute stays', () => {
+    const hw = bound('h200-sxm', 'sglang');
+    const L = buildLayout(qwenMoe, 8, 1, 8, 8, true);
+    const o = passOps(qwenMoe, hw, L, resolvePrecision('bf16'), { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 64 });
+    expect(find(o, 'moe_permute')!.kernels ?? 1).toBe(1);
+  });
+});

@@ -119,7 +119,14 @@ describe('runtime-declared fusion of decoder ops', () => {
   });
 
   it('vLLM and SGLang fuse the same add into the norm; runtimes that declare no fusion keep one kernel per op', () => {
-    for (const id of ['tensorrt-llm', 'vllm', 'vllm-0.6', 'sglang']) expect(libraryRuntime(id).fusion, id).toEqual([{ ops: ['residual', 'attn_norm'], onChip: 1 }]);
+    expect(libraryRuntime('tensorrt-llm').fusion).toEqual([{ ops: ['residual', 'attn_norm'], onChip: 1 }]);
+    // vLLM and SGLang also run the MoE row gather inside Triton fused_moe's first GEMM (test/layer-kernels.test.ts)
+    for (const id of ['vllm', 'vllm-0.6', 'sglang']) {
+      expect(libraryRuntime(id).fusion, id).toEqual([
+        { ops: ['residual', 'attn_norm'], onChip: 1 },
+        { ops: ['moe_permute', 'experts_up'], onChip: 16, when: { attentionDp: false } },
+      ]);
+    }
     // the TensorRT engine flow of v0.6 and vLLM 0.2.0 (before its fused add-RMSNorm) turn their parent's groups off
     expect(libraryRuntime('tensorrt-llm-0.6').fusion).toEqual([]);
     expect(libraryRuntime('vllm-0.2').fusion).toEqual([]);
