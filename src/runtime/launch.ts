@@ -35,6 +35,26 @@ export function encoderLaunchPhaseOf(hw: NormalizedHardware): LaunchPhase {
  *  between the replayed pieces */
 const PIECEWISE_EAGER_KINDS: ReadonlySet<string> = new Set(['attention']);
 
+/** the pointwise ops of a decoder pass: one read and one write of their tensors per element, no reduction across a row
+ *  (the FFN's and the experts' gated activation, the residual add, the rotary embedding, the KV-cache write). Routing (top-k, align/sort,
+ *  permute, finalize), norms, sampling and GEMMs are longer kernels and keep the hardware's per-kernel gap. */
+const POINTWISE_OPS: ReadonlySet<string> = new Set(['ffn_act', 'experts_act', 'residual', 'rope', 'kv_write']);
+
+/**
+ * The device time one kernel of this op costs beyond its body when the runtime replays the step from a captured graph
+ * (launch.graph_gap: measured on pointwise kernels under CUDA-graph replay), or undefined where the hardware's per-kernel
+ * gap applies: ops that are not pointwise (a graph-replayed GEMV at one row still costs ~4 us beyond its bytes, norms
+ * 3-7 us: runtimes/vllm.yaml cites the timings), phases not replayed, runtimes that state none or run without the
+ * device gap (ideal).
+ */
+export function graphGapS(hw: NormalizedHardware, phase: LaunchPhase, name: string): number | undefined {
+  const l = hw.runtime?.launch;
+  const g = l?.graphGapS;
+  if (g === undefined || !l!.deviceGap || !POINTWISE_OPS.has(name)) return undefined;
+  if (l!.graphs === 'all' ? phase === 'device' : l!.graphs === 'none' || phase !== 'decode') return undefined;
+  return g;
+}
+
 /** Host dispatch time per kernel that bounds a kernel's slot in this phase (0 when graph-captured or unbound). */
 export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other'): number {
   if (phase === 'device') return 0;

@@ -7,7 +7,7 @@ import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized } from './dequant-pass.js';
 import { w4a16Pass } from './w4a16-gemm.js';
-import { launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
+import { graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
 import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vectorPeak } from './peaks.js';
@@ -242,7 +242,8 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   }
   // past the runtime's own skinny rows (kernels.skinny_gemm_rows) the library GEMM, fixed time included, never costs more
   // than that skinny kernel taking the rows that many at a time (src/sim/gemm-floors.ts)
-  const gap = hw.efficiency.kernelOverheadS;
+  // the part's per-kernel gap, or a pointwise kernel's time under the runtime's graph replay (src/runtime/launch.ts)
+  const gap = graphGapS(hw, phase, op.name) ?? hw.efficiency.kernelOverheadS;
   if (fixed > gap && ownRows !== undefined && ownRows > 0 && op.m !== undefined && op.m > ownRows && op.weightBytes > 0) {
     const p = rowPasses(op, hw, ownRows, bw);
     if (Math.max(p.computeS, p.memoryS) + gap * kernels < body + passS + fixed * kernels) {
