@@ -14,18 +14,22 @@ import { buildRequest } from '../src/sim/request.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { decoderHostArch, eagerStepSeconds } from '../src/runtime/launch.js';
 import { usableBytes } from '../src/sim/memory.js';
-import type { DecoderModel } from '../src/spec/types.js';
+import { dequantPass, int8WeightDequant } from '../src/sim/dequant-pass.js';
+import type { Op } from '../src/model/op.js';
+import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 
 const lib = getLibrary();
 const root = new URL('..', import.meta.url).pathname;
 const scratch = useScratchDir('hwperf-deepspeed-');
 const a100 = lib.hardware['a100-sxm4-80gb']!;
 
-function tpot(model: string, runtime: string, tp: number, batch = 1): number {
-  const hw = bindRuntime(a100, libraryRuntime(runtime));
+function tpotOn(hw: NormalizedHardware, model: string, tp: number, batch = 1, weights?: string): number {
   const m = lib.models[model]! as DecoderModel;
-  const r = simulate(buildRequest({ batch, input_tokens: 7, output_tokens: 100, dtype: 'fp16', tp, devices: tp }, m, hw, libraryModel));
-  return r.tpot_s!;
+  const flags = { batch, input_tokens: 7, output_tokens: 100, dtype: 'fp16', tp, devices: tp, ...(weights ? { weights } : {}) };
+  return simulate(buildRequest(flags, m, hw, libraryModel)).tpot_s!;
+}
+function tpot(model: string, runtime: string, tp: number, batch = 1, weights?: string): number {
+  return tpotOn(bindRuntime(a100, libraryRuntime(runtime)), model, tp, batch, weights);
 }
 
 describe('DeepSpeed-Inference kernel injection (runtimes/deepspeed.yaml, inference side)', () => {
@@ -82,6 +86,38 @@ describe('DeepSpeed-Inference kernel injection (runtimes/deepspeed.yaml, inferen
       const t = tpot('bloom-176b', 'deepspeed', 8, b);
       expect(Number.isFinite(t) && t > 0).toBe(true);
       expect(t).toBeGreaterThanOrEqual(prev - 1e-12);
+      prev = t;
+    }
+  });
+});
+
+describe('DeepSpeed-Inference int8: weights dequantized into an fp16 copy before every cuBLAS GEMM (kernels.int8_weights)', () => {
+  const ds = bindRuntime(a100, libraryRuntime('deepspeed'));
+  const gemm = (bytesPerWeight: number, dtype: 'fp16' | 'int8' = 'fp16'): Op =>
+    ({ name: 'fc', kind: 'gemm', flops: 2 * 1024 * 1024, bytes: 0, weightBytes: bytesPerWeight * 1024 * 1024, dtype, count: 1, m: 1, n: 1024, k: 1024 }) as Op;
+
+  it('a weight-only int8 GEMM pays a pass that reads 1 byte and writes 2 per weight, and the GEMM reads the 2-byte copy', () => {
+    expect(ds.runtime!.kernels.int8Weights).toBe('dequant');
+    const p = dequantPass(gemm(1), ds)!;
+    expect(p.passBytes).toBe(3 * 1024 * 1024);
+    expect(p.gemmExtraBytes).toBe(1024 * 1024);
+    // 16-bit weights, W8A8 int8 GEMMs and runtimes that do not declare it: no pass
+    expect(int8WeightDequant(gemm(2), ds)).toBe(false);
+    expect(int8WeightDequant(gemm(1, 'int8'), ds)).toBe(false);
+    expect(int8WeightDequant(gemm(1), bindRuntime(a100, libraryRuntime('pytorch')))).toBe(false);
+  });
+
+  it('BLOOM-176B int8 on 8 A100s decodes slower than fp16 (5 bytes a weight against 2), and over 2.5x slower than int8 read as is', () => {
+    const noPass: NormalizedHardware = { ...ds, runtime: { ...ds.runtime!, kernels: { ...ds.runtime!.kernels, int8Weights: undefined } } };
+    for (const b of [1, 32]) {
+      const int8 = tpot('bloom-176b', 'deepspeed', 8, b, 'int8');
+      expect(int8).toBeGreaterThan(tpot('bloom-176b', 'deepspeed', 8, b));
+      expect(int8 / tpotOn(noPass, 'bloom-176b', 8, b, 'int8')).toBeGreaterThan(2.5);
+    }
+    let prev = 0;
+    for (const b of [1, 8, 64, 256]) {
+      const t = tpot('bloom-176b', 'deepspeed', 8, b, 'int8');
+      expect(Number.isFinite(t) && t >= prev).toBe(true);
       prev = t;
     }
   });

@@ -5,7 +5,7 @@
 import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
-import { dequantPass, ggufDequantized } from './dequant-pass.js';
+import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
 import { launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
@@ -187,7 +187,9 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // GGUF weights the runtime dequantizes to a 16-bit copy before a BLAS GEMM (kernels.dequantize_weights): a kernel of
   // its own, serial with the GEMM, that streams the block-quantized weights and writes 2 bytes per weight; the GEMM
   // then reads the copy instead of the quantized bytes (src/sim/dequant-pass.ts)
-  const dq = op.gguf && !gemv ? dequantPass(op, hw) : undefined;
+  // (weight-only int8 under DeepSpeed-Inference: at every row count, matrix-vector rows included)
+  const int8Dq = !op.gguf && int8WeightDequant(op, hw);
+  const dq = (op.gguf && !gemv) || int8Dq ? dequantPass(op, hw) : undefined;
   let passS = 0;
   if (dq) {
     memoryS += dq.gemmExtraBytes / bw;
@@ -226,7 +228,8 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   }
   // a batch's tiled GEMM never costs more than the matrix-vector kernel taking its rows gemvMaxRows at a time
   // (src/sim/gemm-floors.ts); that kernel reads the quantized weights: no dequantize pass
-  const g = gemvFloorRows(op, hw, phase, gemv);
+  // (not for weight-only int8 dequantized by the runtime: it has no matrix-vector kernel of its own for them)
+  const g = int8Dq ? 0 : gemvFloorRows(op, hw, phase, gemv);
   if (g > 0) {
     const p = rowPasses(op, hw, g, bw);
     if (Math.max(p.computeS, p.memoryS) < body + passS) {

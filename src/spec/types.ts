@@ -626,6 +626,9 @@ export interface RuntimeSettings {
     // with gguf 'dequant': the GEMM rows (tokens) from which the runtime dequantizes; below them it runs its own
     // quantized kernel (ggml-hip on RDNA 3: MMQ below MMQ_DP4A_MAX_BATCH_SIZE = 64); unset: every tiled GGUF GEMM
     dequantizeFromTokens?: number;
+    // weight-only int8 GEMMs (1-byte weights, 16-bit inputs): 'dequant' = a kernel converts the weights to a 16-bit copy,
+    // then a 16-bit library GEMM reads the copy (DeepSpeed-Inference; src/sim/dequant-pass.ts int8WeightDequant)
+    int8Weights?: 'dequant';
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm

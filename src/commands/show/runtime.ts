@@ -126,6 +126,7 @@ function settingsJson(s: RuntimeSettings) {
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
       dequantize_from_tokens: s.kernels.dequantizeFromTokens ?? null,
       int8_gemm: s.kernels.int8Gemm ?? null,
+      int8_weights: s.kernels.int8Weights ?? null,
       int8_quant_kernels: s.kernels.int8QuantKernels ?? false,
       sampler: s.kernels.sampler ? Object.fromEntries(Object.entries(s.kernels.sampler).map(([k, v]) => [k, { bytes_per_logit: v!.bytesPerLogit, kernels: v!.kernels, floor_s: v!.floorS ?? null }])) : null,
     },
