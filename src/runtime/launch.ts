@@ -112,7 +112,8 @@ export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: n
   const d = hw.runtime?.decodeStep;
   if (!d) return undefined;
   // the layer's own host times where the runtime lists its code (decode_step.by_layer), else the spec's default
-  const own = arch !== undefined && d.byLayer !== undefined && Object.hasOwn(d.byLayer, arch) ? d.byLayer[arch]! : d;
+  const key = arch !== undefined && d.byLayer !== undefined ? layerKey(d.byLayer, arch) : undefined;
+  const own = key !== undefined ? d.byLayer![key]! : d;
   const loop = own.perStepS + Math.max(0, rows) * (hw.runtime?.hostPerSequenceS ?? 0);
   const dispatch = own.perLayerS * Math.max(0, layers);
   return d.sync === 'step' ? loop + Math.max(dispatch, deviceS) : Math.max(loop + dispatch, deviceS);
@@ -141,10 +142,24 @@ export function eagerEncoderLayersSeconds(hw: NormalizedHardware, layers: number
  * Mistral, Qwen2 and their kin; Qwen3, Gemma 3 and OLMo 2 add a per-head RMSNorm of q and k (two more written-out
  * norms per layer). The key follows the attention's q/k norm alone: other layer code was not measured (MoE blocks take
  * the key of their attention — Qwen3-MoE 'llama_qk_norm', Mixtral 'llama' — with no expert loop; MLA and
- * LayerNorm-and-bias GPTs take 'llama'), a lower bound for expert loops.
+ * LayerNorm-and-bias GPTs take 'llama'), a lower bound for expert loops. ALiBi models (BLOOM) are 'alibi': their
+ * attention is code of its own (DeepSpeed-Inference runs it as Python ops around its fused kernels, runtimes/deepspeed.yaml);
+ * a runtime that lists no 'alibi' layer prices them as 'llama' (LAYER_KEY_FALLBACK).
  */
-export function decoderHostArch(m: Pick<DecoderModel, 'attention'>): DecoderHostArch {
-  return m.attention && m.attention.qk_norm !== 'none' ? 'llama_qk_norm' : 'llama';
+export function decoderHostArch(m: Pick<DecoderModel, 'attention' | 'position'>): DecoderHostArch {
+  if (m.attention && m.attention.qk_norm !== 'none') return 'llama_qk_norm';
+  return m.position === 'alibi' ? 'alibi' : 'llama';
+}
+
+// A layer key a runtime does not list takes the key its code was priced under before it had one of its own: an ALiBi
+// layer (BLOOM, whose attention DeepSpeed-Inference's kernel injection runs as Python ops) is a 'llama' layer to a
+// runtime that measured no ALiBi layer (HF BloomBlock has no host measurement of its own).
+const LAYER_KEY_FALLBACK: Partial<Record<string, string>> = { alibi: 'llama' };
+
+function layerKey(byLayer: Record<string, unknown>, arch: string): string | undefined {
+  if (Object.hasOwn(byLayer, arch)) return arch;
+  const f = LAYER_KEY_FALLBACK[arch];
+  return f !== undefined && Object.hasOwn(byLayer, f) ? f : undefined;
 }
 
 /**

@@ -207,6 +207,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       quantize_activations: 'quantizeActivations',
       dequantize_weights: 'dequantizeWeights',
       dequantize_from_tokens: 'dequantizeFromTokens',
+      int8_weights: 'int8Weights',
       mla: 'mla',
       mla_prefill: 'mlaPrefill',
       mla_fused_a: 'mlaFusedA',

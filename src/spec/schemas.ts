@@ -872,6 +872,9 @@ const runtimeBlocks = {
       quantize_activations: { type: 'boolean' },
       dequantize_weights: { type: 'boolean' },
       dequantize_from_tokens: { type: 'integer', minimum: 1, maximum: 65536 },
+      // int8 weights of a 16-bit GEMM (weight-only int8) dequantized into a 16-bit copy by a kernel of their own before a
+      // 16-bit library GEMM (DeepSpeed-Inference's quantized_gemm: launch_dequantize, then cublas_gemm_ex)
+      int8_weights: { enum: ['dequant'] },
       moe: src,
       attention: src,
       gemm: src,

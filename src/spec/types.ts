@@ -9,7 +9,7 @@ export const DTYPES: readonly Dtype[] = ['fp64', 'fp32', 'tf32', 'bf16', 'fp16',
 /** Weights a model's low-bit checkpoint leaves out of its quantization (a model's `unquantized:`; Hugging Face
  *  quantization_config.modules_to_not_convert; src/model/quant.ts moduleBits) */
 /** the keys of runtime host.decode_step.by_layer: a decoder layer's code (src/runtime/launch.ts decoderHostArch) */
-export const DECODER_HOST_ARCHS = ['llama', 'llama_qk_norm'] as const;
+export const DECODER_HOST_ARCHS = ['llama', 'llama_qk_norm', 'alibi'] as const;
 export type DecoderHostArch = (typeof DECODER_HOST_ARCHS)[number];
 // the op names of a decoder pass (src/model/decoder-graph.ts buildDecoderPass; rope and kv_write: the runtime's own,
 // src/sim/layer-kernels.ts), the words a runtime's fusion groups use
@@ -382,7 +382,7 @@ export interface RuntimeSettings {
   // the model's top; sync: the loop reads a device value every step ('step': the per-step part is exposed, the layers'
   // dispatch runs ahead of their kernels) or never ('none'). src/runtime/launch.ts eagerStepSeconds
   // byLayer: the same two times for other decoder layers, keyed by the layer's code (src/runtime/launch.ts
-  // decoderHostArch: 'llama', 'llama_qk_norm'); perLayerS / perStepS are the fallback for a layer not listed
+  // decoderHostArch: 'llama', 'llama_qk_norm', 'alibi'); perLayerS / perStepS are the fallback for a layer not listed
   decodeStep?: { perLayerS: number; perStepS: number; sync: 'step' | 'none'; byLayer?: Record<string, { perLayerS: number; perStepS: number }> };
   // host time of one eager encoder forward (nn.Module layers dispatched from Python, no loop sync inside):
   // perForwardS + perLayerS per encoder layer, against its kernels' device time (src/runtime/launch.ts eagerForwardSeconds)
@@ -655,6 +655,9 @@ export interface RuntimeSettings {
     // with gguf 'dequant': the GEMM rows (tokens) from which the runtime dequantizes; below them it runs its own
     // quantized kernel (ggml-hip on RDNA 3: MMQ below MMQ_DP4A_MAX_BATCH_SIZE = 64); unset: every tiled GGUF GEMM
     dequantizeFromTokens?: number;
+    // weight-only int8 GEMMs (1-byte weights, 16-bit inputs): 'dequant' = a kernel converts the weights to a 16-bit copy,
+    // then a 16-bit library GEMM reads the copy (DeepSpeed-Inference; src/sim/dequant-pass.ts int8WeightDequant)
+    int8Weights?: 'dequant';
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm
