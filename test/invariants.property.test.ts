@@ -6,7 +6,7 @@
 //                when ttft ≥ tpot; e2e = ttft + (O−1)·tpot;
 //                devices = tp·pp·replicas; finite, non-negative numbers when it fits; null time keys when not
 //   monotone     tpot, ttft, e2e non-decreasing in batch and input tokens, e2e in output tokens; throughput in
-//                batch; Whisper latency in audio length; DiT latency in steps, resolution and frames (at any --tp)
+//                batch; Whisper latency in audio length (every speech runtime and long-form mode); DiT latency in steps, resolution and frames (at any --tp)
 //   hardware     more memory bandwidth, FLOP/s or link bandwidth is never slower; no op faster than its peak
 //   energy       implied power per device between the static floor and the TDP
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { bindRuntime, defaultRuntime } from '../src/runtime/resolve.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
 import { STATIC_SHARE_OF_TDP } from '../src/sim/energy-cost.js';
+import { applySetPlain } from '../src/hardware/set-path.js';
 import type { SimulateResult } from '../src/sim/types.js';
 import type { NormalizedHardware } from '../src/spec/types.js';
 
@@ -184,6 +185,38 @@ describe('invariants: monotone in work', () => {
           const base: Flags = { model, hardware, 'audio-seconds': s, ...(out === null ? {} : { 'output-tokens': out }) };
           const a = attempt(base);
           const b = attempt({ ...base, 'audio-seconds': s + more });
+          if (a) checkShape(a);
+          if (!fitted(a) || !fitted(b)) return;
+          expect(b.latency_s!).toBeGreaterThanOrEqual(a.latency_s! * (1 - REL));
+          expect(b.output_tokens!).toBeGreaterThanOrEqual(a.output_tokens!);
+        },
+      ),
+      opts(100),
+    );
+  });
+  // every runtime that transcribes, and the long-form modes a run can set on it: sequential seek loops (whisper.cpp,
+  // openai-whisper, faster-whisper: timestamps, previous text, beams), batched passes (the HF pipeline's overlapping
+  // chunks, faster-whisper's BatchedInferencePipeline), in-flight encoders with a token budget (TensorRT-LLM, vLLM), and
+  // the host's audio decode, log-mel and voice-activity passes
+  const SPEECH_RUNTIMES = Object.keys(lib.runtimes ?? {}).filter((id) => /whisper|transformers/.test(id)).concat(['tensorrt-llm', 'vllm', 'pytorch', 'mlx', 'genie']).sort();
+  const SPEECH_SETS = [[], ['runtime.audio_batch=3'], ['runtime.audio_batch=16'], ['runtime.beam_size=1'], ['runtime.beam_size=5'], ['runtime.timestamps=true'], ['runtime.timestamps=false'], ['runtime.vad=true'], ['runtime.max_num_batched_tokens=3000'], ['runtime.audio_decode=2ms', 'runtime.log_mel=1ms']];
+  it('Whisper: latency never falls as the audio grows, under every speech runtime and long-form mode a run can set', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ids('encoder-decoder')),
+        fc.constantFrom(...HARDWARE),
+        fc.constantFrom(...SPEECH_RUNTIMES),
+        fc.constantFrom(...SPEECH_SETS),
+        fc.integer({ min: 1, max: 3 }),
+        fc.double({ min: 1, max: 900, noNaN: true }),
+        fc.double({ min: 0.5, max: 600, noNaN: true }),
+        fc.option(fc.integer({ min: 0, max: 224 })),
+        (model, hardware, runtime, sets, batch, s, more, out) => {
+          let hw = lib.hardware[hardware]!;
+          for (const a of sets) hw = applySetPlain(hw, a);
+          const base: Flags = { model, hardware, runtime, batch, 'audio-seconds': s, ...(out === null ? {} : { 'output-tokens': out }) };
+          const a = attempt(base, hw);
+          const b = attempt({ ...base, 'audio-seconds': s + more }, hw);
           if (a) checkShape(a);
           if (!fitted(a) || !fitted(b)) return;
           expect(b.latency_s!).toBeGreaterThanOrEqual(a.latency_s! * (1 - REL));

@@ -17,6 +17,7 @@ describe("a hardware's own runtime block", () => {
     ['runtime.beam_size=5', { beamSize: 5 }],
     ['runtime.audio_batch=3', { audioBatch: 3 }],
     ['runtime.timestamps=true', { timestamps: true }],
+    ['runtime.vad=true', { vad: true }],
     ['runtime.audio_decode=2 ms', { hostAudioDecodeS: 0.002 }],
     ['runtime.log_mel=0.5 ms', { hostLogMelS: 0.0005 }],
     ['runtime.step_overhead=2 ms', { stepOverheadS: 0.002 }],

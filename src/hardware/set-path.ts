@@ -101,6 +101,9 @@ function buildFields(): Record<string, Field> {
     'runtime.log_mel': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { hostLogMelS: v as number }) },
     // the run's own timestamp setting (the HF pipeline's return_timestamps=True, transcribe(without_timestamps=True))
     'runtime.timestamps': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { timestamps: v === 'true' }) },
+    // the run's own voice-activity filter (faster-whisper transcribe(vad_filter=True)): the runtime's host.vad per
+    // second of audio before the first window
+    'runtime.vad': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { vad: v === 'true' }) },
     // the run's own sampling, as its client sent it: greedy (temperature 0: an argmax), random (a temperature alone),
     // top-p (top_p < 1, with or without top_k); penalties: repetition / frequency / presence penalties set. The
     // runtime's sampler kernels (kernels.sampler, src/sim/sampler-ops.ts) price what the step runs for it

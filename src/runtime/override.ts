@@ -16,6 +16,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     ...(o.hostBeamReorderPerCacheS !== undefined || base.hostBeamReorderPerCacheS !== undefined ? { hostBeamReorderPerCacheS: o.hostBeamReorderPerCacheS ?? base.hostBeamReorderPerCacheS } : {}),
     ...(o.hostAudioDecodeS !== undefined || base.hostAudioDecodeS !== undefined ? { hostAudioDecodeS: o.hostAudioDecodeS ?? base.hostAudioDecodeS } : {}),
     ...(o.hostLogMelS !== undefined || base.hostLogMelS !== undefined ? { hostLogMelS: o.hostLogMelS ?? base.hostLogMelS } : {}),
+    ...(o.hostVadS !== undefined || base.hostVadS !== undefined ? { hostVadS: o.hostVadS ?? base.hostVadS } : {}),
     ...(o.frontend !== undefined || base.frontend !== undefined ? { frontend: { perRequestS: 0, perOutputTokenS: 0, processes: 1, ...base.frontend, ...o.frontend } } : {}),
     launch: { ...base.launch, ...o.launch },
     memory: { ...base.memory, ...o.memory },
@@ -39,7 +40,7 @@ export function pinnedMaxNumSeqs(n: number): { maxNumSeqs: number; benchMaxNumSe
 export type OwnRuntime = NonNullable<NormalizedHardware['runtimeOverride']>;
 
 /** the fields of a hardware's own runtime block that are the scheduler's (runtime.max_num_seqs aside: it pins two) */
-const OWN_SCHEDULER_FIELDS = ['admission', 'ubatch', 'beamSize', 'audioBatch', 'timestamps', 'maxNumBatchedTokens', 'sampling', 'penalties'] as const;
+const OWN_SCHEDULER_FIELDS = ['admission', 'ubatch', 'beamSize', 'audioBatch', 'timestamps', 'vad', 'maxNumBatchedTokens', 'sampling', 'penalties'] as const;
 
 /**
  * a hardware's own runtime block as an override of the runtime it binds: its step overhead and static context at the

@@ -21,7 +21,8 @@
 //   0. (before 1.) a runtime that decodes the input file on the host first (host.audio_decode: the HF ASR pipeline's
 //      ffmpeg_read of a file or URL, runtimes/transformers.yaml) adds that time per second of audio, serial; one that
 //      computes the log-mel spectrogram on the host CPU (host.log_mel) adds that time per second of audio transformed
-//      (hostLogMelSeconds) and its encoder graph has no log-mel op
+//      (hostLogMelSeconds) and its encoder graph has no log-mel op; a run that filters the recording with a
+//      voice-activity detector (scheduler.vad) adds host.vad per second of audio
 import type { EncoderDecoderModel } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import { longestTranscript } from './longest-transcript.js';
@@ -267,6 +268,12 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // before the first window; the HF pipeline transforms each chunk in its main process, num_workers 0)
   const logMelS = hostLogMel ? hw.runtime!.hostLogMelS! * hostLogMelSeconds(seconds, windows, windowS, sch?.audioWindowStepS) * batch : 0;
   if (logMelS > 0) phases.push(hostPhase('log_mel', logMelS));
+  // a voice-activity pass over each request's whole recording before the first window, where the run filters with one
+  // (scheduler.vad: faster-whisper's transcribe(vad_filter=True) and BatchedInferencePipeline call
+  // get_speech_timestamps on the decoded audio before any window is encoded, Silero VAD on one CPU thread): host.vad per
+  // second of audio, serial with the device. The silence it drops is not taken out of the windows
+  const vadS = sch?.vad ? (hw.runtime?.hostVadS ?? 0) * seconds * batch : 0;
+  if (vadS > 0) phases.push(hostPhase('vad', vadS));
   // 4. memory and result: the largest pass
   const B = batch * perPass;
   const params = countParams(m).total;

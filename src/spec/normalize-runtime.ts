@@ -81,6 +81,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (audioDecode !== undefined) out.hostAudioDecodeS = audioDecode;
   const logMel = await secs('host', 'log_mel');
   if (logMel !== undefined) out.hostLogMelS = logMel;
+  const vadS = await secs('host', 'vad');
+  if (vadS !== undefined) out.hostVadS = vadS;
   if (own.frontend) {
     const perRequestS = await secs('frontend', 'per_request');
     const perOutputTokenS = await secs('frontend', 'per_output_token');
@@ -134,6 +136,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       audio_batch: 'audioBatch',
       condition_on_previous_text: 'conditionOnPreviousText',
       timestamps: 'timestamps',
+      vad: 'vad',
       beam_size: 'beamSize',
       beam_cross_kv: 'beamCrossKv',
       beam_reorder: 'beamReorder',

@@ -547,6 +547,7 @@ const runtimeBlocks = {
       beam_reorder_per_cache: OVERHEAD,
       audio_decode: OVERHEAD,
       log_mel: OVERHEAD,
+      vad: OVERHEAD,
       source: src,
     },
   },
@@ -641,6 +642,8 @@ const runtimeBlocks = {
       audio_window_step: qty(0.001, 1e6),
       condition_on_previous_text: { type: 'boolean' },
       timestamps: { type: 'boolean' },
+      // a voice-activity pass over the recording before the first window (faster-whisper vad_filter), at host.vad
+      vad: { type: 'boolean' },
       beam_size: { type: 'integer', minimum: 1, maximum: 64 },
       beam_cross_kv: { enum: ['shared', 'broadcast', 'per_beam'] },
       beam_reorder: { enum: ['none', 'self', 'all'] },

@@ -66,7 +66,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; graphBatchSizes?: readonly number[] | null };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; graphBatchSizes?: readonly number[] | null };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -400,6 +400,10 @@ export interface RuntimeSettings {
   // FeatureExtractor, openai-whisper's transcribe() torch.stft on the CPU, the HF WhisperFeatureExtractor per chunk):
   // src/sim/whisper.ts. Absent: the log-mel runs on the device, in the encoder graph
   hostLogMelS?: number;
+  // host time per second of audio of a voice-activity pass over the whole recording before the first window, serial
+  // with the device, paid where the run filters with it (scheduler.vad: faster-whisper's vad_filter, Silero VAD on one
+  // CPU thread): src/sim/whisper.ts
+  hostVadS?: number;
   // the serving front end (`serve`): the API-server process between the client and the engine, per request taken in
   // and per output token streamed, shared evenly by `processes` API servers (src/serve/frontend.ts). Absent: none
   frontend?: { perRequestS: number; perOutputTokenS: number; processes: number };
@@ -449,7 +453,8 @@ export interface RuntimeSettings {
   // pipeline's chunk stride: 30 s windows every 20 s); conditionOnPreviousText: the previous window's text is the
   // next window's prompt (openai-whisper, faster-whisper transcribe()); timestamps: the decoder samples timestamp tokens
   // (two per segment) and a sequential seek loop moves to the last complete segment (absent: on for a sequential runtime,
-  // off for a batched one); beamSize: beams per window in the decoder;
+  // off for a batched one); vad: the run filters the recording with a voice-activity detector first, paying host.vad
+  // per second of audio (absent: off); beamSize: beams per window in the decoder;
   // beamCrossKv: the cross-attention K/V under beam search — 'shared' (stored once per audio, beams folded into the
   // query rows: CTranslate2), 'broadcast' (stored once, read per beam: openai-whisper), 'per_beam' (projected, stored
   // and read per beam: HF transformers); beamReorder: the caches gathered to the surviving beams after each step
@@ -465,7 +470,7 @@ export interface RuntimeSettings {
   // penalties: repetition / frequency / presence penalties applied to the logits. Priced by kernels.sampler.
   // ubatch (simulate): a single sequence's prompt runs as passes of at most this many tokens, each over all the weights
   // (llama.cpp's physical batch n_ubatch, MLX's prefill_step_size); absent: one pass (src/sim/ubatch.ts)
-  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean };
+  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; vad?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
@@ -823,6 +828,7 @@ export interface RuntimeOverride {
   hostBeamReorderPerCacheS: number;
   hostAudioDecodeS: number;
   hostLogMelS: number;
+  hostVadS: number;
   frontend: Partial<NonNullable<RuntimeSettings['frontend']>>;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;

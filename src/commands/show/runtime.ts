@@ -44,6 +44,7 @@ function settingsJson(s: RuntimeSettings) {
     host_beam_reorder_per_cache_s: s.hostBeamReorderPerCacheS ?? 0,
     host_audio_decode_s: s.hostAudioDecodeS ?? 0,
     host_log_mel_s: s.hostLogMelS ?? 0,
+    host_vad_s: s.hostVadS ?? 0,
     frontend: s.frontend ? { per_request_s: s.frontend.perRequestS, per_output_token_s: s.frontend.perOutputTokenS, processes: s.frontend.processes } : null,
     launch: { per_kernel_s: s.launch.perKernelS, per_kernel_by_kind_s: s.launch.perKernelByKindS ?? null, graphs: s.launch.graphs, device_gap: s.launch.deviceGap, graph_batch_sizes: s.launch.graphBatchSizes ?? null },
     memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: s.memory.shareByTp ? Object.fromEntries(s.memory.shareByTp.map(([k, v]) => [String(k), v])) : null, share_rule: s.memory.shareRule ?? 'fixed', reserve_by_tp: s.memory.reserveByTp ? Object.fromEntries(s.memory.reserveByTp.map(([k, v]) => [String(k), v])) : null },
@@ -58,6 +59,7 @@ function settingsJson(s: RuntimeSettings) {
       audio_window_step_s: s.scheduler.audioWindowStepS ?? null,
       condition_on_previous_text: s.scheduler.conditionOnPreviousText ?? false,
       timestamps: whisperTimestamps(s.scheduler),
+      vad: s.scheduler.vad ?? false,
       beam_size: dec.width,
       beam_cross_kv: dec.crossKv,
       beam_reorder: dec.reorder,
@@ -205,6 +207,7 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.hostBeamReorderPerCacheS !== undefined) out.host_beam_reorder_per_cache_s = o.hostBeamReorderPerCacheS;
   if (o.hostAudioDecodeS !== undefined) out.host_audio_decode_s = o.hostAudioDecodeS;
   if (o.hostLogMelS !== undefined) out.host_log_mel_s = o.hostLogMelS;
+  if (o.hostVadS !== undefined) out.host_vad_s = o.hostVadS;
   if (o.frontend?.perRequestS !== undefined) out['frontend.per_request_s'] = o.frontend.perRequestS;
   if (o.frontend?.perOutputTokenS !== undefined) out['frontend.per_output_token_s'] = o.frontend.perOutputTokenS;
   if (o.frontend?.processes !== undefined) out['frontend.processes'] = o.frontend.processes;
@@ -309,6 +312,7 @@ export default class ShowRuntime extends BaseCommand {
         ...(s.frontend ? [['serve front end', `${fmtSeconds(s.frontend.perRequestS)} per request, ${fmtSeconds(s.frontend.perOutputTokenS)} per output token, ${s.frontend.processes} API server${s.frontend.processes > 1 ? 's' : ''}`] as [string, string]] : []),
         ...(s.hostAudioDecodeS ? [['host before the first window', `audio decode ${fmtSeconds(s.hostAudioDecodeS)} per second of audio`] as [string, string]] : []),
         ...(s.hostLogMelS ? [['log-mel on the host', `${fmtSeconds(s.hostLogMelS)} per second of audio (the device runs no STFT)`] as [string, string]] : []),
+        ...(s.hostVadS ? [['voice activity on the host', `${fmtSeconds(s.hostVadS)} per second of audio, ${s.scheduler.vad ? 'on' : 'off (--set runtime.vad=true)'}`] as [string, string]] : []),
         ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)}${s.launch.perKernelByKindS ? ` (one-kernel ops: ${Object.entries(s.launch.perKernelByKindS).map(([k, v]) => `${k} ${fmtSeconds(v)}`).join(', ')})` : ''} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'}${s.launch.graphBatchSizes ? `, decode padded to captured sizes ${s.launch.graphBatchSizes.join(', ')}` : ''})`],
         ['usable memory', `${s.memory.shareRule === 'sglang' ? "SGLang's default by device memory and tp" : s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : s.memory.basis === 'startup' ? 'what is free once started, for weights and KV cache' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}${s.memory.reserveByTp ? ` (${s.memory.reserveByTp.map(([k, v]) => `${fmtGB(v)} from tp ${k}`).join(', ')})` : ''}; unified memory ${s.memory.unifiedShare}`],
         ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${s.scheduler.belowMemory ? ` (below ${fmtGB(s.scheduler.belowMemory.bytes)}: max seqs ${s.scheduler.belowMemory.maxNumSeqs ?? 'same'}, tokens/step ${s.scheduler.belowMemory.maxNumBatchedTokens ?? 'same'})` : ''}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mixedBatches === false ? '; no mixed batches: an iteration runs prefill chunks alone when it can form one, decodes otherwise' : ''}${s.scheduler.admission && s.scheduler.admission !== 'preempt' ? `; admission ${s.scheduler.admission}` : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}` + audioScheduler(s.scheduler)],
