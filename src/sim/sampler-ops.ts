@@ -17,9 +17,8 @@ import type { Layout } from './parallel.js';
 export const SAMPLER_OPS: readonly string[] = ['sampler_penalties', 'sampler_filter', 'sampler_random'];
 
 function logitOp(name: string, logits: number, part: { bytesPerLogit: number; kernels: number; floorS?: number }): GraphOp {
-  const o: GraphOp = { name, kind: 'elementwise', flops: 0, bytes: logits * part.bytesPerLogit, weightBytes: 0, dtype: 'fp32', count: 1, flopsPerCtx: 0, bytesPerCtx: 0, kernels: part.kernels };
-  if (part.floorS) o.minS = part.floorS; // the part's time at one row: fixed costs its bytes do not carry
-  return o;
+  // minS: the part's time at one row, fixed costs its bytes do not carry (0: none); set here, not after creation
+  return { name, kind: 'elementwise', flops: 0, bytes: logits * part.bytesPerLogit, weightBytes: 0, dtype: 'fp32', count: 1, flopsPerCtx: 0, bytesPerCtx: 0, kernels: part.kernels, minS: part.floorS ?? 0 };
 }
 
 /** the sampler's ops of one pass beyond the `sampling` op; none for a greedy run or a runtime without kernels.sampler */
