@@ -274,6 +274,12 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // second of audio, serial with the device. The silence it drops is not taken out of the windows
   const vadS = sch?.vad ? (hw.runtime?.hostVadS ?? 0) * seconds * batch : 0;
   if (vadS > 0) phases.push(hostPhase('vad', vadS));
+  // a transcription's token sampling on the host, per decoder (beam) per decoded token, where the runtime states it
+  // (host.sample_per_decoder: whisper.cpp whisper_full copies each decoder's logits to the host and runs
+  // whisper_process_logits and the top-k there, serial with the device, every step): outside decoder_s, which is the
+  // decoder's own time (what whisper.cpp's bench times)
+  const sampleS = (hw.runtime?.hostSamplePerDecoderS ?? 0) * outTokens * batch * dec.width;
+  if (sampleS > 0) phases.push(hostPhase('sample', sampleS));
   // 4. memory and result: the largest pass
   const B = batch * perPass;
   const params = countParams(m).total;

@@ -548,6 +548,7 @@ const runtimeBlocks = {
       audio_decode: OVERHEAD,
       log_mel: OVERHEAD,
       vad: OVERHEAD,
+      sample_per_decoder: OVERHEAD,
       source: src,
     },
   },
