@@ -22,7 +22,8 @@ export interface GraphOp extends Op {
   // prefill attention: the prompt length and the query·key pairs per sequence the op is priced at (causal, windowed),
   // so a runtime whose kernel computes other pairs can reprice it, the local window (src/sim/ggml-kernels.ts), and the
   // query heads on the device (a runtime that multiplies head by head pays per head: src/sim/ggml-kernels.ts)
-  prefill?: { len: number; pairs: number; window?: number; heads?: number };
+  // width: the score and value widths of a head (dqk + dv), so a runtime that writes the scores out can count them
+  prefill?: { len: number; pairs: number; window?: number; heads?: number; width?: number };
   // prefill attention of a model with attention sinks (gpt-oss): a runtime may run it on another kernel
   // (kernels.sink_attention_rate, src/sim/roofline.ts)
   sinks?: boolean;
@@ -221,7 +222,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
       const perSeq = prefillPairs(k.w, Lp);
       const pairs = pSeqs * perSeq;
       const a = op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, attentionDtype(p), k.n * share); // [b, hq, L, L]
-      a.prefill = k.w ? { len: Lp, pairs: perSeq, window: k.w.size, heads: hq } : { len: Lp, pairs: perSeq, heads: hq };
+      a.prefill = k.w ? { len: Lp, pairs: perSeq, window: k.w.size, heads: hq, width: dqk + dv } : { len: Lp, pairs: perSeq, heads: hq, width: dqk + dv };
       if (m.attention?.sinks) a.sinks = true;
       if (!mla && hkv > 0) a.queriesPerKv = hq / hkv;
       ops.push(a);

@@ -23,6 +23,7 @@ import { dequantizedAttention } from './peaks.js';
 import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning, kernelPhysics } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
+import { writtenPrefillAttention } from './written-prefill-attention.js';
 import { mlaDecodeKernels } from './mla-decode-kernels.js';
 import { mixedDecodeTiles } from './mixed-decode-tiles.js';
 import { fuseDecoderOps } from './fusion.js';
@@ -351,7 +352,7 @@ function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     const tokens = (s.prefillSeqs * s.prefillLen + s.decodeSeqs) / (L.attentionDp ? L.tp : 1);
     fuseDecoderOps(graph, fusion, m, L, tokens * m.hidden * p.actBytes);
   }
-  const ops = mixedDecodeTiles(mlaDecodeKernels(ggmlKernelCounts(graph, hw, ubatch), hw, s.prefillSeqs === 0), hw, m, s);
+  const ops = mixedDecodeTiles(mlaDecodeKernels(writtenPrefillAttention(ggmlKernelCounts(graph, hw, ubatch), hw), hw, s.prefillSeqs === 0), hw, m, s);
   // the sampler's work beyond the fp32 logits, where the run asked for more than greedy (src/sim/sampler-ops.ts)
   const sampler = samplerOps(m, hw, L, s);
   return sampler.length ? [...ops, ...sampler] : ops;

@@ -6,6 +6,7 @@ import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized } from './dequant-pass.js';
+import { w4a16Pass } from './w4a16-gemm.js';
 import { launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
@@ -187,7 +188,9 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // GGUF weights the runtime dequantizes to a 16-bit copy before a BLAS GEMM (kernels.dequantize_weights): a kernel of
   // its own, serial with the GEMM, that streams the block-quantized weights and writes 2 bytes per weight; the GEMM
   // then reads the copy instead of the quantized bytes (src/sim/dequant-pass.ts)
-  const dq = op.gguf && !gemv ? dequantPass(op, hw) : undefined;
+  // ... and int4 weight-only GEMMs of a runtime with AutoAWQ-style kernels: the split-K partial sums, or the dequantize
+  // pass before a 16-bit BLAS GEMM from its token threshold up (src/sim/w4a16-gemm.ts)
+  const dq = op.gguf ? (gemv ? undefined : dequantPass(op, hw)) : w4a16Pass(op, hw);
   let passS = 0;
   if (dq) {
     memoryS += dq.gemmExtraBytes / bw;

@@ -206,7 +206,12 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       fp8_tensor_efficiency: 'fp8TensorEfficiency',
       fp4_moe_efficiency: 'fp4MoeEfficiency',
       weight_only_moe_efficiency: 'weightOnlyMoeEfficiency',
+      w4a16_split_k: 'w4a16SplitK',
+      w4a16_fused_mlp: 'w4a16FusedMlp',
     });
+    // null: a release without the FP16 path (a file that extends one with it)
+    if (typeof k.w4a16_fp16_from_tokens === 'number') out.kernels.w4a16Fp16FromTokens = k.w4a16_fp16_from_tokens;
+    if (k.prefill_scores !== undefined) out.kernels.prefillScores = { bytesPerScore: k.prefill_scores.bytes_per_score, kernels: k.prefill_scores.kernels };
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
     if (k.moe_shared_fused !== undefined && k.moe_shared_fused !== false) out.kernels.moeSharedFused = { routedExperts: k.moe_shared_fused.routed_experts, sharedExperts: k.moe_shared_fused.shared_experts };
     if (k.quantized_weight_bits !== undefined) out.kernels.quantizedWeightBits = { ...k.quantized_weight_bits };

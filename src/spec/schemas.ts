@@ -792,6 +792,19 @@ const runtimeBlocks = {
         ],
       },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      // W4A16 dense GEMMs (src/sim/w4a16-gemm.ts): split-K partial outputs summed by a kernel of their own; from this many
+      // tokens up, dequantize to fp16 then a BLAS GEMM (null: the release has no such path); the fused MLP's gate/up
+      // projections call the split-K kernel directly
+      w4a16_split_k: { type: 'integer', minimum: 1, maximum: 64 },
+      w4a16_fp16_from_tokens: { type: ['integer', 'null'], minimum: 1, maximum: 1048576 },
+      w4a16_fused_mlp: { type: 'boolean' },
+      // a decoder's prompt attention written out in Python ops (src/sim/written-prefill-attention.ts)
+      prefill_scores: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['bytes_per_score', 'kernels'],
+        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: { type: 'integer', minimum: 1, maximum: 64 } },
+      },
       // the runtime's measured attention kernels (src/sim/roofline.ts): prefill by prompt length per attention dtype,
       // decode as a fixed time per call + a time per sequence × KV head + a fraction of peak bandwidth per cache width
       prefill_attention: {

@@ -546,6 +546,19 @@ export interface RuntimeSettings {
     // weight-only (no fp8/fp4 tensor cores: dequantized in the kernel to 16-bit math; vLLM's fused Marlin MoE), a cap on
     // the hardware's GEMM table for those grouped GEMMs; src/sim/roofline.ts
     weightOnlyMoeEfficiency?: number;
+    // W4A16 (int4 weights, 16-bit activations: AWQ / GPTQ checkpoints) dense GEMMs above the matrix-vector rows
+    // (src/sim/w4a16-gemm.ts): the runtime's int4 GEMM kernel splits K over w4a16SplitK blocks that each write an fp16
+    // partial output, summed by a reduction kernel of its own (AutoAWQ / vLLM awq_gemm: torch::empty({split_k, M, N}) then
+    // _out_feats.sum(0)); from w4a16Fp16FromTokens tokens up it instead dequantizes the weights to fp16 in a kernel of its
+    // own and runs a 16-bit BLAS GEMM (AutoAWQ WQLinear_GEMM FP16_MATMUL_HEURISTIC_CONDITION); w4a16FusedMlp: the fused
+    // MLP calls the split-K kernel for the gate and up projections directly, whatever the tokens (AutoAWQ QuantFusedMLP)
+    w4a16SplitK?: number;
+    w4a16Fp16FromTokens?: number;
+    w4a16FusedMlp?: boolean;
+    // a decoder's prompt attention written out in Python ops (AutoAWQ / TinyChat fused attention at seqlen > 1:
+    // matmul, scale, mask add, fp32 softmax, cast, matmul): every query·key pair computed, the score matrix crossing
+    // DRAM bytesPerScore bytes per element in `kernels` launches (src/sim/written-prefill-attention.ts)
+    prefillScores?: { bytesPerScore: number; kernels: number };
     // seconds each call of that weight-only grouped MoE kernel takes beyond its roofline body, whatever its size (SGLang's
     // triton_kernels matmul_ogs on Hopper, measured against vLLM's fused Marlin MoE); src/sim/roofline.ts
     weightOnlyMoeFixedS?: number;

@@ -1,0 +1,67 @@
+// The int4 weight-only (W4A16: AWQ / GPTQ checkpoints, --dtype int4) GEMM paths of a runtime that runs them through
+// AutoAWQ-style kernels (runtimes/*.yaml kernels.w4a16_*). Two memory costs the roofline's one GEMM does not have:
+//
+//  - split-K partial outputs (kernels.w4a16_split_k S): AutoAWQ's and vLLM's awq_gemm (gemm_forward_cuda,
+//    gemm_forward_4bit_cuda_m16nXk32) allocates its output as torch::empty({split_k_iters, M, N}) in fp16, each of the
+//    S blocks along K writes its partial sums there, and the call returns _out_feats.sum(0): the GEMM writes S·M·N·2
+//    bytes where it would write M·N, and a reduction kernel of its own reads them and writes M·N·2 (AutoAWQ
+//    awq_cuda/quantization/gemm_cuda_gen.cu before the kernels moved out, casper-hansen/AutoAWQ @3f10cf1; the same in
+//    casper-hansen/AutoAWQ_kernels and vllm csrc/quantization/awq/gemm_kernels.cu; WQLinear_GEMM passes split_k 8);
+//  - dequantize, then a BLAS GEMM (kernels.w4a16_fp16_from_tokens T): from T tokens up, AutoAWQ's WQLinear_GEMM runs
+//    awq_ext.dequantize_weights_cuda (reads the packed weights, writes an fp16 copy) and torch.matmul on the copy
+//    (FP16_MATMUL_HEURISTIC_CONDITION = x.shape[0] * x.shape[1] >= 1024, casper-hansen/AutoAWQ PR #316 @149236e,
+//    awq/modules/linear/gemm.py): priced as the GGUF dequantize pass is (src/sim/dequant-pass.ts), a memory pass
+//    before the GEMM, which then reads 2 bytes per weight.
+// AutoAWQ's fused MLP (QuantFusedMLP, awq/modules/fused/mlp.py, 0.1.x and 0.2.x alike) calls gemm_forward_cuda for
+// the gate and up projections itself, not through WQLinear_GEMM, so they take the split-K path at any token count
+// (kernels.w4a16_fused_mlp: the graph's ffn_up).
+// Nothing here changes the GEMM's arithmetic rate: the split-K kernel's MMA rate was not found measured (LOW: priced at
+// the part's 16-bit GEMM table).
+import type { Op } from '../model/op.js';
+import type { NormalizedHardware } from '../spec/types.js';
+import type { DequantPass } from './dequant-pass.js';
+
+const FP16 = 2; // bytes per element of the fp16 partial outputs and of the dequantized copy
+const W4A16_MAX_BITS = 4.5; // int4 with its group scales and zeros (src/model/quant.ts: 4.25); 16-bit heads are not int4
+
+/** whether the op is a dense GEMM over int4 weights with 16-bit math (the --dtype int4 scheme's linears) */
+export function isW4a16Gemm(op: Op): boolean {
+  if (op.kind !== 'gemm' || op.gguf || op.groups || !op.n || !op.k || !op.m || !(op.weightBytes > 0)) return false;
+  if (op.dtype !== 'fp16' && op.dtype !== 'bf16') return false;
+  return (op.weightBytes * 8) / (op.n * op.k) <= W4A16_MAX_BITS;
+}
+
+/** the path the runtime's int4 GEMM takes at the op's rows: 'fp16' (dequantize + BLAS), 'split_k', or undefined (its
+ *  own kernel writes the output once: nothing beyond the roofline) */
+export function w4a16Path(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): 'fp16' | 'split_k' | undefined {
+  const k = hw.runtime?.kernels;
+  if (!k || (k.w4a16SplitK === undefined && k.w4a16Fp16FromTokens === undefined) || !isW4a16Gemm(op)) return undefined;
+  const viaModule = !(k.w4a16FusedMlp && op.name === 'ffn_up');
+  if (viaModule && k.w4a16Fp16FromTokens !== undefined && op.m! >= k.w4a16Fp16FromTokens) return 'fp16';
+  return k.w4a16SplitK !== undefined && k.w4a16SplitK > 1 ? 'split_k' : undefined;
+}
+
+/** the extra memory pass of the op's int4 GEMM path (a kernel of its own, serial with the GEMM), else undefined */
+export function w4a16Pass(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): DequantPass | undefined {
+  const path = w4a16Path(op, hw);
+  if (path === undefined) return undefined;
+  const n = op.n!;
+  const k = hw.runtime!.kernels!;
+  if (path === 'split_k') return splitK(op.m!, n, k.w4a16SplitK!);
+  const copy = FP16 * n * op.k!;
+  const fp16 = { passBytes: op.weightBytes + copy, gemmExtraBytes: Math.max(0, copy - op.weightBytes) };
+  // Monotone in tokens: from the threshold up the FP16 path costs no less than the split-K path one token below it
+  // would (a GEMM of fewer K than ~4.5 × the threshold converts its weights for less than the split-K partials cost,
+  // so without this a prompt of 1024 tokens read faster than one of 1023; the runtime switches where the two paths
+  // meet, and this keeps the step continuous there rather than placing the crossover, which needs the split-K
+  // kernel's unmeasured MMA rate)
+  const below = k.w4a16SplitK !== undefined && k.w4a16SplitK > 1 ? splitK(k.w4a16Fp16FromTokens! - 1, n, k.w4a16SplitK) : undefined;
+  if (!below) return fp16;
+  return { passBytes: Math.max(fp16.passBytes, below.passBytes), gemmExtraBytes: Math.max(fp16.gemmExtraBytes, below.gemmExtraBytes) };
+}
+
+/** the split-K path at m rows: the GEMM writes S partial outputs in place of one; the sum reads them and writes the output */
+function splitK(m: number, n: number, s: number): DequantPass {
+  const partials = s * m * n * FP16;
+  return { passBytes: partials + m * n * FP16, gemmExtraBytes: partials - m * n * FP16 };
+}

@@ -1,0 +1,111 @@
+// AutoAWQ's fused modules and TinyChat (runtimes/autoawq*.yaml, tinychat.yaml): the decode layer's host time derived
+// from the ops it calls from Python × pytorch's measured per-op costs, the W4A16 GEMM paths (split-K partial sums; the
+// dequantize + FP16 GEMM switch at 1024 tokens; the fused MLP's gate/up always split-K: src/sim/w4a16-gemm.ts) and the
+// prompt attention written out in Python ops (src/sim/written-prefill-attention.ts).
+import { describe, expect, it } from 'vitest';
+import { libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { buildRequest } from '../src/sim/request.js';
+import { simulate } from '../src/sim/simulate.js';
+import { buildDecoderPass } from '../src/model/decoder-graph.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { resolvePrecision } from '../src/model/quant.js';
+import { isW4a16Gemm, w4a16Pass, w4a16Path } from '../src/sim/w4a16-gemm.js';
+import { writtenPrefillAttention } from '../src/sim/written-prefill-attention.js';
+import { opCost } from '../src/sim/roofline.js';
+import { eagerStepSeconds } from '../src/runtime/launch.js';
+import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+import { bound } from './helpers/bound.js';
+
+const int4 = resolvePrecision('int4', undefined, undefined, undefined);
+const passOf = (model: string, T: number, batch = 1) => {
+  const m = libraryModel(model) as DecoderModel;
+  return buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), int4, { prefillSeqs: batch, prefillLen: T, decodeSeqs: 0 });
+};
+const gemm = (model: string, T: number, name: string) => passOf(model, T).find((o) => o.name === name)!;
+const run = (rt: string, model: string, T: number, out = 64, batch = 1) =>
+  simulate(buildRequest({ model, hardware: 'rtx-4090', dtype: 'int4', 'input-tokens': T, 'output-tokens': out, batch }, libraryModel(model), bound('rtx-4090', rt), libraryModel));
+
+describe('AutoAWQ / TinyChat decode layer host time (derived from the fused layer ops)', () => {
+  it('12 Python-level ops at pytorch.yaml per-op costs: 2 norms, 3 WQLinear modules, 2 direct kernel calls, 5 tensor ops', () => {
+    const by = libraryRuntime('pytorch').launch!.perKernelByKindS!;
+    const bareMatmul = 18.7e-6; // pytorch.yaml launch: a bare matmul call (y @ y)
+    const derived = 2 * by.norm! + 3 * by.gemm! + 2 * bareMatmul + 5 * by.elementwise!;
+    for (const rt of ['autoawq', 'autoawq-0.1', 'autoawq-gemv', 'tinychat']) {
+      const d = libraryRuntime(rt).decodeStep!;
+      expect(d.byLayer!.llama!.perLayerS).toBeCloseTo(derived, 5);
+      expect(d.byLayer!.llama!.perStepS).toBeCloseTo(by.elementwise! * 2 + by.norm! + by.gemm!, 5);
+      expect(d.sync).toBe('step');
+    }
+    // a q/k-norm layer is not fused by AutoAWQ: Hugging Face's measured layer
+    expect(libraryRuntime('autoawq').decodeStep!.byLayer!.llama_qk_norm!.perLayerS).toBe(libraryRuntime('pytorch').decodeStep!.byLayer!.llama_qk_norm!.perLayerS);
+  });
+  it('a batch-1 int4 7B decode step is host-bound at 32 x 0.22 ms + 0.071 ms, far below HF eager layers', () => {
+    const hw = bound('rtx-4090', 'autoawq-gemv');
+    expect(eagerStepSeconds(hw, 32, 1, 0, 'llama')).toBeCloseTo(32 * 0.22e-3 + 0.071e-3, 6);
+    expect(run('autoawq-gemv', 'llama-2-7b', 64).tpot_s!).toBeCloseTo(32 * 0.22e-3 + 0.071e-3, 5);
+    expect(run('pytorch', 'llama-2-7b', 64).tpot_s!).toBeGreaterThan(2.5 * run('autoawq-gemv', 'llama-2-7b', 64).tpot_s!);
+  });
+});
+
+describe('W4A16 GEMM paths (AutoAWQ kernels)', () => {
+  it('int4 linears are W4A16 GEMMs; the 16-bit LM head is not', () => {
+    expect(isW4a16Gemm(gemm('llama-2-7b', 2048, 'qkv_proj'))).toBe(true);
+    expect(isW4a16Gemm(gemm('llama-2-7b', 2048, 'lm_head'))).toBe(false);
+  });
+  it('split-K 8: the GEMM writes 8 fp16 partial outputs, a reduction reads them and writes one', () => {
+    const hw = bound('rtx-4090', 'autoawq-0.1');
+    const op = gemm('llama-2-7b', 2048, 'qkv_proj');
+    const p = w4a16Pass(op, hw)!;
+    const out = op.m! * op.n! * 2;
+    expect(p.passBytes).toBeCloseTo(9 * out, -3);
+    expect(p.gemmExtraBytes).toBeCloseTo(7 * out, -3);
+    // it costs the op at least the reduction's bytes at the achieved bandwidth
+    const plain = bound('rtx-4090', 'pytorch');
+    expect(opCost(op, hw).seconds - opCost(op, plain).seconds).toBeGreaterThan((9 * out) / plain.memory.bandwidthBytePerS);
+    // no partials where the kernel writes its output once (GEMV checkpoints, TinyChat's semaphore reduction)
+    expect(w4a16Pass(op, bound('rtx-4090', 'autoawq-gemv'))).toBeUndefined();
+    expect(w4a16Pass(op, bound('rtx-4090', 'tinychat'))).toBeUndefined();
+  });
+  it('from 1024 tokens WQLinear_GEMM dequantizes and runs an fp16 GEMM; the fused MLP gate/up stay split-K', () => {
+    const hw = bound('rtx-4090', 'autoawq');
+    expect(w4a16Path(gemm('llama-2-7b', 1023, 'qkv_proj'), hw)).toBe('split_k');
+    expect(w4a16Path(gemm('llama-2-7b', 1024, 'qkv_proj'), hw)).toBe('fp16');
+    expect(w4a16Path(gemm('llama-2-7b', 1024, 'ffn_down'), hw)).toBe('fp16');
+    expect(w4a16Path(gemm('llama-2-7b', 4096, 'ffn_up'), hw)).toBe('split_k');
+    // batch × tokens: two 512-token prompts cross it too
+    const two = passOf('llama-2-7b', 512, 2).find((o) => o.name === 'o_proj')!;
+    expect(w4a16Path(two, hw)).toBe('fp16');
+    // 0.1.x has no FP16 path
+    expect(w4a16Path(gemm('llama-2-7b', 4096, 'qkv_proj'), bound('rtx-4090', 'autoawq-0.1'))).toBe('split_k');
+    // the FP16 path: the conversion reads the int4 weights and writes 2 bytes per weight, at least the split-K bytes just below
+    const op = gemm('llama-2-7b', 4096, 'ffn_down');
+    const p = w4a16Pass(op, hw)!;
+    expect(p.passBytes).toBeGreaterThanOrEqual(op.weightBytes + 2 * op.n! * op.k!);
+  });
+  it('prompt time never falls across the switch (tokens, and batch × tokens)', () => {
+    for (const model of ['llama-2-7b', 'llama-3.2-1b', 'gpt3-125m', 'mistral-7b']) {
+      const a = run('autoawq', model, 1023, 1).ttft_s!;
+      const b = run('autoawq', model, 1024, 1).ttft_s!;
+      expect(b).toBeGreaterThanOrEqual(a);
+      expect(run('autoawq', model, 512, 1, 2).ttft_s!).toBeGreaterThanOrEqual(run('autoawq', model, 511, 1, 2).ttft_s!);
+    }
+  });
+});
+
+describe('prompt attention written out (AutoAWQ / TinyChat seqlen > 1)', () => {
+  it('every query·key pair, 32 bytes per score in 8 kernels, priced as batched GEMMs; decode untouched', () => {
+    const hw = bound('rtx-4090', 'autoawq');
+    const L = 2048;
+    const fused = passOf('llama-2-7b', L).find((o) => o.name === 'attention_prefill')!;
+    const ops = writtenPrefillAttention(passOf('llama-2-7b', L), hw);
+    const w = ops.find((o) => o.name === 'attention_prefill')!;
+    expect(w.flops / fused.flops).toBeCloseTo((L * L) / ((L * (L + 1)) / 2), 6);
+    const scores = 32 * L * L; // heads × L × L for one sequence
+    expect(w.bytes - fused.bytes).toBeCloseTo(scores * 32, -3);
+    expect(w.kernels).toBe(8);
+    expect(w.kind).toBe('gemm');
+    // a runtime with a fused kernel keeps the op as built
+    const keep = writtenPrefillAttention(passOf('llama-2-7b', L), bound('rtx-4090', 'pytorch') as NormalizedHardware);
+    expect(keep.find((o) => o.name === 'attention_prefill')!.flops).toBe(fused.flops);
+  });
+});
