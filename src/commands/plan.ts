@@ -37,7 +37,7 @@ export default class Plan extends BaseCommand {
     rate: Flags.string({ description: 'requests per second to serve (Poisson arrivals)', required: true }),
     'slo-ttft': Flags.string({ description: 'p99 time to first token limit (s, or e.g. 2s)' }),
     'slo-tpot': Flags.string({ description: 'p99 time per output token limit (s, or e.g. 50ms)' }),
-    'input-tokens': Flags.string({ description: 'prompt tokens: N or uniform:a,b / normal:mean,sd / lognormal:mean,sd / sharegpt[:mean]', default: '512' }),
+    'input-tokens': Flags.string({ description: 'prompt tokens: N or uniform:a,b / normal:mean,sd / lognormal:mean,sd (,max=N: capped) / sharegpt[:mean]', default: '512' }),
     'output-tokens': Flags.string({ description: 'generated tokens: N or a distribution', default: '128' }),
     trace: Flags.string({ description: 'JSONL or CSV trace of request lengths (arrivals at --rate when it has no arrival_s)' }),
     'max-devices': Flags.integer({ description: 'devices at most in one deployment', default: 64 }),

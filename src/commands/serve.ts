@@ -45,7 +45,7 @@ export default class Serve extends BaseCommand {
     trace: Flags.string({ description: 'JSONL or CSV trace: input_tokens, output_tokens, optional arrival_s, prefix_id, prefix_tokens' }),
     requests: Flags.integer({ description: 'requests to simulate (default 1000, or the trace length)' }),
     seed: Flags.integer({ description: 'random seed of arrivals and lengths', default: 0 }),
-    'input-tokens': Flags.string({ description: 'prompt tokens: N, uniform:a,b, normal:mean,sd or lognormal:mean,sd (of the count itself), or sharegpt[:mean] (ShareGPT as vLLM\'s benchmark samples it, scaled to that mean)', default: '512' }),
+    'input-tokens': Flags.string({ description: 'prompt tokens: N, uniform:a,b, normal:mean,sd or lognormal:mean,sd (of the count itself; ,max=N caps each draw at N), or sharegpt[:mean] (ShareGPT as vLLM\'s benchmark samples it, scaled to that mean)', default: '512' }),
     'output-tokens': Flags.string({ description: 'generated tokens: N or a distribution as --input-tokens (sharegpt on both: each request one ShareGPT prompt with its own reply\'s length)', default: '128' }),
     'max-num-batched-tokens': Flags.integer({ description: 'token budget of one iteration (chunked prefill; default from the runtime)' }),
     'max-num-seqs': Flags.integer({ description: 'requests running at once on a replica (default from the runtime)' }),

@@ -89,10 +89,10 @@ export function boundRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): Bou
 }
 
 // the engine's scheduler defaults on a device with less memory than the runtime's threshold (vLLM's get_batch_defaults
-// 256 / 2048 below 70 GiB, SGLang's 2048-token prefill chunks below 60 GB)
+// 256 / 2048 below 70 GiB; SGLang's chunked_prefill_size tiers): the class of the smallest threshold the device is below
 function memoryClass(s: RuntimeSettings, capacityBytes: number): Partial<RuntimeOverride> | undefined {
-  const b = s.scheduler.belowMemory;
-  if (!b || !(capacityBytes < b.bytes)) return undefined;
+  const b = s.scheduler.belowMemory?.find((c) => capacityBytes < c.bytes);
+  if (!b) return undefined;
   const o: Partial<RuntimeSettings['scheduler']> = {};
   if (b.maxNumSeqs !== undefined) o.maxNumSeqs = b.maxNumSeqs;
   if (b.maxNumBatchedTokens !== undefined) o.maxNumBatchedTokens = b.maxNumBatchedTokens;

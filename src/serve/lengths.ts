@@ -4,15 +4,21 @@
 // (vllm bench serve --dataset-name sharegpt) sends: each request draws one (prompt, completion) pair of the bundled
 // table (./sharegpt-table.ts), so a burst has its long replies, the tail that finishes alone at a small batch.
 // Draws are rounded and clamped to at least `min`.
+// normal and lognormal take an optional cap, `lognormal:mean,sd,max=N`: a draw above N is N, as a generation cap
+// (max_tokens, a dataset's longest output) stops a request there. mean and sd describe the draw before the cap;
+// the mean a capped distribution draws is E[min(X, N)] (meanLength). MLPerf's DeepSeek-R1 harness caps outputs at
+// 20,000 tokens (mlcommons/inference @495962a1 language/deepseek-r1/utils/backend_registry.py MAX_OSL = 20 * 1000,
+// max_new_tokens / max_tokens of every backend), where an uncapped lognormal of its dataset's mean and sd reaches ~80k.
 import { UserError } from '../spec/errors.js';
+import { phi } from '../sim/longest-transcript.js';
 import { normal, type Rng } from './rng.js';
 import { SHAREGPT_PAIRS } from './sharegpt-table.js';
 
 export type LengthDist =
   | { kind: 'fixed'; n: number }
   | { kind: 'uniform'; a: number; b: number }
-  | { kind: 'normal'; mean: number; sd: number }
-  | { kind: 'lognormal'; mean: number; sd: number; mu: number; sigma: number }
+  | { kind: 'normal'; mean: number; sd: number; max: number }
+  | { kind: 'lognormal'; mean: number; sd: number; mu: number; sigma: number; max: number }
   // column 0: prompts, 1: completions of the ShareGPT table, each count × scale (mean / the column's own mean)
   | { kind: 'sharegpt'; mean: number; column: 0 | 1; scale: number };
 
@@ -50,7 +56,7 @@ export const MAX_LENGTH_PARAM = 1e9;
 export function parseLength(flag: string, raw: string | number | undefined, dflt: number, min: number): LengthDist {
   if (raw === undefined || raw === '') return { kind: 'fixed', n: dflt };
   const s = String(raw).trim();
-  const bad = (why: string) => new UserError(`--${flag} "${s}": ${why} (expected N, uniform:a,b, normal:mean,sd, lognormal:mean,sd or sharegpt[:mean])`);
+  const bad = (why: string) => new UserError(`--${flag} "${s}": ${why} (expected N, uniform:a,b, normal:mean,sd[,max=N], lognormal:mean,sd[,max=N] or sharegpt[:mean])`);
   if (/^\d+$/.test(s)) {
     const n = Number(s);
     if (n < min) throw bad(`must be at least ${min}`);
@@ -68,9 +74,16 @@ export function parseLength(flag: string, raw: string | number | undefined, dflt
     if (mean > MAX_LENGTH_PARAM) throw bad(`the mean must be at most 1e9 tokens`);
     return { kind: 'sharegpt', mean, column, scale: mean / own };
   }
-  const m = /^(uniform|normal|lognormal):\s*([0-9.eE+-]+)\s*,\s*([0-9.eE+-]+)$/.exec(s);
+  const m = /^(uniform|normal|lognormal):\s*([0-9.eE+-]+)\s*,\s*([0-9.eE+-]+)(?:\s*,\s*max\s*=\s*([0-9.eE+-]+))?$/.exec(s);
   if (!m) throw bad('not a token count or distribution');
   const x = Number(m[2]), y = Number(m[3]);
+  // the cap (infinite when not given): a whole number of tokens from `min` to 1e9; uniform:a,b has its own (b)
+  let max = Infinity;
+  if (m[4] !== undefined) {
+    if (m[1] === 'uniform') throw bad('uniform:a,b takes no max (b is its largest draw)');
+    max = Number(m[4]);
+    if (!Number.isInteger(max) || max < Math.max(min, 1) || max > MAX_LENGTH_PARAM) throw bad(`max must be a whole number of tokens from ${Math.max(min, 1)} to 1e9`);
+  }
   if (!Number.isFinite(x) || !Number.isFinite(y) || x < 0 || y < 0) throw bad('parameters must be non-negative numbers');
   // no model's context reaches MAX_LENGTH_PARAM tokens: past it a draw is clamped to the context anyway, and a
   // lognormal's sd² / mean² overflows (lognormal:1,1e300 drew NaN lengths and the engine never finished)
@@ -81,10 +94,10 @@ export function parseLength(flag: string, raw: string | number | undefined, dflt
     return { kind: 'uniform', a: Math.round(x), b: Math.round(y) };
   }
   if (x < min || x <= 0) throw bad(`the mean must be at least ${Math.max(min, 1)}`);
-  if (m[1] === 'normal') return { kind: 'normal', mean: x, sd: y };
+  if (m[1] === 'normal') return { kind: 'normal', mean: x, sd: y, max };
   // X lognormal with E[X] = mean, SD[X] = sd: σ² = ln(1 + sd²/mean²), μ = ln(mean) − σ²/2
   const s2 = Math.log(1 + (y * y) / (x * x));
-  return { kind: 'lognormal', mean: x, sd: y, mu: Math.log(x) - s2 / 2, sigma: Math.sqrt(s2) };
+  return { kind: 'lognormal', mean: x, sd: y, mu: Math.log(x) - s2 / 2, sigma: Math.sqrt(s2), max };
 }
 
 export function sampleLength(d: LengthDist, rng: Rng, min: number): number {
@@ -96,10 +109,10 @@ export function sampleLength(d: LengthDist, rng: Rng, min: number): number {
       v = d.a + Math.floor(rng() * (d.b - d.a + 1));
       break;
     case 'normal':
-      v = Math.round(d.mean + d.sd * normal(rng));
+      v = Math.min(d.max, Math.round(d.mean + d.sd * normal(rng)));
       break;
     case 'lognormal':
-      v = Math.round(Math.exp(d.mu + d.sigma * normal(rng)));
+      v = Math.min(d.max, Math.round(Math.exp(d.mu + d.sigma * normal(rng))));
       break;
     case 'sharegpt':
       return pairLength(d, Math.floor(rng() * sharegptRows()), min);
@@ -128,12 +141,27 @@ export function sampleRequest(input: LengthDist, output: LengthDist, rng: Rng, m
   return [sampleLength(input, rng, min), out];
 }
 
-/** the mean count a distribution draws */
+/** the mean count a distribution draws (under a cap N: E[min(X, N)], in closed form) */
 export function meanLength(d: LengthDist): number {
-  return d.kind === 'fixed' ? d.n : d.kind === 'uniform' ? (d.a + d.b) / 2 : d.mean;
+  if (d.kind === 'fixed') return d.n;
+  if (d.kind === 'uniform') return (d.a + d.b) / 2;
+  if (d.kind === 'sharegpt' || !(d.max < Infinity)) return d.mean;
+  const M = d.max;
+  if (d.kind === 'normal') {
+    // E[min(X, M)] = μ·Φ(z) − σ·φ(z) + M·(1 − Φ(z)), z = (M − μ)/σ, φ the standard normal density
+    if (!(d.sd > 0)) return Math.min(d.mean, M);
+    const z = (M - d.mean) / d.sd;
+    return d.mean * phi(z) - d.sd * Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI) + M * (1 - phi(z));
+  }
+  // lognormal: E[min(X, M)] = e^(μ + σ²/2)·Φ((ln M − μ − σ²)/σ) + M·(1 − Φ((ln M − μ)/σ))
+  if (!(d.sigma > 0)) return Math.min(d.mean, M);
+  const a = (Math.log(M) - d.mu) / d.sigma;
+  return d.mean * phi(a - d.sigma) + M * (1 - phi(a));
 }
 
 export function describeLength(d: LengthDist): string {
   if (d.kind === 'sharegpt') return `sharegpt:${d.mean}`;
-  return d.kind === 'fixed' ? String(d.n) : d.kind === 'uniform' ? `uniform:${d.a},${d.b}` : `${d.kind}:${d.mean},${d.sd}`;
+  if (d.kind === 'fixed') return String(d.n);
+  if (d.kind === 'uniform') return `uniform:${d.a},${d.b}`;
+  return `${d.kind}:${d.mean},${d.sd}${d.max < Infinity ? `,max=${d.max}` : ''}`;
 }

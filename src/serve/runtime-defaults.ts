@@ -63,8 +63,12 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined, con
     maxNumSeqs: seqs,
     maxNumBatchedTokens: tokens,
     chunkedPrefill: chunked,
-    // like admission, the bound runtime file's own; an engine named apart from it mixes (vLLM, TensorRT-LLM)
-    mixedBatches: (own ? s?.mixedBatches : undefined) ?? true,
+    // like admission, the bound runtime file's own; an engine named apart from it mixes (vLLM, TensorRT-LLM). vLLM's V0
+    // engine (scheduler.unchunked_prefill_first) mixes only with chunked prefill: Scheduler._schedule picks
+    // _schedule_chunked_prefill (decodes first, then chunks, one iteration) when chunked_prefill_enabled, else
+    // _schedule_default, which schedules prompts first and "Don't schedule decodes if prefills are scheduled"
+    // (vllm-project/vllm @0dce2b29 vllm/core/scheduler.py; the same in every V0 release through 0.10)
+    mixedBatches: (own && s?.unchunkedPrefillFirst && !chunked ? false : undefined) ?? (own ? s?.mixedBatches : undefined) ?? true,
     // the bound runtime file's own front end; an engine named apart from it has none priced
     ...(own && fe ? { frontend: { perRequestS: fe.perRequestS / fe.processes, perTokenS: fe.perOutputTokenS / fe.processes } } : {}),
   };

@@ -13,7 +13,8 @@
 //      and admits a request only while its input + output fits beside the running requests' KV plus a decaying share
 //      (new_token_ratio) of the outputs they have yet to generate (src/serve/new-token-ratio.ts).
 //      The policy is the runtime's scheduler.admission.
-// An engine that does not mix (scheduler.mixed_batches false: SGLang's default, enable_mixed_chunk False) runs an
+// An engine that does not mix (scheduler.mixed_batches false: SGLang's default, enable_mixed_chunk False; vLLM's V0
+// engine without chunked prefill, scheduler.unchunked_prefill_first, src/serve/runtime-defaults.ts) runs an
 // iteration of prefill chunks alone whenever it can form one, and a decode-only iteration otherwise
 // (python/sglang/srt/managers/scheduler.py get_next_batch_to_run: "Run prefill first if possible"; get_new_batch_prefill
 // passes running_bs to the PrefillAdder only under mixed chunks, so the decodes take none of the chunk budget). The

@@ -22,7 +22,7 @@
 export const WINDOW_TOKENS_CV = (0.159 + 0.156) / 2;
 
 // standard normal CDF (Abramowitz & Stegun 7.1.26 erf, |error| < 1.5e-7)
-function phi(x: number): number {
+export function phi(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * z);
   const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);

@@ -146,6 +146,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       unchunked_covers_context: 'unchunkedCoversContext',
       mla_unchunked: 'mlaUnchunked',
       mixed_batches: 'mixedBatches',
+      unchunked_prefill_first: 'unchunkedPrefillFirst',
     });
     const hop = await q(['scheduler', 'audio_window_step'], 'seconds');
     if (hop !== undefined) {
@@ -155,8 +156,14 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (s.long_context) out.scheduler.longContext = { above: s.long_context.above, ...renamed<Omit<NonNullable<RuntimeSettings['scheduler']['longContext']>, 'above'>>(s.long_context, { chunked_prefill: 'chunkedPrefill', max_num_batched_tokens: 'maxNumBatchedTokens' }) };
     const bm = s.below_memory;
     if (bm) {
-      const bytes = await q(['scheduler', 'below_memory', 'memory'], 'bytes');
-      if (bytes !== undefined) out.scheduler.belowMemory = { bytes, ...renamed<NonNullable<RuntimeSettings['scheduler']['belowMemory']>>(bm, { max_num_seqs: 'maxNumSeqs', max_num_batched_tokens: 'maxNumBatchedTokens' }) };
+      // one class or a list of them, kept in ascending order of memory (src/runtime/resolve.ts memoryClass)
+      const list: Record<string, unknown>[] = Array.isArray(bm) ? bm : [bm];
+      const classes: NonNullable<RuntimeSettings['scheduler']['belowMemory']> = [];
+      for (let i = 0; i < list.length; i++) {
+        const bytes = await q(Array.isArray(bm) ? ['scheduler', 'below_memory', String(i), 'memory'] : ['scheduler', 'below_memory', 'memory'], 'bytes');
+        if (bytes !== undefined) classes.push({ bytes, ...renamed<Omit<NonNullable<RuntimeSettings['scheduler']['belowMemory']>[number], 'bytes'>>(list[i]!, { max_num_seqs: 'maxNumSeqs', max_num_batched_tokens: 'maxNumBatchedTokens' }) });
+      }
+      if (classes.length) out.scheduler.belowMemory = classes.sort((a, b) => a.bytes - b.bytes);
     }
   }
   const o = own.overlap;

@@ -649,12 +649,17 @@ const runtimeBlocks = {
       beam_cross_kv: { enum: ['shared', 'broadcast', 'per_beam'] },
       beam_reorder: { enum: ['none', 'self', 'all'] },
       beam_prompt: { enum: ['once', 'per_beam'] },
-      // the engine's defaults on devices with less memory than `memory`
+      // the engine's defaults on devices with less memory than `memory`; a list gives several classes (SGLang's
+      // chunked_prefill_size by memory tier): a device takes the first class, by memory, whose threshold it is below
       below_memory: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['memory'],
-        properties: { memory: BYTES, max_num_seqs: posInt, max_num_batched_tokens: posInt },
+        oneOf: [
+          { type: 'object', additionalProperties: false, required: ['memory'], properties: { memory: BYTES, max_num_seqs: posInt, max_num_batched_tokens: posInt } },
+          {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'object', additionalProperties: false, required: ['memory'], properties: { memory: BYTES, max_num_seqs: posInt, max_num_batched_tokens: posInt } },
+          },
+        ],
       },
       // the engine's defaults for a model whose max_model_len is longer than `above` tokens (vLLM V0: chunked prefill)
       long_context: {
@@ -669,6 +674,9 @@ const runtimeBlocks = {
       mla_unchunked: { type: 'boolean' },
       // decodes share the iterations that run prefill chunks (absent: true); false: prefill-only iterations first (SGLang)
       mixed_batches: { type: 'boolean' },
+      // without chunked prefill, an iteration that schedules prompts runs them alone and the decodes wait (vLLM V0
+      // Scheduler._schedule_default: "Don't schedule decodes if prefills are scheduled"); with chunked prefill it mixes
+      unchunked_prefill_first: { type: 'boolean' },
       source: src,
     },
   },

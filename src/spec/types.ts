@@ -450,7 +450,8 @@ export interface RuntimeSettings {
   // fits beside new_token_ratio x the running requests' outputs to come (SGLang's PrefillAdder,
   // src/serve/new-token-ratio.ts). Absent: preempt.
   // belowMemory: the engine's defaults on devices with less memory than `bytes` (vLLM get_batch_defaults, SGLang
-  // server_args), applied when the runtime is bound to a hardware (src/runtime/resolve.ts)
+  // server_args), applied when the runtime is bound to a hardware (src/runtime/resolve.ts); ascending by bytes, a device
+  // takes the first class it is below (SGLang's several tiers)
   // audioWindows (Whisper): the 30 s windows of a long recording encoded and decoded together as one batch (absent:
   // batched) or one after another, each decoded before the next is encoded (whisper.cpp's and openai-whisper's seek loop)
   // audioBatch: windows per pass (the HF ASR pipeline's batch_size); audioWindowStepS: hop between window starts (the
@@ -469,12 +470,14 @@ export interface RuntimeSettings {
   // mixedBatches (serve): decodes share the iterations that run prefill chunks (absent: true, vLLM / TensorRT-LLM);
   // false: an iteration runs prefill chunks alone when it can form one and decodes otherwise (SGLang's default,
   // enable_mixed_chunk False; src/serve/scheduler.ts)
+  // unchunkedPrefillFirst (serve): when chunked prefill is off, iterations are unmixed as above (vLLM V0's
+  // _schedule_default); when it is on (long context, --set), they mix (V0's _schedule_chunked_prefill)
   // sampling, penalties (the run's own: what its client sends, set with --set runtime.sampling / runtime.penalties):
   // 'greedy' (absent: an argmax over the logits), 'random' (temperature only), 'top-p' (top-p, with or without top-k);
   // penalties: repetition / frequency / presence penalties applied to the logits. Priced by kernels.sampler.
   // ubatch (simulate): a single sequence's prompt runs as passes of at most this many tokens, each over all the weights
   // (llama.cpp's physical batch n_ubatch, MLX's prefill_step_size); absent: one pass (src/sim/ubatch.ts)
-  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; vad?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean };
+  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; vad?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }[]; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean; unchunkedPrefillFirst?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
