@@ -109,3 +109,16 @@ describe('prompt attention written out (AutoAWQ / TinyChat seqlen > 1)', () => {
     expect(keep.find((o) => o.name === 'attention_prefill')!.flops).toBe(fused.flops);
   });
 });
+
+describe('transformers before SDPA (transformers-2023): a decoder prompt attention is written out as LlamaAttention did', () => {
+  it('32 bytes per score, 8 kernels; the 2048-token prompt of a 7B pays the score bytes beyond SDPA', () => {
+    const rt = libraryRuntime('transformers-2023').kernels!.prefillScores!;
+    expect(rt).toEqual({ bytesPerScore: 32, kernels: 8 });
+    expect(libraryRuntime('transformers').kernels?.prefillScores).toBeUndefined();
+    const sim = (id: string, T: number) => simulate(buildRequest({ model: 'llama-2-7b', hardware: 'a100-sxm4-80gb', dtype: 'fp16', 'input-tokens': T, 'output-tokens': 16, batch: 1 }, libraryModel('llama-2-7b'), bound('a100-sxm4-80gb', id), libraryModel));
+    const old = sim('transformers-2023', 2048), now = sim('transformers', 2048);
+    // the extra prompt time is at least the scores' bytes: 32 heads × 2048² × 32 B per layer, 32 layers
+    const hw = bound('a100-sxm4-80gb', 'transformers');
+    expect(old.ttft_s! - now.ttft_s!).toBeGreaterThan((32 * 32 * 2048 * 2048 * 32) / hw.memory.bandwidthBytePerS);
+  });
+});

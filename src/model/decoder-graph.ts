@@ -54,6 +54,8 @@ export interface GraphLayout {
 function op(name: string, kind: OpKind, flops: number, bytes: number, weightBytes: number, dtype: Dtype, count: number): GraphOp {
   return { name, kind, flops, bytes, weightBytes, dtype, count, flopsPerCtx: 0, bytesPerCtx: 0, kernels: undefined, fusedInto: undefined };
 }
+/** a pass op of the graph's own shape, for ops a runtime adds to the pass (src/sim/layer-kernels.ts) */
+export const graphOp = op;
 
 // y[m, n] = x[m, k] · W[k, n]: 2mnk FLOPs; reads W and x, writes y (each once). `quantized`: W is in the
 // checkpoint's weight format (false for the 16-bit router), so GGUF weights run llama.cpp's kernels.

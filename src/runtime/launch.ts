@@ -35,6 +35,26 @@ export function encoderLaunchPhaseOf(hw: NormalizedHardware): LaunchPhase {
  *  between the replayed pieces */
 const PIECEWISE_EAGER_KINDS: ReadonlySet<string> = new Set(['attention']);
 
+/** the pointwise ops of a decoder pass: one read and one write of their tensors per element, no reduction across a row
+ *  (the FFN's and the experts' gated activation, the residual add, the rotary embedding, the KV-cache write). Routing (top-k, align/sort,
+ *  permute, finalize), norms, sampling and GEMMs are longer kernels and keep the hardware's per-kernel gap. */
+const POINTWISE_OPS: ReadonlySet<string> = new Set(['ffn_act', 'experts_act', 'residual', 'rope', 'kv_write']);
+
+/**
+ * The device time one kernel of this op costs beyond its body when the runtime replays the step from a captured graph
+ * (launch.graph_gap: measured on pointwise kernels under CUDA-graph replay), or undefined where the hardware's per-kernel
+ * gap applies: ops that are not pointwise (a graph-replayed GEMV at one row still costs ~4 us beyond its bytes, norms
+ * 3-7 us: runtimes/vllm.yaml cites the timings), phases not replayed, runtimes that state none or run without the
+ * device gap (ideal).
+ */
+export function graphGapS(hw: NormalizedHardware, phase: LaunchPhase, name: string): number | undefined {
+  const l = hw.runtime?.launch;
+  const g = l?.graphGapS;
+  if (g === undefined || !l!.deviceGap || !POINTWISE_OPS.has(name)) return undefined;
+  if (l!.graphs === 'all' ? phase === 'device' : l!.graphs === 'none' || phase !== 'decode') return undefined;
+  return g;
+}
+
 /** Host dispatch time per kernel that bounds a kernel's slot in this phase (0 when graph-captured or unbound). */
 export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other'): number {
   if (phase === 'device') return 0;
@@ -92,7 +112,8 @@ export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: n
   const d = hw.runtime?.decodeStep;
   if (!d) return undefined;
   // the layer's own host times where the runtime lists its code (decode_step.by_layer), else the spec's default
-  const own = arch !== undefined && d.byLayer !== undefined && Object.hasOwn(d.byLayer, arch) ? d.byLayer[arch]! : d;
+  const key = arch !== undefined && d.byLayer !== undefined ? layerKey(d.byLayer, arch) : undefined;
+  const own = key !== undefined ? d.byLayer![key]! : d;
   const loop = own.perStepS + Math.max(0, rows) * (hw.runtime?.hostPerSequenceS ?? 0);
   const dispatch = own.perLayerS * Math.max(0, layers);
   return d.sync === 'step' ? loop + Math.max(dispatch, deviceS) : Math.max(loop + dispatch, deviceS);
@@ -121,10 +142,24 @@ export function eagerEncoderLayersSeconds(hw: NormalizedHardware, layers: number
  * Mistral, Qwen2 and their kin; Qwen3, Gemma 3 and OLMo 2 add a per-head RMSNorm of q and k (two more written-out
  * norms per layer). The key follows the attention's q/k norm alone: other layer code was not measured (MoE blocks take
  * the key of their attention — Qwen3-MoE 'llama_qk_norm', Mixtral 'llama' — with no expert loop; MLA and
- * LayerNorm-and-bias GPTs take 'llama'), a lower bound for expert loops.
+ * LayerNorm-and-bias GPTs take 'llama'), a lower bound for expert loops. ALiBi models (BLOOM) are 'alibi': their
+ * attention is code of its own (DeepSpeed-Inference runs it as Python ops around its fused kernels, runtimes/deepspeed.yaml);
+ * a runtime that lists no 'alibi' layer prices them as 'llama' (LAYER_KEY_FALLBACK).
  */
-export function decoderHostArch(m: Pick<DecoderModel, 'attention'>): DecoderHostArch {
-  return m.attention && m.attention.qk_norm !== 'none' ? 'llama_qk_norm' : 'llama';
+export function decoderHostArch(m: Pick<DecoderModel, 'attention' | 'position'>): DecoderHostArch {
+  if (m.attention && m.attention.qk_norm !== 'none') return 'llama_qk_norm';
+  return m.position === 'alibi' ? 'alibi' : 'llama';
+}
+
+// A layer key a runtime does not list takes the key its code was priced under before it had one of its own: an ALiBi
+// layer (BLOOM, whose attention DeepSpeed-Inference's kernel injection runs as Python ops) is a 'llama' layer to a
+// runtime that measured no ALiBi layer (HF BloomBlock has no host measurement of its own).
+const LAYER_KEY_FALLBACK: Partial<Record<string, string>> = { alibi: 'llama' };
+
+function layerKey(byLayer: Record<string, unknown>, arch: string): string | undefined {
+  if (Object.hasOwn(byLayer, arch)) return arch;
+  const f = LAYER_KEY_FALLBACK[arch];
+  return f !== undefined && Object.hasOwn(byLayer, f) ? f : undefined;
 }
 
 /**

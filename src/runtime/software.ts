@@ -17,6 +17,8 @@ const PATTERNS: [RegExp, string][] = [
   [/neuropilot/i, 'neuropilot'],
   [/core ?ml/i, 'coreml'],
   [/megatron|\bnemo\b/i, 'megatron'],
+  // DeepSpeed-FastGen (DeepSpeed-MII over the ragged v2 engine) before DeepSpeed's kernel-injection inference / ZeRO
+  [/fastgen|deepspeed[- ]mii/i, 'deepspeed-fastgen'],
   [/deepspeed/i, 'deepspeed'],
   // Meta's Llama 3 training stack (FSDP + TP + CP + PP in PyTorch) is what torchtitan open-sources
   [/torchtitan|\bfsdp/i, 'torchtitan'],

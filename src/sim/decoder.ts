@@ -28,6 +28,7 @@ import { mlaDecodeKernels } from './mla-decode-kernels.js';
 import { mixedDecodeTiles } from './mixed-decode-tiles.js';
 import { fuseDecoderOps } from './fusion.js';
 import { runtimeFusions } from './runtime-fusions.js';
+import { layerKernels } from './layer-kernels.js';
 import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, type Layout } from './parallel.js';
@@ -344,9 +345,10 @@ export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: P
 function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
   // a single sequence's prompt in the runtime's physical batches: its masked attention is computed ubatch by ubatch
   const ubatch = s.prefillSeqs === 1 && s.decodeSeqs === 0 ? hw.runtime?.scheduler?.ubatch : undefined;
-  // GEMMs the runtime concatenates (src/sim/runtime-fusions.ts), then its fused op groups (src/sim/fusion.ts; unit: one
-  // pass over this device's [tokens, hidden] activations)
-  const graph = runtimeFusions(buildDecoderPass(m, L, p, s), hw, m, L);
+  // GEMMs the runtime concatenates (src/sim/runtime-fusions.ts) and the rope / KV-write kernels it launches around each
+  // attention call (src/sim/layer-kernels.ts), then its fused op groups (src/sim/fusion.ts; unit: one pass over this
+  // device's [tokens, hidden] activations)
+  const graph = layerKernels(runtimeFusions(buildDecoderPass(m, L, p, s), hw, m, L), hw, m, p, s, L.headsPerDevice, L.kvHeadsPerDevice);
   const fusion = hw.runtime?.fusion;
   if (fusion && fusion.length > 0) {
     const tokens = (s.prefillSeqs * s.prefillLen + s.decodeSeqs) / (L.attentionDp ? L.tp : 1);

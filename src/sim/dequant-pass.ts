@@ -30,9 +30,29 @@ export function ggufDequantized(op: Op, hw: Pick<NormalizedHardware, 'runtime'>)
   return k.dequantizeFromTokens === undefined || (rows ?? 0) >= k.dequantizeFromTokens;
 }
 
-/** the dequantize pass of a GGUF GEMM under a runtime that converts weights before its BLAS GEMM, else undefined */
+// Weight-only int8 the same way: DeepSpeed-Inference's int8 linears (init_inference with quantization_bits 8) call
+// quantized_gemm, which allocates a 16-bit tensor of the weight's shape, runs launch_dequantize (int8 weights and their
+// group scales → fp16) into it and then cublas_gemm_ex on the copy, at every call and every batch size
+// (deepspeedai/DeepSpeed v0.7.3 / v0.8.2 csrc/transformer/inference/csrc/pt_binding.cpp quantized_gemm,
+// ds_qkv_gemm_int8, ds_vector_matmul_int8, mlp_unfused_cublas with q_int8). The runtime declares it
+// (kernels.int8_weights: dequant); a GEMM qualifies when its inputs are 16-bit and its weights take one byte each.
+
+/** whether this GEMM is weight-only int8 under a runtime that dequantizes int8 weights before a 16-bit GEMM */
+export function int8WeightDequant(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): boolean {
+  if (hw.runtime?.kernels?.int8Weights !== 'dequant' || op.kind !== 'gemm' || op.gguf) return false;
+  if ((op.dtype !== 'fp16' && op.dtype !== 'bf16') || !op.n || !op.k || !(op.weightBytes > 0)) return false;
+  const perWeight = op.weightBytes / (op.n * op.k * (op.groups && op.groups > 1 ? op.groups : 1));
+  return perWeight > 0.9 && perWeight < 1.25; // one byte a weight (a bias or group scales add a little)
+}
+
+/** the dequantize pass of a GGUF GEMM under a runtime that converts weights before its BLAS GEMM, or of a weight-only
+ *  int8 GEMM under one that dequantizes int8 weights (int8WeightDequant), else undefined */
 export function dequantPass(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): DequantPass | undefined {
   const k = hw.runtime?.kernels;
+  if (int8WeightDequant(op, hw)) {
+    const copy = COPY_BYTES * op.n! * op.k! * (op.groups && op.groups > 1 ? op.groups : 1);
+    return { passBytes: op.weightBytes + copy, gemmExtraBytes: Math.max(0, copy - op.weightBytes) };
+  }
   // (a measured gguf_rate prices the GEMM only where the runtime runs its own GGUF kernel, gguf: mmq; a runtime variant
   // that declares gguf: dequant prices the pass and the BLAS GEMM itself even where its parent measured a rate)
   if (!k?.dequantizeWeights || op.kind !== 'gemm' || !op.gguf) return undefined;

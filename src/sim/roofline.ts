@@ -5,9 +5,9 @@
 import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
-import { dequantPass, ggufDequantized } from './dequant-pass.js';
+import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
 import { w4a16Pass } from './w4a16-gemm.js';
-import { launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
+import { graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
 import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vectorPeak } from './peaks.js';
@@ -189,8 +189,10 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // its own, serial with the GEMM, that streams the block-quantized weights and writes 2 bytes per weight; the GEMM
   // then reads the copy instead of the quantized bytes (src/sim/dequant-pass.ts)
   // ... and int4 weight-only GEMMs of a runtime with AutoAWQ-style kernels: the split-K partial sums, or the dequantize
-  // pass before a 16-bit BLAS GEMM from its token threshold up (src/sim/w4a16-gemm.ts)
-  const dq = op.gguf ? (gemv ? undefined : dequantPass(op, hw)) : w4a16Pass(op, hw);
+  // pass before a 16-bit BLAS GEMM from its token threshold up (src/sim/w4a16-gemm.ts); weight-only int8 under
+  // DeepSpeed-Inference: the dequantize pass at every row count, matrix-vector rows included (int8WeightDequant)
+  const int8Dq = !op.gguf && int8WeightDequant(op, hw);
+  const dq = op.gguf ? (gemv ? undefined : dequantPass(op, hw)) : int8Dq ? dequantPass(op, hw) : w4a16Pass(op, hw);
   let passS = 0;
   if (dq) {
     memoryS += dq.gemmExtraBytes / bw;
@@ -229,7 +231,8 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   }
   // a batch's tiled GEMM never costs more than the matrix-vector kernel taking its rows gemvMaxRows at a time
   // (src/sim/gemm-floors.ts); that kernel reads the quantized weights: no dequantize pass
-  const g = gemvFloorRows(op, hw, phase, gemv);
+  // (not for weight-only int8 dequantized by the runtime: it has no matrix-vector kernel of its own for them)
+  const g = int8Dq ? 0 : gemvFloorRows(op, hw, phase, gemv);
   if (g > 0) {
     const p = rowPasses(op, hw, g, bw);
     if (Math.max(p.computeS, p.memoryS) < body + passS) {
@@ -242,7 +245,8 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   }
   // past the runtime's own skinny rows (kernels.skinny_gemm_rows) the library GEMM, fixed time included, never costs more
   // than that skinny kernel taking the rows that many at a time (src/sim/gemm-floors.ts)
-  const gap = hw.efficiency.kernelOverheadS;
+  // the part's per-kernel gap, or a pointwise kernel's time under the runtime's graph replay (src/runtime/launch.ts)
+  const gap = graphGapS(hw, phase, op.name) ?? hw.efficiency.kernelOverheadS;
   if (fixed > gap && ownRows !== undefined && ownRows > 0 && op.m !== undefined && op.m > ownRows && op.weightBytes > 0) {
     const p = rowPasses(op, hw, ownRows, bw);
     if (Math.max(p.computeS, p.memoryS) + gap * kernels < body + passS + fixed * kernels) {

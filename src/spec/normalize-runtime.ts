@@ -105,6 +105,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     }
     if (l.graphs !== undefined) out.launch.graphs = l.graphs;
     if (l.device_gap !== undefined) out.launch.deviceGap = l.device_gap;
+    const gg = await q(['launch', 'graph_gap'], 'seconds');
+    if (gg !== undefined) out.launch.graphGapS = nonNegative(ctx, [...at, 'launch', 'graph_gap'], gg);
     if (l.graph_batch_sizes !== undefined) out.launch.graphBatchSizes = ascendingSizes(ctx, [...at, 'launch', 'graph_batch_sizes'], l.graph_batch_sizes as number[]);
   }
   const m = own.memory;
@@ -199,12 +201,15 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       decode_attention_flop_per_unit_clock: 'decodeAttentionFlopPerUnitClock',
       prompt_attention_head_kernels: 'promptAttentionHeadKernels',
       mla_decode_kernels: 'mlaDecodeKernels',
+      rope_kernels: 'ropeKernels',
+      kv_write_kernels: 'kvWriteKernels',
       kernel_cycles: 'kernelCycles',
       bias_fused_rows: 'biasFusedRows',
       attention_efficiency: 'attentionEfficiency',
       quantize_activations: 'quantizeActivations',
       dequantize_weights: 'dequantizeWeights',
       dequantize_from_tokens: 'dequantizeFromTokens',
+      int8_weights: 'int8Weights',
       mla: 'mla',
       mla_prefill: 'mlaPrefill',
       mla_fused_a: 'mlaFusedA',

@@ -566,6 +566,9 @@ const runtimeBlocks = {
       },
       graphs: { enum: ['all', 'decode', 'piecewise', 'none'] },
       device_gap: { type: 'boolean' },
+      // device time of a pointwise kernel replayed from a captured graph (decode steps under graphs decode / all / piecewise),
+      // in place of the hardware's per-kernel gap for pointwise ops (src/runtime/launch.ts graphGapS)
+      graph_gap: OVERHEAD,
       // batch sizes of the captured decode graphs with padding on (sequences per rank, ascending; src/sim/graph-padding.ts)
       graph_batch_sizes: { type: 'array', minItems: 1, maxItems: 512, items: { type: 'integer', minimum: 1, maximum: 100000 } },
       source: src,
@@ -772,6 +775,11 @@ const runtimeBlocks = {
       // small kernels the runtime's absorbed MLA decode launches per layer beyond the graph's ops (latent norms, rope,
       // cache write, the absorbed BMMs' input casts, concatenations), each at the part's per-kernel cost
       mla_decode_kernels: { type: 'integer', minimum: 0, maximum: 64 },
+      // kernels of the rotary embedding of q and k per attention layer, launched apart from the attention call (a layer op of
+      // its own, src/sim/layer-kernels.ts), and kernels of the paged KV-cache write run inside the attention call beside
+      // the attention kernel (carried on the attention ops); models with per-head K/V only (MLA: mla_decode_kernels)
+      rope_kernels: { type: 'integer', minimum: 0, maximum: 8 },
+      kv_write_kernels: { type: 'integer', minimum: 0, maximum: 8 },
       // rows up to which the runtime's own skinny GEMM kernel takes a dense GEMM of that compute dtype (gemm_fixed above only)
       skinny_gemm_rows: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['bf16', 'fp16', 'fp8', 'fp4', 'int8'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 1024 }])) },
       mla: { enum: ['absorbed', 'expanded'] },
@@ -865,6 +873,9 @@ const runtimeBlocks = {
       quantize_activations: { type: 'boolean' },
       dequantize_weights: { type: 'boolean' },
       dequantize_from_tokens: { type: 'integer', minimum: 1, maximum: 65536 },
+      // int8 weights of a 16-bit GEMM (weight-only int8) dequantized into a 16-bit copy by a kernel of their own before a
+      // 16-bit library GEMM (DeepSpeed-Inference's quantized_gemm: launch_dequantize, then cublas_gemm_ex)
+      int8_weights: { enum: ['dequant'] },
       moe: src,
       attention: src,
       gemm: src,

@@ -9,11 +9,12 @@ export const DTYPES: readonly Dtype[] = ['fp64', 'fp32', 'tf32', 'bf16', 'fp16',
 /** Weights a model's low-bit checkpoint leaves out of its quantization (a model's `unquantized:`; Hugging Face
  *  quantization_config.modules_to_not_convert; src/model/quant.ts moduleBits) */
 /** the keys of runtime host.decode_step.by_layer: a decoder layer's code (src/runtime/launch.ts decoderHostArch) */
-export const DECODER_HOST_ARCHS = ['llama', 'llama_qk_norm'] as const;
+export const DECODER_HOST_ARCHS = ['llama', 'llama_qk_norm', 'alibi'] as const;
 export type DecoderHostArch = (typeof DECODER_HOST_ARCHS)[number];
-// the op names of a decoder pass (src/model/decoder-graph.ts buildDecoderPass), the words a runtime's fusion groups use
+// the op names of a decoder pass (src/model/decoder-graph.ts buildDecoderPass; rope and kv_write: the runtime's own,
+// src/sim/layer-kernels.ts), the words a runtime's fusion groups use
 export const DECODER_GRAPH_OPS = [
-  'embedding', 'attn_norm', 'q_a_proj', 'q_b_proj', 'q_proj', 'kv_a_proj', 'kv_b_proj', 'qkv_proj', 'qk_norm',
+  'embedding', 'attn_norm', 'q_a_proj', 'q_b_proj', 'q_proj', 'kv_a_proj', 'kv_b_proj', 'qkv_proj', 'qk_norm', 'rope', 'kv_write',
   'attention_prefill', 'attention_prefill_sliding', 'attention_prefill_chunked', 'attention_decode', 'attention_decode_sliding',
   'attention_decode_chunked', 'o_proj', 'allreduce_attn', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'router',
   'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'shared_up',
@@ -381,7 +382,7 @@ export interface RuntimeSettings {
   // the model's top; sync: the loop reads a device value every step ('step': the per-step part is exposed, the layers'
   // dispatch runs ahead of their kernels) or never ('none'). src/runtime/launch.ts eagerStepSeconds
   // byLayer: the same two times for other decoder layers, keyed by the layer's code (src/runtime/launch.ts
-  // decoderHostArch: 'llama', 'llama_qk_norm'); perLayerS / perStepS are the fallback for a layer not listed
+  // decoderHostArch: 'llama', 'llama_qk_norm', 'alibi'); perLayerS / perStepS are the fallback for a layer not listed
   decodeStep?: { perLayerS: number; perStepS: number; sync: 'step' | 'none'; byLayer?: Record<string, { perLayerS: number; perStepS: number }> };
   // host time of one eager encoder forward (nn.Module layers dispatched from Python, no loop sync inside):
   // perForwardS + perLayerS per encoder layer, against its kernels' device time (src/runtime/launch.ts eagerForwardSeconds)
@@ -416,6 +417,9 @@ export interface RuntimeSettings {
     perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
     graphs: GraphCapture; // which phases replay captured graphs (CUDA/HIP graphs, static NPU graphs)
     deviceGap: boolean; // whether the hardware's per-kernel gap (efficiency.kernel_overhead) applies; false: ideal
+    // device time of a pointwise kernel replayed from a captured graph, in place of the hardware's per-kernel gap for the
+    // pointwise ops of a graph-replayed decode step (src/runtime/launch.ts graphGapS); absent: the hardware's gap
+    graphGapS?: number;
     // the batch sizes (sequences per rank, ascending) the runtime captured decode graphs for, with padding on: a pure decode
     // step runs the graph of the smallest captured size ≥ its batch, its ops over the padded rows but attention over the
     // real sequences (src/sim/graph-padding.ts). Absent: no padding (every decode step priced at its own batch)
@@ -513,6 +517,10 @@ export interface RuntimeSettings {
     // forward_absorb: latent RMSNorms, rope, KV-cache write, casts around the absorbed BMMs, q/k concatenation), each
     // lasting at least the part's per-kernel gap; carried on kv_b_proj in decode passes (src/sim/mla-decode-kernels.ts)
     mlaDecodeKernels?: number;
+    // kernels of the rotary embedding per attention layer outside the attention call (a `rope` op, src/sim/layer-kernels.ts)
+    // and of the paged KV-cache write inside it (carried on the attention ops); per-head K/V models only
+    ropeKernels?: number;
+    kvWriteKernels?: number;
     // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
     // (vLLM on ROCm: wvSplitKQ for fp8 at one row, wvSplitK for 16-bit at up to 4): gemmFixedS applies above them only,
     // and such a GEMM never costs more than the skinny kernel taking that many rows at a time (src/sim/roofline.ts)
@@ -651,6 +659,9 @@ export interface RuntimeSettings {
     // with gguf 'dequant': the GEMM rows (tokens) from which the runtime dequantizes; below them it runs its own
     // quantized kernel (ggml-hip on RDNA 3: MMQ below MMQ_DP4A_MAX_BATCH_SIZE = 64); unset: every tiled GGUF GEMM
     dequantizeFromTokens?: number;
+    // weight-only int8 GEMMs (1-byte weights, 16-bit inputs): 'dequant' = a kernel converts the weights to a 16-bit copy,
+    // then a 16-bit library GEMM reads the copy (DeepSpeed-Inference; src/sim/dequant-pass.ts int8WeightDequant)
+    int8Weights?: 'dequant';
     // how the runtime runs the non-decoder graphs (encoders, Whisper, DiT, VAE; src/sim/runtime-ops.ts): attention
     // materialised as separate kernels (bytes moved per score element, kernels per call), activation element size,
     // bias adds as separate kernels, GEMM inputs/outputs converted to 16-bit around cuBLAS, kernels per norm

@@ -1,0 +1,60 @@
+// Kernels a serving runtime launches per attention layer that the decoder graph (src/model/decoder-graph.ts) does not
+// list as ops of their own, for models with per-head K/V (MLA's are runtime kernels.mla_decode_kernels):
+//
+// runtime kernels.rope_kernels N: the rotary embedding of q and k runs as N kernels between the QKV projection (and the
+// q/k norm) and the attention call: a `rope` op per attention layer that reads and writes q and k once, priced as any
+// pointwise op (its bytes, the per-kernel gap). vLLM: RotaryEmbedding (ops.rotary_embedding, q and k in one call, or
+// the same code as one Inductor kernel); SGLang: apply_rope_with_cos_sin_cache_inplace (q and k in one call).
+// TensorRT-LLM rotates q and k inside its attention op's QKV preprocessing: 0 there.
+//
+// runtime kernels.kv_write_kernels N: the paged KV-cache write runs as N kernels between the rope and the attention
+// kernel (vLLM FlashAttentionImpl: reshape_and_cache_flash; SGLang set_kv_buffer; TensorRT-LLM's QKV preprocessing
+// kernel, which also applies the rope): a pointwise `kv_write` op per attention layer that reads the step's K and V
+// (their write into the cache is already in the attention op's bytes). A pure decode step on a part whose decode
+// attention the runtime measured as a whole call (kernels.decode_attention for the pass's KV width, src/sim/roofline.ts)
+// has none: the measured call holds the write (aiconfigurator times the backend's forward, write included). A runtime
+// that writes the cache inside its rope kernel for some models says so with a fusion group [rope, kv_write].
+//
+// Hot path: nothing is done for runtimes without the fields; otherwise one scan of a ~20-op list and, for the rope, one
+// new op built with the graph's own op shape (never a property added to an existing op).
+import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
+import { graphOp, kvBytesPerTokenLayer, type GraphOp, type PassShape } from '../model/decoder-graph.js';
+import type { Precision } from '../model/quant.js';
+
+/** the pass's ops with the runtime's per-layer rope and KV-write ops (`ops` itself where the runtime adds none, else a new
+ *  list: `rope` after the q/k norm or the QKV projection, `kv_write` after it) */
+export function layerKernels(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>, m: DecoderModel, p: Precision, s: PassShape, heads: number, kvHeads: number): GraphOp[] {
+  const k = hw.runtime?.kernels;
+  if (!k || (!k.ropeKernels && !k.kvWriteKernels)) return ops;
+  if (m.attention?.kind === 'mla' || !(kvHeads > 0)) return ops;
+  let after = -1;
+  let qkv: GraphOp | undefined;
+  for (let i = 0; i < ops.length; i++) {
+    const n = ops[i]!.name;
+    if (n === 'qkv_proj') { qkv = ops[i]; after = i; }
+    else if (n === 'qk_norm') after = i;
+  }
+  const tokens = qkv?.m ?? 0;
+  if (!qkv || !(tokens > 0)) return ops;
+  const r = m.position === 'rope' ? k.ropeKernels ?? 0 : 0;
+  // the measured decode call of this KV width holds the write (a pure decode step only)
+  const measured = s.prefillSeqs === 0 && k.decodeAttention?.[p.kvBytes <= 1 ? 'kv8' : 'kv16'] !== undefined;
+  const w = measured ? 0 : k.kvWriteKernels ?? 0;
+  if (!(r > 0) && !(w > 0)) return ops;
+  const out = ops.slice(0, after + 1);
+  if (r > 0) {
+    // q and k of this device's heads, read and written once (cos/sin from a cached table: a few KB)
+    const elems = tokens * (heads + kvHeads) * m.head_dim;
+    const rope = graphOp('rope', 'elementwise', 3 * elems, 2 * elems * p.actBytes, 0, p.gemmDtype, qkv.count);
+    rope.kernels = r;
+    out.push(rope);
+  }
+  if (w > 0) {
+    // the step's K and V read from the projection's output (their write into the cache is the attention op's)
+    const kv = graphOp('kv_write', 'elementwise', 0, tokens * kvBytesPerTokenLayer(m, kvHeads, p.actBytes), 0, p.gemmDtype, qkv.count);
+    kv.kernels = w;
+    out.push(kv);
+  }
+  for (let i = after + 1; i < ops.length; i++) out.push(ops[i]!);
+  return out;
+}
