@@ -562,7 +562,7 @@ export interface RuntimeSettings {
     // partial output, summed by a reduction kernel of its own (AutoAWQ / vLLM awq_gemm: torch::empty({split_k, M, N}) then
     // _out_feats.sum(0)); from w4a16Fp16FromTokens tokens up it instead dequantizes the weights to fp16 in a kernel of its
     // own and runs a 16-bit BLAS GEMM (AutoAWQ WQLinear_GEMM FP16_MATMUL_HEURISTIC_CONDITION); w4a16FusedMlp: the fused
-    // MLP calls the split-K kernel for the gate and up projections directly, whatever the tokens (AutoAWQ QuantFusedMLP)
+    // MLP calls the split-K kernel for the gate and up projections directly, whatever the tokens (AutoAWQ 0.1.x QuantFusedMLP)
     w4a16SplitK?: number;
     w4a16Fp16FromTokens?: number;
     w4a16FusedMlp?: boolean;
