@@ -274,7 +274,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   memoryS += passS;
   // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts); an op that is
   // several kernels (an eager composite, materialised attention) lasts at least that many dispatches
-  const floorS = launchFloorForOpS(hw, phase, op.kind, kernels);
+  const floorS = launchFloorForOpS(hw, phase, op.kind, kernels, op.name);
   const seconds = Math.max(body + overhead, floorS, op.minS ?? 0);
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
   if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };
