@@ -274,7 +274,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   memoryS += passS;
   // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts); an op that is
   // several kernels (an eager composite, materialised attention) lasts at least that many dispatches
-  const floorS = launchFloorForOpS(hw, phase, op.kind, kernels);
+  const floorS = launchFloorForOpS(hw, phase, op.kind, kernels, op.name);
   const seconds = Math.max(body + overhead, floorS, op.minS ?? 0);
   // an int4 GEMM on the FP16 path costs no less than the split-K path one row below the switch (a monotonicity guard,
   // src/sim/w4a16-gemm.ts w4a16BelowSwitch): where it binds, the op is priced as that op

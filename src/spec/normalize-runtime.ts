@@ -460,6 +460,7 @@ export async function normalizeRuntime(raw: Raw, ctx: SpecContext): Promise<Norm
     name: maskWords(raw.name),
     kind: raw.role,
     version: raw.version === undefined ? undefined : maskWords(raw.version),
+    vendors: Array.isArray(raw.vendors) ? raw.vendors.map((v: unknown) => maskWords(String(v))) : undefined,
     ...settings,
     byVendor,
     byArchitecture,

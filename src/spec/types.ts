@@ -840,6 +840,8 @@ export interface NormalizedRuntime extends RuntimeSettings {
   name: string;
   kind: string; // role: serving | local | reference | training | npu | ideal
   version?: string;
+  // the hardware vendors the runtime's file says it runs on (`vendors:`); absent: not stated
+  vendors?: string[];
   // per-vendor, per-architecture and per-hardware differences, already normalized; applied by bindRuntime
   byVendor: Record<string, Partial<RuntimeOverride>>;
   byArchitecture: Record<string, Partial<RuntimeOverride>>;
@@ -878,4 +880,7 @@ export interface BoundRuntime extends RuntimeSettings {
   id: string;
   name: string;
   kind: string;
+  // one line when the hardware's vendor is not among the runtime's `vendors:` (priced anyway; simulate, serve and
+  // train report it)
+  vendorWarning?: string;
 }
