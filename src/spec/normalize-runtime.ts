@@ -83,8 +83,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (logMel !== undefined) out.hostLogMelS = logMel;
   const vadS = await secs('host', 'vad');
   if (vadS !== undefined) out.hostVadS = vadS;
-  const samplePerDecoder = await secs('host', 'sample_per_decoder');
-  if (samplePerDecoder !== undefined) out.hostSamplePerDecoderS = samplePerDecoder;
+  const sampleBeamStep = await secs('host', 'sample_per_beam_step');
+  if (sampleBeamStep !== undefined) out.hostSampleBeamStepS = sampleBeamStep;
   if (own.frontend) {
     const perRequestS = await secs('frontend', 'per_request');
     const perOutputTokenS = await secs('frontend', 'per_output_token');

@@ -405,10 +405,11 @@ export interface RuntimeSettings {
   // with the device, paid where the run filters with it (scheduler.vad: faster-whisper's vad_filter, Silero VAD on one
   // CPU thread): src/sim/whisper.ts
   hostVadS?: number;
-  // host time per decoder (beam) per decoded token of a transcription, serial with the device and outside the decoder's
-  // own time (whisper.cpp whisper_full: the logits copied to the host, whisper_process_logits and the top-k per decoder,
-  // the beam candidates sorted; its `sample time`): src/sim/whisper.ts, a host-only `sample` phase
-  hostSamplePerDecoderS?: number;
+  // host wall time per beam-search step of one sequence of a transcription, serial with the device and outside the
+  // decoder's own time (whisper.cpp whisper_full: the logits copied to the host, whisper_process_logits and the top-k for
+  // the beams on parallel threads, the candidates sorted, KV cells copied; its `sample time`): src/sim/whisper.ts, a
+  // host-only `sample` phase where the beam width is > 1
+  hostSampleBeamStepS?: number;
   // the serving front end (`serve`): the API-server process between the client and the engine, per request taken in
   // and per output token streamed, shared evenly by `processes` API servers (src/serve/frontend.ts). Absent: none
   frontend?: { perRequestS: number; perOutputTokenS: number; processes: number };
@@ -862,7 +863,7 @@ export interface RuntimeOverride {
   hostAudioDecodeS: number;
   hostLogMelS: number;
   hostVadS: number;
-  hostSamplePerDecoderS: number;
+  hostSampleBeamStepS: number;
   frontend: Partial<NonNullable<RuntimeSettings['frontend']>>;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
