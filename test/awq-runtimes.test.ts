@@ -1,6 +1,6 @@
 // AutoAWQ's fused modules and TinyChat (runtimes/autoawq*.yaml, tinychat.yaml): the decode layer's host time derived
 // from the ops it calls from Python × pytorch's measured per-op costs, the W4A16 GEMM paths (split-K partial sums; the
-// dequantize + FP16 GEMM switch at 1024 tokens; the fused MLP's gate/up always split-K: src/sim/w4a16-gemm.ts) and the
+// dequantize + FP16 GEMM switch at 1024 tokens, gate/up included in 0.2.x; 0.1.x's fused MLP: src/sim/w4a16-gemm.ts) and the
 // prompt attention written out in Python ops (src/sim/written-prefill-attention.ts).
 import { describe, expect, it } from 'vitest';
 import { libraryModel, libraryRuntime } from '../src/spec/library.js';
@@ -9,7 +9,7 @@ import { simulate } from '../src/sim/simulate.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
-import { isW4a16Gemm, w4a16Pass, w4a16Path } from '../src/sim/w4a16-gemm.js';
+import { isW4a16Gemm, w4a16BelowSwitch, w4a16Pass, w4a16Path } from '../src/sim/w4a16-gemm.js';
 import { writtenPrefillAttention } from '../src/sim/written-prefill-attention.js';
 import { opCost } from '../src/sim/roofline.js';
 import { eagerStepSeconds } from '../src/runtime/launch.js';
@@ -29,10 +29,15 @@ describe('AutoAWQ / TinyChat decode layer host time (derived from the fused laye
   it('12 Python-level ops at pytorch.yaml per-op costs: 2 norms, 3 WQLinear modules, 2 direct kernel calls, 5 tensor ops', () => {
     const by = libraryRuntime('pytorch').launch!.perKernelByKindS!;
     const bareMatmul = 18.7e-6; // pytorch.yaml launch: a bare matmul call (y @ y)
-    const derived = 2 * by.norm! + 3 * by.gemm! + 2 * bareMatmul + 5 * by.elementwise!;
+    // 0.1.x (QuantFusedMLP calls the kernel for gate and up) and TinyChat (QuantLlamaMLP the same)
+    const fusedMlp = 2 * by.norm! + 3 * by.gemm! + 2 * bareMatmul + 5 * by.elementwise!;
+    // 0.2.x: Hugging Face's LlamaMLP calls gate and up as WQLinear modules
+    const moduleMlp = 2 * by.norm! + 5 * by.gemm! + 5 * by.elementwise!;
+    expect(libraryRuntime('autoawq').decodeStep!.byLayer!.llama!.perLayerS).toBeCloseTo(moduleMlp, 5);
+    expect(libraryRuntime('autoawq').decodeStep!.perLayerS).toBeCloseTo(moduleMlp, 5);
     for (const rt of ['autoawq', 'autoawq-0.1', 'autoawq-gemv', 'tinychat']) {
       const d = libraryRuntime(rt).decodeStep!;
-      expect(d.byLayer!.llama!.perLayerS).toBeCloseTo(derived, 5);
+      if (rt !== 'autoawq') expect(d.byLayer!.llama!.perLayerS).toBeCloseTo(fusedMlp, 5);
       expect(d.byLayer!.llama!.perStepS).toBeCloseTo(by.elementwise! * 2 + by.norm! + by.gemm!, 5);
       expect(d.sync).toBe('step');
     }
@@ -66,12 +71,14 @@ describe('W4A16 GEMM paths (AutoAWQ kernels)', () => {
     expect(w4a16Pass(op, bound('rtx-4090', 'autoawq-gemv'))).toBeUndefined();
     expect(w4a16Pass(op, bound('rtx-4090', 'tinychat'))).toBeUndefined();
   });
-  it('from 1024 tokens WQLinear_GEMM dequantizes and runs an fp16 GEMM; the fused MLP gate/up stay split-K', () => {
+  it('from 1024 tokens WQLinear_GEMM dequantizes and runs an fp16 GEMM, gate/up included; 0.1.x fused MLP gate/up stay split-K', () => {
     const hw = bound('rtx-4090', 'autoawq');
     expect(w4a16Path(gemm('llama-2-7b', 1023, 'qkv_proj'), hw)).toBe('split_k');
     expect(w4a16Path(gemm('llama-2-7b', 1024, 'qkv_proj'), hw)).toBe('fp16');
     expect(w4a16Path(gemm('llama-2-7b', 1024, 'ffn_down'), hw)).toBe('fp16');
-    expect(w4a16Path(gemm('llama-2-7b', 4096, 'ffn_up'), hw)).toBe('split_k');
+    // 0.2.x: Hugging Face's MLP over WQLinear_GEMM modules (no QuantFusedMLP since AutoAWQ PR #313)
+    expect(w4a16Path(gemm('llama-2-7b', 4096, 'ffn_up'), hw)).toBe('fp16');
+    expect(w4a16Path(gemm('llama-2-7b', 4096, 'ffn_up'), bound('rtx-4090', 'autoawq-0.1'))).toBe('split_k');
     // batch × tokens: two 512-token prompts cross it too
     const two = passOf('llama-2-7b', 512, 2).find((o) => o.name === 'o_proj')!;
     expect(w4a16Path(two, hw)).toBe('fp16');
@@ -80,7 +87,24 @@ describe('W4A16 GEMM paths (AutoAWQ kernels)', () => {
     // the FP16 path: the conversion reads the int4 weights and writes 2 bytes per weight, at least the split-K bytes just below
     const op = gemm('llama-2-7b', 4096, 'ffn_down');
     const p = w4a16Pass(op, hw)!;
-    expect(p.passBytes).toBeGreaterThanOrEqual(op.weightBytes + 2 * op.n! * op.k!);
+    expect(p.passBytes).toBeCloseTo(op.weightBytes + 2 * op.n! * op.k!, -3);
+    expect(p.gemmExtraBytes).toBeCloseTo(2 * op.n! * op.k! - op.weightBytes, -3);
+  });
+  it('the switch floors the op time (not its bytes) at the split-K op one row below it', () => {
+    const hw = bound('rtx-4090', 'autoawq');
+    for (const name of ['qkv_proj', 'ffn_up', 'ffn_down']) {
+      const below = w4a16BelowSwitch(gemm('llama-2-7b', 1024, name), hw)!;
+      expect(below.m).toBe(1023);
+      expect(w4a16Path(below, hw)).toBe('split_k');
+      expect(w4a16BelowSwitch(gemm('llama-2-7b', 1023, name), hw)).toBeUndefined();
+      const t1023 = opCost(gemm('llama-2-7b', 1023, name), hw, 'prefill').seconds;
+      expect(opCost(gemm('llama-2-7b', 1024, name), hw, 'prefill').seconds).toBeGreaterThanOrEqual(t1023);
+      // the floor is the 1023-row split-K op's own time, nothing more
+      expect(opCost(below, hw, 'prefill').seconds).toBeCloseTo(t1023, 9);
+    }
+    // no guard without a split-K path below the switch (0.1.x has no switch; GEMV checkpoints no partials)
+    expect(w4a16BelowSwitch(gemm('llama-2-7b', 4096, 'qkv_proj'), bound('rtx-4090', 'autoawq-0.1'))).toBeUndefined();
+    expect(w4a16BelowSwitch(gemm('llama-2-7b', 4096, 'qkv_proj'), bound('rtx-4090', 'autoawq-gemv'))).toBeUndefined();
   });
   it('prompt time never falls across the switch (tokens, and batch × tokens)', () => {
     for (const model of ['llama-2-7b', 'llama-3.2-1b', 'gpt3-125m', 'mistral-7b']) {

@@ -8,7 +8,7 @@ import { getLibrary } from '../src/spec/library.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { costPass, passOps } from '../src/sim/decoder.js';
-import { graphGapS } from '../src/runtime/launch.js';
+import { graphGapS, launchFloorForOpS } from '../src/runtime/launch.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 import type { GraphOp, PassShape } from '../src/model/decoder-graph.js';
 import { bound } from './helpers/bound.js';
@@ -147,5 +147,22 @@ describe("Triton fused_moe gathers the rows inside the first grouped GEMM (vLLM,
     const L = buildLayout(qwenMoe, 8, 1, 8, 8, true);
     const o = passOps(qwenMoe, hw, L, resolvePrecision('bf16'), { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 64 });
     expect(find(o, 'moe_permute')!.kernels ?? 1).toBe(1);
+  });
+});
+
+describe('the KV-cache write under piecewise graphs (vLLM splits the graph at vllm::unified_kv_cache_update)', () => {
+  it('is launched from the host like the attention op: the per-kernel floor, no graph-replay gap; other pointwise ops stay captured', () => {
+    const hw = bound('h100-sxm', 'vllm');
+    const l = hw.runtime!.launch;
+    const pw: NormalizedHardware = { ...hw, runtime: { ...hw.runtime!, launch: { ...l, graphs: 'piecewise' } } };
+    expect(l.perKernelS).toBeGreaterThan(0);
+    expect(launchFloorForOpS(pw, 'decode', 'elementwise', 1, 'kv_write')).toBeCloseTo(l.perKernelS, 12);
+    expect(launchFloorForOpS(pw, 'decode', 'elementwise', 1, 'rope')).toBe(0);
+    expect(launchFloorForOpS(pw, 'decode', 'attention', 1, 'attention')).toBeCloseTo(l.perKernelS, 12);
+    expect(graphGapS(pw, 'decode', 'kv_write')).toBeUndefined();
+    expect(graphGapS(pw, 'decode', 'rope')).toBeCloseTo(l.graphGapS!, 12);
+    // a fully captured decode step (graphs: decode) replays the write with the rest
+    expect(launchFloorForOpS(hw, 'decode', 'elementwise', 1, 'kv_write')).toBe(0);
+    expect(graphGapS(hw, 'decode', 'kv_write')).toBeCloseTo(l.graphGapS!, 12);
   });
 });

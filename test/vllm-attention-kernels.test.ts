@@ -8,6 +8,7 @@ import { bindRuntime } from '../src/runtime/resolve.js';
 import { matrixPeak, opCost } from '../src/sim/roofline.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
+import { layerKernels } from '../src/sim/layer-kernels.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import type { DecoderModel } from '../src/spec/types.js';
 import type { GraphOp } from '../src/model/decoder-graph.js';
@@ -106,5 +107,33 @@ describe('SGLang measured attention kernels (aiconfigurator SGLang 0.5.9)', () =
     const t = opCost(decode(256, 256), h).seconds * 1e6;
     expect(t).toBeGreaterThan(128 * 0.85);
     expect(t).toBeLessThan(128 * 1.2);
+  });
+});
+
+describe('the 40 GB A100 SXM4 takes the 80 GB part\'s measured FA2 decode call (same GA100 die), as a fraction of its own peak', () => {
+  const a40 = (rt: string) => bindRuntime(lib.hardware['a100-sxm4-40gb']!, libraryRuntime(rt)!);
+  const a80 = bindRuntime(lib.hardware['a100-sxm4-80gb']!, vllm);
+
+  it('vllm and the V0 engine (vllm-0.6) carry the a100-sxm4-80gb table there; vllm-0.2 (PagedAttention V1) does not run it', () => {
+    expect(a40('vllm').runtime!.kernels.decodeAttention).toEqual(a80.runtime!.kernels.decodeAttention);
+    expect(a40('vllm-0.6').runtime!.kernels.decodeAttention).toEqual(a80.runtime!.kernels.decodeAttention);
+    const k = a40('vllm-0.6').runtime!.kernels.decodeAttention!.kv16!;
+    const d = decode(64, 1536, 'fp16');
+    const hw = a40('vllm-0.6');
+    expect(opCost(d, hw).seconds).toBeCloseTo(k.fixedS + k.perSequenceHeadS * 64 * 8 + d.bytes / (hw.memory.bandwidthBytePerS * k.bandwidth), 12);
+    // 64 sequences x 1.5K tokens of Llama-3.1-8B (201 MB a layer): slower than the part's STREAM default (~1.30 TB/s), at the
+    // 0.68-0.74 of peak the 80 GB part's call reads at 64 x 1K-2K
+    const rate = d.bytes / opCost(d, hw).seconds / hw.memory.bandwidthBytePerS;
+    expect(rate).toBeGreaterThan(0.68);
+    expect(rate).toBeLessThan(0.76);
+    expect(opCost(d, hw).seconds).toBeGreaterThan(1.1 * opCost(d, bindRuntime(lib.hardware['a100-sxm4-40gb']!, libraryRuntime('ideal')!)).seconds);
+  });
+
+  it('a runtime whose decode kernel runs one block per query head keeps its KV-cache write as a kernel of its own', () => {
+    const shape = { prefillSeqs: 0, prefillLen: 0, decodeSeqs: 64 };
+    const p = resolvePrecision('fp16');
+    const steps = (rt: string) => layerKernels(buildDecoderPass(llama, L, p, shape), a40(rt), llama, p, shape, 32, 8).filter((o) => o.name === 'kv_write').length;
+    expect(steps('vllm-0.2')).toBe(1);
+    expect(steps('vllm-0.6')).toBe(0);
   });
 });

@@ -34,6 +34,16 @@ export function encoderLaunchPhaseOf(hw: NormalizedHardware): LaunchPhase {
  *  op (CompilationConfig.splitting_ops; vllm-ascend adds vllm.unified_ascend_attention_with_output), which runs eagerly
  *  between the replayed pieces */
 const PIECEWISE_EAGER_KINDS: ReadonlySet<string> = new Set(['attention']);
+/** the op names a piecewise-captured decode step also dispatches one by one whatever their kind: vLLM's KV-cache write
+ *  (vllm::unified_kv_cache_update) is a splitting op of its own since vllm PR #33441 ("adding kv cache update to
+ *  splitting ops", merged 2026-01-31; the logged CompilationConfig.splitting_ops lists it beside the attention ops), so
+ *  it runs from the host between the replayed pieces like the attention it feeds */
+const PIECEWISE_EAGER_NAMES: ReadonlySet<string> = new Set(['kv_write']);
+
+/** whether a piecewise-captured step launches this op eagerly (a graph split point) */
+function piecewiseEager(kind: string, name: string | undefined): boolean {
+  return PIECEWISE_EAGER_KINDS.has(kind) || (name !== undefined && PIECEWISE_EAGER_NAMES.has(name));
+}
 
 /** the pointwise ops of a decoder pass: one read and one write of their tensors per element, no reduction across a row
  *  (the FFN's and the experts' gated activation, the residual add, the rotary embedding, the KV-cache write). Routing (top-k, align/sort,
@@ -52,6 +62,8 @@ export function graphGapS(hw: NormalizedHardware, phase: LaunchPhase, name: stri
   const g = l?.graphGapS;
   if (g === undefined || !l!.deviceGap || !POINTWISE_OPS.has(name)) return undefined;
   if (l!.graphs === 'all' ? phase === 'device' : l!.graphs === 'none' || phase !== 'decode') return undefined;
+  // a piecewise graph's split points are launched from the host, not replayed: the hardware's gap applies
+  if (l!.graphs === 'piecewise' && PIECEWISE_EAGER_NAMES.has(name)) return undefined;
   return g;
 }
 
@@ -73,14 +85,14 @@ export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other
  * block-FP8 linear's activation quantization) and which one ATen call launches from C++ (GroupNorm's statistics and
  * apply, cuDNN's layout conversions) is not measured, so none is charged beyond the larger of the two. An op run inside
  * another op's kernel (kernels 0: a runtime's fusion group, src/sim/fusion.ts) pays nothing. Under piecewise graphs a
- * decode step's attention ops (the graph split points) pay the same; the captured ops between them pay nothing.
+ * decode step's attention ops and KV-cache write (the graph split points) pay the same; the captured ops between them pay nothing.
  */
-export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, kind: string, kernels: number): number {
+export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, kind: string, kernels: number, name?: string): number {
   if (!(kernels > 0)) return 0;
   const l = hw.runtime?.launch;
   let per: number;
   if (l?.graphs === 'piecewise' && phase === 'decode') {
-    if (!PIECEWISE_EAGER_KINDS.has(kind)) return 0;
+    if (!piecewiseEager(kind, name)) return 0;
     per = l.perKernelS;
   } else {
     per = launchFloorS(hw, phase);

@@ -17,6 +17,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     ...(o.hostAudioDecodeS !== undefined || base.hostAudioDecodeS !== undefined ? { hostAudioDecodeS: o.hostAudioDecodeS ?? base.hostAudioDecodeS } : {}),
     ...(o.hostLogMelS !== undefined || base.hostLogMelS !== undefined ? { hostLogMelS: o.hostLogMelS ?? base.hostLogMelS } : {}),
     ...(o.hostVadS !== undefined || base.hostVadS !== undefined ? { hostVadS: o.hostVadS ?? base.hostVadS } : {}),
+    ...(o.hostSampleBeamStepS !== undefined || base.hostSampleBeamStepS !== undefined ? { hostSampleBeamStepS: o.hostSampleBeamStepS ?? base.hostSampleBeamStepS } : {}),
     ...(o.frontend !== undefined || base.frontend !== undefined ? { frontend: { perRequestS: 0, perOutputTokenS: 0, processes: 1, ...base.frontend, ...o.frontend } } : {}),
     launch: { ...base.launch, ...o.launch },
     memory: { ...base.memory, ...o.memory },

@@ -85,7 +85,10 @@ export function boundRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): Bou
   s = applyOverride(s, rt.byHardware[hw.id]);
   const own = hw.runtimeOverride;
   if (own) s = applyOverride(s, ownRuntimeOverride(own));
-  return { id: rt.id, name: own?.name ?? rt.name, kind: rt.kind, ...s };
+  const vendorWarning = rt.vendors && !rt.vendors.includes(hw.vendor)
+    ? `${rt.name} does not list ${hw.vendor} among the vendors it runs on (${rt.vendors.join(', ')}): ${hw.id} priced as asked`
+    : undefined;
+  return { id: rt.id, name: own?.name ?? rt.name, kind: rt.kind, ...s, vendorWarning };
 }
 
 // the engine's scheduler defaults on a device with less memory than the runtime's threshold (vLLM's get_batch_defaults

@@ -184,6 +184,7 @@ export function serve(o: ServeOptions): ServeRun {
   const maxTokens = o.maxNumBatchedTokens ?? rt.maxNumBatchedTokens;
   const maxSeqs = o.maxNumSeqs ?? rt.maxNumSeqs;
   const warnings: string[] = [];
+  if (hw.runtime?.vendorWarning) warnings.push(hw.runtime.vendorWarning);
   // serve's engine loop is continuous batching; a static batcher's queueing (a batch waits for its slowest member)
   // is not modelled, and saying so beats a silent difference from simulate (which prices static batching at pp 1)
   if (hw.runtime?.scheduler?.batching === 'static') warnings.push(`${hw.runtime.name ?? hw.runtime.id} batches statically (scheduler.batching: static), which serve does not model: priced as continuous batching`);

@@ -37,8 +37,11 @@ export function layerKernels(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runti
   const tokens = qkv?.m ?? 0;
   if (!qkv || !(tokens > 0)) return ops;
   const r = m.position === 'rope' ? k.ropeKernels ?? 0 : 0;
-  // the measured decode call of this KV width holds the write (a pure decode step only)
-  const measured = s.prefillSeqs === 0 && k.decodeAttention?.[p.kvBytes <= 1 ? 'kv8' : 'kv16'] !== undefined;
+  // the measured decode call of this KV width holds the write (a pure decode step only); not under a runtime whose decode
+  // kernel runs one block per query head (kernels.decode_attention_flop_per_unit_clock: the table it inherits does not
+  // apply, src/sim/roofline.ts decodeKernel, so its cache write stays a kernel of its own)
+  const measured = s.prefillSeqs === 0 && k.decodeAttentionFlopPerUnitClock === undefined
+    && k.decodeAttention?.[p.kvBytes <= 1 ? 'kv8' : 'kv16'] !== undefined;
   const w = measured ? 0 : k.kvWriteKernels ?? 0;
   if (!(r > 0) && !(w > 0)) return ops;
   const out = ops.slice(0, after + 1);

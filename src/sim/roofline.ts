@@ -6,7 +6,7 @@ import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
-import { w4a16Pass } from './w4a16-gemm.js';
+import { w4a16BelowSwitch, w4a16Pass } from './w4a16-gemm.js';
 import { graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
@@ -274,8 +274,19 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   memoryS += passS;
   // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts); an op that is
   // several kernels (an eager composite, materialised attention) lasts at least that many dispatches
-  const floorS = launchFloorForOpS(hw, phase, op.kind, kernels);
+  const floorS = launchFloorForOpS(hw, phase, op.kind, kernels, op.name);
   const seconds = Math.max(body + overhead, floorS, op.minS ?? 0);
+  // an int4 GEMM on the FP16 path costs no less than the split-K path one row below the switch (a monotonicity guard,
+  // src/sim/w4a16-gemm.ts w4a16BelowSwitch): where it binds, the op is priced as that op
+  const below = dq && !op.gguf && !int8Dq ? w4a16BelowSwitch(op, hw) : undefined;
+  if (below) {
+    const b = opCost(below, hw, phase);
+    if (b.seconds > seconds) {
+      if (!out) return b;
+      Object.assign(out, b);
+      return out;
+    }
+  }
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
   if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };
   out.seconds = seconds;

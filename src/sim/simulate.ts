@@ -29,6 +29,7 @@ export function simulate(req: SimulateRequest): SimulateResult {
   const result = engine(req);
   // the runtime the numbers assume, so that a number never hides its assumption
   result.runtime = hardware.runtime!.id;
+  if (hardware.runtime!.vendorWarning) result.warnings.push(hardware.runtime!.vendorWarning);
   if (result.kv_cache_dtype !== undefined) result.kv_cache_default = kvRule;
   // 1b. speculative decoding on a decoder's steady state (a ratio of step prices, after the engine)
   if (req.spec) {

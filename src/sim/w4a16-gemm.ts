@@ -12,9 +12,11 @@
 //    (FP16_MATMUL_HEURISTIC_CONDITION = x.shape[0] * x.shape[1] >= 1024, casper-hansen/AutoAWQ PR #316 @149236e,
 //    awq/modules/linear/gemm.py): priced as the GGUF dequantize pass is (src/sim/dequant-pass.ts), a memory pass
 //    before the GEMM, which then reads 2 bytes per weight.
-// AutoAWQ's fused MLP (QuantFusedMLP, awq/modules/fused/mlp.py, 0.1.x and 0.2.x alike) calls gemm_forward_cuda for
-// the gate and up projections itself, not through WQLinear_GEMM, so they take the split-K path at any token count
-// (kernels.w4a16_fused_mlp: the graph's ffn_up).
+// AutoAWQ 0.1.x's fused MLP (QuantFusedMLP, awq/modules/fused/mlp.py) calls gemm_forward_cuda for the gate and up
+// projections itself, not through WQLinear_GEMM, so they take the split-K path at any token count (kernels.
+// w4a16_fused_mlp: the graph's ffn_up). 0.1.x has no FP16 path, so the flag changes nothing there; 0.2.x, the releases
+// with the switch, run Hugging Face's MLP over WQLinear_GEMM modules (PR #313 @2fcbf26 removed QuantFusedMLP from the
+// fusers), and its gate/up switch as every other int4 linear does.
 // Nothing here changes the GEMM's arithmetic rate: the split-K kernel's MMA rate was not found measured (LOW: priced at
 // the part's 16-bit GEMM table).
 import type { Op } from '../model/op.js';
@@ -49,15 +51,24 @@ export function w4a16Pass(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): Dequ
   const k = hw.runtime!.kernels!;
   if (path === 'split_k') return splitK(op.m!, n, k.w4a16SplitK!);
   const copy = FP16 * n * op.k!;
-  const fp16 = { passBytes: op.weightBytes + copy, gemmExtraBytes: Math.max(0, copy - op.weightBytes) };
-  // Monotone in tokens: from the threshold up the FP16 path costs no less than the split-K path one token below it
-  // would (a GEMM of fewer K than ~4.5 × the threshold converts its weights for less than the split-K partials cost,
-  // so without this a prompt of 1024 tokens read faster than one of 1023; the runtime switches where the two paths
-  // meet, and this keeps the step continuous there rather than placing the crossover, which needs the split-K
-  // kernel's unmeasured MMA rate)
-  const below = k.w4a16SplitK !== undefined && k.w4a16SplitK > 1 ? splitK(k.w4a16Fp16FromTokens! - 1, n, k.w4a16SplitK) : undefined;
-  if (!below) return fp16;
-  return { passBytes: Math.max(fp16.passBytes, below.passBytes), gemmExtraBytes: Math.max(fp16.gemmExtraBytes, below.gemmExtraBytes) };
+  return { passBytes: op.weightBytes + copy, gemmExtraBytes: Math.max(0, copy - op.weightBytes) };
+}
+
+/**
+ * A monotonicity guard, not physics: the op as it would run one row below the runtime's FP16 switch, on the split-K
+ * path, for an op that takes the FP16 path with a split-K path below it (else undefined). The caller floors the op's
+ * time at that op's: t(M) = max(t_fp16(M), t_splitK(T − 1)). A GEMM of fewer K than ~4.5 × the threshold converts its
+ * weights for less than the split-K partials cost, so without it a prompt of 1024 tokens read faster than one of 1023;
+ * the runtime switches at a fixed row count, and the floor keeps time continuous there rather than placing the
+ * crossover (which needs the split-K kernel's unmeasured MMA rate). The FP16 path's compute grows with M, so the
+ * floor vanishes where that path is already the dearer one.
+ */
+export function w4a16BelowSwitch(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): Op | undefined {
+  const k = hw.runtime?.kernels;
+  if (!k || k.w4a16SplitK === undefined || !(k.w4a16SplitK > 1) || w4a16Path(op, hw) !== 'fp16') return undefined;
+  const m = k.w4a16Fp16FromTokens! - 1;
+  const r = m / op.m!;
+  return { ...op, m, flops: op.flops * r, bytes: op.weightBytes + (op.bytes - op.weightBytes) * r };
 }
 
 /** the split-K path at m rows: the GEMM writes S partial outputs in place of one; the sum reads them and writes the output */

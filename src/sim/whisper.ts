@@ -274,6 +274,14 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // second of audio, serial with the device. The silence it drops is not taken out of the windows
   const vadS = sch?.vad ? (hw.runtime?.hostVadS ?? 0) * seconds * batch : 0;
   if (vadS > 0) phases.push(hostPhase('vad', vadS));
+  // a transcription's token sampling on the host under beam search, per step of each sequence, where the runtime states
+  // it (host.sample_per_beam_step: whisper.cpp whisper_full brings the logits to the host every step and runs
+  // whisper_process_logits and the top-k for the beams on parallel threads, then sorts the candidates and copies KV
+  // cells, serial with the device; its timer gives the wall of a beam-5 step). Width 1 (greedy: one argmax on the
+  // calling thread, unmeasured) is not priced; other widths take the measured beam-5 wall. Outside decoder_s, which is
+  // the decoder's own time (what whisper.cpp's bench times)
+  const sampleS = dec.width > 1 ? (hw.runtime?.hostSampleBeamStepS ?? 0) * outTokens * batch : 0;
+  if (sampleS > 0) phases.push(hostPhase('sample', sampleS));
   // 4. memory and result: the largest pass
   const B = batch * perPass;
   const params = countParams(m).total;

@@ -189,8 +189,34 @@ const compile = (schema: object): ValidateFunction => {
 const KIND_SCHEMAS = { hardware: hardwareSchema, memory: memorySchema, runtime: runtimeSchema };
 const modelValidator = (family: string): ValidateFunction | undefined => (Object.hasOwn(modelSchemas, family) ? compile(modelSchemas[family]!) : undefined);
 
+/**
+ * The schema errors worth a line each: under a oneOf whose value has the type of one branch (a list where a mapping or
+ * a list is allowed), the branches of another type say nothing (the value "must be a mapping" is not wrong when a list
+ * is legal); under a key a propertyNames rule refuses (an unknown by_layer architecture), the key's own fields are not
+ * checked against a schema it does not have.
+ */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  const offType: string[] = [];
+  for (const o of errors) {
+    if (o.keyword !== 'oneOf') continue;
+    const branches = (o.schema as unknown[] | undefined)?.length ?? 0;
+    const wrongType = (j: number) => errors.some((e) => e.instancePath === o.instancePath && e.schemaPath === `${o.schemaPath}/${j}/type`);
+    const mismatched = [...Array(branches).keys()].filter(wrongType);
+    // only where some branch took the value's type and failed inside it (a const branch alone keeps its "or a mapping")
+    const typed = [...Array(branches).keys()].some((j) => !mismatched.includes(j) && errors.some((e) => e.schemaPath.startsWith(`${o.schemaPath}/${j}/`) && e.instancePath.length > o.instancePath.length));
+    if (typed) for (const j of mismatched) offType.push(`${o.schemaPath}/${j}/`);
+  }
+  const refusedKeys = errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}/${(e.params as { propertyName?: string }).propertyName}`);
+  return errors.filter(
+    (e) =>
+      !offType.some((b) => e.schemaPath.startsWith(b)) &&
+      !refusedKeys.some((k) => e.instancePath === k || e.instancePath.startsWith(`${k}/`)),
+  );
+}
+
 export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | undefined, schema: any, evaluated?: unknown): void {
   if (!errors) return;
+  errors = relevantErrors(errors);
   // oneOf produces one error per branch; keep the most specific per path.
   const seen = new Set<string>();
   for (const e of errors) {
@@ -253,7 +279,12 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
     const key = `${path.join('.')}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    ctx.errors.push(issueAt(ctx, path, message, suggestion));
+    // a field missing from a mapping the user wrote is the user's line, even where a file it extends has the field
+    // at the same place (a list the user replaced)
+    const parent = e.keyword === 'required' ? path.slice(0, -1) : undefined;
+    const own = parent && ctx.docs.find((d) => !d.library && hasPath(d.data, parent) && d.locate(parent));
+    const at = own ? own.locate(parent!) : undefined;
+    ctx.errors.push(own && at ? { file: own.file, line: at.line, col: at.col, path: path.join('.'), message, suggestion } : issueAt(ctx, path, message, suggestion));
   }
 }
 

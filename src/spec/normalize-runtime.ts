@@ -83,6 +83,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (logMel !== undefined) out.hostLogMelS = logMel;
   const vadS = await secs('host', 'vad');
   if (vadS !== undefined) out.hostVadS = vadS;
+  const sampleBeamStep = await secs('host', 'sample_per_beam_step');
+  if (sampleBeamStep !== undefined) out.hostSampleBeamStepS = sampleBeamStep;
   if (own.frontend) {
     const perRequestS = await secs('frontend', 'per_request');
     const perOutputTokenS = await secs('frontend', 'per_output_token');
@@ -458,6 +460,7 @@ export async function normalizeRuntime(raw: Raw, ctx: SpecContext): Promise<Norm
     name: maskWords(raw.name),
     kind: raw.role,
     version: raw.version === undefined ? undefined : maskWords(raw.version),
+    vendors: Array.isArray(raw.vendors) ? raw.vendors.map((v: unknown) => maskWords(String(v))) : undefined,
     ...settings,
     byVendor,
     byArchitecture,

@@ -548,6 +548,7 @@ const runtimeBlocks = {
       audio_decode: OVERHEAD,
       log_mel: OVERHEAD,
       vad: OVERHEAD,
+      sample_per_beam_step: OVERHEAD,
       source: src,
     },
   },

@@ -405,6 +405,11 @@ export interface RuntimeSettings {
   // with the device, paid where the run filters with it (scheduler.vad: faster-whisper's vad_filter, Silero VAD on one
   // CPU thread): src/sim/whisper.ts
   hostVadS?: number;
+  // host wall time per beam-search step of one sequence of a transcription, serial with the device and outside the
+  // decoder's own time (whisper.cpp whisper_full: the logits copied to the host, whisper_process_logits and the top-k for
+  // the beams on parallel threads, the candidates sorted, KV cells copied; its `sample time`): src/sim/whisper.ts, a
+  // host-only `sample` phase where the beam width is > 1
+  hostSampleBeamStepS?: number;
   // the serving front end (`serve`): the API-server process between the client and the engine, per request taken in
   // and per output token streamed, shared evenly by `processes` API servers (src/serve/frontend.ts). Absent: none
   frontend?: { perRequestS: number; perOutputTokenS: number; processes: number };
@@ -558,7 +563,7 @@ export interface RuntimeSettings {
     // partial output, summed by a reduction kernel of its own (AutoAWQ / vLLM awq_gemm: torch::empty({split_k, M, N}) then
     // _out_feats.sum(0)); from w4a16Fp16FromTokens tokens up it instead dequantizes the weights to fp16 in a kernel of its
     // own and runs a 16-bit BLAS GEMM (AutoAWQ WQLinear_GEMM FP16_MATMUL_HEURISTIC_CONDITION); w4a16FusedMlp: the fused
-    // MLP calls the split-K kernel for the gate and up projections directly, whatever the tokens (AutoAWQ QuantFusedMLP)
+    // MLP calls the split-K kernel for the gate and up projections directly, whatever the tokens (AutoAWQ 0.1.x QuantFusedMLP)
     w4a16SplitK?: number;
     w4a16Fp16FromTokens?: number;
     w4a16FusedMlp?: boolean;
@@ -836,6 +841,8 @@ export interface NormalizedRuntime extends RuntimeSettings {
   name: string;
   kind: string; // role: serving | local | reference | training | npu | ideal
   version?: string;
+  // the hardware vendors the runtime's file says it runs on (`vendors:`); absent: not stated
+  vendors?: string[];
   // per-vendor, per-architecture and per-hardware differences, already normalized; applied by bindRuntime
   byVendor: Record<string, Partial<RuntimeOverride>>;
   byArchitecture: Record<string, Partial<RuntimeOverride>>;
@@ -856,6 +863,7 @@ export interface RuntimeOverride {
   hostAudioDecodeS: number;
   hostLogMelS: number;
   hostVadS: number;
+  hostSampleBeamStepS: number;
   frontend: Partial<NonNullable<RuntimeSettings['frontend']>>;
   launch: Partial<RuntimeSettings['launch']>;
   memory: Partial<RuntimeSettings['memory']>;
@@ -873,4 +881,7 @@ export interface BoundRuntime extends RuntimeSettings {
   id: string;
   name: string;
   kind: string;
+  // one line when the hardware's vendor is not among the runtime's `vendors:` (priced anyway; simulate, serve and
+  // train report it)
+  vendorWarning?: string;
 }

@@ -45,6 +45,7 @@ function settingsJson(s: RuntimeSettings) {
     host_audio_decode_s: s.hostAudioDecodeS ?? 0,
     host_log_mel_s: s.hostLogMelS ?? 0,
     host_vad_s: s.hostVadS ?? 0,
+    host_sample_per_beam_step_s: s.hostSampleBeamStepS ?? 0,
     frontend: s.frontend ? { per_request_s: s.frontend.perRequestS, per_output_token_s: s.frontend.perOutputTokenS, processes: s.frontend.processes } : null,
     launch: { per_kernel_s: s.launch.perKernelS, per_kernel_by_kind_s: s.launch.perKernelByKindS ?? null, graphs: s.launch.graphs, device_gap: s.launch.deviceGap, graph_batch_sizes: s.launch.graphBatchSizes ?? null },
     memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: s.memory.shareByTp ? Object.fromEntries(s.memory.shareByTp.map(([k, v]) => [String(k), v])) : null, share_rule: s.memory.shareRule ?? 'fixed', reserve_by_tp: s.memory.reserveByTp ? Object.fromEntries(s.memory.reserveByTp.map(([k, v]) => [String(k), v])) : null },
@@ -213,6 +214,7 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.hostAudioDecodeS !== undefined) out.host_audio_decode_s = o.hostAudioDecodeS;
   if (o.hostLogMelS !== undefined) out.host_log_mel_s = o.hostLogMelS;
   if (o.hostVadS !== undefined) out.host_vad_s = o.hostVadS;
+  if (o.hostSampleBeamStepS !== undefined) out.host_sample_per_beam_step_s = o.hostSampleBeamStepS;
   if (o.frontend?.perRequestS !== undefined) out['frontend.per_request_s'] = o.frontend.perRequestS;
   if (o.frontend?.perOutputTokenS !== undefined) out['frontend.per_output_token_s'] = o.frontend.perOutputTokenS;
   if (o.frontend?.processes !== undefined) out['frontend.processes'] = o.frontend.processes;
@@ -317,6 +319,7 @@ export default class ShowRuntime extends BaseCommand {
         ...(s.frontend ? [['serve front end', `${fmtSeconds(s.frontend.perRequestS)} per request, ${fmtSeconds(s.frontend.perOutputTokenS)} per output token, ${s.frontend.processes} API server${s.frontend.processes > 1 ? 's' : ''}`] as [string, string]] : []),
         ...(s.hostAudioDecodeS ? [['host before the first window', `audio decode ${fmtSeconds(s.hostAudioDecodeS)} per second of audio`] as [string, string]] : []),
         ...(s.hostLogMelS ? [['log-mel on the host', `${fmtSeconds(s.hostLogMelS)} per second of audio (the device runs no STFT)`] as [string, string]] : []),
+        ...(s.hostSampleBeamStepS ? [['token sampling on the host', `${fmtSeconds(s.hostSampleBeamStepS)} per beam-search step per sequence, beam width > 1 (outside the decoder's time)`] as [string, string]] : []),
         ...(s.hostVadS ? [['voice activity on the host', `${fmtSeconds(s.hostVadS)} per second of audio, ${s.scheduler.vad ? 'on' : 'off (--set runtime.vad=true)'}`] as [string, string]] : []),
         ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)}${s.launch.perKernelByKindS ? ` (one-kernel ops: ${Object.entries(s.launch.perKernelByKindS).map(([k, v]) => `${k} ${fmtSeconds(v)}`).join(', ')})` : ''} (graphs: ${s.launch.graphs}${s.launch.deviceGap ? '' : ', no device gap'}${s.launch.graphBatchSizes ? `, decode padded to captured sizes ${s.launch.graphBatchSizes.join(', ')}` : ''})`],
         ['usable memory', `${s.memory.shareRule === 'sglang' ? "SGLang's default by device memory and tp" : s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : s.memory.basis === 'startup' ? 'what is free once started, for weights and KV cache' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}${s.memory.reserveByTp ? ` (${s.memory.reserveByTp.map(([k, v]) => `${fmtGB(v)} from tp ${k}`).join(', ')})` : ''}; unified memory ${s.memory.unifiedShare}`],

@@ -168,6 +168,7 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   if (!r.hardware.runtime) r = { ...r, hardware: withDefaultRuntime(r.hardware, r.model, 'training') };
   const rt = r.hardware.runtime!;
   const warnings: string[] = [];
+  if (rt.vendorWarning) warnings.push(rt.vendorWarning);
   // 1. shape and plan
   const shape = decoderShape(r.model);
   const plan: PlanShape = r; // a request is its plan plus what and where to train
