@@ -36,15 +36,19 @@ function opS(m: DecoderModel, hw: NormalizedHardware, name: string): number {
 }
 
 describe('rope and KV-write kernels of the serving runtimes', () => {
-  it('vLLM: a rope op after the QKV projection; the KV write is inside the measured H100 decode call, its own op elsewhere', () => {
+  it('vLLM: a rope op after the QKV projection; the KV write is inside the measured H100 decode and context calls, its own op elsewhere', () => {
     const h100 = ops(llama, bound('h100-sxm', 'vllm'), DECODE);
     expect(names(h100).indexOf('rope')).toBe(names(h100).indexOf('qkv_proj') + 1);
     expect(find(h100, 'kv_write')).toBeUndefined();
     expect(find(h100, 'rope')!.kernels).toBe(1);
     expect(find(h100, 'rope')!.count).toBe(find(h100, 'qkv_proj')!.count);
-    // a prompt pass: no measured call holds the write
+    // a prompt pass: the measured context-attention call (kernels.prefill_attention) holds the write on H100; a part
+    // without that table launches it as a kernel of its own
     const pre = ops(llama, bound('h100-sxm', 'vllm'), PREFILL);
-    expect(names(pre).slice(names(pre).indexOf('qkv_proj') + 1, names(pre).indexOf('qkv_proj') + 3)).toEqual(['rope', 'kv_write']);
+    expect(find(pre, 'rope')).toBeDefined();
+    expect(find(pre, 'kv_write')).toBeUndefined();
+    const preL40s = ops(llama, bound('l40s', 'vllm'), PREFILL);
+    expect(names(preL40s).slice(names(preL40s).indexOf('qkv_proj') + 1, names(preL40s).indexOf('qkv_proj') + 3)).toEqual(['rope', 'kv_write']);
     // a part without a measured decode call (no aiconfigurator table): the write is a kernel of the step
     const l40s = ops(llama, bound('l40s', 'vllm'), DECODE);
     expect(find(l40s, 'kv_write')?.kernels).toBe(1);

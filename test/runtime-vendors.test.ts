@@ -5,6 +5,10 @@ import { getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expectOneLineSpecErrors } from './helpers/spec-issues.js';
 
 const lib = getLibrary();
 
@@ -20,6 +24,18 @@ describe('runtime vendors', () => {
     const ideal = libraryRuntime('ideal');
     expect(ideal.vendors).toBeUndefined();
     expect(bindRuntime(lib.hardware['mi300x']!, ideal).runtime!.vendorWarning).toBeUndefined();
+  });
+  it("`other` covers vendors the library does not know, not the ones the file leaves out", () => {
+    const pt = libraryRuntime('pytorch');
+    expect(pt.vendors).toContain('other');
+    expect(bindRuntime(lib.hardware['tpu-v6e']!, pt).runtime!.vendorWarning).toMatch(/does not list google/);
+    const own = { ...lib.hardware['h100-sxm']!, id: 'own-part', vendor: 'newco' };
+    expect(bindRuntime(own, pt).runtime!.vendorWarning).toBeUndefined();
+    expect(bindRuntime(own, libraryRuntime('deepspeed-fastgen')).runtime!.vendorWarning).toMatch(/does not list newco/);
+  });
+  it('a misspelt vendor in a runtime file is one line naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hwperf-vendors-'));
+    await expectOneLineSpecErrors(join(dir, 'rt.yaml'), 'id: rt\nname: RT\nkind: runtime\nrole: serving\nvendors: [nvidiaa]\nsources: ["x"]\n', /vendors/);
   });
   it('simulate reports it once', () => {
     const model = lib.models['llama-3.1-8b']!;

@@ -6,7 +6,7 @@
 //   NormalizedHardware ──bindRuntime (by_vendor, by_architecture, by_hardware, the hardware's own runtime: block)──▶ hw.runtime
 import { libraryRuntime, resolveRuntimeSpec } from '../spec/library.js';
 import { applyOverride, ownRuntimeOverride } from './override.js';
-import type { BoundRuntime, NormalizedHardware, NormalizedModel, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../spec/types.js';
+import { HARDWARE_VENDORS, type BoundRuntime, type NormalizedHardware, type NormalizedModel, type NormalizedRuntime, type RuntimeOverride, type RuntimeSettings } from '../spec/types.js';
 
 export type RuntimeMode = 'inference' | 'training';
 
@@ -85,7 +85,7 @@ export function boundRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): Bou
   s = applyOverride(s, rt.byHardware[hw.id]);
   const own = hw.runtimeOverride;
   if (own) s = applyOverride(s, ownRuntimeOverride(own));
-  const vendorWarning = rt.vendors && !rt.vendors.includes(hw.vendor)
+  const vendorWarning = rt.vendors && !rt.vendors.includes(hw.vendor) && !(rt.vendors.includes('other') && !HARDWARE_VENDORS.includes(hw.vendor))
     ? `${rt.name} does not list ${hw.vendor} among the vendors it runs on (${rt.vendors.join(', ')}): ${hw.id} priced as asked`
     : undefined;
   return { id: rt.id, name: own?.name ?? rt.name, kind: rt.kind, ...s, vendorWarning };

@@ -5,9 +5,9 @@
 // table (./sharegpt-table.ts), so a burst has its long replies, the tail that finishes alone at a small batch.
 // Draws are rounded and clamped to at least `min`.
 // normal and lognormal take an optional cap, `lognormal:mean,sd,max=N`: a draw above N is N, as a generation cap
-// (max_tokens, a dataset's longest output) stops a request there. mean and sd describe the draw before the cap;
-// the mean a capped distribution draws is E[min(X, N)] (meanLength), so a run's logged mean, which is already the
-// capped mean, is passed as the pre-cap mean that meanLength maps onto it. MLPerf's DeepSeek-R1 reference harness caps
+// (max_tokens, a dataset's longest output) stops a request there. mean and sd describe the draw before the cap; the
+// mean a capped distribution draws is E[min(X, N)] (meanLength). A run's logged mean is already the capped one: pass
+// the pre-cap mean whose meanLength equals it (the MLPerf rows do: validation/README.md). MLPerf's DeepSeek-R1 reference harness caps
 // outputs at 20,000 tokens (mlcommons/inference @495962a1 language/deepseek-r1/utils/backend_registry.py MAX_OSL =
 // 20 * 1000, max_new_tokens / max_tokens of every backend), where an uncapped lognormal of its dataset's mean and sd
 // reaches ~80k.

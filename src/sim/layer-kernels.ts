@@ -10,16 +10,17 @@
 // runtime kernels.kv_write_kernels N: the paged KV-cache write runs as N kernels between the rope and the attention
 // kernel (vLLM FlashAttentionImpl: reshape_and_cache_flash; SGLang set_kv_buffer; TensorRT-LLM's QKV preprocessing
 // kernel, which also applies the rope): a pointwise `kv_write` op per attention layer that reads the step's K and V
-// (their write into the cache is already in the attention op's bytes). A pure decode step on a part whose decode
-// attention the runtime measured as a whole call (kernels.decode_attention for the pass's KV width, src/sim/roofline.ts)
-// has none: the measured call holds the write (aiconfigurator times the backend's forward, write included). A runtime
+// (their write into the cache is already in the attention op's bytes). A step whose attention the runtime measured as
+// whole calls (kernels.decode_attention for the pass's KV width, kernels.prefill_attention for its attention dtype,
+// src/sim/roofline.ts) has none: the measured calls hold the write (aiconfigurator times the backend's forward, write
+// included). A runtime
 // that writes the cache inside its rope kernel for some models says so with a fusion group [rope, kv_write].
 //
 // Hot path: nothing is done for runtimes without the fields; otherwise one scan of a ~20-op list and, for the rope, one
 // new op built with the graph's own op shape (never a property added to an existing op).
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import { graphOp, kvBytesPerTokenLayer, type GraphOp, type PassShape } from '../model/decoder-graph.js';
-import type { Precision } from '../model/quant.js';
+import { attentionDtype, type Precision } from '../model/quant.js';
 
 /** the pass's ops with the runtime's per-layer rope and KV-write ops (`ops` itself where the runtime adds none, else a new
  *  list: `rope` after the q/k norm or the QKV projection, `kv_write` after it) */
@@ -37,11 +38,18 @@ export function layerKernels(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runti
   const tokens = qkv?.m ?? 0;
   if (!qkv || !(tokens > 0)) return ops;
   const r = m.position === 'rope' ? k.ropeKernels ?? 0 : 0;
-  // the measured decode call of this KV width holds the write (a pure decode step only); not under a runtime whose decode
-  // kernel runs one block per query head (kernels.decode_attention_flop_per_unit_clock: the table it inherits does not
-  // apply, src/sim/roofline.ts decodeKernel, so its cache write stays a kernel of its own)
-  const measured = s.prefillSeqs === 0 && k.decodeAttentionFlopPerUnitClock === undefined
-    && k.decodeAttention?.[p.kvBytes <= 1 ? 'kv8' : 'kv16'] !== undefined;
+  // a measured attention call holds the write (aiconfigurator times the backend's whole forward): the decode table of
+  // this KV width for the step's decodes, the context-attention table of the attention dtype for its prompts
+  // (kernels.prefill_attention, src/sim/roofline.ts prefillKernelEfficiency); a step has no separate write only where
+  // every part of it is measured. Not under a runtime whose decode kernel runs one block per query head
+  // (kernels.decode_attention_flop_per_unit_clock: the table it inherits does not apply, src/sim/roofline.ts
+  // decodeKernel, so its cache write stays a kernel of its own)
+  const decodeMeasured = s.decodeSeqs === 0 || (k.decodeAttentionFlopPerUnitClock === undefined
+    && k.decodeAttention?.[p.kvBytes <= 1 ? 'kv8' : 'kv16'] !== undefined);
+  const ad = attentionDtype(p);
+  const prefillMeasured = s.prefillSeqs === 0
+    || (ad === 'fp8' ? k.prefillAttention?.fp8 : ad === 'bf16' || ad === 'fp16' ? k.prefillAttention?.bf16 : undefined) !== undefined;
+  const measured = decodeMeasured && prefillMeasured;
   const w = measured ? 0 : k.kvWriteKernels ?? 0;
   if (!(r > 0) && !(w > 0)) return ops;
   const out = ops.slice(0, after + 1);

@@ -3,7 +3,7 @@
 // helpful "needs a unit" message there.
 // `x-range` is the quantity's sane range in SI units (bytes, B/s, FLOP/s, W, J/bit, s, Hz, USD), checked after
 // unit conversion (normalize-hardware.ts, --set): far beyond any real part, it keeps results finite and meaningful.
-import { DECODER_GRAPH_OPS, DECODER_HOST_ARCHS, UNQUANTIZED_MODULES } from './types.js';
+import { DECODER_GRAPH_OPS, DECODER_HOST_ARCHS, HARDWARE_VENDORS, UNQUANTIZED_MODULES } from './types.js';
 import { QUANT_SCHEMES } from '../model/quant.js';
 
 const qty = (min: number, max: number) => ({ type: ['string', 'number'], 'x-range': [min, max] });
@@ -775,9 +775,9 @@ const runtimeBlocks = {
       // small kernels the runtime's absorbed MLA decode launches per layer beyond the graph's ops (latent norms, rope,
       // cache write, the absorbed BMMs' input casts, concatenations), each at the part's per-kernel cost
       mla_decode_kernels: { type: 'integer', minimum: 0, maximum: 64 },
-      // kernels of the rotary embedding of q and k per attention layer, launched apart from the attention call (a layer op of
-      // its own, src/sim/layer-kernels.ts), and kernels of the paged KV-cache write run inside the attention call beside
-      // the attention kernel (carried on the attention ops); models with per-head K/V only (MLA: mla_decode_kernels)
+      // kernels of the rotary embedding of q and k per attention layer, launched apart from the attention call (a `rope`
+      // op), and of the paged KV-cache write beside the attention kernel (a `kv_write` op; none where a measured attention
+      // call holds it), src/sim/layer-kernels.ts; models with per-head K/V only (MLA: mla_decode_kernels)
       rope_kernels: { type: 'integer', minimum: 0, maximum: 8 },
       kv_write_kernels: { type: 'integer', minimum: 0, maximum: 8 },
       // rows up to which the runtime's own skinny GEMM kernel takes a dense GEMM of that compute dtype (gemm_fixed above only)
@@ -984,7 +984,8 @@ export const runtimeSchema = {
     kind: { enum: ['runtime'] },
     role: { enum: ['serving', 'local', 'reference', 'training', 'npu', 'ideal'] },
     version: { type: 'string' },
-    vendors: { type: 'array', items: { type: 'string' } },
+    // the hardware vendors it runs on (a hardware spec's `vendor:`); `other`: vendors it does not name
+    vendors: { type: 'array', items: { enum: [...HARDWARE_VENDORS, 'other'] } },
     ...runtimeBlocks,
     by_vendor: { type: 'object', additionalProperties: runtimeOverride },
     by_architecture: { type: 'object', additionalProperties: runtimeOverride },

@@ -9,6 +9,8 @@ export const DTYPES: readonly Dtype[] = ['fp64', 'fp32', 'tf32', 'bf16', 'fp16',
 /** Weights a model's low-bit checkpoint leaves out of its quantization (a model's `unquantized:`; Hugging Face
  *  quantization_config.modules_to_not_convert; src/model/quant.ts moduleBits) */
 /** the keys of runtime host.decode_step.by_layer: a decoder layer's code (src/runtime/launch.ts decoderHostArch) */
+/** the vendors of the library's hardware (a hardware spec's `vendor:`), which a runtime's `vendors:` names (`other`: the rest) */
+export const HARDWARE_VENDORS: readonly string[] = ['nvidia', 'amd', 'intel', 'apple', 'google', 'huawei', 'qualcomm', 'mediatek'];
 export const DECODER_HOST_ARCHS = ['llama', 'llama_qk_norm', 'alibi'] as const;
 export type DecoderHostArch = (typeof DECODER_HOST_ARCHS)[number];
 // the op names of a decoder pass (src/model/decoder-graph.ts buildDecoderPass; rope and kv_write: the runtime's own,
@@ -518,8 +520,9 @@ export interface RuntimeSettings {
     // forward_absorb: latent RMSNorms, rope, KV-cache write, casts around the absorbed BMMs, q/k concatenation), each
     // lasting at least the part's per-kernel gap; carried on kv_b_proj in decode passes (src/sim/mla-decode-kernels.ts)
     mlaDecodeKernels?: number;
-    // kernels of the rotary embedding per attention layer outside the attention call (a `rope` op, src/sim/layer-kernels.ts)
-    // and of the paged KV-cache write inside it (carried on the attention ops); per-head K/V models only
+    // kernels of the rotary embedding per attention layer outside the attention call (a `rope` op) and of the paged
+    // KV-cache write beside it (a `kv_write` op; none where a measured attention call holds it), src/sim/layer-kernels.ts;
+    // per-head K/V models only
     ropeKernels?: number;
     kvWriteKernels?: number;
     // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
