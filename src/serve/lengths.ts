@@ -7,10 +7,10 @@
 // normal and lognormal take an optional cap, `lognormal:mean,sd,max=N`: a draw above N is N, as a generation cap
 // (max_tokens, a dataset's longest output) stops a request there. mean and sd describe the draw before the cap; the
 // mean a capped distribution draws is E[min(X, N)] (meanLength). A run's logged mean is already the capped one: pass
-// the pre-cap mean whose meanLength equals it (the MLPerf rows do: validation/README.md). MLPerf's DeepSeek-R1 reference harness caps
-// outputs at 20,000 tokens (mlcommons/inference @495962a1 language/deepseek-r1/utils/backend_registry.py MAX_OSL =
-// 20 * 1000, max_new_tokens / max_tokens of every backend), where an uncapped lognormal of its dataset's mean and sd
-// reaches ~80k.
+// the pre-cap mean whose meanLength equals it (the MLPerf rows do: validation/README.md). MLPerf's DeepSeek-R1
+// reference harness caps outputs at 20,000 tokens (mlcommons/inference @495962a1
+// language/deepseek-r1/utils/backend_registry.py MAX_OSL = 20 * 1000, max_new_tokens / max_tokens of every backend),
+// where an uncapped lognormal of its dataset's mean and sd reaches ~80k.
 import { UserError } from '../spec/errors.js';
 import { phi } from '../sim/longest-transcript.js';
 import { normal, type Rng } from './rng.js';

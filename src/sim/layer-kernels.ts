@@ -13,8 +13,8 @@
 // (their write into the cache is already in the attention op's bytes). A step whose attention the runtime measured as
 // whole calls (kernels.decode_attention for the pass's KV width, kernels.prefill_attention for its attention dtype,
 // src/sim/roofline.ts) has none: the measured calls hold the write (aiconfigurator times the backend's forward, write
-// included). A runtime
-// that writes the cache inside its rope kernel for some models says so with a fusion group [rope, kv_write].
+// included). A runtime that writes the cache inside its rope kernel for some models says so with a fusion group
+// [rope, kv_write].
 //
 // Hot path: nothing is done for runtimes without the fields; otherwise one scan of a ~20-op list and, for the rope, one
 // new op built with the graph's own op shape (never a property added to an existing op).
