@@ -63,7 +63,7 @@ export function graphGapS(hw: NormalizedHardware, phase: LaunchPhase, name: stri
   if (g === undefined || !l!.deviceGap || !POINTWISE_OPS.has(name)) return undefined;
   if (l!.graphs === 'all' ? phase === 'device' : l!.graphs === 'none' || phase !== 'decode') return undefined;
   // a piecewise graph's split points are launched from the host, not replayed: the hardware's gap applies
-  if (l!.graphs === 'piecewise' && PIECEWISE_EAGER_NAMES.has(name)) return undefined;
+  if (l!.graphs === 'piecewise' && piecewiseEager('elementwise', name)) return undefined;
   return g;
 }
 

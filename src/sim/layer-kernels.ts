@@ -21,6 +21,7 @@
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import { graphOp, kvBytesPerTokenLayer, type GraphOp, type PassShape } from '../model/decoder-graph.js';
 import { attentionDtype, type Precision } from '../model/quant.js';
+import { decodeAttentionTable, prefillAttentionTable } from './roofline.js';
 
 /** the pass's ops with the runtime's per-layer rope and KV-write ops (`ops` itself where the runtime adds none, else a new
  *  list: `rope` after the q/k norm or the QKV projection, `kv_write` after it) */
@@ -39,17 +40,12 @@ export function layerKernels(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runti
   if (!qkv || !(tokens > 0)) return ops;
   const r = m.position === 'rope' ? k.ropeKernels ?? 0 : 0;
   // a measured attention call holds the write (aiconfigurator times the backend's whole forward): the decode table of
-  // this KV width for the step's decodes, the context-attention table of the attention dtype for its prompts
-  // (kernels.prefill_attention, src/sim/roofline.ts prefillKernelEfficiency); a step has no separate write only where
-  // every part of it is measured. Not under a runtime whose decode kernel runs one block per query head
-  // (kernels.decode_attention_flop_per_unit_clock: the table it inherits does not apply, src/sim/roofline.ts
-  // decodeKernel, so its cache write stays a kernel of its own)
-  const decodeMeasured = s.decodeSeqs === 0 || (k.decodeAttentionFlopPerUnitClock === undefined
-    && k.decodeAttention?.[p.kvBytes <= 1 ? 'kv8' : 'kv16'] !== undefined);
-  const ad = attentionDtype(p);
-  const prefillMeasured = s.prefillSeqs === 0
-    || (ad === 'fp8' ? k.prefillAttention?.fp8 : ad === 'bf16' || ad === 'fp16' ? k.prefillAttention?.bf16 : undefined) !== undefined;
-  const measured = decodeMeasured && prefillMeasured;
+  // this KV width for the step's decodes, the context-attention table of the attention dtype for its prompts — the
+  // tables src/sim/roofline.ts prices those calls with (decodeAttentionTable: none under a runtime whose decode kernel
+  // runs one block per query head, whose cache write stays a kernel of its own; prefillAttentionTable); a step has no
+  // separate write only where every part of it is measured
+  const measured = (s.decodeSeqs === 0 || decodeAttentionTable(k, p.kvBytes) !== undefined)
+    && (s.prefillSeqs === 0 || prefillAttentionTable(k, attentionDtype(p)) !== undefined);
   const w = measured ? 0 : k.kvWriteKernels ?? 0;
   if (!(r > 0) && !(w > 0)) return ops;
   const out = ops.slice(0, after + 1);

@@ -3,7 +3,9 @@
 // the per-op max() with achievable (not datasheet) ceilings follows LLM-Viewer (roofline_model.py) and
 // LLMCompass (matmul roofline_model), with efficiency by op size as in Calculon's processor tables.
 import type { Op } from '../model/op.js';
-import type { Dtype, NormalizedHardware } from '../spec/types.js';
+import type { Dtype, NormalizedHardware, RuntimeSettings } from '../spec/types.js';
+
+type RuntimeKernels = RuntimeSettings['kernels'];
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
 import { w4a16BelowSwitch, w4a16Pass } from './w4a16-gemm.js';
@@ -87,17 +89,26 @@ export function memoryEfficiency(op: Op & { kvElemBytes?: number; kvHeadSeqs?: n
 // the kernel such a table measured (XQA), so the table it inherits does not apply.
 export function decodeKernel(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number }, hw: NormalizedHardware) {
   if (op.kind !== 'attention' || op.kvElemBytes === undefined || op.kvHeadSeqs === undefined) return undefined;
-  if (hw.runtime?.kernels?.decodeAttentionFlopPerUnitClock !== undefined) return undefined;
-  const d = hw.runtime?.kernels?.decodeAttention;
-  return d === undefined ? undefined : d[op.kvElemBytes < 2 ? 'kv8' : 'kv16'];
+  return decodeAttentionTable(hw.runtime?.kernels, op.kvElemBytes);
+}
+
+/** the runtime's measured decode-attention call for this KV-cache element width, where its kernel is the measured one */
+export function decodeAttentionTable(k: RuntimeKernels | undefined, kvElemBytes: number) {
+  if (k === undefined || k.decodeAttentionFlopPerUnitClock !== undefined) return undefined;
+  return k.decodeAttention?.[kvElemBytes < 2 ? 'kv8' : 'kv16'];
+}
+
+/** the runtime's measured context-attention table for this attention dtype (kernels.prefill_attention), else undefined */
+export function prefillAttentionTable(k: RuntimeKernels | undefined, dtype: Dtype) {
+  const t = k?.prefillAttention;
+  return t === undefined ? undefined : dtype === 'fp8' ? t.fp8 : dtype === 'bf16' || dtype === 'fp16' ? t.bf16 : undefined;
 }
 
 // A prefill-attention op over per-head K/V under a runtime that measured its context-attention kernel by prompt length
 // (kernels.prefill_attention, one table per attention dtype): the fraction of that dtype's peak at this prompt length.
 function prefillKernelEfficiency(op: Op & { queriesPerKv?: number; prefill?: { len: number } }, hw: NormalizedHardware, dtype: Dtype): number | undefined {
   if (op.kind !== 'attention' || !op.prefill || op.queriesPerKv === undefined) return undefined;
-  const t = hw.runtime?.kernels?.prefillAttention;
-  const table = t === undefined ? undefined : dtype === 'fp8' ? t.fp8 : dtype === 'bf16' || dtype === 'fp16' ? t.bf16 : undefined;
+  const table = prefillAttentionTable(hw.runtime?.kernels, dtype);
   return table === undefined ? undefined : lookupEfficiency(table, op.prefill.len);
 }
 

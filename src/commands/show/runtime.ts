@@ -30,6 +30,11 @@ const customAllreduceJson = (c: NonNullable<NonNullable<RuntimeSettings['collect
 });
 
 /** settings as --json prints them (SI, snake_case) */
+/** a by-tp table ([from tp, value] pairs) as a JSON object keyed by tp, or null */
+function byTpJson(t: readonly [number, number][] | undefined): Record<string, number> | null {
+  return t ? Object.fromEntries(t.map(([k, v]) => [String(k), v])) : null;
+}
+
 function settingsJson(s: RuntimeSettings) {
   const dec = decodingOf(s);
   return {
@@ -48,7 +53,7 @@ function settingsJson(s: RuntimeSettings) {
     host_sample_per_beam_step_s: s.hostSampleBeamStepS ?? 0,
     frontend: s.frontend ? { per_request_s: s.frontend.perRequestS, per_output_token_s: s.frontend.perOutputTokenS, processes: s.frontend.processes } : null,
     launch: { per_kernel_s: s.launch.perKernelS, per_kernel_by_kind_s: s.launch.perKernelByKindS ?? null, graphs: s.launch.graphs, device_gap: s.launch.deviceGap, graph_batch_sizes: s.launch.graphBatchSizes ?? null },
-    memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: s.memory.shareByTp ? Object.fromEntries(s.memory.shareByTp.map(([k, v]) => [String(k), v])) : null, share_rule: s.memory.shareRule ?? 'fixed', reserve_by_tp: s.memory.reserveByTp ? Object.fromEntries(s.memory.reserveByTp.map(([k, v]) => [String(k), v])) : null },
+    memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: byTpJson(s.memory.shareByTp), share_rule: s.memory.shareRule ?? 'fixed', reserve_by_tp: byTpJson(s.memory.reserveByTp) },
     scheduler: {
       max_num_seqs: s.scheduler.maxNumSeqs ?? null,
       max_num_batched_tokens: s.scheduler.maxNumBatchedTokens ?? null,
