@@ -147,7 +147,8 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     // power of two from 16 to 64 that holds them, src/sim/kernel-physics.ts), which wastes (padded − m) rows.
     // The size that sets the efficiency is the work the tiles execute (padded rows included): looked up at the useful
     // FLOPs, more rows in the same tiles would read a higher efficiency and finish sooner.
-    const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw)) : 1;
+    // (a decode step's tokens are the serving cycle's mean: its tile is the mean of the tiles around it)
+    const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw), phase === 'decode') : 1;
     // a runtime's measured context-attention kernel (kernels.prefill_attention) replaces the part's one fused-attention
     // fraction; it was measured under load, so no sustained-clock share on top
     const prefillEff = prefillKernelEfficiency(op, hw, dtype);
