@@ -67,4 +67,26 @@ describe('the Triton fused MoE on block-FP8 experts at prompt sizes (Hopper, vll
       }
     }
   });
+  it('out of sample: Qwen3-235B-A22B experts (another model, part and TP) priced within 0.9-1.25x of the measured calls', () => {
+    // aiconfigurator @095f58a5 h100_sxm/moe/vllm/0.14.0 at TP 4 and h200_sxm/moe/sglang/0.5.9 at TP 8 (hidden 4096,
+    // 1536 per expert, 128 experts, top-8): whole FusedMoE forward, us
+    const qwen = libraryModel('qwen3-235b-a22b') as DecoderModel;
+    const call = (hw: ReturnType<typeof bound>, tp: number, tokens: number) => {
+      const ops = buildDecoderPass(qwen, buildLayout(qwen, tp, 1, 1, tp, false), fp8, { prefillSeqs: 1, prefillLen: tokens, decodeSeqs: 0 });
+      return MOE_CALL.reduce((s, n) => {
+        const o = ops.find((x) => x.name === n);
+        return o ? s + opCost({ ...o, count: 1 }, hw, 'prefill').seconds : s;
+      }, 0);
+    };
+    for (const [tokens, us] of [[4096, 962], [8192, 1847], [16384, 3503]] as const) {
+      const r = call(bound('h100-sxm', 'vllm'), 4, tokens) / (us * 1e-6);
+      expect(r).toBeGreaterThan(0.9);
+      expect(r).toBeLessThan(1.25);
+    }
+    for (const [tokens, us] of [[4096, 431], [8192, 820], [16384, 1588]] as const) {
+      const r = call(bound('h200-sxm', 'sglang'), 8, tokens) / (us * 1e-6);
+      expect(r).toBeGreaterThan(0.9);
+      expect(r).toBeLessThan(1.25);
+    }
+  });
 });
