@@ -4,9 +4,17 @@
 // per op (× its count), no per-token loops.
 import type { DecoderHostArch, DecoderModel, NormalizedHardware } from '../spec/types.js';
 
-/** 'decode': a token-generation step (what serving engines capture as CUDA graphs); 'other': everything else;
- *  'device': the kernels alone — the caller prices the host's dispatch of them itself (eagerStepSeconds) */
-export type LaunchPhase = 'decode' | 'other' | 'device';
+/** 'decode': a token-generation step (what serving engines capture as CUDA graphs); 'decode_eager': a token-generation
+ *  step larger than the runtime's largest captured graph (launch.graph_max_batch), its kernels dispatched one by one as
+ *  in 'other' (src/sim/graph-padding.ts decodeRunsEager); 'other': everything else; 'device': the kernels alone — the
+ *  caller prices the host's dispatch of them itself (eagerStepSeconds) */
+export type LaunchPhase = 'decode' | 'decode_eager' | 'other' | 'device';
+
+/** whether the phase is a token-generation step, replayed or not (the kernel physics of a decode batch: skinny GEMMs,
+ *  matrix-vector floors) */
+export function isDecodeStep(phase: LaunchPhase): boolean {
+  return phase === 'decode' || phase === 'decode_eager';
+}
 
 /**
  * The launch phase a pass's kernels are priced in (`phase`: the pass's name, 'decode' for a token step). Under an
@@ -15,7 +23,7 @@ export type LaunchPhase = 'decode' | 'other' | 'device';
  * step may replay graphs ('decode') and the rest launch op by op ('other').
  */
 export function launchPhaseOf(hw: NormalizedHardware, phase: string): LaunchPhase {
-  return eagerDecodeLoop(hw) ? 'device' : phase === 'decode' ? 'decode' : 'other';
+  return eagerDecodeLoop(hw) ? 'device' : phase === 'decode' ? 'decode' : phase === 'decode_eager' ? 'decode_eager' : 'other';
 }
 
 /** whether the runtime decodes in an eager Python loop (host.decode_step), whose per-row host work eagerStepSeconds
