@@ -9,7 +9,7 @@ type RuntimeKernels = RuntimeSettings['kernels'];
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
 import { w4a16BelowSwitch, w4a16Pass } from './w4a16-gemm.js';
-import { graphGapS, isDecodeStep, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
+import { decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
 import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vectorPeak } from './peaks.js';
@@ -216,7 +216,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // than at 8 (tpot falling as the batch grows: the monotonicity invariant, test/invariants.property.test.ts).
   // A runtime whose own skinny kernel takes the fewest rows instead of the library (kernels.skinny_gemm_rows: vLLM on
   // ROCm runs wvSplitKQ for fp8 at one row and wvSplitK for 16-bit at up to 4, hipBLASLt above) pays it above them only.
-  const skinny = gemv || (isDecodeStep(phase) && !!op.batchRows);
+  const skinny = gemv || (decodesInPhase(phase) && !!op.batchRows);
   const libraryGemm = skinny && op.kind === 'gemm' && !op.groups && !(op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block);
   const ownRows = libraryGemm ? hw.runtime?.kernels?.skinnyGemmRows?.[dtype] : undefined;
   let fixed = libraryGemm && !(ownRows !== undefined && op.m !== undefined && op.m <= ownRows) ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
