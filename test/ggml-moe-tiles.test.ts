@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
-import { DEFAULT_KERNEL_PHYSICS, kernelPhysics, paddedGroupRows, paddedGroupRowsFor, tokenTileRows } from '../src/sim/kernel-physics.js';
+import { DEFAULT_KERNEL_PHYSICS, kernelPhysics, paddedGroupRows, paddedGroupRowsFor, servingTokenTileRows, tokenTileRows } from '../src/sim/kernel-physics.js';
 import { maskedPrefillPairs, ggmlKernelCounts, localRingCells, ubatchedPrefillPairs } from '../src/sim/ggml-kernels.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
@@ -85,6 +85,37 @@ describe('MoE tiles sized from the token count (ggml MMQ MUL_MAT_ID)', () => {
     // a dense decode GEMM past 8 rows keeps its floor (issue 12: serving throughput does not fall as the batch grows)
     const qkv = buildDecoderPass(m, L, p, { prefillSeqs: 0, prefillLen: 0, decodeSeqs: 16 }).find((o) => o.name === 'qkv_proj')!;
     expect(gemvFloorRows(qkv, hw, 'decode', false)).toBe(8);
+  });
+});
+
+describe('a serving step\'s token tile is the mean of the tiles around its mean token count', () => {
+  it('half a 16-row granule above the tokens, at most 128: continuous, never more per token as the tokens grow', () => {
+    expect([1, 40, 96, 96.5, 97, 119, 120, 512].map((t) => servingTokenTileRows(t, ggml))).toEqual([9, 48, 104, 104.5, 105, 127, 128, 128]);
+    expect(servingTokenTileRows(96, DEFAULT_KERNEL_PHYSICS)).toBe(0);
+    let prev = 0, perToken = Infinity;
+    for (let t = 1; t <= 200; t += 0.5) {
+      const tile = servingTokenTileRows(t, ggml);
+      expect(tile).toBeGreaterThanOrEqual(prev);
+      expect(tile / t).toBeLessThanOrEqual(perToken);
+      prev = tile;
+      perToken = tile / t;
+    }
+    // a decode step's grouped GEMM takes it; a prompt's ubatch (an exact token count) keeps ggml's tile
+    expect(paddedGroupRowsFor(24, 96.5, ggml, true)).toBe(104.5);
+    expect(paddedGroupRowsFor(24, 96.5, ggml)).toBe(112);
+  });
+  it('throughput does not fall as the batch grows across a tile edge (mixtral-8x7b int4 on rtx-a6000, pp 2, llama.cpp-vulkan)', () => {
+    const m = libraryModel('mixtral-8x7b') as DecoderModel;
+    const hw = bound('rtx-a6000', 'llama.cpp-vulkan');
+    expect(kernelPhysics(hw).groupTileFromTokens).toBe(128);
+    const run = (batch: number) => simulate(buildRequest({ model: 'mixtral-8x7b', hardware: 'rtx-a6000', tp: 1, pp: 2, dtype: 'int4', runtime: 'llama.cpp-vulkan', 'input-tokens': 1595, 'output-tokens': 129, batch }, m, hw, libraryModel));
+    // 192 requests are microbatches of 96 tokens (tile 96), 193 of 96.5 (tile 112 before: 375.4 against 377.3 tok/s)
+    let prev = 0;
+    for (const batch of [190, 192, 193, 194, 200]) {
+      const thr = run(batch).throughput_tok_s!;
+      expect(thr, `batch ${batch}`).toBeGreaterThanOrEqual(prev);
+      prev = thr;
+    }
   });
 });
 

@@ -14,7 +14,11 @@ import { runtimeBatchCap } from '../src/sim/decoder.js';
 import { serveRuntime } from '../src/serve/runtime-defaults.js';
 import { loadSpecFile } from '../src/spec/load.js';
 import { expectOneLineSpecErrors } from './helpers/spec-issues.js';
-import type { NormalizedHardware, NormalizedRuntime } from '../src/spec/types.js';
+import { buildDecoderPass } from '../src/model/decoder-graph.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { resolvePrecision } from '../src/model/quant.js';
+import { opCost } from '../src/sim/roofline.js';
+import type { DecoderModel, NormalizedHardware, NormalizedRuntime } from '../src/spec/types.js';
 
 const lib = getLibrary();
 const under = (hw: string, rt: string): NormalizedHardware => bindRuntime(lib.hardware[hw]!, libraryRuntime(rt));
@@ -133,6 +137,28 @@ describe('a GEMM library\'s fixed time per skinny call (kernels.gemm_fixed: hipB
       const t = sim({ ...flags, batch }, v).tpot_s!;
       expect(t, `batch ${batch}`).toBeGreaterThanOrEqual(prev);
       prev = t;
+    }
+  });
+  it('prompt GEMMs pay it too, at every row count: a prompt GEMM never costs less at more rows (qwen2.5-32b fp4 on mi355x, vllm-0.2)', () => {
+    const v = under('mi355x', 'vllm-0.2');
+    const m = lib.models['qwen2.5-32b'] as DecoderModel;
+    const fp4 = resolvePrecision('fp4', undefined, undefined, undefined);
+    const ffnUp = (rows: number) => buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), fp4, { prefillSeqs: 1, prefillLen: rows, decodeSeqs: 0 }).find((o) => o.name === 'ffn_up')!;
+    // 3 rows ran the matrix-vector path with the fixed time, 27 the tiled path without it: 37.4 µs against 30.8
+    let prev = 0;
+    for (const rows of [1, 3, 8, 9, 27, 64, 256, 512, 4096]) {
+      const c = opCost(ffnUp(rows), v, 'other');
+      expect(c.overheadS, `${rows} rows`).toBeCloseTo(13.9e-6, 12);
+      expect(c.seconds, `${rows} rows`).toBeGreaterThanOrEqual(prev);
+      prev = c.seconds;
+    }
+    // the seed-33 counterexample: the whole batch's cold prefill grew shorter as the prompt grew (15.04 ms at 1 token, 14.62 at 9)
+    const flags = { model: 'qwen2.5-32b', hardware: 'mi355x', dtype: 'fp4', batch: 3, 'output-tokens': 876 };
+    let ttft = 0;
+    for (const input of [0, 1, 9, 27, 50]) {
+      const t = sim({ ...flags, 'input-tokens': input }, v).ttft_cold_s!;
+      expect(t, `input ${input}`).toBeGreaterThanOrEqual(ttft);
+      ttft = t;
     }
   });
 });

@@ -49,14 +49,16 @@ describe('warmup / flush pipeline sends', () => {
     const block = simulateTraining(buildTrainRequest(m, bindRuntime(hw, nemo), o));
     const hide = simulateTraining(buildTrainRequest(m, bindRuntime(hw, overlapped), o));
     const extra = block.step_s! - hide.step_s!;
-    expect(extra).toBeCloseTo(block.breakdown.pp_p2p_s - hide.breakdown.pp_p2p_s, 12);
+    // the sends and, through the slot length, the bubble (the hidden steady-phase sends slow the compute beside them,
+    // test/train-pp-p2p-contention.test.ts, and blocking the flush leaves fewer of them hidden)
+    expect(extra).toBeCloseTo(block.breakdown.pp_p2p_s - hide.breakdown.pp_p2p_s + block.breakdown.pp_bubble_s - hide.breakdown.pp_bubble_s, 12);
     // one 2048 × 12288 bf16 activation / tp 4 (12.6 MB) over InfiniBand per transfer, 2·47 of them: tens of ms on a
     // step under a second
     expect(extra).toBeGreaterThan(0.02);
     expect(extra / block.step_s!).toBeLessThan(0.15);
     // every other part of the step is the same
     expect(block.breakdown.compute_s).toBeCloseTo(hide.breakdown.compute_s, 12);
-    expect(block.breakdown.pp_bubble_s).toBeCloseTo(hide.breakdown.pp_bubble_s, 12);
+    expect(Math.abs(block.breakdown.pp_bubble_s - hide.breakdown.pp_bubble_s)).toBeLessThan(0.05 * block.breakdown.pp_bubble_s);
     expect(block.breakdown.dp_comm_s).toBeCloseTo(hide.breakdown.dp_comm_s, 12);
   });
 

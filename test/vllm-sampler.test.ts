@@ -75,6 +75,28 @@ describe('kernels.sampler (vLLM V1 on NVIDIA)', () => {
     // every tensor-parallel rank samples the whole vocabulary: the same work per device at tp 2
     expect(samplerSeconds(all, llama8, 256, 2).seconds).toBeCloseTo(samplerSeconds(all, llama8, 256, 1).seconds, 9);
   });
+  it('vLLM V0 (vllm-0.6 and the files extending it): every row pays the temperature, softmax, log_softmax and row gather, greedy included', async () => {
+    for (const id of ['vllm-0.6', 'vllm-0.5', 'vllm-0.7']) {
+      const v0 = bound('h100-sxm', id);
+      expect(v0.runtime!.kernels.sampler!.always, id).toEqual({ bytesPerLogit: 48, kernels: 4 });
+      // the draw alone after that; the filter and penalties stay V1's
+      expect(v0.runtime!.kernels.sampler!.random!.bytesPerLogit, id).toBe(20);
+      expect(v0.runtime!.kernels.sampler!.filter, id).toEqual(bound('h100-sxm', 'vllm').runtime!.kernels.sampler!.filter);
+    }
+    const v0 = bound('h100-sxm', 'vllm-0.6');
+    const greedy = samplerSeconds(v0, llama8, 256);
+    expect(greedy.names).toEqual(['sampler_always']);
+    // 48 B per logit of 256 x 128,256 fp32 logits, a memory-bound pass at the part's bandwidth
+    expect(greedy.seconds).toBeGreaterThan((256 * 128256 * 48) / 3.35e12);
+    expect(greedy.seconds).toBeLessThan((256 * 128256 * 48) / (3.35e12 * 0.6));
+    const random = samplerSeconds(await withSets(v0, ['runtime.sampling=random']), llama8, 256);
+    expect(random.names).toEqual(['sampler_always', 'sampler_random']);
+    // V0's random row costs more than V1's (the log_softmax V1 never runs) and its greedy row more than V1's (nothing)
+    expect(random.seconds).toBeGreaterThan(samplerSeconds(await withSets(bound('h100-sxm', 'vllm'), ['runtime.sampling=random']), llama8, 256).seconds);
+    expect(samplerSeconds(bound('h100-sxm', 'vllm'), llama8, 256).seconds).toBe(0);
+    // AMD parts price no sampler under V0 either (no ROCm timing)
+    expect(samplerSeconds(bound('mi300x', 'vllm-0.6'), llama8, 256).names).toEqual([]);
+  });
   it('a runtime without sampler kernels prices a top-p run as before', async () => {
     const trt = bound('h100-sxm', 'tensorrt-llm');
     expect(trt.runtime!.kernels.sampler).toBeUndefined();

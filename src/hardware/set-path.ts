@@ -109,6 +109,10 @@ function buildFields(): Record<string, Field> {
     // runtime's sampler kernels (kernels.sampler, src/sim/sampler-ops.ts) price what the step runs for it
     'runtime.sampling': { kind: 'string', options: ['greedy', 'random', 'top-p'], apply: (hw, v) => setRuntime(hw, { sampling: v as 'greedy' | 'random' | 'top-p' }) },
     'runtime.penalties': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { penalties: v === 'true' }) },
+    // how the run batched its requests: inflight (a finished request is replaced at once, the serving engines' way) or
+    // static (one batch prefilled together and decoded to the end with no replacement: an offline benchmark timing one
+    // generate call over a fixed batch, vLLM's benchmark_latency, TensorRT-LLM's run.py; src/sim/decoder.ts static path)
+    'runtime.batching': { kind: 'string', options: ['inflight', 'static'], apply: (hw, v) => setRuntime(hw, { batching: v as 'inflight' | 'static' }) },
     // serve's front end (the API-server process, src/serve/frontend.ts): its time per request taken in and per output
     // token streamed, and the API servers that share it (vLLM --api-server-count); 0s for both: none (offline runs)
     'runtime.frontend_per_request': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { frontendPerRequestS: v as number }) },

@@ -23,8 +23,8 @@ export function launchPhaseOf(hw: NormalizedHardware, phase: string): LaunchPhas
   return phase === 'decode' || phase === 'decode_eager' || phase === 'mixed' || phase === 'prefill' ? phase : 'other';
 }
 
-/** whether a step of this launch phase decodes (its GEMMs are a serving batch's: the matrix-vector kernel choice and
- *  floors of src/sim/gemm-floors.ts, a skinny library GEMM's fixed cost in src/sim/roofline.ts); a mixed step does */
+/** whether a step of this launch phase decodes (its GEMMs keep a serving batch's matrix-vector floors under a runtime
+ *  that picks its kernel by a row threshold: src/sim/gemm-floors.ts); a mixed step does */
 export function decodesInPhase(phase: LaunchPhase): boolean {
   return phase === 'decode' || phase === 'decode_eager' || phase === 'mixed';
 }

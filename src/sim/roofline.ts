@@ -9,7 +9,7 @@ type RuntimeKernels = RuntimeSettings['kernels'];
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
 import { w4a16BelowSwitch, w4a16Pass } from './w4a16-gemm.js';
-import { decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
+import { graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
 import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vectorPeak } from './peaks.js';
@@ -147,7 +147,8 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     // power of two from 16 to 64 that holds them, src/sim/kernel-physics.ts), which wastes (padded − m) rows.
     // The size that sets the efficiency is the work the tiles execute (padded rows included): looked up at the useful
     // FLOPs, more rows in the same tiles would read a higher efficiency and finish sooner.
-    const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw)) : 1;
+    // (a decode step's tokens are the serving cycle's mean: its tile is the mean of the tiles around it)
+    const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw), phase === 'decode') : 1;
     // a runtime's measured context-attention kernel (kernels.prefill_attention) replaces the part's one fused-attention
     // fraction; it was measured under load, so no sustained-clock share on top
     const prefillEff = prefillKernelEfficiency(op, hw, dtype);
@@ -209,14 +210,17 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     memoryS += dq.gemmExtraBytes / bw;
     passS = dq.passBytes / bw;
   }
-  // a skinny dense GEMM (matrix-vector rows, and every decode-step GEMM of a serving batch) of a library with a fixed
-  // cost per call (kernels.gemm_fixed: hipBLASLt's split-K set-up and reduction at M = 1, where it was measured) lasts
-  // that beyond its body, in place of the hardware's per-kernel gap. Decode GEMMs past the matrix-vector rows keep it:
-  // a set-up cost per call does not vanish with more rows, and dropping it there made a decode step cheaper at 12 rows
-  // than at 8 (tpot falling as the batch grows: the monotonicity invariant, test/invariants.property.test.ts).
+  // a dense GEMM of a decoder pass (matrix-vector rows, and every GEMM of a serving batch's rows: decode step or prompt)
+  // of a library with a fixed cost per call (kernels.gemm_fixed: hipBLASLt's split-K set-up and reduction at M = 1,
+  // where it was measured) lasts that beyond its body, in place of the hardware's per-kernel gap. The library picks its
+  // kernel by the GEMM's shape, not by the phase that calls it, and a set-up cost per call does not vanish with more
+  // rows (hipBLASLt at 32-256 rows on MI355X takes 12.5-18 µs for 5-34 MB, runtimes/vllm.yaml cites it): charged to
+  // matrix-vector rows only, a decode step cost less at 12 rows than at 8, and charged to decode steps only, a prompt
+  // GEMM cost less at 27 rows than at 3 (ttft falling as the prompt grows: the monotonicity invariant,
+  // test/invariants.property.test.ts).
   // A runtime whose own skinny kernel takes the fewest rows instead of the library (kernels.skinny_gemm_rows: vLLM on
   // ROCm runs wvSplitKQ for fp8 at one row and wvSplitK for 16-bit at up to 4, hipBLASLt above) pays it above them only.
-  const skinny = gemv || (decodesInPhase(phase) && !!op.batchRows);
+  const skinny = gemv || !!op.batchRows;
   const libraryGemm = skinny && op.kind === 'gemm' && !op.groups && !(op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block);
   const ownRows = libraryGemm ? hw.runtime?.kernels?.skinnyGemmRows?.[dtype] : undefined;
   let fixed = libraryGemm && !(ownRows !== undefined && op.m !== undefined && op.m <= ownRows) ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;

@@ -348,7 +348,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     }
     if (k.sampler !== undefined) {
       const sm: NonNullable<RuntimeSettings['kernels']['sampler']> = {};
-      for (const key of ['random', 'filter', 'penalties'] as const) {
+      for (const key of ['random', 'filter', 'penalties', 'always'] as const) {
         const x = k.sampler[key];
         if (!x) continue;
         const floorS = await secs('kernels', 'sampler', key, 'floor');

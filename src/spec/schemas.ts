@@ -958,7 +958,7 @@ const runtimeBlocks = {
       sampler: {
         type: 'object',
         additionalProperties: false,
-        properties: Object.fromEntries(['random', 'filter', 'penalties'].map((k) => [k, {
+        properties: Object.fromEntries(['random', 'filter', 'penalties', 'always'].map((k) => [k, {
           type: 'object',
           additionalProperties: false,
           required: ['bytes_per_logit', 'kernels'],

@@ -69,7 +69,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; graphBatchSizes?: readonly number[] | null };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; batching?: 'inflight' | 'static'; graphBatchSizes?: readonly number[] | null };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -729,11 +729,13 @@ export interface RuntimeSettings {
     // `filter` the top-k / top-p mask before it, `penalties` the repetition / frequency / presence penalties; each
     // priced as a memory-bound pass of that many bytes per logit in that many kernels, and never below `floorS` (the
     // part's time measured at one row). Which of them a step runs is the
-    // run's own (scheduler.sampling, scheduler.penalties: what its client asked for); greedy runs none.
+    // run's own (scheduler.sampling, scheduler.penalties: what its client asked for); greedy runs none of those three.
+    // `always`: what the sampler runs on every row whatever was asked, greedy included (vLLM's V0 Sampler.forward:
+    // the temperature, a softmax and a log_softmax of every row before it samples).
     // a Whisper decode step's device work on its logits after the LM head, base + beam search + timestamps parts
     // (runtimes/faster-whisper.yaml: CTranslate2's logits processors, log-softmax, top-k and the copies of a step)
     decodeLogits?: { bytesPerLogit: number; kernels: number; beam?: { bytesPerLogit: number; kernels: number }; timestamps?: { bytesPerLogit: number; kernels: number } };
-    sampler?: Partial<Record<'random' | 'filter' | 'penalties', { bytesPerLogit: number; kernels: number; floorS?: number }>>;
+    sampler?: Partial<Record<'random' | 'filter' | 'penalties' | 'always', { bytesPerLogit: number; kernels: number; floorS?: number }>>;
     // eager elementwise kernels by access class (src/model/op.ts `access`), each as a fraction of what a vectorized
     // contiguous elementwise kernel reaches on the part (efficiency.memory); rmsnorm: the written-out RMSNorm chain
     elementwise?: { broadcast?: number; select?: number; strided?: number; transpose?: number; rownorm?: number; rmsnorm?: number };

@@ -368,9 +368,12 @@ export function stepTime(i: StepInput): StepResult {
     // defaults). PP sends block in plain 1F1B; the interleaved schedule posts them asynchronously behind the next
     // chunk's compute (Megatron-LM --overlap-p2p-communication, on by default for it; Llama 3 §3.3.2: "we adopt
     // asynchronous point-to-point communication in PP"), so only what exceeds the compute shows: in the steady 1F1B
-    // phase; Megatron-Core's warmup and cooldown sends block (p2pFlushS).
+    // phase; Megatron-Core's warmup and cooldown sends block (p2pFlushS). The sends it hides are NCCL send/receive
+    // kernels running on the device beside that compute, holding SMs as the other hidden collectives do, so the
+    // compute beside them runs slower (./contention.ts, as the TP, CP, EP and DP shares above and below); the blocking
+    // flush sends run between chunks, with no compute beside them.
     if (p.interleave > 1) {
-      p2pExposed = Math.max(0, p2pS - stageComputeS);
+      p2pExposed = withContention(p2pS, Math.max(0, p2pS - stageComputeS));
       if (hw.runtime?.training?.ppWarmupFlushP2p === 'blocking') {
         p2pFlushS = ppFlushP2pExposed(p2pS / (2 * p.interleave), p.pp, p.interleave, m);
         // the W warmup / cooldown chunks are priced there: the steady phase holds the other m·v − W
