@@ -4,11 +4,13 @@
 // per op (× its count), no per-token loops.
 import type { DecoderHostArch, DecoderModel, NormalizedHardware } from '../spec/types.js';
 
-/** 'decode': a step of one new token per sequence (what serving engines capture as CUDA graphs); 'mixed': a step that
- *  decodes and carries prompt tokens beside (in-flight batching); 'prefill': a decoder pass of prompt tokens alone;
- *  'other': everything else (encoders, VAEs, training); 'device': the kernels alone — the caller prices the host's
- *  dispatch of them itself (eagerStepSeconds). How each launches: launchMode. */
-export type LaunchPhase = 'decode' | 'mixed' | 'prefill' | 'other' | 'device';
+/** 'decode': a step of one new token per sequence (what serving engines capture as CUDA graphs); 'decode_eager': such a
+ *  step larger than the runtime's largest captured graph, its kernels dispatched one by one (serve, under an engine's
+ *  own capture: src/sim/graph-padding.ts decodeRunsEager); 'mixed': a step that decodes and carries prompt tokens beside
+ *  (in-flight batching); 'prefill': a decoder pass of prompt tokens alone; 'other': everything else (encoders, VAEs,
+ *  training); 'device': the kernels alone — the caller prices the host's dispatch of them itself (eagerStepSeconds). How
+ *  each launches: launchMode. */
+export type LaunchPhase = 'decode' | 'decode_eager' | 'mixed' | 'prefill' | 'other' | 'device';
 
 /**
  * The launch phase a pass's kernels are priced in (`phase`: the pass's name: 'decode' for a token step, 'mixed' for a
@@ -18,13 +20,13 @@ export type LaunchPhase = 'decode' | 'mixed' | 'prefill' | 'other' | 'device';
  */
 export function launchPhaseOf(hw: NormalizedHardware, phase: string): LaunchPhase {
   if (eagerDecodeLoop(hw)) return 'device';
-  return phase === 'decode' || phase === 'mixed' || phase === 'prefill' ? phase : 'other';
+  return phase === 'decode' || phase === 'decode_eager' || phase === 'mixed' || phase === 'prefill' ? phase : 'other';
 }
 
 /** whether a step of this launch phase decodes (its GEMMs keep a serving batch's matrix-vector floors under a runtime
  *  that picks its kernel by a row threshold: src/sim/gemm-floors.ts); a mixed step does */
 export function decodesInPhase(phase: LaunchPhase): boolean {
-  return phase === 'decode' || phase === 'mixed';
+  return phase === 'decode' || phase === 'decode_eager' || phase === 'mixed';
 }
 
 /**
@@ -40,7 +42,7 @@ export function decodesInPhase(phase: LaunchPhase): boolean {
 export function launchMode(hw: NormalizedHardware, phase: LaunchPhase): 'full' | 'piecewise' | 'eager' {
   const g = hw.runtime?.launch.graphs;
   if (g === undefined || g === 'all') return 'full';
-  if (g === 'none' || phase === 'other' || phase === 'device') return 'eager';
+  if (g === 'none' || phase === 'other' || phase === 'device' || phase === 'decode_eager') return 'eager';
   if (phase === 'decode') return g === 'piecewise' ? 'piecewise' : 'full';
   return hw.runtime!.launch.promptSteps ?? 'eager';
 }

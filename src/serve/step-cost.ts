@@ -24,6 +24,7 @@ import { kvTokens } from '../sim/memory.js';
 import { hostPerSequenceSeconds, workerRpcSeconds } from '../runtime/host.js';
 import { decoderHostArch, eagerStepSeconds } from '../runtime/launch.js';
 import type { Layout } from '../sim/parallel.js';
+import { enginePhaseName } from '../sim/graph-padding.js';
 
 export interface StepPrice {
   seconds: number;
@@ -86,11 +87,13 @@ export class StepCoster {
     const pp = this.layout.pp;
     const len = prefill > 0 ? ell : 1;
     const prefillSeqs = prefill > 0 ? prefill / len / pp : 0;
-    const ops = passOps(this.model, this.hw, this.layout, this.precision, { prefillSeqs, prefillLen: len, decodeSeqs: decode / pp });
+    const shape = { prefillSeqs, prefillLen: len, decodeSeqs: decode / pp };
+    const ops = passOps(this.model, this.hw, this.layout, this.precision, shape, true);
     const kvCtx = kvTokens(this.hw, ctx);
     // an iteration that decodes beside prompt tokens launches as the runtime runs steps with prompts (src/sim/decoder.ts
-    // stepPhase, src/runtime/launch.ts launchMode), not as a replay of its decode graph
-    const c = costPass(ops, this.hw, kvCtx, kvCtx, decode > 0 ? stepPhase(prefill) : 'prefill');
+    // stepPhase, src/runtime/launch.ts launchMode), not as a replay of its decode graph; a decode step above the
+    // runtime's largest captured graph launches its kernels from the host (src/sim/graph-padding.ts enginePhaseName)
+    const c = costPass(ops, this.hw, kvCtx, kvCtx, decode > 0 ? enginePhaseName(this.hw, this.layout, shape, stepPhase(prefill)) : 'prefill');
     const wait = decode > 0 ? attentionDpWait(this.model, this.hw, this.layout, this.precision, attentionDpExcess(this.layout, { count: prefillSeqs }), len) : 0;
     // host time: the fixed part (hostS: the runtime's step_overhead unless the caller says) and the part per running
     // sequence (src/runtime/host.ts)

@@ -40,7 +40,7 @@ import { decoderHostArch, eagerStepSeconds, launchPhaseOf, type LaunchPhase } fr
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches } from './ubatch.js';
 import { samplerOps } from './sampler-ops.js';
-import { mergePadded, paddedDecodeSeqs } from './graph-padding.js';
+import { DECODE_EAGER, mergePadded, paddedDecodeSeqs } from './graph-padding.js';
 
 // a GEMM or attention priced at another data type than its own because the part lacks the datapath (the fallback
 // warning); not a runtime's own 16-bit attention over an 8-bit cache (peaks.ts dequantizedAttention)
@@ -235,8 +235,9 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
   startSums();
   const out: OpRow[] | undefined = rows ? [] : undefined;
   const lp = launchPhaseOf(hw, name);
-  // a mixed step's rows are shown as the decode phase (the JSON phase name stays 'decode': src/report/simulate-text.ts)
-  const phase = name === 'mixed' ? 'decode' : name;
+  // a mixed step's rows are shown as the decode phase (the JSON phase name stays 'decode': src/report/simulate-text.ts),
+  // and so are a decode step's launched eagerly above the captured graphs (serve: src/sim/graph-padding.ts)
+  const phase = name === 'mixed' || name === DECODE_EAGER ? 'decode' : name;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.count <= 0) continue;
@@ -337,9 +338,10 @@ function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, 
 
 // The ops of one pass as the bound runtime launches them (ggml runtimes: kernels per op, src/sim/ggml-kernels.ts);
 // `serve` prices its iterations through the same function (src/serve/step-cost.ts).
-export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
-  // a decode step the runtime pads up to its next captured graph size (src/sim/graph-padding.ts)
-  const padded = paddedDecodeSeqs(hw, L, s);
+export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, engine = false): GraphOp[] {
+  // a decode step the runtime pads up to its next captured graph size (src/sim/graph-padding.ts; `engine`: one of
+  // serve's iterations, which also takes the runtime's default capture)
+  const padded = paddedDecodeSeqs(hw, L, s, engine);
   if (padded === s.decodeSeqs) return shapeOps(m, hw, L, p, s);
   return mergePadded(shapeOps(m, hw, L, p, s), shapeOps(m, hw, L, p, { prefillSeqs: s.prefillSeqs, prefillLen: s.prefillLen, decodeSeqs: padded }));
 }

@@ -16,15 +16,64 @@ import type { GraphOp, PassShape } from '../model/decoder-graph.js';
 import type { Layout } from './parallel.js';
 import { SAMPLER_OPS } from './sampler-ops.js';
 
-/** the decode sequences a pure decode step runs its graph for (the real count when nothing pads it) */
-export function paddedDecodeSeqs(hw: NormalizedHardware, L: Layout, s: PassShape): number {
-  const sizes = hw.runtime?.launch.graphBatchSizes;
-  if (!sizes || sizes.length === 0 || s.prefillSeqs > 0 || !(s.decodeSeqs > 0)) return s.decodeSeqs;
+/**
+ * The decode sequences a pure decode step runs its graph for (the real count when nothing pads it). `engine`: the step
+ * is one of serve's engine iterations, which also take the runtime's own default capture (launch.decode_capture, below);
+ * sizes a run sets (launch.graph_batch_sizes) pad simulate's steps and serve's alike.
+ */
+export function paddedDecodeSeqs(hw: NormalizedHardware, L: Layout, s: PassShape, engine = false): number {
+  if (s.prefillSeqs > 0 || !(s.decodeSeqs > 0)) return s.decodeSeqs;
+  const sizes = capturedSizes(hw, L.tp, engine, L.attentionDp);
+  if (!sizes || sizes.length === 0) return s.decodeSeqs;
   const ranks = L.attentionDp ? L.tp : 1;
   const perRank = Math.ceil(s.decodeSeqs / ranks - 1e-9);
   for (const n of sizes) if (n >= perRank) return Math.max(s.decodeSeqs, n * ranks);
   return s.decodeSeqs; // above the largest captured graph: no padding
 }
+
+/**
+ * The decode batch sizes captured on this device at this tp: those a run sets (launch.graph_batch_sizes), else, for an
+ * engine iteration, the runtime's default capture up to its largest (launch.decode_capture: SGLang's cuda_graph_bs, the
+ * sizes up to cuda_graph_max_bs, which depends on the device's whole memory, as get_device_memory_capacity reads it, and
+ * on tp). Undefined: nothing captured by size (no padding).
+ */
+export function capturedSizes(hw: NormalizedHardware, tp: number, engine: boolean, attentionDp = false): readonly number[] | undefined {
+  const l = hw.runtime?.launch;
+  if (l?.graphBatchSizes) return l.graphBatchSizes;
+  const c = engine ? l?.decodeCapture : undefined;
+  if (!c) return undefined;
+  // under attention DP the engine's default capture does not pad here: ranks without a sequence would run a dummy row
+  // each, whose routing (from a zeroed or stale input buffer) is not pinned; such steps are priced unpadded, as simulate
+  // prices them
+  if (attentionDp) return undefined;
+  const tier = c.belowMemory?.find((x) => hw.memory.capacityBytes < x.bytes) ?? c;
+  let max = tier.maxBatch;
+  for (const [from, x] of tier.byTp ?? []) if (tp >= from) max = x;
+  const sizes = c.sizes.filter((n) => n <= max);
+  return sizes.length ? sizes : [max];
+}
+
+/**
+ * Whether one of serve's engine iterations is a decode step the runtime runs without its captured graph: a pure decode
+ * step of more sequences per rank than the largest it captured (SGLang CudaGraphRunner.can_run: batch size <= max_bs,
+ * else ModelRunner.forward_decode runs the model's modules eagerly), under a runtime whose default capture is stated
+ * (launch.decode_capture) and that replays its decode graphs. Its kernels are then dispatched one by one from the host,
+ * as a prompt's are (src/runtime/launch.ts, phase decode_eager). simulate's steady batch does not take this cliff: at the
+ * largest captured size + 1 the step's host dispatch makes throughput fall as the batch grows, which SGLang does but
+ * simulate's throughput, monotone in the batch, does not model.
+ */
+export function decodeRunsEager(hw: NormalizedHardware, L: Layout, s: PassShape): boolean {
+  const l = hw.runtime?.launch;
+  if (!l?.decodeCapture || (l.graphs !== 'decode' && l.graphs !== 'piecewise') || s.prefillSeqs > 0 || !(s.decodeSeqs > 0)) return false;
+  const sizes = capturedSizes(hw, L.tp, true)!;
+  return s.decodeSeqs / (L.attentionDp ? L.tp : 1) > sizes[sizes.length - 1]! + 1e-9;
+}
+
+/** the launch phase of one of serve's engine iterations: 'decode_eager' for a decode step above the captured batches */
+export function enginePhaseName(hw: NormalizedHardware, L: Layout, s: PassShape, phase: string): string {
+  return phase === 'decode' && decodeRunsEager(hw, L, s) ? DECODE_EAGER : phase;
+}
+export const DECODE_EAGER = 'decode_eager';
 
 // ops that keep the real sequences in a padded step: attention (each dummy's cache is one token) and the sampler
 const REAL_ROWS = new Set(['sampling', ...SAMPLER_OPS]);

@@ -4,7 +4,7 @@
 import { maskWords } from './errors.js';
 import { issueAt, type SpecContext } from './load.js';
 import { quantityAt } from './normalize-hardware.js';
-import type { FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
+import type { DecodeCapture, FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
 
 type Raw = Record<string, any>;
 
@@ -109,6 +109,25 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     const gg = await q(['launch', 'graph_gap'], 'seconds');
     if (gg !== undefined) out.launch.graphGapS = nonNegative(ctx, [...at, 'launch', 'graph_gap'], gg);
     if (l.graph_batch_sizes !== undefined) out.launch.graphBatchSizes = ascendingSizes(ctx, [...at, 'launch', 'graph_batch_sizes'], l.graph_batch_sizes as number[]);
+    const dc = l.decode_capture as { sizes: number[]; max_batch: number; by_tp?: Record<string, number>; below_memory?: { max_batch: number; by_tp?: Record<string, number> }[] } | undefined;
+    if (dc !== undefined) {
+      const byTp = (o: Record<string, number> | undefined): [number, number][] | undefined =>
+        o === undefined ? undefined : Object.entries(o).map(([k, v]) => [Number(k), v] as [number, number]).sort((a, b) => a[0] - b[0]);
+      const cap: DecodeCapture = { sizes: ascendingSizes(ctx, [...at, 'launch', 'decode_capture', 'sizes'], dc.sizes), maxBatch: dc.max_batch };
+      const t = byTp(dc.by_tp);
+      if (t) cap.byTp = t;
+      if (dc.below_memory) {
+        const classes: NonNullable<DecodeCapture['belowMemory']> = [];
+        for (let i = 0; i < dc.below_memory.length; i++) {
+          const bytes = await q(['launch', 'decode_capture', 'below_memory', String(i), 'memory'], 'bytes');
+          const c = dc.below_memory[i]!;
+          const ct = byTp(c.by_tp);
+          if (bytes !== undefined) classes.push(ct ? { bytes, maxBatch: c.max_batch, byTp: ct } : { bytes, maxBatch: c.max_batch });
+        }
+        cap.belowMemory = classes.sort((a, b) => a.bytes - b.bytes);
+      }
+      out.launch.decodeCapture = cap;
+    }
   }
   const m = own.memory;
   if (m) {

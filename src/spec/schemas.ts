@@ -574,6 +574,28 @@ const runtimeBlocks = {
       graph_gap: OVERHEAD,
       // batch sizes of the captured decode graphs with padding on (sequences per rank, ascending; src/sim/graph-padding.ts)
       graph_batch_sizes: { type: 'array', minItems: 1, maxItems: 512, items: { type: 'integer', minimum: 1, maximum: 100000 } },
+      // the engine's own decode-graph capture (SGLang: cuda_graph_bs up to cuda_graph_max_bs), replayed by serve: the sizes
+      // it captures, the largest by tp (from tp k) and by device memory (the first class the device is below)
+      decode_capture: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['sizes', 'max_batch'],
+        properties: {
+          sizes: { type: 'array', minItems: 1, maxItems: 512, items: { type: 'integer', minimum: 1, maximum: 100000 } },
+          max_batch: posInt,
+          by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': posInt } },
+          below_memory: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['memory', 'max_batch'],
+              properties: { memory: BYTES, max_batch: posInt, by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': posInt } } },
+            },
+          },
+        },
+      },
       source: src,
     },
   },

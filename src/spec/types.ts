@@ -365,6 +365,15 @@ export type NormalizedModel =
 // piecewise: decode replays captured graphs between the attention ops, which run eagerly (vLLM's PIECEWISE mode: the
 // attention op is a splitting op); every other phase runs eagerly
 export type GraphCapture = 'all' | 'decode' | 'piecewise' | 'none';
+/** an engine's own decode-graph capture (launch.decode_capture): the sizes it captures (ascending, sequences per rank)
+ *  up to its largest, `maxBatch` (from tp k: byTp), or that of the first memory class the device is below (ascending
+ *  bytes) */
+export interface DecodeCapture {
+  sizes: readonly number[];
+  maxBatch: number;
+  byTp?: [number, number][];
+  belowMemory?: { bytes: number; maxBatch: number; byTp?: [number, number][] }[];
+}
 // how a step that carries prompt tokens (a prefill, or a decode step with prompts beside: in-flight batching) launches
 // under graphs decode / piecewise: eager (every kernel from the host), piecewise (captured graphs between the attention
 // ops: vLLM V1's FULL_AND_PIECEWISE) or full (one captured graph). src/runtime/launch.ts launchMode
@@ -432,6 +441,11 @@ export interface RuntimeSettings {
     // step runs the graph of the smallest captured size ≥ its batch, its ops over the padded rows but attention over the
     // real sequences (src/sim/graph-padding.ts). Absent: no padding (every decode step priced at its own batch)
     graphBatchSizes?: readonly number[];
+    // the engine's own decode-graph capture by default (SGLang's cuda_graph_bs up to cuda_graph_max_bs, by device memory
+    // and tp), which `serve` replays: its iterations pad to the captured sizes and run eagerly above the largest, each
+    // kernel dispatched from the host (src/sim/graph-padding.ts). simulate's steady batch does not take it (its
+    // throughput stays monotone in the batch); graphBatchSizes, where a run sets it, applies to both. Absent: none
+    decodeCapture?: DecodeCapture;
   };
   memory: {
     share: number; // usable share (see basis)
