@@ -9,7 +9,7 @@ type RuntimeKernels = RuntimeSettings['kernels'];
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
 import { w4a16BelowSwitch, w4a16Pass } from './w4a16-gemm.js';
-import { graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
+import { decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
 import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vectorPeak } from './peaks.js';
@@ -147,8 +147,9 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     // power of two from 16 to 64 that holds them, src/sim/kernel-physics.ts), which wastes (padded − m) rows.
     // The size that sets the efficiency is the work the tiles execute (padded rows included): looked up at the useful
     // FLOPs, more rows in the same tiles would read a higher efficiency and finish sooner.
-    // (a decode step's tokens are the serving cycle's mean: its tile is the mean of the tiles around it)
-    const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw), phase === 'decode') : 1;
+    // (a serving step's tokens, a decode step's or a mixed step's, are the serving cycle's mean: its tile is the mean of
+    // the tiles around it)
+    const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw), decodesInPhase(phase)) : 1;
     // a runtime's measured context-attention kernel (kernels.prefill_attention) replaces the part's one fused-attention
     // fraction; it was measured under load, so no sustained-clock share on top
     const prefillEff = prefillKernelEfficiency(op, hw, dtype);
