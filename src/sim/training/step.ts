@@ -371,7 +371,10 @@ export function stepTime(i: StepInput): StepResult {
     // phase; Megatron-Core's warmup and cooldown sends block (p2pFlushS). The sends it hides are NCCL send/receive
     // kernels running on the device beside that compute, holding SMs as the other hidden collectives do, so the
     // compute beside them runs slower (./contention.ts, as the TP, CP, EP and DP shares above and below); the blocking
-    // flush sends run between chunks, with no compute beside them.
+    // flush sends run between chunks, with no compute beside them. LIMIT: the 0.189 was measured for ring collectives
+    // inside 4-GPU nodes (arXiv 2507.03114); a pipeline send between nodes is driven over the network by a few NCCL
+    // channels and likely holds less of the device per second of transfer, so this may overstate it. No
+    // send/receive-beside-compute measurement was found.
     if (p.interleave > 1) {
       p2pExposed = withContention(p2pS, Math.max(0, p2pS - stageComputeS));
       if (hw.runtime?.training?.ppWarmupFlushP2p === 'blocking') {
