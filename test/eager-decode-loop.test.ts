@@ -97,7 +97,7 @@ describe('eager decode loop host time (HF generate() on Whisper, H200)', () => {
     expect(eagerDecodeLoop(tr)).toBe(true);
     expect([launchPhaseOf(tr, 'decode'), launchPhaseOf(tr, 'prefill')]).toEqual(['device', 'device']);
     expect(eagerDecodeLoop(fw)).toBe(false);
-    expect([launchPhaseOf(fw, 'decode'), launchPhaseOf(fw, 'prefill'), launchPhaseOf(fw, 'mixed')]).toEqual(['decode', 'other', 'other']);
+    expect([launchPhaseOf(fw, 'decode'), launchPhaseOf(fw, 'prefill'), launchPhaseOf(fw, 'mixed'), launchPhaseOf(fw, 'encode')]).toEqual(['decode', 'prefill', 'mixed', 'other']);
     expect(encoderLaunchPhaseOf(tr)).toBe(tr.runtime!.encoderForward ? 'device' : 'other');
     expect(encoderLaunchPhaseOf(fw)).toBe('other');
   });

@@ -122,7 +122,7 @@ describe('pass memo entries', () => {
     expect(prefill.result).toBeDefined();
     expect([prefill.code.length, prefill.nums.length, prefill.ctxOps.length]).toEqual([0, 0, 0]);
     // a step keeps its ops' numbers, and of its ops only the context ones (decode attention)
-    const step = memo.get(ctx, 'decode', { prefillSeqs: 1, prefillLen: 1024, decodeSeqs: 7 })!;
+    const step = memo.get(ctx, 'mixed', { prefillSeqs: 1, prefillLen: 1024, decodeSeqs: 7 })!;
     expect(step.code.length).toBeGreaterThan(5);
     expect(step.ctxOps.map((o) => o.name)).toEqual(['attention_decode']);
   });

@@ -65,6 +65,7 @@ describe('runtime specs load through the spec layer', () => {
     ['a block without its source', GOOD.replace('  source: "my engine\'s default"\n', ''), /mine-bad\.yaml:\d+:\d+\s+memory\s+values without a source \(add `source:/],
     ['an unknown field', GOOD.replace('  share: 0.8', '  shares: 0.8'), /mine-bad\.yaml:\d+:\d+\s+memory\.shares\s+unknown field "shares" \(did you mean "share"\?\)/],
     ['graphs not one of all|decode|piecewise|none', GOOD.replace('graphs: none', 'graphs: sometimes'), /mine-bad\.yaml:\d+:\d+\s+launch\.graphs\s+must be one of all, decode, piecewise, none/],
+    ['prompt_steps not one of eager|piecewise|full', GOOD.replace('graphs: none', 'graphs: decode\n  prompt_steps: replay'), /mine-bad\.yaml:\d+:\d+\s+launch\.prompt_steps\s+must be one of eager, piecewise, full/],
     ['a time without a unit', GOOD.replace('300 us', '300'), /mine-bad\.yaml:\d+:\d+\s+host\.step_overhead\s+.*unit/],
     ['a share above 1', GOOD.replace('share: 0.8', 'share: 1.8'), /mine-bad\.yaml:\d+:\d+\s+memory\.share\s+must be (<= 1|between 0 and 1)/],
     ['an unknown parent', GOOD.replace('kind: runtime', 'extends: vllmm\nkind: runtime'), /mine-bad\.yaml:\d+:\d+\s+extends\s+"vllmm" is neither .*did you mean "vllm"/],

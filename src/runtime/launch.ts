@@ -4,18 +4,45 @@
 // per op (× its count), no per-token loops.
 import type { DecoderHostArch, DecoderModel, NormalizedHardware } from '../spec/types.js';
 
-/** 'decode': a token-generation step (what serving engines capture as CUDA graphs); 'other': everything else;
- *  'device': the kernels alone — the caller prices the host's dispatch of them itself (eagerStepSeconds) */
-export type LaunchPhase = 'decode' | 'other' | 'device';
+/** 'decode': a step of one new token per sequence (what serving engines capture as CUDA graphs); 'mixed': a step that
+ *  decodes and carries prompt tokens beside (in-flight batching); 'prefill': a decoder pass of prompt tokens alone;
+ *  'other': everything else (encoders, VAEs, training); 'device': the kernels alone — the caller prices the host's
+ *  dispatch of them itself (eagerStepSeconds). How each launches: launchMode. */
+export type LaunchPhase = 'decode' | 'mixed' | 'prefill' | 'other' | 'device';
 
 /**
- * The launch phase a pass's kernels are priced in (`phase`: the pass's name, 'decode' for a token step). Under an
- * eager decode loop (host.decode_step: HF generate() over nn.Module layers) every forward prices its kernels alone
- * ('device') and its host time per forward in eagerStepSeconds, so the dispatch is counted once; otherwise a decode
- * step may replay graphs ('decode') and the rest launch op by op ('other').
+ * The launch phase a pass's kernels are priced in (`phase`: the pass's name: 'decode' for a token step, 'mixed' for a
+ * token step carrying prompt tokens, 'prefill' for a prompt pass). Under an eager decode loop (host.decode_step: HF
+ * generate() over nn.Module layers) every forward prices its kernels alone ('device') and its host time per forward in
+ * eagerStepSeconds, so the dispatch is counted once.
  */
 export function launchPhaseOf(hw: NormalizedHardware, phase: string): LaunchPhase {
-  return eagerDecodeLoop(hw) ? 'device' : phase === 'decode' ? 'decode' : 'other';
+  if (eagerDecodeLoop(hw)) return 'device';
+  return phase === 'decode' || phase === 'mixed' || phase === 'prefill' ? phase : 'other';
+}
+
+/** whether a step of this launch phase decodes (its GEMMs keep a serving batch's matrix-vector floors under a runtime
+ *  that picks its kernel by a row threshold: src/sim/gemm-floors.ts); a mixed step does */
+export function decodesInPhase(phase: LaunchPhase): boolean {
+  return phase === 'decode' || phase === 'mixed';
+}
+
+/**
+ * How a step of this launch phase runs its kernels: 'full' (replayed from one captured graph: no host dispatch),
+ * 'piecewise' (captured graphs between the split points, which the host launches: the attention ops and vLLM's KV-cache
+ * write) or 'eager' (every kernel dispatched by the host). launch.graphs sets it for decode steps ('decode' and 'all':
+ * full; 'piecewise'; 'none': eager); a step that carries prompt tokens ('prefill', 'mixed') takes launch.prompt_steps
+ * (absent: eager — a decode graph is captured for one-token query shapes and cannot run a step with prompts: vLLM V0,
+ * SGLang, TensorRT-LLM, llama.cpp, gpt-fast run those without graphs; vLLM V1's FULL_AND_PIECEWISE runs them
+ * piecewise: runtimes/*.yaml cite each). graphs 'all' replays every phase and 'none' none, whatever prompt_steps says.
+ * 'device' phases are never asked (their host time is priced apart).
+ */
+export function launchMode(hw: NormalizedHardware, phase: LaunchPhase): 'full' | 'piecewise' | 'eager' {
+  const g = hw.runtime?.launch.graphs;
+  if (g === undefined || g === 'all') return 'full';
+  if (g === 'none' || phase === 'other' || phase === 'device') return 'eager';
+  if (phase === 'decode') return g === 'piecewise' ? 'piecewise' : 'full';
+  return hw.runtime!.launch.promptSteps ?? 'eager';
 }
 
 /** whether the runtime decodes in an eager Python loop (host.decode_step), whose per-row host work eagerStepSeconds
@@ -30,11 +57,11 @@ export function encoderLaunchPhaseOf(hw: NormalizedHardware): LaunchPhase {
   return hw.runtime?.encoderForward ? 'device' : 'other';
 }
 
-/** the op kinds a piecewise-captured decode step still dispatches one by one: vLLM splits its graphs at the attention
+/** the op kinds a piecewise-captured step still dispatches one by one: vLLM splits its graphs at the attention
  *  op (CompilationConfig.splitting_ops; vllm-ascend adds vllm.unified_ascend_attention_with_output), which runs eagerly
  *  between the replayed pieces */
 const PIECEWISE_EAGER_KINDS: ReadonlySet<string> = new Set(['attention']);
-/** the op names a piecewise-captured decode step also dispatches one by one whatever their kind: vLLM's KV-cache write
+/** the op names a piecewise-captured step also dispatches one by one whatever their kind: vLLM's KV-cache write
  *  (vllm::unified_kv_cache_update) is a splitting op of its own since vllm PR #33441 ("adding kv cache update to
  *  splitting ops", merged 2026-01-31; the logged CompilationConfig.splitting_ops lists it beside the attention ops), so
  *  it runs from the host between the replayed pieces like the attention it feeds */
@@ -60,10 +87,11 @@ const POINTWISE_OPS: ReadonlySet<string> = new Set(['ffn_act', 'experts_act', 'r
 export function graphGapS(hw: NormalizedHardware, phase: LaunchPhase, name: string): number | undefined {
   const l = hw.runtime?.launch;
   const g = l?.graphGapS;
-  if (g === undefined || !l!.deviceGap || !POINTWISE_OPS.has(name)) return undefined;
-  if (l!.graphs === 'all' ? phase === 'device' : l!.graphs === 'none' || phase !== 'decode') return undefined;
+  if (g === undefined || !l!.deviceGap || !POINTWISE_OPS.has(name) || phase === 'device') return undefined;
+  const mode = launchMode(hw, phase);
+  if (mode === 'eager') return undefined;
   // a piecewise graph's split points are launched from the host, not replayed: the hardware's gap applies
-  if (l!.graphs === 'piecewise' && piecewiseEager('elementwise', name)) return undefined;
+  if (mode === 'piecewise' && piecewiseEager('elementwise', name)) return undefined;
   return g;
 }
 
@@ -71,8 +99,7 @@ export function graphGapS(hw: NormalizedHardware, phase: LaunchPhase, name: stri
 export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other'): number {
   if (phase === 'device') return 0;
   const l = hw.runtime?.launch;
-  if (!l || l.perKernelS <= 0 || l.graphs === 'all') return 0;
-  if ((l.graphs === 'decode' || l.graphs === 'piecewise') && phase === 'decode') return 0;
+  if (!l || l.perKernelS <= 0 || launchMode(hw, phase) !== 'eager') return 0;
   return l.perKernelS;
 }
 
@@ -85,20 +112,14 @@ export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other
  * block-FP8 linear's activation quantization) and which one ATen call launches from C++ (GroupNorm's statistics and
  * apply, cuDNN's layout conversions) is not measured, so none is charged beyond the larger of the two. An op run inside
  * another op's kernel (kernels 0: a runtime's fusion group, src/sim/fusion.ts) pays nothing. Under piecewise graphs a
- * decode step's attention ops and KV-cache write (the graph split points) pay the same; the captured ops between them pay nothing.
+ * step's attention ops and KV-cache write (the graph split points) pay the same; the captured ops between them pay nothing.
  */
 export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, kind: string, kernels: number, name?: string): number {
-  if (!(kernels > 0)) return 0;
   const l = hw.runtime?.launch;
-  let per: number;
-  if (l?.graphs === 'piecewise' && phase === 'decode') {
-    if (!piecewiseEager(kind, name)) return 0;
-    per = l.perKernelS;
-  } else {
-    per = launchFloorS(hw, phase);
-    if (per === 0) return 0;
-  }
-  return Math.max(byKindS(l, kind) ?? 0, per * kernels);
+  if (!(kernels > 0) || l === undefined || phase === 'device') return 0;
+  const mode = launchMode(hw, phase);
+  if (mode === 'full' || (mode === 'piecewise' ? !piecewiseEager(kind, name) : !(l.perKernelS > 0))) return 0;
+  return Math.max(byKindS(l, kind) ?? 0, l.perKernelS * kernels);
 }
 
 /** the runtime's host cost of one op of `kind` (launch.per_kernel_by_kind), undefined where it prices none by kind */

@@ -19,7 +19,7 @@
 // in them), so a million-request run prices a few thousand distinct shapes.
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
-import { attentionDpExcess, attentionDpWait, costPass, passOps } from '../sim/decoder.js';
+import { attentionDpExcess, attentionDpWait, costPass, passOps, stepPhase } from '../sim/decoder.js';
 import { kvTokens } from '../sim/memory.js';
 import { hostPerSequenceSeconds, workerRpcSeconds } from '../runtime/host.js';
 import { decoderHostArch, eagerStepSeconds } from '../runtime/launch.js';
@@ -88,7 +88,9 @@ export class StepCoster {
     const prefillSeqs = prefill > 0 ? prefill / len / pp : 0;
     const ops = passOps(this.model, this.hw, this.layout, this.precision, { prefillSeqs, prefillLen: len, decodeSeqs: decode / pp });
     const kvCtx = kvTokens(this.hw, ctx);
-    const c = costPass(ops, this.hw, kvCtx, kvCtx, decode > 0 ? 'decode' : 'prefill');
+    // an iteration that decodes beside prompt tokens launches as the runtime runs steps with prompts (src/sim/decoder.ts
+    // stepPhase, src/runtime/launch.ts launchMode), not as a replay of its decode graph
+    const c = costPass(ops, this.hw, kvCtx, kvCtx, decode > 0 ? stepPhase(prefill) : 'prefill');
     const wait = decode > 0 ? attentionDpWait(this.model, this.hw, this.layout, this.precision, attentionDpExcess(this.layout, { count: prefillSeqs }), len) : 0;
     // host time: the fixed part (hostS: the runtime's step_overhead unless the caller says) and the part per running
     // sequence (src/runtime/host.ts)

@@ -231,10 +231,12 @@ const opRow = (phase: string, op: GraphOp, n: number, fl: number, by: number, t:
   ({ phase, name: op.name, kind: op.kind, count: n, flops: fl, bytes: by, seconds: t * n, bound: ov > Math.max(tc, tm) ? 'overhead' : tc >= tm ? 'compute' : 'memory' });
 
 /** Cost one pass on one device; decode attention is integrated exactly over c ∈ [c0, c1]. */
-export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>, rows = false): PassCost {
+export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1: number, name: string, warnings?: Set<string>, rows = false): PassCost {
   startSums();
   const out: OpRow[] | undefined = rows ? [] : undefined;
-  const lp = launchPhaseOf(hw, phase);
+  const lp = launchPhaseOf(hw, name);
+  // a mixed step's rows are shown as the decode phase (the JSON phase name stays 'decode': src/report/simulate-text.ts)
+  const phase = name === 'mixed' ? 'decode' : name;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.count <= 0) continue;
@@ -493,6 +495,13 @@ interface Evaluation {
 // sooner than the mean later one. Little's law (throughput = batch·O/e2e) always holds; mb > O: own = mean, equality.
 export interface CycleStep { prefills: number; decodes: number; count: number }
 
+/** the pass name (and launch phase, src/runtime/launch.ts launchMode) of a steady-state step that decodes: 'mixed' where it
+ *  carries prompts beside its decodes — engines run such a step outside their captured decode graphs, eagerly or
+ *  piecewise (runtime launch.prompt_steps) — else 'decode'; serve's iterations take the same (src/serve/step-cost.ts) */
+export function stepPhase(prompts: number): 'mixed' | 'decode' {
+  return prompts > 0 ? 'mixed' : 'decode';
+}
+
 export function cycleSteps(mb: number, O: number): CycleStep[] {
   if (mb <= O) {
     return [{ prefills: 1, decodes: mb - 1, count: mb }, { prefills: 0, decodes: mb, count: O - mb }].filter((s) => s.count > 0);
@@ -534,18 +543,19 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const mb = B / Math.min(pp, B);
   const wait = attentionDpWait(m, hw, L, p, attentionDpExcess(L, { perRankRate: mb / L.tp / O }), Lin, ctx);
   const thresholdKernels = kernelPhysics(hw).kernelChoice === 'threshold';
-  const stepCost = (s: CycleStep, name: string, w?: Set<string>, r = false): PassCost => {
+  const stepCost = (s: CycleStep, w?: Set<string>, r = false): PassCost => {
     if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
     // a step of prompts alone is the cold prefill of that many prompts (pp 2, batch 2: one prompt per microbatch step)
     const alone = (prompts: number) => addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: prompts, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', w, r, ctx), hw, prompts, pp, m, workers);
     if (s.decodes === 0) return alone(s.prefills);
-    const c = addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, name, w, r, ctx), hw, s.prefills + s.decodes, pp, m, workers), wait);
+    const c = addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, stepPhase(s.prefills), w, r, ctx), hw, s.prefills + s.decodes, pp, m, workers), wait);
     // A step that carries a prompt never costs less than one prompt alone (batch 1's prefill), so ttft never falls below
     // batch 1's. Priced as a decode step, a mixed step could: a threshold runtime's decode step keeps the matrix-vector
     // floor and a prompt does not (kernels.kernel_choice: threshold, src/sim/gemm-floors.ts; a batch-8 ttft 28% below
-    // batch 1's, gpt3-350m on 8x apple-m1-max, tp 4 pp 2, property seed 17), and a graph runtime replays a decode step's
+    // batch 1's, gpt3-350m on 8x apple-m1-max, tp 4 pp 2, property seed 17), and a graph runtime replayed a decode step's
     // launches where a prompt pays them (mixtral-8x7b on 8x b300-sxm, pytorch-compile, tp 4 pp 2: batch 6 below batch 2,
-    // seed 24). The bound is one prompt, not all the step's prompts: a step of many prompts priced as their cold prefill
+    // seed 24; a mixed step now launches as the runtime runs steps with prompts, stepPhase, which removes that cause at
+    // every pp). The bound is one prompt, not all the step's prompts: a step of many prompts priced as their cold prefill
     // (no floor under a threshold runtime) grew faster than the batch and made throughput fall (qwen3-235b-a22b q4_0 on
     // 8x apple-m2, llama.cpp-vulkan, pp 2, 6 in / 6 out: 148 tok/s at batch 181, 92 at 310; seed 31).
     // The prompt-alone pass is a third pass per evaluation (+50% simulate time), so it is priced where it has been seen
@@ -559,7 +569,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   let cycle = 0, firstTok = 0, flops = 0, bytes = 0;
   let shown: PassCost | null = null, shownCount = -1;
   for (const s of steps) {
-    const c = stepCost(s, 'decode', warnings, false);
+    const c = stepCost(s, warnings, false);
     cycle += c.seconds * s.count;
     firstTok += c.seconds * s.count * s.prefills;
     flops += c.flops * s.count;
@@ -568,12 +578,12 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   }
   if (rows) {
     const s = steps.reduce((a, b) => (b.count > a.count ? b : a));
-    shown = stepCost(s, 'decode', undefined, true);
+    shown = stepCost(s, undefined, true);
   }
   const ownStep = firstTok / mb; // mean over requests of the step that carries their prefill
   const throughput = ((mb * O) / (cycle * pp)) * Math.min(pp, B) * L.replicas;
   // O = 1: no second token; tpot is then the decode step of that batch (it enters no other number)
-  const tpot = O > 1 ? ((cycle - ownStep) / (O - 1)) * pp : stepCost({ prefills: 0, decodes: mb, count: 1 }, 'decode').seconds * pp;
+  const tpot = O > 1 ? ((cycle - ownStep) / (O - 1)) * pp : stepCost({ prefills: 0, decodes: mb, count: 1 }).seconds * pp;
   return { batch: B, memory, ttft: ownStep * pp, ttftCold, tpot, throughput, prefillTokS, prefill, decode: shown, work: { flops, bytes, seconds: (cycle * pp) / Math.min(pp, B), items: mb * O } };
 }
 
@@ -588,7 +598,7 @@ function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   if (O > 0) {
     for (const s of cycleSteps(B / Math.min(L.pp, B), O)) {
       if (s.decodes === 0 && s.prefills === B) continue; // the cold prefill again (see stepCost)
-      shapes.push([{ prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, 'decode']);
+      shapes.push([{ prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, stepPhase(s.prefills)]);
     }
   }
   for (const [s, phase] of shapes) {

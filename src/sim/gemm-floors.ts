@@ -3,7 +3,7 @@
 // time (each pass streams the weights again). src/sim/roofline.ts applies them in opCost.
 import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
-import type { LaunchPhase } from '../runtime/launch.js';
+import { decodesInPhase, type LaunchPhase } from '../runtime/launch.js';
 import { kernelPhysics } from './kernel-physics.js';
 import { gemvRate, opPeak } from './peaks.js';
 
@@ -23,7 +23,7 @@ import { gemvRate, opPeak } from './peaks.js';
 export function gemvFloorRows(op: Op, hw: NormalizedHardware, phase: LaunchPhase, gemv: boolean): number {
   if (op.kind !== 'gemm' || !op.batchRows || gemv || op.m === undefined || !(op.m > 0) || !(op.weightBytes > 0)) return 0;
   const kp = kernelPhysics(hw); // (after the cheap tests: opCost asks for every op)
-  if ((phase !== 'decode' && kp.kernelChoice !== 'fastest') || (op.groups && kp.groupGemvMaxTokens >= 0)) return 0;
+  if ((!decodesInPhase(phase) && kp.kernelChoice !== 'fastest') || (op.groups && kp.groupGemvMaxTokens >= 0)) return 0;
   return kp.gemvMaxRows > 0 && op.m > kp.gemvMaxRows ? kp.gemvMaxRows : 0;
 }
 

@@ -104,6 +104,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       out.launch.perKernelByKindS = byKind;
     }
     if (l.graphs !== undefined) out.launch.graphs = l.graphs;
+    if (l.prompt_steps !== undefined) out.launch.promptSteps = l.prompt_steps;
     if (l.device_gap !== undefined) out.launch.deviceGap = l.device_gap;
     const gg = await q(['launch', 'graph_gap'], 'seconds');
     if (gg !== undefined) out.launch.graphGapS = nonNegative(ctx, [...at, 'launch', 'graph_gap'], gg);

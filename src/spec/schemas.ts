@@ -565,6 +565,9 @@ const runtimeBlocks = {
         properties: { gemm: OVERHEAD, attention: OVERHEAD, elementwise: OVERHEAD, norm: OVERHEAD, embedding: OVERHEAD, conv: OVERHEAD },
       },
       graphs: { enum: ['all', 'decode', 'piecewise', 'none'] },
+      // how a step that carries prompt tokens (a prefill, a decode step with prompts beside) launches under graphs decode /
+      // piecewise: eager (the default), piecewise or full (src/runtime/launch.ts launchMode)
+      prompt_steps: { enum: ['eager', 'piecewise', 'full'] },
       device_gap: { type: 'boolean' },
       // device time of a pointwise kernel replayed from a captured graph (decode steps under graphs decode / all / piecewise),
       // in place of the hardware's per-kernel gap for pointwise ops (src/runtime/launch.ts graphGapS)

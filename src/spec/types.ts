@@ -365,6 +365,10 @@ export type NormalizedModel =
 // piecewise: decode replays captured graphs between the attention ops, which run eagerly (vLLM's PIECEWISE mode: the
 // attention op is a splitting op); every other phase runs eagerly
 export type GraphCapture = 'all' | 'decode' | 'piecewise' | 'none';
+// how a step that carries prompt tokens (a prefill, or a decode step with prompts beside: in-flight batching) launches
+// under graphs decode / piecewise: eager (every kernel from the host), piecewise (captured graphs between the attention
+// ops: vLLM V1's FULL_AND_PIECEWISE) or full (one captured graph). src/runtime/launch.ts launchMode
+export type PromptGraphs = 'eager' | 'piecewise' | 'full';
 export type KvCacheDefault = 'auto' | 'checkpoint' | 'fp8' | 'bf16' | 'fp16';
 export interface RuntimeSettings {
   stepOverheadS: number; // host time per engine iteration the device sits idle for
@@ -419,6 +423,7 @@ export interface RuntimeSettings {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
     perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
     graphs: GraphCapture; // which phases replay captured graphs (CUDA/HIP graphs, static NPU graphs)
+    promptSteps?: PromptGraphs; // how steps with prompt tokens launch under graphs decode / piecewise (absent: eager)
     deviceGap: boolean; // whether the hardware's per-kernel gap (efficiency.kernel_overhead) applies; false: ideal
     // device time of a pointwise kernel replayed from a captured graph, in place of the hardware's per-kernel gap for the
     // pointwise ops of a graph-replayed decode step (src/runtime/launch.ts graphGapS); absent: the hardware's gap
