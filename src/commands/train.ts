@@ -61,6 +61,9 @@ export default class Train extends BaseCommand {
     }),
     'recompute-modules': Flags.string({ description: 'with --recompute selective: modules to recompute, comma-separated: core_attn (default), layernorm, moe_act, mla_up_proj (Megatron-Core names)' }),
     'recompute-num-layers': Flags.integer({ description: 'with --recompute full: layers recomputed per model chunk (Megatron --recompute-method block); default every layer' }),
+    'remat-policy': Flags.string({
+      description: "MaxText's remat_policy (JAX): full (= --recompute full), minimal, minimal_with_context, save_dot_with_context_except_mlp, save_dot_except_mlpwi (save_dot_except_logits_ffn1), save_dot_except_mlp, save_qkv_proj, save_out_proj, qkv_proj_offloaded, minimal_offloaded — dense blocks rerun the forward of what the policy does not save",
+    }),
     zero: Flags.integer({ description: 'ZeRO stage 0–3 over the data-parallel group' }),
     search: Flags.boolean({ description: 'try the valid splits and print the fastest that fit' }),
     top: Flags.integer({ description: 'configurations to print with --search', default: 5 }),

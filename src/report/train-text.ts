@@ -5,7 +5,7 @@ import { fmtGB, fmtCount, fmtFlopRate, fmtFlops, fmtNumber, fmtPercent, fmtSecon
 // "selective (core_attn, layernorm), auto", "full, 1 layer per chunk"
 export function recomputeText(r: TrainResult): string {
   let t: string = r.recompute;
-  if (r.recompute === 'selective') t += ` (${r.recompute_modules.join(', ')})`;
+  if (r.recompute === 'selective') t += r.remat_policy ? ` (remat_policy ${r.remat_policy})` : ` (${r.recompute_modules.join(', ')})`;
   if (r.recompute === 'full' && r.recompute_num_layers !== null) t += `, ${r.recompute_num_layers} layer${r.recompute_num_layers === 1 ? '' : 's'} per ${r.pp > 1 ? 'chunk' : 'model'}`;
   return r.recompute_auto ? `${t}, auto` : t;
 }

@@ -31,6 +31,7 @@ export interface TrainFlags {
   recompute?: string;
   'recompute-modules'?: string;
   'recompute-num-layers'?: number;
+  'remat-policy'?: string;
   zero?: number;
   price?: string | number;
   years?: string | number;
@@ -90,6 +91,7 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
     recompute: f.recompute,
     recomputeModules: f['recompute-modules'] === undefined ? undefined : f['recompute-modules'].split(',').map((x) => x.trim()).filter((x) => x.length > 0),
     recomputeNumLayers: f['recompute-num-layers'],
+    rematPolicy: f['remat-policy'],
     zero: f.zero,
     priceUsdPerHour: priceFor(parsePriceFlag(f.price, [hwId(f.hardware)]), hwId(f.hardware)),
     tcoOptions: { years: parseTcoOption('years', f.years), pue: parseTcoOption('pue', f.pue), usdPerKwh: parseTcoOption('usdPerKwh', f['usd-per-kwh']) },
@@ -103,6 +105,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
   const hw = typeof f.runtime === 'object' ? bindRuntime(base, f.runtime) : await runtimeForRequest(base, model, f.runtime, 'training');
   const o = trainOptionsFromFlags(f);
   if (f.search) {
+    if (o.rematPolicy !== undefined) throw new UserError('--remat-policy does not go with --search (the search picks the recompute policy; price one split with --remat-policy)');
     if (o.schedule !== undefined && !['1f1b', 'interleaved', 'dualpipe'].includes(o.schedule)) throw new UserError(`--schedule must be 1f1b, interleaved, dualpipe (got "${o.schedule}")`);
     if (model.family !== 'decoder') throw new UserError(`train: only decoder models are supported (${model.id} is ${model.family})`);
     return searchTraining(model, hw, {
@@ -165,7 +168,7 @@ export async function trainFromArgs(argv: string[]): Promise<TrainResult | { con
 // ({name: value | true}), library ids only.
 // the flags trainFromFlags reads (with --json, which only picks the output); any other flag in a command is refused
 // rather than dropped, so a validation row's hwperf_command cannot carry a setting that is silently not priced
-const FROM_FLAGS = new Set(['model', 'hardware', 'runtime', 'json', 'devices', 'tp', 'pp', 'cp', 'ep', 'etp', 'dp', 'interleave', 'schedule', 'seq-len', 'global-batch', 'micro-batch', 'tokens', 'dtype', 'recompute', 'recompute-modules', 'recompute-num-layers', 'zero', 'price', 'years', 'pue', 'usd-per-kwh', 'goodput']);
+const FROM_FLAGS = new Set(['model', 'hardware', 'runtime', 'json', 'devices', 'tp', 'pp', 'cp', 'ep', 'etp', 'dp', 'interleave', 'schedule', 'seq-len', 'global-batch', 'micro-batch', 'tokens', 'dtype', 'recompute', 'recompute-modules', 'recompute-num-layers', 'remat-policy', 'zero', 'price', 'years', 'pue', 'usd-per-kwh', 'goodput']);
 
 export function trainFromFlags(flags: Record<string, string | true>): TrainResult {
   for (const k of Object.keys(flags)) if (!FROM_FLAGS.has(k)) throw new UserError(`train: unknown flag --${k} (one of ${[...FROM_FLAGS].map((x) => `--${x}`).join(', ')})`);
@@ -197,6 +200,7 @@ export function trainFromFlags(flags: Record<string, string | true>): TrainResul
     recompute: str('recompute'),
     'recompute-modules': str('recompute-modules'),
     'recompute-num-layers': int('recompute-num-layers'),
+    'remat-policy': str('remat-policy'),
     zero: int('zero'),
     price: str('price'),
     years: str('years'),

@@ -8,6 +8,7 @@ import { expertTp, type PlanShape } from './plan.js';
 import type { Recompute, RecomputeModule, RecomputePolicy } from './types.js';
 import { flashAttention, policyOf } from './memory.js';
 import { opSacRecomputeShare } from './op-sac.js';
+import { rematRecomputeShare } from './remat-policy.js';
 import { attentionLengthFactor } from './attention-length.js';
 import { cpMergeOps } from './cp-merge.js';
 import { capacityDispatch } from './moe-capacity.js';
@@ -258,7 +259,9 @@ const CP_MERGE: ReadonlySet<string> = new Set(['cp_merge', 'cp_grad_merge']);
 // ops' forward once ("layernorm": the norms, "moe_act": the MoE activation, "mla_up_proj": the MLA up-projections).
 // Full recompute reruns the whole forward once more before the backward (Chen et al. 2016, "Training Deep Nets with
 // Sublinear Memory Cost") for the share `fullShare` of the layers (block-wise: k of a chunk's layers; 1 = all).
-// With `opSac` (a dense block under torchtitan's op-level SAC, ./op-sac.ts) selective means that policy instead of modules.
+// With `opSac` (a dense block under torchtitan's op-level SAC, ./op-sac.ts) selective means that policy instead of modules;
+// for a dense block (`opSac` given) a selective policy naming a MaxText remat policy (./remat-policy.ts) reruns the
+// forward of the ops that policy does not save.
 export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute | RecomputePolicy, fullShare?: number, opSac?: DecoderShape): PassCost {
   const pol = policyOf(recompute);
   const share = pol.granularity === 'full' ? (fullShare ?? 1) : 0;
@@ -281,7 +284,8 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
     let bwdFactor = BWD_FACTOR[op.name] ?? (op.kind === 'attention' && (flash || (pol.granularity !== 'none' && !sac)) ? 2.5 : 2);
     const mod = MODULE_OPS[op.name];
     // (op-level SAC keeps the attention's output, so the CP merges are not rerun either)
-    if (sac) bwdFactor += op.kind === 'gemm' ? opSacRecomputeShare(sac, op.name) : op.kind === 'attention' || CP_MERGE.has(op.name) ? 0 : 1;
+    if (sac && pol.remat) bwdFactor += rematRecomputeShare(pol.remat, op.name, op.kind);
+    else if (sac) bwdFactor += op.kind === 'gemm' ? opSacRecomputeShare(sac, op.name) : op.kind === 'attention' || CP_MERGE.has(op.name) ? 0 : 1;
     else if (mod && mods.has(mod)) bwdFactor += 1;
     const fwdShare = BACKWARD_ONLY.has(op.name) ? 0 : 1;
     fwdS += fwdShare * sec;

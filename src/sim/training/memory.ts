@@ -6,6 +6,7 @@ import type { DecoderShape } from './shapes.js';
 import type { PlanShape } from './plan.js';
 import { expertDataParallel, expertTp, microBatchesPerPipeline } from './plan.js';
 import { opSacSavedBytesPerToken } from './op-sac.js';
+import { rematSavedBytesPerToken } from './remat-policy.js';
 
 // Mixed-precision Adam (Rajbhandari et al. 2020, "ZeRO: Memory Optimizations Toward Training Trillion Parameter
 // Models", §3.1): 2Ψ bf16/fp16 weights + 2Ψ gradients + KΨ optimizer state with K = 12 (fp32 master weights,
@@ -61,6 +62,7 @@ export function activationBytesPerToken(s: DecoderShape, seq: number, recompute:
   const pol = policyOf(recompute);
   const h = s.hidden;
   if (pol.granularity === 'full') return 2 * h; // only the layer's input is kept (Korthikanti §4.3: 2sbh per layer)
+  if (pol.granularity === 'selective' && pol.remat && !moe && !s.mla) return rematSavedBytesPerToken(s, pol.remat);
   if (pol.granularity === 'selective' && opt.opSac && !moe && !s.mla) return opSacSavedBytesPerToken(s);
   const mods = new Set(pol.granularity === 'selective' ? pol.modules : []);
   const drop = opt.dropout ? 1 : 0;

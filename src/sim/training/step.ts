@@ -211,7 +211,8 @@ export function stepTime(i: StepInput): StepResult {
   const fullShare = pol.granularity !== 'full' ? 0 : pol.numLayers === null ? 1 : Math.min(1, pol.numLayers / chunkSlots);
   // torchtitan's op-level SAC (runtimes/torchtitan.yaml training.selective: op) on dense blocks; MoE and MLA blocks
   // keep the module model (their op order under that policy is not modelled)
-  const opSac = hw.runtime?.training?.selective === 'op' && !s.mla ? s : undefined;
+  // a MaxText remat policy (--remat-policy, ./remat-policy.ts) likewise prices dense, non-MLA blocks by the ops it saves
+  const opSac = (hw.runtime?.training?.selective === 'op' || pol.remat !== undefined) && !s.mla ? s : undefined;
   const eager = eagerElementwise(hw);
   const qb = hw.runtime?.training?.fp8QuantizeBytes;
   // a runtime that writes attention's scores out (kernels.attention_scores) pays their traffic (./materialised-attention.ts)

@@ -19,6 +19,7 @@ import { stepTime } from './step.js';
 import { resolveSchedule } from './schedule.js';
 import { GOODPUT, RECOMPUTE_MODULES, type Recompute, type RecomputeModule, type RecomputePolicy, type Schedule, type TrainDtype, type TrainRequest, type TrainResult, type ZeroStage } from './types.js';
 import { recomputeLadder } from './recompute.js';
+import { REMAT_POLICIES, type RematPolicy } from './remat-policy.js';
 
 export const SCHEDULES: Schedule[] = ['1f1b', 'interleaved', 'dualpipe'];
 
@@ -42,6 +43,7 @@ export interface TrainOptions {
   recompute?: string;
   recomputeModules?: string[];
   recomputeNumLayers?: number;
+  rematPolicy?: string;
   zero?: number;
   priceUsdPerHour?: number;
   tcoOptions?: Partial<import('../tco.js').TcoOptions>; // --years, --pue, --usd-per-kwh
@@ -56,8 +58,20 @@ export function parseRecomputeModules(mods: string[] | undefined, recompute: str
   return [...new Set(mods)] as RecomputeModule[];
 }
 
+// --remat-policy NAME → MaxText's policy ("full" or one of REMAT_POLICIES); it sets the recompute policy itself, so it
+// takes no --recompute other than the one it means and no --recompute-modules.
+export function parseRematPolicy(name: string | undefined, recompute: string | undefined, modules: string[] | undefined): RematPolicy | 'full' | undefined {
+  if (name === undefined) return undefined;
+  if (name !== 'full' && !REMAT_POLICIES.includes(name as RematPolicy)) throw new UserError(`--remat-policy: unknown policy "${name}" (one of full, ${REMAT_POLICIES.join(', ')}: MaxText remat_policy names)`);
+  const means = name === 'full' ? 'full' : 'selective';
+  if (recompute !== undefined && recompute !== means) throw new UserError(`--remat-policy ${name} means --recompute ${means} (got --recompute ${recompute}); drop --recompute`);
+  if (modules !== undefined) throw new UserError('--remat-policy and --recompute-modules are two ways to name the recomputed set: give one');
+  return name as RematPolicy | 'full';
+}
+
 // The policy a request asks for (auto excluded).
 export function requestedPolicy(r: TrainRequest): RecomputePolicy {
+  if (r.recompute === 'selective' && r.rematPolicy) return { granularity: 'selective', modules: ['core_attn'], numLayers: null, remat: r.rematPolicy };
   if (r.recompute === 'selective') return { granularity: 'selective', modules: r.recomputeModules ?? ['core_attn'], numLayers: null };
   if (r.recompute === 'full') return { granularity: 'full', modules: [], numLayers: r.recomputeNumLayers ?? null };
   return { granularity: 'none', modules: [], numLayers: null };
@@ -117,7 +131,9 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave, has);
   const dtype = (o.dtype ?? 'bf16') as TrainDtype;
   if (dtype !== 'bf16' && dtype !== 'fp8' && dtype !== 'int8') throw new UserError(`--dtype must be bf16, fp8 or int8 (got "${o.dtype}")`);
-  const recompute = (o.recompute ?? 'auto') as Recompute | 'auto';
+  // --remat-policy NAME (MaxText's remat_policy): "full" is --recompute full, the others a selective policy on dense blocks
+  const remat = parseRematPolicy(o.rematPolicy, o.recompute, o.recomputeModules);
+  const recompute = (remat === 'full' ? 'full' : remat !== undefined ? 'selective' : (o.recompute ?? 'auto')) as Recompute | 'auto';
   if (!['auto', 'none', 'selective', 'full'].includes(recompute)) throw new UserError(`--recompute must be auto, none, selective or full (got "${o.recompute}")`);
   const recomputeModules = parseRecomputeModules(o.recomputeModules, recompute);
   if (o.recomputeNumLayers !== undefined) {
@@ -147,6 +163,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
     recompute,
     recomputeModules,
     recomputeNumLayers: o.recomputeNumLayers,
+    rematPolicy: remat === 'full' ? undefined : remat,
     zero,
     priceUsdPerHour: o.priceUsdPerHour,
     tcoOptions: o.tcoOptions,
@@ -253,6 +270,7 @@ export function simulateTraining(r: TrainRequest): TrainResult {
     recompute_modules: policy.modules,
     recompute_num_layers: policy.granularity === 'full' ? (policy.numLayers ?? Math.ceil(r.model.layers / (r.pp * (r.schedule === 'dualpipe' ? 1 : r.interleave)))) : null,
     recompute_auto: r.recompute === 'auto',
+    remat_policy: policy.remat ?? null,
     zero: r.zero,
     step_s: step.stepS,
     mfu: achieved / peak.flopPerS,

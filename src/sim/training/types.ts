@@ -4,6 +4,7 @@
 import type { PlanShape } from './plan.js';
 import type { DecoderModel, NormalizedHardware } from '../../spec/types.js';
 import type { MemoryFit } from '../types.js';
+import type { RematPolicy } from './remat-policy.js';
 
 // Activation recomputation, as Megatron-LM names it (megatron/core/transformer/transformer_config.py):
 //  - granularity 'none': every activation is kept, attention scores included (Korthikanti et al. 2022 §4.1);
@@ -21,6 +22,8 @@ export interface RecomputePolicy {
   granularity: Recompute;
   modules: RecomputeModule[]; // selective only ([] otherwise)
   numLayers: number | null; // full only: layers per model chunk (null = all of them)
+  // selective only: a MaxText remat policy (./remat-policy.ts) on dense blocks instead of the modules
+  remat?: RematPolicy;
 }
 export type TrainDtype = 'bf16' | 'fp8' | 'int8';
 export type ZeroStage = 0 | 1 | 2 | 3;
@@ -40,6 +43,7 @@ export interface TrainRequest extends PlanShape {
   recompute: Recompute | 'auto';
   recomputeModules?: RecomputeModule[]; // with 'selective' (default ['core_attn'])
   recomputeNumLayers?: number; // with 'full' (default: every layer)
+  rematPolicy?: RematPolicy; // with 'selective': MaxText's remat_policy (./remat-policy.ts) instead of the modules
   zero: ZeroStage;
   priceUsdPerHour?: number;
   tcoOptions?: Partial<import('../tco.js').TcoOptions>; // --years, --pue, --usd-per-kwh
@@ -94,6 +98,7 @@ export interface TrainResult {
   recompute_modules: RecomputeModule[]; // selective: what is recomputed ([] otherwise)
   recompute_num_layers: number | null; // full: layers recomputed per model chunk (Megatron --recompute-num-layers)
   recompute_auto: boolean; // chosen by --recompute auto
+  remat_policy: string | null; // MaxText remat_policy priced on dense blocks (--remat-policy), else null
   zero: ZeroStage;
   step_s: number;
   mfu: number;
