@@ -15,6 +15,7 @@ import { resolvePrecision } from '../src/model/quant.js';
 import { StepCoster } from '../src/serve/step-cost.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
+import { applySet } from '../src/hardware/set-path.js';
 import { loadSpecFile } from '../src/spec/load.js';
 import { expectOneLineSpecErrors } from './helpers/spec-issues.js';
 import type { DecoderModel, NormalizedHardware, NormalizedRuntime } from '../src/spec/types.js';
@@ -53,6 +54,13 @@ describe("SGLang's decode-graph capture", () => {
     // simulate's steady batch (engine false) takes no default capture; a CPU part (SGLang's CPU backend) has none
     expect(paddedDecodeSeqs(h100, L, { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 100 })).toBe(100);
     expect(capturedSizes(bound('xeon-6980p'), 1, true)).toBeUndefined();
+  });
+
+  it('--set runtime.graph_batch_sizes=none turns the default capture off too: no padding, no eager cliff', async () => {
+    const off = await applySet(bound('h100-sxm'), 'runtime.graph_batch_sizes=none');
+    const L = buildLayout(lib.models['llama-3.1-8b'] as DecoderModel, 1, 1, undefined, undefined);
+    expect(paddedDecodeSeqs(off, L, { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 9 }, true)).toBe(9);
+    expect(decodeRunsEager(off, L, { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 257 })).toBe(false);
   });
 
   it("serve pads a decode iteration to the captured size and runs it eagerly above the largest: a step at the host's dispatch floor", () => {

@@ -57,7 +57,8 @@ export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
   const fe = { perRequestS: own.frontendPerRequestS, perOutputTokenS: own.frontendPerOutputTokenS, processes: own.apiServers };
   for (const k of Object.keys(fe) as (keyof typeof fe)[]) if (fe[k] === undefined) delete fe[k];
   const frontend = Object.keys(fe).length ? fe : undefined;
-  // captured decode graph sizes (`--set runtime.graph_batch_sizes`; null: padding off, whatever the runtime file says)
-  const launch = own.graphBatchSizes !== undefined ? { graphBatchSizes: own.graphBatchSizes ?? undefined } : undefined;
+  // captured decode graph sizes (`--set runtime.graph_batch_sizes`; null: padding off, whatever the runtime file says,
+  // its default capture (launch.decode_capture) included: an empty list, which src/sim/graph-padding.ts reads as no sizes)
+  const launch = own.graphBatchSizes !== undefined ? { graphBatchSizes: own.graphBatchSizes ?? [] } : undefined;
   return { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend, ...(launch ? { launch } : {}) };
 }

@@ -39,7 +39,7 @@ export function paddedDecodeSeqs(hw: NormalizedHardware, L: Layout, s: PassShape
  */
 export function capturedSizes(hw: NormalizedHardware, tp: number, engine: boolean, attentionDp = false): readonly number[] | undefined {
   const l = hw.runtime?.launch;
-  if (l?.graphBatchSizes) return l.graphBatchSizes;
+  if (l?.graphBatchSizes) return l.graphBatchSizes; // [] (a run's `graph_batch_sizes=none`): nothing, the default capture neither
   const c = engine ? l?.decodeCapture : undefined;
   if (!c) return undefined;
   // under attention DP the engine's default capture does not pad here: ranks without a sequence would run a dummy row
@@ -66,6 +66,7 @@ export function decodeRunsEager(hw: NormalizedHardware, L: Layout, s: PassShape)
   const l = hw.runtime?.launch;
   if (!l?.decodeCapture || (l.graphs !== 'decode' && l.graphs !== 'piecewise') || s.prefillSeqs > 0 || !(s.decodeSeqs > 0)) return false;
   const sizes = capturedSizes(hw, L.tp, true)!;
+  if (sizes.length === 0) return false; // padding turned off by the run: its captured sizes are not known
   return s.decodeSeqs / (L.attentionDp ? L.tp : 1) > sizes[sizes.length - 1]! + 1e-9;
 }
 
