@@ -23,6 +23,8 @@ describe('RDNA 4 GEMM rate (Radeon AI PRO R9700)', () => {
     // the n = 8192 dip is within 10% below the plateau on the hipBLASLt report (#10861)
     expect(lookupEfficiency(hw.efficiency.gemm, 2 * 8192 ** 3) * peak / (115.68e12 * clock)).toBeLessThan(1.1);
   });
+  // rocBLAS at 512 rows (PR #17437's bf16 row) runs below the hipBLASLt large-square plateau the fraction is read from:
+  // the class size curve on 0.64 prices that shape 18% above it; the bound says the two stay within 20%
   it('the llama.cpp reference shape (4096 x 512 x 14336) lands within 20% of the rocBLAS timing', () => {
     const ref = lookupEfficiency(hw.efficiency.gemm, 2 * 4096 * 512 * 14336) * peak;
     expect(ref / (91.95e12 * clock)).toBeGreaterThan(0.85);
