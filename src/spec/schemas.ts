@@ -491,6 +491,9 @@ const fraction01 = { type: 'number', minimum: 0, maximum: 1 };
 const src = { type: 'string' };
 // a runtime's times are those of a step, a kernel or an op: at most 10 s each (OVERHEAD, as the hardware's), its rates
 // those of a device (PEAK; a tiled GEMM's in bytes, BW), its memory a device's (BYTES)
+// captured decode-graph batch sizes (launch.graph_batch_sizes, launch.decode_capture.sizes): ascending sequences per rank
+const GRAPH_SIZES = { type: 'array', minItems: 1, maxItems: 512, items: { type: 'integer', minimum: 1, maximum: 100000 } } as const;
+
 const runtimeBlocks = {
   // serve's front end, the API-server process (src/serve/frontend.ts): time per request taken in, per output token
   // streamed, and the API servers sharing it
@@ -573,7 +576,7 @@ const runtimeBlocks = {
       // in place of the hardware's per-kernel gap for pointwise ops (src/runtime/launch.ts graphGapS)
       graph_gap: OVERHEAD,
       // batch sizes of the captured decode graphs with padding on (sequences per rank, ascending; src/sim/graph-padding.ts)
-      graph_batch_sizes: { type: 'array', minItems: 1, maxItems: 512, items: { type: 'integer', minimum: 1, maximum: 100000 } },
+      graph_batch_sizes: GRAPH_SIZES,
       // the engine's own decode-graph capture (SGLang: cuda_graph_bs up to cuda_graph_max_bs), replayed by serve: the sizes
       // it captures, the largest by tp (from tp k) and by device memory (the first class the device is below)
       decode_capture: {
@@ -581,7 +584,7 @@ const runtimeBlocks = {
         additionalProperties: false,
         required: ['sizes', 'max_batch'],
         properties: {
-          sizes: { type: 'array', minItems: 1, maxItems: 512, items: { type: 'integer', minimum: 1, maximum: 100000 } },
+          sizes: GRAPH_SIZES,
           max_batch: posInt,
           by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': posInt } },
           below_memory: {
