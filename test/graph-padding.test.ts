@@ -7,6 +7,7 @@ import { bindRuntime } from '../src/runtime/resolve.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
 import { costPass, passOps } from '../src/sim/decoder.js';
+import { paddedDecodeSeqs } from '../src/sim/graph-padding.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { applySet } from '../src/hardware/set-path.js';
@@ -43,6 +44,12 @@ describe('CUDA graph padding of decode steps', () => {
     }
   });
 
+  it('a runtime without decode graphs pads nothing, whatever sizes the run lists', async () => {
+    const eager = await applySet(bindRuntime(getLibrary().hardware['a100-sxm4-80gb']!, libraryRuntime('vllm-0.2')), 'runtime.graph_batch_sizes=128,256');
+    expect(eager.runtime!.launch.graphs).toBe('none');
+    const L = buildLayout(getLibrary().models['llama-3.1-8b'] as DecoderModel, 1, 1, undefined, undefined);
+    expect(paddedDecodeSeqs(eager, L, { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 105 })).toBe(105);
+  });
   it('a batch of 105 runs the 128 graph: GEMMs at 128 rows, attention and sampling at the 105 real sequences', async () => {
     const hw = await applySet(trt('h100-sxm'), 'runtime.graph_batch_sizes=1,2,4,8,16,32,64,128,256');
     const plain = trt('h100-sxm');

@@ -22,7 +22,8 @@ import { SAMPLER_OPS } from './sampler-ops.js';
  * sizes a run sets (launch.graph_batch_sizes) pad simulate's steps and serve's alike.
  */
 export function paddedDecodeSeqs(hw: NormalizedHardware, L: Layout, s: PassShape, engine = false): number {
-  if (s.prefillSeqs > 0 || !(s.decodeSeqs > 0)) return s.decodeSeqs;
+  // a runtime that captures no decode graphs (launch.graphs none) has nothing to pad to, whatever sizes a run lists
+  if (s.prefillSeqs > 0 || !(s.decodeSeqs > 0) || hw.runtime?.launch.graphs === 'none') return s.decodeSeqs;
   const sizes = capturedSizes(hw, L.tp, engine, L.attentionDp);
   if (!sizes || sizes.length === 0) return s.decodeSeqs;
   const ranks = L.attentionDp ? L.tp : 1;
