@@ -15,6 +15,7 @@ import type { NormalizedHardware } from '../spec/types.js';
 import type { GraphOp, PassShape } from '../model/decoder-graph.js';
 import type { Layout } from './parallel.js';
 import { SAMPLER_OPS } from './sampler-ops.js';
+import { atTp } from './memory.js';
 
 /**
  * The decode sequences a pure decode step runs its graph for (the real count when nothing pads it). `engine`: the step
@@ -48,8 +49,7 @@ export function capturedSizes(hw: NormalizedHardware, tp: number, engine: boolea
   // prices them
   if (attentionDp) return undefined;
   const tier = c.belowMemory?.find((x) => hw.memory.capacityBytes < x.bytes) ?? c;
-  let max = tier.maxBatch;
-  for (const [from, x] of tier.byTp ?? []) if (tp >= from) max = x;
+  const max = atTp(tier.maxBatch, tier.byTp, tp);
   const sizes = c.sizes.filter((n) => n <= max);
   return sizes.length ? sizes : [max];
 }

@@ -51,7 +51,7 @@ export function usableBytes(hw: NormalizedHardware, weights: number, acts: numbe
 }
 
 /** a by-tp table's value at this tensor-parallel size: the entry with the largest tp ≤ `tp` (entries ascending), else `base` */
-function atTp(base: number, byTp: readonly [number, number][] | undefined, tp: number): number {
+export function atTp(base: number, byTp: readonly [number, number][] | undefined, tp: number): number {
   let v = base;
   for (const [from, x] of byTp ?? []) if (tp >= from) v = x;
   return v;
