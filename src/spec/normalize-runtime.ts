@@ -8,6 +8,11 @@ import type { DecodeCapture, FusionGroup, NormalizedRuntime, RuntimeOverride, Ru
 
 type Raw = Record<string, any>;
 
+// a by-tp mapping ({tp: value}) as [from tp, value] pairs in ascending tp (read by src/sim/memory.ts atTp)
+function byTpTable(o: Record<string, number> | undefined): [number, number][] | undefined {
+  return o === undefined ? undefined : Object.entries(o).map(([k, v]) => [Number(k), v] as [number, number]).sort((a, b) => a[0] - b[0]);
+}
+
 const BLOCKS = ['frontend', 'host', 'launch', 'memory', 'scheduler', 'overlap', 'shapes', 'kv_cache', 'kernels', 'training', 'collectives', 'fusion'] as const;
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
@@ -111,17 +116,15 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (l.graph_batch_sizes !== undefined) out.launch.graphBatchSizes = ascendingSizes(ctx, [...at, 'launch', 'graph_batch_sizes'], l.graph_batch_sizes as number[]);
     const dc = l.decode_capture as { sizes: number[]; max_batch: number; by_tp?: Record<string, number>; below_memory?: { max_batch: number; by_tp?: Record<string, number> }[] } | undefined;
     if (dc !== undefined) {
-      const byTp = (o: Record<string, number> | undefined): [number, number][] | undefined =>
-        o === undefined ? undefined : Object.entries(o).map(([k, v]) => [Number(k), v] as [number, number]).sort((a, b) => a[0] - b[0]);
       const cap: DecodeCapture = { sizes: ascendingSizes(ctx, [...at, 'launch', 'decode_capture', 'sizes'], dc.sizes), maxBatch: dc.max_batch };
-      const t = byTp(dc.by_tp);
+      const t = byTpTable(dc.by_tp);
       if (t) cap.byTp = t;
       if (dc.below_memory) {
         const classes: NonNullable<DecodeCapture['belowMemory']> = [];
         for (let i = 0; i < dc.below_memory.length; i++) {
           const bytes = await q(['launch', 'decode_capture', 'below_memory', String(i), 'memory'], 'bytes');
           const c = dc.below_memory[i]!;
-          const ct = byTp(c.by_tp);
+          const ct = byTpTable(c.by_tp);
           if (bytes !== undefined) classes.push(ct ? { bytes, maxBatch: c.max_batch, byTp: ct } : { bytes, maxBatch: c.max_batch });
         }
         cap.belowMemory = classes.sort((a, b) => a.bytes - b.bytes);
@@ -133,7 +136,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (m) {
     out.memory = renamed<RuntimeOverride['memory']>(m, { share: 'share', basis: 'basis', unified_share: 'unifiedShare', share_rule: 'shareRule' });
     if (m.share_by_tp !== undefined) {
-      out.memory.shareByTp = Object.entries(m.share_by_tp as Record<string, number>).map(([k, v]) => [Number(k), v] as [number, number]).sort((a, b) => a[0] - b[0]);
+      out.memory.shareByTp = byTpTable(m.share_by_tp as Record<string, number>);
     }
     const r = await q(['memory', 'reserve'], 'bytes');
     if (r !== undefined) out.memory.reserveBytes = nonNegative(ctx, [...at, 'memory', 'reserve'], r);

@@ -29,12 +29,12 @@ const customAllreduceJson = (c: NonNullable<NonNullable<RuntimeSettings['collect
   ...(c.byGroup ? { by_group: Object.fromEntries(c.byGroup.map((g) => [String(g.group), g.seconds])) } : {}),
 });
 
-/** settings as --json prints them (SI, snake_case) */
 /** a by-tp table ([from tp, value] pairs) as a JSON object keyed by tp, or null */
 function byTpJson(t: readonly [number, number][] | undefined): Record<string, number> | null {
   return t ? Object.fromEntries(t.map(([k, v]) => [String(k), v])) : null;
 }
 
+/** settings as --json prints them (SI, snake_case) */
 function settingsJson(s: RuntimeSettings) {
   const dec = decodingOf(s);
   return {
