@@ -259,14 +259,14 @@ const CP_MERGE: ReadonlySet<string> = new Set(['cp_merge', 'cp_grad_merge']);
 // ops' forward once ("layernorm": the norms, "moe_act": the MoE activation, "mla_up_proj": the MLA up-projections).
 // Full recompute reruns the whole forward once more before the backward (Chen et al. 2016, "Training Deep Nets with
 // Sublinear Memory Cost") for the share `fullShare` of the layers (block-wise: k of a chunk's layers; 1 = all).
-// With `opSac` (a dense block under torchtitan's op-level SAC, ./op-sac.ts) selective means that policy instead of modules;
-// for a dense block (`opSac` given) a selective policy naming a MaxText remat policy (./remat-policy.ts) reruns the
-// forward of the ops that policy does not save.
-export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute | RecomputePolicy, fullShare?: number, opSac?: DecoderShape): PassCost {
+// With `opPolicy` (a dense block whose selective recompute is an op-level policy) selective means that policy instead
+// of modules: a MaxText remat policy where the recompute names one (./remat-policy.ts: the forward of the ops it does
+// not save is rerun), else torchtitan's op-level SAC (./op-sac.ts).
+export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute | RecomputePolicy, fullShare?: number, opPolicy?: DecoderShape): PassCost {
   const pol = policyOf(recompute);
   const share = pol.granularity === 'full' ? (fullShare ?? 1) : 0;
   const mods = new Set(pol.granularity === 'selective' ? pol.modules : []);
-  const sac = pol.granularity === 'selective' ? opSac : undefined;
+  const sac = pol.granularity === 'selective' ? opPolicy : undefined;
   const flash = flashAttention(hw.runtime);
   const splitRate = fp8SplitAccumulateRate(hw);
   const flashBwdRate = flashBackwardRate(hw);

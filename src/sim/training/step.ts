@@ -212,11 +212,11 @@ export function stepTime(i: StepInput): StepResult {
   // torchtitan's op-level SAC (runtimes/torchtitan.yaml training.selective: op) on dense blocks; MoE and MLA blocks
   // keep the module model (their op order under that policy is not modelled)
   // a MaxText remat policy (--remat-policy, ./remat-policy.ts) likewise prices dense, non-MLA blocks by the ops it saves
-  const opSac = (hw.runtime?.training?.selective === 'op' || pol.remat !== undefined) && !s.mla ? s : undefined;
+  const opPolicy = (hw.runtime?.training?.selective === 'op' || pol.remat !== undefined) && !s.mla ? s : undefined;
   const eager = eagerElementwise(hw);
   const qb = hw.runtime?.training?.fp8QuantizeBytes;
   // a runtime that writes attention's scores out (kernels.attention_scores) pays their traffic (./materialised-attention.ts)
-  const dense = passCost(materialiseAttention(layerForwardOps(s, p, false, i.gemmDtype, eager, qb), s, p, hw), hw, pol, fullShare, opSac);
+  const dense = passCost(materialiseAttention(layerForwardOps(s, p, false, i.gemmDtype, eager, qb), s, p, hw), hw, pol, fullShare, opPolicy);
   // the alltoall dispatcher sorts received tokens by local expert and back; DeepEP-style dispatchers (runtime
   // training.ep_dispatcher node_aware, DualPipe's own) place them in the dispatch kernel (./layer-cost.ts)
   const sortChunks = hw.runtime?.training?.epDispatcher !== 'node_aware' && !dualpipe;
