@@ -587,6 +587,10 @@ export interface RuntimeSettings {
     // own and runs a 16-bit BLAS GEMM (AutoAWQ WQLinear_GEMM FP16_MATMUL_HEURISTIC_CONDITION); w4a16FusedMlp: the fused
     // MLP calls the split-K kernel for the gate and up projections directly, whatever the tokens (AutoAWQ 0.1.x QuantFusedMLP)
     w4a16SplitK?: number;
+    // that split-K kernel's measured rate in FLOP per SM (compute unit) per clock, over its rows padded to whole 16-row M
+    // tiles (each 16-row tile dequantizes the whole int4 weight matrix again): a floor on the op's compute time, applied
+    // per unit and clock on the part (src/sim/w4a16-gemm.ts w4a16SplitKS)
+    w4a16SplitKFlopPerUnitClock?: number;
     w4a16Fp16FromTokens?: number;
     w4a16FusedMlp?: boolean;
     // a decoder's prompt attention written out in Python ops (AutoAWQ / TinyChat fused attention at seqlen > 1:

@@ -134,6 +134,7 @@ function settingsJson(s: RuntimeSettings) {
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
       dequantize_from_tokens: s.kernels.dequantizeFromTokens ?? null,
       w4a16_split_k: s.kernels.w4a16SplitK ?? null,
+      w4a16_split_k_flop_per_unit_clock: s.kernels.w4a16SplitKFlopPerUnitClock ?? null,
       w4a16_fp16_from_tokens: s.kernels.w4a16Fp16FromTokens ?? null,
       w4a16_fused_mlp: s.kernels.w4a16FusedMlp ?? false,
       prefill_scores: s.kernels.prefillScores ? { bytes_per_score: s.kernels.prefillScores.bytesPerScore, kernels: s.kernels.prefillScores.kernels } : null,
