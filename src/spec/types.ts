@@ -298,7 +298,7 @@ export interface DitModel extends ModelBase {
    *  cross_attention.context of width cross_attention.context_dim) */
   architecture: 'dit' | 'mmdit' | 'unet';
   /** unet: the latent-diffusion UNet (SDXL; src/model/params/unet.ts); hidden = channels[0], patch 1 */
-  unet?: { channels: number[]; res_blocks: number; transformer_depth: number[]; head_dim: number; time_embed_dim: number; add_embed_dim: number };
+  unet?: { channels: number[]; res_blocks: number; transformer_depth: number[]; mid_depth: number; head_dim: number; heads: number; time_embed_dim: number; add_embed_dim: number };
   single_blocks: number; // mmdit: Flux single-stream blocks after the double-stream ones
   pooled_dim: number; // mmdit: pooled text vector (CLIP) embedded with the timestep
   guidance_embed: boolean; // mmdit: distilled guidance scale embedded like the timestep (Flux.1-dev)
