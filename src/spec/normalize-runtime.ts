@@ -430,7 +430,6 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     out.training.expertLoop = {
       expertFwdS: fwd === undefined ? 0 : nonNegative(ctx, [...at, 'training', 'expert_loop', 'expert_fwd'], fwd),
       expertKernelsBwd: el.expert_kernels_bwd,
-      expertModules: el.expert_modules ?? 0,
       zero3OpsFwd: el.zero3_ops_fwd ?? 0,
       zero3OpsBwd: el.zero3_ops_bwd ?? 0,
     };

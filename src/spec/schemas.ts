@@ -772,7 +772,6 @@ const runtimeBlocks = {
         properties: {
           expert_fwd: OVERHEAD,
           expert_kernels_bwd: nonNegInt,
-          expert_modules: nonNegInt,
           zero3_ops_fwd: nonNegInt,
           zero3_ops_bwd: nonNegInt,
         },

@@ -859,9 +859,8 @@ export interface MoeHostSync {
 export interface ExpertLoop {
   expertFwdS: number; // host time of one hit expert's forward (the loop body's Python-issued ops)
   expertKernelsBwd: number; // kernels autograd launches for one hit expert's backward, at launch.per_kernel each
-  expertModules: number; // parameter-holding modules per expert (gate, up, down projections: 3)
-  zero3OpsFwd: number; // host ops ZeRO-3's hooks issue per parameter module per forward (fetch + release), at launch.per_kernel
-  zero3OpsBwd: number; // the same per backward (fetch, release, the gradient hook per parameter)
+  zero3OpsFwd: number; // host ops ZeRO-3's module hooks issue per hit expert per forward (fetch, release, backward-hook functions), at launch.per_kernel
+  zero3OpsBwd: number; // the same per backward (fetch, release, the gradient hook per parameter, the hook functions' backward)
 }
 /**
  * One fused kernel of a decoder pass (runtime `fusion.groups`): the graph ops in `ops` run as one launch. The group's

@@ -201,7 +201,6 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     expert_loop: t.expertLoop && {
       expert_fwd_s: t.expertLoop.expertFwdS,
       expert_kernels_bwd: t.expertLoop.expertKernelsBwd,
-      expert_modules: t.expertLoop.expertModules,
       zero3_ops_fwd: t.expertLoop.zero3OpsFwd,
       zero3_ops_bwd: t.expertLoop.zero3OpsBwd,
     },

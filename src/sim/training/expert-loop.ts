@@ -14,8 +14,9 @@
 //
 // (./moe-host-sync.ts withMoeHostFloor). The backward's kernels are launched by autograd's C++ engine, at the runtime's
 // launch.per_kernel each. Under ZeRO-3 every expert's projections are modules of their own, each fetched and released by
-// DeepSpeed's hooks in the forward and again in the backward (runtime training.expert_loop zero3_ops_fwd / _bwd: the
-// host ops those hooks issue per module, also at launch.per_kernel), unless the block is a ZeRO-3 leaf module
+// DeepSpeed's hooks in the forward and again in the backward, and every module of the expert (its MLP, projections and
+// activation) carries the hooks' autograd functions (runtime training.expert_loop zero3_ops_fwd / _bwd: the host ops
+// those hooks issue per hit expert, also at launch.per_kernel), unless the block is a ZeRO-3 leaf module
 // (deepspeed.utils.set_z3_leaf_modules), which the runtime file says where its frameworks set it.
 import type { ExpertLoop } from '../../spec/types.js';
 import type { MoeHostFloor } from './moe-host-sync.js';
@@ -33,12 +34,12 @@ export function hitExperts(tokens: number, experts: number, active: number, loca
 
 /**
  * Host time of one MoE layer's forward and backward for `hit` hit experts on this device: per expert the loop body's
- * host time (forward) and its backward kernels at `perKernelS`, plus, under ZeRO-3 (`zero3`), the hooks' ops for each of
- * the expert's parameter modules. `hostScale`: the host CPU's per-op cost relative to the host the times were taken on.
+ * host time (forward) and its backward kernels at `perKernelS`, plus, under ZeRO-3 (`zero3`), the ops of the hooks on
+ * the expert's modules. `hostScale`: the host CPU's per-op cost relative to the host the times were taken on.
  */
 export function expertLoopHostFloor(loop: ExpertLoop, hit: number, perKernelS: number, zero3: boolean, hostScale = 1): MoeHostFloor {
-  const hooksFwd = zero3 ? loop.expertModules * loop.zero3OpsFwd * perKernelS : 0;
-  const hooksBwd = zero3 ? loop.expertModules * loop.zero3OpsBwd * perKernelS : 0;
+  const hooksFwd = zero3 ? loop.zero3OpsFwd * perKernelS : 0;
+  const hooksBwd = zero3 ? loop.zero3OpsBwd * perKernelS : 0;
   return {
     fwdS: hostScale * hit * (loop.expertFwdS + hooksFwd),
     bwdS: hostScale * hit * (loop.expertKernelsBwd * perKernelS + hooksBwd),
