@@ -9,6 +9,7 @@ import { expertLoopHostFloor, hitExperts } from '../src/sim/training/expert-loop
 import { zero3ModuleGathers } from '../src/sim/training/zero3-modules.js';
 import { decoderShape } from '../src/sim/training/shapes.js';
 import type { ExpertLoop, NormalizedRuntime } from '../src/spec/types.js';
+import { runtimeOfSoftware } from '../src/runtime/software.js';
 
 const a100 = getLibrary().hardware['a100-sxm4-80gb']!;
 const deepspeed = libraryRuntime('deepspeed');
@@ -73,6 +74,35 @@ describe('Python expert loop (Hugging Face sparse MoE blocks, DeepSpeed-MoE Expe
     const t = (rt: NormalizedRuntime) =>
       simulateTraining(buildTrainRequest(m, bindRuntime(a100, rt), { devices: 8, dp: 8, zero: 3, seqLen: 8192, globalBatch: 16, microBatch: 1, recompute: 'full', dtype: 'bf16' })).step_s!;
     expect(t(deepspeed)).toBeCloseTo(t(noLoop), 9);
+  });
+});
+
+describe('MoE blocks as ZeRO-3 leaf modules (runtimes/llamafactory.yaml training.zero3_moe_leaf)', () => {
+  const lf = libraryRuntime('llamafactory');
+  it('a row naming LLaMA-Factory runs under llamafactory, plain DeepSpeed under deepspeed', () => {
+    expect(runtimeOfSoftware('LLaMA-Factory 0.9.3 (DeepSpeed ZeRO-3)')).toBe('llamafactory');
+    expect(runtimeOfSoftware('LlamaFactory')).toBe('llamafactory');
+    expect(runtimeOfSoftware('DeepSpeed ZeRO-3')).toBe('deepspeed');
+  });
+  it('llamafactory marks the block a leaf and keeps the expert loop', () => {
+    expect(lf.training!.zero3MoeLeaf).toBe(true);
+    expect(lf.training!.expertLoop).toEqual(loop);
+    expect(deepspeed.training!.zero3MoeLeaf).toBeUndefined();
+  });
+  it('a leaf block pays no per-expert hook ops: faster than per-module hooks, slower than batched experts', () => {
+    const leaf = run(lf).step_s!;
+    expect(leaf).toBeLessThan(run(deepspeed).step_s!);
+    expect(leaf).toBeGreaterThan(run(noLoop, { ep: 1 }).step_s!);
+    // without ZeRO-3 there are no hooks to skip: the same host time either way
+    expect(run(lf, { zero: 2, ep: 1 }).step_s!).toBeCloseTo(run(deepspeed, { zero: 2, ep: 1 }).step_s!, 9);
+  });
+  it('a leaf block is one gather per MoE layer, router and experts together', () => {
+    const s = decoderShape(qwen3);
+    const p = { tp: 1, pp: 1, cp: 1, dp: 16, ep: 1, etp: 1, microBatch: 1, seqLen: 8192, globalBatch: 16, devices: 16, interleave: 1, schedule: '1f1b' as const };
+    const g = zero3ModuleGathers(s, p, true);
+    expect(g.expert).toEqual([{ count: 48, params: 3 * 128 * s.hidden * s.expertWidth + 128 * s.hidden }]);
+    const all = (x: ReturnType<typeof zero3ModuleGathers>) => [...x.dense, ...x.expert].reduce((t, y) => t + y.count * y.params, 0);
+    expect(all(g)).toBeCloseTo(all(zero3ModuleGathers(s, p)), 0); // the same parameters, in fewer gathers
   });
 });
 

@@ -777,6 +777,7 @@ const runtimeBlocks = {
         },
       },
       zero3_gather: { enum: ['module', 'bucket'] },
+      zero3_moe_leaf: { type: 'boolean' },
       source: src,
     },
   },

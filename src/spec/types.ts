@@ -780,6 +780,8 @@ export interface RuntimeSettings {
   // its own ops (src/sim/training/expert-loop.ts)
   // zero3Gather: 'module' = ZeRO-3 all-gathers the parameters of one module per fetch (DeepSpeed's per-submodule
   // fetch: src/sim/training/zero3-modules.ts); absent / 'bucket': in buckets of the data-parallel bucket size
+  // zero3MoeLeaf: the framework marks each MoE block a ZeRO-3 leaf module (deepspeed.utils.set_z3_leaf_modules): the
+  // block's parameters are fetched in one gather and its experts carry no hooks of their own
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
   // fsdpGatherDtype: 'fp8' = with fp8 GEMMs, FSDP / ZeRO-3 all-gathers the weights already cast to fp8 (torchtitan
   // --float8.enable_fsdp_float8_all_gather); absent: 16-bit weights
@@ -817,6 +819,7 @@ export interface RuntimeSettings {
     moeHost?: MoeHostSync;
     expertLoop?: ExpertLoop;
     zero3Gather?: 'module' | 'bucket';
+    zero3MoeLeaf?: boolean;
     fp8QuantizeBytes?: number;
     paramCastBytes?: number;
     fp8WeightCast?: 'per_step';

@@ -232,7 +232,8 @@ export function stepTime(i: StepInput): StepResult {
     // experts run one at a time from Python (./expert-loop.ts): the hit experts of this device's T tokens, each with
     // its host ops (and ZeRO-3's hooks on its modules); full recompute runs the forward's loop once more
     const hit = hitExperts((T / p.tp) * p.ep, s.experts, s.active, s.experts / p.ep);
-    const f = expertLoopHostFloor(loop, hit, launchFloorS(hw), i.zero === 3, hw.runtime?.training?.hostCpuScale);
+    // (no per-expert hooks where the framework makes the block a ZeRO-3 leaf: training.zero3_moe_leaf)
+    const f = expertLoopHostFloor(loop, hit, launchFloorS(hw), i.zero === 3 && !hw.runtime?.training?.zero3MoeLeaf, hw.runtime?.training?.hostCpuScale);
     moe = withMoeHostFloor(moe, { fwdS: f.fwdS, bwdS: f.bwdS + fullShare * f.fwdS });
   } else if (mh && s.moeLayers > 0) {
     const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw), i.gemmDtype === 'fp8', hw.runtime?.training?.hostCpuScale);
@@ -456,7 +457,7 @@ export function stepTime(i: StepInput): StepResult {
   // module, ./zero3-modules.ts)
   const byModule = i.zero === 3 && hw.runtime?.training?.zero3Gather === 'module';
   const moduleGathers = (list: ModuleGathers[], bytesPer: number, n: number, stride: number) => list.reduce((t, g) => t + copies * g.count * one('allgather', g.params * bytesPer, n, stride), 0);
-  const mg = byModule ? zero3ModuleGathers(s, p) : undefined;
+  const mg = byModule ? zero3ModuleGathers(s, p, hw.runtime?.training?.zero3MoeLeaf === true) : undefined;
   const ag = mg
     ? moduleGathers(mg.dense, gatherBytes, sDense, p.tp) + moduleGathers(mg.expert, expertGatherBytes, sExpert, et * p.ep)
     : bucketed('allgather', copies * denseParams, gatherBytes, sDense, p.tp) + bucketed('allgather', copies * expertParams, expertGatherBytes, sExpert, et * p.ep);

@@ -8,7 +8,9 @@
 // that module. Parameters under stage3_param_persistence_threshold (norm weights) stay gathered and are not counted.
 // A mixture-of-experts layer whose block is not a ZeRO-3 leaf module fetches each expert's projections on their own:
 // 3·E all-gathers of h·f each, where a bucketed layout would move the layer's experts in a few large collectives. Small
-// collectives are latency-bound, which the size-shaped collective rate prices (./collective-time.ts).
+// collectives are latency-bound, which the size-shaped collective rate prices (./collective-time.ts). A block marked as a
+// ZeRO-3 leaf (deepspeed.utils.set_z3_leaf_modules; runtime training.zero3_moe_leaf) is one module: its router and
+// experts are fetched in one gather (fetch_sub_module recurses into a leaf's parameters).
 import type { DecoderShape } from './shapes.js';
 import { expertTp, type PlanShape } from './plan.js';
 
@@ -20,9 +22,10 @@ export interface ModuleGathers {
 
 /**
  * The all-gathers of one forward (or backward) pass on one device of the average pipeline stage, by module: dense
- * parameters (attention projections, dense FFN, router, shared expert, embedding, LM head) and routed experts.
+ * parameters (attention projections, dense FFN, router, shared expert, embedding, LM head) and routed experts; `leaf`:
+ * each MoE block (router and routed experts) one gather.
  */
-export function zero3ModuleGathers(s: DecoderShape, p: PlanShape): { dense: ModuleGathers[]; expert: ModuleGathers[] } {
+export function zero3ModuleGathers(s: DecoderShape, p: PlanShape, leaf = false): { dense: ModuleGathers[]; expert: ModuleGathers[] } {
   const layers = s.layers / p.pp;
   const dense = layers * (s.denseLayers / s.layers);
   const moe = layers * (s.moeLayers / s.layers);
@@ -35,10 +38,12 @@ export function zero3ModuleGathers(s: DecoderShape, p: PlanShape): { dense: Modu
   // q, k, v, o projections (an MLA layer has more, smaller ones: counted as four of its attention parameters)
   add(out.dense, 4 * layers, s.attnParams / 4 / p.tp);
   add(out.dense, mods * dense, (s.ffnWidth * h) / p.tp);
-  add(out.dense, moe, s.experts * h); // router (replicated)
+  if (!leaf) add(out.dense, moe, s.experts * h); // router (replicated; in a leaf block's gather, below)
   if (s.sharedWidth > 0) add(out.dense, mods * moe, (s.sharedWidth * h) / p.tp);
   add(out.dense, 1 / p.pp, s.paramsEmbedding / p.tp);
   if (s.paramsHead > 0) add(out.dense, 1 / p.pp, s.paramsHead / p.tp);
-  add(out.expert, mods * moe * (s.experts / p.ep), (s.expertWidth * h) / expertTp(p));
+  const expert = (s.expertWidth * h) / expertTp(p);
+  if (leaf) add(out.expert, moe, mods * (s.experts / p.ep) * expert + s.experts * h);
+  else add(out.expert, mods * moe * (s.experts / p.ep), expert);
   return out;
 }
