@@ -779,6 +779,13 @@ export interface RuntimeSettings {
   // fp8Accumulate: 'split_backward' = the fp8 GEMMs of the backward (data and weight gradients) run without the
   // tensor cores' fast accumulation (cuBLASLt CUBLASLT_MATMUL_DESC_FAST_ACCUM 0), the forward with it; absent / 'fast':
   // every fp8 GEMM at the fast-accumulation rate the hardware's GEMM table was measured at
+  // expertLoop: the MoE block runs its experts one at a time from Python (Hugging Face transformers' sparse MoE blocks,
+  // DeepSpeed-MoE's Experts.forward): no expert parallelism unless --ep says so, and every hit expert costs the host
+  // its own ops (src/sim/training/expert-loop.ts)
+  // zero3Gather: 'module' = ZeRO-3 all-gathers the parameters of one module per fetch (DeepSpeed's per-submodule
+  // fetch: src/sim/training/zero3-modules.ts); absent / 'bucket': in buckets of the data-parallel bucket size
+  // zero3MoeLeaf: the framework marks each MoE block a ZeRO-3 leaf module (deepspeed.utils.set_z3_leaf_modules): the
+  // block's parameters are fetched in one gather and its experts carry no hooks of their own
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
   // fsdpGatherDtype: 'fp8' = with fp8 GEMMs, FSDP / ZeRO-3 all-gathers the weights already cast to fp8 (torchtitan
   // --float8.enable_fsdp_float8_all_gather); absent: 16-bit weights
@@ -814,6 +821,9 @@ export interface RuntimeSettings {
     reduceDtype?: 'fp32' | 'bf16';
     elementwise?: 'eager' | 'fused';
     moeHost?: MoeHostSync;
+    expertLoop?: ExpertLoop;
+    zero3Gather?: 'module' | 'bucket';
+    zero3MoeLeaf?: boolean;
     fp8QuantizeBytes?: number;
     paramCastBytes?: number;
     fp8WeightCast?: 'per_step';
@@ -851,6 +861,13 @@ export interface MoeHostSync {
   expertGemmFwdS?: number; // the same for the forward's calls where they cost more (absent: expertGemmS)
   fp8ExpertKernelsFwd: number; // quantize kernels per local expert with fp8 GEMMs, at launch.per_kernel, forward
   fp8ExpertKernelsBwd: number;
+}
+/** Host work of a MoE block that loops over its experts in Python (runtime training.expert_loop; src/sim/training/expert-loop.ts) */
+export interface ExpertLoop {
+  expertFwdS: number; // host time of one hit expert's forward (the loop body's Python-issued ops)
+  expertKernelsBwd: number; // kernels autograd launches for one hit expert's backward, at launch.per_kernel each
+  zero3OpsFwd: number; // host ops ZeRO-3's module hooks issue per hit expert per forward (fetch, release, backward-hook functions), at launch.per_kernel
+  zero3OpsBwd: number; // the same per backward (fetch, release, the gradient hook per parameter, the hook functions' backward)
 }
 /**
  * One fused kernel of a decoder pass (runtime `fusion.groups`): the graph ops in `ops` run as one launch. The group's

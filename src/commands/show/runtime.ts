@@ -198,6 +198,14 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
       fp8_expert_kernels_fwd: mh.fp8ExpertKernelsFwd,
       fp8_expert_kernels_bwd: mh.fp8ExpertKernelsBwd,
     },
+    zero3_gather: t.zero3Gather,
+    zero3_moe_leaf: t.zero3MoeLeaf,
+    expert_loop: t.expertLoop && {
+      expert_fwd_s: t.expertLoop.expertFwdS,
+      expert_kernels_bwd: t.expertLoop.expertKernelsBwd,
+      zero3_ops_fwd: t.expertLoop.zero3OpsFwd,
+      zero3_ops_bwd: t.expertLoop.zero3OpsBwd,
+    },
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
