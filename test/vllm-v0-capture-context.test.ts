@@ -9,6 +9,7 @@ import { decodeContextEagerShare, enginePhaseName } from '../src/sim/graph-paddi
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { StepCoster } from '../src/serve/step-cost.js';
+import { serveRuntime } from '../src/serve/runtime-defaults.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
@@ -73,5 +74,18 @@ describe("vLLM V0's captured context (max_seq_len_to_capture)", () => {
       expect(t).toBeGreaterThan(prev);
       prev = t;
     }
+  });
+
+  it('vLLM 0.7 on ROCm leaves chunked prefill off above 32K (vllm PR #11146) and prefills whole prompts; CUDA keeps it on', () => {
+    const amd = serveRuntime(bound('mi300x', 'vllm-0.7'), 'vllm-0.7', 131072);
+    expect(amd.chunkedPrefill).toBe(false);
+    expect(amd.maxNumBatchedTokens).toBe(131072);
+    const cuda = serveRuntime(bound('h100-sxm', 'vllm-0.7'), 'vllm-0.7', 131072);
+    expect(cuda.chunkedPrefill).toBe(true);
+    expect(cuda.maxNumBatchedTokens).toBe(2048);
+    // the 0.6 releases before the PR auto-enabled it on ROCm too (512-token budget)
+    const v06 = serveRuntime(bound('mi300x', 'vllm-0.6'), 'vllm-0.6', 131072);
+    expect(v06.chunkedPrefill).toBe(true);
+    expect(v06.maxNumBatchedTokens).toBe(512);
   });
 });
