@@ -114,6 +114,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     const gg = await q(['launch', 'graph_gap'], 'seconds');
     if (gg !== undefined) out.launch.graphGapS = nonNegative(ctx, [...at, 'launch', 'graph_gap'], gg);
     if (l.graph_batch_sizes !== undefined) out.launch.graphBatchSizes = ascendingSizes(ctx, [...at, 'launch', 'graph_batch_sizes'], l.graph_batch_sizes as number[]);
+    if (l.capture_max_context !== undefined) out.launch.captureMaxContext = l.capture_max_context as number;
     const dc = l.decode_capture as { sizes: number[]; max_batch: number; by_tp?: Record<string, number>; below_memory?: { max_batch: number; by_tp?: Record<string, number> }[] } | undefined;
     if (dc !== undefined) {
       const cap: DecodeCapture = { sizes: ascendingSizes(ctx, [...at, 'launch', 'decode_capture', 'sizes'], dc.sizes), maxBatch: dc.max_batch };

@@ -579,6 +579,9 @@ const runtimeBlocks = {
       graph_gap: OVERHEAD,
       // batch sizes of the captured decode graphs with padding on (sequences per rank, ascending; src/sim/graph-padding.ts)
       graph_batch_sizes: GRAPH_SIZES,
+      // the longest context (tokens) a captured decode graph serves; a decode step with a longer sequence runs eagerly
+      // (vLLM V0's max_seq_len_to_capture; src/sim/graph-padding.ts)
+      capture_max_context: posInt,
       // the engine's own decode-graph capture (SGLang: cuda_graph_bs up to cuda_graph_max_bs), replayed by serve: the sizes
       // it captures, the largest by tp (from tp k) and by device memory (the first class the device is below)
       decode_capture: {

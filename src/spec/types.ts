@@ -446,6 +446,10 @@ export interface RuntimeSettings {
     // kernel dispatched from the host (src/sim/graph-padding.ts). simulate's steady batch does not take it (its
     // throughput stays monotone in the batch); graphBatchSizes, where a run sets it, applies to both. Absent: none
     decodeCapture?: DecodeCapture;
+    // the longest context (tokens) a captured decode graph serves: a decode step whose longest sequence is longer runs
+    // eagerly, every kernel dispatched from the host (vLLM V0's max_seq_len_to_capture; src/sim/graph-padding.ts
+    // decodeContextEagerShare). Absent: no limit
+    captureMaxContext?: number;
   };
   memory: {
     share: number; // usable share (see basis)
