@@ -165,6 +165,12 @@ describe('invariants: monotone in work', () => {
   it('throughput never falls as the batch grows while it fits', () => {
     fc.assert(
       fc.property(decoderFlags, fc.integer({ min: 1, max: 512 }), (f, by) => {
+        // a part that prices L2-resident activations (on_chip.l2_bandwidth, src/sim/l2-resident.ts) moves an op that
+        // outgrows its L2 to the DRAM rate, a cliff as streaming through an LRU cache gives (smoothed as "the first L2
+        // bytes hit", DGX Spark's whisper.cpp encoder rows all read 5-20 points faster): there a larger batch may serve
+        // a little fewer tokens per second (seed 56 at scale 10: gpt3-350m, 174 -> 176 sequences, -1.8%). Its times
+        // still never fall as the batch grows (the property above).
+        if (lib.hardware[String(f.hardware)]!.onChip.l2BandwidthBytePerS !== undefined) return;
         const a = attempt(f);
         const b = attempt({ ...f, batch: f.batch + by });
         if (!fitted(a) || !fitted(b)) return;

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../src/sim/simulate.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { libraryRuntime } from '../src/spec/library.js';
-import { WINDOW_TOKENS_CV, expectedMaxNormal, longestTranscript } from '../src/sim/longest-transcript.js';
+import { WINDOW_TOKENS_CV, longestTranscript } from '../src/sim/longest-transcript.js';
+import { expectedMaxNormal } from '../src/sim/normal.js';
 import type { NormalizedHardware } from '../src/spec/types.js';
 import { loadHardware, request } from './helpers/nondecoder-fixtures.js';
 

@@ -12,7 +12,7 @@
 // language/deepseek-r1/utils/backend_registry.py MAX_OSL = 20 * 1000, max_new_tokens / max_tokens of every backend),
 // where an uncapped lognormal of its dataset's mean and sd reaches ~80k.
 import { UserError } from '../spec/errors.js';
-import { phi } from '../sim/longest-transcript.js';
+import { phi } from '../sim/normal.js';
 import { normal, type Rng } from './rng.js';
 import { SHAREGPT_PAIRS } from './sharegpt-table.js';
 

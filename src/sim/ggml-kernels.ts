@@ -108,10 +108,11 @@ export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'r
     // llamafile_sgemm once per query head (the ne12 loop), and each call's tinyBLAS gemm opens and closes with a
     // ggml_barrier (kernels.prompt_attention_head_kernels: 2 per head for K·Q, 2 for V·softmax). The attention op is
     // priced once for the whole prompt (src/sim/decoder.ts ubatchedPass) while its graph runs once per ubatch: its
-    // kernels are those of the pass's prompts·len / ubatch ubatches (continuous, as the ubatch body's share).
+    // kernels are those of a lone prompt's len / ubatch ubatches (continuous, as the ubatch body's share). A pass of
+    // several prompts, like a server step's decodes beside a prompt, counts one ubatch's calls: an under-count the two
+    // share, so that more output tokens (steady-state steps in place of the cold prefill) never price a run faster.
     if (perHead > 0 && op.kind === 'attention' && op.prefill && op.prefill.heads !== undefined) {
-      const tokens = prompts * op.prefill.len;
-      const ubatches = ubatch !== undefined && ubatch > 0 && tokens > ubatch ? tokens / ubatch : 1;
+      const ubatches = prompts === 1 && ubatch !== undefined && ubatch > 0 && op.prefill.len > ubatch ? op.prefill.len / ubatch : 1;
       op.kernels = ((g && Object.hasOwn(g, 'attention_decode') ? g.attention_decode! : op.kernels ?? 1) + perHead * op.prefill.heads) * ubatches;
       continue;
     }
