@@ -351,5 +351,10 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   if (m.fp8_scaling === 'block' && dt === 'fp8' && wb === 8) {
     for (const o of ops) if (o.kind === 'gemm' && o.name !== 'router' && o.name !== 'lm_head') o.fp8Block = true;
   }
+  // an MXFP4 checkpoint (gpt-oss: HF quantization_config quant_method mxfp4, the experts only) run as fp4: its grouped
+  // expert GEMMs take whatever activation dtype the runtime's MXFP4 MoE kernel takes (src/sim/peaks.ts mxfp4MoeDtype)
+  if (m.fp4_scaling === 'mxfp4' && dt === 'fp4') {
+    for (const o of ops) if (o.kind === 'gemm' && o.groups) o.mxfp4 = true;
+  }
   return ops;
 }

@@ -19,7 +19,7 @@ import { UserError } from '../spec/errors.js';
 import { buildDecoderPass, type GraphOp, type PassShape } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { gemmMathDtype, matrixPeak, opCost, opCostScratch } from './roofline.js';
-import { dequantizedAttention } from './peaks.js';
+import { dequantizedAttention, mxfp4MoeDtype } from './peaks.js';
 import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning, kernelPhysics } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
@@ -43,9 +43,10 @@ import { samplerOps } from './sampler-ops.js';
 import { DECODE_EAGER, decodeContextEagerShare, mergePadded, paddedDecodeSeqs } from './graph-padding.js';
 
 // a GEMM or attention priced at another data type than its own because the part lacks the datapath (the fallback
-// warning); not a runtime's own 16-bit attention over an 8-bit cache (peaks.ts dequantizedAttention)
+// warning); not a runtime's own 16-bit attention over an 8-bit cache (peaks.ts dequantizedAttention), nor MXFP4 experts at
+// the rate of the activations the runtime's MoE kernel takes (peaks.ts mxfp4MoeDtype)
 function fellBack(op: GraphOp, priced: Dtype, hw: NormalizedHardware): boolean {
-  return priced !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention') && !dequantizedAttention(op, hw);
+  return priced !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention') && !dequantizedAttention(op, hw) && mxfp4MoeDtype(op, hw) === undefined;
 }
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in

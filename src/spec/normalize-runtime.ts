@@ -209,6 +209,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       gemv_max_rows: 'gemvMaxRows',
       gemm_accumulate: 'gemmAccumulate',
       int8_gemm: 'int8Gemm',
+      mxfp4_moe_activations: 'mxfp4MoeActivations',
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
       group_tile_from_tokens: 'groupTileFromTokens',

@@ -267,6 +267,7 @@ const decoder = {
     },
     post_norms: { type: 'boolean' },
     fp8_scaling: { enum: ['tensor', 'channel', 'block'] },
+    fp4_scaling: { enum: ['mxfp4', 'nvfp4'] },
     // weights the low-bit checkpoint leaves unquantized (HF quantization_config.modules_to_not_convert)
     unquantized: { type: 'array', uniqueItems: true, items: { enum: [...UNQUANTIZED_MODULES] } },
     rope_theta: { type: 'number', exclusiveMinimum: 0, maximum: 1e12 },
@@ -854,6 +855,9 @@ const runtimeBlocks = {
         ],
       },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      // the activation dtype the runtime's MoE kernel multiplies MXFP4 expert weights with where the part has FP4 matrix
+      // units (src/sim/peaks.ts mxfp4MoeDtype)
+      mxfp4_moe_activations: { enum: ['bf16', 'fp8', 'fp4'] },
       // W4A16 dense GEMMs (src/sim/w4a16-gemm.ts): split-K partial outputs summed by a kernel of their own; from this many
       // tokens up, dequantize to fp16 then a BLAS GEMM (null: the release has no such path); the fused MLP's gate/up
       // projections call the split-K kernel directly

@@ -214,6 +214,10 @@ export interface DecoderModel extends ModelBase {
   // how the published FP8 checkpoint scales its weights: 'block' = one scale per 128×128 block (DeepSeek-V3, Qwen3
   // FP8), which serving runtimes run through block-scaled GEMM kernels of their own (src/sim/kernel-physics.ts)
   fp8_scaling?: 'tensor' | 'channel' | 'block';
+  // how the published FP4 checkpoint scales its weights: 'mxfp4' = one e8m0 scale per 32 (OCP MX; gpt-oss), 'nvfp4' =
+  // one e4m3 scale per 16 and a tensor scale (ModelOpt). A serving runtime may multiply MXFP4 experts with 16- or 8-bit
+  // activations on a part with FP4 matrix units (runtime kernels.mxfp4_moe_activations, src/sim/peaks.ts)
+  fp4_scaling?: 'mxfp4' | 'nvfp4';
   // weights the published low-bit checkpoint leaves unquantized (HF quantization_config.modules_to_not_convert;
   // gpt-oss: attention, router, embeddings, lm_head): under sub-8-bit weights they stay 16-bit (q8_0 in GGUF),
   // src/model/quant.ts moduleBits
@@ -532,6 +536,11 @@ export interface RuntimeSettings {
     // which unit the runtime's dense W8A8 int8 linears run on: 'vector' (SGLang's CPU int8_scaled_mm: AVX-512 VNNI, no
     // AMX) multiplies at the part's compute.vector.int8 rate; default the part's int8 matrix rate (src/sim/roofline.ts)
     int8Gemm?: 'matrix' | 'vector';
+    // the activation dtype the runtime's MoE kernel takes with MXFP4 expert weights (model fp4_scaling: mxfp4) on a part
+    // with FP4 matrix units: 'bf16' (the weights are converted in the kernel and multiplied at the 16-bit rate: vLLM's
+    // default FlashInfer TRT-LLM MXFP4 x BF16 MoE on SM100), 'fp8' (activations quantized to MXFP8, the FP8 rate: SGLang's
+    // default flashinfer_mxfp4 precision), 'fp4'; absent: the fp4 rate. src/sim/peaks.ts
+    mxfp4MoeActivations?: 'bf16' | 'fp8' | 'fp4';
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;

@@ -139,6 +139,7 @@ function settingsJson(s: RuntimeSettings) {
       w4a16_fused_mlp: s.kernels.w4a16FusedMlp ?? false,
       prefill_scores: s.kernels.prefillScores ? { bytes_per_score: s.kernels.prefillScores.bytesPerScore, kernels: s.kernels.prefillScores.kernels } : null,
       int8_gemm: s.kernels.int8Gemm ?? null,
+      mxfp4_moe_activations: s.kernels.mxfp4MoeActivations ?? null,
       int8_weights: s.kernels.int8Weights ?? null,
       int8_quant_kernels: s.kernels.int8QuantKernels ?? false,
       sampler: s.kernels.sampler ? Object.fromEntries(Object.entries(s.kernels.sampler).map(([k, v]) => [k, { bytes_per_logit: v!.bytesPerLogit, kernels: v!.kernels, floor_s: v!.floorS ?? null }])) : null,
