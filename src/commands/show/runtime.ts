@@ -134,6 +134,7 @@ function settingsJson(s: RuntimeSettings) {
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
       dequantize_from_tokens: s.kernels.dequantizeFromTokens ?? null,
       w4a16_split_k: s.kernels.w4a16SplitK ?? null,
+      w4a16_split_k_flop_per_unit_clock: s.kernels.w4a16SplitKFlopPerUnitClock ?? null,
       w4a16_fp16_from_tokens: s.kernels.w4a16Fp16FromTokens ?? null,
       w4a16_fused_mlp: s.kernels.w4a16FusedMlp ?? false,
       prefill_scores: s.kernels.prefillScores ? { bytes_per_score: s.kernels.prefillScores.bytesPerScore, kernels: s.kernels.prefillScores.kernels } : null,
@@ -196,6 +197,14 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
       expert_gemm_fwd_s: mh.expertGemmFwdS,
       fp8_expert_kernels_fwd: mh.fp8ExpertKernelsFwd,
       fp8_expert_kernels_bwd: mh.fp8ExpertKernelsBwd,
+    },
+    zero3_gather: t.zero3Gather,
+    zero3_moe_leaf: t.zero3MoeLeaf,
+    expert_loop: t.expertLoop && {
+      expert_fwd_s: t.expertLoop.expertFwdS,
+      expert_kernels_bwd: t.expertLoop.expertKernelsBwd,
+      zero3_ops_fwd: t.expertLoop.zero3OpsFwd,
+      zero3_ops_bwd: t.expertLoop.zero3OpsBwd,
     },
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
