@@ -347,8 +347,12 @@ export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: P
 }
 
 function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
-  // a single sequence's prompt in the runtime's physical batches: its masked attention is computed ubatch by ubatch
-  const ubatch = s.prefillSeqs === 1 && s.decodeSeqs === 0 ? hw.runtime?.scheduler?.ubatch : undefined;
+  // prompts in the runtime's physical batches: each prompt's masked attention is computed ubatch by ubatch over its own
+  // cells, one prompt or several (llama.cpp's KV streams per sequence, the llama-batched-bench default since
+  // ggml-org/llama.cpp PR #14363). A unified cache (before that PR; llama-server -np auto since PR #16736) has every
+  // ubatch also scan the other sequences' cells, masked out: slower for several long prompts, not priced (no row).
+  // Decodes beside a prompt (a server step) keep the one-pass view.
+  const ubatch = s.prefillSeqs >= 1 && s.decodeSeqs === 0 ? hw.runtime?.scheduler?.ubatch : undefined;
   // GEMMs the runtime concatenates (src/sim/runtime-fusions.ts) and the rope / KV-write kernels it launches around each
   // attention call (src/sim/layer-kernels.ts), then its fused op groups (src/sim/fusion.ts; unit: one pass over this
   // device's [tokens, hidden] activations)
@@ -359,7 +363,7 @@ function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     const tokens = all / (L.attentionDp ? L.tp : 1);
     fuseDecoderOps(graph, fusion, m, L, tokens * m.hidden * p.actBytes, (L.dpMoe ? all : tokens) * m.hidden * p.actBytes);
   }
-  const ops = mixedDecodeTiles(mlaDecodeKernels(writtenPrefillAttention(ggmlKernelCounts(graph, hw, ubatch), hw), hw, s.prefillSeqs === 0), hw, m, s);
+  const ops = mixedDecodeTiles(mlaDecodeKernels(writtenPrefillAttention(ggmlKernelCounts(graph, hw, ubatch, s.prefillSeqs), hw), hw, s.prefillSeqs === 0), hw, m, s);
   // the sampler's work beyond the fp32 logits, where the run asked for more than greedy (src/sim/sampler-ops.ts)
   const sampler = samplerOps(m, hw, L, s);
   return sampler.length ? [...ops, ...sampler] : ops;

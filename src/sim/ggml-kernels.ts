@@ -85,9 +85,9 @@ export function localRingCells(window: number, ubatch: number): number {
 
 /**
  * the ops with the kernel counts (and masked-attention work) the bound runtime launches for them (mutates `ops`);
- * `ubatch`: a single sequence's prompt runs in physical batches of that many tokens (scheduler.ubatch)
+ * `ubatch`: the pass's prompts (`prompts` of them) run in physical batches of that many tokens (scheduler.ubatch)
  */
-export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>, ubatch?: number): GraphOp[] {
+export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>, ubatch?: number, prompts = 1): GraphOp[] {
   const k = hw.runtime?.kernels;
   const g = k?.decodeGraph;
   // a stream-K kernel lasts as long as its fullest blocks: every query against the whole view, as if nothing were skipped
@@ -108,9 +108,10 @@ export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'r
     // llamafile_sgemm once per query head (the ne12 loop), and each call's tinyBLAS gemm opens and closes with a
     // ggml_barrier (kernels.prompt_attention_head_kernels: 2 per head for K·Q, 2 for V·softmax). The attention op is
     // priced once for the whole prompt (src/sim/decoder.ts ubatchedPass) while its graph runs once per ubatch: its
-    // kernels are those of len / ubatch ubatches (continuous, as the ubatch body's share).
+    // kernels are those of the pass's prompts·len / ubatch ubatches (continuous, as the ubatch body's share).
     if (perHead > 0 && op.kind === 'attention' && op.prefill && op.prefill.heads !== undefined) {
-      const ubatches = ubatch !== undefined && ubatch > 0 && op.prefill.len > ubatch ? op.prefill.len / ubatch : 1;
+      const tokens = prompts * op.prefill.len;
+      const ubatches = ubatch !== undefined && ubatch > 0 && tokens > ubatch ? tokens / ubatch : 1;
       op.kernels = ((g && Object.hasOwn(g, 'attention_decode') ? g.attention_decode! : op.kernels ?? 1) + perHead * op.prefill.heads) * ubatches;
       continue;
     }
