@@ -511,7 +511,7 @@ export interface RuntimeSettings {
   // penalties: repetition / frequency / presence penalties applied to the logits. Priced by kernels.sampler.
   // ubatch (simulate): a single sequence's prompt runs as passes of at most this many tokens, each over all the weights
   // (llama.cpp's physical batch n_ubatch, MLX's prefill_step_size); absent: one pass (src/sim/ubatch.ts)
-  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; vad?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }[]; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean; unchunkedPrefillFirst?: boolean };
+  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; vad?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }[]; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean; dpRankChunks?: boolean | number; dpConservativeness?: number; unchunkedPrefillFirst?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
@@ -572,6 +572,12 @@ export interface RuntimeSettings {
     // shared expert counts as extra experts of the routed MoE kernel ('moe_shared_fused'; not under expert parallelism)
     mlaFusedA?: boolean;
     moeSharedFused?: { routedExperts: number; sharedExperts: number };
+    // how the routed experts meet the tokens under attention data parallelism (--attention-dp): absent, each rank's tokens
+    // are dispatched to the experts' ranks by an all-to-all and combined back (TensorRT-LLM, DeepEP); a gather mode
+    // (SGLang without DeepEP) collects every rank's tokens on every rank with `gather`, runs the MoE, the shared experts
+    // and the dense FFN layers tensor-parallel over all of them, and reduces each rank's share back with `combine`
+    // (src/model/decoder-graph.ts, src/sim/parallel.ts DpMoe)
+    attentionDpMoe?: { gather: 'allreduce' | 'allgather'; combine: 'allreduce' | 'reducescatter' };
     // fraction of the fp8 matrix peak the runtime's block-scaled FP8 GEMM kernels reach once the chip is full (a cap on
     // the hardware's fp8 GEMM table for GEMMs of block-FP8 checkpoints: Triton w8a8_block_fp8_matmul / CUTLASS
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
