@@ -9,7 +9,7 @@ import { simulate } from '../src/sim/simulate.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
-import { isW4a16Gemm, w4a16BelowSwitch, w4a16Pass, w4a16Path } from '../src/sim/w4a16-gemm.js';
+import { isW4a16Gemm, w4a16BelowSwitch, w4a16Pass, w4a16Path, w4a16SplitKS } from '../src/sim/w4a16-gemm.js';
 import { writtenPrefillAttention } from '../src/sim/written-prefill-attention.js';
 import { opCost } from '../src/sim/roofline.js';
 import { eagerStepSeconds } from '../src/runtime/launch.js';
@@ -112,6 +112,50 @@ describe('W4A16 GEMM paths (AutoAWQ kernels)', () => {
       const b = run('autoawq', model, 1024, 1).ttft_s!;
       expect(b).toBeGreaterThanOrEqual(a);
       expect(run('autoawq', model, 512, 1, 2).ttft_s!).toBeGreaterThanOrEqual(run('autoawq', model, 511, 1, 2).ttft_s!);
+    }
+  });
+});
+
+describe('the split-K kernel rate (kernels.w4a16_split_k_flop_per_unit_clock: BitBLAS Ladder artifact, vLLM awq_gemm on an A100)', () => {
+  const a100 = bound('a100-sxm4-80gb', 'autoawq-0.1');
+  const rate = 445 * a100.units! * a100.clockHz!; // FLOP/s over rows padded to 16
+  it('445 FLOP per SM per clock from the 4096 x 8192 x 28672 timing (28.368 ms); 0.1.x inherits it; no rate without split-K partials', () => {
+    expect(libraryRuntime('autoawq').kernels!.w4a16SplitKFlopPerUnitClock).toBe(445);
+    expect(libraryRuntime('autoawq-0.1').kernels!.w4a16SplitKFlopPerUnitClock).toBe(445);
+    expect((2 * 4096 * 8192 * 28672) / 28.368e-3 / (108 * 1.41e9)).toBeCloseTo(445, -1);
+    const op = gemm('llama-2-7b', 512, 'qkv_proj');
+    expect(w4a16SplitKS(op, a100)).toBeCloseTo(op.flops / rate, 12);
+    // GEMV checkpoints and TinyChat's kernel run no split-K kernel: no floor
+    expect(w4a16SplitKS(op, bound('a100-sxm4-80gb', 'autoawq-gemv'))).toBeUndefined();
+    expect(w4a16SplitKS(op, bound('a100-sxm4-80gb', 'tinychat'))).toBeUndefined();
+    // nor on the FP16 path of 0.2.x from 1024 tokens
+    expect(w4a16SplitKS(gemm('llama-2-7b', 1024, 'qkv_proj'), bound('a100-sxm4-80gb', 'autoawq'))).toBeUndefined();
+  });
+  it('every 16-row tile costs the same: 1 to 16 rows price one tile, 17 to 32 two; the floor binds on an A100 prompt GEMM', () => {
+    const one = gemm('llama-2-7b', 16, 'ffn_down');
+    expect(w4a16SplitKS(gemm('llama-2-7b', 1, 'ffn_down'), a100)).toBeCloseTo(w4a16SplitKS(one, a100)!, 12);
+    expect(w4a16SplitKS(gemm('llama-2-7b', 17, 'ffn_down'), a100)).toBeCloseTo(2 * w4a16SplitKS(one, a100)!, 12);
+    expect(w4a16SplitKS(gemm('llama-2-7b', 32, 'ffn_down'), a100)).toBeCloseTo(2 * w4a16SplitKS(one, a100)!, 12);
+    // a 512-row GEMM: priced at the kernel's rate (~68 TFLOP/s), not the 16-bit GEMM table (~3x faster on an A100)
+    const op = gemm('llama-2-7b', 512, 'ffn_up');
+    const c = opCost(op, a100, 'prefill');
+    // (the tiled GEMM's imperfect overlap of streaming and MMA, src/sim/roofline.ts kneeGemm, adds under 2%)
+    expect(c.computeS).toBeGreaterThanOrEqual(op.flops / rate);
+    expect(c.computeS).toBeLessThan(1.02 * (op.flops / rate));
+    expect(c.computeS).toBeGreaterThan(2.5 * opCost(op, bound('a100-sxm4-80gb', 'pytorch'), 'prefill').computeS);
+    expect(c.bound).toBe('compute');
+  });
+  it('an A100 prompt under the split-K path is no faster than its int4 linears at the kernel rate; time never falls with rows', () => {
+    const model = libraryModel('llama-2-7b') as DecoderModel;
+    const req = (T: number) => buildRequest({ model: 'llama-2-7b', hardware: 'a100-sxm4-80gb', dtype: 'int4', 'input-tokens': T, 'output-tokens': 1, batch: 1 }, model, a100, libraryModel);
+    const linear = passOf('llama-2-7b', 512).filter((o) => isW4a16Gemm(o)).reduce((s, o) => s + o.flops, 0);
+    const r = simulate(req(512));
+    expect(512 / r.prefill_tok_s!).toBeGreaterThan(linear / rate);
+    let last = 0;
+    for (const T of [1, 15, 16, 17, 31, 33, 100, 511, 512, 513]) {
+      const t = simulate(req(T)).ttft_s!;
+      expect(t).toBeGreaterThanOrEqual(last);
+      last = t;
     }
   });
 });

@@ -115,9 +115,12 @@ describe('scheduler defaults per device class come from the runtime file', () =>
 
 describe('a GEMM library\'s fixed time per skinny call (kernels.gemm_fixed: hipBLASLt at M = 1 on MI300X, ROCm/rocm-libraries PR #12329)', () => {
   it('vLLM 0.6 on AMD: every decode GEMM takes 13.9 µs beyond its bytes instead of the device gap, at batch 1 and in a batched decode step alike', () => {
-    const v = under('mi300x', 'vllm-0.6');
-    expect(v.runtime!.kernels.gemmFixedS).toBeCloseTo(13.9e-6, 12);
+    const bound = under('mi300x', 'vllm-0.6');
+    expect(bound.runtime!.kernels.gemmFixedS).toBeCloseTo(13.9e-6, 12);
     expect(under('h100-sxm', 'vllm-0.6').runtime!.kernels.gemmFixedS).toBeUndefined();
+    // the host's dispatch floor of V0's eager steps (the prompt-carrying steps of the batch-64 cycle: 30.8 us per linear
+    // layer, runtimes/vllm-0.6.yaml launch) is a separate cost that hides part of the fixed time behind it: taken off here
+    const v = { ...bound, runtime: { ...bound.runtime!, launch: { ...bound.runtime!.launch, perKernelS: 0, perKernelByKindS: undefined } } };
     const none = { ...v, runtime: { ...v.runtime!, kernels: { ...v.runtime!.kernels, gemmFixedS: undefined } } };
     const flags = { model: 'llama-3.1-405b', hardware: 'mi300x', dtype: 'fp8', tp: 8, 'input-tokens': 128, 'output-tokens': 128 };
     const gap = v.efficiency.kernelOverheadS;

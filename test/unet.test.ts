@@ -51,3 +51,27 @@ describe('SDXL UNet live memory', () => {
     }
   });
 });
+
+// SD v1.5: four levels, no attention at the last, one transformer block in the mid block (mid_depth 1), and 8 heads
+// at every width (diffusers' attention_head_dim 8), so head dims 40 / 80 / 160.
+describe('SD v1.5 UNet', () => {
+  const sd = lib.models['sd-1.5-unet'] as DitModel;
+  it('859,520,964 parameters (CompVis log 859.52 M); the pipeline adds CLIP-L text (123,060,480) and the VAE', () => {
+    expect(countParams(sd).total).toBe(859_520_964);
+    expect(countParams(libraryModel('sd-1.5'), libraryModel).total).toBe(859_520_964 + 123_060_480 + 83_653_863);
+  });
+
+  it('16 transformer blocks (down 6, mid 1, up 9), 8 heads', () => {
+    expect([sd.hidden, sd.heads, sd.layers]).toEqual([320, 8, 16]);
+  });
+
+  it('graph FLOPs = 2 × closed-form MACs at 512 px, with a mid-block attention at 8×8 and head dims 40..160', () => {
+    const ops = buildDitGraph(sd, { batch: 1, height: 512, width: 512, frames: 1 }, prec as never, true);
+    const f = ops.filter((o) => o.kind === 'gemm' || o.kind === 'attention' || o.kind === 'conv').reduce((s, o) => s + o.flops * o.count, 0);
+    expect(f / (2 * ditForwardMacs(sd, { height: 512 }))).toBeCloseTo(1, 6);
+    const mid = ops.find((o) => o.name === 'mid.attn.attn1');
+    expect(mid).toBeDefined();
+    expect(mid!.flops).toBeCloseTo(4 * 64 * 64 * 1280, 0); // 8×8 = 64 positions, width 1280
+    expect(ops.some((o) => o.name.startsWith('down3.attn') || o.name.startsWith('up3.attn'))).toBe(false);
+  });
+});

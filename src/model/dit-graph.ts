@@ -334,7 +334,7 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
   const tr = (name: string, P: number, c: number, d: number) => {
     if (d <= 0) return;
     const n = B * P;
-    const heads = Math.max(1, Math.round(c / u.head_dim));
+    const heads = u.heads > 0 ? u.heads : Math.max(1, Math.round(c / u.head_dim));
     // GroupNorm, then permute(0, 2, 3, 1).reshape to tokens: a copy (use_linear_projection)
     ops.push(by(ew(`${name}.norm`, n * c, 6, 5, 4, 1, 'norm', 3), n * c, { broadcast: 2, transpose: 2 }), linear(`${name}.proj_in`, n, c, c, p.compute, p.weightBytes, a));
     // to_q, to_k, to_v are three nn.Linear: three GEMMs, each reading the input; SDPA's output is transposed and
@@ -373,7 +373,7 @@ function buildUnetGraph(m: DitModel, s: DitRunShape, p: Precision, fused: boolea
   });
   const L = C.length - 1;
   res('mid.res1', tok(L), C[L]!, C[L]!);
-  tr('mid.attn', tok(L), C[L]!, u.transformer_depth[L]!);
+  tr('mid.attn', tok(L), C[L]!, u.mid_depth);
   res('mid.res2', tok(L), C[L]!, C[L]!);
   const skips = unetSkips(u);
   prev = C[L]!;

@@ -19,6 +19,8 @@ const PATTERNS: [RegExp, string][] = [
   [/megatron|\bnemo\b/i, 'megatron'],
   // DeepSpeed-FastGen (DeepSpeed-MII over the ragged v2 engine) before DeepSpeed's kernel-injection inference / ZeRO
   [/fastgen|deepspeed[- ]mii/i, 'deepspeed-fastgen'],
+  // LLaMA-Factory's ZeRO training marks MoE blocks as ZeRO-3 leaf modules (runtimes/llamafactory.yaml)
+  [/llama[- ]?factory/i, 'llamafactory'],
   [/deepspeed/i, 'deepspeed'],
   // Meta's Llama 3 training stack (FSDP + TP + CP + PP in PyTorch) is what torchtitan open-sources
   [/torchtitan|\bfsdp/i, 'torchtitan'],

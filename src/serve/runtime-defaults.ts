@@ -54,6 +54,9 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined, con
   } else if (lc && context !== undefined && context > lc.above) {
     chunked = lc.chunkedPrefill ?? chunked;
     tokens = lc.maxNumBatchedTokens ?? tokens;
+    // a long-context default that leaves chunking off still holds whole prompts (vLLM V0's SchedulerConfig: the budget
+    // is max(max_model_len, 2048) without chunked prefill)
+    if (!chunked && s?.unchunkedCoversContext) tokens = Math.max(tokens, context);
   } else if (!chunked && s?.unchunkedCoversContext && context !== undefined) tokens = Math.max(tokens, context);
   return {
     id: trt ? 'tensorrt-llm' : name,

@@ -92,8 +92,9 @@ export class StepCoster {
     const kvCtx = kvTokens(this.hw, ctx);
     // an iteration that decodes beside prompt tokens launches as the runtime runs steps with prompts (src/sim/decoder.ts
     // stepPhase, src/runtime/launch.ts launchMode), not as a replay of its decode graph; a decode step above the
-    // runtime's largest captured graph launches its kernels from the host (src/sim/graph-padding.ts enginePhaseName)
-    const c = costPass(ops, this.hw, kvCtx, kvCtx, decode > 0 ? enginePhaseName(this.hw, this.layout, shape, stepPhase(prefill)) : 'prefill');
+    // runtime's largest captured graph, or over a context longer than its graphs serve (launch.capture_max_context),
+    // launches its kernels from the host (src/sim/graph-padding.ts enginePhaseName)
+    const c = costPass(ops, this.hw, kvCtx, kvCtx, decode > 0 ? enginePhaseName(this.hw, this.layout, shape, stepPhase(prefill), ctx) : 'prefill');
     const wait = decode > 0 ? attentionDpWait(this.model, this.hw, this.layout, this.precision, attentionDpExcess(this.layout, { count: prefillSeqs }), len) : 0;
     // host time: the fixed part (hostS: the runtime's step_overhead unless the caller says) and the part per running
     // sequence (src/runtime/host.ts)

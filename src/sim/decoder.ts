@@ -40,7 +40,7 @@ import { decoderHostArch, eagerStepSeconds, launchPhaseOf, type LaunchPhase } fr
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches } from './ubatch.js';
 import { samplerOps } from './sampler-ops.js';
-import { DECODE_EAGER, mergePadded, paddedDecodeSeqs } from './graph-padding.js';
+import { DECODE_EAGER, decodeContextEagerShare, mergePadded, paddedDecodeSeqs } from './graph-padding.js';
 
 // a GEMM or attention priced at another data type than its own because the part lacks the datapath (the fallback
 // warning); not a runtime's own 16-bit attention over an 8-bit cache (peaks.ts dequantizedAttention)
@@ -459,6 +459,16 @@ export function attentionDpWait(m: DecoderModel, hw: NormalizedHardware, L: Layo
   return excess * one;
 }
 
+// (1 − f) of one pass and f of another, field by field (the same step priced two ways, each for a share of the steps);
+// the rows shown and the bound are those of the larger share
+function blendCost(a: PassCost, b: PassCost, f: number): PassCost {
+  const mix = (x: number, y: number) => x * (1 - f) + y * f;
+  const main = f > 0.5 ? b : a;
+  const out: PassCost = { seconds: mix(a.seconds, b.seconds), computeS: mix(a.computeS, b.computeS), memoryS: mix(a.memoryS, b.memoryS), commS: mix(a.commS, b.commS), overheadS: mix(a.overheadS, b.overheadS), flops: mix(a.flops, b.flops), bytes: mix(a.bytes, b.bytes), bound: main.bound };
+  if (main.rows) out.rows = main.rows;
+  return out;
+}
+
 function addWait(c: PassCost, s: number): PassCost {
   if (s > 0) {
     c.seconds += s;
@@ -554,7 +564,11 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     // a step of prompts alone is the cold prefill of that many prompts (pp 2, batch 2: one prompt per microbatch step)
     const alone = (prompts: number) => addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: prompts, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', w, r, ctx), hw, prompts, pp, m, workers);
     if (s.decodes === 0) return alone(s.prefills);
-    const c = addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, stepPhase(s.prefills), w, r, ctx), hw, s.prefills + s.decodes, pp, m, workers), wait);
+    const decodeStep = (phase: string) => addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, phase, w, r, ctx), hw, s.prefills + s.decodes, pp, m, workers), wait);
+    // a pure decode step over a sequence longer than the runtime's graphs serve (launch.capture_max_context) runs
+    // eagerly: that share of the cycle's decode steps is priced so (src/sim/graph-padding.ts decodeContextEagerShare)
+    const eagerShare = s.prefills === 0 ? decodeContextEagerShare(hw, Lin, Lin + O, mb) : 0;
+    const c = eagerShare > 0 ? blendCost(decodeStep(stepPhase(0)), decodeStep(DECODE_EAGER), eagerShare) : decodeStep(stepPhase(s.prefills));
     // A step that carries a prompt never costs less than one prompt alone (batch 1's prefill), so ttft never falls below
     // batch 1's. Priced as a decode step, a mixed step could: a threshold runtime's decode step keeps the matrix-vector
     // floor and a prompt does not (kernels.kernel_choice: threshold, src/sim/gemm-floors.ts; a batch-8 ttft 28% below

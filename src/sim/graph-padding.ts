@@ -71,9 +71,33 @@ export function decodeRunsEager(hw: NormalizedHardware, L: Layout, s: PassShape)
   return s.decodeSeqs / (L.attentionDp ? L.tp : 1) > sizes[sizes.length - 1]! + 1e-9;
 }
 
-/** the launch phase of one of serve's engine iterations: 'decode_eager' for a decode step above the captured batches */
-export function enginePhaseName(hw: NormalizedHardware, L: Layout, s: PassShape, phase: string): string {
-  return phase === 'decode' && decodeRunsEager(hw, L, s) ? DECODE_EAGER : phase;
+/**
+ * The share of a run's pure decode steps that run eagerly because a sequence in them is longer than the longest context
+ * the runtime's graphs serve (launch.capture_max_context: vLLM V0's max_seq_len_to_capture, 8192 by default;
+ * ModelInputForGPUBuilder._use_captured_graph requires max_decode_seq_len <= max_seq_len_to_capture, else the step runs
+ * the model's modules eagerly). The step's longest sequence sets it: over a steady cycle of `mb` staggered sequences
+ * decoding from context c0 to c1, the oldest one's context runs over the last 1/mb of that range (the whole range at
+ * one sequence), and the share is the part of that range above the limit. 0 without a limit, without decode graphs
+ * (graphs none / all: nothing switches), or when the range stays within it.
+ */
+export function decodeContextEagerShare(hw: NormalizedHardware, c0: number, c1: number, mb: number): number {
+  const l = hw.runtime?.launch;
+  const max = l?.captureMaxContext;
+  if (max === undefined || (l!.graphs !== 'decode' && l!.graphs !== 'piecewise') || !(c1 > max)) return 0;
+  const lo = c0 + (c1 - c0) * (1 - 1 / Math.max(1, mb));
+  if (!(c1 > lo)) return 1;
+  return Math.min(1, Math.max(0, (c1 - Math.max(lo, max)) / (c1 - lo)));
+}
+
+/** the launch phase of one of serve's engine iterations: 'decode_eager' for a decode step above the captured batches,
+ *  or, under a runtime whose graphs serve contexts up to launch.capture_max_context, one whose context `ctx` (the
+ *  decoding sequences' mean: serve's iterations know no longer one; LOW for a batch of mixed lengths, where vLLM V0
+ *  tests the longest) is above it */
+export function enginePhaseName(hw: NormalizedHardware, L: Layout, s: PassShape, phase: string, ctx = 0): string {
+  if (phase !== 'decode') return phase;
+  const max = hw.runtime?.launch.captureMaxContext;
+  const long = max !== undefined && s.prefillSeqs === 0 && ctx > max && decodeContextEagerShare(hw, ctx, ctx, 1) > 0;
+  return long || decodeRunsEager(hw, L, s) ? DECODE_EAGER : phase;
 }
 export const DECODE_EAGER = 'decode_eager';
 

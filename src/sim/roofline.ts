@@ -8,7 +8,7 @@ import type { Dtype, NormalizedHardware, RuntimeSettings } from '../spec/types.j
 type RuntimeKernels = RuntimeSettings['kernels'];
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
-import { w4a16BelowSwitch, w4a16Pass } from './w4a16-gemm.js';
+import { w4a16BelowSwitch, w4a16Pass, w4a16SplitKS } from './w4a16-gemm.js';
 import { decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
@@ -192,6 +192,11 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   } else {
     computeS = op.flops / (vectorPeak(hw) * hw.efficiency.vector);
   }
+  // an int4 weight-only GEMM on the runtime's split-K kernel (AutoAWQ's gemm_forward_cuda, which runs at every row count
+  // of a GEMM-version checkpoint, one row included) works through its rows in 16-row tiles at that kernel's measured
+  // rate per SM per clock (kernels.w4a16_split_k_flop_per_unit_clock, src/sim/w4a16-gemm.ts w4a16SplitKS)
+  const splitKS = op.kind === 'gemm' ? w4a16SplitKS(op, hw) : undefined;
+  if (splitKS !== undefined && splitKS > computeS) computeS = splitKS;
   // the runtime's measured decode-attention kernel for this op, if any (its read rate here, its fixed costs below)
   const dk = decodeKernel(op, hw);
   const bw = hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw, dk);

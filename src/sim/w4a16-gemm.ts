@@ -17,8 +17,13 @@
 // w4a16_fused_mlp: the graph's ffn_up). 0.1.x has no FP16 path, so the flag changes nothing there; 0.2.x, the releases
 // with the switch, run Hugging Face's MLP over WQLinear_GEMM modules (PR #313 @2fcbf26 removed QuantFusedMLP from the
 // fusers), and its gate/up switch as every other int4 linear does.
-// Nothing here changes the GEMM's arithmetic rate: the split-K kernel's MMA rate was not found measured (LOW: priced at
-// the part's 16-bit GEMM table).
+// The split-K kernel's arithmetic rate (kernels.w4a16_split_k_flop_per_unit_clock, w4a16SplitKS): each thread block
+// takes 16 rows of the activations (gemm_forward_4bit_cuda_m16nXk32: blockIdx over (M + 15) / 16 row tiles × N / 128
+// column tiles × split_k), so every 16-row tile loads and dequantizes the whole int4 weight matrix again, and a kernel
+// micro-benchmark on an A100 takes the same time per 16-row tile at 1, 32 and 4,096 rows (runtimes/autoawq.yaml cites
+// it): its time is the rows padded to whole tiles at the kernel's own rate, far below the part's 16-bit GEMM table
+// (ncu on an RTX 3070 Ti: L1/TEX-bound, not tensor-bound; vllm-project/vllm issue #55462). Applied per SM and clock on
+// other parts, as a floor on the op's compute time (never faster than the part's GEMM table).
 import type { Op } from '../model/op.js';
 import type { NormalizedHardware } from '../spec/types.js';
 import type { DequantPass } from './dequant-pass.js';
@@ -59,9 +64,11 @@ export function w4a16Pass(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): Dequ
  * path, for an op that takes the FP16 path with a split-K path below it (else undefined). The caller floors the op's
  * time at that op's: t(M) = max(t_fp16(M), t_splitK(T − 1)). A GEMM of fewer K than ~4.5 × the threshold converts its
  * weights for less than the split-K partials cost, so without it a prompt of 1024 tokens read faster than one of 1023;
- * the runtime switches at a fixed row count, and the floor keeps time continuous there rather than placing the
- * crossover (which needs the split-K kernel's unmeasured MMA rate). The FP16 path's compute grows with M, so the
- * floor vanishes where that path is already the dearer one.
+ * the runtime switches at a fixed row count, and the floor keeps time continuous there. With the split-K kernel at its
+ * measured rate (w4a16SplitKS) the real switch is a step down (AutoAWQ PR #320's A100 table: 1024 tokens prefilled in
+ * 0.18 s, 512 in 0.20 s); the floor keeps hwperf's prompt time monotone in tokens (the invariant) and prices prompts
+ * just above the switch at the split-K cost one row below it. The FP16 path's compute grows with M, so the floor
+ * vanishes where that path is already the dearer one.
  */
 export function w4a16BelowSwitch(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): Op | undefined {
   const k = hw.runtime?.kernels;
@@ -69,6 +76,21 @@ export function w4a16BelowSwitch(op: Op, hw: Pick<NormalizedHardware, 'runtime'>
   const m = k.w4a16Fp16FromTokens! - 1;
   const r = m / op.m!;
   return { ...op, m, flops: op.flops * r, bytes: op.weightBytes + (op.bytes - op.weightBytes) * r };
+}
+
+const M_TILE = 16; // rows per thread block of the split-K kernel (gemm_forward_4bit_cuda_m16nXk32)
+
+/**
+ * The compute time of the op's int4 GEMM on the runtime's split-K kernel at its measured rate (FLOP per SM per clock,
+ * kernels.w4a16_split_k_flop_per_unit_clock) over its rows padded to whole 16-row tiles; undefined where the op does
+ * not take that path, the runtime gives no rate, or the part's spec gives no SM count or clock.
+ */
+export function w4a16SplitKS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'units' | 'clockHz'>): number | undefined {
+  const rate = hw.runtime?.kernels?.w4a16SplitKFlopPerUnitClock;
+  if (rate === undefined || !(rate > 0) || !hw.units || !hw.clockHz || w4a16Path(op, hw) !== 'split_k') return undefined;
+  const m = op.m!;
+  const padded = Math.ceil(m / M_TILE) * M_TILE;
+  return (op.flops * (padded / m)) / (rate * hw.units * hw.clockHz);
 }
 
 /** the split-K path at m rows: the GEMM writes S partial outputs in place of one; the sum reads them and writes the output */

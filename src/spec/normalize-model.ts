@@ -226,10 +226,13 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         const D: number[] = u.transformer_depth ?? [];
         const R = u.res_blocks ?? 2;
         if (!C.length || C.length !== D.length) ctx.errors.push(issueAt(ctx, ['unet', 'transformer_depth'], `needs one depth per level of unet.channels (${C.length})`));
-        m.unet = { channels: C, res_blocks: R, transformer_depth: D, head_dim: u.head_dim ?? 64, time_embed_dim: u.time_embed_dim ?? 4 * (C[0] ?? 0), add_embed_dim: u.add_embed_dim ?? 0 };
+        // mid_depth: the mid block's transformer depth (SDXL: the last level's, 10; SD 1.x/2.x: 1 under a last level
+        // without attention). heads: a fixed head count at every width (SD 1.x: attention_head_dim 8 is diffusers'
+        // legacy name for 8 heads, so head_dim = width / 8); 0 = width / head_dim.
+        m.unet = { channels: C, res_blocks: R, transformer_depth: D, mid_depth: u.mid_depth ?? D[D.length - 1] ?? 0, head_dim: u.head_dim ?? 64, heads: u.heads ?? 0, time_embed_dim: u.time_embed_dim ?? 4 * (C[0] ?? 0), add_embed_dim: u.add_embed_dim ?? 0 };
         m.hidden ??= C[0];
-        m.heads ??= Math.max(1, Math.round((C[0] ?? 64) / m.unet.head_dim));
-        m.layers ??= D.reduce((a: number, d: number) => a + R * d, 0) + (D[D.length - 1] ?? 0) + D.reduce((a: number, d: number) => a + (R + 1) * d, 0);
+        m.heads ??= m.unet.heads > 0 ? m.unet.heads : Math.max(1, Math.round((C[0] ?? 64) / m.unet.head_dim));
+        m.layers ??= D.reduce((a: number, d: number) => a + R * d, 0) + m.unet.mid_depth + D.reduce((a: number, d: number) => a + (R + 1) * d, 0);
         m.patch ??= 1;
       } else {
         for (const k of ['hidden', 'layers', 'heads', 'patch']) {

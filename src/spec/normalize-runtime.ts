@@ -114,6 +114,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     const gg = await q(['launch', 'graph_gap'], 'seconds');
     if (gg !== undefined) out.launch.graphGapS = nonNegative(ctx, [...at, 'launch', 'graph_gap'], gg);
     if (l.graph_batch_sizes !== undefined) out.launch.graphBatchSizes = ascendingSizes(ctx, [...at, 'launch', 'graph_batch_sizes'], l.graph_batch_sizes as number[]);
+    if (l.capture_max_context !== undefined) out.launch.captureMaxContext = l.capture_max_context as number;
     const dc = l.decode_capture as { sizes: number[]; max_batch: number; by_tp?: Record<string, number>; below_memory?: { max_batch: number; by_tp?: Record<string, number> }[] } | undefined;
     if (dc !== undefined) {
       const cap: DecodeCapture = { sizes: ascendingSizes(ctx, [...at, 'launch', 'decode_capture', 'sizes'], dc.sizes), maxBatch: dc.max_batch };
@@ -242,6 +243,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       fp4_moe_efficiency: 'fp4MoeEfficiency',
       weight_only_moe_efficiency: 'weightOnlyMoeEfficiency',
       w4a16_split_k: 'w4a16SplitK',
+      w4a16_split_k_flop_per_unit_clock: 'w4a16SplitKFlopPerUnitClock',
       w4a16_fused_mlp: 'w4a16FusedMlp',
     });
     // null: a release without the FP16 path (a file that extends one with it)
@@ -402,7 +404,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     });
   }
   const t = own.training;
-  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', fp8_weight_cast: 'fp8WeightCast', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', expert_tp: 'expertTp', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', fsdp_layout: 'fsdpLayout', fsdp_scope: 'fsdpScope', pp_split: 'ppSplit', pp_warmup_flush_p2p: 'ppWarmupFlushP2p', grad_buffer_passes: 'gradBufferPasses', average_in_collective: 'averageInCollective', optimizer_bytes: 'optimizerBytes', loss_forward_bytes: 'lossForwardBytes', loss_backward_bytes: 'lossBackwardBytes', pipeline_schedules: 'pipelineSchedules', gemm_dtypes: 'gemmDtypes' } as const;
+  const tNames = { elementwise: 'elementwise', selective: 'selective', reduce_dtype: 'reduceDtype', fp8_quantize_bytes: 'fp8QuantizeBytes', param_cast_bytes: 'paramCastBytes', fp8_weight_cast: 'fp8WeightCast', moe_capacity_factor: 'moeCapacityFactor', ep_dispatch: 'epDispatch', ep_dispatcher: 'epDispatcher', expert_tp: 'expertTp', fp8_accumulate: 'fp8Accumulate', host_cpu_scale: 'hostCpuScale', fsdp_gather_dtype: 'fsdpGatherDtype', fsdp_layout: 'fsdpLayout', fsdp_scope: 'fsdpScope', pp_split: 'ppSplit', pp_warmup_flush_p2p: 'ppWarmupFlushP2p', grad_buffer_passes: 'gradBufferPasses', average_in_collective: 'averageInCollective', optimizer_bytes: 'optimizerBytes', loss_forward_bytes: 'lossForwardBytes', loss_backward_bytes: 'lossBackwardBytes', pipeline_schedules: 'pipelineSchedules', gemm_dtypes: 'gemmDtypes', zero3_gather: 'zero3Gather', zero3_moe_leaf: 'zero3MoeLeaf' } as const;
   if (t && Object.keys(tNames).some((k) => t[k] !== undefined)) out.training = renamed<RuntimeOverride['training']>(t, tNames);
   const mh = t?.moe_host;
   if (mh && typeof mh === 'object') {
@@ -421,6 +423,17 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       ...(gemmFwd === undefined ? {} : { expertGemmFwdS: nonNegative(ctx, [...at, 'training', 'moe_host', 'expert_gemm_fwd'], gemmFwd) }),
       fp8ExpertKernelsFwd: mh.fp8_expert_kernels_fwd ?? 0,
       fp8ExpertKernelsBwd: mh.fp8_expert_kernels_bwd ?? 0,
+    };
+  }
+  const el = t?.expert_loop;
+  if (el && typeof el === 'object') {
+    const fwd = await q(['training', 'expert_loop', 'expert_fwd'], 'seconds');
+    out.training = out.training ?? {};
+    out.training.expertLoop = {
+      expertFwdS: fwd === undefined ? 0 : nonNegative(ctx, [...at, 'training', 'expert_loop', 'expert_fwd'], fwd),
+      expertKernelsBwd: el.expert_kernels_bwd,
+      zero3OpsFwd: el.zero3_ops_fwd ?? 0,
+      zero3OpsBwd: el.zero3_ops_bwd ?? 0,
     };
   }
   return out;

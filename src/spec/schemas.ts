@@ -363,7 +363,9 @@ const dit = {
         channels: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'integer', minimum: 1, maximum: 100000 } },
         res_blocks: count(1, 64),
         transformer_depth: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'integer', minimum: 0, maximum: 10000 } },
+        mid_depth: count(0, 10000),
         head_dim: count(1, 65536),
+        heads: count(0, 65536),
         time_embed_dim: count(1, 1e6),
         add_embed_dim: count(0, 1e6),
       },
@@ -577,6 +579,9 @@ const runtimeBlocks = {
       graph_gap: OVERHEAD,
       // batch sizes of the captured decode graphs with padding on (sequences per rank, ascending; src/sim/graph-padding.ts)
       graph_batch_sizes: GRAPH_SIZES,
+      // the longest context (tokens) a captured decode graph serves; a decode step with a longer sequence runs eagerly
+      // (vLLM V0's max_seq_len_to_capture; src/sim/graph-padding.ts)
+      capture_max_context: posInt,
       // the engine's own decode-graph capture (SGLang: cuda_graph_bs up to cuda_graph_max_bs), replayed by serve: the sizes
       // it captures, the largest by tp (from tp k) and by device memory (the first class the device is below)
       decode_capture: {
@@ -765,6 +770,19 @@ const runtimeBlocks = {
           fp8_expert_kernels_bwd: nonNegInt,
         },
       },
+      expert_loop: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['expert_fwd', 'expert_kernels_bwd'],
+        properties: {
+          expert_fwd: OVERHEAD,
+          expert_kernels_bwd: nonNegInt,
+          zero3_ops_fwd: nonNegInt,
+          zero3_ops_bwd: nonNegInt,
+        },
+      },
+      zero3_gather: { enum: ['module', 'bucket'] },
+      zero3_moe_leaf: { type: 'boolean' },
       source: src,
     },
   },
@@ -840,6 +858,8 @@ const runtimeBlocks = {
       // tokens up, dequantize to fp16 then a BLAS GEMM (null: the release has no such path); the fused MLP's gate/up
       // projections call the split-K kernel directly
       w4a16_split_k: { type: 'integer', minimum: 1, maximum: 64 },
+      // that split-K kernel's measured FLOP per SM per clock over 16-row M tiles (a floor on its compute time)
+      w4a16_split_k_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       w4a16_fp16_from_tokens: { type: ['integer', 'null'], minimum: 1, maximum: 1048576 },
       w4a16_fused_mlp: { type: 'boolean' },
       // a decoder's prompt attention written out in Python ops (src/sim/written-prefill-attention.ts)

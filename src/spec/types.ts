@@ -298,7 +298,7 @@ export interface DitModel extends ModelBase {
    *  cross_attention.context of width cross_attention.context_dim) */
   architecture: 'dit' | 'mmdit' | 'unet';
   /** unet: the latent-diffusion UNet (SDXL; src/model/params/unet.ts); hidden = channels[0], patch 1 */
-  unet?: { channels: number[]; res_blocks: number; transformer_depth: number[]; head_dim: number; time_embed_dim: number; add_embed_dim: number };
+  unet?: { channels: number[]; res_blocks: number; transformer_depth: number[]; mid_depth: number; head_dim: number; heads: number; time_embed_dim: number; add_embed_dim: number };
   single_blocks: number; // mmdit: Flux single-stream blocks after the double-stream ones
   pooled_dim: number; // mmdit: pooled text vector (CLIP) embedded with the timestep
   guidance_embed: boolean; // mmdit: distilled guidance scale embedded like the timestep (Flux.1-dev)
@@ -446,6 +446,10 @@ export interface RuntimeSettings {
     // kernel dispatched from the host (src/sim/graph-padding.ts). simulate's steady batch does not take it (its
     // throughput stays monotone in the batch); graphBatchSizes, where a run sets it, applies to both. Absent: none
     decodeCapture?: DecodeCapture;
+    // the longest context (tokens) a captured decode graph serves: a decode step whose longest sequence is longer runs
+    // eagerly, every kernel dispatched from the host (vLLM V0's max_seq_len_to_capture; src/sim/graph-padding.ts
+    // decodeContextEagerShare). Absent: no limit
+    captureMaxContext?: number;
   };
   memory: {
     share: number; // usable share (see basis)
@@ -587,6 +591,10 @@ export interface RuntimeSettings {
     // own and runs a 16-bit BLAS GEMM (AutoAWQ WQLinear_GEMM FP16_MATMUL_HEURISTIC_CONDITION); w4a16FusedMlp: the fused
     // MLP calls the split-K kernel for the gate and up projections directly, whatever the tokens (AutoAWQ 0.1.x QuantFusedMLP)
     w4a16SplitK?: number;
+    // that split-K kernel's measured rate in FLOP per SM (compute unit) per clock, over its rows padded to whole 16-row M
+    // tiles (each 16-row tile dequantizes the whole int4 weight matrix again): a floor on the op's compute time, applied
+    // per unit and clock on the part (src/sim/w4a16-gemm.ts w4a16SplitKS)
+    w4a16SplitKFlopPerUnitClock?: number;
     w4a16Fp16FromTokens?: number;
     w4a16FusedMlp?: boolean;
     // a decoder's prompt attention written out in Python ops (AutoAWQ / TinyChat fused attention at seqlen > 1:
@@ -775,6 +783,13 @@ export interface RuntimeSettings {
   // fp8Accumulate: 'split_backward' = the fp8 GEMMs of the backward (data and weight gradients) run without the
   // tensor cores' fast accumulation (cuBLASLt CUBLASLT_MATMUL_DESC_FAST_ACCUM 0), the forward with it; absent / 'fast':
   // every fp8 GEMM at the fast-accumulation rate the hardware's GEMM table was measured at
+  // expertLoop: the MoE block runs its experts one at a time from Python (Hugging Face transformers' sparse MoE blocks,
+  // DeepSpeed-MoE's Experts.forward): no expert parallelism unless --ep says so, and every hit expert costs the host
+  // its own ops (src/sim/training/expert-loop.ts)
+  // zero3Gather: 'module' = ZeRO-3 all-gathers the parameters of one module per fetch (DeepSpeed's per-submodule
+  // fetch: src/sim/training/zero3-modules.ts); absent / 'bucket': in buckets of the data-parallel bucket size
+  // zero3MoeLeaf: the framework marks each MoE block a ZeRO-3 leaf module (deepspeed.utils.set_z3_leaf_modules): the
+  // block's parameters are fetched in one gather and its experts carry no hooks of their own
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
   // fsdpGatherDtype: 'fp8' = with fp8 GEMMs, FSDP / ZeRO-3 all-gathers the weights already cast to fp8 (torchtitan
   // --float8.enable_fsdp_float8_all_gather); absent: 16-bit weights
@@ -810,6 +825,9 @@ export interface RuntimeSettings {
     reduceDtype?: 'fp32' | 'bf16';
     elementwise?: 'eager' | 'fused';
     moeHost?: MoeHostSync;
+    expertLoop?: ExpertLoop;
+    zero3Gather?: 'module' | 'bucket';
+    zero3MoeLeaf?: boolean;
     fp8QuantizeBytes?: number;
     paramCastBytes?: number;
     fp8WeightCast?: 'per_step';
@@ -847,6 +865,13 @@ export interface MoeHostSync {
   expertGemmFwdS?: number; // the same for the forward's calls where they cost more (absent: expertGemmS)
   fp8ExpertKernelsFwd: number; // quantize kernels per local expert with fp8 GEMMs, at launch.per_kernel, forward
   fp8ExpertKernelsBwd: number;
+}
+/** Host work of a MoE block that loops over its experts in Python (runtime training.expert_loop; src/sim/training/expert-loop.ts) */
+export interface ExpertLoop {
+  expertFwdS: number; // host time of one hit expert's forward (the loop body's Python-issued ops)
+  expertKernelsBwd: number; // kernels autograd launches for one hit expert's backward, at launch.per_kernel each
+  zero3OpsFwd: number; // host ops ZeRO-3's module hooks issue per hit expert per forward (fetch, release, backward-hook functions), at launch.per_kernel
+  zero3OpsBwd: number; // the same per backward (fetch, release, the gradient hook per parameter, the hook functions' backward)
 }
 /**
  * One fused kernel of a decoder pass (runtime `fusion.groups`): the graph ops in `ops` run as one launch. The group's

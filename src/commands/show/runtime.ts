@@ -52,7 +52,7 @@ function settingsJson(s: RuntimeSettings) {
     host_vad_s: s.hostVadS ?? 0,
     host_sample_per_beam_step_s: s.hostSampleBeamStepS ?? 0,
     frontend: s.frontend ? { per_request_s: s.frontend.perRequestS, per_output_token_s: s.frontend.perOutputTokenS, processes: s.frontend.processes } : null,
-    launch: { per_kernel_s: s.launch.perKernelS, per_kernel_by_kind_s: s.launch.perKernelByKindS ?? null, graphs: s.launch.graphs, prompt_steps: s.launch.promptSteps ?? 'eager', device_gap: s.launch.deviceGap, graph_batch_sizes: s.launch.graphBatchSizes ?? null, decode_capture: s.launch.decodeCapture ? { sizes: s.launch.decodeCapture.sizes, max_batch: s.launch.decodeCapture.maxBatch, by_tp: byTpJson(s.launch.decodeCapture.byTp), below_memory: (s.launch.decodeCapture.belowMemory ?? []).map((c) => ({ memory_bytes: c.bytes, max_batch: c.maxBatch, by_tp: byTpJson(c.byTp) })) } : null },
+    launch: { per_kernel_s: s.launch.perKernelS, per_kernel_by_kind_s: s.launch.perKernelByKindS ?? null, graphs: s.launch.graphs, prompt_steps: s.launch.promptSteps ?? 'eager', device_gap: s.launch.deviceGap, graph_batch_sizes: s.launch.graphBatchSizes ?? null, capture_max_context: s.launch.captureMaxContext ?? null, decode_capture: s.launch.decodeCapture ? { sizes: s.launch.decodeCapture.sizes, max_batch: s.launch.decodeCapture.maxBatch, by_tp: byTpJson(s.launch.decodeCapture.byTp), below_memory: (s.launch.decodeCapture.belowMemory ?? []).map((c) => ({ memory_bytes: c.bytes, max_batch: c.maxBatch, by_tp: byTpJson(c.byTp) })) } : null },
     memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: byTpJson(s.memory.shareByTp), share_rule: s.memory.shareRule ?? 'fixed', reserve_by_tp: byTpJson(s.memory.reserveByTp) },
     scheduler: {
       max_num_seqs: s.scheduler.maxNumSeqs ?? null,
@@ -134,6 +134,7 @@ function settingsJson(s: RuntimeSettings) {
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
       dequantize_from_tokens: s.kernels.dequantizeFromTokens ?? null,
       w4a16_split_k: s.kernels.w4a16SplitK ?? null,
+      w4a16_split_k_flop_per_unit_clock: s.kernels.w4a16SplitKFlopPerUnitClock ?? null,
       w4a16_fp16_from_tokens: s.kernels.w4a16Fp16FromTokens ?? null,
       w4a16_fused_mlp: s.kernels.w4a16FusedMlp ?? false,
       prefill_scores: s.kernels.prefillScores ? { bytes_per_score: s.kernels.prefillScores.bytesPerScore, kernels: s.kernels.prefillScores.kernels } : null,
@@ -196,6 +197,14 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
       expert_gemm_fwd_s: mh.expertGemmFwdS,
       fp8_expert_kernels_fwd: mh.fp8ExpertKernelsFwd,
       fp8_expert_kernels_bwd: mh.fp8ExpertKernelsBwd,
+    },
+    zero3_gather: t.zero3Gather,
+    zero3_moe_leaf: t.zero3MoeLeaf,
+    expert_loop: t.expertLoop && {
+      expert_fwd_s: t.expertLoop.expertFwdS,
+      expert_kernels_bwd: t.expertLoop.expertKernelsBwd,
+      zero3_ops_fwd: t.expertLoop.zero3OpsFwd,
+      zero3_ops_bwd: t.expertLoop.zero3OpsBwd,
     },
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
@@ -327,7 +336,7 @@ export default class ShowRuntime extends BaseCommand {
         ...(s.hostLogMelS ? [['log-mel on the host', `${fmtSeconds(s.hostLogMelS)} per second of audio (the device runs no STFT)`] as [string, string]] : []),
         ...(s.hostSampleBeamStepS ? [['token sampling on the host', `${fmtSeconds(s.hostSampleBeamStepS)} per beam-search step per sequence, beam width > 1 (outside the decoder's time)`] as [string, string]] : []),
         ...(s.hostVadS ? [['voice activity on the host', `${fmtSeconds(s.hostVadS)} per second of audio, ${s.scheduler.vad ? 'on' : 'off (--set runtime.vad=true)'}`] as [string, string]] : []),
-        ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)}${s.launch.perKernelByKindS ? ` (one-kernel ops: ${Object.entries(s.launch.perKernelByKindS).map(([k, v]) => `${k} ${fmtSeconds(v)}`).join(', ')})` : ''} (graphs: ${s.launch.graphs}${s.launch.graphs === 'decode' || s.launch.graphs === 'piecewise' ? `, steps with prompts ${s.launch.promptSteps ?? 'eager'}` : ''}${s.launch.deviceGap ? '' : ', no device gap'}${s.launch.graphBatchSizes ? (s.launch.graphBatchSizes.length ? `, decode padded to captured sizes ${s.launch.graphBatchSizes.join(', ')}` : ', no padding to captured sizes') : ''}${s.launch.decodeCapture ? `; serve's decode steps pad to the engine's captured sizes up to ${s.launch.decodeCapture.maxBatch}${(s.launch.decodeCapture.belowMemory ?? []).map((c) => ` (${c.maxBatch} below ${fmtGB(c.bytes)}${c.byTp ? `, ${c.byTp.map(([k, v]) => `${v} from tp ${k}`).join(', ')}` : ''})`).join('')} and run eagerly above` : ''})`],
+        ['launch per kernel', `${fmtSeconds(s.launch.perKernelS)}${s.launch.perKernelByKindS ? ` (one-kernel ops: ${Object.entries(s.launch.perKernelByKindS).map(([k, v]) => `${k} ${fmtSeconds(v)}`).join(', ')})` : ''} (graphs: ${s.launch.graphs}${s.launch.graphs === 'decode' || s.launch.graphs === 'piecewise' ? `, steps with prompts ${s.launch.promptSteps ?? 'eager'}` : ''}${s.launch.captureMaxContext !== undefined ? `, decode graphs up to ${s.launch.captureMaxContext} tokens of context (eager above)` : ''}${s.launch.deviceGap ? '' : ', no device gap'}${s.launch.graphBatchSizes ? (s.launch.graphBatchSizes.length ? `, decode padded to captured sizes ${s.launch.graphBatchSizes.join(', ')}` : ', no padding to captured sizes') : ''}${s.launch.decodeCapture ? `; serve's decode steps pad to the engine's captured sizes up to ${s.launch.decodeCapture.maxBatch}${(s.launch.decodeCapture.belowMemory ?? []).map((c) => ` (${c.maxBatch} below ${fmtGB(c.bytes)}${c.byTp ? `, ${c.byTp.map(([k, v]) => `${v} from tp ${k}`).join(', ')}` : ''})`).join('')} and run eagerly above` : ''})`],
         ['usable memory', `${s.memory.shareRule === 'sglang' ? "SGLang's default by device memory and tp" : s.memory.share} of ${s.memory.basis === 'free' ? 'what weights and workspace leave' : s.memory.basis === 'startup' ? 'what is free once started, for weights and KV cache' : 'the device'}, reserve ${fmtGB(s.memory.reserveBytes)}${s.memory.reserveByTp ? ` (${s.memory.reserveByTp.map(([k, v]) => `${fmtGB(v)} from tp ${k}`).join(', ')})` : ''}; unified memory ${s.memory.unifiedShare}`],
         ['scheduler', `max seqs ${s.scheduler.maxNumSeqs ?? '—'}, tokens/step ${s.scheduler.maxNumBatchedTokens ?? '—'}, chunked prefill ${s.scheduler.chunkedPrefill ? 'on' : 'off'}${s.scheduler.ubatch ? `, prompt in ubatches of ${s.scheduler.ubatch}` : ''}${(s.scheduler.belowMemory ?? []).map((c) => ` (below ${fmtGB(c.bytes)}: max seqs ${c.maxNumSeqs ?? 'same'}, tokens/step ${c.maxNumBatchedTokens ?? 'same'})`).join('')}${s.scheduler.unchunkedCoversContext ? '; unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mlaUnchunked ? '; MLA models unchunked, tokens/step at least max_model_len' : ''}${s.scheduler.mixedBatches === false ? '; no mixed batches: an iteration runs prefill chunks alone when it can form one, decodes otherwise' : ''}${s.scheduler.unchunkedPrefillFirst ? '; without chunked prefill, prompts run alone first and decodes wait' : ''}${s.scheduler.admission && s.scheduler.admission !== 'preempt' ? `; admission ${s.scheduler.admission}` : ''}${s.scheduler.longContext ? `; max_model_len above ${s.scheduler.longContext.above}: chunked prefill ${s.scheduler.longContext.chunkedPrefill === false ? 'off' : 'on'}, tokens/step ${s.scheduler.longContext.maxNumBatchedTokens ?? 'same'}` : ''}` + audioScheduler(s.scheduler)],
         ['overlap', `tp ${s.overlap.tpComm}, fsdp prefetch ${s.overlap.fsdpPrefetch ?? 'engine bucket model'}, dp grad ${s.overlap.dpGrad ?? 'engine bucket model'}, ep two-batch ${s.overlap.epTwoBatch}`],

@@ -6,7 +6,7 @@
 //   3×3 conv, 1×1 shortcut when the width changes), each followed — where transformer_depth[i] > 0 — by a
 //   Transformer2DModel (GroupNorm, proj_in Linear(c, c), depth × BasicTransformerBlock, proj_out Linear(c, c));
 //   a stride-2 3×3 Downsample2D except at the last level;
-//   mid: ResnetBlock, Transformer2DModel (the last level's depth), ResnetBlock;
+//   mid: ResnetBlock, Transformer2DModel (mid_depth: SDXL the last level's depth, SD 1.x/2.x 1), ResnetBlock;
 //   up level j (widths reversed): `res_blocks + 1` ResnetBlocks over [previous ‖ skip] channels (the skips are
 //   every down-path output, popped in reverse), each followed by a Transformer2DModel where the depth > 0, and a
 //   nearest ×2 + 3×3 Upsample2D conv except at the last level; GroupNorm + conv_out (c₀ → out, 3×3).
@@ -19,7 +19,9 @@ export interface UnetSpec {
   channels: number[];
   res_blocks: number;
   transformer_depth: number[];
+  mid_depth: number;
   head_dim: number;
+  heads: number;
   time_embed_dim: number;
   add_embed_dim: number;
 }
@@ -52,7 +54,7 @@ export function unetParams(m: DitModel): ParamCount {
     if (i !== C.length - 1) down += 9 * c * c + c;
   });
   const top = C[C.length - 1]!;
-  mid = 2 * res(top, top) + tr(top, u.transformer_depth[C.length - 1]!);
+  mid = 2 * res(top, top) + tr(top, u.mid_depth);
   const skips = unetSkips(u);
   prev = top;
   for (let j = C.length - 1; j >= 0; j--) {
@@ -98,7 +100,7 @@ export function unetForwardMacs(m: DitModel, h: number, w: number): number {
   });
   const L = C.length - 1;
   const top = C[L]!;
-  macs += 2 * res(px(L), top, top) + tr(px(L), top, u.transformer_depth[L]!);
+  macs += 2 * res(px(L), top, top) + tr(px(L), top, u.mid_depth);
   const skips = unetSkips(u);
   prev = top;
   for (let j = L; j >= 0; j--) {

@@ -21,6 +21,8 @@ import type { Recompute, RecomputePolicy, StepBreakdown, ZeroStage } from './typ
 import { policyOf } from './memory.js';
 import { exposedComm, overlapShares } from '../overlap.js';
 import { moeHostFloor, withMoeHostFloor } from './moe-host-sync.js';
+import { expertLoopHostFloor, hitExperts } from './expert-loop.js';
+import { zero3ModuleGathers, type ModuleGathers } from './zero3-modules.js';
 import { launchFloorS } from '../../runtime/launch.js';
 import { dpExposed, edgeBuckets } from './dp-overlap.js';
 import { withContention } from './contention.js';
@@ -225,7 +227,15 @@ export function stepTime(i: StepInput): StepResult {
   // a dropless MoE layer the runtime syncs with the host every forward lasts at least the host's issue time
   // (./moe-host-sync.ts); full recompute issues the forward's kernels once more in the backward
   const mh = hw.runtime?.training?.moeHost;
-  if (mh && s.moeLayers > 0) {
+  const loop = hw.runtime?.training?.expertLoop;
+  if (loop && s.moeLayers > 0) {
+    // experts run one at a time from Python (./expert-loop.ts): the hit experts of this device's T tokens, each with
+    // its host ops (and ZeRO-3's hooks on its modules); full recompute runs the forward's loop once more
+    const hit = hitExperts((T / p.tp) * p.ep, s.experts, s.active, s.experts / p.ep);
+    // (no per-expert hooks where the framework makes the block a ZeRO-3 leaf: training.zero3_moe_leaf)
+    const f = expertLoopHostFloor(loop, hit, launchFloorS(hw), i.zero === 3 && !hw.runtime?.training?.zero3MoeLeaf, hw.runtime?.training?.hostCpuScale);
+    moe = withMoeHostFloor(moe, { fwdS: f.fwdS, bwdS: f.bwdS + fullShare * f.fwdS });
+  } else if (mh && s.moeLayers > 0) {
     const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw), i.gemmDtype === 'fp8', hw.runtime?.training?.hostCpuScale);
     moe = withMoeHostFloor(moe, { fwdS: f.fwdS, bwdS: f.bwdS + fullShare * f.fwdS });
   }
@@ -443,7 +453,14 @@ export function stepTime(i: StepInput): StepResult {
   // weights gathered per parameter: 16-bit, or with fp8 GEMMs under a runtime that casts the linear layers' weight shards
   // to fp8 before the ZeRO-3 / FSDP all-gather (torchtitan --float8.enable_fsdp_float8_all_gather: Float8Linear weights
   // only; the embedding, LM head and norms stay 16-bit) 1 byte for the share of the stage that is linear layers
-  const ag = bucketed('allgather', copies * denseParams, gatherBytes, sDense, p.tp) + bucketed('allgather', copies * expertParams, expertGatherBytes, sExpert, et * p.ep);
+  // (a runtime whose ZeRO-3 fetches module by module, training.zero3_gather module: one all-gather per parameter-holding
+  // module, ./zero3-modules.ts)
+  const byModule = i.zero === 3 && hw.runtime?.training?.zero3Gather === 'module';
+  const moduleGathers = (list: ModuleGathers[], bytesPer: number, n: number, stride: number) => list.reduce((t, g) => t + copies * g.count * one('allgather', g.params * bytesPer, n, stride), 0);
+  const mg = byModule ? zero3ModuleGathers(s, p, hw.runtime?.training?.zero3MoeLeaf === true) : undefined;
+  const ag = mg
+    ? moduleGathers(mg.dense, gatherBytes, sDense, p.tp) + moduleGathers(mg.expert, expertGatherBytes, sExpert, et * p.ep)
+    : bucketed('allgather', copies * denseParams, gatherBytes, sDense, p.tp) + bucketed('allgather', copies * expertParams, expertGatherBytes, sExpert, et * p.ep);
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
   // The buckets at the two edges of the step are not average ones: the bucketed layouts walk the parameters in
   // reverse registration order and close a bucket once it reaches the bucket size (Megatron-Core

@@ -117,7 +117,12 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   const dp = o.dp ?? o.devices / (tp * pp * cp);
   if (!Number.isInteger(dp) || dp < 1) throw new UserError(`--devices ${o.devices} is not a multiple of tp·pp·cp = ${tp * pp * cp}`);
   const moe = model.moe && model.layers > model.moe.dense_layers;
-  const ep = o.ep ?? (moe ? gcd(dp * cp, model.moe!.experts) : 1);
+  // the runtime that will run it (the command's --runtime, else the training default): its schedules and expert TP
+  const bound = withDefaultRuntime(hardware, model, 'training');
+  // expert parallelism by default over the data-parallel ranks, unless the runtime's MoE block loops over its experts
+  // in Python (training.expert_loop: Hugging Face's sparse MoE blocks hold every expert on every rank; ZeRO-3 shards
+  // them as any other parameter): then only where --ep says so
+  const ep = o.ep ?? (moe && !bound.runtime?.training?.expertLoop ? gcd(dp * cp, model.moe!.experts) : 1);
   if (o.etp !== undefined && !moe) throw new UserError(`--etp ${o.etp} needs a mixture-of-experts model (${model.id} has no routed experts)`);
   const seqLen = o.seqLen ?? Math.min(model.context, 4096);
   const microBatch = o.microBatch ?? 1;
@@ -125,8 +130,6 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   if (o.schedule !== undefined && !SCHEDULES.includes(o.schedule as Schedule)) throw new UserError(`--schedule must be ${SCHEDULES.join(', ')} (got "${o.schedule}")`);
   if (o.interleave !== undefined && (!Number.isInteger(o.interleave) || o.interleave < 1)) throw new UserError(`--interleave must be a positive integer (got "${o.interleave}")`);
   const shape = decoderShape(model);
-  // the runtime that will run it (the command's --runtime, else the training default): its schedules and expert TP
-  const bound = withDefaultRuntime(hardware, model, 'training');
   const has = bound.runtime?.training?.pipelineSchedules;
   const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave, has);
   const dtype = (o.dtype ?? 'bf16') as TrainDtype;

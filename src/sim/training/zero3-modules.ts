@@ -1,0 +1,49 @@
+// ZeRO-3 gathers one module's parameters per fetch (runtime training.zero3_gather: module). DeepSpeed's hooks fetch
+// each submodule's own parameters before it runs (deepspeed/runtime/zero/partitioned_param_coordinator.py @v0.16.9
+// fetch_sub_module: params_to_fetch = iter_params(current_submodule, recurse=z3_leaf_module(...)), one
+// __all_gather_params call for them and one for the prefetch that follows, each an all_gather_coalesced: one NCCL
+// all-gather per call). The prefetch pops parameters off the recorded trace until stage3_prefetch_bucket_size elements
+// (default 5e7; the Hugging Face integration fills "auto" with 0.9·hidden²); once it runs ahead, each fetch tops it up by
+// about the module just consumed, so a step issues about one all-gather per parameter-holding module per pass, sized as
+// that module. Parameters under stage3_param_persistence_threshold (norm weights) stay gathered and are not counted.
+// A mixture-of-experts layer whose block is not a ZeRO-3 leaf module fetches each expert's projections on their own:
+// 3·E all-gathers of h·f each, where a bucketed layout would move the layer's experts in a few large collectives. Small
+// collectives are latency-bound, which the size-shaped collective rate prices (./collective-time.ts). A block marked as a
+// ZeRO-3 leaf (deepspeed.utils.set_z3_leaf_modules; runtime training.zero3_moe_leaf) is one module: its router and
+// experts are fetched in one gather (fetch_sub_module recurses into a leaf's parameters).
+import type { DecoderShape } from './shapes.js';
+import { expertTp, type PlanShape } from './plan.js';
+
+/** gathers of one kind: `count` all-gathers of `params` parameters each, on one device per pass */
+export interface ModuleGathers {
+  count: number;
+  params: number;
+}
+
+/**
+ * The all-gathers of one forward (or backward) pass on one device of the average pipeline stage, by module: dense
+ * parameters (attention projections, dense FFN, router, shared expert, embedding, LM head) and routed experts; `leaf`:
+ * each MoE block (router and routed experts) one gather.
+ */
+export function zero3ModuleGathers(s: DecoderShape, p: PlanShape, leaf = false): { dense: ModuleGathers[]; expert: ModuleGathers[] } {
+  const layers = s.layers / p.pp;
+  const dense = layers * (s.denseLayers / s.layers);
+  const moe = layers * (s.moeLayers / s.layers);
+  const h = s.hidden;
+  const mods = s.gated ? 3 : 2; // gate, up, down projections (or in, out)
+  const out: { dense: ModuleGathers[]; expert: ModuleGathers[] } = { dense: [], expert: [] };
+  const add = (list: ModuleGathers[], count: number, params: number) => {
+    if (count > 0 && params > 0) list.push({ count, params });
+  };
+  // q, k, v, o projections (an MLA layer has more, smaller ones: counted as four of its attention parameters)
+  add(out.dense, 4 * layers, s.attnParams / 4 / p.tp);
+  add(out.dense, mods * dense, (s.ffnWidth * h) / p.tp);
+  if (!leaf) add(out.dense, moe, s.experts * h); // router (replicated; in a leaf block's gather, below)
+  if (s.sharedWidth > 0) add(out.dense, mods * moe, (s.sharedWidth * h) / p.tp);
+  add(out.dense, 1 / p.pp, s.paramsEmbedding / p.tp);
+  if (s.paramsHead > 0) add(out.dense, 1 / p.pp, s.paramsHead / p.tp);
+  const expert = (s.expertWidth * h) / expertTp(p);
+  if (leaf) add(out.expert, moe, mods * (s.experts / p.ep) * expert + s.experts * h);
+  else add(out.expert, mods * moe * (s.experts / p.ep), expert);
+  return out;
+}
