@@ -15,6 +15,9 @@ import { opCost } from '../src/sim/roofline.js';
 import { eagerStepSeconds } from '../src/runtime/launch.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 import { bound } from './helpers/bound.js';
+import { useScratchDir } from './helpers/scratch.js';
+import { loadSpecFile } from '../src/spec/load.js';
+import { formatIssue } from '../src/spec/errors.js';
 
 const int4 = resolvePrecision('int4', undefined, undefined, undefined);
 const passOf = (model: string, T: number, batch = 1) => {
@@ -118,26 +121,51 @@ describe('W4A16 GEMM paths (AutoAWQ kernels)', () => {
 
 describe('the split-K kernel rate (kernels.w4a16_split_k_flop_per_unit_clock: BitBLAS Ladder artifact, vLLM awq_gemm on an A100)', () => {
   const a100 = bound('a100-sxm4-80gb', 'autoawq-0.1');
-  const rate = 445 * a100.units! * a100.clockHz!; // FLOP/s over rows padded to 16
-  it('445 FLOP per SM per clock from the 4096 x 8192 x 28672 timing (28.368 ms); 0.1.x inherits it; no rate without split-K partials', () => {
-    expect(libraryRuntime('autoawq').kernels!.w4a16SplitKFlopPerUnitClock).toBe(445);
-    expect(libraryRuntime('autoawq-0.1').kernels!.w4a16SplitKFlopPerUnitClock).toBe(445);
-    expect((2 * 4096 * 8192 * 28672) / 28.368e-3 / (108 * 1.41e9)).toBeCloseTo(445, -1);
-    const op = gemm('llama-2-7b', 512, 'qkv_proj');
-    expect(w4a16SplitKS(op, a100)).toBeCloseTo(op.flops / rate, 12);
+  const perClock = a100.units! * a100.clockHz!; // SMs × clock: FLOP/s per unit of the rate per SM per clock
+  // the 8192 x 28672 column of the log: 1 / 32 / 4096 rows (1 / 2 / 256 tiles) in 0.185 / 0.278 / 28.368 ms
+  const measured = (M: number, ms: number) => (2 * Math.ceil(M / 16) * 16 * 8192 * 28672) / (ms * 1e-3) / (108 * 1.41e9);
+  it('a table by 16-row tiles, 267 / 355 / 445 at 1 / 2 / 256 tiles, from the log; 0.1.x inherits it; no rate without split-K partials', () => {
+    const table = { sizes: [1, 2, 256], values: [267, 355, 445] };
+    expect(libraryRuntime('autoawq').kernels!.w4a16SplitKFlopPerUnitClock).toEqual(table);
+    expect(libraryRuntime('autoawq-0.1').kernels!.w4a16SplitKFlopPerUnitClock).toEqual(table);
+    expect(measured(1, 0.185)).toBeCloseTo(267, -1);
+    expect(measured(32, 0.278)).toBeCloseTo(355, -1);
+    expect(measured(4096, 28.368)).toBeCloseTo(445, -1);
+    const op = gemm('llama-2-7b', 4096, 'qkv_proj'); // 256 tiles: the table's top
+    expect(w4a16SplitKS(op, a100)).toBeCloseTo(op.flops / (445 * perClock), 12);
     // GEMV checkpoints and TinyChat's kernel run no split-K kernel: no floor
     expect(w4a16SplitKS(op, bound('a100-sxm4-80gb', 'autoawq-gemv'))).toBeUndefined();
     expect(w4a16SplitKS(op, bound('a100-sxm4-80gb', 'tinychat'))).toBeUndefined();
     // nor on the FP16 path of 0.2.x from 1024 tokens
     expect(w4a16SplitKS(gemm('llama-2-7b', 1024, 'qkv_proj'), bound('a100-sxm4-80gb', 'autoawq'))).toBeUndefined();
   });
-  it('every 16-row tile costs the same: 1 to 16 rows price one tile, 17 to 32 two; the floor binds on an A100 prompt GEMM', () => {
-    const one = gemm('llama-2-7b', 16, 'ffn_down');
-    expect(w4a16SplitKS(gemm('llama-2-7b', 1, 'ffn_down'), a100)).toBeCloseTo(w4a16SplitKS(one, a100)!, 12);
-    expect(w4a16SplitKS(gemm('llama-2-7b', 17, 'ffn_down'), a100)).toBeCloseTo(2 * w4a16SplitKS(one, a100)!, 12);
-    expect(w4a16SplitKS(gemm('llama-2-7b', 32, 'ffn_down'), a100)).toBeCloseTo(2 * w4a16SplitKS(one, a100)!, 12);
-    // a 512-row GEMM: priced at the kernel's rate (~68 TFLOP/s), not the 16-bit GEMM table (~3x faster on an A100)
+  it('the rate at the tile count: one tile at 267, two at 355, 64 on the line in log(tiles) (419), held at 445 above 256', () => {
+    const at = (M: number) => { const op = gemm('llama-2-7b', M, 'ffn_down'); return op.flops * (Math.ceil(M / 16) * 16 / M) / w4a16SplitKS(op, a100)! / perClock; };
+    expect(at(1)).toBeCloseTo(267, 6);
+    expect(at(16)).toBeCloseTo(267, 6);
+    expect(at(17)).toBeCloseTo(355, 6);
+    expect(at(32)).toBeCloseTo(355, 6);
+    expect(at(1024)).toBeCloseTo(355 + (90 * 5) / 7, 6);
+    expect(at(4096)).toBeCloseTo(445, 6);
+    expect(at(8192)).toBeCloseTo(445, 6);
+    // one row of an 8192 x 28672 GEMM priced at the measured 0.185 ms, not at 445's 0.111 ms
+    const row: any = { ...gemm('llama-2-7b', 1, 'ffn_down'), n: 8192, k: 28672, flops: 2 * 8192 * 28672, weightBytes: 8192 * 28672 * 0.53125 };
+    expect(w4a16SplitKS(row, bound('a100-sxm4-80gb', 'autoawq-0.1'))! * 1e3).toBeCloseTo(0.185, 2);
+  });
+  it('every 16-row tile within a count costs the same; the time never falls with rows; the floor binds on an A100 prompt GEMM', () => {
+    const one = w4a16SplitKS(gemm('llama-2-7b', 16, 'ffn_down'), a100)!;
+    expect(w4a16SplitKS(gemm('llama-2-7b', 1, 'ffn_down'), a100)).toBeCloseTo(one, 12);
+    expect(w4a16SplitKS(gemm('llama-2-7b', 17, 'ffn_down'), a100)).toBeCloseTo((2 * one * 267) / 355, 12);
+    expect(w4a16SplitKS(gemm('llama-2-7b', 32, 'ffn_down'), a100)).toBeCloseTo((2 * one * 267) / 355, 12);
+    let last = 0;
+    for (let M = 1; M <= 6000; M += 7) {
+      const t = w4a16SplitKS(gemm('llama-2-7b', M, 'ffn_down'), a100)!;
+      expect(t).toBeGreaterThanOrEqual(last * (1 - 1e-12));
+      last = t;
+    }
+    // a 512-row GEMM (32 tiles): priced at the kernel's rate there, not the 16-bit GEMM table (~3x faster on an A100)
     const op = gemm('llama-2-7b', 512, 'ffn_up');
+    const rate = (355 + (90 * 4) / 7) * perClock;
     const c = opCost(op, a100, 'prefill');
     // (the tiled GEMM's imperfect overlap of streaming and MMA, src/sim/roofline.ts kneeGemm, adds under 2%)
     expect(c.computeS).toBeGreaterThanOrEqual(op.flops / rate);
@@ -150,12 +178,34 @@ describe('the split-K kernel rate (kernels.w4a16_split_k_flop_per_unit_clock: Bi
     const req = (T: number) => buildRequest({ model: 'llama-2-7b', hardware: 'a100-sxm4-80gb', dtype: 'int4', 'input-tokens': T, 'output-tokens': 1, batch: 1 }, model, a100, libraryModel);
     const linear = passOf('llama-2-7b', 512).filter((o) => isW4a16Gemm(o)).reduce((s, o) => s + o.flops, 0);
     const r = simulate(req(512));
-    expect(512 / r.prefill_tok_s!).toBeGreaterThan(linear / rate);
+    expect(512 / r.prefill_tok_s!).toBeGreaterThan(linear / (445 * perClock));
     let last = 0;
-    for (const T of [1, 15, 16, 17, 31, 33, 100, 511, 512, 513]) {
+    // (from 9 rows the serving batch's matrix-vector floor is held at the split-K kernel's one tile: 1-16 rows cost alike)
+    expect(simulate(req(16)).ttft_s!).toBeGreaterThanOrEqual(simulate(req(8)).ttft_s! * (1 - 1e-12));
+    for (const T of [1, 8, 9, 15, 16, 17, 31, 33, 100, 511, 512, 513, 1023, 1024, 2048]) {
       const t = simulate(req(T)).ttft_s!;
       expect(t).toBeGreaterThanOrEqual(last);
       last = t;
+    }
+  });
+});
+
+describe('kernels.w4a16_split_k_flop_per_unit_clock in a runtime file', () => {
+  const scratch = useScratchDir('hwperf-awqrate-');
+  const load = (name: string, value: string) =>
+    loadSpecFile(scratch.write(name, `id: my-awq\nname: x\nkind: runtime\nrole: serving\nextends: autoawq\nkernels:\n  w4a16_split_k_flop_per_unit_clock: ${value}\n  source: "test"\nsources: [test]\n`));
+  it('takes a number or a {tiles, values} table; rejects unequal lengths, falling tiles, a missing list', async () => {
+    const n = await load('n.yaml', '445');
+    expect(n.errors).toEqual([]);
+    expect((n.value!.spec as any).kernels.w4a16SplitKFlopPerUnitClock).toBe(445);
+    const t = await load('t.yaml', '{tiles: [1, 64], values: [300, 400]}');
+    expect(t.errors).toEqual([]);
+    expect((t.value!.spec as any).kernels.w4a16SplitKFlopPerUnitClock).toEqual({ sizes: [1, 64], values: [300, 400] });
+    const bad = ['{tiles: [1, 2], values: [300]}', '{tiles: [64, 1], values: [300, 400]}', '{tiles: [1]}', '{tiles: [0], values: [300]}'];
+    for (const [i, b] of bad.entries()) {
+      const r = await load(`bad${i}.yaml`, b);
+      expect(r.errors.length).toBeGreaterThan(0);
+      expect(r.errors.map(formatIssue).join('\n')).toMatch(/w4a16_split_k_flop_per_unit_clock/);
     }
   });
 });

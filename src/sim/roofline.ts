@@ -8,7 +8,7 @@ import type { Dtype, NormalizedHardware, RuntimeSettings } from '../spec/types.j
 type RuntimeKernels = RuntimeSettings['kernels'];
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
-import { w4a16BelowSwitch, w4a16Pass, w4a16SplitKS } from './w4a16-gemm.js';
+import { w4a16BelowSwitch, w4a16Pass, w4a16SplitKRowsS, w4a16SplitKS } from './w4a16-gemm.js';
 import { decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
@@ -256,10 +256,15 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   const g = int8Dq ? 0 : gemvFloorRows(op, hw, phase, gemv);
   if (g > 0) {
     const p = rowPasses(op, hw, g, bw);
-    if (Math.max(p.computeS, p.memoryS) < body + passS) {
-      passS = 0;
-      body = Math.max(p.computeS, p.memoryS);
-      computeS = p.computeS;
+    // (an int4 GEMM whose runtime has only its split-K kernel: the floor never below that kernel at g rows, partial sums
+    // kept: w4a16SplitKRowsS)
+    const splitG = w4a16SplitKRowsS(op, hw, g);
+    const keep = splitG !== undefined ? passS : 0;
+    const atG = Math.max(p.computeS, splitG ?? 0);
+    if (Math.max(atG, p.memoryS) + keep < body + passS) {
+      passS = keep;
+      body = Math.max(atG, p.memoryS);
+      computeS = atG;
       memoryS = p.memoryS;
       dtype = p.dtype;
     }

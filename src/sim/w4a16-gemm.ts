@@ -27,6 +27,7 @@
 import type { Op } from '../model/op.js';
 import type { NormalizedHardware } from '../spec/types.js';
 import type { DequantPass } from './dequant-pass.js';
+import { lookupEfficiency } from '../hardware/efficiency.js';
 
 const FP16 = 2; // bytes per element of the fp16 partial outputs and of the dequantized copy
 const W4A16_MAX_BITS = 4.5; // int4 with its group scales and zeros (src/model/quant.ts: 4.25); 16-bit heads are not int4
@@ -83,14 +84,31 @@ const M_TILE = 16; // rows per thread block of the split-K kernel (gemm_forward_
 /**
  * The compute time of the op's int4 GEMM on the runtime's split-K kernel at its measured rate (FLOP per SM per clock,
  * kernels.w4a16_split_k_flop_per_unit_clock) over its rows padded to whole 16-row tiles; undefined where the op does
- * not take that path, the runtime gives no rate, or the part's spec gives no SM count or clock.
+ * not take that path, the runtime gives no rate, or the part's spec gives no SM count or clock. A rate table by tile
+ * count (the kernel measured slower at one or two tiles than at hundreds: fewer blocks in flight per SM) is read at the
+ * op's tiles, interpolated in log(tiles) and held at its ends (lookupEfficiency, which also keeps the time of more tiles
+ * never below that of the table point under it: the time stays monotone in rows).
  */
 export function w4a16SplitKS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'units' | 'clockHz'>): number | undefined {
-  const rate = hw.runtime?.kernels?.w4a16SplitKFlopPerUnitClock;
-  if (rate === undefined || !(rate > 0) || !hw.units || !hw.clockHz || w4a16Path(op, hw) !== 'split_k') return undefined;
+  return w4a16SplitKRowsS(op, hw, op.m!);
+}
+
+/**
+ * w4a16SplitKS for the op as it would run at `rows` rows (its FLOPs scaled by rows / op.m). A serving batch's matrix-
+ * vector floor (src/sim/gemm-floors.ts) prices a GEMM of more than gemvMaxRows rows at most as that many rows at a time
+ * would cost; AutoAWQ has no matrix-vector kernel for GEMM checkpoints (the split-K kernel runs at every row count), so
+ * there that floor is held at no less than the split-K kernel at the floor's own row count: a monotonicity guard, not
+ * physics (a batch of 9-16 rows is the same one 16-row tile as a batch of 8, never cheaper).
+ */
+export function w4a16SplitKRowsS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'units' | 'clockHz'>, rows: number): number | undefined {
+  const r = hw.runtime?.kernels?.w4a16SplitKFlopPerUnitClock;
+  if (r === undefined || !hw.units || !hw.clockHz || !(rows > 0) || w4a16Path(op, hw) !== 'split_k') return undefined;
   const m = op.m!;
-  const padded = Math.ceil(m / M_TILE) * M_TILE;
-  return (op.flops * (padded / m)) / (rate * hw.units * hw.clockHz);
+  const flops = (op.flops * rows) / m;
+  const tiles = Math.ceil(rows / M_TILE);
+  const rate = typeof r === 'number' ? r : lookupEfficiency(r, tiles);
+  if (!(rate > 0)) return undefined;
+  return (flops * ((tiles * M_TILE) / rows)) / (rate * hw.units * hw.clockHz);
 }
 
 /** the split-K path at m rows: the GEMM writes S partial outputs in place of one; the sum reads them and writes the output */

@@ -246,7 +246,6 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       fp4_moe_efficiency: 'fp4MoeEfficiency',
       weight_only_moe_efficiency: 'weightOnlyMoeEfficiency',
       w4a16_split_k: 'w4a16SplitK',
-      w4a16_split_k_flop_per_unit_clock: 'w4a16SplitKFlopPerUnitClock',
       w4a16_fused_mlp: 'w4a16FusedMlp',
     });
     // null: a release without the FP16 path (a file that extends one with it)
@@ -258,6 +257,12 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.quantized_weight_bits !== undefined) out.kernels.quantizedWeightBits = { ...k.quantized_weight_bits };
     if (k.quantized_head_bits !== undefined) out.kernels.quantizedHeadBits = { ...k.quantized_head_bits };
     if (k.skinny_gemm_rows !== undefined) out.kernels.skinnyGemmRows = { ...k.skinny_gemm_rows };
+    // the split-K kernel's rate: one number, or { tiles, values } → a table over 16-row tiles (the schema checked each entry)
+    const sk = k.w4a16_split_k_flop_per_unit_clock;
+    if (typeof sk === 'number') out.kernels.w4a16SplitKFlopPerUnitClock = sk;
+    else if (sk !== undefined && typeof sk === 'object') {
+      if (risingTable(ctx, [...at, 'kernels', 'w4a16_split_k_flop_per_unit_clock'], sk.tiles, sk.values, 'tiles', 'values')) out.kernels.w4a16SplitKFlopPerUnitClock = { sizes: [...sk.tiles], values: [...sk.values] };
+    }
     // by the step's tokens: { tokens, values } → an efficiency table over tokens (the schema checked each entry)
     const f4 = k.fp4_moe_efficiency;
     if (f4 !== undefined && typeof f4 === 'object') {

@@ -875,8 +875,22 @@ const runtimeBlocks = {
       // tokens up, dequantize to fp16 then a BLAS GEMM (null: the release has no such path); the fused MLP's gate/up
       // projections call the split-K kernel directly
       w4a16_split_k: { type: 'integer', minimum: 1, maximum: 64 },
-      // that split-K kernel's measured FLOP per SM per clock over 16-row M tiles (a floor on its compute time)
-      w4a16_split_k_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
+      // that split-K kernel's measured FLOP per SM per clock over 16-row M tiles (a floor on its compute time): one rate,
+      // or a table by the GEMM's count of 16-row tiles (interpolated in log(tiles), held at both ends)
+      w4a16_split_k_flop_per_unit_clock: {
+        oneOf: [
+          { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['tiles', 'values'],
+            properties: {
+              tiles: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'integer', minimum: 1, maximum: 1e8 } },
+              values: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 } },
+            },
+          },
+        ],
+      },
       w4a16_fp16_from_tokens: { type: ['integer', 'null'], minimum: 1, maximum: 1048576 },
       w4a16_fused_mlp: { type: 'boolean' },
       // a decoder's prompt attention written out in Python ops (src/sim/written-prefill-attention.ts)

@@ -608,8 +608,9 @@ export interface RuntimeSettings {
     w4a16SplitK?: number;
     // that split-K kernel's measured rate in FLOP per SM (compute unit) per clock, over its rows padded to whole 16-row M
     // tiles (each 16-row tile dequantizes the whole int4 weight matrix again): a floor on the op's compute time, applied
-    // per unit and clock on the part (src/sim/w4a16-gemm.ts w4a16SplitKS)
-    w4a16SplitKFlopPerUnitClock?: number;
+    // per unit and clock on the part (src/sim/w4a16-gemm.ts w4a16SplitKS); one rate, or a table by the GEMM's count of
+    // 16-row tiles (sizes: tiles, interpolated in log(tiles) and held at both ends, as the hardware's size tables are)
+    w4a16SplitKFlopPerUnitClock?: number | EfficiencyTable;
     w4a16Fp16FromTokens?: number;
     w4a16FusedMlp?: boolean;
     // a decoder's prompt attention written out in Python ops (AutoAWQ / TinyChat fused attention at seqlen > 1:

@@ -21,6 +21,8 @@ const attentionTablesJson = (t: RuntimeSettings['kernels']['prefillAttention']) 
   t === undefined ? null : Object.fromEntries(Object.entries(t).map(([d, e]) => [d, { lengths: e!.sizes, values: e!.values }]));
 const decodeAttentionJson = (t: RuntimeSettings['kernels']['decodeAttention']) =>
   t === undefined ? null : Object.fromEntries(Object.entries(t).map(([w, e]) => [w, { fixed_s: e!.fixedS, per_sequence_head_s: e!.perSequenceHeadS, bandwidth: e!.bandwidth }]));
+// the split-K kernel's rate per SM per clock: one number, or its table by 16-row tiles
+const splitKRateJson = (f: RuntimeSettings['kernels']['w4a16SplitKFlopPerUnitClock']) => (f === undefined ? null : typeof f === 'number' ? f : { tiles: f.sizes, values: f.values });
 const fp4MoeJson = (f: RuntimeSettings['kernels']['fp4MoeEfficiency']) => (f === undefined ? null : typeof f === 'number' ? f : { tokens: f.sizes, values: f.values });
 // the runtime's own small-message all-reduce (collectives.custom_allreduce): message bytes, seconds per call, largest group
 // (and smaller groups' own tables by group size, where the runtime measured them)
@@ -137,7 +139,7 @@ function settingsJson(s: RuntimeSettings) {
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
       dequantize_from_tokens: s.kernels.dequantizeFromTokens ?? null,
       w4a16_split_k: s.kernels.w4a16SplitK ?? null,
-      w4a16_split_k_flop_per_unit_clock: s.kernels.w4a16SplitKFlopPerUnitClock ?? null,
+      w4a16_split_k_flop_per_unit_clock: splitKRateJson(s.kernels.w4a16SplitKFlopPerUnitClock),
       w4a16_fp16_from_tokens: s.kernels.w4a16Fp16FromTokens ?? null,
       w4a16_fused_mlp: s.kernels.w4a16FusedMlp ?? false,
       prefill_scores: s.kernels.prefillScores ? { bytes_per_score: s.kernels.prefillScores.bytesPerScore, kernels: s.kernels.prefillScores.kernels } : null,
@@ -246,6 +248,7 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
     for (const [k, v] of Object.entries(o[block] ?? {})) {
       // the fp4 MoE table prints as the top level prints it ({tokens, values}), not by its internal names
       if (block === 'kernels' && k === 'fp4MoeEfficiency') { out.kernels_fp4_moe_efficiency = fp4MoeJson(v as RuntimeSettings['kernels']['fp4MoeEfficiency']); continue; }
+      if (block === 'kernels' && k === 'w4a16SplitKFlopPerUnitClock') { out.kernels_w4a16_split_k_flop_per_unit_clock = splitKRateJson(v as RuntimeSettings['kernels']['w4a16SplitKFlopPerUnitClock']); continue; }
       // the measured attention kernels print by the YAML's names (lengths / values; fixed_s, per_sequence_head_s, bandwidth)
       if (block === 'kernels' && k === 'prefillAttention') { out.kernels_prefill_attention = attentionTablesJson(v as RuntimeSettings['kernels']['prefillAttention']); continue; }
       if (block === 'kernels' && k === 'decodeAttention') { out.kernels_decode_attention = decodeAttentionJson(v as RuntimeSettings['kernels']['decodeAttention']); continue; }
