@@ -1,7 +1,10 @@
 // Narrow-float MoE experts on a part without their tensor cores (MXFP4 gpt-oss on A100 / H100, FP8 on A100) run
-// weight-only through vLLM's fused Marlin MoE, capped at the fraction of the 16-bit peak that kernel reaches at large M:
-// 0.54 (vLLM fused_marlin_moe MXFP4 on an H20, flagos-ai/FlagGems PR #4483; runtimes/vllm.yaml by_vendor nvidia), 0.29 on
-// Hopper (the whole call timed on an H100 SXM by aiconfigurator; by_architecture hopper).
+// weight-only through the runtime's grouped MoE kernel. vLLM's fused Marlin MoE is capped at the fraction of the 16-bit
+// peak it reaches at large M: 0.54 (fused_marlin_moe MXFP4 on an H20, flagos-ai/FlagGems PR #4483; runtimes/vllm.yaml
+// by_vendor nvidia), 0.29 on Hopper (the whole call timed on an H100 SXM by aiconfigurator; by_architecture hopper
+// marlin_moe_efficiency), which a Hopper run gets where it ran Marlin (--set runtime.weight_only_moe=marlin: vLLM before
+// v0.12, VLLM_MXFP4_USE_MARLIN=1). The current release's Hopper default, OpenAI's triton_kernels matmul_ogs, runs at the
+// part's own 16-bit table (aiconfigurator h100_sxm/moe/vllm/0.24.0 at gpt-oss's shapes).
 // Dense GEMMs of the same model (attention projections, bf16) and native-fp4 parts (Blackwell, FP4 activations) are not capped.
 import { describe, expect, it } from 'vitest';
 import { libraryModel } from '../src/spec/library.js';
@@ -11,6 +14,7 @@ import { buildLayout } from '../src/sim/parallel.js';
 import { opCost, matrixPeak } from '../src/sim/roofline.js';
 import type { DecoderModel } from '../src/index.js';
 import { bound } from './helpers/bound.js';
+import { runCli } from './fuzz/cli.js';
 
 const oss = libraryModel('gpt-oss-20b') as DecoderModel;
 const fp4 = resolvePrecision('fp4', undefined, undefined, 'bf16');
@@ -19,16 +23,71 @@ const up = ops.find((o) => o.name === 'experts_up')!;
 const qkv = ops.find((o) => o.name === 'qkv_proj')!;
 const rate = (op: typeof up, hw: ReturnType<typeof bound>) => op.flops / opCost(op, hw).computeS;
 
-describe('weight-only MoE experts under vLLM run the fused Marlin MoE (0.54 of the 16-bit peak, 0.29 on Hopper)', () => {
-  it('gpt-oss-20b MXFP4 experts of an 8192-token prefill stay at or below 0.54 of the fp16 peak on A100, 0.29 on Hopper', () => {
-    // Hopper's own cap: Marlin's mma.sync tiles reach 0.27-0.30 of an H100's peak (aiconfigurator h100_sxm
-    // vllm_marlin_moe, runtimes/vllm.yaml by_architecture hopper)
+const marlin = (hw: ReturnType<typeof bound>) => ({ ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, weightOnlyMoeKernel: 'marlin' as const } } });
+// one fused MoE call (routing, sort, both grouped GEMMs, activation, finalize) of `tokens` prompt tokens, as
+// test/prompt-fused-moe-block-fp8.test.ts prices it
+const MOE_CALL = ['moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize'];
+const moeCall = (model: DecoderModel, hw: ReturnType<typeof bound>, tokens: number) => {
+  const pass = buildDecoderPass(model, buildLayout(model, 1, 1, undefined, 1, false), fp4, { prefillSeqs: 1, prefillLen: tokens, decodeSeqs: 0 });
+  return MOE_CALL.reduce((s, n) => {
+    const o = pass.find((x) => x.name === n);
+    return o ? s + opCost({ ...o, count: 1 }, hw, 'prefill').seconds : s;
+  }, 0);
+};
+
+describe('weight-only MoE experts under vLLM: fused Marlin MoE (0.54 of the 16-bit peak, 0.29 on Hopper), Triton matmul_ogs on Hopper by default', () => {
+  it('gpt-oss-20b MXFP4 experts of an 8192-token prefill stay at or below 0.54 of the fp16 peak on A100, 0.29 on Hopper where the run chose Marlin', () => {
+    // Hopper's Marlin cap: Marlin's mma.sync tiles reach 0.27-0.30 of an H100's peak (aiconfigurator h100_sxm
+    // vllm_marlin_moe, runtimes/vllm.yaml by_architecture hopper); an A100 runs Marlin by default and has no Hopper figure
     for (const [hwId, cap] of [['a100-sxm4-80gb', 0.54], ['h100-pcie', 0.29], ['h100-sxm', 0.29], ['h200-sxm', 0.29]] as const) {
-      const hw = bound(hwId, 'vllm');
+      const hw = marlin(bound(hwId, 'vllm'));
       const peak = matrixPeak(hw, 'fp4').flopPerS; // the 16-bit peak the weight-only GEMM runs at
       expect(rate(up, hw)).toBeLessThanOrEqual(cap * peak * 1.000001);
       expect(rate(up, hw)).toBeGreaterThan(0.9 * cap * peak); // a large grouped GEMM reaches the cap
     }
+    // the A100's default is Marlin too: the same rate with or without the setting
+    expect(rate(up, bound('a100-sxm4-80gb', 'vllm'))).toBeCloseTo(rate(up, marlin(bound('a100-sxm4-80gb', 'vllm'))), 6);
+  });
+  it('the current release on Hopper runs Triton matmul_ogs at the part\'s own 16-bit table, about twice Marlin\'s rate', () => {
+    for (const hwId of ['h100-sxm', 'h200-sxm']) {
+      const hw = bound(hwId, 'vllm');
+      expect(hw.runtime!.kernels.weightOnlyMoeEfficiency).toBe(1);
+      expect(hw.runtime!.kernels.marlinMoeEfficiency).toBe(0.29);
+      expect(rate(up, hw)).toBeCloseTo(rate(up, bound(hwId, 'ideal')), 6);
+      expect(rate(up, hw) / rate(up, marlin(hw))).toBeGreaterThan(1.8);
+    }
+  });
+  it('the priced call matches the Triton kernel timed at gpt-oss shapes on an H100 at prompt sizes; the old 0.54 read it 1.2-1.3x slow', () => {
+    // aiconfigurator @095f58a5 h100_sxm/moe/vllm/0.24.0 vllm_gptossmxfp4moe_triton_oaitritonmxfp4expertsmonolithic,
+    // w4a16_mxfp4, hidden 2880, intermediate 2880, top-4, TP 1, balanced; ms
+    const h100 = bound('h100-sxm', 'vllm');
+    const at054 = { ...h100, runtime: { ...h100.runtime!, kernels: { ...h100.runtime!.kernels, weightOnlyMoeEfficiency: 0.54 } } };
+    for (const [id, table] of [
+      ['gpt-oss-20b', [[4096, 1.4832], [8192, 2.8941], [16384, 5.8915]]],
+      ['gpt-oss-120b', [[4096, 1.51], [8192, 2.9309], [16384, 5.8251]]],
+    ] as const) {
+      const m = libraryModel(id) as DecoderModel;
+      for (const [tokens, ms] of table) {
+        const r = moeCall(m, h100, tokens) / (ms * 1e-3);
+        expect(r).toBeGreaterThan(0.9);
+        expect(r).toBeLessThan(1.25);
+      }
+      expect(moeCall(m, at054, 8192) / (table[1][1] * 1e-3)).toBeGreaterThan(1.18);
+    }
+  });
+  it('--set runtime.weight_only_moe=marlin slows a Hopper gpt-oss prompt; a bad value is a one-line error', async () => {
+    const argv = ['simulate', '--model', 'gpt-oss-20b', '--hardware', 'h100-sxm', '--dtype', 'fp4', '--input-tokens', '8192', '--output-tokens', '1', '--batch', '1', '--runtime', 'vllm', '--json'];
+    const ttft = async (extra: string[]) => {
+      const r = await runCli([...argv, ...extra]);
+      expect(r.exit, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).ttft_s as number;
+    };
+    const triton = await ttft([]);
+    expect(await ttft(['--set', 'runtime.weight_only_moe=default'])).toBeCloseTo(triton, 9);
+    expect(await ttft(['--set', 'runtime.weight_only_moe=marlin'])).toBeGreaterThan(1.1 * triton);
+    const bad = await runCli([...argv.filter((a) => a !== '--json'), '--set', 'runtime.weight_only_moe=cutlass']);
+    expect(bad.exit).not.toBe(0);
+    expect(bad.stderr).toMatch(/weight_only_moe/);
   });
   it('without the cap (ideal runtime) the same experts run at the cuBLAS table, above it; the bf16 attention projections are not capped', () => {
     const ideal = bound('a100-sxm4-80gb', 'ideal');

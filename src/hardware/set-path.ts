@@ -119,6 +119,9 @@ function buildFields(): Record<string, Field> {
     'runtime.frontend_per_token': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { frontendPerOutputTokenS: v as number }) },
     // the captured decode graph batch sizes with padding on, per rank, ascending: "128,256,384,512"; "none" turns padding off
     'runtime.graph_batch_sizes': { kind: 'string', apply: (hw, v) => setRuntime(hw, { graphBatchSizes: graphSizes(v as string) }) },
+    // the weight-only MoE kernel the run used (default: the runtime file's; marlin: vLLM's fused Marlin MoE, the
+    // default of vLLM before v0.12 on Hopper and what VLLM_MXFP4_USE_MARLIN=1 selects; kernels.marlin_moe_efficiency)
+    'runtime.weight_only_moe': { kind: 'string', options: ['default', 'marlin'], apply: (hw, v) => setRuntime(hw, { weightOnlyMoe: v as 'default' | 'marlin' }) },
     'runtime.api_servers': { kind: 'count', apply: (hw, v) => setRuntime(hw, { apiServers: v as number }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
     ...linkFields('scale_up', 'scaleUp'),

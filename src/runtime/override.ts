@@ -60,5 +60,7 @@ export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
   // captured decode graph sizes (`--set runtime.graph_batch_sizes`; null: padding off, whatever the runtime file says,
   // its default capture (launch.decode_capture) included: an empty list, which src/sim/graph-padding.ts reads as no sizes)
   const launch = own.graphBatchSizes !== undefined ? { graphBatchSizes: own.graphBatchSizes ?? [] } : undefined;
-  return { stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend, ...(launch ? { launch } : {}) };
+  // the weight-only MoE kernel the run chose (`--set runtime.weight_only_moe`: src/sim/kernel-caps.ts)
+  const kernels = own.weightOnlyMoe !== undefined ? { weightOnlyMoeKernel: own.weightOnlyMoe } : undefined;
+  return { ...(kernels ? { kernels } : {}), stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend, ...(launch ? { launch } : {}) };
 }

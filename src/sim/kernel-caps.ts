@@ -37,9 +37,12 @@ export function runtimeGemmCap(op: Op, hw: NormalizedHardware, dtype: Dtype, pea
   }
   // narrow-float expert weights on a part without their tensor cores run weight-only through the runtime's grouped
   // kernel (vLLM's fused Marlin MoE: dequantized in the mainloop, mma.sync 16-bit math), which reaches at most
-  // kernels.weight_only_moe_efficiency of the 16-bit peak (runtimes/vllm.yaml cites it)
+  // kernels.weight_only_moe_efficiency of the 16-bit peak (runtimes/vllm.yaml cites it); a run that chose the fused
+  // Marlin MoE over the runtime's default kernel (--set runtime.weight_only_moe=marlin: vLLM before v0.12 on Hopper, or
+  // VLLM_MXFP4_USE_MARLIN=1) reaches kernels.marlin_moe_efficiency where the runtime sets one
   if (op.groups && weightOnlyFallback(op.dtype, dtype)) {
-    const cap = hw.runtime?.kernels?.weightOnlyMoeEfficiency;
+    const k = hw.runtime?.kernels;
+    const cap = (k?.weightOnlyMoeKernel === 'marlin' ? k.marlinMoeEfficiency : undefined) ?? k?.weightOnlyMoeEfficiency;
     if (cap !== undefined) eff = Math.min(eff, cap);
   }
   return eff;

@@ -69,7 +69,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; batching?: 'inflight' | 'static'; graphBatchSizes?: readonly number[] | null };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; batching?: 'inflight' | 'static'; graphBatchSizes?: readonly number[] | null; weightOnlyMoe?: 'default' | 'marlin' };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -599,6 +599,13 @@ export interface RuntimeSettings {
     // weight-only (no fp8/fp4 tensor cores: dequantized in the kernel to 16-bit math; vLLM's fused Marlin MoE), a cap on
     // the hardware's GEMM table for those grouped GEMMs; src/sim/roofline.ts
     weightOnlyMoeEfficiency?: number;
+    // the same cap for vLLM's fused Marlin MoE where the runtime's default weight-only MoE kernel is another one (vLLM on
+    // Hopper from v0.12: OpenAI's triton_kernels matmul_ogs) and the run chose Marlin or ran a release that defaulted to
+    // it (weightOnlyMoeKernel 'marlin', --set runtime.weight_only_moe=marlin); src/sim/kernel-caps.ts
+    marlinMoeEfficiency?: number;
+    // which weight-only MoE kernel the run used: 'default' (the runtime file's weightOnlyMoeEfficiency) or 'marlin'
+    // (marlinMoeEfficiency where the file sets one); set by --set runtime.weight_only_moe
+    weightOnlyMoeKernel?: 'default' | 'marlin';
     // W4A16 (int4 weights, 16-bit activations: AWQ / GPTQ checkpoints) dense GEMMs above the matrix-vector rows
     // (src/sim/w4a16-gemm.ts): the runtime's int4 GEMM kernel splits K over w4a16SplitK blocks that each write an fp16
     // partial output, summed by a reduction kernel of its own (AutoAWQ / vLLM awq_gemm: torch::empty({split_k, M, N}) then

@@ -125,6 +125,8 @@ function settingsJson(s: RuntimeSettings) {
       fp8_tensor_efficiency: s.kernels.fp8TensorEfficiency ?? null,
       fp4_moe_efficiency: fp4MoeJson(s.kernels.fp4MoeEfficiency),
       weight_only_moe_efficiency: s.kernels.weightOnlyMoeEfficiency ?? null,
+      marlin_moe_efficiency: s.kernels.marlinMoeEfficiency ?? null,
+      weight_only_moe_kernel: s.kernels.weightOnlyMoeKernel ?? 'default',
       weight_only_moe_fixed_s: s.kernels.weightOnlyMoeFixedS ?? null,
       tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block, block_fp8_moe: s.kernels.tiledGemm.blockFp8Moe ? { rate_bytes_s: s.kernels.tiledGemm.blockFp8Moe.rateBytePerS, tile_n: s.kernels.tiledGemm.blockFp8Moe.tileN } : null } : null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
