@@ -1,8 +1,8 @@
 // SGLang's attention DP without DeepEP (runtime kernels.attention_dp_moe, src/sim/parallel.ts DpMoe): every rank's
 // tokens are gathered before each layer's FFN (an all-reduce of a zeroed buffer in sgl-project/sglang @7f00a464
 // dp_attention.py _dp_gather; an all_gather_into_tensor in v0.4.3.post2), the MoE, shared experts and dense FFN run
-// tensor-parallel over all of them, and the output is all-reduced and each rank keeps its rows. TensorRT-LLM keeps the
-// all-to-all dispatch. Per-rank schedulers: chunked_prefill_size // dp_size (// 2 in 0.4.3) per rank, and
+// tensor-parallel over all of them, and the output is all-reduced and each rank keeps its rows; 0.5 runs a decode step
+// as MAX_LEN (all_gather_into_tensor + reduce_scatter, PRs #8278 / #8539). TensorRT-LLM keeps the all-to-all dispatch. Per-rank schedulers: chunked_prefill_size // dp_size (// 2 in 0.4.3) per rank, and
 // schedule_conservativeness x 0.3 (new_token_ratio 0.21 at start).
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
@@ -53,6 +53,25 @@ describe('SGLang attention DP gathers the tokens for a tensor-parallel MoE', () 
     // dense FFN and shared experts split over tp in memory as well
     const Lall = buildLayout(m, 8, 1, undefined, 8, true);
     expect(weightBytes(m, dp.L, p).perDevice).toBeLessThan(weightBytes(m, Lall, p).perDevice);
+  });
+  it('0.5 runs a decode step as MAX_LEN (all-gather + reduce-scatter) and keeps the all-reduces for extend steps', () => {
+    const dec = { prefillSeqs: 0, prefillLen: 0, decodeSeqs: 64 };
+    const mixed = { prefillSeqs: 1, prefillLen: 512, decodeSeqs: 64 };
+    const ops = (runtime: string, shape: typeof dec) => {
+      const hw = bound('h200-sxm', runtime);
+      return passOps(m, hw, buildLayout(m, 8, 1, undefined, 8, true, dpMoeOf(hw)), p, shape);
+    };
+    const now = ops('sglang', dec);
+    expect(find(now, 'dp_gather')!.comm).toMatchObject({ kind: 'allgather', bytes: 64 * m.hidden * 2, group: 8 });
+    expect(find(now, 'dp_combine')!.comm).toMatchObject({ kind: 'reducescatter', bytes: 64 * m.hidden * 2, group: 8 });
+    // any extend tokens in the step: SUM_LEN, both all-reduces
+    expect(find(ops('sglang', mixed), 'dp_gather')!.comm!.kind).toBe('allreduce');
+    expect(find(ops('sglang', mixed), 'dp_combine')!.comm!.kind).toBe('allreduce');
+    // April 2025 (sglang-0.4.5): all-reduce on decode steps too; v0.4.3.post2: the all-gather on both
+    expect(find(ops('sglang-0.4.5', dec), 'dp_gather')!.comm!.kind).toBe('allreduce');
+    expect(find(ops('sglang-0.4.5', dec), 'dp_combine')!.comm!.kind).toBe('allreduce');
+    expect(find(ops('sglang-0.4', dec), 'dp_gather')!.comm!.kind).toBe('allgather');
+    expect(find(ops('sglang-0.4', dec), 'dp_combine')!.comm!.kind).toBe('allreduce');
   });
   it('v0.4.3.post2 gathers with an all-gather; TensorRT-LLM keeps the all-to-all', () => {
     const old = pass('sglang-0.4', true);

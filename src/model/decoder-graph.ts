@@ -47,7 +47,11 @@ export interface GraphLayout {
   expertShards: number;
   attentionDp?: boolean; // attention, dense FFN and LM head data-parallel over tp (src/sim/parallel.ts)
   // attention DP's MoE by gathering the tokens (src/sim/parallel.ts DpMoe); undefined: all-to-all dispatch
-  dpMoe?: { gather: 'allreduce' | 'allgather'; combine: 'allreduce' | 'reducescatter' };
+  dpMoe?: {
+    gather: 'allreduce' | 'allgather';
+    combine: 'allreduce' | 'reducescatter';
+    decode?: { gather: 'allreduce' | 'allgather'; combine: 'allreduce' | 'reducescatter' }; // a step with no extend tokens
+  };
 }
 
 // `kernels` and `fusedInto` are set on every op, unset, so that the ops a runtime's fusion groups rewrite (src/sim/
@@ -166,7 +170,9 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   const seqsA = seqs / dpA;
   // Attention DP in a runtime's gather mode (SGLang without DeepEP): the FFN side (dense FFN, router, routed and shared
   // experts) runs over all T tokens gathered from the ranks, its weights split over tp as without attention DP
-  const gather = L.attentionDp ? L.dpMoe : undefined;
+  const dpMoe = L.attentionDp ? L.dpMoe : undefined;
+  // a step with no extend tokens runs the runtime's decode pair where it has one (DpMoe.decode); any extend: the other
+  const gather = dpMoe && s.prefillSeqs === 0 && dpMoe.decode ? dpMoe.decode : dpMoe;
   const Tf = gather ? T : Ta; // tokens through this device's FFN side
   const tf = gather ? tp : tw; // devices the FFN side's dense weights are split over
   const layers = L.layersPerStage;

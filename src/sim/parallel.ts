@@ -36,6 +36,10 @@ export interface Layout {
 export interface DpMoe {
   gather: 'allreduce' | 'allgather';
   combine: 'allreduce' | 'reducescatter';
+  // the pair a step with no extend tokens runs, where it differs (SGLang 0.5 DpPaddingMode: SUM_LEN, an all-reduce of a
+  // zeroed [sum of tokens, d] buffer, whenever the batch holds an extend; MAX_LEN, all_gather_into_tensor + reduce_scatter,
+  // for a decode batch whose ranks are balanced, as a pass prices them)
+  decode?: { gather: 'allreduce' | 'allgather'; combine: 'allreduce' | 'reducescatter' };
 }
 
 /** the bound runtime's gather mode for attention DP's MoE (undefined: all-to-all dispatch) */

@@ -254,7 +254,10 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.prefill_scores !== undefined) out.kernels.prefillScores = { bytesPerScore: k.prefill_scores.bytes_per_score, kernels: k.prefill_scores.kernels };
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
     if (k.moe_shared_fused !== undefined && k.moe_shared_fused !== false) out.kernels.moeSharedFused = { routedExperts: k.moe_shared_fused.routed_experts, sharedExperts: k.moe_shared_fused.shared_experts };
-    if (k.attention_dp_moe !== undefined) out.kernels.attentionDpMoe = { gather: k.attention_dp_moe.gather, combine: k.attention_dp_moe.combine };
+    if (k.attention_dp_moe !== undefined) {
+      const a = k.attention_dp_moe;
+      out.kernels.attentionDpMoe = { gather: a.gather, combine: a.combine, ...(a.decode ? { decode: { gather: a.decode.gather, combine: a.decode.combine } } : {}) };
+    }
     if (k.quantized_weight_bits !== undefined) out.kernels.quantizedWeightBits = { ...k.quantized_weight_bits };
     if (k.quantized_head_bits !== undefined) out.kernels.quantizedHeadBits = { ...k.quantized_head_bits };
     if (k.skinny_gemm_rows !== undefined) out.kernels.skinnyGemmRows = { ...k.skinny_gemm_rows };

@@ -855,7 +855,17 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['gather', 'combine'],
-        properties: { gather: { enum: ['allreduce', 'allgather'] }, combine: { enum: ['allreduce', 'reducescatter'] } },
+        properties: {
+          gather: { enum: ['allreduce', 'allgather'] },
+          combine: { enum: ['allreduce', 'reducescatter'] },
+          // the pair a step without extend tokens runs (SGLang DpPaddingMode.MAX_LEN); absent: gather / combine
+          decode: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['gather', 'combine'],
+            properties: { gather: { enum: ['allreduce', 'allgather'] }, combine: { enum: ['allreduce', 'reducescatter'] } },
+          },
+        },
       },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },

@@ -576,8 +576,13 @@ export interface RuntimeSettings {
     // are dispatched to the experts' ranks by an all-to-all and combined back (TensorRT-LLM, DeepEP); a gather mode
     // (SGLang without DeepEP) collects every rank's tokens on every rank with `gather`, runs the MoE, the shared experts
     // and the dense FFN layers tensor-parallel over all of them, and reduces each rank's share back with `combine`
-    // (src/model/decoder-graph.ts, src/sim/parallel.ts DpMoe)
-    attentionDpMoe?: { gather: 'allreduce' | 'allgather'; combine: 'allreduce' | 'reducescatter' };
+    // (src/model/decoder-graph.ts, src/sim/parallel.ts DpMoe); `decode`: the pair of a step with no extend tokens, where
+    // the runtime picks another one there (SGLang's MAX_LEN padding)
+    attentionDpMoe?: {
+      gather: 'allreduce' | 'allgather';
+      combine: 'allreduce' | 'reducescatter';
+      decode?: { gather: 'allreduce' | 'allgather'; combine: 'allreduce' | 'reducescatter' };
+    };
     // fraction of the fp8 matrix peak the runtime's block-scaled FP8 GEMM kernels reach once the chip is full (a cap on
     // the hardware's fp8 GEMM table for GEMMs of block-FP8 checkpoints: Triton w8a8_block_fp8_matmul / CUTLASS
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts

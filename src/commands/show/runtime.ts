@@ -119,7 +119,9 @@ function settingsJson(s: RuntimeSettings) {
       mla_prefill: s.kernels.mlaPrefill ?? null,
       mla_fused_a: s.kernels.mlaFusedA ?? null,
       moe_shared_fused: s.kernels.moeSharedFused ? { routed_experts: s.kernels.moeSharedFused.routedExperts, shared_experts: s.kernels.moeSharedFused.sharedExperts } : null,
-      attention_dp_moe: s.kernels.attentionDpMoe ? { gather: s.kernels.attentionDpMoe.gather, combine: s.kernels.attentionDpMoe.combine } : null,
+      attention_dp_moe: s.kernels.attentionDpMoe
+        ? { gather: s.kernels.attentionDpMoe.gather, combine: s.kernels.attentionDpMoe.combine, ...(s.kernels.attentionDpMoe.decode ? { decode: { ...s.kernels.attentionDpMoe.decode } } : {}) }
+        : null,
       fp8_block_efficiency: s.kernels.fp8BlockEfficiency ?? null,
       fp8_block_moe_efficiency: s.kernels.fp8BlockMoeEfficiency ?? null,
       fp8_tensor_efficiency: s.kernels.fp8TensorEfficiency ?? null,
