@@ -65,10 +65,12 @@ describe('inference: two-batch overlap of the expert-parallel all-to-all', () =>
   // attention and DeepEP), so each rank's tokens reach the experts by an all-to-all (with ep ≤ tp and tensor-parallel
   // attention every rank holds every token and there is none)
   const flags = { model: 'qwen3-235b-a22b', hardware: 'h100-sxm', tp: 8, ep: 8, 'attention-dp': true, dtype: 'fp8', batch: 64, 'input-tokens': 2048, 'output-tokens': 256 };
-  // the same runtime both ways (SGLang, whose two-batch overlap this is), only its overlap share changed
+  // the same runtime both ways (SGLang, whose two-batch overlap this is), only its overlap share changed; two-batch
+  // overlap runs with DeepEP's all-to-all (--moe-a2a-backend deepep), not the default gather of runtimes/sglang.yaml
   const sglang = libraryRuntime('sglang');
+  const deepep = { ...sglang, kernels: { ...sglang.kernels, attentionDpMoe: undefined } };
   const run = (epTwoBatch: number) =>
-    simulate(buildRequest(flags, libraryModel(flags.model), bindRuntime(lib.hardware['h100-sxm']!, { ...sglang, overlap: { ...sglang.overlap, epTwoBatch } }), libraryModel));
+    simulate(buildRequest(flags, libraryModel(flags.model), bindRuntime(lib.hardware['h100-sxm']!, { ...deepep, overlap: { ...sglang.overlap, epTwoBatch } }), libraryModel));
   it('hides the all-to-all behind the pass, never below the pass without communication', () => {
     const base = run(0);
     const tbo = run(1);

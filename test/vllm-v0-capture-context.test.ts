@@ -10,6 +10,7 @@ import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { StepCoster } from '../src/serve/step-cost.js';
 import { serveRuntime } from '../src/serve/runtime-defaults.js';
+import { customAllreduceSeconds } from '../src/runtime/collectives.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
@@ -87,5 +88,16 @@ describe("vLLM V0's captured context (max_seq_len_to_capture)", () => {
     const v06 = serveRuntime(bound('mi300x', 'vllm-0.6'), 'vllm-0.6', 131072);
     expect(v06.chunkedPrefill).toBe(true);
     expect(v06.maxNumBatchedTokens).toBe(512);
+  });
+
+  it("an upstream vLLM 0.6 build runs its all-reduces through RCCL on ROCm (no custom all-reduce before vllm PR #14125); AMD's fork and NVIDIA keep the custom kernel", () => {
+    const up = bound('mi300x', 'vllm-0.6-upstream'), fork = bound('mi300x', 'vllm-0.6');
+    expect(customAllreduceSeconds(up, 32768, 8)).toBeUndefined();
+    expect(customAllreduceSeconds(fork, 32768, 8)).toBeGreaterThan(0);
+    expect(customAllreduceSeconds(bound('h100-sxm', 'vllm-0.6-upstream'), 32768, 8)).toBeCloseTo(customAllreduceSeconds(bound('h100-sxm', 'vllm-0.6'), 32768, 8)!, 15);
+    // a 405B batch-1 decode step at TP 8: 252 all-reduces of 32 KiB, each at RCCL's rccl-tests price (~49 us) instead of ~6 us
+    const m = lib.models['llama-3.1-405b'] as DecoderModel;
+    const step = (hw: NormalizedHardware) => new StepCoster(m, hw, buildLayout(m, 8, 1, undefined, undefined), resolvePrecision('bf16', undefined, undefined, undefined, hw.runtime?.kernels)).compute(1, 128, 0, 0).seconds;
+    expect(step(up) - step(fork)).toBeGreaterThan(252 * 30e-6);
   });
 });

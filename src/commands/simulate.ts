@@ -24,7 +24,7 @@ export default class Simulate extends BaseCommand {
     tp: Flags.integer({ description: 'tensor-parallel degree (a diffusion transformer: Ulysses sequence-parallel devices per sample)', default: 1 }),
     pp: Flags.integer({ description: 'pipeline-parallel degree', default: 1 }),
     ep: Flags.integer({ description: 'expert-parallel degree (≤ tp·pp)' }),
-    'attention-dp': Flags.boolean({ description: 'MoE serving as TensorRT-LLM / SGLang run DeepSeek and Qwen3: attention data-parallel over the tp devices (each serves batch/tp requests with all heads), experts expert-parallel (ep = tp), all-to-all instead of all-reduces' }),
+    'attention-dp': Flags.boolean({ description: 'MoE serving as TensorRT-LLM / SGLang run DeepSeek and Qwen3: attention data-parallel over the tp devices (each serves batch/tp requests with all heads), experts expert-parallel (ep = tp) behind an all-to-all, or tensor-parallel over every rank\'s tokens gathered where the runtime does that (kernels.attention_dp_moe: SGLang)' }),
     batch: Flags.string({ char: 'b', description: 'requests in flight per replica, or "max"', default: '1' }),
     'input-tokens': Flags.integer({ description: 'prompt tokens per request', default: 512 }),
     'output-tokens': Flags.integer({ description: 'generated tokens per request (Whisper: per 30 s window, default the transcript of speech at 150 words/min)', default: 128 }),

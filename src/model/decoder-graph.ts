@@ -46,6 +46,8 @@ export interface GraphLayout {
   layersPerStage: number;
   expertShards: number;
   attentionDp?: boolean; // attention, dense FFN and LM head data-parallel over tp (src/sim/parallel.ts)
+  // attention DP's MoE by gathering the tokens (src/sim/parallel.ts DpMoe); undefined: all-to-all dispatch
+  dpMoe?: { gather: 'allreduce' | 'allgather'; combine: 'allreduce' | 'reducescatter' };
 }
 
 // `kernels` and `fusedInto` are set on every op, unset, so that the ops a runtime's fusion groups rewrite (src/sim/
@@ -162,6 +164,11 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   const tw = L.attentionDp ? 1 : tp;
   const Ta = T / dpA; // tokens through this device's attention side
   const seqsA = seqs / dpA;
+  // Attention DP in a runtime's gather mode (SGLang without DeepEP): the FFN side (dense FFN, router, routed and shared
+  // experts) runs over all T tokens gathered from the ranks, its weights split over tp as without attention DP
+  const gather = L.attentionDp ? L.dpMoe : undefined;
+  const Tf = gather ? T : Ta; // tokens through this device's FFN side
+  const tf = gather ? tp : tw; // devices the FFN side's dense weights are split over
   const layers = L.layersPerStage;
   const moe = m.moe;
   const moeLayers = moeLayerCount(m) / L.pp;
@@ -253,7 +260,10 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   }
   ops.push(gemm('o_proj', Ta, d, attnOutIn, p, ab, layers, true, adt)); // [T, d] partial sums on each tp rank
   if (tp > 1 && !L.attentionDp) ops.push(comm('allreduce_attn', 'allreduce', T * d * act, tp, m.parallel_block ? 0 : layers, dt));
-  if (normPasses === 2) ops.push(op('ffn_norm', 'norm', 5 * Ta * d, 3 * Ta * d * act + d * 2, d * 2, dt, layers)); // residual + norm
+  // gather mode: the tokens of every rank reach the FFN side before its norm (SGLang @7f00a464 deepseek_v2.py
+  // forward_normal: dp_gather_partial, then post_attention_layernorm over the gathered buffer)
+  if (gather) ops.push(comm('dp_gather', gather.gather, T * d * act, tp, layers, dt));
+  if (normPasses === 2) ops.push(op('ffn_norm', 'norm', 5 * Tf * d, 3 * Tf * d * act + d * 2, d * 2, dt, layers)); // residual + norm
   // Gemma 2/3 sandwich norms: the attention output and the FFN output are normalised before the residual add
   if (m.post_norms) ops.push(op('post_norms', 'norm', 2 * 4 * Ta * d, 2 * (2 * Ta * d * act + d * 2), 2 * d * 2, dt, layers)); // 2 × [T, d]
 
@@ -261,10 +271,10 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   const gated = m.ffn.kind === 'gated';
   const mats = gated ? 2 : 1;
   if (denseLayers > 0) {
-    const I = m.ffn.intermediate / tw;
-    ops.push(gemm('ffn_up', Ta, mats * I, d, p, wb, denseLayers)); // [T, (2)·I/tp]
-    ops.push(op('ffn_act', 'elementwise', 4 * Ta * I, (mats + 1) * Ta * I * act, 0, dt, denseLayers)); // [T, I/tp]
-    ops.push(gemm('ffn_down', Ta, d, I, p, wb, denseLayers)); // [T, d]
+    const I = m.ffn.intermediate / tf;
+    ops.push(gemm('ffn_up', Tf, mats * I, d, p, wb, denseLayers)); // [T, (2)·I/tp]
+    ops.push(op('ffn_act', 'elementwise', 4 * Tf * I, (mats + 1) * Tf * I * act, 0, dt, denseLayers)); // [T, I/tp]
+    ops.push(gemm('ffn_down', Tf, d, I, p, wb, denseLayers)); // [T, d]
   }
   // --- FFN: MoE layers (router + routed experts as grouped GEMMs + shared experts) ---
   if (moe && moeLayers > 0) {
@@ -272,7 +282,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const k = Math.min(moe.active, E);
     const I = moe.intermediate;
     const shards = L.expertShards;
-    ops.push(gemm('router', Ta, E, d, p, 16, moeLayers, false)); // [T, E], router weights kept 16-bit, replicated
+    ops.push(gemm('router', Tf, E, d, p, 16, moeLayers, false)); // [T, E], router weights kept 16-bit, replicated
     // Weights read: the distinct experts the T tokens touch (Fedus et al. 2021 top-k routing, uniform load);
     // FLOPs: T·k expert-token pairs. Experts split evenly over max(tp, ep) devices.
     const touched = expertsTouched(E, k, T);
@@ -283,7 +293,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     // The permuted rows are stored in the GEMM input type (TensorRT-LLM: ExpandedActivationsType = T, fp8 rows in
     // fp8 mode); FC2 writes its output type (16-bit), which finalize reads.
     const inB = gemmInputBytes(p);
-    const mv = moeDataMovement(Ta, rows, E, k, d, act, inB);
+    const mv = moeDataMovement(Tf, rows, E, k, d, act, inB);
     // TensorRT-LLM CutlassMoeFCRunner::runMoe (cpp/tensorrt_llm/kernels/mixtureOfExperts/moe_kernels.cu, v0.1x):
     // top-k softmax over the router logits, a sort/scan of the T·k (expert, row) pairs into per-expert offsets,
     // expandInputRowsKernel (permuted_data_ [T·k, d]), FC1, activation, FC2, finalizeMoeRoutingKernel (weighted
@@ -322,9 +332,9 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     ops.push(down); // [T·k/shards, d]
     ops.push(op('moe_finalize', 'elementwise', mv.finalizeFlops, mv.finalizeBytes, 0, dt, moeLayers)); // [T·k, d] → [T, d]
     if (moe.shared > 0) {
-      const Is = (moe.shared_intermediate ?? moe.shared * I) / tw;
-      ops.push(gemm('shared_up', Ta, mats * Is, d, p, wb, moeLayers));
-      ops.push(gemm('shared_down', Ta, d, Is, p, wb, moeLayers));
+      const Is = (moe.shared_intermediate ?? moe.shared * I) / tf;
+      ops.push(gemm('shared_up', Tf, mats * Is, d, p, wb, moeLayers));
+      ops.push(gemm('shared_down', Tf, d, Is, p, wb, moeLayers));
     }
     // Dispatch and combine: each token's hidden state to k experts and back (GShard all-to-all), where the devices
     // hold different tokens: attention data parallelism, or experts spread wider than the tp group. With plain
@@ -334,11 +344,14 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     // after the experts when not enable_attention_dp and tp_size > 1; the fused MoE's enable_alltoall requires
     // mapping.enable_attention_dp, modules/fused_moe/fused_moe_trtllm_gen.py) and vLLM
     // (FusedMoEParallelConfig.use_all2all_kernels = use_ep and dp_size > 1, model_executor/layers/fused_moe/config.py).
-    if (L.ep > 1 && (L.attentionDp || L.ep > tp)) {
+    if (L.ep > 1 && ((L.attentionDp && !gather) || L.ep > tp)) {
       ops.push(comm('alltoall_moe', 'alltoall', (2 * pairs * d * act) / tp, L.ep, moeLayers, dt));
     }
   }
   if (tp > 1 && !L.attentionDp) ops.push(comm('allreduce_ffn', 'allreduce', T * d * act, tp, layers, dt));
+  // gather mode: each rank's partial FFN output summed and its own tokens kept (the MoE's tensor-parallel all-reduce,
+  // then a copy of the rank's rows; or one reduce-scatter)
+  if (gather) ops.push(comm('dp_combine', gather.combine, T * d * act, tp, layers, dt));
   ops.push(op('residual', 'elementwise', Ta * d, 3 * Ta * d * act, 0, dt, layers)); // [T, d]
   if (L.pp > 1) ops.push(comm('pp_send', 'p2p', Ta * d * act, 2, L.pp - 1, dt)); // stage boundaries (GPipe)
 
@@ -350,6 +363,11 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   // router and LM head in 16-bit; every other projection is a block-scaled FP8 GEMM
   if (m.fp8_scaling === 'block' && dt === 'fp8' && wb === 8) {
     for (const o of ops) if (o.kind === 'gemm' && o.name !== 'router' && o.name !== 'lm_head') o.fp8Block = true;
+  }
+  // an MXFP4 checkpoint (gpt-oss: HF quantization_config quant_method mxfp4, the experts only) run as fp4: its grouped
+  // expert GEMMs take whatever activation dtype the runtime's MXFP4 MoE kernel takes (src/sim/peaks.ts mxfp4MoeDtype)
+  if (m.fp4_scaling === 'mxfp4' && dt === 'fp4') {
+    for (const o of ops) if (o.kind === 'gemm' && o.groups) o.mxfp4 = true;
   }
   return ops;
 }

@@ -20,6 +20,9 @@ export interface Op {
   // fp8 weights with one scale per 128×128 block (the model's fp8_scaling: block): serving runtimes run these through
   // block-scaled FP8 GEMM kernels of their own (Triton w8a8_block_fp8_matmul, CUTLASS blockwise, DeepGEMM)
   fp8Block?: boolean;
+  // fp4 expert weights with one e8m0 scale per 32 (the model's fp4_scaling: mxfp4, gpt-oss): a serving runtime's MXFP4
+  // MoE kernel may multiply them with 16- or 8-bit activations on a part with FP4 matrix units (src/sim/peaks.ts)
+  mxfp4?: boolean;
   // tokens of the batch a grouped GEMM routes (MoE: T tokens, T·k rows over the experts); a kernel that sizes its
   // tiles from the token count rather than the rows per group reads it (runtime kernels.group_tile_from_tokens)
   batchTokens?: number;

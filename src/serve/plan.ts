@@ -12,7 +12,7 @@ import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/
 import { UserError } from '../spec/errors.js';
 import { simulate } from '../sim/simulate.js';
 import type { QuantScheme, SimulateResult } from '../sim/types.js';
-import { buildLayout } from '../sim/parallel.js';
+import { buildLayout, dpMoeOf } from '../sim/parallel.js';
 import { resolvePrecision } from '../model/quant.js';
 import { serve, type ServeOptions, type ServeResult } from './serve.js';
 import { kvCapacity } from './kv.js';
@@ -144,7 +144,9 @@ export function plan(o: PlanOptions): PlanResult {
     const layouts: Layout0[] = [];
     for (let tp = 1; tp <= domain; tp *= 2) {
       if (m.heads % tp === 0) layouts.push({ hw, price, tp, pp: 1, ep: m.moe && tp > 1 ? tp : undefined, attentionDp: false });
-      if (m.moe && tp > 1) layouts.push({ hw, price, tp, pp: 1, ep: tp, attentionDp: true });
+      // attention DP: experts expert-parallel behind an all-to-all, or tensor-parallel where the runtime gathers the
+      // tokens instead (kernels.attention_dp_moe, SGLang)
+      if (m.moe && tp > 1) layouts.push({ hw, price, tp, pp: 1, ep: dpMoeOf(planHardware(hw, m, o.runtime)) ? undefined : tp, attentionDp: true });
     }
     // pipeline stages only where the widest tensor-parallel group does not hold the weights
     for (let pp = 2; pp <= 4 && pp * domain <= o.maxDevices; pp *= 2) layouts.push({ hw, price, tp: domain, pp, ep: undefined, attentionDp: false });
@@ -154,7 +156,7 @@ export function plan(o: PlanOptions): PlanResult {
       try {
         const bound = planHardware(hw, m, o.runtime);
         const mr = modelForRuntime(m, bound); // as the runtime caches its attention (src/runtime/mla-cache.ts)
-        L = buildLayout(mr, l.tp, l.pp, l.ep, undefined, l.attentionDp);
+        L = buildLayout(mr, l.tp, l.pp, l.ep, undefined, l.attentionDp, dpMoeOf(bound));
         const rt = serveRuntime(bound, o.runtime, m.context, m.attention?.kind === 'mla');
         // the cache as this runtime keeps it without --kv-cache (src/runtime/kv-cache.ts) and the weights as its quantizer
         // stores them (kernels.quantized_weight_bits), as serve prices both

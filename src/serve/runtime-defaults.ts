@@ -26,6 +26,10 @@ export interface ServeRuntime {
   maxNumBatchedTokens: number;
   chunkedPrefill: boolean;
   mixedBatches: boolean; // decodes share the prefill iterations (scheduler.mixed_batches; false: SGLang)
+  // under attention DP each rank schedules its own chunk of maxNumBatchedTokens / (tp where true, else this divisor)
+  // (SGLang); its admission estimate's conservativeness is multiplied by dpConservativeness there
+  dpRankChunks: boolean | number;
+  dpConservativeness: number;
   frontend?: FrontendCost; // the bound runtime file's frontend block, shared by its API servers (src/serve/frontend.ts)
 }
 
@@ -72,6 +76,9 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined, con
     // _schedule_default, which schedules prompts first and "Don't schedule decodes if prefills are scheduled"
     // (vllm-project/vllm @0dce2b29 vllm/core/scheduler.py; the same in every V0 release through 0.10)
     mixedBatches: (own && s?.unchunkedPrefillFirst && !chunked ? false : undefined) ?? (own ? s?.mixedBatches : undefined) ?? true,
+    // the bound runtime file's own; an engine named apart from it runs one scheduler per replica
+    dpRankChunks: (own ? s?.dpRankChunks : undefined) ?? false,
+    dpConservativeness: (own ? s?.dpConservativeness : undefined) ?? 1,
     // the bound runtime file's own front end; an engine named apart from it has none priced
     ...(own && fe ? { frontend: { perRequestS: fe.perRequestS / fe.processes, perTokenS: fe.perOutputTokenS / fe.processes } } : {}),
   };

@@ -54,6 +54,12 @@ export interface Job {
 export interface SchedulerConfig {
   policy: Policy;
   maxBatchedTokens: number;
+  // the most prefill tokens of one request per iteration (under attention DP with per-rank schedulers: its rank's
+  // chunk, max_num_batched_tokens / tp); undefined: the whole budget
+  chunkCap?: number;
+  // the admission estimate's new-token ratio at start and after an idle spell (policy 'estimate'); undefined: SGLang's
+  // default 0.7 (src/serve/new-token-ratio.ts)
+  initRatio?: number;
   maxSeqs: number;
   chunked: boolean; // chunked prefill; without it a prompt runs whole in one iteration (TensorRT-LLM's default)
   mixed?: boolean; // decodes ride in the iterations that run prefill chunks (default); false: prefill-only iterations first
@@ -118,7 +124,9 @@ export class Replica {
   private doneThisStep: Job[] = [];
   readonly prefixSeen = new Set<string>();
 
-  constructor(readonly cfg: SchedulerConfig, private ev: ReplicaEvents) {}
+  constructor(readonly cfg: SchedulerConfig, private ev: ReplicaEvents) {
+    this.ratio = cfg.initRatio ?? NEW_TOKEN_RATIO.init;
+  }
 
   get waitingCount(): number {
     return this.fifo.length - this.head + this.front.length;
@@ -304,10 +312,11 @@ export class Replica {
     const free0 = c.kvTokens - this.kvUsed; // the pool's free KV as the round starts (SGLang allocates after it)
     let offset = estimate && this.decoding > 0 ? this.ratio * this.decodeRemaining() : 0;
     const outputLeft = (j: Job) => Math.min(Math.max(0, j.output - j.done), NEW_TOKEN_RATIO.clip);
+    const cap = c.chunked && c.chunkCap !== undefined ? c.chunkCap : Infinity;
     // 2. continue chunked prefills
     for (let i = 0; i < this.prefilling.length && budget > 0; i++) {
       const j = this.prefilling[i]!;
-      const n = Math.min(j.prompt - j.computed, budget);
+      const n = Math.min(j.prompt - j.computed, budget, cap);
       if (c.policy !== 'reserve' && this.kvUsed + n > c.kvTokens) break;
       if (estimate) offset += n + (j.computed + n >= j.prompt ? outputLeft(j) : 0);
       pairs += n * j.computed + (n * (n + 1)) / 2;
@@ -325,7 +334,7 @@ export class Replica {
       // without chunked prefill the whole prompt goes in one iteration: it waits for one with room, unless it is
       // the only prompt of the iteration (a prompt longer than the budget runs alone, as max_num_tokens allows)
       if (!c.chunked && j.prompt - hit > budget && P > 0) break;
-      const n = c.chunked ? Math.min(j.prompt - hit, budget) : j.prompt - hit;
+      const n = c.chunked ? Math.min(j.prompt - hit, budget, cap) : j.prompt - hit;
       if (c.policy !== 'reserve' ? this.kvUsed + hit + n > c.kvTokens : this.reserved + j.input + j.output > c.kvTokens) break;
       // SGLang's add_one_req: the whole remaining prompt and output must fit beside the offset (not checked when
       // nothing runs: a request larger than the whole cache would otherwise never start)
@@ -345,12 +354,12 @@ export class Replica {
       this.addRunning(j);
     }
     if (d === 0 && P === 0) {
-      this.ratio = NEW_TOKEN_RATIO.init; // SGLang's self_check_during_idle
+      this.ratio = c.initRatio ?? NEW_TOKEN_RATIO.init; // SGLang's self_check_during_idle
       return null;
     }
     // SGLang's update_running_batch: a decode-only iteration that retracted nothing lowers the ratio a step
     if (estimate && P === 0 && !preempted) {
-      const init = NEW_TOKEN_RATIO.init, min = init * NEW_TOKEN_RATIO.minFactor;
+      const init = c.initRatio ?? NEW_TOKEN_RATIO.init, min = init * NEW_TOKEN_RATIO.minFactor;
       this.ratio = Math.max(min, this.ratio - (init - min) / NEW_TOKEN_RATIO.decaySteps);
     }
     // unmixed: an iteration that formed prefill chunks runs them alone, the decodes wait for the next one

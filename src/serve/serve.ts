@@ -12,7 +12,7 @@ import { findLibraryRuntime } from '../spec/library.js';
 import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { UserError } from '../spec/errors.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
-import { buildLayout, type Layout } from '../sim/parallel.js';
+import { buildLayout, dpMoeOf, type Layout } from '../sim/parallel.js';
 import { workEnergy } from '../sim/energy-cost.js';
 import { staticContextWarning } from '../sim/decoder.js';
 import { kvTokens } from '../sim/memory.js';
@@ -21,6 +21,7 @@ import { meanLength, parseLength, type LengthDist } from './lengths.js';
 import { makeSource } from './arrivals.js';
 import { loadTrace, MAX_SPAN_S, type TraceRow } from './trace.js';
 import { StepCoster } from './step-cost.js';
+import { NEW_TOKEN_RATIO } from './new-token-ratio.js';
 import { kvCapacity } from './kv.js';
 import { runEngine, type EngineResult, type PoolSetup, type Slo, type TimelineRow } from './engine.js';
 import { parseRouter } from './router.js';
@@ -196,8 +197,12 @@ export function serve(o: ServeOptions): ServeRun {
   const tp = o.tp ?? 1, pp = o.pp ?? 1;
   const disagg = o.prefillDevices !== undefined || o.decodeDevices !== undefined;
   const makePool = (name: PoolSetup['name'], ptp: number, devices: number | undefined): Pool => {
-    const L = buildLayout(m, ptp, pp, o.ep, devices, !!o.attentionDp);
+    const L = buildLayout(m, ptp, pp, o.ep, devices, !!o.attentionDp, dpMoeOf(hw));
     const coster = new StepCoster(m, hw, L, p);
+    // under attention DP, per-rank schedulers (scheduler.dp_rank_chunks: SGLang) take max_num_batched_tokens / tp each
+    // (true), or / the runtime's divisor (0.4.3: // 2), so the replica's ranks together take tp such chunks
+    const rankChunk = rt.dpRankChunks !== false && L.attentionDp && L.tp > 1 ? Math.max(1, Math.floor(maxTokens / (rt.dpRankChunks === true ? L.tp : rt.dpRankChunks))) : undefined;
+    coster.rankChunk = rankChunk;
     let extraW = 0, extraKv = 0;
     let price = (d: number, c: number, P: number, pairs: number) => coster.price(d, c, P, pairs);
     if (o.spec && name !== 'prefill') {
@@ -221,7 +226,12 @@ export function serve(o: ServeOptions): ServeRun {
         devicesPerReplica: L.tp * L.pp,
         sched: {
           policy: rt.policy,
-          maxBatchedTokens: maxTokens,
+          maxBatchedTokens: rankChunk !== undefined ? rankChunk * L.tp : maxTokens,
+          // a request's chunk per iteration is at most its rank's share (scheduler.dp_rank_chunks)
+          chunkCap: rankChunk,
+          // the admission estimate's starting new-token ratio (SGLang: 0.7 x schedule_conservativeness, x 0.3 under
+          // attention DP: scheduler.dp_conservativeness)
+          initRatio: NEW_TOKEN_RATIO.init * (L.attentionDp ? rt.dpConservativeness : 1),
           maxSeqs: seqs,
           chunked: rt.chunkedPrefill,
           // under attention data parallelism each rank schedules its own batches (SGLang's dp attention: one scheduler

@@ -64,7 +64,7 @@ export function makeDrafter(spec: SpecConfig, target: DecoderModel, hw: Normaliz
       throw new UserError(`--mtp: runtime ${rt.id} decodes one eager forward per token (host.decode_step) and has no multi-token-prediction path; use --spec-model ID (assisted generation), or a serving runtime such as vllm, sglang or tensorrt-llm`);
     }
     const m: DecoderModel = { ...target, id: `${target.id}-mtp`, layers: 1, moe: target.moe ? { ...target.moe, dense_layers: 0 } : undefined };
-    const lay = buildLayout(m, L.tp, 1, L.attentionDp ? L.tp : undefined, undefined, L.attentionDp);
+    const lay = buildLayout(m, L.tp, 1, L.attentionDp ? L.ep : undefined, undefined, L.attentionDp, L.dpMoe);
     return { coster: new StepCoster(m, hw, lay, p, 0), weightsBytes: weightBytes(m, lay, p).perDevice, kvBytesPerToken: kvBytesPerToken(m, lay, p) };
   }
   const dm = spec.draftModel!;

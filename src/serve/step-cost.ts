@@ -61,6 +61,10 @@ export class StepCoster {
     this.perSequence = hostS === undefined;
   }
   private readonly perSequence: boolean;
+  // under attention DP with per-rank schedulers (scheduler.dp_rank_chunks: SGLang), the prefill tokens one rank takes
+  // per iteration (max_num_batched_tokens / tp); undefined: one scheduler for the replica, its prefills landing on the
+  // ranks at random
+  rankChunk: number | undefined = undefined;
 
   get distinctShapes(): number {
     return this.memo.size;
@@ -81,6 +85,21 @@ export class StepCoster {
     return v;
   }
 
+  /**
+   * Per-rank schedulers under attention DP (SGLang: one Scheduler per DP rank, each taking chunked_prefill_size //
+   * dp_size tokens of its own requests per iteration; the ranks step together at every MoE layer): an iteration's
+   * `tokens` prefill tokens (one pp stage's) fill the ranks a chunk each, so the busiest rank holds min(tokens, its
+   * chunk) of them where the pass prices every rank at tokens / tp. Its excess over that mean is priced as the
+   * attention side of that many prompt tokens at the iteration's mean length `len` on one rank (attentionDpWait). A
+   * decode-only iteration waits for nothing; a lone prompt's chunk waits (the other ranks idle on its attention side).
+   */
+  private rankChunkWait(tokens: number, len: number): number {
+    const L = this.layout;
+    if (!(tokens > 0) || !L.attentionDp || L.tp < 2) return 0;
+    const excess = Math.max(0, Math.min(tokens, this.rankChunk! / L.pp) - tokens / L.tp);
+    return excess > 0 ? attentionDpWait(this.model, this.hw, L, this.precision, excess / len, len) : 0;
+  }
+
   /** unmemoised: one iteration of `decode` sequences at context `ctx` and `prefill` tokens as sequences of `ell` */
   compute(decode: number, ctx: number, prefill: number, ell: number): StepPrice {
     if (decode <= 0 && prefill <= 0) return { seconds: 0, flops: 0, bytes: 0 };
@@ -95,7 +114,8 @@ export class StepCoster {
     // runtime's largest captured graph, or over a context longer than its graphs serve (launch.capture_max_context),
     // launches its kernels from the host (src/sim/graph-padding.ts enginePhaseName)
     const c = costPass(ops, this.hw, kvCtx, kvCtx, decode > 0 ? enginePhaseName(this.hw, this.layout, shape, stepPhase(prefill), ctx) : 'prefill');
-    const wait = decode > 0 ? attentionDpWait(this.model, this.hw, this.layout, this.precision, attentionDpExcess(this.layout, { count: prefillSeqs }), len) : 0;
+    const wait = this.rankChunk !== undefined ? this.rankChunkWait(prefill / pp, len)
+      : decode > 0 ? attentionDpWait(this.model, this.hw, this.layout, this.precision, attentionDpExcess(this.layout, { count: prefillSeqs }), len) : 0;
     // host time: the fixed part (hostS: the runtime's step_overhead unless the caller says) and the part per running
     // sequence (src/runtime/host.ts)
     const rt = this.hw.runtime;

@@ -19,7 +19,7 @@ import { UserError } from '../spec/errors.js';
 import { buildDecoderPass, type GraphOp, type PassShape } from '../model/decoder-graph.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { gemmMathDtype, matrixPeak, opCost, opCostScratch } from './roofline.js';
-import { dequantizedAttention } from './peaks.js';
+import { dequantizedAttention, mxfp4MoeDtype } from './peaks.js';
 import { exposedComm, overlapShares } from './overlap.js';
 import { fallbackWarning, kernelPhysics } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
@@ -31,7 +31,7 @@ import { runtimeFusions } from './runtime-fusions.js';
 import { layerKernels } from './layer-kernels.js';
 import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
-import { buildLayout, commSeconds, type Layout } from './parallel.js';
+import { buildLayout, commSeconds, dpMoeOf, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceFloor, customAllreduceSeconds } from '../runtime/collectives.js';
@@ -43,9 +43,10 @@ import { samplerOps } from './sampler-ops.js';
 import { DECODE_EAGER, decodeContextEagerShare, mergePadded, paddedDecodeSeqs } from './graph-padding.js';
 
 // a GEMM or attention priced at another data type than its own because the part lacks the datapath (the fallback
-// warning); not a runtime's own 16-bit attention over an 8-bit cache (peaks.ts dequantizedAttention)
+// warning); not a runtime's own 16-bit attention over an 8-bit cache (peaks.ts dequantizedAttention), nor MXFP4 experts at
+// the rate of the activations the runtime's MoE kernel takes (peaks.ts mxfp4MoeDtype)
 function fellBack(op: GraphOp, priced: Dtype, hw: NormalizedHardware): boolean {
-  return priced !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention') && !dequantizedAttention(op, hw);
+  return priced !== op.dtype && (op.kind === 'gemm' || op.kind === 'attention') && !dequantizedAttention(op, hw) && mxfp4MoeDtype(op, hw) === undefined;
 }
 
 // trtllm-bench caps (tensorrt_llm/bench/build/tuning.py, finetune_setting): at most 4096 requests in
@@ -359,8 +360,9 @@ function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const graph = layerKernels(runtimeFusions(buildDecoderPass(m, L, p, s), hw, m, L), hw, m, p, s, L.headsPerDevice, L.kvHeadsPerDevice);
   const fusion = hw.runtime?.fusion;
   if (fusion && fusion.length > 0) {
-    const tokens = (s.prefillSeqs * s.prefillLen + s.decodeSeqs) / (L.attentionDp ? L.tp : 1);
-    fuseDecoderOps(graph, fusion, m, L, tokens * m.hidden * p.actBytes);
+    const all = s.prefillSeqs * s.prefillLen + s.decodeSeqs;
+    const tokens = all / (L.attentionDp ? L.tp : 1);
+    fuseDecoderOps(graph, fusion, m, L, tokens * m.hidden * p.actBytes, (L.dpMoe ? all : tokens) * m.hidden * p.actBytes);
   }
   const ops = mixedDecodeTiles(mlaDecodeKernels(writtenPrefillAttention(ggmlKernelCounts(graph, hw, ubatch, s.prefillSeqs), hw), hw, s.prefillSeqs === 0), hw, m, s);
   // the sampler's work beyond the fp32 logits, where the run asked for more than greedy (src/sim/sampler-ops.ts)
@@ -433,6 +435,9 @@ function prefillPass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Prec
 
 // The routed-expert side of a pass (it spans all ranks of an attention-DP group); the rest is each rank's own.
 const EXPERT_SIDE = new Set(['router', 'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'alltoall_moe']);
+// where the runtime gathers the tokens for the FFN side (src/sim/parallel.ts DpMoe), the dense FFN, the shared experts,
+// the norm over the gathered tokens and the two collectives span all ranks as well
+const GATHER_SIDE = new Set(['dp_gather', 'ffn_norm', 'ffn_up', 'ffn_act', 'ffn_down', 'shared_up', 'shared_down', 'dp_combine']);
 
 // Attention data parallelism synchronizes the ranks at every MoE layer (the all-to-all), so a step lasts as long as the
 // busiest rank's attention side; the pass prices every rank at the mean (1/tp of the step's prefills). The busiest
@@ -452,7 +457,7 @@ export function attentionDpWait(m: DecoderModel, hw: NormalizedHardware, L: Layo
   if (!L.attentionDp || L.tp < 2 || !(excess > 0)) return 0;
   let one = ctx?.values.get(Lin);
   if (one === undefined) {
-    const ops = passOps(m, hw, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name));
+    const ops = passOps(m, hw, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name) && !(L.dpMoe && GATHER_SIDE.has(o.name)));
     one = costPass(ops, hw, 0, 0, 'prefill').seconds;
     if (ctx) ctx.memo.setValue(ctx, Lin, one);
   }
@@ -469,11 +474,11 @@ function blendCost(a: PassCost, b: PassCost, f: number): PassCost {
   return out;
 }
 
-function addWait(c: PassCost, s: number): PassCost {
+function addWait(c: PassCost, s: number, phase = 'decode'): PassCost {
   if (s > 0) {
     c.seconds += s;
     c.computeS += s;
-    c.rows?.push({ phase: 'decode', name: 'attention_dp_wait', kind: 'wait', count: 1, flops: 0, bytes: 0, seconds: s, bound: 'compute' });
+    c.rows?.push({ phase, name: 'attention_dp_wait', kind: 'wait', count: 1, flops: 0, bytes: 0, seconds: s, bound: 'compute' });
   }
   return c;
 }
@@ -536,8 +541,10 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
   const c0 = kvTokens(hw, Lin), c1 = kvTokens(hw, Lin + O);
   const workers = L.tp * pp; // the devices one engine step drives (host.worker_rpc)
-  // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn
-  const prefill = addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m, workers);
+  // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn. Under attention DP a prompt
+  // runs on one rank: the busiest rank's prompts beyond the mean B / tp wait as in a step (a lone prompt: 1 - 1/tp of
+  // its attention side, the other ranks idle; serve's per-rank chunks price the same, src/serve/step-cost.ts)
+  const prefill = addWait(addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m, workers), attentionDpWait(m, hw, L, p, attentionDpExcess(L, { count: B / pp }), Lin, ctx), 'prefill');
   const ttftCold = prefill.seconds * pp;
   const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {
@@ -663,7 +670,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
   const m = req.model as DecoderModel;
   const hw = req.hardware;
   // 1. layout, precision and request checks
-  const L = buildLayout(m, req.tp, req.pp, req.ep, req.devices, !!req.attentionDp);
+  const L = buildLayout(m, req.tp, req.pp, req.ep, req.devices, !!req.attentionDp, dpMoeOf(hw));
   const p = resolvePrecision(req.dtype, req.weights as string | undefined, req.activations as string | undefined, req.kvCache as string | undefined, hw.runtime?.kernels);
   const Lin = req.inputTokens;
   const O = req.outputTokens;

@@ -22,7 +22,13 @@ export interface FusionLayout {
   tp: number;
   pp: number;
   attentionDp: boolean;
+  // attention DP's MoE by gathering the tokens (src/sim/parallel.ts DpMoe): the experts meet every rank's tokens as
+  // without attention DP, so `when: {attention_dp: ...}` (whether a dispatch lays the expert rows out) reads false
+  dpMoe?: unknown;
 }
+
+// ops of the FFN side, which a gather-mode attention DP runs over every rank's tokens (src/model/decoder-graph.ts)
+const FFN_SIDE = /^(router|moe_|experts_|shared_|ffn_up|ffn_act|ffn_down)/;
 
 /** whether the runtime's model code fuses this group for this model and layout (every condition of `when` holds) */
 export function fusionApplies(g: FusionGroup, m: DecoderModel, L: FusionLayout): boolean {
@@ -30,7 +36,7 @@ export function fusionApplies(g: FusionGroup, m: DecoderModel, L: FusionLayout):
   if (!w) return true;
   if (w.minTp !== undefined && L.tp < w.minTp) return false;
   if (w.maxPp !== undefined && L.pp > w.maxPp) return false;
-  if (w.attentionDp !== undefined && L.attentionDp !== w.attentionDp) return false;
+  if (w.attentionDp !== undefined && (L.attentionDp && !L.dpMoe) !== w.attentionDp) return false;
   if (w.moe !== undefined && (m.moe !== undefined && m.moe.experts > 0) !== w.moe) return false;
   if (w.layer !== undefined && decoderHostArch(m) !== w.layer) return false;
   if (w.hiddenAbove !== undefined && !(m.hidden > w.hiddenAbove)) return false;
@@ -45,9 +51,10 @@ const CLAIMED: (GraphOp | undefined)[] = [];
 /**
  * The pass's ops with the runtime's fused groups applied, in place (the ops are the pass's own, built for this call).
  * `unit`: the bytes of one pass over a [tokens, hidden] activation tensor on this device (tokens × hidden × activation
- * bytes). Returns the same array.
+ * bytes); `ffnUnit` the same over the FFN side's tokens where they differ (gather-mode attention DP: every rank's).
+ * Returns the same array.
  */
-export function fuseDecoderOps(ops: GraphOp[], groups: readonly FusionGroup[] | undefined, m: DecoderModel, L: FusionLayout, unit: number): GraphOp[] {
+export function fuseDecoderOps(ops: GraphOp[], groups: readonly FusionGroup[] | undefined, m: DecoderModel, L: FusionLayout, unit: number, ffnUnit = unit): GraphOp[] {
   if (!groups || groups.length === 0) return ops;
   let claimed = 0;
   for (let gi = 0; gi < groups.length; gi++) {
@@ -68,7 +75,7 @@ export function fuseDecoderOps(ops: GraphOp[], groups: readonly FusionGroup[] | 
     if (found !== names.length) continue;
     let kernel = MEMBERS[0]!;
     for (let j = 1; j < found; j++) if (KERNEL_RANK(MEMBERS[j]!.kind) >= KERNEL_RANK(kernel.kind)) kernel = MEMBERS[j]!;
-    let onChip = g.onChip * unit;
+    let onChip = g.onChip * (ffnUnit !== unit && FFN_SIDE.test(kernel.name) ? ffnUnit : unit);
     for (let j = 0; j < found; j++) {
       const o = MEMBERS[j]!;
       CLAIMED[claimed++] = o;

@@ -96,11 +96,13 @@ export function weightBytes(m: DecoderModel, L: Layout, p: Precision): WeightBre
   const moe = m.moe;
   const nMoe = moeLayerCount(m);
   const nDense = m.layers - nMoe;
-  const dense = (mats * d * m.ffn.intermediate * wb) / tp;
+  // gather-mode attention DP (src/sim/parallel.ts DpMoe) splits the dense FFN and shared experts over tp as without it
+  const ffnTp = L.dpMoe ? L.tp : tp;
+  const dense = (mats * d * m.ffn.intermediate * wb) / ffnTp;
   let moeLayer = 0;
   if (moe) {
     moeLayer = (moe.experts * mats * d * moe.intermediate * wb) / L.expertShards + moe.experts * d * 2;
-    if (moe.shared > 0) moeLayer += (mats * d * (moe.shared_intermediate ?? moe.shared * moe.intermediate) * wb) / tp;
+    if (moe.shared > 0) moeLayer += (mats * d * (moe.shared_intermediate ?? moe.shared * moe.intermediate) * wb) / ffnTp;
   }
   const layersBytes = m.layers * (attn + norms) + nDense * dense + nMoe * moeLayer;
   const emb = (m.vocab * d * mb.embBits) / 8 / tp + (m.position === 'learned' ? (m.context * d * 2) / tp : 0);

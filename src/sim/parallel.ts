@@ -25,14 +25,31 @@ export interface Layout {
   layersPerStage: number; // layers on one pipeline stage (average; the stage time uses it)
   expertShards: number; // devices one MoE layer's routed experts are spread over: max(tp, ep)
   attentionDp: boolean; // attention (and dense FFN, embedding, LM head) data-parallel over the tp devices
+  // under attention DP, the runtime's gather mode (runtime kernels.attention_dp_moe); undefined: all-to-all dispatch
+  dpMoe: DpMoe | undefined;
+}
+
+// Attention DP's MoE as SGLang runs it without DeepEP (runtime kernels.attention_dp_moe): every rank's tokens gathered
+// on every rank before each layer's FFN (`gather`), the routed experts (tensor-parallel, or expert-parallel with --ep),
+// the shared experts and the dense FFN layers run over all of them with their weights split over the tp devices, and
+// the partial sums reduced back to each rank's own tokens (`combine`). src/model/decoder-graph.ts prices it.
+export interface DpMoe {
+  gather: 'allreduce' | 'allgather';
+  combine: 'allreduce' | 'reducescatter';
+}
+
+/** the bound runtime's gather mode for attention DP's MoE (undefined: all-to-all dispatch) */
+export function dpMoeOf(hw: Pick<NormalizedHardware, 'runtime'>): DpMoe | undefined {
+  return hw.runtime?.kernels?.attentionDpMoe;
 }
 
 // Attention data parallelism (`attentionDp`), as TensorRT-LLM (`enable_attention_dp`, its MoE recipe in
 // docs/source/performance/perf-overview.md) and SGLang (`--enable-dp-attention`) serve DeepSeek-V3 and Qwen3: each of
 // the tp devices runs attention, the dense layers and the LM head on its own batch/tp requests with whole weights and
 // its own KV cache (no KV-head replication, no all-reduce); the routed experts are spread over ep = tp devices and
-// reached by an all-to-all dispatch and combine.
-export function buildLayout(m: DecoderModel, tp: number, pp: number, ep: number | undefined, devices: number | undefined, attentionDp = false): Layout {
+// reached by an all-to-all dispatch and combine, unless the runtime gathers the tokens instead (`dpMoe`, DpMoe above:
+// then the experts are tensor-parallel over the tp devices unless --ep says otherwise).
+export function buildLayout(m: DecoderModel, tp: number, pp: number, ep: number | undefined, devices: number | undefined, attentionDp = false, dpMoe?: DpMoe): Layout {
   const bad = (msg: string) => new UserError(msg);
   if (!Number.isInteger(tp) || tp < 1) throw bad(`--tp must be a positive integer, found "${tp}"`);
   if (!Number.isInteger(pp) || pp < 1) throw bad(`--pp must be a positive integer, found "${pp}"`);
@@ -41,10 +58,11 @@ export function buildLayout(m: DecoderModel, tp: number, pp: number, ep: number 
   if (!Number.isInteger(dev) || dev < 1) throw bad(`--devices must be a positive integer, found "${dev}"`);
   if (dev % group !== 0) throw bad(`--devices ${dev} is not a multiple of tp·pp = ${group} (extra devices are data-parallel replicas)`);
   if (attentionDp && !m.moe) throw bad(`--attention-dp: ${m.id} has no experts (for a dense model, serve data-parallel replicas with --devices)`);
-  if (attentionDp && ep !== undefined && ep !== tp) throw bad(`--attention-dp spreads the experts over the tp devices: --ep must equal --tp ${tp} (or be left out)`);
+  const gather = attentionDp && dpMoe !== undefined;
+  if (attentionDp && !gather && ep !== undefined && ep !== tp) throw bad(`--attention-dp spreads the experts over the tp devices: --ep must equal --tp ${tp} (or be left out)`);
   if (!attentionDp && m.heads % tp !== 0) throw bad(`${m.id}: ${m.heads} attention heads are not divisible by --tp ${tp}`);
   if (pp > m.layers) throw bad(`--pp ${pp} is more than the ${m.layers} layers of ${m.id}`);
-  const e = ep ?? (attentionDp ? tp : 1);
+  const e = ep ?? (attentionDp && !gather ? tp : 1);
   if (!Number.isInteger(e) || e < 1) throw bad(`--ep must be a positive integer, found "${e}"`);
   if (e > group) throw bad(`--ep ${e} is more than tp·pp = ${group} devices of a replica`);
   if (e > 1 && !m.moe) throw bad(`--ep ${e}: ${m.id} has no experts`);
@@ -62,8 +80,9 @@ export function buildLayout(m: DecoderModel, tp: number, pp: number, ep: number 
     // MLA kernel, src/runtime/mla-cache.ts) caches K and V for each of the device's heads.
     kvHeadsPerDevice: mla ? (m.attention?.kind === 'mla' && m.attention.cache === 'expanded' ? (attentionDp ? m.heads : m.heads / tp) : 1) : attentionDp ? m.kv_heads : Math.max(1, m.kv_heads / tp),
     layersPerStage: m.layers / pp,
-    expertShards: attentionDp ? e : Math.max(tp, e),
+    expertShards: attentionDp && !gather ? e : Math.max(tp, e),
     attentionDp,
+    dpMoe: gather ? dpMoe : undefined,
   };
 }
 

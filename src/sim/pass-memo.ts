@@ -42,11 +42,12 @@ const MAX_ENTRIES = 2048;
 // replicas); the rest of a precision is labels. Recent's fields and lookup()'s key string are made from these lists;
 // same() and context()'s hash are written out for speed (they run once a row), and test/pass-memo.test.ts holds them to
 // the lists. A field missing from same() or the key string would hand back a stale context; one missing from the hash
-// only makes two keys share slots more often.
+// only makes two keys share slots more often. dpMoe is the bound runtime's (src/sim/parallel.ts dpMoeOf), keyed by the
+// hardware object that carries it.
 export const LAYOUT_KEY = ['tp', 'pp', 'ep', 'attentionDp'] as const;
 export const PRECISION_KEY = ['weightBits', 'headBits', 'gemmDtype', 'actBytes', 'kvBytes', 'gguf'] as const;
 export const NOT_KEY = {
-  layout: ['devices', 'replicas', 'headsPerDevice', 'kvHeadsPerDevice', 'layersPerStage', 'expertShards'] as const,
+  layout: ['devices', 'replicas', 'headsPerDevice', 'kvHeadsPerDevice', 'layersPerStage', 'expertShards', 'dpMoe'] as const,
   precision: ['weights', 'activations', 'kvCache'] as const,
 };
 type ContextKey = Pick<Layout, (typeof LAYOUT_KEY)[number]> & Required<Pick<Precision, (typeof PRECISION_KEY)[number]>>;

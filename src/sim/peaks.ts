@@ -51,10 +51,27 @@ export function matrixPeak(hw: NormalizedHardware, dtype: Dtype, kind?: Op['kind
 // can_use_brgemm<int8_t> allows it, and gemm.h returns false). `vector`: the part's matrix-unit fraction for int8
 // (efficiency.gemm_by_dtype, e.g. AMX-INT8's) does not apply; the part's GEMM fraction does.
 export function opPeak(op: Op, hw: NormalizedHardware): { flopPerS: number; dtype: Dtype; vector?: boolean } {
+  const mx = mxfp4MoeDtype(op, hw);
+  if (mx !== undefined) return matrixPeak(hw, mx, op.kind);
   const v = hw.vectorFlopPerS.int8;
   if (op.kind === 'gemm' && op.dtype === 'int8' && v && hw.runtime?.kernels?.int8Gemm === 'vector') return { flopPerS: v, dtype: 'int8', vector: true };
   if (dequantizedAttention(op, hw)) return matrixPeak(hw, 'bf16', op.kind);
   return matrixPeak(hw, op.dtype, op.kind);
+}
+
+// MXFP4 expert weights (model fp4_scaling: mxfp4) on a part WITH FP4 matrix units multiply at the rate of the activation
+// dtype the runtime's MXFP4 MoE kernel takes (kernels.mxfp4_moe_activations), not at the FP4 peak: Blackwell's FP4 rate
+// needs both operands in FP4 (tcgen05.mma kind::mxf4 / mxf4nvf4); FP4 weights with FP8 activations are a kind::f8f6f4 /
+// mxf8f6f4 MMA (the FP8 rate), and no MMA kind takes a BF16 operand with an FP4 one, so a BF16-activation kernel converts
+// the weights to BF16 before a kind::f16 MMA (the 16-bit rate; PTX ISA, tcgen05.mma kinds). vLLM's default on SM100 is
+// FlashInfer's TRT-LLM MXFP4 x BF16 MoE, SGLang's MXFP4 x MXFP8 (runtimes/vllm.yaml, sglang.yaml cite the code). Only the
+// rate moves: the weights still stream as e2m1 (the part's fp4 streaming share, efficiency.gemm_memory_by_dtype). A part
+// without FP4 matrix units keeps matrixPeak's fallback (weight-only at the 16-bit rate). The runtime's choice, not a
+// missing datapath: no fallback warning (src/sim/decoder.ts).
+export function mxfp4MoeDtype(op: Pick<Op, 'mxfp4' | 'groups' | 'dtype'>, hw: NormalizedHardware): Dtype | undefined {
+  if (!op.mxfp4 || !op.groups) return undefined;
+  const a = hw.runtime?.kernels?.mxfp4MoeActivations;
+  return a !== undefined && a !== op.dtype && hw.matrixFlopPerS.fp4 ? a : undefined;
 }
 
 // Attention over an 8-bit cache under a runtime whose kernels keep the query in 16 bits and dequantize each K/V tile to

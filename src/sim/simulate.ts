@@ -7,7 +7,7 @@ import { withDefaultRuntime } from '../runtime/resolve.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import type { DecoderModel } from '../spec/types.js';
 import { applySpecDecode, type SpecConfig } from '../serve/spec-decode.js';
-import { buildLayout } from './parallel.js';
+import { buildLayout, dpMoeOf } from './parallel.js';
 import { resolvePrecision } from '../model/quant.js';
 import { modelForRuntime } from '../runtime/mla-cache.js';
 import { kvCacheFor, kvCacheRule } from '../runtime/kv-cache.js';
@@ -36,7 +36,7 @@ export function simulate(req: SimulateRequest): SimulateResult {
     if (req.model.family !== 'decoder') throw new UserError(`--spec-model/--mtp: speculative decoding applies to decoder LLMs, not ${req.model.family}`);
     if (result.memory.fits) {
       const m = req.model as DecoderModel;
-      const L = buildLayout(m, req.tp, req.pp, req.ep, req.devices, !!req.attentionDp);
+      const L = buildLayout(m, req.tp, req.pp, req.ep, req.devices, !!req.attentionDp, dpMoeOf(req.hardware));
       const p = resolvePrecision(req.dtype, req.weights as string | undefined, req.activations as string | undefined, req.kvCache as string | undefined, req.hardware.runtime?.kernels);
       applySpecDecode(req.spec as SpecConfig, m, req.hardware, L, p, result);
     }

@@ -9,7 +9,7 @@ type Raw = Record<string, any>;
 // Fields whose string values are names, not expressions.
 const TEXT_FIELDS = new Set([
   'id', 'name', 'family', 'extends', 'norm', 'position', 'kind', 'activation', 'runs', 'model', 'role',
-  'modality', 'notes', 'source', 'attention', 'router', 'layout', 'qk_norm', 'architecture', 'relative_attention', 'dtype', 'fp8_scaling',
+  'modality', 'notes', 'source', 'attention', 'router', 'layout', 'qk_norm', 'architecture', 'relative_attention', 'dtype', 'fp8_scaling', 'fp4_scaling',
 ]);
 
 async function evaluateAll(raw: Raw, ctx: SpecContext): Promise<Raw> {
@@ -122,6 +122,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
         post_norms: m.post_norms ?? false,
       };
       if (m.fp8_scaling !== undefined) out.fp8_scaling = m.fp8_scaling;
+      if (m.fp4_scaling !== undefined) out.fp4_scaling = m.fp4_scaling;
       if (Array.isArray(m.unquantized) && m.unquantized.length) out.unquantized = [...m.unquantized];
       if (m.moe) {
         for (const k of ['experts', 'active']) requireCount(ctx, m, ['moe', k]);

@@ -172,6 +172,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       unchunked_covers_context: 'unchunkedCoversContext',
       mla_unchunked: 'mlaUnchunked',
       mixed_batches: 'mixedBatches',
+      dp_rank_chunks: 'dpRankChunks',
+      dp_conservativeness: 'dpConservativeness',
       unchunked_prefill_first: 'unchunkedPrefillFirst',
     });
     const hop = await q(['scheduler', 'audio_window_step'], 'seconds');
@@ -209,6 +211,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       gemv_max_rows: 'gemvMaxRows',
       gemm_accumulate: 'gemmAccumulate',
       int8_gemm: 'int8Gemm',
+      mxfp4_moe_activations: 'mxfp4MoeActivations',
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
       group_tile_from_tokens: 'groupTileFromTokens',
@@ -251,6 +254,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.prefill_scores !== undefined) out.kernels.prefillScores = { bytesPerScore: k.prefill_scores.bytes_per_score, kernels: k.prefill_scores.kernels };
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
     if (k.moe_shared_fused !== undefined && k.moe_shared_fused !== false) out.kernels.moeSharedFused = { routedExperts: k.moe_shared_fused.routed_experts, sharedExperts: k.moe_shared_fused.shared_experts };
+    if (k.attention_dp_moe !== undefined) out.kernels.attentionDpMoe = { gather: k.attention_dp_moe.gather, combine: k.attention_dp_moe.combine };
     if (k.quantized_weight_bits !== undefined) out.kernels.quantizedWeightBits = { ...k.quantized_weight_bits };
     if (k.quantized_head_bits !== undefined) out.kernels.quantizedHeadBits = { ...k.quantized_head_bits };
     if (k.skinny_gemm_rows !== undefined) out.kernels.skinnyGemmRows = { ...k.skinny_gemm_rows };

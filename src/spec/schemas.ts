@@ -267,6 +267,7 @@ const decoder = {
     },
     post_norms: { type: 'boolean' },
     fp8_scaling: { enum: ['tensor', 'channel', 'block'] },
+    fp4_scaling: { enum: ['mxfp4', 'nvfp4'] },
     // weights the low-bit checkpoint leaves unquantized (HF quantization_config.modules_to_not_convert)
     unquantized: { type: 'array', uniqueItems: true, items: { enum: [...UNQUANTIZED_MODULES] } },
     rope_theta: { type: 'number', exclusiveMinimum: 0, maximum: 1e12 },
@@ -710,6 +711,12 @@ const runtimeBlocks = {
       mla_unchunked: { type: 'boolean' },
       // decodes share the iterations that run prefill chunks (absent: true); false: prefill-only iterations first (SGLang)
       mixed_batches: { type: 'boolean' },
+      // under attention data parallelism each rank schedules its own prefill chunks from max_num_batched_tokens / tp
+      // (SGLang: chunked_prefill_size // dp_size per DP rank's scheduler); absent: one scheduler for the replica
+      dp_rank_chunks: { oneOf: [{ type: 'boolean' }, { type: 'integer', minimum: 1, maximum: 64 }] },
+      // SGLang under --enable-dp-attention: schedule_conservativeness multiplied by this (server_args.py), so the new-token
+      // ratio of its admission estimate starts at 0.7 x this (src/serve/new-token-ratio.ts); absent: 1
+      dp_conservativeness: { type: 'number', exclusiveMinimum: 0, maximum: 10 },
       // without chunked prefill, an iteration that schedules prompts runs them alone and the decodes wait (vLLM V0
       // Scheduler._schedule_default: "Don't schedule decodes if prefills are scheduled"); with chunked prefill it mixes
       unchunked_prefill_first: { type: 'boolean' },
@@ -843,6 +850,13 @@ const runtimeBlocks = {
           },
         ],
       },
+      // attention DP's MoE as a gather (SGLang without DeepEP): the collectives before and after it; absent: all-to-all
+      attention_dp_moe: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['gather', 'combine'],
+        properties: { gather: { enum: ['allreduce', 'allgather'] }, combine: { enum: ['allreduce', 'reducescatter'] } },
+      },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_tensor_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
@@ -854,6 +868,9 @@ const runtimeBlocks = {
         ],
       },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      // the activation dtype the runtime's MoE kernel multiplies MXFP4 expert weights with where the part has FP4 matrix
+      // units (src/sim/peaks.ts mxfp4MoeDtype)
+      mxfp4_moe_activations: { enum: ['bf16', 'fp8', 'fp4'] },
       // W4A16 dense GEMMs (src/sim/w4a16-gemm.ts): split-K partial outputs summed by a kernel of their own; from this many
       // tokens up, dequantize to fp16 then a BLAS GEMM (null: the release has no such path); the fused MLP's gate/up
       // projections call the split-K kernel directly

@@ -214,6 +214,10 @@ export interface DecoderModel extends ModelBase {
   // how the published FP8 checkpoint scales its weights: 'block' = one scale per 128×128 block (DeepSeek-V3, Qwen3
   // FP8), which serving runtimes run through block-scaled GEMM kernels of their own (src/sim/kernel-physics.ts)
   fp8_scaling?: 'tensor' | 'channel' | 'block';
+  // how the published FP4 checkpoint scales its weights: 'mxfp4' = one e8m0 scale per 32 (OCP MX; gpt-oss), 'nvfp4' =
+  // one e4m3 scale per 16 and a tensor scale (ModelOpt). A serving runtime may multiply MXFP4 experts with 16- or 8-bit
+  // activations on a part with FP4 matrix units (runtime kernels.mxfp4_moe_activations, src/sim/peaks.ts)
+  fp4_scaling?: 'mxfp4' | 'nvfp4';
   // weights the published low-bit checkpoint leaves unquantized (HF quantization_config.modules_to_not_convert;
   // gpt-oss: attention, router, embeddings, lm_head): under sub-8-bit weights they stay 16-bit (q8_0 in GGUF),
   // src/model/quant.ts moduleBits
@@ -507,7 +511,7 @@ export interface RuntimeSettings {
   // penalties: repetition / frequency / presence penalties applied to the logits. Priced by kernels.sampler.
   // ubatch (simulate): a single sequence's prompt runs as passes of at most this many tokens, each over all the weights
   // (llama.cpp's physical batch n_ubatch, MLX's prefill_step_size); absent: one pass (src/sim/ubatch.ts)
-  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; vad?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }[]; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean; unchunkedPrefillFirst?: boolean };
+  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; vad?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }[]; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean; dpRankChunks?: boolean | number; dpConservativeness?: number; unchunkedPrefillFirst?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
@@ -532,6 +536,11 @@ export interface RuntimeSettings {
     // which unit the runtime's dense W8A8 int8 linears run on: 'vector' (SGLang's CPU int8_scaled_mm: AVX-512 VNNI, no
     // AMX) multiplies at the part's compute.vector.int8 rate; default the part's int8 matrix rate (src/sim/roofline.ts)
     int8Gemm?: 'matrix' | 'vector';
+    // the activation dtype the runtime's MoE kernel takes with MXFP4 expert weights (model fp4_scaling: mxfp4) on a part
+    // with FP4 matrix units: 'bf16' (the weights are converted in the kernel and multiplied at the 16-bit rate: vLLM's
+    // default FlashInfer TRT-LLM MXFP4 x BF16 MoE on SM100), 'fp8' (activations quantized to MXFP8, the FP8 rate: SGLang's
+    // default flashinfer_mxfp4 precision), 'fp4'; absent: the fp4 rate. src/sim/peaks.ts
+    mxfp4MoeActivations?: 'bf16' | 'fp8' | 'fp4';
     // device time a dense GEMM call of the runtime's GEMM library takes beyond its bytes and FLOPs (hipBLASLt at M = 1
     // on MI300X: ~14 µs), in place of the hardware's per-kernel gap where larger (src/sim/roofline.ts)
     gemmFixedS?: number;
@@ -563,6 +572,12 @@ export interface RuntimeSettings {
     // shared expert counts as extra experts of the routed MoE kernel ('moe_shared_fused'; not under expert parallelism)
     mlaFusedA?: boolean;
     moeSharedFused?: { routedExperts: number; sharedExperts: number };
+    // how the routed experts meet the tokens under attention data parallelism (--attention-dp): absent, each rank's tokens
+    // are dispatched to the experts' ranks by an all-to-all and combined back (TensorRT-LLM, DeepEP); a gather mode
+    // (SGLang without DeepEP) collects every rank's tokens on every rank with `gather`, runs the MoE, the shared experts
+    // and the dense FFN layers tensor-parallel over all of them, and reduces each rank's share back with `combine`
+    // (src/model/decoder-graph.ts, src/sim/parallel.ts DpMoe)
+    attentionDpMoe?: { gather: 'allreduce' | 'allgather'; combine: 'allreduce' | 'reducescatter' };
     // fraction of the fp8 matrix peak the runtime's block-scaled FP8 GEMM kernels reach once the chip is full (a cap on
     // the hardware's fp8 GEMM table for GEMMs of block-FP8 checkpoints: Triton w8a8_block_fp8_matmul / CUTLASS
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
