@@ -35,6 +35,7 @@ const HARDWARE = Object.keys(lib.hardware).sort();
 const RUNTIMES = [null, ...Object.entries(lib.runtimes ?? {}).filter(([, r]) => (r as { role?: string }).role !== 'training').map(([id]) => id).sort()];
 const DTYPES = ['bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0'];
 const REL = 1e-9; // relative slack for floating-point round-off
+const L2_CLIFF = 0.05; // throughput's largest fall with batch where an activation op outgrows a priced L2 (above)
 
 type Flags = Record<string, unknown>;
 
@@ -166,15 +167,14 @@ describe('invariants: monotone in work', () => {
     fc.assert(
       fc.property(decoderFlags, fc.integer({ min: 1, max: 512 }), (f, by) => {
         // a part that prices L2-resident activations (on_chip.l2_bandwidth, src/sim/l2-resident.ts) moves an op that
-        // outgrows its L2 to the DRAM rate, a cliff as streaming through an LRU cache gives (smoothed as "the first L2
-        // bytes hit", DGX Spark's whisper.cpp encoder rows all read 5-20 points faster): there a larger batch may serve
-        // a little fewer tokens per second (seed 56 at scale 10: gpt3-350m, 174 -> 176 sequences, -1.8%). Its times
-        // still never fall as the batch grows (the property above).
-        if (lib.hardware[String(f.hardware)]!.onChip.l2BandwidthBytePerS !== undefined) return;
+        // outgrows its L2 to the DRAM rate: a cliff, as streaming a tensor larger than an LRU-like cache through it hits
+        // little, so there a larger batch may serve slightly fewer tokens per second (seed 56 at scale 10: gpt3-350m on
+        // DGX Spark, 174 -> 176 sequences, -1.8%). There it may fall by at most L2_CLIFF; elsewhere not at all.
+        const slack = lib.hardware[String(f.hardware)]!.onChip.l2BandwidthBytePerS !== undefined ? L2_CLIFF : REL;
         const a = attempt(f);
         const b = attempt({ ...f, batch: f.batch + by });
         if (!fitted(a) || !fitted(b)) return;
-        expect(b.throughput_tok_s!).toBeGreaterThanOrEqual(a.throughput_tok_s! * (1 - REL));
+        expect(b.throughput_tok_s!).toBeGreaterThanOrEqual(a.throughput_tok_s! * (1 - slack));
       }),
       opts(),
     );

@@ -85,9 +85,10 @@ export function localRingCells(window: number, ubatch: number): number {
 
 /**
  * the ops with the kernel counts (and masked-attention work) the bound runtime launches for them (mutates `ops`);
- * `ubatch`: the pass's prompts (`prompts` of them) run in physical batches of that many tokens (scheduler.ubatch)
+ * `ubatch`: the pass's prompts run in physical batches of that many tokens (scheduler.ubatch), each prompt's attention
+ * over its own cells; `passTokens`: all tokens of the pass (prompts and decodes), which llama.cpp splits into ubatches
  */
-export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>, ubatch?: number, prompts = 1): GraphOp[] {
+export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>, ubatch?: number, passTokens?: number): GraphOp[] {
   const k = hw.runtime?.kernels;
   const g = k?.decodeGraph;
   // a stream-K kernel lasts as long as its fullest blocks: every query against the whole view, as if nothing were skipped
@@ -107,12 +108,13 @@ export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'r
     // a prompt's attention is the decode graph's attention nodes plus per-head kernels: ggml-cpu's mul_mat calls
     // llamafile_sgemm once per query head (the ne12 loop), and each call's tinyBLAS gemm opens and closes with a
     // ggml_barrier (kernels.prompt_attention_head_kernels: 2 per head for K·Q, 2 for V·softmax). The attention op is
-    // priced once for the whole prompt (src/sim/decoder.ts ubatchedPass) while its graph runs once per ubatch: its
-    // kernels are those of a lone prompt's len / ubatch ubatches (continuous, as the ubatch body's share). A pass of
-    // several prompts, like a server step's decodes beside a prompt, counts one ubatch's calls: an under-count the two
-    // share, so that more output tokens (steady-state steps in place of the cold prefill) never price a run faster.
+    // priced once for the whole pass (src/sim/decoder.ts ubatchedPass) while its graph runs once per ubatch: its
+    // kernels are those of the pass's tokens / ubatch ubatches (continuous, as the ubatch body's share), a lone prompt,
+    // several prompts or a server step's decodes beside a prompt alike (llama.cpp splits every llama_decode call).
     if (perHead > 0 && op.kind === 'attention' && op.prefill && op.prefill.heads !== undefined) {
-      const ubatches = prompts === 1 && ubatch !== undefined && ubatch > 0 && op.prefill.len > ubatch ? op.prefill.len / ubatch : 1;
+      const u = passTokens !== undefined ? hw.runtime?.scheduler?.ubatch : ubatch;
+      const tokens = passTokens ?? op.prefill.len;
+      const ubatches = u !== undefined && u > 0 && tokens > u ? tokens / u : 1;
       op.kernels = ((g && Object.hasOwn(g, 'attention_decode') ? g.attention_decode! : op.kernels ?? 1) + perHead * op.prefill.heads) * ubatches;
       continue;
     }

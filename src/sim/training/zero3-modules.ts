@@ -3,9 +3,13 @@
 // fetch_sub_module: params_to_fetch = iter_params(current_submodule, recurse=z3_leaf_module(...)), one
 // __all_gather_params call for them and one for the prefetch that follows, each an all_gather_coalesced: one NCCL
 // all-gather per call). The prefetch pops parameters off the recorded trace until stage3_prefetch_bucket_size elements
-// (default 5e7; the Hugging Face integration fills "auto" with 0.9·hidden²); once it runs ahead, each fetch tops it up by
-// about the module just consumed, so a step issues about one all-gather per parameter-holding module per pass, sized as
-// that module. Parameters under stage3_param_persistence_threshold (norm weights) stay gathered and are not counted.
+// (default 5e7; the Hugging Face integration fills "auto" with 0.9·hidden²), at most up to stage3_max_live_parameters
+// (default 1e9) gathered at once. Once that limit binds, each fetch tops the prefetch up by about the module just
+// consumed, so a step issues about one all-gather per parameter-holding module per pass, sized as that module: priced so
+// here. A model whose parameters fit under the limit (a small dense one) is gathered a bucket at a time, in about
+// params / bucket calls: fewer, larger gathers than priced (LOW for such models; the MoE models this mode exists for
+// hold ~30e9 parameters). Parameters under stage3_param_persistence_threshold (norm weights) stay gathered and are not
+// counted.
 // A mixture-of-experts layer whose block is not a ZeRO-3 leaf module fetches each expert's projections on their own:
 // 3·E all-gathers of h·f each, where a bucketed layout would move the layer's experts in a few large collectives. Small
 // collectives are latency-bound, which the size-shaped collective rate prices (./collective-time.ts). A block marked as a
