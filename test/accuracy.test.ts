@@ -5,6 +5,13 @@ import { parseCommand, parseCsv, registerRunner, runAccuracy, RUNNERS } from '..
 const csv = readFileSync(new URL('../validation/public-measurements.csv', import.meta.url), 'utf8');
 
 describe('accuracy', () => {
+  it('every row of the measurements file has an id of its own', () => {
+    // the file is merged line by line (a changed row kept beside its old self would be priced twice)
+    const ids = parseCsv(csv).map((r) => r.id);
+    const seen = new Set<string>();
+    const twice = ids.filter((id) => (seen.has(id!) ? true : (seen.add(id!), false)));
+    expect(twice).toEqual([]);
+  });
   it('parses quoted CSV fields with commas', () => {
     const rows = parseCsv('a,b,c\n1,"x, y",3\n');
     expect(rows).toEqual([{ a: '1', b: 'x, y', c: '3' }]);

@@ -21,7 +21,7 @@
 // takes 16 rows of the activations (gemm_forward_4bit_cuda_m16nXk32: blockIdx over (M + 15) / 16 row tiles × N / 128
 // column tiles × split_k), so every 16-row tile loads and dequantizes the whole int4 weight matrix again, and a kernel
 // micro-benchmark on an A100 takes the same time per 16-row tile at 1, 32 and 4,096 rows (runtimes/autoawq.yaml cites
-// it): its time is the rows padded to whole tiles at the kernel's own rate, far below the part's 16-bit GEMM table
+// it): its time is the rows' tiles (at least one whole tile) at the kernel's own rate, far below the part's 16-bit GEMM table
 // (ncu on an RTX 3070 Ti: L1/TEX-bound, not tensor-bound; vllm-project/vllm issue #55462). Applied per SM and clock on
 // other parts, as a floor on the op's compute time (never faster than the part's GEMM table).
 import type { Op } from '../model/op.js';
@@ -83,7 +83,7 @@ const M_TILE = 16; // rows per thread block of the split-K kernel (gemm_forward_
 
 /**
  * The compute time of the op's int4 GEMM on the runtime's split-K kernel at its measured rate (FLOP per SM per clock,
- * kernels.w4a16_split_k_flop_per_unit_clock) over its rows padded to whole 16-row tiles; undefined where the op does
+ * kernels.w4a16_split_k_flop_per_unit_clock) over its rows, at least one 16-row tile; undefined where the op does
  * not take that path, the runtime gives no rate, or the part's spec gives no SM count or clock. A rate table by tile
  * count (the kernel measured slower at one or two tiles than at hundreds: fewer blocks in flight per SM) is read at the
  * op's tiles, interpolated in log(tiles) and held at its ends (lookupEfficiency, which also keeps the time of more tiles
@@ -105,7 +105,10 @@ export function w4a16SplitKRowsS(op: Op, hw: Pick<NormalizedHardware, 'runtime' 
   if (r === undefined || !hw.units || !hw.clockHz || !(rows > 0) || w4a16Path(op, hw) !== 'split_k') return undefined;
   const m = op.m!;
   const flops = (op.flops * rows) / m;
-  const tiles = Math.ceil(rows / M_TILE);
+  // the kernel runs ⌈rows / 16⌉ tiles; priced at no less than one whole tile and continuous above it (a 17th row pays its
+  // share of a second tile), so decode throughput never falls as a batch crosses a multiple of 16 (the invariant;
+  // llama.cpp's last, partial ubatch is priced at its share the same way, src/sim/decoder.ts ubatchedPass)
+  const tiles = Math.max(1, rows / M_TILE);
   const rate = typeof r === 'number' ? r : lookupEfficiency(r, tiles);
   if (!(rate > 0)) return undefined;
   return (flops * ((tiles * M_TILE) / rows)) / (rate * hw.units * hw.clockHz);
