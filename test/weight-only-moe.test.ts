@@ -57,6 +57,15 @@ describe('weight-only MoE experts under vLLM: fused Marlin MoE (0.54 of the 16-b
       expect(rate(up, hw) / rate(up, marlin(hw))).toBeGreaterThan(1.8);
     }
   });
+  it('fp4 experts without MXFP4 scales (NVFP4, a generic --dtype fp4) run Marlin on Hopper by default: the Triton kernel is MXFP4\'s', () => {
+    const q = libraryModel('qwen3-30b-a3b') as DecoderModel;
+    const qUp = buildDecoderPass(q, buildLayout(q, 1, 1, undefined, 1, false), fp4, { prefillSeqs: 1, prefillLen: 8192, decodeSeqs: 0 }).find((o) => o.name === 'experts_up')!;
+    expect(qUp.mxfp4).toBeFalsy();
+    expect(up.mxfp4).toBe(true);
+    const hw = bound('h100-sxm', 'vllm');
+    expect(rate(qUp, hw)).toBeCloseTo(rate(qUp, marlin(hw)), 6);
+    expect(rate(qUp, hw)).toBeLessThanOrEqual(0.29 * matrixPeak(hw, 'fp4').flopPerS * 1.000001);
+  });
   it('the priced call matches the Triton kernel timed at gpt-oss shapes on an H100 at prompt sizes; the old 0.54 read it 1.2-1.3x slow', () => {
     // aiconfigurator @095f58a5 h100_sxm/moe/vllm/0.24.0 vllm_gptossmxfp4moe_triton_oaitritonmxfp4expertsmonolithic,
     // w4a16_mxfp4, hidden 2880, intermediate 2880, top-4, TP 1, balanced; ms

@@ -39,10 +39,14 @@ export function runtimeGemmCap(op: Op, hw: NormalizedHardware, dtype: Dtype, pea
   // kernel (vLLM's fused Marlin MoE: dequantized in the mainloop, mma.sync 16-bit math), which reaches at most
   // kernels.weight_only_moe_efficiency of the 16-bit peak (runtimes/vllm.yaml cites it); a run that chose the fused
   // Marlin MoE over the runtime's default kernel (--set runtime.weight_only_moe=marlin: vLLM before v0.12 on Hopper, or
-  // VLLM_MXFP4_USE_MARLIN=1) reaches kernels.marlin_moe_efficiency where the runtime sets one
+  // VLLM_MXFP4_USE_MARLIN=1) reaches kernels.marlin_moe_efficiency where the runtime sets one. The default kernel the
+  // runtime's weight_only_moe_efficiency measures is its MXFP4 one (vLLM on Hopper: OpenAI's triton_kernels matmul_ogs,
+  // get_mxfp4_backend); other narrow-float experts (NVFP4, --dtype fp4 without MXFP4 scales) take Marlin there too
+  // (vllm-project/vllm issue #49070: "On Hopper the NVFP4-MoE selector falls back to MARLIN")
   if (op.groups && weightOnlyFallback(op.dtype, dtype)) {
     const k = hw.runtime?.kernels;
-    const cap = (k?.weightOnlyMoeKernel === 'marlin' ? k.marlinMoeEfficiency : undefined) ?? k?.weightOnlyMoeEfficiency;
+    const marlin = k?.weightOnlyMoeKernel === 'marlin' || !op.mxfp4;
+    const cap = (marlin ? k?.marlinMoeEfficiency : undefined) ?? k?.weightOnlyMoeEfficiency;
     if (cap !== undefined) eff = Math.min(eff, cap);
   }
   return eff;
