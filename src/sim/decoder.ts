@@ -352,8 +352,8 @@ function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // cells, one prompt or several (llama.cpp's KV streams per sequence, the llama-batched-bench default since
   // ggml-org/llama.cpp PR #14363). A unified cache (before that PR; llama-server -np auto since PR #16736) has every
   // ubatch also scan the other sequences' cells, masked out: slower for several long prompts, not priced (no row).
-  // Decodes beside a prompt (a server step) keep the one-pass view.
-  const ubatch = s.prefillSeqs >= 1 && s.decodeSeqs === 0 ? hw.runtime?.scheduler?.ubatch : undefined;
+  // A server step's prompts beside its decodes alike: llama.cpp splits the whole batch into ubatches.
+  const ubatch = s.prefillSeqs > 0 ? hw.runtime?.scheduler?.ubatch : undefined;
   // GEMMs the runtime concatenates (src/sim/runtime-fusions.ts) and the rope / KV-write kernels it launches around each
   // attention call (src/sim/layer-kernels.ts), then its fused op groups (src/sim/fusion.ts; unit: one pass over this
   // device's [tokens, hidden] activations)
