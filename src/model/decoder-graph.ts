@@ -7,7 +7,7 @@
 // bytesPerCtx), so a caller can cost a whole generation in closed form (src/sim/decode-integral.ts).
 //
 // Shapes are per device: d = hidden, hq = heads/tp, hkv = KV heads on the device, hd = head_dim, I = FFN width.
-import type { DecoderModel, Dtype } from '../spec/types.js';
+import type { AttentionDpMoe, DecoderModel, Dtype } from '../spec/types.js';
 import type { Op, OpKind, CollectiveKind } from './op.js';
 import { attentionDtype, moduleBits, type Precision } from './quant.js';
 import { layerAttentionCounts, localWindow, moeLayerCount, prefillPairs, type LocalWindow } from './layer-kinds.js';
@@ -47,11 +47,7 @@ export interface GraphLayout {
   expertShards: number;
   attentionDp?: boolean; // attention, dense FFN and LM head data-parallel over tp (src/sim/parallel.ts)
   // attention DP's MoE by gathering the tokens (src/sim/parallel.ts DpMoe); undefined: all-to-all dispatch
-  dpMoe?: {
-    gather: 'allreduce' | 'allgather';
-    combine: 'allreduce' | 'reducescatter';
-    decode?: { gather: 'allreduce' | 'allgather'; combine: 'allreduce' | 'reducescatter' }; // a step with no extend tokens
-  };
+  dpMoe?: AttentionDpMoe;
 }
 
 // `kernels` and `fusedInto` are set on every op, unset, so that the ops a runtime's fusion groups rewrite (src/sim/

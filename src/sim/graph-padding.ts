@@ -95,8 +95,7 @@ export function decodeContextEagerShare(hw: NormalizedHardware, c0: number, c1: 
  *  tests the longest) is above it */
 export function enginePhaseName(hw: NormalizedHardware, L: Layout, s: PassShape, phase: string, ctx = 0): string {
   if (phase !== 'decode') return phase;
-  const max = hw.runtime?.launch.captureMaxContext;
-  const long = max !== undefined && s.prefillSeqs === 0 && ctx > max && decodeContextEagerShare(hw, ctx, ctx, 1) > 0;
+  const long = s.prefillSeqs === 0 && decodeContextEagerShare(hw, ctx, ctx, 1) > 0;
   return long || decodeRunsEager(hw, L, s) ? DECODE_EAGER : phase;
 }
 export const DECODE_EAGER = 'decode_eager';

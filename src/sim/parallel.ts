@@ -3,7 +3,7 @@
 // all-reduces per layer; pipeline parallelism splits layers over pp stages (Huang et al., GPipe 2019); expert
 // parallelism places routed experts on ep devices with an all-to-all before and after (Lepikhin et al.,
 // GShard 2020). Devices beyond tp·pp serve as data-parallel replicas.
-import type { DecoderModel, LinkSpec, NormalizedHardware } from '../spec/types.js';
+import type { AttentionDpMoe, DecoderModel, LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { UserError } from '../spec/errors.js';
 import { collectiveTime, trafficFactor } from './collectives.js';
 import { collectiveEfficiency, collectiveShape, largeMessageCollective } from '../hardware/efficiency.js';
@@ -33,14 +33,7 @@ export interface Layout {
 // on every rank before each layer's FFN (`gather`), the routed experts (tensor-parallel, or expert-parallel with --ep),
 // the shared experts and the dense FFN layers run over all of them with their weights split over the tp devices, and
 // the partial sums reduced back to each rank's own tokens (`combine`). src/model/decoder-graph.ts prices it.
-export interface DpMoe {
-  gather: 'allreduce' | 'allgather';
-  combine: 'allreduce' | 'reducescatter';
-  // the pair a step with no extend tokens runs, where it differs (SGLang 0.5 DpPaddingMode: SUM_LEN, an all-reduce of a
-  // zeroed [sum of tokens, d] buffer, whenever the batch holds an extend; MAX_LEN, all_gather_into_tensor + reduce_scatter,
-  // for a decode batch whose ranks are balanced, as a pass prices them)
-  decode?: { gather: 'allreduce' | 'allgather'; combine: 'allreduce' | 'reducescatter' };
-}
+export type DpMoe = AttentionDpMoe;
 
 /** the bound runtime's gather mode for attention DP's MoE (undefined: all-to-all dispatch) */
 export function dpMoeOf(hw: Pick<NormalizedHardware, 'runtime'>): DpMoe | undefined {

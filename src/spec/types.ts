@@ -578,11 +578,7 @@ export interface RuntimeSettings {
     // and the dense FFN layers tensor-parallel over all of them, and reduces each rank's share back with `combine`
     // (src/model/decoder-graph.ts, src/sim/parallel.ts DpMoe); `decode`: the pair of a step with no extend tokens, where
     // the runtime picks another one there (SGLang's MAX_LEN padding)
-    attentionDpMoe?: {
-      gather: 'allreduce' | 'allgather';
-      combine: 'allreduce' | 'reducescatter';
-      decode?: { gather: 'allreduce' | 'allgather'; combine: 'allreduce' | 'reducescatter' };
-    };
+    attentionDpMoe?: AttentionDpMoe;
     // fraction of the fp8 matrix peak the runtime's block-scaled FP8 GEMM kernels reach once the chip is full (a cap on
     // the hardware's fp8 GEMM table for GEMMs of block-FP8 checkpoints: Triton w8a8_block_fp8_matmul / CUTLASS
     // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
@@ -961,4 +957,14 @@ export interface BoundRuntime extends RuntimeSettings {
   // one line when the hardware's vendor is not among the runtime's `vendors:` (priced anyway; simulate, serve and
   // train report it)
   vendorWarning?: string;
+}
+
+/** attention DP's MoE by gathering the tokens (runtime kernels.attention_dp_moe; src/sim/parallel.ts DpMoe) */
+export interface AttentionDpMoe {
+  gather: 'allreduce' | 'allgather';
+  combine: 'allreduce' | 'reducescatter';
+  // the pair a step with no extend tokens runs, where it differs (SGLang 0.5 DpPaddingMode: SUM_LEN, an all-reduce of a
+  // zeroed [sum of tokens, d] buffer, whenever the batch holds an extend; MAX_LEN, all_gather_into_tensor + reduce_scatter,
+  // for a decode batch whose ranks are balanced, as a pass prices them)
+  decode?: { gather: 'allreduce' | 'allgather'; combine: 'allreduce' | 'reducescatter' };
 }
