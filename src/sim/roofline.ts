@@ -30,7 +30,8 @@ export interface OpCost {
   bound: Bound;
   dtype: Dtype; // the dtype the hardware actually ran it in
   overheadS?: number; // per-kernel overhead added to the body
-  floorS?: number; // the launch time the op lasts at least (seconds = max(body + overheadS, floorS))
+  floorS?: number; // the launch time the op lasts at least (seconds = max(deviceS, floorS))
+  deviceS?: number; // the kernels' own time on the device, without the host's dispatch floor (max(body + overheadS, op.minS))
 }
 
 // Time of a grouped (MoE expert) GEMM from its compute time c and memory time m: sqrt(c² + m²) instead of the
@@ -299,9 +300,12 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   body += passS;
   memoryS += passS;
   // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts); an op that is
-  // several kernels (an eager composite, materialised attention) lasts at least that many dispatches
+  // several kernels (an eager composite, materialised attention) lasts at least that many dispatches. `seconds` holds
+  // that per-op floor; a decoder pass takes deviceS and floorS apart and prices the step as max(host chain, device)
+  // (src/sim/decoder.ts costPass, src/runtime/launch.ts asyncStepSeconds)
   const floorS = launchFloorForOpS(hw, phase, op.kind, kernels, op.name);
-  const seconds = Math.max(body + overhead, floorS, op.minS ?? 0);
+  const deviceS = Math.max(body + overhead, op.minS ?? 0);
+  const seconds = Math.max(deviceS, floorS);
   // an int4 GEMM on the FP16 path costs no less than the split-K path one row below the switch (a monotonicity guard,
   // src/sim/w4a16-gemm.ts w4a16BelowSwitch): where it binds, the op is priced as that op
   const below = dq && !op.gguf && !int8Dq ? w4a16BelowSwitch(op, hw) : undefined;
@@ -314,7 +318,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     }
   }
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
-  if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };
+  if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS, deviceS };
   out.seconds = seconds;
   out.computeS = computeS;
   out.memoryS = memoryS;
@@ -322,8 +326,9 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   out.dtype = dtype;
   out.overheadS = overhead;
   out.floorS = floorS;
+  out.deviceS = deviceS;
   return out;
 }
 
 /** a result object for opCost's `out` (every key present, so that it keeps one shape) */
-export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0 });
+export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0, deviceS: 0 });
