@@ -203,3 +203,27 @@ sources: [test]
     process.exitCode = 0;
   });
 });
+
+describe('vLLM fused Marlin MoE on Hopper by token count: one cap (0.29) at every size against routed cells', () => {
+  // aiconfigurator @095f58a5 h100_sxm/moe/vllm/0.14.0 vllm_marlin_moe, int4_wo, TP 1, CUDA graph; us. power_law_1.01:
+  // uneven rows per expert (as routed tokens are); balanced: every expert the same rows (whole M tiles)
+  const powerLaw = {
+    'mixtral-8x7b': [[1, 107.0], [8, 259.1], [64, 423.5], [128, 621.9], [256, 988.0], [1024, 2676.0]],
+    'qwen3-235b-a22b': [[1, 63.6], [8, 182.3], [64, 438.9], [128, 518.6], [256, 774.8], [1024, 1889.0]],
+  } as const;
+  const balancedMixtral = [[64, 379.0], [128, 487.4], [256, 650.5]] as const;
+  const hw = marlin(bound('h100-sxm', 'vllm'));
+  const call = (id: string, t: number) => decodeCall(libraryModel(id) as DecoderModel, hw, t, 1);
+  it('prices the power-law cells within 0.8-1.2x (measured / priced) from 1 to 1024 tokens', () => {
+    for (const [id, list] of Object.entries(powerLaw)) {
+      for (const [t, us] of list) {
+        const r = (us * 1e-6) / call(id, t);
+        expect(r, `${id} ${t} tokens`).toBeGreaterThan(0.8);
+        expect(r, `${id} ${t} tokens`).toBeLessThan(1.2);
+      }
+    }
+  });
+  it('the balanced cells read faster at 64-256 tokens (whole tiles), which is routing, not a cap by tokens', () => {
+    for (const [t, us] of balancedMixtral) expect((us * 1e-6) / call('mixtral-8x7b', t)).toBeLessThan(0.9);
+  });
+});
