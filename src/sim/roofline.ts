@@ -10,7 +10,7 @@ import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency }
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
 import { w4a16BelowSwitch, w4a16Pass, w4a16SplitKRowsS, w4a16SplitKS } from './w4a16-gemm.js';
 import { decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
-import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
+import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, runsMarlinMoe, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
 import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vectorPeak } from './peaks.js';
 import { runtimeGemmCap } from './kernel-caps.js';
@@ -237,8 +237,9 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // quantized input; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
   const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm ? 1 : 0) + (dq ? 1 : 0);
   // narrow-float experts run weight-only through a grouped kernel measured slower than its bytes by a fixed time per call
-  // (kernels.weight_only_moe_fixed: SGLang's triton_kernels matmul_ogs on Hopper; runtimes/sglang.yaml cites it)
-  const moeFixed = op.groups && weightOnlyFallback(op.dtype, dtype) ? hw.runtime?.kernels?.weightOnlyMoeFixedS ?? 0 : 0;
+  // (kernels.weight_only_moe_fixed: triton_kernels matmul_ogs on Hopper under SGLang and vLLM; runtimes/sglang.yaml and
+  // runtimes/vllm.yaml cite it); not where the run takes vLLM's fused Marlin MoE instead, which the runtime prices apart
+  const moeFixed = op.groups && weightOnlyFallback(op.dtype, dtype) && !runsMarlinMoe(op, hw) ? hw.runtime?.kernels?.weightOnlyMoeFixedS ?? 0 : 0;
   // a runtime's measured decode-attention kernel (kernels.decode_attention) costs its fixed time per call (where above the
   // part's per-kernel gap) and its time per sequence × KV head of the call, beside its KV read. The measured fixed time
   // is the whole op's (aiconfigurator times the attention call as TensorRT-LLM launches it), so op.kernels is not

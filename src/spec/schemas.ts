@@ -951,6 +951,13 @@ const runtimeBlocks = {
             required: ['rate'],
             properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } },
           },
+          // narrow-float experts run weight-only through the runtime's default weight-only MoE kernel (not Marlin)
+          weight_only_moe: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['rate'],
+            properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } },
+          },
         },
       },
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
