@@ -41,13 +41,13 @@ type Flags = Record<string, unknown>;
 
 /** a result, or null where the input is a user error (invalid parallelism, context too long); anything else throws.
  *  The hardware (the library's, or `hw`) is driven by flags.runtime, or by the default runtime for it and the model. */
-function attempt(flags: Flags, hw?: NormalizedHardware): SimulateResult | null {
+function attempt(flags: Flags, hw?: NormalizedHardware, bound: (h: NormalizedHardware) => NormalizedHardware = (h) => h): SimulateResult | null {
   try {
     const m = lib.models[String(flags.model)]!;
     const base = hw ?? lib.hardware[String(flags.hardware)]!;
     const rt = typeof flags.runtime === 'string' ? flags.runtime : defaultRuntime(base, m);
     const { runtime: _r, ...rest } = flags;
-    return simulate(buildRequest(rest, m, bindRuntime(base, libraryRuntime(rt)), (id) => lib.models[id]!));
+    return simulate(buildRequest(rest, m, bound(bindRuntime(base, libraryRuntime(rt))), (id) => lib.models[id]!));
   } catch (e) {
     if ((e as Error).name === 'UserError') return null;
     throw e;
@@ -163,6 +163,14 @@ describe('invariants: monotone in work', () => {
       opts(),
     );
   });
+  // vLLM V1 on SM8x runs a mixed step's attention as one FlashAttention-2 varlen call, each decode a 64-row query tile
+  // (kernels.mixed_decode_tile_rows, src/sim/mixed-decode-tiles.ts; vllm-project/vllm PR #58013): a decode costs more
+  // in a step with a prompt than in one without, and a larger batch puts more of the decodes into such steps, so there
+  // throughput may fall with the batch, as the engine's does (seed 85 at scale 10: qwen2.5-7b on 2x A100 40GB, 2,917
+  // in / 228 out, batch 91 -> 237). The property holds every other term to it with those tiles off, and only where
+  // the bound runtime prices them; the tiles themselves are pinned by test/mixed-decode-tiles.test.ts.
+  const withoutMixedTiles = (h: NormalizedHardware): NormalizedHardware =>
+    (h.runtime?.kernels?.mixedDecodeTileRows ?? 0) > 1 ? { ...h, runtime: { ...h.runtime!, kernels: { ...h.runtime!.kernels, mixedDecodeTileRows: 0 } } } : h;
   it('throughput never falls as the batch grows while it fits', () => {
     fc.assert(
       fc.property(decoderFlags, fc.integer({ min: 1, max: 512 }), (f, by) => {
@@ -171,8 +179,8 @@ describe('invariants: monotone in work', () => {
         // little, so there a larger batch may serve slightly fewer tokens per second (seed 56 at scale 10: gpt3-350m on
         // DGX Spark, 174 -> 176 sequences, -1.8%). There it may fall by at most L2_CLIFF; elsewhere not at all.
         const slack = lib.hardware[String(f.hardware)]!.onChip.l2BandwidthBytePerS !== undefined ? L2_CLIFF : REL;
-        const a = attempt(f);
-        const b = attempt({ ...f, batch: f.batch + by });
+        const a = attempt(f, undefined, withoutMixedTiles);
+        const b = attempt({ ...f, batch: f.batch + by }, undefined, withoutMixedTiles);
         if (!fitted(a) || !fitted(b)) return;
         expect(b.throughput_tok_s!).toBeGreaterThanOrEqual(a.throughput_tok_s! * (1 - slack));
       }),

@@ -21,9 +21,10 @@ export function mediaItem(model: Pick<NormalizedModel, 'family'> & { defaults?: 
 export function phaseLabel(r: SimulateResult, name: string): string {
   if (r.family !== 'decoder' || !r.batch) return name;
   // the prefill row is the whole batch from cold (ttft_cold_s), not the steady-state time to first token
-  if (name === 'prefill') return r.batch > 1 ? 'prefill, whole batch cold' : name;
+  if (name === 'prefill') return r.in_flight !== undefined ? `prefill, ${r.in_flight} in flight cold` : r.batch > 1 ? 'prefill, whole batch cold' : name;
   if (name !== 'decode' || !r.output_tokens) return name;
-  const mb = r.batch / Math.min(r.pp, r.batch);
+  const running = r.in_flight ?? r.batch; // the engine's cap where it queues the rest (src/sim/engine-queue.ts)
+  const mb = running / Math.min(r.pp, running);
   const shown = cycleSteps(mb, r.output_tokens).reduce((a, b) => (b.count > a.count ? b : a));
   if (!(shown.prefills > 0)) return name;
   const n = Number(shown.prefills.toPrecision(3));
@@ -35,7 +36,7 @@ export function renderSimulate(r: SimulateResult, verbose = false, media: 'image
   const par = `tp ${r.tp} · pp ${r.pp}${r.ep > 1 ? ` · ep ${r.ep}` : ''}${r.attention_dp ? ' (attention data-parallel)' : ''} · ${r.devices} device${r.devices > 1 ? 's' : ''} (${r.replicas} replica${r.replicas > 1 ? 's' : ''})`;
   out.push(`${r.model} on ${r.hardware}${r.runtime ? ` (runtime ${r.runtime})` : ''} — ${par}`);
   const shape = r.input_tokens !== undefined ? ` · ${r.input_tokens} in / ${r.output_tokens} out` : '';
-  out.push(`batch ${r.batch ?? '—'}${shape} · weights ${r.weights_dtype}, GEMMs ${r.activations_dtype}, KV ${r.kv_cache_dtype}${r.kv_cache_default && r.kv_cache_default !== 'checkpoint' ? ` (runtime KV default: ${r.kv_cache_default})` : ''}`);
+  out.push(`batch ${r.batch ?? '—'}${r.in_flight !== undefined ? ` (${r.in_flight} in flight, the rest queued)` : ''}${shape} · weights ${r.weights_dtype}, GEMMs ${r.activations_dtype}, KV ${r.kv_cache_dtype}${r.kv_cache_default && r.kv_cache_default !== 'checkpoint' ? ` (runtime KV default: ${r.kv_cache_default})` : ''}`);
   out.push('');
   const m = r.memory;
   const rows: [string, string][] = [];

@@ -41,6 +41,7 @@ import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches } from './ubatch.js';
 import { samplerOps } from './sampler-ops.js';
 import { DECODE_EAGER, decodeContextEagerShare, mergePadded, paddedDecodeSeqs } from './graph-padding.js';
+import { engineSeqCap, queuedTimes, queueWarning } from './engine-queue.js';
 
 // a GEMM or attention priced at another data type than its own because the part lacks the datapath (the fallback
 // warning); not a runtime's own 16-bit attention over an 8-bit cache (peaks.ts dequantizedAttention), nor MXFP4 experts at
@@ -707,6 +708,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
 
   // 2. batch: given, or the best throughput that fits memory and the latency limits
   let ev: Evaluation;
+  let inFlight: number | undefined; // set when an explicit batch is above the engine's cap
   if (req.batch === 'max') {
     const bmax = maxFittingBatch(m, hw, L, p, Lin, O);
     if (bmax === 0) {
@@ -748,7 +750,16 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
   } else {
     const B = req.batch;
     if (!Number.isInteger(B) || B < 1) throw new UserError(`--batch must be a positive integer or "max", found "${B}"`);
-    ev = evaluate(m, hw, L, p, B, Lin, O, warnings, rows, ctx);
+    // above the requests the engine keeps in flight, it runs that many and queues the rest (src/sim/engine-queue.ts)
+    const C = engineSeqCap(hw);
+    if (C !== undefined && B > C) {
+      inFlight = C;
+      const at = evaluate(m, hw, L, p, C, Lin, O, warnings, rows, ctx);
+      ev = { ...at, ...queuedTimes(at, B, C, O), batch: B };
+      warnings.add(queueWarning(hw.runtime?.name ?? hw.runtime?.id ?? hw.id, C, B));
+    } else {
+      ev = evaluate(m, hw, L, p, B, Lin, O, warnings, rows, ctx);
+    }
   }
 
   // 3. result: time keys null when memory does not fit
@@ -796,6 +807,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
     warnings: [...warnings],
     work: fits && ev.work ? { flops: ev.work.flops * group, bytes: ev.work.bytes * group, seconds: ev.work.seconds, items: ev.work.items, devices: group } : null,
   };
+  if (inFlight !== undefined) result.in_flight = inFlight;
   if (rows) result.ops = [...(ev.prefill?.rows ?? []), ...(ev.decode?.rows ?? [])];
   return result;
 }

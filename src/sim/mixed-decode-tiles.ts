@@ -21,7 +21,7 @@ import type { GraphOp, PassShape } from '../model/decoder-graph.js';
 /** the ops with each decode sequence's attention priced as a query tile of `rows` rows, in a step with prefill (mutates `ops`) */
 export function mixedDecodeTiles(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>, m: DecoderModel, s: PassShape): GraphOp[] {
   const rows = hw.runtime?.kernels?.mixedDecodeTileRows;
-  if (rows === undefined || !(rows > 1) || !(s.prefillSeqs > 0) || !(s.decodeSeqs > 0)) return ops;
+  if (rows === undefined || !(rows > 1) || !(s.prefillSeqs > 0) || !(s.decodeSeqs > 0) || !mixesSteps(hw)) return ops;
   // attention sinks (gpt-oss) are not in FlashAttention-2: vLLM runs those models on its Triton attention backend
   if (m.attention?.sinks) return ops;
   for (const op of ops) {
@@ -32,4 +32,16 @@ export function mixedDecodeTiles(ops: GraphOp[], hw: Pick<NormalizedHardware, 'r
     op.flopsPerCtx *= rows;
   }
   return ops;
+}
+
+/**
+ * whether the runtime's scheduler runs prompts and decodes in one step. Not where a step with prompts carries no decodes:
+ * without chunked prefill under scheduler.unchunked_prefill_first (vLLM V0's _schedule_default; vLLM-Ascend's
+ * AscendScheduler, prefill-first) or with scheduler.mixed_batches false. There the decodes run in steps of their own
+ * (the decode kernel's path), so none sits in a prefill call's query tiles.
+ */
+export function mixesSteps(hw: Pick<NormalizedHardware, 'runtime'>): boolean {
+  const s = hw.runtime?.scheduler;
+  if (!s) return true;
+  return !(s.unchunkedPrefillFirst && !s.chunkedPrefill) && s.mixedBatches !== false;
 }

@@ -15,6 +15,7 @@ import { bindRuntime } from '../runtime/resolve.js';
 import { libraryRuntime } from '../spec/library.js';
 import { DTYPES, type Dtype, type MemoryTechnology, type NormalizedHardware } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
+import { engineSeqCap } from './engine-queue.js';
 import { UserError } from '../spec/errors.js';
 import { busGranularityBits, memorySystem, swapMemory } from '../hardware/whatif.js';
 import { defaultEfficiency, defaultMemoryEfficiency, lookupEfficiency } from '../hardware/efficiency.js';
@@ -114,13 +115,15 @@ function optionEnergy(r: SimulateResult): { joules: number | null; source: strin
   return { joules: r.energy_j_per_token ?? null, source: r.energy_source ?? null };
 }
 
-// Decode rate of the system: batch / TPOT per replica.
-function decodeRate(r: SimulateResult): number {
-  return r.tpot_s && r.batch ? (r.batch / r.tpot_s) * (r.replicas || 1) : 0;
+// Decode rate of the system: the requests decoding per replica / TPOT. Above the runtime's in-flight cap the engine
+// decodes that many and queues the rest (src/sim/engine-queue.ts), so the cap, not the batch, decodes each step.
+function decodeRate(r: SimulateResult, hw: NormalizedHardware): number {
+  const decoding = Math.min(r.batch ?? 0, engineSeqCap(hw) ?? Infinity);
+  return r.tpot_s && decoding ? (decoding / r.tpot_s) * (r.replicas || 1) : 0;
 }
 
-function meets(r: SimulateResult, tokS: number): boolean {
-  return decodeRate(r) >= tokS * (1 - 1e-9);
+function meets(r: SimulateResult, hw: NormalizedHardware, tokS: number): boolean {
+  return decodeRate(r, hw) >= tokS * (1 - 1e-9);
 }
 
 export function sizeMemory(
@@ -181,10 +184,10 @@ export function sizeMemory(
     const hwBase = base ?? (req.hardware.runtime ? req.hardware : probeHw);
     let hw = swapMemory(hwBase, tech, count);
     let r = simulate({ ...req, hardware: hw });
-    for (let i = 0; i < MAX_STEPS && !meets(r, tokS); i++) {
+    for (let i = 0; i < MAX_STEPS && !meets(r, hw, tokS); i++) {
       const nextHw = swapMemory(hwBase, tech, nextCount(tech, count));
       const next = simulate({ ...req, hardware: nextHw });
-      if (!(decodeRate(next) > decodeRate(r) * 1.01)) break; // bandwidth no longer helps: compute or overhead bound
+      if (!(decodeRate(next, nextHw) > decodeRate(r, hw) * 1.01)) break; // bandwidth no longer helps: compute or overhead bound
       count = nextCount(tech, count);
       hw = nextHw;
       r = next;
@@ -204,10 +207,10 @@ export function sizeMemory(
       memory_efficiency: eff,
       capacity_bytes: sys.capacityBytes,
       limited_by: limited,
-      achieved_tok_s: decodeRate(r) || null,
+      achieved_tok_s: decodeRate(r, hw) || null,
       achieved_tpot_s: r.tpot_s ?? null,
       achieved_throughput_tok_s: r.throughput_tok_s ?? null,
-      meets_target: meets(r, tokS),
+      meets_target: meets(r, hw, tokS),
       energy_j_per_token: energy.joules,
       energy_source: energy.source,
     };

@@ -88,6 +88,7 @@ export interface SimulateResult {
   attention_dp?: boolean;
   replicas: number;
   batch: number | null;
+  in_flight?: number; // --batch above the runtime's max_num_seqs: what the engine runs at once (src/sim/engine-queue.ts)
   input_tokens?: number;
   output_tokens?: number;
   dtype: string;
