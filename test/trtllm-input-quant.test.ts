@@ -26,6 +26,7 @@ const quants = (o: GraphOp[]) => o.filter((x) => x.name === 'input_quant');
 const MIXED: PassShape = { prefillSeqs: 7, prefillLen: 2048, decodeSeqs: 657 }; // 14,993 rows
 
 describe('TensorRT-LLM FP8 input quantize kernels', () => {
+  const scratch = useScratchDir('hwperf-inquant-');
   it('two per dense layer, before qkv_proj and ffn_up, reading 16-bit and writing 8-bit [rows, hidden]', () => {
     const o = ops(llama, trtH200, 'fp8', MIXED);
     const q = quants(o);
@@ -64,7 +65,6 @@ describe('TensorRT-LLM FP8 input quantize kernels', () => {
 
   it('other runtimes leave it out; a runtime file states it as a boolean', async () => {
     expect(quants(ops(llama, bound('h200-sxm', 'vllm'), 'fp8', MIXED))).toHaveLength(0);
-    const scratch = useScratchDir('hwperf-inquant-');
     const load = (body: string) => loadSpecFile(scratch.write('r.yaml', `id: my-rt\nname: x\nkind: runtime\nrole: serving\nkernels:\n  ${body}\n  source: "test"\nsources: [test]\n`));
     expect((await load('fp8_input_quant: true')).errors).toEqual([]);
     expect((await load('fp8_input_quant: 2')).errors.length).toBeGreaterThan(0);
