@@ -76,9 +76,10 @@ function piecewiseEager(kind: string, name: string | undefined): boolean {
 }
 
 /** the pointwise ops of a decoder pass: one read and one write of their tensors per element, no reduction across a row
- *  (the FFN's and the experts' gated activation, the residual add, the rotary embedding, the KV-cache write). Routing (top-k, align/sort,
+ *  (the FFN's and the experts' gated activation, the residual add, the rotary embedding, the KV-cache write, a per-tensor
+ *  FP8 quantize of a GEMM's input with a given scale). Routing (top-k, align/sort,
  *  permute, finalize), norms, sampling and GEMMs are longer kernels and keep the hardware's per-kernel gap. */
-const POINTWISE_OPS: ReadonlySet<string> = new Set(['ffn_act', 'experts_act', 'residual', 'rope', 'kv_write']);
+const POINTWISE_OPS: ReadonlySet<string> = new Set(['ffn_act', 'experts_act', 'residual', 'rope', 'kv_write', 'input_quant']);
 
 /**
  * The device time one kernel of this op costs beyond its body when the runtime replays the step from a captured graph

@@ -230,6 +230,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       mla_decode_kernels: 'mlaDecodeKernels',
       rope_kernels: 'ropeKernels',
       kv_write_kernels: 'kvWriteKernels',
+      fp8_input_quant: 'fp8InputQuant',
       kernel_cycles: 'kernelCycles',
       bias_fused_rows: 'biasFusedRows',
       attention_efficiency: 'attentionEfficiency',
