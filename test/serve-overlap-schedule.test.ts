@@ -61,18 +61,20 @@ describe('overlap scheduling: the next batch is composed while the current one r
       expect(a.firstSched).toBe(5);
     }
   });
-  it('a request that reached the queue before the step in flight began joins the next batch', () => {
-    const r = replica(true);
-    const a = job(0, 50, 10), b = job(1, 50, 10);
-    r.enqueue(a, 0);
-    let t = 0;
-    for (let i = 0; i < 2; i++) {
-      const rec = r.begin(t)!; // [0, 1]: a's prompt; [1, 2]: its first decode
-      t += rec.seconds;
-      r.end(t);
-      if (t === 1) r.enqueue(b, 1); // queued just as the step [1, 2] began: the composition at 1 saw it
+  it('a request queued before the step in flight began joins the next batch; one queued as it began, the one after', () => {
+    for (const [at, joins] of [[0.9, 2], [1, 3]] as const) {
+      const r = replica(true);
+      const a = job(0, 50, 10), b = job(1, 50, 10);
+      r.enqueue(a, 0);
+      let t = 0;
+      while (b.firstSched < 0) {
+        if (t === 1) r.enqueue(b, at); // reached the queue during [0, 1], or as [1, 2] began (a closed-loop client's
+        const rec = r.begin(t)!; //    next request, sent when a step ended: the overlap loop had composed [2, 3] by then)
+        t += rec.seconds;
+        r.end(t);
+      }
+      expect(b.firstSched).toBe(joins);
     }
-    expect(r.begin(t)!.prefill).toBe(50);
   });
   it('SGLang runs it (v0.4 on, as the 0.4 and 0.5 files inherit); the 0.3 release, vLLM and TensorRT-LLM files do not', () => {
     const lib = getLibrary();

@@ -295,9 +295,13 @@ export class Replica {
     const q = c.queryTokens;
     let preempted = false;
     // an overlapped scheduler (cfg.overlap) composed this iteration when the previous one began, if it follows that one
-    // back to back with work still running: requests queued after that wait for the next composition. With nothing
-    // left running the loop composes again at once (an empty batch is not launched), so all queued requests count.
-    const cutoff = c.overlap && t === this.lastEnd && (this.decoding > 0 || this.prefilling.length > 0) ? this.lastStart : t;
+    // back to back with work still running: only requests queued before then are in it (one queued at that very
+    // instant, a closed-loop client's next request sent as a step ended, reached the engine after that composition:
+    // the composition runs before the step's outputs are sent). With nothing left running the loop composes again at
+    // once (an empty batch is not launched), so every request queued by now counts.
+    const lag = !!c.overlap && t === this.lastEnd && (this.decoding > 0 || this.prefilling.length > 0);
+    const cutoff = lag ? this.lastStart : t;
+    const late = (j: Job) => (j.queued ?? 0) > cutoff || (lag && j.queued === cutoff);
     // 1. room for the decodes' next tokens
     if (c.policy !== 'reserve') {
       while (this.decoding > 0 && this.kvUsed + this.decoding * q > c.kvTokens) {
@@ -309,7 +313,7 @@ export class Replica {
     // prefilled elsewhere: straight to decode
     while (!preempted) {
       const j = this.peekWaiting();
-      if (!j || !j.ready || this.runningLive >= c.maxSeqs || (j.queued ?? 0) > cutoff) break;
+      if (!j || !j.ready || this.runningLive >= c.maxSeqs || late(j)) break;
       const need = j.input + j.done;
       if (c.policy !== 'reserve' ? this.kvUsed + need + q > c.kvTokens : this.reserved + j.input + j.output > c.kvTokens) break;
       this.shiftWaiting();
@@ -345,7 +349,7 @@ export class Replica {
     // 3. admit waiting requests
     while (!preempted && budget > 0 && this.runningLive < c.maxSeqs) {
       const j = this.peekWaiting();
-      if (!j || j.ready || (j.queued ?? 0) > cutoff) break;
+      if (!j || j.ready || late(j)) break;
       const hit = this.hitFor(j);
       // without chunked prefill the whole prompt goes in one iteration: it waits for one with room, unless it is
       // the only prompt of the iteration (a prompt longer than the budget runs alone, as max_num_tokens allows)
