@@ -9,6 +9,7 @@ import { Replica, type Job, type SchedulerConfig } from '../src/serve/scheduler.
 import { serveRuntime } from '../src/serve/runtime-defaults.js';
 import { getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
+import { applySetPlain } from '../src/hardware/set-path.js';
 import { serve } from '../src/serve/serve.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 
@@ -86,6 +87,14 @@ describe('overlap scheduling: the next batch is composed while the current one r
     expect(serveRuntime(hw('tensorrt-llm'), undefined).overlapSchedule).toBe(false);
     // named apart from the bound runtime: the engine's default, no overlap
     expect(serveRuntime(hw('vllm'), 'sglang').overlapSchedule).toBe(false);
+  });
+  it("--set runtime.overlap_schedule: the run's own (vLLM's async scheduling, the default from v0.14)", () => {
+    const lib = getLibrary();
+    const v = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('vllm'));
+    expect(serveRuntime(applySetPlain(v, 'runtime.overlap_schedule=true'), undefined).overlapSchedule).toBe(true);
+    const sg = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('sglang'));
+    expect(serveRuntime(applySetPlain(sg, 'runtime.overlap_schedule=false'), undefined).overlapSchedule).toBe(false);
+    expect(() => applySetPlain(v, 'runtime.overlap_schedule=yes')).toThrow(/expected one of true, false/);
   });
   it('at a steady arrival rate the first token comes about one step later; throughput is the same', () => {
     const lib = getLibrary();

@@ -69,7 +69,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; batching?: 'inflight' | 'static'; graphBatchSizes?: readonly number[] | null; weightOnlyMoe?: 'default' | 'marlin' };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; batching?: 'inflight' | 'static'; graphBatchSizes?: readonly number[] | null; weightOnlyMoe?: 'default' | 'marlin'; overlapSchedule?: boolean };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
