@@ -175,6 +175,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       dp_rank_chunks: 'dpRankChunks',
       dp_conservativeness: 'dpConservativeness',
       unchunked_prefill_first: 'unchunkedPrefillFirst',
+      overlap_schedule: 'overlapSchedule',
     });
     const hop = await q(['scheduler', 'audio_window_step'], 'seconds');
     if (hop !== undefined) {
