@@ -970,6 +970,12 @@ const runtimeBlocks = {
       kernel_time: OVERHEAD,
       bias_fused_rows: { type: 'integer', minimum: 0, maximum: 1024 },
       attention_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      attention_head_dim_64: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['forward', 'backward'],
+        properties: { forward: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 }, backward: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
+      },
       decode_graph: {
         type: 'object',
         additionalProperties: false,

@@ -703,6 +703,10 @@ export interface RuntimeSettings {
     // fraction of the matrix peak the runtime's fused attention kernel reaches on this part (replaces the hardware's
     // efficiency.attention; e.g. PyTorch SDPA's FlashAttention-2 on Hopper)
     attentionEfficiency?: number;
+    // the runtime's fused attention at head dim ≤ 64 (training), as fractions of its head-dim-128 forward and backward
+    // rates at the same keys per query (the hardware's efficiency.attention and attention_backward are head-dim-128
+    // timings); absent: head dim does not change the rate (src/sim/training/layer-cost.ts)
+    attentionHeadDim64?: { forward: number; backward: number };
     // the runtime's measured attention kernels over per-head K/V (not MLA's latent), where they differ from the hardware's
     // single fused-attention fraction and STREAM rate (src/sim/roofline.ts):
     //  - prefillAttention: context (prefill) attention as a fraction of the attention dtype's matrix peak by prompt length
