@@ -69,8 +69,11 @@ describe("SGLang's decode-graph capture", () => {
     const at = (n: number) => c.compute(n, 1024, 0, 0).seconds;
     expect(at(100)).toBeGreaterThan(at(97));
     expect(at(104)).toBeGreaterThanOrEqual(at(100));
-    // above 256 the step is launched op by op: far more than the 256 graph's per-sequence share at 257
-    expect(at(257)).toBeGreaterThan(at(256) * 1.05);
+    // above 256 the step is launched op by op: dearer than the 256 graph (the kernels' own gaps, no graph replay), but
+    // 257 rows of Llama-3.1-8B keep every layer's kernels longer than the host's dispatch of them, which runs ahead
+    // (src/runtime/launch.ts asyncStepSeconds): no launch cliff
+    expect(at(257)).toBeGreaterThan(at(256));
+    expect(at(257)).toBeLessThan(at(256) * 1.05);
     // a runtime without a default capture (vLLM's file states none): no cliff at 257
     const v = coster(bound('h100-sxm', 'vllm'));
     expect(v.compute(257, 1024, 0, 0).seconds).toBeLessThan(v.compute(256, 1024, 0, 0).seconds * 1.01);

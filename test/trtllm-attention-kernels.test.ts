@@ -91,14 +91,46 @@ describe('TensorRT-LLM measured attention kernels (aiconfigurator 1.3.0rc20)', (
     expect(opCost(mid, h200).computeS).toBeCloseTo(mid.flops / (peak * (0.225 + 0.266) / 2), 3);
   });
 
-  it('parts without a measured table keep the defaults (A100: no aiconfigurator rc20 attention table)', () => {
-    const a100 = bindRuntime(lib.hardware['a100-sxm4-80gb']!, trt);
-    expect(a100.runtime!.kernels.decodeAttention).toBeUndefined();
-    expect(a100.runtime!.kernels.prefillAttention).toBeUndefined();
+  it('parts without a measured table keep the defaults; every Hopper / Blackwell part with rc20 tables has all four', () => {
+    const pcie = bindRuntime(lib.hardware['h100-pcie']!, trt);
+    expect(pcie.runtime!.kernels.decodeAttention).toBeUndefined();
+    expect(pcie.runtime!.kernels.prefillAttention).toBeUndefined();
     for (const id of ['h100-sxm', 'h200-sxm', 'b200', 'gb200', 'gb300', 'b300-sxm']) {
       const hw = bindRuntime(lib.hardware[id]!, trt);
       expect(Object.keys(hw.runtime!.kernels.decodeAttention ?? {})).toEqual(['kv8', 'kv16']);
       expect(Object.keys(hw.runtime!.kernels.prefillAttention ?? {})).toEqual(['fp8', 'bf16']);
+    }
+  });
+
+  it('L40S (aiconfigurator l40s rc20): context attention by length for both dtypes, decode for the 16-bit cache only', () => {
+    const l40s = bindRuntime(lib.hardware['l40s']!, trt);
+    const k = l40s.runtime!.kernels;
+    expect(Object.keys(k.prefillAttention ?? {})).toEqual(['fp8', 'bf16']);
+    // the fp8-cache generation points do not fit one line: kv8 keeps the part default
+    expect(Object.keys(k.decodeAttention ?? {})).toEqual(['kv16']);
+    const kv16 = k.decodeAttention!.kv16!;
+    expect(kv16.fixedS).toBeCloseTo(9.7e-6, 15);
+    expect(kv16.perSequenceHeadS).toBeCloseTo(14.3e-9, 18);
+    expect(kv16.bandwidth).toBe(0.789);
+    // a 1K-token prompt's attention at 0.24 of the 362 TFLOP/s bf16 peak: slower than the part default (its one fused-attention fraction)
+    const m8b = lib.models['llama-3.1-8b'] as DecoderModel;
+    const ops = buildDecoderPass(m8b, buildLayout(m8b, 1, 1, undefined, undefined), resolvePrecision('fp16'), { prefillSeqs: 4, prefillLen: 1024, decodeSeqs: 0 });
+    const a = ops.find((o) => o.name === 'attention_prefill')!;
+    const defaultsL40s = bindRuntime(lib.hardware['l40s']!, libraryRuntime('ideal')!);
+    expect(opCost(a, l40s).computeS).toBeCloseTo(a.flops / (matrixPeak(l40s, 'bf16').flopPerS * 0.24), 9);
+    expect(opCost(a, l40s).seconds).toBeGreaterThan(1.5 * opCost(a, defaultsL40s).seconds);
+    // a long 16-bit decode call streams at 0.789 of 864 GB/s
+    const dec = decodeAt(buildDecoderPass(m8b, buildLayout(m8b, 1, 1, undefined, undefined), resolvePrecision('fp16'), { prefillSeqs: 0, prefillLen: 0, decodeSeqs: 32 }).find((o) => o.name === 'attention_decode')!, 2048);
+    expect(memoryEfficiency(dec, l40s)).toBe(0.789);
+    expect(opCost(dec, l40s).seconds).toBeCloseTo(kv16.fixedS + kv16.perSequenceHeadS * 32 * 8 + dec.bytes / (l40s.memory.bandwidthBytePerS * 0.789), 12);
+  });
+
+  it('A100 (aiconfigurator a100_sxm TensorRT-LLM 1.0.0): the context table only (its generation table reads a K-only cache)', () => {
+    for (const id of ['a100-sxm4-80gb', 'a100-sxm4-40gb']) {
+      const k = bindRuntime(lib.hardware[id]!, trt).runtime!.kernels;
+      expect(k.decodeAttention, id).toBeUndefined();
+      expect(Object.keys(k.prefillAttention ?? {}), id).toEqual(['bf16']);
+      expect(k.prefillAttention!.bf16!.values.at(-1), id).toBe(0.475);
     }
   });
 

@@ -19,7 +19,7 @@ const vllm = bindRuntime(npu, libraryRuntime('vllm'));
 describe('vllm-ascend: piecewise ACL graphs', () => {
   it('a decode step pays the measured host gap at each attention op and nothing for the captured ops', () => {
     expect(va.runtime!.launch.graphs).toBe('piecewise');
-    expect(launchFloorForOpS(va, 'decode', 'attention', 1)).toBeCloseTo(591e-6, 9);
+    expect(launchFloorForOpS(va, 'decode', 'attention', 1)).toBeCloseTo(832e-6, 9);
     expect(launchFloorForOpS(va, 'decode', 'gemm', 1)).toBe(0);
     expect(launchFloorForOpS(va, 'decode', 'norm', 1)).toBe(0);
     expect(launchFloorS(va, 'decode')).toBe(0);
@@ -29,14 +29,16 @@ describe('vllm-ascend: piecewise ACL graphs', () => {
     expect(launchFloorForOpS(va, 'other', 'gemm', 1)).toBe(va.runtime!.launch.perKernelS);
     expect(launchFloorForOpS(va, 'other', 'norm', 3)).toBeCloseTo(3 * va.runtime!.launch.perKernelS, 12);
   });
-  it('a small-batch decode step is slower than under fully captured graphs by about one gap per layer', () => {
+  it('a small-batch decode step is host-bound: its forward lasts the host time of 832 us per block, as the traced blocks do', () => {
     const over = { batch: 4, inputTokens: 233, outputTokens: 221 };
     const a = simulate(request('qwen3-8b', va, over));
     const b = simulate(request('qwen3-8b', vllm, over));
     const layers = 36;
-    const extra = a.tpot_s! - b.tpot_s!;
-    expect(extra).toBeGreaterThan(0.8 * layers * 591e-6 - 2e-3);
-    expect(extra).toBeLessThan(layers * 591e-6 + 2e-3);
+    // the host's chain (832 us a block) outlasts the kernels (b: the same step replayed whole), so the forward is the
+    // host's time, not the kernels' plus a gap per layer; the step's own host work is the same under both
+    expect(a.tpot_s! - b.tpot_s!).toBeGreaterThan(layers * 832e-6 - b.tpot_s! - 1e-3);
+    expect(a.tpot_s!).toBeGreaterThan(layers * 832e-6);
+    expect(a.tpot_s!).toBeLessThan(layers * 832e-6 + b.tpot_s!);
   });
 });
 

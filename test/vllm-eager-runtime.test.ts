@@ -35,7 +35,9 @@ describe('vllm-0.2: eager steps and NCCL all-reduces', () => {
   it('prices a TP 2 / TP 4 batch-1 decode step slower than the graph-replaying engine, the all-reduces included', () => {
     for (const tp of [2, 4]) {
       const eager = decode('vllm-0.2', tp), graphs = decode('vllm-0.6', tp);
-      expect(eager.tpot_s!).toBeGreaterThan(graphs.tpot_s! * 1.1);
+      // (the host's dispatch runs ahead of the GEMMs, src/runtime/launch.ts asyncStepSeconds: the step is not the sum of
+      // max(kernel, dispatch) per op, so a 70B layer's weight reads hide most of it)
+      expect(eager.tpot_s!).toBeGreaterThan(graphs.tpot_s! * 1.02);
       const comm = (r: typeof eager) => r.phases.find((p) => p.name === 'decode')!.comm_s;
       // TP 2 sits inside the part's peer domain, where vllm-0.6 runs its own all-reduce kernel; TP 4 goes to NCCL in both
       if (tp === 2) expect(comm(eager)).toBeGreaterThan(comm(graphs) * 1.5);

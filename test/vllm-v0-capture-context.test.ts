@@ -57,8 +57,12 @@ describe("vLLM V0's captured context (max_seq_len_to_capture)", () => {
     expect(enginePhaseName(bound('mi300x', 'vllm'), L, shape, 'decode', 16000)).toBe('decode');
     const c = coster(hw);
     const below = c.compute(1, 8192, 0, 0).seconds, above = c.compute(1, 8200, 0, 0).seconds;
-    // eight more tokens of KV read are a few ns; the eager dispatch of ~1,000 kernels at 10.5-30.8 us is milliseconds
-    expect(above - below).toBeGreaterThan(1e-3);
+    // eight more tokens of KV read are a few ns; the eager step lasts its host's dispatch chain (~1,000 kernels at
+    // 10.5-30.8 us) where that outlasts the kernels: on an MI300X at TP 4 the graph-replayed step's small kernels already
+    // take about as long (its per-kernel gap), so the step grows by the excess only (src/runtime/launch.ts asyncStepSeconds)
+    expect(above - below).toBeGreaterThan(5e-5);
+    const b8 = coster(bound('h100-sxm', 'vllm-0.6'));
+    expect(b8.compute(1, 8200, 0, 0).seconds - b8.compute(1, 8192, 0, 0).seconds).toBeGreaterThan(2e-4);
     const v1 = coster(bound('mi300x', 'vllm'));
     expect(v1.compute(1, 8200, 0, 0).seconds - v1.compute(1, 8192, 0, 0).seconds).toBeLessThan(1e-5);
   });
@@ -68,7 +72,7 @@ describe("vLLM V0's captured context (max_seq_len_to_capture)", () => {
     const run = (input: number, output: number, batch: number) =>
       simulate(buildRequest({ model, hardware: 'mi300x', tp: 4, batch, 'input-tokens': input, 'output-tokens': output, dtype: 'bf16' }, lib.models[model]!, hw, (id) => lib.models[id]!));
     const short = run(7000, 1000, 1), long = run(9000, 1000, 1);
-    expect(long.tpot_s! - short.tpot_s!).toBeGreaterThan(1e-3);
+    expect(long.tpot_s! - short.tpot_s!).toBeGreaterThan(5e-5);
     let prev = 0;
     for (const b of [1, 2, 3, 4, 8, 16]) {
       const t = run(7800, 1000, b).throughput_tok_s!;

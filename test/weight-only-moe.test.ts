@@ -15,6 +15,9 @@ import { opCost, matrixPeak } from '../src/sim/roofline.js';
 import type { DecoderModel } from '../src/index.js';
 import { bound } from './helpers/bound.js';
 import { runCli } from './fuzz/cli.js';
+import { runCommand } from '@oclif/test';
+import { resolveRuntime } from '../src/runtime/resolve.js';
+import { useScratchDir } from './helpers/scratch.js';
 
 const oss = libraryModel('gpt-oss-20b') as DecoderModel;
 const fp4 = resolvePrecision('fp4', undefined, undefined, 'bf16');
@@ -108,5 +111,119 @@ describe('weight-only MoE experts under vLLM: fused Marlin MoE (0.54 of the 16-b
     // (vLLM's own SM100 default feeds them BF16 activations: test/mxfp4-moe-activations.test.ts)
     const hw = bound('b200', 'ideal');
     expect(rate(up, hw)).toBeGreaterThan(0.54 * matrixPeak(hw, 'fp16').flopPerS);
+  });
+});
+
+// one MoE call of a decode step of `tokens` sequences at tensor parallelism `tp`, as the Triton call above is priced
+const decodeCall = (model: DecoderModel, hw: ReturnType<typeof bound>, tokens: number, tp: number) => {
+  const pass = buildDecoderPass(model, buildLayout(model, tp, 1, undefined, tp, false), fp4, { prefillSeqs: 0, prefillLen: 0, decodeSeqs: tokens });
+  return MOE_CALL.reduce((s, n) => {
+    const o = pass.find((x) => x.name === n);
+    return o ? s + opCost({ ...o, count: 1 }, hw, 'decode').seconds : s;
+  }, 0);
+};
+const withoutTritonTerms = (hw: ReturnType<typeof bound>) => {
+  const k = hw.runtime!.kernels;
+  return { ...hw, runtime: { ...hw.runtime!, kernels: { ...k, weightOnlyMoeFixedS: undefined, tiledGemm: { ...k.tiledGemm!, weightOnlyMoe: undefined } } } };
+};
+
+describe('vLLM MXFP4 MoE on Hopper at decode sizes: triton_kernels matmul_ogs streams at a rate per SM, plus a fixed time per grouped GEMM', () => {
+  // aiconfigurator @095f58a5 {h100_sxm,h200_sxm}/moe/vllm/0.24.0 vllm_gptossmxfp4moe_triton_oaitritonmxfp4expertsmonolithic,
+  // w4a16_mxfp4, hidden 2880, intermediate 2880, top-4, EP 1, balanced; [experts, tp, tokens, us]. Cells where the
+  // table's balanced routing and hwperf's expected hits agree: one token (4 experts), or every expert hit.
+  const cells = {
+    'h100-sxm': [[128, 1, 1, 62.9], [128, 1, 256, 701.5], [32, 1, 1, 61.4], [32, 1, 128, 221.6], [128, 8, 1, 38.9], [128, 8, 256, 137.7], [32, 32, 1, 37.6]],
+    'h200-sxm': [[128, 1, 1, 60.9], [128, 1, 256, 666.8], [32, 1, 128, 191.3], [128, 8, 256, 118.3], [32, 32, 1, 37.3]],
+  } as const;
+  const model = (e: number) => libraryModel(e === 32 ? 'gpt-oss-20b' : 'gpt-oss-120b') as DecoderModel;
+  it('prices the measured calls within 0.9-1.3x (measured / priced); at the part\'s HBM rate the H200 read 1.38x fast', () => {
+    for (const [hwId, list] of Object.entries(cells)) {
+      const hw = bound(hwId, 'vllm');
+      expect(hw.runtime!.kernels.tiledGemm!.weightOnlyMoe!.rateBytePerS).toBe(21e9);
+      expect(hw.runtime!.kernels.weightOnlyMoeFixedS).toBeCloseTo(1.2e-6, 12);
+      for (const [e, tp, tokens, us] of list) {
+        const r = (us * 1e-6) / decodeCall(model(e), hw, tokens, tp);
+        expect(r, `${hwId} ${e} experts tp ${tp} ${tokens} tokens`).toBeGreaterThan(0.9);
+        expect(r, `${hwId} ${e} experts tp ${tp} ${tokens} tokens`).toBeLessThan(1.3);
+      }
+    }
+    // without the kernel's own stream rate the faster HBM made the H200 call 1.38x faster than measured
+    const h200 = bound('h200-sxm', 'vllm');
+    expect((666.8e-6) / decodeCall(model(128), withoutTritonTerms(h200), 256, 1)).toBeGreaterThan(1.3);
+  });
+  it('the H100 and H200 price the every-expert call alike, as measured (701.5 / 666.8 us), though their HBM differs by 1.43x', () => {
+    const a = decodeCall(model(128), bound('h100-sxm', 'vllm'), 256, 1);
+    const b = decodeCall(model(128), bound('h200-sxm', 'vllm'), 256, 1);
+    expect(a / b).toBeGreaterThan(0.97);
+    expect(a / b).toBeLessThan(1.06);
+  });
+  it('a call never costs less as its tokens grow (1-2048)', () => {
+    for (const hwId of ['h100-sxm', 'h200-sxm', 'h100-pcie']) {
+      const hw = bound(hwId, 'vllm');
+      for (const e of [32, 128]) {
+        let prev = 0;
+        for (let t = 1; t <= 2048; t = Math.ceil(t * 1.25)) {
+          const s = decodeCall(model(e), hw, t, 1);
+          expect(s, `${hwId} ${e} experts ${t} tokens`).toBeGreaterThanOrEqual(prev * (1 - 1e-12));
+          prev = s;
+        }
+      }
+    }
+  });
+  it('a run on Marlin keeps Marlin\'s pricing: neither the Triton stream rate nor its fixed time', () => {
+    for (const hwId of ['h100-sxm', 'h200-sxm']) {
+      const hw = marlin(bound(hwId, 'vllm'));
+      for (const t of [1, 16, 256]) expect(decodeCall(model(128), hw, t, 1)).toBeCloseTo(decodeCall(model(128), withoutTritonTerms(hw), t, 1), 12);
+      // the default (Triton) call is priced with both terms: slower than without them at one token
+      expect(decodeCall(model(128), bound(hwId, 'vllm'), 1, 1)).toBeGreaterThan(decodeCall(model(128), withoutTritonTerms(bound(hwId, 'vllm')), 1, 1) + 2e-6);
+    }
+  });
+});
+
+describe('kernels.tiled_gemm.weight_only_moe in a runtime file', () => {
+  const scratch = useScratchDir('hwperf-wom-');
+  const root = new URL('..', import.meta.url).pathname;
+  const ENGINE = `id: tiny-engine
+name: Tiny engine
+kind: runtime
+role: local
+kernels:
+  tiled_gemm: {rate: 30 GB/s, tile_n: 128, moe: true, fp8_block: false, weight_only_moe: {rate: 21 GB/s, tile_n: 64}}
+  weight_only_moe_fixed: 1.2 us
+  source: "kernel micro-benchmark of my engine"
+sources: [test]
+`;
+  it('reads the rate and strip width; a bad rate is one line naming file and field', async () => {
+    const rt = await resolveRuntime(scratch.write('tiny.yaml', ENGINE));
+    expect(rt.kernels.tiledGemm!.weightOnlyMoe).toEqual({ rateBytePerS: 21e9, tileN: 64 });
+    const r = await runCommand(['validate', scratch.write('bad.yaml', ENGINE.replace('{rate: 21 GB/s', '{rate: 0 GB/s'))], { root });
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+\s+kernels\.tiled_gemm\.weight_only_moe\.rate/);
+    expect(process.exitCode).toBe(1);
+    process.exitCode = 0;
+  });
+});
+
+describe('vLLM fused Marlin MoE on Hopper by token count: one cap (0.29) at every size against routed cells', () => {
+  // aiconfigurator @095f58a5 h100_sxm/moe/vllm/0.14.0 vllm_marlin_moe, int4_wo, TP 1, CUDA graph; us. power_law_1.01:
+  // uneven rows per expert (as routed tokens are); balanced: every expert the same rows (whole M tiles)
+  const powerLaw = {
+    'mixtral-8x7b': [[1, 107.0], [8, 259.1], [64, 423.5], [128, 621.9], [256, 988.0], [1024, 2676.0]],
+    'qwen3-235b-a22b': [[1, 63.6], [8, 182.3], [64, 438.9], [128, 518.6], [256, 774.8], [1024, 1889.0]],
+  } as const;
+  const balancedMixtral = [[64, 379.0], [128, 487.4], [256, 650.5]] as const;
+  const hw = marlin(bound('h100-sxm', 'vllm'));
+  const call = (id: string, t: number) => decodeCall(libraryModel(id) as DecoderModel, hw, t, 1);
+  it('prices the power-law cells within 0.8-1.2x (measured / priced) from 1 to 1024 tokens', () => {
+    for (const [id, list] of Object.entries(powerLaw)) {
+      for (const [t, us] of list) {
+        const r = (us * 1e-6) / call(id, t);
+        expect(r, `${id} ${t} tokens`).toBeGreaterThan(0.8);
+        expect(r, `${id} ${t} tokens`).toBeLessThan(1.2);
+      }
+    }
+  });
+  it('the balanced cells read faster at 64-256 tokens (whole tiles), which is routing, not a cap by tokens', () => {
+    for (const [t, us] of balancedMixtral) expect((us * 1e-6) / call('mixtral-8x7b', t)).toBeLessThan(0.9);
   });
 });

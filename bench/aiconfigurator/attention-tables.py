@@ -9,7 +9,8 @@ DATA_DIR is aiconfigurator's systems data folder, aic-core/src/aiconfigurator_co
 ai-dynamo/aiconfigurator at commit 095f58a51 (the commit the YAML cites). Only
 DATA_DIR/<system>/attention/trtllm/1.3.0rc20/{context,generation}_attention_perf.parquet are read (TensorRT-LLM
 1.3.0rc20, PyTorch backend, collector/trtllm/collect_attn.py; K+V paged cache: the earlier 1.2.0rc5 / 1.3.0rc10 tables
-read K only, aiconfigurator issue #1379, and are not used). Nothing is downloaded. Needs pyarrow and numpy.
+read K only, aiconfigurator issue #1379, and are not used), and for the A100, which has no rc20 collection, the 1.0.0
+context table alone (PART_VERSION below). Nothing is downloaded. Needs pyarrow and numpy.
 PART (hwperf ids, default all below) limits the output. It prints each part's by_hardware kernels block as YAML.
 
 prefill_attention (context_attention_perf): per row, efficiency = causal FLOPs / (peak x (latency - 4 us)), causal
@@ -57,7 +58,16 @@ PARTS = {
     "gb200": ("gb200", 5000, 2500, 8.0),
     "gb300": ("gb300", 5000, 2500, 8.0),
     "b300-sxm": ("b300_sxm", 4500, 2250, 8.0),
+    "l40s": ("l40s", 733, 362.05, 0.864),
+    "a100-sxm4-80gb": ("a100_sxm", None, 312, 2.039),
 }
+# Parts read differently (see runtimes/tensorrt-llm.yaml beside each block):
+#  - l40s: decode fitted on calls of >= 128 MB of KV (below that the 16 MB floor's fit reads 1.36x the 864 GB/s peak:
+#    the AD102's L2 holds the cache across the collector's replays); kv8 printed but not used (p90 error ~60%).
+#  - a100-sxm4-80gb: only TensorRT-LLM 1.0.0 was collected; its context table is used, its generation table (K-only
+#    cache, 1.47x the peak bandwidth when K and V are counted) is not.
+PART_VERSION = {"a100-sxm4-80gb": "1.0.0"}
+PART_MIN_DECODE_KV_BYTES = {"l40s": 128e6}
 # vLLM: hwperf part -> (system, version, fp8 TFLOP/s, bf16 TFLOP/s, HBM TB/s)
 VLLM_VERSIONS = {
     "a100-sxm4-80gb": ("a100_sxm", "0.14.0", None, 312, 2.039),
@@ -184,16 +194,25 @@ def main(argv):
         sys.exit(__doc__)
     data = argv[1]
     parts = argv[2:] or list(PARTS)
+    global MIN_DECODE_KV_BYTES
+    default_floor = MIN_DECODE_KV_BYTES
     for part in parts:
         system, fp8, bf16, hbm = PARTS[part]
-        context = rows(data, system, "context_attention_perf")
-        generation = rows(data, system, "generation_attention_perf")
-        print(f"  {part}:  # {system} attention/trtllm/{VERSION}")
+        version = PART_VERSION.get(part, VERSION)
+        MIN_DECODE_KV_BYTES = PART_MIN_DECODE_KV_BYTES.get(part, default_floor)
+        context = rows(data, system, "context_attention_perf", version=version)
+        generation = rows(data, system, "generation_attention_perf", version=version)
+        print(f"  {part}:  # {system} attention/trtllm/{version}")
         print("    kernels:")
         print("      prefill_attention:")
         for key, dtype, peak in (("fp8", "fp8", fp8), ("bf16", "bfloat16", bf16)):
+            if peak is None:
+                continue
             lengths, values = prefill_table(context, dtype, peak)
             print(f"        {key}: {{lengths: [{', '.join(map(str, lengths))}], values: [{', '.join(map(str, values))}]}}")
+        if version != VERSION:
+            print(f"      # decode_attention: not used ({version} generation table reads a K-only cache)")
+            continue
         print("      decode_attention:")
         for key, dtype in (("kv8", "fp8"), ("kv16", "bfloat16")):
             fixed, per_head, fraction, n, med, p90 = decode_fit(generation, dtype, hbm)

@@ -9,7 +9,7 @@
 // Shapes are per device: d = hidden, hq = heads/tp, hkv = KV heads on the device, hd = head_dim, I = FFN width.
 import type { AttentionDpMoe, DecoderModel, Dtype } from '../spec/types.js';
 import type { Op, OpKind, CollectiveKind } from './op.js';
-import { attentionDtype, moduleBits, type Precision } from './quant.js';
+import { attentionDtype, gemmDtypeForBits, moduleBits, type Precision } from './quant.js';
 import { layerAttentionCounts, localWindow, moeLayerCount, prefillPairs, type LocalWindow } from './layer-kinds.js';
 
 export interface GraphOp extends Op {
@@ -284,7 +284,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const k = Math.min(moe.active, E);
     const I = moe.intermediate;
     const shards = L.expertShards;
-    ops.push(gemm('router', Tf, E, d, p, 16, moeLayers, false)); // [T, E], router weights kept 16-bit, replicated
+    ops.push(gemm('router', Tf, E, d, p, 16, moeLayers, false, gemmDtypeForBits(p, 16))); // [T, E], router weights kept 16-bit (a bf16 Linear), replicated
     // Weights read: the distinct experts the T tokens touch (Fedus et al. 2021 top-k routing, uniform load);
     // FLOPs: T·k expert-token pairs. Experts split evenly over max(tp, ep) devices.
     const touched = expertsTouched(E, k, T);
@@ -359,7 +359,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
 
   // --- head: final norm, LM head on the sequences that sample, logits in fp32 written and read by the sampler ---
   if (m.final_norm) ops.push(op('final_norm', 'norm', 4 * seqsA * d, 2 * seqsA * d * act, 0, dt, 1));
-  ops.push(gemm('lm_head', seqsA, m.vocab / tw, d, p, mb.headBits, 1)); // [seqs, vocab/tp]
+  ops.push(gemm('lm_head', seqsA, m.vocab / tw, d, p, mb.headBits, 1, true, mb.headDtype)); // [seqs, vocab/tp], 16-bit weights in bf16
   ops.push(op('sampling', 'elementwise', 5 * seqsA * (m.vocab / tw), 2 * seqsA * (m.vocab / tw) * 4, 0, dt, 1));
   // a block-scaled FP8 checkpoint (DeepSeek-V3's and Qwen3's FP8 releases: weight_block_size [128, 128]) keeps its
   // router and LM head in 16-bit; every other projection is a block-scaled FP8 GEMM

@@ -129,6 +129,19 @@ export interface ModuleBits {
   attnDtype: Dtype; // dtype those GEMMs multiply in
   embBits: number; // embedding table
   headBits: number; // LM head
+  headDtype: Dtype; // dtype the LM head multiplies in
+}
+
+/**
+ * Dtype of a GEMM over weights of `bits` per weight: 16-bit weights multiply in 16 bits, whatever the narrow dtype of
+ * the quantized linears (the LM head a checkpoint keeps in bf16 is an unquantized Linear: TensorRT Model Optimizer's
+ * quantization configs disable "*lm_head*", and NVIDIA's MLPerf harness quantizes it only on request, FP8 alone:
+ * mlcommons/inference_results_v5.1 closed/NVIDIA/code/llmlib/hf_quantize.py quantize_lm_head=False; vLLM's
+ * ParallelLMHead of an FP8 / NVFP4 checkpoint without lm_head in its quantized modules runs UnquantizedEmbeddingMethod,
+ * a bf16 GEMM). GGUF keeps its own kernels; weight-only schemes already multiply in 16 bits.
+ */
+export function gemmDtypeForBits(p: Pick<Precision, 'gemmDtype' | 'gguf'>, bits: number): Dtype {
+  return bits >= 16 && !p.gguf && NARROW_GEMM.has(p.gemmDtype) ? 'bf16' : p.gemmDtype;
 }
 
 /**
@@ -149,8 +162,8 @@ export function moduleBits(m: { unquantized?: readonly string[] } & Partial<Pick
   // or the output tensor's Q6_K when the two are one tensor (tied embeddings)
   const q4km = p.weights === 'q4_k_m' && m.heads !== undefined && m.kv_heads !== undefined && m.layers !== undefined;
   const plain = q4km
-    ? { attnBits: q4kmAttentionBits(m as DecoderModel), attnDtype: p.gemmDtype, embBits: m.tied_embeddings ? p.headBits : Q4_K_M_EMBEDDING_BITS, headBits: p.headBits }
-    : { attnBits: p.weightBits, attnDtype: p.gemmDtype, embBits: p.headBits, headBits: p.headBits };
+    ? { attnBits: q4kmAttentionBits(m as DecoderModel), attnDtype: p.gemmDtype, embBits: m.tied_embeddings ? p.headBits : Q4_K_M_EMBEDDING_BITS, headBits: p.headBits, headDtype: p.gemmDtype }
+    : { attnBits: p.weightBits, attnDtype: p.gemmDtype, embBits: p.headBits, headBits: p.headBits, headDtype: gemmDtypeForBits(p, p.headBits) };
   if (!keep || keep.length === 0 || !(p.weightBits < 8)) return plain;
   const bits = p.gguf ? WEIGHT_BITS.q8_0! : 16;
   // 16-bit weights multiply in 16-bit: a narrow GEMM dtype (fp4) is the experts', not theirs
@@ -160,5 +173,6 @@ export function moduleBits(m: { unquantized?: readonly string[] } & Partial<Pick
     attnDtype: keep.includes('attention') ? dtype : p.gemmDtype,
     embBits: keep.includes('embeddings') ? Math.max(bits, p.headBits) : p.headBits,
     headBits: keep.includes('lm_head') ? Math.max(bits, p.headBits) : p.headBits,
+    headDtype: gemmDtypeForBits(p, keep.includes('lm_head') ? Math.max(bits, p.headBits) : p.headBits),
   };
 }

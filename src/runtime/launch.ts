@@ -1,7 +1,8 @@
 // Host-side launch cost: a kernel the runtime launches one by one (not replayed from a captured graph) cannot start
-// before the host has dispatched it, so its slot lasts max(device time, host dispatch). The host runs ahead of the
-// device asynchronously, so long kernels hide the dispatch entirely and only kernels shorter than it pay: closed form
-// per op (× its count), no per-token loops.
+// before the host has dispatched it. The host runs ahead of the device asynchronously, so a step lasts the longer of
+// the host's dispatch chain and the device's kernels (asyncStepSeconds: a decoder pass sums both, src/sim/decoder.ts);
+// an op priced alone (non-decoder passes, training layers, a CPU run as the device) lasts max(device time, its
+// dispatch). Closed form per op (× its count), no per-token loops.
 import type { DecoderHostArch, DecoderModel, NormalizedHardware } from '../spec/types.js';
 
 /** 'decode': a step of one new token per sequence (what serving engines capture as CUDA graphs); 'decode_eager': such a
@@ -75,9 +76,10 @@ function piecewiseEager(kind: string, name: string | undefined): boolean {
 }
 
 /** the pointwise ops of a decoder pass: one read and one write of their tensors per element, no reduction across a row
- *  (the FFN's and the experts' gated activation, the residual add, the rotary embedding, the KV-cache write). Routing (top-k, align/sort,
+ *  (the FFN's and the experts' gated activation, the residual add, the rotary embedding, the KV-cache write, a per-tensor
+ *  FP8 quantize of a GEMM's input with a given scale). Routing (top-k, align/sort,
  *  permute, finalize), norms, sampling and GEMMs are longer kernels and keep the hardware's per-kernel gap. */
-const POINTWISE_OPS: ReadonlySet<string> = new Set(['ffn_act', 'experts_act', 'residual', 'rope', 'kv_write']);
+const POINTWISE_OPS: ReadonlySet<string> = new Set(['ffn_act', 'experts_act', 'residual', 'rope', 'kv_write', 'input_quant']);
 
 /**
  * The device time one kernel of this op costs beyond its body when the runtime replays the step from a captured graph
@@ -95,6 +97,47 @@ export function graphGapS(hw: NormalizedHardware, phase: LaunchPhase, name: stri
   // a piecewise graph's split points are launched from the host, not replayed: the hardware's gap applies
   if (mode === 'piecewise' && piecewiseEager('elementwise', name)) return undefined;
   return g;
+}
+
+/**
+ * One step of kernels the host dispatches asynchronously: the host's dispatch chain (`hostS`, the sum of its per-op
+ * dispatch) and the device's kernels (`deviceS`, the sum of their times) run side by side, so the step lasts the longer
+ * of the two, plus `serialS`, host work done while the device waits (a sync on a device value, or work before the first
+ * launch). A CUDA/HIP kernel launch returns before the kernel runs (CUDA C Programming Guide, "Asynchronous Concurrent
+ * Execution": kernel launches are asynchronous with respect to the host; PyTorch "CUDA semantics": "By default, GPU
+ * operations are asynchronous ... the CPU can perform other computations in the meantime"), and the host runs ahead
+ * until something reads the device. So a long GEMM hides the dispatch of the short ops after it, and the
+ * step is not the sum of max(kernel, dispatch) per op, the form of a host that waits on every kernel.
+ * The exact chain is max over ops k of (dispatch of ops 1..k + kernels k..n); max(host, device) is its lower bound and
+ * falls short of it by at most the imbalance inside one repeated layer (a step of identical layers: the first layer's
+ * host lead, or the last layer's device tail), a fraction 1/layers of the step or less.
+ */
+export function asyncStepSeconds(hostS: number, deviceS: number, serialS = 0): number {
+  return serialS + Math.max(hostS, deviceS);
+}
+
+/**
+ * whether the host dispatches ahead of the device (every accelerator): false on a general-purpose CPU run as the device
+ * (class host, or a server CPU such as the Xeon 6980P), whose cores run each op themselves after dispatching it, so its
+ * ops keep max(kernel, dispatch) each (the per-op form; the host's dispatch and the op's work are not overlapped there
+ * either, not priced: runtimes/sglang.yaml)
+ */
+export function hostRunsAhead(hw: Pick<NormalizedHardware, 'id' | 'name' | 'class'>): boolean {
+  // asked once per pass: the last part's answer is kept (one sweep or serve run asks of one part throughout)
+  if (hw !== lastAheadHw || hw.class !== lastAheadClass) {
+    lastAheadHw = hw;
+    lastAheadClass = hw.class;
+    lastAhead = !cpuHardware(hw);
+  }
+  return lastAhead;
+}
+let lastAheadHw: object | undefined;
+let lastAheadClass = '';
+let lastAhead = true;
+
+/** a general-purpose CPU (host class, or a server CPU such as the Xeon 6980P) */
+export function cpuHardware(hw: Pick<NormalizedHardware, 'id' | 'name' | 'class'>): boolean {
+  return hw.class === 'host' || /xeon|epyc/i.test(`${hw.id} ${hw.name}`);
 }
 
 /** Host dispatch time per kernel that bounds a kernel's slot in this phase (0 when graph-captured or unbound). */
@@ -151,7 +194,7 @@ export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: n
   const own = key !== undefined ? d.byLayer![key]! : d;
   const loop = own.perStepS + Math.max(0, rows) * (hw.runtime?.hostPerSequenceS ?? 0);
   const dispatch = own.perLayerS * Math.max(0, layers);
-  return d.sync === 'step' ? loop + Math.max(dispatch, deviceS) : Math.max(loop + dispatch, deviceS);
+  return d.sync === 'step' ? asyncStepSeconds(dispatch, deviceS, loop) : asyncStepSeconds(loop + dispatch, deviceS);
 }
 
 /**
@@ -168,7 +211,7 @@ export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: n
 export function eagerEncoderLayersSeconds(hw: NormalizedHardware, layers: number, deviceS: number): number | undefined {
   const e = hw.runtime?.encoderForward;
   if (!e) return undefined;
-  return Math.max(e.perLayerS * Math.max(0, layers), deviceS);
+  return asyncStepSeconds(e.perLayerS * Math.max(0, layers), deviceS);
 }
 
 /**
@@ -207,5 +250,5 @@ function layerKey(byLayer: Record<string, unknown>, arch: string): string | unde
 export function eagerForwardSeconds(hw: NormalizedHardware, layers: number, deviceS: number): number | undefined {
   const e = hw.runtime?.encoderForward;
   if (!e) return undefined;
-  return Math.max(e.perForwardS + e.perLayerS * Math.max(0, layers), deviceS);
+  return asyncStepSeconds(e.perForwardS + e.perLayerS * Math.max(0, layers), deviceS);
 }

@@ -6,6 +6,7 @@
 //   NormalizedHardware ──bindRuntime (by_vendor, by_architecture, by_hardware, the hardware's own runtime: block)──▶ hw.runtime
 import { libraryRuntime, resolveRuntimeSpec } from '../spec/library.js';
 import { applyOverride, ownRuntimeOverride } from './override.js';
+import { cpuHardware } from './launch.js';
 import { HARDWARE_VENDORS, type BoundRuntime, type NormalizedHardware, type NormalizedModel, type NormalizedRuntime, type RuntimeOverride, type RuntimeSettings } from '../spec/types.js';
 
 export type RuntimeMode = 'inference' | 'training';
@@ -18,10 +19,8 @@ export function resolveRuntime(ref: string): Promise<NormalizedRuntime> {
 const PHONE_RUNTIME: Record<string, string> = { qualcomm: 'genie', mediatek: 'neuropilot', apple: 'coreml' };
 const DATACENTER_RUNTIME: Record<string, string> = { nvidia: 'tensorrt-llm', amd: 'vllm' };
 
-/** a general-purpose CPU (host class, or a server CPU such as the Xeon 6980P) */
-function cpu(hw: Pick<NormalizedHardware, 'id' | 'name' | 'class'>): boolean {
-  return hw.class === 'host' || /xeon|epyc/i.test(`${hw.id} ${hw.name}`);
-}
+// a general-purpose CPU (host class, or a server CPU such as the Xeon 6980P): src/runtime/launch.ts cpuHardware
+const cpu = cpuHardware;
 
 function unifiedClass(cls: string): boolean {
   return cls === 'mobile' || cls === 'laptop' || cls === 'edge' || cls === 'desktop';

@@ -36,7 +36,7 @@ import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceFloor, customAllreduceSeconds } from '../runtime/collectives.js';
 import { hostStepSeconds } from '../runtime/host.js';
-import { decoderHostArch, eagerStepSeconds, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
+import { asyncStepSeconds, decoderHostArch, eagerStepSeconds, hostRunsAhead, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches } from './ubatch.js';
 import { samplerOps } from './sampler-ops.js';
@@ -110,9 +110,10 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
   let contextFree = true;
   const warn: string[] = [];
   const lp = launchPhaseOf(hw, phase);
+  const ahead = hostRunsAhead(hw);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    let t = NaN, tc = NaN, tm = NaN, ov = NaN;
+    let t = NaN, tc = NaN, tm = NaN, ov = NaN, h = NaN;
     if (op.count <= 0) {
       // SKIP
     } else if (op.kind === 'collective') {
@@ -121,17 +122,18 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
     } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp, K0);
       if (fellBack(op, k.dtype, hw)) warn.push(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
-      t = k.seconds;
+      t = ahead ? k.deviceS! : k.seconds;
+      h = ahead ? k.floorS! : 0;
       tc = k.computeS;
       tm = k.memoryS;
-      ov = k.seconds - Math.max(k.computeS, k.memoryS);
+      ov = t - Math.max(k.computeS, k.memoryS);
       code[i] = FREE;
     } else {
       contextFree = false;
       code[i] = CONTEXT;
       ctxOps.push(op);
     }
-    nums.push(t, tc, tm, ov, op.count, op.flops, op.bytes);
+    nums.push(t, tc, tm, ov, op.count, op.flops, op.bytes, h);
   }
   return { code, nums, ctxOps, warn, contextFree };
 }
@@ -153,13 +155,15 @@ export function passWarnings(ops: GraphOp[], hw: NormalizedHardware): string[] {
   return warn;
 }
 
-// a context op's cost over c ∈ [c0, c1] (contextOp), read before the next call
-const CX = { t: 0, tc: 0, tm: 0, ov: 0, cx: 0 };
+// a context op's cost over c ∈ [c0, c1] (contextOp), read before the next call; h: its host dispatch (`ahead`)
+const CX = { t: 0, tc: 0, tm: 0, ov: 0, cx: 0, h: 0 };
 
 // An op linear in the attended context x: cost at both ends of its range gives the two lines (attention efficiency does
 // not depend on size). Full attention attends over x = c; a local layer (sliding window, chunked) over x = e(c),
 // piecewise linear in c — the mean over c is the weighted mean over its pieces. cx: the mean attended context.
-function contextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, lp: LaunchPhase): typeof CX {
+// With `ahead` (a host that dispatches ahead of the device: src/runtime/launch.ts hostRunsAhead) t is the kernel's device
+// time alone and h its launch floor, which the pass adds to its host chain (finishPass); otherwise t holds the floor.
+function contextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, lp: LaunchPhase, ahead: boolean): typeof CX {
   const f0 = op.flops, b0 = op.bytes;
   const pieces = contextPieces(op.window, c0, c1);
   let xlo = Infinity, xhi = -Infinity, xm = 0;
@@ -182,7 +186,7 @@ function contextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, 
   const bM = (k1.memoryS - k0.memoryS) / span, aM = k0.memoryS - bM * xlo;
   // seconds = max(body + kernel overhead, launch floor) at every x: integrated with the floor (taking the
   // overhead at one end made a longer context cost less where the launch floor binds at the short end)
-  const ov0 = k0.overheadS ?? 0, floor = (k0.floorS ?? 0) - ov0;
+  const ov0 = k0.overheadS ?? 0, floor = ahead ? 0 : (k0.floorS ?? 0) - ov0;
   let body = 0;
   let t = ov0;
   for (const q of pieces) {
@@ -195,14 +199,17 @@ function contextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, 
   CX.tc = aC + bC * xm;
   CX.tm = aM + bM * xm;
   CX.cx = xm;
+  CX.h = ahead ? k0.floorS ?? 0 : 0;
   return CX;
 }
 
 // A pass's sums, op by op. costPass and costPrepared add into this one accumulator through the same two functions in
 // the same order, so a prepared pass gives the same numbers bit for bit; finishPass reads it before the next pass.
-const S = { seconds: 0, computeS: 0, memoryS: 0, commS: 0, overheadS: 0, flops: 0, bytes: 0, computeBoundS: 0, memoryBoundS: 0, epComm: 0, tpComm: 0 };
+// seconds: the device's time (kernels and collectives); hostS: the host's dispatch chain of the ops it launches one by one
+// (their launch floors), which runs ahead of the device (finishPass: src/runtime/launch.ts asyncStepSeconds).
+const S = { seconds: 0, computeS: 0, memoryS: 0, commS: 0, overheadS: 0, flops: 0, bytes: 0, computeBoundS: 0, memoryBoundS: 0, epComm: 0, tpComm: 0, hostS: 0 };
 function startSums(): void {
-  S.seconds = S.computeS = S.memoryS = S.commS = S.overheadS = S.flops = S.bytes = 0;
+  S.seconds = S.computeS = S.memoryS = S.commS = S.overheadS = S.flops = S.bytes = S.hostS = 0;
   S.computeBoundS = S.memoryBoundS = S.epComm = S.tpComm = 0;
 }
 // a collective of `t` seconds: expert-parallel all-to-all (ep), tensor-parallel all-reduce (tp) or another
@@ -212,9 +219,11 @@ function addCollective(t: number, ep: boolean, tp: boolean): void {
   if (ep) S.epComm += t;
   else if (tp) S.tpComm += t;
 }
-// `n` launches of an op of t seconds (tc compute, tm memory, ov beyond both) doing fl FLOPs and by bytes in all
-function addOp(t: number, tc: number, tm: number, ov: number, n: number, fl: number, by: number): void {
+// `n` launches of an op of t seconds on the device (tc compute, tm memory, ov beyond both) doing fl FLOPs and by bytes in
+// all, each dispatched by the host in h seconds (0: replayed from a graph, or already inside t)
+function addOp(t: number, tc: number, tm: number, ov: number, n: number, fl: number, by: number, h: number): void {
   S.seconds += t * n;
+  S.hostS += h * n;
   S.computeS += tc * n;
   S.memoryS += tm * n;
   S.overheadS += ov * n;
@@ -224,9 +233,9 @@ function addOp(t: number, tc: number, tm: number, ov: number, n: number, fl: num
   S.bytes += by;
 }
 // `n` launches of a context op over c ∈ [c0, c1] (contextOp), returned for the caller's row
-function addContextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, lp: LaunchPhase, n: number): typeof CX {
-  const r = contextOp(op, hw, c0, c1, lp);
-  addOp(r.t, r.tc, r.tm, r.ov, n, (op.flops + op.flopsPerCtx * r.cx) * n, (op.bytes + op.bytesPerCtx * r.cx) * n);
+function addContextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, lp: LaunchPhase, n: number, ahead: boolean): typeof CX {
+  const r = contextOp(op, hw, c0, c1, lp, ahead);
+  addOp(r.t, r.tc, r.tm, r.ov, n, (op.flops + op.flopsPerCtx * r.cx) * n, (op.bytes + op.bytesPerCtx * r.cx) * n, r.h);
   return r;
 }
 const opRow = (phase: string, op: GraphOp, n: number, fl: number, by: number, t: number, tc: number, tm: number, ov: number): OpRow =>
@@ -237,6 +246,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
   startSums();
   const out: OpRow[] | undefined = rows ? [] : undefined;
   const lp = launchPhaseOf(hw, name);
+  const ahead = hostRunsAhead(hw);
   // a mixed step's rows are shown as the decode phase (the JSON phase name stays 'decode': src/report/simulate-text.ts),
   // and so are a decode step's launched eagerly above the captured graphs (serve: src/sim/graph-padding.ts)
   const phase = name === 'mixed' || name === DECODE_EAGER ? 'decode' : name;
@@ -255,15 +265,16 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       if (warnings && fellBack(op, k.dtype, hw)) {
         warnings.add(fallbackWarning(hw.id, op.dtype, k.dtype, hw));
       }
-      const ov = k.seconds - Math.max(k.computeS, k.memoryS);
-      addOp(k.seconds, k.computeS, k.memoryS, ov, n, op.flops * n, op.bytes * n);
-      out?.push(opRow(phase, op, n, op.flops * n, op.bytes * n, k.seconds, k.computeS, k.memoryS, ov));
+      const t = ahead ? k.deviceS! : k.seconds;
+      const ov = t - Math.max(k.computeS, k.memoryS);
+      addOp(t, k.computeS, k.memoryS, ov, n, op.flops * n, op.bytes * n, ahead ? k.floorS! : 0);
+      out?.push(opRow(phase, op, n, op.flops * n, op.bytes * n, t, k.computeS, k.memoryS, ov));
     } else {
-      const r = addContextOp(op, hw, c0, c1, lp, n);
+      const r = addContextOp(op, hw, c0, c1, lp, n, ahead);
       out?.push(opRow(phase, op, n, (op.flops + op.flopsPerCtx * r.cx) * n, (op.bytes + op.bytesPerCtx * r.cx) * n, r.t, r.tc, r.tm, r.ov));
     }
   }
-  return finishPass(hw, out);
+  return finishPass(hw, out, phase);
 }
 
 /**
@@ -273,6 +284,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
 export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: number, c1: number, phase: string, warnings?: Set<string>): PassCost {
   startSums();
   const lp = launchPhaseOf(hw, phase);
+  const ahead = hostRunsAhead(hw);
   const { code, nums, ctxOps } = prep;
   // the warnings its context-free ops gave, in their order (costPass adds them op by op; nothing else is added between)
   if (warnings) for (const w of prep.warn) warnings.add(w);
@@ -281,20 +293,21 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
     const kind = code[i]!;
     if (kind === SKIP) continue;
     if (kind >= COLL) {
-      addCollective(nums[7 * i]!, kind === COLL_EP, kind === COLL_TP);
+      addCollective(nums[8 * i]!, kind === COLL_EP, kind === COLL_TP);
       continue;
     }
-    const n = nums[7 * i + 4]!;
-    if (kind === FREE) addOp(nums[7 * i]!, nums[7 * i + 1]!, nums[7 * i + 2]!, nums[7 * i + 3]!, n, nums[7 * i + 5]! * n, nums[7 * i + 6]! * n);
-    else addContextOp(ctxOps[next++]!, hw, c0, c1, lp, n);
+    const n = nums[8 * i + 4]!;
+    if (kind === FREE) addOp(nums[8 * i]!, nums[8 * i + 1]!, nums[8 * i + 2]!, nums[8 * i + 3]!, n, nums[8 * i + 5]! * n, nums[8 * i + 6]! * n, nums[8 * i + 7]!);
+    else addContextOp(ctxOps[next++]!, hw, c0, c1, lp, n, ahead);
   }
-  return finishPass(hw, undefined);
+  return finishPass(hw, undefined, phase);
 }
 
-// A pass's sums → its cost: the communication the runtime hides, and which of the four bounds it.
-function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined): PassCost {
-  let { seconds, commS } = S;
-  const { computeS, memoryS, overheadS, flops, bytes, computeBoundS, memoryBoundS, epComm, tpComm } = S;
+// A pass's sums → its cost: the communication the runtime hides, the host's dispatch chain against the device's time,
+// and which of the four bounds it.
+function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined, phase: string): PassCost {
+  let { seconds, commS, overheadS } = S;
+  const { computeS, memoryS, flops, bytes, computeBoundS, memoryBoundS, epComm, tpComm, hostS } = S;
   // communication the runtime overlaps with the pass's other work (src/sim/overlap.ts): expert-parallel
   // dispatch/combine behind the other micro-batch (two-batch overlap), TP all-reduces behind the GEMMs
   if (epComm + tpComm > 0) {
@@ -312,6 +325,15 @@ function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined): PassCost 
         if (all > 0) r.seconds *= 1 - hid / all;
       }
     }
+  }
+  // the ops the host launches one by one are dispatched ahead of their kernels (nothing in an engine's forward reads the
+  // device before its sampler): the pass lasts max(host chain, device), src/runtime/launch.ts asyncStepSeconds; the
+  // host's excess is booked as overhead, a row of its own
+  const step = asyncStepSeconds(hostS, seconds);
+  if (step > seconds) {
+    overheadS += step - seconds;
+    out?.push({ phase, name: 'host_dispatch', kind: 'host', count: 1, flops: 0, bytes: 0, seconds: step - seconds, bound: 'overhead' });
+    seconds = step;
   }
   // the largest of the four, the first on a tie (written out: four small arrays per pass were a sweep's garbage)
   let bound = 'compute', best = -1;

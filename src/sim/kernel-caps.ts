@@ -5,7 +5,7 @@ import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { ggufDequantized } from './dequant-pass.js';
-import { weightOnlyFallback } from './kernel-physics.js';
+import { runsMarlinMoe, weightOnlyFallback } from './kernel-physics.js';
 
 /** `eff` (a fraction of `peakFlopPerS`, the peak of `dtype` the op runs at) after the runtime's kernel caps */
 export function runtimeGemmCap(op: Op, hw: NormalizedHardware, dtype: Dtype, peakFlopPerS: number, eff: number): number {
@@ -45,8 +45,7 @@ export function runtimeGemmCap(op: Op, hw: NormalizedHardware, dtype: Dtype, pea
   // (vllm-project/vllm issue #49070: "On Hopper the NVFP4-MoE selector falls back to MARLIN")
   if (op.groups && weightOnlyFallback(op.dtype, dtype)) {
     const k = hw.runtime?.kernels;
-    const marlin = k?.weightOnlyMoeKernel === 'marlin' || !op.mxfp4;
-    const cap = (marlin ? k?.marlinMoeEfficiency : undefined) ?? k?.weightOnlyMoeEfficiency;
+    const cap = (runsMarlinMoe(op, hw) ? k?.marlinMoeEfficiency : undefined) ?? k?.weightOnlyMoeEfficiency;
     if (cap !== undefined) eff = Math.min(eff, cap);
   }
   return eff;

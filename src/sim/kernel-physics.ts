@@ -103,8 +103,11 @@ export function tiledStreamS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'u
   const units = hw.units;
   if (!units || !(units > 0)) return undefined;
   const groups = op.groups && op.groups > 1 ? op.groups : 1;
-  // block-FP8 experts where the runtime runs them through a kernel of their own (kernels.tiled_gemm.block_fp8_moe)
-  const k = op.groups && op.fp8Block && t.blockFp8Moe ? t.blockFp8Moe : t;
+  // block-FP8 experts where the runtime runs them through a kernel of their own (kernels.tiled_gemm.block_fp8_moe), and
+  // narrow-float experts on a part without their tensor cores run weight-only through the runtime's default weight-only
+  // MoE kernel (kernels.tiled_gemm.weight_only_moe: vLLM's triton_kernels matmul_ogs on Hopper), not Marlin
+  const k = op.groups && op.fp8Block && t.blockFp8Moe ? t.blockFp8Moe
+    : op.groups && t.weightOnlyMoe && NARROW_FLOAT.has(op.dtype) && !hw.matrixFlopPerS[op.dtype] && !runsMarlinMoe(op, hw) ? t.weightOnlyMoe : t;
   const strip = (op.weightBytes / (groups * op.n)) * Math.min(k.tileN, op.n); // K·tile_n weight bytes
   return Math.max(strip, op.weightBytes / units) / k.rateBytePerS;
 }
@@ -157,6 +160,18 @@ const NARROW_FLOAT: ReadonlySet<Dtype> = new Set<Dtype>(['fp8', 'fp6', 'fp4']);
 /** whether a GEMM requested in `requested` and run in `ran` runs weight-only (narrow-float weights, wider math) */
 export function weightOnlyFallback(requested: Dtype, ran: Dtype): boolean {
   return NARROW_FLOAT.has(requested) && requested !== ran && !NARROW_FLOAT.has(ran);
+}
+
+/**
+ * Whether a weight-only grouped GEMM runs vLLM's fused Marlin MoE rather than the runtime's default weight-only MoE
+ * kernel: the run chose it (--set runtime.weight_only_moe=marlin), or the experts are not MXFP4 (the default kernel,
+ * triton_kernels matmul_ogs, is MXFP4's; NVFP4 and generic fp4 experts take Marlin on Hopper, vllm issue #49070), and
+ * the runtime prices Marlin apart (kernels.marlin_moe_efficiency). A runtime without a Marlin figure runs every
+ * weight-only MoE through its one kernel.
+ */
+export function runsMarlinMoe(op: Pick<Op, 'mxfp4'>, hw: Pick<NormalizedHardware, 'runtime'>): boolean {
+  const k = hw.runtime?.kernels;
+  return k?.marlinMoeEfficiency !== undefined && (k.weightOnlyMoeKernel === 'marlin' || !op.mxfp4);
 }
 
 /**

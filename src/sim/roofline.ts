@@ -10,7 +10,7 @@ import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency }
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
 import { w4a16BelowSwitch, w4a16Pass, w4a16SplitKRowsS, w4a16SplitKS } from './w4a16-gemm.js';
 import { decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
-import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
+import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, runsMarlinMoe, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
 import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vectorPeak } from './peaks.js';
 import { runtimeGemmCap } from './kernel-caps.js';
@@ -30,7 +30,8 @@ export interface OpCost {
   bound: Bound;
   dtype: Dtype; // the dtype the hardware actually ran it in
   overheadS?: number; // per-kernel overhead added to the body
-  floorS?: number; // the launch time the op lasts at least (seconds = max(body + overheadS, floorS))
+  floorS?: number; // the launch time the op lasts at least (seconds = max(deviceS, floorS))
+  deviceS?: number; // the kernels' own time on the device, without the host's dispatch floor (max(body + overheadS, op.minS))
 }
 
 // Time of a grouped (MoE expert) GEMM from its compute time c and memory time m: sqrt(c² + m²) instead of the
@@ -236,8 +237,9 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // quantized input; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
   const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm ? 1 : 0) + (dq ? 1 : 0);
   // narrow-float experts run weight-only through a grouped kernel measured slower than its bytes by a fixed time per call
-  // (kernels.weight_only_moe_fixed: SGLang's triton_kernels matmul_ogs on Hopper; runtimes/sglang.yaml cites it)
-  const moeFixed = op.groups && weightOnlyFallback(op.dtype, dtype) ? hw.runtime?.kernels?.weightOnlyMoeFixedS ?? 0 : 0;
+  // (kernels.weight_only_moe_fixed: triton_kernels matmul_ogs on Hopper under SGLang and vLLM; runtimes/sglang.yaml and
+  // runtimes/vllm.yaml cite it); not where the run takes vLLM's fused Marlin MoE instead, which the runtime prices apart
+  const moeFixed = op.groups && weightOnlyFallback(op.dtype, dtype) && !runsMarlinMoe(op, hw) ? hw.runtime?.kernels?.weightOnlyMoeFixedS ?? 0 : 0;
   // a runtime's measured decode-attention kernel (kernels.decode_attention) costs its fixed time per call (where above the
   // part's per-kernel gap) and its time per sequence × KV head of the call, beside its KV read. The measured fixed time
   // is the whole op's (aiconfigurator times the attention call as TensorRT-LLM launches it), so op.kernels is not
@@ -299,9 +301,12 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   body += passS;
   memoryS += passS;
   // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts); an op that is
-  // several kernels (an eager composite, materialised attention) lasts at least that many dispatches
+  // several kernels (an eager composite, materialised attention) lasts at least that many dispatches. `seconds` holds
+  // that per-op floor; a decoder pass takes deviceS and floorS apart and prices the step as max(host chain, device)
+  // (src/sim/decoder.ts costPass, src/runtime/launch.ts asyncStepSeconds)
   const floorS = launchFloorForOpS(hw, phase, op.kind, kernels, op.name);
-  const seconds = Math.max(body + overhead, floorS, op.minS ?? 0);
+  const deviceS = Math.max(body + overhead, op.minS ?? 0);
+  const seconds = Math.max(deviceS, floorS);
   // an int4 GEMM on the FP16 path costs no less than the split-K path one row below the switch (a monotonicity guard,
   // src/sim/w4a16-gemm.ts w4a16BelowSwitch): where it binds, the op is priced as that op
   const below = dq && !op.gguf && !int8Dq ? w4a16BelowSwitch(op, hw) : undefined;
@@ -314,7 +319,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     }
   }
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
-  if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS };
+  if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS, deviceS };
   out.seconds = seconds;
   out.computeS = computeS;
   out.memoryS = memoryS;
@@ -322,8 +327,9 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   out.dtype = dtype;
   out.overheadS = overhead;
   out.floorS = floorS;
+  out.deviceS = deviceS;
   return out;
 }
 
 /** a result object for opCost's `out` (every key present, so that it keeps one shape) */
-export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0 });
+export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0, deviceS: 0 });

@@ -230,6 +230,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       mla_decode_kernels: 'mlaDecodeKernels',
       rope_kernels: 'ropeKernels',
       kv_write_kernels: 'kvWriteKernels',
+      fp8_input_quant: 'fp8InputQuant',
       kernel_cycles: 'kernelCycles',
       bias_fused_rows: 'biasFusedRows',
       attention_efficiency: 'attentionEfficiency',
@@ -337,12 +338,13 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
         // tile_n absent: 128, the N block of a [128, 128] block-scaled FP8 GEMM (vLLM / SGLang w8a8_block_fp8_matmul's
         // default config: BLOCK_SIZE_N = block_size[0]); both kernel families are named unless one is turned off
         out.kernels.tiledGemm = { rateBytePerS: r, tileN: tg.tile_n ?? 128, moe: tg.moe ?? true, fp8Block: tg.fp8_block ?? true };
-        const bm = tg.block_fp8_moe;
-        if (bm !== undefined) {
-          const br = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', 'block_fp8_moe', 'rate'], 'bytes_per_s');
+        for (const [key, field] of [['block_fp8_moe', 'blockFp8Moe'], ['weight_only_moe', 'weightOnlyMoe']] as const) {
+          const bm = tg[key];
+          if (bm === undefined) continue;
+          const br = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', key, 'rate'], 'bytes_per_s');
           if (br !== undefined) {
-            if (!(br > 0) || !Number.isFinite(br)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'tiled_gemm', 'block_fp8_moe', 'rate'], `must be > 0, found ${br}`, 'e.g. rate: 12 GB/s'));
-            out.kernels.tiledGemm.blockFp8Moe = { rateBytePerS: br, tileN: bm.tile_n ?? 128 };
+            if (!(br > 0) || !Number.isFinite(br)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'tiled_gemm', key, 'rate'], `must be > 0, found ${br}`, 'e.g. rate: 12 GB/s'));
+            out.kernels.tiledGemm[field] = { rateBytePerS: br, tileN: bm.tile_n ?? 128 };
           }
         }
       }

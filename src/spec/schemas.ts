@@ -833,6 +833,9 @@ const runtimeBlocks = {
       // call holds it), src/sim/layer-kernels.ts; models with per-head K/V only (MLA: mla_decode_kernels)
       rope_kernels: { type: 'integer', minimum: 0, maximum: 8 },
       kv_write_kernels: { type: 'integer', minimum: 0, maximum: 8 },
+      // per-tensor FP8 linears fed a 16-bit norm output quantize it in a kernel of their own (an `input_quant` op before
+      // qkv_proj and a dense ffn_up, src/sim/layer-kernels.ts)
+      fp8_input_quant: { type: 'boolean' },
       // rows up to which the runtime's own skinny GEMM kernel takes a dense GEMM of that compute dtype (gemm_fixed above only)
       skinny_gemm_rows: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['bf16', 'fp16', 'fp8', 'fp4', 'int8'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 1024 }])) },
       mla: { enum: ['absorbed', 'expanded'] },
@@ -946,6 +949,13 @@ const runtimeBlocks = {
           fp8_block: { type: 'boolean' },
           // block-FP8 grouped expert GEMMs that run another kernel than the rest (its own per-CTA rate and strip width)
           block_fp8_moe: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['rate'],
+            properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } },
+          },
+          // narrow-float experts run weight-only through the runtime's default weight-only MoE kernel (not Marlin)
+          weight_only_moe: {
             type: 'object',
             additionalProperties: false,
             required: ['rate'],

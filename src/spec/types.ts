@@ -13,10 +13,10 @@ export const DTYPES: readonly Dtype[] = ['fp64', 'fp32', 'tf32', 'bf16', 'fp16',
 export const HARDWARE_VENDORS: readonly string[] = ['nvidia', 'amd', 'intel', 'apple', 'google', 'huawei', 'qualcomm', 'mediatek'];
 export const DECODER_HOST_ARCHS = ['llama', 'llama_qk_norm', 'alibi'] as const;
 export type DecoderHostArch = (typeof DECODER_HOST_ARCHS)[number];
-// the op names of a decoder pass (src/model/decoder-graph.ts buildDecoderPass; rope and kv_write: the runtime's own,
+// the op names of a decoder pass (src/model/decoder-graph.ts buildDecoderPass; rope, kv_write and input_quant: the runtime's own,
 // src/sim/layer-kernels.ts), the words a runtime's fusion groups use
 export const DECODER_GRAPH_OPS = [
-  'embedding', 'attn_norm', 'q_a_proj', 'q_b_proj', 'q_proj', 'kv_a_proj', 'kv_b_proj', 'qkv_proj', 'qk_norm', 'rope', 'kv_write',
+  'embedding', 'attn_norm', 'q_a_proj', 'q_b_proj', 'q_proj', 'kv_a_proj', 'kv_b_proj', 'qkv_proj', 'qk_norm', 'rope', 'kv_write', 'input_quant',
   'attention_prefill', 'attention_prefill_sliding', 'attention_prefill_chunked', 'attention_decode', 'attention_decode_sliding',
   'attention_decode_chunked', 'o_proj', 'allreduce_attn', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'router',
   'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'shared_up',
@@ -557,6 +557,9 @@ export interface RuntimeSettings {
     // per-head K/V models only
     ropeKernels?: number;
     kvWriteKernels?: number;
+    // per-tensor FP8 linears whose bf16 input (a norm's output) the runtime quantizes in a kernel of its own: an
+    // `input_quant` op before qkv_proj and before a dense ffn_up (src/sim/layer-kernels.ts)
+    fp8InputQuant?: boolean;
     // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
     // (vLLM on ROCm: wvSplitKQ for fp8 at one row, wvSplitK for 16-bit at up to 4): gemmFixedS applies above them only,
     // and such a GEMM never costs more than the skinny kernel taking that many rows at a time (src/sim/roofline.ts)
@@ -636,7 +639,9 @@ export interface RuntimeSettings {
     // small-M tiled GEMM kernels that give each CTA (one SM / CU) one tile_n-wide strip of the weights over the whole K
     // with no split-K (vLLM/SGLang Triton fused_moe, Triton/CUTLASS block-FP8 linear): the weight bytes one SM streams
     // per second (rateBytePerS), the strip width, and which GEMMs run that way (src/sim/kernel-physics.ts tiledStreamS)
-    tiledGemm?: { rateBytePerS: number; tileN: number; moe: boolean; fp8Block: boolean; blockFp8Moe?: { rateBytePerS: number; tileN: number } };
+    // (blockFp8Moe: block-FP8 experts through a kernel of their own; weightOnlyMoe: narrow-float experts run weight-only
+    // through the runtime's default weight-only MoE kernel, not Marlin: vLLM's triton_kernels matmul_ogs on Hopper)
+    tiledGemm?: { rateBytePerS: number; tileN: number; moe: boolean; fp8Block: boolean; blockFp8Moe?: { rateBytePerS: number; tileN: number }; weightOnlyMoe?: { rateBytePerS: number; tileN: number } };
     moeMinTileRows?: number; // smallest M tile of the grouped MoE GEMM (vLLM fused_moe BLOCK_SIZE_M)
     mmaTileRows?: number; // largest M tile counted as padding
     // grouped (MoE) GEMM whose row tile the kernel sizes from the batch's token count, up to this many rows, instead of
