@@ -164,11 +164,15 @@ describe('invariants: monotone in work', () => {
     );
   });
   // vLLM V1 on SM8x runs a mixed step's attention as one FlashAttention-2 varlen call, each decode a 64-row query tile
-  // (kernels.mixed_decode_tile_rows, src/sim/mixed-decode-tiles.ts; vllm-project/vllm PR #58013): a decode costs more
-  // in a step with a prompt than in one without, and a larger batch puts more of the decodes into such steps, so there
-  // throughput may fall with the batch, as the engine's does (seed 85 at scale 10: qwen2.5-7b on 2x A100 40GB, 2,917
-  // in / 228 out, batch 91 -> 237). The property holds every other term to it with those tiles off, and only where
-  // the bound runtime prices them; the tiles themselves are pinned by test/mixed-decode-tiles.test.ts.
+  // (kernels.mixed_decode_tile_rows, src/sim/mixed-decode-tiles.ts; vllm-project/vllm PR #58013, from the kernel's
+  // source: grid ceil(max_seqlen_q / 64) x batch x heads, and no packed-GQA split-KV path unless the whole call
+  // decodes): a decode costs more in a step with a prompt than in one without, and a larger batch puts more of the
+  // decodes into such steps, so there throughput may fall with the batch (seed 85 at scale 10: qwen2.5-7b on 2x A100
+  // 40GB, 2,917 in / 228 out, batch 91 -> 237). That fall follows from the kernel's tiles; no measurement of vLLM's
+  // throughput against batch in this regime was found to show it (a check that would settle it: vllm bench serve at
+  // rising --max-concurrency on an A100 with long prompts, FLASH_ATTN vs PR #58013). The property holds every other
+  // term to it with those tiles off, only where the bound runtime prices them; test/mixed-steps-scheduler.test.ts
+  // bounds the fall by the tiles' own share of the step.
   const withoutMixedTiles = (h: NormalizedHardware): NormalizedHardware =>
     (h.runtime?.kernels?.mixedDecodeTileRows ?? 0) > 1 ? { ...h, runtime: { ...h.runtime!, kernels: { ...h.runtime!.kernels, mixedDecodeTileRows: 0 } } } : h;
   it('throughput never falls as the batch grows while it fits', () => {

@@ -35,4 +35,18 @@ describe('mixed-step decode tiles follow the scheduler', () => {
     };
     expect(decodeFlops('vllm') / decodeFlops('vllm-ascend')).toBeCloseTo(64, 6);
   });
+  it('seed 85: under vLLM V1 on 2x A100 40GB the fall of throughput with batch is no larger than the tiles\' own share', () => {
+    const a100 = (tiles: boolean) => {
+      const h = bindRuntime(lib.hardware['a100-sxm4-40gb']!, libraryRuntime('vllm'));
+      return tiles ? h : { ...h, runtime: { ...h.runtime!, kernels: { ...h.runtime!.kernels, mixedDecodeTileRows: 0 } } };
+    };
+    const thr = (batch: number, tiles: boolean) =>
+      simulate(buildRequest({ model: 'qwen2.5-7b', tp: 2, batch, 'input-tokens': 2917, 'output-tokens': 228, dtype: 'bf16' }, libraryModel('qwen2.5-7b'), a100(tiles), libraryModel)).throughput_tok_s!;
+    const [onA, onB, offA, offB] = [thr(91, true), thr(237, true), thr(91, false), thr(237, false)];
+    expect(offB).toBeGreaterThanOrEqual(offA); // every other term: no fall
+    const fall = 1 - onB / onA; // with the tiles: the engine's fall
+    const tileShare = 1 - onB / offB; // the share of batch 237's time the tiles add
+    expect(fall).toBeGreaterThan(0);
+    expect(fall).toBeLessThanOrEqual(tileShare);
+  });
 });

@@ -22,7 +22,7 @@ describe('vllm-0.2: eager steps and NCCL all-reduces', () => {
       const rt = bound(hw, 'vllm-0.2').runtime!;
       expect(rt.launch.graphs).toBe('none');
       expect(rt.launch.perKernelByKindS!.gemm).toBeCloseTo(30.8e-6, 12);
-      expect(rt.collectives?.customAllreduce).toBeUndefined();
+      expect(rt.collectives?.customAllreduce).toBeFalsy();
     }
     expect(bound('a100-sxm4-80gb', 'vllm-0.6').runtime!.collectives?.customAllreduce).toBeDefined();
     expect(bound('a100-pcie-80gb', 'vllm-0.6').runtime!.launch.graphs).toBe('decode');
@@ -53,8 +53,8 @@ describe('vllm-0.2: eager steps and NCCL all-reduces', () => {
     const ok = await loadSpecFile(scratch.write('ar-off.yaml', base + off));
     expect(ok.errors.map(formatIssue)).toEqual([]);
     const spec = ok.value!.spec as any;
-    expect(spec.collectives?.customAllreduce).toBeUndefined();
-    expect(spec.byVendor.nvidia.collectives?.customAllreduce).toBeUndefined();
+    expect(spec.collectives?.customAllreduce).toBeFalsy();
+    expect(spec.byVendor.nvidia.collectives?.customAllreduce).toBeFalsy();
     const bad = (await loadSpecFile(scratch.write('ar-bad.yaml', base + 'collectives:\n  custom_allreduce: true\n  source: s\n'))).errors.map(formatIssue);
     expect(bad.length).toBeGreaterThan(0);
     expect(bad[0]).toMatch(/ar-bad\.yaml/);

@@ -9,7 +9,7 @@ import type { NormalizedHardware } from '../spec/types.js';
 
 export function customAllreduceSeconds(hw: NormalizedHardware, bytes: number, group: number): number | undefined {
   const seconds = customTable(hw, group);
-  return seconds && bytes > 0 ? callSecondsAt(hw.runtime!.collectives!.customAllreduce!.sizes, seconds, bytes) : undefined;
+  return seconds && bytes > 0 ? callSecondsAt(tableOf(hw)!.sizes, seconds, bytes) : undefined;
 }
 
 /**
@@ -25,15 +25,16 @@ export function customAllreduceSeconds(hw: NormalizedHardware, bytes: number, gr
 export function customAllreduceFloor(hw: NormalizedHardware, bytes: number, group: number): number {
   const seconds = customTable(hw, group);
   if (!seconds) return 0;
-  const sizes = hw.runtime!.collectives!.customAllreduce!.sizes;
+  const sizes = tableOf(hw)!.sizes;
   return bytes > sizes[sizes.length - 1]! ? seconds[seconds.length - 1]! : 0;
 }
 
 // the measured times (at the table's sizes) that apply to `group` devices: a smaller group's own table where the runtime has one (the
 // smallest measured group at least this size), else the largest group's (an upper bound for the groups between); none
 // outside the scale-up domain or above the largest measured group
+const tableOf = (hw: NormalizedHardware) => hw.runtime?.collectives?.customAllreduce || undefined;
 function customTable(hw: NormalizedHardware, group: number): readonly number[] | undefined {
-  const t = hw.runtime?.collectives?.customAllreduce;
+  const t = tableOf(hw);
   if (!t || group < 2 || group > t.maxGroup) return undefined;
   const up = hw.scaleUp;
   if (!up || (up.domain !== undefined && group > up.domain)) return undefined;

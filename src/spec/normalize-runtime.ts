@@ -381,6 +381,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.elementwise !== undefined) out.kernels.elementwise = { ...k.elementwise };
   }
   const ar = own.collectives?.custom_allreduce;
+  // false: no kernel of the runtime's own here; in a by_vendor / by_architecture / by_hardware block it removes the
+  // table a broader block gave (src/runtime/override.ts spreads collectives), so the collective library prices the call
+  if (ar === false) out.collectives = { customAllreduce: false };
   if (ar) {
     const sizes: number[] = ar.sizes, seconds: number[] = ar.seconds;
     // a larger message never costs less: a measured dip (aiconfigurator's B200 / GB300 tables fall 0.1-0.2 µs from 4 to
@@ -389,7 +392,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     const path = [...at, 'collectives', 'custom_allreduce'];
     if (risingTable(ctx, path, sizes, seconds, 'sizes', 'seconds')) {
       const rising = runningMax(seconds);
-      const table: NonNullable<NonNullable<RuntimeOverride['collectives']>['customAllreduce']> = { sizes, seconds: rising, maxGroup: ar.max_group };
+      const table: Exclude<NonNullable<NonNullable<RuntimeOverride['collectives']>['customAllreduce']>, false> = { sizes, seconds: rising, maxGroup: ar.max_group };
       const groups = Object.entries((ar.by_group ?? {}) as Record<string, number[]>).map(([g, s]) => ({ group: Number(g), seconds: s })).sort((a, b) => a.group - b.group);
       let ok = true;
       for (const g of groups) {

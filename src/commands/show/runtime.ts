@@ -26,7 +26,7 @@ const splitKRateJson = (f: RuntimeSettings['kernels']['w4a16SplitKFlopPerUnitClo
 const fp4MoeJson = (f: RuntimeSettings['kernels']['fp4MoeEfficiency']) => (f === undefined ? null : typeof f === 'number' ? f : { tokens: f.sizes, values: f.values });
 // the runtime's own small-message all-reduce (collectives.custom_allreduce): message bytes, seconds per call, largest group
 // (and smaller groups' own tables by group size, where the runtime measured them)
-const customAllreduceJson = (c: NonNullable<NonNullable<RuntimeSettings['collectives']>['customAllreduce']>) => ({
+const customAllreduceJson = (c: Exclude<NonNullable<NonNullable<RuntimeSettings['collectives']>['customAllreduce']>, false>) => ({
   sizes: c.sizes, seconds: c.seconds, max_group: c.maxGroup,
   ...(c.byGroup ? { by_group: Object.fromEntries(c.byGroup.map((g) => [String(g.group), g.seconds])) } : {}),
 });
@@ -262,6 +262,7 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
     }
   }
   if (o.collectives?.customAllreduce) out.collectives_custom_allreduce = customAllreduceJson(o.collectives.customAllreduce);
+  else if (o.collectives?.customAllreduce === false) out.collectives_custom_allreduce = false;
   return out;
 }
 
