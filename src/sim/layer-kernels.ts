@@ -18,12 +18,21 @@
 //
 // runtime kernels.fp8_input_quant: per-tensor FP8 linears quantize their 16-bit input in a kernel of their own where it
 // comes from a norm: TensorRT-LLM's PyTorch-flow Linear with FP8QDQLinearMethod runs static_quantize_e4m3_per_tensor on a
-// bf16 input (tensorrt_llm/_torch/modules/linear.py), and its LlamaDecoderLayer feeds qkv_proj and the GatedMLP's
+// bf16 input (tensorrt_llm/_torch/modules/linear.py), and its decoder layers feed qkv_proj and the GatedMLP's
 // gate_up_proj the RMSNorm's bf16 output (o_proj gets fp8 from the attention kernel, down_proj from the fused
 // SwiGLU + quantize). An `input_quant` pointwise op before qkv_proj (each attention layer) and before a dense ffn_up,
-// reading [tokens, hidden] 16-bit and writing it 8-bit; the fused MoE quantizes inside its own kernel. None where the
-// all-reduce before the norm carries the quantize (tp > 1, hidden > 4096). Not for block-scaled FP8 (per-token-group
-// quantize: another kernel, not priced here) or MLA.
+// reading [tokens, hidden] 16-bit and writing it 8-bit. A MoE layer runs the same kernel on the experts' input: the
+// fused MoE modules quantize x before their grouped GEMMs (CutlassFusedMoE / WideEPMoE forward: `if self.has_fp8_qdq:
+// x, _ = torch.ops.tensorrt_llm.static_quantize_e4m3_per_tensor(x, self.fc31_input_dequant)`,
+// modules/fused_moe/fused_moe_cutlass.py, fused_moe_wide_ep.py), so one more op before moe_permute over the FFN's
+// [tokens, hidden] rows (not for block-scaled FP8 experts: has_deepseek_fp8_block_scales skips it; not NVFP4).
+// Only LlamaDecoderLayer (LlamaForCausalLM: Llama 2 and Llama 3.x dense) moves the quantize into the all-reduce
+// (modeling_llama.py: enable_fusion &= hidden_size > 4096; PRE_MLP_FUSION = has_tp and not enable_attention_dp, the
+// o_proj all-reduce with post_attention_layernorm and gate_up_proj's quantize; POST_MLP_FUSION = has_tp, the
+// down_proj all-reduce with the next layer's input_layernorm and qkv_proj's quantize; RESIDUAL_RMS_NORM_QUANT_FP8):
+// no kernel for ffn_up where the attention all-reduce is in the graph, none for qkv_proj where the FFN all-reduce is.
+// Other architectures' layers (Qwen3DecoderLayer @010bb95f: plain RMSNorms; the rest not checked per release) keep
+// both kernels. Not for block-scaled FP8 (per-token-group quantize: another kernel, not priced here) or MLA.
 //
 // Hot path: nothing is done for runtimes without the fields; otherwise one scan of a ~20-op list and, for the rope, one
 // new op built with the graph's own op shape (never a property added to an existing op).
@@ -41,22 +50,38 @@ export function layerKernels(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runti
   let after = -1;
   let qkvAt = -1;
   let upAt = -1;
+  let moeAt = -1;
+  let arAttn = false;
+  let arFfn = false;
   let qkv: GraphOp | undefined;
+  let up: GraphOp | undefined;
+  let rows = 0;
   for (let i = 0; i < ops.length; i++) {
-    const n = ops[i]!.name;
-    if (n === 'qkv_proj') { qkv = ops[i]; after = i; qkvAt = i; }
+    const o = ops[i]!;
+    const n = o.name;
+    if (n === 'qkv_proj') { qkv = o; after = i; qkvAt = i; }
     else if (n === 'qk_norm') after = i;
-    else if (n === 'ffn_up' && !ops[i]!.groups) upAt = i;
+    else if (n === 'ffn_up' && !o.groups) upAt = i;
+    else if (n === 'router') rows = o.m ?? 0;
+    else if (n === 'moe_permute') moeAt = i;
+    else if (n === 'experts_up') up = o;
+    else if (n === 'allreduce_attn') arAttn = true;
+    else if (n === 'allreduce_ffn') arFfn = true;
   }
   const tokens = qkv?.m ?? 0;
   if (!qkv || !(tokens > 0)) return ops;
-  // at tp > 1 with hidden > 4096 the layer's all-reduces carry the residual add, the next norm and the FP8 quantize in one
-  // kernel (LlamaDecoderLayer PRE_MLP_FUSION / POST_MLP_FUSION, AllReduceFusionOp.RESIDUAL_RMS_NORM_QUANT_FP8): no kernel
-  const fusedIntoAllreduce = m.hidden > 4096 && ops.some((o) => o.name === 'allreduce_attn');
-  const quant = k.fp8InputQuant === true && qkv.dtype === 'fp8' && !qkv.fp8Block && !fusedIntoAllreduce ? ops : undefined;
-  if (quant) ops = withInputQuant(ops, qkvAt, upAt, m.hidden, p);
+  if (k.fp8InputQuant === true && qkv.dtype === 'fp8' && !qkv.fp8Block) {
+    // LlamaDecoderLayer's all-reduce fusion (see the header): PRE_MLP_FUSION carries ffn_up's quantize, POST_MLP_FUSION qkv's
+    const llama = llamaDecoderLayer(m) && m.hidden > 4096;
+    const q = llama && arFfn ? -1 : qkvAt;
+    const u = llama && arAttn ? -1 : upAt;
+    // the fused MoE's own quantize of its per-tensor FP8 input, before the permute
+    const e = up && up.dtype === 'fp8' && !up.fp8Block && rows > 0 ? moeAt : -1;
+    const at = q >= 0 ? 1 : 0;
+    if (q >= 0 || u >= 0 || e >= 0) ops = withInputQuant(ops, q, u, e, rows, m.hidden, p);
+    after += at;
+  }
   if (!k.ropeKernels && !k.kvWriteKernels) return ops;
-  if (quant) { after += 1; }
   const r = m.position === 'rope' ? k.ropeKernels ?? 0 : 0;
   // a measured attention call holds the write (aiconfigurator times the backend's whole forward): the decode table of
   // this KV width for the step's decodes, the context-attention table of the attention dtype for its prompts — the
@@ -85,14 +110,22 @@ export function layerKernels(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runti
   return out;
 }
 
-/** `ops` with an `input_quant` op before qkv_proj (at `qkvAt`) and before the dense ffn_up (at `upAt`, -1: none): each
- *  reads its GEMM's [rows, hidden] 16-bit input and writes it in fp8 (one byte), one kernel per layer */
-function withInputQuant(ops: GraphOp[], qkvAt: number, upAt: number, hidden: number, p: Precision): GraphOp[] {
+/** TensorRT-LLM's LlamaDecoderLayer (LlamaForCausalLM: Llama 2 and the dense Llama 3.x checkpoints), the one decoder
+ *  layer whose all-reduce fusion with the FP8 quantize is read at source (tensorrt_llm/_torch/models/modeling_llama.py);
+ *  Llama 4 runs Llama4DecoderLayer (MoE), not this */
+function llamaDecoderLayer(m: DecoderModel): boolean {
+  return !m.moe && /^llama-[23]/.test(m.id);
+}
+
+/** `ops` with an `input_quant` op before qkv_proj (at `qkvAt`), the dense ffn_up (at `upAt`) and the MoE's permute (at
+ *  `moeAt`, over `moeRows` rows), -1: none; each reads its GEMM's [rows, hidden] 16-bit input and writes it in fp8 (one
+ *  byte), one kernel per layer */
+function withInputQuant(ops: GraphOp[], qkvAt: number, upAt: number, moeAt: number, moeRows: number, hidden: number, p: Precision): GraphOp[] {
   const out: GraphOp[] = [];
   for (let i = 0; i < ops.length; i++) {
-    if (i === qkvAt || i === upAt) {
+    if (i === qkvAt || i === upAt || i === moeAt) {
       const g = ops[i]!;
-      const elems = (g.m ?? 0) * hidden;
+      const elems = (i === moeAt ? moeRows : g.m ?? 0) * hidden;
       const q = graphOp('input_quant', 'elementwise', elems, elems * (p.actBytes + 1), 0, 'fp8', g.count);
       q.kernels = 1;
       out.push(q);

@@ -560,7 +560,7 @@ export interface RuntimeSettings {
     ropeKernels?: number;
     kvWriteKernels?: number;
     // per-tensor FP8 linears whose bf16 input (a norm's output) the runtime quantizes in a kernel of its own: an
-    // `input_quant` op before qkv_proj and before a dense ffn_up (src/sim/layer-kernels.ts)
+    // `input_quant` op before qkv_proj, a dense ffn_up and the MoE permute (src/sim/layer-kernels.ts)
     fp8InputQuant?: boolean;
     // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
     // (vLLM on ROCm: wvSplitKQ for fp8 at one row, wvSplitK for 16-bit at up to 4): gemmFixedS applies above them only,
