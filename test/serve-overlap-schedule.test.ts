@@ -108,4 +108,13 @@ describe('overlap scheduling: the next batch is composed while the current one r
     expect(on.ttft_s.p50).toBeLessThan(no.ttft_s.p50 + 2 * step);
     expect(Math.abs(on.throughput_tok_s / no.throughput_tok_s - 1)).toBeLessThan(0.01);
   });
+  it('not under pipeline parallelism: SGLang turns the overlap off at pp > 1 (server_args.py)', () => {
+    const lib = getLibrary();
+    const sg = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('sglang'));
+    const off: NormalizedHardware = { ...sg, runtime: { ...sg.runtime!, scheduler: { ...sg.runtime!.scheduler, overlapSchedule: false } } };
+    const run = (hardware: NormalizedHardware, pp: number) =>
+      serve({ model: lib.models['llama-3.1-8b']! as DecoderModel, hardware, pp, devices: pp, inputTokens: 'sharegpt:218', outputTokens: 'sharegpt:194', rate: 8, requests: 300 }).result;
+    expect(run(sg, 2).ttft_s.p50).toBe(run(off, 2).ttft_s.p50);
+    expect(run(sg, 1).ttft_s.p50).toBeGreaterThan(run(off, 1).ttft_s.p50);
+  });
 });

@@ -239,8 +239,9 @@ export function serve(o: ServeOptions): ServeRun {
           // ranks (attentionDpWait prices the rank that drew the prefill)
           mixed: rt.mixedBatches || L.attentionDp,
           // the overlap scheduler composes a batch while the one before it runs; SGLang turns it off for EAGLE
-          // speculative decoding and on PD-disaggregated servers (runtimes/sglang.yaml), so aggregated pools only
-          overlap: rt.overlapSchedule && !spec && name === 'mixed',
+          // speculative decoding, on PD-disaggregated servers and under pipeline parallelism (runtimes/sglang.yaml),
+          // so aggregated pools at pp 1 only
+          overlap: rt.overlapSchedule && !spec && name === 'mixed' && L.pp === 1,
           kvTokens: kv.tokens,
           perStep: spec ? E : 1,
           queryTokens: spec ? o.spec!.k + 1 : 1,
