@@ -169,7 +169,7 @@ export function runEngine(s: EngineSetup): EngineResult {
 
   const admit = (j: Job, t: number) => {
     const k = router.pick((i) => entry[i]!.load);
-    entry[k]!.enqueue(j);
+    entry[k]!.enqueue(j, t);
     kick(entry[k]!, k, t);
   };
 
@@ -200,7 +200,7 @@ export function runEngine(s: EngineSetup): EngineResult {
       const j = transfers.pop()!;
       const k = decRouter.pick((i) => dec[i]!.load);
       j.firstToken = fe ? fe.stream(t, 1) : t;
-      dec[k]!.enqueue(j);
+      dec[k]!.enqueue(j, t);
       kick(dec[k]!, entry.length + k, t);
     } else if (t === tI) {
       const { j } = intake[intakeHead++]!;
@@ -215,7 +215,7 @@ export function runEngine(s: EngineSetup): EngineResult {
       const j: Job = {
         id: sent++, sent: t, input: a.input, output: a.output, prefixId: a.prefixId, prefixTokens: a.prefixTokens,
         prompt: a.input, computed: 0, done: 0, firstToken: -1, firstSched: -1, decStart: 0, decDone0: 0, gen: 0,
-        state: 0, ready: false, chunk: 0, runPos: -1,
+        state: 0, ready: false, chunk: 0, runPos: -1, queued: t,
       };
       outstanding++;
       inSystem++;

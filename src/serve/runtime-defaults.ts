@@ -30,6 +30,8 @@ export interface ServeRuntime {
   // (SGLang); its admission estimate's conservativeness is multiplied by dpConservativeness there
   dpRankChunks: boolean | number;
   dpConservativeness: number;
+  // the engine composes each batch while the one before it runs (scheduler.overlap_schedule): new requests wait for it
+  overlapSchedule: boolean;
   frontend?: FrontendCost; // the bound runtime file's frontend block, shared by its API servers (src/serve/frontend.ts)
 }
 
@@ -79,6 +81,8 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined, con
     // the bound runtime file's own; an engine named apart from it runs one scheduler per replica
     dpRankChunks: (own ? s?.dpRankChunks : undefined) ?? false,
     dpConservativeness: (own ? s?.dpConservativeness : undefined) ?? 1,
+    // the bound runtime file's own; an engine named apart from it is priced without the overlap
+    overlapSchedule: (own ? s?.overlapSchedule : undefined) ?? false,
     // the bound runtime file's own front end; an engine named apart from it has none priced
     ...(own && fe ? { frontend: { perRequestS: fe.perRequestS / fe.processes, perTokenS: fe.perOutputTokenS / fe.processes } } : {}),
   };

@@ -19,6 +19,9 @@
 // (python/sglang/srt/managers/scheduler.py get_next_batch_to_run: "Run prefill first if possible"; get_new_batch_prefill
 // passes running_bs to the PrefillAdder only under mixed chunks, so the decodes take none of the chunk budget). The
 // running decodes wait through those iterations: decode progress counts decode iterations (decSteps), not iterations.
+// An overlapped engine (scheduler.overlap_schedule: SGLang's event_loop_overlap) composes each iteration while the one
+// before it runs, so an iteration that follows its predecessor back to back admits only the requests queued when that
+// predecessor began (cfg.overlap below).
 // The iteration is priced by the step-cost function (src/serve/step-cost.ts) from its shape alone: the scheduler
 // knows nothing of hardware and the pricing nothing of queues (Vidur's split, microsoft/vidur).
 // Decode progress is kept per replica in closed form (a request that started decoding at iteration s0 with n0
@@ -49,6 +52,7 @@ export interface Job {
   chunk: number; // prompt tokens scheduled in the current iteration
   runPos: number; // position in `running` (preemption order)
   longDec?: boolean; // decoding with more than the estimate's clip of output still to come (SGLang admission)
+  queued?: number; // s, when the request reached this replica's queue (an overlapped scheduler sees it from then)
 }
 
 export interface SchedulerConfig {
@@ -68,6 +72,10 @@ export interface SchedulerConfig {
   queryTokens: number; // tokens a decode sequence puts through the model per iteration (1, or K + 1)
   prefixHit: number; // share of each prompt found in the prefix cache
   role: 'mixed' | 'prefill' | 'decode';
+  // the engine composes each batch while the one before it runs (scheduler.overlap_schedule: SGLang's
+  // event_loop_overlap, vLLM's async scheduling, TensorRT-LLM's overlap scheduler): an iteration that starts as the
+  // previous one ends was composed when that one started, so it admits only the requests queued by then
+  overlap?: boolean;
   price: (decode: number, ctx: number, prefill: number, pairs: number) => StepPrice;
 }
 
@@ -119,6 +127,8 @@ export class Replica {
   private decSteps = 0; // iterations that advanced the decodes (= steps when batches mix)
   private decodeRan = false; // the iteration in flight advances the decodes
   private stallS = 0; // prefill-only iterations the running decodes waited through since their last token
+  private lastStart = -Infinity; // s, when the last iteration began
+  private lastEnd = -Infinity; // s, when it ended
   busyUntil = Infinity; // end of the iteration in flight
   kvPeak = 0;
   private doneThisStep: Job[] = [];
@@ -144,7 +154,8 @@ export class Replica {
     return this.busyUntil === Infinity;
   }
 
-  enqueue(j: Job): void {
+  enqueue(j: Job, t = 0): void {
+    j.queued = t;
     this.fifo.push(j);
   }
 
@@ -260,6 +271,7 @@ export class Replica {
       j.ready = false;
       j.prompt = j.input + Math.floor(j.done);
       j.computed = 0;
+      j.queued = -Infinity; // the scheduler's own: served first, whenever it composes
       this.front.push(j);
       this.ev.preempted(j);
       return true;
@@ -282,6 +294,14 @@ export class Replica {
     const c = this.cfg;
     const q = c.queryTokens;
     let preempted = false;
+    // an overlapped scheduler (cfg.overlap) composed this iteration when the previous one began, if it follows that one
+    // back to back with work still running: only requests queued before then are in it (one queued at that very
+    // instant, a closed-loop client's next request sent as a step ended, reached the engine after that composition:
+    // the composition runs before the step's outputs are sent). With nothing left running the loop composes again at
+    // once (an empty batch is not launched), so every request queued by now counts.
+    const lag = !!c.overlap && t === this.lastEnd && (this.decoding > 0 || this.prefilling.length > 0);
+    const cutoff = lag ? this.lastStart : t;
+    const late = (j: Job) => (j.queued ?? 0) > cutoff || (lag && j.queued === cutoff);
     // 1. room for the decodes' next tokens
     if (c.policy !== 'reserve') {
       while (this.decoding > 0 && this.kvUsed + this.decoding * q > c.kvTokens) {
@@ -293,7 +313,7 @@ export class Replica {
     // prefilled elsewhere: straight to decode
     while (!preempted) {
       const j = this.peekWaiting();
-      if (!j || !j.ready || this.runningLive >= c.maxSeqs) break;
+      if (!j || !j.ready || this.runningLive >= c.maxSeqs || late(j)) break;
       const need = j.input + j.done;
       if (c.policy !== 'reserve' ? this.kvUsed + need + q > c.kvTokens : this.reserved + j.input + j.output > c.kvTokens) break;
       this.shiftWaiting();
@@ -329,7 +349,7 @@ export class Replica {
     // 3. admit waiting requests
     while (!preempted && budget > 0 && this.runningLive < c.maxSeqs) {
       const j = this.peekWaiting();
-      if (!j || j.ready) break;
+      if (!j || j.ready || late(j)) break;
       const hit = this.hitFor(j);
       // without chunked prefill the whole prompt goes in one iteration: it waits for one with room, unless it is
       // the only prompt of the iteration (a prompt longer than the budget runs alone, as max_num_tokens allows)
@@ -369,6 +389,7 @@ export class Replica {
     if (used > this.kvPeak) this.kvPeak = used;
     const price = c.price(dr, dr > 0 ? this.ctxSum(this.decSteps) / dr : 0, P, pairs);
     this.busyUntil = t + price.seconds;
+    this.lastStart = t;
     let gapS = price.seconds;
     if (dr > 0) {
       gapS += this.stallS;
@@ -381,6 +402,7 @@ export class Replica {
   /** The iteration in flight ends at t: tokens out, finished requests leave. */
   end(t: number): void {
     this.busyUntil = Infinity;
+    this.lastEnd = t;
     this.steps++;
     if (this.decodeRan) this.decSteps++;
     const s = this.decSteps;

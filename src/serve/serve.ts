@@ -238,6 +238,9 @@ export function serve(o: ServeOptions): ServeRun {
           // per rank, MoE layers in step), so while one rank prefills the others decode: the iteration is mixed across
           // ranks (attentionDpWait prices the rank that drew the prefill)
           mixed: rt.mixedBatches || L.attentionDp,
+          // the overlap scheduler composes a batch while the one before it runs; SGLang turns it off for EAGLE
+          // speculative decoding and on PD-disaggregated servers (runtimes/sglang.yaml), so aggregated pools only
+          overlap: rt.overlapSchedule && !spec && name === 'mixed',
           kvTokens: kv.tokens,
           perStep: spec ? E : 1,
           queryTokens: spec ? o.spec!.k + 1 : 1,

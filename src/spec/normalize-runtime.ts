@@ -175,6 +175,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       dp_rank_chunks: 'dpRankChunks',
       dp_conservativeness: 'dpConservativeness',
       unchunked_prefill_first: 'unchunkedPrefillFirst',
+      overlap_schedule: 'overlapSchedule',
     });
     const hop = await q(['scheduler', 'audio_window_step'], 'seconds');
     if (hop !== undefined) {
@@ -255,6 +256,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (typeof k.w4a16_fp16_from_tokens === 'number') out.kernels.w4a16Fp16FromTokens = k.w4a16_fp16_from_tokens;
     if (k.prefill_scores !== undefined) out.kernels.prefillScores = { bytesPerScore: k.prefill_scores.bytes_per_score, kernels: k.prefill_scores.kernels };
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
+    if (k.attention_head_dim_64 !== undefined) out.kernels.attentionHeadDim64 = { forward: k.attention_head_dim_64.forward, backward: k.attention_head_dim_64.backward };
     if (k.moe_shared_fused !== undefined && k.moe_shared_fused !== false) out.kernels.moeSharedFused = { routedExperts: k.moe_shared_fused.routed_experts, sharedExperts: k.moe_shared_fused.shared_experts };
     if (k.attention_dp_moe !== undefined) {
       const a = k.attention_dp_moe;

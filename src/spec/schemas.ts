@@ -720,6 +720,9 @@ const runtimeBlocks = {
       // without chunked prefill, an iteration that schedules prompts runs them alone and the decodes wait (vLLM V0
       // Scheduler._schedule_default: "Don't schedule decodes if prefills are scheduled"); with chunked prefill it mixes
       unchunked_prefill_first: { type: 'boolean' },
+      // the engine composes the next batch while the current one runs (SGLang's overlap scheduler, vLLM's async
+      // scheduling, TensorRT-LLM's overlap scheduler): a batch admits the requests queued when the one before it began
+      overlap_schedule: { type: 'boolean' },
       source: src,
     },
   },
@@ -969,6 +972,12 @@ const runtimeBlocks = {
       kernel_time: OVERHEAD,
       bias_fused_rows: { type: 'integer', minimum: 0, maximum: 1024 },
       attention_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      attention_head_dim_64: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['forward', 'backward'],
+        properties: { forward: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 }, backward: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
+      },
       decode_graph: {
         type: 'object',
         additionalProperties: false,

@@ -69,7 +69,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; batching?: 'inflight' | 'static'; graphBatchSizes?: readonly number[] | null; weightOnlyMoe?: 'default' | 'marlin' };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; batching?: 'inflight' | 'static'; graphBatchSizes?: readonly number[] | null; weightOnlyMoe?: 'default' | 'marlin'; overlapSchedule?: boolean };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -506,12 +506,14 @@ export interface RuntimeSettings {
   // enable_mixed_chunk False; src/serve/scheduler.ts)
   // unchunkedPrefillFirst (serve): when chunked prefill is off, iterations are unmixed as above (vLLM V0's
   // _schedule_default); when it is on (long context, --set), they mix (V0's _schedule_chunked_prefill)
+  // overlapSchedule (serve): the engine composes batch n+1 while batch n runs (one-step overlap), so an iteration that
+  // follows the previous one back to back admits only the requests queued when that one began (absent: false)
   // sampling, penalties (the run's own: what its client sends, set with --set runtime.sampling / runtime.penalties):
   // 'greedy' (absent: an argmax over the logits), 'random' (temperature only), 'top-p' (top-p, with or without top-k);
   // penalties: repetition / frequency / presence penalties applied to the logits. Priced by kernels.sampler.
   // ubatch (simulate): a single sequence's prompt runs as passes of at most this many tokens, each over all the weights
   // (llama.cpp's physical batch n_ubatch, MLX's prefill_step_size); absent: one pass (src/sim/ubatch.ts)
-  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; vad?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }[]; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean; dpRankChunks?: boolean | number; dpConservativeness?: number; unchunkedPrefillFirst?: boolean };
+  scheduler: { maxNumSeqs?: number; ubatch?: number; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; vad?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }[]; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean; dpRankChunks?: boolean | number; dpConservativeness?: number; unchunkedPrefillFirst?: boolean; overlapSchedule?: boolean };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
@@ -701,6 +703,10 @@ export interface RuntimeSettings {
     // fraction of the matrix peak the runtime's fused attention kernel reaches on this part (replaces the hardware's
     // efficiency.attention; e.g. PyTorch SDPA's FlashAttention-2 on Hopper)
     attentionEfficiency?: number;
+    // the runtime's fused attention at head dim ≤ 64 (training), as fractions of its head-dim-128 forward and backward
+    // rates at the same keys per query (the hardware's efficiency.attention and attention_backward are head-dim-128
+    // timings); absent: head dim does not change the rate (src/sim/training/layer-cost.ts)
+    attentionHeadDim64?: { forward: number; backward: number };
     // the runtime's measured attention kernels over per-head K/V (not MLA's latent), where they differ from the hardware's
     // single fused-attention fraction and STREAM rate (src/sim/roofline.ts):
     //  - prefillAttention: context (prefill) attention as a fraction of the attention dtype's matrix peak by prompt length

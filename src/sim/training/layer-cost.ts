@@ -222,6 +222,18 @@ export function flashBackwardRate(hw: NormalizedHardware): number {
   return r !== undefined && r > 0 ? Math.min(1, r) : FLASH_BWD_RATE;
 }
 
+// Head dim 64 under a runtime whose fused attention was timed at both widths (runtime kernels.attention_head_dim_64: the
+// forward and backward rates at head dim ≤ 64 as fractions of the head-dim-128 ones at the same keys per query; the
+// hardware's efficiency.attention / attention_backward and CAUSAL_ATTENTION_LENGTH are head-dim-128 timings). A
+// 64-wide head does half the multiply-adds per score of a 128-wide one, so the per-tile softmax and rescale weigh twice
+// as much against the matrix work: cuDNN's SDPA (the kernel Transformer Engine runs) reaches ~0.6 of its head-dim-128
+// forward rate on Blackwell and ~0.73 on Hopper (runtimes/megatron.yaml by_architecture cites the timings).
+export function headDim64Rates(hw: NormalizedHardware, headDim: number | undefined): { forward: number; backward: number } {
+  const r = hw.runtime?.kernels?.attentionHeadDim64;
+  return r && headDim !== undefined && headDim <= 64 ? r : HEAD_DIM_128;
+}
+const HEAD_DIM_128 = { forward: 1, backward: 1 };
+
 // The backward fp8 GEMMs' rate relative to the forward's where the runtime runs them with split (precise) accumulation
 // and the hardware has such a mode (runtime training.fp8_accumulate: split_backward × hardware
 // efficiency.gemm_fp8_split_accumulate): Transformer Engine's fp8 recipes set use_split_accumulator False for fprop and
@@ -279,7 +291,9 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
     // a causal fused attention at a training sequence length runs below the long-sequence rate the hardware states
     // (./attention-length.ts); a materialized one is GEMMs and softmax passes, priced as they are
     const short = op.kind === 'attention' && op.attn && flash ? attentionLengthFactor(op.attn.kv) : 1;
-    const sec = (opCost(op, hw).seconds * op.count) / short;
+    // (and at head dim 64 below its head-dim-128 rate, forward and backward apart, where the runtime states both)
+    const hd = op.kind === 'attention' && op.attn && flash ? headDim64Rates(hw, op.attn.headDim) : HEAD_DIM_128;
+    const sec = (opCost(op, hw).seconds * op.count) / (short * hd.forward);
     const fl = op.flops * op.count;
     let bwdFactor = BWD_FACTOR[op.name] ?? (op.kind === 'attention' && (flash || (pol.granularity !== 'none' && !sac)) ? 2.5 : 2);
     const mod = MODULE_OPS[op.name];
@@ -291,7 +305,7 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
     fwdS += fwdShare * sec;
     // the flash backward's own 2.5× (not a recomputed forward's share) at its lower rate; an fp8 GEMM's data- and
     // weight-gradient GEMMs (2× its forward) at the split-accumulation rate where the runtime asks for it
-    if (op.kind === 'attention' && flash) bwdS += (bwdFactor - 2.5) * sec + (2.5 * sec) / flashBwdRate;
+    if (op.kind === 'attention' && flash) bwdS += (bwdFactor - 2.5) * sec + (2.5 * sec * hd.forward) / (flashBwdRate * hd.backward);
     else if (op.kind === 'gemm' && op.dtype === 'fp8' && splitRate < 1) bwdS += (bwdFactor - 2) * sec + (2 * sec) / splitRate;
     else bwdS += bwdFactor * sec;
     fwdFlops += fwdShare * fl;
