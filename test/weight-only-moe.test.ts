@@ -170,6 +170,14 @@ describe('vLLM MXFP4 MoE on Hopper at decode sizes: triton_kernels matmul_ogs st
       }
     }
   });
+  it('releases before v0.12 (vllm-0.6 and the files extending it) run Marlin: kernels.weight_only_moe_kernel', () => {
+    for (const rt of ['vllm-0.6', 'vllm-0.7']) {
+      const hw = bound('h100-sxm', rt);
+      expect(hw.runtime!.kernels.weightOnlyMoeKernel).toBe('marlin');
+      for (const t of [1, 64]) expect(decodeCall(model(128), hw, t, 1)).toBeCloseTo(decodeCall(model(128), withoutTritonTerms(hw), t, 1), 12);
+    }
+    expect(bound('h100-sxm', 'vllm').runtime!.kernels.weightOnlyMoeKernel).toBeUndefined();
+  });
   it('a run on Marlin keeps Marlin\'s pricing: neither the Triton stream rate nor its fixed time', () => {
     for (const hwId of ['h100-sxm', 'h200-sxm']) {
       const hw = marlin(bound(hwId, 'vllm'));

@@ -248,6 +248,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       fp4_moe_efficiency: 'fp4MoeEfficiency',
       weight_only_moe_efficiency: 'weightOnlyMoeEfficiency',
       marlin_moe_efficiency: 'marlinMoeEfficiency',
+      weight_only_moe_kernel: 'weightOnlyMoeKernel',
       w4a16_split_k: 'w4a16SplitK',
       w4a16_fused_mlp: 'w4a16FusedMlp',
     });

@@ -887,6 +887,8 @@ const runtimeBlocks = {
       // the cap of the fused Marlin MoE where a run chose it over the runtime's default weight-only MoE kernel
       // (--set runtime.weight_only_moe=marlin; src/sim/kernel-caps.ts)
       marlin_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      // the weight-only MoE kernel a release runs by default: 'marlin' where it has no other (vLLM before v0.12 on Hopper)
+      weight_only_moe_kernel: { enum: ['default', 'marlin'] },
       // the activation dtype the runtime's MoE kernel multiplies MXFP4 expert weights with where the part has FP4 matrix
       // units (src/sim/peaks.ts mxfp4MoeDtype)
       mxfp4_moe_activations: { enum: ['bf16', 'fp8', 'fp4'] },
