@@ -9,6 +9,7 @@ import { ggmlKernelCounts } from '../src/sim/ggml-kernels.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
+import { passOps } from '../src/sim/decoder.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { opCost } from '../src/sim/roofline.js';
@@ -79,6 +80,17 @@ describe('llama.cpp prompt attention on the Xeon 6980P (ggml-cpu, flash attentio
       expect(now.ttft_s!).toBeGreaterThan(before.ttft_s!);
       expect(now.tpot_s!).toBeCloseTo(before.tpot_s!, 12);
     }
+  });
+
+  it('a server step\'s decodes beside a prompt add no per-head calls (each decode stream holds one query: sgemm declines)', () => {
+    const m = modelForRuntime(libraryModel('llama-3.3-70b') as DecoderModel, hw);
+    const p = resolvePrecision('q8_0', undefined, undefined, undefined);
+    const L = buildLayout(m, 1, 1, 1, 1, false);
+    const attn = (decodeSeqs: number) => passOps(m, hw, L, p, { prefillSeqs: 1, prefillLen: 1024, decodeSeqs }).find((o) => o.kind === 'attention' && o.prefill)!.kernels;
+    const u = hw.runtime!.scheduler!.ubatch!;
+    const alone = attn(0);
+    expect(alone).toBeCloseTo((hw.runtime!.kernels.decodeGraph!.attention_decode! + 4 * 64) * Math.max(1, 1024 / u), 9);
+    for (const d of [1, 64, 600, 2000]) expect(attn(d)).toBe(alone);
   });
 
   it('other parts and runtimes keep their fused attention pricing', () => {

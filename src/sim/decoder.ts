@@ -387,7 +387,7 @@ function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     const tokens = all / (L.attentionDp ? L.tp : 1);
     fuseDecoderOps(graph, fusion, m, L, tokens * m.hidden * p.actBytes, (L.dpMoe ? all : tokens) * m.hidden * p.actBytes);
   }
-  const ops = mixedDecodeTiles(mlaDecodeKernels(writtenPrefillAttention(ggmlKernelCounts(graph, hw, ubatch, s.prefillSeqs * s.prefillLen + s.decodeSeqs), hw), hw, s.prefillSeqs === 0), hw, m, s);
+  const ops = mixedDecodeTiles(mlaDecodeKernels(writtenPrefillAttention(ggmlKernelCounts(graph, hw, ubatch, s.prefillSeqs * s.prefillLen), hw), hw, s.prefillSeqs === 0), hw, m, s);
   // the sampler's work beyond the fp32 logits, where the run asked for more than greedy (src/sim/sampler-ops.ts)
   const sampler = samplerOps(m, hw, L, s);
   return sampler.length ? [...ops, ...sampler] : ops;

@@ -86,7 +86,8 @@ export function localRingCells(window: number, ubatch: number): number {
 /**
  * the ops with the kernel counts (and masked-attention work) the bound runtime launches for them (mutates `ops`);
  * `ubatch`: the pass's prompts run in physical batches of that many tokens (scheduler.ubatch), each prompt's attention
- * over its own cells; `passTokens`: all tokens of the pass (prompts and decodes), which llama.cpp splits into ubatches
+ * over its own cells; `passTokens`: the pass's prompt tokens (all prompts, no decodes), which llama.cpp splits into
+ * ubatches
  */
 export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>, ubatch?: number, passTokens?: number): GraphOp[] {
   const k = hw.runtime?.kernels;
@@ -109,8 +110,13 @@ export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'r
     // llamafile_sgemm once per query head (the ne12 loop), and each call's tinyBLAS gemm opens and closes with a
     // ggml_barrier (kernels.prompt_attention_head_kernels: 2 per head for K·Q, 2 for V·softmax). The attention op is
     // priced once for the whole pass (src/sim/decoder.ts ubatchedPass) while its graph runs once per ubatch: its
-    // kernels are those of the pass's tokens / ubatch ubatches (continuous, as the ubatch body's share), a lone prompt,
-    // several prompts or a server step's decodes beside a prompt alike (llama.cpp splits every llama_decode call).
+    // kernels are those of the pass's prompt tokens / ubatch ubatches (continuous, as the ubatch body's share), a lone
+    // prompt or several prompts alike (llama.cpp splits every llama_decode call). A server step's decodes beside a
+    // prompt add none: each decode sequence's KV stream holds one query (the q view is [head_dim, heads, tokens per
+    // stream, streams], KV streams per sequence, PR #14363), and at n = 1 llamafile_sgemm declines (sgemm.cpp n < 2),
+    // as in a pure decode step, so decodes never add prompt per-head work. (A unified cache, llama-server -np auto since
+    // PR #16736, puts every sequence's queries in one stream: there a step of two or more decodes calls per head too,
+    // priced neither in a pure decode step nor beside a prompt.)
     if (perHead > 0 && op.kind === 'attention' && op.prefill && op.prefill.heads !== undefined) {
       const u = passTokens !== undefined ? hw.runtime?.scheduler?.ubatch : ubatch;
       const tokens = passTokens ?? op.prefill.len;
