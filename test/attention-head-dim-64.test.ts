@@ -27,6 +27,8 @@ describe('fused attention at head dim 64 (cuDNN SDPA timings)', () => {
     expect(bound('h100-sxm', 'nemo').runtime?.kernels.attentionHeadDim64).toEqual({ forward: 0.73, backward: 0.81 });
     expect(bound('mi300x', 'megatron').runtime?.kernels.attentionHeadDim64).toBeUndefined();
     expect(bound('h100-sxm', 'torchtitan').runtime?.kernels.attentionHeadDim64).toBeUndefined();
+    // TE's FlashAttention-2 backend (cuDNN fused attention off): cuDNN's ratios do not apply, FA2's are unmeasured
+    expect(bound('h100-sxm', 'nemo-flash-attn').runtime?.kernels.attentionHeadDim64).toEqual({ forward: 1, backward: 1 });
   });
   it('slows a 64-wide head by the forward ratio and its flash backward by the backward ratio', () => {
     const hw = bound('gb200', 'nemo');

@@ -98,6 +98,13 @@ export interface ReplicaEvents {
   preempted(job: Job): void;
 }
 
+/** whether job j reached the queue after an overlapped composition at `cutoff` (lag: the iteration was composed when
+ *  the previous one began; a request queued at that very instant missed it too) — module-level, so the scheduler's
+ *  hot loop allocates no closure per iteration */
+function queuedAfter(j: Job, cutoff: number, lag: boolean): boolean {
+  return (j.queued ?? 0) > cutoff || (lag && j.queued === cutoff);
+}
+
 export class Replica {
   private fifo: Job[] = [];
   private head = 0;
@@ -301,7 +308,6 @@ export class Replica {
     // once (an empty batch is not launched), so every request queued by now counts.
     const lag = !!c.overlap && t === this.lastEnd && (this.decoding > 0 || this.prefilling.length > 0);
     const cutoff = lag ? this.lastStart : t;
-    const late = (j: Job) => (j.queued ?? 0) > cutoff || (lag && j.queued === cutoff);
     // 1. room for the decodes' next tokens
     if (c.policy !== 'reserve') {
       while (this.decoding > 0 && this.kvUsed + this.decoding * q > c.kvTokens) {
@@ -313,7 +319,7 @@ export class Replica {
     // prefilled elsewhere: straight to decode
     while (!preempted) {
       const j = this.peekWaiting();
-      if (!j || !j.ready || this.runningLive >= c.maxSeqs || late(j)) break;
+      if (!j || !j.ready || this.runningLive >= c.maxSeqs || queuedAfter(j, cutoff, lag)) break;
       const need = j.input + j.done;
       if (c.policy !== 'reserve' ? this.kvUsed + need + q > c.kvTokens : this.reserved + j.input + j.output > c.kvTokens) break;
       this.shiftWaiting();
@@ -349,7 +355,7 @@ export class Replica {
     // 3. admit waiting requests
     while (!preempted && budget > 0 && this.runningLive < c.maxSeqs) {
       const j = this.peekWaiting();
-      if (!j || j.ready || late(j)) break;
+      if (!j || j.ready || queuedAfter(j, cutoff, lag)) break;
       const hit = this.hitFor(j);
       // without chunked prefill the whole prompt goes in one iteration: it waits for one with room, unless it is
       // the only prompt of the iteration (a prompt longer than the budget runs alone, as max_num_tokens allows)
