@@ -19,9 +19,6 @@ export function resolveRuntime(ref: string): Promise<NormalizedRuntime> {
 const PHONE_RUNTIME: Record<string, string> = { qualcomm: 'genie', mediatek: 'neuropilot', apple: 'coreml' };
 const DATACENTER_RUNTIME: Record<string, string> = { nvidia: 'tensorrt-llm', amd: 'vllm' };
 
-// a general-purpose CPU (host class, or a server CPU such as the Xeon 6980P): src/runtime/launch.ts cpuHardware
-const cpu = cpuHardware;
-
 function unifiedClass(cls: string): boolean {
   return cls === 'mobile' || cls === 'laptop' || cls === 'edge' || cls === 'desktop';
 }
@@ -50,12 +47,12 @@ export function defaultRuntime(hw: Pick<NormalizedHardware, 'id' | 'name' | 'ven
   if (v === 'huawei' && datacenter) return 'mindie';
   if (v === 'intel' && /gaudi/i.test(`${hw.id} ${hw.name}`)) return 'optimum-habana';
   if (f === 'decoder') {
-    if (datacenter && DATACENTER_RUNTIME[v] && !cpu(hw)) return DATACENTER_RUNTIME[v]!;
+    if (datacenter && DATACENTER_RUNTIME[v] && !cpuHardware(hw)) return DATACENTER_RUNTIME[v]!;
     return 'llama.cpp';
   }
   if (f === 'encoder-decoder') {
     if (datacenter && v === 'nvidia') return 'tensorrt-llm';
-    if (v === 'apple' || cpu(hw)) return 'whisper.cpp';
+    if (v === 'apple' || cpuHardware(hw)) return 'whisper.cpp';
     return 'pytorch';
   }
   if (f === 'encoder') return 'pytorch';

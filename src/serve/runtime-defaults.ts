@@ -18,6 +18,7 @@ import { findLibraryRuntime } from '../spec/library.js';
 import { boundRuntime } from '../runtime/resolve.js';
 import type { Policy } from './scheduler.js';
 import type { FrontendCost } from './frontend.js';
+import { schedulerMixes } from '../sim/mixed-decode-tiles.js';
 
 export interface ServeRuntime {
   id: string;
@@ -77,7 +78,7 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined, con
     // _schedule_chunked_prefill (decodes first, then chunks, one iteration) when chunked_prefill_enabled, else
     // _schedule_default, which schedules prompts first and "Don't schedule decodes if prefills are scheduled"
     // (vllm-project/vllm @0dce2b29 vllm/core/scheduler.py; the same in every V0 release through 0.10)
-    mixedBatches: (own && s?.unchunkedPrefillFirst && !chunked ? false : undefined) ?? (own ? s?.mixedBatches : undefined) ?? true,
+    mixedBatches: own && s ? schedulerMixes(s, chunked) : true,
     // the bound runtime file's own; an engine named apart from it runs one scheduler per replica
     dpRankChunks: (own ? s?.dpRankChunks : undefined) ?? false,
     dpConservativeness: (own ? s?.dpConservativeness : undefined) ?? 1,

@@ -62,9 +62,7 @@ export const RUNTIME_MAX_TOKENS = 32768;
  * vLLM V0 256), within trtllm-bench's 4096. Runtimes without a scheduler keep 4096.
  */
 export function runtimeBatchCap(hw: NormalizedHardware): number {
-  const s = hw.runtime?.scheduler;
-  const n = s?.benchMaxNumSeqs ?? s?.maxNumSeqs;
-  return Math.max(1, Math.min(RUNTIME_MAX_BATCH, n ?? RUNTIME_MAX_BATCH));
+  return Math.max(1, Math.min(RUNTIME_MAX_BATCH, engineSeqCap(hw) ?? RUNTIME_MAX_BATCH));
 }
 
 // a collective of one pass: the runtime's own all-reduce kernel where it has one for this message (vLLM's custom

@@ -15,7 +15,7 @@
 // Only the compute is changed here. The same kernel also reads the KV of a KV head once per query head of its GQA
 // group (no packing); the L2 may serve part of those repeats (heads of one group run in neighbouring CTAs), and how
 // much is not measured, so K/V stay priced once per KV head: a lower bound on the step.
-import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
+import type { DecoderModel, NormalizedHardware, RuntimeSettings } from '../spec/types.js';
 import type { GraphOp, PassShape } from '../model/decoder-graph.js';
 
 /** the ops with each decode sequence's attention priced as a query tile of `rows` rows, in a step with prefill (mutates `ops`) */
@@ -42,6 +42,10 @@ export function mixedDecodeTiles(ops: GraphOp[], hw: Pick<NormalizedHardware, 'r
  */
 export function mixesSteps(hw: Pick<NormalizedHardware, 'runtime'>): boolean {
   const s = hw.runtime?.scheduler;
-  if (!s) return true;
-  return !(s.unchunkedPrefillFirst && !s.chunkedPrefill) && s.mixedBatches !== false;
+  return !s || schedulerMixes(s, s.chunkedPrefill);
+}
+
+/** the same rule for a scheduler whose chunking the caller has settled (serve: a long context's own default) */
+export function schedulerMixes(s: Pick<RuntimeSettings['scheduler'], 'unchunkedPrefillFirst' | 'mixedBatches'>, chunked: boolean): boolean {
+  return !(s.unchunkedPrefillFirst && !chunked) && s.mixedBatches !== false;
 }
