@@ -30,8 +30,9 @@ describe('TensorRT-LLM custom all-reduce (aiconfigurator rc20 custom_allreduce_p
     expect(customAllreduceSeconds(bound('h100-sxm'), 16384, 8)).toBeCloseTo(3.6e-6, 12);
     // GB200 was measured on 4 GPUs only: an 8-way group goes to the collective library
     expect(customAllreduceSeconds(bound('gb200'), 16384, 8)).toBeUndefined();
-    // above the table's 64 MiB end: NCCL
-    expect(customAllreduceSeconds(bound('h200-sxm'), 2 * 67108864, 8)).toBeUndefined();
+    // the sweep reaches 1 GiB (128 MiB: the 4-GPU 616.6 µs, a bigger group never cheaper); above it the last line
+    // continues (test/allreduce-table-edge.test.ts)
+    expect(customAllreduceSeconds(bound('h200-sxm'), 2 * 67108864, 8)).toBeCloseTo(616.6e-6, 12);
     // parts without their own measurement (cut NVLink on the H800, the NVL bridge) keep NCCL; so do other runtimes
     for (const id of ['h800-sxm', 'h200-nvl', 'a100-sxm4-80gb']) expect(customAllreduceSeconds(bound(id), 16384, 8), id).toBeUndefined();
     expect(customAllreduceSeconds(bindRuntime(lib.hardware['h200-sxm']!, libraryRuntime('pytorch')!), 16384, 8)).toBeUndefined();
@@ -92,6 +93,10 @@ describe('a by_group table is checked at load', () => {
   it('a group at or above max_group, or a table of another length, is one line naming the field', async () => {
     const base = `id: ar\nname: ar\nkind: runtime\nrole: serving\ncollectives:\n  custom_allreduce:\n    sizes: [1024, 2048]\n    seconds: [1.0e-5, 2.0e-5]\n    max_group: 8\n    by_group: GROUPS\n  source: "test"\nsources: [test]\n`;
     await expectOneIssueEach((n, t) => scratch.write(n, t), base, 'GROUPS', [['{8: [1.0e-5, 2.0e-5]}', /by_group\.8\s+a group of 8 must lie between 2 and max_group/], ['{2: [1.0e-5, 2.0e-5, 3.0e-5]}', /by_group\.2\s+sizes \(2\) and seconds \(3\) differ/]] as const);
+  });
+  it('`above` other than library / linear is one line naming the field', async () => {
+    const base = `id: ar\nname: ar\nkind: runtime\nrole: serving\ncollectives:\n  custom_allreduce:\n    sizes: [1024, 2048]\n    seconds: [1.0e-5, 2.0e-5]\n    max_group: 8\n    above: ABOVE\n  source: "test"\nsources: [test]\n`;
+    await expectOneIssueEach((n, t) => scratch.write(n, t), base, 'ABOVE', [['extrapolate', /custom_allreduce\.above/]] as const);
   });
 });
 

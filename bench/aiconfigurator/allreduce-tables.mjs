@@ -1,7 +1,7 @@
 // Recomputes runtimes/tensorrt-llm.yaml by_hardware collectives.custom_allreduce from ai-dynamo/aiconfigurator
 // @095f58a51: DATA_DIR/<system>/comm/trtllm/1.3.0rc20/custom_allreduce_perf.parquet (TensorRT-LLM AllReduce, strategy
 // AUTO, bf16, 5 calls captured to a CUDA graph: collector/network/collect_all_reduce.py). message_size counts bf16
-// elements (2 bytes each); latency is ms per call. Prints, per part, the message sizes in bytes from 2 KiB to 64 MiB,
+// elements (2 bytes each); latency is ms per call. Prints, per part, the message sizes in bytes from 2 KiB to 1 GiB,
 // the largest measured group's seconds (`seconds`, `max_group`) and every smaller group's (`by_group`), in µs rounded
 // to 0.1 as the YAML holds them. Reads parquet with the hyparquet npm package (pure JavaScript); downloads nothing:
 //   npm install hyparquet hyparquet-compressors          (in the folder you run from)
@@ -17,7 +17,7 @@ const { compressors } = await import(pathToFileURL(req.resolve('hyparquet-compre
 const [data, ...asked] = process.argv.slice(2);
 if (!data) throw new Error('usage: node allreduce-tables.mjs <aiconfigurator systems/data dir> [system ...]');
 const systems = asked.length ? asked : ['h100_sxm', 'h200_sxm', 'b200_sxm', 'gb200', 'gb300', 'b300_sxm'];
-const MIN = 2048, MAX = 64 * 2 ** 20; // bytes: the table's ends (above 64 MiB the NCCL sweep meets it)
+const MIN = 2048, MAX = 2 ** 30; // bytes: the table's ends (2 KiB to the sweep's largest message, 1 GiB)
 
 for (const sys of systems) {
   const buf = readFileSync(`${data}/${sys}/comm/trtllm/1.3.0rc20/custom_allreduce_perf.parquet`);

@@ -3,21 +3,33 @@
 // instead of NCCL / RCCL (vllm/distributed/device_communicators/custom_all_reduce.py; ROCm/vllm PR #27 for MI300),
 // whose per-call latency is a few µs rather than the collective library's tens. Seconds per call come from the
 // runtime's measured table, interpolated linearly in message size; outside it (more devices, or a group that leaves
-// the scale-up domain) the collective library prices the call (src/sim/parallel.ts), and above its largest message the
-// library does, never below the table's last time (customAllreduceFloor).
+// the scale-up domain) the collective library prices the call (src/sim/parallel.ts). Above its largest message: where the
+// table's top points were themselves measured on the library's path (`above: linear`: TensorRT-LLM's AUTO strategy hands
+// large messages to NCCL, and its sweep runs to 1 GiB) the line through its last two points continues; else (vLLM's
+// 8 MiB buffer, its own kernel below) the library prices it, never below the table's last time (customAllreduceFloor).
 import type { NormalizedHardware } from '../spec/types.js';
 
 export function customAllreduceSeconds(hw: NormalizedHardware, bytes: number, group: number): number | undefined {
   const seconds = customTable(hw, group);
-  return seconds && bytes > 0 ? callSecondsAt(tableOf(hw)!.sizes, seconds, bytes) : undefined;
+  if (!seconds || bytes <= 0) return undefined;
+  const { sizes, above } = tableOf(hw)!;
+  return callSecondsAt(sizes, seconds, bytes) ?? (above === 'linear' ? lineAbove(sizes, seconds, bytes) : undefined);
+}
+
+// a table's last two points' line at `bytes` past them: a start-up time plus a fixed time per byte, the shape of one
+// bandwidth-bound collective (the tables rise, so the slope is ≥ 0)
+function lineAbove(sizes: readonly number[], seconds: readonly number[], bytes: number): number {
+  const n = sizes.length;
+  const perByte = (seconds[n - 1]! - seconds[n - 2]!) / (sizes[n - 1]! - sizes[n - 2]!);
+  return seconds[n - 1]! + (bytes - sizes[n - 1]!) * perByte;
 }
 
 /**
- * Above the runtime's table the collective library takes the call (vLLM's registered buffer ends at 8 MiB; TensorRT-LLM's
- * AUTO strategy hands big messages to NCCL), at the hardware's price for it but never below the table's last measured
- * time: a bigger message does not take less time than a smaller one on whichever path. The hardware's alpha-beta price
- * can sit below the edge's measured time (2- and 4-GPU Blackwell groups under TensorRT-LLM at 64 MiB: b200 TP2 154.8 µs
- * measured, 117.5 µs priced just above), and without this floor a prompt one token past the edge ran faster than one at
+ * Above a table without `above: linear` the collective library takes the call (vLLM's registered buffer ends at 8 MiB),
+ * at the hardware's price for it but never below the table's last measured time: a bigger message does not take less
+ * time than a smaller one on whichever path. The hardware's alpha-beta price can sit below the edge's measured time
+ * (2- and 4-GPU Blackwell groups under TensorRT-LLM, when its table ended at 64 MiB: b200 TP2 154.8 µs measured,
+ * 117.5 µs priced just above), and without this floor a prompt one token past the edge ran faster than one at
  * it (monotonicity, test/allreduce-table-edge.test.ts). The floor is the last time, not its rate scaled up: above the
  * table the library's own price (a measured sweep on most parts) is the better evidence. 0 where no table applies or
  * the message is inside it.

@@ -221,6 +221,9 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
   const seen = new Set<string>();
   for (const e of errors) {
     if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    // an anyOf's own "must match a schema in anyOf" adds nothing where a branch's error names the field (a bad key of
+    // collectives.custom_allreduce, whose other branch is `false`)
+    if (e.keyword === 'anyOf' && errors.some((o) => o !== e && o.keyword !== 'anyOf' && o.instancePath.startsWith(e.instancePath))) continue;
     const path = e.instancePath.split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     let message: string;
     let suggestion: string | undefined;

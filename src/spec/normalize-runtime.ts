@@ -393,7 +393,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     const path = [...at, 'collectives', 'custom_allreduce'];
     if (risingTable(ctx, path, sizes, seconds, 'sizes', 'seconds')) {
       const rising = runningMax(seconds);
-      const table: Exclude<NonNullable<NonNullable<RuntimeOverride['collectives']>['customAllreduce']>, false> = { sizes, seconds: rising, maxGroup: ar.max_group };
+      const table: Exclude<NonNullable<NonNullable<RuntimeOverride['collectives']>['customAllreduce']>, false> = { sizes, seconds: rising, maxGroup: ar.max_group, ...(ar.above === 'linear' ? { above: 'linear' as const } : {}) };
       const groups = Object.entries((ar.by_group ?? {}) as Record<string, number[]>).map(([g, s]) => ({ group: Number(g), seconds: s })).sort((a, b) => a.group - b.group);
       let ok = true;
       for (const g of groups) {

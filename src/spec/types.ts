@@ -788,7 +788,7 @@ export interface RuntimeSettings {
   // messages within the measured sizes; larger messages go to the collective library (NCCL / RCCL) as before
   // byGroup: smaller groups' own tables at the same sizes, by rising group (each below maxGroup); a group of g devices
   // takes the first with group >= g, else `seconds` (maxGroup's)
-  collectives?: { customAllreduce?: { sizes: number[]; seconds: number[]; maxGroup: number; byGroup?: { group: number; seconds: number[] }[] } | false }; // false: none here (removes a broader block's table)
+  collectives?: { customAllreduce?: { sizes: number[]; seconds: number[]; maxGroup: number; byGroup?: { group: number; seconds: number[] }[]; above?: 'linear' } | false }; // false: none here (removes a broader block's table)
   // ops of a decoder pass the runtime runs as one kernel (runtimes/*.yaml `fusion.groups`; src/sim/fusion.ts): each group
   // names graph ops (src/model/decoder-graph.ts) in execution order and the layouts / models it applies to. Absent: every
   // graph op is a kernel of its own.

@@ -29,6 +29,7 @@ const fp4MoeJson = (f: RuntimeSettings['kernels']['fp4MoeEfficiency']) => (f ===
 const customAllreduceJson = (c: Exclude<NonNullable<NonNullable<RuntimeSettings['collectives']>['customAllreduce']>, false>) => ({
   sizes: c.sizes, seconds: c.seconds, max_group: c.maxGroup,
   ...(c.byGroup ? { by_group: Object.fromEntries(c.byGroup.map((g) => [String(g.group), g.seconds])) } : {}),
+  ...(c.above ? { above: c.above } : {}),
 });
 
 /** a by-tp table ([from tp, value] pairs) as a JSON object keyed by tp, or null */
@@ -373,7 +374,7 @@ export default class ShowRuntime extends BaseCommand {
 function customAllreduceText(c: NonNullable<RuntimeSettings['collectives']>['customAllreduce']): string {
   if (!c) return '— (the collective library: NCCL / RCCL)';
   const at = c.sizes.map((b, i) => `${fmtBytes(b)} ${fmtSeconds(c.seconds[i]!)}`).join(', ');
-  return `groups up to ${c.maxGroup} devices, messages up to ${fmtBytes(c.sizes[c.sizes.length - 1]!)}: ${at} per call (larger: the collective library)`;
+  return `groups up to ${c.maxGroup} devices, messages up to ${fmtBytes(c.sizes[c.sizes.length - 1]!)}: ${at} per call (larger: ${c.above === 'linear' ? 'the last two points\' line continued' : 'the collective library'})`;
 }
 
 // Whisper's long-form and decoding settings, where a runtime sets them (empty otherwise)
