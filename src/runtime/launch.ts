@@ -167,6 +167,22 @@ export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, ki
   return Math.max(byKindS(l, kind) ?? 0, l.perKernelS * kernels);
 }
 
+/**
+ * The host's dispatch of one collective call (a tensor-parallel all-reduce, an expert-parallel all-to-all) in a step of
+ * this launch phase. A call the runtime's own all-reduce kernel takes (`runtimeKernel`: vLLM's / SGLang's custom
+ * all-reduce, collectives.custom_allreduce) is one custom op through the dispatcher: per_kernel. A call handed to the
+ * collective library pays launch.per_kernel_by_kind.collective where the runtime states what its library call costs
+ * the host (outside graph capture vLLM's and SGLang's GroupCoordinator.all_reduce falls back to
+ * torch.distributed.all_reduce, c10d, whose Python-to-NCCL path costs far more than a tensor op: runtimes/vllm-0.2.yaml),
+ * else per_kernel. 0 where the step is replayed from a graph, and under piecewise graphs, which capture the all-reduces
+ * inside their pieces (vLLM's splitting ops are the attention ops and the KV-cache write). Joins the host's dispatch
+ * chain beside the other ops' launch floors (src/sim/decoder.ts costPass).
+ */
+export function collectiveLaunchS(hw: NormalizedHardware, phase: LaunchPhase, runtimeKernel: boolean): number {
+  const library = launchFloorForOpS(hw, phase, 'collective', 1);
+  return runtimeKernel ? Math.min(library, hw.runtime!.launch.perKernelS) : library;
+}
+
 /** the runtime's host cost of one op of `kind` (launch.per_kernel_by_kind), undefined where it prices none by kind */
 function byKindS(l: NonNullable<NormalizedHardware['runtime']>['launch'] | undefined, kind: string): number | undefined {
   const t = l?.perKernelByKindS;

@@ -36,7 +36,7 @@ import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceFloor, customAllreduceSeconds } from '../runtime/collectives.js';
 import { hostStepSeconds } from '../runtime/host.js';
-import { asyncStepSeconds, decoderHostArch, eagerStepSeconds, hostRunsAhead, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
+import { asyncStepSeconds, collectiveLaunchS, decoderHostArch, eagerStepSeconds, hostRunsAhead, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches } from './ubatch.js';
 import { samplerOps } from './sampler-ops.js';
@@ -71,6 +71,15 @@ export function runtimeBatchCap(hw: NormalizedHardware): number {
 export function collectiveSeconds(hw: NormalizedHardware, kind: Parameters<typeof commSeconds>[1], bytes: number, group: number): number {
   if (kind !== 'allreduce') return commSeconds(hw, kind, bytes, group);
   return customAllreduceSeconds(hw, bytes, group) ?? Math.max(commSeconds(hw, kind, bytes, group), customAllreduceFloor(hw, bytes, group));
+}
+
+// the host's dispatch of a collective op's calls in a step of this launch phase (src/runtime/launch.ts collectiveLaunchS):
+// an all-reduce the runtime's own kernel takes is one custom op, a call to the collective library the library's
+function collectiveHostS(hw: NormalizedHardware, lp: LaunchPhase, op: GraphOp): number {
+  const c = op.comm;
+  if (!c) return 0;
+  const own = c.kind === 'allreduce' && customAllreduceSeconds(hw, c.bytes, c.group) !== undefined;
+  return collectiveLaunchS(hw, lp, own) * op.count;
 }
 
 export interface PassCost {
@@ -116,6 +125,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
       // SKIP
     } else if (op.kind === 'collective') {
       t = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
+      h = ahead ? collectiveHostS(hw, lp, op) : 0;
       code[i] = op.comm?.kind === 'alltoall' ? COLL_EP : op.comm?.kind === 'allreduce' ? COLL_TP : COLL;
     } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
       const k = opCost(op, hw, lp, K0);
@@ -210,9 +220,11 @@ function startSums(): void {
   S.seconds = S.computeS = S.memoryS = S.commS = S.overheadS = S.flops = S.bytes = S.hostS = 0;
   S.computeBoundS = S.memoryBoundS = S.epComm = S.tpComm = 0;
 }
-// a collective of `t` seconds: expert-parallel all-to-all (ep), tensor-parallel all-reduce (tp) or another
-function addCollective(t: number, ep: boolean, tp: boolean): void {
+// a collective of `t` seconds: expert-parallel all-to-all (ep), tensor-parallel all-reduce (tp) or another, whose calls
+// the host dispatched in `h` seconds in all (0: replayed from a graph, or a host that does not run ahead)
+function addCollective(t: number, ep: boolean, tp: boolean, h: number): void {
   S.seconds += t;
+  S.hostS += h;
   S.commS += t;
   if (ep) S.epComm += t;
   else if (tp) S.tpComm += t;
@@ -253,7 +265,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     if (op.count <= 0) continue;
     if (op.kind === 'collective') {
       const t = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
-      addCollective(t, op.comm?.kind === 'alltoall', op.comm?.kind === 'allreduce');
+      addCollective(t, op.comm?.kind === 'alltoall', op.comm?.kind === 'allreduce', ahead ? collectiveHostS(hw, lp, op) : 0);
       out?.push({ phase, name: op.name, kind: op.kind, count: op.count, flops: 0, bytes: (op.comm?.bytes ?? 0) * op.count, seconds: t, bound: 'network' });
       continue;
     }
@@ -291,7 +303,7 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
     const kind = code[i]!;
     if (kind === SKIP) continue;
     if (kind >= COLL) {
-      addCollective(nums[8 * i]!, kind === COLL_EP, kind === COLL_TP);
+      addCollective(nums[8 * i]!, kind === COLL_EP, kind === COLL_TP, nums[8 * i + 7]!);
       continue;
     }
     const n = nums[8 * i + 4]!;

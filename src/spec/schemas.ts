@@ -568,7 +568,7 @@ const runtimeBlocks = {
       per_kernel_by_kind: {
         type: 'object',
         additionalProperties: false,
-        properties: { gemm: OVERHEAD, attention: OVERHEAD, elementwise: OVERHEAD, norm: OVERHEAD, embedding: OVERHEAD, conv: OVERHEAD },
+        properties: { gemm: OVERHEAD, attention: OVERHEAD, elementwise: OVERHEAD, norm: OVERHEAD, embedding: OVERHEAD, conv: OVERHEAD, collective: OVERHEAD },
       },
       graphs: { enum: ['all', 'decode', 'piecewise', 'none'] },
       // how a step that carries prompt tokens (a prefill, a decode step with prompts beside) launches under graphs decode /
