@@ -114,7 +114,8 @@ function buildFields(): Record<string, Field> {
     // generate call over a fixed batch, vLLM's benchmark_latency, TensorRT-LLM's run.py; src/sim/decoder.ts static path)
     'runtime.batching': { kind: 'string', options: ['inflight', 'static'], apply: (hw, v) => setRuntime(hw, { batching: v as 'inflight' | 'static' }) },
     // whether the run's engine composed each batch while the one before it ran (serve, scheduler.overlap_schedule):
-    // vLLM's async scheduling, the default from v0.14; TensorRT-LLM's PyTorch executor; SGLang from v0.4
+    // vLLM's async scheduling, the default from v0.14; TensorRT-LLM's PyTorch executor; SGLang from v0.4. It also puts
+    // the runtime's per-sequence host work behind the device step (host.overlap: src/runtime/override.ts)
     'runtime.overlap_schedule': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { overlapSchedule: v === 'true' }) },
     // serve's front end (the API-server process, src/serve/frontend.ts): its time per request taken in and per output
     // token streamed, and the API servers that share it (vLLM --api-server-count); 0s for both: none (offline runs)

@@ -62,5 +62,10 @@ export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
   const launch = own.graphBatchSizes !== undefined ? { graphBatchSizes: own.graphBatchSizes ?? [] } : undefined;
   // the weight-only MoE kernel the run chose (`--set runtime.weight_only_moe`: src/sim/kernel-caps.ts)
   const kernels = own.weightOnlyMoe !== undefined ? { weightOnlyMoeKernel: own.weightOnlyMoe } : undefined;
-  return { ...(kernels ? { kernels } : {}), stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend, ...(launch ? { launch } : {}) };
+  // the run's own one-step-ahead loop (`--set runtime.overlap_schedule`: vLLM's async scheduling) runs the host work of
+  // batch n+1 (schedule(), input preparation, update_from_output of batch n) while batch n is on the device
+  // (vllm/v1/engine/core.py EngineCore.step_with_batch_queue), so the per-sequence part hides behind the step
+  // (host.overlap, src/runtime/host.ts); turning it off exposes that part again
+  const hostOverlap = own.overlapSchedule;
+  return { ...(kernels ? { kernels } : {}), ...(hostOverlap !== undefined ? { hostOverlap } : {}), stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend, ...(launch ? { launch } : {}) };
 }
