@@ -153,9 +153,10 @@ export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other
  * steps are tensor ops), and never less than the runtime's cost for one call of the op's kind (launch.per_kernel_by_kind:
  * eager Python code, where an nn.Linear call costs the host three times a tensor add). So an op of more kernels never
  * has a lower floor than the same op of fewer (a 2-kernel FP8 linear had been floored at 2 x 10.5 us under SGLang's
- * eager prefill, below the 30.8 us of a 1-kernel bf16 linear). Which further kernels are Python calls of their own (a
- * block-FP8 linear's activation quantization) and which one ATen call launches from C++ (GroupNorm's statistics and
- * apply, cuDNN's layout conversions) is not measured, so none is charged beyond the larger of the two. An op run inside
+ * eager prefill, below the 30.8 us of a 1-kernel bf16 linear). Which further kernels one ATen call launches from C++
+ * (GroupNorm's statistics and apply, cuDNN's layout conversions) is not measured, so none is charged beyond the larger
+ * of the two; the one further kernel known from source to be a Python call of its own, a block-FP8 linear's activation
+ * quantization, is charged one more op by its caller (src/sim/roofline.ts opCost). An op run inside
  * another op's kernel (kernels 0: a runtime's fusion group, src/sim/fusion.ts) pays nothing. Under piecewise graphs a
  * step's attention ops and KV-cache write (the graph split points) pay the same; the captured ops between them pay nothing.
  */

@@ -235,7 +235,8 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // GEMM kernels) is two kernels: the activations' per-token-group FP8 quantization, then the GEMM (vllm fp8_utils.py
   // apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 + w8a8_block_fp8_matmul, or + DeepGEMM, which takes the same
   // quantized input; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
-  const kernels = (op.kernels ?? 1) + (op.fp8Block && hw.runtime?.kernels?.tiledGemm ? 1 : 0) + (dq ? 1 : 0);
+  const quantKernel = op.fp8Block && hw.runtime?.kernels?.tiledGemm ? 1 : 0;
+  const kernels = (op.kernels ?? 1) + quantKernel + (dq ? 1 : 0);
   // narrow-float experts run weight-only through a grouped kernel measured slower than its bytes by a fixed time per call
   // (kernels.weight_only_moe_fixed: triton_kernels matmul_ogs on Hopper under SGLang and vLLM; runtimes/sglang.yaml and
   // runtimes/vllm.yaml cite it); not where the run takes vLLM's fused Marlin MoE instead, which the runtime prices apart
@@ -303,8 +304,13 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // a kernel launched by the host one at a time lasts at least its dispatch (src/runtime/launch.ts); an op that is
   // several kernels (an eager composite, materialised attention) lasts at least that many dispatches. `seconds` holds
   // that per-op floor; a decoder pass takes deviceS and floorS apart and prices the step as max(host chain, device)
-  // (src/sim/decoder.ts costPass, src/runtime/launch.ts asyncStepSeconds)
-  const floorS = launchFloorForOpS(hw, phase, op.kind, kernels, op.name);
+  // (src/sim/decoder.ts costPass, src/runtime/launch.ts asyncStepSeconds). The block-FP8 activation quantization is a
+  // Python call of its own before the GEMM's (vllm / sglang fp8_utils.py apply_w8a8_block_fp8_linear calls
+  // per_token_group_quant_fp8, which allocates the quantized input and its scales and launches its kernel, then the
+  // GEMM): one more op's dispatch on top of the linear's (launchFloorForOpS, src/runtime/launch.ts)
+  const floorS = quantKernel && (op.kernels ?? 1) > 0
+    ? launchFloorForOpS(hw, phase, op.kind, kernels - 1, op.name) + launchFloorForOpS(hw, phase, 'elementwise', 1, op.name)
+    : launchFloorForOpS(hw, phase, op.kind, kernels, op.name);
   const deviceS = Math.max(body + overhead, op.minS ?? 0);
   const seconds = Math.max(deviceS, floorS);
   // an int4 GEMM on the FP16 path costs no less than the split-K path one row below the switch (a monotonicity guard,
