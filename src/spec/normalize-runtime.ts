@@ -438,6 +438,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       perOpS: per === undefined ? 0 : nonNegative(ctx, [...at, 'training', 'moe_host', 'per_op'], per),
       opsFwd: mh.ops_fwd,
       opsBwd: mh.ops_bwd,
+      ...(mh.ops_after_sync === undefined ? {} : { opsAfterSync: mh.ops_after_sync }),
       expertKernelsFwd: mh.expert_kernels_fwd,
       expertKernelsBwd: mh.expert_kernels_bwd,
       ...(gemm === undefined ? {} : { expertGemmS: nonNegative(ctx, [...at, 'training', 'moe_host', 'expert_gemm'], gemm) }),

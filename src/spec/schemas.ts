@@ -772,6 +772,7 @@ const runtimeBlocks = {
           per_op: OVERHEAD,
           ops_fwd: nonNegInt,
           ops_bwd: nonNegInt,
+          ops_after_sync: nonNegInt,
           expert_kernels_fwd: nonNegInt,
           expert_kernels_bwd: nonNegInt,
           expert_gemm: OVERHEAD,

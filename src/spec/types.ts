@@ -894,6 +894,9 @@ export interface MoeHostSync {
   perOpS: number; // host time of one op issued from Python (framework dispatch + launch)
   opsFwd: number; // Python-issued kernels per MoE layer forward, besides the per-expert GEMMs
   opsBwd: number; // the same for the backward
+  // of opsFwd, those issued after the sync (dispatch, sort, activation, combine, unpermute: the MoE block's tail), which
+  // the expert GEMMs' calls join; absent: the segment is priced as max(host, device) without its order
+  opsAfterSync?: number;
   expertKernelsFwd: number; // per-expert GEMMs per local expert launched from C++ (grouped GEMM loop) forward
   expertKernelsBwd: number;
   expertGemmS?: number; // host time of one of those per-expert GEMM calls (absent: launch.per_kernel)

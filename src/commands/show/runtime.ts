@@ -203,6 +203,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
       per_op_s: mh.perOpS,
       ops_fwd: mh.opsFwd,
       ops_bwd: mh.opsBwd,
+      ops_after_sync: mh.opsAfterSync,
       expert_kernels_fwd: mh.expertKernelsFwd,
       expert_kernels_bwd: mh.expertKernelsBwd,
       expert_gemm_s: mh.expertGemmS,

@@ -20,7 +20,7 @@ import { GRAD_BYTES, WEIGHT_BYTES } from './memory.js';
 import type { Recompute, RecomputePolicy, StepBreakdown, ZeroStage } from './types.js';
 import { policyOf } from './memory.js';
 import { exposedComm, overlapShares } from '../overlap.js';
-import { moeHostFloor, withMoeHostFloor } from './moe-host-sync.js';
+import { beforeSyncForwardS, moeHostFloor, syncedMoePass, withMoeHostFloor, type MoeHostFloor } from './moe-host-sync.js';
 import { expertLoopHostFloor, hitExperts } from './expert-loop.js';
 import { zero3ModuleGathers, type ModuleGathers } from './zero3-modules.js';
 import { launchFloorS } from '../../runtime/launch.js';
@@ -223,10 +223,13 @@ export function stepTime(i: StepInput): StepResult {
   // training.ep_dispatcher node_aware, DualPipe's own) place them in the dispatch kernel (./layer-cost.ts)
   const sortChunks = hw.runtime?.training?.epDispatcher !== 'node_aware' && !dualpipe;
   const cf = hw.runtime?.training?.moeCapacityFactor;
-  let moe = s.moeLayers > 0 ? passCost(materialiseAttention(layerForwardOps(s, p, true, i.gemmDtype, eager, qb, sortChunks, cf), s, p, hw), hw, pol, fullShare) : dense;
+  const moeOps = s.moeLayers > 0 ? materialiseAttention(layerForwardOps(s, p, true, i.gemmDtype, eager, qb, sortChunks, cf), s, p, hw) : [];
+  let moe = s.moeLayers > 0 ? passCost(moeOps, hw, pol, fullShare) : dense;
   // a dropless MoE layer the runtime syncs with the host every forward lasts at least the host's issue time
-  // (./moe-host-sync.ts); full recompute issues the forward's kernels once more in the backward
+  // (./moe-host-sync.ts), applied in 4c once the layer's exchanges are known; full recompute issues the forward's
+  // kernels once more in the backward
   const mh = hw.runtime?.training?.moeHost;
+  let syncFloor: MoeHostFloor | undefined;
   const loop = hw.runtime?.training?.expertLoop;
   if (loop && s.moeLayers > 0) {
     // experts run one at a time from Python (./expert-loop.ts): the hit experts of this device's T tokens, each with
@@ -237,7 +240,7 @@ export function stepTime(i: StepInput): StepResult {
     moe = withMoeHostFloor(moe, { fwdS: f.fwdS, bwdS: f.bwdS + fullShare * f.fwdS });
   } else if (mh && s.moeLayers > 0) {
     const f = moeHostFloor(mh, s.experts / p.ep, launchFloorS(hw), i.gemmDtype === 'fp8', hw.runtime?.training?.hostCpuScale);
-    moe = withMoeHostFloor(moe, { fwdS: f.fwdS, bwdS: f.bwdS + fullShare * f.fwdS });
+    syncFloor = { ...f, bwdS: f.bwdS + fullShare * f.fwdS };
   }
   // the loss's bytes per logit element: the runtime's cross-entropy passes where it states them (layer-cost.ts)
   const rtT = hw.runtime?.training;
@@ -331,6 +334,16 @@ export function stepTime(i: StepInput): StepResult {
   if (et > 1 && s.moeLayers > 0 && !dualpipe && !moeBlockGather && hw.runtime?.training?.epDispatcher !== 'node_aware' && !(cf !== undefined && cf > 0)) {
     const gathered = (T / p.tp) * et * s.active * s.hidden * 2;
     epPerLayer += (4 + 2 * fullShare) * comm('allgather', gathered, et, linkForSpan(hw, et).link);
+  }
+
+  // 4c. the MoE layer's host floor in issue order (./moe-host-sync.ts syncedMoePass). The exchanges run in the layer's
+  //     own stream order, behind the host's issue of what follows them, unless the runtime hides them behind another
+  //     micro-batch (ep_two_batch) or DualPipe pairs chunks. Of epPerLayer's 4 (+2 under full recompute) exchanges of
+  //     equal size, the forward runs 2 (dispatch and combine; an fp8 dispatch is smaller: not told apart).
+  if (syncFloor) {
+    const own = overlapShares(hw).epTwoBatch === 0 && !dualpipe;
+    const eF = epPerLayer / (2 + fullShare);
+    moe = syncedMoePass(moe, syncFloor, beforeSyncForwardS(moeOps, hw, pol, fullShare), own ? { fwdS: eF, bwdS: epPerLayer - eF } : undefined);
   }
 
   // 5. one micro-batch through one pipeline stage: balanced stages (Narayanan et al. 2021 assume L/p layers per
