@@ -28,7 +28,11 @@ describe('expert tensor parallelism (--etp)', () => {
     const whole = run('nemo', { etp: 1 });
     expect(split.hardware_flops_per_step).toBeCloseTo(whole.hardware_flops_per_step, -6);
     expect(split.breakdown.ep_comm_s).toBeGreaterThan(whole.breakdown.ep_comm_s * 1.2);
-    expect(split.step_s).toBeGreaterThan(whole.step_s);
+    // slower where the device sets the pace; at micro-batch 1 the host's issue of 32 local experts' calls sets it and
+    // the collectives run behind it on the stream (src/sim/training/moe-host-sync.ts syncedMoePass)
+    const mb4 = { microBatch: 4, globalBatch: 256 };
+    expect(run('nemo', mb4).step_s).toBeGreaterThan(run('nemo', { ...mb4, etp: 1 }).step_s * 1.1);
+    expect(split.step_s).toBeGreaterThan(whole.step_s * 0.99);
   });
   it('prices no expert-TP collective for DeepEP / HybridEP dispatchers (they send each token to the etp ranks directly)', () => {
     expect(run('nemo-deepep').breakdown.ep_comm_s).toBeCloseTo(run('nemo-deepep', { etp: 1 }).breakdown.ep_comm_s, 12);
