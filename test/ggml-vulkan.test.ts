@@ -39,13 +39,16 @@ describe('llama.cpp-vulkan', () => {
     const c = run('llama.cpp', 'radeon-ai-pro-r9700', 512, 1);
     expect(v.prefill_tok_s!).toBeLessThan(c.prefill_tok_s!);
   });
-  it('the prompt is faster than under the 2025 HIP runtime (dequantize + rocBLAS); batch-1 decode (DRAM-bound) is unchanged', () => {
+  it('the prompt is faster than under the 2025 HIP runtime (dequantize + rocBLAS); batch-1 decode (DRAM-bound) differs only by the per-dispatch time', () => {
     const v = run('llama.cpp-vulkan', 'ryzen-ai-max-plus-395', 512, 1);
     const h = run('llama.cpp-hip-2025', 'ryzen-ai-max-plus-395', 512, 1);
     expect(v.prefill_tok_s!).toBeGreaterThan(2 * h.prefill_tok_s!);
     const vd = run('llama.cpp-vulkan', 'ryzen-ai-max-plus-395', 1, 128);
     const hd = run('llama.cpp-hip-2025', 'ryzen-ai-max-plus-395', 1, 128);
-    expect(vd.tpot_s).toBe(hd.tpot_s);
+    // RADV's measured 2.76 us per dispatch (test/vulkan-dispatch-strix-halo.test.ts) against the part's 10 us under HIP:
+    // the Vulkan step is faster, by less than the whole gap on every one of its small kernels
+    expect(vd.tpot_s).toBeLessThan(hd.tpot_s);
+    expect(vd.tpot_s).toBeGreaterThan(0.8 * hd.tpot_s);
   });
   it('a Vulkan prompt GEMM on the RTX 3090 runs at its measured coopmat1 q4_0 rate (45.46 TFLOP/s), not CUDA MMQ', () => {
     const hw = bound('rtx-3090', 'llama.cpp-vulkan');
