@@ -53,10 +53,11 @@ describe('whisper.cpp decode kernels', () => {
     const llama = bindRuntime(await loadHardware('apple-m2-ultra'), libraryRuntime('llama.cpp'));
     expect(llama.efficiency.kernelOverheadS).toBeCloseTo(10e-6, 12);
   });
-  it('DGX Spark has a clock (31 TFLOP/s FP32 / 2·6,144 cores), so the ggml per-kernel cycles set its gap, and no SM count', async () => {
+  it('DGX Spark has a clock (31 TFLOP/s FP32 / 2·6,144 cores), so the ggml per-kernel cycles set its gap, and 48 SMs', async () => {
     const spark = await loadHardware('dgx-spark');
     expect(spark.clockHz).toBeCloseTo(2.52e9, -6);
-    expect(spark.units).toBeUndefined(); // no MMQ per-SM rate for GB10 without a kernel timing
+    // the SM count, now that GB10's own MMQ timings (unslothai/llama.cpp PR #198) support the per-SM-clock MMQ rate
+    expect(spark.units).toBe(48)
     const hw = bindRuntime(spark, libraryRuntime('whisper.cpp'));
     expect(hw.efficiency.kernelOverheadS).toBeCloseTo(5900 / 2.52e9, 12);
   });
