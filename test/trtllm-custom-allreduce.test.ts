@@ -30,9 +30,9 @@ describe('TensorRT-LLM custom all-reduce (aiconfigurator rc20 custom_allreduce_p
     expect(customAllreduceSeconds(bound('h100-sxm'), 16384, 8)).toBeCloseTo(3.6e-6, 12);
     // GB200 was measured on 4 GPUs only: an 8-way group goes to the collective library
     expect(customAllreduceSeconds(bound('gb200'), 16384, 8)).toBeUndefined();
-    // the sweep reaches 1 GiB (128 MiB: the 4-GPU 616.6 µs, a bigger group never cheaper); above it the last line
-    // continues (test/allreduce-table-edge.test.ts)
-    expect(customAllreduceSeconds(bound('h200-sxm'), 2 * 67108864, 8)).toBeCloseTo(616.6e-6, 12);
+    // the sweep reaches 1 GiB (128 MiB: the 8-GPU NVLS 562.6 µs measured); above it the last line continues
+    // (test/allreduce-table-edge.test.ts)
+    expect(customAllreduceSeconds(bound('h200-sxm'), 2 * 67108864, 8)).toBeCloseTo(562.6e-6, 12);
     // parts without their own measurement (cut NVLink on the H800, the NVL bridge) keep NCCL; so do other runtimes
     for (const id of ['h800-sxm', 'h200-nvl', 'a100-sxm4-80gb']) expect(customAllreduceSeconds(bound(id), 16384, 8), id).toBeUndefined();
     expect(customAllreduceSeconds(bindRuntime(lib.hardware['h200-sxm']!, libraryRuntime('pytorch')!), 16384, 8)).toBeUndefined();
@@ -70,10 +70,11 @@ describe('smaller groups take their own measured tables (by_group)', () => {
     expect(commSeconds(b300, 'allreduce', 16384, 8)).toBeGreaterThan(5.8e-6);
   });
 
-  it('a bigger group never prices a call cheaper than a smaller one', () => {
+  it('a bigger group never prices a call cheaper, except where NVLS makes the measured bigger group cheaper', () => {
     for (const id of ['h100-sxm', 'h200-sxm', 'b200', 'gb200', 'gb300', 'b300-sxm']) {
       const hw = bound(id);
-      for (let b = 1024; b <= 64 * 2 ** 20; b *= 1.7) {
+      const nvls = ['h100-sxm', 'h200-sxm', 'b200'].includes(id);
+      for (let b = 1024; b <= (nvls ? 32 * 2 ** 20 : 2 ** 30); b *= 1.7) {
         let last = 0;
         for (const g of [2, 3, 4, 5, 6, 7, 8]) {
           const s = customAllreduceSeconds(hw, b, g);
@@ -83,8 +84,32 @@ describe('smaller groups take their own measured tables (by_group)', () => {
         }
       }
     }
-    // the 8x H200 64 MiB point (317.2 µs measured) takes the 4-GPU 322.4 µs
-    expect(customAllreduceSeconds(bound('h200-sxm'), 67108864, 8)).toBeCloseTo(322.4e-6, 12);
+    // B300's 4-GPU table dips 0.1 µs under its 2-GPU one at 2 KiB (noise, no nvls flag): held to the 2-GPU 4.7 µs
+    expect(customAllreduceSeconds(bound('b300-sxm'), 2048, 4)).toBeCloseTo(4.7e-6, 12);
+  });
+
+  it('NVLS: 8x H200 / H100 at 1 GiB take their measured 4003.1 / 4007.8 µs, under the 4-GPU 4553.1 / 4534.4', () => {
+    const h200 = bound('h200-sxm'), h100 = bound('h100-sxm');
+    expect(customAllreduceSeconds(h200, 2 ** 30, 8)).toBeCloseTo(4003.1e-6, 12);
+    expect(customAllreduceSeconds(h200, 2 ** 30, 4)).toBeCloseTo(4553.1e-6, 12);
+    expect(customAllreduceSeconds(h100, 2 ** 30, 8)).toBeCloseTo(4007.8e-6, 12);
+    expect(customAllreduceSeconds(h100, 2 ** 30, 4)).toBeCloseTo(4534.4e-6, 12);
+    // 64 MiB: 317.2 µs measured on 8, 322.4 on 4 (the rule had raised the 8 to 322.4)
+    expect(customAllreduceSeconds(h200, 67108864, 8)).toBeCloseTo(317.2e-6, 12);
+    // B200 from 512 MiB: 1338.1 on 8 against 1371.1 on 4
+    expect(customAllreduceSeconds(bound('b200'), 2 ** 29, 8)).toBeCloseTo(1338.1e-6, 12);
+  });
+
+  it('a group between two measured ones pays the larger of their times, on both sides of the NVLS crossover', () => {
+    const h200 = bound('h200-sxm');
+    for (const g of [5, 6, 7]) {
+      // 1 MiB: the 8-GPU table is the dearer (25.7 µs against 12.8); 1 GiB: the 4-GPU one (4553.1 against 4003.1)
+      expect(customAllreduceSeconds(h200, 2 ** 20, g)).toBeCloseTo(25.7e-6, 12);
+      expect(customAllreduceSeconds(h200, 2 ** 30, g)).toBeCloseTo(4553.1e-6, 12);
+      // past the last size both lines continue, and the larger stands: 4553.1 + (4553.1 - 2310.5) x 2 µs at 2 GiB
+      expect(customAllreduceSeconds(h200, 2 ** 31, g)).toBeCloseTo(9038.3e-6, 10);
+    }
+    expect(customAllreduceSeconds(h200, 2 ** 20, 3)).toBeCloseTo(12.8e-6, 12);
   });
 });
 

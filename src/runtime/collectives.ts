@@ -10,10 +10,12 @@
 import type { NormalizedHardware } from '../spec/types.js';
 
 export function customAllreduceSeconds(hw: NormalizedHardware, bytes: number, group: number): number | undefined {
-  const seconds = customTable(hw, group);
+  const [seconds, below] = customTables(hw, group);
   if (!seconds || bytes <= 0) return undefined;
   const { sizes, above } = tableOf(hw)!;
-  return callSecondsAt(sizes, seconds, bytes) ?? (above === 'linear' ? lineAbove(sizes, seconds, bytes) : undefined);
+  const at = (s: readonly number[]) => callSecondsAt(sizes, s, bytes) ?? (above === 'linear' ? lineAbove(sizes, s, bytes) : undefined);
+  const t = at(seconds);
+  return t === undefined || !below ? t : Math.max(t, at(below)!);
 }
 
 // a table's last two points' line at `bytes` past them: a start-up time plus a fixed time per byte, the shape of one
@@ -35,22 +37,29 @@ function lineAbove(sizes: readonly number[], seconds: readonly number[], bytes: 
  * the message is inside it.
  */
 export function customAllreduceFloor(hw: NormalizedHardware, bytes: number, group: number): number {
-  const seconds = customTable(hw, group);
+  const [seconds, below] = customTables(hw, group);
   if (!seconds) return 0;
   const sizes = tableOf(hw)!.sizes;
-  return bytes > sizes[sizes.length - 1]! ? seconds[seconds.length - 1]! : 0;
+  const n = sizes.length;
+  return bytes > sizes[n - 1]! ? Math.max(seconds[n - 1]!, below?.[n - 1] ?? 0) : 0;
 }
 
-// the measured times (at the table's sizes) that apply to `group` devices: a smaller group's own table where the runtime has one (the
-// smallest measured group at least this size), else the largest group's (an upper bound for the groups between); none
-// outside the scale-up domain or above the largest measured group
+// the measured times (at the table's sizes) that apply to `group` devices: the smallest measured group at least this
+// size (a smaller group's own table where the runtime has one, else the largest group's) and, for a group between two
+// measured ones (3, 5-7), the one below it too: such a group pays the larger of the two, an upper bound whichever way
+// time runs with group size (a bigger group is cheaper on a mesh and under NVLS at large messages, dearer elsewhere);
+// none outside the scale-up domain or above the largest measured group
 const tableOf = (hw: NormalizedHardware) => hw.runtime?.collectives?.customAllreduce || undefined;
-function customTable(hw: NormalizedHardware, group: number): readonly number[] | undefined {
+function customTables(hw: NormalizedHardware, group: number): [at?: readonly number[], below?: readonly number[]] {
   const t = tableOf(hw);
-  if (!t || group < 2 || group > t.maxGroup) return undefined;
+  if (!t || group < 2 || group > t.maxGroup) return [];
   const up = hw.scaleUp;
-  if (!up || (up.domain !== undefined && group > up.domain)) return undefined;
-  return t.byGroup?.find((g) => g.group >= group)?.seconds ?? t.seconds;
+  if (!up || (up.domain !== undefined && group > up.domain)) return [];
+  const gs = t.byGroup ?? [];
+  const i = gs.findIndex((g) => g.group >= group);
+  const at = i < 0 ? { group: t.maxGroup, seconds: t.seconds } : gs[i]!;
+  const under = i < 0 ? gs[gs.length - 1] : gs[i - 1];
+  return [at.seconds, at.group > group ? under?.seconds : undefined];
 }
 
 /**

@@ -403,13 +403,16 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (ok && groups.length) {
         // on a switched fabric (NVSwitch) every device keeps its whole bandwidth in any group, so a bigger group never
         // prices a call cheaper than a smaller one (aiconfigurator's B300 4-GPU table dips 0.1 µs under its 2-GPU one at
-        // 2 KiB): each table is at least the one below it, size by size. On a switchless mesh (`mesh: true`, 8x MI300X /
-        // MI355X xGMI) a group of g devices has g - 1 links each, so a bigger group is faster once the bytes dominate
-        // (vLLM's custom all-reduce at 1 MiB: 28.15 µs at TP 2, 22.91 at TP 4): each table keeps its own times.
-        const mesh = ar.mesh === true;
+        // 2 KiB): each table is at least the one below it, size by size. Each table keeps its own times where a bigger
+        // group moves fewer bytes per device: on a switchless mesh (`mesh: true`, 8x MI300X / MI355X xGMI) a group of g
+        // devices has g - 1 links each (vLLM's custom all-reduce at 1 MiB: 28.15 µs at TP 2, 22.91 at TP 4); under
+        // NCCL's in-switch reduction (`nvls: true`, NVLS: each device sends n and takes n/g reduced, then sends n/g
+        // and takes n back, n(1 + 1/g) each way against a ring's 2n(g - 1)/g) 8x H200 at 1 GiB takes 4003.1 µs, 4 GPUs
+        // 4553.1. A group between two measured ones takes the larger of the two (src/runtime/collectives.ts).
+        const own = ar.mesh === true || ar.nvls === true;
         let below: number[] | undefined;
-        const flat = groups.map((g) => { const s = runningMax(g.seconds).map((x, i) => (mesh ? x : Math.max(x, below?.[i] ?? 0))); below = s; return { group: g.group, seconds: s }; });
-        if (!mesh) table.seconds = rising.map((x, i) => Math.max(x, below![i]!));
+        const flat = groups.map((g) => { const s = runningMax(g.seconds).map((x, i) => (own ? x : Math.max(x, below?.[i] ?? 0))); below = s; return { group: g.group, seconds: s }; });
+        if (!own) table.seconds = rising.map((x, i) => Math.max(x, below![i]!));
         table.byGroup = flat;
       }
       out.collectives = { customAllreduce: table };

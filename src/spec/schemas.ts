@@ -1082,6 +1082,9 @@ const runtimeBlocks = {
           // the tables were measured on a switchless mesh (xGMI): a bigger group has more links and is not held to a
           // smaller group's times (src/spec/normalize-runtime.ts)
           mesh: { type: 'boolean' },
+          // the largest groups' top points were timed on NCCL's NVLS path (in-switch reduction on NVSwitch 3+: n(1 + 1/g)
+          // bytes each way per device, fewer as the group grows), so a bigger group keeps its own, cheaper times there
+          nvls: { type: 'boolean' },
           // above the largest message: `library` (default) the collective library's price, never below the last time;
           // `linear` the last two points' line continued (the table's top points were measured on the library's own path)
           above: { enum: ['library', 'linear'] },
