@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
-import { hostStepSeconds } from '../src/runtime/host.js';
+import { hostStepSeconds, schedulerSequences } from '../src/runtime/host.js';
+import { StepCoster } from '../src/serve/step-cost.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { runtimeBatchCap } from '../src/sim/decoder.js';
@@ -33,7 +34,6 @@ describe('host time per iteration grows with the sequences in it (vLLM issues #6
       expect(rt.hostPerSequenceS).toBeCloseTo(19e-6, 12);
       expect(rt.hostOverlap).toBe(false);
     }
-    expect(under('h100-sxm', 'tensorrt-llm').runtime!.hostPerSequenceS ?? 0).toBe(0);
     expect(under('h100-sxm', 'sglang').runtime!.hostPerSequenceS ?? 0).toBe(0);
   });
   it('every step of a batch-B cycle (B ≤ output length) pays B × the per-sequence time: tpot grows by exactly that', () => {
@@ -68,6 +68,50 @@ describe('host time per iteration grows with the sequences in it (vLLM issues #6
     expect(r.throughput_tok_s!).toBeLessThan(with0.throughput_tok_s!);
     expect(r.throughput_tok_s!).toBeLessThanOrEqual(((r.batch as number) / r.tpot_s!) * (1 + 1e-9));
     expect(Number.isFinite(r.tpot_s!)).toBe(true);
+  });
+});
+
+describe("TensorRT-LLM's per-request host time, one step ahead of the device (TorchSampler: PR #15920, 454 µs at 64 requests)", () => {
+  const trt = under('b200', 'tensorrt-llm');
+  const rt = trt.runtime!;
+  it('carries 7.1 µs per request, overlapped, beside the 580 µs fixed part (the engine flow and engine-flow releases inherit it)', () => {
+    expect(rt.hostPerSequenceS).toBeCloseTo(454e-6 / 64, 7);
+    expect(rt.hostOverlap).toBe(true);
+    expect(rt.stepOverheadS).toBeCloseTo(580e-6, 12);
+    expect(under('h100-sxm', 'tensorrt-llm-0.6').runtime!.hostPerSequenceS).toBeCloseTo(rt.hostPerSequenceS!, 15);
+  });
+  it('a host-bound step of 2N requests spends N × 7.1 µs more than one of N; a device step longer than the loop hides it all', () => {
+    const per = rt.hostPerSequenceS!;
+    for (const n of [64, 256, 1024]) {
+      // device step shorter than either loop: the loop sets the pace, so doubling the requests adds n × per
+      const short = 1e-4;
+      expect(hostStepSeconds(rt, 2 * n, short) - hostStepSeconds(rt, n, short)).toBeCloseTo(n * per, 12);
+      // a device step of 50 ms outlasts 2048 × 7.1 µs = 14.5 ms: only the fixed part is exposed
+      expect(hostStepSeconds(rt, 2 * n, 50e-3)).toBeCloseTo(rt.stepOverheadS!, 15);
+    }
+  });
+  it('under attention DP each rank walks its own share of the requests (one executor / scheduler per rank)', () => {
+    expect(schedulerSequences({ attentionDp: true, tp: 8 }, 1024)).toBe(128);
+    expect(schedulerSequences({ attentionDp: false, tp: 8 }, 1024)).toBe(1024);
+    expect(schedulerSequences({ attentionDp: true, tp: 1 }, 1024)).toBe(1024);
+    // serve's iteration: with the loop in lockstep and made long, the tp 8 ADP step pays 1/8 of the plain TP step's loop
+    const m = lib.models['deepseek-v3']! as DecoderModel;
+    const big = withHost(trt, { hostPerSequenceS: 1e-3, hostOverlap: false });
+    const zero = withHost(trt, { hostPerSequenceS: 0, hostOverlap: false });
+    const p = resolvePrecision('fp8');
+    const step = (hw: NormalizedHardware, adp: boolean) => new StepCoster(m, hw, buildLayout(m, 8, 1, 8, undefined, adp), p).compute(1024, 1000, 0, 0).seconds;
+    expect(step(big, true) - step(zero, true)).toBeCloseTo((1024 / 8) * 1e-3, 9);
+    expect(step(big, false) - step(zero, false)).toBeCloseTo(1024 * 1e-3, 9);
+  });
+  it('full load under TensorRT-LLM: a loop that outlasts the device slows the run and throughput stays within batch / tpot', () => {
+    const flags = { model: 'llama-3.1-8b', hardware: 'b200', dtype: 'fp8', batch: 'max', 'input-tokens': 128, 'output-tokens': 1024 };
+    const r = sim(flags, trt);
+    const slow = sim(flags, withHost(trt, { hostPerSequenceS: 200e-6 }));
+    expect(slow.tpot_s!).toBeGreaterThan(r.tpot_s!);
+    for (const x of [r, slow]) {
+      expect(Number.isFinite(x.tpot_s!)).toBe(true);
+      expect(x.throughput_tok_s!).toBeLessThanOrEqual(((x.batch as number) / x.tpot_s!) * (1 + 1e-9));
+    }
   });
 });
 

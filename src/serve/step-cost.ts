@@ -21,7 +21,7 @@ import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
 import { attentionDpExcess, attentionDpWait, costPass, passOps, stepPhase } from '../sim/decoder.js';
 import { kvTokens } from '../sim/memory.js';
-import { hostPerSequenceSeconds, workerRpcSeconds } from '../runtime/host.js';
+import { hostPerSequenceSeconds, schedulerSequences, workerRpcSeconds } from '../runtime/host.js';
 import { decoderHostArch, eagerStepSeconds } from '../runtime/launch.js';
 import type { Layout } from '../sim/parallel.js';
 import { enginePhaseName } from '../sim/graph-padding.js';
@@ -119,7 +119,8 @@ export class StepCoster {
     // host time: the fixed part (hostS: the runtime's step_overhead unless the caller says) and the part per running
     // sequence (src/runtime/host.ts)
     const rt = this.hw.runtime;
-    const seqs = decode + (prefill > 0 ? prefill / len : 0);
+    // the sequences one scheduler walks (one rank's share under attention DP: src/runtime/host.ts schedulerSequences)
+    const seqs = schedulerSequences(this.layout, decode + (prefill > 0 ? prefill / len : 0));
     // an eager decode loop (host.decode_step: HF generate()) prices every forward as its loop's host time against the
     // kernels of one pp stage (src/runtime/launch.ts eagerStepSeconds), as simulate does (src/sim/decoder.ts addHost);
     // costPass priced the kernels alone (launch phase 'device'). A drafter's forwards too: HF assisted generation

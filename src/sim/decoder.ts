@@ -35,7 +35,7 @@ import { buildLayout, commSeconds, dpMoeOf, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceFloor, customAllreduceSeconds } from '../runtime/collectives.js';
-import { hostStepSeconds } from '../runtime/host.js';
+import { hostStepSeconds, schedulerSequences } from '../runtime/host.js';
 import { asyncStepSeconds, collectiveLaunchS, decoderHostArch, eagerStepSeconds, hostRunsAhead, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches } from './ubatch.js';
@@ -359,7 +359,8 @@ function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined, phase: str
 // Under an eager decode loop every forward (prefill or step) is one loop iteration: per_step + rows × per_sequence +
 // max(per_layer × layers, kernels) (src/runtime/launch.ts eagerStepSeconds), the layers those of one pp stage, their
 // host time that of the model's layer code (decoderHostArch).
-function addHost(c: PassCost, hw: NormalizedHardware, seqs: number, pp: number, m: DecoderModel, workers = 1): PassCost {
+function addHost(c: PassCost, hw: NormalizedHardware, replicaSeqs: number, pp: number, m: DecoderModel, L: Layout, workers = 1): PassCost {
+  const seqs = schedulerSequences(L, replicaSeqs); // one rank's requests under attention DP (src/runtime/host.ts)
   const t = eagerStepSeconds(hw, m.layers / pp, seqs, c.seconds, decoderHostArch(m));
   if (t !== undefined) {
     if (t > c.seconds) { c.overheadS += t - c.seconds; c.seconds = t; }
@@ -577,7 +578,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn. Under attention DP a prompt
   // runs on one rank: the busiest rank's prompts beyond the mean B / tp wait as in a step (a lone prompt: 1 - 1/tp of
   // its attention side, the other ranks idle; serve's per-rank chunks price the same, src/serve/step-cost.ts)
-  const prefill = addWait(addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m, workers), attentionDpWait(m, hw, L, p, attentionDpExcess(L, { count: B / pp }), Lin, ctx), 'prefill');
+  const prefill = addWait(addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m, L, workers), attentionDpWait(m, hw, L, p, attentionDpExcess(L, { count: B / pp }), Lin, ctx), 'prefill');
   const ttftCold = prefill.seconds * pp;
   const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {
@@ -589,7 +590,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const isStatic = hw.runtime?.scheduler?.batching === 'static';
   if (isStatic && pp > 1) warnings.add(`${hw.runtime!.name ?? hw.runtime!.id} batches statically (scheduler.batching: static), which is modelled at pp 1 only: this pp ${pp} layout is priced as in-flight batching`);
   if (isStatic && pp === 1) {
-    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1, m, workers);
+    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1, m, L, workers);
     const tpot = dec.seconds;
     const e2e = ttftCold + (O - 1) * tpot;
     const throughput = ((B * O) / e2e) * L.replicas;
@@ -602,9 +603,9 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const stepCost = (s: CycleStep, w?: Set<string>, r = false): PassCost => {
     if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
     // a step of prompts alone is the cold prefill of that many prompts (pp 2, batch 2: one prompt per microbatch step)
-    const alone = (prompts: number) => addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: prompts, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', w, r, ctx), hw, prompts, pp, m, workers);
+    const alone = (prompts: number) => addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: prompts, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', w, r, ctx), hw, prompts, pp, m, L, workers);
     if (s.decodes === 0) return alone(s.prefills);
-    const decodeStep = (phase: string) => addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, phase, w, r, ctx), hw, s.prefills + s.decodes, pp, m, workers), wait);
+    const decodeStep = (phase: string) => addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, phase, w, r, ctx), hw, s.prefills + s.decodes, pp, m, L, workers), wait);
     // a pure decode step over a sequence longer than the runtime's graphs serve (launch.capture_max_context) runs
     // eagerly: that share of the cycle's decode steps is priced so (src/sim/graph-padding.ts decodeContextEagerShare)
     const eagerShare = s.prefills === 0 ? decodeContextEagerShare(hw, Lin, Lin + O, mb) : 0;
