@@ -2,6 +2,7 @@
 // (efficiency.sustained_matrix: b200/gb200 0.83, MSMF / MAMF of stas00/ml-engineering compute/accelerator/README.md
 // @0359db89). A dtype whose table was measured under sustained load (Azure's fp8 cuBLASLt sweep after 10,000 warmups)
 // keeps 1 (sustained_matrix_by_dtype). Hopper and MI300X tables already hold the power-limited clock: no factor.
+// The 70 W Tesla T4: 0.63 (cuBLAS fp16 4096^3 run back to back ~24 TFLOP/s against its burst table's 38.1).
 // Workloads pay it, `op gemm` does not.
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -67,6 +68,21 @@ describe('sustained-load matrix rate', () => {
     expect(opCost(fp8, b200).computeS).toBe(opCost(fp8, burst(b200)).computeS);
     const triad = elementwise('residual', 1e9, 1, 6, 'bf16');
     expect(opCost(triad, b200).seconds).toBe(opCost(triad, burst(b200)).seconds);
+  });
+
+  it('the 70 W T4 sustains ~24 TFLOP/s on back-to-back fp16 4096^3 cuBLAS GEMMs (NVIDIA forum t/264462), not its 38 TFLOP/s burst', () => {
+    const t4 = lib.hardware['tesla-t4']!;
+    expect(sustainedMatrix(t4, 'fp16')).toBe(0.63);
+    const g = linear('gemm', 4096, 4096, 4096, 'fp16', 2, 2);
+    const s = opCost(g, t4), b = opCost(g, burst(t4));
+    expect(s.bound).toBe('compute');
+    expect(g.flops / s.computeS / 1e12).toBeGreaterThan(22);
+    expect(g.flops / s.computeS / 1e12).toBeLessThan(26);
+    expect(g.flops / b.computeS / 1e12).toBeGreaterThan(36); // the burst table (PyTorch sweep, 42.3 TFLOP/s best)
+    // memory-bound work keeps its rate (the memory clock does not move), and `op gemm` stays a burst
+    const copy = elementwise('residual', 1e9, 1, 6, 'fp16');
+    expect(opCost(copy, t4).seconds).toBe(opCost(copy, burst(t4)).seconds);
+    expect(opGemm(t4, 4096, 4096, 4096, 'fp16').seconds).toBe(opGemm(burst(t4), 4096, 4096, 4096, 'fp16').seconds);
   });
 
   it('op gemm is a burst benchmark: priced without either sustained factor (the MAMF row E020 is checked against it)', () => {
