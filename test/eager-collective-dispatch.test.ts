@@ -1,8 +1,9 @@
 // A collective in a step the host dispatches op by op (vLLM V0's prompt steps, SGLang's extend batches, vLLM 0.2's every
 // step) is a call the host makes too: it joins the dispatch chain beside the other ops' launch floors
 // (src/runtime/launch.ts collectiveLaunchS, src/sim/decoder.ts costPass). A call the runtime's own all-reduce kernel
-// takes is one custom op (per_kernel); one handed to the collective library outside graph capture is c10d's
-// torch.distributed.all_reduce, which costs the host what launch.per_kernel_by_kind.collective states.
+// takes is one custom op (per_kernel); one handed to the collective library outside graph capture is a c10d call
+// (torch.distributed.all_reduce / all_gather / reduce_scatter), which costs the host what launch.per_kernel_by_kind
+// states for that collective kind; a kind it does not name (an all-to-all: no evidence) costs per_kernel.
 import { describe, expect, it } from 'vitest';
 import { getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
@@ -24,20 +25,32 @@ function op(name: string, kind: GraphOp['kind'], flops: number, bytes: number, c
 function allreduce(bytes: number, count: number, group = 4): GraphOp {
   return { ...op('allreduce_attn', 'collective', 0, 0, count), comm: { kind: 'allreduce', bytes, group, scope: 'scale_up' } };
 }
+function collective(kind: 'allgather' | 'reducescatter' | 'alltoall', bytes: number, count: number, group = 4): GraphOp {
+  return { ...op(kind === 'alltoall' ? 'alltoall_moe' : `dp_${kind}`, 'collective', 0, 0, count), comm: { kind, bytes, group, scope: 'scale_up' } };
+}
 // a host-bound step: many tiny pointwise ops, each kernel far shorter than its dispatch
 const tiny = [op('residual', 'elementwise', 64, 256, 3000)];
 
 describe('collectiveLaunchS: the host dispatch of one collective call', () => {
   it('a library call in an eager step costs what the runtime states for it, a custom-kernel call one op', () => {
-    const byKind = v06.runtime!.launch.perKernelByKindS!.collective!;
+    const byKind = v06.runtime!.launch.perKernelByKindS!.allreduce!;
     expect(byKind).toBeGreaterThan(v06.runtime!.launch.perKernelS);
-    expect(collectiveLaunchS(v06, 'prefill', false)).toBe(byKind);
-    expect(collectiveLaunchS(v06, 'prefill', true)).toBe(v06.runtime!.launch.perKernelS);
+    expect(collectiveLaunchS(v06, 'prefill', 'allreduce', false)).toBe(byKind);
+    expect(collectiveLaunchS(v06, 'prefill', 'allreduce', true)).toBe(v06.runtime!.launch.perKernelS);
+  });
+  it("each collective kind at its own c10d figure (pytorch/pytorch issue #138773: all_reduce 89, all_gather 131, reduce_scatter 122 us); an all-to-all, untimed there, at per_kernel", () => {
+    for (const rt of [v06, v02, bindRuntime(h100, libraryRuntime('sglang'))]) {
+      expect(collectiveLaunchS(rt, 'prefill', 'allreduce', false)).toBeCloseTo(89e-6, 12);
+      expect(collectiveLaunchS(rt, 'prefill', 'allgather', false)).toBeCloseTo(131e-6, 12);
+      expect(collectiveLaunchS(rt, 'prefill', 'reducescatter', false)).toBeCloseTo(122e-6, 12);
+      expect(collectiveLaunchS(rt, 'prefill', 'alltoall', false)).toBe(rt.runtime!.launch.perKernelS);
+    }
   });
   it('nothing where the step is replayed: a captured decode step, a piecewise prompt step (all-reduces inside the pieces)', () => {
-    expect(collectiveLaunchS(v06, 'decode', false)).toBe(0);
-    expect(collectiveLaunchS(v1, 'prefill', false)).toBe(0);
-    expect(collectiveLaunchS(v1, 'decode', false)).toBe(0);
+    expect(collectiveLaunchS(v06, 'decode', 'allreduce', false)).toBe(0);
+    expect(collectiveLaunchS(v1, 'prefill', 'allreduce', false)).toBe(0);
+    expect(collectiveLaunchS(v1, 'decode', 'allreduce', false)).toBe(0);
+    expect(collectiveLaunchS(v1, 'prefill', 'alltoall', false)).toBe(0);
   });
 });
 
@@ -54,12 +67,23 @@ describe('an eager step dispatches its collectives in the host chain', () => {
     expect(withSmall.seconds - base).toBeCloseTo(40 * v06.runtime!.launch.perKernelS, 12);
     // host-bound still with 40 library calls (the chain outlasts the step's device time, collectives included)
     expect(withBig.bound).toBe('overhead');
-    expect(withBig.seconds - base).toBeCloseTo(40 * v06.runtime!.launch.perKernelByKindS!.collective!, 12);
+    expect(withBig.seconds - base).toBeCloseTo(40 * v06.runtime!.launch.perKernelByKindS!.allreduce!, 12);
   });
   it('vLLM 0.2 (no custom all-reduce) pays the library price at every size', () => {
     const base = costPass(tiny, v02, 0, 0, 'decode').seconds;
     const t = costPass([...tiny, allreduce(16 * 1024, 10)], v02, 0, 0, 'decode').seconds;
-    expect(t - base).toBeCloseTo(10 * v02.runtime!.launch.perKernelByKindS!.collective!, 12);
+    expect(t - base).toBeCloseTo(10 * v02.runtime!.launch.perKernelByKindS!.allreduce!, 12);
+  });
+  it("an expert-parallel all-to-all in an eager step joins the chain at per_kernel, not at the all-reduce's c10d figure", () => {
+    const base = costPass(tiny, v06, 0, 0, 'prefill').seconds;
+    const a2a = collective('alltoall', 64 * 1024, 40);
+    const c = costPass([...tiny, a2a], v06, 0, 0, 'prefill');
+    expect(c.bound).toBe('overhead');
+    expect(c.seconds - base).toBeCloseTo(40 * v06.runtime!.launch.perKernelS, 12);
+    // an all-gather (an attention-DP gather) at its own figure, above the all-reduce's
+    const ag = costPass([...tiny, collective('allgather', 64 * 1024, 40)], v06, 0, 0, 'prefill');
+    expect(ag.seconds - base).toBeCloseTo(40 * v06.runtime!.launch.perKernelByKindS!.allgather!, 12);
+    expect(costPrepared(preparePass([...tiny, a2a], v06, 'prefill'), v06, 0, 0, 'prefill').seconds).toBe(c.seconds);
   });
   it('a captured decode step adds the collective device time alone', () => {
     const base = costPass(tiny, v06, 0, 0, 'decode').seconds;

@@ -4,6 +4,7 @@
 // an op priced alone (non-decoder passes, training layers, a CPU run as the device) lasts max(device time, its
 // dispatch). Closed form per op (× its count), no per-token loops.
 import type { DecoderHostArch, DecoderModel, NormalizedHardware } from '../spec/types.js';
+import type { CollectiveKind } from '../model/op.js';
 
 /** 'decode': a step of one new token per sequence (what serving engines capture as CUDA graphs); 'decode_eager': such a
  *  step larger than the runtime's largest captured graph, its kernels dispatched one by one (serve, under an engine's
@@ -172,16 +173,18 @@ export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, ki
  * The host's dispatch of one collective call (a tensor-parallel all-reduce, an expert-parallel all-to-all) in a step of
  * this launch phase. A call the runtime's own all-reduce kernel takes (`runtimeKernel`: vLLM's / SGLang's custom
  * all-reduce, collectives.custom_allreduce) is one custom op through the dispatcher: per_kernel. A call handed to the
- * collective library pays launch.per_kernel_by_kind.collective where the runtime states what its library call costs
- * the host (outside graph capture vLLM's and SGLang's GroupCoordinator.all_reduce falls back to
- * torch.distributed.all_reduce, c10d, whose Python-to-NCCL path costs far more than a tensor op: runtimes/vllm-0.2.yaml),
- * else per_kernel. 0 where the step is replayed from a graph, and under piecewise graphs, which capture the all-reduces
- * inside their pieces (vLLM's splitting ops are the attention ops and the KV-cache write). Joins the host's dispatch
- * chain beside the other ops' launch floors (src/sim/decoder.ts costPass).
+ * collective library pays what the runtime states for a library call of that collective kind,
+ * launch.per_kernel_by_kind.<kind> (allreduce, allgather, reducescatter, alltoall: outside graph capture vLLM's and
+ * SGLang's GroupCoordinator falls back to c10d, torch.distributed.all_reduce / all_gather / reduce_scatter, whose
+ * Python-to-NCCL path costs far more than a tensor op: runtimes/vllm-0.2.yaml), else per_kernel (no evidence for the
+ * kind: an all-to-all, which under DeepEP is not a c10d call at all). 0 where the step is replayed from a graph, and
+ * under piecewise graphs, which capture the collectives inside their pieces (vLLM's splitting ops are the attention ops
+ * and the KV-cache write). Joins the host's dispatch chain beside the other ops' launch floors (src/sim/decoder.ts
+ * costPass).
  */
-export function collectiveLaunchS(hw: NormalizedHardware, phase: LaunchPhase, runtimeKernel: boolean): number {
-  const library = launchFloorForOpS(hw, phase, 'collective', 1);
-  return runtimeKernel ? Math.min(library, hw.runtime!.launch.perKernelS) : library;
+export function collectiveLaunchS(hw: NormalizedHardware, phase: LaunchPhase, kind: CollectiveKind, runtimeKernel: boolean): number {
+  const library = launchFloorForOpS(hw, phase, kind, 1);
+  return runtimeKernel ? Math.min(library, hw.runtime?.launch.perKernelS ?? 0) : library;
 }
 
 /** the runtime's host cost of one op of `kind` (launch.per_kernel_by_kind), undefined where it prices none by kind */

@@ -74,12 +74,13 @@ export function collectiveSeconds(hw: NormalizedHardware, kind: Parameters<typeo
 }
 
 // the host's dispatch of a collective op's calls in a step of this launch phase (src/runtime/launch.ts collectiveLaunchS):
-// an all-reduce the runtime's own kernel takes is one custom op, a call to the collective library the library's
+// an all-reduce the runtime's own kernel takes is one custom op, a call to the collective library the library's for
+// that collective kind
 function collectiveHostS(hw: NormalizedHardware, lp: LaunchPhase, op: GraphOp): number {
   const c = op.comm;
   if (!c) return 0;
   const own = c.kind === 'allreduce' && customAllreduceSeconds(hw, c.bytes, c.group) !== undefined;
-  return collectiveLaunchS(hw, lp, own) * op.count;
+  return collectiveLaunchS(hw, lp, c.kind, own) * op.count;
 }
 
 export interface PassCost {

@@ -564,11 +564,12 @@ const runtimeBlocks = {
     properties: {
       per_kernel: OVERHEAD,
       // an op of one kernel dispatched by eager framework code costs the host by its kind (a module's Linear more than a
-      // tensor add); ops of several kernels, and kinds not named, pay per_kernel per kernel
+      // tensor add); ops of several kernels, and kinds not named, pay per_kernel per kernel. A collective handed to the
+      // collective library is keyed by its collective kind (src/runtime/launch.ts collectiveLaunchS)
       per_kernel_by_kind: {
         type: 'object',
         additionalProperties: false,
-        properties: { gemm: OVERHEAD, attention: OVERHEAD, elementwise: OVERHEAD, norm: OVERHEAD, embedding: OVERHEAD, conv: OVERHEAD, collective: OVERHEAD },
+        properties: { gemm: OVERHEAD, attention: OVERHEAD, elementwise: OVERHEAD, norm: OVERHEAD, embedding: OVERHEAD, conv: OVERHEAD, allreduce: OVERHEAD, allgather: OVERHEAD, reducescatter: OVERHEAD, alltoall: OVERHEAD },
       },
       graphs: { enum: ['all', 'decode', 'piecewise', 'none'] },
       // how a step that carries prompt tokens (a prefill, a decode step with prompts beside) launches under graphs decode /
