@@ -115,7 +115,12 @@ function buildFields(): Record<string, Field> {
     'runtime.batching': { kind: 'string', options: ['inflight', 'static'], apply: (hw, v) => setRuntime(hw, { batching: v as 'inflight' | 'static' }) },
     // whether the run's engine composed each batch while the one before it ran (serve, scheduler.overlap_schedule):
     // vLLM's async scheduling, the default from v0.14; TensorRT-LLM's PyTorch executor; SGLang from v0.4. It also puts
-    // the runtime's per-sequence host work behind the device step (host.overlap: src/runtime/override.ts)
+    // the runtime's per-sequence host work behind the device step or, false, in front of it (host.overlap:
+    // src/runtime/override.ts), for every runtime and over its file's host.overlap: in each of these engines the one
+    // loop does both (vLLM EngineCore.step_with_batch_queue vs step; SGLang event_loop_overlap vs event_loop_normal;
+    // TensorRT-LLM PyExecutor._executor_loop_overlap vs _executor_loop, disable_overlap_scheduler). Unset, the file's
+    // host.overlap stands. A runtime without such a loop (vLLM V0, llama.cpp, generate()) should not be given it
+    // (docs/runtimes.md, overlap scheduling)
     'runtime.overlap_schedule': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { overlapSchedule: v === 'true' }) },
     // serve's front end (the API-server process, src/serve/frontend.ts): its time per request taken in and per output
     // token streamed, and the API servers that share it (vLLM --api-server-count); 0s for both: none (offline runs)
