@@ -122,6 +122,9 @@ function buildFields(): Record<string, Field> {
     // host.overlap stands. A runtime without such a loop (vLLM V0, llama.cpp, generate()) should not be given it
     // (docs/runtimes.md, overlap scheduling)
     'runtime.overlap_schedule': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { overlapSchedule: v === 'true' }) },
+    // the run's multi-step scheduling (vLLM V0's --num-scheduler-steps N, scheduler.steps): a decode-only step pays
+    // 1/N of the runtime's per-sequence host work (src/runtime/host.ts)
+    'runtime.scheduler_steps': { kind: 'count', apply: (hw, v) => setRuntime(hw, { schedulerSteps: v as number }) },
     // serve's front end (the API-server process, src/serve/frontend.ts): its time per request taken in and per output
     // token streamed, and the API servers that share it (vLLM --api-server-count); 0s for both: none (offline runs)
     'runtime.frontend_per_request': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { frontendPerRequestS: v as number }) },

@@ -10,16 +10,44 @@
 //            by remote calls every step (vLLM 0.2 at tp > 1: one Ray actor call per worker, then ray.get of all)
 //   exposed = fixed + rpc + per                    (the engine waits for the host between steps: vLLM V0/V1 sync)
 //           = fixed + rpc + max(0, per − device)   (host.overlap: scheduling runs one step ahead, behind the device)
+//   multi-step scheduling (scheduler.steps = N > 1: vLLM V0's num_scheduler_steps, releases 0.5.5–0.9): the step's
+//            decoding sequences pay 1/N of per, its prompts all of it. The engine schedules once per N decode steps (LLMEngine.step calls
+//            Scheduler.schedule only when _has_remaining_steps is false, else reuses the cached scheduler outputs), the
+//            model runner prepares inputs once per run (MultiStepModelRunner.prepare_model_input on the first step;
+//            later steps run _advance_step, one attn_metadata.advance_step GPU kernel for the batch), and the sampler
+//            skips its CPU output (skip_sampler_cpu_output): each step's tokens are pythonized and their outputs
+//            processed in the async callback while the next step runs (_async_process_outputs), the last step's
+//            blocking (_final_process_outputs). So the scheduling and input preparation that per_sequence stands for
+//            (runtimes/vllm.yaml: an early V1 figure V0 carries; V0's own gap is untimed) run once per N steps; the
+//            per-step pythonization and output processing run behind the device (vllm PRs #7921, #8050:
+//            pythonization and _process_model_outputs of step i run during step i+1's forward). The multi-step
+//            RFC's own trace (vllm issue #6854: a ~4 ms GPU bubble per decode, "with multi-step-8, the 4ms only needs to
+//            be incurred once for every 8 decode") shows the same. The fixed part stays per step (LLMEngine.step and
+//            execute_model still run every step). Prompts are scheduled only where a run ends: without chunked
+//            prefill a prompt step is one step of its own (no lookahead slots, so its scheduler outputs are not cached
+//            for further steps) and its prompts pay all of per; with chunked prefill they join a run's first step and
+//            are prepared with it: priced the same (per for the step's prompts, per / N for its decodes: a mixed step
+//            of simulate or serve). (vllm-project/vllm vllm/worker/multi_step_model_runner.py, vllm/engine/llm_engine.py
+//            _has_remaining_steps / _cache_scheduler_outputs_for_multi_step.) Not priced: prompts wait for the end of a
+//            run to be admitted; a sequence that stops inside a run keeps its slot to the run's end; and the per-step
+//            output processing (not timed per sequence) is exposed where it outlasts the device step.
 import type { RuntimeSettings } from '../spec/types.js';
 import type { Layout } from '../sim/parallel.js';
 
-type Host = Pick<RuntimeSettings, 'stepOverheadS' | 'hostPerSequenceS' | 'hostSamplingPerVocabS' | 'hostOverlap' | 'workerRpc'>;
+type Host = Pick<RuntimeSettings, 'stepOverheadS' | 'hostPerSequenceS' | 'hostSamplingPerVocabS' | 'hostOverlap' | 'workerRpc'> & { scheduler?: Pick<RuntimeSettings['scheduler'], 'steps'> };
 
 /** seconds of host time exposed in an iteration of `seqs` sequences whose device work takes `deviceS`; `vocab`: the
- *  model's vocabulary, for a runtime whose sampler walks it (0: none); `workers`: the devices one step drives (tp × pp) */
-export function hostStepSeconds(rt: Host | undefined, seqs: number, deviceS: number, vocab = 0, workers = 1): number {
+ *  model's vocabulary, for a runtime whose sampler walks it (0: none); `workers`: the devices one step drives (tp × pp);
+ *  `decodes`: how many of the `seqs` decode (multi-step scheduling amortises their per-sequence part; 0: none) */
+export function hostStepSeconds(rt: Host | undefined, seqs: number, deviceS: number, vocab = 0, workers = 1, decodes = 0): number {
   if (!rt) return 0;
-  return (rt.stepOverheadS ?? 0) + workerRpcSeconds(rt, workers) + hostPerSequenceSeconds(rt, seqs, deviceS, vocab);
+  return (rt.stepOverheadS ?? 0) + workerRpcSeconds(rt, workers) + hostPerSequenceSeconds(rt, seqs, deviceS, vocab, decodes);
+}
+
+/** the decode steps one scheduling runs (scheduler.steps: vLLM V0's num_scheduler_steps; 1 when unset) */
+export function schedulerSteps(rt: Pick<Host, 'scheduler'> | undefined): number {
+  const n = rt?.scheduler?.steps;
+  return n !== undefined && n > 1 ? n : 1;
 }
 
 /** the step's remote calls to its workers (host.worker_rpc): the first call's round trip and each further worker's
@@ -38,9 +66,11 @@ export function schedulerSequences(L: Pick<Layout, 'attentionDp' | 'tp'>, seqs: 
   return L.attentionDp && L.tp > 1 ? seqs / L.tp : seqs;
 }
 
-/** the per-sequence part alone (a caller that prices the fixed part itself: src/serve/step-cost.ts) */
-export function hostPerSequenceSeconds(rt: Omit<Host, 'stepOverheadS'>, seqs: number, deviceS: number, vocab = 0): number {
+/** the per-sequence part alone (a caller that prices the fixed part itself: src/serve/step-cost.ts); `decodes` of the
+ *  `seqs` pay 1/scheduler.steps of it */
+export function hostPerSequenceSeconds(rt: Omit<Host, 'stepOverheadS'>, seqs: number, deviceS: number, vocab = 0, decodes = 0): number {
   const perSeq = (rt.hostPerSequenceS ?? 0) + (rt.hostSamplingPerVocabS ?? 0) * Math.max(0, vocab);
-  const per = perSeq * Math.max(0, seqs);
+  const all = Math.max(0, seqs), dec = Math.min(all, Math.max(0, decodes));
+  const per = perSeq * (all - dec + dec / schedulerSteps(rt));
   return rt.hostOverlap ? Math.max(0, per - Math.max(0, deviceS)) : per;
 }

@@ -51,6 +51,8 @@ const OWN_SCHEDULER_FIELDS = ['admission', 'ubatch', 'beamSize', 'audioBatch', '
 export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
   const scheduler: Partial<RuntimeSettings['scheduler']> = own.maxNumSeqs !== undefined ? pinnedMaxNumSeqs(own.maxNumSeqs) : {};
   for (const k of OWN_SCHEDULER_FIELDS) if (own[k] !== undefined) Object.assign(scheduler, { [k]: own[k] });
+  // the run's own multi-step scheduling (`--set runtime.scheduler_steps`: vLLM V0's --num-scheduler-steps)
+  if (own.schedulerSteps !== undefined) scheduler.steps = own.schedulerSteps;
   // a pinned memory share holds at every tensor-parallel size (it replaces the engine's share_by_tp defaults and its
   // own share rule, SGLang's by device memory, too)
   const memory = own.memoryShare !== undefined ? { share: own.memoryShare, shareByTp: undefined, shareRule: 'fixed' as const } : undefined;

@@ -130,7 +130,8 @@ export class StepCoster {
     const stage = eagerStepSeconds(this.hw, this.model.layers / pp, seqs, c.seconds + wait, decoderHostArch(this.model));
     if (stage !== undefined) return { seconds: stage * pp, flops: c.flops * pp, bytes: c.bytes * pp };
     const device = (c.seconds + wait) * pp;
-    const host = this.hostS + (rt && this.perSequence ? hostPerSequenceSeconds(rt, seqs, device, this.model.vocab) : 0);
+    // (its decoding sequences pay 1/N of it under multi-step scheduling, scheduler.steps)
+    const host = this.hostS + (rt && this.perSequence ? hostPerSequenceSeconds(rt, seqs, device, this.model.vocab, schedulerSequences(this.layout, decode)) : 0);
     return { seconds: device + host, flops: c.flops * pp, bytes: c.bytes * pp };
   }
 }

@@ -359,15 +359,17 @@ function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined, phase: str
 // sequences (src/runtime/host.ts), spread over the pp stages a step's time is multiplied by; booked as overhead.
 // Under an eager decode loop every forward (prefill or step) is one loop iteration: per_step + rows × per_sequence +
 // max(per_layer × layers, kernels) (src/runtime/launch.ts eagerStepSeconds), the layers those of one pp stage, their
-// host time that of the model's layer code (decoderHostArch).
-function addHost(c: PassCost, hw: NormalizedHardware, replicaSeqs: number, pp: number, m: DecoderModel, L: Layout, workers = 1): PassCost {
+// host time that of the model's layer code (decoderHostArch). `replicaDecodes`: the decoding sequences of the
+// `replicaSeqs`, whose per-sequence host work multi-step scheduling runs once per scheduler.steps steps
+// (src/runtime/host.ts).
+function addHost(c: PassCost, hw: NormalizedHardware, replicaSeqs: number, pp: number, m: DecoderModel, L: Layout, workers = 1, replicaDecodes = 0): PassCost {
   const seqs = schedulerSequences(L, replicaSeqs); // one rank's requests under attention DP (src/runtime/host.ts)
   const t = eagerStepSeconds(hw, m.layers / pp, seqs, c.seconds, decoderHostArch(m));
   if (t !== undefined) {
     if (t > c.seconds) { c.overheadS += t - c.seconds; c.seconds = t; }
     return c;
   }
-  const s = hostStepSeconds(hw.runtime, seqs, c.seconds * pp, m.vocab, workers) / pp;
+  const s = hostStepSeconds(hw.runtime, seqs, c.seconds * pp, m.vocab, workers, schedulerSequences(L, replicaDecodes)) / pp;
   if (s > 0) { c.seconds += s; c.overheadS += s; }
   return c;
 }
@@ -591,7 +593,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const isStatic = hw.runtime?.scheduler?.batching === 'static';
   if (isStatic && pp > 1) warnings.add(`${hw.runtime!.name ?? hw.runtime!.id} batches statically (scheduler.batching: static), which is modelled at pp 1 only: this pp ${pp} layout is priced as in-flight batching`);
   if (isStatic && pp === 1) {
-    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1, m, L, workers);
+    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1, m, L, workers, B);
     const tpot = dec.seconds;
     const e2e = ttftCold + (O - 1) * tpot;
     const throughput = ((B * O) / e2e) * L.replicas;
@@ -606,7 +608,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     // a step of prompts alone is the cold prefill of that many prompts (pp 2, batch 2: one prompt per microbatch step)
     const alone = (prompts: number) => addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: prompts, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', w, r, ctx), hw, prompts, pp, m, L, workers);
     if (s.decodes === 0) return alone(s.prefills);
-    const decodeStep = (phase: string) => addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, phase, w, r, ctx), hw, s.prefills + s.decodes, pp, m, L, workers), wait);
+    const decodeStep = (phase: string) => addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, phase, w, r, ctx), hw, s.prefills + s.decodes, pp, m, L, workers, s.decodes), wait);
     // a pure decode step over a sequence longer than the runtime's graphs serve (launch.capture_max_context) runs
     // eagerly: that share of the cycle's decode steps is priced so (src/sim/graph-padding.ts decodeContextEagerShare)
     const eagerShare = s.prefills === 0 ? decodeContextEagerShare(hw, Lin, Lin + O, mb) : 0;

@@ -176,6 +176,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       dp_conservativeness: 'dpConservativeness',
       unchunked_prefill_first: 'unchunkedPrefillFirst',
       overlap_schedule: 'overlapSchedule',
+      steps: 'steps',
     });
     const hop = await q(['scheduler', 'audio_window_step'], 'seconds');
     if (hop !== undefined) {

@@ -724,6 +724,9 @@ const runtimeBlocks = {
       // the engine composes the next batch while the current one runs (SGLang's overlap scheduler, vLLM's async
       // scheduling, TensorRT-LLM's overlap scheduler): a batch admits the requests queued when the one before it began
       overlap_schedule: { type: 'boolean' },
+      // decode steps per scheduling (vLLM V0's num_scheduler_steps): the per-sequence host work of a decode-only step
+      // runs once per this many steps (src/runtime/host.ts); absent: 1
+      steps: { type: 'integer', minimum: 1, maximum: 1024 },
       source: src,
     },
   },

@@ -82,6 +82,7 @@ function settingsJson(s: RuntimeSettings) {
       dp_rank_chunks: s.scheduler.dpRankChunks ?? false,
       dp_conservativeness: s.scheduler.dpConservativeness ?? null,
       overlap_schedule: s.scheduler.overlapSchedule ?? false,
+      steps: s.scheduler.steps ?? 1,
     },
     overlap: { tp_comm: s.overlap.tpComm, fsdp_prefetch: s.overlap.fsdpPrefetch ?? null, dp_grad: s.overlap.dpGrad ?? null, ep_two_batch: s.overlap.epTwoBatch },
     static_context: s.staticContext ?? null,
