@@ -62,4 +62,18 @@ describe('multi-step scheduling amortises the per-sequence host work of decodes'
     expect(b.throughput_tok_s!).toBeGreaterThan(a.throughput_tok_s!);
     expect(b.throughput_tok_s!).toBeLessThanOrEqual(256 / b.tpot_s! + 1e-6);
   });
+  it('invariants hold with it: finite, throughput <= batch / tpot, throughput monotone in the batch, never below steps 1', () => {
+    const base = { model: 'llama-3.1-8b', hardware: 'h100-sxm', tp: 1, dtype: 'bf16', 'input-tokens': 512, 'output-tokens': 256 };
+    const hw = (n: number) => set(bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('vllm-0.6')), 'runtime.max_num_seqs=256', `runtime.scheduler_steps=${n}`);
+    let last = 0;
+    for (const batch of [1, 4, 32, 128, 256]) {
+      const run = (n: number) => simulate(buildRequest({ ...base, batch }, lib.models['llama-3.1-8b']!, hw(n), (id) => lib.models[id]!));
+      const r = run(8);
+      expect(Number.isFinite(r.throughput_tok_s!) && Number.isFinite(r.tpot_s!)).toBe(true);
+      expect(r.throughput_tok_s!).toBeLessThanOrEqual(batch / r.tpot_s! + 1e-6);
+      expect(r.throughput_tok_s!).toBeGreaterThanOrEqual(last);
+      expect(r.throughput_tok_s!).toBeGreaterThanOrEqual(run(1).throughput_tok_s!);
+      last = r.throughput_tok_s!;
+    }
+  });
 });
