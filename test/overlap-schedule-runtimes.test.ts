@@ -40,6 +40,16 @@ describe('overlap_schedule on TensorRT-LLM: the overlap scheduler on or off', ()
     expect('hostOverlap' in ownRuntimeOverride({ maxNumSeqs: 512 })).toBe(false);
     expect(applyOverride(trtHidden.runtime!, ownRuntimeOverride({ maxNumSeqs: 512 })).hostOverlap).toBe(true);
   });
+  it("the library's tensorrt-llm file (host.per_sequence, host.overlap: true): false exposes its per-request work", () => {
+    const rt = trt.runtime!;
+    expect(rt.hostOverlap).toBe(true);
+    expect(rt.hostPerSequenceS).toBeGreaterThan(0);
+    const off = set(trt, 'runtime.overlap_schedule=false');
+    expect(off.runtime!.hostOverlap).toBe(false);
+    const batch = 1024;
+    const hidden = tpot(set(trt, 'runtime.max_num_seqs=1024'), batch);
+    expect(tpot(set(off, 'runtime.max_num_seqs=1024'), batch) - hidden).toBeCloseTo(batch * rt.hostPerSequenceS!, 9);
+  });
   it('with the scheduler off a long device step no longer hides the per-request work: exactly batch x per_sequence more', () => {
     const batch = 1024;
     const hidden = tpot(set(trtHidden, 'runtime.max_num_seqs=1024'), batch);
