@@ -1,6 +1,6 @@
 // serve's front end (src/serve/frontend.ts): the API-server process between the client and the engine, a serial
-// resource that takes each request in and streams each output token back. No runtime file prices one yet (no
-// per-request or per-token timing of vLLM's / SGLang's API server found: runtimes/vllm.yaml frontend note); `--set
+// resource that takes each request in and streams each output token back. runtimes/vllm.yaml prices the parts timed on
+// their own (a lower bound: runtimes/vllm.yaml frontend); SGLang's none (nothing of its own timed); `--set
 // runtime.frontend_per_token / frontend_per_request / api_servers` prices it for a run; `serve --frontend none` (offline
 // runs, in-process MLPerf harnesses) leaves it out whatever the runtime file says.
 import { describe, expect, it } from 'vitest';
@@ -93,10 +93,22 @@ describe('front end: the shape of a burst paced by intake (validation/README.md 
 
 describe('front end: runtime settings', () => {
   const lib = getLibrary();
-  it('no library runtime prices one; --set runtime.frontend_* does, shared by runtime.api_servers', async () => {
+  it('vLLM prices the parts timed on their own (frame 7.5 us + DecodeStream 1.2 us per token, 0.1 ms tokenization); V0 the frame alone; SGLang none; --set overrides, runtime.api_servers shares', async () => {
     const hw = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('vllm'));
-    expect(hw.runtime!.frontend).toBeUndefined();
-    expect(serveRuntime(hw, undefined).frontend).toBeUndefined();
+    expect(hw.runtime!.frontend).toEqual({ perRequestS: expect.closeTo(0.1e-3, 15), perOutputTokenS: expect.closeTo(8.7e-6, 15), processes: 1 });
+    const v0 = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('vllm-0.6'));
+    expect(v0.runtime!.frontend!.perOutputTokenS).toBeCloseTo(7.5e-6, 15); // V0 detokenizes in the engine process
+    expect(v0.runtime!.frontend!.perRequestS).toBeCloseTo(0.1e-3, 15);
+    expect(bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('sglang')).runtime!.frontend).toBeUndefined();
+    // a burst of 1000 requests sent at once: the last reaches the engine after 1000 intakes, 0.1 s; 4 API servers, 25 ms
+    const lib1 = serveRuntime(hw, undefined).frontend!;
+    const f1 = new Frontend(lib1);
+    let last = 0;
+    for (let i = 0; i < 1000; i++) last = f1.intake(0);
+    expect(last).toBeCloseTo(0.1, 9);
+    const f4 = new Frontend(serveRuntime(applySetPlain(hw, 'runtime.api_servers=4'), undefined).frontend!);
+    for (let i = 0; i < 1000; i++) last = f4.intake(0);
+    expect(last).toBeCloseTo(0.025, 9);
     let set = await applySet(hw, 'runtime.frontend_per_token=80us');
     set = await applySet(set, 'runtime.frontend_per_request=2ms');
     const one = serveRuntime(set, undefined).frontend!;
@@ -109,6 +121,16 @@ describe('front end: runtime settings', () => {
     // an engine named apart from the bound runtime has none priced
     expect(serveRuntime(set, 'sglang').frontend).toBeUndefined();
   });
+  it('the library vLLM front end delays a burst\'s first tokens more the bigger the burst; --frontend none leaves them', async () => {
+    const hw = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('vllm'));
+    const ttft = async (requests: number, frontend: 'api' | 'none') =>
+      (await serve({ model: lib.models['llama-3.2-1b']!, hardware: hw, concurrency: requests, requests, inputTokens: 128, outputTokens: 4, frontend })).result.ttft_s.mean;
+    const gap = async (n: number) => (await ttft(n, 'api')) - (await ttft(n, 'none'));
+    const [g100, g1000] = [await gap(100), await gap(1000)];
+    expect(g100).toBeGreaterThan(0);
+    expect(g1000).toBeGreaterThan(5 * g100); // intake is serial: ~n x 0.1 ms / 2 on average
+  });
+
 });
 
 describe('front end: the runtime file block', () => {
