@@ -122,8 +122,10 @@ function buildFields(): Record<string, Field> {
     // host.overlap stands. A runtime without such a loop (vLLM V0, llama.cpp, generate()) should not be given it
     // (docs/runtimes.md, overlap scheduling)
     'runtime.overlap_schedule': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { overlapSchedule: v === 'true' }) },
-    // the run's multi-step scheduling (vLLM V0's --num-scheduler-steps N, scheduler.steps): a decode-only step pays
-    // 1/N of the runtime's per-sequence host work (src/runtime/host.ts)
+    // the run's multi-step scheduling (vLLM V0's --num-scheduler-steps N, releases 0.5.5-0.9, scheduler.steps): a step's
+    // decoding sequences pay 1/N of the runtime's per-sequence host work (src/runtime/host.ts). Accepted on any runtime
+    // and priced as asked, but only V0 engines have it: vLLM V1 (runtimes/vllm.yaml, the default engine from 0.8) has no multi-step
+    // scheduling (it went with the V0 engine), so set it on V0 runs (vllm-0.6, vllm-0.7) only
     'runtime.scheduler_steps': { kind: 'count', apply: (hw, v) => setRuntime(hw, { schedulerSteps: v as number }) },
     // serve's front end (the API-server process, src/serve/frontend.ts): its time per request taken in and per output
     // token streamed, and the API servers that share it (vLLM --api-server-count); 0s for both: none (offline runs)
