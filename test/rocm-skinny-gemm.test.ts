@@ -4,7 +4,8 @@
 // (kernels.gemm_fixed, kernels.skinny_gemm_rows); src/sim/roofline.ts opCost.
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
-import { opCost } from '../src/sim/roofline.js';
+import { isGemvShape, opCost } from '../src/sim/roofline.js';
+import { kernelPhysics } from '../src/sim/kernel-physics.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import type { Op } from '../src/model/op.js';
@@ -67,6 +68,32 @@ describe('vLLM on ROCm: the library fixed time only past the skinny kernels rows
     // 80 layers x 4 GEMMs x (13.9 - 4) µs, plus the LM head
     expect((withFixed - noFixed) / (80 * 4 * (13.9e-6 - gap))).toBeGreaterThan(0.95);
     expect((withFixed - noFixed) / (80 * 4 * (13.9e-6 - gap))).toBeLessThan(1.05);
+  });
+});
+
+describe('vLLM on ROCm: the matrix-vector path ends with wvSplitK at 4 rows (kernels.gemv_max_rows)', () => {
+  it('a 16-bit GEMM of 5-8 rows is hipBLASLt tiled on CDNA 3/4, still matrix-vector on a CUDA part', () => {
+    for (const part of ['mi300x', 'mi325x', 'mi355x']) {
+      const hw = bound(part, 'vllm');
+      expect(kernelPhysics(hw).gemvMaxRows).toBe(4);
+      expect(isGemvShape(decodeGemm(4, 51866, 1280, 'bf16'), hw)).toBe(true);
+      expect(isGemvShape(decodeGemm(5, 51866, 1280, 'bf16'), hw)).toBe(false);
+    }
+    expect(isGemvShape(decodeGemm(8, 51866, 1280, 'bf16'), bound('h100-sxm', 'vllm'))).toBe(true);
+  });
+
+  it('a Whisper decode never gets cheaper with more rows across 4..10 (seed 158: 8 rows cost 6% more than 9)', () => {
+    const hw = bound('mi325x', 'vllm');
+    let last = 0;
+    for (let batch = 4; batch <= 10; batch++) {
+      const r = sim({ model: 'whisper-large-v3', hardware: 'mi325x', batch, 'audio-seconds': 30 }, hw);
+      expect(r.latency_s!).toBeGreaterThanOrEqual(last);
+      last = r.latency_s!;
+    }
+    // the property test's counterexample: batch 2, a fifth 30 s window makes 10 decoder rows instead of 8
+    const f = { model: 'whisper-large-v3', hardware: 'mi325x', batch: 2, 'output-tokens': 144 };
+    const a = sim({ ...f, 'audio-seconds': 117.20871261011126 }, hw).latency_s!;
+    expect(sim({ ...f, 'audio-seconds': 117.20871261011126 + 3.7360479592309526 }, hw).latency_s!).toBeGreaterThanOrEqual(a);
   });
 });
 
