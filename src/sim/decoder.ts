@@ -460,16 +460,7 @@ function ubatchedPass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Pre
   const tokens = s.prefillSeqs * s.prefillLen + s.decodeSeqs;
   if (u === undefined || !(u > 0) || !(tokens > u)) return pass(m, hw, L, p, s, c0, c1, phase, warnings, rows, ctx);
   const head = passOf(m, hw, L, p, s, c0, c1, phase, `${UBATCH_ONCE} ${phase}`, onceOp, warnings, rows, ctx);
-  // A mixed step's body is a prompt of u tokens: a runtime that picks its kernel by a row threshold runs it through its
-  // tiled kernels whatever else the step holds (ggml-cuda MMQ for ne11 > MMVQ_MAX_BATCH_SIZE), so it is priced in the
-  // prompt's phase, without the decode steps' matrix-vector floor (src/sim/gemm-floors.ts). With the floor, two mixed
-  // steps of 14 prompts and 14 decodes took 2% less than the cold prefill of all 28 prompts (gpt-oss-120b on 2x gb300,
-  // llama.cpp, batch 28: e2e 29.68 s at 1 output token, 29.09 s at 2; property seed 142).
-  const kp = kernelPhysics(hw);
-  const bodyPhase = phase === 'mixed' && kp.kernelChoice === 'threshold' && u > kp.gemvMaxRows ? 'prefill' : phase;
-  let body = passOf(m, hw, L, p, { prefillSeqs: 1, prefillLen: u, decodeSeqs: 0 }, 0, 0, bodyPhase, `${UBATCH_BODY} ${bodyPhase}`, bodyOp, warnings, rows, ctx);
-  // (its rows are shown in the step's table: a mixed step's rows read 'decode', costPass)
-  if (bodyPhase !== phase && body.rows) body = { ...body, rows: body.rows.map((r) => ({ ...r, phase: 'decode' })) };
+  const body = passOf(m, hw, L, p, { prefillSeqs: 1, prefillLen: u, decodeSeqs: 0 }, 0, 0, phase, `${UBATCH_BODY} ${phase}`, bodyOp, warnings, rows, ctx);
   const order = rows ? passOps(m, hw, L, p, s).map((o) => o.name) : [];
   return combineUbatches(head, body, tokens / u, order);
 }
