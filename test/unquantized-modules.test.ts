@@ -32,10 +32,10 @@ describe('weights a low-bit checkpoint leaves unquantized', () => {
 
   it('fp4: attention weights 16-bit (the LM head is 16-bit under fp4 anyway); q4_0: attention, embeddings and head q8_0', () => {
     const fp4 = resolvePrecision('fp4');
-    expect(moduleBits(oss, fp4)).toEqual({ attnBits: 16, attnDtype: 'bf16', embBits: 16, headBits: 16, headDtype: 'bf16' });
+    expect(moduleBits(oss, fp4)).toEqual({ attnBits: 16, attnDtype: 'bf16', embBits: 16, headBits: 16, headDtype: 'bf16', ffnBits: 4.5 });
     expect(weightBytes(oss, L, fp4).perDevice - weightBytes(plain, L, fp4).perDevice).toBeCloseTo((ATTN * (16 - 4.5)) / 8, 0);
     const q4 = resolvePrecision('q4_0');
-    expect(moduleBits(oss, q4)).toEqual({ attnBits: 8.5, attnDtype: 'fp16', embBits: 8.5, headBits: 8.5, headDtype: 'fp16' });
+    expect(moduleBits(oss, q4)).toEqual({ attnBits: 8.5, attnDtype: 'fp16', embBits: 8.5, headBits: 8.5, headDtype: 'fp16', ffnBits: 4.5 });
     expect(weightBytes(oss, L, q4).perDevice - weightBytes(plain, L, q4).perDevice).toBeCloseTo(((ATTN + 2 * VOCAB_D) * (8.5 - 4.5)) / 8, 0);
     // int4 (AWQ-style, not GGUF): 16-bit
     expect(moduleBits(oss, resolvePrecision('int4')).attnBits).toBe(16);
@@ -61,7 +61,7 @@ describe('weights a low-bit checkpoint leaves unquantized', () => {
     }
     const llama = lib.models['llama-3.1-8b'] as DecoderModel;
     const p = resolvePrecision('fp4');
-    expect(moduleBits(llama, p)).toEqual({ attnBits: 4.5, attnDtype: 'fp4', embBits: 16, headBits: 16, headDtype: 'bf16' });
+    expect(moduleBits(llama, p)).toEqual({ attnBits: 4.5, attnDtype: 'fp4', embBits: 16, headBits: 16, headDtype: 'bf16', ffnBits: 4.5 });
   });
 
   it('batch-1 decode of gpt-oss-20b fp4 reads more bytes than an all-4-bit model would: slower, never faster', () => {

@@ -274,9 +274,9 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   const mats = gated ? 2 : 1;
   if (denseLayers > 0) {
     const I = m.ffn.intermediate / tf;
-    ops.push(gemm('ffn_up', Tf, mats * I, d, p, wb, denseLayers)); // [T, (2)·I/tp]
+    ops.push(gemm('ffn_up', Tf, mats * I, d, p, mb.ffnBits, denseLayers)); // [T, (2)·I/tp]
     ops.push(op('ffn_act', 'elementwise', 4 * Tf * I, (mats + 1) * Tf * I * act, 0, dt, denseLayers)); // [T, I/tp]
-    ops.push(gemm('ffn_down', Tf, d, I, p, wb, denseLayers)); // [T, d]
+    ops.push(gemm('ffn_down', Tf, d, I, p, mb.ffnBits, denseLayers)); // [T, d]
   }
   // --- FFN: MoE layers (router + routed experts as grouped GEMMs + shared experts) ---
   if (moe && moeLayers > 0) {

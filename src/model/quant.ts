@@ -130,6 +130,7 @@ export interface ModuleBits {
   embBits: number; // embedding table
   headBits: number; // LM head
   headDtype: Dtype; // dtype the LM head multiplies in
+  ffnBits: number; // mean bits per weight of the dense FFN (a checkpoint may keep some layers' FFN 16-bit: edge_ffn)
 }
 
 /**
@@ -155,17 +156,25 @@ export function gemmDtypeForBits(p: Pick<Precision, 'gemmDtype' | 'gguf'>, bits:
  * gpt-oss-20b-mxfp4.gguf holds 289 f32, 98 q8_0 and 72 mxfp4 tensors (its loader log, e.g. ikawrakow/ik_llama.cpp
  * issue #822: 98 = 24 layers × q/k/v/o + token_embd + output; the 72 are the experts' gate/up/down; the router
  * ffn_gate_inp is among the f32), 11.27 GiB at 4.63 bits per weight.
+ * A model whose checkpoint ships at 8 bits (its dtype: fp8 or int8) keeps its list at 8 bits too. Meta's FP8 Llama 3.1 405B
+ * (fp8_mixed) quantizes only the FFN of layers 1..n-2: meta-llama/llama-models @dfbccc93
+ * models/llama3/quantization/loader.py convert_to_fp8_quantized_model skips block.layer_id 0 and n_layers - 1 and
+ * touches feed_forward w1/w3/w2 alone, so attention, embeddings, LM head and the two edge FFNs stay bf16 ('edge_ffn':
+ * priced as the dense FFN's mean bits per weight; those two layers' GEMMs are priced at the quantized dtype's rate).
  */
-export function moduleBits(m: { unquantized?: readonly string[] } & Partial<Pick<DecoderModel, 'heads' | 'kv_heads' | 'layers' | 'moe' | 'attention' | 'tied_embeddings'>>, p: Precision): ModuleBits {
+export function moduleBits(m: { unquantized?: readonly string[] } & Partial<Pick<DecoderModel, 'heads' | 'kv_heads' | 'layers' | 'moe' | 'attention' | 'tied_embeddings' | 'dtype'>>, p: Precision): ModuleBits {
   const keep = m.unquantized;
   // a Q4_K_M file's attention projections carry their own mixture (v wider than q/k/o); its embedding table is Q4_K,
   // or the output tensor's Q6_K when the two are one tensor (tied embeddings)
   const q4km = p.weights === 'q4_k_m' && m.heads !== undefined && m.kv_heads !== undefined && m.layers !== undefined;
   const plain = q4km
-    ? { attnBits: q4kmAttentionBits(m as DecoderModel), attnDtype: p.gemmDtype, embBits: m.tied_embeddings ? p.headBits : Q4_K_M_EMBEDDING_BITS, headBits: p.headBits, headDtype: p.gemmDtype }
-    : { attnBits: p.weightBits, attnDtype: p.gemmDtype, embBits: p.headBits, headBits: p.headBits, headDtype: gemmDtypeForBits(p, p.headBits) };
-  if (!keep || keep.length === 0 || !(p.weightBits < 8)) return plain;
+    ? { attnBits: q4kmAttentionBits(m as DecoderModel), attnDtype: p.gemmDtype, embBits: m.tied_embeddings ? p.headBits : Q4_K_M_EMBEDDING_BITS, headBits: p.headBits, headDtype: p.gemmDtype, ffnBits: p.weightBits }
+    : { attnBits: p.weightBits, attnDtype: p.gemmDtype, embBits: p.headBits, headBits: p.headBits, headDtype: gemmDtypeForBits(p, p.headBits), ffnBits: p.weightBits };
+  const applies = p.weightBits < 8 || ((m.dtype === 'fp8' || m.dtype === 'int8') && p.weightBits <= 8);
+  if (!keep || keep.length === 0 || !applies) return plain;
   const bits = p.gguf ? WEIGHT_BITS.q8_0! : 16;
+  // the two edge layers' FFN (dense models only: a MoE's first layers are its dense ones, a different split)
+  const edge = keep.includes('edge_ffn') && !m.moe && m.layers !== undefined && m.layers > 2 ? 2 / m.layers : 0;
   // 16-bit weights multiply in 16-bit: a narrow GEMM dtype (fp4) is the experts', not theirs
   const dtype: Dtype = !p.gguf && NARROW_GEMM.has(p.gemmDtype) ? 'bf16' : p.gemmDtype;
   return {
@@ -174,5 +183,6 @@ export function moduleBits(m: { unquantized?: readonly string[] } & Partial<Pick
     embBits: keep.includes('embeddings') ? Math.max(bits, p.headBits) : p.headBits,
     headBits: keep.includes('lm_head') ? Math.max(bits, p.headBits) : p.headBits,
     headDtype: gemmDtypeForBits(p, keep.includes('lm_head') ? Math.max(bits, p.headBits) : p.headBits),
+    ffnBits: p.weightBits * (1 - edge) + Math.max(bits, p.weightBits) * edge,
   };
 }

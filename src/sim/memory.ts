@@ -98,7 +98,7 @@ export function weightBytes(m: DecoderModel, L: Layout, p: Precision): WeightBre
   const nDense = m.layers - nMoe;
   // gather-mode attention DP (src/sim/parallel.ts DpMoe) splits the dense FFN and shared experts over tp as without it
   const ffnTp = L.dpMoe ? L.tp : tp;
-  const dense = (mats * d * m.ffn.intermediate * wb) / ffnTp;
+  const dense = (mats * d * m.ffn.intermediate * mb.ffnBits) / 8 / ffnTp;
   let moeLayer = 0;
   if (moe) {
     moeLayer = (moe.experts * mats * d * moe.intermediate * wb) / L.expertShards + moe.experts * d * 2;

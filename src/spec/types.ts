@@ -22,7 +22,7 @@ export const DECODER_GRAPH_OPS = [
   'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'shared_up',
   'shared_down', 'alltoall_moe', 'allreduce_ffn', 'residual', 'pp_send', 'final_norm', 'lm_head', 'sampling',
 ] as const;
-export const UNQUANTIZED_MODULES = ['attention', 'router', 'embeddings', 'lm_head'] as const;
+export const UNQUANTIZED_MODULES = ['attention', 'router', 'embeddings', 'lm_head', 'edge_ffn'] as const;
 export type UnquantizedModule = (typeof UNQUANTIZED_MODULES)[number];
 
 export interface LinkSpec {
@@ -220,7 +220,8 @@ export interface DecoderModel extends ModelBase {
   fp4_scaling?: 'mxfp4' | 'nvfp4';
   // weights the published low-bit checkpoint leaves unquantized (HF quantization_config.modules_to_not_convert;
   // gpt-oss: attention, router, embeddings, lm_head): under sub-8-bit weights they stay 16-bit (q8_0 in GGUF),
-  // src/model/quant.ts moduleBits
+  // src/model/quant.ts moduleBits. 'edge_ffn': the dense FFN of the first and the last decoder layer (Meta's fp8_mixed).
+  // An 8-bit checkpoint (the model's dtype: fp8 / int8, Meta's FP8 Llama 3.1 405B) keeps its list at 8 bits too.
   unquantized?: UnquantizedModule[];
 }
 
