@@ -1020,6 +1020,8 @@ const runtimeBlocks = {
       // whole cache copied into a new tensor (torch.cat / CTranslate2 ops::Concat)
       kv_append: { enum: ['in_place', 'copy'] },
       kv_append_kernels: { type: 'integer', minimum: 1, maximum: 64 },
+      // the cached K/V expanded to every query head (a copy) before each decode attention call (transformers' repeat_kv)
+      kv_repeat: { enum: ['none', 'materialized'] },
       // fp32 GEMMs on TF32 tensor cores or in IEEE fp32 (PyTorch: torch.backends.cuda.matmul.allow_tf32 = False)
       fp32_matmul: { enum: ['tf32', 'ieee'] },
       rmsnorm: {

@@ -748,6 +748,9 @@ export interface RuntimeSettings {
     // kernels of that copy for K and V together (default 2: one torch.cat each; CTranslate2's ops::Concat runs one
     // thrust::scatter per input, the cache and the step's: 4)
     kvAppendKernels?: number;
+    // a decoder's attention expands the cached K/V to every query head before the attention call, a copy each step
+    // (transformers' repeat_kv in Qwen2/Mistral FlashAttention2 before v4.48 and every 4.x SDPA class: src/sim/cache-copies.ts)
+    kvRepeat?: 'none' | 'materialized';
     // fp32 GEMMs in IEEE fp32 ('ieee': PyTorch's matmul default, allow_tf32 False) or on TF32 tensor cores (default)
     fp32Matmul?: 'tf32' | 'ieee';
     // 'bias_add': CTranslate2's Dense (src/sim/runtime-ops.ts): a BiasAdd kernel after each biased GEMM, applying the
