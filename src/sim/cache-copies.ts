@@ -14,8 +14,10 @@
 // writes n_rep copies, and an attention call that then reads the n_rep copies as plain multi-head attention (h_q
 // heads of K/V, queriesPerKv 1). Transformers' Qwen2FlashAttention2 / MistralFlashAttention2 did this before calling
 // flash-attn, which needs no repeat (huggingface/transformers PR #34505 'Remove useless repeat_kv for
-// Qwen2FlashAttention2 to avoid CUDA OOM', 2024-10-30, closed unmerged: still in v4.46), and every *SdpaAttention class
-// of 4.x did (SDPA had no GQA path then); the attention refactor of v4.48 dropped it from the flash-attention path.
+// Qwen2FlashAttention2 to avoid CUDA OOM', 2024-10-30, closed unmerged: still in v4.46), and the *SdpaAttention classes
+// of 4.36-4.47 did (they called SDPA without enable_gqa); the attention refactor of v4.48 dropped it from the
+// flash-attention path. Transformers 5.x's sdpa_attention_forward repeats only where use_gqa_in_sdpa is false (an
+// attention mask, or torch < 2.5; integrations/sdpa_attention.py), so the base `transformers` runtime leaves it unset.
 //
 // Hot path: nothing is done for runtimes without the fields; otherwise one scan of a ~20-op list and new ops built
 // with the graph's own op shape (never a property added to an existing op).
