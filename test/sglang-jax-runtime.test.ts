@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { bound } from './helpers/bound.js';
 import { getLibrary } from '../src/spec/library.js';
 import { serve } from '../src/serve/serve.js';
+import { usableBytes } from '../src/sim/memory.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 
 describe('sglang-jax: SGLang scheduling on the jax runtime', () => {
@@ -18,6 +19,16 @@ describe('sglang-jax: SGLang scheduling on the jax runtime', () => {
     expect(rt.launch).toEqual(jax.launch);
   });
 
+  it('sizes weights + KV pool as mem_fraction_static (0.88) of the memory free at start-up, as SGLang does', () => {
+    const hw = bound('tpu-v6e', 'sglang-jax');
+    const cap = hw.memory.capacityBytes;
+    expect(hw.runtime!.memory).toMatchObject({ share: 0.88, basis: 'startup' });
+    // the pool does not grow with what the weights leave free: 0.88 of the device holds weights and KV together
+    expect(usableBytes(hw, 0, 0, 4) / cap).toBeCloseTo(0.88, 6);
+    const w = 15e9;
+    expect(usableBytes(hw, w, 0, 4)).toBeCloseTo(0.88 * cap, -3);
+    expect(usableBytes(bound('tpu-v6e', 'jax'), w, 0, 4)).toBeGreaterThan(usableBytes(hw, w, 0, 4));
+  });
   it('under a burst the decodes wait out the prefill-only iterations the jax runtime would mix them into', () => {
     const model = getLibrary().models['qwen3-8b']! as DecoderModel;
     const run = (hardware: NormalizedHardware) =>
