@@ -24,4 +24,12 @@ describe('tpu-v5e measured GEMM rate', () => {
     expect(lookupEfficiency(v5e.efficiency.gemm, 2.15e9)).toBeGreaterThan(0.2);
     expect(lookupEfficiency(v5e.efficiency.gemm, 2.15e9)).toBeCloseTo(0.27 * 0.923, 2);
   });
+
+  it('keeps int8 GEMMs on the class table: no int8 timing on a v5e', () => {
+    const cls = defaultEfficiency('hbm2', 'datacenter', 'google').gemm;
+    for (const f of [2.15e9, 1.37e11, 1.1e12, 8.8e12]) {
+      expect(lookupEfficiency(v5e.efficiency.gemmByDtype!.int8!, f)).toBeCloseTo(lookupEfficiency(cls, f), 6);
+    }
+    expect(opGemm(v5e, 8192, 8192, 8192, 'int8').achieved_flops_per_s).toBeLessThan(0.75 * v5e.matrixFlopPerS.int8!);
+  });
 });
