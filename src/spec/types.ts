@@ -844,6 +844,9 @@ export interface RuntimeSettings {
   // lossForwardBytes / lossBackwardBytes: memory traffic per element of the LM head's vocab-parallel logits shard of the
   // cross-entropy loss, forward and backward (src/sim/training/layer-cost.ts headForwardOps; absent: 8 and 16, one fp32
   // read + write forward and twice that backward)
+  // fsdpReshard: 'step' = ZeRO-3 / FSDP keeps the gathered parameters for the whole step and reduce-scatters the
+  // accumulated gradients once (NeMo AutoModel's MoE models; torch.distributed.pipelining: src/sim/training/fsdp-reshard.ts);
+  // absent / 'micro_batch': forward and backward all-gathers and a reduce-scatter every micro-batch (FSDP2's defaults)
   // fsdpScope: 'scale_up' = ZeRO-3 / FSDP shards over the data-parallel ranks of one scale-up domain and the domains
   // hold replicas that all-reduce their gradient shards once per step (MaxText multislice: ici_fsdp_parallelism and
   // dcn_data_parallelism; PyTorch HYBRID_SHARD: src/sim/training/fsdp-scope.ts); absent / 'all': over the whole group
@@ -882,6 +885,7 @@ export interface RuntimeSettings {
     fsdpGatherDtype?: 'fp8' | 'bf16';
     fsdpLayout?: 'per_parameter' | 'flat';
     fsdpScope?: 'scale_up' | 'all';
+    fsdpReshard?: 'step' | 'micro_batch';
     ppSplit?: 'even' | 'balanced';
     ppWarmupFlushP2p?: 'blocking' | 'overlapped';
     gradBufferPasses?: number;

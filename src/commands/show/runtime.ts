@@ -190,6 +190,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     fsdp_gather_dtype: t.fsdpGatherDtype,
     fsdp_layout: t.fsdpLayout,
     fsdp_scope: t.fsdpScope,
+    fsdp_reshard: t.fsdpReshard,
     pp_split: t.ppSplit,
     pp_warmup_flush_p2p: t.ppWarmupFlushP2p,
     grad_buffer_passes: t.gradBufferPasses,

@@ -18,18 +18,25 @@
 // pre-divides its flat gradient on the post-backward stream; runtimes that leave training.fsdp_layout out (or set it
 // to flat) pay nothing here.
 import type { NormalizedHardware } from '../../spec/types.js';
+import { fsdpStepResident } from './fsdp-reshard.js';
 
 // Bytes per unsharded parameter per micro-batch: two copy-outs (forward and backward gather) of read + write at
-// `gatherBytes`, and one reduce-scatter copy-in that reads the 16-bit gradient and writes `reduceBytes`.
-export function fsdpCopyBytesPerParam(gatherBytes: number, reduceBytes: number): number {
-  return 2 * (gatherBytes + gatherBytes) + (2 + reduceBytes);
+// `gatherBytes`, and one reduce-scatter copy-in that reads the 16-bit gradient and writes `reduceBytes`. `gathers`:
+// the all-gathers a parameter sees per reduce-scatter (2 with reshard_after_forward; 1 where the runtime keeps the
+// gathered parameters for the whole step, training.fsdp_reshard step: ./fsdp-reshard.ts).
+export function fsdpCopyBytesPerParam(gatherBytes: number, reduceBytes: number, gathers = 2): number {
+  return gathers * (gatherBytes + gatherBytes) + (2 + reduceBytes);
 }
 
 /**
  * Seconds of FSDP2 copies per micro-batch for `params` unsharded parameters on one device (ZeRO-3 only, and only for a
- * runtime whose training.fsdp_layout is per_parameter), at the part's contiguous memory rate.
+ * runtime whose training.fsdp_layout is per_parameter), at the part's contiguous memory rate. `microBatches`: the
+ * step's micro-batches per pipeline; under training.fsdp_reshard step the step's one gather and one reduce-scatter are
+ * spread over them (./fsdp-reshard.ts).
  */
-export function fsdpCopySeconds(hw: NormalizedHardware, zero: number, params: number, gatherBytes: number, reduceBytes: number): number {
+export function fsdpCopySeconds(hw: NormalizedHardware, zero: number, params: number, gatherBytes: number, reduceBytes: number, microBatches = 1): number {
   if (zero < 3 || hw.runtime?.training?.fsdpLayout !== 'per_parameter' || !(params > 0)) return 0;
-  return (params * fsdpCopyBytesPerParam(gatherBytes, reduceBytes)) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
+  const step = fsdpStepResident(hw, microBatches);
+  const bytes = fsdpCopyBytesPerParam(gatherBytes, reduceBytes, step ? 1 : 2) / (step ? microBatches : 1);
+  return (params * bytes) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }

@@ -1,0 +1,37 @@
+// When an FSDP runtime gathers and reduces its parameters (runtime training.fsdp_reshard).
+//
+// PyTorch FSDP2's defaults reshard every block after its forward and after its backward (fully_shard
+// reshard_after_forward True; reshard_after_backward True) and reduce-scatter its gradients in every backward: per
+// micro-batch a forward all-gather, a backward all-gather and a reduce-scatter (absent / 'micro_batch', ./step.ts).
+//
+// 'step': the parameters, once gathered, stay gathered until the step's last backward, and the gradients accumulate
+// unsharded and are reduce-scattered once, so a step moves one all-gather and one reduce-scatter per unit whatever
+// its micro-batch count. NeMo AutoModel's MoE models do this: their blocks are wrapped with
+// reshard_after_forward=False (nemo_automodel/components/moe/parallelizer.py apply_fsdp / parallelize_model, default
+// False; the benchmark configs leave it or set distributed.moe.reshard_after_forward: false), and before a gradient
+// accumulation every FSDP unit is set to reshard_after_backward=False, requires_gradient_sync=False until the last
+// micro-batch's backward (nemo_automodel/components/moe/fsdp_mixin.py prepare_for_grad_accumulation /
+// prepare_for_final_backward, with backend.enable_fsdp_optimizations, which those configs set; @cb976544). Under
+// pipeline parallelism torch.distributed.pipelining does the same for FSDP stages (stage.py
+// backward_maybe_with_nosync: set_reshard_after_backward(False), set_requires_gradient_sync(False) until the last
+// backward), which AutoModel defers to.
+//
+// Priced as one micro-batch's worth of the per-micro-batch traffic with one all-gather instead of two: the gather
+// hidden behind the first micro-batch's compute and the reduce-scatter behind the last's, each as the runtime's
+// fsdp_prefetch says. NOT modelled: the memory of the parameters and gradients held unsharded through the step
+// (src/sim/training/memory.ts still prices ZeRO-3 shards), which such runs pay in activation room.
+import type { NormalizedHardware } from '../../spec/types.js';
+
+/** whether this runtime keeps FSDP parameters gathered (and gradients unreduced) through a step of `microBatches` */
+export function fsdpStepResident(hw: NormalizedHardware, microBatches: number): boolean {
+  return hw.runtime?.training?.fsdpReshard === 'step' && microBatches >= 1;
+}
+
+/**
+ * ZeRO-3 traffic of one step on one device: `ag` seconds of one full all-gather, `rs` of one reduce-scatter, over
+ * `microBatches` micro-batches. Per micro-batch (FSDP2's default): 2·ag + rs each time; per step ('step'): ag + rs once.
+ * Returns the collective seconds per occurrence and how many times they occur.
+ */
+export function fsdpStepTraffic(hw: NormalizedHardware, ag: number, rs: number, microBatches: number): { perS: number; times: number } {
+  return fsdpStepResident(hw, microBatches) ? { perS: ag + rs, times: 1 } : { perS: 2 * ag + rs, times: microBatches };
+}
