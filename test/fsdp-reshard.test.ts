@@ -52,3 +52,25 @@ describe('fsdp_reshard step: one all-gather and one reduce-scatter per step', ()
     expect(step8.step_s).toBeGreaterThan(step1.step_s);
   });
 });
+
+describe('fsdp_reshard pipeline: torchtitan keeps FSDP2 blocks gathered under PP only', () => {
+  const titan = libraryRuntime('torchtitan');
+  const llama70 = libraryModel('llama-3.1-70b') as DecoderModel;
+  const pp = (rt: NormalizedRuntime, ppSize: number, globalBatch: number) =>
+    simulateTraining(buildTrainRequest(llama70, bindRuntime(h100, rt), { devices: 64, pp: ppSize, dp: 64 / ppSize, zero: 3, seqLen: 4096, globalBatch, microBatch: 1, recompute: 'full', dtype: 'bf16' }));
+  it('is torchtitan\'s (and its compile / float8 children\'s); FSDP1 keeps the per-micro-batch pattern', () => {
+    expect(titan.training?.fsdpReshard).toBe('pipeline');
+    expect(libraryRuntime('torchtitan-float8').training?.fsdpReshard).toBe('pipeline');
+    expect(libraryRuntime('fsdp1').training?.fsdpReshard).toBe('micro_batch');
+    expect(fsdpStepTraffic(bindRuntime(h100, titan), 3, 5, 16, 1)).toEqual({ perS: 11, times: 16 });
+    expect(fsdpStepTraffic(bindRuntime(h100, titan), 3, 5, 16, 4)).toEqual({ perS: 8, times: 1 });
+  });
+  it('under PP the ZeRO-3 traffic is the step\'s, not the micro-batches\'', () => {
+    const each: NormalizedRuntime = { ...titan, training: { ...titan.training, fsdpReshard: 'micro_batch' } };
+    const kept = pp(titan, 4, 128), resharded = pp(each, 4, 128);
+    expect(kept.breakdown.dp_comm_s).toBeLessThan(resharded.breakdown.dp_comm_s);
+    expect(kept.step_s).toBeLessThan(resharded.step_s);
+    // without PP nothing changes
+    expect(pp(titan, 1, 128).step_s).toBe(pp(each, 1, 128).step_s);
+  });
+});

@@ -758,7 +758,7 @@ const runtimeBlocks = {
       fsdp_gather_dtype: { enum: ['fp8', 'bf16'] },
       fsdp_layout: { enum: ['per_parameter', 'flat'] },
       fsdp_scope: { enum: ['scale_up', 'all'] },
-      fsdp_reshard: { enum: ['step', 'micro_batch'] },
+      fsdp_reshard: { enum: ['step', 'pipeline', 'micro_batch'] },
       gemm_dtypes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['bf16', 'fp8', 'int8'] } },
       pp_split: { enum: ['even', 'balanced'] },
       pp_warmup_flush_p2p: { enum: ['blocking', 'overlapped'] },

@@ -846,7 +846,8 @@ export interface RuntimeSettings {
   // read + write forward and twice that backward)
   // fsdpReshard: 'step' = ZeRO-3 / FSDP keeps the gathered parameters for the whole step and reduce-scatters the
   // accumulated gradients once (NeMo AutoModel's MoE models; torch.distributed.pipelining: src/sim/training/fsdp-reshard.ts);
-  // absent / 'micro_batch': forward and backward all-gathers and a reduce-scatter every micro-batch (FSDP2's defaults)
+  // 'pipeline': the same under pipeline parallelism only (torchtitan); absent / 'micro_batch': forward and backward
+  // all-gathers and a reduce-scatter every micro-batch (FSDP2's defaults)
   // fsdpScope: 'scale_up' = ZeRO-3 / FSDP shards over the data-parallel ranks of one scale-up domain and the domains
   // hold replicas that all-reduce their gradient shards once per step (MaxText multislice: ici_fsdp_parallelism and
   // dcn_data_parallelism; PyTorch HYBRID_SHARD: src/sim/training/fsdp-scope.ts); absent / 'all': over the whole group
@@ -885,7 +886,7 @@ export interface RuntimeSettings {
     fsdpGatherDtype?: 'fp8' | 'bf16';
     fsdpLayout?: 'per_parameter' | 'flat';
     fsdpScope?: 'scale_up' | 'all';
-    fsdpReshard?: 'step' | 'micro_batch';
+    fsdpReshard?: 'step' | 'pipeline' | 'micro_batch';
     ppSplit?: 'even' | 'balanced';
     ppWarmupFlushP2p?: 'blocking' | 'overlapped';
     gradBufferPasses?: number;

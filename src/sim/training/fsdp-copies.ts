@@ -31,12 +31,12 @@ export function fsdpCopyBytesPerParam(gatherBytes: number, reduceBytes: number, 
 /**
  * Seconds of FSDP2 copies per micro-batch for `params` unsharded parameters on one device (ZeRO-3 only, and only for a
  * runtime whose training.fsdp_layout is per_parameter), at the part's contiguous memory rate. `microBatches`: the
- * step's micro-batches per pipeline; under training.fsdp_reshard step the step's one gather and one reduce-scatter are
- * spread over them (./fsdp-reshard.ts).
+ * step's micro-batches per pipeline, `pp` its stages; where the runtime keeps the parameters gathered through the step
+ * (training.fsdp_reshard, ./fsdp-reshard.ts) the step's one gather and one reduce-scatter are spread over them.
  */
-export function fsdpCopySeconds(hw: NormalizedHardware, zero: number, params: number, gatherBytes: number, reduceBytes: number, microBatches = 1): number {
+export function fsdpCopySeconds(hw: NormalizedHardware, zero: number, params: number, gatherBytes: number, reduceBytes: number, microBatches = 1, pp = 1): number {
   if (zero < 3 || hw.runtime?.training?.fsdpLayout !== 'per_parameter' || !(params > 0)) return 0;
-  const step = fsdpStepResident(hw, microBatches);
+  const step = fsdpStepResident(hw, microBatches, pp);
   const bytes = fsdpCopyBytesPerParam(gatherBytes, reduceBytes, step ? 1 : 2) / (step ? microBatches : 1);
   return (params * bytes) / (hw.memory.bandwidthBytePerS * hw.efficiency.memory);
 }

@@ -14,7 +14,8 @@
 //    same file) before the optimizer step may read the gradients.
 // So per micro-batch the all-gather (16-bit) and the reduce-scatter (reduce dtype) of the root unit plus one block
 // show in full; the step's other collectives hide behind compute as the runtime's overlap says (./step.ts).
-// Pipeline-parallel FSDP (torchtitan keeps blocks gathered across micro-batches: reshard_after_forward False) is not
+// Pipeline-parallel FSDP (torchtitan keeps blocks gathered across micro-batches: reshard_after_forward False,
+// ./fsdp-reshard.ts) is not
 // modelled here: callers pass pp 1 only.
 
 /** parameters on one device whose all-gather opens and whose reduce-scatter closes a micro-batch */

@@ -16,15 +16,25 @@
 // backward_maybe_with_nosync: set_reshard_after_backward(False), set_requires_gradient_sync(False) until the last
 // backward), which AutoModel defers to.
 //
+// 'pipeline': 'step' under pipeline parallelism, FSDP2's defaults without it. torchtitan wraps every block with
+// reshard_after_forward = not pp_enabled (reshard_after_forward_policy "default": pytorch/torchtitan
+// torchtitan/models/llama3/infra/parallelize.py apply_fsdp, "For PP, by default do not reshard after forward to avoid
+// per-microbatch all-gathers") and runs its pipeline through torch.distributed.pipelining, whose stages skip the
+// gradient sync and the resharding until the last backward (backward_maybe_with_nosync, above).
+//
 // Priced as one micro-batch's worth of the per-micro-batch traffic with one all-gather instead of two: the gather
 // hidden behind the first micro-batch's compute and the reduce-scatter behind the last's, each as the runtime's
 // fsdp_prefetch says. NOT modelled: the memory of the parameters and gradients held unsharded through the step
 // (src/sim/training/memory.ts still prices ZeRO-3 shards), which such runs pay in activation room.
 import type { NormalizedHardware } from '../../spec/types.js';
 
-/** whether this runtime keeps FSDP parameters gathered (and gradients unreduced) through a step of `microBatches` */
-export function fsdpStepResident(hw: NormalizedHardware, microBatches: number): boolean {
-  return hw.runtime?.training?.fsdpReshard === 'step' && microBatches >= 1;
+/**
+ * whether this runtime keeps FSDP parameters gathered (and gradients unreduced) through a step of `microBatches` on a
+ * pipeline of `pp` stages
+ */
+export function fsdpStepResident(hw: NormalizedHardware, microBatches: number, pp = 1): boolean {
+  const mode = hw.runtime?.training?.fsdpReshard;
+  return microBatches >= 1 && (mode === 'step' || (mode === 'pipeline' && pp > 1));
 }
 
 /**
@@ -32,6 +42,6 @@ export function fsdpStepResident(hw: NormalizedHardware, microBatches: number): 
  * `microBatches` micro-batches. Per micro-batch (FSDP2's default): 2·ag + rs each time; per step ('step'): ag + rs once.
  * Returns the collective seconds per occurrence and how many times they occur.
  */
-export function fsdpStepTraffic(hw: NormalizedHardware, ag: number, rs: number, microBatches: number): { perS: number; times: number } {
-  return fsdpStepResident(hw, microBatches) ? { perS: ag + rs, times: 1 } : { perS: 2 * ag + rs, times: microBatches };
+export function fsdpStepTraffic(hw: NormalizedHardware, ag: number, rs: number, microBatches: number, pp = 1): { perS: number; times: number } {
+  return fsdpStepResident(hw, microBatches, pp) ? { perS: ag + rs, times: 1 } : { perS: 2 * ag + rs, times: microBatches };
 }

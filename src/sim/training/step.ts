@@ -362,7 +362,7 @@ export function stepTime(i: StepInput): StepResult {
   const gatherBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero);
   const expertGatherBytes = zero3GatherBytes(s, i.gemmDtype, gatherDtype, i.zero, true);
   const { dense: denseParams, expert: expertParams } = deviceParams(s, p); // average stage
-  const fsdpS = fsdpCopySeconds(hw, i.zero, denseParams, gatherBytes, reduceBytes, m) + fsdpCopySeconds(hw, i.zero, expertParams, expertGatherBytes, reduceBytes, m);
+  const fsdpS = fsdpCopySeconds(hw, i.zero, denseParams, gatherBytes, reduceBytes, m, p.pp) + fsdpCopySeconds(hw, i.zero, expertParams, expertGatherBytes, reduceBytes, m, p.pp);
   const stageComputeS = (p.pp === 1 ? s.layers : stageLayers) * layerS + (p.pp === 1 ? head.fwdS + head.bwdS : 0) + paramCastSeconds(i, m) + fsdpS;
   // TP collectives the runtime overlaps with the GEMMs they feed (Megatron --tp-comm-overlap, torchtitan AsyncTP):
   const ov = overlapShares(hw);
@@ -506,8 +506,8 @@ export function stepTime(i: StepInput): StepResult {
       edgeS = Math.min(2 * ag + rs, edges);
     }
     // per micro-batch (FSDP2's default resharding) or once per step where the runtime keeps the parameters gathered
-    // through the step (training.fsdp_reshard step: ./fsdp-reshard.ts)
-    const traffic = fsdpStepTraffic(hw, ag, rs, m);
+    // through the step (training.fsdp_reshard step, or pipeline under PP: ./fsdp-reshard.ts)
+    const traffic = fsdpStepTraffic(hw, ag, rs, m, p.pp);
     dpS = traffic.times * withContention(traffic.perS, Math.max(Math.min(edgeS, traffic.perS), traffic.perS - perMicroBatch * hide));
     // replicas of a domain-local shard (fsdp_scope scale_up) all-reduce their gradient shards once per step, over the
     // DP×CP group's own link, streamed behind the last micro-batch's backward as the ZeRO-1 reduction is (./dp-overlap.ts)
