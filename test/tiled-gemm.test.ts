@@ -30,8 +30,10 @@ function fusedMoeSeconds(hw: NormalizedHardware, m: DecoderModel, tp: number, T:
 }
 
 describe('tiled small-M GEMM streaming (runtime kernels.tiled_gemm)', () => {
+  // the Triton fused MoE on a B200: the spring-2025 builds (runtimes/sglang-0.4.5.yaml by_hardware b200); SGLang 0.5.x runs
+  // FlashInfer's TRT-LLM MoE there (test/sglang-b200-trtllm-moe.test.ts)
   it('a strip per CTA: max(K·tile_n·bytes, weights / SMs) / rate, for the grouped expert GEMMs of DeepSeek-V3 at TP 8', () => {
-    const hw = bound('b200', 'sglang');
+    const hw = bound('b200', 'sglang-0.4.5');
     const t = hw.runtime!.kernels.tiledGemm!;
     expect(t.rateBytePerS).toBe(30e9);
     expect(hw.units).toBe(148);
@@ -47,7 +49,7 @@ describe('tiled small-M GEMM streaming (runtime kernels.tiled_gemm)', () => {
   });
 
   it("reproduces SGLang's fused_moe kernel times for DeepSeek-R1 at TP 8 on a B200 within 20% (sglang PR #11816)", () => {
-    const hw = bound('b200', 'sglang');
+    const hw = bound('b200', 'sglang-0.4.5');
     // tuning_fused_moe_triton.py --model deepseek-ai/DeepSeek-R1 --tp 8 --dtype w8a8, "Before" column (µs)
     const measured: [number, number][] = [[2, 60.35], [4, 79.09], [8, 95.47], [16, 138.68], [24, 175.8]];
     for (const [T, us] of measured) {

@@ -100,6 +100,9 @@ export function tiledStreamS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'u
   // the part's block-scaled rate (efficiency.gemm_memory_by_dtype), not one strip per CTA.
   if (op.dtype === 'fp4' && op.groups && hw.matrixFlopPerS.fp4) return undefined;
   if (!((op.groups && t.moe) || (op.fp8Block && t.fp8Block))) return undefined;
+  // block-FP8 experts through a fused MoE that is no strip kernel (kernels.tiled_gemm.block_fp8_moe: false): FlashInfer's
+  // TRT-LLM block-scale MoE, SGLang 0.5.x's default on SM100 (runtimes/sglang.yaml by_hardware b200)
+  if (op.groups && op.fp8Block && t.blockFp8Moe === false) return undefined;
   const units = hw.units;
   if (!units || !(units > 0)) return undefined;
   const groups = op.groups && op.groups > 1 ? op.groups : 1;

@@ -345,6 +345,10 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
         for (const [key, field] of [['block_fp8_moe', 'blockFp8Moe'], ['weight_only_moe', 'weightOnlyMoe']] as const) {
           const bm = tg[key];
           if (bm === undefined) continue;
+          if (bm === false) {
+            if (key === 'block_fp8_moe') out.kernels.tiledGemm.blockFp8Moe = false;
+            continue;
+          }
           const br = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', key, 'rate'], 'bytes_per_s');
           if (br !== undefined) {
             if (!(br > 0) || !Number.isFinite(br)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'tiled_gemm', key, 'rate'], `must be > 0, found ${br}`, 'e.g. rate: 12 GB/s'));

@@ -958,12 +958,18 @@ const runtimeBlocks = {
           tile_n: { type: 'integer', minimum: 1, maximum: 4096 },
           moe: { type: 'boolean' },
           fp8_block: { type: 'boolean' },
-          // block-FP8 grouped expert GEMMs that run another kernel than the rest (its own per-CTA rate and strip width)
+          // block-FP8 grouped expert GEMMs that run another kernel than the rest (its own per-CTA rate and strip width);
+          // false: a kernel that does not stream one strip per CTA (FlashInfer's TRT-LLM fused MoE), priced as a library GEMM
           block_fp8_moe: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['rate'],
-            properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } },
+            oneOf: [
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['rate'],
+                properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } },
+              },
+              { const: false },
+            ],
           },
           // narrow-float experts run weight-only through the runtime's default weight-only MoE kernel (not Marlin)
           weight_only_moe: {
