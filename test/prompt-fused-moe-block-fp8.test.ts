@@ -56,8 +56,8 @@ describe('the Triton fused MoE on block-FP8 experts at prompt sizes (Hopper, vll
     const uncapped = { ...plain, runtime: { ...plain.runtime!, kernels: { ...plain.runtime!.kernels, fp8BlockMoeEfficiency: undefined } } };
     expect(v / moeCall(uncapped, 8192)).toBeGreaterThan(1.6);
   });
-  it('sglang-0.4 on a B200: the measured cap of the Triton kernel (b200_sxm/moe/sglang/0.5.9: 1310 / 2439 us at 8192 / 16384 tokens); current sglang runs flashinfer_trtllm there, uncapped', () => {
-    expect(bound('b200', 'sglang').runtime!.kernels.fp8BlockMoeEfficiency).toBeUndefined();
+  it('sglang-0.4 on a B200: the measured cap of the Triton kernel (b200_sxm/moe/sglang/0.5.9: 1310 / 2439 us at 8192 / 16384 tokens); current sglang runs flashinfer_trtllm there, with its own cap (test/sglang-b200-trtllm-moe.test.ts)', () => {
+    expect(bound('b200', 'sglang-0.4.5').runtime!.kernels.fp8BlockMoeEfficiency).toBe(0.18);
     const hw = bound('b200', 'sglang-0.4');
     expect(hw.runtime!.kernels.fp8BlockMoeEfficiency).toBe(0.18);
     for (const [tokens, us] of [[4096, 755], [8192, 1310], [16384, 2439]] as const) {
