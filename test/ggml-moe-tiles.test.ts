@@ -133,6 +133,33 @@ describe('a serving step\'s token tile is the mean of the tiles around its mean 
   });
 });
 
+describe('a decode step\'s token-wide tiles may cost throughput as the batch grows (property seed 133)', () => {
+  // gpt-oss-120b (128 experts, top-4) q8_0 on one H200 under llama.cpp, 3,864 in / 933 out: each request added activates
+  // more experts, and each of them computes a whole token-wide tile (mmq_x from the ubatch's token count on every NVIDIA
+  // part: ggml-org/llama.cpp PR #28552 sizes it from the mean columns per expert on RDNA 3/4 only; PR #26977, open,
+  // would on Ampere/Ada/Blackwell, Hopper excluded). So expert work grows faster than the tokens until every expert is
+  // active: throughput falls from 31 to 35 requests (-0.9%) and recovers by 128. The throughput property holds every
+  // other term with these tiles off (test/invariants.property.test.ts); here the fall is bounded by the tiles' share.
+  const h200 = (tiles: boolean) => {
+    const h = bound('h200-sxm', 'llama.cpp');
+    return tiles ? h : { ...h, runtime: { ...h.runtime!, kernels: { ...h.runtime!.kernels, groupTileFromTokens: 0 } } };
+  };
+  const thr = (batch: number, tiles: boolean) =>
+    simulate(buildRequest({ model: 'gpt-oss-120b', tp: 1, batch, 'input-tokens': 3864, 'output-tokens': 933, dtype: 'q8_0' }, libraryModel('gpt-oss-120b'), h200(tiles), libraryModel)).throughput_tok_s!;
+  it('with tiles from the rows per expert throughput rises with the batch; with token tiles it falls by less than their share', () => {
+    expect(kernelPhysics(h200(true)).groupTileFromTokens).toBe(128);
+    const batches = [16, 31, 35, 64, 124];
+    const on = batches.map((b) => thr(b, true)), off = batches.map((b) => thr(b, false));
+    for (let i = 1; i < batches.length; i++) expect(off[i]!, `tiles off, batch ${batches[i]}`).toBeGreaterThanOrEqual(off[i - 1]!);
+    for (let i = 0; i < batches.length; i++) expect(on[i]!, `tiles never speed a step, batch ${batches[i]}`).toBeLessThanOrEqual(off[i]!);
+    const [on31, on35] = [on[1]!, on[2]!];
+    const fall = 1 - on35 / on31; // the engine's fall with the tiles
+    const tileShare = 1 - on35 / off[2]!; // the share of batch 35's time the tiles add
+    expect(fall).toBeGreaterThan(0);
+    expect(fall).toBeLessThanOrEqual(tileShare);
+  });
+});
+
 describe('masked flash attention in ggml-cuda prefill', () => {
   it('below 1024 queries every query meets every cell of the padded KV view; from 1024 up the causal part, per 256-cell tile', () => {
     expect(maskedPrefillPairs(512, 1024)).toBe(512 * 512);
@@ -245,12 +272,26 @@ describe('a serving step that carries a prompt costs at least the prompt alone',
   });
 });
 
-describe('the prompt-alone bound is one prompt, not all of a step\'s prompts', () => {
+describe('a serving step costs at least all of its prompts alone', () => {
+  it('e2e never falls from 1 to 2 output tokens where the steps carry many long prompts (seed 142)', () => {
+    // gpt-oss-120b int8 on 2x GB300 (tp 2), llama.cpp, batch 28, 3,108 in: 1 token is the cold prefill of all 28 prompts;
+    // 2 tokens are two steps of 14 prompts + 14 decodes, whose ubatch bodies keep the decode matrix-vector floor and
+    // came to 2% less than that prefill (29.09 s against 29.68 s)
+    const c = { model: 'gpt-oss-120b', hardware: 'gb300', tp: 2, devices: 2, dtype: 'int8', runtime: 'llama.cpp', 'input-tokens': 3108, batch: 28 };
+    const hw = bound(c.hardware, c.runtime);
+    const e2e = (o: number) => simulate(buildRequest({ ...c, 'output-tokens': o }, libraryModel(c.model), hw, libraryModel)).e2e_s!;
+    const [one, two, three] = [e2e(1), e2e(2), e2e(3)];
+    expect(two).toBeGreaterThanOrEqual(one);
+    expect(three).toBeGreaterThanOrEqual(two);
+    // the bound binds: a step of 14 prompts costs what they cost alone (+ its host time), not the floored step (-2%)
+    expect(two / one).toBeLessThan(1.001);
+  });
   it('throughput does not fall when many short prompts share each step (seed 31)', () => {
     const c = { model: 'qwen3-235b-a22b', hardware: 'apple-m2', tp: 4, pp: 2, devices: 8, dtype: 'q4_0', runtime: 'llama.cpp-vulkan', 'input-tokens': 6, 'output-tokens': 6 };
     const hw = bound(c.hardware, c.runtime);
     const tput = (batch: number) => simulate(buildRequest({ ...c, batch }, libraryModel(c.model), hw, libraryModel)).throughput_tok_s!;
-    expect(tput(310)).toBeGreaterThanOrEqual(tput(181));
+    expect(tput(250)).toBeGreaterThanOrEqual(tput(181));
+    expect(tput(310)).toBeGreaterThanOrEqual(tput(250));
   });
 });
 
