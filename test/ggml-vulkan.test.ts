@@ -9,6 +9,7 @@ import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { dequantPass } from '../src/sim/dequant-pass.js';
 import { opCost } from '../src/sim/roofline.js';
+import { kernelPhysics } from '../src/sim/kernel-physics.js';
 
 const lib = getLibrary();
 
@@ -59,6 +60,19 @@ describe('llama.cpp-vulkan', () => {
     const v = run('llama.cpp-vulkan', 'rtx-3090', 512, 1);
     const c = run('llama.cpp', 'rtx-3090', 512, 1);
     expect(v.prefill_tok_s!).toBeLessThan(c.prefill_tok_s!);
+  });
+  it('MoE: the matrix-vector shader for one token only (ggml_vk_use_mul_mat_vec_id, 2025 builds), on every part', () => {
+    for (const id of ['apple-m2', 'radeon-rx-7900-xtx', 'radeon-ai-pro-r9700', 'ryzen-ai-max-plus-395', 'rtx-3090']) {
+      expect(kernelPhysics(bound(id, 'llama.cpp-vulkan')).groupGemvMaxTokens, id).toBe(1);
+    }
+    // ggml-hip's MMVQ limit stays on the HIP runtime
+    expect(kernelPhysics(bound('radeon-rx-7900-xtx', 'llama.cpp')).groupGemvMaxTokens).toBe(8);
+    // so a prompt's expert GEMMs cost no less per token at 126 tokens than at 132 (qwen3-235b-a22b, 128 experts top-8:
+    // 7.9 and 8.25 rows per expert; priced by the rows per expert, 126 took the matrix-vector path at 1/5 of the time)
+    const c = { model: 'qwen3-235b-a22b', hardware: 'apple-m2', tp: 4, pp: 2, dtype: 'q4_0', 'input-tokens': 6, 'output-tokens': 1 };
+    const hw = bound('apple-m2', 'llama.cpp-vulkan');
+    const cold = (batch: number) => simulate(buildRequest({ ...c, batch }, libraryModel(c.model), hw, libraryModel)).ttft_cold_s!;
+    expect(cold(22) / cold(21)).toBeLessThan(1.2);
   });
   it('a part without a Vulkan table keeps the llama.cpp default', () => {
     for (const id of ['rtx-4090', 'h100-sxm', 'mi300x']) {

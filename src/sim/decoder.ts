@@ -616,20 +616,28 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     // eagerly: that share of the cycle's decode steps is priced so (src/sim/graph-padding.ts decodeContextEagerShare)
     const eagerShare = s.prefills === 0 ? decodeContextEagerShare(hw, Lin, Lin + O, mb) : 0;
     const c = eagerShare > 0 ? blendCost(decodeStep(stepPhase(0)), decodeStep(DECODE_EAGER), eagerShare) : decodeStep(stepPhase(s.prefills));
-    // A step that carries a prompt never costs less than one prompt alone (batch 1's prefill), so ttft never falls below
-    // batch 1's. Priced as a decode step, a mixed step could: a threshold runtime's decode step keeps the matrix-vector
-    // floor and a prompt does not (kernels.kernel_choice: threshold, src/sim/gemm-floors.ts; a batch-8 ttft 28% below
-    // batch 1's, gpt3-350m on 8x apple-m1-max, tp 4 pp 2, property seed 17), and a graph runtime replayed a decode step's
-    // launches where a prompt pays them (mixtral-8x7b on 8x b300-sxm, pytorch-compile, tp 4 pp 2: batch 6 below batch 2,
-    // seed 24; a mixed step now launches as the runtime runs steps with prompts, stepPhase, which removes that cause at
-    // every pp). The bound is one prompt, not all the step's prompts: a step of many prompts priced as their cold prefill
-    // (no floor under a threshold runtime) grew faster than the batch and made throughput fall (qwen3-235b-a22b q4_0 on
-    // 8x apple-m2, llama.cpp-vulkan, pp 2, 6 in / 6 out: 148 tok/s at batch 181, 92 at 310; seed 31).
+    // A step that carries prompts never costs less than those prompts alone (their cold prefill), so ttft never falls
+    // below batch 1's and e2e never falls as the output grows. The runtime runs a mixed step's prompt tokens through the
+    // kernels their prefill runs, and more: a threshold runtime picks each kernel by the ubatch's token count, which the
+    // step's decodes only raise (ggml-cuda ggml_cuda_should_use_mmvq: ne11 <= MMVQ_MAX_BATCH_SIZE, MMQ above; llama.cpp
+    // splits a server step into n_ubatch-token ubatches whatever they hold, src/llama-batch.cpp split_equal /
+    // split_simple). Priced as a decode step, a mixed step could cost less: a threshold runtime's decode step keeps the
+    // matrix-vector floor and a prompt does not (kernels.kernel_choice: threshold, src/sim/gemm-floors.ts; a batch-8
+    // ttft 28% below batch 1's, gpt3-350m on 8x apple-m1-max, tp 4 pp 2, property seed 17; two steps of 14 prompts and
+    // 14 decodes 2% below the cold prefill of all 28 prompts, gpt-oss-120b int8 on 2x gb300, llama.cpp, 3,108 in: e2e
+    // 29.68 s at 1 output token, 29.09 s at 2, seed 142), and a graph runtime replayed a decode step's launches where a
+    // prompt pays them (mixtral-8x7b on 8x b300-sxm, pytorch-compile, tp 4 pp 2: batch 6 below batch 2, seed 24; a mixed
+    // step now launches as the runtime runs steps with prompts, stepPhase, which removes that cause at every pp).
+    // The body of a mixed step's ubatches keeps the decode floor (ubatchedPass): priced as a prompt there, a step one
+    // token past the ubatch cost more than the one-pass step below it and throughput fell with the batch (seed 56).
+    // (This bound was one prompt until ggml-vulkan's MoE kernel choice was read: priced by the rows per expert, a
+    // prompt of 132 tokens of qwen3-235b-a22b on apple-m2 cost 2.2x one of 126 and made throughput fall under this
+    // bound, seed 31; ggml-vulkan runs mul_mm_id from two tokens up, runtimes/llama.cpp-vulkan.yaml.)
     // The prompt-alone pass is a third pass per evaluation (+50% simulate time), so it is priced where it has been seen
     // to bind: under a threshold runtime, or at pp > 1 under any runtime. Elsewhere (pp 1, other runtimes) ttft staying
     // monotone in the batch rests on a search, not a proof: the rule bound in none of 2,773 random library configurations.
     if (s.prefills === 0 || (!thresholdKernels && pp === 1)) return c;
-    const a = alone(1);
+    const a = alone(s.prefills);
     return a.seconds > c.seconds ? a : c;
   };
   const steps = cycleSteps(mb, O);
