@@ -146,17 +146,24 @@ describe('a decode step\'s token-wide tiles may cost throughput as the batch gro
   };
   const thr = (batch: number, tiles: boolean) =>
     simulate(buildRequest({ model: 'gpt-oss-120b', tp: 1, batch, 'input-tokens': 3864, 'output-tokens': 933, dtype: 'q8_0' }, libraryModel('gpt-oss-120b'), h200(tiles), libraryModel)).throughput_tok_s!;
-  it('with tiles from the rows per expert throughput rises with the batch; with token tiles it falls by less than their share', () => {
+  // The largest share of a step the wide tiles were measured to take on NVIDIA: ggml-org/llama.cpp PR #26977's llama-bench
+  // off/on rows (tiles from the token count vs from the mean columns per expert), olmoe 64/8 at ubatch 128 11,107.23 ->
+  // 12,688.58 t/s, so 1 - 11,107.23/12,688.58 = 12.5% of the off step (qwen3-30b-a3b 128/8 ub 128: 11.4%; ub 64, 4 columns
+  // per expert: 2.4%). However the batch moves, the tiles cannot cost more than that of a step's time. (As priced, they
+  // are 58% of batch 35's step here — padded columns at the dense MMQ rate — about 4x what was measured: a known
+  // over-price, left until a kernel timing of mul_mat_q at several mmq_x on an NVIDIA part sets it; see NOTES.)
+  const MEASURED_TILE_SHARE = 1 - 11107.23 / 12688.58;
+  it('with tiles from the rows per expert throughput rises with the batch; with token tiles it falls by less than their measured share', () => {
     expect(kernelPhysics(h200(true)).groupTileFromTokens).toBe(128);
     const batches = [16, 31, 35, 64, 124];
     const on = batches.map((b) => thr(b, true)), off = batches.map((b) => thr(b, false));
     for (let i = 1; i < batches.length; i++) expect(off[i]!, `tiles off, batch ${batches[i]}`).toBeGreaterThanOrEqual(off[i - 1]!);
     for (let i = 0; i < batches.length; i++) expect(on[i]!, `tiles never speed a step, batch ${batches[i]}`).toBeLessThanOrEqual(off[i]!);
-    const [on31, on35] = [on[1]!, on[2]!];
-    const fall = 1 - on35 / on31; // the engine's fall with the tiles
-    const tileShare = 1 - on35 / off[2]!; // the share of batch 35's time the tiles add
-    expect(fall).toBeGreaterThan(0);
-    expect(fall).toBeLessThanOrEqual(tileShare);
+    expect(1 - on[2]! / on[1]!).toBeGreaterThan(0); // 31 -> 35: the fall the property met (-0.9%)
+    // from any batch to any larger one, the fall stays within the measured share (16 -> 64 is the largest, -7.6%)
+    for (let i = 0; i < batches.length; i++) {
+      for (let j = i + 1; j < batches.length; j++) expect(1 - on[j]! / on[i]!, `${batches[i]} -> ${batches[j]}`).toBeLessThanOrEqual(MEASURED_TILE_SHARE);
+    }
   });
 });
 

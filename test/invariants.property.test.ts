@@ -180,8 +180,8 @@ describe('invariants: monotone in work', () => {
   // tile, so a decode step's expert work grows faster than its tokens until every expert is active, and there
   // throughput may fall with the batch (seed 133 at scale 10: gpt-oss-120b q8_0 on one H200, 3,864 in / 933 out,
   // batch 31 -> 35, -0.9%). PR #26977's llama-bench off/on deltas (+13-14% at ubatch 128, 0% once columns per expert
-  // reach 43-64) measure that padding's cost on NVIDIA. Held the same way: every other term with those tiles off here,
-  // the fall bounded by the tiles' own share in test/ggml-moe-tiles.test.ts.
+  // reach 43-64) measure that padding's cost on NVIDIA. Held the same way: every other term with those tiles off here;
+  // test/ggml-moe-tiles.test.ts bounds the fall by that measured share (12.5% of a step).
   const withoutKernelTiles = (h: NormalizedHardware): NormalizedHardware => {
     const k = h.runtime?.kernels;
     if (!k || !((k.mixedDecodeTileRows ?? 0) > 1 || (k.groupTileFromTokens ?? 0) > 0)) return h;
