@@ -840,6 +840,8 @@ export interface RuntimeSettings {
   // collective buffers on the compute stream (PyTorch FSDP2 fully_shard: src/sim/training/fsdp-copies.ts); absent /
   // 'flat': the collectives run on flat buffers the parameters and gradients are views of (FSDP1 FlatParameter,
   // DeepSpeed, Megatron FSDP), no copies priced
+  // optimizerStateBytes: memory held per parameter by the optimizer (master copy and moments; src/sim/training/memory.ts;
+  // absent: 12, fp32 master weights and two fp32 Adam moments)
   // optimizerBytes: memory traffic per parameter of one optimizer step, gradient-norm clipping included
   // (src/sim/training/step.ts; absent: 28, a fused Adam over fp32 master weights and states with a 16-bit copy)
   // lossForwardBytes / lossBackwardBytes: memory traffic per element of the LM head's vocab-parallel logits shard of the
@@ -893,6 +895,7 @@ export interface RuntimeSettings {
     gradBufferPasses?: number;
     averageInCollective?: boolean;
     optimizerBytes?: number;
+    optimizerStateBytes?: number;
     lossForwardBytes?: number;
     lossBackwardBytes?: number;
     pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];

@@ -196,6 +196,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     grad_buffer_passes: t.gradBufferPasses,
     average_in_collective: t.averageInCollective,
     optimizer_bytes: t.optimizerBytes,
+    optimizer_state_bytes: t.optimizerStateBytes,
     loss_forward_bytes: t.lossForwardBytes,
     loss_backward_bytes: t.lossBackwardBytes,
     pipeline_schedules: t.pipelineSchedules,

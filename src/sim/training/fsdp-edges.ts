@@ -14,9 +14,9 @@
 //    same file) before the optimizer step may read the gradients.
 // So per micro-batch the all-gather (16-bit) and the reduce-scatter (reduce dtype) of the root unit plus one block
 // show in full; the step's other collectives hide behind compute as the runtime's overlap says (./step.ts).
-// Pipeline-parallel FSDP (torchtitan keeps blocks gathered across micro-batches: reshard_after_forward False,
-// ./fsdp-reshard.ts) is not
-// modelled here: callers pass pp 1 only.
+// The edges are priced without pipeline parallelism only (callers pass pp 1): under PP, torchtitan keeps its blocks
+// gathered across the micro-batches (reshard_after_forward False) and ./fsdp-reshard.ts prices the step's one gather
+// and one reduce-scatter instead.
 
 /** parameters on one device whose all-gather opens and whose reduce-scatter closes a micro-batch */
 export function fsdpEdgeParams(root: number, blockParams: number): number {

@@ -22,10 +22,10 @@
 // per-microbatch all-gathers") and runs its pipeline through torch.distributed.pipelining, whose stages skip the
 // gradient sync and the resharding until the last backward (backward_maybe_with_nosync, above).
 //
-// Priced as one micro-batch's worth of the per-micro-batch traffic with one all-gather instead of two: the gather
-// hidden behind the first micro-batch's compute and the reduce-scatter behind the last's, each as the runtime's
-// fsdp_prefetch says. NOT modelled: the memory of the parameters and gradients held unsharded through the step
-// (src/sim/training/memory.ts still prices ZeRO-3 shards), which such runs pay in activation room.
+// Priced as one all-gather and one reduce-scatter per step, hidden as the runtime's fsdp_prefetch says behind the
+// compute of two micro-batches (the gather behind the first, the reduce-scatter behind the last; one when the step
+// has one). The memory: the stage's parameters held unsharded, and over several micro-batches the accumulated
+// gradients at the reduce dtype (src/sim/training/memory.ts MemoryInput.resident).
 import type { NormalizedHardware } from '../../spec/types.js';
 
 /**
@@ -40,8 +40,12 @@ export function fsdpStepResident(hw: NormalizedHardware, microBatches: number, p
 /**
  * ZeRO-3 traffic of one step on one device: `ag` seconds of one full all-gather, `rs` of one reduce-scatter, over
  * `microBatches` micro-batches. Per micro-batch (FSDP2's default): 2·ag + rs each time; per step ('step'): ag + rs once.
- * Returns the collective seconds per occurrence and how many times they occur.
+ * Returns the collective seconds per occurrence, how many times they occur and how many micro-batches' compute each
+ * occurrence can hide behind (kept gathered over several micro-batches: the gather behind the first, the
+ * reduce-scatter behind the last, 2; otherwise its own micro-batch, 1).
  */
-export function fsdpStepTraffic(hw: NormalizedHardware, ag: number, rs: number, microBatches: number, pp = 1): { perS: number; times: number } {
-  return fsdpStepResident(hw, microBatches, pp) ? { perS: ag + rs, times: 1 } : { perS: 2 * ag + rs, times: microBatches };
+export function fsdpStepTraffic(hw: NormalizedHardware, ag: number, rs: number, microBatches: number, pp = 1): { perS: number; times: number; windows: number } {
+  return fsdpStepResident(hw, microBatches, pp)
+    ? { perS: ag + rs, times: 1, windows: microBatches >= 2 ? 2 : 1 }
+    : { perS: 2 * ag + rs, times: microBatches, windows: 1 };
 }

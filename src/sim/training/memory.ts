@@ -151,6 +151,12 @@ export interface MemoryInput {
   opSac?: boolean; // the runtime's selective policy is torchtitan's op-level SAC
   flash?: boolean; // the runtime's attention keeps no scores (ActivationOptions.flash)
   shard?: { dense: number; expert: number }; // ranks the ZeRO stages shard over (default dp·cp, experts dp·cp/ep)
+  // ZeRO-3 whose units stay gathered through the step (runtime training.fsdp_reshard: ./fsdp-reshard.ts): the stage's
+  // parameters are held unsharded, and with more than one micro-batch so are the accumulated gradients, at the reduce
+  // dtype's bytes (FSDP2 upcasts an unreduced gradient it accumulates to its reduce_dtype: pytorch/pytorch
+  // torch/distributed/fsdp/_fully_shard/_fsdp_param.py to_accumulated_grad_if_needed)
+  resident?: { gradBytes: number; accumulate: boolean };
+  optimizerStateBytes?: number; // the runtime's optimizer state per parameter (training.optimizer_state_bytes; default OPTIMIZER_BYTES)
 }
 
 export function trainingMemory(i: MemoryInput): TrainMemory {
@@ -208,9 +214,10 @@ export function trainingMemory(i: MemoryInput): TrainMemory {
     const sg = i.shard ?? { dense: dDense, expert: dExpert };
     const shard = (stage: number) => (stage <= i.zero ? sg : { dense: 1, expert: 1 });
     const bytes = (per: number, stage: number) => per * (dense / shard(stage).dense + expert / shard(stage).expert);
-    const weights = bytes(WEIGHT_BYTES, 3);
-    const gradients = bytes(GRAD_BYTES, 2);
-    const optimizer = bytes(OPTIMIZER_BYTES, 1);
+    const held = i.zero >= 3 && i.resident ? i.resident : undefined;
+    const weights = held ? WEIGHT_BYTES * (dense + expert) : bytes(WEIGHT_BYTES, 3);
+    const gradients = held?.accumulate ? held.gradBytes * (dense + expert) : bytes(GRAD_BYTES, 2);
+    const optimizer = bytes(i.optimizerStateBytes ?? OPTIMIZER_BYTES, 1);
     // 4. activations in flight: Megatron's 1F1B / interleaved warm-up (inFlightPeak); DualPipe: pp − r micro-batches
     //    of the forward direction's stage r and r + 1 of the reverse direction's stage pp−1−r, pp + 1 stage-loads
     //    in all (DeepSeek-V3 report Table 2: activation "PP+1"), each direction running m/2 micro-batches

@@ -508,7 +508,7 @@ export function stepTime(i: StepInput): StepResult {
     // per micro-batch (FSDP2's default resharding) or once per step where the runtime keeps the parameters gathered
     // through the step (training.fsdp_reshard step, or pipeline under PP: ./fsdp-reshard.ts)
     const traffic = fsdpStepTraffic(hw, ag, rs, m, p.pp);
-    dpS = traffic.times * withContention(traffic.perS, Math.max(Math.min(edgeS, traffic.perS), traffic.perS - perMicroBatch * hide));
+    dpS = traffic.times * withContention(traffic.perS, Math.max(Math.min(edgeS, traffic.perS), traffic.perS - traffic.windows * perMicroBatch * hide));
     // replicas of a domain-local shard (fsdp_scope scale_up) all-reduce their gradient shards once per step, over the
     // DP×CP group's own link, streamed behind the last micro-batch's backward as the ZeRO-1 reduction is (./dp-overlap.ts)
     const ar = !local

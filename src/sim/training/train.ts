@@ -5,6 +5,7 @@
 //     ├─ trainingMemory (./memory.ts)  → memory{…}, fits (with --recompute auto: the cheapest policy that fits)
 //     └─ modelFlopsPerToken (Kaplan)   → achieved_flops_per_device, mfu, total_flops
 import { shardGroups } from './fsdp-scope.js';
+import { fsdpStepResident } from './fsdp-reshard.js';
 import { withDefaultRuntime } from '../../runtime/resolve.js';
 import type { BoundRuntime } from '../../spec/types.js';
 import { workEnergy } from '../energy-cost.js';
@@ -22,6 +23,14 @@ import { recomputeLadder } from './recompute.js';
 import { REMAT_POLICIES, type RematPolicy } from './remat-policy.js';
 
 export const SCHEDULES: Schedule[] = ['1f1b', 'interleaved', 'dualpipe'];
+
+// ZeRO-3 units kept gathered through the step (./fsdp-reshard.ts) hold the stage's parameters unsharded, and over
+// several micro-batches the gradients too, at the reduce dtype (./memory.ts MemoryInput.resident)
+function residentMemory(hw: NormalizedHardware, plan: PlanShape): { resident?: { gradBytes: number; accumulate: boolean } } {
+  const m = microBatchesPerPipeline(plan);
+  if (!fsdpStepResident(hw, m, plan.pp)) return {};
+  return { resident: { gradBytes: hw.runtime?.training?.reduceDtype === 'fp32' ? 4 : 2, accumulate: m > 1 } };
+}
 
 export const DEFAULT_TOKENS_PER_STEP = 4 * 1024 * 1024; // ~4M tokens: the GPT-3 / Llama 2 era batch size
 
@@ -209,7 +218,7 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   if (!r.hardware.scaleUp && !r.hardware.scaleOut) warnings.push(`${r.hardware.id} lists no interconnect: assumed 25 GB/s per device`);
   // 3. memory under the requested policy, or with --recompute auto the cheapest that fits (./recompute.ts)
   const memOf = (pol: RecomputePolicy) =>
-    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, usableShare: trainingShare(rt, r.hardware.memory.capacityBytes), fp8: gemmDtype === 'fp8', opSac: rt.training?.selective === 'op', flash: flashAttention(rt), shard: shardGroups(r.hardware, plan, r.zero) });
+    trainingMemory({ shape, plan, recompute: pol, zero: r.zero, capacityBytes: r.hardware.memory.capacityBytes, usableShare: trainingShare(rt, r.hardware.memory.capacityBytes), fp8: gemmDtype === 'fp8', opSac: rt.training?.selective === 'op', flash: flashAttention(rt), shard: shardGroups(r.hardware, plan, r.zero), ...residentMemory(r.hardware, plan), optimizerStateBytes: rt.training?.optimizerStateBytes });
   let policy: RecomputePolicy;
   let memory: ReturnType<typeof trainingMemory>;
   if (r.recompute === 'auto') {
