@@ -255,6 +255,22 @@ describe('kernel choice by a fixed row count (ggml) vs by speed (serving engines
     const fastest = { ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, kernelChoice: 'fastest' as const } } };
     expect(opCost(up, fastest as typeof hw).seconds).toBeLessThan(c.seconds);
   });
+  it('a prompt pass\'s output head keeps the decode floor: its rows are the sequences, not the tokens (seeds 180, 184)', async () => {
+    const { gemvFloorRows } = await import('../src/sim/gemm-floors.js');
+    const hw = bound('apple-m2', 'ollama');
+    expect(kernelPhysics(hw).kernelChoice).toBe('threshold');
+    const m = libraryModel('mistral-7b') as DecoderModel;
+    const p = resolvePrecision('q4_0', undefined, undefined, undefined);
+    const ops = buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 16, prefillLen: 64, decodeSeqs: 0 });
+    expect(gemvFloorRows(ops.find((o) => o.name === 'lm_head')!, hw, 'prefill', false)).toBe(8);
+    expect(gemvFloorRows(ops.find((o) => o.name === 'qkv_proj')!, hw, 'prefill', false)).toBe(0); // token rows: none
+    // throughput no longer falls where a step's or a cold prefill's prompts cross 8 (the head's 8-row threshold)
+    const tput = (c: Record<string, unknown>, h: string, batch: number) => simulate(buildRequest({ ...c, batch }, libraryModel(String(c.model)), bound(h, 'ollama'), libraryModel)).throughput_tok_s!;
+    const m2 = { model: 'mistral-7b', tp: 8, pp: 2, devices: 16, dtype: 'q4_0', 'input-tokens': 3245, 'output-tokens': 15 };
+    expect(tput(m2, 'apple-m2', 244)).toBeGreaterThanOrEqual(tput(m2, 'apple-m2', 239));
+    const xeon = { model: 'llama-2-70b', tp: 4, devices: 4, dtype: 'q4_0', 'input-tokens': 513, 'output-tokens': 1 };
+    expect(tput(xeon, 'xeon-6980p', 15)).toBeGreaterThanOrEqual(tput(xeon, 'xeon-6980p', 6));
+  });
 });
 
 describe('a serving step that carries a prompt costs at least the prompt alone', () => {
