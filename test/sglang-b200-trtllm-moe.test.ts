@@ -9,6 +9,7 @@ import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { opCost } from '../src/sim/roofline.js';
 import { tiledStreamS } from '../src/sim/kernel-physics.js';
+import { fuseDecoderOps } from '../src/sim/fusion.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 import { bound } from './helpers/bound.js';
 
@@ -81,5 +82,34 @@ describe('SGLang 0.5.x block-FP8 experts on B200 run FlashInfer TRT-LLM fused Mo
     const t = b200.runtime!.kernels!.tiledGemm!;
     const strip: NormalizedHardware = { ...b200, runtime: { ...b200.runtime!, kernels: { ...b200.runtime!.kernels!, tiledGemm: { ...t, blockFp8Moe: undefined } } } };
     for (const [T, us] of measuredUs) expect(moeCallS(strip, T) / (us * 1e-6 * SHARED), `T = ${T}`).toBeGreaterThan(1.55);
+  });
+});
+
+// FlashInfer's TRT-LLM MoE applies SwiGLU in gemm1's epilogue for MXFP4 experts (fusedAct = !useDeepSeekFp8); a
+// DeepSeek-FP8 block-scale call runs its activation as a kernel of its own (flashinfer csrc/trtllm_fused_moe_runner.cu)
+describe('the activation of MXFP4 experts on a B200 is the first grouped GEMM\'s epilogue (runtimes/sglang.yaml by_hardware b200 fusion)', () => {
+  function fusedPass(id: string, dtype: string, hwId: string, rt: string) {
+    const m = lib.models[id] as DecoderModel;
+    const L = buildLayout(m, 8, 1, undefined, 8, false);
+    const ops = buildDecoderPass(m, L, resolvePrecision(dtype), { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 4 });
+    fuseDecoderOps(ops, bound(hwId, rt).runtime!.fusion, m, L, 4 * m.hidden * 2);
+    return (name: string) => ops.find((o) => o.name === name)!;
+  }
+  it('gpt-oss on sglang b200: experts_act is no kernel; DeepSeek FP8 keeps its activation kernel', () => {
+    const oss = fusedPass('gpt-oss-120b', 'fp4', 'b200', 'sglang');
+    expect(oss('experts_up').mxfp4).toBe(true);
+    expect(oss('experts_act').kernels).toBe(0);
+    expect(oss('experts_act').fusedInto).toBe('experts_up');
+    expect(oss('moe_permute').kernels).toBe(0);
+    const ds = fusedPass('deepseek-v3', 'fp8', 'b200', 'sglang');
+    expect(ds('experts_act').kernels ?? 1).toBe(1);
+    expect(ds('moe_permute').kernels).toBe(0);
+  });
+  it('not on Hopper (triton_kernels matmul_ogs) nor under the spring-2025 releases on the B200', () => {
+    expect(fusedPass('gpt-oss-120b', 'fp4', 'h100-sxm', 'sglang')('experts_act').kernels ?? 1).toBe(1);
+    const old = fusedPass('gpt-oss-120b', 'fp4', 'b200', 'sglang-0.4');
+    expect(old('experts_act').kernels ?? 1).toBe(1);
+    // and sglang-0.4 keeps its own groups there: no rope-and-cache fusion of the 0.5 releases
+    expect(bound('b200', 'sglang-0.4').runtime!.fusion!.some((g) => g.ops.includes('kv_write'))).toBe(false);
   });
 });

@@ -73,6 +73,12 @@ export function fuseDecoderOps(ops: GraphOp[], groups: readonly FusionGroup[] | 
       MEMBERS[found++] = o;
     }
     if (found !== names.length) continue;
+    // a kernel that fuses by the experts' weight format (when.mxfp4_experts): read off the pass's grouped GEMMs
+    if (g.when?.mxfp4Experts !== undefined) {
+      let mx = false;
+      for (let i = 0; i < ops.length; i++) if (ops[i]!.groups && ops[i]!.mxfp4) { mx = true; break; }
+      if (mx !== g.when.mxfp4Experts) continue;
+    }
     let kernel = MEMBERS[0]!;
     for (let j = 1; j < found; j++) if (KERNEL_RANK(MEMBERS[j]!.kind) >= KERNEL_RANK(kernel.kind)) kernel = MEMBERS[j]!;
     let onChip = g.onChip * (ffnUnit !== unit && FFN_SIDE.test(kernel.name) ? ffnUnit : unit);

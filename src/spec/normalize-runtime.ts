@@ -428,7 +428,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (Array.isArray(fu)) {
     out.fusion = fu.map((g: Raw) => {
       const w = g.when as Raw | undefined;
-      const when = w ? renamed<NonNullable<FusionGroup['when']>>(w, { min_tp: 'minTp', attention_dp: 'attentionDp', max_pp: 'maxPp', moe: 'moe', layer: 'layer', hidden_above: 'hiddenAbove' }) : undefined;
+      const when = w ? renamed<NonNullable<FusionGroup['when']>>(w, { min_tp: 'minTp', attention_dp: 'attentionDp', max_pp: 'maxPp', moe: 'moe', layer: 'layer', hidden_above: 'hiddenAbove', mxfp4_experts: 'mxfp4Experts' }) : undefined;
       return { ops: [...g.ops], onChip: g.on_chip ?? 0, ...(when ? { when } : {}) };
     });
   }

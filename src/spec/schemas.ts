@@ -635,6 +635,8 @@ const runtimeBlocks = {
                 moe: { type: 'boolean' },
                 layer: { enum: [...DECODER_HOST_ARCHS] },
                 hidden_above: { type: 'integer', minimum: 0, maximum: 1e7 },
+                // whether the pass's grouped expert GEMMs are MXFP4 (gpt-oss run as fp4): a MoE kernel fusing by weight format
+                mxfp4_experts: { type: 'boolean' },
               },
             },
           },

@@ -937,7 +937,7 @@ export interface ExpertLoop {
 export interface FusionGroup {
   ops: string[];
   onChip: number;
-  when?: { minTp?: number; attentionDp?: boolean; maxPp?: number; moe?: boolean; layer?: DecoderHostArch; hiddenAbove?: number };
+  when?: { minTp?: number; attentionDp?: boolean; maxPp?: number; moe?: boolean; layer?: DecoderHostArch; hiddenAbove?: number; mxfp4Experts?: boolean };
 }
 export interface NormalizedRuntime extends RuntimeSettings {
   id: string;

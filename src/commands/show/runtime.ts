@@ -165,7 +165,7 @@ function settingsJson(s: RuntimeSettings) {
 // a fusion group's conditions (runtime fusion.groups[].when), snake_case as in the YAML; null where it has none
 function fusionWhenJson(w: FusionGroup['when']): Record<string, unknown> | null {
   if (!w) return null;
-  const names = { minTp: 'min_tp', attentionDp: 'attention_dp', maxPp: 'max_pp', moe: 'moe', layer: 'layer', hiddenAbove: 'hidden_above' } as const;
+  const names = { minTp: 'min_tp', attentionDp: 'attention_dp', maxPp: 'max_pp', moe: 'moe', layer: 'layer', hiddenAbove: 'hidden_above', mxfp4Experts: 'mxfp4_experts' } as const;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(names)) if (w[k as keyof typeof names] !== undefined) out[v] = w[k as keyof typeof names];
   return out;
