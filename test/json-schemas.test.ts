@@ -95,6 +95,16 @@ const CASES: Case[] = [
     schema: 'show-runtime.json',
     check: (r) => expect(r.overrides.find((o: any) => o.hardware === 'b200').fields.kernels_fp4_moe_efficiency).toEqual({ tokens: [4096, 16384], values: [0.1, 0.2] }),
   },
+  {
+    // sglang on the B200: block-FP8 experts off the strip floor (block_fp8_moe false), MXFP4 experts' fused activation
+    name: 'show runtime sglang on b200 (block_fp8_moe false, mxfp4_experts fusion)',
+    args: ['show', 'runtime', 'sglang', '--hardware', 'b200'],
+    schema: 'show-runtime.json',
+    check: (r) => {
+      expect(r.kernels.tiled_gemm.block_fp8_moe).toBe(false);
+      expect(r.fusion.some((g: any) => g.when?.mxfp4_experts === true)).toBe(true);
+    },
+  },
   { name: 'show runtime genie on snapdragon-8-gen2', args: ['show', 'runtime', 'genie', '--hardware', 'snapdragon-8-gen2'], schema: 'show-runtime.json', check: (r) => expect(r.static_context).toBe(1024) },
   { name: 'show model llama-3.1-8b', args: ['show', 'model', 'llama-3.1-8b'], schema: 'show-model.json' },
   { name: 'show model deepseek-v3', args: ['show', 'model', 'deepseek-v3'], schema: 'show-model.json' },
