@@ -8,6 +8,7 @@ import { libraryRuntime } from '../src/spec/library.js';
 import type { NormalizedHardware } from '../src/spec/types.js';
 import { loadHardware, request } from './helpers/nondecoder-fixtures.js';
 import { applySetPlain } from '../src/hardware/set-path.js';
+import { readFileSync } from 'node:fs';
 
 function withScheduler(hw: NormalizedHardware, s: Partial<NonNullable<NormalizedHardware['runtime']>['scheduler']>): NormalizedHardware {
   return { ...hw, runtime: { ...hw.runtime!, scheduler: { ...hw.runtime!.scheduler, ...s } } };
@@ -41,5 +42,14 @@ describe('encoder windows admitted within an in-flight token budget', () => {
     // bound after the --set (the CLI order: --set on a part, then the runtime bound to it) keeps it too
     const later = bindRuntime(applySetPlain(await loadHardware('rtx-pro-6000'), 'runtime.max_num_batched_tokens=3000'), libraryRuntime('tensorrt-llm'));
     expect(later.runtime!.scheduler.maxNumBatchedTokens).toBe(3000);
+  });
+  it('the MLPerf whisper rows price the encoder engine\'s own budget: the configs\' runtime max_num_tokens 3000 never reaches it', () => {
+    // trtllm_runtime_flags max_num_tokens is an Executor setting: the v5.1 harness's ModelRunnerCpp.from_dir passes none,
+    // and executorImpl.cpp createEncoderModel hands TrtEncoderModel a fresh ExecutorConfig with only the scheduler
+    // config, whose MicroBatchScheduler budgets the encoder engine's max_num_tokens (trtllm-build default 8192)
+    const csv = readFileSync(new URL('../validation/public-measurements.csv', import.meta.url), 'utf8');
+    const rows = csv.split('\n').filter((l) => l.includes('MLPerf') && l.includes('--model whisper-large-v3') && l.includes('--runtime tensorrt-llm'));
+    expect(rows.length).toBeGreaterThanOrEqual(25);
+    expect(rows.filter((l) => l.includes('max_num_batched_tokens')).map((l) => l.split(',')[0])).toEqual([]);
   });
 });

@@ -182,7 +182,11 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // mModelConfig.getMaxNumTokens()) (cpp/tensorrt_llm/batch_manager/trtEncoderModel.cpp), which counts each request's
   // getEncoderOutputLen() (1,500 frames per Whisper window) and stops at the budget (microBatchScheduler.cpp); the
   // engine's max_num_tokens defaults to 8192 (BuildConfig; the MLPerf whisper harness builds its encoder without one:
-  // 5 windows per iteration). The windows that wait cost the decoder no rows, only its per-step work per iteration.
+  // 5 windows per iteration). That is the ENCODER engine's own budget: an Executor's runtime max_num_tokens does not
+  // reach it (executorImpl.cpp createEncoderModel hands TrtEncoderModel a fresh ExecutorConfig carrying only the
+  // scheduler config), so the MLPerf configs' trtllm_runtime_flags max_num_tokens 3000 leave it at 8192 (and the v5.1
+  // harness's ModelRunnerCpp.from_dir passes no max_num_tokens at all). The windows that wait cost the decoder no
+  // rows, only its per-step work per iteration.
   // vLLM's encoder budget (SchedulerConfig.max_num_encoder_input_tokens) defaults to its max_num_batched_tokens, so the
   // one key serves both runtimes.
   const encBudget = !sequential && sch?.batching !== 'static' ? sch?.maxNumBatchedTokens : undefined;
