@@ -106,10 +106,12 @@ export function tiledStreamS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'u
   const units = hw.units;
   if (!units || !(units > 0)) return undefined;
   const groups = op.groups && op.groups > 1 ? op.groups : 1;
-  // block-FP8 experts where the runtime runs them through a kernel of their own (kernels.tiled_gemm.block_fp8_moe), and
+  // block-FP8 experts where the runtime runs them through a kernel of their own (kernels.tiled_gemm.block_fp8_moe), the
+  // block-FP8 linear layers likewise (kernels.tiled_gemm.block_fp8_linear: SGLang 0.5.x's DeepGEMM on SM100), and
   // narrow-float experts on a part without their tensor cores run weight-only through the runtime's default weight-only
   // MoE kernel (kernels.tiled_gemm.weight_only_moe: vLLM's triton_kernels matmul_ogs on Hopper), not Marlin
   const k = op.groups && op.fp8Block && t.blockFp8Moe ? t.blockFp8Moe
+    : !op.groups && op.fp8Block && t.blockFp8Linear ? t.blockFp8Linear
     : op.groups && t.weightOnlyMoe && NARROW_FLOAT.has(op.dtype) && !hw.matrixFlopPerS[op.dtype] && !runsMarlinMoe(op, hw) ? t.weightOnlyMoe : t;
   const strip = (op.weightBytes / (groups * op.n)) * Math.min(k.tileN, op.n); // K·tile_n weight bytes
   return Math.max(strip, op.weightBytes / units) / k.rateBytePerS;

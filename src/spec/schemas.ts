@@ -974,6 +974,14 @@ const runtimeBlocks = {
               { const: false },
             ],
           },
+          // block-FP8 linear (dense, not grouped) GEMMs that run another kernel than the rest: its own per-CTA rate and
+          // strip width (SGLang 0.5.x's DeepGEMM on SM100)
+          block_fp8_linear: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['rate'],
+            properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } },
+          },
           // narrow-float experts run weight-only through the runtime's default weight-only MoE kernel (not Marlin)
           weight_only_moe: {
             type: 'object',

@@ -646,8 +646,9 @@ export interface RuntimeSettings {
     // per second (rateBytePerS), the strip width, and which GEMMs run that way (src/sim/kernel-physics.ts tiledStreamS)
     // (blockFp8Moe: block-FP8 experts through a kernel of their own, false where that kernel is no strip kernel;
     // weightOnlyMoe: narrow-float experts run weight-only through the runtime's default weight-only MoE kernel, not
-    // Marlin: vLLM's triton_kernels matmul_ogs on Hopper)
-    tiledGemm?: { rateBytePerS: number; tileN: number; moe: boolean; fp8Block: boolean; blockFp8Moe?: { rateBytePerS: number; tileN: number } | false; weightOnlyMoe?: { rateBytePerS: number; tileN: number } };
+    // Marlin: vLLM's triton_kernels matmul_ogs on Hopper; blockFp8Linear: block-FP8 linear layers through a kernel of
+    // their own, SGLang 0.5.x's DeepGEMM on SM100)
+    tiledGemm?: { rateBytePerS: number; tileN: number; moe: boolean; fp8Block: boolean; blockFp8Moe?: { rateBytePerS: number; tileN: number } | false; weightOnlyMoe?: { rateBytePerS: number; tileN: number }; blockFp8Linear?: { rateBytePerS: number; tileN: number } };
     moeMinTileRows?: number; // smallest M tile of the grouped MoE GEMM (vLLM fused_moe BLOCK_SIZE_M)
     mmaTileRows?: number; // largest M tile counted as padding
     // grouped (MoE) GEMM whose row tile the kernel sizes from the batch's token count, up to this many rows, instead of
