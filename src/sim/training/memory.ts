@@ -214,6 +214,9 @@ export function trainingMemory(i: MemoryInput): TrainMemory {
     const sg = i.shard ?? { dense: dDense, expert: dExpert };
     const shard = (stage: number) => (stage <= i.zero ? sg : { dense: 1, expert: 1 });
     const bytes = (per: number, stage: number) => per * (dense / shard(stage).dense + expert / shard(stage).expert);
+    // units kept gathered through the step (runtime training.fsdp_reshard) hold the unsharded 16-bit copy (and, when
+    // micro-batches accumulate, unreduced gradients); the sharded parameter FSDP2 keeps beside it and the end-of-step
+    // reduce-scattered gradient shard are each 1/dp of what is counted, and are left out
     const held = i.zero >= 3 && i.resident ? i.resident : undefined;
     const weights = held ? WEIGHT_BYTES * (dense + expert) : bytes(WEIGHT_BYTES, 3);
     const gradients = held?.accumulate ? held.gradBytes * (dense + expert) : bytes(GRAD_BYTES, 2);
