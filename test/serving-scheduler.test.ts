@@ -47,7 +47,7 @@ describe('requests in flight under --batch max are the runtime\'s', () => {
     const early = bindRuntime(await applySet(lib.hardware['mi300x']!, 'runtime.max_num_seqs=3000'), libraryRuntime('vllm'));
     expect(runtimeBatchCap(early)).toBe(3000);
     expect(runtimeBatchCap(applySetPlain(under('mi300x', 'vllm'), 'runtime.max_num_seqs=3000'))).toBe(3000);
-    expect(() => applySetPlain(under('mi300x', 'vllm'), 'memory.bandwidth=5 TB/s')).toThrow(/only plain fields/);
+    expect(() => applySetPlain(under('mi300x', 'vllm'), 'power.tdp=350W')).toThrow(/only plain fields/);
     expect(() => applySetPlain(under('mi300x', 'vllm'), 'runtime.max_num_seqs=0')).toThrow(/whole number/);
   });
 });

@@ -67,6 +67,7 @@ export default class Train extends BaseCommand {
     zero: Flags.integer({ description: 'ZeRO stage 0–3 over the data-parallel group' }),
     search: Flags.boolean({ description: 'try the valid splits and print the fastest that fit' }),
     top: Flags.integer({ description: 'configurations to print with --search', default: 5 }),
+    set: Flags.string({ description: "what-if: override a spec field, PATH=VALUE (repeatable), as simulate's, e.g. --set interconnect.scale_out.bandwidth=12.5GB/s (a cluster's stated network per device)", multiple: true }),
     ...costFlags,
     goodput: Flags.string({ description: 'share of wall time spent training, for total_s / gpu_hours (default 0.9: Llama 3 405B kept >90% effective training time, arXiv 2407.21783 §3.3.4); 1 = stepping time only' }),
   };

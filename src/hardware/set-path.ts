@@ -224,15 +224,25 @@ function plainNumber(where: string, raw: string, kind: 'count' | 'fraction'): nu
 }
 
 const SECONDS_PER: Record<string, number> = { s: 1, ms: 1e-3, us: 1e-6, 'µs': 1e-6, ns: 1e-9 };
+// bytes per second, case as written: "Gb/s" (bits) is not "GB/s" (bytes), so bits are refused rather than guessed
+const BYTES_PER_S_PER: Record<string, number> = { 'B/s': 1, 'kB/s': 1e3, 'KB/s': 1e3, 'MB/s': 1e6, 'GB/s': 1e9, 'TB/s': 1e12, 'KiB/s': 1024, 'MiB/s': 1024 ** 2, 'GiB/s': 1024 ** 3, 'TiB/s': 1024 ** 4 };
+interface PlainUnits { per: Record<string, number>; fold: boolean; what: string; si: string }
+const PLAIN_UNITS: Partial<Record<Kind, PlainUnits>> = {
+  seconds: { per: SECONDS_PER, fold: true, what: 'a time such as "1.5 ms" (s, ms, us or ns)', si: 's' },
+  bytes_per_s: { per: BYTES_PER_S_PER, fold: false, what: 'a bandwidth such as "12.5GB/s" (B/s, kB/s, MB/s, GB/s, TB/s or KiB/s … TiB/s; bytes, not bits)', si: 'B/s' },
+};
 
-// a time as typed in an accuracy row ("1.32ms", "0s"): the same zero and range checks as parseSetValue
-function plainSeconds(where: string, raw: string, zero: boolean, path: string): number {
-  const m = /^([0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?)\s*(s|ms|us|µs|ns)$/i.exec(raw);
-  if (!m) throw new UserError(`${where}: expected a time such as "1.5 ms" (s, ms, us or ns), found "${raw}"`);
-  const v = Number(m[1]) * SECONDS_PER[m[2]!.toLowerCase()]!;
+// a time ("1.32ms", "0s") or a bandwidth ("12.5GB/s") as typed in an accuracy row: the same zero and range checks as
+// parseSetValue
+function plainQuantity(where: string, raw: string, zero: boolean, path: string, u: PlainUnits): number {
+  const m = /^([0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?)\s*(\S+)$/i.exec(raw);
+  const unit = m ? (u.fold ? m[2]!.toLowerCase() : m[2]!) : '';
+  const per = Object.hasOwn(u.per, unit) ? u.per[unit] : undefined;
+  if (!m || per === undefined) throw new UserError(`${where}: expected ${u.what}, found "${raw}"`);
+  const v = Number(m[1]) * per;
   if (!zero && !(v > 0)) throw new UserError(`${where}: must be > 0, found "${raw}"`);
   const range = rangeAt(hardwareSchema, path.split('.'));
-  if (range && !inRange(v, range)) throw new UserError(`${where}: must be ${rangeText(range, 's')}, found "${raw}"`);
+  if (range && !inRange(v, range)) throw new UserError(`${where}: must be ${rangeText(range, u.si)}, found "${raw}"`);
   return v;
 }
 
@@ -263,11 +273,7 @@ export async function applySet(hw: NormalizedHardware, assignment: string): Prom
   const path = assignment.slice(0, eq).trim();
   const raw = unquote(assignment.slice(eq + 1));
   const field = Object.hasOwn(SET_FIELDS, path) ? SET_FIELDS[path] : undefined;
-  if (!field) {
-    const near = nearest(path, Object.keys(SET_FIELDS));
-    const hint = near ? `did you mean "${near}"?` : `settable: ${settableSummary()}`;
-    throw new UserError(`--set ${path}: unknown hardware field (${hint})`);
-  }
+  if (!field) throw unknownField(path);
   const value = await parseSetValue(path, raw, field.kind, field.zero, field.options);
   const out = cloneHardware(hw);
   field.apply(out, value);
@@ -275,26 +281,34 @@ export async function applySet(hw: NormalizedHardware, assignment: string): Prom
 }
 
 /**
- * `--set PATH=VALUE` for a plain-number or text field (counts, fractions, names) or a time in s / ms / us / ns,
- * without loading the unit parser: what `hwperf accuracy` applies to a row's command, synchronously. Any other field
+ * `--set PATH=VALUE` for a plain-number or text field (counts, fractions, names), a time in s / ms / us / ns or a
+ * bandwidth in B/s … TB/s, without loading the unit parser: what `hwperf accuracy` applies to a row's command,
+ * synchronously (a row's command splits on spaces, so a value is written without one: `=12.5GB/s`). Any other field
  * that needs units is refused.
  */
 export function applySetPlain(hw: NormalizedHardware, assignment: string): NormalizedHardware {
   const eq = assignment.indexOf('=');
   const path = eq > 0 ? assignment.slice(0, eq).trim() : assignment;
   const field = Object.hasOwn(SET_FIELDS, path) ? SET_FIELDS[path] : undefined;
-  if (!field || (field.kind !== 'count' && field.kind !== 'fraction' && field.kind !== 'string' && field.kind !== 'seconds')) {
-    throw new UserError(`--set ${path}: only plain fields (counts, fractions, names) and times can be set here`);
+  if (!field) throw unknownField(path);
+  const units = PLAIN_UNITS[field.kind];
+  if (field.kind !== 'count' && field.kind !== 'fraction' && field.kind !== 'string' && !units) {
+    throw new UserError(`--set ${path}: only plain fields (counts, fractions, names), times and bandwidths can be set here`);
   }
   const raw = unquote(assignment.slice(eq + 1));
   const where = `--set ${path}`;
   const value =
     field.kind === 'string' ? textValue(where, raw, field.options)
-    : field.kind === 'seconds' ? plainSeconds(where, raw, field.zero === true, path)
-    : plainNumber(where, raw, field.kind);
+    : units ? plainQuantity(where, raw, field.zero === true, path, units)
+    : plainNumber(where, raw, field.kind as 'count' | 'fraction');
   const out = cloneHardware(hw);
   field.apply(out, value);
   return out;
+}
+
+function unknownField(path: string): UserError {
+  const near = nearest(path, Object.keys(SET_FIELDS));
+  return new UserError(`--set ${path}: unknown hardware field (${near ? `did you mean "${near}"?` : `settable: ${settableSummary()}`})`);
 }
 
 function settableSummary(): string {

@@ -76,10 +76,12 @@ const model = (id: string): NormalizedModel => libraryModel(id);
 const withRuntime = (h: NormalizedHardware, id: string | true | undefined): NormalizedHardware =>
   typeof id === 'string' ? bindRuntime(h, libraryRuntime(id)) : h;
 
-// a row's --set of a plain-number field (runtime.max_num_seqs or runtime.memory_share a benchmark pinned), as the
+// a row's --set of a plain-number field (runtime.max_num_seqs or runtime.memory_share a benchmark pinned; a stated
+// cluster network, interconnect.scale_out.bandwidth=12.5GB/s), as the
 // command applies it; each one where the row repeats the flag
+const setsOf = (c: ParsedCommand): string[] => c.sets ?? (typeof c.flags.set === 'string' ? [c.flags.set] : []);
 function withSets(h: NormalizedHardware, c: ParsedCommand): NormalizedHardware {
-  for (const s of c.sets ?? (typeof c.flags.set === 'string' ? [c.flags.set] : [])) h = applySetPlain(h, s);
+  for (const s of setsOf(c)) h = applySetPlain(h, s);
   return h;
 }
 
@@ -95,7 +97,7 @@ export const RUNNERS: Record<string, Runner> = {
   'op gemm': (c) => opGemm(hw(flagId(c, 'hardware')), Number(c.flags.m), Number(c.flags.n), Number(c.flags.k), checkDtype(String(c.flags.dtype ?? 'bf16'))) as unknown as Record<string, unknown>,
   'op stream': (c) => opStream(hw(flagId(c, 'hardware')), Number(c.flags.bytes)) as unknown as Record<string, unknown>,
   'op allreduce': (c) => opAllreduce(hw(flagId(c, 'hardware')), Number(c.flags.bytes), Number(c.flags.devices)) as unknown as Record<string, unknown>,
-  train: (c) => trainFromFlags(c.flags) as unknown as Record<string, unknown>,
+  train: (c) => trainFromFlags(c.flags, setsOf(c)) as unknown as Record<string, unknown>,
   serve: (c) => serve(serveOptions(c.flags, model(flagId(c, 'model')), withSets(hw(flagId(c, 'hardware')), c), model)).result as unknown as Record<string, unknown>,
   'show model': (c) => {
     if (c.args[0] === undefined) throw new UserError('the command names no model');

@@ -4,6 +4,8 @@ import { getLibrary, libraryRuntime, resolveHardware, resolveModel } from '../..
 import { bindRuntime, runtimeForRequest } from '../../runtime/resolve.js';
 import { parsePriceFlag, priceFor } from '../price.js';
 import { UserError } from '../../spec/errors.js';
+import { applyWhatIfs } from '../../hardware/whatif.js';
+import { applySetPlain } from '../../hardware/set-path.js';
 import { parseTcoOption } from '../tco.js';
 import { buildTrainRequest, parseRecomputeModules, simulateTraining, type TrainOptions } from './train.js';
 import { searchTraining } from './search.js';
@@ -40,6 +42,7 @@ export interface TrainFlags {
   goodput?: string | number;
   search?: boolean;
   top?: number;
+  set?: string[]; // what-ifs, PATH=VALUE, as simulate's --set (src/hardware/set-path.ts), after the runtime binds
 }
 
 // Accepts "1e12", "300000000000", "300B"-free plain numbers; throws a one-line UserError otherwise.
@@ -102,7 +105,9 @@ export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
 export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: TrainResult[]; tried: number }> {
   const model = typeof f.model === 'string' ? await resolveModel(f.model) : f.model;
   const base = typeof f.hardware === 'string' ? await resolveHardware(f.hardware) : f.hardware;
-  const hw = typeof f.runtime === 'object' ? bindRuntime(base, f.runtime) : await runtimeForRequest(base, model, f.runtime, 'training');
+  const bound = typeof f.runtime === 'object' ? bindRuntime(base, f.runtime) : await runtimeForRequest(base, model, f.runtime, 'training');
+  // the runtime binds before the what-ifs, as simulate's, so that --set runtime.… edits the bound runtime
+  const hw = f.set?.length ? await applyWhatIfs(bound, undefined, f.set) : bound;
   const o = trainOptionsFromFlags(f);
   if (f.search) {
     if (o.rematPolicy !== undefined) throw new UserError('--remat-policy does not go with --search (the search picks the recompute policy; price one split with --remat-policy)');
@@ -154,6 +159,10 @@ export async function trainFromArgs(argv: string[]): Promise<TrainResult | { con
     }
     if (value === undefined) value = args[++i];
     if (value === undefined) throw new UserError(`train: --${name} needs a value`);
+    if (name === 'set') {
+      f.set = [...((f.set as string[] | undefined) ?? []), value]; // repeatable, in order
+      continue;
+    }
     if (INT_FLAGS.has(name)) {
       const n = Number(value);
       if (!Number.isInteger(n)) throw new UserError(`train: --${name} expects an integer (got "${value}")`);
@@ -165,19 +174,21 @@ export async function trainFromArgs(argv: string[]): Promise<TrainResult | { con
 }
 
 // Synchronous runner for the accuracy check (src/sim/accuracy.ts RUNNERS.train): flags as parsed there
-// ({name: value | true}), library ids only.
+// ({name: value | true}), library ids only; `sets` every --set of the row in order (plain values: applySetPlain).
 // the flags trainFromFlags reads (with --json, which only picks the output); any other flag in a command is refused
 // rather than dropped, so a validation row's hwperf_command cannot carry a setting that is silently not priced
-const FROM_FLAGS = new Set(['model', 'hardware', 'runtime', 'json', 'devices', 'tp', 'pp', 'cp', 'ep', 'etp', 'dp', 'interleave', 'schedule', 'seq-len', 'global-batch', 'micro-batch', 'tokens', 'dtype', 'recompute', 'recompute-modules', 'recompute-num-layers', 'remat-policy', 'zero', 'price', 'years', 'pue', 'usd-per-kwh', 'goodput']);
+const FROM_FLAGS = new Set(['model', 'hardware', 'runtime', 'json', 'devices', 'tp', 'pp', 'cp', 'ep', 'etp', 'dp', 'interleave', 'schedule', 'seq-len', 'global-batch', 'micro-batch', 'tokens', 'dtype', 'recompute', 'recompute-modules', 'recompute-num-layers', 'remat-policy', 'zero', 'price', 'years', 'pue', 'usd-per-kwh', 'goodput', 'set']);
 
-export function trainFromFlags(flags: Record<string, string | true>): TrainResult {
+export function trainFromFlags(flags: Record<string, string | true>, sets: string[] = []): TrainResult {
   for (const k of Object.keys(flags)) if (!FROM_FLAGS.has(k)) throw new UserError(`train: unknown flag --${k} (one of ${[...FROM_FLAGS].map((x) => `--${x}`).join(', ')})`);
   const lib = getLibrary();
   const model = lib.models[String(flags.model)];
   const base = lib.hardware[String(flags.hardware)];
   if (!model) throw new UserError(`unknown model "${String(flags.model)}"`);
   if (!base) throw new UserError(`unknown hardware "${String(flags.hardware)}"`);
-  const hw = typeof flags.runtime === 'string' ? bindRuntime(base, libraryRuntime(flags.runtime)) : base;
+  let hw = typeof flags.runtime === 'string' ? bindRuntime(base, libraryRuntime(flags.runtime)) : base;
+  if (flags.set === true) throw new UserError('train: --set needs PATH=VALUE, e.g. --set interconnect.scale_out.bandwidth=12.5GB/s');
+  for (const s of sets) hw = applySetPlain(hw, s);
   const int = (k: string) => (flags[k] === undefined || flags[k] === true ? undefined : Number(flags[k]));
   const str = (k: string) => (flags[k] === undefined || flags[k] === true ? undefined : String(flags[k]));
   const f: TrainFlags = {
