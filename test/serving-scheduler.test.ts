@@ -90,6 +90,24 @@ describe('the runtime\'s own all-reduce for decode-size messages (vLLM custom al
     expect(tput(5)).toBeGreaterThanOrEqual(tput(4));
     expect(customAllreduceSeconds(hw, 20480, 4)).toBeLessThan(15e-6);
   });
+  it('seed 192: on an H100 vLLM\'s kernel serves 4-8 MiB (its buffer), along the measured two-shot line, not NCCL', () => {
+    // 4 -> 8 MiB: the host-timed 2 -> 4 MiB line (30.4 -> 45.0 us, sglang PR #2904) continued to 74.2 us at 8 MiB; the
+    // graph-timed sweeps grow linearly there (aiconfigurator TP 4: 5.9 us per MiB on 1 -> 2 and 2 -> 4 MiB)
+    for (const rt of ['vllm', 'sglang']) {
+      const h = under('h100-sxm', rt);
+      expect(customAllreduceSeconds(h, 4194304, 8)).toBeCloseTo(45.0e-6, 12);
+      expect(customAllreduceSeconds(h, 6291456, 8)).toBeCloseTo((45.0e-6 + 74.2e-6) / 2, 12);
+      expect(customAllreduceSeconds(h, 8388608, 4)).toBeCloseTo(74.2e-6, 12);
+      // past the buffer, the library (never below the table's last time)
+      expect(customAllreduceSeconds(h, 8388608 * 1.01, 8)).toBeUndefined();
+    }
+    // gpt3-125m fp16 on 4x H100 (h100-sxm-hbm2e-500w), vllm-0.6-upstream, 950 in / 87 out: 26,960 -> 24,169 tok/s from
+    // batch 229 to 230 when the mixed step's 4.2 MB all-reduce left the 4 MiB table for NCCL plus c10d's eager host cost
+    const hw = under('h100-sxm-hbm2e-500w', 'vllm-0.6-upstream');
+    const tput = (batch: number) => simulate(buildRequest({ model: 'gpt3-125m', tp: 4, batch, 'input-tokens': 950, 'output-tokens': 87, dtype: 'fp16' }, libraryModel('gpt3-125m'), hw, libraryModel)).throughput_tok_s!;
+    expect(tput(230)).toBeGreaterThanOrEqual(tput(229));
+    expect(customAllreduceSeconds(hw, 2739 * 768 * 2, 4)).toBeLessThan(50e-6);
+  });
   it('the A100 custom all-reduce table restated by vllm, sglang and pytorch-compile is one table (sglang PR #2688)', () => {
     // three runtime files carry the same measured vLLM kernel (no cross-file anchor in YAML): keep them equal
     for (const bytes of [1024, 2048, 8192, 16384, 32768, 1048576, 4194304]) {
@@ -101,7 +119,7 @@ describe('the runtime\'s own all-reduce for decode-size messages (vLLM custom al
     for (const hw of ['h100-sxm', 'mi300x']) {
       const h = under(hw, 'vllm');
       let prev = 0;
-      for (let b = 1024; b <= 4e6; b *= 1.3) {
+      for (let b = 1024; b <= 8.4e6; b *= 1.3) {
         const t = customAllreduceSeconds(h, b, 8);
         if (t === undefined) break;
         expect(t).toBeGreaterThanOrEqual(prev);
