@@ -229,7 +229,7 @@ describe('invariants: monotone in work', () => {
   // chunks, faster-whisper's BatchedInferencePipeline), in-flight encoders with a token budget (TensorRT-LLM, vLLM), and
   // the host's audio decode, log-mel and voice-activity passes
   const SPEECH_RUNTIMES = Object.keys(lib.runtimes ?? {}).filter((id) => /whisper|transformers/.test(id)).concat(['tensorrt-llm', 'vllm', 'pytorch', 'mlx', 'genie']).sort();
-  const SPEECH_SETS = [[], ['runtime.audio_batch=3'], ['runtime.audio_batch=16'], ['runtime.beam_size=1'], ['runtime.beam_size=5'], ['runtime.timestamps=true'], ['runtime.timestamps=false'], ['runtime.vad=true'], ['runtime.max_num_batched_tokens=3000'], ['runtime.audio_decode=2ms', 'runtime.log_mel=1ms']];
+  const SPEECH_SETS = [[], ['runtime.audio_batch=3'], ['runtime.audio_batch=16'], ['runtime.beam_size=1'], ['runtime.beam_size=5'], ['runtime.timestamps=true'], ['runtime.timestamps=false'], ['runtime.vad=true'], ['runtime.max_num_batched_tokens=3000'], ['runtime.encoder_max_num_tokens=3000'], ['runtime.audio_decode=2ms', 'runtime.log_mel=1ms']];
   it('Whisper: latency never falls as the audio grows, under every speech runtime and long-form mode a run can set', () => {
     fc.assert(
       fc.property(

@@ -16,6 +16,7 @@ describe("a hardware's own runtime block", () => {
     ['runtime.admission=reserve', { admission: 'reserve' }],
     ['runtime.beam_size=5', { beamSize: 5 }],
     ['runtime.audio_batch=3', { audioBatch: 3 }],
+    ['runtime.encoder_max_num_tokens=3000', { encoderMaxNumTokens: 3000 }],
     ['runtime.timestamps=true', { timestamps: true }],
     ['runtime.vad=true', { vad: true }],
     ['runtime.audio_decode=2 ms', { hostAudioDecodeS: 0.002 }],

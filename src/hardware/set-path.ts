@@ -78,10 +78,13 @@ function buildFields(): Record<string, Field> {
     'runtime.static_context': { kind: 'count', apply: (hw, v) => setRuntime(hw, { staticContext: v as number }) },
     // requests in flight the engine admits (vLLM --max-num-seqs, SGLang --max-running-requests, TensorRT-LLM max_batch_size)
     'runtime.max_num_seqs': { kind: 'count', apply: (hw, v) => setRuntime(hw, { maxNumSeqs: v as number }) },
-    // tokens the engine schedules per iteration (vLLM --max-num-batched-tokens, TensorRT-LLM's engine max_num_tokens, which
-    // also budgets an in-flight Whisper encoder's frames: src/sim/whisper.ts); a runtime's long-context variant
-    // (scheduler.long_context) still applies above its max_model_len
+    // tokens the engine schedules per iteration (vLLM --max-num-batched-tokens, which also sizes vLLM's Whisper encoder
+    // budget; TensorRT-LLM's engine max_num_tokens); a runtime's long-context variant (scheduler.long_context) still
+    // applies above its max_model_len
     'runtime.max_num_batched_tokens': { kind: 'count', apply: (hw, v) => setRuntime(hw, { maxNumBatchedTokens: v as number }) },
+    // Whisper encoder frames an in-flight executor admits per iteration (a TensorRT-LLM encoder engine built with
+    // trtllm-build --max_num_tokens N; 1,500 per 30 s window: src/sim/whisper.ts)
+    'runtime.encoder_max_num_tokens': { kind: 'count', apply: (hw, v) => setRuntime(hw, { encoderMaxNumTokens: v as number }) },
     // the share of memory the engine gives the KV cache, of the runtime's basis (runtimes/*.yaml memory): TensorRT-LLM's
     // kv_cache_free_gpu_mem_fraction (of what weights and activations leave), vLLM's gpu_memory_utilization and SGLang's
     // mem_fraction_static (of the device), as a benchmark passed it; it holds at every tp (share_by_tp set aside)

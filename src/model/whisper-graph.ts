@@ -98,6 +98,22 @@ export function whisperTimestamps(s: RuntimeSettings['scheduler'] | undefined): 
   return s?.timestamps ?? s?.audioWindows === 'sequential';
 }
 
+/**
+ * encoder frames an in-flight executor admits per iteration (scheduler.encoder_max_num_tokens), undefined: no cap.
+ * TensorRT-LLM's TrtEncoderModel::forwardAsync schedules encoder requests with MicroBatchScheduler(..., getMaxBatchSize(),
+ * mModelConfig.getMaxNumTokens()) (cpp/tensorrt_llm/batch_manager/trtEncoderModel.cpp), which counts each request's
+ * getEncoderOutputLen() (1,500 frames per Whisper window) and stops at the budget (microBatchScheduler.cpp): the ENCODER
+ * engine's own max_num_tokens (trtllm-build default 8192), which an Executor's runtime max_num_tokens does not reach
+ * (executorImpl.cpp createEncoderModel hands TrtEncoderModel a fresh ExecutorConfig carrying only the scheduler config).
+ * vLLM sizes its encoder budget from the step's (vllm/config/scheduler.py SchedulerConfig.__post_init__:
+ * max_num_encoder_input_tokens = max_num_batched_tokens): the value 'max_num_batched_tokens' follows that field,
+ * its below-memory class and `--set runtime.max_num_batched_tokens` included.
+ */
+export function encoderTokenBudget(sch: RuntimeSettings['scheduler'] | undefined): number | undefined {
+  const e = sch?.encoderMaxNumTokens;
+  return e === 'max_num_batched_tokens' ? sch?.maxNumBatchedTokens : e;
+}
+
 /** greedy decoding, and the value of every decoding setting a runtime leaves unset: the one place these defaults live */
 export const GREEDY: Required<WhisperDecoding> = { width: 1, prompt: 'per_beam', crossKv: 'shared', reorder: 'none', kvAppend: 'in_place', kvAppendKernels: 2, logits: { bytesPerLogit: 0, kernels: 0 } };
 

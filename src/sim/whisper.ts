@@ -6,8 +6,8 @@
 //      batch × windows windows are encoded as one batch (chunked long-form), or in passes of scheduler.audio_batch
 //      windows (the HF ASR pipeline's batch_size), or, under a runtime whose scheduler.audio_windows is sequential
 //      (whisper.cpp, openai-whisper, faster-whisper), one window after another at the request's batch, each encoded
-//      and decoded before the next; an in-flight executor with a token budget (scheduler.max_num_batched_tokens:
-//      TensorRT-LLM) encodes a pass's windows budget / 1,500 frames at a time, a decoder step in every iteration
+//      and decoded before the next; an in-flight executor with an encoder token budget (scheduler.encoder_max_num_tokens:
+//      TensorRT-LLM, vLLM) encodes a pass's windows budget / 1,500 frames at a time, a decoder step in every iteration
 //   2. encoder graph (front end + blocks + cross K/V) ──roofline──▶ encoder_s
 //   3. decoder: the prompt (SOT, after the previous window's text where the runtime conditions on it) then N − 1 steps
 //      per window (N = --output-tokens, tokens per 30 s window; default: the transcript of speech at
@@ -26,7 +26,7 @@
 import type { EncoderDecoderModel } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import { longestTranscript } from './longest-transcript.js';
-import { SOT_TOKENS, buildWhisperDecoderGraph, buildWhisperEncoderGraph, decodingOf, whisperKvBytes, whisperTimestamps } from '../model/whisper-graph.js';
+import { SOT_TOKENS, buildWhisperDecoderGraph, buildWhisperEncoderGraph, decodingOf, encoderTokenBudget, whisperKvBytes, whisperTimestamps } from '../model/whisper-graph.js';
 import type { Op } from '../model/op.js';
 import { countParams } from '../model/params.js';
 import { hostPerSequenceSeconds } from '../runtime/host.js';
@@ -176,20 +176,12 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const reorderHost = (hw.runtime?.hostBeamReorderPerCacheS ?? 0) * reorderCaches;
   const eagerStep = (ph: PricedPhase, rows: number): PricedPhase => withHost(ph, eagerStepSeconds(hw, m.decoder_layers, beamRows(rows), ph.seconds));
   // 2.–3. one pass over `w` windows of every request: encoder, prompt, decode steps
-  // an in-flight executor with a token budget per iteration (scheduler.max_num_batched_tokens) admits a pass's windows
-  // to its encoder that many encoder frames at a time, a decoder step in every iteration: TensorRT-LLM's
-  // TrtEncoderModel::forwardAsync schedules encoder requests with MicroBatchScheduler(..., getMaxBatchSize(),
-  // mModelConfig.getMaxNumTokens()) (cpp/tensorrt_llm/batch_manager/trtEncoderModel.cpp), which counts each request's
-  // getEncoderOutputLen() (1,500 frames per Whisper window) and stops at the budget (microBatchScheduler.cpp); the
-  // engine's max_num_tokens defaults to 8192 (BuildConfig; the MLPerf whisper harness builds its encoder without one:
-  // 5 windows per iteration). That is the ENCODER engine's own budget: an Executor's runtime max_num_tokens does not
-  // reach it (executorImpl.cpp createEncoderModel hands TrtEncoderModel a fresh ExecutorConfig carrying only the
-  // scheduler config), so the MLPerf configs' trtllm_runtime_flags max_num_tokens 3000 leave it at 8192 (and the v5.1
-  // harness's ModelRunnerCpp.from_dir passes no max_num_tokens at all). The windows that wait cost the decoder no
-  // rows, only its per-step work per iteration.
-  // vLLM's encoder budget (SchedulerConfig.max_num_encoder_input_tokens) defaults to its max_num_batched_tokens, so the
-  // one key serves both runtimes.
-  const encBudget = !sequential && sch?.batching !== 'static' ? sch?.maxNumBatchedTokens : undefined;
+  // an in-flight executor with an encoder token budget per iteration (scheduler.encoder_max_num_tokens:
+  // encoderTokenBudget) admits a pass's windows to its encoder that many encoder frames at a time, a decoder step in
+  // every iteration; the windows that wait cost the decoder no rows, only its per-step work per iteration. A runtime
+  // without one, or whose batch is static or whose windows run one at a time (no in-flight executor), encodes the pass's
+  // windows together.
+  const encBudget = !sequential && sch?.batching !== 'static' ? encoderTokenBudget(sch) : undefined;
   const encPerIter = encBudget ? Math.max(1, Math.floor(encBudget / m.audio_ctx)) : Infinity;
   // a runtime that computes the log-mel on the host (host.log_mel) hands the encoder finished features
   const hostLogMel = (hw.runtime?.hostLogMelS ?? 0) > 0;

@@ -161,6 +161,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       batching: 'batching',
       admission: 'admission',
       audio_windows: 'audioWindows',
+      encoder_max_num_tokens: 'encoderMaxNumTokens',
       audio_batch: 'audioBatch',
       condition_on_previous_text: 'conditionOnPreviousText',
       timestamps: 'timestamps',

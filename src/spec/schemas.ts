@@ -676,6 +676,10 @@ const runtimeBlocks = {
       batching: { enum: ['inflight', 'static'] },
       admission: { enum: ['reserve', 'preempt', 'estimate'] },
       audio_windows: { enum: ['batched', 'sequential'] },
+      // Whisper: encoder frames an in-flight executor admits per iteration (TensorRT-LLM: the encoder engine's own
+      // max_num_tokens), or max_num_batched_tokens where the engine sizes its encoder budget from the step's (vLLM's
+      // max_num_encoder_input_tokens); absent: no cap, a pass's windows are encoded together (src/sim/whisper.ts)
+      encoder_max_num_tokens: { oneOf: [posInt, { const: 'max_num_batched_tokens' }] },
       // Whisper long-form (src/sim/whisper.ts): windows encoded and decoded together per pass (the ASR pipeline's
       // batch_size), the hop between window starts (the pipeline's chunk stride), the previous window's text as the
       // next window's prompt, and the decoder's beam search

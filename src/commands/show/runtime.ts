@@ -3,8 +3,7 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { resolveHardware } from '../../spec/library.js';
 import { boundRuntime, resolveRuntime } from '../../runtime/resolve.js';
 import { fmtBytes, fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
-import { whisperTimestamps } from '../../model/whisper-graph.js';
-import { decodingOf } from '../../model/whisper-graph.js';
+import { decodingOf, encoderTokenBudget, whisperTimestamps } from '../../model/whisper-graph.js';
 import { kvCacheRule } from '../../runtime/kv-cache.js';
 import type { FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
 
@@ -65,6 +64,7 @@ function settingsJson(s: RuntimeSettings) {
       admission: s.scheduler.admission ?? 'preempt',
       audio_windows: s.scheduler.audioWindows ?? 'batched',
       audio_batch: s.scheduler.audioBatch ?? null,
+      encoder_max_num_tokens: encoderTokenBudget(s.scheduler) ?? null,
       audio_window_step_s: s.scheduler.audioWindowStepS ?? null,
       condition_on_previous_text: s.scheduler.conditionOnPreviousText ?? false,
       timestamps: whisperTimestamps(s.scheduler),
@@ -385,6 +385,8 @@ function customAllreduceText(c: NonNullable<RuntimeSettings['collectives']>['cus
 function audioScheduler(s: RuntimeSettings['scheduler']): string {
   const parts: string[] = [];
   if (s.audioWindows) parts.push(`audio windows ${s.audioWindows}${s.audioBatch ? `, ${s.audioBatch} per pass` : ''}${s.audioWindowStepS ? `, one every ${s.audioWindowStepS} s` : ''}`);
+  const enc = encoderTokenBudget(s);
+  if (enc !== undefined) parts.push(`Whisper encoder ${enc} frames per iteration${s.encoderMaxNumTokens === 'max_num_batched_tokens' ? ' (= tokens/step)' : ''}`);
   if (s.conditionOnPreviousText) parts.push('previous text as prompt');
   if (whisperTimestamps(s)) parts.push('timestamp tokens');
   const dec = decodingOf({ scheduler: s });
