@@ -74,6 +74,17 @@ describe('encoder windows admitted within an in-flight encoder token budget', ()
   });
 });
 
+describe('the MLPerf reference SUT on vLLM', () => {
+  it('rows that batch clips carry the SUT\'s own max_num_batched_tokens 8194, which sizes vLLM\'s encoder budget', () => {
+    // mlcommons/inference speech2text/reference_SUT.py: LLM(..., max_num_seqs=256, max_model_len=448,
+    // max_num_batched_tokens=8194, ...); on a part below 70 GiB vLLM's default would be 2048 (one clip per step)
+    const csv = readFileSync(new URL('../validation/public-measurements.csv', import.meta.url), 'utf8');
+    const rows = csv.split('\n').filter((l) => /reference[ _]SUT/.test(l) && l.includes('--model whisper-large-v3') && l.includes('--runtime vllm') && !/--batch 1 /.test(l));
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.filter((l) => !l.includes('--set runtime.max_num_batched_tokens=8194')).map((l) => l.split(',')[0])).toEqual([]);
+  });
+});
+
 describe('scheduler.encoder_max_num_tokens in a runtime file', () => {
   const scratch = useScratchDir('hwperf-encbudget-');
   it('a count or max_num_batched_tokens; anything else is one line naming the field', async () => {
