@@ -110,6 +110,29 @@ describe('tiled small-M GEMM streaming (runtime kernels.tiled_gemm)', () => {
     }
   });
 
+  // upstream vLLM 0.6's fused_moe picks BLOCK_SIZE_N 32 while M <= E (get_default_config; the MI300X Mixtral JSON asks
+  // for 16-32 there): 16-bit experts stream 32-wide strips, block-FP8 ones keep their 128 (runtimes/vllm-0.6-upstream.yaml)
+  it('upstream vLLM 0.6 on an MI300X: 32-wide strips for 16-bit experts, 128 for block-FP8 ones; AMD fork unchanged', () => {
+    const mixtral = lib.models['mixtral-8x7b'] as DecoderModel;
+    const up = bound('mi300x', 'vllm-0.6-upstream');
+    const fork = bound('mi300x', 'vllm-0.6');
+    const down = decodeOps(mixtral, 1, 1, 'fp16').find((o) => o.name === 'experts_down')!;
+    expect(down.k).toBe(14336);
+    const rate = 7.7e9;
+    expect(up.units).toBe(304);
+    // one 14336 x 32 fp16 strip (917 KB) outlasts each CU's share of the two routed experts (235 MB / 304)
+    expect(tiledStreamS(down, up)).toBeCloseTo(Math.max(14336 * 32 * 2, down.weightBytes / 304) / rate, 12);
+    expect(tiledStreamS(down, fork)).toBeCloseTo((14336 * 128 * 2) / rate, 12);
+    expect(tiledStreamS(down, fork)! / tiledStreamS(down, up)!).toBeCloseTo(4, 6);
+    // block-FP8 experts and linear layers: the same 128-wide strips under both
+    for (const o of decodeOps(dsv3, 8, 1).filter((x) => x.fp8Block && (x.name === 'experts_up' || x.name === 'q_a_proj'))) {
+      expect(tiledStreamS(o, up), o.name).toBeCloseTo(tiledStreamS(o, fork)!, 15);
+    }
+    // at 64 sequences every expert is read: each CU's share (8 x 117 MB / 304) outweighs a 32- or 64-wide strip
+    const down64 = decodeOps(mixtral, 1, 64, 'fp16').find((o) => o.name === 'experts_down')!;
+    expect(tiledStreamS(down64, up)).toBeCloseTo(down64.weightBytes / 304 / rate, 12);
+  });
+
   it('batch-1 MoE decode under vLLM on 8×H100 (Grok-1 fp8) stays memory-bound with the floor', () => {
     const hw = bound('h100-sxm', 'vllm');
     const r = simulate(buildRequest({ model: 'grok-1', hardware: 'h100-sxm', tp: 8, dtype: 'fp8', 'input-tokens': 128, 'output-tokens': 128, batch: 1 }, lib.models['grok-1']!, hw, (id) => lib.models[id]!));
