@@ -234,6 +234,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       rope_kernels: 'ropeKernels',
       kv_write_kernels: 'kvWriteKernels',
       fp8_input_quant: 'fp8InputQuant',
+      moe_ep_all_rows: 'moeEpAllRows',
       kernel_cycles: 'kernelCycles',
       bias_fused_rows: 'biasFusedRows',
       attention_efficiency: 'attentionEfficiency',

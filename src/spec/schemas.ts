@@ -852,6 +852,7 @@ const runtimeBlocks = {
       // per-tensor FP8 linears fed a 16-bit norm output quantize it in a kernel of their own (an `input_quant` op before
       // qkv_proj, a dense ffn_up and the MoE experts' input, src/sim/layer-kernels.ts)
       fp8_input_quant: { type: 'boolean' },
+      moe_ep_all_rows: { type: 'boolean' },
       // rows up to which the runtime's own skinny GEMM kernel takes a dense GEMM of that compute dtype (gemm_fixed above only)
       skinny_gemm_rows: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['bf16', 'fp16', 'fp8', 'fp4', 'int8'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 1024 }])) },
       mla: { enum: ['absorbed', 'expanded'] },

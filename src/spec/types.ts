@@ -567,6 +567,10 @@ export interface RuntimeSettings {
     // per-tensor FP8 linears whose bf16 input (a norm's output) the runtime quantizes in a kernel of its own: an
     // `input_quant` op before qkv_proj, a dense ffn_up and the MoE permute (src/sim/layer-kernels.ts)
     fp8InputQuant?: boolean;
+    // expert parallelism without an all-to-all (the tokens replicated on every rank): the runtime's fused MoE runs every
+    // token's k rows, the other ranks' experts' rows masked (zeros written by the grouped GEMMs, the activation and the
+    // top-k sum over all of them): a `moe_ep_rows` op with that traffic (src/sim/ep-all-rows.ts)
+    moeEpAllRows?: boolean;
     // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
     // (vLLM on ROCm: wvSplitKQ for fp8 at one row, wvSplitK for 16-bit at up to 4): gemmFixedS applies above them only,
     // and such a GEMM never costs more than the skinny kernel taking that many rows at a time (src/sim/roofline.ts)
