@@ -6,6 +6,7 @@ import { runtimeFlag } from '../cli/runtime-flag.js';
 import { costFlags } from '../cli/cost-flags.js';
 import { mediaItem, renderSimulate } from '../report/simulate-text.js';
 import { renderLaunch } from '../emit/launch.js';
+import { stepsMix } from '../sim/decoder.js';
 
 export default class Simulate extends BaseCommand {
   static summary = 'Simulate a model on hardware: latency, throughput, memory, energy and cost.';
@@ -56,14 +57,14 @@ export default class Simulate extends BaseCommand {
     // the flags the user typed (defaults are the engine's to apply: Whisper's transcript length depends on the audio)
     const given = Object.keys(flags).filter((k) => !metadata.flags[k]?.setFromDefault);
     const typed = Object.fromEntries(given.map((k) => [k, flags[k as keyof typeof flags]]));
-    const { model, result } = await simulateFromFlags(typed as typeof flags);
+    const { model, hardware, result } = await simulateFromFlags(typed as typeof flags);
     if (result.launch) {
       if (!this.jsonEnabled()) this.log(renderLaunch(result.launch, result));
       return result;
     }
     if (!this.jsonEnabled()) {
       if (!flags.dtype && model.dtype) this.log(`precision ${model.dtype}: the model's own (its quantization_config); --dtype overrides it`);
-      this.log(renderSimulate(result, flags.verbose, mediaItem(model, typed.frames as number | undefined)));
+      this.log(renderSimulate(result, flags.verbose, mediaItem(model, typed.frames as number | undefined), model.family !== 'decoder' || stepsMix(hardware, { attentionDp: result.attention_dp === true }, model)));
     }
     return result;
   }

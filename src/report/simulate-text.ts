@@ -17,21 +17,22 @@ export function mediaItem(model: Pick<NormalizedModel, 'family'> & { defaults?: 
 /** the text label of a decoder phase row. The engine shows the step that occurs most often in the steady-state
  *  cycle (src/sim/decoder.ts evaluate, same cycleSteps and the same first-most-frequent pick): when that step also
  *  carries new requests' prefills (batch per microbatch above half the output length), plain "decode" would
- *  misread as a pure decode step, so the label says what it holds. The JSON phase name stays "decode". */
-export function phaseLabel(r: SimulateResult, name: string): string {
+ *  misread as a pure decode step, so the label says what it holds. The JSON phase name stays "decode". `mixed`: the
+ *  steady state mixes prompts into decode steps (src/sim/decoder.ts stepsMix; else the shown step is a pure decode). */
+export function phaseLabel(r: SimulateResult, name: string, mixed = true): string {
   if (r.family !== 'decoder' || !r.batch) return name;
   // the prefill row is the whole batch from cold (ttft_cold_s), not the steady-state time to first token
   if (name === 'prefill') return r.in_flight !== undefined ? `prefill, ${r.in_flight} in flight cold` : r.batch > 1 ? 'prefill, whole batch cold' : name;
   if (name !== 'decode' || !r.output_tokens) return name;
   const running = r.in_flight ?? r.batch; // the engine's cap where it queues the rest (src/sim/engine-queue.ts)
   const mb = running / Math.min(r.pp, running);
-  const shown = cycleSteps(mb, r.output_tokens).reduce((a, b) => (b.count > a.count ? b : a));
+  const shown = cycleSteps(mb, r.output_tokens, mixed).reduce((a, b) => (b.count > a.count ? b : a));
   if (!(shown.prefills > 0)) return name;
   const n = Number(shown.prefills.toPrecision(3));
   return `decode step + ${n} prefill${n === 1 ? '' : 's'}`;
 }
 
-export function renderSimulate(r: SimulateResult, verbose = false, media: 'image' | 'video' = 'image'): string {
+export function renderSimulate(r: SimulateResult, verbose = false, media: 'image' | 'video' = 'image', mixed = true): string {
   const out: string[] = [];
   const par = `tp ${r.tp} · pp ${r.pp}${r.ep > 1 ? ` · ep ${r.ep}` : ''}${r.attention_dp ? ' (attention data-parallel)' : ''} · ${r.devices} device${r.devices > 1 ? 's' : ''} (${r.replicas} replica${r.replicas > 1 ? 's' : ''})`;
   out.push(`${r.model} on ${r.hardware}${r.runtime ? ` (runtime ${r.runtime})` : ''} — ${par}`);
@@ -86,7 +87,7 @@ export function renderSimulate(r: SimulateResult, verbose = false, media: 'image
     out.push(
       renderTable(
         ['phase', 'time', 'bound', 'compute', 'memory', 'comm', 'FLOP/device'],
-        r.phases.map((p) => [phaseLabel(r, p.name), fmtSeconds(p.seconds), p.bound, fmtSeconds(p.compute_s), fmtSeconds(p.memory_s), fmtSeconds(p.comm_s), fmtFlops(p.flops)]),
+        r.phases.map((p) => [phaseLabel(r, p.name, mixed), fmtSeconds(p.seconds), p.bound, fmtSeconds(p.compute_s), fmtSeconds(p.memory_s), fmtSeconds(p.comm_s), fmtFlops(p.flops)]),
       ),
     );
   }
@@ -97,7 +98,7 @@ export function renderSimulate(r: SimulateResult, verbose = false, media: 'image
       if (!ops.length) continue;
       const total = ops.reduce((s, o) => s + o.seconds, 0);
       out.push('');
-      const held = phase === 'decode' && phaseLabel(r, 'decode') !== 'decode' ? ` (${phaseLabel(r, 'decode')})` : '';
+      const held = phase === 'decode' && phaseLabel(r, 'decode', mixed) !== 'decode' ? ` (${phaseLabel(r, 'decode', mixed)})` : '';
       out.push(`${phase} ops (one device, one ${phase === 'prefill' ? 'batch prefill' : `step at the mean context${held}`})`);
       out.push(
         renderTable(

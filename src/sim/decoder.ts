@@ -10,7 +10,8 @@
 // Costed as a cycle of O steps (cycleSteps below), each at the mean over the context growing from L to L+O:
 //   throughput = B·O / cycle;  ttft = the step carrying the request's prefill;  tpot = the rest over O − 1.
 // At batch 1 this is the single stream (throughput = O / e2e); throughput ≤ batch / tpot exactly when ttft ≥ tpot
-// (see cycleSteps below).
+// (see cycleSteps below). A runtime whose scheduler never mixes prompts and decodes (SGLang; vLLM V0 without chunked
+// prefill) runs the prompts in steps of their own between decode steps of all B (unmixedCycleSteps below).
 // `ttft_cold_s` is the whole batch prefilled at once from cold (and `prefill_tok_s` its rate).
 // Pipeline parallelism keeps min(pp, B) microbatches of B / min(pp, B) in flight; a token crosses all pp stages.
 import type { DecoderModel, Dtype, NormalizedHardware } from '../spec/types.js';
@@ -26,6 +27,7 @@ import { ggmlKernelCounts } from './ggml-kernels.js';
 import { writtenPrefillAttention } from './written-prefill-attention.js';
 import { mlaDecodeKernels } from './mla-decode-kernels.js';
 import { mixedDecodeTiles } from './mixed-decode-tiles.js';
+import { serveRuntime } from '../serve/runtime-defaults.js';
 import { fuseDecoderOps } from './fusion.js';
 import { runtimeFusions } from './runtime-fusions.js';
 import { layerKernels } from './layer-kernels.js';
@@ -565,13 +567,46 @@ export function stepPhase(prompts: number): 'mixed' | 'decode' {
   return prompts > 0 ? 'mixed' : 'decode';
 }
 
-export function cycleSteps(mb: number, O: number): CycleStep[] {
+export function cycleSteps(mb: number, O: number, mixed = true): CycleStep[] {
+  if (!mixed) return unmixedCycleSteps(mb, O);
   if (mb <= O) {
     return [{ prefills: 1, decodes: mb - 1, count: mb }, { prefills: 0, decodes: mb, count: O - mb }].filter((s) => s.count > 0);
   }
   // more prefills than steps: every step carries mb/O of them (their integer split costs the same to first order,
   // as a step is then prefill-dominated and linear in its prefills)
   return [{ prefills: mb / O, decodes: mb - mb / O, count: O }];
+}
+
+// The same cycle under a scheduler that never puts prompts and decodes in one step (scheduler.mixed_batches false:
+// SGLang's default, enable_mixed_chunk False, Scheduler.get_next_batch_to_run "Run prefill first if possible"; vLLM V0
+// without chunked prefill, scheduler.unchunked_prefill_first: _schedule_default "Don't schedule decodes if prefills are
+// scheduled"). A replacement's prompt runs in a step of its own, right after the decode step its predecessor finished
+// in and before the next one, in which every request in flight decodes. So each request's first token comes from a
+// prompt step and its O − 1 others from decode steps of all mb: O − 1 decode steps of mb decodes per cycle, and prompt
+// steps that carry the mb prompts, each taking all those queued (the scheduler batches every waiting prompt that fits
+// its chunk). How many prompts share one: the requests that finished in the same decode step. In the steady state a
+// request's O tokens end at random steps (simulate's premise: a finished request is replaced at once, not in waves),
+// so the OTHER requests finishing beside a given one are Poisson with mean μ = (mb − 1) / (O − 1) (the rate the
+// attention-DP arrivals above take), and the prompt steps per cycle are mb·E[1 / (1 + X)] = mb·(1 − e^−μ) / μ, at most
+// the O − 1 decode steps a prompt step follows. At mb = 1 that is one prompt step and O − 1 decode steps: the single
+// stream, as the mixed cycle. Every request's tpot carries the other requests' prompt steps (bench_serving's mean TPOT
+// is (e2e − ttft) / (O − 1) of each request); its ttft is its own prompt step, priced at the mean prompts per step
+// (the size-biased count, 1 + μ, would be a little larger). A fixed-length workload whose requests start together stays
+// in waves (all finish in one step, all prompts in one prefill): that is static batching's cycle, not this one.
+// The decode steps come first so that the cycle's commonest step (shown as the decode phase) is a decode step on a tie.
+function unmixedCycleSteps(mb: number, O: number): CycleStep[] {
+  if (O <= 1) return [{ prefills: mb, decodes: 0, count: 1 }];
+  const mu = (mb - 1) / (O - 1);
+  const n = Math.min(O - 1, mu > 0 ? (mb * -Math.expm1(-mu)) / mu : mb);
+  return [{ prefills: 0, decodes: mb, count: O - 1 }, { prefills: mb / n, decodes: 0, count: n }];
+}
+
+/** whether simulate's steady state puts a replacement's prompt in a step beside the other requests' decodes: the
+ *  runtime's scheduler mixes them at the model's context (serve's rule, src/serve/runtime-defaults.ts: vLLM V0 turns
+ *  chunked prefill, and with it mixed steps, on above a 32K max_model_len), or each attention-DP rank schedules its own
+ *  batches, so that while one rank prefills the others decode in the same forward (src/serve/serve.ts, the same rule) */
+export function stepsMix(hw: NormalizedHardware, L: Pick<Layout, 'attentionDp'>, m: Pick<DecoderModel, 'context' | 'attention'>): boolean {
+  return L.attentionDp || serveRuntime(hw, undefined, m.context, m.attention?.kind === 'mla').mixedBatches;
 }
 
 function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lin: number, O: number, warnings: Set<string>, rows: boolean, ctx?: PassContext): Evaluation {
@@ -642,7 +677,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     const a = alone(s.prefills);
     return a.seconds > c.seconds ? a : c;
   };
-  const steps = cycleSteps(mb, O);
+  const steps = cycleSteps(mb, O, stepsMix(hw, L, m));
   let cycle = 0, firstTok = 0, flops = 0, bytes = 0;
   let shown: PassCost | null = null, shownCount = -1;
   for (const s of steps) {
@@ -673,7 +708,7 @@ const WARNINGS_OF_PREFILL = 'prefill warnings', WARNINGS_OF_STEP = 'decode warni
 function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lp: number, O: number, memory: MemoryResult, warnings: Set<string>, ctx: PassContext): Evaluation {
   const shapes: [PassShape, string][] = [[{ prefillSeqs: B, prefillLen: Lp, decodeSeqs: 0 }, 'prefill']];
   if (O > 0) {
-    for (const s of cycleSteps(B / Math.min(L.pp, B), O)) {
+    for (const s of cycleSteps(B / Math.min(L.pp, B), O, stepsMix(hw, L, m))) {
       if (s.decodes === 0 && s.prefills === B) continue; // the cold prefill again (see stepCost)
       shapes.push([{ prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, stepPhase(s.prefills)]);
     }
