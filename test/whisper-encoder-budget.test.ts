@@ -74,6 +74,22 @@ describe('encoder windows admitted within an in-flight encoder token budget', ()
   });
 });
 
+describe("an executor's host time per iteration", () => {
+  it('TensorRT-LLM pays host.step_overhead once per iteration: the prompt, each decode step, each encoder iteration', async () => {
+    const hw = bindRuntime(await loadHardware('h200-sxm'), libraryRuntime('tensorrt-llm'));
+    const o = hw.runtime!.stepOverheadS;
+    expect(o).toBeGreaterThan(0);
+    const off = { ...hw, runtime: { ...hw.runtime!, stepOverheadS: 0 } };
+    // one clip, 80 tokens: the prompt's iteration and 79 decode steps
+    expect(run(hw, 1, 80).decoder_s! - run(off, 1, 80).decoder_s!).toBeCloseTo(80 * o, 9);
+    // 256 clips encoded alone (--output-tokens 0): 52 encoder iterations of up to 5 windows
+    expect(enc(hw, 256) - enc(off, 256)).toBeCloseTo(52 * o, 9);
+    // a runtime that states none (whisper.cpp) pays none
+    const cpp = bindRuntime(await loadHardware('h200-sxm'), libraryRuntime('whisper.cpp'));
+    expect(cpp.runtime!.stepOverheadS ?? 0).toBe(0);
+  });
+});
+
 describe('the MLPerf reference SUT on vLLM', () => {
   it('rows that batch clips carry the SUT\'s own max_num_batched_tokens 8194, which sizes vLLM\'s encoder budget', () => {
     // mlcommons/inference speech2text/reference_SUT.py: LLM(..., max_num_seqs=256, max_model_len=448,

@@ -79,8 +79,8 @@ describe('faster-whisper on CUDA: the timestamp rules wait for the device per be
     expect((await bound('faster-whisper-batched')).runtime!.hostPerSequenceS).toBe(0);
     const run = (h: NormalizedHardware) => simulate(request('whisper-large-v2', h, { audioSeconds: 30, outputTokens: 101, dtype: 'fp16' }));
     const off = { ...hw, runtime: { ...hw.runtime!, hostPerSequenceS: 0 } };
-    // one window, 100 steps after the prompt, 5 beam rows each
-    expect(run(hw).decoder_s! - run(off).decoder_s!).toBeCloseTo(100 * 5 * 64.5e-6, 9);
+    // one window: the prompt's step (it samples the first token) and 100 steps after it, 5 beam rows each
+    expect(run(hw).decoder_s! - run(off).decoder_s!).toBeCloseTo(101 * 5 * 64.5e-6, 9);
   });
 });
 

@@ -29,7 +29,7 @@ import { longestTranscript } from './longest-transcript.js';
 import { SOT_TOKENS, buildWhisperDecoderGraph, buildWhisperEncoderGraph, decodingOf, encoderTokenBudget, whisperKvBytes, whisperTimestamps } from '../model/whisper-graph.js';
 import type { Op } from '../model/op.js';
 import { countParams } from '../model/params.js';
-import { hostPerSequenceSeconds } from '../runtime/host.js';
+import { hostStepSeconds } from '../runtime/host.js';
 import { UserError } from '../spec/errors.js';
 import { eagerDecodeLoop, eagerForwardSeconds, eagerStepSeconds, encoderLaunchPhaseOf, launchPhaseOf } from '../runtime/launch.js';
 import {
@@ -112,6 +112,12 @@ export function meanPreviousText(windows: number, perWindow: number, textCtx: nu
   const n = windows - 1;
   const k = Math.min(n, Math.floor(cap / perWindow));
   return (n + (perWindow * k * (k + 1)) / 2 + cap * (n - k)) / windows;
+}
+
+/** a phase with `seconds` more of host time that the device waits for (serial), its FLOPs and bytes unchanged */
+function addSeconds(ph: PricedPhase, seconds: number): PricedPhase {
+  if (!(seconds > 0)) return ph;
+  return { ...ph, seconds: ph.seconds + seconds, summary: { ...ph.summary, seconds: ph.summary.seconds + seconds } };
 }
 
 /** a phase of host work only (the device idle): its seconds, no FLOPs or bytes */
@@ -200,10 +206,20 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
     const lastChunk = B - (iterations - 1) * chunk;
     const encoder = iterations > 1 ? addPhase(repeatPhase(first.phase, iterations - 1), lastChunk === chunk ? first.phase : encode(lastChunk).phase) : first.phase;
     const encOps = first.ops;
+    // an executor's host time per iteration (host.step_overhead, with host.per_sequence: src/runtime/host.ts
+    // hostStepSeconds), the device idle: a serving engine's Whisper decoder runs in its LLM iteration loop (TensorRT-LLM's
+    // executor, vLLM's EngineCore step), so every iteration pays it — the prompt's, each decode step's and each encoder
+    // iteration's. Runtimes whose Python loop is priced as an eager step (host.decode_step) or that state none pay 0.
+    const stepHost = (rows: number, deviceS: number) => (eagerDecodeLoop(hw) ? 0 : hostStepSeconds(hw.runtime, rows, deviceS));
     const out: { encOps: Op[]; decOps: Op[]; encoder: PricedPhase; prefill?: PricedPhase; decode?: PricedPhase } = { encOps, decOps: [], encoder };
-    if (perWindow <= 0) return out;
+    if (perWindow <= 0) {
+      // encoder iterations alone (--output-tokens 0): the executor's fixed host time once per iteration
+      out.encoder = addSeconds(encoder, stepHost(0, 0) * iterations);
+      return out;
+    }
     out.decOps = buildWhisperDecoderGraph(m, B, prompt, prompt, p, fused, dec);
-    out.prefill = eagerStep(pricePhase('prefill', out.decOps, hw, launchPhaseOf(hw, 'prefill'), p.actBytes), B * dec.width);
+    const prefill = eagerStep(pricePhase('prefill', out.decOps, hw, launchPhaseOf(hw, 'prefill'), p.actBytes), B * dec.width);
+    out.prefill = addSeconds(prefill, stepHost(B * dec.width, prefill.seconds));
     // the B transcripts of the pass end at different lengths and the call returns with the longest
     // (src/sim/longest-transcript.ts): a runtime that keeps finished rows (scheduler.batching: static) runs all B rows
     // to it; one that retires them runs the mean's steps at B rows and the rest at the one request still decoding
@@ -218,13 +234,13 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
       const [a, mid, b] = [at(c0), at((c0 + c1) / 2), at(c1)];
       const mean = (a.seconds + 4 * mid.seconds + b.seconds) / 6;
       // the runtime's host work per decoded row per step that the device waits for (host.per_sequence: CTranslate2's
-      // timestamp rules reduce each beam row's log-probs to the host, runtimes/faster-whisper.yaml); the fixed
-      // host.step_overhead figures are LLM serving loops' and are not applied here; an eager loop's per-row work is
-      // already inside its step (eagerStepSeconds). A timestamp logits processor that walks every row in Python
+      // timestamp rules reduce each beam row's log-probs to the host, runtimes/faster-whisper.yaml) and the executor's
+      // fixed time per iteration (host.step_overhead, stepHost above); an eager loop's per-row work is already inside
+      // its step (eagerStepSeconds). A timestamp logits processor that walks every row in Python
       // (host.timestamps_per_sequence: HF WhisperTimeStampLogitsProcessor) costs the host per row per step, only while
       // the decoder samples timestamps
       const tsRows = whisperTimestamps(sch) ? (hw.runtime?.hostTimestampsPerSequenceS ?? 0) * B * dec.width : 0;
-      const host = (eagerDecodeLoop(hw) ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, B * dec.width, mean)) + tsRows + reorderHost;
+      const host = stepHost(B * dec.width, mean) + tsRows + reorderHost;
       const decode = repeatPhase(mid, steps);
       decode.summary.seconds = (mean + host) * steps;
       decode.seconds = (mean + host) * steps;
@@ -234,7 +250,7 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
     const tail = (keepsRows ? 0 : longest - perWindow) + (iterations - 1);
     if (tail > 0) {
       const lone = at(prompt + perWindow + tail / 2, 1);
-      const host = (eagerDecodeLoop(hw) ? 0 : hostPerSequenceSeconds(hw.runtime ?? {}, dec.width, lone.seconds)) + reorderHost;
+      const host = stepHost(dec.width, lone.seconds) + reorderHost;
       const rest = repeatPhase(lone, tail);
       rest.summary.seconds = (lone.seconds + host) * tail;
       rest.seconds = rest.summary.seconds;
