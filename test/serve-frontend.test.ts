@@ -62,6 +62,19 @@ describe('front end in the engine loop', () => {
     expect(fe.tpot.summary().mean).toBeGreaterThan(eng.tpot.summary().mean); // the tokens reach the client later and later
     expect(fe.itl.summary().mean).toBe(eng.itl.summary().mean); // the engine's iterations are unchanged
   });
+  it('a front end in the engine\'s own process (vLLM before 0.6, PR #6883) is serial with its iterations: each waits for the tokens of the one before', () => {
+    const n = 200, out = 50, perTokenS = 2e-6;
+    const eng = burst(n, 100, out);
+    const apart = burst(n, 100, out, { perRequestS: 0, perTokenS });
+    const shared = burst(n, 100, out, { perRequestS: 0, perTokenS, sharedWithEngine: true });
+    // the same iterations, each pushed back by the streaming of the tokens before it: the run lasts the engine's time
+    // plus every token's frame
+    expect(shared.duration).toBeCloseTo(eng.duration + n * out * perTokenS, 9);
+    expect(apart.duration).toBeLessThan(shared.duration); // apart, streaming overlaps the next iteration
+    expect(shared.itl.summary().mean).toBeGreaterThan(eng.itl.summary().mean); // the wait is in the token gaps
+    expect(apart.itl.summary().mean).toBe(eng.itl.summary().mean);
+    expect(shared.outputTokens).toBe(eng.outputTokens);
+  });
   it('a fast front end changes little; a per-request cost delays the burst\'s first tokens by about half the intake', () => {
     const eng = burst(200, 100, 50);
     const fast = burst(200, 100, 50, { perRequestS: 0, perTokenS: 1e-9 });
@@ -100,6 +113,15 @@ describe('front end: runtime settings', () => {
     expect(v0.runtime!.frontend!.perOutputTokenS).toBeCloseTo(7.5e-6, 15); // V0 detokenizes in the engine process
     expect(v0.runtime!.frontend!.perRequestS).toBeCloseTo(0.1e-3, 15);
     expect(bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('sglang')).runtime!.frontend).toBeUndefined();
+    // before 0.6 the API server and the engine share a process: the same costs, serial with the engine's steps
+    expect(v0.runtime!.frontend!.sharedWithEngine).toBeUndefined();
+    for (const id of ['vllm-0.5', 'vllm-0.2']) {
+      const old = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime(id));
+      expect(old.runtime!.frontend!.sharedWithEngine).toBe(true);
+      expect(old.runtime!.frontend!.perOutputTokenS).toBeCloseTo(7.5e-6, 15);
+      expect(serveRuntime(old, undefined).frontend!.sharedWithEngine).toBe(true);
+    }
+    expect(serveRuntime(v0, undefined).frontend!.sharedWithEngine).toBeUndefined();
     // a burst of 1000 requests sent at once: the last reaches the engine after 1000 intakes, 0.1 s; 4 API servers, 25 ms
     const lib1 = serveRuntime(hw, undefined).frontend!;
     const f1 = new Frontend(lib1);
@@ -146,6 +168,10 @@ describe('front end: the runtime file block', () => {
     expect(ok.rt!.frontend!.perOutputTokenS).toBeCloseTo(60e-6, 15);
     expect(ok.rt!.frontend!.processes).toBe(2);
     expect((await load({ per_output_token: '60 us' })).errors.map((e) => e.message).join()).toMatch(/source/);
+    const shared = await load({ per_output_token: '60 us', shared_with_engine: true, source: 'a PR' });
+    expect(shared.errors).toEqual([]);
+    expect(shared.rt!.frontend!.sharedWithEngine).toBe(true);
+    expect((await load({ per_output_token: '60 us', shared_with_engine: 'yes', source: 'a PR' })).errors.length).toBeGreaterThan(0);
   });
 });
 

@@ -153,14 +153,17 @@ export function runEngine(s: EngineSetup): EngineResult {
       tLast = t;
     }
   };
-  const kick = (r: Replica, i: number, t: number) => {
+  // a front end in the engine's own process (frontend.sharedWithEngine) delays the next iteration until it is done
+  const shared = !!(fe && s.frontend?.sharedWithEngine);
+  const kick = (r: Replica, i: number, tNow: number) => {
     if (!r.idle) return;
+    const t = shared ? Math.max(tNow, fe!.delivered) : tNow;
     const rec: StepRecord | null = r.begin(t);
     if (!rec) return;
     const pool = i < entry.length ? s.entry : s.decode!;
     flops += rec.flops * pool.devicesPerReplica;
     bytes += rec.bytes * pool.devicesPerReplica;
-    if (rec.decode > 0) itl.add(rec.gapS, rec.decode);
+    if (rec.decode > 0) itl.add(rec.gapS + (t - tNow), rec.decode); // a wait for a shared front end is in the gap
     stepTokens[i] = rec.decode * pool.sched.perStep;
     if (s.timeline) {
       timeline.push({ t_s: t, pool: poolOf(i), replica: i < entry.length ? i : i - entry.length, step_s: rec.seconds, decode_seqs: rec.decode, prefill_tokens: rec.prefill, waiting: countWaiting(), running: countRunning(), kv_used_tokens: r.kvUsed });

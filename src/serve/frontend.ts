@@ -18,6 +18,11 @@
 export interface FrontendCost {
   perRequestS: number; // s of front-end time per request taken in
   perTokenS: number; // s of front-end time per output token streamed
+  // the API server runs in the engine's own process (vLLM before 0.6: the AsyncLLMEngine and the OpenAI server shared
+  // one asyncio loop until PR #6883 moved the engine to its own process in v0.6.0), so it is not apart: the engine
+  // begins its next iteration only once the front end has taken in and streamed what came before
+  // (src/serve/engine.ts kick)
+  sharedWithEngine?: boolean;
 }
 
 export class Frontend {

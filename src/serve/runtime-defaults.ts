@@ -85,6 +85,6 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined, con
     // the bound runtime file's own; an engine named apart from it is priced without the overlap
     overlapSchedule: (own ? s?.overlapSchedule : undefined) ?? false,
     // the bound runtime file's own front end; an engine named apart from it has none priced
-    ...(own && fe ? { frontend: { perRequestS: fe.perRequestS / fe.processes, perTokenS: fe.perOutputTokenS / fe.processes } } : {}),
+    ...(own && fe ? { frontend: { perRequestS: fe.perRequestS / fe.processes, perTokenS: fe.perOutputTokenS / fe.processes, ...(fe.sharedWithEngine ? { sharedWithEngine: true } : {}) } } : {}),
   };
 }

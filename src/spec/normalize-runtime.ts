@@ -93,7 +93,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (own.frontend) {
     const perRequestS = await secs('frontend', 'per_request');
     const perOutputTokenS = await secs('frontend', 'per_output_token');
-    out.frontend = { ...(perRequestS !== undefined ? { perRequestS } : {}), ...(perOutputTokenS !== undefined ? { perOutputTokenS } : {}), ...(own.frontend.processes !== undefined ? { processes: own.frontend.processes } : {}) };
+    out.frontend = { ...(perRequestS !== undefined ? { perRequestS } : {}), ...(perOutputTokenS !== undefined ? { perOutputTokenS } : {}), ...(own.frontend.processes !== undefined ? { processes: own.frontend.processes } : {}), ...(own.frontend.shared_with_engine !== undefined ? { sharedWithEngine: own.frontend.shared_with_engine } : {}) };
   }
   const l = own.launch;
   if (l) {

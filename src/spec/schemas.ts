@@ -499,11 +499,11 @@ const GRAPH_SIZES = { type: 'array', minItems: 1, maxItems: 512, items: { type: 
 
 const runtimeBlocks = {
   // serve's front end, the API-server process (src/serve/frontend.ts): time per request taken in, per output token
-  // streamed, and the API servers sharing it
+  // streamed, and the API servers sharing it; shared_with_engine: the API server runs in the engine's own process
   frontend: {
     type: 'object',
     additionalProperties: false,
-    properties: { per_request: OVERHEAD, per_output_token: OVERHEAD, processes: { type: 'integer', minimum: 1, maximum: 1024 }, source: src },
+    properties: { per_request: OVERHEAD, per_output_token: OVERHEAD, processes: { type: 'integer', minimum: 1, maximum: 1024 }, shared_with_engine: { type: 'boolean' }, source: src },
   },
   host: {
     type: 'object',

@@ -432,7 +432,9 @@ export interface RuntimeSettings {
   hostSampleBeamStepS?: number;
   // the serving front end (`serve`): the API-server process between the client and the engine, per request taken in
   // and per output token streamed, shared evenly by `processes` API servers (src/serve/frontend.ts). Absent: none
-  frontend?: { perRequestS: number; perOutputTokenS: number; processes: number };
+  // sharedWithEngine: the API server and the engine share one process (vLLM before 0.6), so the engine's next iteration
+  // waits for the front end's work (src/serve/engine.ts)
+  frontend?: { perRequestS: number; perOutputTokenS: number; processes: number; sharedWithEngine?: boolean };
   launch: {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
     perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)

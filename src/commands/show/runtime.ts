@@ -53,7 +53,7 @@ function settingsJson(s: RuntimeSettings) {
     host_log_mel_s: s.hostLogMelS ?? 0,
     host_vad_s: s.hostVadS ?? 0,
     host_sample_per_beam_step_s: s.hostSampleBeamStepS ?? 0,
-    frontend: s.frontend ? { per_request_s: s.frontend.perRequestS, per_output_token_s: s.frontend.perOutputTokenS, processes: s.frontend.processes } : null,
+    frontend: s.frontend ? { per_request_s: s.frontend.perRequestS, per_output_token_s: s.frontend.perOutputTokenS, processes: s.frontend.processes, shared_with_engine: s.frontend.sharedWithEngine ?? false } : null,
     launch: { per_kernel_s: s.launch.perKernelS, per_kernel_by_kind_s: s.launch.perKernelByKindS ?? null, graphs: s.launch.graphs, prompt_steps: s.launch.promptSteps ?? 'eager', device_gap: s.launch.deviceGap, graph_batch_sizes: s.launch.graphBatchSizes ?? null, capture_max_context: s.launch.captureMaxContext ?? null, decode_capture: s.launch.decodeCapture ? { sizes: s.launch.decodeCapture.sizes, max_batch: s.launch.decodeCapture.maxBatch, by_tp: byTpJson(s.launch.decodeCapture.byTp), below_memory: (s.launch.decodeCapture.belowMemory ?? []).map((c) => ({ memory_bytes: c.bytes, max_batch: c.maxBatch, by_tp: byTpJson(c.byTp) })) } : null },
     memory: { share: s.memory.share, basis: s.memory.basis, reserve_bytes: s.memory.reserveBytes, unified_share: s.memory.unifiedShare, share_by_tp: byTpJson(s.memory.shareByTp), share_rule: s.memory.shareRule ?? 'fixed', reserve_by_tp: byTpJson(s.memory.reserveByTp) },
     scheduler: {
@@ -349,7 +349,7 @@ export default class ShowRuntime extends BaseCommand {
       const rows: [string, string][] = [
         ['role', r.kind],
         ['host time per step', hostText(s)],
-        ...(s.frontend ? [['serve front end', `${fmtSeconds(s.frontend.perRequestS)} per request, ${fmtSeconds(s.frontend.perOutputTokenS)} per output token, ${s.frontend.processes} API server${s.frontend.processes > 1 ? 's' : ''}`] as [string, string]] : []),
+        ...(s.frontend ? [['serve front end', `${fmtSeconds(s.frontend.perRequestS)} per request, ${fmtSeconds(s.frontend.perOutputTokenS)} per output token, ${s.frontend.processes} API server${s.frontend.processes > 1 ? 's' : ''}${s.frontend.sharedWithEngine ? ', in the engine\'s process (serial with its steps)' : ''}`] as [string, string]] : []),
         ...(s.hostAudioDecodeS ? [['host before the first window', `audio decode ${fmtSeconds(s.hostAudioDecodeS)} per second of audio`] as [string, string]] : []),
         ...(s.hostLogMelS ? [['log-mel on the host', `${fmtSeconds(s.hostLogMelS)} per second of audio (the device runs no STFT)`] as [string, string]] : []),
         ...(s.hostSampleBeamStepS ? [['token sampling on the host', `${fmtSeconds(s.hostSampleBeamStepS)} per beam-search step per sequence, beam width > 1 (outside the decoder's time)`] as [string, string]] : []),
