@@ -16,12 +16,12 @@ import type { NormalizedRuntime } from '../src/spec/types.js';
 import { serve } from '../src/serve/serve.js';
 import { parseCommand } from '../src/sim/accuracy.js';
 
-// a burst of n requests (input / output tokens) on one replica whose iteration costs 1 ms + 1 µs per token
-function burst(n: number, input: number, output: number, frontend?: EngineSetup['frontend']) {
+// a burst of n requests (input / output tokens) on `replicas` replicas whose iteration costs 1 ms + 1 µs per token
+function burst(n: number, input: number, output: number, frontend?: EngineSetup['frontend'], replicas = 1) {
   return runEngine({
     source: makeSource({ requests: n, seed: 0, burstiness: 1, input: { kind: 'fixed', n: input }, output: { kind: 'fixed', n: output }, maxContext: 1e6 }),
     entry: {
-      name: 'mixed', replicas: 1, devicesPerReplica: 1,
+      name: 'mixed', replicas, devicesPerReplica: 1,
       sched: {
         policy: 'preempt', maxBatchedTokens: 8192, maxSeqs: 1024, chunked: true, kvTokens: 1e9, perStep: 1, queryTokens: 1,
         prefixHit: 0, role: 'mixed', price: (d, _c, p) => ({ seconds: 1e-3 + (d + p) * 1e-6, flops: 0, bytes: 0 }),
@@ -74,6 +74,14 @@ describe('front end in the engine loop', () => {
     expect(shared.itl.summary().mean).toBeGreaterThan(eng.itl.summary().mean); // the wait is in the token gaps
     expect(apart.itl.summary().mean).toBe(eng.itl.summary().mean);
     expect(shared.outputTokens).toBe(eng.outputTokens);
+    // each replica is a server of its own: one replica does not wait for another's tokens, so two replicas serve twice
+    // the requests in the time one serves half
+    const fe = { perRequestS: 0, perTokenS, sharedWithEngine: true };
+    const two = burst(2 * n, 100, out, fe, 2);
+    // (the client-side delivery of both replicas' last tokens is the run's one front end: 0.07% here; one front end
+    // gating both engines would add a second n·out·perTokenS, +20%)
+    expect(Math.abs(two.duration / shared.duration - 1)).toBeLessThan(0.005);
+    expect(two.outputTokens).toBe(2 * shared.outputTokens);
   });
   it('a fast front end changes little; a per-request cost delays the burst\'s first tokens by about half the intake', () => {
     const eng = burst(200, 100, 50);

@@ -125,9 +125,16 @@ export function runEngine(s: EngineSetup): EngineResult {
   // disaggregated: the first token reaches the user once the KV cache (and the token) are on the decode side
   const entryEvents = s.decode ? { ...events, firstToken() {} } : events;
 
-  const mk = (p: PoolSetup) => Array.from({ length: p.replicas }, () => new Replica(p.sched, p.name === 'prefill' ? entryEvents : events));
-  const entry = mk(s.entry);
-  const dec = s.decode ? mk(s.decode) : [];
+  // a front end in the engine's own process (frontend.sharedWithEngine: vLLM before 0.6) delays that engine's next
+  // iteration until it has streamed what the one before produced (first tokens and decode tokens). Each replica is
+  // then a server of its own (its own API server), so the wait is on the replica's own tokens (ownStream[i]), not on
+  // other replicas'; the client-side times stay the run's one front end above (intake and delivery, as without sharing)
+  const ownStream = s.frontend?.sharedWithEngine && fe ? new Float64Array(s.entry.replicas + (s.decode?.replicas ?? 0)) : null;
+  const perTokenS = s.frontend?.perTokenS ?? 0;
+  const ownEvents = (i: number): typeof events => (ownStream ? { ...events, firstToken(j: Job, t: number) { events.firstToken(j, t); ownStream[i] = Math.max(ownStream[i]!, t) + perTokenS; } } : events);
+  const mk = (p: PoolSetup, base: number) => Array.from({ length: p.replicas }, (_, k) => new Replica(p.sched, p.name === 'prefill' ? entryEvents : ownEvents(base + k)));
+  const entry = mk(s.entry, 0);
+  const dec = s.decode ? mk(s.decode, s.entry.replicas) : [];
   const all = [...entry, ...dec];
   const stepTokens = new Float64Array(all.length); // decode tokens the iteration in flight on each replica yields
   const poolOf = (i: number) => (i < entry.length ? s.entry.name : 'decode');
@@ -153,11 +160,9 @@ export function runEngine(s: EngineSetup): EngineResult {
       tLast = t;
     }
   };
-  // a front end in the engine's own process (frontend.sharedWithEngine) delays the next iteration until it is done
-  const shared = !!(fe && s.frontend?.sharedWithEngine);
   const kick = (r: Replica, i: number, tNow: number) => {
     if (!r.idle) return;
-    const t = shared ? Math.max(tNow, fe!.delivered) : tNow;
+    const t = ownStream ? Math.max(tNow, ownStream[i]!) : tNow;
     const rec: StepRecord | null = r.begin(t);
     if (!rec) return;
     const pool = i < entry.length ? s.entry : s.decode!;
@@ -195,6 +200,7 @@ export function runEngine(s: EngineSetup): EngineResult {
       const r = all[ri]!;
       const before = finished;
       if (fe) fe.stream(t, stepTokens[ri]!);
+      if (ownStream) ownStream[ri] = Math.max(ownStream[ri]!, t) + stepTokens[ri]! * perTokenS;
       r.end(t);
       outstanding -= finished - before;
       running = countRunning();

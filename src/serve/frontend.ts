@@ -20,8 +20,8 @@ export interface FrontendCost {
   perTokenS: number; // s of front-end time per output token streamed
   // the API server runs in the engine's own process (vLLM before 0.6: the AsyncLLMEngine and the OpenAI server shared
   // one asyncio loop until PR #6883 moved the engine to its own process in v0.6.0), so it is not apart: the engine
-  // begins its next iteration only once the front end has taken in and streamed what came before
-  // (src/serve/engine.ts kick)
+  // begins its next iteration only once its front end has streamed the tokens of the one before (src/serve/engine.ts
+  // kick; per replica, each being a server of its own)
   sharedWithEngine?: boolean;
 }
 
