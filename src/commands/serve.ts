@@ -49,6 +49,7 @@ export default class Serve extends BaseCommand {
     'output-tokens': Flags.string({ description: 'generated tokens: N or a distribution as --input-tokens (sharegpt on both: each request one ShareGPT prompt with its own reply\'s length)', default: '128' }),
     'max-num-batched-tokens': Flags.integer({ description: 'token budget of one iteration (chunked prefill; default from the runtime)' }),
     'max-num-seqs': Flags.integer({ description: 'requests running at once on a replica (default from the runtime)' }),
+    'max-model-len': Flags.integer({ description: "the engine's max_model_len (vLLM --max-model-len): sets the scheduler defaults that depend on it (default: the model's context)" }),
     'prefix-hit': Flags.string({ description: 'share of each prompt found in the prefix cache (0–1)' }),
     'prefill-devices': Flags.integer({ description: 'disaggregated: devices of the prefill pool' }),
     'decode-devices': Flags.integer({ description: 'disaggregated: devices of the decode pool' }),

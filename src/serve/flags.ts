@@ -49,6 +49,7 @@ export function serveOptions(f: ServeFlags, model: NormalizedModel, hardware: No
     outputTokens: str('output-tokens'),
     maxNumBatchedTokens: integer('max-num-batched-tokens', f['max-num-batched-tokens']),
     maxNumSeqs: integer('max-num-seqs', f['max-num-seqs']),
+    maxModelLen: integer('max-model-len', f['max-model-len']),
     prefixHit: number('prefix-hit', f['prefix-hit']),
     prefillDevices: integer('prefill-devices', f['prefill-devices']),
     decodeDevices: integer('decode-devices', f['decode-devices']),

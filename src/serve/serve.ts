@@ -54,6 +54,9 @@ export interface ServeOptions {
   outputTokens?: string | number;
   maxNumBatchedTokens?: number;
   maxNumSeqs?: number;
+  // the engine's max_model_len (vLLM --max-model-len); the runtime's scheduler defaults follow it (chunked prefill and
+  // the step budget of vLLM V0: runtimes/vllm-0.6.yaml scheduler). Default: the model's context
+  maxModelLen?: number;
   prefixHit?: number;
   prefillDevices?: number;
   decodeDevices?: number;
@@ -142,7 +145,7 @@ export function serve(o: ServeOptions): ServeRun {
   const hw = o.hardware.runtime ? o.hardware : named ? bindRuntime(o.hardware, named) : withDefaultRuntime(o.hardware, m0);
   // the model as that runtime runs it (src/runtime/mla-cache.ts)
   const m = modelForRuntime(m0, hw);
-  for (const [k, v, i] of [['rate', o.rate, false], ['burstiness', o.burstiness, false], ['max-concurrency', o.maxConcurrency, true], ['concurrency', o.concurrency, true], ['requests', o.requests, true], ['max-num-batched-tokens', o.maxNumBatchedTokens, true], ['max-num-seqs', o.maxNumSeqs, true]] as const) positive(k, v, i);
+  for (const [k, v, i] of [['rate', o.rate, false], ['burstiness', o.burstiness, false], ['max-concurrency', o.maxConcurrency, true], ['concurrency', o.concurrency, true], ['requests', o.requests, true], ['max-num-batched-tokens', o.maxNumBatchedTokens, true], ['max-num-seqs', o.maxNumSeqs, true], ['max-model-len', o.maxModelLen, true]] as const) positive(k, v, i);
   // each replica is simulated as its own engine: more devices than this is no deployment and would never finish
   for (const [k, v] of [['devices', o.devices], ['prefill-devices', o.prefillDevices], ['decode-devices', o.decodeDevices]] as const) {
     if (v !== undefined && v > MAX_SERVE_DEVICES) throw new UserError(`--${k}: at most ${MAX_SERVE_DEVICES} devices are simulated, found "${v}"`);
@@ -177,7 +180,8 @@ export function serve(o: ServeOptions): ServeRun {
   const source = makeSource({ requests, seed: o.seed ?? 0, rate: o.rate, burstiness: o.burstiness ?? 1, input, output, maxContext: m.context, trace });
   // --kv-cache, else the runtime's default (src/runtime/kv-cache.ts: vLLM / SGLang keep the model's 16-bit cache)
   const p: Precision = resolvePrecision(o.dtype ?? 'bf16', o.weights, o.activations, kvCacheFor(hw.runtime, o.dtype ?? 'bf16', o.kvCache), hw.runtime?.kernels);
-  const rt: ServeRuntime = serveRuntime(hw, o.runtime, m.context, m.attention?.kind === 'mla');
+  if (o.maxModelLen !== undefined && o.maxModelLen > m.context) throw new UserError(`--max-model-len: ${o.maxModelLen} is longer than ${m.id}'s context of ${m.context} tokens: give at most ${m.context}, or leave it out`);
+  const rt: ServeRuntime = serveRuntime(hw, o.runtime, o.maxModelLen ?? m.context, m.attention?.kind === 'mla');
   const entry0: Entry = o.frontend ?? 'api';
   if (!ENTRIES.includes(entry0)) throw new UserError(`--frontend: expected ${ENTRIES.join(' or ')}, found "${String(entry0)}"`);
   // the runtime's API server stands between client and engine only for runs that send requests through it
