@@ -129,6 +129,10 @@ function buildFields(): Record<string, Field> {
     // decoding sequences pay 1/N of the runtime's per-sequence host work (src/runtime/host.ts). Accepted on any runtime
     // and priced as asked, but only V0 engines have it: vLLM V1 (runtimes/vllm.yaml, the default engine from 0.8) has no multi-step
     // scheduling (it went with the V0 engine), so set it on V0 runs (vllm-0.6, vllm-0.7) only
+    // the run's DeepSpeed ZeRO overlap_comm (its zero_optimization config): true reduces the gradients on a side stream behind
+    // the backward, false on the compute stream (training.zero_overlap_comm, src/sim/training/zero-overlap.ts); unset, the
+    // runtime file's default (DeepSpeed: on for stage 3 only)
+    'runtime.overlap_comm': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { overlapComm: v === 'true' }) },
     'runtime.scheduler_steps': { kind: 'count', apply: (hw, v) => setRuntime(hw, { schedulerSteps: v as number }) },
     // serve's front end (the API-server process, src/serve/frontend.ts): its time per request taken in and per output
     // token streamed, and the API servers that share it (vLLM --api-server-count); 0s for both: none (offline runs)

@@ -69,7 +69,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; encoderMaxNumTokens?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; batching?: 'inflight' | 'static'; graphBatchSizes?: readonly number[] | null; weightOnlyMoe?: 'default' | 'marlin'; overlapSchedule?: boolean; schedulerSteps?: number };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; encoderMaxNumTokens?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; batching?: 'inflight' | 'static'; graphBatchSizes?: readonly number[] | null; weightOnlyMoe?: 'default' | 'marlin'; overlapSchedule?: boolean; schedulerSteps?: number; overlapComm?: boolean };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -840,6 +840,12 @@ export interface RuntimeSettings {
   // its own ops (src/sim/training/expert-loop.ts)
   // zero3Gather: 'module' = ZeRO-3 all-gathers the parameters of one module per fetch (DeepSpeed's per-submodule
   // fetch: src/sim/training/zero3-modules.ts); absent / 'bucket': in buckets of the data-parallel bucket size
+  // zeroOverlapComm: DeepSpeed ZeRO's overlap_comm: 'on' = the gradient reduction runs on its own stream behind the
+  // backward, 'off' = on the compute stream (exposed), 'stage3' = DeepSpeed's default (on for stage 3 only); absent: as
+  // overlap.dp_grad / fsdp_prefetch say (src/sim/training/zero-overlap.ts)
+  // zeroParamGather: 'step' = ZeRO-1/2 all-gather the updated parameters inside the optimizer step, on the compute
+  // stream, before the next forward (exposed); absent / 'streamed': behind the next forward as dp_grad says
+  // zero2Reduce: 'micro_batch' = ZeRO-2 reduces the gradients in every micro-batch's backward; absent / 'step': once
   // zero3MoeLeaf: the framework marks each MoE block a ZeRO-3 leaf module (deepspeed.utils.set_z3_leaf_modules): the
   // block's parameters are fetched in one gather and its experts carry no hooks of their own
   // hostCpuScale: the host CPU's per-op cost relative to the x86 hosts the moe_host times were taken on (Grace: > 1)
@@ -886,6 +892,9 @@ export interface RuntimeSettings {
     expertLoop?: ExpertLoop;
     zero3Gather?: 'module' | 'bucket';
     zero3MoeLeaf?: boolean;
+    zeroOverlapComm?: 'stage3' | 'on' | 'off';
+    zeroParamGather?: 'step' | 'streamed';
+    zero2Reduce?: 'micro_batch' | 'step';
     fp8QuantizeBytes?: number;
     paramCastBytes?: number;
     fp8WeightCast?: 'per_step';

@@ -216,6 +216,9 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     },
     zero3_gather: t.zero3Gather,
     zero3_moe_leaf: t.zero3MoeLeaf,
+    zero_overlap_comm: t.zeroOverlapComm,
+    zero_param_gather: t.zeroParamGather,
+    zero2_reduce: t.zero2Reduce,
     expert_loop: t.expertLoop && {
       expert_fwd_s: t.expertLoop.expertFwdS,
       expert_kernels_bwd: t.expertLoop.expertKernelsBwd,

@@ -25,6 +25,7 @@ import { expertLoopHostFloor, hitExperts } from './expert-loop.js';
 import { zero3ModuleGathers, type ModuleGathers } from './zero3-modules.js';
 import { launchFloorS } from '../../runtime/launch.js';
 import { dpExposed, edgeBuckets } from './dp-overlap.js';
+import { zeroGatherInStep, zeroReduceOnCompute, zeroReductions } from './zero-overlap.js';
 import { withContention } from './contention.js';
 import { linkCollectiveEfficiency } from './link-efficiency.js';
 import { ranksPerDomain, ringEfficiency } from './ring-nics.js';
@@ -508,7 +509,10 @@ export function stepTime(i: StepInput): StepResult {
     // per micro-batch (FSDP2's default resharding) or once per step where the runtime keeps the parameters gathered
     // through the step (training.fsdp_reshard step, or pipeline under PP: ./fsdp-reshard.ts)
     const traffic = fsdpStepTraffic(hw, ag, rs, m, p.pp);
-    dpS = traffic.times * withContention(traffic.perS, Math.max(Math.min(edgeS, traffic.perS), traffic.perS - traffic.windows * perMicroBatch * hide));
+    // DeepSpeed with overlap_comm off reduce-scatters on the compute stream (./zero-overlap.ts): only the gathers hide
+    const rsOut = zeroReduceOnCompute(hw, i.zero) ? rs : 0;
+    const hid = traffic.perS - rsOut;
+    dpS = traffic.times * (withContention(hid, Math.max(Math.min(edgeS, hid), hid - traffic.windows * perMicroBatch * hide)) + rsOut);
     // replicas of a domain-local shard (fsdp_scope scale_up) all-reduce their gradient shards once per step, over the
     // DP×CP group's own link, streamed behind the last micro-batch's backward as the ZeRO-1 reduction is (./dp-overlap.ts)
     const ar = !local
@@ -525,7 +529,11 @@ export function stepTime(i: StepInput): StepResult {
     // the embedding's bucket as a share of the whole collective (dense buffer's share × the shard's share of it)
     const edge = rs > 0 && denseParams > 0 ? (rsDense / rs) * Math.min(1, embedShard / denseParams) : 0;
     const nb = edgeBuckets(buckets, edge);
-    dpS = withContention(rs, dpExposed(rs, bwdWindow / v, v, group, nb, hide)) + withContention(ag, dpExposed(ag, fwdWindow / v, v, group, nb, hide));
+    // DeepSpeed's ZeRO-1/2 (./zero-overlap.ts): the reduction on the compute stream when overlap_comm is off, ZeRO-2's in
+    // every micro-batch's backward, the parameter all-gather inside the optimizer step (nothing to hide behind)
+    const rsHide = zeroReduceOnCompute(hw, i.zero) ? 0 : hide;
+    const agHide = zeroGatherInStep(hw, i.zero) ? 0 : hide;
+    dpS = zeroReductions(hw, i.zero, m) * withContention(rs, dpExposed(rs, bwdWindow / v, v, group, nb, rsHide)) + withContention(ag, dpExposed(ag, fwdWindow / v, v, group, nb, agHide));
   }
 
   // 8. optimizer: memory-bound passes over this device's (ZeRO ≥ 1: sharded) parameters: the runtime's bytes per
