@@ -58,7 +58,7 @@ describe('SGLang 0.5.x block-FP8 linear layers on B200 run DeepGEMM at its own p
     }
   });
 
-  it('the Triton strip (30 GB/s) priced q_a_proj ~2x the timed call; the spring-2025 releases keep it, and Hopper keeps no floor', () => {
+  it('the Triton strip (30 GB/s) priced q_a_proj ~2x the timed call; the spring-2025 releases keep it', () => {
     const q = decodeOps(1).find((o) => o.name === 'q_a_proj')!;
     const b200 = bound('b200', 'sglang');
     expect(b200.runtime!.kernels!.tiledGemm!.blockFp8Linear).toEqual({ rateBytePerS: 130e9, tileN: 128 });
@@ -70,6 +70,7 @@ describe('SGLang 0.5.x block-FP8 linear layers on B200 run DeepGEMM at its own p
     expect(tiledStreamS(q, b200)).toBeCloseTo((7168 * 128) / 130e9, 9);
     // experts keep their own settings: no strip for the FlashInfer TRT-LLM MoE
     expect(tiledStreamS(decodeOps(1).find((o) => o.name === 'experts_up')!, b200)).toBeUndefined();
-    expect(tiledStreamS(q, bound('h200-sxm', 'sglang'))).toBeUndefined();
+    // Hopper: DeepGEMM at its own SM90 strip rate (test/sglang-hopper-deepgemm-linear.test.ts)
+    expect(tiledStreamS(q, bound('h200-sxm', 'sglang'))).toBeCloseTo((7168 * 128) / 119e9, 9);
   });
 });

@@ -101,6 +101,19 @@ export function graphGapS(hw: NormalizedHardware, phase: LaunchPhase, name: stri
 }
 
 /**
+ * The device time of a block-FP8 linear's two kernels (activation quantization + GEMM) beyond the GEMM's body, where the
+ * runtime timed the pair under graph replay (kernels.tiled_gemm.block_fp8_linear.fixed) and the phase replays it;
+ * undefined elsewhere (eager phases, runtimes without the figure or without the device gap), where each kernel keeps the
+ * part's per-kernel gap.
+ */
+export function blockFp8PairS(hw: NormalizedHardware, phase: LaunchPhase): number | undefined {
+  const t = hw.runtime?.kernels?.tiledGemm;
+  const f = t?.fp8Block ? t.blockFp8Linear?.fixedS : undefined;
+  if (f === undefined || !hw.runtime!.launch?.deviceGap || phase === 'device' || launchMode(hw, phase) === 'eager') return undefined;
+  return f;
+}
+
+/**
  * One step of kernels the host dispatches asynchronously: the host's dispatch chain (`hostS`, the sum of its per-op
  * dispatch) and the device's kernels (`deviceS`, the sum of their times) run side by side, so the step lasts the longer
  * of the two, plus `serialS`, host work done while the device waits (a sync on a device value, or work before the first

@@ -9,7 +9,7 @@ type RuntimeKernels = RuntimeSettings['kernels'];
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
 import { w4a16BelowSwitch, w4a16Pass, w4a16SplitKRowsS, w4a16SplitKS } from './w4a16-gemm.js';
-import { decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
+import { blockFp8PairS, decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, runsMarlinMoe, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
 import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vectorPeak } from './peaks.js';
@@ -290,7 +290,15 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // a decode-attention call over MLA's latent (a decode op with no per-head K/V) under a runtime whose MLA decode kernel was
   // measured to take a least time per call (kernels.mla_decode_fixed: AITER's MLA decode on CDNA 3, runtimes/sglang.yaml)
   const mlaFixed = op.kind === 'attention' && op.kvElemBytes !== undefined && op.kvHeadSeqs === undefined ? hw.runtime?.kernels?.mlaDecodeFixedS ?? 0 : 0;
-  const overhead = dk ? Math.max(gap, dk.fixedS) + dk.perSequenceHeadS * op.kvHeadSeqs! : Math.max(gap, fixed, mlaFixed) * kernels + moeFixed;
+  // a block-FP8 linear whose runtime timed the whole call (activation quantization + GEMM) under graph replay
+  // (kernels.tiled_gemm.block_fp8_linear.fixed: SGLang's DeepGEMM on Hopper) pays that for the pair in a replayed step
+  // in place of the part's gap on each of them; its other kernels, if any, keep the gap. Not MLA's kv_b_proj: at decode
+  // it stands for the absorbed attention's two bf16 BMMs (w_kc, w_vc: runtimes/sglang.yaml by_vendor nvidia
+  // mla_decode_kernels), no quantization and no DeepGEMM, and its prompt pass is eager
+  const pair = quantKernel > 0 && !op.groups && op.name !== 'kv_b_proj' ? blockFp8PairS(hw, phase) : undefined;
+  const overhead = dk ? Math.max(gap, dk.fixedS) + dk.perSequenceHeadS * op.kvHeadSeqs!
+    : pair !== undefined ? pair + Math.max(gap, fixed, mlaFixed) * (kernels - 2) + moeFixed
+    : Math.max(gap, fixed, mlaFixed) * kernels + moeFixed;
   // a small-M tiled GEMM without split-K (fused MoE experts, block-FP8 linear under vLLM/SGLang) streams its weights no
   // faster than its CTAs can each pull one strip (src/sim/kernel-physics.ts tiledStreamS): a floor on the memory side
   const tiled = op.kind === 'gemm' ? tiledStreamS(op, hw) : undefined;

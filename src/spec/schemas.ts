@@ -983,12 +983,18 @@ const runtimeBlocks = {
             ],
           },
           // block-FP8 linear (dense, not grouped) GEMMs that run another kernel than the rest: its own per-CTA rate and
-          // strip width (SGLang 0.5.x's DeepGEMM on SM100)
+          // strip width, and the call's fixed time under graph replay (SGLang 0.5.x's DeepGEMM on SM90 / SM100); false:
+          // they run the strip kernel of tiled_gemm's own rate (a file restating what its parent changed)
           block_fp8_linear: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['rate'],
-            properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } },
+            oneOf: [
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['rate'],
+                properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 }, fixed: OVERHEAD },
+              },
+              { const: false },
+            ],
           },
           // narrow-float experts run weight-only through the runtime's default weight-only MoE kernel (not Marlin)
           weight_only_moe: {
