@@ -584,20 +584,21 @@ export function cycleSteps(mb: number, O: number, mixed = true): CycleStep[] {
 // in and before the next one, in which every request in flight decodes. So each request's first token comes from a
 // prompt step and its O − 1 others from decode steps of all mb: O − 1 decode steps of mb decodes per cycle, and prompt
 // steps that carry the mb prompts, each taking all those queued (the scheduler batches every waiting prompt that fits
-// its chunk). How many prompts share one: the requests that finished in the same decode step. In the steady state a
-// request's O tokens end at random steps (simulate's premise: a finished request is replaced at once, not in waves),
-// so the OTHER requests finishing beside a given one are Poisson with mean μ = (mb − 1) / (O − 1) (the rate the
-// attention-DP arrivals above take), and the prompt steps per cycle are mb·E[1 / (1 + X)] = mb·(1 − e^−μ) / μ, at most
-// the O − 1 decode steps a prompt step follows. At mb = 1 that is one prompt step and O − 1 decode steps: the single
-// stream, as the mixed cycle. Every request's tpot carries the other requests' prompt steps (bench_serving's mean TPOT
-// is (e2e − ttft) / (O − 1) of each request); its ttft is its own prompt step, priced at the mean prompts per step
-// (the size-biased count, 1 + μ, would be a little larger). A fixed-length workload whose requests start together stays
-// in waves (all finish in one step, all prompts in one prefill): that is static batching's cycle, not this one.
-// The decode steps come first so that the cycle's commonest step (shown as the decode phase) is a decode step on a tie.
+// its chunk): the requests that finished in the same decode step.
+// ASSUMPTION, the mixed cycle's (cycleSteps above): the requests finish evenly staggered over the cycle's steps, so
+// while mb ≤ O − 1 no two finish in one decode step (mb prompt steps of one prompt each) and above it every decode step
+// is followed by one prompt step of mb / (O − 1). Random lengths clump the finishes instead: had the others finishing
+// beside a given request been Poisson (mean μ = (mb − 1) / (O − 1)), there would be mb·(1 − e^−μ)/μ prompt steps, ~0.79·mb
+// at mb = O / 2, fewer and larger, each reading the weights once. No trace of a run was found to choose between them, so
+// the one premise of both cycles is kept (a serve run with the workload's length distribution prices the clumping).
+// Every request's tpot carries the other requests' prompt steps (bench_serving's mean TPOT is (e2e − ttft) / (O − 1) of
+// each request); its ttft is its own prompt step. At mb = 1 it is the single stream (one prompt step, O − 1 decode
+// steps), as the mixed cycle. A fixed-length workload whose requests start together stays in waves (all finish in one
+// step, all prompts in one prefill): static batching's cycle, not this one. The decode steps come first so that the
+// cycle's commonest step (shown as the decode phase) is a decode step on a tie.
 function unmixedCycleSteps(mb: number, O: number): CycleStep[] {
   if (O <= 1) return [{ prefills: mb, decodes: 0, count: 1 }];
-  const mu = (mb - 1) / (O - 1);
-  const n = Math.min(O - 1, mu > 0 ? (mb * -Math.expm1(-mu)) / mu : mb);
+  const n = Math.min(mb, O - 1);
   return [{ prefills: 0, decodes: mb, count: O - 1 }, { prefills: mb / n, decodes: 0, count: n }];
 }
 
