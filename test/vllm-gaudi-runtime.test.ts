@@ -1,0 +1,49 @@
+// vllm-gaudi (runtimes/vllm-gaudi.yaml): vLLM V1 on Intel Gaudi pads every decode step to its batch-size bucket (the
+// default exponential strategy, vllm_gaudi/extension/bucketing/exponential.py) and runs it as that bucket's HPU graph;
+// serve prices the padded rows (src/sim/graph-padding.ts). The KV cache gets 0.9 x (1 - VLLM_GRAPH_RESERVED_MEM 0.1) of
+// the memory the weights leave; the scheduler keeps vLLM's below-70-GiB defaults (the plugin reports 0 device memory).
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { capturedSizes, paddedDecodeSeqs } from '../src/sim/graph-padding.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { resolvePrecision } from '../src/model/quant.js';
+import { StepCoster } from '../src/serve/step-cost.js';
+import type { DecoderModel } from '../src/spec/types.js';
+
+const lib = getLibrary();
+
+/** vllm-gaudi's warmup_range_with_limit for a decode bs cfg [1, 2, max, ceil(log2(max)) + 1] */
+function expBuckets(max: number): number[] {
+  const step = 2;
+  const n = Math.ceil(Math.log2(max)) + 1;
+  const s = new Set<number>([1]);
+  for (let i = 0; i < n; i++) s.add(Math.ceil((step * Math.pow(max / step, i / (n - 1))) / step - 1e-9) * step);
+  const out = [...s].sort((a, b) => a - b);
+  out[out.length - 1] = Math.min(out[out.length - 1]!, max);
+  return out;
+}
+
+describe('vllm-gaudi runtime', () => {
+  const hw = bindRuntime(lib.hardware['gaudi3']!, libraryRuntime('vllm-gaudi'));
+  const m = lib.models['llama-3.1-8b'] as DecoderModel;
+  const L = buildLayout(m, 1, 1, undefined, undefined);
+
+  it("captures the exponential decode buckets of max_num_seqs 256 and keeps vLLM's small-device scheduler defaults", () => {
+    expect(capturedSizes(hw, 1, true)).toEqual(expBuckets(256));
+    expect(hw.runtime!.scheduler.maxNumSeqs).toBe(256);
+    expect(hw.runtime!.memory.share).toBeCloseTo(0.81, 6);
+    expect(hw.runtime!.memory.basis).toBe('free');
+  });
+
+  it('serve pads a decode step of 43 sequences to the 78 bucket: the GEMMs run 78 rows', () => {
+    expect(paddedDecodeSeqs(hw, L, { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 43 }, true)).toBe(78);
+    const c = new StepCoster(m, hw, L, resolvePrecision('bf16', undefined, undefined, undefined, hw.runtime?.kernels));
+    const at = (n: number) => c.compute(n, 1024, 0, 0).seconds;
+    // 42 is a bucket, 43 is not: the step from 42 to 43 sequences adds the GEMM rows of 36 dummies, several times the
+    // step from 41 to 42 (one real sequence: its KV reads and its row)
+    expect(at(43) - at(42)).toBeGreaterThan(3 * (at(42) - at(41)));
+    // the dummies' attention is not priced (one cached token each): 43 padded to 78 stays below 78 real sequences
+    expect(at(43)).toBeLessThan(at(78));
+  });
+});
