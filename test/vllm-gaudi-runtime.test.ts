@@ -9,6 +9,8 @@ import { capturedSizes, paddedDecodeSeqs } from '../src/sim/graph-padding.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { StepCoster } from '../src/serve/step-cost.js';
+import { simulate } from '../src/sim/simulate.js';
+import { buildRequest } from '../src/sim/request.js';
 import type { DecoderModel } from '../src/spec/types.js';
 
 const lib = getLibrary();
@@ -45,5 +47,20 @@ describe('vllm-gaudi runtime', () => {
     expect(at(43) - at(42)).toBeGreaterThan(3 * (at(42) - at(41)));
     // the dummies' attention is not priced (one cached token each): 43 padded to 78 stays below 78 real sequences
     expect(at(43)).toBeLessThan(at(78));
+  });
+});
+
+describe('optimum-habana memory', () => {
+  // the text-generation example allocates its KV cache as plain tensors (allocate_kv_cache), no 0.9 fraction: Intel's
+  // 1.19 reference run of Llama 2 70B at batch 512, 128 in / 2048 out on two Gaudi 3 (row N5665) needs ~127.4 GB a card
+  it('fits what the device holds, less the runtime reserve: no share kept back for the KV cache', () => {
+    const hw = bindRuntime(lib.hardware['gaudi3']!, libraryRuntime('optimum-habana'));
+    expect(hw.runtime!.memory.share).toBe(1);
+    const m = lib.models['llama-2-70b']!;
+    const run = (batch: number) => simulate(buildRequest({ model: 'llama-2-70b', hardware: 'gaudi3', tp: 2, batch, 'input-tokens': 128, 'output-tokens': 2048, dtype: 'fp8' }, m, hw, (id) => lib.models[id]!));
+    const r = run(512) as { memory: { fits: boolean } };
+    expect(r.memory.fits).toBe(true);
+    // a batch that needs more than the card's 128 GiB still does not fit
+    expect((run(600) as { memory: { fits: boolean } }).memory.fits).toBe(false);
   });
 });
