@@ -11,6 +11,8 @@ import { resolvePrecision } from '../src/model/quant.js';
 import { StepCoster } from '../src/serve/step-cost.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
+import { moeDenseExperts, moeDenseFor } from '../src/sim/moe-dense-experts.js';
+import { buildDecoderPass, expertsTouched } from '../src/model/decoder-graph.js';
 import type { DecoderModel } from '../src/spec/types.js';
 
 const lib = getLibrary();
@@ -62,5 +64,34 @@ describe('optimum-habana memory', () => {
     expect(r.memory.fits).toBe(true);
     // a batch that needs more than the card's 128 GiB still does not fit
     expect((run(600) as { memory: { fits: boolean } }).memory.fits).toBe(false);
+  });
+});
+
+describe("optimum-habana's dense gpt-oss experts (kernels.moe_dense_models)", () => {
+  // GaudiGptOssExperts.forward on HPU: every token through every expert (repeat + bmm), outputs weighted and summed
+  const og = bindRuntime(lib.hardware['gaudi3']!, libraryRuntime('optimum-habana'));
+  const gpt = lib.models['gpt-oss-20b'] as DecoderModel;
+  it('applies to gpt-oss only, and only under a runtime that lists it', () => {
+    expect(moeDenseFor(og, gpt)).toBe(true);
+    expect(moeDenseFor(og, lib.models['mixtral-8x7b'] as DecoderModel)).toBe(false);
+    expect(moeDenseFor(bindRuntime(lib.hardware['gaudi3']!, libraryRuntime('vllm')), gpt)).toBe(false);
+  });
+  it('reads every expert and runs E/k times the rows: one decode token of gpt-oss-20b (32 experts, top-4)', () => {
+    const L = buildLayout(gpt, 1, 1, undefined, undefined);
+    const p = resolvePrecision('bf16', undefined, undefined, undefined, og.runtime?.kernels);
+    const ops = buildDecoderPass(gpt, L, p, { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 1 });
+    const dense = moeDenseExperts(ops, og, gpt, L);
+    const get = (xs: typeof ops, n: string) => xs.find((o) => o.name === n)!;
+    const E = gpt.moe!.experts;
+    const k = gpt.moe!.active;
+    for (const n of ['experts_up', 'experts_down']) {
+      expect(get(dense, n).weightBytes / get(ops, n).weightBytes).toBeCloseTo(E / expertsTouched(E, k, 1), 9);
+      expect(get(dense, n).flops / get(ops, n).flops).toBeCloseTo(E / k, 9);
+    }
+    expect(get(dense, 'experts_act').bytes / get(ops, 'experts_act').bytes).toBeCloseTo(E / k, 9);
+    // a decode token now streams the whole expert bank: at least E x (mats + 1) x I x d x 2 B a layer
+    const bank = E * 3 * gpt.moe!.intermediate * gpt.hidden * 2 * gpt.layers;
+    const step = new StepCoster(gpt, og, L, p).compute(1, 64, 0, 0).seconds;
+    expect(step).toBeGreaterThan(bank / og.memory.bandwidthBytePerS);
   });
 });

@@ -32,6 +32,7 @@ import { fuseDecoderOps } from './fusion.js';
 import { runtimeFusions } from './runtime-fusions.js';
 import { layerKernels } from './layer-kernels.js';
 import { epAllRows } from './ep-all-rows.js';
+import { moeDenseExperts } from './moe-dense-experts.js';
 import { cacheCopies } from './cache-copies.js';
 import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
@@ -396,11 +397,11 @@ function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // A server step's prompts beside its decodes alike: llama.cpp splits the whole batch into ubatches.
   const ubatch = s.prefillSeqs > 0 ? hw.runtime?.scheduler?.ubatch : undefined;
   // GEMMs the runtime concatenates (src/sim/runtime-fusions.ts) and the rope / KV-write kernels it launches around each
-  // attention call (src/sim/layer-kernels.ts), the masked rows of a fused MoE that runs every row under expert
-  // parallelism (src/sim/ep-all-rows.ts), the cache copies of a runtime that grows or expands its cache every decode
+  // attention call (src/sim/layer-kernels.ts), a MoE the runtime runs over every expert (src/sim/moe-dense-experts.ts),
+  // the masked rows of a fused MoE that runs every row under expert parallelism (src/sim/ep-all-rows.ts), the cache copies of a runtime that grows or expands its cache every decode
   // step (src/sim/cache-copies.ts), then its fused op groups (src/sim/fusion.ts; unit: one pass over this device's
   // [tokens, hidden] activations)
-  const kernels = epAllRows(layerKernels(runtimeFusions(buildDecoderPass(m, L, p, s), hw, m, L), hw, m, p, s, L.headsPerDevice, L.kvHeadsPerDevice), hw, m, L, p);
+  const kernels = epAllRows(layerKernels(runtimeFusions(moeDenseExperts(buildDecoderPass(m, L, p, s), hw, m, L), hw, m, L), hw, m, p, s, L.headsPerDevice, L.kvHeadsPerDevice), hw, m, L, p);
   const graph = cacheCopies(kernels, hw, m);
   const fusion = hw.runtime?.fusion;
   if (fusion && fusion.length > 0) {

@@ -268,6 +268,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.quantized_weight_bits !== undefined) out.kernels.quantizedWeightBits = { ...k.quantized_weight_bits };
     if (k.quantized_head_bits !== undefined) out.kernels.quantizedHeadBits = { ...k.quantized_head_bits };
     if (k.skinny_gemm_rows !== undefined) out.kernels.skinnyGemmRows = { ...k.skinny_gemm_rows };
+    if (k.moe_dense_models !== undefined) out.kernels.moeDenseModels = [...k.moe_dense_models];
     // the split-K kernel's rate: one number, or { tiles, values } → a table over 16-row tiles (the schema checked each entry)
     const sk = k.w4a16_split_k_flop_per_unit_clock;
     if (typeof sk === 'number') out.kernels.w4a16SplitKFlopPerUnitClock = sk;

@@ -856,6 +856,8 @@ const runtimeBlocks = {
       // qkv_proj, a dense ffn_up and the MoE experts' input, src/sim/layer-kernels.ts)
       fp8_input_quant: { type: 'boolean' },
       moe_ep_all_rows: { type: 'boolean' },
+      // models (id prefixes) whose MoE blocks the runtime runs over every expert and token (src/sim/moe-dense-experts.ts)
+      moe_dense_models: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
       // rows up to which the runtime's own skinny GEMM kernel takes a dense GEMM of that compute dtype (gemm_fixed above only)
       skinny_gemm_rows: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['bf16', 'fp16', 'fp8', 'fp4', 'int8'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 1024 }])) },
       mla: { enum: ['absorbed', 'expanded'] },

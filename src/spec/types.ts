@@ -573,6 +573,9 @@ export interface RuntimeSettings {
     // token's k rows, the other ranks' experts' rows masked (zeros written by the grouped GEMMs, the activation and the
     // top-k sum over all of them): a `moe_ep_rows` op with that traffic (src/sim/ep-all-rows.ts)
     moeEpAllRows?: boolean;
+    // models (id prefixes) whose MoE blocks the runtime runs densely: every expert over every token, the outputs weighted
+    // by the routing weights (optimum-habana's gpt-oss experts on HPU): src/sim/moe-dense-experts.ts
+    moeDenseModels?: string[];
     // rows up to which the runtime's own skinny GEMM kernel, not the library, takes a dense GEMM of that compute dtype
     // (vLLM on ROCm: wvSplitKQ for fp8 at one row, wvSplitK for 16-bit at up to 4): gemmFixedS applies above them only,
     // and such a GEMM never costs more than the skinny kernel taking that many rows at a time (src/sim/roofline.ts)
