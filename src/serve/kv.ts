@@ -6,7 +6,7 @@
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
 import type { Layout } from '../sim/parallel.js';
-import { activationBytes, kvBytesPerToken, usableBytes, weightBytes } from '../sim/memory.js';
+import { activationBytes, kvBytesPerToken, slotBytes, usableBytes, weightBytes } from '../sim/memory.js';
 import { CapacityError } from './errors.js';
 
 export interface KvCapacity {
@@ -16,11 +16,12 @@ export interface KvCapacity {
   usableBytes: number; // per device
 }
 
-export function kvCapacity(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, maxBatchedTokens: number, maxSeqs: number, extraWeights = 0, extraPerToken = 0): KvCapacity {
-  // extraWeights/extraPerToken: a speculative drafter's weights and KV per token on the same device
+export function kvCapacity(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, maxBatchedTokens: number, maxSeqs: number, extraWeights = 0, extraPerToken = 0, maxSeqLen = m.context): KvCapacity {
+  // extraWeights/extraPerToken: a speculative drafter's weights and KV per token on the same device; maxSeqLen: the
+  // longest request (input + output) the engine is built for, which sizes the runtime's per-slot buffers (slotBytes)
   const weights = weightBytes(m, L, p).perDevice + extraWeights;
   const local = L.attentionDp ? Math.max(1, Math.ceil(maxSeqs / L.tp)) : maxSeqs;
-  const acts = activationBytes(m, L, p, local, Math.max(1, Math.ceil(maxBatchedTokens / local)));
+  const acts = activationBytes(m, L, p, local, Math.max(1, Math.ceil(maxBatchedTokens / local)), slotBytes(hw, m, L, local, Math.min(m.context, maxSeqLen)));
   const usable = usableBytes(hw, weights, acts, L.tp);
   const perTok = kvBytesPerToken(m, L, p) + extraPerToken;
   const free = usable - weights - acts;

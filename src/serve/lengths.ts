@@ -161,6 +161,14 @@ export function meanLength(d: LengthDist): number {
   return d.mean * phi(a - d.sigma) + M * (1 - phi(a));
 }
 
+/** the longest count a distribution draws (undefined where it is unbounded: ShareGPT, a normal or lognormal without max) */
+export function longestLength(d: LengthDist): number | undefined {
+  if (d.kind === 'fixed') return d.n;
+  if (d.kind === 'uniform') return d.b;
+  if (d.kind === 'sharegpt' || !(d.max < Infinity)) return undefined;
+  return d.max;
+}
+
 export function describeLength(d: LengthDist): string {
   if (d.kind === 'sharegpt') return `sharegpt:${d.mean}`;
   if (d.kind === 'fixed') return String(d.n);

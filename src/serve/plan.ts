@@ -161,7 +161,7 @@ export function plan(o: PlanOptions): PlanResult {
         // the cache as this runtime keeps it without --kv-cache (src/runtime/kv-cache.ts) and the weights as its quantizer
         // stores them (kernels.quantized_weight_bits), as serve prices both
         const kvDtype = kvCacheFor(bound.runtime, dtype);
-        const kv = kvCapacity(mr, bound, L, resolvePrecision(dtype, undefined, undefined, kvDtype, bound.runtime?.kernels), rt.maxNumBatchedTokens, rt.maxNumSeqs);
+        const kv = kvCapacity(mr, bound, L, resolvePrecision(dtype, undefined, undefined, kvDtype, bound.runtime?.kernels), rt.maxNumBatchedTokens, rt.maxNumSeqs, 0, 0, Lin + Out);
         if (kv.tokens < Lin + Out) continue;
       } catch {
         continue;

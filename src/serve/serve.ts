@@ -17,7 +17,7 @@ import { workEnergy } from '../sim/energy-cost.js';
 import { staticContextWarning } from '../sim/decoder.js';
 import { kvTokens } from '../sim/memory.js';
 import { tco } from '../sim/tco.js';
-import { meanLength, parseLength, type LengthDist } from './lengths.js';
+import { longestLength, meanLength, parseLength, type LengthDist } from './lengths.js';
 import { makeSource } from './arrivals.js';
 import { loadTrace, MAX_SPAN_S, type TraceRow } from './trace.js';
 import { StepCoster } from './step-cost.js';
@@ -199,6 +199,10 @@ export function serve(o: ServeOptions): ServeRun {
 
   // 2–3. pools
   const tp = o.tp ?? 1, pp = o.pp ?? 1;
+  // the longest request the engine is built for (trtllm-bench's engine max_seq_len: the dataset's longest input +
+  // output); the model's context where a length is unbounded or the requests come from a trace
+  const longIn = trace ? undefined : longestLength(input), longOut = trace ? undefined : longestLength(output);
+  const maxSeqLen = longIn !== undefined && longOut !== undefined ? Math.min(m.context, longIn + longOut) : m.context;
   const disagg = o.prefillDevices !== undefined || o.decodeDevices !== undefined;
   const makePool = (name: PoolSetup['name'], ptp: number, devices: number | undefined): Pool => {
     const L = buildLayout(m, ptp, pp, o.ep, devices, !!o.attentionDp, dpMoeOf(hw));
@@ -215,7 +219,7 @@ export function serve(o: ServeOptions): ServeRun {
       extraKv = dr.kvBytesPerToken;
       price = specPrice(coster, dr, o.spec.k);
     }
-    const kv = kvCapacity(m, hw, L, p, maxTokens, maxSeqs, extraW, extraKv);
+    const kv = kvCapacity(m, hw, L, p, maxTokens, maxSeqs, extraW, extraKv, maxSeqLen);
     const spec = !!o.spec && name !== 'prefill';
     // a static-shape runtime holds its whole compiled context for every request (kvTokens, as simulate's memory): the
     // cache holds that many requests whatever their lengths

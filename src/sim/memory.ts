@@ -130,13 +130,26 @@ export function kvBytesForContext(m: DecoderModel, L: Layout, p: Precision, toke
   return (perLayer * held * L.layersPerStage) / m.layers;
 }
 
-/** Activation workspace of the largest pass (a prefill chunk) plus fp32 logits of the batch. */
-export function activationBytes(m: DecoderModel, L: Layout, p: Precision, batch: number, inputTokens: number): number {
+/** Activation workspace of the largest pass (a prefill chunk) plus fp32 logits of the batch, or, where the runtime
+ *  states its per-slot buffers (`slot`, from slotBytes), those in place of the logits. */
+export function activationBytes(m: DecoderModel, L: Layout, p: Precision, batch: number, inputTokens: number, slot?: number): number {
   const tokens = Math.min(batch * Math.max(1, inputTokens), ACTIVATION_CHUNK_TOKENS);
   const width = m.moe ? Math.max(m.ffn.intermediate, m.moe.active * m.moe.intermediate) : m.ffn.intermediate;
   const tw = L.attentionDp ? 1 : L.tp;
   const perToken = (4 * m.hidden + ((L.headsPerDevice + 2 * L.kvHeadsPerDevice) * m.head_dim) + (3 * width) / tw) * p.actBytes;
-  return tokens * perToken + (batch * m.vocab * 4) / tw;
+  return tokens * perToken + (slot ?? (batch * m.vocab * 4) / tw);
+}
+
+/** Bytes of the buffers a runtime allocates per sequence slot before it sizes its KV cache (runtime memory.slot:
+ *  TensorRT-LLM's decoder state and runtime buffers, runtimes/tensorrt-llm.yaml), on one device: `slots` × (bytes per
+ *  token of the engine's max sequence length × `maxSeqLen` + bytes per padded vocabulary entry × the vocabulary padded
+ *  to a multiple of tp, ModelConfig::getVocabSizePadded(worldSize)). Every rank holds them whole: the decoder samples
+ *  the gathered logits over the full vocabulary. Undefined when the runtime states none. */
+export function slotBytes(hw: NormalizedHardware, m: DecoderModel, L: Layout, slots: number, maxSeqLen: number): number | undefined {
+  const s = hw.runtime?.memory?.slot;
+  if (!s) return undefined;
+  const vocabPadded = Math.ceil(m.vocab / L.tp) * L.tp;
+  return Math.max(0, slots) * (s.perSeqToken * Math.max(1, maxSeqLen) + s.perVocab * vocabPadded);
 }
 
 /** Tokens of KV cache a request holds: its context, or the whole compiled context of a static-shape runtime. */
@@ -156,7 +169,8 @@ export function decoderMemory(
   const weights = weightBytes(m, L, p).perDevice;
   const local = L.attentionDp ? batch / L.tp : batch; // requests whose KV cache this device holds
   const kv = kvBytesForContext(m, L, p, kvTokens(hw, inputTokens + outputTokens)) * local;
-  const acts = activationBytes(m, L, p, local, inputTokens);
+  // the engine's max_seq_len: trtllm-bench builds it to the dataset's longest request (input + output)
+  const acts = activationBytes(m, L, p, local, inputTokens, slotBytes(hw, m, L, local, kvTokens(hw, inputTokens + outputTokens)));
   const per = weights + kv + acts;
   const cap = hw.memory.capacityBytes;
   const usable = usableBytes(hw, weights, acts, L.tp);

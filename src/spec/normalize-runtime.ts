@@ -139,6 +139,10 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (m.share_by_tp !== undefined) {
       out.memory.shareByTp = byTpTable(m.share_by_tp as Record<string, number>);
     }
+    if (m.slot !== undefined) {
+      const sl = m.slot as { per_seq_token: number; per_vocab: number };
+      out.memory.slot = { perSeqToken: sl.per_seq_token, perVocab: sl.per_vocab };
+    }
     const r = await q(['memory', 'reserve'], 'bytes');
     if (r !== undefined) out.memory.reserveBytes = nonNegative(ctx, [...at, 'memory', 'reserve'], r);
     if (m.reserve_by_tp !== undefined) {

@@ -660,6 +660,13 @@ const runtimeBlocks = {
       // the reserve by tensor-parallel size: keys are the smallest tp each reserve applies from
       reserve_by_tp: { type: 'object', additionalProperties: false, patternProperties: { '^[1-9][0-9]{0,3}$': qty(0, 1e16) } },
       unified_share: fraction01,
+      // per-slot buffers allocated before the KV cache is sized (bytes per slot per max-sequence token / per vocab entry)
+      slot: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['per_seq_token', 'per_vocab'],
+        properties: { per_seq_token: { type: 'number', minimum: 0, maximum: 1e6 }, per_vocab: { type: 'number', minimum: 0, maximum: 1e3 } },
+      },
       source: src,
     },
   },

@@ -475,6 +475,10 @@ export interface RuntimeSettings {
     // 'sglang': with basis device, the share is SGLang's own default for the device and tp (src/runtime/sglang-memory.ts)
     // instead of share / shareByTp; absent or 'fixed': share / shareByTp
     shareRule?: 'fixed' | 'sglang';
+    // buffers the runtime allocates per sequence slot of its max batch before it sizes the KV cache (TensorRT-LLM's
+    // decoder state and runtime buffers: src/sim/memory.ts slotBytes), bytes per slot per token of the engine's max
+    // sequence length and per padded vocabulary entry; they replace the generic [batch, vocab] fp32 logits term
+    slot?: { perSeqToken: number; perVocab: number };
   };
   // maxNumSeqs: requests in flight the engine admits by default; benchMaxNumSeqs: what the runtime's own offline benchmark
   // admits where it overrides that default (trtllm-bench's tuning), which `simulate --batch max` searches within
