@@ -122,7 +122,9 @@ describe('mechanisms', () => {
     // the same usable memory for both (TensorRT-LLM's share of what is free, bound first), so that only the
     // scheduler policy differs
     const small: NormalizedHardware = bindRuntime({ ...H100, memory: { ...H100.memory, capacityBytes: 20e9 } }, libraryRuntime('tensorrt-llm'));
-    const o: Partial<ServeOptions> = { hardware: small, concurrency: 256, requests: 600, inputTokens: 512, outputTokens: 2048 };
+    // an engine built for the 256 clients (max_batch_size 256): its per-slot buffers (runtimes/tensorrt-llm.yaml
+    // memory.slot) at the 2048 default would take 3.3 GB of the 20
+    const o: Partial<ServeOptions> = { hardware: small, concurrency: 256, requests: 600, inputTokens: 512, outputTokens: 2048, maxNumSeqs: 256 };
     const v = run({ ...o, runtime: 'vllm' });
     const t = run({ ...o, runtime: 'tensorrt-llm' });
     expect(v.preemptions).toBeGreaterThan(0);

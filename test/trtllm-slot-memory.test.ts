@@ -52,3 +52,15 @@ describe('TensorRT-LLM per-slot buffers before the KV cache', () => {
     expect(kv.tokens / 2730752).toBeCloseTo(1.13, 1);
   });
 });
+
+describe('the max_seq_len the slot buffers are sized for', () => {
+  it("is a ShareGPT run's longest row, not the model's whole context", async () => {
+    const { longestLength, parseLength } = await import('../src/serve/lengths.js');
+    const inL = longestLength(parseLength('input-tokens', 'sharegpt', 1, 1))!;
+    const outL = longestLength(parseLength('output-tokens', 'sharegpt', 1, 1))!;
+    expect(inL).toBeGreaterThan(100);
+    expect(inL + outL).toBeLessThan(m70.context / 4); // a few thousand tokens, against Llama 3.1's 131072
+    expect(longestLength(parseLength('input-tokens', 'uniform:10,900', 1, 1))).toBe(900);
+    expect(longestLength(parseLength('input-tokens', 'normal:500,100', 1, 1))).toBeUndefined(); // unbounded: the context
+  });
+});

@@ -161,12 +161,13 @@ export function meanLength(d: LengthDist): number {
   return d.mean * phi(a - d.sigma) + M * (1 - phi(a));
 }
 
-/** the longest count a distribution draws (undefined where it is unbounded: ShareGPT, a normal or lognormal without max) */
+/** the longest count a distribution draws: ShareGPT's longest row of its column × scale; undefined where it is
+ *  unbounded (a normal or lognormal without max) */
 export function longestLength(d: LengthDist): number | undefined {
   if (d.kind === 'fixed') return d.n;
   if (d.kind === 'uniform') return d.b;
-  if (d.kind === 'sharegpt' || !(d.max < Infinity)) return undefined;
-  return d.max;
+  if (d.kind === 'sharegpt') return Math.ceil(sharegptTable().cols[d.column].reduce((a, x) => Math.max(a, x), 0) * d.scale);
+  return d.max < Infinity ? d.max : undefined;
 }
 
 export function describeLength(d: LengthDist): string {

@@ -200,9 +200,11 @@ export function serve(o: ServeOptions): ServeRun {
   // 2–3. pools
   const tp = o.tp ?? 1, pp = o.pp ?? 1;
   // the longest request the engine is built for (trtllm-bench's engine max_seq_len: the dataset's longest input +
-  // output); the model's context where a length is unbounded or the requests come from a trace
-  const longIn = trace ? undefined : longestLength(input), longOut = trace ? undefined : longestLength(output);
-  const maxSeqLen = longIn !== undefined && longOut !== undefined ? Math.min(m.context, longIn + longOut) : m.context;
+  // output, a trace's longest row); the model's context where a length is unbounded (trtllm-build's default)
+  const longIn = longestLength(input), longOut = longestLength(output);
+  const maxSeqLen = trace
+    ? Math.min(m.context, trace.slice(0, take).reduce((a, r) => Math.max(a, r.input + r.output), 1))
+    : longIn !== undefined && longOut !== undefined ? Math.min(m.context, longIn + longOut) : m.context;
   const disagg = o.prefillDevices !== undefined || o.decodeDevices !== undefined;
   const makePool = (name: PoolSetup['name'], ptp: number, devices: number | undefined): Pool => {
     const L = buildLayout(m, ptp, pp, o.ep, devices, !!o.attentionDp, dpMoeOf(hw));
