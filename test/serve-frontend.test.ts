@@ -82,6 +82,13 @@ describe('front end in the engine loop', () => {
     // gating both engines would add a second n·out·perTokenS, +20%)
     expect(Math.abs(two.duration / shared.duration - 1)).toBeLessThan(0.005);
     expect(two.outputTokens).toBe(2 * shared.outputTokens);
+    // the intake (the prompt's tokenization) is the replica's own work too, serial with its engine: a burst's requests
+    // are all taken in before the engine gets past its first iteration
+    const perRequestS = 1e-4;
+    const intakeShared = burst(n, 100, out, { perRequestS, perTokenS: 0, sharedWithEngine: true });
+    const intakeApart = burst(n, 100, out, { perRequestS, perTokenS: 0 });
+    expect(intakeShared.duration).toBeGreaterThanOrEqual(eng.duration + 0.9 * n * perRequestS);
+    expect(intakeApart.duration).toBeLessThan(intakeShared.duration);
   });
   it('a fast front end changes little; a per-request cost delays the burst\'s first tokens by about half the intake', () => {
     const eng = burst(200, 100, 50);

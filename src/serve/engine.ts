@@ -128,9 +128,10 @@ export function runEngine(s: EngineSetup): EngineResult {
   // a front end in the engine's own process (frontend.sharedWithEngine: vLLM before 0.6) delays that engine's next
   // iteration until it has streamed what the one before produced (first tokens and decode tokens). Each replica is
   // then a server of its own (its own API server), so the wait is on the replica's own tokens (ownStream[i]), not on
-  // other replicas'; the client-side times stay the run's one front end above (intake and delivery, as without sharing)
+  // other replicas'; its intake (the prompt's tokenization) is the replica's too (admit), while the client-side delivery
+  // of tokens stays the run's one front end above
   const ownStream = s.frontend?.sharedWithEngine && fe ? new Float64Array(s.entry.replicas + (s.decode?.replicas ?? 0)) : null;
-  const perTokenS = s.frontend?.perTokenS ?? 0;
+  const perTokenS = s.frontend?.perTokenS ?? 0, perRequestS = s.frontend?.perRequestS ?? 0;
   const ownEvents = (i: number): typeof events => (ownStream ? { ...events, firstToken(j: Job, t: number) { events.firstToken(j, t); ownStream[i] = Math.max(ownStream[i]!, t) + perTokenS; } } : events);
   const mk = (p: PoolSetup, base: number) => Array.from({ length: p.replicas }, (_, k) => new Replica(p.sched, p.name === 'prefill' ? entryEvents : ownEvents(base + k)));
   const entry = mk(s.entry, 0);
@@ -177,6 +178,8 @@ export function runEngine(s: EngineSetup): EngineResult {
 
   const admit = (j: Job, t: number) => {
     const k = router.pick((i) => entry[i]!.load);
+    // a shared front end takes the request in (tokenization) in the replica's own process, serial with its engine
+    if (ownStream) ownStream[k] = Math.max(ownStream[k]!, t) + perRequestS;
     entry[k]!.enqueue(j, t);
     kick(entry[k]!, k, t);
   };
@@ -228,7 +231,7 @@ export function runEngine(s: EngineSetup): EngineResult {
       };
       outstanding++;
       inSystem++;
-      const tIn = fe ? fe.intake(t) : t;
+      const tIn = fe && !ownStream ? fe.intake(t) : t; // shared: the replica's own API server takes it in (admit)
       if (tIn > t) intake.push({ t: tIn, j });
       else admit(j, t);
     }
