@@ -102,6 +102,8 @@ function settingsJson(s: RuntimeSettings) {
       attention_mask_scan: s.kernels.attentionMaskScan ?? null,
       attention_stream_k: s.kernels.attentionStreamK ?? false,
       attention_quantized_query: s.kernels.attentionQuantizedQuery ?? true,
+      moe_ep_all_rows: s.kernels.moeEpAllRows ?? false,
+      moe_dense_models: s.kernels.moeDenseModels ?? null,
       local_cache_ubatch: s.kernels.localCacheUbatch ?? false,
       kv_per_query_head: s.kernels.kvPerQueryHead ?? false,
       mixed_decode_tile_rows: s.kernels.mixedDecodeTileRows ?? null,
