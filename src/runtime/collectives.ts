@@ -27,6 +27,20 @@ function lineAbove(sizes: readonly number[], seconds: readonly number[], bytes: 
 }
 
 /**
+ * whether the runtime's own kernel serves this all-reduce: a group its table applies to, a message up to the kernel's
+ * buffer (`buffer_bytes`: vLLM's and SGLang's registered 8 MiB, custom_all_reduce.py should_custom_ar `inp_size <
+ * max_size`), else the table's largest size. A table cut short for want of timings (the H800's, 16 KiB) leaves the
+ * messages between its edge and the buffer to the kernel all the same: the host dispatches one custom op for them
+ * (src/runtime/launch.ts collectiveLaunchS), not a c10d call, though their time is the library's (customAllreduceFloor).
+ */
+export function customAllreduceServes(hw: NormalizedHardware, bytes: number, group: number): boolean {
+  const [seconds] = customTables(hw, group);
+  if (!seconds || bytes <= 0) return false;
+  const t = tableOf(hw)!;
+  return t.above === 'linear' || bytes <= Math.max(t.bufferBytes ?? 0, t.sizes[t.sizes.length - 1]!);
+}
+
+/**
  * Above a table without `above: linear` the collective library takes the call (vLLM's registered buffer ends at 8 MiB),
  * at the hardware's price for it but never below the table's last measured time: a bigger message does not take less
  * time than a smaller one on whichever path. The hardware's alpha-beta price can sit below the edge's measured time

@@ -39,7 +39,7 @@ import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, dpMoeOf, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
-import { customAllreduceFloor, customAllreduceSeconds } from '../runtime/collectives.js';
+import { customAllreduceFloor, customAllreduceSeconds, customAllreduceServes } from '../runtime/collectives.js';
 import { hostStepSeconds, schedulerSequences } from '../runtime/host.js';
 import { asyncStepSeconds, collectiveLaunchS, decoderHostArch, eagerStepSeconds, hostRunsAhead, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
@@ -79,12 +79,12 @@ export function collectiveSeconds(hw: NormalizedHardware, kind: Parameters<typeo
 }
 
 // the host's dispatch of a collective op's calls in a step of this launch phase (src/runtime/launch.ts collectiveLaunchS):
-// an all-reduce the runtime's own kernel takes is one custom op, a call to the collective library the library's for
-// that collective kind
+// an all-reduce the runtime's own kernel takes (within its buffer, timed or not) is one custom op, a call to the
+// collective library the library's for that collective kind
 function collectiveHostS(hw: NormalizedHardware, lp: LaunchPhase, op: GraphOp): number {
   const c = op.comm;
   if (!c) return 0;
-  const own = c.kind === 'allreduce' && customAllreduceSeconds(hw, c.bytes, c.group) !== undefined;
+  const own = c.kind === 'allreduce' && customAllreduceServes(hw, c.bytes, c.group);
   return collectiveLaunchS(hw, lp, c.kind, own) * op.count;
 }
 

@@ -407,9 +407,11 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     // 8 KiB, timing noise) is flattened to the time before it, so that more work is never priced cheaper
     const runningMax = (xs: number[]) => { let most = 0; return xs.map((x) => (most = Math.max(most, x))); };
     const path = [...at, 'collectives', 'custom_allreduce'];
-    if (risingTable(ctx, path, sizes, seconds, 'sizes', 'seconds')) {
+    const buffer: number | undefined = ar.buffer_bytes;
+    if (buffer !== undefined && buffer < sizes[sizes.length - 1]!) ctx.errors.push(issueAt(ctx, [...path, 'buffer_bytes'], `${buffer} is below the table's largest size ${sizes[sizes.length - 1]}`, 'give the runtime kernel\'s buffer (at least the largest size), or leave buffer_bytes out'));
+    else if (risingTable(ctx, path, sizes, seconds, 'sizes', 'seconds')) {
       const rising = runningMax(seconds);
-      const table: Exclude<NonNullable<NonNullable<RuntimeOverride['collectives']>['customAllreduce']>, false> = { sizes, seconds: rising, maxGroup: ar.max_group, ...(ar.above === 'linear' ? { above: 'linear' as const } : {}) };
+      const table: Exclude<NonNullable<NonNullable<RuntimeOverride['collectives']>['customAllreduce']>, false> = { sizes, seconds: rising, maxGroup: ar.max_group, ...(ar.above === 'linear' ? { above: 'linear' as const } : {}), ...(ar.buffer_bytes !== undefined ? { bufferBytes: ar.buffer_bytes } : {}) };
       const groups = Object.entries((ar.by_group ?? {}) as Record<string, number[]>).map(([g, s]) => ({ group: Number(g), seconds: s })).sort((a, b) => a.group - b.group);
       let ok = true;
       for (const g of groups) {

@@ -1135,6 +1135,10 @@ const runtimeBlocks = {
           // above the largest message: `library` (default) the collective library's price, never below the last time;
           // `linear` the last two points' line continued (the table's top points were measured on the library's own path)
           above: { enum: ['library', 'linear'] },
+          // the largest message the runtime's own kernel takes (its registered buffer: vLLM's and SGLang's 8 MiB), where
+          // the table stops below it for want of timings: between the two the kernel still serves the call (one custom
+          // op on the host), timed as `above` says; default the table's largest size
+          buffer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1e16 },
         },
       }] },
       source: src,

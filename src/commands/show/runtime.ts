@@ -29,6 +29,7 @@ const customAllreduceJson = (c: Exclude<NonNullable<NonNullable<RuntimeSettings[
   sizes: c.sizes, seconds: c.seconds, max_group: c.maxGroup,
   ...(c.byGroup ? { by_group: Object.fromEntries(c.byGroup.map((g) => [String(g.group), g.seconds])) } : {}),
   ...(c.above ? { above: c.above } : {}),
+  ...(c.bufferBytes !== undefined ? { buffer_bytes: c.bufferBytes } : {}),
 });
 
 /** a by-tp table ([from tp, value] pairs) as a JSON object keyed by tp, or null */
