@@ -1,0 +1,172 @@
+// Property checks aimed at two steady-state mechanisms the generic invariants (test/invariants.property.test.ts) reach
+// only by chance: the unmixed cycle (scheduler.mixed_batches false or unchunked_prefill_first: SGLang, vLLM V0 —
+// src/sim/decoder.ts unmixedCycleSteps), drawn there as 13 of ~78 runtimes, and vLLM's masked rows under expert
+// parallelism (kernels.moe_ep_all_rows, src/sim/ep-all-rows.ts), never drawn there (no --ep). Each draw is counted
+// where the mechanism is actually in force, and a property fails if too few are, so a check cannot go vacuous.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { simulate } from '../src/sim/simulate.js';
+import { buildRequest } from '../src/sim/request.js';
+import { stepsMix } from '../src/sim/decoder.js';
+import type { SimulateResult } from '../src/sim/types.js';
+import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+
+const lib = getLibrary();
+const SEED = Number(process.env.HWPERF_PROPERTY_SEED ?? 12012);
+const SCALE = Number(process.env.HWPERF_PROPERTY_SCALE ?? 1);
+const opts = (numRuns: number) => ({ seed: SEED, numRuns: Math.round(numRuns * SCALE), endOnFailure: true });
+const REL = 1e-9;
+
+const decoders = Object.values(lib.models).filter((m) => m.family === 'decoder') as DecoderModel[];
+const HARDWARE = Object.keys(lib.hardware).sort();
+// runtimes whose scheduler never puts a prompt beside decodes (at a short enough context, for vLLM V0)
+const UNMIXED = Object.keys(lib.runtimes ?? {})
+  .filter((id) => {
+    const s = libraryRuntime(id).scheduler as { mixedBatches?: boolean; unchunkedPrefillFirst?: boolean } | undefined;
+    return s?.mixedBatches === false || !!s?.unchunkedPrefillFirst;
+  })
+  .sort();
+
+type Flags = Record<string, unknown>;
+const bound = (hardware: string, runtime: string): NormalizedHardware => bindRuntime(lib.hardware[hardware]!, libraryRuntime(runtime));
+
+/** a result where it fits, null where the input is a user error or it does not fit; anything else throws */
+function run(flags: Flags, hw: NormalizedHardware): SimulateResult | null {
+  try {
+    const r = simulate(buildRequest(flags, lib.models[String(flags.model)]!, hw, (id) => lib.models[id]!));
+    return r.memory.fits ? r : null;
+  } catch (e) {
+    if ((e as Error).name === 'UserError') return null;
+    throw e;
+  }
+}
+
+describe('unmixed steady state (prompts in steps of their own)', () => {
+  const flags = fc.record({
+    model: fc.constantFrom(...decoders.map((m) => m.id).sort()),
+    hardware: fc.constantFrom(...HARDWARE),
+    runtime: fc.constantFrom(...UNMIXED),
+    tp: fc.constantFrom(1, 1, 2, 4, 8),
+    pp: fc.constantFrom(1, 1, 1, 2),
+    batch: fc.integer({ min: 1, max: 256 }),
+    'input-tokens': fc.integer({ min: 0, max: 4096 }),
+    'output-tokens': fc.integer({ min: 1, max: 1024 }),
+    dtype: fc.constantFrom('bf16', 'fp16', 'fp8', 'int8', 'int4'),
+  });
+  const unmixed = (f: { model: string; hardware: string; runtime: string }) => !stepsMix(bound(f.hardware, f.runtime), { attentionDp: false }, lib.models[f.model] as DecoderModel);
+
+  it('accounting: e2e = ttft + (O−1)·tpot, throughput = replicas·batch·O/e2e; tpot never under the decode step, ttft never over the cold prefill', () => {
+    let reached = 0;
+    fc.assert(
+      fc.property(flags, ({ runtime, ...f }) => {
+        if (!unmixed({ ...f, runtime })) return;
+        const r = run({ ...f, verbose: false }, bound(f.hardware, runtime));
+        if (!r) return;
+        reached++;
+        const O = r.output_tokens!;
+        expect(r.e2e_s!).toBeCloseTo(r.ttft_s! + (O - 1) * r.tpot_s!, 9);
+        expect(r.throughput_tok_s! / ((r.replicas * r.batch! * O) / r.e2e_s!)).toBeCloseTo(1, 9);
+        // every request's later tokens wait for its decode steps and the other requests' prompt steps: a decode step
+        // of the whole microbatch at least (pp 1: the cycle's commonest step, shown as the decode phase)
+        const dec = r.phases.find((p) => p.name === 'decode');
+        if (r.pp === 1 && O > 1 && dec) expect(r.tpot_s!).toBeGreaterThanOrEqual(dec.seconds * (1 - REL));
+        // a request's own prompt step carries at most the whole batch's prompts: never dearer than their cold prefill
+        expect(r.ttft_s!).toBeLessThanOrEqual(r.ttft_cold_s! * (1 + REL));
+      }),
+      opts(300),
+    );
+    expect(reached).toBeGreaterThan(300 * SCALE * 0.05);
+  });
+
+  for (const key of ['batch', 'input-tokens', 'output-tokens'] as const) {
+    it(`monotone: tpot, ttft and e2e never fall as ${key} grows (e2e only, for output-tokens); throughput never falls with batch`, () => {
+      let reached = 0;
+      fc.assert(
+        fc.property(flags, fc.integer({ min: 1, max: 512 }), ({ runtime, ...f }, by) => {
+          if (!unmixed({ ...f, runtime })) return;
+          const hw = bound(f.hardware, runtime);
+          const a = run(f, hw);
+          const b = run({ ...f, [key]: f[key] + by }, hw);
+          if (!a || !b) return;
+          reached++;
+          expect(b.e2e_s!).toBeGreaterThanOrEqual(a.e2e_s! * (1 - REL));
+          if (key === 'output-tokens') return;
+          expect(b.tpot_s!).toBeGreaterThanOrEqual(a.tpot_s! * (1 - REL));
+          expect(b.ttft_s!).toBeGreaterThanOrEqual(a.ttft_s! * (1 - REL));
+          if (key === 'batch' && lib.hardware[f.hardware]!.onChip.l2BandwidthBytePerS === undefined) expect(b.throughput_tok_s!).toBeGreaterThanOrEqual(a.throughput_tok_s! * (1 - REL));
+        }),
+        opts(200),
+      );
+      expect(reached).toBeGreaterThan(200 * SCALE * 0.05);
+    });
+  }
+});
+
+describe('vLLM masked expert rows under expert parallelism (kernels.moe_ep_all_rows)', () => {
+  const MOE = decoders.filter((m) => m.moe).map((m) => m.id).sort();
+  // the (runtime, part) pairs whose binding runs every row (runtimes/vllm.yaml sets it for NVIDIA parts; its dated files inherit it)
+  const EP_PAIRS = Object.keys(lib.runtimes ?? {}).sort().flatMap((runtime) =>
+    HARDWARE.filter((hardware) => {
+      try {
+        return !!bound(hardware, runtime).runtime?.kernels?.moeEpAllRows;
+      } catch {
+        return false;
+      }
+    }).map((hardware) => ({ runtime, hardware })),
+  );
+  const flags = fc.record({
+    model: fc.constantFrom(...MOE),
+    at: fc.constantFrom(...EP_PAIRS),
+    par: fc.constantFrom({ tp: 2, ep: 2 }, { tp: 4, ep: 2 }, { tp: 4, ep: 4 }, { tp: 8, ep: 2 }, { tp: 8, ep: 4 }, { tp: 8, ep: 8 }),
+    batch: fc.integer({ min: 1, max: 256 }),
+    'input-tokens': fc.integer({ min: 0, max: 4096 }),
+    'output-tokens': fc.integer({ min: 1, max: 512 }),
+    dtype: fc.constantFrom('bf16', 'fp8'),
+  });
+  const unmasked = (h: NormalizedHardware): NormalizedHardware => ({ ...h, runtime: { ...h.runtime!, kernels: { ...h.runtime!.kernels, moeEpAllRows: false } } });
+
+  it('the masked rows only add work: never faster than the same run pricing the local rows alone; accounting holds', () => {
+    let priced = 0;
+    fc.assert(
+      fc.property(flags, ({ at, par, ...rest }) => {
+        const f = { ...rest, ...par, hardware: at.hardware };
+        const hw = bound(at.hardware, at.runtime);
+        const a = run({ ...f, verbose: true }, hw);
+        const b = run(f, unmasked(hw));
+        if (!a || !b) return;
+        const rows = (a.ops ?? []).filter((o) => o.name === 'moe_ep_rows');
+        if (rows.length > 0) priced++;
+        for (const o of rows) {
+          expect(o.flops).toBe(0);
+          expect(o.bytes).toBeGreaterThan(0);
+        }
+        for (const k of ['ttft_s', 'ttft_cold_s', 'tpot_s', 'e2e_s'] as const) expect(a[k]!, k).toBeGreaterThanOrEqual(b[k]! * (1 - REL));
+        expect(a.throughput_tok_s!).toBeLessThanOrEqual(b.throughput_tok_s! * (1 + REL));
+        const O = a.output_tokens!;
+        expect(a.e2e_s!).toBeCloseTo(a.ttft_s! + (O - 1) * a.tpot_s!, 9);
+        expect(a.throughput_tok_s! / ((a.replicas * a.batch! * O) / a.e2e_s!)).toBeCloseTo(1, 9);
+      }),
+      opts(200),
+    );
+    expect(priced).toBeGreaterThan(200 * SCALE * 0.02);
+  });
+
+  it('monotone under EP: tpot, ttft and e2e never fall as batch or input tokens grow', () => {
+    let reached = 0;
+    fc.assert(
+      fc.property(flags, fc.constantFrom('batch', 'input-tokens'), fc.integer({ min: 1, max: 512 }), ({ at, par, ...rest }, key, by) => {
+        const f = { ...rest, ...par, hardware: at.hardware };
+        const hw = bound(at.hardware, at.runtime);
+        const a = run(f, hw);
+        const b = run({ ...f, [key]: f[key as 'batch'] + by }, hw);
+        if (!a || !b) return;
+        reached++;
+        for (const k of ['ttft_s', 'ttft_cold_s', 'tpot_s', 'e2e_s'] as const) expect(b[k]!, k).toBeGreaterThanOrEqual(a[k]! * (1 - REL));
+      }),
+      opts(200),
+    );
+    expect(reached).toBeGreaterThan(200 * SCALE * 0.02);
+  });
+});
