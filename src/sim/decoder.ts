@@ -593,7 +593,8 @@ export function cycleSteps(mb: number, O: number, mixed = true): CycleStep[] {
 // at mb = O / 2, fewer and larger, each reading the weights once. No trace of a run was found to choose between them, so
 // the one premise of both cycles is kept (a serve run with the workload's length distribution prices the clumping).
 // Every request's tpot carries the other requests' prompt steps (bench_serving's mean TPOT is (e2e − ttft) / (O − 1) of
-// each request); its ttft is its own prompt step. At mb = 1 it is the single stream (one prompt step, O − 1 decode
+// each request); its ttft is its own prompt step (above mb = O − 1 a fractional mean of prompts, priced as the mix of
+// the whole counts around it: stepCost in evaluate). At mb = 1 it is the single stream (one prompt step, O − 1 decode
 // steps), as the mixed cycle. A fixed-length workload whose requests start together stays in waves (all finish in one
 // step, all prompts in one prefill): static batching's cycle, not this one. The decode steps come first so that the
 // cycle's commonest step (shown as the decode phase) is a decode step on a tie.
@@ -649,7 +650,18 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
     // a step of prompts alone is the cold prefill of that many prompts (pp 2, batch 2: one prompt per microbatch step)
     const alone = (prompts: number) => addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: prompts, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', w, r, ctx), hw, prompts, pp, m, L, workers);
-    if (s.decodes === 0) return alone(s.prefills);
+    // An unmixed cycle's prompt steps carry a mean of s.prefills prompts, a fraction (unmixedCycleSteps); each real step
+    // carries a whole number of them. A step's cost is not linear in its prompts where a kernel or a collective switches
+    // at a token count (the 8 MiB custom all-reduce buffer, a ubatch edge), and priced at the mean such an edge is
+    // crossed by all the cycle's prompt steps at once: e2e then fell as the output grew (property seed 264,
+    // unmixed-ep check, under the Poisson count of prompt steps then in place: chinchilla-1.4b TP 4 on A800 under
+    // SGLang, 1,523-token prompts, batch 160, mean 1.353 -> 1.338 prompts per step across the 2,048-token all-reduce
+    // edge, O 250 -> 260, e2e 6.10 -> 5.58 s; the even count meets the same edge above mb = O − 1). The fraction is
+    // priced as the mix of the two whole counts around it: continuous in the mean, exact at whole counts.
+    if (s.decodes === 0) {
+      const lo = Math.floor(s.prefills), f = s.prefills - lo;
+      return lo >= 1 && f > 1e-9 ? blendCost(alone(lo), alone(lo + 1), f) : alone(s.prefills);
+    }
     const decodeStep = (phase: string) => addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, phase, w, r, ctx), hw, s.prefills + s.decodes, pp, m, L, workers, s.decodes), wait);
     // a pure decode step over a sequence longer than the runtime's graphs serve (launch.capture_max_context) runs
     // eagerly: that share of the cycle's decode steps is priced so (src/sim/graph-padding.ts decodeContextEagerShare)
