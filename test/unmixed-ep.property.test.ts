@@ -43,6 +43,26 @@ function run(flags: Flags, hw: NormalizedHardware): SimulateResult | null {
   }
 }
 
+// Above mb = O − 1 an unmixed cycle's prompt steps carry mb / (O − 1) prompts each (priced as the mix of the two whole
+// counts around it, src/sim/decoder.ts), so a larger batch moves prompts into larger prompt steps. Where a larger step
+// costs more per prompt (a GEMM's tiles and waves), throughput may fall with the batch: internlm-7b int8 at TP 4 on an
+// A100 under vllm-0.6-upstream, 511-token prompts, 100 out: 8.58 ms a prompt in a step of 2, 9.36 in a step of 3, and
+// throughput 5,122.81 -> 5,122.78 tok/s from batch 250 to 258 (property seed 296 at scale 10, -6.6e-6). It may fall by
+// at most the worst per-prompt excess among the whole step sizes the two batches span; 1e-9 where a step carries one.
+function promptStepSlack(f: Flags, hw: NormalizedHardware, batchA: number, batchB: number): number {
+  const O = Number(f['output-tokens']), pp = Number(f.pp ?? 1);
+  const mb = (batch: number) => batch / Math.min(pp, batch);
+  if (O <= 1 || mb(batchB) <= O - 1) return REL;
+  const kLo = Math.max(1, Math.floor(mb(batchA) / (O - 1))), kHi = Math.min(kLo + 64, Math.ceil(mb(batchB) / (O - 1)));
+  const perPrompt: number[] = [];
+  for (let k = kLo; k <= kHi; k++) {
+    const r = run({ ...f, batch: k * Math.min(pp, k), 'output-tokens': 1 }, hw);
+    if (r) perPrompt.push(r.ttft_cold_s! / k);
+  }
+  if (perPrompt.length < 2) return REL;
+  return Math.max(...perPrompt) / Math.min(...perPrompt) - 1 + REL;
+}
+
 describe('unmixed steady state (prompts in steps of their own)', () => {
   const flags = fc.record({
     model: fc.constantFrom(...decoders.map((m) => m.id).sort()),
@@ -95,7 +115,10 @@ describe('unmixed steady state (prompts in steps of their own)', () => {
           if (key === 'output-tokens') return;
           expect(b.tpot_s!).toBeGreaterThanOrEqual(a.tpot_s! * (1 - REL));
           expect(b.ttft_s!).toBeGreaterThanOrEqual(a.ttft_s! * (1 - REL));
-          if (key === 'batch' && lib.hardware[f.hardware]!.onChip.l2BandwidthBytePerS === undefined) expect(b.throughput_tok_s!).toBeGreaterThanOrEqual(a.throughput_tok_s! * (1 - REL));
+          if (key === 'batch' && lib.hardware[f.hardware]!.onChip.l2BandwidthBytePerS === undefined) {
+            const fall = 1 - b.throughput_tok_s! / a.throughput_tok_s!;
+            if (fall > REL) expect(fall).toBeLessThanOrEqual(promptStepSlack(f, hw, a.batch!, b.batch!));
+          }
         }),
         opts(200),
       );
