@@ -295,7 +295,8 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // in place of the part's gap on each of them; its other kernels, if any, keep the gap. Not MLA's kv_b_proj: at decode
   // it stands for the absorbed attention's two bf16 BMMs (w_kc, w_vc: runtimes/sglang.yaml by_vendor nvidia
   // mla_decode_kernels), no quantization and no DeepGEMM, and its prompt pass is eager
-  const pair = quantKernel > 0 && !op.groups && op.name !== 'kv_b_proj' ? blockFp8PairS(hw, phase) : undefined;
+  // (a GEMM folded into a neighbour, op.kernels 0, has no pair of its own)
+  const pair = quantKernel > 0 && (op.kernels ?? 1) > 0 && !op.groups && op.name !== 'kv_b_proj' ? blockFp8PairS(hw, phase) : undefined;
   const overhead = dk ? Math.max(gap, dk.fixedS) + dk.perSequenceHeadS * op.kvHeadSeqs!
     : pair !== undefined ? pair + Math.max(gap, fixed, mlaFixed) * (kernels - 2) + moeFixed
     : Math.max(gap, fixed, mlaFixed) * kernels + moeFixed;
