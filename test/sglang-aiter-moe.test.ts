@@ -2,22 +2,10 @@
 // tuned-config tables time each shape on the 304-CU gfx942 (MI300X / MI325X), and runtimes/sglang.yaml by_vendor amd
 // prices the experts from them; runtimes/sglang-0.4.yaml keeps the Triton kernels of the early-2025 releases.
 import { describe, expect, it } from 'vitest';
-import { getLibrary } from '../src/spec/library.js';
-import { buildDecoderPass } from '../src/model/decoder-graph.js';
-import { buildLayout } from '../src/sim/parallel.js';
-import { resolvePrecision } from '../src/model/quant.js';
 import { opCost } from '../src/sim/roofline.js';
 import { tiledStreamS } from '../src/sim/kernel-physics.js';
-import type { DecoderModel } from '../src/spec/types.js';
 import { bound } from './helpers/bound.js';
-
-const lib = getLibrary();
-
-function decodeOps(id: string, tp: number, T: number, dtype: string) {
-  const m = lib.models[id] as DecoderModel;
-  const L = buildLayout(m, tp, 1, undefined, tp, false);
-  return buildDecoderPass(m, L, resolvePrecision(dtype), { prefillSeqs: 0, prefillLen: 1, decodeSeqs: T });
-}
+import { decodePassOps as decodeOps } from './helpers/decode-pass.js';
 
 describe('SGLang 0.5.x expert GEMMs on MI300X run AITER fused MoE', () => {
   it("reproduces AITER's tuned CK fused-MoE times for Qwen3-235B bf16 at TP 8 on 304 CUs within 25% (ROCm/aiter qwen3_235b_bf16_tuned_fmoe.csv)", () => {

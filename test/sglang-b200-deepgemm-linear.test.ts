@@ -3,22 +3,14 @@
 // w8a8_block_fp8_matmul whose 30 GB/s per SM runtimes/sglang.yaml keeps for the Triton fused MoE:
 // runtimes/sglang.yaml by_hardware b200 tiled_gemm.block_fp8_linear. aiconfigurator times the call on a B200.
 import { describe, expect, it } from 'vitest';
-import { getLibrary } from '../src/spec/library.js';
-import { buildDecoderPass } from '../src/model/decoder-graph.js';
-import { buildLayout } from '../src/sim/parallel.js';
-import { resolvePrecision } from '../src/model/quant.js';
+import type { Op } from '../src/model/op.js';
 import { opCost } from '../src/sim/roofline.js';
 import { tiledStreamS } from '../src/sim/kernel-physics.js';
-import type { DecoderModel, Op } from '../src/spec/types.js';
 import { bound } from './helpers/bound.js';
+import { blockFp8TableOps, decodePassOps } from './helpers/decode-pass.js';
 
-const lib = getLibrary();
-
-function decodeOps(T: number): Op[] {
-  const m = lib.models['deepseek-v3'] as DecoderModel;
-  const L = buildLayout(m, 8, 1, undefined, 8, false);
-  return buildDecoderPass(m, L, resolvePrecision('fp8'), { prefillSeqs: 0, prefillLen: 1, decodeSeqs: T });
-}
+// DeepSeek-V3 at TP 8 (fp8), a decode step of T sequences
+const decodeOps = (T: number) => decodePassOps('deepseek-v3', 8, T);
 
 // ai-dynamo/aiconfigurator @095f58a5 systems/data/b200_sxm/gemm/sglang/0.5.14/gemm_perf.parquet, kernel_source
 // sglang_deepgemm_gemm_nt_f8f8bf16 (fp8_block): per-token-group quantization + DeepGEMM, and DeepGEMM's per-call transform
@@ -45,11 +37,7 @@ describe('SGLang 0.5.x block-FP8 linear layers on B200 run DeepGEMM at its own p
   it('prices DeepSeek-V3 TP 8 linears at or below the timed call and above it less the collector\'s four transform kernels', () => {
     const b200 = bound('b200', 'sglang');
     for (const T of [1, 8, 64]) {
-      const ops = decodeOps(T);
-      for (const [name, row] of Object.entries(table)) {
-        const op = ops.find((o) => o.name === name)!;
-        expect(op.fp8Block, name).toBe(true);
-        expect([op.n, op.k], name).toEqual([row.n, row.k]);
+      for (const [name, op, row] of blockFp8TableOps(decodeOps(T), table)) {
         const r = opCost(op, b200, 'decode').seconds / (row.us * 1e-6);
         // four small graph-replayed kernels take >= ~1.3 us each on this part (the same table's 2-kernel fp8 path: ~5.3 us)
         expect(r, `${name} T=${T}`).toBeGreaterThan(0.45);

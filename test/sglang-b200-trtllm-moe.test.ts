@@ -12,14 +12,9 @@ import { tiledStreamS } from '../src/sim/kernel-physics.js';
 import { fuseDecoderOps } from '../src/sim/fusion.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 import { bound } from './helpers/bound.js';
+import { decodePassOps as decodeOps } from './helpers/decode-pass.js';
 
 const lib = getLibrary();
-
-function decodeOps(id: string, tp: number, T: number, dtype: string) {
-  const m = lib.models[id] as DecoderModel;
-  const L = buildLayout(m, tp, 1, undefined, tp, false);
-  return buildDecoderPass(m, L, resolvePrecision(dtype), { prefillSeqs: 0, prefillLen: 1, decodeSeqs: T });
-}
 
 // the ops of one FusedMoE forward as aiconfigurator's collector times it (routing from given router logits, both grouped
 // GEMMs, the activation, the top-k sum): everything of the MoE block but the router GEMM, one layer; moe_permute is

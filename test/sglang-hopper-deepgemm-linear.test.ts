@@ -3,22 +3,13 @@
 // ~119 GB/s, and ~3.5 us a call beyond it (runtimes/sglang.yaml by_architecture hopper tiled_gemm.block_fp8_linear),
 // where the part's per-kernel gap charged the two kernels 8 us. The fixed time is the graph-replayed call's only.
 import { describe, expect, it } from 'vitest';
-import { getLibrary } from '../src/spec/library.js';
-import { buildDecoderPass } from '../src/model/decoder-graph.js';
-import { buildLayout } from '../src/sim/parallel.js';
-import { resolvePrecision } from '../src/model/quant.js';
 import { opCost } from '../src/sim/roofline.js';
 import { tiledStreamS } from '../src/sim/kernel-physics.js';
-import type { DecoderModel, Op } from '../src/spec/types.js';
 import { bound } from './helpers/bound.js';
+import { blockFp8TableOps, decodePassOps } from './helpers/decode-pass.js';
 
-const lib = getLibrary();
-
-function decodeOps(T: number): Op[] {
-  const m = lib.models['deepseek-v3'] as DecoderModel;
-  const L = buildLayout(m, 8, 1, undefined, 8, false);
-  return buildDecoderPass(m, L, resolvePrecision('fp8'), { prefillSeqs: 0, prefillLen: 1, decodeSeqs: T });
-}
+// DeepSeek-V3 at TP 8 (fp8), a decode step of T sequences
+const decodeOps = (T: number) => decodePassOps('deepseek-v3', 8, T);
 
 // ai-dynamo/aiconfigurator @095f58a5 systems/data/{h100_sxm,h200_sxm}/gemm/sglang/0.5.14/gemm_perf.parquet, kernel_source
 // sglang_deepgemm_gemm_nt_f8f8bf16 (fp8_block), DeepSeek-V3 TP 8 shapes: the median over the table's 22 row counts M = 1-64
@@ -48,11 +39,7 @@ describe('SGLang 0.5.x block-FP8 linear layers on Hopper: DeepGEMM at its per-st
     for (const hw of ['h100-sxm', 'h200-sxm'] as const) {
       const h = bound(hw, 'sglang');
       for (const T of [1, 8, 64]) {
-        const ops = decodeOps(T);
-        for (const [name, row] of Object.entries(table)) {
-          const op = ops.find((o) => o.name === name)!;
-          expect(op.fp8Block, name).toBe(true);
-          expect([op.n, op.k], name).toEqual([row.n, row.k]);
+        for (const [name, op, row] of blockFp8TableOps(decodeOps(T), table)) {
           const r = opCost(op, h, 'decode').seconds / ((hw === 'h100-sxm' ? row.h100 : row.h200) * 1e-6);
           expect(r, `${hw} ${name} T=${T}`).toBeGreaterThan(0.75);
           expect(r, `${hw} ${name} T=${T}`).toBeLessThan(1.1);

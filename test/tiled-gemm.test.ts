@@ -2,24 +2,18 @@
 // tile_n-wide strip of W over all of K at the runtime's measured per-CTA rate (src/sim/kernel-physics.ts tiledStreamS).
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
-import { buildDecoderPass } from '../src/model/decoder-graph.js';
-import { buildLayout } from '../src/sim/parallel.js';
-import { resolvePrecision } from '../src/model/quant.js';
 import { opCost } from '../src/sim/roofline.js';
 import { tiledStreamS } from '../src/sim/kernel-physics.js';
 import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 import { bound } from './helpers/bound.js';
+import { decodePassOps as decodeOps } from './helpers/decode-pass.js';
 
 const lib = getLibrary();
 const dsv3 = lib.models['deepseek-v3'] as DecoderModel;
 
 // one decode pass of T tokens: the ops as the graph builds them for this layout
-function decodeOps(m: DecoderModel, tp: number, T: number, dtype = 'fp8') {
-  const L = buildLayout(m, tp, 1, undefined, tp, false);
-  return buildDecoderPass(m, L, resolvePrecision(dtype), { prefillSeqs: 0, prefillLen: 1, decodeSeqs: T });
-}
 
 // what vLLM/SGLang's fused_moe() runs per layer: align/sort, permute, the two grouped GEMMs, the activation, the sum
 const FUSED_MOE = ['moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize'];
