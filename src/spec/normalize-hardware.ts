@@ -90,8 +90,10 @@ function fraction(ctx: SpecContext, path: (string | number)[], v: unknown, max =
   return v;
 }
 
-async function table(ctx: SpecContext, path: (string | number)[], v: any, max = 1): Promise<EfficiencyTable | undefined> {
+// `classTable`: what a GEMM table's `class` marker stands for (the class default, before the spec's own `gemm`)
+async function table(ctx: SpecContext, path: (string | number)[], v: any, max = 1, classTable?: EfficiencyTable): Promise<EfficiencyTable | undefined> {
   if (v === undefined) return undefined;
+  if (v === 'class' && classTable) return { sizes: [...classTable.sizes], values: [...classTable.values] };
   if (typeof v === 'number') {
     const f = fraction(ctx, path, v, max);
     return f === undefined ? undefined : gemmTable(f);
@@ -148,11 +150,12 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   const eff = defaultEfficiency(technology, cls, raw.vendor);
   const e = raw.efficiency ?? {};
   eff.memory = fraction(ctx, ['efficiency', 'memory'], e.memory) ?? eff.memory;
-  eff.gemm = (await table(ctx, ['efficiency', 'gemm'], e.gemm, GEMM_MAX)) ?? eff.gemm;
+  const classGemm = eff.gemm;
+  eff.gemm = (await table(ctx, ['efficiency', 'gemm'], e.gemm, GEMM_MAX, classGemm)) ?? eff.gemm;
   if (e.gemm_by_dtype) {
     eff.gemmByDtype = {};
     for (const [k, v] of Object.entries(e.gemm_by_dtype)) {
-      const t = await table(ctx, ['efficiency', 'gemm_by_dtype', k], v, GEMM_MAX);
+      const t = await table(ctx, ['efficiency', 'gemm_by_dtype', k], v, GEMM_MAX, classGemm);
       if (t) eff.gemmByDtype[k as Dtype] = t;
     }
   }

@@ -88,6 +88,9 @@ const effTable = {
     },
   ],
 };
+// a GEMM table may also say `class`: the library's default table for the part's class and vendor (src/hardware/
+// efficiency.ts defaultEfficiency), for a dtype (or an extending spec) that has no measurement of its own
+const gemmEffTable = { oneOf: [...effTable.oneOf, { const: 'class' }] };
 
 export const hardwareSchema = {
   type: 'object',
@@ -154,9 +157,9 @@ export const hardwareSchema = {
       additionalProperties: false,
       properties: {
         memory: { type: 'number' },
-        gemm: effTable,
+        gemm: gemmEffTable,
         // keyed by dtype like compute.matrix: a misspelt dtype (bf17) is an error, not a table no GEMM reads
-        gemm_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: effTable },
+        gemm_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: gemmEffTable },
         gemm_memory_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
         attention: { type: 'number' },
         attention_by_dtype: { type: 'object', propertyNames: dtypeNames, additionalProperties: { type: 'number' } },
