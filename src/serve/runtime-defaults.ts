@@ -40,12 +40,39 @@ export interface ServeRuntime {
 // that depend on it (scheduler.long_context, unchunked_covers_context)
 // `mla`: the model has multi-head latent attention (scheduler.mla_unchunked: vLLM 0.7's V0 engine then runs without
 // chunked prefill, max_num_batched_tokens = max(max_model_len, 2048))
+type Scheduler = NonNullable<NormalizedHardware['runtime']>['scheduler'];
+
+// Chunked prefill and the token budget per step the scheduler runs for a model of max_model_len `context` (`tokens`:
+// the file's or vLLM's budget before the context-dependent defaults)
+function prefillChunking(s: Scheduler | undefined, trt: boolean, tokens: number, context: number | undefined, mla: boolean): { chunked: boolean; budget: number } {
+  const chunked = s?.chunkedPrefill ?? !trt;
+  const lc = s?.longContext;
+  if (mla && s?.mlaUnchunked) return { chunked: false, budget: Math.max(tokens, context ?? 0) };
+  if (lc && context !== undefined && context > lc.above) {
+    const c = lc.chunkedPrefill ?? chunked;
+    const t = lc.maxNumBatchedTokens ?? tokens;
+    // a long-context default that leaves chunking off still holds whole prompts (vLLM V0's SchedulerConfig: the budget
+    // is max(max_model_len, 2048) without chunked prefill)
+    return { chunked: c, budget: !c && s?.unchunkedCoversContext ? Math.max(t, context) : t };
+  }
+  return { chunked, budget: !chunked && s?.unchunkedCoversContext && context !== undefined ? Math.max(tokens, context) : tokens };
+}
+
+/** whether the bound runtime's scheduler puts prompts beside decodes in one step (serveRuntime(hw, undefined, context,
+ *  mla).mixedBatches without its limits: simulate asks it per evaluation, so it skips the vLLM defaults lookup) */
+export function boundRuntimeMixes(hw: NormalizedHardware, context?: number, mla = false): boolean {
+  const s = hw.runtime?.scheduler;
+  return s ? schedulerMixes(s, prefillChunking(s, isTrtllm(hw.runtime!.id.toLowerCase()), 0, context, mla).chunked) : true;
+}
+
+const isTrtllm = (name: string): boolean => name === 'tensorrt-llm' || name === 'trtllm' || name === 'tensorrt_llm';
+
 export function serveRuntime(hw: NormalizedHardware, id: string | undefined, context?: number, mla = false): ServeRuntime {
   const s = hw.runtime?.scheduler;
   const fe = hw.runtime?.frontend;
   const name = (id ?? hw.runtime?.id ?? 'vllm').toLowerCase();
   const own = id === undefined || id.toLowerCase() === hw.runtime?.id.toLowerCase();
-  const trt = name === 'tensorrt-llm' || name === 'trtllm' || name === 'tensorrt_llm';
+  const trt = isTrtllm(name);
   let seqs = s?.maxNumSeqs, tokens = s?.maxNumBatchedTokens;
   if (seqs === undefined || tokens === undefined) {
     const vllm = findLibraryRuntime('vllm');
@@ -53,18 +80,8 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined, con
     seqs ??= d?.maxNumSeqs ?? 256;
     tokens ??= d?.maxNumBatchedTokens ?? 2048;
   }
-  let chunked = s?.chunkedPrefill ?? !trt;
-  const lc = s?.longContext;
-  if (mla && s?.mlaUnchunked) {
-    chunked = false;
-    tokens = Math.max(tokens, context ?? 0);
-  } else if (lc && context !== undefined && context > lc.above) {
-    chunked = lc.chunkedPrefill ?? chunked;
-    tokens = lc.maxNumBatchedTokens ?? tokens;
-    // a long-context default that leaves chunking off still holds whole prompts (vLLM V0's SchedulerConfig: the budget
-    // is max(max_model_len, 2048) without chunked prefill)
-    if (!chunked && s?.unchunkedCoversContext) tokens = Math.max(tokens, context);
-  } else if (!chunked && s?.unchunkedCoversContext && context !== undefined) tokens = Math.max(tokens, context);
+  const { chunked, budget } = prefillChunking(s, trt, tokens, context, mla);
+  tokens = budget;
   return {
     id: trt ? 'tensorrt-llm' : name,
     // the bound runtime file's scheduler.admission; an engine named apart from the bound runtime (--runtime on a

@@ -27,7 +27,7 @@ import { ggmlKernelCounts } from './ggml-kernels.js';
 import { writtenPrefillAttention } from './written-prefill-attention.js';
 import { mlaDecodeKernels } from './mla-decode-kernels.js';
 import { mixedDecodeTiles } from './mixed-decode-tiles.js';
-import { serveRuntime } from '../serve/runtime-defaults.js';
+import { boundRuntimeMixes } from '../serve/runtime-defaults.js';
 import { fuseDecoderOps } from './fusion.js';
 import { runtimeFusions } from './runtime-fusions.js';
 import { layerKernels } from './layer-kernels.js';
@@ -609,7 +609,7 @@ function unmixedCycleSteps(mb: number, O: number): CycleStep[] {
  *  chunked prefill, and with it mixed steps, on above a 32K max_model_len), or each attention-DP rank schedules its own
  *  batches, so that while one rank prefills the others decode in the same forward (src/serve/serve.ts, the same rule) */
 export function stepsMix(hw: NormalizedHardware, L: Pick<Layout, 'attentionDp'>, m: Pick<DecoderModel, 'context' | 'attention'>): boolean {
-  return L.attentionDp || serveRuntime(hw, undefined, m.context, m.attention?.kind === 'mla').mixedBatches;
+  return L.attentionDp || boundRuntimeMixes(hw, m.context, m.attention?.kind === 'mla');
 }
 
 function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lin: number, O: number, warnings: Set<string>, rows: boolean, ctx?: PassContext): Evaluation {
