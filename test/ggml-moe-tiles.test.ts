@@ -262,7 +262,12 @@ describe('kernel choice by a fixed row count (ggml) vs by speed (serving engines
     const m = libraryModel('mistral-7b') as DecoderModel;
     const p = resolvePrecision('q4_0', undefined, undefined, undefined);
     const ops = buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 16, prefillLen: 64, decodeSeqs: 0 });
-    expect(gemvFloorRows(ops.find((o) => o.name === 'lm_head')!, hw, 'prefill', false)).toBe(8);
+    const head = ops.find((o) => o.name === 'lm_head')!;
+    expect(gemvFloorRows(head, hw, 'prefill', false)).toBe(8);
+    // the graph marks its head (op.head): found by that, not by name — a head named otherwise keeps the floor, and a
+    // token-rows GEMM named lm_head does not take it
+    expect(gemvFloorRows({ ...head, name: 'output' }, hw, 'prefill', false)).toBe(8);
+    expect(gemvFloorRows({ ...head, head: undefined }, hw, 'prefill', false)).toBe(0);
     expect(gemvFloorRows(ops.find((o) => o.name === 'qkv_proj')!, hw, 'prefill', false)).toBe(0); // token rows: none
     // throughput no longer falls where a step's or a cold prefill's prompts cross 8 (the head's 8-row threshold)
     const tput = (c: Record<string, unknown>, h: string, batch: number) => simulate(buildRequest({ ...c, batch }, libraryModel(String(c.model)), bound(h, 'ollama'), libraryModel)).throughput_tok_s!;

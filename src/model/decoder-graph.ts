@@ -359,12 +359,14 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
 
   // --- head: final norm, LM head on the sequences that sample, logits in fp32 written and read by the sampler ---
   if (m.final_norm) ops.push(op('final_norm', 'norm', 4 * seqsA * d, 2 * seqsA * d * act, 0, dt, 1));
-  ops.push(gemm('lm_head', seqsA, m.vocab / tw, d, p, mb.headBits, 1, true, mb.headDtype)); // [seqs, vocab/tp], 16-bit weights in bf16
+  const head = gemm('lm_head', seqsA, m.vocab / tw, d, p, mb.headBits, 1, true, mb.headDtype); // [seqs, vocab/tp], 16-bit weights in bf16
+  head.head = true;
+  ops.push(head);
   ops.push(op('sampling', 'elementwise', 5 * seqsA * (m.vocab / tw), 2 * seqsA * (m.vocab / tw) * 4, 0, dt, 1));
   // a block-scaled FP8 checkpoint (DeepSeek-V3's and Qwen3's FP8 releases: weight_block_size [128, 128]) keeps its
   // router and LM head in 16-bit; every other projection is a block-scaled FP8 GEMM
   if (m.fp8_scaling === 'block' && dt === 'fp8' && wb === 8) {
-    for (const o of ops) if (o.kind === 'gemm' && o.name !== 'router' && o.name !== 'lm_head') o.fp8Block = true;
+    for (const o of ops) if (o.kind === 'gemm' && o.name !== 'router' && !o.head) o.fp8Block = true;
   }
   // an MXFP4 checkpoint (gpt-oss: HF quantization_config quant_method mxfp4, the experts only) run as fp4: its grouped
   // expert GEMMs take whatever activation dtype the runtime's MXFP4 MoE kernel takes (src/sim/peaks.ts mxfp4MoeDtype)

@@ -17,6 +17,9 @@ export interface Op {
   // rows are the tokens of a serving batch: the runtime picks its kernel by their count (matrix-vector up to
   // gemvMaxRows, tiled above) and may take them gemvMaxRows at a time (src/sim/roofline.ts)
   batchRows?: boolean;
+  // the model's output head (logits): one row per sequence, in a prompt pass as in a decode step, so a prompt pass's
+  // head keeps the serving batch's matrix-vector floor (src/sim/gemm-floors.ts) whatever the op is named
+  head?: boolean;
   // fp8 weights with one scale per 128×128 block (the model's fp8_scaling: block): serving runtimes run these through
   // block-scaled FP8 GEMM kernels of their own (Triton w8a8_block_fp8_matmul, CUTLASS blockwise, DeepGEMM)
   fp8Block?: boolean;

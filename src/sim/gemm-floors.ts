@@ -19,7 +19,7 @@ import { gemvRate, opPeak } from './peaks.js';
 // ggml's MUL_MAT_ID runs MMQ tiles from its limit up (1 on CUDA through 2025, 7-8 on RDNA), however few rows each
 // expert gets. No floor, in decode too: with one from 9 rows per expert up and none below, a llama-4-scout decode step
 // (16 experts, top-1) fell from 84 to 57 ms between 127 and 128 requests, where every expert's rows crossed 8.
-// A prompt pass's output head is the exception: its rows are the pass's sequences (one logits row per prompt), a
+// A prompt pass's output head (op.head) is the exception: its rows are the pass's sequences (one logits row per prompt), a
 // serving batch's rows as a decode step's are, so it keeps their floor (ggml runs it by the same 8-row threshold:
 // without the floor, a step of 8.1 prompts cost more per prompt than one of 7.97 and throughput fell with the batch,
 // mistral-7b on 16x apple-m2 under ollama, pp 2, 3,245 in / 15 out, batch 239 -> 244, property seed 180; llama-2-70b on
@@ -28,7 +28,7 @@ import { gemvRate, opPeak } from './peaks.js';
 export function gemvFloorRows(op: Op, hw: NormalizedHardware, phase: LaunchPhase, gemv: boolean): number {
   if (op.kind !== 'gemm' || !op.batchRows || gemv || op.m === undefined || !(op.m > 0) || !(op.weightBytes > 0)) return 0;
   const kp = kernelPhysics(hw); // (after the cheap tests: opCost asks for every op)
-  if ((!decodesInPhase(phase) && kp.kernelChoice !== 'fastest' && op.name !== 'lm_head') || (op.groups && kp.groupGemvMaxTokens >= 0)) return 0;
+  if ((!decodesInPhase(phase) && kp.kernelChoice !== 'fastest' && !op.head) || (op.groups && kp.groupGemvMaxTokens >= 0)) return 0;
   return kp.gemvMaxRows > 0 && op.m > kp.gemvMaxRows ? kp.gemvMaxRows : 0;
 }
 
