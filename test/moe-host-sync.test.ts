@@ -67,7 +67,8 @@ describe('MoE host sync floor', () => {
       simulateTraining(buildTrainRequest(m, bindRuntime(h100, rt), { devices: 8, ep, seqLen: 1024, globalBatch: 64, microBatch: 1, recompute: 'selective', dtype: 'bf16' }));
     const e8 = run(8, megatron);
     const e4 = run(4, megatron);
-    expect(e4.hardware_flops_per_step! / e8.hardware_flops_per_step!).toBeCloseTo(1, 9);
+    // (but for the busiest EP rank's excess over the mean, which differs with ep: src/model/busiest-expert-rank.ts)
+    expect(e4.hardware_flops_per_step! / e8.hardware_flops_per_step!).toBeCloseTo(1, 2);
     // the host floor's share of the step grows with the local experts
     const share = (ep: number) => run(ep, megatron).step_s! / run(ep, noSync).step_s!;
     expect(share(8)).toBeGreaterThan(1);

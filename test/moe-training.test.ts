@@ -71,7 +71,8 @@ describe('MoE training: routing and token movement', () => {
     const pl = { ...p, tp: 1, dp: 8, ep: 8 };
     const cw = passCost(layerForwardOps(wide, pl, true, 'bf16'), h100, 'selective');
     const cn = passCost(layerForwardOps(narrow, pl, true, 'bf16'), h100, 'selective');
-    expect(cn.fwdFlops / cw.fwdFlops).toBeGreaterThan(0.999);
+    // (less the busiest EP rank's excess, smaller over twice the routed rows: src/model/busiest-expert-rank.ts)
+    expect(cn.fwdFlops / cw.fwdFlops).toBeGreaterThan(0.995);
     expect(cn.fwdFlops / cw.fwdFlops).toBeLessThan(1.01); // only the unpermute's weighted sum grows
     expect(cn.fwdS + cn.bwdS).toBeGreaterThan(cw.fwdS + cw.bwdS);
     const stepOf = (sh: typeof q) => stepTime({ shape: sh, plan: pl, hw: h100, gemmDtype: 'bf16', recompute: 'selective', zero: 1 });

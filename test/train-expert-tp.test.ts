@@ -26,7 +26,9 @@ describe('expert tensor parallelism (--etp)', () => {
   it('adds the dispatcher\'s expert-TP all-gather / reduce-scatter to the exposed expert communication, same FLOPs', () => {
     const split = run('nemo');
     const whole = run('nemo', { etp: 1 });
-    expect(split.hardware_flops_per_step).toBeCloseTo(whole.hardware_flops_per_step, -6);
+    // the same FLOPs but for the busiest EP rank's excess, which shrinks as a rank sees more tokens (etp 2 gathers the
+    // rows of two ranks: src/model/busiest-expert-rank.ts)
+    expect(split.hardware_flops_per_step / whole.hardware_flops_per_step).toBeCloseTo(1, 2);
     expect(split.breakdown.ep_comm_s).toBeGreaterThan(whole.breakdown.ep_comm_s * 1.2);
     // slower where the device sets the pace; at micro-batch 1 the host's issue of 32 local experts' calls sets it and
     // the collectives run behind it on the stream (src/sim/training/moe-host-sync.ts syncedMoePass)

@@ -13,6 +13,7 @@ import { loadSpecFile } from '../src/spec/load.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 import { bound } from './helpers/bound.js';
 import { useScratchDir } from './helpers/scratch.js';
+import { busiestExpertRank } from '../src/model/busiest-expert-rank.js';
 
 const lib = getLibrary();
 const qwen = lib.models['qwen3-235b-a22b'] as DecoderModel;
@@ -33,12 +34,15 @@ describe('vLLM fused MoE under expert parallelism: every row, the masked ones in
   const h100 = bound('h100-sxm', 'vllm');
   const h200 = bound('h200-sxm', 'vllm');
 
-  it('the masked rows traffic: zeros of both GEMMs, the activation and the sum over (T·k − T·k/ep) rows, no launch', () => {
+  it('the masked rows traffic: zeros of both GEMMs, the activation and the sum over the rows not the busiest rank\'s, no launch', () => {
     const o = opsOf(qwen, h100, 'fp8', 8, 8, 256);
     const r = o.filter((x) => x.name === 'moe_ep_rows');
     expect(r).toHaveLength(1);
-    // 256 tokens x top-8 = 2048 rows, 7/8 of them another rank's: (2·1536 + 3·1536 + 2·4096) 16-bit elements each
-    expect(r[0]!.bytes).toBe(2048 * (7 / 8) * (2 * 1536 + 3 * 1536 + 2 * 4096) * 2);
+    // 256 tokens x top-8 = 2048 rows, all but the busiest rank's own (its share of 2048/8 times the busiest-rank factor,
+    // src/model/busiest-expert-rank.ts) another rank's: (2·1536 + 3·1536 + 2·4096) 16-bit elements each
+    const own = (2048 / 8) * busiestExpertRank(128, 8, 256, 8).rows;
+    expect(own).toBeGreaterThan(2048 / 8);
+    expect(r[0]!.bytes).toBeCloseTo((2048 - own) * (2 * 1536 + 3 * 1536 + 2 * 4096) * 2, 0);
     expect(r[0]!.kernels).toBe(0);
     expect(r[0]!.count).toBe(qwen.layers);
     expect(o[o.indexOf(r[0]!) - 1]!.name).toBe('experts_down');

@@ -11,6 +11,7 @@ import type { AttentionDpMoe, DecoderModel, Dtype } from '../spec/types.js';
 import type { Op, OpKind, CollectiveKind } from './op.js';
 import { attentionDtype, gemmDtypeForBits, moduleBits, type Precision } from './quant.js';
 import { layerAttentionCounts, localWindow, moeLayerCount, prefillPairs, type LocalWindow } from './layer-kinds.js';
+import { busiestExpertRank } from './busiest-expert-rank.js';
 
 export interface GraphOp extends Op {
   flopsPerCtx: number; // extra FLOPs per token of decode context (decode attention), else 0
@@ -304,26 +305,31 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     ops.push(op('moe_topk', 'elementwise', mv.topkFlops, mv.topkBytes, 0, dt, moeLayers)); // [T, E] → [T, k]
     ops.push(op('moe_sort', 'elementwise', 0, mv.sortBytes, 0, dt, moeLayers)); // [T·k] → per-expert offsets
     ops.push(op('moe_permute', 'elementwise', 0, mv.permuteBytes, 0, dt, moeLayers)); // [T, d] → [T·k, d]
-    const wUp = (touched * mats * I * d * wb) / 8 / shards;
-    const wDown = (touched * I * d * wb) / 8 / shards;
+    // the busiest expert-parallel rank's rows and touched experts over the mean rank's (./busiest-expert-rank.ts): the
+    // layer waits for it at the collective after the experts
+    const busy = busiestExpertRank(E, k, T, L.ep);
+    const wUp = (touched * busy.touched * mats * I * d * wb) / 8 / shards;
+    const wDown = (touched * busy.touched * I * d * wb) / 8 / shards;
+    const bp = pairs * busy.rows; // the busiest rank's rows, as pairs over the group
+    const brows = rows * busy.rows;
     // each row reads its full d-wide input and writes its slice of (2)·I; FC2 reads the I slice, writes d-wide partials
-    const up = op('experts_up', 'gemm', (2 * pairs * mats * I * d) / shards, wUp + rows * d * inB + (pairs * mats * I * act) / shards, wUp, dt, moeLayers);
+    const up = op('experts_up', 'gemm', (2 * bp * mats * I * d) / shards, wUp + brows * d * inB + (bp * mats * I * act) / shards, wUp, dt, moeLayers);
     // one GEMM per touched expert on this device (grouped GEMM): with expert parallelism a device holds E/ep
     // experts, with tensor parallelism every device holds a slice of each
-    const groups = Math.max(1, L.ep > 1 ? touched / L.ep : touched);
+    const groups = Math.max(1, L.ep > 1 ? (touched * busy.touched) / L.ep : touched);
     up.groups = groups;
     up.batchRows = true;
     up.batchTokens = T;
     if (p.gguf) up.gguf = true; // llama.cpp MUL_MAT_ID runs the same quantized kernels
-    up.m = pairs / Math.max(1, touched);
+    up.m = bp / Math.max(1, touched * busy.touched);
     // this device's slice of each of its experts (shapes are per device): an expert is split over the shards / ep
     // devices that share it (tensor parallelism inside the expert), whole under pure expert parallelism (ep = shards)
     const expertSplit = shards / Math.max(1, Math.min(L.ep, shards));
     up.n = (mats * I) / expertSplit;
     up.k = d;
     ops.push(up); // [T·k/shards, (2)·I]
-    ops.push(op('experts_act', 'elementwise', (4 * pairs * I) / shards, ((mats + 1) * pairs * I * act) / shards, 0, dt, moeLayers));
-    const down = op('experts_down', 'gemm', (2 * pairs * I * d) / shards, wDown + (pairs * I * act) / shards + rows * d * act, wDown, dt, moeLayers);
+    ops.push(op('experts_act', 'elementwise', (4 * bp * I) / shards, ((mats + 1) * bp * I * act) / shards, 0, dt, moeLayers));
+    const down = op('experts_down', 'gemm', (2 * bp * I * d) / shards, wDown + (bp * I * act) / shards + brows * d * act, wDown, dt, moeLayers);
     down.groups = groups;
     down.batchRows = true;
     down.batchTokens = T;

@@ -18,6 +18,7 @@
 // tokens are dispatched to their experts' ranks).
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import { graphOp, type GraphOp } from '../model/decoder-graph.js';
+import { busiestExpertRank } from '../model/busiest-expert-rank.js';
 import type { Precision } from '../model/quant.js';
 import type { Layout } from './parallel.js';
 
@@ -44,7 +45,8 @@ export function epAllRows(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'
   const T = up?.batchTokens ?? 0;
   if (!down || !(T > 0) || !up.n || !down.k || !down.n) return ops;
   const pairs = T * Math.min(m.moe.active, m.moe.experts);
-  const masked = pairs - pairs / L.ep;
+  // the rows the busiest rank's own experts take are priced in the GEMMs (src/model/busiest-expert-rank.ts); the rest masked
+  const masked = Math.max(0, pairs - (pairs * busiestExpertRank(m.moe.experts, m.moe.active, T, L.ep).rows) / L.ep);
   const mats = up.n / down.k; // 2 for gated experts (gate and up in one GEMM), else 1
   const elems = masked * (mats * down.k + (mats + 1) * down.k + 2 * down.n);
   const extra = graphOp('moe_ep_rows', 'elementwise', 0, elems * p.actBytes, 0, act?.dtype ?? down.dtype, down.count);

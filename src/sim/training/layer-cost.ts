@@ -12,6 +12,7 @@ import { rematRecomputeShare } from './remat-policy.js';
 import { attentionLengthFactor } from './attention-length.js';
 import { cpMergeOps } from './cp-merge.js';
 import { capacityDispatch } from './moe-capacity.js';
+import { busiestExpertRank } from '../../model/busiest-expert-rank.js';
 
 // Forward ops of one layer for one micro-batch on one device. Rows m = micro-batch tokens on this device
 // (b·s/cp); with sequence parallelism the GEMMs see all of them after the all-gather, with n (or k) split by tp
@@ -148,10 +149,14 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
       // sequence-parallel tokens, and with etp > 1 the dispatcher all-gathers the received rows over the expert TP group
       // (token_dispatcher.py dispatch_postprocess), so rows = (T/tp)·etp·k·ep/E with the weights split by etp: the
       // same FLOPs per device at any etp, in GEMMs of other shapes.
+      // The step waits for the busiest rank of the EP group (the combine all-to-all follows the experts): the group's
+      // ep·T·etp/tp tokens routed at random (as Megatron-Core's moe_router_force_load_balancing benchmarks route: random
+      // logits) leave one rank more than the mean (src/model/busiest-expert-rank.ts).
       const et = expertTp(p);
-      const rows = (T * (et / t) * s.active * p.ep) / s.experts;
+      const busy = busiestExpertRank(s.experts, s.active, (p.ep * T * et) / t, p.ep).rows;
+      const rows = ((T * (et / t) * s.active * p.ep) / s.experts) * busy;
       ffn('expert', rows, s.expertWidth, s.experts / p.ep, et);
-      moeActElems = T * s.active * s.expertWidth + T * s.sharedWidth;
+      moeActElems = T * s.active * s.expertWidth * busy + T * s.sharedWidth;
     }
     actElems = 0;
     if (s.sharedWidth > 0) ffn('shared', T, s.sharedWidth, 1);
