@@ -7,10 +7,16 @@ import { getLibrary } from '../src/spec/library.js';
 import type { DecoderModel } from '../src/spec/types.js';
 
 // Monte Carlo reference: T tokens each pick k distinct experts of E uniformly (the routing hwperf assumes); experts
-// e·ep/E … lie on rank ⌊e/(E/ep)⌋; the busiest rank's rows and touched experts, averaged over trials (seeded LCG).
+// e lies on rank ⌊e/(E/ep)⌋; the busiest rank's rows and touched experts, averaged over trials (seeded mulberry32: a
+// 31-bit LCG's correlated draws inflate the spread by a few % at thousands of draws a trial).
 function simulate(E: number, k: number, T: number, ep: number, trials: number) {
-  let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  let a = 12345;
+  const rnd = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const local = E / ep;
   let rowsMax = 0, touchedMax = 0;
   for (let t = 0; t < trials; t++) {
@@ -40,16 +46,16 @@ describe('busiest expert-parallel rank under uniform top-k routing', () => {
   it('no expert parallelism: every rank is the mean', () => {
     expect(busiestExpertRank(256, 8, 100, 1)).toEqual({ rows: 1, touched: 1 });
   });
-  it('matches a Monte Carlo of the routing within 6% (rows and touched experts, the busiest of ep ranks)', () => {
-    for (const [E, k, T, ep] of [[256, 8, 1, 8], [256, 8, 8, 8], [128, 8, 32, 8], [128, 8, 256, 8], [8, 2, 16, 2], [64, 6, 4, 4]] as const) {
+  it('matches a Monte Carlo of the routing within 4% (rows and touched experts, the busiest of ep ranks)', () => {
+    for (const [E, k, T, ep] of [[256, 8, 1, 8], [256, 8, 8, 8], [128, 8, 32, 8], [128, 8, 256, 8], [128, 8, 2048, 16], [8, 2, 16, 2], [64, 6, 4, 4]] as const) {
       const b = busiestExpertRank(E, k, T, ep);
-      const mc = simulate(E, k, T, ep, 4000);
+      const mc = simulate(E, k, T, ep, T > 1000 ? 400 : 3000);
       const meanRows = (T * k) / ep;
       const meanTouched = (E / ep) * (1 - Math.pow(1 - k / E, T));
-      expect(b.rows * meanRows, `rows ${E}/${k} T ${T} ep ${ep}`).toBeGreaterThan(mc.rows * 0.94);
-      expect(b.rows * meanRows, `rows ${E}/${k} T ${T} ep ${ep}`).toBeLessThan(mc.rows * 1.06);
-      expect(b.touched * meanTouched, `touched ${E}/${k} T ${T} ep ${ep}`).toBeGreaterThan(mc.touched * 0.94);
-      expect(b.touched * meanTouched, `touched ${E}/${k} T ${T} ep ${ep}`).toBeLessThan(mc.touched * 1.06);
+      expect(b.rows * meanRows, `rows ${E}/${k} T ${T} ep ${ep}`).toBeGreaterThan(mc.rows * 0.96);
+      expect(b.rows * meanRows, `rows ${E}/${k} T ${T} ep ${ep}`).toBeLessThan(mc.rows * 1.04);
+      expect(b.touched * meanTouched, `touched ${E}/${k} T ${T} ep ${ep}`).toBeGreaterThan(mc.touched * 0.96);
+      expect(b.touched * meanTouched, `touched ${E}/${k} T ${T} ep ${ep}`).toBeLessThan(mc.touched * 1.04);
     }
   });
   it('the excess shrinks as tokens grow while the busiest rank\'s rows grow; more ranks, more excess', () => {
