@@ -5,6 +5,7 @@ import { libraryModel, getLibrary, libraryRuntime } from '../src/spec/library.js
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
 import { moeHostFloor, withMoeHostFloor } from '../src/sim/training/moe-host-sync.js';
+import { busiestExpertRank } from '../src/model/busiest-expert-rank.js';
 import type { MoeHostSync, NormalizedRuntime } from '../src/spec/types.js';
 
 const h100 = getLibrary().hardware['h100-sxm']!;
@@ -67,8 +68,14 @@ describe('MoE host sync floor', () => {
       simulateTraining(buildTrainRequest(m, bindRuntime(h100, rt), { devices: 8, ep, seqLen: 1024, globalBatch: 64, microBatch: 1, recompute: 'selective', dtype: 'bf16' }));
     const e8 = run(8, megatron);
     const e4 = run(4, megatron);
-    // (but for the busiest EP rank's excess over the mean, which differs with ep: src/model/busiest-expert-rank.ts)
-    expect(e4.hardware_flops_per_step! / e8.hardware_flops_per_step!).toBeCloseTo(1, 2);
+    // but for the busiest EP rank's excess over the mean, which differs with ep (src/model/busiest-expert-rank.ts): the
+    // routed experts' FLOPs a step (6 per weight a token: forward, two backward GEMMs; gated 3·d·I a routed copy; plus
+    // the gated activation's 3·I elements at 2 FLOPs forward and twice that backward, 18·I) times the difference of the
+    // two layouts' factors, exactly
+    const q = m.moe!;
+    const expertFlops = 64 * 1024 * 18 * q.active * q.intermediate * (m.hidden + 1) * m.layers;
+    const b = (ep: number) => busiestExpertRank(q.experts, q.active, ep * 1024, ep).rows;
+    expect((e4.hardware_flops_per_step! - e8.hardware_flops_per_step!) / (expertFlops * (b(4) - b(8)))).toBeCloseTo(1, 6);
     // the host floor's share of the step grows with the local experts
     const share = (ep: number) => run(ep, megatron).step_s! / run(ep, noSync).step_s!;
     expect(share(8)).toBeGreaterThan(1);

@@ -9,6 +9,7 @@ import { bindRuntime } from '../src/runtime/resolve.js';
 import { buildTrainRequest, simulateTraining, type TrainOptions } from '../src/sim/training/train.js';
 import { decoderShape } from '../src/sim/training/shapes.js';
 import { WEIGHT_BYTES } from '../src/sim/training/memory.js';
+import { busiestExpertRank } from '../src/model/busiest-expert-rank.js';
 import type { DecoderModel } from '../src/spec/types.js';
 
 const lib = getLibrary();
@@ -27,8 +28,12 @@ describe('expert tensor parallelism (--etp)', () => {
     const split = run('nemo');
     const whole = run('nemo', { etp: 1 });
     // the same FLOPs but for the busiest EP rank's excess, which shrinks as a rank sees more tokens (etp 2 gathers the
-    // rows of two ranks: src/model/busiest-expert-rank.ts)
-    expect(split.hardware_flops_per_step / whole.hardware_flops_per_step).toBeCloseTo(1, 2);
+    // rows of two ranks: src/model/busiest-expert-rank.ts): the step's routed-expert FLOPs (18·k·I·(d + 1) a token and
+    // layer: three gated GEMM widths forward and backward, and the activation) times the two factors' difference
+    const q = model.moe!;
+    const expertFlops = 64 * 4096 * 18 * q.active * q.intermediate * (model.hidden + 1) * model.layers;
+    const b = (et: number) => busiestExpertRank(q.experts, q.active, (4 * 4096 * et) / 2, 4).rows;
+    expect((split.hardware_flops_per_step - whole.hardware_flops_per_step) / (expertFlops * (b(2) - b(1)))).toBeCloseTo(1, 6);
     expect(split.breakdown.ep_comm_s).toBeGreaterThan(whole.breakdown.ep_comm_s * 1.2);
     // slower where the device sets the pace; at micro-batch 1 the host's issue of 32 local experts' calls sets it and
     // the collectives run behind it on the stream (src/sim/training/moe-host-sync.ts syncedMoePass)

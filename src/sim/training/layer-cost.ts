@@ -151,7 +151,9 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
       // same FLOPs per device at any etp, in GEMMs of other shapes.
       // The step waits for the busiest rank of the EP group (the combine all-to-all follows the experts): the group's
       // ep·T·etp/tp tokens routed at random (as Megatron-Core's moe_router_force_load_balancing benchmarks route: random
-      // logits) leave one rank more than the mean (src/model/busiest-expert-rank.ts).
+      // logits) leave one rank more than the mean (src/model/busiest-expert-rank.ts). Only the received rows' work is
+      // scaled: the permute / unpermute above move this rank's own tokens (balanced), and the dispatch all-to-all's
+      // busiest receiver (< 1% more bytes at training sizes) is left at the mean (docs/design.md, MoE).
       const et = expertTp(p);
       const busy = busiestExpertRank(s.experts, s.active, (p.ep * T * et) / t, p.ep).rows;
       const rows = ((T * (et / t) * s.active * p.ep) / s.experts) * busy;
