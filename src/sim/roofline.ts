@@ -8,7 +8,7 @@ import type { Dtype, NormalizedHardware, RuntimeSettings } from '../spec/types.j
 type RuntimeKernels = RuntimeSettings['kernels'];
 import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
-import { w4a16BelowSwitch, w4a16Pass, w4a16SplitKRowsS, w4a16SplitKS } from './w4a16-gemm.js';
+import { w4a16BelowSwitch, w4a16Pass, w4a16SplitKRowsS, w4a16SplitKS, w4a16Stream } from './w4a16-gemm.js';
 import { blockFp8PairS, decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, runsMarlinMoe, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
 import { l2ResidentBandwidth } from './l2-resident.js';
@@ -204,6 +204,10 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // an activation-only op whose tensors fit in L2 moves them at the L2's measured rate where faster (src/sim/l2-resident.ts)
   const l2 = l2ResidentBandwidth(op, hw);
   let memoryS = op.bytes / (l2 !== undefined ? Math.max(bw, l2 * (op.memoryScale ?? 1)) : bw);
+  // an int4 weight-only GEMM of a runtime that timed its kernel by rows (kernels.w4a16_stream, src/sim/w4a16-gemm.ts):
+  // the weights stream at that kernel's measured share of peak bandwidth, the activations and output at STREAM
+  const w4 = op.kind === 'gemm' ? w4a16Stream(op, hw) : undefined;
+  if (w4) memoryS = op.weightBytes / (hw.memory.bandwidthBytePerS * w4.bandwidth) + (op.bytes - op.weightBytes) / bw;
   // GGUF weights the runtime dequantizes to a 16-bit copy before a BLAS GEMM (kernels.dequantize_weights): a kernel of
   // its own, serial with the GEMM, that streams the block-quantized weights and writes 2 bytes per weight; the GEMM
   // then reads the copy instead of the quantized bytes (src/sim/dequant-pass.ts)
@@ -299,7 +303,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   const pair = quantKernel > 0 && (op.kernels ?? 1) > 0 && !op.groups && op.name !== 'kv_b_proj' ? blockFp8PairS(hw, phase) : undefined;
   const overhead = dk ? Math.max(gap, dk.fixedS) + dk.perSequenceHeadS * op.kvHeadSeqs!
     : pair !== undefined ? pair + Math.max(gap, fixed, mlaFixed) * (kernels - 2) + moeFixed
-    : Math.max(gap, fixed, mlaFixed) * kernels + moeFixed;
+    : Math.max(gap, fixed, mlaFixed, w4?.fixedS ?? 0) * kernels + moeFixed;
   // a small-M tiled GEMM without split-K (fused MoE experts, block-FP8 linear under vLLM/SGLang) streams its weights no
   // faster than its CTAs can each pull one strip (src/sim/kernel-physics.ts tiledStreamS): a floor on the memory side
   const tiled = op.kind === 'gemm' ? tiledStreamS(op, hw) : undefined;

@@ -29,6 +29,20 @@ import type { NormalizedHardware } from '../spec/types.js';
 import type { DequantPass } from './dequant-pass.js';
 import { lookupEfficiency } from '../hardware/efficiency.js';
 
+/**
+ * A runtime whose weight-only int4 GEMM was timed by row count (kernels.w4a16_stream: TensorRT-LLM's
+ * WeightOnlyQuantMatmul / WeightOnlyGroupwiseQuantMatmul plugins, a batched GEMV below 5 rows and CUTLASS fpA_intB above,
+ * runtimes/tensorrt-llm.yaml by_hardware cites the table): the fraction of peak DRAM bandwidth the op's int4 weights
+ * stream at and the call's fixed time, at the op's rows (interpolated in log(rows), held at both ends); undefined where
+ * the runtime gives no table or the op is no W4A16 GEMM. The measured kernel at every row count, so the roofline takes
+ * it in place of its STREAM read of the weights, and no matrix-vector floor undercuts it (src/sim/gemm-floors.ts).
+ */
+export function w4a16Stream(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): { bandwidth: number; fixedS: number } | undefined {
+  const t = hw.runtime?.kernels?.w4a16Stream;
+  if (!t || !isW4a16Gemm(op)) return undefined;
+  return { bandwidth: lookupEfficiency(t.bandwidth, op.m!), fixedS: lookupEfficiency(t.fixedS, op.m!) };
+}
+
 const FP16 = 2; // bytes per element of the fp16 partial outputs and of the dequantized copy
 const W4A16_MAX_BITS = 4.5; // int4 with its group scales and zeros (src/model/quant.ts: 4.25); 16-bit heads are not int4
 

@@ -279,6 +279,14 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     else if (sk !== undefined && typeof sk === 'object') {
       if (risingTable(ctx, [...at, 'kernels', 'w4a16_split_k_flop_per_unit_clock'], sk.tiles, sk.values, 'tiles', 'values')) out.kernels.w4a16SplitKFlopPerUnitClock = { sizes: [...sk.tiles], values: [...sk.values] };
     }
+    // a weight-only int4 GEMM timed by rows: { rows, bandwidth, fixed_seconds } → two tables over rows
+    const ws = k.w4a16_stream;
+    if (ws !== undefined && typeof ws === 'object') {
+      const path = [...at, 'kernels', 'w4a16_stream'];
+      if (risingTable(ctx, path, ws.rows, ws.bandwidth, 'rows', 'bandwidth') && risingTable(ctx, path, ws.rows, ws.fixed_seconds, 'rows', 'fixed_seconds')) {
+        out.kernels.w4a16Stream = { bandwidth: { sizes: [...ws.rows], values: [...ws.bandwidth] }, fixedS: { sizes: [...ws.rows], values: [...ws.fixed_seconds] } };
+      }
+    }
     // by the step's tokens: { tokens, values } → an efficiency table over tokens (the schema checked each entry)
     const f4 = k.fp4_moe_efficiency;
     if (f4 !== undefined && typeof f4 === 'object') {

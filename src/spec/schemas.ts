@@ -943,6 +943,18 @@ const runtimeBlocks = {
       },
       w4a16_fp16_from_tokens: { type: ['integer', 'null'], minimum: 1, maximum: 1048576 },
       w4a16_fused_mlp: { type: 'boolean' },
+      // a weight-only int4 GEMM kernel timed by rows (src/sim/w4a16-gemm.ts w4a16Stream): the fraction of peak DRAM
+      // bandwidth its int4 weights stream at, and its fixed seconds per call, at each row count
+      w4a16_stream: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rows', 'bandwidth', 'fixed_seconds'],
+        properties: {
+          rows: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'integer', minimum: 1, maximum: 1e8 } },
+          bandwidth: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
+          fixed_seconds: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: 0, maximum: 1 } },
+        },
+      },
       // a decoder's prompt attention written out in Python ops (src/sim/written-prefill-attention.ts)
       prefill_scores: {
         type: 'object',

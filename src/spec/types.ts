@@ -644,6 +644,11 @@ export interface RuntimeSettings {
     w4a16SplitKFlopPerUnitClock?: number | EfficiencyTable;
     w4a16Fp16FromTokens?: number;
     w4a16FusedMlp?: boolean;
+    // a weight-only int4 GEMM kernel timed by its row count (TensorRT-LLM's WeightOnly(Groupwise)QuantMatmul plugins: a
+    // batched GEMV below 5 rows, CUTLASS fpA_intB above): the fraction of peak DRAM bandwidth its int4 weights stream at
+    // and its fixed time per call (in place of the per-kernel gap when larger), each by rows (sizes: the GEMM's rows,
+    // interpolated in log(rows) and held at both ends); src/sim/w4a16-gemm.ts w4a16Stream
+    w4a16Stream?: { bandwidth: EfficiencyTable; fixedS: EfficiencyTable };
     // a decoder's prompt attention written out in Python ops (AutoAWQ / TinyChat fused attention at seqlen > 1:
     // matmul, scale, mask add, fp32 softmax, cast, matmul): every query·key pair computed, the score matrix crossing
     // DRAM bytesPerScore bytes per element in `kernels` launches (src/sim/written-prefill-attention.ts)
