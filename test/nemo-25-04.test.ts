@@ -26,4 +26,20 @@ describe('nemo-25.04: the unfused MoE router', () => {
     expect(run('nemo-25.04', 'deepseek-v3', 32).step_s).toBeGreaterThan(run('nemo', 'deepseek-v3', 32).step_s);
     expect(run('nemo-25.04', 'llama-3.1-70b', 1).step_s).toBe(run('nemo', 'llama-3.1-70b', 1).step_s);
   });
+  it('its count is DeepSeek\'s router\'s (moe_host.router noaux_tc): a model routed otherwise is warned, priced as asked', () => {
+    expect(old.training?.moeHost?.router).toBe('noaux_tc');
+    expect(nemo.training?.moeHost?.router).toBeUndefined();
+    expect((libraryModel('deepseek-v3') as DecoderModel).moe?.router).toBe('noaux_tc');
+    expect((libraryModel('kimi-k2') as DecoderModel).moe?.router).toBe('noaux_tc');
+    expect((libraryModel('grok-1') as DecoderModel).moe?.router).toBeUndefined();
+    const h100 = getLibrary().hardware['h100-sxm']!;
+    const train = (id: string, model: string) =>
+      simulateTraining(buildTrainRequest(libraryModel(model) as DecoderModel, bindRuntime(h100, libraryRuntime(id)), { devices: 64, tp: 4, pp: 2, ep: 8, etp: 1, seqLen: 4096, globalBatch: 256, microBatch: 1, recompute: 'selective', dtype: 'bf16' }));
+    const router = /MoE host ops .*count a noaux_tc router's kernels; grok-1 routes by topk/;
+    const grok = train('nemo-25.04', 'grok-1');
+    expect(grok.warnings.join('\n')).toMatch(router);
+    expect(grok.step_s).toBeGreaterThan(0);
+    expect(train('nemo', 'grok-1').warnings.join('\n')).not.toMatch(/MoE host ops/);
+    expect(train('nemo-25.04', 'deepseek-v3').warnings.join('\n')).not.toMatch(/MoE host ops/);
+  });
 });

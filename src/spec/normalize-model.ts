@@ -137,6 +137,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
           shared_intermediate: m.moe.shared_intermediate,
           every: m.moe.every ?? 1,
           router_bias: m.moe.router_bias ?? false,
+          ...(m.moe.router ? { router: m.moe.router } : {}),
         };
         if (out.moe.active > out.moe.experts) {
           ctx.errors.push(issueAt(ctx, ['moe', 'active'], `active experts (${out.moe.active}) exceed experts (${out.moe.experts})`, undefined, [['moe', 'experts']]));

@@ -474,6 +474,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       ...(gemmFwd === undefined ? {} : { expertGemmFwdS: nonNegative(ctx, [...at, 'training', 'moe_host', 'expert_gemm_fwd'], gemmFwd) }),
       fp8ExpertKernelsFwd: mh.fp8_expert_kernels_fwd ?? 0,
       fp8ExpertKernelsBwd: mh.fp8_expert_kernels_bwd ?? 0,
+      ...(mh.router ? { router: mh.router } : {}),
     };
   }
   const el = t?.expert_loop;

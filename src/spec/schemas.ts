@@ -245,7 +245,7 @@ const decoder = {
         intermediate: count(1, 1e7),
         dense_layers: count(0, 10000),
         shared_intermediate: count(0, 1e7),
-        router: { type: 'string' },
+        router: { enum: ['topk', 'noaux_tc'] },
         every: count(1, 10000),
         router_bias: { type: 'boolean' },
       },
@@ -801,6 +801,7 @@ const runtimeBlocks = {
           expert_gemm_fwd: OVERHEAD,
           fp8_expert_kernels_fwd: nonNegInt,
           fp8_expert_kernels_bwd: nonNegInt,
+          router: { enum: ['topk', 'noaux_tc'] },
         },
       },
       expert_loop: {

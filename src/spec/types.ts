@@ -150,7 +150,11 @@ export interface MoeSpec {
   shared_intermediate?: number;
   every: number; // MoE every N-th layer (layers N−1, 2N−1, …; Llama 4 Maverick: 2), the others dense; default 1
   router_bias: boolean; // the router Linear has a bias (gpt-oss)
+  // how the router picks experts: absent, top-k over the scores (softmax: Mixtral, Qwen, Grok, Llama 4, gpt-oss);
+  // noaux_tc, DeepSeek-V3's sigmoid scores plus a per-expert bias and group-limited top-k (HF topk_method noaux_tc)
+  router?: MoeRouter;
 }
+export type MoeRouter = 'topk' | 'noaux_tc';
 
 export type LayerAttention = 'full' | 'sliding' | 'chunked';
 // Attention features beyond the projections (all optional; defaults reproduce plain full attention).
@@ -950,6 +954,9 @@ export interface MoeHostSync {
   expertGemmFwdS?: number; // the same for the forward's calls where they cost more (absent: expertGemmS)
   fp8ExpertKernelsFwd: number; // quantize kernels per local expert with fp8 GEMMs, at launch.per_kernel, forward
   fp8ExpertKernelsBwd: number;
+  // the router whose kernels ops_fwd / ops_bwd count, where they were traced on one kind only: a model routed otherwise
+  // is priced with them and warned (src/sim/training/train.ts)
+  router?: MoeRouter;
 }
 /** Host work of a MoE block that loops over its experts in Python (runtime training.expert_loop; src/sim/training/expert-loop.ts) */
 export interface ExpertLoop {

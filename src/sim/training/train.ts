@@ -206,6 +206,11 @@ export function simulateTraining(r: TrainRequest): TrainResult {
   if (r.pp > 1 && has && !has.includes(r.schedule)) warnings.push(`${rt.id} does not implement the ${r.schedule} schedule (it runs ${has.join(', ')}): priced as asked`);
   const dts = rt.training?.gemmDtypes;
   if (dts && !dts.includes(r.dtype)) warnings.push(`${rt.id} has no ${r.dtype} training recipe (it trains ${dts.join(', ')}): priced as asked`);
+  const traced = rt.training?.moeHost?.router;
+  const routed = r.model.moe?.router ?? 'topk';
+  if (traced && r.model.moe && !rt.training?.expertLoop && routed !== traced) {
+    warnings.push(`${rt.id}'s MoE host ops (training.moe_host) count a ${traced} router's kernels; ${r.model.id} routes by ${routed}: priced as asked`);
+  }
   // 2. GEMM dtype: fp8 or int8 only where the matrix units have it (not via the int8 fallback inference would use for
   //    fp8; an int8 training recipe such as AQT's needs int8 matrix units to gain anything, ./layer-cost.ts)
   let gemmDtype: Dtype = r.dtype;

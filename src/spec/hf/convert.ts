@@ -374,6 +374,7 @@ function moeFields(r: Reader, moe: Moe, layers: number, out: HfSpec): MoeOut {
       if (r.raw('topk_method') === 'noaux_tc') {
         if (decoderSupports(['moe', 'router_bias'])) spec.router_bias = true;
         else unsupported(out, 'moe.router_bias: true (e_score_correction_bias)');
+        spec.router = 'noaux_tc';
       }
       break;
     }
