@@ -19,6 +19,7 @@ import { STATIC_SHARE_OF_TDP } from '../src/sim/energy-cost.js';
 import { applySetPlain } from '../src/hardware/set-path.js';
 import type { SimulateResult } from '../src/sim/types.js';
 import type { NormalizedHardware } from '../src/spec/types.js';
+import { servingShape } from './helpers/serving-shape.js';
 
 const lib = getLibrary();
 // deterministic in npm test; explore with e.g. HWPERF_PROPERTY_SEED=7 HWPERF_PROPERTY_SCALE=20 npx vitest run test/invariants.property.test.ts
@@ -60,11 +61,7 @@ const fitted = (r: SimulateResult | null): r is SimulateResult => !!r && r.memor
 const decoderFlags = fc.record({
   model: fc.constantFrom(...DECODERS),
   hardware: fc.constantFrom(...HARDWARE),
-  tp: fc.constantFrom(1, 1, 2, 4, 8),
-  pp: fc.constantFrom(1, 1, 1, 2),
-  batch: fc.integer({ min: 1, max: 256 }),
-  'input-tokens': fc.integer({ min: 0, max: 4096 }),
-  'output-tokens': fc.integer({ min: 1, max: 1024 }),
+  ...servingShape,
   dtype: fc.constantFrom(...DTYPES),
   runtime: fc.constantFrom(...RUNTIMES),
 });

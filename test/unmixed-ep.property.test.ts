@@ -12,6 +12,7 @@ import { buildRequest } from '../src/sim/request.js';
 import { stepsMix } from '../src/sim/decoder.js';
 import type { SimulateResult } from '../src/sim/types.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+import { servingShape } from './helpers/serving-shape.js';
 
 const lib = getLibrary();
 const SEED = Number(process.env.HWPERF_PROPERTY_SEED ?? 12012);
@@ -68,11 +69,7 @@ describe('unmixed steady state (prompts in steps of their own)', () => {
     model: fc.constantFrom(...decoders.map((m) => m.id).sort()),
     hardware: fc.constantFrom(...HARDWARE),
     runtime: fc.constantFrom(...UNMIXED),
-    tp: fc.constantFrom(1, 1, 2, 4, 8),
-    pp: fc.constantFrom(1, 1, 1, 2),
-    batch: fc.integer({ min: 1, max: 256 }),
-    'input-tokens': fc.integer({ min: 0, max: 4096 }),
-    'output-tokens': fc.integer({ min: 1, max: 1024 }),
+    ...servingShape,
     dtype: fc.constantFrom('bf16', 'fp16', 'fp8', 'int8', 'int4'),
   });
   const unmixed = (f: { model: string; hardware: string; runtime: string }) => !stepsMix(bound(f.hardware, f.runtime), { attentionDp: false }, lib.models[f.model] as DecoderModel);
