@@ -8,6 +8,11 @@ import { simulate } from '../src/sim/simulate.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { applySetPlain } from '../src/hardware/set-path.js';
 import { ONCE_OPS } from '../src/sim/ubatch.js';
+import { onceOp } from '../src/sim/decoder.js';
+import { buildDecoderPass } from '../src/model/decoder-graph.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { resolvePrecision } from '../src/model/quant.js';
+import type { DecoderModel } from '../src/spec/types.js';
 import { maskedPrefillPairs, ubatchedPrefillPairs } from '../src/sim/ggml-kernels.js';
 
 const lib = getLibrary();
@@ -51,13 +56,24 @@ describe('llama.cpp runs a prompt in ubatches of 512 (common.h n_ubatch)', () =>
       }
       return out;
     };
-    const once = (o: { kind: string; name: string }) => o.kind === 'attention' || ONCE_OPS.has(o.name);
+    // (the result's rows carry names only: the head's row is lm_head)
+    const once = (o: { kind: string; name: string }) => o.kind === 'attention' || o.name === 'lm_head' || ONCE_OPS.has(o.name);
     const body512 = rows(one512).filter((o) => !once(o)).reduce((a, o) => a + o.seconds, 0);
     const head = rows(chunked).filter(once).reduce((a, o) => a + o.seconds, 0);
     expect(prefillS(chunked)).toBeCloseTo(head + 8 * body512, 9);
     // the expert GEMMs run 8 times with 32 rows per expert, as at pp512
     const up = (r: ReturnType<typeof run>) => rows(r).find((o) => o.name === 'experts_up')!;
     expect(up(chunked).seconds).toBeCloseTo(8 * up(one512).seconds, 9);
+  });
+
+  it('the output head runs once by its flag (op.head), not its name: a renamed head still does, an unflagged lm_head does not', () => {
+    const m = libraryModel('llama-3.1-8b') as DecoderModel;
+    const ops = buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), resolvePrecision('q4_0', undefined, undefined, undefined), { prefillSeqs: 1, prefillLen: 2048, decodeSeqs: 0 });
+    const head = ops.find((o) => o.head)!;
+    expect(head.name).toBe('lm_head');
+    expect(onceOp({ ...head, name: 'output' })).toBe(true);
+    expect(onceOp({ ...head, head: undefined })).toBe(false);
+    expect(onceOp(ops.find((o) => o.name === 'ffn_up')!)).toBe(false);
   });
 
   it('a MoE prompt gains little from a longer prompt at ubatch 512, and about 2× with -ub 4096', () => {

@@ -461,7 +461,8 @@ function passOf(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision
 // split in mixed steps, a step carrying 1.35 prompts beside 400 decodes cost less than the one prompt alone (a
 // batch-401 ttft below batch 1's: the property test's counterexample).
 const UBATCH_ONCE = 'ubatch once', UBATCH_BODY = 'ubatch body';
-const onceOp = (o: GraphOp) => o.kind === 'attention' || ONCE_OPS.has(o.name);
+/** an op a prompt runs once whatever its ubatches (src/sim/ubatch.ts) */
+export const onceOp = (o: GraphOp): boolean => o.kind === 'attention' || !!o.head || ONCE_OPS.has(o.name);
 const bodyOp = (o: GraphOp) => !onceOp(o);
 function ubatchedPass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
   const u = hw.runtime?.scheduler?.ubatch;

@@ -15,8 +15,9 @@ import type { PassCost } from './decoder.js';
 import type { OpRow } from './types.js';
 import { SAMPLER_OPS } from './sampler-ops.js';
 
-/** the ops a prompt runs once, whatever its ubatches (attention over the whole prompt, the output head) */
-export const ONCE_OPS: ReadonlySet<string> = new Set(['final_norm', 'lm_head', 'sampling', ...SAMPLER_OPS]);
+/** the ops a prompt runs once, whatever its ubatches, besides attention over the whole prompt and the output head
+ *  (op.head, whatever it is named: src/sim/decoder.ts onceOp) */
+export const ONCE_OPS: ReadonlySet<string> = new Set(['final_norm', 'sampling', ...SAMPLER_OPS]);
 
 /**
  * once + passes·body(u): one pass's cost from its parts (rows merged by op, counts scaled, in the order of `order`, the

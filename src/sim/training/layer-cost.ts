@@ -196,7 +196,7 @@ export function headForwardOps(s: DecoderShape, p: PlanShape, _gemmDtype: Dtype,
   const T = (p.microBatch * p.seqLen) / p.cp;
   const elems = (T * s.vocab) / p.tp;
   return [
-    linear('lm_head', T, s.vocab / p.tp, s.hidden, 'bf16', 2, 2),
+    { ...linear('lm_head', T, s.vocab / p.tp, s.hidden, 'bf16', 2, 2), head: true },
     elementwise('cross_entropy', elems, 5, loss.forward, 'fp32'),
     elementwise('cross_entropy_grad', elems, 10, loss.backward, 'fp32'),
   ];
