@@ -216,7 +216,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
       expert_gemm_fwd_s: mh.expertGemmFwdS,
       fp8_expert_kernels_fwd: mh.fp8ExpertKernelsFwd,
       fp8_expert_kernels_bwd: mh.fp8ExpertKernelsBwd,
-      router: mh.router,
+      ...(mh.router ? { router: mh.router } : {}),
     },
     zero3_gather: t.zero3Gather,
     zero3_moe_leaf: t.zero3MoeLeaf,
