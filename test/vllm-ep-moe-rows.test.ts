@@ -97,6 +97,15 @@ describe('vLLM fused MoE under expert parallelism: every row, the masked ones in
     expect(rows(lib.models['llama-3.1-70b'] as DecoderModel, h100, 'fp8', 8, undefined, 256)).toHaveLength(0);
   });
 
+  it('one token routed top-1 is all the busiest rank\'s: no masked rows, no zero-byte op (property seed 312)', () => {
+    const scout = lib.models['llama-4-scout'] as DecoderModel;
+    expect(busiestExpertRank(scout.moe!.experts, scout.moe!.active, 1, 4).rows).toBe(4);
+    expect(rows(scout, h100, 'bf16', 8, 4, 1)).toHaveLength(0);
+    const two = rows(scout, h100, 'bf16', 8, 4, 2);
+    expect(two).toHaveLength(1);
+    expect(two[0]!.bytes).toBeGreaterThan(0);
+  });
+
   it('a runtime file states it as a boolean', async () => {
     const load = (body: string) => loadSpecFile(scratch.write('r.yaml', `id: my-rt\nname: x\nkind: runtime\nrole: serving\nkernels:\n  ${body}\n  source: "test"\nsources: [test]\n`));
     expect((await load('moe_ep_all_rows: true')).errors).toEqual([]);

@@ -46,7 +46,9 @@ export function epAllRows(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'
   if (!down || !(T > 0) || !up.n || !down.k || !down.n) return ops;
   const pairs = T * Math.min(m.moe.active, m.moe.experts);
   // the rows the busiest rank's own experts take are priced in the GEMMs (src/model/busiest-expert-rank.ts); the rest masked
-  const masked = Math.max(0, pairs - (pairs * busiestExpertRank(m.moe.experts, m.moe.active, T, L.ep).rows) / L.ep);
+  const masked = pairs - (pairs * busiestExpertRank(m.moe.experts, m.moe.active, T, L.ep).rows) / L.ep;
+  // a single token's rows can all be the busiest rank's own (top-1, one token): nothing masked, no op
+  if (!(masked > 0)) return ops;
   const mats = up.n / down.k; // 2 for gated experts (gate and up in one GEMM), else 1
   const elems = masked * (mats * down.k + (mats + 1) * down.k + 2 * down.n);
   const extra = graphOp('moe_ep_rows', 'elementwise', 0, elems * p.actBytes, 0, act?.dtype ?? down.dtype, down.count);
