@@ -93,7 +93,7 @@ const CASES: Case[] = [
     name: 'show runtime (by_hardware fp4 MoE table)',
     args: ['show', 'runtime', join(tmp, 'fp4-moe-override.yaml')],
     schema: 'show-runtime.json',
-    check: (r) => expect(r.overrides.find((o: any) => o.hardware === 'b200').fields.kernels_fp4_moe_efficiency).toEqual({ tokens: [4096, 16384], values: [0.1, 0.2] }),
+    check: (r) => expect(r.overrides.find((o: any) => o.hardware === 'b200').fields.kernels_fp4_moe_efficiency).toEqual({ expert_macs: [4096, 16384], values: [0.1, 0.2] }),
   },
   {
     // sglang on the B200: block-FP8 experts off the strip floor (block_fp8_moe false), MXFP4 experts' fused activation
@@ -220,7 +220,7 @@ const BENCH_FIXTURES: { name: string; result: () => unknown }[] = [
 ];
 writeFileSync(
   join(tmp, 'fp4-moe-override.yaml'),
-  ['id: fp4-moe-override', 'name: fp4 MoE override', 'extends: tensorrt-llm', 'kind: runtime', 'role: serving', 'by_hardware:', '  b200:', '    kernels:', '      fp4_moe_efficiency:', '        tokens: [4096, 16384]', '        values: [0.1, 0.2]', '      source: "test"', 'sources:', '  - "test"', ''].join('\n'),
+  ['id: fp4-moe-override', 'name: fp4 MoE override', 'extends: tensorrt-llm', 'kind: runtime', 'role: serving', 'by_hardware:', '  b200:', '    kernels:', '      fp4_moe_efficiency:', '        expert_macs: [4096, 16384]', '        values: [0.1, 0.2]', '      source: "test"', 'sources:', '  - "test"', ''].join('\n'),
 );
 writeFileSync(join(tmp, 'bench-torch.json'), JSON.stringify(parseTorch(torchFixture, true, 12)));
 

@@ -328,6 +328,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     const expertSplit = shards / Math.max(1, Math.min(L.ep, shards));
     up.n = (mats * I) / expertSplit;
     up.k = d;
+    up.expertMacs = up.m * d * (I / expertSplit);
     ops.push(up); // [T·k/shards, (2)·I]
     ops.push(op('experts_act', 'elementwise', (4 * bp * I) / shards, ((mats + 1) * bp * I * act) / shards, 0, dt, moeLayers));
     const down = op('experts_down', 'gemm', (2 * bp * I * d) / shards, wDown + (bp * I * act) / shards + brows * d * act, wDown, dt, moeLayers);
@@ -338,6 +339,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     down.m = up.m;
     down.n = d;
     down.k = I / expertSplit;
+    down.expertMacs = up.expertMacs;
     ops.push(down); // [T·k/shards, d]
     ops.push(op('moe_finalize', 'elementwise', mv.finalizeFlops, mv.finalizeBytes, 0, dt, moeLayers)); // [T·k, d] → [T, d]
     if (moe.shared > 0) {

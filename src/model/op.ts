@@ -29,6 +29,10 @@ export interface Op {
   // tokens of the batch a grouped GEMM routes (MoE: T tokens, T·k rows over the experts); a kernel that sizes its
   // tiles from the token count rather than the rows per group reads it (runtime kernels.group_tile_from_tokens)
   batchTokens?: number;
+  // a grouped (MoE) GEMM: one local expert's down-projection MACs, rows per expert × d × (I / expert split), the same on
+  // its up and down GEMMs (one fused kernel runs both): the size a fused MoE kernel's measured rate is read at
+  // (runtime kernels.fp4_moe_efficiency, src/sim/kernel-caps.ts fp4MoeCap)
+  expertMacs?: number;
   gguf?: boolean; // weights in a llama.cpp GGUF block format (q4_0, q8_0): llama.cpp's own quantized-matmul kernels run it
   m?: number; // GEMM shape [m, k] × [k, n]
   n?: number;

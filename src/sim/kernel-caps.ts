@@ -30,9 +30,10 @@ export function runtimeGemmCap(op: Op, hw: NormalizedHardware, dtype: Dtype, pea
   }
   // a grouped (MoE) NVFP4 GEMM runs the runtime's fused NVFP4 MoE kernel (routing, activation quantization, both expert
   // GEMMs, finalize), not the dense block-scaled GEMM the hardware's fp4 table measured: it reaches at most the fraction
-  // of the fp4 peak that kernel was measured at, at the step's tokens (kernels.fp4_moe_efficiency; runtimes/tensorrt-llm.yaml cites it)
+  // of the fp4 peak that kernel was measured at, at the size of one local expert's GEMM (kernels.fp4_moe_efficiency;
+  // runtimes/tensorrt-llm.yaml cites it)
   if (op.groups && dtype === 'fp4') {
-    const cap = fp4MoeCap(hw, op.batchTokens);
+    const cap = fp4MoeCap(hw, op.expertMacs);
     if (cap !== undefined) eff = Math.min(eff, cap);
   }
   // narrow-float expert weights on a part without their tensor cores run weight-only through the runtime's grouped
@@ -52,12 +53,13 @@ export function runtimeGemmCap(op: Op, hw: NormalizedHardware, dtype: Dtype, pea
 }
 
 /**
- * The runtime's fused NVFP4 MoE cap (kernels.fp4_moe_efficiency) at a step of `tokens` routed tokens: one number for
- * every size, or its table by tokens, interpolated in log(tokens) and clamped at both ends (lookupEfficiency, as the
- * hardware's GEMM size tables); a grouped GEMM that states no token count reads the table's largest size.
+ * The runtime's fused NVFP4 MoE cap (kernels.fp4_moe_efficiency) for a grouped GEMM whose local experts each run
+ * `expertMacs` (rows per expert × d × I slice, Op.expertMacs): one number for every size, or its table by that size,
+ * interpolated in log(size) and clamped at both ends (lookupEfficiency, as the hardware's GEMM size tables); a grouped
+ * GEMM that states no size reads the table's largest.
  */
-export function fp4MoeCap(hw: NormalizedHardware, tokens: number | undefined): number | undefined {
+export function fp4MoeCap(hw: NormalizedHardware, expertMacs: number | undefined): number | undefined {
   const cap = hw.runtime?.kernels?.fp4MoeEfficiency;
   if (cap === undefined || typeof cap === 'number') return cap;
-  return tokens === undefined ? cap.values[cap.values.length - 1] : lookupEfficiency(cap, tokens);
+  return expertMacs === undefined ? cap.values[cap.values.length - 1] : lookupEfficiency(cap, expertMacs);
 }

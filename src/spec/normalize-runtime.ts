@@ -287,10 +287,10 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
         out.kernels.w4a16Stream = { bandwidth: { sizes: [...ws.rows], values: [...ws.bandwidth] }, fixedS: { sizes: [...ws.rows], values: [...ws.fixed_seconds] } };
       }
     }
-    // by the step's tokens: { tokens, values } → an efficiency table over tokens (the schema checked each entry)
+    // by one local expert's GEMM MACs: { expert_macs, values } → an efficiency table over that size (the schema checked each entry)
     const f4 = k.fp4_moe_efficiency;
     if (f4 !== undefined && typeof f4 === 'object') {
-      if (risingTable(ctx, [...at, 'kernels', 'fp4_moe_efficiency'], f4.tokens, f4.values, 'tokens', 'values')) out.kernels.fp4MoeEfficiency = { sizes: [...f4.tokens], values: [...f4.values] };
+      if (risingTable(ctx, [...at, 'kernels', 'fp4_moe_efficiency'], f4.expert_macs, f4.values, 'expert_macs', 'values')) out.kernels.fp4MoeEfficiency = { sizes: [...f4.expert_macs], values: [...f4.values] };
     }
     // the runtime's measured attention kernels: prefill tables by prompt length, decode's fixed / per-sequence-head / bandwidth
     const pa = k.prefill_attention;

@@ -906,11 +906,11 @@ const runtimeBlocks = {
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_tensor_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
-      // one fraction, or a table by the step's tokens (src/sim/roofline.ts fp4MoeCap)
+      // one fraction, or a table by one local expert's GEMM MACs (src/sim/kernel-caps.ts fp4MoeCap)
       fp4_moe_efficiency: {
         oneOf: [
           { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
-          fractionTable('tokens', 1e9),
+          fractionTable('expert_macs', 1e15),
         ],
       },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },

@@ -620,8 +620,8 @@ export interface RuntimeSettings {
     // dense, not block-scaled GEMMs only; src/sim/roofline.ts
     fp8TensorEfficiency?: number;
     // fraction of the fp4 matrix peak the runtime's fused NVFP4 MoE kernel reaches (a cap on the hardware's fp4 table for
-    // grouped expert GEMMs): one number, or by the step's tokens (sizes: tokens routed, interpolated in log(tokens) as
-    // the hardware's GEMM size tables are); src/sim/roofline.ts
+    // grouped expert GEMMs): one number, or by one local expert's GEMM MACs (sizes: rows per expert × d × I slice,
+    // Op.expertMacs, interpolated in log(size) as the hardware's GEMM size tables are); src/sim/kernel-caps.ts
     fp4MoeEfficiency?: number | EfficiencyTable;
     // fraction of the 16-bit matrix peak the runtime's grouped MoE kernel reaches when narrow-float expert weights run
     // weight-only (no fp8/fp4 tensor cores: dequantized in the kernel to 16-bit math; vLLM's fused Marlin MoE), a cap on
