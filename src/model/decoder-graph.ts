@@ -54,9 +54,10 @@ export interface GraphLayout {
 // `kernels` and `fusedInto` are set on every op, unset, so that the ops a runtime's fusion groups rewrite (src/sim/
 // fusion.ts) keep the shape the others have: added to two ops of a pass afterwards, they made costPass's reads of every
 // op polymorphic, simulate() 9.5 -> 15 us per estimate. `head` likewise (the output head sets it true): added to the
-// head op alone it doubled simulate() (21-32 -> 46-51 us, scripts/bench-sim.js, at 26189d7a).
+// head op alone it doubled simulate() (21-32 -> 46-51 us, scripts/bench-sim.js, at 26189d7a). `expertMacs` likewise
+// (the expert GEMMs set it: the fused MoE cap's key).
 function op(name: string, kind: OpKind, flops: number, bytes: number, weightBytes: number, dtype: Dtype, count: number): GraphOp {
-  return { name, kind, flops, bytes, weightBytes, dtype, count, flopsPerCtx: 0, bytesPerCtx: 0, kernels: undefined, fusedInto: undefined, head: false };
+  return { name, kind, flops, bytes, weightBytes, dtype, count, flopsPerCtx: 0, bytesPerCtx: 0, kernels: undefined, fusedInto: undefined, head: false, expertMacs: undefined };
 }
 /** a pass op of the graph's own shape, for ops a runtime adds to the pass (src/sim/layer-kernels.ts) */
 export const graphOp = op;
