@@ -20,6 +20,7 @@ import { applySetPlain } from '../src/hardware/set-path.js';
 import type { SimulateResult } from '../src/sim/types.js';
 import type { NormalizedHardware } from '../src/spec/types.js';
 import { servingShape } from './helpers/serving-shape.js';
+import { withoutBufferEdge } from './helpers/buffer-edge.js';
 
 const lib = getLibrary();
 // deterministic in npm test; explore with e.g. HWPERF_PROPERTY_SEED=7 HWPERF_PROPERTY_SCALE=20 npx vitest run test/invariants.property.test.ts
@@ -195,7 +196,18 @@ describe('invariants: monotone in work', () => {
         const a = attempt(f, undefined, withoutKernelTiles);
         const b = attempt({ ...f, batch: f.batch + by }, undefined, withoutKernelTiles);
         if (!fitted(a) || !fitted(b)) return;
-        expect(b.throughput_tok_s!).toBeGreaterThanOrEqual(a.throughput_tok_s! * (1 - slack));
+        if (b.throughput_tok_s! >= a.throughput_tok_s! * (1 - slack)) return;
+        // A fall is allowed at one more place, a runtime all-reduce kernel's registered buffer (vLLM / SGLang 8 MiB):
+        // a step whose all-reduce outgrows it leaves the kernel for the collective library, a real switch of algorithm
+        // (seed 312 at scale 10: llama-3.1-405b-meta-fp8 q4_0 on 8x A800 under vllm-0.7, 12 in / 473 out, batch 244 ->
+        // 247; aiconfigurator's A100 sweep times NCCL at 8 MiB at 129 us against the kernel's 45 us at 4 MiB). Only
+        // there: with the kernel continued past its buffer (test/helpers/buffer-edge.ts) the pair must not fall, and
+        // the edge must have priced one of the two runs (test/allreduce-buffer-edge.test.ts bounds the fall).
+        const noEdge = (h: NormalizedHardware) => withoutBufferEdge(withoutKernelTiles(h));
+        const a2 = attempt(f, undefined, noEdge)!;
+        const b2 = attempt({ ...f, batch: f.batch + by }, undefined, noEdge)!;
+        expect(a2.throughput_tok_s !== a.throughput_tok_s || b2.throughput_tok_s !== b.throughput_tok_s, 'throughput fell with no all-reduce buffer edge crossed').toBe(true);
+        expect(b2.throughput_tok_s!).toBeGreaterThanOrEqual(a2.throughput_tok_s! * (1 - slack));
       }),
       opts(),
     );

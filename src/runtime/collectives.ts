@@ -12,10 +12,31 @@ import type { NormalizedHardware } from '../spec/types.js';
 export function customAllreduceSeconds(hw: NormalizedHardware, bytes: number, group: number): number | undefined {
   const [seconds, below] = customTables(hw, group);
   if (!seconds || bytes <= 0) return undefined;
-  const { sizes, above } = tableOf(hw)!;
-  const at = (s: readonly number[]) => callSecondsAt(sizes, s, bytes) ?? (above === 'linear' ? lineAbove(sizes, s, bytes) : undefined);
+  const table = tableOf(hw)!;
+  const { sizes, above } = table;
+  const f = linkStretch(hw, table);
+  const at = (s: readonly number[]) => {
+    const x = callSecondsAt(sizes, s, bytes) ?? (above === 'linear' ? lineAbove(sizes, s, bytes) : undefined);
+    return x === undefined ? undefined : s[0]! + (x - s[0]!) * f;
+  };
   const t = at(seconds);
   return t === undefined || !below ? t : Math.max(t, at(below)!);
+}
+
+/**
+ * How much slower than the table's own part this part's links carry the kernel's bytes: the ratio of the scale-up
+ * bandwidth the table was timed over (`link_bandwidth`) to this part's, where this part's is lower; else 1. The
+ * kernel pulls its peers' buffers over the links (vLLM csrc/custom_all_reduce.cuh: cross_device_reduce_1stage reads
+ * every peer's whole input, _2stage a 1/n slice of each and then each rank's reduced slice; nothing in
+ * custom_all_reduce.py reads the link speed), so on an A800 (NVLink 200 GB/s each way against the A100's 300) a call
+ * moves the same bytes over two thirds of the links. ASSUMPTION: all of a time's growth above the table's first
+ * (start-up bound) point is link time, so it is stretched by the ratio and the first point kept: an upper bound where
+ * part of that growth is the on-chip reduction. A faster link is not taken to speed the kernel (its start-up and
+ * reduction do not shrink with it): the measured times stay, an upper bound.
+ */
+function linkStretch(hw: NormalizedHardware, t: NonNullable<ReturnType<typeof tableOf>>): number {
+  const own = hw.scaleUp?.bandwidthBytePerS;
+  return t.linkBytePerS !== undefined && own !== undefined && own < t.linkBytePerS ? t.linkBytePerS / own : 1;
 }
 
 // a table's last two points' line at `bytes` past them: a start-up time plus a fixed time per byte, the shape of one
@@ -53,9 +74,12 @@ export function customAllreduceServes(hw: NormalizedHardware, bytes: number, gro
 export function customAllreduceFloor(hw: NormalizedHardware, bytes: number, group: number): number {
   const [seconds, below] = customTables(hw, group);
   if (!seconds) return 0;
-  const sizes = tableOf(hw)!.sizes;
-  const n = sizes.length;
-  return bytes > sizes[n - 1]! ? Math.max(seconds[n - 1]!, below?.[n - 1] ?? 0) : 0;
+  const table = tableOf(hw)!;
+  const n = table.sizes.length;
+  if (bytes <= table.sizes[n - 1]!) return 0;
+  const f = linkStretch(hw, table);
+  const last = (s: readonly number[]) => s[0]! + (s[n - 1]! - s[0]!) * f;
+  return Math.max(last(seconds), below ? last(below) : 0);
 }
 
 // the measured times (at the table's sizes) that apply to `group` devices: the smallest measured group at least this

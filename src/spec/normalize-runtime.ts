@@ -416,10 +416,11 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     const runningMax = (xs: number[]) => { let most = 0; return xs.map((x) => (most = Math.max(most, x))); };
     const path = [...at, 'collectives', 'custom_allreduce'];
     const buffer: number | undefined = ar.buffer_bytes;
+    const link = ar.link_bandwidth === undefined ? undefined : await quantityAt(ctx, raw, [...path, 'link_bandwidth'], 'bytes_per_s', { positive: true });
     if (buffer !== undefined && buffer < sizes[sizes.length - 1]!) ctx.errors.push(issueAt(ctx, [...path, 'buffer_bytes'], `${buffer} is below the table's largest size ${sizes[sizes.length - 1]}`, 'give the runtime kernel\'s buffer (at least the largest size), or leave buffer_bytes out'));
     else if (risingTable(ctx, path, sizes, seconds, 'sizes', 'seconds')) {
       const rising = runningMax(seconds);
-      const table: Exclude<NonNullable<NonNullable<RuntimeOverride['collectives']>['customAllreduce']>, false> = { sizes, seconds: rising, maxGroup: ar.max_group, ...(ar.above === 'linear' ? { above: 'linear' as const } : {}), ...(ar.buffer_bytes !== undefined ? { bufferBytes: ar.buffer_bytes } : {}) };
+      const table: Exclude<NonNullable<NonNullable<RuntimeOverride['collectives']>['customAllreduce']>, false> = { sizes, seconds: rising, maxGroup: ar.max_group, ...(ar.above === 'linear' ? { above: 'linear' as const } : {}), ...(ar.buffer_bytes !== undefined ? { bufferBytes: ar.buffer_bytes } : {}), ...(link !== undefined ? { linkBytePerS: link } : {}) };
       const groups = Object.entries((ar.by_group ?? {}) as Record<string, number[]>).map(([g, s]) => ({ group: Number(g), seconds: s })).sort((a, b) => a.group - b.group);
       let ok = true;
       for (const g of groups) {

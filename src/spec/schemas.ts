@@ -1155,6 +1155,9 @@ const runtimeBlocks = {
           // the table stops below it for want of timings: between the two the kernel still serves the call (one custom
           // op on the host), timed as `above` says; default the table's largest size
           buffer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1e16 },
+          // the scale-up bandwidth (per device, each way) of the part the table was timed on: on a part with a slower
+          // link each time's growth above the first point is stretched by the ratio (src/runtime/collectives.ts)
+          link_bandwidth: BW,
         },
       }] },
       source: src,

@@ -822,7 +822,7 @@ export interface RuntimeSettings {
   // byGroup: smaller groups' own tables at the same sizes, by rising group (each below maxGroup); a group of g devices
   // takes the first with group >= g, else `seconds` (maxGroup's), and where that group is bigger than g the larger of
   // its time and the measured group's below it (src/runtime/collectives.ts customTables)
-  collectives?: { customAllreduce?: { sizes: number[]; seconds: number[]; maxGroup: number; byGroup?: { group: number; seconds: number[] }[]; above?: 'linear'; bufferBytes?: number } | false }; // false: none here (removes a broader block's table)
+  collectives?: { customAllreduce?: { sizes: number[]; seconds: number[]; maxGroup: number; byGroup?: { group: number; seconds: number[] }[]; above?: 'linear'; bufferBytes?: number; linkBytePerS?: number } | false }; // false: none here (removes a broader block's table)
   // ops of a decoder pass the runtime runs as one kernel (runtimes/*.yaml `fusion.groups`; src/sim/fusion.ts): each group
   // names graph ops (src/model/decoder-graph.ts) in execution order and the layouts / models it applies to. Absent: every
   // graph op is a kernel of its own.

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { resolveHardware } from '../../spec/library.js';
 import { boundRuntime, resolveRuntime } from '../../runtime/resolve.js';
-import { fmtBytes, fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
+import { fmtBandwidth, fmtBytes, fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
 import { decodingOf, encoderTokenBudget, whisperTimestamps } from '../../model/whisper-graph.js';
 import { kvCacheRule } from '../../runtime/kv-cache.js';
 import type { FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
@@ -30,6 +30,7 @@ const customAllreduceJson = (c: Exclude<NonNullable<NonNullable<RuntimeSettings[
   ...(c.byGroup ? { by_group: Object.fromEntries(c.byGroup.map((g) => [String(g.group), g.seconds])) } : {}),
   ...(c.above ? { above: c.above } : {}),
   ...(c.bufferBytes !== undefined ? { buffer_bytes: c.bufferBytes } : {}),
+  ...(c.linkBytePerS !== undefined ? { link_bandwidth: c.linkBytePerS } : {}),
 });
 
 /** a by-tp table ([from tp, value] pairs) as a JSON object keyed by tp, or null */
@@ -385,7 +386,7 @@ export default class ShowRuntime extends BaseCommand {
 function customAllreduceText(c: NonNullable<RuntimeSettings['collectives']>['customAllreduce']): string {
   if (!c) return '— (the collective library: NCCL / RCCL)';
   const at = c.sizes.map((b, i) => `${fmtBytes(b)} ${fmtSeconds(c.seconds[i]!)}`).join(', ');
-  return `groups up to ${c.maxGroup} devices, messages up to ${fmtBytes(c.sizes[c.sizes.length - 1]!)}: ${at} per call (larger: ${c.above === 'linear' ? 'the last two points\' line continued' : 'the collective library'})`;
+  return `groups up to ${c.maxGroup} devices, messages up to ${fmtBytes(c.sizes[c.sizes.length - 1]!)}: ${at} per call (larger: ${c.above === 'linear' ? 'the last two points\' line continued' : 'the collective library'})${c.linkBytePerS !== undefined ? `; timed over ${fmtBandwidth(c.linkBytePerS)} links, growth stretched on slower ones` : ''}`;
 }
 
 // Whisper's long-form and decoding settings, where a runtime sets them (empty otherwise)
