@@ -43,6 +43,17 @@ function simulate(E: number, k: number, T: number, ep: number, trials: number) {
 }
 
 describe('busiest expert-parallel rank under uniform top-k routing', () => {
+  it('the memo keys each shape apart (E, k, ep packed, then T) and answers off-grid shapes without it', () => {
+    // every (E, k, ep) asked twice in a shuffled order gives the first answer back, and no two shapes share one
+    const shapes = [[256, 8, 8], [128, 8, 8], [256, 6, 8], [256, 8, 4], [64, 6, 64], [8, 2, 2]] as const;
+    const first = new Map<string, ReturnType<typeof busiestExpertRank>>();
+    for (const T of [1, 37.5, 4096]) for (const [E, k, ep] of shapes) first.set(`${E},${k},${T},${ep}`, busiestExpertRank(E, k, T, ep));
+    for (const T of [4096, 1, 37.5]) for (const [E, k, ep] of [...shapes].reverse()) expect(busiestExpertRank(E, k, T, ep)).toEqual(first.get(`${E},${k},${T},${ep}`));
+    expect(new Set([...first.values()].map((b) => JSON.stringify(b))).size).toBeGreaterThan(shapes.length);
+    // a count past the packing (2^17) or not whole is computed, not memoized under a colliding key
+    expect(busiestExpertRank(2 ** 17 + 256, 8, 64, 8).rows).toBeGreaterThan(1);
+    expect(busiestExpertRank(256.5, 8, 64, 8).rows).toBeCloseTo(busiestExpertRank(256, 8, 64, 8).rows, 1);
+  });
   it('no expert parallelism: every rank is the mean', () => {
     expect(busiestExpertRank(256, 8, 100, 1)).toEqual({ rows: 1, touched: 1 });
   });

@@ -28,15 +28,22 @@ const EVEN: BusiestRank = { rows: 1, touched: 1 };
  */
 export function busiestExpertRank(E: number, k: number, T: number, ep: number): BusiestRank {
   if (!(ep > 1) || !(T > 0) || !(E > 1) || !(k > 0)) return EVEN;
-  const key = `${E},${k},${T},${ep}`;
-  let b = MEMO.get(key);
+  // memo by the layer's shape (E, k, ep: whole counts below 2^17, packed into one number), then by T: no key is built
+  // per MoE pass. Serve asks for a step's token count at a time: bounded, not a cache of all
+  if (!(E < SHAPE && k < SHAPE && ep < SHAPE && Number.isInteger(E) && Number.isInteger(k) && Number.isInteger(ep))) return busiest(E, k, T, ep);
+  const shape = (E * SHAPE + k) * SHAPE + ep;
+  let byT = MEMO.get(shape);
+  if (!byT) MEMO.set(shape, (byT = new Map()));
+  let b = byT.get(T);
   if (!b) {
-    if (MEMO.size > 4096) MEMO.clear(); // serve asks for a step's token count at a time: bounded, not a cache of all
-    MEMO.set(key, (b = busiest(E, k, T, ep)));
+    if (++memoSize > 4096) { MEMO.clear(); memoSize = 1; MEMO.set(shape, byT = new Map()); }
+    byT.set(T, (b = busiest(E, k, T, ep)));
   }
   return b;
 }
-const MEMO = new Map<string, BusiestRank>();
+const SHAPE = 2 ** 17; // (2^17)^3 < 2^53: the packed shape is exact
+const MEMO = new Map<number, Map<number, BusiestRank>>();
+let memoSize = 0;
 
 function busiest(E: number, k: number, T: number, ep: number): BusiestRank {
   const kk = Math.min(k, E);

@@ -6,7 +6,7 @@ import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { decodesInPhase, type LaunchPhase } from '../runtime/launch.js';
 import { kernelPhysics } from './kernel-physics.js';
 import { gemvRate, opPeak } from './peaks.js';
-import { w4a16Stream } from './w4a16-gemm.js';
+import { w4a16Timed } from './w4a16-gemm.js';
 
 // Above gemvMaxRows a serving runtime switches to the tiled kernel because it is faster there (llama.cpp's
 // MMVQ_MAX_BATCH_SIZE marks where the two meet), so a batch's tiled GEMM never costs more than the matrix-vector
@@ -29,7 +29,7 @@ import { w4a16Stream } from './w4a16-gemm.js';
 export function gemvFloorRows(op: Op, hw: NormalizedHardware, phase: LaunchPhase, gemv: boolean): number {
   if (op.kind !== 'gemm' || !op.batchRows || gemv || op.m === undefined || !(op.m > 0) || !(op.weightBytes > 0)) return 0;
   // an int4 GEMM whose runtime timed its kernel at every row count (kernels.w4a16_stream) takes that time, no floor
-  if (w4a16Stream(op, hw)) return 0;
+  if (w4a16Timed(op, hw)) return 0;
   const kp = kernelPhysics(hw); // (after the cheap tests: opCost asks for every op)
   if ((!decodesInPhase(phase) && kp.kernelChoice !== 'fastest' && !op.head) || (op.groups && kp.groupGemvMaxTokens >= 0)) return 0;
   return kp.gemvMaxRows > 0 && op.m > kp.gemvMaxRows ? kp.gemvMaxRows : 0;

@@ -38,9 +38,14 @@ import { lookupEfficiency } from '../hardware/efficiency.js';
  * it in place of its STREAM read of the weights, and no matrix-vector floor undercuts it (src/sim/gemm-floors.ts).
  */
 export function w4a16Stream(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): { bandwidth: number; fixedS: number } | undefined {
-  const t = hw.runtime?.kernels?.w4a16Stream;
-  if (!t || !isW4a16Gemm(op)) return undefined;
+  if (!w4a16Timed(op, hw)) return undefined;
+  const t = hw.runtime!.kernels!.w4a16Stream!;
   return { bandwidth: lookupEfficiency(t.bandwidth, op.m!), fixedS: lookupEfficiency(t.fixedS, op.m!) };
+}
+
+/** whether w4a16Stream times this op (the runtime's table applies), without reading the table */
+export function w4a16Timed(op: Op, hw: Pick<NormalizedHardware, 'runtime'>): boolean {
+  return hw.runtime?.kernels?.w4a16Stream !== undefined && isW4a16Gemm(op);
 }
 
 const FP16 = 2; // bytes per element of the fp16 partial outputs and of the dequantized copy
