@@ -160,6 +160,37 @@ describe('malformed YAML of any kind is one located line', () => {
   });
 });
 
+// A problem the YAML walk finds (before the schema) names its field and a fix, as the schema's errors do: it said
+// "(file)" and no fix for a .nan three levels down a runtime table, a 20,000-character name or a 40-deep mapping.
+describe('a malformed value names its field and a fix', () => {
+  const one = (text: string) => {
+    const { errors } = parseYaml(text, 'f.yaml');
+    expect(errors).toHaveLength(1);
+    return errors[0]!;
+  };
+  it('.nan and 1e999 by their field, list indices included', () => {
+    const e = one('id: x\ncollectives:\n  custom_allreduce:\n    sizes: [2048, .nan]\n');
+    expect([e.line, e.path]).toEqual([4, 'collectives.custom_allreduce.sizes.1']);
+    expect(e.suggestion).toMatch(/finite number/);
+    expect(one('id: x\nhidden: 1e999\n').path).toBe('hidden');
+  });
+  it('a 20,000-character value, a mapping 40 deep, 200,001 values', () => {
+    const long = one(`id: x\nname: ${'B'.repeat(20_000)}\n`);
+    expect([long.path, long.suggestion]).toEqual(['name', expect.stringMatching(/shorten/)]);
+    const deep = one('ffn:\n' + Array.from({ length: 40 }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n') + '\n');
+    expect(deep.path).toBe('ffn.k0.k1.k2.….k30.k31'); // long paths keep their ends
+    expect(deep.suggestion).toMatch(/flatten/);
+    const many = one(`sources: [${Array(200_001).fill('1').join(',')}]\n`);
+    expect(many.path).toMatch(/^sources\.\d+$/);
+    expect(many.suggestion).toMatch(/split/);
+  });
+  it('nesting the parser cannot follow and a file over the size cap carry a fix too', async () => {
+    expect(one('x: ' + '['.repeat(10_000) + ']'.repeat(10_000)).suggestion).toMatch(/flatten/);
+    const p = await problems(write('huge.yaml', `id: x\nname: ${'A'.repeat(2 * 2 ** 20)}\n`));
+    expect(p).toEqual([expect.stringMatching(/huge\.yaml {2}\(file\) {2}is larger than 1 MiB, too large to read \(check that this is the spec file you meant\)$/)]);
+  });
+});
+
 describe('wrong types and hostile expressions', () => {
   it('dims: "2" in a VAE spec is one line, not c.toLowerCase', async () => {
     const p = await problems(write('vae.yaml', 'extends: sd-vae\nid: v\ndims: "2"\n'));

@@ -95,7 +95,7 @@ export function readUserFile(path: string, cap: number, kind: string): ReadResul
   }
   if (st.isDirectory()) return { error: `is a folder, not a ${kind}` };
   if (!st.isFile()) return { error: 'is not a regular file (a device, FIFO or socket)', suggestion: `save the ${kind} to a file first` };
-  if (st.size > cap) return { error: `is larger than ${sizeText(cap)}, too large to read` };
+  if (st.size > cap) return { error: `is larger than ${sizeText(cap)}, too large to read`, suggestion: `check that this is the ${kind} you meant` };
   const r = real(path) ?? path;
   let fd: number | undefined;
   try {

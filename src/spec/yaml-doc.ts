@@ -29,6 +29,7 @@ export const YAML_LIMITS = {
 // Nesting so deep that the YAML parser's own recursion runs out of stack (10,000 "[" on a line): the same answer
 // as any nesting past YAML_LIMITS.depth, not the engine's "Maximum call stack size exceeded".
 const TOO_DEEP = `nested more than ${YAML_LIMITS.depth} levels deep`;
+const FLATTEN = 'spec fields nest a few levels: flatten the value';
 const tooDeep = (e: unknown) => e instanceof RangeError || /call stack|too much recursion/i.test(String((e as Error)?.message));
 
 export function parseYaml(text: string, file: string): { doc?: SourceDoc; errors: SpecIssue[] } {
@@ -46,7 +47,7 @@ export function parseYaml(text: string, file: string): { doc?: SourceDoc; errors
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false, schema: 'core' });
   } catch (e) {
-    return fail(tooDeep(e) ? TOO_DEEP : `malformed YAML: ${oneLine((e as Error).message)}`);
+    return tooDeep(e) ? fail(TOO_DEEP, 1, 1, FLATTEN) : fail(`malformed YAML: ${oneLine((e as Error).message)}`);
   }
   const pos = (offset: number | undefined) => (offset === undefined ? { line: 1, col: 1 } : lineCounter.linePos(offset));
   if (doc.errors.length > 0) {
@@ -54,7 +55,7 @@ export function parseYaml(text: string, file: string): { doc?: SourceDoc; errors
       // the first error only: the ones after it are usually the same mistake seen again
       errors: doc.errors.slice(0, 1).map((e) => {
         const p = e.linePos?.[0] ?? pos(e.pos[0]);
-        if (tooDeep(e)) return { file, line: p.line, col: p.col, path: '', message: TOO_DEEP };
+        if (tooDeep(e)) return { file, line: p.line, col: p.col, path: '', message: TOO_DEEP, suggestion: FLATTEN };
         return { file, line: p.line, col: p.col, path: '', message: `malformed YAML: ${oneLine(e.message)}`, suggestion: 'check indentation, colons and quotes on that line' };
       }),
     };
@@ -62,21 +63,28 @@ export function parseYaml(text: string, file: string): { doc?: SourceDoc; errors
   // Walk the node tree before converting it: the first problem found is reported at its line.
   let nodes = 0;
   let problem: { message: string; offset?: number; suggestion?: string; path?: string } | undefined;
+  // the keys and list indices down to the node being walked: a problem names its field (hidden, sizes.1), as the
+  // schema's errors do, not "(file)"
+  const trail: (string | number)[] = [];
+  const at = (message: string, offset: number | undefined, suggestion?: string) => {
+    const named = trail.length > 8 ? [...trail.slice(0, 4), '…', ...trail.slice(-2)] : trail;
+    problem = { message, offset, suggestion, path: named.join('.') };
+  };
   const walk = (node: unknown, depth: number): void => {
     if (problem || node === null || node === undefined) return;
     if (++nodes > YAML_LIMITS.nodes) {
-      problem = { message: `more than ${YAML_LIMITS.nodes} values in one file`, offset: (node as Node).range?.[0] };
+      at(`more than ${YAML_LIMITS.nodes} values in one file`, (node as Node).range?.[0], 'a spec holds at most a few thousand values: split the table or check the file');
       return;
     }
     if (depth > YAML_LIMITS.depth) {
-      problem = { message: `nested more than ${YAML_LIMITS.depth} levels deep`, offset: (node as Node).range?.[0] };
+      at(`nested more than ${YAML_LIMITS.depth} levels deep`, (node as Node).range?.[0], FLATTEN);
       return;
     }
     if (isNode(node) && (node as { tag?: string }).tag && !isAlias(node)) {
       const tag = (node as { tag?: string }).tag!;
       // the core schema's own plain tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are harmless
       if (!/^tag:yaml\.org,2002:(str|int|float|bool|null|map|seq)$/.test(tag)) {
-        problem = { message: 'YAML tags are not allowed in spec files', offset: node.range?.[0], suggestion: 'write the value without its !tag' };
+        at('YAML tags are not allowed in spec files', node.range?.[0], 'write the value without its !tag');
         return;
       }
     }
@@ -84,22 +92,30 @@ export function parseYaml(text: string, file: string): { doc?: SourceDoc; errors
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         if (!isScalar(pair.key) || (typeof pair.key.value !== 'string' && typeof pair.key.value !== 'number')) {
-          problem = { message: 'keys must be plain names', offset: (pair.key as Node | null)?.range?.[0] ?? node.range?.[0] };
+          at('keys must be plain names', (pair.key as Node | null)?.range?.[0] ?? node.range?.[0], 'write the key as a plain word, not a list, mapping or ? key');
           return;
         }
+        trail.push(String(pair.key.value));
         if (isPrototypeKey(String(pair.key.value))) {
-          problem = { message: `unknown field "${pair.key.value}"`, offset: pair.key.range?.[0], suggestion: 'remove it', path: String(pair.key.value) };
+          at(`unknown field "${pair.key.value}"`, pair.key.range?.[0], 'remove it');
           return;
         }
         walk(pair.value, depth + 1);
+        if (problem) return;
+        trail.pop();
       }
     } else if (isSeq(node)) {
-      for (const item of node.items) walk(item, depth + 1);
+      for (let i = 0; i < node.items.length && !problem; i++) {
+        trail.push(i);
+        walk(node.items[i], depth + 1);
+        if (!problem) trail.pop();
+      }
     } else if (isScalar(node)) {
       const v = node.value;
-      if (typeof v === 'number' && !Number.isFinite(v)) problem = { message: 'numbers must be finite (no .nan, .inf or 1e999)', offset: node.range?.[0] };
-      else if (typeof v === 'string' && v.length > YAML_LIMITS.scalarChars) problem = { message: `a value longer than ${YAML_LIMITS.scalarChars} characters`, offset: node.range?.[0] };
-      else if (typeof v === 'bigint') problem = { message: 'numbers must be finite', offset: node.range?.[0] };
+      const finite = 'give a finite number; a unit may scale it, e.g. 3.35 TB/s';
+      if (typeof v === 'number' && !Number.isFinite(v)) at('numbers must be finite (no .nan, .inf or 1e999)', node.range?.[0], finite);
+      else if (typeof v === 'string' && v.length > YAML_LIMITS.scalarChars) at(`a value longer than ${YAML_LIMITS.scalarChars} characters`, node.range?.[0], 'shorten it: names and sources fit in a few hundred characters');
+      else if (typeof v === 'bigint') at('numbers must be finite', node.range?.[0], finite);
     }
   };
   walk(doc.contents, 0);
