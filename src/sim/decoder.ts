@@ -14,6 +14,7 @@
 // prefill) runs the prompts in steps of their own between decode steps of all B (unmixedCycleSteps below).
 // `ttft_cold_s` is the whole batch prefilled at once from cold (and `prefill_tok_s` its rate).
 // Pipeline parallelism keeps min(pp, B) microbatches of B / min(pp, B) in flight; a token crosses all pp stages.
+import { bufferDeficit, bufferPlan, markCommandBuffers, type BufferPlan } from './command-buffers.js';
 import type { DecoderModel, Dtype, NormalizedHardware } from '../spec/types.js';
 import type { OpRow, PhaseSummary, SimulateRequest, SimulateResult, MemoryResult } from './types.js';
 import { UserError } from '../spec/errors.js';
@@ -149,7 +150,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
     }
     nums.push(t, tc, tm, ov, op.count, op.flops, op.bytes, h);
   }
-  return { code, nums, ctxOps, warn, contextFree };
+  return { code, nums, ctxOps, warn, contextFree, plan: bufferPlan(ops, hw) };
 }
 
 /**
@@ -266,6 +267,8 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
   // a mixed step's rows are shown as the decode phase (the JSON phase name stays 'decode': src/report/simulate-text.ts),
   // and so are a decode step's launched eagerly above the captured graphs (serve: src/sim/graph-padding.ts)
   const phase = name === 'mixed' || name === DECODE_EAGER ? 'decode' : name;
+  const plan = bufferPlan(ops, hw);
+  if (plan) TIMES.fill(0, 0, (TIMES.length = ops.length));
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.count <= 0) continue;
@@ -284,13 +287,28 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       const t = ahead ? k.deviceS! : k.seconds;
       const ov = t - Math.max(k.computeS, k.memoryS);
       addOp(t, k.computeS, k.memoryS, ov, n, op.flops * n, op.bytes * n, ahead ? k.floorS! : 0);
+      if (plan) TIMES[i] = t;
       out?.push(opRow(phase, op, n, op.flops * n, op.bytes * n, t, k.computeS, k.memoryS, ov));
     } else {
       const r = addContextOp(op, hw, c0, c1, lp, n, ahead);
+      if (plan) TIMES[i] = r.t;
       out?.push(opRow(phase, op, n, (op.flops + op.flopsPerCtx * r.cx) * n, (op.bytes + op.bytesPerCtx * r.cx) * n, r.t, r.tc, r.tm, r.ov));
     }
   }
+  if (plan) addBufferFloor(plan, out, phase);
   return finishPass(hw, out, phase);
+}
+
+// per-launch device times of a pass's ops, for its command-buffer floor (read before the next pass)
+const TIMES: number[] = [];
+// the GPU time the runtime's command buffers add beyond the ops' own (src/sim/command-buffers.ts): device time, booked
+// as overhead, a row of its own
+function addBufferFloor(plan: BufferPlan, out: OpRow[] | undefined, phase: string): void {
+  const d = bufferDeficit(plan, TIMES);
+  if (!(d > 0)) return;
+  S.seconds += d;
+  S.overheadS += d;
+  out?.push({ phase, name: 'command_buffers', kind: 'overhead', count: 1, flops: 0, bytes: 0, seconds: d, bound: 'overhead' });
 }
 
 /**
@@ -305,6 +323,8 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
   // the warnings its context-free ops gave, in their order (costPass adds them op by op; nothing else is added between)
   if (warnings) for (const w of prep.warn) warnings.add(w);
   let next = 0; // the next context op
+  const plan = prep.plan;
+  if (plan) TIMES.fill(0, 0, (TIMES.length = code.length));
   for (let i = 0; i < code.length; i++) {
     const kind = code[i]!;
     if (kind === SKIP) continue;
@@ -313,9 +333,15 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
       continue;
     }
     const n = nums[8 * i + 4]!;
-    if (kind === FREE) addOp(nums[8 * i]!, nums[8 * i + 1]!, nums[8 * i + 2]!, nums[8 * i + 3]!, n, nums[8 * i + 5]! * n, nums[8 * i + 6]! * n, nums[8 * i + 7]!);
-    else addContextOp(ctxOps[next++]!, hw, c0, c1, lp, n, ahead);
+    if (kind === FREE) {
+      addOp(nums[8 * i]!, nums[8 * i + 1]!, nums[8 * i + 2]!, nums[8 * i + 3]!, n, nums[8 * i + 5]! * n, nums[8 * i + 6]! * n, nums[8 * i + 7]!);
+      if (plan) TIMES[i] = nums[8 * i]!;
+    } else {
+      const r = addContextOp(ctxOps[next++]!, hw, c0, c1, lp, n, ahead);
+      if (plan) TIMES[i] = r.t;
+    }
   }
+  if (plan) addBufferFloor(plan, undefined, phase);
   return finishPass(hw, undefined, phase);
 }
 
@@ -412,7 +438,8 @@ function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const ops = mixedDecodeTiles(mlaDecodeKernels(writtenPrefillAttention(ggmlKernelCounts(graph, hw, ubatch, s.prefillSeqs * s.prefillLen), hw), hw, s.prefillSeqs === 0), hw, m, s);
   // the sampler's work beyond the fp32 logits, where the run asked for more than greedy (src/sim/sampler-ops.ts)
   const sampler = samplerOps(m, hw, L, s);
-  return sampler.length ? [...ops, ...sampler] : ops;
+  // what each op binds, for a runtime that prices its command buffers (src/sim/command-buffers.ts)
+  return markCommandBuffers(sampler.length ? [...ops, ...sampler] : ops, m, hw, p, L.ep);
 }
 
 // One pass of a row: built and costed afresh, or through the sweep's memo (src/sim/pass-memo.ts) where the row has
@@ -444,6 +471,7 @@ function passOf(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision
     prep.code = NO_CODE;
     prep.nums = [];
     prep.ctxOps = [];
+    prep.plan = undefined;
   }
   return c;
 }
@@ -735,7 +763,7 @@ function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     let warn = ctx.memo.get(ctx, phase, s)?.warn ?? ctx.memo.get(ctx, warnPhase, s)?.warn;
     if (!warn) {
       warn = passWarnings(passOps(m, hw, L, p, s), hw);
-      if (recurs(s)) ctx.memo.set(ctx, warnPhase, s, { code: NO_CODE, nums: [], ctxOps: [], warn, contextFree: false }); // as pass() keeps a pass
+      if (recurs(s)) ctx.memo.set(ctx, warnPhase, s, { code: NO_CODE, nums: [], ctxOps: [], warn, contextFree: false, plan: undefined }); // as pass() keeps a pass
     }
     for (const w of warn) warnings.add(w);
   }

@@ -11,6 +11,7 @@ import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import type { GraphOp, PassShape } from '../model/decoder-graph.js';
 import type { Layout } from './parallel.js';
 import type { Precision } from '../model/quant.js';
+import type { BufferPlan } from './command-buffers.js';
 
 export interface PreparedPass {
   code: Int8Array; // per op: how costPrepared (src/sim/decoder.ts) adds it: skipped, stored cost, context op, collective
@@ -20,6 +21,7 @@ export interface PreparedPass {
   ctxOps: GraphOp[]; // the ops whose cost depends on the context, in order, whole
   warn: string[]; // the precision-fallback warnings its ops' costing gives, in op order
   contextFree: boolean; // no op depends on the context (a prefill): the whole cost is stored after its first use
+  plan: BufferPlan | undefined; // the runtime's command buffers over these ops (src/sim/command-buffers.ts), if it prices them
   result?: unknown; // that whole cost (PassCost)
 }
 

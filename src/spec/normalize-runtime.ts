@@ -343,6 +343,11 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     }
     const kt = await quantityAt(ctx, raw, [...at, 'kernels', 'kernel_time'], 'seconds');
     if (kt !== undefined) out.kernels.kernelTimeS = nonNegative(ctx, [...at, 'kernels', 'kernel_time'], kt);
+    const cb = k.command_buffer;
+    if (cb !== undefined) {
+      const fl = await quantityAt(ctx, raw, [...at, 'kernels', 'command_buffer', 'floor'], 'seconds');
+      if (fl !== undefined) out.kernels.commandBuffer = { maxOps: cb.max_ops, maxMb: cb.max_mb, floorS: nonNegative(ctx, [...at, 'kernels', 'command_buffer', 'floor'], fl) };
+    }
     const gf = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_fixed'], 'seconds');
     if (gf !== undefined) out.kernels.gemmFixedS = nonNegative(ctx, [...at, 'kernels', 'gemm_fixed'], gf);
     const mf = await quantityAt(ctx, raw, [...at, 'kernels', 'mla_decode_fixed'], 'seconds');

@@ -1032,6 +1032,13 @@ const runtimeBlocks = {
       },
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
       kernel_time: OVERHEAD,
+      // MLX's Metal command-buffer rule and the least GPU time a committed buffer takes (src/sim/command-buffers.ts)
+      command_buffer: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['max_ops', 'max_mb', 'floor'],
+        properties: { max_ops: { type: 'integer', minimum: 1, maximum: 100000 }, max_mb: { type: 'integer', minimum: 1, maximum: 100000 }, floor: OVERHEAD },
+      },
       bias_fused_rows: { type: 'integer', minimum: 0, maximum: 1024 },
       attention_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       attention_head_dim_64: {

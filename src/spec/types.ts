@@ -768,6 +768,10 @@ export interface RuntimeSettings {
     // device time of one small dependent kernel in seconds (replaces efficiency.kernel_overhead and kernelCycles): a
     // measured per-dispatch cost on a part without a clock in its spec (Metal)
     kernelTimeS?: number;
+    // MLX's command-buffer rule (mlx/backend/metal/device.cpp): a buffer is committed once it holds more than maxOps
+    // dispatches or its distinct inputs more than maxMb Mi elements (data_size(), in elements, not bytes); a committed
+    // buffer takes at least floorS of GPU time (src/sim/command-buffers.ts)
+    commandBuffer?: { maxOps: number; maxMb: number; floorS: number };
     activationBytes?: number;
     // how a decode step adds its K/V to the self-attention cache: 'copy' = the whole cache is copied into a new tensor
     // each step (torch.cat in openai-whisper's hooks and HF DynamicCache; CTranslate2 ops::Concat); absent: in place
