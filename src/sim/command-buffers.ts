@@ -18,8 +18,9 @@
 // (M3 Ultra, mlx 0.32.2): a synthetic chain of 3,200 tiny dependent kernels takes 8.8 ms per step at the default 50
 // dispatches per buffer (3,200 / 51 = 62.7 buffers: 140 us each) and 7.7 ms at 200 (15.9 buffers of 201 kernels, 2.41
 // us a kernel: 484 us each), and the same limits raised change nothing for a dense 27B 8-bit model (52.8 → 53.0 ms a
-// token) whose ~145 buffers each hold ~230 MB of weights (~420 us): a boundary is hidden behind a long buffer, so the
-// cost is a floor per buffer (Σ max(work, floor)), not a cost per boundary (which would have saved ~3 ms there).
+// token) whose ~142 buffers (7,240 Mi elements of 8-bit weights / 51) each hold ~200 MB of weights (~370 us): a
+// boundary is hidden behind a long buffer, so the cost is a floor per buffer (Σ max(work, floor)), not a cost per
+// boundary (which would have saved ~3 ms there).
 //
 // Priced per pass, op by op in the order the graph lists them, layer by layer (an op of count c < layers spread evenly
 // over them): each op's per-launch time goes to the buffer it is encoded in, a projection the runtime runs as separate
