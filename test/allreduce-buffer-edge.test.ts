@@ -65,3 +65,23 @@ describe('throughput at the buffer edge (property seed 312 at scale 10)', () => 
     });
   }
 });
+
+describe('e2e at the buffer edge in the unmixed steady state (property seed 342 at scale 10)', () => {
+  // gpt-1 on 2x MI325X under sglang-0.3 (SGLang's ROCm custom all-reduce to its 16 MiB buffer), batch 214, 475 in: the
+  // cycle's prompt steps carry 214 / (O − 1) prompts, so 10 -> 11 out takes them from 23.8 prompts a step (16.78 MB of
+  // hidden states per all-reduce, past 16 MiB: RCCL) to 21.4 (16.05 MB, the kernel's), and e2e falls by what that saves
+  const hw = bindRuntime(lib.hardware['mi325x']!, libraryRuntime('sglang-0.3')!), free = withoutBufferEdge(hw);
+  const e2e = (h: NormalizedHardware, out: number) => {
+    const flags = { model: 'gpt-1', tp: 2, batch: 214, 'input-tokens': 475, 'output-tokens': out, dtype: 'bf16' };
+    return simulate(buildRequest(flags, lib.models['gpt-1']!, h, (id) => lib.models[id]!)).e2e_s!;
+  };
+  it('falls from 10 to 11 output tokens only with the edge; continued past its buffer it rises', () => {
+    expect(e2e(hw, 11)).toBeLessThan(e2e(hw, 10));
+    expect(e2e(free, 10)).toBeLessThan(e2e(free, 11));
+    expect(e2e(free, 11)).toBeLessThan(e2e(free, 12));
+    expect(e2e(free, 11)).toBe(e2e(hw, 11)); // 11 and 12 stay inside the buffer
+    // by no more than the per-prompt repricing of the all-reduces: 2 a layer, 12 layers, 10 -> 9 prompt steps
+    const step = 23.8 * 475 * 768 * 2;
+    expect(e2e(hw, 10) - e2e(free, 10)).toBeLessThan(9 * 2 * 12 * (collectiveSeconds(hw, 'allreduce', step, 2) - collectiveSeconds(free, 'allreduce', step, 2)) * 1.01);
+  });
+});

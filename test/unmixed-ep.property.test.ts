@@ -98,6 +98,25 @@ describe('unmixed steady state (prompts in steps of their own)', () => {
     expect(reached).toBeGreaterThan(300 * SCALE * 0.05);
   });
 
+  // The monotone checks of one pair, as the first that breaks (null: none). The steady state's prompt steps carry
+  // mb / (O − 1) prompts each, so a longer output or a smaller batch makes them smaller: where a step's all-reduce then
+  // drops back inside a runtime kernel's registered buffer (SGLang's ROCm fork: 16 MiB) it leaves the collective
+  // library, and e2e may fall as output-tokens grows (seed 342 at scale 10: gpt-1 on 2x MI325X under sglang-0.3, batch
+  // 214, 475 in, 10 -> 12 out: 21.4 prompts a step, 16.05 MB, inside; 23.8, 16.78 MB, past it). So a pair that breaks
+  // one is held again with the kernel continued past its buffer (test/helpers/buffer-edge.ts), where it must not, and the
+  // edge must have priced one of the two runs (test/invariants.property.test.ts gives the evidence for the switch).
+  type Key = 'batch' | 'input-tokens' | 'output-tokens';
+  const breaks = (key: Key, f: Flags, hw: NormalizedHardware, a: SimulateResult, b: SimulateResult): string | null => {
+    if (b.e2e_s! < a.e2e_s! * (1 - REL)) return `e2e ${a.e2e_s} -> ${b.e2e_s}`;
+    if (key === 'output-tokens') return null;
+    if (b.tpot_s! < a.tpot_s! * (1 - REL)) return `tpot ${a.tpot_s} -> ${b.tpot_s}`;
+    if (b.ttft_s! < a.ttft_s! * (1 - REL)) return `ttft ${a.ttft_s} -> ${b.ttft_s}`;
+    if (key === 'batch' && lib.hardware[String(f.hardware)]!.onChip.l2BandwidthBytePerS === undefined) {
+      const fall = 1 - b.throughput_tok_s! / a.throughput_tok_s!;
+      if (fall > REL && fall > promptStepSlack(f, hw, a.batch!, b.batch!)) return `throughput ${a.throughput_tok_s} -> ${b.throughput_tok_s}`;
+    }
+    return null;
+  };
   for (const key of ['batch', 'input-tokens', 'output-tokens'] as const) {
     it(`monotone: tpot, ttft and e2e never fall as ${key} grows (e2e only, for output-tokens); throughput never falls with batch`, () => {
       let reached = 0;
@@ -105,25 +124,17 @@ describe('unmixed steady state (prompts in steps of their own)', () => {
         fc.property(flags, fc.integer({ min: 1, max: 512 }), ({ runtime, ...f }, by) => {
           if (!unmixed({ ...f, runtime })) return;
           const hw = bound(f.hardware, runtime);
+          const grown = { ...f, [key]: f[key] + by };
           const a = run(f, hw);
-          const b = run({ ...f, [key]: f[key] + by }, hw);
+          const b = run(grown, hw);
           if (!a || !b) return;
           reached++;
-          expect(b.e2e_s!).toBeGreaterThanOrEqual(a.e2e_s! * (1 - REL));
-          if (key === 'output-tokens') return;
-          expect(b.tpot_s!).toBeGreaterThanOrEqual(a.tpot_s! * (1 - REL));
-          expect(b.ttft_s!).toBeGreaterThanOrEqual(a.ttft_s! * (1 - REL));
-          if (key === 'batch' && lib.hardware[f.hardware]!.onChip.l2BandwidthBytePerS === undefined) {
-            const fall = 1 - b.throughput_tok_s! / a.throughput_tok_s!;
-            if (fall <= REL || fall <= promptStepSlack(f, hw, a.batch!, b.batch!)) return;
-            // else only across a runtime all-reduce kernel's buffer (test/invariants.property.test.ts says why): with
-            // the kernel continued past it the pair keeps to the bound above, and the edge priced one of the two runs
-            const free = withoutBufferEdge(hw);
-            const a2 = run(f, free)!, b2 = run({ ...f, [key]: f[key] + by }, free)!;
-            expect(a2.throughput_tok_s !== a.throughput_tok_s || b2.throughput_tok_s !== b.throughput_tok_s, 'throughput fell with no all-reduce buffer edge crossed').toBe(true);
-            const fall2 = 1 - b2.throughput_tok_s! / a2.throughput_tok_s!;
-            if (fall2 > REL) expect(fall2).toBeLessThanOrEqual(promptStepSlack(f, free, a2.batch!, b2.batch!));
-          }
+          const broke = breaks(key, f, hw, a, b);
+          if (!broke) return;
+          const free = withoutBufferEdge(hw);
+          const a2 = run(f, free)!, b2 = run(grown, free)!;
+          expect(a2.e2e_s !== a.e2e_s || b2.e2e_s !== b.e2e_s, `${broke} with no all-reduce buffer edge crossed`).toBe(true);
+          expect(breaks(key, f, free, a2, b2)).toBeNull();
         }),
         opts(200),
       );
