@@ -50,7 +50,9 @@ function spatialNorm(name: string, px: number, c: number, z: number, p: Precisio
 
 /** a CogVideoXResnetBlock3D: spatial norms and causal 3×3×3 convolutions (the 1×1 shortcut has no cache) */
 function cogResBlock(name: string, px: number, cin: number, cout: number, z: number, p: Precision, causal: Causal): Op[] {
-  return resBlock(name, px, cin, cout, 27, p, (n, elems) => spatialNorm(n, px, elems / px, z, p), (n, ci, co, k) => wanConv(n, px, px, ci, co, k, p, k === 1 ? undefined : causal));
+  // the norm's channels are its elements over the positions: none at a zero-pixel frame (--resolution 0, or 1 in a
+  // pipeline whose latent rounds to nothing), where 0 / 0 made every number of the answer NaN
+  return resBlock(name, px, cin, cout, 27, p, (n, elems) => spatialNorm(n, px, px > 0 ? elems / px : 0, z, p), (n, ci, co, k) => wanConv(n, px, px, ci, co, k, p, k === 1 ? undefined : causal));
 }
 
 /** nearest ×2 of pin → px positions, then the (b t) c h w permute copy in and back out around the Conv2d */

@@ -382,7 +382,8 @@ const rmsNorm: Norm = (name, elems, p) => ({ ...elementwise(name, elems, 6, 9 * 
 export function wanConv(name: string, px: number, pxIn: number, cin: number, cout: number, k: number, p: Precision, causal?: { frames: number; chunks: number }): Op[] {
   const c = { ...conv(name, px, pxIn, cin, cout, k, p), efficiencyScale: WAN_CONV_GEMM_SHARE };
   const a = p.actBytes;
-  const perFrameIn = causal ? (pxIn / causal.frames) * cin : 0;
+  // per frame of its input (none when a video of --frames 0 reaches the encoder: 0 / 0 made the answer NaN)
+  const perFrameIn = causal && causal.frames > 0 ? (pxIn / causal.frames) * cin : 0;
   // causal input assembly: clone 2 cached frames, cat, F.pad (fill_ + copy_) per chunk
   const assembly = causal ? perFrameIn * (5 * causal.frames + 14 * causal.chunks) * a : 0;
   const paddedIn = causal ? perFrameIn * (causal.frames + 2 * causal.chunks) : pxIn * cin;
