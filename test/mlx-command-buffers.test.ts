@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { libraryModel } from '../src/spec/library.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
-import { bufferDeficit, elementsPerWeight, type BufferPlan } from '../src/sim/command-buffers.js';
+import { bufferDeficit, bufferGroups, elementsPerWeight, type BufferRule } from '../src/sim/command-buffers.js';
 import type { NormalizedHardware } from '../src/spec/types.js';
 import { bound } from './helpers/bound.js';
 
@@ -16,17 +16,16 @@ const tpot = (hw: NormalizedHardware, model: string, dtype = 'q4_0') =>
 const noFloor = (hw: NormalizedHardware): NormalizedHardware => ({ ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, commandBuffer: undefined } } });
 
 // one op per layer: `n` launches of a tiny kernel of `t` seconds, one dispatch each, binding nothing
-const chain = (n: number, t: number, maxOps: number): [BufferPlan, number[]] => [
-  { count: [n], early: [false], elements: [0], dispatches: [1], layers: n, maxOps, cap: 51 * 2 ** 20, floorS: 140e-6 },
-  [t],
-];
+const chain = (n: number, maxOps: number): BufferRule => ({ count: [n], early: [false], elements: [0], dispatches: [1], layers: n, maxOps, cap: 51 * 2 ** 20, floorS: 140e-6 });
 
 describe('MLX command buffers: a committed buffer lasts at least the floor', () => {
   it('reproduces the M3 Ultra synthetic chain: 3,200 kernels of 2.41 us take 8.8 ms at 50 dispatches per buffer, 7.7 ms at 200', () => {
     const t = 7.7e-3 / 3200;
-    const at = (maxOps: number) => 3200 * t + bufferDeficit(...chain(3200, t, maxOps));
+    const at = (maxOps: number) => 3200 * t + bufferDeficit(bufferGroups(chain(3200, maxOps)), [t]);
     expect(at(50) * 1e3).toBeCloseTo(8.8, 1);
     expect(at(200) * 1e3).toBeCloseTo(7.7, 6); // 201 kernels (484 us) per buffer: above the floor, nothing added
+    // the walk is done once: 62 full buffers of 51 kernels and the last of 38 (two groups)
+    expect(bufferGroups(chain(3200, 50)).mult).toEqual([62, 1]);
   });
   it('counts elements, not bytes: MLX 4-bit is 5/32 of an element per weight, 8-bit 9/32, 16-bit one', () => {
     expect(elementsPerWeight(4.5)).toBe(5 / 32);

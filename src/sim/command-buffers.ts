@@ -26,18 +26,20 @@
 // over them): each op's per-launch time goes to the buffer it is encoded in, a projection the runtime runs as separate
 // matmuls (q / k / v, gate / up) splits into that many dispatches. Activations and the KV cache are not counted among a
 // buffer's inputs (a few Mi elements at the contexts of the bundled rows; the cache grows with the context: LOW).
-// Hot path: only for a runtime with the field; the per-op plan is kept beside the ops (a WeakMap), so no op changes shape.
+// Hot path: only for a runtime with the field. Where the buffers fall does not depend on the times: the walk is done
+// once per distinct rule (cached by a hash, checked op by op) and kept beside the pass's ops array (a WeakMap), so no op
+// changes shape and a costing only sums its ops' times over the grouped buffers.
 import type { GraphOp } from '../model/decoder-graph.js';
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
 
 const MI = 1 << 20;
 
-interface Bound {
-  elements: number; // distinct input elements one dispatch of the op binds
-  dispatches: number; // dispatches of one launch of the op (its projections, or its kernels)
-}
-const BOUND = new WeakMap<GraphOp, Bound>();
+// plans by rule: a pass is rebuilt for every simulate() (and each of its phases), its rule mostly the same; keyed by a
+// hash of the rule, checked op by op on a hit
+interface Cached { rule: BufferRule; plan: BufferPlan }
+const PLANS = new Map<number, Cached>();
+const MAX_PLANS = 256;
 
 /** elements of MLX's storage per weight at `bits` effective bits (affine groups of 64 with bf16 scale and bias) */
 export function elementsPerWeight(bits: number): number {
@@ -52,33 +54,85 @@ function projections(op: GraphOp, gated: boolean): number {
   return 1;
 }
 
-/** record what each op of a pass binds, where the bound runtime prices command buffers (mutates nothing) */
+// one op as the commit rule sees it, written here (no object per op): launches per pass (0: not in a buffer), elements
+// one dispatch binds, dispatches per launch
+let C = 0, E = 0, D = 0;
+function bind(op: GraphOp, m: DecoderModel, p: Precision, gated: boolean, experts: number): void {
+  C = op.count > 0 && op.kind !== 'collective' ? op.count : 0;
+  E = 0;
+  D = 0;
+  if (C === 0) return;
+  const launches = op.kernels ?? 1;
+  if (op.kind === 'gemm' && op.weightBytes > 0 && op.n !== undefined && op.k !== undefined && op.n * op.k > 0) {
+    const parts = projections(op, gated);
+    const per = op.n * op.k; // one matrix (one expert's slice)
+    const bits = (op.weightBytes * 8) / ((op.groups ?? 1) * per);
+    const all = op.groups !== undefined && experts > 0 ? experts * per : per; // gather_qmm binds every expert
+    E = (all * elementsPerWeight(bits)) / parts;
+    D = launches > 0 ? parts : 0;
+  } else if (op.kind === 'embedding') {
+    // mlx_lm's (quantized) embedding gathers rows of the whole table: it binds all of it
+    E = m.vocab * m.hidden * elementsPerWeight(p.headBits);
+    D = 1;
+  } else {
+    D = launches;
+  }
+}
+
+// each pass's plan, kept beside its ops array (a pass's ops are built afresh for every costing; no op changes shape)
+const PASS = new WeakMap<GraphOp[], BufferPlan>();
+
+/** find (or walk once) the plan of a pass's command buffers, where the bound runtime prices them (mutates no op) */
 export function markCommandBuffers(ops: GraphOp[], m: DecoderModel, hw: NormalizedHardware, p: Precision, ep: number): GraphOp[] {
-  if (!hw.runtime?.kernels?.commandBuffer) return ops;
+  const cb = hw.runtime?.kernels?.commandBuffer;
+  if (!cb || !(cb.floorS > 0)) return ops;
   const gated = m.ffn.kind === 'gated';
   const experts = m.moe ? m.moe.experts / Math.max(1, ep) : 0;
+  let top = 1;
+  for (const op of ops) if (op.count > top && op.count > 0 && op.kind !== 'collective') top = op.count;
+  const layers = Math.min(Math.ceil(top), 4096);
+  const maxOps = cb.maxOps, cap = (cb.maxMb + 1) * MI;
+  let h = Math.imul(0x811c9dc5 ^ (layers * 31 + maxOps), 16777619);
+  let opened = false;
   for (const op of ops) {
-    if (op.count <= 0 || op.kind === 'collective') continue;
-    const launches = op.kernels ?? 1;
-    if (op.kind === 'gemm' && op.weightBytes > 0 && op.n !== undefined && op.k !== undefined && op.n * op.k > 0) {
-      const parts = projections(op, gated);
-      const per = op.n * op.k; // one matrix (one expert's slice)
-      const g = op.groups ?? 1;
-      const bits = (op.weightBytes * 8) / (g * per);
-      const all = op.groups !== undefined && experts > 0 ? experts * per : per; // gather_qmm binds every expert
-      BOUND.set(op, { elements: (all * elementsPerWeight(bits)) / parts, dispatches: launches > 0 ? parts : 0 });
-    } else if (op.kind === 'embedding') {
-      // mlx_lm's (quantized) embedding gathers rows of the whole table: it binds all of it
-      BOUND.set(op, { elements: m.vocab * m.hidden * elementsPerWeight(p.headBits), dispatches: 1 });
-    } else {
-      BOUND.set(op, { elements: 0, dispatches: launches });
+    bind(op, m, p, gated, experts);
+    if (C > 0 && op.count === top) opened = true;
+    h = Math.imul(h ^ (C * 131 + Math.round(E) + D * 7919 + (opened ? 0 : 1)), 16777619);
+  }
+  const hit = PLANS.get(h);
+  if (hit && hit.rule.layers === layers && hit.rule.maxOps === maxOps && hit.rule.cap === cap && hit.rule.floorS === cb.floorS && hit.rule.count.length === ops.length) {
+    let same = true;
+    opened = false;
+    for (let i = 0; i < ops.length && same; i++) {
+      bind(ops[i]!, m, p, gated, experts);
+      if (C > 0 && ops[i]!.count === top) opened = true;
+      same = hit.rule.count[i] === C && hit.rule.elements[i] === E && hit.rule.dispatches[i] === D && hit.rule.early[i] === !opened;
+    }
+    if (same) {
+      PASS.set(ops, hit.plan);
+      return ops;
     }
   }
+  const count: number[] = [], early: boolean[] = [], elements: number[] = [], dispatches: number[] = [];
+  opened = false;
+  for (const op of ops) {
+    bind(op, m, p, gated, experts);
+    if (C > 0 && op.count === top) opened = true;
+    count.push(C);
+    early.push(!opened);
+    elements.push(E);
+    dispatches.push(D);
+  }
+  const rule: BufferRule = { count, early, elements, dispatches, layers, maxOps, cap, floorS: cb.floorS };
+  const plan = bufferGroups(rule);
+  if (PLANS.size >= MAX_PLANS) PLANS.clear();
+  PLANS.set(h, { rule, plan });
+  PASS.set(ops, plan);
   return ops;
 }
 
-/** a pass's command-buffer plan: per op its count, elements per dispatch and dispatches; undefined without the field */
-export interface BufferPlan {
+/** the ops of a pass as MLX's commit rule sees them: per op its count, elements per dispatch and dispatches */
+export interface BufferRule {
   count: number[];
   early: boolean[]; // an op listed before the first op of every layer (the embedding): its launches open the pass
   elements: number[];
@@ -89,34 +143,52 @@ export interface BufferPlan {
   floorS: number;
 }
 
-export function bufferPlan(ops: GraphOp[], hw: NormalizedHardware): BufferPlan | undefined {
-  const cb = hw.runtime?.kernels?.commandBuffer;
-  if (!cb || !(cb.floorS > 0)) return undefined;
-  const count: number[] = [], early: boolean[] = [], elements: number[] = [], dispatches: number[] = [];
-  let layers = 1;
-  for (const op of ops) if (BOUND.has(op) && op.count > layers) layers = op.count;
-  let opened = false;
-  for (const op of ops) {
-    const b = BOUND.get(op);
-    count.push(b ? op.count : 0);
-    if (b && op.count === layers) opened = true;
-    early.push(!opened);
-    elements.push(b ? b.elements : 0);
-    dispatches.push(b ? b.dispatches : 0);
-  }
-  return { count, early, elements, dispatches, layers: Math.min(Math.ceil(layers), 4096), maxOps: cb.maxOps, cap: (cb.maxMb + 1) * MI, floorS: cb.floorS };
+/**
+ * A pass's command buffers, grouped: where the buffers fall does not depend on the ops' times, only on what they bind
+ * and dispatch, so the walk is done once per rule (bufferGroups) and a pass only sums its ops' times over each group.
+ * Group g stands for mult[g] identical buffers, each holding w[j] launches of op idx[j] for j in [start[g], start[g+1]).
+ * last: the group of the pass's final, partly filled buffer (-1: none), which counts only when it holds work.
+ */
+export interface BufferPlan {
+  floorS: number;
+  mult: number[];
+  start: number[];
+  idx: number[];
+  w: number[];
+  last: number;
 }
 
 /**
- * GPU time the pass's command buffers add beyond its ops' own: Σ over buffers of max(0, floor − work), `t[i]` the device
- * time of one launch of op i. Buffers are filled in op order layer by layer; a commit follows the dispatch that takes the
- * buffer past max_ops dispatches or its cap of elements (MLX checks after each primitive; a projection's matmuls are
- * primitives of their own); the pass's last, partly filled buffer is committed at the end of its eval.
+ * The walk: buffers filled in op order layer by layer; a commit follows the dispatch that takes the buffer past
+ * max_ops dispatches or its cap of elements (MLX checks after each primitive; a projection's matmuls are primitives of
+ * their own); the pass's last, partly filled buffer is committed at the end of its eval.
  */
-export function bufferDeficit(plan: BufferPlan, t: ArrayLike<number>): number {
-  const { count, early, elements, dispatches, layers, maxOps, cap, floorS } = plan;
+export function bufferGroups(rule: BufferRule): BufferPlan {
+  const { count, early, elements, dispatches, layers, maxOps, cap, floorS } = rule;
   const n = count.length;
-  let e = 0, d = 0, w = 0, deficit = 0;
+  const plan: BufferPlan = { floorS, mult: [], start: [], idx: [], w: [], last: -1 };
+  const byKey = new Map<string, number>();
+  const held = new Map<number, number>(); // op -> launches in the open buffer
+  const close = (last: boolean): void => {
+    const ks = [...held.keys()].sort((x, y) => x - y);
+    const ws = ks.map((i) => held.get(i)!);
+    held.clear();
+    const key = (last ? 'L' : '') + ks.map((i, j) => `${i}:${ws[j]}`).join(',');
+    const g = byKey.get(key);
+    if (g !== undefined) {
+      plan.mult[g]!++;
+      return;
+    }
+    byKey.set(key, plan.mult.length);
+    if (last) plan.last = plan.mult.length;
+    plan.mult.push(1);
+    plan.start.push(plan.idx.length);
+    for (let j = 0; j < ks.length; j++) {
+      plan.idx.push(ks[j]!);
+      plan.w.push(ws[j]!);
+    }
+  };
+  let e = 0, d = 0;
   for (let r = 0; r < layers; r++) {
     for (let i = 0; i < n; i++) {
       const c = count[i]!;
@@ -125,21 +197,42 @@ export function bufferDeficit(plan: BufferPlan, t: ArrayLike<number>): number {
       const occ = early[i] ? Math.ceil(((r + 1) * c) / layers) - Math.ceil((r * c) / layers) : Math.floor(((r + 1) * c) / layers) - Math.floor((r * c) / layers);
       if (occ <= 0) continue;
       const k = Math.max(1, dispatches[i]!);
-      const ti = (t[i]! || 0) / k;
       const di = dispatches[i]! / k;
       for (let o = 0; o < occ; o++) {
         for (let j = 0; j < k; j++) {
           e += elements[i]!;
           d += di;
-          w += ti;
+          held.set(i, (held.get(i) ?? 0) + 1 / k);
           if (d > maxOps || e >= cap) {
-            if (w < floorS) deficit += floorS - w;
-            e = d = w = 0;
+            close(false);
+            e = d = 0;
           }
         }
       }
     }
   }
-  if (w > 0 && w < floorS) deficit += floorS - w;
+  if (held.size > 0) close(true);
+  plan.start.push(plan.idx.length);
+  return plan;
+}
+
+/** a pass's command-buffer plan (markCommandBuffers found it); undefined without the field */
+export function bufferPlan(ops: GraphOp[], _hw: NormalizedHardware): BufferPlan | undefined {
+  return PASS.get(ops);
+}
+
+/**
+ * GPU time the pass's command buffers add beyond its ops' own: Σ over buffers of max(0, floor − work), `t[i]` the device
+ * time of one launch of op i (the buffers as bufferGroups found them).
+ */
+export function bufferDeficit(plan: BufferPlan, t: ArrayLike<number>): number {
+  const { floorS, mult, start, idx, w, last } = plan;
+  let deficit = 0;
+  for (let g = 0; g < mult.length; g++) {
+    let work = 0;
+    for (let j = start[g]!; j < start[g + 1]!; j++) work += w[j]! * (t[idx[j]!] || 0);
+    if (g === last && !(work > 0)) continue;
+    if (work < floorS) deficit += mult[g]! * (floorS - work);
+  }
   return deficit;
 }
