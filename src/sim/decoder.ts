@@ -411,8 +411,10 @@ export function passOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: P
   // a decode step the runtime pads up to its next captured graph size (src/sim/graph-padding.ts; `engine`: one of
   // serve's iterations, which also takes the runtime's default capture)
   const padded = paddedDecodeSeqs(hw, L, s, engine);
-  if (padded === s.decodeSeqs) return shapeOps(m, hw, L, p, s);
-  return mergePadded(shapeOps(m, hw, L, p, s), shapeOps(m, hw, L, p, { prefillSeqs: s.prefillSeqs, prefillLen: s.prefillLen, decodeSeqs: padded }));
+  // what each op binds, for a runtime that prices its command buffers (src/sim/command-buffers.ts): found for the array
+  // that is costed (a padded step's merged ops, a part of a pass: passOf)
+  if (padded === s.decodeSeqs) return markCommandBuffers(shapeOps(m, hw, L, p, s), m, hw, p, L.ep);
+  return markCommandBuffers(mergePadded(shapeOps(m, hw, L, p, s), shapeOps(m, hw, L, p, { prefillSeqs: s.prefillSeqs, prefillLen: s.prefillLen, decodeSeqs: padded })), m, hw, p, L.ep);
 }
 
 function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape): GraphOp[] {
@@ -438,8 +440,7 @@ function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const ops = mixedDecodeTiles(mlaDecodeKernels(writtenPrefillAttention(ggmlKernelCounts(graph, hw, ubatch, s.prefillSeqs * s.prefillLen), hw), hw, s.prefillSeqs === 0), hw, m, s);
   // the sampler's work beyond the fp32 logits, where the run asked for more than greedy (src/sim/sampler-ops.ts)
   const sampler = samplerOps(m, hw, L, s);
-  // what each op binds, for a runtime that prices its command buffers (src/sim/command-buffers.ts)
-  return markCommandBuffers(sampler.length ? [...ops, ...sampler] : ops, m, hw, p, L.ep);
+  return sampler.length ? [...ops, ...sampler] : ops;
 }
 
 // One pass of a row: built and costed afresh, or through the sweep's memo (src/sim/pass-memo.ts) where the row has
@@ -455,7 +456,8 @@ function pass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, 
 // pass() over the ops `keep` selects (all when undefined), kept in the memo under `key` (a part of a pass has a key of
 // its own: it must never answer for the whole pass)
 function passOf(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, key: string, keep: ((o: GraphOp) => boolean) | undefined, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
-  const ops = () => (keep ? passOps(m, hw, L, p, s).filter(keep) : passOps(m, hw, L, p, s));
+  // a part of a pass is a new array: its command buffers are found for it (src/sim/command-buffers.ts)
+  const ops = () => (keep ? markCommandBuffers(passOps(m, hw, L, p, s).filter(keep), m, hw, p, L.ep) : passOps(m, hw, L, p, s));
   if (!ctx || rows || !recurs(s)) return costPass(ops(), hw, c0, c1, phase, warnings, rows);
   let prep = ctx.memo.get(ctx, key, s);
   if (!prep) ctx.memo.set(ctx, key, s, (prep = preparePass(ops(), hw, phase)));
@@ -531,7 +533,7 @@ export function attentionDpWait(m: DecoderModel, hw: NormalizedHardware, L: Layo
   if (!L.attentionDp || L.tp < 2 || !(excess > 0)) return 0;
   let one = ctx?.values.get(Lin);
   if (one === undefined) {
-    const ops = passOps(m, hw, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name) && !(L.dpMoe && GATHER_SIDE.has(o.name)));
+    const ops = markCommandBuffers(passOps(m, hw, L, p, { prefillSeqs: L.tp, prefillLen: Math.max(1, Lin), decodeSeqs: 0 }).filter((o) => !EXPERT_SIDE.has(o.name) && !(L.dpMoe && GATHER_SIDE.has(o.name))), m, hw, p, L.ep);
     one = costPass(ops, hw, 0, 0, 'prefill').seconds;
     if (ctx) ctx.memo.setValue(ctx, Lin, one);
   }
