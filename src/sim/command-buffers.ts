@@ -217,7 +217,7 @@ export function bufferGroups(rule: BufferRule): BufferPlan {
 }
 
 /** a pass's command-buffer plan (markCommandBuffers found it); undefined without the field */
-export function bufferPlan(ops: GraphOp[], _hw: NormalizedHardware): BufferPlan | undefined {
+export function bufferPlan(ops: GraphOp[]): BufferPlan | undefined {
   return PASS.get(ops);
 }
 

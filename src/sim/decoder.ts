@@ -150,7 +150,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
     }
     nums.push(t, tc, tm, ov, op.count, op.flops, op.bytes, h);
   }
-  return { code, nums, ctxOps, warn, contextFree, plan: bufferPlan(ops, hw) };
+  return { code, nums, ctxOps, warn, contextFree, plan: bufferPlan(ops) };
 }
 
 /**
@@ -267,7 +267,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
   // a mixed step's rows are shown as the decode phase (the JSON phase name stays 'decode': src/report/simulate-text.ts),
   // and so are a decode step's launched eagerly above the captured graphs (serve: src/sim/graph-padding.ts)
   const phase = name === 'mixed' || name === DECODE_EAGER ? 'decode' : name;
-  const plan = bufferPlan(ops, hw);
+  const plan = bufferPlan(ops);
   if (plan) TIMES.fill(0, 0, (TIMES.length = ops.length));
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
