@@ -134,7 +134,7 @@ describe('scheduler defaults per device class come from the runtime file', () =>
     expect(under('h200-sxm', 'vllm').runtime!.scheduler.maxNumBatchedTokens).toBe(8192);
     expect(under('l4', 'vllm').runtime!.scheduler).toMatchObject({ maxNumSeqs: 256, maxNumBatchedTokens: 2048 });
     expect(under('a100-sxm4-80gb', 'vllm').runtime!.scheduler).toMatchObject({ maxNumSeqs: 256, maxNumBatchedTokens: 2048 });
-    expect(serveRuntime(under('l4', 'sglang'), 'sglang')).toMatchObject({ maxNumSeqs: 1024, maxNumBatchedTokens: 2048, policy: 'estimate' });
+    expect(serveRuntime(under('l4', 'sglang'), 'sglang')).toMatchObject({ maxNumSeqs: 4096, poolSeqs: { perContext: 512, min: 2048 }, maxNumBatchedTokens: 2048, policy: 'estimate' });
     expect(serveRuntime(under('h100-sxm', 'sglang'), 'sglang').maxNumBatchedTokens).toBe(8192);
     // a runtime file without limits takes vLLM's for the device
     expect(serveRuntime(under('rtx-4090', 'llama.cpp'), 'llama.cpp').maxNumSeqs).toBe(256);

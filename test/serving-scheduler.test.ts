@@ -23,9 +23,9 @@ describe('requests in flight under --batch max are the runtime\'s', () => {
     expect(runtimeBatchCap(under('rtx-4090', 'vllm'))).toBe(256);
     expect(serveRuntime(lib.hardware['a100-sxm4-80gb']!, 'vllm').maxNumBatchedTokens).toBe(2048);
   });
-  it('vLLM V0 (vllm-0.6): 256; SGLang: 1024; TensorRT-LLM: trtllm-bench\'s 4096; runtimes without a scheduler: 4096', () => {
+  it('vLLM V0 (vllm-0.6): 256; SGLang: at most 4096 (its pool rule below: test/sglang-pool-seqs.test.ts); TensorRT-LLM: trtllm-bench\'s 4096; runtimes without a scheduler: 4096', () => {
     expect(runtimeBatchCap(under('mi300x', 'vllm-0.6'))).toBe(256);
-    expect(runtimeBatchCap(under('h100-sxm', 'sglang'))).toBe(1024);
+    expect(runtimeBatchCap(under('h100-sxm', 'sglang'))).toBe(4096);
     expect(runtimeBatchCap(under('h100-sxm', 'tensorrt-llm'))).toBe(RUNTIME_MAX_BATCH);
     expect(runtimeBatchCap(under('gaudi3', 'optimum-habana'))).toBe(RUNTIME_MAX_BATCH);
   });

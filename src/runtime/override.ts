@@ -33,8 +33,10 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
 }
 
 /** `--set runtime.max_num_seqs` and a hardware's own runtime block pin the engine's cap and its offline benchmark's alike */
-export function pinnedMaxNumSeqs(n: number): { maxNumSeqs: number; benchMaxNumSeqs: number } {
-  return { maxNumSeqs: n, benchMaxNumSeqs: n };
+export function pinnedMaxNumSeqs(n: number): { maxNumSeqs: number; benchMaxNumSeqs: number; poolSeqs: undefined } {
+  // a pinned cap replaces the engine's own rule from its KV pool too (scheduler.pool_seqs: SGLang's
+  // --max-running-requests given)
+  return { maxNumSeqs: n, benchMaxNumSeqs: n, poolSeqs: undefined };
 }
 
 /** a hardware's own runtime block: its YAML `runtime:` and what `--set runtime.*` adds to it */

@@ -33,6 +33,9 @@ export interface ServeRuntime {
   dpConservativeness: number;
   // the engine composes each batch while the one before it runs (scheduler.overlap_schedule): new requests wait for it
   overlapSchedule: boolean;
+  // requests in flight from the KV pool (scheduler.pool_seqs: SGLang's max_num_reqs rule, src/sim/pool-seqs.ts); absent:
+  // maxNumSeqs alone
+  poolSeqs?: { perContext: number; min: number };
   frontend?: FrontendCost; // the bound runtime file's frontend block, shared by its API servers (src/serve/frontend.ts)
 }
 
@@ -101,6 +104,8 @@ export function serveRuntime(hw: NormalizedHardware, id: string | undefined, con
     dpConservativeness: (own ? s?.dpConservativeness : undefined) ?? 1,
     // the bound runtime file's own; an engine named apart from it is priced without the overlap
     overlapSchedule: (own ? s?.overlapSchedule : undefined) ?? false,
+    // the bound runtime file's own rule; an engine named apart from it keeps max_num_seqs
+    ...(own && s?.poolSeqs ? { poolSeqs: s.poolSeqs } : {}),
     // the bound runtime file's own front end; an engine named apart from it has none priced
     ...(own && fe ? { frontend: { perRequestS: fe.perRequestS / fe.processes, perTokenS: fe.perOutputTokenS / fe.processes, ...(fe.sharedWithEngine ? { sharedWithEngine: true } : {}) } } : {}),
   };

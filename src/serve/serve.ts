@@ -21,6 +21,7 @@ import { longestLength, meanLength, parseLength, type LengthDist } from './lengt
 import { makeSource } from './arrivals.js';
 import { loadTrace, MAX_SPAN_S, type TraceRow } from './trace.js';
 import { StepCoster } from './step-cost.js';
+import { poolSeqCap } from '../sim/pool-seqs.js';
 import { NEW_TOKEN_RATIO } from './new-token-ratio.js';
 import { kvCapacity } from './kv.js';
 import { runEngine, type EngineResult, type PoolSetup, type Slo, type TimelineRow } from './engine.js';
@@ -226,7 +227,11 @@ export function serve(o: ServeOptions): ServeRun {
     // a static-shape runtime holds its whole compiled context for every request (kvTokens, as simulate's memory): the
     // cache holds that many requests whatever their lengths
     const S = kvTokens(hw, 1);
-    const seqs = S > 1 ? Math.min(maxSeqs, Math.max(1, Math.floor(kv.tokens / S))) : maxSeqs;
+    // an engine that sizes its cap from the pool (scheduler.pool_seqs: SGLang without --max-running-requests), per
+    // rank under attention DP, each DP worker sizing its own from its share of the pool
+    const ranks = L.attentionDp ? L.tp : 1;
+    const capSeqs = o.maxNumSeqs === undefined && rt.poolSeqs ? poolSeqCap(rt.poolSeqs, maxSeqs, kv.tokens / ranks, o.maxModelLen ?? m.context) * ranks : maxSeqs;
+    const seqs = S > 1 ? Math.min(capSeqs, Math.max(1, Math.floor(kv.tokens / S))) : capSeqs;
     return {
       layout: L,
       kvBytesPerTokenDevice: kv.bytesPerTokenDevice,

@@ -48,6 +48,7 @@ import { ONCE_OPS, combineUbatches } from './ubatch.js';
 import { samplerOps } from './sampler-ops.js';
 import { DECODE_EAGER, decodeContextEagerShare, mergePadded, paddedDecodeSeqs } from './graph-padding.js';
 import { engineSeqCap, queuedTimes, queueWarning } from './engine-queue.js';
+import { enginePoolSeqCap } from './pool-seqs.js';
 
 // a GEMM or attention priced at another data type than its own because the part lacks the datapath (the fallback
 // warning); not a runtime's own 16-bit attention over an 8-bit cache (peaks.ts dequantizedAttention), nor MXFP4 experts at
@@ -69,6 +70,14 @@ export const RUNTIME_MAX_TOKENS = 32768;
  */
 export function runtimeBatchCap(hw: NormalizedHardware): number {
   return Math.max(1, Math.min(RUNTIME_MAX_BATCH, engineSeqCap(hw) ?? RUNTIME_MAX_BATCH));
+}
+
+// the engine's cap for this model and layout: engineSeqCap, or where the runtime sizes it from its KV pool
+// (scheduler.pool_seqs: SGLang's max_num_reqs rule, src/sim/pool-seqs.ts) the rule's; undefined: no cap stated
+function seqCap(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision): number | undefined {
+  const c = engineSeqCap(hw);
+  if (c === undefined) return undefined;
+  return enginePoolSeqCap(m, hw, L, p, c) ?? c;
 }
 
 // a collective of one pass: the runtime's own all-reduce kernel where it has one for this message (vLLM's custom
@@ -774,7 +783,7 @@ function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
 
 /** largest batch whose memory fits (memory grows with batch), within the runtime caps */
 function maxFittingBatch(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, Lin: number, O: number): number {
-  const cap = Math.max(1, Math.min(runtimeBatchCap(hw), Math.floor(RUNTIME_MAX_TOKENS / (1 + Lin / Math.max(1, O)))));
+  const cap = Math.max(1, Math.min(RUNTIME_MAX_BATCH, seqCap(m, hw, L, p) ?? RUNTIME_MAX_BATCH, Math.floor(RUNTIME_MAX_TOKENS / (1 + Lin / Math.max(1, O)))));
   if (!decoderMemory(m, hw, L, p, 1, Lin, O).fits) return 0;
   let lo = 1, hi = cap;
   if (decoderMemory(m, hw, L, p, hi, Lin, O).fits) return hi;
@@ -858,7 +867,7 @@ export function simulateDecoder(req: SimulateRequest): SimulateResult {
     const B = req.batch;
     if (!Number.isInteger(B) || B < 1) throw new UserError(`--batch must be a positive integer or "max", found "${B}"`);
     // above the requests the engine keeps in flight, it runs that many and queues the rest (src/sim/engine-queue.ts)
-    const C = engineSeqCap(hw);
+    const C = seqCap(m, hw, L, p);
     if (C !== undefined && B > C) {
       inFlight = C;
       const at = evaluate(m, hw, L, p, C, Lin, O, warnings, rows, ctx);

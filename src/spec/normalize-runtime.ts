@@ -188,6 +188,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (!(hop > 0)) ctx.errors.push(issueAt(ctx, [...at, 'scheduler', 'audio_window_step'], `must be > 0, found ${hop}`, 'e.g. audio_window_step: 20 s'));
       out.scheduler.audioWindowStepS = hop;
     }
+    if (s.pool_seqs) out.scheduler.poolSeqs = { perContext: s.pool_seqs.per_context, min: s.pool_seqs.min };
     if (s.long_context) out.scheduler.longContext = { above: s.long_context.above, ...renamed<Omit<NonNullable<RuntimeSettings['scheduler']['longContext']>, 'above'>>(s.long_context, { chunked_prefill: 'chunkedPrefill', max_num_batched_tokens: 'maxNumBatchedTokens' }) };
     const bm = s.below_memory;
     if (bm) {

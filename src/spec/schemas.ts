@@ -734,6 +734,14 @@ const runtimeBlocks = {
       // SGLang under --enable-dp-attention: schedule_conservativeness multiplied by this (server_args.py), so the new-token
       // ratio of its admission estimate starts at 0.7 x this (src/serve/new-token-ratio.ts); absent: 1
       dp_conservativeness: { type: 'number', exclusiveMinimum: 0, maximum: 10 },
+      // requests in flight from the KV pool (SGLang's ModelRunner: max_num_reqs = min(max(pool tokens / context_len x
+      // per_context, min), max_num_seqs), then at most half the pool's tokens): src/sim/pool-seqs.ts; absent: max_num_seqs
+      pool_seqs: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['per_context', 'min'],
+        properties: { per_context: posInt, min: posInt },
+      },
       // without chunked prefill, an iteration that schedules prompts runs them alone and the decodes wait (vLLM V0
       // Scheduler._schedule_default: "Don't schedule decodes if prefills are scheduled"); with chunked prefill it mixes
       unchunked_prefill_first: { type: 'boolean' },
