@@ -58,5 +58,6 @@ describe('SGLang max_running_requests from the KV pool', () => {
     // an explicit batch above the rule's cap runs the cap and queues the rest
     const queued = simulate(buildRequest({ ...flags, batch: 3000 }, m, hw, libraryModel));
     expect(queued.warnings.some((w) => w.includes('at most 2048 requests in flight'))).toBe(true);
+    expect(queued.in_flight).toBe(2048); // what size counts as decoding (src/sim/size.ts decodeRate)
   });
 });

@@ -116,9 +116,10 @@ function optionEnergy(r: SimulateResult): { joules: number | null; source: strin
 }
 
 // Decode rate of the system: the requests decoding per replica / TPOT. Above the runtime's in-flight cap the engine
-// decodes that many and queues the rest (src/sim/engine-queue.ts), so the cap, not the batch, decodes each step.
+// decodes that many and queues the rest (src/sim/engine-queue.ts), so the cap, not the batch, decodes each step: the
+// result's in_flight where simulate applied it (the cap SGLang sizes from its KV pool included, src/sim/pool-seqs.ts)
 function decodeRate(r: SimulateResult, hw: NormalizedHardware): number {
-  const decoding = Math.min(r.batch ?? 0, engineSeqCap(hw) ?? Infinity);
+  const decoding = Math.min(r.batch ?? 0, r.in_flight ?? Infinity, engineSeqCap(hw) ?? Infinity);
   return r.tpot_s && decoding ? (decoding / r.tpot_s) * (r.replicas || 1) : 0;
 }
 
