@@ -83,7 +83,7 @@ describe('torchtitan without torch.compile: RMSNorm and RoPE op by op in fp32 (t
     const T = 2 * 8192, h = 4096;
     // one source: the byte and kernel counts are the runtime file's kernels.rmsnorm / kernels.rope
     const ew = eagerElementwise(bindRuntime(h100, libraryRuntime('torchtitan')))!;
-    expect(ew).toEqual({ rmsnorm: { kernels: 8, bytesPerElement: 36 }, rope: { kernels: 3, bytesPerElement: 20 } });
+    expect(ew).toEqual({ rmsnorm: { kernels: 8, bytesPerElement: 36 }, rope: { kernels: 3, bytesPerElement: 20 }, swiglu: { kernels: 2, bytesPerElement: 10 } });
     expect(eagerElementwise(bindRuntime(h100, libraryRuntime('torchtitan-compile')))).toBeUndefined();
     const eager = layerForwardOps(s, p, false, 'bf16', ew);
     const fused = layerForwardOps(s, p, false, 'bf16');
@@ -95,6 +95,43 @@ describe('torchtitan without torch.compile: RMSNorm and RoPE op by op in fp32 (t
     expect(n(eager, 'norms').kernels).toBe(8);
     // the GEMMs and attention are the same ops either way
     expect(eager.filter((o) => o.kind !== 'elementwise')).toEqual(fused.filter((o) => o.kind !== 'elementwise'));
+  });
+  it('runs the dense SwiGLU as F.silu then the product: 10 bytes per FFN-width element in 2 kernels where fused moves 6 in 1; same FLOPs', () => {
+    const T = 2 * 8192, f = 14336;
+    const ew = eagerElementwise(bindRuntime(h100, libraryRuntime('torchtitan')))!;
+    const act = (ops: ReturnType<typeof layerForwardOps>) => ops.find((o) => o.name === 'ffn_act')!;
+    const eager = act(layerForwardOps(s, p, false, 'bf16', ew));
+    const fused = act(layerForwardOps(s, p, false, 'bf16'));
+    expect(eager.bytes).toBeCloseTo(T * f * 10, 0);
+    expect(fused.bytes).toBeCloseTo(T * f * 6, 0);
+    expect(eager.kernels).toBe(2);
+    expect(eager.flops).toBeCloseTo(fused.flops, 0);
+    // without the runtime's kernels.swiglu the eager path keeps the fused activation (norms and RoPE eager alone)
+    expect(act(layerForwardOps(s, p, false, 'bf16', { ...ew, swiglu: undefined })).bytes).toBeCloseTo(T * f * 6, 0);
+    // the step under torchtitan pays it: slower than the same runtime with a fused activation, by the extra bytes
+    const run = (e: typeof ew) => passCost(layerForwardOps(s, p, false, 'bf16', e), bindRuntime(h100, libraryRuntime('torchtitan')), 'selective', undefined, s);
+    const withAct = run(ew), without = run({ ...ew, swiglu: undefined });
+    expect(withAct.fwdS).toBeGreaterThan(without.fwdS);
+    expect(withAct.bwdS).toBeGreaterThan(without.bwdS);
+  });
+  it('expands grouped K/V to every query head before SDPA (repeat_kv, until PR #2259): read kv-wide, write q-wide; backward one pass', () => {
+    const T = 2 * 8192;
+    const rt = libraryRuntime('torchtitan');
+    expect(rt.kernels?.kvRepeat).toBe('materialized');
+    expect(libraryRuntime('torchtitan-compile').kernels?.kvRepeat).toBe('materialized'); // inherited: SDPA takes the copies
+    expect(libraryRuntime('fsdp1').kernels?.kvRepeat).toBe('none'); // not torchtitan's model code
+    const rep = layerForwardOps(s, p, false, 'bf16', undefined, undefined, false, undefined, true).find((o) => o.name === 'kv_repeat')!;
+    // Llama 3.1 8B: q 4096 wide, k and v 1024: K and V each read 1024 and write 4096 bf16 per token
+    expect(rep.bytes).toBeCloseTo(T * 2 * 2 * (1024 + 4096), 0);
+    expect(rep.kernels).toBe(2);
+    expect(layerForwardOps(s, p, false, 'bf16').find((o) => o.name === 'kv_repeat')).toBeUndefined();
+    // the sum of the n_rep gradients moves the forward's bytes once (not the 2x of an elementwise op); op SAC reruns it
+    const hw = bindRuntime(h100, rt);
+    const one = passCost([rep], hw, 'none');
+    expect(one.bwdS).toBeCloseTo(one.fwdS, 12);
+    expect(passCost([rep], hw, 'selective', undefined, s).bwdS).toBeCloseTo(2 * one.fwdS, 12);
+    // without grouped heads (q and k equally wide) there is nothing to repeat
+    expect(layerForwardOps({ ...s, kvDim: s.qDim }, p, false, 'bf16', undefined, undefined, false, undefined, true).find((o) => o.name === 'kv_repeat')).toBeUndefined();
   });
   it('torchtitan runs eager, torchtitan-compile fused: same request, the eager step is slower, only through elementwise work', () => {
     expect(libraryRuntime('torchtitan').training?.elementwise).toBe('eager');

@@ -393,6 +393,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', conv_layout: 'convLayout', split_projections: 'splitProjections', int8_quant_kernels: 'int8QuantKernels', autocast: 'autocast', norm_kernels: 'normKernels', kv_append: 'kvAppend', kv_append_kernels: 'kvAppendKernels', kv_repeat: 'kvRepeat', fp32_matmul: 'fp32Matmul' }));
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
     if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
+    if (k.swiglu !== undefined) out.kernels.swiglu = { kernels: k.swiglu.kernels, bytesPerElement: k.swiglu.bytes_per_element };
     if (k.decode_logits !== undefined) {
       const d = k.decode_logits;
       out.kernels.decodeLogits = { bytesPerLogit: d.bytes_per_logit, kernels: d.kernels };

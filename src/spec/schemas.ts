@@ -1108,6 +1108,13 @@ const runtimeBlocks = {
         required: ['kernels', 'bytes_per_element'],
         properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
       },
+      // a gated FFN's activation (silu(gate) · up) as separate eager kernels: bytes per element of the FFN's width
+      swiglu: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kernels', 'bytes_per_element'],
+        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
+      },
       // a Whisper decode step's work on its [rows, vocabulary] logits after the LM head (src/model/whisper-graph.ts):
       // always, and more under beam search and while timestamps are sampled
       decode_logits: {

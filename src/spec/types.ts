@@ -804,6 +804,7 @@ export interface RuntimeSettings {
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
     rope?: { kernels: number; bytesPerElement: number };
+    swiglu?: { kernels: number; bytesPerElement: number };
     // the device work of the runtime's sampler beyond the fp32 logits the graph's `sampling` op prices, per logit of the
     // [sequences, vocabulary] rows it samples (src/sim/sampler-ops.ts): `random` a temperature-scaled random draw,
     // `filter` the top-k / top-p mask before it, `penalties` the repetition / frequency / presence penalties; each

@@ -26,13 +26,16 @@ const FP8_CAST_BYTES = 3;
 export interface EagerElementwise {
   rmsnorm: { kernels: number; bytesPerElement: number };
   rope: { kernels: number; bytesPerElement: number };
+  // a dense gated FFN's activation, silu(gate) · up, as the model's Python writes it (kernels.swiglu: bytes per element
+  // of the FFN's width); absent: priced fused (read 2f, write f)
+  swiglu?: { kernels: number; bytesPerElement: number };
 }
 
 /** the eager norm and RoPE costs of a training runtime, or undefined when it runs them fused */
 export function eagerElementwise(hw: NormalizedHardware): EagerElementwise | undefined {
   const rt = hw.runtime;
   const k = rt?.kernels;
-  return rt?.training?.elementwise === 'eager' && k?.rmsnorm && k.rope ? { rmsnorm: k.rmsnorm, rope: k.rope } : undefined;
+  return rt?.training?.elementwise === 'eager' && k?.rmsnorm && k.rope ? { rmsnorm: k.rmsnorm, rope: k.rope, swiglu: k.swiglu } : undefined;
 }
 
 // A token permutation moves whole h-wide rows by an index (a row gather / scatter), not one contiguous stream: PyTorch's
@@ -64,7 +67,7 @@ export const ROW_GATHER_RATE = 0.84;
 // write the received tokens where they go.
 // `capacityFactor`: the MoE layer dispatches by one-hot einsums onto every expert's fixed capacity (runtime
 // training.moe_capacity_factor, MaxText's dense_matmul: ./moe-capacity.ts) instead of moving only the routed rows.
-export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype, eager?: EagerElementwise, quantizeBytes = FP8_CAST_BYTES, sortChunks = false, capacityFactor?: number): Op[] {
+export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype, eager?: EagerElementwise, quantizeBytes = FP8_CAST_BYTES, sortChunks = false, capacityFactor?: number, kvRepeat = false): Op[] {
   const T = (p.microBatch * p.seqLen) / p.cp; // tokens of this device's sequence shard
   const t = p.tp;
   const h = s.hidden;
@@ -106,6 +109,13 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
       // one kernel call per sequence shard: its length sets the rate (passCost, ./attention-length.ts)
       attn: { q: shard, kv: Math.min(shard, part.kernelLen ?? shard), headDim: s.qDim / s.heads },
     });
+  }
+  // `kvRepeat` (runtime kernels.kv_repeat materialized): grouped K and V are expanded to every query head before the
+  // attention call, a copy each (repeat_kv: unsqueeze, expand, reshape), read kv-wide and written q-wide; its backward
+  // sums the n_rep copies' gradients back, one pass of the same bytes (BWD_FACTOR kv_repeat 1)
+  if (kvRepeat && !s.mla && s.kvDim < s.qDim) {
+    const vHeads = s.vDim; // V expanded to every query head: vDim wide, read vKv wide
+    ops.push({ ...elementwise('kv_repeat', (T * (s.qDim + vHeads)) / t, 0, 2 + (2 * (s.kvDim + vKv)) / (s.qDim + vHeads), 'bf16'), kernels: 2 });
   }
   lin('attn_out', T, h, s.vDim / t);
   // (tw: the ranks the FFN's weights are split over: tp, or for the routed experts the expert TP size)
@@ -177,7 +187,10 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gem
     const rope = (s.qDim + s.kvDim) * eager.rope.bytesPerElement;
     ops.push({ ...elementwise('residual_rope', (T * (3 * h + s.qDim + s.kvDim)) / t, 2, (resid + rope) / (3 * h + s.qDim + s.kvDim), 'fp32'), kernels: 2 + 2 * eager.rope.kernels });
   }
-  if (actElems > 0) ops.push(elementwise('ffn_act', (actElems * actFactor) / t, 2, 2, 'bf16'));
+  // (eager, a dense gated FFN's activation is the runtime's kernels.swiglu: F.silu, then the product, each a kernel of
+  // its own that reads and writes the f-wide rows; its elements are the FFN width's, its FLOPs the fused op's)
+  if (actElems > 0 && eager?.swiglu && s.gated) ops.push({ ...elementwise('ffn_act', actElems / t, 2 * actFactor, eager.swiglu.bytesPerElement, 'bf16'), kernels: eager.swiglu.kernels });
+  else if (actElems > 0) ops.push(elementwise('ffn_act', (actElems * actFactor) / t, 2, 2, 'bf16'));
   if (moeActElems > 0) ops.push(elementwise('moe_act', (moeActElems * actFactor) / t, 2, 2, 'bf16'));
   if (castElems > 0) ops.push(elementwise(gemmDtype === 'int8' ? 'int8_quantize' : 'fp8_cast', castElems, 2, quantizeBytes, 'bf16'));
   // ring context parallelism: merges of the cp partial attention results, forward and backward (./cp-merge.ts)
@@ -267,7 +280,7 @@ const MODULE_OPS: Record<string, RecomputeModule> = { norms: 'layernorm', moe_ac
 // the gradient accumulation), 'cp_grad_merge' in the backward only (BACKWARD_ONLY: no forward share).
 // MaxText's dense dispatch einsum has one gradient, its input's (the mask is boolean); its combine einsum the usual two
 // (./moe-capacity.ts).
-const BWD_FACTOR: Record<string, number> = { moe_permute: 0.8, moe_unpermute: 2, moe_sort: 1, cp_merge: 0, cp_grad_merge: 1, moe_dispatch: 1, cross_entropy: 0, cross_entropy_grad: 1 };
+const BWD_FACTOR: Record<string, number> = { kv_repeat: 1, moe_permute: 0.8, moe_unpermute: 2, moe_sort: 1, cp_merge: 0, cp_grad_merge: 1, moe_dispatch: 1, cross_entropy: 0, cross_entropy_grad: 1 };
 const BACKWARD_ONLY: ReadonlySet<string> = new Set(['cp_grad_merge', 'cross_entropy_grad']);
 const CP_MERGE: ReadonlySet<string> = new Set(['cp_merge', 'cp_grad_merge']);
 
