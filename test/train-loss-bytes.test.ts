@@ -27,6 +27,21 @@ describe('cross-entropy bytes per logit element (training.loss_forward_bytes / l
     expect([nemo.lossForwardBytes, nemo.lossBackwardBytes]).toEqual([LOSS_BYTES.forward, LOSS_BYTES.backward]);
     expect(LOSS_BYTES).toEqual({ forward: 8, backward: 16 });
   });
+  it('counts torchtitan’s eager loss (logits .float(), F.cross_entropy): cast 6 + softmax 3 reads + 1 write 16 forward; zero-fill 4 + softmax backward 16 + cast back 6', () => {
+    expect(2 + 4 + (3 * 4 + 4)).toBe(22);
+    expect(4 + (3 * 4 + 4) + (4 + 2)).toBe(26);
+    const tt = libraryRuntime('torchtitan').training!;
+    expect([tt.lossForwardBytes, tt.lossBackwardBytes]).toEqual([22, 26]);
+    // compiled from torchtitan bbb1b616 on: the engine's default restated (traffic not read)
+    const tc = libraryRuntime('torchtitan-compile').training!;
+    expect([tc.lossForwardBytes, tc.lossBackwardBytes]).toEqual([LOSS_BYTES.forward, LOSS_BYTES.backward]);
+    // the eager step is slower than the same runtime at the default, by those bytes
+    const go = (rt: NormalizedRuntime) =>
+      simulateTraining(buildTrainRequest(model, bindRuntime(h100, rt), { devices: 8, dp: 8, zero: 3, seqLen: 8192, globalBatch: 8, microBatch: 1, recompute: 'selective', dtype: 'bf16' }));
+    const a = go(libraryRuntime('torchtitan'));
+    const b = go(withLoss(libraryRuntime('torchtitan')));
+    expect(a.breakdown.compute_s - b.breakdown.compute_s).toBeCloseTo((8192 * s.vocab * (22 - 8 + (26 - 16))) / (h100.memory.bandwidthBytePerS * h100.efficiency.memory), 4);
+  });
   it('prices the loss forward and backward apart, at the memory rate, on the vocab-parallel shard', () => {
     const elems = (plan.seqLen * s.vocab) / plan.tp;
     const ops = headForwardOps(s, plan, 'bf16', { forward: 38, backward: 14 });
