@@ -2,7 +2,8 @@
 // Op.expertMacs), not at the step's tokens: aiconfigurator's B200 timings of the CUTLASS fused MoE (ai-dynamo/
 // aiconfigurator @095f58a5 b200_sxm/moe/trtllm/1.3.0rc20 moe_perf, nvfp4, balanced) run Qwen3-30B-A3B's small experts
 // (d 2048, I 768) at 0.076 of the B200's fp4 peak at 16384 tokens where DeepSeek-V3's at EP 8 reach 0.164
-// (runtimes/tensorrt-llm.yaml kernels.fp4_moe_efficiency; src/sim/kernel-caps.ts fp4MoeCap).
+// (runtimes/tensorrt-llm.yaml kernels.fp4_moe_efficiency; src/sim/kernel-caps.ts fp4MoeCap), and at the rank's local
+// experts (Op.localExperts), the table's second key: at the same expert size more local experts run faster.
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import { buildLayout } from '../src/sim/parallel.js';
@@ -31,17 +32,28 @@ describe('fused NVFP4 MoE cap by the expert GEMM\'s size', () => {
     expect(upTp2!.expertMacs).toBeCloseTo(up!.expertMacs! / 2, 0);
   });
 
-  it('Qwen3-30B-A3B at 16384 tokens reads the small-expert end (0.078), not the 0.155 its token count read', () => {
-    const [up] = experts(qwen30, b200, 1, undefined, 16384);
-    expect(fp4MoeCap(b200, up!.expertMacs)).toBe(0.078);
-    expect(fp4MoeCap(b200, up!.batchTokens)).toBe(0.078); // the raw token count is far below the MACs table: not the key
+  it('both expert GEMMs carry the rank\'s local experts: all of them under TP, experts / ep under EP; other ops none', () => {
+    const ops = passOps(qwen30, b200, buildLayout(qwen30, 1, 1, undefined, 1, false), resolvePrecision('fp4', undefined, undefined, 'bf16'), prefill(4096));
+    for (const o of ops) expect(o.localExperts).toBe(o.name === 'experts_up' || o.name === 'experts_down' ? 128 : undefined);
+    // every op keeps the same shape (the property is set, undefined, on the others: src/model/decoder-graph.ts op())
+    for (const o of ops) expect('localExperts' in o).toBe(true);
+    expect(experts(qwen30, b200, 2, undefined, 4096).map((o) => o.localExperts)).toEqual([128, 128]);
+    expect(experts(ds, b200, 8, 8, 4096).map((o) => o.localExperts)).toEqual([32, 32]);
   });
 
-  it('DeepSeek-V3 at EP 8 keeps the measured table at the tokens it was measured at (4096 / 8192 / 16384 → 0.078 / 0.125 / 0.155)', () => {
-    // EP 8 with TP 8 (no attention DP): every rank routes all T tokens to its 32 local experts, T / 32 rows each
-    const caps = [4096, 8192, 16384].map((t) => fp4MoeCap(b200, experts(ds, b200, 8, 8, t)[0]!.expertMacs));
-    expect(caps[0]).toBeCloseTo(0.078, 2);
-    expect(caps[1]).toBeCloseTo(0.125, 2);
-    expect(caps[2]).toBeCloseTo(0.155, 2);
+  it('the cap is read at (expert MACs, local experts): Qwen3-30B-A3B\'s small experts at 16384 tokens read far below DeepSeek-V3\'s at EP 8', () => {
+    const [q] = experts(qwen30, b200, 1, undefined, 16384);
+    const [d] = experts(ds, b200, 8, 8, 16384);
+    expect(fp4MoeCap(b200, q!.expertMacs, q!.localExperts)!).toBeLessThan(0.8 * fp4MoeCap(b200, d!.expertMacs, d!.localExperts)!);
+  });
+
+  it('the cap rises with the step (DeepSeek-V3 at EP 8, 1024 -> 16384 tokens) while the time of the experts\' work still grows', () => {
+    const at = (t: number) => experts(ds, b200, 8, 8, t)[0]!;
+    const caps = [1024, 4096, 16384].map((t) => fp4MoeCap(b200, at(t).expertMacs, at(t).localExperts)!);
+    expect(caps[0]).toBeLessThan(caps[1]!);
+    expect(caps[1]).toBeLessThan(caps[2]!);
+    const time = [1024, 4096, 16384].map((t, i) => at(t).flops / caps[i]!);
+    expect(time[0]).toBeLessThan(time[1]!);
+    expect(time[1]).toBeLessThan(time[2]!);
   });
 });

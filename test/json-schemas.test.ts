@@ -96,6 +96,17 @@ const CASES: Case[] = [
     check: (r) => expect(r.overrides.find((o: any) => o.hardware === 'b200').fields.kernels_fp4_moe_efficiency).toEqual({ expert_macs: [4096, 16384], values: [0.1, 0.2] }),
   },
   {
+    // the library's tables by expert MACs and the rank's local experts print with values keyed by the count
+    name: 'show runtime tensorrt-llm (fp4 MoE tables by local experts)',
+    args: ['show', 'runtime', 'tensorrt-llm'],
+    schema: 'show-runtime.json',
+    check: (r) => {
+      const t = r.overrides.find((o: any) => o.hardware === 'b200').fields.kernels_fp4_moe_efficiency;
+      expect(Object.keys(t.values)).toEqual(['1', '2', '4', '8', '16', '32', '64', '128', '256']);
+      for (const row of Object.values(t.values) as number[][]) expect(row.length).toBe(t.expert_macs.length);
+    },
+  },
+  {
     // sglang on the B200: block-FP8 experts off the strip floor (block_fp8_moe false), MXFP4 experts' fused activation
     name: 'show runtime sglang on b200 (block_fp8_moe false, mxfp4_experts fusion)',
     args: ['show', 'runtime', 'sglang', '--hardware', 'b200'],

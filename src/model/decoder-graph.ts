@@ -55,9 +55,9 @@ export interface GraphLayout {
 // fusion.ts) keep the shape the others have: added to two ops of a pass afterwards, they made costPass's reads of every
 // op polymorphic, simulate() 9.5 -> 15 us per estimate. `head` likewise (the output head sets it true): added to the
 // head op alone it doubled simulate() (21-32 -> 46-51 us, scripts/bench-sim.js, at 26189d7a). `expertMacs` likewise
-// (the expert GEMMs set it: the fused MoE cap's key).
+// and `localExperts` (the expert GEMMs set them: the fused MoE cap's keys).
 function op(name: string, kind: OpKind, flops: number, bytes: number, weightBytes: number, dtype: Dtype, count: number): GraphOp {
-  return { name, kind, flops, bytes, weightBytes, dtype, count, flopsPerCtx: 0, bytesPerCtx: 0, kernels: undefined, fusedInto: undefined, head: false, expertMacs: undefined };
+  return { name, kind, flops, bytes, weightBytes, dtype, count, flopsPerCtx: 0, bytesPerCtx: 0, kernels: undefined, fusedInto: undefined, head: false, expertMacs: undefined, localExperts: undefined };
 }
 /** a pass op of the graph's own shape, for ops a runtime adds to the pass (src/sim/layer-kernels.ts) */
 export const graphOp = op;
@@ -330,6 +330,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     up.n = (mats * I) / expertSplit;
     up.k = d;
     up.expertMacs = up.m * d * (I / expertSplit);
+    up.localExperts = E / Math.max(1, Math.min(L.ep, shards));
     ops.push(up); // [T·k/shards, (2)·I]
     ops.push(op('experts_act', 'elementwise', (4 * bp * I) / shards, ((mats + 1) * bp * I * act) / shards, 0, dt, moeLayers));
     const down = op('experts_down', 'gemm', (2 * bp * I * d) / shards, wDown + (bp * I * act) / shards + brows * d * act, wDown, dt, moeLayers);
@@ -341,6 +342,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     down.n = d;
     down.k = I / expertSplit;
     down.expertMacs = up.expertMacs;
+    down.localExperts = up.localExperts;
     ops.push(down); // [T·k/shards, d]
     ops.push(op('moe_finalize', 'elementwise', mv.finalizeFlops, mv.finalizeBytes, 0, dt, moeLayers)); // [T·k, d] → [T, d]
     if (moe.shared > 0) {

@@ -33,6 +33,9 @@ export interface Op {
   // its up and down GEMMs (one fused kernel runs both): the size a fused MoE kernel's measured rate is read at
   // (runtime kernels.fp4_moe_efficiency, src/sim/kernel-caps.ts fp4MoeCap)
   expertMacs?: number;
+  // a grouped (MoE) GEMM: the experts this device holds (E / expert-parallel ranks; all E, sliced, under tensor
+  // parallelism), the second key of a fused MoE kernel's measured rate (kernels.fp4_moe_efficiency values by local experts)
+  localExperts?: number;
   gguf?: boolean; // weights in a llama.cpp GGUF block format (q4_0, q8_0): llama.cpp's own quantized-matmul kernels run it
   m?: number; // GEMM shape [m, k] × [k, n]
   n?: number;

@@ -2,7 +2,7 @@
 // library's measured rate, the block-FP8 and per-tensor FP8 paths, the fused NVFP4 MoE kernel and the weight-only
 // MoE kernel of a part without the expert dtype's tensor cores. src/sim/roofline.ts applies them in opCost.
 import type { Op } from '../model/op.js';
-import type { Dtype, NormalizedHardware } from '../spec/types.js';
+import type { Dtype, EfficiencyTable, NormalizedHardware } from '../spec/types.js';
 import { ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { ggufDequantized } from './dequant-pass.js';
 import { runsMarlinMoe, weightOnlyFallback } from './kernel-physics.js';
@@ -33,7 +33,7 @@ export function runtimeGemmCap(op: Op, hw: NormalizedHardware, dtype: Dtype, pea
   // of the fp4 peak that kernel was measured at, at the size of one local expert's GEMM (kernels.fp4_moe_efficiency;
   // runtimes/tensorrt-llm.yaml cites it)
   if (op.groups && dtype === 'fp4') {
-    const cap = fp4MoeCap(hw, op.expertMacs);
+    const cap = fp4MoeCap(hw, op.expertMacs, op.localExperts);
     if (cap !== undefined) eff = Math.min(eff, cap);
   }
   // narrow-float expert weights on a part without their tensor cores run weight-only through the runtime's grouped
@@ -54,12 +54,25 @@ export function runtimeGemmCap(op: Op, hw: NormalizedHardware, dtype: Dtype, pea
 
 /**
  * The runtime's fused NVFP4 MoE cap (kernels.fp4_moe_efficiency) for a grouped GEMM whose local experts each run
- * `expertMacs` (rows per expert × d × I slice, Op.expertMacs): one number for every size, or its table by that size,
- * interpolated in log(size) and clamped at both ends (lookupEfficiency, as the hardware's GEMM size tables); a grouped
- * GEMM that states no size reads the table's largest.
+ * `expertMacs` (rows per expert × d × I slice, Op.expertMacs): one number for every size, its table by that size, or a
+ * table by that size for each count of the rank's local experts (`localExperts`, Op.localExperts): each row interpolated
+ * in log(size) and clamped at both ends (lookupEfficiency, as the hardware's GEMM size tables), the rows in log(count),
+ * clamped at the first and last count. Between two counts the cap never rises faster than the count (the rank's work)
+ * does, so more local experts never take less time. A grouped GEMM that states no size reads the largest size; one that
+ * states no count the last row.
  */
-export function fp4MoeCap(hw: NormalizedHardware, expertMacs: number | undefined): number | undefined {
+export function fp4MoeCap(hw: NormalizedHardware, expertMacs: number | undefined, localExperts?: number): number | undefined {
   const cap = hw.runtime?.kernels?.fp4MoeEfficiency;
   if (cap === undefined || typeof cap === 'number') return cap;
-  return expertMacs === undefined ? cap.values[cap.values.length - 1] : lookupEfficiency(cap, expertMacs);
+  const at = (t: EfficiencyTable) => (expertMacs === undefined ? t.values[t.values.length - 1]! : lookupEfficiency(t, expertMacs));
+  if (!('keys' in cap)) return at(cap);
+  const { keys, rows } = cap;
+  const n = keys.length;
+  if (localExperts === undefined || localExperts >= keys[n - 1]!) return at(rows[n - 1]!);
+  if (localExperts <= keys[0]!) return at(rows[0]!);
+  let i = 1;
+  while (keys[i]! < localExperts) i++;
+  const f = Math.log(localExperts / keys[i - 1]!) / Math.log(keys[i]! / keys[i - 1]!);
+  const lo = at(rows[i - 1]!);
+  return Math.min(lo + f * (at(rows[i]!) - lo), (lo * localExperts) / keys[i - 1]!);
 }

@@ -4,7 +4,7 @@
 import { maskWords } from './errors.js';
 import { issueAt, type SpecContext } from './load.js';
 import { quantityAt } from './normalize-hardware.js';
-import type { DecodeCapture, FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
+import type { DecodeCapture, EfficiencyTable, FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
 
 type Raw = Record<string, any>;
 
@@ -288,10 +288,18 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
         out.kernels.w4a16Stream = { bandwidth: { sizes: [...ws.rows], values: [...ws.bandwidth] }, fixedS: { sizes: [...ws.rows], values: [...ws.fixed_seconds] } };
       }
     }
-    // by one local expert's GEMM MACs: { expert_macs, values } → an efficiency table over that size (the schema checked each entry)
+    // by one local expert's GEMM MACs: { expert_macs, values } → an efficiency table over that size; values as a map from
+    // local-expert counts to such rows → one table per count, counts ascending (the schema checked each entry)
     const f4 = k.fp4_moe_efficiency;
     if (f4 !== undefined && typeof f4 === 'object') {
-      if (risingTable(ctx, [...at, 'kernels', 'fp4_moe_efficiency'], f4.expert_macs, f4.values, 'expert_macs', 'values')) out.kernels.fp4MoeEfficiency = { sizes: [...f4.expert_macs], values: [...f4.values] };
+      const path = [...at, 'kernels', 'fp4_moe_efficiency'];
+      if (Array.isArray(f4.values)) {
+        if (risingTable(ctx, path, f4.expert_macs, f4.values, 'expert_macs', 'values')) out.kernels.fp4MoeEfficiency = { sizes: [...f4.expert_macs], values: [...f4.values] };
+      } else {
+        const counts = Object.keys(f4.values).map(Number).sort((a, b) => a - b);
+        const rows = counts.map((c) => (risingTable(ctx, [...path, 'values', String(c)], f4.expert_macs, f4.values[String(c)], 'expert_macs', 'values') ? { sizes: [...f4.expert_macs], values: [...f4.values[String(c)]] } : undefined));
+        if (rows.every((r) => r !== undefined)) out.kernels.fp4MoeEfficiency = { keys: counts, rows: rows as EfficiencyTable[] };
+      }
     }
     // the runtime's measured attention kernels: prefill tables by prompt length, decode's fixed / per-sequence-head / bandwidth
     const pa = k.prefill_attention;

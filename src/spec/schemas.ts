@@ -919,6 +919,23 @@ const runtimeBlocks = {
         oneOf: [
           { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
           fractionTable('expert_macs', 1e15),
+          {
+            // by one local expert's GEMM MACs and the rank's local experts: values maps each local-expert count to its row
+            // (a map, so that a file extending this one replaces it with a plain values list whole)
+            type: 'object',
+            additionalProperties: false,
+            required: ['expert_macs', 'values'],
+            properties: {
+              expert_macs: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'integer', minimum: 1, maximum: 1e15 } },
+              values: {
+                type: 'object',
+                minProperties: 1,
+                maxProperties: 64,
+                propertyNames: { pattern: '^[1-9][0-9]{0,3}$' },
+                additionalProperties: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
+              },
+            },
+          },
         ],
       },
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },

@@ -81,6 +81,12 @@ export interface EfficiencyTable {
   sizes: number[];
   values: number[];
 }
+// An efficiency table by size for each value of a second key (rows[i] at keys[i], keys rising): a fused MoE kernel's
+// rate by one expert's GEMM size and the rank's local experts (src/sim/kernel-caps.ts fp4MoeCap)
+export interface EfficiencyGrid {
+  keys: number[];
+  rows: EfficiencyTable[];
+}
 export interface HardwareEfficiency {
   memory: number; // achievable fraction of memory bandwidth (STREAM-like)
   gemm: EfficiencyTable; // by GEMM FLOPs
@@ -621,8 +627,9 @@ export interface RuntimeSettings {
     fp8TensorEfficiency?: number;
     // fraction of the fp4 matrix peak the runtime's fused NVFP4 MoE kernel reaches (a cap on the hardware's fp4 table for
     // grouped expert GEMMs): one number, or by one local expert's GEMM MACs (sizes: rows per expert × d × I slice,
-    // Op.expertMacs, interpolated in log(size) as the hardware's GEMM size tables are); src/sim/kernel-caps.ts
-    fp4MoeEfficiency?: number | EfficiencyTable;
+    // Op.expertMacs, interpolated in log(size) as the hardware's GEMM size tables are), or by that size and the rank's
+    // local experts (one table per local-expert count, Op.localExperts, interpolated in log(count)); src/sim/kernel-caps.ts
+    fp4MoeEfficiency?: number | EfficiencyTable | EfficiencyGrid;
     // fraction of the 16-bit matrix peak the runtime's grouped MoE kernel reaches when narrow-float expert weights run
     // weight-only (no fp8/fp4 tensor cores: dequantized in the kernel to 16-bit math; vLLM's fused Marlin MoE), a cap on
     // the hardware's GEMM table for those grouped GEMMs; src/sim/roofline.ts

@@ -22,7 +22,7 @@ const decodeAttentionJson = (t: RuntimeSettings['kernels']['decodeAttention']) =
   t === undefined ? null : Object.fromEntries(Object.entries(t).map(([w, e]) => [w, { fixed_s: e!.fixedS, per_sequence_head_s: e!.perSequenceHeadS, bandwidth: e!.bandwidth }]));
 // the split-K kernel's rate per SM per clock: one number, or its table by 16-row tiles
 const splitKRateJson = (f: RuntimeSettings['kernels']['w4a16SplitKFlopPerUnitClock']) => (f === undefined ? null : typeof f === 'number' ? f : { tiles: f.sizes, values: f.values });
-const fp4MoeJson = (f: RuntimeSettings['kernels']['fp4MoeEfficiency']) => (f === undefined ? null : typeof f === 'number' ? f : { expert_macs: f.sizes, values: f.values });
+const fp4MoeJson = (f: RuntimeSettings['kernels']['fp4MoeEfficiency']) => (f === undefined ? null : typeof f === 'number' ? f : 'keys' in f ? { expert_macs: f.rows[0]!.sizes, values: Object.fromEntries(f.keys.map((c, i) => [String(c), f.rows[i]!.values])) } : { expert_macs: f.sizes, values: f.values });
 // the runtime's own small-message all-reduce (collectives.custom_allreduce): message bytes, seconds per call, largest group
 // (and smaller groups' own tables by group size, where the runtime measured them)
 const customAllreduceJson = (c: Exclude<NonNullable<NonNullable<RuntimeSettings['collectives']>['customAllreduce']>, false>) => ({
