@@ -9,18 +9,25 @@ import { parseSeconds } from '../sim/request.js';
 import { plan } from '../serve/plan.js';
 import { loadTrace } from '../serve/trace.js';
 import { number } from '../serve/flags.js';
+import { priceInRange } from '../sim/price.js';
 import { renderPlan } from '../report/plan-text.js';
 
 // --price USD (every part) or ID=USD[,ID=USD…]; unknown ids are errors
 function parsePrices(v: string | undefined, ids: string[]): { all?: number; byId: Map<string, number> } {
   const byId = new Map<string, number>();
   if (v === undefined) return { byId };
-  if (!v.includes('=')) return { all: number('price', v), byId };
+  // a price as simulate's --price takes it: 0 or from a millionth to a million USD per device-hour (src/sim/price.ts)
+  const usd = (text: string): number => {
+    const n = number('price', text)!;
+    if (!priceInRange(n)) throw new UserError(`--price: expected 0 or USD per device-hour from 1e-6 to 1e6, found "${text}"`);
+    return n;
+  };
+  if (!v.includes('=')) return { all: usd(v), byId };
   for (const part of v.split(',')) {
-    const [id, usd] = part.split('=').map((s) => s.trim());
-    if (!id || usd === undefined) throw new UserError(`--price "${part}": expected ID=USD (USD per device-hour)`);
+    const [id, text] = part.split('=').map((s) => s.trim());
+    if (!id || text === undefined) throw new UserError(`--price "${part}": expected ID=USD (USD per device-hour)`);
     if (!ids.includes(id)) throw new UserError(`--price ${id}: not one of --hardware ${ids.join(',')}`);
-    byId.set(id, number('price', usd)!);
+    byId.set(id, usd(text));
   }
   return { byId };
 }

@@ -5,6 +5,8 @@ import { runSweep, type SweepSummary } from '../sweep/run.js';
 import { UserError } from '../spec/errors.js';
 import { parseShard } from '../sweep/shard.js';
 
+const MAX_WORKERS = 1024;
+
 export default class Sweep extends BaseCommand {
   static summary = 'Simulate every combination of a grid of flags; write one CSV row per combination and the Pareto front.';
   static description =
@@ -31,7 +33,8 @@ export default class Sweep extends BaseCommand {
 
   async run(): Promise<SweepSummary> {
     const { args, flags } = await this.parse(Sweep);
-    if (flags.workers !== undefined && flags.workers < 1) throw new UserError('--workers must be ≥ 1');
+    // a thread per worker (as many as the grid has chunks): 10^11 asked for hundreds of threads on a 90k grid
+    if (flags.workers !== undefined && !(flags.workers >= 1 && flags.workers <= MAX_WORKERS)) throw new UserError(`--workers: expected an integer from 1 to ${MAX_WORKERS} (engine threads), found "${flags.workers}"`);
     const bar = startProgress({ label: 'sweep', json: this.jsonEnabled() });
     let summary: SweepSummary;
     try {

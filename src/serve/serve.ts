@@ -11,6 +11,7 @@ import { modelForRuntime } from '../runtime/mla-cache.js';
 import { findLibraryRuntime } from '../spec/library.js';
 import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { UserError } from '../spec/errors.js';
+import { priceInRange } from '../sim/price.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { buildLayout, dpMoeOf, type Layout } from '../sim/parallel.js';
 import { workEnergy } from '../sim/energy-cost.js';
@@ -131,9 +132,21 @@ export const MAX_SERVE_DEVICES = 16_384;
 // span empty (and 1/(rate·shape) overflows), above 1e3 the gaps are constant to a part in 30; the range is symmetric
 export const MIN_BURSTINESS = 1e-3;
 
+// Upper ends of the load and scheduler flags, far past any deployment: a billion requests a second arrive closer than
+// a nanosecond apart (every step takes longer: all at once); a replica that runs or a client pool that holds more than
+// the requests simulated, or a step budget past the 1e9-token length cap (src/serve/lengths.ts), changes nothing.
+export const MAX_RATE = 1e9;
+const MAX_OF: Record<string, number> = {
+  rate: MAX_RATE, 'max-concurrency': MAX_REQUESTS, concurrency: MAX_REQUESTS, 'max-num-seqs': MAX_REQUESTS, 'max-num-batched-tokens': 1e9,
+};
+// the arrival and length streams take the seed as a uint32 (src/serve/rng.ts `seed >>> 0`): 2^32 would replay seed 0
+export const MAX_SEED = 2 ** 32 - 1;
+
 function positive(name: string, v: number | undefined, integer: boolean): void {
   if (v === undefined) return;
   if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new UserError(`--${name}: expected a positive ${integer ? 'integer' : 'number'}, found "${v}"`);
+  const max = MAX_OF[name];
+  if (max !== undefined && v > max) throw new UserError(`--${name}: expected at most ${max}, found "${v}"`);
 }
 
 export function serve(o: ServeOptions): ServeRun {
@@ -151,6 +164,8 @@ export function serve(o: ServeOptions): ServeRun {
   for (const [k, v] of [['devices', o.devices], ['prefill-devices', o.prefillDevices], ['decode-devices', o.decodeDevices]] as const) {
     if (v !== undefined && v > MAX_SERVE_DEVICES) throw new UserError(`--${k}: at most ${MAX_SERVE_DEVICES} devices are simulated, found "${v}"`);
   }
+  if (o.seed !== undefined && !(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= MAX_SEED)) throw new UserError(`--seed: expected an integer from 0 to ${MAX_SEED}, found "${o.seed}"`);
+  if (o.priceUsdPerHour !== undefined && !priceInRange(o.priceUsdPerHour)) throw new UserError(`--price: expected 0 or USD per device-hour from 1e-6 to 1e6, found "${o.priceUsdPerHour}"`);
   const modes = [o.rate !== undefined, o.concurrency !== undefined, o.trace !== undefined || o.traceRows !== undefined].filter(Boolean).length;
   if (o.concurrency !== undefined && (o.rate !== undefined || o.maxConcurrency !== undefined)) throw new UserError('--concurrency is a closed loop: leave out --rate and --max-concurrency (or use --rate R --max-concurrency C)');
   if (modes === 0) throw new UserError('serve needs a load: --rate R (requests/s), --concurrency C (closed loop) or --trace FILE');

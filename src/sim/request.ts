@@ -73,11 +73,17 @@ const INT_MAX: Record<string, number> = {
   devices: 1e6, tp: 1e5, pp: 1e5, ep: 1e6, 'input-tokens': 1e8, 'output-tokens': 1e8, resolution: 65536, frames: 1e5, steps: 1e5,
   'spec-tokens': 64, mtp: 64,
 };
+// Smallest value where 0 asks for nothing: no device group, a zero-pixel image, a video of no frames, no denoising
+// step (--resolution 0 once answered 2.4 s: the text encoder alone). 0 stays valid where it asks something: an empty
+// prompt (decode from nothing), no output (a prompt-only TTFT run); --devices and --ep say "a positive integer"
+// where the layout reads them (src/sim/parallel.ts).
+const INT_MIN: Record<string, number> = { tp: 1, pp: 1, resolution: 1, frames: 1, steps: 1 };
 function int(v: unknown, name: Name, dflt?: number): number | undefined {
   if (v === undefined || v === null || v === '') return dflt;
   const n = typeof v === 'number' ? v : Number(String(v).trim());
+  const min = INT_MIN[name] ?? 0;
   const max = INT_MAX[name] ?? 1e9;
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new UserError(`--${name}: expected an integer from 0 to ${max}, found "${String(v).slice(0, 40)}"`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`--${name}: expected an integer from ${min} to ${max}, found "${String(v).slice(0, 40)}"`);
   return n;
 }
 
@@ -152,7 +158,6 @@ export function buildRequest(
   }
   const tp = int(flags[TP], 'tp', 1)!;
   const pp = int(flags[PP], 'pp', 1)!;
-  if (tp < 1 || pp < 1) throw new UserError('--tp and --pp must be ≥ 1');
   const audioSeconds = num('audio-seconds', flags[AUDIO_SECONDS]);
   if (audioSeconds !== undefined && audioSeconds > 1e6) throw new UserError(`--audio-seconds: expected at most 1000000 (11.6 days), found "${audioSeconds}"`);
   // under 10 ms (one mel frame) there is no audio to transcribe: 5e-324 s gave a real-time factor past any number (null)

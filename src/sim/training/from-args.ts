@@ -75,6 +75,8 @@ function parseTokens(v: string | number | undefined): number | undefined {
   return x;
 }
 
+const MAX_TOP = 10_000;
+
 export function trainOptionsFromFlags(f: TrainFlags): TrainOptions {
   return {
     devices: f.devices,
@@ -109,6 +111,8 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
   // the runtime binds before the what-ifs, as simulate's, so that --set runtime.… edits the bound runtime
   const hw = f.set?.length ? await applyWhatIfs(bound, undefined, f.set) : bound;
   const o = trainOptionsFromFlags(f);
+  // --top 0 printed an empty table and --top -1 every configuration but the last; the search keeps a few thousand at most
+  if (f.top !== undefined && !(Number.isInteger(f.top) && f.top >= 1 && f.top <= MAX_TOP)) throw new UserError(`--top: expected an integer from 1 to ${MAX_TOP} (configurations printed with --search), found "${f.top}"`);
   if (f.search) {
     if (o.rematPolicy !== undefined) throw new UserError('--remat-policy does not go with --search (the search picks the recompute policy; price one split with --remat-policy)');
     if (o.schedule !== undefined && !['1f1b', 'interleaved', 'dualpipe'].includes(o.schedule)) throw new UserError(`--schedule must be 1f1b, interleaved, dualpipe (got "${o.schedule}")`);
