@@ -26,9 +26,10 @@
 // over them): each op's per-launch time goes to the buffer it is encoded in, a projection the runtime runs as separate
 // matmuls (q / k / v, gate / up) splits into that many dispatches. Activations and the KV cache are not counted among a
 // buffer's inputs (a few Mi elements at the contexts of the bundled rows; the cache grows with the context: LOW).
-// Hot path: only for a runtime with the field. Where the buffers fall does not depend on the times: the walk is done
-// once per distinct rule (cached by a hash, checked op by op) and kept beside the pass's ops array (a WeakMap), so no op
-// changes shape and a costing only sums its ops' times over the grouped buffers.
+// Hot path: only for a runtime with the field. Where the buffers fall does not depend on the times: a pass's ops are
+// read once (what the rule sees of each, and its hash), the buffers walked once per distinct rule (cached by the hash,
+// checked value by value) and the plan kept beside the pass's ops array (a WeakMap), so no op changes shape and a
+// costing only sums its ops' times over the grouped buffers.
 import type { GraphOp } from '../model/decoder-graph.js';
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
@@ -82,6 +83,9 @@ function bind(op: GraphOp, m: DecoderModel, p: Precision, gated: boolean, expert
 // each pass's plan, kept beside its ops array (a pass's ops are built afresh for every costing; no op changes shape)
 const PASS = new WeakMap<GraphOp[], BufferPlan>();
 
+// scratch of the one walk over a pass's ops: what the commit rule sees of each op (copied into a rule on a miss)
+const COUNT: number[] = [], EARLY: boolean[] = [], ELEMENTS: number[] = [], DISPATCHES: number[] = [];
+
 /** find (or walk once) the plan of a pass's command buffers, where the bound runtime prices them (mutates no op) */
 export function markCommandBuffers(ops: GraphOp[], m: DecoderModel, hw: NormalizedHardware, p: Precision, ep: number): GraphOp[] {
   const cb = hw.runtime?.kernels?.commandBuffer;
@@ -92,43 +96,41 @@ export function markCommandBuffers(ops: GraphOp[], m: DecoderModel, hw: Normaliz
   for (const op of ops) if (op.count > top && op.count > 0 && op.kind !== 'collective') top = op.count;
   const layers = Math.min(Math.ceil(top), 4096);
   const maxOps = cb.maxOps, cap = (cb.maxMb + 1) * MI;
+  // one walk: each op as the rule sees it, into the scratch arrays, and their hash
+  const n = ops.length;
+  COUNT.length = EARLY.length = ELEMENTS.length = DISPATCHES.length = n;
   let h = Math.imul(0x811c9dc5 ^ (layers * 31 + maxOps), 16777619);
   let opened = false;
-  for (const op of ops) {
+  for (let i = 0; i < n; i++) {
+    const op = ops[i]!;
     bind(op, m, p, gated, experts);
     if (C > 0 && op.count === top) opened = true;
+    COUNT[i] = C;
+    EARLY[i] = !opened;
+    ELEMENTS[i] = E;
+    DISPATCHES[i] = D;
     h = Math.imul(h ^ (C * 131 + Math.round(E) + D * 7919 + (opened ? 0 : 1)), 16777619);
   }
   const hit = PLANS.get(h);
-  if (hit && hit.rule.layers === layers && hit.rule.maxOps === maxOps && hit.rule.cap === cap && hit.rule.floorS === cb.floorS && hit.rule.count.length === ops.length) {
-    let same = true;
-    opened = false;
-    for (let i = 0; i < ops.length && same; i++) {
-      bind(ops[i]!, m, p, gated, experts);
-      if (C > 0 && ops[i]!.count === top) opened = true;
-      same = hit.rule.count[i] === C && hit.rule.elements[i] === E && hit.rule.dispatches[i] === D && hit.rule.early[i] === !opened;
-    }
-    if (same) {
-      PASS.set(ops, hit.plan);
-      return ops;
-    }
+  if (hit && sameRule(hit.rule, layers, maxOps, cap, cb.floorS)) {
+    PASS.set(ops, hit.plan);
+    return ops;
   }
-  const count: number[] = [], early: boolean[] = [], elements: number[] = [], dispatches: number[] = [];
-  opened = false;
-  for (const op of ops) {
-    bind(op, m, p, gated, experts);
-    if (C > 0 && op.count === top) opened = true;
-    count.push(C);
-    early.push(!opened);
-    elements.push(E);
-    dispatches.push(D);
-  }
-  const rule: BufferRule = { count, early, elements, dispatches, layers, maxOps, cap, floorS: cb.floorS };
+  const rule: BufferRule = { count: COUNT.slice(), early: EARLY.slice(), elements: ELEMENTS.slice(), dispatches: DISPATCHES.slice(), layers, maxOps, cap, floorS: cb.floorS };
   const plan = bufferGroups(rule);
   if (PLANS.size >= MAX_PLANS) PLANS.clear();
   PLANS.set(h, { rule, plan });
   PASS.set(ops, plan);
   return ops;
+}
+
+// a cached rule is the pass's own (the hash only finds it): the same limits and, op by op, the scratch walk's values
+function sameRule(r: BufferRule, layers: number, maxOps: number, cap: number, floorS: number): boolean {
+  if (r.layers !== layers || r.maxOps !== maxOps || r.cap !== cap || r.floorS !== floorS || r.count.length !== COUNT.length) return false;
+  for (let i = 0; i < COUNT.length; i++) {
+    if (r.count[i] !== COUNT[i] || r.elements[i] !== ELEMENTS[i] || r.dispatches[i] !== DISPATCHES[i] || r.early[i] !== EARLY[i]) return false;
+  }
+  return true;
 }
 
 /** the ops of a pass as MLX's commit rule sees them: per op its count, elements per dispatch and dispatches */

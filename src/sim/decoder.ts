@@ -277,7 +277,8 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
   // and so are a decode step's launched eagerly above the captured graphs (serve: src/sim/graph-padding.ts)
   const phase = name === 'mixed' || name === DECODE_EAGER ? 'decode' : name;
   const plan = bufferPlan(ops);
-  if (plan) TIMES.fill(0, 0, (TIMES.length = ops.length));
+  // per-launch device times of the pass's ops, for its command-buffer floor: the pass's own (MLX passes only)
+  const times = plan ? new Float64Array(ops.length) : undefined;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.count <= 0) continue;
@@ -296,24 +297,22 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       const t = ahead ? k.deviceS! : k.seconds;
       const ov = t - Math.max(k.computeS, k.memoryS);
       addOp(t, k.computeS, k.memoryS, ov, n, op.flops * n, op.bytes * n, ahead ? k.floorS! : 0);
-      if (plan) TIMES[i] = t;
+      if (times) times[i] = t;
       out?.push(opRow(phase, op, n, op.flops * n, op.bytes * n, t, k.computeS, k.memoryS, ov));
     } else {
       const r = addContextOp(op, hw, c0, c1, lp, n, ahead);
-      if (plan) TIMES[i] = r.t;
+      if (times) times[i] = r.t;
       out?.push(opRow(phase, op, n, (op.flops + op.flopsPerCtx * r.cx) * n, (op.bytes + op.bytesPerCtx * r.cx) * n, r.t, r.tc, r.tm, r.ov));
     }
   }
-  if (plan) addBufferFloor(plan, out, phase);
+  if (plan) addBufferFloor(plan, times!, out, phase);
   return finishPass(hw, out, phase);
 }
 
-// per-launch device times of a pass's ops, for its command-buffer floor (read before the next pass)
-const TIMES: number[] = [];
 // the GPU time the runtime's command buffers add beyond the ops' own (src/sim/command-buffers.ts): device time, booked
 // as overhead, a row of its own
-function addBufferFloor(plan: BufferPlan, out: OpRow[] | undefined, phase: string): void {
-  const d = bufferDeficit(plan, TIMES);
+function addBufferFloor(plan: BufferPlan, times: Float64Array, out: OpRow[] | undefined, phase: string): void {
+  const d = bufferDeficit(plan, times);
   if (!(d > 0)) return;
   S.seconds += d;
   S.overheadS += d;
@@ -333,7 +332,7 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
   if (warnings) for (const w of prep.warn) warnings.add(w);
   let next = 0; // the next context op
   const plan = prep.plan;
-  if (plan) TIMES.fill(0, 0, (TIMES.length = code.length));
+  const times = plan ? new Float64Array(code.length) : undefined;
   for (let i = 0; i < code.length; i++) {
     const kind = code[i]!;
     if (kind === SKIP) continue;
@@ -344,13 +343,13 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
     const n = nums[8 * i + 4]!;
     if (kind === FREE) {
       addOp(nums[8 * i]!, nums[8 * i + 1]!, nums[8 * i + 2]!, nums[8 * i + 3]!, n, nums[8 * i + 5]! * n, nums[8 * i + 6]! * n, nums[8 * i + 7]!);
-      if (plan) TIMES[i] = nums[8 * i]!;
+      if (times) times[i] = nums[8 * i]!;
     } else {
       const r = addContextOp(ctxOps[next++]!, hw, c0, c1, lp, n, ahead);
-      if (plan) TIMES[i] = r.t;
+      if (times) times[i] = r.t;
     }
   }
-  if (plan) addBufferFloor(plan, undefined, phase);
+  if (plan) addBufferFloor(plan, times!, undefined, phase);
   return finishPass(hw, undefined, phase);
 }
 
