@@ -1,6 +1,6 @@
 // The summary table of a comparison, shared by the Markdown and HTML reports: display text per cell plus
 // the raw number to sort by.
-import { fmtGB, fmtNumber, fmtSeconds } from './format.js';
+import { fmtGB, fmtNumber, fmtSeconds, grouped } from './format.js';
 import type { PairRow } from './rows.js';
 import { itemOf, latencyOf, throughputOf } from './rows.js';
 
@@ -20,7 +20,7 @@ const str = (s: string | null | undefined): Cell => ({ text: s ?? '—', sort: s
 
 function usd(v: number | null | undefined): string {
   if (v == null || !Number.isFinite(v)) return '—';
-  return v >= 100 ? `$${Math.round(v).toLocaleString('en-US')}` : `$${Number(v.toPrecision(3))}`;
+  return v >= 100 ? `$${grouped(Math.round(v))}` : `$${Number(v.toPrecision(3))}`;
 }
 function joules(v: number | null | undefined): string {
   if (v == null || !Number.isFinite(v)) return '—';

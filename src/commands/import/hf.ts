@@ -6,6 +6,7 @@ import { UserError } from '../../spec/errors.js';
 import { hfConfigPath, hfToYaml, loadHfModel, readHfConfig } from '../../spec/hf/load.js';
 import { readSpecFile } from '../../spec/safe-read.js';
 import { countParams } from '../../model/params.js';
+import { grouped } from '../../report/format.js';
 
 export default class ImportHf extends BaseCommand {
   static summary = 'Write a hwperf model spec (commented YAML, with its source) from a Hugging Face config.json, offline.';
@@ -41,7 +42,7 @@ export default class ImportHf extends BaseCommand {
       writeFileAtomic(checkOutFile(flags.out, !!flags.force), y.text);
     }
     if (!this.jsonEnabled()) {
-      if (flags.out) this.log(`wrote ${flags.out}: ${y.id} (${y.spec.arch}), ${p.total.toLocaleString('en-US')} parameters`);
+      if (flags.out) this.log(`wrote ${flags.out}: ${y.id} (${y.spec.arch}), ${grouped(p.total)} parameters`);
       else process.stdout.write(y.text);
       for (const w of y.spec.warnings) process.stderr.write(`hwperf: warning: ${w}\n`);
     }

@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { resolveHardware } from '../../spec/library.js';
 import { withDefaultRuntime } from '../../runtime/resolve.js';
-import { fmtBandwidth, fmtFlopRate, fmtGB, fmtPercent, fmtSeconds, fmtWatts, renderTable } from '../../report/format.js';
+import { fmtBandwidth, fmtFlopRate, fmtGB, fmtPercent, fmtSeconds, fmtWatts, grouped, renderTable } from '../../report/format.js';
 import type { NormalizedHardware } from '../../spec/types.js';
 
 export function hardwareJson(h: NormalizedHardware) {
@@ -89,7 +89,7 @@ export default class ShowHardware extends BaseCommand {
       if (h.power?.idleW !== undefined) rows.push(['idle power', fmtWatts(h.power.idleW)]);
       const when = (d?: string, src?: string) => (d || src ? ` (${[d, src].filter(Boolean).join(', ')})` : '');
       if (h.price?.hourUsd !== undefined) rows.push(['price per device-hour', `$${h.price.hourUsd}${when(h.price.hourDate, h.price.hourSource)}`]);
-      if (h.price?.purchaseUsd !== undefined) rows.push(['purchase price', `$${h.price.purchaseUsd.toLocaleString('en-US')}${when(h.price.purchaseDate, h.price.purchaseSource)}`]);
+      if (h.price?.purchaseUsd !== undefined) rows.push(['purchase price', `$${grouped(h.price.purchaseUsd)}${when(h.price.purchaseDate, h.price.purchaseSource)}`]);
       this.log(renderTable(['field', 'value'], rows));
       this.log(`sources:\n${h.sources.map((s) => `  - ${s}`).join('\n')}`);
     }

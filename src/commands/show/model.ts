@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { resolveModel, getLibrary } from '../../spec/library.js';
 import { countParams, forwardFlops } from '../../model/params.js';
-import { fmtCount, fmtFlops, renderTable } from '../../report/format.js';
+import { fmtCount, fmtFlops, grouped, renderTable } from '../../report/format.js';
 
 export default class ShowModel extends BaseCommand {
   static summary = 'Show a model: structure, parameter counts (from the spec) and forward FLOPs.';
@@ -27,8 +27,8 @@ export default class ShowModel extends BaseCommand {
     if (!this.jsonEnabled()) {
       this.log(`${model.name} (${model.id}) — family ${model.family}${model.rumoured ? ' — RUMOURED architecture' : ''}`);
       const rows: [string, string][] = [
-        ['parameters (total)', `${fmtCount(p.total)} (${p.total.toLocaleString('en-US')})`],
-        ['parameters (active per token)', `${fmtCount(p.active)} (${p.active.toLocaleString('en-US')})`],
+        ['parameters (total)', `${fmtCount(p.total)} (${grouped(p.total)})`],
+        ['parameters (active per token)', `${fmtCount(p.active)} (${grouped(p.active)})`],
         ['forward FLOPs', flops == null ? '—' : fmtFlops(flops)],
       ];
       for (const [k, v] of Object.entries(model)) {
@@ -38,7 +38,7 @@ export default class ShowModel extends BaseCommand {
       this.log(renderTable(['field', 'value'], rows));
       if (model.reference_params?.total) {
         const err = (p.total / model.reference_params.total - 1) * 100;
-        this.log(`published total ${model.reference_params.total.toLocaleString('en-US')} (${model.reference_params.source ?? 'see sources'}): ${err >= 0 ? '+' : ''}${err.toFixed(3)}%`);
+        this.log(`published total ${grouped(model.reference_params.total)} (${model.reference_params.source ?? 'see sources'}): ${err >= 0 ? '+' : ''}${err.toFixed(3)}%`);
       }
       this.log(`sources:\n${model.sources.map((s) => `  - ${s}`).join('\n')}`);
     }
