@@ -30,6 +30,8 @@ const cases: [string, string[], RegExp][] = [
   ['plan --rate past a billion a second', [...PLAN, '--rate', '2e9'], /^--rate: expected at most 1000000000 requests\/s, found "2000000000"$/],
   ['train --top 0', [...TRAIN, '--search', '--top', '0'], /^--top: expected an integer from 1 to 10000 .*found "0"$/],
   ['train --top -1 (it printed all but the last)', [...TRAIN, '--top', '-1'], /^--top: expected an integer from 1 to 10000 .*found "-1"$/],
+  ['op gemm past a 32-bit dimension', ['op', 'gemm', '--hardware', 'h100-sxm', '--m', '99999999999999', '--n', '8', '--k', '8'], /^--m: expected at most 2147483647 .*found "99999999999999"$/],
+  ['op allreduce past simulate\'s device cap', ['op', 'allreduce', '--hardware', 'h100-sxm', '--bytes', '1e9', '--devices', '99999999999'], /^--devices: expected an integer from 2 to 1000000 .*found "99999999999"$/],
   ['sweep --workers past a thread count', ['sweep', 'examples/sweep-small.yaml', '--out', '/nonexistent/x.csv', '--workers', '100000'], /^--workers: expected an integer from 1 to 1024 \(engine threads\), found "100000"$/],
 ];
 

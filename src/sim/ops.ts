@@ -30,10 +30,15 @@ export function checkDtype(d: string): Dtype {
   return d as Dtype;
 }
 
+const MAX_GEMM_DIM = 2 ** 31 - 1;
+const MAX_ALLREDUCE_DEVICES = 1e6;
+
 /** C[m, n] = A[m, k] · B[k, n] in `dtype`, output in the same dtype (cuBLASLt-style benchmark). */
 export function opGemm(hw: NormalizedHardware, m: number, n: number, k: number, dtype: Dtype): OpResult {
   for (const [name, v] of [['m', m], ['n', n], ['k', k]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new UserError(`--${name} must be a positive integer, found "${v}"`);
+    // cuBLAS's GEMM calls take int m, n, k (cublasGemmEx): 10^14 rows once answered "3390000000000000 days"
+    if (v > MAX_GEMM_DIM) throw new UserError(`--${name}: expected at most ${MAX_GEMM_DIM} (a GEMM dimension is a 32-bit int in cuBLAS), found "${v}"`);
   }
   const b = BYTES[dtype] ?? 2;
   const op = linear('gemm', m, n, k, dtype, b, b);
@@ -65,7 +70,7 @@ export function opStream(hw: NormalizedHardware, bytes: number): OpResult {
 /** all-reduce of `bytes` over `devices`; busbw = algbw × 2(n−1)/n (nccl-tests doc/PERFORMANCE.md). */
 export function opAllreduce(hw: NormalizedHardware, bytes: number, devices: number): OpResult {
   if (!(bytes > 0)) throw new UserError(`--bytes must be positive, found "${bytes}"`);
-  if (!Number.isInteger(devices) || devices < 2) throw new UserError(`--devices must be an integer ≥ 2, found "${devices}"`);
+  if (!Number.isInteger(devices) || devices < 2 || devices > MAX_ALLREDUCE_DEVICES) throw new UserError(`--devices: expected an integer from 2 to ${MAX_ALLREDUCE_DEVICES} (simulate's --devices cap), found "${devices}"`);
   const seconds = commSeconds(hw, 'allreduce', bytes, devices, true);
   const algbw = bytes / seconds;
   const warnings = !hw.scaleUp && !hw.scaleOut ? [`${hw.id} has no device interconnect in its spec: a 16 GB/s host path is assumed`] : [];
