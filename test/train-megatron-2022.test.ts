@@ -1,0 +1,45 @@
+// Megatron-LM / NeMo Megatron of 2022 (runtimes/megatron-2022.yaml): core attention wrote its score matrix out
+// (baddbmm, fused scale-mask-softmax, attention dropout, bmm; src/sim/training/materialised-attention.ts) where today's
+// `megatron` runs a fused flash kernel. The bytes per score are checked against the kernel sequence of the source
+// (Megatron-LM @d2073912 megatron/model/transformer.py CoreAttention), the step against `megatron`.
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { decoderShape } from '../src/sim/training/shapes.js';
+import { layerForwardOps } from '../src/sim/training/layer-cost.js';
+import { materialiseAttention } from '../src/sim/training/materialised-attention.js';
+import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
+import type { DecoderModel } from '../src/spec/types.js';
+import type { PlanShape } from '../src/sim/training/plan.js';
+
+const lib = getLibrary();
+const gpt5b = lib.models['pax-gpt-5b']! as DecoderModel;
+const a100 = lib.hardware['a100-sxm4-80gb']!;
+const old = bindRuntime(a100, libraryRuntime('megatron-2022'));
+const now = bindRuntime(a100, libraryRuntime('megatron'));
+const plan: PlanShape = { devices: 8, tp: 2, pp: 1, cp: 1, dp: 4, ep: 1, interleave: 1, schedule: '1f1b', seqLen: 2048, globalBatch: 1440, microBatch: 2 };
+
+describe('megatron-2022: attention written out', () => {
+  it('13 bytes per score (baddbmm 2, softmax 2 + 2, dropout 2 + 2 + 1, bmm 2), 5 kernels, every query-key pair computed', () => {
+    const s = decoderShape(gpt5b);
+    const fused = layerForwardOps(s, plan, false, 'bf16');
+    const ops = materialiseAttention(fused, s, plan, old);
+    const a = ops.find((o) => o.kind === 'attention')!, f = fused.find((o) => o.kind === 'attention')!;
+    const scores = 2 * (32 / 2) * 2048 * 2048; // micro-batch · heads per tp rank · sq · sk
+    expect(a.bytes - f.bytes).toBeCloseTo(13 * scores, -3);
+    expect(a.kernels).toBe(5);
+    expect(a.attn).toBeUndefined();
+    expect(materialiseAttention(fused, s, plan, now)).toBe(fused); // today's Megatron keeps its fused kernel
+  });
+
+  it('GPT-3 5B on a DGX A100 trains slower than under megatron, finite and fitting, and the gap grows with the sequence', () => {
+    const run = (hw: typeof old, seqLen: number) =>
+      simulateTraining(buildTrainRequest(gpt5b, hw, { devices: 8, tp: 2, seqLen, globalBatch: 1440, microBatch: 2, recompute: 'none', dtype: 'bf16' }));
+    const a = run(old, 2048), b = run(now, 2048);
+    expect(Number.isFinite(a.tokens_per_s!)).toBe(true);
+    expect(a.memory.fits).toBe(true);
+    expect(a.tokens_per_s!).toBeLessThan(b.tokens_per_s!);
+    const gap = (seq: number) => run(now, seq).tokens_per_s! / run(old, seq).tokens_per_s!;
+    expect(gap(2048)).toBeGreaterThan(gap(1024));
+  });
+});
