@@ -228,7 +228,10 @@ function setPath(o: Record<string, unknown>, path: (string | number)[], v: unkno
   }
   const last = path[path.length - 1]!;
   if (v === undefined) delete cur[last];
-  else Object.defineProperty(cur, last, { value: v, enumerable: true, writable: true, configurable: true }); // a literal "__proto__" key
+  // a copy of an object or array: HOSTILE's `{}` and `[]` are shared, and a later mutation through the path (cur = cur[k])
+  // wrote into them, so a case could leave `{}` holding itself and the next case's stringify overflowed the stack (seed
+  // 7349: five "uncaught RangeError" spec cases, thrown in this harness before any hwperf code ran)
+  else Object.defineProperty(cur, last, { value: v !== null && typeof v === 'object' ? structuredClone(v) : v, enumerable: true, writable: true, configurable: true }); // a literal "__proto__" key
 }
 
 // Flags as people type them, valid and not.
