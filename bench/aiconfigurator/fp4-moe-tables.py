@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
-"""TensorRT-LLM's fused NVFP4 MoE rate on each Blackwell part, by one local expert's GEMM MACs x local experts, from
-NVIDIA's aiconfigurator timings of that part (runtimes/tensorrt-llm.yaml kernels.fp4_moe_efficiency).
+"""TensorRT-LLM's fused MoE rate on each part, by one local expert's GEMM MACs x local experts, from NVIDIA's
+aiconfigurator timings of that part (runtimes/tensorrt-llm.yaml kernels.fp4_moe_efficiency; on Hopper
+fp8_moe_efficiency and fp8_block_moe_efficiency).
 
-    python3 bench/aiconfigurator/fp4-moe-tables.py DATA_DIR [PART ...]
+    python3 bench/aiconfigurator/fp4-moe-tables.py DATA_DIR [PART[:DTYPE] ...]
+
+DTYPE is nvfp4 (the default), fp8 (per-tensor) or fp8_block; the PARTs by default are the nvfp4 ones below and h100_sxm /
+h200_sxm with fp8 and fp8_block (the CUTLASS fused MoE there too: collect_moe.py runs fp8_block through "cutlass" on
+Hopper, whose grouped GEMM is DeepGEMM-JIT backed; moe_torch_flow_cutlass), as fractions of the part's dense fp8 peak.
 
 DATA_DIR is aiconfigurator's systems data folder, aic-core/src/aiconfigurator_core/systems/data, of
 ai-dynamo/aiconfigurator at commit 095f58a51. Nothing is downloaded; needs
@@ -32,22 +37,24 @@ from collections import defaultdict
 import pyarrow.parquet as pq
 
 PEAK = {'b200_sxm': 9000e12, 'gb200': 10000e12, 'b300_sxm': 13125e12, 'gb300': 15000e12, 'rtx_pro_6000_server': 2000e12}
+FP8_PEAK = {'h100_sxm': 1978.9e12, 'h200_sxm': 1978.9e12}  # hardware/nvidia/h100-sxm.yaml, h200-sxm.yaml
+DEFAULT = [*PEAK, 'h100_sxm:fp8', 'h100_sxm:fp8_block', 'h200_sxm:fp8', 'h200_sxm:fp8_block']
 LOCAL = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 MACS = [2 ** e for e in range(24, 37, 2)]
 
 
-def load(data, part, source):
+def load(data, part, source, dtype='nvfp4'):
     rows = pq.read_table(f'{data}/{part}/moe/trtllm/1.3.0rc20/moe_perf.parquet').to_pylist()
     out = []
     for r in rows:
-        if r['moe_dtype'] != 'nvfp4' or r['kernel_source'] != source or r['distribution'] != 'balanced':
+        if r['moe_dtype'] != dtype or r['kernel_source'] != source or r['distribution'] != 'balanced':
             continue
         t, h, e, k, tp, ep = r['num_tokens'], r['hidden_size'], r['num_experts'], r['topk'], r['moe_tp_size'], r['moe_ep_size']
         if tp * ep > 8:
             continue
         i = r['inter_size'] / tp
         flop = 2 * t * k * h * i * 3 / ep
-        out.append({'eff': flop / (r['latency'] * 1e-3) / PEAK[part], 'tokens': t, 'rows': t * k / e, 'macs': t * k / e * h * i,
+        out.append({'eff': flop / (r['latency'] * 1e-3) / (PEAK[part] if dtype == 'nvfp4' else FP8_PEAK[part]), 'tokens': t, 'rows': t * k / e, 'macs': t * k / e * h * i,
                     'local': e / ep, 'shape': (h, r['inter_size'], e, k, tp, ep)})
     return out
 
@@ -117,10 +124,11 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     data = sys.argv[1]
-    for part in sys.argv[2:] or list(PEAK):
-        pts = load(data, part, 'moe_torch_flow_cutlass')
+    for arg in sys.argv[2:] or DEFAULT:
+        part, dtype = (arg.split(':') + ['nvfp4'])[:2]
+        pts = load(data, part, 'moe_torch_flow_cutlass', dtype)
         big = [p for p in pts if p['tokens'] >= 1024]
-        print(f'{part}: {len(pts)} CUTLASS nvfp4 timings of {len({p["shape"] for p in pts})} shapes (tp x ep <= 8); spread of a log-log fit, all tokens / >= 1024 tokens:')
+        print(f'{part}: {len(pts)} CUTLASS {dtype} timings of {len({p["shape"] for p in pts})} shapes (tp x ep <= 8); spread of a log-log fit, all tokens / >= 1024 tokens:')
         for name, cols in [('tokens', [lambda p: math.log(p['tokens'])]), ('rows per expert', [lambda p: math.log(p['rows'])]),
                            ('expert MACs', [lambda p: math.log(p['macs'])]), ('expert MACs, local experts', [lambda p: math.log(p['macs']), lambda p: math.log(p['local'])])]:
             print(f'  by {name:27s} {lstsq_spread(pts, cols):.2f}x / {lstsq_spread(big, cols):.2f}x')
@@ -128,12 +136,13 @@ def main():
         inside = [p for p in pts if MACS[0] <= p['macs'] and p['local'] >= LOCAL[0]]
         res = [math.log(p['eff'] / lookup(grid, p['macs'], p['local'])) for p in inside]
         print(f'  around the table (log-bilinear, {len(inside)} timings with >= {MACS[0]:.2e} MACs): {math.exp((sum(e * e for e in res) / len(res)) ** 0.5):.2f}x')
-        print(f'  fp4_moe_efficiency:  # {part}, fraction of {PEAK[part] / 1e12:.0f} TFLOP/s')
+        field = {'nvfp4': 'fp4_moe_efficiency', 'fp8': 'fp8_moe_efficiency', 'fp8_block': 'fp8_block_moe_efficiency'}[dtype]
+        print(f'  {field}:  # {part}, fraction of {(PEAK[part] if dtype == "nvfp4" else FP8_PEAK[part]) / 1e12:.0f} TFLOP/s')
         print(f'    expert_macs: [{", ".join(str(m) for m in MACS)}]')
         print("    values:  # by the rank's local experts")
         for loc, row in zip(LOCAL, grid):
             print(f'      {loc}: [{", ".join(f"{v:.4f}" for v in row)}]')
-        lat = load(data, part, 'moe_torch_flow_min_latency')
+        lat = load(data, part, 'moe_torch_flow_min_latency') if dtype == 'nvfp4' else []
         if lat:
             cut = {(p['shape'], p['tokens']): p['eff'] for p in pts}
             pairs = [(cut[(p['shape'], p['tokens'])], p['eff'], p['macs']) for p in lat if (p['shape'], p['tokens']) in cut]

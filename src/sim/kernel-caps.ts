@@ -2,7 +2,7 @@
 // library's measured rate, the block-FP8 and per-tensor FP8 paths, the fused NVFP4 MoE kernel and the weight-only
 // MoE kernel of a part without the expert dtype's tensor cores. src/sim/roofline.ts applies them in opCost.
 import type { Op } from '../model/op.js';
-import type { Dtype, EfficiencyTable, NormalizedHardware } from '../spec/types.js';
+import type { Dtype, EfficiencyTable, MoeEfficiency, NormalizedHardware } from '../spec/types.js';
 import { ggufGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { ggufDequantized } from './dequant-pass.js';
 import { runsMarlinMoe, weightOnlyFallback } from './kernel-physics.js';
@@ -19,7 +19,13 @@ export function runtimeGemmCap(op: Op, hw: NormalizedHardware, dtype: Dtype, pea
   // table measured: it reaches at most the fraction of the fp8 peak that kernel reaches on a full chip
   // (kernels.fp8_block_efficiency, fp8_block_moe_efficiency for the grouped MoE kernel; runtimes/*.yaml cite them)
   if (op.fp8Block && dtype === 'fp8') {
-    const cap = op.groups ? hw.runtime?.kernels?.fp8BlockMoeEfficiency : hw.runtime?.kernels?.fp8BlockEfficiency;
+    const cap = op.groups ? moeCap(hw.runtime?.kernels?.fp8BlockMoeEfficiency, op.expertMacs, op.localExperts) : hw.runtime?.kernels?.fp8BlockEfficiency;
+    if (cap !== undefined) eff = Math.min(eff, cap);
+  }
+  // a grouped per-tensor fp8 GEMM runs the runtime's fused fp8 MoE kernel where it measured one
+  // (kernels.fp8_moe_efficiency: TensorRT-LLM's CUTLASS fused MoE, runtimes/tensorrt-llm.yaml)
+  if (op.groups && !op.fp8Block && dtype === 'fp8' && op.dtype === 'fp8') {
+    const cap = moeCap(hw.runtime?.kernels?.fp8MoeEfficiency, op.expertMacs, op.localExperts);
     if (cap !== undefined) eff = Math.min(eff, cap);
   }
   // a dense per-tensor fp8 GEMM of a runtime whose fp8 GEMM path is slower than the library the hardware's fp8 table
@@ -52,17 +58,20 @@ export function runtimeGemmCap(op: Op, hw: NormalizedHardware, dtype: Dtype, pea
   return eff;
 }
 
-/**
- * The runtime's fused NVFP4 MoE cap (kernels.fp4_moe_efficiency) for a grouped GEMM whose local experts each run
- * `expertMacs` (rows per expert × d × I slice, Op.expertMacs): one number for every size, its table by that size, or a
- * table by that size for each count of the rank's local experts (`localExperts`, Op.localExperts): each row interpolated
- * in log(size) and clamped at both ends (lookupEfficiency, as the hardware's GEMM size tables), the rows in log(count),
- * clamped at the first and last count. Between two counts the cap never rises faster than the count (the rank's work)
- * does, so more local experts never take less time. A grouped GEMM that states no size reads the largest size; one that
- * states no count the last row.
- */
+/** The runtime's fused NVFP4 MoE cap (kernels.fp4_moe_efficiency) at one local expert's GEMM MACs and local experts (moeCap). */
 export function fp4MoeCap(hw: NormalizedHardware, expertMacs: number | undefined, localExperts?: number): number | undefined {
-  const cap = hw.runtime?.kernels?.fp4MoeEfficiency;
+  return moeCap(hw.runtime?.kernels?.fp4MoeEfficiency, expertMacs, localExperts);
+}
+
+/**
+ * A fused MoE kernel's cap for a grouped GEMM whose local experts each run `expertMacs` (rows per expert × d × I slice,
+ * Op.expertMacs): one number for every size, its table by that size, or a table by that size for each count of the
+ * rank's local experts (`localExperts`, Op.localExperts): each row interpolated in log(size) and clamped at both ends
+ * (lookupEfficiency, as the hardware's GEMM size tables), the rows in log(count), clamped at the first and last count.
+ * Between two counts the cap never rises faster than the count (the rank's work) does, so more local experts never take
+ * less time. A grouped GEMM that states no size reads the largest size; one that states no count the last row.
+ */
+export function moeCap(cap: MoeEfficiency | undefined, expertMacs: number | undefined, localExperts?: number): number | undefined {
   if (cap === undefined || typeof cap === 'number') return cap;
   const at = (t: EfficiencyTable) => (expertMacs === undefined ? t.values[t.values.length - 1]! : lookupEfficiency(t, expertMacs));
   if (!('keys' in cap)) return at(cap);

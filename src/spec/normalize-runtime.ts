@@ -4,7 +4,7 @@
 import { maskWords } from './errors.js';
 import { issueAt, type SpecContext } from './load.js';
 import { quantityAt } from './normalize-hardware.js';
-import type { DecodeCapture, EfficiencyTable, FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
+import type { DecodeCapture, EfficiencyGrid, EfficiencyTable, FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
 
 type Raw = Record<string, any>;
 
@@ -252,6 +252,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       mla_fused_a: 'mlaFusedA',
       fp8_block_efficiency: 'fp8BlockEfficiency',
       fp8_block_moe_efficiency: 'fp8BlockMoeEfficiency',
+      fp8_moe_efficiency: 'fp8MoeEfficiency',
       fp8_tensor_efficiency: 'fp8TensorEfficiency',
       fp4_moe_efficiency: 'fp4MoeEfficiency',
       weight_only_moe_efficiency: 'weightOnlyMoeEfficiency',
@@ -288,17 +289,12 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
         out.kernels.w4a16Stream = { bandwidth: { sizes: [...ws.rows], values: [...ws.bandwidth] }, fixedS: { sizes: [...ws.rows], values: [...ws.fixed_seconds] } };
       }
     }
-    // by one local expert's GEMM MACs: { expert_macs, values } → an efficiency table over that size; values as a map from
-    // local-expert counts to such rows → one table per count, counts ascending (the schema checked each entry)
-    const f4 = k.fp4_moe_efficiency;
-    if (f4 !== undefined && typeof f4 === 'object') {
-      const path = [...at, 'kernels', 'fp4_moe_efficiency'];
-      if (Array.isArray(f4.values)) {
-        if (risingTable(ctx, path, f4.expert_macs, f4.values, 'expert_macs', 'values')) out.kernels.fp4MoeEfficiency = { sizes: [...f4.expert_macs], values: [...f4.values] };
-      } else {
-        const counts = Object.keys(f4.values).map(Number).sort((a, b) => a - b);
-        const rows = counts.map((c) => (risingTable(ctx, [...path, 'values', String(c)], f4.expert_macs, f4.values[String(c)], 'expert_macs', 'values') ? { sizes: [...f4.expert_macs], values: [...f4.values[String(c)]] } : undefined));
-        if (rows.every((r) => r !== undefined)) out.kernels.fp4MoeEfficiency = { keys: counts, rows: rows as EfficiencyTable[] };
+    // the fused MoE kernels' fractions of peak: a number as it is; tables by one local expert's GEMM MACs (moeTable)
+    for (const [key, field] of [['fp4_moe_efficiency', 'fp4MoeEfficiency'], ['fp8_block_moe_efficiency', 'fp8BlockMoeEfficiency'], ['fp8_moe_efficiency', 'fp8MoeEfficiency']] as const) {
+      const f = k[key];
+      if (f !== undefined && typeof f === 'object') {
+        const t = moeTable(ctx, [...at, 'kernels', key], f);
+        if (t !== undefined) out.kernels[field] = t;
       }
     }
     // the runtime's measured attention kernels: prefill tables by prompt length, decode's fixed / per-sequence-head / bandwidth
@@ -509,6 +505,15 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
 
 // A runtime table of values at rising keys (a custom all-reduce's seconds by message size, the fp4 MoE cap by tokens):
 // one value per key, keys strictly rising; an error naming the field otherwise (false: not usable)
+// A fused MoE kernel's table: { expert_macs, values } → an efficiency table over that size; values as a map from
+// local-expert counts to such rows → one table per count, counts ascending (the schema checked each entry)
+function moeTable(ctx: SpecContext, path: (string | number)[], f: Raw): EfficiencyTable | EfficiencyGrid | undefined {
+  if (Array.isArray(f.values)) return risingTable(ctx, path, f.expert_macs, f.values, 'expert_macs', 'values') ? { sizes: [...f.expert_macs], values: [...f.values] } : undefined;
+  const counts = Object.keys(f.values).map(Number).sort((a, b) => a - b);
+  const rows = counts.map((c) => (risingTable(ctx, [...path, 'values', String(c)], f.expert_macs, f.values[String(c)], 'expert_macs', 'values') ? { sizes: [...f.expert_macs], values: [...f.values[String(c)]] } : undefined));
+  return rows.every((r) => r !== undefined) ? { keys: counts, rows: rows as EfficiencyTable[] } : undefined;
+}
+
 function risingTable(ctx: SpecContext, path: (string | number)[], keys: number[], values: unknown[], keyName: string, valueName: string): boolean {
   if (keys.length !== values.length) {
     ctx.errors.push(issueAt(ctx, path, `${keyName} (${keys.length}) and ${valueName} (${values.length}) differ in length`, `give one ${valueName === 'seconds' ? 'time' : 'value'} per entry of ${keyName}`));

@@ -36,6 +36,31 @@ const fractionTable = (key: string, maxSize: number) => ({
     values: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
   },
 });
+// A fused MoE kernel's measured fraction of peak: one number, a table by one local expert's GEMM MACs, or such a table
+// for each count of the rank's local experts (values as a map from the count to its row; src/sim/kernel-caps.ts moeCap)
+const moeEfficiency = {
+  oneOf: [
+    { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+    fractionTable('expert_macs', 1e15),
+    {
+      // by one local expert's GEMM MACs and the rank's local experts: values maps each local-expert count to its row
+      // (a map, so that a file extending this one replaces it with a plain values list whole)
+      type: 'object',
+      additionalProperties: false,
+      required: ['expert_macs', 'values'],
+      properties: {
+        expert_macs: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'integer', minimum: 1, maximum: 1e15 } },
+        values: {
+          type: 'object',
+          minProperties: 1,
+          maxProperties: 64,
+          propertyNames: { pattern: '^[1-9][0-9]{0,3}$' },
+          additionalProperties: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
+        },
+      },
+    },
+  ],
+};
 // Model counts may be expressions over sibling fields (strings); a number is checked here against its range,
 // an expression's value after evaluation (normalize-model.ts runs these schemas again on the evaluated spec).
 // The maxima are far above any real model (10^4 layers, 10^6 hidden) and keep graphs and loops small.
@@ -912,32 +937,12 @@ const runtimeBlocks = {
         },
       },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
-      fp8_block_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      fp8_block_moe_efficiency: moeEfficiency,
+      // the runtime's grouped per-tensor-scaled fp8 MoE kernel (src/sim/kernel-caps.ts), in the same forms
+      fp8_moe_efficiency: moeEfficiency,
       fp8_tensor_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       // one fraction, or a table by one local expert's GEMM MACs (src/sim/kernel-caps.ts fp4MoeCap)
-      fp4_moe_efficiency: {
-        oneOf: [
-          { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
-          fractionTable('expert_macs', 1e15),
-          {
-            // by one local expert's GEMM MACs and the rank's local experts: values maps each local-expert count to its row
-            // (a map, so that a file extending this one replaces it with a plain values list whole)
-            type: 'object',
-            additionalProperties: false,
-            required: ['expert_macs', 'values'],
-            properties: {
-              expert_macs: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'integer', minimum: 1, maximum: 1e15 } },
-              values: {
-                type: 'object',
-                minProperties: 1,
-                maxProperties: 64,
-                propertyNames: { pattern: '^[1-9][0-9]{0,3}$' },
-                additionalProperties: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } },
-              },
-            },
-          },
-        ],
-      },
+      fp4_moe_efficiency: moeEfficiency,
       weight_only_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       // the cap of the fused Marlin MoE where a run chose it over the runtime's default weight-only MoE kernel
       // (--set runtime.weight_only_moe=marlin; src/sim/kernel-caps.ts)

@@ -87,6 +87,9 @@ export interface EfficiencyGrid {
   keys: number[];
   rows: EfficiencyTable[];
 }
+// a fused MoE kernel's measured fraction of peak: one number, by one local expert's GEMM MACs, or by those MACs and the
+// rank's local experts (src/sim/kernel-caps.ts moeCap)
+export type MoeEfficiency = number | EfficiencyTable | EfficiencyGrid;
 export interface HardwareEfficiency {
   memory: number; // achievable fraction of memory bandwidth (STREAM-like)
   gemm: EfficiencyTable; // by GEMM FLOPs
@@ -614,9 +617,13 @@ export interface RuntimeSettings {
     attentionDpMoe?: AttentionDpMoe;
     // fraction of the fp8 matrix peak the runtime's block-scaled FP8 GEMM kernels reach once the chip is full (a cap on
     // the hardware's fp8 GEMM table for GEMMs of block-FP8 checkpoints: Triton w8a8_block_fp8_matmul / CUTLASS
-    // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales); src/sim/roofline.ts
+    // blockwise), and its grouped MoE counterpart (Triton fused_moe with block scales: one number, or a MoeEfficiency
+    // table as fp4MoeEfficiency); src/sim/roofline.ts
     fp8BlockEfficiency?: number;
-    fp8BlockMoeEfficiency?: number;
+    fp8BlockMoeEfficiency?: MoeEfficiency;
+    // fraction of the fp8 matrix peak the runtime's grouped per-tensor-scaled fp8 MoE kernel reaches (TensorRT-LLM's
+    // CUTLASS fused MoE with fp8 experts), in the same forms; src/sim/kernel-caps.ts
+    fp8MoeEfficiency?: MoeEfficiency;
     // whether the runtime's attention kernels quantize the query to an 8-bit KV cache's type and multiply in 8 bits (true,
     // the default: FlashAttention 3 / TensorRT-LLM FP8 context FMHA) or dequantize the cached K/V to the 16-bit query
     // and multiply in 16 bits (false: vLLM's Triton attention kernels on ROCm); src/sim/peaks.ts opPeak
@@ -629,7 +636,7 @@ export interface RuntimeSettings {
     // grouped expert GEMMs): one number, or by one local expert's GEMM MACs (sizes: rows per expert × d × I slice,
     // Op.expertMacs, interpolated in log(size) as the hardware's GEMM size tables are), or by that size and the rank's
     // local experts (one table per local-expert count, Op.localExperts, interpolated in log(count)); src/sim/kernel-caps.ts
-    fp4MoeEfficiency?: number | EfficiencyTable | EfficiencyGrid;
+    fp4MoeEfficiency?: MoeEfficiency;
     // fraction of the 16-bit matrix peak the runtime's grouped MoE kernel reaches when narrow-float expert weights run
     // weight-only (no fp8/fp4 tensor cores: dequantized in the kernel to 16-bit math; vLLM's fused Marlin MoE), a cap on
     // the hardware's GEMM table for those grouped GEMMs; src/sim/roofline.ts

@@ -22,7 +22,7 @@ const decodeAttentionJson = (t: RuntimeSettings['kernels']['decodeAttention']) =
   t === undefined ? null : Object.fromEntries(Object.entries(t).map(([w, e]) => [w, { fixed_s: e!.fixedS, per_sequence_head_s: e!.perSequenceHeadS, bandwidth: e!.bandwidth }]));
 // the split-K kernel's rate per SM per clock: one number, or its table by 16-row tiles
 const splitKRateJson = (f: RuntimeSettings['kernels']['w4a16SplitKFlopPerUnitClock']) => (f === undefined ? null : typeof f === 'number' ? f : { tiles: f.sizes, values: f.values });
-const fp4MoeJson = (f: RuntimeSettings['kernels']['fp4MoeEfficiency']) => (f === undefined ? null : typeof f === 'number' ? f : 'keys' in f ? { expert_macs: f.rows[0]!.sizes, values: Object.fromEntries(f.keys.map((c, i) => [String(c), f.rows[i]!.values])) } : { expert_macs: f.sizes, values: f.values });
+const moeJson = (f: RuntimeSettings['kernels']['fp4MoeEfficiency']) => (f === undefined ? null : typeof f === 'number' ? f : 'keys' in f ? { expert_macs: f.rows[0]!.sizes, values: Object.fromEntries(f.keys.map((c, i) => [String(c), f.rows[i]!.values])) } : { expert_macs: f.sizes, values: f.values });
 // the runtime's own small-message all-reduce (collectives.custom_allreduce): message bytes, seconds per call, largest group
 // (and smaller groups' own tables by group size, where the runtime measured them)
 const customAllreduceJson = (c: Exclude<NonNullable<NonNullable<RuntimeSettings['collectives']>['customAllreduce']>, false>) => ({
@@ -131,9 +131,10 @@ function settingsJson(s: RuntimeSettings) {
         ? { gather: s.kernels.attentionDpMoe.gather, combine: s.kernels.attentionDpMoe.combine, ...(s.kernels.attentionDpMoe.decode ? { decode: { ...s.kernels.attentionDpMoe.decode } } : {}) }
         : null,
       fp8_block_efficiency: s.kernels.fp8BlockEfficiency ?? null,
-      fp8_block_moe_efficiency: s.kernels.fp8BlockMoeEfficiency ?? null,
+      fp8_block_moe_efficiency: moeJson(s.kernels.fp8BlockMoeEfficiency),
+      fp8_moe_efficiency: moeJson(s.kernels.fp8MoeEfficiency),
       fp8_tensor_efficiency: s.kernels.fp8TensorEfficiency ?? null,
-      fp4_moe_efficiency: fp4MoeJson(s.kernels.fp4MoeEfficiency),
+      fp4_moe_efficiency: moeJson(s.kernels.fp4MoeEfficiency),
       weight_only_moe_efficiency: s.kernels.weightOnlyMoeEfficiency ?? null,
       marlin_moe_efficiency: s.kernels.marlinMoeEfficiency ?? null,
       weight_only_moe_kernel: s.kernels.weightOnlyMoeKernel ?? 'default',
@@ -266,8 +267,8 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
     : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([kk, vv]) => [snake(kk), snakeKeys(vv)])) : v;
   for (const block of ['launch', 'memory', 'scheduler', 'overlap', 'kernels', 'training'] as const) {
     for (const [k, v] of Object.entries(o[block] ?? {})) {
-      // the fp4 MoE table prints as the top level prints it ({tokens, values}), not by its internal names
-      if (block === 'kernels' && k === 'fp4MoeEfficiency') { out.kernels_fp4_moe_efficiency = fp4MoeJson(v as RuntimeSettings['kernels']['fp4MoeEfficiency']); continue; }
+      // the fused MoE tables print as the top level prints them ({expert_macs, values}), not by their internal names
+      if (block === 'kernels' && (k === 'fp4MoeEfficiency' || k === 'fp8BlockMoeEfficiency' || k === 'fp8MoeEfficiency')) { out[`kernels_${snake(k)}`] = moeJson(v as RuntimeSettings['kernels']['fp4MoeEfficiency']); continue; }
       if (block === 'kernels' && k === 'w4a16SplitKFlopPerUnitClock') { out.kernels_w4a16_split_k_flop_per_unit_clock = splitKRateJson(v as RuntimeSettings['kernels']['w4a16SplitKFlopPerUnitClock']); continue; }
       // the measured attention kernels print by the YAML's names (lengths / values; fixed_s, per_sequence_head_s, bandwidth)
       if (block === 'kernels' && k === 'prefillAttention') { out.kernels_prefill_attention = attentionTablesJson(v as RuntimeSettings['kernels']['prefillAttention']); continue; }
