@@ -32,6 +32,14 @@ describe('llama.cpp-sycl', () => {
     // the parent keeps the graph as built on Intel parts
     expect(layerKernels('arc-a770', 'llama.cpp', 'q4_0')).toBeLessThan(30);
   });
+  it('builds from mid-June 2025 (llama.cpp PR #14181) run the SwiGLU as one GLU node: 29 kernels per layer, the rest the same', () => {
+    expect(layerKernels('arc-b580', 'llama.cpp-sycl-glu', 'q4_0')).toBe(29);
+    expect(layerKernels('arc-b580', 'llama.cpp-sycl-glu', 'fp16')).toBe(22);
+    const hw = bound('arc-b580', 'llama.cpp-sycl-glu');
+    expect(hw.runtime!.launch.graphs).toBe('none');
+    expect(hw.efficiency.kernelOverheadS).toBeCloseTo(4.75e-6, 12);
+    expect(decode('arc-b580', 'llama.cpp-sycl-glu').tpot_s!).toBeLessThan(decode('arc-b580', 'llama.cpp-sycl').tpot_s!);
+  });
   it('captures no graphs (GGML_SYCL_DISABLE_GRAPH defaults to 1) and keeps the dequantize + oneDNN prompt path', () => {
     const hw = bound('arc-b580', 'llama.cpp-sycl');
     expect(hw.runtime!.launch.graphs).toBe('none');
