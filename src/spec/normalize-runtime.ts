@@ -503,8 +503,6 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   return out;
 }
 
-// A runtime table of values at rising keys (a custom all-reduce's seconds by message size, the fp4 MoE cap by tokens):
-// one value per key, keys strictly rising; an error naming the field otherwise (false: not usable)
 // A fused MoE kernel's table: { expert_macs, values } → an efficiency table over that size; values as a map from
 // local-expert counts to such rows → one table per count, counts ascending (the schema checked each entry)
 function moeTable(ctx: SpecContext, path: (string | number)[], f: Raw): EfficiencyTable | EfficiencyGrid | undefined {
@@ -514,6 +512,8 @@ function moeTable(ctx: SpecContext, path: (string | number)[], f: Raw): Efficien
   return rows.every((r) => r !== undefined) ? { keys: counts, rows: rows as EfficiencyTable[] } : undefined;
 }
 
+// A runtime table of values at rising keys (a custom all-reduce's seconds by message size, a fused MoE cap by expert
+// MACs): one value per key, keys strictly rising; an error naming the field otherwise (false: not usable)
 function risingTable(ctx: SpecContext, path: (string | number)[], keys: number[], values: unknown[], keyName: string, valueName: string): boolean {
   if (keys.length !== values.length) {
     ctx.errors.push(issueAt(ctx, path, `${keyName} (${keys.length}) and ${valueName} (${values.length}) differ in length`, `give one ${valueName === 'seconds' ? 'time' : 'value'} per entry of ${keyName}`));
