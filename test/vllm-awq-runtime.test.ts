@@ -9,7 +9,7 @@ import { buildDecoderPass } from '../src/model/decoder-graph.js';
 import { buildLayout } from '../src/sim/parallel.js';
 import { resolvePrecision } from '../src/model/quant.js';
 import { w4a16Path } from '../src/sim/w4a16-gemm.js';
-import type { DecoderModel } from '../src/spec/types.js';
+import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 import { bound } from './helpers/bound.js';
 
 const int4 = resolvePrecision('int4', undefined, undefined, undefined);
@@ -23,7 +23,25 @@ const tpot = (rt: string, batch: number) =>
     buildRequest({ model: 'qwen2.5-7b', hardware: 'l4', dtype: 'int4', 'kv-cache': 'fp16', 'input-tokens': 40, 'output-tokens': 128, batch }, libraryModel('qwen2.5-7b'), bound('l4', rt), libraryModel),
   ).tpot_s!;
 
+// Property seed 387 at scale 10: a decode step of 256 rows crosses vLLM's switch and dequantizes every weight.
+const seed387 = (batch: number, hw: NormalizedHardware) =>
+  simulate(
+    buildRequest({ model: 'llama-3.1-8b', hardware: 'tpu-v7', dtype: 'int4', 'input-tokens': 2629, 'output-tokens': 861, batch }, libraryModel('llama-3.1-8b'), hw, libraryModel),
+  ).throughput_tok_s!;
+const noSwitch = (h: NormalizedHardware): NormalizedHardware => ({
+  ...h,
+  runtime: { ...h.runtime!, kernels: { ...h.runtime!.kernels!, w4a16Fp16FromTokens: undefined } },
+});
+
 describe('vllm-awq: the AWQ GEMM path of vLLM (--quantization awq)', () => {
+  it('throughput falls where a decode step reaches 256 rows (the dequantized copy on every linear), by less than a fifth, and only there', () => {
+    const hw = bound('tpu-v7', 'vllm-awq');
+    const [a, b] = [seed387(255, hw), seed387(256, hw)];
+    expect(b).toBeLessThan(a);
+    expect(1 - b / a).toBeLessThan(0.2);
+    // the same pair with the switch taken away (split-K at every row count) does not fall
+    expect(seed387(256, noSwitch(hw))).toBeGreaterThanOrEqual(seed387(255, noSwitch(hw)));
+  });
   it('takes vLLM AWQLinearMethod thresholds and the AWQ kernel rate of runtimes/autoawq.yaml', () => {
     const k = libraryRuntime('vllm-awq').kernels!;
     expect(k.w4a16SplitK).toBe(8);
