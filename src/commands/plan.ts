@@ -9,7 +9,7 @@ import { parseSeconds } from '../sim/request.js';
 import { plan } from '../serve/plan.js';
 import { loadTrace } from '../serve/trace.js';
 import { number } from '../serve/flags.js';
-import { priceInRange } from '../sim/price.js';
+import { PRICE_EXPECTED, priceInRange } from '../sim/price.js';
 import { renderPlan } from '../report/plan-text.js';
 
 // --price USD (every part) or ID=USD[,ID=USD…]; unknown ids are errors
@@ -19,7 +19,7 @@ function parsePrices(v: string | undefined, ids: string[]): { all?: number; byId
   // a price as simulate's --price takes it: 0 or from a millionth to a million USD per device-hour (src/sim/price.ts)
   const usd = (text: string): number => {
     const n = number('price', text)!;
-    if (!priceInRange(n)) throw new UserError(`--price: expected 0 or USD per device-hour from 1e-6 to 1e6, found "${text}"`);
+    if (!priceInRange(n)) throw new UserError(`--price: ${PRICE_EXPECTED}, found "${text}"`);
     return n;
   };
   if (!v.includes('=')) return { all: usd(v), byId };

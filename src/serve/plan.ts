@@ -14,7 +14,7 @@ import { simulate } from '../sim/simulate.js';
 import type { QuantScheme, SimulateResult } from '../sim/types.js';
 import { buildLayout, dpMoeOf } from '../sim/parallel.js';
 import { resolvePrecision } from '../model/quant.js';
-import { MAX_RATE, MAX_SEED, MAX_SERVE_DEVICES, serve, type ServeOptions, type ServeResult } from './serve.js';
+import { checkSeed, MAX_RATE, MAX_SERVE_DEVICES, serve, type ServeOptions, type ServeResult } from './serve.js';
 import { kvCapacity } from './kv.js';
 import { meanLength, parseLength } from './lengths.js';
 import { serveRuntime } from './runtime-defaults.js';
@@ -124,7 +124,7 @@ export function plan(o: PlanOptions): PlanResult {
   if (o.rate > MAX_RATE) throw new UserError(`--rate: expected at most ${MAX_RATE} requests/s, found "${o.rate}"`);
   if (o.sloTtftS === undefined && o.sloTpotS === undefined) throw new UserError('plan needs an SLO: --slo-ttft and/or --slo-tpot');
   if (!(o.maxDevices >= 1 && o.maxDevices <= MAX_SERVE_DEVICES)) throw new UserError(`--max-devices: expected an integer from 1 to ${MAX_SERVE_DEVICES} (the most devices serve simulates), found "${o.maxDevices}"`);
-  if (o.seed !== undefined && !(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= MAX_SEED)) throw new UserError(`--seed: expected an integer from 0 to ${MAX_SEED}, found "${o.seed}"`);
+  checkSeed(o.seed);
   const warnings: string[] = [];
   const inD = parseLength('input-tokens', o.inputTokens, 512, 1);
   const outD = parseLength('output-tokens', o.outputTokens, 128, 1);

@@ -11,7 +11,7 @@ import { modelForRuntime } from '../runtime/mla-cache.js';
 import { findLibraryRuntime } from '../spec/library.js';
 import type { DecoderModel, NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { UserError } from '../spec/errors.js';
-import { priceInRange } from '../sim/price.js';
+import { PRICE_EXPECTED, priceInRange } from '../sim/price.js';
 import { resolvePrecision, type Precision } from '../model/quant.js';
 import { buildLayout, dpMoeOf, type Layout } from '../sim/parallel.js';
 import { workEnergy } from '../sim/energy-cost.js';
@@ -141,6 +141,10 @@ const MAX_OF: Record<string, number> = {
 };
 // the arrival and length streams take the seed as a uint32 (src/serve/rng.ts `seed >>> 0`): 2^32 would replay seed 0
 export const MAX_SEED = 2 ** 32 - 1;
+/** --seed (serve, plan): an integer the streams take as it is, or a one-line error */
+export function checkSeed(seed: number | undefined): void {
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED)) throw new UserError(`--seed: expected an integer from 0 to ${MAX_SEED}, found "${seed}"`);
+}
 
 function positive(name: string, v: number | undefined, integer: boolean): void {
   if (v === undefined) return;
@@ -164,8 +168,8 @@ export function serve(o: ServeOptions): ServeRun {
   for (const [k, v] of [['devices', o.devices], ['prefill-devices', o.prefillDevices], ['decode-devices', o.decodeDevices]] as const) {
     if (v !== undefined && v > MAX_SERVE_DEVICES) throw new UserError(`--${k}: at most ${MAX_SERVE_DEVICES} devices are simulated, found "${v}"`);
   }
-  if (o.seed !== undefined && !(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= MAX_SEED)) throw new UserError(`--seed: expected an integer from 0 to ${MAX_SEED}, found "${o.seed}"`);
-  if (o.priceUsdPerHour !== undefined && !priceInRange(o.priceUsdPerHour)) throw new UserError(`--price: expected 0 or USD per device-hour from 1e-6 to 1e6, found "${o.priceUsdPerHour}"`);
+  checkSeed(o.seed);
+  if (o.priceUsdPerHour !== undefined && !priceInRange(o.priceUsdPerHour)) throw new UserError(`--price: ${PRICE_EXPECTED}, found "${o.priceUsdPerHour}"`);
   const modes = [o.rate !== undefined, o.concurrency !== undefined, o.trace !== undefined || o.traceRows !== undefined].filter(Boolean).length;
   if (o.concurrency !== undefined && (o.rate !== undefined || o.maxConcurrency !== undefined)) throw new UserError('--concurrency is a closed loop: leave out --rate and --max-concurrency (or use --rate R --max-concurrency C)');
   if (modes === 0) throw new UserError('serve needs a load: --rate R (requests/s), --concurrency C (closed loop) or --trace FILE');

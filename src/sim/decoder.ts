@@ -69,8 +69,10 @@ export const RUNTIME_MAX_TOKENS = 32768;
  * vLLM V0 256), within trtllm-bench's 4096. Runtimes without a scheduler keep 4096.
  */
 export function runtimeBatchCap(hw: NormalizedHardware): number {
-  return Math.max(1, Math.min(RUNTIME_MAX_BATCH, engineSeqCap(hw) ?? RUNTIME_MAX_BATCH));
+  return withinBench(engineSeqCap(hw));
 }
+// an engine's cap (undefined: none stated) within trtllm-bench's 4096, at least 1
+const withinBench = (cap: number | undefined): number => Math.max(1, Math.min(RUNTIME_MAX_BATCH, cap ?? RUNTIME_MAX_BATCH));
 
 // the engine's cap for this model and layout: engineSeqCap, or where the runtime sizes it from its KV pool
 // (scheduler.pool_seqs: SGLang's max_num_reqs rule, src/sim/pool-seqs.ts) the rule's; undefined: no cap stated
@@ -782,7 +784,8 @@ function unfitted(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
 
 /** largest batch whose memory fits (memory grows with batch), within the runtime caps */
 function maxFittingBatch(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, Lin: number, O: number): number {
-  const cap = Math.max(1, Math.min(RUNTIME_MAX_BATCH, seqCap(m, hw, L, p) ?? RUNTIME_MAX_BATCH, Math.floor(RUNTIME_MAX_TOKENS / (1 + Lin / Math.max(1, O)))));
+  // runtimeBatchCap with the cap the runtime sizes from its KV pool for this model and layout (seqCap)
+  const cap = Math.max(1, Math.min(withinBench(seqCap(m, hw, L, p)), Math.floor(RUNTIME_MAX_TOKENS / (1 + Lin / Math.max(1, O)))));
   if (!decoderMemory(m, hw, L, p, 1, Lin, O).fits) return 0;
   let lo = 1, hi = cap;
   if (decoderMemory(m, hw, L, p, hi, Lin, O).fits) return hi;

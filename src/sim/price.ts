@@ -13,6 +13,8 @@ export interface PriceFlag {
  * million tokens at 1e-308 USD and 1e308 past any budget; no rental or amortised purchase is near either end.
  */
 export const PRICE_RANGE = { min: 1e-6, max: 1e6 };
+/** what a --price value must be, as every price error says it (PRICE_RANGE written out) */
+export const PRICE_EXPECTED = 'expected 0 or USD per device-hour from 1e-6 to 1e6';
 export const priceInRange = (n: number): boolean => Number.isFinite(n) && (n === 0 || (n >= PRICE_RANGE.min && n <= PRICE_RANGE.max));
 
 function usd(text: string, where: string): number {
@@ -21,7 +23,7 @@ function usd(text: string, where: string): number {
   if (!Number.isFinite(n) || n < 0) {
     throw new UserError(`--price "${where}": expected USD per device-hour (e.g. 2.49) or HARDWARE=USD,… (e.g. h100-sxm=2.49,mi300x=1.99)`);
   }
-  if (!priceInRange(n)) throw new UserError(`--price "${where}": expected 0 or USD per device-hour from 1e-6 to 1e6, found ${n}`);
+  if (!priceInRange(n)) throw new UserError(`--price "${where}": ${PRICE_EXPECTED}, found ${n}`);
   return n;
 }
 

@@ -22,7 +22,7 @@ import { DTYPES } from '../spec/types.js';
 import { parseSeconds } from '../sim/request.js';
 import { QUANT_SCHEMES } from '../model/quant.js';
 import { parseMemoryFlag } from '../hardware/whatif.js';
-import { priceInRange } from '../sim/price.js';
+import { PRICE_EXPECTED, priceInRange } from '../sim/price.js';
 
 // decodeIndex and axisValueText live in ./axes.ts (light enough for the format thread to load)
 export { axisValueText, decodeIndex } from './axes.js';
@@ -133,7 +133,7 @@ export function parseSweep(text: string, file: string): SweepGrid {
       prices = {};
       for (const [id, v] of Object.entries(raw)) {
         if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(['sweep', rawKey, id], `expected USD per device-hour (a number ≥ 0), found ${show(v)}`);
-        if (!priceInRange(v as number)) fail(['sweep', rawKey, id], `expected 0 or USD per device-hour from 1e-6 to 1e6, found ${show(v)}`);
+        if (!priceInRange(v as number)) fail(['sweep', rawKey, id], `${PRICE_EXPECTED}, found ${show(v)}`);
         prices[id] = v as number;
       }
       continue;
