@@ -46,10 +46,10 @@ describe('llama.cpp-vulkan', () => {
     expect(v.prefill_tok_s!).toBeGreaterThan(2 * h.prefill_tok_s!);
     const vd = run('llama.cpp-vulkan', 'ryzen-ai-max-plus-395', 1, 128);
     const hd = run('llama.cpp-hip-2025', 'ryzen-ai-max-plus-395', 1, 128);
-    // RADV's measured 2.76 us per dispatch (test/vulkan-dispatch-strix-halo.test.ts) against the part's 10 us under HIP:
-    // the Vulkan step is faster, by less than the whole gap on every one of its small kernels
-    expect(vd.tpot_s).toBeLessThan(hd.tpot_s);
-    expect(vd.tpot_s).toBeGreaterThan(0.8 * hd.tpot_s);
+    // RADV's measured 2.76 us per dispatch (test/vulkan-dispatch-strix-halo.test.ts) against the part's measured 2.0 us
+    // under HIP (test/hip-dispatch-strix-halo.test.ts): the Vulkan step is slower, by under 0.76 us on each small kernel
+    expect(vd.tpot_s).toBeGreaterThan(hd.tpot_s);
+    expect(vd.tpot_s).toBeLessThan(1.1 * hd.tpot_s);
   });
   it('a Vulkan prompt GEMM on the RTX 3090 runs at its measured coopmat1 q4_0 rate (45.46 TFLOP/s), not CUDA MMQ', () => {
     const hw = bound('rtx-3090', 'llama.cpp-vulkan');
