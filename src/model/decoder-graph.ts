@@ -385,5 +385,9 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   if (m.fp4_scaling === 'mxfp4' && dt === 'fp4') {
     for (const o of ops) if (o.kind === 'gemm' && o.groups) o.mxfp4 = true;
   }
+  // int4 weight-only experts (AWQ / GPTQ, 16-bit activations): the runtime's int4 MoE kernel runs their grouped GEMMs
+  if (p.weights === 'int4' && p.gemmDtype !== 'int4') {
+    for (const o of ops) if (o.kind === 'gemm' && o.groups) o.int4 = true;
+  }
   return ops;
 }

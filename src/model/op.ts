@@ -36,6 +36,9 @@ export interface Op {
   // a grouped (MoE) GEMM: the experts this device holds (E / expert-parallel ranks; all E, sliced, under tensor
   // parallelism), the second key of a fused MoE kernel's measured rate (kernels.fp4_moe_efficiency values by local experts)
   localExperts?: number;
+  // int4 weight-only expert weights (--dtype int4: AWQ / GPTQ checkpoints, 16-bit activations): a serving runtime's int4
+  // MoE kernel runs them (runtime kernels.tiled_gemm.int4_moe: vLLM's fused Marlin MoE, src/sim/kernel-physics.ts)
+  int4?: boolean;
   gguf?: boolean; // weights in a llama.cpp GGUF block format (q4_0, q8_0): llama.cpp's own quantized-matmul kernels run it
   m?: number; // GEMM shape [m, k] × [k, n]
   n?: number;

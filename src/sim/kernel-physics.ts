@@ -112,7 +112,10 @@ export function tiledStreamS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'u
   // MoE kernel (kernels.tiled_gemm.weight_only_moe: vLLM's triton_kernels matmul_ogs on Hopper), not Marlin
   const k = op.groups && op.fp8Block && t.blockFp8Moe ? t.blockFp8Moe
     : !op.groups && op.fp8Block && t.blockFp8Linear ? t.blockFp8Linear
-    : op.groups && t.weightOnlyMoe && NARROW_FLOAT.has(op.dtype) && !hw.matrixFlopPerS[op.dtype] && !runsMarlinMoe(op, hw) ? t.weightOnlyMoe : t;
+    : op.groups && t.weightOnlyMoe && NARROW_FLOAT.has(op.dtype) && !hw.matrixFlopPerS[op.dtype] && !runsMarlinMoe(op, hw) ? t.weightOnlyMoe
+    // int4 (AWQ / GPTQ) experts where the runtime names its int4 MoE kernel (kernels.tiled_gemm.int4_moe: vLLM's fused
+    // Marlin MoE on Hopper, runtimes/vllm.yaml by_architecture hopper)
+    : op.groups && t.int4Moe && op.int4 ? t.int4Moe : t;
   const strip = (op.weightBytes / (groups * op.n)) * Math.min(k.tileN, op.n); // K·tile_n weight bytes
   return Math.max(strip, op.weightBytes / units) / k.rateBytePerS;
 }

@@ -367,7 +367,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
         // tile_n absent: 128, the N block of a [128, 128] block-scaled FP8 GEMM (vLLM / SGLang w8a8_block_fp8_matmul's
         // default config: BLOCK_SIZE_N = block_size[0]); both kernel families are named unless one is turned off
         out.kernels.tiledGemm = { rateBytePerS: r, tileN: tg.tile_n ?? 128, moe: tg.moe ?? true, fp8Block: tg.fp8_block ?? true };
-        for (const [key, field] of [['block_fp8_moe', 'blockFp8Moe'], ['weight_only_moe', 'weightOnlyMoe'], ['block_fp8_linear', 'blockFp8Linear']] as const) {
+        for (const [key, field] of [['block_fp8_moe', 'blockFp8Moe'], ['weight_only_moe', 'weightOnlyMoe'], ['int4_moe', 'int4Moe'], ['block_fp8_linear', 'blockFp8Linear']] as const) {
           const bm = tg[key];
           if (bm === undefined) continue;
           if (bm === false) {

@@ -19,6 +19,14 @@ const ENERGY_FLOP = qty(0, 1e-9);
 const USD = qty(0, 1e9);
 const HZ = qty(1e6, 1e11);
 const OVERHEAD = qty(0, 10);
+// a grouped GEMM kernel of its own under kernels.tiled_gemm (its per-CTA rate and strip width), or false: the file
+// turns its parent's off
+const STRIP_KERNEL_OR_FALSE = {
+  oneOf: [
+    { type: 'object', additionalProperties: false, required: ['rate'], properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } } },
+    { const: false },
+  ],
+};
 // An efficiency (achieved over peak) is at least this: a rate of peak × efficiency stays ≥ 1 unit/s over every peak's
 // and bandwidth's range minimum (1e6), so no time overflows; library GEMM tables start at ~1e-4 for one-FLOP ops.
 export const MIN_EFFICIENCY = 1e-6;
@@ -1026,17 +1034,7 @@ const runtimeBlocks = {
           fp8_block: { type: 'boolean' },
           // block-FP8 grouped expert GEMMs that run another kernel than the rest (its own per-CTA rate and strip width);
           // false: a kernel that does not stream one strip per CTA (FlashInfer's TRT-LLM fused MoE), priced as a library GEMM
-          block_fp8_moe: {
-            oneOf: [
-              {
-                type: 'object',
-                additionalProperties: false,
-                required: ['rate'],
-                properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } },
-              },
-              { const: false },
-            ],
-          },
+          block_fp8_moe: STRIP_KERNEL_OR_FALSE,
           // block-FP8 linear (dense, not grouped) GEMMs that run another kernel than the rest: its own per-CTA rate and
           // strip width, and the call's fixed time under graph replay (SGLang 0.5.x's DeepGEMM on SM90 / SM100); false:
           // they run the strip kernel of tiled_gemm's own rate (a file restating what its parent changed)
@@ -1058,6 +1056,9 @@ const runtimeBlocks = {
             required: ['rate'],
             properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } },
           },
+          // int4 (AWQ / GPTQ) experts through the runtime's fused Marlin MoE (vLLM's on Hopper): its per-SM rate and strip
+          // width; false: the release ran another int4 MoE kernel (a file restating what its parent changed)
+          int4_moe: STRIP_KERNEL_OR_FALSE,
         },
       },
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },
