@@ -50,12 +50,10 @@ export function runtimeGemmCap(op: Op, hw: NormalizedHardware, dtype: Dtype, pea
   // runtime's weight_only_moe_efficiency measures is its MXFP4 one (vLLM on Hopper: OpenAI's triton_kernels matmul_ogs,
   // get_mxfp4_backend); other narrow-float experts (NVFP4, --dtype fp4 without MXFP4 scales) take Marlin there too
   // (vllm-project/vllm issue #49070: "On Hopper the NVFP4-MoE selector falls back to MARLIN")
-  // int4 (AWQ / GPTQ) experts where the runtime runs them through its fused Marlin MoE (kernels.tiled_gemm.int4_moe):
-  // the Marlin cap (kernels.marlin_moe_efficiency, measured on that kernel's int4 path: runtimes/vllm.yaml by_architecture hopper)
-  if (op.groups && op.int4 && hw.runtime?.kernels?.tiledGemm?.int4Moe) {
-    const cap = hw.runtime.kernels.marlinMoeEfficiency;
-    if (cap !== undefined) eff = Math.min(eff, cap);
-  }
+  // int4 (AWQ / GPTQ) experts where the runtime runs them through its fused Marlin MoE reach at most that kernel's
+  // measured fraction of the 16-bit peak (kernels.tiled_gemm.int4_moe.efficiency: runtimes/vllm.yaml, sglang.yaml hopper)
+  const int4Cap = op.groups && op.int4 ? hw.runtime?.kernels?.tiledGemm?.int4Moe?.efficiency : undefined;
+  if (int4Cap !== undefined) eff = Math.min(eff, int4Cap);
   if (op.groups && weightOnlyFallback(op.dtype, dtype)) {
     const k = hw.runtime?.kernels;
     const cap = (runsMarlinMoe(op, hw) ? k?.marlinMoeEfficiency : undefined) ?? k?.weightOnlyMoeEfficiency;

@@ -378,6 +378,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
           if (br !== undefined) {
             if (!(br > 0) || !Number.isFinite(br)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'tiled_gemm', key, 'rate'], `must be > 0, found ${br}`, 'e.g. rate: 12 GB/s'));
             out.kernels.tiledGemm[field] = { rateBytePerS: br, tileN: bm.tile_n ?? 128 };
+            if (key === 'int4_moe' && bm.efficiency !== undefined) out.kernels.tiledGemm.int4Moe!.efficiency = bm.efficiency;
             if (key === 'block_fp8_linear') {
               const bf = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', key, 'fixed'], 'seconds');
               if (bf !== undefined) out.kernels.tiledGemm.blockFp8Linear!.fixedS = nonNegative(ctx, [...at, 'kernels', 'tiled_gemm', key, 'fixed'], bf);

@@ -21,11 +21,9 @@ const HZ = qty(1e6, 1e11);
 const OVERHEAD = qty(0, 10);
 // a grouped GEMM kernel of its own under kernels.tiled_gemm (its per-CTA rate and strip width), or false: the file
 // turns its parent's off
+const STRIP_KERNEL = { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } };
 const STRIP_KERNEL_OR_FALSE = {
-  oneOf: [
-    { type: 'object', additionalProperties: false, required: ['rate'], properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } } },
-    { const: false },
-  ],
+  oneOf: [{ type: 'object', additionalProperties: false, required: ['rate'], properties: STRIP_KERNEL }, { const: false }],
 };
 // An efficiency (achieved over peak) is at least this: a rate of peak × efficiency stays ≥ 1 unit/s over every peak's
 // and bandwidth's range minimum (1e6), so no time overflows; library GEMM tables start at ~1e-4 for one-FLOP ops.
@@ -1056,9 +1054,15 @@ const runtimeBlocks = {
             required: ['rate'],
             properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } },
           },
-          // int4 (AWQ / GPTQ) experts through the runtime's fused Marlin MoE (vLLM's on Hopper): its per-SM rate and strip
-          // width; false: the release ran another int4 MoE kernel (a file restating what its parent changed)
-          int4_moe: STRIP_KERNEL_OR_FALSE,
+          // int4 (AWQ / GPTQ) experts through the runtime's fused Marlin MoE (vLLM's and SGLang's on Hopper): its per-SM
+          // rate and strip width, and the fraction of the 16-bit peak it reaches at prompt sizes (a cap); false: the
+          // release ran another int4 MoE kernel (a file restating what its parent changed)
+          int4_moe: {
+            oneOf: [
+              { type: 'object', additionalProperties: false, required: ['rate'], properties: { ...STRIP_KERNEL, efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 } } },
+              { const: false },
+            ],
+          },
         },
       },
       kernel_cycles: { type: 'number', exclusiveMinimum: 0, maximum: 1e7 },

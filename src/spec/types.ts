@@ -685,10 +685,10 @@ export interface RuntimeSettings {
     // (blockFp8Moe: block-FP8 experts through a kernel of their own, false where that kernel is no strip kernel;
     // weightOnlyMoe: narrow-float experts run weight-only through the runtime's default weight-only MoE kernel, not
     // Marlin: vLLM's triton_kernels matmul_ogs on Hopper; int4Moe: int4 (AWQ / GPTQ) experts through the runtime's int4
-    // MoE kernel, vLLM's fused Marlin MoE on Hopper; blockFp8Linear: block-FP8 linear layers through a kernel of
+    // MoE kernel, vLLM's and SGLang's fused Marlin MoE on Hopper, its efficiency a cap at prompt sizes; blockFp8Linear: block-FP8 linear layers through a kernel of
     // their own, SGLang 0.5.x's DeepGEMM on SM90 and SM100; its fixedS: the whole call, activation quantization and GEMM,
     // beyond its body where the step is replayed from a graph, in place of the part's per-kernel gap on each of the two)
-    tiledGemm?: { rateBytePerS: number; tileN: number; moe: boolean; fp8Block: boolean; blockFp8Moe?: { rateBytePerS: number; tileN: number } | false; weightOnlyMoe?: { rateBytePerS: number; tileN: number }; int4Moe?: { rateBytePerS: number; tileN: number }; blockFp8Linear?: { rateBytePerS: number; tileN: number; fixedS?: number } };
+    tiledGemm?: { rateBytePerS: number; tileN: number; moe: boolean; fp8Block: boolean; blockFp8Moe?: { rateBytePerS: number; tileN: number } | false; weightOnlyMoe?: { rateBytePerS: number; tileN: number }; int4Moe?: { rateBytePerS: number; tileN: number; efficiency?: number }; blockFp8Linear?: { rateBytePerS: number; tileN: number; fixedS?: number } };
     moeMinTileRows?: number; // smallest M tile of the grouped MoE GEMM (vLLM fused_moe BLOCK_SIZE_M)
     mmaTileRows?: number; // largest M tile counted as padding
     // grouped (MoE) GEMM whose row tile the kernel sizes from the batch's token count, up to this many rows, instead of
