@@ -92,6 +92,9 @@ function buildFields(): Record<string, Field> {
     // the prompt's physical batch a benchmark set (llama-bench -ub N, llama.cpp --ubatch-size): simulate prefills a
     // single sequence in passes of at most N tokens (src/sim/ubatch.ts)
     'runtime.ubatch': { kind: 'count', apply: (hw, v) => setRuntime(hw, { ubatch: v as number }) },
+    // ubatches in flight across a layer split's stages (ggml GGML_SCHED_MAX_COPIES; 1: the run's build did not pipeline
+    // them: src/sim/pipelined-prefill.ts)
+    'runtime.pipeline_copies': { kind: 'count', apply: (hw, v) => setRuntime(hw, { pipelineCopies: v as number }) },
     // serve's admission policy, as a runtime file's scheduler.admission (reserve: TensorRT-LLM's GUARANTEED_NO_EVICT)
     'runtime.admission': { kind: 'string', options: ['reserve', 'preempt', 'estimate'], apply: (hw, v) => setRuntime(hw, { admission: v as 'reserve' | 'preempt' | 'estimate' }) },
     // Whisper decoding and long-form batching as a run set them (faster-whisper transcribe(beam_size=…), the HF

@@ -45,6 +45,7 @@ import { hostStepSeconds, schedulerSequences } from '../runtime/host.js';
 import { asyncStepSeconds, collectiveLaunchS, decoderHostArch, eagerStepSeconds, hostRunsAhead, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches } from './ubatch.js';
+import { pipelinedPrefillSeconds } from './pipelined-prefill.js';
 import { samplerOps } from './sampler-ops.js';
 import { DECODE_EAGER, decodeContextEagerShare, mergePadded, paddedDecodeSeqs } from './graph-padding.js';
 import { engineSeqCap, queuedTimes, queueWarning } from './engine-queue.js';
@@ -653,6 +654,15 @@ export function stepsMix(hw: NormalizedHardware, L: Pick<Layout, 'attentionDp'>,
   return L.attentionDp || boundRuntimeMixes(hw, m.context, m.attention?.kind === 'mla');
 }
 
+/** the cold prefill over pp stages: one after another, or a runtime's ubatches pipelined across them
+ *  (scheduler.pipeline_copies: src/sim/pipelined-prefill.ts) */
+function coldPrefillSeconds(hw: NormalizedHardware, stageS: number, tokens: number, pp: number): number {
+  const s = hw.runtime?.scheduler;
+  const u = s?.ubatch, copies = s?.pipelineCopies;
+  if (pp <= 1 || !u || !copies || copies <= 1) return stageS * pp;
+  return pipelinedPrefillSeconds(stageS, tokens, u, Math.max(u, s?.maxNumBatchedTokens ?? tokens), pp, copies);
+}
+
 function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lin: number, O: number, warnings: Set<string>, rows: boolean, ctx?: PassContext): Evaluation {
   const memory = decoderMemory(m, hw, L, p, B, Lin, O);
   const pp = L.pp;
@@ -666,7 +676,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // runs on one rank: the busiest rank's prompts beyond the mean B / tp wait as in a step (a lone prompt: 1 - 1/tp of
   // its attention side, the other ranks idle; serve's per-rank chunks price the same, src/serve/step-cost.ts)
   const prefill = addWait(addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m, L, workers), attentionDpWait(m, hw, L, p, attentionDpExcess(L, { count: B / pp }), Lin, ctx), 'prefill');
-  const ttftCold = prefill.seconds * pp;
+  const ttftCold = coldPrefillSeconds(hw, prefill.seconds, B * Lp, pp);
   const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {
     return { batch: B, memory, ttft: ttftCold, ttftCold, tpot: null, throughput: null, prefillTokS, prefill, decode: null, work: { flops: prefill.flops, bytes: prefill.bytes, seconds: ttftCold, items: B } };

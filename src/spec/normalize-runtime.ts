@@ -160,6 +160,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       max_num_seqs: 'maxNumSeqs',
       max_num_batched_tokens: 'maxNumBatchedTokens',
       ubatch: 'ubatch',
+      pipeline_copies: 'pipelineCopies',
       bench_max_num_seqs: 'benchMaxNumSeqs',
       chunked_prefill: 'chunkedPrefill',
       batching: 'batching',

@@ -712,6 +712,8 @@ const runtimeBlocks = {
       max_num_batched_tokens: posInt,
       // a single sequence's prompt in passes of at most this many tokens (llama.cpp n_ubatch, MLX prefill_step_size)
       ubatch: posInt,
+      // pp > 1: ubatches in flight across the pipeline stages at once (ggml GGML_SCHED_MAX_COPIES); absent: one
+      pipeline_copies: posInt,
       bench_max_num_seqs: posInt,
       chunked_prefill: { type: 'boolean' },
       batching: { enum: ['inflight', 'static'] },
