@@ -1,10 +1,14 @@
 // issue 12: `compare` dropped the warnings `simulate` shows (e.g. a precision fallback). They are now in
 // the --json rows, in report.md / report.html under "Warnings", and in the `warnings` column of results.csv.
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '@oclif/test';
+import { runCommand as oclifRun } from '@oclif/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+// this checkout's commands (without root, @oclif/test finds the package through node_modules, which may be another checkout's)
+const root = new URL('..', import.meta.url).pathname;
+const runCommand = (args: string[]) => oclifRun(args, { root });
 
 describe('compare carries simulate’s warnings', () => {
   it('fp8 on an A100 (runs weight-only) is said in JSON, Markdown, HTML and CSV', async () => {

@@ -1,8 +1,12 @@
 // TCO (src/sim/tco.ts): capex amortised + facility energy, per hour and per million items, and facility
 // throughput per MW; then the keys on simulate, train and the CLI flags that set them.
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '@oclif/test';
+import { runCommand as oclifRun } from '@oclif/test';
 import { DEFAULT_TCO, HOURS_PER_YEAR, tco } from '../src/sim/tco.js';
+
+// this checkout's commands (without root, @oclif/test finds the package through node_modules, which may be another checkout's)
+const root = new URL('..', import.meta.url).pathname;
+const runCommand = (args: string[]) => oclifRun(args, { root });
 
 describe('tco()', () => {
   const base = { devices: 8, purchaseUsd: 30000, hourUsd: 2.5, powerW: 500, itemsPerS: 10000 };
