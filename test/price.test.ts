@@ -1,11 +1,15 @@
 // --price: one USD figure for every device or HARDWARE=USD pairs; malformed values and unknown ids are
 // one-line errors (issue 12: `compare --price abc` wrote an empty report and exited 0; `--price h100=2,mi300=3` was ignored).
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '@oclif/test';
+import { runCommand as oclifRun } from '@oclif/test';
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePriceFlag, priceFor } from '../src/sim/price.js';
+
+// this checkout's commands (without root, @oclif/test finds the package through node_modules, which may be another checkout's)
+const root = new URL('..', import.meta.url).pathname;
+const runCommand = (args: string[]) => oclifRun(args, { root });
 
 describe('parsePriceFlag', () => {
   const ids = ['h100-sxm', 'mi300x'];
@@ -51,6 +55,21 @@ describe('--price on the commands', () => {
     expect(r.price_usd_per_hour).toBe(4);
     const { stderr } = await runCommand(['simulate', '--model', 'llama-3.2-1b', '--hardware', 'h100-sxm', '--price', 'mi300x=4']);
     expect(stderr).toMatch(/"mi300x" is not a hardware of this run/);
+  });
+  it('plan and serve parse --price with the same parser and say the same line as simulate', async () => {
+    const PLAN = ['plan', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm,mi300x', '--slo-tpot', '50ms', '--requests', '20', '--rate', '2', '--max-devices', '2'];
+    const SERVE = ['serve', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--requests', '20', '--rate', '2'];
+    const plan = JSON.parse((await runCommand([...PLAN, '--price', 'mi300x=0.5', '--json'])).stdout);
+    const one = plan.options.find((o: { hardware: string; devices: number }) => o.hardware === 'mi300x' && o.devices === 1);
+    expect(one.usd_per_hour).toBe(0.5);
+    // plan said `--price h100: not one of --hardware h100-sxm,mi300x`: now the bad id, a did-you-mean and the ids it takes
+    const bad = await runCommand([...PLAN, '--price', 'h100=2']);
+    expect(bad.stderr.trim()).toBe('hwperf: --price "h100=2": "h100" is not a hardware of this run (did you mean "h100-sxm"? expected one of h100-sxm, mi300x)');
+    // serve read --price as a bare number (`h100-sxm=3` was "expected a non-negative number"); it takes simulate's syntax
+    const cost = async (p: string) => JSON.parse((await runCommand([...SERVE, '--price', p, '--json'])).stdout).cost_usd_per_mtok;
+    expect(await cost('h100-sxm=3')).toBeCloseTo((await cost('6')) / 2, 12);
+    const sbad = await runCommand([...SERVE, '--price', 'mi300x=3']);
+    expect(sbad.stderr.trim()).toBe('hwperf: --price "mi300x=3": "mi300x" is not a hardware of this run (expected one of h100-sxm)');
   });
 });
 

@@ -9,28 +9,8 @@ import { parseSeconds } from '../sim/request.js';
 import { plan } from '../serve/plan.js';
 import { loadTrace } from '../serve/trace.js';
 import { number } from '../serve/flags.js';
-import { PRICE_EXPECTED, priceInRange } from '../sim/price.js';
+import { parsePriceFlag, priceFor } from '../sim/price.js';
 import { renderPlan } from '../report/plan-text.js';
-
-// --price USD (every part) or ID=USD[,ID=USD…]; unknown ids are errors
-function parsePrices(v: string | undefined, ids: string[]): { all?: number; byId: Map<string, number> } {
-  const byId = new Map<string, number>();
-  if (v === undefined) return { byId };
-  // a price as simulate's --price takes it: 0 or from a millionth to a million USD per device-hour (src/sim/price.ts)
-  const usd = (text: string): number => {
-    const n = number('price', text)!;
-    if (!priceInRange(n)) throw new UserError(`--price: ${PRICE_EXPECTED}, found "${text}"`);
-    return n;
-  };
-  if (!v.includes('=')) return { all: usd(v), byId };
-  for (const part of v.split(',')) {
-    const [id, text] = part.split('=').map((s) => s.trim());
-    if (!id || text === undefined) throw new UserError(`--price "${part}": expected ID=USD (USD per device-hour)`);
-    if (!ids.includes(id)) throw new UserError(`--price ${id}: not one of --hardware ${ids.join(',')}`);
-    byId.set(id, usd(text));
-  }
-  return { byId };
-}
 
 export default class Plan extends BaseCommand {
   static summary = 'Cheapest deployment that meets p99 TTFT/TPOT SLOs at a request rate: hardware × tp/pp/ep × replicas × aggregated/disaggregated.';
@@ -63,7 +43,13 @@ export default class Plan extends BaseCommand {
     if (ids.length === 0) throw new UserError('--hardware: give at least one hardware id');
     const hardware = [];
     for (const id of ids) hardware.push(await resolveHardware(id));
-    const prices = parsePrices(flags.price, hardware.map((h) => h.id));
+    // --price as simulate and compare take it (one parser, one message): ids as given on the command line or as resolved
+    const given = parsePriceFlag(flags.price, [...new Set([...ids, ...hardware.map((h) => h.id)])]);
+    const byId = new Map<string, number>();
+    for (const [i, h] of hardware.entries()) {
+      const usd = given?.all === undefined ? priceFor(given, ids[i], h.id) : undefined;
+      if (usd !== undefined) byId.set(h.id, usd);
+    }
     // --runtime names the scheduler of every option: a library runtime (an unknown id is an error, never a silent default)
     if (flags.runtime !== undefined && !findLibraryRuntime(flags.runtime)) {
       await resolveRuntime(flags.runtime); // the one-line error of an unknown id or a bad file
@@ -80,7 +66,7 @@ export default class Plan extends BaseCommand {
         inputTokens: flags['input-tokens'], outputTokens: flags['output-tokens'],
         traceRows: flags.trace !== undefined ? loadTrace(flags.trace, (model as { context?: number }).context ?? Infinity) : undefined,
         maxDevices: flags['max-devices'], runtime: flags.runtime, dtype: flags.dtype, requests: flags.requests, seed: flags.seed,
-        prices: prices.byId, priceAll: prices.all, disaggregation: !flags['no-disaggregation'],
+        prices: byId, priceAll: given?.all, disaggregation: !flags['no-disaggregation'],
         onProgress: (d, t) => progress.update(d, t),
       });
     } finally {

@@ -36,7 +36,7 @@ export default class Serve extends BaseCommand {
     'kv-cache': Flags.string({ description: 'override the KV-cache dtype' }),
     memory: Flags.string({ description: 'what-if: swap the memory system, TECH:COUNT' }),
     set: Flags.string({ description: 'what-if: override a spec field, PATH=VALUE (repeatable)', multiple: true }),
-    price: Flags.string({ description: 'USD per device-hour' }),
+    price: Flags.string({ description: 'USD per device-hour: one number, or HARDWARE=USD as simulate takes it' }),
     runtime: Flags.string({ description: 'serving runtime whose scheduler runs: vllm (preempt and recompute), sglang, tensorrt-llm (admit only when the KV cache fits)' }),
     rate: Flags.string({ description: 'open loop: requests per second (Poisson; see --burstiness)' }),
     burstiness: Flags.string({ description: 'gamma shape of inter-arrival times (1 = Poisson, < 1 burstier), as vLLM\'s benchmark' }),

@@ -3,6 +3,7 @@ import type { NormalizedHardware, NormalizedModel } from '../spec/types.js';
 import { UserError } from '../spec/errors.js';
 import { parseSeconds } from '../sim/request.js';
 import { parseSpec } from './spec-decode.js';
+import { parsePriceFlag, priceFor } from '../sim/price.js';
 import type { ServeOptions } from './serve.js';
 
 export type ServeFlags = Record<string, unknown>;
@@ -60,6 +61,6 @@ export function serveOptions(f: ServeFlags, model: NormalizedModel, hardware: No
     slo: { ttftS: parseSeconds('slo-ttft', f['slo-ttft']), tpotS: parseSeconds('slo-tpot', f['slo-tpot']), e2eS: parseSeconds('slo-e2e', f['slo-e2e']) },
     runtime: str('runtime'),
     frontend: str('frontend') as ServeOptions['frontend'],
-    priceUsdPerHour: number('price', f.price),
+    priceUsdPerHour: priceFor(parsePriceFlag(f.price, [hardware.id]), hardware.id), // simulate's --price: one parser, one message
   };
 }
