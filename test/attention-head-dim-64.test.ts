@@ -16,7 +16,7 @@ import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 
 const bound = (hw: string, rt: string) => bindRuntime(getLibrary().hardware[hw]!, libraryRuntime(rt));
 const plan = { devices: 8, tp: 1, pp: 1, cp: 1, dp: 8, ep: 8, interleave: 1, schedule: '1f1b' as const, seqLen: 4096, globalBatch: 32, microBatch: 4 };
-const attention = (model: string) => layerForwardOps(decoderShape(libraryModel(model) as DecoderModel), plan, false, 'bf16').filter((o) => o.kind === 'attention');
+const attention = (model: string) => layerForwardOps(decoderShape(libraryModel(model) as DecoderModel), plan, { moe: false, gemmDtype: 'bf16' }).filter((o) => o.kind === 'attention');
 // the same hardware and runtime with the head-dim-64 rates taken out
 const without = (hw: NormalizedHardware): NormalizedHardware => ({ ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, attentionHeadDim64: undefined } } });
 

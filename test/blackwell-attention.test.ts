@@ -16,7 +16,7 @@ import type { DecoderModel } from '../src/spec/types.js';
 const hw = (id: string) => getLibrary().hardware[id]!;
 const s = decoderShape(libraryModel('llama-3.1-8b') as DecoderModel);
 const plan = { devices: 8, tp: 1, pp: 1, cp: 1, dp: 8, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 8192, globalBatch: 8, microBatch: 1 };
-const attn = layerForwardOps(s, plan, false, 'bf16').filter((o) => o.kind === 'attention');
+const attn = layerForwardOps(s, plan, { moe: false, gemmDtype: 'bf16' }).filter((o) => o.kind === 'attention');
 
 describe('Blackwell fused attention (cuDNN SDPA tables)', () => {
   it('states the 16k causal forward as a fraction of the bf16 peak: B200 1332/2250, GB200 1668/2500, GB300 1702/2500', () => {

@@ -11,7 +11,7 @@ import type { DecoderModel } from '../src/spec/types.js';
 const hw = (id: string) => getLibrary().hardware[id]!;
 const s = decoderShape(libraryModel('llama-3.1-8b') as DecoderModel);
 const plan = { devices: 8, tp: 1, pp: 1, cp: 1, dp: 8, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 8192, globalBatch: 8, microBatch: 1 };
-const attn = layerForwardOps(s, plan, false, 'bf16').filter((o) => o.kind === 'attention');
+const attn = layerForwardOps(s, plan, { moe: false, gemmDtype: 'bf16' }).filter((o) => o.kind === 'attention');
 const GH100 = ['h100-sxm', 'h200-sxm', 'h200-nvl', 'gh200', 'h800-sxm', 'h100-pcie', 'h100-sxm-hbm2e-500w'];
 
 describe('Hopper fused attention (cuDNN SDPA tables on H200)', () => {

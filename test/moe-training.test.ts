@@ -16,7 +16,7 @@ const p = { devices: 8, tp: 2, pp: 1, cp: 1, dp: 4, ep: 4, interleave: 1, schedu
 
 describe('MoE training: routing and token movement', () => {
   it('a MoE layer carries top-k softmax, permute and unpermute with hand-checked bytes; a dense layer none', () => {
-    const ops = layerForwardOps(s, p, true, 'bf16');
+    const ops = layerForwardOps(s, p, { moe: true, gemmDtype: 'bf16' });
     const T = 4096, h = s.hidden, k = s.active, t = 2;
     const perm = ops.find((o) => o.name === 'moe_permute')!;
     const unperm = ops.find((o) => o.name === 'moe_unpermute')!;
@@ -25,11 +25,11 @@ describe('MoE training: routing and token movement', () => {
     expect(unperm.bytes).toBeCloseTo(((T * k * h * 2) + (T * h * 2)) / t, 3); // read k rows, write the weighted sum
     expect(unperm.flops).toBeCloseTo((2 * T * k * h) / t, 3);
     expect(topk.bytes).toBe((T * s.experts * 8) / t);
-    const dense = layerForwardOps(s, p, false, 'bf16');
+    const dense = layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16' });
     expect(dense.some((o) => o.name.startsWith('moe_'))).toBe(false);
   });
   it('a permutation backward is 0.8 of its forward, the weighted unpermute’s 2× (fused kernel timings, DLBlas PR #66)', () => {
-    const all = layerForwardOps(s, p, true, 'bf16');
+    const all = layerForwardOps(s, p, { moe: true, gemmDtype: 'bf16' });
     const perm = all.filter((o) => o.name === 'moe_permute');
     const c = passCost(perm, h100, 'selective');
     expect(c.bwdS).toBeCloseTo(0.8 * c.fwdS, 15);
@@ -38,7 +38,7 @@ describe('MoE training: routing and token movement', () => {
     expect(un.bwdS).toBeCloseTo(2 * un.fwdS, 15);
   });
   it('token permutations run at the measured row-gather rate, 0.84 of a contiguous elementwise pass (H200 profile)', () => {
-    const ops = layerForwardOps(s, p, true, 'bf16');
+    const ops = layerForwardOps(s, p, { moe: true, gemmDtype: 'bf16' });
     const perm = ops.find((o) => o.name === 'moe_permute')!;
     expect(perm.memoryScale).toBe(ROW_GATHER_RATE);
     expect(ROW_GATHER_RATE).toBe(0.84);
@@ -48,12 +48,12 @@ describe('MoE training: routing and token movement', () => {
   });
   it('the alltoall dispatcher sorts received tokens by local expert and back (two T·k·h row passes); DeepEP-style and one local expert: none', () => {
     const T = 4096, h = s.hidden, k = s.active, t = 2;
-    const sorted = layerForwardOps(s, p, true, 'bf16', undefined, 3, true).find((o) => o.name === 'moe_sort')!;
+    const sorted = layerForwardOps(s, p, { moe: true, gemmDtype: 'bf16', quantizeBytes: 3, sortChunks: true }).find((o) => o.name === 'moe_sort')!;
     expect(sorted.bytes).toBeCloseTo((2 * T * k * h * 4) / t, 3); // read and write 2 bytes, twice
     expect(sorted.memoryScale).toBe(ROW_GATHER_RATE);
-    expect(layerForwardOps(s, p, true, 'bf16', undefined, 3, false).some((o) => o.name === 'moe_sort')).toBe(false);
+    expect(layerForwardOps(s, p, { moe: true, gemmDtype: 'bf16', quantizeBytes: 3, sortChunks: false }).some((o) => o.name === 'moe_sort')).toBe(false);
     const oneLocal = { ...p, ep: s.experts, dp: s.experts };
-    expect(layerForwardOps(s, oneLocal, true, 'bf16', undefined, 3, true).some((o) => o.name === 'moe_sort')).toBe(false);
+    expect(layerForwardOps(s, oneLocal, { moe: true, gemmDtype: 'bf16', quantizeBytes: 3, sortChunks: true }).some((o) => o.name === 'moe_sort')).toBe(false);
     const c = passCost([sorted], h100, 'none');
     expect(c.bwdS).toBeCloseTo(c.fwdS, 15);
     // in the step: the default (alltoall) runtime pays it, a node-aware dispatcher does not
@@ -70,8 +70,8 @@ describe('MoE training: routing and token movement', () => {
     const wide = { ...q, active: 4, expertWidth: 1536 };
     const narrow = { ...q, active: 8, expertWidth: 768 };
     const pl = { ...p, tp: 1, dp: 8, ep: 8 };
-    const cw = passCost(layerForwardOps(wide, pl, true, 'bf16'), h100, 'selective');
-    const cn = passCost(layerForwardOps(narrow, pl, true, 'bf16'), h100, 'selective');
+    const cw = passCost(layerForwardOps(wide, pl, { moe: true, gemmDtype: 'bf16' }), h100, 'selective');
+    const cn = passCost(layerForwardOps(narrow, pl, { moe: true, gemmDtype: 'bf16' }), h100, 'selective');
     // only the unpermute's weighted sum grows (2 FLOPs a copy and element, 4 more copies a token), and the busiest EP
     // rank's excess is smaller over twice the routed rows (src/model/busiest-expert-rank.ts): the expert GEMMs' and
     // activation's forward FLOPs (2·3·d·I and 6·I a copy, k·I the same in both) times the factors' difference
@@ -89,7 +89,7 @@ describe('MoE training: routing and token movement', () => {
     expect(sn.stepS).toBeGreaterThan(sw.stepS);
   });
   it('a fused attention backward is 2.5× its forward FLOPs at 0.82 of its rate on H100 (causal cuDNN SDPA on the same die, hardware/nvidia/h200-sxm.yaml)', () => {
-    const att = layerForwardOps(s, p, false, 'bf16').filter((o) => o.kind === 'attention');
+    const att = layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16' }).filter((o) => o.kind === 'attention');
     // at this 4k sequence the fused kernel runs at 0.805 of its long-sequence rate (src/sim/training/attention-length.ts)
     const fwd = opCost(att[0]!, h100).seconds / attentionLengthFactor(p.seqLen);
     const c = passCost(att, h100, 'none');

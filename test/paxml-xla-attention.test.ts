@@ -21,7 +21,7 @@ const plan = (seqLen: number): PlanShape => ({ devices: 1, tp: 1, pp: 1, cp: 1, 
 describe('paxml-xla-attention: Praxis attention written out', () => {
   it('moves 12 bytes per score (logits write 2, three softmax reads 2 + 2 + 2, probs write 2, PV read 2) in 5 kernels', () => {
     const s = decoderShape(gpt);
-    const fused = layerForwardOps(s, plan(2048), false, 'bf16');
+    const fused = layerForwardOps(s, plan(2048), { moe: false, gemmDtype: 'bf16' });
     const ops = materialiseAttention(fused, s, plan(2048), pax);
     const a = ops.find((o) => o.kind === 'attention')!, f = fused.find((o) => o.kind === 'attention')!;
     const scores = 4 * 12 * 2048 * 2048; // b · h · T · S

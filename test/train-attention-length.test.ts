@@ -11,7 +11,7 @@ import type { DecoderModel } from '../src/spec/types.js';
 const s = decoderShape(libraryModel('llama-3.1-8b') as DecoderModel);
 const h100 = getLibrary().hardware['h100-sxm']!;
 const plan = (seqLen: number, microBatch = 1, cp = 1) => ({ devices: 8, tp: 1, pp: 1, cp, dp: 8, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen, globalBatch: 8, microBatch });
-const attn = (seqLen: number, microBatch = 1, cp = 1) => layerForwardOps(s, plan(seqLen, microBatch, cp), false, 'bf16').filter((o) => o.kind === 'attention');
+const attn = (seqLen: number, microBatch = 1, cp = 1) => layerForwardOps(s, plan(seqLen, microBatch, cp), { moe: false, gemmDtype: 'bf16' }).filter((o) => o.kind === 'attention');
 
 describe('training attention: rate by sequence length', () => {
   it('follows the measured cuDNN causal curve relative to 16k: 0.639 at 2k, 0.805 at 4k, 0.911 at 8k, 1 from 16k', () => {

@@ -39,9 +39,9 @@ describe('training: ring context-parallel merge passes', () => {
     expect(full.bwdS).toBeCloseTo(c.bwdS + c.fwdS, 15);
   });
   it('makes a CP layer slower than the same layer without the merges, by their memory time alone', () => {
-    const withCp = passCost(layerForwardOps(s, plan(2), false, 'fp8'), h100, 'none');
+    const withCp = passCost(layerForwardOps(s, plan(2), { moe: false, gemmDtype: 'fp8' }), h100, 'none');
     const merges = passCost(cpMergeOps(s, plan(2)), h100, 'none');
-    const without = passCost(layerForwardOps(s, plan(2), false, 'fp8').filter((o) => !o.name.startsWith('cp_')), h100, 'none');
+    const without = passCost(layerForwardOps(s, plan(2), { moe: false, gemmDtype: 'fp8' }).filter((o) => !o.name.startsWith('cp_')), h100, 'none');
     expect(withCp.fwdS + withCp.bwdS).toBeCloseTo(without.fwdS + without.bwdS + merges.fwdS + merges.bwdS, 12);
     expect(merges.fwdS + merges.bwdS).toBeGreaterThan(0);
     // a few percent of the layer at 8k tokens, not more

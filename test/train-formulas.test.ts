@@ -211,16 +211,16 @@ describe('fp8 training', () => {
   it('casts every fp8 GEMM input once (a memory-bound op) and keeps attention in bf16', () => {
     const s = decoderShape(tiny);
     const p = { devices: 1, tp: 1, pp: 1, cp: 1, dp: 1, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 128, globalBatch: 1, microBatch: 1 };
-    const ops = layerForwardOps(s, p, false, 'fp8');
+    const ops = layerForwardOps(s, p, { moe: false, gemmDtype: 'fp8' });
     expect(ops.find((o) => o.name === 'fp8_cast')).toBeDefined();
     expect(ops.find((o) => o.kind === 'attention')!.dtype).toBe('bf16');
-    expect(layerForwardOps(s, p, false, 'bf16').find((o) => o.name === 'fp8_cast')).toBeUndefined();
+    expect(layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16' }).find((o) => o.name === 'fp8_cast')).toBeUndefined();
   });
   it('the runtime sets the bytes of each quantization (megatron: current scaling, amax pass + row- and column-wise copies)', () => {
     const s = decoderShape(tiny);
     const p = { devices: 1, tp: 1, pp: 1, cp: 1, dp: 1, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 128, globalBatch: 1, microBatch: 1 };
-    const plain = layerForwardOps(s, p, false, 'fp8').find((o) => o.name === 'fp8_cast')!;
-    const cs = layerForwardOps(s, p, false, 'fp8', undefined, 6).find((o) => o.name === 'fp8_cast')!;
+    const plain = layerForwardOps(s, p, { moe: false, gemmDtype: 'fp8' }).find((o) => o.name === 'fp8_cast')!;
+    const cs = layerForwardOps(s, p, { moe: false, gemmDtype: 'fp8', quantizeBytes: 6 }).find((o) => o.name === 'fp8_cast')!;
     expect(cs.bytes).toBeCloseTo(2 * plain.bytes, 6); // 6 bytes per element instead of 3, same elements
     const megatron = libraryRuntime('megatron');
     expect(megatron.training!.fp8QuantizeBytes).toBe(6);

@@ -22,21 +22,21 @@ const plan = { devices: 1, tp: 1, pp: 1, cp: 1, dp: 1, ep: 1, interleave: 1, sch
 describe('int8 training GEMMs (AQT)', () => {
   it('runs every linear layer in int8 with 8-bit operands and one quantize pass per GEMM input; attention and router stay bf16', () => {
     const s = decoderShape(model);
-    const ops = layerForwardOps(s, plan, false, 'int8');
+    const ops = layerForwardOps(s, plan, { moe: false, gemmDtype: 'int8' });
     const gemms = ops.filter((o) => o.kind === 'gemm');
     expect(gemms.length).toBeGreaterThan(0);
     for (const g of gemms) expect(g.dtype, g.name).toBe('int8');
     expect(ops.find((o) => o.kind === 'attention')!.dtype).toBe('bf16');
     // the same quantized elements as fp8 (the activation inputs of the GEMMs), under its own name
     const q = ops.find((o) => o.name === 'int8_quantize')!;
-    const f = layerForwardOps(s, plan, false, 'fp8').find((o) => o.name === 'fp8_cast')!;
+    const f = layerForwardOps(s, plan, { moe: false, gemmDtype: 'fp8' }).find((o) => o.name === 'fp8_cast')!;
     expect(q.bytes).toBe(f.bytes);
-    expect(layerForwardOps(s, plan, false, 'bf16').find((o) => o.name === 'int8_quantize')).toBeUndefined();
+    expect(layerForwardOps(s, plan, { moe: false, gemmDtype: 'bf16' }).find((o) => o.name === 'int8_quantize')).toBeUndefined();
   });
   it('prices the GEMMs at the int8 matrix peak: a compute-bound int8 GEMM takes bf16 time × bf16 peak / int8 peak at equal efficiency', () => {
     const s = decoderShape(model);
-    const i8 = layerForwardOps(s, plan, false, 'int8').find((o) => o.name === 'ffn_in')!;
-    const b16 = layerForwardOps(s, plan, false, 'bf16').find((o) => o.name === 'ffn_in')!;
+    const i8 = layerForwardOps(s, plan, { moe: false, gemmDtype: 'int8' }).find((o) => o.name === 'ffn_in')!;
+    const b16 = layerForwardOps(s, plan, { moe: false, gemmDtype: 'bf16' }).find((o) => o.name === 'ffn_in')!;
     const hw = lib.hardware['tpu-v6e']!;
     const ratio = opCost(i8, v6e).seconds / opCost(b16, v6e).seconds;
     expect(hw.matrixFlopPerS.int8! / hw.matrixFlopPerS.bf16!).toBe(2);

@@ -22,7 +22,7 @@ const plan: PlanShape = { devices: 8, tp: 2, pp: 1, cp: 1, dp: 4, ep: 1, interle
 describe('megatron-2022: attention written out', () => {
   it('13 bytes per score (baddbmm 2, softmax 2 + 2, dropout 2 + 2 + 1, bmm 2), 5 kernels, every query-key pair computed', () => {
     const s = decoderShape(gpt5b);
-    const fused = layerForwardOps(s, plan, false, 'bf16');
+    const fused = layerForwardOps(s, plan, { moe: false, gemmDtype: 'bf16' });
     const ops = materialiseAttention(fused, s, plan, old);
     const a = ops.find((o) => o.kind === 'attention')!, f = fused.find((o) => o.kind === 'attention')!;
     const scores = 2 * (32 / 2) * 2048 * 2048; // micro-batch · heads per tp rank · sq · sk

@@ -29,8 +29,8 @@ describe('MaxText dense-dispatch MoE capacity', () => {
     const d = capacityDispatch(s, plan, 1.25, 'bf16');
     for (const o of d.ops) expect(o.flops * o.count).toBe(2 * plan.microBatch * 4096 * s.experts * C * s.hidden);
     expect(d.expertRows).toBe(plan.microBatch * s.experts * C);
-    const dense = layerForwardOps(s, plan, true, 'bf16', undefined, undefined, false, 1.25);
-    const routed = layerForwardOps(s, plan, true, 'bf16');
+    const dense = layerForwardOps(s, plan, { moe: true, gemmDtype: 'bf16', capacityFactor: 1.25 });
+    const routed = layerForwardOps(s, plan, { moe: true, gemmDtype: 'bf16' });
     // the experts' FLOPs rise by E·C / (S·k) = 1.25 on this shape
     expect(flops(dense, /^expert_/) / flops(routed, /^expert_/)).toBeCloseTo(1.25, 9);
     // no row gathers in the dense path; the einsums instead

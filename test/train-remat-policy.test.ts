@@ -16,7 +16,7 @@ const gpt3 = libraryModel('gpt3-175b') as DecoderModel;
 const s = decoderShape(gpt3);
 const v5p = getLibrary().hardware['tpu-v5p']!;
 const p = { devices: 8, tp: 8, pp: 1, cp: 1, dp: 1, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 2048, globalBatch: 2, microBatch: 2 };
-const ops = layerForwardOps(s, p, false, 'bf16');
+const ops = layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16' });
 const fl = (name: string) => ops.filter((o) => o.name === name).reduce((a, o) => a + o.flops * o.count, 0);
 const attnFl = ops.filter((o) => o.kind === 'attention').reduce((a, o) => a + o.flops * o.count, 0);
 const ewFl = ops.filter((o) => o.kind !== 'gemm' && o.kind !== 'attention').reduce((a, o) => a + o.flops * o.count, 0);

@@ -24,7 +24,7 @@ const plan = (b: number): PlanShape => ({ devices: 1, tp: 1, pp: 1, cp: 1, dp: 1
 describe('te-rocm-2024: unfused attention in training', () => {
   it('writes every score out: 13 bytes each (baddbmm 2, causal softmax 2 + 2, dropout 2 + 2 + 1, bmm 2) and all pairs computed', () => {
     const s = decoderShape(gpt2);
-    const fused = layerForwardOps(s, plan(14), false, 'fp8');
+    const fused = layerForwardOps(s, plan(14), { moe: false, gemmDtype: 'fp8' });
     const ops = materialiseAttention(fused, s, plan(14), te);
     const a = ops.find((o) => o.kind === 'attention')!, f = fused.find((o) => o.kind === 'attention')!;
     const scores = 14 * 25 * 1024 * 1024; // b · h · sq · sk

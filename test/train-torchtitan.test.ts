@@ -37,7 +37,7 @@ describe('torchtitan op-level SAC', () => {
     expect(opSacSavedBytesPerToken(s)).toBeLessThan(0.5 * activationBytesPerToken(s, 8192, 'selective', false));
   });
   it('backward = 2× forward plus the rerun share of each GEMM, one more forward of each elementwise op, attention the flash backward (2.5× its FLOPs, at 0.82 of the forward rate on H100)', () => {
-    const ops = layerForwardOps(s, p, false, 'bf16');
+    const ops = layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16' });
     const c = passCost(ops, h100, 'selective', undefined, s);
     let want = 0;
     for (const op of ops) {
@@ -85,8 +85,8 @@ describe('torchtitan without torch.compile: RMSNorm and RoPE op by op in fp32 (t
     const ew = eagerElementwise(bindRuntime(h100, libraryRuntime('torchtitan')))!;
     expect(ew).toEqual({ rmsnorm: { kernels: 8, bytesPerElement: 36 }, rope: { kernels: 3, bytesPerElement: 20 }, swiglu: { kernels: 2, bytesPerElement: 10 } });
     expect(eagerElementwise(bindRuntime(h100, libraryRuntime('torchtitan-compile')))).toBeUndefined();
-    const eager = layerForwardOps(s, p, false, 'bf16', ew);
-    const fused = layerForwardOps(s, p, false, 'bf16');
+    const eager = layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16', eager: ew });
+    const fused = layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16' });
     const n = (ops: typeof eager, name: string) => ops.find((o) => o.name === name)!;
     expect(n(eager, 'norms').bytes).toBeCloseTo(T * 2 * h * 36, 0);
     expect(n(fused, 'norms').bytes).toBeCloseTo(T * 2 * h * 4, 0);
@@ -100,16 +100,16 @@ describe('torchtitan without torch.compile: RMSNorm and RoPE op by op in fp32 (t
     const T = 2 * 8192, f = 14336;
     const ew = eagerElementwise(bindRuntime(h100, libraryRuntime('torchtitan')))!;
     const act = (ops: ReturnType<typeof layerForwardOps>) => ops.find((o) => o.name === 'ffn_act')!;
-    const eager = act(layerForwardOps(s, p, false, 'bf16', ew));
-    const fused = act(layerForwardOps(s, p, false, 'bf16'));
+    const eager = act(layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16', eager: ew }));
+    const fused = act(layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16' }));
     expect(eager.bytes).toBeCloseTo(T * f * 10, 0);
     expect(fused.bytes).toBeCloseTo(T * f * 6, 0);
     expect(eager.kernels).toBe(2);
     expect(eager.flops).toBeCloseTo(fused.flops, 0);
     // without the runtime's kernels.swiglu the eager path keeps the fused activation (norms and RoPE eager alone)
-    expect(act(layerForwardOps(s, p, false, 'bf16', { ...ew, swiglu: undefined })).bytes).toBeCloseTo(T * f * 6, 0);
+    expect(act(layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16', eager: { ...ew, swiglu: undefined } })).bytes).toBeCloseTo(T * f * 6, 0);
     // the step under torchtitan pays it: slower than the same runtime with a fused activation, by the extra bytes
-    const run = (e: typeof ew) => passCost(layerForwardOps(s, p, false, 'bf16', e), bindRuntime(h100, libraryRuntime('torchtitan')), 'selective', undefined, s);
+    const run = (e: typeof ew) => passCost(layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16', eager: e }), bindRuntime(h100, libraryRuntime('torchtitan')), 'selective', undefined, s);
     const withAct = run(ew), without = run({ ...ew, swiglu: undefined });
     expect(withAct.fwdS).toBeGreaterThan(without.fwdS);
     expect(withAct.bwdS).toBeGreaterThan(without.bwdS);
@@ -120,18 +120,18 @@ describe('torchtitan without torch.compile: RMSNorm and RoPE op by op in fp32 (t
     expect(rt.kernels?.kvRepeat).toBe('materialized');
     expect(libraryRuntime('torchtitan-compile').kernels?.kvRepeat).toBe('materialized'); // inherited: SDPA takes the copies
     expect(libraryRuntime('fsdp1').kernels?.kvRepeat).toBe('none'); // not torchtitan's model code
-    const rep = layerForwardOps(s, p, false, 'bf16', undefined, undefined, false, undefined, true).find((o) => o.name === 'kv_repeat')!;
+    const rep = layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16', kvRepeat: true }).find((o) => o.name === 'kv_repeat')!;
     // Llama 3.1 8B: q 4096 wide, k and v 1024: K and V each read 1024 and write 4096 bf16 per token
     expect(rep.bytes).toBeCloseTo(T * 2 * 2 * (1024 + 4096), 0);
     expect(rep.kernels).toBe(2);
-    expect(layerForwardOps(s, p, false, 'bf16').find((o) => o.name === 'kv_repeat')).toBeUndefined();
+    expect(layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16' }).find((o) => o.name === 'kv_repeat')).toBeUndefined();
     // the sum of the n_rep gradients moves the forward's bytes once (not the 2x of an elementwise op); op SAC reruns it
     const hw = bindRuntime(h100, rt);
     const one = passCost([rep], hw, 'none');
     expect(one.bwdS).toBeCloseTo(one.fwdS, 12);
     expect(passCost([rep], hw, 'selective', undefined, s).bwdS).toBeCloseTo(2 * one.fwdS, 12);
     // without grouped heads (q and k equally wide) there is nothing to repeat
-    expect(layerForwardOps({ ...s, kvDim: s.qDim }, p, false, 'bf16', undefined, undefined, false, undefined, true).find((o) => o.name === 'kv_repeat')).toBeUndefined();
+    expect(layerForwardOps({ ...s, kvDim: s.qDim }, p, { moe: false, gemmDtype: 'bf16', kvRepeat: true }).find((o) => o.name === 'kv_repeat')).toBeUndefined();
   });
   it('torchtitan runs eager, torchtitan-compile fused: same request, the eager step is slower, only through elementwise work', () => {
     expect(libraryRuntime('torchtitan').training?.elementwise).toBe('eager');
@@ -172,7 +172,7 @@ describe('torchtitan Float8 FSDP all-gather (runtimes/torchtitan-float8.yaml)', 
     expect(libraryRuntime('torchtitan-compile').training!.fp8QuantizeBytes).toBe(6);
     expect(libraryRuntime('torchtitan-float8').training!.fp8QuantizeBytes).toBe(6);
     const plan = { devices: 8, tp: 1, pp: 1, cp: 1, dp: 8, ep: 1, interleave: 1, schedule: '1f1b' as const, seqLen: 8192, globalBatch: 16, microBatch: 2 };
-    const cast = (qb?: number) => layerForwardOps(s, plan, false, 'fp8', undefined, qb).find((o) => o.name === 'fp8_cast')!;
+    const cast = (qb?: number) => layerForwardOps(s, plan, { moe: false, gemmDtype: 'fp8', quantizeBytes: qb }).find((o) => o.name === 'fp8_cast')!;
     expect(cast(6).bytes).toBe(2 * cast().bytes); // the default (3) reads 16 bits and writes 8 once
     const h200 = lib.hardware['h200-sxm']!;
     const rt = libraryRuntime('torchtitan-float8');

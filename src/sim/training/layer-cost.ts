@@ -67,7 +67,17 @@ export const ROW_GATHER_RATE = 0.84;
 // write the received tokens where they go.
 // `capacityFactor`: the MoE layer dispatches by one-hot einsums onto every expert's fixed capacity (runtime
 // training.moe_capacity_factor, MaxText's dense_matmul: ./moe-capacity.ts) instead of moving only the routed rows.
-export function layerForwardOps(s: DecoderShape, p: PlanShape, moe: boolean, gemmDtype: Dtype, eager?: EagerElementwise, quantizeBytes = FP8_CAST_BYTES, sortChunks = false, capacityFactor?: number, kvRepeat = false): Op[] {
+export interface LayerOpsOptions {
+  moe: boolean; // the MoE layer (router, experts, token movement) rather than the dense one
+  gemmDtype: Dtype;
+  eager?: EagerElementwise; // the runtime's unfused elementwise kernels (eagerElementwise)
+  quantizeBytes?: number; // default FP8_CAST_BYTES
+  sortChunks?: boolean; // default false
+  capacityFactor?: number;
+  kvRepeat?: boolean; // default false
+}
+export function layerForwardOps(s: DecoderShape, p: PlanShape, o: LayerOpsOptions): Op[] {
+  const { moe, gemmDtype, eager, quantizeBytes = FP8_CAST_BYTES, sortChunks = false, capacityFactor, kvRepeat = false } = o;
   const T = (p.microBatch * p.seqLen) / p.cp; // tokens of this device's sequence shard
   const t = p.tp;
   const h = s.hidden;
