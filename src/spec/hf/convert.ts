@@ -236,7 +236,8 @@ function decoder(r: Reader, kind: DecoderKind, out: HfSpec): void {
   const layers = r.int('num_hidden_layers', undefined, MAX_LAYERS);
   const heads = r.int('num_attention_heads');
   let kvHeads = r.int('num_key_value_heads', heads);
-  let headDim = r.optInt('head_dim') ?? hidden / heads;
+  // heads 0 is the heads field's own error (model validation); no head_dim of hidden / 0 to report a second time
+  let headDim = r.optInt('head_dim') ?? (heads > 0 ? hidden / heads : undefined);
   const hiddenActivation = r.str('hidden_activation'); // Gemma names it so, and may carry hidden_act too
   const hiddenAct = r.str('hidden_act');
   const act = activation(hiddenActivation ?? hiddenAct);
@@ -291,7 +292,7 @@ function decoder(r: Reader, kind: DecoderKind, out: HfSpec): void {
   f.push(['layers', layers]);
   f.push(['heads', heads]);
   f.push(['kv_heads', kvHeads, comments.kv_heads]);
-  f.push(['head_dim', headDim, comments.head_dim ?? (headDim * heads !== hidden ? `heads × head_dim = ${heads * headDim} ≠ hidden` : undefined)]);
+  if (headDim !== undefined) f.push(['head_dim', headDim, comments.head_dim ?? (headDim * heads !== hidden ? `heads × head_dim = ${heads * headDim} ≠ hidden` : undefined)]);
   f.push(['ffn', { kind: 'gated', intermediate, activation: act }, moe && moe.every === undefined && !moe.dense_layers ? 'dense width in the config (every layer is MoE)' : undefined]);
   f.push(['vocab', vocab]);
   f.push(['context', context, 'max_position_embeddings']);

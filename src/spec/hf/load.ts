@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
-import { maskWords, UserError } from '../errors.js';
+import { maskWords, UserError, type SpecIssue } from '../errors.js';
 import { readSpecFile } from '../safe-read.js';
 import { convertHfConfig, isHfConfig, type HfSpec } from './convert.js';
 import type { NormalizedModel } from '../types.js';
@@ -83,6 +83,23 @@ export function hfToYaml(cfg: Record<string, unknown>, file: string): HfYaml {
   return { id, text: lines.join('\n') + '\n', spec, file };
 }
 
+// The spec fields the converter copies from one config.json key. An issue the spec layer finds in the converted YAML
+// carries that YAML's line, a text the user never sees: it names the key at its line in config.json instead (when the
+// key is written once there), else no line.
+const HF_KEY: Record<string, string> = {
+  hidden: 'hidden_size', layers: 'num_hidden_layers', heads: 'num_attention_heads', kv_heads: 'num_key_value_heads', head_dim: 'head_dim',
+  vocab: 'vocab_size', context: 'max_position_embeddings', 'ffn.intermediate': 'intermediate_size',
+};
+export function atConfigLines(issues: SpecIssue[], configText: string): SpecIssue[] {
+  return issues.map((i) => {
+    const key = HF_KEY[i.path];
+    const hits = key ? [...configText.matchAll(new RegExp(`"${key}"\\s*:`, 'g'))] : [];
+    if (hits.length !== 1) return { ...i, line: undefined, col: undefined };
+    const at = hits[0]!.index;
+    return { ...i, path: key!, line: configText.slice(0, at).split('\n').length, col: at - configText.lastIndexOf('\n', at - 1) };
+  });
+}
+
 /** load a config.json (or folder) as a normalized model; undefined when the path is not a Hugging Face config */
 export async function loadHfModel(ref: string): Promise<NormalizedModel | undefined> {
   const file = hfConfigPath(ref);
@@ -99,7 +116,7 @@ export async function loadHfModel(ref: string): Promise<NormalizedModel | undefi
   const { doc, errors } = parseYaml(y.text, name);
   if (!doc) throw UserError.fromIssues(errors);
   const r = await loadSpecData(doc.data as Record<string, unknown>, { file: name, docs: [doc], errors: [], warnings: [] });
-  if (r.errors.length || !r.value) throw UserError.fromIssues(r.errors);
+  if (r.errors.length || !r.value) throw UserError.fromIssues(atConfigLines(r.errors, readFileSync(file, 'utf8')));
   if (r.value.kind !== 'model') throw new UserError(`${name}: not a model`);
   const model = r.value.spec as NormalizedModel & { import_warnings?: string[] };
   model.file = name;
