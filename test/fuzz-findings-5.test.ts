@@ -130,7 +130,7 @@ describe('one line per field, values quoted short, deep YAML named as such', () 
     writeFileSync(f, JSON.stringify(cfg));
     const r = await run(['import', 'hf', f]);
     expect(r.exit).toBe(2);
-    expect(r.stderr).toMatch(/"num_hidden_layers" must be a whole number, found \[1,1,.*…$/);
+    expect(r.stderr).toMatch(/long-list\.json:1:\d+ {2}num_hidden_layers {2}must be a whole number, found \[1,1,.*…$/); // the key at its place in the file
     expect(r.stderr.length).toBeLessThan(300);
   });
   it('a config.json too large to read says so (it was "not a Hugging Face config")', async () => {

@@ -28,6 +28,13 @@ const hf = (name: string, patch: Record<string, unknown>) => {
   writeFileSync(join(dir, name, 'config.json'), JSON.stringify({ ...HF_LLAMA, ...patch }, null, 2));
   return join(name, 'config.json');
 };
+const gemma3 = (name: string, key: string, v: unknown) => {
+  const cfg = JSON.parse(readFileSync(new URL('./fixtures/hf/gemma3/config.json', import.meta.url), 'utf8'));
+  cfg.text_config[key] = v;
+  mkdirSync(join(dir, name), { recursive: true });
+  writeFileSync(join(dir, name, 'config.json'), JSON.stringify(cfg, null, 2));
+  return join(name, 'config.json');
+};
 const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
 const sim = (model: string, hw = 'h100-sxm') => ['simulate', '-m', model, '-H', hw];
 
@@ -82,8 +89,11 @@ const cases: [string, () => string[], RegExp][] = [
   ['config.json with num_key_value_heads 3', () => sim(hf('hf-kv', { num_key_value_heads: 3 })), /^hf-kv\/config\.json:18:3 {2}num_key_value_heads {2}heads \(32\) must be divisible by kv_heads \(3\)/],
   ['config.json with head_dim 0', () => sim(hf('hf-hd', { head_dim: 0 })), /^hf-hd\/config\.json:\d+:3 {2}head_dim {2}must be between 1 and 65536, found 0$/],
   ['import hf of num_attention_heads 0', () => ['import', 'hf', hf('hf-h0b', { num_attention_heads: 0 }), '--out', 'x.yaml'], /^hf-h0b\/config\.json:16:3 {2}num_attention_heads {2}must be between/],
-  ['config.json with hidden_size as a string', () => sim(hf('hf-hs', { hidden_size: '4096' })), /^hf-hs\/config\.json: "hidden_size" must be a whole number, found "4096"$/],
-  ['config.json with num_hidden_layers 1e308', () => sim(hf('hf-l', { num_hidden_layers: 1e308 })), /^hf-l\/config\.json: "num_hidden_layers" must be at most 10000/],
+  ['config.json with hidden_size as a string', () => sim(hf('hf-hs', { hidden_size: '4096' })), /^hf-hs\/config\.json:\d+:3 {2}hidden_size {2}must be a whole number, found "4096"$/],
+  ['a Gemma 3 text_config field of the wrong kind, at its line', () => sim(gemma3('hf-g3', 'num_key_value_heads', 'x')), /^hf-g3\/config\.json:\d+:5 {2}text_config\.num_key_value_heads {2}must be a whole number, found "x"$/],
+  // written twice (vision_config has num_hidden_layers too): no line, the key named
+  ['a text_config key written twice in the file', () => sim(gemma3('hf-g3b', 'num_hidden_layers', '62')), /^hf-g3b\/config\.json text_config: "num_hidden_layers" must be a whole number, found "62"$/],
+  ['config.json with num_hidden_layers 1e308', () => sim(hf('hf-l', { num_hidden_layers: 1e308 })), /^hf-l\/config\.json:\d+:3 {2}num_hidden_layers {2}must be at most 10000/],
 ];
 
 describe('hostile input: one line, non-zero exit, no stack, no hang', () => {

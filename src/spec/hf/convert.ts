@@ -19,6 +19,14 @@ export function shownValue(v: unknown): string {
 
 type Json = Record<string, unknown>;
 
+/** Where a key is written in a config.json's text: its line and column when it is written once, else undefined. */
+export function configKeyAt(text: string, key: string): { line: number; col: number } | undefined {
+  const hits = [...text.matchAll(new RegExp(`"${key.replace(/[^\w]/g, '\\$&')}"\\s*:`, 'g'))];
+  if (hits.length !== 1) return undefined;
+  const at = hits[0]!.index;
+  return { line: text.slice(0, at).split('\n').length, col: at - text.lastIndexOf('\n', at - 1) };
+}
+
 export interface HfSpec {
   arch: string; // the architecture name that was converted
   fields: [string, unknown, string?][]; // top-level YAML entries in order, with an optional comment
@@ -36,7 +44,15 @@ class Reader {
     readonly cfg: Json,
     readonly where: string, // "config.json" or "config.json text_config"
     readonly defaults: Json = {},
+    readonly text?: string, // the config.json's text: a value of the wrong kind is named at its line there
   ) {}
+  /** a value of the wrong kind: file:line:col, the key and what it must be, where the key is written once */
+  private bad(k: string, what: string): UserError {
+    const at = this.text === undefined ? undefined : configKeyAt(this.text, k);
+    if (!at) return new UserError(`${this.where}: "${k}" ${what}`);
+    const nested = this.where.endsWith(' text_config');
+    return UserError.fromIssues([{ file: nested ? this.where.slice(0, -' text_config'.length) : this.where, ...at, path: nested ? `text_config.${k}` : k, message: what }]);
+  }
   has(k: string): boolean {
     this.used.add(k);
     return this.cfg[k] !== undefined && this.cfg[k] !== null;
@@ -50,8 +66,8 @@ class Reader {
   int(k: string, dflt?: number, max = Number.MAX_SAFE_INTEGER): number {
     const v = this.raw(k) ?? dflt;
     if (v === undefined) throw new UserError(`${this.where}: missing "${k}" (needed to build the model)`);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new UserError(`${this.where}: "${k}" must be a whole number, found ${shownValue(v)}`);
-    if (v > max) throw new UserError(`${this.where}: "${k}" must be at most ${max}, found ${v}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw this.bad(k, `must be a whole number, found ${shownValue(v)}`);
+    if (v > max) throw this.bad(k, `must be at most ${max}, found ${v}`);
     return v;
   }
   optInt(k: string): number | undefined {
@@ -59,17 +75,17 @@ class Reader {
   }
   bool(k: string, dflt: boolean): boolean {
     const v = this.raw(k) ?? dflt;
-    if (typeof v !== 'boolean') throw new UserError(`${this.where}: "${k}" must be true or false, found ${shownValue(v)}`);
+    if (typeof v !== 'boolean') throw this.bad(k, `must be true or false, found ${shownValue(v)}`);
     return v;
   }
   str(k: string, dflt?: string): string | undefined {
     const v = this.raw(k) ?? dflt;
-    if (v !== undefined && typeof v !== 'string') throw new UserError(`${this.where}: "${k}" must be a string, found ${shownValue(v)}`);
+    if (v !== undefined && typeof v !== 'string') throw this.bad(k, `must be a string, found ${shownValue(v)}`);
     return v as string | undefined;
   }
   list(k: string): unknown[] | undefined {
     const v = this.raw(k);
-    if (v !== undefined && !Array.isArray(v)) throw new UserError(`${this.where}: "${k}" must be a list, found ${shownValue(v)}`);
+    if (v !== undefined && !Array.isArray(v)) throw this.bad(k, `must be a list, found ${shownValue(v)}`);
     return v as unknown[] | undefined;
   }
   /** one line naming the first field that was neither read nor known to leave the work unchanged */
@@ -175,10 +191,10 @@ export function detectArchitecture(cfg: Json, where: string): string {
   return arch;
 }
 
-export function convertHfConfig(cfg: Json, where: string): HfSpec {
+export function convertHfConfig(cfg: Json, where: string, text?: string): HfSpec {
   const arch = detectArchitecture(cfg, where);
   const out: HfSpec = { arch, fields: [], header: [], warnings: [] };
-  const top = new Reader(cfg, where);
+  const top = new Reader(cfg, where, {}, text);
   top.raw('architectures');
   top.raw('model_type');
   const q = cfg.quantization_config;
@@ -196,11 +212,11 @@ export function convertHfConfig(cfg: Json, where: string): HfSpec {
       }
       // a wrapper's tie_word_embeddings is the text model's default
       const tied = top.raw('tie_word_embeddings');
-      r = new Reader(tc as Json, `${where} text_config`, tied === undefined ? kind.defaults : { ...kind.defaults, tie_word_embeddings: tied });
+      r = new Reader(tc as Json, `${where} text_config`, tied === undefined ? kind.defaults : { ...kind.defaults, tie_word_embeddings: tied }, text);
       r.raw('model_type');
       top.checkUnread(arch);
     } else if (kind.defaults) {
-      r = new Reader(cfg, where, kind.defaults);
+      r = new Reader(cfg, where, kind.defaults, text);
       for (const k of top.used) r.used.add(k);
     }
     decoder(r, kind, out);

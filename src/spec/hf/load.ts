@@ -5,7 +5,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { maskWords, UserError, type SpecIssue } from '../errors.js';
 import { readSpecFile } from '../safe-read.js';
-import { convertHfConfig, isHfConfig, type HfSpec } from './convert.js';
+import { configKeyAt, convertHfConfig, isHfConfig, type HfSpec } from './convert.js';
 import type { NormalizedModel } from '../types.js';
 
 export interface HfYaml {
@@ -63,9 +63,10 @@ function scalar(v: unknown): string {
 
 export function hfToYaml(cfg: Record<string, unknown>, file: string): HfYaml {
   const where = displayName(file);
-  const spec = convertHfConfig(cfg, where);
+  const bytes = readFileSync(file);
+  const spec = convertHfConfig(cfg, where, bytes.toString('utf8'));
   const id = idFor(cfg, file);
-  const sha = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+  const sha = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   const flat = (t: string) => t.replace(/[\u0000-\u001f\u007f]/g, ' '); // a comment is one line, whatever the config held
   const origin = typeof cfg._name_or_path === 'string' && cfg._name_or_path ? ` (${flat(cfg._name_or_path.slice(0, 200))})` : '';
   const lines = [
@@ -93,10 +94,8 @@ const HF_KEY: Record<string, string> = {
 export function atConfigLines(issues: SpecIssue[], configText: string): SpecIssue[] {
   return issues.map((i) => {
     const key = HF_KEY[i.path];
-    const hits = key ? [...configText.matchAll(new RegExp(`"${key}"\\s*:`, 'g'))] : [];
-    if (hits.length !== 1) return { ...i, line: undefined, col: undefined };
-    const at = hits[0]!.index;
-    return { ...i, path: key!, line: configText.slice(0, at).split('\n').length, col: at - configText.lastIndexOf('\n', at - 1) };
+    const at = key === undefined ? undefined : configKeyAt(configText, key);
+    return at ? { ...i, path: key!, ...at } : { ...i, line: undefined, col: undefined };
   });
 }
 
