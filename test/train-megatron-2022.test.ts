@@ -56,5 +56,9 @@ describe('megatron-2022: attention written out', () => {
     expect(a.tokens_per_s!).toBeLessThan(interleaved.tokens_per_s! * 0.95);
     expect(a.warnings.join(' ')).not.toMatch(/does not implement/);
     expect(interleaved.warnings.join(' ')).toMatch(/megatron-2022 does not implement the interleaved schedule/);
+    // no Transformer Engine in NeMo 1.11: an fp8 request is priced as asked, with a warning
+    const fp8 = simulateTraining(buildTrainRequest(gpt3, old, { ...opts, dtype: 'fp8' }));
+    expect(fp8.warnings.join(' ')).toMatch(/megatron-2022 has no fp8 training recipe/);
+    expect(a.warnings.join(' ')).not.toMatch(/training recipe/);
   });
 });
