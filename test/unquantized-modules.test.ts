@@ -74,6 +74,29 @@ describe('weights a low-bit checkpoint leaves unquantized', () => {
   });
 });
 
+describe('gpt-oss-120b-full-mxfp4: the DGX Spark vLLM forks re-quantize QKV/O (and the head) to MXFP4', () => {
+  // models/gpt-oss/gpt-oss-120b-full-mxfp4.yaml: `--mxfp4-layers moe,qkv,o,lm_head` (spark-vllm-mxfp4-docker README
+  // 'Full MXFP4 Quantization Stack'); the stock checkpoint keeps attention bf16.
+  const stock = lib.models['gpt-oss-120b'] as DecoderModel;
+  const full = lib.models['gpt-oss-120b-full-mxfp4'] as DecoderModel;
+  // 36 layers × 2880 × (64·64 q + 64·64 o + 2·8·64 k/v)
+  const ATTN120 = 36 * 2880 * (64 * 64 * 2 + 2 * 8 * 64);
+  it('keeps only router and embeddings 16-bit: attention projections at the experts\' bits, the head still 16-bit (known gap)', () => {
+    expect(full.unquantized).toEqual(['router', 'embeddings']);
+    expect(moduleBits(full, resolvePrecision('fp4'))).toEqual({ attnBits: 4.5, attnDtype: 'fp4', embBits: 16, headBits: 16, headDtype: 'bf16', ffnBits: 4.5 });
+    const L120 = buildLayout(stock, 1, 1, 1, 1);
+    const fp4 = resolvePrecision('fp4');
+    expect(weightBytes(stock, L120, fp4).perDevice - weightBytes(full, L120, fp4).perDevice).toBeCloseTo((ATTN120 * (16 - 4.5)) / 8, 0);
+  });
+  it('batch-1 decode on a DGX Spark is faster than the stock checkpoint by the attention bytes alone, and no faster than all-4-bit', () => {
+    const hw = lib.hardware['dgx-spark']!;
+    const run = (m: DecoderModel) => simulate(buildRequest({ dtype: 'fp4', batch: 1, 'input-tokens': 1024, 'output-tokens': 128 }, m, hw, (id) => lib.models[id]!));
+    const [a, b, c] = [run(stock), run(full), run({ ...stock, unquantized: undefined })];
+    expect(b.tpot_s!).toBeLessThan(0.85 * a.tpot_s!);
+    expect(b.tpot_s!).toBeGreaterThanOrEqual(c.tpot_s!);
+  });
+});
+
 describe('import hf reads modules_to_not_convert', () => {
   it('gpt-oss config.json → unquantized: [attention, router, embeddings, lm_head]', () => {
     const cfg = JSON.parse(readFileSync(join(new URL('..', import.meta.url).pathname, 'test/fixtures/hf/gpt-oss/config.json'), 'utf8'));
