@@ -44,6 +44,20 @@ export function hostStepSeconds(rt: Host | undefined, seqs: number, deviceS: num
   return (rt.stepOverheadS ?? 0) + workerRpcSeconds(rt, workers) + hostPerSequenceSeconds(rt, seqs, deviceS, vocab, decodes);
 }
 
+/** the exposed host time a decode-only iteration adds above host.step_overhead where the runtime's attention backend
+ *  plans on the host from indices it first copies back from the device (host.decode_plan_sync): SGLang 0.4's
+ *  FlashInfer decode plan (flashinfer_backend.py init_forward_metadata_replay_cuda_graph -> wrapper.begin_forward, whose
+ *  indptr.cpu() is a blocking device-to-host copy) waits for the step on the device, so the rest of the next step's
+ *  preparation runs with the device idle whatever the overlap loop runs ahead: the device idles decode_plan_sync per
+ *  step (the whole exposed host time of the step, so only its excess over step_overhead is added). Models with MLA
+ *  run another backend in those releases (Triton; FlashInfer MLA's fast plan): none. `decodeOnly`: the iteration
+ *  carries no prompt tokens (an extend step's plan is not priced) */
+export function decodePlanSyncSeconds(rt: Pick<RuntimeSettings, 'stepOverheadS' | 'hostDecodePlanSyncS'> | undefined, mla: boolean, decodeOnly: boolean): number {
+  const sync = rt?.hostDecodePlanSyncS;
+  if (!sync || mla || !decodeOnly) return 0;
+  return Math.max(0, sync - (rt.stepOverheadS ?? 0));
+}
+
 /** the decode steps one scheduling runs (scheduler.steps: vLLM V0's num_scheduler_steps; 1 when unset) */
 export function schedulerSteps(rt: Pick<Host, 'scheduler'> | undefined): number {
   const n = rt?.scheduler?.steps;

@@ -8,6 +8,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     stepOverheadS: o.stepOverheadS ?? base.stepOverheadS,
     ...(o.hostPerSequenceS !== undefined || base.hostPerSequenceS !== undefined ? { hostPerSequenceS: o.hostPerSequenceS ?? base.hostPerSequenceS } : {}),
     ...(o.hostSamplingPerVocabS !== undefined || base.hostSamplingPerVocabS !== undefined ? { hostSamplingPerVocabS: o.hostSamplingPerVocabS ?? base.hostSamplingPerVocabS } : {}),
+    ...(o.hostDecodePlanSyncS !== undefined || base.hostDecodePlanSyncS !== undefined ? { hostDecodePlanSyncS: o.hostDecodePlanSyncS ?? base.hostDecodePlanSyncS } : {}),
     ...(o.hostOverlap !== undefined || base.hostOverlap !== undefined ? { hostOverlap: o.hostOverlap ?? base.hostOverlap } : {}),
     ...(o.workerRpc !== undefined || base.workerRpc !== undefined ? { workerRpc: o.workerRpc ?? base.workerRpc } : {}),
     ...(o.decodeStep !== undefined || base.decodeStep !== undefined ? { decodeStep: o.decodeStep ? { ...o.decodeStep, byLayer: o.decodeStep.byLayer ?? base.decodeStep?.byLayer } : base.decodeStep } : {}),

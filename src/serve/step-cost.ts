@@ -21,7 +21,7 @@ import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
 import { attentionDpExcess, attentionDpWait, costPass, passOps, stepPhase } from '../sim/decoder.js';
 import { kvTokens } from '../sim/memory.js';
-import { hostPerSequenceSeconds, schedulerSequences, workerRpcSeconds } from '../runtime/host.js';
+import { decodePlanSyncSeconds, hostPerSequenceSeconds, schedulerSequences, workerRpcSeconds } from '../runtime/host.js';
 import { decoderHostArch, eagerStepSeconds } from '../runtime/launch.js';
 import type { Layout } from '../sim/parallel.js';
 import { enginePhaseName } from '../sim/graph-padding.js';
@@ -131,7 +131,10 @@ export class StepCoster {
     if (stage !== undefined) return { seconds: stage * pp, flops: c.flops * pp, bytes: c.bytes * pp };
     const device = (c.seconds + wait) * pp;
     // (its decoding sequences pay 1/N of it under multi-step scheduling, scheduler.steps)
-    const host = this.hostS + (rt && this.perSequence ? hostPerSequenceSeconds(rt, seqs, device, this.model.vocab, schedulerSequences(this.layout, decode)) : 0);
+    // a decode-only iteration whose attention plan first reads its indices back from the device idles it longer
+    // (host.decode_plan_sync: src/runtime/host.ts decodePlanSyncSeconds); not a drafter's steps (hostS given)
+    const planSync = this.perSequence ? decodePlanSyncSeconds(rt, this.model.attention?.kind === 'mla', decode > 0 && prefill <= 0) : 0;
+    const host = this.hostS + planSync + (rt && this.perSequence ? hostPerSequenceSeconds(rt, seqs, device, this.model.vocab, schedulerSequences(this.layout, decode)) : 0);
     return { seconds: device + host, flops: c.flops * pp, bytes: c.bytes * pp };
   }
 }

@@ -41,7 +41,7 @@ import { buildLayout, commSeconds, dpMoeOf, type Layout } from './parallel.js';
 import { decoderMemory, kvTokens } from './memory.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceFloor, customAllreduceSeconds, customAllreduceServes } from '../runtime/collectives.js';
-import { hostStepSeconds, schedulerSequences } from '../runtime/host.js';
+import { decodePlanSyncSeconds, hostStepSeconds, schedulerSequences } from '../runtime/host.js';
 import { asyncStepSeconds, collectiveLaunchS, decoderHostArch, eagerStepSeconds, hostRunsAhead, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
 import { ONCE_OPS, combineUbatches } from './ubatch.js';
@@ -411,7 +411,9 @@ function addHost(c: PassCost, hw: NormalizedHardware, replicaSeqs: number, pp: n
     if (t > c.seconds) { c.overheadS += t - c.seconds; c.seconds = t; }
     return c;
   }
-  const s = hostStepSeconds(hw.runtime, seqs, c.seconds * pp, m.vocab, workers, schedulerSequences(L, replicaDecodes)) / pp;
+  // a decode-only step whose attention plan first reads its indices back from the device (host.decode_plan_sync)
+  const planSync = decodePlanSyncSeconds(hw.runtime, m.attention?.kind === 'mla', replicaDecodes > 0 && replicaDecodes >= replicaSeqs);
+  const s = (hostStepSeconds(hw.runtime, seqs, c.seconds * pp, m.vocab, workers, schedulerSequences(L, replicaDecodes)) + planSync) / pp;
   if (s > 0) { c.seconds += s; c.overheadS += s; }
   return c;
 }

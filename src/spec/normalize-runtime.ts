@@ -54,6 +54,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (perSeq !== undefined) out.hostPerSequenceS = perSeq;
   const perVocab = await secs('host', 'sampling_per_vocab_entry');
   if (perVocab !== undefined) out.hostSamplingPerVocabS = perVocab;
+  const planSync = await secs('host', 'decode_plan_sync');
+  if (planSync !== undefined) out.hostDecodePlanSyncS = planSync;
   if (own.host?.overlap !== undefined) out.hostOverlap = own.host.overlap;
   if (own.host?.worker_rpc !== undefined) {
     const roundTripS = await secs('host', 'worker_rpc', 'round_trip');

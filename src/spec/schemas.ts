@@ -547,6 +547,9 @@ const runtimeBlocks = {
       per_sequence: OVERHEAD,
       // a CPU sampler's time per vocabulary entry, per sequence per iteration (src/runtime/host.ts)
       sampling_per_vocab_entry: OVERHEAD,
+      // the device's idle time per decode step of a non-MLA model while the attention backend's plan reads its
+      // indices back to the host (src/runtime/host.ts decodePlanSyncSeconds)
+      decode_plan_sync: OVERHEAD,
       overlap: { type: 'boolean' },
       // remote calls to the workers every step (src/runtime/host.ts workerRpcSeconds)
       worker_rpc: {

@@ -405,6 +405,10 @@ export interface RuntimeSettings {
   // a sampler on the host that walks the whole vocabulary for every sequence every iteration (llama.cpp's
   // common_sampler as ollama drives it): seconds per vocabulary entry, added to the per-sequence part
   hostSamplingPerVocabS?: number;
+  // the device's idle time per decode step of a model without MLA while the attention backend plans on the host from
+  // indices it copies back from the device with a blocking copy (SGLang 0.4's FlashInfer decode plan): the whole
+  // exposed host time of such a step, in place of stepOverheadS where larger (src/runtime/host.ts decodePlanSyncSeconds)
+  hostDecodePlanSyncS?: number;
   hostOverlap?: boolean;
   // a step's remote calls to its workers when the engine drives every device's worker over RPC (vLLM 0.2 at tp > 1:
   // one Ray actor call per worker, then a wait for all): roundTripS for the first call's round trip + perWorkerS for
@@ -1017,6 +1021,7 @@ export interface RuntimeOverride {
   stepOverheadS: number;
   hostPerSequenceS: number;
   hostSamplingPerVocabS: number;
+  hostDecodePlanSyncS: number;
   hostOverlap: boolean;
   workerRpc: NonNullable<RuntimeSettings['workerRpc']>;
   decodeStep: NonNullable<RuntimeSettings['decodeStep']>;
