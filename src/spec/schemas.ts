@@ -807,6 +807,7 @@ const runtimeBlocks = {
       reduce_dtype: { enum: ['fp32', 'bf16'] },
       elementwise: { enum: ['eager', 'fused'] },
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
+      fp8_backward_rescale_bytes: { type: 'number', minimum: 0, maximum: 16 },
       param_cast_bytes: { type: 'number', minimum: 0, maximum: 64 },
       fp8_weight_cast: { enum: ['per_step'] },
       moe_capacity_factor: { type: 'number', exclusiveMinimum: 0, maximum: 64 },

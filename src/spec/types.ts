@@ -859,6 +859,8 @@ export interface RuntimeSettings {
   // elementwise: 'eager' = norms and RoPE op by op with fp32 intermediates (a PyTorch model without torch.compile)
   // moeHost: the host syncs of a dropless MoE layer (src/sim/training/moe-host-sync.ts)
   // fp8QuantizeBytes: memory traffic per element of each fp8 GEMM input quantization (src/sim/training/layer-cost.ts)
+  // fp8BackwardRescaleBytes: memory traffic per element of every fp8 GEMM's backward outputs (grad_input, grad_weight)
+  // rescaled in a pass of its own after the GEMM (torchao's rowwise recipe: src/sim/training/layer-cost.ts); absent: 0
   // paramCastBytes: memory traffic per parameter per micro-batch of a model kept in fp32 under autocast (casting the
   // weights to the compute dtype in the forward, their gradients back to fp32 in the backward: src/sim/training/step.ts)
   // fp8WeightCast: 'per_step' = with fp8 GEMMs the 16-bit weights of the linear layers are quantized once per optimizer
@@ -939,6 +941,7 @@ export interface RuntimeSettings {
     zeroParamGather?: 'step' | 'streamed';
     zero2Reduce?: 'micro_batch' | 'step';
     fp8QuantizeBytes?: number;
+    fp8BackwardRescaleBytes?: number;
     paramCastBytes?: number;
     fp8WeightCast?: 'per_step';
     moeCapacityFactor?: number;

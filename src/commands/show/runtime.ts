@@ -187,6 +187,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     reduce_dtype: t.reduceDtype,
     elementwise: t.elementwise,
     fp8_quantize_bytes: t.fp8QuantizeBytes,
+    fp8_backward_rescale_bytes: t.fp8BackwardRescaleBytes,
     param_cast_bytes: t.paramCastBytes,
     fp8_weight_cast: t.fp8WeightCast,
     moe_capacity_factor: t.moeCapacityFactor,

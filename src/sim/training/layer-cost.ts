@@ -72,12 +72,13 @@ export interface LayerOpsOptions {
   gemmDtype: Dtype;
   eager?: EagerElementwise; // the runtime's unfused elementwise kernels (eagerElementwise)
   quantizeBytes?: number; // default FP8_CAST_BYTES
+  rescaleBytes?: number; // the runtime's training.fp8_backward_rescale_bytes; default 0 (scales applied in the GEMM)
   sortChunks?: boolean; // default false
   capacityFactor?: number;
   kvRepeat?: boolean; // default false
 }
 export function layerForwardOps(s: DecoderShape, p: PlanShape, o: LayerOpsOptions): Op[] {
-  const { moe, gemmDtype, eager, quantizeBytes = FP8_CAST_BYTES, sortChunks = false, capacityFactor, kvRepeat = false } = o;
+  const { moe, gemmDtype, eager, quantizeBytes = FP8_CAST_BYTES, rescaleBytes = 0, sortChunks = false, capacityFactor, kvRepeat = false } = o;
   const T = (p.microBatch * p.seqLen) / p.cp; // tokens of this device's sequence shard
   const t = p.tp;
   const h = s.hidden;
@@ -90,9 +91,14 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, o: LayerOpsOption
   // with current scaling). Counted per element of every fp8 GEMM's activation input; the backward's 2× of it stands in
   // for the quantization of the output gradients.
   let castElems = 0;
+  // `rescaleBytes` (runtime training.fp8_backward_rescale_bytes): the backward GEMMs' outputs, grad_input (m·k) and
+  // grad_weight (k·n) of every fp8 linear, rescaled in a pass of their own after the GEMM (torchao's rowwise recipe:
+  // fp8_bwd_rescale below)
+  let rescaleElems = 0;
   const lin = (name: string, m: number, n: number, k: number, count = 1) => {
     ops.push(linear(name, m, n, k, gemmDtype, eb, eb, count));
     if (eight) castElems += m * k * count;
+    if (eight) rescaleElems += (m * k + k * n) * count;
   };
   // attention projections: QKV (or MLA down/up projections) column-parallel, output row-parallel
   const outParams = s.vDim * h;
@@ -101,6 +107,7 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, o: LayerOpsOption
     lin('qkv', T, (s.attnParams - outParams - s.mla.upParams) / h / t, h);
     ops.push(linear('mla_up', T, s.mla.upParams / t / Math.max(1, s.mla.qLora + s.mla.kvLora), s.mla.qLora + s.mla.kvLora, gemmDtype, eb, eb));
     if (eight) castElems += T * (s.mla.qLora + s.mla.kvLora);
+    if (eight) rescaleElems += (T + s.mla.upParams / t / Math.max(1, s.mla.qLora + s.mla.kvLora)) * (s.mla.qLora + s.mla.kvLora);
   } else lin('qkv', T, (s.attnParams - outParams) / h / t, h);
   // core attention, causal: each query sees s/2 keys on average → 2·(s/2)·(d_qk + d_v) FLOP per head per token
   // (FlashAttention: Dao et al. 2022; reads Q, K, V, writes O once); sliding-window / chunked layers compute only the
@@ -203,6 +210,10 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, o: LayerOpsOption
   else if (actElems > 0) ops.push(elementwise('ffn_act', (actElems * actFactor) / t, 2, 2, 'bf16'));
   if (moeActElems > 0) ops.push(elementwise('moe_act', (moeActElems * actFactor) / t, 2, 2, 'bf16'));
   if (castElems > 0) ops.push(elementwise(gemmDtype === 'int8' ? 'int8_quantize' : 'fp8_cast', castElems, 2, quantizeBytes, 'bf16'));
+  // torchao's rowwise recipe runs the backward GEMMs (no fast accumulation) as the tensorwise cuBLAS kernel with unit
+  // scales, then `output *= post_inverse_scale` (pytorch/ao torchao/float8/float8_ops.py addmm_float8_unwrapped
+  // @ca17609a): one multiply per output element, read and written (bf16: 4 bytes), backward only
+  if (rescaleBytes > 0 && rescaleElems > 0 && gemmDtype === 'fp8') ops.push(elementwise('fp8_bwd_rescale', rescaleElems, 1, rescaleBytes, 'bf16'));
   // ring context parallelism: merges of the cp partial attention results, forward and backward (./cp-merge.ts)
   ops.push(...cpMergeOps(s, p));
   return ops;
@@ -290,8 +301,8 @@ const MODULE_OPS: Record<string, RecomputeModule> = { norms: 'layernorm', moe_ac
 // the gradient accumulation), 'cp_grad_merge' in the backward only (BACKWARD_ONLY: no forward share).
 // MaxText's dense dispatch einsum has one gradient, its input's (the mask is boolean); its combine einsum the usual two
 // (./moe-capacity.ts).
-const BWD_FACTOR: Record<string, number> = { kv_repeat: 1, moe_permute: 0.8, moe_unpermute: 2, moe_sort: 1, cp_merge: 0, cp_grad_merge: 1, moe_dispatch: 1, cross_entropy: 0, cross_entropy_grad: 1 };
-const BACKWARD_ONLY: ReadonlySet<string> = new Set(['cp_grad_merge', 'cross_entropy_grad']);
+const BWD_FACTOR: Record<string, number> = { kv_repeat: 1, moe_permute: 0.8, moe_unpermute: 2, moe_sort: 1, cp_merge: 0, cp_grad_merge: 1, moe_dispatch: 1, cross_entropy: 0, cross_entropy_grad: 1, fp8_bwd_rescale: 1 };
+const BACKWARD_ONLY: ReadonlySet<string> = new Set(['cp_grad_merge', 'cross_entropy_grad', 'fp8_bwd_rescale']);
 const CP_MERGE: ReadonlySet<string> = new Set(['cp_merge', 'cp_grad_merge']);
 
 // Backward = 2× forward for GEMMs (activation gradient + weight gradient) and elementwise ops. Attention: a fused
@@ -325,13 +336,17 @@ export function passCost(ops: Op[], hw: NormalizedHardware, recompute: Recompute
     const hd = op.kind === 'attention' && op.attn && flash ? headDim64Rates(hw, op.attn.headDim) : HEAD_DIM_128;
     const sec = (opCost(op, hw).seconds * op.count) / (short * hd.forward);
     const fl = op.flops * op.count;
-    let bwdFactor = BWD_FACTOR[op.name] ?? (op.kind === 'attention' && (flash || (pol.granularity !== 'none' && !sac)) ? 2.5 : 2);
     const mod = MODULE_OPS[op.name];
-    // (op-level SAC keeps the attention's output, so the CP merges are not rerun either)
-    if (sac && pol.remat) bwdFactor += rematRecomputeShare(pol.remat, op.name, op.kind);
-    else if (sac) bwdFactor += op.kind === 'gemm' ? opSacRecomputeShare(sac, op.name) : op.kind === 'attention' || CP_MERGE.has(op.name) ? 0 : 1;
-    else if (mod && mods.has(mod)) bwdFactor += 1;
     const fwdShare = BACKWARD_ONLY.has(op.name) ? 0 : 1;
+    // the share of the op's forward recomputed before its backward (op-level SAC keeps the attention's output, so the
+    // CP merges are not rerun either; a backward-only op has no forward to rerun)
+    const rerun =
+      fwdShare === 0 ? 0
+      : sac && pol.remat ? rematRecomputeShare(pol.remat, op.name, op.kind)
+      : sac ? (op.kind === 'gemm' ? opSacRecomputeShare(sac, op.name) : op.kind === 'attention' || CP_MERGE.has(op.name) ? 0 : 1)
+      : mod && mods.has(mod) ? 1
+      : 0;
+    const bwdFactor = (BWD_FACTOR[op.name] ?? (op.kind === 'attention' && (flash || (pol.granularity !== 'none' && !sac)) ? 2.5 : 2)) + rerun;
     fwdS += fwdShare * sec;
     // the flash backward's own 2.5× (not a recomputed forward's share) at its lower rate; an fp8 GEMM's data- and
     // weight-gradient GEMMs (2× its forward) at the split-accumulation rate where the runtime asks for it

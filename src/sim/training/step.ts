@@ -219,15 +219,16 @@ export function stepTime(i: StepInput): StepResult {
   const opPolicy = (hw.runtime?.training?.selective === 'op' || pol.remat !== undefined) && !s.mla ? s : undefined;
   const eager = eagerElementwise(hw);
   const qb = hw.runtime?.training?.fp8QuantizeBytes;
+  const rb = hw.runtime?.training?.fp8BackwardRescaleBytes;
   // a runtime that writes attention's scores out (kernels.attention_scores) pays their traffic (./materialised-attention.ts)
   // a runtime whose attention expands grouped K/V to every query head (kernels.kv_repeat materialized) copies them first
   const kvRepeat = hw.runtime?.kernels?.kvRepeat === 'materialized';
-  const dense = passCost(materialiseAttention(layerForwardOps(s, p, { moe: false, gemmDtype: i.gemmDtype, eager, quantizeBytes: qb, kvRepeat }), s, p, hw), hw, pol, fullShare, opPolicy);
+  const dense = passCost(materialiseAttention(layerForwardOps(s, p, { moe: false, gemmDtype: i.gemmDtype, eager, quantizeBytes: qb, rescaleBytes: rb, kvRepeat }), s, p, hw), hw, pol, fullShare, opPolicy);
   // the alltoall dispatcher sorts received tokens by local expert and back; DeepEP-style dispatchers (runtime
   // training.ep_dispatcher node_aware, DualPipe's own) place them in the dispatch kernel (./layer-cost.ts)
   const sortChunks = hw.runtime?.training?.epDispatcher !== 'node_aware' && !dualpipe;
   const cf = hw.runtime?.training?.moeCapacityFactor;
-  const moeOps = s.moeLayers > 0 ? materialiseAttention(layerForwardOps(s, p, { moe: true, gemmDtype: i.gemmDtype, eager, quantizeBytes: qb, sortChunks, capacityFactor: cf, kvRepeat }), s, p, hw) : [];
+  const moeOps = s.moeLayers > 0 ? materialiseAttention(layerForwardOps(s, p, { moe: true, gemmDtype: i.gemmDtype, eager, quantizeBytes: qb, rescaleBytes: rb, sortChunks, capacityFactor: cf, kvRepeat }), s, p, hw) : [];
   let moe = s.moeLayers > 0 ? passCost(moeOps, hw, pol, fullShare) : dense;
   // a dropless MoE layer the runtime syncs with the host every forward lasts at least the host's issue time
   // (./moe-host-sync.ts), applied in 4c once the layer's exchanges are known; full recompute issues the forward's
