@@ -13,7 +13,7 @@ import { atConfigLines } from '../src/spec/hf/load.js';
 
 const BIN = new URL('../bin/run.js', import.meta.url).pathname;
 const HF_LLAMA = JSON.parse(readFileSync(new URL('./fixtures/hf/llama/config.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-const BAD = /\bNaN\b|\bInfinity\b|\bundefined\b|\[object Object\]|internal error|at .*\.js:\d+|\u202e|\u200b/;
+const BAD = /\bNaN\b|\bInfinity\b|\bundefined\b|\[object Object\]|internal error|at .*\.js:\d+|[\u0080-\u009f\u2028\u2029\u202e\u200b]/;
 // a decoder spec that loads (llama-3.2-1b's shape)
 const SPEC = 'sources: [t]\nfamily: decoder\nhidden: 2048\nlayers: 16\nheads: 32\nkv_heads: 8\nhead_dim: 64\nffn: {kind: gated, intermediate: 8192, activation: silu}\nvocab: 128256\ncontext: 131072\n';
 
@@ -80,6 +80,8 @@ const cases: [string, () => string[], RegExp][] = [
   ['a look-alike id (Cyrillic a) on the command line', () => sim('llamа-3.2-1b'), /^unknown model "llamа-3\.2-1b": did you mean "llama-3\.2-1b"\?$/],
   ['a bidi override in an id is shown escaped', () => sim('llama\u202e-3.2-1b'), /^unknown model "llama\\u202e-3\.2-1b": did you mean "llama-3\.2-1b"\?$/],
   ['a zero-width space in a hardware id is shown escaped', () => sim('llama-3.2-1b', 'h100\u200b-sxm'), /^unknown hardware "h100\\u200b-sxm": did you mean "h100-sxm"\?$/],
+  ['a C1 CSI (U+009B, a terminal escape) in a hardware id is shown escaped', () => sim('llama-3.2-1b', 'h100\u009b31m-sxm'), /^unknown hardware "h100\\u009b31m-sxm"/],
+  ['a line separator (U+2028) in a model id is shown escaped', () => sim('llama\u2028-3.2-1b'), /^unknown model "llama\\u2028-3\.2-1b"/],
   ['a BOM and CRLF line ends keep line numbers', () => sim('bom-crlf.yaml'), /^bom-crlf\.yaml:6:8 {2}heads {2}must be between 1 and 10000, found -32$/],
   ['a duplicate key in a nested block', () => sim('dup-nested.yaml'), /^dup-nested\.yaml:12:3 {2}\(file\) {2}malformed YAML: Map keys must be unique/],
   ['a key that differs only in case', () => sim('dup-case.yaml'), /^dup-case\.yaml:12:\d+ {2}Hidden {2}unknown field "Hidden" \(did you mean "hidden"\?\)$/],
@@ -110,6 +112,7 @@ describe('hostile input: one line, non-zero exit, no stack, no hang', () => {
   it('escapeControls shows invisible format characters as escapes, and leaves other text alone', () => {
     expect(escapeControls('a\u202eb\u200bc\u2066d\ufeffe\u061cf')).toBe('a\\u202eb\\u200bc\\u2066d\\ufeffe\\u061cf');
     expect(escapeControls('lláma — llamа ✓\n')).toBe('lláma — llamа ✓\\n');
+    expect(escapeControls('a\u0085b\u009bc\u2028d\u2029e')).toBe('a\\u0085b\\u009bc\\u2028d\\u2029e');
   });
   it('an issue in a field the import does not take from one config.json key carries no line', () => {
     const text = JSON.stringify({ hidden_size: 8, text_config: { hidden_size: 8 } }, null, 2);

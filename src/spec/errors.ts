@@ -20,10 +20,12 @@ export function formatIssue(i: SpecIssue): string {
 // a control character shown as its escape (a newline as \n): what the user wrote never splits a line of output.
 // Invisible format characters too (zero-width spaces and joiners, bidi marks, embeddings, overrides and isolates, the
 // BOM): `-m "llama<U+202E>-3.2-1b"` printed its id reversed on a terminal and `-H "h100<U+200B>-sxm"` an id that
-// looks exactly like the one it failed to match (Trojan Source, CVE-2021-42574); shown as \u202e, \u200b.
+// looks exactly like the one it failed to match (Trojan Source, CVE-2021-42574); shown as \u202e, \u200b. The C1 controls
+// (U+0085 NEL, U+009B CSI: a terminal escape) and U+2028 / U+2029 (line and paragraph separators) split or restyle a
+// line as the C0 ones do: escaped too.
 const escapeControl = (c: string) => (c < '\u0080' ? JSON.stringify(c).slice(1, -1) : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 export function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, escapeControl);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/g, escapeControl);
 }
 /** A message of several lines, each a problem: control characters inside its "…" quotes (the user's text) escaped. */
 export function escapeQuoted(text: string): string {
