@@ -21,7 +21,10 @@ const run = (flags: Record<string, unknown>, hw: NormalizedHardware) =>
   simulate(buildRequest(flags, lib.models[String(flags.model)]!, hw, (id) => lib.models[id]!));
 
 describe('SGLang 0.4 decode plan sync (host.decode_plan_sync)', () => {
-  it('binds 2 ms on NVIDIA parts for 0.4.x; not on AMD (Triton backend), 0.3 (no overlap loop), 0.5.x (fixed), Hopper under 0.4.5 (FA3)', () => {
+  // Hopper under 0.4.5 stays 0 as an open question, not a finding: FA3 is the default there and has no FlashInfer plan,
+  // but its scheduler makes seq_lens_cpu with a blocking seq_lens.cpu() every batch and issue #5593's trace names neither
+  // GPU nor backend (runtimes/sglang-0.4.5.yaml by_architecture hopper). This pins the value the YAML carries.
+  it('binds 2 ms on NVIDIA parts for 0.4.x; not on AMD (Triton backend), 0.3 (no overlap loop), 0.5.x (fixed), Hopper under 0.4.5 (FA3, open)', () => {
     expect(bound('sglang-0.4', 'h200-sxm').runtime!.hostDecodePlanSyncS).toBe(2e-3);
     expect(bound('sglang-0.4', 'a100-sxm4-80gb').runtime!.hostDecodePlanSyncS).toBe(2e-3);
     expect(bound('sglang-0.4', 'mi300x').runtime!.hostDecodePlanSyncS ?? 0).toBe(0);
