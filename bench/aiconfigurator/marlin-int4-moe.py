@@ -16,26 +16,17 @@ over every tensor-parallel size and over TP 8 and above (what a decode step of D
 at most ~1 GB), and the slope as a rate per SM (132 SMs on both parts). runtimes/vllm.yaml by_architecture hopper
 takes kernels.tiled_gemm.int4_moe's rate from the H100 0.14.0 line at TP 8 and above.
 """
-import sys
 
 import pyarrow.parquet as pq
+
+from linefit import data_and_parts, fit
 
 SMS = 132
 TABLES = (('0.14.0', 'vllm_marlin_moe'), ('0.24.0', 'vllm_compressedtensorswna16marlinmoe_marlin_marlinexperts'))
 
 
-def fit(xs, ys):
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
-    return my - slope * mx, slope
-
-
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith('--')]
-    if not args:
-        sys.exit(__doc__)
-    data, parts = args[0], args[1:] or ['h100_sxm', 'h200_sxm']
+    data, parts = data_and_parts(__doc__, ['h100_sxm', 'h200_sxm'])
     for part in parts:
         for version, kernel in TABLES:
             rows = pq.read_table(f'{data}/{part}/moe/vllm/{version}/moe_perf.parquet').to_pylist()

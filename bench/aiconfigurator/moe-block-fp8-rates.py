@@ -24,16 +24,15 @@ import sys
 
 import pyarrow.parquet as pq
 
+from linefit import data_and_parts
+
 PEAK = 1978.9e12
 TABLES = [('vllm 0.14.0 fused_moe', 'moe/vllm/0.14.0/moe_perf.parquet'), ('sglang 0.5.9 fused_moe_triton', 'moe/sglang/0.5.9/moe_perf.parquet')]
 TOKENS = (256, 512, 1024, 2048, 3072, 4096, 6144, 8192, 12288, 16384)
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith('--')]
-    if not args:
-        sys.exit(__doc__)
-    data, parts = args[0], args[1:] or ['h200_sxm', 'h100_sxm']
+    data, parts = data_and_parts(__doc__, ['h200_sxm', 'h100_sxm'])
     for part in parts:
         for label, rel in TABLES:
             try:

@@ -18,26 +18,17 @@ on both parts); then the cells with the fewest bytes (TP 16 / 32 at one token), 
 runtimes/vllm.yaml by_architecture hopper takes kernels.tiled_gemm.weight_only_moe (the rate per SM) and
 kernels.weight_only_moe_fixed (the floor less what hwperf prices the call's other kernels at) from these.
 """
-import sys
 
 import pyarrow.parquet as pq
+
+from linefit import data_and_parts, fit
 
 SMS = 132
 KERNEL = 'vllm_gptossmxfp4moe_triton_oaitritonmxfp4expertsmonolithic'
 
 
-def fit(xs, ys):
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
-    return my - slope * mx, slope
-
-
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith('--')]
-    if not args:
-        sys.exit(__doc__)
-    data, parts = args[0], args[1:] or ['h100_sxm', 'h200_sxm']
+    data, parts = data_and_parts(__doc__, ['h100_sxm', 'h200_sxm'])
     for part in parts:
         rows = pq.read_table(f'{data}/{part}/moe/vllm/0.24.0/moe_perf.parquet').to_pylist()
         rows = [r for r in rows if r['kernel_source'] == KERNEL and r['distribution'] == 'balanced' and r['moe_ep_size'] == 1]
