@@ -19,8 +19,8 @@ const ENERGY_FLOP = qty(0, 1e-9);
 const USD = qty(0, 1e9);
 const HZ = qty(1e6, 1e11);
 const OVERHEAD = qty(0, 10);
-// a grouped GEMM kernel of its own under kernels.tiled_gemm (its per-CTA rate and strip width), or false: the file
-// turns its parent's off
+// a strip kernel's per-CTA rate and strip width (kernels.tiled_gemm and each GEMM kernel of its own under it); with
+// false: the file turns its parent's off
 const STRIP_KERNEL = { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } };
 const STRIP_KERNEL_OR_FALSE = {
   oneOf: [{ type: 'object', additionalProperties: false, required: ['rate'], properties: STRIP_KERNEL }, { const: false }],
@@ -1032,8 +1032,7 @@ const runtimeBlocks = {
         additionalProperties: false,
         required: ['rate'],
         properties: {
-          rate: BW,
-          tile_n: { type: 'integer', minimum: 1, maximum: 4096 },
+          ...STRIP_KERNEL,
           moe: { type: 'boolean' },
           fp8_block: { type: 'boolean' },
           // block-FP8 grouped expert GEMMs that run another kernel than the rest (its own per-CTA rate and strip width);
@@ -1048,7 +1047,7 @@ const runtimeBlocks = {
                 type: 'object',
                 additionalProperties: false,
                 required: ['rate'],
-                properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 }, fixed: OVERHEAD },
+                properties: { ...STRIP_KERNEL, fixed: OVERHEAD },
               },
               { const: false },
             ],
@@ -1058,7 +1057,7 @@ const runtimeBlocks = {
             type: 'object',
             additionalProperties: false,
             required: ['rate'],
-            properties: { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } },
+            properties: STRIP_KERNEL,
           },
           // int4 (AWQ / GPTQ) experts through the runtime's fused Marlin MoE (vLLM's and SGLang's on Hopper): its per-SM
           // rate and strip width, and the fraction of the 16-bit peak it reaches at prompt sizes (a cap); false: the

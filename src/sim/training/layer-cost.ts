@@ -97,17 +97,17 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, o: LayerOpsOption
   let rescaleElems = 0;
   const lin = (name: string, m: number, n: number, k: number, count = 1) => {
     ops.push(linear(name, m, n, k, gemmDtype, eb, eb, count));
-    if (eight) castElems += m * k * count;
-    if (eight) rescaleElems += (m * k + k * n) * count;
+    if (eight) {
+      castElems += m * k * count;
+      rescaleElems += (m * k + k * n) * count;
+    }
   };
   // attention projections: QKV (or MLA down/up projections) column-parallel, output row-parallel
   const outParams = s.vDim * h;
   if (s.mla) {
     // MLA: down-projections from h, then the up-projections from the latents (recomputed by "mla_up_proj")
     lin('qkv', T, (s.attnParams - outParams - s.mla.upParams) / h / t, h);
-    ops.push(linear('mla_up', T, s.mla.upParams / t / Math.max(1, s.mla.qLora + s.mla.kvLora), s.mla.qLora + s.mla.kvLora, gemmDtype, eb, eb));
-    if (eight) castElems += T * (s.mla.qLora + s.mla.kvLora);
-    if (eight) rescaleElems += (T + s.mla.upParams / t / Math.max(1, s.mla.qLora + s.mla.kvLora)) * (s.mla.qLora + s.mla.kvLora);
+    lin('mla_up', T, s.mla.upParams / t / Math.max(1, s.mla.qLora + s.mla.kvLora), s.mla.qLora + s.mla.kvLora);
   } else lin('qkv', T, (s.attnParams - outParams) / h / t, h);
   // core attention, causal: each query sees s/2 keys on average → 2·(s/2)·(d_qk + d_v) FLOP per head per token
   // (FlashAttention: Dao et al. 2022; reads Q, K, V, writes O once); sliding-window / chunked layers compute only the

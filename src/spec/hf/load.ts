@@ -13,6 +13,7 @@ export interface HfYaml {
   text: string; // the commented YAML spec
   spec: HfSpec;
   file: string; // the config.json that was read
+  configText: string; // its text as read (an issue found after conversion is named at the key's line there)
 }
 
 /** the config.json a path names: the file itself, or config.json inside a folder */
@@ -64,7 +65,8 @@ function scalar(v: unknown): string {
 export function hfToYaml(cfg: Record<string, unknown>, file: string): HfYaml {
   const where = displayName(file);
   const bytes = readFileSync(file);
-  const spec = convertHfConfig(cfg, where, bytes.toString('utf8'));
+  const configText = bytes.toString('utf8');
+  const spec = convertHfConfig(cfg, where, configText);
   const id = idFor(cfg, file);
   const sha = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   const flat = (t: string) => t.replace(/[\u0000-\u001f\u007f]/g, ' '); // a comment is one line, whatever the config held
@@ -81,7 +83,7 @@ export function hfToYaml(cfg: Record<string, unknown>, file: string): HfYaml {
   }
   lines.push('sources:');
   lines.push(`  - ${JSON.stringify(`Hugging Face config.json ${where}${origin}, sha256 ${sha}…, transformers ${typeof cfg.transformers_version === 'string' ? maskWords(cfg.transformers_version.slice(0, 40)) : 'unknown'}`)}`);
-  return { id, text: lines.join('\n') + '\n', spec, file };
+  return { id, text: lines.join('\n') + '\n', spec, file, configText };
 }
 
 // The spec fields the converter copies from one config.json key. An issue the spec layer finds in the converted YAML
@@ -115,7 +117,7 @@ export async function loadHfModel(ref: string): Promise<NormalizedModel | undefi
   const { doc, errors } = parseYaml(y.text, name);
   if (!doc) throw UserError.fromIssues(errors);
   const r = await loadSpecData(doc.data as Record<string, unknown>, { file: name, docs: [doc], errors: [], warnings: [] });
-  if (r.errors.length || !r.value) throw UserError.fromIssues(atConfigLines(r.errors, readFileSync(file, 'utf8')));
+  if (r.errors.length || !r.value) throw UserError.fromIssues(atConfigLines(r.errors, y.configText));
   if (r.value.kind !== 'model') throw new UserError(`${name}: not a model`);
   const model = r.value.spec as NormalizedModel & { import_warnings?: string[] };
   model.file = name;
