@@ -104,3 +104,24 @@ describe('an eager step dispatches its collectives in the host chain', () => {
     expect(c.seconds - base.seconds).toBeCloseTo(c.commS, 12);
   });
 });
+
+// DeepSpeed-FastGen runs every step eagerly and hands its all-reduces (two a layer) and the logits' all-gather to
+// torch.distributed through deepspeed.comm (runtimes/deepspeed-fastgen.yaml launch): each call pays the c10d figure, so a
+// deep tensor-parallel model at batch 1 is host-bound on those calls.
+describe('DeepSpeed-FastGen: its collectives are c10d calls from Python', () => {
+  const a100 = lib.hardware['a100-sxm4-80gb']!;
+  const fg = bindRuntime(a100, libraryRuntime('deepspeed-fastgen'));
+  it('an all-reduce and an all-gather at their c10d figures in every step (no graphs, no custom kernel)', () => {
+    for (const phase of ['prefill', 'decode'] as const) {
+      expect(collectiveLaunchS(fg, phase, 'allreduce', false)).toBeCloseTo(89e-6, 12);
+      expect(collectiveLaunchS(fg, phase, 'allgather', false)).toBeCloseTo(131e-6, 12);
+    }
+    expect(customAllreduceSeconds(fg, 16 * 1024, 8)).toBeUndefined();
+  });
+  it('a decode step of 80 layers x 2 small all-reduces costs at least their 160 calls of host time', () => {
+    const calls = allreduce(16 * 1024, 160, 8);
+    const c = costPass([op('residual', 'elementwise', 64, 256, 720), calls], fg, 0, 0, 'decode');
+    expect(c.bound).toBe('overhead');
+    expect(c.seconds).toBeGreaterThanOrEqual(160 * 89e-6 + 720 * fg.runtime!.launch.perKernelS - 1e-12);
+  });
+});
