@@ -10,8 +10,8 @@ import { bindRuntime } from '../src/runtime/resolve.js';
 import { applySetPlain } from '../src/hardware/set-path.js';
 
 const lib = getLibrary();
-const prefillRate = (model: string, pp: number, tokens: number, set?: string): number => {
-  const h0 = bindRuntime(lib.hardware['mi300x']!, libraryRuntime('llama.cpp'));
+const prefillRate = (model: string, pp: number, tokens: number, set?: string, runtime = 'llama.cpp'): number => {
+  const h0 = bindRuntime(lib.hardware['mi300x']!, libraryRuntime(runtime));
   const hw = set ? applySetPlain(h0, set) : h0;
   const r = simulate(buildRequest({ model, hardware: 'mi300x', tp: 1, pp, dtype: 'q4_k_m', batch: 1, 'input-tokens': tokens, 'output-tokens': 1 }, libraryModel(model), hw, libraryModel));
   return r.prefill_tok_s as number;
@@ -41,5 +41,16 @@ describe('pipelined prefill over a layer split', () => {
     expect(r4096 / serial).toBeGreaterThan(2.5);
     // one stage: unchanged by the copies
     expect(prefillRate('llama-3.1-8b', 1, 4096)).toBeCloseTo(prefillRate('llama-3.1-8b', 1, 4096, 'runtime.pipeline_copies=1'), 9);
+  });
+
+  it('builds whose MoE GEMM syncs the host (before llama.cpp PR #15525) run a MoE prompt serially, dense prompts pipelined', () => {
+    for (const rt of ['llama.cpp-2025-08', 'llama.cpp-2024', 'ollama']) expect(libraryRuntime(rt).scheduler?.moeHostSync).toBe(true);
+    expect(libraryRuntime('llama.cpp').scheduler?.moeHostSync).toBeUndefined();
+    // DeepSeek-V3 pp4096 over 8x MI300X: b5997 measured 420 t/s against 439 at pp512 (flat); current builds pipeline it
+    const moe512 = prefillRate('deepseek-v3', 8, 512, undefined, 'llama.cpp-2025-08'), moe4096 = prefillRate('deepseek-v3', 8, 4096, undefined, 'llama.cpp-2025-08');
+    expect(moe4096).toBeLessThan(moe512 * 1.05);
+    expect(prefillRate('deepseek-v3', 8, 4096) / moe4096).toBeGreaterThan(2.5);
+    // the same build pipelines a dense model's ubatches
+    expect(prefillRate('llama-3.1-70b', 8, 4096, undefined, 'llama.cpp-2025-08') / prefillRate('llama-3.1-70b', 8, 512, undefined, 'llama.cpp-2025-08')).toBeGreaterThan(2.5);
   });
 });

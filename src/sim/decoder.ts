@@ -657,11 +657,13 @@ export function stepsMix(hw: NormalizedHardware, L: Pick<Layout, 'attentionDp'>,
 }
 
 /** the cold prefill over pp stages: one after another, or a runtime's ubatches pipelined across them
- *  (scheduler.pipeline_copies: src/sim/pipelined-prefill.ts) */
-function coldPrefillSeconds(hw: NormalizedHardware, stageS: number, tokens: number, pp: number): number {
+ *  (scheduler.pipeline_copies: src/sim/pipelined-prefill.ts). A runtime whose MoE GEMM blocks the host every call
+ *  (scheduler.moe_host_sync) enqueues a stage's next ubatch only once the stage has run its last MoE layer of the one
+ *  before: for a MoE model the stages run one after another. */
+function coldPrefillSeconds(hw: NormalizedHardware, stageS: number, tokens: number, pp: number, moe: boolean): number {
   const s = hw.runtime?.scheduler;
   const u = s?.ubatch, copies = s?.pipelineCopies;
-  if (pp <= 1 || !u || !copies || copies <= 1) return stageS * pp;
+  if (pp <= 1 || !u || !copies || copies <= 1 || (moe && s?.moeHostSync)) return stageS * pp;
   return pipelinedPrefillSeconds(stageS, tokens, u, Math.max(u, s?.maxNumBatchedTokens ?? tokens), pp, copies);
 }
 
@@ -678,7 +680,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // runs on one rank: the busiest rank's prompts beyond the mean B / tp wait as in a step (a lone prompt: 1 - 1/tp of
   // its attention side, the other ranks idle; serve's per-rank chunks price the same, src/serve/step-cost.ts)
   const prefill = addWait(addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m, L, workers), attentionDpWait(m, hw, L, p, attentionDpExcess(L, { count: B / pp }), Lin, ctx), 'prefill');
-  const ttftCold = coldPrefillSeconds(hw, prefill.seconds, B * Lp, pp);
+  const ttftCold = coldPrefillSeconds(hw, prefill.seconds, B * Lp, pp, !!m.moe);
   const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {
     return { batch: B, memory, ttft: ttftCold, ttftCold, tpot: null, throughput: null, prefillTokS, prefill, decode: null, work: { flops: prefill.flops, bytes: prefill.bytes, seconds: ttftCold, items: B } };

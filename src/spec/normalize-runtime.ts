@@ -163,6 +163,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       max_num_batched_tokens: 'maxNumBatchedTokens',
       ubatch: 'ubatch',
       pipeline_copies: 'pipelineCopies',
+      moe_host_sync: 'moeHostSync',
       bench_max_num_seqs: 'benchMaxNumSeqs',
       chunked_prefill: 'chunkedPrefill',
       batching: 'batching',

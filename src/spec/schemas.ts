@@ -717,6 +717,9 @@ const runtimeBlocks = {
       ubatch: posInt,
       // pp > 1: ubatches in flight across the pipeline stages at once (ggml GGML_SCHED_MAX_COPIES); absent: one
       pipeline_copies: posInt,
+      // pp > 1: the MoE GEMM blocks the host on its device every call (ggml-cuda MUL_MAT_ID before llama.cpp PR #15525),
+      // so a MoE model's ubatches cannot overlap across the stages: pipeline_copies applies to dense models only
+      moe_host_sync: { type: 'boolean' },
       bench_max_num_seqs: posInt,
       chunked_prefill: { type: 'boolean' },
       batching: { enum: ['inflight', 'static'] },
