@@ -1,7 +1,8 @@
 // ggml runtimes launch a kernel per graph node (src/sim/ggml-kernels.ts): a batch-1 llama.cpp decode step costs at least
 // its kernels × the runtime's per-kernel device time (kernels.kernel_cycles / the part's clock) beside its bytes.
 import { describe, expect, it } from 'vitest';
-import { getLibrary, libraryModel } from '../src/spec/library.js';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
 import { ggmlKernelCounts } from '../src/sim/ggml-kernels.js';
@@ -60,6 +61,27 @@ describe('ggml decode kernels', () => {
     expect(a.efficiency.kernelOverheadS).toBeGreaterThan(h.efficiency.kernelOverheadS);
     expect(bound('h100-pcie', 'llama.cpp-2023').efficiency.kernelOverheadS).toBeGreaterThan(h.efficiency.kernelOverheadS);
     expect(decode('h100-pcie', 'llama.cpp-2023', 'llama-2-7b', 'q4_0').tpot_s!).toBeGreaterThan(decode('h100-pcie', 'llama.cpp-2024', 'llama-2-7b', 'q4_0').tpot_s!);
+  });
+  it('ggml-hip on AMD counts ggml-cuda\'s kernels (same sources, same fusions, q8_1 quantization); ggml-vulkan does not', () => {
+    for (const hwId of ['radeon-ai-pro-r9700', 'mi300x', 'ryzen-ai-max-plus-395']) {
+      expect(kernelsPerStep(hwId, 'llama.cpp', 'llama-2-7b', 'q4_0')).toBe(kernelsPerStep('rtx-4090', 'llama.cpp', 'llama-2-7b', 'q4_0'));
+      // the pre-fusion builds (llama.cpp-2024, and ollama on it): 30 kernels per layer for q4_0, as on NVIDIA
+      expect(kernelsPerStep(hwId, 'llama.cpp-2024', 'llama-2-7b', 'q4_0') / 32).toBe(30);
+      expect(kernelsPerStep(hwId, 'ollama', 'llama-2-7b', 'q4_0') / 32).toBe(30);
+      // the per-kernel time stays the part's own (kernel_cycles is measured on NVIDIA only)
+      expect(bound(hwId, 'llama.cpp').efficiency.kernelOverheadS).toBe(lib.hardware[hwId]!.efficiency.kernelOverheadS);
+    }
+    // the quantization kernels cost decode time: a q4_0 step is slower than with the ops counted once each
+    const hw = bound('radeon-ai-pro-r9700', 'llama.cpp');
+    const rt = libraryRuntime('llama.cpp');
+    const once = bindRuntime(lib.hardware['radeon-ai-pro-r9700']!, { ...rt, id: 'llama.cpp-uncounted', byVendor: { ...rt.byVendor, amd: undefined } } as typeof rt);
+    const m = libraryModel('llama-2-7b');
+    const tpot = (h: typeof hw) => simulate(buildRequest({ model: 'llama-2-7b', hardware: 'radeon-ai-pro-r9700', dtype: 'q4_0', 'input-tokens': 1, 'output-tokens': 128, batch: 1 }, m, h, libraryModel), m, h, libraryModel).tpot_s!;
+    expect(tpot(hw)).toBeGreaterThan(1.1 * tpot(once));
+    // ggml-vulkan keeps one kernel per priced op on AMD: 23 nodes' worth collapse to the graph's own ops, no quantization
+    const vk = kernelsPerStep('radeon-ai-pro-r9700', 'llama.cpp-vulkan', 'llama-2-7b', 'q4_0');
+    expect(vk).toBeLessThan(kernelsPerStep('radeon-ai-pro-r9700', 'llama.cpp', 'llama-2-7b', 'q4_0'));
+    expect(bound('radeon-ai-pro-r9700', 'llama.cpp-vulkan').runtime!.kernels.quantizeActivations).toBe(false);
   });
   it('Apple parts keep the hardware per-dispatch cost (the kernel fields are NVIDIA-only)', () => {
     const hw = bound('apple-m2-ultra', 'llama.cpp');
