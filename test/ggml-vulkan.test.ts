@@ -40,16 +40,18 @@ describe('llama.cpp-vulkan', () => {
     const c = run('llama.cpp', 'radeon-ai-pro-r9700', 512, 1);
     expect(v.prefill_tok_s!).toBeLessThan(c.prefill_tok_s!);
   });
-  it('the prompt is faster than under the 2025 HIP runtime (dequantize + rocBLAS); batch-1 decode (DRAM-bound) differs only by the per-dispatch time', () => {
+  it('the prompt is faster than under the 2025 HIP runtime (dequantize + rocBLAS); batch-1 decode (DRAM-bound) differs only by the small kernels', () => {
     const v = run('llama.cpp-vulkan', 'ryzen-ai-max-plus-395', 512, 1);
     const h = run('llama.cpp-hip-2025', 'ryzen-ai-max-plus-395', 512, 1);
     expect(v.prefill_tok_s!).toBeGreaterThan(2 * h.prefill_tok_s!);
     const vd = run('llama.cpp-vulkan', 'ryzen-ai-max-plus-395', 1, 128);
     const hd = run('llama.cpp-hip-2025', 'ryzen-ai-max-plus-395', 1, 128);
     // RADV's measured 2.76 us per dispatch (test/vulkan-dispatch-strix-halo.test.ts) against the part's measured 2.0 us
-    // under HIP (test/hip-dispatch-strix-halo.test.ts): the Vulkan step is slower, by under 0.76 us on each small kernel
-    expect(vd.tpot_s).toBeGreaterThan(hd.tpot_s);
-    expect(vd.tpot_s).toBeLessThan(1.1 * hd.tpot_s);
+    // under HIP (test/hip-dispatch-strix-halo.test.ts), but ggml-hip launches ggml-cuda's kernels per node with a q8_1
+    // quantization before each quantized matmul (runtimes/llama.cpp.yaml by_vendor amd) where Vulkan is priced one
+    // kernel per op: the HIP step is the slower, by a few percent of a DRAM-bound step
+    expect(hd.tpot_s).toBeGreaterThan(vd.tpot_s);
+    expect(hd.tpot_s).toBeLessThan(1.1 * vd.tpot_s);
   });
   it('a Vulkan prompt GEMM on the RTX 3090 runs at its measured coopmat1 q4_0 rate (45.46 TFLOP/s), not CUDA MMQ', () => {
     const hw = bound('rtx-3090', 'llama.cpp-vulkan');
