@@ -69,12 +69,15 @@ describe('dequantize-then-BLAS GGUF GEMMs (ggml-sycl)', () => {
 });
 
 describe('RDNA 3 MoE MMQ tiles from the token count (ggml @b5cd8189, before PR #28552)', () => {
-  it('binds on RDNA 3 (RX 7900 XTX) and RDNA 4, not CDNA: tiles up to 128 from the tokens, matrix-vector MUL_MAT_ID up to 8 tokens', () => {
+  it('binds on RDNA 3 (RX 7900 XTX) and RDNA 4: tiles up to 128 from the tokens, matrix-vector MUL_MAT_ID up to 8 tokens', () => {
     const k = kernelPhysics(bound('radeon-rx-7900-xtx', 'llama.cpp'));
     expect(k.groupTileFromTokens).toBe(128);
     expect(k.groupGemvMaxTokens).toBe(8);
     expect(kernelPhysics(bound('rtx-4090', 'llama.cpp')).groupGemvMaxTokens).toBe(1); // NVIDIA keeps the 2025 rule
-    expect(kernelPhysics(bound('mi300x', 'llama.cpp')).groupTileFromTokens).toBe(0);
+    // CDNA 3 takes the same token tiles with NVIDIA's one-token matrix-vector rule (test/ggml-cdna3-moe-tiles.test.ts);
+    // CDNA 2 is not read
+    expect(kernelPhysics(bound('mi300x', 'llama.cpp')).groupGemvMaxTokens).toBe(1);
+    expect(kernelPhysics(bound('mi210', 'llama.cpp')).groupTileFromTokens).toBe(0);
     // RDNA 4: the same tiles; mul_mat_vec_q for MUL_MAT_ID up to 7 q4_0 tokens (get_mmvq_mmid_max_batch_rdna4)
     const r4 = kernelPhysics(bound('radeon-ai-pro-r9700', 'llama.cpp'));
     expect([r4.groupTileFromTokens, r4.groupGemvMaxTokens]).toEqual([128, 7]);
