@@ -143,6 +143,10 @@ function buildFields(): Record<string, Field> {
     'runtime.frontend_per_token': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { frontendPerOutputTokenS: v as number }) },
     // the captured decode graph batch sizes with padding on, per rank, ascending: "128,256,384,512"; "none" turns padding off
     'runtime.graph_batch_sizes': { kind: 'string', apply: (hw, v) => setRuntime(hw, { graphBatchSizes: graphSizes(v as string) }) },
+    // which steps the run replayed from captured graphs: none for vLLM's --enforce-eager or SGLang's --disable-cuda-graph
+    // (every op dispatched from the host, at the runtime's launch.eager costs where it states them), decode, piecewise,
+    // all (src/runtime/launch.ts launchMode)
+    'runtime.graphs': { kind: 'string', options: ['none', 'decode', 'piecewise', 'all'], apply: (hw, v) => setRuntime(hw, { graphs: v as 'none' | 'decode' | 'piecewise' | 'all' }) },
     // the weight-only MoE kernel the run used (default: the runtime file's; marlin: vLLM's fused Marlin MoE, the
     // default of vLLM before v0.12 on Hopper and what VLLM_MXFP4_USE_MARLIN=1 selects; kernels.marlin_moe_efficiency)
     'runtime.weight_only_moe': { kind: 'string', options: ['default', 'marlin'], apply: (hw, v) => setRuntime(hw, { weightOnlyMoe: v as 'default' | 'marlin' }) },

@@ -20,7 +20,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     ...(o.hostVadS !== undefined || base.hostVadS !== undefined ? { hostVadS: o.hostVadS ?? base.hostVadS } : {}),
     ...(o.hostSampleBeamStepS !== undefined || base.hostSampleBeamStepS !== undefined ? { hostSampleBeamStepS: o.hostSampleBeamStepS ?? base.hostSampleBeamStepS } : {}),
     ...(o.frontend !== undefined || base.frontend !== undefined ? { frontend: { perRequestS: 0, perOutputTokenS: 0, processes: 1, ...base.frontend, ...o.frontend } } : {}),
-    launch: { ...base.launch, ...o.launch },
+    launch: eagerLaunch(base.launch, o.launch),
     memory: { ...base.memory, ...o.memory },
     scheduler: { ...base.scheduler, ...o.scheduler },
     overlap: { ...base.overlap, ...o.overlap },
@@ -31,6 +31,19 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     ...(o.fusion !== undefined || base.fusion !== undefined ? { fusion: o.fusion ?? base.fusion } : {}),
     ...(base.training || o.training ? { training: { ...base.training, ...o.training } } : {}),
   };
+}
+
+/**
+ * The launch block of `o` over `base`. Where `o` turns the graphs off (a run's `--set runtime.graphs=none`: vLLM
+ * --enforce-eager, SGLang --disable-cuda-graph) and the runtime states what its ops cost the host then (launch.eager),
+ * those costs replace per_kernel / per_kernel_by_kind, unless `o` names its own: with graphs on, a runtime's per_kernel
+ * is the cost of a launch between replayed pieces (vLLM's 2.5 us), not of an op dispatched from its Python modules.
+ */
+export function eagerLaunch(base: RuntimeSettings['launch'], o: Partial<RuntimeSettings['launch']> | undefined): RuntimeSettings['launch'] {
+  const l = { ...base, ...o };
+  const e = base.eager;
+  if (o?.graphs !== 'none' || base.graphs === 'none' || !e) return l;
+  return { ...l, perKernelS: o.perKernelS ?? e.perKernelS, perKernelByKindS: o.perKernelByKindS ?? e.perKernelByKindS ?? base.perKernelByKindS };
 }
 
 /** `--set runtime.max_num_seqs` and a hardware's own runtime block pin the engine's cap and its offline benchmark's alike */
@@ -64,7 +77,9 @@ export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
   const frontend = Object.keys(fe).length ? fe : undefined;
   // captured decode graph sizes (`--set runtime.graph_batch_sizes`; null: padding off, whatever the runtime file says,
   // its default capture (launch.decode_capture) included: an empty list, which src/sim/graph-padding.ts reads as no sizes)
-  const launch = own.graphBatchSizes !== undefined ? { graphBatchSizes: own.graphBatchSizes ?? [] } : undefined;
+  // the run's own graph capture (`--set runtime.graphs`: none for vLLM's --enforce-eager or SGLang's --disable-cuda-graph;
+  // its ops then cost the host the runtime's launch.eager, eagerLaunch above)
+  const launch = own.graphBatchSizes !== undefined || own.graphs !== undefined ? { ...(own.graphBatchSizes !== undefined ? { graphBatchSizes: own.graphBatchSizes ?? [] } : {}), ...(own.graphs !== undefined ? { graphs: own.graphs } : {}) } : undefined;
   // the weight-only MoE kernel the run chose (`--set runtime.weight_only_moe`: src/sim/kernel-caps.ts)
   const kernels = own.weightOnlyMoe !== undefined ? { weightOnlyMoeKernel: own.weightOnlyMoe } : undefined;
   // the run's own one-step-ahead loop (`--set runtime.overlap_schedule`: vLLM's async scheduling) runs the host work of

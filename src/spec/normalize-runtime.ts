@@ -99,16 +99,25 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   }
   const l = own.launch;
   if (l) {
-    const per = await q(['launch', 'per_kernel'], 'seconds');
-    out.launch = {};
-    if (per !== undefined) out.launch.perKernelS = nonNegative(ctx, [...at, 'launch', 'per_kernel'], per);
-    if (l.per_kernel_by_kind !== undefined) {
-      const byKind: Record<string, number> = {};
-      for (const k of Object.keys(l.per_kernel_by_kind as object)) {
-        const v = await q(['launch', 'per_kernel_by_kind', k], 'seconds');
-        if (v !== undefined) byKind[k] = nonNegative(ctx, [...at, 'launch', 'per_kernel_by_kind', k], v);
+    // a per-op cost block (launch itself, or launch.eager): per_kernel and the one-kernel ops' costs by kind
+    const costs = async (path: string[], block: { per_kernel_by_kind?: object }) => {
+      const per = await q([...path, 'per_kernel'], 'seconds');
+      const out: { perKernelS?: number; perKernelByKindS?: Record<string, number> } = {};
+      if (per !== undefined) out.perKernelS = nonNegative(ctx, [...at, ...path, 'per_kernel'], per);
+      if (block.per_kernel_by_kind !== undefined) {
+        const byKind: Record<string, number> = {};
+        for (const k of Object.keys(block.per_kernel_by_kind)) {
+          const v = await q([...path, 'per_kernel_by_kind', k], 'seconds');
+          if (v !== undefined) byKind[k] = nonNegative(ctx, [...at, ...path, 'per_kernel_by_kind', k], v);
+        }
+        out.perKernelByKindS = byKind;
       }
-      out.launch.perKernelByKindS = byKind;
+      return out;
+    };
+    out.launch = await costs(['launch'], l as { per_kernel_by_kind?: object });
+    if (l.eager !== undefined) {
+      const e = await costs(['launch', 'eager'], l.eager as { per_kernel_by_kind?: object });
+      out.launch.eager = { ...e, perKernelS: e.perKernelS ?? 0 };
     }
     if (l.graphs !== undefined) out.launch.graphs = l.graphs;
     if (l.prompt_steps !== undefined) out.launch.promptSteps = l.prompt_steps;

@@ -19,6 +19,12 @@ const ENERGY_FLOP = qty(0, 1e-9);
 const USD = qty(0, 1e9);
 const HZ = qty(1e6, 1e11);
 const OVERHEAD = qty(0, 10);
+// an op of one kernel dispatched by eager framework code costs the host by its kind (launch.per_kernel_by_kind)
+const PER_KERNEL_BY_KIND = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { gemm: OVERHEAD, attention: OVERHEAD, elementwise: OVERHEAD, norm: OVERHEAD, embedding: OVERHEAD, conv: OVERHEAD, allreduce: OVERHEAD, allgather: OVERHEAD, reducescatter: OVERHEAD, alltoall: OVERHEAD },
+} as const;
 // a strip kernel's per-CTA rate and strip width (kernels.tiled_gemm and each GEMM kernel of its own under it); with
 // false: the file turns its parent's off
 const STRIP_KERNEL = { rate: BW, tile_n: { type: 'integer', minimum: 1, maximum: 4096 } };
@@ -603,10 +609,18 @@ const runtimeBlocks = {
       // an op of one kernel dispatched by eager framework code costs the host by its kind (a module's Linear more than a
       // tensor add); ops of several kernels, and kinds not named, pay per_kernel per kernel. A collective handed to the
       // collective library is keyed by its collective kind (src/runtime/launch.ts collectiveLaunchS)
-      per_kernel_by_kind: {
+      per_kernel_by_kind: PER_KERNEL_BY_KIND,
+      // the host's dispatch per op when a run turns the runtime's graphs off (`--set runtime.graphs=none`: vLLM
+      // --enforce-eager, SGLang --disable-cuda-graph), where per_kernel is the runtime's cost with graphs on (a launch
+      // between replayed pieces); absent: per_kernel / per_kernel_by_kind stand (src/runtime/override.ts eagerLaunch)
+      eager: {
         type: 'object',
         additionalProperties: false,
-        properties: { gemm: OVERHEAD, attention: OVERHEAD, elementwise: OVERHEAD, norm: OVERHEAD, embedding: OVERHEAD, conv: OVERHEAD, allreduce: OVERHEAD, allgather: OVERHEAD, reducescatter: OVERHEAD, alltoall: OVERHEAD },
+        required: ['per_kernel'],
+        properties: {
+          per_kernel: OVERHEAD,
+          per_kernel_by_kind: PER_KERNEL_BY_KIND,
+        },
       },
       graphs: { enum: ['all', 'decode', 'piecewise', 'none'] },
       // how a step that carries prompt tokens (a prefill, a decode step with prompts beside) launches under graphs decode /

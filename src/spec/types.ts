@@ -69,7 +69,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; pipelineCopies?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; encoderMaxNumTokens?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; batching?: 'inflight' | 'static'; graphBatchSizes?: readonly number[] | null; weightOnlyMoe?: 'default' | 'marlin'; overlapSchedule?: boolean; schedulerSteps?: number; overlapComm?: boolean };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; pipelineCopies?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; encoderMaxNumTokens?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; batching?: 'inflight' | 'static'; graphBatchSizes?: readonly number[] | null; graphs?: GraphCapture; weightOnlyMoe?: 'default' | 'marlin'; overlapSchedule?: boolean; schedulerSteps?: number; overlapComm?: boolean };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -455,6 +455,9 @@ export interface RuntimeSettings {
   launch: {
     perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
     perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
+    // the host's dispatch per op when a run turns the graphs off (`--set runtime.graphs=none`), in place of perKernelS /
+    // perKernelByKindS (src/runtime/override.ts eagerLaunch); absent: those stand
+    eager?: { perKernelS: number; perKernelByKindS?: Readonly<Record<string, number>> };
     graphs: GraphCapture; // which phases replay captured graphs (CUDA/HIP graphs, static NPU graphs)
     promptSteps?: PromptGraphs; // how steps with prompt tokens launch under graphs decode / piecewise (absent: eager)
     deviceGap: boolean; // whether the hardware's per-kernel gap (efficiency.kernel_overhead) applies; false: ideal

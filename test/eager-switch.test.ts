@@ -1,0 +1,70 @@
+// A run without graph capture (`--set runtime.graphs=none`: vLLM --enforce-eager, SGLang --disable-cuda-graph): every op
+// of every step is dispatched from the host, at the runtime's launch.eager costs where it states them (vLLM's
+// per_kernel with graphs on is a launch between replayed pieces, not an op from its Python modules), and the step lasts
+// the serial host work plus max(dispatch chain, kernels) (src/runtime/launch.ts asyncStepSeconds).
+import { describe, expect, it } from 'vitest';
+import { libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { buildRequest } from '../src/sim/request.js';
+import { simulate } from '../src/sim/simulate.js';
+import { applySetPlain } from '../src/hardware/set-path.js';
+import { eagerLaunch } from '../src/runtime/override.js';
+import { launchMode } from '../src/runtime/launch.js';
+import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+import { bound } from './helpers/bound.js';
+
+const EAGER = 'runtime.graphs=none';
+const tpot = (hw: NormalizedHardware, model: string, batch: number) =>
+  simulate(buildRequest({ model, hardware: hw.id, dtype: 'bf16', 'input-tokens': 128, 'output-tokens': 128, batch }, libraryModel(model), hw, libraryModel)).tpot_s!;
+
+describe('--set runtime.graphs=none (a run without graph capture)', () => {
+  it("under vllm, takes the runtime's launch.eager costs in place of the 2.5 us launch between replayed pieces", () => {
+    const e = libraryRuntime('vllm').launch.eager!;
+    const hw = applySetPlain(bound('h100-sxm', 'vllm'), EAGER);
+    const l = hw.runtime!.launch;
+    expect(l.graphs).toBe('none');
+    expect(l.perKernelS).toBe(e.perKernelS);
+    expect(l.perKernelByKindS).toEqual(e.perKernelByKindS);
+    expect(e.perKernelS).toBeGreaterThan(bound('h100-sxm', 'vllm').runtime!.launch.perKernelS);
+    expect(launchMode(hw, 'decode')).toBe('eager');
+    expect(launchMode(hw, 'mixed')).toBe('eager');
+  });
+  it('a small model at batch 1 on an H100 is host-bound: its step lasts at least the layers\' dispatch of their linears and norms', () => {
+    const m = libraryModel('llama-3.2-1b') as DecoderModel;
+    const hw = applySetPlain(bound('h100-sxm', 'vllm'), EAGER);
+    const k = hw.runtime!.launch.perKernelByKindS!;
+    // four linears (qkv, o, gate_up, down) and two norms a layer, each an op of its own in the dispatch chain
+    const floor = m.layers * (4 * k.gemm! + 2 * k.norm!);
+    const eager = tpot(hw, 'llama-3.2-1b', 1);
+    expect(eager).toBeGreaterThanOrEqual(floor);
+    expect(eager).toBeGreaterThan(1.3 * tpot(bound('h100-sxm', 'vllm'), 'llama-3.2-1b', 1));
+  });
+  it('a device-bound step keeps its kernels\' time: the dispatch hides behind them', () => {
+    const hw = applySetPlain(bound('a100-sxm4-80gb', 'vllm'), EAGER);
+    const [g, e] = [tpot(bound('a100-sxm4-80gb', 'vllm'), 'qwen2.5-7b', 64), tpot(hw, 'qwen2.5-7b', 64)];
+    expect(e).toBeGreaterThanOrEqual(g * 0.98);
+    expect(e).toBeLessThan(g * 1.1);
+  });
+  it('eager steps stay monotone in the batch', () => {
+    const hw = applySetPlain(bound('h100-sxm', 'vllm'), EAGER);
+    const t = [1, 2, 8, 32, 128].map((b) => tpot(hw, 'llama-3.2-1b', b));
+    for (let i = 1; i < t.length; i++) expect(t[i]).toBeGreaterThanOrEqual(t[i - 1]! * (1 - 1e-9));
+  });
+  it('under sglang (no launch.eager: its per_kernel is already an eager op\'s), decode turns eager at the same costs', () => {
+    const base = bound('h100-sxm', 'sglang');
+    const hw = applySetPlain(base, EAGER);
+    expect(hw.runtime!.launch.perKernelS).toBe(base.runtime!.launch.perKernelS);
+    expect(launchMode(base, 'decode')).toBe('full');
+    expect(launchMode(hw, 'decode')).toBe('eager');
+    expect(tpot(hw, 'llama-3.2-1b', 1)).toBeGreaterThan(tpot(base, 'llama-3.2-1b', 1));
+  });
+  it('a runtime that runs without graphs in its own file keeps its own costs; graphs back on keep per_kernel', () => {
+    const l = { perKernelS: 1e-5, graphs: 'decode' as const, deviceGap: true, eager: { perKernelS: 3e-5 } };
+    expect(eagerLaunch({ ...l, graphs: 'none' }, { graphs: 'none' }).perKernelS).toBe(1e-5);
+    expect(eagerLaunch(l, { graphs: 'none', perKernelS: 2e-5 }).perKernelS).toBe(2e-5);
+    expect(eagerLaunch(l, { graphs: 'none' }).perKernelS).toBe(3e-5);
+    expect(eagerLaunch(l, { graphs: 'all' }).perKernelS).toBe(1e-5);
+  });
+  it('refuses a value it does not know in one line naming the field and the choices', () => {
+    expect(() => applySetPlain(bound('h100-sxm', 'vllm'), 'runtime.graphs=off')).toThrow(/runtime\.graphs.*none/);
+  });
+});
