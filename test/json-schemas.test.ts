@@ -71,7 +71,7 @@ const CASES: Case[] = [
   { name: 'list hardware', args: ['list', 'hardware'], schema: 'list.json#/definitions/hardware' },
   { name: 'list memory', args: ['list', 'memory'], schema: 'list.json#/definitions/memory' },
   { name: 'list runtimes', args: ['list', 'runtimes'], schema: 'list.json#/definitions/runtimes', check: (r) => expect(r.map((x: any) => x.id)).toContain('ideal') },
-  { name: 'show runtime vllm', args: ['show', 'runtime', 'vllm'], schema: 'show-runtime.json', check: (r) => expect(r.memory.basis).toBe('device') },
+  { name: 'show runtime vllm', args: ['show', 'runtime', 'vllm'], schema: 'show-runtime.json', check: (r) => { expect(r.memory.basis).toBe('device'); expect(r.launch.eager.per_kernel_s).toBeGreaterThan(r.launch.per_kernel_s); } },
   { name: 'show runtime megatron on gb200', args: ['show', 'runtime', 'megatron', '--hardware', 'gb200'], schema: 'show-runtime.json', check: (r) => expect(r.training.host_cpu_scale).toBe(2.6) },
   { name: 'show runtime transformers (eager loop by layer code, audio decode)', args: ['show', 'runtime', 'transformers'], schema: 'show-runtime.json', check: (r) => { expect(r.host_decode_step.by_layer.llama.per_layer_s).toBeGreaterThan(0); expect(r.host_audio_decode_s).toBeGreaterThan(0); } },
   // scheduler.mixed_batches, kernels.kv_per_query_head / int8_quant_kernels and collectives are required keys: each case
