@@ -45,3 +45,14 @@ describe('RTX PRO 6000 large GEMMs at the cards’ measured median', () => {
     expect(tflops).toBeLessThan(413.4 * 1.02);
   });
 });
+
+describe('RTX 6000 Ada (300 W) under sustained matrix work', () => {
+  it('back-to-back GEMMs pay the card’s measured long-call share (0.68) of the burst rate; a GEMV keeps its rate', () => {
+    const hw = lib.hardware['rtx-6000-ada']!;
+    const burst = { ...hw, efficiency: { ...hw.efficiency, sustainedMatrix: undefined } };
+    const op = denseGemmOp(8192, 8192, 8192, 'bf16');
+    expect(opCost(op, burst).seconds / opCost(op, hw).seconds).toBeCloseTo(0.68, 3);
+    const gemv = denseGemmOp(1, 4096, 14336, 'bf16');
+    expect(opCost(gemv, hw).seconds).toBeCloseTo(opCost(gemv, burst).seconds, 9);
+  });
+});
