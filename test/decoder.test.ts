@@ -196,6 +196,13 @@ describe('GGUF weights (q4_0, q8_0) on NVIDIA GPUs run llama.cpp MMQ kernels', (
       expect(opCost(op, hw).computeS, id).toBeCloseTo(opCost({ ...op, gguf: false }, hw).computeS, 15);
     }
   });
+  it('on a power-capped part the MMQ rate pays its sustained-matrix share (the clock under back-to-back work: l4.yaml)', async () => {
+    const { opCost } = await import('../src/sim/roofline.js');
+    const { MMQ_FLOP_PER_SM_CLOCK, MMQ_REFERENCE_FLOP } = await import('../src/hardware/efficiency.js');
+    const l4 = lib.hardware['l4']!;
+    const op = { name: 'ffn_up', kind: 'gemm' as const, flops: MMQ_REFERENCE_FLOP, bytes: 1e6, weightBytes: 1e6, dtype: 'fp16' as const, count: 1, gguf: true };
+    expect(opCost(op, l4).computeS).toBeCloseTo(MMQ_REFERENCE_FLOP / (MMQ_FLOP_PER_SM_CLOCK * 60 * 1.97e9 * 0.788), 12);
+  });
   it('llama-2-7b q4_0 prompt processing on an H100 is MMQ-bound, not at the fp16 tensor peak', () => {
     const q4 = run({ model: 'llama-2-7b', hardware: 'h100-sxm', dtype: 'q4_0', 'input-tokens': 512, 'output-tokens': 1, batch: 1 });
     const f16 = run({ model: 'llama-2-7b', hardware: 'h100-sxm', dtype: 'fp16', 'input-tokens': 512, 'output-tokens': 1, batch: 1 });
