@@ -37,6 +37,15 @@ describe('L4 matrix rates under its 72 W cap', () => {
   });
 });
 
+describe('L4 weight streaming at its measured copy rate', () => {
+  it('a decode GEMV over 117 MB of bf16 weights streams at 235 GB/s (chsasank/device-benchmarks copy), not the class 264', () => {
+    const gemv = denseGemmOp(1, 4096, 14336, 'bf16');
+    const gbs = gemv.bytes / opCost(gemv, l4).memoryS / 1e9;
+    expect(gbs).toBeGreaterThan(235 * 0.99);
+    expect(gbs).toBeLessThan(235 * 1.01);
+  });
+});
+
 describe('RTX PRO 6000 large GEMMs at the cards’ measured median', () => {
   it('bf16 16384³ reaches the four cards’ median torch.mm maximum (413.4 TFLOP/s) within 2%', () => {
     const op = denseGemmOp(16384, 16384, 16384, 'bf16');
