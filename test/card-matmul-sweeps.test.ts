@@ -65,3 +65,15 @@ describe('RTX 6000 Ada (300 W) under sustained matrix work', () => {
     expect(opCost(gemv, hw).seconds).toBeCloseTo(opCost(gemv, burst).seconds, 9);
   });
 });
+
+describe('RTX 3060 on its own measurements, not the RTX 3090’s', () => {
+  it('streams at its copy rate (330 GB/s) and runs a large bf16 GEMM at its median matmul maximum (25.7 TFLOP/s)', () => {
+    const hw = lib.hardware['rtx-3060']!;
+    const gemv = denseGemmOp(1, 4096, 14336, 'bf16');
+    expect(gemv.bytes / opCost(gemv, hw).memoryS / 1e9).toBeCloseTo(330, -1);
+    const op = denseGemmOp(16384, 16384, 16384, 'bf16');
+    const tflops = op.flops / opCost(op, hw).seconds / 1e12;
+    expect(tflops).toBeGreaterThan(25.74 * 0.98);
+    expect(tflops).toBeLessThan(25.74 * 1.02);
+  });
+});
