@@ -10,6 +10,8 @@ import { resolveModel, getLibrary } from '../src/spec/library.js';
 import { countParams } from '../src/model/params.js';
 import { convertHfConfig, shortestPeriod } from '../src/spec/hf/convert.js';
 import { quantizationDtype } from '../src/spec/hf/quantization.js';
+import { hfToYaml, hfYamlModel, readHfConfig } from '../src/spec/hf/load.js';
+import { createHash } from 'node:crypto';
 
 const root = new URL('..', import.meta.url).pathname;
 const run = (args: string[]) => runCommand(args, { root });
@@ -171,5 +173,22 @@ describe('import hf', () => {
   it('a folder without config.json says so', async () => {
     const { stderr } = await run(['show', 'model', tmp]);
     expect(stderr).toMatch(/a folder without config\.json/);
+  });
+  it('reads config.json once and converts that text once: a file changed after the read changes nothing', async () => {
+    const f = join(tmp, 'once.json');
+    const first = readFileSync(join(fixtures, 'qwen3/config.json'));
+    writeFileSync(f, first);
+    const c = readHfConfig(f);
+    if ('why' in c) throw new Error(c.why);
+    writeFileSync(f, JSON.stringify({ ...JSON.parse(first.toString('utf8')), num_hidden_layers: 2 })); // after the read
+    const y = hfToYaml(c, f);
+    expect(y.text).toContain(`sha256 ${createHash('sha256').update(first).digest('hex').slice(0, 16)}`);
+    expect(y.text).toMatch(/^layers: 36$/m);
+    expect(countParams(await hfYamlModel(y))).toEqual(countParams(await resolveModel(join(fixtures, 'qwen3'))));
+    // the command prints that same text
+    writeFileSync(f, first);
+    expect((await run(['import', 'hf', f])).stdout).toBe(hfToYaml(c, f).text);
+    expect(readHfConfig(join(fixtures, 'README.md'))).toEqual({ why: expect.stringMatching(/^not a Hugging Face config/) });
+    expect(readHfConfig(fixtures)).toEqual({ why: expect.stringMatching(/folder/) });
   });
 });

@@ -29,7 +29,7 @@ export function whyNot(e: unknown): string {
   return (code && CODES[code]) ?? 'cannot read it';
 }
 
-export type ReadResult = { text: string; real: string } | { error: string; suggestion?: string };
+export type ReadResult = { text: string; bytes: Buffer; real: string } | { error: string; suggestion?: string };
 
 /** Is `file` (a real path) inside `dir` (a real path)? */
 export function isInside(file: string, dir: string): boolean {
@@ -115,7 +115,8 @@ export function readUserFile(path: string, cap: number, kind: string): ReadResul
     if (n >= 4 && ((buf[0] === 0xff && buf[1] === 0xfe && buf[2] === 0 && buf[3] === 0) || (buf[0] === 0 && buf[1] === 0 && buf[2] === 0xfe && buf[3] === 0xff))) return { error: 'is UTF-32 text; save it as UTF-8' };
     if (buf[0] === 0xff && buf[1] === 0xfe) return { error: 'is UTF-16 text; save it as UTF-8' };
     if (buf[0] === 0xfe && buf[1] === 0xff) return { error: 'is UTF-16 text; save it as UTF-8' };
-    return { text: buf.subarray(0, n).toString('utf8'), real: r };
+    const bytes = buf.subarray(0, n);
+    return { text: bytes.toString('utf8'), bytes, real: r };
   } catch (e) {
     return { error: `cannot read file: ${whyNot(e)}` };
   } finally {

@@ -3,8 +3,7 @@ import { existsSync } from 'node:fs';
 import { checkOutFile, writeFileAtomic } from '../../report/write.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { UserError } from '../../spec/errors.js';
-import { hfConfigPath, hfToYaml, loadHfModel, readHfConfig } from '../../spec/hf/load.js';
-import { readSpecFile } from '../../spec/safe-read.js';
+import { hfConfigPath, hfToYaml, hfYamlModel, readHfConfig } from '../../spec/hf/load.js';
 import { countParams } from '../../model/params.js';
 import { grouped } from '../../report/format.js';
 
@@ -29,14 +28,10 @@ export default class ImportHf extends BaseCommand {
     if (flags.out !== undefined) checkOutFile(flags.out, !!flags.force); // before any work: one `--out PATH: …` line
     const file = hfConfigPath(args.config);
     if (!file) throw new UserError(`${args.config}: no such file${existsSync(args.config) ? ' (a folder without config.json)' : ''}`);
-    const cfg = readHfConfig(file);
-    if (!cfg) {
-      // a file that could not be read says why (too large, a FIFO, …), not that it is no config
-      const read = readSpecFile(file, 'config.json');
-      throw new UserError(`${file}: ${'error' in read ? read.error : 'not a Hugging Face config (a JSON object with "architectures" or "model_type")'}`);
-    }
-    const y = hfToYaml(cfg, file);
-    const model = (await loadHfModel(file))!; // checks the spec as --model would load it
+    const c = readHfConfig(file); // read once, converted once
+    if ('why' in c) throw new UserError(`${file}: ${c.why}`);
+    const y = hfToYaml(c, file);
+    const model = await hfYamlModel(y); // checks the spec as --model would load it
     const p = countParams(model);
     if (flags.out) {
       writeFileAtomic(checkOutFile(flags.out, !!flags.force), y.text);

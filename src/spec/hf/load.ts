@@ -1,6 +1,6 @@
 // A Hugging Face config.json (or a folder holding one) as a model: converted to the YAML a user would
 // write (`hwperf import hf` prints exactly this text), then loaded through the same spec layer as any file.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { maskWords, UserError, type SpecIssue } from '../errors.js';
@@ -26,18 +26,27 @@ export function hfConfigPath(ref: string): string | undefined {
   return ref;
 }
 
-/** the parsed config when the file is a Hugging Face config (by content: `architectures` or `model_type`) */
-export function readHfConfig(file: string): Record<string, unknown> | undefined {
-  // a regular file under the spec size cap, never a FIFO or device (src/spec/safe-read.ts)
+/** a Hugging Face config as read once: the parsed object, its text (issues are named at its lines) and its bytes (hashed) */
+export interface HfConfig {
+  cfg: Record<string, unknown>;
+  text: string;
+  bytes: Buffer;
+}
+
+/**
+ * Read `file` once (a regular file under the spec size cap, never a FIFO or device: src/spec/safe-read.ts) and parse
+ * it when it is a Hugging Face config (by content: `architectures` or `model_type`); else why not, in words.
+ */
+export function readHfConfig(file: string): HfConfig | { why: string } {
   const read = readSpecFile(file, 'config.json');
-  if ('error' in read) return undefined;
-  const text = read.text;
-  if (!/^\s*\{/.test(text)) return undefined;
+  if ('error' in read) return { why: read.error }; // a file that cannot be read says why (too large, a FIFO, …)
+  const notHf = { why: 'not a Hugging Face config (a JSON object with "architectures" or "model_type")' };
+  if (!/^\s*\{/.test(read.text)) return notHf;
   try {
-    const v = JSON.parse(text);
-    return isHfConfig(v) ? v : undefined;
+    const v = JSON.parse(read.text);
+    return isHfConfig(v) ? { cfg: v, text: read.text, bytes: read.bytes } : notHf;
   } catch {
-    return undefined;
+    return notHf;
   }
 }
 
@@ -62,10 +71,8 @@ function scalar(v: unknown): string {
   return String(v);
 }
 
-export function hfToYaml(cfg: Record<string, unknown>, file: string): HfYaml {
+export function hfToYaml({ cfg, text: configText, bytes }: HfConfig, file: string): HfYaml {
   const where = displayName(file);
-  const bytes = readFileSync(file);
-  const configText = bytes.toString('utf8');
   const spec = convertHfConfig(cfg, where, configText);
   const id = idFor(cfg, file);
   const sha = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
@@ -108,12 +115,15 @@ export async function loadHfModel(ref: string): Promise<NormalizedModel | undefi
     if (existsSync(ref) && statSync(ref).isDirectory()) throw new UserError(`${ref}: a folder without config.json (give the config file or a Hugging Face model folder)`);
     return undefined;
   }
-  const cfg = readHfConfig(file);
-  if (!cfg) return undefined;
-  const y = hfToYaml(cfg, file);
+  const c = readHfConfig(file);
+  return 'why' in c ? undefined : hfYamlModel(hfToYaml(c, file));
+}
+
+/** the converted spec loaded through the spec layer, as --model loads any file; its issues named in config.json */
+export async function hfYamlModel(y: HfYaml): Promise<NormalizedModel> {
   const { parseYaml } = await import('../yaml-doc.js');
   const { loadSpecData } = await import('../load.js');
-  const name = displayName(file);
+  const name = displayName(y.file);
   const { doc, errors } = parseYaml(y.text, name);
   if (!doc) throw UserError.fromIssues(errors);
   const r = await loadSpecData(doc.data as Record<string, unknown>, { file: name, docs: [doc], errors: [], warnings: [] });
