@@ -124,6 +124,75 @@ describe('hostile input: one line, non-zero exit, no stack, no hang', () => {
   });
 });
 
+// A second sweep (session 34): config.json files that are not quite JSON (Python's json.dump writes inf and nan bare;
+// a hand edit leaves a trailing comma, None or single quotes), numbers past 2^53, nested text_config of the wrong kind,
+// keys with invisible or look-alike characters, runtime fields as words / .nan / 1e23 / a block given a number,
+// --set on runtime paths that are not settable fields, and runtime files that extend out of the spec folder.
+const LLAMA_TEXT = JSON.stringify(HF_LLAMA, null, 2);
+const rawHf = (name: string, text: string) => {
+  mkdirSync(join(dir, name), { recursive: true });
+  writeFileSync(join(dir, name, 'config.json'), text);
+  return join(name, 'config.json');
+};
+// a JSON value as Python's json.dumps writes it (a bare word JSON does not have) in place of one key's value
+const pyValue = (name: string, key: string, word: string) => rawHf(name, LLAMA_TEXT.replace(new RegExp(`("${key}": )[^,\n]+`), `$1${word}`));
+const gemma3Text = (name: string, v: unknown) => {
+  const cfg = JSON.parse(readFileSync(new URL('./fixtures/hf/gemma3/config.json', import.meta.url), 'utf8'));
+  return rawHf(name, JSON.stringify({ ...cfg, text_config: v }, null, 2));
+};
+const runtime = (name: string, body: string) => write(name, `id: ${name.replace(/\.yaml$/, '')}\nkind: runtime\n${body}`);
+const simRt = (rt: string) => ['simulate', '-m', 'llama-3.2-1b', '-H', 'h100-sxm', '--runtime', rt];
+const setRt = (assignment: string) => ['simulate', '-m', 'llama-3.2-1b', '-H', 'h100-sxm', '--set', assignment];
+const second: [string, () => string[], RegExp][] = [
+  ['config.json with a bare Infinity (json.dump of float("inf"))', () => sim(pyValue('hf-inf', 'hidden_size', 'Infinity')), /^hf-inf\/config\.json:\d+:18 {2}hidden_size {2}not a finite number: JSON has no inf or nan .*\(write a finite number\)$/],
+  ['config.json with a bare NaN', () => sim(pyValue('hf-nan', 'rope_theta', 'NaN')), /^hf-nan\/config\.json:\d+:17 {2}rope_theta {2}not a finite number/],
+  ['config.json with a bare -Infinity', () => sim(pyValue('hf-ninf', 'max_position_embeddings', '-Infinity')), /^hf-ninf\/config\.json:\d+:30 {2}max_position_embeddings {2}not a finite number/],
+  ['config.json with text after its object', () => sim(rawHf('hf-after', `${LLAMA_TEXT}\n}`)), /^hf-after\/config\.json:\d+:1 {2}\(file\) {2}not valid JSON/],
+  ['config.json with a trailing comma', () => sim(rawHf('hf-comma', LLAMA_TEXT.replace(/\n}$/, ',\n}'))), /^hf-comma\/config\.json:\d+:1 {2}\(file\) {2}not valid JSON.*JSON allows no trailing comma\)$/],
+  ["config.json with Python's None", () => sim(pyValue('hf-none', 'bos_token_id', 'None')), /^hf-none\/config\.json:\d+:\d+ {2}bos_token_id {2}not valid JSON: a bare word "None" \(strings and keys are double-quoted/],
+  ['config.json with a single-quoted string', () => sim(rawHf('hf-sq', LLAMA_TEXT.replace('"model_type": "llama"', `"model_type": 'llama'`))), /^hf-sq\/config\.json:\d+:\d+ {2}model_type {2}not valid JSON: a bare word "llama"/],
+  ['config.json with vocab_size 1e30', () => sim(hf('hf-v30', { vocab_size: 1e30 })), /^hf-v30\/config\.json:\d+:3 {2}vocab_size {2}must be at most 9007199254740991, found 1e\+30$/],
+  ['config.json with hidden_size 2^53 + 1', () => sim(hf('hf-h53', { hidden_size: 2 ** 53 + 1 })), /^hf-h53\/config\.json:\d+:3 {2}hidden_size {2}must be at most 9007199254740991/],
+  ['config.json with num_hidden_layers true', () => sim(hf('hf-lt', { num_hidden_layers: true })), /^hf-lt\/config\.json:\d+:3 {2}num_hidden_layers {2}must be a whole number, found true$/],
+  ['config.json with intermediate_size a list', () => sim(hf('hf-il', { intermediate_size: [14336] })), /^hf-il\/config\.json:\d+:3 {2}intermediate_size {2}must be a whole number, found \[14336\]$/],
+  ['a Gemma 3 text_config that is a list', () => sim(gemma3Text('hf-g3l', [1])), /^hf-g3l\/config\.json:\d+:3 {2}text_config {2}must be an object, found \[1\]$/],
+  ['a Gemma 3 text_config that is a string', () => sim(gemma3Text('hf-g3s', 'gemma')), /^hf-g3s\/config\.json:\d+:3 {2}text_config {2}must be an object, found "gemma"$/],
+  ['a config.json key with a bidi override is shown escaped', () => sim(hf('hf-bidi', { '\u202ehidden_size': 4096 })), /^hf-bidi\/config\.json: unknown field "\\u202ehidden_size" for LlamaForCausalLM/],
+  ['a config.json key with a Cyrillic look-alike letter', () => sim(hf('hf-cyr', { 'h\u0456dden_size': 4096 })), /^hf-cyr\/config\.json: unknown field "h\u0456dden_size" for LlamaForCausalLM/],
+  ['a runtime field given as a word', () => simRt(runtime('rt-word.yaml', 'extends: vllm\nhost:\n  step_overhead: fast\n')), /^rt-word\.yaml:5:18 {2}host\.step_overhead {2}"fast" is not a quantity with a known unit/],
+  ['a runtime field at .nan', () => simRt(runtime('rt-nan.yaml', 'extends: vllm\nhost:\n  step_overhead: .nan\n')), /^rt-nan\.yaml:5:18 {2}host\.step_overhead {2}numbers must be finite/],
+  ['a runtime count at 1e23', () => simRt(runtime('rt-1e23.yaml', 'extends: vllm\nscheduler:\n  max_num_seqs: 99999999999999999999999\n')), /^rt-1e23\.yaml:5:17 {2}scheduler\.max_num_seqs {2}must be between 1 and \d+, found 1e\+23$/],
+  ['a runtime block given a number', () => simRt(runtime('rt-block.yaml', 'extends: vllm\nhost: 5\n')), /^rt-block\.yaml:4:7 {2}host {2}must be a mapping, found number 5$/],
+  ['a runtime that extends a symlink out of the folder', () => {
+    symlinkSync(join(outside, 'secret.yaml'), join(dir, 'rt-link-out.yaml'));
+    return simRt(runtime('rt-ext-link.yaml', 'extends: ./rt-link-out.yaml\n'));
+  }, /^rt-ext-link\.yaml:3:10 {2}extends {2}the file is outside the spec folder/],
+  ['a runtime that extends ../ out of the folder', () => simRt(runtime('rt-dotdot.yaml', 'extends: ../secret/secret.yaml\n')), /^rt-dotdot\.yaml:3:10 {2}extends {2}the file is outside the spec folder/],
+  // the part after "runtime." is matched against the runtime fields alone ("runtime.vad" was suggested for these)
+  ['--set runtime.host (a block of a runtime file)', () => setRt('runtime.host=5'), /^--set runtime\.host: unknown hardware field \(settable: runtime\.step_overhead, .*runtime\.api_servers; any other runtime field: a runtime YAML that extends the runtime, passed with --runtime FILE\)$/],
+  ['--set runtime.kernels.rope_kernels (a runtime file field)', () => setRt('runtime.kernels.rope_kernels=2'), /^--set runtime\.kernels\.rope_kernels: unknown hardware field \(settable: runtime\.step_overhead, .*--runtime FILE\)$/],
+  ['--set runtime.id', () => setRt('runtime.id=x'), /^--set runtime\.id: unknown hardware field \(settable: runtime\./],
+  ['--set runtime.memory.share', () => setRt('runtime.memory.share=0.5'), /^--set runtime\.memory\.share: unknown hardware field \(did you mean "runtime\.memory_share"\?\)$/],
+];
+
+describe('hostile input, second sweep: one line, non-zero exit, no stack, no hang', () => {
+  for (const [what, argv, want] of second) {
+    it(what, () => {
+      const r = cli(argv());
+      expect(r.status, r.stderr).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]!.replace(/^hwperf: /, '')).toMatch(want);
+      expect(r.stdout + r.stderr).not.toMatch(BAD);
+    });
+  }
+  it('import hf names a bare Infinity the same way', () => {
+    const r = cli(['import', 'hf', pyValue('hf-inf-imp', 'hidden_size', 'Infinity')]);
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.stderr.trim()).toMatch(/^hwperf: hf-inf-imp\/config\.json:\d+:18 {2}hidden_size {2}not a finite number/);
+  });
+});
+
 // A runtime field past its range is one located line; at 0 where 0 is allowed it loads. (The sweep that took every
 // numeric field of vllm, sglang, tensorrt-llm, llama.cpp, megatron, torchtitan and deepspeed at 0, -1 and 1e308
 // through load, simulate and train found no fault; these are one field of each block, at the three values.)

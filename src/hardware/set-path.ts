@@ -6,7 +6,7 @@
 import type { Dtype, LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { DTYPES } from '../spec/types.js';
 import { MIN_EFFICIENCY, hardwareSchema, inRange, rangeAt, rangeText } from '../spec/schemas.js';
-import { UserError, nearest } from '../spec/errors.js';
+import { UserError, editDistance, nearest } from '../spec/errors.js';
 import type { Dimension } from '../units/quantity.js';
 import { defaultMemoryEfficiency, gemmTable } from './efficiency.js';
 import { applyOverride, ownRuntimeOverride, type OwnRuntime } from '../runtime/override.js';
@@ -320,12 +320,29 @@ export function applySetPlain(hw: NormalizedHardware, assignment: string): Norma
   return out;
 }
 
+// A path under a known group (runtime., memory., …) is matched on the part after the group against that group's fields
+// only, and a match must share something with what was typed: a shared "runtime." alone suggested runtime.vad for
+// runtime.host, runtime.id and "runtime.". Unmatched, the group's own fields are listed; a path outside every group
+// is matched against all the fields.
 function unknownField(path: string): UserError {
-  const near = nearest(path, Object.keys(SET_FIELDS));
-  return new UserError(`--set ${path}: unknown hardware field (${near ? `did you mean "${near}"?` : `settable: ${settableSummary()}`})`);
+  const dot = path.indexOf('.');
+  const group = dot > 0 ? path.slice(0, dot + 1) : '';
+  const inGroup = group ? Object.keys(SET_FIELDS).filter((k) => k.startsWith(group)) : [];
+  const rest = path.slice(group.length);
+  let near: string | undefined;
+  if (inGroup.length) {
+    const n = rest ? nearest(rest, inGroup.map((k) => k.slice(group.length))) : undefined;
+    const bare = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const shares = n !== undefined && (bare(n).startsWith(bare(rest)) || editDistance(rest.toLowerCase(), n.toLowerCase()) < rest.length);
+    near = shares ? group + n : undefined;
+  } else near = nearest(path, Object.keys(SET_FIELDS));
+  // runtime.* reaches the run's own settings (a hardware spec's runtime: block), not a runtime file's blocks
+  const other = group === 'runtime.' ? '; any other runtime field: a runtime YAML that extends the runtime, passed with --runtime FILE' : '';
+  const list = settableSummary(inGroup.length ? inGroup : Object.keys(SET_FIELDS));
+  return new UserError(`--set ${path}: unknown hardware field (${near ? `did you mean "${near}"?` : `settable: ${list}${other}`})`);
 }
 
-function settableSummary(): string {
-  const groups = new Set(Object.keys(SET_FIELDS).map((p) => p.replace(/\.(fp64|fp32|tf32|bf16|fp16|fp8|int8|fp6|fp4|int4)$/, '.<dtype>')));
+function settableSummary(paths: string[]): string {
+  const groups = new Set(paths.map((p) => p.replace(/\.(fp64|fp32|tf32|bf16|fp16|fp8|int8|fp6|fp4|int4)$/, '.<dtype>')));
   return [...groups].join(', ');
 }

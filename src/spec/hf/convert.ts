@@ -88,6 +88,12 @@ class Reader {
     if (v !== undefined && !Array.isArray(v)) throw this.bad(k, `must be a list, found ${shownValue(v)}`);
     return v as unknown[] | undefined;
   }
+  /** a nested object (text_config): a list or a scalar there is named at its line */
+  obj(k: string): Json | undefined {
+    const v = this.raw(k);
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw this.bad(k, `must be an object, found ${shownValue(v)}`);
+    return v as Json | undefined;
+  }
   /** one line naming the first field that was neither read nor known to leave the work unchanged */
   checkUnread(arch: string, skip: string[] = []): void {
     for (const k of Object.keys(this.cfg)) {
@@ -204,9 +210,8 @@ export function convertHfConfig(cfg: Json, where: string, text?: string): HfSpec
     const kind = DECODERS[arch]!;
     let r = top;
     if (kind.textConfig) {
-      const tc = cfg.text_config;
-      if (typeof tc !== 'object' || tc === null) throw new UserError(`${where}: ${arch} needs "text_config" (the language model's fields)`);
-      top.raw('text_config');
+      const tc = top.obj('text_config');
+      if (!tc) throw new UserError(`${where}: ${arch} needs "text_config" (the language model's fields)`);
       if (top.has('vision_config')) {
         out.header.push('The vision encoder (vision_config) and its projector are not imported: this is the text decoder.');
       }

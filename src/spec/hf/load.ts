@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { maskWords, UserError, type SpecIssue } from '../errors.js';
 import { readSpecFile } from '../safe-read.js';
 import { configKeyAt, convertHfConfig, isHfConfig, type HfSpec } from './convert.js';
+import { jsonFault } from './json-fault.js';
 import type { NormalizedModel } from '../types.js';
 
 export interface HfYaml {
@@ -35,19 +36,24 @@ export interface HfConfig {
 
 /**
  * Read `file` once (a regular file under the spec size cap, never a FIFO or device: src/spec/safe-read.ts) and parse
- * it when it is a Hugging Face config (by content: `architectures` or `model_type`); else why not, in words.
+ * it when it is a Hugging Face config (by content: `architectures` or `model_type`); else why not, in words. Throws a
+ * located UserError when the text has those keys but is no JSON.
  */
 export function readHfConfig(file: string): HfConfig | { why: string } {
   const read = readSpecFile(file, 'config.json');
   if ('error' in read) return { why: read.error }; // a file that cannot be read says why (too large, a FIFO, …)
   const notHf = { why: 'not a Hugging Face config (a JSON object with "architectures" or "model_type")' };
   if (!/^\s*\{/.test(read.text)) return notHf;
+  let v: unknown;
   try {
-    const v = JSON.parse(read.text);
-    return isHfConfig(v) ? { cfg: v, text: read.text, bytes: read.bytes } : notHf;
-  } catch {
+    v = JSON.parse(read.text);
+  } catch (e) {
+    // a config by its keys that is no JSON (Python's bare Infinity / NaN, a trailing comma): named at its line, not
+    // passed on to the YAML reader as no config at all
+    if (/"(architectures|model_type)"\s*:/.test(read.text)) throw jsonFault(read.text, e, displayName(file));
     return notHf;
   }
+  return isHfConfig(v) ? { cfg: v, text: read.text, bytes: read.bytes } : notHf;
 }
 
 function displayName(file: string): string {
