@@ -250,8 +250,8 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
             : undefined;
     } else if (e.keyword === 'propertyNames') {
       continue; // reported by the nested enum error
-    } else if (e.keyword === 'const' && e.data !== null && typeof e.data === 'object' && errors.some((o) => o !== e && o.keyword !== 'oneOf' && o.instancePath.startsWith(e.instancePath))) {
-      continue; // a oneOf's constant branch (false) beside a mapping branch whose own errors name the field and the fix
+    } else if (e.keyword === 'const' && e.data !== null && typeof e.data === 'object' && !Array.isArray(e.data) && errors.some((o) => o !== e && o.keyword !== 'oneOf' && o.instancePath.startsWith(e.instancePath))) {
+      continue; // a oneOf's constant branch (false) beside a mapping branch whose own errors name the field and the fix (a list is neither: its const error is the one that names it)
     } else if (e.keyword === 'const') {
       const orMapping = errors.some((o) => o.instancePath === e.instancePath && o.keyword === 'type' && (o.params as { type?: unknown }).type === 'object');
       message = `must be ${JSON.stringify((e.params as { allowedValue?: unknown }).allowedValue)}${orMapping ? ' or a mapping' : ''}, found ${JSON.stringify(e.data)?.slice(0, 40)}`;
