@@ -71,7 +71,7 @@ async function link(ctx: SpecContext, raw: Raw, name: string): Promise<LinkSpec 
     bandwidthBytePerS: bw,
     latencyS: lat ?? (name === 'scale_up' ? 3e-6 : 10e-6),
     domain: l.domain,
-    technology: l.technology,
+    technology: l.technology === undefined ? undefined : maskWords(l.technology),
     ...(rate === undefined ? {} : { linkEfficiency: rate / perLink }),
   };
 }
@@ -132,7 +132,8 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   const capacity = await quantityAt(ctx, raw, ['memory', 'capacity'], 'bytes', { required: true, positive: true });
   const bandwidth = await quantityAt(ctx, raw, ['memory', 'bandwidth'], 'bytes_per_s', { required: true, positive: true });
   const memEnergy = await quantityAt(ctx, raw, ['memory', 'energy'], 'joules_per_bit');
-  const technology: string = raw.memory?.technology ?? 'unknown';
+  // free text, echoed in energy labels and warnings: the words that only ever mean a fault spelled out (maskWords)
+  const technology: string = maskWords(raw.memory?.technology ?? 'unknown');
   // 3. on-chip, links, power, price
   const l2 = await quantityAt(ctx, raw, ['on_chip', 'l2'], 'bytes');
   const sram = await quantityAt(ctx, raw, ['on_chip', 'sram'], 'bytes');
@@ -213,7 +214,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   return {
     id: raw.id,
     name: maskWords(raw.name),
-    vendor: raw.vendor ?? 'other',
+    vendor: maskWords(raw.vendor ?? 'other'),
     ...(raw.architecture === undefined ? {} : { architecture: raw.architecture }),
     class: cls,
     year: raw.year,

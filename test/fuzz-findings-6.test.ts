@@ -1,0 +1,25 @@
+// What the session-34 fuzz seeds (FUZZ_SEED 7377-7400) found, one test each.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './fuzz/cli.js';
+
+const BAD = /\bNaN\b|\bInfinity\b|\bundefined\b|\[object Object\]|internal error|at .*\.js:\d+/;
+
+// seed 7384 case 1044: memory.technology "-Infinity" (free text) was echoed as is in the energy label and warning
+// ("energy per token 0.718 J (-Infinity ASSUMED, …"); the hardware's free-text words (memory and link technology,
+// vendor) are masked at load as its name already was
+describe('a hardware spec\'s free-text fields never print the fault words', () => {
+  it('memory.technology -Infinity, a link technology NaN and vendor undefined: simulate text and --json, show hardware', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hwperf-findings6-'));
+    const f = join(dir, 'gpu.yaml');
+    writeFileSync(f, 'id: gpu-x\nextends: mi250x\nvendor: undefined\nmemory:\n  technology: -Infinity\ninterconnect:\n  scale_up:\n    bandwidth: 350 GB/s\n    technology: NaN\n');
+    const text = await runCli(['simulate', '-m', 'gpt-oss-20b', '-H', f, '--devices', '8']);
+    expect(text.exit, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/energy per token .*\(-infinite ASSUMED, no published figure/);
+    const json = await runCli(['simulate', '-m', 'gpt-oss-20b', '-H', f, '--devices', '8', '--json']);
+    const show = await runCli(['show', 'hardware', f]);
+    for (const r of [text, json, show]) expect(r.stdout + r.stderr).not.toMatch(BAD);
+  });
+});
