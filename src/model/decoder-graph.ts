@@ -374,6 +374,12 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
   const head = gemm('lm_head', seqsA, m.vocab / tw, d, p, mb.headBits, 1, true, mb.headDtype); // [seqs, vocab/tp], 16-bit weights in bf16
   head.head = true;
   ops.push(head);
+  // the head is split over the vocabulary (each rank's lm_head makes [seqs, vocab/tp] logits), and sampling needs every
+  // rank's slice: the serving engines gather them once a step before the sampler, in the model dtype — vLLM's
+  // LogitsProcessor._gather_logits (tensor_model_parallel_all_gather, or a gather to the driver rank under V0: the same
+  // bytes into it), SGLang's LogitsProcessor (tensor_model_parallel_all_gather), DeepSpeed-FastGen's _forward_unembed
+  // (all_gather_into_tensor), TensorRT-LLM's lm_head ColumnLinear(gather_output=True)
+  if (tw > 1) ops.push(comm('logits_gather', 'allgather', seqsA * m.vocab * act, tw, 1, dt));
   ops.push(op('sampling', 'elementwise', 5 * seqsA * (m.vocab / tw), 2 * seqsA * (m.vocab / tw) * 4, 0, dt, 1));
   // a block-scaled FP8 checkpoint (DeepSeek-V3's and Qwen3's FP8 releases: weight_block_size [128, 128]) keeps its
   // router and LM head in 16-bit; every other projection is a block-scaled FP8 GEMM

@@ -20,7 +20,7 @@ export const DECODER_GRAPH_OPS = [
   'attention_prefill', 'attention_prefill_sliding', 'attention_prefill_chunked', 'attention_decode', 'attention_decode_sliding',
   'attention_decode_chunked', 'o_proj', 'allreduce_attn', 'ffn_norm', 'post_norms', 'ffn_up', 'ffn_act', 'ffn_down', 'router',
   'moe_topk', 'moe_sort', 'moe_permute', 'experts_up', 'experts_act', 'experts_down', 'moe_finalize', 'shared_up',
-  'shared_down', 'alltoall_moe', 'allreduce_ffn', 'residual', 'pp_send', 'final_norm', 'lm_head', 'sampling',
+  'shared_down', 'alltoall_moe', 'allreduce_ffn', 'residual', 'pp_send', 'final_norm', 'lm_head', 'logits_gather', 'sampling',
 ] as const;
 export const UNQUANTIZED_MODULES = ['attention', 'router', 'embeddings', 'lm_head', 'edge_ffn'] as const;
 export type UnquantizedModule = (typeof UNQUANTIZED_MODULES)[number];
