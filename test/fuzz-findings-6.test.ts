@@ -22,4 +22,18 @@ describe('a hardware spec\'s free-text fields never print the fault words', () =
     const show = await runCli(['show', 'hardware', f]);
     for (const r of [text, json, show]) expect(r.stdout + r.stderr).not.toMatch(BAD);
   });
+  it('price dates and sources, the own runtime name, the efficiency source and a memory spec\'s name and sources too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hwperf-findings6-'));
+    const hw = join(dir, 'gpu.yaml');
+    writeFileSync(hw, 'id: gpu-y\nextends: mi250x\nprice:\n  hour: 2 USD\n  hour_date: undefined\n  hour_source: Infinity\n  purchase: 10000 USD\n  purchase_date: NaN\n  purchase_source: "[object Object]"\nruntime:\n  name: undefined\nefficiency:\n  source: Infinity\n');
+    const mem = join(dir, 'mem.yaml');
+    writeFileSync(mem, 'id: mem-x\nname: NaN\nkind: stack\nper_stack_bandwidth: 819 GB/s\nper_stack_capacity: 24 GB\nsources: [undefined]\n');
+    const runs = [['show', 'hardware', hw], ['show', 'hardware', hw, '--json'], ['show', 'memory', mem], ['show', 'memory', mem, '--json']];
+    for (const argv of runs) {
+      const r = await runCli(argv);
+      expect(r.exit, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr, argv.join(' ')).not.toMatch(BAD);
+    }
+    expect((await runCli(['show', 'hardware', hw])).stdout).toMatch(/\$2 \(undef, infinite\)/);
+  });
 });

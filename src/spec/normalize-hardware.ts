@@ -202,7 +202,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   }
   if (e.collective_algorithm !== undefined) eff.collectiveAlgorithm = e.collective_algorithm;
   eff.kernelOverheadS = (await quantityAt(ctx, raw, ['efficiency', 'kernel_overhead'], 'seconds')) ?? eff.kernelOverheadS;
-  if (e.source) eff.source = e.source;
+  if (e.source) eff.source = maskWords(String(e.source));
   // 5. rules
   if (matrix.fp8 !== undefined && matrix.bf16 !== undefined && matrix.fp8 < matrix.bf16) {
     ctx.errors.push(issueAt(ctx, ['compute', 'matrix', 'fp8'], 'fp8 peak is below the bf16 peak', 'check for a sparse/dense mix-up'));
@@ -241,7 +241,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
     efficiency: eff,
     runtimeOverride: raw.runtime
       ? {
-          name: raw.runtime.name,
+          name: raw.runtime.name === undefined ? undefined : maskWords(raw.runtime.name),
           staticContext: raw.runtime.static_context,
           stepOverheadS: await quantityAt(ctx, raw, ['runtime', 'step_overhead'], 'seconds'),
         }
@@ -254,7 +254,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
 export async function normalizeMemory(raw: Raw, ctx: SpecContext): Promise<MemoryTechnology | undefined> {
   const out: MemoryTechnology = {
     id: raw.id,
-    name: raw.name,
+    name: maskWords(raw.name),
     kind: raw.kind,
     perStackBandwidthBytePerS: await quantityAt(ctx, raw, ['per_stack_bandwidth'], 'bytes_per_s', { positive: true }),
     perStackCapacityBytes: await quantityAt(ctx, raw, ['per_stack_capacity'], 'bytes', { positive: true }),
@@ -262,7 +262,7 @@ export async function normalizeMemory(raw: Raw, ctx: SpecContext): Promise<Memor
     capacityPerChannelBytes: await quantityAt(ctx, raw, ['capacity_per_channel'], 'bytes', { positive: true }),
     channelWidthBits: raw.channel_width,
     energyJPerBit: await quantityAt(ctx, raw, ['energy'], 'joules_per_bit', { positive: true }),
-    sources: raw.sources,
+    sources: raw.sources?.map(maskWords),
   };
   if (out.kind === 'stack' && out.perStackBandwidthBytePerS === undefined) {
     ctx.errors.push(issueAt(ctx, ['per_stack_bandwidth'], 'a stacked memory needs per_stack_bandwidth', 'e.g. per_stack_bandwidth: 819 GB/s'));
@@ -273,13 +273,13 @@ export async function normalizeMemory(raw: Raw, ctx: SpecContext): Promise<Memor
   return ctx.errors.length ? undefined : out;
 }
 
-// Prices with their dates and sources as written (strings); undefined fields dropped.
+// Prices with their dates and sources as written (strings, the fault words masked); undefined fields dropped.
 function priceOf(p: Raw, purchase: number | undefined, hour: number | undefined): NonNullable<NormalizedHardware['price']> {
   const out: NonNullable<NormalizedHardware['price']> = {};
   if (purchase !== undefined) out.purchaseUsd = purchase;
   if (hour !== undefined) out.hourUsd = hour;
   for (const [k, f] of [['hour_date', 'hourDate'], ['purchase_date', 'purchaseDate'], ['hour_source', 'hourSource'], ['purchase_source', 'purchaseSource']] as const) {
-    if (p?.[k] !== undefined && p[k] !== null) out[f] = String(p[k]);
+    if (p?.[k] !== undefined && p[k] !== null) out[f] = maskWords(String(p[k]));
   }
   return out;
 }
