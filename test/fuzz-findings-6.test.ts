@@ -36,4 +36,15 @@ describe('a hardware spec\'s free-text fields never print the fault words', () =
     }
     expect((await runCli(['show', 'hardware', hw])).stdout).toMatch(/\$2 \(undef, infinite\)/);
   });
+  it('a model spec\'s reference_params.source too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hwperf-findings6-'));
+    const f = join(dir, 'm.yaml');
+    writeFileSync(f, 'id: m-w\nextends: llama-3.2-1b\nreference_params:\n  total: 1.24e9\n  source: NaN\n');
+    for (const argv of [['show', 'model', f], ['show', 'model', f, '--json']]) {
+      const r = await runCli(argv);
+      expect(r.exit, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr, argv.join(' ')).not.toMatch(BAD);
+      expect(r.stdout).toContain('not-a-number');
+    }
+  });
 });

@@ -90,7 +90,7 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
     name: maskWords(m.name ?? m.id),
     family: m.family,
     rumoured: m.rumoured ?? false,
-    reference_params: m.reference_params,
+    reference_params: m.reference_params?.source === undefined ? m.reference_params : { ...m.reference_params, source: maskWords(m.reference_params.source) },
     sources: m.sources?.map(maskWords),
     ...(m.dtype ? { dtype: m.dtype } : {}),
   };
