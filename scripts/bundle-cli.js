@@ -54,6 +54,7 @@ const LAZY_HELPER =
   'apply: (_, t, a) => Reflect.apply(get(), t, a), construct: (_, a) => Reflect.construct(get(), a) }); }\n';
 let lazy = 0;
 let collation = 0;
+let quietDebug = 0;
 const lazyOclif = {
   name: 'lazy-oclif-requires',
   transform(code, id) {
@@ -67,8 +68,18 @@ const lazyOclif = {
     // Plugin.load sorts the manifest's commands with localeCompare: its first call starts ICU's collator,
     // ~15 ms of every start. Command ids are file names (ASCII: lower case, digits, '-', ':'), for which
     // code-unit order is the same order.
-    const sorted = text.replace('.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))');
+    let sorted = text.replace('.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))');
     if (sorted !== text) collation++;
+    // oclif's logger makes a `debug` instance per namespace on every start; the debug package (with supports-color,
+    // tty and os) then initialises, ~3 ms of CPU a process. Its node build enables namespaces from process.env.DEBUG
+    // alone (debug/src/node.js load()), and oclif never calls debug.enable(): with DEBUG unset or empty every instance
+    // is off, so each is a no-op function with the same shape (enabled, namespace, extend); with DEBUG set, the real one.
+    const quiet = sorted.replace(
+      'const debug_1 = __hwperfLazy(() => __importDefault(require("debug")));',
+      'const debug_1 = process.env.DEBUG ? __hwperfLazy(() => __importDefault(require("debug"))) : { default: (namespace) => Object.assign(() => {}, { enabled: false, namespace, extend: () => () => {} }) };',
+    );
+    if (quiet !== sorted) quietDebug++;
+    sorted = quiet;
     return n || sorted !== text ? { code: LAZY_HELPER + sorted, map: null } : null;
   },
 };
@@ -211,4 +222,4 @@ for (const c of commands) {
   const rel = relative(dirname(p), join(out, 'cli.js')).split(sep).join('/');
   writeFileSync(p, `import { command } from '${rel.startsWith('.') ? rel : './' + rel}';\nexport default (await command(${JSON.stringify(c)})).default;\n`);
 }
-console.log(`cli bundle: dist/app/cli.cjs (${commands.length} commands; ${lazy} of oclif's requires and ${lazyExternal} external imports lazy, ${collation} ICU sort replaced)`);
+console.log(`cli bundle: dist/app/cli.cjs (${commands.length} commands; ${lazy} of oclif's requires and ${lazyExternal} external imports lazy, ${collation} ICU sort replaced, ${quietDebug} debug logger off without DEBUG)`);
