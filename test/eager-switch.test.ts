@@ -69,6 +69,22 @@ describe('--set runtime.graphs=none (a run without graph capture)', () => {
     expect(eagerLaunch(l, { graphs: 'none' }).perKernelS).toBe(3e-5);
     expect(eagerLaunch(l, { graphs: 'all' }).perKernelS).toBe(1e-5);
   });
+  it("keeps a runtime's own costs for the kinds launch.eager does not name: vllm-0.6's c10d collectives stay, and ttft and tpot never fall", () => {
+    const base = bound('h100-sxm', 'vllm-0.6');
+    const hw = applySetPlain(base, EAGER);
+    const own = base.runtime!.launch.perKernelByKindS!;
+    const k = hw.runtime!.launch.perKernelByKindS!;
+    // pytorch/pytorch #138773's c10d host time per call, which vllm-0.6.yaml keys beside the eager per-op costs
+    expect(k.allreduce).toBe(own.allreduce);
+    expect(k.allreduce).toBeCloseTo(89e-6, 12);
+    expect(k.allgather).toBe(own.allgather);
+    expect(k.gemm).toBe(libraryRuntime('vllm-0.6').launch.eager!.perKernelByKindS!.gemm);
+    const run = (h: NormalizedHardware) =>
+      simulate(buildRequest({ model: 'llama-3.1-8b', hardware: h.id, dtype: 'bf16', tp: 4, 'input-tokens': 128, 'output-tokens': 128, batch: 1 }, libraryModel('llama-3.1-8b'), h, libraryModel));
+    const [g, e] = [run(base), run(hw)];
+    expect(e.ttft_s!).toBeGreaterThanOrEqual(g.ttft_s! * (1 - 1e-9));
+    expect(e.tpot_s!).toBeGreaterThan(g.tpot_s!);
+  });
   it('refuses a value it does not know in one line naming the field and the choices', () => {
     expect(() => applySetPlain(bound('h100-sxm', 'vllm'), 'runtime.graphs=off')).toThrow(/runtime\.graphs.*none/);
   });

@@ -128,6 +128,28 @@ describe('invariants: decoder accounting', () => {
   });
 });
 
+describe('invariants: graphs off', () => {
+  // `--set runtime.graphs=none` (vLLM --enforce-eager, SGLang --disable-cuda-graph) dispatches every op from the host:
+  // the answer stays sane, and a single stream (batch 1: no captured size pads it) never gets faster, in its first
+  // token or the later ones, than with the runtime's own capture (src/runtime/override.ts eagerLaunch lays the eager
+  // costs over the runtime's by kind, so a collective's host cost is never dropped)
+  const eager = (h: NormalizedHardware) => applySetPlain(h, 'runtime.graphs=none');
+  it('answers sanely, and a single stream is never faster, with graph capture turned off', () => {
+    fc.assert(
+      fc.property(decoderFlags, (f) => {
+        const flags = { ...f, batch: 1 };
+        const a = attempt(flags);
+        const b = attempt(flags, undefined, eager);
+        if (b) checkShape(b);
+        if (!fitted(a) || !fitted(b)) return;
+        expect(b.tpot_s!).toBeGreaterThanOrEqual(a.tpot_s! * (1 - REL));
+        expect(b.ttft_s!).toBeGreaterThanOrEqual(a.ttft_s! * (1 - REL));
+      }),
+      opts(),
+    );
+  });
+});
+
 describe('invariants: monotone in work', () => {
   const grow = (key: string, f: Flags, by: number) => ({ ...f, [key]: Number(f[key]) + by });
   for (const key of ['batch', 'input-tokens']) {
@@ -247,7 +269,7 @@ describe('invariants: monotone in work', () => {
   // chunks, faster-whisper's BatchedInferencePipeline), in-flight encoders with a token budget (TensorRT-LLM, vLLM), and
   // the host's audio decode, log-mel and voice-activity passes
   const SPEECH_RUNTIMES = Object.keys(lib.runtimes ?? {}).filter((id) => /whisper|transformers/.test(id)).concat(['tensorrt-llm', 'vllm', 'pytorch', 'mlx', 'genie']).sort();
-  const SPEECH_SETS = [[], ['runtime.audio_batch=3'], ['runtime.audio_batch=16'], ['runtime.beam_size=1'], ['runtime.beam_size=5'], ['runtime.timestamps=true'], ['runtime.timestamps=false'], ['runtime.vad=true'], ['runtime.max_num_batched_tokens=3000'], ['runtime.encoder_max_num_tokens=3000'], ['runtime.audio_decode=2ms', 'runtime.log_mel=1ms']];
+  const SPEECH_SETS = [[], ['runtime.audio_batch=3'], ['runtime.audio_batch=16'], ['runtime.beam_size=1'], ['runtime.beam_size=5'], ['runtime.timestamps=true'], ['runtime.timestamps=false'], ['runtime.vad=true'], ['runtime.max_num_batched_tokens=3000'], ['runtime.encoder_max_num_tokens=3000'], ['runtime.audio_decode=2ms', 'runtime.log_mel=1ms'], ['runtime.graphs=none']];
   it('Whisper: latency never falls as the audio grows, under every speech runtime and long-form mode a run can set', () => {
     fc.assert(
       fc.property(

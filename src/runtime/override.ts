@@ -36,14 +36,19 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
 /**
  * The launch block of `o` over `base`. Where `o` turns the graphs off (a run's `--set runtime.graphs=none`: vLLM
  * --enforce-eager, SGLang --disable-cuda-graph) and the runtime states what its ops cost the host then (launch.eager),
- * those costs replace per_kernel / per_kernel_by_kind, unless `o` names its own: with graphs on, a runtime's per_kernel
- * is the cost of a launch between replayed pieces (vLLM's 2.5 us), not of an op dispatched from its Python modules.
+ * those costs replace per_kernel and are laid over per_kernel_by_kind (a kind they do not name keeps its cost), unless
+ * `o` names its own: with graphs on, a runtime's per_kernel is the cost of a launch between replayed pieces (vLLM's
+ * 2.5 us), not of an op dispatched from its Python modules.
  */
 export function eagerLaunch(base: RuntimeSettings['launch'], o: Partial<RuntimeSettings['launch']> | undefined): RuntimeSettings['launch'] {
   const l = { ...base, ...o };
   const e = base.eager;
   if (o?.graphs !== 'none' || base.graphs === 'none' || !e) return l;
-  return { ...l, perKernelS: o.perKernelS ?? e.perKernelS, perKernelByKindS: o.perKernelByKindS ?? e.perKernelByKindS ?? base.perKernelByKindS };
+  // the eager costs by kind are laid over the runtime's own, not put in their place: a kind the eager block does not
+  // name keeps the runtime's cost (vllm-0.6's c10d collectives, 89 / 131 / 122 us, which no graph hides), so turning
+  // graphs off never makes a step cheaper
+  const byKind = e.perKernelByKindS || base.perKernelByKindS ? { ...base.perKernelByKindS, ...e.perKernelByKindS } : undefined;
+  return { ...l, perKernelS: o.perKernelS ?? e.perKernelS, perKernelByKindS: o.perKernelByKindS ?? byKind };
 }
 
 /** `--set runtime.max_num_seqs` and a hardware's own runtime block pin the engine's cap and its offline benchmark's alike */
