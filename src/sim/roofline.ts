@@ -184,7 +184,9 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
       // below it for smaller GEMMs as the GEMM table does (never above it). The rate is per SM per clock at the clock
       // the measuring card held (an RTX 4090, at its rated boost under tensor load: rtx-4090.yaml gemm 1.0); a part whose
       // power cap pulls the clock under back-to-back matrix work runs it at efficiency.sustained_matrix of that, as its
-      // tensor GEMMs do (l4.yaml, tesla-t4.yaml, rtx-6000-ada.yaml; B200-class boards under their 1000 W limit)
+      // tensor GEMMs do (tesla-t4.yaml; B200-class boards under their 1000 W limit). On l4.yaml and rtx-6000-ada.yaml the
+      // cause is an ASSUMPTION (LOW): their sweeps' drop coincides with L2 overflow, which would be a size effect of the
+      // GEMM table and not reach MMQ; an SM-clock log during the sweep settles it (those files)
       computeS = op.flops / (mmq * Math.min(1, eff / gemmEfficiency(hw, dtype, MMQ_REFERENCE_FLOP)) * sustainedMatrix(hw, dtype));
       // a grouped (MoE) GGUF GEMM runs the runtime's MUL_MAT_ID kernel, which may have a lower ceiling of its own
       // (kernels.gguf_group_flop_per_unit_clock: ggml-cpu's vec_dot loop, runtimes/llama.cpp.yaml by_hardware xeon-6980p)
