@@ -47,11 +47,11 @@ describe('llama.cpp-vulkan', () => {
     const vd = run('llama.cpp-vulkan', 'ryzen-ai-max-plus-395', 1, 128);
     const hd = run('llama.cpp-hip-2025', 'ryzen-ai-max-plus-395', 1, 128);
     // RADV's measured 2.76 us per dispatch (test/vulkan-dispatch-strix-halo.test.ts) against the part's measured 2.0 us
-    // under HIP (test/hip-dispatch-strix-halo.test.ts), but ggml-hip launches ggml-cuda's kernels per node with a q8_1
-    // quantization before each quantized matmul (runtimes/llama.cpp.yaml by_vendor amd) where Vulkan is priced one
-    // kernel per op: the HIP step is the slower, by a few percent of a DRAM-bound step
-    expect(hd.tpot_s).toBeGreaterThan(vd.tpot_s);
-    expect(hd.tpot_s).toBeLessThan(1.1 * vd.tpot_s);
+    // under HIP (test/hip-dispatch-strix-halo.test.ts); ggml-hip's kernels per node are counted from ggml-cuda
+    // (runtimes/llama.cpp.yaml by_vendor amd), ggml-vulkan's are not (a placeholder of one per op, and its q8_1
+    // quantize dispatch an ASSUMPTION: runtimes/llama.cpp-vulkan.yaml). Which backend's step is the slower rests on that
+    // KNOWN GAP, so only the bound is asserted: the small kernels move a DRAM-bound step by under 10% either way
+    expect(Math.abs(hd.tpot_s! / vd.tpot_s! - 1)).toBeLessThan(0.1);
   });
   it('a Vulkan prompt GEMM on the RTX 3090 runs at its measured coopmat1 q4_0 rate (45.46 TFLOP/s), not CUDA MMQ', () => {
     const hw = bound('rtx-3090', 'llama.cpp-vulkan');
