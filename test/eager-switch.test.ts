@@ -85,6 +85,13 @@ describe('--set runtime.graphs=none (a run without graph capture)', () => {
     expect(e.ttft_s!).toBeGreaterThanOrEqual(g.ttft_s! * (1 - 1e-9));
     expect(e.tpot_s!).toBeGreaterThan(g.tpot_s!);
   });
+  it("under vllm, an all-gather (the logits' tensor_model_parallel_all_gather) is a c10d call: 131 us of host, not a tensor op's", () => {
+    // CudaCommunicator overrides all_reduce but not all_gather (cuda_communicator.py @00b5a01d): DeviceCommunicatorBase's
+    // all_gather_into_tensor, pytorch/pytorch #138773's AllGather host time
+    const k = applySetPlain(bound('h100-sxm', 'vllm'), EAGER).runtime!.launch.perKernelByKindS!;
+    expect(k.allgather).toBeCloseTo(131e-6, 12);
+    expect(k.allreduce).toBeUndefined(); // custom all-reduce, then PyNccl: per_kernel
+  });
   it('refuses a value it does not know in one line naming the field and the choices', () => {
     expect(() => applySetPlain(bound('h100-sxm', 'vllm'), 'runtime.graphs=off')).toThrow(/runtime\.graphs.*none/);
   });
