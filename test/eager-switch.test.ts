@@ -16,6 +16,9 @@ const EAGER = 'runtime.graphs=none';
 const tpot = (hw: NormalizedHardware, model: string, batch: number) =>
   simulate(buildRequest({ model, hardware: hw.id, dtype: 'bf16', 'input-tokens': 128, 'output-tokens': 128, batch }, libraryModel(model), hw, libraryModel)).tpot_s!;
 
+const tpotWarnings = (hw: NormalizedHardware) =>
+  simulate(buildRequest({ model: 'llama-3.2-1b', hardware: hw.id, dtype: 'bf16', 'input-tokens': 128, 'output-tokens': 128, batch: 1 }, libraryModel('llama-3.2-1b'), hw, libraryModel)).warnings;
+
 describe('--set runtime.graphs=none (a run without graph capture)', () => {
   it("under vllm, takes the runtime's launch.eager costs in place of the 2.5 us launch between replayed pieces", () => {
     const e = libraryRuntime('vllm').launch.eager!;
@@ -91,6 +94,16 @@ describe('--set runtime.graphs=none (a run without graph capture)', () => {
     const k = applySetPlain(bound('h100-sxm', 'vllm'), EAGER).runtime!.launch.perKernelByKindS!;
     expect(k.allgather).toBeCloseTo(131e-6, 12);
     expect(k.allreduce).toBeUndefined(); // custom all-reduce, then PyNccl: per_kernel
+  });
+  it('under llama.cpp (kernels priced by ggml node counts) says once that graphs=none keeps the graph-replay device time, naming llama.cpp-2023', () => {
+    const req = (hw: NormalizedHardware) =>
+      simulate(buildRequest({ model: 'llama-3.2-1b', hardware: hw.id, dtype: 'q4_0', 'input-tokens': 128, 'output-tokens': 128, batch: 1 }, libraryModel('llama-3.2-1b'), hw, libraryModel));
+    const off = req(applySetPlain(bound('h100-sxm', 'llama.cpp'), EAGER)).warnings.filter((w) => w.includes('runtime.graphs=none'));
+    expect(off).toHaveLength(1);
+    expect(off[0]).toMatch(/llama\.cpp-2023/);
+    expect(req(bound('h100-sxm', 'llama.cpp')).warnings.some((w) => w.includes('runtime.graphs'))).toBe(false);
+    // vLLM prices the switch itself: no warning
+    expect(tpotWarnings(applySetPlain(bound('h100-sxm', 'vllm'), EAGER)).some((w) => w.includes('runtime.graphs'))).toBe(false);
   });
   it('refuses a value it does not know in one line naming the field and the choices', () => {
     expect(() => applySetPlain(bound('h100-sxm', 'vllm'), 'runtime.graphs=off')).toThrow(/runtime\.graphs.*none/);

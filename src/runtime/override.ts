@@ -51,6 +51,21 @@ export function eagerLaunch(base: RuntimeSettings['launch'], o: Partial<RuntimeS
   return { ...l, perKernelS: o.perKernelS ?? e.perKernelS, perKernelByKindS: o.perKernelByKindS ?? byKind };
 }
 
+/**
+ * The warning for `--set runtime.graphs=none` under a runtime that prices its kernels by ggml's graph-node counts
+ * (kernels.decode_graph / kernel_cycles: the llama.cpp runtimes), undefined elsewhere. There the switch dispatches the
+ * step's kernels one by one from the host, which hides behind the kernels, but the kernels keep the device time per
+ * kernel measured with graphs: CUDA graphs also shorten the device-side gap between kernels (agray3 in llama.cpp PR
+ * #6766; ~1,330 cycles a kernel on and off graphs, what runtimes/llama.cpp-2023.yaml adds to kernel_cycles), so the
+ * answer reads about as fast as with graphs. GGML_CUDA_DISABLE_GRAPHS=1 is priced by the no-graphs runtime instead.
+ */
+export function graphsOffWarning(hw: Pick<NormalizedHardware, 'runtime' | 'runtimeOverride'>): string | undefined {
+  const r = hw.runtime;
+  const k = r?.kernels;
+  if (hw.runtimeOverride?.graphs !== 'none' || !r || !(k?.decodeGraph || k?.kernelCycles !== undefined)) return undefined;
+  return `--set runtime.graphs=none under ${r.name ?? r.id} launches each kernel from the host but keeps the device time per kernel measured with CUDA graphs (ggml prices kernels by its node counts): to price ggml-cuda without graphs (GGML_CUDA_DISABLE_GRAPHS=1) use --runtime llama.cpp-2023, whose kernel_cycles carry the gap graphs remove (llama.cpp PR #6766)`;
+}
+
 /** `--set runtime.max_num_seqs` and a hardware's own runtime block pin the engine's cap and its offline benchmark's alike */
 export function pinnedMaxNumSeqs(n: number): { maxNumSeqs: number; benchMaxNumSeqs: number; poolSeqs: undefined } {
   // a pinned cap replaces the engine's own rule from its KV pool too (scheduler.pool_seqs: SGLang's

@@ -6,6 +6,7 @@
 //   4. the discrete-event run (src/serve/engine.ts)
 //   5. the result: SI numbers, percentiles as {mean, p50, p90, p99, max}, energy and cost over the whole run
 import { bindRuntime, withDefaultRuntime } from '../runtime/resolve.js';
+import { graphsOffWarning } from '../runtime/override.js';
 import { kvCacheFor, kvCacheRule } from '../runtime/kv-cache.js';
 import { modelForRuntime } from '../runtime/mla-cache.js';
 import { findLibraryRuntime } from '../spec/library.js';
@@ -210,6 +211,8 @@ export function serve(o: ServeOptions): ServeRun {
   const maxSeqs = o.maxNumSeqs ?? rt.maxNumSeqs;
   const warnings: string[] = [];
   if (hw.runtime?.vendorWarning) warnings.push(hw.runtime.vendorWarning);
+  const gw = graphsOffWarning(hw);
+  if (gw) warnings.push(gw);
   // serve's engine loop is continuous batching; a static batcher's queueing (a batch waits for its slowest member)
   // is not modelled, and saying so beats a silent difference from simulate (which prices static batching at pp 1)
   if (hw.runtime?.scheduler?.batching === 'static') warnings.push(`${hw.runtime.name ?? hw.runtime.id} batches statically (scheduler.batching: static), which serve does not model: priced as continuous batching`);

@@ -4,6 +4,7 @@ import { FAMILY_SIMULATORS } from './families.js';
 import { energyAndCost } from './energy-cost.js';
 import { UserError } from '../spec/errors.js';
 import { withDefaultRuntime } from '../runtime/resolve.js';
+import { graphsOffWarning } from '../runtime/override.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
 import type { DecoderModel } from '../spec/types.js';
 import { applySpecDecode, type SpecConfig } from '../serve/spec-decode.js';
@@ -30,6 +31,8 @@ export function simulate(req: SimulateRequest): SimulateResult {
   // the runtime the numbers assume, so that a number never hides its assumption
   result.runtime = hardware.runtime!.id;
   if (hardware.runtime!.vendorWarning) result.warnings.push(hardware.runtime!.vendorWarning);
+  const gw = graphsOffWarning(hardware);
+  if (gw) result.warnings.push(gw);
   if (result.kv_cache_dtype !== undefined) result.kv_cache_default = kvRule;
   // 1b. speculative decoding on a decoder's steady state (a ratio of step prices, after the engine)
   if (req.spec) {
