@@ -102,6 +102,11 @@ describe('--set runtime.graphs=none (a run without graph capture)', () => {
     expect(off).toHaveLength(1);
     expect(off[0]).toMatch(/llama\.cpp-2023/);
     expect(req(bound('h100-sxm', 'llama.cpp')).warnings.some((w) => w.includes('runtime.graphs'))).toBe(false);
+    // only ggml-cuda's kernels: no CUDA advice for MLX, ggml-vulkan, or llama.cpp-2023 (graphs none in its own file)
+    for (const [part, rt] of [['apple-m4', 'mlx'], ['h100-sxm', 'llama.cpp-vulkan'], ['h100-sxm', 'llama.cpp-2023']] as const) {
+      const w = simulate(buildRequest({ model: 'llama-3.2-1b', hardware: part, dtype: 'q4_0', 'input-tokens': 128, 'output-tokens': 128, batch: 1 }, libraryModel('llama-3.2-1b'), applySetPlain(bound(part, rt), EAGER), libraryModel)).warnings;
+      expect(w.some((x) => x.includes('llama.cpp-2023')), `${rt} ${part}`).toBe(false);
+    }
     // vLLM prices the switch itself: no warning
     expect(tpotWarnings(applySetPlain(bound('h100-sxm', 'vllm'), EAGER)).some((w) => w.includes('runtime.graphs'))).toBe(false);
   });

@@ -59,10 +59,13 @@ export function eagerLaunch(base: RuntimeSettings['launch'], o: Partial<RuntimeS
  * #6766; ~1,330 cycles a kernel on and off graphs, what runtimes/llama.cpp-2023.yaml adds to kernel_cycles), so the
  * answer reads about as fast as with graphs. GGML_CUDA_DISABLE_GRAPHS=1 is priced by the no-graphs runtime instead.
  */
-export function graphsOffWarning(hw: Pick<NormalizedHardware, 'runtime' | 'runtimeOverride'>): string | undefined {
+export function graphsOffWarning(hw: Pick<NormalizedHardware, 'runtime' | 'runtimeOverride' | 'vendor'>): string | undefined {
   const r = hw.runtime;
   const k = r?.kernels;
   if (hw.runtimeOverride?.graphs !== 'none' || !r || !(k?.decodeGraph || k?.kernelCycles !== undefined)) return undefined;
+  // ggml-cuda's kernels only: not MLX / Metal or ggml-vulkan (no CUDA graphs to remove), nor the runtimes that run
+  // without graphs in their own file (llama.cpp-2023, the SYCL builds), where the switch changes nothing
+  if (hw.vendor !== 'nvidia' || /vulkan|sycl|2023/.test(r.id)) return undefined;
   return `--set runtime.graphs=none under ${r.name ?? r.id} launches each kernel from the host but keeps the device time per kernel measured with CUDA graphs (ggml prices kernels by its node counts): to price ggml-cuda without graphs (GGML_CUDA_DISABLE_GRAPHS=1) use --runtime llama.cpp-2023, whose kernel_cycles carry the gap graphs remove (llama.cpp PR #6766)`;
 }
 
