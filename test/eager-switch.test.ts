@@ -109,6 +109,14 @@ describe('--set runtime.graphs=none (a run without graph capture)', () => {
     }
     // vLLM prices the switch itself: no warning
     expect(tpotWarnings(applySetPlain(bound('h100-sxm', 'vllm'), EAGER)).some((w) => w.includes('runtime.graphs'))).toBe(false);
+    // the switch changes nothing where the part runs ggml-cuda without graphs already (by_architecture turing: graphs
+    // none), and graphs set again decide afresh: no warning either way
+    expect(bound('tesla-t4', 'llama.cpp').runtime!.launch.graphs).toBe('none');
+    expect(req(applySetPlain(bound('tesla-t4', 'llama.cpp'), EAGER)).warnings.some((w) => w.includes('runtime.graphs'))).toBe(false);
+    const back = applySetPlain(applySetPlain(bound('h100-sxm', 'llama.cpp'), EAGER), 'runtime.graphs=decode');
+    expect(back.runtime!.launch.graphsOffByRun).toBeUndefined();
+    expect(req(back).warnings.some((w) => w.includes('runtime.graphs'))).toBe(false);
+    expect(applySetPlain(bound('h100-sxm', 'llama.cpp'), EAGER).runtime!.launch.graphsOffByRun).toBe(true);
   });
   it('refuses a value it does not know in one line naming the field and the choices', () => {
     expect(() => applySetPlain(bound('h100-sxm', 'vllm'), 'runtime.graphs=off')).toThrow(/runtime\.graphs.*none/);

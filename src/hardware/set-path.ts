@@ -9,7 +9,7 @@ import { MIN_EFFICIENCY, hardwareSchema, inRange, rangeAt, rangeText } from '../
 import { UserError, editDistance, nearest } from '../spec/errors.js';
 import type { Dimension } from '../units/quantity.js';
 import { defaultMemoryEfficiency, gemmTable } from './efficiency.js';
-import { applyOverride, ownRuntimeOverride, type OwnRuntime } from '../runtime/override.js';
+import { applyOwnOverride, type OwnRuntime } from '../runtime/override.js';
 
 type Kind = Dimension | 'count' | 'fraction' | 'string';
 interface Field {
@@ -186,11 +186,11 @@ function graphSizes(raw: string): number[] | null {
 }
 
 // the hardware's own runtime block gains `o`; a runtime already bound takes it as boundRuntime would have
-// (src/runtime/override.ts ownRuntimeOverride: the one list of which fields are the scheduler's)
+// (src/runtime/override.ts applyOwnOverride, through ownRuntimeOverride: the one list of which fields are the scheduler's)
 function setRuntime(hw: NormalizedHardware, o: OwnRuntime): void {
   hw.runtimeOverride = { ...hw.runtimeOverride, ...o };
   if (!hw.runtime) return;
-  hw.runtime = { ...hw.runtime, ...applyOverride(hw.runtime, ownRuntimeOverride(o)), ...(o.name !== undefined ? { name: o.name } : {}) };
+  hw.runtime = { ...hw.runtime, ...applyOwnOverride(hw.runtime, o), ...(o.name !== undefined ? { name: o.name } : {}) };
 }
 
 export const SET_FIELDS: Record<string, Field> = buildFields();

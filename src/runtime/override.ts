@@ -59,14 +59,30 @@ export function eagerLaunch(base: RuntimeSettings['launch'], o: Partial<RuntimeS
  * #6766; ~1,330 cycles a kernel on and off graphs, what runtimes/llama.cpp-2023.yaml adds to kernel_cycles), so the
  * answer reads about as fast as with graphs. GGML_CUDA_DISABLE_GRAPHS=1 is priced by the no-graphs runtime instead.
  */
-export function graphsOffWarning(hw: Pick<NormalizedHardware, 'runtime' | 'runtimeOverride' | 'vendor'>): string | undefined {
+export function graphsOffWarning(hw: Pick<NormalizedHardware, 'runtime' | 'vendor'>): string | undefined {
   const r = hw.runtime;
   const k = r?.kernels;
-  if (hw.runtimeOverride?.graphs !== 'none' || !r || !(k?.decodeGraph || k?.kernelCycles !== undefined)) return undefined;
-  // ggml-cuda's kernels only: not MLX / Metal or ggml-vulkan (no CUDA graphs to remove), nor the runtimes that run
-  // without graphs in their own file (llama.cpp-2023, the SYCL builds), where the switch changes nothing
-  if (hw.vendor !== 'nvidia' || /vulkan|sycl|2023/.test(r.id)) return undefined;
+  // only where the run's switch removed graphs the runtime captures on this part (launch.graphsOffByRun): not under the
+  // runtimes that run without graphs in their own file (llama.cpp-2023, the SYCL builds) or on parts their by_architecture
+  // leaves without them (llama.cpp on Turing / Volta), where the switch changes nothing
+  if (!r?.launch.graphsOffByRun || !(k?.decodeGraph || k?.kernelCycles !== undefined)) return undefined;
+  // ggml-cuda's kernels only: not MLX / Metal or another vendor's backend (no CUDA graphs to remove), nor ggml-vulkan,
+  // whose file inherits llama.cpp's graphs: decode though ggml-vulkan captures no CUDA graphs
+  if (hw.vendor !== 'nvidia' || r.id.includes('vulkan')) return undefined;
   return `--set runtime.graphs=none under ${r.name ?? r.id} launches each kernel from the host but keeps the device time per kernel measured with CUDA graphs (ggml prices kernels by its node counts): to price ggml-cuda without graphs (GGML_CUDA_DISABLE_GRAPHS=1) use --runtime llama.cpp-2023, whose kernel_cycles carry the gap graphs remove (llama.cpp PR #6766)`;
+}
+
+/**
+ * A run's own settings (`--set runtime.*`, a hardware spec's runtime: block) over the runtime as bound so far. Where
+ * they turn off graphs the runtime captures on this part, the launch says so (graphsOffByRun, read by
+ * graphsOffWarning); setting graphs again decides afresh.
+ */
+export function applyOwnOverride(s: RuntimeSettings, own: OwnRuntime): RuntimeSettings {
+  const out = applyOverride(s, ownRuntimeOverride(own));
+  if (own.graphs === undefined) return out;
+  const { graphsOffByRun: _, ...launch } = out.launch;
+  const off = own.graphs === 'none' && (s.launch.graphs !== 'none' || s.launch.graphsOffByRun === true);
+  return { ...out, launch: off ? { ...launch, graphsOffByRun: true } : launch };
 }
 
 /** `--set runtime.max_num_seqs` and a hardware's own runtime block pin the engine's cap and its offline benchmark's alike */

@@ -5,7 +5,7 @@
 //                                                            ▼
 //   NormalizedHardware ──bindRuntime (by_vendor, by_architecture, by_hardware, the hardware's own runtime: block)──▶ hw.runtime
 import { libraryRuntime, resolveRuntimeSpec } from '../spec/library.js';
-import { applyOverride, ownRuntimeOverride } from './override.js';
+import { applyOverride, applyOwnOverride } from './override.js';
 import { cpuHardware } from './launch.js';
 import { HARDWARE_VENDORS, type BoundRuntime, type NormalizedHardware, type NormalizedModel, type NormalizedRuntime, type RuntimeOverride, type RuntimeSettings } from '../spec/types.js';
 
@@ -80,7 +80,7 @@ export function boundRuntime(hw: NormalizedHardware, rt: NormalizedRuntime): Bou
   s = applyOverride(s, memoryClass(s, hw.memory.capacityBytes));
   s = applyOverride(s, rt.byHardware[hw.id]);
   const own = hw.runtimeOverride;
-  if (own) s = applyOverride(s, ownRuntimeOverride(own));
+  if (own) s = applyOwnOverride(s, own);
   const vendorWarning = rt.vendors && !rt.vendors.includes(hw.vendor) && !(rt.vendors.includes('other') && !HARDWARE_VENDORS.includes(hw.vendor))
     ? `${rt.name} does not list ${hw.vendor} among the vendors it runs on (${rt.vendors.join(', ')}): ${hw.id} priced as asked`
     : undefined;

@@ -459,6 +459,9 @@ export interface RuntimeSettings {
     // perKernelByKindS (src/runtime/override.ts eagerLaunch); absent: those stand
     eager?: { perKernelS: number; perKernelByKindS?: Readonly<Record<string, number>> };
     graphs: GraphCapture; // which phases replay captured graphs (CUDA/HIP graphs, static NPU graphs)
+    // the run's own `--set runtime.graphs=none` turned off graphs this runtime captures on this part (applyOwnOverride);
+    // absent: graphs as the runtime and part have them
+    graphsOffByRun?: boolean;
     promptSteps?: PromptGraphs; // how steps with prompt tokens launch under graphs decode / piecewise (absent: eager)
     deviceGap: boolean; // whether the hardware's per-kernel gap (efficiency.kernel_overhead) applies; false: ideal
     // device time of a pointwise kernel replayed from a captured graph, in place of the hardware's per-kernel gap for the
