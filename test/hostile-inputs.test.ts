@@ -161,6 +161,10 @@ const second: [string, () => string[], RegExp][] = [
   ['config.json with num_hidden_layers true', () => sim(hf('hf-lt', { num_hidden_layers: true })), /^hf-lt\/config\.json:\d+:3 {2}num_hidden_layers {2}must be a whole number, found true$/],
   ['config.json with intermediate_size a list', () => sim(hf('hf-il', { intermediate_size: [14336] })), /^hf-il\/config\.json:\d+:3 {2}intermediate_size {2}must be a whole number, found \[14336\]$/],
   ['a Gemma 3 text_config that is a list', () => sim(gemma3Text('hf-g3l', [1])), /^hf-g3l\/config\.json:\d+:3 {2}text_config {2}must be an object, found \[1\]$/],
+  // fields whose content the import ignores but whose shape transformers fixes (session 34 found them accepted silently)
+  ['config.json with architectures a string, not a list', () => sim(hf('hf-arch-s', { architectures: 'LlamaForCausalLM' })), /^hf-arch-s\/config\.json:\d+:3 {2}architectures {2}must be a list, found "LlamaForCausalLM" \(write it as a list: \["LlamaForCausalLM"\]\)$/],
+  ['config.json with rope_scaling a number', () => sim(hf('hf-rope-n', { rope_scaling: 8 })), /^hf-rope-n\/config\.json:\d+:3 {2}rope_scaling {2}must be an object, found 8 \(a mapping such as \{"rope_type": "linear", "factor": 8\.0\}, or null\)$/],
+  ['a Gemma 3 text_config rope_scaling that is a number', () => sim(gemma3('hf-g3r', 'rope_scaling', 8)), /^hf-g3r\/config\.json:\d+:5 {2}text_config\.rope_scaling {2}must be an object, found 8 \(a mapping such as/],
   ['a Gemma 3 text_config that is a string', () => sim(gemma3Text('hf-g3s', 'gemma')), /^hf-g3s\/config\.json:\d+:3 {2}text_config {2}must be an object, found "gemma"$/],
   ['a config.json key with a bidi override is shown escaped', () => sim(hf('hf-bidi', { '\u202ehidden_size': 4096 })), /^hf-bidi\/config\.json: unknown field "\\u202ehidden_size" for LlamaForCausalLM/],
   ['a config.json key with a Cyrillic look-alike letter', () => sim(hf('hf-cyr', { 'h\u0456dden_size': 4096 })), /^hf-cyr\/config\.json: unknown field "h\u0456dden_size" for LlamaForCausalLM/],
@@ -170,6 +174,9 @@ const second: [string, () => string[], RegExp][] = [
   // a list at a field that takes false or a mapping: every schema error was dropped as another branch's, and the
   // normalizer read sizes of the list (an internal error)
   ['a runtime custom_allreduce given a list', () => simRt(runtime('rt-car.yaml', 'extends: vllm\ncollectives:\n  custom_allreduce: [1, 2]\n')), /^rt-car\.yaml:5:21 {2}collectives\.custom_allreduce {2}must be false or a mapping, found \[1,2\]/],
+  // a block of the wrong kind is named, not the sibling `rate` its mapping then lacks (a child tiled_gemm replaces the parent's)
+  ['a runtime tiled_gemm sub-block given a list', () => simRt(runtime('rt-tgl.yaml', 'extends: vllm\nkernels:\n  tiled_gemm:\n    int4_moe: [1]\n')), /^rt-tgl\.yaml:6:15 {2}kernels\.tiled_gemm\.int4_moe {2}must be false or a mapping, found \[1\]/],
+  ['a runtime tiled_gemm mapping-only sub-block given a list', () => simRt(runtime('rt-tgw.yaml', 'extends: vllm\nkernels:\n  tiled_gemm:\n    weight_only_moe: [1]\n')), /^rt-tgw\.yaml:6:22 {2}kernels\.tiled_gemm\.weight_only_moe {2}must be a mapping, found a list$/],
   ['a runtime block given a number', () => simRt(runtime('rt-block.yaml', 'extends: vllm\nhost: 5\n')), /^rt-block\.yaml:4:7 {2}host {2}must be a mapping, found number 5$/],
   ['a runtime that extends a symlink out of the folder', () => {
     symlinkSync(join(outside, 'secret.yaml'), join(dir, 'rt-link-out.yaml'));
@@ -185,6 +192,15 @@ const second: [string, () => string[], RegExp][] = [
 
 describe('hostile input, second sweep: one line, non-zero exit, no stack, no hang', () => {
   oneLineEach(second);
+  it('import hf names architectures given as a string', () => {
+    const r = cli(['import', 'hf', hf('hf-arch-imp', { architectures: 'LlamaForCausalLM' })]);
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.stderr.trim()).toMatch(/^hwperf: hf-arch-imp\/config\.json:\d+:3 {2}architectures {2}must be a list, found "LlamaForCausalLM" \(write it as a list: \["LlamaForCausalLM"\]\)$/);
+  });
+  it('a tiled_gemm block whose only fault is its missing rate still says so', async () => {
+    const r = await loadSpecFile(join(dir, runtime('rt-tgr.yaml', 'extends: vllm\nkernels:\n  tiled_gemm:\n    weight_only_moe: {rate: 3 GB/s}\n')));
+    expect(r.errors.map(formatIssue)).toEqual([expect.stringMatching(/rt-tgr\.yaml:6:5 {2}kernels\.tiled_gemm\.rate {2}missing required field "rate"/)]);
+  });
   it('import hf names a bare Infinity the same way', () => {
     const r = cli(['import', 'hf', pyValue('hf-inf-imp', 'hidden_size', 'Infinity')]);
     expect([r.status, r.stdout]).toEqual([2, '']);

@@ -207,10 +207,17 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
     if (typed) for (const j of mismatched) offType.push(`${o.schemaPath}/${j}/`);
   }
   const refusedKeys = errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}/${(e.params as { propertyName?: string }).propertyName}`);
+  // a block of the wrong kind inside a mapping (kernels.tiled_gemm.int4_moe: [1]) is that mapping's first fault: its
+  // missing sibling (tiled_gemm's rate) is reported once the block is mended, not before it on a line of its own
+  // (a mapping at a field that takes false or a mapping fails the constant branch too: that is no wrong kind)
+  const mapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const wrongKind = (e: ErrorObject) => (e.keyword === 'type' || (e.keyword === 'const' && !mapping(e.data))) && e.instancePath.lastIndexOf('/') > 0;
+  const mended = new Set(errors.filter(wrongKind).map((e) => e.instancePath.slice(0, e.instancePath.lastIndexOf('/'))));
   return errors.filter(
     (e) =>
       !offType.some((b) => e.schemaPath.startsWith(b)) &&
-      !refusedKeys.some((k) => e.instancePath === k || e.instancePath.startsWith(`${k}/`)),
+      !refusedKeys.some((k) => e.instancePath === k || e.instancePath.startsWith(`${k}/`)) &&
+      !(e.keyword === 'required' && mended.has(e.instancePath)),
   );
 }
 

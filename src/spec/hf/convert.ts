@@ -46,12 +46,12 @@ class Reader {
     readonly defaults: Json = {},
     readonly text?: string, // the config.json's text: a value of the wrong kind is named at its line there
   ) {}
-  /** a value of the wrong kind: file:line:col, the key and what it must be, where the key is written once */
-  private bad(k: string, what: string): UserError {
+  /** a value of the wrong kind: file:line:col, the key and what it must be (and the fix, where one is given), where the key is written once */
+  private bad(k: string, what: string, fix?: string): UserError {
     const at = this.text === undefined ? undefined : configKeyAt(this.text, k);
-    if (!at) return new UserError(`${this.where}: "${k}" ${what}`);
+    if (!at) return new UserError(`${this.where}: "${k}" ${what}${fix ? ` (${fix})` : ''}`);
     const nested = this.where.endsWith(' text_config');
-    return UserError.fromIssues([{ file: nested ? this.where.slice(0, -' text_config'.length) : this.where, ...at, path: nested ? `text_config.${k}` : k, message: what }]);
+    return UserError.fromIssues([{ file: nested ? this.where.slice(0, -' text_config'.length) : this.where, ...at, path: nested ? `text_config.${k}` : k, message: what, suggestion: fix }]);
   }
   has(k: string): boolean {
     this.used.add(k);
@@ -83,16 +83,26 @@ class Reader {
     if (v !== undefined && typeof v !== 'string') throw this.bad(k, `must be a string, found ${shownValue(v)}`);
     return v as string | undefined;
   }
-  list(k: string): unknown[] | undefined {
+  list(k: string, fix?: string): unknown[] | undefined {
     const v = this.raw(k);
-    if (v !== undefined && !Array.isArray(v)) throw this.bad(k, `must be a list, found ${shownValue(v)}`);
+    if (v !== undefined && !Array.isArray(v)) throw this.bad(k, `must be a list, found ${shownValue(v)}`, fix);
     return v as unknown[] | undefined;
   }
-  /** a nested object (text_config): a list or a scalar there is named at its line */
-  obj(k: string): Json | undefined {
+  /** a nested object (text_config, rope_scaling): a list or a scalar there is named at its line */
+  obj(k: string, fix?: string): Json | undefined {
     const v = this.raw(k);
-    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw this.bad(k, `must be an object, found ${shownValue(v)}`);
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw this.bad(k, `must be an object, found ${shownValue(v)}`, fix);
     return v as Json | undefined;
+  }
+  /**
+   * The fields whose shape transformers fixes but whose content is ignored on import: `architectures` a list of class
+   * names (PretrainedConfig), `rope_scaling` / `rope_parameters` a mapping or null (the rope_type and its factors:
+   * modeling_rope_utils). A string or a number there is a hand edit gone wrong, named at its line rather than let pass.
+   */
+  checkShapes(): void {
+    const a = this.cfg.architectures;
+    this.list('architectures', `write it as a list${typeof a === 'string' && CLASS_NAME.test(a) ? `: ["${a}"]` : ' of class names'}`);
+    for (const k of ['rope_scaling', 'rope_parameters']) this.obj(k, 'a mapping such as {"rope_type": "linear", "factor": 8.0}, or null');
   }
   /** one line naming the first field that was neither read nor known to leave the work unchanged */
   checkUnread(arch: string, skip: string[] = []): void {
@@ -177,6 +187,9 @@ export function isHfConfig(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && ('architectures' in v || 'model_type' in v);
 }
 
+// a transformers class name (LlamaForCausalLM): only such a name is quoted back from a file's architectures
+const CLASS_NAME = /^[A-Z][A-Za-z0-9]{0,80}(For[A-Za-z]+|Model)$/;
+
 export function detectArchitecture(cfg: Json, where: string): string {
   const archs = cfg.architectures;
   if (Array.isArray(archs) && archs.length) {
@@ -185,7 +198,7 @@ export function detectArchitecture(cfg: Json, where: string): string {
     // the name is quoted back only when it looks like a transformers class: a file that is not a config
     // (credentials, say) never has its content printed
     const a = archs[0];
-    const named = typeof a === 'string' && /^[A-Z][A-Za-z0-9]{0,80}(For[A-Za-z]+|Model)$/.test(a) ? `"${a}"` : '(not a transformers class name)';
+    const named = typeof a === 'string' && CLASS_NAME.test(a) ? `"${a}"` : '(not a transformers class name)';
     throw new UserError(`${where}: unknown architecture ${named} (hwperf imports ${HF_ARCHITECTURES.join(', ')})`);
   }
   const mt = cfg.model_type;
@@ -198,9 +211,10 @@ export function detectArchitecture(cfg: Json, where: string): string {
 }
 
 export function convertHfConfig(cfg: Json, where: string, text?: string): HfSpec {
+  const top = new Reader(cfg, where, {}, text);
+  top.checkShapes();
   const arch = detectArchitecture(cfg, where);
   const out: HfSpec = { arch, fields: [], header: [], warnings: [] };
-  const top = new Reader(cfg, where, {}, text);
   top.raw('architectures');
   top.raw('model_type');
   const q = cfg.quantization_config;
@@ -219,6 +233,7 @@ export function convertHfConfig(cfg: Json, where: string, text?: string): HfSpec
       const tied = top.raw('tie_word_embeddings');
       r = new Reader(tc as Json, `${where} text_config`, tied === undefined ? kind.defaults : { ...kind.defaults, tie_word_embeddings: tied }, text);
       r.raw('model_type');
+      r.checkShapes();
       top.checkUnread(arch);
     } else if (kind.defaults) {
       r = new Reader(cfg, where, kind.defaults, text);
