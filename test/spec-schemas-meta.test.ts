@@ -18,3 +18,21 @@ describe('spec schemas', () => {
     expect(ajv.validateSchema({ type: 'object', properties: { x: { type: 'nonsense' } } })).toBe(false);
   });
 });
+
+// A runtime word list (graph capture, admission, sampling, batching, weight-only MoE kernel) is spelt once
+// (src/spec/types.ts): the runtime file's enum and the --set option list are that list, so a word added to one is
+// accepted by the other.
+describe('runtime word lists', () => {
+  it('the runtime schema enums and the --set options are the same words', async () => {
+    const { SET_FIELDS } = await import('../src/hardware/set-path.js');
+    const rt = runtimeSchema as any;
+    const pairs: [string, unknown][] = [
+      ['runtime.graphs', rt.properties.launch.properties.graphs.enum],
+      ['runtime.admission', rt.properties.scheduler.properties.admission.enum],
+      ['runtime.batching', rt.properties.scheduler.properties.batching.enum],
+      ['runtime.weight_only_moe', rt.properties.kernels.properties.weight_only_moe_kernel.enum],
+      ['runtime.sampling', ['greedy', 'random', 'top-p']],
+    ];
+    for (const [field, words] of pairs) expect(SET_FIELDS[field]!.options, field).toEqual(words);
+  });
+});

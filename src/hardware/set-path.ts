@@ -3,8 +3,8 @@
 // the normalized field it feeds; units go through parseQuantity (mathjs, loaded lazily, only here).
 // Library specs exist only as compiled SI JSON, so a table of paths is simpler and faster than
 // re-normalizing a raw spec.
-import type { Dtype, LinkSpec, NormalizedHardware } from '../spec/types.js';
-import { DTYPES } from '../spec/types.js';
+import type { Admission, Batching, Dtype, GraphCapture, LinkSpec, NormalizedHardware, Sampling, WeightOnlyMoeKernel } from '../spec/types.js';
+import { ADMISSIONS, BATCHINGS, DTYPES, GRAPH_CAPTURES, SAMPLINGS, WEIGHT_ONLY_MOE_KERNELS } from '../spec/types.js';
 import { MIN_EFFICIENCY, hardwareSchema, inRange, rangeAt, rangeText } from '../spec/schemas.js';
 import { UserError, editDistance, nearest } from '../spec/errors.js';
 import type { Dimension } from '../units/quantity.js';
@@ -96,7 +96,7 @@ function buildFields(): Record<string, Field> {
     // them: src/sim/pipelined-prefill.ts)
     'runtime.pipeline_copies': { kind: 'count', apply: (hw, v) => setRuntime(hw, { pipelineCopies: v as number }) },
     // serve's admission policy, as a runtime file's scheduler.admission (reserve: TensorRT-LLM's GUARANTEED_NO_EVICT)
-    'runtime.admission': { kind: 'string', options: ['reserve', 'preempt', 'estimate'], apply: (hw, v) => setRuntime(hw, { admission: v as 'reserve' | 'preempt' | 'estimate' }) },
+    'runtime.admission': { kind: 'string', options: ADMISSIONS, apply: (hw, v) => setRuntime(hw, { admission: v as Admission }) },
     // Whisper decoding and long-form batching as a run set them (faster-whisper transcribe(beam_size=…), the HF
     // pipeline's batch_size=…): beams per window, windows per pass (src/sim/whisper.ts)
     'runtime.beam_size': { kind: 'count', apply: (hw, v) => setRuntime(hw, { beamSize: v as number }) },
@@ -113,12 +113,12 @@ function buildFields(): Record<string, Field> {
     // the run's own sampling, as its client sent it: greedy (temperature 0: an argmax), random (a temperature alone),
     // top-p (top_p < 1, with or without top_k); penalties: repetition / frequency / presence penalties set. The
     // runtime's sampler kernels (kernels.sampler, src/sim/sampler-ops.ts) price what the step runs for it
-    'runtime.sampling': { kind: 'string', options: ['greedy', 'random', 'top-p'], apply: (hw, v) => setRuntime(hw, { sampling: v as 'greedy' | 'random' | 'top-p' }) },
+    'runtime.sampling': { kind: 'string', options: SAMPLINGS, apply: (hw, v) => setRuntime(hw, { sampling: v as Sampling }) },
     'runtime.penalties': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { penalties: v === 'true' }) },
     // how the run batched its requests: inflight (a finished request is replaced at once, the serving engines' way) or
     // static (one batch prefilled together and decoded to the end with no replacement: an offline benchmark timing one
     // generate call over a fixed batch, vLLM's benchmark_latency, TensorRT-LLM's run.py; src/sim/decoder.ts static path)
-    'runtime.batching': { kind: 'string', options: ['inflight', 'static'], apply: (hw, v) => setRuntime(hw, { batching: v as 'inflight' | 'static' }) },
+    'runtime.batching': { kind: 'string', options: BATCHINGS, apply: (hw, v) => setRuntime(hw, { batching: v as Batching }) },
     // whether the run's engine composed each batch while the one before it ran (serve, scheduler.overlap_schedule):
     // vLLM's async scheduling, the default from v0.14; TensorRT-LLM's PyTorch executor; SGLang from v0.4. It also puts
     // the runtime's per-sequence host work behind the device step or, false, in front of it (host.overlap:
@@ -146,10 +146,10 @@ function buildFields(): Record<string, Field> {
     // which steps the run replayed from captured graphs: none for vLLM's --enforce-eager or SGLang's --disable-cuda-graph
     // (every op dispatched from the host, at the runtime's launch.eager costs where it states them), decode, piecewise,
     // all (src/runtime/launch.ts launchMode)
-    'runtime.graphs': { kind: 'string', options: ['none', 'decode', 'piecewise', 'all'], apply: (hw, v) => setRuntime(hw, { graphs: v as 'none' | 'decode' | 'piecewise' | 'all' }) },
+    'runtime.graphs': { kind: 'string', options: GRAPH_CAPTURES, apply: (hw, v) => setRuntime(hw, { graphs: v as GraphCapture }) },
     // the weight-only MoE kernel the run used (default: the runtime file's; marlin: vLLM's fused Marlin MoE, the
     // default of vLLM before v0.12 on Hopper and what VLLM_MXFP4_USE_MARLIN=1 selects; kernels.marlin_moe_efficiency)
-    'runtime.weight_only_moe': { kind: 'string', options: ['default', 'marlin'], apply: (hw, v) => setRuntime(hw, { weightOnlyMoe: v as 'default' | 'marlin' }) },
+    'runtime.weight_only_moe': { kind: 'string', options: WEIGHT_ONLY_MOE_KERNELS, apply: (hw, v) => setRuntime(hw, { weightOnlyMoe: v as WeightOnlyMoeKernel }) },
     'runtime.api_servers': { kind: 'count', apply: (hw, v) => setRuntime(hw, { apiServers: v as number }) },
     'efficiency.kernel_overhead': { kind: 'seconds', apply: (hw, v) => void (hw.efficiency.kernelOverheadS = v as number) },
     ...linkFields('scale_up', 'scaleUp'),

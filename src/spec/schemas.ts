@@ -3,7 +3,7 @@
 // helpful "needs a unit" message there.
 // `x-range` is the quantity's sane range in SI units (bytes, B/s, FLOP/s, W, J/bit, s, Hz, USD), checked after
 // unit conversion (normalize-hardware.ts, --set): far beyond any real part, it keeps results finite and meaningful.
-import { DECODER_GRAPH_OPS, DECODER_HOST_ARCHS, HARDWARE_VENDORS, UNQUANTIZED_MODULES } from './types.js';
+import { ADMISSIONS, BATCHINGS, DECODER_GRAPH_OPS, DECODER_HOST_ARCHS, GRAPH_CAPTURES, HARDWARE_VENDORS, UNQUANTIZED_MODULES, WEIGHT_ONLY_MOE_KERNELS } from './types.js';
 import { QUANT_SCHEMES } from '../model/quant.js';
 
 const qty = (min: number, max: number) => ({ type: ['string', 'number'], 'x-range': [min, max] });
@@ -622,7 +622,7 @@ const runtimeBlocks = {
           per_kernel_by_kind: PER_KERNEL_BY_KIND,
         },
       },
-      graphs: { enum: ['all', 'decode', 'piecewise', 'none'] },
+      graphs: { enum: [...GRAPH_CAPTURES] },
       // how a step that carries prompt tokens (a prefill, a decode step with prompts beside) launches under graphs decode /
       // piecewise: eager (the default), piecewise or full (src/runtime/launch.ts launchMode)
       prompt_steps: { enum: ['eager', 'piecewise', 'full'] },
@@ -736,8 +736,8 @@ const runtimeBlocks = {
       moe_host_sync: { type: 'boolean' },
       bench_max_num_seqs: posInt,
       chunked_prefill: { type: 'boolean' },
-      batching: { enum: ['inflight', 'static'] },
-      admission: { enum: ['reserve', 'preempt', 'estimate'] },
+      batching: { enum: [...BATCHINGS] },
+      admission: { enum: [...ADMISSIONS] },
       audio_windows: { enum: ['batched', 'sequential'] },
       // Whisper: encoder frames an in-flight executor admits per iteration (TensorRT-LLM: the encoder engine's own
       // max_num_tokens), or max_num_batched_tokens where the engine sizes its encoder budget from the step's (vLLM's
@@ -977,7 +977,7 @@ const runtimeBlocks = {
       // (--set runtime.weight_only_moe=marlin; src/sim/kernel-caps.ts)
       marlin_moe_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       // the weight-only MoE kernel a release runs by default: 'marlin' where it has no other (vLLM before v0.12 on Hopper)
-      weight_only_moe_kernel: { enum: ['default', 'marlin'] },
+      weight_only_moe_kernel: { enum: [...WEIGHT_ONLY_MOE_KERNELS] },
       // the activation dtype the runtime's MoE kernel multiplies MXFP4 expert weights with where the part has FP4 matrix
       // units (src/sim/peaks.ts mxfp4MoeDtype)
       mxfp4_moe_activations: { enum: ['bf16', 'fp8', 'fp4'] },

@@ -69,7 +69,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; pipelineCopies?: number; admission?: 'reserve' | 'preempt' | 'estimate'; beamSize?: number; audioBatch?: number; encoderMaxNumTokens?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; batching?: 'inflight' | 'static'; graphBatchSizes?: readonly number[] | null; graphs?: GraphCapture; weightOnlyMoe?: 'default' | 'marlin'; overlapSchedule?: boolean; schedulerSteps?: number; overlapComm?: boolean };
+  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; pipelineCopies?: number; admission?: Admission; beamSize?: number; audioBatch?: number; encoderMaxNumTokens?: number; timestamps?: boolean; vad?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: Sampling; penalties?: boolean; batching?: Batching; graphBatchSizes?: readonly number[] | null; graphs?: GraphCapture; weightOnlyMoe?: WeightOnlyMoeKernel; overlapSchedule?: boolean; schedulerSteps?: number; overlapComm?: boolean };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -382,7 +382,21 @@ export type NormalizedModel =
 // says what the software does on it. Fractions are 0–1; times SI seconds; bytes SI bytes.
 // piecewise: decode replays captured graphs between the attention ops, which run eagerly (vLLM's PIECEWISE mode: the
 // attention op is a splitting op); every other phase runs eagerly
-export type GraphCapture = 'all' | 'decode' | 'piecewise' | 'none';
+// (each word list below is the one spelling its type, the runtime schema's enum and the --set option list all read)
+export const GRAPH_CAPTURES = ['all', 'decode', 'piecewise', 'none'] as const;
+export type GraphCapture = (typeof GRAPH_CAPTURES)[number];
+/** serve's admission policy (scheduler.admission, below) */
+export const ADMISSIONS = ['reserve', 'preempt', 'estimate'] as const;
+export type Admission = (typeof ADMISSIONS)[number];
+/** the run's sampling (scheduler.sampling, below) */
+export const SAMPLINGS = ['greedy', 'random', 'top-p'] as const;
+export type Sampling = (typeof SAMPLINGS)[number];
+/** in-flight or static batching (scheduler.batching, below) */
+export const BATCHINGS = ['inflight', 'static'] as const;
+export type Batching = (typeof BATCHINGS)[number];
+/** the weight-only MoE kernel (kernels.weightOnlyMoeKernel, below) */
+export const WEIGHT_ONLY_MOE_KERNELS = ['default', 'marlin'] as const;
+export type WeightOnlyMoeKernel = (typeof WEIGHT_ONLY_MOE_KERNELS)[number];
 /** an engine's own decode-graph capture (launch.decode_capture): the sizes it captures (ascending, sequences per rank)
  *  up to its largest, `maxBatch` (from tp k: byTp), or that of the first memory class the device is below (ascending
  *  bytes) */
@@ -551,7 +565,7 @@ export interface RuntimeSettings {
   // ubatches in flight (ggml's GGML_SCHED_MAX_COPIES); absent: a prompt's ubatches cross the stages one after another.
   // moeHostSync: the MoE GEMM synchronises the host with its device every call, so for a MoE model the copies never
   // overlap (ggml-cuda MUL_MAT_ID before llama.cpp PR #15525: src/sim/decoder.ts coldPrefillSeconds)
-  scheduler: { maxNumSeqs?: number; ubatch?: number; pipelineCopies?: number; moeHostSync?: boolean; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: 'inflight' | 'static'; admission?: 'reserve' | 'preempt' | 'estimate'; audioWindows?: 'batched' | 'sequential'; encoderMaxNumTokens?: number | 'max_num_batched_tokens'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; vad?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: 'greedy' | 'random' | 'top-p'; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }[]; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean; dpRankChunks?: boolean | number; dpConservativeness?: number; poolSeqs?: { perContext: number; min: number }; unchunkedPrefillFirst?: boolean; overlapSchedule?: boolean; steps?: number };
+  scheduler: { maxNumSeqs?: number; ubatch?: number; pipelineCopies?: number; moeHostSync?: boolean; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: Batching; admission?: Admission; audioWindows?: 'batched' | 'sequential'; encoderMaxNumTokens?: number | 'max_num_batched_tokens'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; vad?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: Sampling; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }[]; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean; dpRankChunks?: boolean | number; dpConservativeness?: number; poolSeqs?: { perContext: number; min: number }; unchunkedPrefillFirst?: boolean; overlapSchedule?: boolean; steps?: number };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
   // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
@@ -661,7 +675,7 @@ export interface RuntimeSettings {
     marlinMoeEfficiency?: number;
     // which weight-only MoE kernel the run used: 'default' (the runtime file's weightOnlyMoeEfficiency) or 'marlin'
     // (marlinMoeEfficiency where the file sets one); set by --set runtime.weight_only_moe
-    weightOnlyMoeKernel?: 'default' | 'marlin';
+    weightOnlyMoeKernel?: WeightOnlyMoeKernel;
     // W4A16 (int4 weights, 16-bit activations: AWQ / GPTQ checkpoints) dense GEMMs above the matrix-vector rows
     // (src/sim/w4a16-gemm.ts): the runtime's int4 GEMM kernel splits K over w4a16SplitK blocks that each write an fp16
     // partial output, summed by a reduction kernel of its own (AutoAWQ / vLLM awq_gemm: torch::empty({split_k, M, N}) then
