@@ -118,6 +118,22 @@ describe('--set runtime.graphs=none (a run without graph capture)', () => {
     expect(req(back).warnings.some((w) => w.includes('runtime.graphs'))).toBe(false);
     expect(applySetPlain(bound('h100-sxm', 'llama.cpp'), EAGER).runtime!.launch.graphsOffByRun).toBe(true);
   });
+  it('the warning follows what the runtime file says its graphs replay (launch.capture), not its id', () => {
+    const warns = (hw: NormalizedHardware) =>
+      simulate(buildRequest({ model: 'llama-3.2-1b', hardware: hw.id, dtype: 'q4_0', 'input-tokens': 128, 'output-tokens': 128, batch: 1 }, libraryModel('llama-3.2-1b'), hw, libraryModel)).warnings.some((w) => w.includes('runtime.graphs=none'));
+    // ggml-vulkan records command buffers each step (its file: capture command_buffers), whatever the runtime is called
+    const vk = bound('h100-sxm', 'llama.cpp-vulkan');
+    expect(vk.runtime!.launch.capture).toBe('command_buffers');
+    expect(vk.runtime!.launch.graphs).toBe('decode');
+    const renamed = { ...vk, runtime: { ...vk.runtime!, id: 'ggml-vk-build' } };
+    expect(warns(applySetPlain(renamed, EAGER))).toBe(false);
+    // ggml-cuda's file says nothing (device graphs): it warns, and would not once its file said command buffers
+    const cuda = bound('h100-sxm', 'llama.cpp');
+    expect(cuda.runtime!.launch.capture).toBeUndefined();
+    expect(warns(applySetPlain(cuda, EAGER))).toBe(true);
+    const recorded = { ...cuda, runtime: { ...cuda.runtime!, launch: { ...cuda.runtime!.launch, capture: 'command_buffers' as const } } };
+    expect(warns(applySetPlain(recorded, EAGER))).toBe(false);
+  });
   it('refuses a value it does not know in one line naming the field and the choices', () => {
     expect(() => applySetPlain(bound('h100-sxm', 'vllm'), 'runtime.graphs=off')).toThrow(/runtime\.graphs.*none/);
   });

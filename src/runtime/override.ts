@@ -66,9 +66,10 @@ export function graphsOffWarning(hw: Pick<NormalizedHardware, 'runtime' | 'vendo
   // runtimes that run without graphs in their own file (llama.cpp-2023, the SYCL builds) or on parts their by_architecture
   // leaves without them (llama.cpp on Turing / Volta), where the switch changes nothing
   if (!r?.launch.graphsOffByRun || !(k?.decodeGraph || k?.kernelCycles !== undefined)) return undefined;
-  // ggml-cuda's kernels only: not MLX / Metal or another vendor's backend (no CUDA graphs to remove), nor ggml-vulkan,
-  // whose file inherits llama.cpp's graphs: decode though ggml-vulkan captures no CUDA graphs
-  if (hw.vendor !== 'nvidia' || r.id.includes('vulkan')) return undefined;
+  // ggml-cuda's kernels only: not another vendor's backend (no CUDA graphs to remove), nor a runtime whose captured
+  // phases are command buffers the host records every step (launch.capture: ggml-vulkan, whose file inherits
+  // llama.cpp's graphs: decode but captures no CUDA graphs)
+  if (hw.vendor !== 'nvidia' || r.launch.capture === 'command_buffers') return undefined;
   return `--set runtime.graphs=none under ${r.name ?? r.id} launches each kernel from the host but keeps the device time per kernel measured with CUDA graphs (ggml prices kernels by its node counts): to price ggml-cuda without graphs (GGML_CUDA_DISABLE_GRAPHS=1) use --runtime llama.cpp-2023, whose kernel_cycles carry the gap graphs remove (llama.cpp PR #6766)`;
 }
 

@@ -120,6 +120,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       out.launch.eager = { ...e, perKernelS: e.perKernelS ?? 0 };
     }
     if (l.graphs !== undefined) out.launch.graphs = l.graphs;
+    if (l.capture !== undefined) out.launch.capture = l.capture;
     if (l.prompt_steps !== undefined) out.launch.promptSteps = l.prompt_steps;
     if (l.device_gap !== undefined) out.launch.deviceGap = l.device_gap;
     const gg = await q(['launch', 'graph_gap'], 'seconds');

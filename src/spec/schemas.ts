@@ -3,7 +3,7 @@
 // helpful "needs a unit" message there.
 // `x-range` is the quantity's sane range in SI units (bytes, B/s, FLOP/s, W, J/bit, s, Hz, USD), checked after
 // unit conversion (normalize-hardware.ts, --set): far beyond any real part, it keeps results finite and meaningful.
-import { ADMISSIONS, BATCHINGS, DECODER_GRAPH_OPS, DECODER_HOST_ARCHS, GRAPH_CAPTURES, HARDWARE_VENDORS, UNQUANTIZED_MODULES, WEIGHT_ONLY_MOE_KERNELS } from './types.js';
+import { ADMISSIONS, BATCHINGS, DECODER_GRAPH_OPS, DECODER_HOST_ARCHS, GRAPH_CAPTURES, HARDWARE_VENDORS, LAUNCH_CAPTURES, UNQUANTIZED_MODULES, WEIGHT_ONLY_MOE_KERNELS } from './types.js';
 import { QUANT_SCHEMES } from '../model/quant.js';
 
 const qty = (min: number, max: number) => ({ type: ['string', 'number'], 'x-range': [min, max] });
@@ -623,6 +623,9 @@ const runtimeBlocks = {
         },
       },
       graphs: { enum: [...GRAPH_CAPTURES] },
+      // what the captured phases replay: command_buffers (kernels recorded by the host each step into command buffers:
+      // ggml-vulkan, ggml-metal, MLX); absent: device graphs (CUDA / HIP graphs, static NPU graphs)
+      capture: { enum: [...LAUNCH_CAPTURES] },
       // how a step that carries prompt tokens (a prefill, a decode step with prompts beside) launches under graphs decode /
       // piecewise: eager (the default), piecewise or full (src/runtime/launch.ts launchMode)
       prompt_steps: { enum: ['eager', 'piecewise', 'full'] },

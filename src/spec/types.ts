@@ -385,6 +385,9 @@ export type NormalizedModel =
 // (each word list below is the one spelling its type, the runtime schema's enum and the --set option list all read)
 export const GRAPH_CAPTURES = ['all', 'decode', 'piecewise', 'none'] as const;
 export type GraphCapture = (typeof GRAPH_CAPTURES)[number];
+/** what a runtime's captured phases replay (launch.capture, below) */
+export const LAUNCH_CAPTURES = ['device_graphs', 'command_buffers'] as const;
+export type LaunchCapture = (typeof LAUNCH_CAPTURES)[number];
 /** serve's admission policy (scheduler.admission, below) */
 export const ADMISSIONS = ['reserve', 'preempt', 'estimate'] as const;
 export type Admission = (typeof ADMISSIONS)[number];
@@ -473,6 +476,11 @@ export interface RuntimeSettings {
     // perKernelByKindS (src/runtime/override.ts eagerLaunch); absent: those stand
     eager?: { perKernelS: number; perKernelByKindS?: Readonly<Record<string, number>> };
     graphs: GraphCapture; // which phases replay captured graphs (CUDA/HIP graphs, static NPU graphs)
+    // what those phases replay: 'command_buffers' = the host records every step's kernels into command buffers ahead of
+    // the GPU and submits them in batches (ggml-vulkan, ggml-metal, MLX): no graph the driver replays, so nothing a
+    // graphs switch removes from the device time (src/runtime/override.ts graphsOffWarning); absent: device graphs
+    // (CUDA / HIP graphs, static NPU graphs)
+    capture?: LaunchCapture;
     // the run's own `--set runtime.graphs=none` turned off graphs this runtime captures on this part (applyOwnOverride);
     // absent: graphs as the runtime and part have them
     graphsOffByRun?: boolean;
