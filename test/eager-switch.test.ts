@@ -95,6 +95,26 @@ describe('--set runtime.graphs=none (a run without graph capture)', () => {
     expect(k.allgather).toBeCloseTo(131e-6, 12);
     expect(k.allreduce).toBeUndefined(); // custom all-reduce, then PyNccl: per_kernel
   });
+  it("under vllm, an attention call costs the host its kernel's dispatch plus PR #10733's 22.8 us of reshapes and shape checks", () => {
+    // vllm-project/vllm PR #10733: moving Attention's reshapes and checks out of the custom op saved (227 - 192) ms over
+    // 128 forwards x 12 layers of opt-125m on one H100; eager runs still pay them every layer
+    const m = libraryModel('llama-3.2-1b') as DecoderModel;
+    const hw = applySetPlain(bound('h100-sxm', 'vllm'), EAGER);
+    const k = hw.runtime!.launch.perKernelByKindS!;
+    expect(k.attention).toBeCloseTo(hw.runtime!.launch.perKernelS + ((227 - 192) * 1e-3) / (128 * 12), 7);
+    // the same run with the attention call priced as a bare tensor op: a host-bound batch-1 step is shorter by the
+    // reshapes of every layer
+    const { attention: _, ...rest } = k;
+    const bare = { ...hw, runtime: { ...hw.runtime!, launch: { ...hw.runtime!.launch, perKernelByKindS: rest } } };
+    const extra = tpot(hw, 'llama-3.2-1b', 1) - tpot(bare, 'llama-3.2-1b', 1);
+    expect(extra).toBeGreaterThan(0.9 * m.layers * (k.attention! - hw.runtime!.launch.perKernelS));
+    expect(extra).toBeLessThan(1.1 * m.layers * (k.attention! - hw.runtime!.launch.perKernelS));
+    // V0 (vllm-0.6 and the files on it) runs the same Python around its attention kernels in every eager step: its
+    // prompt steps with graphs on, and every step under --enforce-eager
+    const v0 = bound('h100-sxm', 'vllm-0.6');
+    expect(v0.runtime!.launch.perKernelByKindS!.attention).toBe(k.attention);
+    expect(applySetPlain(v0, EAGER).runtime!.launch.perKernelByKindS!.attention).toBe(k.attention);
+  });
   it('under llama.cpp (kernels priced by ggml node counts) says once that graphs=none keeps the graph-replay device time, naming llama.cpp-2023', () => {
     const req = (hw: NormalizedHardware) =>
       simulate(buildRequest({ model: 'llama-3.2-1b', hardware: hw.id, dtype: 'q4_0', 'input-tokens': 128, 'output-tokens': 128, batch: 1 }, libraryModel('llama-3.2-1b'), hw, libraryModel));
