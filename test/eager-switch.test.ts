@@ -114,6 +114,10 @@ describe('--set runtime.graphs=none (a run without graph capture)', () => {
     const v0 = bound('h100-sxm', 'vllm-0.6');
     expect(v0.runtime!.launch.perKernelByKindS!.attention).toBe(k.attention);
     expect(applySetPlain(v0, EAGER).runtime!.launch.perKernelByKindS!.attention).toBe(k.attention);
+    // vllm-ascend's own attention call (832 us a block, vllm-ascend #9404) is not undercut by the CUDA figure
+    const ascend = bound('ascend-910b', 'vllm-ascend');
+    expect(applySetPlain(ascend, EAGER).runtime!.launch.perKernelByKindS!.attention)
+      .toBe(ascend.runtime!.launch.perKernelByKindS!.attention);
   });
   it('under llama.cpp (kernels priced by ggml node counts) says once that graphs=none keeps the graph-replay device time, naming llama.cpp-2023', () => {
     const req = (hw: NormalizedHardware) =>
