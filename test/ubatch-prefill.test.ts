@@ -91,6 +91,24 @@ describe('llama.cpp runs a prompt in ubatches of 512 (common.h n_ubatch)', () =>
     }
   });
 
+  // property seed 496 (scale 10): the tensor-parallel logits gather sat in the ubatch body, priced for one ubatch's one
+  // sequence, so 257 two-token prompts (514 tokens, two ubatches) gathered 1 row of logits where 256 (one pass) gathered
+  // 256: the cold prefill fell from 3.24 to 2.21 ms. It is a head op: once, over the sequences that sample.
+  it('the logits gather runs once per prompt batch, over its sequences: cold ttft never falls across the ubatch at tp 2 (seed 496)', () => {
+    const at = (batch: number) =>
+      simulate(buildRequest({ model: 'gpt3-125m', hardware: 'l40s', tp: 2, pp: 2, dtype: 'int8', batch, 'input-tokens': 2, 'output-tokens': 933, verbose: true }, libraryModel('gpt3-125m'), hwFor('l40s', 'llama.cpp-sycl'), libraryModel));
+    expect(ONCE_OPS.has('logits_gather')).toBe(true);
+    let last = 0;
+    for (const b of [252, 256, 257, 300, 360]) {
+      const r = at(b);
+      expect(r.ttft_cold_s!, `batch ${b}`).toBeGreaterThanOrEqual(last);
+      last = r.ttft_cold_s!;
+      // the gather carries every sequence's logits (vocab in 16-bit), one pass or two
+      const g = r.ops!.find((o) => o.phase === 'prefill' && o.name === 'logits_gather')!;
+      expect(g.bytes, `batch ${b}`).toBeCloseTo(b * 50257 * 2, -3);
+    }
+  });
+
   // llama.cpp splits every llama_decode call, not only a lone prompt: a server step's decodes beside a prompt, or many
   // prompts, run in n_ubatch passes too. Priced as one pass, a step carrying 1.35 prompts beside 400 decodes cost less
   // than the lone prompt in ubatches (ttft 0.212 s at batch 401 under 0.315 s at batch 1: the property test's find).

@@ -9,15 +9,16 @@
 //
 //   prefill(L) = attention(L) + head(L) + (L/u) · body(u)      (the last, partial ubatch at its share: src/sim/decoder.ts)
 //
-// body: every op but attention and the output head; head: final norm, lm_head and sampling, which llama-bench runs
-// for the prompt's last token only.
+// body: every op but attention and the output head; head: final norm, lm_head, the tensor-parallel logits gather and
+// sampling, which llama-bench runs for the prompt's last token only (the gather moves the head's [sequences, vocab/tp]
+// slices: sized by the sequences that sample, as the head is, not by a ubatch's one-sequence shape).
 import type { PassCost } from './decoder.js';
 import type { OpRow } from './types.js';
 import { SAMPLER_OPS } from './sampler-ops.js';
 
 /** the ops a prompt runs once, whatever its ubatches, besides attention over the whole prompt and the output head
  *  (op.head, whatever it is named: src/sim/decoder.ts onceOp) */
-export const ONCE_OPS: ReadonlySet<string> = new Set(['final_norm', 'sampling', ...SAMPLER_OPS]);
+export const ONCE_OPS: ReadonlySet<string> = new Set(['final_norm', 'logits_gather', 'sampling', ...SAMPLER_OPS]);
 
 /**
  * once + passes·body(u): one pass's cost from its parts (rows merged by op, counts scaled, in the order of `order`, the
