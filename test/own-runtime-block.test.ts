@@ -19,6 +19,7 @@ describe("a hardware's own runtime block", () => {
     ['runtime.encoder_max_num_tokens=3000', { encoderMaxNumTokens: 3000 }],
     ['runtime.timestamps=true', { timestamps: true }],
     ['runtime.vad=true', { vad: true }],
+    ['runtime.log_mel_overlap=false', { logMelOverlap: false }],
     ['runtime.audio_decode=2 ms', { hostAudioDecodeS: 0.002 }],
     ['runtime.log_mel=0.5 ms', { hostLogMelS: 0.0005 }],
     ['runtime.step_overhead=2 ms', { stepOverheadS: 0.002 }],

@@ -110,6 +110,9 @@ function buildFields(): Record<string, Field> {
     // the run's own voice-activity filter (faster-whisper transcribe(vad_filter=True)): the runtime's host.vad per
     // second of audio before the first window
     'runtime.vad': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { vad: v === 'true' }) },
+    // whether the run's host log-mel ran beside the engine's device work (scheduler.log_mel_overlap: vLLM V1's front-end
+    // process) or before it (false: vLLM V0's LLMEngine processes every prompt of a generate() call before its first step)
+    'runtime.log_mel_overlap': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { logMelOverlap: v === 'true' }) },
     // the run's own sampling, as its client sent it: greedy (temperature 0: an argmax), random (a temperature alone),
     // top-p (top_p < 1, with or without top_k); penalties: repetition / frequency / presence penalties set. The
     // runtime's sampler kernels (kernels.sampler, src/sim/sampler-ops.ts) price what the step runs for it

@@ -97,7 +97,7 @@ export function pinnedMaxNumSeqs(n: number): { maxNumSeqs: number; benchMaxNumSe
 export type OwnRuntime = NonNullable<NormalizedHardware['runtimeOverride']>;
 
 /** the fields of a hardware's own runtime block that are the scheduler's (runtime.max_num_seqs aside: it pins two) */
-const OWN_SCHEDULER_FIELDS = ['admission', 'ubatch', 'pipelineCopies', 'beamSize', 'audioBatch', 'encoderMaxNumTokens', 'timestamps', 'vad', 'maxNumBatchedTokens', 'sampling', 'penalties', 'batching', 'overlapSchedule'] as const;
+const OWN_SCHEDULER_FIELDS = ['admission', 'ubatch', 'pipelineCopies', 'beamSize', 'audioBatch', 'encoderMaxNumTokens', 'timestamps', 'vad', 'logMelOverlap', 'maxNumBatchedTokens', 'sampling', 'penalties', 'batching', 'overlapSchedule'] as const;
 
 /**
  * a hardware's own runtime block as an override of the runtime it binds: its step overhead and static context at the

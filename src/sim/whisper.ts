@@ -21,7 +21,8 @@
 //   0. (before 1.) a runtime that decodes the input file on the host first (host.audio_decode: the HF ASR pipeline's
 //      ffmpeg_read of a file or URL, runtimes/transformers.yaml) adds that time per second of audio, serial; one that
 //      computes the log-mel spectrogram on the host CPU (host.log_mel) adds that time per second of audio transformed
-//      (hostLogMelSeconds) and its encoder graph has no log-mel op; a run that filters the recording with a
+//      (hostLogMelSeconds), serial, or only what outlasts the device's work where a front-end process computes it
+//      beside the engine core (scheduler.log_mel_overlap: vLLM V1), and its encoder graph has no log-mel op; a run that filters the recording with a
 //      voice-activity detector (scheduler.vad) adds host.vad per second of audio
 import type { EncoderDecoderModel } from '../spec/types.js';
 import type { SimulateRequest, SimulateResult } from './types.js';
@@ -277,8 +278,13 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   if (decodeS > 0) phases.push(hostPhase('preprocess', decodeS));
   // the log-mel spectrogram on the host CPU (host.log_mel per second of audio transformed, each request's recording):
   // serial with the device, which waits for the features (faster-whisper and openai-whisper transform the recording
-  // before the first window; the HF pipeline transforms each chunk in its main process, num_workers 0)
-  const logMelS = hostLogMel ? hw.runtime!.hostLogMelS! * hostLogMelSeconds(seconds, windows, windowS, sch?.audioWindowStepS) * batch : 0;
+  // before the first window; the HF pipeline transforms each chunk in its main process, num_workers 0; vLLM V0's
+  // LLMEngine runs its input processor on every prompt of a generate() call before the first step). Where the runtime
+  // computes it in a front-end process beside the engine core (scheduler.logMelOverlap: vLLM V1, whose engine core in
+  // its own process starts on the first request handed to it), only the first request's and whatever of the rest
+  // outlasts the device's encoder and decoder work is exposed
+  const logMelPerRequest = hostLogMel ? hw.runtime!.hostLogMelS! * hostLogMelSeconds(seconds, windows, windowS, sch?.audioWindowStepS) : 0;
+  const logMelS = sch?.logMelOverlap ? logMelPerRequest + Math.max(0, logMelPerRequest * (batch - 1) - (encoder.seconds + decoderS)) : logMelPerRequest * batch;
   if (logMelS > 0) phases.push(hostPhase('log_mel', logMelS));
   // a voice-activity pass over each request's whole recording before the first window, where the run filters with one
   // (scheduler.vad: faster-whisper's transcribe(vad_filter=True) and BatchedInferencePipeline call

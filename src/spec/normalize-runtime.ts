@@ -184,6 +184,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       condition_on_previous_text: 'conditionOnPreviousText',
       timestamps: 'timestamps',
       vad: 'vad',
+      log_mel_overlap: 'logMelOverlap',
       beam_size: 'beamSize',
       beam_cross_kv: 'beamCrossKv',
       beam_reorder: 'beamReorder',

@@ -755,6 +755,10 @@ const runtimeBlocks = {
       timestamps: { type: 'boolean' },
       // a voice-activity pass over the recording before the first window (faster-whisper vad_filter), at host.vad
       vad: { type: 'boolean' },
+      // the host log-mel (host.log_mel) computed in a front-end process while the engine core runs the requests already
+      // handed to it (vLLM V1's LLM / AsyncLLM with the engine core in its own process), not before the first step
+      // (src/sim/whisper.ts); absent: serial with the device
+      log_mel_overlap: { type: 'boolean' },
       beam_size: { type: 'integer', minimum: 1, maximum: 64 },
       beam_cross_kv: { enum: ['shared', 'broadcast', 'per_beam'] },
       beam_reorder: { enum: ['none', 'self', 'all'] },
