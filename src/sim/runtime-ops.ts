@@ -48,6 +48,11 @@
 //                    activation size (+1 kernel); a residual add reads the 4-byte stream and the 16-bit branch and
 //                    writes 4 bytes. The attention, the GELU and the Linears themselves run in 16-bit as the graph has
 //                    them.
+//   weight_cast_bytes B  the parameters are kept at B bytes each and cast to the compute dtype by a kernel of their
+//                    own at every GEMM / convolution call (openai-whisper: Linear.forward and Conv1d._conv_forward call
+//                    self.weight.to(x.dtype), and load_model keeps fp32 parameters): each call reads B and writes the
+//                    compute-dtype copy of every parameter (the GEMM then reads that copy, as the graph prices it),
+//                    one kernel for the weight and one for a bias; nothing where the compute dtype is B bytes already
 //   norm_kernels N   a norm runs as N kernels, each reading and writing the tensor (ggml_norm, ggml_mul, ggml_add)
 //   rmsnorm {kernels, bytes_per_element}  an RMSNorm (op.rms) written out in Python ops (HF LlamaRMSNorm, Open-Sora's
 //                    qk-norm): fp32 copy, pow, mean, rsqrt, mul, cast back, weight mul — its traffic per element
@@ -84,7 +89,7 @@ export function materialisedScoreBytes(ops: Op[], hw: Pick<NormalizedHardware, '
 
 /** whether the runtime changes anything in non-decoder graphs */
 export function rewritesGraphs(k: GraphKernels | undefined): boolean {
-  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.bias === 'bias_add' || k.convLayout !== undefined || k.gemmConvert === true || k.splitProjections === true || k.int8QuantKernels === true || k.autocast === true || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
+  return !!k && (k.attentionScores !== undefined || k.activationBytes !== undefined || k.bias === 'separate' || k.bias === 'bias_add' || k.convLayout !== undefined || k.gemmConvert === true || k.splitProjections === true || k.int8QuantKernels === true || k.autocast === true || k.weightCastBytes !== undefined || (k.normKernels ?? 1) > 1 || k.rmsnorm !== undefined || k.rope !== undefined || k.elementwise !== undefined);
 }
 
 /** the ops as the bound runtime runs them; `actBytes` is the activation element size the graph was built with */
@@ -141,6 +146,14 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
         glue += op.m * op.k * (act + 1) + op.m * 4; // quantize: read the input, write int8 and a float scale per row
         glue += op.m * op.n * (4 + act); // dequantize: read int32, write the activation type
         glueKernels += 2;
+      }
+      // parameters kept wider than the compute dtype and cast at every call (kernels.weight_cast_bytes): the cast reads
+      // the stored copy and writes the compute-dtype one the GEMM reads, for the weight and for the bias
+      const castFrom = kk.weightCastBytes ?? 0;
+      const wb = op.dtype === 'fp16' || op.dtype === 'bf16' ? 2 : op.dtype === 'fp32' ? 4 : 0;
+      if (castFrom > wb && wb > 0 && op.weightBytes > 0) {
+        glue += (op.weightBytes / wb) * (castFrom + wb);
+        glueKernels += 1 + (biased > 0 ? 1 : 0);
       }
       if (kk.bias === 'separate' && !(op.m <= (kk.biasFusedRows ?? 0)) && biased > 0) {
         glue += (2 * op.m * op.n * act * biased) / parts; // y += b: read and write the biased outputs

@@ -1143,6 +1143,9 @@ const runtimeBlocks = {
       // mixed precision by torch.autocast over an fp32 model: the residual stream and LayerNorms stay fp32, each Linear
       // fed by a LayerNorm casts its input down in a kernel of its own (src/sim/runtime-ops.ts)
       autocast: { type: 'boolean' },
+      // the parameters are kept at this many bytes each and cast to the compute dtype in a kernel of its own at every
+      // GEMM / convolution call (openai-whisper's Linear / Conv1d: self.weight.to(x.dtype) over fp32 parameters)
+      weight_cast_bytes: { type: 'number', exclusiveMinimum: 0 },
       norm_kernels: posInt,
       // how a decode step adds its K/V to the self-attention cache: written in place into a preallocated cache, or the
       // whole cache copied into a new tensor (torch.cat / CTranslate2 ops::Concat)

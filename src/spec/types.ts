@@ -854,6 +854,9 @@ export interface RuntimeSettings {
     // torch.autocast over an fp32 model: fp32 residual stream and LayerNorms, a cast kernel before each Linear fed by a
     // LayerNorm (src/sim/runtime-ops.ts)
     autocast?: boolean;
+    // parameters kept at this many bytes each and cast to the compute dtype by a kernel at every GEMM / convolution call
+    // (openai-whisper's Linear and Conv1d over fp32 parameters: src/sim/runtime-ops.ts)
+    weightCastBytes?: number;
     normKernels?: number;
     rmsnorm?: { kernels: number; bytesPerElement: number };
     rope?: { kernels: number; bytesPerElement: number };

@@ -157,6 +157,7 @@ function settingsJson(s: RuntimeSettings) {
       kv_append_kernels: dec.kvAppendKernels,
       fp32_matmul: s.kernels.fp32Matmul ?? 'tf32',
       autocast: s.kernels.autocast ?? false,
+      weight_cast_bytes: s.kernels.weightCastBytes ?? null,
       dequantize_weights: s.kernels.dequantizeWeights ?? null,
       dequantize_from_tokens: s.kernels.dequantizeFromTokens ?? null,
       w4a16_split_k: s.kernels.w4a16SplitK ?? null,
