@@ -16,6 +16,13 @@ describe('accuracy', () => {
     const rows = parseCsv('a,b,c\n1,"x, y",3\n');
     expect(rows).toEqual([{ a: '1', b: 'x, y', c: '3' }]);
   });
+  // review-mid S1 (session 35): N6570-N6574 held an undoubled quote inside a quoted field (19 fields) and were read
+  // shifted, then skipped in silence; a row of the wrong width is one line naming its line and id
+  it('a row with another field count than the header is one line naming its line and id', () => {
+    expect(() => parseCsv('id,b,c\nN1,x,y\nN2,"1F1B",w,z\n', 'm.csv')).toThrow(/^m\.csv:3 \(id N2\): 4 fields, the header has 3 \(a quote inside a quoted field is written twice: ""\)$/);
+    expect(() => parseCsv('id,b,c\nN1,"two\nlines",y\nN2,x\n', 'm.csv')).toThrow(/^m\.csv:4 \(id N2\): 2 fields, the header has 3/);
+    expect(parseCsv(csv).length).toBeGreaterThan(2000); // the file itself parses, every row at the header's width
+  });
   it('parses hwperf commands into name, args and flags', () => {
     expect(parseCommand('hwperf op gemm --m 8 --n 4 --k 2 --dtype fp8 --hardware h100-sxm --json')).toEqual({
       name: 'op gemm', args: [], flags: { m: '8', n: '4', k: '2', dtype: 'fp8', hardware: 'h100-sxm' },

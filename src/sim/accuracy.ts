@@ -135,14 +135,19 @@ export function parseCommand(line: string): ParsedCommand {
   return sets.length > 1 ? { name, args, flags, sets } : { name, args, flags };
 }
 
-// RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines.
-export function parseCsv(text: string): Record<string, string>[] {
+// RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. A row with another number of fields than the
+// header (a quote inside a quoted field left undoubled splits a field in two) is one line naming its line and id, never
+// a row read with its fields shifted or skipped.
+export function parseCsv(text: string, file = 'the CSV'): Record<string, string>[] {
   const rows: string[][] = [];
+  const lines: number[] = []; // the line each row starts on
   let row: string[] = [];
   let field = '';
   let q = false;
+  let line = 1, start = 1;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
+    if (ch === '\n') line++;
     if (q) {
       if (ch === '"') {
         if (text[i + 1] === '"') { field += '"'; i++; } else q = false;
@@ -150,16 +155,22 @@ export function parseCsv(text: string): Record<string, string>[] {
     } else if (ch === '"') q = true;
     else if (ch === ',') { row.push(field); field = ''; }
     else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
+      if (ch === '\r' && text[i + 1] === '\n') { i++; line++; }
       row.push(field); field = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
+      if (row.length > 1 || row[0] !== '') { rows.push(row); lines.push(start); }
       row = [];
+      start = line;
     } else field += ch;
   }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); lines.push(start); }
   const [head, ...body] = rows;
   if (!head) return [];
-  return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i] ?? ''])));
+  body.forEach((r, j) => {
+    if (r.length === head.length) return;
+    const id = head[0] === 'id' ? ` (id ${r[0]})` : '';
+    throw new UserError(`${file}:${lines[j + 1]}${id}: ${r.length} fields, the header has ${head.length} (a quote inside a quoted field is written twice: "")`);
+  });
+  return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]!])));
 }
 
 function lookup(obj: Record<string, unknown>, key: string): unknown {
@@ -203,7 +214,7 @@ export function runRow(r: Record<string, string>): AccuracyRow {
 }
 
 export function runAccuracy(csvText: string, categories?: string[], onProgress?: (done: number, total: number) => void): AccuracyReport {
-  const all = parseCsv(csvText);
+  const all = parseCsv(csvText, 'validation/public-measurements.csv');
   const wanted = categories?.length ? new Set(categories.map((c) => c.trim().toUpperCase())) : undefined;
   const todo = all.filter((r) => r.hwperf_command && (!wanted || wanted.has((r.category ?? '').toUpperCase())));
   const rows = todo.map((r, i) => {
