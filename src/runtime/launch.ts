@@ -178,8 +178,16 @@ export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, ki
   const l = hw.runtime?.launch;
   if (!(kernels > 0) || l === undefined || phase === 'device') return 0;
   const mode = launchMode(hw, phase);
-  if (mode === 'full' || (mode === 'piecewise' ? !piecewiseEager(kind, name) : !(l.perKernelS > 0))) return 0;
+  const dispatched = mode === 'eager' ? l.perKernelS > 0 : (mode === 'piecewise' && piecewiseEager(kind, name)) || outsideGraph(l, name);
+  if (!dispatched) return 0;
   return Math.max(byKindS(l, kind) ?? 0, l.perKernelS * kernels);
+}
+
+/** whether the runtime dispatches this op from the host even in a step it replays from captured graphs: it runs after
+ *  the replayed forward, outside the captured region (launch.outside_graph: vLLM's compute_logits, the output head and
+ *  the logits' all-gather, called by the model runner after the captured model forward) */
+function outsideGraph(l: NonNullable<NormalizedHardware['runtime']>['launch'], name: string | undefined): boolean {
+  return name !== undefined && l.outsideGraph !== undefined && l.outsideGraph.includes(name);
 }
 
 /**
@@ -192,11 +200,12 @@ export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, ki
  * Python-to-NCCL path costs far more than a tensor op: runtimes/vllm-0.2.yaml), else per_kernel (no evidence for the
  * kind: an all-to-all, which under DeepEP is not a c10d call at all). 0 where the step is replayed from a graph, and
  * under piecewise graphs, which capture the collectives inside their pieces (vLLM's splitting ops are the attention ops
- * and the KV-cache write). Joins the host's dispatch chain beside the other ops' launch floors (src/sim/decoder.ts
- * costPass).
+ * and the KV-cache write), except a collective the runtime runs after the replayed forward (launch.outside_graph, by the
+ * op's `name`: vLLM's logits all-gather, a c10d call every step). Joins the host's dispatch chain beside the other ops'
+ * launch floors (src/sim/decoder.ts costPass).
  */
-export function collectiveLaunchS(hw: NormalizedHardware, phase: LaunchPhase, kind: CollectiveKind, runtimeKernel: boolean): number {
-  const library = launchFloorForOpS(hw, phase, kind, 1);
+export function collectiveLaunchS(hw: NormalizedHardware, phase: LaunchPhase, kind: CollectiveKind, runtimeKernel: boolean, name?: string): number {
+  const library = launchFloorForOpS(hw, phase, kind, 1, name);
   return runtimeKernel ? Math.min(library, hw.runtime?.launch.perKernelS ?? 0) : library;
 }
 

@@ -98,7 +98,7 @@ function collectiveHostS(hw: NormalizedHardware, lp: LaunchPhase, op: GraphOp): 
   const c = op.comm;
   if (!c) return 0;
   const own = c.kind === 'allreduce' && customAllreduceServes(hw, c.bytes, c.group);
-  return collectiveLaunchS(hw, lp, c.kind, own) * op.count;
+  return collectiveLaunchS(hw, lp, c.kind, own, op.name) * op.count;
 }
 
 export interface PassCost {

@@ -122,6 +122,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (l.graphs !== undefined) out.launch.graphs = l.graphs;
     if (l.capture !== undefined) out.launch.capture = l.capture;
     if (l.prompt_steps !== undefined) out.launch.promptSteps = l.prompt_steps;
+    if (l.outside_graph !== undefined) out.launch.outsideGraph = l.outside_graph as string[];
     if (l.device_gap !== undefined) out.launch.deviceGap = l.device_gap;
     const gg = await q(['launch', 'graph_gap'], 'seconds');
     if (gg !== undefined) out.launch.graphGapS = nonNegative(ctx, [...at, 'launch', 'graph_gap'], gg);

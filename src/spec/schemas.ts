@@ -626,6 +626,10 @@ const runtimeBlocks = {
       // what the captured phases replay: command_buffers (kernels recorded by the host each step into command buffers:
       // ggml-vulkan, ggml-metal, MLX); absent: device graphs (CUDA / HIP graphs, static NPU graphs)
       capture: { enum: [...LAUNCH_CAPTURES] },
+      // ops of a decoder pass the host dispatches in every step, graphs or not: they run after the replayed forward, outside
+      // the captured region (vLLM's compute_logits: the output head and the logits' all-gather; src/runtime/launch.ts
+      // launchFloorForOpS)
+      outside_graph: { type: 'array', minItems: 1, maxItems: 16, uniqueItems: true, items: { enum: [...DECODER_GRAPH_OPS] } },
       // how a step that carries prompt tokens (a prefill, a decode step with prompts beside) launches under graphs decode /
       // piecewise: eager (the default), piecewise or full (src/runtime/launch.ts launchMode)
       prompt_steps: { enum: ['eager', 'piecewise', 'full'] },

@@ -481,6 +481,9 @@ export interface RuntimeSettings {
     // graphs switch removes from the device time (src/runtime/override.ts graphsOffWarning); absent: device graphs
     // (CUDA / HIP graphs, static NPU graphs)
     capture?: LaunchCapture;
+    // op names the host dispatches in every step, graphs or not: they run after the replayed forward (launch.outside_graph,
+    // src/runtime/launch.ts launchFloorForOpS); absent: every op of a replayed step is in the graph
+    outsideGraph?: readonly string[];
     // the run's own `--set runtime.graphs=none` turned off graphs this runtime captures on this part (applyOwnOverride);
     // absent: graphs as the runtime and part have them
     graphsOffByRun?: boolean;
