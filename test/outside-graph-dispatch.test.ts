@@ -11,6 +11,7 @@ import { collectiveLaunchS, launchFloorForOpS } from '../src/runtime/launch.js';
 import { costPass } from '../src/sim/decoder.js';
 import { buildRequest } from '../src/sim/request.js';
 import { simulate } from '../src/sim/simulate.js';
+import { applySetPlain } from '../src/hardware/set-path.js';
 import type { GraphOp } from '../src/model/decoder-graph.js';
 import type { NormalizedHardware } from '../src/spec/types.js';
 
@@ -40,12 +41,16 @@ describe("launch.outside_graph: the ops vLLM's model runner calls after the repl
     // SGLang captures its logits processor inside the decode graph
     expect(collectiveLaunchS(sglang, 'decode', 'allgather', false, 'logits_gather')).toBe(0);
   });
-  it("the output head's GEMM is one launch (per_kernel) in a replayed step; the layers' GEMMs nothing", () => {
-    expect(launchFloorForOpS(v1, 'decode', 'gemm', 1, 'lm_head')).toBe(v1.runtime!.launch.perKernelS);
+  it("the output head's linear is an eager call (launch.eager's gemm) in a replayed step; the layers' GEMMs nothing", () => {
+    expect(launchFloorForOpS(v1, 'decode', 'gemm', 1, 'lm_head')).toBe(v1.runtime!.launch.eager!.perKernelByKindS!.gemm);
     expect(launchFloorForOpS(v1, 'decode', 'gemm', 1, 'gate_up')).toBe(0);
   });
+  it('only the named ops: an all-gather of another name keeps per_kernel in an eager step above the capture sizes', () => {
+    expect(collectiveLaunchS(v1, 'decode_eager', 'allgather', false, 'dp_allgather')).toBe(v1.runtime!.launch.perKernelS);
+    expect(collectiveLaunchS(v1, 'decode_eager', 'allgather', false, 'logits_gather')).toBeCloseTo(131e-6, 12);
+  });
   it('under --enforce-eager the same ops keep their eager prices (no double charge)', () => {
-    const eager = { ...v1, runtime: { ...v1.runtime!, launch: { ...v1.runtime!.launch, graphs: 'none' as const } } };
+    const eager = applySetPlain(v1, 'runtime.graphs=none');
     expect(collectiveLaunchS(eager, 'decode', 'allgather', false, 'logits_gather')).toBeCloseTo(131e-6, 12);
     expect(collectiveLaunchS(eager, 'decode', 'allgather', false, 'dp_allgather')).toBeCloseTo(131e-6, 12);
   });

@@ -178,14 +178,20 @@ export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, ki
   const l = hw.runtime?.launch;
   if (!(kernels > 0) || l === undefined || phase === 'device') return 0;
   const mode = launchMode(hw, phase);
-  const dispatched = mode === 'eager' ? l.perKernelS > 0 : (mode === 'piecewise' && piecewiseEager(kind, name)) || outsideGraph(l, name);
+  if (outsideGraph(l, name)) {
+    // called from the runtime's eager Python after the replayed forward: its eager costs where it states them
+    const e = l.eager ?? l;
+    return Math.max(byKindS(e, kind) ?? 0, e.perKernelS * kernels);
+  }
+  const dispatched = mode === 'eager' ? l.perKernelS > 0 : mode === 'piecewise' && piecewiseEager(kind, name);
   if (!dispatched) return 0;
   return Math.max(byKindS(l, kind) ?? 0, l.perKernelS * kernels);
 }
 
 /** whether the runtime dispatches this op from the host even in a step it replays from captured graphs: it runs after
- *  the replayed forward, outside the captured region (launch.outside_graph: vLLM's compute_logits, the output head and
- *  the logits' all-gather, called by the model runner after the captured model forward) */
+ *  the replayed forward, outside the captured region, from the runtime's eager code (launch.outside_graph: vLLM's
+ *  compute_logits, the output head and the logits' all-gather, called by the model runner after the captured model
+ *  forward), so it costs what launch.eager states for its kind (else per_kernel / per_kernel_by_kind) */
 function outsideGraph(l: NonNullable<NormalizedHardware['runtime']>['launch'], name: string | undefined): boolean {
   return name !== undefined && l.outsideGraph !== undefined && l.outsideGraph.includes(name);
 }
@@ -210,7 +216,7 @@ export function collectiveLaunchS(hw: NormalizedHardware, phase: LaunchPhase, ki
 }
 
 /** the runtime's host cost of one op of `kind` (launch.per_kernel_by_kind), undefined where it prices none by kind */
-function byKindS(l: NonNullable<NormalizedHardware['runtime']>['launch'] | undefined, kind: string): number | undefined {
+function byKindS(l: { perKernelByKindS?: Readonly<Record<string, number>> } | undefined, kind: string): number | undefined {
   const t = l?.perKernelByKindS;
   return t !== undefined && Object.hasOwn(t, kind) ? t[kind] : undefined;
 }
