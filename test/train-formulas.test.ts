@@ -141,12 +141,18 @@ describe('pipeline schedules: defaults, DualPipe, interleaving (src/sim/training
   });
   const deep = { ...tiny, layers: 16 };
   const base = { devices: 4, pp: 4, seqLen: 128, microBatch: 1 };
-  it('dense model with enough layers and micro-batches defaults to interleaved; too few micro-batches → 1F1B', () => {
-    const r = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 8 }));
-    expect(r.schedule).toBe('interleaved');
-    expect(r.interleave).toBe(2);
-    const few = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 2 }));
-    expect(few.schedule).toBe('1f1b');
+  it('dense model with enough layers and micro-batches defaults to interleaved where the runtime names no framework default (and under nemo); too few micro-batches → 1F1B; Megatron-LM runs its own default, 1F1B', () => {
+    for (const id of ['ideal', 'nemo']) {
+      const rt = bindRuntime(hw, libraryRuntime(id));
+      const r = simulateTraining(buildTrainRequest(deep, rt, { ...base, globalBatch: 8 }));
+      expect([r.schedule, r.interleave], id).toEqual(['interleaved', 2]);
+      const few = simulateTraining(buildTrainRequest(deep, rt, { ...base, globalBatch: 2 }));
+      expect(few.schedule, id).toBe('1f1b');
+    }
+    // megatron (the training default): no virtual stages unless asked for (runtimes/megatron.yaml default_schedule)
+    const meg = simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 8 }));
+    expect([meg.runtime, meg.schedule, meg.interleave]).toEqual(['megatron', '1f1b', 1]);
+    expect(simulateTraining(buildTrainRequest(deep, hw, { ...base, globalBatch: 8, schedule: 'interleaved' })).interleave).toBe(2);
   });
   it('default global batch keeps at least 2·pp micro-batches per pipeline', () => {
     const r = simulateTraining(buildTrainRequest(deep, hw, { devices: 8, pp: 8, seqLen: 128 }));
@@ -192,14 +198,21 @@ describe('pipeline schedules: defaults, DualPipe, interleaving (src/sim/training
     // a schedule the user names is tried as named
     expect([...new Set(searchTraining(deep, hw, { ...o, schedule: 'dualpipe' }).configs.map((c) => c.schedule))]).toEqual(['dualpipe']);
   });
-  it('an MoE with ep > 1 defaults to DualPipe only under a runtime that has it; Megatron interleaves and warns when asked for it', () => {
+  it('an MoE with ep > 1 defaults to DualPipe only under a runtime that has it and names no framework default; torchtitan runs its own 1F1B unless DualPipe is named; Megatron runs 1F1B, NeMo interleaves, and Megatron warns when asked for DualPipe', () => {
     const moe: DecoderModel = { ...deep, moe: { experts: 4, active: 2, shared: 0, intermediate: 32, dense_layers: 0 } };
     const o = { devices: 8, pp: 4, ep: 2, seqLen: 128, globalBatch: 16, microBatch: 1 };
     const meg = simulateTraining(buildTrainRequest(moe, hw, o));
-    expect([meg.runtime, meg.schedule, meg.interleave]).toEqual(['megatron', 'interleaved', 2]);
+    expect([meg.runtime, meg.schedule, meg.interleave]).toEqual(['megatron', '1f1b', 1]);
+    const nemo = simulateTraining(buildTrainRequest(moe, bindRuntime(hw, libraryRuntime('nemo')), o));
+    expect([nemo.schedule, nemo.interleave]).toEqual(['interleaved', 2]);
     const deepspeed = simulateTraining(buildTrainRequest(moe, bindRuntime(hw, libraryRuntime('deepspeed')), o));
     expect(deepspeed.schedule).toBe('1f1b');
-    for (const id of ['torchtitan', 'ideal']) expect(simulateTraining(buildTrainRequest(moe, bindRuntime(hw, libraryRuntime(id)), o)).schedule).toBe('dualpipe');
+    expect(simulateTraining(buildTrainRequest(moe, bindRuntime(hw, libraryRuntime('ideal')), o)).schedule).toBe('dualpipe');
+    const titan = bindRuntime(hw, libraryRuntime('torchtitan'));
+    expect(simulateTraining(buildTrainRequest(moe, titan, o)).schedule).toBe('1f1b'); // ParallelismConfig "1F1B"
+    const titanDual = simulateTraining(buildTrainRequest(moe, titan, { ...o, schedule: 'dualpipe' }));
+    expect(titanDual.schedule).toBe('dualpipe');
+    expect(titanDual.warnings.join(' ')).not.toMatch(/does not implement/);
     const asked = simulateTraining(buildTrainRequest(moe, hw, { ...o, schedule: 'dualpipe' }));
     expect(asked.schedule).toBe('dualpipe');
     expect(asked.warnings.join(' ')).toMatch(/megatron does not implement the dualpipe schedule/);

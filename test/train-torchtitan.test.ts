@@ -135,7 +135,7 @@ describe('torchtitan without torch.compile: RMSNorm and RoPE op by op in fp32 (t
   });
   it('torchtitan runs eager, torchtitan-compile fused: same request, the eager step is slower, only through elementwise work', () => {
     expect(libraryRuntime('torchtitan').training?.elementwise).toBe('eager');
-    expect(libraryRuntime('torchtitan-compile').training).toEqual({ selective: 'op', reduceDtype: 'fp32', elementwise: 'fused', fp8QuantizeBytes: 6, fsdpLayout: 'per_parameter', fsdpReshard: 'pipeline', optimizerBytes: 92, lossForwardBytes: 8, lossBackwardBytes: 16, pipelineSchedules: ['1f1b', 'interleaved', 'dualpipe'], expertTp: 1, fp8Accumulate: 'split_backward', gemmDtypes: ['bf16', 'fp8'] });
+    expect(libraryRuntime('torchtitan-compile').training).toEqual({ selective: 'op', reduceDtype: 'fp32', elementwise: 'fused', fp8QuantizeBytes: 6, fsdpLayout: 'per_parameter', fsdpReshard: 'pipeline', optimizerBytes: 92, lossForwardBytes: 8, lossBackwardBytes: 16, pipelineSchedules: ['1f1b', 'interleaved', 'dualpipe'], defaultSchedule: '1f1b', expertTp: 1, fp8Accumulate: 'split_backward', gemmDtypes: ['bf16', 'fp8'] });
     const run = (rt: string) => simulateTraining(buildTrainRequest(model, bindRuntime(h100, libraryRuntime(rt)), { devices: 8, dp: 8, zero: 3, seqLen: 8192, globalBatch: 16, microBatch: 2, recompute: 'selective', dtype: 'bf16' }));
     const e = run('torchtitan');
     const c = run('torchtitan-compile');

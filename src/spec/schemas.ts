@@ -854,6 +854,7 @@ const runtimeBlocks = {
       grad_buffer_passes: { type: 'number', minimum: 0, maximum: 16 },
       average_in_collective: { type: 'boolean' },
       pipeline_schedules: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['1f1b', 'interleaved', 'dualpipe'] } },
+      default_schedule: { enum: ['1f1b', 'interleaved', 'dualpipe'] },
       optimizer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1024 },
       optimizer_state_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 64 },
       loss_forward_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 256 },

@@ -1001,6 +1001,9 @@ export interface RuntimeSettings {
     lossForwardBytes?: number;
     lossBackwardBytes?: number;
     pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
+    // defaultSchedule: the schedule the framework itself runs when the run names none (Megatron-LM: no virtual stages ->
+    // 1F1B; torchtitan: pipeline_parallel_schedule "1F1B"); absent: src/sim/training/schedule.ts's production default
+    defaultSchedule?: '1f1b' | 'interleaved' | 'dualpipe';
     // the training GEMM dtypes (train --dtype) the runtime has a recipe for; absent: all. Another is priced as asked,
     // with a warning (src/sim/training/train.ts)
     gemmDtypes?: ('bf16' | 'fp8' | 'int8')[];

@@ -24,6 +24,9 @@
 //    (runtimes/*.yaml training.pipeline_schedules; Megatron / NeMo: 1f1b and interleaved), and the default is the first
 //    of DualPipe, interleaved, 1F1B that the runtime has and the split allows.
 //  - Plain 1F1B otherwise (pp = 1, too few layers or micro-batches).
+//  A runtime that says what its framework runs when no schedule is named (training.default_schedule: Megatron-LM and
+//  torchtitan run plain 1F1B unless virtual stages / another schedule are asked for; NeMo's recipes set virtual stages:
+//  interleaved where the split allows, as above, never DualPipe) overrides this choice.
 import type { DecoderShape } from './shapes.js';
 import type { Schedule } from './types.js';
 
@@ -58,9 +61,14 @@ export function defaultSchedule(s: DecoderShape, pp: number, ep: number, m: numb
 }
 
 // Schedule named by the user, with --interleave when given: fills in what they left out.
-export function resolveSchedule(s: DecoderShape, pp: number, ep: number, m: number, schedule?: string, interleave?: number, has?: readonly Schedule[]): ScheduleChoice {
+// `framework`: the schedule the runtime's framework runs when the run names none (runtime training.default_schedule:
+// Megatron-LM and torchtitan run plain 1F1B unless told otherwise); it replaces the production default above.
+export function resolveSchedule(s: DecoderShape, pp: number, ep: number, m: number, schedule?: string, interleave?: number, has?: readonly Schedule[], framework?: Schedule): ScheduleChoice {
   if (schedule === undefined) {
     if (interleave !== undefined) return { schedule: interleave > 1 ? 'interleaved' : '1f1b', interleave };
+    // a framework that interleaves by default (NeMo's recipes set virtual stages) does so where the split allows
+    if (framework === 'interleaved') return defaultSchedule(s, pp, ep, m, (has ?? ['1f1b', 'interleaved']).filter((x) => x !== 'dualpipe'));
+    if (framework !== undefined && pp > 1) return resolveSchedule(s, pp, ep, m, framework, undefined, has);
     return defaultSchedule(s, pp, ep, m, has);
   }
   if (schedule === '1f1b' || schedule === 'dualpipe') return { schedule, interleave: interleave ?? 1 };

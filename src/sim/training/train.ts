@@ -140,7 +140,7 @@ export function buildTrainRequest(model: NormalizedModel, hardware: NormalizedHa
   if (o.interleave !== undefined && (!Number.isInteger(o.interleave) || o.interleave < 1)) throw new UserError(`--interleave must be a positive integer (got "${o.interleave}")`);
   const shape = decoderShape(model);
   const has = bound.runtime?.training?.pipelineSchedules;
-  const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave, has);
+  const sched = resolveSchedule(shape, pp, ep, globalBatch / (dp * microBatch), o.schedule, o.interleave, has, bound.runtime?.training?.defaultSchedule);
   const dtype = (o.dtype ?? 'bf16') as TrainDtype;
   if (dtype !== 'bf16' && dtype !== 'fp8' && dtype !== 'int8') throw new UserError(`--dtype must be bf16, fp8 or int8 (got "${o.dtype}")`);
   // --remat-policy NAME (MaxText's remat_policy): "full" is --recompute full, the others a selective policy on dense blocks
