@@ -21,6 +21,8 @@ describe('accuracy', () => {
   it('a row with another field count than the header is one line naming its line and id', () => {
     expect(() => parseCsv('id,b,c\nN1,x,y\nN2,"1F1B",w,z\n', 'm.csv')).toThrow(/^m\.csv:3 \(id N2\): 4 fields, the header has 3 \(a quote inside a quoted field is written twice: ""\)$/);
     expect(() => parseCsv('id,b,c\nN1,"two\nlines",y\nN2,x\n', 'm.csv')).toThrow(/^m\.csv:4 \(id N2\): 2 fields, the header has 3/);
+    // accuracy --file names the file it read, not the bundled one
+    expect(() => runAccuracy('id,b,c\nN1,x,y,z\n', undefined, undefined, 'mine.csv')).toThrow(/^mine\.csv:2 \(id N1\): 4 fields/);
     expect(parseCsv(csv).length).toBeGreaterThan(2000); // the file itself parses, every row at the header's width
   });
   it('parses hwperf commands into name, args and flags', () => {

@@ -21,7 +21,7 @@ export default class Accuracy extends BaseCommand {
     const bar = startProgress({ label: 'accuracy', json: this.jsonEnabled() });
     let report;
     try {
-      report = runAccuracy(readValidationCsv(flags.file), flags.category?.split(','), (done, total) => bar.update(done, total));
+      report = runAccuracy(readValidationCsv(flags.file), flags.category?.split(','), (done, total) => bar.update(done, total), flags.file === DEFAULT_CSV ? undefined : flags.file);
     } finally {
       bar.done();
     }

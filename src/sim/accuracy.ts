@@ -213,8 +213,13 @@ export function runRow(r: Record<string, string>): AccuracyRow {
   }
 }
 
-export function runAccuracy(csvText: string, categories?: string[], onProgress?: (done: number, total: number) => void): AccuracyReport {
-  const all = parseCsv(csvText, 'validation/public-measurements.csv');
+export function runAccuracy(
+  csvText: string,
+  categories?: string[],
+  onProgress?: (done: number, total: number) => void,
+  file = 'validation/public-measurements.csv',
+): AccuracyReport {
+  const all = parseCsv(csvText, file);
   const wanted = categories?.length ? new Set(categories.map((c) => c.trim().toUpperCase())) : undefined;
   const todo = all.filter((r) => r.hwperf_command && (!wanted || wanted.has((r.category ?? '').toUpperCase())));
   const rows = todo.map((r, i) => {
