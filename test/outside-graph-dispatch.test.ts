@@ -38,7 +38,9 @@ describe("launch.outside_graph: the ops vLLM's model runner calls after the repl
     expect(collectiveLaunchS(v1, 'prefill', 'allgather', false, 'logits_gather')).toBeCloseTo(131e-6, 12);
     expect(collectiveLaunchS(v1, 'decode', 'allgather', false, 'dp_allgather')).toBe(0);
     expect(collectiveLaunchS(v1, 'decode', 'allreduce', false, 'allreduce_attn')).toBe(0);
-    // SGLang captures its logits processor inside the decode graph
+    // SGLang captures its logits processor inside the decode graph: sgl-project/sglang
+    // python/sglang/srt/model_executor/cuda_graph_runner.py @21514ff5 capture_one_batch_size's run_once captures
+    // `logits_output_or_pp_proxy_tensors = forward(...)`, the model's forward, which ends in its LogitsProcessor
     expect(collectiveLaunchS(sglang, 'decode', 'allgather', false, 'logits_gather')).toBe(0);
   });
   it("the output head's linear is an eager call (launch.eager's gemm) in a replayed step; the layers' GEMMs nothing", () => {
