@@ -4,6 +4,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { runTrain, type TrainFlags } from '../sim/training/from-args.js';
 import { renderTrain, renderTrainSearch } from '../report/train-text.js';
 import { runtimeFlag } from '../cli/runtime-flag.js';
+import { PIPELINE_SCHEDULES } from '../spec/types.js';
 
 export default class Train extends BaseCommand {
   static summary = 'Estimate a training run: step time, MFU, tokens/s, total time, device-hours, memory per device.';
@@ -48,7 +49,7 @@ export default class Train extends BaseCommand {
     interleave: Flags.integer({ description: 'virtual pipeline stages per device (interleaved 1F1B); default: the largest v leaving ≥ 2 layers per chunk' }),
     schedule: Flags.string({
       description: 'pipeline schedule (default: dualpipe for MoE with ep > 1 on an even pp where the runtime has it, else interleaved when layers allow, else 1f1b)',
-      options: ['1f1b', 'interleaved', 'dualpipe'],
+      options: [...PIPELINE_SCHEDULES],
     }),
     'seq-len': Flags.integer({ description: 'tokens per sequence' }),
     'global-batch': Flags.integer({ description: 'sequences per optimizer step' }),

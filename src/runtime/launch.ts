@@ -3,7 +3,7 @@
 // the host's dispatch chain and the device's kernels (asyncStepSeconds: a decoder pass sums both, src/sim/decoder.ts);
 // an op priced alone (non-decoder passes, training layers, a CPU run as the device) lasts max(device time, its
 // dispatch). Closed form per op (× its count), no per-token loops.
-import type { DecoderHostArch, DecoderModel, NormalizedHardware } from '../spec/types.js';
+import type { DecoderHostArch, DecoderModel, LaunchCosts, NormalizedHardware } from '../spec/types.js';
 import type { CollectiveKind } from '../model/op.js';
 
 /** 'decode': a step of one new token per sequence (what serving engines capture as CUDA graphs); 'decode_eager': such a
@@ -216,7 +216,7 @@ export function collectiveLaunchS(hw: NormalizedHardware, phase: LaunchPhase, ki
 }
 
 /** the runtime's host cost of one op of `kind` (launch.per_kernel_by_kind), undefined where it prices none by kind */
-function byKindS(l: { perKernelByKindS?: Readonly<Record<string, number>> } | undefined, kind: string): number | undefined {
+function byKindS(l: LaunchCosts | undefined, kind: string): number | undefined {
   const t = l?.perKernelByKindS;
   return t !== undefined && Object.hasOwn(t, kind) ? t[kind] : undefined;
 }

@@ -3,7 +3,7 @@
 // helpful "needs a unit" message there.
 // `x-range` is the quantity's sane range in SI units (bytes, B/s, FLOP/s, W, J/bit, s, Hz, USD), checked after
 // unit conversion (normalize-hardware.ts, --set): far beyond any real part, it keeps results finite and meaningful.
-import { ADMISSIONS, BATCHINGS, DECODER_GRAPH_OPS, DECODER_HOST_ARCHS, GRAPH_CAPTURES, HARDWARE_VENDORS, LAUNCH_CAPTURES, UNQUANTIZED_MODULES, WEIGHT_ONLY_MOE_KERNELS } from './types.js';
+import { ADMISSIONS, BATCHINGS, DECODER_GRAPH_OPS, DECODER_HOST_ARCHS, GRAPH_CAPTURES, HARDWARE_VENDORS, LAUNCH_CAPTURES, PIPELINE_SCHEDULES, UNQUANTIZED_MODULES, WEIGHT_ONLY_MOE_KERNELS } from './types.js';
 import { QUANT_SCHEMES } from '../model/quant.js';
 
 const qty = (min: number, max: number) => ({ type: ['string', 'number'], 'x-range': [min, max] });
@@ -853,8 +853,8 @@ const runtimeBlocks = {
       pp_warmup_flush_p2p: { enum: ['blocking', 'overlapped'] },
       grad_buffer_passes: { type: 'number', minimum: 0, maximum: 16 },
       average_in_collective: { type: 'boolean' },
-      pipeline_schedules: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['1f1b', 'interleaved', 'dualpipe'] } },
-      default_schedule: { enum: ['1f1b', 'interleaved', 'dualpipe'] },
+      pipeline_schedules: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...PIPELINE_SCHEDULES] } },
+      default_schedule: { enum: [...PIPELINE_SCHEDULES] },
       optimizer_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 1024 },
       optimizer_state_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 64 },
       loss_forward_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 256 },

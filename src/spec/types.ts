@@ -397,6 +397,11 @@ export type Sampling = (typeof SAMPLINGS)[number];
 /** in-flight or static batching (scheduler.batching, below) */
 export const BATCHINGS = ['inflight', 'static'] as const;
 export type Batching = (typeof BATCHINGS)[number];
+/** a block of per-op host costs (a runtime's launch, and launch.eager under it): per kernel, and one-kernel ops by kind */
+export interface LaunchCosts { perKernelS: number; perKernelByKindS?: Readonly<Record<string, number>> }
+/** a training pipeline schedule (training.pipeline_schedules / default_schedule, below; src/sim/training/schedule.ts) */
+export const PIPELINE_SCHEDULES = ['1f1b', 'interleaved', 'dualpipe'] as const;
+export type PipelineSchedule = (typeof PIPELINE_SCHEDULES)[number];
 /** the weight-only MoE kernel (kernels.weightOnlyMoeKernel, below) */
 export const WEIGHT_ONLY_MOE_KERNELS = ['default', 'marlin'] as const;
 export type WeightOnlyMoeKernel = (typeof WEIGHT_ONLY_MOE_KERNELS)[number];
@@ -474,7 +479,7 @@ export interface RuntimeSettings {
     perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
     // the host's dispatch per op when a run turns the graphs off (`--set runtime.graphs=none`), in place of perKernelS /
     // perKernelByKindS (src/runtime/override.ts eagerLaunch); absent: those stand
-    eager?: { perKernelS: number; perKernelByKindS?: Readonly<Record<string, number>> };
+    eager?: LaunchCosts;
     graphs: GraphCapture; // which phases replay captured graphs (CUDA/HIP graphs, static NPU graphs)
     // what those phases replay: 'command_buffers' = the host records every step's kernels into command buffers ahead of
     // the GPU and submits them in batches (ggml-vulkan, ggml-metal, MLX): no graph the driver replays, so nothing a
@@ -1000,10 +1005,10 @@ export interface RuntimeSettings {
     optimizerStateBytes?: number;
     lossForwardBytes?: number;
     lossBackwardBytes?: number;
-    pipelineSchedules?: ('1f1b' | 'interleaved' | 'dualpipe')[];
+    pipelineSchedules?: PipelineSchedule[];
     // defaultSchedule: the schedule the framework itself runs when the run names none (Megatron-LM: no virtual stages ->
     // 1F1B; torchtitan: pipeline_parallel_schedule "1F1B"); absent: src/sim/training/schedule.ts's production default
-    defaultSchedule?: '1f1b' | 'interleaved' | 'dualpipe';
+    defaultSchedule?: PipelineSchedule;
     // the training GEMM dtypes (train --dtype) the runtime has a recipe for; absent: all. Another is priced as asked,
     // with a warning (src/sim/training/train.ts)
     gemmDtypes?: ('bf16' | 'fp8' | 'int8')[];

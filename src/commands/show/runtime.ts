@@ -5,7 +5,7 @@ import { boundRuntime, resolveRuntime } from '../../runtime/resolve.js';
 import { fmtBandwidth, fmtBytes, fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
 import { decodingOf, encoderTokenBudget, whisperTimestamps } from '../../model/whisper-graph.js';
 import { kvCacheRule } from '../../runtime/kv-cache.js';
-import type { FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
+import type { FusionGroup, LaunchCosts, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
 
 /** the eager loop's host costs as --json prints them (settings and overrides alike) */
 const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({
@@ -38,11 +38,11 @@ function byTpJson(t: readonly [number, number][] | undefined): Record<string, nu
   return t ? Object.fromEntries(t.map(([k, v]) => [String(k), v])) : null;
 }
 
-/** settings as --json prints them (SI, snake_case) */
-// a block of per-op host costs (launch, and launch.eager under it): per kernel, and one-kernel ops by kind
-type LaunchCosts = { perKernelS: number; perKernelByKindS?: Readonly<Record<string, number>> };
+// a block of per-op host costs (launch, and launch.eager under it) as --json prints it, and one-kernel ops by kind as text
 const launchCostsJson = (c: LaunchCosts) => ({ per_kernel_s: c.perKernelS, per_kernel_by_kind_s: c.perKernelByKindS ?? null });
 const byKindText = (m: Readonly<Record<string, number>>) => Object.entries(m).map(([k, v]) => `${k} ${fmtSeconds(v)}`).join(', ');
+
+/** settings as --json prints them (SI, snake_case) */
 
 function settingsJson(s: RuntimeSettings) {
   const dec = decodingOf(s);

@@ -7,9 +7,9 @@ import { UserError } from '../../spec/errors.js';
 import { applyWhatIfs } from '../../hardware/whatif.js';
 import { applySetPlain } from '../../hardware/set-path.js';
 import { parseTcoOption } from '../tco.js';
-import { buildTrainRequest, parseRecomputeModules, simulateTraining, type TrainOptions } from './train.js';
+import { SCHEDULES, buildTrainRequest, parseRecomputeModules, simulateTraining, type TrainOptions } from './train.js';
 import { searchTraining } from './search.js';
-import type { TrainDtype, TrainResult, ZeroStage } from './types.js';
+import type { Schedule, TrainDtype, TrainResult, ZeroStage } from './types.js';
 import type { NormalizedHardware, NormalizedModel, NormalizedRuntime } from '../../spec/types.js';
 
 export interface TrainFlags {
@@ -115,7 +115,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
   if (f.top !== undefined && !(Number.isInteger(f.top) && f.top >= 1 && f.top <= MAX_TOP)) throw new UserError(`--top: expected an integer from 1 to ${MAX_TOP} (configurations printed with --search), found "${f.top}"`);
   if (f.search) {
     if (o.rematPolicy !== undefined) throw new UserError('--remat-policy does not go with --search (the search picks the recompute policy; price one split with --remat-policy)');
-    if (o.schedule !== undefined && !['1f1b', 'interleaved', 'dualpipe'].includes(o.schedule)) throw new UserError(`--schedule must be 1f1b, interleaved, dualpipe (got "${o.schedule}")`);
+    if (o.schedule !== undefined && !SCHEDULES.includes(o.schedule as Schedule)) throw new UserError(`--schedule must be ${SCHEDULES.join(', ')} (got "${o.schedule}")`);
     if (model.family !== 'decoder') throw new UserError(`train: only decoder models are supported (${model.id} is ${model.family})`);
     return searchTraining(model, hw, {
       devices: o.devices,
@@ -137,7 +137,7 @@ export async function runTrain(f: TrainFlags): Promise<TrainResult | { configs: 
       recompute: o.recompute as 'auto' | 'none' | 'selective' | 'full' | undefined,
       recomputeModules: parseRecomputeModules(o.recomputeModules, o.recompute ?? 'auto'),
       recomputeNumLayers: o.recomputeNumLayers,
-      schedule: o.schedule as '1f1b' | 'interleaved' | 'dualpipe' | undefined,
+      schedule: o.schedule as Schedule | undefined,
       interleave: o.interleave,
     });
   }

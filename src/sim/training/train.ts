@@ -7,7 +7,7 @@
 import { shardGroups } from './fsdp-scope.js';
 import { fsdpStepResident } from './fsdp-reshard.js';
 import { withDefaultRuntime } from '../../runtime/resolve.js';
-import type { BoundRuntime } from '../../spec/types.js';
+import { PIPELINE_SCHEDULES, type BoundRuntime } from '../../spec/types.js';
 import { workEnergy } from '../energy-cost.js';
 import { tco } from '../tco.js';
 import type { Dtype, NormalizedHardware, NormalizedModel } from '../../spec/types.js';
@@ -22,7 +22,7 @@ import { GOODPUT, RECOMPUTE_MODULES, type Recompute, type RecomputeModule, type 
 import { recomputeLadder } from './recompute.js';
 import { REMAT_POLICIES, type RematPolicy } from './remat-policy.js';
 
-export const SCHEDULES: Schedule[] = ['1f1b', 'interleaved', 'dualpipe'];
+export const SCHEDULES: readonly Schedule[] = PIPELINE_SCHEDULES;
 
 // ZeRO-3 units kept gathered through the step (./fsdp-reshard.ts) hold the stage's parameters unsharded, and over
 // several micro-batches the gradients too, at the reduce dtype (./memory.ts MemoryInput.resident)

@@ -2,7 +2,7 @@
 // Requests are plain objects built from flags by a pure function (./request.ts); results are SI numbers with
 // snake_case keys as printed by --json. Every key is present even when memory does not fit.
 import type { PlanShape } from './plan.js';
-import type { DecoderModel, NormalizedHardware } from '../../spec/types.js';
+import type { DecoderModel, NormalizedHardware, PipelineSchedule } from '../../spec/types.js';
 import type { MemoryFit } from '../types.js';
 import type { RematPolicy } from './remat-policy.js';
 
@@ -30,7 +30,7 @@ export type ZeroStage = 0 | 1 | 2 | 3;
 // Pipeline schedule (./schedule.ts): plain 1F1B, interleaved 1F1B with v virtual stages per device (Narayanan et al.
 // 2021 §2.2.2), or DeepSeek's DualPipe (DeepSeek-V3 report §3.2.1: bidirectional, forward/backward chunk pairs whose
 // expert-parallel all-to-all and PP sends are hidden behind the other chunk's compute).
-export type Schedule = '1f1b' | 'interleaved' | 'dualpipe';
+export type Schedule = PipelineSchedule;
 
 // The split (devices, tp, pp, cp, dp, ep, interleave, schedule, seqLen, globalBatch, microBatch) is the plan's
 // shape (./plan.ts PlanShape); a request adds what and where to train.
