@@ -1,8 +1,10 @@
 // A collective whose group spans several scale-up domains (nodes): NCCL's hierarchical pricing, not a flat ring.
 //
-//   seconds = max( α(kind, ranks, nodes) + traffic · bytes / busbw ,  traffic · bytes / (busbw · COLLECTIVE_SHAPE(bytes)) )
+//   seconds = max( NCCL(kind, ranks, nodes, traffic · bytes / busbw) ,  traffic · bytes / (busbw · COLLECTIVE_SHAPE(bytes)) )
 //
-// α is NCCL's own latency model (src/graph/tuning.cc, NVIDIA/nccl @5067397, ncclTopoTuneModel, default tuner
+// NCCL(...) is NCCL's cost model at its fastest protocol for the ring family (./nccl-protocols.ts: each protocol's α
+// plus the wire at its share of busbw). scaleOutLatency below is that model's LL α, which the all-to-all and p2p
+// keep. It is NCCL's own latency model (src/graph/tuning.cc, NVIDIA/nccl @5067397, ncclTopoTuneModel, default tuner
 // constants, LL protocol): across nodes an all-reduce runs as a tree — base 6.8 µs + 2·((g − 1)·0.6 µs NVLink hops +
 // log2(nodes)·5.0 µs network hops) with g ranks per node — or as a ring whose 2(n − 1) steps are 2(nodes − 1) network
 // hops of 2.7 µs and the rest NVLink hops of max(0.6, 1.0 µs x86 net overhead) on a 6.6 µs base; NCCL takes the
@@ -20,6 +22,8 @@ import type { LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { trafficFactor } from './collectives.js';
 import { collectiveShape } from '../hardware/efficiency.js';
 import { scaleOutBusBw } from './scale-out-busbw.js';
+import type { NcclOptions } from './nccl-protocols.js';
+import { ncclChoices, ncclModelSeconds } from './nccl-protocols.js';
 
 // NCCL tuning.cc @5067397 default tuner constants (µs): baseLatencies Tree/Ring LL, hwLatencies NVLINK Tree/Ring LL,
 // NET Tree/Ring LL, getNetOverhead on x86 Intel hosts.
@@ -51,7 +55,26 @@ export function scaleOutSeconds(hw: NormalizedHardware, link: LinkSpec, kind: Co
   const perNode = Math.max(1, Math.min(n, ranksPerNode ?? domain));
   const bw = scaleOutBusBw(hw, link, kind, perNode);
   const wire = (trafficFactor(kind, n) * bytes) / bw;
-  return latencyOrShaped(scaleOutLatency(kind, n, perNode), wire, bytes, bw);
+  return modelOrShaped(ncclSeconds(hw, kind, bytes, n, perNode, wire, bw), wire, bytes, bw);
+}
+
+/**
+ * which of NCCL's protocols run on `hw` (./nccl-protocols.ts): LL128 on NVIDIA parts joined by NVLink (ASSUMPTION: each
+ * GPU's NIC on its PCIe switch, the DGX / HGX layout), the larger ring plateau before Ampere
+ */
+export function ncclOptions(hw: NormalizedHardware): NcclOptions {
+  const arch = hw.architecture ?? '';
+  return { ll128: hw.vendor === 'nvidia' && /^nvlink/.test(hw.scaleUp?.technology ?? ''), preAmpere: arch === 'volta' || arch === 'turing' };
+}
+
+/**
+ * NCCL's modelled seconds of one scale-out collective whose traffic takes `largeWireS` at the large-message bus
+ * bandwidth `busbw`: for the ring family (all-reduce, all-gather, reduce-scatter) the fastest of its protocols and
+ * algorithms (./nccl-protocols.ts); all-to-all and p2p their one start-up (scaleOutLatency) plus the wire
+ */
+export function ncclSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, n: number, perNode: number, largeWireS: number, busbw: number): number {
+  if (kind === 'p2p' || kind === 'alltoall' || !(busbw > 0)) return scaleOutLatency(kind, n, perNode) + largeWireS;
+  return ncclModelSeconds(ncclChoices(kind, bytes, n, perNode, busbw, ncclOptions(hw)), largeWireS);
 }
 
 // The large-message bus bandwidth of the sweeps COLLECTIVE_SHAPE averages (src/hardware/efficiency.ts): 8x H100 NVLS
@@ -66,9 +89,14 @@ const SHAPE_REFERENCE_BUSBW = 327.5e9;
  * the expert all-to-all in ./training/step.ts) price every scale-out collective through it.
  */
 export function latencyOrShaped(alphaS: number, largeWireS: number, bytes: number, busbw?: number): number {
+  return modelOrShaped(alphaS + largeWireS, largeWireS, bytes, busbw);
+}
+
+/** a modelled collective time `modelS` (start-up and wire), or the wire at the size-shaped rate, whichever is longer */
+export function modelOrShaped(modelS: number, largeWireS: number, bytes: number, busbw?: number): number {
   // On a link slower than the shape's fabrics (one 200 GbE port between two DGX Sparks, 25 GB/s) the same start-up
   // time is worth fewer bytes: the shape is read at the message size that would take as long on them. Read at the raw
   // size it priced a 16 KiB all-reduce over one such port at ~320 µs, where NCCL's own model (α) gives ~12 µs.
   const equivalent = busbw !== undefined && busbw > 0 ? bytes * Math.max(1, SHAPE_REFERENCE_BUSBW / busbw) : bytes;
-  return Math.max(alphaS + largeWireS, largeWireS / collectiveShape(equivalent));
+  return Math.max(modelS, largeWireS / collectiveShape(equivalent));
 }

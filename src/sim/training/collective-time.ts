@@ -10,15 +10,16 @@
 // the shaped wire, whichever is longer). Training now does the same:
 //
 //   scale-up (and host) links:  traffic · bytes / (bandwidth · efficiency(bytes))
-//   scale-out link:             max( that ,  α_NCCL(kind, n, per node) + the same traffic at the large-message rate )
+//   scale-out link:             max( that ,  min over NCCL's protocols p of α_p(kind, n, per node) + the same traffic at
+//                                             p's share of the large-message rate )
 //
-// α is NCCL's own latency model (src/sim/scale-out.ts scaleOutLatency, NVIDIA/nccl src/graph/tuning.cc): it grows with
-// the ring's length, which an 8-GPU sweep cannot show. The large-message rate is efficiency(bytes) /
+// α_p is NCCL's own latency model (src/sim/nccl-protocols.ts, NVIDIA/nccl src/graph/tuning.cc): it grows with the
+// ring's length, which an 8-GPU sweep cannot show, and large messages run LL128 / Simple, whose hops cost more than LL's. The large-message rate is efficiency(bytes) /
 // COLLECTIVE_SHAPE(bytes): every scale-out efficiency here is a large-message fraction times that shape.
 import type { CollectiveKind } from '../../model/op.js';
 import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
 import { trafficFactor } from '../collectives.js';
-import { latencyOrShaped, scaleOutLatency } from '../scale-out.js';
+import { modelOrShaped, ncclSeconds } from '../scale-out.js';
 import { collectiveShape } from '../../hardware/efficiency.js';
 
 /**
@@ -29,5 +30,6 @@ export function trainingCollectiveTime(hw: NormalizedHardware, kind: CollectiveK
   if (n <= 1 || bytes <= 0 || !(efficiency > 0)) return 0;
   const wire = (trafficFactor(kind, n) * bytes) / (link.bandwidthBytePerS * efficiency);
   if (link !== hw.scaleOut) return wire;
-  return latencyOrShaped(scaleOutLatency(kind, n, perNode), wire * collectiveShape(bytes), bytes);
+  const large = wire * collectiveShape(bytes);
+  return modelOrShaped(ncclSeconds(hw, kind, bytes, n, perNode, large, (trafficFactor(kind, n) * bytes) / large), large, bytes);
 }
