@@ -92,7 +92,10 @@ describe('MoE blocks as ZeRO-3 leaf modules (runtimes/llamafactory.yaml training
   it('a leaf block pays no per-expert hook ops: faster than per-module hooks, slower than batched experts', () => {
     const leaf = run(lf).step_s!;
     expect(leaf).toBeLessThan(run(deepspeed).step_s!);
-    expect(leaf).toBeGreaterThan(run(noLoop, { ep: 1 }).step_s!);
+    // batched experts gathered the same way (one leaf block): only the host loop differs (a non-leaf block under full
+    // recompute also gathers its early experts again in the backward: src/sim/training/zero3-modules.ts)
+    const batchedLeaf: NormalizedRuntime = { ...noLoop, training: { ...noLoop.training, zero3MoeLeaf: true } };
+    expect(leaf).toBeGreaterThan(run(batchedLeaf, { ep: 1 }).step_s!);
     // without ZeRO-3 there are no hooks to skip: the same host time either way
     expect(run(lf, { zero: 2, ep: 1 }).step_s!).toBeCloseTo(run(deepspeed, { zero: 2, ep: 1 }).step_s!, 9);
   });

@@ -42,10 +42,11 @@ export function fsdpStepResident(hw: NormalizedHardware, microBatches: number, p
  * `microBatches` micro-batches. Per micro-batch (FSDP2's default): 2·ag + rs each time; per step ('step'): ag + rs once.
  * Returns the collective seconds per occurrence, how many times they occur and how many micro-batches' compute each
  * occurrence can hide behind (kept gathered over several micro-batches: the gather behind the first, the
- * reduce-scatter behind the last, 2; otherwise its own micro-batch, 1).
+ * reduce-scatter behind the last, 2; otherwise its own micro-batch, 1). `again`: seconds of the gathers a recomputing
+ * backward repeats when resharding per micro-batch (DeepSpeed's reuse distance: ./zero3-modules.ts); none when kept.
  */
-export function fsdpStepTraffic(hw: NormalizedHardware, ag: number, rs: number, microBatches: number, pp = 1): { perS: number; times: number; windows: number } {
+export function fsdpStepTraffic(hw: NormalizedHardware, ag: number, rs: number, microBatches: number, pp = 1, again = 0): { perS: number; times: number; windows: number } {
   return fsdpStepResident(hw, microBatches, pp)
     ? { perS: ag + rs, times: 1, windows: microBatches >= 2 ? 2 : 1 }
-    : { perS: 2 * ag + rs, times: microBatches, windows: 1 };
+    : { perS: 2 * ag + again + rs, times: microBatches, windows: 1 };
 }

@@ -22,7 +22,7 @@ import { policyOf } from './memory.js';
 import { exposedComm, overlapShares } from '../overlap.js';
 import { beforeSyncForwardS, moeHostFloor, syncedMoePass, withMoeHostFloor, type MoeHostFloor } from './moe-host-sync.js';
 import { expertLoopHostFloor, hitExperts } from './expert-loop.js';
-import { zero3ModuleGathers, type ModuleGathers } from './zero3-modules.js';
+import { zero3ModuleGathers, zero3RecomputeRegathers, type ModuleGathers } from './zero3-modules.js';
 import { launchFloorS } from '../../runtime/launch.js';
 import { dpExposed, edgeBuckets } from './dp-overlap.js';
 import { zeroGatherInStep, zeroReduceOnCompute, zeroReductions } from './zero-overlap.js';
@@ -479,6 +479,11 @@ export function stepTime(i: StepInput): StepResult {
   const ag = mg
     ? moduleGathers(mg.dense, gatherBytes, sDense, p.tp) + moduleGathers(mg.expert, expertGatherBytes, sExpert, et * p.ep)
     : bucketed('allgather', copies * denseParams, gatherBytes, sDense, p.tp) + bucketed('allgather', copies * expertParams, expertGatherBytes, sExpert, et * p.ep);
+  // module by module under full recompute, the modules whose later layer-mates outweigh half of DeepSpeed's reuse
+  // distance are gathered a third time in the backward (./zero3-modules.ts zero3RecomputeRegathers), on the share of the
+  // layers recomputed
+  const rg = mg && fullShare > 0 ? zero3RecomputeRegathers(s, p, hw.runtime?.training?.zero3MoeLeaf === true) : undefined;
+  const agAgain = rg ? fullShare * (moduleGathers(rg.dense, gatherBytes, sDense, p.tp) + moduleGathers(rg.expert, expertGatherBytes, sExpert, et * p.ep)) : 0;
   const buckets = Math.max(1, (copies * (denseParams + expertParams)) / bucketParams);
   // The buckets at the two edges of the step are not average ones: the bucketed layouts walk the parameters in
   // reverse registration order and close a bucket once it reaches the bucket size (Megatron-Core
@@ -511,7 +516,7 @@ export function stepTime(i: StepInput): StepResult {
     }
     // per micro-batch (FSDP2's default resharding) or once per step where the runtime keeps the parameters gathered
     // through the step (training.fsdp_reshard step, or pipeline under PP: ./fsdp-reshard.ts)
-    const traffic = fsdpStepTraffic(hw, ag, rs, m, p.pp);
+    const traffic = fsdpStepTraffic(hw, ag, rs, m, p.pp, agAgain);
     // DeepSpeed with overlap_comm off reduce-scatters on the compute stream (./zero-overlap.ts): only the gathers hide
     const rsOut = zeroReduceOnCompute(hw, i.zero) ? rs : 0;
     const hid = traffic.perS - rsOut;

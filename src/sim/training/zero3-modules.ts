@@ -51,3 +51,59 @@ export function zero3ModuleGathers(s: DecoderShape, p: PlanShape, leaf = false):
   else add(out.expert, mods * moe * (s.experts / p.ep), expert);
   return out;
 }
+
+// DeepSpeed's stage3_max_reuse_distance: 1e9 parameters by default (deepspeed/runtime/zero/config.py @v0.16.9
+// DeepSpeedZeroConfig.max_reuse_distance = pp_int(1e9); Hugging Face's and ms-swift's ZeRO-3 configs set 1e9 too).
+export const ZERO3_MAX_REUSE_DISTANCE = 1e9;
+
+/** modules of one decoder layer in forward order, as `count` modules of `params` each; `expert`: routed-expert group */
+interface LayerModules {
+  count: number;
+  params: number;
+  expert: boolean;
+}
+
+/**
+ * The modules a full-recompute backward gathers a second time under DeepSpeed's ZeRO-3. With activation checkpointing
+ * the backward of a layer reruns its forward (each module's pre-forward hook fetches it, the post-forward hook releases
+ * it) and then runs the module backwards in reverse order. release_sub_module keeps a module's parameters only when
+ * __params_to_release, walking the recorded trace forward from that point, meets the module again before it has
+ * passed max_reuse_distance parameters (partitioned_param_coordinator.py @v0.16.9: `for module in
+ * self.__submodule_order[step_id:]: if params_traversed >= self.__max_reuse_dist_in_numel: break`). After module i's
+ * recompute the trace holds the layer's later modules twice (their recompute, then their backward) before module i's
+ * own backward, so module i is gathered again iff 2·(parameters of the layer's modules after it) ≥ the distance: the
+ * last modules of a layer stay, the first ones go once the layer holds more than ~half the distance (GPT-3 175B's
+ * 1.8e9-parameter layer: all but the second FFN projection; Llama-70B's attention projections; an 8B model's none).
+ * Without recompute the forward's parameters are long released before the backward (the 2 gathers already priced).
+ * Same list shape as zero3ModuleGathers, per pass of the layers recomputed.
+ */
+export function zero3RecomputeRegathers(s: DecoderShape, p: PlanShape, leaf = false, reuse = ZERO3_MAX_REUSE_DISTANCE): { dense: ModuleGathers[]; expert: ModuleGathers[] } {
+  const layers = s.layers / p.pp;
+  const h = s.hidden;
+  const mods = s.gated ? 3 : 2;
+  const attn: LayerModules = { count: 4, params: s.attnParams / 4 / p.tp, expert: false };
+  const expert = (s.expertWidth * h) / expertTp(p);
+  const shared: LayerModules[] = s.sharedWidth > 0 ? [{ count: mods, params: (s.sharedWidth * h) / p.tp, expert: false }] : [];
+  const denseLayer: LayerModules[] = [attn, { count: mods, params: (s.ffnWidth * h) / p.tp, expert: false }];
+  const moeLayer: LayerModules[] = leaf
+    ? [attn, { count: 1, params: mods * (s.experts / p.ep) * expert + s.experts * h, expert: true }, ...shared]
+    : [attn, { count: 1, params: s.experts * h, expert: false }, { count: mods * (s.experts / p.ep), params: expert, expert: true }, ...shared];
+  const out: { dense: ModuleGathers[]; expert: ModuleGathers[] } = { dense: [], expert: [] };
+  const addLayer = (mods: LayerModules[], times: number) => {
+    if (!(times > 0)) return;
+    let after = 0; // parameters of the layer's modules after the current group
+    for (let gi = mods.length - 1; gi >= 0; gi--) {
+      const g = mods[gi]!;
+      if (g.count > 0 && g.params > 0) {
+        // the k-th module from the group's end has after + k·params behind it; it is gathered again once 2·that ≥ reuse
+        const kept = Math.min(g.count, Math.max(0, Math.ceil((reuse / 2 - after) / g.params)));
+        const again = g.count - kept;
+        if (again > 0) (g.expert ? out.expert : out.dense).push({ count: again * times, params: g.params });
+        after += g.count * g.params;
+      }
+    }
+  };
+  addLayer(denseLayer, layers * (s.denseLayers / s.layers));
+  addLayer(moeLayer, layers * (s.moeLayers / s.layers));
+  return out;
+}
