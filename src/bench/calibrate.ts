@@ -6,6 +6,7 @@
 //   attention   best measured SDPA fraction of the matrix peak
 //   collective  all-reduce busbw / link bandwidth (nccl-tests PERFORMANCE.md), latency term kept
 import { elementwise, linear, type Op } from '../model/op.js';
+import { DTYPE_BYTES } from '../model/dtype-bytes.js';
 import { matrixPeak, opCost } from '../sim/roofline.js';
 import { commSeconds } from '../sim/parallel.js';
 import { efficiencyTable, gemmFlops, round3 } from './profile.js';
@@ -31,7 +32,6 @@ export interface CalibrationResult {
   warnings: string[];
 }
 
-const BYTES: Partial<Record<Dtype, number>> = { fp64: 8, fp32: 4, tf32: 4, bf16: 2, fp16: 2, fp8: 1, int8: 1 };
 const TRIAD_ELEMS = 2 ** 26; // a 1.5 GiB fp64 triad: big enough that the kernel overhead is noise
 
 interface Measured { what: string; kind: CalibrationPoint['kind']; seconds: number; price: (hw: NormalizedHardware) => number | null }
@@ -41,13 +41,13 @@ function pointsOf(bench: BenchResult): Measured[] {
   const triad = elementwise('triad', TRIAD_ELEMS, 2, 24, 'fp64');
   out.push({ what: 'STREAM triad', kind: 'memory', seconds: triad.bytes / bench.memory_bandwidth_bytes_per_s, price: (hw) => opCost(triad, hw).seconds });
   for (const g of bench.gemm) {
-    const b = BYTES[g.dtype] ?? 2;
+    const b = DTYPE_BYTES[g.dtype];
     const op = linear(`gemm ${g.m}×${g.n}×${g.k}`, g.m, g.n, g.k, g.dtype, b, b);
     out.push({ what: `gemm ${g.dtype} ${g.m}×${g.n}×${g.k}`, kind: 'gemm', seconds: gemmFlops(g) / g.flops_per_s, price: (hw) => opCost(op, hw).seconds });
   }
   for (const a of bench.attention ?? []) {
     const flops = 4 * a.batch * a.heads * a.seq * a.seq * a.head_dim;
-    const b = BYTES[a.dtype] ?? 2;
+    const b = DTYPE_BYTES[a.dtype];
     const op: Op = { name: 'sdpa', kind: 'attention', flops, bytes: 4 * a.batch * a.heads * a.seq * a.head_dim * b, weightBytes: 0, dtype: a.dtype, count: 1 };
     out.push({ what: `attention ${a.dtype} b${a.batch} h${a.heads} s${a.seq} d${a.head_dim}`, kind: 'attention', seconds: flops / a.flops_per_s, price: (hw) => opCost(op, hw).seconds });
   }

@@ -12,6 +12,7 @@
 import type { DecoderModel, Dtype } from '../spec/types.js';
 import type { QuantScheme } from '../sim/types.js';
 import { UserError } from '../spec/errors.js';
+import { DTYPE_BYTES } from './dtype-bytes.js';
 import { Q4_K_M_EMBEDDING_BITS, Q4_K_M_FFN_BITS, Q4_K_M_HEAD_BITS, q4kmAttentionBits } from './q4-k-m.js';
 
 export const QUANT_SCHEMES: readonly QuantScheme[] = ['fp32', 'bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0', 'q4_k_m'];
@@ -28,9 +29,12 @@ export interface Precision {
   gguf?: boolean; // GGUF block-quantized weights (q4_0, q8_0): llama.cpp's kernels
 }
 
-// weight bits by scheme or plain dtype
+// weight bits by scheme or plain dtype: a plain dtype's element (dtype-bytes.ts), a block-quantized scheme's with its
+// scales (the header above)
+const PLAIN_WEIGHTS: readonly Dtype[] = ['fp32', 'tf32', 'bf16', 'fp16', 'fp8', 'int8', 'fp6'];
 const WEIGHT_BITS: Record<string, number> = {
-  fp32: 32, tf32: 32, bf16: 16, fp16: 16, fp8: 8, int8: 8, fp6: 6, fp4: 4.5, int4: 4.25, q8_0: 8.5, q4_0: 4.5, q4_k_m: Q4_K_M_FFN_BITS,
+  ...Object.fromEntries(PLAIN_WEIGHTS.map((d) => [d, DTYPE_BYTES[d] * 8])),
+  fp4: 4.5, int4: 4.25, q8_0: 8.5, q4_0: 4.5, q4_k_m: Q4_K_M_FFN_BITS,
 };
 // GEMM dtype by scheme: weight-only schemes (int4, q8_0, q4_0) dequantize to fp16 and multiply in fp16
 const GEMM_DTYPE: Record<string, Dtype> = {
@@ -46,9 +50,10 @@ const KV_OF_SCHEME: Record<string, string> = {
 export function schemeKvCache(dtype: string): string | undefined {
   return Object.hasOwn(KV_OF_SCHEME, dtype) ? KV_OF_SCHEME[dtype] : undefined;
 }
-const KV_BYTES: Record<string, number> = {
-  fp32: 4, tf32: 4, bf16: 2, fp16: 2, fp8: 1, int8: 1, fp6: 0.75, fp4: 0.5625, int4: 0.53125, q8_0: 1.0625, q4_0: 0.5625,
-};
+// a KV-cache element is stored as a weight of its scheme is, block scales included (llama.cpp's q8_0 / q4_0 cache
+// types are the weight blocks; NVFP4's cache keeps the fp8 scale per 16 values)
+const KV_TYPES = [...PLAIN_WEIGHTS, 'fp4', 'int4', 'q8_0', 'q4_0'];
+const KV_BYTES: Record<string, number> = Object.fromEntries(KV_TYPES.map((k) => [k, WEIGHT_BITS[k]! / 8]));
 
 function check(flag: string, v: string): string {
   if (!Object.hasOwn(WEIGHT_BITS, v)) {

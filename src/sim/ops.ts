@@ -3,6 +3,7 @@
 import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { DTYPES } from '../spec/types.js';
 import { linear, elementwise } from '../model/op.js';
+import { DTYPE_BYTES } from '../model/dtype-bytes.js';
 import { opCost } from './roofline.js';
 import { fallbackWarning } from './kernel-physics.js';
 import { commSeconds } from './parallel.js';
@@ -23,8 +24,6 @@ export interface OpResult {
   warnings: string[];
 }
 
-const BYTES: Partial<Record<Dtype, number>> = { fp64: 8, fp32: 4, tf32: 4, bf16: 2, fp16: 2, fp8: 1, int8: 1, fp6: 0.75, fp4: 0.5, int4: 0.5 };
-
 export function checkDtype(d: string): Dtype {
   if (!(DTYPES as readonly string[]).includes(d)) throw new UserError(`--dtype: unknown dtype "${d}" (expected one of ${DTYPES.join(', ')})`);
   return d as Dtype;
@@ -40,7 +39,7 @@ export function opGemm(hw: NormalizedHardware, m: number, n: number, k: number, 
     // cuBLAS's GEMM calls take int m, n, k (cublasGemmEx): 10^14 rows once answered "3390000000000000 days"
     if (v > MAX_GEMM_DIM) throw new UserError(`--${name}: expected at most ${MAX_GEMM_DIM} (a GEMM dimension is a 32-bit int in cuBLAS), found "${v}"`);
   }
-  const b = BYTES[dtype] ?? 2;
+  const b = DTYPE_BYTES[dtype];
   const op = linear('gemm', m, n, k, dtype, b, b);
   // a GEMM micro-benchmark is a burst (the regime the efficiency tables were measured in): no sustained-load clock drop
   const e = hw.efficiency;

@@ -22,6 +22,7 @@ import type { Op } from '../model/op.js';
 import { buildEncoderGraph, buildGatedXattnGraph, buildResamplerGraph } from '../model/encoder-graph.js';
 import { buildWhisperEncoderGraph } from '../model/whisper-graph.js';
 import { countParams } from '../model/params.js';
+import { DTYPE_BYTES } from '../model/dtype-bytes.js';
 import { simulate } from './simulate.js';
 import { ditFrame } from './dit.js';
 import { patchParallelOps, vaeActivationBytes, vaeGraphs, vaeShape } from './vae.js';
@@ -88,12 +89,10 @@ function priced(stage: PipelineStage, model: NormalizedModel, runs: number, ops:
   return { stage, model, runs, seconds, beforeFirstToken: first ? seconds : 0, weightsBytes: countParams(model, req.resolveModel).total * p.weightBytes, activationBytes: runs > 0 ? peakActivationBytes(ops, req.hardware) : 0, phase: runs > 0 ? phase : undefined };
 }
 
-const STAGE_DTYPE_BYTES = { fp32: 4, bf16: 2, fp16: 2 } as const;
-
 /** the stage's own precision where its reference code fixes one (a stage's `dtype`: Wan's VAE in fp32), else the request's */
 export function stagePrecision(st: PipelineStage, p: ResolvedPrecision): ResolvedPrecision {
   if (!st.dtype) return p;
-  const b = STAGE_DTYPE_BYTES[st.dtype];
+  const b = DTYPE_BYTES[st.dtype];
   return { ...p, compute: st.dtype, weightBytes: b, actBytes: b, names: { ...p.names, weights: st.dtype, activations: st.dtype } };
 }
 

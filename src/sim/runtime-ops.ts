@@ -64,8 +64,9 @@
 //
 // Hot path: one pass over the op list, plain arithmetic; a runtime without these fields returns the list as is.
 import type { AccessClass, Op } from '../model/op.js';
-import type { NormalizedHardware } from '../spec/types.js';
+import type { Dtype, NormalizedHardware } from '../spec/types.js';
 import { kernelPhysics } from './kernel-physics.js';
+import { DTYPE_BYTES } from '../model/dtype-bytes.js';
 
 type GraphKernels = NonNullable<NormalizedHardware['runtime']>['kernels'];
 
@@ -150,7 +151,7 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
       // parameters kept wider than the compute dtype and cast at every call (kernels.weight_cast_bytes): the cast reads
       // the stored copy and writes the compute-dtype one the GEMM reads, for the weight and for the bias
       const castFrom = kk.weightCastBytes ?? 0;
-      const wb = op.dtype === 'fp16' || op.dtype === 'bf16' ? 2 : op.dtype === 'fp32' ? 4 : 0;
+      const wb = CAST_TARGETS.has(op.dtype) ? DTYPE_BYTES[op.dtype] : 0;
       if (castFrom > wb && wb > 0 && op.weightBytes > 0) {
         glue += (op.weightBytes / wb) * (castFrom + wb);
         glueKernels += 1 + (biased > 0 ? 1 : 0);
@@ -239,6 +240,8 @@ function accessScale(op: Op, kk: GraphKernels & object, bytes: number, scale: nu
   return bytes / (Math.max(0, bytes - slow) + time);
 }
 // the graph builders' activation op after an up projection (src/model/transformer-block.ts ffnOps: <block>.act)
+// the compute dtypes a kept-wider weight is cast to at each call (kernels.weight_cast_bytes); others are not cast
+const CAST_TARGETS: ReadonlySet<Dtype> = new Set<Dtype>(['fp16', 'bf16', 'fp32']);
 const isActivation = (op: Op | undefined): boolean => !!op && op.kind === 'elementwise' && /\.act$/.test(op.name);
 // the graph builders' residual adds (src/model/transformer-block.ts: <block>.residual, .residual1, .residual2)
 const RESIDUAL = /\.residual\d*$/;
