@@ -1,6 +1,6 @@
 // A runtime's settings with a vendor's or a part's override on top. Pure, and apart from the spec layer so that
 // `simulate` on library ids starts without loading ajv and yaml (issue 15: start-up).
-import type { NormalizedHardware, RuntimeOverride, RuntimeSettings } from '../spec/types.js';
+import type { LaunchCosts, NormalizedHardware, RuntimeOverride, RuntimeSettings } from '../spec/types.js';
 
 export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride> | undefined): RuntimeSettings {
   if (!o) return base;
@@ -34,21 +34,33 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
 }
 
 /**
- * The launch block of `o` over `base`. Where `o` turns the graphs off (a run's `--set runtime.graphs=none`: vLLM
- * --enforce-eager, SGLang --disable-cuda-graph) and the runtime states what its ops cost the host then (launch.eager),
- * those costs replace per_kernel and are laid over per_kernel_by_kind (a kind they do not name keeps its cost), unless
- * `o` names its own: with graphs on, a runtime's per_kernel is the cost of a launch between replayed pieces (vLLM's
- * 2.5 us), not of an op dispatched from its Python modules.
+ * The launch block of `o` over `base`. `o`'s launch.eager is laid over `base`'s field by field, as the by-kind maps are
+ * below (a by_vendor / by_architecture / by_hardware block that names one kind keeps the others and per_kernel). Where
+ * `o` turns the graphs off (a run's `--set runtime.graphs=none`: vLLM --enforce-eager, SGLang --disable-cuda-graph)
+ * and the runtime states what its ops cost the host then (launch.eager), those costs replace per_kernel and are laid
+ * over per_kernel_by_kind (a kind they do not name keeps its cost), unless `o` names its own: with graphs on, a
+ * runtime's per_kernel is the cost of a launch between replayed pieces (vLLM's 2.5 us), not of an op dispatched from
+ * its Python modules.
  */
-export function eagerLaunch(base: RuntimeSettings['launch'], o: Partial<RuntimeSettings['launch']> | undefined): RuntimeSettings['launch'] {
-  const l = { ...base, ...o };
-  const e = base.eager;
+export function eagerLaunch(base: RuntimeSettings['launch'], o: RuntimeOverride['launch'] | undefined): RuntimeSettings['launch'] {
+  const { eager: own, ...rest } = o ?? {};
+  const l: RuntimeSettings['launch'] = { ...base, ...rest };
+  const e = mergeEager(base.eager, own, l.perKernelS);
+  if (e) l.eager = e;
   if (o?.graphs !== 'none' || base.graphs === 'none' || !e) return l;
   // the eager costs by kind are laid over the runtime's own, not put in their place: a kind the eager block does not
   // name keeps the runtime's cost (vllm-0.6's c10d collectives, 89 / 131 / 122 us, which no graph hides), so turning
   // graphs off never makes a step cheaper
   const byKind = e.perKernelByKindS || base.perKernelByKindS ? { ...base.perKernelByKindS, ...e.perKernelByKindS } : undefined;
   return { ...l, perKernelS: o.perKernelS ?? e.perKernelS, perKernelByKindS: o.perKernelByKindS ?? byKind };
+}
+
+/** an eager block over another, field by field; a per_kernel neither states is the runtime's own (`perKernelS`): turning
+ *  the graphs off never makes a kernel's dispatch cheaper */
+function mergeEager(base: LaunchCosts | undefined, o: Partial<LaunchCosts> | undefined, perKernelS: number): LaunchCosts | undefined {
+  if (!o) return base;
+  const byKind = base?.perKernelByKindS || o.perKernelByKindS ? { ...base?.perKernelByKindS, ...o.perKernelByKindS } : undefined;
+  return { perKernelS: o.perKernelS ?? base?.perKernelS ?? perKernelS, ...(byKind ? { perKernelByKindS: byKind } : {}) };
 }
 
 /**

@@ -115,10 +115,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       return out;
     };
     out.launch = await costs(['launch'], l as { per_kernel_by_kind?: object });
-    if (l.eager !== undefined) {
-      const e = await costs(['launch', 'eager'], l.eager as { per_kernel_by_kind?: object });
-      out.launch.eager = { ...e, perKernelS: e.perKernelS ?? 0 };
-    }
+    // laid over the eager block below it field by field (src/runtime/override.ts eagerLaunch)
+    if (l.eager !== undefined) out.launch.eager = await costs(['launch', 'eager'], l.eager as { per_kernel_by_kind?: object });
     if (l.graphs !== undefined) out.launch.graphs = l.graphs;
     if (l.capture !== undefined) out.launch.capture = l.capture;
     if (l.prompt_steps !== undefined) out.launch.promptSteps = l.prompt_steps;

@@ -537,6 +537,9 @@ const src = { type: 'string' };
 // captured decode-graph batch sizes (launch.graph_batch_sizes, launch.decode_capture.sizes): ascending sequences per rank
 const GRAPH_SIZES = { type: 'array', minItems: 1, maxItems: 512, items: { type: 'integer', minimum: 1, maximum: 100000 } } as const;
 
+// launch.eager: what an op costs the host with the graphs off (below)
+const EAGER_COSTS = { type: 'object', additionalProperties: false, properties: { per_kernel: OVERHEAD, per_kernel_by_kind: PER_KERNEL_BY_KIND } };
+
 const runtimeBlocks = {
   // serve's front end, the API-server process (src/serve/frontend.ts): time per request taken in, per output token
   // streamed, and the API servers sharing it; shared_with_engine: the API server runs in the engine's own process
@@ -612,16 +615,10 @@ const runtimeBlocks = {
       per_kernel_by_kind: PER_KERNEL_BY_KIND,
       // the host's dispatch per op when a run turns the runtime's graphs off (`--set runtime.graphs=none`: vLLM
       // --enforce-eager, SGLang --disable-cuda-graph), where per_kernel is the runtime's cost with graphs on (a launch
-      // between replayed pieces); absent: per_kernel / per_kernel_by_kind stand (src/runtime/override.ts eagerLaunch)
-      eager: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['per_kernel'],
-        properties: {
-          per_kernel: OVERHEAD,
-          per_kernel_by_kind: PER_KERNEL_BY_KIND,
-        },
-      },
+      // between replayed pieces); absent: per_kernel / per_kernel_by_kind stand (src/runtime/override.ts eagerLaunch). A
+      // file states its per_kernel (its own or, through extends, its parent's); a by_vendor / by_architecture /
+      // by_hardware block may name kinds alone, laid over the file's eager block field by field
+      eager: { ...EAGER_COSTS, required: ['per_kernel'] },
       graphs: { enum: [...GRAPH_CAPTURES] },
       // what the captured phases replay: command_buffers (kernels recorded by the host each step into command buffers:
       // ggml-vulkan, ggml-metal, MLX); absent: device graphs (CUDA / HIP graphs, static NPU graphs)
@@ -1250,7 +1247,11 @@ const runtimeBlocks = {
     },
   },
 };
-const runtimeOverride = { type: 'object', additionalProperties: false, properties: runtimeBlocks };
+const runtimeOverride = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...runtimeBlocks, launch: { ...runtimeBlocks.launch, properties: { ...runtimeBlocks.launch.properties, eager: EAGER_COSTS } } },
+};
 export const runtimeSchema = {
   type: 'object',
   additionalProperties: false,

@@ -1082,7 +1082,8 @@ export interface RuntimeOverride {
   hostVadS: number;
   hostSampleBeamStepS: number;
   frontend: Partial<NonNullable<RuntimeSettings['frontend']>>;
-  launch: Partial<RuntimeSettings['launch']>;
+  // launch.eager as written: a per_kernel it leaves out is the block's below it (src/runtime/override.ts eagerLaunch)
+  launch: Partial<Omit<RuntimeSettings['launch'], 'eager'>> & { eager?: Partial<LaunchCosts> };
   memory: Partial<RuntimeSettings['memory']>;
   scheduler: Partial<RuntimeSettings['scheduler']>;
   overlap: Partial<RuntimeSettings['overlap']>;
