@@ -474,9 +474,9 @@ export interface RuntimeSettings {
   // sharedWithEngine: the API server and the engine share one process (vLLM before 0.6), so the engine's next iteration
   // waits for the front end's work (src/serve/engine.ts)
   frontend?: { perRequestS: number; perOutputTokenS: number; processes: number; sharedWithEngine?: boolean };
-  launch: {
-    perKernelS: number; // host dispatch per kernel when the phase is not graph-captured (0 = hidden)
-    perKernelByKindS?: Readonly<Record<string, number>>; // host dispatch of a one-kernel op by op kind (eager framework code)
+  // perKernelS: host dispatch per kernel when the phase is not graph-captured (0 = hidden); perKernelByKindS: host
+  // dispatch of a one-kernel op by op kind (eager framework code)
+  launch: LaunchCosts & {
     // the host's dispatch per op when a run turns the graphs off (`--set runtime.graphs=none`), in place of perKernelS /
     // perKernelByKindS (src/runtime/override.ts eagerLaunch); absent: those stand
     eager?: LaunchCosts;
