@@ -255,6 +255,9 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
           : typeof found === 'string'
             ? didYouMean(found, allowed)
             : undefined;
+      // a field whose schema states its fix ($comment: kernels.weight_cast_bytes, whose one value is the one cited)
+      const fix = (e.parentSchema as { $comment?: unknown } | undefined)?.$comment;
+      if (suggestion === undefined && typeof fix === 'string') suggestion = fix;
     } else if (e.keyword === 'propertyNames') {
       continue; // reported by the nested enum error
     } else if (e.keyword === 'const' && e.data !== null && typeof e.data === 'object' && !Array.isArray(e.data) && errors.some((o) => o !== e && o.keyword !== 'oneOf' && o.instancePath.startsWith(e.instancePath))) {

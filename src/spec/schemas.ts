@@ -1146,8 +1146,9 @@ const runtimeBlocks = {
       // fed by a LayerNorm casts its input down in a kernel of its own (src/sim/runtime-ops.ts)
       autocast: { type: 'boolean' },
       // the parameters are kept at this many bytes each and cast to the compute dtype in a kernel of its own at every
-      // GEMM / convolution call (openai-whisper's Linear / Conv1d: self.weight.to(x.dtype) over fp32 parameters)
-      weight_cast_bytes: { type: 'number', exclusiveMinimum: 0 },
+      // GEMM / convolution call (openai-whisper's Linear / Conv1d: self.weight.to(x.dtype) over fp32 parameters). Only
+      // fp32 parameters (4) have a source; another width needs its own (the $comment is the error's fix)
+      weight_cast_bytes: { enum: [4], $comment: '4 is fp32 parameters cast at every call, openai-whisper\'s weight.to(x.dtype), the one width with a source; leave the field out where the parameters are kept in the compute dtype' },
       norm_kernels: posInt,
       // how a decode step adds its K/V to the self-attention cache: written in place into a preallocated cache, or the
       // whole cache copied into a new tensor (torch.cat / CTranslate2 ops::Concat)
