@@ -245,7 +245,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // apply_w8a8_block_fp8_linear: per_token_group_quant_fp8 + w8a8_block_fp8_matmul, or + DeepGEMM, which takes the same
   // quantized input; fused_moe quantizes each grouped GEMM's input the same way, moe_kernel_quantize_input)
   const quantKernel = op.fp8Block && hw.runtime?.kernels?.tiledGemm ? 1 : 0;
-  const kernels = (op.kernels ?? 1) + quantKernel + (dq ? 1 : 0);
+  let kernels = (op.kernels ?? 1) + quantKernel + (dq ? 1 : 0);
   // narrow-float experts run weight-only through a grouped kernel measured slower than its bytes by a fixed time per call
   // (kernels.weight_only_moe_fixed: triton_kernels matmul_ogs on Hopper under SGLang and vLLM; runtimes/sglang.yaml and
   // runtimes/vllm.yaml cite it); not where the run takes vLLM's fused Marlin MoE instead, which the runtime prices apart
@@ -274,6 +274,10 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     const keep = splitG !== undefined ? passS : 0;
     const atG = Math.max(p.computeS, splitG ?? 0);
     if (Math.max(atG, p.memoryS) + keep < body + passS) {
+      // nor its kernel: the matrix-vector passes launch no dequantize kernel (it stayed in the count, one part's gap
+      // more per GEMM, and a q4_0 decode step under a runtime that dequantizes above 8 rows cost 23% more at 9 rows
+      // than at 8: property seed 515 at scale 10, gpt3-350m on 2x Arc A770 under llama.cpp-vulkan, batch 8 -> 9)
+      if (dq && splitG === undefined) kernels -= 1;
       passS = keep;
       body = Math.max(atG, p.memoryS);
       computeS = atG;
