@@ -80,6 +80,16 @@ async function link(ctx: SpecContext, raw: Raw, name: string): Promise<LinkSpec 
 // sustain up to ~1.15 of it in matmul sweeps (rtx-3090 / rtx-5090 specs), so GEMM tables may go a little above 1.
 const GEMM_MAX = 1.25;
 
+/** efficiency.<field>: a fraction per dtype, each checked as `fraction` checks one */
+function fractionsByDtype(ctx: SpecContext, field: string, m: Record<string, unknown>): Partial<Record<Dtype, number>> {
+  const out: Partial<Record<Dtype, number>> = {};
+  for (const [k, v] of Object.entries(m)) {
+    const f = fraction(ctx, ['efficiency', field, k], v);
+    if (f !== undefined) out[k as Dtype] = f;
+  }
+  return out;
+}
+
 function fraction(ctx: SpecContext, path: (string | number)[], v: unknown, max = 1): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !(v >= MIN_EFFICIENCY && v <= max)) {
@@ -160,21 +170,9 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
       if (t) eff.gemmByDtype[k as Dtype] = t;
     }
   }
-  if (e.gemm_memory_by_dtype) {
-    eff.gemmMemoryByDtype = {};
-    for (const [k, v] of Object.entries(e.gemm_memory_by_dtype)) {
-      const f = fraction(ctx, ['efficiency', 'gemm_memory_by_dtype', k], v);
-      if (f !== undefined) eff.gemmMemoryByDtype[k as Dtype] = f;
-    }
-  }
+  if (e.gemm_memory_by_dtype) eff.gemmMemoryByDtype = fractionsByDtype(ctx, 'gemm_memory_by_dtype', e.gemm_memory_by_dtype);
   eff.attention = fraction(ctx, ['efficiency', 'attention'], e.attention) ?? eff.attention;
-  if (e.attention_by_dtype) {
-    eff.attentionByDtype = {};
-    for (const [k, v] of Object.entries(e.attention_by_dtype)) {
-      const f = fraction(ctx, ['efficiency', 'attention_by_dtype', k], v);
-      if (f !== undefined) eff.attentionByDtype[k as Dtype] = f;
-    }
-  }
+  if (e.attention_by_dtype) eff.attentionByDtype = fractionsByDtype(ctx, 'attention_by_dtype', e.attention_by_dtype);
   eff.attentionKv8 = fraction(ctx, ['efficiency', 'attention_kv8'], e.attention_kv8) ?? eff.attentionKv8;
   const attnBwd = fraction(ctx, ['efficiency', 'attention_backward'], e.attention_backward);
   if (attnBwd !== undefined) eff.attentionBackward = attnBwd;
@@ -182,13 +180,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
   if (split !== undefined) eff.gemmFp8SplitAccumulate = split;
   const sustained = fraction(ctx, ['efficiency', 'sustained_matrix'], e.sustained_matrix);
   if (sustained !== undefined) eff.sustainedMatrix = sustained;
-  if (e.sustained_matrix_by_dtype) {
-    eff.sustainedMatrixByDtype = {};
-    for (const [k, v] of Object.entries(e.sustained_matrix_by_dtype)) {
-      const f = fraction(ctx, ['efficiency', 'sustained_matrix_by_dtype', k], v);
-      if (f !== undefined) eff.sustainedMatrixByDtype[k as Dtype] = f;
-    }
-  }
+  if (e.sustained_matrix_by_dtype) eff.sustainedMatrixByDtype = fractionsByDtype(ctx, 'sustained_matrix_by_dtype', e.sustained_matrix_by_dtype);
   eff.vector = fraction(ctx, ['efficiency', 'vector'], e.vector) ?? eff.vector;
   if (typeof e.collective === 'object' && e.collective !== null) {
     // measured all-reduce efficiency by message size (nccl-tests sweep): the largest size is the large-message value

@@ -335,30 +335,12 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.moe_min_tile_rows !== undefined && k.mma_tile_rows !== undefined && k.moe_min_tile_rows > k.mma_tile_rows) {
       ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'moe_min_tile_rows'], `must not exceed mma_tile_rows (${k.mma_tile_rows}), found ${k.moe_min_tile_rows}`, 'the smallest M tile is at most the largest'));
     }
-    const rate = await quantityAt(ctx, raw, [...at, 'kernels', 'gguf_rate'], 'flop_per_s');
-    if (rate !== undefined) {
-      if (!(rate > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gguf_rate'], `must be > 0, found ${rate}`, 'e.g. gguf_rate: 55.6 TFLOP/s'));
-      out.kernels.ggufFlopPerS = rate;
-    }
-    const gv = await quantityAt(ctx, raw, [...at, 'kernels', 'gemv_rate'], 'flop_per_s');
-    if (gv !== undefined) {
-      if (!(gv > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gemv_rate'], `must be > 0, found ${gv}`, 'e.g. gemv_rate: 5.75 TFLOP/s'));
-      out.kernels.gemvFlopPerS = gv;
-    }
-    const sr = await quantityAt(ctx, raw, [...at, 'kernels', 'sink_attention_rate'], 'flop_per_s');
-    if (sr !== undefined) {
-      if (!(sr > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'sink_attention_rate'], `must be > 0, found ${sr}`, 'e.g. sink_attention_rate: 89.6 TFLOP/s'));
-      out.kernels.sinkAttentionFlopPerS = sr;
-    }
-    const pr = await quantityAt(ctx, raw, [...at, 'kernels', 'prompt_attention_rate'], 'flop_per_s');
-    if (pr !== undefined) {
-      if (!(pr > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'prompt_attention_rate'], `must be > 0, found ${pr}`, 'e.g. prompt_attention_rate: 8.19 TFLOP/s'));
-      out.kernels.promptAttentionFlopPerS = pr;
-    }
-    const gr = await quantityAt(ctx, raw, [...at, 'kernels', 'gemm_rate'], 'flop_per_s');
-    if (gr !== undefined) {
-      if (!(gr > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'gemm_rate'], `must be > 0, found ${gr}`, 'e.g. gemm_rate: 21.6 TFLOP/s'));
-      out.kernels.gemmFlopPerS = gr;
+    // a kernel's measured rate: > 0, read in FLOP/s
+    for (const [field, key, eg] of KERNEL_RATES) {
+      const r = await quantityAt(ctx, raw, [...at, 'kernels', field], 'flop_per_s');
+      if (r === undefined) continue;
+      if (!(r > 0)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', field], `must be > 0, found ${r}`, `e.g. ${field}: ${eg}`));
+      out.kernels[key] = r;
     }
     const kt = await quantityAt(ctx, raw, [...at, 'kernels', 'kernel_time'], 'seconds');
     if (kt !== undefined) out.kernels.kernelTimeS = nonNegative(ctx, [...at, 'kernels', 'kernel_time'], kt);
@@ -562,6 +544,15 @@ function nonNegative(ctx: SpecContext, path: (string | number)[], v: number): nu
   if (!(v >= 0) || !Number.isFinite(v)) ctx.errors.push(issueAt(ctx, path, `must be ≥ 0, found ${v}`));
   return v;
 }
+
+// kernels.*_rate fields: the field, its normalized key, an example for the error's fix
+const KERNEL_RATES = [
+  ['gguf_rate', 'ggufFlopPerS', '55.6 TFLOP/s'],
+  ['gemv_rate', 'gemvFlopPerS', '5.75 TFLOP/s'],
+  ['sink_attention_rate', 'sinkAttentionFlopPerS', '89.6 TFLOP/s'],
+  ['prompt_attention_rate', 'promptAttentionFlopPerS', '8.19 TFLOP/s'],
+  ['gemm_rate', 'gemmFlopPerS', '21.6 TFLOP/s'],
+] as const;
 
 /** settings + a partial override → settings (objects merge field by field) */
 // applyOverride lives in src/runtime/override.ts: simulate needs it without loading the spec layer (ajv, yaml)
