@@ -43,6 +43,14 @@ describe('vllm-0.8: PIECEWISE decode graphs (V1 before v0.11.0)', () => {
     for (const kind of ['gemm', 'norm', 'elementwise']) expect(launchFloorForOpS(pw, 'decode', kind, 1, 'ffn_up')).toBe(0);
     // the output head stays outside the graph in both (compute_logits after the forward)
     expect(launchFloorForOpS(pw, 'decode', 'gemm', 1, 'lm_head')).toBe(launchFloorForOpS(full, 'decode', 'gemm', 1, 'lm_head'));
+    // the same split point prices v0.11+'s piecewise prompt steps (runtimes/vllm.yaml launch.split_point); phases that
+    // replay no pieces keep per_kernel: a decode step above the capture sizes, a non-decoder pass
+    expect(launchFloorForOpS(full, 'prefill', 'attention', 1, 'attention')).toBeCloseTo(20.25e-6, 12);
+    expect(launchFloorForOpS(full, 'mixed', 'attention', 1, 'attention')).toBeCloseTo(20.25e-6, 12);
+    for (const hw of [pw, full]) {
+      expect(launchFloorForOpS(hw, 'decode_eager', 'attention', 1, 'attention')).toBeCloseTo(hw.runtime!.launch.perKernelS, 12);
+      expect(launchFloorForOpS(hw, 'other', 'attention', 1)).toBeCloseTo(hw.runtime!.launch.perKernelS, 12);
+    }
     // --enforce-eager keeps the eager attention call (33.3 us: the reshapes run from Python again)
     expect(pw.runtime!.launch.eager!.perKernelByKindS!.attention).toBeCloseTo(33.3e-6, 12);
   });

@@ -172,7 +172,8 @@ export function launchFloorS(hw: NormalizedHardware, phase: LaunchPhase = 'other
  * of the two; the one further kernel known from source to be a Python call of its own, a block-FP8 linear's activation
  * quantization, is charged one more op by its caller (src/sim/roofline.ts opCost). An op run inside
  * another op's kernel (kernels 0: a runtime's fusion group, src/sim/fusion.ts) pays nothing. Under piecewise graphs a
- * step's attention ops and KV-cache write (the graph split points) pay the same; the captured ops between them pay nothing.
+ * step's attention ops and KV-cache write (the graph split points) pay the same, an attention op at least the runtime's
+ * launch.split_point (its call and the next piece's replay); the captured ops between them pay nothing.
  */
 export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, kind: string, kernels: number, name?: string): number {
   const l = hw.runtime?.launch;
@@ -185,7 +186,9 @@ export function launchFloorForOpS(hw: NormalizedHardware, phase: LaunchPhase, ki
   }
   const dispatched = mode === 'eager' ? l.perKernelS > 0 : mode === 'piecewise' && piecewiseEager(kind, name);
   if (!dispatched) return 0;
-  return Math.max(byKindS(l, kind) ?? 0, l.perKernelS * kernels);
+  // an attention split point of a piecewise step: the op's call and the next piece's replay (launch.split_point)
+  const split = mode === 'piecewise' && PIECEWISE_EAGER_KINDS.has(kind) ? l.splitPointS ?? 0 : 0;
+  return Math.max(split, byKindS(l, kind) ?? 0, l.perKernelS * kernels);
 }
 
 /** whether the runtime dispatches this op from the host even in a step it replays from captured graphs: it runs after

@@ -124,6 +124,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (l.device_gap !== undefined) out.launch.deviceGap = l.device_gap;
     const gg = await q(['launch', 'graph_gap'], 'seconds');
     if (gg !== undefined) out.launch.graphGapS = nonNegative(ctx, [...at, 'launch', 'graph_gap'], gg);
+    const sp = await q(['launch', 'split_point'], 'seconds');
+    if (sp !== undefined) out.launch.splitPointS = nonNegative(ctx, [...at, 'launch', 'split_point'], sp);
     if (l.graph_batch_sizes !== undefined) out.launch.graphBatchSizes = ascendingSizes(ctx, [...at, 'launch', 'graph_batch_sizes'], l.graph_batch_sizes as number[]);
     if (l.capture_max_context !== undefined) out.launch.captureMaxContext = l.capture_max_context as number;
     const dc = l.decode_capture as { sizes: number[]; max_batch: number; by_tp?: Record<string, number>; below_memory?: { max_batch: number; by_tp?: Record<string, number> }[] } | undefined;

@@ -634,6 +634,10 @@ const runtimeBlocks = {
       // device time of a pointwise kernel replayed from a captured graph (decode steps under graphs decode / all / piecewise),
       // in place of the hardware's per-kernel gap for pointwise ops (src/runtime/launch.ts graphGapS)
       graph_gap: OVERHEAD,
+      // the host's cost of each attention split point of a piecewise-replayed step (the eager attention op's call and the
+      // next captured piece's replay: vLLM's PIECEWISE graphs); not in eager phases (src/runtime/launch.ts
+      // launchFloorForOpS); absent: per_kernel_by_kind.attention / per_kernel
+      split_point: OVERHEAD,
       // batch sizes of the captured decode graphs with padding on (sequences per rank, ascending; src/sim/graph-padding.ts)
       graph_batch_sizes: GRAPH_SIZES,
       // the longest context (tokens) a captured decode graph serves; a decode step with a longer sequence runs eagerly

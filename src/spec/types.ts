@@ -497,6 +497,9 @@ export interface RuntimeSettings {
     // device time of a pointwise kernel replayed from a captured graph, in place of the hardware's per-kernel gap for the
     // pointwise ops of a graph-replayed decode step (src/runtime/launch.ts graphGapS); absent: the hardware's gap
     graphGapS?: number;
+    // the host's cost of each attention split point of a piecewise-replayed step (the op's call and the next piece's
+    // replay: launch.split_point; src/runtime/launch.ts launchFloorForOpS); absent: perKernelByKindS / perKernelS
+    splitPointS?: number;
     // the batch sizes (sequences per rank, ascending) the runtime captured decode graphs for, with padding on: a pure decode
     // step runs the graph of the smallest captured size ≥ its batch, its ops over the padded rows but attention over the
     // real sequences (src/sim/graph-padding.ts). Absent: no padding (every decode step priced at its own batch)
