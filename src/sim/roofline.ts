@@ -6,7 +6,7 @@ import type { Op } from '../model/op.js';
 import type { Dtype, NormalizedHardware, RuntimeSettings } from '../spec/types.js';
 
 type RuntimeKernels = RuntimeSettings['kernels'];
-import { MMQ_REFERENCE_FLOP, ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
+import { ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
 import { w4a16BelowSwitch, w4a16Pass, w4a16SplitKRowsS, w4a16SplitKS, w4a16Stream } from './w4a16-gemm.js';
 import { blockFp8PairS, decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
@@ -14,6 +14,7 @@ import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, runsMarlinMoe, t
 import { l2ResidentBandwidth } from './l2-resident.js';
 import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vectorPeak } from './peaks.js';
 import { runtimeGemmCap } from './kernel-caps.js';
+import { ggufShapeFraction } from './gguf-shape.js';
 import { gemvFloorRows, rowPasses } from './gemm-floors.js';
 
 // the ceilings and caps live beside: src/sim/peaks.ts (peaks, efficiency tables, sustained clock, matrix-vector rate),
@@ -187,7 +188,9 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
       // tensor GEMMs do (tesla-t4.yaml; B200-class boards under their 1000 W limit). On l4.yaml and rtx-6000-ada.yaml the
       // cause is an ASSUMPTION (LOW): their sweeps' drop coincides with L2 overflow, which would be a size effect of the
       // GEMM table and not reach MMQ; an SM-clock log during the sweep settles it (those files)
-      computeS = op.flops / (mmq * Math.min(1, eff / gemmEfficiency(hw, dtype, MMQ_REFERENCE_FLOP)) * sustainedMatrix(hw, dtype));
+      // ... or along the runtime's own MMQ shape table for the part (kernels.gguf_shape, src/sim/gguf-shape.ts)
+      const shape = ggufShapeFraction(hw.runtime?.kernels?.ggufShape, op.flops / pad, eff, (s) => gemmEfficiency(hw, dtype, s));
+      computeS = op.flops / (mmq * shape * sustainedMatrix(hw, dtype));
       // a grouped (MoE) GGUF GEMM runs the runtime's MUL_MAT_ID kernel, which may have a lower ceiling of its own
       // (kernels.gguf_group_flop_per_unit_clock: ggml-cpu's vec_dot loop, runtimes/llama.cpp.yaml by_hardware xeon-6980p)
       const group = op.groups ? ggufGroupGemmPeak(hw) : undefined;

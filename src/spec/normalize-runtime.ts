@@ -337,6 +337,10 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.moe_min_tile_rows !== undefined && k.mma_tile_rows !== undefined && k.moe_min_tile_rows > k.mma_tile_rows) {
       ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'moe_min_tile_rows'], `must not exceed mma_tile_rows (${k.mma_tile_rows}), found ${k.moe_min_tile_rows}`, 'the smallest M tile is at most the largest'));
     }
+    // the MMQ kernel's measured shape table on the part, or 'class' (src/sim/gguf-shape.ts)
+    const gs = k.gguf_shape;
+    if (gs === 'class') out.kernels.ggufShape = 'class';
+    else if (gs !== undefined && typeof gs === 'object' && risingTable(ctx, [...at, 'kernels', 'gguf_shape'], gs.flops, gs.values, 'flops', 'values')) out.kernels.ggufShape = { sizes: [...gs.flops], values: [...gs.values] };
     // a kernel's measured rate: > 0, read in FLOP/s
     for (const [field, key, eg] of KERNEL_RATES) {
       const r = await quantityAt(ctx, raw, [...at, 'kernels', field], 'flop_per_s');

@@ -925,6 +925,8 @@ const runtimeBlocks = {
       gguf_group_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       decode_attention_flop_per_unit_clock: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1e6 },
       gguf_rate: PEAK,
+      // the MMQ kernel's measured rate by GEMM FLOP over its gguf_rate shape's, or 'class' (src/sim/gguf-shape.ts)
+      gguf_shape: { oneOf: [fractionTable('flops', 1e15), { const: 'class' }] },
       gemv_rate: PEAK,
       gemm_rate: PEAK,
       gemm_fixed: OVERHEAD,

@@ -788,6 +788,9 @@ export interface RuntimeSettings {
     // replaces a measured decode_attention table of the runtime it extends
     decodeAttentionFlopPerUnitClock?: number;
     ggufFlopPerS?: number; // GGUF quantized-matmul FLOP/s measured on this part at the reference shape (wins)
+    // the MMQ kernel's rate by GEMM FLOP over its reference-shape rate, measured on the part (src/sim/gguf-shape.ts);
+    // 'class': the part's 16-bit GEMM table sets the fall-off (a runtime that extends one with a table, on another kernel)
+    ggufShape?: EfficiencyTable | 'class';
     gemvFlopPerS?: number; // FLOP/s the matrix-vector kernel reaches on this part at gemvMaxRows rows (its compute ceiling)
     gemmFlopPerS?: number; // FLOP/s the runtime's BLAS library reaches for large 16-bit GEMMs on this part (caps the hardware's table)
     // ggml-style graphs (src/sim/ggml-kernels.ts): device time of one small dependent kernel in GPU clock cycles (replaces

@@ -282,6 +282,8 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
       if (block === 'kernels' && k === 'w4a16SplitKFlopPerUnitClock') { out.kernels_w4a16_split_k_flop_per_unit_clock = splitKRateJson(v as RuntimeSettings['kernels']['w4a16SplitKFlopPerUnitClock']); continue; }
       // the measured attention kernels print by the YAML's names (lengths / values; fixed_s, per_sequence_head_s, bandwidth)
       if (block === 'kernels' && k === 'prefillAttention') { out.kernels_prefill_attention = attentionTablesJson(v as RuntimeSettings['kernels']['prefillAttention']); continue; }
+      // the MMQ shape table prints by the YAML's names (flops / values), or 'class'
+      if (block === 'kernels' && k === 'ggufShape') { const t = v as RuntimeSettings['kernels']['ggufShape']; out.kernels_gguf_shape = t === 'class' || t === undefined ? t : { flops: t.sizes, values: t.values }; continue; }
       if (block === 'kernels' && k === 'decodeAttention') { out.kernels_decode_attention = decodeAttentionJson(v as RuntimeSettings['kernels']['decodeAttention']); continue; }
       // a nested block (kernels.tiled_gemm and its block_fp8_moe / weight_only_moe) prints its fields in the same snake_case
       out[`${block}_${snake(k)}`] = snakeKeys(v);
