@@ -76,6 +76,8 @@ const CASES: Case[] = [
   { name: 'show runtime transformers (eager loop by layer code, audio decode)', args: ['show', 'runtime', 'transformers'], schema: 'show-runtime.json', check: (r) => { expect(r.host_decode_step.by_layer.llama.per_layer_s).toBeGreaterThan(0); expect(r.host_audio_decode_s).toBeGreaterThan(0); } },
   // scheduler.mixed_batches, kernels.kv_per_query_head / int8_quant_kernels and collectives are required keys: each case
   // below is one where the value is not the default, so a dropped key or a lost binding fails
+  { name: 'show runtime vllm-0.6 (int4 MoE launched per expert, every layer)', args: ['show', 'runtime', 'vllm-0.6'], schema: 'show-runtime.json', check: (r) => expect(r.kernels.int4_moe_per_expert).toEqual({ up_to_experts: null }) },
+  { name: 'show runtime vllm-0.7 (int4 MoE launched per expert up to 32 experts)', args: ['show', 'runtime', 'vllm-0.7'], schema: 'show-runtime.json', check: (r) => expect(r.kernels.int4_moe_per_expert).toEqual({ up_to_experts: 32 }) },
   { name: 'show runtime sglang (no mixed batches)', args: ['show', 'runtime', 'sglang'], schema: 'show-runtime.json', check: (r) => { expect(r.scheduler.mixed_batches).toBe(false); expect(r.collectives.custom_allreduce).toBeNull(); } },
   { name: 'show runtime llama.cpp on apple-m2-ultra (KV per query head)', args: ['show', 'runtime', 'llama.cpp', '--hardware', 'apple-m2-ultra'], schema: 'show-runtime.json', check: (r) => { expect(r.kernels.kv_per_query_head).toBe(true); expect(r.scheduler.mixed_batches).toBe(true); } },
   { name: 'show runtime faster-whisper (int8 quant kernels)', args: ['show', 'runtime', 'faster-whisper'], schema: 'show-runtime.json', check: (r) => expect(r.kernels.int8_quant_kernels).toBe(true) },

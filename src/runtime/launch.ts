@@ -90,9 +90,23 @@ const POINTWISE_OPS: ReadonlySet<string> = new Set(['ffn_act', 'experts_act', 'r
  * device gap (ideal).
  */
 export function graphGapS(hw: NormalizedHardware, phase: LaunchPhase, name: string): number | undefined {
+  return POINTWISE_OPS.has(name) ? replayedGapS(hw, phase, name) : undefined;
+}
+
+/**
+ * The device time of a kernel whose blocks do no work (they read a count and return) in a step of `phase`: what a
+ * pointwise kernel costs under the runtime's graph replay where it states one (launch.graph_gap: a 1,024-element add
+ * measured at 1.02 us a kernel in a captured graph), else the part's per-kernel gap.
+ */
+export function emptyKernelGapS(hw: NormalizedHardware, phase: LaunchPhase): number {
+  return replayedGapS(hw, phase, undefined) ?? hw.efficiency.kernelOverheadS;
+}
+
+/** launch.graph_gap where the phase replays a captured graph and the op (by name) is not a piecewise split point */
+function replayedGapS(hw: NormalizedHardware, phase: LaunchPhase, name: string | undefined): number | undefined {
   const l = hw.runtime?.launch;
   const g = l?.graphGapS;
-  if (g === undefined || !l!.deviceGap || !POINTWISE_OPS.has(name) || phase === 'device') return undefined;
+  if (g === undefined || !l!.deviceGap || phase === 'device') return undefined;
   const mode = launchMode(hw, phase);
   if (mode === 'eager') return undefined;
   // a piecewise graph's split points are launched from the host, not replayed: the hardware's gap applies

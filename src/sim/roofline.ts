@@ -16,6 +16,7 @@ import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vect
 import { runtimeGemmCap } from './kernel-caps.js';
 import { ggufShapeFraction } from './gguf-shape.js';
 import { gemvFloorRows, rowPasses } from './gemm-floors.js';
+import { perExpertLaunchesS } from './moe-expert-launches.js';
 
 // the ceilings and caps live beside: src/sim/peaks.ts (peaks, efficiency tables, sustained clock, matrix-vector rate),
 // src/sim/kernel-caps.ts (a runtime's measured kernel caps), src/sim/gemm-floors.ts (matrix-vector floors)
@@ -252,7 +253,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // narrow-float experts run weight-only through a grouped kernel measured slower than its bytes by a fixed time per call
   // (kernels.weight_only_moe_fixed: triton_kernels matmul_ogs on Hopper under SGLang and vLLM; runtimes/sglang.yaml and
   // runtimes/vllm.yaml cite it); not where the run takes vLLM's fused Marlin MoE instead, which the runtime prices apart
-  const moeFixed = op.groups && weightOnlyFallback(op.dtype, dtype) && !runsMarlinMoe(op, hw) ? hw.runtime?.kernels?.weightOnlyMoeFixedS ?? 0 : 0;
+  const weightOnlyFixed = op.groups && weightOnlyFallback(op.dtype, dtype) && !runsMarlinMoe(op, hw) ? hw.runtime?.kernels?.weightOnlyMoeFixedS ?? 0 : 0;
   // a runtime's measured decode-attention kernel (kernels.decode_attention) costs its fixed time per call (where above the
   // part's per-kernel gap) and its time per sequence × KV head of the call, beside its KV read. The measured fixed time
   // is the whole op's (aiconfigurator times the attention call as TensorRT-LLM launches it), so op.kernels is not
@@ -292,6 +293,10 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // than that skinny kernel taking the rows that many at a time (src/sim/gemm-floors.ts)
   // the part's per-kernel gap, or a pointwise kernel's time under the runtime's graph replay (src/runtime/launch.ts)
   const gap = graphGapS(hw, phase, op.name) ?? hw.efficiency.kernelOverheadS;
+  // int4 experts under a MoE kernel launched once per local expert (kernels.int4_moe_per_expert: vLLM's per-expert Marlin
+  // MoE before PR #14447): the other touched experts' kernels and the untouched ones' empty launches
+  // (src/sim/moe-expert-launches.ts)
+  const moeFixed = weightOnlyFixed + perExpertLaunchesS(op, hw, phase, gap);
   if (fixed > gap && ownRows !== undefined && ownRows > 0 && op.m !== undefined && op.m > ownRows && op.weightBytes > 0) {
     const p = rowPasses(op, hw, ownRows, bw);
     if (Math.max(p.computeS, p.memoryS) + gap * kernels < body + passS + fixed * kernels) {

@@ -361,6 +361,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (mf !== undefined) out.kernels.mlaDecodeFixedS = nonNegative(ctx, [...at, 'kernels', 'mla_decode_fixed'], mf);
     const wf = await quantityAt(ctx, raw, [...at, 'kernels', 'weight_only_moe_fixed'], 'seconds');
     if (wf !== undefined) out.kernels.weightOnlyMoeFixedS = nonNegative(ctx, [...at, 'kernels', 'weight_only_moe_fixed'], wf);
+    const pe = k.int4_moe_per_expert;
+    // true: every layer (no bound); false: none (a child file turning off its parent's: 0 local experts is no layer)
+    if (pe !== undefined) out.kernels.int4MoePerExpert = pe === true ? {} : { upToExperts: pe === false ? 0 : pe.up_to_experts };
     const tg = k.tiled_gemm;
     if (tg !== undefined) {
       const r = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', 'rate'], 'bytes_per_s');

@@ -1055,6 +1055,14 @@ const runtimeBlocks = {
         }])),
       },
       weight_only_moe_fixed: OVERHEAD,
+      // int4 experts launched one kernel per local expert (true: every MoE layer; up_to_experts: only layers of at most
+      // that many local experts); false turns an inherited one off
+      int4_moe_per_expert: {
+        oneOf: [
+          { type: 'object', additionalProperties: false, required: ['up_to_experts'], properties: { up_to_experts: { type: 'integer', minimum: 1 } } },
+          { type: 'boolean' },
+        ],
+      },
       // bits per weight (scales included) the runtime's own quantizer stores for a --weights scheme, in place of the
       // scheme table's (src/model/quant.ts): the transformer linears, and the LM head (src/model/quant.ts applyRuntimeBits)
       quantized_weight_bits: QUANTIZED_BITS,

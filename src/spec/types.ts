@@ -723,6 +723,10 @@ export interface RuntimeSettings {
     // seconds each call of that weight-only grouped MoE kernel takes beyond its roofline body, whatever its size (SGLang's
     // triton_kernels matmul_ogs on Hopper, measured against vLLM's fused Marlin MoE); src/sim/roofline.ts
     weightOnlyMoeFixedS?: number;
+    // int4 (AWQ / GPTQ) experts through a MoE kernel that launches once per local expert (vLLM's marlin_gemm_moe before
+    // PR #14447: csrc/moe/marlin_moe_ops.cu marlin_mm_moe loops `for (expert_idx < num_experts)`, the experts without
+    // rows returning at once), for layers of at most upToExperts local experts (absent: every layer); src/sim/roofline.ts
+    int4MoePerExpert?: { upToExperts?: number };
     // bits per weight (scales included) the runtime's quantizer stores for a --weights scheme, the linears' and the LM
     // head's, in place of hwperf's scheme table (gpt-fast's int4 G=32 with bf16 scale + zero per group: 5; its int8
     // quantizes the LM head too). src/model/quant.ts runtimeBits.
