@@ -2,7 +2,7 @@
 // src/graph/tuning.cc): each protocol's start-up latency with its own share of the bus bandwidth, the fastest taken.
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
-import { ncclChoices, ncclModelSeconds } from '../src/sim/nccl-protocols.js';
+import { ncclChoices, ncclLlLatency, ncclModelSeconds } from '../src/sim/nccl-protocols.js';
 import { ncclOptions, scaleOutLatency, scaleOutSeconds } from '../src/sim/scale-out.js';
 import { trainingCollectiveTime } from '../src/sim/training/collective-time.js';
 import { ringEfficiency } from '../src/sim/training/ring-nics.js';
@@ -14,6 +14,8 @@ const a100 = hw('a100-sxm4-80gb');
 const busbw = 188e9;
 const alpha = (kind: 'allgather' | 'allreduce', n: number, g: number, p: string, algorithm = 'ring') =>
   ncclChoices(kind, 1 << 30, n, g, busbw, { ll128: true }).find((c) => c.protocol === p && c.algorithm === algorithm)!.alphaS * 1e6;
+const choice = (kind: 'allgather' | 'allreduce' | 'reducescatter', bytes: number, n: number, g: number, p: string, algorithm: string, o = { ll128: true, pat: true }) =>
+  ncclChoices(kind, bytes, n, g, busbw, o).find((c) => c.protocol === p && c.algorithm === algorithm);
 
 describe("NCCL's per-protocol collective model", () => {
   it('a ring all-gather over 1,536 ranks (192 nodes of 8): tuning.cc base + per-hop latencies by protocol', () => {
@@ -76,5 +78,69 @@ describe("NCCL's per-protocol collective model", () => {
     const t = trainingCollectiveTime(a100, 'allgather', bytes, 16, out, ringEfficiency(a100, out, bytes, 8), 8);
     const bare = (trafficFactor('allgather', 16) * bytes) / scaleOutBusBw(a100, out, 'allgather', 8);
     expect(t / bare).toBeLessThan(1.1);
+  });
+
+  it("tree all-reduce shares: busBw × 0.92 first, then LL / 3.8 or LL128 × 120/128 (tuning.cc:332–335)", () => {
+    // 1 GiB: past the treeCorrectionFactor table (factor 1); 128 ranks on 16 nodes of 8
+    const bytes = 2 ** 30;
+    const k = 127 / 128;
+    expect(choice('allreduce', bytes, 128, 8, 'LL128', 'tree')!.share).toBeCloseTo(0.92 * (120 / 128) * k, 12);
+    expect(choice('allreduce', bytes, 128, 8, 'Simple', 'tree')!.share).toBeCloseTo(0.92 * k, 12);
+    // LL: 0.92 / 3.8 of a slow ring, llMaxBw (20.4 GB/s past two nodes) of a fast one
+    const slow = ncclChoices('allreduce', bytes, 128, 8, 50e9, { ll128: true }).find((c) => c.protocol === 'LL' && c.algorithm === 'tree')!;
+    expect(slow.share).toBeCloseTo((0.92 / 3.8) * k, 12);
+    expect(choice('allreduce', bytes, 128, 8, 'LL', 'tree')!.share).toBeCloseTo((20.4e9 / busbw) * k, 12);
+    // mid-size: treeCorrectionFactor on top (4 MiB: log2(4 MiB / 64) = 16, LL128 0.8)
+    expect(choice('allreduce', 4 * 2 ** 20, 128, 8, 'LL128', 'tree')!.share).toBeCloseTo(0.92 * (120 / 128) * 0.8 * k, 12);
+    // one GPU per node: NCCL_TOPO_PATTERN_TREE, × 0.85 more (tuning.cc:336, search.cc:1133)
+    expect(choice('allreduce', bytes, 16, 1, 'LL128', 'tree')!.share).toBeCloseTo(0.92 * (120 / 128) * 0.85 * (15 / 16), 12);
+  });
+
+  it('PAT: all-gather / reduce-scatter at one rank per node on NVIDIA parts only (tuning.cc:216–222, 337, 429–433)', () => {
+    // 64 nodes of one rank: 8.0 + log2(64) · 14 / 3.5 + 64 · 2.8 µs, Simple, 0.75 of the bus bandwidth
+    for (const kind of ['allgather', 'reducescatter'] as const) {
+      const pat = choice(kind, 1 << 30, 64, 1, 'Simple', 'pat')!;
+      expect(pat.alphaS * 1e6).toBeCloseTo(8.0 + 6 * 4.0 + 64 * 2.8, 9);
+      expect(pat.share).toBe(0.75);
+    }
+    // its α beats the ring's at 64 nodes, so a small gather runs PAT
+    const c = ncclChoices('allgather', 1e6, 64, 1, busbw, { ll128: true, pat: true });
+    const small = 1e6 / busbw;
+    expect(ncclModelSeconds(c, small)).toBeCloseTo((8.0 + 24 + 64 * 2.8) * 1e-6 + small / 0.75, 12);
+    // not with two ranks on a node, not for all-reduce, not off NVIDIA parts
+    expect(choice('allgather', 1 << 30, 64, 2, 'Simple', 'pat')).toBeUndefined();
+    expect(choice('allreduce', 1 << 30, 64, 1, 'Simple', 'pat')).toBeUndefined();
+    expect(choice('allgather', 1 << 30, 64, 1, 'Simple', 'pat', { ll128: false, pat: false })).toBeUndefined();
+    expect(ncclOptions(a100).pat).toBe(true);
+    expect(ncclOptions(hw('mi300x')).pat).toBe(false);
+  });
+
+  it('intra-node hops read the PCI row where the GPUs are not joined by NVLink (tuning.cc:285)', () => {
+    const pci = (p: string, algorithm = 'ring') =>
+      ncclChoices('allreduce', 1 << 30, 16, 8, busbw, { ll128: false, nvlink: false }).find((c) => c.protocol === p && c.algorithm === algorithm)!.alphaS * 1e6;
+    // 2·15 steps, 2 of them network: Simple's PCI hop 5.7 µs (past the 3 µs net overhead), × 1.4 plateau
+    expect(pci('Simple')).toBeCloseTo((8.4 + 28 * 5.7 + 2 * 14.0) * 1.4, 9);
+    // LL ring: PCI hop 1.0 µs; tree: (g − 1) PCI tree hops of 1.0 µs
+    expect(pci('LL')).toBeCloseTo(6.6 + 28 * 1.0 + 2 * 2.7, 9);
+    expect(pci('LL', 'tree')).toBeCloseTo(6.8 + 2 * (7 * 1.0 + 5.0), 9);
+    const nvl = ncclChoices('allreduce', 1 << 30, 16, 8, busbw, { ll128: false }).find((c) => c.protocol === 'Simple' && c.algorithm === 'ring')!;
+    expect(nvl.alphaS * 1e6).toBeCloseTo((8.4 + 28 * 3.4 + 2 * 14.0) * 1.4, 9);
+    expect(ncclOptions(a100).nvlink).toBe(true);
+  });
+
+  it('the Simple ring plateau at 64 B per rank per channel counts MAXCHANNELS = 64 channels (device.h:91)', () => {
+    const simple = (bytes: number) => choice('allreduce', bytes, 16, 8, 'Simple', 'ring')!.alphaS * 1e6;
+    const flat = 8.4 + 28 * 3.4 + 2 * 14.0;
+    expect(simple(64 * 64 * 16)).toBeCloseTo(flat * 1.4, 9);
+    expect(simple(64 * 64 * 16 - 1)).toBeCloseTo(flat, 9);
+  });
+
+  it('scaleOutLatency reads the LL entries of the one table', () => {
+    for (const [kind, n, g] of [['allreduce', 16, 8], ['allreduce', 256, 8], ['allgather', 1536, 8], ['reducescatter', 64, 1]] as const) {
+      const ll = ncclChoices(kind, 0, n, g, 1, { ll128: false }).filter((c) => c.protocol === 'LL').map((c) => c.alphaS);
+      expect(scaleOutLatency(kind, n, g)).toBe(Math.min(...ll));
+    }
+    expect(scaleOutLatency('p2p', 16, 8)).toBeCloseTo((6.6 + 2.7) * 1e-6, 12);
+    expect(ncclLlLatency('alltoall', 16, 8)).toBe(scaleOutLatency('alltoall', 16, 8));
   });
 });

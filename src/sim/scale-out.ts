@@ -3,8 +3,8 @@
 //   seconds = max( NCCL(kind, ranks, nodes, traffic · bytes / busbw) ,  traffic · bytes / (busbw · COLLECTIVE_SHAPE(bytes)) )
 //
 // NCCL(...) is NCCL's cost model at its fastest protocol for the ring family (./nccl-protocols.ts: each protocol's α
-// plus the wire at its share of busbw). scaleOutLatency below is that model's LL α, which the all-to-all and p2p
-// keep. It is NCCL's own latency model (src/graph/tuning.cc, NVIDIA/nccl @5067397, ncclTopoTuneModel, default tuner
+// plus the wire at its share of busbw). scaleOutLatency below is that model's LL α (read from the same table), which
+// the all-to-all and p2p keep. It is NCCL's own latency model (src/graph/tuning.cc, NVIDIA/nccl @5067397, ncclTopoTuneModel, default tuner
 // constants, LL protocol): across nodes an all-reduce runs as a tree — base 6.8 µs + 2·((g − 1)·0.6 µs NVLink hops +
 // log2(nodes)·5.0 µs network hops) with g ranks per node — or as a ring whose 2(n − 1) steps are 2(nodes − 1) network
 // hops of 2.7 µs and the rest NVLink hops of max(0.6, 1.0 µs x86 net overhead) on a 6.6 µs base; NCCL takes the
@@ -23,30 +23,14 @@ import { trafficFactor } from './collectives.js';
 import { collectiveShape } from '../hardware/efficiency.js';
 import { scaleOutBusBw } from './scale-out-busbw.js';
 import type { NcclOptions } from './nccl-protocols.js';
-import { ncclChoices, ncclModelSeconds } from './nccl-protocols.js';
+import { ncclChoices, ncclLlLatency, ncclModelSeconds } from './nccl-protocols.js';
 
-// NCCL tuning.cc @5067397 default tuner constants (µs): baseLatencies Tree/Ring LL, hwLatencies NVLINK Tree/Ring LL,
-// NET Tree/Ring LL, getNetOverhead on x86 Intel hosts.
-const BASE_TREE_LL = 6.8e-6;
-const BASE_RING_LL = 6.6e-6;
-const NVLINK_TREE_LL = 0.6e-6;
-const NVLINK_RING_LL = 0.6e-6;
-const NET_TREE_LL = 5.0e-6;
-const NET_RING_LL = 2.7e-6;
-const NET_OVERHEAD = 1.0e-6;
-
-/** NCCL's modelled start-up latency of one collective over `n` ranks, `perNode` of them in each scale-up domain */
-export function scaleOutLatency(kind: CollectiveKind, n: number, perNode: number): number {
-  const g = Math.max(1, Math.min(n, perNode));
-  const nodes = Math.ceil(n / g);
-  if (kind === 'p2p' || kind === 'alltoall') return BASE_RING_LL + NET_RING_LL;
-  const intra = Math.max(NVLINK_RING_LL, NET_OVERHEAD);
-  if (kind === 'allreduce') {
-    const ring = BASE_RING_LL + (2 * (n - 1) - 2 * (nodes - 1)) * intra + 2 * (nodes - 1) * NET_RING_LL;
-    const tree = BASE_TREE_LL + 2 * ((g - 1) * NVLINK_TREE_LL + Math.floor(Math.log2(nodes)) * NET_TREE_LL);
-    return Math.min(ring, tree);
-  }
-  return BASE_RING_LL + (n - 1 - (nodes - 1)) * intra + (nodes - 1) * NET_RING_LL;
+/**
+ * NCCL's modelled start-up latency of one collective over `n` ranks, `perNode` of them in each scale-up domain: the LL
+ * entries of ./nccl-protocols.ts (one table), NVLink between a node's GPUs unless `o` says otherwise
+ */
+export function scaleOutLatency(kind: CollectiveKind, n: number, perNode: number, o?: NcclOptions): number {
+  return ncclLlLatency(kind, n, perNode, o);
 }
 
 /** seconds of one collective of `bytes` over `n` ranks that span scale-up domains of `domain` devices */
@@ -59,12 +43,24 @@ export function scaleOutSeconds(hw: NormalizedHardware, link: LinkSpec, kind: Co
 }
 
 /**
- * which of NCCL's protocols run on `hw` (./nccl-protocols.ts): LL128 on NVIDIA parts joined by NVLink (ASSUMPTION: each
- * GPU's NIC on its PCIe switch, the DGX / HGX layout), the larger ring plateau before Ampere
+ * which of NCCL's protocols and algorithms run on `hw` (./nccl-protocols.ts): LL128 on NVIDIA parts joined by NVLink
+ * (ASSUMPTION: each GPU's NIC on its PCIe switch, the DGX / HGX layout), the larger ring plateau before Ampere, the
+ * NVLink hop latencies where the scale-up link is NVLink and the PCI ones otherwise (tuning.cc:285), PAT on NVIDIA parts
+ * (SM 6.0 and up). ASSUMPTION: xGMI (AMD) reads the NVLink row — RCCL's own topology and tuning were not read, so
+ * the NCCL model stands in for it. ASSUMPTION: Intel / Grace hosts (getNetOverhead 1.0 µs, the Intel llMaxBws row);
+ * AMD hosts pay 2.0 µs a network post and cap LL at 22.5 / 19.0 GB/s (tuning.cc:180, 231), not applied: the hardware
+ * spec does not name its host CPU.
  */
 export function ncclOptions(hw: NormalizedHardware): NcclOptions {
   const arch = hw.architecture ?? '';
-  return { ll128: hw.vendor === 'nvidia' && /^nvlink/.test(hw.scaleUp?.technology ?? ''), preAmpere: arch === 'volta' || arch === 'turing' };
+  const tech = hw.scaleUp?.technology ?? '';
+  const nvlink = /^nvlink/.test(tech);
+  return {
+    ll128: hw.vendor === 'nvidia' && nvlink,
+    preAmpere: arch === 'volta' || arch === 'turing',
+    nvlink: nvlink || /^xgmi/.test(tech),
+    pat: hw.vendor === 'nvidia',
+  };
 }
 
 /**
@@ -73,7 +69,7 @@ export function ncclOptions(hw: NormalizedHardware): NcclOptions {
  * algorithms (./nccl-protocols.ts); all-to-all and p2p their one start-up (scaleOutLatency) plus the wire
  */
 export function ncclSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, n: number, perNode: number, largeWireS: number, busbw: number): number {
-  if (kind === 'p2p' || kind === 'alltoall' || !(busbw > 0)) return scaleOutLatency(kind, n, perNode) + largeWireS;
+  if (kind === 'p2p' || kind === 'alltoall' || !(busbw > 0)) return scaleOutLatency(kind, n, perNode, ncclOptions(hw)) + largeWireS;
   return ncclModelSeconds(ncclChoices(kind, bytes, n, perNode, busbw, ncclOptions(hw)), largeWireS);
 }
 
