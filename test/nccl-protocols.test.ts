@@ -101,12 +101,14 @@ describe("NCCL's per-protocol collective model", () => {
     for (const kind of ['allgather', 'reducescatter'] as const) {
       const pat = choice(kind, 1 << 30, 64, 1, 'Simple', 'pat')!;
       expect(pat.alphaS * 1e6).toBeCloseTo(8.0 + 6 * 4.0 + 64 * 2.8, 9);
-      expect(pat.share).toBe(0.75);
+      // PAT divides all n·count bytes by 0.75 · busBw (no bus → algorithm conversion): 0.75 · 63/64 of the ring's rate
+      expect(pat.share).toBeCloseTo(0.75 * (63 / 64), 12);
     }
+    expect(choice('allgather', 1 << 30, 2, 1, 'Simple', 'pat')!.share).toBeCloseTo(0.375, 12);
     // its α beats the ring's at 64 nodes, so a small gather runs PAT
     const c = ncclChoices('allgather', 1e6, 64, 1, busbw, { ll128: true, pat: true });
     const small = 1e6 / busbw;
-    expect(ncclModelSeconds(c, small)).toBeCloseTo((8.0 + 24 + 64 * 2.8) * 1e-6 + small / 0.75, 12);
+    expect(ncclModelSeconds(c, small)).toBeCloseTo((8.0 + 24 + 64 * 2.8) * 1e-6 + small / (0.75 * (63 / 64)), 12);
     // not with two ranks on a node, not for all-reduce, not off NVIDIA parts
     expect(choice('allgather', 1 << 30, 64, 2, 'Simple', 'pat')).toBeUndefined();
     expect(choice('allreduce', 1 << 30, 64, 1, 'Simple', 'pat')).toBeUndefined();
@@ -136,7 +138,13 @@ describe("NCCL's per-protocol collective model", () => {
   });
 
   it('scaleOutLatency reads the LL entries of the one table', () => {
-    for (const [kind, n, g] of [['allreduce', 16, 8], ['allreduce', 256, 8], ['allgather', 1536, 8], ['reducescatter', 64, 1]] as const) {
+    // LL, NVLink hops, Intel-host net overhead 1.0 µs (so an intra-node ring hop costs max(0.6, 1.0) µs past one node):
+    //   all-reduce 16 ranks, 8 a node: ring 6.6 + 28 · 1.0 + 2 · 2.7 = 40.0; tree 6.8 + 2 · (7 · 0.6 + 1 · 5.0) = 25.2
+    //   all-reduce 256 ranks, 8 a node: ring 6.6 + 448 · 1.0 + 62 · 2.7 = 622.0; tree 6.8 + 2 · (7 · 0.6 + 5 · 5.0) = 65.2
+    //   all-gather 1,536 ranks, 8 a node (ring only): 6.6 + 1,344 · 1.0 + 191 · 2.7 = 1,866.3
+    //   reduce-scatter 64 ranks, one a node (ring only, tree-row net hops): 6.6 + 63 · 5.0 = 321.6
+    for (const [kind, n, g, us] of [['allreduce', 16, 8, 25.2], ['allreduce', 256, 8, 65.2], ['allgather', 1536, 8, 1866.3], ['reducescatter', 64, 1, 321.6]] as const) {
+      expect(scaleOutLatency(kind, n, g) * 1e6).toBeCloseTo(us, 6);
       const ll = ncclChoices(kind, 0, n, g, 1, { ll128: false }).filter((c) => c.protocol === 'LL').map((c) => c.alphaS);
       expect(scaleOutLatency(kind, n, g)).toBe(Math.min(...ll));
     }

@@ -7,7 +7,7 @@
 //                                                                                                   both ≤ llMaxBw
 //   LL128      14.0            1.9 / 2.5 (1.25 / 1.9)              4.0 / 8.5                       ring 0.92; tree 0.92 · 120/128
 //   Simple     8.4             3.4 / 5.7 (4.0 / 4.0)               14.0 / 14.0                     ring all; tree 0.92
-//   PAT        8.0 (Simple)    —                                   log2(nodes) · 14.0 / 3.5        0.75; + 2.8 µs per rank
+//   PAT        8.0 (Simple)    —                                   log2(nodes) · 14.0 / 3.5        0.75·(n−1)/n; + 2.8 µs per rank
 //
 // (tuning.cc default tuner constants baseLatencies, hwLatencies lines 150–175; the model refinements in
 // ncclTopoTuneModel lines 328–337; the latencies lines 385–433.) Every tree all-reduce first takes busBw · 0.92
@@ -152,7 +152,10 @@ export function ncclChoices(kind: CollectiveKind, bytes: number, n: number, perN
   }
   if (o.pat && g === 1 && nodes > 1 && (kind === 'allgather' || kind === 'reducescatter')) {
     const patUs = PAT_BASE + (Math.floor(Math.log2(nodes)) * NET.tree.Simple) / PAT_NET_DIVISOR + n * PAT_PER_RANK;
-    out.push({ protocol: 'Simple', algorithm: 'pat', alphaS: patUs * 1e-6, share: PAT_SHARE });
+    // PAT skips the bus → algorithm conversion (tuning.cc:376–382: only rings convert for all-gather / reduce-scatter)
+    // and its time divides the whole n·count bytes (enqueue.h:40) by 0.75 of the bus bandwidth, where largeWireS is the
+    // ring's (n − 1)/n of them: so its share of the ring's rate is 0.75 · (n − 1)/n
+    out.push({ protocol: 'Simple', algorithm: 'pat', alphaS: patUs * 1e-6, share: (PAT_SHARE * (n - 1)) / n });
   }
   return out;
 }

@@ -49,7 +49,9 @@ export function scaleOutSeconds(hw: NormalizedHardware, link: LinkSpec, kind: Co
  * (SM 6.0 and up). ASSUMPTION: xGMI (AMD) reads the NVLink row — RCCL's own topology and tuning were not read, so
  * the NCCL model stands in for it. ASSUMPTION: Intel / Grace hosts (getNetOverhead 1.0 µs, the Intel llMaxBws row);
  * AMD hosts pay 2.0 µs a network post and cap LL at 22.5 / 19.0 GB/s (tuning.cc:180, 231), not applied: the hardware
- * spec does not name its host CPU.
+ * spec does not name its host CPU. ASSUMPTION: parts whose scale-up fabric is neither NVLink nor xGMI (TPU ICI, Ascend
+ * HCCS, Gaudi RoCE) take NCCL's PCI hop rows and its net rows although they run their own collective libraries (XLA,
+ * HCCL, HCCL-Gaudi): no per-library latency table is held for them.
  */
 export function ncclOptions(hw: NormalizedHardware): NcclOptions {
   const arch = hw.architecture ?? '';
