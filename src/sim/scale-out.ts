@@ -4,8 +4,8 @@
 //
 // NCCL(...) is NCCL's cost model at its fastest protocol for the ring family (./nccl-protocols.ts: each protocol's α
 // plus the wire at its share of busbw). scaleOutLatency below is that model's LL α (read from the same table), which
-// the all-to-all and p2p keep. It is NCCL's own latency model (src/graph/tuning.cc, NVIDIA/nccl @5067397, ncclTopoTuneModel, default tuner
-// constants, LL protocol): across nodes an all-reduce runs as a tree — base 6.8 µs + 2·((g − 1)·0.6 µs NVLink hops +
+// the all-to-all and p2p keep. It is NCCL's own latency model (src/graph/tuning.cc, NVIDIA/nccl @5067397,
+// ncclTopoTuneModel, default tuner constants, LL protocol): across nodes an all-reduce runs as a tree — base 6.8 µs + 2·((g − 1)·0.6 µs NVLink hops +
 // log2(nodes)·5.0 µs network hops) with g ranks per node — or as a ring whose 2(n − 1) steps are 2(nodes − 1) network
 // hops of 2.7 µs and the rest NVLink hops of max(0.6, 1.0 µs x86 net overhead) on a 6.6 µs base; NCCL takes the
 // faster. All-gather / reduce-scatter are rings (n − 1 steps, nodes − 1 of them on the network); all-to-all and p2p

@@ -95,7 +95,8 @@ export function zero3RecomputeRegathers(s: DecoderShape, p: PlanShape, leaf = fa
     for (let gi = mods.length - 1; gi >= 0; gi--) {
       const g = mods[gi]!;
       if (g.count > 0 && g.params > 0) {
-        // the k-th module from the group's end (k = 1, 2, …) has after + (k−1)·params behind it; it is gathered again once 2·that ≥ reuse
+        // the k-th module from the group's end (k = 1, 2, …) has after + (k−1)·params behind it; it is gathered again
+        // once 2·that ≥ reuse
         const kept = Math.min(g.count, Math.max(0, Math.ceil((reuse / 2 - after) / g.params)));
         const again = g.count - kept;
         if (again > 0) (g.expert ? out.expert : out.dense).push({ count: again * times, params: g.params });
