@@ -28,8 +28,10 @@ import { collectiveShape } from '../../hardware/efficiency.js';
  */
 export function trainingCollectiveTime(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, n: number, link: LinkSpec, efficiency: number, perNode = 1): number {
   if (n <= 1 || bytes <= 0 || !(efficiency > 0)) return 0;
-  const wire = (trafficFactor(kind, n) * bytes) / (link.bandwidthBytePerS * efficiency);
-  if (link !== hw.scaleOut) return wire;
-  const large = wire * collectiveShape(bytes);
-  return modelOrShaped(ncclSeconds(hw, kind, bytes, n, perNode, large, (trafficFactor(kind, n) * bytes) / large), large, bytes);
+  const traffic = trafficFactor(kind, n) * bytes;
+  if (link !== hw.scaleOut) return traffic / (link.bandwidthBytePerS * efficiency);
+  // the large-message bus rate: the size-shaped fraction over the shape at this size
+  const busbw = (link.bandwidthBytePerS * efficiency) / collectiveShape(bytes);
+  const large = traffic / busbw;
+  return modelOrShaped(ncclSeconds(hw, kind, bytes, n, perNode, large, busbw), large, bytes);
 }
