@@ -72,14 +72,15 @@ describe('the matrix-vector floor of a dequantized GGUF GEMM (property seed 515 
   // Above the matrix-vector rows a decode GEMM is floored by the matrix-vector kernel taking its rows 8 at a time
   // (src/sim/gemm-floors.ts), which reads the quantized weights: no dequantize pass, and no dequantize kernel either.
   // The kernel stayed in the count, so a step of 9 decodes paid a part's gap more per GEMM than one of 8, and
-  // throughput fell with the batch: gpt3-350m q4_0 on 2x Arc A770 under llama.cpp-vulkan, 377 in / 524 out, 8 -> 9.
+  // throughput fell with the batch: gpt3-350m q4_0 on 2x Arc A770, 377 in / 524 out, 8 -> 9 (found under
+  // llama.cpp-vulkan when that runtime inherited ggml-sycl's path on Intel; ggml-sycl is the runtime that dequantizes).
   const run = (batch: number) =>
-    simulate(buildRequest({ model: 'gpt3-350m', hardware: 'arc-a770', runtime: 'llama.cpp-vulkan', tp: 2, dtype: 'q4_0', batch, 'input-tokens': 377, 'output-tokens': 524 }, libraryModel('gpt3-350m'), bound('arc-a770', 'llama.cpp-vulkan'), libraryModel));
+    simulate(buildRequest({ model: 'gpt3-350m', hardware: 'arc-a770', runtime: 'llama.cpp-sycl', tp: 2, dtype: 'q4_0', batch, 'input-tokens': 377, 'output-tokens': 524 }, libraryModel('gpt3-350m'), bound('arc-a770', 'llama.cpp-sycl'), libraryModel));
   it('throughput does not fall from 8 to 9 decodes', () => {
     expect(run(9).throughput_tok_s!).toBeGreaterThanOrEqual(run(8).throughput_tok_s!);
   });
   it('a floored 9-row GEMM pays one kernel\'s gap, as the 8-row matrix-vector GEMM does', () => {
-    const hw = bound('arc-a770', 'llama.cpp-vulkan');
+    const hw = bound('arc-a770', 'llama.cpp-sycl');
     const m = libraryModel('gpt3-350m') as DecoderModel;
     const qkv = (rows: number) => ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 0, prefillLen: 0, decodeSeqs: rows }), hw).find((o) => o.name === 'qkv_proj')!;
     const [a, b] = [opCost(qkv(8), hw, 'decode'), opCost(qkv(9), hw, 'decode')];

@@ -76,6 +76,33 @@ describe('llama.cpp-vulkan', () => {
     const cold = (batch: number) => simulate(buildRequest({ ...c, batch }, libraryModel(c.model), hw, libraryModel)).ttft_cold_s!;
     expect(cold(22) / cold(21)).toBeLessThan(1.2);
   });
+  it('Intel: ggml-vulkan\'s own mul_mm tiles (no to_fp16 pass, no oneDNN GEMM), not the parent\'s ggml-sycl path', () => {
+    // ggml_vk_mul_mat_q_f16 has a dequant_mul_mat_mat pipeline for every quant type (ggml @87fcc0d4): no dequantize pass
+    for (const id of ['arc-a770', 'arc-b580', 'core-ultra-7-258v']) {
+      const hw = bound(id, 'llama.cpp-vulkan');
+      expect(hw.runtime!.kernels.gguf, id).toBe('mmq');
+      expect(dequantPass(ffnUp(hw, 512), hw), id).toBeUndefined();
+      // ggml_vk_should_use_mmvq: Intel q4_0 decode takes the f32 mul_mat_vec shader, no q8_1 quantize dispatch
+      expect(hw.runtime!.kernels.quantizeActivations, id).toBe(false);
+      // the SYCL runtime on the same part keeps its conversion pass
+      const sycl = bound(id, 'llama.cpp-sycl');
+      expect(dequantPass(ffnUp(sycl, 512), sycl), id).toBeDefined();
+    }
+  });
+  it('Intel Xe-HPG (A770, no coopmat under ggml-vulkan): the scalar tiles at 136.5 FLOP per Xe core per clock, not the XMX GEMM table', () => {
+    const h = lib.hardware['arc-a770']!;
+    const hw = bound('arc-a770', 'llama.cpp-vulkan');
+    const rate = ggufGemmPeak(hw)!;
+    expect(rate / (136.5 * h.units! * h.clockHz!)).toBeCloseTo(1, 6); // 9.17 TFLOP/s
+    expect(rate).toBeLessThan(0.1 * h.matrixFlopPerS.fp16!);
+    const up = ffnUp(hw, 512);
+    expect(opCost(up, hw).computeS).toBeGreaterThanOrEqual(up.flops / rate);
+    // Xe2 runs KHR_coopmat (ggml_vk_khr_cooperative_matrix_support): no scalar rate there (no Xe2 coopmat table: gap)
+    expect(ggufGemmPeak(bound('arc-b580', 'llama.cpp-vulkan'))).toBeUndefined();
+    expect(ggufGemmPeak(bound('core-ultra-7-258v', 'llama.cpp-vulkan'))).toBeUndefined();
+    // a prompt on the A770 is slower under Vulkan's scalar tiles than under ggml-sycl's oneDNN XMX GEMM
+    expect(run('llama.cpp-vulkan', 'arc-a770', 512, 1).prefill_tok_s!).toBeLessThan(run('llama.cpp-sycl', 'arc-a770', 512, 1).prefill_tok_s!);
+  });
   it('a part without a Vulkan table keeps the llama.cpp default', () => {
     for (const id of ['rtx-4090', 'h100-sxm', 'mi300x']) {
       expect(ggufGemmPeak(bound(id, 'llama.cpp-vulkan'))).toBe(ggufGemmPeak(bound(id, 'llama.cpp')));
