@@ -257,6 +257,16 @@ describe('attention-DP stragglers', () => {
     const at = (batch: number) => run({ model: 'qwen3-30b-a3b', hardware: 'h200-sxm', tp: 2, 'attention-dp': true, batch, 'input-tokens': 16, 'output-tokens': 2 }).throughput_tok_s!;
     expect(at(3000)).toBeGreaterThanOrEqual(at(2900));
   });
+  it('E[max of n Poisson(λ)] to double precision at large λ and many ranks, where a cdf summed to within 1e-9 of 1 stalled', async () => {
+    const { expectedMaxPoisson } = await import('../src/sim/busiest-rank.js');
+    // references: Σ_k (1 − F(k−1)^n) with F and its survival from scipy.stats.poisson (cdf below the mode, −expm1(n·
+    // log1p(−sf)) above it), summed over λ ± 14√λ; the old sum read 0.067 high at (2^20, 64) and ran 10⁶ terms
+    for (const [lambda, n, ref] of [[32768, 256, 33280.9054539722], [262144, 8, 262873.11641163303], [1048576, 64, 1050976.76557168], [100, 8, 114.45931175646558], [3.7, 16, 7.4362746712394765]] as const) {
+      expect(Math.abs(expectedMaxPoisson(lambda, n) - ref), `λ = ${lambda}, n = ${n}`).toBeLessThan(1e-9 * ref);
+    }
+    // a tiny rate: the busiest of n is about n·λ
+    expect(expectedMaxPoisson(1e-9, 4) / 4e-9).toBeCloseTo(1, 6);
+  });
   it('a step waits for the rank with the most prefills; tensor parallelism has no such wait', () => {
     const flags = { model: 'deepseek-v3', hardware: 'h200-sxm', tp: 8, dtype: 'fp8', 'input-tokens': 1024, 'output-tokens': 2048, batch: 1024 };
     const adp = run({ ...flags, 'attention-dp': true, verbose: true });
