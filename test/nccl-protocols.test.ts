@@ -96,6 +96,18 @@ describe("NCCL's per-protocol collective model", () => {
     expect(choice('allreduce', bytes, 16, 1, 'LL128', 'tree')!.share).toBeCloseTo(0.92 * (120 / 128) * 0.85 * (15 / 16), 12);
   });
 
+  it('treeCorrectionFactor: the tree reads its first 23 entries (64 B up to 512 MiB, tuning.cc:640), not the 24th', () => {
+    const k = 127 / 128;
+    // 256 MiB: log2i(2^28 >> 6) = 22, Simple 0.9; 512 MiB − 1 B still index 22; 512 MiB: index 23, which only NVLSTree
+    // reads (tuning.cc:643–646), so the tree takes no factor
+    expect(choice('allreduce', 2 ** 28, 128, 8, 'Simple', 'tree')!.share).toBeCloseTo(0.92 * 0.9 * k, 12);
+    expect(choice('allreduce', 2 ** 29 - 1, 128, 8, 'Simple', 'tree')!.share).toBeCloseTo(0.92 * 0.9 * k, 12);
+    expect(choice('allreduce', 2 ** 29, 128, 8, 'Simple', 'tree')!.share).toBeCloseTo(0.92 * k, 12);
+    // 64 B is index 0 (Simple 0.9); below it log2i gives −1 and no factor applies
+    expect(choice('allreduce', 64, 128, 8, 'Simple', 'tree')!.share).toBeCloseTo(0.92 * 0.9 * k, 12);
+    expect(choice('allreduce', 63, 128, 8, 'Simple', 'tree')!.share).toBeCloseTo(0.92 * k, 12);
+  });
+
   it('PAT: all-gather / reduce-scatter at one rank per node on NVIDIA parts only (tuning.cc:216–222, 337, 429–433)', () => {
     // 64 nodes of one rank: 8.0 + log2(64) · 14 / 3.5 + 64 · 2.8 µs, Simple, 0.75 of the bus bandwidth
     for (const kind of ['allgather', 'reducescatter'] as const) {

@@ -84,13 +84,16 @@ const RING_PLATEAU_PRE_AMPERE = 1.9;
 // channel count (tuning.cc:647), which the hardware spec does not give; the condition at the most channels a
 // communicator can have holds for any channel count
 const MAX_CHANNELS = 64;
-// treeCorrectionFactor (tuning.cc): tree all-reduce bandwidth by log2(bytes / 64), LL / LL128 / Simple
+// treeCorrectionFactor (tuning.cc:620–627, "Powers of two, 64 B to 256MB"): bandwidth by log2i(bytes >> 6), LL / LL128 /
+// Simple. The table holds 24 entries a protocol, 64 B … 512 MiB; the tree reads the first 23 (below 512 MiB, line 640),
+// and only NVLSTree, on compute capability 10.0 and up with x86 hosts, reads the 24th (lines 643–646): not a candidate
+// here (KNOWN GAP above), so the last entry is held as the source has it and never read
 const TREE_CORRECTION: Record<Protocol, readonly number[]> = {
   LL: [1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.7, 0.7, 0.7, 0.7, 0.6, 0.5, 0.4, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0, 1.0, 1.0],
   LL128: [1.0, 1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.8, 0.8, 0.7, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.8, 0.9, 0.9, 0.9, 0.9, 1.0, 1.0, 1.0],
   Simple: [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.8, 0.7, 0.6, 0.6, 0.5, 0.5, 0.5, 0.5, 0.6, 0.7, 0.8, 0.7, 0.7, 0.8, 0.9, 0.9, 0.9],
 };
-// ncclTopoGetAlgoTime applies it for log2(bytes / 64) in [0, 23)
+// ncclTopoGetAlgoTime applies it to the tree for log2i(bytes >> 6) in [0, 23) (tuning.cc:640)
 const TREE_CORRECTION_SIZES = 23;
 
 export interface NcclOptions {
