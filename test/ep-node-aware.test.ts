@@ -20,12 +20,13 @@ describe('node-aware EP dispatch (DeepEP / HybridEP: runtimes/nemo-deepep.yaml)'
   it('changes nothing while the EP group stays inside one NVLink domain', () => {
     expect(run('nemo-deepep', 8, 8).step_s).toBe(run('nemo', 8, 8).step_s);
   });
-  it('sends each token once per other node: EP 16 over 2 nodes, top-8, moves ~1/4 of the alltoall dispatcher\'s network bytes', () => {
+  it('sends each token once per node: EP 16 over 2 nodes, top-8, takes ~1/2 of the alltoall dispatcher\'s network time', () => {
     const a = run('nemo', 16, 16).breakdown.ep_comm_s;
     const d = run('nemo-deepep', 16, 16).breakdown.ep_comm_s;
-    // alltoall: 8 · 1/2 = 4 copies per token off the node; node-aware: 1 − 0.5^8 ≈ 0.996 (the NIC-bound share)
-    expect(d).toBeLessThan(a / 2.5);
-    expect(d).toBeGreaterThan(a / 5);
+    // alltoall: 8 · 1/2 = 4 copies per token off the node; node-aware: 2·(1 − 0.5^8) ≈ 1.99 (token, node) pairs, the
+    // token's own node included, at the rate DeepEP's benchmark measured over that count (src/sim/ep-alltoall-bytes.ts)
+    expect(d).toBeLessThan(a / 1.6);
+    expect(d).toBeGreaterThan(a / 2.5);
     expect(run('nemo-deepep', 16, 16).tokens_per_s).toBeGreaterThan(run('nemo', 16, 16).tokens_per_s);
   });
 });

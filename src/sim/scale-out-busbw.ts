@@ -23,7 +23,8 @@
 //   all-to-all: DeepEP's normal kernels on H800 with one CX7 400 Gb/s NIC per GPU (~50 GB/s) reach a bottleneck RDMA
 //     bandwidth of 43 / 44 / 46 GB/s dispatching and 43 / 47 / 45 GB/s combining at EP 16 / 32 / 64
 //     (deepseek-ai/DeepEP README, first release, its tests/test_internode.py kernel benchmark at DeepSeek-V3
-//     pretraining shapes: 4096 tokens, hidden 7168, top-8): 0.86-0.94 → 0.90. This is a kernel-level measurement of the
+//     pretraining shapes: 4096 tokens, hidden 7168, top-8): 0.86-0.94 → 0.90, a rate over the (token, node) pairs of
+//     each token's own node as well as the others (./ep-alltoall-bytes.ts). This is a kernel-level measurement of the
 //     all-to-all itself; the ring's 0.94 (an all_reduce_perf figure) is not, so serving's expert all-to-all, once priced
 //     at 0.94, takes 0.90 too.
 // RoCE, EFA and other networks take the spec's large-message collective fraction (no NIC measurement found), or, where

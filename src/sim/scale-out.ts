@@ -14,7 +14,8 @@
 // 16 NDR NICs: 46-48 µs for 4 B … 1 KiB all-reduces under NVLSTree, NVIDIA/nccl issue #1244, 2024-04.)
 //
 // busbw: the large-message bus bandwidth of ./scale-out-busbw.ts (g × one NIC capped by scale-up for a ring, one NIC
-// for an all-to-all or p2p), shared with training. The spec's intra-node collective sweep (an NVLink / NVLS figure) is
+// for an all-to-all or p2p), shared with training. An all-to-all's traffic on it is the (n − g)/n of the buffer bound
+// for other nodes (./ep-alltoall-bytes.ts), not the (n − 1)/n of trafficFactor. The spec's intra-node collective sweep (an NVLink / NVLS figure) is
 // not applied to the NIC; the common size shape (src/hardware/efficiency.ts, measured all-reduce sweeps, which carry
 // their own start-up latency) bounds mid-size messages from below, as an alternative to α + β, not added to it.
 import type { CollectiveKind } from '../model/op.js';
@@ -22,6 +23,7 @@ import type { LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { trafficFactor } from './collectives.js';
 import { collectiveShape } from '../hardware/efficiency.js';
 import { scaleOutBusBw } from './scale-out-busbw.js';
+import { ncclAllToAllNetworkShare } from './ep-alltoall-bytes.js';
 import type { NcclOptions } from './nccl-protocols.js';
 import { ncclChoices, ncclLlLatency, ncclModelSeconds } from './nccl-protocols.js';
 
@@ -38,7 +40,10 @@ export function scaleOutSeconds(hw: NormalizedHardware, link: LinkSpec, kind: Co
   if (n <= 1 || bytes <= 0) return 0;
   const perNode = Math.max(1, Math.min(n, ranksPerNode ?? domain));
   const bw = scaleOutBusBw(hw, link, kind, perNode);
-  const wire = (trafficFactor(kind, n) * bytes) / bw;
+  // an all-to-all's NIC carries only the share bound for other nodes; its NVLink share runs beside it
+  // (./ep-alltoall-bytes.ts, nccl-tests issue #130)
+  const traffic = kind === 'alltoall' ? ncclAllToAllNetworkShare(n, perNode) : trafficFactor(kind, n);
+  const wire = (traffic * bytes) / bw;
   return modelOrShaped(ncclSeconds(hw, kind, bytes, n, perNode, wire, bw), wire, bytes, bw);
 }
 

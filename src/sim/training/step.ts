@@ -28,6 +28,7 @@ import { dpExposed, edgeBuckets } from './dp-overlap.js';
 import { zeroGatherInStep, zeroReduceOnCompute, zeroReductions } from './zero-overlap.js';
 import { withContention } from './contention.js';
 import { linkCollectiveEfficiency } from './link-efficiency.js';
+import { nodeAwarePairsPerToken } from '../ep-alltoall-bytes.js';
 import { ranksPerDomain, ringEfficiency } from './ring-nics.js';
 import { materialiseAttention } from './materialised-attention.js';
 import { fsdpCopySeconds } from './fsdp-copies.js';
@@ -287,9 +288,10 @@ export function stepTime(i: StepInput): StepResult {
   //    moves fp8 tokens only where the runtime quantizes before the exchange (epDispatchBytes). Peers off the scale-up domain go over the NIC, the rest over NVLink,
   //    concurrently. Megatron's alltoall dispatcher sends one copy per routed expert. DualPipe runs DeepSeek's
   //    node-aware dispatch (DeepSeek-V3 §3.2.2; github deepseek-ai/DeepEP internode kernels): a token crosses the
-  //    network once per destination node and is fanned out to that node's experts over NVLink, so the NIC carries the
-  //    expected number of distinct other nodes among `active` uniformly routed experts, (N−1)·(1 − (1 − 1/N)^k) for an
-  //    EP group spread over N nodes. (DeepSeek also caps each token at 4 nodes; specs do not carry that limit yet.)
+  //    network once per destination node and is fanned out to that node's experts over NVLink; its kernels take the
+  //    time of the expected number of distinct nodes, its own included, among `active` uniformly routed experts,
+  //    N·(1 − (1 − 1/N)^k) for an EP group spread over N nodes, at the rate DeepEP measured over that count
+  //    (../ep-alltoall-bytes.ts). (DeepSeek also caps each token at 4 nodes; specs do not carry that limit yet.)
   let epPerLayer = 0;
   if (p.ep > 1 && s.moeLayers > 0) {
     const tokens = T / p.tp;
@@ -298,19 +300,22 @@ export function stepTime(i: StepInput): StepResult {
     // shards, empty slots included: E·C rows per sequence of S tokens instead of S·k routed copies
     const copies = cf !== undefined && cf > 0 ? capacityCopies(s, p, cf) / p.tp : tokens * s.active;
     const leaving = (copies * bytesPerCopy * (p.ep - 1)) / p.ep;
-    let off = leaving * links.epOffNodeFraction;
+    // NCCL's all-to-all: the (ep − g)/ep of the copies bound for other nodes cross the NIC (../ep-alltoall-bytes.ts)
+    let off = copies * bytesPerCopy * links.epOffNodeFraction;
     let on = leaving - off;
     // node-aware dispatch: DualPipe (DeepSeek's own), or a runtime whose dispatcher is DeepEP / HybridEP (Megatron-Core's
     // flex dispatcher: training.ep_dispatcher node_aware). DeepEP's internode normal kernels send a token over RDMA
     // once per destination node and forward it over NVLink there: its own benchmark counts the RDMA bytes as the
-    // (token, node) pairs after de-duplicating each token's top-k by node (deepseek-ai/DeepEP tests/test_internode.py
-    // @567632d: rdma_idx = topk_idx // (experts / nodes), inplace_unique, num_rdma_token_sent), and HybridEP keeps the
-    // same hierarchy (DeepEP hybrid_ep branch docs/README_Hybrid-EP.md: inter-node RDMA, intra-node NVLink/TMA).
+    // (token, node) pairs after de-duplicating each token's top-k by node, the token's own node included, and times
+    // them at its measured rate (deepseek-ai/DeepEP tests/test_internode.py @567632d: rdma_idx = topk_idx // (experts /
+    // nodes), inplace_unique, num_rdma_token_sent; ../ep-alltoall-bytes.ts), and HybridEP keeps the same hierarchy
+    // (DeepEP hybrid_ep branch docs/README_Hybrid-EP.md: inter-node RDMA, intra-node NVLink/TMA; ASSUMPTION: at
+    // DeepEP's rate, no HybridEP kernel benchmark read).
     const nodeAware = dualpipe || hw.runtime?.training?.epDispatcher === 'node_aware';
     if (nodeAware && links.epOffNodeFraction > 0) {
       const domain = hw.scaleUp?.domain ?? 1;
       const nodes = Math.ceil((p.ep * expertTp(p)) / domain);
-      off = tokens * (nodes - 1) * (1 - (1 - 1 / nodes) ** s.active) * bytesPerCopy;
+      off = tokens * nodeAwarePairsPerToken(nodes, s.active) * bytesPerCopy;
       on = leaving; // every copy still lands on its GPU over NVLink (local ones, and the fan-out of remote ones)
     }
     // off-node traffic at what an all-to-all reaches over that network (./link-efficiency.ts), NVLink traffic at the
