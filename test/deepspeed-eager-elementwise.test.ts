@@ -42,3 +42,37 @@ describe('DeepSpeed training prices the Hugging Face model eager elementwise ops
     expect(eager.model_flops_per_step).toBeCloseTo(fused.model_flops_per_step, -3);
   });
 });
+
+describe('tensor parallelism without sequence parallelism (runtime training.sequence_parallel false)', () => {
+  const p2 = { ...p, tp: 2, dp: 4 };
+  it('deepspeed (and llamafactory) split the linears only; torchtitan keeps the default (split, SP)', () => {
+    expect(libraryRuntime('deepspeed').training?.sequenceParallel).toBe(false);
+    expect(libraryRuntime('llamafactory').training?.sequenceParallel).toBe(false);
+    expect(libraryRuntime('torchtitan').training?.sequenceParallel).toBeUndefined();
+  });
+  it('keeps the norms and residual adds whole on each TP rank; RoPE and the FFN activation stay split; same FLOPs per GEMM', () => {
+    const T = 4 * 4096, h = 4096, q = 4096, kv = 4096;
+    const ew = eagerElementwise(bindRuntime(a100, libraryRuntime('deepspeed')))!;
+    const whole = layerForwardOps(s, p2, { moe: false, gemmDtype: 'bf16', eager: ew, sequenceParallel: false });
+    const split = layerForwardOps(s, p2, { moe: false, gemmDtype: 'bf16', eager: ew });
+    const n = (ops: typeof whole, name: string) => ops.find((o) => o.name === name)!;
+    expect(n(whole, 'norms').bytes).toBeCloseTo(T * 2 * h * 36, 0);
+    expect(n(split, 'norms').bytes).toBeCloseTo((T * 2 * h * 36) / 2, 0);
+    expect(n(whole, 'residual_rope').bytes).toBeCloseTo(T * (12 * h + (20 * (q + kv)) / 2), 0);
+    expect(n(split, 'residual_rope').bytes).toBeCloseTo((T * (12 * h + 20 * (q + kv))) / 2, 0);
+    expect(n(whole, 'ffn_act').bytes).toBeCloseTo(n(split, 'ffn_act').bytes, 0);
+    // fused kernels too: the norms' 4 bytes per element over the whole width
+    expect(n(layerForwardOps(s, p2, { moe: false, gemmDtype: 'bf16', sequenceParallel: false }), 'norms').bytes).toBeCloseTo(T * 4 * h * 2, 0);
+    expect(whole.filter((o) => o.kind !== 'elementwise')).toEqual(split.filter((o) => o.kind !== 'elementwise'));
+    // at tp 1 the flag changes nothing
+    expect(layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16', eager: ew, sequenceParallel: false })).toEqual(layerForwardOps(s, p, { moe: false, gemmDtype: 'bf16', eager: ew }));
+  });
+  it('a TP 2 step under deepspeed is slower than the same runtime with sequence parallelism', () => {
+    const rt = libraryRuntime('deepspeed');
+    const spRt = { ...rt, training: { ...rt.training!, sequenceParallel: undefined } };
+    const run = (r: typeof rt) => simulateTraining(buildTrainRequest(model, bindRuntime(a100, r), { devices: 8, tp: 2, dp: 4, zero: 1, seqLen: 4096, globalBatch: 64, microBatch: 8, recompute: 'full', dtype: 'bf16' }));
+    const whole = run(rt), sp = run(spRt);
+    expect(whole.breakdown.compute_s).toBeGreaterThan(sp.breakdown.compute_s * 1.02);
+    expect(whole.breakdown.tp_comm_s).toBeCloseTo(sp.breakdown.tp_comm_s, 9);
+  });
+});

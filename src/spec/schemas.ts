@@ -835,6 +835,7 @@ const runtimeBlocks = {
       selective: { enum: ['modules', 'op'] },
       reduce_dtype: { enum: ['fp32', 'bf16'] },
       elementwise: { enum: ['eager', 'fused'] },
+      sequence_parallel: { type: 'boolean' },
       fp8_quantize_bytes: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
       fp8_backward_rescale_bytes: { type: 'number', minimum: 0, maximum: 16 },
       param_cast_bytes: { type: 'number', minimum: 0, maximum: 64 },

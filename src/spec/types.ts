@@ -986,6 +986,9 @@ export interface RuntimeSettings {
     selective?: 'modules' | 'op';
     reduceDtype?: 'fp32' | 'bf16';
     elementwise?: 'eager' | 'fused';
+    // false: tensor parallelism splits the linears only, the norms and residual adds run whole on every TP rank (no
+    // sequence parallelism); absent: split over tp (Megatron-style sequence parallelism)
+    sequenceParallel?: boolean;
     moeHost?: MoeHostSync;
     expertLoop?: ExpertLoop;
     zero3Gather?: 'module' | 'bucket';

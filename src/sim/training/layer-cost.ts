@@ -76,9 +76,10 @@ export interface LayerOpsOptions {
   sortChunks?: boolean; // default false
   capacityFactor?: number;
   kvRepeat?: boolean; // default false
+  sequenceParallel?: boolean; // default true: the norms and residual adds split over tp (runtime training.sequence_parallel)
 }
 export function layerForwardOps(s: DecoderShape, p: PlanShape, o: LayerOpsOptions): Op[] {
-  const { moe, gemmDtype, eager, quantizeBytes = FP8_CAST_BYTES, rescaleBytes = 0, sortChunks = false, capacityFactor, kvRepeat = false } = o;
+  const { moe, gemmDtype, eager, quantizeBytes = FP8_CAST_BYTES, rescaleBytes = 0, sortChunks = false, capacityFactor, kvRepeat = false, sequenceParallel = true } = o;
   const T = (p.microBatch * p.seqLen) / p.cp; // tokens of this device's sequence shard
   const t = p.tp;
   const h = s.hidden;
@@ -193,16 +194,21 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, o: LayerOpsOption
   // memory-bound elementwise work, bf16 read + write, sharded by tp (SP), as separate ops because recompute modules
   // rerun some of them: the two norms (2h each: "layernorm"), two residual adds (3h each) and rotary on q and k, the
   // FFN activation (gated: read 2f, write f; plain: read f, write f; in MoE layers "moe_act").
+  // Without sequence parallelism (runtime training.sequence_parallel false: TP splits the linears only) the norms and
+  // the residual adds run on the whole [T, h] activation on every TP rank; RoPE (per local head) and the FFN
+  // activation (f/tp wide) stay split.
   const actFactor = s.gated ? 3 : 2;
+  const tn = sequenceParallel ? t : 1; // the ranks the h-wide elementwise work is split over
   if (!eager) {
-    ops.push(elementwise('norms', (T * 4 * h) / t, 2, 2, 'bf16'));
-    ops.push(elementwise('residual_rope', (T * (6 * h + 2 * (s.qDim + s.kvDim))) / t, 2, 2, 'bf16'));
+    ops.push(elementwise('norms', (T * 4 * h) / tn, 2, 2, 'bf16'));
+    ops.push(elementwise('residual_rope', T * ((6 * h) / tn + (2 * (s.qDim + s.kvDim)) / t), 2, 2, 'bf16'));
   } else {
     // bytes per element of the norms' input (2 norms × h per token) and of q and k; kernels per call
-    ops.push({ ...elementwise('norms', (T * 2 * h) / t, 5, eager.rmsnorm.bytesPerElement, 'fp32'), kernels: eager.rmsnorm.kernels });
-    const resid = 6 * h * 2; // the two residual adds, as fused: read 2, write 1 bf16 rows each
-    const rope = (s.qDim + s.kvDim) * eager.rope.bytesPerElement;
-    ops.push({ ...elementwise('residual_rope', (T * (3 * h + s.qDim + s.kvDim)) / t, 2, (resid + rope) / (3 * h + s.qDim + s.kvDim), 'fp32'), kernels: 2 + 2 * eager.rope.kernels });
+    ops.push({ ...elementwise('norms', (T * 2 * h) / tn, 5, eager.rmsnorm.bytesPerElement, 'fp32'), kernels: eager.rmsnorm.kernels });
+    const resid = (6 * h * 2) / tn; // the two residual adds, as fused: read 2, write 1 bf16 rows each
+    const rope = ((s.qDim + s.kvDim) * eager.rope.bytesPerElement) / t;
+    const elems = (3 * h) / tn + (s.qDim + s.kvDim) / t;
+    ops.push({ ...elementwise('residual_rope', T * elems, 2, (resid + rope) / elems, 'fp32'), kernels: 2 + 2 * eager.rope.kernels });
   }
   // (eager, a dense gated FFN's activation is the runtime's kernels.swiglu: F.silu, then the product, each a kernel of
   // its own that reads and writes the f-wide rows; its elements are the FFN width's, its FLOPs the fused op's)

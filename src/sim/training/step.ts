@@ -224,12 +224,14 @@ export function stepTime(i: StepInput): StepResult {
   // a runtime that writes attention's scores out (kernels.attention_scores) pays their traffic (./materialised-attention.ts)
   // a runtime whose attention expands grouped K/V to every query head (kernels.kv_repeat materialized) copies them first
   const kvRepeat = hw.runtime?.kernels?.kvRepeat === 'materialized';
-  const dense = passCost(materialiseAttention(layerForwardOps(s, p, { moe: false, gemmDtype: i.gemmDtype, eager, quantizeBytes: qb, rescaleBytes: rb, kvRepeat }), s, p, hw), hw, pol, fullShare, opPolicy);
+  // a runtime whose tensor parallelism splits the linears only keeps the norms and residual adds whole on each rank
+  const sequenceParallel = hw.runtime?.training?.sequenceParallel !== false;
+  const dense = passCost(materialiseAttention(layerForwardOps(s, p, { moe: false, gemmDtype: i.gemmDtype, eager, quantizeBytes: qb, rescaleBytes: rb, kvRepeat, sequenceParallel }), s, p, hw), hw, pol, fullShare, opPolicy);
   // the alltoall dispatcher sorts received tokens by local expert and back; DeepEP-style dispatchers (runtime
   // training.ep_dispatcher node_aware, DualPipe's own) place them in the dispatch kernel (./layer-cost.ts)
   const sortChunks = hw.runtime?.training?.epDispatcher !== 'node_aware' && !dualpipe;
   const cf = hw.runtime?.training?.moeCapacityFactor;
-  const moeOps = s.moeLayers > 0 ? materialiseAttention(layerForwardOps(s, p, { moe: true, gemmDtype: i.gemmDtype, eager, quantizeBytes: qb, rescaleBytes: rb, sortChunks, capacityFactor: cf, kvRepeat }), s, p, hw) : [];
+  const moeOps = s.moeLayers > 0 ? materialiseAttention(layerForwardOps(s, p, { moe: true, gemmDtype: i.gemmDtype, eager, quantizeBytes: qb, rescaleBytes: rb, sortChunks, capacityFactor: cf, kvRepeat, sequenceParallel }), s, p, hw) : [];
   let moe = s.moeLayers > 0 ? passCost(moeOps, hw, pol, fullShare) : dense;
   // a dropless MoE layer the runtime syncs with the host every forward lasts at least the host's issue time
   // (./moe-host-sync.ts), applied in 4c once the layer's exchanges are known; full recompute issues the forward's
