@@ -111,6 +111,22 @@ describe('Whisper runtimes: faster-whisper, openai-whisper, transformers', () =>
     expect(rt('transformers').beamSize ?? 1).toBe(1);
     // the runtimes that existed before stay greedy
     for (const id of ['whisper.cpp', 'pytorch', 'tensorrt-llm']) expect(rt(id).beamSize ?? 1).toBe(1);
+    // whisper.cpp (whisper_full_with_state, v1.5.4 to @233fe1f): the prompt decoded once as sequence 0 and its cells
+    // shared by whisper_kv_cache_seq_cp, one kv_cross read by the batch's tokens, re-selection by cell metadata only, and
+    // each window conditioned on the text so far (prompt_past, n_max_text_ctx 16384); the 1.5 series inherits it
+    for (const id of ['whisper.cpp', 'whisper.cpp-1.5', 'whisper.cpp-1.7']) {
+      expect(rt(id), id).toMatchObject({ audioWindows: 'sequential', beamPrompt: 'once', beamCrossKv: 'shared', beamReorder: 'none', conditionOnPreviousText: true });
+    }
+  });
+  it('whisper.cpp: a later window\'s prompt carries the previous text; under beam search it is decoded once, not per beam', async () => {
+    const hw = bindRuntime(await loadHardware('apple-m2-pro'), libraryRuntime('whisper.cpp'));
+    const at = (h: NormalizedHardware, beams: number) => simulate(request('whisper-medium', withScheduler(h, { beamSize: beams }), { audioSeconds: 600, outputTokens: 100, dtype: 'fp16' }));
+    const prefill = (r: ReturnType<typeof simulate>) => r.phases.find((ph) => ph.name === 'prefill')!.seconds;
+    const off = withScheduler(hw, { conditionOnPreviousText: false });
+    expect(prefill(at(hw, 1))).toBeGreaterThan(5 * prefill(at(off, 1))); // ~220 prompt tokens a window, not 3
+    // one prompt pass per window whatever the beams (its rows are not multiplied by the width)
+    expect(prefill(at(hw, 5))).toBeCloseTo(prefill(at(hw, 1)), 6);
+    expect(prefill(at(withScheduler(hw, { beamPrompt: 'per_beam' }), 5))).toBeGreaterThan(prefill(at(hw, 5)));
   });
   it('are named by the software column of a measurement', () => {
     expect(runtimeOfSoftware('faster-whisper 1.1.0 (CTranslate2 4.5)')).toBe('faster-whisper');

@@ -85,4 +85,22 @@ describe('projections run as separate matmul nodes (kernels.split_projections)',
     const stepOld = run(old, 256).phases.find((p) => p.name === 'decode')!.seconds / 255;
     expect(stepOld - stepNow).toBeGreaterThan(4 * 7 * now.efficiency.kernelOverheadS * 0.99);
   });
+  it('whisper.cpp-1.5 on Metal: serial dispatch (no concurrency list in use) and a LayerNorm as norm + mul + add', async () => {
+    // ggml-metal.m @v1.5.4 / v1.5.5: MTLDispatchTypeSerial (ggml_metal_graph_find_concurrency never called), GGML_OP_NORM alone
+    const m2 = await loadHardware('apple-m2-pro');
+    const v15 = bindRuntime(m2, libraryRuntime('whisper.cpp-1.5'));
+    const now = bindRuntime(m2, libraryRuntime('whisper.cpp'));
+    expect([v15.runtime!.kernels.splitProjections, v15.runtime!.kernels.normKernels]).toEqual([true, 3]);
+    expect([now.runtime!.kernels.splitProjections, now.runtime!.kernels.normKernels]).toEqual([false, 1]);
+    // the same 5.16 us a dispatch: the 1.5 graph's extra dispatches make every phase slower
+    expect(v15.efficiency.kernelOverheadS).toBe(now.efficiency.kernelOverheadS);
+    const run = (hw: NormalizedHardware) => simulate(request('whisper-tiny', hw, { audioSeconds: 30, outputTokens: 64, dtype: 'fp16' }));
+    const [a, b] = [run(v15), run(now)];
+    for (const ph of ['encode', 'decode']) {
+      expect(a.phases.find((p) => p.name === ph)!.seconds, ph).toBeGreaterThan(b.phases.find((p) => p.name === ph)!.seconds);
+    }
+    // NVIDIA parts are unchanged by the Metal block
+    const v100 = await loadHardware('v100-sxm2');
+    expect(bindRuntime(v100, libraryRuntime('whisper.cpp-1.5')).runtime!.kernels.splitProjections).toBe(true);
+  });
 });

@@ -50,7 +50,10 @@ describe('Whisper graph', () => {
       const n = whisperTimestamps(libraryRuntime(rt).scheduler) ? audioWindows(120, 30, 30 - SEEK_TAIL_S) : 4;
       if (rt === 'whisper.cpp') expect(n).toBe(5);
       expect(four.encoder_s!).toBeCloseTo(n * one.encoder_s!, 9);
-      expect(four.latency_s!).toBeCloseTo(n * one.latency_s!, 9);
+      // whisper.cpp's seek loop conditions each window on the text so far (prompt_past): later windows' prompts are
+      // longer, so n windows cost more than n first windows; the others repeat the first window
+      if (libraryRuntime(rt).scheduler.conditionOnPreviousText) expect(four.latency_s!).toBeGreaterThan(n * one.latency_s! * (1 + 1e-6));
+      else expect(four.latency_s!).toBeCloseTo(n * one.latency_s!, 9);
       expect(four.output_tokens).toBe(100 * n);
     }
     // batched windows (TensorRT-LLM): four windows decode together, far less than four single-window runs
