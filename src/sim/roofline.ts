@@ -240,8 +240,11 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // test/invariants.property.test.ts).
   // A runtime whose own skinny kernel takes the fewest rows instead of the library (kernels.skinny_gemm_rows: vLLM on
   // ROCm runs wvSplitKQ for fp8 at one row and wvSplitK for 16-bit at up to 4, hipBLASLt above) pays it above them only.
+  // A block-FP8 GEMM of a runtime that names its own GEMM kernels (kernels.tiled_gemm) is never the library's: its
+  // Triton strip kernel, or a kernel priced at the library rate without the library's set-up (AITER's CK blockscale
+  // GEMM, runtimes/vllm-rocm-aiter.yaml: ~2.7 us above its bytes on gfx942, not hipBLASLt's 13.9).
   const skinny = gemv || !!op.batchRows;
-  const libraryGemm = skinny && op.kind === 'gemm' && !op.groups && !(op.fp8Block && hw.runtime?.kernels?.tiledGemm?.fp8Block);
+  const libraryGemm = skinny && op.kind === 'gemm' && !op.groups && !(op.fp8Block && hw.runtime?.kernels?.tiledGemm);
   const ownRows = libraryGemm ? hw.runtime?.kernels?.skinnyGemmRows?.[dtype] : undefined;
   let fixed = libraryGemm && !(ownRows !== undefined && op.m !== undefined && op.m <= ownRows) ? hw.runtime?.kernels?.gemmFixedS ?? 0 : 0;
   // a block-scaled FP8 GEMM of a runtime with its own block-FP8 path (vLLM, SGLang: the runtimes that name their tiled
