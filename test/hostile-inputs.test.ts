@@ -178,6 +178,22 @@ const second: [string, () => string[], RegExp][] = [
   ['a runtime tiled_gemm sub-block given a list', () => simRt(runtime('rt-tgl.yaml', 'extends: vllm\nkernels:\n  tiled_gemm:\n    int4_moe: [1]\n')), /^rt-tgl\.yaml:6:15 {2}kernels\.tiled_gemm\.int4_moe {2}must be false or a mapping, found \[1\]/],
   ['a runtime tiled_gemm mapping-only sub-block given a list', () => simRt(runtime('rt-tgw.yaml', 'extends: vllm\nkernels:\n  tiled_gemm:\n    weight_only_moe: [1]\n')), /^rt-tgw\.yaml:6:22 {2}kernels\.tiled_gemm\.weight_only_moe {2}must be a mapping, found a list$/],
   ['a runtime block given a number', () => simRt(runtime('rt-block.yaml', 'extends: vllm\nhost: 5\n')), /^rt-block\.yaml:4:7 {2}host {2}must be a mapping, found number 5$/],
+  // the fields sessions 35-36 added (kernels.gguf_shape, kernels.int4_moe_per_expert, launch.split_point,
+  // kernels.weight_cast_bytes): each bad value one line naming the field and what it takes
+  ['a runtime int4_moe_per_expert given a number', () => simRt(runtime('rt-pe-n.yaml', 'extends: vllm\nkernels:\n  int4_moe_per_expert: -1\n')), /^rt-pe-n\.yaml:5:24 {2}kernels\.int4_moe_per_expert {2}must be a mapping or a boolean, found number -1$/],
+  ['a runtime int4_moe_per_expert given a word', () => simRt(runtime('rt-pe-w.yaml', 'extends: vllm\nkernels:\n  int4_moe_per_expert: "yes"\n')), /^rt-pe-w\.yaml:5:24 {2}kernels\.int4_moe_per_expert {2}must be a mapping or a boolean, found string "yes"$/],
+  // an empty mapping lacks up_to_experts, and is not also "no boolean" (two lines)
+  ['a runtime int4_moe_per_expert given an empty mapping', () => simRt(runtime('rt-pe-e.yaml', 'extends: vllm\nkernels:\n  int4_moe_per_expert: {}\n')), /^rt-pe-e\.yaml:5:24 {2}kernels\.int4_moe_per_expert\.up_to_experts {2}missing required field "up_to_experts"/],
+  ['a runtime int4_moe_per_expert bound at 1.5 experts', () => simRt(runtime('rt-pe-f.yaml', 'extends: vllm\nkernels:\n  int4_moe_per_expert: {up_to_experts: 1.5}\n')), /^rt-pe-f\.yaml:5:40 {2}kernels\.int4_moe_per_expert\.up_to_experts {2}must be a whole number, found number 1\.5$/],
+  ['a runtime gguf_shape given a number', () => simRt(runtime('rt-gs-n.yaml', 'extends: llama.cpp\nkernels:\n  gguf_shape: -1\n')), /^rt-gs-n\.yaml:5:15 {2}kernels\.gguf_shape {2}must be "class" or a mapping, found -1/],
+  ['a runtime gguf_shape value above 1', () => simRt(runtime('rt-gs-v.yaml', 'extends: llama.cpp\nkernels:\n  gguf_shape: {flops: [1e9], values: [1e9]}\n')), /^rt-gs-v\.yaml:5:39 {2}kernels\.gguf_shape\.values\.0 {2}must be between 0\.000001 and 1, found 1000000000$/],
+  ['a runtime gguf_shape of unequal lists', () => simRt(runtime('rt-gs-l.yaml', 'extends: llama.cpp\nkernels:\n  gguf_shape: {flops: [1e9, 2e9], values: [0.5]}\n')), /^rt-gs-l\.yaml:5:15 {2}kernels\.gguf_shape {2}flops \(2\) and values \(1\) differ in length/],
+  ['a runtime split_point negative', () => simRt(runtime('rt-sp-n.yaml', 'extends: vllm\nlaunch:\n  split_point: "-3 us"\n')), /^rt-sp-n\.yaml:5:16 {2}launch\.split_point {2}"-3 us" is negative; it must be ≥ 0$/],
+  ['a runtime split_point in bytes', () => simRt(runtime('rt-sp-u.yaml', 'extends: vllm\nlaunch:\n  split_point: "5 GB"\n')), /^rt-sp-u\.yaml:5:16 {2}launch\.split_point {2}"5 GB" is not a seconds quantity/],
+  ['a runtime split_point of a billion seconds', () => simRt(runtime('rt-sp-h.yaml', 'extends: vllm\nlaunch:\n  split_point: "1e9 s"\n')), /^rt-sp-h\.yaml:5:16 {2}launch\.split_point {2}must be 0 or between 10 fs and 10 s, found "1e9 s"$/],
+  ['a runtime weight_cast_bytes of 2', () => simRt(runtime('rt-wc-2.yaml', 'extends: openai-whisper\nkernels:\n  weight_cast_bytes: 2\n')), /^rt-wc-2\.yaml:5:22 {2}kernels\.weight_cast_bytes {2}must be one of 4 \(4 is fp32 parameters cast/],
+  // a unit on a count the schema lists: not "did you mean \"4\"?"
+  ['a runtime weight_cast_bytes with a unit', () => simRt(runtime('rt-wc-u.yaml', 'extends: openai-whisper\nkernels:\n  weight_cast_bytes: "4 B"\n')), /^rt-wc-u\.yaml:5:22 {2}kernels\.weight_cast_bytes {2}must be one of 4 \(write 4 as a bare number, without quotes or a unit\)$/],
   ['a runtime that extends a symlink out of the folder', () => {
     symlinkSync(join(outside, 'secret.yaml'), join(dir, 'rt-link-out.yaml'));
     return simRt(runtime('rt-ext-link.yaml', 'extends: ./rt-link-out.yaml\n'));

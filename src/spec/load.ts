@@ -203,7 +203,9 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
     const wrongType = (j: number) => errors.some((e) => e.instancePath === o.instancePath && e.schemaPath === `${o.schemaPath}/${j}/type`);
     const mismatched = [...Array(branches).keys()].filter(wrongType);
     // only where some branch took the value's type and failed inside it (a const branch alone keeps its "or a mapping")
-    const typed = [...Array(branches).keys()].some((j) => !mismatched.includes(j) && errors.some((e) => e.schemaPath.startsWith(`${o.schemaPath}/${j}/`) && e.instancePath.length > o.instancePath.length));
+    // (a mapping branch's missing field is such a failure: int4_moe_per_expert: {} lacks up_to_experts, and is no
+    // wrong kind for the boolean branch to name)
+    const typed = [...Array(branches).keys()].some((j) => !mismatched.includes(j) && errors.some((e) => e.schemaPath.startsWith(`${o.schemaPath}/${j}/`) && (e.instancePath.length > o.instancePath.length || (e.keyword === 'required' && e.instancePath === o.instancePath))));
     if (typed) for (const j of mismatched) offType.push(`${o.schemaPath}/${j}/`);
   }
   const refusedKeys = errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}/${(e.params as { propertyName?: string }).propertyName}`);
@@ -249,12 +251,16 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
       message = `must be one of ${(e.params as any).allowedValues.join(', ')}`;
       const found = valueAt(ctx.docs[0]?.data, path);
       const allowed = (e.params as any).allowedValues as unknown[];
+      // a number the schema lists, written with a unit ("4 B" where weight_cast_bytes takes 4): a bare number
+      const lead = typeof found === 'string' ? Number.parseFloat(found) : NaN;
       suggestion =
         typeof found === 'string' && allowed.includes(Number(found))
           ? `write ${found} without quotes`
-          : typeof found === 'string'
-            ? didYouMean(found, allowed)
-            : undefined;
+          : typeof found === 'string' && allowed.includes(lead)
+            ? `write ${lead} as a bare number, without quotes or a unit`
+            : typeof found === 'string'
+              ? didYouMean(found, allowed)
+              : undefined;
       // a field whose schema states its fix ($comment: kernels.weight_cast_bytes, whose one value is the one cited)
       const fix = (e.parentSchema as { $comment?: unknown } | undefined)?.$comment;
       if (suggestion === undefined && typeof fix === 'string') suggestion = fix;
@@ -282,7 +288,9 @@ export function schemaIssues(ctx: SpecContext, errors: ErrorObject[] | null | un
       continue; // said with the constant branch's error (above): "must be false or a mapping"
     } else if (e.keyword === 'type') {
       // ajv says "must be number,string"; a user reads the kinds and what was there (null is YAML's ~ or nothing)
-      const kinds = String((e.params as { type?: string | string[] }).type ?? '').split(',').map((t) => (t === 'string' && /number/.test(String((e.params as { type?: unknown }).type)) ? 'an expression in quotes' : t === 'integer' ? 'a whole number' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`));
+      // the kinds every branch of a oneOf at this place takes (int4_moe_per_expert: a mapping or a boolean), said once
+      const types = errors.filter((o) => o.keyword === 'type' && o.instancePath === e.instancePath).flatMap((o) => String((o.params as { type?: string | string[] }).type ?? '').split(','));
+      const kinds = [...new Set(types)].map((t) => (t === 'string' && types.includes('number') ? 'an expression in quotes' : t === 'integer' ? 'a whole number' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`));
       const d = e.data;
       const found = d === null ? 'nothing (null or ~)' : Array.isArray(d) ? 'a list' : typeof d === 'object' ? 'a mapping' : `${typeof d} ${JSON.stringify(d)?.slice(0, 40)}`;
       message = `must be ${kinds.join(' or ')}, found ${found}`;
