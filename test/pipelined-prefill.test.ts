@@ -53,4 +53,21 @@ describe('pipelined prefill over a layer split', () => {
     // the same build pipelines a dense model's ubatches
     expect(prefillRate('llama-3.1-70b', 8, 4096, undefined, 'llama.cpp-2025-08') / prefillRate('llama-3.1-70b', 8, 512, undefined, 'llama.cpp-2025-08')).toBeGreaterThan(2.5);
   });
+
+  it('the host time of the step is paid once, after the pipelined ubatches: the cold prefill never falls as the prompt grows (property seed 526)', () => {
+    // gpt-j-6b q4_0 under llama-cpp-python 0.2 on 2 H100s at pp 2, batch 255: the host samples 255 sequences over a
+    // 50,400-entry vocabulary (~0.58 s) after the call; split over the ubatches by their tokens, the cold prefill fell
+    // from 0.629 s at 2 input tokens (one ubatch of 510) to 0.509 s at 4 (two)
+    const cold = (input: number) => {
+      const f = { tp: 1, pp: 2, batch: 255, 'input-tokens': input, 'output-tokens': 484, dtype: 'q4_0' };
+      const m = lib.models['gpt-j-6b']!;
+      return simulate(buildRequest(f, m, bindRuntime(lib.hardware['h100-sxm-hbm2e-500w']!, libraryRuntime('llama-cpp-python-0.2')), (id) => lib.models[id]!)).ttft_cold_s!;
+    };
+    let last = 0;
+    for (const input of [2, 3, 4, 8, 64]) {
+      const t = cold(input);
+      expect(t, `${input} input tokens`).toBeGreaterThanOrEqual(last);
+      last = t;
+    }
+  });
 });

@@ -107,6 +107,7 @@ export interface PassCost {
   memoryS: number;
   commS: number;
   overheadS: number;
+  hostStepS?: number; // of seconds: the host's time between engine steps (addHost), once a step, not once a ubatch
   flops: number; // per device, at the mean context
   bytes: number;
   bound: string;
@@ -414,7 +415,7 @@ function addHost(c: PassCost, hw: NormalizedHardware, replicaSeqs: number, pp: n
   // a decode-only step whose attention plan first reads its indices back from the device (host.decode_plan_sync)
   const planSync = decodePlanSyncSeconds(hw.runtime, m.attention?.kind === 'mla', replicaDecodes > 0 && replicaDecodes >= replicaSeqs);
   const s = (hostStepSeconds(hw.runtime, seqs, c.seconds * pp, m.vocab, workers, schedulerSequences(L, replicaDecodes)) + planSync) / pp;
-  if (s > 0) { c.seconds += s; c.overheadS += s; }
+  if (s > 0) { c.seconds += s; c.overheadS += s; c.hostStepS = (c.hostStepS ?? 0) + s; }
   return c;
 }
 
@@ -659,12 +660,18 @@ export function stepsMix(hw: NormalizedHardware, L: Pick<Layout, 'attentionDp'>,
 /** the cold prefill over pp stages: one after another, or a runtime's ubatches pipelined across them
  *  (scheduler.pipeline_copies: src/sim/pipelined-prefill.ts). A runtime whose MoE GEMM blocks the host every call
  *  (scheduler.moe_host_sync) enqueues a stage's next ubatch only once the stage has run its last MoE layer of the one
- *  before: for a MoE model the stages run one after another. */
-function coldPrefillSeconds(hw: NormalizedHardware, stageS: number, tokens: number, pp: number, moe: boolean): number {
+ *  before: for a MoE model the stages run one after another. Only the device's share of a stage is pipelined: the
+ *  host's step time (addHost: the sampling of every sequence, the step overhead) runs once the call has returned its
+ *  logits, with the device idle (runtimes/llama-cpp-python-0.2.yaml), and is not split over the ubatches in proportion
+ *  to their tokens. Split so, a prompt one ubatch long paid it over every stage and one a token past the ubatch
+ *  overlapped it with the next stage: the cold prefill fell 19% as the prompt grew (property seed 526: gpt-j-6b q4_0
+ *  under llama-cpp-python 0.2 on 2 H100s at pp 2, batch 255, 2 -> 4 input tokens, 0.629 -> 0.509 s). */
+function coldPrefillSeconds(hw: NormalizedHardware, stage: PassCost, tokens: number, pp: number, moe: boolean): number {
   const s = hw.runtime?.scheduler;
   const u = s?.ubatch, copies = s?.pipelineCopies;
-  if (pp <= 1 || !u || !copies || copies <= 1 || (moe && s?.moeHostSync)) return stageS * pp;
-  return pipelinedPrefillSeconds(stageS, tokens, u, Math.max(u, s?.maxNumBatchedTokens ?? tokens), pp, copies);
+  if (pp <= 1 || !u || !copies || copies <= 1 || (moe && s?.moeHostSync)) return stage.seconds * pp;
+  const hostS = Math.min(stage.seconds, stage.hostStepS ?? 0);
+  return pipelinedPrefillSeconds(stage.seconds - hostS, tokens, u, Math.max(u, s?.maxNumBatchedTokens ?? tokens), pp, copies) + hostS * pp;
 }
 
 function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, B: number, Lin: number, O: number, warnings: Set<string>, rows: boolean, ctx?: PassContext): Evaluation {
@@ -680,7 +687,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // runs on one rank: the busiest rank's prompts beyond the mean B / tp wait as in a step (a lone prompt: 1 - 1/tp of
   // its attention side, the other ranks idle; serve's per-rank chunks price the same, src/serve/step-cost.ts)
   const prefill = addWait(addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m, L, workers), attentionDpWait(m, hw, L, p, attentionDpExcess(L, { count: B / pp }), Lin, ctx), 'prefill');
-  const ttftCold = coldPrefillSeconds(hw, prefill.seconds, B * Lp, pp, !!m.moe);
+  const ttftCold = coldPrefillSeconds(hw, prefill, B * Lp, pp, !!m.moe);
   const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {
     return { batch: B, memory, ttft: ttftCold, ttftCold, tpot: null, throughput: null, prefillTokS, prefill, decode: null, work: { flops: prefill.flops, bytes: prefill.bytes, seconds: ttftCold, items: B } };
