@@ -10,6 +10,7 @@ import { collectiveEfficiency, collectiveShape, largeMessageCollective } from '.
 import { scaleOutSeconds } from './scale-out.js';
 import { ncclSmallAllreduceSeconds } from './nccl-small-allreduce.js';
 import { overPcie, pcieCollectiveSeconds } from './pcie-collectives.js';
+import { iciCollectiveSeconds, iciPriced } from './ici-collectives.js';
 
 const NVLINK_P2P_BUSBW = 370e9;
 import type { CollectiveKind } from '../model/op.js';
@@ -176,6 +177,11 @@ export function commSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes:
   // ./scale-out-busbw.ts; except sockets of one server, socketPeers above)
   if (l?.scope === 'scale_out' && l.link === hw.scaleOut && (domain || !socketPeers(hw))) return scaleOutSeconds(hw, l.link, kind, bytes, group, domain ?? 1);
   const link: LinkSpec = l?.link ?? { bandwidthBytePerS: 16e9, latencyS: 10e-6 };
+  // a TPU slice's ICI torus without a measured sweep: α–β with ICI's own op start and hop latency (./ici-collectives.ts),
+  // not the NVLink-measured size shape, which would make a latency-bound message cost 1/bandwidth
+  if (l?.scope === 'scale_up' && iciPriced(link, !!hw.efficiency.collectiveBySize)) {
+    return iciCollectiveSeconds(kind, bytes, group, link, largeMessageCollective(hw.efficiency));
+  }
   const nvswitch = l?.scope === 'scale_up' && hasInSwitchReduction(link);
   const nvlsSweep = nvswitch && hw.efficiency.collectiveAlgorithm === 'nvls';
   if (kind === 'allreduce' && nvlsSweep && inSwitch) {
