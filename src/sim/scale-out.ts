@@ -15,9 +15,10 @@
 //
 // busbw: the large-message bus bandwidth of ./scale-out-busbw.ts (g × one NIC capped by scale-up for a ring, one NIC
 // for an all-to-all or p2p), shared with training. An all-to-all's traffic on it is the (n − g)/n of the buffer bound
-// for other nodes (./ep-alltoall-bytes.ts), not the (n − 1)/n of trafficFactor. The spec's intra-node collective sweep (an NVLink / NVLS figure) is
-// not applied to the NIC; the common size shape (src/hardware/efficiency.ts, measured all-reduce sweeps, which carry
-// their own start-up latency) bounds mid-size messages from below, as an alternative to α + β, not added to it.
+// for other nodes (./ep-alltoall-bytes.ts), not the (n − 1)/n of trafficFactor. The spec's intra-node collective
+// sweep (an NVLink / NVLS figure) is not applied to the NIC; the common size shape (src/hardware/efficiency.ts, measured
+// all-reduce sweeps, which carry their own start-up latency) bounds mid-size messages from below, as an alternative
+// to α + β, not added to it.
 import type { CollectiveKind } from '../model/op.js';
 import type { LinkSpec, NormalizedHardware } from '../spec/types.js';
 import { trafficFactor } from './collectives.js';
