@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import { commSeconds } from '../src/sim/parallel.js';
 import { ICI_HOP_S, ICI_OP_S, iciHops } from '../src/sim/ici-collectives.js';
+import { expectLinkShape } from './helpers/collective-shape.js';
 
 const hw = (id: string) => getLibrary().hardware[id]!;
 
@@ -39,16 +40,7 @@ describe('ICI collectives on a TPU slice', () => {
   });
   it('large messages reach the large-message fraction; time grows with size and group', () => {
     const h = hw('tpu-v5e');
-    const big = 1 << 30;
-    const busbw = ((2 * 3) / 4) * big / commSeconds(h, 'allreduce', big, 4);
-    expect(busbw / h.scaleUp!.bandwidthBytePerS).toBeCloseTo(h.efficiency.collective, 2);
-    let last = 0;
-    for (let b = 1024; b <= big; b *= 4) {
-      const t = commSeconds(h, 'allreduce', b, 4);
-      expect(t).toBeGreaterThan(last);
-      last = t;
-    }
-    expect(commSeconds(h, 'allreduce', 16384, 4)).toBeLessThan(commSeconds(h, 'allreduce', 16384, 16));
+    expectLinkShape(h, h.scaleUp!.bandwidthBytePerS, 4, 16, 2);
   });
   it('a TPU part with a measured collective sweep keeps it (tpu-v7-tensorcore)', () => {
     const h = hw('tpu-v7-tensorcore');

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import { ncclChoices, ncclLlLatency, ncclModelSeconds } from '../src/sim/nccl-protocols.js';
-import { ncclOptions, scaleOutLatency, scaleOutSeconds } from '../src/sim/scale-out.js';
+import { ncclOptions, scaleOutSeconds } from '../src/sim/scale-out.js';
 import { trainingCollectiveTime } from '../src/sim/training/collective-time.js';
 import { ringEfficiency } from '../src/sim/training/ring-nics.js';
 import { scaleOutBusBw } from '../src/sim/scale-out-busbw.js';
@@ -23,8 +23,8 @@ describe("NCCL's per-protocol collective model", () => {
     expect(alpha('allgather', 1536, 8, 'LL')).toBeCloseTo(6.6 + 1344 * 1.0 + 191 * 2.7, 6);
     expect(alpha('allgather', 1536, 8, 'LL128')).toBeCloseTo(14 + 1344 * 1.9 + 191 * 4.0, 6);
     expect(alpha('allgather', 1536, 8, 'Simple')).toBeCloseTo(8.4 + 1344 * 3.4 + 191 * 14.0, 6);
-    // LL's α is the one scaleOutLatency has always given (the all-to-all and p2p keep it)
-    expect(alpha('allgather', 1536, 8, 'LL') * 1e-6).toBeCloseTo(scaleOutLatency('allgather', 1536, 8), 12);
+    // LL's α is the one ncclLlLatency gives (the all-to-all and p2p keep it)
+    expect(alpha('allgather', 1536, 8, 'LL') * 1e-6).toBeCloseTo(ncclLlLatency('allgather', 1536, 8), 12);
     // one rank per node: every hop at the tree's network latency ("With ppn=1 latencies are fully exposed")
     expect(alpha('allgather', 64, 1, 'Simple')).toBeCloseTo(8.4 + 63 * 14.0, 6);
     // the tree all-reduce: 2·((g − 1)·intra + log2(nodes)·net)
@@ -149,18 +149,18 @@ describe("NCCL's per-protocol collective model", () => {
     expect(simple(64 * 64 * 16 - 1)).toBeCloseTo(flat, 9);
   });
 
-  it('scaleOutLatency reads the LL entries of the one table', () => {
+  it('ncclLlLatency reads the LL entries of the one table', () => {
     // LL, NVLink hops, Intel-host net overhead 1.0 µs (so an intra-node ring hop costs max(0.6, 1.0) µs past one node):
     //   all-reduce 16 ranks, 8 a node: ring 6.6 + 28 · 1.0 + 2 · 2.7 = 40.0; tree 6.8 + 2 · (7 · 0.6 + 1 · 5.0) = 25.2
     //   all-reduce 256 ranks, 8 a node: ring 6.6 + 448 · 1.0 + 62 · 2.7 = 622.0; tree 6.8 + 2 · (7 · 0.6 + 5 · 5.0) = 65.2
     //   all-gather 1,536 ranks, 8 a node (ring only): 6.6 + 1,344 · 1.0 + 191 · 2.7 = 1,866.3
     //   reduce-scatter 64 ranks, one a node (ring only, tree-row net hops): 6.6 + 63 · 5.0 = 321.6
     for (const [kind, n, g, us] of [['allreduce', 16, 8, 25.2], ['allreduce', 256, 8, 65.2], ['allgather', 1536, 8, 1866.3], ['reducescatter', 64, 1, 321.6]] as const) {
-      expect(scaleOutLatency(kind, n, g) * 1e6).toBeCloseTo(us, 6);
+      expect(ncclLlLatency(kind, n, g) * 1e6).toBeCloseTo(us, 6);
       const ll = ncclChoices(kind, 0, n, g, 1, { ll128: false }).filter((c) => c.protocol === 'LL').map((c) => c.alphaS);
-      expect(scaleOutLatency(kind, n, g)).toBe(Math.min(...ll));
+      expect(ncclLlLatency(kind, n, g)).toBe(Math.min(...ll));
     }
-    expect(scaleOutLatency('p2p', 16, 8)).toBeCloseTo((6.6 + 2.7) * 1e-6, 12);
-    expect(ncclLlLatency('alltoall', 16, 8)).toBe(scaleOutLatency('alltoall', 16, 8));
+    expect(ncclLlLatency('p2p', 16, 8)).toBeCloseTo((6.6 + 2.7) * 1e-6, 12);
+    expect(ncclLlLatency('alltoall', 16, 8)).toBeCloseTo((6.6 + 2.7) * 1e-6, 12);
   });
 });

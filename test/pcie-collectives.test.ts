@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import { commSeconds } from '../src/sim/parallel.js';
 import { PCIE_NCCL_STEP_S, overPcie } from '../src/sim/pcie-collectives.js';
+import { expectLinkShape } from './helpers/collective-shape.js';
 
 const hw = (id: string) => getLibrary().hardware[id]!;
 
@@ -22,16 +23,7 @@ describe('NCCL over PCIe', () => {
   });
   it('large messages run at the part\'s large-message fraction of the link; time grows with the message and the group', () => {
     const h = hw('rtx-pro-6000');
-    const big = 1 << 30;
-    const busbw = (2 * 7 / 8) * big / commSeconds(h, 'allreduce', big, 8);
-    expect(busbw / h.host!.bandwidthBytePerS).toBeCloseTo(h.efficiency.collective, 1);
-    let last = 0;
-    for (let b = 1024; b <= big; b *= 4) {
-      const t = commSeconds(h, 'allreduce', b, 8);
-      expect(t).toBeGreaterThan(last);
-      last = t;
-    }
-    expect(commSeconds(h, 'allreduce', 16384, 2)).toBeLessThan(commSeconds(h, 'allreduce', 16384, 8));
+    expectLinkShape(h, h.host!.bandwidthBytePerS, 8, 2, 1);
   });
   it('parts with a scale-up fabric keep their sweeps', () => {
     const h = hw('h100-sxm');

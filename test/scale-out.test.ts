@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import { opAllreduce } from '../src/sim/ops.js';
 import { commSeconds } from '../src/sim/parallel.js';
-import { scaleOutLatency } from '../src/sim/scale-out.js';
+import { ncclLlLatency } from '../src/sim/nccl-protocols.js';
 import { IB_ALLTOALL_BUSBW, LARGE_COLLECTIVE_BYTES, nicCollectiveRate, scaleOutBusBw } from '../src/sim/scale-out-busbw.js';
 import { linkCollectiveEfficiency } from '../src/sim/training/link-efficiency.js';
 import { ringEfficiency } from '../src/sim/training/ring-nics.js';
@@ -14,9 +14,9 @@ const hw = (id: string) => getLibrary().hardware[id]!;
 // one NIC with 2(n − 1) network latencies on top of the intra-node sweep.
 describe('scale-out collectives', () => {
   it("NCCL's tree latency for 16 ranks on 2 nodes of 8: 6.8 + 2·(7·0.6 + 1·5.0) µs (tuning.cc, LL)", () => {
-    expect(scaleOutLatency('allreduce', 16, 8) * 1e6).toBeCloseTo(25.2, 6);
+    expect(ncclLlLatency('allreduce', 16, 8) * 1e6).toBeCloseTo(25.2, 6);
     // 4 nodes: one more tree level, not 2·(32 − 1) more steps
-    expect(scaleOutLatency('allreduce', 32, 8) * 1e6).toBeCloseTo(35.2, 6);
+    expect(ncclLlLatency('allreduce', 32, 8) * 1e6).toBeCloseTo(35.2, 6);
   });
 
   it('a 128 KB all-reduce over 16 H100s (2 HGX nodes) takes tens of µs, not the flat ring\'s ~0.8 ms', () => {

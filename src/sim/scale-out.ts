@@ -3,10 +3,10 @@
 //   seconds = max( NCCL(kind, ranks, nodes, traffic · bytes / busbw) ,  traffic · bytes / (busbw · COLLECTIVE_SHAPE(bytes)) )
 //
 // NCCL(...) is NCCL's cost model at its fastest protocol for the ring family (./nccl-protocols.ts: each protocol's α
-// plus the wire at its share of busbw). scaleOutLatency below is that model's LL α (read from the same table), which
-// the all-to-all and p2p keep. It is NCCL's own latency model (src/graph/tuning.cc, NVIDIA/nccl @5067397,
-// ncclTopoTuneModel, default tuner constants, LL protocol): across nodes an all-reduce runs as a tree — base 6.8 µs + 2·((g − 1)·0.6 µs NVLink hops +
-// log2(nodes)·5.0 µs network hops) with g ranks per node — or as a ring whose 2(n − 1) steps are 2(nodes − 1) network
+// plus the wire at its share of busbw). Its LL α (ncclLlLatency, read from the same table) is what the all-to-all and
+// p2p keep. It is NCCL's own latency model (src/graph/tuning.cc, NVIDIA/nccl @5067397, ncclTopoTuneModel, default
+// tuner constants, LL protocol): across nodes an all-reduce runs as a tree — base 6.8 µs + 2·((g − 1)·0.6 µs NVLink
+// hops + log2(nodes)·5.0 µs network hops) with g ranks per node — or as a ring whose 2(n − 1) steps are 2(nodes − 1) network
 // hops of 2.7 µs and the rest NVLink hops of max(0.6, 1.0 µs x86 net overhead) on a 6.6 µs base; NCCL takes the
 // faster. All-gather / reduce-scatter are rings (n − 1 steps, nodes − 1 of them on the network); all-to-all and p2p
 // pay one network hop. 16 H100s over 2 nodes: tree 25 µs, so a ~100 KB all-reduce takes tens of µs, not the
@@ -27,14 +27,6 @@ import { scaleOutBusBw } from './scale-out-busbw.js';
 import { ncclAllToAllNetworkShare } from './ep-alltoall-bytes.js';
 import type { NcclOptions } from './nccl-protocols.js';
 import { ncclChoices, ncclLlLatency, ncclModelSeconds } from './nccl-protocols.js';
-
-/**
- * NCCL's modelled start-up latency of one collective over `n` ranks, `perNode` of them in each scale-up domain: the LL
- * entries of ./nccl-protocols.ts (one table), NVLink between a node's GPUs unless `o` says otherwise
- */
-export function scaleOutLatency(kind: CollectiveKind, n: number, perNode: number, o?: NcclOptions): number {
-  return ncclLlLatency(kind, n, perNode, o);
-}
 
 /** seconds of one collective of `bytes` over `n` ranks that span scale-up domains of `domain` devices */
 export function scaleOutSeconds(hw: NormalizedHardware, link: LinkSpec, kind: CollectiveKind, bytes: number, n: number, domain: number, ranksPerNode?: number): number {
@@ -74,10 +66,10 @@ export function ncclOptions(hw: NormalizedHardware): NcclOptions {
 /**
  * NCCL's modelled seconds of one scale-out collective whose traffic takes `largeWireS` at the large-message bus
  * bandwidth `busbw`: for the ring family (all-reduce, all-gather, reduce-scatter) the fastest of its protocols and
- * algorithms (./nccl-protocols.ts); all-to-all and p2p their one start-up (scaleOutLatency) plus the wire
+ * algorithms (./nccl-protocols.ts); all-to-all and p2p their one start-up (ncclLlLatency) plus the wire
  */
 export function ncclSeconds(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, n: number, perNode: number, largeWireS: number, busbw: number): number {
-  if (kind === 'p2p' || kind === 'alltoall' || !(busbw > 0)) return scaleOutLatency(kind, n, perNode, ncclOptions(hw)) + largeWireS;
+  if (kind === 'p2p' || kind === 'alltoall' || !(busbw > 0)) return ncclLlLatency(kind, n, perNode, ncclOptions(hw)) + largeWireS;
   return ncclModelSeconds(ncclChoices(kind, bytes, n, perNode, busbw, ncclOptions(hw)), largeWireS);
 }
 

@@ -15,7 +15,8 @@
 //
 // α_p is NCCL's own latency model (src/sim/nccl-protocols.ts, NVIDIA/nccl src/graph/tuning.cc): it grows with the
 // ring's length, which an 8-GPU sweep cannot show, and large messages run LL128 / Simple, whose hops cost more than
-// LL's. The large-message rate is efficiency(bytes) / COLLECTIVE_SHAPE(bytes): every scale-out efficiency here is a large-message fraction times that shape.
+// LL's. The large-message rate is efficiency(bytes) / COLLECTIVE_SHAPE(bytes): every scale-out efficiency here is a
+// large-message fraction times that shape.
 import type { CollectiveKind } from '../../model/op.js';
 import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
 import { trafficFactor } from '../collectives.js';

@@ -11,7 +11,8 @@ import type { CollectiveKind } from '../../model/op.js';
 import type { LinkSpec } from '../../spec/types.js';
 import { collectiveEfficiency, collectiveShape } from '../../hardware/efficiency.js';
 import { trainingCollectiveTime } from './collective-time.js';
-import { latencyOrShaped, scaleOutLatency } from '../scale-out.js';
+import { latencyOrShaped } from '../scale-out.js';
+import { ncclLlLatency } from '../nccl-protocols.js';
 import type { DecoderShape } from './shapes.js';
 import { expertDataParallel, expertTp, groupLinks, linkForSpan, microBatchesPerPipeline, type PlanShape } from './plan.js';
 import { eagerElementwise, headForwardOps, layerForwardOps, LOSS_BYTES, passCost, type PassCost } from './layer-cost.js';
@@ -326,7 +327,7 @@ export function stepTime(i: StepInput): StepResult {
     // large-message wire time from below instead, whichever is longer.
     const offEff = linkCollectiveEfficiency(hw, links.epOut, off, true);
     const offWire = off > 0 ? off / (links.epOut.bandwidthBytePerS * offEff) : 0;
-    const offS = off > 0 ? latencyOrShaped(4 * scaleOutLatency('alltoall', p.ep, 1), offWire * collectiveShape(off), off) : 0;
+    const offS = off > 0 ? latencyOrShaped(4 * ncclLlLatency('alltoall', p.ep, 1), offWire * collectiveShape(off), off) : 0;
     // full recompute reruns the layer's forward, its dispatch and combine with it (Megatron-Core checkpoints the whole
     // TransformerLayer): 2 more exchanges beside the 4, as the TP pairs above
     epPerLayer = Math.max(offS, on > 0 ? on / (links.epUp.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, on)) : 0) * (1 + fullShare / 2);
