@@ -73,6 +73,7 @@ async function link(ctx: SpecContext, raw: Raw, name: string): Promise<LinkSpec 
     domain: l.domain,
     technology: l.technology === undefined ? undefined : maskWords(l.technology),
     ...(rate === undefined ? {} : { linkEfficiency: rate / perLink }),
+    ...(typeof l.links === 'number' ? { links: l.links } : {}),
   };
 }
 

@@ -32,6 +32,9 @@ export interface LinkSpec {
   technology?: string;
   // a switchless mesh link used on its own: realized rate / (bandwidth / (domain - 1)) (interconnect link_rate)
   linkEfficiency?: number;
+  // ports of this link per device (interconnect links): a TPU's ICI ports, 4 on a 2-D torus, 6 on a 3-D one
+  // (src/sim/ici-collectives.ts iciSlice)
+  links?: number;
 }
 
 export interface NormalizedHardware {

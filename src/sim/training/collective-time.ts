@@ -21,7 +21,8 @@ import type { CollectiveKind } from '../../model/op.js';
 import type { LinkSpec, NormalizedHardware } from '../../spec/types.js';
 import { trafficFactor } from '../collectives.js';
 import { modelOrShaped, ncclSeconds } from '../scale-out.js';
-import { collectiveShape } from '../../hardware/efficiency.js';
+import { collectiveShape, largeMessageCollective } from '../../hardware/efficiency.js';
+import { iciCollectiveSeconds, iciPriced } from '../ici-collectives.js';
 
 /**
  * seconds of one `kind` collective of `bytes` over `n` ranks on `link` at `efficiency` (the size-shaped fraction of the
@@ -29,6 +30,9 @@ import { collectiveShape } from '../../hardware/efficiency.js';
  */
 export function trainingCollectiveTime(hw: NormalizedHardware, kind: CollectiveKind, bytes: number, n: number, link: LinkSpec, efficiency: number, perNode = 1): number {
   if (n <= 1 || bytes <= 0 || !(efficiency > 0)) return 0;
+  if (link !== hw.scaleOut && link === hw.scaleUp && iciPriced(link, !!hw.efficiency.collectiveBySize)) {
+    return iciCollectiveSeconds(kind, bytes, n, link, largeMessageCollective(hw.efficiency));
+  }
   const traffic = trafficFactor(kind, n) * bytes;
   if (link !== hw.scaleOut) return traffic / (link.bandwidthBytePerS * efficiency);
   // the large-message bus rate: the size-shaped fraction over the shape at this size

@@ -9,7 +9,8 @@
 import type { Dtype, NormalizedHardware } from '../../spec/types.js';
 import type { CollectiveKind } from '../../model/op.js';
 import type { LinkSpec } from '../../spec/types.js';
-import { collectiveEfficiency, collectiveShape } from '../../hardware/efficiency.js';
+import { collectiveEfficiency, collectiveShape, largeMessageCollective } from '../../hardware/efficiency.js';
+import { iciCollectiveSeconds, iciPriced, iciStartSeconds } from '../ici-collectives.js';
 import { trainingCollectiveTime } from './collective-time.js';
 import { latencyOrShaped } from '../scale-out.js';
 import { ncclLlLatency } from '../nccl-protocols.js';
@@ -330,7 +331,14 @@ export function stepTime(i: StepInput): StepResult {
     const offS = off > 0 ? latencyOrShaped(4 * ncclLlLatency('alltoall', p.ep, 1), offWire * collectiveShape(off), off) : 0;
     // full recompute reruns the layer's forward, its dispatch and combine with it (Megatron-Core checkpoints the whole
     // TransformerLayer): 2 more exchanges beside the 4, as the TP pairs above
-    epPerLayer = Math.max(offS, on > 0 ? on / (links.epUp.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, on)) : 0) * (1 + fullShare / 2);
+    // On a TPU slice's ICI (../ici-collectives.ts) the four exchanges are four all-to-alls over the ep devices' torus
+    // axes, each with its op start and hops, their buffers (the device's own copies included: `on` is what leaves it)
+    // crossing the axes part-way round.
+    const iciUp = iciPriced(links.epUp, !!hw.efficiency.collectiveBySize);
+    const onS = on <= 0 ? 0
+      : iciUp ? 3 * iciStartSeconds('alltoall', p.ep, links.epUp) + iciCollectiveSeconds('alltoall', (on * p.ep) / (p.ep - 1), p.ep, links.epUp, largeMessageCollective(hw.efficiency))
+      : on / (links.epUp.bandwidthBytePerS * collectiveEfficiency(hw.efficiency, on));
+    epPerLayer = Math.max(offS, onS) * (1 + fullShare / 2);
   }
   // 4b. expert tensor parallelism (etp > 1, Megatron-Core's default etp = tp): the alltoall dispatcher all-gathers the
   //     rows the all-to-all delivered over the expert TP group before the expert GEMMs and reduce-scatters the expert
