@@ -186,6 +186,9 @@ describe('bad feature input is one line naming the field', () => {
       ['b.yaml', base + 'attention: {kind: gqa, layer_types: [chunked, full]}\n', /attention\.layer_types.*attention\.chunk/],
       ['c.yaml', base + 'attention: {kind: gqa, layer_types: [local]}\n', /attention\.layer_types/],
       ['d.yaml', base + 'moe: {experts: 4, active: 1, every: 0}\n', /moe\.every.*(≥ 1|between 1 and)/],
+      ['g.yaml', base + 'moe: {experts: 8, active: 2, expert_groups: 4}\n', /moe\.expert_groups without moe\.topk_groups/],
+      ['h.yaml', base + 'moe: {experts: 8, active: 2, expert_groups: 4, topk_groups: 5}\n', /moe\.topk_groups.*exceeds expert_groups/],
+      ['i.yaml', base + 'moe: {experts: 8, active: 2, expert_groups: 3, topk_groups: 2}\n', /moe\.expert_groups.*does not divide the 8 experts/],
       ['e.yaml', 'id: e\nname: E\nfamily: dit\narchitecture: mmdit\nhidden: 64\nlayers: 2\nheads: 4\npatch: 2\nsources: [test]\n', /cross_attention/],
       ['f.yaml', 'id: f\nname: F\nfamily: dit\narchitecture: unet\nunet: {channels: [32, 64], transformer_depth: [1]}\nsources: [test]\n', /unet\.transformer_depth/],
     ];

@@ -70,7 +70,7 @@ describe('the spec it writes', () => {
   it('maps MLA, shared experts, first dense layers and the fp8 quantization of DeepSeek-V3', () => {
     const cfg = JSON.parse(readFileSync(join(fixtures, 'deepseek-v3/config.json'), 'utf8'));
     const s = Object.fromEntries(convertHfConfig(cfg, 'config.json').fields.map(([k, v]) => [k, v]));
-    expect(s.moe).toEqual({ experts: 256, active: 8, shared: 1, intermediate: 2048, dense_layers: 3, router_bias: true, router: 'noaux_tc' });
+    expect(s.moe).toEqual({ experts: 256, active: 8, shared: 1, intermediate: 2048, dense_layers: 3, router_bias: true, router: 'noaux_tc', expert_groups: 8, topk_groups: 4 });
     expect(s.attention).toEqual({ kind: 'mla', q_lora_rank: 1536, kv_lora_rank: 512, qk_rope_head_dim: 64, qk_nope_head_dim: 128, v_head_dim: 128 });
     expect([s.head_dim, s.kv_heads, s.dtype]).toEqual([192, 128, 'fp8']);
   });

@@ -29,8 +29,21 @@
 // KNOWN GAP: the README's later V1 table (43 / 58 / 51 GB/s at EP 16 / 32 / 64, docs/legacy.md) reads 1.3x / 1.1x
 // faster at 4 and 8 nodes than the first release; HybridEP's H100 table (docs/README_Hybrid-EP.md, 16 ranks, 16 SMs,
 // torch API: 48 / 54 / 53 GB/s dispatching fp8 / bf16 and combining, over the same count) 10-20% faster than 0.90 of
-// a NIC, but its ranks per node are not stated; HybridEP runs take DeepEP's rate here. DeepSeek-V3 also caps a token
-// at 4 nodes (not in the model specs).
+// a NIC, but its ranks per node are not stated; HybridEP runs take DeepEP's rate here.
+//
+// Group-limited routing (DeepSeek-V3: "each token will be sent to at most M = 4 nodes", report §2.1.2 / §3.2): the
+// experts form G equal blocks by index (HF n_group 8), a token scores each block by its best experts (the sum of the
+// top-2 biased scores) and takes its top-k from the best t blocks only (topk_group 4; deepseek-ai/DeepSeek-V3 @9b4e978
+// inference/model.py Gate.forward). Expert-parallel ranks hold contiguous experts, so with N ≤ G nodes each node holds
+// G/N whole blocks and a token reaches exactly the nodes of its t blocks, every chosen block holding at least one of
+// its k experts (its best expert outranks the other blocks' — ASSUMPTION, checked below); with N > G each block spans
+// N/G nodes, the block's best expert lands on one of them and the other k − t experts spread over the t·N/G nodes.
+// DeepEP's own benchmark routes this way, blocks = nodes, t = min(nodes, 4) (tests/test_internode.py @ebfe47e, the
+// release the README's 43 / 44 / 46 GB/s come from; @567632d --num-topk-groups default min(num_nodes, 4)), so its
+// EP 64 count is ~4 pairs a token, not the uniform 5.25. Checked by drawing i.i.d. |N(0,1)| + 1 scores (the benchmark's)
+// through that routing, 256 experts, top-8, 20,000 tokens: 8 groups top-4 at 2 / 4 / 8 / 16 / 32 nodes reach 1.97 /
+// 3.13 / 3.97 / 5.73 / 6.85 nodes (these formulas: 1.97 / 3.14 / 4.00 / 5.66 / 6.73; uniform: 1.99 / 3.60 / 5.25 /
+// 6.45 / 7.18). A routing that is not limited (absent, one group, t = G: Qwen3, Kimi K2) keeps the uniform count.
 
 /** share of one rank's all-to-all buffer that crosses its NIC under NCCL: (n − g)/n with `perNode` = g ranks a node */
 export function ncclAllToAllNetworkShare(n: number, perNode: number): number {
@@ -40,9 +53,30 @@ export function ncclAllToAllNetworkShare(n: number, perNode: number): number {
 
 /**
  * (token, node) pairs per token a node-aware dispatch (DeepEP's normal kernels) moves at its measured rate: the expected
- * number of distinct nodes, its own included, among `k` experts routed uniformly over `nodes` nodes
+ * number of distinct nodes, its own included, among `k` experts routed uniformly over `nodes` nodes, or under the
+ * model's group-limited routing (`limit`: `topk` of `groups` expert blocks), whichever is fewer
  */
-export function nodeAwarePairsPerToken(nodes: number, k: number): number {
+export function nodeAwarePairsPerToken(nodes: number, k: number, limit?: { groups: number; topk: number }): number {
   if (nodes <= 1 || k <= 0) return 0;
-  return nodes * (1 - (1 - 1 / nodes) ** k);
+  const uniform = nodes * (1 - (1 - 1 / nodes) ** k);
+  if (!limit || !(limit.groups > 1) || !(limit.topk < limit.groups)) return uniform;
+  return Math.min(uniform, groupLimitedNodes(nodes, k, limit.groups, limit.topk));
+}
+
+/**
+ * expected distinct nodes among a token's `k` experts when it takes them from `topk` of `groups` contiguous expert
+ * blocks, each chosen block holding at least one of them (above)
+ */
+function groupLimitedNodes(nodes: number, k: number, groups: number, topk: number): number {
+  const t = Math.min(topk, k);
+  if (nodes <= groups) {
+    // a node holds `per` blocks: it is missed when none of them is among the t chosen (hypergeometric)
+    const per = groups / nodes;
+    let missed = 1;
+    for (let i = 0; i < t; i++) missed *= Math.max(0, (groups - per - i) / (groups - i));
+    return nodes * (1 - missed);
+  }
+  // a block spans `span` nodes: one holds the block's best expert, the other k − t experts fall uniformly on t·span
+  const span = nodes / groups;
+  return t * span * (1 - (1 - 1 / span) * (1 - 1 / (t * span)) ** (k - t));
 }

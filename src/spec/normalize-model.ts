@@ -77,6 +77,32 @@ function requireCount(ctx: SpecContext, m: Raw, path: (string | number)[], opts:
   }
 }
 
+/**
+ * a MoE's group-limited routing from moe.expert_groups / moe.topk_groups (HF n_group / topk_group): both or neither,
+ * topk_groups ≤ expert_groups, expert_groups dividing the experts; undefined where routing is not limited (absent,
+ * one group, or every group picked)
+ */
+function moeGroupLimit(ctx: SpecContext, moe: Raw, experts: number): { groups: number; topk: number } | undefined {
+  const g = moe.expert_groups;
+  const t = moe.topk_groups;
+  if (g === undefined && t === undefined) return undefined;
+  if (typeof g !== 'number' || typeof t !== 'number') {
+    const [given, missing] = g === undefined ? ['topk_groups', 'expert_groups'] : ['expert_groups', 'topk_groups'];
+    ctx.errors.push(issueAt(ctx, ['moe', given], `moe.${given} without moe.${missing}: group-limited routing needs both`, `add moe.${missing} (HF ${missing === 'expert_groups' ? 'n_group' : 'topk_group'}), or remove moe.${given}`));
+    return undefined;
+  }
+  if (!Number.isInteger(g) || !Number.isInteger(t) || g < 1 || t < 1) return undefined; // requireCount reported it
+  if (t > g) {
+    ctx.errors.push(issueAt(ctx, ['moe', 'topk_groups'], `topk_groups (${t}) exceeds expert_groups (${g})`, 'a token picks at most every group', [['moe', 'expert_groups']]));
+    return undefined;
+  }
+  if (experts % g !== 0) {
+    ctx.errors.push(issueAt(ctx, ['moe', 'expert_groups'], `expert_groups (${g}) does not divide the ${experts} experts`, 'groups are equal blocks of experts (HF n_group)', [['moe', 'experts']]));
+    return undefined;
+  }
+  return g > 1 && t < g ? { groups: g, topk: t } : undefined;
+}
+
 export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<NormalizedModel | undefined> {
   const m = await evaluateAll(raw, ctx);
   modelRangeIssues(ctx, m); // expressions' values against the schema's ranges (literals were checked already)
@@ -139,6 +165,10 @@ export async function normalizeModel(raw: Raw, ctx: SpecContext): Promise<Normal
           router_bias: m.moe.router_bias ?? false,
           ...(m.moe.router ? { router: m.moe.router } : {}),
         };
+        requireCount(ctx, m, ['moe', 'expert_groups']);
+        requireCount(ctx, m, ['moe', 'topk_groups']);
+        const groupLimit = moeGroupLimit(ctx, m.moe, out.moe.experts);
+        if (groupLimit) Object.assign(out.moe, { expert_groups: groupLimit.groups, topk_groups: groupLimit.topk });
         if (out.moe.active > out.moe.experts) {
           ctx.errors.push(issueAt(ctx, ['moe', 'active'], `active experts (${out.moe.active}) exceed experts (${out.moe.experts})`, undefined, [['moe', 'experts']]));
         }

@@ -285,6 +285,8 @@ const decoder = {
         router: { enum: ['topk', 'noaux_tc'] },
         every: count(1, 10000),
         router_bias: { type: 'boolean' },
+        expert_groups: count(1, 100000),
+        topk_groups: count(1, 100000),
       },
     },
     attention: {

@@ -165,6 +165,11 @@ export interface MoeSpec {
   // how the router picks experts: absent, top-k over the scores (softmax: Mixtral, Qwen, Grok, Llama 4, gpt-oss);
   // noaux_tc, DeepSeek-V3's sigmoid scores plus a per-expert bias and group-limited top-k (HF topk_method noaux_tc)
   router?: MoeRouter;
+  // group-limited routing (DeepSeek-V3: HF n_group 8, topk_group 4): the experts form `expert_groups` equal blocks by
+  // index and each token picks its top-k among the experts of `topk_groups` of them (both absent: no limit; normalized
+  // away where one group or every group is picked)
+  expert_groups?: number;
+  topk_groups?: number;
 }
 export type MoeRouter = 'topk' | 'noaux_tc';
 

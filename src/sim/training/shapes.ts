@@ -22,6 +22,7 @@ export interface DecoderShape {
   expertWidth: number; // one routed expert's intermediate (0 = dense model)
   experts: number;
   active: number;
+  groupLimit?: { groups: number; topk: number }; // group-limited routing (DeepSeek-V3: top-4 of 8 expert blocks)
   sharedWidth: number; // shared-expert intermediate (0 = none)
   vocab: number;
   dAttn: number; // Kaplan's d_attn = heads × head_dim
@@ -68,6 +69,7 @@ export function decoderShape(m: DecoderModel): DecoderShape {
     expertWidth: moe ? moe.intermediate : 0,
     experts: moe ? moe.experts : 1,
     active: moe ? Math.min(moe.active, moe.experts) : 1,
+    ...(moe?.expert_groups && moe.topk_groups ? { groupLimit: { groups: moe.expert_groups, topk: moe.topk_groups } } : {}),
     sharedWidth: moe && moe.shared > 0 ? (moe.shared_intermediate ?? moe.shared * moe.intermediate) : 0,
     vocab: m.vocab,
     dAttn: m.heads * m.head_dim,

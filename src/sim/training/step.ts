@@ -295,7 +295,8 @@ export function stepTime(i: StepInput): StepResult {
   //    network once per destination node and is fanned out to that node's experts over NVLink; its kernels take the
   //    time of the expected number of distinct nodes, its own included, among `active` uniformly routed experts,
   //    N·(1 − (1 − 1/N)^k) for an EP group spread over N nodes, at the rate DeepEP measured over that count
-  //    (../ep-alltoall-bytes.ts). (DeepSeek also caps each token at 4 nodes; specs do not carry that limit yet.)
+  //    (../ep-alltoall-bytes.ts); a group-limited router (DeepSeek-V3: top-4 of 8 expert blocks, moe.expert_groups /
+  //    topk_groups) reaches fewer nodes, at most 4 where the blocks are nodes.
   let epPerLayer = 0;
   if (p.ep > 1 && s.moeLayers > 0) {
     const tokens = T / p.tp;
@@ -319,7 +320,7 @@ export function stepTime(i: StepInput): StepResult {
     if (nodeAware && links.epOffNodeFraction > 0) {
       const domain = hw.scaleUp?.domain ?? 1;
       const nodes = Math.ceil((p.ep * expertTp(p)) / domain);
-      off = tokens * nodeAwarePairsPerToken(nodes, s.active) * bytesPerCopy;
+      off = tokens * nodeAwarePairsPerToken(nodes, s.active, s.groupLimit) * bytesPerCopy;
       on = leaving; // every copy still lands on its GPU over NVLink (local ones, and the fan-out of remote ones)
     }
     // off-node traffic at what an all-to-all reaches over that network (./link-efficiency.ts), NVLink traffic at the

@@ -413,6 +413,17 @@ function moeFields(r: Reader, moe: Moe, layers: number, out: HfSpec): MoeOut {
         else unsupported(out, 'moe.router_bias: true (e_score_correction_bias)');
         spec.router = 'noaux_tc';
       }
+      // group-limited routing: noaux_tc (V3) and group_limited_greedy (V2) pick the top topk_group of n_group expert
+      // blocks before the top-k (HF DeepseekV3TopkRouter / DeepseekV2MoEGate); greedy ignores the groups
+      const method = r.raw('topk_method');
+      if (method === 'noaux_tc' || method === 'group_limited_greedy') {
+        const groups = r.optInt('n_group') ?? 1;
+        const topk = r.optInt('topk_group') ?? groups;
+        if (groups > 1 && topk < groups) {
+          if (decoderSupports(['moe', 'expert_groups'])) Object.assign(spec, { expert_groups: groups, topk_groups: topk });
+          else unsupported(out, `moe.expert_groups: ${groups}, topk_groups: ${topk} (group-limited routing)`);
+        }
+      }
       break;
     }
     case 'llama4': {
