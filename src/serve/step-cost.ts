@@ -20,7 +20,7 @@
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
 import { attentionDpExcess, attentionDpWait, costPass, passOps, stepPhase } from '../sim/decoder.js';
-import { kvTokens } from '../sim/memory.js';
+import { decodeKvTokens } from '../sim/kv-read-blocks.js';
 import { decodePlanSyncSeconds, hostPerSequenceSeconds, schedulerSequences, workerRpcSeconds } from '../runtime/host.js';
 import { decoderHostArch, eagerStepSeconds } from '../runtime/launch.js';
 import type { Layout } from '../sim/parallel.js';
@@ -108,7 +108,7 @@ export class StepCoster {
     const prefillSeqs = prefill > 0 ? prefill / len / pp : 0;
     const shape = { prefillSeqs, prefillLen: len, decodeSeqs: decode / pp };
     const ops = passOps(this.model, this.hw, this.layout, this.precision, shape, true);
-    const kvCtx = kvTokens(this.hw, ctx);
+    const kvCtx = decodeKvTokens(this.hw, ctx);
     // an iteration that decodes beside prompt tokens launches as the runtime runs steps with prompts (src/sim/decoder.ts
     // stepPhase, src/runtime/launch.ts launchMode), not as a replay of its decode graph; a decode step above the
     // runtime's largest captured graph, or over a context longer than its graphs serve (launch.capture_max_context),

@@ -38,7 +38,8 @@ import { cacheCopies } from './cache-copies.js';
 import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, dpMoeOf, type Layout } from './parallel.js';
-import { decoderMemory, kvTokens } from './memory.js';
+import { decoderMemory } from './memory.js';
+import { decodeKvTokens } from './kv-read-blocks.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceFloor, customAllreduceSeconds, customAllreduceServes } from '../runtime/collectives.js';
 import { decodePlanSyncSeconds, hostStepSeconds, schedulerSequences } from '../runtime/host.js';
@@ -681,7 +682,8 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   if (ctx && !rows && !memory.fits) return unfitted(m, hw, L, p, B, Lp, O, memory, warnings, ctx);
   // Decode attends over the context so far; a static-shape runtime (NPU graphs compiled for a fixed context,
   // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
-  const c0 = kvTokens(hw, Lin), c1 = kvTokens(hw, Lin + O);
+  // (a paged kernel that reads whole blocks of KV reads each context rounded up to its block: ./kv-read-blocks.ts)
+  const c0 = decodeKvTokens(hw, Lin), c1 = decodeKvTokens(hw, Lin + O);
   const workers = L.tp * pp; // the devices one engine step drives (host.worker_rpc)
   // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn. Under attention DP a prompt
   // runs on one rank: the busiest rank's prompts beyond the mean B / tp wait as in a step (a lone prompt: 1 - 1/tp of

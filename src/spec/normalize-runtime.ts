@@ -247,6 +247,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       local_cache_ubatch: 'localCacheUbatch',
       kv_per_query_head: 'kvPerQueryHead',
       mixed_decode_tile_rows: 'mixedDecodeTileRows',
+      decode_kv_block: 'decodeKvBlock',
       gguf_flop_per_unit_clock: 'ggufFlopPerUnitClock',
       gguf_group_flop_per_unit_clock: 'ggufGroupFlopPerUnitClock',
       decode_attention_flop_per_unit_clock: 'decodeAttentionFlopPerUnitClock',

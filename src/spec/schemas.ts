@@ -921,6 +921,7 @@ const runtimeBlocks = {
       local_cache_ubatch: { type: 'boolean' },
       kv_per_query_head: { type: 'boolean' },
       mixed_decode_tile_rows: { type: 'integer', minimum: 0, maximum: 1024 },
+      decode_kv_block: posInt,
       sink_attention_rate: PEAK,
       prompt_attention_rate: PEAK,
       prompt_attention_head_kernels: { type: 'integer', minimum: 0, maximum: 64 },

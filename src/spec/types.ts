@@ -782,6 +782,10 @@ export interface RuntimeSettings {
     // vLLM V1: one flash_attn_varlen_func call, split-KV dispatch kBlockM 64); 0 or absent: decode rows keep their own
     // decode kernel (src/sim/mixed-decode-tiles.ts)
     mixedDecodeTileRows?: number;
+    // decode attention that loads each sequence's KV in whole blocks of this many tokens, the last one full whatever the
+    // sequence's length (a Pallas paged-attention kernel's pages_per_compute_block × page_size): a decode step reads its
+    // context rounded up to a multiple of it (src/sim/kv-read-blocks.ts)
+    decodeKvBlock?: number;
     // the most FLOP/s a prompt's attention reaches for a model with attention sinks (gpt-oss), where the runtime runs such
     // models on a slower kernel than its fused-attention default (vLLM's Triton unified attention off Hopper: 16-row
     // query tiles); caps the prefill attention ops of those models only (src/sim/roofline.ts)
