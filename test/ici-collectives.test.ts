@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { getLibrary, libraryModel } from '../src/spec/library.js';
 import { buildLayout, commSeconds } from '../src/sim/parallel.js';
-import { ICI_HOP_S, ICI_OP_S, iciAxesHops, iciAxesWireSeconds, iciCollectiveSeconds, iciHops, iciSlice } from '../src/sim/ici-collectives.js';
+import { ICI_HOP_S, ICI_OP_S, iciAxesHops, iciAxesSeconds, iciAxesWireSeconds, iciCollectiveSeconds, iciHops, iciSlice } from '../src/sim/ici-collectives.js';
 import { trainingCollectiveTime } from '../src/sim/training/collective-time.js';
 import { trafficFactor } from '../src/sim/collectives.js';
 import { kvTransfer } from '../src/serve/disagg.js';
@@ -50,8 +50,8 @@ describe('the slice a group of TPU chips occupies (scaling-book tpus.md)', () =>
 describe('ICI collective times against the sources', () => {
   it('AllGather over a 4-long v5e axis without wraparound: the profiled 680 µs (8.4 MB shards) and ~8 µs (32 kB)', () => {
     // scaling-book sharding.md Pop Quiz 2: a line moves (X − 1) shards through its end link, one link's worth
-    const r = (hw('tpu-v5e').scaleUp!.bandwidthBytePerS / 4) * hw('tpu-v5e').efficiency.collective;
-    const t = (shard: number) => ICI_OP_S + iciAxesHops('allgather', [line(4)]) * ICI_HOP_S + iciAxesWireSeconds('allgather', 4 * shard, [line(4)], r);
+    const v5e = hw('tpu-v5e');
+    const t = (shard: number) => iciAxesSeconds('allgather', 4 * shard, [line(4)], v5e.scaleUp!, v5e.efficiency.collective);
     expect(t(8.4e6) / 680e-6).toBeGreaterThan(0.9);
     expect(t(8.4e6) / 680e-6).toBeLessThan(1.1);
     // the small one reads 10.3 µs here against "closer to 8us" (the op start is the v6e reading: LOW)

@@ -12,11 +12,6 @@ import type { DecoderModel } from '../src/spec/types.js';
 const lib = getLibrary();
 
 describe('jetstream-pytorch runtime', () => {
-  it('states run_server.py default cache length, 1024 tokens, over jax', () => {
-    const rt = libraryRuntime('jetstream-pytorch');
-    expect(rt.staticContext).toBe(1024);
-    expect(libraryRuntime('jax').staticContext).toBeUndefined();
-  });
   it('a decode step over 96 slots of ~350 tokens reads the whole cache: the dynamic step at the cache length', () => {
     const model = lib.models['llama-2-7b']! as DecoderModel;
     const v5e = lib.hardware['tpu-v5e']!;

@@ -75,7 +75,9 @@ export function iciSlice(n: number, links: number | undefined): IciAxis[] | unde
     lens[shortest()]! *= 2;
     size *= 2;
   }
-  // a group that is not a power of two stretches its shortest axis (6 chips: 3x2)
+  // ASSUMPTION: a group that is not a power of two stretches its shortest axis by the remaining factor (6 chips: 3x2;
+  // 6,144: 24x16x16), which may leave a fractional length (5 chips: 2.5x2): hops then count ⌈X⌉ − 1 on a line and ⌊X/2⌋
+  // on a ring, the bytes use the fractional length. Cloud TPU slices are power-of-two shapes (and v5p multiples of 4).
   if (n > size) lens[shortest()]! *= n / size;
   const wrapAll = dims === 3 && lens.every((l) => l >= CUBE_3D && Number.isInteger(l / CUBE_3D));
   return lens.filter((l) => l > 1).sort((a, b) => a - b).map((len) => ({ len, wrap: dims === 2 ? len >= WRAP_2D : wrapAll }));
@@ -123,8 +125,15 @@ export function iciCollectiveSeconds(kind: CollectiveKind, bytes: number, n: num
   const axes = iciSlice(n, link.links);
   // no port count: one bidirectional ring over the chip's whole bandwidth
   if (!axes) return iciStartSeconds(kind, n, link) + (trafficFactor(kind, n) * bytes) / (link.bandwidthBytePerS * large);
-  const linkRate = (link.bandwidthBytePerS / link.links!) * large;
-  return iciStartSeconds(kind, n, link) + iciAxesWireSeconds(kind, bytes, axes, linkRate);
+  return iciAxesSeconds(kind, bytes, axes, link, large);
+}
+
+/** seconds of one `kind` collective of `bytes` over the slice `axes` of chips whose ICI is `link` (with its port
+ *  count) at the large-message fraction `large` */
+export function iciAxesSeconds(kind: CollectiveKind, bytes: number, axes: IciAxis[], link: LinkSpec, large: number): number {
+  if (axes.length === 0 || bytes <= 0 || !link.links) return 0;
+  const linkRate = (link.bandwidthBytePerS / link.links) * large;
+  return ICI_OP_S + iciAxesHops(kind, axes) * ICI_HOP_S + iciAxesWireSeconds(kind, bytes, axes, linkRate);
 }
 
 /** the fixed part of one `kind` collective over n devices on an ICI link: op start and the longest path's hops */
