@@ -139,6 +139,11 @@ function buildFields(): Record<string, Field> {
     // the backward, false on the compute stream (training.zero_overlap_comm, src/sim/training/zero-overlap.ts); unset, the
     // runtime file's default (DeepSpeed: on for stage 3 only)
     'runtime.overlap_comm': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { overlapComm: v === 'true' }) },
+    // the run's own sequence parallelism under tensor parallelism (Megatron-LM --sequence-parallel, opt-in; NeMo
+    // sequence_parallel in the recipe): false splits the linears only, so the norms and residual adds run on the whole
+    // activation on every TP rank (training.sequence_parallel, src/sim/training/layer-cost.ts); unset, the runtime
+    // file's (true unless it says false: deepspeed's AutoTP)
+    'runtime.sequence_parallel': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { sequenceParallel: v === 'true' }) },
     'runtime.scheduler_steps': { kind: 'count', apply: (hw, v) => setRuntime(hw, { schedulerSteps: v as number }) },
     // serve's front end (the API-server process, src/serve/frontend.ts): its time per request taken in and per output
     // token streamed, and the API servers that share it (vLLM --api-server-count); 0s for both: none (offline runs)

@@ -139,7 +139,12 @@ export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
   // (vllm/v1/engine/core.py EngineCore.step_with_batch_queue), so the per-sequence part hides behind the step
   // (host.overlap, src/runtime/host.ts); turning it off exposes that part again
   const hostOverlap = own.overlapSchedule;
-  // the run's DeepSpeed overlap_comm (`--set runtime.overlap_comm`), over the runtime's stage default
-  const training = own.overlapComm !== undefined ? { zeroOverlapComm: own.overlapComm ? ('on' as const) : ('off' as const) } : undefined;
+  // the run's DeepSpeed overlap_comm (`--set runtime.overlap_comm`), over the runtime's stage default, and its sequence
+  // parallelism (`--set runtime.sequence_parallel`: Megatron-LM's opt-in --sequence-parallel), over the runtime file's
+  const t = {
+    ...(own.overlapComm !== undefined ? { zeroOverlapComm: own.overlapComm ? ('on' as const) : ('off' as const) } : {}),
+    ...(own.sequenceParallel !== undefined ? { sequenceParallel: own.sequenceParallel } : {}),
+  };
+  const training = Object.keys(t).length ? t : undefined;
   return { ...(training ? { training } : {}), ...(kernels ? { kernels } : {}), ...(hostOverlap !== undefined ? { hostOverlap } : {}), stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend, ...(launch ? { launch } : {}) };
 }

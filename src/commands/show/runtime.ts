@@ -195,6 +195,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     selective: t.selective,
     reduce_dtype: t.reduceDtype,
     elementwise: t.elementwise,
+    sequence_parallel: t.sequenceParallel,
     fp8_quantize_bytes: t.fp8QuantizeBytes,
     fp8_backward_rescale_bytes: t.fp8BackwardRescaleBytes,
     param_cast_bytes: t.paramCastBytes,
