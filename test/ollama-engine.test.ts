@@ -1,0 +1,48 @@
+// Ollama's Go engine (runtimes/ollama-engine.yaml): the models OllamaEngineRequired lists run Ollama's own Go graph on
+// its vendored ggml; the Go sampler has no repeat penalty but builds a slice of the whole vocabulary every token
+// (5.6 ns per entry, bench/host/ollama-sampler.sh); prompts go num_batch = 512 tokens per graph; the Go graph's node
+// order leaves the gate/up, top-k MoE and add-chain fusions of llama.cpp's graph out.
+import { describe, expect, it } from 'vitest';
+import { libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { hostStepSeconds } from '../src/runtime/host.js';
+import { ggmlKernelCounts } from '../src/sim/ggml-kernels.js';
+import { buildDecoderPass } from '../src/model/decoder-graph.js';
+import { buildLayout } from '../src/sim/parallel.js';
+import { resolvePrecision } from '../src/model/quant.js';
+import type { DecoderModel } from '../src/spec/types.js';
+import { bound } from './helpers/bound.js';
+
+// kernels of one decode step's layers as the runtime counts them
+const kernelsPerLayer = (hwId: string, rt: string, model: string, dtype: string) => {
+  const m = libraryModel(model) as DecoderModel;
+  const p = resolvePrecision(dtype, undefined, undefined, undefined);
+  const ops = ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 1 }), bound(hwId, rt));
+  return ops.filter((o) => o.count === m.layers).reduce((s, o) => s + (o.kernels ?? 1) * o.count, 0) / m.layers;
+};
+
+describe('ollama-engine (Ollama Go engine, v0.12.6-v0.13.4)', () => {
+  it('samples at 5.6 ns per vocabulary entry per sequence: the Go sampler, without the llama.cpp runner penalty scan', () => {
+    const rt = libraryRuntime('ollama-engine');
+    expect(rt.hostSamplingPerVocabS).toBeCloseTo(5.6e-9, 15);
+    const v = (libraryModel('qwen3-30b-a3b') as DecoderModel).vocab;
+    expect(hostStepSeconds(rt, 1, 0, v)).toBeCloseTo(5.6e-9 * v, 12); // ~0.85 ms on Qwen3's 151,936 entries
+    expect(hostStepSeconds(rt, 2, 0, v)).toBeCloseTo(2 * 5.6e-9 * v, 12);
+  });
+  it('evaluates a prompt 512 tokens per graph (num_batch), as the llama.cpp runner does', () => {
+    const s = libraryRuntime('ollama-engine').scheduler;
+    expect(s.maxNumBatchedTokens).toBe(512);
+    expect(s.ubatch).toBe(512);
+    expect(libraryRuntime('llama.cpp').scheduler.maxNumBatchedTokens).toBe(2048);
+  });
+  it('a dense layer: fused norms and flash attention, but gate and up apart and a swiglu node (17 nodes at fp16)', () => {
+    // attn_norm 1, q k v 3, rope q/k + cache copies + flash_attn_ext 5, o 1, add + ffn norm 2, gate + up 2, swiglu 1, down 1, add 1
+    expect(kernelsPerLayer('rtx-4090', 'ollama-engine', 'llama-2-7b', 'fp16')).toBe(17);
+    expect(kernelsPerLayer('rtx-4090', 'ollama-engine', 'llama-2-7b', 'fp16')).toBeLessThan(kernelsPerLayer('rtx-4090', 'ollama', 'llama-2-7b', 'fp16'));
+  });
+  it('a MoE layer: the top-k selection and the 8 experts\' sum unfused, gate/up/glu apart: more kernels than llama.cpp', () => {
+    const go = kernelsPerLayer('rtx-4090', 'ollama-engine', 'qwen3-30b-a3b', 'fp16');
+    const cpp = kernelsPerLayer('rtx-4090', 'llama.cpp', 'qwen3-30b-a3b', 'fp16');
+    // moe_topk 5 vs 1, experts gate/up + glu 3 vs 1, finalize 8 vs 2
+    expect(go - cpp).toBe(4 + 2 + 6);
+  });
+});
