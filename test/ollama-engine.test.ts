@@ -46,3 +46,15 @@ describe('ollama-engine (Ollama Go engine, v0.12.6-v0.13.4)', () => {
     expect(go - cpp).toBe(4 + 2 + 6);
   });
 });
+
+describe('ollama-0.11.5 (llama.cpp runner on ggml e54d41be, v0.11.5-v0.12.3)', () => {
+  it('the runner of ollama (sampler, batch) with fused rms_norm + mul and the one-node swiglu: 20 nodes a dense fp16 layer', () => {
+    expect(libraryRuntime('ollama-0.11.5').hostSamplingPerVocabS).toBe(libraryRuntime('ollama').hostSamplingPerVocabS);
+    expect(libraryRuntime('ollama-0.11.5').scheduler.maxNumBatchedTokens).toBe(512);
+    // attn_norm 1, q k v 3, attention without flash attention 8, o 1, add + ffn norm 2, gate + up 2, swiglu 1, down 1, add 1
+    expect(kernelsPerLayer('rtx-4090', 'ollama-0.11.5', 'llama-2-7b', 'fp16')).toBe(20);
+    expect(kernelsPerLayer('rtx-4090', 'ollama', 'llama-2-7b', 'fp16')).toBe(23);
+    // flash attention on in the Go engine's releases: 3 fewer attention nodes
+    expect(kernelsPerLayer('rtx-4090', 'ollama-engine', 'llama-2-7b', 'fp16')).toBe(17);
+  });
+});
