@@ -77,7 +77,7 @@ function gemm(name: string, m: number, n: number, k: number, p: Precision, wBits
 
 function comm(name: string, kind: CollectiveKind, bytes: number, group: number, count: number, dtype: Dtype): GraphOp {
   const o = op(name, 'collective', 0, 0, 0, dtype, count);
-  o.comm = { kind, bytes, group, scope: 'scale_up' };
+  o.comm = { kind, bytes, group, scope: 'scale_up', ep: undefined }; // ep: set on the MoE all-to-all (one object shape)
   return o;
 }
 
@@ -359,7 +359,10 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     // mapping.enable_attention_dp, modules/fused_moe/fused_moe_trtllm_gen.py) and vLLM
     // (FusedMoEParallelConfig.use_all2all_kernels = use_ep and dp_size > 1, model_executor/layers/fused_moe/config.py).
     if (L.ep > 1 && ((L.attentionDp && !gather) || L.ep > tp)) {
-      ops.push(comm('alltoall_moe', 'alltoall', (2 * pairs * d * act) / tp, L.ep, moeLayers, dt));
+      const a2a = comm('alltoall_moe', 'alltoall', (2 * pairs * d * act) / tp, L.ep, moeLayers, dt);
+      // the same exchange as (token, expert) copies, for a runtime whose own EP kernels price it (src/sim/deepep-low-latency.ts)
+      a2a.comm!.ep = { copies: pairs / tp, hidden: d, fp8: dt === 'fp8', decode: s.prefillSeqs === 0 };
+      ops.push(a2a);
     }
   }
   if (tp > 1 && !L.attentionDp) ops.push(comm('allreduce_ffn', 'allreduce', T * d * act, tp, layers, dt));

@@ -43,7 +43,7 @@ export interface Op {
   m?: number; // GEMM shape [m, k] × [k, n]
   n?: number;
   k?: number;
-  comm?: { kind: CollectiveKind; bytes: number; group: number; scope: 'scale_up' | 'scale_out' };
+  comm?: { kind: CollectiveKind; bytes: number; group: number; scope: 'scale_up' | 'scale_out'; ep?: ExpertExchange };
   // attention core: query and key tokens per sequence and head width, so the kernel's tiles can be priced
   attn?: { q: number; kv: number; headDim: number };
   // kernel launches one instance of the op takes where it is not one kernel (eager PyTorch: modulate = mul + add);
@@ -123,4 +123,16 @@ export function linear(
 
 export function elementwise(name: string, elems: number, flopsPerElem: number, bytesPerElem: number, dtype: Dtype, count = 1, kind: OpKind = 'elementwise'): Op {
   return { name, kind, flops: elems * flopsPerElem, bytes: elems * bytesPerElem, weightBytes: 0, dtype, count };
+}
+
+/**
+ * an expert-parallel dispatch + combine (the MoE all-to-all) as a token exchange, for runtimes whose own kernels price
+ * it (src/sim/deepep-low-latency.ts): `copies` (token, expert) copies a rank sends, of `hidden` elements each, `fp8`
+ * whether the dispatch goes in fp8 (block-scaled GEMM input) or 16-bit, `decode` whether the step has no extend tokens
+ */
+export interface ExpertExchange {
+  copies: number;
+  hidden: number;
+  fp8: boolean;
+  decode: boolean;
 }

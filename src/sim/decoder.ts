@@ -38,6 +38,8 @@ import { cacheCopies } from './cache-copies.js';
 import { meanMaxLinear, meanMaxLinearFloor } from './decode-integral.js';
 import { contextPieces } from '../model/layer-kinds.js';
 import { buildLayout, commSeconds, dpMoeOf, type Layout } from './parallel.js';
+import type { ExpertExchange } from '../model/op.js';
+import { deepEpLowLatencySeconds } from './deepep-low-latency.js';
 import { decoderMemory } from './memory.js';
 import { decodeKvTokens } from './kv-read-blocks.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
@@ -87,7 +89,9 @@ function seqCap(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision
 // a collective of one pass: the runtime's own all-reduce kernel where it has one for this message (vLLM's custom
 // all-reduce, src/runtime/collectives.ts), else the collective library as the hardware prices it (above the runtime's
 // table, never below its last measured time)
-export function collectiveSeconds(hw: NormalizedHardware, kind: Parameters<typeof commSeconds>[1], bytes: number, group: number): number {
+export function collectiveSeconds(hw: NormalizedHardware, kind: Parameters<typeof commSeconds>[1], bytes: number, group: number, ep?: ExpertExchange): number {
+  // a decode step's expert exchange under DeepEP's low-latency kernels (runtime kernels.moe_a2a_decode)
+  if (ep?.decode && hw.runtime?.kernels?.moeA2aDecode === 'deepep_low_latency') return deepEpLowLatencySeconds(hw, group, ep);
   if (kind !== 'allreduce') return commSeconds(hw, kind, bytes, group);
   return customAllreduceSeconds(hw, bytes, group) ?? Math.max(commSeconds(hw, kind, bytes, group), customAllreduceFloor(hw, bytes, group));
 }
@@ -145,7 +149,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
     if (op.count <= 0) {
       // SKIP
     } else if (op.kind === 'collective') {
-      t = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
+      t = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group, op.comm.ep) * op.count : 0;
       h = ahead ? collectiveHostS(hw, lp, op) : 0;
       code[i] = op.comm?.kind === 'alltoall' ? COLL_EP : op.comm?.kind === 'allreduce' ? COLL_TP : COLL;
     } else if (op.flopsPerCtx === 0 && op.bytesPerCtx === 0) {
@@ -288,7 +292,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
     const op = ops[i]!;
     if (op.count <= 0) continue;
     if (op.kind === 'collective') {
-      const t = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group) * op.count : 0;
+      const t = op.comm ? collectiveSeconds(hw, op.comm.kind, op.comm.bytes, op.comm.group, op.comm.ep) * op.count : 0;
       addCollective(t, op.comm?.kind === 'alltoall', op.comm?.kind === 'allreduce', ahead ? collectiveHostS(hw, lp, op) : 0);
       out?.push({ phase, name: op.name, kind: op.kind, count: op.count, flops: 0, bytes: (op.comm?.bytes ?? 0) * op.count, seconds: t, bound: 'network' });
       continue;

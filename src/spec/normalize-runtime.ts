@@ -267,6 +267,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       mla: 'mla',
       mla_prefill: 'mlaPrefill',
       mla_fused_a: 'mlaFusedA',
+      moe_a2a_decode: 'moeA2aDecode',
       fp8_block_efficiency: 'fp8BlockEfficiency',
       fp8_block_moe_efficiency: 'fp8BlockMoeEfficiency',
       fp8_moe_efficiency: 'fp8MoeEfficiency',
@@ -284,7 +285,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
     if (k.attention_head_dim_64 !== undefined) out.kernels.attentionHeadDim64 = { forward: k.attention_head_dim_64.forward, backward: k.attention_head_dim_64.backward };
     if (k.moe_shared_fused !== undefined && k.moe_shared_fused !== false) out.kernels.moeSharedFused = { routedExperts: k.moe_shared_fused.routed_experts, sharedExperts: k.moe_shared_fused.shared_experts };
-    if (k.attention_dp_moe !== undefined) {
+    if (k.attention_dp_moe !== undefined && k.attention_dp_moe !== false) {
       const a = k.attention_dp_moe;
       out.kernels.attentionDpMoe = { gather: a.gather, combine: a.combine, ...(a.decode ? { decode: { gather: a.decode.gather, combine: a.decode.combine } } : {}) };
     }

@@ -955,6 +955,8 @@ const runtimeBlocks = {
       mla: { enum: ['absorbed', 'expanded'] },
       mla_prefill: { enum: ['absorbed', 'expanded'] },
       mla_fused_a: { type: 'boolean' },
+      // the expert all-to-all of a step with no extend tokens: DeepEP's low-latency kernels (src/sim/deepep-low-latency.ts)
+      moe_a2a_decode: { enum: ['deepep_low_latency'] },
       // false: not fused (a release that extends one which fuses)
       moe_shared_fused: {
         oneOf: [
@@ -967,22 +969,28 @@ const runtimeBlocks = {
           },
         ],
       },
-      // attention DP's MoE as a gather (SGLang without DeepEP): the collectives before and after it; absent: all-to-all
+      // attention DP's MoE as a gather (SGLang without DeepEP): the collectives before and after it; absent: all-to-all;
+      // false: all-to-all in a file that extends a gathering one (SGLang with DeepEP)
       attention_dp_moe: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['gather', 'combine'],
-        properties: {
-          gather: { enum: ['allreduce', 'allgather'] },
-          combine: { enum: ['allreduce', 'reducescatter'] },
-          // the pair a step without extend tokens runs (SGLang DpPaddingMode.MAX_LEN); absent: gather / combine
-          decode: {
+        oneOf: [
+          { const: false },
+          {
             type: 'object',
             additionalProperties: false,
             required: ['gather', 'combine'],
-            properties: { gather: { enum: ['allreduce', 'allgather'] }, combine: { enum: ['allreduce', 'reducescatter'] } },
+            properties: {
+              gather: { enum: ['allreduce', 'allgather'] },
+              combine: { enum: ['allreduce', 'reducescatter'] },
+              // the pair a step without extend tokens runs (SGLang DpPaddingMode.MAX_LEN); absent: gather / combine
+              decode: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['gather', 'combine'],
+                properties: { gather: { enum: ['allreduce', 'allgather'] }, combine: { enum: ['allreduce', 'reducescatter'] } },
+              },
+            },
           },
-        },
+        ],
       },
       fp8_block_efficiency: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       fp8_block_moe_efficiency: moeEfficiency,

@@ -664,6 +664,10 @@ export interface RuntimeSettings {
     // model's q_a_proj and kv_a_proj ('mla_fused_a'), and the shared experts of a model with exactly these routed and
     // shared expert counts as extra experts of the routed MoE kernel ('moe_shared_fused'; not under expert parallelism)
     mlaFusedA?: boolean;
+    // the expert all-to-all (dispatch + combine) of a step with no extend tokens: DeepEP's low-latency kernels
+    // (SGLang --moe-a2a-backend deepep, --deepep-mode auto / low_latency; vLLM all2all backend deepep_low_latency),
+    // priced from their kernel benchmark (src/sim/deepep-low-latency.ts); absent: the collective library's all-to-all
+    moeA2aDecode?: 'deepep_low_latency';
     moeSharedFused?: { routedExperts: number; sharedExperts: number };
     // how the routed experts meet the tokens under attention data parallelism (--attention-dp): absent, each rank's tokens
     // are dispatched to the experts' ranks by an all-to-all and combined back (TensorRT-LLM, DeepEP); a gather mode
