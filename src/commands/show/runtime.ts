@@ -117,6 +117,7 @@ function settingsJson(s: RuntimeSettings) {
       local_cache_ubatch: s.kernels.localCacheUbatch ?? false,
       kv_per_query_head: s.kernels.kvPerQueryHead ?? false,
       mixed_decode_tile_rows: s.kernels.mixedDecodeTileRows ?? null,
+      decode_kv_block: s.kernels.decodeKvBlock ?? null,
       sink_attention_rate_flop_s: s.kernels.sinkAttentionFlopPerS ?? null,
       prompt_attention_rate_flop_s: s.kernels.promptAttentionFlopPerS ?? null,
       prompt_attention_head_kernels: s.kernels.promptAttentionHeadKernels ?? null,
