@@ -37,7 +37,7 @@ const HARDWARE = Object.keys(lib.hardware).sort();
 const RUNTIMES = [null, ...Object.entries(lib.runtimes ?? {}).filter(([, r]) => (r as { role?: string }).role !== 'training').map(([id]) => id).sort()];
 const DTYPES = ['bf16', 'fp16', 'fp8', 'fp4', 'int8', 'int4', 'q8_0', 'q4_0'];
 const REL = 1e-9; // relative slack for floating-point round-off
-const L2_CLIFF = 0.05; // throughput's largest fall with batch where an activation op outgrows a priced L2 (above)
+const L2_EASE = 0.05; // throughput's largest fall with batch past a priced L2's edge (below)
 
 type Flags = Record<string, unknown>;
 
@@ -215,11 +215,15 @@ describe('invariants: monotone in work', () => {
   it('throughput never falls as the batch grows while it fits', () => {
     fc.assert(
       fc.property(decoderFlags, fc.integer({ min: 1, max: 512 }), (f, by) => {
-        // a part that prices L2-resident activations (on_chip.l2_bandwidth, src/sim/l2-resident.ts) moves an op that
-        // outgrows its L2 to the DRAM rate: a cliff, as streaming a tensor larger than an LRU-like cache through it hits
-        // little, so there a larger batch may serve slightly fewer tokens per second (seed 56 at scale 10: gpt3-350m on
-        // DGX Spark, 174 -> 176 sequences, -1.8%). There it may fall by at most L2_CLIFF; elsewhere not at all.
-        const slack = lib.hardware[String(f.hardware)]!.onChip.l2BandwidthBytePerS !== undefined ? L2_CLIFF : REL;
+        // A part that prices L2-resident activations (on_chip.l2_bandwidth, src/sim/l2-resident.ts) once moved an op that
+        // outgrew its L2 to the DRAM rate for all its bytes: a cliff, where a larger batch served fewer tokens per second
+        // (seed 56 at scale 10: gpt3-350m on DGX Spark, 174 -> 176 sequences, -1.8%; seed 539: gpt2-large fp4 on 2 DGX
+        // Sparks, batch 139 -> 140, -13.7%, past the 5% this test then allowed there). A kernel over L2 now moves L2's
+        // worth at the L2 rate and the rest at DRAM's, continuous at the edge. Past it each further byte still moves at
+        // DRAM's rate, dearer than the mean byte, so a step whose cost is its activations' may ease per token as the batch
+        // grows (seed 539 after the change: gpt3-760m q8_0 on 2 DGX Sparks, pp 2, 821 in / 3 out, batch 172 -> 295,
+        // -0.05%). There it may fall by at most L2_EASE; elsewhere not at all.
+        const slack = lib.hardware[String(f.hardware)]!.onChip.l2BandwidthBytePerS !== undefined ? L2_EASE : REL;
         const a = attempt(f, undefined, withoutKernelTiles);
         const b = attempt({ ...f, batch: f.batch + by }, undefined, withoutKernelTiles);
         if (!fitted(a) || !fitted(b)) return;

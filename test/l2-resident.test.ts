@@ -1,6 +1,7 @@
 // L2-resident activations (src/sim/l2-resident.ts): an activation-only elementwise/norm kernel whose bytes fit in the
-// part's L2 moves them at the L2's measured rate (hardware on_chip.l2_bandwidth) where that is faster than DRAM;
-// GEMMs, ops over L2 and parts without a measured L2 rate keep the DRAM rate.
+// part's L2 moves them at the L2's measured rate (hardware on_chip.l2_bandwidth) where that is faster than DRAM; a
+// kernel over L2 moves L2's worth at that rate and the rest at DRAM's; GEMMs and parts without a measured L2 rate keep
+// the DRAM rate.
 import { describe, expect, it } from 'vitest';
 import { elementwise, linear } from '../src/model/op.js';
 import { opCost } from '../src/sim/roofline.js';
@@ -10,6 +11,7 @@ import { libraryRuntime } from '../src/spec/library.js';
 import { loadHardware, request, toyHardware } from './helpers/nondecoder-fixtures.js';
 
 const MB = 1e6;
+const dram = (b: number) => b / 100e9; // the toy part's DRAM time
 // the toy part: 100 GB/s DRAM at efficiency 1, no per-kernel overhead
 const toy = (l2?: number, l2Bw?: number) => toyHardware({ onChip: { ...(l2 ? { l2Bytes: l2 } : {}), ...(l2Bw ? { l2BandwidthBytePerS: l2Bw } : {}) } });
 const add = (bytes: number, kernels = 1) => ({ ...elementwise('add', bytes / 8, 1, 8, 'fp32'), kernels });
@@ -20,15 +22,26 @@ describe('L2-resident activations', () => {
     expect(c.memoryS).toBeCloseTo((9 * MB) / 400e9, 15);
     expect(opCost(add(9 * MB, 1), toy()).memoryS).toBeCloseTo((9 * MB) / 100e9, 15);
   });
-  it('needs both the L2 size and a measured L2 rate; an op over L2 (per kernel) pays DRAM; never slower than DRAM', () => {
-    const dram = (b: number) => b / 100e9;
+  it('needs both the L2 size and a measured L2 rate; an op over L2 (per kernel) pays DRAM for its excess; never slower than DRAM', () => {
     expect(opCost(add(9 * MB), toy(24 * MB)).memoryS).toBeCloseTo(dram(9 * MB), 15);
     expect(opCost(add(9 * MB), toy(undefined, 400e9)).memoryS).toBeCloseTo(dram(9 * MB), 15);
-    expect(opCost(add(30 * MB), toy(24 * MB, 400e9)).memoryS).toBeCloseTo(dram(30 * MB), 15);
+    expect(opCost(add(30 * MB), toy(24 * MB, 400e9)).memoryS).toBeCloseTo((24 * MB) / 400e9 + dram(6 * MB), 15);
     // a glue op of 3 kernels, 10 MB each, fits kernel by kernel
     expect(opCost(add(30 * MB, 3), toy(24 * MB, 400e9)).memoryS).toBeCloseTo((30 * MB) / 400e9, 15);
     // an L2 rate below DRAM's never slows an op
     expect(opCost(add(9 * MB), toy(24 * MB, 50e9)).memoryS).toBeCloseTo(dram(9 * MB), 15);
+  });
+  it('is continuous at the L2 edge and never falls as the bytes grow (property seed 539: a cliff there made throughput fall with the batch)', () => {
+    const hw = toy(24 * MB, 400e9);
+    const at = (b: number) => opCost(add(b), hw).memoryS;
+    expect(at(24 * MB + 8) / at(24 * MB)).toBeCloseTo(1, 5); // the old cliff: 4x (the L2 rate over DRAM's)
+    let last = 0;
+    for (let b = 20 * MB; b <= 60 * MB; b += 0.5 * MB) {
+      expect(at(b)).toBeGreaterThanOrEqual(last);
+      last = at(b);
+    }
+    // far past the edge the op tends to the DRAM rate: 240 MB costs within 10% of DRAM's time for all of it
+    expect(at(240 * MB) / dram(240 * MB)).toBeGreaterThan(0.9);
   });
   it('leaves ops that carry weights (GEMMs) at the DRAM rate', () => {
     const g = linear('up', 16, 1024, 1024, 'fp16', 2, 2);

@@ -7,19 +7,30 @@
 // whisper-tiny, more than the whole measured encoder (2.72 ms) could stream from DRAM (runtimes/whisper.cpp-fa.yaml).
 //
 // Priced only where the hardware states a measured L2 rate (on_chip.l2_bandwidth): a part without one keeps the DRAM
-// rate for every op. Not modelled: eviction by a larger tensor streamed between producer and consumer (FA-off
-// attention scores), partial fits (an op larger than L2 pays DRAM for all its bytes), GEMM operands (weights come from
-// DRAM; the activations' share of a compute-bound GEMM does not set its time).
+// rate for every op. A kernel larger than L2 finds at most L2's worth of its tensors there: its first l2 bytes move at
+// the L2 rate, the rest at DRAM's. ASSUMPTION: no hit-rate measurement past capacity was found for GB10; the rule is
+// continuous at the edge and never cheaper per byte than the fitting case. Priced as before (DRAM for all the bytes of
+// a kernel over L2, "an LRU-like cache streaming a larger tensor hits little"), a step whose activations just outgrew
+// L2 cost more than the step of one sequence more and throughput fell with the batch (property seed 539 at scale 10:
+// gpt2-large fp4 on 2 DGX Sparks, faster-whisper-batched, 8 in / 261 out, batch 139 -> 140, tpot 16.1 -> 18.8 ms).
+// Not modelled: eviction by a larger tensor streamed between producer and consumer (FA-off attention scores), GEMM
+// operands (weights come from DRAM; the activations' share of a compute-bound GEMM does not set its time).
 import type { Op } from '../model/op.js';
 import type { NormalizedHardware } from '../spec/types.js';
 
-/** the L2 rate an activation-only memory-bound op runs at (bytes/s), or undefined where it takes the DRAM rate */
-export function l2ResidentBandwidth(op: Op, hw: Pick<NormalizedHardware, 'onChip'>): number | undefined {
+/** the memory seconds of an activation-only memory-bound op on a part that states its L2 rate (kernel by kernel: the
+ *  bytes that fit at the L2 rate where faster than `dramBw`, any excess at `dramBw`), or undefined where the op takes
+ *  the DRAM rate for all its bytes */
+export function l2ResidentSeconds(op: Op, hw: Pick<NormalizedHardware, 'onChip'>, dramBw: number): number | undefined {
   const { l2Bytes, l2BandwidthBytePerS } = hw.onChip;
   if (!l2Bytes || !l2BandwidthBytePerS) return undefined;
   if ((op.kind !== 'elementwise' && op.kind !== 'norm') || op.weightBytes > 0) return undefined;
-  // each kernel of the op (a glue op is several: to_fp16, to_fp32, bias add) must fit on its own; an op run inside
+  // each kernel of the op (a glue op is several: to_fp16, to_fp32, bias add) meets the L2 on its own; an op run inside
   // another op's kernel (kernels 0: a runtime's fusion group, src/sim/fusion.ts) is that kernel's epilogue or prologue,
   // one kernel's worth of its bytes
-  return op.bytes / Math.max(1, op.kernels ?? 1) <= l2Bytes ? l2BandwidthBytePerS : undefined;
+  const kernels = Math.max(1, op.kernels ?? 1);
+  const perKernel = op.bytes / kernels;
+  const rate = Math.max(dramBw, l2BandwidthBytePerS * (op.memoryScale ?? 1));
+  const fit = Math.min(perKernel, l2Bytes);
+  return kernels * (fit / rate + (perKernel - fit) / dramBw);
 }

@@ -11,7 +11,7 @@ import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.
 import { w4a16BelowSwitch, w4a16Pass, w4a16SplitKRowsS, w4a16SplitKS, w4a16Stream } from './w4a16-gemm.js';
 import { blockFp8PairS, decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, runsMarlinMoe, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
-import { l2ResidentBandwidth } from './l2-resident.js';
+import { l2ResidentSeconds } from './l2-resident.js';
 import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vectorPeak } from './peaks.js';
 import { runtimeGemmCap } from './kernel-caps.js';
 import { ggufShapeFraction } from './gguf-shape.js';
@@ -210,9 +210,8 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // the runtime's measured decode-attention kernel for this op, if any (its read rate here, its fixed costs below)
   const dk = decodeKernel(op, hw);
   const bw = hw.memory.bandwidthBytePerS * memoryEfficiency(op, hw, dk);
-  // an activation-only op whose tensors fit in L2 moves them at the L2's measured rate where faster (src/sim/l2-resident.ts)
-  const l2 = l2ResidentBandwidth(op, hw);
-  let memoryS = op.bytes / (l2 !== undefined ? Math.max(bw, l2 * (op.memoryScale ?? 1)) : bw);
+  // an activation-only op moves what of its tensors fits in L2 at the L2's measured rate where faster (src/sim/l2-resident.ts)
+  let memoryS = l2ResidentSeconds(op, hw, bw) ?? op.bytes / bw;
   // an int4 weight-only GEMM of a runtime that timed its kernel by rows (kernels.w4a16_stream, src/sim/w4a16-gemm.ts):
   // the weights stream at that kernel's measured share of peak bandwidth, the activations and output at STREAM
   const w4 = op.kind === 'gemm' ? w4a16Stream(op, hw) : undefined;
