@@ -1,6 +1,6 @@
-// Collectives on a TPU slice's ICI torus, priced α–β: a fixed start of the collective op, one hop latency per hop of
-// the longest path, and the bytes over the links the collective's algorithm uses on the slice's torus axes, each at
-// the spec's per-link rate times the large-message fraction. Serving (src/sim/parallel.ts commSeconds), training
+// Collectives on a TPU slice's ICI torus: a fixed start of the collective op, then the larger of one hop latency per
+// hop of the longest path and the bytes over the links the collective's algorithm uses on the slice's torus axes, each
+// at the spec's per-link rate times the large-message fraction. Serving (src/sim/parallel.ts commSeconds), training
 // (src/sim/training/collective-time.ts and the expert all-to-all in step.ts) and the KV hand-off between disaggregated
 // pools (src/serve/disagg.ts) all price ICI here.
 //
@@ -28,7 +28,12 @@
 //  - without wraparound, a line: "we have to do 3 hops for data from the edges to reach the other edge" on a 4-long
 //    v5e axis, T = (X − 1)·shard / W_unidirectional: one link's worth, X − 1 hops.
 // Over several axes ("What happens when we AllGather over multiple axes?"): the axes' bandwidths add (V / (W·n_axes)),
-// and the longest path is the sum of the axes' (Σ|X_i|/2 with wraparound). An AllReduce is a ReduceScatter then an
+// and the longest path is the sum of the axes' (Σ|X_i|/2 with wraparound). The hops and the bytes are not added: the
+// source's time is T = max(T_min·Σ|X_i|/2, V / (W_ICI·n_axes)) (same section; inference.md Appendix C, "Latency bound
+// communications": T = max(T_min·|X|/2, B / W_ICI)), the shards pipelining through the hops, so one collective costs
+// ICI_OP_S + max(hops · ICI_HOP_S, bytes over the links). The two device-timed readings below agree with that sum and
+// not with hops + bytes: the one-hop ppermute (bytes ~0.2 µs) either way, and Pop Quiz 2's 32 kB AllGather on a
+// 4-line, 4.75 + max(3, 2.5) = 7.75 µs against "closer to 8us" (hops + bytes: 10.3 µs). An AllReduce is a ReduceScatter then an
 // AllGather (twice the hops; the traffic factor 2(n − 1)/n carries the bytes). An AllToAll's chunks travel part-way
 // round: on a bidirectional ring each device's buffer b crosses N²/4 chunk-hops of b/N (the footnote of "Our final
 // communication primitive"), b·X/8 a link each way; on a line the middle link carries the (X/2)² chunks from one half to
@@ -133,7 +138,7 @@ export function iciCollectiveSeconds(kind: CollectiveKind, bytes: number, n: num
 export function iciAxesSeconds(kind: CollectiveKind, bytes: number, axes: IciAxis[], link: LinkSpec, large: number): number {
   if (axes.length === 0 || bytes <= 0 || !link.links) return 0;
   const linkRate = (link.bandwidthBytePerS / link.links) * large;
-  return ICI_OP_S + iciAxesHops(kind, axes) * ICI_HOP_S + iciAxesWireSeconds(kind, bytes, axes, linkRate);
+  return ICI_OP_S + Math.max(iciAxesHops(kind, axes) * ICI_HOP_S, iciAxesWireSeconds(kind, bytes, axes, linkRate));
 }
 
 /** the fixed part of one `kind` collective over n devices on an ICI link: op start and the longest path's hops */
