@@ -36,6 +36,14 @@ describe('accuracy', () => {
     });
     expect(parseCommand('hwperf simulate --set a=1 --json').sets).toBeUndefined();
     expect(parseCommand('hwperf simulate --set --json --set x').sets).toBeUndefined();
+    // a bare --no-X negates the boolean X, as oclif's allowNo flags do on the command line
+    expect(parseCommand('hwperf simulate --model m --no-cfg --json').flags).toEqual({ model: 'm', 'no-cfg': true, cfg: 'false' });
+  });
+  it('--no-cfg in a row prices what the CLI prices: one denoiser pass per step instead of two', () => {
+    const cmd = 'hwperf simulate --model sd-1.5 --hardware h100-sxm --steps 4 --resolution 768 --batch 4 --dtype fp32 --runtime diffusers';
+    const text = `id,category,hwperf_command,hwperf_json_key,hwperf_expected\nX1,Z,${cmd} --json,step_s,1\nX2,Z,${cmd} --no-cfg --json,step_s,1\n`;
+    const [withCfg, noCfg] = runAccuracy(text).rows;
+    expect(noCfg!.predicted!).toBeLessThan(0.6 * withCfg!.predicted!);
   });
   it('every bundled row is runnable, skipped, or explained; E (micro-benchmarks) within 15% MAPE', () => {
     const r = runAccuracy(csv, ['E']);

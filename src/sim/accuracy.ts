@@ -128,6 +128,8 @@ export function parseCommand(line: string): ParsedCommand {
       const key = eq > 0 ? t.slice(2, eq) : t.slice(2);
       const value = eq > 0 ? t.slice(eq + 1) : toks[i + 1] !== undefined && !toks[i + 1]!.startsWith('--') ? toks[++i]! : true;
       flags[key] = value;
+      // a bare --no-X is oclif's negation of a boolean flag X (simulate's --no-cfg): X reads false, as the CLI has it
+      if (value === true && eq < 0 && key.startsWith('no-') && key.length > 3) flags[key.slice(3)] = 'false';
       if (key === 'set' && value !== true) sets.push(value);
     } else args.push(t);
   }
