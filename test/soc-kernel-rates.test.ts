@@ -4,7 +4,9 @@
 //    359960), BF16 matmul 92.3 TFLOP/s (huggingface/kernels PR #283) — each above the peak the file used to derive
 //    (bf16 62.5, fp8 125); llama.cpp's MMQ at 62-67 TFLOP/s (unslothai/llama.cpp PR #198, base column);
 //  - Thor: BF16 GEMM 135.2 / 135.37 TFLOP/s (infinigence/ApxInf PR #74; zzc0721/torch-performance-test-data issue
-//    #151, 4096³), a 2 GB read at 257.0 GB/s (ApxInf PR #74).
+//    #151, 4096³), a 2 GB read at 257.0 GB/s (ApxInf PR #74);
+//  - AGX Orin 64GB (SM87, MAXN): cuBLAS BF16 GEMM 33.4-34.1 TFLOP/s over 2048³/4096³/8192³ (infinigence/ApxInf
+//    doc/jetson-roofline.md @21ae1dc, scripts/bench_device_roofline.cu), a 2 GB read at 152.8 GB/s (same table).
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import { opGemm, opStream } from '../src/sim/ops.js';
@@ -13,6 +15,7 @@ import { ggufGemmPeak } from '../src/hardware/efficiency.js';
 const lib = getLibrary();
 const spark = lib.hardware['dgx-spark']!;
 const thor = lib.hardware['jetson-agx-thor']!;
+const orin = lib.hardware['jetson-agx-orin-64gb']!;
 const rate = (hw: typeof spark, m: number, n: number, k: number, d: 'bf16' | 'fp8' | 'fp4') => opGemm(hw, m, n, k, d).achieved_flops_per_s;
 // a priced rate within 15% of the measured one
 const within15 = (priced: number, measured: number) => {
@@ -48,5 +51,12 @@ describe('Jetson AGX Thor rates', () => {
     const r = opStream(thor, 2e9);
     expect(r.achieved_bytes_per_s / 257e9).toBeGreaterThan(0.97);
     expect(r.achieved_bytes_per_s / 257e9).toBeLessThan(1.03);
+  });
+});
+
+describe('Jetson AGX Orin 64GB rates', () => {
+  it('bf16 4096³ and 8192³ within 15% of the measured 33.4-34.1 TFLOP/s (not the edge default 0.5 of the 42.5 peak)', () => {
+    within15(rate(orin, 4096, 4096, 4096, 'bf16'), 33.4e12);
+    within15(rate(orin, 8192, 8192, 8192, 'bf16'), 33.4e12);
   });
 });
