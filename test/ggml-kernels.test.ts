@@ -56,6 +56,18 @@ describe('ggml decode kernels', () => {
       }
     });
   }
+  it('a sliding-window layer\'s decode attention launches the attention_decode nodes of a full layer (gpt-oss, gemma)', () => {
+    for (const [model, rt] of [['gpt-oss-20b', 'llama.cpp'], ['gpt-oss-20b', 'ollama-engine'], ['gemma-3-27b', 'llama.cpp-2024']] as const) {
+      const m = libraryModel(model) as DecoderModel;
+      const p = resolvePrecision('q4_0', undefined, undefined, undefined);
+      const ops = ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 0, prefillLen: 1, decodeSeqs: 1 }), bound('h100-pcie', rt));
+      const full = ops.find((o) => o.name === 'attention_decode')!;
+      const local = ops.filter((o) => o.name.startsWith('attention_decode_'));
+      expect(local.length).toBeGreaterThan(0);
+      expect(full.kernels).toBe(bound('h100-pcie', rt).runtime!.kernels.decodeGraph!.attention_decode);
+      for (const o of local) expect(o.kernels).toBe(full.kernels);
+    }
+  });
   it('the same kernels take longer on a slower clock, and longer without CUDA graphs', () => {
     const a = bound('a100-sxm4-80gb', 'llama.cpp-2024'), h = bound('h100-pcie', 'llama.cpp-2024');
     expect(a.efficiency.kernelOverheadS).toBeGreaterThan(h.efficiency.kernelOverheadS);

@@ -124,8 +124,11 @@ export function ggmlKernelCounts(ops: GraphOp[], hw: Pick<NormalizedHardware, 'r
       op.kernels = ((g && Object.hasOwn(g, 'attention_decode') ? g.attention_decode! : op.kernels ?? 1) + perHead * op.prefill.heads) * ubatches;
       continue;
     }
-    if (!g || !Object.hasOwn(g, op.name)) continue;
-    const n = g[op.name]!;
+    // a local layer's decode attention (attention_decode_sliding, _chunked: src/model/decoder-graph.ts) runs the same
+    // graph nodes as a full layer's, over fewer cells: it takes attention_decode's count
+    const key = op.name.startsWith('attention_decode_') ? 'attention_decode' : op.name;
+    if (!g || !Object.hasOwn(g, key)) continue;
+    const n = g[key]!;
     op.kernels = q && op.gguf && op.kind === 'gemm' ? 2 * n : n;
   }
   return ops;
