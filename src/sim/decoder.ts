@@ -456,7 +456,7 @@ function shapeOps(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
     const tokens = all / (L.attentionDp ? L.tp : 1);
     fuseDecoderOps(graph, fusion, m, L, tokens * m.hidden * p.actBytes, (L.dpMoe ? all : tokens) * m.hidden * p.actBytes);
   }
-  const ops = mixedDecodeTiles(mlaDecodeKernels(writtenPrefillAttention(ggmlKernelCounts(graph, hw, ubatch, s.prefillSeqs * s.prefillLen), hw), hw, s.prefillSeqs === 0), hw, m, s);
+  const ops = mixedDecodeTiles(mlaDecodeKernels(writtenPrefillAttention(ggmlKernelCounts(graph, hw, ubatch, s.prefillSeqs * s.prefillLen), hw, ubatch), hw, s.prefillSeqs === 0), hw, m, s);
   // the sampler's work beyond the fp32 logits, where the run asked for more than greedy (src/sim/sampler-ops.ts)
   const sampler = samplerOps(m, hw, L, s);
   return sampler.length ? [...ops, ...sampler] : ops;
@@ -510,8 +510,11 @@ function passOf(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision
 // split in mixed steps, a step carrying 1.35 prompts beside 400 decodes cost less than the one prompt alone (a
 // batch-401 ttft below batch 1's: the property test's counterexample).
 const UBATCH_ONCE = 'ubatch once', UBATCH_BODY = 'ubatch body';
-/** an op a prompt runs once whatever its ubatches (src/sim/ubatch.ts) */
-export const onceOp = (o: GraphOp): boolean => o.kind === 'attention' || !!o.head || ONCE_OPS.has(o.name);
+/**
+ * an op a prompt runs once whatever its ubatches (src/sim/ubatch.ts); a prompt attention a runtime writes out (priced as
+ * GEMMs, src/sim/written-prefill-attention.ts) keeps its prompt (op.prefill): its pairs already count every ubatch's view
+ */
+export const onceOp = (o: GraphOp): boolean => o.kind === 'attention' || o.prefill !== undefined || !!o.head || ONCE_OPS.has(o.name);
 const bodyOp = (o: GraphOp) => !onceOp(o);
 function ubatchedPass(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precision, s: PassShape, c0: number, c1: number, phase: string, warnings: Set<string> | undefined, rows: boolean, ctx: PassContext | undefined): PassCost {
   const u = hw.runtime?.scheduler?.ubatch;

@@ -13,18 +13,44 @@
 // as a GEMM (the part's GEMM table), not at a fused attention kernel's fraction; the Python rotary embedding and the
 // cache writes of the prompt path are not priced here (q/k-sized, small beside the scores at long prompts), nor the
 // score tensors' memory while they are alive.
+// A runtime that evaluates the prompt in physical batches (ggml: Ollama's Go engine, scheduler.ubatch) computes, per
+// batch, its q queries against the cache view so far plus its own tokens (q x view pairs; a sliding-window layer's view is
+// its window's cells before the batch plus the batch: Ollama's kvcache/causal.go updateSlidingWindow keeps the cells
+// within swaWindowSize of the batch's lowest position in curCellRange), not the whole prompt against itself.
+// decode_bytes_per_score: the same runtime writes a decode step's scores out too (one query per head: the [kv, heads]
+// score rows cross DRAM in each kernel), priced as bytes per cached token: that many bytes per query head and sequence.
 // Hot path: one pass over the freshly built ops, in place; nothing is done for runtimes without the field.
 import type { GraphOp } from '../model/decoder-graph.js';
 import type { NormalizedHardware } from '../spec/types.js';
 
-/** the prompt attention ops repriced as the runtime's written-out attention (mutates `ops`) */
-export function writtenPrefillAttention(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>): GraphOp[] {
+/** query·key pairs per head an L-token prompt computes in physical batches of `ubatch`, each against the view so far */
+export function ubatchedWrittenPairs(L: number, ubatch: number, window?: number): number {
+  let pairs = 0;
+  for (let done = 0; done < L; done += ubatch) {
+    const q = Math.min(ubatch, L - done);
+    pairs += q * ((window !== undefined ? Math.min(done, window) : done) + q);
+  }
+  return pairs;
+}
+
+/**
+ * the prompt attention ops repriced as the runtime's written-out attention (mutates `ops`); `ubatch`: the runtime runs
+ * a prompt in physical batches of that many tokens (each against the view so far)
+ */
+export function writtenPrefillAttention(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtime'>, ubatch?: number): GraphOp[] {
   const sc = hw.runtime?.kernels?.prefillScores;
   if (!sc) return ops;
+  const perDecodeScore = sc.decodeBytesPerScore ?? 0;
   for (const op of ops) {
     const p = op.prefill;
+    if (perDecodeScore > 0 && op.kind === 'attention' && !p && op.bytesPerCtx > 0 && op.kvHeadSeqs !== undefined && op.queriesPerKv !== undefined) {
+      // a decode step: one score per cached token, query head and sequence, written out kernel by kernel
+      op.bytesPerCtx += op.kvHeadSeqs * op.queriesPerKv * perDecodeScore;
+      continue;
+    }
     if (op.kind !== 'attention' || !p || !(p.pairs > 0) || !(p.width! > 0)) continue;
-    const all = p.len * p.len; // every query against every key of the prompt: the mask is added after QKᵀ
+    // every query against every key of its view: the mask is added after QKᵀ (the whole prompt at once, or batch by batch)
+    const all = ubatch !== undefined && ubatch > 0 && p.len > ubatch ? ubatchedWrittenPairs(p.len, ubatch, p.window) : p.len * p.len;
     op.flops *= all / p.pairs;
     const scores = op.flops / (2 * p.width!); // per head and sequence: 2 GEMMs × 2 FLOP × (dqk + dv) per score
     op.bytes += scores * sc.bytesPerScore;

@@ -281,7 +281,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     });
     // null: a release without the FP16 path (a file that extends one with it)
     if (typeof k.w4a16_fp16_from_tokens === 'number') out.kernels.w4a16Fp16FromTokens = k.w4a16_fp16_from_tokens;
-    if (k.prefill_scores !== undefined) out.kernels.prefillScores = { bytesPerScore: k.prefill_scores.bytes_per_score, kernels: k.prefill_scores.kernels };
+    if (k.prefill_scores !== undefined) out.kernels.prefillScores = { bytesPerScore: k.prefill_scores.bytes_per_score, kernels: k.prefill_scores.kernels, ...(k.prefill_scores.decode_bytes_per_score !== undefined ? { decodeBytesPerScore: k.prefill_scores.decode_bytes_per_score } : {}) };
     if (k.decode_graph !== undefined) out.kernels.decodeGraph = { ...k.decode_graph };
     if (k.attention_head_dim_64 !== undefined) out.kernels.attentionHeadDim64 = { forward: k.attention_head_dim_64.forward, backward: k.attention_head_dim_64.backward };
     if (k.moe_shared_fused !== undefined && k.moe_shared_fused !== false) out.kernels.moeSharedFused = { routedExperts: k.moe_shared_fused.routed_experts, sharedExperts: k.moe_shared_fused.shared_experts };

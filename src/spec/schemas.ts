@@ -1047,7 +1047,7 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['bytes_per_score', 'kernels'],
-        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: { type: 'integer', minimum: 1, maximum: 64 } },
+        properties: { bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 }, kernels: { type: 'integer', minimum: 1, maximum: 64 }, decode_bytes_per_score: { type: 'number', minimum: 0, maximum: 1e4 } },
       },
       // the runtime's measured attention kernels (src/sim/roofline.ts): prefill by prompt length per attention dtype,
       // decode as a fixed time per call + a time per sequence × KV head + a fraction of peak bandwidth per cache width

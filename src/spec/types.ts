@@ -731,7 +731,8 @@ export interface RuntimeSettings {
     // a decoder's prompt attention written out in Python ops (AutoAWQ / TinyChat fused attention at seqlen > 1:
     // matmul, scale, mask add, fp32 softmax, cast, matmul): every query·key pair computed, the score matrix crossing
     // DRAM bytesPerScore bytes per element in `kernels` launches (src/sim/written-prefill-attention.ts)
-    prefillScores?: { bytesPerScore: number; kernels: number };
+    // decodeBytesPerScore: a decode step writes its scores out too (src/sim/written-prefill-attention.ts)
+    prefillScores?: { bytesPerScore: number; kernels: number; decodeBytesPerScore?: number };
     // seconds each call of that weight-only grouped MoE kernel takes beyond its roofline body, whatever its size (SGLang's
     // triton_kernels matmul_ogs on Hopper, measured against vLLM's fused Marlin MoE); src/sim/roofline.ts
     weightOnlyMoeFixedS?: number;

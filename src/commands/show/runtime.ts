@@ -167,7 +167,7 @@ function settingsJson(s: RuntimeSettings) {
       w4a16_split_k_flop_per_unit_clock: splitKRateJson(s.kernels.w4a16SplitKFlopPerUnitClock),
       w4a16_fp16_from_tokens: s.kernels.w4a16Fp16FromTokens ?? null,
       w4a16_fused_mlp: s.kernels.w4a16FusedMlp ?? false,
-      prefill_scores: s.kernels.prefillScores ? { bytes_per_score: s.kernels.prefillScores.bytesPerScore, kernels: s.kernels.prefillScores.kernels } : null,
+      prefill_scores: s.kernels.prefillScores ? { bytes_per_score: s.kernels.prefillScores.bytesPerScore, kernels: s.kernels.prefillScores.kernels, decode_bytes_per_score: s.kernels.prefillScores.decodeBytesPerScore ?? null } : null,
       int8_gemm: s.kernels.int8Gemm ?? null,
       mxfp4_moe_activations: s.kernels.mxfp4MoeActivations ?? null,
       int8_weights: s.kernels.int8Weights ?? null,
