@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { parseCommand, parseCsv, registerRunner, runAccuracy, RUNNERS } from '../src/sim/accuracy.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { NEGATABLE_FLAGS, parseCommand, parseCsv, registerRunner, runAccuracy, RUNNERS } from '../src/sim/accuracy.js';
 
 const csv = readFileSync(new URL('../validation/public-measurements.csv', import.meta.url), 'utf8');
 
@@ -38,6 +38,18 @@ describe('accuracy', () => {
     expect(parseCommand('hwperf simulate --set --json --set x').sets).toBeUndefined();
     // a bare --no-X negates the boolean X, as oclif's allowNo flags do on the command line
     expect(parseCommand('hwperf simulate --model m --no-cfg --json').flags).toEqual({ model: 'm', 'no-cfg': true, cfg: 'false' });
+    // only flags declared allowNo are negated: plan's --no-disaggregation is a flag of its own
+    expect(parseCommand('hwperf plan --no-disaggregation --json').flags).toEqual({ 'no-disaggregation': true });
+  });
+  it('the negatable flags are exactly the allowNo flags the commands declare', async () => {
+    const dir = new URL('../src/commands/', import.meta.url);
+    const declared = new Set<string>();
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+      const mod = await import(new URL(f, dir).href);
+      const flags = (mod.default?.flags ?? {}) as Record<string, { allowNo?: boolean }>;
+      for (const [name, def] of Object.entries(flags)) if (def?.allowNo) declared.add(name);
+    }
+    expect([...declared].sort()).toEqual([...NEGATABLE_FLAGS].sort());
   });
   it('--no-cfg in a row prices what the CLI prices: one denoiser pass per step instead of two', () => {
     const cmd = 'hwperf simulate --model sd-1.5 --hardware h100-sxm --steps 4 --resolution 768 --batch 4 --dtype fp32 --runtime diffusers';

@@ -113,6 +113,11 @@ export function registerRunner(name: string, fn: Runner): void {
 
 const SUBCOMMAND_TOPICS = new Set(['op', 'show', 'list']);
 
+// Boolean flags the CLI declares allowNo (oclif then accepts --no-X): only these take a bare --no-X as X = false; a flag
+// whose own name starts with no- (plan's --no-disaggregation) stays itself. test/accuracy.test.ts checks the set against
+// the commands' declarations.
+export const NEGATABLE_FLAGS: ReadonlySet<string> = new Set(['cfg']);
+
 export function parseCommand(line: string): ParsedCommand {
   const toks = line.trim().split(/\s+/);
   if (toks[0] === 'hwperf') toks.shift();
@@ -128,8 +133,8 @@ export function parseCommand(line: string): ParsedCommand {
       const key = eq > 0 ? t.slice(2, eq) : t.slice(2);
       const value = eq > 0 ? t.slice(eq + 1) : toks[i + 1] !== undefined && !toks[i + 1]!.startsWith('--') ? toks[++i]! : true;
       flags[key] = value;
-      // a bare --no-X is oclif's negation of a boolean flag X (simulate's --no-cfg): X reads false, as the CLI has it
-      if (value === true && eq < 0 && key.startsWith('no-') && key.length > 3) flags[key.slice(3)] = 'false';
+      // a bare --no-X negates a boolean flag X declared allowNo (simulate's --no-cfg): X reads false, as the CLI has it
+      if (value === true && eq < 0 && key.startsWith('no-') && NEGATABLE_FLAGS.has(key.slice(3))) flags[key.slice(3)] = 'false';
       if (key === 'set' && value !== true) sets.push(value);
     } else args.push(t);
   }
