@@ -23,6 +23,7 @@ import { resolvePrecision, type Precision } from '../model/quant.js';
 import { gemmMathDtype, matrixPeak, opCost, opCostScratch } from './roofline.js';
 import { dequantizedAttention, mxfp4MoeDtype } from './peaks.js';
 import { exposedComm, overlapShares } from './overlap.js';
+import { prefetchableS } from './weight-prefetch.js';
 import { fallbackWarning, kernelPhysics } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
 import { writtenPrefillAttention } from './written-prefill-attention.js';
@@ -143,9 +144,11 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
   const warn: string[] = [];
   const lp = launchPhaseOf(hw, phase);
   const ahead = hostRunsAhead(hw);
+  // per op, the weight stream a prefetch takes off it, where the runtime hides TP collectives behind it
+  const prefetch: number[] | undefined = overlapShares(hw).tpCommPrefetch > 0 ? [] : undefined;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    let t = NaN, tc = NaN, tm = NaN, ov = NaN, h = NaN;
+    let t = NaN, tc = NaN, tm = NaN, ov = NaN, h = NaN, pre = 0;
     if (op.count <= 0) {
       // SKIP
     } else if (op.kind === 'collective') {
@@ -160,6 +163,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
       tc = k.computeS;
       tm = k.memoryS;
       ov = t - Math.max(k.computeS, k.memoryS);
+      if (prefetch) pre = prefetchableS(op, k, t, ahead ? 0 : k.floorS ?? 0) * op.count;
       code[i] = FREE;
     } else {
       contextFree = false;
@@ -167,8 +171,9 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
       ctxOps.push(op);
     }
     nums.push(t, tc, tm, ov, op.count, op.flops, op.bytes, h);
+    prefetch?.push(pre);
   }
-  return { code, nums, ctxOps, warn, contextFree, plan: bufferPlan(ops) };
+  return { code, nums, ctxOps, warn, contextFree, plan: bufferPlan(ops), prefetch };
 }
 
 /**
@@ -240,10 +245,12 @@ function contextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, 
 // the same order, so a prepared pass gives the same numbers bit for bit; finishPass reads it before the next pass.
 // seconds: the device's time (kernels and collectives); hostS: the host's dispatch chain of the ops it launches one by one
 // (their launch floors), which runs ahead of the device (finishPass: src/runtime/launch.ts asyncStepSeconds).
-const S = { seconds: 0, computeS: 0, memoryS: 0, commS: 0, overheadS: 0, flops: 0, bytes: 0, computeBoundS: 0, memoryBoundS: 0, epComm: 0, tpComm: 0, hostS: 0 };
+// prefetchS: the dense GEMMs' weight streams a prefetch would take off them (src/sim/weight-prefetch.ts), summed only
+// where the runtime hides TP collectives behind them (overlap.tp_comm_prefetch)
+const S = { seconds: 0, computeS: 0, memoryS: 0, commS: 0, overheadS: 0, flops: 0, bytes: 0, computeBoundS: 0, memoryBoundS: 0, epComm: 0, tpComm: 0, hostS: 0, prefetchS: 0 };
 function startSums(): void {
   S.seconds = S.computeS = S.memoryS = S.commS = S.overheadS = S.flops = S.bytes = S.hostS = 0;
-  S.computeBoundS = S.memoryBoundS = S.epComm = S.tpComm = 0;
+  S.computeBoundS = S.memoryBoundS = S.epComm = S.tpComm = S.prefetchS = 0;
 }
 // a collective of `t` seconds: expert-parallel all-to-all (ep), tensor-parallel all-reduce (tp) or another, whose calls
 // the host dispatched in `h` seconds in all (0: replayed from a graph, or a host that does not run ahead)
@@ -282,6 +289,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
   const out: OpRow[] | undefined = rows ? [] : undefined;
   const lp = launchPhaseOf(hw, name);
   const ahead = hostRunsAhead(hw);
+  const prefetch = overlapShares(hw).tpCommPrefetch > 0;
   // a mixed step's rows are shown as the decode phase (the JSON phase name stays 'decode': src/report/simulate-text.ts),
   // and so are a decode step's launched eagerly above the captured graphs (serve: src/sim/graph-padding.ts)
   const phase = name === 'mixed' || name === DECODE_EAGER ? 'decode' : name;
@@ -306,6 +314,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       const t = ahead ? k.deviceS! : k.seconds;
       const ov = t - Math.max(k.computeS, k.memoryS);
       addOp(t, k.computeS, k.memoryS, ov, n, op.flops * n, op.bytes * n, ahead ? k.floorS! : 0);
+      if (prefetch) S.prefetchS += prefetchableS(op, k, t, ahead ? 0 : k.floorS ?? 0) * n;
       if (times) times[i] = t;
       out?.push(opRow(phase, op, n, op.flops * n, op.bytes * n, t, k.computeS, k.memoryS, ov));
     } else {
@@ -336,7 +345,7 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
   startSums();
   const lp = launchPhaseOf(hw, phase);
   const ahead = hostRunsAhead(hw);
-  const { code, nums, ctxOps } = prep;
+  const { code, nums, ctxOps, prefetch } = prep;
   // the warnings its context-free ops gave, in their order (costPass adds them op by op; nothing else is added between)
   if (warnings) for (const w of prep.warn) warnings.add(w);
   let next = 0; // the next context op
@@ -352,6 +361,7 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
     const n = nums[8 * i + 4]!;
     if (kind === FREE) {
       addOp(nums[8 * i]!, nums[8 * i + 1]!, nums[8 * i + 2]!, nums[8 * i + 3]!, n, nums[8 * i + 5]! * n, nums[8 * i + 6]! * n, nums[8 * i + 7]!);
+      if (prefetch) S.prefetchS += prefetch[i]!;
       if (times) times[i] = nums[8 * i]!;
     } else {
       const r = addContextOp(ctxOps[next++]!, hw, c0, c1, lp, n, ahead);
@@ -366,14 +376,15 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
 // and which of the four bounds it.
 function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined, phase: string): PassCost {
   let { seconds, commS, overheadS } = S;
-  const { computeS, memoryS, flops, bytes, computeBoundS, memoryBoundS, epComm, tpComm, hostS } = S;
+  const { computeS, memoryS, flops, bytes, computeBoundS, memoryBoundS, epComm, tpComm, hostS, prefetchS } = S;
   // communication the runtime overlaps with the pass's other work (src/sim/overlap.ts): expert-parallel
-  // dispatch/combine behind the other micro-batch (two-batch overlap), TP all-reduces behind the GEMMs
+  // dispatch/combine behind the other micro-batch (two-batch overlap), TP all-reduces behind the GEMMs, or behind the
+  // dense GEMMs' weight prefetch (the larger of the two: both would hide behind the same GEMMs)
   if (epComm + tpComm > 0) {
     const ov = overlapShares(hw);
     const work = seconds - commS;
     const epHidden = epComm - exposedComm(epComm, work, ov.epTwoBatch);
-    const tpHidden = tpComm - exposedComm(tpComm, work - epHidden, ov.tpComm);
+    const tpHidden = Math.max(tpComm - exposedComm(tpComm, work - epHidden, ov.tpComm), tpComm - exposedComm(tpComm, Math.min(prefetchS, work - epHidden), ov.tpCommPrefetch));
     if (epHidden + tpHidden > 0) {
       seconds -= epHidden + tpHidden;
       commS -= epHidden + tpHidden;

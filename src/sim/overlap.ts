@@ -7,6 +7,10 @@ export interface OverlapShares {
   // TP collectives behind the GEMMs they feed (Megatron-Core --tp-comm-overlap with Transformer Engine userbuffers;
   // torchtitan AsyncTP, PyTorch SymmetricMemory micro-pipelining). Megatron's default is off: 0.
   tpComm: number;
+  // Serving passes: TP collectives behind the weight streams of the dense GEMMs that follow them, whose weights the
+  // compiler prefetches from HBM into on-chip memory while the collective runs (XLA on TPU: memory-space assignment's
+  // async copies; src/sim/weight-prefetch.ts). Default 0: none. Not combined with tpComm (the larger hidden time holds).
+  tpCommPrefetch: number;
   // FSDP / ZeRO-3 parameter all-gathers prefetched one unit ahead and gradient reduce-scatters issued as each unit's
   // backward ends (PyTorch FSDP2 fully_shard: forward and backward prefetch of the next module's all-gather;
   // DeepSpeed stage 3 `stage3_prefetch_bucket_size`). Undefined: one unit (bucket) of the whole stays exposed.
@@ -19,7 +23,7 @@ export interface OverlapShares {
   epTwoBatch: number;
 }
 
-export const DEFAULT_OVERLAP: OverlapShares = { tpComm: 0, epTwoBatch: 0 };
+export const DEFAULT_OVERLAP: OverlapShares = { tpComm: 0, tpCommPrefetch: 0, epTwoBatch: 0 };
 
 interface RuntimeOverlap {
   overlap?: Partial<OverlapShares>;
@@ -36,6 +40,7 @@ export function overlapShares(hw: Pick<NormalizedHardware, 'runtime'>): OverlapS
   if (!r) {
     r = {
       tpComm: share(o.tpComm) ?? DEFAULT_OVERLAP.tpComm,
+      tpCommPrefetch: share(o.tpCommPrefetch) ?? DEFAULT_OVERLAP.tpCommPrefetch,
       fsdpPrefetch: share(o.fsdpPrefetch),
       dpGrad: share(o.dpGrad),
       epTwoBatch: share(o.epTwoBatch) ?? DEFAULT_OVERLAP.epTwoBatch,

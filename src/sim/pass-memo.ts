@@ -22,6 +22,9 @@ export interface PreparedPass {
   warn: string[]; // the precision-fallback warnings its ops' costing gives, in op order
   contextFree: boolean; // no op depends on the context (a prefill): the whole cost is stored after its first use
   plan: BufferPlan | undefined; // the runtime's command buffers over these ops (src/sim/command-buffers.ts), if it prices them
+  // per op: the weight stream a prefetch takes off it (src/sim/weight-prefetch.ts), where the runtime hides TP
+  // collectives behind it (overlap.tp_comm_prefetch); else undefined
+  prefetch?: number[];
   result?: unknown; // that whole cost (PassCost)
 }
 

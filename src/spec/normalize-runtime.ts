@@ -220,7 +220,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   }
   const o = own.overlap;
   if (o) {
-    out.overlap = renamed<RuntimeOverride['overlap']>(o, { tp_comm: 'tpComm', fsdp_prefetch: 'fsdpPrefetch', dp_grad: 'dpGrad', ep_two_batch: 'epTwoBatch' });
+    out.overlap = renamed<RuntimeOverride['overlap']>(o, { tp_comm: 'tpComm', tp_comm_prefetch: 'tpCommPrefetch', fsdp_prefetch: 'fsdpPrefetch', dp_grad: 'dpGrad', ep_two_batch: 'epTwoBatch' });
   }
   if (own.shapes?.static_context !== undefined) out.staticContext = own.shapes.static_context;
   if (own.kv_cache?.default_dtype !== undefined) out.kvCacheDefault = own.kv_cache.default_dtype;

@@ -824,7 +824,7 @@ const runtimeBlocks = {
   overlap: {
     type: 'object',
     additionalProperties: false,
-    properties: { tp_comm: fraction01, fsdp_prefetch: fraction01, dp_grad: fraction01, ep_two_batch: fraction01, source: src },
+    properties: { tp_comm: fraction01, tp_comm_prefetch: fraction01, fsdp_prefetch: fraction01, dp_grad: fraction01, ep_two_batch: fraction01, source: src },
   },
   shapes: { type: 'object', additionalProperties: false, properties: { static_context: posInt, source: src } },
   // the KV-cache element type when --kv-cache is not given: auto (the model's 16-bit dtype), checkpoint (the

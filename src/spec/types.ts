@@ -597,8 +597,9 @@ export interface RuntimeSettings {
   scheduler: { maxNumSeqs?: number; ubatch?: number; pipelineCopies?: number; moeHostSync?: boolean; maxNumBatchedTokens?: number; benchMaxNumSeqs?: number; chunkedPrefill: boolean; batching?: Batching; admission?: Admission; audioWindows?: 'batched' | 'sequential'; encoderMaxNumTokens?: number | 'max_num_batched_tokens'; audioBatch?: number; audioWindowStepS?: number; conditionOnPreviousText?: boolean; timestamps?: boolean; vad?: boolean; logMelOverlap?: boolean; beamSize?: number; beamCrossKv?: 'shared' | 'broadcast' | 'per_beam'; beamReorder?: 'none' | 'self' | 'all'; beamPrompt?: 'once' | 'per_beam'; sampling?: Sampling; penalties?: boolean; belowMemory?: { bytes: number; maxNumSeqs?: number; maxNumBatchedTokens?: number }[]; longContext?: { above: number; chunkedPrefill?: boolean; maxNumBatchedTokens?: number }; unchunkedCoversContext?: boolean; mlaUnchunked?: boolean; mixedBatches?: boolean; dpRankChunks?: boolean | number; dpConservativeness?: number; poolSeqs?: { perContext: number; min: number }; unchunkedPrefillFirst?: boolean; overlapSchedule?: boolean; steps?: number };
   // share of each communication the runtime issues behind compute (0 = fully exposed; src/sim/overlap.ts prices it);
   // fsdpPrefetch undefined: the engine's own bucket model (one unit exposed, 1 − 1/buckets); dpGrad undefined: 1
-  // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts)
-  overlap: { tpComm: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
+  // (streamed behind the backward / forward, the last bucket exposed: src/sim/training/dp-overlap.ts); tpCommPrefetch
+  // undefined: 0 (no TP collective hides behind the next dense GEMMs' weight prefetch: src/sim/weight-prefetch.ts)
+  overlap: { tpComm: number; tpCommPrefetch?: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
   staticContext?: number; // graphs compiled for a fixed context: every decode step attends over that many tokens
   // KV-cache element type when --kv-cache is not given (src/runtime/kv-cache.ts): 'auto' = the model's 16-bit dtype
   // whatever the weights and GEMMs are (vLLM / SGLang --kv-cache-dtype auto); 'checkpoint' = the quantization
