@@ -1,4 +1,4 @@
-// Ollama's Go engine of v0.11.0-v0.11.7 (runtimes/ollama-engine-0.11.yaml): gpt-oss's attention written out as ggml ops
+// Ollama's Go engine of v0.11.0-v0.11.4 (runtimes/ollama-engine-0.11.yaml): gpt-oss's attention written out as ggml ops
 // (f32 scores through scale, mask add, concat of the sinks, softmax and pad: 48 bytes a score), the prompt in 512-token
 // graphs each against the cache view so far, every node of the Go graph its own Metal dispatch (vendored ggml-metal
 // de4c07f9 fuses nothing).
@@ -28,6 +28,17 @@ describe('ollama-engine-0.11 (Go engine before flash attention for gpt-oss)', ()
     expect(ubatchedWrittenPairs(1100, 512)).toBe(512 * 512 + 512 * 1024 + 76 * 1100);
     // a sliding-window layer: the window's cells before the batch plus the batch
     expect(ubatchedWrittenPairs(1536, 512, 128)).toBe(512 * 512 + 2 * 512 * 640);
+    // the closed form against the batch-by-batch sum it stands for
+    const loop = (L: number, u: number, w?: number) => {
+      let s = 0;
+      for (let done = 0; done < L; done += u) {
+        const q = Math.min(u, L - done);
+        s += q * ((w !== undefined ? Math.min(done, w) : done) + q);
+      }
+      return s;
+    };
+    for (const L of [1, 511, 512, 513, 1100, 4096, 8014])
+      for (const w of [undefined, 128, 512, 700, 4096]) expect(ubatchedWrittenPairs(L, 512, w)).toBe(loop(L, 512, w));
     // between the causal half and the whole square
     const L = 8014;
     expect(ubatchedWrittenPairs(L, 512)).toBeGreaterThan((L * (L + 1)) / 2);

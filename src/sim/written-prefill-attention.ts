@@ -24,13 +24,15 @@ import type { GraphOp } from '../model/decoder-graph.js';
 import type { NormalizedHardware } from '../spec/types.js';
 
 /** query·key pairs per head an L-token prompt computes in physical batches of `ubatch`, each against the view so far */
-export function ubatchedWrittenPairs(L: number, ubatch: number, window?: number): number {
-  let pairs = 0;
-  for (let done = 0; done < L; done += ubatch) {
-    const q = Math.min(ubatch, L - done);
-    pairs += q * ((window !== undefined ? Math.min(done, window) : done) + q);
-  }
-  return pairs;
+export function ubatchedWrittenPairs(L: number, u: number, window?: number): number {
+  // n full batches (batch i: u queries against i·u cells before it, or min(i·u, W), plus its own u) and a remainder of r
+  const n = Math.floor(L / u);
+  const r = L - n * u;
+  const W = window ?? Infinity;
+  // Σ_{i<n} min(i·u, W): i·u while i ≤ m, W after
+  const m = Math.min(n - 1, Math.floor(W / u));
+  const before = m >= 0 ? u * (m * (m + 1)) / 2 + (n - 1 > m ? W * (n - 1 - m) : 0) : 0;
+  return u * u * n + u * before + (r > 0 ? r * (Math.min(n * u, W) + r) : 0);
 }
 
 /**
