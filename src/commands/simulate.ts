@@ -38,6 +38,7 @@ export default class Simulate extends BaseCommand {
     steps: Flags.integer({ description: 'denoising steps (DiT, pipelines)' }),
     cfg: Flags.boolean({ description: 'classifier-free guidance: 2 denoiser samples per image (DiT, pipelines; default on, --no-cfg)', allowNo: true }),
     'audio-seconds': Flags.string({ description: 'audio length in seconds (Whisper, audio pipelines)' }),
+    'detect-language': Flags.boolean({ description: 'Whisper: detect the language first, as openai-whisper / mlx-whisper transcribe() do when no language is given for a multilingual model: one more encoder pass over the first 30 s window and one decoder step per request' }),
     memory: Flags.string({ description: 'what-if: swap the memory system, TECH:COUNT[@GBPS] (COUNT = HBM stacks or bus bits; GBPS = Gb/s per pin, default the top bin), e.g. hbm3:5@5.24, lpddr5x:64' }),
     set: Flags.string({ description: 'what-if: override a spec field, PATH=VALUE (repeatable)', multiple: true }),
     ...costFlags,

@@ -8,12 +8,12 @@ import { UserError } from '../spec/errors.js';
 // flags that belong to some families only (the rest — dtype, batch, devices, what-ifs — apply everywhere)
 const FAMILY_FLAGS: Record<string, string[]> = {
   decoder: ['input-tokens', 'output-tokens', 'kv-cache', 'max-tpot', 'max-ttft', 'attention-dp'],
-  'encoder-decoder': ['audio-seconds', 'output-tokens', 'kv-cache'],
+  'encoder-decoder': ['audio-seconds', 'output-tokens', 'kv-cache', 'detect-language'],
   dit: ['resolution', 'frames', 'steps', 'cfg'],
   vae: ['resolution', 'frames'],
   encoder: [],
 };
-const CHECKED = ['input-tokens', 'output-tokens', 'kv-cache', 'max-tpot', 'max-ttft', 'attention-dp', 'audio-seconds', 'resolution', 'frames', 'steps', 'cfg'];
+const CHECKED = ['input-tokens', 'output-tokens', 'kv-cache', 'max-tpot', 'max-ttft', 'attention-dp', 'audio-seconds', 'resolution', 'frames', 'steps', 'cfg', 'detect-language'];
 
 function applicable(model: NormalizedModel, resolve: (id: string) => NormalizedModel): Set<string> {
   const out = new Set<string>(FAMILY_FLAGS[model.family] ?? []);
@@ -22,7 +22,7 @@ function applicable(model: NormalizedModel, resolve: (id: string) => NormalizedM
     const pipe = model as PipelineModel;
     for (const st of pipe.stages) {
       const sub = resolve(st.model);
-      for (const f of applicable(sub, resolve)) if (!f.startsWith('max-') && f !== 'attention-dp') out.add(f);
+      for (const f of applicable(sub, resolve)) if (!f.startsWith('max-') && f !== 'attention-dp' && f !== 'detect-language') out.add(f); // a pipeline's Whisper stage does not price language detection
       if (sub.family === 'encoder' && st.role === 'cross-attention') ['input-tokens', 'output-tokens'].forEach((f) => out.add(f));
       if (st.runs === 'per_window' || st.tokens_per_second) out.add('audio-seconds');
     }

@@ -21,10 +21,11 @@ const NAMES = [
   'batch', 'dtype', 'tp', 'pp', 'audio-seconds', 'devices', 'ep', 'attention-dp', 'input-tokens', 'output-tokens',
   'weights', 'activations', 'kv-cache', 'resolution', 'frames', 'steps', 'cfg', 'price', 'years', 'pue',
   'usd-per-kwh', 'max-tpot', 'max-ttft', 'verbose', 'spec-model', 'spec-tokens', 'mtp', 'acceptance',
+  'detect-language',
 ] as const;
 type Name = (typeof NAMES)[number];
 // their positions in a gathered array (plain constants: each read is one array load)
-const [BATCH, DTYPE, TP, PP, AUDIO_SECONDS, DEVICES, EP, ATTENTION_DP, INPUT_TOKENS, OUTPUT_TOKENS, WEIGHTS, ACTIVATIONS, KV_CACHE, RESOLUTION, FRAMES, STEPS, CFG, PRICE, YEARS, PUE, USD_PER_KWH, MAX_TPOT, MAX_TTFT, VERBOSE, SPEC_MODEL, SPEC_TOKENS, MTP, ACCEPTANCE] = NAMES.map((_, i) => i);
+const [BATCH, DTYPE, TP, PP, AUDIO_SECONDS, DEVICES, EP, ATTENTION_DP, INPUT_TOKENS, OUTPUT_TOKENS, WEIGHTS, ACTIVATIONS, KV_CACHE, RESOLUTION, FRAMES, STEPS, CFG, PRICE, YEARS, PUE, USD_PER_KWH, MAX_TPOT, MAX_TTFT, VERBOSE, SPEC_MODEL, SPEC_TOKENS, MTP, ACCEPTANCE, DETECT_LANGUAGE] = NAMES.map((_, i) => i);
 const INDEX = new Map<string, number>(NAMES.map((n, i) => [n, i]));
 // a key as written → [flag index, rank]; rank is the precedence of the spelling when a caller gives several:
 // kebab-case (0), snake_case (1), camelCase (2); -1 for keys that are no flag of ours. Computed once per spelling.
@@ -187,6 +188,7 @@ export function buildRequest(
     steps: int(flags[STEPS], 'steps'),
     cfg: bool(flags[CFG]),
     audioSeconds,
+    detectLanguage: bool(flags[DETECT_LANGUAGE]),
     priceUsdPerHour: priceFor(parsePriceFlag(flags[PRICE], [hardware.id]), hardware.id),
     years: parseTcoOption('years', flags[YEARS]),
     pue: parseTcoOption('pue', flags[PUE]),

@@ -26,6 +26,7 @@ export interface SimulateRequest {
   frames?: number;
   steps?: number;
   audioSeconds?: number;
+  detectLanguage?: boolean; // Whisper: a language-detection pass before the first window (src/sim/whisper.ts)
   cfg?: boolean; // classifier-free guidance (DiT), default true
   priceUsdPerHour?: number;
   years?: number; // TCO: amortisation period (src/sim/tco.ts DEFAULT_TCO)

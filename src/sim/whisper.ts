@@ -17,7 +17,8 @@
 //      runtime keeps finished rows, scheduler.batching static; else the rest past the mean at one request); the step
 //      time is integrated over the growing self-attention context with Simpson's rule (it is linear in the context,
 //      so three samples are exact up to the roofline's max()) ──▶ decoder_s
-//   4. latency = audio decode + encoder_s + decoder_s; rtf = latency / S; memory = weights + KV caches + live activations
+//   4. latency = audio decode + encoder_s + decoder_s (+ a language-detection pass, --detect-language: one more encoder
+//      window and one decoder step per request, outside encoder_s and decoder_s); rtf = latency / S; memory = weights + KV caches + live activations
 //   0. (before 1.) a runtime that decodes the input file on the host first (host.audio_decode: the HF ASR pipeline's
 //      ffmpeg_read of a file or URL, runtimes/transformers.yaml) adds that time per second of audio, serial; one that
 //      computes the log-mel spectrogram on the host CPU (host.log_mel) adds that time per second of audio transformed
@@ -121,6 +122,12 @@ function addSeconds(ph: PricedPhase, seconds: number): PricedPhase {
   return { ...ph, seconds: ph.seconds + seconds, summary: { ...ph.summary, seconds: ph.summary.seconds + seconds } };
 }
 
+/** the language-detection pass: its encoder window and its one decoder step, one phase */
+function detectLanguagePhase(encoder: PricedPhase, step: PricedPhase): PricedPhase {
+  const both = addPhase(encoder, step);
+  return { ...both, summary: { ...both.summary, name: 'detect_language' }, rows: [...encoder.rows, ...step.rows] };
+}
+
 /** a phase of host work only (the device idle): its seconds, no FLOPs or bytes */
 function hostPhase(name: string, seconds: number): PricedPhase {
   return { summary: { name, seconds, flops: 0, bytes: 0, bound: 'overhead', compute_s: 0, memory_s: 0, comm_s: 0 }, rows: [], seconds };
@@ -192,8 +199,8 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   const encPerIter = encBudget ? Math.max(1, Math.floor(encBudget / m.audio_ctx)) : Infinity;
   // a runtime that computes the log-mel on the host (host.log_mel) hands the encoder finished features
   const hostLogMel = (hw.runtime?.hostLogMelS ?? 0) > 0;
-  const encode = (B: number) => {
-    const ops = buildWhisperEncoderGraph(m, B, p, fused, { logMel: !hostLogMel });
+  const encode = (B: number, logMel = !hostLogMel) => {
+    const ops = buildWhisperEncoderGraph(m, B, p, fused, { logMel });
     // an eager encoder (host.encoder_forward) lasts the longer of its host dispatch and its kernels; its kernels are
     // priced without the per-kernel launch floors ('device') so the dispatch is counted once
     const device = pricePhase('encode', ops, hw, encoderLaunchPhaseOf(hw), p.actBytes);
@@ -300,6 +307,15 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // the decoder's own time (what whisper.cpp's bench times)
   const sampleS = dec.width > 1 ? (hw.runtime?.hostSampleBeamStepS ?? 0) * outTokens * batch : 0;
   if (sampleS > 0) phases.push(hostPhase('sample', sampleS));
+  // language detection before the first window (--detect-language): openai-whisper's transcribe() with language=None
+  // on a multilingual checkpoint calls model.detect_language(mel_segment) on the first 30 s of the mel it already
+  // computed (whisper/transcribe.py @v20240930), which encodes that window ("mel = model.encoder(mel)") and runs the
+  // decoder once on a single token, startoftranscript, for every audio, without a KV cache (whisper/decoding.py
+  // detect_language @v20240930); decode() then encodes the window again. mlx-whisper (ml-explore/mlx-examples
+  // whisper/mlx_whisper/decoding.py detect_language) is the same code. So: one more encoder pass over one window per
+  // request (no log-mel op: the features exist) and one greedy decoder forward of one token at context 1
+  const detect = req.detectLanguage ? detectLanguagePhase(encode(batch, false).phase, eagerStep(pricePhase('prefill', buildWhisperDecoderGraph(m, batch, 1, 1, p, fused), hw, launchPhaseOf(hw, 'prefill'), p.actBytes), batch)) : undefined;
+  if (detect) phases.push(detect);
   // 4. memory and result: the largest pass
   const B = batch * perPass;
   const params = countParams(m).total;
