@@ -6,8 +6,8 @@
 //  - Thor: BF16 GEMM 135.2 / 135.37 TFLOP/s (infinigence/ApxInf PR #74; zzc0721/torch-performance-test-data issue
 //    #151, 4096³), a 2 GB read at 257.0 GB/s (ApxInf PR #74);
 //  - AGX Orin 64GB (SM87, MAXN): cuBLAS BF16 GEMM 33.4-34.1 TFLOP/s over 2048³/4096³/8192³ (infinigence/ApxInf
-//    doc/jetson-roofline.md @21ae1dc; shapes from scripts/bench_device_roofline.cu @5243ffa0), a 2 GB read at
-//    152.8 GB/s (same table).
+//    doc/jetson-roofline.md @21ae1dc; shapes from the script revision read, bench_device_roofline.cu @5243ffa0),
+//    a 2 GB read at 152.8 GB/s (same table).
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import { opGemm, opStream } from '../src/sim/ops.js';
