@@ -90,8 +90,13 @@ describe('unmixed steady state (prompts in steps of their own)', () => {
         // of the whole microbatch at least (pp 1: the cycle's commonest step, shown as the decode phase)
         const dec = r.phases.find((p) => p.name === 'decode');
         if (r.pp === 1 && O > 1 && dec) expect(r.tpot_s!).toBeGreaterThanOrEqual(dec.seconds * (1 - REL));
-        // a request's own prompt step carries at most the whole batch's prompts: never dearer than their cold prefill
-        expect(r.ttft_s!).toBeLessThanOrEqual(r.ttft_cold_s! * (1 + REL));
+        // a request's own prompt step carries at most the whole batch's prompts: never dearer than their cold prefill.
+        // Above the engine's cap (in_flight) both include the queue, and they count it differently: a closed loop's
+        // request waits B / C − 1 requests' lives, a cold burst's the mean ⌊i / C⌋ waves, about half of it
+        // (src/sim/engine-queue.ts; seed 542 at scale 10: olmo-2-13b on a Snapdragon 8 Gen 3 under sglang-0.4, pp 2,
+        // batch 253 over a cap of 17, ttft 897 s against a cold burst's 449 s). So the check holds at the cap's batch.
+        const own = r.in_flight === undefined ? r : run({ ...f, batch: r.in_flight, verbose: false }, bound(f.hardware, runtime));
+        if (own) expect(own.ttft_s!).toBeLessThanOrEqual(own.ttft_cold_s! * (1 + REL));
       }),
       opts(300),
     );
