@@ -149,9 +149,15 @@ describe('training and the disaggregated KV hand-off use the same ICI model', ()
     const r = (h.scaleUp!.bandwidthBytePerS / 4) * h.efficiency.collective;
     const x = kvTransfer(m, h, L, p, 8);
     expect(x.scope).toBe('scale_up');
-    expect(x.seconds(2048)).toBeCloseTo(ICI_OP_S + 2 * ICI_HOP_S + bytes / (r / 2), 12);
+    // the op start, then the larger of the hops and the bytes (the bytes here: 2048 tokens of KV, far above 2 µs)
+    expect(bytes / r).toBeGreaterThan(2 * ICI_HOP_S);
+    expect(x.seconds(2048)).toBeCloseTo(ICI_OP_S + Math.max(2 * ICI_HOP_S, bytes / (r / 2)), 12);
     // 16 chips: 4x4 lines, 4 links cross: each of the 4 flows has one
-    expect(kvTransfer(m, h, L, p, 16).seconds(2048)).toBeCloseTo(ICI_OP_S + 2 * ICI_HOP_S + bytes / r, 12);
+    expect(kvTransfer(m, h, L, p, 16).seconds(2048)).toBeCloseTo(ICI_OP_S + Math.max(2 * ICI_HOP_S, bytes / r), 12);
+    // one token's KV is latency-bound: the hops, not hops + bytes
+    const one = kvBytesPerToken(m, L, p);
+    expect(one / r).toBeLessThan(2 * ICI_HOP_S);
+    expect(kvTransfer(m, h, L, p, 16).seconds(1)).toBeCloseTo(ICI_OP_S + 2 * ICI_HOP_S, 12);
     // pools beyond the 256-chip pod: DCN (2 x 100 Gbps a host), the spec's latency and bandwidth
     const dcn = kvTransfer(m, h, L, p, 512);
     const out = h.scaleOut ?? h.host!;

@@ -4,7 +4,7 @@
 // one device's shard over one device's link: the scale-up link (NVLink, Infinity Fabric, ICI) when both pools fit
 // in one scale-up domain, else the scale-out network (RDMA NIC), plus that link's latency. Two pools sharing a TPU
 // slice's ICI send over its torus as the slice's collectives do (src/sim/ici-collectives.ts iciPoolSendSeconds: op
-// start, the hops to the other half of the slice, the links crossing between the halves shared by the replica's
+// start, then the larger of the hops to the other half of the slice and the bytes over the links crossing between the halves shared by the replica's
 // devices), not the spec's assumed link latency; over DCN, or on a TPU with a measured collective sweep, the spec's
 // figure stays.
 import type { DecoderModel, NormalizedHardware } from '../spec/types.js';

@@ -88,6 +88,13 @@ export function iciSlice(n: number, links: number | undefined): IciAxis[] | unde
   return lens.filter((l) => l > 1).sort((a, b) => a - b).map((len) => ({ len, wrap: dims === 2 ? len >= WRAP_2D : wrapAll }));
 }
 
+/** one collective op: its start, then the larger of its longest path's hops and its bytes on the wire (the shards
+ *  pipeline through the hops: scaling-book's T = max(T_min·hops, bytes / W)) */
+const opSeconds = (hops: number, wireSeconds: number) => ICI_OP_S + Math.max(hops * ICI_HOP_S, wireSeconds);
+
+/** bytes/s one ICI link of `link` carries each way at the large-message fraction `large` */
+const linkRate = (link: LinkSpec, large: number) => (link.bandwidthBytePerS / link.links!) * large;
+
 /** hops across one axis: ⌊X/2⌋ on a ring, X − 1 on a line */
 const axisHops = (a: IciAxis) => (a.wrap ? Math.floor(a.len / 2) : Math.ceil(a.len) - 1);
 
@@ -129,7 +136,7 @@ export function iciCollectiveSeconds(kind: CollectiveKind, bytes: number, n: num
   if (n <= 1 || bytes <= 0) return 0;
   const axes = iciSlice(n, link.links);
   // no port count: one bidirectional ring over the chip's whole bandwidth
-  if (!axes) return iciStartSeconds(kind, n, link) + (trafficFactor(kind, n) * bytes) / (link.bandwidthBytePerS * large);
+  if (!axes) return opSeconds(iciHops(kind, n), (trafficFactor(kind, n) * bytes) / (link.bandwidthBytePerS * large));
   return iciAxesSeconds(kind, bytes, axes, link, large);
 }
 
@@ -137,8 +144,7 @@ export function iciCollectiveSeconds(kind: CollectiveKind, bytes: number, n: num
  *  count) at the large-message fraction `large` */
 export function iciAxesSeconds(kind: CollectiveKind, bytes: number, axes: IciAxis[], link: LinkSpec, large: number): number {
   if (axes.length === 0 || bytes <= 0 || !link.links) return 0;
-  const linkRate = (link.bandwidthBytePerS / link.links) * large;
-  return ICI_OP_S + Math.max(iciAxesHops(kind, axes) * ICI_HOP_S, iciAxesWireSeconds(kind, bytes, axes, linkRate));
+  return opSeconds(iciAxesHops(kind, axes), iciAxesWireSeconds(kind, bytes, axes, linkRate(link, large)));
 }
 
 /** the fixed part of one `kind` collective over n devices on an ICI link: op start and the longest path's hops */
@@ -153,7 +159,8 @@ export function iciStartSeconds(kind: CollectiveKind, n: number, link: LinkSpec)
  * one slice of `devices` chips (disaggregated prefill / decode: src/serve/disagg.ts). The pools are taken as the two
  * halves of the slice across its longest axis (ASSUMPTION: the runtime's placement is not read), so a peer is half
  * that axis away, and the flows share the links that cross between the halves, (devices / length) of them each way
- * on a line, twice that on a ring, each at the link rate.
+ * on a line, twice that on a ring, each at the link rate. Like a collective, the op start and then the larger of the
+ * hops and the bytes (opSeconds).
  */
 export function iciPoolSendSeconds(bytes: number, devices: number, flows: number, link: LinkSpec, large: number): number {
   if (bytes <= 0) return 0;
@@ -161,7 +168,6 @@ export function iciPoolSendSeconds(bytes: number, devices: number, flows: number
   if (!axes || axes.length === 0) return iciCollectiveSeconds('p2p', bytes, 2, link, large);
   const longest = axes.reduce((a, b) => (b.len > a.len ? b : a));
   const cut = (devices / longest.len) * (longest.wrap ? 2 : 1);
-  const linkRate = (link.bandwidthBytePerS / link.links!) * large;
   const hops = Math.max(1, Math.floor(longest.len / 2));
-  return ICI_OP_S + hops * ICI_HOP_S + bytes / (linkRate * Math.min(1, cut / Math.max(1, flows)));
+  return opSeconds(hops, bytes / (linkRate(link, large) * Math.min(1, cut / Math.max(1, flows))));
 }
