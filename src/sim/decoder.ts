@@ -384,7 +384,7 @@ function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined, phase: str
     const ov = overlapShares(hw);
     const work = seconds - commS;
     const epHidden = epComm - exposedComm(epComm, work, ov.epTwoBatch);
-    const tpHidden = Math.max(tpComm - exposedComm(tpComm, work - epHidden, ov.tpComm), tpComm - exposedComm(tpComm, Math.min(prefetchS, work - epHidden), ov.tpCommPrefetch));
+    const tpHidden = tpComm - Math.min(exposedComm(tpComm, work - epHidden, ov.tpComm), exposedComm(tpComm, Math.min(prefetchS, work - epHidden), ov.tpCommPrefetch));
     if (epHidden + tpHidden > 0) {
       seconds -= epHidden + tpHidden;
       commS -= epHidden + tpHidden;
