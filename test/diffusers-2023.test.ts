@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { opCost } from '../src/sim/roofline.js';
 import { attentionCore } from '../src/model/transformer-block.js';
 import { bound } from './helpers/bound.js';
+import { runtimeOps } from '../src/sim/runtime-ops.js';
 
 const op = attentionCore('attn', { batch: 2, q: 4096, kv: 4096, heads: 10, headDim: 64 }, { compute: 'fp16', actBytes: 2, weightBytes: 2, kvBytes: 2 }, true);
 const seconds = (hw: string, rt: string) => opCost(op, bound(hw, rt)).seconds;
@@ -17,5 +18,25 @@ describe('diffusers on PyTorch 2.0 / 2.1 (FlashAttention-1)', () => {
   it('Hopper keeps FA2 (0.337, measured) and the RTX 4090 its measured FA2 rate', () => {
     expect(bound('h100-sxm', 'diffusers-2023').efficiency.attention).toBe(0.337);
     expect(bound('rtx-4090', 'diffusers-2023').efficiency.attention).toBe(bound('rtx-4090', 'diffusers').efficiency.attention);
+  });
+});
+
+// PyTorch 2.0 / 2.1 for ROCm had no flash or memory-efficient SDPA kernel (pytorch/pytorch issue #112997): SDPA ran its
+// math backend (attention.cpp _scaled_dot_product_attention_math: scale q and k, copies, QKᵀ bmm, fp16 softmax, v copy,
+// AV bmm), which writes the [b, h, q, kv] scores out at 8 bytes a score in 8 kernels.
+describe('diffusers on PyTorch 2.0 / 2.1 for ROCm (SDPA math backend)', () => {
+  const scores = 2 * 10 * 4096 * 4096;
+  it('an AMD part writes the scores out: 8 bytes a score, 8 kernels, 4 bytes a score alive', () => {
+    const [out] = runtimeOps([op], bound('mi250x-gcd', 'diffusers-2023'), 2);
+    expect(out!.bytes - op.bytes).toBe(8 * scores);
+    expect(out!.kernels).toBe(8);
+    expect(out!.attn).toBeUndefined(); // plain batched GEMMs: no flash tile padding
+    expect(bound('mi250x-gcd', 'diffusers-2023').runtime!.kernels.attentionScores!.liveBytesPerScore).toBe(4);
+  });
+
+  it('an NVIDIA part keeps the fused FlashAttention-1 kernel', () => {
+    expect(bound('a100-sxm4-80gb', 'diffusers-2023').runtime!.kernels.attentionScores).toBeUndefined();
+    const [out] = runtimeOps([op], bound('a100-sxm4-80gb', 'diffusers-2023'), 2);
+    expect(out!.bytes).toBe(op.bytes);
   });
 });
