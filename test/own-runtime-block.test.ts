@@ -24,6 +24,8 @@ describe("a hardware's own runtime block", () => {
     ['runtime.log_mel=0.5 ms', { hostLogMelS: 0.0005 }],
     ['runtime.step_overhead=2 ms', { stepOverheadS: 0.002 }],
     ['runtime.static_context=4096', { staticContext: 4096 }],
+    ['runtime.static_request=false', { staticRequest: false }],
+    ['runtime.decode_bucket=128', { staticRequest: false, decodeBucket: 128 }],
   ];
   for (const [assignment, own] of cases) {
     it(`${assignment}: --set on a bound runtime equals the hardware file's block bound`, async () => {

@@ -76,6 +76,13 @@ function buildFields(): Record<string, Field> {
     // the runtime as bound to this hardware (src/runtime/resolve.ts), and kept as an override should it be bound later
     'runtime.step_overhead': { kind: 'seconds', zero: true, apply: (hw, v) => setRuntime(hw, { stepOverheadS: v as number }) },
     'runtime.static_context': { kind: 'count', apply: (hw, v) => setRuntime(hw, { staticContext: v as number }) },
+    // a static-shape generate() that attends over each batch's whole input + output length every decode step
+    // (runtimes/optimum-habana.yaml shapes.static_request), or not (false: over the context so far)
+    'runtime.static_request': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { staticRequest: v === 'true' }) },
+    // the run's decode buckets (optimum-habana --bucket_size N --bucket_internal: generate() slices the cache at
+    // cache_idx, the context rounded up to N, before the attention): each decode step attends over its context rounded
+    // up to N tokens instead of the whole input + output length
+    'runtime.decode_bucket': { kind: 'count', apply: (hw, v) => setRuntime(hw, { staticRequest: false, decodeBucket: v as number }) },
     // requests in flight the engine admits (vLLM --max-num-seqs, SGLang --max-running-requests, TensorRT-LLM max_batch_size)
     'runtime.max_num_seqs': { kind: 'count', apply: (hw, v) => setRuntime(hw, { maxNumSeqs: v as number }) },
     // tokens the engine schedules per iteration (vLLM --max-num-batched-tokens, which also sizes vLLM's Whisper encoder

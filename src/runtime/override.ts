@@ -25,6 +25,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     scheduler: { ...base.scheduler, ...o.scheduler },
     overlap: { ...base.overlap, ...o.overlap },
     staticContext: o.staticContext ?? base.staticContext,
+    ...(o.staticRequest !== undefined || base.staticRequest !== undefined ? { staticRequest: o.staticRequest ?? base.staticRequest } : {}),
     ...(o.kvCacheDefault !== undefined || base.kvCacheDefault !== undefined ? { kvCacheDefault: o.kvCacheDefault ?? base.kvCacheDefault } : {}),
     kernels: { ...base.kernels, ...o.kernels },
     collectives: o.collectives ? { ...base.collectives, ...o.collectives } : base.collectives,
@@ -133,7 +134,10 @@ export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
   // its ops then cost the host the runtime's launch.eager, eagerLaunch above)
   const launch = own.graphBatchSizes !== undefined || own.graphs !== undefined ? { ...(own.graphBatchSizes !== undefined ? { graphBatchSizes: own.graphBatchSizes ?? [] } : {}), ...(own.graphs !== undefined ? { graphs: own.graphs } : {}) } : undefined;
   // the weight-only MoE kernel the run chose (`--set runtime.weight_only_moe`: src/sim/kernel-caps.ts)
-  const kernels = own.weightOnlyMoe !== undefined ? { weightOnlyMoeKernel: own.weightOnlyMoe } : undefined;
+  // and the run's decode buckets (`--set runtime.decode_bucket`: optimum-habana's --bucket_size N --bucket_internal):
+  // each decode step attends over its context rounded up to N (kernels.decode_kv_block, src/sim/kv-read-blocks.ts)
+  const k = { ...(own.weightOnlyMoe !== undefined ? { weightOnlyMoeKernel: own.weightOnlyMoe } : {}), ...(own.decodeBucket !== undefined ? { decodeKvBlock: own.decodeBucket } : {}) };
+  const kernels = Object.keys(k).length ? k : undefined;
   // the run's own one-step-ahead loop (`--set runtime.overlap_schedule`: vLLM's async scheduling) runs the host work of
   // batch n+1 (schedule(), input preparation, update_from_output of batch n) while batch n is on the device
   // (vllm/v1/engine/core.py EngineCore.step_with_batch_queue), so the per-sequence part hides behind the step
@@ -146,5 +150,5 @@ export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
     ...(own.sequenceParallel !== undefined ? { sequenceParallel: own.sequenceParallel } : {}),
   };
   const training = Object.keys(t).length ? t : undefined;
-  return { ...(training ? { training } : {}), ...(kernels ? { kernels } : {}), ...(hostOverlap !== undefined ? { hostOverlap } : {}), stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend, ...(launch ? { launch } : {}) };
+  return { ...(training ? { training } : {}), ...(kernels ? { kernels } : {}), ...(hostOverlap !== undefined ? { hostOverlap } : {}), stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, ...(own.staticRequest !== undefined ? { staticRequest: own.staticRequest } : {}), hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend, ...(launch ? { launch } : {}) };
 }

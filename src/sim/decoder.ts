@@ -701,7 +701,9 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // Decode attends over the context so far; a static-shape runtime (NPU graphs compiled for a fixed context,
   // e.g. Qualcomm Genie) attends over the whole compiled KV cache at every step, masked.
   // (a paged kernel that reads whole blocks of KV reads each context rounded up to its block: ./kv-read-blocks.ts)
-  const c0 = decodeKvTokens(hw, Lin), c1 = decodeKvTokens(hw, Lin + O);
+  // A static-shape generate() (runtime shapes.static_request: optimum-habana) pads the batch to its input + output
+  // tokens, allocates the cache at that length and attends over all of it, masked, from the first decode step on.
+  const c0 = decodeKvTokens(hw, hw.runtime?.staticRequest ? Lin + O : Lin), c1 = decodeKvTokens(hw, Lin + O);
   const workers = L.tp * pp; // the devices one engine step drives (host.worker_rpc)
   // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn. Under attention DP a prompt
   // runs on one rank: the busiest rank's prompts beyond the mean B / tp wait as in a step (a lone prompt: 1 - 1/tp of

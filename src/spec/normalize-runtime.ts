@@ -223,6 +223,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     out.overlap = renamed<RuntimeOverride['overlap']>(o, { tp_comm: 'tpComm', tp_comm_prefetch: 'tpCommPrefetch', fsdp_prefetch: 'fsdpPrefetch', dp_grad: 'dpGrad', ep_two_batch: 'epTwoBatch' });
   }
   if (own.shapes?.static_context !== undefined) out.staticContext = own.shapes.static_context;
+  if (own.shapes?.static_request !== undefined) out.staticRequest = own.shapes.static_request;
   if (own.kv_cache?.default_dtype !== undefined) out.kvCacheDefault = own.kv_cache.default_dtype;
   const k = own.kernels;
   if (k) {

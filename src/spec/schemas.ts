@@ -826,7 +826,7 @@ const runtimeBlocks = {
     additionalProperties: false,
     properties: { tp_comm: fraction01, tp_comm_prefetch: fraction01, fsdp_prefetch: fraction01, dp_grad: fraction01, ep_two_batch: fraction01, source: src },
   },
-  shapes: { type: 'object', additionalProperties: false, properties: { static_context: posInt, source: src } },
+  shapes: { type: 'object', additionalProperties: false, properties: { static_context: posInt, static_request: { type: 'boolean' }, source: src } },
   // the KV-cache element type when --kv-cache is not given: auto (the model's 16-bit dtype), checkpoint (the
   // quantization scheme's cache), or one dtype (src/runtime/kv-cache.ts)
   kv_cache: { type: 'object', additionalProperties: false, properties: { default_dtype: { enum: ['auto', 'checkpoint', 'fp8', 'bf16', 'fp16'] }, source: src } },

@@ -72,7 +72,7 @@ export interface NormalizedHardware {
   // (src/runtime/resolve.ts bindRuntime). Absent on a hardware spec as loaded; engines read it as optional.
   runtime?: BoundRuntime;
   // a hardware file's own `runtime:` block (older specs, what-ifs): applied over the bound runtime
-  runtimeOverride?: { name?: string; staticContext?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; pipelineCopies?: number; admission?: Admission; beamSize?: number; audioBatch?: number; encoderMaxNumTokens?: number; timestamps?: boolean; vad?: boolean; logMelOverlap?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: Sampling; penalties?: boolean; batching?: Batching; graphBatchSizes?: readonly number[] | null; graphs?: GraphCapture; weightOnlyMoe?: WeightOnlyMoeKernel; overlapSchedule?: boolean; schedulerSteps?: number; overlapComm?: boolean; sequenceParallel?: boolean };
+  runtimeOverride?: { name?: string; staticContext?: number; staticRequest?: boolean; decodeBucket?: number; stepOverheadS?: number; maxNumSeqs?: number; maxNumBatchedTokens?: number; ubatch?: number; pipelineCopies?: number; admission?: Admission; beamSize?: number; audioBatch?: number; encoderMaxNumTokens?: number; timestamps?: boolean; vad?: boolean; logMelOverlap?: boolean; hostAudioDecodeS?: number; hostLogMelS?: number; memoryShare?: number; frontendPerRequestS?: number; frontendPerOutputTokenS?: number; apiServers?: number; sampling?: Sampling; penalties?: boolean; batching?: Batching; graphBatchSizes?: readonly number[] | null; graphs?: GraphCapture; weightOnlyMoe?: WeightOnlyMoeKernel; overlapSchedule?: boolean; schedulerSteps?: number; overlapComm?: boolean; sequenceParallel?: boolean };
   rumoured?: boolean;
   sources: string[];
   file?: string; // where it was loaded from
@@ -601,6 +601,9 @@ export interface RuntimeSettings {
   // undefined: 0 (no TP collective hides behind the next dense GEMMs' weight prefetch: src/sim/weight-prefetch.ts)
   overlap: { tpComm: number; tpCommPrefetch?: number; fsdpPrefetch?: number; dpGrad?: number; epTwoBatch: number };
   staticContext?: number; // graphs compiled for a fixed context: every decode step attends over that many tokens
+  // a static-shape generate() pads each batch to its input + output tokens and allocates the KV cache at that length:
+  // every decode step attends over the whole of it (optimum-habana without --bucket_internal: src/sim/decoder.ts)
+  staticRequest?: boolean;
   // KV-cache element type when --kv-cache is not given (src/runtime/kv-cache.ts): 'auto' = the model's 16-bit dtype
   // whatever the weights and GEMMs are (vLLM / SGLang --kv-cache-dtype auto); 'checkpoint' = the quantization
   // scheme's cache (an fp8 / fp4 checkpoint carries an fp8 cache: TensorRT-LLM with ModelOpt checkpoints); a dtype =
@@ -1119,6 +1122,7 @@ export interface RuntimeOverride {
   scheduler: Partial<RuntimeSettings['scheduler']>;
   overlap: Partial<RuntimeSettings['overlap']>;
   staticContext: number;
+  staticRequest: boolean;
   kvCacheDefault: KvCacheDefault;
   kernels: Partial<RuntimeSettings['kernels']>;
   collectives: NonNullable<RuntimeSettings['collectives']>;
