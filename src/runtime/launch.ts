@@ -249,16 +249,20 @@ function byKindS(l: LaunchCosts | undefined, kind: string): number | undefined {
  * work runs with the device idle, and only the layers' dispatch overlaps their kernels:
  *   sync 'step': perStep + rows × per_sequence + max(perLayer × layers, deviceS)
  *   sync 'none': max(perStep + rows × per_sequence + perLayer × layers, deviceS)
- * undefined where the runtime states no eager loop (the caller keeps the per-kernel launch floors).
+ * `expertLoopS`: the host time of the MoE blocks' expert loops in this forward (src/sim/moe-expert-loop.ts), added to
+ * the layers' dispatch. undefined where the runtime states no eager loop (the caller keeps the per-kernel launch floors).
  */
-export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: number, deviceS: number, arch?: string): number | undefined {
+export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: number, deviceS: number, arch?: string, expertLoopS = 0): number | undefined {
   const d = hw.runtime?.decodeStep;
   if (!d) return undefined;
   // the layer's own host times where the runtime lists its code (decode_step.by_layer), else the spec's default
   const key = arch !== undefined && d.byLayer !== undefined ? layerKey(d.byLayer, arch) : undefined;
   const own = key !== undefined ? d.byLayer![key]! : d;
   const loop = own.perStepS + Math.max(0, rows) * (hw.runtime?.hostPerSequenceS ?? 0);
-  const dispatch = own.perLayerS * Math.max(0, layers);
+  // a MoE block's Python loop over its experts (host.moe_expert_loop: src/sim/moe-expert-loop.ts) dispatches beside the
+  // layers' own code; each iteration reads the device (torch.where's nonzero), so it cannot run ahead of the kernels
+  // either, and the layers last at least the host's whole dispatch
+  const dispatch = own.perLayerS * Math.max(0, layers) + Math.max(0, expertLoopS);
   return d.sync === 'step' ? asyncStepSeconds(dispatch, deviceS, loop) : asyncStepSeconds(loop + dispatch, deviceS);
 }
 

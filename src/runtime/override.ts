@@ -19,6 +19,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     ...(o.hostLogMelS !== undefined || base.hostLogMelS !== undefined ? { hostLogMelS: o.hostLogMelS ?? base.hostLogMelS } : {}),
     ...(o.hostVadS !== undefined || base.hostVadS !== undefined ? { hostVadS: o.hostVadS ?? base.hostVadS } : {}),
     ...(o.hostSampleBeamStepS !== undefined || base.hostSampleBeamStepS !== undefined ? { hostSampleBeamStepS: o.hostSampleBeamStepS ?? base.hostSampleBeamStepS } : {}),
+    ...(o.hostExpertLoop !== undefined || base.hostExpertLoop !== undefined ? { hostExpertLoop: o.hostExpertLoop ?? base.hostExpertLoop } : {}),
     ...(o.frontend !== undefined || base.frontend !== undefined ? { frontend: { perRequestS: 0, perOutputTokenS: 0, processes: 1, ...base.frontend, ...o.frontend } } : {}),
     launch: eagerLaunch(base.launch, o.launch),
     memory: { ...base.memory, ...o.memory },

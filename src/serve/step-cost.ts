@@ -23,6 +23,7 @@ import { attentionDpExcess, attentionDpWait, costPass, passOps, stepPhase } from
 import { decodeKvTokens } from '../sim/kv-read-blocks.js';
 import { decodePlanSyncSeconds, hostPerSequenceSeconds, schedulerSequences, workerRpcSeconds } from '../runtime/host.js';
 import { decoderHostArch, eagerStepSeconds } from '../runtime/launch.js';
+import { expertLoopHostS } from '../sim/moe-expert-loop.js';
 import type { Layout } from '../sim/parallel.js';
 import { enginePhaseName } from '../sim/graph-padding.js';
 
@@ -127,7 +128,9 @@ export class StepCoster {
     // drafts by calling the assistant model's own generate() for its draft tokens (transformers
     // src/transformers/generation/candidate_generator.py, AssistedCandidateGenerator: self.assistant_model.generate),
     // one loop step per draft token; without this the eager drafter paid neither the loop's host time nor launch floors
-    const stage = eagerStepSeconds(this.hw, this.model.layers / pp, seqs, c.seconds + wait, decoderHostArch(this.model));
+    // (a MoE block that loops over its experts in Python pays its iterations for the pass's tokens: src/sim/moe-expert-loop.ts)
+    const loopS = expertLoopHostS(this.hw, this.model, (prefill + decode) / pp, pp, this.layout.ep);
+    const stage = eagerStepSeconds(this.hw, this.model.layers / pp, seqs, c.seconds + wait, decoderHostArch(this.model), loopS);
     if (stage !== undefined) return { seconds: stage * pp, flops: c.flops * pp, bytes: c.bytes * pp };
     const device = (c.seconds + wait) * pp;
     // (its decoding sequences pay 1/N of it under multi-step scheduling, scheduler.steps)

@@ -92,6 +92,10 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (vadS !== undefined) out.hostVadS = vadS;
   const sampleBeamStep = await secs('host', 'sample_per_beam_step');
   if (sampleBeamStep !== undefined) out.hostSampleBeamStepS = sampleBeamStep;
+  if (own.host?.moe_expert_loop !== undefined) {
+    const perExpertS = await secs('host', 'moe_expert_loop', 'per_expert');
+    if (perExpertS !== undefined) out.hostExpertLoop = { perExpertS, experts: own.host.moe_expert_loop.experts };
+  }
   if (own.frontend) {
     const perRequestS = await secs('frontend', 'per_request');
     const perOutputTokenS = await secs('frontend', 'per_output_token');

@@ -603,6 +603,14 @@ const runtimeBlocks = {
       log_mel: OVERHEAD,
       vad: OVERHEAD,
       sample_per_beam_step: OVERHEAD,
+      // a MoE block that loops over its experts in Python in an eager forward: host time per loop iteration, over
+      // every expert of the layer or the experts the pass's tokens hit (src/sim/moe-expert-loop.ts)
+      moe_expert_loop: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['per_expert', 'experts'],
+        properties: { per_expert: OVERHEAD, experts: { enum: ['all', 'hit'] } },
+      },
       source: src,
     },
   },

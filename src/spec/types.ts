@@ -477,6 +477,12 @@ export interface RuntimeSettings {
   // the beams on parallel threads, the candidates sorted, KV cells copied; its `sample time`): src/sim/whisper.ts, a
   // host-only `sample` phase where the beam width is > 1
   hostSampleBeamStepS?: number;
+  // a MoE block that runs its experts one at a time from Python in an eager forward (HF transformers 4.x sparse MoE
+  // blocks: `for expert_idx in range(num_experts)` or over the hit experts), each iteration a torch.where on the
+  // expert's mask (nonzero: a read of the device), a row gather, the expert's nn.Linear calls and the index_add_:
+  // perExpertS of host per iteration, over every expert of the layer ('all') or the experts the pass's tokens hit
+  // ('hit'), added to the eager layers' dispatch (src/sim/moe-expert-loop.ts, src/runtime/launch.ts eagerStepSeconds)
+  hostExpertLoop?: { perExpertS: number; experts: 'all' | 'hit' };
   // the serving front end (`serve`): the API-server process between the client and the engine, per request taken in
   // and per output token streamed, shared evenly by `processes` API servers (src/serve/frontend.ts). Absent: none
   // sharedWithEngine: the API server and the engine share one process (vLLM before 0.6), so the engine's next iteration
@@ -1115,6 +1121,7 @@ export interface RuntimeOverride {
   hostLogMelS: number;
   hostVadS: number;
   hostSampleBeamStepS: number;
+  hostExpertLoop: NonNullable<RuntimeSettings['hostExpertLoop']>;
   frontend: Partial<NonNullable<RuntimeSettings['frontend']>>;
   // launch.eager as written: a per_kernel it leaves out is the block's below it (src/runtime/override.ts eagerLaunch)
   launch: Partial<Omit<RuntimeSettings['launch'], 'eager'>> & { eager?: Partial<LaunchCosts> };

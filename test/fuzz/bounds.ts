@@ -203,6 +203,7 @@ export function boundRuntime(r: Rand, role?: 'serving' | 'training', hardware?: 
     const REQUIRED: Record<string, unknown> = {
       moe_host: { syncs_fwd: 1, per_op: '10 us', ops_fwd: 1, ops_bwd: 1, expert_kernels_fwd: 1, expert_kernels_bwd: 1 },
       expert_loop: { expert_fwd: '166 us', expert_kernels_bwd: 19 },
+      moe_expert_loop: { per_expert: '166 us', experts: 'all' },
       custom_allreduce: { sizes: [1024, 1048576], seconds: [1e-5, 1e-4], max_group: 8 },
       attention_scores: { bytes_per_score: 4, kernels: 3 },
       rmsnorm: { kernels: 1, bytes_per_element: 4 },
