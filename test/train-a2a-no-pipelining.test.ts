@@ -1,5 +1,5 @@
 // Megatron-Core's combined 1F1B schedule without pipelining runs the first micro-batch's forward and the last one's
-// backward alone, "no a2a overlapping" (megatron/core/pipeline_parallel/combined_1f1b.py
+// backward alone, "no a2a overlapping" (NVIDIA/Megatron-LM @00caa53a megatron/core/pipeline_parallel/combined_1f1b.py
 // combined_1f1b_schedule_for_no_pipelining): with one micro-batch per step the expert all-to-all has no partner chunk
 // to hide behind, and with m micro-batches one micro-batch's exchanges stay exposed.
 import { describe, expect, it } from 'vitest';

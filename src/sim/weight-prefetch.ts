@@ -10,11 +10,14 @@
 // never less than its floors: the difference is what the prefetch can take, and so what a collective before it can
 // hide behind. A compute-bound GEMM (a prompt pass) gains nothing; a memory-bound decode GEMM gains its weight stream.
 //
-// Where a floor kernel competes with the tiled one (the matrix-vector kernel taking a batch's rows a few at a time, or the
-// runtime's own skinny kernel: src/sim/roofline.ts), the time with the weights on chip is the cheaper of the two, not
-// that of the one that won with the weights in DRAM: taken from the winner alone, a part with faster matrix units, on
-// which the tiled kernel just beat the memory-bound passes, lost the passes' weight stream as cover and ran a decode step
-// 14% slower (property seed 544 at scale 10: gpt-j-6b q8_0 TP 8 at batch 102 under jetstream-jax, compute ×1.7).
+// ASSUMPTION (a monotonicity repair, no kernel evidence): where a floor kernel competes with the tiled one (the
+// matrix-vector kernel taking a batch's rows a few at a time, or the runtime's own skinny kernel: src/sim/roofline.ts),
+// the time with the weights on chip is the cheaper of the two, not that of the one that won with the weights in DRAM:
+// taken from the winner alone, a part with faster matrix units, on which the tiled kernel just beat the memory-bound
+// passes, lost the passes' weight stream as cover and ran a decode step 14% slower (property seed 544 at scale 10:
+// gpt-j-6b q8_0 TP 8 at batch 102 under jetstream-jax, compute ×1.7).
+// XLA picks its kernel at compile time; whether it weighs the prefetch when it does is not read. An XLA dump of a
+// TPU decode step's fusion choice at a batch near the switch would settle it.
 //
 // Only a dense GEMM: a grouped (MoE) GEMM's experts are chosen by the router after the collective, so which weights to
 // fetch is not known ahead of it.

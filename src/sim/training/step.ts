@@ -432,7 +432,8 @@ export function stepTime(i: StepInput): StepResult {
     // EP all-to-all behind another micro-batch's compute where the runtime overlaps it (Megatron-Core
     // --overlap-moe-expert-parallel-comm, the 1F1B A2A overlap); 0 by default. Without pipelining the combined 1F1B
     // schedule runs the first micro-batch's forward and the last one's backward alone, "no a2a overlapping"
-    // (NVIDIA/Megatron-LM megatron/core/pipeline_parallel/combined_1f1b.py combined_1f1b_schedule_for_no_pipelining):
+    // (NVIDIA/Megatron-LM @00caa53a megatron/core/pipeline_parallel/combined_1f1b.py
+    // combined_1f1b_schedule_for_no_pipelining):
     // of the step's m micro-batches one micro-batch's exchanges stay exposed and (m − 1)/m can hide, none at m = 1
     // (gradient accumulation 1). Pipelined schedules keep the runtime's share (their warm-up and cool-down are not
     // priced separately).
