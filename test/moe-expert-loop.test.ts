@@ -29,6 +29,16 @@ describe('MoE expert loop on the host (transformers 4.x sparse MoE blocks)', () 
     expect(pt.hostExpertLoop).toBeUndefined();
   });
 
+  it('transformers 4.51 (Qwen3-MoE before PR #38133) loops over all 128 experts at the same body as Mixtral', () => {
+    const t451 = libraryRuntime('transformers-4.51');
+    expect(t451.hostExpertLoop).toEqual(t446.hostExpertLoop);
+    // a Qwen3-30B-A3B decode step on one H20: the loop's 48 layers x 128 experts over the qk-norm layers' own host time
+    const h20 = bindRuntime(lib.hardware['h20']!, t451);
+    const own = t451.decodeStep!.byLayer!.llama_qk_norm!;
+    const tpot = simulate(buildRequest({ batch: 1, input_tokens: 1, output_tokens: 64, dtype: 'bf16' }, qwen3, h20, libraryModel)).tpot_s!;
+    expect(tpot).toBeCloseTo(own.perStepS + 48 * own.perLayerS + 48 * 128 * t451.hostExpertLoop!.perExpertS, 6);
+  });
+
   it("'all' runs every expert whatever the tokens, 'hit' the experts some token picked", () => {
     const all = withLoop({ perExpertS: 100e-6, experts: 'all' });
     const hit = withLoop({ perExpertS: 100e-6, experts: 'hit' });
