@@ -106,18 +106,37 @@ export function tiledStreamS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'u
   const units = hw.units;
   if (!units || !(units > 0)) return undefined;
   const groups = op.groups && op.groups > 1 ? op.groups : 1;
+  // the part's own weight-only MoE strip kernel (kernels.weight_only_moe_strip: matmul_ogs on CDNA 3) before the runtime's
+  const weightOnly: { rateBytePerS: number; tileN: number; xcds?: number } | undefined = hw.runtime?.kernels?.weightOnlyMoeStrip ?? t.weightOnlyMoe;
   // block-FP8 experts where the runtime runs them through a kernel of their own (kernels.tiled_gemm.block_fp8_moe), the
   // block-FP8 linear layers likewise (kernels.tiled_gemm.block_fp8_linear: SGLang 0.5.x's DeepGEMM on SM100), and
   // narrow-float experts on a part without their tensor cores run weight-only through the runtime's default weight-only
   // MoE kernel (kernels.tiled_gemm.weight_only_moe: vLLM's triton_kernels matmul_ogs on Hopper), not Marlin
   const k = op.groups && op.fp8Block && t.blockFp8Moe ? t.blockFp8Moe
     : !op.groups && op.fp8Block && t.blockFp8Linear ? t.blockFp8Linear
-    : op.groups && t.weightOnlyMoe && NARROW_FLOAT.has(op.dtype) && !hw.matrixFlopPerS[op.dtype] && !runsMarlinMoe(op, hw) ? t.weightOnlyMoe
+    : op.groups && weightOnly && NARROW_FLOAT.has(op.dtype) && !hw.matrixFlopPerS[op.dtype] && !runsMarlinMoe(op, hw) ? weightOnly
     // int4 (AWQ / GPTQ) experts where the runtime names its int4 MoE kernel (kernels.tiled_gemm.int4_moe: vLLM's fused
     // Marlin MoE on Hopper, runtimes/vllm.yaml by_architecture hopper)
     : op.groups && t.int4Moe && op.int4 ? t.int4Moe : t;
-  const strip = (op.weightBytes / (groups * op.n)) * Math.min(k.tileN, op.n); // K·tile_n weight bytes
+  const xcds = k === weightOnly ? weightOnly.xcds : undefined;
+  const width = xcds ? gridStripWidth(groups, op.n, xcds, units, k.tileN) : k.tileN;
+  const strip = (op.weightBytes / (groups * op.n)) * Math.min(width, op.n); // K·tile_n weight bytes
   return Math.max(strip, op.weightBytes / units) / k.rateBytePerS;
+}
+
+/**
+ * The strip width (block_n) OpenAI's triton_kernels matmul_ogs picks on CDNA for a grouped GEMM of `n` columns over
+ * `groups` row blocks: next_pow2(grid_m · n · num_xcds // n_cu) between 32 and its largest (256), n itself where n is a
+ * power of two up to 128 (triton-lang/triton @160357b9 python/triton_kernels/triton_kernels/matmul_ogs_details/
+ * opt_flags_details/opt_flags_amd.py compute_block_nk). grid_m is taken as one row block per touched expert (decode
+ * sizes: a block_m of 16-32 rows holds each expert's rows); gpt-oss-20b's gate_up at one token on an MI300X (4 experts,
+ * n 6144, 8 XCDs, 304 CUs) gets 256, the 32x256x128 kernel ROCm/triton issue #970 times; at TP 8 (n 720) 128.
+ */
+export function gridStripWidth(groups: number, n: number, xcds: number, units: number, largest: number): number {
+  if (n <= 128 && Number.isInteger(Math.log2(n))) return n;
+  const want = Math.floor((Math.max(1, Math.round(groups)) * n * xcds) / units);
+  const pow2 = want <= 1 ? 1 : 2 ** Math.ceil(Math.log2(want));
+  return Math.max(32, Math.min(largest, pow2));
 }
 
 /**

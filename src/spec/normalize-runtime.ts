@@ -368,6 +368,14 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (mf !== undefined) out.kernels.mlaDecodeFixedS = nonNegative(ctx, [...at, 'kernels', 'mla_decode_fixed'], mf);
     const wf = await quantityAt(ctx, raw, [...at, 'kernels', 'weight_only_moe_fixed'], 'seconds');
     if (wf !== undefined) out.kernels.weightOnlyMoeFixedS = nonNegative(ctx, [...at, 'kernels', 'weight_only_moe_fixed'], wf);
+    const wos = k.weight_only_moe_strip;
+    if (wos !== undefined && wos !== false) {
+      const wr = await quantityAt(ctx, raw, [...at, 'kernels', 'weight_only_moe_strip', 'rate'], 'bytes_per_s');
+      if (wr !== undefined) {
+        if (!(wr > 0) || !Number.isFinite(wr)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'weight_only_moe_strip', 'rate'], `must be > 0, found ${wr}`, 'e.g. rate: 5 GB/s'));
+        out.kernels.weightOnlyMoeStrip = { rateBytePerS: wr, tileN: wos.tile_n ?? 128, ...(wos.xcds !== undefined ? { xcds: wos.xcds } : {}) };
+      }
+    }
     const pe = k.int4_moe_per_expert;
     // true: every layer (no bound); false: none (a child file turning off its parent's: 0 local experts is no layer)
     if (pe !== undefined) out.kernels.int4MoePerExpert = pe === true ? {} : { upToExperts: pe === false ? 0 : pe.up_to_experts };

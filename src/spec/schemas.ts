@@ -1075,6 +1075,15 @@ const runtimeBlocks = {
         }])),
       },
       weight_only_moe_fixed: OVERHEAD,
+      // narrow-float experts through the part's own weight-only MoE strip kernel (a by_architecture block beside the
+      // runtime's tiled_gemm, which it leaves as it is); xcds: the strip width follows the grid as triton_kernels
+      // matmul_ogs picks block_n on CDNA; false: none (a file whose MXFP4 experts run another kernel)
+      weight_only_moe_strip: {
+        oneOf: [
+          { type: 'object', additionalProperties: false, required: ['rate'], properties: { ...STRIP_KERNEL, xcds: { type: 'integer', minimum: 1, maximum: 64 } } },
+          { const: false },
+        ],
+      },
       // int4 experts launched one kernel per local expert (true: every MoE layer; up_to_experts: only layers of at most
       // that many local experts); false turns an inherited one off
       int4_moe_per_expert: {

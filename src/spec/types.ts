@@ -746,6 +746,10 @@ export interface RuntimeSettings {
     // seconds each call of that weight-only grouped MoE kernel takes beyond its roofline body, whatever its size (SGLang's
     // triton_kernels matmul_ogs on Hopper, measured against vLLM's fused Marlin MoE); src/sim/roofline.ts
     weightOnlyMoeFixedS?: number;
+    // narrow-float experts through a weight-only MoE kernel of the part's own (kernels.weight_only_moe_strip: triton_kernels
+    // matmul_ogs on CDNA 3), in place of tiled_gemm.weight_only_moe: its per-CU rate, largest strip width, and the XCD
+    // count its block_n heuristic reads (src/sim/kernel-physics.ts gridStripWidth)
+    weightOnlyMoeStrip?: { rateBytePerS: number; tileN: number; xcds?: number };
     // int4 (AWQ / GPTQ) experts through a MoE kernel that launches once per local expert (vLLM's marlin_gemm_moe before
     // PR #14447: csrc/moe/marlin_moe_ops.cu marlin_mm_moe loops `for (expert_idx < num_experts)`, the experts without
     // rows returning at once), for layers of at most upToExperts local experts (absent: every layer); src/sim/roofline.ts
