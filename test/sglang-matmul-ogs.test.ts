@@ -1,7 +1,8 @@
 // SGLang runs gpt-oss's MXFP4 experts on Hopper through OpenAI's triton_kernels matmul_ogs (server_args.py:
-// moe_runner_backend triton_kernel), measured against vLLM's fused Marlin MoE on the same SM90 part (vllm PR #27523,
-// gpt-oss-120b, vllm bench latency batch 8, 32 in / 128 out: 1.58155 s against 1.17 s): 3.2 ms more per forward pass,
-// 44.7 us on each of its 72 grouped expert GEMMs (runtimes/sglang.yaml by_architecture hopper kernels.weight_only_moe_fixed).
+// moe_runner_backend triton_kernel), priced from that kernel's own timing as vLLM's default does (aiconfigurator
+// h100_sxm moe/vllm/0.24.0: 21 GB/s per SM, 1.2 us per grouped GEMM; runtimes/sglang.yaml by_architecture hopper). The
+// 44.7 us per call back-solved from vllm PR #27523's end-to-end A/B (batch 8: 1.58 s under Triton, 1.17 s under Marlin)
+// is no longer used; that A/B is a check the 2026 kernel table does not reach (a LIMIT in the YAML).
 import { describe, expect, it } from 'vitest';
 import { libraryModel } from '../src/spec/library.js';
 import { buildDecoderPass } from '../src/model/decoder-graph.js';
@@ -25,12 +26,12 @@ const vllmMarlin = (hwId: string) => {
   return { ...hw, runtime: { ...hw.runtime!, kernels: { ...hw.runtime!.kernels, weightOnlyMoeKernel: 'marlin' as const } } };
 };
 
-describe('SGLang triton_kernels matmul_ogs MXFP4 experts on Hopper: a fixed time per grouped GEMM call', () => {
+describe('SGLang triton_kernels matmul_ogs MXFP4 experts on Hopper: the kernel table, not an end-to-end A/B', () => {
   const ops = decode(fp4);
-  it('each weight-only expert GEMM under SGLang on an H100 takes 44.7 us more than under vLLM (Marlin)', () => {
+  it("each weight-only expert GEMM under SGLang on an H100 costs what vLLM's default matmul_ogs call costs", () => {
     for (const name of ['experts_up', 'experts_down']) {
-      const d = opCost(op(ops, name), bound('h100-sxm', 'sglang')).seconds - opCost(op(ops, name), vllmMarlin('h100-sxm')).seconds;
-      expect(d).toBeCloseTo(44.7e-6, 7);
+      expect(opCost(op(ops, name), bound('h100-sxm', 'sglang')).seconds).toBeCloseTo(opCost(op(ops, name), bound('h100-sxm', 'vllm')).seconds, 9);
+      expect(bound('h100-sxm', 'sglang').runtime!.kernels.weightOnlyMoeFixedS).toBeCloseTo(1.2e-6, 12);
     }
   });
   it('not on Ampere (no timing there), not on dense layers, not on bf16 experts', () => {
@@ -41,10 +42,9 @@ describe('SGLang triton_kernels matmul_ogs MXFP4 experts on Hopper: a fixed time
     const upBf16 = op(decode(bf16), 'experts_up');
     expect(opCost(upBf16, bound('h100-sxm', 'sglang')).overheadS).toBe(opCost(upBf16, bound('h100-sxm', 'vllm')).overheadS);
   });
-  it('the A/B run: SGLang prices it at Triton speed, about 0.4 s above the Marlin run', () => {
+  it('the A/B run of vllm PR #27523 (0.41 s between Triton and Marlin) is a check the kernel table does not reach', () => {
     const run = (hw: ReturnType<typeof bound>) => simulate(request('gpt-oss-120b', hw, { dtype: 'fp4', batch: 8, inputTokens: 32, outputTokens: 128 })).latency_s!;
     const delta = run(bound('h100-sxm', 'sglang')) - run(vllmMarlin('h100-sxm'));
-    expect(delta).toBeGreaterThan(0.3);
-    expect(delta).toBeLessThan(0.5);
+    expect(delta).toBeLessThan(0.3);
   });
 });
