@@ -152,6 +152,7 @@ function settingsJson(s: RuntimeSettings) {
       // up_to_experts null: every MoE layer
       int4_moe_per_expert: s.kernels.int4MoePerExpert ? { up_to_experts: s.kernels.int4MoePerExpert.upToExperts ?? null } : null,
       tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block, block_fp8_moe: s.kernels.tiledGemm.blockFp8Moe ? { rate_bytes_s: s.kernels.tiledGemm.blockFp8Moe.rateBytePerS, tile_n: s.kernels.tiledGemm.blockFp8Moe.tileN } : s.kernels.tiledGemm.blockFp8Moe === false ? false : null, weight_only_moe: s.kernels.tiledGemm.weightOnlyMoe ? { rate_bytes_s: s.kernels.tiledGemm.weightOnlyMoe.rateBytePerS, tile_n: s.kernels.tiledGemm.weightOnlyMoe.tileN } : null, block_fp8_linear: s.kernels.tiledGemm.blockFp8Linear ? { rate_bytes_s: s.kernels.tiledGemm.blockFp8Linear.rateBytePerS, tile_n: s.kernels.tiledGemm.blockFp8Linear.tileN, fixed_s: s.kernels.tiledGemm.blockFp8Linear.fixedS ?? null } : null } : null,
+      weight_only_moe_strip: s.kernels.weightOnlyMoeStrip ? { rate_bytes_s: s.kernels.weightOnlyMoeStrip.rateBytePerS, tile_n: s.kernels.weightOnlyMoeStrip.tileN, xcds: s.kernels.weightOnlyMoeStrip.xcds ?? null } : null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
       command_buffer: s.kernels.commandBuffer ? { max_ops: s.kernels.commandBuffer.maxOps, max_mb: s.kernels.commandBuffer.maxMb, floor_s: s.kernels.commandBuffer.floorS } : null,
