@@ -75,32 +75,3 @@ describe('the jax runtime on a TPU slice', () => {
     expect(JSON.stringify(run(bound, memo))).toBe(JSON.stringify(run(bound)));
   });
 });
-
-describe('a GEMM with a floor kernel beside its tiled one', () => {
-  it('hides up to the cheaper kernel with its weights on chip, taken or not', () => {
-    // the winner is compute-bound at 16 µs; the kernel it beat streams 18 µs, 90% of it weights, over 6 µs of compute:
-    // prefetched, that kernel takes 6 µs, so 10 µs of the 16 can hide a collective
-    expect(prefetchableS(gemm({}), cost({ computeS: 16e-6, memoryS: 10e-6, onChipS: 6e-6 }), 16e-6, 0)).toBeCloseTo(10e-6, 12);
-    // a kernel no cheaper on chip than the winner: the winner's own share (nothing here)
-    expect(prefetchableS(gemm({}), cost({ computeS: 16e-6, memoryS: 10e-6, onChipS: 20e-6 }), 16e-6, 0)).toBe(0);
-  });
-  it('a part with faster matrix units is never slower where the kernels trade places (property seed 544)', () => {
-    // gpt-j-6b q8_0 TP 8 at batch 102 under jetstream-jax (XLA's weight prefetch) on an M3 Ultra: the serving cycle's
-    // mixed-step GEMMs go from the memory-bound matrix-vector passes to the compute-bound tiled kernel between ×1.4 and
-    // ×1.7 compute; the all-reduces must keep the passes' cover
-    const hw0 = lib.hardware['apple-m3-ultra']!;
-    const flags = { model: 'gpt-j-6b', tp: 8, batch: 102, input_tokens: 11, output_tokens: 53, dtype: 'q8_0' };
-    const at = (x: number) => {
-      const scale = <T extends Partial<Record<string, number>>>(o: T) => Object.fromEntries(Object.entries(o).map(([d, v]) => [d, (v as number) * x])) as T;
-      const hw = { ...hw0, matrixFlopPerS: scale(hw0.matrixFlopPerS), vectorFlopPerS: scale(hw0.vectorFlopPerS), clockHz: hw0.clockHz ? hw0.clockHz * x : hw0.clockHz };
-      return simulate(buildRequest(flags, lib.models['gpt-j-6b']!, bindRuntime(hw, libraryRuntime('jetstream-jax')), libraryModel));
-    };
-    let last = at(1);
-    for (const x of [1.2, 1.4, 1.7, 2, 3]) {
-      const r = at(x);
-      expect(r.tpot_s!).toBeLessThanOrEqual(last.tpot_s! * (1 + 1e-9));
-      expect(r.ttft_s!).toBeLessThanOrEqual(last.ttft_s! * (1 + 1e-9));
-      last = r;
-    }
-  });
-});

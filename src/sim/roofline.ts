@@ -7,7 +7,6 @@ import type { Dtype, NormalizedHardware, RuntimeSettings } from '../spec/types.j
 
 type RuntimeKernels = RuntimeSettings['kernels'];
 import { ggufGemmPeak, ggufGroupGemmPeak, lookupEfficiency } from '../hardware/efficiency.js';
-import { onChipBodyS } from './weight-prefetch.js';
 import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.js';
 import { w4a16BelowSwitch, w4a16Pass, w4a16SplitKRowsS, w4a16SplitKS, w4a16Stream } from './w4a16-gemm.js';
 import { blockFp8PairS, decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
@@ -35,9 +34,6 @@ export interface OpCost {
   overheadS?: number; // per-kernel overhead added to the body
   floorS?: number; // the launch time the op lasts at least (seconds = max(deviceS, floorS))
   deviceS?: number; // the kernels' own time on the device, without the host's dispatch floor (max(body + overheadS, op.minS))
-  // a dense GEMM: the cheapest body among the kernels priced for it (taken or not) once its weights are on chip
-  // (src/sim/weight-prefetch.ts onChipBodyS); Infinity for other ops
-  onChipS?: number;
 }
 
 // Time of a grouped (MoE expert) GEMM from its compute time c and memory time m: sqrt(c² + m²) instead of the
@@ -275,10 +271,6 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // a batch's tiled GEMM never costs more than the matrix-vector kernel taking its rows gemvMaxRows at a time
   // (src/sim/gemm-floors.ts); that kernel reads the quantized weights: no dequantize pass
   // (not for weight-only int8 dequantized by the runtime: it has no matrix-vector kernel of its own for them)
-  // (the kernels a floor below beats, or that beat it, kept with their weights on chip: a compiler that prefetches
-  // weights may take the other one, src/sim/weight-prefetch.ts)
-  const prefetchable = op.kind === 'gemm' && !op.groups && op.weightBytes > 0;
-  let notTaken = Infinity;
   const g = int8Dq ? 0 : gemvFloorRows(op, hw, phase, gemv);
   if (g > 0) {
     const p = rowPasses(op, hw, g, bw);
@@ -287,9 +279,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     const splitG = w4a16SplitKRowsS(op, hw, g);
     const keep = splitG !== undefined ? passS : 0;
     const atG = Math.max(p.computeS, splitG ?? 0);
-    const floorWins = Math.max(atG, p.memoryS) + keep < body + passS;
-    if (prefetchable) notTaken = floorWins ? onChipBodyS(op, computeS, memoryS + passS) : onChipBodyS(op, atG, p.memoryS + keep);
-    if (floorWins) {
+    if (Math.max(atG, p.memoryS) + keep < body + passS) {
       // nor its kernel: the matrix-vector passes launch no dequantize kernel (it stayed in the count, one part's gap
       // more per GEMM, and a q4_0 decode step under a runtime that dequantizes above 8 rows cost 23% more at 9 rows
       // than at 8: property seed 515 at scale 10, gpt3-350m on 2x Arc A770 under llama.cpp-vulkan, batch 8 -> 9)
@@ -311,9 +301,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   const moeFixed = weightOnlyFixed + perExpertLaunchesS(op, hw, phase, gap);
   if (fixed > gap && ownRows !== undefined && ownRows > 0 && op.m !== undefined && op.m > ownRows && op.weightBytes > 0) {
     const p = rowPasses(op, hw, ownRows, bw);
-    const skinnyWins = Math.max(p.computeS, p.memoryS) + gap * kernels < body + passS + fixed * kernels;
-    if (prefetchable) notTaken = Math.min(notTaken, skinnyWins ? onChipBodyS(op, computeS, memoryS + passS) : onChipBodyS(op, p.computeS, p.memoryS));
-    if (skinnyWins) {
+    if (Math.max(p.computeS, p.memoryS) + gap * kernels < body + passS + fixed * kernels) {
       passS = 0;
       body = Math.max(p.computeS, p.memoryS);
       computeS = p.computeS;
@@ -369,8 +357,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     }
   }
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
-  const onChipS = prefetchable ? Math.min(notTaken, onChipBodyS(op, computeS, memoryS)) : Infinity;
-  if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS, deviceS, onChipS };
+  if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS, deviceS };
   out.seconds = seconds;
   out.computeS = computeS;
   out.memoryS = memoryS;
@@ -379,9 +366,8 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   out.overheadS = overhead;
   out.floorS = floorS;
   out.deviceS = deviceS;
-  out.onChipS = onChipS;
   return out;
 }
 
 /** a result object for opCost's `out` (every key present, so that it keeps one shape) */
-export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0, deviceS: 0, onChipS: Infinity });
+export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0, deviceS: 0 });
