@@ -7,7 +7,6 @@ import { decodesInPhase, type LaunchPhase } from '../runtime/launch.js';
 import { kernelPhysics } from './kernel-physics.js';
 import { gemvRate, opPeak } from './peaks.js';
 import { w4a16Timed } from './w4a16-gemm.js';
-import { overlapShares } from './overlap.js';
 
 // Above gemvMaxRows a serving runtime switches to the tiled kernel because it is faster there (llama.cpp's
 // MMVQ_MAX_BATCH_SIZE marks where the two meet), so a batch's tiled GEMM never costs more than the matrix-vector
@@ -31,13 +30,6 @@ export function gemvFloorRows(op: Op, hw: NormalizedHardware, phase: LaunchPhase
   if (op.kind !== 'gemm' || !op.batchRows || gemv || op.m === undefined || !(op.m > 0) || !(op.weightBytes > 0)) return 0;
   // an int4 GEMM whose runtime timed its kernel at every row count (kernels.w4a16_stream) takes that time, no floor
   if (w4a16Timed(op, hw)) return 0;
-  // XLA (the runtimes that prefetch weights behind collectives, overlap.tp_comm_prefetch: jax and its kin) emits every dot
-  // itself: no library picks a matrix-vector kernel by the row count, so there is no floor kernel to switch to. With
-  // one, faster matrix units could tip a GEMM from the memory-bound floor passes, whose weight stream hid the all-reduces,
-  // to the compute-bound tiled kernel, which hides nothing: a slower step on a faster part (property seed 544 at scale
-  // 10, gpt-j-6b q8_0 TP 8 batch 102 under jetstream-jax on an M3 Ultra, compute x1.4 -> x1.7: +18%), and a batch past
-  // the switch serving fewer tokens a second (seed 546, gpt3-13b int4 TP 2 under sglang-jax, batch 127 -> 133: -5%)
-  if (overlapShares(hw).tpCommPrefetch > 0) return 0;
   const kp = kernelPhysics(hw); // (after the cheap tests: opCost asks for every op)
   if ((!decodesInPhase(phase) && kp.kernelChoice !== 'fastest' && !op.head) || (op.groups && kp.groupGemvMaxTokens >= 0)) return 0;
   return kp.gemvMaxRows > 0 && op.m > kp.gemvMaxRows ? kp.gemvMaxRows : 0;
