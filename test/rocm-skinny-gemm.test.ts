@@ -71,6 +71,54 @@ describe('vLLM on ROCm: the library fixed time only past the skinny kernels rows
   });
 });
 
+// Kernel timings of the skinny calls themselves, against which the pricing above is checked (no constant is read from
+// the wvSplitK figures; the hipBLASLt ones are the table gemm_fixed was read from):
+// - vLLM's own wvSplitK, one activation row, 16-bit: vllm-project/vllm PR #29937 (AMD's kernel author, 'Base' columns:
+//   the dispatch heuristics vLLM shipped before that PR) on MI300X 13312 x 16384 in 0.110287 ms and 16384 x 6656 in
+//   0.055465 ms; on MI355X 0.077323 and 0.036499 ms. MI300X: the weight bytes over (time - the part's 4 us per-kernel gap)
+//   are 4.10 TB/s, the part's measured triad (hardware/amd/mi300x.yaml memory 0.774), so the skinny kernel streams at
+//   the part's rate as priced. MI355X: 5.95-6.71 TB/s the same way (0.74-0.84 of 8 TB/s against the HBM3E class
+//   default 0.85 the part carries): the larger shape reads 12% slower than priced (the PR's new heuristics take it to
+//   0.07093 ms, 4% slower), the smaller 1% slower.
+// - hipBLASLt, one row, fp16, on MI300X: ROCm/rocm-libraries PR #12329 8192 x 12288 in 61.53 us, 76032 x 13312 in
+//   497.12 us (V0's path at every skinny row: runtimes/vllm-0.6.yaml).
+// LIMIT (not priced): the same PR's 'Base' MI300X time at 4 rows of 13312 x 16384 is 0.566155 ms, 5x its 3-row time
+// (0.122335): the pre-PR dispatch sends K x rows > 1.2 x 32K elements to wvSplitK_hf_big_, and at 4 rows that kernel fell
+// off a cliff (csrc/rocm/skinny_gemms.cu WVSPLITK, @004862b8); the PR's heuristics take it to 0.1237 ms. One shape only
+// was timed at 4 rows, so where the cliff starts is not known; hwperf prices 4 rows as the part's stream (0.110 ms).
+describe('vLLM ROCm skinny calls against their kernel timings', () => {
+  const call = (hwId: string, rt: string, m: number, n: number, k: number, dtype: 'fp8' | 'bf16') =>
+    opCost(decodeGemm(m, n, k, dtype), bound(hwId, rt), 'decode').seconds;
+
+  it('wvSplitK at one row on MI300X is priced at its measured time (PR #29937 Base: 110.29 / 55.47 us)', () => {
+    expect(call('mi300x', 'vllm', 1, 13312, 16384, 'bf16') / 110.287e-6).toBeGreaterThan(0.97);
+    expect(call('mi300x', 'vllm', 1, 13312, 16384, 'bf16') / 110.287e-6).toBeLessThan(1.03);
+    expect(call('mi300x', 'vllm', 1, 16384, 6656, 'bf16') / 55.465e-6).toBeGreaterThan(0.97);
+    expect(call('mi300x', 'vllm', 1, 16384, 6656, 'bf16') / 55.465e-6).toBeLessThan(1.06);
+    // the same under the 0.8-0.10 file (V1, the release of the MI300X FP8 one-stream rows)
+    expect(call('mi300x', 'vllm-0.8', 1, 13312, 16384, 'bf16')).toBeCloseTo(call('mi300x', 'vllm', 1, 13312, 16384, 'bf16'), 12);
+  });
+
+  it('wvSplitK at one row on MI355X: within 0.85-1.02 of its measured time (77.32 / 36.50 us; LOW: class-default HBM)', () => {
+    const big = call('mi355x', 'vllm', 1, 13312, 16384, 'bf16') / 77.323e-6;
+    const small = call('mi355x', 'vllm', 1, 16384, 6656, 'bf16') / 36.499e-6;
+    for (const r of [big, small]) {
+      expect(r).toBeGreaterThan(0.85);
+      expect(r).toBeLessThan(1.02);
+    }
+  });
+
+  it('hipBLASLt at one row on MI300X (V0 path) is priced at its measured time (PR #12329: 61.53 / 497.12 us)', () => {
+    const fp16 = (m: number, n: number, k: number) => ({ ...decodeGemm(m, n, k, 'bf16'), dtype: 'fp16' as const });
+    const v0 = bound('mi300x', 'vllm-0.6');
+    for (const [n, k, us] of [[8192, 12288, 61.53], [76032, 13312, 497.12]] as const) {
+      const r = opCost(fp16(1, n, k), v0, 'decode').seconds / (us * 1e-6);
+      expect(r).toBeGreaterThan(0.97);
+      expect(r).toBeLessThan(1.05);
+    }
+  });
+});
+
 describe('vLLM on ROCm: the matrix-vector path ends with wvSplitK at 4 rows (kernels.gemv_max_rows)', () => {
   it('a 16-bit GEMM of 5-8 rows is hipBLASLt tiled on CDNA 3/4, still matrix-vector on a CUDA part', () => {
     for (const part of ['mi300x', 'mi325x', 'mi355x']) {
