@@ -10,6 +10,10 @@
 //            by remote calls every step (vLLM 0.2 at tp > 1: one Ray actor call per worker, then ray.get of all)
 //   exposed = fixed + rpc + per                    (the engine waits for the host between steps: vLLM V0/V1 sync)
 //           = fixed + rpc + max(0, per − device)   (host.overlap: scheduling runs one step ahead, behind the device)
+//           = max(0, fixed + rpc + per − device)   (host.runs_ahead: the loop reads nothing back from the device
+//            between steps, so the host queues step n+1 while the device runs step n and the device waits only where
+//            the host's whole step outlasts its own: Optimum Habana's generate() with ignore_eos, runtimes/
+//            optimum-habana.yaml. A loop that syncs every step cannot run ahead; one that never syncs hides all of it)
 //   multi-step scheduling (scheduler.steps = N > 1: vLLM V0's num_scheduler_steps, releases 0.5.5–0.9): the step's
 //            decoding sequences pay 1/N of per, its prompts all of it. The engine schedules once per N decode steps (LLMEngine.step calls
 //            Scheduler.schedule only when _has_remaining_steps is false, else reuses the cached scheduler outputs), the
@@ -34,14 +38,22 @@
 import type { RuntimeSettings } from '../spec/types.js';
 import type { Layout } from '../sim/parallel.js';
 
-type Host = Pick<RuntimeSettings, 'stepOverheadS' | 'hostPerSequenceS' | 'hostSamplingPerVocabS' | 'hostOverlap' | 'workerRpc'> & { scheduler?: Pick<RuntimeSettings['scheduler'], 'steps'> };
+type Host = Pick<RuntimeSettings, 'stepOverheadS' | 'hostPerSequenceS' | 'hostSamplingPerVocabS' | 'hostOverlap' | 'hostRunsAhead' | 'workerRpc'> & { scheduler?: Pick<RuntimeSettings['scheduler'], 'steps'> };
 
 /** seconds of host time exposed in an iteration of `seqs` sequences whose device work takes `deviceS`; `vocab`: the
  *  model's vocabulary, for a runtime whose sampler walks it (0: none); `workers`: the devices one step drives (tp × pp);
  *  `decodes`: how many of the `seqs` decode (multi-step scheduling amortises their per-sequence part; 0: none) */
 export function hostStepSeconds(rt: Host | undefined, seqs: number, deviceS: number, vocab = 0, workers = 1, decodes = 0): number {
   if (!rt) return 0;
-  return (rt.stepOverheadS ?? 0) + workerRpcSeconds(rt, workers) + hostPerSequenceSeconds(rt, seqs, deviceS, vocab, decodes);
+  const fixed = (rt.stepOverheadS ?? 0) + workerRpcSeconds(rt, workers);
+  if (rt.hostRunsAhead) return exposedBeyondDevice(fixed + hostPerSequenceSeconds({ ...rt, hostOverlap: false }, seqs, deviceS, vocab, decodes), deviceS);
+  return fixed + hostPerSequenceSeconds(rt, seqs, deviceS, vocab, decodes);
+}
+
+/** the part of a step's host time `hostS` the device waits for when the host runs ahead of it (host.runs_ahead): what
+ *  outlasts the step's device work `deviceS` */
+export function exposedBeyondDevice(hostS: number, deviceS: number): number {
+  return Math.max(0, hostS - Math.max(0, deviceS));
 }
 
 /** the exposed host time a decode-only iteration adds above host.step_overhead where the runtime's attention backend

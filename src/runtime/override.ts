@@ -10,6 +10,7 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     ...(o.hostSamplingPerVocabS !== undefined || base.hostSamplingPerVocabS !== undefined ? { hostSamplingPerVocabS: o.hostSamplingPerVocabS ?? base.hostSamplingPerVocabS } : {}),
     ...(o.hostDecodePlanSyncS !== undefined || base.hostDecodePlanSyncS !== undefined ? { hostDecodePlanSyncS: o.hostDecodePlanSyncS ?? base.hostDecodePlanSyncS } : {}),
     ...(o.hostOverlap !== undefined || base.hostOverlap !== undefined ? { hostOverlap: o.hostOverlap ?? base.hostOverlap } : {}),
+    ...(o.hostRunsAhead !== undefined || base.hostRunsAhead !== undefined ? { hostRunsAhead: o.hostRunsAhead ?? base.hostRunsAhead } : {}),
     ...(o.workerRpc !== undefined || base.workerRpc !== undefined ? { workerRpc: o.workerRpc ?? base.workerRpc } : {}),
     ...(o.decodeStep !== undefined || base.decodeStep !== undefined ? { decodeStep: o.decodeStep ? { ...o.decodeStep, byLayer: o.decodeStep.byLayer ?? base.decodeStep?.byLayer } : base.decodeStep } : {}),
     ...(o.encoderForward !== undefined || base.encoderForward !== undefined ? { encoderForward: o.encoderForward ?? base.encoderForward } : {}),

@@ -57,6 +57,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   const planSync = await secs('host', 'decode_plan_sync');
   if (planSync !== undefined) out.hostDecodePlanSyncS = planSync;
   if (own.host?.overlap !== undefined) out.hostOverlap = own.host.overlap;
+  if (own.host?.runs_ahead !== undefined) out.hostRunsAhead = own.host.runs_ahead;
   if (own.host?.worker_rpc !== undefined) {
     const roundTripS = await secs('host', 'worker_rpc', 'round_trip');
     const perWorkerS = await secs('host', 'worker_rpc', 'per_worker');

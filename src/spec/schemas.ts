@@ -562,6 +562,9 @@ const runtimeBlocks = {
       // indices back to the host (src/runtime/host.ts decodePlanSyncSeconds)
       decode_plan_sync: OVERHEAD,
       overlap: { type: 'boolean' },
+      // the loop reads nothing back from the device between steps: a step's whole host time runs behind its device
+      // work (src/runtime/host.ts hostStepSeconds)
+      runs_ahead: { type: 'boolean' },
       // remote calls to the workers every step (src/runtime/host.ts workerRpcSeconds)
       worker_rpc: {
         type: 'object',

@@ -440,6 +440,11 @@ export interface RuntimeSettings {
   // exposed host time of such a step, in place of stepOverheadS where larger (src/runtime/host.ts decodePlanSyncSeconds)
   hostDecodePlanSyncS?: number;
   hostOverlap?: boolean;
+  // the loop reads nothing back from the device between steps (Optimum Habana's generate() with ignore_eos: its stopping
+  // check is a host integer, token_idx advances on the device), so the host runs ahead and the whole host time of a
+  // step (stepOverheadS, worker calls, the per-sequence part) costs the step only beyond the device's work:
+  // max(0, host - device) (src/runtime/host.ts)
+  hostRunsAhead?: boolean;
   // a step's remote calls to its workers when the engine drives every device's worker over RPC (vLLM 0.2 at tp > 1:
   // one Ray actor call per worker, then a wait for all): roundTripS for the first call's round trip + perWorkerS for
   // each further worker's submission, on every iteration with more than one worker (src/runtime/host.ts)
@@ -1116,6 +1121,7 @@ export interface RuntimeOverride {
   hostSamplingPerVocabS: number;
   hostDecodePlanSyncS: number;
   hostOverlap: boolean;
+  hostRunsAhead: boolean;
   workerRpc: NonNullable<RuntimeSettings['workerRpc']>;
   decodeStep: NonNullable<RuntimeSettings['decodeStep']>;
   encoderForward: NonNullable<RuntimeSettings['encoderForward']>;

@@ -52,6 +52,7 @@ function settingsJson(s: RuntimeSettings) {
     host_sampling_per_vocab_entry_s: s.hostSamplingPerVocabS ?? 0,
     host_decode_plan_sync_s: s.hostDecodePlanSyncS ?? 0,
     host_overlap: s.hostOverlap ?? false,
+    host_runs_ahead: s.hostRunsAhead ?? false,
     host_worker_rpc: s.workerRpc ? { round_trip_s: s.workerRpc.roundTripS, per_worker_s: s.workerRpc.perWorkerS } : null,
     host_decode_step: s.decodeStep ? decodeStepJson(s.decodeStep) : null,
     host_encoder_forward: s.encoderForward ? encoderForwardJson(s.encoderForward) : null,
@@ -261,6 +262,7 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.hostSamplingPerVocabS !== undefined) out.host_sampling_per_vocab_entry_s = o.hostSamplingPerVocabS;
   if (o.hostDecodePlanSyncS !== undefined) out.host_decode_plan_sync_s = o.hostDecodePlanSyncS;
   if (o.hostOverlap !== undefined) out.host_overlap = o.hostOverlap;
+  if (o.hostRunsAhead !== undefined) out.host_runs_ahead = o.hostRunsAhead;
   if (o.workerRpc !== undefined) out.host_worker_rpc = { round_trip_s: o.workerRpc.roundTripS, per_worker_s: o.workerRpc.perWorkerS };
   if (o.decodeStep !== undefined) {
     const { by_layer, ...rest } = decodeStepJson(o.decodeStep);
@@ -312,7 +314,7 @@ const KV_RULE_TEXT: Record<string, string> = {
 /** the host-time row of the text view: the engine iteration's, then an eager loop's decode step, encoder forward and
  *  timestamp rules where the runtime states them */
 function hostText(s: RuntimeSettings): string {
-  const parts = [`${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostSamplingPerVocabS ? ` + ${fmtSeconds(s.hostSamplingPerVocabS)} per vocabulary entry per sequence (sampler)` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}${s.hostDecodePlanSyncS ? `; a decode step of a model without MLA idles the device ${fmtSeconds(s.hostDecodePlanSyncS)} (attention plan's blocking copy to the host)` : ''}${s.workerRpc ? `; above one worker, ${fmtSeconds(s.workerRpc.roundTripS)} + ${fmtSeconds(s.workerRpc.perWorkerS)} per further worker of remote calls` : ''}`];
+  const parts = [`${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostSamplingPerVocabS ? ` + ${fmtSeconds(s.hostSamplingPerVocabS)} per vocabulary entry per sequence (sampler)` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}${s.hostRunsAhead ? ' (runs ahead: only what outlasts the device step is exposed)' : ''}${s.hostDecodePlanSyncS ? `; a decode step of a model without MLA idles the device ${fmtSeconds(s.hostDecodePlanSyncS)} (attention plan's blocking copy to the host)` : ''}${s.workerRpc ? `; above one worker, ${fmtSeconds(s.workerRpc.roundTripS)} + ${fmtSeconds(s.workerRpc.perWorkerS)} per further worker of remote calls` : ''}`];
   const d = s.decodeStep, e = s.encoderForward;
   if (d) {
     const byLayer = Object.entries(d.byLayer ?? {}).map(([k, v]) => `${k} layers ${fmtSeconds(v.perLayerS)} per layer + ${fmtSeconds(v.perStepS)} per step`);

@@ -1,0 +1,55 @@
+// optimum-habana's decode loop runs ahead of the device (runtimes/optimum-habana.yaml host.runs_ahead): with
+// run_generation.py's default --ignore_eos the generate() loop reads nothing back from the HPU between steps, so a
+// step's host time costs it only where it outlasts the step's device work (src/runtime/host.ts hostStepSeconds).
+import { describe, expect, it } from 'vitest';
+import { getLibrary, libraryRuntime } from '../src/spec/library.js';
+import { bindRuntime } from '../src/runtime/resolve.js';
+import { exposedBeyondDevice, hostStepSeconds } from '../src/runtime/host.js';
+import { simulate } from '../src/sim/simulate.js';
+import { buildRequest } from '../src/sim/request.js';
+import { serve } from '../src/serve/serve.js';
+import { libraryModel } from '../src/spec/library.js';
+import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
+
+const lib = getLibrary();
+const M = lib.models['llama-3.1-8b']! as DecoderModel;
+const gaudi = bindRuntime(lib.hardware['gaudi2']!, libraryRuntime('optimum-habana'));
+const withHost = (hw: NormalizedHardware, o: { stepOverheadS?: number; hostRunsAhead?: boolean }): NormalizedHardware => ({ ...hw, runtime: { ...hw.runtime!, ...o } });
+const tpot = (hw: NormalizedHardware, batch = 1) =>
+  simulate(buildRequest({ batch, input_tokens: 8, output_tokens: 128, dtype: 'fp8', kv_cache: 'fp8' }, M, hw, libraryModel)).tpot_s!;
+
+describe('host.runs_ahead: a loop that never reads the device between steps', () => {
+  it('the runtime file says so for optimum-habana (and keeps its 580 us host step); vLLM on Gaudi does not', () => {
+    const o = libraryRuntime('optimum-habana');
+    expect(o.hostRunsAhead).toBe(true);
+    expect(o.stepOverheadS).toBeCloseTo(580e-6, 12);
+    expect(libraryRuntime('vllm-gaudi').hostRunsAhead).toBeUndefined();
+    expect(libraryRuntime('tensorrt-llm').hostRunsAhead).toBeUndefined();
+  });
+
+  it('exposes only the host time that outlasts the device step, per-sequence part included', () => {
+    const rt = { stepOverheadS: 580e-6, hostPerSequenceS: 10e-6, hostOverlap: true, hostRunsAhead: true };
+    // a 1 ms device step hides 580 us + 4 x 10 us of host work entirely
+    expect(hostStepSeconds(rt, 4, 1e-3)).toBe(0);
+    // a 100 us device step leaves 620 - 100 = 520 us exposed (the per-sequence part is not hidden a second time)
+    expect(hostStepSeconds(rt, 4, 100e-6)).toBeCloseTo(520e-6, 12);
+    // the same host in lockstep adds its fixed part whatever the device does; overlap hides only the per-sequence part
+    expect(hostStepSeconds({ ...rt, hostRunsAhead: false }, 4, 1e-3)).toBeCloseTo(580e-6, 12);
+    expect(exposedBeyondDevice(3e-3, 1e-3)).toBeCloseTo(2e-3, 12);
+    expect(exposedBeyondDevice(1e-3, -1)).toBeCloseTo(1e-3, 12);
+  });
+
+  it('simulate: a batch-1 Llama 3.1 8B fp8 step on a Gaudi 2 (device ~5 ms) pays no host step; in lockstep it pays 580 us', () => {
+    const ahead = tpot(gaudi);
+    expect(ahead).toBeCloseTo(tpot(withHost(gaudi, { stepOverheadS: 0 })), 12);
+    expect(tpot(withHost(gaudi, { hostRunsAhead: false })) - ahead).toBeCloseTo(580e-6, 9);
+    // a host slower than the device step sets the step: 20 ms of host a step, step = 20 ms
+    expect(tpot(withHost(gaudi, { stepOverheadS: 20e-3 }))).toBeCloseTo(20e-3, 9);
+  });
+
+  it('serve prices its iterations the same way', () => {
+    const r = (hw: NormalizedHardware) => serve({ model: M, hardware: hw, inputTokens: 256, outputTokens: 64, rate: 1, requests: 8, dtype: 'fp8' }).result.tpot_s.mean;
+    expect(r(gaudi)).toBeCloseTo(r(withHost(gaudi, { stepOverheadS: 0 })), 9);
+    expect(r(withHost(gaudi, { hostRunsAhead: false }))).toBeGreaterThan(r(gaudi) + 400e-6);
+  });
+});
