@@ -121,9 +121,25 @@ describe('front end: the shape of a burst paced by intake (validation/README.md 
 
 describe('front end: runtime settings', () => {
   const lib = getLibrary();
-  it('vLLM prices the parts timed on their own (frame 7.5 us + DecodeStream 1.2 us per token, 0.1 ms tokenization); V0 the frame alone; SGLang none; --set overrides, runtime.api_servers shares', async () => {
+  it('vLLM\'s whole API server reproduces its measurement with the model removed (PR #43469: 4 API servers, 32 in / 512 out, 806.77 req/s) and stays above the parts timed on their own', () => {
+    const hw = bindRuntime(lib.hardware['gb200']!, libraryRuntime('vllm'));
+    const c = hw.runtime!.frontend!;
+    expect(c.perOutputTokenS).toBeGreaterThanOrEqual(8.7e-6); // SSE frame 7.5 us + DecodeStream 1.2 us: a floor
+    expect(c.perRequestS).toBeGreaterThanOrEqual(0.1e-3); // the prompt's tokenization: a floor
+    // 1024 requests in flight (the PR's concurrency), each taken in and then streamed 512 tokens: four processes get
+    // through them in 1024 / 806.77 s
+    const f = new Frontend(serveRuntime(applySetPlain(hw, 'runtime.api_servers=4'), undefined).frontend!);
+    for (let i = 0; i < 1024; i++) f.intake(0);
+    const done = f.stream(0, 1024 * 512);
+    expect(done).toBeGreaterThan(0.99 * 1024 / 806.77);
+    expect(done).toBeLessThan(1.01 * 1024 / 806.77);
+    // the whole, per request-life, leaves at most 0.5 ms for the per-request part over the per-token floor
+    expect(4 / 806.77 - 512 * 8.7e-6).toBeLessThan(0.51e-3);
+  });
+
+  it('vLLM prices the parts timed (0.1 ms tokenization) and the measured whole per token (9.5 us); V0 the frame alone; SGLang none; --set overrides, runtime.api_servers shares', async () => {
     const hw = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('vllm'));
-    expect(hw.runtime!.frontend).toEqual({ perRequestS: expect.closeTo(0.1e-3, 15), perOutputTokenS: expect.closeTo(8.7e-6, 15), processes: 1 });
+    expect(hw.runtime!.frontend).toEqual({ perRequestS: expect.closeTo(0.1e-3, 15), perOutputTokenS: expect.closeTo(9.5e-6, 15), processes: 1 });
     const v0 = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('vllm-0.6'));
     expect(v0.runtime!.frontend!.perOutputTokenS).toBeCloseTo(7.5e-6, 15); // V0 detokenizes in the engine process
     expect(v0.runtime!.frontend!.perRequestS).toBeCloseTo(0.1e-3, 15);
