@@ -176,7 +176,7 @@ const second: [string, () => string[], RegExp][] = [
   ['a runtime custom_allreduce given a list', () => simRt(runtime('rt-car.yaml', 'extends: vllm\ncollectives:\n  custom_allreduce: [1, 2]\n')), /^rt-car\.yaml:5:21 {2}collectives\.custom_allreduce {2}must be false or a mapping, found \[1,2\]/],
   // a block of the wrong kind is named, not the sibling `rate` its mapping then lacks (a child tiled_gemm replaces the parent's)
   ['a runtime tiled_gemm sub-block given a list', () => simRt(runtime('rt-tgl.yaml', 'extends: vllm\nkernels:\n  tiled_gemm:\n    int4_moe: [1]\n')), /^rt-tgl\.yaml:6:15 {2}kernels\.tiled_gemm\.int4_moe {2}must be false or a mapping, found \[1\]/],
-  ['a runtime tiled_gemm mapping-only sub-block given a list', () => simRt(runtime('rt-tgw.yaml', 'extends: vllm\nkernels:\n  tiled_gemm:\n    weight_only_moe: [1]\n')), /^rt-tgw\.yaml:6:22 {2}kernels\.tiled_gemm\.weight_only_moe {2}must be a mapping, found a list$/],
+  ['a runtime tiled_gemm weight_only_moe given a list', () => simRt(runtime('rt-tgw.yaml', 'extends: vllm\nkernels:\n  tiled_gemm:\n    weight_only_moe: [1]\n')), /^rt-tgw\.yaml:6:22 {2}kernels\.tiled_gemm\.weight_only_moe {2}must be false or a mapping, found \[1\]/],
   ['a runtime block given a number', () => simRt(runtime('rt-block.yaml', 'extends: vllm\nhost: 5\n')), /^rt-block\.yaml:4:7 {2}host {2}must be a mapping, found number 5$/],
   // the fields sessions 35-36 added (kernels.gguf_shape, kernels.int4_moe_per_expert, launch.split_point,
   // kernels.weight_cast_bytes): each bad value one line naming the field and what it takes

@@ -1,6 +1,6 @@
 // A runtime's settings with a vendor's or a part's override on top. Pure, and apart from the spec layer so that
 // `simulate` on library ids starts without loading ajv and yaml (issue 15: start-up).
-import type { LaunchCosts, NormalizedHardware, RuntimeOverride, RuntimeSettings } from '../spec/types.js';
+import type { LaunchCosts, NormalizedHardware, RuntimeOverride, RuntimeSettings, TiledGemm, TiledGemmOverride } from '../spec/types.js';
 
 export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride> | undefined): RuntimeSettings {
   if (!o) return base;
@@ -29,11 +29,42 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
     staticContext: o.staticContext ?? base.staticContext,
     ...(o.staticRequest !== undefined || base.staticRequest !== undefined ? { staticRequest: o.staticRequest ?? base.staticRequest } : {}),
     ...(o.kvCacheDefault !== undefined || base.kvCacheDefault !== undefined ? { kvCacheDefault: o.kvCacheDefault ?? base.kvCacheDefault } : {}),
-    kernels: { ...base.kernels, ...o.kernels },
+    kernels: withTiledGemm({ ...base.kernels, ...o.kernels }, mergeTiledGemm(base.kernels.tiledGemm, o.kernels?.tiledGemm)),
     collectives: o.collectives ? { ...base.collectives, ...o.collectives } : base.collectives,
     ...(o.fusion !== undefined || base.fusion !== undefined ? { fusion: o.fusion ?? base.fusion } : {}),
     ...(base.training || o.training ? { training: { ...base.training, ...o.training } } : {}),
   };
+}
+
+/** the kernels with the merged tiled_gemm in place of the block's own (none where no block states a rate) */
+function withTiledGemm(k: Omit<RuntimeSettings['kernels'], 'tiledGemm'> & { tiledGemm?: unknown }, t: TiledGemm | undefined): RuntimeSettings['kernels'] {
+  const { tiledGemm: _, ...rest } = k;
+  return t ? { ...rest, tiledGemm: t } : rest;
+}
+
+/**
+ * A tiled_gemm block over the one below, key by key, as the launch block's by-kind maps are: a by_architecture block
+ * that names one kernel (vLLM's matmul_ogs MXFP4 experts on CDNA 3: weight_only_moe) keeps the by_vendor block's rate,
+ * strip width and other kernels. A sub-kernel is one unit (a block's weight_only_moe replaces the one below whole);
+ * false removes it. Over no block, what a block leaves out takes the defaults: tile_n 128, the N block of a [128, 128]
+ * block-scaled FP8 GEMM (vLLM / SGLang w8a8_block_fp8_matmul's default config: BLOCK_SIZE_N = block_size[0]), and both
+ * kernel families named; a block without a rate over none names no strip kernel (src/spec/normalize-runtime.ts reports
+ * a file where no block below it states a rate).
+ */
+export function mergeTiledGemm(base: TiledGemm | undefined, o: TiledGemmOverride | undefined): TiledGemm | undefined {
+  if (!o) return base;
+  const rateBytePerS = o.rateBytePerS ?? base?.rateBytePerS;
+  if (rateBytePerS === undefined) return undefined;
+  const out: TiledGemm = { rateBytePerS, tileN: o.tileN ?? base?.tileN ?? 128, moe: o.moe ?? base?.moe ?? true, fp8Block: o.fp8Block ?? base?.fp8Block ?? true };
+  const blockFp8Moe = o.blockFp8Moe ?? base?.blockFp8Moe;
+  if (blockFp8Moe !== undefined) out.blockFp8Moe = blockFp8Moe;
+  const weightOnlyMoe = o.weightOnlyMoe ?? base?.weightOnlyMoe;
+  if (weightOnlyMoe) out.weightOnlyMoe = weightOnlyMoe;
+  const int4Moe = o.int4Moe ?? base?.int4Moe;
+  if (int4Moe) out.int4Moe = int4Moe;
+  const blockFp8Linear = o.blockFp8Linear ?? base?.blockFp8Linear;
+  if (blockFp8Linear) out.blockFp8Linear = blockFp8Linear;
+  return out;
 }
 
 /**

@@ -106,19 +106,18 @@ export function tiledStreamS(op: Op, hw: Pick<NormalizedHardware, 'runtime' | 'u
   const units = hw.units;
   if (!units || !(units > 0)) return undefined;
   const groups = op.groups && op.groups > 1 ? op.groups : 1;
-  // the part's own weight-only MoE strip kernel (kernels.weight_only_moe_strip: matmul_ogs on CDNA 3) before the runtime's
-  const weightOnly: { rateBytePerS: number; tileN: number; xcds?: number } | undefined = hw.runtime?.kernels?.weightOnlyMoeStrip ?? t.weightOnlyMoe;
+  const weightOnly = t.weightOnlyMoe;
   // block-FP8 experts where the runtime runs them through a kernel of their own (kernels.tiled_gemm.block_fp8_moe), the
   // block-FP8 linear layers likewise (kernels.tiled_gemm.block_fp8_linear: SGLang 0.5.x's DeepGEMM on SM100), and
   // narrow-float experts on a part without their tensor cores run weight-only through the runtime's default weight-only
-  // MoE kernel (kernels.tiled_gemm.weight_only_moe: vLLM's triton_kernels matmul_ogs on Hopper), not Marlin
+  // MoE kernel (kernels.tiled_gemm.weight_only_moe: vLLM's triton_kernels matmul_ogs on Hopper and CDNA 3), not Marlin
   const k = op.groups && op.fp8Block && t.blockFp8Moe ? t.blockFp8Moe
     : !op.groups && op.fp8Block && t.blockFp8Linear ? t.blockFp8Linear
     : op.groups && weightOnly && NARROW_FLOAT.has(op.dtype) && !hw.matrixFlopPerS[op.dtype] && !runsMarlinMoe(op, hw) ? weightOnly
     // int4 (AWQ / GPTQ) experts where the runtime names its int4 MoE kernel (kernels.tiled_gemm.int4_moe: vLLM's fused
     // Marlin MoE on Hopper, runtimes/vllm.yaml by_architecture hopper)
     : op.groups && t.int4Moe && op.int4 ? t.int4Moe : t;
-  const xcds = k === weightOnly ? weightOnly.xcds : undefined;
+  const xcds = k === weightOnly ? weightOnly?.xcds : undefined;
   const width = xcds ? gridStripWidth(groups, op.n, xcds, units, k.tileN) : k.tileN;
   const strip = (op.weightBytes / (groups * op.n)) * Math.min(width, op.n); // K·tile_n weight bytes
   return Math.max(strip, op.weightBytes / units) / k.rateBytePerS;

@@ -209,8 +209,9 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
     if (typed) for (const j of mismatched) offType.push(`${o.schemaPath}/${j}/`);
   }
   const refusedKeys = errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}/${(e.params as { propertyName?: string }).propertyName}`);
-  // a block of the wrong kind inside a mapping (kernels.tiled_gemm.int4_moe: [1]) is that mapping's first fault: its
-  // missing sibling (tiled_gemm's rate) is reported once the block is mended, not before it on a line of its own
+  // a block of the wrong kind inside a mapping (kernels.tiled_gemm.int4_moe: [1]) is that mapping's first fault: a
+  // required sibling it lacks is reported once the block is mended, not before it on a line of its own (tiled_gemm's
+  // rate, which a block may leave to the block below, likewise: src/spec/normalize-runtime.ts tiledGemmRates)
   // (a mapping at a field that takes false or a mapping fails the constant branch too: that is no wrong kind)
   const mapping = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
   const wrongKind = (e: ErrorObject) => (e.keyword === 'type' || (e.keyword === 'const' && !mapping(e.data))) && e.instancePath.lastIndexOf('/') > 0;

@@ -4,7 +4,7 @@
 import { maskWords } from './errors.js';
 import { issueAt, type SpecContext } from './load.js';
 import { quantityAt } from './normalize-hardware.js';
-import type { DecodeCapture, EfficiencyGrid, EfficiencyTable, FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from './types.js';
+import type { DecodeCapture, EfficiencyGrid, EfficiencyTable, FusionGroup, NormalizedRuntime, RuntimeOverride, RuntimeSettings, TiledGemmOverride } from './types.js';
 
 type Raw = Record<string, any>;
 
@@ -369,44 +369,41 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (mf !== undefined) out.kernels.mlaDecodeFixedS = nonNegative(ctx, [...at, 'kernels', 'mla_decode_fixed'], mf);
     const wf = await quantityAt(ctx, raw, [...at, 'kernels', 'weight_only_moe_fixed'], 'seconds');
     if (wf !== undefined) out.kernels.weightOnlyMoeFixedS = nonNegative(ctx, [...at, 'kernels', 'weight_only_moe_fixed'], wf);
-    const wos = k.weight_only_moe_strip;
-    if (wos !== undefined && wos !== false) {
-      const wr = await quantityAt(ctx, raw, [...at, 'kernels', 'weight_only_moe_strip', 'rate'], 'bytes_per_s');
-      if (wr !== undefined) {
-        if (!(wr > 0) || !Number.isFinite(wr)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'weight_only_moe_strip', 'rate'], `must be > 0, found ${wr}`, 'e.g. rate: 5 GB/s'));
-        out.kernels.weightOnlyMoeStrip = { rateBytePerS: wr, tileN: wos.tile_n ?? 128, ...(wos.xcds !== undefined ? { xcds: wos.xcds } : {}) };
-      }
-    }
     const pe = k.int4_moe_per_expert;
     // true: every layer (no bound); false: none (a child file turning off its parent's: 0 local experts is no layer)
     if (pe !== undefined) out.kernels.int4MoePerExpert = pe === true ? {} : { upToExperts: pe === false ? 0 : pe.up_to_experts };
     const tg = k.tiled_gemm;
     if (tg !== undefined) {
+      // only the keys the block states: src/runtime/override.ts mergeTiledGemm lays them over the block below (a
+      // by_architecture block naming one kernel keeps the by_vendor block's others) and fills the defaults
+      const t: TiledGemmOverride = {};
       const r = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', 'rate'], 'bytes_per_s');
       if (r !== undefined) {
         if (!(r > 0) || !Number.isFinite(r)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'tiled_gemm', 'rate'], `must be > 0, found ${r}`, 'e.g. rate: 30 GB/s'));
-        // tile_n absent: 128, the N block of a [128, 128] block-scaled FP8 GEMM (vLLM / SGLang w8a8_block_fp8_matmul's
-        // default config: BLOCK_SIZE_N = block_size[0]); both kernel families are named unless one is turned off
-        out.kernels.tiledGemm = { rateBytePerS: r, tileN: tg.tile_n ?? 128, moe: tg.moe ?? true, fp8Block: tg.fp8_block ?? true };
-        for (const [key, field] of [['block_fp8_moe', 'blockFp8Moe'], ['weight_only_moe', 'weightOnlyMoe'], ['int4_moe', 'int4Moe'], ['block_fp8_linear', 'blockFp8Linear']] as const) {
-          const bm = tg[key];
-          if (bm === undefined) continue;
-          if (bm === false) {
-            if (key === 'block_fp8_moe') out.kernels.tiledGemm.blockFp8Moe = false;
-            continue;
-          }
-          const br = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', key, 'rate'], 'bytes_per_s');
-          if (br !== undefined) {
-            if (!(br > 0) || !Number.isFinite(br)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'tiled_gemm', key, 'rate'], `must be > 0, found ${br}`, 'e.g. rate: 12 GB/s'));
-            out.kernels.tiledGemm[field] = { rateBytePerS: br, tileN: bm.tile_n ?? 128 };
-            if (key === 'int4_moe' && bm.efficiency !== undefined) out.kernels.tiledGemm.int4Moe!.efficiency = bm.efficiency;
-            if (key === 'block_fp8_linear') {
-              const bf = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', key, 'fixed'], 'seconds');
-              if (bf !== undefined) out.kernels.tiledGemm.blockFp8Linear!.fixedS = nonNegative(ctx, [...at, 'kernels', 'tiled_gemm', key, 'fixed'], bf);
-            }
-          }
-        }
+        t.rateBytePerS = r;
       }
+      if (tg.tile_n !== undefined) t.tileN = tg.tile_n;
+      if (tg.moe !== undefined) t.moe = tg.moe;
+      if (tg.fp8_block !== undefined) t.fp8Block = tg.fp8_block;
+      for (const [key, field] of [['block_fp8_moe', 'blockFp8Moe'], ['weight_only_moe', 'weightOnlyMoe'], ['int4_moe', 'int4Moe'], ['block_fp8_linear', 'blockFp8Linear']] as const) {
+        const bm = tg[key];
+        if (bm === undefined) continue;
+        if (bm === false) {
+          t[field] = false;
+          continue;
+        }
+        const br = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', key, 'rate'], 'bytes_per_s');
+        if (br === undefined) continue;
+        if (!(br > 0) || !Number.isFinite(br)) ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'tiled_gemm', key, 'rate'], `must be > 0, found ${br}`, 'e.g. rate: 12 GB/s'));
+        const sub = { rateBytePerS: br, tileN: bm.tile_n ?? 128 };
+        if (key === 'weight_only_moe') t.weightOnlyMoe = bm.xcds !== undefined ? { ...sub, xcds: bm.xcds } : sub;
+        else if (key === 'int4_moe') t.int4Moe = bm.efficiency !== undefined ? { ...sub, efficiency: bm.efficiency } : sub;
+        else if (key === 'block_fp8_linear') {
+          const bf = await quantityAt(ctx, raw, [...at, 'kernels', 'tiled_gemm', key, 'fixed'], 'seconds');
+          t.blockFp8Linear = bf !== undefined ? { ...sub, fixedS: nonNegative(ctx, [...at, 'kernels', 'tiled_gemm', key, 'fixed'], bf) } : sub;
+        } else t.blockFp8Moe = sub;
+      }
+      out.kernels.tiledGemm = t;
     }
     const sc = k.attention_scores;
     if (sc !== undefined) {
@@ -579,6 +576,23 @@ const KERNEL_RATES = [
   ['gemm_rate', 'gemmFlopPerS', '21.6 TFLOP/s'],
 ] as const;
 
+/**
+ * A tiled_gemm block may leave its rate to a block below it (by_vendor over the top level, by_architecture over those,
+ * by_hardware over all: src/runtime/override.ts mergeTiledGemm); one that no block below can give a rate is an error at
+ * the block. Which vendor an architecture or a part is of is the hardware's, not known here: any block of a lower layer
+ * that states a rate is taken as below.
+ */
+function tiledGemmRates(ctx: SpecContext, top: Partial<RuntimeOverride>, layers: [string, Record<string, Partial<RuntimeOverride>>][]): void {
+  let below = top.kernels?.tiledGemm?.rateBytePerS !== undefined;
+  const missing = (at: (string | number)[]) => ctx.errors.push(issueAt(ctx, [...at, 'kernels', 'tiled_gemm', 'rate'], `missing required field "rate": no tiled_gemm block below this one states it`, 'state the weight bytes one SM streams per second, e.g. rate: 30 GB/s'));
+  if (top.kernels?.tiledGemm && !below) missing([]);
+  for (const [layer, blocks] of layers) {
+    const entries = Object.entries(blocks);
+    if (!below) for (const [key, o] of entries) if (o.kernels?.tiledGemm && o.kernels.tiledGemm.rateBytePerS === undefined) missing([layer, key]);
+    below ||= entries.some(([, o]) => o.kernels?.tiledGemm?.rateBytePerS !== undefined);
+  }
+}
+
 /** settings + a partial override → settings (objects merge field by field) */
 // applyOverride lives in src/runtime/override.ts: simulate needs it without loading the spec layer (ajv, yaml)
 import { applyOverride } from '../runtime/override.js';
@@ -592,6 +606,9 @@ export async function normalizeRuntime(raw: Raw, ctx: SpecContext): Promise<Norm
   for (const a of Object.keys(raw.by_architecture ?? {})) byArchitecture[a] = await blocks(ctx, raw, ['by_architecture', a]);
   const byHardware: Record<string, Partial<RuntimeOverride>> = {};
   for (const h of Object.keys(raw.by_hardware ?? {})) byHardware[h] = await blocks(ctx, raw, ['by_hardware', h]);
+  if (ctx.errors.length) return undefined;
+  // once every block reads (a sub-kernel of the wrong kind is its block's first fault, not the rate it then lacks)
+  tiledGemmRates(ctx, top, [['by_vendor', byVendor], ['by_architecture', byArchitecture], ['by_hardware', byHardware]]);
   if (ctx.errors.length) return undefined;
   const settings = applyOverride(RUNTIME_DEFAULTS, top);
   return {

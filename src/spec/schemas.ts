@@ -1078,15 +1078,6 @@ const runtimeBlocks = {
         }])),
       },
       weight_only_moe_fixed: OVERHEAD,
-      // narrow-float experts through the part's own weight-only MoE strip kernel (a by_architecture block beside the
-      // runtime's tiled_gemm, which it leaves as it is); xcds: the strip width follows the grid as triton_kernels
-      // matmul_ogs picks block_n on CDNA; false: none (a file whose MXFP4 experts run another kernel)
-      weight_only_moe_strip: {
-        oneOf: [
-          { type: 'object', additionalProperties: false, required: ['rate'], properties: { ...STRIP_KERNEL, xcds: { type: 'integer', minimum: 1, maximum: 64 } } },
-          { const: false },
-        ],
-      },
       // int4 experts launched one kernel per local expert (true: every MoE layer; up_to_experts: only layers of at most
       // that many local experts); false turns an inherited one off
       int4_moe_per_expert: {
@@ -1099,10 +1090,12 @@ const runtimeBlocks = {
       // scheme table's (src/model/quant.ts): the transformer linears, and the LM head (src/model/quant.ts applyRuntimeBits)
       quantized_weight_bits: QUANTIZED_BITS,
       quantized_head_bits: QUANTIZED_BITS,
+      // strip-per-CTA GEMM kernels (src/sim/kernel-physics.ts tiledStreamS); a by_vendor / by_architecture / by_hardware
+      // block lays the keys it states over the block below (src/runtime/override.ts mergeTiledGemm), so its rate may be
+      // left to that block (src/spec/normalize-runtime.ts tiledGemmRates: the top level's may not)
       tiled_gemm: {
         type: 'object',
         additionalProperties: false,
-        required: ['rate'],
         properties: {
           ...STRIP_KERNEL,
           moe: { type: 'boolean' },
@@ -1124,12 +1117,14 @@ const runtimeBlocks = {
               { const: false },
             ],
           },
-          // narrow-float experts run weight-only through the runtime's default weight-only MoE kernel (not Marlin)
+          // narrow-float experts run weight-only through the runtime's default weight-only MoE kernel (not Marlin); xcds:
+          // the strip width follows the grid as triton_kernels matmul_ogs picks block_n on CDNA (src/sim/kernel-physics.ts
+          // gridStripWidth, tile_n its largest); false: none (a block whose narrow-float experts run another kernel)
           weight_only_moe: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['rate'],
-            properties: STRIP_KERNEL,
+            oneOf: [
+              { type: 'object', additionalProperties: false, required: ['rate'], properties: { ...STRIP_KERNEL, xcds: { type: 'integer', minimum: 1, maximum: 64 } } },
+              { const: false },
+            ],
           },
           // int4 (AWQ / GPTQ) experts through the runtime's fused Marlin MoE (vLLM's and SGLang's on Hopper): its per-SM
           // rate and strip width, and the fraction of the 16-bit peak it reaches at prompt sizes (a cap); false: the

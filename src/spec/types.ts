@@ -751,10 +751,6 @@ export interface RuntimeSettings {
     // seconds each call of that weight-only grouped MoE kernel takes beyond its roofline body, whatever its size (SGLang's
     // triton_kernels matmul_ogs on Hopper, measured against vLLM's fused Marlin MoE); src/sim/roofline.ts
     weightOnlyMoeFixedS?: number;
-    // narrow-float experts through a weight-only MoE kernel of the part's own (kernels.weight_only_moe_strip: triton_kernels
-    // matmul_ogs on CDNA 3), in place of tiled_gemm.weight_only_moe: its per-CU rate, largest strip width, and the XCD
-    // count its block_n heuristic reads (src/sim/kernel-physics.ts gridStripWidth)
-    weightOnlyMoeStrip?: { rateBytePerS: number; tileN: number; xcds?: number };
     // int4 (AWQ / GPTQ) experts through a MoE kernel that launches once per local expert (vLLM's marlin_gemm_moe before
     // PR #14447: csrc/moe/marlin_moe_ops.cu marlin_mm_moe loops `for (expert_idx < num_experts)`, the experts without
     // rows returning at once), for layers of at most upToExperts local experts (absent: every layer); src/sim/roofline.ts
@@ -769,11 +765,12 @@ export interface RuntimeSettings {
     // per second (rateBytePerS), the strip width, and which GEMMs run that way (src/sim/kernel-physics.ts tiledStreamS)
     // (blockFp8Moe: block-FP8 experts through a kernel of their own, false where that kernel is no strip kernel;
     // weightOnlyMoe: narrow-float experts run weight-only through the runtime's default weight-only MoE kernel, not
-    // Marlin: vLLM's triton_kernels matmul_ogs on Hopper; int4Moe: int4 (AWQ / GPTQ) experts through the runtime's int4
+    // Marlin: vLLM's triton_kernels matmul_ogs on Hopper and CDNA 3, its xcds the XCD count its block_n heuristic reads
+    // where the strip width follows the grid (CDNA: src/sim/kernel-physics.ts gridStripWidth); int4Moe: int4 (AWQ / GPTQ) experts through the runtime's int4
     // MoE kernel, vLLM's and SGLang's fused Marlin MoE on Hopper, its efficiency a cap at prompt sizes; blockFp8Linear: block-FP8 linear layers through a kernel of
     // their own, SGLang 0.5.x's DeepGEMM on SM90 and SM100; its fixedS: the whole call, activation quantization and GEMM,
     // beyond its body where the step is replayed from a graph, in place of the part's per-kernel gap on each of the two)
-    tiledGemm?: { rateBytePerS: number; tileN: number; moe: boolean; fp8Block: boolean; blockFp8Moe?: { rateBytePerS: number; tileN: number } | false; weightOnlyMoe?: { rateBytePerS: number; tileN: number }; int4Moe?: { rateBytePerS: number; tileN: number; efficiency?: number }; blockFp8Linear?: { rateBytePerS: number; tileN: number; fixedS?: number } };
+    tiledGemm?: TiledGemm;
     moeMinTileRows?: number; // smallest M tile of the grouped MoE GEMM (vLLM fused_moe BLOCK_SIZE_M)
     mmaTileRows?: number; // largest M tile counted as padding
     // grouped (MoE) GEMM whose row tile the kernel sizes from the batch's token count, up to this many rows, instead of
@@ -1115,6 +1112,29 @@ export interface NormalizedRuntime extends RuntimeSettings {
   sources: string[];
   file?: string;
 }
+/** the strip-per-CTA GEMM kernels a runtime names (kernels.tiled_gemm; src/sim/kernel-physics.ts tiledStreamS) */
+export interface TiledGemm {
+  rateBytePerS: number;
+  tileN: number;
+  moe: boolean;
+  fp8Block: boolean;
+  blockFp8Moe?: { rateBytePerS: number; tileN: number } | false;
+  weightOnlyMoe?: { rateBytePerS: number; tileN: number; xcds?: number };
+  int4Moe?: { rateBytePerS: number; tileN: number; efficiency?: number };
+  blockFp8Linear?: { rateBytePerS: number; tileN: number; fixedS?: number };
+}
+
+/**
+ * a tiled_gemm block as one set of blocks writes it: only the keys it states, laid over the block below key by key
+ * (src/runtime/override.ts mergeTiledGemm); false on a sub-kernel removes the one below (blockFp8Moe's false is kept:
+ * block-FP8 experts through a kernel that is no strip kernel)
+ */
+export type TiledGemmOverride = Partial<Pick<TiledGemm, 'rateBytePerS' | 'tileN' | 'moe' | 'fp8Block' | 'blockFp8Moe'>> & {
+  weightOnlyMoe?: TiledGemm['weightOnlyMoe'] | false;
+  int4Moe?: TiledGemm['int4Moe'] | false;
+  blockFp8Linear?: TiledGemm['blockFp8Linear'] | false;
+};
+
 export interface RuntimeOverride {
   stepOverheadS: number;
   hostPerSequenceS: number;
@@ -1141,7 +1161,7 @@ export interface RuntimeOverride {
   staticContext: number;
   staticRequest: boolean;
   kvCacheDefault: KvCacheDefault;
-  kernels: Partial<RuntimeSettings['kernels']>;
+  kernels: Partial<Omit<RuntimeSettings['kernels'], 'tiledGemm'>> & { tiledGemm?: TiledGemmOverride };
   collectives: NonNullable<RuntimeSettings['collectives']>;
   fusion: FusionGroup[];
   training: Partial<NonNullable<RuntimeSettings['training']>>;
