@@ -49,7 +49,7 @@ describe('AutoAWQ / TinyChat decode layer host time (derived from the fused laye
   });
   it('a batch-1 int4 7B decode step is host-bound at 32 x 0.22 ms + 0.071 ms, far below HF eager layers', () => {
     const hw = bound('rtx-4090', 'autoawq-gemv');
-    expect(eagerStepSeconds(hw, 32, 1, 0, 'llama')).toBeCloseTo(32 * 0.22e-3 + 0.071e-3, 6);
+    expect(eagerStepSeconds(hw, { layers: 32, rows: 1, deviceS: 0, arch: 'llama' })).toBeCloseTo(32 * 0.22e-3 + 0.071e-3, 6);
     expect(run('autoawq-gemv', 'llama-2-7b', 64).tpot_s!).toBeCloseTo(32 * 0.22e-3 + 0.071e-3, 5);
     expect(run('pytorch', 'llama-2-7b', 64).tpot_s!).toBeGreaterThan(2.5 * run('autoawq-gemv', 'llama-2-7b', 64).tpot_s!);
   });

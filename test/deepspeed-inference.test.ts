@@ -65,9 +65,9 @@ describe('DeepSpeed-Inference kernel injection (runtimes/deepspeed.yaml, inferen
     const dsHw = bindRuntime(a100, ds);
     const ptHw = bindRuntime(a100, pt);
     const d = ds.decodeStep!.byLayer!.alibi!;
-    expect(eagerStepSeconds(dsHw, 30, 1, 1e-6, 'alibi')).toBeCloseTo(d.perStepS + 30 * d.perLayerS, 9);
+    expect(eagerStepSeconds(dsHw, { layers: 30, rows: 1, deviceS: 1e-6, arch: 'alibi' })).toBeCloseTo(d.perStepS + 30 * d.perLayerS, 9);
     const l = pt.decodeStep!.byLayer!.llama!;
-    expect(eagerStepSeconds(ptHw, 30, 1, 1e-6, 'alibi')).toBeCloseTo(l.perStepS + 30 * l.perLayerS, 9);
+    expect(eagerStepSeconds(ptHw, { layers: 30, rows: 1, deviceS: 1e-6, arch: 'alibi' })).toBeCloseTo(l.perStepS + 30 * l.perLayerS, 9);
   });
 
   it('a BLOOM-7B1 decode step is host-bound at batch 1 on one A100 and costs at least the loop plus 30 layers of dispatch', () => {

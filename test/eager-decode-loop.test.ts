@@ -75,19 +75,19 @@ describe('eager decode loop host time (HF generate() on Whisper, H200)', () => {
   it('a per-step sync exposes the loop work beside the device; an async loop overlaps it', async () => {
     const base = bindRuntime(await loadHardware('h200-sxm'), libraryRuntime('transformers'));
     const d = base.runtime!.decodeStep!;
-    const hostBound = eagerStepSeconds(base, 32, 1, 1e-3)!;
+    const hostBound = eagerStepSeconds(base, { layers: 32, rows: 1, deviceS: 1e-3 })!;
     expect(hostBound).toBeCloseTo(d.perStepS + 32 * d.perLayerS, 9);
     // a device-bound step (the kernels outlast the layers' dispatch): the per-step work adds after the sync
     const dev = 1;
-    expect(eagerStepSeconds(base, 32, 1, dev)).toBeCloseTo(dev + d.perStepS, 9);
+    expect(eagerStepSeconds(base, { layers: 32, rows: 1, deviceS: dev })).toBeCloseTo(dev + d.perStepS, 9);
     const async = { ...base, runtime: { ...base.runtime!, decodeStep: { ...d, sync: 'none' as const } } };
-    expect(eagerStepSeconds(async, 32, 1, dev)).toBe(dev);
-    expect(eagerStepSeconds(async, 32, 1, 1e-3)).toBeCloseTo(hostBound, 9);
+    expect(eagerStepSeconds(async, { layers: 32, rows: 1, deviceS: dev })).toBe(dev);
+    expect(eagerStepSeconds(async, { layers: 32, rows: 1, deviceS: 1e-3 })).toBeCloseTo(hostBound, 9);
     // the kernels are priced without the per-kernel host floor there ('device'); graph runtimes have no loop
     expect(launchFloorS(base, 'device')).toBe(0);
     expect(launchFloorS(base, 'other')).toBeGreaterThan(0);
     const fw = bindRuntime(await loadHardware('h200-sxm'), libraryRuntime('faster-whisper'));
-    expect(eagerStepSeconds(fw, 32, 1, 1e-3)).toBeUndefined();
+    expect(eagerStepSeconds(fw, { layers: 32, rows: 1, deviceS: 1e-3 })).toBeUndefined();
   });
 
   it('one place chooses the launch phase: an eager loop prices every forward\'s kernels alone, others by phase', async () => {
@@ -106,7 +106,7 @@ describe('eager decode loop host time (HF generate() on Whisper, H200)', () => {
     const ow = bindRuntime(await loadHardware('rtx-3070-ti'), libraryRuntime('openai-whisper'));
     const perRow = ow.runtime!.hostPerSequenceS!;
     expect(perRow).toBeGreaterThan(0);
-    expect(eagerStepSeconds(ow, 32, 5, 1e-3)! - eagerStepSeconds(ow, 32, 1, 1e-3)!).toBeCloseTo(4 * perRow, 9);
+    expect(eagerStepSeconds(ow, { layers: 32, rows: 5, deviceS: 1e-3 })! - eagerStepSeconds(ow, { layers: 32, rows: 1, deviceS: 1e-3 })!).toBeCloseTo(4 * perRow, 9);
     // HF generate() vectorises its beams: no per-row host time
     expect(libraryRuntime('transformers').hostPerSequenceS ?? 0).toBe(0);
   });

@@ -68,16 +68,16 @@ describe('eager LLM decode loop: host time per layer from the layer code (transf
     const qwen = stepS(h200, 'qwen3-8b', 1);
     expect(Math.abs(qwen / measured('qwen3', 36, 1).step_s - 1)).toBeLessThan(0.05);
     // host-bound: the Whisper-derived per-layer time (the fallback) would have priced the Llama step at ~37 ms
-    const whisperTimes = eagerStepSeconds(h200, 32, 1, 1e-3)!;
+    const whisperTimes = eagerStepSeconds(h200, { layers: 32, rows: 1, deviceS: 1e-3 })!;
     expect(whisperTimes / llama).toBeGreaterThan(1.8);
   });
 
   it('a runtime without by_layer prices every decoder with its one per_layer / per_step (the fallback)', () => {
     const d = h200.runtime!.decodeStep!;
     const bare: NormalizedHardware = { ...h200, runtime: { ...h200.runtime!, decodeStep: { ...d, byLayer: undefined } } };
-    expect(eagerStepSeconds(bare, 32, 1, 1e-3, 'llama')).toBeCloseTo(d.perStepS + 32 * d.perLayerS, 9);
-    expect(eagerStepSeconds(h200, 32, 1, 1e-3, 'no_such_layer')).toBeCloseTo(d.perStepS + 32 * d.perLayerS, 9);
-    expect(eagerStepSeconds(h200, 32, 1, 1e-3, 'llama')).toBeCloseTo(d.byLayer!.llama!.perStepS + 32 * d.byLayer!.llama!.perLayerS, 9);
+    expect(eagerStepSeconds(bare, { layers: 32, rows: 1, deviceS: 1e-3, arch: 'llama' })).toBeCloseTo(d.perStepS + 32 * d.perLayerS, 9);
+    expect(eagerStepSeconds(h200, { layers: 32, rows: 1, deviceS: 1e-3, arch: 'no_such_layer' })).toBeCloseTo(d.perStepS + 32 * d.perLayerS, 9);
+    expect(eagerStepSeconds(h200, { layers: 32, rows: 1, deviceS: 1e-3, arch: 'llama' })).toBeCloseTo(d.byLayer!.llama!.perStepS + 32 * d.byLayer!.llama!.perLayerS, 9);
   });
 });
 
@@ -95,6 +95,6 @@ describe('eager LLM decode loop: no host time per row (rerun at batch 1 / 8 / 32
     }
     // so the runtime states no per-row host time and the step is the same at every batch while host-bound
     expect(libraryRuntime('transformers').hostPerSequenceS ?? 0).toBe(0);
-    expect(eagerStepSeconds(h200, 32, 32, 1e-3, 'llama')).toBe(eagerStepSeconds(h200, 32, 1, 1e-3, 'llama'));
+    expect(eagerStepSeconds(h200, { layers: 32, rows: 32, deviceS: 1e-3, arch: 'llama' })).toBe(eagerStepSeconds(h200, { layers: 32, rows: 1, deviceS: 1e-3, arch: 'llama' }));
   });
 });

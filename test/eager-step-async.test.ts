@@ -90,7 +90,7 @@ describe('an eager engine step: max(host chain, device), not the sum of max(kern
   it('the eager decode loops use the same rule', () => {
     const hf = bindRuntime(lib.hardware['h100-sxm']!, libraryRuntime('transformers'));
     const d = hf.runtime!.decodeStep!;
-    const t = eagerStepSeconds(hf, 32, 1, 1e-3, 'llama')!;
+    const t = eagerStepSeconds(hf, { layers: 32, rows: 1, deviceS: 1e-3, arch: 'llama' })!;
     const perLayer = (d.byLayer?.llama ?? d).perLayerS;
     const perStep = (d.byLayer?.llama ?? d).perStepS;
     const rows = hf.runtime!.hostPerSequenceS ?? 0;

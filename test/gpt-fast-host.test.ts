@@ -61,8 +61,8 @@ describe('gpt-fast eager decode: host time counted from its model code', () => {
     const d = hw.runtime!.decodeStep!;
     expect(d.sync).toBe('none');
     const host = d.perStepS + 32 * d.perLayerS;
-    expect(eagerStepSeconds(hw, 32, 1, 5e-3, 'llama')).toBeCloseTo(host, 12);
-    expect(eagerStepSeconds(hw, 32, 1, 0.05, 'llama')).toBeCloseTo(0.05, 12);
+    expect(eagerStepSeconds(hw, { layers: 32, rows: 1, deviceS: 5e-3, arch: 'llama' })).toBeCloseTo(host, 12);
+    expect(eagerStepSeconds(hw, { layers: 32, rows: 1, deviceS: 0.05, arch: 'llama' })).toBeCloseTo(0.05, 12);
   });
 
   it('Llama-2-7B at batch 1 on an A100 is host-bound: the decode step is the counted host time, slower than under HF layer times', () => {

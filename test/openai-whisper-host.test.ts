@@ -95,7 +95,7 @@ describe('openai-whisper decode host time, counted from its source', () => {
     const hw: NormalizedHardware = bindRuntime(await loadHardware('rtx-4090'), libraryRuntime('openai-whisper'));
     const d = hw.runtime!.decodeStep!;
     const host = d.perStepS + hw.runtime!.hostPerSequenceS! + 24 * d.perLayerS;
-    expect(eagerStepSeconds(hw, 24, 1, 1e-4)).toBeCloseTo(host, 9);
+    expect(eagerStepSeconds(hw, { layers: 24, rows: 1, deviceS: 1e-4 })).toBeCloseTo(host, 9);
     // the simulated decode: host-bound steps, faster than under HF's measured layer
     const run = (h: NormalizedHardware) => simulate(request('whisper-medium', h, { audioSeconds: 30, outputTokens: 101, batch: 1, dtype: 'fp16' })).decoder_s!;
     const asHf: NormalizedHardware = { ...hw, runtime: { ...hw.runtime!, decodeStep: libraryRuntime('pytorch').decodeStep } };

@@ -238,6 +238,17 @@ function byKindS(l: LaunchCosts | undefined, kind: string): number | undefined {
   return t !== undefined && Object.hasOwn(t, kind) ? t[kind] : undefined;
 }
 
+/** one forward of an eager decode loop, as eagerStepSeconds prices it */
+export interface EagerStep {
+  layers: number; // the decoder layers whose host time the loop pays (one pp stage's)
+  rows: number; // decoded rows, host.per_sequence each
+  deviceS: number; // the device time of the forward's kernels (priced with launch phase 'device')
+  arch?: string; // the model's layer code, its key in decode_step.by_layer (decoderHostArch below)
+  // the host time of the MoE blocks' expert loops in this forward (src/sim/moe-expert-loop.ts), added to the layers'
+  // dispatch; absent: none
+  expertLoopS?: number;
+}
+
 /**
  * One forward of an eager decode loop (the runtime's host.decode_step: a Python generate() loop over nn.Module layers,
  * nothing captured), given the device time of its kernels (priced with phase 'device'). The host spends perLayer for
@@ -249,10 +260,10 @@ function byKindS(l: LaunchCosts | undefined, kind: string): number | undefined {
  * work runs with the device idle, and only the layers' dispatch overlaps their kernels:
  *   sync 'step': perStep + rows × per_sequence + max(perLayer × layers, deviceS)
  *   sync 'none': max(perStep + rows × per_sequence + perLayer × layers, deviceS)
- * `expertLoopS`: the host time of the MoE blocks' expert loops in this forward (src/sim/moe-expert-loop.ts), added to
- * the layers' dispatch. undefined where the runtime states no eager loop (the caller keeps the per-kernel launch floors).
+ * undefined where the runtime states no eager loop (the caller keeps the per-kernel launch floors).
  */
-export function eagerStepSeconds(hw: NormalizedHardware, layers: number, rows: number, deviceS: number, arch?: string, expertLoopS = 0): number | undefined {
+export function eagerStepSeconds(hw: NormalizedHardware, step: EagerStep): number | undefined {
+  const { layers, rows, deviceS, arch, expertLoopS = 0 } = step;
   const d = hw.runtime?.decodeStep;
   if (!d) return undefined;
   // the layer's own host times where the runtime lists its code (decode_step.by_layer), else the spec's default

@@ -130,7 +130,7 @@ export class StepCoster {
     // one loop step per draft token; without this the eager drafter paid neither the loop's host time nor launch floors
     // (a MoE block that loops over its experts in Python pays its iterations for the pass's tokens: src/sim/moe-expert-loop.ts)
     const loopS = expertLoopHostS(this.hw, this.model, (prefill + decode) / pp, pp, this.layout.ep);
-    const stage = eagerStepSeconds(this.hw, this.model.layers / pp, seqs, c.seconds + wait, decoderHostArch(this.model), loopS);
+    const stage = eagerStepSeconds(this.hw, { layers: this.model.layers / pp, rows: seqs, deviceS: c.seconds + wait, arch: decoderHostArch(this.model), expertLoopS: loopS });
     if (stage !== undefined) return { seconds: stage * pp, flops: c.flops * pp, bytes: c.bytes * pp };
     const device = (c.seconds + wait) * pp;
     // (its decoding sequences pay 1/N of it under multi-step scheduling, scheduler.steps)

@@ -415,17 +415,29 @@ function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined, phase: str
   return { seconds, computeS, memoryS, commS, overheadS, flops, bytes, bound, rows: out };
 }
 
+/** one engine iteration as addHost prices its host work */
+interface HostStep {
+  hw: NormalizedHardware;
+  m: DecoderModel;
+  L: Layout;
+  pp: number; // the pipeline stages the step's time is multiplied by
+  replicaSeqs: number; // the sequences the step carries, one replica's
+  workers?: number; // the devices one engine step drives (host.worker_rpc); absent: 1
+  // the decoding sequences of the replicaSeqs, whose per-sequence host work multi-step scheduling runs once per
+  // scheduler.steps steps (src/runtime/host.ts); absent: none
+  replicaDecodes?: number;
+  tokens?: number; // the pass's tokens, for a MoE block that loops over its experts in Python (src/sim/moe-expert-loop.ts)
+}
+
 // One engine iteration's host work the device waits for (scheduling, sampling, input preparation) over `seqs`
 // sequences (src/runtime/host.ts), spread over the pp stages a step's time is multiplied by; booked as overhead.
 // Under an eager decode loop every forward (prefill or step) is one loop iteration: per_step + rows × per_sequence +
 // max(per_layer × layers, kernels) (src/runtime/launch.ts eagerStepSeconds), the layers those of one pp stage, their
-// host time that of the model's layer code (decoderHostArch). `replicaDecodes`: the decoding sequences of the
-// `replicaSeqs`, whose per-sequence host work multi-step scheduling runs once per scheduler.steps steps
-// (src/runtime/host.ts).
-function addHost(c: PassCost, hw: NormalizedHardware, replicaSeqs: number, pp: number, m: DecoderModel, L: Layout, workers = 1, replicaDecodes = 0, tokens = 0): PassCost {
+// host time that of the model's layer code (decoderHostArch).
+function addHost(c: PassCost, step: HostStep): PassCost {
+  const { hw, m, L, pp, replicaSeqs, workers = 1, replicaDecodes = 0, tokens = 0 } = step;
   const seqs = schedulerSequences(L, replicaSeqs); // one rank's requests under attention DP (src/runtime/host.ts)
-  // (`tokens`: the pass's tokens, for a MoE block that loops over its experts in Python: src/sim/moe-expert-loop.ts)
-  const t = eagerStepSeconds(hw, m.layers / pp, seqs, c.seconds, decoderHostArch(m), expertLoopHostS(hw, m, tokens, pp, L.ep));
+  const t = eagerStepSeconds(hw, { layers: m.layers / pp, rows: seqs, deviceS: c.seconds, arch: decoderHostArch(m), expertLoopS: expertLoopHostS(hw, m, tokens, pp, L.ep) });
   if (t !== undefined) {
     if (t > c.seconds) { c.overheadS += t - c.seconds; c.seconds = t; }
     return c;
@@ -706,11 +718,12 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // A static-shape generate() (runtime shapes.static_request: optimum-habana) pads the batch to its input + output
   // tokens, allocates the cache at that length and attends over all of it, masked, from the first decode step on.
   const c0 = decodeKvTokens(hw, hw.runtime?.staticRequest ? Lin + O : Lin), c1 = decodeKvTokens(hw, Lin + O);
-  const workers = L.tp * pp; // the devices one engine step drives (host.worker_rpc)
+  // what every step's host work reads (addHost); workers: the devices one engine step drives (host.worker_rpc)
+  const host = { hw, m, L, workers: L.tp * pp };
   // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn. Under attention DP a prompt
   // runs on one rank: the busiest rank's prompts beyond the mean B / tp wait as in a step (a lone prompt: 1 - 1/tp of
   // its attention side, the other ranks idle; serve's per-rank chunks price the same, src/serve/step-cost.ts)
-  const prefill = addWait(addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), hw, B, pp, m, L, workers, 0, B * Lp), attentionDpWait(m, hw, L, p, attentionDpExcess(L, { count: B / pp }), Lin, ctx), 'prefill');
+  const prefill = addWait(addHost(prefillPass(m, hw, L, p, B, Lp, warnings, rows, ctx), { ...host, pp, replicaSeqs: B, tokens: B * Lp }), attentionDpWait(m, hw, L, p, attentionDpExcess(L, { count: B / pp }), Lin, ctx), 'prefill');
   const ttftCold = coldPrefillSeconds(hw, prefill, B * Lp, pp, !!m.moe);
   const prefillTokS = ((B * Lp) / ttftCold) * L.replicas;
   if (O <= 0) {
@@ -722,7 +735,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const isStatic = hw.runtime?.scheduler?.batching === 'static';
   if (isStatic && pp > 1) warnings.add(`${hw.runtime!.name ?? hw.runtime!.id} batches statically (scheduler.batching: static), which is modelled at pp 1 only: this pp ${pp} layout is priced as in-flight batching`);
   if (isStatic && pp === 1) {
-    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), hw, B, 1, m, L, workers, B, B);
+    const dec = addHost(pass(m, hw, L, p, { prefillSeqs: 0, prefillLen: Lp, decodeSeqs: B }, c0, c1, 'decode', warnings, rows, ctx), { ...host, pp: 1, replicaSeqs: B, replicaDecodes: B, tokens: B });
     const tpot = dec.seconds;
     const e2e = ttftCold + (O - 1) * tpot;
     const throughput = ((B * O) / e2e) * L.replicas;
@@ -735,7 +748,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   const stepCost = (s: CycleStep, w?: Set<string>, r = false): PassCost => {
     if (s.decodes === 0 && s.prefills === B) return prefill; // the same pass as the cold prefill (batch 1)
     // a step of prompts alone is the cold prefill of that many prompts (pp 2, batch 2: one prompt per microbatch step)
-    const alone = (prompts: number) => addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: prompts, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', w, r, ctx), hw, prompts, pp, m, L, workers, 0, prompts * Lp);
+    const alone = (prompts: number) => addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: prompts, prefillLen: Lp, decodeSeqs: 0 }, 0, 0, 'prefill', w, r, ctx), { ...host, pp, replicaSeqs: prompts, tokens: prompts * Lp });
     // An unmixed cycle's prompt steps carry a mean of s.prefills prompts, a fraction (unmixedCycleSteps); each real step
     // carries a whole number of them. A step's cost is not linear in its prompts where a kernel or a collective switches
     // at a token count (the 8 MiB custom all-reduce buffer, a ubatch edge), and priced at the mean such an edge is
@@ -748,7 +761,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
       const lo = Math.floor(s.prefills), f = s.prefills - lo;
       return lo >= 1 && f > 1e-9 ? blendCost(alone(lo), alone(lo + 1), f) : alone(s.prefills);
     }
-    const decodeStep = (phase: string) => addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, phase, w, r, ctx), hw, s.prefills + s.decodes, pp, m, L, workers, s.decodes, s.prefills * Lp + s.decodes), wait);
+    const decodeStep = (phase: string) => addWait(addHost(ubatchedPass(m, hw, L, p, { prefillSeqs: s.prefills, prefillLen: Lp, decodeSeqs: s.decodes }, c0, c1, phase, w, r, ctx), { ...host, pp, replicaSeqs: s.prefills + s.decodes, replicaDecodes: s.decodes, tokens: s.prefills * Lp + s.decodes }), wait);
     // a pure decode step over a sequence longer than the runtime's graphs serve (launch.capture_max_context) runs
     // eagerly: that share of the cycle's decode steps is priced so (src/sim/graph-padding.ts decodeContextEagerShare)
     const eagerShare = s.prefills === 0 ? decodeContextEagerShare(hw, Lin, Lin + O, mb) : 0;

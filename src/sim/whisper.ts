@@ -188,7 +188,7 @@ export function simulateEncoderDecoder(req: SimulateRequest): SimulateResult {
   // the cross-attention K and V where those are reordered too ('all')
   const reorderCaches = dec.width > 1 && dec.reorder !== 'none' ? (dec.reorder === 'all' ? 4 : 2) * m.decoder_layers : 0;
   const reorderHost = (hw.runtime?.hostBeamReorderPerCacheS ?? 0) * reorderCaches;
-  const eagerStep = (ph: PricedPhase, rows: number): PricedPhase => withHost(ph, eagerStepSeconds(hw, m.decoder_layers, beamRows(rows), ph.seconds));
+  const eagerStep = (ph: PricedPhase, rows: number): PricedPhase => withHost(ph, eagerStepSeconds(hw, { layers: m.decoder_layers, rows: beamRows(rows), deviceS: ph.seconds }));
   // 2.–3. one pass over `w` windows of every request: encoder, prompt, decode steps
   // an in-flight executor with an encoder token budget per iteration (scheduler.encoder_max_num_tokens:
   // encoderTokenBudget) admits a pass's windows to its encoder that many encoder frames at a time, a decoder step in
