@@ -30,11 +30,13 @@ describe('host.runs_ahead: a loop that never reads the device between steps', ()
   it('exposes only the host time that outlasts the device step, per-sequence part included', () => {
     const rt = { stepOverheadS: 580e-6, hostPerSequenceS: 10e-6, hostOverlap: true, hostRunsAhead: true };
     // a 1 ms device step hides 580 us + 4 x 10 us of host work entirely
-    expect(hostStepSeconds(rt, 4, 1e-3)).toBe(0);
+    expect(hostStepSeconds(rt, 4, 1e-3, 0, 1, 4)).toBe(0);
     // a 100 us device step leaves 620 - 100 = 520 us exposed (the per-sequence part is not hidden a second time)
-    expect(hostStepSeconds(rt, 4, 100e-6)).toBeCloseTo(520e-6, 12);
+    expect(hostStepSeconds(rt, 4, 100e-6, 0, 1, 4)).toBeCloseTo(520e-6, 12);
+    // a prompt-only step (no decodes) opens the loop: its fixed part is exposed, the per-sequence part overlapped as before
+    expect(hostStepSeconds(rt, 4, 1e-3)).toBeCloseTo(580e-6, 12);
     // the same host in lockstep adds its fixed part whatever the device does; overlap hides only the per-sequence part
-    expect(hostStepSeconds({ ...rt, hostRunsAhead: false }, 4, 1e-3)).toBeCloseTo(580e-6, 12);
+    expect(hostStepSeconds({ ...rt, hostRunsAhead: false }, 4, 1e-3, 0, 1, 4)).toBeCloseTo(580e-6, 12);
     expect(exposedBeyondDevice(3e-3, 1e-3)).toBeCloseTo(2e-3, 12);
     expect(exposedBeyondDevice(1e-3, -1)).toBeCloseTo(1e-3, 12);
   });
@@ -43,6 +45,10 @@ describe('host.runs_ahead: a loop that never reads the device between steps', ()
     const ahead = tpot(gaudi);
     expect(ahead).toBeCloseTo(tpot(withHost(gaudi, { stepOverheadS: 0 })), 12);
     expect(tpot(withHost(gaudi, { hostRunsAhead: false })) - ahead).toBeCloseTo(580e-6, 9);
+    // the prompt step opens the loop (nothing queued before it): its host time stays exposed
+    const ttft = (hw: NormalizedHardware) => simulate(buildRequest({ batch: 1, input_tokens: 8, output_tokens: 128, dtype: 'fp8', kv_cache: 'fp8' }, M, hw, libraryModel)).ttft_s!;
+    expect(ttft(gaudi)).toBeCloseTo(ttft(withHost(gaudi, { hostRunsAhead: false })), 12);
+    expect(ttft(gaudi) - ttft(withHost(gaudi, { stepOverheadS: 0 }))).toBeCloseTo(580e-6, 9);
     // a host slower than the device step sets the step: 20 ms of host a step, step = 20 ms
     expect(tpot(withHost(gaudi, { stepOverheadS: 20e-3 }))).toBeCloseTo(20e-3, 9);
   });

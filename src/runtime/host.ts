@@ -10,10 +10,10 @@
 //            by remote calls every step (vLLM 0.2 at tp > 1: one Ray actor call per worker, then ray.get of all)
 //   exposed = fixed + rpc + per                    (the engine waits for the host between steps: vLLM V0/V1 sync)
 //           = fixed + rpc + max(0, per − device)   (host.overlap: scheduling runs one step ahead, behind the device)
-//           = max(0, fixed + rpc + per − device)   (host.runs_ahead: the loop reads nothing back from the device
-//            between steps, so the host queues step n+1 while the device runs step n and the device waits only where
-//            the host's whole step outlasts its own: Optimum Habana's generate() with ignore_eos, runtimes/
-//            optimum-habana.yaml. A loop that syncs every step cannot run ahead; one that never syncs hides all of it)
+//           = max(0, fixed + rpc + per − device)   (host.runs_ahead, steps that decode: the loop reads nothing back
+//            from the device between steps, so the host queues step n+1 while the device runs step n and the device
+//            waits only where the host's whole step outlasts its own: Optimum Habana's generate() with ignore_eos,
+//            runtimes/optimum-habana.yaml. A prompt-only step opens the loop, nothing queued before it: exposed in full)
 //   multi-step scheduling (scheduler.steps = N > 1: vLLM V0's num_scheduler_steps, releases 0.5.5–0.9): the step's
 //            decoding sequences pay 1/N of per, its prompts all of it. The engine schedules once per N decode steps (LLMEngine.step calls
 //            Scheduler.schedule only when _has_remaining_steps is false, else reuses the cached scheduler outputs), the
@@ -46,7 +46,9 @@ type Host = Pick<RuntimeSettings, 'stepOverheadS' | 'hostPerSequenceS' | 'hostSa
 export function hostStepSeconds(rt: Host | undefined, seqs: number, deviceS: number, vocab = 0, workers = 1, decodes = 0): number {
   if (!rt) return 0;
   const fixed = (rt.stepOverheadS ?? 0) + workerRpcSeconds(rt, workers);
-  if (rt.hostRunsAhead) return exposedBeyondDevice(fixed + hostPerSequenceSeconds({ ...rt, hostOverlap: false }, seqs, deviceS, vocab, decodes), deviceS);
+  // a loop that runs ahead hides a decode step's host time behind the step before it; the step that opens the loop (a
+  // prompt step: nothing queued ahead of it) waits for its host time in full
+  if (rt.hostRunsAhead && decodes > 0) return exposedBeyondDevice(fixed + hostPerSequenceSeconds({ ...rt, hostOverlap: false }, seqs, deviceS, vocab, decodes), deviceS);
   return fixed + hostPerSequenceSeconds(rt, seqs, deviceS, vocab, decodes);
 }
 

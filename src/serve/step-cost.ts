@@ -138,7 +138,7 @@ export class StepCoster {
     // (host.decode_plan_sync: src/runtime/host.ts decodePlanSyncSeconds); not a drafter's steps (hostS given)
     const planSync = this.perSequence ? decodePlanSyncSeconds(rt, this.model.attention?.kind === 'mla', decode > 0 && prefill <= 0) : 0;
     // a loop that runs ahead of the device (host.runs_ahead) costs the step only the host time that outlasts it
-    const ahead = rt?.hostRunsAhead === true;
+    const ahead = rt?.hostRunsAhead === true && decode > 0; // (a prompt-only step has nothing queued before it)
     const perSeq = rt && this.perSequence ? hostPerSequenceSeconds(ahead ? { ...rt, hostOverlap: false } : rt, seqs, device, this.model.vocab, schedulerSequences(this.layout, decode)) : 0;
     const host = (ahead ? exposedBeyondDevice(this.hostS + perSeq, device) : this.hostS + perSeq) + planSync;
     return { seconds: device + host, flops: c.flops * pp, bytes: c.bytes * pp };
