@@ -133,8 +133,6 @@ describe('front end: runtime settings', () => {
     const done = f.stream(0, 1024 * 512);
     expect(done).toBeGreaterThan(0.99 * 1024 / 806.77);
     expect(done).toBeLessThan(1.01 * 1024 / 806.77);
-    // the whole, per request-life, leaves at most 0.5 ms for the per-request part over the per-token floor
-    expect(4 / 806.77 - 512 * 8.7e-6).toBeLessThan(0.51e-3);
   });
 
   it('vLLM prices the parts timed (0.1 ms tokenization) and the measured whole per token (9.5 us); V0 the frame alone; SGLang none; --set overrides, runtime.api_servers shares', async () => {
