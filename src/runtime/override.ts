@@ -6,34 +6,31 @@ export function applyOverride(base: RuntimeSettings, o: Partial<RuntimeOverride>
   if (!o) return base;
   return {
     stepOverheadS: o.stepOverheadS ?? base.stepOverheadS,
-    ...(o.hostPerSequenceS !== undefined || base.hostPerSequenceS !== undefined ? { hostPerSequenceS: o.hostPerSequenceS ?? base.hostPerSequenceS } : {}),
-    ...(o.hostSamplingPerVocabS !== undefined || base.hostSamplingPerVocabS !== undefined ? { hostSamplingPerVocabS: o.hostSamplingPerVocabS ?? base.hostSamplingPerVocabS } : {}),
-    ...(o.hostDecodePlanSyncS !== undefined || base.hostDecodePlanSyncS !== undefined ? { hostDecodePlanSyncS: o.hostDecodePlanSyncS ?? base.hostDecodePlanSyncS } : {}),
-    ...(o.hostOverlap !== undefined || base.hostOverlap !== undefined ? { hostOverlap: o.hostOverlap ?? base.hostOverlap } : {}),
-    ...(o.hostRunsAhead !== undefined || base.hostRunsAhead !== undefined ? { hostRunsAhead: o.hostRunsAhead ?? base.hostRunsAhead } : {}),
-    ...(o.workerRpc !== undefined || base.workerRpc !== undefined ? { workerRpc: o.workerRpc ?? base.workerRpc } : {}),
+    ...replacedWhole(base, o),
     ...(o.decodeStep !== undefined || base.decodeStep !== undefined ? { decodeStep: o.decodeStep ? { ...o.decodeStep, byLayer: o.decodeStep.byLayer ?? base.decodeStep?.byLayer } : base.decodeStep } : {}),
-    ...(o.encoderForward !== undefined || base.encoderForward !== undefined ? { encoderForward: o.encoderForward ?? base.encoderForward } : {}),
-    ...(o.hostTimestampsPerSequenceS !== undefined || base.hostTimestampsPerSequenceS !== undefined ? { hostTimestampsPerSequenceS: o.hostTimestampsPerSequenceS ?? base.hostTimestampsPerSequenceS } : {}),
-    ...(o.hostBeamReorderPerCacheS !== undefined || base.hostBeamReorderPerCacheS !== undefined ? { hostBeamReorderPerCacheS: o.hostBeamReorderPerCacheS ?? base.hostBeamReorderPerCacheS } : {}),
-    ...(o.hostAudioDecodeS !== undefined || base.hostAudioDecodeS !== undefined ? { hostAudioDecodeS: o.hostAudioDecodeS ?? base.hostAudioDecodeS } : {}),
-    ...(o.hostLogMelS !== undefined || base.hostLogMelS !== undefined ? { hostLogMelS: o.hostLogMelS ?? base.hostLogMelS } : {}),
-    ...(o.hostVadS !== undefined || base.hostVadS !== undefined ? { hostVadS: o.hostVadS ?? base.hostVadS } : {}),
-    ...(o.hostSampleBeamStepS !== undefined || base.hostSampleBeamStepS !== undefined ? { hostSampleBeamStepS: o.hostSampleBeamStepS ?? base.hostSampleBeamStepS } : {}),
-    ...(o.hostExpertLoop !== undefined || base.hostExpertLoop !== undefined ? { hostExpertLoop: o.hostExpertLoop ?? base.hostExpertLoop } : {}),
     ...(o.frontend !== undefined || base.frontend !== undefined ? { frontend: { perRequestS: 0, perOutputTokenS: 0, processes: 1, ...base.frontend, ...o.frontend } } : {}),
     launch: eagerLaunch(base.launch, o.launch),
     memory: { ...base.memory, ...o.memory },
     scheduler: { ...base.scheduler, ...o.scheduler },
     overlap: { ...base.overlap, ...o.overlap },
     staticContext: o.staticContext ?? base.staticContext,
-    ...(o.staticRequest !== undefined || base.staticRequest !== undefined ? { staticRequest: o.staticRequest ?? base.staticRequest } : {}),
-    ...(o.kvCacheDefault !== undefined || base.kvCacheDefault !== undefined ? { kvCacheDefault: o.kvCacheDefault ?? base.kvCacheDefault } : {}),
     kernels: withTiledGemm({ ...base.kernels, ...o.kernels }, mergeTiledGemm(base.kernels.tiledGemm, o.kernels?.tiledGemm)),
     collectives: o.collectives ? { ...base.collectives, ...o.collectives } : base.collectives,
-    ...(o.fusion !== undefined || base.fusion !== undefined ? { fusion: o.fusion ?? base.fusion } : {}),
     ...(base.training || o.training ? { training: { ...base.training, ...o.training } } : {}),
   };
+}
+
+// the optional settings a block replaces whole where it states one; one that neither states stays absent
+const WHOLE_FIELDS = [
+  'hostPerSequenceS', 'hostSamplingPerVocabS', 'hostDecodePlanSyncS', 'hostOverlap', 'hostRunsAhead', 'workerRpc',
+  'encoderForward', 'hostTimestampsPerSequenceS', 'hostBeamReorderPerCacheS', 'hostAudioDecodeS', 'hostLogMelS', 'hostVadS',
+  'hostSampleBeamStepS', 'hostExpertLoop', 'staticRequest', 'kvCacheDefault', 'fusion',
+] as const;
+
+function replacedWhole(base: RuntimeSettings, o: Partial<RuntimeOverride>): Pick<RuntimeSettings, (typeof WHOLE_FIELDS)[number]> {
+  const out: Partial<Record<(typeof WHOLE_FIELDS)[number], unknown>> = {};
+  for (const k of WHOLE_FIELDS) if (o[k] !== undefined || base[k] !== undefined) out[k] = o[k] ?? base[k];
+  return out as Pick<RuntimeSettings, (typeof WHOLE_FIELDS)[number]>;
 }
 
 /** the kernels with the merged tiled_gemm in place of the block's own (none where no block states a rate) */
