@@ -357,11 +357,14 @@ describe('RDNA 3 WMMA MMQ rate measured on the RX 7900 XTX (PR #17879 test-backe
     const up = ggmlKernelCounts(buildDecoderPass(m, buildLayout(m, 1, 1, 1, 1, false), p, { prefillSeqs: 1, prefillLen: 512, decodeSeqs: 0 }), hw).find((o) => o.name === 'ffn_up')!;
     expect(up.flops / opCost(up, hw).computeS).toBeLessThanOrEqual(44.47e12 * 1.0001);
     // the MoE kernel at executed-tile rate: gpt-oss-20b at a 512-token ubatch (64 rows per expert in 128-wide tiles)
-    // delivers about half the dense rate in useful FLOPs (test-backend-ops: 23.69 useful = 47 executed TFLOP/s)
+    // delivers about half the dense rate in useful FLOPs (test-backend-ops: 23.69 useful = 47 executed TFLOP/s). The MMQ
+    // fall-off below the reference shape follows the part's 16-bit GEMM table (src/sim/gguf-shape.ts); with the card's
+    // own torch.mm sweeps as that table (radeon-rx-7900-xtx.yaml) it is priced at 25.3 (1.07x the measured kernel; 22.7
+    // = 0.96x with the consumer class shape before)
     const g = libraryModel('gpt-oss-20b') as DecoderModel;
     const eu = ggmlKernelCounts(buildDecoderPass(g, buildLayout(g, 1, 1, 1, 1, false), p, { prefillSeqs: 1, prefillLen: 512, decodeSeqs: 0 }), hw).find((o) => o.name === 'experts_up')!;
     const useful = eu.flops / opCost(eu, hw).computeS;
     expect(useful).toBeGreaterThan(0.35 * 44.47e12);
-    expect(useful).toBeLessThan(0.55 * 44.47e12);
+    expect(useful / 23.69e12).toBeLessThan(1.1);
   });
 });
