@@ -9,6 +9,7 @@ import { simulate } from '../src/sim/simulate.js';
 import { buildRequest } from '../src/sim/request.js';
 import { serve } from '../src/serve/serve.js';
 import { libraryModel } from '../src/spec/library.js';
+import { simulate as simulateCli } from '../src/index.js';
 import type { DecoderModel, NormalizedHardware } from '../src/spec/types.js';
 
 const lib = getLibrary();
@@ -57,5 +58,13 @@ describe('host.runs_ahead: a loop that never reads the device between steps', ()
     const r = (hw: NormalizedHardware) => serve({ model: M, hardware: hw, inputTokens: 256, outputTokens: 64, rate: 1, requests: 8, dtype: 'fp8' }).result.tpot_s.mean;
     expect(r(gaudi)).toBeCloseTo(r(withHost(gaudi, { stepOverheadS: 0 })), 9);
     expect(r(withHost(gaudi, { hostRunsAhead: false }))).toBeGreaterThan(r(gaudi) + 400e-6);
+  });
+
+  it('--set runtime.runs_ahead=false prices a run that reads the device every step (--no-ignore_eos): 580 us more a token', async () => {
+    const run = (set?: string[]) => simulateCli({ model: 'llama-3.1-8b', hardware: 'gaudi2', runtime: 'optimum-habana', tp: 1, dtype: 'fp8', kvCache: 'fp8', inputTokens: 8, outputTokens: 128, batch: 1, set });
+    const ahead = await run();
+    const lockstep = await run(['runtime.runs_ahead=false']);
+    expect(lockstep.tpot_s! - ahead.tpot_s!).toBeCloseTo(580e-6, 9);
+    expect((await run(['runtime.runs_ahead=true'])).tpot_s!).toBeCloseTo(ahead.tpot_s!, 12);
   });
 });

@@ -26,6 +26,7 @@ describe("a hardware's own runtime block", () => {
     ['runtime.static_context=4096', { staticContext: 4096 }],
     ['runtime.static_request=false', { staticRequest: false }],
     ['runtime.decode_bucket=128', { staticRequest: false, decodeBucket: 128 }],
+    ['runtime.runs_ahead=false', { runsAhead: false }],
   ];
   for (const [assignment, own] of cases) {
     it(`${assignment}: --set on a bound runtime equals the hardware file's block bound`, async () => {

@@ -79,6 +79,10 @@ function buildFields(): Record<string, Field> {
     // a static-shape generate() that attends over each batch's whole input + output length every decode step
     // (runtimes/optimum-habana.yaml shapes.static_request), or not (false: over the context so far)
     'runtime.static_request': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { staticRequest: v === 'true' }) },
+    // whether the run's decode loop read nothing back from the device between steps, so a decode step's host time hid
+    // behind the step before it (host.runs_ahead: optimum-habana's generate() under --ignore_eos, its default); false
+    // for a run with --no-ignore_eos, whose stopping check reads the device every step (src/runtime/host.ts)
+    'runtime.runs_ahead': { kind: 'string', options: ['true', 'false'], apply: (hw, v) => setRuntime(hw, { runsAhead: v === 'true' }) },
     // the run's decode buckets (optimum-habana --bucket_size N --bucket_internal: generate() slices the cache at
     // cache_idx, the context rounded up to N, before the attention): each decode step attends over its context rounded
     // up to N tokens instead of the whole input + output length

@@ -180,5 +180,5 @@ export function ownRuntimeOverride(own: OwnRuntime): Partial<RuntimeOverride> {
     ...(own.sequenceParallel !== undefined ? { sequenceParallel: own.sequenceParallel } : {}),
   };
   const training = Object.keys(t).length ? t : undefined;
-  return { ...(training ? { training } : {}), ...(kernels ? { kernels } : {}), ...(hostOverlap !== undefined ? { hostOverlap } : {}), stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, ...(own.staticRequest !== undefined ? { staticRequest: own.staticRequest } : {}), hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend, ...(launch ? { launch } : {}) };
+  return { ...(training ? { training } : {}), ...(kernels ? { kernels } : {}), ...(hostOverlap !== undefined ? { hostOverlap } : {}), ...(own.runsAhead !== undefined ? { hostRunsAhead: own.runsAhead } : {}), stepOverheadS: own.stepOverheadS, staticContext: own.staticContext, ...(own.staticRequest !== undefined ? { staticRequest: own.staticRequest } : {}), hostAudioDecodeS: own.hostAudioDecodeS, hostLogMelS: own.hostLogMelS, scheduler: Object.keys(scheduler).length ? scheduler : undefined, memory, frontend, ...(launch ? { launch } : {}) };
 }
