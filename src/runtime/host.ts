@@ -45,11 +45,17 @@ type Host = Pick<RuntimeSettings, 'stepOverheadS' | 'hostPerSequenceS' | 'hostSa
  *  `decodes`: how many of the `seqs` decode (multi-step scheduling amortises their per-sequence part; 0: none) */
 export function hostStepSeconds(rt: Host | undefined, seqs: number, deviceS: number, vocab = 0, workers = 1, decodes = 0): number {
   if (!rt) return 0;
-  const fixed = (rt.stepOverheadS ?? 0) + workerRpcSeconds(rt, workers);
-  // a loop that runs ahead hides a decode step's host time behind the step before it; the step that opens the loop (a
-  // prompt step: nothing queued ahead of it) waits for its host time in full
-  if (rt.hostRunsAhead && decodes > 0) return exposedBeyondDevice(fixed + hostPerSequenceSeconds({ ...rt, hostOverlap: false }, seqs, deviceS, vocab, decodes), deviceS);
-  return fixed + hostPerSequenceSeconds(rt, seqs, deviceS, vocab, decodes);
+  return exposedHostSeconds(rt, (rt.stepOverheadS ?? 0) + workerRpcSeconds(rt, workers), seqs, deviceS, vocab, decodes);
+}
+
+/** the host time a step of `seqs` sequences (`decodes` of them decoding) exposes beside its device work `deviceS`, given
+ *  its fixed part `fixedS` (step_overhead and worker calls, or a caller's own): fixed + the per-sequence part (hidden
+ *  beyond the device under host.overlap), or, where the loop runs ahead (host.runs_ahead) and the step decodes, only
+ *  what the whole of it outlasts the device by; the step that opens the loop (a prompt step: nothing queued ahead of
+ *  it) waits for its host time in full. simulate (hostStepSeconds) and serve (src/serve/step-cost.ts) both price here */
+export function exposedHostSeconds(rt: Omit<Host, 'stepOverheadS' | 'workerRpc'>, fixedS: number, seqs: number, deviceS: number, vocab = 0, decodes = 0): number {
+  if (rt.hostRunsAhead && decodes > 0) return exposedBeyondDevice(fixedS + hostPerSequenceSeconds({ ...rt, hostOverlap: false }, seqs, deviceS, vocab, decodes), deviceS);
+  return fixedS + hostPerSequenceSeconds(rt, seqs, deviceS, vocab, decodes);
 }
 
 /** the part of a step's host time `hostS` the device waits for when the host runs ahead of it (host.runs_ahead): what

@@ -21,7 +21,7 @@ import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
 import { attentionDpExcess, attentionDpWait, costPass, passOps, stepPhase } from '../sim/decoder.js';
 import { decodeKvTokens } from '../sim/kv-read-blocks.js';
-import { decodePlanSyncSeconds, exposedBeyondDevice, hostPerSequenceSeconds, schedulerSequences, workerRpcSeconds } from '../runtime/host.js';
+import { decodePlanSyncSeconds, exposedHostSeconds, schedulerSequences, workerRpcSeconds } from '../runtime/host.js';
 import { decoderHostArch, eagerStepSeconds } from '../runtime/launch.js';
 import { expertLoopHostS } from '../sim/moe-expert-loop.js';
 import type { Layout } from '../sim/parallel.js';
@@ -137,10 +137,10 @@ export class StepCoster {
     // a decode-only iteration whose attention plan first reads its indices back from the device idles it longer
     // (host.decode_plan_sync: src/runtime/host.ts decodePlanSyncSeconds); not a drafter's steps (hostS given)
     const planSync = this.perSequence ? decodePlanSyncSeconds(rt, this.model.attention?.kind === 'mla', decode > 0 && prefill <= 0) : 0;
-    // a loop that runs ahead of the device (host.runs_ahead) costs the step only the host time that outlasts it
-    const ahead = rt?.hostRunsAhead === true && decode > 0; // (a prompt-only step has nothing queued before it)
-    const perSeq = rt && this.perSequence ? hostPerSequenceSeconds(ahead ? { ...rt, hostOverlap: false } : rt, seqs, device, this.model.vocab, schedulerSequences(this.layout, decode)) : 0;
-    const host = (ahead ? exposedBeyondDevice(this.hostS + perSeq, device) : this.hostS + perSeq) + planSync;
+    // (a drafter's steps, hostS given, pay no per-sequence part; a loop that runs ahead of the device, host.runs_ahead,
+    // costs a decoding step only the host time that outlasts it: src/runtime/host.ts exposedHostSeconds)
+    const hostRt = rt && (this.perSequence ? rt : { ...rt, hostPerSequenceS: 0, hostSamplingPerVocabS: 0 });
+    const host = (hostRt ? exposedHostSeconds(hostRt, this.hostS, seqs, device, this.model.vocab, schedulerSequences(this.layout, decode)) : this.hostS) + planSync;
     return { seconds: device + host, flops: c.flops * pp, bytes: c.bytes * pp };
   }
 }
