@@ -24,6 +24,7 @@ import { gemmMathDtype, matrixPeak, opCost, opCostScratch } from './roofline.js'
 import { dequantizedAttention, mxfp4MoeDtype } from './peaks.js';
 import { exposedComm, overlapShares } from './overlap.js';
 import { prefetchableS } from './weight-prefetch.js';
+import { isChoice, leastAssignment } from './kernel-assignment.js';
 import { fallbackWarning, kernelPhysics } from './kernel-physics.js';
 import { ggmlKernelCounts } from './ggml-kernels.js';
 import { writtenPrefillAttention } from './written-prefill-attention.js';
@@ -145,8 +146,10 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
   const warn: string[] = [];
   const lp = launchPhaseOf(hw, phase);
   const ahead = hostRunsAhead(hw);
-  // per op, the weight stream a prefetch takes off it, where the runtime hides TP collectives behind it
+  // per op, the weight stream a prefetch takes off it, where the runtime hides TP collectives behind it, and the dense
+  // GEMMs' other kernels (src/sim/kernel-assignment.ts: CHOICE numbers each)
   const prefetch: number[] | undefined = overlapShares(hw).tpCommPrefetch > 0 ? [] : undefined;
+  const choices: number[] | undefined = prefetch ? [] : undefined;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     let t = NaN, tc = NaN, tm = NaN, ov = NaN, h = NaN, pre = 0;
@@ -164,7 +167,10 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
       tc = k.computeS;
       tm = k.memoryS;
       ov = t - Math.max(k.computeS, k.memoryS);
-      if (prefetch) pre = prefetchableS(op, k, t, ahead ? 0 : k.floorS ?? 0) * op.count;
+      if (prefetch) {
+        pre = prefetchableS(op, k, t, ahead ? 0 : k.floorS ?? 0) * op.count;
+        otherKernel(op, hw, lp, ahead, op.count, t, k.computeS, k.memoryS, ov, h, pre, -1, choices!);
+      }
       code[i] = FREE;
     } else {
       contextFree = false;
@@ -174,7 +180,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
     nums.push(t, tc, tm, ov, op.count, op.flops, op.bytes, h);
     prefetch?.push(pre);
   }
-  return { code, nums, ctxOps, warn, contextFree, plan: bufferPlan(ops), prefetch };
+  return { code, nums, ctxOps, warn, contextFree, plan: bufferPlan(ops), prefetch, choices: choices?.length ? choices : undefined };
 }
 
 /**
@@ -249,9 +255,29 @@ function contextOp(op: GraphOp, hw: NormalizedHardware, c0: number, c1: number, 
 // prefetchS: the dense GEMMs' weight streams a prefetch would take off them (src/sim/weight-prefetch.ts), summed only
 // where the runtime hides TP collectives behind them (overlap.tp_comm_prefetch)
 const S = { seconds: 0, computeS: 0, memoryS: 0, commS: 0, overheadS: 0, flops: 0, bytes: 0, computeBoundS: 0, memoryBoundS: 0, epComm: 0, tpComm: 0, hostS: 0, prefetchS: 0 };
+// ... and, where prefetchS is summed, the dense GEMMs whose other kernel (a matrix-vector floor against the tiled one)
+// could make the pass cheaper (src/sim/kernel-assignment.ts), CHOICE numbers each in op order: what switching adds to
+// seconds, hostS and prefetchS; then the launches n, the taken kernel's t, tc, tm, ov, h, the other's, and the op's row
+// (-1: none); finishPass prices the pass at the least assignment
+const CHOICE = 15;
+const CH: number[] = [];
+const TAKE: number[] = [];
 function startSums(): void {
   S.seconds = S.computeS = S.memoryS = S.commS = S.overheadS = S.flops = S.bytes = S.hostS = 0;
   S.computeBoundS = S.memoryBoundS = S.epComm = S.tpComm = S.prefetchS = 0;
+  CH.length = 0;
+}
+// a dense GEMM of `n` launches priced at t (tc, tm, ov; h of host dispatch each; pre of prefetchable stream in all) by
+// the kernel opCost took where a floor competed: its other kernel's cost, kept in `into` as a choice where it could
+// lower the pass's time (isChoice); `row`: the op's row in the pass's rows
+function otherKernel(op: GraphOp, hw: NormalizedHardware, lp: LaunchPhase, ahead: boolean, n: number, t: number, tc: number, tm: number, ov: number, h: number, pre: number, row: number, into: number[]): void {
+  const taken = K0.kernel;
+  if (taken === undefined || op.kind !== 'gemm' || op.groups || !(op.weightBytes > 0)) return;
+  const a = opCost(op, hw, lp, K1, taken === 'floor' ? 'tiled' : 'floor');
+  const tA = ahead ? a.deviceS! : a.seconds, hA = ahead ? a.floorS! : 0;
+  const dSec = (tA - t) * n, dHost = (hA - h) * n, dPre = prefetchableS(op, a, tA, ahead ? 0 : a.floorS ?? 0) * n - pre;
+  if (!isChoice(dSec, dHost, dPre)) return;
+  into.push(dSec, dHost, dPre, n, t, tc, tm, ov, h, tA, a.computeS, a.memoryS, tA - Math.max(a.computeS, a.memoryS), hA, row);
 }
 // a collective of `t` seconds: expert-parallel all-to-all (ep), tensor-parallel all-reduce (tp) or another, whose calls
 // the host dispatched in `h` seconds in all (0: replayed from a graph, or a host that does not run ahead)
@@ -314,8 +340,13 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       }
       const t = ahead ? k.deviceS! : k.seconds;
       const ov = t - Math.max(k.computeS, k.memoryS);
-      addOp(t, k.computeS, k.memoryS, ov, n, op.flops * n, op.bytes * n, ahead ? k.floorS! : 0);
-      if (prefetch) S.prefetchS += prefetchableS(op, k, t, ahead ? 0 : k.floorS ?? 0) * n;
+      const h = ahead ? k.floorS! : 0;
+      addOp(t, k.computeS, k.memoryS, ov, n, op.flops * n, op.bytes * n, h);
+      if (prefetch) {
+        const pre = prefetchableS(op, k, t, ahead ? 0 : k.floorS ?? 0) * n;
+        S.prefetchS += pre;
+        otherKernel(op, hw, lp, ahead, n, t, k.computeS, k.memoryS, ov, h, pre, out ? out.length : -1, CH);
+      }
       if (times) times[i] = t;
       out?.push(opRow(phase, op, n, op.flops * n, op.bytes * n, t, k.computeS, k.memoryS, ov));
     } else {
@@ -346,7 +377,7 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
   startSums();
   const lp = launchPhaseOf(hw, phase);
   const ahead = hostRunsAhead(hw);
-  const { code, nums, ctxOps, prefetch } = prep;
+  const { code, nums, ctxOps, prefetch, choices } = prep;
   // the warnings its context-free ops gave, in their order (costPass adds them op by op; nothing else is added between)
   if (warnings) for (const w of prep.warn) warnings.add(w);
   let next = 0; // the next context op
@@ -370,22 +401,54 @@ export function costPrepared(prep: PreparedPass, hw: NormalizedHardware, c0: num
     }
   }
   if (plan) addBufferFloor(plan, times!, undefined, phase);
+  if (choices) for (let j = 0; j < choices.length; j++) CH.push(choices[j]!);
   return finishPass(hw, undefined, phase);
+}
+
+// communication the runtime overlaps with the pass's other work (src/sim/overlap.ts): expert-parallel
+// dispatch/combine behind the other micro-batch (two-batch overlap), TP all-reduces behind the GEMMs, or behind the
+// dense GEMMs' weight prefetch (the larger of the two: both would hide behind the same GEMMs); into HID
+const HID = { ep: 0, tp: 0 };
+function hideComm(ov: ReturnType<typeof overlapShares>, seconds: number, commS: number, epComm: number, tpComm: number, prefetchS: number): void {
+  const work = seconds - commS;
+  HID.ep = epComm - exposedComm(epComm, work, ov.epTwoBatch);
+  HID.tp = tpComm - Math.min(exposedComm(tpComm, work - HID.ep, ov.tpComm), exposedComm(tpComm, Math.min(prefetchS, work - HID.ep), ov.tpCommPrefetch));
+}
+
+// The pass at the least assignment of kernels to its GEMMs with a choice (CH, src/sim/kernel-assignment.ts): the
+// switched GEMMs' sums (and rows) moved to their other kernel. Only with collectives to hide: without, each GEMM's own
+// least is the pass's.
+function assignKernels(hw: NormalizedHardware, out: OpRow[] | undefined): void {
+  const ov = overlapShares(hw);
+  const { seconds, commS, epComm, tpComm, hostS, prefetchS } = S;
+  leastAssignment(CH, CHOICE, CH.length / CHOICE, (dSec, dHost, dPre) => {
+    hideComm(ov, seconds + dSec, commS, epComm, tpComm, prefetchS + dPre);
+    return asyncStepSeconds(hostS + dHost, seconds + dSec - HID.ep - HID.tp);
+  }, TAKE);
+  for (let j = 0; j < TAKE.length; j++) {
+    if (!TAKE[j]) continue;
+    const o = j * CHOICE, n = CH[o + 3]!;
+    addOp(CH[o + 4]!, CH[o + 5]!, CH[o + 6]!, CH[o + 7]!, -n, 0, 0, CH[o + 8]!);
+    addOp(CH[o + 9]!, CH[o + 10]!, CH[o + 11]!, CH[o + 12]!, n, 0, 0, CH[o + 13]!);
+    S.prefetchS += CH[o + 2]!;
+    const r = out?.[CH[o + 14]!];
+    if (r) {
+      const t = CH[o + 9]!, tc = CH[o + 10]!, tm = CH[o + 11]!, ovA = CH[o + 12]!;
+      r.seconds = t * n;
+      r.bound = ovA > Math.max(tc, tm) ? 'overhead' : tc >= tm ? 'compute' : 'memory';
+    }
+  }
 }
 
 // A pass's sums → its cost: the communication the runtime hides, the host's dispatch chain against the device's time,
 // and which of the four bounds it.
 function finishPass(hw: NormalizedHardware, out: OpRow[] | undefined, phase: string): PassCost {
+  if (CH.length > 0 && S.epComm + S.tpComm > 0) assignKernels(hw, out);
   let { seconds, commS, overheadS } = S;
   const { computeS, memoryS, flops, bytes, computeBoundS, memoryBoundS, epComm, tpComm, hostS, prefetchS } = S;
-  // communication the runtime overlaps with the pass's other work (src/sim/overlap.ts): expert-parallel
-  // dispatch/combine behind the other micro-batch (two-batch overlap), TP all-reduces behind the GEMMs, or behind the
-  // dense GEMMs' weight prefetch (the larger of the two: both would hide behind the same GEMMs)
   if (epComm + tpComm > 0) {
-    const ov = overlapShares(hw);
-    const work = seconds - commS;
-    const epHidden = epComm - exposedComm(epComm, work, ov.epTwoBatch);
-    const tpHidden = tpComm - Math.min(exposedComm(tpComm, work - epHidden, ov.tpComm), exposedComm(tpComm, Math.min(prefetchS, work - epHidden), ov.tpCommPrefetch));
+    hideComm(overlapShares(hw), seconds, commS, epComm, tpComm, prefetchS);
+    const epHidden = HID.ep, tpHidden = HID.tp;
     if (epHidden + tpHidden > 0) {
       seconds -= epHidden + tpHidden;
       commS -= epHidden + tpHidden;

@@ -25,6 +25,9 @@ export interface PreparedPass {
   // per op: the weight stream a prefetch takes off it (src/sim/weight-prefetch.ts), where the runtime hides TP
   // collectives behind it (overlap.tp_comm_prefetch); else undefined
   prefetch?: number[];
+  // the dense GEMMs whose other kernel may make the pass cheaper under that prefetch, as finishPass reads them
+  // (src/sim/decoder.ts CH, src/sim/kernel-assignment.ts); undefined: none
+  choices?: number[];
   result?: unknown; // that whole cost (PassCost)
 }
 

@@ -34,7 +34,13 @@ export interface OpCost {
   overheadS?: number; // per-kernel overhead added to the body
   floorS?: number; // the launch time the op lasts at least (seconds = max(deviceS, floorS))
   deviceS?: number; // the kernels' own time on the device, without the host's dispatch floor (max(body + overheadS, op.minS))
+  // where a matrix-vector floor kernel competed with the tiled one (src/sim/gemm-floors.ts): the one priced, else
+  // undefined (a compiler that prefetches weights may take the other: src/sim/kernel-assignment.ts)
+  kernel?: GemmKernel;
 }
+
+/** a dense GEMM's kernel where a matrix-vector floor competes: the tiled library kernel, or the floor's row passes */
+export type GemmKernel = 'tiled' | 'floor';
 
 // Time of a grouped (MoE expert) GEMM from its compute time c and memory time m: sqrt(c² + m²) instead of the
 // ideal-overlap max(c, m). MoE expert GEMMs in serving sit near the ridge point (rows per expert = tokens·k/E, so a
@@ -133,7 +139,8 @@ export function isGemvShape(op: Op, hw: NormalizedHardware): boolean {
 
 // `out`: an object to fill and return instead of a new one (a sweep costs ~10 ops a row: their results were a sixth of
 // what a row allocated, issue 15); the caller owns it and reads it before the next call that fills it.
-export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; queriesPerKv?: number; prefill?: { len: number }; sinks?: boolean }, hw: NormalizedHardware, phase: LaunchPhase = 'other', out?: OpCost): OpCost {
+// `kernel`: where a matrix-vector floor competes, price that kernel whichever is cheaper (src/sim/kernel-assignment.ts)
+export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; queriesPerKv?: number; prefill?: { len: number }; sinks?: boolean }, hw: NormalizedHardware, phase: LaunchPhase = 'other', out?: OpCost, kernel?: GemmKernel): OpCost {
   let computeS: number;
   let dtype = op.dtype;
   const gemv = isGemvShape(op, hw);
@@ -272,6 +279,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // (src/sim/gemm-floors.ts); that kernel reads the quantized weights: no dequantize pass
   // (not for weight-only int8 dequantized by the runtime: it has no matrix-vector kernel of its own for them)
   const g = int8Dq ? 0 : gemvFloorRows(op, hw, phase, gemv);
+  let taken: GemmKernel | undefined;
   if (g > 0) {
     const p = rowPasses(op, hw, g, bw);
     // (an int4 GEMM whose runtime has only its split-K kernel: the floor never below that kernel at g rows, partial sums
@@ -279,7 +287,8 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     const splitG = w4a16SplitKRowsS(op, hw, g);
     const keep = splitG !== undefined ? passS : 0;
     const atG = Math.max(p.computeS, splitG ?? 0);
-    if (Math.max(atG, p.memoryS) + keep < body + passS) {
+    taken = kernel ?? (Math.max(atG, p.memoryS) + keep < body + passS ? 'floor' : 'tiled');
+    if (taken === 'floor') {
       // nor its kernel: the matrix-vector passes launch no dequantize kernel (it stayed in the count, one part's gap
       // more per GEMM, and a q4_0 decode step under a runtime that dequantizes above 8 rows cost 23% more at 9 rows
       // than at 8: property seed 515 at scale 10, gpt3-350m on 2x Arc A770 under llama.cpp-vulkan, batch 8 -> 9)
@@ -349,7 +358,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   // src/sim/w4a16-gemm.ts w4a16BelowSwitch): where it binds, the op is priced as that op
   const below = dq && !op.gguf && !int8Dq ? w4a16BelowSwitch(op, hw) : undefined;
   if (below) {
-    const b = opCost(below, hw, phase);
+    const b = opCost(below, hw, phase, undefined, kernel);
     if (b.seconds > seconds) {
       if (!out) return b;
       Object.assign(out, b);
@@ -357,7 +366,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     }
   }
   const bound: Bound = seconds - body > body ? 'overhead' : computeS >= memoryS ? 'compute' : 'memory';
-  if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS, deviceS };
+  if (!out) return { seconds, computeS, memoryS, bound, dtype, overheadS: overhead, floorS, deviceS, kernel: taken };
   out.seconds = seconds;
   out.computeS = computeS;
   out.memoryS = memoryS;
@@ -366,8 +375,9 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   out.overheadS = overhead;
   out.floorS = floorS;
   out.deviceS = deviceS;
+  out.kernel = taken;
   return out;
 }
 
 /** a result object for opCost's `out` (every key present, so that it keeps one shape) */
-export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0, deviceS: 0 });
+export const opCostScratch = (): OpCost => ({ seconds: 0, computeS: 0, memoryS: 0, bound: 'compute', dtype: 'bf16', overheadS: 0, floorS: 0, deviceS: 0, kernel: undefined });

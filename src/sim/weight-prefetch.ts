@@ -10,20 +10,18 @@
 // never less than its floors: the difference is what the prefetch can take, and so what a collective before it can
 // hide behind. A compute-bound GEMM (a prompt pass) gains nothing; a memory-bound decode GEMM gains its weight stream.
 //
-// KNOWN GAP (property seed 544 at scale 10 fails on this): the share is the chosen kernel's own. Where a floor kernel
-// competes with the tiled one (the matrix-vector kernel taking a batch's rows a few at a time, src/sim/roofline.ts),
-// faster matrix units can tip the choice from the memory-bound passes, whose weight stream hides the all-reduces, to the
-// compute-bound tiled kernel, which hides nothing, and the step gets slower (gpt-j-6b q8_0 TP 8 at batch 102 under
-// jetstream-jax on an M3 Ultra, compute ×1.4 -> ×1.7: +18%). Crediting the cheaper kernel's on-chip body instead mended
-// that and broke batch monotonicity (seed 546: a cheap on-chip floor kernel far from its switch hid a small batch's
-// all-reduces and not a larger one's); charging it its extra time in DRAM left seed 544 rising 3%. What would hold both:
-// the pass's time as the least over kernel assignments of max(sum of op times, on-chip bodies + collectives), each
-// assignment monotone in the hardware; and whether XLA on TPU has such a floor kernel at all (an XLA dump of a decode
-// step's dot fusions at a few batch sizes would say).
-// Dropping the floor under XLA instead (08c0c3d0, reverted) held seeds 544 / 546 there but let the small-M tiled table
-// price a batch just past the floor's rows 28% below a smaller one (seed 544's unmixed-EP case: gemma-3-27b TP 4 PP 2
-// under sglang-jax on an M1, batch 13 -> 18), the cliff the floor exists to prevent. Seed 546 at scale 10 also fails
-// the unmixed-EP batch check on this mechanism (gpt3-13b int4 TP 2 under sglang-jax on an M3 Max, batch 127 -> 133: -5%).
+// Where a matrix-vector floor kernel competes with the tiled one (src/sim/gemm-floors.ts), the share is that of the
+// kernel the pass runs, and the pass runs the assignment of the two kernels to its dense GEMMs that makes it cheapest
+// (src/sim/kernel-assignment.ts, priced in finishPass): taken GEMM by GEMM (the one cheaper with its weights in DRAM),
+// faster matrix units or a few more rows tipped a GEMM from the floor's memory-bound passes, whose weight stream hid the
+// all-reduces, to the compute-bound tiled kernel, which hides nothing, and the step got slower (property seed 544 at
+// scale 10: gpt-j-6b q8_0 TP 8 at batch 102 under jetstream-jax on an M3 Ultra, compute ×1.4 -> ×1.7, +18%; seed 546:
+// gpt3-13b int4 TP 2 under sglang-jax on an M3 Max, batch 127 -> 133, -5% throughput). Two repairs were tried before and
+// reverted: crediting each GEMM the cheaper kernel's on-chip body, taken or not (a cheap on-chip floor far from its
+// switch hid a small batch's all-reduces and not a larger one's: batch monotonicity broke), and no floor under XLA (the
+// small-M tiled table then priced gemma-3-27b TP 4 PP 2 under sglang-jax on an M1 28% below at batch 18 than at 13).
+// KNOWN GAP: whether XLA on TPU has such a floor kernel at all (a matrix-vector dot for a decode step's few rows) is
+// unread; an XLA dump of a decode step's dot fusions at a few batch sizes would say.
 //
 // Only a dense GEMM: a grouped (MoE) GEMM's experts are chosen by the router after the collective, so which weights to
 // fetch is not known ahead of it.
