@@ -83,6 +83,13 @@ export function kneeGemm(op: Op, gemv: boolean, computeS = 1, memoryS = 1): bool
 export function memoryEfficiency(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number }, hw: NormalizedHardware, dk = decodeKernel(op, hw)): number {
   // the runtime's own decode-attention kernel, measured (kernels.decode_attention): its KV read rate replaces both
   if (dk) return dk.bandwidth;
+  // the decode attention over MLA's shared latent (no per-head K/V) under a runtime that measured its MLA decode kernel's
+  // stream of the cache (kernels.mla_decode_memory / _kv8: vLLM on Hopper and Blackwell, runtimes/vllm.yaml)
+  if (op.kind === 'attention' && op.kvElemBytes !== undefined && op.kvHeadSeqs === undefined) {
+    const k = hw.runtime?.kernels;
+    const m = op.kvElemBytes < 2 ? k?.mlaDecodeMemoryKv8 : k?.mlaDecodeMemory;
+    if (m !== undefined) return m;
+  }
   if (op.kind === 'attention' && op.kvElemBytes !== undefined && op.kvElemBytes < 2) return hw.efficiency.memory * hw.efficiency.attentionKv8;
   if (op.kind === 'gemm') {
     const g = hw.efficiency.gemmMemoryByDtype?.[op.dtype];

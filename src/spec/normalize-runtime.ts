@@ -259,6 +259,8 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       decode_attention_flop_per_unit_clock: 'decodeAttentionFlopPerUnitClock',
       prompt_attention_head_kernels: 'promptAttentionHeadKernels',
       mla_decode_kernels: 'mlaDecodeKernels',
+      mla_decode_memory: 'mlaDecodeMemory',
+      mla_decode_memory_kv8: 'mlaDecodeMemoryKv8',
       rope_kernels: 'ropeKernels',
       kv_write_kernels: 'kvWriteKernels',
       fp8_input_quant: 'fp8InputQuant',

@@ -950,6 +950,10 @@ const runtimeBlocks = {
       // small kernels the runtime's absorbed MLA decode launches per layer beyond the graph's ops (latent norms, rope,
       // cache write, the absorbed BMMs' input casts, concatenations), each at the part's per-kernel cost
       mla_decode_kernels: { type: 'integer', minimum: 0, maximum: 64 },
+      // the fraction of the part's HBM bandwidth the runtime's MLA decode kernel streams the latent cache at, 16-bit and
+      // 8-bit caches (measured: src/sim/roofline.ts memoryEfficiency)
+      mla_decode_memory: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
+      mla_decode_memory_kv8: { type: 'number', minimum: MIN_EFFICIENCY, maximum: 1 },
       // kernels of the rotary embedding of q and k per attention layer, launched apart from the attention call (a `rope`
       // op), and of the paged KV-cache write beside the attention kernel (a `kv_write` op; none where a measured attention
       // call holds it), src/sim/layer-kernels.ts; models with per-head K/V only (MLA: mla_decode_kernels)

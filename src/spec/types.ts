@@ -650,6 +650,11 @@ export interface RuntimeSettings {
     // forward_absorb: latent RMSNorms, rope, KV-cache write, casts around the absorbed BMMs, q/k concatenation), each
     // lasting at least the part's per-kernel gap; carried on kv_b_proj in decode passes (src/sim/mla-decode-kernels.ts)
     mlaDecodeKernels?: number;
+    // the fraction of the part's HBM bandwidth at which the runtime's MLA decode kernel streams the latent KV cache, for
+    // a 16-bit and an 8-bit cache, measured; in place of the part's STREAM fraction for the decode-attention op over
+    // MLA's latent (src/sim/roofline.ts memoryEfficiency)
+    mlaDecodeMemory?: number;
+    mlaDecodeMemoryKv8?: number;
     // kernels of the rotary embedding per attention layer outside the attention call (a `rope` op) and of the paged
     // KV-cache write beside it (a `kv_write` op; none where a measured attention call holds it), src/sim/layer-kernels.ts;
     // per-head K/V models only

@@ -133,6 +133,8 @@ function settingsJson(s: RuntimeSettings) {
       gemm_fixed_s: s.kernels.gemmFixedS ?? null,
       mla_decode_fixed_s: s.kernels.mlaDecodeFixedS ?? null,
       mla_decode_kernels: s.kernels.mlaDecodeKernels ?? null,
+      mla_decode_memory: s.kernels.mlaDecodeMemory ?? null,
+      mla_decode_memory_kv8: s.kernels.mlaDecodeMemoryKv8 ?? null,
       skinny_gemm_rows: s.kernels.skinnyGemmRows ?? null,
       mla: s.kernels.mla ?? null,
       mla_prefill: s.kernels.mlaPrefill ?? null,
