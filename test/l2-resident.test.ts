@@ -7,7 +7,8 @@ import { elementwise, linear } from '../src/model/op.js';
 import { opCost } from '../src/sim/roofline.js';
 import { simulate } from '../src/sim/simulate.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
-import { libraryRuntime } from '../src/spec/library.js';
+import { getLibrary, libraryModel, libraryRuntime } from '../src/spec/library.js';
+import { buildRequest } from '../src/sim/request.js';
 import { loadHardware, request, toyHardware } from './helpers/nondecoder-fixtures.js';
 
 const MB = 1e6;
@@ -42,6 +43,24 @@ describe('L2-resident activations', () => {
     }
     // far past the edge the op tends to the DRAM rate: 240 MB costs within 10% of DRAM's time for all of it
     expect(at(240 * MB) / dram(240 * MB)).toBeGreaterThan(0.9);
+  });
+  it('leaves a copy of the K/V cache (Op.cache: written a step earlier) at the DRAM rate, however small', () => {
+    const hw = toy(24 * MB, 400e9);
+    expect(opCost({ ...add(9 * MB), cache: true }, hw).memoryS).toBeCloseTo(dram(9 * MB), 15);
+    expect(opCost({ ...add(90 * MB), cache: true }, hw).memoryS).toBeCloseTo(dram(90 * MB), 15);
+  });
+  it("a decode step of whole-cache appends gets no dearer per sequence as the batch grows (property seed 545 at scale 10)", () => {
+    // gpt3-125m int8 on a DGX Spark, pp 2, under faster-whisper-batched (CTranslate2 concatenates the cache each step,
+    // kernels.kv_append copy): priced at the L2 rate for its first L2's worth, the append cost 0.079 ms a sequence at
+    // batch 66 and 0.101 at 444, and throughput fell 8%
+    const lib = getLibrary();
+    const hw = bindRuntime(lib.hardware['dgx-spark']!, libraryRuntime('faster-whisper-batched'));
+    const at = (batch: number) => simulate({ ...buildRequest({ model: 'gpt3-125m', tp: 1, pp: 2, batch, 'input-tokens': 1202, 'output-tokens': 269, dtype: 'int8' }, lib.models['gpt3-125m']!, hw, libraryModel), verbose: true });
+    const a = at(66), b = at(444);
+    expect(b.throughput_tok_s!).toBeGreaterThanOrEqual(a.throughput_tok_s!);
+    const appendPerSeq = (r: ReturnType<typeof at>, batch: number) => r.ops!.filter((o) => o.name === 'kv_append' && o.phase === 'decode').reduce((t, o) => t + o.seconds, 0) / batch;
+    expect(appendPerSeq(a, 66)).toBeGreaterThan(0);
+    expect(appendPerSeq(b, 444)).toBeLessThanOrEqual(appendPerSeq(a, 66) * 1.05);
   });
   it('leaves ops that carry weights (GEMMs) at the DRAM rate', () => {
     const g = linear('up', 16, 1024, 1024, 'fp16', 2, 2);

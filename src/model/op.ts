@@ -73,6 +73,10 @@ export interface Op {
   // differs from the traffic `bytes - weightBytes`: a multi-pass op (GroupNorm reads x twice) moves more than it holds.
   // Default: the traffic (a single-pass op reads each input and writes each output once).
   liveBytes?: number;
+  // a copy that streams a persistent K/V cache (a runtime's whole-cache append or repeat: src/sim/cache-copies.ts,
+  // Whisper's dec.kv_append): its input was written a step earlier, with every other layer's traffic since, not by the
+  // kernel before it, so it never finds its bytes in L2 (src/sim/l2-resident.ts)
+  cache?: boolean;
   // a convolution whose library kernels reach only this share of the part's GEMM efficiency at the same size (cuDNN's
   // 3-D convolutions of the Wan VAE: src/model/vae-graph.ts WAN_CONV_GEMM_SHARE); default 1
   efficiencyScale?: number;

@@ -167,7 +167,7 @@ export function buildWhisperDecoderGraph(m: EncoderDecoderModel, B: number, q: n
   ];
   // bytes of one layer's self-attention K and V over `n` tokens, all sequences
   const selfKv = (n: number) => 2 * rows * n * d * p.kvBytes;
-  if (dec.kvAppend === 'copy' && ctx > q) ops.push({ ...elementwise('dec.kv_append', 0, 0, 0, p.compute, L), bytes: 2 * selfKv(ctx - q) + selfKv(q), liveBytes: selfKv(ctx), kernels: dec.kvAppendKernels ?? GREEDY.kvAppendKernels });
+  if (dec.kvAppend === 'copy' && ctx > q) ops.push({ ...elementwise('dec.kv_append', 0, 0, 0, p.compute, L), bytes: 2 * selfKv(ctx - q) + selfKv(q), liveBytes: selfKv(ctx), kernels: dec.kvAppendKernels ?? GREEDY.kvAppendKernels, cache: true });
   ops.push(
     attentionCore('dec.self_attn', { batch: rows, q, kv: ctx, heads: m.heads, headDim: d / m.heads }, p, fused, L, p.kvBytes),
     linear('dec.out', t, d, d, p.compute, p.weightBytes, p.actBytes, L),

@@ -53,6 +53,6 @@ export function cacheCopies(ops: GraphOp[], hw: Pick<NormalizedHardware, 'runtim
 function copyOp(name: string, bytesPerCtx: number, kernels: number, attn: GraphOp): GraphOp {
   return {
     name, kind: 'elementwise', flops: 0, bytes: 0, weightBytes: 0, dtype: attn.dtype, count: attn.count,
-    flopsPerCtx: 0, bytesPerCtx, window: attn.window, kernels, fusedInto: undefined,
+    flopsPerCtx: 0, bytesPerCtx, window: attn.window, kernels, fusedInto: undefined, cache: true,
   };
 }

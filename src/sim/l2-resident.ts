@@ -13,6 +13,11 @@
 // a kernel over L2, "an LRU-like cache streaming a larger tensor hits little"), a step whose activations just outgrew
 // L2 cost more than the step of one sequence more and throughput fell with the batch (property seed 539 at scale 10:
 // gpt2-large fp4 on 2 DGX Sparks, faster-whisper-batched, 8 in / 261 out, batch 139 -> 140, tpot 16.1 -> 18.8 ms).
+// Not a K/V-cache copy (a runtime's whole-cache append or repeat, Op.cache): its input is the cache the step before
+// wrote, with every other layer's traffic since, so it reads DRAM whatever its size. Priced at the L2 rate for its first
+// L2's worth, a decode step whose cost was those copies got dearer per sequence as the batch grew (property seed 545 at
+// scale 10: gpt3-125m int8 on a DGX Spark, pp 2, faster-whisper-batched, 1,202 in / 269 out, batch 66 -> 444: kv_append
+// 0.079 -> 0.101 ms a sequence, throughput -8%).
 // Not modelled: eviction by a larger tensor streamed between producer and consumer (FA-off attention scores), GEMM
 // operands (weights come from DRAM; the activations' share of a compute-bound GEMM does not set its time).
 import type { Op } from '../model/op.js';
@@ -25,6 +30,8 @@ export function l2ResidentSeconds(op: Op, hw: Pick<NormalizedHardware, 'onChip'>
   const { l2Bytes, l2BandwidthBytePerS } = hw.onChip;
   if (!l2Bytes || !l2BandwidthBytePerS) return undefined;
   if ((op.kind !== 'elementwise' && op.kind !== 'norm') || op.weightBytes > 0) return undefined;
+  // a copy of the K/V cache reads what the step before wrote, every other layer's traffic since: DRAM (Op.cache)
+  if (op.cache) return undefined;
   // each kernel of the op (a glue op is several: to_fp16, to_fp32, bias add) meets the L2 on its own; an op run inside
   // another op's kernel (kernels 0: a runtime's fusion group, src/sim/fusion.ts) is that kernel's epilogue or prologue,
   // one kernel's worth of its bytes
