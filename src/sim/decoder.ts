@@ -149,7 +149,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
   // per op, the weight stream a prefetch takes off it, where the runtime hides TP collectives behind it, and the dense
   // GEMMs' other kernels (src/sim/kernel-assignment.ts: CHOICE numbers each)
   const prefetch: number[] | undefined = overlapShares(hw).tpCommPrefetch > 0 ? [] : undefined;
-  const choices: number[] | undefined = prefetch ? [] : undefined;
+  const choices: number[] | undefined = prefetch && hasCollectives(ops) ? [] : undefined;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     let t = NaN, tc = NaN, tm = NaN, ov = NaN, h = NaN, pre = 0;
@@ -169,7 +169,7 @@ export function preparePass(ops: GraphOp[], hw: NormalizedHardware, phase: strin
       ov = t - Math.max(k.computeS, k.memoryS);
       if (prefetch) {
         pre = prefetchableS(op, k, t, ahead ? 0 : k.floorS ?? 0) * op.count;
-        otherKernel(op, hw, lp, ahead, op.count, t, k.computeS, k.memoryS, ov, h, pre, -1, choices!);
+        if (choices) otherKernel(op, hw, lp, ahead, op.count, t, k.computeS, k.memoryS, ov, h, pre, -1, choices);
       }
       code[i] = FREE;
     } else {
@@ -279,6 +279,12 @@ function otherKernel(op: GraphOp, hw: NormalizedHardware, lp: LaunchPhase, ahead
   if (!isChoice(dSec, dHost, dPre)) return;
   into.push(dSec, dHost, dPre, n, t, tc, tm, ov, h, tA, a.computeS, a.memoryS, tA - Math.max(a.computeS, a.memoryS), hA, row);
 }
+// whether a pass launches a collective, the only work a GEMM's other kernel can change the pass's time against
+// (finishPass prices kernel assignments only where collectives are summed)
+function hasCollectives(ops: GraphOp[]): boolean {
+  for (const op of ops) if (op.kind === 'collective' && op.count > 0) return true;
+  return false;
+}
 // a collective of `t` seconds: expert-parallel all-to-all (ep), tensor-parallel all-reduce (tp) or another, whose calls
 // the host dispatched in `h` seconds in all (0: replayed from a graph, or a host that does not run ahead)
 function addCollective(t: number, ep: boolean, tp: boolean, h: number): void {
@@ -317,6 +323,8 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
   const lp = launchPhaseOf(hw, name);
   const ahead = hostRunsAhead(hw);
   const prefetch = overlapShares(hw).tpCommPrefetch > 0;
+  // the GEMMs' other kernels matter only where the pass has collectives to hide (finishPass): priced only then
+  const choices = prefetch && hasCollectives(ops);
   // a mixed step's rows are shown as the decode phase (the JSON phase name stays 'decode': src/report/simulate-text.ts),
   // and so are a decode step's launched eagerly above the captured graphs (serve: src/sim/graph-padding.ts)
   const phase = name === 'mixed' || name === DECODE_EAGER ? 'decode' : name;
@@ -345,7 +353,7 @@ export function costPass(ops: GraphOp[], hw: NormalizedHardware, c0: number, c1:
       if (prefetch) {
         const pre = prefetchableS(op, k, t, ahead ? 0 : k.floorS ?? 0) * n;
         S.prefetchS += pre;
-        otherKernel(op, hw, lp, ahead, n, t, k.computeS, k.memoryS, ov, h, pre, out ? out.length : -1, CH);
+        if (choices) otherKernel(op, hw, lp, ahead, n, t, k.computeS, k.memoryS, ov, h, pre, out ? out.length : -1, CH);
       }
       if (times) times[i] = t;
       out?.push(opRow(phase, op, n, op.flops * n, op.bytes * n, t, k.computeS, k.memoryS, ov));
