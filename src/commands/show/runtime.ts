@@ -5,7 +5,7 @@ import { boundRuntime, resolveRuntime } from '../../runtime/resolve.js';
 import { fmtBandwidth, fmtBytes, fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
 import { decodingOf, encoderTokenBudget, whisperTimestamps } from '../../model/whisper-graph.js';
 import { kvCacheRule } from '../../runtime/kv-cache.js';
-import type { FusionGroup, LaunchCosts, NormalizedRuntime, RuntimeOverride, RuntimeSettings } from '../../spec/types.js';
+import type { FusionGroup, LaunchCosts, NormalizedRuntime, RuntimeOverride, RuntimeSettings, TiledGemm } from '../../spec/types.js';
 
 /** the eager loop's host costs as --json prints them (settings and overrides alike) */
 const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({
@@ -154,7 +154,7 @@ function settingsJson(s: RuntimeSettings) {
       weight_only_moe_fixed_s: s.kernels.weightOnlyMoeFixedS ?? null,
       // up_to_experts null: every MoE layer
       int4_moe_per_expert: s.kernels.int4MoePerExpert ? { up_to_experts: s.kernels.int4MoePerExpert.upToExperts ?? null } : null,
-      tiled_gemm: s.kernels.tiledGemm ? { rate_bytes_s: s.kernels.tiledGemm.rateBytePerS, tile_n: s.kernels.tiledGemm.tileN, moe: s.kernels.tiledGemm.moe, fp8_block: s.kernels.tiledGemm.fp8Block, block_fp8_moe: s.kernels.tiledGemm.blockFp8Moe ? { rate_bytes_s: s.kernels.tiledGemm.blockFp8Moe.rateBytePerS, tile_n: s.kernels.tiledGemm.blockFp8Moe.tileN } : s.kernels.tiledGemm.blockFp8Moe === false ? false : null, weight_only_moe: s.kernels.tiledGemm.weightOnlyMoe ? { rate_bytes_s: s.kernels.tiledGemm.weightOnlyMoe.rateBytePerS, tile_n: s.kernels.tiledGemm.weightOnlyMoe.tileN, xcds: s.kernels.tiledGemm.weightOnlyMoe.xcds ?? null } : null, block_fp8_linear: s.kernels.tiledGemm.blockFp8Linear ? { rate_bytes_s: s.kernels.tiledGemm.blockFp8Linear.rateBytePerS, tile_n: s.kernels.tiledGemm.blockFp8Linear.tileN, fixed_s: s.kernels.tiledGemm.blockFp8Linear.fixedS ?? null } : null } : null,
+      tiled_gemm: s.kernels.tiledGemm ? tiledGemmJson(s.kernels.tiledGemm) : null,
       kernel_cycles: s.kernels.kernelCycles ?? null,
       decode_graph: s.kernels.decodeGraph ?? null,
       command_buffer: s.kernels.commandBuffer ? { max_ops: s.kernels.commandBuffer.maxOps, max_mb: s.kernels.commandBuffer.maxMb, floor_s: s.kernels.commandBuffer.floorS } : null,
@@ -311,6 +311,17 @@ const KV_RULE_TEXT: Record<string, string> = {
   checkpoint: "checkpoint: the --dtype scheme's (fp8 and fp4 keep an fp8 cache)",
   fp8: 'fp8', bf16: 'bf16', fp16: 'fp16',
 };
+
+/** kernels.tiled_gemm as `show runtime --json` writes it: each strip kernel its rate and width, and what it adds */
+function tiledGemmJson(t: TiledGemm) {
+  const strip = (k: { rateBytePerS: number; tileN: number }, more: Record<string, unknown> = {}) => ({ rate_bytes_s: k.rateBytePerS, tile_n: k.tileN, ...more });
+  return {
+    ...strip(t), moe: t.moe, fp8_block: t.fp8Block,
+    block_fp8_moe: t.blockFp8Moe ? strip(t.blockFp8Moe) : t.blockFp8Moe === false ? false : null,
+    weight_only_moe: t.weightOnlyMoe ? strip(t.weightOnlyMoe, { xcds: t.weightOnlyMoe.xcds ?? null }) : null,
+    block_fp8_linear: t.blockFp8Linear ? strip(t.blockFp8Linear, { fixed_s: t.blockFp8Linear.fixedS ?? null }) : null,
+  };
+}
 
 /** the host-time row of the text view: the engine iteration's, then an eager loop's decode step, encoder forward and
  *  timestamp rules where the runtime states them */
