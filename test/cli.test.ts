@@ -57,6 +57,19 @@ describe('show human output', () => {
     expect(stdout).toMatch(/matrix bf16\s+989\.4 TFLOP\/s/);
     expect(stdout).toMatch(/memory bandwidth\s+3\.35 TB\/s/);
   });
+  it('prints the efficiencies the roofline prices at, read from the same object --json writes', async () => {
+    const { stdout } = await run(['show', 'hardware', 'h20']);
+    const { result } = await run(['show', 'hardware', 'h20', '--json']); // one at a time: runCommand captures the process's stdout
+    const e = (result as any).efficiency;
+    const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`;
+    const last = (t: { values: number[] }) => pct(t.values[t.values.length - 1]!);
+    const line = (field: string) => stdout.split('\n').find((l) => l.startsWith(`${field} `)) ?? '';
+    expect(line('GEMM efficiency')).toContain(`… ${last(e.gemm)} at `);
+    expect(line('GEMM efficiency fp8')).toContain(`… ${last(e.gemm_by_dtype.fp8)} at `);
+    expect(line('attention')).toContain(`${pct(e.attention)} of matrix peak`);
+    expect(line('collectives')).toContain(`(${e.collective_algorithm})`);
+    expect(stdout).toContain(`efficiency: ${e.source}`);
+  });
   it('unknown id: one line, suggestion, non-zero exit', async () => {
     const { stderr, error } = await run(['show', 'model', 'llama-3.1-8x']);
     expect(`${stderr}${error?.message ?? ''}`).toMatch(/unknown model "llama-3\.1-8x": did you mean "llama-3\.1-8b"\?/);

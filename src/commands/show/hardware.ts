@@ -2,8 +2,8 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { resolveHardware } from '../../spec/library.js';
 import { withDefaultRuntime } from '../../runtime/resolve.js';
-import { fmtBandwidth, fmtFlopRate, fmtGB, fmtPercent, fmtSeconds, fmtWatts, grouped, renderTable } from '../../report/format.js';
-import type { NormalizedHardware } from '../../spec/types.js';
+import { fmtBandwidth, fmtFlopRate, fmtFlops, fmtGB, fmtPercent, fmtSeconds, fmtWatts, grouped, renderTable } from '../../report/format.js';
+import type { EfficiencyTable, NormalizedHardware } from '../../spec/types.js';
 
 export function hardwareJson(h: NormalizedHardware) {
   return {
@@ -62,6 +62,32 @@ export function hardwareJson(h: NormalizedHardware) {
   };
 }
 
+// a fraction as a percentage to three significant digits (a collective at 1 kB runs at 0.00889%)
+const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`;
+
+// A size table as three points (its ends and its middle), e.g. "5.5% at 1 MFLOP … 70.5% at 2.15 GFLOP … 96.1% at 2.15 TFLOP"
+function tableText(t: EfficiencyTable, unit: (x: number) => string): string {
+  const n = t.sizes.length;
+  const at = [...new Set([0, Math.floor((n - 1) / 2), n - 1])];
+  return at.map((i) => `${pct(t.values[i]!)} at ${unit(t.sizes[i]!)}`).join(' … ');
+}
+
+/** the efficiencies the roofline prices this part's kernels at (the --json "efficiency" object), as table rows */
+export function efficiencyRows(h: NormalizedHardware): [string, string][] {
+  const e = h.efficiency;
+  const rows: [string, string][] = [['GEMM efficiency', `${tableText(e.gemm, fmtFlops)} (by a GEMM's FLOPs)`]];
+  for (const [d, t] of Object.entries(e.gemmByDtype ?? {})) if (t) rows.push([`GEMM efficiency ${d}`, tableText(t, fmtFlops)]);
+  for (const [d, v] of Object.entries(e.gemmMemoryByDtype ?? {})) if (v !== undefined) rows.push([`GEMM operand stream ${d}`, `${fmtPercent(v, 1)} of memory bandwidth`]);
+  const byDtype = Object.entries(e.attentionByDtype ?? {}).map(([d, v]) => `${d} ${fmtPercent(v, 0)}`);
+  rows.push(['attention', [`${fmtPercent(e.attention, 0)} of matrix peak`, ...byDtype, `decode over an 8-bit cache ${fmtPercent(e.attentionKv8, 0)} of memory bandwidth`, e.attentionBackward !== undefined ? `backward ${fmtPercent(e.attentionBackward, 0)} of forward` : ''].filter(Boolean).join('; ')]);
+  if (e.gemmFp8SplitAccumulate !== undefined) rows.push(['fp8 split accumulation', `${fmtPercent(e.gemmFp8SplitAccumulate, 0)} of the fast-accumulation rate`]);
+  if (e.sustainedMatrix !== undefined) rows.push(['sustained matrix rate', `${fmtPercent(e.sustainedMatrix, 0)} of burst`]);
+  rows.push(['vector', `${fmtPercent(e.vector, 0)} of vector peak`]);
+  rows.push(['collectives', e.collectiveBySize ? `${tableText(e.collectiveBySize, fmtGB)} (${e.collectiveAlgorithm ?? 'ring'})` : `${fmtPercent(e.collective, 0)} of link bandwidth (${e.collectiveAlgorithm ?? 'ring'})`]);
+  rows.push(['kernel launch', fmtSeconds(e.kernelOverheadS)]);
+  return rows;
+}
+
 export default class ShowHardware extends BaseCommand {
   static summary = 'Show an accelerator: peaks per dtype, memory, interconnect, power, price and efficiency.';
   static examples = ['<%= config.bin %> show hardware h100-sxm', '<%= config.bin %> show hardware mi300x --json', '<%= config.bin %> show hardware ./my-gpu.yaml'];
@@ -90,7 +116,9 @@ export default class ShowHardware extends BaseCommand {
       const when = (d?: string, src?: string) => (d || src ? ` (${[d, src].filter(Boolean).join(', ')})` : '');
       if (h.price?.hourUsd !== undefined) rows.push(['price per device-hour', `$${h.price.hourUsd}${when(h.price.hourDate, h.price.hourSource)}`]);
       if (h.price?.purchaseUsd !== undefined) rows.push(['purchase price', `$${grouped(h.price.purchaseUsd)}${when(h.price.purchaseDate, h.price.purchaseSource)}`]);
+      rows.push(...efficiencyRows(h));
       this.log(renderTable(['field', 'value'], rows));
+      if (h.efficiency.source) this.log(`efficiency: ${h.efficiency.source}`);
       this.log(`sources:\n${h.sources.map((s) => `  - ${s}`).join('\n')}`);
     }
     return hardwareJson(h);
