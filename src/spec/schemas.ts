@@ -906,6 +906,7 @@ const runtimeBlocks = {
       },
       zero3_gather: { enum: ['module', 'bucket'] },
       zero3_moe_leaf: { type: 'boolean' },
+      zero3_rank_kernels: nonNegInt,
       zero_overlap_comm: { enum: ['stage3', 'on', 'off'] },
       zero_param_gather: { enum: ['step', 'streamed'] },
       zero2_reduce: { enum: ['micro_batch', 'step'] },

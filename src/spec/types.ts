@@ -1031,6 +1031,9 @@ export interface RuntimeSettings {
     expertLoop?: ExpertLoop;
     zero3Gather?: 'module' | 'bucket';
     zero3MoeLeaf?: boolean;
+    // kernels the host launches per rank of the group for every ZeRO-3 collective (a collective over a list of per-rank
+    // tensors: src/sim/training/step.ts zero3RankHostS); absent: 0
+    zero3RankKernels?: number;
     zeroOverlapComm?: 'stage3' | 'on' | 'off';
     zeroParamGather?: 'step' | 'streamed';
     zero2Reduce?: 'micro_batch' | 'step';

@@ -242,6 +242,7 @@ function trainingJson(t: NonNullable<RuntimeSettings['training']>): Record<strin
     },
     zero3_gather: t.zero3Gather,
     zero3_moe_leaf: t.zero3MoeLeaf,
+    zero3_rank_kernels: t.zero3RankKernels,
     zero_overlap_comm: t.zeroOverlapComm,
     zero_param_gather: t.zeroParamGather,
     zero2_reduce: t.zero2Reduce,

@@ -64,6 +64,20 @@ export function epDispatchBytes(gemmDtype: Dtype, runtimeDispatch: 'fp8' | 'bf16
   return runtimeDispatch === 'bf16' && !dualpipe ? 2 : 1;
 }
 
+// ZeRO-3 as DeepSpeed v0.3.13-v0.5.10 ran it gathers each parameter with torch.distributed.all_gather into a list of
+// per-rank views of one buffer (partition_parameters.py _allgather_param @v0.3.13: `for i in range(world_size):
+// partitions.append(flat_tensor.narrow(...))`) and reduce-scatters each gradient from such a list
+// (_reduce_scatter_gradient); the PyTorch of those releases ran a list collective on a flat copy, one copy_ per rank:
+// ProcessGroupNCCL::allgather copies the flat output into each rank's tensor after ncclAllGather, reduce_scatter copies
+// each rank's input into the flat buffer before ncclReduceScatter (pytorch/pytorch torch/lib/c10d/ProcessGroupNCCL.cpp
+// @00f5dfd5). So each collective launches a kernel per rank of its group: `zero3_rank_kernels` per rank, each at the
+// runtime's per-kernel host time (launch.per_kernel), linear in the group size (15 ms a collective at 1,536 ranks and
+// 10 us a kernel). The Python narrow per rank launches nothing and is not counted (it too costs the host time).
+export function zero3RankHostS(hw: NormalizedHardware, ranks: number): number {
+  const k = hw.runtime?.training?.zero3RankKernels ?? 0;
+  return k > 0 && ranks > 1 ? k * ranks * launchFloorS(hw) : 0;
+}
+
 /**
  * Mean bytes per parameter of a ZeRO-3 weight all-gather: WEIGHT_BYTES, or 1 for the linear layers' weights when the
  * GEMMs are fp8 and the runtime gathers them in fp8 (training.fsdp_gather_dtype: fp8), or the GEMMs are AQT int8: XLA's
@@ -498,11 +512,17 @@ export function stepTime(i: StepInput): StepResult {
   // (a runtime whose ZeRO-3 fetches module by module, training.zero3_gather module: one all-gather per parameter-holding
   // module, ./zero3-modules.ts)
   const byModule = i.zero === 3 && hw.runtime?.training?.zero3Gather === 'module';
-  const moduleGathers = (list: ModuleGathers[], bytesPer: number, n: number, stride: number) => list.reduce((t, g) => t + copies * g.count * one('allgather', g.params * bytesPer, n, stride), 0);
+  // module by module, a runtime whose ZeRO-3 collectives run over lists of per-rank tensors launches kernels per rank of
+  // the group for each of them (training.zero3_rank_kernels: zero3RankHostS)
+  const rankHost = (n: number) => (byModule ? zero3RankHostS(hw, n) : 0);
+  const moduleGathers = (list: ModuleGathers[], bytesPer: number, n: number, stride: number) => list.reduce((t, g) => t + copies * g.count * (one('allgather', g.params * bytesPer, n, stride) + rankHost(n)), 0);
   const mg = byModule ? zero3ModuleGathers(s, p, hw.runtime?.training?.zero3MoeLeaf === true) : undefined;
   const ag = mg
     ? moduleGathers(mg.dense, gatherBytes, sDense, p.tp) + moduleGathers(mg.expert, expertGatherBytes, sExpert, et * p.ep)
     : bucketed('allgather', copies * denseParams, gatherBytes, sDense, p.tp) + bucketed('allgather', copies * expertParams, expertGatherBytes, sExpert, et * p.ep);
+  // and one reduce-scatter per gathered module in each backward, over the same per-rank lists
+  const rsRanks = (list: ModuleGathers[], n: number) => list.reduce((t, g) => t + copies * g.count * rankHost(n), 0);
+  const rsListS = mg ? rsRanks(mg.dense, sDense) + rsRanks(mg.expert, sExpert) : 0;
   // module by module under full recompute, the modules whose later layer-mates outweigh half of DeepSpeed's reuse
   // distance are gathered a third time in the backward (./zero3-modules.ts zero3RecomputeRegathers), on the share of the
   // layers recomputed
@@ -540,9 +560,9 @@ export function stepTime(i: StepInput): StepResult {
     }
     // per micro-batch (FSDP2's default resharding) or once per step where the runtime keeps the parameters gathered
     // through the step (training.fsdp_reshard step, or pipeline under PP: ./fsdp-reshard.ts)
-    const traffic = fsdpStepTraffic(hw, ag, rs, m, p.pp, agAgain);
+    const traffic = fsdpStepTraffic(hw, ag, rs + rsListS, m, p.pp, agAgain);
     // DeepSpeed with overlap_comm off reduce-scatters on the compute stream (./zero-overlap.ts): only the gathers hide
-    const rsOut = zeroReduceOnCompute(hw, i.zero) ? rs : 0;
+    const rsOut = zeroReduceOnCompute(hw, i.zero) ? rs + rsListS : 0;
     const hid = traffic.perS - rsOut;
     dpS = traffic.times * (withContention(hid, Math.max(Math.min(edgeS, hid), hid - traffic.windows * perMicroBatch * hide)) + rsOut);
     // replicas of a domain-local shard (fsdp_scope scale_up) all-reduce their gradient shards once per step, over the
