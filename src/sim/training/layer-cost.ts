@@ -199,12 +199,19 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, o: LayerOpsOption
   // activation (f/tp wide) stay split.
   const actFactor = s.gated ? 3 : 2;
   const tn = sequenceParallel ? t : 1; // the ranks the h-wide elementwise work is split over
-  if (!eager) {
-    ops.push(elementwise('norms', (T * 4 * h) / tn, 2, 2, 'bf16'));
-    ops.push(elementwise('residual_rope', T * ((6 * h) / tn + (2 * (s.qDim + s.kvDim)) / t), 2, 2, 'bf16'));
+  // The eager chains are the RMSNorm and rotary code of the model's Python (kernels.rmsnorm / kernels.rope: Hugging
+  // Face LlamaRMSNorm, apply_rotary_pos_emb; torchtitan's RMSNorm, apply_rotary_emb). A LayerNorm model runs
+  // nn.LayerNorm, one ATen kernel per call in eager code too (Hugging Face GPT2Block's ln_1 / ln_2 = nn.LayerNorm,
+  // transformers models/gpt2/modeling_gpt2.py; BLOOM, OPT, GPT-NeoX alike), priced as the fused norm; a model without
+  // rotary positions (learned, ALiBi, none) has no q / k rotation at all.
+  const eagerNorm = eager && s.norm !== 'layernorm' ? eager.rmsnorm : undefined;
+  const rotary = s.rotary !== false;
+  if (eagerNorm) ops.push({ ...elementwise('norms', (T * 2 * h) / tn, 5, eagerNorm.bytesPerElement, 'fp32'), kernels: eagerNorm.kernels });
+  else ops.push(elementwise('norms', (T * 4 * h) / tn, 2, 2, 'bf16'));
+  if (!eager || !rotary) {
+    ops.push(elementwise('residual_rope', T * ((6 * h) / tn + (rotary ? (2 * (s.qDim + s.kvDim)) / t : 0)), 2, 2, 'bf16'));
   } else {
-    // bytes per element of the norms' input (2 norms × h per token) and of q and k; kernels per call
-    ops.push({ ...elementwise('norms', (T * 2 * h) / tn, 5, eager.rmsnorm.bytesPerElement, 'fp32'), kernels: eager.rmsnorm.kernels });
+    // bytes per element of q and k; kernels per call
     const resid = (6 * h * 2) / tn; // the two residual adds, as fused: read 2, write 1 bf16 rows each
     const rope = ((s.qDim + s.kvDim) * eager.rope.bytesPerElement) / t;
     const elems = (3 * h) / tn + (s.qDim + s.kvDim) / t;

@@ -19,6 +19,10 @@ export interface DecoderShape {
   attnParams: number; // per layer
   ffnWidth: number; // dense FFN intermediate
   gated: boolean;
+  // the model's norm and position encoding (the eager norm / RoPE chains of ./layer-cost.ts apply to RMSNorm and
+  // rotary models only); absent: RMSNorm, rotary
+  norm?: 'rmsnorm' | 'layernorm';
+  rotary?: boolean;
   expertWidth: number; // one routed expert's intermediate (0 = dense model)
   experts: number;
   active: number;
@@ -66,6 +70,8 @@ export function decoderShape(m: DecoderModel): DecoderShape {
     attnParams: decoderAttentionParams(m),
     ffnWidth: m.ffn.intermediate,
     gated: m.ffn.kind === 'gated',
+    norm: m.norm,
+    rotary: m.position === 'rope',
     expertWidth: moe ? moe.intermediate : 0,
     experts: moe ? moe.experts : 1,
     active: moe ? Math.min(moe.active, moe.experts) : 1,
