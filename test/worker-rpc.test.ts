@@ -26,7 +26,20 @@ describe('host.worker_rpc', () => {
     // the inherited host block stays: 580 us a step + 19 us a sequence
     expect(rt.stepOverheadS).toBeCloseTo(580e-6, 12);
     expect(rt.hostPerSequenceS).toBeCloseTo(19e-6, 12);
-    for (const id of ['vllm-0.6', 'vllm', 'tensorrt-llm']) expect(bound('a100-pcie-80gb', id).runtime!.workerRpc).toBeUndefined();
+    for (const id of ['vllm', 'tensorrt-llm']) expect(bound('a100-pcie-80gb', id).runtime!.workerRpc).toBeUndefined();
+  });
+  it('V0 (vllm-0.5 to 0.7) pays nine c10d broadcasts of the step\'s input tensors at tp > 1, whatever the group size', () => {
+    // runtimes/vllm-0.6.yaml host.worker_rpc: broadcast_tensor_dict's nine tensors x 89 us (pytorch issue #138773's
+    // all-reduce), issued by every rank at once, so nothing per further worker
+    for (const id of ['vllm-0.5', 'vllm-0.6', 'vllm-0.7']) {
+      const rt = bound('a100-pcie-80gb', id).runtime!;
+      expect(rt.workerRpc!.roundTripS).toBeCloseTo(9 * 89e-6, 9);
+      expect(rt.workerRpc!.perWorkerS).toBe(0);
+      expect(workerRpcSeconds(rt, 1)).toBe(0);
+      expect(workerRpcSeconds(rt, 2)).toBeCloseTo(workerRpcSeconds(rt, 8), 12);
+    }
+    const hw = bound('a100-pcie-80gb', 'vllm-0.6');
+    for (const tp of [2, 4]) expect(run(hw, tp).tpot_s! - run(withoutRpc(hw), tp).tpot_s!).toBeCloseTo(9 * 89e-6, 6);
   });
   it('costs round_trip + (workers - 1) x per_worker above one worker, nothing at one', () => {
     const rt = { workerRpc: { roundTripS: 500e-6, perWorkerS: 100e-6 } };
