@@ -6,7 +6,7 @@ import { loadSpecFile } from '../src/spec/load.js';
 import { formatIssue } from '../src/spec/errors.js';
 import { libraryModel } from '../src/spec/library.js';
 import { simulate } from '../src/sim/simulate.js';
-import { hostStepSeconds, workerRpcSeconds } from '../src/runtime/host.js';
+import { hostStepSeconds, workerRpcSeconds, workerRpcWorkers } from '../src/runtime/host.js';
 import type { DecoderModel } from '../src/index.js';
 import { bound } from './helpers/bound.js';
 import { useScratchDir } from './helpers/scratch.js';
@@ -19,7 +19,7 @@ const run = (hardware: ReturnType<typeof bound>, tp: number) =>
 const withoutRpc = (hw: ReturnType<typeof bound>) => ({ ...hw, runtime: { ...hw.runtime!, workerRpc: undefined } });
 
 describe('host.worker_rpc', () => {
-  it('vllm-0.2 carries Ray actor-call times from Ray\'s microbenchmark; the releases after it do not', () => {
+  it('vllm-0.2 carries Ray actor-call times from Ray\'s microbenchmark; V1 and TensorRT-LLM carry no worker calls', () => {
     const rt = bound('a100-pcie-80gb', 'vllm-0.2').runtime!;
     expect(rt.workerRpc!.roundTripS).toBeCloseTo(1 / 2011.9, 6);
     expect(rt.workerRpc!.perWorkerS).toBeCloseTo(1 / 8038.2, 6);
@@ -35,11 +35,19 @@ describe('host.worker_rpc', () => {
       const rt = bound('a100-pcie-80gb', id).runtime!;
       expect(rt.workerRpc!.roundTripS).toBeCloseTo(9 * 89e-6, 9);
       expect(rt.workerRpc!.perWorkerS).toBe(0);
+      expect(rt.workerRpc!.group).toBe('tp');
       expect(workerRpcSeconds(rt, 1)).toBe(0);
       expect(workerRpcSeconds(rt, 2)).toBeCloseTo(workerRpcSeconds(rt, 8), 12);
+      // the broadcast runs on the TP group (do_metadata_broadcast: tensor_parallel_size > 1): tp 1 pays none at any pp
+      expect(workerRpcWorkers(rt, 1, 4)).toBe(1);
+      expect(workerRpcWorkers(rt, 2, 4)).toBe(2);
     }
+    // vLLM 0.2's Ray actors are every device's
+    expect(workerRpcWorkers(bound('a100-pcie-80gb', 'vllm-0.2').runtime, 2, 2)).toBe(4);
     const hw = bound('a100-pcie-80gb', 'vllm-0.6');
     for (const tp of [2, 4]) expect(run(hw, tp).tpot_s! - run(withoutRpc(hw), tp).tpot_s!).toBeCloseTo(9 * 89e-6, 6);
+    const pp2 = (h: ReturnType<typeof bound>) => simulate({ model: llama70, hardware: h, resolveModel: libraryModel, tp: 1, pp: 2, batch: 1, inputTokens: 7, outputTokens: 64, dtype: 'fp16' });
+    expect(pp2(hw).tpot_s).toBeCloseTo(pp2(withoutRpc(hw)).tpot_s!, 12);
   });
   it('costs round_trip + (workers - 1) x per_worker above one worker, nothing at one', () => {
     const rt = { workerRpc: { roundTripS: 500e-6, perWorkerS: 100e-6 } };
@@ -74,5 +82,15 @@ describe('host.worker_rpc', () => {
       expect(bad[0]).toContain(name);
       expect(bad[0].split('\n').length).toBe(1);
     }
+  });
+  it('group: tp limits the calls to the tensor-parallel group; another group is a one-line error naming the file', async () => {
+    const base = `id: my-v0-engine\nname: x\nkind: runtime\nrole: serving\nextends: vllm\nsources: [test]\n`;
+    const tpOnly = await loadSpecFile(scratch.write('tp.yaml', base + 'host:\n  worker_rpc: {round_trip: 0.5 ms, per_worker: 0 ms, group: tp}\n  source: s\n'));
+    expect(tpOnly.errors.map(formatIssue)).toEqual([]);
+    expect((tpOnly.value!.spec as any).workerRpc).toEqual({ roundTripS: 0.5e-3, perWorkerS: 0, group: 'tp' });
+    const bad = (await loadSpecFile(scratch.write('group.yaml', base + 'host:\n  worker_rpc: {round_trip: 0.5 ms, per_worker: 0 ms, group: pp}\n  source: s\n'))).errors.map(formatIssue);
+    expect(bad.length).toBeGreaterThan(0);
+    expect(bad[0]).toContain('group.yaml');
+    expect(bad[0].split('\n').length).toBe(1);
   });
 });

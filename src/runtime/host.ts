@@ -7,7 +7,8 @@
 //            vocabulary entry of every sequence: runtimes/ollama.yaml); the sequences are one scheduler's (one
 //            attention-DP rank's share: schedulerSequences)
 //   rpc    = host.worker_rpc: round_trip + (workers − 1) × per_worker, where the engine drives more than one worker
-//            by remote calls every step (vLLM 0.2 at tp > 1: one Ray actor call per worker, then ray.get of all)
+//            by remote calls every step (vLLM 0.2 at tp > 1: one Ray actor call per worker, then ray.get of all; vLLM
+//            V0 from 0.5: the driver's input broadcast to its TP group, group 'tp': workerRpcWorkers)
 //   exposed = fixed + rpc + per                    (the engine waits for the host between steps: vLLM V0/V1 sync)
 //           = fixed + rpc + max(0, per − device)   (host.overlap: scheduling runs one step ahead, behind the device)
 //           = max(0, fixed + rpc + per − device)   (host.runs_ahead, steps that decode: the loop reads nothing back
@@ -90,6 +91,12 @@ export function workerRpcSeconds(rt: Pick<RuntimeSettings, 'workerRpc'> | undefi
   const r = rt?.workerRpc;
   if (!r || !(workers > 1)) return 0;
   return r.roundTripS + (Math.floor(workers) - 1) * r.perWorkerS;
+}
+
+/** the workers a step of a tp x pp layout calls (host.worker_rpc): the tensor-parallel group's where the runtime's calls
+ *  run on it (group 'tp': vLLM V0's broadcast_tensor_dict on the TP group), else every device's (vLLM 0.2's Ray actors) */
+export function workerRpcWorkers(rt: Pick<RuntimeSettings, 'workerRpc'> | undefined, tp: number, pp: number): number {
+  return rt?.workerRpc?.group === 'tp' ? tp : tp * pp;
 }
 
 /** the sequences one scheduler walks in an iteration of `seqs` (the replica's): under attention DP every rank runs an

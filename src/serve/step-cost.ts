@@ -21,7 +21,7 @@ import type { DecoderModel, NormalizedHardware } from '../spec/types.js';
 import type { Precision } from '../model/quant.js';
 import { attentionDpExcess, attentionDpWait, costPass, passOps, stepPhase } from '../sim/decoder.js';
 import { decodeKvTokens } from '../sim/kv-read-blocks.js';
-import { decodePlanSyncSeconds, exposedHostSeconds, schedulerSequences, workerRpcSeconds } from '../runtime/host.js';
+import { decodePlanSyncSeconds, exposedHostSeconds, schedulerSequences, workerRpcSeconds, workerRpcWorkers } from '../runtime/host.js';
 import { decoderHostArch, eagerStepSeconds } from '../runtime/launch.js';
 import { expertLoopHostS } from '../sim/moe-expert-loop.js';
 import type { Layout } from '../sim/parallel.js';
@@ -56,7 +56,7 @@ export class StepCoster {
     hostS?: number,
   ) {
     // the fixed part: the runtime's step_overhead and the step's remote calls to its tp × pp workers (host.worker_rpc)
-    this.hostS = hostS ?? (hw.runtime?.stepOverheadS ?? 0) + workerRpcSeconds(hw.runtime, layout.tp * layout.pp);
+    this.hostS = hostS ?? (hw.runtime?.stepOverheadS ?? 0) + workerRpcSeconds(hw.runtime, workerRpcWorkers(hw.runtime, layout.tp, layout.pp));
     // a caller that sets the host time (a drafter's steps inside the engine's iteration: 0) sets all of it, except
     // under an eager decode loop, where every forward is a generate() step of its own (below)
     this.perSequence = hostS === undefined;

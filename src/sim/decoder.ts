@@ -46,7 +46,7 @@ import { decoderMemory } from './memory.js';
 import { decodeKvTokens } from './kv-read-blocks.js';
 import type { PassContext, PreparedPass } from './pass-memo.js';
 import { customAllreduceFloor, customAllreduceSeconds, customAllreduceServes } from '../runtime/collectives.js';
-import { decodePlanSyncSeconds, hostStepSeconds, schedulerSequences } from '../runtime/host.js';
+import { decodePlanSyncSeconds, hostStepSeconds, schedulerSequences, workerRpcWorkers } from '../runtime/host.js';
 import { asyncStepSeconds, collectiveLaunchS, decoderHostArch, eagerStepSeconds, hostRunsAhead, launchPhaseOf, type LaunchPhase } from '../runtime/launch.js';
 import { expertLoopHostS } from './moe-expert-loop.js';
 import { expectedMaxOccupancy, expectedMaxPoisson } from './busiest-rank.js';
@@ -790,7 +790,7 @@ function evaluate(m: DecoderModel, hw: NormalizedHardware, L: Layout, p: Precisi
   // tokens, allocates the cache at that length and attends over all of it, masked, from the first decode step on.
   const c0 = decodeKvTokens(hw, hw.runtime?.staticRequest ? Lin + O : Lin), c1 = decodeKvTokens(hw, Lin + O);
   // what every step's host work reads (addHost); workers: the devices one engine step drives (host.worker_rpc)
-  const host = { hw, m, L, workers: L.tp * pp };
+  const host = { hw, m, L, workers: workerRpcWorkers(hw.runtime, L.tp, pp) };
   // 1. cold prefill of the whole batch (ttft_cold_s, prefill_tok_s), all pp stages in turn. Under attention DP a prompt
   // runs on one rank: the busiest rank's prompts beyond the mean B / tp wait as in a step (a lone prompt: 1 - 1/tp of
   // its attention side, the other ranks idle; serve's per-rank chunks price the same, src/serve/step-cost.ts)

@@ -61,7 +61,9 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
   if (own.host?.worker_rpc !== undefined) {
     const roundTripS = await secs('host', 'worker_rpc', 'round_trip');
     const perWorkerS = await secs('host', 'worker_rpc', 'per_worker');
-    if (roundTripS !== undefined && perWorkerS !== undefined) out.workerRpc = { roundTripS, perWorkerS };
+    if (roundTripS !== undefined && perWorkerS !== undefined) {
+      out.workerRpc = own.host.worker_rpc.group === 'tp' ? { roundTripS, perWorkerS, group: 'tp' } : { roundTripS, perWorkerS };
+    }
   }
   const ds = own.host?.decode_step;
   const dsTimes = ds !== undefined ? await layerTimes('host', 'decode_step') : undefined;

@@ -570,7 +570,9 @@ const runtimeBlocks = {
         type: 'object',
         additionalProperties: false,
         required: ['round_trip', 'per_worker'],
-        properties: { round_trip: OVERHEAD, per_worker: OVERHEAD },
+        // which workers a step calls: every device's (tp x pp, the default: vLLM 0.2's Ray actors) or the tensor-parallel
+        // group's (tp: V0's input broadcast runs on the TP group, so a step at tp 1 pays none whatever its pp)
+        properties: { round_trip: OVERHEAD, per_worker: OVERHEAD, group: { enum: ['devices', 'tp'] } },
       },
       decode_step: {
         type: 'object',

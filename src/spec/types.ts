@@ -447,8 +447,9 @@ export interface RuntimeSettings {
   hostRunsAhead?: boolean;
   // a step's remote calls to its workers when the engine drives every device's worker over RPC (vLLM 0.2 at tp > 1:
   // one Ray actor call per worker, then a wait for all): roundTripS for the first call's round trip + perWorkerS for
-  // each further worker's submission, on every iteration with more than one worker (src/runtime/host.ts)
-  workerRpc?: { roundTripS: number; perWorkerS: number };
+  // each further worker's submission, on every iteration with more than one worker (src/runtime/host.ts); group 'tp':
+  // the workers are the tensor-parallel group's (V0's per-step input broadcast), absent: every device's (tp x pp)
+  workerRpc?: { roundTripS: number; perWorkerS: number; group?: 'tp' };
   // host time of one forward of an eager decode loop (a Python generate() loop over nn.Module layers, no graphs):
   // perLayerS per decoder layer (module calls, dispatch of the layer's kernels) + perStepS for the loop's own work and
   // the model's top; sync: the loop reads a device value every step ('step': the per-step part is exposed, the layers'

@@ -14,6 +14,8 @@ const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({
   sync: d.sync,
   by_layer: d.byLayer ? Object.fromEntries(Object.entries(d.byLayer).map(([k, v]) => [k, { per_layer_s: v.perLayerS, per_step_s: v.perStepS }])) : null,
 });
+// group: 'tp' where the calls go to the tensor-parallel group only, else 'devices' (every device's worker)
+const workerRpcJson = (w: NonNullable<RuntimeSettings['workerRpc']>) => ({ round_trip_s: w.roundTripS, per_worker_s: w.perWorkerS, group: w.group ?? 'devices' });
 const encoderForwardJson = (e: NonNullable<RuntimeSettings['encoderForward']>) => ({ per_layer_s: e.perLayerS, per_forward_s: e.perForwardS });
 // one fraction, or the table by the step's tokens as the runtime file writes it
 const attentionTablesJson = (t: RuntimeSettings['kernels']['prefillAttention']) =>
@@ -53,7 +55,7 @@ function settingsJson(s: RuntimeSettings) {
     host_decode_plan_sync_s: s.hostDecodePlanSyncS ?? 0,
     host_overlap: s.hostOverlap ?? false,
     host_runs_ahead: s.hostRunsAhead ?? false,
-    host_worker_rpc: s.workerRpc ? { round_trip_s: s.workerRpc.roundTripS, per_worker_s: s.workerRpc.perWorkerS } : null,
+    host_worker_rpc: s.workerRpc ? workerRpcJson(s.workerRpc) : null,
     host_decode_step: s.decodeStep ? decodeStepJson(s.decodeStep) : null,
     host_encoder_forward: s.encoderForward ? encoderForwardJson(s.encoderForward) : null,
     host_timestamps_per_sequence_s: s.hostTimestampsPerSequenceS ?? 0,
@@ -265,7 +267,7 @@ function overrideJson(o: Partial<RuntimeOverride>): Record<string, unknown> {
   if (o.hostDecodePlanSyncS !== undefined) out.host_decode_plan_sync_s = o.hostDecodePlanSyncS;
   if (o.hostOverlap !== undefined) out.host_overlap = o.hostOverlap;
   if (o.hostRunsAhead !== undefined) out.host_runs_ahead = o.hostRunsAhead;
-  if (o.workerRpc !== undefined) out.host_worker_rpc = { round_trip_s: o.workerRpc.roundTripS, per_worker_s: o.workerRpc.perWorkerS };
+  if (o.workerRpc !== undefined) out.host_worker_rpc = workerRpcJson(o.workerRpc);
   if (o.decodeStep !== undefined) {
     const { by_layer, ...rest } = decodeStepJson(o.decodeStep);
     out.host_decode_step = by_layer ? { ...rest, by_layer } : rest;
@@ -327,7 +329,7 @@ function tiledGemmJson(t: TiledGemm) {
 /** the host-time row of the text view: the engine iteration's, then an eager loop's decode step, encoder forward and
  *  timestamp rules where the runtime states them */
 function hostText(s: RuntimeSettings): string {
-  const parts = [`${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostSamplingPerVocabS ? ` + ${fmtSeconds(s.hostSamplingPerVocabS)} per vocabulary entry per sequence (sampler)` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}${s.hostRunsAhead ? ' (runs ahead: only what outlasts the device step is exposed)' : ''}${s.hostDecodePlanSyncS ? `; a decode step of a model without MLA idles the device ${fmtSeconds(s.hostDecodePlanSyncS)} (attention plan's blocking copy to the host)` : ''}${s.workerRpc ? `; above one worker, ${fmtSeconds(s.workerRpc.roundTripS)} + ${fmtSeconds(s.workerRpc.perWorkerS)} per further worker of remote calls` : ''}`];
+  const parts = [`${fmtSeconds(s.stepOverheadS)}${s.hostPerSequenceS ? ` + ${fmtSeconds(s.hostPerSequenceS)} per sequence` : ''}${s.hostSamplingPerVocabS ? ` + ${fmtSeconds(s.hostSamplingPerVocabS)} per vocabulary entry per sequence (sampler)` : ''}${s.hostOverlap ? ' (per-sequence part behind the device)' : ''}${s.hostRunsAhead ? ' (runs ahead: only what outlasts the device step is exposed)' : ''}${s.hostDecodePlanSyncS ? `; a decode step of a model without MLA idles the device ${fmtSeconds(s.hostDecodePlanSyncS)} (attention plan's blocking copy to the host)` : ''}${s.workerRpc ? `; above one ${s.workerRpc.group === 'tp' ? 'tensor-parallel ' : ''}worker, ${fmtSeconds(s.workerRpc.roundTripS)} + ${fmtSeconds(s.workerRpc.perWorkerS)} per further worker of remote calls` : ''}`];
   const d = s.decodeStep, e = s.encoderForward;
   if (d) {
     const byLayer = Object.entries(d.byLayer ?? {}).map(([k, v]) => `${k} layers ${fmtSeconds(v.perLayerS)} per layer + ${fmtSeconds(v.perStepS)} per step`);
