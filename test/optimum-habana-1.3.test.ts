@@ -27,7 +27,9 @@ describe('optimum-habana-1.3: Stable Diffusion attention written out', () => {
     // classifier-free guidance doubles the batch of 8; 50 steps
     const scores = 8 * (5 * 4096 * 4096 + 5 * 1024 * 1024) * 16 * 50;
     expect(unet(old).bytes - unet(now).bytes).toBeGreaterThanOrEqual(scores * 8 * 0.99);
-    expect(old.latency_s!).toBeGreaterThan(1.2 * now.latency_s!);
+    // slower, though not by much: the fused kernel's own QKᵀ over the 40-wide heads runs at 40/256 of the MME rate on a
+    // Gaudi 2 (hardware compute.matrix_min_k, src/sim/matrix-depth.ts), which the written-out path pays too
+    expect(old.latency_s!).toBeGreaterThan(now.latency_s!);
     expect(Number.isFinite(old.latency_s!)).toBe(true);
   });
 });

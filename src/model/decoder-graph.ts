@@ -24,7 +24,8 @@ export interface GraphOp extends Op {
   // so a runtime whose kernel computes other pairs can reprice it, the local window (src/sim/ggml-kernels.ts), and the
   // query heads on the device (a runtime that multiplies head by head pays per head: src/sim/ggml-kernels.ts)
   // width: the score and value widths of a head (dqk + dv), so a runtime that writes the scores out can count them
-  prefill?: { len: number; pairs: number; window?: number; heads?: number; width?: number };
+  // qkWidth: dqk alone, the length a score's dot product reduces over (a matrix unit's depth floor: src/sim/matrix-depth.ts)
+  prefill?: { len: number; pairs: number; window?: number; heads?: number; width?: number; qkWidth?: number };
   // prefill attention of a model with attention sinks (gpt-oss): a runtime may run it on another kernel
   // (kernels.sink_attention_rate, src/sim/roofline.ts)
   sinks?: boolean;
@@ -236,7 +237,7 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
       const perSeq = prefillPairs(k.w, Lp);
       const pairs = pSeqs * perSeq;
       const a = op(`attention_prefill${suffix(k.kind)}`, 'attention', (2 * pairs * hq * (dqk + dv)) / share, bytes / share, 0, attentionDtype(p), k.n * share); // [b, hq, L, L]
-      a.prefill = k.w ? { len: Lp, pairs: perSeq, window: k.w.size, heads: hq, width: dqk + dv } : { len: Lp, pairs: perSeq, heads: hq, width: dqk + dv };
+      a.prefill = k.w ? { len: Lp, pairs: perSeq, window: k.w.size, heads: hq, width: dqk + dv, qkWidth: dqk } : { len: Lp, pairs: perSeq, heads: hq, width: dqk + dv, qkWidth: dqk };
       if (m.attention?.sinks) a.sinks = true;
       if (!mla && hkv > 0) a.queriesPerKv = hq / hkv;
       ops.push(a);

@@ -11,6 +11,7 @@ import { dequantPass, ggufDequantized, int8WeightDequant } from './dequant-pass.
 import { w4a16BelowSwitch, w4a16Pass, w4a16SplitKRowsS, w4a16SplitKS, w4a16Stream } from './w4a16-gemm.js';
 import { blockFp8PairS, decodesInPhase, graphGapS, launchFloorForOpS, type LaunchPhase } from '../runtime/launch.js';
 import { attentionTileShare, kernelPhysics, paddedGroupRowsFor, runsMarlinMoe, tiledStreamS, weightOnlyFallback } from './kernel-physics.js';
+import { matrixDepthShare } from './matrix-depth.js';
 import { l2ResidentSeconds } from './l2-resident.js';
 import { accumulatePeak, gemmEfficiency, gemvRate, opPeak, sustainedMatrix, vectorPeak } from './peaks.js';
 import { runtimeGemmCap } from './kernel-caps.js';
@@ -175,6 +176,10 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     eff = runtimeGemmCap(op, hw, dtype, peak.flopPerS, eff);
     // a fused attention kernel computes whole tiles (decode-sized query counts run split-KV / GEMV-like kernels instead)
     if (op.attn && op.attn.q > kernelPhysics(hw).gemvMaxRows) eff *= attentionTileShare(op.attn.q, op.attn.kv, op.attn.headDim);
+    // a matrix unit with a floor on the reduction steps per output tile (Gaudi's MME roll-up) loses rate where K is
+    // shorter: attention's QKᵀ over the head width above all (src/sim/matrix-depth.ts); a runtime's measured prompt
+    // attention kernel already holds it
+    if (prefillEff === undefined) eff *= matrixDepthShare(op, hw);
     eff *= pad;
     computeS = op.flops / (peak.flopPerS * eff * (prefillEff !== undefined ? 1 : sustainedMatrix(hw, op.kind === 'attention' ? undefined : dtype)));
     // the prompt attention of a model with attention sinks, under a runtime that runs such models on a slower kernel than

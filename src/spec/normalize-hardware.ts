@@ -216,6 +216,7 @@ export async function normalizeHardware(raw: Raw, ctx: SpecContext): Promise<Nor
     vectorFlopPerS: vector,
     units: raw.compute?.units,
     clockHz: clock,
+    ...(raw.compute?.matrix_min_k === undefined ? {} : { matrixMinK: raw.compute.matrix_min_k }),
     memory: {
       technology,
       capacityBytes: capacity,

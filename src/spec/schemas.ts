@@ -143,7 +143,7 @@ export const hardwareSchema = {
     compute: {
       type: 'object',
       additionalProperties: false,
-      properties: { matrix: dtypeMap, vector: dtypeMap, fp16_accumulate: PEAK, units: { type: 'integer', minimum: 1, maximum: 1e7 }, clock: HZ, npu: { type: 'string' } },
+      properties: { matrix: dtypeMap, vector: dtypeMap, fp16_accumulate: PEAK, units: { type: 'integer', minimum: 1, maximum: 1e7 }, clock: HZ, npu: { type: 'string' }, matrix_min_k: { type: 'integer', minimum: 1, maximum: 65536 } },
     },
     memory: {
       type: 'object',

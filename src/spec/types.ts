@@ -51,6 +51,9 @@ export interface NormalizedHardware {
   vectorFlopPerS: Partial<Record<Dtype, number>>;
   units?: number;
   clockHz?: number;
+  // the fewest reduction steps (K elements) the matrix unit spends on one output tile: a GEMM with a shorter K runs at
+  // K / matrixMinK of its rate (Gaudi's MME roll-up, src/sim/matrix-depth.ts); absent: no such floor
+  matrixMinK?: number;
   memory: {
     technology: string;
     capacityBytes: number;
