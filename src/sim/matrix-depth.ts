@@ -9,6 +9,8 @@
 // product over the keys (long); a GEMM or convolution reduces over its k (a convolution: kernel taps × input channels).
 // A fused attention kernel's own efficiency (hardware efficiency.attention) multiplies this share: ASSUMPTION, that
 // efficiency standing for the work off the matrix unit (softmax, rescaling), this share for the matrix unit's own loss.
+// On the Gaudi parts that efficiency is the library's class default 0.6, itself derived from FlashAttention-3 on an
+// H100 (src/hardware/efficiency.ts), not a Gaudi timing: the roll-up is stacked on an H100-derived value.
 // A training step's attention backward is priced as its forward times a factor, so it takes the forward's share here
 // (of its five products two reduce over the head width, dP = dO·Vᵀ and the recomputed QKᵀ: 2/5, the forward's 1/2).
 import type { Op } from '../model/op.js';
