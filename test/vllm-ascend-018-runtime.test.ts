@@ -27,6 +27,10 @@ describe('vllm-ascend-0.18', () => {
     expect(launchFloorForOpS(v018, 'decode', 'attention', 1)).toBeCloseTo(832e-6, 9);
     expect(launchFloorForOpS(v018, 'decode', 'gemm', 1)).toBe(0);
   });
+  it('schedules asynchronously (vLLM\'s default from v0.14, kept by the plugin at v0.18.0); v0.9.1 did not', () => {
+    expect(v018.runtime!.scheduler.overlapSchedule).toBe(true);
+    expect(v091.runtime!.scheduler.overlapSchedule ?? false).toBe(false);
+  });
   it('holds vLLM V1 request and token caps on a 64 GB part (256 / 2048)', () => {
     expect(v018.runtime!.scheduler.maxNumSeqs).toBe(256);
     expect(v018.runtime!.scheduler.maxNumBatchedTokens).toBe(2048);
