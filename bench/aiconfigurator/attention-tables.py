@@ -74,12 +74,14 @@ VLLM_VERSIONS = {
     "h100-sxm": ("h100_sxm", "0.14.0", 1979, 989, 3.35),
     "h200-sxm": ("h200_sxm", "0.14.0", 1979, 989, 4.8),
     "b200": ("b200_sxm", "0.19.0", 4500, 2250, 8.0),
+    "l40s": ("l40s", "0.14.0", 733, 362.05, 0.864),
 }
 SGLANG_VERSIONS = {
     "a100-sxm4-80gb": ("a100_sxm", "0.5.9", None, 312, 2.039),
     "h100-sxm": ("h100_sxm", "0.5.9", 1979, 989, 3.35),
     "h200-sxm": ("h200_sxm", "0.5.9", 1979, 989, 4.8),
     "b200": ("b200_sxm", "0.5.9", 4500, 2250, 8.0),
+    "l40s": ("l40s", "0.5.9", 733, 362.05, 0.864),
 }
 PREFILL_GROUPS = {(64, 8), (32, 8), (32, 4)}
 DECODE_GROUPS = {(32, 8), (64, 8), (32, 4), (40, 8), (16, 2), (8, 1)}
@@ -158,8 +160,11 @@ def fmt_fraction(f):
 
 
 def main_vllm(data, parts, framework="vllm", versions=VLLM_VERSIONS):
+    global MIN_DECODE_KV_BYTES
+    default_floor = MIN_DECODE_KV_BYTES
     for part in parts or list(versions):
         system, version, fp8, bf16, hbm = versions[part]
+        MIN_DECODE_KV_BYTES = PART_MIN_DECODE_KV_BYTES.get(part, default_floor)
         context = rows(data, system, "context_attention_perf", framework, version)
         generation = rows(data, system, "generation_attention_perf", framework, version)
         print(f"  {part}:  # {system} attention/{framework}/{version}")
