@@ -36,10 +36,32 @@ describe('SGLang 0.5.x expert GEMMs on MI300X run AITER fused MoE', () => {
     expect(tiledStreamS(scoutUp, old)! / tiledStreamS(scoutUp, now)!).toBeGreaterThan(3);
   });
 
-  it('block-FP8 linear layers leave the strip model under AITER (CK blockscale GEMM) and keep it on sglang-0.4', () => {
+  it("block-FP8 linear layers on gfx942 run AITER's Triton gemm_a8w8_blockscale on its default config (one 128-wide strip per workgroup, no split-K); CDNA 4 keeps the CK price", () => {
     const q = decodeOps('deepseek-v3', 8, 1, 'fp8').find((o) => o.name === 'q_a_proj')!;
     expect(q.fp8Block).toBe(true);
-    expect(tiledStreamS(q, bound('mi300x', 'sglang'))).toBeUndefined();
+    const mi300x = bound('mi300x', 'sglang');
+    expect(tiledStreamS(q, mi300x)).toBeCloseTo((7168 * 128) / 7.7e9, 12);
+    expect(tiledStreamS(q, bound('mi325x', 'sglang'))).toBeCloseTo((7168 * 128) / 7.7e9, 12);
+    expect(tiledStreamS(q, bound('mi355x', 'sglang'))).toBeUndefined();
     expect(tiledStreamS(q, bound('mi300x', 'sglang-0.4'))).toBeGreaterThan(0);
+    // the experts keep AITER's fused MoE (12.4 GB/s per CU), not the linear layers' Triton strip
+    const dsUp = decodeOps('deepseek-v3', 8, 1, 'fp8').find((o) => o.name === 'experts_up')!;
+    expect(tiledStreamS(dsUp, mi300x)).toBeCloseTo((7168 * 128) / 12.4e9, 12);
+    // ROCm/aiter PR #1930's check, not an input: DeepSeek's fused q_a + kv_a projection (N 2112, K 7168) at decode
+    // sizes, 17 strips of 917 KB: ~119 us, where a tuned gfx942 config cut median TPOT by ~110 us per layer
+    const fused = { ...q, n: 2112, weightBytes: 2112 * 7168 };
+    for (const T of [1, 4, 16]) {
+      const s = opCost({ ...fused, m: T }, mi300x, 'decode').seconds;
+      expect(s, `T = ${T}`).toBeGreaterThan(115e-6);
+      expect(s, `T = ${T}`).toBeLessThan(140e-6);
+    }
+  });
+
+  it("MLA's kv_b_proj in a decode pass (the absorbed BMMs) takes no strip floor; its prompt pass does", () => {
+    const hw = bound('mi300x', 'sglang');
+    const kvb = decodeOps('deepseek-v3', 8, 16, 'fp8').find((o) => o.name === 'kv_b_proj')!;
+    const strip = (512 * 128) / 7.7e9;
+    expect(opCost(kvb, hw, 'decode').memoryS).toBeLessThan(strip);
+    expect(opCost(kvb, hw, 'prefill').memoryS).toBeGreaterThanOrEqual(strip);
   });
 });

@@ -346,7 +346,10 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     : Math.max(gap, fixed, mlaFixed, w4?.fixedS ?? 0) * kernels + moeFixed;
   // a small-M tiled GEMM without split-K (fused MoE experts, block-FP8 linear under vLLM/SGLang) streams its weights no
   // faster than its CTAs can each pull one strip (src/sim/kernel-physics.ts tiledStreamS): a floor on the memory side
-  const tiled = op.kind === 'gemm' ? tiledStreamS(op, hw) : undefined;
+  // (not MLA's kv_b_proj in a decode pass: there it stands for the absorbed attention's two BMMs over weights SGLang and
+  // vLLM keep in bf16 or per-tensor FP8 (post_load_weights), torch.bmm, not the block-FP8 strip kernel)
+  const absorbedKvB = op.name === 'kv_b_proj' && (phase === 'decode' || phase === 'decode_eager');
+  const tiled = op.kind === 'gemm' && !absorbedKvB ? tiledStreamS(op, hw) : undefined;
   if (tiled !== undefined && tiled > body) {
     body = tiled;
     memoryS = tiled;
