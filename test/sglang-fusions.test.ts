@@ -1,5 +1,5 @@
 // SGLang's DeepSeek model code runs q_a_proj + kv_a_proj_with_mqa as one GEMM (fused_qkv_a_proj_with_mqa) and, on
-// NVIDIA without expert parallelism, the shared expert as expert 256 of the routed MoE kernel (runtimes/sglang.yaml,
+// NVIDIA (and gfx942 / gfx950) without expert parallelism, the shared expert as expert 256 of the routed MoE kernel (runtimes/sglang.yaml,
 // src/sim/runtime-fusions.ts); the early-2025 releases (sglang-0.4) ran both apart.
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
@@ -64,13 +64,23 @@ describe('SGLang fuses the MLA A-projections and the shared expert of DeepSeek-V
     expect(after).toBeGreaterThanOrEqual(cost(graph, ['experts_up', 'experts_down']) - 1e-12);
   });
 
-  it('no shared-expert fusion under expert parallelism, on AMD, for 384 routed experts (Kimi K2), or on sglang-0.4', () => {
+  it('no shared-expert fusion under expert parallelism, on CDNA 2, for 384 routed experts (Kimi K2), or on sglang-0.4', () => {
     expect(find(ops('deepseek-v3', 'b200', 'sglang', 8, { ep: 8, attentionDp: true }).fused, 'shared_up')).toBeDefined();
-    expect(find(ops('deepseek-v3', 'mi300x', 'sglang', 8).fused, 'shared_up')).toBeDefined();
+    expect(find(ops('deepseek-v3', 'mi250x', 'sglang', 8).fused, 'shared_up')).toBeDefined();
     expect(find(ops('kimi-k2', 'b200', 'sglang', 8).fused, 'shared_up')).toBeDefined();
     const old = ops('deepseek-v3', 'b200', 'sglang-0.4', 8).fused;
     expect(find(old, 'shared_up')).toBeDefined();
     expect(find(old, 'kv_a_proj')).toBeDefined();
+  });
+
+  it('gfx942 / gfx950 fuse it too (sglang PR #12201: HIP capability >= (9, 4)); the 0.4 releases did not', () => {
+    for (const hw of ['mi300x', 'mi325x', 'mi355x']) {
+      const { fused, graph } = ops('deepseek-v3', hw, 'sglang', 8);
+      expect(find(fused, 'shared_up'), hw).toBeUndefined();
+      expect(find(fused, 'experts_up')!.groups, hw).toBe(find(graph, 'experts_up')!.groups! + 1);
+      expect(find(ops('deepseek-v3', hw, 'sglang-0.4', 8).fused, 'shared_up'), hw).toBeDefined();
+      expect(find(ops('deepseek-v3', hw, 'sglang-0.4.5', 8).fused, 'shared_up'), hw).toBeDefined();
+    }
   });
 
   it('other runtimes keep the graph as built', () => {
