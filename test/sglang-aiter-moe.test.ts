@@ -57,6 +57,19 @@ describe('SGLang 0.5.x expert GEMMs on MI300X run AITER fused MoE', () => {
     }
   });
 
+  it('the untuned Triton linear at prompt sizes reaches at most 0.18 of the fp8 peak on gfx942 (GEAK: 2.60 ms at M 13645, N 5120, K 8704); sglang-0.4 keeps 0.24, CDNA 4 no cap', () => {
+    const o = decodeOps('deepseek-v3', 8, 1, 'fp8').find((x) => x.name === 'o_proj')!;
+    const M = 8192;
+    const big = { ...o, m: M, flops: 2 * M * o.n! * o.k!, bytes: o.weightBytes + M * (o.n! + o.k!) * 2 };
+    const mi300x = bound('mi300x', 'sglang');
+    const s = opCost(big, mi300x, 'prefill').computeS;
+    expect(big.flops / s / 2614.9e12).toBeLessThanOrEqual(0.18 + 1e-9);
+    expect(big.flops / s / 2614.9e12).toBeGreaterThan(0.15);
+    expect(mi300x.runtime!.kernels!.fp8BlockEfficiency).toBe(0.18);
+    expect(bound('mi300x', 'sglang-0.4').runtime!.kernels!.fp8BlockEfficiency).toBe(0.24);
+    expect(bound('mi355x', 'sglang').runtime!.kernels!.fp8BlockEfficiency).toBeUndefined();
+  });
+
   it("MLA's kv_b_proj in a decode pass (the absorbed BMMs) takes no strip floor; its prompt pass does", () => {
     const hw = bound('mi300x', 'sglang');
     const kvb = decodeOps('deepseek-v3', 8, 16, 'fp8').find((o) => o.name === 'kv_b_proj')!;
