@@ -44,6 +44,10 @@ describe('SGLang 0.5.x expert GEMMs on MI300X run AITER fused MoE', () => {
     expect(tiledStreamS(q, bound('mi325x', 'sglang'))).toBeCloseTo((7168 * 128) / 7.7e9, 12);
     expect(tiledStreamS(q, bound('mi355x', 'sglang'))).toBeUndefined();
     expect(tiledStreamS(q, bound('mi300x', 'sglang-0.4'))).toBeGreaterThan(0);
+    // builds before sglang PR #13617 (sglang-0.4.10, Aug 2025) called AITER's CK blockscale GEMM: no strip, no prompt cap
+    const ck = bound('mi300x', 'sglang-0.4.10');
+    expect(tiledStreamS(q, ck)).toBeUndefined();
+    expect(ck.runtime!.kernels!.fp8BlockEfficiency).toBe(1);
     // the experts keep AITER's fused MoE (12.4 GB/s per CU), not the linear layers' Triton strip
     const dsUp = decodeOps('deepseek-v3', 8, 1, 'fp8').find((o) => o.name === 'experts_up')!;
     expect(tiledStreamS(dsUp, mi300x)).toBeCloseTo((7168 * 128) / 12.4e9, 12);

@@ -80,6 +80,7 @@ describe('SGLang fuses the MLA A-projections and the shared expert of DeepSeek-V
       expect(find(fused, 'experts_up')!.groups, hw).toBe(find(graph, 'experts_up')!.groups! + 1);
       expect(find(ops('deepseek-v3', hw, 'sglang-0.4', 8).fused, 'shared_up'), hw).toBeDefined();
       expect(find(ops('deepseek-v3', hw, 'sglang-0.4.5', 8).fused, 'shared_up'), hw).toBeDefined();
+      expect(find(ops('deepseek-v3', hw, 'sglang-0.4.10', 8).fused, 'shared_up'), hw).toBeDefined();
     }
   });
 
