@@ -35,6 +35,10 @@ describe('block-FP8 GEMMs on CDNA 3 run Triton (0.24 of the fp8 peak)', () => {
   });
   it('CDNA 4 and today\'s SGLang (AITER on in its ROCm images) are not capped by the MI300X measurement', () => {
     expect(bound('mi355x', 'vllm').runtime!.kernels.fp8BlockEfficiency).toBeUndefined();
-    expect(bound('mi300x', 'sglang').runtime!.kernels.fp8BlockEfficiency).toBeUndefined();
+    expect(bound('mi355x', 'sglang').runtime!.kernels.fp8BlockEfficiency).toBeUndefined();
+    // today's SGLang on gfx942 runs AITER's untuned Triton blockscale GEMM for the linears (sglang PR #13617): its own
+    // measured 0.18 (runtimes/sglang.yaml by_architecture cdna3), not this 0.24; the CK builds before it no cap
+    expect(bound('mi300x', 'sglang').runtime!.kernels.fp8BlockEfficiency).toBe(0.18);
+    expect(bound('mi300x', 'sglang-0.4.10').runtime!.kernels.fp8BlockEfficiency).toBe(1);
   });
 });

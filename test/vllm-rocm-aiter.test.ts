@@ -18,12 +18,17 @@ const expertsS = (hwId: string, rt: string, T: number) => {
 describe('vLLM on ROCm with AITER on', () => {
   it("prices AITER's kernels with SGLang's figures, one set of numbers for both runtimes", () => {
     for (const hw of ['mi300x', 'mi325x', 'mi355x']) {
-      const sg = bound(hw, 'sglang').runtime!.kernels!.tiledGemm;
-      expect(sg?.rateBytePerS).toBeCloseTo(23e9, -6);
+      const sg = bound(hw, 'sglang').runtime!.kernels!.tiledGemm!;
+      expect(sg.rateBytePerS).toBeCloseTo(23e9, -6);
+      // SGLang's block-FP8 linears on gfx942 run AITER's Triton blockscale GEMM (sglang PR #13617, by_architecture cdna3);
+      // vLLM's AITER path keeps the CK blockscale GEMM (fp8_block false): the experts' numbers are the ones shared
+      const { fp8Block: sgLinear, blockFp8Linear: _l, ...sgExperts } = sg;
+      expect(sgLinear, hw).toBe(hw !== 'mi355x');
       // vLLM's own MXFP4 expert kernel aside (matmul_ogs, tiled_gemm.weight_only_moe of vllm's by_architecture cdna3)
       for (const rt of ['vllm-rocm-aiter', 'vllm-0.8-rocm-aiter']) {
-        const { weightOnlyMoe: _, ...aiter } = bound(hw, rt).runtime!.kernels!.tiledGemm!;
-        expect(aiter, `${rt} on ${hw}`).toEqual(sg);
+        const { weightOnlyMoe: _, fp8Block, blockFp8Linear: _b, ...aiter } = bound(hw, rt).runtime!.kernels!.tiledGemm!;
+        expect(aiter, `${rt} on ${hw}`).toEqual(sgExperts);
+        expect(fp8Block, `${rt} on ${hw}`).toBe(false);
       }
       // AITER off: the Triton strip, 7.7 GB/s per CU at 128 wide
       expect(bound(hw, 'vllm').runtime!.kernels!.tiledGemm?.rateBytePerS).toBeCloseTo(7.7e9, -6);
