@@ -13,7 +13,10 @@
 // hwperf prices each call within the bounds the tests assert (L40S 0.86-1.25x from 4 tokens: 1.08-1.20x since the L40S
 // took its own GEMM tables from aiconfigurator's Linear-layer medians, hardware/nvidia/l40s.yaml, where this Triton call at
 // Qwen3's expert shape runs ~10-20% above the fp8 Linear grid's median rate and streams its experts at ~0.8 of 864 GB/s
-// rather than the fp8 Linears' 0.72 with their quantize inside; A100 0.72-1.08x with 0.75
+// rather than the fp8 Linears' 0.72 with their quantize inside. KNOWN GAP: the bound was 1.05 before the L40S took those
+// tables; hwperf now prices this call 8-20% slow there (4 tokens: part of the experts stays in the 96 MB L2 between
+// calls; 1024-8192: the Triton kernel runs above the fp8 Linear median). A Triton fused-MoE rate of its own on Ada, from
+// PR #53710's table, would settle it and bring the bound back; A100 0.72-1.08x with 0.75
 // at one token, H100 0.92-1.15x with 1.12 at one): the expert weights streamed at the part's memory rate over the experts the tokens touch, tiles padded by paddedGroupRows, a gap per kernel. So the Triton kernel
 // and its tile padding at small tokens per expert are not what leaves the MoE rows fast (validation/README.md, moeserve),
 // and a missing tuned config costs 3-8% of the call on the L40S (PR #53710's two columns), not a multiple.
