@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HARDWARE_IDS, MEMORY_IDS, MODEL_IDS } from './helpers/ids.js';
+import { fmtNumber, fmtPercent } from '../src/report/format.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const run = (args: string[]) => runCommand(args, { root });
@@ -61,12 +62,11 @@ describe('show human output', () => {
     const { stdout } = await run(['show', 'hardware', 'h20']);
     const { result } = await run(['show', 'hardware', 'h20', '--json']); // one at a time: runCommand captures the process's stdout
     const e = (result as any).efficiency;
-    const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`;
-    const last = (t: { values: number[] }) => pct(t.values[t.values.length - 1]!);
+    const last = (t: { values: number[] }) => `${fmtNumber(t.values[t.values.length - 1]! * 100)}%`;
     const line = (field: string) => stdout.split('\n').find((l) => l.startsWith(`${field} `)) ?? '';
     expect(line('GEMM efficiency')).toContain(`… ${last(e.gemm)} at `);
     expect(line('GEMM efficiency fp8')).toContain(`… ${last(e.gemm_by_dtype.fp8)} at `);
-    expect(line('attention')).toContain(`${pct(e.attention)} of matrix peak`);
+    expect(line('attention')).toContain(`${fmtPercent(e.attention, 0)} of matrix peak`);
     expect(line('collectives')).toContain(`(${e.collective_algorithm})`);
     expect(stdout).toContain(`efficiency: ${e.source}`);
   });

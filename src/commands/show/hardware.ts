@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { resolveHardware } from '../../spec/library.js';
 import { withDefaultRuntime } from '../../runtime/resolve.js';
-import { fmtBandwidth, fmtFlopRate, fmtFlops, fmtGB, fmtPercent, fmtSeconds, fmtWatts, grouped, renderTable } from '../../report/format.js';
+import { fmtBandwidth, fmtFlopRate, fmtFlops, fmtNumber, fmtGB, fmtPercent, fmtSeconds, fmtWatts, grouped, renderTable } from '../../report/format.js';
 import type { EfficiencyTable, NormalizedHardware } from '../../spec/types.js';
 
 export function hardwareJson(h: NormalizedHardware) {
@@ -62,14 +62,11 @@ export function hardwareJson(h: NormalizedHardware) {
   };
 }
 
-// a fraction as a percentage to three significant digits (a collective at 1 kB runs at 0.00889%)
-const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`;
-
 // A size table as three points (its ends and its middle), e.g. "5.5% at 1 MFLOP … 70.5% at 2.15 GFLOP … 96.1% at 2.15 TFLOP"
 function tableText(t: EfficiencyTable, unit: (x: number) => string): string {
   const n = t.sizes.length;
   const at = [...new Set([0, Math.floor((n - 1) / 2), n - 1])];
-  return at.map((i) => `${pct(t.values[i]!)} at ${unit(t.sizes[i]!)}`).join(' … ');
+  return at.map((i) => `${fmtNumber(t.values[i]! * 100)}% at ${unit(t.sizes[i]!)}`).join(' … ');
 }
 
 /** the efficiencies the roofline prices this part's kernels at (the --json "efficiency" object), as table rows */
