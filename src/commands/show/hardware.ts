@@ -14,6 +14,7 @@ export function hardwareJson(h: NormalizedHardware) {
     class: h.class,
     year: h.year ?? null,
     matrix_flops_per_s: h.matrixFlopPerS,
+    matrix_min_k: h.matrixMinK ?? null,
     vector_flops_per_s: h.vectorFlopPerS,
     memory: {
       technology: h.memory.technology,
@@ -99,6 +100,7 @@ export default class ShowHardware extends BaseCommand {
       const rows: [string, string][] = [];
       for (const [d, v] of Object.entries(h.matrixFlopPerS)) rows.push([`matrix ${d}`, fmtFlopRate(v)]);
       for (const [d, v] of Object.entries(h.vectorFlopPerS)) rows.push([`vector ${d}`, fmtFlopRate(v)]);
+      if (h.matrixMinK) rows.push(['matrix reduction floor', `a product over K < ${h.matrixMinK} runs at K / ${h.matrixMinK} of the matrix rate`]);
       rows.push(['memory', `${fmtGB(h.memory.capacityBytes)} ${h.memory.technology}${h.memory.stacks ? ` (${h.memory.stacks} stacks)` : ''}${h.memory.busWidthBits ? ` (${h.memory.busWidthBits}-bit bus)` : ''}`]);
       rows.push(['memory bandwidth', `${fmtBandwidth(h.memory.bandwidthBytePerS)} (achievable ${fmtPercent(h.efficiency.memory, 0)})`]);
       if (h.onChip.l2Bytes) rows.push(['L2', `${fmtGB(h.onChip.l2Bytes)}${h.onChip.l2BandwidthBytePerS ? ` (${fmtBandwidth(h.onChip.l2BandwidthBytePerS)}: activations that fit are read there)` : ''}`]);
