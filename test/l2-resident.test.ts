@@ -62,6 +62,26 @@ describe('L2-resident activations', () => {
     expect(appendPerSeq(a, 66)).toBeGreaterThan(0);
     expect(appendPerSeq(b, 444)).toBeLessThanOrEqual(appendPerSeq(a, 66) * 1.05);
   });
+  it('moves the stored-parameter reads of a cast (Op.storedBytes) at the DRAM rate, the rest of the op as before', () => {
+    const hw = toy(24 * MB, 400e9);
+    // a cast kernel: 8 MB of fp32 parameters read, 4 MB of fp16 copy written; without storedBytes all 12 MB fit in L2
+    expect(opCost(add(12 * MB), hw).memoryS).toBeCloseTo((12 * MB) / 400e9, 15);
+    expect(opCost({ ...add(12 * MB), storedBytes: 8 * MB }, hw).memoryS).toBeCloseTo(dram(8 * MB) + (4 * MB) / 400e9, 15);
+    // never more than the op's bytes; a part without an L2 rate prices all of it at DRAM either way
+    expect(opCost({ ...add(12 * MB), storedBytes: 50 * MB }, hw).memoryS).toBeCloseTo(dram(12 * MB), 15);
+    expect(opCost({ ...add(12 * MB), storedBytes: 8 * MB }, toy()).memoryS).toBeCloseTo(dram(12 * MB), 15);
+  });
+  it("openai-whisper's weight casts on a DGX Spark read their fp32 parameters at the DRAM rate (4 of every 6 bytes)", async () => {
+    const hw = bindRuntime(await loadHardware('dgx-spark'), libraryRuntime('openai-whisper'));
+    const r = simulate({ ...request('whisper-large-v3', hw, { audioSeconds: 11, batch: 1, outputTokens: 27, dtype: 'fp16' }), verbose: true });
+    const glue = r.ops!.filter((o) => o.phase === 'decode' && o.name === 'dec.up.glue');
+    expect(glue).toHaveLength(1);
+    // fc1 of large-v3: 5120 x 1280 parameters, read at 4 bytes and written at 2 (the bias's cast is a few kB more)
+    const params = 5120 * 1280;
+    expect(glue[0]!.bytes).toBeGreaterThanOrEqual(params * 6);
+    const dramBw = hw.memory.bandwidthBytePerS * hw.efficiency.memory;
+    expect(glue[0]!.seconds).toBeGreaterThanOrEqual((params * 4) / dramBw);
+  });
   it('leaves ops that carry weights (GEMMs) at the DRAM rate', () => {
     const g = linear('up', 16, 1024, 1024, 'fp16', 2, 2);
     expect(opCost(g, toy(24 * MB, 400e9)).memoryS).toBe(opCost(g, toy()).memoryS);

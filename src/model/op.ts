@@ -77,6 +77,11 @@ export interface Op {
   // Whisper's dec.kv_append): its input was written a step earlier, with every other layer's traffic since, not by the
   // kernel before it, so it never finds its bytes in L2 (src/sim/l2-resident.ts)
   cache?: boolean;
+  // the part of an activation-only op's `bytes` that reads a persistent tensor rather than the kernel before's output:
+  // the stored parameters a runtime casts to the compute dtype at every call (kernels.weight_cast_bytes, openai-whisper's
+  // fp32 weights: src/sim/runtime-ops.ts). Like a K/V-cache copy (`cache`), those bytes come from device memory
+  // whatever the op's size (src/sim/l2-resident.ts); the rest of the op (the cast copy written) may stay in L2
+  storedBytes?: number;
   // a convolution whose library kernels reach only this share of the part's GEMM efficiency at the same size (cuDNN's
   // 3-D convolutions of the Wan VAE: src/model/vae-graph.ts WAN_CONV_GEMM_SHARE); default 1
   efficiencyScale?: number;

@@ -18,6 +18,11 @@
 // L2's worth, a decode step whose cost was those copies got dearer per sequence as the batch grew (property seed 545 at
 // scale 10: gpt3-125m int8 on a DGX Spark, pp 2, faster-whisper-batched, 1,202 in / 269 out, batch 66 -> 444: kv_append
 // 0.079 -> 0.101 ms a sequence, throughput -8%).
+// Not a cast of stored parameters either (openai-whisper keeps its parameters in fp32 and casts each to fp16 at every
+// call, kernels.weight_cast_bytes): the cast's read of the stored copy (Op.storedBytes) is of a persistent tensor the
+// size of the model, read once a call, not of the kernel before's output, so it moves at the DRAM rate; only the cast
+// copy it writes (which the GEMM then reads) is an activation here. Priced at the L2 rate, large-v3's decode step read
+// its 3.2 GB of fp32 decoder weights at 0.95 TB/s on a DGX Spark whose LPDDR5X streams 273 GB/s.
 // Not modelled: eviction by a larger tensor streamed between producer and consumer (FA-off attention scores), GEMM
 // operands (weights come from DRAM; the activations' share of a compute-bound GEMM does not set its time).
 import type { Op } from '../model/op.js';
@@ -35,9 +40,12 @@ export function l2ResidentSeconds(op: Op, hw: Pick<NormalizedHardware, 'onChip'>
   // each kernel of the op (a glue op is several: to_fp16, to_fp32, bias add) meets the L2 on its own; an op run inside
   // another op's kernel (kernels 0: a runtime's fusion group, src/sim/fusion.ts) is that kernel's epilogue or prologue,
   // one kernel's worth of its bytes
+  // reads of a persistent tensor inside the op (Op.storedBytes: the stored parameters a runtime casts at each call)
+  // come from DRAM, as a cache copy's do; the rest of its traffic meets the L2 as below
+  const stored = Math.min(op.bytes, Math.max(0, op.storedBytes ?? 0));
   const kernels = Math.max(1, op.kernels ?? 1);
-  const perKernel = op.bytes / kernels;
+  const perKernel = (op.bytes - stored) / kernels;
   const rate = Math.max(dramBw, l2BandwidthBytePerS * (op.memoryScale ?? 1));
   const fit = Math.min(perKernel, l2Bytes);
-  return kernels * (fit / rate + (perKernel - fit) / dramBw);
+  return stored / dramBw + kernels * (fit / rate + (perKernel - fit) / dramBw);
 }

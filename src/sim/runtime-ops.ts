@@ -114,6 +114,7 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
       // the GEMM, not under the GEMM's compute time. The GEMM itself reads and writes the 16-bit copies.
       let glue = 0;
       let glueKernels = 0;
+      let stored = 0; // the glue's reads of the stored (kept-wider) parameters: device memory, never L2 (Op.storedBytes)
       // projections the graph concatenated that the runtime runs one matmul node each (kernels.split_projections)
       const parts = kk.splitProjections ? Math.max(1, op.parts ?? 1) : 1;
       const biased = parts > 1 ? Math.min(parts, Math.max(0, op.biasedParts ?? parts)) : op.biasedParts === 0 ? 0 : 1;
@@ -149,11 +150,14 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
         glueKernels += 2;
       }
       // parameters kept wider than the compute dtype and cast at every call (kernels.weight_cast_bytes): the cast reads
-      // the stored copy and writes the compute-dtype one the GEMM reads, for the weight and for the bias
+      // the stored copy and writes the compute-dtype one the GEMM reads, for the weight and for the bias. The stored copy
+      // is a persistent tensor (the whole model's parameters, read once a call), not the kernel before's output: its read
+      // moves at the DRAM rate on a part whose L2 rate is priced (Op.storedBytes, src/sim/l2-resident.ts)
       const castFrom = kk.weightCastBytes ?? 0;
       const wb = CAST_TARGETS.has(op.dtype) ? DTYPE_BYTES[op.dtype] : 0;
       if (castFrom > wb && wb > 0 && op.weightBytes > 0) {
         glue += (op.weightBytes / wb) * (castFrom + wb);
+        stored += (op.weightBytes / wb) * castFrom;
         glueKernels += 1 + (biased > 0 ? 1 : 0);
       }
       if (kk.bias === 'separate' && !(op.m <= (kk.biasFusedRows ?? 0)) && biased > 0) {
@@ -178,7 +182,7 @@ export function runtimeOps(ops: Op[], hw: Pick<NormalizedHardware, 'runtime'>, a
       if (glueKernels > 0) {
         const o: Op = { ...op, bytes, kernels };
         out.push(o);
-        out.push({ name: `${op.name}.glue`, kind: 'elementwise', flops: op.m * op.n, bytes: glue, weightBytes: 0, dtype: op.dtype, count: op.count, kernels: glueKernels });
+        out.push({ name: `${op.name}.glue`, kind: 'elementwise', flops: op.m * op.n, bytes: glue, weightBytes: 0, dtype: op.dtype, count: op.count, kernels: glueKernels, ...(stored > 0 ? { storedBytes: stored } : {}) });
         continue;
       }
     } else if (kk.autocast && op.kind === 'norm' && !op.rms) {
