@@ -40,3 +40,26 @@ describe('diffusers on PyTorch 2.0 / 2.1 for ROCm (SDPA math backend)', () => {
     expect(out!.bytes).toBe(op.bytes);
   });
 });
+
+// IPEX XPU of the PyTorch 2.0 / 2.1 era on Arc A-series (Xe-HPG): SDPA runs the math composite (an Intel IPEX developer,
+// intel/intel-extension-for-pytorch issue #749), priced as the ROCm math backend above; later parts and modern torch keep
+// the fused kernel.
+describe('diffusers on PyTorch 2.0 / 2.1 under IPEX on Arc A-series (SDPA math composite)', () => {
+  const scores = 2 * 10 * 4096 * 4096;
+  it('an Arc A770 writes the scores out: 8 bytes a score, 8 kernels, 4 bytes a score alive', () => {
+    const hw = bound('arc-a770', 'diffusers-2023');
+    const [out] = runtimeOps([op], hw, 2);
+    expect(out!.bytes - op.bytes).toBe(8 * scores);
+    expect(out!.kernels).toBe(8);
+    expect(hw.runtime!.kernels.attentionScores!.liveBytesPerScore).toBe(4);
+    expect(seconds('arc-a770', 'diffusers-2023')).toBeGreaterThan(seconds('arc-a770', 'diffusers'));
+  });
+
+  it('Xe2 parts and the modern diffusers runtime keep the fused kernel', () => {
+    for (const [hw, rt] of [['arc-b580', 'diffusers-2023'], ['core-ultra-7-258v', 'diffusers-2023'], ['arc-a770', 'diffusers']] as const) {
+      expect(bound(hw, rt).runtime!.kernels.attentionScores, `${hw} ${rt}`).toBeUndefined();
+      const [out] = runtimeOps([op], bound(hw, rt), 2);
+      expect(out!.bytes, `${hw} ${rt}`).toBe(op.bytes);
+    }
+  });
+});
