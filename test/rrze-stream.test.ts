@@ -1,0 +1,46 @@
+// DRAM stream fractions from RRZE-HPC/gpu-benches @1038c5d (cuda-stream, fp64 arrays of 1-2 GiB, best block size):
+// each part prices a STREAM triad over the measured array sizes in the measured time within 1%, and reads no faster
+// than the same card's measured read / write streams. Parts and files (hardware YAML comments give the whole reading):
+//  - a100-sxm4-40gb / a100-pcie-40gb: gpu-stream/a100_40.txt ("NVIDIA A100-SXM4-40G"), triad A = B*1.2 + C over
+//    1 GiB arrays 1375 GB/s, read 1500, write 1539;
+//  - gh200: gpu-stream/gh200.txt ("NVIDIA GH200 480GB", 96 GB HBM3), triad A = B*D + C over 2 GiB arrays 3783 GB/s,
+//    write 3944;
+//  - h100-pcie: gpu-stream/h100_pcie.txt, triad A = B*1.2 + C over 1 GiB arrays 1832 GB/s, read 1942, write 2018;
+//  - v100-pcie-16gb: gpu-stream/v100.txt (a V100 at the PCIe card's 1380 MHz), triad A = B*D + C over 2 GiB arrays
+//    788 GB/s, read 867, write 897.
+import { describe, expect, it } from 'vitest';
+import { getLibrary } from '../src/spec/library.js';
+import { opCost } from '../src/sim/roofline.js';
+import { defaultMemoryEfficiency } from '../src/hardware/efficiency.js';
+import type { Op } from '../src/model/op.js';
+
+const GiB = 2 ** 30;
+
+interface Reading { part: string; arrayBytes: number; streams: number; triadGBs: number; fastestGBs: number }
+const READINGS: Reading[] = [
+  { part: 'a100-sxm4-40gb', arrayBytes: GiB, streams: 3, triadGBs: 1375, fastestGBs: 1539 },
+  { part: 'a100-pcie-40gb', arrayBytes: GiB, streams: 3, triadGBs: 1375, fastestGBs: 1539 },
+  { part: 'gh200', arrayBytes: 2 * GiB, streams: 4, triadGBs: 3783, fastestGBs: 3944 },
+  { part: 'h100-pcie', arrayBytes: GiB, streams: 3, triadGBs: 1832, fastestGBs: 2018 },
+  { part: 'v100-pcie-16gb', arrayBytes: 2 * GiB, streams: 4, triadGBs: 788, fastestGBs: 897 },
+];
+
+describe('DRAM stream fractions from RRZE-HPC/gpu-benches cuda-stream', () => {
+  for (const r of READINGS) {
+    const hw = getLibrary().hardware[r.part]!;
+    it(`${r.part}: a triad over ${r.streams} x ${r.arrayBytes / GiB} GiB takes the measured time at ${r.triadGBs} GB/s within 1%`, () => {
+      const bytes = r.streams * r.arrayBytes;
+      const elements = r.arrayBytes / 8;
+      const triad: Op = { name: 'triad', kind: 'elementwise', flops: 2 * elements, bytes, weightBytes: 0, dtype: 'fp32', count: 1 };
+      const kernelS = opCost(triad, hw).seconds - hw.efficiency.kernelOverheadS;
+      const measuredS = bytes / (r.triadGBs * 1e9);
+      expect(kernelS / measuredS).toBeGreaterThan(0.99);
+      expect(kernelS / measuredS).toBeLessThan(1.01);
+    });
+    it(`${r.part}: streams no faster than its fastest measured stream (${r.fastestGBs} GB/s) and faster than the HBM class default`, () => {
+      const bw = hw.memory.bandwidthBytePerS * hw.efficiency.memory;
+      expect(bw).toBeLessThanOrEqual(r.fastestGBs * 1e9);
+      expect(hw.efficiency.memory).toBeGreaterThan(defaultMemoryEfficiency(hw.memory.technology));
+    });
+  }
+});
