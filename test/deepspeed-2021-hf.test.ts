@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { getLibrary, libraryRuntime } from '../src/spec/library.js';
 import { bindRuntime } from '../src/runtime/resolve.js';
 import { decoderShape } from '../src/sim/training/shapes.js';
-import { layerForwardOps } from '../src/sim/training/layer-cost.js';
+import { eagerElementwise, layerForwardOps } from '../src/sim/training/layer-cost.js';
 import { materialiseAttention } from '../src/sim/training/materialised-attention.js';
 import { buildTrainRequest, simulateTraining } from '../src/sim/training/train.js';
 import type { DecoderModel } from '../src/spec/types.js';
@@ -14,6 +14,7 @@ import type { PlanShape } from '../src/sim/training/plan.js';
 
 const lib = getLibrary();
 const gpt2xl = lib.models['gpt2-xl']! as DecoderModel;
+const llama = lib.models['llama-2-7b']! as DecoderModel;
 const v100 = lib.hardware['v100-sxm2']!;
 const hf = bindRuntime(v100, libraryRuntime('deepspeed-2021-hf'));
 const ds = bindRuntime(v100, libraryRuntime('deepspeed-2021'));
@@ -47,5 +48,19 @@ describe('deepspeed-2021-hf: Hugging Face eager attention under DeepSpeed of 202
       expect(a.breakdown.compute_s).toBeGreaterThan(b.breakdown.compute_s * 1.2);
       expect(a.breakdown.dp_comm_s).toBeCloseTo(b.breakdown.dp_comm_s, 9);
     }
+  });
+
+  it("prices GPT-2's gelu_new as its 8 eager ops, 36 bytes per element of the FFN width; fused elsewhere and never on a gated FFN", () => {
+    const s = decoderShape(gpt2xl);
+    const act = (hw: typeof hf, shape = s) => layerForwardOps(shape, plan, { moe: false, gemmDtype: 'bf16', eager: eagerElementwise(hw) }).find((o) => o.name === 'ffn_act')!;
+    const elems = 2 * 1024 * 4 * 1600; // micro-batch tokens · GPT-2 XL's 4h FFN width
+    const a = act(hf), b = act(ds);
+    expect(a.kernels).toBe(8);
+    expect(a.bytes).toBeCloseTo(36 * elems, -3);
+    expect(b.bytes).toBeCloseTo(4 * elems, -3); // deepspeed-2021 has no gelu chain: read f, write f
+    expect(a.flops).toBeCloseTo(b.flops, 6);
+    // a gated FFN keeps the swiglu chain the runtime inherits from deepspeed
+    const g = decoderShape(llama);
+    expect(act(hf, g).bytes).toBeCloseTo(act(ds, g).bytes, 6);
   });
 });

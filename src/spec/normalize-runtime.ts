@@ -421,6 +421,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
     if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
     if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
     if (k.swiglu !== undefined) out.kernels.swiglu = { kernels: k.swiglu.kernels, bytesPerElement: k.swiglu.bytes_per_element };
+    if (k.gelu !== undefined) out.kernels.gelu = { kernels: k.gelu.kernels, bytesPerElement: k.gelu.bytes_per_element };
     if (k.decode_logits !== undefined) {
       const d = k.decode_logits;
       out.kernels.decodeLogits = { bytesPerLogit: d.bytes_per_logit, kernels: d.kernels };

@@ -1225,6 +1225,14 @@ const runtimeBlocks = {
         required: ['kernels', 'bytes_per_element'],
         properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
       },
+      // a plain (ungated) FFN's activation as the model's Python writes it (GPT-2's gelu_new tanh chain): kernels and bytes
+      // per element of the FFN's width
+      gelu: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kernels', 'bytes_per_element'],
+        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
+      },
       // a Whisper decode step's work on its [rows, vocabulary] logits after the LM head (src/model/whisper-graph.ts):
       // always, and more under beam search and while timestamps are sampled
       decode_logits: {

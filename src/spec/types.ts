@@ -921,6 +921,8 @@ export interface RuntimeSettings {
     rmsnorm?: { kernels: number; bytesPerElement: number };
     rope?: { kernels: number; bytesPerElement: number };
     swiglu?: { kernels: number; bytesPerElement: number };
+    // a plain FFN's activation as eager Python ops (GPT-2's gelu_new): src/sim/training/layer-cost.ts
+    gelu?: { kernels: number; bytesPerElement: number };
     // the device work of the runtime's sampler beyond the fp32 logits the graph's `sampling` op prices, per logit of the
     // [sequences, vocabulary] rows it samples (src/sim/sampler-ops.ts): `random` a temperature-scaled random draw,
     // `filter` the top-k / top-p mask before it, `penalties` the repetition / frequency / presence penalties; each

@@ -29,13 +29,16 @@ export interface EagerElementwise {
   // a dense gated FFN's activation, silu(gate) · up, as the model's Python writes it (kernels.swiglu: bytes per element
   // of the FFN's width); absent: priced fused (read 2f, write f)
   swiglu?: { kernels: number; bytesPerElement: number };
+  // a plain (ungated) FFN's activation as the model's Python writes it (kernels.gelu: GPT-2's gelu_new, a tanh chain of
+  // elementwise ops, bytes per element of the FFN's width); absent: priced fused (read f, write f)
+  gelu?: { kernels: number; bytesPerElement: number };
 }
 
 /** the eager norm and RoPE costs of a training runtime, or undefined when it runs them fused */
 export function eagerElementwise(hw: NormalizedHardware): EagerElementwise | undefined {
   const rt = hw.runtime;
   const k = rt?.kernels;
-  return rt?.training?.elementwise === 'eager' && k?.rmsnorm && k.rope ? { rmsnorm: k.rmsnorm, rope: k.rope, swiglu: k.swiglu } : undefined;
+  return rt?.training?.elementwise === 'eager' && k?.rmsnorm && k.rope ? { rmsnorm: k.rmsnorm, rope: k.rope, swiglu: k.swiglu, gelu: k.gelu } : undefined;
 }
 
 // A token permutation moves whole h-wide rows by an index (a row gather / scatter), not one contiguous stream: PyTorch's
@@ -220,6 +223,8 @@ export function layerForwardOps(s: DecoderShape, p: PlanShape, o: LayerOpsOption
   // (eager, a dense gated FFN's activation is the runtime's kernels.swiglu: F.silu, then the product, each a kernel of
   // its own that reads and writes the f-wide rows; its elements are the FFN width's, its FLOPs the fused op's)
   if (actElems > 0 && eager?.swiglu && s.gated) ops.push({ ...elementwise('ffn_act', actElems / t, 2 * actFactor, eager.swiglu.bytesPerElement, 'bf16'), kernels: eager.swiglu.kernels });
+  // (eager, a plain FFN's activation is the runtime's kernels.gelu where it gives one: one kernel per op of the chain)
+  else if (actElems > 0 && eager?.gelu && !s.gated) ops.push({ ...elementwise('ffn_act', actElems / t, 2 * actFactor, eager.gelu.bytesPerElement, 'bf16'), kernels: eager.gelu.kernels });
   else if (actElems > 0) ops.push(elementwise('ffn_act', (actElems * actFactor) / t, 2, 2, 'bf16'));
   if (moeActElems > 0) ops.push(elementwise('moe_act', (moeActElems * actFactor) / t, 2, 2, 'bf16'));
   if (castElems > 0) ops.push(elementwise(gemmDtype === 'int8' ? 'int8_quantize' : 'fp8_cast', castElems, 2, quantizeBytes, 'bf16'));
