@@ -7,11 +7,15 @@
 DATA_DIR is aiconfigurator's systems data folder, aic-core/src/aiconfigurator_core/systems/data, of
 ai-dynamo/aiconfigurator at commit 095f58a51. Read, all timed on an NVIDIA L40S under CUDA-graph replay (each
 framework's own Linear layer; latency in ms): DATA_DIR/l40s/gemm/{vllm/0.24.0, sglang/0.5.14, trtllm/1.3.0rc20}/
-gemm_perf.parquet, and DATA_DIR/l40s/quantize/trtllm/1.0.0/{computescale,scale_matrix}_perf.parquet (TensorRT-LLM's
-fp8 Linear quantizes its bf16 input dynamically and hwperf prices that kernel apart, runtime kernels.fp8_input_quant:
-its GEMM alone is latency - compute_scale - static quantize; the quantize kernels were timed under 1.0.0 only on this
-part, an ASSUMPTION for rc20). vLLM's and SGLang's fp8 Linears carry their quantize inside and their runtimes price none
-apart, so their whole Linear is the GEMM's time. Per-tensor fp8 only (gemm_dtype fp8; fp8_block is another kernel).
+gemm_perf.parquet, and each collection's own input-quantize timings, DATA_DIR/l40s/quantize/{vllm/0.24.0,
+sglang/0.5.14, trtllm/1.3.0rc20}/{computescale,scale_matrix}_perf.parquet (the dynamic per-token quantize each fp8 Linear
+runs before its GEMM: computescale is the dynamic call less the static one, scale_matrix the static one). The fp8
+figures are the GEMM's alone, each Linear less its own quantize at the same (M, K) (rows without one are left out).
+SGLang's fp8 rows are left out: its collector (collector/sglang/collect_computescale.py) times the static quantize as
+torch eager ops ((x / scale).clamp().to(fp8), four kernels), not the sgl_per_token_quant_fp8 its Linear runs, so its
+compute_scale reads 0 on every row and the pair times a slower call than the Linear's (2.1 ms at 8192 x 8192, where the
+Linear whole takes 3.4 ms). hwperf keeps quantize-free rates in the hardware file, and a runtime that runs the
+quantize as a kernel of its own prices it there (runtime kernels.fp8_input_quant). Per-tensor fp8 only (gemm_dtype fp8; fp8_block is another kernel).
 Needs pyarrow and numpy; downloads nothing.
 
 Printed:
@@ -35,6 +39,7 @@ L2 = 96e6
 PEAK = {"bfloat16": 362.05e12, "fp8": 733e12}
 WEIGHT_BYTES = {"bfloat16": 2, "fp8": 1}
 COLLECTIONS = (("vllm", "0.24.0"), ("sglang", "0.5.14"), ("trtllm", "1.3.0rc20"))
+FP8_QUANT_TIMED = ("vllm", "trtllm")  # collections whose quantize tables time the kernel their fp8 Linear runs
 SIZES = (2.15e9, 1.72e10, 1.37e11, 1.1e12, 8.8e12)  # below 2.15e9 no row is that wide: the YAML keeps the class shape
 RAMP_S = 2e-6
 KERNEL_GAP_S = 4e-6
@@ -66,10 +71,12 @@ def main(argv):
         return 2
     data = os.path.join(argv[1], "l40s")
     quant = {}
-    for name in ("computescale", "scale_matrix"):
-        for r in table(os.path.join(data, "quantize", "trtllm", "1.0.0", f"{name}_perf.parquet")):
-            if r["quant_dtype"] == "fp8":
-                quant[(r["m"], r["k"])] = quant.get((r["m"], r["k"]), 0.0) + r["latency"]
+    for fw, ver in COLLECTIONS:
+        q = quant.setdefault(fw, {})
+        for name in ("computescale", "scale_matrix"):
+            for r in table(os.path.join(data, "quantize", fw, ver, f"{name}_perf.parquet")):
+                if r["quant_dtype"] == "fp8":
+                    q[(r["m"], r["k"])] = q.get((r["m"], r["k"]), 0.0) + r["latency"]
     pooled = {d: [] for d in PEAK}
     print("skinny GEMMs (M 1-64, weights 96 MB - 2 GB): median stream fraction of 864 GB/s, beside a 4 us kernel gap")
     for fw, ver in COLLECTIONS:
@@ -81,10 +88,11 @@ def main(argv):
                     continue
                 m, n, k = r["m"], r["n"], r["k"]
                 t = r["latency"] * 1e-3
-                if d == "fp8" and fw == "trtllm":
-                    if (m, k) not in quant:
+                if d == "fp8":
+                    # SGLang's quantize timing is not its kernel's (see the header): its fp8 rows are left out
+                    if fw not in FP8_QUANT_TIMED or (m, k) not in quant[fw]:
                         continue
-                    t -= quant[(m, k)] * 1e-3
+                    t -= quant[fw][(m, k)] * 1e-3
                 w = n * k * WEIGHT_BYTES[d]
                 b = w + (m * k + m * n) * 2
                 if 1 <= m <= 64 and L2 <= w <= 2e9 and t > KERNEL_GAP_S:
