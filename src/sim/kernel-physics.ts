@@ -37,12 +37,17 @@ export interface KernelPhysics {
   // slower, e.g. gfx1151's dequantize + rocBLAS path at 4.66 TFLOP/s against MMVQ's 5.75). Applied to prompt GEMMs;
   // decode batches keep the floor (issue 12: serving throughput does not fall as the batch grows)
   kernelChoice: 'fastest' | 'threshold';
+  // 0, or the rows of the tile a dense tiled GEMM computes whole: a GEMM of fewer rows (above gemvMaxRows) costs that
+  // tile's work at that tile's rate. ggml-metal's kernel_mul_mm (64 x 32 output tiles, the 32 along the tokens) ran every
+  // f16 GEMM of more than one row until the small-batch kernels of late 2024 (ne11_mm_min = 1: ggml-metal.m of
+  // whisper.cpp's 1.5 series), so a 2-8-token batch cost what 32 tokens do (runtimes/whisper.cpp-1.5.yaml cites it)
+  denseTileRows: number;
 }
 
-export const DEFAULT_KERNEL_PHYSICS: KernelPhysics = { gemvMaxRows: 8, moeMinTileRows: 16, mmaTileRows: 64, fp8Fallback: 'weight-only', groupTileFromTokens: 0, groupGemvMaxTokens: -1, kernelChoice: 'fastest' };
+export const DEFAULT_KERNEL_PHYSICS: KernelPhysics = { gemvMaxRows: 8, moeMinTileRows: 16, mmaTileRows: 64, fp8Fallback: 'weight-only', groupTileFromTokens: 0, groupGemvMaxTokens: -1, kernelChoice: 'fastest', denseTileRows: 0 };
 
 interface RuntimeKernels {
-  kernels?: { gemvMaxRows?: number; moeMinTileRows?: number; mmaTileRows?: number; fp8Fallback?: string; groupTileFromTokens?: number; groupGemvMaxTokens?: number; kernelChoice?: string };
+  kernels?: { gemvMaxRows?: number; moeMinTileRows?: number; mmaTileRows?: number; fp8Fallback?: string; groupTileFromTokens?: number; groupGemvMaxTokens?: number; kernelChoice?: string; denseTileRows?: number };
 }
 
 /** the runtime's kernel choices where its spec gives them, else the defaults above */
@@ -60,6 +65,7 @@ export function kernelPhysics(hw: Pick<NormalizedHardware, 'runtime'>): KernelPh
       groupTileFromTokens: k.groupTileFromTokens ?? 0,
       groupGemvMaxTokens: k.groupGemvMaxTokens ?? -1,
       kernelChoice: k.kernelChoice === 'threshold' ? 'threshold' : 'fastest',
+      denseTileRows: k.denseTileRows ?? 0,
     };
     RESOLVED.set(k, p);
   }

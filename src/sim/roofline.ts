@@ -145,6 +145,16 @@ export function isGemvShape(op: Op, hw: NormalizedHardware): boolean {
   return rows <= kp.gemvMaxRows;
 }
 
+// A dense tiled GEMM of fewer rows than the runtime's whole tile (kernels.dense_tile_rows: ggml-metal's 32-token
+// kernel_mul_mm tile before its small-batch kernels) computes the whole tile: it costs the tile's work at the tile's
+// size, what a GEMM of that many rows costs (the share of useful rows, m / tile; 1 at and above the tile, so the cost
+// is continuous there and never falls as rows are added).
+function denseTilePad(op: Op, hw: NormalizedHardware): number {
+  if (op.kind !== 'gemm' || op.groups || op.m === undefined || !(op.m > 0)) return 1;
+  const t = kernelPhysics(hw).denseTileRows;
+  return t > 0 && op.m < t ? op.m / t : 1;
+}
+
 // `out`: an object to fill and return instead of a new one (a sweep costs ~10 ops a row: their results were a sixth of
 // what a row allocated, issue 15); the caller owns it and reads it before the next call that fills it.
 // `kernel`: where a matrix-vector floor competes, price that kernel whichever is cheaper (src/sim/kernel-assignment.ts)
@@ -167,7 +177,7 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
     // FLOPs, more rows in the same tiles would read a higher efficiency and finish sooner.
     // (a serving step's tokens, a decode step's or a mixed step's, are the serving cycle's mean: its tile is the mean of
     // the tiles around it)
-    const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw), decodesInPhase(phase)) : 1;
+    const pad = op.groups && op.m ? op.m / paddedGroupRowsFor(op.m, op.batchTokens, kernelPhysics(hw), decodesInPhase(phase)) : denseTilePad(op, hw);
     // a runtime's measured context-attention kernel (kernels.prefill_attention) replaces the part's one fused-attention
     // fraction; it was measured under load, so no sustained-clock share on top
     const prefillEff = prefillKernelEfficiency(op, hw, dtype);

@@ -246,6 +246,7 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       mxfp4_moe_activations: 'mxfp4MoeActivations',
       moe_min_tile_rows: 'moeMinTileRows',
       mma_tile_rows: 'mmaTileRows',
+      dense_tile_rows: 'denseTileRows',
       group_tile_from_tokens: 'groupTileFromTokens',
       group_gemv_max_tokens: 'groupGemvMaxTokens',
       kernel_choice: 'kernelChoice',

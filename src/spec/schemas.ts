@@ -926,6 +926,7 @@ const runtimeBlocks = {
       int8_gemm: { enum: ['matrix', 'vector'] },
       moe_min_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       mma_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
+      dense_tile_rows: { type: 'integer', minimum: 1, maximum: 1024 },
       group_tile_from_tokens: { type: 'integer', minimum: 1, maximum: 1024 },
       group_gemv_max_tokens: { type: 'integer', minimum: 0, maximum: 1024 },
       kernel_choice: { enum: ['fastest', 'threshold'] },

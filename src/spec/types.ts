@@ -782,6 +782,9 @@ export interface RuntimeSettings {
     tiledGemm?: TiledGemm;
     moeMinTileRows?: number; // smallest M tile of the grouped MoE GEMM (vLLM fused_moe BLOCK_SIZE_M)
     mmaTileRows?: number; // largest M tile counted as padding
+    // a dense tiled GEMM computes whole tiles of this many rows: fewer rows cost the tile (ggml-metal's kernel_mul_mm
+    // before its small-batch kernels, 32-row N tile: src/sim/roofline.ts)
+    denseTileRows?: number;
     // grouped (MoE) GEMM whose row tile the kernel sizes from the batch's token count, up to this many rows, instead of
     // from the rows each group gets (ggml-cuda MMQ MUL_MAT_ID: mmq_x from ncols_max = tokens)
     groupTileFromTokens?: number;

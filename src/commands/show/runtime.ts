@@ -111,6 +111,7 @@ function settingsJson(s: RuntimeSettings) {
       gemv_max_rows: s.kernels.gemvMaxRows ?? null,
       moe_min_tile_rows: s.kernels.moeMinTileRows ?? null,
       mma_tile_rows: s.kernels.mmaTileRows ?? null,
+      dense_tile_rows: s.kernels.denseTileRows ?? null,
       group_tile_from_tokens: s.kernels.groupTileFromTokens ?? null,
       group_gemv_max_tokens: s.kernels.groupGemvMaxTokens ?? null,
       kernel_choice: s.kernels.kernelChoice ?? null,
