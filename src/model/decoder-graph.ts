@@ -56,9 +56,9 @@ export interface GraphLayout {
 // fusion.ts) keep the shape the others have: added to two ops of a pass afterwards, they made costPass's reads of every
 // op polymorphic, simulate() 9.5 -> 15 us per estimate. `head` likewise (the output head sets it true): added to the
 // head op alone it doubled simulate() (21-32 -> 46-51 us, scripts/bench-sim.js, at 26189d7a). `expertMacs` likewise
-// and `localExperts` (the expert GEMMs set them: the fused MoE cap's keys).
+// and `localExperts` (the expert GEMMs set them: the fused MoE cap's keys), and `absorbedBmm` (MLA's kv_b_proj sets it).
 function op(name: string, kind: OpKind, flops: number, bytes: number, weightBytes: number, dtype: Dtype, count: number): GraphOp {
-  return { name, kind, flops, bytes, weightBytes, dtype, count, flopsPerCtx: 0, bytesPerCtx: 0, kernels: undefined, fusedInto: undefined, head: false, expertMacs: undefined, localExperts: undefined };
+  return { name, kind, flops, bytes, weightBytes, dtype, count, flopsPerCtx: 0, bytesPerCtx: 0, kernels: undefined, fusedInto: undefined, head: false, expertMacs: undefined, localExperts: undefined, absorbedBmm: false };
 }
 /** a pass op of the graph's own shape, for ops a runtime adds to the pass (src/sim/layer-kernels.ts) */
 export const graphOp = op;
@@ -205,7 +205,9 @@ export function buildDecoderPass(m: DecoderModel, L: GraphLayout, p: Precision, 
     }
     ops.push(gemm('kv_a_proj', Ta, mla.kv_lora_rank + mla.qk_rope_head_dim, d, p, ab, layers, true, adt)); // [T, d_c + d_rope]
     // K/V up-projection (prefill) or its absorbed form into q and o (decode): same weights, 2·T·d_c·hq·(nope+v)
-    ops.push(gemm('kv_b_proj', Ta, hq * (mla.qk_nope_head_dim + mla.v_head_dim), mla.kv_lora_rank, p, ab, layers, true, adt));
+    const kvB = gemm('kv_b_proj', Ta, hq * (mla.qk_nope_head_dim + mla.v_head_dim), mla.kv_lora_rank, p, ab, layers, true, adt);
+    kvB.absorbedBmm = true; // decode: the absorbed BMMs (Op.absorbedBmm)
+    ops.push(kvB);
     attnOutIn = hq * mla.v_head_dim;
   } else {
     ops.push(gemm('qkv_proj', Ta, (hq + 2 * hkv) * hd, d, p, ab, layers, true, adt)); // [T, (hq + 2·hkv)·hd]

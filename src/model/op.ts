@@ -82,6 +82,10 @@ export interface Op {
   // fp32 weights: src/sim/runtime-ops.ts). Like a K/V-cache copy (`cache`), those bytes come from device memory
   // whatever the op's size (src/sim/l2-resident.ts); the rest of the op (the cast copy written) may stay in L2
   storedBytes?: number;
+  // MLA's K/V up-projection (kv_b_proj), which in a decode pass stands for the absorbed attention's two BMMs over its
+  // weights (w_kc, w_vc: torch.bmm, kept in bf16 or per-tensor FP8 by SGLang's and vLLM's post_load_weights), not a
+  // Linear: no block-FP8 quantize pair and, in a decode pass, no tiled-strip floor (src/sim/roofline.ts)
+  absorbedBmm?: boolean;
   // a convolution whose library kernels reach only this share of the part's GEMM efficiency at the same size (cuDNN's
   // 3-D convolutions of the Wan VAE: src/model/vae-graph.ts WAN_CONV_GEMM_SHARE); default 1
   efficiencyScale?: number;

@@ -346,19 +346,19 @@ export function opCost(op: Op & { kvElemBytes?: number; kvHeadSeqs?: number; que
   const mlaFixed = op.kind === 'attention' && op.kvElemBytes !== undefined && op.kvHeadSeqs === undefined ? hw.runtime?.kernels?.mlaDecodeFixedS ?? 0 : 0;
   // a block-FP8 linear whose runtime timed the whole call (activation quantization + GEMM) under graph replay
   // (kernels.tiled_gemm.block_fp8_linear.fixed: SGLang's DeepGEMM on Hopper) pays that for the pair in a replayed step
-  // in place of the part's gap on each of them; its other kernels, if any, keep the gap. Not MLA's kv_b_proj: at decode
+  // in place of the part's gap on each of them; its other kernels, if any, keep the gap. Not MLA's kv_b_proj (Op.absorbedBmm): at decode
   // it stands for the absorbed attention's two bf16 BMMs (w_kc, w_vc: runtimes/sglang.yaml by_vendor nvidia
   // mla_decode_kernels), no quantization and no DeepGEMM, and its prompt pass is eager
   // (a GEMM folded into a neighbour, op.kernels 0, has no pair of its own)
-  const pair = quantKernel > 0 && (op.kernels ?? 1) > 0 && !op.groups && op.name !== 'kv_b_proj' ? blockFp8PairS(hw, phase) : undefined;
+  const pair = quantKernel > 0 && (op.kernels ?? 1) > 0 && !op.groups && !op.absorbedBmm ? blockFp8PairS(hw, phase) : undefined;
   const overhead = dk ? Math.max(gap, dk.fixedS) + dk.perSequenceHeadS * op.kvHeadSeqs!
     : pair !== undefined ? pair + Math.max(gap, fixed, mlaFixed) * (kernels - 2) + moeFixed
     : Math.max(gap, fixed, mlaFixed, w4?.fixedS ?? 0) * kernels + moeFixed;
   // a small-M tiled GEMM without split-K (fused MoE experts, block-FP8 linear under vLLM/SGLang) streams its weights no
   // faster than its CTAs can each pull one strip (src/sim/kernel-physics.ts tiledStreamS): a floor on the memory side
-  // (not MLA's kv_b_proj in a decode pass: there it stands for the absorbed attention's two BMMs over weights SGLang and
+  // (not MLA's kv_b_proj in a decode pass, Op.absorbedBmm: there it stands for the absorbed attention's two BMMs over weights SGLang and
   // vLLM keep in bf16 or per-tensor FP8 (post_load_weights), torch.bmm, not the block-FP8 strip kernel)
-  const absorbedKvB = op.name === 'kv_b_proj' && (phase === 'decode' || phase === 'decode_eager');
+  const absorbedKvB = op.absorbedBmm === true && (phase === 'decode' || phase === 'decode_eager');
   const tiled = op.kind === 'gemm' && !absorbedKvB ? tiledStreamS(op, hw) : undefined;
   if (tiled !== undefined && tiled > body) {
     body = tiled;
