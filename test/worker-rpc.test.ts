@@ -2,6 +2,7 @@
 // GPU worker, then ray.get of all; runtimes/vllm-0.2.yaml) pays one call's round trip plus one submission per further
 // worker on every step; one worker runs in the engine's process and pays nothing.
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '@oclif/test';
 import { loadSpecFile } from '../src/spec/load.js';
 import { formatIssue } from '../src/spec/errors.js';
 import { libraryModel } from '../src/spec/library.js';
@@ -92,5 +93,13 @@ describe('host.worker_rpc', () => {
     expect(bad.length).toBeGreaterThan(0);
     expect(bad[0]).toContain('group.yaml');
     expect(bad[0].split('\n').length).toBe(1);
+  });
+  it('show runtime prints a per-worker cost only where there is one (vllm-0.6 printed "801 µs + 0 s per further worker")', async () => {
+    const root = new URL('..', import.meta.url).pathname;
+    const v6 = (await runCommand(['show', 'runtime', 'vllm-0.6'], { root })).stdout;
+    expect(v6).toContain('above one tensor-parallel worker, 801 µs of remote calls, whatever the worker count');
+    expect(v6).not.toContain('per further worker');
+    const v2 = (await runCommand(['show', 'runtime', 'vllm-0.2'], { root })).stdout;
+    expect(v2).toMatch(/above one worker, [\d.]+ µs \+ [\d.]+ µs per further worker of remote calls/);
   });
 });
