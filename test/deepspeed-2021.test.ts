@@ -33,7 +33,6 @@ describe('deepspeed-2021: ZeRO-3 with the synchronising fetch', () => {
   });
   it('launches a copy per rank for every ZeRO-3 collective, at the runtime per-kernel host time', () => {
     const old = bindRuntime(a100, libraryRuntime('deepspeed-2021')), now = bindRuntime(a100, libraryRuntime('deepspeed'));
-    expect(old.runtime?.training?.zero3RankKernels).toBe(1);
     const perKernel = old.runtime!.launch!.perKernelS;
     expect(zero3RankHostS(old, 1536)).toBeCloseTo(1536 * perKernel, 12);
     expect(zero3RankHostS(old, 1)).toBe(0);
