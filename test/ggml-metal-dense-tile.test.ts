@@ -29,13 +29,17 @@ describe('ggml-metal 1.5-series kernel_mul_mm tile (kernels.dense_tile_rows)', (
     expect(ttft(2) / ttft(32)).toBeGreaterThan(0.97);
     expect(ttft(1)).toBeLessThan(ttft(2) / 2);
   });
-  it('prices a 5-beam decode step of whisper-small on an M2 Pro at over twice the one-beam step (measured 11.1 vs 6.6 ms)', () => {
+  it("prices a 5-beam decode step of whisper-small on an M2 Pro near whisper.cpp's own timer (11.05-11.25 ms), above 1.5x the one-beam step (1.7x measured)", () => {
+    // daneroo/ai-garden whisper-sh bench logs (whisper.cpp 1.5 series, M2 Pro, small.en, 5 beams): 'batchd' 2.21-2.25 ms
+    // per decoder token = 11.05-11.25 ms a 5-beam step; single-token 'decode' 6.37-6.64 ms a step
     const hw = bound('apple-m2-pro', 'whisper.cpp-1.5');
     const step = (beam: number) => {
       const h = { ...hw, runtime: { ...hw.runtime!, scheduler: { ...hw.runtime!.scheduler, beamSize: beam } } };
       const r = simulate(request('whisper-small', h, { audioSeconds: 30, batch: 1, outputTokens: 100, dtype: 'fp16' }));
       return r.phases.find((p) => p.name === 'decode')!.seconds / 100;
     };
-    expect(step(5) / step(1)).toBeGreaterThan(2);
+    expect(step(5)).toBeGreaterThan(11.05e-3 * 0.8);
+    expect(step(5)).toBeLessThan(11.25e-3 * 1.25);
+    expect(step(5) / step(1)).toBeGreaterThan(1.5);
   });
 });
