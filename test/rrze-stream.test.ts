@@ -44,3 +44,22 @@ describe('DRAM stream fractions from RRZE-HPC/gpu-benches cuda-stream', () => {
     });
   }
 });
+
+// L40S L2 rate: gpu-l2-stream's scale kernel (one array read, one written, repeated launches over the same arrays) on an
+// L40 (same AD102, 96 MB L2) holds 4.25 TB/s for two-array data sets of ~4-62 MB (RRZE-HPC/gpu-benches @1038c5d
+// gpu-l2-stream/l40.txt), 5.1x its DRAM triad: an activation-only op that fits moves at that rate, one past 96 MB moves
+// the excess at the DRAM rate (src/sim/l2-resident.ts).
+describe('L40S L2 rate from RRZE-HPC/gpu-benches gpu-l2-stream', () => {
+  const l40s = getLibrary().hardware['l40s']!;
+  const norm = (bytes: number): Op => ({ name: 'norm', kind: 'norm', flops: bytes / 2, bytes, weightBytes: 0, dtype: 'bf16', count: 1 });
+  const memoryS = (op: Op) => opCost(op, l40s).seconds - l40s.efficiency.kernelOverheadS;
+  it('prices a 48 MB read + write activation pass at the measured 4.25 TB/s within 1%, not the 830 GB/s DRAM triad', () => {
+    const rate = 48e6 / memoryS(norm(48e6));
+    expect(rate).toBeGreaterThan(4.25e12 * 0.99);
+    expect(rate).toBeLessThan(4.25e12 * 1.01);
+  });
+  it('moves the bytes past 96 MB at the DRAM rate', () => {
+    const dram = l40s.memory.bandwidthBytePerS * l40s.efficiency.memory;
+    expect(memoryS(norm(400e6))).toBeCloseTo(96e6 / 4.25e12 + (400e6 - 96e6) / dram, 6);
+  });
+});
