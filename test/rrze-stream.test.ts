@@ -1,6 +1,10 @@
 // DRAM stream fractions from RRZE-HPC/gpu-benches @1038c5d (cuda-stream, fp64 arrays of 1-2 GiB, best block size):
 // each part prices a STREAM triad over the measured array sizes in the measured time within 1%, and reads no faster
-// than the same card's measured read / write streams. Parts and files (hardware YAML comments give the whole reading):
+// than the same card's measured read / write streams. The triad's stream count depends on the benchmark version each
+// file came from: main.cu before 6955551 (2024-12) ran A = B*1.2 + C, 3 streams (2 loads, 1 store) over 1 GiB arrays
+// (a100_40.txt, h100_pcie.txt: fd7091f / a7dc559 headers); from 6955551 on A = B*D + C, 4 streams (3 loads, 1 store)
+// over 2 GiB arrays (gh200.txt, v100.txt). Each case prices the bytes its own version counted (`streams` below).
+// Parts and files (hardware YAML comments give the whole reading):
 //  - a100-sxm4-40gb / a100-pcie-40gb: gpu-stream/a100_40.txt ("NVIDIA A100-SXM4-40G"), triad A = B*1.2 + C over
 //    1 GiB arrays 1375 GB/s, read 1500, write 1539;
 //  - gh200: gpu-stream/gh200.txt ("NVIDIA GH200 480GB", 96 GB HBM3), triad A = B*D + C over 2 GiB arrays 3783 GB/s,
