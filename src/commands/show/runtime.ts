@@ -112,6 +112,12 @@ function settingsJson(s: RuntimeSettings) {
       moe_min_tile_rows: s.kernels.moeMinTileRows ?? null,
       mma_tile_rows: s.kernels.mmaTileRows ?? null,
       dense_tile_rows: s.kernels.denseTileRows ?? null,
+      // eager Python elementwise chains (kernels and bytes per element of the op's width); null: a fused kernel
+      norm_kernels: s.kernels.normKernels ?? null,
+      rmsnorm: eagerChainJson(s.kernels.rmsnorm),
+      rope: eagerChainJson(s.kernels.rope),
+      swiglu: eagerChainJson(s.kernels.swiglu),
+      gelu: eagerChainJson(s.kernels.gelu),
       group_tile_from_tokens: s.kernels.groupTileFromTokens ?? null,
       group_gemv_max_tokens: s.kernels.groupGemvMaxTokens ?? null,
       kernel_choice: s.kernels.kernelChoice ?? null,
@@ -186,6 +192,11 @@ function settingsJson(s: RuntimeSettings) {
     fusion: (s.fusion ?? []).map((g) => ({ ops: [...g.ops], on_chip: g.onChip, when: fusionWhenJson(g.when) })),
     training: s.training ? trainingJson(s.training) : null,
   };
+}
+
+// an eager elementwise chain (runtime kernels.rmsnorm / rope / swiglu / gelu), snake_case as in the YAML
+function eagerChainJson(c: { kernels: number; bytesPerElement: number } | undefined): { kernels: number; bytes_per_element: number } | null {
+  return c ? { kernels: c.kernels, bytes_per_element: c.bytesPerElement } : null;
 }
 
 // a fusion group's conditions (runtime fusion.groups[].when), snake_case as in the YAML; null where it has none
