@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../src/spec/library.js';
 import { opAllreduce } from '../src/sim/ops.js';
-import { RING_COLLECTIVE } from '../src/hardware/efficiency.js';
 
 const npu = getLibrary().hardware['ascend-910b']!;
 const ALGBW: [number, number][] = [
@@ -20,12 +19,9 @@ describe('ascend-910b HCCL all-reduce', () => {
       expect(Math.abs(r.achieved_bytes_per_s! / algbw - 1)).toBeLessThan(0.05);
     }
   });
-  it('is within 20% on 4 NPUs (measured 30 GB/s: the one group size below the mesh-share line)', () => {
+  it('KNOWN GAP: 4 NPUs price ~1.19x the measured 30 GB/s (the one group size below the mesh-share line), fast but within 20%', () => {
     const r = opAllreduce(npu, 1e9, 4);
     expect(r.achieved_bytes_per_s! / 30e9).toBeGreaterThan(1);
     expect(r.achieved_bytes_per_s! / 30e9).toBeLessThan(1.2);
-  });
-  it('runs below the NCCL ring default it replaces', () => {
-    expect(npu.efficiency.collective).toBeLessThan(RING_COLLECTIVE - 0.3);
   });
 });
