@@ -419,10 +419,10 @@ async function blocks(ctx: SpecContext, raw: Raw, at: (string | number)[]): Prom
       if (sc.self_split !== undefined) out.kernels.attentionScores.selfSplit = sc.self_split;
     }
     Object.assign(out.kernels, renamed<RuntimeOverride['kernels']>(k, { activation_bytes: 'activationBytes', bias: 'bias', gemm_convert: 'gemmConvert', conv_layout: 'convLayout', split_projections: 'splitProjections', int8_quant_kernels: 'int8QuantKernels', autocast: 'autocast', weight_cast_bytes: 'weightCastBytes', norm_kernels: 'normKernels', kv_append: 'kvAppend', kv_append_kernels: 'kvAppendKernels', kv_repeat: 'kvRepeat', fp32_matmul: 'fp32Matmul' }));
-    if (k.rmsnorm !== undefined) out.kernels.rmsnorm = { kernels: k.rmsnorm.kernels, bytesPerElement: k.rmsnorm.bytes_per_element };
-    if (k.rope !== undefined) out.kernels.rope = { kernels: k.rope.kernels, bytesPerElement: k.rope.bytes_per_element };
-    if (k.swiglu !== undefined) out.kernels.swiglu = { kernels: k.swiglu.kernels, bytesPerElement: k.swiglu.bytes_per_element };
-    if (k.gelu !== undefined) out.kernels.gelu = { kernels: k.gelu.kernels, bytesPerElement: k.gelu.bytes_per_element };
+    for (const chain of ['rmsnorm', 'rope', 'swiglu', 'gelu'] as const) {
+      const c = k[chain];
+      if (c !== undefined) out.kernels[chain] = { kernels: c.kernels, bytesPerElement: c.bytes_per_element };
+    }
     if (k.decode_logits !== undefined) {
       const d = k.decode_logits;
       out.kernels.decodeLogits = { bytesPerLogit: d.bytes_per_logit, kernels: d.kernels };

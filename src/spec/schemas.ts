@@ -542,6 +542,15 @@ const GRAPH_SIZES = { type: 'array', minItems: 1, maxItems: 512, items: { type: 
 // launch.eager: what an op costs the host with the graphs off (below)
 const EAGER_COSTS = { type: 'object', additionalProperties: false, properties: { per_kernel: OVERHEAD, per_kernel_by_kind: PER_KERNEL_BY_KIND } };
 
+// an elementwise chain as the model's Python runs it, op by op (runtime kernels.rmsnorm / rope / swiglu / gelu): kernels
+// per call and bytes per element of the op's width
+const EAGER_CHAIN = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kernels', 'bytes_per_element'],
+  properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
+} as const;
+
 const runtimeBlocks = {
   // serve's front end, the API-server process (src/serve/frontend.ts): time per request taken in, per output token
   // streamed, and the API servers sharing it; shared_with_engine: the API server runs in the engine's own process
@@ -1207,33 +1216,13 @@ const runtimeBlocks = {
       kv_repeat: { enum: ['none', 'materialized'] },
       // fp32 GEMMs on TF32 tensor cores or in IEEE fp32 (PyTorch: torch.backends.cuda.matmul.allow_tf32 = False)
       fp32_matmul: { enum: ['tf32', 'ieee'] },
-      rmsnorm: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['kernels', 'bytes_per_element'],
-        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
-      },
-      rope: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['kernels', 'bytes_per_element'],
-        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
-      },
+      rmsnorm: EAGER_CHAIN,
+      rope: EAGER_CHAIN,
       // a gated FFN's activation (silu(gate) · up) as separate eager kernels: bytes per element of the FFN's width
-      swiglu: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['kernels', 'bytes_per_element'],
-        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
-      },
+      swiglu: EAGER_CHAIN,
       // a plain (ungated) FFN's activation as the model's Python writes it (GPT-2's gelu_new tanh chain): kernels and bytes
       // per element of the FFN's width
-      gelu: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['kernels', 'bytes_per_element'],
-        properties: { kernels: posInt, bytes_per_element: { type: 'number', minimum: 0, maximum: 1e4 } },
-      },
+      gelu: EAGER_CHAIN,
       // a Whisper decode step's work on its [rows, vocabulary] logits after the LM head (src/model/whisper-graph.ts):
       // always, and more under beam search and while timestamps are sampled
       decode_logits: {

@@ -37,6 +37,13 @@ export interface LinkSpec {
   links?: number;
 }
 
+/** an elementwise chain as the model's Python runs it, op by op (runtime kernels.rmsnorm / rope / swiglu / gelu): kernels
+ *  per call, bytes per element of the op's width */
+export interface EagerChain {
+  kernels: number;
+  bytesPerElement: number;
+}
+
 export interface NormalizedHardware {
   id: string;
   name: string;
@@ -921,11 +928,11 @@ export interface RuntimeSettings {
     // (openai-whisper's Linear and Conv1d over fp32 parameters: src/sim/runtime-ops.ts)
     weightCastBytes?: number;
     normKernels?: number;
-    rmsnorm?: { kernels: number; bytesPerElement: number };
-    rope?: { kernels: number; bytesPerElement: number };
-    swiglu?: { kernels: number; bytesPerElement: number };
+    rmsnorm?: EagerChain;
+    rope?: EagerChain;
+    swiglu?: EagerChain;
     // a plain FFN's activation as eager Python ops (GPT-2's gelu_new): src/sim/training/layer-cost.ts
-    gelu?: { kernels: number; bytesPerElement: number };
+    gelu?: EagerChain;
     // the device work of the runtime's sampler beyond the fp32 logits the graph's `sampling` op prices, per logit of the
     // [sequences, vocabulary] rows it samples (src/sim/sampler-ops.ts): `random` a temperature-scaled random draw,
     // `filter` the top-k / top-p mask before it, `penalties` the repetition / frequency / presence penalties; each

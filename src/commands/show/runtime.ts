@@ -5,7 +5,7 @@ import { boundRuntime, resolveRuntime } from '../../runtime/resolve.js';
 import { fmtBandwidth, fmtBytes, fmtGB, fmtSeconds, renderTable } from '../../report/format.js';
 import { decodingOf, encoderTokenBudget, whisperTimestamps } from '../../model/whisper-graph.js';
 import { kvCacheRule } from '../../runtime/kv-cache.js';
-import type { FusionGroup, LaunchCosts, NormalizedRuntime, RuntimeOverride, RuntimeSettings, TiledGemm } from '../../spec/types.js';
+import type { EagerChain, FusionGroup, LaunchCosts, NormalizedRuntime, RuntimeOverride, RuntimeSettings, TiledGemm } from '../../spec/types.js';
 
 /** the eager loop's host costs as --json prints them (settings and overrides alike) */
 const decodeStepJson = (d: NonNullable<RuntimeSettings['decodeStep']>) => ({
@@ -195,7 +195,7 @@ function settingsJson(s: RuntimeSettings) {
 }
 
 // an eager elementwise chain (runtime kernels.rmsnorm / rope / swiglu / gelu), snake_case as in the YAML
-function eagerChainJson(c: { kernels: number; bytesPerElement: number } | undefined): { kernels: number; bytes_per_element: number } | null {
+function eagerChainJson(c: EagerChain | undefined): { kernels: number; bytes_per_element: number } | null {
   return c ? { kernels: c.kernels, bytes_per_element: c.bytesPerElement } : null;
 }
 

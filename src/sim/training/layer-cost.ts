@@ -1,6 +1,6 @@
 // Work of one micro-batch through one transformer layer on one device, priced by the same roofline as inference
 // (src/sim/roofline.ts opCost): the forward ops, then backward and recompute as multiples of them.
-import type { Dtype, NormalizedHardware } from '../../spec/types.js';
+import type { Dtype, EagerChain, NormalizedHardware } from '../../spec/types.js';
 import { elementwise, linear, type Op } from '../../model/op.js';
 import { opCost } from '../roofline.js';
 import { attentionParts, type DecoderShape } from './shapes.js';
@@ -24,14 +24,14 @@ import { busiestExpertRank } from '../../model/busiest-expert-rank.js';
 const FP8_CAST_BYTES = 3;
 
 export interface EagerElementwise {
-  rmsnorm: { kernels: number; bytesPerElement: number };
-  rope: { kernels: number; bytesPerElement: number };
+  rmsnorm: EagerChain;
+  rope: EagerChain;
   // a dense gated FFN's activation, silu(gate) · up, as the model's Python writes it (kernels.swiglu: bytes per element
   // of the FFN's width); absent: priced fused (read 2f, write f)
-  swiglu?: { kernels: number; bytesPerElement: number };
+  swiglu?: EagerChain;
   // a plain (ungated) FFN's activation as the model's Python writes it (kernels.gelu: GPT-2's gelu_new, a tanh chain of
   // elementwise ops, bytes per element of the FFN's width); absent: priced fused (read f, write f)
-  gelu?: { kernels: number; bytesPerElement: number };
+  gelu?: EagerChain;
 }
 
 /** the eager norm and RoPE costs of a training runtime, or undefined when it runs them fused */
